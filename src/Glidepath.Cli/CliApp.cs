@@ -1,0 +1,58 @@
+using System.CommandLine;
+using Glidepath.Cli.Commands;
+using Glidepath.Errors;
+
+namespace Glidepath.Cli;
+
+/// <summary>Builds the <c>glidepath</c> command tree and runs it with the given writers.</summary>
+public static class CliApp
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, bool isTerminal, CancellationToken cancellationToken)
+    {
+        var root = Build(stdout, stderr, isTerminal);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await stderr.WriteLineAsync($"error: {error.Message}").ConfigureAwait(false);
+            }
+
+            await stderr.WriteLineAsync($"Run '{string.Join(' ', CommandPath(parse))} --help' for usage.").ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public static RootCommand Build(TextWriter stdout, TextWriter stderr, bool isTerminal)
+    {
+        var env = new CliEnvironment(stdout, stderr, isTerminal);
+        var root = new RootCommand("""
+            Glidepath takes a change to an AI system (prompt, model, tools, agent config) from a passing eval
+            to live traffic, with a way back at every step.
+
+            Exit codes: 0 ok, 1 negative verdict, 2 bad input, 3 operational error, 4 refused by policy.
+            """);
+        root.Add(GlobalOptions.Manifest);
+        root.Add(GlobalOptions.Store);
+        root.Add(GlobalOptions.Format);
+        foreach (var command in CommandCatalog.All(env))
+        {
+            root.Add(command);
+        }
+
+        return root;
+    }
+
+    private static IEnumerable<string> CommandPath(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var r = parse.CommandResult; r is not null; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Insert(0, r.Command is RootCommand ? "glidepath" : r.Command.Name);
+        }
+
+        return names;
+    }
+}

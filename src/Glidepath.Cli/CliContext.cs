@@ -1,0 +1,82 @@
+using System.CommandLine;
+using Glidepath.Errors;
+using Glidepath.Manifests;
+using Glidepath.Storage;
+using Glidepath.Storage.Sqlite;
+
+namespace Glidepath.Cli;
+
+/// <summary>What one command invocation works with: the manifest, the store and the output.</summary>
+internal sealed class CliContext : IAsyncDisposable
+{
+    private readonly ParseResult _parse;
+    private Manifest? _manifest;
+    private IGlidepathStore? _store;
+
+    public CliContext(ParseResult parse, CliEnvironment env)
+    {
+        _parse = parse;
+        Env = env;
+        Output = new CliOutput(env, parse.GetValue(GlobalOptions.Format) == "json");
+    }
+
+    public CliEnvironment Env { get; }
+
+    public CliOutput Output { get; }
+
+    public TimeProvider Time => Env.Time;
+
+    public Manifest Manifest => _manifest ??= ManifestParser.Load(FindManifest());
+
+    /// <summary>Opens the store named by --store, GLIDEPATH_STORE, or the default beside the manifest.</summary>
+    public async Task<IGlidepathStore> StoreAsync(CancellationToken cancellationToken)
+    {
+        if (_store is not null)
+        {
+            return _store;
+        }
+
+        var location = _parse.GetValue(GlobalOptions.Store) ?? Environment.GetEnvironmentVariable("GLIDEPATH_STORE");
+        if (string.IsNullOrWhiteSpace(location))
+        {
+            location = Path.Combine(Manifest.BaseDirectory, ".glidepath", "glidepath.db");
+        }
+
+        if (location.StartsWith("postgres", StringComparison.OrdinalIgnoreCase) || location.Contains("Host=", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new BadInputException("a PostgreSQL store is not available in this build yet; use a SQLite file path for --store");
+        }
+
+        _store = await SqliteStore.OpenAsync(location, Time, cancellationToken).ConfigureAwait(false);
+        return _store;
+    }
+
+    public string FindManifest()
+    {
+        var explicitPath = _parse.GetValue(GlobalOptions.Manifest);
+        if (!string.IsNullOrWhiteSpace(explicitPath))
+        {
+            var full = Directory.Exists(explicitPath) ? Path.Combine(explicitPath, ManifestParser.FileName) : explicitPath;
+            return File.Exists(full) ? Path.GetFullPath(full) : throw new BadInputException($"{explicitPath}: no such manifest; expected a path to glidepath.yaml");
+        }
+
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, ManifestParser.FileName);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new BadInputException($"no {ManifestParser.FileName} in {Directory.GetCurrentDirectory()} or any folder above; run 'glidepath init' or pass --manifest PATH");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_store is not null)
+        {
+            await _store.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,7 @@
+namespace Glidepath.Cli;
+
+/// <summary>The process-level things a command writes to: stdout, stderr and whether stdout is a terminal.</summary>
+public sealed record CliEnvironment(TextWriter Stdout, TextWriter Stderr, bool IsTerminal)
+{
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+}

@@ -1,0 +1,153 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Spectre.Console;
+
+namespace Glidepath.Cli;
+
+/// <summary>Writes results: JSON on stdout with --format json, Spectre tables on a terminal, plain aligned text when piped.</summary>
+internal sealed class CliOutput
+{
+    public static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private readonly CliEnvironment _env;
+    private readonly IAnsiConsole? _ansi;
+
+    public CliOutput(CliEnvironment env, bool json)
+    {
+        _env = env;
+        IsJson = json;
+        if (env.IsTerminal && !json)
+        {
+            _ansi = AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Out = new AnsiConsoleOutput(env.Stdout),
+                Ansi = AnsiSupport.Detect,
+                ColorSystem = ColorSystemSupport.Detect,
+            });
+        }
+    }
+
+    public bool IsJson { get; }
+
+    public bool IsRich => _ansi is not null;
+
+    public IAnsiConsole? Ansi => _ansi;
+
+    public TextWriter Stdout => _env.Stdout;
+
+    public void Json(object value) => _env.Stdout.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
+
+    public void JsonError(string message, int exitCode)
+    {
+        if (IsJson)
+        {
+            Json(new { error = message, exit_code = exitCode });
+        }
+    }
+
+    /// <summary>A line of text (ignored with --format json). <paramref name="markup"/> is Spectre markup used on a terminal.</summary>
+    public void Line(string text = "", string? markup = null)
+    {
+        if (IsJson)
+        {
+            return;
+        }
+
+        if (_ansi is not null && markup is not null)
+        {
+            _ansi.MarkupLine(markup);
+        }
+        else
+        {
+            _env.Stdout.WriteLine(text);
+        }
+    }
+
+    /// <summary>Diagnostics and progress go to stderr so that stdout stays clean for machines.</summary>
+    public void Note(string text) => _env.Stderr.WriteLine(text);
+
+    public void Table(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows, string? title = null)
+    {
+        if (IsJson)
+        {
+            return;
+        }
+
+        var materialised = rows.ToList();
+        if (_ansi is not null)
+        {
+            var table = new Table().Border(TableBorder.Rounded);
+            if (title is not null)
+            {
+                table.Title(Markup.Escape(title));
+            }
+
+            foreach (var h in headers)
+            {
+                table.AddColumn(new TableColumn(Markup.Escape(h)));
+            }
+
+            foreach (var row in materialised)
+            {
+                table.AddRow(row.Select(c => (Spectre.Console.Rendering.IRenderable)new Text(c)).ToArray());
+            }
+
+            _ansi.Write(table);
+            return;
+        }
+
+        if (title is not null)
+        {
+            _env.Stdout.WriteLine(title);
+        }
+
+        var widths = headers.Select((h, i) => Math.Max(h.Length, materialised.Count == 0 ? 0 : materialised.Max(r => i < r.Count ? r[i].Length : 0))).ToArray();
+        _env.Stdout.WriteLine(Row(headers, widths));
+        _env.Stdout.WriteLine(string.Join("  ", widths.Select(w => new string('-', w))));
+        foreach (var row in materialised)
+        {
+            _env.Stdout.WriteLine(Row(row, widths));
+        }
+    }
+
+    /// <summary>A unified diff, coloured on a terminal.</summary>
+    public void Diff(string diff)
+    {
+        if (IsJson)
+        {
+            return;
+        }
+
+        foreach (var line in diff.TrimEnd('\n').Split('\n'))
+        {
+            if (_ansi is null)
+            {
+                _env.Stdout.WriteLine(line);
+                continue;
+            }
+
+            var color = line.StartsWith("+++", StringComparison.Ordinal) || line.StartsWith("---", StringComparison.Ordinal) ? "bold"
+                : line.StartsWith('+') ? "green" : line.StartsWith('-') ? "red" : line.StartsWith("@@", StringComparison.Ordinal) ? "cyan" : "default";
+            _ansi.MarkupLine($"[{color}]{Markup.Escape(line)}[/]");
+        }
+    }
+
+    private static string Row(IReadOnlyList<string> cells, int[] widths)
+    {
+        var sb = new StringBuilder();
+        for (var i = 0; i < widths.Length; i++)
+        {
+            var cell = i < cells.Count ? cells[i] : "";
+            sb.Append(i == widths.Length - 1 ? cell : cell.PadRight(widths[i] + 2));
+        }
+
+        return sb.ToString().TrimEnd();
+    }
+}

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using Glidepath.Errors;
+
+namespace Glidepath.Cli.Commands;
+
+/// <summary><c>glidepath init [DIR]</c>: copies the bundled support-agent sample.</summary>
+internal static class InitCommand
+{
+    public static Command Build(CliEnvironment env)
+    {
+        var dir = new Argument<string>("DIR") { Description = "Folder to create the app in (default: the current folder)", DefaultValueFactory = _ => "." };
+        var command = new Command("init", """
+            Create a new Glidepath app from the bundled sample (a customer-support agent on the simulated model).
+
+            Example:
+              glidepath init my-agent && cd my-agent && glidepath release create
+            """)
+        {
+            dir,
+        };
+        command.SetAction(env, (ctx, parse, ct) =>
+        {
+            var target = Path.GetFullPath(parse.GetValue(dir)!);
+            var sample = SamplePath();
+            if (File.Exists(Path.Combine(target, "glidepath.yaml")))
+            {
+                throw new BadInputException($"{target} already has a glidepath.yaml; choose an empty folder");
+            }
+
+            var copied = CopyTree(sample, target);
+            if (ctx.Output.IsJson)
+            {
+                ctx.Output.Json(new { directory = target, files = copied });
+            }
+            else
+            {
+                ctx.Output.Line($"Created the support-agent sample in {target} ({copied.Count} files).");
+                ctx.Output.Line("Next: cd there, then 'glidepath release create' and 'glidepath release list'.");
+            }
+
+            return Task.FromResult(ExitCodes.Ok);
+        });
+        return command;
+    }
+
+    /// <summary>The sample ships beside the tool (see Glidepath.Cli.csproj).</summary>
+    public static string SamplePath()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "sample");
+        return Directory.Exists(path) ? path : throw new OperationalException($"the bundled sample is missing from {path}; reinstall the tool");
+    }
+
+    public static List<string> CopyTree(string source, string target)
+    {
+        var copied = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var rel = Path.GetRelativePath(source, file);
+            if (rel.StartsWith(".glidepath", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var dest = Path.Combine(target, rel);
+            Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
+            File.Copy(file, dest, overwrite: false);
+            copied.Add(rel.Replace('\\', '/'));
+        }
+
+        return copied;
+    }
+}

@@ -1,0 +1,207 @@
+using System.CommandLine;
+using System.Globalization;
+using Glidepath.Errors;
+using Glidepath.Releases;
+
+namespace Glidepath.Cli.Commands;
+
+/// <summary><c>glidepath release create|list|show|diff</c>: immutable, content-addressed releases.</summary>
+internal static class ReleaseCommand
+{
+    public static Command Build(CliEnvironment env)
+    {
+        var command = new Command("release", """
+            Version the change: every byte that shapes behaviour (prompt, model + parameters, tools, agent files)
+            becomes one immutable, content-addressed release named v<N>.
+
+            Refs: v7, a hash prefix (7+ hex digits), env:production, git:<rev>, working.
+            """);
+        command.Add(Create(env));
+        command.Add(List(env));
+        command.Add(Show(env));
+        command.Add(Diff(env));
+        return command;
+    }
+
+    private static Command Create(CliEnvironment env)
+    {
+        var message = new Option<string?>("--message", "-m") { Description = "Why this release exists (shown in list and history)" };
+        var command = new Command("create", """
+            Register the working tree's release. Registering identical content again returns the existing
+            release (same id, same v<N>); formatting-only manifest edits do not change the id.
+
+            Example:
+              glidepath release create -m "tighten the refund wording"
+            """)
+        {
+            message,
+        };
+        command.SetAction(env, async (ctx, parse, ct) =>
+        {
+            var manifest = ctx.Manifest;
+            var draft = await ReleaseDrafts.FromWorkingTreeAsync(manifest, parse.GetValue(message), ctx.Time, ct);
+            var store = await ctx.StoreAsync(ct);
+            var (release, created) = await store.Releases.RegisterAsync(draft, ct);
+            if (ctx.Output.IsJson)
+            {
+                ctx.Output.Json(new { created, release = ReleaseView.From(release) });
+            }
+            else
+            {
+                var verb = created ? "Created" : "Unchanged:";
+                ctx.Output.Line($"{verb} {release.Name}  {release.Id}", $"[bold]{verb}[/] [green]{release.Name}[/]  {release.Id}");
+                ctx.Output.Line($"  app {release.App}, commit {ReleaseView.Commit(release)}, author {release.Author}");
+                if (release.Dirty)
+                {
+                    ctx.Output.Note("warning: the work tree has uncommitted changes; commit them so this release ties to a clean commit.");
+                }
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command List(CliEnvironment env)
+    {
+        var command = new Command("list", """
+            List the app's releases in registration order.
+
+            Example:
+              glidepath release list --format json
+            """);
+        command.SetAction(env, async (ctx, parse, ct) =>
+        {
+            var store = await ctx.StoreAsync(ct);
+            var releases = await store.Releases.ListAsync(ctx.Manifest.App, ct);
+            if (ctx.Output.IsJson)
+            {
+                ctx.Output.Json(releases.Select(ReleaseView.From));
+                return ExitCodes.Ok;
+            }
+
+            if (releases.Count == 0)
+            {
+                ctx.Output.Line("No releases yet. Run 'glidepath release create'.");
+                return ExitCodes.Ok;
+            }
+
+            ctx.Output.Table(["release", "id", "created", "author", "commit", "message"],
+                releases.Select(r => (IReadOnlyList<string>)[r.Name, r.ShortId, r.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), r.Author, ReleaseView.Commit(r), r.Message ?? ""]));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Show(CliEnvironment env)
+    {
+        var reference = new Argument<string>("REF") { Description = "The release: v7, a hash prefix, env:NAME, git:REV or working" };
+        var command = new Command("show", """
+            Show what a release contains: model, parameters, tools, files and the system prompt.
+
+            Example:
+              glidepath release show v3
+            """)
+        {
+            reference,
+        };
+        command.SetAction(env, async (ctx, parse, ct) =>
+        {
+            var store = await ctx.StoreAsync(ct);
+            var release = await Resolver(ctx, store).ResolveAsync(parse.GetValue(reference)!, register: false, ct);
+            var snap = release.Snapshot();
+            if (ctx.Output.IsJson)
+            {
+                ctx.Output.Json(new
+                {
+                    release = ReleaseView.From(release),
+                    model = new { snap.Model.Provider, snap.Model.Name, parameters = snap.Model.Parameters, options = snap.Model.Options },
+                    tools = snap.Tools.Select(t => new { t.Name, t.Description }),
+                    files = snap.Files.Select(f => new { path = f.Key, bytes = f.Value.Length, sha256 = ReleaseBuilder.HashHex(f.Value) }),
+                    system_prompt = snap.SystemPrompt,
+                });
+                return ExitCodes.Ok;
+            }
+
+            var name = release.Version == 0 ? "working tree (not registered)" : release.Name;
+            ctx.Output.Line($"{name}  {release.Id}");
+            ctx.Output.Line($"  created {release.CreatedAt:u} by {release.Author}, commit {ReleaseView.Commit(release)}{(release.Message is null || release.Version == 0 ? "" : ", \"" + release.Message + "\"")}");
+            var p = snap.Model.Parameters;
+            ctx.Output.Line($"  model   {snap.Model.Provider}/{snap.Model.Name}  temperature={p.Temperature?.ToString(CultureInfo.InvariantCulture) ?? "-"} max_tokens={p.MaxTokens?.ToString(CultureInfo.InvariantCulture) ?? "-"}");
+            ctx.Output.Line($"  tools   {(snap.Tools.Count == 0 ? "(none)" : string.Join(", ", snap.Tools.Select(t => t.Name)))}");
+            ctx.Output.Table(["file", "bytes", "sha256"], snap.Files.OrderBy(f => f.Key, StringComparer.Ordinal)
+                .Select(f => (IReadOnlyList<string>)[f.Key, f.Value.Length.ToString(CultureInfo.InvariantCulture), ReleaseBuilder.HashHex(f.Value)[..12]]));
+            ctx.Output.Line();
+            ctx.Output.Line($"--- {snap.SystemPromptPath} ---");
+            ctx.Output.Line(snap.SystemPrompt.TrimEnd('\n'));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Diff(CliEnvironment env)
+    {
+        var from = new Argument<string>("REF") { Description = "The older release" };
+        var to = new Argument<string?>("OTHER") { Description = "The newer release (default: the working tree)", DefaultValueFactory = _ => null };
+        var command = new Command("diff", """
+            Semantic diff of two releases: model and parameter changes by name, tools added/removed/changed
+            by schema, prompt and file changes as unified line diffs. With one ref, compares it with the
+            working tree. Exit 0 either way.
+
+            Examples:
+              glidepath release diff v1 v2
+              glidepath release diff env:production working
+            """)
+        {
+            from,
+            to,
+        };
+        command.SetAction(env, async (ctx, parse, ct) =>
+        {
+            var store = await ctx.StoreAsync(ct);
+            var resolver = Resolver(ctx, store);
+            var a = await resolver.ResolveAsync(parse.GetValue(from)!, register: false, ct);
+            var b = await resolver.ResolveAsync(parse.GetValue(to) ?? "working", register: false, ct);
+            var changes = ReleaseDiff.Compute(a.Snapshot(), b.Snapshot());
+            string Label(Release r) => r.Version == 0 ? r.Message ?? "working" : r.Name;
+            if (ctx.Output.IsJson)
+            {
+                ctx.Output.Json(new { from = ReleaseView.From(a), to = ReleaseView.From(b), identical = a.Id == b.Id, changes });
+                return ExitCodes.Ok;
+            }
+
+            ctx.Output.Line($"{Label(a)} ({a.ShortId}) → {Label(b)} ({b.ShortId})");
+            if (changes.Count == 0)
+            {
+                ctx.Output.Line("No differences: same content, same id.");
+                return ExitCodes.Ok;
+            }
+
+            foreach (var c in changes)
+            {
+                var line = c.Kind switch
+                {
+                    "model" => $"model {c.Name}: {c.Before} → {c.After}",
+                    "parameter" or "option" => $"{c.Kind} {c.Name}: {c.Before ?? "(unset)"} → {c.After ?? "(unset)"}",
+                    "tool_added" => $"tool added: {c.Name}",
+                    "tool_removed" => $"tool removed: {c.Name}",
+                    "tool_changed" => $"tool changed: {c.Name}",
+                    "prompt" => $"prompt changed: {c.Name}",
+                    "file_added" => $"file added: {c.Name}",
+                    "file_removed" => $"file removed: {c.Name}",
+                    _ => $"file changed: {c.Name}",
+                };
+                ctx.Output.Line("• " + line, "[bold]•[/] " + Spectre.Console.Markup.Escape(line));
+                if (!string.IsNullOrEmpty(c.Diff) && c.Kind != "tool_added")
+                {
+                    ctx.Output.Diff(c.Diff);
+                }
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    public static ReleaseResolver Resolver(CliContext ctx, Storage.IGlidepathStore store) => new(ctx.Manifest, store, ctx.Time);
+}

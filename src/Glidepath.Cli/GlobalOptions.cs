@@ -1,0 +1,33 @@
+using System.CommandLine;
+
+namespace Glidepath.Cli;
+
+/// <summary>Options every command accepts.</summary>
+internal static class GlobalOptions
+{
+    public static readonly Option<string?> Manifest = new("--manifest")
+    {
+        Description = "Path to glidepath.yaml (default: found in the current folder or above, like git)",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> Store = new("--store")
+    {
+        Description = "Store location: a SQLite file path (default: .glidepath/glidepath.db beside the manifest; env GLIDEPATH_STORE)",
+        Recursive = true,
+    };
+
+    public static readonly Option<string> Format = CreateFormat();
+
+    private static Option<string> CreateFormat()
+    {
+        var option = new Option<string>("--format")
+        {
+            Description = "Output format: text (tables on a terminal) or json (machine-readable, on stdout)",
+            Recursive = true,
+            DefaultValueFactory = _ => "text",
+        };
+        option.AcceptOnlyFromAmong("text", "json");
+        return option;
+    }
+}

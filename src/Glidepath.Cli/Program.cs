@@ -1,0 +1,14 @@
+using Glidepath.Cli;
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    // First Ctrl-C asks commands to stop cleanly (work already persisted stays); a second one kills.
+    if (!cancel.IsCancellationRequested)
+    {
+        e.Cancel = true;
+        cancel.Cancel();
+    }
+};
+
+return await CliApp.RunAsync(args, Console.Out, Console.Error, isTerminal: !Console.IsOutputRedirected, cancel.Token);

@@ -1,0 +1,41 @@
+using Glidepath.Errors;
+using Microsoft.Data.Sqlite;
+
+namespace Glidepath.Storage.Sqlite;
+
+/// <summary>The embedded store: one SQLite file in WAL mode, migrated on open.</summary>
+public sealed class SqliteStore : IGlidepathStore
+{
+    private SqliteStore(SqliteDatabase database, TimeProvider time)
+    {
+        Database = database;
+        Releases = new SqliteReleaseStore(database);
+        Time = time;
+    }
+
+    public SqliteDatabase Database { get; }
+
+    public TimeProvider Time { get; }
+
+    public string Location => Database.Path;
+
+    public IReleaseStore Releases { get; }
+
+    /// <summary>Opens (creating if needed) the store at <paramref name="path"/> and applies pending migrations.</summary>
+    public static async Task<SqliteStore> OpenAsync(string path, TimeProvider? time, CancellationToken cancellationToken)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            var database = new SqliteDatabase(path);
+            await SqliteMigrator.MigrateAsync(database, cancellationToken).ConfigureAwait(false);
+            return new SqliteStore(database, time ?? TimeProvider.System);
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            throw new OperationalException($"cannot open the store at {path}: {ex.Message}", ex);
+        }
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

@@ -1,0 +1,35 @@
+using System.Globalization;
+
+namespace Glidepath.Manifests;
+
+/// <summary>Parses durations such as <c>500ms</c>, <c>30s</c>, <c>30m</c>, <c>1h</c>, <c>7d</c>.</summary>
+public static class DurationParser
+{
+    public static bool TryParse(string text, out TimeSpan span)
+    {
+        span = default;
+        text = text.Trim();
+        string[] units = ["ms", "s", "m", "h", "d"];
+        foreach (var unit in units)
+        {
+            if (text.EndsWith(unit, StringComparison.Ordinal) &&
+                double.TryParse(text[..^unit.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0 && double.IsFinite(n))
+            {
+                span = unit switch
+                {
+                    "ms" => TimeSpan.FromMilliseconds(n),
+                    "s" => TimeSpan.FromSeconds(n),
+                    "m" => TimeSpan.FromMinutes(n),
+                    "h" => TimeSpan.FromHours(n),
+                    _ => TimeSpan.FromDays(n),
+                };
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public static TimeSpan Parse(string text) =>
+        TryParse(text, out var span) ? span : throw new FormatException($"'{text}' is not a duration; expected e.g. 500ms, 30s, 30m, 1h, 7d");
+}

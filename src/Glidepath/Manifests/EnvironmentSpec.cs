@@ -1,0 +1,11 @@
+namespace Glidepath.Manifests;
+
+/// <summary>A deployment target declared in the manifest: provider overrides, vars, promotion path and owner.</summary>
+public sealed record EnvironmentSpec
+{
+    public required string Name { get; init; }
+    public IReadOnlyDictionary<string, ProviderSettings> Providers { get; init; } = new Dictionary<string, ProviderSettings>();
+    public IReadOnlyDictionary<string, string> Vars { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyList<string> Requires { get; init; } = [];
+    public string? Owner { get; init; }
+}

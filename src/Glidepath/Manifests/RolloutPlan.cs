@@ -1,0 +1,15 @@
+namespace Glidepath.Manifests;
+
+/// <summary>The canary plan: weights per step, the step policy, metric tolerances and the judge's confidence.</summary>
+public sealed record RolloutPlan
+{
+    public IReadOnlyList<double> Steps { get; init; } = [1, 5, 25, 50, 100];
+    public int MinRequests { get; init; } = 200;
+    public TimeSpan MaxDuration { get; init; } = TimeSpan.FromMinutes(30);
+    public IReadOnlyDictionary<string, MetricTolerance> Metrics { get; init; } = new Dictionary<string, MetricTolerance>();
+    public double Confidence { get; init; } = 0.95;
+    public string OnInconclusive { get; init; } = "hold";
+
+    public static readonly IReadOnlyList<string> KnownMetrics =
+        ["error_rate", "latency", "cost_per_call", "online_score", "online_pass_rate", "feedback"];
+}

@@ -1,0 +1,20 @@
+using System.Text.Json.Nodes;
+
+namespace Glidepath.Manifests;
+
+/// <summary>A scorer by type name with its options (as JSON), e.g. <c>{ type: llm_judge, rubric: …, pass: 0.7 }</c>.</summary>
+public sealed record ScorerSpec
+{
+    public required string Type { get; init; }
+    public IReadOnlyDictionary<string, JsonNode?> Options { get; init; } = new Dictionary<string, JsonNode?>();
+
+    /// <summary>Where the scorer is declared, for error messages.</summary>
+    public string Location { get; init; } = "";
+
+    public string? GetString(string key) => Options.TryGetValue(key, out var n) && n is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    public double? GetDouble(string key) => Options.TryGetValue(key, out var n) && n is JsonValue v && v.TryGetValue<double>(out var d) ? d : null;
+
+    public IReadOnlyList<string> GetStrings(string key) =>
+        Options.TryGetValue(key, out var n) && n is JsonArray a ? a.Select(x => x?.GetValue<string>() ?? "").ToList() : [];
+}

@@ -1,0 +1,263 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Glidepath.Manifests;
+
+/// <summary>Typed reads from YAML nodes that collect every error (file:line:col) instead of stopping at the first.</summary>
+internal sealed class YamlNodeReader(string fileName)
+{
+    private readonly List<ManifestError> _errors = [];
+
+    public IReadOnlyList<ManifestError> Errors => _errors;
+
+    public string FileName { get; } = fileName;
+
+    public void Error(YamlNode? node, string message) =>
+        _errors.Add(new ManifestError(FileName, (int)(node?.Start.Line ?? 1), (int)(node?.Start.Column ?? 1), message));
+
+    public void Error(Mark mark, string message) =>
+        _errors.Add(new ManifestError(FileName, (int)mark.Line, (int)mark.Column, message));
+
+    public void Add(ManifestError error) => _errors.Add(error);
+
+    public YamlMappingNode? Mapping(YamlNode? node, string what)
+    {
+        if (node is null)
+        {
+            return null;
+        }
+
+        if (node is YamlMappingNode m)
+        {
+            return m;
+        }
+
+        Error(node, $"{what} must be a mapping; expected 'key: value' entries");
+        return null;
+    }
+
+    /// <summary>Reports keys that are not in <paramref name="known"/> and keys that are not plain strings.</summary>
+    public void CheckKeys(YamlMappingNode map, string section, IReadOnlyCollection<string> known)
+    {
+        foreach (var key in map.Children.Keys)
+        {
+            var name = (key as YamlScalarNode)?.Value;
+            if (name is null || !known.Contains(name))
+            {
+                Error(key, $"unknown key '{name ?? key.ToString()}' in {section}; expected one of: {string.Join(", ", known)}");
+            }
+        }
+    }
+
+    public static YamlNode? Get(YamlMappingNode? map, string key)
+    {
+        if (map is null)
+        {
+            return null;
+        }
+
+        foreach (var (k, v) in map.Children)
+        {
+            if (k is YamlScalarNode s && s.Value == key)
+            {
+                return v;
+            }
+        }
+
+        return null;
+    }
+
+    public static bool IsNull(YamlNode? node) =>
+        node is null || (node is YamlScalarNode { Style: ScalarStyle.Plain } s && (s.Value is null or "" or "~" or "null"));
+
+    public string? String(YamlNode? node, string what, bool required = false, YamlNode? parent = null)
+    {
+        if (IsNull(node))
+        {
+            if (required)
+            {
+                Error(node ?? parent, $"missing {what}; expected a string");
+            }
+
+            return null;
+        }
+
+        if (node is YamlScalarNode s)
+        {
+            return s.Value;
+        }
+
+        Error(node, $"{what} must be a string; found a {Describe(node!)}");
+        return null;
+    }
+
+    public double? Double(YamlNode? node, string what, double min = double.MinValue, double max = double.MaxValue)
+    {
+        if (IsNull(node))
+        {
+            return null;
+        }
+
+        if (node is YamlScalarNode s && double.TryParse(s.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d))
+        {
+            if (d < min || d > max)
+            {
+                Error(node, $"{what} is {s.Value}; expected a number from {Fmt(min)} to {Fmt(max)}");
+                return null;
+            }
+
+            return d;
+        }
+
+        Error(node, $"{what} must be a number; found {Found(node)}");
+        return null;
+    }
+
+    public int? Int(YamlNode? node, string what, int min = int.MinValue, int max = int.MaxValue)
+    {
+        if (IsNull(node))
+        {
+            return null;
+        }
+
+        if (node is YamlScalarNode s && int.TryParse(s.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i))
+        {
+            if (i < min || i > max)
+            {
+                Error(node, $"{what} is {i}; expected an integer from {Fmt(min)} to {Fmt(max)}");
+                return null;
+            }
+
+            return i;
+        }
+
+        Error(node, $"{what} must be an integer; found {Found(node)}");
+        return null;
+    }
+
+    public long? Long(YamlNode? node, string what)
+    {
+        if (IsNull(node))
+        {
+            return null;
+        }
+
+        if (node is YamlScalarNode s && long.TryParse(s.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l))
+        {
+            return l;
+        }
+
+        Error(node, $"{what} must be an integer; found {Found(node)}");
+        return null;
+    }
+
+    public TimeSpan? Duration(YamlNode? node, string what)
+    {
+        var text = String(node, what);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (DurationParser.TryParse(text, out var span))
+        {
+            return span;
+        }
+
+        Error(node, $"{what} '{text}' is not a duration; expected a number with a unit, e.g. 500ms, 30s, 30m, 1h");
+        return null;
+    }
+
+    public IReadOnlyList<string> StringList(YamlNode? node, string what)
+    {
+        if (IsNull(node))
+        {
+            return [];
+        }
+
+        if (node is YamlSequenceNode seq)
+        {
+            var list = new List<string>();
+            foreach (var item in seq.Children)
+            {
+                var value = String(item, $"an item of {what}");
+                if (value is not null)
+                {
+                    list.Add(value);
+                }
+            }
+
+            return list;
+        }
+
+        Error(node, $"{what} must be a list; expected [a, b] or '- item' lines");
+        return [];
+    }
+
+    /// <summary>Converts a YAML node to JSON with YAML 1.2 core-schema typing of plain scalars.</summary>
+    public static JsonNode? ToJson(YamlNode node)
+    {
+        switch (node)
+        {
+            case YamlMappingNode map:
+                var obj = new JsonObject();
+                foreach (var (k, v) in map.Children)
+                {
+                    obj[((YamlScalarNode)k).Value ?? ""] = ToJson(v);
+                }
+
+                return obj;
+            case YamlSequenceNode seq:
+                var arr = new JsonArray();
+                foreach (var item in seq.Children)
+                {
+                    arr.Add(ToJson(item));
+                }
+
+                return arr;
+            case YamlScalarNode s:
+                if (s.Style != ScalarStyle.Plain)
+                {
+                    return JsonValue.Create(s.Value ?? "");
+                }
+
+                var v2 = s.Value ?? "";
+                if (v2 is "" or "~" or "null")
+                {
+                    return null;
+                }
+
+                if (v2 is "true" or "false")
+                {
+                    return JsonValue.Create(v2 == "true");
+                }
+
+                if (long.TryParse(v2, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
+                {
+                    return JsonValue.Create(l);
+                }
+
+                if (double.TryParse(v2, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d))
+                {
+                    return JsonValue.Create(d);
+                }
+
+                return JsonValue.Create(v2);
+            default:
+                return null;
+        }
+    }
+
+    private static string Describe(YamlNode node) => node switch
+    {
+        YamlMappingNode => "mapping",
+        YamlSequenceNode => "list",
+        _ => "scalar",
+    };
+
+    private static string Found(YamlNode? node) => node is YamlScalarNode s ? $"'{s.Value}'" : $"a {Describe(node!)}";
+
+    private static string Fmt(double d) => d.ToString(CultureInfo.InvariantCulture);
+}

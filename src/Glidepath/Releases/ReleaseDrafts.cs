@@ -1,0 +1,52 @@
+using Glidepath.Files;
+using Glidepath.Git;
+using Glidepath.Manifests;
+
+namespace Glidepath.Releases;
+
+/// <summary>Builds release drafts with provenance (git commit, dirty flag, author, time).</summary>
+public static class ReleaseDrafts
+{
+    public static async Task<ReleaseDraft> FromWorkingTreeAsync(Manifest manifest, string? message, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (id, json) = ReleaseBuilder.Build(manifest.Release, new WorkingTreeFileSource(manifest.BaseDirectory));
+        var (commit, dirty) = await GitInfo.ProvenanceAsync(manifest.BaseDirectory, cancellationToken).ConfigureAwait(false);
+        return new ReleaseDraft
+        {
+            Id = id,
+            App = manifest.App,
+            CanonicalJson = json,
+            GitCommit = commit,
+            Dirty = dirty,
+            Author = await Actor.ResolveAsync(manifest.BaseDirectory, cancellationToken).ConfigureAwait(false),
+            CreatedAt = time.GetUtcNow(),
+            Message = message,
+        };
+    }
+
+    /// <summary>Builds the release as it was at git revision <paramref name="rev"/>, from that revision's manifest and files.</summary>
+    public static async Task<ReleaseDraft> FromGitRevisionAsync(Manifest manifest, string rev, string? message, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var source = await GitRevisionFileSource.OpenAsync(manifest.BaseDirectory, rev, cancellationToken).ConfigureAwait(false);
+        var manifestName = Path.GetFileName(manifest.FilePath);
+        if (!source.Exists(manifestName))
+        {
+            throw new Errors.BadInputException($"{manifestName} does not exist at git:{rev}; expected the manifest to be committed there");
+        }
+
+        var yaml = System.Text.Encoding.UTF8.GetString(source.ReadAllBytes(manifestName));
+        var parsed = ManifestParser.Parse(yaml, $"{manifestName}@{rev}", source);
+        var (id, json) = ReleaseBuilder.Build(parsed.Release, source);
+        return new ReleaseDraft
+        {
+            Id = id,
+            App = parsed.App,
+            CanonicalJson = json,
+            GitCommit = source.Commit,
+            Dirty = false,
+            Author = await Actor.ResolveAsync(manifest.BaseDirectory, cancellationToken).ConfigureAwait(false),
+            CreatedAt = time.GetUtcNow(),
+            Message = message ?? $"built from git:{rev}",
+        };
+    }
+}

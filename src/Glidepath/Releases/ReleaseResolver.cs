@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Glidepath.Errors;
+using Glidepath.Manifests;
+using Glidepath.Storage;
+
+namespace Glidepath.Releases;
+
+/// <summary>
+/// Turns a ref (<c>v7</c>, a hash prefix of 7+ hex digits, <c>env:production</c>, <c>git:REV</c>,
+/// <c>working</c>) into a release.
+/// </summary>
+public sealed partial class ReleaseResolver(Manifest manifest, IGlidepathStore store, TimeProvider time)
+{
+    /// <summary>Looks up an environment's stable release; set by the environments feature.</summary>
+    public Func<string, CancellationToken, Task<Release?>>? EnvironmentStable { get; init; }
+
+    public const string RefHelp = "expected v<N>, a hash prefix of 7+ hex digits, env:<environment>, git:<rev> or working";
+
+    /// <summary>
+    /// Resolves <paramref name="reference"/>. With <paramref name="register"/>, releases built from the
+    /// working tree or git are registered in the store (idempotently); otherwise they are returned as
+    /// unregistered (version 0) unless identical content is already stored.
+    /// </summary>
+    public async Task<Release> ResolveAsync(string reference, bool register, CancellationToken cancellationToken)
+    {
+        reference = reference.Trim();
+        if (reference == "working" || reference.StartsWith("git:", StringComparison.Ordinal))
+        {
+            var draft = reference == "working"
+                ? await ReleaseDrafts.FromWorkingTreeAsync(manifest, null, time, cancellationToken).ConfigureAwait(false)
+                : await ReleaseDrafts.FromGitRevisionAsync(manifest, reference[4..], null, time, cancellationToken).ConfigureAwait(false);
+            if (register)
+            {
+                return (await store.Releases.RegisterAsync(draft, cancellationToken).ConfigureAwait(false)).Release;
+            }
+
+            return await store.Releases.GetByIdAsync(manifest.App, draft.Id, cancellationToken).ConfigureAwait(false)
+                ?? draft.AsUnregistered(reference);
+        }
+
+        if (reference.StartsWith("env:", StringComparison.Ordinal))
+        {
+            var env = reference[4..];
+            if (manifest.FindEnvironment(env) is null)
+            {
+                throw new BadInputException($"unknown environment '{env}' in ref '{reference}'; expected one of: {string.Join(", ", manifest.Environments.Select(e => e.Name))}");
+            }
+
+            if (EnvironmentStable is null)
+            {
+                throw new BadInputException($"ref '{reference}' needs environment state, which this command does not read");
+            }
+
+            return await EnvironmentStable(env, cancellationToken).ConfigureAwait(false)
+                ?? throw new BadInputException($"environment '{env}' has no stable release yet; deploy or promote one first");
+        }
+
+        if (VersionRef().Match(reference) is { Success: true } m)
+        {
+            var version = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+            return await store.Releases.GetByVersionAsync(manifest.App, version, cancellationToken).ConfigureAwait(false)
+                ?? throw new BadInputException($"release {reference} does not exist for app '{manifest.App}'; 'glidepath release list' shows the releases");
+        }
+
+        if (HashRef().IsMatch(reference))
+        {
+            var matches = await store.Releases.FindByIdPrefixAsync(manifest.App, reference.ToLowerInvariant(), cancellationToken).ConfigureAwait(false);
+            return matches.Count switch
+            {
+                1 => matches[0],
+                0 => throw new BadInputException($"no release of '{manifest.App}' has an id starting with '{reference}'"),
+                _ => throw new BadInputException($"'{reference}' is ambiguous: it matches {string.Join(", ", matches.Select(r => r.Label))}; give more hex digits"),
+            };
+        }
+
+        throw new BadInputException($"'{reference}' is not a release ref; {RefHelp}");
+    }
+
+    [GeneratedRegex("^v([0-9]{1,9})$")]
+    private static partial Regex VersionRef();
+
+    [GeneratedRegex("^[0-9a-fA-F]{7,64}$")]
+    private static partial Regex HashRef();
+}

@@ -1,0 +1,13 @@
+namespace Glidepath.Storage;
+
+/// <summary>
+/// Everything Glidepath persists. SQLite by default, PostgreSQL when state is shared; dialect
+/// details stay inside the storage projects.
+/// </summary>
+public interface IGlidepathStore : IAsyncDisposable
+{
+    /// <summary>Where the store lives, for messages (a file path or a redacted connection string).</summary>
+    string Location { get; }
+
+    IReleaseStore Releases { get; }
+}
