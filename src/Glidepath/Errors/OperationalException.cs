@@ -1,5 +1,5 @@
 namespace Glidepath.Errors;
 
 /// <summary>A provider, store, scorer or judge failed (exit 3). Never treated as a pass.</summary>
-public sealed class OperationalException(string message, Exception? inner = null)
+public class OperationalException(string message, Exception? inner = null)
     : GlidepathException(message, ExitCodes.Operational, inner);

@@ -1,0 +1,19 @@
+namespace Glidepath.Evals;
+
+/// <summary>A stored gate verdict: evidence for promotion and for the checklist.</summary>
+/// <param name="Result">pass, blocked or error.</param>
+/// <param name="JudgeVersion">Identifies the scorers/judge config (e.g. a hash of the eval config and rubric), or null.</param>
+/// <param name="DetailsJson">Counts, regressed cases and the statistics, as a JSON object.</param>
+public sealed record GateVerdictRecord(
+    string Id,
+    string App,
+    string CandidateReleaseId,
+    string BaselineReleaseId,
+    string DatasetSha256,
+    string Result,
+    string? JudgeVersion,
+    DateTimeOffset CreatedAt,
+    string DetailsJson)
+{
+    public bool Passed => Result == "pass";
+}

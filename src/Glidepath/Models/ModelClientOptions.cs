@@ -1,0 +1,14 @@
+namespace Glidepath.Models;
+
+/// <summary>Per-use options of a model client pipeline.</summary>
+public sealed record ModelClientOptions
+{
+    /// <summary>Use the store's response cache (evals); never on live traffic.</summary>
+    public bool UseCache { get; init; }
+
+    /// <summary>Which trial of a case this is: part of the cache key so trials are independent samples.</summary>
+    public int TrialIndex { get; init; }
+
+    /// <summary>Environment name for telemetry, when serving an environment.</summary>
+    public string? Environment { get; init; }
+}
