@@ -10,6 +10,8 @@ public sealed class SqliteStore : IGlidepathStore
     {
         Database = database;
         Releases = new SqliteReleaseStore(database);
+        Environments = new SqliteEnvironmentStore(database);
+        GateVerdicts = new SqliteGateVerdictStore(database);
         Time = time;
     }
 
@@ -20,6 +22,10 @@ public sealed class SqliteStore : IGlidepathStore
     public string Location => Database.Path;
 
     public IReleaseStore Releases { get; }
+
+    public IEnvironmentStore Environments { get; }
+
+    public IGateVerdictStore GateVerdicts { get; }
 
     /// <summary>Opens (creating if needed) the store at <paramref name="path"/> and applies pending migrations.</summary>
     public static async Task<SqliteStore> OpenAsync(string path, TimeProvider? time, CancellationToken cancellationToken)

@@ -10,4 +10,8 @@ public interface IGlidepathStore : IAsyncDisposable
     string Location { get; }
 
     IReleaseStore Releases { get; }
+
+    IEnvironmentStore Environments { get; }
+
+    IGateVerdictStore GateVerdicts { get; }
 }
