@@ -34,14 +34,28 @@ public static class ManifestParser
     {
         var r = new YamlNodeReader(fileName);
         var stream = new YamlStream();
+        var lastGood = Mark.Empty;
         try
         {
+            // A first pass over the parser's events remembers where parsing last succeeded, because
+            // some scanner failures surface without a position.
+            var parser = new Parser(new StringReader(yaml));
+            while (parser.MoveNext())
+            {
+                lastGood = parser.Current!.End;
+            }
+
             stream.Load(new StringReader(yaml));
         }
         catch (YamlException ex)
         {
             var inner = ex.InnerException as YamlException;
-            r.Error(ex.Start, $"{(inner ?? ex).Message.Trim()}; expected valid YAML");
+            r.Error(ex.Start.Line > 0 ? ex.Start : lastGood, $"{(inner ?? ex).Message.Trim()}; expected valid YAML");
+            throw new ManifestException(r.Errors);
+        }
+        catch (InvalidOperationException)
+        {
+            r.Error(lastGood, "the YAML cannot be parsed after this point (an unclosed bracket or quote?); expected valid YAML");
             throw new ManifestException(r.Errors);
         }
 

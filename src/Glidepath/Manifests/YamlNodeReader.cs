@@ -89,7 +89,7 @@ internal sealed class YamlNodeReader(string fileName)
             return s.Value;
         }
 
-        Error(node, $"{what} must be a string; found a {Describe(node!)}");
+        Error(node, $"{what} is a {Describe(node!)}; expected a string");
         return null;
     }
 
@@ -111,7 +111,7 @@ internal sealed class YamlNodeReader(string fileName)
             return d;
         }
 
-        Error(node, $"{what} must be a number; found {Found(node)}");
+        Error(node, $"{what} is {Found(node)}; expected a number");
         return null;
     }
 
@@ -133,7 +133,7 @@ internal sealed class YamlNodeReader(string fileName)
             return i;
         }
 
-        Error(node, $"{what} must be an integer; found {Found(node)}");
+        Error(node, $"{what} is {Found(node)}; expected an integer");
         return null;
     }
 
@@ -149,7 +149,7 @@ internal sealed class YamlNodeReader(string fileName)
             return l;
         }
 
-        Error(node, $"{what} must be an integer; found {Found(node)}");
+        Error(node, $"{what} is {Found(node)}; expected an integer");
         return null;
     }
 
