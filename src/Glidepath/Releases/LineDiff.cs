@@ -103,7 +103,7 @@ public static class LineDiff
                 ia++;
                 ib++;
             }
-            else if (ib < m && (ia == n || lcs[ia, ib + 1] >= lcs[ia + 1, ib]))
+            else if (ib < m && (ia == n || lcs[ia, ib + 1] > lcs[ia + 1, ib]))
             {
                 ops.Add(new Op('+', b[prefix + ib], prefix + ia, prefix + ib));
                 ib++;
