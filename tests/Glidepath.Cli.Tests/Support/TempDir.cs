@@ -1,0 +1,70 @@
+namespace Glidepath.Cli.Tests.Support;
+
+/// <summary>A temporary folder deleted at dispose; optionally seeded with a copy of the sample app.</summary>
+internal sealed class TempDir : IDisposable
+{
+    public TempDir()
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "glidepath-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
+
+    public static TempDir WithSample()
+    {
+        var dir = new TempDir();
+        Copy(System.IO.Path.Combine(RepoRoot(), "samples", "support-agent"), dir.Path);
+        return dir;
+    }
+
+    public string File(string relative) => System.IO.Path.Combine(Path, relative);
+
+    public void Write(string relative, string content)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(File(relative))!);
+        System.IO.File.WriteAllText(File(relative), content);
+    }
+
+    public string Read(string relative) => System.IO.File.ReadAllText(File(relative));
+
+    public static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (System.IO.File.Exists(System.IO.Path.Combine(dir.FullName, "Glidepath.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("repository root (Glidepath.slnx) not found");
+    }
+
+    private static void Copy(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var rel = System.IO.Path.GetRelativePath(from, file);
+            if (rel.StartsWith(".glidepath", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var dest = System.IO.Path.Combine(to, rel);
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(dest)!);
+            System.IO.File.Copy(file, dest);
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
