@@ -12,6 +12,7 @@ public sealed class SqliteStore : IGlidepathStore
         Releases = new SqliteReleaseStore(database);
         Environments = new SqliteEnvironmentStore(database);
         GateVerdicts = new SqliteGateVerdictStore(database);
+        Traces = new SqliteTraceStore(database);
         Time = time;
     }
 
@@ -26,6 +27,8 @@ public sealed class SqliteStore : IGlidepathStore
     public IEnvironmentStore Environments { get; }
 
     public IGateVerdictStore GateVerdicts { get; }
+
+    public ITraceStore Traces { get; }
 
     /// <summary>Opens (creating if needed) the store at <paramref name="path"/> and applies pending migrations.</summary>
     public static async Task<SqliteStore> OpenAsync(string path, TimeProvider? time, CancellationToken cancellationToken)

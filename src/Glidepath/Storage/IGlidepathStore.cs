@@ -14,4 +14,6 @@ public interface IGlidepathStore : IAsyncDisposable
     IEnvironmentStore Environments { get; }
 
     IGateVerdictStore GateVerdicts { get; }
+
+    ITraceStore Traces { get; }
 }

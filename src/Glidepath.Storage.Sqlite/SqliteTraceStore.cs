@@ -1,0 +1,289 @@
+using System.Globalization;
+using System.Text.Json;
+using Glidepath.Traces;
+using Microsoft.Data.Sqlite;
+
+namespace Glidepath.Storage.Sqlite;
+
+/// <summary>Traces, per-arm aggregates and feedback in SQLite (migration 0005).</summary>
+internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
+{
+    private const string Columns = "trace_id, app, environment, release_id, arm, subject_hash, started_at, api, stream, model, status, error, " +
+        "latency_ms, ttft_ms, overhead_ms, input_tokens, output_tokens, cost_usd, finish_reason, input_json, output_text";
+
+    public async Task WriteBatchAsync(IReadOnlyList<TraceRecord> traces, CancellationToken cancellationToken)
+    {
+        if (traces.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var fresh = new List<TraceRecord>(traces.Count);
+        await using (var insert = connection.CreateCommand())
+        {
+            insert.Transaction = tx;
+            insert.CommandText = $"INSERT OR IGNORE INTO traces ({Columns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15, $p16, $p17, $p18, $p19, $p20)";
+            var p = new SqliteParameter[21];
+            for (var i = 0; i < p.Length; i++)
+            {
+                p[i] = insert.Parameters.Add($"$p{i}", SqliteType.Text);
+            }
+
+            foreach (var t in traces)
+            {
+                object?[] values = [t.TraceId, t.App, t.Environment, t.ReleaseId, t.Arm, t.SubjectHash, Iso(t.StartedAt), t.Api, t.Stream ? 1 : 0, t.Model,
+                    t.Status, t.Error, t.LatencyMs, t.TimeToFirstTokenMs, t.OverheadMs, t.InputTokens, t.OutputTokens, t.CostUsd, t.FinishReason, t.InputJson, t.OutputText];
+                for (var i = 0; i < p.Length; i++)
+                {
+                    p[i].Value = values[i] ?? DBNull.Value;
+                }
+
+                if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+                {
+                    fresh.Add(t);
+                }
+            }
+        }
+
+        foreach (var row in TraceAggregator.Aggregate(fresh))
+        {
+            await AddAggregateAsync(connection, tx, row, cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task AddAggregateAsync(SqliteConnection connection, SqliteTransaction tx, TraceAggregateDelta row, CancellationToken cancellationToken)
+    {
+        await using var read = connection.CreateCommand();
+        read.Transaction = tx;
+        read.CommandText = "SELECT latency_histogram FROM trace_aggregates WHERE app = $a AND environment = $e AND release_id = $r AND arm = $arm AND minute = $m";
+        AddKey(read, row);
+        var existing = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+        var histogram = row.LatencyHistogram.ToArray();
+        if (existing is not null)
+        {
+            var old = JsonSerializer.Deserialize<long[]>(existing) ?? [];
+            for (var i = 0; i < Math.Min(old.Length, histogram.Length); i++)
+            {
+                histogram[i] += old[i];
+            }
+        }
+
+        await using var upsert = connection.CreateCommand();
+        upsert.Transaction = tx;
+        upsert.CommandText = """
+            INSERT INTO trace_aggregates (app, environment, release_id, arm, minute, count, errors, latency_ms_sum, log_latency_sum, log_latency_squares,
+                                          input_tokens, output_tokens, cost_sum, cost_squares, latency_histogram)
+            VALUES ($a, $e, $r, $arm, $m, $count, $errors, $lat, $log, $log2, $in, $out, $cost, $cost2, $hist)
+            ON CONFLICT (app, environment, release_id, arm, minute) DO UPDATE SET
+                count = count + excluded.count, errors = errors + excluded.errors,
+                latency_ms_sum = latency_ms_sum + excluded.latency_ms_sum,
+                log_latency_sum = log_latency_sum + excluded.log_latency_sum,
+                log_latency_squares = log_latency_squares + excluded.log_latency_squares,
+                input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
+                cost_sum = cost_sum + excluded.cost_sum, cost_squares = cost_squares + excluded.cost_squares,
+                latency_histogram = excluded.latency_histogram
+            """;
+        AddKey(upsert, row);
+        upsert.Parameters.AddWithValue("$count", row.Count);
+        upsert.Parameters.AddWithValue("$errors", row.Errors);
+        upsert.Parameters.AddWithValue("$lat", row.LatencyMsSum);
+        upsert.Parameters.AddWithValue("$log", row.LogLatencySum);
+        upsert.Parameters.AddWithValue("$log2", row.LogLatencySquares);
+        upsert.Parameters.AddWithValue("$in", row.InputTokens);
+        upsert.Parameters.AddWithValue("$out", row.OutputTokens);
+        upsert.Parameters.AddWithValue("$cost", row.CostSum);
+        upsert.Parameters.AddWithValue("$cost2", row.CostSquares);
+        upsert.Parameters.AddWithValue("$hist", JsonSerializer.Serialize(histogram));
+        await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void AddKey(SqliteCommand cmd, TraceAggregateDelta row)
+    {
+        cmd.Parameters.AddWithValue("$a", row.App);
+        cmd.Parameters.AddWithValue("$e", row.Environment);
+        cmd.Parameters.AddWithValue("$r", row.ReleaseId);
+        cmd.Parameters.AddWithValue("$arm", row.Arm);
+        cmd.Parameters.AddWithValue("$m", Iso(row.Minute));
+    }
+
+    public async Task<TraceRecord?> GetAsync(string traceId, CancellationToken cancellationToken) =>
+        (await QueryAsync("trace_id = $id", "", 1, cancellationToken, ("$id", traceId)).ConfigureAwait(false)).FirstOrDefault();
+
+    public Task<IReadOnlyList<TraceRecord>> ListAsync(TraceQuery query, CancellationToken cancellationToken)
+    {
+        var where = new List<string> { "app = $app" };
+        var args = new List<(string, object)> { ("$app", query.App) };
+        void Add(string clause, string name, object? value)
+        {
+            if (value is not null)
+            {
+                where.Add(clause);
+                args.Add((name, value));
+            }
+        }
+
+        Add("environment = $env", "$env", query.Environment);
+        Add("release_id = $rel", "$rel", query.ReleaseId);
+        Add("arm = $arm", "$arm", query.Arm);
+        Add("started_at >= $since", "$since", query.Since is { } s ? Iso(s) : null);
+        Add("started_at < $until", "$until", query.Until is { } u ? Iso(u) : null);
+        if (query.ErrorsOnly)
+        {
+            where.Add("(status >= 500 OR status IN (408, 429))");
+        }
+
+        return QueryAsync(string.Join(" AND ", where), "ORDER BY started_at DESC, trace_id", query.Limit, cancellationToken, [.. args]);
+    }
+
+    public async Task<bool> AddFeedbackAsync(FeedbackRecord feedback, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = """
+            INSERT INTO trace_feedback (trace_id, score, comment, created_at)
+            SELECT $id, $score, $comment, $at WHERE EXISTS (SELECT 1 FROM traces WHERE trace_id = $id)
+            """;
+        cmd.Parameters.AddWithValue("$id", feedback.TraceId);
+        cmd.Parameters.AddWithValue("$score", feedback.Score);
+        cmd.Parameters.AddWithValue("$comment", (object?)feedback.Comment ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$at", Iso(feedback.Time));
+        return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    public async Task<IReadOnlyList<FeedbackRecord>> FeedbackAsync(string traceId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT trace_id, score, comment, created_at FROM trace_feedback WHERE trace_id = $id ORDER BY id";
+        cmd.Parameters.AddWithValue("$id", traceId);
+        var list = new List<FeedbackRecord>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(new FeedbackRecord(reader.GetString(0), reader.GetDouble(1), reader.IsDBNull(2) ? null : reader.GetString(2), Parse(reader.GetString(3))));
+        }
+
+        return list;
+    }
+
+    public async Task<IReadOnlyList<ArmStats>> ArmStatsAsync(string app, string environment, DateTimeOffset since, DateTimeOffset? until, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var sinceMinute = Iso(new DateTimeOffset(since.UtcDateTime.Ticks - since.UtcDateTime.Ticks % TimeSpan.TicksPerMinute, TimeSpan.Zero));
+        var untilText = until is { } u ? Iso(u) : "9999";
+        var stats = new Dictionary<(string, string), ArmStats>();
+        await using (var cmd = connection.CreateCommand())
+        {
+            cmd.CommandText = """
+                SELECT release_id, arm, count, errors, latency_ms_sum, log_latency_sum, log_latency_squares, input_tokens, output_tokens,
+                       cost_sum, cost_squares, latency_histogram
+                FROM trace_aggregates WHERE app = $a AND environment = $e AND minute >= $since AND minute < $until
+                """;
+            cmd.Parameters.AddWithValue("$a", app);
+            cmd.Parameters.AddWithValue("$e", environment);
+            cmd.Parameters.AddWithValue("$since", sinceMinute);
+            cmd.Parameters.AddWithValue("$until", untilText);
+            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var key = (reader.GetString(0), reader.GetString(1));
+                var hist = JsonSerializer.Deserialize<long[]>(reader.GetString(11)) ?? [];
+                var s = stats.GetValueOrDefault(key) ?? new ArmStats { ReleaseId = key.Item1, Arm = key.Item2, LatencyHistogram = new long[LatencyBuckets.UpperBoundsMs.Count] };
+                var merged = s.LatencyHistogram.ToArray();
+                for (var i = 0; i < Math.Min(hist.Length, merged.Length); i++)
+                {
+                    merged[i] += hist[i];
+                }
+
+                stats[key] = s with
+                {
+                    Count = s.Count + reader.GetInt64(2),
+                    Errors = s.Errors + reader.GetInt64(3),
+                    LatencyMsSum = s.LatencyMsSum + reader.GetDouble(4),
+                    LogLatencySum = s.LogLatencySum + reader.GetDouble(5),
+                    LogLatencySquares = s.LogLatencySquares + reader.GetDouble(6),
+                    InputTokens = s.InputTokens + reader.GetInt64(7),
+                    OutputTokens = s.OutputTokens + reader.GetInt64(8),
+                    CostSum = s.CostSum + reader.GetDouble(9),
+                    CostSquares = s.CostSquares + reader.GetDouble(10),
+                    LatencyHistogram = merged,
+                };
+            }
+        }
+
+        await using (var cmd = connection.CreateCommand())
+        {
+            cmd.CommandText = """
+                SELECT t.release_id, t.arm, COUNT(*), SUM(f.score), SUM(CASE WHEN f.score >= 0.5 THEN 1 ELSE 0 END)
+                FROM trace_feedback f JOIN traces t ON t.trace_id = f.trace_id
+                WHERE t.app = $a AND t.environment = $e AND t.started_at >= $since AND t.started_at < $until
+                GROUP BY t.release_id, t.arm
+                """;
+            cmd.Parameters.AddWithValue("$a", app);
+            cmd.Parameters.AddWithValue("$e", environment);
+            cmd.Parameters.AddWithValue("$since", Iso(since));
+            cmd.Parameters.AddWithValue("$until", untilText);
+            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var key = (reader.GetString(0), reader.GetString(1));
+                var s = stats.GetValueOrDefault(key) ?? new ArmStats { ReleaseId = key.Item1, Arm = key.Item2, LatencyHistogram = new long[LatencyBuckets.UpperBoundsMs.Count] };
+                stats[key] = s with { FeedbackCount = reader.GetInt64(2), FeedbackSum = reader.GetDouble(3), FeedbackPositive = reader.GetInt64(4) };
+            }
+        }
+
+        return [.. stats.Values.OrderBy(s => s.ReleaseId, StringComparer.Ordinal).ThenBy(s => s.Arm, StringComparer.Ordinal)];
+    }
+
+    private async Task<IReadOnlyList<TraceRecord>> QueryAsync(string where, string order, int limit, CancellationToken cancellationToken, params (string Name, object Value)[] args)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"SELECT {Columns} FROM traces WHERE {where} {order} LIMIT $limit";
+        foreach (var (name, value) in args)
+        {
+            cmd.Parameters.AddWithValue(name, value);
+        }
+
+        cmd.Parameters.AddWithValue("$limit", Math.Max(1, limit));
+        var list = new List<TraceRecord>();
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(new TraceRecord
+            {
+                TraceId = r.GetString(0),
+                App = r.GetString(1),
+                Environment = r.GetString(2),
+                ReleaseId = r.GetString(3),
+                Arm = r.GetString(4),
+                SubjectHash = r.IsDBNull(5) ? null : r.GetString(5),
+                StartedAt = Parse(r.GetString(6)),
+                Api = r.GetString(7),
+                Stream = r.GetInt64(8) != 0,
+                Model = r.IsDBNull(9) ? null : r.GetString(9),
+                Status = r.GetInt32(10),
+                Error = r.IsDBNull(11) ? null : r.GetString(11),
+                LatencyMs = r.GetDouble(12),
+                TimeToFirstTokenMs = r.IsDBNull(13) ? null : r.GetDouble(13),
+                OverheadMs = r.GetDouble(14),
+                InputTokens = r.GetInt64(15),
+                OutputTokens = r.GetInt64(16),
+                CostUsd = r.GetDouble(17),
+                FinishReason = r.IsDBNull(18) ? null : r.GetString(18),
+                InputJson = r.IsDBNull(19) ? null : r.GetString(19),
+                OutputText = r.IsDBNull(20) ? null : r.GetString(20),
+            });
+        }
+
+        return list;
+    }
+
+    private static string Iso(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset Parse(string s) => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+}

@@ -1,0 +1,25 @@
+using Glidepath.Traces;
+
+namespace Glidepath.Storage;
+
+/// <summary>
+/// Traces, their per-arm aggregates and user feedback. Written in batches by the gateway's background writer,
+/// read by <c>traces list/show</c>, the canary judge and the checklist.
+/// </summary>
+public interface ITraceStore
+{
+    /// <summary>Inserts the traces and adds their aggregates in one transaction (a trace id seen again is ignored).</summary>
+    Task WriteBatchAsync(IReadOnlyList<TraceRecord> traces, CancellationToken cancellationToken);
+
+    Task<TraceRecord?> GetAsync(string traceId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<TraceRecord>> ListAsync(TraceQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Stores feedback; false (nothing stored) when no trace has that id.</summary>
+    Task<bool> AddFeedbackAsync(FeedbackRecord feedback, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<FeedbackRecord>> FeedbackAsync(string traceId, CancellationToken cancellationToken);
+
+    /// <summary>Per (release, arm) sums over requests that started in [since, until) in one environment.</summary>
+    Task<IReadOnlyList<ArmStats>> ArmStatsAsync(string app, string environment, DateTimeOffset since, DateTimeOffset? until, CancellationToken cancellationToken);
+}

@@ -1,0 +1,31 @@
+namespace Glidepath.Traces;
+
+/// <summary>
+/// Sums over one (environment, release, arm) in a time range: enough for the canary judge to form means,
+/// variances and proportions per arm without reading single traces.
+/// </summary>
+public sealed record ArmStats
+{
+    public required string ReleaseId { get; init; }
+    public required string Arm { get; init; }
+    public long Count { get; init; }
+    public long Errors { get; init; }
+    public double LatencyMsSum { get; init; }
+
+    /// <summary>Sum and sum of squares of ln(latency ms): latency is judged as a ratio, i.e. on the log scale.</summary>
+    public double LogLatencySum { get; init; }
+    public double LogLatencySquares { get; init; }
+    public long InputTokens { get; init; }
+    public long OutputTokens { get; init; }
+    public double CostSum { get; init; }
+    public double CostSquares { get; init; }
+
+    /// <summary>Latency histogram: counts per upper bound in <see cref="LatencyBuckets.UpperBoundsMs"/> (last = +inf).</summary>
+    public IReadOnlyList<long> LatencyHistogram { get; init; } = [];
+
+    public long FeedbackCount { get; init; }
+    public double FeedbackSum { get; init; }
+
+    /// <summary>Feedback that counts as positive (score ≥ 0.5): a proportion the judge can compare.</summary>
+    public long FeedbackPositive { get; init; }
+}

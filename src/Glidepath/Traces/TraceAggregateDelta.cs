@@ -1,0 +1,27 @@
+namespace Glidepath.Traces;
+
+/// <summary>
+/// What a batch adds to one aggregate row: (app, environment, release, arm, minute). Built by
+/// <see cref="TraceAggregator"/> from trace records so that one batch becomes one upsert per row.
+/// </summary>
+public sealed class TraceAggregateDelta
+{
+    public required string App { get; init; }
+    public required string Environment { get; init; }
+    public required string ReleaseId { get; init; }
+    public required string Arm { get; init; }
+
+    /// <summary>Start of the minute the requests began in (UTC).</summary>
+    public required DateTimeOffset Minute { get; init; }
+
+    public long Count { get; set; }
+    public long Errors { get; set; }
+    public double LatencyMsSum { get; set; }
+    public double LogLatencySum { get; set; }
+    public double LogLatencySquares { get; set; }
+    public long InputTokens { get; set; }
+    public long OutputTokens { get; set; }
+    public double CostSum { get; set; }
+    public double CostSquares { get; set; }
+    public long[] LatencyHistogram { get; } = new long[LatencyBuckets.UpperBoundsMs.Count];
+}

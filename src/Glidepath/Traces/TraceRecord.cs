@@ -1,0 +1,48 @@
+namespace Glidepath.Traces;
+
+/// <summary>One request through the gateway or SDK: which release and arm served it, how it went, what it cost.</summary>
+public sealed record TraceRecord
+{
+    /// <summary>32 lower-case hex digits (the W3C trace id when OpenTelemetry is on).</summary>
+    public required string TraceId { get; init; }
+    public required string App { get; init; }
+    public required string Environment { get; init; }
+    public required string ReleaseId { get; init; }
+    public required string Arm { get; init; }
+
+    /// <summary>One-way hash of the sticky key; null for a per-request key.</summary>
+    public string? SubjectHash { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>openai or anthropic: the wire format the caller used.</summary>
+    public required string Api { get; init; }
+    public bool Stream { get; init; }
+    public string? Model { get; init; }
+
+    /// <summary>HTTP status returned to the caller.</summary>
+    public required int Status { get; init; }
+
+    /// <summary>Short error class (provider_error, timeout, rate_limited, bad_request…) or null on success.</summary>
+    public string? Error { get; init; }
+
+    public required double LatencyMs { get; init; }
+    public double? TimeToFirstTokenMs { get; init; }
+
+    /// <summary>Time spent in the gateway itself (total minus waiting for the provider).</summary>
+    public required double OverheadMs { get; init; }
+
+    public long InputTokens { get; init; }
+    public long OutputTokens { get; init; }
+    public double CostUsd { get; init; }
+    public string? FinishReason { get; init; }
+
+    /// <summary>Request messages as JSON, redacted, only when the capture policy keeps content; else null.</summary>
+    public string? InputJson { get; init; }
+
+    /// <summary>The response text, redacted, only when the capture policy keeps content; else null.</summary>
+    public string? OutputText { get; init; }
+
+    /// <summary>Counts against the release: a server-side failure, a timeout or a rate limit (not a caller's bad request).</summary>
+    public bool IsError => Status >= 500 || Status is 408 or 429;
+}
