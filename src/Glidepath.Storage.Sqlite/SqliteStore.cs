@@ -13,6 +13,7 @@ public sealed class SqliteStore : IGlidepathStore
         Environments = new SqliteEnvironmentStore(database);
         GateVerdicts = new SqliteGateVerdictStore(database);
         Traces = new SqliteTraceStore(database);
+        ResponseCache = new SqliteResponseCacheStore(database);
         Time = time;
     }
 
@@ -29,6 +30,8 @@ public sealed class SqliteStore : IGlidepathStore
     public IGateVerdictStore GateVerdicts { get; }
 
     public ITraceStore Traces { get; }
+
+    public IResponseCacheStore ResponseCache { get; }
 
     /// <summary>Opens (creating if needed) the store at <paramref name="path"/> and applies pending migrations.</summary>
     public static async Task<SqliteStore> OpenAsync(string path, TimeProvider? time, CancellationToken cancellationToken)

@@ -16,4 +16,7 @@ public interface IGlidepathStore : IAsyncDisposable
     IGateVerdictStore GateVerdicts { get; }
 
     ITraceStore Traces { get; }
+
+    /// <summary>Model responses cached for evals (<c>--no-cache</c> bypasses it).</summary>
+    IResponseCacheStore ResponseCache { get; }
 }

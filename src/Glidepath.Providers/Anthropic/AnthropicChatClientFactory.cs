@@ -1,0 +1,29 @@
+using Anthropic;
+using Anthropic.Core;
+using Glidepath.Manifests;
+using Microsoft.Extensions.AI;
+
+namespace Glidepath.Providers.Anthropic;
+
+/// <summary>
+/// The Claude Messages API through the official <c>Anthropic</c> SDK's <see cref="IChatClient"/>
+/// (tools, tool results, streaming, usage, stop reasons). Its own retries are off: ours apply.
+/// </summary>
+internal static class AnthropicChatClientFactory
+{
+    /// <summary>Anthropic requires max_tokens; used when the release sets none.</summary>
+    public const int DefaultMaxTokens = 1024;
+
+    public static IChatClient Create(ModelSpec model, string baseUrl, string apiKey, HttpClient http, TimeSpan timeout)
+    {
+        var client = new AnthropicClient(new ClientOptions
+        {
+            ApiKey = apiKey,
+            BaseUrl = baseUrl.TrimEnd('/'),
+            MaxRetries = 0,
+            Timeout = timeout + TimeSpan.FromSeconds(30),
+            HttpClient = http,
+        });
+        return client.AsIChatClient(model.Name, model.Parameters.MaxTokens ?? DefaultMaxTokens);
+    }
+}

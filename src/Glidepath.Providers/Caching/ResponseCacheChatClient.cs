@@ -1,0 +1,107 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Glidepath.Manifests;
+using Glidepath.Models;
+using Glidepath.Storage;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+
+namespace Glidepath.Providers.Caching;
+
+/// <summary>
+/// Serves eval calls from the store's response cache when an unexpired entry matches, marking the
+/// response with <see cref="ModelResponseProperties.Cached"/>; stores successful answers otherwise.
+/// Only errors are never cached. A cache that cannot be read or written is logged and bypassed.
+/// </summary>
+internal sealed class ResponseCacheChatClient(
+    IChatClient inner,
+    IResponseCacheStore store,
+    string provider,
+    string? baseUrl,
+    ModelSpec model,
+    int trialIndex,
+    TimeSpan ttl,
+    TimeProvider time,
+    ILogger logger) : DelegatingChatClient(inner)
+{
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var list = messages as IList<ChatMessage> ?? messages.ToList();
+        var key = ResponseCacheKey.Compute(provider, baseUrl, model, list, options, trialIndex);
+        var cached = await TryGetAsync(key, cancellationToken).ConfigureAwait(false);
+        if (cached is not null)
+        {
+            return cached;
+        }
+
+        var response = await InnerClient.GetResponseAsync(list, options, cancellationToken).ConfigureAwait(false);
+        await TrySetAsync(key, response, cancellationToken).ConfigureAwait(false);
+        return response;
+    }
+
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var list = messages as IList<ChatMessage> ?? messages.ToList();
+        var key = ResponseCacheKey.Compute(provider, baseUrl, model, list, options, trialIndex);
+        var cached = await TryGetAsync(key, cancellationToken).ConfigureAwait(false);
+        if (cached is not null)
+        {
+            foreach (var update in cached.ToChatResponseUpdates())
+            {
+                yield return update;
+            }
+
+            yield break;
+        }
+
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in InnerClient.GetStreamingResponseAsync(list, options, cancellationToken).ConfigureAwait(false))
+        {
+            updates.Add(update);
+            yield return update;
+        }
+
+        await TrySetAsync(key, updates.ToChatResponse(), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ChatResponse?> TryGetAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var json = await store.GetAsync(key, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            if (json is null)
+            {
+                return null;
+            }
+
+            var response = JsonSerializer.Deserialize<ChatResponse>(json, AIJsonUtilities.DefaultOptions);
+            if (response is null)
+            {
+                return null;
+            }
+
+            (response.AdditionalProperties ??= [])[ModelResponseProperties.Cached] = true;
+            Log.CacheHit(logger, provider, model.Name);
+            return response;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.CacheFailed(logger, ex.Message);
+            return null;
+        }
+    }
+
+    private async Task TrySetAsync(string key, ChatResponse response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var json = JsonSerializer.Serialize(response, AIJsonUtilities.DefaultOptions);
+            var now = time.GetUtcNow();
+            await store.SetAsync(new CachedResponse(key, provider, model.Name, json, now, now + ttl), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.CacheFailed(logger, ex.Message);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Glidepath.Errors;
+
+namespace Glidepath.Providers.Http;
+
+/// <summary>
+/// Sits under the provider SDK: turns every error response and connection failure into a
+/// <see cref="ProviderException"/> with the status, the provider's own message (key scrubbed) and
+/// retry-after, so both SDKs fail the same way and the retry layer can honour retry-after.
+/// </summary>
+internal sealed class ProviderHttpHandler(string provider, string? apiKey, TimeProvider time, HttpMessageHandler inner) : DelegatingHandler(inner)
+{
+    private const int MaxErrorBodyChars = 4000;
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new ProviderException(provider, null, ApiKey.Scrub($"cannot reach {request.RequestUri?.GetLeftPart(UriPartial.Authority)}: {ex.Message}", apiKey), ProviderFailure.Connection);
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            string body;
+            try
+            {
+                body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException)
+            {
+                body = "";
+            }
+
+            var message = ApiKey.Scrub(ErrorMessage(body, response.ReasonPhrase), apiKey);
+            var failure = status switch
+            {
+                429 => ProviderFailure.RateLimited,
+                408 => ProviderFailure.Timeout,
+                >= 500 => ProviderFailure.ServerError,
+                _ => ProviderFailure.Rejected,
+            };
+            throw new ProviderException(provider, status, message, failure, RetryAfter(response.Headers, time.GetUtcNow()));
+        }
+    }
+
+    /// <summary>The message of <c>{"error": {"message": …}}</c> (OpenAI and Anthropic), <c>{"error": "…"}</c> or <c>{"message": …}</c>; else the raw body, cut.</summary>
+    internal static string ErrorMessage(string body, string? reason)
+    {
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            return reason ?? "no error message in the response";
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            var root = doc.RootElement;
+            if (root.ValueKind == JsonValueKind.Object)
+            {
+                if (root.TryGetProperty("error", out var error))
+                {
+                    if (error.ValueKind == JsonValueKind.String)
+                    {
+                        return error.GetString()!;
+                    }
+
+                    if (error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String)
+                    {
+                        var type = error.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() + ": " : "";
+                        return type + m.GetString();
+                    }
+                }
+
+                if (root.TryGetProperty("message", out var msg) && msg.ValueKind == JsonValueKind.String)
+                {
+                    return msg.GetString()!;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // not JSON: fall through to the raw body
+        }
+
+        body = body.Trim();
+        return body.Length > MaxErrorBodyChars ? body[..MaxErrorBodyChars] + "…" : body;
+    }
+
+    internal static TimeSpan? RetryAfter(HttpResponseHeaders headers, DateTimeOffset now)
+    {
+        if (headers.TryGetValues("retry-after-ms", out var ms) &&
+            double.TryParse(ms.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var millis) && millis >= 0)
+        {
+            return TimeSpan.FromMilliseconds(millis);
+        }
+
+        if (headers.RetryAfter is { } ra)
+        {
+            if (ra.Delta is { } delta)
+            {
+                return delta;
+            }
+
+            if (ra.Date is { } date)
+            {
+                var wait = date - now;
+                return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,31 @@
+namespace Glidepath.Providers;
+
+/// <summary>
+/// Defaults for settings the manifest leaves out, and knobs tests turn (retry base delay, HTTP handler).
+/// </summary>
+public sealed record ModelClientDefaults
+{
+    /// <summary>Per attempt for a whole response; for a stream, the longest wait for its next chunk.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Retries after the first attempt on 429, 5xx, timeouts and connection errors.</summary>
+    public int MaxRetries { get; init; } = 3;
+
+    /// <summary>Calls in flight per provider endpoint.</summary>
+    public int MaxConcurrency { get; init; } = 16;
+
+    /// <summary>First backoff delay; doubles per retry, with jitter, unless the provider sent retry-after.</summary>
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest retry-after we honour; a provider asking for longer fails the call.</summary>
+    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a cached response stays valid.</summary>
+    public TimeSpan CacheTtl { get; init; } = TimeSpan.FromDays(14);
+
+    /// <summary>Reads an environment variable (API keys). Tests pass their own.</summary>
+    public Func<string, string?> GetEnvironmentVariable { get; init; } = Environment.GetEnvironmentVariable;
+
+    /// <summary>Innermost HTTP handler (tests may inject one); null = a pooled SocketsHttpHandler.</summary>
+    public HttpMessageHandler? HttpHandler { get; init; }
+}

@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using Glidepath.Errors;
+using Glidepath.Manifests;
+using Glidepath.Models;
+using Glidepath.Providers.Anthropic;
+using Glidepath.Providers.Caching;
+using Glidepath.Providers.Cost;
+using Glidepath.Providers.Http;
+using Glidepath.Providers.OpenAI;
+using Glidepath.Providers.Resilience;
+using Glidepath.Providers.Sim;
+using Glidepath.Storage;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Glidepath.Providers;
+
+/// <summary>
+/// Builds the model pipeline for a release's model and an environment's provider settings:
+/// telemetry (OpenTelemetry GenAI, source and meter "Glidepath") → cost → response cache (when asked) →
+/// resilience (timeout, retries, concurrency) → the provider client (Anthropic, OpenAI-compatible, or the sim).
+/// One factory per process: it owns the HTTP connection pool and the per-provider concurrency limits.
+/// </summary>
+public sealed class ModelClientFactory : IModelClientFactory, IDisposable
+{
+    /// <summary>ActivitySource and Meter name of the pipeline's telemetry.</summary>
+    public const string TelemetrySourceName = "Glidepath";
+
+    private readonly TimeProvider _time;
+    private readonly PriceTable _prices;
+    private readonly IResponseCacheStore? _cache;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ModelClientDefaults _defaults;
+    private readonly HttpMessageHandler _handler;
+    private readonly bool _ownsHandler;
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _limits = new(StringComparer.Ordinal);
+    private readonly SimCallCounter _simCalls = new();
+
+    /// <param name="time">Clock for timeouts, backoff, cache expiry and the sim's latency.</param>
+    /// <param name="prices">Price table (defaults + manifest <c>prices:</c>), see <see cref="PriceTable.For"/>.</param>
+    /// <param name="responseCache">The store's response cache; needed only for clients created with <c>UseCache</c>.</param>
+    /// <param name="loggerFactory">Logs retries and cache problems (never a key or message content).</param>
+    /// <param name="defaults">Settings the manifest leaves out.</param>
+    public ModelClientFactory(TimeProvider time, PriceTable prices, IResponseCacheStore? responseCache = null, ILoggerFactory? loggerFactory = null, ModelClientDefaults? defaults = null)
+    {
+        _time = time;
+        _prices = prices;
+        _cache = responseCache;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _defaults = defaults ?? new ModelClientDefaults();
+        _ownsHandler = _defaults.HttpHandler is null;
+        _handler = _defaults.HttpHandler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+    }
+
+    public IChatClient Create(ModelSpec model, ProviderSettings settings, ModelClientOptions options)
+    {
+        var provider = model.Provider;
+        var isSim = provider == ProviderNames.Sim;
+        var timeout = settings.Timeout ?? (isSim ? SimOptions.DefaultTimeout : _defaults.Timeout);
+        var maxRetries = settings.MaxRetries ?? (isSim ? 0 : _defaults.MaxRetries);
+        var maxConcurrency = settings.MaxConcurrency ?? (isSim ? 64 : _defaults.MaxConcurrency);
+        if (timeout <= TimeSpan.Zero || maxRetries < 0 || maxConcurrency < 1)
+        {
+            throw new BadInputException($"providers.{provider}: timeout must be positive, max_retries ≥ 0 and max_concurrency ≥ 1");
+        }
+
+        string? apiKey = null;
+        string? baseUrl = null;
+        IChatClient inner;
+        switch (provider)
+        {
+            case ProviderNames.Anthropic:
+                baseUrl = settings.BaseUrl ?? ProviderNames.AnthropicDefaultBaseUrl;
+                apiKey = ApiKey.Resolve(provider, settings, _defaults.GetEnvironmentVariable, required: true)!;
+                inner = AnthropicChatClientFactory.Create(model, baseUrl, apiKey, Http(provider, apiKey), timeout);
+                break;
+            case ProviderNames.OpenAI:
+                baseUrl = settings.BaseUrl ?? ProviderNames.OpenAIDefaultBaseUrl;
+
+                // A custom base_url (Ollama, vLLM, llama.cpp) may need no key; api.openai.com always does.
+                apiKey = ApiKey.Resolve(provider, settings, _defaults.GetEnvironmentVariable, required: settings.BaseUrl is null);
+                inner = OpenAIChatClientFactory.Create(model, baseUrl, apiKey, Http(provider, apiKey), timeout);
+                break;
+            case ProviderNames.Sim:
+                inner = new SimChatClient(model, SimOptions.Parse(model), options.TrialIndex, _time, _simCalls.For(model));
+                break;
+            default:
+                throw new BadInputException($"unknown model provider '{provider}'; expected anthropic, openai or sim");
+        }
+
+        var limit = _limits.GetOrAdd(provider + "|" + baseUrl, _ => new SemaphoreSlim(maxConcurrency, maxConcurrency));
+        var resilience = new ResilienceSettings(provider, timeout, maxRetries, _defaults.RetryBaseDelay, _defaults.MaxRetryAfter, limit, apiKey);
+        var logger = _loggerFactory.CreateLogger("Glidepath.Providers");
+
+        var builder = new ChatClientBuilder(inner)
+            .UseOpenTelemetry(_loggerFactory, TelemetrySourceName, otel => otel.EnableSensitiveData = false)
+            .Use(next => new CostChatClient(next, _prices, provider, model.Name));
+        if (options.UseCache)
+        {
+            var cache = _cache ?? throw new InvalidOperationException("this ModelClientFactory was built without a response cache store; pass the store's ResponseCache");
+            builder.Use(next => new ResponseCacheChatClient(next, cache, provider, baseUrl, model, options.TrialIndex, _defaults.CacheTtl, _time, logger));
+        }
+
+        builder.Use(next => new ResilientChatClient(next, resilience, _time, logger));
+        return builder.Build();
+    }
+
+    public void Dispose()
+    {
+        if (_ownsHandler)
+        {
+            _handler.Dispose();
+        }
+
+        foreach (var limit in _limits.Values)
+        {
+            limit.Dispose();
+        }
+    }
+
+    private HttpClient Http(string provider, string? apiKey) =>
+        new(new ProviderHttpHandler(provider, apiKey, _time, _handler), disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+}

@@ -1,0 +1,41 @@
+using System.Text.Json;
+using Glidepath.Errors;
+using Glidepath.Providers.Http;
+
+namespace Glidepath.Providers.Resilience;
+
+/// <summary>Maps whatever a provider SDK threw to one <see cref="ProviderException"/>, key scrubbed.</summary>
+internal static class ProviderErrors
+{
+    public static ProviderException Translate(string provider, Exception ex, string? apiKey)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is ProviderException pe)
+            {
+                return pe;
+            }
+        }
+
+        var malformed = false;
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is JsonException or FormatException || e.GetType().Name.Contains("InvalidData", StringComparison.Ordinal))
+            {
+                malformed = true;
+            }
+        }
+
+        var message = ApiKey.Scrub(ex.Message, apiKey);
+        return malformed
+            ? new ProviderException(provider, null, $"the response is not in the provider's documented format ({message})", ProviderFailure.MalformedResponse)
+            : new ProviderException(provider, null, $"{ex.GetType().Name}: {message}", ProviderFailure.MalformedResponse);
+    }
+
+    public static ProviderException Timeout(string provider, TimeSpan timeout, bool streaming) =>
+        new(provider, null,
+            streaming
+                ? $"no data from the stream for {timeout.TotalSeconds:0.###} s (timeout); raise providers.{provider}.timeout if the model is slow"
+                : $"no response within {timeout.TotalSeconds:0.###} s (timeout); raise providers.{provider}.timeout if the model is slow",
+            ProviderFailure.Timeout);
+}

@@ -1,0 +1,174 @@
+using System.Runtime.CompilerServices;
+using Glidepath.Errors;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+
+namespace Glidepath.Providers.Resilience;
+
+/// <summary>
+/// Per-call timeout, retries with jittered exponential backoff (honouring retry-after) on 429, 5xx,
+/// timeouts and connection errors, and a per-provider concurrency limit. Every failure leaves as a
+/// <see cref="ProviderException"/>; nothing is swallowed and no answer is invented.
+/// A stream is retried only until its first chunk; after that a gap longer than the timeout fails it.
+/// </summary>
+internal sealed class ResilientChatClient : DelegatingChatClient
+{
+    private readonly ResilienceSettings _settings;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ResiliencePipeline _retry;
+
+    public ResilientChatClient(IChatClient inner, ResilienceSettings settings, TimeProvider time, ILogger logger)
+        : base(inner)
+    {
+        _settings = settings;
+        _time = time;
+        _logger = logger;
+        var builder = new ResiliencePipelineBuilder { TimeProvider = time };
+        if (settings.MaxRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<ProviderException>(e => e.IsTransient && (e.RetryAfter is null || e.RetryAfter <= settings.MaxRetryAfter)),
+                MaxRetryAttempts = settings.MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = settings.RetryBaseDelay,
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Exception is ProviderException { RetryAfter: { } after } ? after : (TimeSpan?)null),
+                OnRetry = args =>
+                {
+                    var pe = args.Outcome.Exception as ProviderException;
+                    Log.Retrying(_logger, settings.Provider, args.AttemptNumber + 1, pe?.StatusCode, pe?.Failure.ToString() ?? "?", (long)args.RetryDelay.TotalMilliseconds);
+                    return default;
+                },
+            });
+        }
+
+        _retry = builder.Build();
+    }
+
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var list = messages as IList<ChatMessage> ?? messages.ToList();
+        await _settings.Concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await _retry.ExecuteAsync(async ct =>
+            {
+                using var timeout = new CancellationTokenSource(_settings.Timeout, _time);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+                try
+                {
+                    return await InnerClient.GetResponseAsync(list, options, linked.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
+                {
+                    throw ProviderErrors.Timeout(_settings.Provider, _settings.Timeout, streaming: false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    throw ProviderErrors.Translate(_settings.Provider, ex, _settings.ApiKey);
+                }
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _settings.Concurrency.Release();
+        }
+    }
+
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var list = messages as IList<ChatMessage> ?? messages.ToList();
+        await _settings.Concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Open the stream and read its first chunk under the retry policy.
+            var stream = await _retry.ExecuteAsync(async ct =>
+            {
+                var s = new Stream(this, InnerClient.GetStreamingResponseAsync(list, options, CancellationToken.None), ct);
+                try
+                {
+                    await s.MoveNextAsync().ConfigureAwait(false);
+                    return s;
+                }
+                catch
+                {
+                    await s.DisposeAsync().ConfigureAwait(false);
+                    throw;
+                }
+            }, cancellationToken).ConfigureAwait(false);
+
+            await using (stream.ConfigureAwait(false))
+            {
+                while (stream.HasCurrent)
+                {
+                    yield return stream.Current!;
+                    await stream.MoveNextAsync().ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            _settings.Concurrency.Release();
+        }
+    }
+
+    /// <summary>One attempt's stream: each wait for the next chunk is bounded by the timeout, which cancels the underlying read.</summary>
+    private sealed class Stream : IAsyncDisposable
+    {
+        private readonly ResilientChatClient _owner;
+        private readonly CancellationTokenSource _cts;
+        private readonly IAsyncEnumerator<ChatResponseUpdate> _enumerator;
+
+        public Stream(ResilientChatClient owner, IAsyncEnumerable<ChatResponseUpdate> source, CancellationToken cancellationToken)
+        {
+            _owner = owner;
+            _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _enumerator = source.GetAsyncEnumerator(_cts.Token);
+            CallerToken = cancellationToken;
+        }
+
+        private CancellationToken CallerToken { get; }
+
+        public bool HasCurrent { get; private set; }
+
+        public ChatResponseUpdate? Current { get; private set; }
+
+        public async Task MoveNextAsync()
+        {
+            var settings = _owner._settings;
+            using var idle = new CancellationTokenSource(settings.Timeout, _owner._time);
+            using var registration = idle.Token.Register(static s => ((CancellationTokenSource)s!).Cancel(), _cts);
+            try
+            {
+                HasCurrent = await _enumerator.MoveNextAsync().ConfigureAwait(false);
+                Current = HasCurrent ? _enumerator.Current : null;
+            }
+            catch (OperationCanceledException) when (idle.IsCancellationRequested && !CallerToken.IsCancellationRequested)
+            {
+                throw ProviderErrors.Timeout(settings.Provider, settings.Timeout, streaming: true);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                throw ProviderErrors.Translate(settings.Provider, ex, settings.ApiKey);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await _enumerator.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException or ProviderException)
+            {
+                // the stream is being abandoned after a failure or the end; its close error adds nothing
+            }
+
+            _cts.Dispose();
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using System.Net;
+
+namespace Glidepath.Errors;
+
+/// <summary>
+/// A model provider failed: rate limited, a server error, a malformed answer, a timeout or no connection
+/// (exit 3, fail closed). Carries the provider's status and message, never the API key.
+/// </summary>
+public sealed class ProviderException : OperationalException
+{
+    public ProviderException(string provider, int? statusCode, string providerMessage, ProviderFailure failure, TimeSpan? retryAfter = null, Exception? inner = null)
+        : base(Describe(provider, statusCode, providerMessage), inner)
+    {
+        Provider = provider;
+        StatusCode = statusCode;
+        ProviderMessage = providerMessage;
+        Failure = failure;
+        RetryAfter = retryAfter;
+    }
+
+    /// <summary>Provider name as in the manifest: anthropic, openai or sim.</summary>
+    public string Provider { get; }
+
+    /// <summary>HTTP status, or null when there was no HTTP response (connection error, timeout).</summary>
+    public int? StatusCode { get; }
+
+    /// <summary>The provider's own error message (with any API key removed).</summary>
+    public string ProviderMessage { get; }
+
+    public ProviderFailure Failure { get; }
+
+    /// <summary>How long the provider asked us to wait (<c>retry-after</c>), when it said.</summary>
+    public TimeSpan? RetryAfter { get; }
+
+    /// <summary>Worth retrying: rate limits, server errors, timeouts and connection failures.</summary>
+    public bool IsTransient => Failure is ProviderFailure.RateLimited or ProviderFailure.ServerError or ProviderFailure.Timeout or ProviderFailure.Connection;
+
+    private static string Describe(string provider, int? status, string message)
+    {
+        var code = status is { } s ? $" {s} ({(HttpStatusCode)s})" : "";
+        return $"model provider '{provider}' failed{code}: {message}";
+    }
+}
+
+/// <summary>What kind of provider failure happened; decides retrying.</summary>
+public enum ProviderFailure
+{
+    /// <summary>429 or an overloaded signal.</summary>
+    RateLimited,
+
+    /// <summary>5xx.</summary>
+    ServerError,
+
+    /// <summary>No answer within the per-call timeout (including a stalled stream).</summary>
+    Timeout,
+
+    /// <summary>Could not connect, or the connection broke.</summary>
+    Connection,
+
+    /// <summary>The provider answered, but not in its documented format.</summary>
+    MalformedResponse,
+
+    /// <summary>4xx other than 429: bad request, bad key, unknown model. Not retried.</summary>
+    Rejected,
+
+    /// <summary>Missing API key or an invalid provider setting.</summary>
+    Configuration,
+}

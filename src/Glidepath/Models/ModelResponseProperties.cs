@@ -1,0 +1,17 @@
+namespace Glidepath.Models;
+
+/// <summary>
+/// Keys Glidepath puts in <c>ChatResponse.AdditionalProperties</c> (and on the final streaming update)
+/// so evals, the gateway and <c>model try</c> read cost and cache state the same way.
+/// </summary>
+public static class ModelResponseProperties
+{
+    /// <summary><c>true</c> when the response came from the response cache rather than the provider.</summary>
+    public const string Cached = "glidepath.cached";
+
+    /// <summary>USD for the call as a <see cref="decimal"/>, absent when the model has no known price.</summary>
+    public const string CostUsd = "glidepath.cost_usd";
+
+    /// <summary>Provider name (anthropic, openai, sim).</summary>
+    public const string Provider = "glidepath.provider";
+}

@@ -1,0 +1,20 @@
+namespace Glidepath.Storage;
+
+/// <summary>
+/// Model responses cached for evals, by key (sha256 of provider, model, parameters, messages, tools and
+/// trial index). Entries expire; an expired entry is never returned.
+/// </summary>
+public interface IResponseCacheStore
+{
+    /// <summary>The cached response JSON, or null when absent or expired at <paramref name="now"/>.</summary>
+    Task<string?> GetAsync(string key, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Stores (or replaces) an entry.</summary>
+    Task SetAsync(CachedResponse entry, CancellationToken cancellationToken);
+
+    /// <summary>Deletes expired entries; returns how many.</summary>
+    Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken);
+}
+
+/// <summary>One cached model response.</summary>
+public sealed record CachedResponse(string Key, string Provider, string Model, string ResponseJson, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt);
