@@ -10,5 +10,13 @@ internal static class CommandCatalog
     [
         InitCommand.Build(env),
         ReleaseCommand.Build(env),
+        DeployCommand.Build(env),
+        PromoteCommand.Build(env),
+        RollbackCommand.Build(env),
+        HistoryCommand.Build(env),
+        StatusCommand.Build(env),
+        FreezeCommand.Build(env),
+        UnfreezeCommand.Build(env),
+        EnvCommand.Build(env),
     ];
 }

@@ -203,5 +203,8 @@ internal static class ReleaseCommand
         return command;
     }
 
-    public static ReleaseResolver Resolver(CliContext ctx, Storage.IGlidepathStore store) => new(ctx.Manifest, store, ctx.Time);
+    public static ReleaseResolver Resolver(CliContext ctx, Storage.IGlidepathStore store) => new(ctx.Manifest, store, ctx.Time)
+    {
+        EnvironmentStable = Environments.EnvironmentRefs.StableLookup(store, ctx.Manifest.App),
+    };
 }

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using Glidepath.Environments;
+using Glidepath.Git;
+using Glidepath.Storage;
+
+namespace Glidepath.Cli.Commands;
+
+/// <summary>What the environment commands share: the --env and --reason options, the service and the outcome output.</summary>
+internal static class EnvironmentCommandSupport
+{
+    public static Option<string> EnvOption() => new("--env", "-e")
+    {
+        Description = "The environment, as declared under 'environments:' in the manifest",
+        Required = true,
+    };
+
+    public static Option<string?> ReasonOption(string description = "Why: recorded in the environment's history") => new("--reason")
+    {
+        Description = description,
+    };
+
+    public static EnvironmentService Service(CliContext ctx, IGlidepathStore store) =>
+        new(ctx.Manifest, store.Environments, store.GateVerdicts, store.Releases, ctx.Time);
+
+    public static Task<string> ActorAsync(CliContext ctx, CancellationToken cancellationToken) =>
+        Actor.ResolveAsync(ctx.Manifest.BaseDirectory, cancellationToken);
+
+    /// <summary>Prints the result of a state change: one line on a terminal, the event as JSON otherwise.</summary>
+    public static async Task<int> WriteOutcomeAsync(CliContext ctx, IGlidepathStore store, EnvironmentOutcome outcome, CancellationToken cancellationToken)
+    {
+        var views = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, cancellationToken));
+        if (ctx.Output.IsJson)
+        {
+            var spec = ctx.Manifest.FindEnvironment(outcome.State.Name)!;
+            ctx.Output.Json(new
+            {
+                changed = outcome.Changed,
+                summary = outcome.Summary,
+                environment = views.Status(spec, outcome.State),
+                @event = outcome.Event is null ? null : views.Event(outcome.Event),
+            });
+            return Errors.ExitCodes.Ok;
+        }
+
+        var mark = outcome.Changed ? "[green]✓[/]" : "[grey]=[/]";
+        ctx.Output.Line(outcome.Summary, $"{mark} {Spectre.Console.Markup.Escape(outcome.Summary)}");
+        if (outcome.Event?.Reason is { } reason)
+        {
+            ctx.Output.Line($"  reason: {reason}");
+        }
+
+        return Errors.ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,59 @@
+using System.CommandLine;
+using System.Globalization;
+using Glidepath.Errors;
+
+namespace Glidepath.Cli.Commands;
+
+/// <summary><c>glidepath history --env E</c>: the environment's append-only audit trail.</summary>
+internal static class HistoryCommand
+{
+    public static Command Build(CliEnvironment env)
+    {
+        var environment = EnvironmentCommandSupport.EnvOption();
+        var command = new Command("history", """
+            Show an environment's append-only history, oldest first: every deploy, promote, rollback,
+            freeze and unfreeze with its revision, time, actor, reason and from → to release.
+            Forced promotions are marked.
+
+            Example:
+              glidepath history --env production
+            """)
+        {
+            environment,
+        };
+        command.SetAction(env, async (ctx, parse, ct) =>
+        {
+            var store = await ctx.StoreAsync(ct);
+            var spec = EnvironmentCommandSupport.Service(ctx, store).Spec(parse.GetValue(environment)!);
+            var app = ctx.Manifest.App;
+            var views = new EnvironmentViews(await store.Releases.ListAsync(app, ct));
+            var events = await store.Environments.HistoryAsync(app, spec.Name, ct);
+            if (ctx.Output.IsJson)
+            {
+                ctx.Output.Json(new { app, environment = spec.Name, events = events.Select(views.Event) });
+                return ExitCodes.Ok;
+            }
+
+            if (events.Count == 0)
+            {
+                ctx.Output.Line($"{spec.Name} has no history yet. Start it with 'glidepath {(spec.Requires.Count > 0 ? "promote" : "deploy")} REF --env {spec.Name}'.");
+                return ExitCodes.Ok;
+            }
+
+            ctx.Output.Table(
+                ["rev", "time", "event", "release", "actor", "reason"],
+                events.Select(e => (IReadOnlyList<string>)
+                [
+                    e.Revision.ToString(CultureInfo.InvariantCulture),
+                    EnvironmentViews.Time(e.Time),
+                    e.Forced ? e.Kind + " (FORCED)" : e.Kind,
+                    e.ToReleaseId is null && e.FromReleaseId is null ? "-" : $"{views.Name(e.FromReleaseId)} → {views.Label(e.ToReleaseId)}",
+                    e.Actor,
+                    e.Reason ?? "",
+                ]),
+                title: $"{app} / {spec.Name}: history");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

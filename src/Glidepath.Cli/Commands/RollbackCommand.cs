@@ -1,0 +1,39 @@
+using System.CommandLine;
+
+namespace Glidepath.Cli.Commands;
+
+/// <summary><c>glidepath rollback --env E [--to REF]</c>: one step back to the last known-good release.</summary>
+internal static class RollbackCommand
+{
+    public static Command Build(CliEnvironment env)
+    {
+        var environment = EnvironmentCommandSupport.EnvOption();
+        var to = new Option<string?>("--to") { Description = "Roll back further, to this known-good release (an earlier stable not rolled back from)" };
+        var reason = EnvironmentCommandSupport.ReasonOption();
+        var command = new Command("rollback", """
+            One step back, in one transaction: the environment's stable release returns to the previous
+            known-good one (the last stable release that was not itself rolled back from). With an active
+            canary, rollback ends the canary and all traffic goes to the stable release. Allowed while frozen.
+
+            Examples:
+              glidepath rollback --env production --reason "refund answers regressed"
+              glidepath rollback --env production --to v1
+            """)
+        {
+            environment,
+            to,
+            reason,
+        };
+        command.SetAction(env, async (ctx, parse, ct) =>
+        {
+            var store = await ctx.StoreAsync(ct);
+            var service = EnvironmentCommandSupport.Service(ctx, store);
+            var spec = service.Spec(parse.GetValue(environment)!);
+            var target = parse.GetValue(to) is { } r ? await ReleaseCommand.Resolver(ctx, store).ResolveAsync(r, register: false, ct) : null;
+            var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
+            var outcome = await service.RollbackAsync(spec.Name, target, actor, parse.GetValue(reason), ct);
+            return await EnvironmentCommandSupport.WriteOutcomeAsync(ctx, store, outcome, ct);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,21 @@
+namespace Glidepath.Environments;
+
+/// <summary>
+/// The kinds of history events written by the environments commands. Events whose kind changes the stable
+/// pointer carry the old stable in FromReleaseId and the new one in ToReleaseId; rollback and the promotion
+/// path are computed from those.
+/// </summary>
+public static class EnvironmentEventKinds
+{
+    public const string Deploy = "deploy";
+    public const string Promote = "promote";
+    public const string Rollback = "rollback";
+    public const string Freeze = "freeze";
+    public const string Unfreeze = "unfreeze";
+
+    /// <summary>A rollout that reached 100% and made its canary the stable release (written by rollouts).</summary>
+    public const string RolloutPromoted = "rollout_promoted";
+
+    /// <summary>True when an event of this kind moves the stable pointer to its ToReleaseId.</summary>
+    public static bool ChangesStable(string kind) => kind is Deploy or Promote or Rollback or RolloutPromoted;
+}

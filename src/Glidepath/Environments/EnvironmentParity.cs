@@ -1,0 +1,128 @@
+using System.Globalization;
+using Glidepath.Manifests;
+using Glidepath.Releases;
+
+namespace Glidepath.Environments;
+
+/// <summary>
+/// The parity check: staging should mirror production (same model, same tools, same settings) apart from
+/// the endpoints, keys and vars declared to differ. Pure.
+/// </summary>
+public static class EnvironmentParity
+{
+    public static ParityReport Compare(Manifest manifest, EnvironmentSpec a, EnvironmentSpec b, Release? stableA, Release? stableB)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        var differences = new List<ParityDifference>();
+        var expected = new List<ParityDifference>();
+        CompareProviders(manifest, a, b, differences, expected);
+        CompareVars(a, b, differences, expected);
+
+        var requiresA = string.Join(", ", a.Requires.Order(StringComparer.Ordinal));
+        var requiresB = string.Join(", ", b.Requires.Order(StringComparer.Ordinal));
+        if (requiresA != requiresB)
+        {
+            differences.Add(new ParityDifference("promotion_path", "requires", Blank(requiresA), Blank(requiresB)));
+        }
+
+        if (a.Owner != b.Owner)
+        {
+            differences.Add(new ParityDifference("promotion_path", "owner", a.Owner, b.Owner));
+        }
+
+        bool? sameRelease = null;
+        bool? sameModel = null;
+        if (stableA is null || stableB is null)
+        {
+            if (stableA is not null || stableB is not null)
+            {
+                differences.Add(new ParityDifference("release", "stable", stableA?.Label, stableB?.Label));
+            }
+        }
+        else
+        {
+            sameRelease = stableA.Id == stableB.Id;
+            var snapA = stableA.Snapshot();
+            var snapB = stableB.Snapshot();
+            sameModel = snapA.Model.Provider == snapB.Model.Provider && snapA.Model.Name == snapB.Model.Name;
+            if (sameRelease == false)
+            {
+                differences.Add(new ParityDifference("release", "stable", stableA.Label, stableB.Label));
+                foreach (var change in ReleaseDiff.Compute(snapA, snapB))
+                {
+                    // Model changes carry scalar values; content changes are shown by 'glidepath release diff'.
+                    differences.Add(change.Kind is "model" or "parameter" or "option"
+                        ? new ParityDifference("model", $"{change.Kind} {change.Name}", change.Before, change.After)
+                        : new ParityDifference("release", $"{change.Kind.Replace('_', ' ')} {change.Name}", Presence(change.Kind, true), Presence(change.Kind, false)));
+                }
+            }
+        }
+
+        return new ParityReport { A = a.Name, B = b.Name, Differences = differences, Expected = expected, SameRelease = sameRelease, SameModel = sameModel };
+    }
+
+    private static void CompareProviders(Manifest manifest, EnvironmentSpec a, EnvironmentSpec b, List<ParityDifference> differences, List<ParityDifference> expected)
+    {
+        var names = manifest.Providers.Keys.Concat(a.Providers.Keys).Concat(b.Providers.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            var pa = Effective(manifest, a, name);
+            var pb = Effective(manifest, b, name);
+            if (pa is null || pb is null)
+            {
+                differences.Add(new ParityDifference("provider", name, pa is null ? null : "configured", pb is null ? null : "configured"));
+                continue;
+            }
+
+            Add(expected, name + ".base_url", pa.BaseUrl, pb.BaseUrl);
+            Add(expected, name + ".api_key_env", pa.ApiKeyEnv, pb.ApiKeyEnv);
+            Add(differences, name + ".timeout", pa.Timeout?.ToString("c", CultureInfo.InvariantCulture), pb.Timeout?.ToString("c", CultureInfo.InvariantCulture));
+            Add(differences, name + ".max_retries", pa.MaxRetries?.ToString(CultureInfo.InvariantCulture), pb.MaxRetries?.ToString(CultureInfo.InvariantCulture));
+            Add(differences, name + ".max_concurrency", pa.MaxConcurrency?.ToString(CultureInfo.InvariantCulture), pb.MaxConcurrency?.ToString(CultureInfo.InvariantCulture));
+        }
+
+        static void Add(List<ParityDifference> list, string key, string? x, string? y)
+        {
+            if (x != y)
+            {
+                list.Add(new ParityDifference("provider", key, x, y));
+            }
+        }
+    }
+
+    private static void CompareVars(EnvironmentSpec a, EnvironmentSpec b, List<ParityDifference> differences, List<ParityDifference> expected)
+    {
+        foreach (var key in a.Vars.Keys.Concat(b.Vars.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            var hasA = a.Vars.TryGetValue(key, out var va);
+            var hasB = b.Vars.TryGetValue(key, out var vb);
+            if (hasA != hasB)
+            {
+                differences.Add(new ParityDifference("vars", key, va, vb));
+            }
+            else if (va != vb)
+            {
+                expected.Add(new ParityDifference("vars", key, va, vb));
+            }
+        }
+    }
+
+    /// <summary>The app-level provider settings with the environment's override laid over them.</summary>
+    private static ProviderSettings? Effective(Manifest manifest, EnvironmentSpec env, string name)
+    {
+        manifest.Providers.TryGetValue(name, out var top);
+        env.Providers.TryGetValue(name, out var over);
+        return top is null ? over : top.Merge(over);
+    }
+
+    private static string? Blank(string value) => value.Length == 0 ? null : value;
+
+    private static string? Presence(string kind, bool before) => kind switch
+    {
+        "tool_added" or "file_added" => before ? null : "present",
+        "tool_removed" or "file_removed" => before ? "present" : null,
+        _ => "differs",
+    };
+}

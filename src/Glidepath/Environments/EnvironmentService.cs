@@ -1,0 +1,255 @@
+using System.Text.Json.Nodes;
+using Glidepath.Errors;
+using Glidepath.Manifests;
+using Glidepath.Releases;
+using Glidepath.Storage;
+
+namespace Glidepath.Environments;
+
+/// <summary>
+/// Deploy, promote, rollback, freeze and unfreeze. Each reads the environment's state, decides by policy,
+/// and writes the new state with its history event as one compare-and-swap on the revision it read, so a
+/// concurrent change makes it fail (exit 4) instead of acting on stale facts.
+/// </summary>
+public sealed class EnvironmentService(
+    Manifest manifest,
+    IEnvironmentStore environments,
+    IGateVerdictStore verdicts,
+    IReleaseStore releases,
+    TimeProvider time)
+{
+    /// <summary>Points the stable release of an environment without a promotion path at <paramref name="release"/>.</summary>
+    public async Task<EnvironmentOutcome> DeployAsync(string environment, Release release, string actor, string? reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(release);
+        var spec = Spec(environment);
+        if (spec.Requires.Count > 0)
+        {
+            throw new PolicyException(
+                $"environment '{spec.Name}' has a promotion path (requires: {string.Join(", ", spec.Requires)}), so deploy is refused there; " +
+                $"run: glidepath promote {release.Name} --env {spec.Name} (or glidepath rollout start {release.Name} --env {spec.Name} for a gradual canary)");
+        }
+
+        var state = await environments.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
+        EnvironmentGuard.EnsureNotFrozen(state, "deploy");
+        await EnsureNoCanaryAsync(state, "deploy", cancellationToken).ConfigureAwait(false);
+        if (state.StableReleaseId == release.Id)
+        {
+            return new EnvironmentOutcome(state, null, $"{spec.Name}: {release.Name} is already the stable release; nothing changed");
+        }
+
+        return await MoveStableAsync(state, EnvironmentEventKinds.Deploy, release.Id, actor, reason, forced: false, new JsonObject(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Promotes <paramref name="release"/> into <paramref name="environment"/> if its policy allows (or <paramref name="force"/> with a reason).</summary>
+    public async Task<EnvironmentOutcome> PromoteAsync(string environment, Release release, string actor, string? reason, bool force, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(release);
+        var spec = Spec(environment);
+        if (force && string.IsNullOrWhiteSpace(reason))
+        {
+            throw new BadInputException("--force needs --reason \"...\": an override of the promotion policy is recorded with why it was made");
+        }
+
+        var state = await environments.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
+        EnvironmentGuard.EnsureNotFrozen(state, "promote");
+        await EnsureNoCanaryAsync(state, "promote", cancellationToken).ConfigureAwait(false);
+        if (state.StableReleaseId == release.Id)
+        {
+            return new EnvironmentOutcome(state, null, $"{spec.Name}: {release.Name} is already the stable release; nothing changed");
+        }
+
+        var histories = new Dictionary<string, IReadOnlyList<EnvironmentEvent>>(StringComparer.Ordinal);
+        foreach (var required in spec.Requires)
+        {
+            histories[required] = await environments.HistoryAsync(manifest.App, required, cancellationToken).ConfigureAwait(false);
+        }
+
+        var verdict = state.StableReleaseId is { } baseline
+            ? await verdicts.LatestAsync(manifest.App, release.Id, baseline, cancellationToken).ConfigureAwait(false)
+            : null;
+        var names = await NamesAsync([release.Id, state.StableReleaseId], cancellationToken).ConfigureAwait(false);
+        var assessment = PromotionPolicy.Assess(spec, state, release.Id, histories, verdict, manifest, id => names(id));
+        if (!assessment.Allowed && !force)
+        {
+            var lines = assessment.Missing.Select(m => "\n  - " + m);
+            throw new PolicyException(
+                $"cannot promote {release.Name} to {spec.Name}:{string.Concat(lines)}\n" +
+                "(to override, add --force --reason \"...\"; the override is recorded in the history)");
+        }
+
+        var details = new JsonObject
+        {
+            ["requires_met"] = new JsonArray(assessment.RequiresMet.Select(r => (JsonNode?)JsonValue.Create(r)).ToArray()),
+            ["baseline_release_id"] = assessment.BaselineReleaseId,
+            ["gate_verdict_id"] = assessment.GateVerdictId,
+            ["first_release"] = assessment.FirstRelease,
+        };
+        if (assessment.FirstRelease)
+        {
+            details["note"] = PromotionPolicy.FirstReleaseNote;
+            reason ??= PromotionPolicy.FirstReleaseNote;
+        }
+
+        if (!assessment.Allowed)
+        {
+            details["overridden"] = new JsonArray(assessment.Missing.Select(m => (JsonNode?)JsonValue.Create(m.Missing)).ToArray());
+        }
+
+        return await MoveStableAsync(state, EnvironmentEventKinds.Promote, release.Id, actor, reason, forced: !assessment.Allowed, details, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One step back. With an active canary (and no <paramref name="to"/>) it ends the canary and keeps the stable;
+    /// otherwise it moves the stable to the previous known-good release, or to <paramref name="to"/> when that is
+    /// known-good. Allowed while frozen.
+    /// </summary>
+    public async Task<EnvironmentOutcome> RollbackAsync(string environment, Release? to, string actor, string? reason, CancellationToken cancellationToken)
+    {
+        var spec = Spec(environment);
+        var state = await environments.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
+        var history = await environments.HistoryAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
+        var details = new JsonObject();
+        if (state.Canary is { } canary)
+        {
+            details["canary_cleared"] = new JsonObject { ["release_id"] = canary.ReleaseId, ["weight"] = canary.Weight };
+            if (to is null)
+            {
+                return await ApplyAsync(state, state with { Canary = null }, EnvironmentEventKinds.Rollback, canary.ReleaseId, state.StableReleaseId, actor, reason, false, details, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (state.StableReleaseId is not { } current)
+        {
+            throw new PolicyException($"environment '{spec.Name}' has no stable release, so there is nothing to roll back");
+        }
+
+        var knownGood = StableHistory.KnownGood(history, current);
+        var names = await NamesAsync([current, to?.Id, .. knownGood], cancellationToken).ConfigureAwait(false);
+        var candidates = knownGood.Count == 0 ? "none" : string.Join(", ", knownGood.Select(names));
+        string target;
+        if (to is null)
+        {
+            target = knownGood.Count > 0
+                ? knownGood[0]
+                : throw new PolicyException($"environment '{spec.Name}' has no earlier known-good release to roll back to (its stable is {names(current)}); 'glidepath history --env {spec.Name}' shows what happened");
+        }
+        else if (to.Id == current)
+        {
+            throw new PolicyException($"{to.Name} is already the stable release of {spec.Name}; known-good releases to roll back to: {candidates}");
+        }
+        else if (!knownGood.Contains(to.Id))
+        {
+            var why = StableHistory.HasBeenStable(history, to.Id)
+                ? $"{to.Name} was rolled back from in {spec.Name}, so it is not known-good"
+                : $"{to.Name} has never been the stable release of {spec.Name}";
+            throw new PolicyException($"{why}; rollback --to accepts a known-good release ({candidates}); to ship {to.Name}, run: glidepath promote {to.Name} --env {spec.Name}");
+        }
+        else
+        {
+            target = to.Id;
+        }
+
+        details["steps_back"] = knownGood.ToList().IndexOf(target) + 1;
+        var now = time.GetUtcNow();
+        var next = state with { StableReleaseId = target, StableSince = now, StableBy = actor, Canary = null };
+        return await ApplyAsync(state, next, EnvironmentEventKinds.Rollback, current, target, actor, reason, false, details, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The kill switch: while frozen, deploy, promote and rollout start are refused; rollback stays allowed.</summary>
+    public async Task<EnvironmentOutcome> FreezeAsync(string environment, string actor, string reason, CancellationToken cancellationToken)
+    {
+        var spec = Spec(environment);
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new BadInputException("freeze needs --reason \"...\": everyone refused while it is frozen sees why");
+        }
+
+        var state = await environments.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
+        if (state.Frozen)
+        {
+            return new EnvironmentOutcome(state, null, $"{spec.Name} is already frozen (\"{state.FrozenReason}\"); nothing changed");
+        }
+
+        var details = new JsonObject { ["stable_release_id"] = state.StableReleaseId };
+        return await ApplyAsync(state, state with { Frozen = true, FrozenReason = reason }, EnvironmentEventKinds.Freeze, null, null, actor, reason, false, details, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<EnvironmentOutcome> UnfreezeAsync(string environment, string actor, string? reason, CancellationToken cancellationToken)
+    {
+        var spec = Spec(environment);
+        var state = await environments.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
+        if (!state.Frozen)
+        {
+            return new EnvironmentOutcome(state, null, $"{spec.Name} is not frozen; nothing changed");
+        }
+
+        var details = new JsonObject { ["was_frozen_for"] = state.FrozenReason };
+        return await ApplyAsync(state, state with { Frozen = false, FrozenReason = null }, EnvironmentEventKinds.Unfreeze, null, null, actor, reason, false, details, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The manifest's environment, or exit 2 naming the declared ones.</summary>
+    public EnvironmentSpec Spec(string environment) =>
+        manifest.FindEnvironment(environment)
+        ?? throw new BadInputException(manifest.Environments.Count == 0
+            ? $"unknown environment '{environment}': the manifest declares no environments; add an 'environments:' section to {manifest.FilePath}"
+            : $"unknown environment '{environment}'; expected one of: {string.Join(", ", manifest.Environments.Select(e => e.Name))}");
+
+    private Task<EnvironmentOutcome> MoveStableAsync(EnvironmentState state, string kind, string releaseId, string actor, string? reason, bool forced, JsonObject details, CancellationToken cancellationToken)
+    {
+        var next = state with { StableReleaseId = releaseId, StableSince = time.GetUtcNow(), StableBy = actor };
+        return ApplyAsync(state, next, kind, state.StableReleaseId, releaseId, actor, reason, forced, details, cancellationToken);
+    }
+
+    private async Task<EnvironmentOutcome> ApplyAsync(
+        EnvironmentState state, EnvironmentState next, string kind, string? from, string? to, string actor, string? reason, bool forced, JsonObject details, CancellationToken cancellationToken)
+    {
+        var ev = new EnvironmentEvent
+        {
+            App = manifest.App,
+            Environment = state.Name,
+            Revision = state.Revision + 1,
+            Kind = kind,
+            Actor = actor,
+            Reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(),
+            Time = time.GetUtcNow(),
+            FromReleaseId = from,
+            ToReleaseId = to,
+            Forced = forced,
+            DetailsJson = details.Count == 0 ? null : details.ToJsonString(),
+        };
+        var written = await environments.ApplyAsync(new EnvironmentChange
+        {
+            App = manifest.App,
+            Environment = state.Name,
+            ExpectedRevision = state.Revision,
+            NewState = next,
+            Event = ev,
+        }, cancellationToken).ConfigureAwait(false);
+        var names = await NamesAsync([from, to], cancellationToken).ConfigureAwait(false);
+        var move = to is null ? "" : $" {(from is null ? "(none)" : names(from))} → {names(to)}";
+        return new EnvironmentOutcome(written, ev with { Revision = written.Revision }, $"{state.Name}:{move} ({kind}{(forced ? ", forced" : "")}, revision {written.Revision})");
+    }
+
+    private async Task EnsureNoCanaryAsync(EnvironmentState state, string action, CancellationToken cancellationToken)
+    {
+        if (state.Canary is { } canary)
+        {
+            var names = await NamesAsync([canary.ReleaseId], cancellationToken).ConfigureAwait(false);
+            EnvironmentGuard.EnsureNoActiveCanary(state, action, names);
+        }
+    }
+
+    /// <summary>Display names (v3) for release ids; an id not in the store shows as its first 8 hex digits.</summary>
+    private async Task<Func<string, string>> NamesAsync(IEnumerable<string?> ids, CancellationToken cancellationToken)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var id in ids.OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            var release = await releases.GetByIdAsync(manifest.App, id, cancellationToken).ConfigureAwait(false);
+            map[id] = release?.Name ?? id[..Math.Min(8, id.Length)];
+        }
+
+        return id => map.TryGetValue(id, out var n) ? n : id[..Math.Min(8, id.Length)];
+    }
+}

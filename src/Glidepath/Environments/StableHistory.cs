@@ -1,0 +1,62 @@
+namespace Glidepath.Environments;
+
+/// <summary>
+/// What an environment's history says about its stable releases: which releases have been stable, which
+/// were rolled back from, and which are known-good rollback targets. Pure; the input is oldest first.
+/// </summary>
+public static class StableHistory
+{
+    /// <summary>True when <paramref name="releaseId"/> has ever been the environment's stable release.</summary>
+    public static bool HasBeenStable(IEnumerable<EnvironmentEvent> history, string releaseId) =>
+        history.Any(e => EnvironmentEventKinds.ChangesStable(e.Kind) && e.ToReleaseId == releaseId);
+
+    /// <summary>
+    /// Releases rolled back from since they last became stable by a deploy or promotion. A release promoted
+    /// again after a rollback is trusted again: it passed the policy a second time.
+    /// </summary>
+    public static IReadOnlySet<string> RolledBackFrom(IEnumerable<EnvironmentEvent> history)
+    {
+        var bad = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in history.OrderBy(e => e.Revision))
+        {
+            if (e.Kind == EnvironmentEventKinds.Rollback)
+            {
+                if (e.FromReleaseId is { } from)
+                {
+                    bad.Add(from);
+                }
+            }
+            else if (EnvironmentEventKinds.ChangesStable(e.Kind) && e.ToReleaseId is { } to)
+            {
+                bad.Remove(to);
+            }
+        }
+
+        return bad;
+    }
+
+    /// <summary>
+    /// Known-good rollback targets, most recent first: releases that were stable before, other than
+    /// <paramref name="currentStableId"/>, and not rolled back from.
+    /// </summary>
+    public static IReadOnlyList<string> KnownGood(IReadOnlyList<EnvironmentEvent> history, string? currentStableId)
+    {
+        var bad = RolledBackFrom(history);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var result = new List<string>();
+        foreach (var e in history.OrderByDescending(e => e.Revision))
+        {
+            if (!EnvironmentEventKinds.ChangesStable(e.Kind) || e.ToReleaseId is not { } id || !seen.Add(id))
+            {
+                continue;
+            }
+
+            if (id != currentStableId && !bad.Contains(id))
+            {
+                result.Add(id);
+            }
+        }
+
+        return result;
+    }
+}

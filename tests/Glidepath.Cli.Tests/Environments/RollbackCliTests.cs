@@ -1,0 +1,95 @@
+using Glidepath.Errors;
+
+namespace Glidepath.Cli.Tests.Environments;
+
+public sealed class RollbackCliTests
+{
+    /// <summary>production: v1 (first), then v2 and v3 promoted with passing verdicts.</summary>
+    private static async Task<EnvApp> ThreePromotionsAsync()
+    {
+        var app = await EnvApp.CreateAsync(3);
+        await app.DeployAllToStagingAsync();
+        await app.OkAsync("promote", "v1", "--env", "production");
+        await app.SaveVerdictAsync("v2", "v1", "pass");
+        await app.OkAsync("promote", "v2", "--env", "production");
+        await app.SaveVerdictAsync("v3", "v2", "pass");
+        await app.OkAsync("promote", "v3", "--env", "production");
+        return app;
+    }
+
+    [Fact]
+    public async Task Rollback_AfterTwoPromotions_ReturnsToThePreviousRelease()
+    {
+        await using var app = await ThreePromotionsAsync();
+        var result = await app.JsonAsync("rollback", "--env", "production", "--reason", "refunds regressed");
+        Assert.Equal("v2", await app.StableAsync("production"));
+        var ev = result.GetProperty("event");
+        Assert.Equal(("rollback", "v3", "v2", "refunds regressed"), (ev.GetProperty("kind").GetString(), ev.GetProperty("from").GetProperty("name").GetString(), ev.GetProperty("to").GetProperty("name").GetString(), ev.GetProperty("reason").GetString()));
+
+        // Again: v3 was rolled back from, so the next known-good is v1 (not v3).
+        await app.OkAsync("rollback", "--env", "production");
+        Assert.Equal("v1", await app.StableAsync("production"));
+
+        var (code, _, stderr) = await app.RunAsync("rollback", "--env", "production");
+        Assert.Equal(ExitCodes.Refused, code);
+        Assert.Contains("no earlier known-good release", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rollback_To_WalksBackFurther()
+    {
+        await using var app = await ThreePromotionsAsync();
+        var result = await app.JsonAsync("rollback", "--env", "production", "--to", "v1");
+        Assert.Equal("v1", await app.StableAsync("production"));
+        Assert.Equal(2, result.GetProperty("event").GetProperty("details").GetProperty("steps_back").GetInt32());
+    }
+
+    [Fact]
+    public async Task Rollback_ToAReleaseRolledBackFromOrNeverStable_Exits4()
+    {
+        await using var app = await ThreePromotionsAsync();
+        await app.OkAsync("rollback", "--env", "production");
+        var (code, _, stderr) = await app.RunAsync("rollback", "--env", "production", "--to", "v3");
+        Assert.Equal(ExitCodes.Refused, code);
+        Assert.Contains("v3 was rolled back from in production", stderr, StringComparison.Ordinal);
+        Assert.Equal("v2", await app.StableAsync("production"));
+    }
+
+    [Fact]
+    public async Task Freeze_RefusesDeployAndPromote_AcceptsRollback()
+    {
+        await using var app = await ThreePromotionsAsync();
+        await app.OkAsync("freeze", "--env", "production", "--reason", "incident 4711");
+        await app.OkAsync("freeze", "--env", "staging", "--reason", "incident 4711");
+
+        var (code, _, stderr) = await app.RunAsync("promote", "v2", "--env", "production", "--force", "--reason", "try");
+        Assert.Equal(ExitCodes.Refused, code);
+        Assert.Contains("frozen (\"incident 4711\")", stderr, StringComparison.Ordinal);
+        Assert.Contains("glidepath unfreeze --env production", stderr, StringComparison.Ordinal);
+
+        (code, _, stderr) = await app.RunAsync("deploy", "v1", "--env", "staging");
+        Assert.Equal(ExitCodes.Refused, code);
+        Assert.Contains("deploy is refused while frozen", stderr, StringComparison.Ordinal);
+
+        await app.OkAsync("rollback", "--env", "production");
+        Assert.Equal("v2", await app.StableAsync("production"));
+
+        var status = await app.JsonAsync("status");
+        var prod = status.GetProperty("environments").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "production");
+        Assert.True(prod.GetProperty("frozen").GetBoolean());
+        Assert.Equal("incident 4711", prod.GetProperty("frozen_reason").GetString());
+
+        await app.OkAsync("unfreeze", "--env", "staging", "--reason", "resolved");
+        await app.OkAsync("deploy", "v1", "--env", "staging");
+        var kinds = (await app.JsonAsync("history", "--env", "staging")).GetProperty("events").EnumerateArray().Select(e => e.GetProperty("kind").GetString());
+        Assert.Equal(["deploy", "deploy", "deploy", "freeze", "unfreeze", "deploy"], kinds);
+    }
+
+    [Fact]
+    public async Task Freeze_WithoutReason_Exits2()
+    {
+        await using var app = await EnvApp.CreateAsync(1);
+        var (code, _, _) = await app.RunAsync("freeze", "--env", "production");
+        Assert.Equal(ExitCodes.BadInput, code);
+    }
+}

@@ -1,0 +1,56 @@
+using Glidepath.Environments;
+using static Glidepath.Tests.Environments.EnvironmentTestData;
+
+namespace Glidepath.Tests.Environments;
+
+public sealed class StableHistoryTests
+{
+    [Fact]
+    public void KnownGood_AfterThreePromotions_IsEarlierStablesNewestFirst()
+    {
+        EnvironmentEvent[] history = [Event(1, "promote", null, "v1"), Event(2, "promote", "v1", "v2"), Event(3, "promote", "v2", "v3")];
+        Assert.Equal(["v2", "v1"], StableHistory.KnownGood(history, "v3"));
+    }
+
+    [Fact]
+    public void KnownGood_AfterRollback_SkipsTheReleaseRolledBackFrom()
+    {
+        EnvironmentEvent[] history =
+        [
+            Event(1, "promote", null, "v1"), Event(2, "promote", "v1", "v2"), Event(3, "promote", "v2", "v3"),
+            Event(4, "rollback", "v3", "v2"),
+        ];
+        Assert.Equal(["v1"], StableHistory.KnownGood(history, "v2"));
+    }
+
+    [Fact]
+    public void KnownGood_FreezeAndCanaryEvents_AreIgnored()
+    {
+        EnvironmentEvent[] history =
+        [
+            Event(1, "deploy", null, "v1"), Event(2, "freeze", null, null), Event(3, "canary_set", null, "v9"),
+            Event(4, "unfreeze", null, null), Event(5, "deploy", "v1", "v2"),
+        ];
+        Assert.Equal(["v1"], StableHistory.KnownGood(history, "v2"));
+    }
+
+    [Fact]
+    public void RolledBackFrom_ReleasePromotedAgainAfterRollback_IsTrustedAgain()
+    {
+        EnvironmentEvent[] history =
+        [
+            Event(1, "promote", null, "v1"), Event(2, "promote", "v1", "v2"), Event(3, "rollback", "v2", "v1"),
+            Event(4, "promote", "v1", "v2"), Event(5, "promote", "v2", "v3"),
+        ];
+        Assert.Empty(StableHistory.RolledBackFrom(history));
+        Assert.Equal(["v2", "v1"], StableHistory.KnownGood(history, "v3"));
+    }
+
+    [Fact]
+    public void HasBeenStable_OnlyCountsEventsThatMoveTheStablePointer()
+    {
+        EnvironmentEvent[] history = [Event(1, "deploy", null, "v1"), Event(2, "canary_set", null, "v2")];
+        Assert.True(StableHistory.HasBeenStable(history, "v1"));
+        Assert.False(StableHistory.HasBeenStable(history, "v2"));
+    }
+}
