@@ -76,8 +76,8 @@ public sealed class PromotionPolicyTests
     [Fact]
     public void Assess_RequiredEnvironmentHasItsOwnPath_SuggestsPromote()
     {
-        var qa = new Manifests.EnvironmentSpec { Name = "qa" };
-        var staging = new Manifests.EnvironmentSpec { Name = "staging", Requires = ["qa"], Owner = "x" };
+        var qa = new global::Glidepath.Manifests.EnvironmentSpec { Name = "qa" };
+        var staging = new global::Glidepath.Manifests.EnvironmentSpec { Name = "staging", Requires = ["qa"], Owner = "x" };
         var a = PromotionPolicy.Assess(Production, Empty, "id3", new Dictionary<string, IReadOnlyList<EnvironmentEvent>>(), null, Manifest(qa, staging, Production), Name);
         Assert.Equal("glidepath promote v3 --env staging", Assert.Single(a.Missing).Command);
     }
