@@ -50,8 +50,9 @@ internal sealed class EnvironmentViews(IReadOnlyList<Release> releases)
         e.Revision, e.Kind, e.Time, e.Actor, e.Reason, Ref(e.FromReleaseId), Ref(e.ToReleaseId), e.Forced,
         e.DetailsJson is null ? null : JsonDocument.Parse(e.DetailsJson).RootElement.Clone());
 
+    /// <summary>UTC, to the minute; table headers say "(UTC)".</summary>
     public static string Time(DateTimeOffset? t) =>
-        t is { } v ? v.ToUniversalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC" : "-";
+        t is { } v ? v.ToUniversalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "-";
 
     private static string Short(string id) => id[..Math.Min(8, id.Length)];
 }

@@ -41,7 +41,7 @@ internal static class HistoryCommand
             }
 
             ctx.Output.Table(
-                ["rev", "time", "event", "release", "actor", "reason"],
+                ["rev", "time (UTC)", "event", "release", "actor", "reason"],
                 events.Select(e => (IReadOnlyList<string>)
                 [
                     e.Revision.ToString(CultureInfo.InvariantCulture),

@@ -40,7 +40,7 @@ internal static class StatusCommand
             }
 
             ctx.Output.Table(
-                ["environment", "stable", "since", "by", "owner", "requires", "frozen", "canary"],
+                ["environment", "stable", "since (UTC)", "by", "owner", "requires", "frozen", "canary"],
                 rows.Select(r => (IReadOnlyList<string>)
                 [
                     r.Name,

@@ -59,17 +59,7 @@ public sealed class EnvironmentService(
             return new EnvironmentOutcome(state, null, $"{spec.Name}: {release.Name} is already the stable release; nothing changed");
         }
 
-        var histories = new Dictionary<string, IReadOnlyList<EnvironmentEvent>>(StringComparer.Ordinal);
-        foreach (var required in spec.Requires)
-        {
-            histories[required] = await environments.HistoryAsync(manifest.App, required, cancellationToken).ConfigureAwait(false);
-        }
-
-        var verdict = state.StableReleaseId is { } baseline
-            ? await verdicts.LatestAsync(manifest.App, release.Id, baseline, cancellationToken).ConfigureAwait(false)
-            : null;
-        var names = await NamesAsync([release.Id, state.StableReleaseId], cancellationToken).ConfigureAwait(false);
-        var assessment = PromotionPolicy.Assess(spec, state, release.Id, histories, verdict, manifest, id => names(id));
+        var assessment = await AssessAsync(spec, state, release, cancellationToken).ConfigureAwait(false);
         if (!assessment.Allowed && !force)
         {
             var lines = assessment.Missing.Select(m => "\n  - " + m);
@@ -97,6 +87,28 @@ public sealed class EnvironmentService(
         }
 
         return await MoveStableAsync(state, EnvironmentEventKinds.Promote, release.Id, actor, reason, forced: !assessment.Allowed, details, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Checks <paramref name="release"/> against the environment's promotion policy as of <paramref name="state"/>
+    /// without changing anything; <c>rollout start</c> uses the same check before it starts a canary.
+    /// </summary>
+    public async Task<PromotionAssessment> AssessAsync(EnvironmentSpec spec, EnvironmentState state, Release release, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(release);
+        var histories = new Dictionary<string, IReadOnlyList<EnvironmentEvent>>(StringComparer.Ordinal);
+        foreach (var required in spec.Requires)
+        {
+            histories[required] = await environments.HistoryAsync(manifest.App, required, cancellationToken).ConfigureAwait(false);
+        }
+
+        var verdict = state.StableReleaseId is { } baseline
+            ? await verdicts.LatestAsync(manifest.App, release.Id, baseline, cancellationToken).ConfigureAwait(false)
+            : null;
+        var names = await NamesAsync([release.Id, state.StableReleaseId], cancellationToken).ConfigureAwait(false);
+        return PromotionPolicy.Assess(spec, state, release.Id, histories, verdict, manifest, names);
     }
 
     /// <summary>
