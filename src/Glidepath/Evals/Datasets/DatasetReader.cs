@@ -1,0 +1,222 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Glidepath.Errors;
+using Microsoft.Extensions.AI;
+
+namespace Glidepath.Evals.Datasets;
+
+/// <summary>
+/// Reads a JSON Lines dataset as a stream, one case a line. Every bad line is reported as
+/// <c>file:line: what is wrong; expected …</c>; all of them are collected before failing (exit 2).
+/// </summary>
+public static class DatasetReader
+{
+    private const string CaseShape = "expected {\"id\": \"...\", \"input\": {\"messages\": [{\"role\": \"user\", \"content\": \"...\"}], \"vars\": {...}}, \"expect\": {...}, \"tags\": [...]}";
+
+    public static async Task<EvalDataset> LoadAsync(string path, string displayName, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path))
+        {
+            throw new BadInputException($"{displayName}: no such dataset file; expected a JSON Lines file (one case a line)");
+        }
+
+        await using var stream = File.OpenRead(path);
+        return await ReadAsync(stream, path, displayName, cancellationToken).ConfigureAwait(false);
+    }
+
+    public static async Task<EvalDataset> ReadAsync(Stream stream, string path, string displayName, CancellationToken cancellationToken)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var hashing = new HashingStream(stream, sha);
+        using var reader = new StreamReader(hashing, new UTF8Encoding(false, true), detectEncodingFromByteOrderMarks: true);
+        var cases = new List<EvalCase>();
+        var errors = new List<string>();
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var lineNo = 0;
+        while (true)
+        {
+            string? line;
+            try
+            {
+                line = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (DecoderFallbackException)
+            {
+                errors.Add($"{displayName}:{lineNo + 1}: not valid UTF-8; expected a UTF-8 text file");
+                break;
+            }
+
+            if (line is null)
+            {
+                break;
+            }
+
+            lineNo++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            var parsed = ParseLine(line, lineNo, displayName, errors);
+            if (parsed is null)
+            {
+                continue;
+            }
+
+            if (seen.TryGetValue(parsed.Id, out var first))
+            {
+                errors.Add($"{displayName}:{lineNo}: duplicate id '{parsed.Id}' (first on line {first}); expected every case id to be unique");
+                continue;
+            }
+
+            seen[parsed.Id] = lineNo;
+            cases.Add(parsed);
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new DatasetException(errors);
+        }
+
+        return new EvalDataset(path, Convert.ToHexStringLower(sha.GetHashAndReset()), cases);
+    }
+
+    internal static EvalCase? ParseLine(string line, int lineNo, string file, List<string> errors)
+    {
+        string Where() => $"{file}:{lineNo}";
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(line);
+        }
+        catch (JsonException ex)
+        {
+            errors.Add($"{Where()}: not valid JSON at column {(ex.BytePositionInLine ?? 0) + 1}; {CaseShape}");
+            return null;
+        }
+
+        if (node is not JsonObject obj)
+        {
+            errors.Add($"{Where()}: a case must be a JSON object; {CaseShape}");
+            return null;
+        }
+
+        var before = errors.Count;
+        foreach (var key in obj.Select(kv => kv.Key))
+        {
+            if (key is not ("id" or "input" or "expect" or "tags" or "metadata"))
+            {
+                errors.Add($"{Where()}: unknown key '{key}'; expected only id, input, expect, tags, metadata");
+            }
+        }
+
+        var id = obj["id"] is JsonValue iv && iv.TryGetValue<string>(out var s) && !string.IsNullOrWhiteSpace(s) ? s : null;
+        if (id is null)
+        {
+            errors.Add($"{Where()}: missing or empty \"id\"; expected a unique string id");
+        }
+
+        var messages = new List<ChatMessage>();
+        var vars = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (obj["input"] is not JsonObject input)
+        {
+            errors.Add($"{Where()}: missing \"input\"; expected \"input\": {{\"messages\": [...], \"vars\": {{...}}}}");
+        }
+        else
+        {
+            ReadMessages(input, messages, Where(), errors);
+            ReadVars(input, vars, Where(), errors);
+        }
+
+        var expect = obj["expect"] switch
+        {
+            null => [],
+            JsonObject e => (JsonObject)e.DeepClone(),
+            _ => Fail<JsonObject>(errors, $"{Where()}: \"expect\" must be an object; expected e.g. {{\"contains\": [\"30 days\"]}}") ?? [],
+        };
+        var tags = new List<string>();
+        if (obj["tags"] is JsonArray ta)
+        {
+            foreach (var t in ta)
+            {
+                if (t is JsonValue tv && tv.TryGetValue<string>(out var tag))
+                {
+                    tags.Add(tag);
+                }
+                else
+                {
+                    errors.Add($"{Where()}: \"tags\" must hold strings; expected e.g. [\"refunds\"]");
+                    break;
+                }
+            }
+        }
+        else if (obj["tags"] is not null)
+        {
+            errors.Add($"{Where()}: \"tags\" must be an array; expected e.g. [\"refunds\"]");
+        }
+
+        return errors.Count > before ? null : new EvalCase { Id = id!, Messages = messages, Vars = vars, Expect = expect, Tags = tags, Line = lineNo };
+    }
+
+    private static void ReadMessages(JsonObject input, List<ChatMessage> messages, string where, List<string> errors)
+    {
+        if (input["messages"] is not JsonArray arr || arr.Count == 0)
+        {
+            errors.Add($"{where}: \"input.messages\" is missing or empty; expected [{{\"role\": \"user\", \"content\": \"...\"}}]");
+            return;
+        }
+
+        for (var i = 0; i < arr.Count; i++)
+        {
+            var role = arr[i]?["role"] is JsonValue rv && rv.TryGetValue<string>(out var r) ? r : null;
+            var content = arr[i]?["content"] is JsonValue cv && cv.TryGetValue<string>(out var c) ? c : null;
+            if (role is not ("user" or "assistant" or "system") || content is null)
+            {
+                errors.Add($"{where}: input.messages[{i}] needs \"role\" (user, assistant or system) and a string \"content\"");
+                continue;
+            }
+
+            messages.Add(new ChatMessage(new ChatRole(role), content));
+        }
+
+        if (messages.Count > 0 && messages[^1].Role != ChatRole.User)
+        {
+            errors.Add($"{where}: the last message must be from the user; expected the conversation to end with the question");
+        }
+    }
+
+    private static void ReadVars(JsonObject input, Dictionary<string, string> vars, string where, List<string> errors)
+    {
+        switch (input["vars"])
+        {
+            case null:
+                return;
+            case JsonObject vo:
+                foreach (var (k, v) in vo)
+                {
+                    if (v is JsonValue value && value.GetValueKind() is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
+                    {
+                        vars[k] = value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString();
+                    }
+                    else
+                    {
+                        errors.Add($"{where}: input.vars.{k} must be a string, number or boolean");
+                    }
+                }
+
+                return;
+            default:
+                errors.Add($"{where}: \"input.vars\" must be an object; expected e.g. {{\"customer_tier\": \"gold\"}}");
+                return;
+        }
+    }
+
+    private static T? Fail<T>(List<string> errors, string message)
+        where T : class
+    {
+        errors.Add(message);
+        return null;
+    }
+}

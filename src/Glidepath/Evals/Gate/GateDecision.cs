@@ -1,0 +1,29 @@
+namespace Glidepath.Evals.Gate;
+
+/// <summary>Everything the gate decided and why: counts, per-case changes, the mean difference with its interval, errors.</summary>
+public sealed record GateDecision
+{
+    public required GateResult Result { get; init; }
+    public required IReadOnlyList<string> Reasons { get; init; }
+    public required IReadOnlyList<CaseComparison> Cases { get; init; }
+    public required IReadOnlyList<GateError> Errors { get; init; }
+    public required double MeanDifference { get; init; }
+    public required double CiLow { get; init; }
+    public required double CiHigh { get; init; }
+    public required double Confidence { get; init; }
+    public required double BaselinePassRate { get; init; }
+    public required double CandidatePassRate { get; init; }
+    public required int Trials { get; init; }
+    public required GateRule Rule { get; init; }
+
+    public IReadOnlyList<CaseComparison> Regressions => Cases.Where(c => c.Change == CaseChange.Regressed).ToList();
+
+    public IReadOnlyList<CaseComparison> Improvements => Cases.Where(c => c.Change == CaseChange.Improved).ToList();
+
+    public int ExitCode => Result switch
+    {
+        GateResult.Pass => Glidepath.Errors.ExitCodes.Ok,
+        GateResult.Blocked => Glidepath.Errors.ExitCodes.Negative,
+        _ => Glidepath.Errors.ExitCodes.Operational,
+    };
+}

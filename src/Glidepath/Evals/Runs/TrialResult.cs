@@ -1,0 +1,33 @@
+using Glidepath.Evals.Scorers;
+
+namespace Glidepath.Evals.Runs;
+
+/// <summary>One case × trial of one release in a run: the answer, its scores and how it ended. Persisted as soon as it finishes.</summary>
+public sealed record TrialResult
+{
+    public required string RunId { get; init; }
+    public required string ReleaseId { get; init; }
+    public required string CaseId { get; init; }
+    public required int Trial { get; init; }
+    public required TrialStatus Status { get; init; }
+
+    /// <summary>Weighted mean of the applicable scores in [0, 1]; null on error.</summary>
+    public double? Score { get; init; }
+
+    public string Output { get; init; } = "";
+
+    /// <summary>Tool calls as <c>name(args-json)</c>, one per entry.</summary>
+    public IReadOnlyList<string> ToolCalls { get; init; } = [];
+    public double LatencyMs { get; init; }
+    public double? CostUsd { get; init; }
+    public long? InputTokens { get; init; }
+    public long? OutputTokens { get; init; }
+    public IReadOnlyList<ScoreOutcome> Scores { get; init; } = [];
+    public string? Error { get; init; }
+    public DateTimeOffset FinishedAt { get; init; }
+
+    public TrialKey Key => new(ReleaseId, CaseId, Trial);
+
+    /// <summary>What a report shows as the answer: the text, then any tool calls.</summary>
+    public string Display => ToolCalls.Count == 0 ? Output : $"{Output}{(Output.Length > 0 ? "\n" : "")}{string.Join("\n", ToolCalls.Select(t => "→ " + t))}";
+}

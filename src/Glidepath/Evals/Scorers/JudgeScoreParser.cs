@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Glidepath.Evals.Scorers;
+
+/// <summary>
+/// Reads a judge's score from its answer: a JSON object with <c>score</c> (possibly inside prose or a
+/// code fence), or a bare number (<c>0.8</c>, <c>Score: 0.8</c>, <c>4/5</c>). Anything else, or a score
+/// outside [0, 1], is unparseable: the caller turns that into an error, never a pass.
+/// </summary>
+public static partial class JudgeScoreParser
+{
+    public static bool TryParse(string answer, out double score, out string reason, out string error)
+    {
+        score = 0;
+        reason = "";
+        error = "";
+        var text = answer.Trim();
+        if (text.Length == 0)
+        {
+            error = "the judge answered nothing";
+            return false;
+        }
+
+        double? value = null;
+        if ((JsonText.ParseWhole(text) ?? JsonText.FindEmbedded(text)) is JsonObject obj && obj["score"] is { } s)
+        {
+            value = s is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>()
+                : s is JsonValue sv && sv.GetValueKind() == JsonValueKind.String && double.TryParse(sv.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d
+                : null;
+            reason = obj["reason"] is JsonValue rv && rv.GetValueKind() == JsonValueKind.String ? rv.GetValue<string>() : "";
+            if (value is null)
+            {
+                error = $"the judge's \"score\" is not a number: {Clip(s.ToJsonString())}";
+                return false;
+            }
+        }
+        else if (BareScore().Match(text) is { Success: true } m)
+        {
+            value = double.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture);
+            if (m.Groups["d"].Success)
+            {
+                var denominator = double.Parse(m.Groups["d"].Value, CultureInfo.InvariantCulture);
+                value = denominator > 0 ? value / denominator : null;
+            }
+        }
+
+        if (value is not { } x || double.IsNaN(x))
+        {
+            error = $"cannot read a score from the judge's answer: \"{Clip(text)}\"; expected {{\"score\": <0..1>, \"reason\": \"...\"}}";
+            return false;
+        }
+
+        if (x is < 0 or > 1)
+        {
+            error = $"the judge's score {x.ToString(CultureInfo.InvariantCulture)} is outside 0..1";
+            return false;
+        }
+
+        score = x;
+        return true;
+    }
+
+    private static string Clip(string s) => s.Length <= 120 ? s : s[..117] + "...";
+
+    [GeneratedRegex(@"^(?:score\s*[:=]?\s*)?(?<n>[0-9]+(?:\.[0-9]+)?)\s*(?:/\s*(?<d>[0-9]+(?:\.[0-9]+)?))?\s*\.?$", RegexOptions.IgnoreCase)]
+    private static partial Regex BareScore();
+}

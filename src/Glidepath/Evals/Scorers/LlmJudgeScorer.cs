@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.AI;
+
+namespace Glidepath.Evals.Scorers;
+
+/// <summary>
+/// <c>llm_judge</c>: asks a judge model to score the response against a rubric. The judge's model and the
+/// rubric's sha256 are recorded with every result; a failed call or an unparseable answer is an error.
+/// </summary>
+public sealed class LlmJudgeScorer : Scorer, IDisposable
+{
+    private readonly IChatClient _judge;
+    private readonly string _rubric;
+    private readonly double _pass;
+    private readonly SemaphoreSlim _gate;
+    private readonly Func<ChatResponse, double?>? _cost;
+    private readonly double? _maxSpendUsd;
+    private double _spent;
+
+    public LlmJudgeScorer(string name, IChatClient judge, JudgeIdentity identity, string rubric, double pass, int maxConcurrency, Func<ChatResponse, double?>? cost = null, double? maxSpendUsd = null)
+        : base(name)
+    {
+        _judge = judge;
+        Identity = identity;
+        _rubric = rubric;
+        _pass = pass;
+        _gate = new SemaphoreSlim(Math.Max(1, maxConcurrency));
+        _cost = cost;
+        _maxSpendUsd = maxSpendUsd;
+    }
+
+    public JudgeIdentity Identity { get; }
+
+    public void Dispose() => _gate.Dispose();
+
+    protected override async ValueTask<ScoreValue?> ScoreAsync(ScorerInput input, CancellationToken cancellationToken)
+    {
+        if (_maxSpendUsd is { } limit && Volatile.Read(ref _spent) >= limit)
+        {
+            throw new ScorerException(string.Create(CultureInfo.InvariantCulture, $"the judge's spend limit of ${limit} is reached; raise max_spend_usd or use fewer cases"));
+        }
+
+        List<ChatMessage> prompt =
+        [
+            new(ChatRole.System, "You grade an AI assistant's answer against a rubric. Be strict and consistent. " +
+                "Reply with JSON only: {\"score\": <a number from 0 to 1>, \"reason\": \"<one sentence>\"}."),
+            new(ChatRole.User, Render(input)),
+        ];
+        ChatResponse response;
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            response = await _judge.GetResponseAsync(prompt, new ChatOptions { Temperature = 0 }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw new ScorerException($"the judge {Identity.Model} failed: {ex.Message}", ex);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        if (_cost?.Invoke(response) is { } usd)
+        {
+            lock (_gate)
+            {
+                _spent += usd;
+            }
+        }
+
+        if (!JudgeScoreParser.TryParse(response.Text, out var score, out var reason, out var error))
+        {
+            throw new ScorerException($"judge {Identity.Model}: {error}");
+        }
+
+        return new ScoreValue(score, score >= _pass, string.IsNullOrEmpty(reason) ? string.Create(CultureInfo.InvariantCulture, $"judge score {score:0.##}") : reason)
+        {
+            Metadata = new Dictionary<string, string>
+            {
+                ["judge.model"] = Identity.Model,
+                ["judge.rubric_sha256"] = Identity.RubricSha256,
+            },
+        };
+    }
+
+    private string Render(ScorerInput input)
+    {
+        var sb = new StringBuilder();
+        sb.Append("# Rubric\n").Append(_rubric.Trim()).Append("\n\n");
+        if (input.Case?.Expect["rubric"]?.GetValue<string>() is { } caseRubric)
+        {
+            sb.Append("# Criteria for this case\n").Append(caseRubric.Trim()).Append("\n\n");
+        }
+
+        if (input.Case?.Expect["reference"]?.GetValue<string>() is { } reference)
+        {
+            sb.Append("# Reference answer\n").Append(reference.Trim()).Append("\n\n");
+        }
+
+        sb.Append("# Conversation\n");
+        foreach (var m in input.Messages.Where(m => m.Role != ChatRole.System))
+        {
+            sb.Append(m.Role.Value).Append(": ").Append(m.Text).Append('\n');
+        }
+
+        sb.Append("\n# The assistant's answer to grade\n").Append(input.ResponseText.Trim()).Append('\n');
+        foreach (var call in input.ToolCalls)
+        {
+            sb.Append("[tool call] ").Append(call.Name).Append(' ')
+              .Append(System.Text.Json.JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>())).Append('\n');
+        }
+
+        return sb.ToString();
+    }
+}

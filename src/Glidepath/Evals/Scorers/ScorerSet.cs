@@ -1,0 +1,102 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Glidepath.Evals.Datasets;
+using Glidepath.Manifests;
+using Glidepath.Releases;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.AI.Evaluation;
+
+namespace Glidepath.Evals.Scorers;
+
+/// <summary>
+/// The scorers of an eval config, ready to run, and their <see cref="Version"/>: a sha256 over the scorer
+/// specs, the files they read (rubrics, schemas) and the judge models — the "judge version" of a verdict.
+/// </summary>
+public sealed class ScorerSet : IDisposable
+{
+    private ScorerSet(IReadOnlyList<ScorerEntry> entries, string version)
+    {
+        Entries = entries;
+        Version = version;
+    }
+
+    public IReadOnlyList<ScorerEntry> Entries { get; }
+
+    public string Version { get; }
+
+    /// <summary>Judges used, for the verdict's evidence (model and rubric hash).</summary>
+    public IReadOnlyList<JudgeIdentity> Judges => Entries.Select(e => e.Evaluator).OfType<LlmJudgeScorer>().Select(j => j.Identity).ToList();
+
+    public static ScorerSet Build(IReadOnlyList<ScorerSpec> specs, ScorerRegistry registry, ScorerBuildContext context)
+    {
+        var entries = new List<ScorerEntry>();
+        var fingerprint = new JsonArray();
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var spec in specs)
+        {
+            counts[spec.Type] = counts.GetValueOrDefault(spec.Type) + 1;
+            var name = counts[spec.Type] == 1 ? spec.Type : $"{spec.Type}#{counts[spec.Type]}";
+            entries.Add(new ScorerEntry(name, spec.Type, registry.Create(spec, name, context), spec.GetDouble("weight") ?? 1));
+            var item = new JsonObject { ["type"] = spec.Type, ["options"] = new JsonObject(spec.Options.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => KeyValuePair.Create(o.Key, o.Value?.DeepClone()))) };
+            foreach (var fileKey in new[] { "rubric", "schema" })
+            {
+                if (spec.GetString(fileKey) is { } path)
+                {
+                    item[fileKey + "_sha256"] = ReleaseBuilder.HashHex(context.ReadFile(path));
+                }
+            }
+
+            fingerprint.Add(item);
+        }
+
+        return new ScorerSet(entries, ReleaseBuilder.HashHex(Encoding.UTF8.GetBytes(fingerprint.ToJsonString())));
+    }
+
+    /// <summary>Adds a team's own evaluator (library API); it changes the version.</summary>
+    public ScorerSet With(string name, IEvaluator evaluator, double weight = 1) =>
+        new([.. Entries, new ScorerEntry(name, "custom", evaluator, weight)],
+            ReleaseBuilder.HashHex(Encoding.UTF8.GetBytes($"{Version}+{name}:{evaluator.GetType().FullName}:{weight}")));
+
+    /// <summary>
+    /// Runs every scorer on one response. Offline, <paramref name="evalCase"/> carries the expectations;
+    /// online it is null and only reference-free scorers apply. Exceptions become error outcomes.
+    /// </summary>
+    public async Task<IReadOnlyList<ScoreOutcome>> ScoreAsync(IReadOnlyList<ChatMessage> messages, ChatResponse response, EvalCase? evalCase,
+        double? latencyMs, double? costUsd, CancellationToken cancellationToken)
+    {
+        var contexts = new List<EvaluationContext>();
+        if (evalCase is not null)
+        {
+            contexts.Add(new EvalCaseContext(evalCase));
+        }
+
+        if (latencyMs is { } ms)
+        {
+            contexts.Add(new CallMetricsContext(ms, costUsd));
+        }
+
+        var outcomes = new List<ScoreOutcome>();
+        foreach (var entry in Entries)
+        {
+            try
+            {
+                var result = await entry.Evaluator.EvaluateAsync(messages, response, null, contexts, cancellationToken).ConfigureAwait(false);
+                outcomes.AddRange(ScoreReader.Read(entry.Name, entry.Weight, result));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                outcomes.Add(ScoreOutcome.Failed(entry.Name, $"the scorer threw {ex.GetType().Name}: {ex.Message}", entry.Weight));
+            }
+        }
+
+        return outcomes;
+    }
+
+    public void Dispose()
+    {
+        foreach (var e in Entries)
+        {
+            (e.Evaluator as IDisposable)?.Dispose();
+        }
+    }
+}
