@@ -14,6 +14,7 @@ public sealed class SqliteStore : IGlidepathStore
         GateVerdicts = new SqliteGateVerdictStore(database);
         Traces = new SqliteTraceStore(database);
         ResponseCache = new SqliteResponseCacheStore(database);
+        EvalRuns = new SqliteEvalRunStore(database);
         Time = time;
     }
 
@@ -32,6 +33,8 @@ public sealed class SqliteStore : IGlidepathStore
     public ITraceStore Traces { get; }
 
     public IResponseCacheStore ResponseCache { get; }
+
+    public IEvalRunStore EvalRuns { get; }
 
     /// <summary>Opens (creating if needed) the store at <paramref name="path"/> and applies pending migrations.</summary>
     public static async Task<SqliteStore> OpenAsync(string path, TimeProvider? time, CancellationToken cancellationToken)

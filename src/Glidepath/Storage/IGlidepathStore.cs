@@ -19,4 +19,6 @@ public interface IGlidepathStore : IAsyncDisposable
 
     /// <summary>Model responses cached for evals (<c>--no-cache</c> bypasses it).</summary>
     IResponseCacheStore ResponseCache { get; }
+
+    IEvalRunStore EvalRuns { get; }
 }

@@ -1,0 +1,34 @@
+namespace Glidepath.Evals.Runs;
+
+/// <summary>
+/// A stored eval run: which release(s) over which dataset (by sha256), with which scorers, how many trials.
+/// A gate run holds the candidate in <see cref="ReleaseId"/> and the baseline in <see cref="BaselineReleaseId"/>.
+/// </summary>
+public sealed record EvalRun
+{
+    public required string Id { get; init; }
+    public required string App { get; init; }
+
+    /// <summary><c>eval</c> or <c>gate</c>.</summary>
+    public required string Kind { get; init; }
+    public required string ReleaseId { get; init; }
+    public string? BaselineReleaseId { get; init; }
+    public required string DatasetPath { get; init; }
+    public required string DatasetSha256 { get; init; }
+    public required int Trials { get; init; }
+    public required int CaseCount { get; init; }
+    public IReadOnlyList<string> Tags { get; init; } = [];
+    public required string ScorerVersion { get; init; }
+    public bool UseCache { get; init; } = true;
+    public int Concurrency { get; init; } = 8;
+
+    /// <summary><c>running</c>, <c>finished</c> or <c>cancelled</c>.</summary>
+    public string Status { get; init; } = "running";
+    public required DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    /// <summary>Releases in work order: the baseline first in a gate run, so each case is interleaved.</summary>
+    public IReadOnlyList<string> ReleaseIds => BaselineReleaseId is null ? [ReleaseId] : [BaselineReleaseId, ReleaseId];
+
+    public int TotalTrials => CaseCount * Trials * ReleaseIds.Count;
+}

@@ -1,0 +1,25 @@
+using Glidepath.Evals.Runs;
+
+namespace Glidepath.Storage;
+
+/// <summary>Eval runs and their case × trial results, written incrementally so that a run can be resumed.</summary>
+public interface IEvalRunStore
+{
+    Task CreateAsync(EvalRun run, CancellationToken cancellationToken);
+
+    /// <summary>The run with this id, or the only one whose id starts with it; null when none.</summary>
+    Task<EvalRun?> GetAsync(string app, string idOrPrefix, CancellationToken cancellationToken);
+
+    /// <summary>Most recent first.</summary>
+    Task<IReadOnlyList<EvalRun>> ListAsync(string app, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Saves finished results in one transaction. A result already stored for the same key is kept (first write wins).</summary>
+    Task SaveResultsAsync(IReadOnlyList<TrialResult> results, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<TrialResult>> ResultsAsync(string runId, CancellationToken cancellationToken);
+
+    /// <summary>The keys already finished: what a resumed run skips.</summary>
+    Task<IReadOnlySet<TrialKey>> CompletedAsync(string runId, CancellationToken cancellationToken);
+
+    Task SetStatusAsync(string runId, string status, DateTimeOffset? finishedAt, CancellationToken cancellationToken);
+}
