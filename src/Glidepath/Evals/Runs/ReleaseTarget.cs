@@ -42,7 +42,7 @@ public sealed class ReleaseTarget : IEvalTarget
         var client = _clients.GetOrAdd(trial, t => _factory.Create(_snapshot.Model, _settings, new ModelClientOptions { UseCache = _useCache, TrialIndex = t }));
         var messages = new List<ChatMessage>(evalCase.Messages.Count + 1)
         {
-            new(ChatRole.System, PromptTemplate.Render(_snapshot.SystemPrompt, evalCase.Vars)),
+            new(ChatRole.System, Render(_snapshot.SystemPrompt, evalCase.Vars)),
         };
         messages.AddRange(evalCase.Messages);
         var p = _snapshot.Model.Parameters;
@@ -61,6 +61,17 @@ public sealed class ReleaseTarget : IEvalTarget
         var response = await client.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
         var latency = _time.GetElapsedTime(started).TotalMilliseconds;
         return new TargetResponse(messages, response, latency, _cost(_snapshot.Model, response));
+    }
+
+    // Interim until the providers' ReleaseConversation lands on main.
+    private static string Render(string template, IReadOnlyDictionary<string, string> vars)
+    {
+        foreach (var (k, v) in vars)
+        {
+            template = template.Replace("{{" + k + "}}", v, StringComparison.Ordinal);
+        }
+
+        return template;
     }
 
     /// <summary>USD for a response from the manifest's <c>prices:</c> (per million tokens), or null when the model is unpriced.</summary>

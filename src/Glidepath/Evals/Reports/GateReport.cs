@@ -1,0 +1,28 @@
+using Glidepath.Evals.Gate;
+using Glidepath.Evals.Scorers;
+
+namespace Glidepath.Evals.Reports;
+
+/// <summary>Everything a gate report shows: which releases, which dataset and scorers, and the decision.</summary>
+public sealed record GateReport
+{
+    public required string App { get; init; }
+    public required string RunId { get; init; }
+    public required string CandidateLabel { get; init; }
+    public required string CandidateId { get; init; }
+    public required string BaselineLabel { get; init; }
+    public required string BaselineId { get; init; }
+    public required string DatasetPath { get; init; }
+    public required string DatasetSha256 { get; init; }
+    public required string ScorerVersion { get; init; }
+    public IReadOnlyList<JudgeIdentity> Judges { get; init; } = [];
+    public required GateDecision Decision { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public string ResultWord => Decision.Result switch
+    {
+        GateResult.Pass => "pass",
+        GateResult.Blocked => "blocked",
+        _ => "error",
+    };
+}

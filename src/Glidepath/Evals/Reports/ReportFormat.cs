@@ -1,0 +1,27 @@
+using Glidepath.Errors;
+
+namespace Glidepath.Evals.Reports;
+
+/// <summary>Writes a gate report as markdown (PR comment), JUnit XML (one testcase per case), JSON or self-contained HTML.</summary>
+public static class ReportFormat
+{
+    public static readonly IReadOnlyList<string> Names = ["md", "junit", "json", "html"];
+
+    public static string Render(GateReport report, string format) => format switch
+    {
+        "md" or "markdown" => MarkdownReport.Render(report),
+        "junit" or "xml" => JUnitReport.Render(report),
+        "json" => JsonReport.Render(report),
+        "html" => HtmlReport.Render(report),
+        _ => throw new BadInputException($"unknown report format '{format}'; expected one of: {string.Join(", ", Names)}"),
+    };
+
+    /// <summary>The format implied by a file name (<c>.md</c>, <c>.xml</c>, <c>.json</c>, <c>.html</c>), or markdown.</summary>
+    public static string FromFileName(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".xml" => "junit",
+        ".json" => "json",
+        ".html" or ".htm" => "html",
+        _ => "md",
+    };
+}
