@@ -18,5 +18,7 @@ internal static class CommandCatalog
         FreezeCommand.Build(env),
         UnfreezeCommand.Build(env),
         EnvCommand.Build(env),
+        EvalCommand.Build(env),
+        GateCommand.Build(env),
     ];
 }

@@ -27,8 +27,8 @@ public sealed record EvalRun
     public required DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? FinishedAt { get; init; }
 
-    /// <summary>Releases in work order: the baseline first in a gate run, so each case is interleaved.</summary>
-    public IReadOnlyList<string> ReleaseIds => BaselineReleaseId is null ? [ReleaseId] : [BaselineReleaseId, ReleaseId];
+    /// <summary>Releases in work order: the baseline first in a gate run, so each case is interleaved. A release gated against itself runs once.</summary>
+    public IReadOnlyList<string> ReleaseIds => BaselineReleaseId is null || BaselineReleaseId == ReleaseId ? [ReleaseId] : [BaselineReleaseId, ReleaseId];
 
     public int TotalTrials => CaseCount * Trials * ReleaseIds.Count;
 }

@@ -1,0 +1,216 @@
+using System.CommandLine;
+using System.Globalization;
+using Glidepath.Errors;
+using Glidepath.Evals.Runs;
+using Glidepath.Evals.Scorers;
+using Glidepath.Releases;
+
+namespace Glidepath.Cli.Commands;
+
+/// <summary><c>glidepath eval run|list|show</c>: score a release over the frozen dataset, cases × trials.</summary>
+internal static class EvalCommand
+{
+    public static Command Build(CliEnvironment env)
+    {
+        var command = new Command("eval", """
+            Score a release over the frozen dataset: cases × trials, persisted as each finishes, resumable.
+            Use 'glidepath gate' to compare a candidate with the baseline.
+            """);
+        command.Add(Run(env));
+        command.Add(List(env));
+        command.Add(Show(env));
+        return command;
+    }
+
+    private static Command Run(CliEnvironment env)
+    {
+        var reference = new Argument<string?>("REF") { Description = "The release to score (default: working, the working tree)", DefaultValueFactory = _ => null };
+        var options = new EvalOptions();
+        var command = new Command("run", """
+            Run the dataset's cases × trials against a release through its prompt, parameters and tools, with
+            bounded concurrency. Each result is saved as it finishes: after Ctrl-C or a crash, '--resume RUN'
+            continues without repeating finished work. Exit 0 when every trial was scored, 3 when any errored.
+
+            Examples:
+              glidepath eval run
+              glidepath eval run v3 --trials 5 --tag refunds
+              glidepath eval run --resume 20261126-091500-3fa2
+            """)
+        {
+            reference,
+        };
+        options.AddTo(command);
+        command.SetAction(env, async (ctx, parse, ct) =>
+        {
+            using var session = await EvalSession.OpenAsync(ctx, !parse.GetValue(options.NoCache), ct);
+            EvalRun run;
+            Release release;
+            Evals.Datasets.EvalDataset dataset;
+            if (parse.GetValue(options.Resume) is { } resume)
+            {
+                (run, dataset) = await session.ResumeAsync(resume, "eval", ct);
+                release = await session.ReleaseByIdAsync(run.ReleaseId, ct);
+                run = run with { Concurrency = EvalOptions.Positive(parse.GetValue(options.Concurrency), "--concurrency", run.Concurrency) };
+            }
+            else
+            {
+                var resolver = ReleaseCommand.Resolver(ctx, session.Store);
+                release = await resolver.ResolveAsync(parse.GetValue(reference) ?? "working", register: true, ct);
+                var datasetPath = parse.GetValue(options.Dataset) ?? session.Config.Dataset;
+                dataset = await session.LoadDatasetAsync(datasetPath, parse.GetValue(options.Tags) ?? [], ct);
+                if (dataset.Cases.Count == 0)
+                {
+                    throw new BadInputException($"{datasetPath}: no cases to run{((parse.GetValue(options.Tags) ?? []).Length > 0 ? " with the given --tag" : "")}");
+                }
+
+                run = new EvalRun
+                {
+                    Id = session.NewRunId(),
+                    App = ctx.Manifest.App,
+                    Kind = "eval",
+                    ReleaseId = release.Id,
+                    DatasetPath = datasetPath,
+                    DatasetSha256 = dataset.Sha256,
+                    Trials = EvalOptions.Positive(parse.GetValue(options.Trials), "--trials", session.Config.Trials),
+                    CaseCount = dataset.Cases.Count,
+                    Tags = parse.GetValue(options.Tags) ?? [],
+                    ScorerVersion = session.Scorers.Version,
+                    UseCache = !parse.GetValue(options.NoCache),
+                    Concurrency = EvalOptions.Positive(parse.GetValue(options.Concurrency), "--concurrency", session.Config.Concurrency ?? 8),
+                    CreatedAt = ctx.Time.GetUtcNow(),
+                };
+                await session.Store.EvalRuns.CreateAsync(run, ct);
+                ctx.Output.Note($"run {run.Id}: {release.Label} over {datasetPath} ({dataset.Cases.Count} cases × {run.Trials} trial(s), concurrency {run.Concurrency})");
+            }
+
+            var results = await session.ExecuteAsync(run, dataset.Cases, [session.Target(release)], "glidepath eval run", ct);
+            return Report(ctx, run, release, results);
+        });
+        return command;
+    }
+
+    private static int Report(CliContext ctx, EvalRun run, Release release, IReadOnlyList<TrialResult> results)
+    {
+        var summary = RunSummary.Of(results, [release.Id])[0];
+        var failures = results.Where(r => r.Status != TrialStatus.Pass).OrderBy(r => r.Status).ThenBy(r => r.CaseId, StringComparer.Ordinal).ToList();
+        if (ctx.Output.IsJson)
+        {
+            ctx.Output.Json(new
+            {
+                run = run.Id,
+                release = ReleaseView.From(release),
+                dataset = new { path = run.DatasetPath, sha256 = run.DatasetSha256 },
+                scorer_version = run.ScorerVersion,
+                summary,
+                not_passed = failures.Select(f => new { case_id = f.CaseId, trial = f.Trial, status = f.Status.ToString().ToLowerInvariant(), f.Score, reason = Reason(f), output = f.Display }),
+            });
+        }
+        else
+        {
+            SummaryTable(ctx, [(release.Label, summary)]);
+            foreach (var f in failures.Take(15))
+            {
+                var mark = f.Status == TrialStatus.Error ? "error" : "fail ";
+                ctx.Output.Line($"  {mark} {f.CaseId}{(run.Trials > 1 ? $" (trial {f.Trial + 1})" : "")}: {Reason(f)}");
+            }
+
+            if (failures.Count > 15)
+            {
+                ctx.Output.Line($"  … and {failures.Count - 15} more ('glidepath eval show {run.Id}' lists them all)");
+            }
+        }
+
+        if (summary.Errors > 0)
+        {
+            ctx.Output.Note($"error: {summary.Errors} trial(s) could not be scored (provider, scorer or judge failed); an error is never a pass. First: {failures.First(f => f.Status == TrialStatus.Error).Error}");
+            return ExitCodes.Operational;
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    internal static string Reason(TrialResult r) =>
+        r.Error ?? string.Join("; ", r.Scores.Where(s => s.Applicable && !s.Passed).Select(s => $"{s.Scorer}: {s.Reason}"));
+
+    internal static void SummaryTable(CliContext ctx, IReadOnlyList<(string Label, RunSummary Summary)> rows) =>
+        ctx.Output.Table(["release", "cases", "trials", "pass", "fail", "error", "pass rate", "mean score", "p50 ms", "p95 ms", "cost $"],
+            rows.Select(r => (IReadOnlyList<string>)
+            [
+                r.Label, N(r.Summary.Cases), N(r.Summary.Trials), N(r.Summary.Passed), N(r.Summary.Failed), N(r.Summary.Errors),
+                r.Summary.PassRate.ToString("P1", CultureInfo.InvariantCulture), r.Summary.MeanScore.ToString("0.000", CultureInfo.InvariantCulture),
+                r.Summary.LatencyP50Ms.ToString("0", CultureInfo.InvariantCulture), r.Summary.LatencyP95Ms.ToString("0", CultureInfo.InvariantCulture),
+                r.Summary.CostUsd?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "-",
+            ]));
+
+    private static string N(int n) => n.ToString(CultureInfo.InvariantCulture);
+
+    private static Command List(CliEnvironment env)
+    {
+        var command = new Command("list", """
+            List recent eval and gate runs, newest first.
+
+            Example:
+              glidepath eval list --format json
+            """);
+        command.SetAction(env, async (ctx, parse, ct) =>
+        {
+            var store = await ctx.StoreAsync(ct);
+            var runs = await store.EvalRuns.ListAsync(ctx.Manifest.App, 50, ct);
+            if (ctx.Output.IsJson)
+            {
+                ctx.Output.Json(runs);
+                return ExitCodes.Ok;
+            }
+
+            if (runs.Count == 0)
+            {
+                ctx.Output.Line("No runs yet. Run 'glidepath eval run' or 'glidepath gate'.");
+                return ExitCodes.Ok;
+            }
+
+            ctx.Output.Table(["run", "kind", "release", "baseline", "cases", "trials", "status", "started"],
+                runs.Select(r => (IReadOnlyList<string>)[r.Id, r.Kind, r.ReleaseId[..8], r.BaselineReleaseId?[..8] ?? "", N(r.CaseCount), N(r.Trials), r.Status,
+                    r.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)]));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Show(CliEnvironment env)
+    {
+        var id = new Argument<string>("RUN") { Description = "The run id (or a unique prefix)" };
+        var command = new Command("show", """
+            Show a run's summary and every case × trial that did not pass, with its answer.
+
+            Example:
+              glidepath eval show 20261126-091500-3fa2
+            """)
+        {
+            id,
+        };
+        command.SetAction(env, async (ctx, parse, ct) =>
+        {
+            var store = await ctx.StoreAsync(ct);
+            var run = await store.EvalRuns.GetAsync(ctx.Manifest.App, parse.GetValue(id)!, ct)
+                ?? throw new BadInputException($"no eval run '{parse.GetValue(id)}' for app '{ctx.Manifest.App}'");
+            var results = await store.EvalRuns.ResultsAsync(run.Id, ct);
+            var summaries = RunSummary.Of(results, run.ReleaseIds);
+            if (ctx.Output.IsJson)
+            {
+                ctx.Output.Json(new { run, summaries, results });
+                return ExitCodes.Ok;
+            }
+
+            ctx.Output.Line($"run {run.Id} ({run.Kind}, {run.Status}): {run.CaseCount} cases × {run.Trials} trial(s) over {run.DatasetPath} (sha256 {run.DatasetSha256[..12]})");
+            SummaryTable(ctx, summaries.Select(s => (s.ReleaseId[..8] + (s.ReleaseId == run.BaselineReleaseId && run.ReleaseIds.Count > 1 ? " (baseline)" : ""), s)).ToList());
+            foreach (var r in results.Where(r => r.Status != TrialStatus.Pass))
+            {
+                ctx.Output.Line($"{r.Status.ToString().ToLowerInvariant()} {r.CaseId} trial {r.Trial + 1} [{r.ReleaseId[..8]}]: {Reason(r)}");
+                ctx.Output.Line("    " + r.Display.Replace("\n", "\n    ", StringComparison.Ordinal));
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

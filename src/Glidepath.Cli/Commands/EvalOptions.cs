@@ -1,0 +1,37 @@
+using System.CommandLine;
+
+namespace Glidepath.Cli.Commands;
+
+/// <summary>Options shared by <c>eval run</c> and <c>gate</c>.</summary>
+internal sealed class EvalOptions
+{
+    public Option<string?> Dataset { get; } = new("--dataset") { Description = "JSON Lines dataset (default: the manifest's eval.dataset)" };
+
+    public Option<int?> Trials { get; } = new("--trials") { Description = "Runs per case (default: eval.trials); more trials measure non-determinism" };
+
+    public Option<int?> Concurrency { get; } = new("--concurrency") { Description = "Model calls in flight at once (default: eval.concurrency, else 8)" };
+
+    public Option<string[]> Tags { get; } = new("--tag") { Description = "Only cases with this tag (repeatable)", AllowMultipleArgumentsPerToken = false };
+
+    public Option<bool> NoCache { get; } = new("--no-cache") { Description = "Call the model even when a cached response exists" };
+
+    public Option<string?> Resume { get; } = new("--resume") { Description = "Continue a stopped run by id; finished case × trial results are not repeated" };
+
+    public void AddTo(Command command)
+    {
+        command.Add(Dataset);
+        command.Add(Trials);
+        command.Add(Concurrency);
+        command.Add(Tags);
+        command.Add(NoCache);
+        command.Add(Resume);
+    }
+
+    public static int Positive(int? value, string name, int fallback) =>
+        value switch
+        {
+            null => fallback,
+            < 1 => throw new Errors.BadInputException($"{name} must be at least 1"),
+            _ => value.Value,
+        };
+}
