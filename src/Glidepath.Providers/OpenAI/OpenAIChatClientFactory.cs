@@ -21,7 +21,7 @@ internal static class OpenAIChatClientFactory
         {
             Endpoint = new Uri(baseUrl.TrimEnd('/')),
             RetryPolicy = new ClientRetryPolicy(0),
-            NetworkTimeout = timeout + TimeSpan.FromSeconds(30),
+            NetworkTimeout = timeout + TimeSpan.FromSeconds(1),
             Transport = new HttpClientPipelineTransport(http),
         };
         return new OpenAIClient(new ApiKeyCredential(apiKey ?? NoKey), options).GetChatClient(model.Name).AsIChatClient();

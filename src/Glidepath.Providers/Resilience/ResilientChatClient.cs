@@ -122,6 +122,7 @@ internal sealed class ResilientChatClient : DelegatingChatClient
         private readonly ResilientChatClient _owner;
         private readonly CancellationTokenSource _cts;
         private readonly IAsyncEnumerator<ChatResponseUpdate> _enumerator;
+        private Task? _abandoned;
 
         public Stream(ResilientChatClient owner, IAsyncEnumerable<ChatResponseUpdate> source, CancellationToken cancellationToken)
         {
@@ -140,16 +141,23 @@ internal sealed class ResilientChatClient : DelegatingChatClient
         public async Task MoveNextAsync()
         {
             var settings = _owner._settings;
-            using var idle = new CancellationTokenSource(settings.Timeout, _owner._time);
-            using var registration = idle.Token.Register(static s => ((CancellationTokenSource)s!).Cancel(), _cts);
+            var move = _enumerator.MoveNextAsync().AsTask();
+            using var idle = new CancellationTokenSource();
+            var timer = Task.Delay(settings.Timeout, _owner._time, idle.Token);
+            if (await Task.WhenAny(move, timer).ConfigureAwait(false) != move)
+            {
+                // Do not wait for the stalled read: cancel it and let it finish in the background.
+                _abandoned = move;
+                await _cts.CancelAsync().ConfigureAwait(false);
+                CallerToken.ThrowIfCancellationRequested();
+                throw ProviderErrors.Timeout(settings.Provider, settings.Timeout, streaming: true);
+            }
+
+            await idle.CancelAsync().ConfigureAwait(false);
             try
             {
-                HasCurrent = await _enumerator.MoveNextAsync().ConfigureAwait(false);
+                HasCurrent = await move.ConfigureAwait(false);
                 Current = HasCurrent ? _enumerator.Current : null;
-            }
-            catch (OperationCanceledException) when (idle.IsCancellationRequested && !CallerToken.IsCancellationRequested)
-            {
-                throw ProviderErrors.Timeout(settings.Provider, settings.Timeout, streaming: true);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -159,11 +167,26 @@ internal sealed class ResilientChatClient : DelegatingChatClient
 
         public async ValueTask DisposeAsync()
         {
+            if (_abandoned is { } pending)
+            {
+                // An iterator cannot be disposed while a MoveNext is in flight: dispose once it ends.
+                _ = pending.ContinueWith(async _ =>
+                {
+                    await SafeDisposeAsync().ConfigureAwait(false);
+                }, TaskScheduler.Default);
+                return;
+            }
+
+            await SafeDisposeAsync().ConfigureAwait(false);
+        }
+
+        private async Task SafeDisposeAsync()
+        {
             try
             {
                 await _enumerator.DisposeAsync().ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException or ProviderException)
+            catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException or ProviderException or NotSupportedException or InvalidOperationException)
             {
                 // the stream is being abandoned after a failure or the end; its close error adds nothing
             }

@@ -1,0 +1,129 @@
+using Glidepath.Manifests;
+using Glidepath.Models;
+using Glidepath.Providers.Tests.Wire;
+using Glidepath.Storage.Sqlite;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Glidepath.Providers.Tests.Caching;
+
+/// <summary>The eval response cache, on a real SQLite store, in front of a real HTTP provider.</summary>
+public sealed class ResponseCacheTests : IAsyncLifetime
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "glidepath-cache-" + Guid.NewGuid().ToString("N")[..10]);
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
+    private FakeProviderServer _server = null!;
+    private SqliteStore _store = null!;
+    private ModelClientFactory _factory = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await FakeProviderServer.StartAsync();
+        _store = await SqliteStore.OpenAsync(Path.Combine(_dir, "glidepath.db"), _time, CancellationToken.None);
+        _factory = new ModelClientFactory(_time, new PriceTable(), _store.ResponseCache, defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "k" });
+    }
+
+    public async Task DisposeAsync()
+    {
+        _factory.Dispose();
+        await _store.DisposeAsync();
+        await _server.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task GetResponse_SameCallTwice_SecondServedFromCacheAndMarked()
+    {
+        _server.Enqueue(FakeProviderServer.Json(WireFormat.OpenAI.Text("thirty days", 10, 2)));
+
+        var first = await Client(trial: 0).GetResponseAsync(Messages());
+        var second = await Client(trial: 0).GetResponseAsync(Messages());
+
+        Assert.Single(_server.Requests);
+        Assert.Equal("thirty days", second.Text);
+        Assert.Equal(2, second.Usage?.OutputTokenCount);
+        Assert.False(first.AdditionalProperties?.ContainsKey(ModelResponseProperties.Cached) ?? false);
+        Assert.Equal(true, second.AdditionalProperties?[ModelResponseProperties.Cached]);
+    }
+
+    [Fact]
+    public async Task GetResponse_OtherTrialOrMessage_MissesTheCache()
+    {
+        _server.Enqueue(
+            FakeProviderServer.Json(WireFormat.OpenAI.Text("a", 10, 2)),
+            FakeProviderServer.Json(WireFormat.OpenAI.Text("b", 10, 2)),
+            FakeProviderServer.Json(WireFormat.OpenAI.Text("c", 10, 2)));
+
+        await Client(trial: 0).GetResponseAsync(Messages());
+        var otherTrial = await Client(trial: 1).GetResponseAsync(Messages());
+        var otherMessage = await Client(trial: 0).GetResponseAsync(Messages("something else"));
+
+        Assert.Equal(3, _server.Requests.Count);
+        Assert.Equal("b", otherTrial.Text);
+        Assert.Equal("c", otherMessage.Text);
+    }
+
+    [Fact]
+    public async Task GetResponse_AfterTtl_CallsTheProviderAgain()
+    {
+        _server.Enqueue(FakeProviderServer.Json(WireFormat.OpenAI.Text("old", 10, 2)), FakeProviderServer.Json(WireFormat.OpenAI.Text("new", 10, 2)));
+
+        await Client(trial: 0).GetResponseAsync(Messages());
+        _time.Advance(TimeSpan.FromDays(13));
+        var within = await Client(trial: 0).GetResponseAsync(Messages());
+        _time.Advance(TimeSpan.FromDays(2));
+        var after = await Client(trial: 0).GetResponseAsync(Messages());
+
+        Assert.Equal("old", within.Text);
+        Assert.Equal("new", after.Text);
+        Assert.Equal(2, _server.Requests.Count);
+        Assert.Equal(1, await _store.ResponseCache.PurgeExpiredAsync(_time.GetUtcNow() + TimeSpan.FromDays(15), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task GetStreamingResponse_SecondTime_ReplaysFromCache()
+    {
+        _server.Enqueue(FakeProviderServer.Sse(WireFormat.OpenAI.Stream(["thirty ", "days"], 10, 2)));
+
+        var first = await Collect(Client(trial: 0).GetStreamingResponseAsync(Messages()));
+        var second = await Collect(Client(trial: 0).GetStreamingResponseAsync(Messages()));
+
+        Assert.Single(_server.Requests);
+        Assert.Equal("thirty days", first.ToChatResponse().Text);
+        Assert.Equal("thirty days", second.ToChatResponse().Text);
+    }
+
+    [Fact]
+    public async Task GetResponse_UseCacheOff_AlwaysCallsTheProvider()
+    {
+        _server.Enqueue(FakeProviderServer.Json(WireFormat.OpenAI.Text("a", 10, 2)), FakeProviderServer.Json(WireFormat.OpenAI.Text("b", 10, 2)));
+        var client = _factory.Create(Model(), Settings(), new ModelClientOptions { UseCache = false });
+
+        await client.GetResponseAsync(Messages());
+        var second = await client.GetResponseAsync(Messages());
+
+        Assert.Equal("b", second.Text);
+        Assert.Equal(2, _server.Requests.Count);
+    }
+
+    private IChatClient Client(int trial) => _factory.Create(Model(), Settings(), new ModelClientOptions { UseCache = true, TrialIndex = trial });
+
+    private static ModelSpec Model() => new() { Provider = "openai", Name = "gpt-4o-mini", Parameters = new ModelParameters { Temperature = 0.5 } };
+
+    private ProviderSettings Settings() => new() { BaseUrl = WireFormat.OpenAI.BaseUrl(_server.BaseUrl), ApiKeyEnv = "K", MaxRetries = 0 };
+
+    private static List<ChatMessage> Messages(string text = "How long do I have to return an item?") =>
+        [new(ChatRole.System, "Policies: returns within 30 days."), new(ChatRole.User, text)];
+
+    private static async Task<List<ChatResponseUpdate>> Collect(IAsyncEnumerable<ChatResponseUpdate> updates)
+    {
+        var list = new List<ChatResponseUpdate>();
+        await foreach (var u in updates)
+        {
+            list.Add(u);
+        }
+
+        return list;
+    }
+}
