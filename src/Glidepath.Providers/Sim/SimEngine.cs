@@ -20,6 +20,9 @@ internal static partial class SimEngine
     /// <summary>A runner-up at least this close to the best line is mentioned too.</summary>
     private const double RunnerUpRatio = 0.75;
 
+    /// <summary>Added to a line whose tool the message can fill an identifier for.</summary>
+    private const double ToolArgumentBoost = 0.12;
+
     private static readonly string[] Openers = ["", "Sure. ", "Happy to help. ", "Thanks for asking. ", "Good question. "];
     private static readonly string[] ProblemWords = ["upset", "wrong", "broke", "broken", "damaged", "unacceptable", "angry", "frustrated", "disappointed", "terrible", "never arrived", "missing"];
 
@@ -51,6 +54,7 @@ internal static partial class SimEngine
         {
             var ranker = new SimRanker(candidates);
             var scores = ranker.Score(SimText.Tokens(question));
+            BoostToolLines(scores, candidates, tools, question);
             var order = Rank(scores, temperature, random);
             var best = order[0];
 
@@ -156,6 +160,21 @@ internal static partial class SimEngine
             return (Index: i, Key: (max > 0 ? s / max : 0) + noise, Raw: s);
         });
         return [.. keyed.OrderByDescending(k => k.Raw > 0 ? k.Key : double.MinValue).ThenBy(k => k.Index).Select(k => k.Index)];
+    }
+
+    /// <summary>
+    /// A line that names a tool whose required arguments the message supplies (an order number, say)
+    /// is a better match than its words alone suggest: "where is NW-48213?" is an order-status question.
+    /// </summary>
+    private static void BoostToolLines(double[] scores, IReadOnlyList<SimPolicyLine> lines, Dictionary<string, AIFunctionDeclaration> tools, string question)
+    {
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (scores[i] > 0 && NamedTool(lines[i].Body, tools) is { } tool && SimToolArguments.HasIdentifier(tool.JsonSchema, question))
+            {
+                scores[i] += ToolArgumentBoost;
+            }
+        }
     }
 
     private static AIFunctionDeclaration? NamedTool(string body, Dictionary<string, AIFunctionDeclaration> tools)

@@ -10,7 +10,7 @@ internal static partial class SimText
         "a", "an", "the", "and", "or", "but", "if", "then", "of", "to", "in", "on", "at", "by", "for", "with", "from",
         "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "have", "has", "had", "having",
         "i", "me", "my", "mine", "you", "your", "yours", "we", "us", "our", "ours", "it", "its", "they", "them", "their",
-        "this", "that", "these", "those", "there", "here", "what", "which", "who", "whom", "how", "when", "where", "why",
+        "this", "that", "these", "those", "there", "here", "what", "which", "who", "whom", "how", "when", "why",
         "can", "could", "would", "should", "will", "shall", "may", "might", "must", "so", "as", "than", "too", "very",
         "just", "also", "any", "some", "all", "each", "every", "not", "no", "yes", "please", "hi", "hello", "thanks",
         "thank", "about", "into", "out", "up", "down", "over", "again", "get", "got", "want", "need", "still", "i'm",

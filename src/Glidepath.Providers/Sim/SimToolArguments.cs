@@ -65,6 +65,30 @@ internal static partial class SimToolArguments
         return (args, null);
     }
 
+    /// <summary>Whether the message carries a value for one of the schema's required identifier properties.</summary>
+    public static bool HasIdentifier(JsonElement schema, string message)
+    {
+        if (!schema.TryGetProperty("properties", out var props) || props.ValueKind != JsonValueKind.Object ||
+            !schema.TryGetProperty("required", out var req) || req.ValueKind != JsonValueKind.Array)
+        {
+            return false;
+        }
+
+        foreach (var name in req.EnumerateArray().Select(r => r.GetString() ?? ""))
+        {
+            if (props.TryGetProperty(name, out var spec) && spec.ValueKind == JsonValueKind.Object)
+            {
+                var description = spec.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() ?? "" : "";
+                if (IsIdentifier(name, description) && FindIdentifier(description, message) is not null)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     private static bool IsIdentifier(string name, string description) =>
         name.EndsWith("_id", StringComparison.Ordinal) || name.EndsWith("id", StringComparison.OrdinalIgnoreCase) && name.Length <= 3 ||
         name.Contains("number", StringComparison.OrdinalIgnoreCase) || description.Contains("number", StringComparison.OrdinalIgnoreCase) ||
