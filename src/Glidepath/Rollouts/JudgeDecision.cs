@@ -1,0 +1,14 @@
+namespace Glidepath.Rollouts;
+
+/// <summary>A judge's decision with everything it was based on, so that a user can always see why.</summary>
+public sealed record JudgeDecision
+{
+    public required JudgeOutcome Outcome { get; init; }
+
+    /// <summary>One or two sentences in plain words: what was decided and which interval made it so.</summary>
+    public required string Reason { get; init; }
+    public required long CanaryRequests { get; init; }
+    public required long StableRequests { get; init; }
+    public required TimeSpan StepElapsed { get; init; }
+    public required IReadOnlyList<MetricEvidence> Evidence { get; init; }
+}

@@ -1,0 +1,49 @@
+using Glidepath.Manifests;
+
+namespace Glidepath.Rollouts;
+
+/// <summary>
+/// The judge's settings derived from a rollout plan: the metric rules, each metric's share of the error
+/// budget, the mixing parameter and the step limits.
+/// </summary>
+public sealed record JudgePolicy
+{
+    /// <summary>An interval needs at least this many observations of the metric on each arm.</summary>
+    public const int MinObservations = 20;
+
+    /// <summary>Judged when a plan names no metrics: the two every gateway measures.</summary>
+    public static readonly IReadOnlyDictionary<string, MetricTolerance> DefaultMetrics = new Dictionary<string, MetricTolerance>
+    {
+        ["error_rate"] = new() { MaxIncrease = 0.01 },
+        ["latency"] = new() { MaxRatio = 1.25 },
+    };
+
+    public required IReadOnlyList<MetricRule> Rules { get; init; }
+
+    /// <summary>(1 − confidence) / number of metrics: a two-sided interval per metric at this level.</summary>
+    public required double AlphaPerMetric { get; init; }
+
+    /// <summary>Mixing parameter of the confidence sequence, in canary observations.</summary>
+    public required double Rho { get; init; }
+    public required long MinRequests { get; init; }
+    public required TimeSpan MaxDuration { get; init; }
+    public required bool RollBackWhenInconclusive { get; init; }
+
+    /// <summary>The policy for a plan; the sequence is tuned to be tightest at the step's min_requests.</summary>
+    public static JudgePolicy From(RolloutPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var metrics = plan.Metrics.Count > 0 ? plan.Metrics : DefaultMetrics;
+        var rules = RolloutPlan.KnownMetrics.Where(metrics.ContainsKey).Select(m => MetricRule.From(m, metrics[m])).ToList();
+        var alpha = (1 - plan.Confidence) / rules.Count;
+        return new JudgePolicy
+        {
+            Rules = rules,
+            AlphaPerMetric = alpha,
+            Rho = ConfidenceSequence.RhoFor(plan.MinRequests, alpha),
+            MinRequests = plan.MinRequests,
+            MaxDuration = plan.MaxDuration,
+            RollBackWhenInconclusive = plan.OnInconclusive == "rollback",
+        };
+    }
+}

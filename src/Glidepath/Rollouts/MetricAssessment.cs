@@ -1,0 +1,43 @@
+namespace Glidepath.Rollouts;
+
+/// <summary>
+/// One metric's canary − stable interval at one look, on the scale it is computed on (a difference, or
+/// the log of a ratio). A value type so the judge can look after every request without allocating.
+/// </summary>
+public readonly record struct MetricAssessment(
+    MetricRule Rule,
+    long CanaryN,
+    long StableN,
+    double Estimate,
+    double Lower,
+    double Upper,
+    MetricVerdict Verdict)
+{
+    /// <summary>The evidence as stored and shown: ratios for latency and cost, differences otherwise.</summary>
+    public MetricEvidence ToEvidence(double alpha)
+    {
+        var ratio = Rule.IsRatio;
+        double Show(double x) => ratio ? Math.Exp(x) : x;
+        var known = Verdict != MetricVerdict.NotEnoughData;
+        return new MetricEvidence
+        {
+            Metric = Rule.Name,
+            Scale = ratio ? "ratio" : "difference",
+            CanaryN = CanaryN,
+            StableN = StableN,
+            Estimate = known ? Show(Estimate) : null,
+            Lower = known ? Show(Lower) : null,
+            Upper = known ? Show(Upper) : null,
+            Tolerance = Show(Rule.Threshold),
+            ToleranceText = Rule.ToleranceText,
+            Verdict = Verdict switch
+            {
+                MetricVerdict.Harm => "harm",
+                MetricVerdict.Safe => "safe",
+                MetricVerdict.Unclear => "unclear",
+                _ => "not_enough_data",
+            },
+            Alpha = alpha,
+        };
+    }
+}

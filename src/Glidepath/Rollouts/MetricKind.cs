@@ -1,0 +1,17 @@
+namespace Glidepath.Rollouts;
+
+/// <summary>How a metric's canary − stable comparison is formed.</summary>
+public enum MetricKind
+{
+    /// <summary>Difference of proportions (error rate, online pass rate, positive feedback).</summary>
+    Proportion,
+
+    /// <summary>Difference of means (online mean score).</summary>
+    Mean,
+
+    /// <summary>Difference of mean logs, reported as a ratio of geometric means (latency).</summary>
+    LogMean,
+
+    /// <summary>Log of the ratio of means by the delta method, reported as a ratio (cost per call).</summary>
+    RatioOfMeans,
+}

@@ -1,0 +1,42 @@
+using Glidepath.Errors;
+using Glidepath.Manifests;
+
+namespace Glidepath.Rollouts;
+
+/// <summary>
+/// One judged metric: how it is compared, which direction is harmful, and its tolerance on the scale the
+/// interval is computed on (a difference, or the log of a ratio).
+/// </summary>
+/// <param name="Name">The manifest's metric name (error_rate, latency, …).</param>
+/// <param name="HarmIsIncrease">True when a higher canary value is worse (errors, latency, cost).</param>
+/// <param name="Threshold">The tolerance on the interval's scale: +max_increase, −max_drop or +ln(max_ratio).</param>
+public sealed record MetricRule(string Name, MetricKind Kind, bool HarmIsIncrease, double Threshold)
+{
+    /// <summary>True when the interval is on the log scale and shown as a ratio.</summary>
+    public bool IsRatio => Kind is MetricKind.LogMean or MetricKind.RatioOfMeans;
+
+    /// <summary>The tolerance as the user wrote it: "max_increase 0.01", "max_ratio 1.25", "max_drop 0.03".</summary>
+    public string ToleranceText => IsRatio
+        ? FormattableString.Invariant($"max_ratio {Math.Exp(Threshold):0.###}")
+        : HarmIsIncrease
+            ? FormattableString.Invariant($"max_increase {Threshold:0.####}")
+            : FormattableString.Invariant($"max_drop {-Threshold:0.####}");
+
+    /// <summary>Builds the rule for a manifest metric and its tolerance.</summary>
+    public static MetricRule From(string name, MetricTolerance tolerance)
+    {
+        ArgumentNullException.ThrowIfNull(tolerance);
+        return name switch
+        {
+            "error_rate" => new(name, MetricKind.Proportion, true, Required(name, tolerance.MaxIncrease, "max_increase")),
+            "latency" => new(name, MetricKind.LogMean, true, Math.Log(Required(name, tolerance.MaxRatio, "max_ratio"))),
+            "cost_per_call" => new(name, MetricKind.RatioOfMeans, true, Math.Log(Required(name, tolerance.MaxRatio, "max_ratio"))),
+            "online_pass_rate" or "feedback" => new(name, MetricKind.Proportion, false, -Required(name, tolerance.MaxDrop, "max_drop")),
+            "online_score" => new(name, MetricKind.Mean, false, -Required(name, tolerance.MaxDrop, "max_drop")),
+            _ => throw new BadInputException($"rollout metric '{name}' is not known; expected one of {string.Join(", ", RolloutPlan.KnownMetrics)}"),
+        };
+    }
+
+    private static double Required(string name, double? value, string key) =>
+        value ?? throw new BadInputException($"rollout metric '{name}' has no {key}; expected e.g. {name}: {{ {key}: ... }}");
+}
