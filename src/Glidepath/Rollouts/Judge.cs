@@ -45,9 +45,10 @@ public sealed class Judge(JudgePolicy policy)
     public JudgeOutcome Classify(in ArmSample canary, in ArmSample stable, TimeSpan stepElapsed)
     {
         var allSafe = true;
-        foreach (var rule in Policy.Rules)
+        var rules = Policy.Rules;
+        for (var i = 0; i < rules.Count; i++)
         {
-            var verdict = Assess(rule, canary, stable).Verdict;
+            var verdict = Assess(rules[i], canary, stable).Verdict;
             if (verdict == MetricVerdict.Harm)
             {
                 return JudgeOutcome.RollBack;
@@ -163,7 +164,7 @@ public sealed class Judge(JudgePolicy policy)
         var open = all.Where(a => a.Verdict != MetricVerdict.Safe).Select(a => a.Verdict == MetricVerdict.NotEnoughData
             ? string.Create(inv, $"{a.Rule.Name} needs {JudgePolicy.MinObservations} observations per arm (canary {a.CanaryN}, stable {a.StableN})")
             : Describe(a) + " straddles it").ToList();
-        if (open.Count == 0)
+        if (canary.Requests < Policy.MinRequests || stable.Requests < Policy.MinRequests)
         {
             open.Add(string.Create(inv, $"min_requests {Policy.MinRequests} not reached on both arms"));
         }
