@@ -51,6 +51,15 @@ internal sealed class SqliteEnvironmentStore(SqliteDatabase database) : IEnviron
 
         // Not deferred: Microsoft.Data.Sqlite issues BEGIN IMMEDIATE, taking the write lock before the read.
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var state = await CompareAndSwapAsync(connection, tx, change, cancellationToken).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return state;
+    }
+
+    /// <summary>The compare-and-swap inside a caller's transaction (rollouts commit it with their own rows).</summary>
+    internal static async Task<EnvironmentState> CompareAndSwapAsync(SqliteConnection connection, SqliteTransaction tx, EnvironmentChange change, CancellationToken cancellationToken)
+    {
+        Validate(change);
         var current = await ReadRevisionAsync(connection, tx, change.App, change.Environment, cancellationToken).ConfigureAwait(false);
         if (current != change.ExpectedRevision)
         {
@@ -111,7 +120,6 @@ internal sealed class SqliteEnvironmentStore(SqliteDatabase database) : IEnviron
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return state;
     }
 
@@ -185,7 +193,7 @@ internal sealed class SqliteEnvironmentStore(SqliteDatabase database) : IEnviron
         return value is null or DBNull ? 0 : Convert.ToInt64(value, CultureInfo.InvariantCulture);
     }
 
-    private static async Task<EnvironmentState?> ReadStateAsync(SqliteConnection connection, SqliteTransaction? tx, string app, string environment, CancellationToken cancellationToken)
+    internal static async Task<EnvironmentState?> ReadStateAsync(SqliteConnection connection, SqliteTransaction? tx, string app, string environment, CancellationToken cancellationToken)
     {
         await using var cmd = connection.CreateCommand();
         cmd.Transaction = tx;

@@ -15,6 +15,7 @@ public sealed class SqliteStore : IGlidepathStore
         Traces = new SqliteTraceStore(database);
         ResponseCache = new SqliteResponseCacheStore(database);
         EvalRuns = new SqliteEvalRunStore(database);
+        Rollouts = new SqliteRolloutStore(database);
         Time = time;
     }
 
@@ -35,6 +36,8 @@ public sealed class SqliteStore : IGlidepathStore
     public IResponseCacheStore ResponseCache { get; }
 
     public IEvalRunStore EvalRuns { get; }
+
+    public IRolloutStore Rollouts { get; }
 
     /// <summary>Opens (creating if needed) the store at <paramref name="path"/> and applies pending migrations.</summary>
     public static async Task<SqliteStore> OpenAsync(string path, TimeProvider? time, CancellationToken cancellationToken)

@@ -21,4 +21,6 @@ public interface IGlidepathStore : IAsyncDisposable
     IResponseCacheStore ResponseCache { get; }
 
     IEvalRunStore EvalRuns { get; }
+
+    IRolloutStore Rollouts { get; }
 }

@@ -1,0 +1,13 @@
+namespace Glidepath.Rollouts;
+
+/// <summary>Environment history event kinds written by rollouts (rollout_promoted is also in EnvironmentEventKinds).</summary>
+public static class RolloutEventKinds
+{
+    public const string Started = "rollout_started";
+    public const string Step = "rollout_step";
+    public const string Paused = "rollout_paused";
+    public const string Resumed = "rollout_resumed";
+    public const string Promoted = Glidepath.Environments.EnvironmentEventKinds.RolloutPromoted;
+    public const string RolledBack = "rollout_rolled_back";
+    public const string Aborted = "rollout_aborted";
+}
