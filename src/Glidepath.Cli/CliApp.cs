@@ -7,9 +7,14 @@ namespace Glidepath.Cli;
 /// <summary>Builds the <c>glidepath</c> command tree and runs it with the given writers.</summary>
 public static class CliApp
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, bool isTerminal, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, bool isTerminal, CancellationToken cancellationToken) =>
+        RunAsync(args, new CliEnvironment(stdout, stderr, isTerminal), cancellationToken);
+
+    /// <summary>Runs with a prepared environment (tests use it to swap the clock or the model clients).</summary>
+    public static async Task<int> RunAsync(string[] args, CliEnvironment env, CancellationToken cancellationToken)
     {
-        var root = Build(stdout, stderr, isTerminal);
+        var (stdout, stderr) = (env.Stdout, env.Stderr);
+        var root = Build(env);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
         {
@@ -25,9 +30,10 @@ public static class CliApp
         return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }, cancellationToken).ConfigureAwait(false);
     }
 
-    public static RootCommand Build(TextWriter stdout, TextWriter stderr, bool isTerminal)
+    public static RootCommand Build(TextWriter stdout, TextWriter stderr, bool isTerminal) => Build(new CliEnvironment(stdout, stderr, isTerminal));
+
+    public static RootCommand Build(CliEnvironment env)
     {
-        var env = new CliEnvironment(stdout, stderr, isTerminal);
         var root = new RootCommand("""
             Glidepath takes a change to an AI system (prompt, model, tools, agent config) from a passing eval
             to live traffic, with a way back at every step.

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using System.Xml.Linq;
+using Glidepath.Models;
+using Glidepath.Providers;
+using Microsoft.Extensions.AI;
+
+namespace Glidepath.Cli.Tests.Evals;
+
+public sealed class GateCliTests
+{
+    private static readonly string[] RefundCases =
+        ["refund-window-basic", "refund-window-shoes", "refund-window-tags", "refund-window-deadline", "refund-window-unworn", "refund-window-gift"];
+
+    [Fact]
+    public async Task Gate_UnchangedReleaseAgainstItself_PassesExit0()
+    {
+        using var app = EvalApp.Create();
+        var v1 = await app.CreateReleaseAsync();
+        var (code, stdout, stderr) = await app.RunAsync("gate", "--baseline", v1, "--format", "json");
+        Assert.True(code == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.Equal("pass", doc.RootElement.GetProperty("verdict").GetString());
+        Assert.Equal(44, doc.RootElement.GetProperty("counts").GetProperty("cases").GetInt32());
+    }
+
+    [Fact]
+    public async Task Gate_PromptLostTheRefundWindowLine_BlocksExit1NamingTheRefundCases()
+    {
+        using var app = EvalApp.Create();
+        var v1 = await app.CreateReleaseAsync();
+        app.EditPrompt(p => string.Join('\n', p.Split('\n').Where(l => !l.Contains("Refund window:", StringComparison.Ordinal))));
+        var report = Path.Combine(app.Dir, "gate.xml");
+
+        var (code, stdout, stderr) = await app.RunAsync("gate", "--baseline", v1, "--report", report, "--report-format", "junit");
+
+        Assert.True(code == 1, $"exit {code}: {stderr}");
+        Assert.Contains("Gate BLOCKED", stdout, StringComparison.Ordinal);
+        foreach (var id in RefundCases)
+        {
+            Assert.Contains($"REGRESSED {id}", stdout, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("REGRESSED shipping", stdout, StringComparison.Ordinal);
+        var failures = XDocument.Load(report).Descendants("testcase").Where(t => t.Element("failure") is not null).Select(t => t.Attribute("name")!.Value).Order().ToList();
+        Assert.Equal(RefundCases.Order(), failures);
+    }
+
+    [Fact]
+    public async Task Gate_WhitespaceOnlyReformatOfThePrompt_PassesExit0()
+    {
+        using var app = EvalApp.Create();
+        var v1 = await app.CreateReleaseAsync();
+        app.EditPrompt(p => p.Replace("\n- ", "\n\n-   ", StringComparison.Ordinal).Replace(". ", ".  ", StringComparison.Ordinal) + "\n\n");
+
+        var (code, stdout, stderr) = await app.RunAsync("gate", "--baseline", v1);
+
+        Assert.True(code == 0, $"exit {code}: {stdout}\n{stderr}");
+        Assert.Contains("Gate PASS", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Gate_BaselineEnvironmentWithoutStableRelease_Exit2SuggestsBaselineVersion()
+    {
+        using var app = EvalApp.Create();
+        var (code, _, stderr) = await app.RunAsync("gate");
+        Assert.Equal(2, code);
+        Assert.Contains("no stable release", stderr, StringComparison.Ordinal);
+        Assert.Contains("--baseline v", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Gate_JudgeAnswerCannotBeParsed_VerdictErrorExit3()
+    {
+        using var app = EvalApp.Create();
+        app.EditManifest(y => y.Replace("    - { type: tool_call }         # reads expect.tool_call of each case",
+            "    - { type: tool_call }\n    - { type: llm_judge, rubric: evals/rubric.md, model: { provider: sim, name: judge-1 }, pass: 0.7 }", StringComparison.Ordinal));
+        app.ModelClients = (_, _) => new FakeModelClients((model, messages) => model.Name == "judge-1"
+            ? new ChatResponse(new ChatMessage(ChatRole.Assistant, "The answer looks quite good to me overall."))
+            : new ChatResponse(new ChatMessage(ChatRole.Assistant, "Items can be returned within 30 days of delivery.")));
+        var v1 = await app.CreateReleaseAsync();
+        app.EditPrompt(p => p + "\nBe brief.\n");
+
+        var (code, stdout, stderr) = await app.RunAsync("gate", "--baseline", v1, "--tag", "refunds", "--format", "json");
+
+        Assert.True(code == 3, $"exit {code}: {stderr}");
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.Equal("error", doc.RootElement.GetProperty("verdict").GetString());
+        var first = doc.RootElement.GetProperty("errors")[0].GetProperty("message").GetString();
+        Assert.Contains("cannot read a score", first, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Gate_ProviderKeepsAnswering500AfterRetries_VerdictErrorExit3AndStored()
+    {
+        using var app = EvalApp.Create();
+        app.ModelClients = (manifest, store) => new ModelClientFactory(TimeProvider.System, PriceTable.For(manifest), store.ResponseCache,
+            defaults: new ModelClientDefaults { RetryBaseDelay = TimeSpan.FromMilliseconds(1) });
+        app.EditManifest(y => y.Replace("providers:                        # connection settings are not part of a release",
+            "providers:\n  sim: { max_retries: 2 }", StringComparison.Ordinal));
+        var v1 = await app.CreateReleaseAsync();
+        app.EditManifest(y => y.Replace("options: { latency_scale: 0 }", "options: { latency_scale: 0, faults: { error_rate: 1.0 } }", StringComparison.Ordinal));
+
+        var (code, stdout, stderr) = await app.RunAsync("gate", "--baseline", v1, "--tag", "shipping");
+
+        Assert.True(code == 3, $"exit {code}: {stdout}\n{stderr}");
+        Assert.Contains("Gate ERROR", stdout, StringComparison.Ordinal);
+        Assert.Contains("500", stderr, StringComparison.Ordinal);
+        await using var store = await Storage.Sqlite.SqliteStore.OpenAsync(app.StorePath, null, CancellationToken.None);
+        var releases = await store.Releases.ListAsync("support-agent", CancellationToken.None);
+        var verdicts = await store.GateVerdicts.ListAsync("support-agent", releases[^1].Id, CancellationToken.None);
+        Assert.Equal("error", Assert.Single(verdicts).Result);
+    }
+}
