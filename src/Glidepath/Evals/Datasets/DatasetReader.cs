@@ -174,7 +174,7 @@ public static class DatasetReader
             var content = arr[i]?["content"] is JsonValue cv && cv.TryGetValue<string>(out var c) ? c : null;
             if (role is not ("user" or "assistant" or "system") || content is null)
             {
-                errors.Add($"{where}: input.messages[{i}] needs \"role\" (user, assistant or system) and a string \"content\"");
+                errors.Add($"{where}: input.messages[{i}] is not a message; expected {{\"role\": \"user\" | \"assistant\" | \"system\", \"content\": \"...\"}}");
                 continue;
             }
 
@@ -202,7 +202,7 @@ public static class DatasetReader
                     }
                     else
                     {
-                        errors.Add($"{where}: input.vars.{k} must be a string, number or boolean");
+                        errors.Add($"{where}: input.vars.{k} has the wrong type; expected a string, number or boolean");
                     }
                 }
 

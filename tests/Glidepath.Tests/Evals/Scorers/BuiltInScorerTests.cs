@@ -1,0 +1,133 @@
+using Glidepath.Evals.Scorers;
+using Microsoft.Extensions.AI;
+using static Glidepath.Tests.Evals.Scorers.ScorerTestKit;
+
+namespace Glidepath.Tests.Evals.Scorers;
+
+public sealed class BuiltInScorerTests
+{
+    [Fact]
+    public async Task Contains_NoValuesOption_ReadsExpectContainsAndScoresTheFractionFound()
+    {
+        var c = Case("""{"contains":["30 days","tags attached"]}""");
+        var outcome = await ScoreAsync(Spec("contains"), "Within 30 days of delivery.", c);
+        Assert.False(outcome.Passed);
+        Assert.Equal(0.5, outcome.Score);
+        Assert.Contains("tags attached", outcome.Reason, StringComparison.Ordinal);
+        Assert.True((await ScoreAsync(Spec("contains"), "30 days, tags attached", c)).Passed);
+    }
+
+    [Fact]
+    public async Task Contains_CaseWithoutExpectation_IsNotApplicable()
+    {
+        var outcome = await ScoreAsync(Spec("contains"), "anything", Case());
+        Assert.False(outcome.Applicable);
+        Assert.Equal(TrialStatus.Pass, CaseScore.Combine([outcome]).Status);
+    }
+
+    [Fact]
+    public async Task Contains_IcontainsExpectation_IgnoresCase()
+    {
+        Assert.True((await ScoreAsync(Spec("contains"), "STORE CREDIT only", Case("""{"icontains":"store credit"}"""))).Passed);
+        Assert.False((await ScoreAsync(Spec("contains"), "STORE CREDIT only", Case("""{"contains":"store credit"}"""))).Passed);
+    }
+
+    [Fact]
+    public async Task NotContains_ValuesOption_IsReferenceFree()
+    {
+        var spec = Spec("not_contains", """{"values":["As an AI"]}""");
+        Assert.False((await ScoreAsync(spec, "As an AI, I cannot", null)).Passed);
+        Assert.True((await ScoreAsync(spec, "Sure, here you go", null)).Passed);
+    }
+
+    [Fact]
+    public async Task Exact_TrimmedEquality_OptionallyIgnoringCase()
+    {
+        var c = Case("""{"exact":"Paris"}""");
+        Assert.True((await ScoreAsync(Spec("exact"), "  Paris\n", c)).Passed);
+        Assert.False((await ScoreAsync(Spec("exact"), "paris", c)).Passed);
+        Assert.True((await ScoreAsync(Spec("exact", """{"ignore_case":true}"""), "paris", c)).Passed);
+    }
+
+    [Fact]
+    public async Task Regex_PatternOptionOrExpectRegex_Matches()
+    {
+        Assert.True((await ScoreAsync(Spec("regex", """{"pattern":"\\d+ days"}"""), "within 30 days", null)).Passed);
+        Assert.False((await ScoreAsync(Spec("regex"), "never", Case("""{"regex":"^\\d+$"}"""))).Passed);
+        var bad = await ScoreAsync(Spec("regex"), "x", Case("""{"regex":"(unclosed"}"""));
+        Assert.NotNull(bad.Error);
+    }
+
+    [Fact]
+    public async Task JsonValid_StrictByDefault_EmbeddedWhenTheCaseSaysContains()
+    {
+        Assert.True((await ScoreAsync(Spec("json_valid"), "```json\n{\"a\":1}\n```", null)).Passed);
+        Assert.False((await ScoreAsync(Spec("json_valid"), "Here: {\"a\":1}", null)).Passed);
+        Assert.True((await ScoreAsync(Spec("json_valid"), "Here: {\"a\":1} done", Case("""{"json":"contains"}"""))).Passed);
+        Assert.False((await ScoreAsync(Spec("json_valid"), "nope", Case("""{"json":false}"""))).Applicable);
+    }
+
+    [Fact]
+    public async Task JsonSchema_SchemaFile_ValidatesTheAnswer()
+    {
+        var spec = Spec("json_schema", """{"schema":"schema.json"}""");
+        Assert.True((await ScoreAsync(spec, """{"answer":"yes"}""", null)).Passed);
+        var missing = await ScoreAsync(spec, """{"other":1}""", null);
+        Assert.False(missing.Passed);
+        Assert.False((await ScoreAsync(spec, "not json", null)).Passed);
+    }
+
+    [Fact]
+    public async Task ToolCall_ExpectedNameAndArgumentSubset_PassesOnlyWhenCalled()
+    {
+        var c = Case("""{"tool_call":{"name":"lookup_order","arguments":{"order_id":"NW-1"}}}""");
+        var call = new FunctionCallContent("1", "lookup_order", new Dictionary<string, object?> { ["order_id"] = "NW-1", ["extra"] = 2 });
+        Assert.True((await ScoreAsync(Spec("tool_call"), "", c, calls: [call])).Passed);
+        var wrongArgs = new FunctionCallContent("1", "lookup_order", new Dictionary<string, object?> { ["order_id"] = "NW-2" });
+        Assert.False((await ScoreAsync(Spec("tool_call"), "", c, calls: [wrongArgs])).Passed);
+        var none = await ScoreAsync(Spec("tool_call"), "Let me check.", c);
+        Assert.False(none.Passed);
+        Assert.Contains("called no tool", none.Reason, StringComparison.Ordinal);
+        Assert.True((await ScoreAsync(Spec("tool_call"), "ok", Case("""{"tool_call":false}"""))).Passed);
+    }
+
+    [Fact]
+    public async Task Similarity_TokenF1AgainstReference()
+    {
+        Assert.Equal(1.0, SimilarityScorer.TokenF1("The cat sat", "the CAT sat!"), 9);
+        Assert.Equal(0.0, SimilarityScorer.TokenF1("dog", "cat"), 9);
+        Assert.Equal(2 * (2.0 / 3) * (2.0 / 4) / ((2.0 / 3) + (2.0 / 4)), SimilarityScorer.TokenF1("a b c", "a b d e"), 9);
+        var outcome = await ScoreAsync(Spec("similarity", """{"threshold":0.9}"""), "a b c", Case("""{"reference":"a b d e"}"""));
+        Assert.False(outcome.Passed);
+    }
+
+    [Fact]
+    public async Task MaxLatencyAndMaxCost_CompareWithTheMeasuredCall()
+    {
+        Assert.True((await ScoreAsync(Spec("max_latency_ms", """{"value":500}"""), "x", null, latencyMs: 499)).Passed);
+        Assert.False((await ScoreAsync(Spec("max_latency_ms", """{"value":500}"""), "x", null, latencyMs: 501)).Passed);
+        Assert.False((await ScoreAsync(Spec("max_cost", """{"value":0.001}"""), "x", null, cost: 0.002)).Passed);
+        var unpriced = await ScoreAsync(Spec("max_cost", """{"value":0.001}"""), "x", null, cost: null);
+        Assert.Contains("prices", unpriced.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OnlineScoring_NoCase_ReferenceScorersAreNotApplicable()
+    {
+        using var set = Set(Spec("contains"), Spec("not_contains", """{"values":["As an AI"]}"""), Spec("max_latency_ms", """{"value":1000}"""));
+        var outcomes = await OnlineScoring.ScoreAsync(set, [new ChatMessage(ChatRole.User, "hi")], "As an AI model I can't", 200, null, [], CancellationToken.None);
+        Assert.False(outcomes.Single(o => o.Scorer == "contains").Applicable);
+        Assert.False(outcomes.Single(o => o.Scorer == "not_contains").Passed);
+        Assert.True(outcomes.Single(o => o.Scorer == "max_latency_ms").Passed);
+        Assert.Equal(0, OnlineScoring.PassRate(outcomes));
+    }
+
+    [Fact]
+    public void ScorerSet_SameTypeTwice_NamesTheSecondWithASuffixAndVersionChangesWithOptions()
+    {
+        using var a = Set(Spec("contains"), Spec("contains", """{"values":["x"]}"""));
+        using var b = Set(Spec("contains"), Spec("contains", """{"values":["y"]}"""));
+        Assert.Equal(["contains", "contains#2"], a.Entries.Select(e => e.Name));
+        Assert.NotEqual(a.Version, b.Version);
+    }
+}

@@ -1,0 +1,115 @@
+using Glidepath.Evals.Scorers;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.AI.Evaluation;
+using static Glidepath.Tests.Evals.Scorers.ScorerTestKit;
+
+namespace Glidepath.Tests.Evals.Scorers;
+
+public sealed class JudgeAndCustomEvaluatorTests
+{
+    [Theory]
+    [InlineData("{\"score\": 0.8, \"reason\": \"fine\"}", 0.8)]
+    [InlineData("Sure! ```json\n{\"score\": \"0.25\"}\n``` hope that helps", 0.25)]
+    [InlineData("0.9", 0.9)]
+    [InlineData("Score: 1", 1.0)]
+    [InlineData("4/5", 0.8)]
+    public void TryParse_ReadableAnswers_GiveTheScore(string answer, double expected)
+    {
+        Assert.True(JudgeScoreParser.TryParse(answer, out var score, out _, out var error), error);
+        Assert.Equal(expected, score, 9);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("It is pretty good.")]
+    [InlineData("{\"score\": \"high\"}")]
+    [InlineData("{\"score\": 7}")]
+    [InlineData("I'd say 0.8 or 0.9")]
+    public void TryParse_UnreadableOrOutOfRange_Fails(string answer) =>
+        Assert.False(JudgeScoreParser.TryParse(answer, out _, out _, out _));
+
+    [Fact]
+    public async Task LlmJudge_ParsedScore_RecordsJudgeModelAndRubricHash()
+    {
+        IReadOnlyList<ChatMessage>? seen = null;
+        using var set = Set(_ => new JudgeClient(m => { seen = m; return "{\"score\": 0.9, \"reason\": \"correct\"}"; }),
+            Spec("llm_judge", """{"rubric":"rubric.md","model":{"provider":"sim","name":"judge-1"},"pass":0.7}"""));
+        var outcomes = await set.ScoreAsync(Case().Messages, new ChatResponse(new ChatMessage(ChatRole.Assistant, "Within 30 days.")), Case(), 10, null, CancellationToken.None);
+        var o = Assert.Single(outcomes);
+        Assert.True(o.Passed);
+        Assert.Equal("sim/judge-1", o.Metadata!["judge.model"]);
+        Assert.Equal(64, o.Metadata["judge.rubric_sha256"].Length);
+        Assert.Contains("Score 1 when correct.", seen![1].Text, StringComparison.Ordinal);
+        Assert.Contains("Within 30 days.", seen[1].Text, StringComparison.Ordinal);
+        Assert.Equal("sim/judge-1", Assert.Single(set.Judges).Model);
+    }
+
+    [Fact]
+    public async Task LlmJudge_UnparseableAnswerOrThrowingJudge_IsAnErrorNeverAPass()
+    {
+        foreach (var judge in new Func<IReadOnlyList<ChatMessage>, string>[] { _ => "Looks good!", _ => throw new HttpRequestException("judge down") })
+        {
+            using var set = Set(_ => new JudgeClient(judge), Spec("llm_judge", """{"rubric":"rubric.md","model":{"provider":"sim","name":"j"}}"""));
+            var outcomes = await set.ScoreAsync(Case().Messages, new ChatResponse(new ChatMessage(ChatRole.Assistant, "x")), Case(), 10, null, CancellationToken.None);
+            var combined = CaseScore.Combine(outcomes);
+            Assert.Equal(TrialStatus.Error, combined.Status);
+            Assert.Null(combined.Score);
+        }
+    }
+
+    [Fact]
+    public async Task Registry_UserEvaluatorByTypeName_IsScoredAndFailClosed()
+    {
+        var registry = ScorerRegistry.CreateDefault().Register("polite", (_, _) => new PoliteEvaluator());
+        using var set = ScorerSet.Build([Spec("polite")], registry, new ScorerBuildContext { ReadFile = _ => [] });
+        var ok = await set.ScoreAsync([], new ChatResponse(new ChatMessage(ChatRole.Assistant, "Thank you!")), null, null, null, CancellationToken.None);
+        Assert.True(Assert.Single(ok).Passed);
+        var rude = await set.ScoreAsync([], new ChatResponse(new ChatMessage(ChatRole.Assistant, "No.")), null, null, null, CancellationToken.None);
+        Assert.False(Assert.Single(rude).Passed);
+        var broken = await set.ScoreAsync([], new ChatResponse(new ChatMessage(ChatRole.Assistant, "")), null, null, null, CancellationToken.None);
+        Assert.NotNull(Assert.Single(broken).Error);
+    }
+
+    [Fact]
+    public async Task ScorerSet_With_AddsAUserEvaluatorThroughTheLibraryApi()
+    {
+        using var baseSet = Set(Spec("contains", """{"values":["hi"]}"""));
+        var set = baseSet.With("polite", new PoliteEvaluator(), weight: 2);
+        var outcomes = await set.ScoreAsync([], new ChatResponse(new ChatMessage(ChatRole.Assistant, "hi, thank you")), null, null, null, CancellationToken.None);
+        Assert.Equal(["contains", "polite"], outcomes.Select(o => o.Scorer));
+        Assert.NotEqual(baseSet.Version, set.Version);
+    }
+
+    private sealed class PoliteEvaluator : IEvaluator
+    {
+        public IReadOnlyCollection<string> EvaluationMetricNames => ["polite"];
+
+        public ValueTask<EvaluationResult> EvaluateAsync(IEnumerable<ChatMessage> messages, ChatResponse modelResponse, ChatConfiguration? chatConfiguration = null,
+            IEnumerable<EvaluationContext>? additionalContext = null, CancellationToken cancellationToken = default)
+        {
+            if (modelResponse.Text.Length == 0)
+            {
+                var m = new BooleanMetric("polite");
+                m.AddDiagnostics(EvaluationDiagnostic.Error("empty answer"));
+                return ValueTask.FromResult(new EvaluationResult(m));
+            }
+
+            return ValueTask.FromResult(new EvaluationResult(new BooleanMetric("polite", modelResponse.Text.Contains("thank", StringComparison.OrdinalIgnoreCase))));
+        }
+    }
+
+    private sealed class JudgeClient(Func<IReadOnlyList<ChatMessage>, string> answer) : IChatClient
+    {
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, answer(messages.ToList()))));
+
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+}
