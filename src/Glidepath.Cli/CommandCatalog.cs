@@ -20,5 +20,6 @@ internal static class CommandCatalog
         EnvCommand.Build(env),
         EvalCommand.Build(env),
         GateCommand.Build(env),
+        ModelCommand.Build(env),
     ];
 }

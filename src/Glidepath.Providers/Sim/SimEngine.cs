@@ -53,7 +53,7 @@ internal static partial class SimEngine
         else
         {
             var ranker = new SimRanker(candidates);
-            var scores = ranker.Score(SimText.Tokens(question));
+            var scores = ranker.Score(SimText.QueryTokens(question));
             BoostToolLines(scores, candidates, tools, question);
             var order = Rank(scores, temperature, random);
             var best = order[0];

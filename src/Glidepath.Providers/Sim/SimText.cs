@@ -51,6 +51,24 @@ internal static partial class SimText
         return tokens;
     }
 
+    private static readonly string[] DurationQuestions = ["how long", "how many days", "how soon", "deadline", "time limit", "how much time"];
+
+    /// <summary>
+    /// Tokens of a user message, with duration questions ("how long do I have…") expanded to the words
+    /// policies use for them (window, days), which a real model would understand without them.
+    /// </summary>
+    public static List<string> QueryTokens(string message)
+    {
+        var tokens = Tokens(message);
+        if (DurationQuestions.Any(q => message.Contains(q, StringComparison.OrdinalIgnoreCase)))
+        {
+            tokens.Add("window");
+            tokens.Add("day");
+        }
+
+        return tokens;
+    }
+
     /// <summary>A crude stemmer: enough that "returns", "returned" and "returning" meet "return".</summary>
     public static string Stem(string word)
     {

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Glidepath.Cli.Tests.Support;
+
+namespace Glidepath.Cli.Tests;
+
+public sealed class ModelCommandTests
+{
+    [Fact]
+    public async Task Try_SampleRefundQuestion_AnswersFromRefundPolicyWithUsageCostAndLatency()
+    {
+        using var dir = TempDir.WithSample();
+        FastSim(dir);
+
+        var r = await CliRunner.RunAsync("model", "try", "--message", "How long do I have to return an item?", "--manifest", dir.Path, "--format", "json");
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var json = JsonDocument.Parse(r.Stdout).RootElement;
+        Assert.Contains("30 days", json.GetProperty("answer").GetString(), StringComparison.Ordinal);
+        Assert.Equal("sim", json.GetProperty("model").GetProperty("provider").GetString());
+        Assert.True(json.GetProperty("usage").GetProperty("output_tokens").GetInt32() > 0);
+        Assert.True(json.GetProperty("cost_usd").GetDecimal() > 0);
+        Assert.True(json.GetProperty("latency_ms").GetDouble() >= 0);
+        Assert.Equal("working", json.GetProperty("release").GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Try_OrderQuestionStreamed_PrintsAnswerToolCallTokensAndCost()
+    {
+        using var dir = TempDir.WithSample();
+        FastSim(dir);
+
+        var r = await CliRunner.RunAsync("model", "try", "-m", "Where is my order NW-48213?", "--stream", "--env", "production", "--manifest", dir.Path);
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("tool call lookup_order({\"order_id\":\"NW-48213\"})", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("tokens ", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("cost $", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("first token", r.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Try_VarOverride_RendersIntoThePrompt()
+    {
+        using var dir = TempDir.WithSample();
+        FastSim(dir);
+        dir.Write("prompts/system.md", dir.Read("prompts/system.md") + "- Greeting: always greet a {{customer_tier}} member with the words welcome back {{customer_tier}} member.\n");
+
+        var r = await CliRunner.RunAsync("model", "try", "-m", "Do you greet a platinum member?", "--var", "customer_tier=platinum", "--manifest", dir.Path, "--format", "json");
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("platinum member", JsonDocument.Parse(r.Stdout).RootElement.GetProperty("answer").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Try_UnknownEnvironment_ExitsBadInput()
+    {
+        using var dir = TempDir.WithSample();
+        var r = await CliRunner.RunAsync("model", "try", "-m", "hi", "--env", "nowhere", "--manifest", dir.Path);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("nowhere", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Try_AnthropicWithoutKey_ExitsOperationalNamingTheVariable()
+    {
+        using var dir = TempDir.WithSample();
+        var yaml = dir.Read("glidepath.yaml")
+            .Replace("provider: sim ", "provider: anthropic ", StringComparison.Ordinal)
+            .Replace("api_key_env: ANTHROPIC_API_KEY }", "api_key_env: GLIDEPATH_TEST_KEY_THAT_IS_NOT_SET }", StringComparison.Ordinal);
+        dir.Write("glidepath.yaml", yaml);
+
+        var r = await CliRunner.RunAsync("model", "try", "-m", "hi", "--manifest", dir.Path);
+
+        Assert.Equal(3, r.ExitCode);
+        Assert.Contains("GLIDEPATH_TEST_KEY_THAT_IS_NOT_SET", r.Stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>The sample's sim takes real-model time (~1 s); tests turn it off.</summary>
+    private static void FastSim(TempDir dir) =>
+        dir.Write("glidepath.yaml", dir.Read("glidepath.yaml").Replace(
+            "parameters: { temperature: 0.2, max_tokens: 400, seed: 7 }",
+            "parameters: { temperature: 0.2, max_tokens: 400, seed: 7 }\n    options: { latency_scale: 0 }",
+            StringComparison.Ordinal));
+}
