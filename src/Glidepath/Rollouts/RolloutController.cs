@@ -1,0 +1,135 @@
+using System.Globalization;
+using Glidepath.Environments;
+using Glidepath.Errors;
+using Glidepath.Storage;
+
+namespace Glidepath.Rollouts;
+
+/// <summary>
+/// One pass over the active rollouts: for each environment whose lease this controller holds, judge the current
+/// step's requests and act — roll back on harm (at any step, also while paused or frozen), advance or promote when
+/// safe (not while paused or frozen), record a hold when the step limit passes undecided. Every action is a
+/// transition through the environment's compare-and-swap, so a concurrent manual change wins and the action is
+/// re-judged on the next pass; a crash between passes loses nothing and applies nothing twice.
+/// </summary>
+public sealed class RolloutController(IRolloutStore rollouts, IEnvironmentStore environments, ITraceStore traces, TimeProvider time, RolloutControllerOptions options)
+{
+    public const string Actor = "controller";
+
+    /// <summary>Evaluates every active rollout once; returns what was done, one line per rollout that changed.</summary>
+    public async Task<IReadOnlyList<string>> TickAsync(CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var done = new List<string>();
+        foreach (var rollout in await rollouts.ListActiveAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (options.App is { } app && app != rollout.App)
+            {
+                continue;
+            }
+
+            if (options.Environment is { } env && env != rollout.Environment)
+            {
+                continue;
+            }
+
+            if (!await rollouts.TryAcquireLeaseAsync(rollout.App, rollout.Environment, options.Holder, options.LeaseDuration, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (await EvaluateAsync(rollout, cancellationToken).ConfigureAwait(false) is { } line)
+                {
+                    done.Add(line);
+                }
+            }
+            catch (PolicyException ex)
+            {
+                // Someone changed the environment or the rollout between our read and our write: theirs stands.
+                done.Add($"{rollout.Environment}: not applied ({ex.Message}); re-judged next pass");
+            }
+        }
+
+        return done;
+    }
+
+    /// <summary>Gives up every lease this controller holds (on shutdown), so another gateway can take over at once.</summary>
+    public async Task ReleaseLeasesAsync(CancellationToken cancellationToken)
+    {
+        foreach (var rollout in await rollouts.ListActiveAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await rollouts.ReleaseLeaseAsync(rollout.App, rollout.Environment, options.Holder, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<string?> EvaluateAsync(Rollout rollout, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var state = await environments.GetAsync(rollout.App, rollout.Environment, cancellationToken).ConfigureAwait(false);
+        if (await RolloutWriter.ReconcileAsync(rollouts, environments, rollout, state, now, cancellationToken).ConfigureAwait(false) is { } ended)
+        {
+            return $"{rollout.Environment}: {ended.State} — {ended.EndReason}";
+        }
+
+        var judge = new Judge(JudgePolicy.From(rollout.Plan));
+        var (canary, stable, canaryTotal, stableTotal) = await RolloutArms.StepAsync(traces, rollout, cancellationToken).ConfigureAwait(false);
+        var decision = judge.Decide(canary, stable, now - rollout.StepStartedAt);
+        var inv = CultureInfo.InvariantCulture;
+        switch (decision.Outcome)
+        {
+            case JudgeOutcome.RollBack:
+            {
+                var next = rollout with { State = RolloutState.RolledBack, EndedAt = now, EndReason = decision.Reason };
+                var record = RolloutWriter.Decision(rollout, RolloutDecisionKinds.Rollback, Actor, decision.Reason, now, decision);
+                await RolloutWriter.ApplyAsync(rollouts, next, rollout.Version, state, state with { Canary = null }, RolloutEventKinds.RolledBack, record, false, null, cancellationToken).ConfigureAwait(false);
+                return $"{rollout.Environment}: rolled back at {rollout.Weight:0.##}% — {decision.Reason}";
+            }
+
+            case JudgeOutcome.Advance when rollout.State == RolloutState.Paused:
+                return null;
+
+            case JudgeOutcome.Advance when state.Frozen:
+                return await NoteOnceAsync(rollout, RolloutDecisionKinds.Frozen, $"safe to advance, but the environment is frozen ({state.FrozenReason}); holding at this step", decision, now, cancellationToken).ConfigureAwait(false);
+
+            case JudgeOutcome.Advance:
+            {
+                var index = rollout.StepIndex + 1;
+                if (index >= rollout.Plan.Steps.Count || rollout.Plan.Steps[index] >= 100)
+                {
+                    var reason = $"{decision.Reason}; last step passed: the canary becomes the stable release";
+                    var promoted = rollout with { State = RolloutState.Promoted, StepIndex = rollout.Plan.Steps.Count - 1, EndedAt = now, EndReason = reason };
+                    var record = RolloutWriter.Decision(rollout, RolloutDecisionKinds.Promote, Actor, reason, now, decision);
+                    await RolloutWriter.ApplyAsync(rollouts, promoted, rollout.Version, state, RolloutWriter.Promoted(state, rollout, Actor, now), RolloutEventKinds.Promoted, record, false, null, cancellationToken).ConfigureAwait(false);
+                    return $"{rollout.Environment}: promoted — {reason}";
+                }
+
+                var advanced = rollout with { StepIndex = index, StepStartedAt = now, StepCanaryBaseline = canaryTotal, StepStableBaseline = stableTotal };
+                var text = string.Create(inv, $"{decision.Reason}; advancing {rollout.Weight:0.##}% → {advanced.Weight:0.##}%");
+                var advance = RolloutWriter.Decision(rollout, RolloutDecisionKinds.Advance, Actor, text, now, decision);
+                await RolloutWriter.ApplyAsync(rollouts, advanced, rollout.Version, state, state with { Canary = state.Canary! with { Weight = advanced.Weight } }, RolloutEventKinds.Step, advance, false, null, cancellationToken).ConfigureAwait(false);
+                return $"{rollout.Environment}: {text}";
+            }
+
+            case JudgeOutcome.Hold when rollout.State == RolloutState.Progressing:
+                return await NoteOnceAsync(rollout, RolloutDecisionKinds.Hold, decision.Reason, decision, now, cancellationToken).ConfigureAwait(false);
+
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Appends a decision that changes nothing, once per step.</summary>
+    private async Task<string?> NoteOnceAsync(Rollout rollout, string kind, string reason, JudgeDecision decision, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var log = await rollouts.DecisionsAsync(rollout.Id, cancellationToken).ConfigureAwait(false);
+        if (log.Any(d => d.Kind == kind && d.StepIndex == rollout.StepIndex && d.Time >= rollout.StepStartedAt))
+        {
+            return null;
+        }
+
+        await rollouts.AppendDecisionAsync(RolloutWriter.Decision(rollout, kind, Actor, reason, now, decision), cancellationToken).ConfigureAwait(false);
+        return $"{rollout.Environment}: {kind} — {reason}";
+    }
+}

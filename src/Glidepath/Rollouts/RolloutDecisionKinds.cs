@@ -1,0 +1,18 @@
+namespace Glidepath.Rollouts;
+
+/// <summary>Kinds of entries in a rollout's decision log.</summary>
+public static class RolloutDecisionKinds
+{
+    public const string Start = "start";
+    public const string Advance = "advance";
+    public const string Promote = "promote";
+    public const string Rollback = "rollback";
+    public const string Hold = "hold";
+    public const string Frozen = "frozen";
+    public const string Pause = "pause";
+    public const string Resume = "resume";
+    public const string Abort = "abort";
+
+    /// <summary>The canary was removed outside the rollout (a manual rollback): the rollout ends without touching the environment.</summary>
+    public const string EndedExternally = "ended_externally";
+}
