@@ -95,7 +95,7 @@ public sealed class ModelClientFactory : IModelClientFactory, IDisposable
 
         var builder = new ChatClientBuilder(inner)
             .UseOpenTelemetry(_loggerFactory, TelemetrySourceName, otel => otel.EnableSensitiveData = false)
-            .Use(next => new CostChatClient(next, _prices, provider, model.Name));
+            .Use(next => new CostChatClient(next, _prices, provider, model.Name, options.Environment));
         if (options.UseCache)
         {
             var cache = _cache ?? throw new InvalidOperationException("this ModelClientFactory was built without a response cache store; pass the store's ResponseCache");

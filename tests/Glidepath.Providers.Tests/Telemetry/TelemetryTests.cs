@@ -21,7 +21,7 @@ public sealed class TelemetryTests
         ActivitySource.AddActivityListener(listener);
         using var app = new SampleApp();
         using var factory = new ModelClientFactory(TimeProvider.System, PriceTable.For(app.Manifest));
-        var client = factory.Create(app.Model(), new ProviderSettings(), new ModelClientOptions());
+        var client = factory.Create(app.Model(), new ProviderSettings(), new ModelClientOptions { Environment = "staging" });
         var (messages, options) = ReleaseConversation.Prepare(app.Snapshot, new Dictionary<string, string> { ["customer_tier"] = "gold" }, [new ChatMessage(ChatRole.User, "Do you accept PayPal?")]);
 
         var response = await client.GetResponseAsync(messages, options);
@@ -29,6 +29,8 @@ public sealed class TelemetryTests
         var span = Assert.Single(activities, a => a.GetTagItem("gen_ai.provider.name") as string == "sim");
         Assert.Equal("sim-support-1", span.GetTagItem("gen_ai.request.model"));
         Assert.Equal((int)response.Usage!.OutputTokenCount!.Value, Convert.ToInt32(span.GetTagItem("gen_ai.usage.output_tokens"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("staging", span.GetTagItem("glidepath.environment"));
+        Assert.Equal((double)(decimal)response.AdditionalProperties![ModelResponseProperties.CostUsd]!, span.GetTagItem(ModelResponseProperties.CostUsd));
         Assert.DoesNotContain(span.Tags, t => t.Value?.Contains("PayPal", StringComparison.Ordinal) == true);
     }
 }

@@ -177,6 +177,7 @@ public sealed class ProviderWireTests : IAsyncLifetime
         var ex = await Assert.ThrowsAsync<ProviderException>(() => client.GetResponseAsync(messages, options));
 
         Assert.Equal(ProviderFailure.MalformedResponse, ex.Failure);
+        Assert.Contains("not in the provider's documented format", ex.Message, StringComparison.Ordinal);
         Assert.Single(_server.Requests);
     }
 
