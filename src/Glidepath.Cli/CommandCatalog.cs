@@ -21,5 +21,6 @@ internal static class CommandCatalog
         EvalCommand.Build(env),
         GateCommand.Build(env),
         ModelCommand.Build(env),
+        EvalsetCommand.Build(env),
     ];
 }

@@ -1,0 +1,310 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Glidepath.Errors;
+using Glidepath.Manifests;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Glidepath.Evals.Import;
+
+/// <summary>
+/// Converts a promptfoo suite (a config with <c>prompts</c>/<c>tests</c>/<c>defaultTest</c>, or a bare list of
+/// tests) to Glidepath dataset cases. Assertions equals, contains, icontains, contains-all, not-contains,
+/// regex, is-json, contains-json and llm-rubric become case expectations; everything else is reported.
+/// </summary>
+public static partial class PromptfooImporter
+{
+    private static readonly string[] MessageVars = ["question", "query", "input", "message", "prompt", "user_input", "text"];
+
+    public static PromptfooImport Convert(string yaml, string file)
+    {
+        JsonNode? root;
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(yaml));
+            root = stream.Documents.Count == 0 ? null : YamlNodeReader.ToJson(stream.Documents[0].RootNode);
+        }
+        catch (YamlException ex)
+        {
+            throw new BadInputException($"{file}:{ex.Start.Line}:{ex.Start.Column}: not valid YAML ({ex.Message}); expected a promptfoo config or a list of tests");
+        }
+
+        var notes = new List<string>();
+        JsonArray tests;
+        JsonObject? defaults = null;
+        string? template = null;
+        switch (root)
+        {
+            case JsonArray list:
+                tests = list;
+                break;
+            case JsonObject config when config["tests"] is JsonArray t:
+                tests = t;
+                defaults = config["defaultTest"] as JsonObject;
+                template = PromptTemplate(config["prompts"], notes);
+                break;
+            case JsonObject config when config["tests"] is JsonValue v:
+                throw new BadInputException($"{file}: tests: {v} is a reference to another file; import that file directly (glidepath evalset import promptfoo {Strip(v.ToString())})");
+            default:
+                throw new BadInputException($"{file}: no tests found; expected a promptfoo config with tests: [...] or a YAML list of tests");
+        }
+
+        var cases = new List<JsonObject>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var kinds = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < tests.Count; i++)
+        {
+            if (tests[i] is not JsonObject test)
+            {
+                notes.Add($"test {i + 1}: not a mapping; skipped");
+                continue;
+            }
+
+            var label = test["description"]?.ToString() is { Length: > 0 } d ? $"test {i + 1} ({d})" : $"test {i + 1}";
+            var vars = new JsonObject();
+            foreach (var source in new[] { defaults?["vars"] as JsonObject, test["vars"] as JsonObject })
+            {
+                foreach (var (k, v) in source ?? [])
+                {
+                    vars[k] = v is JsonValue jv && jv.GetValueKind() == JsonValueKind.String ? jv.GetValue<string>() : v?.ToJsonString() ?? "";
+                }
+            }
+
+            var message = UserMessage(template, vars, label, notes);
+            if (message is null)
+            {
+                continue;
+            }
+
+            var expect = new JsonObject();
+            var asserts = (defaults?["assert"] as JsonArray ?? []).Concat(test["assert"] as JsonArray ?? []).ToList();
+            foreach (var a in asserts)
+            {
+                Assertion(a as JsonObject, expect, label, notes, kinds);
+            }
+
+            var id = UniqueId(test["description"]?.ToString(), i, ids);
+            var input = new JsonObject { ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = message }) };
+            if (vars.Count > 0)
+            {
+                input["vars"] = vars;
+            }
+
+            cases.Add(new JsonObject { ["id"] = id, ["input"] = input, ["expect"] = expect });
+        }
+
+        if (kinds.Contains("json"))
+        {
+            // json_valid scores every case; cases that asserted no JSON opt out.
+            foreach (var c in cases.Where(c => c["expect"]!["json"] is null))
+            {
+                c["expect"]!["json"] = false;
+            }
+        }
+
+        return new PromptfooImport { Cases = cases, Scorers = ScorerLines(kinds), NotConverted = notes };
+    }
+
+    private static void Assertion(JsonObject? a, JsonObject expect, string label, List<string> notes, HashSet<string> kinds)
+    {
+        var type = a?["type"]?.ToString();
+        if (a is null || type is null)
+        {
+            notes.Add($"{label}: an assertion without a type; skipped");
+            return;
+        }
+
+        var value = a["value"];
+        var text = value is JsonValue v && v.GetValueKind() is JsonValueKind.String or JsonValueKind.Number ? v.ToString() : null;
+        if (text?.StartsWith("file://", StringComparison.Ordinal) == true)
+        {
+            notes.Add($"{label}: assert '{type}' reads {text}; file references are not converted");
+            return;
+        }
+
+        switch (type)
+        {
+            case "equals" when text is not null:
+                expect["exact"] = text;
+                kinds.Add("exact");
+                break;
+            case "contains" or "icontains" or "not-contains" when text is not null:
+                Append(expect, type switch { "contains" => "contains", "icontains" => "icontains", _ => "not_contains" }, text);
+                kinds.Add(type == "not-contains" ? "not_contains" : "contains");
+                break;
+            case "contains-all" when value is JsonArray all:
+                foreach (var item in all)
+                {
+                    Append(expect, "contains", item?.ToString() ?? "");
+                }
+
+                kinds.Add("contains");
+                break;
+            case "regex" when text is not null && expect["regex"] is null:
+                expect["regex"] = text;
+                kinds.Add("regex");
+                break;
+            case "is-json" when value is null:
+                expect["json"] = true;
+                kinds.Add("json");
+                break;
+            case "is-json" or "contains-json" when value is not null:
+                notes.Add($"{label}: assert '{type}' with a schema is not converted; add a json_schema scorer with the schema in a file");
+                break;
+            case "contains-json":
+                expect["json"] = "contains";
+                kinds.Add("json");
+                break;
+            case "llm-rubric" when text is not null:
+                expect["rubric"] = expect["rubric"] is { } r ? $"{r}\n{text}" : text;
+                kinds.Add("llm_judge");
+                break;
+            default:
+                notes.Add($"{label}: assert '{type}'{(text is null && value is not null ? " with a non-text value" : "")} is not converted");
+                break;
+        }
+    }
+
+    private static void Append(JsonObject expect, string key, string value)
+    {
+        if (expect[key] is not JsonArray list)
+        {
+            expect[key] = list = [];
+        }
+
+        list.Add(value);
+    }
+
+    private static string? PromptTemplate(JsonNode? prompts, List<string> notes)
+    {
+        var list = prompts switch
+        {
+            JsonArray a => a.ToList(),
+            JsonValue v => [v],
+            _ => [],
+        };
+        var texts = list.Select(p => p is JsonObject o ? o["raw"]?.ToString() : p?.ToString()).ToList();
+        if (texts.Count == 0)
+        {
+            return null;
+        }
+
+        if (texts.Count > 1)
+        {
+            notes.Add($"{texts.Count} prompts: only the first is used to build each case's user message (a Glidepath release has one system prompt)");
+        }
+
+        var first = texts[0];
+        if (first is null || first.StartsWith("file://", StringComparison.Ordinal))
+        {
+            notes.Add($"prompt {first ?? "(object)"} is a file reference; the user message is taken from the test vars instead");
+            return null;
+        }
+
+        return first;
+    }
+
+    private static string? UserMessage(string? template, JsonObject vars, string label, List<string> notes)
+    {
+        if (template is not null)
+        {
+            var missing = new List<string>();
+            var rendered = Placeholder().Replace(template, m =>
+            {
+                var name = m.Groups[1].Value;
+                if (vars[name] is { } value)
+                {
+                    return value.ToString();
+                }
+
+                missing.Add(name);
+                return m.Value;
+            });
+            if (missing.Count > 0)
+            {
+                notes.Add($"{label}: the prompt uses {string.Join(", ", missing)}, which the test does not set; left as written");
+            }
+
+            return rendered;
+        }
+
+        var named = MessageVars.FirstOrDefault(n => vars[n] is not null);
+        if (named is not null)
+        {
+            return vars[named]!.ToString();
+        }
+
+        if (vars.Count == 1)
+        {
+            return vars.First().Value!.ToString();
+        }
+
+        notes.Add($"{label}: no prompt template and no var named {string.Join("/", MessageVars)}; skipped (cannot tell which var is the user's message)");
+        return null;
+    }
+
+    private static string UniqueId(string? description, int index, HashSet<string> ids)
+    {
+        var slug = description is null ? "" : Slug().Replace(description.ToLowerInvariant(), "-").Trim('-');
+        if (slug.Length > 60)
+        {
+            slug = slug[..60].TrimEnd('-');
+        }
+
+        var id = slug.Length == 0 ? string.Create(CultureInfo.InvariantCulture, $"test-{index + 1}") : slug;
+        for (var n = 2; !ids.Add(id); n++)
+        {
+            id = string.Create(CultureInfo.InvariantCulture, $"{slug}-{n}");
+        }
+
+        return id;
+    }
+
+    private static List<string> ScorerLines(HashSet<string> kinds)
+    {
+        var lines = new List<string>();
+        if (kinds.Contains("exact"))
+        {
+            lines.Add("{ type: exact }");
+        }
+
+        if (kinds.Contains("contains"))
+        {
+            lines.Add("{ type: contains }          # reads expect.contains and expect.icontains");
+        }
+
+        if (kinds.Contains("not_contains"))
+        {
+            lines.Add("{ type: not_contains }      # reads expect.not_contains");
+        }
+
+        if (kinds.Contains("regex"))
+        {
+            lines.Add("{ type: regex }             # reads expect.regex");
+        }
+
+        if (kinds.Contains("json"))
+        {
+            lines.Add("{ type: json_valid }        # cases with \"json\": false are skipped");
+        }
+
+        if (kinds.Contains("llm_judge"))
+        {
+            lines.Add("{ type: llm_judge, rubric: evals/rubric.md, model: { provider: anthropic, name: claude-haiku-4-5 }, pass: 0.7 }   # expect.rubric adds each case's criteria");
+        }
+
+        return lines;
+    }
+
+    private static string Strip(string s) => s.StartsWith("file://", StringComparison.Ordinal) ? s[7..] : s;
+
+    [GeneratedRegex(@"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")]
+    private static partial Regex Placeholder();
+
+    [GeneratedRegex("[^a-z0-9]+")]
+    private static partial Regex Slug();
+}
