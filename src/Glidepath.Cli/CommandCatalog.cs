@@ -20,6 +20,7 @@ internal static class CommandCatalog
         EnvCommand.Build(env),
         EvalCommand.Build(env),
         GateCommand.Build(env),
+        RolloutCommand.Build(env),
         ModelCommand.Build(env),
         EvalsetCommand.Build(env),
     ];

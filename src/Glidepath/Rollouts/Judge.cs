@@ -27,6 +27,11 @@ public sealed class Judge(JudgePolicy policy)
             _ => Means(canary.Requests, canary.CostSum, canary.CostSquares, stable.Requests, stable.CostSum, stable.CostSquares, ratio: true),
         };
 
+        if (nc == 0 && ns == 0 && rule.Name is "online_pass_rate" or "online_score" or "feedback")
+        {
+            return new MetricAssessment(rule, 0, 0, double.NaN, double.NaN, double.NaN, MetricVerdict.NoData);
+        }
+
         if (nc < JudgePolicy.MinObservations || ns < JudgePolicy.MinObservations || double.IsNaN(estimate) || double.IsNaN(variance))
         {
             return new MetricAssessment(rule, nc, ns, double.NaN, double.NaN, double.NaN, MetricVerdict.NotEnoughData);
@@ -54,7 +59,7 @@ public sealed class Judge(JudgePolicy policy)
                 return JudgeOutcome.RollBack;
             }
 
-            allSafe &= verdict == MetricVerdict.Safe;
+            allSafe &= verdict is MetricVerdict.Safe or MetricVerdict.NoData;
         }
 
         return Outcome(allSafe, canary, stable, stepElapsed);
@@ -70,7 +75,7 @@ public sealed class Judge(JudgePolicy policy)
         }
 
         var harmed = assessments.Where(a => a.Verdict == MetricVerdict.Harm).ToList();
-        var allSafe = assessments.All(a => a.Verdict == MetricVerdict.Safe);
+        var allSafe = assessments.All(a => a.Verdict is MetricVerdict.Safe or MetricVerdict.NoData);
         var outcome = harmed.Count > 0 ? JudgeOutcome.RollBack : Outcome(allSafe, canary, stable, stepElapsed);
         var evidence = assessments.Select(a => a.ToEvidence(Policy.AlphaPerMetric)).ToList();
         return new JudgeDecision
@@ -158,12 +163,26 @@ public sealed class Judge(JudgePolicy policy)
             case JudgeOutcome.RollBack when harmed.Count > 0:
                 return string.Create(inv, $"harm: {string.Join("; ", harmed.Select(Describe))} — the interval lies wholly beyond the tolerance ({n}, {confidence:0.###} confidence)");
             case JudgeOutcome.Advance:
-                return string.Create(inv, $"safe: every metric's interval lies inside its tolerance and min_requests {Policy.MinRequests} is reached ({n})");
+            {
+                var unjudged = all.Where(a => a.Verdict == MetricVerdict.NoData).Select(a => a.Rule.Name).ToList();
+                var note = unjudged.Count == 0 ? "" : $"; no observations of {string.Join(", ", unjudged)} (not judged)";
+                return string.Create(inv, $"safe: every metric's interval lies inside its tolerance and min_requests {Policy.MinRequests} is reached ({n}){note}");
+            }
         }
 
-        var open = all.Where(a => a.Verdict != MetricVerdict.Safe).Select(a => a.Verdict == MetricVerdict.NotEnoughData
-            ? string.Create(inv, $"{a.Rule.Name} needs {JudgePolicy.MinObservations} observations per arm (canary {a.CanaryN}, stable {a.StableN})")
-            : Describe(a) + " straddles it").ToList();
+        var open = all.Where(a => a.Verdict == MetricVerdict.Unclear).Select(a => Describe(a) + " straddles it").ToList();
+        var lacking = all.Where(a => a.Verdict == MetricVerdict.NotEnoughData).ToList();
+        if (lacking.Count > 0)
+        {
+            open.Insert(0, string.Create(inv, $"{string.Join(", ", lacking.Select(a => $"{a.Rule.Name} ({a.CanaryN}/{a.StableN})"))} below {JudgePolicy.MinObservations} observations per arm (canary/stable)"));
+        }
+
+        var missing = all.Where(a => a.Verdict == MetricVerdict.NoData).Select(a => a.Rule.Name).ToList();
+        if (missing.Count > 0)
+        {
+            open.Add($"no observations of {string.Join(", ", missing)} on either arm (not judged)");
+        }
+
         if (canary.Requests < Policy.MinRequests || stable.Requests < Policy.MinRequests)
         {
             open.Add(string.Create(inv, $"min_requests {Policy.MinRequests} not reached on both arms"));

@@ -18,7 +18,7 @@ public readonly record struct MetricAssessment(
     {
         var ratio = Rule.IsRatio;
         double Show(double x) => ratio ? Math.Exp(x) : x;
-        var known = Verdict != MetricVerdict.NotEnoughData;
+        var known = Verdict is not (MetricVerdict.NotEnoughData or MetricVerdict.NoData);
         return new MetricEvidence
         {
             Metric = Rule.Name,
@@ -35,6 +35,7 @@ public readonly record struct MetricAssessment(
                 MetricVerdict.Harm => "harm",
                 MetricVerdict.Safe => "safe",
                 MetricVerdict.Unclear => "unclear",
+                MetricVerdict.NoData => "no_data",
                 _ => "not_enough_data",
             },
             Alpha = alpha,

@@ -6,6 +6,12 @@ public enum MetricVerdict
     /// <summary>Fewer observations on an arm than the judge needs to form an interval.</summary>
     NotEnoughData,
 
+    /// <summary>
+    /// Neither arm has a single observation of this metric (no online scorer ran, no feedback came): reported, and
+    /// not in the way of advancing, because requests themselves are judged by error rate and latency.
+    /// </summary>
+    NoData,
+
     /// <summary>The interval straddles the tolerance: keep collecting.</summary>
     Unclear,
 

@@ -207,4 +207,39 @@ public sealed class JudgeTests
 
         Assert.Contains("max_ratio", ex.Message);
     }
+
+    [Fact]
+    public void Decide_OnlineMetricWithoutAnyObservations_ReportedAsNoDataAndDoesNotBlockAdvance()
+    {
+        var plan = Plan() with
+        {
+            Metrics = new Dictionary<string, MetricTolerance> { ["error_rate"] = new() { MaxIncrease = 0.05 }, ["online_score"] = new() { MaxDrop = 0.03 } },
+        };
+        var judge = new Judge(JudgePolicy.From(plan));
+        var canary = new ArmSample { Requests = 3000, Errors = 0 };
+        var stable = new ArmSample { Requests = 3000, Errors = 0 };
+
+        var decision = judge.Decide(canary, stable, TimeSpan.FromMinutes(1));
+
+        Assert.Equal(JudgeOutcome.Advance, decision.Outcome);
+        Assert.Equal("no_data", Assert.Single(decision.Evidence, e => e.Metric == "online_score").Verdict);
+        Assert.Contains("no observations of online_score", decision.Reason);
+    }
+
+    [Fact]
+    public void Decide_OnlineMetricObservedOnOneArmOnly_BlocksAdvance()
+    {
+        var plan = Plan() with
+        {
+            Metrics = new Dictionary<string, MetricTolerance> { ["error_rate"] = new() { MaxIncrease = 0.05 }, ["online_score"] = new() { MaxDrop = 0.03 } },
+        };
+        var judge = new Judge(JudgePolicy.From(plan));
+        var canary = new ArmSample { Requests = 3000 };
+        var stable = new ArmSample { Requests = 3000, OnlineScored = 500, OnlineScoreSum = 450, OnlineScoreSquares = 450 };
+
+        var decision = judge.Decide(canary, stable, TimeSpan.FromMinutes(1));
+
+        Assert.Equal(JudgeOutcome.Continue, decision.Outcome);
+        Assert.Equal("not_enough_data", Assert.Single(decision.Evidence, e => e.Metric == "online_score").Verdict);
+    }
 }

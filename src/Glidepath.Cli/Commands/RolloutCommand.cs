@@ -1,0 +1,279 @@
+using System.CommandLine;
+using System.Globalization;
+using Glidepath.Errors;
+using Glidepath.Manifests;
+using Glidepath.Rollouts;
+using Glidepath.Storage;
+
+namespace Glidepath.Cli.Commands;
+
+/// <summary><c>glidepath rollout start|status|pause|resume|abort|promote</c>: canary rollouts judged step by step.</summary>
+internal static class RolloutCommand
+{
+    public static Command Build(CliEnvironment env)
+    {
+        var command = new Command("rollout", """
+            Canary rollouts: a release gets a growing share of an environment's traffic (steps such as 1, 5, 25, 50,
+            100 percent) while a judge compares it with the stable release on live signals and advances, holds or
+            rolls back. The controller runs inside 'glidepath serve'; these commands start and steer it.
+
+            Examples:
+              glidepath rollout start v3 --env production
+              glidepath rollout status --env production --watch
+            """);
+        command.Subcommands.Add(Start(env));
+        command.Subcommands.Add(Status(env));
+        command.Subcommands.Add(Simple(env, "pause", "Stop advancing: the canary keeps its weight until resumed (harm is still rolled back).", (s, e, a, r, ct) => s.PauseAsync(e, a, r, ct)));
+        command.Subcommands.Add(Simple(env, "resume", "Resume a paused rollout; the step's time limit starts again.", (s, e, a, r, ct) => s.ResumeAsync(e, a, r, ct)));
+        command.Subcommands.Add(Simple(env, "abort", "End the rollout now: the canary gets no more traffic, the stable release stays. Allowed while frozen.", (s, e, a, r, ct) => s.AbortAsync(e, a, r, ct)));
+        command.Subcommands.Add(Promote(env));
+        return command;
+    }
+
+    private static Command Start(CliEnvironment env)
+    {
+        var reference = new Argument<string>("REF") { Description = "The release: v7, a hash prefix, env:NAME, git:REV or working (registered if new)" };
+        var environment = EnvironmentCommandSupport.EnvOption();
+        var steps = new Option<string?>("--steps") { Description = "Canary percentages, e.g. 1,5,25 (100 is added at the end); default: the manifest's rollout.steps" };
+        var minRequests = new Option<int?>("--min-requests") { Description = "Canary and stable requests each step needs before it may advance; default: rollout.step.min_requests" };
+        var maxDuration = new Option<string?>("--max-duration") { Description = "Time limit of a step, e.g. 10m; then on_inconclusive applies; default: rollout.step.max_duration" };
+        var force = new Option<bool>("--force") { Description = "Start although the promotion prerequisites are unmet (needs --reason); recorded as forced. Does not override a freeze" };
+        var reason = EnvironmentCommandSupport.ReasonOption("Why: recorded in the history (required with --force)");
+        var command = new Command("start", """
+            Start a canary of REF in an environment. It needs the same evidence as 'glidepath promote': REF has been
+            stable in every environment the target 'requires:', and a passing gate verdict exists for REF against the
+            target's stable release. The stable release must exist: the first release goes in with promote.
+
+            Examples:
+              glidepath rollout start v3 --env production
+              glidepath rollout start v3 --env production --steps 1,5,25 --min-requests 500 --max-duration 20m
+            """)
+        {
+            reference, environment, steps, minRequests, maxDuration, force, reason,
+        };
+        command.SetAction(env, async (ctx, parse, ct) =>
+        {
+            var store = await ctx.StoreAsync(ct);
+            var service = Service(ctx, store);
+            var release = await ReleaseCommand.Resolver(ctx, store).ResolveAsync(parse.GetValue(reference)!, register: true, ct);
+            var plan = RolloutService.PlanFrom(ctx.Manifest, ParseSteps(parse.GetValue(steps)), parse.GetValue(minRequests), ParseDuration(parse.GetValue(maxDuration)));
+            var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
+            var rollout = await service.StartAsync(parse.GetValue(environment)!, release, plan, actor, parse.GetValue(reason), parse.GetValue(force), ct);
+            var names = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));
+            if (ctx.Output.IsJson)
+            {
+                ctx.Output.Json(new { rollout = RolloutViews.Rollout(rollout, names) });
+                return ExitCodes.Ok;
+            }
+
+            var text = string.Create(CultureInfo.InvariantCulture,
+                $"{rollout.Environment}: rollout {rollout.Id} of {names.Label(rollout.ReleaseId)} started at {rollout.Weight:0.##}% (steps {string.Join(" → ", plan.Steps)}); the controller in 'glidepath serve --env {rollout.Environment}' judges it");
+            ctx.Output.Line(text, $"[green]✓[/] {Spectre.Console.Markup.Escape(text)}");
+            if (rollout.Forced)
+            {
+                ctx.Output.Line($"  forced: {rollout.Reason}");
+            }
+
+            ctx.Output.Line($"  watch it: glidepath rollout status --env {rollout.Environment} --watch");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Status(CliEnvironment env)
+    {
+        var environment = EnvironmentCommandSupport.EnvOption();
+        var watch = new Option<bool>("--watch", "-w") { Description = "Refresh until the rollout ends; exit 0 when promoted, 1 when rolled back or aborted" };
+        var interval = new Option<string>("--interval") { Description = "Refresh interval with --watch", DefaultValueFactory = _ => "2s" };
+        var command = new Command("status", """
+            Show the environment's current (or last) rollout: step and weight, requests per arm in this step, each
+            metric's estimate and always-valid interval against its tolerance, the judge's verdict right now, and
+            the last decision with its reason. Exit 1 when the rollout was rolled back.
+
+            Examples:
+              glidepath rollout status --env production
+              glidepath rollout status --env production --watch --format json
+            """)
+        {
+            environment, watch, interval,
+        };
+        command.SetAction(env, async (ctx, parse, ct) =>
+        {
+            var store = await ctx.StoreAsync(ct);
+            var spec = EnvironmentCommandSupport.Service(ctx, store).Spec(parse.GetValue(environment)!);
+            var every = ParseDuration(parse.GetValue(interval)) ?? TimeSpan.FromSeconds(2);
+            while (true)
+            {
+                var rollout = await store.Rollouts.LatestAsync(ctx.Manifest.App, spec.Name, ct)
+                    ?? throw new PolicyException($"environment '{spec.Name}' has had no rollout; start one with: glidepath rollout start REF --env {spec.Name}");
+                await WriteStatusAsync(ctx, store, rollout, ct);
+                if (!parse.GetValue(watch) || !rollout.IsActive)
+                {
+                    return rollout.State is RolloutState.RolledBack || (parse.GetValue(watch) && rollout.State == RolloutState.Aborted) ? ExitCodes.Negative : ExitCodes.Ok;
+                }
+
+                await Task.Delay(every, ctx.Time, ct);
+            }
+        });
+        return command;
+    }
+
+    private static Command Simple(CliEnvironment env, string name, string description, Func<RolloutService, string, string, string?, CancellationToken, Task<Rollout>> act)
+    {
+        var environment = EnvironmentCommandSupport.EnvOption();
+        var reason = EnvironmentCommandSupport.ReasonOption();
+        var command = new Command(name, $"""
+            {description}
+
+            Example:
+              glidepath rollout {name} --env production --reason "..."
+            """)
+        {
+            environment, reason,
+        };
+        command.SetAction(env, async (ctx, parse, ct) =>
+        {
+            var store = await ctx.StoreAsync(ct);
+            var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
+            var rollout = await act(Service(ctx, store), parse.GetValue(environment)!, actor, parse.GetValue(reason), ct);
+            return await WriteChangedAsync(ctx, store, rollout, ct);
+        });
+        return command;
+    }
+
+    private static Command Promote(CliEnvironment env)
+    {
+        var environment = EnvironmentCommandSupport.EnvOption();
+        var full = new Option<bool>("--full") { Description = "Go straight to 100%: the canary becomes the stable release now" };
+        var reason = EnvironmentCommandSupport.ReasonOption();
+        var command = new Command("promote", """
+            Advance the rollout one step now without waiting for the judge, or with --full make the canary the
+            stable release at once. Recorded with who did it and why. Refused while the environment is frozen.
+
+            Examples:
+              glidepath rollout promote --env production
+              glidepath rollout promote --env production --full --reason "verified by hand"
+            """)
+        {
+            environment, full, reason,
+        };
+        command.SetAction(env, async (ctx, parse, ct) =>
+        {
+            var store = await ctx.StoreAsync(ct);
+            var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
+            var rollout = await Service(ctx, store).PromoteAsync(parse.GetValue(environment)!, parse.GetValue(full), actor, parse.GetValue(reason), ct);
+            return await WriteChangedAsync(ctx, store, rollout, ct);
+        });
+        return command;
+    }
+
+    private static RolloutService Service(CliContext ctx, IGlidepathStore store) =>
+        new(ctx.Manifest, EnvironmentCommandSupport.Service(ctx, store), store.Environments, store.Rollouts, store.Traces, ctx.Time);
+
+    private static async Task<int> WriteChangedAsync(CliContext ctx, IGlidepathStore store, Rollout rollout, CancellationToken ct)
+    {
+        var names = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));
+        var last = (await store.Rollouts.DecisionsAsync(rollout.Id, ct))[^1];
+        if (ctx.Output.IsJson)
+        {
+            ctx.Output.Json(new { rollout = RolloutViews.Rollout(rollout, names), decision = RolloutViews.Decision(last) });
+            return ExitCodes.Ok;
+        }
+
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"{rollout.Environment}: rollout {rollout.Id} of {names.Label(rollout.ReleaseId)} is {rollout.State}{(rollout.IsActive ? $" at {rollout.Weight:0.##}%" : "")} — {last.Reason}");
+        ctx.Output.Line(text, $"[green]✓[/] {Spectre.Console.Markup.Escape(text)}");
+        return ExitCodes.Ok;
+    }
+
+    private static async Task WriteStatusAsync(CliContext ctx, IGlidepathStore store, Rollout rollout, CancellationToken ct)
+    {
+        var names = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));
+        var decisions = await store.Rollouts.DecisionsAsync(rollout.Id, ct);
+        JudgeDecision? live = null;
+        if (rollout.IsActive)
+        {
+            var (canary, stable, _, _) = await RolloutArms.StepAsync(store.Traces, rollout, ct);
+            live = new Judge(JudgePolicy.From(rollout.Plan)).Decide(canary, stable, ctx.Time.GetUtcNow() - rollout.StepStartedAt);
+        }
+
+        if (ctx.Output.IsJson)
+        {
+            ctx.Output.Json(new
+            {
+                rollout = RolloutViews.Rollout(rollout, names),
+                judge = live is null ? null : RolloutViews.Judge(live),
+                last_decision = decisions.Count == 0 ? null : RolloutViews.Decision(decisions[^1]),
+                decisions = decisions.Select(RolloutViews.Decision),
+            });
+            return;
+        }
+
+        var inv = CultureInfo.InvariantCulture;
+        var where = rollout.IsActive
+            ? string.Create(inv, $"{rollout.State}, step {rollout.StepIndex + 1}/{rollout.Plan.Steps.Count} at {rollout.Weight:0.##}% for {RolloutViews.Duration(ctx.Time.GetUtcNow() - rollout.StepStartedAt)} (step limit {RolloutViews.Duration(rollout.Plan.MaxDuration)}, min_requests {rollout.Plan.MinRequests})")
+            : $"{rollout.State} at {EnvironmentViews.Time(rollout.EndedAt)} UTC";
+        ctx.Output.Line($"{rollout.Environment}: rollout {rollout.Id} of {names.Label(rollout.ReleaseId)} against stable {names.Label(rollout.BaselineReleaseId)} — {where}");
+        ctx.Output.Line($"  started {EnvironmentViews.Time(rollout.StartedAt)} UTC by {rollout.StartedBy}{(rollout.Forced ? $" (forced: {rollout.Reason})" : rollout.Reason is { } r ? $": {r}" : "")}");
+        var evidence = live?.Evidence ?? (decisions.LastOrDefault(d => d.EvidenceJson is not null) is { } judged ? RolloutJson.ReadEvidence(judged.EvidenceJson) : []);
+        if (evidence.Count > 0)
+        {
+            var confidence = 1 - (evidence[0].Alpha * evidence.Count);
+            ctx.Output.Table(
+                ["metric", "canary n", "stable n", "estimate", "interval", "tolerance", "verdict"],
+                evidence.Select(RolloutViews.MetricRow),
+                title: live is null
+                    ? "evidence of the last judged decision (canary vs stable)"
+                    : string.Create(inv, $"this step, canary vs stable ({confidence:0.###} confidence, always-valid intervals)"));
+        }
+
+        if (live is not null)
+        {
+            ctx.Output.Line($"  judge now: {RolloutViews.Outcome(live.Outcome)} — {live.Reason}");
+        }
+
+        if (decisions.Count > 0)
+        {
+            var d = decisions[^1];
+            ctx.Output.Line($"  last decision: {d.Kind} by {d.Actor} at {d.Time.ToUniversalTime().ToString("HH:mm:ss", inv)} UTC (step {d.StepIndex + 1}, {d.Weight.ToString("0.##", inv)}%) — {d.Reason}");
+        }
+
+        if (rollout.EndReason is { } end && !rollout.IsActive)
+        {
+            ctx.Output.Line($"  ended: {end}");
+        }
+    }
+
+    private static List<double>? ParseSteps(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var list = new List<double>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!double.TryParse(part.TrimEnd('%'), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || v <= 0 || v > 100)
+            {
+                throw new BadInputException($"--steps: '{part}' is not a percentage in (0, 100]; expected e.g. --steps 1,5,25");
+            }
+
+            list.Add(v);
+        }
+
+        return list;
+    }
+
+    private static TimeSpan? ParseDuration(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        return DurationParser.TryParse(text, out var span) && span > TimeSpan.Zero
+            ? span
+            : throw new BadInputException($"'{text}' is not a duration; expected e.g. 30s, 10m, 1h");
+    }
+}

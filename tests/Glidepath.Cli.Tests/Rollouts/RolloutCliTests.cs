@@ -1,0 +1,190 @@
+using Glidepath.Cli.Tests.Environments;
+using Glidepath.Errors;
+using Glidepath.Rollouts;
+using Glidepath.Routing;
+using Glidepath.Storage.Sqlite;
+using Glidepath.Traces;
+
+namespace Glidepath.Cli.Tests.Rollouts;
+
+public sealed class RolloutCliTests
+{
+    /// <summary>v1 stable in production, v2 stable in staging with a passing gate verdict against v1: ready to roll out.</summary>
+    private static async Task<EnvApp> ReadyAsync()
+    {
+        var app = await EnvApp.CreateAsync(2);
+        await app.DeployAllToStagingAsync();
+        await app.OkAsync("promote", "v1", "--env", "production");
+        await app.SaveVerdictAsync("v2", "v1", "pass");
+        return app;
+    }
+
+    private static async Task TrafficAsync(EnvApp app, string release, string arm, int n, double errorRate)
+    {
+        await using var store = await SqliteStore.OpenAsync(app.StorePath, TimeProvider.System, CancellationToken.None);
+        var random = new Random(n);
+        var now = DateTimeOffset.UtcNow;
+        await store.Traces.WriteBatchAsync(
+            [.. Enumerable.Range(0, n).Select(i => new TraceRecord
+            {
+                TraceId = Guid.NewGuid().ToString("N"),
+                App = "support-agent",
+                Environment = "production",
+                ReleaseId = app.Ids[release],
+                Arm = arm,
+                StartedAt = now,
+                Api = "openai",
+                Status = random.NextDouble() < errorRate ? 500 : 200,
+                LatencyMs = 200 + random.Next(100),
+                OverheadMs = 0.2,
+                CostUsd = 0.002,
+            })],
+            CancellationToken.None);
+    }
+
+    private static async Task TickAsync(EnvApp app)
+    {
+        await using var store = await SqliteStore.OpenAsync(app.StorePath, TimeProvider.System, CancellationToken.None);
+        await new RolloutController(store.Rollouts, store.Environments, store.Traces, TimeProvider.System, new RolloutControllerOptions { Holder = "test" }).TickAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Start_WithPromotionEvidence_SetsCanaryAtFirstStep()
+    {
+        await using var app = await ReadyAsync();
+
+        var started = await app.JsonAsync("rollout", "start", "v2", "--env", "production", "--steps", "2,10,50", "--min-requests", "100", "--max-duration", "5m");
+
+        var rollout = started.GetProperty("rollout");
+        Assert.Equal("progressing", rollout.GetProperty("state").GetString());
+        Assert.Equal(2, rollout.GetProperty("weight").GetDouble());
+        Assert.Equal([2.0, 10, 50, 100], rollout.GetProperty("plan").EnumerateArray().Select(e => e.GetDouble()));
+        Assert.Equal("5m0s", rollout.GetProperty("max_duration").GetString());
+        Assert.False(rollout.GetProperty("forced").GetBoolean());
+        var (_, status, _) = await app.RunAsync("status");
+        Assert.Contains($"v2+{app.Ids["v2"][..8]} at 2%", status, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_WithoutGateVerdict_Exits4NamingTheMissingGate()
+    {
+        await using var app = await EnvApp.CreateAsync(2);
+        await app.DeployAllToStagingAsync();
+        await app.OkAsync("promote", "v1", "--env", "production");
+
+        var (code, _, stderr) = await app.RunAsync("rollout", "start", "v2", "--env", "production");
+
+        Assert.Equal(ExitCodes.Refused, code);
+        Assert.Contains("no passing gate verdict for v2", stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--force")]
+    [InlineData("--steps", "5,1")]
+    [InlineData("--steps", "abc")]
+    [InlineData("--max-duration", "soon")]
+    public async Task Start_BadArguments_Exits2(params string[] extra)
+    {
+        await using var app = await ReadyAsync();
+
+        var (code, _, stderr) = await app.RunAsync(["rollout", "start", "v2", "--env", "production", .. extra]);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.StartsWith("error: ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_SecondRolloutWhileOneIsActive_Exits4()
+    {
+        await using var app = await ReadyAsync();
+        await app.OkAsync("rollout", "start", "v2", "--env", "production");
+
+        var (code, _, stderr) = await app.RunAsync("rollout", "start", "v2", "--env", "production");
+
+        Assert.Equal(ExitCodes.Refused, code);
+        Assert.Contains("active", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_AfterControllerRollsBackErrors_ShowsEvidenceAndExits1()
+    {
+        await using var app = await ReadyAsync();
+        await app.OkAsync("rollout", "start", "v2", "--env", "production", "--min-requests", "50");
+        await TrafficAsync(app, "v2", Arm.Canary, 600, errorRate: 0.3);
+        await TrafficAsync(app, "v1", Arm.Stable, 3000, errorRate: 0);
+
+        await TickAsync(app);
+
+        var (code, text, _) = await app.RunAsync("rollout", "status", "--env", "production");
+        Assert.Equal(ExitCodes.Negative, code);
+        Assert.Contains("rolled_back", text, StringComparison.Ordinal);
+        Assert.Contains("last decision: rollback by controller", text, StringComparison.Ordinal);
+        Assert.Contains("error_rate", text, StringComparison.Ordinal);
+        Assert.Contains("harm", text, StringComparison.Ordinal);
+
+        var (_, json, _) = await app.RunAsync("rollout", "status", "--env", "production", "--format", "json");
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        var last = doc.RootElement.GetProperty("last_decision");
+        Assert.Equal("rollback", last.GetProperty("kind").GetString());
+        var errors = last.GetProperty("evidence").EnumerateArray().Single(e => e.GetProperty("metric").GetString() == "error_rate");
+        Assert.Equal("harm", errors.GetProperty("verdict").GetString());
+        Assert.Equal(600, errors.GetProperty("canary_n").GetInt64());
+        Assert.True(errors.GetProperty("lower").GetDouble() > 0.01);
+
+        var (_, history, _) = await app.RunAsync("history", "--env", "production");
+        Assert.Contains("rollout_rolled_back", history, StringComparison.Ordinal);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, (await app.JsonAsync("status")).GetProperty("environments")[1].GetProperty("canary").ValueKind);
+    }
+
+    [Fact]
+    public async Task Status_ActiveRollout_ShowsLiveIntervalsPerMetric()
+    {
+        await using var app = await ReadyAsync();
+        await app.OkAsync("rollout", "start", "v2", "--env", "production");
+        await TrafficAsync(app, "v2", Arm.Canary, 40, errorRate: 0);
+        await TrafficAsync(app, "v1", Arm.Stable, 400, errorRate: 0);
+
+        var status = await app.JsonAsync("rollout", "status", "--env", "production");
+
+        var judge = status.GetProperty("judge");
+        Assert.Equal("continue", judge.GetProperty("outcome").GetString());
+        Assert.Equal(40, judge.GetProperty("canary_requests").GetInt64());
+        var latency = judge.GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("metric").GetString() == "latency");
+        Assert.Equal("ratio", latency.GetProperty("scale").GetString());
+        Assert.Equal(1.25, latency.GetProperty("tolerance").GetDouble(), 6);
+        Assert.True(latency.GetProperty("lower").GetDouble() < latency.GetProperty("estimate").GetDouble());
+    }
+
+    [Fact]
+    public async Task PauseResumeAbort_ThroughTheCli_MoveTheStateMachine()
+    {
+        await using var app = await ReadyAsync();
+        await app.OkAsync("rollout", "start", "v2", "--env", "production");
+
+        Assert.Equal("paused", (await app.JsonAsync("rollout", "pause", "--env", "production", "--reason", "checking")).GetProperty("rollout").GetProperty("state").GetString());
+        Assert.Equal(ExitCodes.Refused, (await app.RunAsync("rollout", "pause", "--env", "production")).Code);
+        Assert.Equal("progressing", (await app.JsonAsync("rollout", "resume", "--env", "production")).GetProperty("rollout").GetProperty("state").GetString());
+        var aborted = await app.JsonAsync("rollout", "abort", "--env", "production", "--reason", "wrong build");
+
+        Assert.Equal("aborted", aborted.GetProperty("rollout").GetProperty("state").GetString());
+        Assert.Equal("aborted: wrong build", aborted.GetProperty("decision").GetProperty("reason").GetString());
+        Assert.Equal("v1", await app.StableAsync("production"));
+        Assert.Equal(ExitCodes.Refused, (await app.RunAsync("rollout", "abort", "--env", "production")).Code);
+    }
+
+    [Fact]
+    public async Task Promote_Full_MakesCanaryStable()
+    {
+        await using var app = await ReadyAsync();
+        await app.OkAsync("rollout", "start", "v2", "--env", "production");
+        await app.OkAsync("rollout", "promote", "--env", "production");
+        Assert.Equal(5, (await app.JsonAsync("rollout", "status", "--env", "production")).GetProperty("rollout").GetProperty("weight").GetDouble());
+
+        await app.OkAsync("rollout", "promote", "--env", "production", "--full", "--reason", "verified");
+
+        Assert.Equal("v2", await app.StableAsync("production"));
+        var (code, text, _) = await app.RunAsync("rollout", "status", "--env", "production");
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("promoted", text, StringComparison.Ordinal);
+    }
+}
