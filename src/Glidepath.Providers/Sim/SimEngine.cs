@@ -46,9 +46,18 @@ internal static partial class SimEngine
         var text = new StringBuilder();
         var toolCalls = new List<FunctionCallContent>();
 
-        if (candidates.Count == 0 || question.Length == 0)
+        var identity = SimPrompt.Identity(system);
+        if (question.Length == 0 || SimText.Tokens(question).Count == 0)
         {
-            text.Append(question.Length == 0 ? "How can I help you today?" : "I'm sorry, I don't have guidance on that. I can connect you with a specialist if you'd like.");
+            text.Append("Hello! How can I help you today?");
+        }
+        else if (identity is not null && IdentityQuestion().IsMatch(question) && !offPolicy)
+        {
+            text.Append("I'm ").Append(identity).Append(". How can I help you today?");
+        }
+        else if (candidates.Count == 0)
+        {
+            text.Append("I'm sorry, I don't have guidance on that. I can connect you with a specialist if you'd like.");
         }
         else
         {
@@ -292,6 +301,9 @@ internal static partial class SimEngine
 
     [GeneratedRegex(@"\bsay\s+(?:that\s+)?(.+)$", RegexOptions.IgnoreCase)]
     private static partial Regex Say();
+
+    [GeneratedRegex(@"\b(?:are you (?:a |an )?(?:real|human|person|bot|robot|ai|machine)|who are you|what are you)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex IdentityQuestion();
 
     [GeneratedRegex(@"[0-9]")]
     private static partial Regex Identifier();

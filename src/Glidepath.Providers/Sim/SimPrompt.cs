@@ -49,6 +49,24 @@ internal static partial class SimPrompt
         return lines;
     }
 
+    /// <summary>The prompt's "You are …" sentence, which answers "who/what are you" questions.</summary>
+    public static string? Identity(string systemPrompt)
+    {
+        foreach (var line in systemPrompt.Split('\n'))
+        {
+            var m = IdentityLine().Match(line.Trim());
+            if (m.Success)
+            {
+                return m.Groups[1].Value.Trim();
+            }
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex(@"^You are ((?:an?|the) [^.]+)\.?", RegexOptions.IgnoreCase)]
+    private static partial Regex IdentityLine();
+
     [GeneratedRegex(@"^(?:[-*•]|\d+[.)])\s+")]
     private static partial Regex Bullet();
 
