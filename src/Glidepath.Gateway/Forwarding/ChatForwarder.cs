@@ -1,0 +1,501 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Glidepath.Gateway.Telemetry;
+using Glidepath.Gateway.Wire;
+using Glidepath.Routing;
+using Glidepath.Traces;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+
+namespace Glidepath.Gateway.Forwarding;
+
+/// <summary>
+/// The traffic path for one chat request in either wire format: read, route (sticky split), apply the
+/// release, call its provider, answer (streamed per event or whole), then queue the trace.
+/// </summary>
+internal sealed partial class ChatForwarder
+{
+    public const string ReleaseHeader = "Glidepath-Release";
+    public const string ArmHeader = "Glidepath-Arm";
+    public const string TraceHeader = "Glidepath-Trace";
+    public const string SubjectHeader = "Glidepath-Subject";
+    public const string ConversationHeader = "Glidepath-Conversation";
+    public const string VarHeaderPrefix = "Glidepath-Var-";
+
+    private readonly GatewaySettings _settings;
+    private readonly RoutingTableSource _routes;
+    private readonly ServingReleases _releases;
+    private readonly TraceQueue _traces;
+    private readonly GatewayTelemetry _telemetry;
+    private readonly ContentCapture _capture;
+    private readonly ILogger<ChatForwarder> _logger;
+    private readonly Dictionary<string, string> _environmentVars;
+    private readonly string _app;
+    private readonly string _environment;
+
+    public ChatForwarder(GatewaySettings settings, RoutingTableSource routes, ServingReleases releases, TraceQueue traces, GatewayTelemetry telemetry, ContentCapture capture, ILogger<ChatForwarder> logger)
+    {
+        _settings = settings;
+        _routes = routes;
+        _releases = releases;
+        _traces = traces;
+        _telemetry = telemetry;
+        _capture = capture;
+        _logger = logger;
+        _app = settings.Manifest.App;
+        _environment = settings.Environment;
+        _environmentVars = new Dictionary<string, string>(settings.Manifest.FindEnvironment(settings.Environment)?.Vars ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase);
+    }
+
+    public async Task HandleAsync(HttpContext http, IWireFormat wire)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var startedAt = _settings.Time.GetUtcNow();
+        var ct = http.RequestAborted;
+        ChatRequest request;
+        try
+        {
+            request = await ReadAsync(http, wire, ct).ConfigureAwait(false);
+            CheckModel(request.Model);
+        }
+        catch (WireException ex)
+        {
+            await WriteErrorAsync(http, wire, ex.Status, ex.Kind, ex.Message).ConfigureAwait(false);
+            return;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var table = _routes.Current;
+        if (table?.Stable is null)
+        {
+            await WriteErrorAsync(http, wire, 503, ErrorKinds.Unavailable,
+                $"environment '{_environment}' of '{_app}' has no stable release yet; deploy one with 'glidepath deploy --env {_environment}'").ConfigureAwait(false);
+            return;
+        }
+
+        using var activity = GatewayTelemetry.Source.StartActivity($"gateway {_app}@{_environment}", ActivityKind.Internal);
+        var traceId = TraceIds.Next(activity);
+        var headers = http.Request.Headers;
+        var key = SubjectKey.Choose(headers[SubjectHeader], request.User, request.MetadataUserId, headers[ConversationHeader], traceId);
+        var decision = table.Route(key)!.Value;
+        var response = http.Response;
+        response.Headers[ReleaseHeader] = decision.Release.Label;
+        response.Headers[ArmHeader] = decision.Arm;
+        response.Headers[TraceHeader] = traceId;
+        Tag(activity, decision, key, request);
+
+        var trace = new TraceBuilder
+        {
+            TraceId = traceId,
+            Decision = decision,
+            SubjectHash = key.IsSticky ? key.Hash() : null,
+            StartedAt = startedAt,
+            Start = start,
+            Api = wire.Name,
+            Stream = request.Stream,
+        };
+
+        List<ChatMessage> messages;
+        ChatOptions options;
+        ServingRelease serving;
+        try
+        {
+            serving = _releases.Get(decision.Release);
+            (messages, options) = ReleaseApplier.Apply(serving, Vars(headers), request.Messages, request.Options);
+        }
+        catch (WireException ex)
+        {
+            await WriteErrorAsync(http, wire, ex.Status, ex.Kind, ex.Message).ConfigureAwait(false);
+            Finish(trace, activity, ex.Status, "bad_request", null, null);
+            return;
+        }
+        catch (Exception ex)
+        {
+            LogReleaseUnservable(_logger, decision.Release.Label, ex.Message);
+            await WriteErrorAsync(http, wire, 503, ErrorKinds.Unavailable, $"release {decision.Release.Label} cannot be served: {ex.Message}").ConfigureAwait(false);
+            Finish(trace, activity, 503, "configuration", null, null);
+            return;
+        }
+
+        trace.Model = serving.Model.Name;
+        trace.Price = serving.Price;
+        if (_capture.ShouldCapture(traceId))
+        {
+            trace.InputJson = _capture.InputJson(request.Messages);
+            trace.Output = new StringBuilder();
+        }
+
+        var context = new ResponseContext(wire is OpenAiWire ? "chatcmpl-" + traceId[..24] : "msg_" + traceId, serving.Model.Name, startedAt.ToUnixTimeSeconds());
+        if (request.Stream)
+        {
+            await StreamAsync(http, wire, serving, messages, options, request, context, trace, activity, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            await CompleteAsync(http, wire, serving, messages, options, context, trace, activity, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task CompleteAsync(HttpContext http, IWireFormat wire, ServingRelease serving, List<ChatMessage> messages, ChatOptions options,
+        ResponseContext context, TraceBuilder trace, Activity? activity, CancellationToken ct)
+    {
+        var callStart = Stopwatch.GetTimestamp();
+        ChatResponse result;
+        try
+        {
+            result = await serving.Client.GetResponseAsync(messages, options, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            trace.UpstreamTicks = Stopwatch.GetTimestamp() - callStart;
+            Finish(trace, activity, 499, "client_closed", null, null);
+            return;
+        }
+        catch (Exception ex)
+        {
+            trace.UpstreamTicks = Stopwatch.GetTimestamp() - callStart;
+            var (status, kind, message, error) = ProviderErrors.Map(ex);
+            LogProviderFailed(_logger, trace.TraceId, status, ex.Message);
+            await WriteErrorAsync(http, wire, status, kind, message).ConfigureAwait(false);
+            Finish(trace, activity, status, error, null, null);
+            return;
+        }
+
+        trace.UpstreamTicks = Stopwatch.GetTimestamp() - callStart;
+        trace.Output?.Append(result.Text);
+        var http200 = http.Response;
+        http200.StatusCode = 200;
+        http200.ContentType = "application/json";
+        http200.Headers["Server-Timing"] = ServerTiming(trace.OverheadMs(Stopwatch.GetTimestamp()));
+        using (var writer = new Utf8JsonWriter(http200.BodyWriter))
+        {
+            wire.WriteResponse(writer, result, context);
+        }
+
+        await http200.BodyWriter.FlushAsync(ct).ConfigureAwait(false);
+        Finish(trace, activity, 200, null, result.Usage, result.FinishReason, Cost(result.AdditionalProperties));
+    }
+
+    private async Task StreamAsync(HttpContext http, IWireFormat wire, ServingRelease serving, List<ChatMessage> messages, ChatOptions options,
+        ChatRequest request, ResponseContext context, TraceBuilder trace, Activity? activity, CancellationToken ct)
+    {
+        var response = http.Response;
+        var body = response.BodyWriter;
+        var writer = wire.CreateStreamWriter(context, request);
+        UsageDetails? usage = null;
+        ChatFinishReason? finish = null;
+        decimal? cost = null;
+        var started = false;
+        await using var updates = serving.Client.GetStreamingResponseAsync(messages, options, ct).GetAsyncEnumerator(ct);
+        while (true)
+        {
+            var t0 = Stopwatch.GetTimestamp();
+            bool has;
+            try
+            {
+                has = await updates.MoveNextAsync().ConfigureAwait(false);
+                trace.UpstreamTicks += Stopwatch.GetTimestamp() - t0;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                trace.UpstreamTicks += Stopwatch.GetTimestamp() - t0;
+                Finish(trace, activity, 499, "client_closed", usage, finish);
+                return;
+            }
+            catch (Exception ex)
+            {
+                trace.UpstreamTicks += Stopwatch.GetTimestamp() - t0;
+                var (status, kind, message, error) = ProviderErrors.Map(ex);
+                LogProviderFailed(_logger, trace.TraceId, status, ex.Message);
+                if (started)
+                {
+                    // Headers are gone: the error travels as an event in the caller's format.
+                    writer.WriteError(body, kind, message);
+                    await FlushQuietlyAsync(body).ConfigureAwait(false);
+                }
+                else
+                {
+                    await WriteErrorAsync(http, wire, status, kind, message).ConfigureAwait(false);
+                }
+
+                Finish(trace, activity, status, error, usage, finish);
+                return;
+            }
+
+            if (!has)
+            {
+                break;
+            }
+
+            var update = updates.Current;
+            finish = update.FinishReason ?? finish;
+            foreach (var content in update.Contents)
+            {
+                switch (content)
+                {
+                    case UsageContent u:
+                        usage = u.Details;
+                        break;
+                    case TextContent { Text.Length: > 0 } text:
+                        trace.FirstToken ??= Stopwatch.GetTimestamp();
+                        trace.Output?.Append(text.Text);
+                        break;
+                    case FunctionCallContent:
+                        trace.FirstToken ??= Stopwatch.GetTimestamp();
+                        break;
+                }
+            }
+
+            cost = Cost(update.AdditionalProperties) ?? cost;
+            if (!started)
+            {
+                started = true;
+                StartStream(response, trace);
+            }
+
+            writer.WriteUpdate(body, update);
+            try
+            {
+                await body.FlushAsync(ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                Finish(trace, activity, 499, "client_closed", usage, finish);
+                return;
+            }
+        }
+
+        if (!started)
+        {
+            StartStream(response, trace);
+        }
+
+        writer.WriteEnd(body, usage, finish);
+        await FlushQuietlyAsync(body).ConfigureAwait(false);
+        Finish(trace, activity, 200, null, usage, finish, cost);
+    }
+
+    private static void StartStream(HttpResponse response, TraceBuilder trace)
+    {
+        response.StatusCode = 200;
+        response.ContentType = "text/event-stream; charset=utf-8";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        response.Headers["Server-Timing"] = ServerTiming(trace.OverheadMs(Stopwatch.GetTimestamp()));
+    }
+
+    private static async Task FlushQuietlyAsync(System.IO.Pipelines.PipeWriter body)
+    {
+        try
+        {
+            await body.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException)
+        {
+            // The caller went away; the trace still records what happened.
+        }
+    }
+
+    private async Task<ChatRequest> ReadAsync(HttpContext http, IWireFormat wire, CancellationToken ct)
+    {
+        if (http.Request.ContentLength is { } length && length > _settings.MaxRequestBodyBytes)
+        {
+            throw TooLarge();
+        }
+
+        try
+        {
+            using var doc = await JsonDocument.ParseAsync(http.Request.Body, default, ct).ConfigureAwait(false);
+            return wire.Parse(doc.RootElement);
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.LineNumber is { } line ? $" at line {line + 1}, byte {ex.BytePositionInLine + 1}" : "";
+            throw WireException.BadRequest($"the request body is not valid JSON{where}; expected a JSON object with 'model' and 'messages'");
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw TooLarge();
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw WireException.BadRequest($"the request body could not be read: {ex.Message}");
+        }
+    }
+
+    private WireException TooLarge() => new(413, ErrorKinds.TooLarge, $"the request body is larger than the gateway's limit of {_settings.MaxRequestBodyBytes / 1024} KiB");
+
+    private void CheckModel(string model)
+    {
+        var at = model.IndexOf('@', StringComparison.Ordinal);
+        var app = at < 0 ? model : model[..at];
+        if (!string.Equals(app, _app, StringComparison.Ordinal))
+        {
+            throw new WireException(404, ErrorKinds.NotFound, $"unknown app '{app}': this gateway serves '{_app}' (environment '{_environment}'); send \"model\": \"{_app}\"");
+        }
+
+        if (at >= 0 && !string.Equals(model[(at + 1)..], _environment, StringComparison.Ordinal))
+        {
+            throw new WireException(404, ErrorKinds.NotFound, $"this gateway serves environment '{_environment}' of '{_app}', not '{model[(at + 1)..]}'; send \"model\": \"{_app}\" or use that environment's gateway");
+        }
+    }
+
+    private IReadOnlyDictionary<string, string> Vars(IHeaderDictionary headers)
+    {
+        Dictionary<string, string>? vars = null;
+        foreach (var (name, value) in headers)
+        {
+            if (name.Length > VarHeaderPrefix.Length && name.StartsWith(VarHeaderPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                vars ??= new Dictionary<string, string>(_environmentVars, StringComparer.OrdinalIgnoreCase);
+                vars[name[VarHeaderPrefix.Length..]] = value.ToString();
+            }
+        }
+
+        return vars ?? _environmentVars;
+    }
+
+    private static async Task WriteErrorAsync(HttpContext http, IWireFormat wire, int status, string kind, string message)
+    {
+        var response = http.Response;
+        if (response.HasStarted)
+        {
+            return;
+        }
+
+        response.StatusCode = status;
+        response.ContentType = "application/json";
+        using (var writer = new Utf8JsonWriter(response.BodyWriter))
+        {
+            wire.WriteError(writer, kind, message);
+        }
+
+        await FlushQuietlyAsync(response.BodyWriter).ConfigureAwait(false);
+    }
+
+    private static decimal? Cost(AdditionalPropertiesDictionary? properties) =>
+        properties is not null && properties.TryGetValue("glidepath.cost_usd", out var value) && value is not null
+            ? Convert.ToDecimal(value, CultureInfo.InvariantCulture)
+            : null;
+
+    private static string ServerTiming(double overheadMs) => string.Create(CultureInfo.InvariantCulture, $"gateway;dur={overheadMs:0.###}");
+
+    private void Tag(Activity? activity, RouteDecision decision, SubjectKey key, ChatRequest request)
+    {
+        if (activity is null)
+        {
+            return;
+        }
+
+        activity.SetTag("glidepath.app", _app);
+        activity.SetTag("glidepath.environment", _environment);
+        activity.SetTag("glidepath.release", decision.Release.Label);
+        activity.SetTag("glidepath.arm", decision.Arm);
+        activity.SetTag("gen_ai.operation.name", "chat");
+        activity.SetTag("gen_ai.request.model", request.Model);
+        activity.AddEvent(new ActivityEvent("feature_flag.evaluation", tags: new ActivityTagsCollection
+        {
+            ["feature_flag.key"] = $"{_app}@{_environment}",
+            ["feature_flag.provider.name"] = "glidepath",
+            ["feature_flag.result.variant"] = decision.Arm,
+            ["feature_flag.result.value"] = decision.Release.Label,
+            ["feature_flag.result.reason"] = decision.Bucket is null ? "static" : "split",
+            ["feature_flag.context.id"] = key.IsSticky ? key.Hash() : null,
+            ["glidepath.canary.weight"] = decision.CanaryWeight,
+        }));
+    }
+
+    private void Finish(TraceBuilder trace, Activity? activity, int status, string? error, UsageDetails? usage, ChatFinishReason? finish, decimal? cost = null)
+    {
+        var end = Stopwatch.GetTimestamp();
+        var input = usage?.InputTokenCount ?? 0;
+        var output = usage?.OutputTokenCount ?? 0;
+        var usd = cost is { } c ? (double)c : trace.Price is { } p ? (input * p.Input + output * p.Output) / 1_000_000.0 : 0;
+        var record = new TraceRecord
+        {
+            TraceId = trace.TraceId,
+            App = _app,
+            Environment = _environment,
+            ReleaseId = trace.Decision.Release.Id,
+            Arm = trace.Decision.Arm,
+            SubjectHash = trace.SubjectHash,
+            StartedAt = trace.StartedAt,
+            Api = trace.Api,
+            Stream = trace.Stream,
+            Model = trace.Model,
+            Status = status,
+            Error = error,
+            LatencyMs = Stopwatch.GetElapsedTime(trace.Start, end).TotalMilliseconds,
+            TimeToFirstTokenMs = trace.FirstToken is { } ft ? Stopwatch.GetElapsedTime(trace.Start, ft).TotalMilliseconds : null,
+            OverheadMs = trace.OverheadMs(end),
+            InputTokens = input,
+            OutputTokens = output,
+            CostUsd = usd,
+            FinishReason = finish?.Value,
+            InputJson = trace.InputJson,
+            OutputText = trace.Output is { } o ? _capture.Output(o.ToString()) : null,
+        };
+        _traces.TryEnqueue(record);
+
+        var tags = new TagList
+        {
+            { "glidepath.environment", _environment },
+            { "glidepath.release", trace.Decision.Release.Label },
+            { "glidepath.arm", trace.Decision.Arm },
+        };
+        _telemetry.Duration.Record(record.LatencyMs / 1000.0, tags);
+        _telemetry.Overhead.Record(record.OverheadMs / 1000.0, tags);
+        if (record.TimeToFirstTokenMs is { } ttft)
+        {
+            _telemetry.TimeToFirstToken.Record(ttft / 1000.0, tags);
+        }
+
+        if (usd > 0)
+        {
+            _telemetry.Cost.Add(usd, tags);
+        }
+
+        if (input + output > 0)
+        {
+            var inputTags = tags;
+            inputTags.Add("gen_ai.token.type", "input");
+            _telemetry.Tokens.Add(input, inputTags);
+            var outputTags = tags;
+            outputTags.Add("gen_ai.token.type", "output");
+            _telemetry.Tokens.Add(output, outputTags);
+        }
+
+        tags.Add("http.response.status_code", status);
+        _telemetry.Requests.Add(1, tags);
+
+        if (activity is not null)
+        {
+            activity.SetTag("http.response.status_code", status);
+            activity.SetTag("gen_ai.response.model", trace.Model);
+            activity.SetTag("gen_ai.usage.input_tokens", input);
+            activity.SetTag("gen_ai.usage.output_tokens", output);
+            if (finish is { } f)
+            {
+                activity.SetTag("gen_ai.response.finish_reasons", new[] { f.Value });
+            }
+
+            if (error is not null)
+            {
+                activity.SetStatus(ActivityStatusCode.Error, error);
+                activity.SetTag("error.type", error);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Trace {TraceId}: provider failed, answered {Status}: {Reason}")]
+    private static partial void LogProviderFailed(ILogger logger, string traceId, int status, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Release {Release} cannot be served: {Reason}")]
+    private static partial void LogReleaseUnservable(ILogger logger, string release, string reason);
+}

@@ -1,0 +1,31 @@
+using System.Diagnostics;
+using System.Text;
+using Glidepath.Manifests;
+using Glidepath.Routing;
+
+namespace Glidepath.Gateway.Forwarding;
+
+/// <summary>What one request has gathered for its trace so far (timestamps are <see cref="Stopwatch"/> ticks).</summary>
+internal sealed class TraceBuilder
+{
+    public required string TraceId { get; init; }
+    public required RouteDecision Decision { get; init; }
+    public string? SubjectHash { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public required long Start { get; init; }
+    public required string Api { get; init; }
+    public bool Stream { get; init; }
+    public string? Model { get; set; }
+    public ModelPrice? Price { get; set; }
+
+    /// <summary>Ticks spent waiting for the provider.</summary>
+    public long UpstreamTicks { get; set; }
+
+    public long? FirstToken { get; set; }
+    public string? InputJson { get; set; }
+    public StringBuilder? Output { get; set; }
+
+    /// <summary>Time in the gateway itself up to <paramref name="now"/>: elapsed minus waiting for the provider.</summary>
+    public double OverheadMs(long now) =>
+        Math.Max(0, (now - Start - UpstreamTicks) * 1000.0 / Stopwatch.Frequency);
+}

@@ -1,0 +1,36 @@
+using Glidepath.Manifests;
+using Glidepath.Models;
+using Glidepath.Storage;
+
+namespace Glidepath.Gateway;
+
+/// <summary>Everything a gateway needs to serve one environment of one app.</summary>
+public sealed record GatewaySettings
+{
+    public required Manifest Manifest { get; init; }
+    public required string Environment { get; init; }
+    public required IEnvironmentStore Environments { get; init; }
+    public required IReleaseStore Releases { get; init; }
+    public required ITraceStore Traces { get; init; }
+    public required IModelClientFactory Models { get; init; }
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Kestrel listen addresses, e.g. <c>http://127.0.0.1:8080</c>; port 0 picks a free port.</summary>
+    public IReadOnlyList<string> Urls { get; init; } = ["http://127.0.0.1:4000"];
+
+    /// <summary>How often the environment's revision is read (SQLite polling); at most 250 ms so a rollback is served within 1 s.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    public long MaxRequestBodyBytes { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>Traces waiting for the batch writer; when full, new traces are dropped and counted, never waited for.</summary>
+    public int TraceQueueCapacity { get; init; } = 10_000;
+
+    public int TraceBatchSize { get; init; } = 500;
+
+    /// <summary>OTLP endpoint (from OTEL_EXPORTER_OTLP_ENDPOINT); null turns OTLP export off.</summary>
+    public string? OtlpEndpoint { get; init; }
+
+    /// <summary>Minimum log level of the host (Warning keeps request logs out of a CLI's output).</summary>
+    public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
+}

@@ -1,0 +1,56 @@
+using System.Threading.Channels;
+using Glidepath.Traces;
+
+namespace Glidepath.Gateway.Telemetry;
+
+/// <summary>
+/// The bounded queue between the request path and the batch writer. <see cref="TryEnqueue"/> never waits:
+/// when the queue is full the trace is dropped and counted.
+/// </summary>
+internal sealed class TraceQueue
+{
+    private readonly Channel<TraceRecord> _channel;
+    private readonly GatewayTelemetry _telemetry;
+    private readonly RecentTraces _recent = new(4096);
+    private long _dropped;
+
+    public TraceQueue(int capacity, GatewayTelemetry telemetry)
+    {
+        _telemetry = telemetry;
+        _channel = Channel.CreateBounded<TraceRecord>(new BoundedChannelOptions(capacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+            SingleWriter = false,
+        });
+    }
+
+    public ChannelReader<TraceRecord> Reader => _channel.Reader;
+
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    public int Count => _channel.Reader.Count;
+
+    public bool TryEnqueue(TraceRecord trace)
+    {
+        _recent.Add(trace.TraceId);
+        if (_channel.Writer.TryWrite(trace))
+        {
+            return true;
+        }
+
+        CountDropped(1);
+        return false;
+    }
+
+    public void CountDropped(int count)
+    {
+        Interlocked.Add(ref _dropped, count);
+        _telemetry.TracesDropped.Add(count);
+    }
+
+    /// <summary>True when this gateway issued the trace id recently (it may still be on its way to the store).</summary>
+    public bool IssuedRecently(string traceId) => _recent.Contains(traceId);
+
+    public void Complete() => _channel.Writer.TryComplete();
+}

@@ -1,0 +1,396 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace Glidepath.Gateway.Wire;
+
+/// <summary>Anthropic messages: <c>POST /v1/messages</c>, streaming as message_start … message_stop events.</summary>
+internal sealed class AnthropicWire : IWireFormat
+{
+    public static readonly AnthropicWire Instance = new();
+
+    public string Name => "anthropic";
+
+    public ChatRequest Parse(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw WireException.BadRequest("the request body must be a JSON object with 'model', 'max_tokens' and 'messages'");
+        }
+
+        var model = Json.Model(root);
+        if (!root.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array || messages.GetArrayLength() == 0)
+        {
+            throw WireException.BadRequest("'messages' is required: a non-empty array of {\"role\", \"content\"}");
+        }
+
+        var list = new List<ChatMessage>(messages.GetArrayLength() + 1);
+        if (root.TryGetProperty("system", out var system))
+        {
+            var text = system.ValueKind switch
+            {
+                JsonValueKind.String => system.GetString(),
+                JsonValueKind.Array => string.Concat(system.EnumerateArray().Select(b => Json.String(b, "text", "system[].") ?? "")),
+                JsonValueKind.Null => null,
+                _ => throw WireException.BadRequest("'system' must be a string or an array of text blocks"),
+            };
+            if (!string.IsNullOrEmpty(text))
+            {
+                list.Add(new ChatMessage(ChatRole.System, text));
+            }
+        }
+
+        var i = 0;
+        foreach (var m in messages.EnumerateArray())
+        {
+            AddMessage(list, m, $"messages[{i++}]");
+        }
+
+        var options = new ChatOptions
+        {
+            Temperature = (float?)Json.Number(root, "temperature"),
+            TopP = (float?)Json.Number(root, "top_p"),
+            TopK = Json.Integer(root, "top_k"),
+            MaxOutputTokens = Json.Integer(root, "max_tokens"),
+        };
+        if (root.TryGetProperty("stop_sequences", out var stop) && stop.ValueKind == JsonValueKind.Array)
+        {
+            options.StopSequences = [.. stop.EnumerateArray().Select(s => s.GetString() ?? "")];
+        }
+
+        if (root.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array)
+        {
+            options.Tools = [];
+            var t = 0;
+            foreach (var tool in tools.EnumerateArray())
+            {
+                var schema = tool.TryGetProperty("input_schema", out var s) ? s : default;
+                options.Tools.Add(Json.Tool(Json.String(tool, "name", $"tools[{t}].") ?? "", Json.String(tool, "description", $"tools[{t}]."), schema, $"tools[{t}]"));
+                t++;
+            }
+        }
+
+        if (root.TryGetProperty("tool_choice", out var choice) && choice.ValueKind == JsonValueKind.Object)
+        {
+            options.ToolMode = Json.String(choice, "type", "tool_choice.") switch
+            {
+                "any" => ChatToolMode.RequireAny,
+                "none" => ChatToolMode.None,
+                "tool" => ChatToolMode.RequireSpecific(Json.String(choice, "name", "tool_choice.") ?? ""),
+                _ => ChatToolMode.Auto,
+            };
+        }
+
+        var userId = root.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
+            ? Json.String(metadata, "user_id", "metadata.")
+            : null;
+        return new ChatRequest { Model = model, Messages = list, Options = options, Stream = Json.Bool(root, "stream"), MetadataUserId = userId };
+    }
+
+    private static void AddMessage(List<ChatMessage> list, JsonElement m, string where)
+    {
+        if (m.ValueKind != JsonValueKind.Object)
+        {
+            throw WireException.BadRequest($"'{where}' must be an object with 'role' and 'content'");
+        }
+
+        var role = Json.String(m, "role", where + ".") switch
+        {
+            "user" => ChatRole.User,
+            "assistant" => ChatRole.Assistant,
+            var r => throw WireException.BadRequest($"'{where}.role' is '{r}'; expected user or assistant"),
+        };
+        if (!m.TryGetProperty("content", out var content))
+        {
+            throw WireException.BadRequest($"'{where}.content' is required");
+        }
+
+        if (content.ValueKind == JsonValueKind.String)
+        {
+            list.Add(new ChatMessage(role, content.GetString()));
+            return;
+        }
+
+        if (content.ValueKind != JsonValueKind.Array)
+        {
+            throw WireException.BadRequest($"'{where}.content' must be a string or an array of content blocks");
+        }
+
+        // Tool results travel in user turns on this wire and in tool-role messages in the pivot.
+        var results = new ChatMessage(ChatRole.Tool, (IList<AIContent>)[]);
+        var message = new ChatMessage(role, (IList<AIContent>)[]);
+        foreach (var block in content.EnumerateArray())
+        {
+            var type = Json.String(block, "type", where + ".content[].");
+            switch (type)
+            {
+                case "text":
+                    message.Contents.Add(new TextContent(Json.String(block, "text", where + ".content[].") ?? ""));
+                    break;
+                case "image" when block.TryGetProperty("source", out var source):
+                    message.Contents.Add(Json.String(source, "type", "source.") == "url"
+                        ? new UriContent(Json.String(source, "url", "source.") ?? "", "image/*")
+                        : new DataContent(Convert.FromBase64String(Json.String(source, "data", "source.") ?? ""), Json.String(source, "media_type", "source.") ?? "image/png"));
+                    break;
+                case "tool_use":
+                    message.Contents.Add(new FunctionCallContent(
+                        Json.String(block, "id", where + ".content[].") ?? "",
+                        Json.String(block, "name", where + ".content[].") ?? throw WireException.BadRequest($"'{where}.content[].name' is required for tool_use"),
+                        Json.Arguments(block.TryGetProperty("input", out var input) ? input : default)));
+                    break;
+                case "tool_result":
+                    results.Contents.Add(new FunctionResultContent(Json.String(block, "tool_use_id", where + ".content[].") ?? "", ResultText(block)));
+                    break;
+                case "thinking" or "redacted_thinking":
+                    break;
+                default:
+                    throw WireException.BadRequest($"'{where}.content' has a block of type '{type}'; the gateway accepts text, image, tool_use and tool_result");
+            }
+        }
+
+        if (results.Contents.Count > 0)
+        {
+            list.Add(results);
+        }
+
+        if (message.Contents.Count > 0)
+        {
+            list.Add(message);
+        }
+    }
+
+    private static string ResultText(JsonElement block)
+    {
+        if (!block.TryGetProperty("content", out var c))
+        {
+            return "";
+        }
+
+        return c.ValueKind switch
+        {
+            JsonValueKind.String => c.GetString()!,
+            JsonValueKind.Array => string.Concat(c.EnumerateArray().Select(b => b.TryGetProperty("text", out var t) ? t.GetString() : "")),
+            _ => "",
+        };
+    }
+
+    public void WriteResponse(Utf8JsonWriter w, ChatResponse response, ResponseContext context)
+    {
+        var hasCalls = false;
+        w.WriteStartObject();
+        w.WriteString("id", context.ResponseId);
+        w.WriteString("type", "message");
+        w.WriteString("role", "assistant");
+        w.WriteString("model", context.Model);
+        w.WriteStartArray("content");
+        foreach (var m in response.Messages)
+        {
+            foreach (var c in m.Contents)
+            {
+                switch (c)
+                {
+                    case TextContent { Text.Length: > 0 } text:
+                        w.WriteStartObject();
+                        w.WriteString("type", "text");
+                        w.WriteString("text", text.Text);
+                        w.WriteEndObject();
+                        break;
+                    case FunctionCallContent call:
+                        hasCalls = true;
+                        w.WriteStartObject();
+                        w.WriteString("type", "tool_use");
+                        w.WriteString("id", call.CallId);
+                        w.WriteString("name", call.Name);
+                        w.WritePropertyName("input");
+                        Json.WriteArguments(w, call.Arguments);
+                        w.WriteEndObject();
+                        break;
+                }
+            }
+        }
+
+        w.WriteEndArray();
+        w.WriteString("stop_reason", FinishReasons.Anthropic(response.FinishReason, hasCalls));
+        w.WriteNull("stop_sequence");
+        WriteUsage(w, response.Usage?.InputTokenCount ?? 0, response.Usage?.OutputTokenCount ?? 0);
+        w.WriteEndObject();
+    }
+
+    private static void WriteUsage(Utf8JsonWriter w, long input, long output)
+    {
+        w.WriteStartObject("usage");
+        w.WriteNumber("input_tokens", input);
+        w.WriteNumber("output_tokens", output);
+        w.WriteNumber("cache_creation_input_tokens", 0);
+        w.WriteNumber("cache_read_input_tokens", 0);
+        w.WriteEndObject();
+    }
+
+    public void WriteError(Utf8JsonWriter w, string kind, string message)
+    {
+        w.WriteStartObject();
+        w.WriteString("type", "error");
+        w.WriteStartObject("error");
+        w.WriteString("type", kind);
+        w.WriteString("message", message);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    public IStreamWriter CreateStreamWriter(ResponseContext context, ChatRequest request) => new StreamWriter(context);
+
+    private sealed class StreamWriter(ResponseContext context) : IStreamWriter
+    {
+        private bool _started;
+        private int _index = -1;
+        private bool _textOpen;
+        private bool _hadToolCalls;
+
+        public void WriteUpdate(IBufferWriter<byte> output, ChatResponseUpdate update)
+        {
+            Start(output);
+            foreach (var content in update.Contents)
+            {
+                switch (content)
+                {
+                    case TextContent { Text.Length: > 0 } text:
+                        if (!_textOpen)
+                        {
+                            _index++;
+                            _textOpen = true;
+                            Sse.Event(output, "content_block_start", _index, static (w, i) =>
+                            {
+                                w.WriteStartObject();
+                                w.WriteString("type", "content_block_start");
+                                w.WriteNumber("index", i);
+                                w.WriteStartObject("content_block");
+                                w.WriteString("type", "text");
+                                w.WriteString("text", "");
+                                w.WriteEndObject();
+                                w.WriteEndObject();
+                            });
+                        }
+
+                        Sse.Event(output, "content_block_delta", (_index, text.Text), static (w, s) =>
+                        {
+                            w.WriteStartObject();
+                            w.WriteString("type", "content_block_delta");
+                            w.WriteNumber("index", s.Item1);
+                            w.WriteStartObject("delta");
+                            w.WriteString("type", "text_delta");
+                            w.WriteString("text", s.Item2);
+                            w.WriteEndObject();
+                            w.WriteEndObject();
+                        });
+                        break;
+                    case FunctionCallContent call:
+                        _hadToolCalls = true;
+                        CloseText(output);
+                        _index++;
+                        Sse.Event(output, "content_block_start", (_index, call), static (w, s) =>
+                        {
+                            w.WriteStartObject();
+                            w.WriteString("type", "content_block_start");
+                            w.WriteNumber("index", s.Item1);
+                            w.WriteStartObject("content_block");
+                            w.WriteString("type", "tool_use");
+                            w.WriteString("id", s.call.CallId);
+                            w.WriteString("name", s.call.Name);
+                            w.WriteStartObject("input");
+                            w.WriteEndObject();
+                            w.WriteEndObject();
+                            w.WriteEndObject();
+                        });
+                        Sse.Event(output, "content_block_delta", (_index, Json.ArgumentsText(call.Arguments)), static (w, s) =>
+                        {
+                            w.WriteStartObject();
+                            w.WriteString("type", "content_block_delta");
+                            w.WriteNumber("index", s.Item1);
+                            w.WriteStartObject("delta");
+                            w.WriteString("type", "input_json_delta");
+                            w.WriteString("partial_json", s.Item2);
+                            w.WriteEndObject();
+                            w.WriteEndObject();
+                        });
+                        Stop(output, _index);
+                        break;
+                }
+            }
+        }
+
+        private void Start(IBufferWriter<byte> output)
+        {
+            if (_started)
+            {
+                return;
+            }
+
+            _started = true;
+            Sse.Event(output, "message_start", context, static (w, c) =>
+            {
+                w.WriteStartObject();
+                w.WriteString("type", "message_start");
+                w.WriteStartObject("message");
+                w.WriteString("id", c.ResponseId);
+                w.WriteString("type", "message");
+                w.WriteString("role", "assistant");
+                w.WriteString("model", c.Model);
+                w.WriteStartArray("content");
+                w.WriteEndArray();
+                w.WriteNull("stop_reason");
+                w.WriteNull("stop_sequence");
+                WriteUsage(w, 0, 0);
+                w.WriteEndObject();
+                w.WriteEndObject();
+            });
+        }
+
+        private void CloseText(IBufferWriter<byte> output)
+        {
+            if (_textOpen)
+            {
+                _textOpen = false;
+                Stop(output, _index);
+            }
+        }
+
+        private static void Stop(IBufferWriter<byte> output, int index) =>
+            Sse.Event(output, "content_block_stop", index, static (w, i) =>
+            {
+                w.WriteStartObject();
+                w.WriteString("type", "content_block_stop");
+                w.WriteNumber("index", i);
+                w.WriteEndObject();
+            });
+
+        public void WriteEnd(IBufferWriter<byte> output, UsageDetails? usage, ChatFinishReason? finishReason)
+        {
+            Start(output);
+            CloseText(output);
+            var reason = FinishReasons.Anthropic(finishReason, _hadToolCalls);
+            Sse.Event(output, "message_delta", (reason, usage), static (w, s) =>
+            {
+                w.WriteStartObject();
+                w.WriteString("type", "message_delta");
+                w.WriteStartObject("delta");
+                w.WriteString("stop_reason", s.reason);
+                w.WriteNull("stop_sequence");
+                w.WriteEndObject();
+                w.WriteStartObject("usage");
+                w.WriteNumber("input_tokens", s.usage?.InputTokenCount ?? 0);
+                w.WriteNumber("output_tokens", s.usage?.OutputTokenCount ?? 0);
+                w.WriteEndObject();
+                w.WriteEndObject();
+            });
+            Sse.Event(output, "message_stop", 0, static (w, _) =>
+            {
+                w.WriteStartObject();
+                w.WriteString("type", "message_stop");
+                w.WriteEndObject();
+            });
+        }
+
+        public void WriteError(IBufferWriter<byte> output, string kind, string message) =>
+            Sse.Event(output, "error", (kind, message), static (w, s) => Instance.WriteError(w, s.kind, s.message));
+    }
+}

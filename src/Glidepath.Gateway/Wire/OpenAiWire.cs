@@ -1,0 +1,406 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace Glidepath.Gateway.Wire;
+
+/// <summary>OpenAI chat completions: <c>POST /v1/chat/completions</c>, streaming as <c>chat.completion.chunk</c> events.</summary>
+internal sealed class OpenAiWire : IWireFormat
+{
+    public static readonly OpenAiWire Instance = new();
+
+    public string Name => "openai";
+
+    public ChatRequest Parse(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw WireException.BadRequest("the request body must be a JSON object with 'model' and 'messages'");
+        }
+
+        var model = Json.Model(root);
+        if (!root.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array || messages.GetArrayLength() == 0)
+        {
+            throw WireException.BadRequest("'messages' is required: a non-empty array of {\"role\", \"content\"}");
+        }
+
+        if (Json.Integer(root, "n") is > 1)
+        {
+            throw WireException.BadRequest("'n' greater than 1 is not supported by the gateway; send one request per choice");
+        }
+
+        var list = new List<ChatMessage>(messages.GetArrayLength());
+        var i = 0;
+        foreach (var m in messages.EnumerateArray())
+        {
+            list.Add(Message(m, $"messages[{i++}]"));
+        }
+
+        var options = new ChatOptions
+        {
+            Temperature = (float?)Json.Number(root, "temperature"),
+            TopP = (float?)Json.Number(root, "top_p"),
+            MaxOutputTokens = Json.Integer(root, "max_completion_tokens") ?? Json.Integer(root, "max_tokens"),
+            Seed = root.TryGetProperty("seed", out var seed) && seed.ValueKind == JsonValueKind.Number ? seed.GetInt64() : null,
+        };
+        if (root.TryGetProperty("stop", out var stop))
+        {
+            options.StopSequences = stop.ValueKind switch
+            {
+                JsonValueKind.String => [stop.GetString()!],
+                JsonValueKind.Array => [.. stop.EnumerateArray().Select(s => s.GetString() ?? "")],
+                JsonValueKind.Null => null,
+                _ => throw WireException.BadRequest("'stop' must be a string or an array of strings"),
+            };
+        }
+
+        if (root.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array)
+        {
+            options.Tools = [];
+            var t = 0;
+            foreach (var tool in tools.EnumerateArray())
+            {
+                var fn = tool.TryGetProperty("function", out var f) ? f : tool;
+                var schema = fn.TryGetProperty("parameters", out var p) ? p : default;
+                options.Tools.Add(Json.Tool(Json.String(fn, "name", $"tools[{t}].function.") ?? "", Json.String(fn, "description", $"tools[{t}].function."), schema, $"tools[{t}].function"));
+                t++;
+            }
+        }
+
+        options.ToolMode = ToolMode(root);
+        var include = root.TryGetProperty("stream_options", out var so) && so.ValueKind == JsonValueKind.Object && Json.Bool(so, "include_usage");
+        return new ChatRequest
+        {
+            Model = model,
+            Messages = list,
+            Options = options,
+            Stream = Json.Bool(root, "stream"),
+            IncludeUsage = include,
+            User = Json.String(root, "user", ""),
+        };
+    }
+
+    private static ChatToolMode? ToolMode(JsonElement root)
+    {
+        if (!root.TryGetProperty("tool_choice", out var choice))
+        {
+            return null;
+        }
+
+        return choice.ValueKind switch
+        {
+            JsonValueKind.String => choice.GetString() switch
+            {
+                "none" => ChatToolMode.None,
+                "required" => ChatToolMode.RequireAny,
+                _ => ChatToolMode.Auto,
+            },
+            JsonValueKind.Object when choice.TryGetProperty("function", out var fn) && Json.String(fn, "name", "tool_choice.function.") is { } name => ChatToolMode.RequireSpecific(name),
+            _ => null,
+        };
+    }
+
+    private static ChatMessage Message(JsonElement m, string where)
+    {
+        if (m.ValueKind != JsonValueKind.Object)
+        {
+            throw WireException.BadRequest($"'{where}' must be an object with 'role' and 'content'");
+        }
+
+        var role = Json.String(m, "role", where + ".") ?? throw WireException.BadRequest($"'{where}.role' is required");
+        var message = new ChatMessage
+        {
+            Role = role switch
+            {
+                "system" or "developer" => ChatRole.System,
+                "user" => ChatRole.User,
+                "assistant" => ChatRole.Assistant,
+                "tool" => ChatRole.Tool,
+                _ => throw WireException.BadRequest($"'{where}.role' is '{role}'; expected system, developer, user, assistant or tool"),
+            },
+        };
+
+        if (role == "tool")
+        {
+            var callId = Json.String(m, "tool_call_id", where + ".") ?? throw WireException.BadRequest($"'{where}.tool_call_id' is required for a tool message");
+            message.Contents.Add(new FunctionResultContent(callId, ContentText(m, where)));
+            return message;
+        }
+
+        if (m.TryGetProperty("content", out var content))
+        {
+            AddContent(message, content, where);
+        }
+
+        if (m.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array)
+        {
+            var c = 0;
+            foreach (var call in calls.EnumerateArray())
+            {
+                var w = $"{where}.tool_calls[{c++}]";
+                var fn = call.TryGetProperty("function", out var f) ? f : throw WireException.BadRequest($"'{w}.function' is required");
+                message.Contents.Add(new FunctionCallContent(
+                    Json.String(call, "id", w + ".") ?? "",
+                    Json.String(fn, "name", w + ".function.") ?? throw WireException.BadRequest($"'{w}.function.name' is required"),
+                    Json.ArgumentsFromString(Json.String(fn, "arguments", w + ".function."), w + ".function.arguments")));
+            }
+        }
+
+        return message;
+    }
+
+    private static string ContentText(JsonElement m, string where)
+    {
+        if (!m.TryGetProperty("content", out var content) || content.ValueKind == JsonValueKind.Null)
+        {
+            return "";
+        }
+
+        if (content.ValueKind == JsonValueKind.String)
+        {
+            return content.GetString()!;
+        }
+
+        var msg = new ChatMessage();
+        AddContent(msg, content, where);
+        return msg.Text;
+    }
+
+    private static void AddContent(ChatMessage message, JsonElement content, string where)
+    {
+        switch (content.ValueKind)
+        {
+            case JsonValueKind.Null:
+                return;
+            case JsonValueKind.String:
+                message.Contents.Add(new TextContent(content.GetString()));
+                return;
+            case JsonValueKind.Array:
+                foreach (var part in content.EnumerateArray())
+                {
+                    var type = part.ValueKind == JsonValueKind.Object ? Json.String(part, "type", where + ".content[].") : null;
+                    switch (type)
+                    {
+                        case "text":
+                            message.Contents.Add(new TextContent(Json.String(part, "text", where + ".content[].") ?? ""));
+                            break;
+                        case "image_url" when part.TryGetProperty("image_url", out var img) && Json.String(img, "url", "image_url.") is { } url:
+                            message.Contents.Add(url.StartsWith("data:", StringComparison.Ordinal) ? new DataContent(url) : new UriContent(url, "image/*"));
+                            break;
+                        default:
+                            throw WireException.BadRequest($"'{where}.content' has a part of type '{type}'; the gateway accepts text and image_url parts");
+                    }
+                }
+
+                return;
+            default:
+                throw WireException.BadRequest($"'{where}.content' must be a string or an array of content parts");
+        }
+    }
+
+    public void WriteResponse(Utf8JsonWriter w, ChatResponse response, ResponseContext context)
+    {
+        var calls = new List<FunctionCallContent>();
+        foreach (var m in response.Messages)
+        {
+            foreach (var c in m.Contents)
+            {
+                if (c is FunctionCallContent fc)
+                {
+                    calls.Add(fc);
+                }
+            }
+        }
+
+        w.WriteStartObject();
+        w.WriteString("id", context.ResponseId);
+        w.WriteString("object", "chat.completion");
+        w.WriteNumber("created", context.CreatedUnixSeconds);
+        w.WriteString("model", context.Model);
+        w.WriteStartArray("choices");
+        w.WriteStartObject();
+        w.WriteNumber("index", 0);
+        w.WriteStartObject("message");
+        w.WriteString("role", "assistant");
+        var text = response.Text;
+        if (text.Length == 0 && calls.Count > 0)
+        {
+            w.WriteNull("content");
+        }
+        else
+        {
+            w.WriteString("content", text);
+        }
+
+        w.WriteNull("refusal");
+        if (calls.Count > 0)
+        {
+            w.WriteStartArray("tool_calls");
+            foreach (var call in calls)
+            {
+                WriteToolCall(w, call, null);
+            }
+
+            w.WriteEndArray();
+        }
+
+        w.WriteEndObject();
+        w.WriteNull("logprobs");
+        w.WriteString("finish_reason", FinishReasons.OpenAi(response.FinishReason, calls.Count > 0));
+        w.WriteEndObject();
+        w.WriteEndArray();
+        WriteUsage(w, response.Usage);
+        w.WriteEndObject();
+    }
+
+    private static void WriteToolCall(Utf8JsonWriter w, FunctionCallContent call, int? index)
+    {
+        w.WriteStartObject();
+        if (index is { } i)
+        {
+            w.WriteNumber("index", i);
+        }
+
+        w.WriteString("id", call.CallId);
+        w.WriteString("type", "function");
+        w.WriteStartObject("function");
+        w.WriteString("name", call.Name);
+        w.WriteString("arguments", Json.ArgumentsText(call.Arguments));
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static void WriteUsage(Utf8JsonWriter w, UsageDetails? usage)
+    {
+        var input = usage?.InputTokenCount ?? 0;
+        var output = usage?.OutputTokenCount ?? 0;
+        w.WriteStartObject("usage");
+        w.WriteNumber("prompt_tokens", input);
+        w.WriteNumber("completion_tokens", output);
+        w.WriteNumber("total_tokens", usage?.TotalTokenCount ?? input + output);
+        w.WriteEndObject();
+    }
+
+    public void WriteError(Utf8JsonWriter w, string kind, string message)
+    {
+        w.WriteStartObject();
+        w.WriteStartObject("error");
+        w.WriteString("message", message);
+        w.WriteString("type", kind);
+        w.WriteNull("param");
+        w.WriteString("code", kind);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    public IStreamWriter CreateStreamWriter(ResponseContext context, ChatRequest request) => new StreamWriter(context, this) { IncludeUsage = request.IncludeUsage };
+
+    private sealed class StreamWriter(ResponseContext context, OpenAiWire wire) : IStreamWriter
+    {
+        private bool _roleSent;
+        private int _toolIndex;
+        private bool _hadToolCalls;
+
+        public bool IncludeUsage { get; set; }
+
+        public void WriteUpdate(IBufferWriter<byte> output, ChatResponseUpdate update)
+        {
+            foreach (var content in update.Contents)
+            {
+                switch (content)
+                {
+                    case TextContent { Text.Length: > 0 } text:
+                        Chunk(output, text.Text, null);
+                        break;
+                    case FunctionCallContent call:
+                        _hadToolCalls = true;
+                        Chunk(output, null, call);
+                        break;
+                }
+            }
+        }
+
+        private void Chunk(IBufferWriter<byte> output, string? text, FunctionCallContent? call)
+        {
+            var sendRole = !_roleSent;
+            _roleSent = true;
+            var index = call is null ? 0 : _toolIndex++;
+            Sse.Event(output, null, (this, text, call, sendRole, index), static (w, s) =>
+            {
+                s.Item1.Header(w);
+                w.WriteStartObject("delta");
+                if (s.sendRole)
+                {
+                    w.WriteString("role", "assistant");
+                }
+
+                if (s.text is not null)
+                {
+                    w.WriteString("content", s.text);
+                }
+
+                if (s.call is not null)
+                {
+                    w.WriteStartArray("tool_calls");
+                    WriteToolCall(w, s.call, s.index);
+                    w.WriteEndArray();
+                }
+
+                w.WriteEndObject();
+                w.WriteNull("logprobs");
+                w.WriteNull("finish_reason");
+                w.WriteEndObject();
+                w.WriteEndArray();
+                w.WriteEndObject();
+            });
+        }
+
+        private void Header(Utf8JsonWriter w)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", context.ResponseId);
+            w.WriteString("object", "chat.completion.chunk");
+            w.WriteNumber("created", context.CreatedUnixSeconds);
+            w.WriteString("model", context.Model);
+            w.WriteStartArray("choices");
+            w.WriteStartObject();
+            w.WriteNumber("index", 0);
+        }
+
+        public void WriteEnd(IBufferWriter<byte> output, UsageDetails? usage, ChatFinishReason? finishReason)
+        {
+            var reason = FinishReasons.OpenAi(finishReason, _hadToolCalls);
+            Sse.Event(output, null, (this, reason), static (w, s) =>
+            {
+                s.Item1.Header(w);
+                w.WriteStartObject("delta");
+                w.WriteEndObject();
+                w.WriteNull("logprobs");
+                w.WriteString("finish_reason", s.reason);
+                w.WriteEndObject();
+                w.WriteEndArray();
+                w.WriteEndObject();
+            });
+            if (IncludeUsage)
+            {
+                Sse.Event(output, null, (context, usage), static (w, s) =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("id", s.context.ResponseId);
+                    w.WriteString("object", "chat.completion.chunk");
+                    w.WriteNumber("created", s.context.CreatedUnixSeconds);
+                    w.WriteString("model", s.context.Model);
+                    w.WriteStartArray("choices");
+                    w.WriteEndArray();
+                    WriteUsage(w, s.usage);
+                    w.WriteEndObject();
+                });
+            }
+
+            Sse.Done(output);
+        }
+
+        public void WriteError(IBufferWriter<byte> output, string kind, string message) =>
+            Sse.Event(output, null, (wire, kind, message), static (w, s) => s.wire.WriteError(w, s.kind, s.message));
+    }
+}
