@@ -2,8 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Glidepath.Errors;
 using Glidepath.Gateway.Telemetry;
 using Glidepath.Gateway.Wire;
+using Glidepath.Models;
 using Glidepath.Routing;
 using Glidepath.Traces;
 using Microsoft.AspNetCore.Http;
@@ -107,12 +109,13 @@ internal sealed partial class ChatForwarder
         try
         {
             serving = _releases.Get(decision.Release);
-            (messages, options) = ReleaseApplier.Apply(serving, Vars(headers), request.Messages, request.Options);
+            var vars = Vars(headers);
+            (messages, options) = ReleaseApplier.Apply(serving, vars, ReferenceEquals(vars, _environmentVars), request.Messages, request.Options);
         }
-        catch (WireException ex)
+        catch (BadInputException ex) when (ex.Message.Contains("template variable", StringComparison.Ordinal))
         {
-            await WriteErrorAsync(http, wire, ex.Status, ex.Kind, ex.Message).ConfigureAwait(false);
-            Finish(trace, activity, ex.Status, "bad_request", null, null);
+            await WriteErrorAsync(http, wire, 400, ErrorKinds.InvalidRequest, ex.Message).ConfigureAwait(false);
+            Finish(trace, activity, 400, "bad_request", null, null);
             return;
         }
         catch (Exception ex)
@@ -380,7 +383,7 @@ internal sealed partial class ChatForwarder
     }
 
     private static decimal? Cost(AdditionalPropertiesDictionary? properties) =>
-        properties is not null && properties.TryGetValue("glidepath.cost_usd", out var value) && value is not null
+        properties is not null && properties.TryGetValue(ModelResponseProperties.CostUsd, out var value) && value is not null
             ? Convert.ToDecimal(value, CultureInfo.InvariantCulture)
             : null;
 

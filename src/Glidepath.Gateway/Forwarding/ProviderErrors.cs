@@ -1,5 +1,6 @@
 using System.Net;
 using System.Reflection;
+using Glidepath.Errors;
 using Glidepath.Gateway.Wire;
 
 namespace Glidepath.Gateway.Forwarding;
@@ -9,8 +10,21 @@ internal static class ProviderErrors
 {
     public static (int Status, string Kind, string Message, string TraceError) Map(Exception ex)
     {
+        if (ex is ProviderException p)
+        {
+            return p.Failure switch
+            {
+                ProviderFailure.RateLimited when p.StatusCode is 529 or 503 => (503, ErrorKinds.Overloaded, $"the model provider is overloaded: {p.ProviderMessage}", "provider_overloaded"),
+                ProviderFailure.RateLimited => (429, ErrorKinds.RateLimited, $"the model provider is rate limiting: {p.ProviderMessage}", "rate_limited"),
+                ProviderFailure.Timeout => (504, ErrorKinds.Timeout, "the model provider did not answer in time", "timeout"),
+                ProviderFailure.Rejected when p.StatusCode is 400 or 413 or 422 => (400, ErrorKinds.InvalidRequest, $"the model provider rejected the request: {p.ProviderMessage}", "provider_rejected"),
+                ProviderFailure.Configuration => (503, ErrorKinds.Unavailable, $"the gateway's provider settings are incomplete: {p.ProviderMessage}", "configuration"),
+                _ => (502, ErrorKinds.Api, $"the model provider failed: {p.ProviderMessage}", "provider_error"),
+            };
+        }
+
         var status = StatusOf(ex);
-        if (ex is TimeoutException or TaskCanceledException || status == 504 || status == 408)
+        if (ex is TimeoutException or TaskCanceledException || status is 504 or 408)
         {
             return (504, ErrorKinds.Timeout, "the model provider did not answer in time", "timeout");
         }
@@ -24,7 +38,7 @@ internal static class ProviderErrors
         };
     }
 
-    /// <summary>The provider's HTTP status when the exception carries one (HttpRequestException, SDK exceptions with StatusCode/Status).</summary>
+    /// <summary>The HTTP status when the exception carries one (HttpRequestException, SDK exceptions with StatusCode/Status).</summary>
     private static int? StatusOf(Exception ex)
     {
         if (ex is HttpRequestException { StatusCode: { } code })
@@ -32,7 +46,6 @@ internal static class ProviderErrors
             return (int)code;
         }
 
-        // Provider SDKs and our own provider exception expose the status under one of these names.
         foreach (var name in (string[])["StatusCode", "Status"])
         {
             var value = ex.GetType().GetProperty(name, BindingFlags.Public | BindingFlags.Instance)?.GetValue(ex);

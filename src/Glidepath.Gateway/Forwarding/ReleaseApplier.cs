@@ -1,3 +1,4 @@
+using Glidepath.Models;
 using Microsoft.Extensions.AI;
 
 namespace Glidepath.Gateway.Forwarding;
@@ -8,25 +9,20 @@ namespace Glidepath.Gateway.Forwarding;
 /// </summary>
 internal static class ReleaseApplier
 {
-    public static (List<ChatMessage> Messages, ChatOptions Options) Apply(ServingRelease serving, IReadOnlyDictionary<string, string> vars, List<ChatMessage> messages, ChatOptions caller)
+    public static (List<ChatMessage> Messages, ChatOptions Options) Apply(ServingRelease serving, IReadOnlyDictionary<string, string> vars, bool environmentVarsOnly,
+        List<ChatMessage> messages, ChatOptions caller)
     {
-        var snapshot = serving.Release.Snapshot;
-        var system = PromptRenderer.Render(snapshot.SystemPrompt, vars, snapshot.SystemPromptPath);
-        var list = new List<ChatMessage>(messages.Count + 1) { new(ChatRole.System, system) };
+        var list = new List<ChatMessage>(messages.Count + 1) { new(ChatRole.System, serving.SystemPrompt(vars, environmentVarsOnly)) };
         list.AddRange(messages);
 
-        var p = snapshot.Model.Parameters;
-        var options = new ChatOptions
-        {
-            ModelId = snapshot.Model.Name,
-            Temperature = p.Temperature is { } t ? (float)t : caller.Temperature,
-            MaxOutputTokens = p.MaxTokens ?? caller.MaxOutputTokens,
-            TopP = p.TopP is { } tp ? (float)tp : caller.TopP,
-            TopK = p.TopK ?? caller.TopK,
-            Seed = p.Seed ?? caller.Seed,
-            StopSequences = p.Stop is { Count: > 0 } stop ? [.. stop] : caller.StopSequences,
-            ToolMode = caller.ToolMode,
-        };
+        var options = ReleaseConversation.ToChatOptions(serving.Model);
+        options.Temperature ??= caller.Temperature;
+        options.MaxOutputTokens ??= caller.MaxOutputTokens;
+        options.TopP ??= caller.TopP;
+        options.TopK ??= caller.TopK;
+        options.Seed ??= caller.Seed;
+        options.StopSequences ??= caller.StopSequences;
+        options.ToolMode = caller.ToolMode;
 
         if (serving.Tools.Count > 0 || caller.Tools is { Count: > 0 })
         {

@@ -1,4 +1,5 @@
 using Glidepath.Manifests;
+using Glidepath.Models;
 using Glidepath.Routing;
 using Microsoft.Extensions.AI;
 
@@ -7,6 +8,8 @@ namespace Glidepath.Gateway.Forwarding;
 /// <summary>A release ready to serve in one environment: its model client, declared tools and price, built once per release.</summary>
 internal sealed class ServingRelease
 {
+    private string? _promptWithEnvironmentVars;
+
     public required RoutedRelease Release { get; init; }
     public required IChatClient Client { get; init; }
     public required IReadOnlyList<AITool> Tools { get; init; }
@@ -16,4 +19,25 @@ internal sealed class ServingRelease
     public string Label => Release.Label;
 
     public ModelSpec Model => Release.Snapshot.Model;
+
+    /// <summary>
+    /// The system prompt rendered with <paramref name="vars"/>; rendered once and reused when the request
+    /// brought no vars of its own (<paramref name="environmentOnly"/>).
+    /// </summary>
+    public string SystemPrompt(IReadOnlyDictionary<string, string> vars, bool environmentOnly)
+    {
+        var snapshot = Release.Snapshot;
+        if (environmentOnly && _promptWithEnvironmentVars is { } cached)
+        {
+            return cached;
+        }
+
+        var rendered = PromptTemplate.Render(snapshot.SystemPrompt, vars, snapshot.SystemPromptPath);
+        if (environmentOnly)
+        {
+            _promptWithEnvironmentVars = rendered;
+        }
+
+        return rendered;
+    }
 }

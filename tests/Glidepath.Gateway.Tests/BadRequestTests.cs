@@ -1,0 +1,94 @@
+using System.Net;
+using System.Text.Json;
+using Glidepath.Gateway.Tests.Support;
+
+namespace Glidepath.Gateway.Tests;
+
+public sealed class BadRequestTests : IAsyncLifetime
+{
+    private GatewayFixture _f = null!;
+
+    public async Task InitializeAsync()
+    {
+        _f = await GatewayFixture.CreateAsync();
+        await _f.StartAsync(s => s with { MaxRequestBodyBytes = 64 * 1024 });
+    }
+
+    public async Task DisposeAsync() => await _f.DisposeAsync();
+
+    [Theory]
+    [InlineData("/v1/chat/completions", "{not json", 400, "not valid JSON")]
+    [InlineData("/v1/messages", "{not json", 400, "not valid JSON")]
+    [InlineData("/v1/chat/completions", """{"model":"support-agent"}""", 400, "'messages' is required")]
+    [InlineData("/v1/messages", """{"model":"support-agent","max_tokens":5,"messages":[]}""", 400, "'messages' is required")]
+    [InlineData("/v1/chat/completions", """{"messages":[{"role":"user","content":"hi"}]}""", 400, "'model' is required")]
+    [InlineData("/v1/chat/completions", """{"model":"billing-bot","messages":[{"role":"user","content":"hi"}]}""", 404, "unknown app 'billing-bot'")]
+    [InlineData("/v1/messages", """{"model":"support-agent@production","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}""", 404, "serves environment 'staging'")]
+    [InlineData("/v1/chat/completions", """{"model":"support-agent","messages":[{"role":"robot","content":"hi"}]}""", 400, "expected system, developer, user, assistant or tool")]
+    [InlineData("/v1/chat/completions", """[1,2]""", 400, "JSON object")]
+    public async Task Post_BadRequest_4xxWithClearMessage(string path, string body, int status, string expected)
+    {
+        using var response = await _f.PostAsync(path, body);
+
+        Assert.Equal(status, (int)response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Contains(expected, ErrorMessage(text), StringComparison.Ordinal);
+        Assert.Equal(0, _f.Models.For("stable-model").Calls);
+    }
+
+    [Fact]
+    public async Task ChatCompletions_OversizedBody_413()
+    {
+        var big = new string('a', 100 * 1024);
+        using var response = await _f.PostAsync("/v1/chat/completions", GatewayFixture.Chat(big));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("larger than the gateway's limit", ErrorMessage(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ChatCompletions_OversizedChunkedBody_413()
+    {
+        var big = new string('a', 100 * 1024);
+        using var request = new HttpRequestMessage(HttpMethod.Post, _f.Url + "/v1/chat/completions")
+        {
+            Content = new StreamContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(GatewayFixture.Chat(big)))),
+        };
+        request.Headers.TransferEncodingChunked = true;
+
+        using var response = await _f.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ChatCompletions_MissingTemplateVar_400NamingTheVar()
+    {
+        await using var f = await GatewayFixture.CreateAsync();
+        var yaml = File.ReadAllText(Path.Combine(f.Directory, "glidepath.yaml")).Replace("customer_tier: standard }", "}", StringComparison.Ordinal);
+        await f.StartAsync(s => s with { Manifest = Glidepath.Manifests.ManifestParser.Parse(yaml, "glidepath.yaml", new Glidepath.Files.WorkingTreeFileSource(f.Directory)) });
+
+        using var response = await f.PostAsync("/v1/chat/completions", GatewayFixture.Chat());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("customer_tier", ErrorMessage(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ChatCompletions_NoStableRelease_503()
+    {
+        await _f.SetAsync(s => s with { StableReleaseId = null }, "rollback");
+        await Task.Delay(400);
+
+        using var response = await _f.PostAsync("/v1/chat/completions", GatewayFixture.Chat());
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("no stable release", ErrorMessage(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+    }
+
+    private static string ErrorMessage(string body)
+    {
+        using var doc = JsonDocument.Parse(body);
+        return doc.RootElement.GetProperty("error").GetProperty("message").GetString()!;
+    }
+}

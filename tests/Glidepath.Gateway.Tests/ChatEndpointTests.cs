@@ -1,0 +1,135 @@
+using System.Net;
+using System.Text.Json;
+using Glidepath.Gateway.Tests.Support;
+using Microsoft.Extensions.AI;
+
+namespace Glidepath.Gateway.Tests;
+
+public sealed class ChatEndpointTests : IAsyncLifetime
+{
+    private GatewayFixture _f = null!;
+
+    public async Task InitializeAsync()
+    {
+        _f = await GatewayFixture.CreateAsync();
+        await _f.StartAsync();
+    }
+
+    public async Task DisposeAsync() => await _f.DisposeAsync();
+
+    [Fact]
+    public async Task ChatCompletions_NonStreaming_AnswersInOpenAiFormatWithGlidepathHeaders()
+    {
+        using var response = await _f.PostAsync("/v1/chat/completions", GatewayFixture.Chat());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(_f.V1.Label, response.Headers.GetValues("Glidepath-Release").Single());
+        Assert.Equal("stable", response.Headers.GetValues("Glidepath-Arm").Single());
+        Assert.Matches("^[0-9a-f]{32}$", response.Headers.GetValues("Glidepath-Trace").Single());
+        Assert.Matches(@"^gateway;dur=\d+(\.\d+)?$", response.Headers.GetValues("Server-Timing").Single());
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var choice = doc.RootElement.GetProperty("choices")[0];
+        Assert.Equal("hello from the fake", choice.GetProperty("message").GetProperty("content").GetString());
+        Assert.Equal("stop", choice.GetProperty("finish_reason").GetString());
+        Assert.Equal(12, doc.RootElement.GetProperty("usage").GetProperty("prompt_tokens").GetInt32());
+    }
+
+    [Fact]
+    public async Task Messages_NonStreaming_AnswersInAnthropicFormat()
+    {
+        using var response = await _f.PostAsync("/v1/messages", GatewayFixture.Message());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("message", doc.RootElement.GetProperty("type").GetString());
+        Assert.Equal("hello from the fake", doc.RootElement.GetProperty("content")[0].GetProperty("text").GetString());
+        Assert.Equal("end_turn", doc.RootElement.GetProperty("stop_reason").GetString());
+        Assert.Equal(4, doc.RootElement.GetProperty("usage").GetProperty("output_tokens").GetInt32());
+    }
+
+    [Fact]
+    public async Task ChatCompletions_AppliesReleasePromptWithEnvironmentAndHeaderVars()
+    {
+        using var response = await _f.PostAsync("/v1/chat/completions", GatewayFixture.Chat(), r => r.Headers.Add("Glidepath-Var-customer_tier", "gold"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var client = _f.Models.For("stable-model");
+        var system = client.LastMessages![0];
+        Assert.Equal(ChatRole.System, system.Role);
+        Assert.Contains("You are helping a gold tier customer", system.Text, StringComparison.Ordinal);
+        Assert.Equal("stable-model", client.LastOptions!.ModelId);
+        Assert.Equal(0.2f, client.LastOptions.Temperature);
+        Assert.Equal(["lookup_order", "issue_refund", "escalate"], client.LastOptions.Tools!.Select(t => t.Name));
+    }
+
+    [Fact]
+    public async Task ChatCompletions_EnvironmentVarOnly_RendersEnvironmentValue()
+    {
+        using var response = await _f.PostAsync("/v1/chat/completions", GatewayFixture.Chat());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("You are helping a standard tier customer", _f.Models.For("stable-model").LastMessages![0].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ChatCompletions_ToolCall_ReturnedAsOpenAiToolCalls()
+    {
+        _f.Models.For("stable-model").Answer = (_, _) => new ChatResponse(new ChatMessage(ChatRole.Assistant,
+            [new FunctionCallContent("call_1", "lookup_order", new Dictionary<string, object?> { ["order_id"] = "A-1001" })]))
+        { FinishReason = ChatFinishReason.ToolCalls };
+
+        using var response = await _f.PostAsync("/v1/chat/completions", GatewayFixture.Chat("Where is order A-1001?"));
+
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var choice = doc.RootElement.GetProperty("choices")[0];
+        Assert.Equal("tool_calls", choice.GetProperty("finish_reason").GetString());
+        var call = choice.GetProperty("message").GetProperty("tool_calls")[0];
+        Assert.Equal("lookup_order", call.GetProperty("function").GetProperty("name").GetString());
+        Assert.Equal("""{"order_id":"A-1001"}""", call.GetProperty("function").GetProperty("arguments").GetString());
+    }
+
+    [Fact]
+    public async Task Messages_ToolResultTurn_ReachesModelAsToolMessage()
+    {
+        const string body = """
+            {"model":"support-agent","max_tokens":100,"messages":[
+              {"role":"user","content":"Where is order A-1001?"},
+              {"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"lookup_order","input":{"order_id":"A-1001"}}]},
+              {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"shipped yesterday"}]}]}
+            """;
+
+        using var response = await _f.PostAsync("/v1/messages", body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var messages = _f.Models.For("stable-model").LastMessages!;
+        var call = Assert.IsType<FunctionCallContent>(messages[2].Contents.Single());
+        Assert.Equal("A-1001", call.Arguments!["order_id"]!.ToString());
+        Assert.Equal(ChatRole.Tool, messages[3].Role);
+        Assert.Equal("shipped yesterday", Assert.IsType<FunctionResultContent>(messages[3].Contents.Single()).Result);
+    }
+
+    [Fact]
+    public async Task ChatCompletions_ProviderRateLimited_429InOpenAiFormat()
+    {
+        _f.Models.For("stable-model").Failure = new Glidepath.Errors.ProviderException("sim", 429, "slow down", Glidepath.Errors.ProviderFailure.RateLimited);
+
+        using var response = await _f.PostAsync("/v1/chat/completions", GatewayFixture.Chat());
+
+        Assert.Equal((HttpStatusCode)429, response.StatusCode);
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("rate_limit_error", doc.RootElement.GetProperty("error").GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task Messages_ProviderServerError_502InAnthropicFormat()
+    {
+        _f.Models.For("stable-model").Failure = new Glidepath.Errors.ProviderException("sim", 500, "boom", Glidepath.Errors.ProviderFailure.ServerError);
+
+        using var response = await _f.PostAsync("/v1/messages", GatewayFixture.Message());
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("error", doc.RootElement.GetProperty("type").GetString());
+        Assert.Contains("boom", doc.RootElement.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+}

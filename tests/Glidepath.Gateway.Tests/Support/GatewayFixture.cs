@@ -1,0 +1,148 @@
+using System.Text;
+using Glidepath.Environments;
+using Glidepath.Manifests;
+using Glidepath.Releases;
+using Glidepath.Storage.Sqlite;
+
+namespace Glidepath.Gateway.Tests.Support;
+
+/// <summary>
+/// A copy of the sample app with two registered releases (v1 on model "stable-model", v2 on "canary-model"),
+/// a real SQLite store, and a real gateway on 127.0.0.1 at a port chosen at run time.
+/// </summary>
+internal sealed class GatewayFixture : IAsyncDisposable
+{
+    private GatewayFixture(string dir, Manifest manifest, SqliteStore store, Release v1, Release v2)
+    {
+        Directory = dir;
+        Manifest = manifest;
+        Store = store;
+        V1 = v1;
+        V2 = v2;
+    }
+
+    public string Directory { get; }
+    public Manifest Manifest { get; }
+    public SqliteStore Store { get; }
+    public Release V1 { get; }
+    public Release V2 { get; }
+    public FakeModelClientFactory Models { get; } = new();
+    public GatewayServer? Server { get; private set; }
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
+    public string Url => Server!.Urls[0];
+    public string StorePath => Store.Location;
+
+    public static async Task<GatewayFixture> CreateAsync(string? manifestAppend = null)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "gp-gw-" + Guid.NewGuid().ToString("N")[..12]);
+        CopyDirectory(Path.Combine(RepoRoot(), "samples", "support-agent"), dir);
+        var manifestPath = Path.Combine(dir, "glidepath.yaml");
+        var yaml = await File.ReadAllTextAsync(manifestPath);
+        yaml = yaml.Replace("name: sim-support-1", "name: stable-model", StringComparison.Ordinal) + (manifestAppend ?? "");
+        await File.WriteAllTextAsync(manifestPath, yaml);
+        var store = await SqliteStore.OpenAsync(Path.Combine(dir, ".glidepath", "glidepath.db"), TimeProvider.System, CancellationToken.None);
+        var manifest = ManifestParser.Load(manifestPath);
+        var v1 = (await store.Releases.RegisterAsync(await ReleaseDrafts.FromWorkingTreeAsync(manifest, "v1", TimeProvider.System, default), default)).Release;
+
+        await File.WriteAllTextAsync(manifestPath, yaml.Replace("name: stable-model", "name: canary-model", StringComparison.Ordinal));
+        var manifest2 = ManifestParser.Load(manifestPath);
+        var v2 = (await store.Releases.RegisterAsync(await ReleaseDrafts.FromWorkingTreeAsync(manifest2, "v2", TimeProvider.System, default), default)).Release;
+        await File.WriteAllTextAsync(manifestPath, yaml);
+
+        var fixture = new GatewayFixture(dir, manifest, store, v1, v2);
+        await fixture.SetAsync(s => s with { StableReleaseId = v1.Id }, "deploy");
+        return fixture;
+    }
+
+    public async Task StartAsync(Func<GatewaySettings, GatewaySettings>? configure = null)
+    {
+        var settings = new GatewaySettings
+        {
+            Manifest = Manifest,
+            Environment = "staging",
+            Environments = Store.Environments,
+            Releases = Store.Releases,
+            Traces = Store.Traces,
+            Models = Models,
+            Urls = ["http://127.0.0.1:0"],
+            PollInterval = TimeSpan.FromMilliseconds(100),
+            LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
+        };
+        Server = await GatewayServer.StartAsync(configure?.Invoke(settings) ?? settings, CancellationToken.None);
+    }
+
+    /// <summary>Changes the staging environment through the store's compare-and-swap, as the CLI does.</summary>
+    public async Task<EnvironmentState> SetAsync(Func<EnvironmentState, EnvironmentState> change, string kind)
+    {
+        var current = await Store.Environments.GetAsync(Manifest.App, "staging", default);
+        return await Store.Environments.ApplyAsync(new EnvironmentChange
+        {
+            App = Manifest.App,
+            Environment = "staging",
+            ExpectedRevision = current.Revision,
+            NewState = change(current),
+            Event = new EnvironmentEvent { App = Manifest.App, Environment = "staging", Revision = 0, Kind = kind, Actor = "test", Time = DateTimeOffset.UtcNow },
+        }, default);
+    }
+
+    public Task<HttpResponseMessage> PostAsync(string path, string json, Action<HttpRequestMessage>? configure = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, Url + path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        configure?.Invoke(request);
+        return Http.SendAsync(request);
+    }
+
+    public static string Chat(string text = "Can I return shoes after 45 days?", string model = "support-agent", string extra = "") =>
+        $$"""{"model":"{{model}}","messages":[{"role":"user","content":"{{text}}"}]{{extra}}}""";
+
+    public static string Message(string text = "Can I return shoes after 45 days?", string model = "support-agent", string extra = "") =>
+        $$"""{"model":"{{model}}","max_tokens":100,"messages":[{"role":"user","content":"{{text}}"}]{{extra}}}""";
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Server is not null)
+        {
+            await Server.DisposeAsync();
+        }
+
+        Http.Dispose();
+        await Store.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    public static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Glidepath.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("cannot find the repository root (Glidepath.slnx) above " + AppContext.BaseDirectory);
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var file in System.IO.Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var rel = Path.GetRelativePath(from, file);
+            if (rel.StartsWith(".glidepath", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var target = Path.Combine(to, rel);
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+}
