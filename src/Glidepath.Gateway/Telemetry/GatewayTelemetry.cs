@@ -23,6 +23,9 @@ internal sealed class GatewayTelemetry : IDisposable
         Cost = _meter.CreateCounter<double>("glidepath.gateway.cost", "USD", "Cost of provider calls at the manifest's prices");
         TracesDropped = _meter.CreateCounter<long>("glidepath.traces.dropped", "{trace}", "Traces dropped because the queue was full or the store failed");
         TracesWritten = _meter.CreateCounter<long>("glidepath.traces.written", "{trace}", "Traces written to the store");
+
+        // Exported from the first scrape, so an alert on drops has a series before the first drop.
+        TracesDropped.Add(0);
     }
 
     public Counter<long> Requests { get; }

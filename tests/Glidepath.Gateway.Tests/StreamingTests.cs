@@ -1,0 +1,102 @@
+using System.Net;
+using Glidepath.Gateway.Tests.Support;
+using Microsoft.Extensions.AI;
+
+namespace Glidepath.Gateway.Tests;
+
+public sealed class StreamingTests : IAsyncLifetime
+{
+    private GatewayFixture _f = null!;
+
+    public async Task InitializeAsync()
+    {
+        _f = await GatewayFixture.CreateAsync();
+        await _f.StartAsync();
+    }
+
+    public async Task DisposeAsync() => await _f.DisposeAsync();
+
+    [Theory]
+    [InlineData("/v1/chat/completions", true)]
+    [InlineData("/v1/messages", false)]
+    public async Task Stream_SlowUpstream_FirstEventArrivesBeforeUpstreamFinishes(string path, bool openAi)
+    {
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _f.Models.For("stable-model").HoldAfterFirstUpdate = hold;
+        var body = openAi ? GatewayFixture.Chat(extra: ",\"stream\":true") : GatewayFixture.Message(extra: ",\"stream\":true");
+        using var request = new HttpRequestMessage(HttpMethod.Post, _f.Url + path) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+
+        using var response = await _f.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+
+        // The upstream is still holding its second token: whatever arrives now was flushed per event.
+        var firstData = await ReadDataLineAsync(reader).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(hold.Task.IsCompleted);
+        Assert.Contains(openAi ? "chat.completion.chunk" : "message_start", firstData, StringComparison.Ordinal);
+        if (!openAi)
+        {
+            Assert.Contains("content_block_start", await ReadDataLineAsync(reader).WaitAsync(TimeSpan.FromSeconds(10)), StringComparison.Ordinal);
+            Assert.Contains("\"text\":\"hello\"", await ReadDataLineAsync(reader).WaitAsync(TimeSpan.FromSeconds(10)), StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains("\"content\":\"hello\"", firstData, StringComparison.Ordinal);
+        }
+
+        hold.SetResult();
+        var rest = await reader.ReadToEndAsync();
+        Assert.Contains(openAi ? "data: [DONE]" : "event: message_stop", rest, StringComparison.Ordinal);
+        Assert.Contains(openAi ? "\"finish_reason\":\"stop\"" : "\"stop_reason\":\"end_turn\"", rest, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ChatCompletions_StreamWithIncludeUsage_SendsUsageChunkThenDone()
+    {
+        using var response = await _f.PostAsync("/v1/chat/completions", GatewayFixture.Chat(extra: ",\"stream\":true,\"stream_options\":{\"include_usage\":true}"));
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Contains("\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":4,\"total_tokens\":16}", text, StringComparison.Ordinal);
+        Assert.EndsWith("data: [DONE]\n\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Messages_StreamedToolCall_ToolUseBlockWithInputJson()
+    {
+        _f.Models.For("stable-model").Answer = (_, _) => new ChatResponse(new ChatMessage(ChatRole.Assistant,
+            [new TextContent("Let me check."), new FunctionCallContent("toolu_9", "lookup_order", new Dictionary<string, object?> { ["order_id"] = "A-7" })]))
+        { FinishReason = ChatFinishReason.ToolCalls };
+
+        using var response = await _f.PostAsync("/v1/messages", GatewayFixture.Message(extra: ",\"stream\":true"));
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Contains("\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_9\",\"name\":\"lookup_order\",\"input\":{}}", text, StringComparison.Ordinal);
+        Assert.Contains("\"partial_json\":\"{\\u0022order_id\\u0022:\\u0022A-7\\u0022}\"", text.Replace("\\\"", "\\u0022", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("\"stop_reason\":\"tool_use\"", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ChatCompletions_StreamProviderFailsBeforeFirstToken_ErrorStatus()
+    {
+        _f.Models.For("stable-model").Failure = new Glidepath.Errors.ProviderException("sim", null, "timed out", Glidepath.Errors.ProviderFailure.Timeout);
+
+        using var response = await _f.PostAsync("/v1/chat/completions", GatewayFixture.Chat(extra: ",\"stream\":true"));
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        Assert.Contains("timeout_error", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private static async Task<string> ReadDataLineAsync(StreamReader reader)
+    {
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                return line;
+            }
+        }
+
+        throw new EndOfStreamException("the stream ended before a data line");
+    }
+}
