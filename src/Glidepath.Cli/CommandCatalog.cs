@@ -23,5 +23,7 @@ internal static class CommandCatalog
         RolloutCommand.Build(env),
         ModelCommand.Build(env),
         EvalsetCommand.Build(env),
+        ServeCommand.Build(env),
+        DrillCommand.Build(env),
     ];
 }

@@ -1,0 +1,96 @@
+using System.CommandLine;
+using Glidepath.Errors;
+using Glidepath.Gateway;
+using Glidepath.Models;
+using Glidepath.Providers;
+
+namespace Glidepath.Cli.Commands;
+
+/// <summary><c>glidepath serve --env E [--urls URL]</c>: the gateway, serving one environment's releases.</summary>
+internal static class ServeCommand
+{
+    public static Command Build(CliEnvironment env)
+    {
+        var environment = EnvironmentCommandSupport.EnvOption();
+        var urls = new Option<string[]>("--urls")
+        {
+            Description = "Where to listen (default http://127.0.0.1:4000); port 0 picks a free port",
+            DefaultValueFactory = _ => ["http://127.0.0.1:4000"],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var pollMs = new Option<int>("--poll-ms")
+        {
+            Description = "How often the environment's revision is read, in ms (10-250; a rollback is served within about this)",
+            DefaultValueFactory = _ => 200,
+        };
+        var command = new Command("serve", """
+            Serve an environment: an OpenAI-compatible POST /v1/chat/completions and an Anthropic-compatible
+            POST /v1/messages (streaming and not) in front of the environment's releases, with the sticky
+            stable/canary split, per-release traces, POST /v1/feedback, /healthz, /readyz and /metrics.
+            Point an app's OpenAI or Anthropic SDK at it (base URL only) and send "model": "<app>".
+            A rollback or canary change is picked up within a poll; if the store cannot be read the gateway
+            keeps serving its last routing table (fail static). OTLP export when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+
+            Example:
+              glidepath serve --env staging --urls http://127.0.0.1:4000
+            """)
+        {
+            environment,
+            urls,
+            pollMs,
+        };
+        command.SetAction(env, async (ctx, parse, ct) =>
+        {
+            var poll = parse.GetValue(pollMs);
+            if (poll is < 10 or > 250)
+            {
+                throw new BadInputException($"--poll-ms {poll} is out of range; expected 10 to 250 so a rollback is served within a second");
+            }
+
+            var manifest = ctx.Manifest;
+            var spec = manifest.FindEnvironment(parse.GetValue(environment)!)
+                ?? throw new BadInputException($"unknown environment '{parse.GetValue(environment)}'; expected one of: {string.Join(", ", manifest.Environments.Select(e => e.Name))}");
+            var store = await ctx.StoreAsync(ct);
+            var models = ctx.Env.ModelClients?.Invoke(manifest, store) ?? new ModelClientFactory(ctx.Time, PriceTable.For(manifest));
+            try
+            {
+                var settings = new GatewaySettings
+                {
+                    Manifest = manifest,
+                    Environment = spec.Name,
+                    Environments = store.Environments,
+                    Releases = store.Releases,
+                    Traces = store.Traces,
+                    Models = models,
+                    Time = ctx.Time,
+                    Urls = parse.GetValue(urls)!,
+                    PollInterval = TimeSpan.FromMilliseconds(poll),
+                    OtlpEndpoint = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT") is { Length: > 0 } otlp ? otlp : null,
+                    LogLevel = ctx.Output.IsJson ? Microsoft.Extensions.Logging.LogLevel.Warning : Microsoft.Extensions.Logging.LogLevel.Information,
+                };
+                await using var server = await GatewayServer.StartAsync(settings, ct);
+                if (ctx.Output.IsJson)
+                {
+                    ctx.Output.Json(new { app = manifest.App, environment = spec.Name, urls = server.Urls, store = store.Location });
+                }
+
+                ctx.Output.Note($"Serving {manifest.App}@{spec.Name} on {string.Join(", ", server.Urls)} (store {store.Location}); Ctrl-C stops.");
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, ct);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                }
+
+                ctx.Output.Note("Stopping: finishing requests in flight and writing queued traces.");
+                return ExitCodes.Ok;
+            }
+            finally
+            {
+                (models as IDisposable)?.Dispose();
+            }
+        });
+        return command;
+    }
+}
