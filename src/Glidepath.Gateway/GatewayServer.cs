@@ -89,7 +89,7 @@ public sealed class GatewayServer : IAsyncDisposable
         services.AddSingleton<ControlPlaneStatus>();
         services.AddSingleton<ServingReleases>();
         services.AddSingleton<GatewayTelemetry>();
-        services.AddSingleton(sp => new TraceQueue(settings.TraceQueueCapacity, sp.GetRequiredService<GatewayTelemetry>()));
+        services.AddSingleton(new TraceQueue(settings.TraceQueueCapacity));
         services.AddSingleton(new ContentCapture(settings.Manifest.Capture, settings.Manifest.Online?.SampleRate ?? 0.1));
         services.AddSingleton<ChatForwarder>();
         services.AddSingleton<TraceWriter>();
@@ -118,7 +118,7 @@ public sealed class GatewayServer : IAsyncDisposable
         var queue = app.Services.GetRequiredService<TraceQueue>();
         var status = app.Services.GetRequiredService<ControlPlaneStatus>();
         status.Ok(settings.Time.GetUtcNow());
-        telemetry.ObserveState(() => source.Current?.Revision ?? 0, () => status.Current.Stale ? 1 : 0, () => queue.Count);
+        telemetry.ObserveState(() => source.Current?.Revision ?? 0, () => status.Current.Stale ? 1 : 0, () => queue.Count, () => queue.Dropped);
 
         var forwarder = app.Services.GetRequiredService<ChatForwarder>();
         app.MapPost("/v1/chat/completions", (HttpContext http) => forwarder.HandleAsync(http, OpenAiWire.Instance));

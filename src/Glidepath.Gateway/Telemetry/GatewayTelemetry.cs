@@ -21,11 +21,7 @@ internal sealed class GatewayTelemetry : IDisposable
         TimeToFirstToken = _meter.CreateHistogram<double>("glidepath.gateway.time_to_first_token", "s", "Time from request received to the first streamed token");
         Tokens = _meter.CreateCounter<long>("glidepath.gateway.tokens", "{token}", "Tokens used, by type (input, output)");
         Cost = _meter.CreateCounter<double>("glidepath.gateway.cost", "USD", "Cost of provider calls at the manifest's prices");
-        TracesDropped = _meter.CreateCounter<long>("glidepath.traces.dropped", "{trace}", "Traces dropped because the queue was full or the store failed");
         TracesWritten = _meter.CreateCounter<long>("glidepath.traces.written", "{trace}", "Traces written to the store");
-
-        // Exported from the first scrape, so an alert on drops has a series before the first drop.
-        TracesDropped.Add(0);
     }
 
     public Counter<long> Requests { get; }
@@ -34,12 +30,13 @@ internal sealed class GatewayTelemetry : IDisposable
     public Histogram<double> TimeToFirstToken { get; }
     public Counter<long> Tokens { get; }
     public Counter<double> Cost { get; }
-    public Counter<long> TracesDropped { get; }
     public Counter<long> TracesWritten { get; }
 
-    /// <summary>Registers gauges that read live state (routing revision, control-plane staleness, queue depth).</summary>
-    public void ObserveState(Func<long> revision, Func<int> stale, Func<int> queueDepth)
+    /// <summary>Registers instruments that read live state (routing revision, control-plane staleness, queue depth, drops).</summary>
+    public void ObserveState(Func<long> revision, Func<int> stale, Func<int> queueDepth, Func<long> dropped)
     {
+        // Observable, so the series exists from the first scrape and an alert on drops has a baseline.
+        _meter.CreateObservableCounter("glidepath.traces.dropped", dropped, "{trace}", "Traces dropped because the queue was full or the store failed");
         _meter.CreateObservableGauge("glidepath.routing.revision", revision, "{revision}", "Environment revision the routing table was built from");
         _meter.CreateObservableGauge("glidepath.control_plane.stale", stale, null, "1 while the store cannot be read and the last routing table is served");
         _meter.CreateObservableGauge("glidepath.traces.queued", queueDepth, "{trace}", "Traces waiting for the batch writer");

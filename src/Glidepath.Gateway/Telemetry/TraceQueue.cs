@@ -10,13 +10,11 @@ namespace Glidepath.Gateway.Telemetry;
 internal sealed class TraceQueue
 {
     private readonly Channel<TraceRecord> _channel;
-    private readonly GatewayTelemetry _telemetry;
     private readonly RecentTraces _recent = new(4096);
     private long _dropped;
 
-    public TraceQueue(int capacity, GatewayTelemetry telemetry)
+    public TraceQueue(int capacity)
     {
-        _telemetry = telemetry;
         _channel = Channel.CreateBounded<TraceRecord>(new BoundedChannelOptions(capacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -46,7 +44,6 @@ internal sealed class TraceQueue
     public void CountDropped(int count)
     {
         Interlocked.Add(ref _dropped, count);
-        _telemetry.TracesDropped.Add(count);
     }
 
     /// <summary>True when this gateway issued the trace id recently (it may still be on its way to the store).</summary>
