@@ -58,6 +58,12 @@ internal static class ModelCommand
                 ctx.Output.Note($"prompt vars from environment '{varsFrom}' (choose with --env or --var)");
             }
 
+            var p = snapshot.Model.Parameters;
+            if (snapshot.Model.Provider == "anthropic" && (p.Temperature is not null || p.TopP is not null || p.TopK is not null))
+            {
+                ctx.Output.Note("note: the Anthropic Messages API takes no temperature/top_p/top_k; only max_tokens and stop apply (docs/providers.md)");
+            }
+
             var (messages, options) = ReleaseConversation.Prepare(snapshot, promptVars, [new ChatMessage(ChatRole.User, parse.GetValue(message)!)]);
             var settings = ProviderSettingsResolver.Resolve(manifest, snapshot.Model.Provider, envName);
             var factory = ctx.Env.ModelClients?.Invoke(manifest, store) ?? new ModelClientFactory(ctx.Time, PriceTable.For(manifest), store.ResponseCache);
