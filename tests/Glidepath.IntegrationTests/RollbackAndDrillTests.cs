@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+
+namespace Glidepath.IntegrationTests;
+
+/// <summary>A running gateway against CLI changes to its environment: rollback served within 1 s, and the drill.</summary>
+public sealed class RollbackAndDrillTests : IAsyncLifetime
+{
+    private SampleApp _app = null!;
+    private readonly HttpClient _http = new();
+
+    public async Task InitializeAsync()
+    {
+        _app = await SampleApp.CreateAsync();
+        await _app.StartGatewayAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _app.DisposeAsync();
+    }
+
+    private async Task<string> ServedReleaseAsync()
+    {
+        using var response = await _http.PostAsync(_app.Url + "/v1/chat/completions",
+            SampleApp.Json("""{"model":"support-agent","messages":[{"role":"user","content":"How long does shipping take?"}]}"""));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return response.Headers.GetValues("Glidepath-Release").Single();
+    }
+
+    [Fact]
+    public async Task CliRollback_RunningGateway_ServesPreviousReleaseWithinOneSecond()
+    {
+        var v1 = await _app.ReleaseLabelAsync(1);
+        var v2 = await _app.ReleaseLabelAsync(2);
+        Assert.Equal(0, (await _app.CliAsync("deploy", "v2", "--env", "staging")).Exit);
+        var sw = Stopwatch.StartNew();
+        while (await ServedReleaseAsync() != v2)
+        {
+            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(2), "the deploy never reached the gateway");
+        }
+
+        var rollback = await _app.CliAsync("rollback", "--env", "staging", "--reason", "integration test");
+        sw.Restart();
+        Assert.Equal(0, rollback.Exit);
+        string served;
+        while ((served = await ServedReleaseAsync()) != v1 && sw.Elapsed < TimeSpan.FromSeconds(3))
+        {
+        }
+
+        var elapsed = sw.Elapsed;
+        Assert.Equal(v1, served);
+        Assert.True(elapsed < TimeSpan.FromSeconds(1), $"rollback served after {elapsed.TotalMilliseconds:0} ms");
+    }
+
+    [Fact]
+    public async Task Drill_RunningGateway_PassesAndIsRecordedInHistory()
+    {
+        var (exit, stdout, stderr) = await _app.CliAsync("drill", "--env", "staging", "--gateway", _app.Url, "--candidate", "v2", "--format", "json");
+
+        Assert.True(exit == 0, stderr + stdout);
+        using var result = JsonDocument.Parse(stdout);
+        Assert.True(result.RootElement.GetProperty("passed").GetBoolean());
+        Assert.InRange(result.RootElement.GetProperty("rollback_served_ms").GetDouble(), 0, 2000);
+        Assert.True(result.RootElement.GetProperty("traces_checked").GetInt32() > 0);
+        Assert.Equal(0, result.RootElement.GetProperty("traces_mismatched").GetInt32());
+
+        var history = await _app.Store.Environments.HistoryAsync("support-agent", "staging", default);
+        var last = history[^1];
+        Assert.Equal("drill", last.Kind);
+        using var details = JsonDocument.Parse(last.DetailsJson!);
+        Assert.Equal("result", details.RootElement.GetProperty("phase").GetString());
+        Assert.True(details.RootElement.GetProperty("passed").GetBoolean());
+
+        // The drill leaves the environment as it found it: v1 stable, no canary.
+        var state = await _app.Store.Environments.GetAsync("support-agent", "staging", default);
+        Assert.Null(state.Canary);
+        Assert.Equal(await _app.ReleaseLabelAsync(1), await ServedReleaseAsync());
+    }
+
+    [Fact]
+    public async Task Drill_ImpossibleLimit_ExitsOneAndRecordsFailure()
+    {
+        var (exit, stdout, _) = await _app.CliAsync("drill", "--env", "staging", "--gateway", _app.Url, "--limit", "1ms", "--format", "json");
+
+        Assert.Equal(1, exit);
+        using var result = JsonDocument.Parse(stdout);
+        Assert.False(result.RootElement.GetProperty("passed").GetBoolean());
+        var history = await _app.Store.Environments.HistoryAsync("support-agent", "staging", default);
+        Assert.Contains("\"passed\":false", history[^1].DetailsJson, StringComparison.Ordinal);
+        Assert.Null((await _app.Store.Environments.GetAsync("support-agent", "staging", default)).Canary);
+    }
+
+    [Fact]
+    public async Task Drill_Production_RefusedWithoutAllowProduction()
+    {
+        var (exit, _, stderr) = await _app.CliAsync("drill", "--env", "production", "--gateway", _app.Url);
+
+        Assert.Equal(4, exit);
+        Assert.Contains("--allow-production", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Drill_NoGatewayThere_ExitsThree()
+    {
+        var (exit, _, stderr) = await _app.CliAsync("drill", "--env", "staging", "--gateway", "http://127.0.0.1:9");
+
+        Assert.Equal(3, exit);
+        Assert.Contains("cannot reach a Glidepath gateway", stderr, StringComparison.Ordinal);
+    }
+}
