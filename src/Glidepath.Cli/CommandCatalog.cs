@@ -25,5 +25,6 @@ internal static class CommandCatalog
         EvalsetCommand.Build(env),
         ServeCommand.Build(env),
         DrillCommand.Build(env),
+        MonitorCommand.Build(env),
     ];
 }

@@ -16,6 +16,7 @@ public sealed class SqliteStore : IGlidepathStore
         ResponseCache = new SqliteResponseCacheStore(database);
         EvalRuns = new SqliteEvalRunStore(database);
         Rollouts = new SqliteRolloutStore(database);
+        Monitor = new SqliteMonitorStore(database);
         Time = time;
     }
 
@@ -38,6 +39,8 @@ public sealed class SqliteStore : IGlidepathStore
     public IEvalRunStore EvalRuns { get; }
 
     public IRolloutStore Rollouts { get; }
+
+    public IMonitorStore Monitor { get; }
 
     /// <summary>Opens (creating if needed) the store at <paramref name="path"/> and applies pending migrations.</summary>
     public static async Task<SqliteStore> OpenAsync(string path, TimeProvider? time, CancellationToken cancellationToken)

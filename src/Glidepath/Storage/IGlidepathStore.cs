@@ -23,4 +23,7 @@ public interface IGlidepathStore : IAsyncDisposable
     IEvalRunStore EvalRuns { get; }
 
     IRolloutStore Rollouts { get; }
+
+    /// <summary>Drift alerts and observed environment configurations.</summary>
+    IMonitorStore Monitor { get; }
 }

@@ -1,0 +1,120 @@
+using System.CommandLine;
+using System.Globalization;
+using Glidepath.Errors;
+using Glidepath.Monitoring;
+
+namespace Glidepath.Cli.Commands;
+
+/// <summary><c>glidepath monitor --env E [--check]</c>: drift alerts of the stable release, and the comparison on demand.</summary>
+internal static class MonitorCommand
+{
+    public static Command Build(CliEnvironment env)
+    {
+        var environment = EnvironmentCommandSupport.EnvOption();
+        var check = new Option<bool>("--check") { Description = "Run the drift comparison now from the store (alerts it raises are stored and posted to GLIDEPATH_ALERT_WEBHOOK)" };
+        var window = new Option<string?>("--window") { Description = "How far back 'recent' reaches (default 1h)" };
+        var reference = new Option<string?>("--reference") { Description = "Length of the reference window after the release became stable (default 1h)" };
+        var limit = new Option<int>("--limit") { Description = "How many alerts to list (default 20)", DefaultValueFactory = _ => 20 };
+        var command = new Command("monitor", """
+            Watch the stable release after the rollout: compare its recent window (online score and pass
+            rate, error rate, latency, cost per call, feedback) with its own reference window just after it
+            became stable, with the canary judge's always-valid intervals. A metric beyond its tolerance
+            (rollout.metrics, or the defaults) raises a stored alert, POSTed as JSON to GLIDEPATH_ALERT_WEBHOOK
+            when set. Without --check, lists the stored alerts. With --check, exit 1 when a metric has drifted.
+
+            Examples:
+              glidepath monitor --env production
+              glidepath monitor --env production --check --window 30m
+            """)
+        {
+            environment,
+            check,
+            window,
+            reference,
+            limit,
+        };
+        command.SetAction(env, async (ctx, parse, ct) =>
+        {
+            var store = await ctx.StoreAsync(ct);
+            var spec = EnvironmentCommandSupport.Service(ctx, store).Spec(parse.GetValue(environment)!);
+            var app = ctx.Manifest.App;
+            var views = new EnvironmentViews(await store.Releases.ListAsync(app, ct));
+            MonitorCheck? result = null;
+            if (parse.GetValue(check))
+            {
+                var policy = DriftPolicy.From(ctx.Manifest,
+                    CliDurations.Parse(parse.GetValue(window), "--window", DriftPolicy.DefaultWindow),
+                    CliDurations.Parse(parse.GetValue(reference), "--reference", DriftPolicy.DefaultWindow));
+                using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+                var service = new MonitorService(store, policy, ctx.Time, WebhookNotifier.FromEnvironment(http));
+                result = await service.CheckAsync(app, spec.Name, ct);
+            }
+
+            var alerts = await store.Monitor.ListAlertsAsync(app, spec.Name, parse.GetValue(limit), ct);
+            var drifted = result?.Evidence.Any(e => e.Verdict == "harm") == true;
+            if (ctx.Output.IsJson)
+            {
+                ctx.Output.Json(new
+                {
+                    app,
+                    environment = spec.Name,
+                    check = result is null ? null : new
+                    {
+                        release = views.Ref(result.ReleaseId),
+                        skipped = result.Skipped,
+                        reference_window = result.Windows is { } w ? new { from = w.ReferenceFrom, to = w.ReferenceTo, requests = result.ReferenceRequests } : null,
+                        recent_window = result.Windows is { } w2 ? new { from = w2.RecentFrom, to = w2.RecentTo, requests = result.RecentRequests } : null,
+                        drifted,
+                        metrics = result.Evidence,
+                        raised = result.Raised.Select(a => a.Id),
+                    },
+                    alerts = alerts.Select(a => AlertPayload.Build(a, views.Label(a.ReleaseId))),
+                });
+                return drifted ? ExitCodes.Negative : ExitCodes.Ok;
+            }
+
+            if (result is not null)
+            {
+                WriteCheck(ctx, views, result);
+            }
+
+            if (alerts.Count == 0)
+            {
+                ctx.Output.Line($"No drift alerts on {spec.Name}.");
+            }
+            else
+            {
+                ctx.Output.Table(
+                    ["raised (UTC)", "release", "metric", "recent vs reference", "tolerance", "webhook"],
+                    alerts.Select(a => (IReadOnlyList<string>)
+                        [EnvironmentViews.Time(a.RaisedAt), views.Label(a.ReleaseId), a.Metric, a.Evidence.IntervalText(), a.Evidence.ToleranceText, a.Notification]),
+                    title: $"{app} / {spec.Name}: drift alerts (newest first)");
+            }
+
+            return drifted ? ExitCodes.Negative : ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static void WriteCheck(CliContext ctx, EnvironmentViews views, MonitorCheck result)
+    {
+        if (result.Skipped is not null)
+        {
+            ctx.Output.Line($"Nothing compared: {result.Skipped}.");
+            return;
+        }
+
+        var w = result.Windows!.Value;
+        var inv = CultureInfo.InvariantCulture;
+        ctx.Output.Line(string.Create(inv,
+            $"{views.Label(result.ReleaseId)} on {result.Environment}: recent {EnvironmentViews.Time(w.RecentFrom)}–{EnvironmentViews.Time(w.RecentTo)} ({result.RecentRequests} requests) vs reference {EnvironmentViews.Time(w.ReferenceFrom)}–{EnvironmentViews.Time(w.ReferenceTo)} ({result.ReferenceRequests} requests)"));
+        ctx.Output.Table(
+            ["metric", "n recent / reference", "recent vs reference", "tolerance", "verdict"],
+            result.Evidence.Select(e => (IReadOnlyList<string>)
+                [e.Metric, string.Create(inv, $"{e.CanaryN} / {e.StableN}"), e.IntervalText(), e.ToleranceText, e.Verdict == "harm" ? "DRIFT" : e.Verdict]));
+        foreach (var a in result.Raised)
+        {
+            ctx.Output.Line($"ALERT {a.Id}: {a.Message} (webhook: {a.Notification})");
+        }
+    }
+}

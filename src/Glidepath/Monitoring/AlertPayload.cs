@@ -1,0 +1,33 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Glidepath.Monitoring;
+
+/// <summary>The JSON an alert is posted as (documented in docs/monitoring.md) and listed as by <c>glidepath monitor --format json</c>.</summary>
+public static class AlertPayload
+{
+    public const string Kind = "glidepath.drift_alert";
+
+    private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public static JsonObject Build(DriftAlert alert, string releaseLabel)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        var w = alert.Windows;
+        return new JsonObject
+        {
+            ["kind"] = Kind,
+            ["id"] = alert.Id,
+            ["app"] = alert.App,
+            ["environment"] = alert.Environment,
+            ["release"] = new JsonObject { ["id"] = alert.ReleaseId, ["label"] = releaseLabel },
+            ["metric"] = alert.Metric,
+            ["raised_at"] = alert.RaisedAt.ToUniversalTime(),
+            ["message"] = alert.Message,
+            ["recent_window"] = new JsonObject { ["from"] = w.RecentFrom.ToUniversalTime(), ["to"] = w.RecentTo.ToUniversalTime() },
+            ["reference_window"] = new JsonObject { ["from"] = w.ReferenceFrom.ToUniversalTime(), ["to"] = w.ReferenceTo.ToUniversalTime() },
+            ["evidence"] = JsonSerializer.SerializeToNode(alert.Evidence, Options),
+            ["notification"] = alert.Notification,
+        };
+    }
+}

@@ -1,0 +1,25 @@
+using Glidepath.Rollouts;
+
+namespace Glidepath.Monitoring;
+
+/// <summary>The result of one drift check of one environment: what was compared and which alerts it raised.</summary>
+public sealed record MonitorCheck
+{
+    public required string App { get; init; }
+    public required string Environment { get; init; }
+
+    /// <summary>The stable release checked, or null when the environment has none.</summary>
+    public string? ReleaseId { get; init; }
+    public DriftWindows? Windows { get; init; }
+    public long ReferenceRequests { get; init; }
+    public long RecentRequests { get; init; }
+
+    /// <summary>Per metric, recent vs reference (empty when the windows are not ready).</summary>
+    public IReadOnlyList<MetricEvidence> Evidence { get; init; } = [];
+
+    /// <summary>Alerts raised by this check (a metric already alerted within the recent window is not raised again).</summary>
+    public IReadOnlyList<DriftAlert> Raised { get; init; } = [];
+
+    /// <summary>Why nothing was compared, or null.</summary>
+    public string? Skipped { get; init; }
+}

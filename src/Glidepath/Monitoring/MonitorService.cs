@@ -1,0 +1,90 @@
+using System.Globalization;
+using Glidepath.Rollouts;
+using Glidepath.Storage;
+
+namespace Glidepath.Monitoring;
+
+/// <summary>
+/// Runs the drift check from the store: the environment's stable release, its reference window just after it
+/// became stable, its recent window, the comparison, and a stored (and posted) alert per drifted metric.
+/// </summary>
+public sealed class MonitorService(IGlidepathStore store, DriftPolicy policy, TimeProvider time, IAlertNotifier? notifier)
+{
+    private readonly DriftMonitor _monitor = new(policy);
+
+    public async Task<MonitorCheck> CheckAsync(string app, string environment, CancellationToken cancellationToken)
+    {
+        var state = await store.Environments.GetAsync(app, environment, cancellationToken).ConfigureAwait(false);
+        if (state.StableReleaseId is not { } releaseId || state.StableSince is not { } since)
+        {
+            return new MonitorCheck { App = app, Environment = environment, Skipped = $"{environment} has no stable release" };
+        }
+
+        var now = time.GetUtcNow();
+        var windows = DriftWindows.For(since, now, policy);
+        if (!windows.Ready)
+        {
+            return new MonitorCheck
+            {
+                App = app,
+                Environment = environment,
+                ReleaseId = releaseId,
+                Windows = windows,
+                Skipped = string.Create(CultureInfo.InvariantCulture, $"the reference window is still filling until {windows.ReferenceTo:yyyy-MM-dd HH:mm} UTC"),
+            };
+        }
+
+        var reference = ArmSamples.ForRelease(
+            await store.Traces.ArmStatsAsync(app, environment, windows.ReferenceFrom, windows.ReferenceTo, cancellationToken).ConfigureAwait(false), releaseId);
+        var recent = ArmSamples.ForRelease(
+            await store.Traces.ArmStatsAsync(app, environment, windows.RecentFrom, windows.RecentTo, cancellationToken).ConfigureAwait(false), releaseId);
+        var assessments = _monitor.Assess(recent, reference);
+        var alpha = policy.Judge.AlphaPerMetric;
+        var raised = new List<DriftAlert>();
+        foreach (var a in assessments.Where(a => a.Verdict == MetricVerdict.Harm))
+        {
+            var last = await store.Monitor.LatestAlertAsync(app, environment, releaseId, a.Rule.Name, cancellationToken).ConfigureAwait(false);
+            if (last is not null && last.RaisedAt > now - policy.RecentWindow)
+            {
+                continue;
+            }
+
+            var evidence = a.ToEvidence(alpha);
+            var alert = new DriftAlert
+            {
+                Id = "al-" + Guid.NewGuid().ToString("N")[..16],
+                App = app,
+                Environment = environment,
+                ReleaseId = releaseId,
+                Metric = a.Rule.Name,
+                RaisedAt = now,
+                Windows = windows,
+                Evidence = evidence,
+                Message = string.Create(CultureInfo.InvariantCulture,
+                    $"{a.Rule.Name} drifted on {environment}: recent vs reference {evidence.IntervalText()} is beyond {a.Rule.ToleranceText} (recent n={a.CanaryN}, reference n={a.StableN})"),
+            };
+            await store.Monitor.SaveAlertAsync(alert, cancellationToken).ConfigureAwait(false);
+            if (notifier is not null)
+            {
+                var label = (await store.Releases.GetByIdAsync(app, releaseId, cancellationToken).ConfigureAwait(false))?.Label ?? releaseId[..Math.Min(8, releaseId.Length)];
+                var outcome = await notifier.NotifyAsync(alert, label, cancellationToken).ConfigureAwait(false);
+                await store.Monitor.SetNotificationAsync(alert.Id, outcome, cancellationToken).ConfigureAwait(false);
+                alert = alert with { Notification = outcome };
+            }
+
+            raised.Add(alert);
+        }
+
+        return new MonitorCheck
+        {
+            App = app,
+            Environment = environment,
+            ReleaseId = releaseId,
+            Windows = windows,
+            ReferenceRequests = reference.Requests,
+            RecentRequests = recent.Requests,
+            Evidence = assessments.Select(a => a.ToEvidence(alpha)).ToList(),
+            Raised = raised,
+        };
+    }
+}

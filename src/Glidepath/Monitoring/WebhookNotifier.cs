@@ -1,0 +1,39 @@
+using System.Net.Http.Json;
+
+namespace Glidepath.Monitoring;
+
+/// <summary>
+/// POSTs each alert as JSON to a URL (from GLIDEPATH_ALERT_WEBHOOK). The URL may carry a token, so it is never
+/// printed or stored; failures are reported as "failed: status" only.
+/// </summary>
+public sealed class WebhookNotifier(HttpClient http, Uri url) : IAlertNotifier
+{
+    public const string EnvironmentVariable = "GLIDEPATH_ALERT_WEBHOOK";
+
+    /// <summary>The notifier configured by the environment, or null when GLIDEPATH_ALERT_WEBHOOK is unset.</summary>
+    public static WebhookNotifier? FromEnvironment(HttpClient http)
+    {
+        var value = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        return Uri.TryCreate(value, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
+            ? new WebhookNotifier(http, url)
+            : throw new Errors.BadInputException($"{EnvironmentVariable} is not an http(s) URL; expected e.g. https://hooks.example.com/glidepath");
+    }
+
+    public async Task<string> NotifyAsync(DriftAlert alert, string releaseLabel, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.PostAsJsonAsync(url, AlertPayload.Build(alert, releaseLabel), cancellationToken).ConfigureAwait(false);
+            return response.IsSuccessStatusCode ? "sent" : $"failed: HTTP {(int)response.StatusCode}";
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return $"failed: {ex.GetType().Name}";
+        }
+    }
+}

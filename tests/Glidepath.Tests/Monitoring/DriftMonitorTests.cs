@@ -1,0 +1,126 @@
+using Glidepath.Manifests;
+using Glidepath.Monitoring;
+using Glidepath.Rollouts;
+
+namespace Glidepath.Tests.Monitoring;
+
+public sealed class DriftMonitorTests
+{
+    /// <summary>Documented in docs/monitoring.md: with a reference window of 5,000 requests and sample_rate 0.2, a 10-point
+    /// drop of the online pass rate (90% → 80%) is alerted within this many recent requests in at least 95% of seeded runs.</summary>
+    private const int DocumentedRequests = 10000;
+
+    /// <summary>Documented as the typical case: the median run alerts within this many recent requests.</summary>
+    private const int DocumentedMedian = 3000;
+
+    private const int ReferenceRequests = 5000;
+    private const double SampleRate = 0.2;
+
+    private static readonly Manifest SampleManifest = new()
+    {
+        App = "support-agent",
+        Release = new ReleaseSpec { Model = new ModelSpec { Provider = "sim", Name = "sim-support-1" }, Prompt = new PromptSpec { System = "prompts/system.md" } },
+        Rollout = new RolloutPlan
+        {
+            Metrics = new Dictionary<string, MetricTolerance>
+            {
+                ["error_rate"] = new() { MaxIncrease = 0.01 },
+                ["latency"] = new() { MaxRatio = 1.25 },
+                ["cost_per_call"] = new() { MaxRatio = 1.15 },
+                ["online_score"] = new() { MaxDrop = 0.03 },
+            },
+        },
+    };
+
+    [Fact]
+    public void HasDrifted_OnlinePassRateDownTenPoints_AlertsWithinTheDocumentedRequestsIn95PercentOfRuns()
+    {
+        var monitor = new DriftMonitor(DriftPolicy.From(SampleManifest));
+        var detectedAt = new List<int>();
+        const int runs = 200;
+        for (var seed = 0; seed < runs; seed++)
+        {
+            var traffic = new LiveTraffic(seed, SampleRate);
+            var reference = traffic.Run(ReferenceRequests, passRate: 0.9);
+            var recent = default(ArmSample);
+            for (var n = 1; n <= DocumentedRequests; n++)
+            {
+                recent = traffic.Next(recent, passRate: 0.8);
+                if (n % 10 == 0 && monitor.HasDrifted(recent, reference))
+                {
+                    detectedAt.Add(n);
+                    break;
+                }
+            }
+        }
+
+        var rate = detectedAt.Count / (double)runs;
+        Assert.True(rate >= 0.95, $"detected in {rate:P1} of runs within {DocumentedRequests} requests (median {Median(detectedAt)}, p95 {P95(detectedAt)})");
+        Assert.True(Median(detectedAt) <= DocumentedMedian, $"median {Median(detectedAt)} requests until the alert");
+    }
+
+    [Fact]
+    public void HasDrifted_NoChange_FalseAlarmsInAtMostOnePercentOfRuns()
+    {
+        var monitor = new DriftMonitor(DriftPolicy.From(SampleManifest));
+        var alarms = 0;
+        const int runs = 200;
+        for (var seed = 1000; seed < 1000 + runs; seed++)
+        {
+            var traffic = new LiveTraffic(seed, SampleRate);
+            var reference = traffic.Run(ReferenceRequests);
+            var recent = default(ArmSample);
+            for (var n = 1; n <= 4000; n++)
+            {
+                recent = traffic.Next(recent);
+                if (n % 10 == 0 && monitor.HasDrifted(recent, reference))
+                {
+                    alarms++;
+                    break;
+                }
+            }
+        }
+
+        Assert.True(alarms <= runs / 100, $"{alarms} false alarms in {runs} runs");
+    }
+
+    [Fact]
+    public void Assess_ErrorRateUpFivePoints_OnlyErrorRateIsHarm()
+    {
+        var monitor = new DriftMonitor(DriftPolicy.From(SampleManifest));
+        var traffic = new LiveTraffic(7, SampleRate);
+        var reference = traffic.Run(ReferenceRequests, errorRate: 0.01);
+        var recent = traffic.Run(2000, errorRate: 0.06);
+
+        var harmed = monitor.Assess(recent, reference).Where(a => a.Verdict == MetricVerdict.Harm).Select(a => a.Rule.Name).ToList();
+
+        Assert.Equal(["error_rate"], harmed);
+    }
+
+    [Fact]
+    public void From_ManifestWithoutFeedbackTolerance_UsesDefaultsForEveryKnownMetric()
+    {
+        var policy = DriftPolicy.From(SampleManifest);
+        Assert.Equal(RolloutPlan.KnownMetrics, policy.Judge.Rules.Select(r => r.Name));
+        Assert.Equal(-0.05, policy.Judge.Rules.Single(r => r.Name == "feedback").Threshold, 6);
+        Assert.Equal(0.05 / 6, policy.Judge.AlphaPerMetric, 9);
+    }
+
+    [Fact]
+    public void For_ReleaseStableForLessThanOneWindow_NotReady()
+    {
+        var policy = DriftPolicy.From(SampleManifest);
+        var since = new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero);
+
+        Assert.False(DriftWindows.For(since, since.AddMinutes(59), policy).Ready);
+        var later = DriftWindows.For(since, since.AddMinutes(90), policy);
+        Assert.True(later.Ready);
+        Assert.Equal(since.AddHours(1), later.RecentFrom);
+        var much = DriftWindows.For(since, since.AddHours(5), policy);
+        Assert.Equal(since.AddHours(4), much.RecentFrom);
+    }
+
+    private static int P95(List<int> values) => values.Count == 0 ? -1 : values.Order().ElementAt(values.Count * 95 / 100);
+
+    private static int Median(List<int> values) => values.Count == 0 ? -1 : values.Order().ElementAt(values.Count / 2);
+}
