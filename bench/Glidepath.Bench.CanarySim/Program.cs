@@ -56,10 +56,19 @@ Console.WriteLine("| scenario | judge | rolled back | median canary requests to 
 Console.WriteLine("|---|---|---:|---:|---:|---:|---:|");
 
 var failures = new List<string>();
+var missedTruth = 0;
+var missedByMetric = new int[policy.Rules.Count];
+var aaRuns = 0;
 var clock = Stopwatch.StartNew();
+var only = Arg("--only", "");
 for (var si = 0; si < scenarios.Length; si++)
 {
     var scenario = scenarios[si];
+    if (only.Length > 0 && !only.Split(',').Contains(scenario.Key))
+    {
+        continue;
+    }
+
     var stops = new long[judges.Length][];
     for (var j = 0; j < judges.Length; j++)
     {
@@ -69,9 +78,10 @@ for (var si = 0; si < scenarios.Length; si++)
     Parallel.For(0, runs, run =>
     {
         var rng = new Rng((seed * 1_000_003UL) + ((ulong)si * 100_000UL) + (ulong)run);
+        var ours = new SequentialSimJudge(judge, trackCoverage: !scenario.Harmful);
         ISimJudge[] sims =
         [
-            new SequentialSimJudge(judge),
+            ours,
             new FlaggerSimJudge(limits),
             new KayentaSimJudge(new Rng(~((ulong)run * 7919UL + (ulong)si)), weight / (1 - weight), 0.01, Math.Log(1.25), Math.Log(1.15), 0.02),
         ];
@@ -110,8 +120,22 @@ for (var si = 0; si < scenarios.Length; si++)
                 }
             }
         }
+
+        if (ours.MissedTruth)
+        {
+            Interlocked.Increment(ref missedTruth);
+        }
+
+        for (var m = 0; m < missedByMetric.Length; m++)
+        {
+            if (ours.MissedByMetric[m])
+            {
+                Interlocked.Increment(ref missedByMetric[m]);
+            }
+        }
     });
 
+    aaRuns += scenario.Harmful ? 0 : runs;
     var fixedN = scenario.Harmful ? scenario.FixedHorizonN(policy.AlphaPerMetric, weight) : double.NaN;
     for (var j = 0; j < judges.Length; j++)
     {
@@ -145,6 +169,13 @@ for (var si = 0; si < scenarios.Length; si++)
 }
 
 Console.WriteLine();
+Console.WriteLine($"A/A coverage: in {missedTruth} of {aaRuns} runs ({(double)missedTruth / Math.Max(aaRuns, 1):P1}) some metric's interval excluded the true difference 0 at some look (the sequences promise ≤ {1 - plan.Confidence:P0} across all metrics, whatever the tolerance)");
+Console.WriteLine("  per metric: " + string.Join(", ", policy.Rules.Select((r, i) => $"{r.Name} {(double)missedByMetric[i] / Math.Max(aaRuns, 1):P1} (α {policy.AlphaPerMetric:0.####})")));
+if ((double)missedTruth / Math.Max(aaRuns, 1) > 1 - plan.Confidence)
+{
+    failures.Add("A/A coverage of the confidence sequences below the promised level");
+}
+
 Console.WriteLine($"elapsed {clock.Elapsed.TotalSeconds:0.0} s on {Environment.ProcessorCount} cores");
 if (failures.Count > 0)
 {

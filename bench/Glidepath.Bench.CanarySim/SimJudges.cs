@@ -11,10 +11,16 @@ internal interface ISimJudge
 }
 
 /// <summary>Glidepath's judge, looking after every request (canary or stable).</summary>
-internal sealed class SequentialSimJudge(Judge judge) : ISimJudge
+internal sealed class SequentialSimJudge(Judge judge, bool trackCoverage = false) : ISimJudge
 {
     private ArmSample canary;
     private ArmSample stable;
+
+    /// <summary>With trackCoverage (A/A runs): some metric's interval excluded the true difference 0 at some look.</summary>
+    public bool MissedTruth { get; private set; }
+
+    /// <summary>Per metric (in the policy's order): its interval excluded 0 at some look.</summary>
+    public bool[] MissedByMetric { get; } = new bool[judge.Policy.Rules.Count];
 
     public SimVerdict Observe(bool isCanary, in Request r)
     {
@@ -31,6 +37,18 @@ internal sealed class SequentialSimJudge(Judge judge) : ISimJudge
             OnlineScored = arm.OnlineScored + 1,
             OnlinePassed = arm.OnlinePassed + (r.Passed ? 1 : 0),
         };
+        if (trackCoverage)
+        {
+            var rules = judge.Policy.Rules;
+            for (var i = 0; i < rules.Count; i++)
+            {
+                var a = judge.Assess(rules[i], canary, stable);
+                var missed = a.Verdict is not (MetricVerdict.NotEnoughData or MetricVerdict.NoData) && (a.Lower > 0 || a.Upper < 0);
+                MissedByMetric[i] |= missed;
+                MissedTruth |= missed;
+            }
+        }
+
         return judge.Classify(canary, stable, TimeSpan.Zero) switch
         {
             JudgeOutcome.RollBack => SimVerdict.RolledBack,

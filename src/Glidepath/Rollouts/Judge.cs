@@ -121,7 +121,13 @@ public sealed class Judge(JudgePolicy policy)
         // Half a success and half a failure per arm keep the variance above zero when an arm has seen no errors yet.
         var pc = (xc + 0.5) / (nc + 1.0);
         var ps = (xs + 0.5) / (ns + 1.0);
-        var variance = (pc * (1 - pc) / nc) + (ps * (1 - ps) / ns);
+        var perArm = (pc * (1 - pc) / nc) + (ps * (1 - ps) / ns);
+
+        // An arm whose rate happens to sit near 0 or 1 (no errors yet, every answer passed) shrinks its own variance
+        // estimate and with it the interval; the pooled rate, as if both arms were equal, does not. Taking the larger
+        // keeps the interval honest under no change and costs nothing when the canary really is worse.
+        var pooled = (xc + xs + 1.0) / (nc + ns + 2.0);
+        var variance = Math.Max(perArm, pooled * (1 - pooled) * ((1.0 / nc) + (1.0 / ns)));
         return (nc, ns, ((double)xc / nc) - ((double)xs / ns), variance);
     }
 

@@ -242,4 +242,36 @@ public sealed class JudgeTests
         Assert.Equal(JudgeOutcome.Continue, decision.Outcome);
         Assert.Equal("not_enough_data", Assert.Single(decision.Evidence, e => e.Metric == "online_score").Verdict);
     }
+
+    [Fact]
+    public void Assess_AaTrafficLookingAfterEveryRequest_IntervalsExcludeZeroInAtMostAlphaOf1000Runs()
+    {
+        // The confidence sequences themselves, without the tolerance's margin: under no change, the share of runs
+        // in which either proportion's interval ever excludes 0 must stay within 1 − confidence (5%), + 1.5 points.
+        // Rates near 0 and 1 (1% errors, 90% passes) at a 5% canary are where a per-arm variance alone fails.
+        var plan = Plan() with
+        {
+            Metrics = new Dictionary<string, MetricTolerance> { ["error_rate"] = new() { MaxIncrease = 0.01 }, ["online_pass_rate"] = new() { MaxDrop = 0.02 } },
+        };
+        var judge = new Judge(JudgePolicy.From(plan));
+        var missed = 0;
+        for (var run = 0; run < 1000; run++)
+        {
+            var traffic = new SimulatedTraffic(50_000 + run);
+            var excluded = false;
+            while (!excluded && traffic.CanaryRequests < 300)
+            {
+                traffic.Next(0.05, Baseline, Baseline);
+                foreach (var rule in judge.Policy.Rules)
+                {
+                    var a = judge.Assess(rule, traffic.Canary, traffic.Stable);
+                    excluded |= a.Verdict is not (MetricVerdict.NotEnoughData or MetricVerdict.NoData) && (a.Lower > 0 || a.Upper < 0);
+                }
+            }
+
+            missed += excluded ? 1 : 0;
+        }
+
+        Assert.True(missed <= 65, $"{missed} of 1000 A/A runs had an interval exclude 0 (promised ≤ 5%)");
+    }
 }
