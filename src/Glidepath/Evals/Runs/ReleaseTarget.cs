@@ -10,7 +10,7 @@ namespace Glidepath.Evals.Runs;
 
 /// <summary>
 /// Sends cases to a release: its rendered system prompt, the case's messages, the release's parameters and
-/// tools (<see cref="ReleaseConversation"/>), through the model pipeline built by <see cref="IModelClientFactory"/>
+/// tools (as <see cref="ReleaseConversation"/> builds them), through the model pipeline built by <see cref="IModelClientFactory"/>
 /// (resilience, response cache per trial, cost).
 /// </summary>
 public sealed class ReleaseTarget : IEvalTarget
@@ -21,6 +21,7 @@ public sealed class ReleaseTarget : IEvalTarget
     private readonly bool _useCache;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<int, IChatClient> _clients = new();
+    private readonly ChatOptions _options;
 
     public ReleaseTarget(Release release, IModelClientFactory factory, ProviderSettings settings, bool useCache, TimeProvider time)
     {
@@ -30,6 +31,13 @@ public sealed class ReleaseTarget : IEvalTarget
         _settings = settings;
         _useCache = useCache;
         _time = time;
+
+        // Parameters and tool declarations are the same for every case: build them once, clone per call.
+        _options = ReleaseConversation.ToChatOptions(_snapshot.Model);
+        if (_snapshot.Tools.Count > 0)
+        {
+            _options.Tools = [.. _snapshot.Tools.Select(t => (AITool)ReleaseConversation.ToAITool(t))];
+        }
     }
 
     public string ReleaseId { get; }
@@ -39,11 +47,15 @@ public sealed class ReleaseTarget : IEvalTarget
     public async Task<TargetResponse> InvokeAsync(EvalCase evalCase, int trial, CancellationToken cancellationToken)
     {
         var client = _clients.GetOrAdd(trial, t => _factory.Create(_snapshot.Model, _settings, new ModelClientOptions { UseCache = _useCache, TrialIndex = t }));
-        var prepared = ReleaseConversation.Prepare(_snapshot, evalCase.Vars, evalCase.Messages);
+        var messages = new List<ChatMessage>(evalCase.Messages.Count + 1)
+        {
+            new(ChatRole.System, PromptTemplate.Render(_snapshot.SystemPrompt, evalCase.Vars, _snapshot.SystemPromptPath)),
+        };
+        messages.AddRange(evalCase.Messages);
         var started = _time.GetTimestamp();
-        var response = await client.GetResponseAsync(prepared.Messages, prepared.Options, cancellationToken).ConfigureAwait(false);
+        var response = await client.GetResponseAsync(messages, _options.Clone(), cancellationToken).ConfigureAwait(false);
         var latency = _time.GetElapsedTime(started).TotalMilliseconds;
-        return new TargetResponse(prepared.Messages, response, latency, CostOf(response));
+        return new TargetResponse(messages, response, latency, CostOf(response));
     }
 
     /// <summary>The USD the model pipeline priced the call at, or null when the model is unpriced.</summary>
