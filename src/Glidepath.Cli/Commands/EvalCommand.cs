@@ -137,7 +137,7 @@ internal static class EvalCommand
             rows.Select(r => (IReadOnlyList<string>)
             [
                 r.Label, N(r.Summary.Cases), N(r.Summary.Trials), N(r.Summary.Passed), N(r.Summary.Failed), N(r.Summary.Errors),
-                r.Summary.PassRate.ToString("P1", CultureInfo.InvariantCulture), r.Summary.MeanScore.ToString("0.000", CultureInfo.InvariantCulture),
+                r.Summary.PassRate.ToString("0.0%", CultureInfo.InvariantCulture), r.Summary.MeanScore.ToString("0.000", CultureInfo.InvariantCulture),
                 r.Summary.LatencyP50Ms.ToString("0", CultureInfo.InvariantCulture), r.Summary.LatencyP95Ms.ToString("0", CultureInfo.InvariantCulture),
                 r.Summary.CostUsd?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "-",
             ]));

@@ -185,7 +185,7 @@ internal static class GateCommand
         }
 
         ctx.Output.Line(string.Create(CultureInfo.InvariantCulture,
-            $"  pass rate {d.BaselinePassRate:P1} → {d.CandidatePassRate:P1}; mean score difference {d.MeanDifference:+0.000;-0.000;0.000} ({d.Confidence:P0} CI {d.CiLow:+0.000;-0.000;0.000} to {d.CiHigh:+0.000;-0.000;0.000})"));
+            $"  pass rate {d.BaselinePassRate:0.0%} → {d.CandidatePassRate:0.0%}; mean score difference {d.MeanDifference:+0.000;-0.000;0.000} ({d.Confidence:0%} CI {d.CiLow:+0.000;-0.000;0.000} to {d.CiHigh:+0.000;-0.000;0.000})"));
         foreach (var c in d.Regressions)
         {
             ctx.Output.Line();

@@ -21,9 +21,9 @@ public static class MarkdownReport
         }
 
         sb.Append("\n| | baseline | candidate |\n|---|---|---|\n");
-        sb.Append(CultureInfo.InvariantCulture, $"| pass rate | {d.BaselinePassRate:P1} | {d.CandidatePassRate:P1} |\n");
+        sb.Append(CultureInfo.InvariantCulture, $"| pass rate | {d.BaselinePassRate:0.0%} | {d.CandidatePassRate:0.0%} |\n");
         sb.Append(CultureInfo.InvariantCulture, $"| regressed / improved cases | | {d.Regressions.Count} / {d.Improvements.Count} |\n");
-        sb.Append(CultureInfo.InvariantCulture, $"| mean score difference | | {d.MeanDifference:+0.000;-0.000;0.000} ({d.Confidence:P0} CI {d.CiLow:+0.000;-0.000;0.000} to {d.CiHigh:+0.000;-0.000;0.000}) |\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"| mean score difference | | {d.MeanDifference:+0.000;-0.000;0.000} ({d.Confidence:0%} CI {d.CiLow:+0.000;-0.000;0.000} to {d.CiHigh:+0.000;-0.000;0.000}) |\n\n");
         Section(sb, "Regressed cases", d.Regressions);
         Section(sb, "Improved cases", d.Improvements);
         if (d.Errors.Count > 0)
@@ -37,7 +37,7 @@ public static class MarkdownReport
             sb.Append('\n');
         }
 
-        sb.Append(CultureInfo.InvariantCulture, $"<sub>Rule: max {d.Rule.MaxCaseRegressions} regressed case(s), max mean drop {d.Rule.MaxMeanDrop:0.###} at {d.Rule.Confidence:P0} confidence. Scorers `{r.ScorerVersion[..12]}`");
+        sb.Append(CultureInfo.InvariantCulture, $"<sub>Rule: max {d.Rule.MaxCaseRegressions} regressed case(s), max mean drop {d.Rule.MaxMeanDrop:0.###} at {d.Rule.Confidence:0%} confidence. Scorers `{r.ScorerVersion[..12]}`");
         foreach (var j in r.Judges)
         {
             sb.Append(CultureInfo.InvariantCulture, $", judge {j.Model} (rubric `{j.RubricSha256[..12]}`)");

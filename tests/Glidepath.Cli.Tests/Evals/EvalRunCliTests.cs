@@ -1,0 +1,106 @@
+using System.Text.Json;
+
+namespace Glidepath.Cli.Tests.Evals;
+
+public sealed class EvalRunCliTests
+{
+    [Fact]
+    public async Task EvalRun_SampleWithSim_AllScoredExit0WithSummary()
+    {
+        using var app = EvalApp.Create();
+        var (code, stdout, stderr) = await app.RunAsync("eval", "run", "--format", "json");
+        Assert.True(code == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        var summary = doc.RootElement.GetProperty("summary");
+        Assert.Equal(44, summary.GetProperty("trials").GetInt32());
+        Assert.Equal(0, summary.GetProperty("errors").GetInt32());
+        Assert.Equal(64, doc.RootElement.GetProperty("dataset").GetProperty("sha256").GetString()!.Length);
+        Assert.Contains("(100%)", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EvalRun_StoppedByCancellationThenResumed_FinishesWithoutRepeatingSavedResults()
+    {
+        using var app = EvalApp.Create();
+        // Slow answers (about 50-100 ms each) so that the stop lands midway.
+        app.EditManifest(y => y.Replace("options: { latency_scale: 0 }", "options: { latency_scale: 0.1 }", StringComparison.Ordinal));
+        using var cts = new CancellationTokenSource();
+        var running = app.RunAsync(["eval", "run", "--concurrency", "4", "--trials", "2"], cts.Token);
+        await StopAfterResultsAsync(app, 10, running, cts);
+        var (code, _, stderr) = await running;
+        Assert.True(code == 130, $"exit {code}: {stderr}");
+        var resumeLine = stderr.Split('\n').Single(l => l.Contains("--resume", StringComparison.Ordinal));
+        var runId = resumeLine[(resumeLine.LastIndexOf(' ') + 1)..].Trim();
+
+        var (listCode, listOut, _) = await app.RunAsync("eval", "show", runId, "--format", "json");
+        Assert.Equal(0, listCode);
+        int saved;
+        using (var before = JsonDocument.Parse(listOut))
+        {
+            Assert.Equal("cancelled", before.RootElement.GetProperty("run").GetProperty("status").GetString());
+            saved = before.RootElement.GetProperty("results").GetArrayLength();
+        }
+
+        Assert.InRange(saved, 10, 87);
+        var (code2, stdout2, stderr2) = await app.RunAsync("eval", "run", "--resume", runId, "--format", "json");
+        Assert.True(code2 == 0, stderr2);
+        Assert.Contains($"{saved} of 88 result(s) already saved are not repeated", stderr2, StringComparison.Ordinal);
+        using var after = JsonDocument.Parse(stdout2);
+        Assert.Equal(88, after.RootElement.GetProperty("summary").GetProperty("trials").GetInt32());
+    }
+
+    /// <summary>Watches the store like a user watching the progress bar, and presses Ctrl-C once some results are saved.</summary>
+    private static async Task StopAfterResultsAsync(EvalApp app, int results, Task running, CancellationTokenSource cts)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!running.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+            if (!File.Exists(app.StorePath))
+            {
+                continue;
+            }
+
+            await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={app.StorePath};Mode=ReadOnly;Pooling=False");
+            await connection.OpenAsync();
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE name = 'eval_results'";
+            if ((long)(await cmd.ExecuteScalarAsync())! == 0)
+            {
+                continue;
+            }
+
+            cmd.CommandText = "SELECT COUNT(*) FROM eval_results";
+            if ((long)(await cmd.ExecuteScalarAsync())! >= results)
+            {
+                await cts.CancelAsync();
+                return;
+            }
+        }
+    }
+
+    [Fact]
+    public async Task EvalRun_BadDatasetLines_Exit2ListingEveryLine()
+    {
+        using var app = EvalApp.Create();
+        var bad = Path.Combine(app.Dir, "evals", "bad.jsonl");
+        await File.WriteAllTextAsync(bad, "{\"id\":\"a\"}\nnot json\n");
+        var (code, _, stderr) = await app.RunAsync("eval", "run", "--dataset", "evals/bad.jsonl");
+        Assert.Equal(2, code);
+        Assert.Contains("evals/bad.jsonl:1: missing \"input\"", stderr, StringComparison.Ordinal);
+        Assert.Contains("evals/bad.jsonl:2: not valid JSON", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EvalRun_ResumeAfterDatasetChanged_Exit2()
+    {
+        using var app = EvalApp.Create();
+        var (code, stdout, stderr) = await app.RunAsync("eval", "run", "--tag", "shipping", "--format", "json");
+        Assert.True(code == 0, stderr);
+        var runId = JsonDocument.Parse(stdout).RootElement.GetProperty("run").GetString()!;
+        await File.AppendAllTextAsync(Path.Combine(app.Dir, "evals", "support.jsonl"), "{\"id\":\"new\",\"input\":{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}}\n");
+        var (code2, _, stderr2) = await app.RunAsync("eval", "run", "--resume", runId);
+        Assert.Equal(2, code2);
+        Assert.Contains("changed since run", stderr2, StringComparison.Ordinal);
+    }
+}
