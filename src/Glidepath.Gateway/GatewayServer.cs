@@ -91,6 +91,8 @@ public sealed class GatewayServer : IAsyncDisposable
         services.AddSingleton<GatewayTelemetry>();
         services.AddSingleton(new TraceQueue(settings.TraceQueueCapacity));
         services.AddSingleton(new ContentCapture(settings.Manifest.Capture, settings.Manifest.Online?.SampleRate ?? 0.1));
+        services.AddSingleton<OnlineScorer>();
+        services.AddHostedService(sp => sp.GetRequiredService<OnlineScorer>());
         services.AddSingleton<ChatForwarder>();
         services.AddSingleton<TraceWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<TraceWriter>());

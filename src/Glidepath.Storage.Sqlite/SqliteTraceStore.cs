@@ -9,7 +9,7 @@ namespace Glidepath.Storage.Sqlite;
 internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
 {
     private const string Columns = "trace_id, app, environment, release_id, arm, subject_hash, started_at, api, stream, model, status, error, " +
-        "latency_ms, ttft_ms, overhead_ms, input_tokens, output_tokens, cost_usd, finish_reason, input_json, output_text";
+        "latency_ms, ttft_ms, overhead_ms, input_tokens, output_tokens, cost_usd, finish_reason, input_json, output_text, online_score, online_passed, online_scores_json";
 
     public async Task WriteBatchAsync(IReadOnlyList<TraceRecord> traces, CancellationToken cancellationToken)
     {
@@ -24,8 +24,8 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
         await using (var insert = connection.CreateCommand())
         {
             insert.Transaction = tx;
-            insert.CommandText = $"INSERT OR IGNORE INTO traces ({Columns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15, $p16, $p17, $p18, $p19, $p20)";
-            var p = new SqliteParameter[21];
+            insert.CommandText = $"INSERT OR IGNORE INTO traces ({Columns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15, $p16, $p17, $p18, $p19, $p20, $p21, $p22, $p23)";
+            var p = new SqliteParameter[24];
             for (var i = 0; i < p.Length; i++)
             {
                 p[i] = insert.Parameters.Add($"$p{i}", SqliteType.Text);
@@ -34,7 +34,8 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
             foreach (var t in traces)
             {
                 object?[] values = [t.TraceId, t.App, t.Environment, t.ReleaseId, t.Arm, t.SubjectHash, Iso(t.StartedAt), t.Api, t.Stream ? 1 : 0, t.Model,
-                    t.Status, t.Error, t.LatencyMs, t.TimeToFirstTokenMs, t.OverheadMs, t.InputTokens, t.OutputTokens, t.CostUsd, t.FinishReason, t.InputJson, t.OutputText];
+                    t.Status, t.Error, t.LatencyMs, t.TimeToFirstTokenMs, t.OverheadMs, t.InputTokens, t.OutputTokens, t.CostUsd, t.FinishReason, t.InputJson, t.OutputText,
+                    t.OnlineScore, t.OnlinePassed is { } passed ? (passed ? 1 : 0) : null, t.OnlineScoresJson];
                 for (var i = 0; i < p.Length; i++)
                 {
                     p[i].Value = values[i] ?? DBNull.Value;
@@ -76,8 +77,9 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
         upsert.Transaction = tx;
         upsert.CommandText = """
             INSERT INTO trace_aggregates (app, environment, release_id, arm, minute, count, errors, latency_ms_sum, log_latency_sum, log_latency_squares,
-                                          input_tokens, output_tokens, cost_sum, cost_squares, latency_histogram)
-            VALUES ($a, $e, $r, $arm, $m, $count, $errors, $lat, $log, $log2, $in, $out, $cost, $cost2, $hist)
+                                          input_tokens, output_tokens, cost_sum, cost_squares, latency_histogram,
+                                          online_scored, online_passed, online_score_sum, online_score_squares)
+            VALUES ($a, $e, $r, $arm, $m, $count, $errors, $lat, $log, $log2, $in, $out, $cost, $cost2, $hist, $os, $op, $osum, $osq)
             ON CONFLICT (app, environment, release_id, arm, minute) DO UPDATE SET
                 count = count + excluded.count, errors = errors + excluded.errors,
                 latency_ms_sum = latency_ms_sum + excluded.latency_ms_sum,
@@ -85,7 +87,10 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
                 log_latency_squares = log_latency_squares + excluded.log_latency_squares,
                 input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
                 cost_sum = cost_sum + excluded.cost_sum, cost_squares = cost_squares + excluded.cost_squares,
-                latency_histogram = excluded.latency_histogram
+                latency_histogram = excluded.latency_histogram,
+                online_scored = online_scored + excluded.online_scored, online_passed = online_passed + excluded.online_passed,
+                online_score_sum = online_score_sum + excluded.online_score_sum,
+                online_score_squares = online_score_squares + excluded.online_score_squares
             """;
         AddKey(upsert, row);
         upsert.Parameters.AddWithValue("$count", row.Count);
@@ -98,6 +103,10 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
         upsert.Parameters.AddWithValue("$cost", row.CostSum);
         upsert.Parameters.AddWithValue("$cost2", row.CostSquares);
         upsert.Parameters.AddWithValue("$hist", JsonSerializer.Serialize(histogram));
+        upsert.Parameters.AddWithValue("$os", row.OnlineScored);
+        upsert.Parameters.AddWithValue("$op", row.OnlinePassed);
+        upsert.Parameters.AddWithValue("$osum", row.OnlineScoreSum);
+        upsert.Parameters.AddWithValue("$osq", row.OnlineScoreSquares);
         await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -180,7 +189,7 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
         {
             cmd.CommandText = """
                 SELECT release_id, arm, count, errors, latency_ms_sum, log_latency_sum, log_latency_squares, input_tokens, output_tokens,
-                       cost_sum, cost_squares, latency_histogram
+                       cost_sum, cost_squares, latency_histogram, online_scored, online_passed, online_score_sum, online_score_squares
                 FROM trace_aggregates WHERE app = $a AND environment = $e AND minute >= $since AND minute < $until
                 """;
             cmd.Parameters.AddWithValue("$a", app);
@@ -211,6 +220,10 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
                     CostSum = s.CostSum + reader.GetDouble(9),
                     CostSquares = s.CostSquares + reader.GetDouble(10),
                     LatencyHistogram = merged,
+                    OnlineScored = s.OnlineScored + reader.GetInt64(12),
+                    OnlinePassed = s.OnlinePassed + reader.GetInt64(13),
+                    OnlineScoreSum = s.OnlineScoreSum + reader.GetDouble(14),
+                    OnlineScoreSquares = s.OnlineScoreSquares + reader.GetDouble(15),
                 };
             }
         }
@@ -277,6 +290,9 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
                 FinishReason = r.IsDBNull(18) ? null : r.GetString(18),
                 InputJson = r.IsDBNull(19) ? null : r.GetString(19),
                 OutputText = r.IsDBNull(20) ? null : r.GetString(20),
+                OnlineScore = r.IsDBNull(21) ? null : r.GetDouble(21),
+                OnlinePassed = r.IsDBNull(22) ? null : r.GetInt64(22) != 0,
+                OnlineScoresJson = r.IsDBNull(23) ? null : r.GetString(23),
             });
         }
 

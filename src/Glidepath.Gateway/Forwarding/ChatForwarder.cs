@@ -31,6 +31,7 @@ internal sealed partial class ChatForwarder
     private readonly RoutingTableSource _routes;
     private readonly ServingReleases _releases;
     private readonly TraceQueue _traces;
+    private readonly OnlineScorer _online;
     private readonly GatewayTelemetry _telemetry;
     private readonly ContentCapture _capture;
     private readonly ILogger<ChatForwarder> _logger;
@@ -38,11 +39,12 @@ internal sealed partial class ChatForwarder
     private readonly string _app;
     private readonly string _environment;
 
-    public ChatForwarder(GatewaySettings settings, RoutingTableSource routes, ServingReleases releases, TraceQueue traces, GatewayTelemetry telemetry, ContentCapture capture, ILogger<ChatForwarder> logger)
+    public ChatForwarder(GatewaySettings settings, RoutingTableSource routes, ServingReleases releases, TraceQueue traces, GatewayTelemetry telemetry, ContentCapture capture, OnlineScorer online, ILogger<ChatForwarder> logger)
     {
         _settings = settings;
         _routes = routes;
         _releases = releases;
+        _online = online;
         _traces = traces;
         _telemetry = telemetry;
         _capture = capture;
@@ -132,6 +134,13 @@ internal sealed partial class ChatForwarder
         {
             trace.InputJson = _capture.InputJson(request.Messages);
             trace.Output = new StringBuilder();
+            trace.CaptureContent = true;
+        }
+
+        if (_online.ShouldSample(traceId))
+        {
+            trace.OnlineRequest = request.Messages;
+            trace.Output ??= new StringBuilder();
         }
 
         var context = new ResponseContext(wire is OpenAiWire ? "chatcmpl-" + traceId[..24] : "msg_" + traceId, serving.Model.Name, startedAt.ToUnixTimeSeconds());
@@ -442,9 +451,16 @@ internal sealed partial class ChatForwarder
             CostUsd = usd,
             FinishReason = finish?.Value,
             InputJson = trace.InputJson,
-            OutputText = trace.Output is { } o ? _capture.Output(o.ToString()) : null,
+            OutputText = trace.CaptureContent && trace.Output is { } o ? _capture.Output(o.ToString()) : null,
         };
-        _traces.TryEnqueue(record);
+        if (trace.OnlineRequest is { } onlineRequest && error is null && status < 400)
+        {
+            _online.Submit(record, onlineRequest, trace.Output?.ToString() ?? "");
+        }
+        else
+        {
+            _traces.TryEnqueue(record);
+        }
 
         var tags = new TagList
         {

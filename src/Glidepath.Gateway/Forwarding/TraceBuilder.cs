@@ -25,6 +25,12 @@ internal sealed class TraceBuilder
     public string? InputJson { get; set; }
     public StringBuilder? Output { get; set; }
 
+    /// <summary>Whether the capture policy keeps this request's content (else Output is only for online scoring).</summary>
+    public bool CaptureContent { get; set; }
+
+    /// <summary>The caller's messages when this request is sampled for online scoring; else null.</summary>
+    public IReadOnlyList<Microsoft.Extensions.AI.ChatMessage>? OnlineRequest { get; set; }
+
     /// <summary>Time in the gateway itself up to <paramref name="now"/>: elapsed minus waiting for the provider.</summary>
     public double OverheadMs(long now) =>
         Math.Max(0, (now - Start - UpstreamTicks) * 1000.0 / Stopwatch.Frequency);

@@ -13,7 +13,11 @@ public sealed record ScorerSpec
 
     public string? GetString(string key) => Options.TryGetValue(key, out var n) && n is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
-    public double? GetDouble(string key) => Options.TryGetValue(key, out var n) && n is JsonValue v && v.TryGetValue<double>(out var d) ? d : null;
+    /// <summary>A numeric option, whichever JSON number type it was parsed as (8000 and 0.5 alike).</summary>
+    public double? GetDouble(string key) =>
+        Options.TryGetValue(key, out var n) && n is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.Number
+            ? double.Parse(v.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture)
+            : null;
 
     public IReadOnlyList<string> GetStrings(string key) =>
         Options.TryGetValue(key, out var n) && n is JsonArray a ? a.Select(x => x?.GetValue<string>() ?? "").ToList() : [];

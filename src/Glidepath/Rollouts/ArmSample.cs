@@ -29,7 +29,7 @@ public readonly record struct ArmSample
     /// <summary>Feedback that counts as positive (score ≥ 0.5).</summary>
     public long FeedbackPositive { get; init; }
 
-    /// <summary>The judge's view of a trace aggregate (online fields stay zero until aggregates carry them).</summary>
+    /// <summary>The judge's view of a trace aggregate.</summary>
     public static ArmSample From(ArmStats stats)
     {
         ArgumentNullException.ThrowIfNull(stats);
@@ -41,6 +41,10 @@ public readonly record struct ArmSample
             LogLatencySquares = stats.LogLatencySquares,
             CostSum = stats.CostSum,
             CostSquares = stats.CostSquares,
+            OnlineScored = stats.OnlineScored,
+            OnlinePassed = stats.OnlinePassed,
+            OnlineScoreSum = stats.OnlineScoreSum,
+            OnlineScoreSquares = stats.OnlineScoreSquares,
             FeedbackCount = stats.FeedbackCount,
             FeedbackPositive = stats.FeedbackPositive,
         };

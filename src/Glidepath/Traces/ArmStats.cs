@@ -23,6 +23,12 @@ public sealed record ArmStats
     /// <summary>Latency histogram: counts per upper bound in <see cref="LatencyBuckets.UpperBoundsMs"/> (last = +inf).</summary>
     public IReadOnlyList<long> LatencyHistogram { get; init; } = [];
 
+    /// <summary>Requests scored online, how many passed every online scorer, and sums of their mean score.</summary>
+    public long OnlineScored { get; init; }
+    public long OnlinePassed { get; init; }
+    public double OnlineScoreSum { get; init; }
+    public double OnlineScoreSquares { get; init; }
+
     public long FeedbackCount { get; init; }
     public double FeedbackSum { get; init; }
 

@@ -23,5 +23,9 @@ public sealed class TraceAggregateDelta
     public long OutputTokens { get; set; }
     public double CostSum { get; set; }
     public double CostSquares { get; set; }
+    public long OnlineScored { get; set; }
+    public long OnlinePassed { get; set; }
+    public double OnlineScoreSum { get; set; }
+    public double OnlineScoreSquares { get; set; }
     public long[] LatencyHistogram { get; } = new long[LatencyBuckets.UpperBoundsMs.Count];
 }

@@ -27,6 +27,13 @@ public static class TraceAggregator
             row.OutputTokens += t.OutputTokens;
             row.CostSum += t.CostUsd;
             row.CostSquares += t.CostUsd * t.CostUsd;
+            if (t.OnlineScore is { } online)
+            {
+                row.OnlineScored++;
+                row.OnlinePassed += t.OnlinePassed == true ? 1 : 0;
+                row.OnlineScoreSum += online;
+                row.OnlineScoreSquares += online * online;
+            }
             row.LatencyHistogram[LatencyBuckets.IndexOf(t.LatencyMs)]++;
         }
 

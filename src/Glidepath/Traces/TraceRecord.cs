@@ -43,6 +43,15 @@ public sealed record TraceRecord
     /// <summary>The response text, redacted, only when the capture policy keeps content; else null.</summary>
     public string? OutputText { get; init; }
 
+    /// <summary>Mean score of the online scorers when this request was sampled for online scoring; else null.</summary>
+    public double? OnlineScore { get; init; }
+
+    /// <summary>Whether every applicable online scorer passed (a scorer error counts as not passed); null when not sampled.</summary>
+    public bool? OnlinePassed { get; init; }
+
+    /// <summary>Each online scorer's outcome as a JSON array ({scorer, score, passed, reason, error}); null when not sampled.</summary>
+    public string? OnlineScoresJson { get; init; }
+
     /// <summary>Counts against the release: a server-side failure, a timeout or a rate limit (not a caller's bad request).</summary>
     public bool IsError => Status >= 500 || Status is 408 or 429;
 }

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Net;
+using Glidepath.Gateway.Tests.Support;
+using Glidepath.Manifests;
+using Glidepath.Traces;
+using Microsoft.Extensions.AI;
+
+namespace Glidepath.Gateway.Tests;
+
+public sealed class OnlineScoringTests
+{
+    private static async Task<GatewayFixture> StartAsync(string sampleRate, string capture = "sampled")
+    {
+        var f = await GatewayFixture.CreateAsync();
+        var yaml = File.ReadAllText(Path.Combine(f.Directory, "glidepath.yaml"))
+            .Replace("sample_rate: 0.2", "sample_rate: " + sampleRate, StringComparison.Ordinal)
+            .Replace("content: sampled", "content: " + capture, StringComparison.Ordinal);
+        await f.StartAsync(s => s with { Manifest = ManifestParser.Parse(yaml, "glidepath.yaml", new Files.WorkingTreeFileSource(f.Directory)) with { BaseDirectory = f.Directory } });
+        return f;
+    }
+
+    private static async Task<TraceRecord> ServeAsync(GatewayFixture f, string subject)
+    {
+        using var response = await f.PostAsync("/v1/chat/completions", GatewayFixture.Chat(), r => r.Headers.Add("Glidepath-Subject", subject));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var id = response.Headers.GetValues("Glidepath-Trace").Single();
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            if (await f.Store.Traces.GetAsync(id, default) is { } trace)
+            {
+                return trace;
+            }
+
+            await Task.Delay(25);
+        }
+
+        throw new Xunit.Sdk.XunitException($"trace {id} never reached the store");
+    }
+
+    [Fact]
+    public async Task SampleRateOne_EveryTraceScored_FailingAnswerNotPassed_AggregatesCount()
+    {
+        await using var f = await StartAsync("1.0");
+        var client = f.Models.For("stable-model");
+        client.Answer = (_, _) => new ChatResponse(new ChatMessage(ChatRole.Assistant, "I'm not sure about that.")) { FinishReason = ChatFinishReason.Stop };
+        var bad = await ServeAsync(f, "a");
+        client.Answer = (_, _) => new ChatResponse(new ChatMessage(ChatRole.Assistant, "Items can be returned within 30 days.")) { FinishReason = ChatFinishReason.Stop };
+        var good = await ServeAsync(f, "b");
+
+        Assert.Equal(false, bad.OnlinePassed);
+        Assert.True(bad.OnlineScore < 1);
+        Assert.Contains("not_contains", bad.OnlineScoresJson, StringComparison.Ordinal);
+        Assert.Equal(true, good.OnlinePassed);
+        Assert.Equal(1, good.OnlineScore);
+        var stats = Assert.Single(await f.Store.Traces.ArmStatsAsync("support-agent", "staging", DateTimeOffset.UtcNow.AddMinutes(-5), null, default));
+        Assert.Equal((2L, 1L), (stats.OnlineScored, stats.OnlinePassed));
+    }
+
+    [Fact]
+    public async Task CaptureNone_ScoredWithoutKeepingContent()
+    {
+        await using var f = await StartAsync("1.0", capture: "none");
+
+        var trace = await ServeAsync(f, "a");
+
+        Assert.Equal(true, trace.OnlinePassed);
+        Assert.Null(trace.OutputText);
+        Assert.Null(trace.InputJson);
+    }
+
+    [Fact]
+    public async Task SampleRateZero_NoTraceScored()
+    {
+        await using var f = await StartAsync("0");
+
+        var trace = await ServeAsync(f, "a");
+
+        Assert.Null(trace.OnlineScore);
+        Assert.Null(trace.OnlinePassed);
+    }
+
+    [Fact]
+    public async Task PartialSampleRate_ScoresRoughlyThatShare()
+    {
+        await using var f = await StartAsync("0.5");
+        var scored = 0;
+        for (var i = 0; i < 40; i++)
+        {
+            scored += (await ServeAsync(f, "s" + i)).OnlineScore is null ? 0 : 1;
+        }
+
+        // Binomial(40, 0.5): 8..32 holds with probability > 0.9999.
+        Assert.InRange(scored, 8, 32);
+    }
+}
