@@ -26,5 +26,6 @@ internal static class CommandCatalog
         ServeCommand.Build(env),
         DrillCommand.Build(env),
         MonitorCommand.Build(env),
+        TracesCommand.Build(env),
     ];
 }

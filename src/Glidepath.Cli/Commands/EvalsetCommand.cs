@@ -10,10 +10,11 @@ internal static class EvalsetCommand
 {
     public static Command Build(CliEnvironment env)
     {
-        var command = new Command("evalset", "Manage eval datasets: import suites written for other tools.");
+        var command = new Command("evalset", "Manage eval datasets: import suites written for other tools, add cases from production traces.");
         var import = new Command("import", "Convert another tool's test suite to a Glidepath dataset (JSON Lines).");
         import.Add(Promptfoo(env));
         command.Add(import);
+        command.Add(EvalsetAddCommand.Build(env));
         return command;
     }
 

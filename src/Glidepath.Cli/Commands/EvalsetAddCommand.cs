@@ -1,0 +1,92 @@
+using System.CommandLine;
+using System.Text;
+using Glidepath.Errors;
+using Glidepath.Evals.Datasets;
+
+namespace Glidepath.Cli.Commands;
+
+/// <summary><c>glidepath evalset add --from-trace ID</c>: a production failure becomes a frozen eval case.</summary>
+internal static class EvalsetAddCommand
+{
+    public static Command Build(CliEnvironment env)
+    {
+        var fromTrace = new Option<string>("--from-trace") { Description = "The trace to freeze (its id, from 'glidepath traces list' or the Glidepath-Trace header)", Required = true };
+        var expect = new Option<string[]>("--expect-contains") { Description = "Text the answer must contain (repeatable); becomes expect.contains" };
+        var datasetOpt = new Option<string?>("--dataset") { Description = "The dataset file to append to (default: eval.dataset in glidepath.yaml)" };
+        var command = new Command("add", """
+            Append a case built from a captured trace to the dataset, so that the next gate runs it: the
+            production failure becomes a frozen case, and a release that would bring it back is blocked.
+            The request messages are redacted again with capture.redact; the case carries its provenance
+            (trace id, environment, release, time) under "metadata", and the trace environment's vars
+            as input.vars (Glidepath-Var-* headers of the request are not recorded). A request already in the dataset
+            (same messages, by sha256) is not added twice.
+
+            Examples:
+              glidepath evalset add --from-trace 4bf92f3577b34da6a3ce929d0e0e4736 --expect-contains "30 days"
+              glidepath evalset add --from-trace 4bf92f35... --dataset evals/regressions.jsonl
+            """)
+        {
+            fromTrace,
+            expect,
+            datasetOpt,
+        };
+        command.SetAction(env, async (ctx, parse, ct) =>
+        {
+            var manifest = ctx.Manifest;
+            var datasetPath = parse.GetValue(datasetOpt) ?? manifest.Eval?.Dataset
+                ?? throw new BadInputException("no dataset: glidepath.yaml has no eval.dataset; pass --dataset FILE");
+            var full = Path.IsPathRooted(datasetPath) ? datasetPath : Path.Combine(manifest.BaseDirectory, datasetPath);
+            var store = await ctx.StoreAsync(ct);
+            var traceId = parse.GetValue(fromTrace)!.Trim().ToLowerInvariant();
+            var trace = await store.Traces.GetAsync(traceId, ct);
+            if (trace is null || trace.App != manifest.App)
+            {
+                throw new BadInputException($"no trace '{traceId}' for app '{manifest.App}'; 'glidepath traces list --env ENV --failed' shows recent failures");
+            }
+
+            var release = await store.Releases.GetByIdAsync(manifest.App, trace.ReleaseId, ct);
+            var expectations = (parse.GetValue(expect) ?? []).Where(e => !string.IsNullOrWhiteSpace(e)).ToList();
+            var vars = manifest.FindEnvironment(trace.Environment)?.Vars ?? new Dictionary<string, string>();
+            var caseJson = TraceCase.Build(trace, release?.Label ?? trace.ReleaseId, vars, manifest.Capture.Redact, expectations, ctx.Time.GetUtcNow());
+            var hash = caseJson["metadata"]!["input_sha256"]!.GetValue<string>();
+            var caseId = caseJson["id"]!.GetValue<string>();
+
+            var existing = File.Exists(full) ? await File.ReadAllTextAsync(full, ct) : "";
+            var current = await DatasetReader.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(existing)), full, datasetPath, ct);
+            if (current.Cases.FirstOrDefault(c => TraceCase.InputSha256(c) == hash) is { } same)
+            {
+                if (ctx.Output.IsJson)
+                {
+                    ctx.Output.Json(new { added = false, dataset = datasetPath, case_id = same.Id, line = same.Line, input_sha256 = hash, dataset_sha256 = current.Sha256 });
+                }
+                else
+                {
+                    ctx.Output.Line($"= {datasetPath} already has this request as case '{same.Id}' (line {same.Line}); nothing added.");
+                }
+
+                return ExitCodes.Ok;
+            }
+
+            // Check the whole result with the dataset reader before writing, so a bad dataset is never left behind.
+            var next = TraceCase.Append(existing, caseJson);
+            var checkedSet = await DatasetReader.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(next)), full, datasetPath, ct);
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(full))!);
+            await File.WriteAllTextAsync(full, next, new UTF8Encoding(false), ct);
+            if (expectations.Count == 0)
+            {
+                ctx.Output.Note("note: no --expect-contains: only scorers that need no expectation (not_contains, json_valid, llm_judge…) will judge this case.");
+            }
+
+            if (ctx.Output.IsJson)
+            {
+                ctx.Output.Json(new { added = true, dataset = datasetPath, case_id = caseId, line = checkedSet.Cases[^1].Line, input_sha256 = hash, dataset_sha256 = checkedSet.Sha256 });
+                return ExitCodes.Ok;
+            }
+
+            ctx.Output.Line($"✓ added case '{caseId}' to {datasetPath} (line {checkedSet.Cases[^1].Line}) from trace {trace.TraceId} ({release?.Label ?? trace.ReleaseId} on {trace.Environment}).");
+            ctx.Output.Line($"  The next 'glidepath gate' runs it; the dataset's sha256 is now {checkedSet.Sha256[..12]}…, so earlier gate verdicts no longer count for the checklist.");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,205 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Glidepath.Errors;
+using Glidepath.Traces;
+
+namespace Glidepath.Cli.Commands;
+
+/// <summary><c>glidepath traces list|show</c>: the requests the gateway (or SDK) recorded.</summary>
+internal static class TracesCommand
+{
+    public static Command Build(CliEnvironment env)
+    {
+        var command = new Command("traces", "List and show traces: one per request through the gateway or SDK.");
+        command.Add(List(env));
+        command.Add(Show(env));
+        return command;
+    }
+
+    private static Command List(CliEnvironment env)
+    {
+        var environment = EnvironmentCommandSupport.EnvOption();
+        var release = new Option<string?>("--release") { Description = "Only traces served by this release (v7, a hash prefix, env:staging)" };
+        var failed = new Option<bool>("--failed") { Description = "Only failed requests (5xx, timeouts, rate limits)" };
+        var since = new Option<string?>("--since") { Description = "Only requests that started within this long (e.g. 15m, 1h, 7d)" };
+        var limit = new Option<int>("--limit") { Description = "At most this many, newest first (default 50)", DefaultValueFactory = _ => 50 };
+        var command = new Command("list", """
+            List an environment's traces, newest first: time, release, arm, status, latency, tokens and cost.
+
+            Examples:
+              glidepath traces list --env production --since 1h
+              glidepath traces list --env production --release v7 --failed --format json
+            """)
+        {
+            environment,
+            release,
+            failed,
+            since,
+            limit,
+        };
+        command.SetAction(env, async (ctx, parse, ct) =>
+        {
+            var store = await ctx.StoreAsync(ct);
+            var spec = EnvironmentCommandSupport.Service(ctx, store).Spec(parse.GetValue(environment)!);
+            var app = ctx.Manifest.App;
+            string? releaseId = null;
+            if (parse.GetValue(release) is { } reference)
+            {
+                releaseId = (await ReleaseCommand.Resolver(ctx, store).ResolveAsync(reference, register: false, ct)).Id;
+            }
+
+            DateTimeOffset? from = parse.GetValue(since) is { } s ? ctx.Time.GetUtcNow() - CliDurations.Parse(s, "--since", TimeSpan.Zero) : null;
+            var traces = await store.Traces.ListAsync(new TraceQuery
+            {
+                App = app,
+                Environment = spec.Name,
+                ReleaseId = releaseId,
+                Since = from,
+                ErrorsOnly = parse.GetValue(failed),
+                Limit = Math.Max(1, parse.GetValue(limit)),
+            }, ct);
+            var views = new EnvironmentViews(await store.Releases.ListAsync(app, ct));
+            if (ctx.Output.IsJson)
+            {
+                ctx.Output.Json(new { app, environment = spec.Name, traces = traces.Select(t => Summary(t, views)) });
+                return ExitCodes.Ok;
+            }
+
+            if (traces.Count == 0)
+            {
+                ctx.Output.Line($"No traces on {spec.Name} match. Traces are written by 'glidepath serve --env {spec.Name}'.");
+                return ExitCodes.Ok;
+            }
+
+            var inv = CultureInfo.InvariantCulture;
+            ctx.Output.Table(
+                ["trace", "started (UTC)", "release", "arm", "status", "latency", "tokens in/out", "cost"],
+                traces.Select(t => (IReadOnlyList<string>)
+                [
+                    t.TraceId,
+                    t.StartedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", inv),
+                    views.Label(t.ReleaseId),
+                    t.Arm,
+                    t.Error is null ? t.Status.ToString(inv) : $"{t.Status} {t.Error}",
+                    string.Create(inv, $"{t.LatencyMs:0} ms"),
+                    string.Create(inv, $"{t.InputTokens}/{t.OutputTokens}"),
+                    string.Create(inv, $"${t.CostUsd:0.000000}"),
+                ]),
+                title: $"{app} / {spec.Name}: {traces.Count} trace(s), newest first");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Show(CliEnvironment env)
+    {
+        var id = new Argument<string>("ID") { Description = "The trace id (the Glidepath-Trace response header)" };
+        var command = new Command("show", """
+            Show one trace: release and arm, timings (total, time to first token, gateway overhead), tokens,
+            cost, status, online scores, user feedback, and the content when the capture policy kept it.
+
+            Example:
+              glidepath traces show 4bf92f3577b34da6a3ce929d0e0e4736
+            """)
+        {
+            id,
+        };
+        command.SetAction(env, async (ctx, parse, ct) =>
+        {
+            var store = await ctx.StoreAsync(ct);
+            var traceId = parse.GetValue(id)!.Trim().ToLowerInvariant();
+            var trace = await store.Traces.GetAsync(traceId, ct);
+            if (trace is null || trace.App != ctx.Manifest.App)
+            {
+                throw new BadInputException($"no trace '{traceId}' for app '{ctx.Manifest.App}'; 'glidepath traces list --env ENV' shows recent ones");
+            }
+
+            var feedback = await store.Traces.FeedbackAsync(trace.TraceId, ct);
+            var views = new EnvironmentViews(await store.Releases.ListAsync(trace.App, ct));
+            if (ctx.Output.IsJson)
+            {
+                ctx.Output.Json(new
+                {
+                    trace = Summary(trace, views),
+                    subject_hash = trace.SubjectHash,
+                    api = trace.Api,
+                    stream = trace.Stream,
+                    model = trace.Model,
+                    finish_reason = trace.FinishReason,
+                    timings = new { total_ms = trace.LatencyMs, time_to_first_token_ms = trace.TimeToFirstTokenMs, gateway_overhead_ms = trace.OverheadMs },
+                    feedback = feedback.Select(f => new { score = f.Score, comment = f.Comment, time = f.Time }),
+                    content = trace.InputJson is null && trace.OutputText is null ? null : new
+                    {
+                        input = trace.InputJson is null ? (JsonElement?)null : JsonDocument.Parse(trace.InputJson).RootElement.Clone(),
+                        output = trace.OutputText,
+                    },
+                });
+                return ExitCodes.Ok;
+            }
+
+            var inv = CultureInfo.InvariantCulture;
+            ctx.Output.Table(["field", "value"],
+            [
+                ["trace", trace.TraceId],
+                ["started (UTC)", trace.StartedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.fff", inv)],
+                ["environment", trace.Environment],
+                ["release", views.Label(trace.ReleaseId)],
+                ["arm", trace.Arm],
+                ["api", trace.Api + (trace.Stream ? " (stream)" : "")],
+                ["model", trace.Model ?? "-"],
+                ["status", trace.Error is null ? trace.Status.ToString(inv) : $"{trace.Status} {trace.Error}"],
+                ["finish reason", trace.FinishReason ?? "-"],
+                ["total", string.Create(inv, $"{trace.LatencyMs:0.0} ms")],
+                ["time to first token", trace.TimeToFirstTokenMs is { } ttft ? string.Create(inv, $"{ttft:0.0} ms") : "-"],
+                ["gateway overhead", string.Create(inv, $"{trace.OverheadMs:0.00} ms")],
+                ["tokens in / out", string.Create(inv, $"{trace.InputTokens} / {trace.OutputTokens}")],
+                ["cost", string.Create(inv, $"${trace.CostUsd:0.000000}")],
+                ["subject", trace.SubjectHash ?? "(per request)"],
+            ], title: $"trace {trace.TraceId}");
+            if (feedback.Count > 0)
+            {
+                ctx.Output.Line();
+                ctx.Output.Table(["feedback (UTC)", "score", "comment"],
+                    feedback.Select(f => (IReadOnlyList<string>)[EnvironmentViews.Time(f.Time), f.Score.ToString("0.##", inv), f.Comment ?? ""]));
+            }
+
+            ctx.Output.Line();
+            if (trace.InputJson is null && trace.OutputText is null)
+            {
+                ctx.Output.Line("Content was not captured (capture.content in glidepath.yaml: none, sampled or all).");
+                return ExitCodes.Ok;
+            }
+
+            foreach (var (role, content) in TraceContent.Messages(trace.InputJson))
+            {
+                ctx.Output.Line($"[{role}] {content}");
+            }
+
+            if (trace.OutputText is not null)
+            {
+                ctx.Output.Line($"[assistant, response] {trace.OutputText}");
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static object Summary(TraceRecord t, EnvironmentViews views) => new
+    {
+        id = t.TraceId,
+        started_at = t.StartedAt,
+        environment = t.Environment,
+        release = views.Ref(t.ReleaseId),
+        arm = t.Arm,
+        status = t.Status,
+        error = t.Error,
+        failed = t.IsError,
+        latency_ms = t.LatencyMs,
+        input_tokens = t.InputTokens,
+        output_tokens = t.OutputTokens,
+        cost_usd = t.CostUsd,
+        content_captured = t.InputJson is not null || t.OutputText is not null,
+    };
+}

@@ -1,0 +1,126 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Glidepath.Errors;
+using Glidepath.Traces;
+
+namespace Glidepath.Evals.Datasets;
+
+/// <summary>
+/// Turns a captured production trace into a frozen eval case: its request messages (redacted again with the
+/// current policy), the expectations given, and its provenance under <c>metadata</c>. Cases are identified by
+/// the sha256 of their input messages, so the same request is never added twice.
+/// </summary>
+public static class TraceCase
+{
+    public const string Tag = "from-trace";
+
+    /// <summary>The case as one JSON line (no newline).</summary>
+    /// <param name="vars">The template vars the trace's environment declares: the request was rendered with them.</param>
+    public static JsonObject Build(TraceRecord trace, string releaseLabel, IReadOnlyDictionary<string, string> vars, IReadOnlyList<string> redact,
+        IReadOnlyList<string> expectContains, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(vars);
+        ArgumentNullException.ThrowIfNull(trace);
+        var messages = TraceContent.Messages(trace.InputJson)
+            .Where(m => m.Role is "user" or "assistant" or "system")
+            .Select(m => (m.Role, Content: ContentRedactor.Redact(m.Content, redact)))
+            .ToList();
+        if (messages.Count == 0)
+        {
+            throw new BadInputException(
+                $"trace {trace.TraceId} has no captured request content, so it cannot become a case; set capture.content to sampled or all in glidepath.yaml (content of earlier traces is not recoverable)");
+        }
+
+        if (messages[^1].Role != "user")
+        {
+            throw new BadInputException($"trace {trace.TraceId} does not end with a user message; expected a conversation ending with the question");
+        }
+
+        var hash = InputSha256(messages);
+        var input = new JsonObject
+        {
+            ["messages"] = new JsonArray([.. messages.Select(m => (JsonNode)new JsonObject { ["role"] = m.Role, ["content"] = m.Content })]),
+        };
+        if (vars.Count > 0)
+        {
+            var v = new JsonObject();
+            foreach (var (name, value) in vars.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                v[name] = value;
+            }
+
+            input["vars"] = v;
+        }
+
+        var obj = new JsonObject
+        {
+            ["id"] = "trace-" + trace.TraceId[..Math.Min(12, trace.TraceId.Length)],
+            ["input"] = input,
+        };
+        if (expectContains.Count > 0)
+        {
+            obj["expect"] = new JsonObject { ["contains"] = new JsonArray([.. expectContains.Select(c => (JsonNode)JsonValue.Create(c))]) };
+        }
+
+        obj["tags"] = new JsonArray(Tag);
+        obj["metadata"] = new JsonObject
+        {
+            ["source"] = "trace",
+            ["trace_id"] = trace.TraceId,
+            ["environment"] = trace.Environment,
+            ["release_id"] = trace.ReleaseId,
+            ["release"] = releaseLabel,
+            ["trace_started_at"] = trace.StartedAt.ToUniversalTime(),
+            ["trace_status"] = trace.Status,
+            ["added_at"] = now.ToUniversalTime(),
+            ["input_sha256"] = hash,
+        };
+        return obj;
+    }
+
+    /// <summary>sha256 of the messages as canonical JSON ([{"content":…,"role":…}, …]): the dedup key.</summary>
+    public static string InputSha256(IEnumerable<(string Role, string Content)> messages)
+    {
+        var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartArray();
+            foreach (var (role, content) in messages)
+            {
+                w.WriteStartObject();
+                w.WriteString("content", content);
+                w.WriteString("role", role);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(buffer.ToArray()));
+    }
+
+    /// <summary>The dedup key of a loaded case.</summary>
+    public static string InputSha256(EvalCase evalCase)
+    {
+        ArgumentNullException.ThrowIfNull(evalCase);
+        return InputSha256(evalCase.Messages.Select(m => (m.Role.Value, m.Text)));
+    }
+
+    /// <summary>The dataset text with <paramref name="caseLine"/> appended on its own line.</summary>
+    public static string Append(string existing, JsonObject caseLine)
+    {
+        ArgumentNullException.ThrowIfNull(existing);
+        ArgumentNullException.ThrowIfNull(caseLine);
+        var sb = new StringBuilder(existing);
+        if (sb.Length > 0 && sb[^1] != '\n')
+        {
+            sb.Append('\n');
+        }
+
+        sb.Append(caseLine.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+        sb.Append('\n');
+        return sb.ToString();
+    }
+}
