@@ -73,7 +73,7 @@ public sealed class ModelClientFactory : IModelClientFactory, IDisposable
             case ProviderNames.Anthropic:
                 baseUrl = settings.BaseUrl ?? ProviderNames.AnthropicDefaultBaseUrl;
                 apiKey = ApiKey.Resolve(provider, settings, _defaults.GetEnvironmentVariable, required: true)!;
-                inner = AnthropicChatClientFactory.Create(model, baseUrl, apiKey, Http(provider, apiKey), timeout);
+                inner = AnthropicChatClientFactory.Create(model, baseUrl, apiKey, Http(provider, apiKey));
                 break;
             case ProviderNames.OpenAI:
                 baseUrl = settings.BaseUrl ?? ProviderNames.OpenAIDefaultBaseUrl;

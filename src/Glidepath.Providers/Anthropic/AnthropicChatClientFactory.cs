@@ -14,14 +14,14 @@ internal static class AnthropicChatClientFactory
     /// <summary>Anthropic requires max_tokens; used when the release sets none.</summary>
     public const int DefaultMaxTokens = 1024;
 
-    public static IChatClient Create(ModelSpec model, string baseUrl, string apiKey, HttpClient http, TimeSpan timeout)
+    public static IChatClient Create(ModelSpec model, string baseUrl, string apiKey, HttpClient http)
     {
         var client = new AnthropicClient(new ClientOptions
         {
             ApiKey = apiKey,
             BaseUrl = baseUrl.TrimEnd('/'),
             MaxRetries = 0,
-            Timeout = timeout + TimeSpan.FromSeconds(30),
+            Timeout = TimeSpan.FromMinutes(30), // our per-attempt and per-chunk timeouts govern; this only bounds a leaked call
             HttpClient = http,
         });
         return client.AsIChatClient(model.Name, model.Parameters.MaxTokens ?? DefaultMaxTokens);

@@ -58,6 +58,3 @@ public static class ReleaseConversation
         return AIFunctionFactory.CreateDeclaration(tool.Name, tool.Description, doc.RootElement.Clone());
     }
 }
-
-/// <summary>The messages and options for one call of a release's model.</summary>
-public sealed record PreparedConversation(List<ChatMessage> Messages, ChatOptions Options);

@@ -15,6 +15,3 @@ public interface IResponseCacheStore
     /// <summary>Deletes expired entries; returns how many.</summary>
     Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken);
 }
-
-/// <summary>One cached model response.</summary>
-public sealed record CachedResponse(string Key, string Provider, string Model, string ResponseJson, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt);
