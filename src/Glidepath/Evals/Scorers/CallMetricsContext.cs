@@ -1,11 +1,10 @@
-using System.Globalization;
 using Microsoft.Extensions.AI.Evaluation;
 
 namespace Glidepath.Evals.Scorers;
 
 /// <summary>Hands the call's measured latency and cost to scorers (<c>max_latency_ms</c>, <c>max_cost</c>).</summary>
-public sealed class CallMetricsContext(double latencyMs, double? costUsd)
-    : EvaluationContext(ContextName, string.Create(CultureInfo.InvariantCulture, $"latency_ms={latencyMs:0.#}, cost_usd={costUsd}"))
+/// <remarks>The values are typed properties; no text content is built, since this runs once per scored answer.</remarks>
+public sealed class CallMetricsContext(double latencyMs, double? costUsd) : EvaluationContext(ContextName, [])
 {
     public const string ContextName = "glidepath.call";
 
