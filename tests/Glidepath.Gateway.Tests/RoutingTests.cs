@@ -144,4 +144,14 @@ public sealed class RoutingTests : IAsyncLifetime
             StoreVandal.Restore(_f.StorePath);
         }
     }
+
+    [Fact]
+    public async Task RouteProbe_Answers204WithRoutingHeadersAndNoProviderCall()
+    {
+        using var response = await _f.PostAsync("/v1/chat/completions", GatewayFixture.Chat(), r => r.Headers.Add("Glidepath-Probe", "route"));
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal(_f.V1.Label, response.Headers.GetValues("Glidepath-Release").Single());
+        Assert.Equal(0, _f.Models.For("stable-model").Calls);
+    }
 }

@@ -19,6 +19,9 @@ public sealed record DrillOptions
     /// <summary>Probes in flight at once; each carries its own subject so they cover the split.</summary>
     public int Concurrency { get; init; } = 2;
 
+    /// <summary>Full requests (through the provider, traced) sent once the candidate is served and again after the rollback.</summary>
+    public int TracedProbes { get; init; } = 3;
+
     /// <summary>Consecutive probes on the expected release that count as "served".</summary>
     public int ConfirmProbes { get; init; } = 5;
 }

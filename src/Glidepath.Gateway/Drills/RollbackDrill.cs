@@ -13,7 +13,9 @@ namespace Glidepath.Gateway.Drills;
 /// A rollback exercised end to end against a running gateway: the candidate goes on the environment as a
 /// 100% canary (the stable pointer never moves, so a drill cut short is undone by <c>glidepath rollback</c>),
 /// probes run until the gateway serves it, the canary is taken off, and the time until every probe is
-/// served by the stable release again is measured. Each step is a compare-and-swap with a <c>drill</c>
+/// served by the stable release again is measured. Timing probes are route-only (<c>Glidepath-Probe: route</c>:
+/// the same routing table, no provider call), so the measurement is not blurred by model latency; a few full,
+/// traced requests on each side check that traces carry the release their responses named. Each step is a compare-and-swap with a <c>drill</c>
 /// event; the last event carries the measured result.
 /// </summary>
 public sealed class RollbackDrill(IEnvironmentStore environments, ITraceStore traces, HttpClient http, TimeProvider time, string app)
@@ -60,12 +62,14 @@ public sealed class RollbackDrill(IEnvironmentStore environments, ITraceStore tr
             }
 
             Progress?.Invoke($"candidate served after {candidateMs:0} ms; rolling back");
+            probes.AddRange(await TracedProbesAsync(options, cancellationToken).ConfigureAwait(false));
             var current = await environments.GetAsync(app, options.Environment, cancellationToken).ConfigureAwait(false);
             var off = await ApplyAsync(current, current with { Canary = null }, "rollback", null, cancellationToken).ConfigureAwait(false);
             var (rollbackMs, p2, e2) = await ProbeUntilAsync(options, options.Stable.Label, options.Limit + TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
             probes.AddRange(p2);
             errors += e2;
             Progress?.Invoke(rollbackMs is { } ms ? $"rollback (revision {off.Revision}) served by every probe after {ms:0} ms" : "rollback not served in time");
+            probes.AddRange(await TracedProbesAsync(options, cancellationToken).ConfigureAwait(false));
 
             var (checkedCount, mismatched, missing) = await CheckTracesAsync(probes, options, cancellationToken).ConfigureAwait(false);
             var inTime = rollbackMs is { } r && r <= options.Limit.TotalMilliseconds;
@@ -81,7 +85,7 @@ public sealed class RollbackDrill(IEnvironmentStore environments, ITraceStore tr
                 CandidateServedMs = candidateMs.Value,
                 RollbackServedMs = rollbackMs,
                 Probes = probes.Count,
-                ProbeErrors = errors,
+                ProbeErrors = probes.Count(p => p.Status is not (200 or 204)),
                 TracesChecked = checkedCount,
                 TracesMismatched = mismatched,
                 TracesMissing = missing,
@@ -137,13 +141,13 @@ public sealed class RollbackDrill(IEnvironmentStore environments, ITraceStore tr
             var batch = new Task<DrillProbe>[options.Concurrency];
             for (var i = 0; i < batch.Length; i++)
             {
-                batch[i] = ProbeAsync(options, $"drill-probe-{n++}", start, cancellationToken);
+                batch[i] = ProbeAsync(options, $"drill-probe-{n++}", start, routeOnly: true, cancellationToken);
             }
 
             foreach (var probe in (await Task.WhenAll(batch).ConfigureAwait(false)).OrderBy(p => p.SentMs))
             {
                 probes.Add(probe);
-                if (probe.Status != 200)
+                if (probe.Status is not (200 or 204))
                 {
                     errors++;
                 }
@@ -169,7 +173,20 @@ public sealed class RollbackDrill(IEnvironmentStore environments, ITraceStore tr
         return (null, probes, errors);
     }
 
-    private async Task<DrillProbe> ProbeAsync(DrillOptions options, string subject, long phaseStart, CancellationToken cancellationToken)
+    /// <summary>Full requests through the provider, whose traces are checked for the release their response named.</summary>
+    private async Task<DrillProbe[]> TracedProbesAsync(DrillOptions options, CancellationToken cancellationToken)
+    {
+        var start = time.GetTimestamp();
+        var tasks = new Task<DrillProbe>[options.TracedProbes];
+        for (var i = 0; i < tasks.Length; i++)
+        {
+            tasks[i] = ProbeAsync(options, $"drill-traced-{i}", start, routeOnly: false, cancellationToken);
+        }
+
+        return await Task.WhenAll(tasks).ConfigureAwait(false);
+    }
+
+    private async Task<DrillProbe> ProbeAsync(DrillOptions options, string subject, long phaseStart, bool routeOnly, CancellationToken cancellationToken)
     {
         var sent = time.GetElapsedTime(phaseStart).TotalMilliseconds;
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(options.Gateway, "/v1/chat/completions"))
@@ -177,6 +194,11 @@ public sealed class RollbackDrill(IEnvironmentStore environments, ITraceStore tr
             Content = new StringContent($$"""{"model":"{{app}}","messages":[{"role":"user","content":"Rollback drill probe: reply with one word."}]}""", Encoding.UTF8, "application/json"),
         };
         request.Headers.Add("Glidepath-Subject", subject);
+        if (routeOnly)
+        {
+            request.Headers.Add("Glidepath-Probe", "route");
+        }
+
         try
         {
             using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -197,7 +219,7 @@ public sealed class RollbackDrill(IEnvironmentStore environments, ITraceStore tr
             [options.Stable.Label] = options.Stable.Id,
             [options.Candidate.Label] = options.Candidate.Id,
         };
-        var pending = probes.Where(p => p.TraceId is not null && p.ReleaseLabel is not null).ToList();
+        var pending = probes.Where(p => p.Status == 200 && p.TraceId is not null && p.ReleaseLabel is not null).ToList();
         int checkedCount = 0, mismatched = 0;
         var deadline = time.GetTimestamp();
 

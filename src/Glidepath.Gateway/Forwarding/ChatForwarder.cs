@@ -27,6 +27,9 @@ internal sealed partial class ChatForwarder
     public const string ConversationHeader = "Glidepath-Conversation";
     public const string VarHeaderPrefix = "Glidepath-Var-";
 
+    /// <summary>With value <c>route</c>: answer 204 with the routing headers only (no provider call, no trace); used by drills.</summary>
+    public const string ProbeHeader = "Glidepath-Probe";
+
     private readonly GatewaySettings _settings;
     private readonly RoutingTableSource _routes;
     private readonly ServingReleases _releases;
@@ -93,6 +96,12 @@ internal sealed partial class ChatForwarder
         response.Headers[ArmHeader] = decision.Arm;
         response.Headers[TraceHeader] = traceId;
         Tag(activity, decision, key, request);
+        if (string.Equals(headers[ProbeHeader], "route", StringComparison.Ordinal))
+        {
+            response.StatusCode = StatusCodes.Status204NoContent;
+            response.Headers["Server-Timing"] = ServerTiming(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            return;
+        }
 
         var trace = new TraceBuilder
         {
