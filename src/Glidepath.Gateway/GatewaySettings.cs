@@ -28,6 +28,9 @@ public sealed record GatewaySettings
 
     public int TraceBatchSize { get; init; } = 500;
 
+    /// <summary>How long the batch writer lets traces gather before one transaction writes them.</summary>
+    public TimeSpan TraceFlushInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>OTLP endpoint (from OTEL_EXPORTER_OTLP_ENDPOINT); null turns OTLP export off.</summary>
     public string? OtlpEndpoint { get; init; }
 

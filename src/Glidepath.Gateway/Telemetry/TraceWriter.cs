@@ -23,6 +23,12 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, G
         {
             while (await queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
+                // Let a batch gather: one transaction per interval instead of one per request.
+                if (queue.Count < settings.TraceBatchSize)
+                {
+                    await Task.Delay(settings.TraceFlushInterval, settings.Time, stoppingToken).ConfigureAwait(false);
+                }
+
                 await DrainAsync(batch, stoppingToken).ConfigureAwait(false);
             }
         }

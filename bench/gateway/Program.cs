@@ -1,0 +1,179 @@
+// The gateway's added latency over calling the mock upstream directly, with one load generator in one run:
+// closed-loop at concurrency 1 and open-loop at a fixed 1,000 req/s; p50/p99 deltas and the gateway
+// process's CPU time per request. The gateway is a real `glidepath serve` child process with every feature
+// on (routing, telemetry to SQLite, metrics); the upstream is a local mock that answers at once.
+//
+//   dotnet run -c Release --project bench/gateway [-- --seconds 5 --sequential 3000]
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Glidepath.Bench.Gateway;
+using Glidepath.Cli;
+
+var seconds = Arg("--seconds", 5);
+var sequential = Arg("--sequential", 3000);
+var rate = Arg("--rate", 1000);
+
+await using var mock = await MockUpstream.StartAsync();
+var dir = Path.Combine(Path.GetTempPath(), "gp-bench-gw-" + Guid.NewGuid().ToString("N")[..8]);
+CopySample(dir);
+var manifest = Path.Combine(dir, "glidepath.yaml");
+File.WriteAllText(manifest, File.ReadAllText(manifest)
+    .Replace("provider: sim ", "provider: openai ", StringComparison.Ordinal)
+    .Replace("name: sim-support-1", "name: mock", StringComparison.Ordinal)
+    .Replace("openai: { base_url: https://api.openai.com/v1, api_key_env: OPENAI_API_KEY }", $"openai: {{ base_url: {mock.Url}/v1 }}", StringComparison.Ordinal));
+await Cli("release", "create", "-m", "bench");
+await Cli("deploy", "v1", "--env", "staging");
+
+var port = FreePort();
+var gatewayUrl = $"http://127.0.0.1:{port}";
+// The CLI from its own build output (its deps.json, not the bench's), built with the same configuration.
+var cliDll = Path.Combine(RepoRoot(), "src", "Glidepath.Cli", "bin", Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar))!), "net10.0", "Glidepath.Cli.dll");
+using var gateway = Process.Start(new ProcessStartInfo("dotnet", [cliDll, "--manifest", manifest, "serve", "--env", "staging", "--urls", gatewayUrl, "--format", "json"])
+{
+    RedirectStandardOutput = true,
+    RedirectStandardError = true,
+})!;
+try
+{
+    using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) }) { Timeout = TimeSpan.FromSeconds(30) };
+    await WaitReadyAsync(http, gatewayUrl, gateway);
+    var load = new LoadGenerator(http);
+    var direct = (Url: mock.Url + "/v1/chat/completions", Body: """{"model":"mock","messages":[{"role":"system","content":"You are the customer support assistant."},{"role":"user","content":"Can I return shoes after 45 days?"}]}""");
+    var viaGateway = (Url: gatewayUrl + "/v1/chat/completions", Body: """{"model":"support-agent","messages":[{"role":"user","content":"Can I return shoes after 45 days?"}]}""");
+
+    Console.Error.WriteLine("warming up…");
+    await load.SequentialAsync(direct.Url, direct.Body, 2000);
+    await load.SequentialAsync(viaGateway.Url, viaGateway.Body, 2000);
+
+    // Concurrency 1: alternate blocks so drift (thermal, other load) hits both sides alike.
+    Console.Error.WriteLine($"concurrency 1: {sequential} requests per side…");
+    var seqDirect = new List<double>();
+    var seqGateway = new List<double>();
+    var cpuBefore = Cpu(gateway);
+    for (var block = 0; block < 10; block++)
+    {
+        seqDirect.AddRange(await load.SequentialAsync(direct.Url, direct.Body, sequential / 10));
+        seqGateway.AddRange(await load.SequentialAsync(viaGateway.Url, viaGateway.Body, sequential / 10));
+    }
+
+    var seqCpu = (Cpu(gateway) - cpuBefore).TotalMicroseconds / seqGateway.Count;
+
+    // The same at concurrency 1 with Glidepath-Probe: route: parse + route + headers, no provider pipeline, no trace.
+    var routeOnly = new List<double>();
+    var routeDirect = new List<double>();
+    cpuBefore = Cpu(gateway);
+    for (var block = 0; block < 10; block++)
+    {
+        routeDirect.AddRange(await load.SequentialAsync(direct.Url, direct.Body, sequential / 10));
+        routeOnly.AddRange(await load.SequentialAsync(viaGateway.Url, viaGateway.Body, sequential / 10, ("Glidepath-Probe", "route")));
+    }
+
+    var routeCpu = (Cpu(gateway) - cpuBefore).TotalMicroseconds / routeOnly.Count;
+
+    Console.Error.WriteLine($"open loop at {rate} req/s for {seconds} s per side…");
+    var (rateDirect, directErrors) = await load.FixedRateAsync(direct.Url, direct.Body, rate, TimeSpan.FromSeconds(seconds));
+    cpuBefore = Cpu(gateway);
+    var (rateGateway, gatewayErrors) = await load.FixedRateAsync(viaGateway.Url, viaGateway.Body, rate, TimeSpan.FromSeconds(seconds));
+    var rateCpu = (Cpu(gateway) - cpuBefore).TotalMicroseconds / rateGateway.Length;
+
+    Console.WriteLine($"Gateway overhead over the mock upstream ({Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}); latencies in µs");
+    Console.WriteLine();
+    Console.WriteLine("| load | requests/side | direct p50 | gateway p50 | Δ p50 | direct p99 | gateway p99 | Δ p99 | gateway CPU µs/req | errors |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    Row("concurrency 1", [.. seqDirect], [.. seqGateway], seqCpu, 0);
+    Row($"{rate} req/s open loop", rateDirect, rateGateway, rateCpu, directErrors + gatewayErrors);
+    Row("concurrency 1, route-only probe", [.. routeDirect], [.. routeOnly], routeCpu, 0);
+}
+finally
+{
+    gateway.Kill(entireProcessTree: true);
+    await gateway.WaitForExitAsync();
+    Directory.Delete(dir, recursive: true);
+}
+
+static void Row(string name, double[] direct, double[] gateway, double cpu, int errors)
+{
+    double P(double[] v, double p) => LoadGenerator.Percentile(v, p);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| {name} | {gateway.Length} | {P(direct, 50):0} | {P(gateway, 50):0} | +{P(gateway, 50) - P(direct, 50):0} | {P(direct, 99):0} | {P(gateway, 99):0} | +{P(gateway, 99) - P(direct, 99):0} | {cpu:0} | {errors} |"));
+}
+
+static TimeSpan Cpu(Process p)
+{
+    p.Refresh();
+    return p.TotalProcessorTime;
+}
+
+static async Task WaitReadyAsync(HttpClient http, string url, Process gateway)
+{
+    var sw = Stopwatch.StartNew();
+    while (sw.Elapsed < TimeSpan.FromSeconds(60))
+    {
+        if (gateway.HasExited)
+        {
+            throw new InvalidOperationException($"the gateway exited with {gateway.ExitCode}: {await gateway.StandardError.ReadToEndAsync()}");
+        }
+
+        try
+        {
+            using var r = await http.GetAsync(url + "/readyz");
+            if (r.StatusCode == HttpStatusCode.OK)
+            {
+                return;
+            }
+        }
+        catch (HttpRequestException)
+        {
+        }
+
+        await Task.Delay(100);
+    }
+
+    throw new TimeoutException("the gateway did not become ready within 60 s");
+}
+
+static int FreePort()
+{
+    using var listener = new TcpListener(IPAddress.Loopback, 0);
+    listener.Start();
+    return ((IPEndPoint)listener.LocalEndpoint).Port;
+}
+
+static string RepoRoot()
+{
+    var root = AppContext.BaseDirectory;
+    while (!File.Exists(Path.Combine(root, "Glidepath.slnx")))
+    {
+        root = Path.GetDirectoryName(root.TrimEnd('/')) ?? throw new InvalidOperationException("run from inside the repository");
+    }
+
+    return root;
+}
+
+void CopySample(string target)
+{
+    var sample = Path.Combine(RepoRoot(), "samples", "support-agent");
+    foreach (var file in Directory.EnumerateFiles(sample, "*", SearchOption.AllDirectories).Where(f => !f.Contains("/.glidepath/", StringComparison.Ordinal)))
+    {
+        var to = Path.Combine(target, Path.GetRelativePath(sample, file));
+        Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+        File.Copy(file, to);
+    }
+}
+
+async Task Cli(params string[] args)
+{
+    var err = new StringWriter();
+    if (await CliApp.RunAsync(["--manifest", manifest, .. args], TextWriter.Null, err, isTerminal: false, CancellationToken.None) != 0)
+    {
+        throw new InvalidOperationException($"glidepath {string.Join(' ', args)} failed: {err}");
+    }
+}
+
+int Arg(string name, int fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+}
