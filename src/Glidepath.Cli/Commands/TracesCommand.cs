@@ -74,7 +74,7 @@ internal static class TracesCommand
 
             var inv = CultureInfo.InvariantCulture;
             ctx.Output.Table(
-                ["trace", "started (UTC)", "release", "arm", "status", "latency", "tokens in/out", "cost"],
+                ["trace", "started (UTC)", "release", "arm", "status", "latency", "tokens in/out", "cost", "online"],
                 traces.Select(t => (IReadOnlyList<string>)
                 [
                     t.TraceId,
@@ -85,6 +85,7 @@ internal static class TracesCommand
                     string.Create(inv, $"{t.LatencyMs:0} ms"),
                     string.Create(inv, $"{t.InputTokens}/{t.OutputTokens}"),
                     string.Create(inv, $"${t.CostUsd:0.000000}"),
+                    t.OnlinePassed is null ? "-" : t.OnlinePassed == true ? "pass" : "FAIL",
                 ]),
                 title: $"{app} / {spec.Name}: {traces.Count} trace(s), newest first");
             return ExitCodes.Ok;
@@ -128,6 +129,12 @@ internal static class TracesCommand
                     model = trace.Model,
                     finish_reason = trace.FinishReason,
                     timings = new { total_ms = trace.LatencyMs, time_to_first_token_ms = trace.TimeToFirstTokenMs, gateway_overhead_ms = trace.OverheadMs },
+                    online = trace.OnlineScore is null && trace.OnlinePassed is null ? null : new
+                    {
+                        score = trace.OnlineScore,
+                        passed = trace.OnlinePassed,
+                        scorers = trace.OnlineScoresJson is null ? (JsonElement?)null : JsonDocument.Parse(trace.OnlineScoresJson).RootElement.Clone(),
+                    },
                     feedback = feedback.Select(f => new { score = f.Score, comment = f.Comment, time = f.Time }),
                     content = trace.InputJson is null && trace.OutputText is null ? null : new
                     {
@@ -156,6 +163,7 @@ internal static class TracesCommand
                 ["tokens in / out", string.Create(inv, $"{trace.InputTokens} / {trace.OutputTokens}")],
                 ["cost", string.Create(inv, $"${trace.CostUsd:0.000000}")],
                 ["subject", trace.SubjectHash ?? "(per request)"],
+                ["online score", trace.OnlineScore is { } os ? string.Create(inv, $"{os:0.###} ({(trace.OnlinePassed == true ? "passed" : "not passed")})") : "(not sampled)"],
             ], title: $"trace {trace.TraceId}");
             if (feedback.Count > 0)
             {
@@ -200,6 +208,8 @@ internal static class TracesCommand
         input_tokens = t.InputTokens,
         output_tokens = t.OutputTokens,
         cost_usd = t.CostUsd,
+        online_score = t.OnlineScore,
+        online_passed = t.OnlinePassed,
         content_captured = t.InputJson is not null || t.OutputText is not null,
     };
 }

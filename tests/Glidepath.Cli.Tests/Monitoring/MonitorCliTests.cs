@@ -49,6 +49,33 @@ public sealed class MonitorCliTests
     }
 
     [Fact]
+    public async Task MonitorCheck_OnlinePassRateDownTenPointsAfterPromotion_AlertsOnTheOnlineScore()
+    {
+        await using var app = await MonitorApp.CreateAsync(1);
+        await app.OkAsync("deploy", "v1", "--env", "staging");
+        await app.OkAsync("promote", "v1", "--env", "production");
+        var t0 = MonitorApp.Start;
+
+        // sample_rate 0.2: every 5th request is scored; 90% of those pass in the reference hour, 80% now.
+        static Func<int, Traces.TraceRecord, Traces.TraceRecord> Scored(int passPer10) => (i, t) => i % 5 != 0 ? t : t with
+        {
+            OnlinePassed = i / 5 % 10 < passPer10,
+            OnlineScore = i / 5 % 10 < passPer10 ? 1 : 0,
+        };
+        await app.WriteTracesAsync("production", "v1", t0, TimeSpan.FromHours(1), 5000, shape: Scored(9));
+        await app.WriteTracesAsync("production", "v1", t0.AddHours(1), TimeSpan.FromHours(1), 3000, shape: Scored(8));
+        app.Time.SetUtcNow(t0.AddHours(2));
+
+        var (code, json) = await app.JsonWithCodeAsync("monitor", "--env", "production", "--check");
+
+        Assert.True(code == 1, json.ToString());
+        var harmed = json.GetProperty("check").GetProperty("metrics").EnumerateArray()
+            .Where(m => m.GetProperty("verdict").GetString() == "harm").Select(m => m.GetProperty("metric").GetString()).Order().ToList();
+        Assert.Equal(["online_pass_rate", "online_score"], harmed);
+        Assert.Equal(2, json.GetProperty("alerts").GetArrayLength());
+    }
+
+    [Fact]
     public async Task MonitorCheck_SameBehaviourAsTheReferenceHour_Exit0AndNoAlert()
     {
         await using var app = await MonitorApp.CreateAsync(1);
