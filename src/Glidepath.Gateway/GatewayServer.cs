@@ -122,6 +122,7 @@ public sealed class GatewayServer : IAsyncDisposable
         status.Ok(settings.Time.GetUtcNow());
         telemetry.ObserveState(() => source.Current?.Revision ?? 0, () => status.Current.Stale ? 1 : 0, () => queue.Count, () => queue.Dropped);
 
+        app.Services.GetRequiredService<ServingReleases>().Warm(source.Current!);
         var forwarder = app.Services.GetRequiredService<ChatForwarder>();
         app.MapPost("/v1/chat/completions", (HttpContext http) => forwarder.HandleAsync(http, OpenAiWire.Instance));
         app.MapPost("/v1/messages", (HttpContext http) => forwarder.HandleAsync(http, AnthropicWire.Instance));

@@ -46,15 +46,13 @@ public sealed class RollbackDrill(IEnvironmentStore environments, ITraceStore tr
 
         var seed = "drill-" + Convert.ToHexStringLower(BitConverter.GetBytes(time.GetTimestamp()));
         var probes = new List<DrillProbe>();
-        var errors = 0;
         DrillResult result;
         var on = await ApplyAsync(state, state with { Canary = new CanaryState(options.Candidate.Id, 100, seed) }, "candidate_on", null, cancellationToken).ConfigureAwait(false);
         try
         {
             Progress?.Invoke($"candidate {options.Candidate.Label} on {options.Environment} (revision {on.Revision}); probing {options.Gateway}");
-            var (candidateMs, p1, e1) = await ProbeUntilAsync(options, options.Candidate.Label, options.CandidateTimeout, cancellationToken).ConfigureAwait(false);
+            var (candidateMs, p1) = await ProbeUntilAsync(options, options.Candidate.Label, options.CandidateTimeout, cancellationToken).ConfigureAwait(false);
             probes.AddRange(p1);
-            errors += e1;
             if (candidateMs is null)
             {
                 throw new OperationalException(
@@ -65,9 +63,8 @@ public sealed class RollbackDrill(IEnvironmentStore environments, ITraceStore tr
             probes.AddRange(await TracedProbesAsync(options, cancellationToken).ConfigureAwait(false));
             var current = await environments.GetAsync(app, options.Environment, cancellationToken).ConfigureAwait(false);
             var off = await ApplyAsync(current, current with { Canary = null }, "rollback", null, cancellationToken).ConfigureAwait(false);
-            var (rollbackMs, p2, e2) = await ProbeUntilAsync(options, options.Stable.Label, options.Limit + TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            var (rollbackMs, p2) = await ProbeUntilAsync(options, options.Stable.Label, options.Limit + TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
             probes.AddRange(p2);
-            errors += e2;
             Progress?.Invoke(rollbackMs is { } ms ? $"rollback (revision {off.Revision}) served by every probe after {ms:0} ms" : "rollback not served in time");
             probes.AddRange(await TracedProbesAsync(options, cancellationToken).ConfigureAwait(false));
 
@@ -128,11 +125,10 @@ public sealed class RollbackDrill(IEnvironmentStore environments, ITraceStore tr
     /// Sends probes until <paramref name="options"/>.ConfirmProbes in a row are answered by <paramref name="expected"/>;
     /// returns when the first of that run was sent (ms after the phase began), or null if it never happened.
     /// </summary>
-    private async Task<(double? ServedMs, List<DrillProbe> Probes, int Errors)> ProbeUntilAsync(DrillOptions options, string expected, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task<(double? ServedMs, List<DrillProbe> Probes)> ProbeUntilAsync(DrillOptions options, string expected, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var start = time.GetTimestamp();
         var probes = new List<DrillProbe>();
-        var errors = 0;
         var streak = 0;
         double? runStart = null;
         var n = 0;
@@ -147,11 +143,6 @@ public sealed class RollbackDrill(IEnvironmentStore environments, ITraceStore tr
             foreach (var probe in (await Task.WhenAll(batch).ConfigureAwait(false)).OrderBy(p => p.SentMs))
             {
                 probes.Add(probe);
-                if (probe.Status is not (200 or 204))
-                {
-                    errors++;
-                }
-
                 if (probe.ReleaseLabel == expected)
                 {
                     runStart ??= probe.SentMs;
@@ -166,11 +157,11 @@ public sealed class RollbackDrill(IEnvironmentStore environments, ITraceStore tr
 
             if (streak >= options.ConfirmProbes)
             {
-                return (runStart, probes, errors);
+                return (runStart, probes);
             }
         }
 
-        return (null, probes, errors);
+        return (null, probes);
     }
 
     /// <summary>Full requests through the provider, whose traces are checked for the release their response named.</summary>

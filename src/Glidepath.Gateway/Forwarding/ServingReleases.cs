@@ -14,6 +14,27 @@ internal sealed class ServingReleases(GatewaySettings settings)
     public ServingRelease Get(RoutedRelease release) =>
         _cache.TryGetValue(release.Id, out var serving) ? serving : _cache.GetOrAdd(release.Id, _ => Build(release));
 
+    /// <summary>Builds the table's releases ahead of their first request; a failure shows on that request instead.</summary>
+    public void Warm(RoutingTable table)
+    {
+        foreach (var release in (RoutedRelease?[])[table.Stable, table.Canary?.Release])
+        {
+            if (release is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                Get(release);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Reported with a 503 and a log line when a request is routed to it.
+            }
+        }
+    }
+
     private ServingRelease Build(RoutedRelease release)
     {
         var model = release.Snapshot.Model;

@@ -1,3 +1,4 @@
+using Glidepath.Gateway.Forwarding;
 using Glidepath.Routing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,7 @@ namespace Glidepath.Gateway.Hosting;
 /// control plane stale, while traffic keeps flowing.
 /// </summary>
 internal sealed partial class RoutingRefresher(
-    RoutingTableLoader loader, RoutingTableSource source, ControlPlaneStatus status, GatewaySettings settings, ILogger<RoutingRefresher> logger) : BackgroundService
+    RoutingTableLoader loader, RoutingTableSource source, ServingReleases releases, ControlPlaneStatus status, GatewaySettings settings, ILogger<RoutingRefresher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -37,6 +38,7 @@ internal sealed partial class RoutingRefresher(
             if (source.Current is not { } current || current.Revision != revision)
             {
                 var table = await loader.LoadAsync(app, settings.Environment, cancellationToken).ConfigureAwait(false);
+                releases.Warm(table);
                 if (source.Update(table))
                 {
                     LogSwapped(logger, settings.Environment, table.Revision, table.Stable?.Label ?? "none", table.Canary?.Release.Label ?? "none", table.Canary?.Weight ?? 0);
