@@ -1,0 +1,42 @@
+namespace Glidepath.IntegrationTests;
+
+/// <summary>
+/// Makes a SQLite store unreadable the way a failing disk or a bad deploy would: the file's bytes become
+/// garbage (permission bits would not stop root, which CI runs as). Keeps a copy to put back.
+/// </summary>
+internal static class StoreVandal
+{
+    public static void MakeUnreadable(string path)
+    {
+        File.Copy(path, path + ".saved", overwrite: true);
+        var length = new FileInfo(path).Length;
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
+        {
+            var junk = new byte[Math.Max(length, 4096)];
+            Array.Fill(junk, (byte)0x5A);
+            stream.Write(junk);
+        }
+
+        foreach (var side in new[] { path + "-wal", path + "-shm" })
+        {
+            if (File.Exists(side))
+            {
+                using var stream = new FileStream(side, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+                var junk = new byte[Math.Max(stream.Length, 32768)];
+                Array.Fill(junk, (byte)0x5A);
+                stream.Write(junk);
+            }
+        }
+    }
+
+    public static void Restore(string path)
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var side in new[] { path + "-wal", path + "-shm" })
+        {
+            File.Delete(side);
+        }
+
+        File.Copy(path + ".saved", path, overwrite: true);
+    }
+}
