@@ -27,5 +27,6 @@ internal static class CommandCatalog
         DrillCommand.Build(env),
         MonitorCommand.Build(env),
         TracesCommand.Build(env),
+        ChecklistCommand.Build(env),
     ];
 }

@@ -1,0 +1,316 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Glidepath.Environments;
+using Glidepath.Evals.Datasets;
+using Glidepath.Manifests;
+using Glidepath.Releases;
+using Glidepath.Rollouts;
+using Glidepath.Storage;
+using Glidepath.Traces;
+
+namespace Glidepath.Checklist;
+
+/// <summary>
+/// Measures DESIGN.md's checklist for one release and one environment from the store: isolated environment,
+/// eval gate, versioned, rollback ready (before); canary first (rollout); monitoring on (after). Nothing is
+/// taken on trust: each row reads events, verdicts, rollouts or traces.
+/// </summary>
+public sealed class ChecklistService(Manifest manifest, IGlidepathStore store, TimeProvider time, ChecklistOptions options)
+{
+    public const string DrillKind = "drill";
+
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public async Task<IReadOnlyList<ChecklistRow>> RunAsync(Release release, EnvironmentSpec spec, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(release);
+        ArgumentNullException.ThrowIfNull(spec);
+        var releases = await store.Releases.ListAsync(manifest.App, cancellationToken).ConfigureAwait(false);
+        string Label(string? id) => id is null ? "(none)" : releases.FirstOrDefault(r => r.Id == id)?.Label ?? id[..Math.Min(8, id.Length)];
+        var rows = new List<ChecklistRow>();
+        var stage = options.Stage;
+        if (stage is null or "before")
+        {
+            rows.Add(await IsolatedAsync(release, spec, cancellationToken).ConfigureAwait(false));
+            rows.Add(await GateAsync(release, spec, Label, cancellationToken).ConfigureAwait(false));
+            rows.Add(Versioned(release));
+            rows.Add(await RollbackReadyAsync(release, spec, Label, cancellationToken).ConfigureAwait(false));
+        }
+
+        if (stage is null or "rollout")
+        {
+            rows.Add(await CanaryFirstAsync(release, spec, cancellationToken).ConfigureAwait(false));
+        }
+
+        if (stage is null or "after")
+        {
+            rows.Add(await MonitoringAsync(release, spec, cancellationToken).ConfigureAwait(false));
+        }
+
+        return rows;
+    }
+
+    private async Task<ChecklistRow> IsolatedAsync(Release release, EnvironmentSpec spec, CancellationToken ct)
+    {
+        const string check = "isolated environment";
+        if (spec.Requires.Count == 0)
+        {
+            return new("before", check, ChecklistStatus.Skip, $"{spec.Name} declares no requires: it is the first environment on the path", null);
+        }
+
+        var found = new List<string>();
+        var missing = new List<string>();
+        foreach (var earlier in spec.Requires)
+        {
+            var history = await store.Environments.HistoryAsync(manifest.App, earlier, ct).ConfigureAwait(false);
+            var stable = StableHistory.HasBeenStable(history, release.Id);
+            var traces = await store.Traces.ListAsync(new TraceQuery { App = manifest.App, Environment = earlier, ReleaseId = release.Id, Limit = 1 }, ct).ConfigureAwait(false);
+            if (stable && traces.Count > 0)
+            {
+                found.Add(string.Create(Inv, $"{earlier}: was stable and served traffic (last trace {traces[0].StartedAt.ToUniversalTime():yyyy-MM-dd HH:mm} UTC)"));
+            }
+            else
+            {
+                missing.Add(!stable ? $"{earlier}: never its stable release" : $"{earlier}: stable but no trace: it served no traffic there");
+            }
+        }
+
+        return missing.Count == 0
+            ? new("before", check, ChecklistStatus.Pass, string.Join("; ", found), null)
+            : new("before", check, ChecklistStatus.Fail, string.Join("; ", missing.Concat(found)),
+                $"Stop: get it onto {string.Join(" and ", spec.Requires)} first and let it serve traffic there, where a mistake costs nothing (glidepath deploy {release.Name} --env {spec.Requires[0]}, then glidepath serve).");
+    }
+
+    private async Task<ChecklistRow> GateAsync(Release release, EnvironmentSpec spec, Func<string?, string> label, CancellationToken ct)
+    {
+        const string check = "eval gate";
+        var action = $"Blocked: this change does not ship until the gate passes against what {spec.Name} serves today — run glidepath gate {release.Name} --baseline env:{spec.Name}.";
+        var baseline = await BaselineAsync(release, spec, ct).ConfigureAwait(false);
+        if (baseline is null)
+        {
+            return new("before", check, ChecklistStatus.Skip, $"first release on {spec.Name}: there is no baseline to hold", null);
+        }
+
+        if (manifest.Eval is not { } eval)
+        {
+            return new("before", check, ChecklistStatus.Fail, "glidepath.yaml has no eval: section, so no gate can pass", "Blocked: declare eval.dataset and eval.scorers, then run glidepath gate.");
+        }
+
+        var path = Path.IsPathRooted(eval.Dataset) ? eval.Dataset : Path.Combine(manifest.BaseDirectory, eval.Dataset);
+        var dataset = await DatasetReader.LoadAsync(path, eval.Dataset, ct).ConfigureAwait(false);
+        var verdicts = await store.GateVerdicts.ListAsync(manifest.App, release.Id, ct).ConfigureAwait(false);
+        var againstBaseline = verdicts.Where(v => v.BaselineReleaseId == baseline).ToList();
+        var current = againstBaseline.FirstOrDefault(v => v.DatasetSha256 == dataset.Sha256);
+        var sha = EnvironmentFingerprint.Short(dataset.Sha256);
+        if (current is { Passed: true })
+        {
+            return new("before", check, ChecklistStatus.Pass,
+                string.Create(Inv, $"passed against {label(baseline)} on {eval.Dataset} (sha256 {sha}) at {current.CreatedAt.ToUniversalTime():yyyy-MM-dd HH:mm} UTC"), null);
+        }
+
+        var measured = current is not null
+            ? $"the latest verdict against {label(baseline)} on the current dataset is {current.Result}"
+            : againstBaseline.Count > 0
+                ? $"verdicts against {label(baseline)} exist, but for another dataset: {eval.Dataset} changed since (now sha256 {sha})"
+                : $"no gate verdict against {label(baseline)}, the release {spec.Name} serves now";
+        return new("before", check, ChecklistStatus.Fail, measured, action);
+    }
+
+    /// <summary>What the release is held against: the environment's stable release, or the one it replaced when it is already stable.</summary>
+    private async Task<string?> BaselineAsync(Release release, EnvironmentSpec spec, CancellationToken ct)
+    {
+        var state = await store.Environments.GetAsync(manifest.App, spec.Name, ct).ConfigureAwait(false);
+        if (state.StableReleaseId != release.Id)
+        {
+            return state.StableReleaseId;
+        }
+
+        var history = await store.Environments.HistoryAsync(manifest.App, spec.Name, ct).ConfigureAwait(false);
+        return history.LastOrDefault(e => EnvironmentEventKinds.ChangesStable(e.Kind) && e.ToReleaseId == release.Id && e.FromReleaseId != release.Id)?.FromReleaseId;
+    }
+
+    private static ChecklistRow Versioned(Release release)
+    {
+        const string check = "versioned";
+        const string action = "Stop: an unversioned change cannot be rolled back to or away from — commit it, then glidepath release create.";
+        if (release.Version == 0)
+        {
+            return new("before", check, ChecklistStatus.Fail, "not a registered release (only the working tree or a git revision)", action);
+        }
+
+        if (release.GitCommit is null)
+        {
+            return new("before", check, ChecklistStatus.Fail, $"{release.Label} is registered but records no git commit", action);
+        }
+
+        return release.Dirty
+            ? new("before", check, ChecklistStatus.Fail, $"{release.Label} was built from uncommitted changes on top of {release.GitCommit[..Math.Min(10, release.GitCommit.Length)]}", action)
+            : new("before", check, ChecklistStatus.Pass, $"{release.Label}, immutable, from clean commit {release.GitCommit[..Math.Min(10, release.GitCommit.Length)]}", null);
+    }
+
+    private async Task<ChecklistRow> RollbackReadyAsync(Release release, EnvironmentSpec spec, Func<string?, string> label, CancellationToken ct)
+    {
+        const string check = "rollback ready";
+        var now = time.GetUtcNow();
+        var parts = new List<string>();
+        var todo = new List<string>();
+        var ok = true;
+        if (string.IsNullOrWhiteSpace(spec.Owner))
+        {
+            ok = false;
+            todo.Add($"name an owner under environments.{spec.Name}.owner");
+            parts.Add($"no owner: {spec.Name} names nobody for the rollback decision");
+        }
+        else
+        {
+            parts.Add($"owner {spec.Owner}");
+        }
+
+        var history = await store.Environments.HistoryAsync(manifest.App, spec.Name, ct).ConfigureAwait(false);
+        var knownGood = StableHistory.KnownGood(history, release.Id);
+        if (knownGood.Count == 0)
+        {
+            ok = false;
+            todo.Add($"keep a known-good release on {spec.Name} to go back to");
+            parts.Add($"no known-good release to go back to on {spec.Name}");
+        }
+        else
+        {
+            parts.Add($"way back to {label(knownGood[0])}");
+        }
+
+        var changedAt = await store.Monitor.ObserveConfigAsync(manifest.App, spec.Name, EnvironmentFingerprint.Compute(spec), now, ct).ConfigureAwait(false);
+        var notBefore = now - options.DrillMaxAge;
+        if (changedAt is { } c && c > notBefore)
+        {
+            notBefore = c;
+        }
+
+        EnvironmentEvent? drill = null;
+        string? drillEnv = null;
+        foreach (var env in PathOf(spec))
+        {
+            var events = env == spec.Name ? history : await store.Environments.HistoryAsync(manifest.App, env, ct).ConfigureAwait(false);
+            var passed = events.LastOrDefault(e => e.Kind == DrillKind && e.Time >= notBefore && IsPassedResult(e.DetailsJson));
+            if (passed is not null && (drill is null || passed.Time > drill.Time))
+            {
+                (drill, drillEnv) = (passed, env);
+            }
+        }
+
+        if (drill is null)
+        {
+            ok = false;
+            todo.Add($"run glidepath drill --env {spec.Requires.FirstOrDefault() ?? spec.Name}");
+            var since = changedAt is { } changed && changed > now - options.DrillMaxAge
+                ? string.Create(Inv, $"since {spec.Name}'s configuration changed ({changed.ToUniversalTime():yyyy-MM-dd HH:mm} UTC)")
+                : string.Create(Inv, $"in the last {options.DrillMaxAge.TotalDays:0} days");
+            parts.Add($"no passed drill on {string.Join(" or ", PathOf(spec))} {since}");
+        }
+        else
+        {
+            parts.Add(string.Create(Inv, $"drill passed on {drillEnv} at {drill.Time.ToUniversalTime():yyyy-MM-dd HH:mm} UTC"));
+        }
+
+        return ok
+            ? new("before", check, ChecklistStatus.Pass, string.Join("; ", parts), null)
+            : new("before", check, ChecklistStatus.Fail, string.Join("; ", parts),
+                $"Stop: an untested rollback is hope, not a plan — {string.Join("; ", todo)}.");
+    }
+
+    /// <summary>The environment and every environment before it on the promotion path.</summary>
+    private List<string> PathOf(EnvironmentSpec spec)
+    {
+        var result = new List<string>();
+        var queue = new Queue<string>([spec.Name]);
+        while (queue.TryDequeue(out var name))
+        {
+            if (result.Contains(name))
+            {
+                continue;
+            }
+
+            result.Add(name);
+            foreach (var r in manifest.FindEnvironment(name)?.Requires ?? [])
+            {
+                queue.Enqueue(r);
+            }
+        }
+
+        return result;
+    }
+
+    private static bool IsPassedResult(string? detailsJson)
+    {
+        if (detailsJson is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            var node = JsonNode.Parse(detailsJson);
+            return node?["phase"]?.GetValue<string>() == "result" && node["passed"]?.GetValue<bool>() == true;
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<ChecklistRow> CanaryFirstAsync(Release release, EnvironmentSpec spec, CancellationToken ct)
+    {
+        const string check = "canary first";
+        var action = $"Stop: never send 100% of traffic at once — use glidepath rollout start {release.Name} --env {spec.Name}.";
+        var active = await store.Rollouts.ActiveAsync(manifest.App, spec.Name, ct).ConfigureAwait(false);
+        var latest = await store.Rollouts.LatestAsync(manifest.App, spec.Name, ct).ConfigureAwait(false);
+        var rollout = new[] { active, latest }.FirstOrDefault(r => r is not null && r.ReleaseId == release.Id && (r.IsActive || r.State == RolloutState.Promoted));
+        if (rollout is null)
+        {
+            var history = await store.Environments.HistoryAsync(manifest.App, spec.Name, ct).ConfigureAwait(false);
+            var promoted = history.LastOrDefault(e => e.Kind == EnvironmentEventKinds.RolloutPromoted && e.ToReleaseId == release.Id);
+            return promoted is not null
+                ? new("rollout", check, ChecklistStatus.Pass, string.Create(Inv, $"a rollout made it stable at {promoted.Time.ToUniversalTime():yyyy-MM-dd HH:mm} UTC"), null)
+                : new("rollout", check, ChecklistStatus.Fail, $"no active or completed rollout of {release.Name} on {spec.Name}", action);
+        }
+
+        var first = rollout.Plan.Steps.Count > 0 ? rollout.Plan.Steps[0] : 100;
+        var measured = string.Create(Inv, $"rollout {rollout.Id} {rollout.State}, started at {first:0.##}% (now {rollout.Weight:0.##}%)");
+        return first < 100
+            ? new("rollout", check, ChecklistStatus.Pass, measured, null)
+            : new("rollout", check, ChecklistStatus.Fail, measured + ": the first step was already all of the traffic", action);
+    }
+
+    private async Task<ChecklistRow> MonitoringAsync(Release release, EnvironmentSpec spec, CancellationToken ct)
+    {
+        const string check = "monitoring on";
+        var parts = new List<string>();
+        var ok = true;
+        if (manifest.Online is { SampleRate: > 0 } online && online.Scorers.Count > 0)
+        {
+            parts.Add(string.Create(Inv, $"online scoring of {online.SampleRate * 100:0.##}% of requests with {online.Scorers.Count} scorer(s)"));
+        }
+        else
+        {
+            ok = false;
+            parts.Add("online scoring is off (online.sample_rate is 0 or no online scorers)");
+        }
+
+        var since = time.GetUtcNow() - options.TracesWithin;
+        var traces = await store.Traces.ListAsync(new TraceQuery { App = manifest.App, Environment = spec.Name, ReleaseId = release.Id, Since = since, Limit = 1 }, ct).ConfigureAwait(false);
+        if (traces.Count > 0)
+        {
+            parts.Add(string.Create(Inv, $"traces arriving (last {traces[0].StartedAt.ToUniversalTime():HH:mm:ss} UTC)"));
+        }
+        else
+        {
+            ok = false;
+            parts.Add(string.Create(Inv, $"no trace of {release.Name} on {spec.Name} in the last {options.TracesWithin.TotalMinutes:0} minutes"));
+        }
+
+        return ok
+            ? new("after", check, ChecklistStatus.Pass, string.Join("; ", parts), null)
+            : new("after", check, ChecklistStatus.Fail, string.Join("; ", parts),
+                $"Stop: without it a silent regression ships unseen — set online.sample_rate above 0 with online scorers, and serve {spec.Name} through glidepath serve --env {spec.Name} so traces flow.");
+    }
+}

@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Glidepath.Environments;
+using Glidepath.Evals;
+
+namespace Glidepath.Cli.Tests.Monitoring;
+
+public sealed class ChecklistCliTests
+{
+    /// <summary>
+    /// v1 is stable on staging and production; v2 is committed, registered, stable and serving on staging, gated against
+    /// v1 on the current dataset, a drill passed on staging, a rollout of v2 on production started at 1%, and its canary
+    /// traces are arriving. <paramref name="broken"/> names the one row whose evidence is left out.
+    /// </summary>
+    private static async Task<MonitorApp> ScenarioAsync(string? broken)
+    {
+        var app = await MonitorApp.CreateAsync(0);
+        Git(app.Dir, "init", "-q");
+        File.WriteAllText(Path.Combine(app.Dir, ".gitignore"), ".glidepath/\n");
+        Git(app.Dir, "add", "-A");
+        Git(app.Dir, "commit", "-qm", "sample");
+        await app.AddReleaseAsync("");
+        await app.OkAsync("deploy", "v1", "--env", "staging");
+        await app.OkAsync("promote", "v1", "--env", "production");
+
+        await File.AppendAllTextAsync(Path.Combine(app.Dir, "prompts", "system.md"), "\nAlways greet the customer by name.\n");
+        if (broken != "versioned")
+        {
+            Git(app.Dir, "commit", "-qam", "greet by name");
+        }
+
+        await app.AddReleaseAsync("");
+        await app.OkAsync("deploy", "v2", "--env", "staging");
+        var now = app.Time.GetUtcNow();
+        if (broken != "isolated environment")
+        {
+            await app.WriteTracesAsync("staging", "v2", now.AddMinutes(-30), TimeSpan.FromMinutes(10), 20);
+        }
+
+        var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(app.Dir, "evals", "support.jsonl"))));
+        await using (var store = await app.OpenStoreAsync())
+        {
+            await store.GateVerdicts.SaveAsync(new GateVerdictRecord("gv-1", "support-agent", app.Ids["v2"], app.Ids["v1"],
+                broken == "eval gate" ? "an-older-dataset" : sha, "pass", null, now, "{}"), CancellationToken.None);
+            if (broken != "rollback ready")
+            {
+                await DrillAsync(store, "staging", now, passed: true);
+            }
+        }
+
+        if (broken != "canary first")
+        {
+            await app.OkAsync("rollout", "start", "v2", "--env", "production", "--force", "--reason", "checklist test");
+        }
+
+        if (broken == "monitoring on")
+        {
+            app.EditManifest(y => y.Replace("sample_rate: 0.2", "sample_rate: 0", StringComparison.Ordinal));
+        }
+
+        await app.WriteTracesAsync("production", "v2", now.AddMinutes(-2), TimeSpan.FromMinutes(1), 10, shape: (_, t) => t with { Arm = "canary" });
+        return app;
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("isolated environment")]
+    [InlineData("eval gate")]
+    [InlineData("versioned")]
+    [InlineData("rollback ready")]
+    [InlineData("canary first")]
+    [InlineData("monitoring on")]
+    public async Task Checklist_EvidenceForOneRowMissing_OnlyThatRowFailsWithItsActionAndExit1(string? broken)
+    {
+        await using var app = await ScenarioAsync(broken);
+
+        var (code, json) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production");
+
+        var rows = json.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(["isolated environment", "eval gate", "versioned", "rollback ready", "canary first", "monitoring on"], rows.Select(r => r.GetProperty("check").GetString()));
+        var failed = rows.Where(r => r.GetProperty("status").GetString() == "fail").ToList();
+        if (broken is null)
+        {
+            Assert.True(code == 0, json.ToString());
+            Assert.Empty(failed);
+            Assert.True(json.GetProperty("passed").GetBoolean());
+            return;
+        }
+
+        Assert.Equal(1, code);
+        var row = Assert.Single(failed);
+        Assert.Equal(broken, row.GetProperty("check").GetString());
+        Assert.StartsWith(broken == "eval gate" ? "Blocked:" : "Stop:", row.GetProperty("action").GetString(), StringComparison.Ordinal);
+        Assert.All(rows.Where(r => r.GetProperty("check").GetString() != broken), r => Assert.Equal(JsonValueKind.Null, r.GetProperty("action").ValueKind));
+    }
+
+    [Fact]
+    public async Task Checklist_StageBefore_OnlyTheFourBeforeRowsAndTextNamesTheAction()
+    {
+        await using var app = await ScenarioAsync("rollback ready");
+
+        var (code, stdout, _) = await app.RunAsync("checklist", "v2", "--env", "production", "--stage", "before");
+
+        Assert.Equal(1, code);
+        Assert.Contains("glidepath drill --env staging", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("canary first", stdout, StringComparison.Ordinal);
+        Assert.Contains("1 of 4 row(s) failed", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Checklist_DrillOlderThanTheEnvironmentsConfigurationChange_RollbackReadyFailsUntilANewDrill()
+    {
+        await using var app = await ScenarioAsync(null);
+        Assert.Equal(0, (await app.RunAsync("checklist", "v2", "--env", "production", "--stage", "before")).Code);
+
+        app.Time.Advance(TimeSpan.FromHours(1));
+        app.EditManifest(y => y.Replace("vars: { kb_url: \"https://kb.northwind.example\"", "vars: { kb_url: \"https://kb2.northwind.example\"", StringComparison.Ordinal));
+        var (changed, json) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "before");
+        Assert.Equal(1, changed);
+        var row = json.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("check").GetString() == "rollback ready");
+        Assert.Contains("configuration changed", row.GetProperty("measured").GetString(), StringComparison.Ordinal);
+
+        app.Time.Advance(TimeSpan.FromMinutes(5));
+        await using (var store = await app.OpenStoreAsync())
+        {
+            await DrillAsync(store, "staging", app.Time.GetUtcNow(), passed: true);
+        }
+
+        Assert.Equal(0, (await app.RunAsync("checklist", "v2", "--env", "production", "--stage", "before")).Code);
+    }
+
+    [Fact]
+    public async Task Checklist_OnlyDrillFailedOrOlderThanMaxAge_RollbackReadyFails()
+    {
+        await using var app = await ScenarioAsync("rollback ready");
+        await using (var store = await app.OpenStoreAsync())
+        {
+            await DrillAsync(store, "staging", app.Time.GetUtcNow(), passed: false);
+        }
+
+        Assert.Equal(1, (await app.RunAsync("checklist", "v2", "--env", "production", "--stage", "before")).Code);
+        await using (var store = await app.OpenStoreAsync())
+        {
+            await DrillAsync(store, "staging", app.Time.GetUtcNow(), passed: true);
+        }
+
+        Assert.Equal(0, (await app.RunAsync("checklist", "v2", "--env", "production", "--stage", "before")).Code);
+        app.Time.Advance(TimeSpan.FromDays(31));
+        Assert.Equal(1, (await app.RunAsync("checklist", "v2", "--env", "production", "--stage", "before")).Code);
+        Assert.Equal(0, (await app.RunAsync("checklist", "v2", "--env", "production", "--stage", "before", "--drill-max-age", "60d")).Code);
+    }
+
+    private static async Task DrillAsync(Storage.Sqlite.SqliteStore store, string environment, DateTimeOffset time, bool passed)
+    {
+        var state = await store.Environments.GetAsync("support-agent", environment, CancellationToken.None);
+        await store.Environments.ApplyAsync(new EnvironmentChange
+        {
+            App = "support-agent",
+            Environment = environment,
+            ExpectedRevision = state.Revision,
+            NewState = state,
+            Event = new EnvironmentEvent
+            {
+                App = "support-agent",
+                Environment = environment,
+                Revision = 0,
+                Kind = "drill",
+                Actor = "test",
+                Reason = "rollback drill",
+                Time = time,
+                FromReleaseId = state.StableReleaseId,
+                ToReleaseId = state.StableReleaseId,
+                DetailsJson = $$"""{"passed":{{(passed ? "true" : "false")}},"rollback_served_ms":310,"phase":"result"}""",
+            },
+        }, CancellationToken.None);
+    }
+
+    private static void Git(string dir, params string[] args)
+    {
+        var psi = new ProcessStartInfo("git") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "-c", "user.name=Tess Ter", "-c", "user.email=t@example.com" }.Concat(args))
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi)!;
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, p.StandardError.ReadToEnd());
+    }
+}
