@@ -1,0 +1,47 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Glidepath.Gateway.Tests.Support;
+
+namespace Glidepath.Gateway.Tests;
+
+public sealed class SpanTests : IAsyncLifetime
+{
+    private readonly ConcurrentBag<Activity> _stopped = [];
+    private ActivityListener _listener = null!;
+    private GatewayFixture _f = null!;
+
+    public async Task InitializeAsync()
+    {
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "Glidepath",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = _stopped.Add,
+        };
+        ActivitySource.AddActivityListener(_listener);
+        _f = await GatewayFixture.CreateAsync();
+        await _f.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _listener.Dispose();
+        await _f.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Request_Traced_SpanCarriesReleaseArmAndFeatureFlagEvaluation()
+    {
+        using var response = await _f.PostAsync("/v1/chat/completions", GatewayFixture.Chat(), r => r.Headers.Add("Glidepath-Subject", "bob"));
+        var traceId = response.Headers.GetValues("Glidepath-Trace").Single();
+
+        var span = Assert.Single(_stopped, a => a.TraceId.ToHexString() == traceId && a.OperationName.StartsWith("gateway ", StringComparison.Ordinal));
+        Assert.Equal(_f.V1.Label, span.GetTagItem("glidepath.release"));
+        Assert.Equal("stable", span.GetTagItem("glidepath.arm"));
+        var evaluation = Assert.Single(span.Events, e => e.Name == "feature_flag.evaluation");
+        var tags = evaluation.Tags.ToDictionary(t => t.Key, t => t.Value);
+        Assert.Equal("support-agent@staging", tags["feature_flag.key"]);
+        Assert.Equal("stable", tags["feature_flag.result.variant"]);
+        Assert.Equal(Glidepath.Routing.SubjectHash.Of("bob"), tags["feature_flag.context.id"]);
+    }
+}
