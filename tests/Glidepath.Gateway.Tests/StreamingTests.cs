@@ -87,6 +87,39 @@ public sealed class StreamingTests : IAsyncLifetime
         Assert.Contains("timeout_error", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Stream_ClientGoesAwayMidStream_TraceRecordsClientClosedAndGatewayKeepsServing()
+    {
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _f.Models.For("stable-model").HoldAfterFirstUpdate = hold;
+        string traceId;
+
+        // No draining on dispose: the connection closes as a client that went away would close it.
+        using var client = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 });
+        using (var request = new HttpRequestMessage(HttpMethod.Post, _f.Url + "/v1/chat/completions") { Content = new StringContent(GatewayFixture.Chat(extra: ",\"stream\":true"), System.Text.Encoding.UTF8, "application/json") })
+        using (var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead))
+        {
+            traceId = response.Headers.GetValues("Glidepath-Trace").Single();
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+            await ReadDataLineAsync(reader).WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        // The client is gone while the upstream is still slow; give the server a moment to see the closed connection.
+        await Task.Delay(300);
+        hold.SetResult();
+        Glidepath.Traces.TraceRecord? trace = null;
+        for (var i = 0; i < 200 && trace is null; i++)
+        {
+            trace = await _f.Store.Traces.GetAsync(traceId, default);
+            await Task.Delay(25);
+        }
+
+        Assert.Equal(499, trace?.Status);
+        _f.Models.For("stable-model").HoldAfterFirstUpdate = null;
+        using var next = await _f.PostAsync("/v1/chat/completions", GatewayFixture.Chat());
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+    }
+
     private static async Task<string> ReadDataLineAsync(StreamReader reader)
     {
         while (await reader.ReadLineAsync() is { } line)

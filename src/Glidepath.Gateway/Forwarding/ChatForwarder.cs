@@ -199,7 +199,7 @@ internal sealed partial class ChatForwarder
             wire.WriteResponse(writer, result, context);
         }
 
-        await http200.BodyWriter.FlushAsync(ct).ConfigureAwait(false);
+        await FlushQuietlyAsync(http200.BodyWriter).ConfigureAwait(false);
         Finish(trace, activity, 200, null, result.Usage, result.FinishReason, Cost(result.AdditionalProperties));
     }
 
@@ -281,11 +281,18 @@ internal sealed partial class ChatForwarder
             }
 
             writer.WriteUpdate(body, update);
+            bool gone;
             try
             {
-                await body.FlushAsync(ct).ConfigureAwait(false);
+                var flush = await body.FlushAsync(ct).ConfigureAwait(false);
+                gone = flush.IsCompleted || flush.IsCanceled || ct.IsCancellationRequested;
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            catch (Exception ex) when (ct.IsCancellationRequested || ex is IOException)
+            {
+                gone = true;
+            }
+
+            if (gone)
             {
                 Finish(trace, activity, 499, "client_closed", usage, finish);
                 return;
@@ -299,7 +306,7 @@ internal sealed partial class ChatForwarder
 
         writer.WriteEnd(body, usage, finish);
         await FlushQuietlyAsync(body).ConfigureAwait(false);
-        Finish(trace, activity, 200, null, usage, finish, cost);
+        Finish(trace, activity, ct.IsCancellationRequested ? 499 : 200, ct.IsCancellationRequested ? "client_closed" : null, usage, finish, cost);
     }
 
     private static void StartStream(HttpResponse response, TraceBuilder trace)
