@@ -98,6 +98,12 @@ public sealed class GatewayServer : IAsyncDisposable
         services.AddHostedService(sp => sp.GetRequiredService<TraceWriter>());
         services.AddSingleton<RoutingRefresher>();
         services.AddHostedService(sp => sp.GetRequiredService<RoutingRefresher>());
+        if (settings.Rollouts is { } rollouts && settings.RolloutController is { } controllerOptions)
+        {
+            var controller = new Glidepath.Rollouts.RolloutController(rollouts, settings.Environments, settings.Traces, settings.Time, controllerOptions);
+            services.AddHostedService(sp => new RolloutControllerService(
+                controller, controllerOptions, settings, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RolloutControllerService>>()));
+        }
 
         var otel = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("glidepath-gateway", serviceInstanceId: $"{settings.Manifest.App}@{settings.Environment}"))

@@ -15,6 +15,12 @@ public sealed record GatewaySettings
     public required IModelClientFactory Models { get; init; }
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>Rollouts; with <see cref="RolloutController"/> also set, the gateway runs the rollout controller.</summary>
+    public IRolloutStore? Rollouts { get; init; }
+
+    /// <summary>The rollout controller's settings (interval, lease holder); null runs no controller in this gateway.</summary>
+    public Glidepath.Rollouts.RolloutControllerOptions? RolloutController { get; init; }
+
     /// <summary>Kestrel listen addresses, e.g. <c>http://127.0.0.1:8080</c>; port 0 picks a free port.</summary>
     public IReadOnlyList<string> Urls { get; init; } = ["http://127.0.0.1:4000"];
 

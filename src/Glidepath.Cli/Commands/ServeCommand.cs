@@ -23,11 +23,18 @@ internal static class ServeCommand
             Description = "How often the environment's revision is read, in ms (10-250; a rollback is served within about this)",
             DefaultValueFactory = _ => 200,
         };
+        var controllerEvery = new Option<string>("--controller-interval")
+        {
+            Description = "How often the rollout controller in this gateway judges the environment's active rollout (e.g. 5s)",
+            DefaultValueFactory = _ => "5s",
+        };
         var command = new Command("serve", """
             Serve an environment: an OpenAI-compatible POST /v1/chat/completions and an Anthropic-compatible
             POST /v1/messages (streaming and not) in front of the environment's releases, with the sticky
             stable/canary split, per-release traces, POST /v1/feedback, /healthz, /readyz and /metrics.
             Point an app's OpenAI or Anthropic SDK at it (base URL only) and send "model": "<app>".
+            It also runs the rollout controller for the environment (one gateway acts at a time, by a lease in the
+            store): see 'glidepath rollout --help'.
             A rollback or canary change is picked up within a poll; if the store cannot be read the gateway
             keeps serving its last routing table (fail static). OTLP export when OTEL_EXPORTER_OTLP_ENDPOINT is set.
 
@@ -38,6 +45,7 @@ internal static class ServeCommand
             environment,
             urls,
             pollMs,
+            controllerEvery,
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
@@ -45,6 +53,11 @@ internal static class ServeCommand
             if (poll is < 10 or > 250)
             {
                 throw new BadInputException($"--poll-ms {poll} is out of range; expected 10 to 250 so a rollback is served within a second");
+            }
+
+            if (!Glidepath.Manifests.DurationParser.TryParse(parse.GetValue(controllerEvery)!, out var controllerInterval) || controllerInterval < TimeSpan.FromMilliseconds(50))
+            {
+                throw new BadInputException($"--controller-interval '{parse.GetValue(controllerEvery)}' is not a duration of at least 50ms; expected e.g. 5s");
             }
 
             var manifest = ctx.Manifest;
@@ -61,6 +74,14 @@ internal static class ServeCommand
                     Environments = store.Environments,
                     Releases = store.Releases,
                     Traces = store.Traces,
+                    Rollouts = store.Rollouts,
+                    RolloutController = new Glidepath.Rollouts.RolloutControllerOptions
+                    {
+                        Holder = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}",
+                        Interval = controllerInterval,
+                        App = manifest.App,
+                        Environment = spec.Name,
+                    },
                     Models = models,
                     Time = ctx.Time,
                     Urls = parse.GetValue(urls)!,

@@ -1,0 +1,253 @@
+using System.Net;
+using System.Text.Json;
+using Glidepath.Gateway;
+using Glidepath.Models;
+using Glidepath.Providers;
+using Glidepath.Rollouts;
+
+namespace Glidepath.IntegrationTests;
+
+/// <summary>
+/// Rollouts end to end: the sim provider, a real gateway on 127.0.0.1 running the rollout controller, a real
+/// SQLite store, and traffic from an HTTP client. To keep the test fast the client chooses its subjects: it finds
+/// subjects the sticky split puts on the canary (from the Glidepath-Arm header) and sends each arm the requests a
+/// step needs, instead of waiting for 1% of random traffic to add up.
+/// </summary>
+public sealed class RolloutTests : IAsyncLifetime
+{
+    private const int CanaryPerStep = 150;
+    private const int StablePerStep = 300;
+    private SampleApp _app = null!;
+    private GatewayServer? _gateway;
+    private ModelClientFactory? _models;
+    private readonly HttpClient _http = new();
+    private readonly List<string> _canarySubjects = [];
+    private readonly List<string> _stableSubjects = [];
+    private int _probe;
+
+    public async Task InitializeAsync()
+    {
+        // Tolerances for a sim whose answers take a millisecond; the rest of the plan comes from the sample manifest.
+        _app = await SampleApp.CreateAsync(yaml => yaml
+            .Replace("error_rate:    { max_increase: 0.01 }", "error_rate:    { max_increase: 0.03 }", StringComparison.Ordinal)
+            .Replace("latency:       { max_ratio: 1.25 }", "latency:       { max_ratio: 4 }", StringComparison.Ordinal)
+            .Replace("cost_per_call: { max_ratio: 1.15 }", "cost_per_call: { max_ratio: 3 }", StringComparison.Ordinal)
+            .Replace("min_requests: 200", "min_requests: 100", StringComparison.Ordinal));
+        Assert.Equal(0, (await _app.CliAsync("promote", "v1", "--env", "production")).Exit);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await StopGatewayAsync();
+        await _app.DisposeAsync();
+    }
+
+    private async Task StartGatewayAsync(string holder)
+    {
+        _models ??= new ModelClientFactory(TimeProvider.System, PriceTable.For(_app.Manifest));
+        _gateway = await GatewayServer.StartAsync(new GatewaySettings
+        {
+            Manifest = _app.Manifest,
+            Environment = "production",
+            Environments = _app.Store.Environments,
+            Releases = _app.Store.Releases,
+            Traces = _app.Store.Traces,
+            Rollouts = _app.Store.Rollouts,
+            RolloutController = new RolloutControllerOptions
+            {
+                Holder = holder,
+                Interval = TimeSpan.FromMilliseconds(200),
+                LeaseDuration = TimeSpan.FromSeconds(3),
+                App = _app.Manifest.App,
+                Environment = "production",
+            },
+            Models = _models,
+            Urls = ["http://127.0.0.1:0"],
+            PollInterval = TimeSpan.FromMilliseconds(100),
+            LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
+        }, CancellationToken.None);
+    }
+
+    private async Task StopGatewayAsync()
+    {
+        if (_gateway is not null)
+        {
+            await _gateway.DisposeAsync();
+            _gateway = null;
+        }
+    }
+
+    /// <summary>One chat request as <paramref name="subject"/>; returns the arm that served it and the HTTP status.</summary>
+    private async Task<(string Arm, HttpStatusCode Status)> SendAsync(string subject)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, _gateway!.Urls[0] + "/v1/chat/completions")
+        {
+            Content = SampleApp.Json("""{"model":"support-agent","messages":[{"role":"user","content":"How long does shipping take?"}]}"""),
+        };
+        request.Headers.Add("Glidepath-Subject", subject);
+        using var response = await _http.SendAsync(request);
+        return (response.Headers.GetValues("Glidepath-Arm").Single(), response.StatusCode);
+    }
+
+    /// <summary>Sends requests until the canary arm served <paramref name="canary"/> and the stable arm <paramref name="stable"/>.</summary>
+    private async Task TrafficAsync(int canary, int stable)
+    {
+        int c = 0, s = 0, sent = 0;
+        while (c < canary || s < stable)
+        {
+            // Once the canary is gone (rolled back or promoted) no request can reach it: stop.
+            if (++sent % 50 == 0 && !(await _app.Store.Rollouts.LatestAsync("support-agent", "production", default))!.IsActive)
+            {
+                return;
+            }
+
+            Assert.True(sent < (canary + stable) * 20, "traffic never reached the canary");
+            string subject;
+            if (c < canary && _canarySubjects.Count > 0)
+            {
+                subject = _canarySubjects[c % _canarySubjects.Count];
+            }
+            else if (s < stable && _stableSubjects.Count > 0 && (_canarySubjects.Count > 0 || c >= canary))
+            {
+                subject = _stableSubjects[s % _stableSubjects.Count];
+            }
+            else
+            {
+                subject = $"subject-{_probe++}";
+            }
+
+            var (arm, _) = await SendAsync(subject);
+            if (arm == "canary")
+            {
+                c++;
+                if (!_canarySubjects.Contains(subject))
+                {
+                    _canarySubjects.Add(subject);
+                    _stableSubjects.Remove(subject);
+                }
+            }
+            else
+            {
+                s++;
+                if (!_stableSubjects.Contains(subject) && _stableSubjects.Count < 50)
+                {
+                    _stableSubjects.Add(subject);
+                }
+            }
+        }
+    }
+
+    private async Task<Rollout> WaitForAsync(Func<Rollout, bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            var rollout = (await _app.Store.Rollouts.LatestAsync("support-agent", "production", default))!;
+            if (condition(rollout))
+            {
+                return rollout;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}; rollout is {rollout.State} at step {rollout.StepIndex + 1}");
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task GoodRelease_GoesThroughEveryStepAcrossAGatewayRestartAndBecomesStable()
+    {
+        await StartGatewayAsync("gw-a");
+        var start = await _app.CliAsync("rollout", "start", "v2", "--env", "production", "--force", "--reason", "integration test");
+        Assert.True(start.Exit == 0, start.Err);
+        var weights = new List<double>();
+
+        for (var step = 0; step < 4; step++)
+        {
+            var current = await WaitForAsync(r => r.StepIndex == step, $"step {step + 1}");
+            weights.Add(current.Weight);
+            await TrafficAsync(CanaryPerStep, StablePerStep);
+            if (step == 1)
+            {
+                // Restart mid-rollout: a new gateway (another lease holder) resumes where the store says it is.
+                await StopGatewayAsync();
+                await StartGatewayAsync("gw-b");
+                await TrafficAsync(10, 10);
+            }
+
+            await WaitForAsync(r => r.StepIndex > step || r.State != RolloutState.Progressing, $"the judge to advance from step {step + 1}");
+        }
+
+        var done = await WaitForAsync(r => !r.IsActive, "promotion");
+        Assert.Equal(RolloutState.Promoted, done.State);
+        Assert.Equal([1.0, 5, 25, 50], weights);
+        var state = await _app.Store.Environments.GetAsync("support-agent", "production", default);
+        Assert.Null(state.Canary);
+        Assert.Equal((await _app.Store.Releases.GetByVersionAsync("support-agent", 2, default))!.Id, state.StableReleaseId);
+        var history = await _app.Store.Environments.HistoryAsync("support-agent", "production", default);
+        Assert.Equal(["rollout_started", "rollout_step", "rollout_step", "rollout_step", "rollout_promoted"],
+            history.Where(e => e.Kind.StartsWith("rollout_", StringComparison.Ordinal)).Select(e => e.Kind));
+        var (arm, status) = await SendAsync(_canarySubjects[0]);
+        Assert.Equal(("stable", HttpStatusCode.OK), (arm, status));
+    }
+
+    [Fact]
+    public async Task ReleaseWithTenPercentErrors_RolledBackAtFirstStepWithEvidenceInStatusAndHistory()
+    {
+        // v3 = v2 with the sim failing one call in ten.
+        File.WriteAllText(_app.ManifestPath, File.ReadAllText(_app.ManifestPath).Replace(
+            "options: { first_token_ms: 1, tokens_per_second: 100000 }",
+            "options: { first_token_ms: 1, tokens_per_second: 100000, faults: { error_rate: 0.1 } }",
+            StringComparison.Ordinal));
+        Assert.Equal(0, (await _app.CliAsync("release", "create", "-m", "v3 with faults")).Exit);
+        await StartGatewayAsync("gw-a");
+        Assert.Equal(0, (await _app.CliAsync("rollout", "start", "v3", "--env", "production", "--force", "--reason", "integration test")).Exit);
+
+        for (var i = 0; i < 8 && (await _app.Store.Rollouts.LatestAsync("support-agent", "production", default))!.IsActive; i++)
+        {
+            await TrafficAsync(100, 200);
+            await Task.Delay(600);
+        }
+
+        var ended = await WaitForAsync(r => !r.IsActive, "the rollback");
+        Assert.Equal(RolloutState.RolledBack, ended.State);
+        Assert.Equal(0, ended.StepIndex);
+        var state = await _app.Store.Environments.GetAsync("support-agent", "production", default);
+        Assert.Null(state.Canary);
+
+        var (exit, stdout, _) = await _app.CliAsync("rollout", "status", "--env", "production", "--format", "json");
+        Assert.Equal(1, exit);
+        using var doc = JsonDocument.Parse(stdout);
+        var last = doc.RootElement.GetProperty("last_decision");
+        Assert.Equal("rollback", last.GetProperty("kind").GetString());
+        Assert.Equal("controller", last.GetProperty("actor").GetString());
+        var errors = last.GetProperty("evidence").EnumerateArray().Single(e => e.GetProperty("metric").GetString() == "error_rate");
+        Assert.Equal("harm", errors.GetProperty("verdict").GetString());
+        Assert.True(errors.GetProperty("lower").GetDouble() > 0.03);
+
+        var (_, history, _) = await _app.CliAsync("history", "--env", "production");
+        Assert.Contains("rollout_rolled_back", history, StringComparison.Ordinal);
+        Assert.Contains("harm: error_rate", history, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ManualRollbackDuringRollout_Wins()
+    {
+        await StartGatewayAsync("gw-a");
+        Assert.Equal(0, (await _app.CliAsync("rollout", "start", "v2", "--env", "production", "--force", "--reason", "integration test")).Exit);
+        await TrafficAsync(40, 80);
+
+        var rollback = await _app.CliAsync("rollback", "--env", "production", "--reason", "operator says no");
+        Assert.True(rollback.Exit == 0, rollback.Err);
+        var revision = await _app.Store.Environments.GetRevisionAsync("support-agent", "production", default);
+        await TrafficAsync(CanaryPerStep, StablePerStep); // data that would be safe enough to advance
+
+        var ended = await WaitForAsync(r => !r.IsActive, "the controller to see the manual rollback");
+        Assert.Equal(RolloutState.RolledBack, ended.State);
+        Assert.Contains("operator says no", ended.EndReason, StringComparison.Ordinal);
+        await Task.Delay(500);
+        var state = await _app.Store.Environments.GetAsync("support-agent", "production", default);
+        Assert.Null(state.Canary);
+        Assert.Equal(revision, state.Revision);
+    }
+}
