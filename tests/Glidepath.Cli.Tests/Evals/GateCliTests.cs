@@ -110,4 +110,29 @@ public sealed class GateCliTests
         var verdicts = await store.GateVerdicts.ListAsync("support-agent", releases[^1].Id, CancellationToken.None);
         Assert.Equal("error", Assert.Single(verdicts).Result);
     }
+
+    [Fact]
+    public async Task Gate_ResumeAFinishedRun_DecidesAgainFromStoredResultsWithoutModelCalls()
+    {
+        using var app = EvalApp.Create();
+        var v1 = await app.CreateReleaseAsync();
+        app.EditPrompt(p => string.Join('\n', p.Split('\n').Where(l => !l.Contains("Refund window:", StringComparison.Ordinal))));
+        var (code, stdout, stderr) = await app.RunAsync("gate", "--baseline", v1, "--tag", "refunds", "--format", "json");
+        Assert.True(code == 1, stderr);
+        var runId = JsonDocument.Parse(stdout).RootElement.GetProperty("run").GetString()!;
+
+        var calls = 0;
+        app.ModelClients = (_, _) => new FakeModelClients((_, _) =>
+        {
+            Interlocked.Increment(ref calls);
+            return new ChatResponse(new ChatMessage(ChatRole.Assistant, "30 days"));
+        });
+        var (code2, stdout2, stderr2) = await app.RunAsync("gate", "--resume", runId, "--format", "json");
+
+        Assert.True(code2 == 1, stderr2);
+        Assert.Equal(0, calls);
+        using var doc = JsonDocument.Parse(stdout2);
+        Assert.Equal(6, doc.RootElement.GetProperty("counts").GetProperty("regressed").GetInt32());
+        Assert.Contains("12 of 12 result(s) already saved", stderr2, StringComparison.Ordinal);
+    }
 }
