@@ -123,7 +123,15 @@ public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvi
                 batch.Add(r);
             }
 
-            await store.SaveResultsAsync(batch, CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await store.SaveResultsAsync(batch, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not Errors.GlidepathException)
+            {
+                throw new Errors.OperationalException($"cannot save eval results to the store: {ex.Message}", ex);
+            }
+
             batch.Clear();
         }
     }
