@@ -28,5 +28,6 @@ internal static class CommandCatalog
         MonitorCommand.Build(env),
         TracesCommand.Build(env),
         ChecklistCommand.Build(env),
+        DemoCommand.Build(env),
     ];
 }
