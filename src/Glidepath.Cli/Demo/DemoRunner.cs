@@ -14,6 +14,7 @@ internal sealed partial class DemoRunner
     private readonly TextWriter _commandOut;
     private readonly bool _fast;
     private DemoWorkspace _ws = null!;
+    private bool _keep;
 
     public DemoRunner(CliContext ctx, bool fast)
     {
@@ -29,18 +30,33 @@ internal sealed partial class DemoRunner
     public async Task<DemoOutcome> RunAsync(string? keepAt, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        _keep = keepAt is not null;
         using var ws = await DemoWorkspace.CreateAsync(keepAt, _fast ? 0.02 : 0.15, cancellationToken);
         _ws = ws;
         Outcome.Workspace = ws.Path;
         _say.Say($"Glidepath demo: the sample support agent, a SQLite store and the simulated model in {ws.Path}.");
         _say.Say("Every command below is the real one a team runs; the demo only types them for you.");
 
-        await StepVersionAndPromoteAsync(cancellationToken);
-        await StepGateAsync(cancellationToken);
-        await StepTrafficAndDrillAsync(cancellationToken);
-        await StepRolloutAsync(cancellationToken);
-        await StepCanaryCatchesRegressionAsync(cancellationToken);
-        await StepChecklistAsync(cancellationToken);
+        try
+        {
+            await StepVersionAndPromoteAsync(cancellationToken);
+            await StepGateAsync(cancellationToken);
+            await StepTrafficAndDrillAsync(cancellationToken);
+            await StepRolloutAsync(cancellationToken);
+            await StepCanaryCatchesRegressionAsync(cancellationToken);
+            await StepChecklistAsync(cancellationToken);
+        }
+        finally
+        {
+            await StopGatewaysAsync();
+            if (_store is not null)
+            {
+                await _store.DisposeAsync();
+            }
+        }
+
+        Outcome.TrafficRequests = (int)(_traffic?.Sent ?? 0);
+        Outcome.TrafficErrors = (int)(_traffic?.Errors ?? 0);
 
         Outcome.Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1);
         _say.Say($"Demo finished in {Outcome.Seconds:0} s.");
