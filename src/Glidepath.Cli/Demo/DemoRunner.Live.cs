@@ -1,6 +1,7 @@
 using System.Globalization;
 using Glidepath.Gateway;
 using Glidepath.Manifests;
+using Glidepath.Models;
 using Glidepath.Providers;
 using Glidepath.Rollouts;
 using Glidepath.Storage;
