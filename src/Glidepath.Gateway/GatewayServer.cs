@@ -104,6 +104,7 @@ public sealed class GatewayServer : IAsyncDisposable
             services.AddHostedService(sp => new RolloutControllerService(
                 controller, controllerOptions, settings, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RolloutControllerService>>()));
         }
+        services.AddHostedService<Hosting.DriftCheckService>();
 
         var otel = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("glidepath-gateway", serviceInstanceId: $"{settings.Manifest.App}@{settings.Environment}"))

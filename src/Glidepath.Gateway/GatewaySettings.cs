@@ -21,6 +21,12 @@ public sealed record GatewaySettings
     /// <summary>The rollout controller's settings (interval, lease holder); null runs no controller in this gateway.</summary>
     public Glidepath.Rollouts.RolloutControllerOptions? RolloutController { get; init; }
 
+    /// <summary>Where drift alerts are stored; null turns the gateway's periodic drift check off.</summary>
+    public IMonitorStore? Monitor { get; init; }
+
+    /// <summary>How often the gateway runs the drift check of its environment (see docs/monitoring.md).</summary>
+    public TimeSpan MonitorInterval { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Kestrel listen addresses, e.g. <c>http://127.0.0.1:8080</c>; port 0 picks a free port.</summary>
     public IReadOnlyList<string> Urls { get; init; } = ["http://127.0.0.1:4000"];
 

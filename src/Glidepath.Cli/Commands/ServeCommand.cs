@@ -82,6 +82,7 @@ internal static class ServeCommand
                         App = manifest.App,
                         Environment = spec.Name,
                     },
+                    Monitor = store.Monitor,
                     Models = models,
                     Time = ctx.Time,
                     Urls = parse.GetValue(urls)!,

@@ -8,13 +8,19 @@ namespace Glidepath.Monitoring;
 /// Runs the drift check from the store: the environment's stable release, its reference window just after it
 /// became stable, its recent window, the comparison, and a stored (and posted) alert per drifted metric.
 /// </summary>
-public sealed class MonitorService(IGlidepathStore store, DriftPolicy policy, TimeProvider time, IAlertNotifier? notifier)
+public sealed class MonitorService(
+    IEnvironmentStore environments, IReleaseStore releases, ITraceStore traces, IMonitorStore alerts, DriftPolicy policy, TimeProvider time, IAlertNotifier? notifier)
 {
     private readonly DriftMonitor _monitor = new(policy);
 
+    public MonitorService(IGlidepathStore store, DriftPolicy policy, TimeProvider time, IAlertNotifier? notifier)
+        : this((store ?? throw new ArgumentNullException(nameof(store))).Environments, store.Releases, store.Traces, store.Monitor, policy, time, notifier)
+    {
+    }
+
     public async Task<MonitorCheck> CheckAsync(string app, string environment, CancellationToken cancellationToken)
     {
-        var state = await store.Environments.GetAsync(app, environment, cancellationToken).ConfigureAwait(false);
+        var state = await environments.GetAsync(app, environment, cancellationToken).ConfigureAwait(false);
         if (state.StableReleaseId is not { } releaseId || state.StableSince is not { } since)
         {
             return new MonitorCheck { App = app, Environment = environment, Skipped = $"{environment} has no stable release" };
@@ -35,15 +41,15 @@ public sealed class MonitorService(IGlidepathStore store, DriftPolicy policy, Ti
         }
 
         var reference = ArmSamples.ForRelease(
-            await store.Traces.ArmStatsAsync(app, environment, windows.ReferenceFrom, windows.ReferenceTo, cancellationToken).ConfigureAwait(false), releaseId);
+            await traces.ArmStatsAsync(app, environment, windows.ReferenceFrom, windows.ReferenceTo, cancellationToken).ConfigureAwait(false), releaseId);
         var recent = ArmSamples.ForRelease(
-            await store.Traces.ArmStatsAsync(app, environment, windows.RecentFrom, windows.RecentTo, cancellationToken).ConfigureAwait(false), releaseId);
+            await traces.ArmStatsAsync(app, environment, windows.RecentFrom, windows.RecentTo, cancellationToken).ConfigureAwait(false), releaseId);
         var assessments = _monitor.Assess(recent, reference);
         var alpha = policy.Judge.AlphaPerMetric;
         var raised = new List<DriftAlert>();
         foreach (var a in assessments.Where(a => a.Verdict == MetricVerdict.Harm))
         {
-            var last = await store.Monitor.LatestAlertAsync(app, environment, releaseId, a.Rule.Name, cancellationToken).ConfigureAwait(false);
+            var last = await alerts.LatestAlertAsync(app, environment, releaseId, a.Rule.Name, cancellationToken).ConfigureAwait(false);
             if (last is not null && last.RaisedAt > now - policy.RecentWindow)
             {
                 continue;
@@ -63,12 +69,12 @@ public sealed class MonitorService(IGlidepathStore store, DriftPolicy policy, Ti
                 Message = string.Create(CultureInfo.InvariantCulture,
                     $"{a.Rule.Name} drifted on {environment}: recent vs reference {evidence.IntervalText()} is beyond {a.Rule.ToleranceText} (recent n={a.CanaryN}, reference n={a.StableN})"),
             };
-            await store.Monitor.SaveAlertAsync(alert, cancellationToken).ConfigureAwait(false);
+            await alerts.SaveAlertAsync(alert, cancellationToken).ConfigureAwait(false);
             if (notifier is not null)
             {
-                var label = (await store.Releases.GetByIdAsync(app, releaseId, cancellationToken).ConfigureAwait(false))?.Label ?? releaseId[..Math.Min(8, releaseId.Length)];
+                var label = (await releases.GetByIdAsync(app, releaseId, cancellationToken).ConfigureAwait(false))?.Label ?? releaseId[..Math.Min(8, releaseId.Length)];
                 var outcome = await notifier.NotifyAsync(alert, label, cancellationToken).ConfigureAwait(false);
-                await store.Monitor.SetNotificationAsync(alert.Id, outcome, cancellationToken).ConfigureAwait(false);
+                await alerts.SetNotificationAsync(alert.Id, outcome, cancellationToken).ConfigureAwait(false);
                 alert = alert with { Notification = outcome };
             }
 
