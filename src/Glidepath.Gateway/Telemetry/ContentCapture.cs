@@ -28,7 +28,7 @@ internal sealed class ContentCapture(CaptureConfig config, double sampleRate)
             {
                 w.WriteStartObject();
                 w.WriteString("role", m.Role.Value);
-                w.WriteString("content", Redactor.Redact(m.Text, config.Redact));
+                w.WriteString("content", Glidepath.Traces.ContentRedactor.Redact(m.Text, config.Redact));
                 w.WriteEndObject();
             }
 
@@ -38,5 +38,5 @@ internal sealed class ContentCapture(CaptureConfig config, double sampleRate)
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    public string Output(string text) => Redactor.Redact(text, config.Redact);
+    public string Output(string text) => Glidepath.Traces.ContentRedactor.Redact(text, config.Redact);
 }
