@@ -199,7 +199,14 @@ public sealed class RolloutTests : IAsyncLifetime
         var history = await _app.Store.Environments.HistoryAsync("support-agent", "production", default);
         Assert.Equal(["rollout_started", "rollout_step", "rollout_step", "rollout_step", "rollout_promoted"],
             history.Where(e => e.Kind.StartsWith("rollout_", StringComparison.Ordinal)).Select(e => e.Kind));
+        // The gateway picks the promotion up at its next poll of the environment's revision.
         var (arm, status) = await SendAsync(_canarySubjects[0]);
+        for (var waited = 0; arm != "stable" && waited < 30; waited++)
+        {
+            await Task.Delay(100);
+            (arm, status) = await SendAsync(_canarySubjects[0]);
+        }
+
         Assert.Equal(("stable", HttpStatusCode.OK), (arm, status));
     }
 
