@@ -16,7 +16,7 @@ internal sealed partial class DemoRunner
     private TrafficDriver? _traffic;
     private IGlidepathStore? _store;
 
-    private int RolloutMinRequests => _fast ? 150 : 300;
+    private int RolloutMinRequests => _fast ? 150 : 200;
 
     private async Task StepTrafficAndDrillAsync(CancellationToken cancellationToken)
     {

@@ -31,7 +31,7 @@ internal sealed partial class DemoRunner
     {
         var clock = Stopwatch.StartNew();
         _keep = keepAt is not null;
-        using var ws = await DemoWorkspace.CreateAsync(keepAt, _fast ? 0.02 : 0.15, cancellationToken);
+        using var ws = await DemoWorkspace.CreateAsync(keepAt, _fast ? 0.02 : 0.08, cancellationToken);
         _ws = ws;
         Outcome.Workspace = ws.Path;
         _say.Say($"Glidepath demo: the sample support agent, a SQLite store and the simulated model in {ws.Path}.");
