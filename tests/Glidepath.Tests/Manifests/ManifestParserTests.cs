@@ -1,5 +1,4 @@
 using Glidepath.Manifests;
-using Glidepath.Tests.Support;
 
 namespace Glidepath.Tests.Manifests;
 

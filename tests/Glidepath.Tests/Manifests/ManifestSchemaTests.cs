@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Glidepath.Manifests;
-using Glidepath.Tests.Support;
 using Json.Schema;
 using YamlDotNet.RepresentationModel;
 

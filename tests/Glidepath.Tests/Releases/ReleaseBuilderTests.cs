@@ -1,7 +1,6 @@
 using Glidepath.Files;
 using Glidepath.Manifests;
 using Glidepath.Releases;
-using Glidepath.Tests.Support;
 
 namespace Glidepath.Tests.Releases;
 

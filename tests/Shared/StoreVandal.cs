@@ -1,4 +1,4 @@
-namespace Glidepath.Gateway.Tests.Support;
+namespace Glidepath.Testing;
 
 /// <summary>
 /// Makes a SQLite store unreadable the way a failing disk or a bad deploy would: the file's bytes become

@@ -1,4 +1,4 @@
-namespace Glidepath.Cli.Tests.Support;
+namespace Glidepath.Testing;
 
 /// <summary>A temporary folder deleted at dispose; optionally seeded with a copy of the sample app.</summary>
 internal sealed class TempDir : IDisposable
