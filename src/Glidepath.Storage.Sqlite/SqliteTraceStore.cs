@@ -182,8 +182,10 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
     public async Task<IReadOnlyList<ArmStats>> ArmStatsAsync(string app, string environment, DateTimeOffset since, DateTimeOffset? until, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var sinceMinute = Iso(new DateTimeOffset(since.UtcDateTime.Ticks - since.UtcDateTime.Ticks % TimeSpan.TicksPerMinute, TimeSpan.Zero));
-        var untilText = until is { } u ? Iso(u) : "9999";
+        // Aggregates are kept per minute, so both ends are floored to the minute: [since, until) windows that meet at
+        // an instant meet at the same minute and never count a minute twice (a window inside one minute is empty).
+        var sinceMinute = Iso(FloorToMinute(since));
+        var untilText = until is { } u ? Iso(FloorToMinute(u)) : "9999";
         var stats = new Dictionary<(string, string), ArmStats>();
         await using (var cmd = connection.CreateCommand())
         {
@@ -238,7 +240,7 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
                 """;
             cmd.Parameters.AddWithValue("$a", app);
             cmd.Parameters.AddWithValue("$e", environment);
-            cmd.Parameters.AddWithValue("$since", Iso(since));
+            cmd.Parameters.AddWithValue("$since", sinceMinute);
             cmd.Parameters.AddWithValue("$until", untilText);
             await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -297,6 +299,12 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
         }
 
         return list;
+    }
+
+    private static DateTimeOffset FloorToMinute(DateTimeOffset t)
+    {
+        var ticks = t.UtcDateTime.Ticks;
+        return new DateTimeOffset(ticks - (ticks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
     }
 
     private static string Iso(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);

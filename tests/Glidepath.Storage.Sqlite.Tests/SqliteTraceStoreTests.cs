@@ -51,6 +51,27 @@ public sealed class SqliteTraceStoreTests : IAsyncLifetime
         Assert.Equal((1L, 0L, 10L), (canary.Count, canary.Errors, canary.InputTokens));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(10)]
+    [InlineData(59.999)]
+    public async Task ArmStatsAsync_AdjacentWindows_NeverCountAMinuteTwice(double secondsIntoMinute)
+    {
+        // One request per second over three minutes, windows that meet at an arbitrary instant (issue 21 item 2).
+        var start = new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero);
+        var traces = Enumerable.Range(0, 180).Select(i => Trace($"w{i}", "r1", "stable", at: start.AddSeconds(i))).ToList();
+        await _store.Traces.WriteBatchAsync(traces, default);
+        var cut = start.AddMinutes(1).AddSeconds(secondsIntoMinute);
+
+        var before = (await _store.Traces.ArmStatsAsync("app", "staging", start, cut, default)).Sum(s => s.Count);
+        var after = (await _store.Traces.ArmStatsAsync("app", "staging", cut, start.AddMinutes(3), default)).Sum(s => s.Count);
+        var within = (await _store.Traces.ArmStatsAsync("app", "staging", cut, cut.AddSeconds(0.0005), default)).Sum(s => s.Count);
+
+        Assert.Equal(180, before + after);
+        Assert.Equal(60, before);
+        Assert.Equal(0, within);
+    }
+
     [Fact]
     public async Task WriteBatchAsync_SameTraceTwice_CountedOnce()
     {
