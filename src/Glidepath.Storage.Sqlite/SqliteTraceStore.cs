@@ -5,11 +5,11 @@ using Microsoft.Data.Sqlite;
 
 namespace Glidepath.Storage.Sqlite;
 
-/// <summary>Traces, per-arm aggregates and feedback in SQLite (migration 0005).</summary>
+/// <summary>Traces, per-arm aggregates (per minute and subject group) and feedback in SQLite (migrations 0005, 0008, 0009).</summary>
 internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
 {
     private const string Columns = "trace_id, app, environment, release_id, arm, subject_hash, started_at, api, stream, model, status, error, " +
-        "latency_ms, ttft_ms, overhead_ms, input_tokens, output_tokens, cost_usd, finish_reason, input_json, output_text, online_score, online_passed, online_scores_json";
+        "latency_ms, ttft_ms, overhead_ms, input_tokens, output_tokens, cost_usd, finish_reason, input_json, output_text, online_score, online_passed, online_scores_json, subject_group";
 
     public async Task WriteBatchAsync(IReadOnlyList<TraceRecord> traces, CancellationToken cancellationToken)
     {
@@ -24,8 +24,8 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
         await using (var insert = connection.CreateCommand())
         {
             insert.Transaction = tx;
-            insert.CommandText = $"INSERT OR IGNORE INTO traces ({Columns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15, $p16, $p17, $p18, $p19, $p20, $p21, $p22, $p23)";
-            var p = new SqliteParameter[24];
+            insert.CommandText = $"INSERT OR IGNORE INTO traces ({Columns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15, $p16, $p17, $p18, $p19, $p20, $p21, $p22, $p23, $p24)";
+            var p = new SqliteParameter[25];
             for (var i = 0; i < p.Length; i++)
             {
                 p[i] = insert.Parameters.Add($"$p{i}", SqliteType.Text);
@@ -35,7 +35,7 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
             {
                 object?[] values = [t.TraceId, t.App, t.Environment, t.ReleaseId, t.Arm, t.SubjectHash, Iso(t.StartedAt), t.Api, t.Stream ? 1 : 0, t.Model,
                     t.Status, t.Error, t.LatencyMs, t.TimeToFirstTokenMs, t.OverheadMs, t.InputTokens, t.OutputTokens, t.CostUsd, t.FinishReason, t.InputJson, t.OutputText,
-                    t.OnlineScore, t.OnlinePassed is { } passed ? (passed ? 1 : 0) : null, t.OnlineScoresJson];
+                    t.OnlineScore, t.OnlinePassed is { } passed ? (passed ? 1 : 0) : null, t.OnlineScoresJson, SubjectGroups.Of(t.SubjectHash, t.TraceId)];
                 for (var i = 0; i < p.Length; i++)
                 {
                     p[i].Value = values[i] ?? DBNull.Value;
@@ -60,28 +60,24 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
     {
         await using var read = connection.CreateCommand();
         read.Transaction = tx;
-        read.CommandText = "SELECT latency_histogram FROM trace_aggregates WHERE app = $a AND environment = $e AND release_id = $r AND arm = $arm AND minute = $m";
+        read.CommandText = "SELECT latency_histogram FROM trace_aggregates WHERE app = $a AND environment = $e AND release_id = $r AND arm = $arm AND minute = $m AND grp = $g";
         AddKey(read, row);
         var existing = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
         var histogram = row.LatencyHistogram.ToArray();
         if (existing is not null)
         {
-            var old = JsonSerializer.Deserialize<long[]>(existing) ?? [];
-            for (var i = 0; i < Math.Min(old.Length, histogram.Length); i++)
-            {
-                histogram[i] += old[i];
-            }
+            AddHistogram(histogram, existing);
         }
 
         await using var upsert = connection.CreateCommand();
         upsert.Transaction = tx;
         upsert.CommandText = """
-            INSERT INTO trace_aggregates (app, environment, release_id, arm, minute, count, errors, latency_ms_sum, log_latency_sum, log_latency_squares,
+            INSERT INTO trace_aggregates (app, environment, release_id, arm, minute, grp, count, errors, latency_count, latency_ms_sum, log_latency_sum, log_latency_squares,
                                           input_tokens, output_tokens, cost_sum, cost_squares, latency_histogram,
                                           online_scored, online_passed, online_score_sum, online_score_squares)
-            VALUES ($a, $e, $r, $arm, $m, $count, $errors, $lat, $log, $log2, $in, $out, $cost, $cost2, $hist, $os, $op, $osum, $osq)
-            ON CONFLICT (app, environment, release_id, arm, minute) DO UPDATE SET
-                count = count + excluded.count, errors = errors + excluded.errors,
+            VALUES ($a, $e, $r, $arm, $m, $g, $count, $errors, $latn, $lat, $log, $log2, $in, $out, $cost, $cost2, $hist, $os, $op, $osum, $osq)
+            ON CONFLICT (app, environment, release_id, arm, minute, grp) DO UPDATE SET
+                count = count + excluded.count, errors = errors + excluded.errors, latency_count = latency_count + excluded.latency_count,
                 latency_ms_sum = latency_ms_sum + excluded.latency_ms_sum,
                 log_latency_sum = log_latency_sum + excluded.log_latency_sum,
                 log_latency_squares = log_latency_squares + excluded.log_latency_squares,
@@ -95,6 +91,7 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
         AddKey(upsert, row);
         upsert.Parameters.AddWithValue("$count", row.Count);
         upsert.Parameters.AddWithValue("$errors", row.Errors);
+        upsert.Parameters.AddWithValue("$latn", row.LatencyCount);
         upsert.Parameters.AddWithValue("$lat", row.LatencyMsSum);
         upsert.Parameters.AddWithValue("$log", row.LogLatencySum);
         upsert.Parameters.AddWithValue("$log2", row.LogLatencySquares);
@@ -102,12 +99,39 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
         upsert.Parameters.AddWithValue("$out", row.OutputTokens);
         upsert.Parameters.AddWithValue("$cost", row.CostSum);
         upsert.Parameters.AddWithValue("$cost2", row.CostSquares);
-        upsert.Parameters.AddWithValue("$hist", JsonSerializer.Serialize(histogram));
+        upsert.Parameters.AddWithValue("$hist", SparseHistogram(histogram));
         upsert.Parameters.AddWithValue("$os", row.OnlineScored);
         upsert.Parameters.AddWithValue("$op", row.OnlinePassed);
         upsert.Parameters.AddWithValue("$osum", row.OnlineScoreSum);
         upsert.Parameters.AddWithValue("$osq", row.OnlineScoreSquares);
         await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Nonzero buckets only, as {"bucket": count}: most of a group's minute has a handful of buckets.</summary>
+    private static string SparseHistogram(long[] histogram)
+    {
+        var sparse = new SortedDictionary<int, long>();
+        for (var i = 0; i < histogram.Length; i++)
+        {
+            if (histogram[i] != 0)
+            {
+                sparse[i] = histogram[i];
+            }
+        }
+
+        return JsonSerializer.Serialize(sparse);
+    }
+
+    private static void AddHistogram(long[] into, string json)
+    {
+        var sparse = JsonSerializer.Deserialize<Dictionary<int, long>>(json) ?? [];
+        foreach (var (i, count) in sparse)
+        {
+            if (i >= 0 && i < into.Length)
+            {
+                into[i] += count;
+            }
+        }
     }
 
     private static void AddKey(SqliteCommand cmd, TraceAggregateDelta row)
@@ -117,6 +141,7 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
         cmd.Parameters.AddWithValue("$r", row.ReleaseId);
         cmd.Parameters.AddWithValue("$arm", row.Arm);
         cmd.Parameters.AddWithValue("$m", Iso(row.Minute));
+        cmd.Parameters.AddWithValue("$g", row.Group);
     }
 
     public async Task<TraceRecord?> GetAsync(string traceId, CancellationToken cancellationToken) =>
@@ -186,11 +211,11 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
         // an instant meet at the same minute and never count a minute twice (a window inside one minute is empty).
         var sinceMinute = Iso(FloorToMinute(since));
         var untilText = until is { } u ? Iso(FloorToMinute(u)) : "9999";
-        var stats = new Dictionary<(string, string), ArmStats>();
+        var builder = new ArmStatsBuilder();
         await using (var cmd = connection.CreateCommand())
         {
             cmd.CommandText = """
-                SELECT release_id, arm, count, errors, latency_ms_sum, log_latency_sum, log_latency_squares, input_tokens, output_tokens,
+                SELECT release_id, arm, grp, count, errors, latency_count, latency_ms_sum, log_latency_sum, log_latency_squares, input_tokens, output_tokens,
                        cost_sum, cost_squares, latency_histogram, online_scored, online_passed, online_score_sum, online_score_squares
                 FROM trace_aggregates WHERE app = $a AND environment = $e AND minute >= $since AND minute < $until
                 """;
@@ -201,42 +226,41 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
             await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var key = (reader.GetString(0), reader.GetString(1));
-                var hist = JsonSerializer.Deserialize<long[]>(reader.GetString(11)) ?? [];
-                var s = stats.GetValueOrDefault(key) ?? new ArmStats { ReleaseId = key.Item1, Arm = key.Item2, LatencyHistogram = new long[LatencyBuckets.UpperBoundsMs.Count] };
-                var merged = s.LatencyHistogram.ToArray();
-                for (var i = 0; i < Math.Min(hist.Length, merged.Length); i++)
+                var row = new TraceAggregateDelta
                 {
-                    merged[i] += hist[i];
-                }
-
-                stats[key] = s with
-                {
-                    Count = s.Count + reader.GetInt64(2),
-                    Errors = s.Errors + reader.GetInt64(3),
-                    LatencyMsSum = s.LatencyMsSum + reader.GetDouble(4),
-                    LogLatencySum = s.LogLatencySum + reader.GetDouble(5),
-                    LogLatencySquares = s.LogLatencySquares + reader.GetDouble(6),
-                    InputTokens = s.InputTokens + reader.GetInt64(7),
-                    OutputTokens = s.OutputTokens + reader.GetInt64(8),
-                    CostSum = s.CostSum + reader.GetDouble(9),
-                    CostSquares = s.CostSquares + reader.GetDouble(10),
-                    LatencyHistogram = merged,
-                    OnlineScored = s.OnlineScored + reader.GetInt64(12),
-                    OnlinePassed = s.OnlinePassed + reader.GetInt64(13),
-                    OnlineScoreSum = s.OnlineScoreSum + reader.GetDouble(14),
-                    OnlineScoreSquares = s.OnlineScoreSquares + reader.GetDouble(15),
+                    App = app,
+                    Environment = environment,
+                    ReleaseId = reader.GetString(0),
+                    Arm = reader.GetString(1),
+                    Minute = default,
+                    Group = reader.GetInt32(2),
+                    Count = reader.GetInt64(3),
+                    Errors = reader.GetInt64(4),
+                    LatencyCount = reader.GetInt64(5),
+                    LatencyMsSum = reader.GetDouble(6),
+                    LogLatencySum = reader.GetDouble(7),
+                    LogLatencySquares = reader.GetDouble(8),
+                    InputTokens = reader.GetInt64(9),
+                    OutputTokens = reader.GetInt64(10),
+                    CostSum = reader.GetDouble(11),
+                    CostSquares = reader.GetDouble(12),
+                    OnlineScored = reader.GetInt64(14),
+                    OnlinePassed = reader.GetInt64(15),
+                    OnlineScoreSum = reader.GetDouble(16),
+                    OnlineScoreSquares = reader.GetDouble(17),
                 };
+                AddHistogram(row.LatencyHistogram, reader.GetString(13));
+                builder.Add(row);
             }
         }
 
         await using (var cmd = connection.CreateCommand())
         {
             cmd.CommandText = """
-                SELECT t.release_id, t.arm, COUNT(*), SUM(f.score), SUM(CASE WHEN f.score >= 0.5 THEN 1 ELSE 0 END)
+                SELECT t.release_id, t.arm, t.subject_group, COUNT(*), SUM(f.score), SUM(CASE WHEN f.score >= 0.5 THEN 1 ELSE 0 END)
                 FROM trace_feedback f JOIN traces t ON t.trace_id = f.trace_id
                 WHERE t.app = $a AND t.environment = $e AND t.started_at >= $since AND t.started_at < $until
-                GROUP BY t.release_id, t.arm
+                GROUP BY t.release_id, t.arm, t.subject_group
                 """;
             cmd.Parameters.AddWithValue("$a", app);
             cmd.Parameters.AddWithValue("$e", environment);
@@ -245,13 +269,11 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
             await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var key = (reader.GetString(0), reader.GetString(1));
-                var s = stats.GetValueOrDefault(key) ?? new ArmStats { ReleaseId = key.Item1, Arm = key.Item2, LatencyHistogram = new long[LatencyBuckets.UpperBoundsMs.Count] };
-                stats[key] = s with { FeedbackCount = reader.GetInt64(2), FeedbackSum = reader.GetDouble(3), FeedbackPositive = reader.GetInt64(4) };
+                builder.AddFeedback(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt64(3), reader.GetDouble(4), reader.GetInt64(5));
             }
         }
 
-        return [.. stats.Values.OrderBy(s => s.ReleaseId, StringComparer.Ordinal).ThenBy(s => s.Arm, StringComparer.Ordinal)];
+        return builder.Build();
     }
 
     private async Task<IReadOnlyList<TraceRecord>> QueryAsync(string where, string order, int limit, CancellationToken cancellationToken, params (string Name, object Value)[] args)

@@ -44,9 +44,11 @@ public sealed class SqliteTraceStoreTests : IAsyncLifetime
         var stats = await _store.Traces.ArmStatsAsync("app", "staging", T0.AddSeconds(-5), null, default);
 
         var stable = Assert.Single(stats, s => s.Arm == "stable");
-        Assert.Equal((3L, 1L), (stable.Count, stable.Errors));
-        Assert.Equal(300, stable.LatencyMsSum, 6);
-        Assert.Equal(3, stable.LatencyHistogram[LatencyBuckets.IndexOf(100)]);
+        Assert.Equal((3L, 1L, 2L), (stable.Count, stable.Errors, stable.LatencyCount));
+        Assert.Equal(200, stable.LatencyMsSum, 6); // the 502 is an error, not a latency of the release
+        Assert.Equal(2, stable.LatencyHistogram[LatencyBuckets.IndexOf(100)]);
+        Assert.Equal(3, stable.Groups.Sum(g => g.Count));
+        Assert.Equal(SubjectGroups.Count, stable.Groups.Count);
         var canary = Assert.Single(stats, s => s.Arm == "canary");
         Assert.Equal((1L, 0L, 10L), (canary.Count, canary.Errors, canary.InputTokens));
     }

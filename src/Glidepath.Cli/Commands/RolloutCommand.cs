@@ -211,7 +211,7 @@ internal static class RolloutCommand
 
         var inv = CultureInfo.InvariantCulture;
         var where = rollout.IsActive
-            ? string.Create(inv, $"{rollout.State}, step {rollout.StepIndex + 1}/{rollout.Plan.Steps.Count} at {rollout.Weight:0.##}% for {RolloutViews.Duration(ctx.Time.GetUtcNow() - rollout.StepStartedAt)} (step limit {RolloutViews.Duration(rollout.Plan.MaxDuration)}, min_requests {rollout.Plan.MinRequests})")
+            ? string.Create(inv, $"{rollout.State}, step {rollout.StepIndex + 1}/{rollout.Plan.Steps.Count} at {rollout.Weight:0.##}% for {RolloutViews.Duration(ctx.Time.GetUtcNow() - rollout.StepStartedAt)} (step limit {RolloutViews.Duration(rollout.Plan.MaxDuration)}, min_requests {rollout.Plan.MinRequests}, min_subjects {rollout.Plan.MinSubjects})")
             : $"{rollout.State} at {EnvironmentViews.Time(rollout.EndedAt)} UTC";
         ctx.Output.Line($"{rollout.Environment}: rollout {rollout.Id} of {names.Label(rollout.ReleaseId)} against stable {names.Label(rollout.BaselineReleaseId)} — {where}");
         ctx.Output.Line($"  started {EnvironmentViews.Time(rollout.StartedAt)} UTC by {rollout.StartedBy}{(rollout.Forced ? $" (forced: {rollout.Reason})" : rollout.Reason is { } r ? $": {r}" : "")}");
@@ -229,6 +229,7 @@ internal static class RolloutCommand
 
         if (live is not null)
         {
+            ctx.Output.Line(string.Create(inv, $"  this step: canary {live.CanaryRequests} requests from {Subjects(live.CanarySubjects)} subjects, stable {live.StableRequests} requests from {Subjects(live.StableSubjects)} subjects"));
             ctx.Output.Line($"  judge now: {RolloutViews.Outcome(live.Outcome)} — {live.Reason}");
         }
 
@@ -243,6 +244,9 @@ internal static class RolloutCommand
             ctx.Output.Line($"  ended: {end}");
         }
     }
+
+    /// <summary>Subject groups that saw a request prove at least that many subjects; 64 of 64 proves at least 64.</summary>
+    private static string Subjects(int? atLeast) => atLeast is { } n ? string.Create(CultureInfo.InvariantCulture, $"≥ {n}") : "?";
 
     private static List<double>? ParseSteps(string? text)
     {

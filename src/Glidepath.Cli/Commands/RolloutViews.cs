@@ -6,12 +6,14 @@ namespace Glidepath.Cli.Commands;
 /// <summary>A rollout in JSON output.</summary>
 internal sealed record RolloutView(
     string Id, string Environment, ReleaseRefView Release, ReleaseRefView Baseline, string State, int Step, int Steps,
-    double Weight, IReadOnlyList<double> Plan, int MinRequests, string MaxDuration, double Confidence, string OnInconclusive,
+    double Weight, IReadOnlyList<double> Plan, int MinRequests, int MinSubjects, string MaxDuration, double Confidence, string OnInconclusive,
     DateTimeOffset StepStartedAt, DateTimeOffset StartedAt, string StartedBy, string? Reason, bool Forced,
     DateTimeOffset? EndedAt, string? EndReason);
 
 /// <summary>The judge's view of the current step, recomputed from the store when status is asked for.</summary>
-internal sealed record JudgeView(string Outcome, string Reason, long CanaryRequests, long StableRequests, double StepElapsedSeconds, IReadOnlyList<MetricEvidence> Metrics);
+internal sealed record JudgeView(
+    string Outcome, string Reason, long CanaryRequests, long StableRequests, int? CanarySubjects, int? StableSubjects, double StepElapsedSeconds,
+    IReadOnlyList<MetricEvidence> Metrics);
 
 /// <summary>One decision in JSON output.</summary>
 internal sealed record DecisionView(
@@ -22,11 +24,11 @@ internal static class RolloutViews
 {
     public static RolloutView Rollout(Rollout r, EnvironmentViews names) => new(
         r.Id, r.Environment, names.Ref(r.ReleaseId)!, names.Ref(r.BaselineReleaseId)!, r.State, r.StepIndex + 1, r.Plan.Steps.Count,
-        r.State == RolloutState.Promoted ? 100 : r.IsActive ? r.Weight : 0, r.Plan.Steps, r.Plan.MinRequests, Duration(r.Plan.MaxDuration), r.Plan.Confidence,
+        r.State == RolloutState.Promoted ? 100 : r.IsActive ? r.Weight : 0, r.Plan.Steps, r.Plan.MinRequests, r.Plan.MinSubjects, Duration(r.Plan.MaxDuration), r.Plan.Confidence,
         r.Plan.OnInconclusive, r.StepStartedAt, r.StartedAt, r.StartedBy, r.Reason, r.Forced, r.EndedAt, r.EndReason);
 
     public static JudgeView Judge(JudgeDecision d) => new(
-        Outcome(d.Outcome), d.Reason, d.CanaryRequests, d.StableRequests, Math.Round(d.StepElapsed.TotalSeconds, 1), d.Evidence);
+        Outcome(d.Outcome), d.Reason, d.CanaryRequests, d.StableRequests, d.CanarySubjects, d.StableSubjects, Math.Round(d.StepElapsed.TotalSeconds, 1), d.Evidence);
 
     public static DecisionView Decision(RolloutDecisionRecord d) => new(
         d.Sequence, d.Kind, d.StepIndex + 1, d.Weight, d.Actor, d.Reason, d.CanaryRequests, d.StableRequests, RolloutJson.ReadEvidence(d.EvidenceJson), d.Time);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Glidepath.Files;
+using Glidepath.Traces;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -564,11 +565,13 @@ public static class ManifestParser
         }
 
         int? minRequests = null;
+        int? minSubjects = null;
         TimeSpan? maxDuration = null;
         if (r.Mapping(YamlNodeReader.Get(map, "step"), "rollout.step") is { } sm)
         {
-            r.CheckKeys(sm, "rollout.step", ["min_requests", "max_duration"]);
+            r.CheckKeys(sm, "rollout.step", ["min_requests", "min_subjects", "max_duration"]);
             minRequests = r.Int(YamlNodeReader.Get(sm, "min_requests"), "min_requests", 1);
+            minSubjects = r.Int(YamlNodeReader.Get(sm, "min_subjects"), "min_subjects", 2, SubjectGroups.Count);
             maxDuration = r.Duration(YamlNodeReader.Get(sm, "max_duration"), "max_duration");
         }
 
@@ -586,7 +589,7 @@ public static class ManifestParser
 
                 string[] allowed = metric switch
                 {
-                    "error_rate" => ["max_increase"],
+                    "error_rate" or "latency_p95" or "latency_p99" => ["max_increase"],
                     "latency" or "cost_per_call" => ["max_ratio"],
                     _ => ["max_drop"],
                 };
@@ -610,6 +613,7 @@ public static class ManifestParser
         {
             Steps = steps.Count > 0 ? steps : plan.Steps,
             MinRequests = minRequests ?? plan.MinRequests,
+            MinSubjects = minSubjects ?? plan.MinSubjects,
             MaxDuration = maxDuration ?? plan.MaxDuration,
             Metrics = metrics,
             Confidence = r.Double(YamlNodeReader.Get(map, "confidence"), "rollout.confidence", 0.5, 0.9999) ?? plan.Confidence,

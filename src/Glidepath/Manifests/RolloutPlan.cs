@@ -5,11 +5,14 @@ public sealed record RolloutPlan
 {
     public IReadOnlyList<double> Steps { get; init; } = [1, 5, 25, 50, 100];
     public int MinRequests { get; init; } = 200;
+
+    /// <summary>Distinct subjects each arm must have served in a step before the judge decides anything.</summary>
+    public int MinSubjects { get; init; } = 20;
     public TimeSpan MaxDuration { get; init; } = TimeSpan.FromMinutes(30);
     public IReadOnlyDictionary<string, MetricTolerance> Metrics { get; init; } = new Dictionary<string, MetricTolerance>();
     public double Confidence { get; init; } = 0.95;
     public string OnInconclusive { get; init; } = "hold";
 
     public static readonly IReadOnlyList<string> KnownMetrics =
-        ["error_rate", "latency", "cost_per_call", "online_score", "online_pass_rate", "feedback"];
+        ["error_rate", "latency", "latency_p95", "latency_p99", "cost_per_call", "online_score", "online_pass_rate", "feedback"];
 }

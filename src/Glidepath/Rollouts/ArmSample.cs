@@ -4,14 +4,18 @@ namespace Glidepath.Rollouts;
 
 /// <summary>
 /// Sufficient statistics of one arm over one rollout step: counts and sums from which the judge forms
-/// proportions, means and variances without reading single requests.
+/// proportions, means and variances without reading single requests, and the same sums per subject group
+/// (<see cref="SubjectGroups"/>), the units the judge's variance is computed over.
 /// </summary>
 public readonly record struct ArmSample
 {
     public long Requests { get; init; }
     public long Errors { get; init; }
 
-    /// <summary>Sum and sum of squares of ln(latency ms) over all requests: latency is judged as a ratio.</summary>
+    /// <summary>Requests answered without error: the latency sums and histogram cover these only.</summary>
+    public long LatencyCount { get; init; }
+
+    /// <summary>Sum and sum of squares of ln(latency ms) over answered requests: latency is judged as a ratio.</summary>
     public double LogLatencySum { get; init; }
     public double LogLatencySquares { get; init; }
 
@@ -29,41 +33,130 @@ public readonly record struct ArmSample
     /// <summary>Feedback that counts as positive (score ≥ 0.5).</summary>
     public long FeedbackPositive { get; init; }
 
+    /// <summary>Answered requests per <see cref="LatencyBuckets"/> bucket; null or empty when not kept.</summary>
+    public long[]? LatencyHistogram { get; init; }
+
+    /// <summary>
+    /// The same sums per subject group, indexed by group (each without groups of its own); null when the source
+    /// keeps none, and then the judge treats every request as its own unit.
+    /// </summary>
+    public ArmSample[]? Groups { get; init; }
+
+    /// <summary>Groups that saw at least one request: a lower bound on the distinct subjects (0 without groups).</summary>
+    public int SubjectsAtLeast
+    {
+        get
+        {
+            if (Groups is null)
+            {
+                return 0;
+            }
+
+            var n = 0;
+            foreach (var g in Groups)
+            {
+                n += g.Requests > 0 ? 1 : 0;
+            }
+
+            return n;
+        }
+    }
+
     /// <summary>The judge's view of a trace aggregate.</summary>
     public static ArmSample From(ArmStats stats)
     {
         ArgumentNullException.ThrowIfNull(stats);
-        return new ArmSample
+        var sample = Single(stats);
+        if (stats.Groups.Count == 0)
         {
-            Requests = stats.Count,
-            Errors = stats.Errors,
-            LogLatencySum = stats.LogLatencySum,
-            LogLatencySquares = stats.LogLatencySquares,
-            CostSum = stats.CostSum,
-            CostSquares = stats.CostSquares,
-            OnlineScored = stats.OnlineScored,
-            OnlinePassed = stats.OnlinePassed,
-            OnlineScoreSum = stats.OnlineScoreSum,
-            OnlineScoreSquares = stats.OnlineScoreSquares,
-            FeedbackCount = stats.FeedbackCount,
-            FeedbackPositive = stats.FeedbackPositive,
-        };
+            return sample;
+        }
+
+        var groups = new ArmSample[stats.Groups.Count];
+        for (var g = 0; g < groups.Length; g++)
+        {
+            groups[g] = Single(stats.Groups[g]);
+        }
+
+        return sample with { Groups = groups };
     }
 
     /// <summary>What was added since <paramref name="earlier"/>: a step's own data from two cumulative readings.</summary>
-    public ArmSample Minus(ArmSample earlier) => new()
+    public ArmSample Minus(ArmSample earlier) => Combine(this, earlier, -1);
+
+    /// <summary>The sum of two samples (per group too): e.g. one release's requests on both arms.</summary>
+    public static ArmSample Add(in ArmSample a, in ArmSample b) => Combine(a, b, +1);
+
+    private static ArmSample Combine(in ArmSample a, in ArmSample b, int sign)
     {
-        Requests = Requests - earlier.Requests,
-        Errors = Errors - earlier.Errors,
-        LogLatencySum = LogLatencySum - earlier.LogLatencySum,
-        LogLatencySquares = LogLatencySquares - earlier.LogLatencySquares,
-        CostSum = CostSum - earlier.CostSum,
-        CostSquares = CostSquares - earlier.CostSquares,
-        OnlineScored = OnlineScored - earlier.OnlineScored,
-        OnlinePassed = OnlinePassed - earlier.OnlinePassed,
-        OnlineScoreSum = OnlineScoreSum - earlier.OnlineScoreSum,
-        OnlineScoreSquares = OnlineScoreSquares - earlier.OnlineScoreSquares,
-        FeedbackCount = FeedbackCount - earlier.FeedbackCount,
-        FeedbackPositive = FeedbackPositive - earlier.FeedbackPositive,
+        var sum = Totals(a, b, sign);
+        if (a.Groups is null && b.Groups is null)
+        {
+            return sum;
+        }
+
+        // A side without groups (e.g. a step baseline stored before groups existed) contributes no per-group sums.
+        var length = Math.Max(a.Groups?.Length ?? 0, b.Groups?.Length ?? 0);
+        var groups = new ArmSample[length];
+        for (var g = 0; g < length; g++)
+        {
+            var ag = a.Groups is { } x && g < x.Length ? x[g] : default;
+            var bg = b.Groups is { } y && g < y.Length ? y[g] : default;
+            groups[g] = Totals(ag, bg, b.Groups is null ? 0 : sign);
+        }
+
+        return sum with { Groups = groups };
+    }
+
+    private static ArmSample Totals(in ArmSample a, in ArmSample b, int sign) => new()
+    {
+        Requests = a.Requests + (sign * b.Requests),
+        Errors = a.Errors + (sign * b.Errors),
+        LatencyCount = a.LatencyCount + (sign * b.LatencyCount),
+        LogLatencySum = a.LogLatencySum + (sign * b.LogLatencySum),
+        LogLatencySquares = a.LogLatencySquares + (sign * b.LogLatencySquares),
+        CostSum = a.CostSum + (sign * b.CostSum),
+        CostSquares = a.CostSquares + (sign * b.CostSquares),
+        OnlineScored = a.OnlineScored + (sign * b.OnlineScored),
+        OnlinePassed = a.OnlinePassed + (sign * b.OnlinePassed),
+        OnlineScoreSum = a.OnlineScoreSum + (sign * b.OnlineScoreSum),
+        OnlineScoreSquares = a.OnlineScoreSquares + (sign * b.OnlineScoreSquares),
+        FeedbackCount = a.FeedbackCount + (sign * b.FeedbackCount),
+        FeedbackPositive = a.FeedbackPositive + (sign * b.FeedbackPositive),
+        LatencyHistogram = Histogram(a.LatencyHistogram, b.LatencyHistogram, sign),
+    };
+
+    private static long[]? Histogram(long[]? a, long[]? b, int sign)
+    {
+        if ((a is null || a.Length == 0) && (b is null || b.Length == 0))
+        {
+            return null;
+        }
+
+        var result = new long[Math.Max(a?.Length ?? 0, b?.Length ?? 0)];
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i] = (a is not null && i < a.Length ? a[i] : 0) + (sign * (b is not null && i < b.Length ? b[i] : 0));
+        }
+
+        return result;
+    }
+
+    private static ArmSample Single(ArmStats stats) => new()
+    {
+        Requests = stats.Count,
+        Errors = stats.Errors,
+        LatencyCount = stats.LatencyCount,
+        LogLatencySum = stats.LogLatencySum,
+        LogLatencySquares = stats.LogLatencySquares,
+        CostSum = stats.CostSum,
+        CostSquares = stats.CostSquares,
+        OnlineScored = stats.OnlineScored,
+        OnlinePassed = stats.OnlinePassed,
+        OnlineScoreSum = stats.OnlineScoreSum,
+        OnlineScoreSquares = stats.OnlineScoreSquares,
+        FeedbackCount = stats.FeedbackCount,
+        FeedbackPositive = stats.FeedbackPositive,
+        LatencyHistogram = stats.LatencyHistogram.Count == 0 ? null : [.. stats.LatencyHistogram],
     };
 }

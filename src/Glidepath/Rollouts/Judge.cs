@@ -7,6 +7,14 @@ namespace Glidepath.Rollouts;
 /// and decides: harm → roll back (at any look), safe on every metric with minimum samples → advance, step time
 /// limit → on_inconclusive. Pure: the same samples and elapsed time always give the same decision.
 /// </summary>
+/// <remarks>
+/// Three things keep a verdict honest on real traffic. (1) Sticky subjects: requests of one user are not
+/// independent, so each arm's variance is the larger of the per-request one and the cluster-robust one over
+/// subject groups, and no metric is judged before each arm has served <see cref="JudgePolicy.MinSubjects"/>
+/// distinct subjects. (2) Rare events: on the side that declares a proportion safe, the variance is taken at the
+/// tolerance boundary (the canary's rate at stable + tolerance), not at the observed rate, which is near zero when
+/// errors are rare. (3) Range: a difference of proportions or of [0, 1] scores never leaves [−1, 1].
+/// </remarks>
 public sealed class Judge(JudgePolicy policy)
 {
     /// <summary>Pseudo-observations of the pooled variance added to each arm's variance, so that a few early
@@ -19,32 +27,59 @@ public sealed class Judge(JudgePolicy policy)
     public MetricAssessment Assess(MetricRule rule, in ArmSample canary, in ArmSample stable)
     {
         ArgumentNullException.ThrowIfNull(rule);
-        var (nc, ns, estimate, variance) = rule.Kind switch
-        {
-            MetricKind.Proportion => Proportions(rule.Name, canary, stable),
-            MetricKind.Mean => Means(canary.OnlineScored, canary.OnlineScoreSum, canary.OnlineScoreSquares, stable.OnlineScored, stable.OnlineScoreSum, stable.OnlineScoreSquares, ratio: false),
-            MetricKind.LogMean => Means(canary.Requests, canary.LogLatencySum, canary.LogLatencySquares, stable.Requests, stable.LogLatencySum, stable.LogLatencySquares, ratio: false),
-            _ => Means(canary.Requests, canary.CostSum, canary.CostSquares, stable.Requests, stable.CostSum, stable.CostSquares, ratio: true),
-        };
-
+        var tail = rule.Kind == MetricKind.TailShare ? TailBucket(stable.LatencyHistogram, rule.Quantile) : -1;
+        var (nc, ns) = Counts(rule, canary, stable);
         if (nc == 0 && ns == 0 && rule.Name is "online_pass_rate" or "online_score" or "feedback")
         {
             return new MetricAssessment(rule, 0, 0, double.NaN, double.NaN, double.NaN, MetricVerdict.NoData);
         }
 
-        if (nc < JudgePolicy.MinObservations || ns < JudgePolicy.MinObservations || double.IsNaN(estimate) || double.IsNaN(variance))
+        // An unpriced model records no cost: there is nothing to compare, and a ratio with 0 is undefined.
+        if (rule.Kind == MetricKind.RatioOfMeans && nc >= JudgePolicy.MinObservations && ns >= JudgePolicy.MinObservations && (canary.CostSum <= 0 || stable.CostSum <= 0))
+        {
+            return new MetricAssessment(rule, nc, ns, double.NaN, double.NaN, double.NaN, MetricVerdict.NoData);
+        }
+
+        if (nc < JudgePolicy.MinObservations || ns < JudgePolicy.MinObservations || !EnoughSubjects(canary, stable)
+            || (rule.Kind == MetricKind.TailShare && tail < 0))
         {
             return new MetricAssessment(rule, nc, ns, double.NaN, double.NaN, double.NaN, MetricVerdict.NotEnoughData);
         }
 
-        var radius = ConfidenceSequence.Radius(variance, nc, Policy.AlphaPerMetric, Policy.Rho);
-        double lower = estimate - radius, upper = estimate + radius;
+        var (estimate, harmVariance, safeVariance) = rule.Kind switch
+        {
+            MetricKind.Proportion or MetricKind.TailShare => Proportions(rule, canary, stable, tail),
+            MetricKind.Mean => Means(rule, canary, stable, ratio: false, bounded: true),
+            MetricKind.LogMean => Means(rule, canary, stable, ratio: false, bounded: false),
+            _ => Means(rule, canary, stable, ratio: true, bounded: false),
+        };
+
+        if (double.IsNaN(estimate) || double.IsNaN(harmVariance) || double.IsNaN(safeVariance))
+        {
+            return new MetricAssessment(rule, nc, ns, double.NaN, double.NaN, double.NaN, MetricVerdict.NotEnoughData);
+        }
+
+        var harmRadius = ConfidenceSequence.Radius(harmVariance, nc, Policy.AlphaPerMetric, Policy.Rho);
+        var safeRadius = ConfidenceSequence.Radius(safeVariance, nc, Policy.AlphaPerMetric, Policy.Rho);
+        double lower = estimate - (rule.HarmIsIncrease ? harmRadius : safeRadius);
+        double upper = estimate + (rule.HarmIsIncrease ? safeRadius : harmRadius);
+        if (!rule.IsRatio)
+        {
+            lower = Math.Max(lower, -1);
+            upper = Math.Min(upper, 1);
+        }
+
         var t = rule.Threshold;
         var verdict = rule.HarmIsIncrease
             ? lower > t ? MetricVerdict.Harm : upper < t ? MetricVerdict.Safe : MetricVerdict.Unclear
             : upper < t ? MetricVerdict.Harm : lower > t ? MetricVerdict.Safe : MetricVerdict.Unclear;
         return new MetricAssessment(rule, nc, ns, estimate, lower, upper, verdict);
     }
+
+    /// <summary>True when both arms have served enough distinct subjects, or when a sample keeps no groups.</summary>
+    private bool EnoughSubjects(in ArmSample canary, in ArmSample stable) =>
+        (canary.Groups is null || canary.SubjectsAtLeast >= Policy.MinSubjects)
+        && (stable.Groups is null || stable.SubjectsAtLeast >= Policy.MinSubjects);
 
     /// <summary>The decision alone, without evidence or allocation: for looking after every request.</summary>
     public JudgeOutcome Classify(in ArmSample canary, in ArmSample stable, TimeSpan stepElapsed)
@@ -84,6 +119,8 @@ public sealed class Judge(JudgePolicy policy)
             Reason = Reason(outcome, harmed, assessments, canary, stable, stepElapsed),
             CanaryRequests = canary.Requests,
             StableRequests = stable.Requests,
+            CanarySubjects = canary.Groups is null ? null : canary.SubjectsAtLeast,
+            StableSubjects = stable.Groups is null ? null : stable.SubjectsAtLeast,
             StepElapsed = stepElapsed,
             Evidence = evidence,
         };
@@ -104,65 +141,215 @@ public sealed class Judge(JudgePolicy policy)
         return JudgeOutcome.Continue;
     }
 
-    private static (long Nc, long Ns, double Estimate, double Variance) Proportions(string metric, in ArmSample c, in ArmSample s)
+    private static (long Nc, long Ns) Counts(MetricRule rule, in ArmSample c, in ArmSample s) => rule.Kind switch
     {
-        var (nc, xc, ns, xs) = metric switch
+        MetricKind.LogMean or MetricKind.TailShare => (c.LatencyCount, s.LatencyCount),
+        MetricKind.Mean => (c.OnlineScored, s.OnlineScored),
+        MetricKind.RatioOfMeans => (c.Requests, s.Requests),
+        _ => rule.Name switch
         {
-            "error_rate" => (c.Requests, c.Errors, s.Requests, s.Errors),
-            "online_pass_rate" => (c.OnlineScored, c.OnlinePassed, s.OnlineScored, s.OnlinePassed),
-            _ => (c.FeedbackCount, c.FeedbackPositive, s.FeedbackCount, s.FeedbackPositive),
-        };
+            "error_rate" => (c.Requests, s.Requests),
+            "online_pass_rate" => (c.OnlineScored, s.OnlineScored),
+            _ => (c.FeedbackCount, s.FeedbackCount),
+        },
+    };
 
-        if (nc <= 0 || ns <= 0)
+    /// <summary>A unit's numerator and denominator for the metric: the metric is ΣY / ΣN over the units.</summary>
+    private static (double Y, double N) Unit(MetricRule rule, in ArmSample a, int tail) => rule.Kind switch
+    {
+        MetricKind.LogMean => (a.LogLatencySum, a.LatencyCount),
+        MetricKind.Mean => (a.OnlineScoreSum, a.OnlineScored),
+        MetricKind.RatioOfMeans => (a.CostSum, a.Requests),
+        MetricKind.TailShare => (Above(a.LatencyHistogram, tail), a.LatencyCount),
+        _ => rule.Name switch
         {
-            return (nc, ns, double.NaN, double.NaN);
+            "error_rate" => (a.Errors, a.Requests),
+            "online_pass_rate" => (a.OnlinePassed, a.OnlineScored),
+            _ => (a.FeedbackPositive, a.FeedbackCount),
+        },
+    };
+
+    /// <summary>
+    /// The cluster-robust (CR1) variance of the arm's ratio estimate ΣY/ΣN, over its subject groups: k/(k−1) ·
+    /// Σ (Y_g − m·N_g)² / N², with k the groups that saw the metric. NaN without groups or with fewer than two.
+    /// </summary>
+    private static double ClusterVariance(MetricRule rule, in ArmSample arm, int tail)
+    {
+        if (arm.Groups is not { } groups)
+        {
+            return double.NaN;
         }
+
+        double sumY = 0, sumN = 0;
+        var k = 0;
+        foreach (var g in groups)
+        {
+            var (y, n) = Unit(rule, g, tail);
+            if (n > 0)
+            {
+                sumY += y;
+                sumN += n;
+                k++;
+            }
+        }
+
+        if (k < 2 || sumN <= 0)
+        {
+            return double.NaN;
+        }
+
+        var m = sumY / sumN;
+        double ss = 0;
+        foreach (var g in groups)
+        {
+            var (y, n) = Unit(rule, g, tail);
+            if (n > 0)
+            {
+                var r = y - (m * n);
+                ss += r * r;
+            }
+        }
+
+        return k / (k - 1.0) * ss / (sumN * sumN);
+    }
+
+    private static double AtLeast(double iid, double cluster) => double.IsNaN(cluster) ? iid : Math.Max(iid, cluster);
+
+    private static (double Estimate, double HarmVariance, double SafeVariance) Proportions(MetricRule rule, in ArmSample c, in ArmSample s, int tail)
+    {
+        var (xc, nc) = Unit(rule, c, tail);
+        var (xs, ns) = Unit(rule, s, tail);
 
         // Half a success and half a failure per arm keep the variance above zero when an arm has seen no errors yet.
         var pc = (xc + 0.5) / (nc + 1.0);
         var ps = (xs + 0.5) / (ns + 1.0);
-        var perArm = (pc * (1 - pc) / nc) + (ps * (1 - ps) / ns);
+        double iidC = pc * (1 - pc) / nc, iidS = ps * (1 - ps) / ns;
+
+        // Subjects that differ (a few error-prone users) make requests of one subject alike: each arm's variance is
+        // at least the cluster-robust one over subject groups. The ratio is the design effect, applied below too.
+        var vc = AtLeast(iidC, ClusterVariance(rule, c, tail));
+        var vs = AtLeast(iidS, ClusterVariance(rule, s, tail));
 
         // An arm whose rate happens to sit near 0 or 1 (no errors yet, every answer passed) shrinks its own variance
-        // estimate and with it the interval; the pooled rate, as if both arms were equal, does not. Taking the larger
-        // keeps the interval honest under no change and costs nothing when the canary really is worse.
+        // estimate and with it the interval; the pooled rate, as if both arms were equal, does not.
         var pooled = (xc + xs + 1.0) / (nc + ns + 2.0);
-        var variance = Math.Max(perArm, pooled * (1 - pooled) * ((1.0 / nc) + (1.0 / ns)));
-        return (nc, ns, ((double)xc / nc) - ((double)xs / ns), variance);
+        var harm = Math.Max(vc + vs, pooled * (1 - pooled) * ((1.0 / nc) + (1.0 / ns)));
+
+        // The side that declares the canary safe is a test of "canary = stable + tolerance": its variance is taken
+        // there. With rare errors the observed rate (near 0) would make it 2–3× too small; this does not.
+        var boundary = Math.Clamp(ps + rule.Threshold, 0.5 / (nc + 1.0), 1 - (0.5 / (nc + 1.0)));
+        var safe = Math.Max(harm, (boundary * (1 - boundary) / nc * (vc / iidC)) + vs);
+        return (((double)xc / nc) - ((double)xs / ns), harm, safe);
     }
 
-    private static (long Nc, long Ns, double Estimate, double Variance) Means(long nc, double sumC, double sqC, long ns, double sumS, double sqS, bool ratio)
+    private static (double Estimate, double HarmVariance, double SafeVariance) Means(MetricRule rule, in ArmSample c, in ArmSample s, bool ratio, bool bounded)
     {
+        var (sumC, ncD) = Unit(rule, c, -1);
+        var (sumS, nsD) = Unit(rule, s, -1);
+        long nc = (long)ncD, ns = (long)nsD;
         if (nc < 2 || ns < 2)
         {
-            return (nc, ns, double.NaN, double.NaN);
+            return (double.NaN, double.NaN, double.NaN);
         }
+
+        var (sqC, sqS) = rule.Kind switch
+        {
+            MetricKind.LogMean => (c.LogLatencySquares, s.LogLatencySquares),
+            MetricKind.Mean => (c.OnlineScoreSquares, s.OnlineScoreSquares),
+            _ => (c.CostSquares, s.CostSquares),
+        };
 
         double mc = sumC / nc, ms = sumS / ns;
         var ssc = Math.Max(sqC - (sumC * mc), 0);
         var sss = Math.Max(sqS - (sumS * ms), 0);
         var pooled = (ssc + sss) / (nc + ns - 2);
-        var vc = (ssc + (VariancePrior * pooled)) / (nc - 1 + VariancePrior);
-        var vs = (sss + (VariancePrior * pooled)) / (ns - 1 + VariancePrior);
+        var vc = (ssc + (VariancePrior * pooled)) / (nc - 1 + VariancePrior) / nc;
+        var vs = (sss + (VariancePrior * pooled)) / (ns - 1 + VariancePrior) / ns;
+        if (bounded)
+        {
+            // Scores lie in [0, 1]: identical scores on both arms must not give a zero-width interval, so each arm's
+            // variance is at least that of a proportion with the same mean and half a pseudo-observation each way.
+            double fc = (sumC + 0.5) / (nc + 1.0), fs = (sumS + 0.5) / (ns + 1.0);
+            vc = Math.Max(vc, fc * (1 - fc) / (nc + 1.0) / nc);
+            vs = Math.Max(vs, fs * (1 - fs) / (ns + 1.0) / ns);
+        }
+
+        vc = AtLeast(vc, ClusterVariance(rule, c, -1));
+        vs = AtLeast(vs, ClusterVariance(rule, s, -1));
         if (!ratio)
         {
-            return (nc, ns, mc - ms, (vc / nc) + (vs / ns));
+            return (mc - ms, vc + vs, vc + vs);
         }
 
         if (mc <= 0 || ms <= 0)
         {
-            return (nc, ns, double.NaN, double.NaN);
+            return (double.NaN, double.NaN, double.NaN);
         }
 
         // Delta method: Var(ln m̂) ≈ Var(m̂) / m².
-        return (nc, ns, Math.Log(mc / ms), (vc / (nc * mc * mc)) + (vs / (ns * ms * ms)));
+        var v = (vc / (mc * mc)) + (vs / (ms * ms));
+        return (Math.Log(mc / ms), v, v);
     }
+
+    /// <summary>The histogram bucket holding the stable arm's <paramref name="quantile"/>; −1 without a histogram.</summary>
+    private static int TailBucket(long[]? histogram, double quantile)
+    {
+        if (histogram is null || histogram.Length == 0)
+        {
+            return -1;
+        }
+
+        long total = 0;
+        foreach (var h in histogram)
+        {
+            total += h;
+        }
+
+        if (total <= 0)
+        {
+            return -1;
+        }
+
+        long cumulative = 0;
+        for (var i = 0; i < histogram.Length; i++)
+        {
+            cumulative += histogram[i];
+            if (cumulative >= quantile * total)
+            {
+                return i;
+            }
+        }
+
+        return histogram.Length - 1;
+    }
+
+    /// <summary>Answered requests in buckets above <paramref name="bucket"/>: slower than the stable arm's quantile.</summary>
+    private static long Above(long[]? histogram, int bucket)
+    {
+        if (histogram is null || bucket < 0)
+        {
+            return 0;
+        }
+
+        long n = 0;
+        for (var i = bucket + 1; i < histogram.Length; i++)
+        {
+            n += histogram[i];
+        }
+
+        return n;
+    }
+
+    private static string SubjectsText(in ArmSample canary, in ArmSample stable) =>
+        canary.Groups is null && stable.Groups is null
+            ? ""
+            : string.Create(CultureInfo.InvariantCulture, $" from ≥ {canary.SubjectsAtLeast} and ≥ {stable.SubjectsAtLeast} subjects");
 
     private string Reason(JudgeOutcome outcome, List<MetricAssessment> harmed, List<MetricAssessment> all, in ArmSample canary, in ArmSample stable, TimeSpan elapsed)
     {
         var inv = CultureInfo.InvariantCulture;
         string Describe(MetricAssessment a) => string.Create(inv, $"{a.Rule.Name} {a.ToEvidence(Policy.AlphaPerMetric).IntervalText()} vs {a.Rule.ToleranceText}");
-        var n = string.Create(inv, $"canary {canary.Requests}, stable {stable.Requests} requests");
+        var n = string.Create(inv, $"canary {canary.Requests}, stable {stable.Requests} requests") + SubjectsText(canary, stable);
         var confidence = 1 - (Policy.AlphaPerMetric * Policy.Rules.Count);
         switch (outcome)
         {
@@ -178,7 +365,12 @@ public sealed class Judge(JudgePolicy policy)
 
         var open = all.Where(a => a.Verdict == MetricVerdict.Unclear).Select(a => Describe(a) + " straddles it").ToList();
         var lacking = all.Where(a => a.Verdict == MetricVerdict.NotEnoughData).ToList();
-        if (lacking.Count > 0)
+        if (!EnoughSubjects(canary, stable))
+        {
+            open.Insert(0, string.Create(inv, $"fewer than min_subjects {Policy.MinSubjects} distinct subjects on an arm (canary ≥ {canary.SubjectsAtLeast}, stable ≥ {stable.SubjectsAtLeast}): no metric is judged until each arm has served that many"));
+            lacking.Clear();
+        }
+        else if (lacking.Count > 0)
         {
             open.Insert(0, string.Create(inv, $"{string.Join(", ", lacking.Select(a => $"{a.Rule.Name} ({a.CanaryN}/{a.StableN})"))} below {JudgePolicy.MinObservations} observations per arm (canary/stable)"));
         }

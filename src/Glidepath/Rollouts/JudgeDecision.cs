@@ -9,6 +9,10 @@ public sealed record JudgeDecision
     public required string Reason { get; init; }
     public required long CanaryRequests { get; init; }
     public required long StableRequests { get; init; }
+
+    /// <summary>Distinct subjects each arm served in the step (a lower bound: subject groups that saw a request); null without groups.</summary>
+    public int? CanarySubjects { get; init; }
+    public int? StableSubjects { get; init; }
     public required TimeSpan StepElapsed { get; init; }
     public required IReadOnlyList<MetricEvidence> Evidence { get; init; }
 }

@@ -26,6 +26,12 @@ public sealed record JudgePolicy
     /// <summary>Mixing parameter of the confidence sequence, in canary observations.</summary>
     public required double Rho { get; init; }
     public required long MinRequests { get; init; }
+
+    /// <summary>
+    /// Distinct subjects (subject groups that saw a request, a lower bound) each arm needs before any verdict on
+    /// any metric: with fewer, a few users' own habits would pass for the release's effect.
+    /// </summary>
+    public int MinSubjects { get; init; } = 20;
     public required TimeSpan MaxDuration { get; init; }
     public required bool RollBackWhenInconclusive { get; init; }
 
@@ -42,6 +48,7 @@ public sealed record JudgePolicy
             AlphaPerMetric = alpha,
             Rho = ConfidenceSequence.RhoFor(plan.MinRequests, alpha),
             MinRequests = plan.MinRequests,
+            MinSubjects = plan.MinSubjects,
             MaxDuration = plan.MaxDuration,
             RollBackWhenInconclusive = plan.OnInconclusive == "rollback",
         };

@@ -14,4 +14,10 @@ public enum MetricKind
 
     /// <summary>Log of the ratio of means by the delta method, reported as a ratio (cost per call).</summary>
     RatioOfMeans,
+
+    /// <summary>
+    /// Difference of the shares of answered requests slower than the stable arm's latency quantile (its p95 or
+    /// p99, read from the stable arm's histogram): catches a slower tail that leaves the typical request unchanged.
+    /// </summary>
+    TailShare,
 }

@@ -10,7 +10,8 @@ namespace Glidepath.Rollouts;
 /// <param name="Name">The manifest's metric name (error_rate, latency, …).</param>
 /// <param name="HarmIsIncrease">True when a higher canary value is worse (errors, latency, cost).</param>
 /// <param name="Threshold">The tolerance on the interval's scale: +max_increase, −max_drop or +ln(max_ratio).</param>
-public sealed record MetricRule(string Name, MetricKind Kind, bool HarmIsIncrease, double Threshold)
+/// <param name="Quantile">For <see cref="MetricKind.TailShare"/>: the stable arm's quantile that marks a slow request (0.95, 0.99).</param>
+public sealed record MetricRule(string Name, MetricKind Kind, bool HarmIsIncrease, double Threshold, double Quantile = 0)
 {
     /// <summary>True when the interval is on the log scale and shown as a ratio.</summary>
     public bool IsRatio => Kind is MetricKind.LogMean or MetricKind.RatioOfMeans;
@@ -31,6 +32,8 @@ public sealed record MetricRule(string Name, MetricKind Kind, bool HarmIsIncreas
             "error_rate" => new(name, MetricKind.Proportion, true, Required(name, tolerance.MaxIncrease, "max_increase")),
             "latency" => new(name, MetricKind.LogMean, true, Math.Log(Required(name, tolerance.MaxRatio, "max_ratio"))),
             "cost_per_call" => new(name, MetricKind.RatioOfMeans, true, Math.Log(Required(name, tolerance.MaxRatio, "max_ratio"))),
+            "latency_p95" => new(name, MetricKind.TailShare, true, Required(name, tolerance.MaxIncrease, "max_increase"), 0.95),
+            "latency_p99" => new(name, MetricKind.TailShare, true, Required(name, tolerance.MaxIncrease, "max_increase"), 0.99),
             "online_pass_rate" or "feedback" => new(name, MetricKind.Proportion, false, -Required(name, tolerance.MaxDrop, "max_drop")),
             "online_score" => new(name, MetricKind.Mean, false, -Required(name, tolerance.MaxDrop, "max_drop")),
             _ => throw new BadInputException($"rollout metric '{name}' is not known; expected one of {string.Join(", ", RolloutPlan.KnownMetrics)}"),

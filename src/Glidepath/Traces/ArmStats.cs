@@ -10,6 +10,9 @@ public sealed record ArmStats
     public required string Arm { get; init; }
     public long Count { get; init; }
     public long Errors { get; init; }
+
+    /// <summary>Requests answered without error: latency sums and the histogram are over these.</summary>
+    public long LatencyCount { get; init; }
     public double LatencyMsSum { get; init; }
 
     /// <summary>Sum and sum of squares of ln(latency ms): latency is judged as a ratio, i.e. on the log scale.</summary>
@@ -34,4 +37,10 @@ public sealed record ArmStats
 
     /// <summary>Feedback that counts as positive (score ≥ 0.5): a proportion the judge can compare.</summary>
     public long FeedbackPositive { get; init; }
+
+    /// <summary>
+    /// The same sums per subject group (<see cref="SubjectGroups"/>), indexed by group, each with no groups of its
+    /// own; empty when the source keeps no groups. The judge's variance is computed over these units.
+    /// </summary>
+    public IReadOnlyList<ArmStats> Groups { get; init; } = [];
 }

@@ -1,7 +1,7 @@
 namespace Glidepath.Traces;
 
 /// <summary>
-/// What a batch adds to one aggregate row: (app, environment, release, arm, minute). Built by
+/// What a batch adds to one aggregate row: (app, environment, release, arm, minute, subject group). Built by
 /// <see cref="TraceAggregator"/> from trace records so that one batch becomes one upsert per row.
 /// </summary>
 public sealed class TraceAggregateDelta
@@ -14,8 +14,14 @@ public sealed class TraceAggregateDelta
     /// <summary>Start of the minute the requests began in (UTC).</summary>
     public required DateTimeOffset Minute { get; init; }
 
+    /// <summary>The subject group (<see cref="SubjectGroups"/>) of the requests.</summary>
+    public required int Group { get; init; }
+
     public long Count { get; set; }
     public long Errors { get; set; }
+
+    /// <summary>Requests answered without error: the latency sums and histogram are over these only.</summary>
+    public long LatencyCount { get; set; }
     public double LatencyMsSum { get; set; }
     public double LogLatencySum { get; set; }
     public double LogLatencySquares { get; set; }

@@ -17,6 +17,7 @@ internal sealed class LiveTraffic(int seed, double sampleRate)
         {
             Requests = current.Requests + 1,
             Errors = current.Errors + (random.NextDouble() < errorRate ? 1 : 0),
+            LatencyCount = current.LatencyCount + 1,
             LogLatencySum = current.LogLatencySum + logLatency,
             LogLatencySquares = current.LogLatencySquares + (logLatency * logLatency),
             CostSum = current.CostSum + cost,

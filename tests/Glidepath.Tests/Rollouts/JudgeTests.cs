@@ -84,8 +84,8 @@ public sealed class JudgeTests
     public void Decide_ErrorRateHarm_RollsBackWithEvidenceOfTheHarmedMetric()
     {
         var judge = new Judge(JudgePolicy.From(Plan()));
-        var canary = new ArmSample { Requests = 1000, Errors = 120, LogLatencySum = 1000 * Math.Log(800), LogLatencySquares = 1000 * Math.Log(800) * Math.Log(800) };
-        var stable = new ArmSample { Requests = 9000, Errors = 90, LogLatencySum = 9000 * Math.Log(800), LogLatencySquares = 9000 * Math.Log(800) * Math.Log(800) };
+        var canary = new ArmSample { Requests = 1000, Errors = 120, LatencyCount = 1000, LogLatencySum = 1000 * Math.Log(800), LogLatencySquares = 1000 * Math.Log(800) * Math.Log(800) };
+        var stable = new ArmSample { Requests = 9000, Errors = 90, LatencyCount = 9000, LogLatencySum = 9000 * Math.Log(800), LogLatencySquares = 9000 * Math.Log(800) * Math.Log(800) };
 
         var decision = judge.Decide(canary, stable, TimeSpan.FromMinutes(3));
 

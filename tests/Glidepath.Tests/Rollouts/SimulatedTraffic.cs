@@ -20,12 +20,14 @@ internal sealed class SimulatedTraffic(int seed)
         var cost = arm.Cost * Math.Exp(0.4 * Normal());
         var current = isCanary ? Canary : Stable;
         var passed = random.NextDouble() < arm.PassRate;
+        var error = random.NextDouble() < arm.ErrorRate;
         var next = current with
         {
             Requests = current.Requests + 1,
-            Errors = current.Errors + (random.NextDouble() < arm.ErrorRate ? 1 : 0),
-            LogLatencySum = current.LogLatencySum + logLatency,
-            LogLatencySquares = current.LogLatencySquares + (logLatency * logLatency),
+            Errors = current.Errors + (error ? 1 : 0),
+            LatencyCount = current.LatencyCount + (error ? 0 : 1),
+            LogLatencySum = current.LogLatencySum + (error ? 0 : logLatency),
+            LogLatencySquares = current.LogLatencySquares + (error ? 0 : logLatency * logLatency),
             CostSum = current.CostSum + cost,
             CostSquares = current.CostSquares + (cost * cost),
             OnlineScored = current.OnlineScored + 1,
