@@ -7,8 +7,14 @@ using Glidepath.Rollouts;
 // Seeded canary simulation: the same synthetic request streams judged side by side by Glidepath's sequential
 // judge, a Flagger-style fixed-threshold check and a Kayenta-style Mann-Whitney judge.
 // Usage: dotnet run -c Release --project bench/Glidepath.Bench.CanarySim [-- --runs 1000 --horizon 6000 --weight 0.05 --seed 1]
+//        dotnet run -c Release --project bench/Glidepath.Bench.CanarySim -- --suite real [--runs 1000 --seed 1 --look-every 10 --only s-lat,t-2]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+if (Arg("--suite", "per-request") == "real")
+{
+    return RealTrafficSuite.Report(Arg("--runs", 1000), (ulong)Arg("--seed", 1), Arg("--look-every", 10), Arg("--only", ""));
+}
+
 var runs = Arg("--runs", 1000);
 var horizon = Arg("--horizon", 6000);
 var weight = Arg("--weight", 0.05);

@@ -30,8 +30,9 @@ internal sealed class SequentialSimJudge(Judge judge, bool trackCoverage = false
         {
             Requests = arm.Requests + 1,
             Errors = arm.Errors + (r.Error ? 1 : 0),
-            LogLatencySum = arm.LogLatencySum + logLatency,
-            LogLatencySquares = arm.LogLatencySquares + (logLatency * logLatency),
+            LatencyCount = arm.LatencyCount + (r.Error ? 0 : 1),
+            LogLatencySum = arm.LogLatencySum + (r.Error ? 0 : logLatency),
+            LogLatencySquares = arm.LogLatencySquares + (r.Error ? 0 : logLatency * logLatency),
             CostSum = arm.CostSum + r.Cost,
             CostSquares = arm.CostSquares + (r.Cost * r.Cost),
             OnlineScored = arm.OnlineScored + 1,

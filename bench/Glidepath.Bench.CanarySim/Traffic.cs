@@ -11,21 +11,47 @@ internal sealed record Traffic
     /// <summary>Share of requests that become <see cref="SlowFactor"/> times slower (the bimodal change).</summary>
     public double SlowShare { get; init; }
     public double SlowFactor { get; init; } = 1;
+
+    /// <summary>The slowest share of requests (above the arm's own 1 − share quantile) that become <see cref="TailFactor"/> times slower.</summary>
+    public double TailShare
+    {
+        get => tailShare;
+        init
+        {
+            tailShare = value;
+            tailZ = value > 0 ? Gaussian.Quantile(1 - value) : double.PositiveInfinity;
+        }
+    }
+
+    private readonly double tailShare;
+    private readonly double tailZ = double.PositiveInfinity;
+
+    public double TailFactor { get; init; } = 1;
     public double CostMedian { get; init; } = 0.004;
     public double CostSigma { get; init; } = 0.4;
     public double CostFactor { get; init; } = 1;
     public double PassRate { get; init; } = 0.90;
 
-    public Request Draw(Rng rng)
+    public Request Draw(Rng rng) => Draw(rng, default);
+
+    /// <summary>A request of <paramref name="subject"/>: its own latency factor; an error-prone subject fails at the population's rate.</summary>
+    public Request Draw(Rng rng, in Subject subject, double errorProneRate = 0)
     {
-        var latency = LatencyMedianMs * LatencyFactor * Math.Exp(LatencySigma * rng.Normal());
+        var z = rng.Normal();
+        var latency = LatencyMedianMs * LatencyFactor * Math.Exp(LatencySigma * z) * (subject.LatencyFactor > 0 ? subject.LatencyFactor : 1);
         if (SlowShare > 0 && rng.Bernoulli(SlowShare))
         {
             latency *= SlowFactor;
         }
 
+        if (z > tailZ)
+        {
+            latency *= TailFactor;
+        }
+
         var cost = CostMedian * CostFactor * Math.Exp(CostSigma * rng.Normal());
-        return new Request(rng.Bernoulli(ErrorRate), latency, cost, rng.Bernoulli(PassRate));
+        var errorRate = subject.ErrorProne ? Math.Max(ErrorRate, errorProneRate) : ErrorRate;
+        return new Request(rng.Bernoulli(errorRate), latency, cost, rng.Bernoulli(PassRate));
     }
 }
 

@@ -229,7 +229,7 @@ internal static class RolloutCommand
 
         if (live is not null)
         {
-            ctx.Output.Line(string.Create(inv, $"  this step: canary {live.CanaryRequests} requests from {Subjects(live.CanarySubjects)} subjects, stable {live.StableRequests} requests from {Subjects(live.StableSubjects)} subjects"));
+            ctx.Output.Line(string.Create(inv, $"  this step: canary {live.CanaryRequests} requests from {Subjects(live.CanarySubjects, live.CanaryEffectiveSubjects)}, stable {live.StableRequests} requests from {Subjects(live.StableSubjects, live.StableEffectiveSubjects)}"));
             ctx.Output.Line($"  judge now: {RolloutViews.Outcome(live.Outcome)} — {live.Reason}");
         }
 
@@ -245,8 +245,10 @@ internal static class RolloutCommand
         }
     }
 
-    /// <summary>Subject groups that saw a request prove at least that many subjects; 64 of 64 proves at least 64.</summary>
-    private static string Subjects(int? atLeast) => atLeast is { } n ? string.Create(CultureInfo.InvariantCulture, $"≥ {n}") : "?";
+    /// <summary>"≥ 42 subjects (effective 31.5)": groups that saw a request prove at least that many distinct subjects.</summary>
+    private static string Subjects(int? atLeast, double? effective) => atLeast is { } n
+        ? string.Create(CultureInfo.InvariantCulture, $"≥ {n} subjects (effective {effective:0.#})")
+        : "? subjects";
 
     private static List<double>? ParseSteps(string? text)
     {

@@ -12,7 +12,8 @@ internal sealed record RolloutView(
 
 /// <summary>The judge's view of the current step, recomputed from the store when status is asked for.</summary>
 internal sealed record JudgeView(
-    string Outcome, string Reason, long CanaryRequests, long StableRequests, int? CanarySubjects, int? StableSubjects, double StepElapsedSeconds,
+    string Outcome, string Reason, long CanaryRequests, long StableRequests, int? CanarySubjects, int? StableSubjects,
+    double? CanaryEffectiveSubjects, double? StableEffectiveSubjects, double StepElapsedSeconds,
     IReadOnlyList<MetricEvidence> Metrics);
 
 /// <summary>One decision in JSON output.</summary>
@@ -28,7 +29,7 @@ internal static class RolloutViews
         r.Plan.OnInconclusive, r.StepStartedAt, r.StartedAt, r.StartedBy, r.Reason, r.Forced, r.EndedAt, r.EndReason);
 
     public static JudgeView Judge(JudgeDecision d) => new(
-        Outcome(d.Outcome), d.Reason, d.CanaryRequests, d.StableRequests, d.CanarySubjects, d.StableSubjects, Math.Round(d.StepElapsed.TotalSeconds, 1), d.Evidence);
+        Outcome(d.Outcome), d.Reason, d.CanaryRequests, d.StableRequests, d.CanarySubjects, d.StableSubjects, d.CanaryEffectiveSubjects, d.StableEffectiveSubjects, Math.Round(d.StepElapsed.TotalSeconds, 1), d.Evidence);
 
     public static DecisionView Decision(RolloutDecisionRecord d) => new(
         d.Sequence, d.Kind, d.StepIndex + 1, d.Weight, d.Actor, d.Reason, d.CanaryRequests, d.StableRequests, RolloutJson.ReadEvidence(d.EvidenceJson), d.Time);

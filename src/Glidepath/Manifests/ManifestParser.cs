@@ -571,7 +571,7 @@ public static class ManifestParser
         {
             r.CheckKeys(sm, "rollout.step", ["min_requests", "min_subjects", "max_duration"]);
             minRequests = r.Int(YamlNodeReader.Get(sm, "min_requests"), "min_requests", 1);
-            minSubjects = r.Int(YamlNodeReader.Get(sm, "min_subjects"), "min_subjects", 2, SubjectGroups.Count);
+            minSubjects = r.Int(YamlNodeReader.Get(sm, "min_subjects"), "min_subjects", 2, SubjectGroups.Count / 2);
             maxDuration = r.Duration(YamlNodeReader.Get(sm, "max_duration"), "max_duration");
         }
 

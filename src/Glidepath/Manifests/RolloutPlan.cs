@@ -6,7 +6,7 @@ public sealed record RolloutPlan
     public IReadOnlyList<double> Steps { get; init; } = [1, 5, 25, 50, 100];
     public int MinRequests { get; init; } = 200;
 
-    /// <summary>Distinct subjects each arm must have served in a step before the judge decides anything.</summary>
+    /// <summary>Effective subjects (Kish's effective number of subject groups, at most 32) each arm must have served in a step before the judge decides anything.</summary>
     public int MinSubjects { get; init; } = 20;
     public TimeSpan MaxDuration { get; init; } = TimeSpan.FromMinutes(30);
     public IReadOnlyDictionary<string, MetricTolerance> Metrics { get; init; } = new Dictionary<string, MetricTolerance>();

@@ -62,6 +62,31 @@ public readonly record struct ArmSample
         }
     }
 
+    /// <summary>
+    /// Kish's effective number of subject groups, (Σ n_g)² / Σ n_g² over the groups' requests: as many groups as
+    /// would carry the same information with equal traffic. One very active subject pulls it down, so a verdict
+    /// waits until evidence no longer rests on a few subjects (0 without groups).
+    /// </summary>
+    public double EffectiveSubjects
+    {
+        get
+        {
+            if (Groups is null)
+            {
+                return 0;
+            }
+
+            double sum = 0, squares = 0;
+            foreach (var g in Groups)
+            {
+                sum += g.Requests;
+                squares += (double)g.Requests * g.Requests;
+            }
+
+            return squares > 0 ? sum * sum / squares : 0;
+        }
+    }
+
     /// <summary>The judge's view of a trace aggregate.</summary>
     public static ArmSample From(ArmStats stats)
     {

@@ -10,8 +10,8 @@ namespace Glidepath.Rollouts;
 /// <remarks>
 /// Three things keep a verdict honest on real traffic. (1) Sticky subjects: requests of one user are not
 /// independent, so each arm's variance is the larger of the per-request one and the cluster-robust one over
-/// subject groups, and no metric is judged before each arm has served <see cref="JudgePolicy.MinSubjects"/>
-/// distinct subjects. (2) Rare events: on the side that declares a proportion safe, the variance is taken at the
+/// subject groups, and no metric is judged before each arm's evidence rests on <see cref="JudgePolicy.MinSubjects"/>
+/// effective subjects (Kish's effective number of subject groups, so one very active user does not count as many). (2) Rare events: on the side that declares a proportion safe, the variance is taken at the
 /// tolerance boundary (the canary's rate at stable + tolerance), not at the observed rate, which is near zero when
 /// errors are rare. (3) Range: a difference of proportions or of [0, 1] scores never leaves [−1, 1].
 /// </remarks>
@@ -78,8 +78,8 @@ public sealed class Judge(JudgePolicy policy)
 
     /// <summary>True when both arms have served enough distinct subjects, or when a sample keeps no groups.</summary>
     private bool EnoughSubjects(in ArmSample canary, in ArmSample stable) =>
-        (canary.Groups is null || canary.SubjectsAtLeast >= Policy.MinSubjects)
-        && (stable.Groups is null || stable.SubjectsAtLeast >= Policy.MinSubjects);
+        (canary.Groups is null || canary.EffectiveSubjects >= Policy.MinSubjects)
+        && (stable.Groups is null || stable.EffectiveSubjects >= Policy.MinSubjects);
 
     /// <summary>The decision alone, without evidence or allocation: for looking after every request.</summary>
     public JudgeOutcome Classify(in ArmSample canary, in ArmSample stable, TimeSpan stepElapsed)
@@ -121,6 +121,8 @@ public sealed class Judge(JudgePolicy policy)
             StableRequests = stable.Requests,
             CanarySubjects = canary.Groups is null ? null : canary.SubjectsAtLeast,
             StableSubjects = stable.Groups is null ? null : stable.SubjectsAtLeast,
+            CanaryEffectiveSubjects = canary.Groups is null ? null : Math.Round(canary.EffectiveSubjects, 1),
+            StableEffectiveSubjects = stable.Groups is null ? null : Math.Round(stable.EffectiveSubjects, 1),
             StepElapsed = stepElapsed,
             Evidence = evidence,
         };
@@ -175,20 +177,22 @@ public sealed class Judge(JudgePolicy policy)
     /// </summary>
     private static double ClusterVariance(MetricRule rule, in ArmSample arm, int tail)
     {
-        if (arm.Groups is not { } groups)
+        if (arm.Groups is not { } groups || groups.Length > 1024)
         {
             return double.NaN;
         }
 
+        Span<double> ys = stackalloc double[groups.Length];
+        Span<double> ns = stackalloc double[groups.Length];
         double sumY = 0, sumN = 0;
         var k = 0;
-        foreach (var g in groups)
+        for (var g = 0; g < groups.Length; g++)
         {
-            var (y, n) = Unit(rule, g, tail);
-            if (n > 0)
+            (ys[g], ns[g]) = Unit(rule, groups[g], tail);
+            if (ns[g] > 0)
             {
-                sumY += y;
-                sumN += n;
+                sumY += ys[g];
+                sumN += ns[g];
                 k++;
             }
         }
@@ -200,12 +204,11 @@ public sealed class Judge(JudgePolicy policy)
 
         var m = sumY / sumN;
         double ss = 0;
-        foreach (var g in groups)
+        for (var g = 0; g < groups.Length; g++)
         {
-            var (y, n) = Unit(rule, g, tail);
-            if (n > 0)
+            if (ns[g] > 0)
             {
-                var r = y - (m * n);
+                var r = ys[g] - (m * ns[g]);
                 ss += r * r;
             }
         }
@@ -367,7 +370,7 @@ public sealed class Judge(JudgePolicy policy)
         var lacking = all.Where(a => a.Verdict == MetricVerdict.NotEnoughData).ToList();
         if (!EnoughSubjects(canary, stable))
         {
-            open.Insert(0, string.Create(inv, $"fewer than min_subjects {Policy.MinSubjects} distinct subjects on an arm (canary ≥ {canary.SubjectsAtLeast}, stable ≥ {stable.SubjectsAtLeast}): no metric is judged until each arm has served that many"));
+            open.Insert(0, string.Create(inv, $"fewer than min_subjects {Policy.MinSubjects} effective subjects on an arm (canary {canary.EffectiveSubjects:0.#}, stable {stable.EffectiveSubjects:0.#}): no metric is judged until each arm's evidence rests on that many equally active subjects"));
             lacking.Clear();
         }
         else if (lacking.Count > 0)

@@ -13,6 +13,10 @@ public sealed record JudgeDecision
     /// <summary>Distinct subjects each arm served in the step (a lower bound: subject groups that saw a request); null without groups.</summary>
     public int? CanarySubjects { get; init; }
     public int? StableSubjects { get; init; }
+
+    /// <summary>Effective subjects per arm (Kish's effective number of subject groups): what min_subjects is checked against.</summary>
+    public double? CanaryEffectiveSubjects { get; init; }
+    public double? StableEffectiveSubjects { get; init; }
     public required TimeSpan StepElapsed { get; init; }
     public required IReadOnlyList<MetricEvidence> Evidence { get; init; }
 }

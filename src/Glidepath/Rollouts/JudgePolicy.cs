@@ -28,8 +28,8 @@ public sealed record JudgePolicy
     public required long MinRequests { get; init; }
 
     /// <summary>
-    /// Distinct subjects (subject groups that saw a request, a lower bound) each arm needs before any verdict on
-    /// any metric: with fewer, a few users' own habits would pass for the release's effect.
+    /// Effective subjects (Kish's effective number of subject groups) each arm needs before any verdict on any
+    /// metric: with fewer, a few users' own habits would pass for the release's effect.
     /// </summary>
     public int MinSubjects { get; init; } = 20;
     public required TimeSpan MaxDuration { get; init; }

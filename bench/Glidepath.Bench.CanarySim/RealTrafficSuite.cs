@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using Glidepath.Manifests;
+using Glidepath.Rollouts;
+
+namespace Glidepath.Bench.CanarySim;
+
+/// <summary>
+/// One scenario of traffic the per-request suite does not make: sticky subjects that differ, rare errors, a slower
+/// tail. For harmful ones, the per-request variances, effect and tolerance of the changed metric give the look-once n.
+/// </summary>
+internal sealed record RealScenario(
+    string Key,
+    string Title,
+    int Subjects,
+    double Weight,
+    Traffic Canary,
+    bool Harmful,
+    int Horizon,
+    Traffic? Stable = null,
+    double ErrorProneShare = 0.02,
+    double VarianceCanary = 0,
+    double VarianceStable = 0,
+    double Effect = 0,
+    double Tolerance = 0)
+{
+    /// <summary>Canary requests a one-look test at the same α needs for 80% power (per-request variance; sticky subjects need more).</summary>
+    public double LookOnceN(double alphaPerMetric)
+    {
+        var z = Gaussian.Quantile(1 - (alphaPerMetric / 2)) + Gaussian.Quantile(0.8);
+        var variance = VarianceCanary + (VarianceStable * Weight / (1 - Weight));
+        var margin = Math.Abs(Effect - Tolerance);
+        return Math.Ceiling(z * z * variance / (margin * margin));
+    }
+}
+
+/// <summary>What the judge did in each seeded run of a scenario.</summary>
+internal sealed record RealResult(int Runs, int RolledBack, int Advanced, long[] Stops)
+{
+    public int Undecided => Runs - RolledBack - Advanced;
+
+    /// <summary>Canary requests by which 80% of all runs had rolled back; ∞ when fewer than 80% ever did.</summary>
+    public double P80Stop
+    {
+        get
+        {
+            var sorted = Stops.Where(s => s >= 0).Order().ToArray();
+            var need = (int)Math.Ceiling(0.8 * Runs);
+            return sorted.Length >= need ? sorted[need - 1] : double.PositiveInfinity;
+        }
+    }
+}
+
+/// <summary>
+/// The real-traffic suite (issue 12): the product's own <see cref="Judge"/> on sticky, heterogeneous subjects, rare
+/// errors and tail-only slowdowns, each run twice: with subject groups (the judge as shipped) and with every request
+/// as its own unit (the judge as it was), so the table shows what the groups change.
+/// </summary>
+internal static class RealTrafficSuite
+{
+    public static RolloutPlan Plan => new()
+    {
+        Steps = [5, 100],
+        MinRequests = 200,
+        MinSubjects = 20,
+        Confidence = 0.95,
+        Metrics = new Dictionary<string, MetricTolerance>
+        {
+            ["error_rate"] = new() { MaxIncrease = 0.01 },
+            ["latency"] = new() { MaxRatio = 1.25 },
+            ["latency_p99"] = new() { MaxIncrease = 0.005 },
+            ["cost_per_call"] = new() { MaxRatio = 1.15 },
+            ["online_pass_rate"] = new() { MaxDrop = 0.02 },
+        },
+    };
+
+    public static RealScenario[] Scenarios()
+    {
+        var stable = new Traffic();
+        var rare = stable with { ErrorRate = 0.001 };
+        var logVar = stable.LatencySigma * stable.LatencySigma;
+        return
+        [
+            new("s-aa-10k", "A/A, 10,000 sticky subjects, 1% canary", 10_000, 0.01, stable, false, 4000),
+            new("s-aa-1k", "A/A, 1,000 sticky subjects, 1% canary (~10 canary subjects)", 1_000, 0.01, stable, false, 4000),
+            new("s-aa-5", "A/A, 2,000 sticky subjects, 5% canary", 2_000, 0.05, stable, false, 4000),
+            new("s-lat", "latency ×1.35, 10,000 sticky subjects, 5% canary", 10_000, 0.05, stable with { LatencyFactor = 1.35 }, true, 8000,
+                VarianceCanary: logVar + 0.16, VarianceStable: logVar + 0.16, Effect: Math.Log(1.35), Tolerance: Math.Log(1.25)),
+            new("s-err", "errors 1% → 4%, 2% error-prone subjects, 5% canary", 10_000, 0.05, stable with { ErrorRate = 0.04 }, true, 8000,
+                VarianceCanary: 0.045 * 0.955, VarianceStable: 0.015 * 0.985, Effect: 0.03, Tolerance: 0.01),
+            new("r-aa", "A/A at 0.1% errors, 10,000 subjects, 5% canary", 10_000, 0.05, rare, false, 8000, Stable: rare, ErrorProneShare: 0),
+            new("r-a", "errors 0.1% → 1.3%, 5% canary", 10_000, 0.05, rare with { ErrorRate = 0.013 }, true, 8000, Stable: rare, ErrorProneShare: 0,
+                VarianceCanary: 0.013 * 0.987, VarianceStable: 0.001 * 0.999, Effect: 0.012, Tolerance: 0.01),
+            new("r-b", "errors 0% → 1.5%, 5% canary", 10_000, 0.05, stable with { ErrorRate = 0.015 }, true, 8000, Stable: stable with { ErrorRate = 0 }, ErrorProneShare: 0,
+                VarianceCanary: 0.015 * 0.985, VarianceStable: 0, Effect: 0.015, Tolerance: 0.01),
+            new("t-2", "slowest 2% of requests ×2 (median unchanged), per-request routing, 25% canary", 0, 0.25, stable with { TailShare = 0.02, TailFactor = 2 }, true, 30_000,
+                VarianceCanary: 0.02 * 0.98, VarianceStable: 0.01 * 0.99, Effect: 0.01, Tolerance: 0.005),
+            new("t-2s", "slowest 2% of requests ×2, 10,000 sticky subjects, 25% canary", 10_000, 0.25, stable with { TailShare = 0.02, TailFactor = 2 }, true, 30_000,
+                VarianceCanary: 0.02 * 0.98, VarianceStable: 0.01 * 0.99, Effect: 0.01, Tolerance: 0.005),
+            new("t-5", "slowest 2% of requests ×5 (median unchanged), per-request routing, 25% canary", 0, 0.25, stable with { TailShare = 0.02, TailFactor = 5 }, true, 30_000,
+                VarianceCanary: 0.02 * 0.98, VarianceStable: 0.01 * 0.99, Effect: 0.01, Tolerance: 0.005),
+        ];
+    }
+
+    /// <summary>Runs <paramref name="runs"/> seeded rollouts of one scenario; the judge looks every <paramref name="lookEvery"/> canary requests.</summary>
+    public static RealResult Run(RealScenario s, Judge judge, int runs, ulong seed, int lookEvery, bool withGroups, int scenarioIndex, bool parallel = true)
+    {
+        var stops = new long[runs];
+        var advanced = new bool[runs];
+        var stable = s.Stable ?? new Traffic();
+        void One(int run)
+        {
+            var rng = new Rng((seed * 1_000_003UL) + ((ulong)scenarioIndex * 100_000UL) + (ulong)run);
+            var population = new Population(rng, s.Subjects, errorProneShare: s.ErrorProneShare);
+            var canary = new ArmAccumulator();
+            var stableArm = new ArmAccumulator();
+            stops[run] = -1;
+            long nextLook = lookEvery;
+            var budget = (long)(s.Horizon / s.Weight * 20);
+            for (long i = 0; i < budget && canary.Requests < s.Horizon; i++)
+            {
+                var subject = population.Next(rng);
+                var isCanary = subject.Bucket < s.Weight * 100;
+                var request = (isCanary ? s.Canary : stable).Draw(rng, subject, population.ErrorProneRate);
+                (isCanary ? canary : stableArm).Add(withGroups ? subject.Group : -1, request);
+                if (!isCanary || canary.Requests < nextLook)
+                {
+                    continue;
+                }
+
+                nextLook = canary.Requests + Math.Max(lookEvery, canary.Requests / 100);
+
+                var outcome = judge.Classify(canary.Sample(withGroups), stableArm.Sample(withGroups), TimeSpan.Zero);
+                if (outcome == JudgeOutcome.RollBack)
+                {
+                    stops[run] = canary.Requests;
+                    return;
+                }
+
+                if (outcome == JudgeOutcome.Advance)
+                {
+                    advanced[run] = true;
+                    return;
+                }
+            }
+        }
+
+        if (parallel)
+        {
+            Parallel.For(0, runs, One);
+        }
+        else
+        {
+            for (var run = 0; run < runs; run++)
+            {
+                One(run);
+            }
+        }
+
+        return new RealResult(runs, stops.Count(x => x >= 0), advanced.Count(a => a), stops);
+    }
+
+    public static int Report(int runs, ulong seed, int lookEvery, string only)
+    {
+        var policy = JudgePolicy.From(Plan);
+        var judge = new Judge(policy);
+        var halfAlpha = policy.AlphaPerMetric / 2;
+        Console.WriteLine($"canary-sim --suite real: {runs} seeded rollouts per scenario and judge, seed {seed}; the judge looks every {lookEvery} canary requests, or every 1% of the canary's requests when that is more");
+        Console.WriteLine($"plan: error_rate +0.01, latency ×1.25, latency_p99 +0.005, cost_per_call ×1.15, online_pass_rate −0.02; confidence 0.95 → α per metric {policy.AlphaPerMetric:0.####} (α/2 = {halfAlpha:P2} per side); min_requests 200, min_subjects 20");
+        Console.WriteLine("subjects: Pareto(1.2) activity, per-subject latency factor lognormal(0, 0.4), 2% error-prone subjects failing 20% of requests (unless stated)");
+        Console.WriteLine();
+        Console.WriteLine("| scenario | variance units | rolled back | declared safe | undecided at horizon | canary requests by which 80% rolled back | look-once n (80% power) |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|");
+        var failures = new List<string>();
+        var clock = Stopwatch.StartNew();
+        var scenarios = Scenarios();
+        for (var i = 0; i < scenarios.Length; i++)
+        {
+            var s = scenarios[i];
+            if (only.Length > 0 && !only.Split(',').Contains(s.Key))
+            {
+                continue;
+            }
+
+            foreach (var withGroups in new[] { true, false })
+            {
+                var r = Run(s, judge, runs, seed, lookEvery, withGroups, i);
+                double back = (double)r.RolledBack / runs, safe = (double)r.Advanced / runs, open = (double)r.Undecided / runs;
+                var p80 = double.IsPositiveInfinity(r.P80Stop) ? "–" : r.P80Stop.ToString("0");
+                var lookOnce = s.Harmful ? s.LookOnceN(policy.AlphaPerMetric).ToString("0") : "–";
+                Console.WriteLine($"| {s.Key}: {s.Title} (horizon {s.Horizon}) | {(withGroups ? "subject groups (shipped)" : "requests (before)")} | {back:P1} | {safe:P1} | {open:P1} | {(s.Harmful ? p80 : "–")} | {lookOnce} |");
+                if (!withGroups)
+                {
+                    continue;
+                }
+
+                if (!s.Harmful && back > 0.01)
+                {
+                    failures.Add($"{s.Key}: false rollback {back:P1} > 1%");
+                }
+
+                if (s.Harmful && safe > halfAlpha)
+                {
+                    failures.Add($"{s.Key}: harm declared safe {safe:P2} > α/2 {halfAlpha:P2}");
+                }
+
+                if (s.Key == "t-2" && back < 0.9)
+                {
+                    failures.Add($"{s.Key}: tail ×2 caught in {back:P1} < 90%");
+                }
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"elapsed {clock.Elapsed.TotalSeconds:0.0} s on {Environment.ProcessorCount} cores");
+        if (failures.Count > 0)
+        {
+            Console.WriteLine("ACCEPTANCE FAILED: " + string.Join("; ", failures));
+            return 1;
+        }
+
+        Console.WriteLine("acceptance: A/A false rollback ≤ 1% with sticky subjects, harm declared safe ≤ α/2 in every harmful scenario, tail ×2 caught ≥ 90% — met");
+        return 0;
+    }
+}

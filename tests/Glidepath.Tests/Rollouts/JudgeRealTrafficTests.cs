@@ -1,0 +1,208 @@
+using Glidepath.Bench.CanarySim;
+using Glidepath.Manifests;
+using Glidepath.Rollouts;
+using Glidepath.Traces;
+
+namespace Glidepath.Tests.Rollouts;
+
+/// <summary>
+/// Issue 12's acceptance on traffic the per-request tests do not make: sticky subjects that differ, rare errors, a
+/// slower tail. Fixed seeds, the bench's own traffic models (bench/Glidepath.Bench.CanarySim), fewer runs than the
+/// bench; each harmful check is also run against the judge without subject groups where that shows the old defect.
+/// </summary>
+public sealed class JudgeRealTrafficTests
+{
+    private static readonly Judge Judge = new(JudgePolicy.From(RealTrafficSuite.Plan));
+
+    private static RealScenario Scenario(string key) => RealTrafficSuite.Scenarios().Single(s => s.Key == key);
+
+    private static RealResult Run(RealScenario s, int runs, bool withGroups = true, int? horizon = null) =>
+        RealTrafficSuite.Run(s with { Horizon = horizon ?? s.Horizon }, Judge, runs, seed: 12, lookEvery: 10, withGroups, scenarioIndex: s.Key.GetHashCode(StringComparison.Ordinal) & 0xff, parallel: false);
+
+    [Fact]
+    public void Classify_StickyHeterogeneousSubjectsAa_NoFalseRollbackWhereRequestsAsUnitsRollBack()
+    {
+        // 2,000 subjects that differ (latency factor, error-prone users, Pareto activity) at a 5% canary.
+        var s = Scenario("s-aa-5");
+
+        var shipped = Run(s, runs: 60, horizon: 2000);
+        var before = Run(s, runs: 60, withGroups: false, horizon: 2000);
+
+        Assert.True(shipped.RolledBack == 0, $"{shipped.RolledBack} of 60 A/A rollouts rolled back with subject groups");
+        Assert.True(before.RolledBack >= 3, $"requests as units rolled back only {before.RolledBack} of 60: the scenario no longer shows the defect");
+    }
+
+    [Fact]
+    public void Classify_LatencyRegressionWithStickySubjects_NeverDeclaredSafe()
+    {
+        var result = Run(Scenario("s-lat"), runs: 60, horizon: 3000);
+
+        Assert.Equal(0, result.Advanced);
+        Assert.True(result.RolledBack > 0);
+    }
+
+    [Theory]
+    [InlineData("r-a")]
+    [InlineData("r-b")]
+    public void Classify_RareErrorsRiseBeyondTolerance_NeverDeclaredSafe(string key)
+    {
+        var result = Run(Scenario(key), runs: 60, horizon: 3000);
+
+        Assert.Equal(0, result.Advanced);
+    }
+
+    [Fact]
+    public void Classify_SlowestTwoPercentTwiceAsSlow_CaughtInAtLeast90PercentByLatencyP99()
+    {
+        var result = Run(Scenario("t-2"), runs: 30);
+
+        Assert.True(result.RolledBack >= 27, $"tail ×2 caught in {result.RolledBack} of 30");
+        Assert.Equal(0, result.Advanced);
+    }
+
+    [Fact]
+    public void Assess_NoErrorsIn220CanaryRequestsAgainstRareStableErrors_NotDeclaredSafe()
+    {
+        // The exact upper bound on the canary's rate after 0 of 220 is about 1.7% at 97.5%: it does not show ≤ 0.1% + 1%.
+        var rule = Judge.Policy.Rules.Single(r => r.Name == "error_rate");
+        var canary = new ArmSample { Requests = 220, Errors = 0 };
+        var stable = new ArmSample { Requests = 200_000, Errors = 200 };
+
+        var a = Judge.Assess(rule, canary, stable);
+
+        Assert.NotEqual(MetricVerdict.Safe, a.Verdict);
+        Assert.True(a.Upper > 0.01);
+        Assert.True(a.Lower < -0.001 && a.Lower >= -1);
+    }
+
+    [Fact]
+    public void Assess_NoErrorsInManyCanaryRequests_DeclaredSafeOnceTheBoundaryIsExcluded()
+    {
+        var rule = Judge.Policy.Rules.Single(r => r.Name == "error_rate");
+        var canary = new ArmSample { Requests = 5000, Errors = 0 };
+        var stable = new ArmSample { Requests = 200_000, Errors = 200 };
+
+        Assert.Equal(MetricVerdict.Safe, Judge.Assess(rule, canary, stable).Verdict);
+    }
+
+    [Fact]
+    public void Decide_FewEffectiveSubjectsOnTheCanary_NoVerdictEvenOnObviousHarm()
+    {
+        var judge = new Judge(JudgePolicy.From(new RolloutPlan { MinRequests = 10 }));
+        var canary = Grouped(subjects: 5, requestsEach: 400, errorsEach: 200);
+        var stable = Grouped(subjects: 64, requestsEach: 400, errorsEach: 0);
+
+        var decision = judge.Decide(canary, stable, TimeSpan.FromMinutes(1));
+
+        Assert.Equal(JudgeOutcome.Continue, decision.Outcome);
+        Assert.All(decision.Evidence, e => Assert.Equal("not_enough_data", e.Verdict));
+        Assert.Contains("fewer than min_subjects 20 effective subjects", decision.Reason);
+        Assert.Equal(5, decision.CanarySubjects);
+        Assert.Equal(5.0, decision.CanaryEffectiveSubjects);
+    }
+
+    [Fact]
+    public void Decide_EnoughSubjectsAndHarm_RollsBack()
+    {
+        var judge = new Judge(JudgePolicy.From(new RolloutPlan { MinRequests = 10 }));
+        var canary = Grouped(subjects: 40, requestsEach: 100, errorsEach: 30);
+        var stable = Grouped(subjects: 64, requestsEach: 400, errorsEach: 4);
+
+        var decision = judge.Decide(canary, stable, TimeSpan.FromMinutes(1));
+
+        Assert.Equal(JudgeOutcome.RollBack, decision.Outcome);
+        Assert.Contains("from ≥ 40 and ≥ 64 subjects", decision.Reason);
+    }
+
+    [Fact]
+    public void EffectiveSubjects_OneSubjectWithMostRequests_CountsAsFew()
+    {
+        var sample = Grouped(subjects: 40, requestsEach: 10, errorsEach: 0);
+        sample.Groups![0] = sample.Groups[0] with { Requests = 10_000 };
+
+        Assert.Equal(40, sample.SubjectsAtLeast);
+        Assert.InRange(sample.EffectiveSubjects, 1, 1.1);
+    }
+
+    [Fact]
+    public void Decide_UnpricedReleaseOnBothArms_CostNotJudgedAndAdvances()
+    {
+        var plan = new RolloutPlan
+        {
+            MinRequests = 100,
+            Metrics = new Dictionary<string, MetricTolerance> { ["error_rate"] = new() { MaxIncrease = 0.05 }, ["cost_per_call"] = new() { MaxRatio = 1.15 } },
+        };
+        var judge = new Judge(JudgePolicy.From(plan));
+        var canary = new ArmSample { Requests = 3000 };
+        var stable = new ArmSample { Requests = 3000 };
+
+        var decision = judge.Decide(canary, stable, TimeSpan.FromMinutes(1));
+
+        Assert.Equal(JudgeOutcome.Advance, decision.Outcome);
+        Assert.Equal("no_data", Assert.Single(decision.Evidence, e => e.Metric == "cost_per_call").Verdict);
+    }
+
+    [Fact]
+    public void Assess_PassRatesFarApart_IntervalStaysWithinMinusOneAndOne()
+    {
+        var rule = MetricRule.From("online_pass_rate", new MetricTolerance { MaxDrop = 0.02 });
+        var judge = new Judge(JudgePolicy.From(new RolloutPlan()) with { Rules = [rule] });
+        var canary = new ArmSample { OnlineScored = 21, OnlinePassed = 0 };
+        var stable = new ArmSample { OnlineScored = 21, OnlinePassed = 21 };
+
+        var a = judge.Assess(rule, canary, stable);
+
+        Assert.Equal(-1, a.Estimate, 9);
+        Assert.True(a.Lower >= -1 && a.Upper <= 1, $"[{a.Lower}, {a.Upper}]");
+    }
+
+    [Fact]
+    public void Assess_IdenticalOnlineScoresAtTwentyOne_IntervalHasWidth()
+    {
+        var rule = MetricRule.From("online_score", new MetricTolerance { MaxDrop = 0.03 });
+        var judge = new Judge(JudgePolicy.From(new RolloutPlan()) with { Rules = [rule] });
+        var arm = new ArmSample { OnlineScored = 21, OnlineScoreSum = 21, OnlineScoreSquares = 21 };
+
+        var a = judge.Assess(rule, arm, arm);
+
+        Assert.True(a.Upper - a.Lower > 0.01, $"[{a.Lower}, {a.Upper}]");
+        Assert.NotEqual(MetricVerdict.Safe, a.Verdict);
+    }
+
+    [Fact]
+    public void Assess_TailMetricWithoutAStableHistogram_NotEnoughData()
+    {
+        var rule = MetricRule.From("latency_p99", new MetricTolerance { MaxIncrease = 0.005 });
+        var judge = new Judge(JudgePolicy.From(new RolloutPlan()) with { Rules = [rule] });
+        var arm = new ArmSample { Requests = 1000, LatencyCount = 1000 };
+
+        Assert.Equal(MetricVerdict.NotEnoughData, judge.Assess(rule, arm, arm).Verdict);
+    }
+
+    /// <summary>An arm whose requests come from <paramref name="subjects"/> subjects in distinct groups, each alike.</summary>
+    private static ArmSample Grouped(int subjects, int requestsEach, int errorsEach)
+    {
+        var groups = new ArmSample[SubjectGroups.Count];
+        var log = Math.Log(500);
+        for (var g = 0; g < subjects; g++)
+        {
+            var answered = requestsEach - errorsEach;
+            groups[g] = new ArmSample
+            {
+                Requests = requestsEach,
+                Errors = errorsEach,
+                LatencyCount = answered,
+                LogLatencySum = answered * (log + (0.01 * (g % 3))),
+                LogLatencySquares = answered * (log + (0.01 * (g % 3))) * (log + (0.01 * (g % 3))),
+            };
+        }
+
+        var total = default(ArmSample);
+        foreach (var g in groups)
+        {
+            total = ArmSample.Add(total, g);
+        }
+
+        return total with { Groups = groups };
+    }
+}
