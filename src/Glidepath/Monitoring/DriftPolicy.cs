@@ -5,7 +5,7 @@ namespace Glidepath.Monitoring;
 
 /// <summary>
 /// What the drift monitor compares and how: the metric rules (the rollout plan's tolerances, with defaults for
-/// the metrics it does not name), the error budget per look, the recent window and its time-matched reference.
+/// the metrics it does not name), the confidence of each look, the recent window and its time-matched reference.
 /// </summary>
 public sealed record DriftPolicy
 {
@@ -22,14 +22,7 @@ public sealed record DriftPolicy
 
     public static readonly TimeSpan DefaultWindow = TimeSpan.FromHours(1);
 
-    /// <summary>
-    /// Distinct comparisons a day can hold: the trace store floors both ends of a window to the minute, so however often
-    /// the monitor looks, a day has at most this many different recent windows. The error budget of a day is split
-    /// across them, which makes "at most 1 − confidence false alarms per day" hold for any check schedule.
-    /// </summary>
-    public const int LooksPerDay = 24 * 60;
-
-    /// <summary>The judge's policy: its rules, α per metric and look, and mixing parameter are what the monitor reuses.</summary>
+    /// <summary>The judge's policy: its rules, α per metric and mixing parameter are what the monitor reuses.</summary>
     public required JudgePolicy Judge { get; init; }
 
     /// <summary>How far back "recent" reaches from now: whole minutes, at most one day.</summary>
@@ -46,7 +39,8 @@ public sealed record DriftPolicy
 
     /// <summary>
     /// The policy for a manifest: every known metric, tolerances from <c>rollout.metrics</c> where given, and
-    /// α = 1 − <c>rollout.confidence</c> per day, split across the metrics and the <see cref="LooksPerDay"/> looks.
+    /// α = 1 − <c>rollout.confidence</c> per look split across the metrics, as the canary judge does. Each check compares a
+    /// different sliding window, so this is not a bound per day: docs/benchmarks.md measures the rate per day.
     /// </summary>
     public static DriftPolicy From(Manifest manifest, TimeSpan? recentWindow = null, DriftReference reference = DriftReference.Day)
     {
@@ -65,7 +59,7 @@ public sealed record DriftPolicy
         }
 
         var rules = RolloutPlan.KnownMetrics.Where(metrics.ContainsKey).Select(m => MetricRule.From(m, metrics[m])).ToList();
-        var alpha = (1 - plan.Confidence) / rules.Count / LooksPerDay;
+        var alpha = (1 - plan.Confidence) / rules.Count;
         return new DriftPolicy
         {
             Judge = new JudgePolicy

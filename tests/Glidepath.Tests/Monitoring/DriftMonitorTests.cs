@@ -8,11 +8,11 @@ public sealed class DriftMonitorTests
 {
     /// <summary>Documented in docs/monitoring.md: with a pooled reference of 35,000 requests (a week of 5,000-request hours at
     /// the same clock window) and sample_rate 0.2, a 10-point drop of the online pass rate (90% → 80%) is alerted within this
-    /// many recent requests in at least 95% of seeded runs, at the per-look α of a day split across 1,440 looks.</summary>
+    /// many recent requests in at least 95% of seeded runs.</summary>
     private const int DocumentedRequests = 10000;
 
     /// <summary>Documented as the typical case: the median run alerts within this many recent requests.</summary>
-    private const int DocumentedMedian = 6000;
+    private const int DocumentedMedian = 3000;
 
     private const int ReferenceRequests = 35000;
     private const double SampleRate = 0.2;
@@ -99,12 +99,12 @@ public sealed class DriftMonitorTests
     }
 
     [Fact]
-    public void From_ManifestWithoutFeedbackTolerance_UsesDefaultsForEveryKnownMetricAndSplitsAlphaAcrossTheLooksOfADay()
+    public void From_ManifestWithoutFeedbackTolerance_UsesDefaultsForEveryKnownMetric()
     {
         var policy = DriftPolicy.From(SampleManifest);
         Assert.Equal(RolloutPlan.KnownMetrics, policy.Judge.Rules.Select(r => r.Name));
         Assert.Equal(-0.05, policy.Judge.Rules.Single(r => r.Name == "feedback").Threshold, 6);
-        Assert.Equal(0.05 / 6 / DriftPolicy.LooksPerDay, policy.Judge.AlphaPerMetric, 12);
+        Assert.Equal(0.05 / 6, policy.Judge.AlphaPerMetric, 9);
     }
 
     private static int P95(List<int> values) => values.Count == 0 ? -1 : values.Order().ElementAt(values.Count * 95 / 100);
