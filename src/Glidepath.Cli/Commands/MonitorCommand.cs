@@ -22,8 +22,8 @@ internal static class MonitorCommand
             Watch the stable release after the rollout: compare its recent window (online score and pass
             rate, error rate, latency, cost per call, feedback) with its own traffic in the same clock window
             on earlier days while it was stable, so a daily cycle is not drift, with the canary judge's
-            intervals at 1 - confidence per day. Not ready until the release has been stable for a day and a
-            window. A metric beyond its tolerance (rollout.metrics, or the defaults) raises a stored alert,
+            intervals (1 - confidence per check). Not ready until the release has been stable for a day and
+            a window. A metric beyond its tolerance (rollout.metrics, or the defaults) raises a stored alert,
             POSTed as JSON to GLIDEPATH_ALERT_WEBHOOK when set. Without --check, lists the stored alerts.
             With --check, exit 1 when a metric has drifted.
 
