@@ -12,19 +12,25 @@ internal static class MonitorCommand
     {
         var environment = EnvironmentCommandSupport.EnvOption();
         var check = new Option<bool>("--check") { Description = "Run the drift comparison now from the store (alerts it raises are stored and posted to GLIDEPATH_ALERT_WEBHOOK)" };
-        var window = new Option<string?>("--window") { Description = "How far back 'recent' reaches (default 1h)" };
-        var reference = new Option<string?>("--reference") { Description = "Length of the reference window after the release became stable (default 1h)" };
+        var window = new Option<string?>("--window") { Description = "How far back 'recent' reaches, whole minutes up to 1d (default 1h)" };
+        var reference = new Option<string?>("--reference")
+        {
+            Description = "day: the same clock window on up to 7 earlier days (default); week: the same clock window 7, 14, 21, 28 days earlier",
+        };
         var limit = new Option<int>("--limit") { Description = "How many alerts to list (default 20)", DefaultValueFactory = _ => 20 };
         var command = new Command("monitor", """
             Watch the stable release after the rollout: compare its recent window (online score and pass
-            rate, error rate, latency, cost per call, feedback) with its own reference window just after it
-            became stable, with the canary judge's always-valid intervals. A metric beyond its tolerance
-            (rollout.metrics, or the defaults) raises a stored alert, POSTed as JSON to GLIDEPATH_ALERT_WEBHOOK
-            when set. Without --check, lists the stored alerts. With --check, exit 1 when a metric has drifted.
+            rate, error rate, latency, cost per call, feedback) with its own traffic in the same clock window
+            on earlier days while it was stable, so a daily cycle is not drift, with the canary judge's
+            intervals (1 - confidence per check). Not ready until the release has been stable for a day and
+            a window. A metric beyond its tolerance (rollout.metrics, or the defaults) raises a stored alert,
+            POSTed as JSON to GLIDEPATH_ALERT_WEBHOOK when set. Without --check, lists the stored alerts.
+            With --check, exit 1 when a metric has drifted.
 
             Examples:
               glidepath monitor --env production
               glidepath monitor --env production --check --window 30m
+              glidepath monitor --env production --check --reference week
             """)
         {
             environment,
@@ -42,9 +48,7 @@ internal static class MonitorCommand
             MonitorCheck? result = null;
             if (parse.GetValue(check))
             {
-                var policy = DriftPolicy.From(ctx.Manifest,
-                    CliDurations.Parse(parse.GetValue(window), "--window", DriftPolicy.DefaultWindow),
-                    CliDurations.Parse(parse.GetValue(reference), "--reference", DriftPolicy.DefaultWindow));
+                var policy = DriftPolicy.From(ctx.Manifest, RecentWindow(parse.GetValue(window)), Reference(parse.GetValue(reference)));
                 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
                 var service = new MonitorService(store, policy, ctx.Time, WebhookNotifier.FromEnvironment(http));
                 result = await service.CheckAsync(app, spec.Name, ct);
@@ -62,7 +66,17 @@ internal static class MonitorCommand
                     {
                         release = views.Ref(result.ReleaseId),
                         skipped = result.Skipped,
-                        reference_window = result.Windows is { } w ? new { from = w.ReferenceFrom, to = w.ReferenceTo, requests = result.ReferenceRequests } : null,
+                        ready_at = result.ReadyAt,
+                        reference_window = result.Windows is { } w
+                            ? new
+                            {
+                                from = w.ReferenceFrom,
+                                to = w.ReferenceTo,
+                                requests = result.ReferenceRequests,
+                                period_days = (int)w.Period.TotalDays,
+                                windows = w.ReferenceWindows.Select(x => new { from = x.From, to = x.To }),
+                            }
+                            : null,
                         recent_window = result.Windows is { } w2 ? new { from = w2.RecentFrom, to = w2.RecentTo, requests = result.RecentRequests } : null,
                         drifted,
                         metrics = result.Evidence,
@@ -96,6 +110,29 @@ internal static class MonitorCommand
         return command;
     }
 
+    /// <summary>"2026-11-20", or "2026-11-14 … 2026-11-20": the days the matched windows start on.</summary>
+    private static string Days(DriftWindows w)
+    {
+        var oldest = w.ReferenceFrom.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var newest = w.RecentFrom.Add(-w.Period).UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return oldest == newest ? oldest : $"{oldest} … {newest}";
+    }
+
+    private static TimeSpan RecentWindow(string? text)
+    {
+        var span = CliDurations.Parse(text, "--window", DriftPolicy.DefaultWindow);
+        return span <= TimeSpan.FromDays(1) && span.Ticks % TimeSpan.TicksPerMinute == 0
+            ? span
+            : throw new BadInputException($"--window '{text}' must be whole minutes and at most 1d: the reference is the same window on earlier days");
+    }
+
+    private static DriftReference Reference(string? text) => text switch
+    {
+        null or "" or "day" => DriftReference.Day,
+        "week" => DriftReference.Week,
+        _ => throw new BadInputException($"--reference '{text}' is not day or week; the reference is the same clock window on earlier days (day) or weeks (week)"),
+    };
+
     private static void WriteCheck(CliContext ctx, EnvironmentViews views, MonitorCheck result)
     {
         if (result.Skipped is not null)
@@ -107,7 +144,7 @@ internal static class MonitorCommand
         var w = result.Windows!.Value;
         var inv = CultureInfo.InvariantCulture;
         ctx.Output.Line(string.Create(inv,
-            $"{views.Label(result.ReleaseId)} on {result.Environment}: recent {EnvironmentViews.Time(w.RecentFrom)}–{EnvironmentViews.Time(w.RecentTo)} ({result.RecentRequests} requests) vs reference {EnvironmentViews.Time(w.ReferenceFrom)}–{EnvironmentViews.Time(w.ReferenceTo)} ({result.ReferenceRequests} requests)"));
+            $"{views.Label(result.ReleaseId)} on {result.Environment}: recent {EnvironmentViews.Time(w.RecentFrom)}–{EnvironmentViews.Time(w.RecentTo)} ({result.RecentRequests} requests) vs {w.ReferenceText()} ({Days(w)}, {result.ReferenceRequests} requests)"));
         ctx.Output.Table(
             ["metric", "n recent / reference", "recent vs reference", "tolerance", "verdict"],
             result.Evidence.Select(e => (IReadOnlyList<string>)

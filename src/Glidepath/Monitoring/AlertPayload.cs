@@ -14,6 +14,13 @@ public static class AlertPayload
     {
         ArgumentNullException.ThrowIfNull(alert);
         var w = alert.Windows;
+        var reference = new JsonObject { ["from"] = w.ReferenceFrom.ToUniversalTime(), ["to"] = w.ReferenceTo.ToUniversalTime() };
+        if (w.IsTimeMatched)
+        {
+            reference["windows"] = new JsonArray(w.ReferenceWindows
+                .Select(x => (JsonNode)new JsonObject { ["from"] = x.From.ToUniversalTime(), ["to"] = x.To.ToUniversalTime() }).ToArray());
+        }
+
         return new JsonObject
         {
             ["kind"] = Kind,
@@ -25,7 +32,7 @@ public static class AlertPayload
             ["raised_at"] = alert.RaisedAt.ToUniversalTime(),
             ["message"] = alert.Message,
             ["recent_window"] = new JsonObject { ["from"] = w.RecentFrom.ToUniversalTime(), ["to"] = w.RecentTo.ToUniversalTime() },
-            ["reference_window"] = new JsonObject { ["from"] = w.ReferenceFrom.ToUniversalTime(), ["to"] = w.ReferenceTo.ToUniversalTime() },
+            ["reference_window"] = reference,
             ["evidence"] = JsonSerializer.SerializeToNode(alert.Evidence, Options),
             ["notification"] = alert.Notification,
         };

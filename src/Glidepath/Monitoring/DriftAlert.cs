@@ -4,7 +4,7 @@ namespace Glidepath.Monitoring;
 
 /// <summary>
 /// A stored drift alert: one metric of the stable release moved beyond its tolerance compared with the
-/// release's own reference window, with the interval that showed it.
+/// release's own traffic in the same clock window on earlier days, with the interval that showed it.
 /// </summary>
 public sealed record DriftAlert
 {

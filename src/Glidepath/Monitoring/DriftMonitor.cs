@@ -3,7 +3,7 @@ using Glidepath.Rollouts;
 namespace Glidepath.Monitoring;
 
 /// <summary>
-/// Compares a release's recent window with its own reference window, metric by metric, with the rollout
+/// Compares a release's recent window with its own time-matched reference (<see cref="DriftWindows"/>), metric by metric, with the rollout
 /// judge's always-valid intervals (recent in the canary's seat, reference in the stable's). A metric whose
 /// interval lies wholly beyond its tolerance has drifted. Pure.
 /// </summary>

@@ -5,7 +5,7 @@ namespace Glidepath.Monitoring;
 
 /// <summary>
 /// What the drift monitor compares and how: the metric rules (the rollout plan's tolerances, with defaults for
-/// the metrics it does not name), the confidence, and the two windows.
+/// the metrics it does not name), the confidence of each look, the recent window and its time-matched reference.
 /// </summary>
 public sealed record DriftPolicy
 {
@@ -25,16 +25,32 @@ public sealed record DriftPolicy
     /// <summary>The judge's policy: its rules, α per metric and mixing parameter are what the monitor reuses.</summary>
     public required JudgePolicy Judge { get; init; }
 
-    /// <summary>How far back "recent" reaches from now.</summary>
+    /// <summary>How far back "recent" reaches from now: whole minutes, at most one day.</summary>
     public TimeSpan RecentWindow { get; init; } = DefaultWindow;
 
-    /// <summary>How long after the release became stable its reference window lasts.</summary>
-    public TimeSpan ReferenceWindow { get; init; } = DefaultWindow;
+    /// <summary>Same clock window on earlier days, or on earlier weeks.</summary>
+    public DriftReference Reference { get; init; } = DriftReference.Day;
 
-    /// <summary>The policy for a manifest: every known metric, tolerances from <c>rollout.metrics</c> where given.</summary>
-    public static DriftPolicy From(Manifest manifest, TimeSpan? recentWindow = null, TimeSpan? referenceWindow = null)
+    /// <summary>How many earlier matched windows are pooled at most (7 days, or 4 weeks).</summary>
+    public int ReferenceCount => Reference == DriftReference.Week ? 4 : 7;
+
+    /// <summary>How far apart matched windows are: one day or one week.</summary>
+    public TimeSpan Period => Reference == DriftReference.Week ? TimeSpan.FromDays(7) : TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// The policy for a manifest: every known metric, tolerances from <c>rollout.metrics</c> where given, and
+    /// α = 1 − <c>rollout.confidence</c> per look split across the metrics, as the canary judge does. Each check compares a
+    /// different sliding window, so this is not a bound per day: docs/benchmarks.md measures the rate per day.
+    /// </summary>
+    public static DriftPolicy From(Manifest manifest, TimeSpan? recentWindow = null, DriftReference reference = DriftReference.Day)
     {
         ArgumentNullException.ThrowIfNull(manifest);
+        var window = recentWindow ?? DefaultWindow;
+        if (window <= TimeSpan.Zero || window > TimeSpan.FromDays(1) || window.Ticks % TimeSpan.TicksPerMinute != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(recentWindow), window, "the recent window is whole minutes, at most one day");
+        }
+
         var plan = manifest.Rollout ?? new RolloutPlan();
         var metrics = new Dictionary<string, MetricTolerance>(DefaultMetrics, StringComparer.Ordinal);
         foreach (var (name, tolerance) in plan.Metrics)
@@ -55,8 +71,8 @@ public sealed record DriftPolicy
                 MaxDuration = TimeSpan.MaxValue,
                 RollBackWhenInconclusive = false,
             },
-            RecentWindow = recentWindow ?? DefaultWindow,
-            ReferenceWindow = referenceWindow ?? DefaultWindow,
+            RecentWindow = window,
+            Reference = reference,
         };
     }
 }

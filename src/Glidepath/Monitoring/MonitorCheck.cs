@@ -10,7 +10,11 @@ public sealed record MonitorCheck
 
     /// <summary>The stable release checked, or null when the environment has none.</summary>
     public string? ReleaseId { get; init; }
+
+    /// <summary>The recent window and its time-matched reference, or null when nothing was compared.</summary>
     public DriftWindows? Windows { get; init; }
+
+    /// <summary>Requests in the reference: the sum over every matched window.</summary>
     public long ReferenceRequests { get; init; }
     public long RecentRequests { get; init; }
 
@@ -22,4 +26,7 @@ public sealed record MonitorCheck
 
     /// <summary>Why nothing was compared, or null.</summary>
     public string? Skipped { get; init; }
+
+    /// <summary>When a release still without a matched reference window gets one (set when skipped for that reason).</summary>
+    public DateTimeOffset? ReadyAt { get; init; }
 }

@@ -5,8 +5,8 @@ using Glidepath.Storage;
 namespace Glidepath.Monitoring;
 
 /// <summary>
-/// Runs the drift check from the store: the environment's stable release, its reference window just after it
-/// became stable, its recent window, the comparison, and a stored (and posted) alert per drifted metric.
+/// Runs the drift check from the store: the environment's stable release, its recent window, the same clock window on
+/// earlier days (or weeks) while it was stable, the comparison, and a stored (and posted) alert per drifted metric.
 /// </summary>
 public sealed class MonitorService(
     IEnvironmentStore environments, IReleaseStore releases, ITraceStore traces, IMonitorStore alerts, DriftPolicy policy, TimeProvider time, IAlertNotifier? notifier)
@@ -27,21 +27,28 @@ public sealed class MonitorService(
         }
 
         var now = time.GetUtcNow();
-        var windows = DriftWindows.For(since, now, policy);
-        if (!windows.Ready)
+        if (DriftWindows.For(since, now, policy) is not { } windows)
         {
+            var readyAt = DriftWindows.ReadyAt(since, policy);
+            var earlier = policy.Reference == DriftReference.Week ? "the same weekday a week earlier" : "an earlier day";
             return new MonitorCheck
             {
                 App = app,
                 Environment = environment,
                 ReleaseId = releaseId,
-                Windows = windows,
-                Skipped = string.Create(CultureInfo.InvariantCulture, $"the reference window is still filling until {windows.ReferenceTo:yyyy-MM-dd HH:mm} UTC"),
+                ReadyAt = readyAt,
+                Skipped = string.Create(CultureInfo.InvariantCulture,
+                    $"not ready: the reference needs the same clock window on {earlier} with this release stable (ready at {readyAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC)"),
             };
         }
 
-        var reference = ArmSamples.ForRelease(
-            await traces.ArmStatsAsync(app, environment, windows.ReferenceFrom, windows.ReferenceTo, cancellationToken).ConfigureAwait(false), releaseId);
+        var reference = default(ArmSample);
+        foreach (var (from, to) in windows.ReferenceWindows)
+        {
+            var stats = await traces.ArmStatsAsync(app, environment, from, to, cancellationToken).ConfigureAwait(false);
+            reference = ArmSamples.Add(reference, ArmSamples.ForRelease(stats, releaseId));
+        }
+
         var recent = ArmSamples.ForRelease(
             await traces.ArmStatsAsync(app, environment, windows.RecentFrom, windows.RecentTo, cancellationToken).ConfigureAwait(false), releaseId);
         var assessments = _monitor.Assess(recent, reference);
@@ -67,7 +74,7 @@ public sealed class MonitorService(
                 Windows = windows,
                 Evidence = evidence,
                 Message = string.Create(CultureInfo.InvariantCulture,
-                    $"{a.Rule.Name} drifted on {environment}: recent vs reference {evidence.IntervalText()} is beyond {a.Rule.ToleranceText} (recent n={a.CanaryN}, reference n={a.StableN})"),
+                    $"{a.Rule.Name} drifted on {environment}: recent vs {windows.ReferenceText()} {evidence.IntervalText()} is beyond {a.Rule.ToleranceText} (recent n={a.CanaryN}, reference n={a.StableN})"),
             };
             await alerts.SaveAlertAsync(alert, cancellationToken).ConfigureAwait(false);
             if (notifier is not null)

@@ -6,15 +6,15 @@ namespace Glidepath.Cli.Tests.Monitoring;
 public sealed class MonitorCliTests
 {
     [Fact]
-    public async Task MonitorCheck_ErrorRateUpAfterTheReferenceHour_StoresOneAlertAndPostsItToTheWebhook()
+    public async Task MonitorCheck_ErrorRateUpOnTheSameHourAsYesterday_StoresOneAlertAndPostsItToTheWebhook()
     {
         await using var app = await MonitorApp.CreateAsync(1);
         await app.OkAsync("deploy", "v1", "--env", "staging");
         await app.OkAsync("promote", "v1", "--env", "production");
         var t0 = MonitorApp.Start;
         await app.WriteTracesAsync("production", "v1", t0, TimeSpan.FromHours(1), 2000, errorRate: 0.01);
-        await app.WriteTracesAsync("production", "v1", t0.AddHours(1), TimeSpan.FromHours(1), 2000, errorRate: 0.1);
-        app.Time.SetUtcNow(t0.AddHours(2));
+        await app.WriteTracesAsync("production", "v1", t0.AddDays(1), TimeSpan.FromHours(1), 2000, errorRate: 0.1);
+        app.Time.SetUtcNow(t0.AddDays(1).AddHours(1));
         using var hook = new WebhookReceiver();
         Environment.SetEnvironmentVariable(WebhookNotifier.EnvironmentVariable, hook.Url);
         try
@@ -24,6 +24,9 @@ public sealed class MonitorCliTests
             var check = json.GetProperty("check");
             Assert.True(check.GetProperty("drifted").GetBoolean());
             Assert.Equal(2000, check.GetProperty("recent_window").GetProperty("requests").GetInt64());
+            var reference = check.GetProperty("reference_window");
+            Assert.Equal(2000, reference.GetProperty("requests").GetInt64());
+            Assert.Equal(t0, Assert.Single(reference.GetProperty("windows").EnumerateArray()).GetProperty("from").GetDateTimeOffset());
             var harmed = check.GetProperty("metrics").EnumerateArray().Where(m => m.GetProperty("verdict").GetString() == "harm").Select(m => m.GetProperty("metric").GetString()).ToList();
             Assert.Equal(["error_rate"], harmed);
 
@@ -49,22 +52,22 @@ public sealed class MonitorCliTests
     }
 
     [Fact]
-    public async Task MonitorCheck_OnlinePassRateDownTenPointsAfterPromotion_AlertsOnTheOnlineScore()
+    public async Task MonitorCheck_OnlinePassRateDownTenPointsFromYesterday_AlertsOnTheOnlineScore()
     {
         await using var app = await MonitorApp.CreateAsync(1);
         await app.OkAsync("deploy", "v1", "--env", "staging");
         await app.OkAsync("promote", "v1", "--env", "production");
         var t0 = MonitorApp.Start;
 
-        // sample_rate 0.2: every 5th request is scored; 90% of those pass in the reference hour, 80% now.
+        // sample_rate 0.2: every 5th request is scored; 90% of those pass in the same hour yesterday, 80% now.
         static Func<int, Traces.TraceRecord, Traces.TraceRecord> Scored(int passPer10) => (i, t) => i % 5 != 0 ? t : t with
         {
             OnlinePassed = i / 5 % 10 < passPer10,
             OnlineScore = i / 5 % 10 < passPer10 ? 1 : 0,
         };
         await app.WriteTracesAsync("production", "v1", t0, TimeSpan.FromHours(1), 5000, shape: Scored(9));
-        await app.WriteTracesAsync("production", "v1", t0.AddHours(1), TimeSpan.FromHours(1), 3000, shape: Scored(8));
-        app.Time.SetUtcNow(t0.AddHours(2));
+        await app.WriteTracesAsync("production", "v1", t0.AddDays(1), TimeSpan.FromHours(1), 5000, shape: Scored(8));
+        app.Time.SetUtcNow(t0.AddDays(1).AddHours(1));
 
         var (code, json) = await app.JsonWithCodeAsync("monitor", "--env", "production", "--check");
 
@@ -76,14 +79,17 @@ public sealed class MonitorCliTests
     }
 
     [Fact]
-    public async Task MonitorCheck_SameBehaviourAsTheReferenceHour_Exit0AndNoAlert()
+    public async Task MonitorCheck_SameBehaviourAsTheSameHourOnTwoEarlierDays_Exit0AndNoAlert()
     {
         await using var app = await MonitorApp.CreateAsync(1);
         await app.OkAsync("deploy", "v1", "--env", "staging");
         var t0 = MonitorApp.Start;
-        await app.WriteTracesAsync("staging", "v1", t0, TimeSpan.FromHours(1), 1500, errorRate: 0.01);
-        await app.WriteTracesAsync("staging", "v1", t0.AddHours(3), TimeSpan.FromHours(1), 1500, errorRate: 0.01);
-        app.Time.SetUtcNow(t0.AddHours(4));
+        foreach (var day in new[] { 0, 1, 2 })
+        {
+            await app.WriteTracesAsync("staging", "v1", t0.AddDays(day).AddHours(1), TimeSpan.FromHours(1), 1500, errorRate: 0.01);
+        }
+
+        app.Time.SetUtcNow(t0.AddDays(2).AddHours(2));
 
         var (code, json) = await app.JsonWithCodeAsync("monitor", "--env", "staging", "--check");
 
@@ -93,19 +99,80 @@ public sealed class MonitorCliTests
         var (_, text, _) = await app.RunAsync("monitor", "--env", "staging", "--check");
         Assert.Contains("error_rate", text, StringComparison.Ordinal);
         Assert.Contains("No drift alerts on staging.", text, StringComparison.Ordinal);
+        Assert.Contains("(1500 requests) vs the same clock window on 2 earlier days (2026-11-20 … 2026-11-21, 3000 requests)", text, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task MonitorCheck_ReleaseStableForTenMinutes_SaysTheReferenceWindowIsFilling()
+    public async Task MonitorCheck_ReleaseStableForTwentyHours_NotReadyUntilTheSameHourTomorrowPlusTheWindow()
     {
         await using var app = await MonitorApp.CreateAsync(1);
         await app.OkAsync("deploy", "v1", "--env", "staging");
-        app.Time.Advance(TimeSpan.FromMinutes(10));
+        await app.WriteTracesAsync("staging", "v1", MonitorApp.Start, TimeSpan.FromHours(20), 4000);
+        app.Time.Advance(TimeSpan.FromHours(20));
 
         var (code, stdout, _) = await app.RunAsync("monitor", "--env", "staging", "--check");
+        var json = (await app.JsonWithCodeAsync("monitor", "--env", "staging", "--check")).Json.GetProperty("check");
 
         Assert.Equal(0, code);
-        Assert.Contains("reference window is still filling", stdout, StringComparison.Ordinal);
+        Assert.Contains("not ready: the reference needs the same clock window on an earlier day with this release stable (ready at 2026-11-21 09:00 UTC)", stdout, StringComparison.Ordinal);
+        Assert.Equal(MonitorApp.Start.AddDays(1).AddHours(1), json.GetProperty("ready_at").GetDateTimeOffset());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, json.GetProperty("reference_window").ValueKind);
+    }
+
+    [Fact]
+    public async Task MonitorCheck_StationaryDailyLatencyCycleTimes1Point5AtThePeak_NoAlert()
+    {
+        // Issue 12 item 5: promoted at 02:00 (the trough); at 14:30 the next day latency is ×1.5 of the first hour's but
+        // the same as at 14:30 the day before. The first-hour reference alerted here; the same clock window does not.
+        await using var app = await MonitorApp.CreateAsync(1);
+        var day0 = MonitorApp.Start.Date.AddDays(1).AddHours(2);
+        app.Time.SetUtcNow(new DateTimeOffset(day0, TimeSpan.Zero));
+        await app.OkAsync("deploy", "v1", "--env", "staging");
+        var t0 = app.Time.GetUtcNow();
+        await WriteCycleAsync(app, t0, TimeSpan.FromHours(1));
+        await WriteCycleAsync(app, t0.AddHours(11), TimeSpan.FromHours(2));
+        await WriteCycleAsync(app, t0.AddDays(1).AddHours(11), TimeSpan.FromHours(2));
+        app.Time.SetUtcNow(t0.AddDays(1).AddHours(12).AddMinutes(30));
+
+        var (code, json) = await app.JsonWithCodeAsync("monitor", "--env", "staging", "--check");
+
+        Assert.True(code == 0, json.ToString());
+        var latency = json.GetProperty("check").GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("metric").GetString() == "latency");
+        Assert.Equal("safe", latency.GetProperty("verdict").GetString());
+        Assert.InRange(latency.GetProperty("estimate").GetDouble(), 0.95, 1.05);
+        Assert.Empty(json.GetProperty("alerts").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task MonitorCheck_LatencyTimes1Point5OnTopOfTheDailyCycle_AlertsOnLatency()
+    {
+        await using var app = await MonitorApp.CreateAsync(1);
+        var day0 = MonitorApp.Start.Date.AddDays(1).AddHours(2);
+        app.Time.SetUtcNow(new DateTimeOffset(day0, TimeSpan.Zero));
+        await app.OkAsync("deploy", "v1", "--env", "staging");
+        var t0 = app.Time.GetUtcNow();
+        await WriteCycleAsync(app, t0.AddHours(11), TimeSpan.FromHours(2));
+        await WriteCycleAsync(app, t0.AddDays(1).AddHours(11), TimeSpan.FromHours(2), factor: 1.5);
+        app.Time.SetUtcNow(t0.AddDays(1).AddHours(12).AddMinutes(30));
+
+        var (code, json) = await app.JsonWithCodeAsync("monitor", "--env", "staging", "--check");
+
+        Assert.True(code == 1, json.ToString());
+        var alert = Assert.Single(json.GetProperty("alerts").EnumerateArray());
+        Assert.Equal("latency", alert.GetProperty("metric").GetString());
+        Assert.Contains("recent vs the same clock window 1 day earlier ×1.5", alert.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>1,000 traces an hour whose latency follows a daily cycle: ×1.5 from 02:00 (trough) to 14:00 (peak), times <paramref name="factor"/>.</summary>
+    private static Task WriteCycleAsync(MonitorApp app, DateTimeOffset from, TimeSpan span, double factor = 1)
+    {
+        var count = (int)(span.TotalHours * 1000);
+        return app.WriteTracesAsync("staging", "v1", from, span, count, shape: (i, t) =>
+        {
+            var hour = (from + (span * i / count)).UtcDateTime.TimeOfDay.TotalHours;
+            var cycle = Math.Pow(1.5, (1 - Math.Cos(2 * Math.PI * (hour - 2) / 24)) / 2);
+            return t with { LatencyMs = t.LatencyMs * cycle * factor };
+        });
     }
 }
 

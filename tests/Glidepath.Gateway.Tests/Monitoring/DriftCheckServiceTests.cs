@@ -7,12 +7,12 @@ namespace Glidepath.Gateway.Tests.Monitoring;
 public sealed class DriftCheckServiceTests
 {
     [Fact]
-    public async Task Gateway_ErrorRateDriftedOnItsStableRelease_ItsPeriodicCheckStoresAnAlert()
+    public async Task Gateway_ErrorRateUpOnTheSameHourAsYesterday_ItsPeriodicCheckStoresAnAlert()
     {
         await using var f = await GatewayFixture.CreateAsync();
         var now = DateTimeOffset.UtcNow;
-        await f.SetAsync(s => s with { StableSince = now.AddHours(-2) }, "deploy");
-        await f.Store.Traces.WriteBatchAsync(Traces(f, now.AddHours(-2), 1500, errorEvery: 100), default);
+        await f.SetAsync(s => s with { StableSince = now.AddDays(-2) }, "deploy");
+        await f.Store.Traces.WriteBatchAsync(Traces(f, now.AddDays(-1).AddHours(-1), 1500, errorEvery: 100), default);
         await f.Store.Traces.WriteBatchAsync(Traces(f, now.AddHours(-1), 1500, errorEvery: 10), default);
 
         await f.StartAsync(s => s with { Monitor = f.Store.Monitor, MonitorInterval = TimeSpan.FromMilliseconds(200) });
