@@ -58,6 +58,7 @@ internal sealed record CycleTraffic
             {
                 Requests = c.Requests + count,
                 Errors = c.Errors + errors,
+                LatencyCount = c.LatencyCount + count,
                 LogLatencySum = c.LogLatencySum + logSum,
                 LogLatencySquares = c.LogLatencySquares + logSquares,
                 CostSum = c.CostSum + costSum,

@@ -38,6 +38,7 @@ internal sealed class DailyCycleTraffic
                 {
                     Requests = sample.Requests + 1,
                     Errors = sample.Errors + (random.NextDouble() < errorRate ? 1 : 0),
+                    LatencyCount = sample.LatencyCount + 1,
                     LogLatencySum = sample.LogLatencySum + logLatency,
                     LogLatencySquares = sample.LogLatencySquares + (logLatency * logLatency),
                     CostSum = sample.CostSum + cost,
