@@ -21,6 +21,9 @@ internal static class GateCommand
         var reportOpt = new Option<string?>("--report") { Description = "Also write the verdict to this file" };
         var formatOpt = new Option<string?>("--report-format") { Description = "md (pull-request comment), junit, json or html (default: from the file name, else md)" };
         formatOpt.AcceptOnlyFromAmong([.. ReportFormat.Names]);
+        var planOpt = new Option<bool>("--plan") { Description = "Run nothing: show how many trials a case needs for the gate to see a drop, for this dataset's size and eval.gate.confidence" };
+        var fromOpt = new Option<double?>("--from") { Description = "With --plan: the case's pass rate on the baseline, e.g. 0.9" };
+        var toOpt = new Option<double?>("--to") { Description = "With --plan: the candidate's pass rate to detect, e.g. 0.6" };
         var options = new EvalOptions();
         var command = new Command("gate", """
             The eval gate: score the candidate AND the baseline over the same frozen cases in the same run,
@@ -29,26 +32,40 @@ internal static class GateCommand
             judge error, or zero cases, is an error (exit 3): never a pass. The verdict is stored as
             evidence for promotion.
 
-            Per case: with 1 trial, passed on the baseline and failed on the candidate is a regression; with
-            more trials, the candidate's pass count must be lower by Fisher's exact test (one-sided) at
-            eval.gate.confidence. Overall: blocked when the paired bootstrap interval of the mean score
+            An unchanged candidate is blocked with probability at most 1 - eval.gate.confidence, whatever
+            the suite's size and flakiness: half of it for the cases, half for the mean. Per case: with 1
+            trial, passed on the baseline and failed on the candidate is a regression; with more trials, a
+            one-sided Fisher exact p-value, corrected across all cases (discrete Holm), must be at most
+            (1 - confidence) / 2. Overall: blocked when the paired randomization interval of the mean score
             difference lies wholly below -max_mean_drop, or regressions exceed max_case_regressions.
+            --plan shows how many trials a case needs to see a given drop.
 
             Examples:
               glidepath gate
               glidepath gate --baseline v3 --trials 10
               glidepath gate --report gate.md --report-format md
+              glidepath gate --plan --from 0.9 --to 0.6
             """)
         {
             candidateArg,
             baselineOpt,
             reportOpt,
             formatOpt,
+            planOpt,
+            fromOpt,
+            toOpt,
         };
         options.AddTo(command);
         command.SetAction(env, async (ctx, parse, ct) =>
         {
             using var session = await EvalSession.OpenAsync(ctx, !parse.GetValue(options.NoCache), ct);
+            if (parse.GetValue(planOpt))
+            {
+                var planned = await session.LoadDatasetAsync(parse.GetValue(options.Dataset) ?? session.Config.Dataset, parse.GetValue(options.Tags) ?? [], ct);
+                GatePlanOutput.Print(ctx, planned.Cases.Count, session.Config.Gate.Confidence, parse.GetValue(fromOpt), parse.GetValue(toOpt));
+                return ExitCodes.Ok;
+            }
+
             EvalRun run;
             EvalDataset dataset;
             Release candidate, baseline;
@@ -154,6 +171,7 @@ internal static class GateCommand
         candidate_pass_rate = r.Decision.CandidatePassRate,
         mean_difference = new { estimate = r.Decision.MeanDifference, low = r.Decision.CiLow, high = r.Decision.CiHigh, confidence = r.Decision.Confidence },
         rule = r.Decision.Rule,
+        correction = r.Decision.Correction.Describe(),
         judges = r.Judges,
     };
 
@@ -184,12 +202,14 @@ internal static class GateCommand
             ctx.Output.Line("  " + reason);
         }
 
+        ctx.Output.Line("  cases corrected: " + d.Correction.Describe());
+
         ctx.Output.Line(string.Create(CultureInfo.InvariantCulture,
             $"  pass rate {d.BaselinePassRate:0.0%} → {d.CandidatePassRate:0.0%}; mean score difference {d.MeanDifference:+0.000;-0.000;0.000} ({d.Confidence:0%} CI {d.CiLow:+0.000;-0.000;0.000} to {d.CiHigh:+0.000;-0.000;0.000})"));
         foreach (var c in d.Regressions)
         {
             ctx.Output.Line();
-            ctx.Output.Line(string.Create(CultureInfo.InvariantCulture, $"REGRESSED {c.CaseId}: baseline {c.BaselinePasses}/{c.BaselineTrials} passed, candidate {c.CandidatePasses}/{c.CandidateTrials}{(c.PValue is { } p ? $" (p = {p:0.###})" : "")}"));
+            ctx.Output.Line(string.Create(CultureInfo.InvariantCulture, $"REGRESSED {c.CaseId}: baseline {c.BaselinePasses}/{c.BaselineTrials} passed, candidate {c.CandidatePasses}/{c.CandidateTrials}{(c.PValue is { } p ? $" (p = {p:0.####}, adjusted {c.AdjustedPValue:0.####})" : "")}"));
             if (c.CandidateReason.Length > 0)
             {
                 ctx.Output.Line("  why: " + c.CandidateReason);

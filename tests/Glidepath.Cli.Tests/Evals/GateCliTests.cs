@@ -24,6 +24,40 @@ public sealed class GateCliTests
     }
 
     [Fact]
+    public async Task Gate_JsonVerdict_NamesTheCorrectionAcrossCases()
+    {
+        using var app = EvalApp.Create();
+        var v1 = await app.CreateReleaseAsync();
+        var (code, stdout, stderr) = await app.RunAsync("gate", "--baseline", v1, "--trials", "2", "--format", "json");
+        Assert.True(code == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        var correction = doc.RootElement.GetProperty("correction");
+        Assert.Equal("discrete-holm", correction.GetProperty("method").GetString());
+        Assert.Equal(0.025, correction.GetProperty("family_alpha").GetDouble(), 9);
+        Assert.Equal(44, correction.GetProperty("tested").GetInt32());
+    }
+
+    [Fact]
+    public async Task Gate_PlanFrom90To60_PrintsTheTrialsNeededExit0()
+    {
+        using var app = EvalApp.Create();
+        var (code, stdout, stderr) = await app.RunAsync("gate", "--plan", "--from", "0.9", "--to", "0.6");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("Gate plan: 44 case(s) at 95% confidence", stdout, StringComparison.Ordinal);
+        Assert.Contains("90%→60%", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("gate run", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Gate_PlanFromWithoutTo_Exit2()
+    {
+        using var app = EvalApp.Create();
+        var (code, _, stderr) = await app.RunAsync("gate", "--plan", "--from", "0.9");
+        Assert.Equal(2, code);
+        Assert.Contains("--from and --to go together", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Gate_PromptLostTheRefundWindowLine_BlocksExit1NamingTheRefundCases()
     {
         using var app = EvalApp.Create();

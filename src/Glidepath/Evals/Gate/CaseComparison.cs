@@ -14,6 +14,12 @@ public sealed record CaseComparison
     /// <summary>Fisher's one-sided p-value for "the candidate passes less often" (trials &gt; 1), else null.</summary>
     public double? PValue { get; init; }
 
+    /// <summary>
+    /// <see cref="PValue"/> after the discrete Holm correction across all tested cases; the case regressed
+    /// when it is ≤ the family's α. Null when the case was not tested (one trial a side, or an error).
+    /// </summary>
+    public double? AdjustedPValue { get; init; }
+
     public required CaseChange Change { get; init; }
     public string BaselineOutput { get; init; } = "";
     public string CandidateOutput { get; init; } = "";

@@ -16,6 +16,9 @@ public sealed record GateDecision
     public required int Trials { get; init; }
     public required GateRule Rule { get; init; }
 
+    /// <summary>How the per-case tests were corrected across the suite (method, family-wise α, family size).</summary>
+    public required CaseCorrection Correction { get; init; }
+
     public IReadOnlyList<CaseComparison> Regressions => Cases.Where(c => c.Change == CaseChange.Regressed).ToList();
 
     public IReadOnlyList<CaseComparison> Improvements => Cases.Where(c => c.Change == CaseChange.Improved).ToList();

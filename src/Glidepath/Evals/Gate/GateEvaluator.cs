@@ -5,35 +5,40 @@ using Glidepath.Evals.Scorers;
 namespace Glidepath.Evals.Gate;
 
 /// <summary>
-/// Decides a gate from both sides' trials. Per case: with one trial a side, passed on the baseline and
-/// failed on the candidate is a regression; with more, the candidate's pass count must be lower with
-/// one-sided Fisher significance at the configured confidence. Overall: the mean score difference with a
-/// seeded paired bootstrap interval; the change is blocked when the whole interval lies below
-/// −max_mean_drop (a proven drop beyond the tolerance) or when regressions exceed max_case_regressions.
+/// Decides a gate from both sides' trials, holding the chance of blocking an unchanged candidate at
+/// 1 − confidence for the whole suite: half of it for the cases, half for the mean. Per case: with one
+/// trial a side, passed on the baseline and failed on the candidate is a regression (the deterministic
+/// rule); with more, a one-sided Fisher exact p-value, adjusted by <see cref="DiscreteHolm"/> across all
+/// tested cases, must be ≤ (1 − confidence) / 2. Overall: the mean per-case score difference with a seeded
+/// paired randomization interval at the confidence; blocked when the whole interval lies below −max_mean_drop
+/// (one-sided (1 − confidence) / 2) or when regressions exceed max_case_regressions.
 /// Fail-closed: any errored trial, or no case at all, makes the verdict an error.
 /// </summary>
 public static class GateEvaluator
 {
     public static GateDecision Decide(IReadOnlyList<GateCaseInput> cases, GateRule rule)
     {
-        var alpha = 1 - rule.Confidence;
-        var comparisons = new List<CaseComparison>(cases.Count);
+        var familyAlpha = (1 - rule.Confidence) / 2;
         var errors = new List<GateError>();
-        var baseScores = new List<double[]>();
-        var candScores = new List<double[]>();
+        var counts = new List<CaseCounts>(cases.Count);
+        var differences = new List<double>(cases.Count);
         foreach (var c in cases)
         {
             errors.AddRange(c.Baseline.Where(t => t.Status == TrialStatus.Error).Select(t => new GateError("baseline", c.CaseId, t.Trial, t.Error ?? "error")));
             errors.AddRange(c.Candidate.Where(t => t.Status == TrialStatus.Error).Select(t => new GateError("candidate", c.CaseId, t.Trial, t.Error ?? "error")));
-            comparisons.Add(Compare(c, alpha));
+            counts.Add(new CaseCounts(
+                c.Baseline.Count(t => t.Status == TrialStatus.Pass), c.Baseline.Count,
+                c.Candidate.Count(t => t.Status == TrialStatus.Pass), c.Candidate.Count,
+                c.Baseline.Concat(c.Candidate).Any(t => t.Status == TrialStatus.Error)));
             if (c.Baseline.Count > 0 && c.Candidate.Count > 0)
             {
-                baseScores.Add(c.Baseline.Select(t => t.Score ?? 0).ToArray());
-                candScores.Add(c.Candidate.Select(t => t.Score ?? 0).ToArray());
+                differences.Add(c.Candidate.Average(t => t.Score ?? 0) - c.Baseline.Average(t => t.Score ?? 0));
             }
         }
 
-        var ci = PairedBootstrap.MeanDifference(baseScores, candScores, rule.Confidence, rule.Seed, rule.Resamples);
+        var family = CaseFamily.Correct(counts, familyAlpha);
+        var comparisons = cases.Select((c, i) => CaseView.Of(c, counts[i], Change(counts[i], family, i, familyAlpha), family.PValues[i], family.AdjustedWorse[i])).ToList();
+        var ci = PairedRandomization.MeanDifference(differences, rule.Confidence, rule.Seed, rule.Resamples);
         var reasons = new List<string>();
         var regressions = comparisons.Count(c => c.Change == CaseChange.Regressed);
         var missing = cases.Count(c => c.Baseline.Count == 0 || c.Candidate.Count == 0);
@@ -92,49 +97,24 @@ public static class GateEvaluator
             CandidatePassRate = allCand.Count == 0 ? 0 : (double)allCand.Count(t => t.Status == TrialStatus.Pass) / allCand.Count,
             Trials = cases.Count == 0 ? 0 : cases.Max(c => Math.Max(c.Baseline.Count, c.Candidate.Count)),
             Rule = rule,
+            Correction = family.Correction,
         };
     }
 
-    private static CaseComparison Compare(GateCaseInput c, double alpha)
+    private static CaseChange Change(CaseCounts c, CaseFamily.Outcome family, int i, double familyAlpha)
     {
-        int bp = c.Baseline.Count(t => t.Status == TrialStatus.Pass), bn = c.Baseline.Count;
-        int cp = c.Candidate.Count(t => t.Status == TrialStatus.Pass), cn = c.Candidate.Count;
-        double? p = null;
-        CaseChange change;
-        if (bn == 0 || cn == 0 || c.Baseline.Concat(c.Candidate).Any(t => t.Status == TrialStatus.Error))
+        if (c.Errored || c.BaselineTrials == 0 || c.CandidateTrials == 0)
         {
-            change = CaseChange.Error;
-        }
-        else if (bn == 1 && cn == 1)
-        {
-            change = bp > cp ? CaseChange.Regressed : cp > bp ? CaseChange.Improved : CaseChange.Same;
-        }
-        else
-        {
-            p = FisherExact.PLess(bp, bn, cp, cn);
-            change = p < alpha ? CaseChange.Regressed
-                : FisherExact.PGreater(bp, bn, cp, cn) < alpha ? CaseChange.Improved
-                : CaseChange.Same;
+            return CaseChange.Error;
         }
 
-        // Show the most telling answers: a failing candidate trial and a passing baseline trial when there are.
-        var cand = c.Candidate.FirstOrDefault(t => t.Status != TrialStatus.Pass) ?? c.Candidate.FirstOrDefault();
-        var baseT = c.Baseline.FirstOrDefault(t => t.Status == TrialStatus.Pass) ?? c.Baseline.FirstOrDefault();
-        return new CaseComparison
+        if (c.SingleTrial)
         {
-            CaseId = c.CaseId,
-            BaselinePasses = bp,
-            BaselineTrials = bn,
-            CandidatePasses = cp,
-            CandidateTrials = cn,
-            BaselineScore = bn == 0 ? 0 : c.Baseline.Average(t => t.Score ?? 0),
-            CandidateScore = cn == 0 ? 0 : c.Candidate.Average(t => t.Score ?? 0),
-            PValue = p,
-            Change = change,
-            BaselineOutput = baseT?.Display ?? "",
-            CandidateOutput = cand?.Display ?? "",
-            CandidateReason = cand is null ? "" : cand.Error ?? string.Join("; ", cand.Scores.Where(s => s.Applicable && !s.Passed).Select(s => $"{s.Scorer}: {s.Reason}")),
-            Tags = c.Tags,
-        };
+            return c.BaselinePasses > c.CandidatePasses ? CaseChange.Regressed : c.CandidatePasses > c.BaselinePasses ? CaseChange.Improved : CaseChange.Same;
+        }
+
+        return family.AdjustedWorse[i] <= familyAlpha ? CaseChange.Regressed
+            : family.AdjustedBetter[i] <= familyAlpha ? CaseChange.Improved
+            : CaseChange.Same;
     }
 }

@@ -2,7 +2,7 @@ using Glidepath.Manifests;
 
 namespace Glidepath.Evals.Gate;
 
-/// <summary>The gate's thresholds (from the manifest's <c>eval.gate</c>) and the bootstrap seed.</summary>
+/// <summary>The gate's thresholds (from the manifest's <c>eval.gate</c>) and the seed of the mean rule's random sign flips.</summary>
 public sealed record GateRule
 {
     public int MaxCaseRegressions { get; init; }

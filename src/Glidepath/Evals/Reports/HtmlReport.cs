@@ -33,12 +33,13 @@ public static class HtmlReport
         sb.Append("</ul><table><tr><th></th><th>baseline</th><th>candidate</th></tr>");
         sb.Append(CultureInfo.InvariantCulture, $"<tr><td>pass rate</td><td>{d.BaselinePassRate:0.0%}</td><td>{d.CandidatePassRate:0.0%}</td></tr>");
         sb.Append(CultureInfo.InvariantCulture, $"<tr><td>mean score difference</td><td></td><td>{d.MeanDifference:+0.000;-0.000;0.000} ({d.Confidence:0%} CI {d.CiLow:+0.000;-0.000;0.000} to {d.CiHigh:+0.000;-0.000;0.000})</td></tr></table>");
-        sb.Append("<table><tr><th>case</th><th>change</th><th>baseline</th><th>candidate</th><th>baseline answer</th><th>candidate answer</th></tr>");
+        sb.Append("<table><tr><th>case</th><th>change</th><th>baseline</th><th>candidate</th><th>p (adjusted)</th><th>baseline answer</th><th>candidate answer</th></tr>");
         foreach (var c in d.Cases.OrderBy(c => c.Change switch { CaseChange.Regressed => 0, CaseChange.Error => 1, CaseChange.Improved => 2, _ => 3 }))
         {
             var cls = c.Change switch { CaseChange.Regressed => "regressed", CaseChange.Improved => "improved", CaseChange.Error => "errored", _ => "" };
             sb.Append(CultureInfo.InvariantCulture, $"<tr class=\"{cls}\"><td><code>{E(c.CaseId)}</code></td><td>{c.Change.ToString().ToLowerInvariant()}</td>");
             sb.Append(CultureInfo.InvariantCulture, $"<td>{c.BaselinePasses}/{c.BaselineTrials}</td><td>{c.CandidatePasses}/{c.CandidateTrials}</td>");
+            sb.Append(CultureInfo.InvariantCulture, $"<td>{(c.PValue is { } p ? $"{p:0.####} ({c.AdjustedPValue:0.####})" : "")}</td>");
             sb.Append("<td><pre>").Append(E(c.BaselineOutput)).Append("</pre></td><td><pre>").Append(E(c.CandidateOutput)).Append("</pre>");
             if (c.Change != CaseChange.Same && c.CandidateReason.Length > 0)
             {
@@ -54,7 +55,7 @@ public static class HtmlReport
             sb.Append(CultureInfo.InvariantCulture, $"<p class=\"error\">{E(e.CaseId)} ({E(e.Side)}, trial {e.Trial + 1}): {E(e.Message)}</p>");
         }
 
-        sb.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Scorers {E(r.ScorerVersion[..12])}. Rule: at most {d.Rule.MaxCaseRegressions} regressed case(s); mean drop at most {d.Rule.MaxMeanDrop:0.###} at {d.Rule.Confidence:0%} confidence.</p>");
+        sb.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Scorers {E(r.ScorerVersion[..12])}. Rule: at most {d.Rule.MaxCaseRegressions} regressed case(s); mean drop at most {d.Rule.MaxMeanDrop:0.###} at {d.Rule.Confidence:0%} confidence. Correction: {E(d.Correction.Describe())}.</p>");
         return sb.Append("</body></html>\n").ToString();
     }
 

@@ -23,11 +23,13 @@ public static class JUnitReport
                 Property("candidate", r.CandidateId),
                 Property("baseline", r.BaselineId),
                 Property("dataset_sha256", r.DatasetSha256),
-                Property("scorer_version", r.ScorerVersion)));
+                Property("scorer_version", r.ScorerVersion),
+                Property("correction", d.Correction.Describe())));
         foreach (var c in d.Cases)
         {
             var testcase = new XElement("testcase", new XAttribute("classname", $"glidepath.{r.App}"), new XAttribute("name", c.CaseId));
-            var summary = string.Create(CultureInfo.InvariantCulture, $"baseline {c.BaselinePasses}/{c.BaselineTrials}, candidate {c.CandidatePasses}/{c.CandidateTrials}");
+            var summary = string.Create(CultureInfo.InvariantCulture, $"baseline {c.BaselinePasses}/{c.BaselineTrials}, candidate {c.CandidatePasses}/{c.CandidateTrials}")
+                + (c.PValue is { } p ? string.Create(CultureInfo.InvariantCulture, $", p = {p:0.####} (adjusted {c.AdjustedPValue:0.####})") : "");
             if (c.Change == CaseChange.Regressed)
             {
                 testcase.Add(new XElement("failure", new XAttribute("message", $"regressed: {summary}"), new XAttribute("type", "regression"),

@@ -37,6 +37,15 @@ public static class JsonReport
         candidate_pass_rate = r.Decision.CandidatePassRate,
         mean_difference = new { estimate = r.Decision.MeanDifference, low = r.Decision.CiLow, high = r.Decision.CiHigh, confidence = r.Decision.Confidence },
         rule = r.Decision.Rule,
+        correction = new
+        {
+            method = r.Decision.Correction.Method,
+            family_alpha = r.Decision.Correction.FamilyAlpha,
+            tested = r.Decision.Correction.Tested,
+            testable = r.Decision.Correction.Testable,
+            single_trial = r.Decision.Correction.SingleTrial,
+            description = r.Decision.Correction.Describe(),
+        },
         cases = r.Decision.Cases,
         errors = r.Decision.Errors,
         created_at = r.CreatedAt,

@@ -37,7 +37,7 @@ public static class MarkdownReport
             sb.Append('\n');
         }
 
-        sb.Append(CultureInfo.InvariantCulture, $"<sub>Rule: max {d.Rule.MaxCaseRegressions} regressed case(s), max mean drop {d.Rule.MaxMeanDrop:0.###} at {d.Rule.Confidence:0%} confidence. Scorers `{r.ScorerVersion[..12]}`");
+        sb.Append(CultureInfo.InvariantCulture, $"<sub>Rule: max {d.Rule.MaxCaseRegressions} regressed case(s), max mean drop {d.Rule.MaxMeanDrop:0.###} at {d.Rule.Confidence:0%} confidence. Correction: {d.Correction.Describe()}. Scorers `{r.ScorerVersion[..12]}`");
         foreach (var j in r.Judges)
         {
             sb.Append(CultureInfo.InvariantCulture, $", judge {j.Model} (rubric `{j.RubricSha256[..12]}`)");
@@ -60,7 +60,7 @@ public static class MarkdownReport
             sb.Append(CultureInfo.InvariantCulture, $"<details><summary><code>{Html(c.CaseId)}</code>: baseline {c.BaselinePasses}/{c.BaselineTrials} passed, candidate {c.CandidatePasses}/{c.CandidateTrials}");
             if (c.PValue is { } p)
             {
-                sb.Append(CultureInfo.InvariantCulture, $" (p = {p:0.###})");
+                sb.Append(CultureInfo.InvariantCulture, $" (p = {p:0.####}, adjusted {c.AdjustedPValue:0.####})");
             }
 
             sb.Append("</summary>\n\n| baseline | candidate |\n|---|---|\n");

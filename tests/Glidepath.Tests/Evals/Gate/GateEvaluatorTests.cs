@@ -35,8 +35,9 @@ public sealed class GateEvaluatorTests
     }
 
     [Fact]
-    public void Decide_TrueDropFrom100To30Trials10_BlocksAtLeast95Of100SeededRuns()
+    public void Decide_TrueDropFrom100To30Trials10_BlocksAtLeast90Of100SeededRuns()
     {
+        // Exact power with 19 stable cases beside it: P(at most 5 of 10 passes at 30%) = 0.953 (GatePlan.PowerAtMost).
         var blocks = 0;
         for (var seed = 0; seed < 100; seed++)
         {
@@ -46,7 +47,84 @@ public sealed class GateEvaluatorTests
             blocks += decision.Result == GateResult.Blocked && decision.Regressions.Any(r => r.CaseId == "case-0") ? 1 : 0;
         }
 
-        Assert.True(blocks >= 95, $"blocked {blocks} of 100");
+        Assert.True(blocks >= 90, $"blocked {blocks} of 100");
+    }
+
+    [Fact]
+    public void Decide_Unchanged50CaseSuiteTenFlakyCasesTrials10_BlocksAtMost5PercentOf400SeededRuns()
+    {
+        // Issue 12: each case tested on its own at α = 0.05 blocked this unchanged suite in 17.6% of runs.
+        var blocks = 0;
+        for (var seed = 0; seed < 400; seed++)
+        {
+            var cases = GateSimulation.Cases(new Random(seed), 10, [.. Enumerable.Repeat((0.5, 0.5), 10), .. Enumerable.Repeat((1.0, 1.0), 40)]);
+            blocks += GateEvaluator.Decide(cases, Rule with { Seed = seed }).Result == GateResult.Blocked ? 1 : 0;
+        }
+
+        Assert.True(blocks <= 20, $"blocked {blocks} of 400");
+    }
+
+    [Fact]
+    public void Decide_UnchangedSuitesAcrossSizesFlakinessAndTrials_BlockAtMost5PercentPooled()
+    {
+        // 18 scenarios × 100 seeded runs. The guarantee is ≤ 2.5% for the cases plus ≤ 2.5% for the mean;
+        // the pooled rate over 1,800 runs has a standard error near 0.5%, one scenario over 100 runs near 2%.
+        var worst = 0;
+        var total = 0;
+        var runs = 0;
+        foreach (var size in new[] { 10, 50, 200 })
+        {
+            foreach (var trials in new[] { 5, 20 })
+            {
+                foreach (var rate in new Func<int, double>[] { _ => 0.9, _ => 0.5, i => i % 5 < 3 ? 1.0 : 0.5 + (0.1 * (i % 5)) })
+                {
+                    var blocks = 0;
+                    for (var seed = 0; seed < 100; seed++)
+                    {
+                        var rates = Enumerable.Range(0, size).Select(i => (rate(i), rate(i))).ToArray();
+                        var cases = GateSimulation.Cases(new Random((size * 7919) + (trials * 104729) + seed), trials, rates);
+                        blocks += GateEvaluator.Decide(cases, Rule with { Seed = seed }).Result == GateResult.Blocked ? 1 : 0;
+                    }
+
+                    worst = Math.Max(worst, blocks);
+                    total += blocks;
+                    runs += 100;
+                }
+            }
+        }
+
+        Assert.True(total <= runs * 0.05, $"blocked {total} of {runs}");
+        Assert.True(worst <= 9, $"worst scenario blocked {worst} of 100");
+    }
+
+    [Fact]
+    public void Decide_OneCaseDrops100To30In200CaseFlakySuiteTrials20_NamesItAtLeast95Of100SeededRuns()
+    {
+        // All 200 cases in the family: even the Bonferroni bound gives 0.95 (GatePlan.PowerAtLeast).
+        var named = 0;
+        for (var seed = 0; seed < 100; seed++)
+        {
+            var rates = Enumerable.Range(0, 200).Select(i => i == 0 ? (1.0, 0.3) : (0.8, 0.8)).ToArray();
+            var decision = GateEvaluator.Decide(GateSimulation.Cases(new Random(seed), 20, rates), Rule with { Seed = seed });
+            named += decision.Result == GateResult.Blocked && decision.Regressions.Any(r => r.CaseId == "case-0") ? 1 : 0;
+        }
+
+        Assert.True(named >= 95, $"named {named} of 100");
+    }
+
+    [Fact]
+    public void Decide_FlakyCases_ReportsTheCorrectionAndAdjustedPValues()
+    {
+        var cases = GateSimulation.Cases(new Random(3), 10, [(1.0, 0.0), (0.5, 0.5), (0.5, 0.5), (1.0, 1.0), (1.0, 1.0)]);
+        var decision = GateEvaluator.Decide(cases, Rule);
+        Assert.Equal("discrete-holm", decision.Correction.Method);
+        Assert.Equal(0.025, decision.Correction.FamilyAlpha, 12);
+        Assert.Equal(5, decision.Correction.Tested);
+        Assert.Equal(3, decision.Correction.Testable);
+        var dropped = decision.Cases[0];
+        Assert.Equal(CaseChange.Regressed, dropped.Change);
+        Assert.True(dropped.AdjustedPValue >= dropped.PValue && dropped.AdjustedPValue <= 3 * dropped.PValue, $"{dropped.PValue} → {dropped.AdjustedPValue}");
+        Assert.Equal(1.0, decision.Cases[3].AdjustedPValue);
     }
 
     [Fact]
@@ -106,6 +184,16 @@ public sealed class GateEvaluatorTests
         var decision = GateEvaluator.Decide([], Rule);
         Assert.Equal(GateResult.Error, decision.Result);
         Assert.Equal(3, decision.ExitCode);
+    }
+
+    [Fact]
+    public void Decide_Trials1_CasesStayOutsideTheFamily()
+    {
+        var cases = GateSimulation.Cases(new Random(1), 1, (1.0, 0.0), (1.0, 1.0));
+        var decision = GateEvaluator.Decide(cases, Rule);
+        Assert.Equal(0, decision.Correction.Tested);
+        Assert.Equal(2, decision.Correction.SingleTrial);
+        Assert.Null(decision.Cases[0].AdjustedPValue);
     }
 
     [Fact]
