@@ -58,7 +58,7 @@ Console.WriteLine($"canary-sim: {runs} seeded rollouts per scenario, canary weig
 Console.WriteLine($"plan: error_rate max_increase 0.01, latency max_ratio 1.25, cost_per_call max_ratio 1.15, online_pass_rate max_drop 0.02; confidence 0.95 → α per metric {policy.AlphaPerMetric:0.#####}; min_requests {plan.MinRequests}");
 Console.WriteLine($"glidepath looks after every request; flagger-style checks every {FlaggerSimJudge.Interval} canary requests (rollback after {FlaggerSimJudge.Threshold} failed checks); kayenta-style every {KayentaSimJudge.Interval} (growing lookback, confidence 0.98)");
 Console.WriteLine();
-Console.WriteLine("| scenario | judge | rolled back | median canary requests to rollback | p90 | fixed-horizon n (80% power) | median / fixed |");
+Console.WriteLine("| scenario | judge | rolled back | median canary requests to rollback | canary requests by which 80% of runs rolled back | look-once n (80% power) | 80% point / look-once n |");
 Console.WriteLine("|---|---|---:|---:|---:|---:|---:|");
 
 var failures = new List<string>();
@@ -148,10 +148,12 @@ for (var si = 0; si < scenarios.Length; si++)
         var hits = stops[j].Where(s => s >= 0).Order().ToArray();
         var rate = (double)hits.Length / runs;
         var median = hits.Length > 0 ? hits[(hits.Length - 1) / 2] : double.NaN;
-        var p90 = hits.Length > 0 ? hits[(int)Math.Ceiling(0.9 * hits.Length) - 1] : double.NaN;
+        // The fair comparison with an 80%-power look-once n is the point by which 80% of all runs rolled back.
+        var need = (int)Math.Ceiling(0.8 * runs);
+        var p80 = hits.Length >= need ? hits[need - 1] : double.PositiveInfinity;
         var fixedText = scenario.Harmful ? fixedN.ToString("0") : "–";
-        var ratio = scenario.Harmful && hits.Length > 0 ? (median / fixedN).ToString("0.00") : "–";
-        Console.WriteLine($"| {scenario.Key}: {scenario.Title} | {judges[j]} | {rate:P1} | {(hits.Length > 0 ? median : "–")} | {(hits.Length > 0 ? p90 : "–")} | {fixedText} | {ratio} |");
+        var ratio = scenario.Harmful && !double.IsPositiveInfinity(p80) ? (p80 / fixedN).ToString("0.00") : "–";
+        Console.WriteLine($"| {scenario.Key}: {scenario.Title} | {judges[j]} | {rate:P1} | {(hits.Length > 0 ? median : "–")} | {(double.IsPositiveInfinity(p80) ? "–" : p80)} | {fixedText} | {ratio} |");
         if (j != 0)
         {
             continue;
@@ -167,9 +169,9 @@ for (var si = 0; si < scenarios.Length; si++)
             failures.Add($"({scenario.Key}) detected in {rate:P1} < 95%");
         }
 
-        if (scenario.Harmful && scenario.Key != "e" && median > 1.5 * fixedN)
+        if (scenario.Harmful && scenario.Key != "e" && p80 > 2 * fixedN)
         {
-            failures.Add($"({scenario.Key}) median {median} > 1.5 × fixed-horizon {fixedN}");
+            failures.Add($"({scenario.Key}) 80% of runs rolled back only by {p80} > 2 × look-once n {fixedN}");
         }
     }
 }
@@ -189,7 +191,7 @@ if (failures.Count > 0)
     return 1;
 }
 
-Console.WriteLine("acceptance: A/A ≤ 1%, (a)–(e) detected in ≥ 95%, (a)–(d) median within 1.5× the fixed-horizon n — met");
+Console.WriteLine("acceptance: A/A ≤ 1%, (a)–(e) detected in ≥ 95%, (a)–(d) 80% of runs rolled back within 2× the look-once n at 80% power — met");
 return 0;
 
 T Arg<T>(string name, T fallback)

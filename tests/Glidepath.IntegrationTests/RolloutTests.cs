@@ -4,6 +4,7 @@ using Glidepath.Gateway;
 using Glidepath.Models;
 using Glidepath.Providers;
 using Glidepath.Rollouts;
+using Glidepath.Routing;
 
 namespace Glidepath.IntegrationTests;
 
@@ -15,15 +16,15 @@ namespace Glidepath.IntegrationTests;
 /// </summary>
 public sealed class RolloutTests : IAsyncLifetime
 {
-    private const int CanaryPerStep = 150;
-    private const int StablePerStep = 300;
+    // 0 errors in 600 canary requests shows the error rate within +0.03 at every look (150 would not).
+    private const int CanaryPerStep = 600;
+    private const int StablePerStep = 600;
     private SampleApp _app = null!;
     private GatewayServer? _gateway;
     private ModelClientFactory? _models;
     private readonly HttpClient _http = new();
     private readonly List<string> _canarySubjects = [];
     private readonly List<string> _stableSubjects = [];
-    private int _probe;
 
     public async Task InitializeAsync()
     {
@@ -90,10 +91,20 @@ public sealed class RolloutTests : IAsyncLifetime
         return (response.Headers.GetValues("Glidepath-Arm").Single(), response.StatusCode);
     }
 
-    /// <summary>Sends requests until the canary arm served <paramref name="canary"/> and the stable arm <paramref name="stable"/>.</summary>
+    /// <summary>
+    /// Sends requests until the canary arm served <paramref name="canary"/> and the stable arm <paramref name="stable"/>,
+    /// spread over many subjects: the judge counts evidence per subject and decides nothing before each arm has
+    /// min_subjects effective subjects. Subjects are chosen with the documented split (sha256 of key + seed against
+    /// the weight), and every response's Glidepath-Arm header confirms where it was really served.
+    /// </summary>
     private async Task TrafficAsync(int canary, int stable)
     {
-        int c = 0, s = 0, sent = 0;
+        if (!await ChooseSubjectsAsync())
+        {
+            return;
+        }
+
+        int c = 0, s = 0, sent = 0, mismatches = 0;
         while (c < canary || s < stable)
         {
             // Once the canary is gone (rolled back or promoted) no request can reach it: stop.
@@ -102,40 +113,49 @@ public sealed class RolloutTests : IAsyncLifetime
                 return;
             }
 
-            Assert.True(sent < (canary + stable) * 20, "traffic never reached the canary");
-            string subject;
-            if (c < canary && _canarySubjects.Count > 0)
-            {
-                subject = _canarySubjects[c % _canarySubjects.Count];
-            }
-            else if (s < stable && _stableSubjects.Count > 0 && (_canarySubjects.Count > 0 || c >= canary))
-            {
-                subject = _stableSubjects[s % _stableSubjects.Count];
-            }
-            else
-            {
-                subject = $"subject-{_probe++}";
-            }
-
+            Assert.True(sent < (canary + stable) * 20, $"traffic never reached the canary: {c}/{canary} canary, {s}/{stable} stable after {sent} requests");
+            var toCanary = c < canary && (s >= stable || sent % 3 == 0);
+            var subject = toCanary ? _canarySubjects[c % _canarySubjects.Count] : _stableSubjects[s % _stableSubjects.Count];
             var (arm, _) = await SendAsync(subject);
             if (arm == "canary")
             {
                 c++;
-                if (!_canarySubjects.Contains(subject))
-                {
-                    _canarySubjects.Add(subject);
-                    _stableSubjects.Remove(subject);
-                }
             }
             else
             {
                 s++;
-                if (!_stableSubjects.Contains(subject) && _stableSubjects.Count < 50)
-                {
-                    _stableSubjects.Add(subject);
-                }
+            }
+
+            // The judge widened the canary meanwhile (a stable subject is on the canary now): choose again.
+            if ((arm == "canary") != toCanary && ++mismatches % 10 == 0 && !await ChooseSubjectsAsync())
+            {
+                return;
             }
         }
+    }
+
+    /// <summary>48 subjects the split puts on the canary and 64 it keeps on stable, at the store's current weight.</summary>
+    private async Task<bool> ChooseSubjectsAsync()
+    {
+        var state = await _app.Store.Environments.GetAsync("support-agent", "production", default);
+        if (state.Canary is not { } split)
+        {
+            return false;
+        }
+
+        _canarySubjects.Clear();
+        _stableSubjects.Clear();
+        for (var i = 0; _canarySubjects.Count < 48 || _stableSubjects.Count < 64; i++)
+        {
+            var subject = $"subject-{i}";
+            var pool = StickySplit.IsCanary(StickySplit.Bucket(subject, split.Seed), split.Weight) ? _canarySubjects : _stableSubjects;
+            if (pool.Count < (pool == _canarySubjects ? 48 : 64))
+            {
+                pool.Add(subject);
+            }
+        }
+
+        return true;
     }
 
     private async Task<Rollout> WaitForAsync(Func<Rollout, bool> condition, string what)
@@ -149,7 +169,13 @@ public sealed class RolloutTests : IAsyncLifetime
                 return rollout;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}; rollout is {rollout.State} at step {rollout.StepIndex + 1}");
+            if (DateTime.UtcNow >= deadline)
+            {
+                var (canary, stable, _, _) = await RolloutArms.StepAsync(_app.Store.Traces, rollout, default);
+                var judge = new Judge(JudgePolicy.From(rollout.Plan)).Decide(canary, stable, TimeSpan.Zero);
+                Assert.Fail($"timed out waiting for {what}; rollout is {rollout.State} at step {rollout.StepIndex + 1}; the judge says: {judge.Reason}");
+            }
+
             await Task.Delay(100);
         }
     }
