@@ -46,7 +46,7 @@ internal sealed partial class DemoRunner
         _say.Say("First v3 serves staging (production requires it), then a canary on production widens step by step.");
         await ExpectAsync(0, cancellationToken, "deploy", "v3", "--env", "staging", "--reason", "gate passed");
         await _traffic!.SendAsync(_gateways["staging"].Urls[0], 100, 8, "staging-customer", cancellationToken);
-        await ExpectAsync(0, cancellationToken, "rollout", "start", "v3", "--env", "production", "--steps", "10,50", "--min-requests",
+        await ExpectAsync(0, cancellationToken, "rollout", "start", "v3", "--env", "production", "--steps", "25,50", "--min-requests",
             RolloutMinRequests.ToString(CultureInfo.InvariantCulture), "--max-duration", "5m");
         var ended = await DriveRolloutAsync(cancellationToken);
         Outcome.RolloutV3State = ended?.State;
@@ -65,7 +65,7 @@ internal sealed partial class DemoRunner
         await _ws.CommitAsync("new model settings", cancellationToken);
         await ExpectAsync(0, cancellationToken, "release", "create", "-m", "new model settings");
         await ExpectAsync(0, cancellationToken, "deploy", "v4", "--env", "staging", "--reason", "try the new settings");
-        await ExpectAsync(0, cancellationToken, "rollout", "start", "v4", "--env", "production", "--steps", "10,50", "--min-requests",
+        await ExpectAsync(0, cancellationToken, "rollout", "start", "v4", "--env", "production", "--steps", "25,50", "--min-requests",
             RolloutMinRequests.ToString(CultureInfo.InvariantCulture), "--max-duration", "5m", "--force", "--reason", "demo: ship past the gate");
         var ended = await DriveRolloutAsync(cancellationToken);
         Outcome.RegressionRolloutState = ended?.State;
