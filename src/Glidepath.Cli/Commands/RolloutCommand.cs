@@ -23,6 +23,7 @@ internal static class RolloutCommand
             """);
         command.Subcommands.Add(Start(env));
         command.Subcommands.Add(Status(env));
+        command.Subcommands.Add(RolloutPlanCommand.Create(env));
         command.Subcommands.Add(Simple(env, "pause", "Stop advancing: the canary keeps its weight until resumed (harm is still rolled back).", (s, e, a, r, ct) => s.PauseAsync(e, a, r, ct)));
         command.Subcommands.Add(Simple(env, "resume", "Resume a paused rollout; the step's time limit starts again.", (s, e, a, r, ct) => s.ResumeAsync(e, a, r, ct)));
         command.Subcommands.Add(Simple(env, "abort", "End the rollout now: the canary gets no more traffic, the stable release stays. Allowed while frozen.", (s, e, a, r, ct) => s.AbortAsync(e, a, r, ct)));
@@ -250,7 +251,7 @@ internal static class RolloutCommand
         ? string.Create(CultureInfo.InvariantCulture, $"≥ {n} subjects (effective {effective:0.#})")
         : "? subjects";
 
-    private static List<double>? ParseSteps(string? text)
+    internal static List<double>? ParseSteps(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
         {

@@ -187,4 +187,24 @@ public sealed class RolloutCliTests
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Contains("promoted", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Plan_StableTrafficObserved_StepsWithRequestsTimeAndObservedRates()
+    {
+        await using var app = await ReadyAsync();
+        await TrafficAsync(app, "v1", Arm.Stable, 400, errorRate: 0.02);
+
+        var json = await app.JsonAsync("rollout", "plan", "--env", "production", "--rps", "10", "--steps", "5,50");
+
+        Assert.Equal(400, json.GetProperty("profile").GetProperty("requests").GetInt64());
+        var steps = json.GetProperty("steps").EnumerateArray().ToList();
+        Assert.Equal([5.0, 50.0], steps.Select(s => s.GetProperty("weight").GetDouble()));
+        var first = steps[0];
+        Assert.True(first.GetProperty("canary_requests").GetInt64() >= 200);
+        Assert.Equal(first.GetProperty("total_requests").GetInt64() / 10.0, first.GetProperty("seconds").GetDouble(), 0);
+        var (code, text, _) = await app.RunAsync("rollout", "plan", "--env", "production");
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("the stable release's last 24 h on production: 400 requests", text, StringComparison.Ordinal);
+        Assert.Contains("canary requests", text, StringComparison.Ordinal);
+    }
 }

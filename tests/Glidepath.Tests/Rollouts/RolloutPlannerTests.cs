@@ -1,0 +1,73 @@
+using Glidepath.Manifests;
+using Glidepath.Rollouts;
+
+namespace Glidepath.Tests.Rollouts;
+
+public sealed class RolloutPlannerTests
+{
+    private static readonly RolloutPlan ErrorsOnly = new()
+    {
+        Steps = [5, 50, 100],
+        MinRequests = 200,
+        Metrics = new Dictionary<string, MetricTolerance> { ["error_rate"] = new() { MaxIncrease = 0.01 } },
+    };
+
+    [Fact]
+    public void Plan_ErrorRateOnly_JudgeDeclaresSafeAtThePlannedRequestsAndNotAtHalf()
+    {
+        var profile = StableProfile.Assumed(0) with { ErrorRate = 0.01 };
+
+        var step = RolloutPlanner.Plan(ErrorsOnly, profile)[0];
+
+        Assert.Equal(5, step.Weight);
+        Assert.Equal("error_rate", step.LimitingMetric);
+        var n = step.CanaryRequests!.Value;
+        var judge = new Judge(JudgePolicy.From(ErrorsOnly));
+        ArmSample Arm(long requests) => new() { Requests = requests, Errors = (long)Math.Round(requests * 0.01) };
+        var at = judge.Assess(judge.Policy.Rules[0], Arm(n + (n / 10)), Arm((n + (n / 10)) * 19));
+        Assert.True(at.Verdict == MetricVerdict.Safe, $"n {n}: {at.Estimate} [{at.Lower}, {at.Upper}]");
+        Assert.NotEqual(MetricVerdict.Safe, judge.Assess(judge.Policy.Rules[0], Arm(n / 2), Arm(n / 2 * 19)).Verdict);
+        Assert.Equal(n * 20, step.TotalRequests);
+    }
+
+    [Fact]
+    public void Plan_LargerStepWithEqualArms_NeedsMoreCanaryRequestsButFewerInTotal()
+    {
+        var steps = RolloutPlanner.Plan(ErrorsOnly, StableProfile.Assumed(0));
+
+        Assert.Equal([5.0, 50.0], steps.Select(s => s.Weight));
+        Assert.True(steps[1].CanaryRequests > steps[0].CanaryRequests);
+        Assert.True(steps[1].TotalRequests < steps[0].TotalRequests);
+    }
+
+    [Fact]
+    public void Plan_OnlineScoreWithoutSampling_NotJudgedAndDoesNotHoldTheStep()
+    {
+        var plan = ErrorsOnly with
+        {
+            Metrics = new Dictionary<string, MetricTolerance> { ["error_rate"] = new() { MaxIncrease = 0.05 }, ["online_score"] = new() { MaxDrop = 0.03 } },
+        };
+
+        var step = RolloutPlanner.Plan(plan, StableProfile.Assumed(onlineSampleRate: 0))[0];
+
+        var online = Assert.Single(step.Metrics, m => m.Metric == "online_score");
+        Assert.Null(online.CanaryRequests);
+        Assert.Null(online.CatchesBeyond);
+        Assert.NotNull(step.CanaryRequests);
+    }
+
+    [Fact]
+    public void Plan_SmallStepOnTinyTraffic_MinRequestsSetsThePace()
+    {
+        var plan = ErrorsOnly with
+        {
+            MinRequests = 100_000,
+            Metrics = new Dictionary<string, MetricTolerance> { ["error_rate"] = new() { MaxIncrease = 0.2 } },
+        };
+
+        var step = RolloutPlanner.Plan(plan, StableProfile.Assumed(0))[0];
+
+        Assert.Equal(100_000, step.CanaryRequests);
+        Assert.Equal("min_requests", step.LimitingMetric);
+    }
+}
