@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Glidepath.Traces;
 
 namespace Glidepath.Rollouts;
@@ -43,6 +44,7 @@ public readonly record struct ArmSample
     public ArmSample[]? Groups { get; init; }
 
     /// <summary>Groups that saw at least one request: a lower bound on the distinct subjects (0 without groups).</summary>
+    [JsonIgnore]
     public int SubjectsAtLeast
     {
         get
@@ -67,6 +69,7 @@ public readonly record struct ArmSample
     /// would carry the same information with equal traffic. One very active subject pulls it down, so a verdict
     /// waits until evidence no longer rests on a few subjects (0 without groups).
     /// </summary>
+    [JsonIgnore]
     public double EffectiveSubjects
     {
         get
