@@ -132,6 +132,19 @@ internal sealed class SqliteRolloutStore(SqliteDatabase database) : IRolloutStor
         return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
     }
 
+    public async Task<ControllerLease?> LeaseAsync(string app, string environment, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT holder, expires_at FROM rollout_leases WHERE app = $app AND environment = $env";
+        cmd.Parameters.AddWithValue("$app", app);
+        cmd.Parameters.AddWithValue("$env", environment);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new ControllerLease(reader.GetString(0), SqliteEnvironmentStore.Parse(reader.GetString(1)))
+            : null;
+    }
+
     public async Task ReleaseLeaseAsync(string app, string environment, string holder, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);

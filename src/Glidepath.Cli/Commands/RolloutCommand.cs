@@ -192,10 +192,13 @@ internal static class RolloutCommand
         var names = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));
         var decisions = await store.Rollouts.DecisionsAsync(rollout.Id, ct);
         JudgeDecision? live = null;
+        ControllerLease? lease = null;
+        var now = ctx.Time.GetUtcNow();
         if (rollout.IsActive)
         {
+            lease = await store.Rollouts.LeaseAsync(rollout.App, rollout.Environment, ct);
             var (canary, stable, _, _) = await RolloutArms.StepAsync(store.Traces, rollout, ct);
-            live = new Judge(JudgePolicy.From(rollout.Plan)).Decide(canary, stable, ctx.Time.GetUtcNow() - rollout.StepStartedAt);
+            live = new Judge(JudgePolicy.From(rollout.Plan)).Decide(canary, stable, now - rollout.StepStartedAt);
         }
 
         if (ctx.Output.IsJson)
@@ -204,6 +207,7 @@ internal static class RolloutCommand
             {
                 rollout = RolloutViews.Rollout(rollout, names),
                 judge = live is null ? null : RolloutViews.Judge(live),
+                controller = rollout.IsActive ? new { holder = lease?.Holder, lease_expires_at = lease?.ExpiresAt, judging = lease?.IsHeldAt(now) == true } : null,
                 last_decision = decisions.Count == 0 ? null : RolloutViews.Decision(decisions[^1]),
                 decisions = decisions.Select(RolloutViews.Decision),
             });
@@ -226,6 +230,20 @@ internal static class RolloutCommand
                 title: live is null
                     ? "evidence of the last judged decision (canary vs stable)"
                     : string.Create(inv, $"this step, canary vs stable ({confidence:0.###} confidence, always-valid intervals)"));
+        }
+
+        if (rollout.IsActive)
+        {
+            if (lease is { } held && held.IsHeldAt(now))
+            {
+                ctx.Output.Line($"  judged by {held.Holder} (controller lease renewed, valid until {held.ExpiresAt.ToUniversalTime().ToString("HH:mm:ss", inv)} UTC)");
+            }
+            else
+            {
+                var since = lease is null ? "no controller has taken the lease" : $"{lease.Holder}'s lease expired at {lease.ExpiresAt.ToUniversalTime().ToString("HH:mm:ss", inv)} UTC";
+                var warning = $"  warning: nobody is judging this rollout ({since}): it neither advances nor rolls back until 'glidepath serve --env {rollout.Environment}' runs";
+                ctx.Output.Line(warning, $"[yellow]{Spectre.Console.Markup.Escape(warning)}[/]");
+            }
         }
 
         if (live is not null)

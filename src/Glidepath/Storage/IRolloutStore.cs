@@ -31,6 +31,9 @@ public interface IRolloutStore
     /// <summary>Takes or renews the controller lease of an environment; false when another holder's lease has not expired.</summary>
     Task<bool> TryAcquireLeaseAsync(string app, string environment, string holder, TimeSpan duration, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>The environment's controller lease as last written (possibly expired); null when none was ever taken or it was given up.</summary>
+    Task<ControllerLease?> LeaseAsync(string app, string environment, CancellationToken cancellationToken);
+
     /// <summary>Gives the lease up (only if <paramref name="holder"/> holds it).</summary>
     Task ReleaseLeaseAsync(string app, string environment, string holder, CancellationToken cancellationToken);
 }

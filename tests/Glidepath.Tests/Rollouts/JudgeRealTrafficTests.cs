@@ -16,8 +16,10 @@ public sealed class JudgeRealTrafficTests
 
     private static RealScenario Scenario(string key) => RealTrafficSuite.Scenarios().Single(s => s.Key == key);
 
+    // The scenario's position in the suite seeds its runs: fixed for every process (string.GetHashCode is not).
     private static RealResult Run(RealScenario s, int runs, bool withGroups = true, int? horizon = null) =>
-        RealTrafficSuite.Run(s with { Horizon = horizon ?? s.Horizon }, Judge, runs, seed: 12, lookEvery: 10, withGroups, scenarioIndex: s.Key.GetHashCode(StringComparison.Ordinal) & 0xff, parallel: false);
+        RealTrafficSuite.Run(s with { Horizon = horizon ?? s.Horizon }, Judge, runs, seed: 12, lookEvery: 10, withGroups,
+            scenarioIndex: Array.FindIndex(RealTrafficSuite.Scenarios(), x => x.Key == s.Key), parallel: false);
 
     [Fact]
     public void Classify_StickyHeterogeneousSubjectsAa_NoFalseRollbackWhereRequestsAsUnitsRollBack()
@@ -25,8 +27,8 @@ public sealed class JudgeRealTrafficTests
         // 2,000 subjects that differ (latency factor, error-prone users, Pareto activity) at a 5% canary.
         var s = Scenario("s-aa-5");
 
-        var shipped = Run(s, runs: 60, horizon: 2000);
-        var before = Run(s, runs: 60, withGroups: false, horizon: 2000);
+        var shipped = Run(s, runs: 60, horizon: 4000);
+        var before = Run(s, runs: 60, withGroups: false, horizon: 4000);
 
         Assert.True(shipped.RolledBack == 0, $"{shipped.RolledBack} of 60 A/A rollouts rolled back with subject groups");
         Assert.True(before.RolledBack >= 3, $"requests as units rolled back only {before.RolledBack} of 60: the scenario no longer shows the defect");
