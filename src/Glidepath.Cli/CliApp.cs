@@ -13,6 +13,19 @@ public static class CliApp
     /// <summary>Runs with a prepared environment (tests use it to swap the clock or the model clients).</summary>
     public static async Task<int> RunAsync(string[] args, CliEnvironment env, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await RunCoreAsync(args, env, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The catch-all: anything a command did not turn into an exit code is one line and exit 3.
+            return await CliFailure.ReportAsync(ex, env, json: IsJson(args)).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<int> RunCoreAsync(string[] args, CliEnvironment env, CancellationToken cancellationToken)
+    {
         var (stdout, stderr) = (env.Stdout, env.Stderr);
         var root = Build(env);
         var parse = root.Parse(args);
@@ -50,6 +63,9 @@ public static class CliApp
 
         return root;
     }
+
+    private static bool IsJson(string[] args) =>
+        args.Select((a, i) => a == "--format" && i + 1 < args.Length && args[i + 1] == "json" || a == "--format=json").Any(x => x);
 
     private static IEnumerable<string> CommandPath(ParseResult parse)
     {

@@ -33,9 +33,17 @@ public sealed class WorkingTreeFileSource(string root) : IFileSource
         }
 
         var real = Real(relativePath);
-        return File.Exists(real)
-            ? File.ReadAllBytes(real)
-            : throw new BadInputException($"'{relativePath}' does not exist or is not a file (a dangling link?); expected a file inside the app folder");
+        if (!File.Exists(real))
+        {
+            throw new BadInputException($"'{relativePath}' does not exist or is not a file (a dangling link?); expected a file inside the app folder");
+        }
+
+        if (new FileInfo(real).Length > Releases.ReleaseBuilder.MaxBytes)
+        {
+            throw new BadInputException($"'{relativePath}' is larger than a whole release may be ({Releases.ReleaseBuilder.MaxBytes / (1024 * 1024)} MiB); expected prompts, tools and agent files, not data");
+        }
+
+        return File.ReadAllBytes(real);
     }
 
     public IReadOnlyList<string> ListFiles()
