@@ -70,6 +70,12 @@ public static class ManifestParser
             r.Error(lastGood, "the YAML cannot be parsed after this point (an unclosed bracket or quote?); expected valid YAML");
             throw new ManifestException(r.Errors);
         }
+        catch (ArgumentException)
+        {
+            // YamlDotNet's node loader refuses some event sequences its parser accepts (e.g. a line holding only ':').
+            r.Error(Mark.Empty, "the YAML has a key or value the loader cannot place (a line holding only ':'?); expected valid YAML");
+            throw new ManifestException(r.Errors);
+        }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {

@@ -103,5 +103,13 @@ public sealed class ManifestLimitsTests : IDisposable
         Assert.Contains(ex.Errors, e => e.Message.Contains("larger than 1024 KiB", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Load_LineHoldingOnlyColon_BadInputNotArgumentException()
+    {
+        // Found by the property suite (ManifestPropertyTests): YamlDotNet's loader threw ArgumentException.
+        var ex = Reject(Sample.Replace("\neval:", "\n:\neval:", StringComparison.Ordinal));
+        Assert.Contains(ex.Errors, e => e.Message.Contains("expected valid YAML", StringComparison.Ordinal));
+    }
+
     public void Dispose() => _dir.Dispose();
 }

@@ -99,6 +99,20 @@ public static class DatasetReader
 
     internal static EvalCase? ParseLine(string line, int lineNo, string file, List<string> errors)
     {
+        try
+        {
+            return ParseCase(line, lineNo, file, errors);
+        }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json refuses to read a string holding a lone surrogate escape (e.g. "\uD800") as text.
+            errors.Add($"{file}:{lineNo}: a string holds an escape that is not valid Unicode (a lone surrogate such as \\uD800?); expected well-formed text");
+            return null;
+        }
+    }
+
+    private static EvalCase? ParseCase(string line, int lineNo, string file, List<string> errors)
+    {
         string Where() => $"{file}:{lineNo}";
         JsonNode? node;
         try

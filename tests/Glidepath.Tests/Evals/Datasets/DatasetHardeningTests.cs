@@ -87,4 +87,12 @@ public sealed class DatasetHardeningTests
         var problem = await RejectAsync(Good + "\n{\"id\":\"d\",\"metadata\":" + new string('[', 10_000) + new string(']', 10_000) + "}");
         Assert.StartsWith("cases.jsonl:2: not valid JSON", problem, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Read_LoneSurrogateEscape_ReportedOnItsLine()
+    {
+        // Found by the property suite (DatasetPropertyTests): reading the string threw InvalidOperationException.
+        var problem = await RejectAsync(Good + "\n" + """{"id":"\uD800","input":{"messages":[{"role":"user","content":"hi"}]}}""");
+        Assert.StartsWith("cases.jsonl:2: a string holds an escape that is not valid Unicode", problem, StringComparison.Ordinal);
+    }
 }
