@@ -52,6 +52,7 @@ public static class CliApp
             to live traffic, with a way back at every step.
 
             Exit codes: 0 ok, 1 negative verdict, 2 bad input, 3 operational error, 4 refused by policy.
+            Errors are one line; set GLIDEPATH_DEBUG=1 to also print the stack trace of an unexpected one.
             """);
         root.Add(GlobalOptions.Manifest);
         root.Add(GlobalOptions.Store);
