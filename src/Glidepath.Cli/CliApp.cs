@@ -17,7 +17,12 @@ public static class CliApp
         {
             return await RunCoreAsync(args, env, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await env.Stderr.WriteLineAsync("cancelled.").ConfigureAwait(false);
+            return 130;
+        }
+        catch (Exception ex)
         {
             // The catch-all: anything a command did not turn into an exit code is one line and exit 3.
             return await CliFailure.ReportAsync(ex, env, json: IsJson(args)).ConfigureAwait(false);
