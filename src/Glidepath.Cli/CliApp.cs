@@ -13,6 +13,24 @@ public static class CliApp
     /// <summary>Runs with a prepared environment (tests use it to swap the clock or the model clients).</summary>
     public static async Task<int> RunAsync(string[] args, CliEnvironment env, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await RunCoreAsync(args, env, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await env.Stderr.WriteLineAsync("cancelled.").ConfigureAwait(false);
+            return 130;
+        }
+        catch (Exception ex)
+        {
+            // The catch-all: anything a command did not turn into an exit code is one line and exit 3.
+            return await CliFailure.ReportAsync(ex, env, json: IsJson(args)).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<int> RunCoreAsync(string[] args, CliEnvironment env, CancellationToken cancellationToken)
+    {
         var (stdout, stderr) = (env.Stdout, env.Stderr);
         var root = Build(env);
         var parse = root.Parse(args);
@@ -39,6 +57,7 @@ public static class CliApp
             to live traffic, with a way back at every step.
 
             Exit codes: 0 ok, 1 negative verdict, 2 bad input, 3 operational error, 4 refused by policy.
+            Errors are one line; set GLIDEPATH_DEBUG=1 to also print the stack trace of an unexpected one.
             """);
         root.Add(GlobalOptions.Manifest);
         root.Add(GlobalOptions.Store);
@@ -50,6 +69,9 @@ public static class CliApp
 
         return root;
     }
+
+    private static bool IsJson(string[] args) =>
+        args.Select((a, i) => a == "--format" && i + 1 < args.Length && args[i + 1] == "json" || a == "--format=json").Any(x => x);
 
     private static IEnumerable<string> CommandPath(ParseResult parse)
     {

@@ -28,8 +28,13 @@ internal sealed class CliContext : IAsyncDisposable
 
     public Manifest Manifest => _manifest ??= ManifestParser.Load(FindManifest());
 
-    /// <summary>Opens the store named by --store, GLIDEPATH_STORE, or the default beside the manifest.</summary>
-    public async Task<IGlidepathStore> StoreAsync(CancellationToken cancellationToken)
+    /// <summary>Opens the store named by --store, GLIDEPATH_STORE, or the default beside the manifest, creating it if needed (write commands).</summary>
+    public Task<IGlidepathStore> StoreAsync(CancellationToken cancellationToken) => OpenStoreAsync(create: true, cancellationToken);
+
+    /// <summary>Opens an existing store for a read command; a missing store is bad input, never created.</summary>
+    public Task<IGlidepathStore> ExistingStoreAsync(CancellationToken cancellationToken) => OpenStoreAsync(create: false, cancellationToken);
+
+    private async Task<IGlidepathStore> OpenStoreAsync(bool create, CancellationToken cancellationToken)
     {
         if (_store is not null)
         {
@@ -45,6 +50,11 @@ internal sealed class CliContext : IAsyncDisposable
         if (location.StartsWith("postgres", StringComparison.OrdinalIgnoreCase) || location.Contains("Host=", StringComparison.OrdinalIgnoreCase))
         {
             throw new BadInputException("a PostgreSQL store is not available in this build yet; use a SQLite file path for --store");
+        }
+
+        if (!create && !File.Exists(location))
+        {
+            throw new BadInputException($"no store at {location}; expected an existing store (commands that write, such as 'glidepath release create', create one)");
         }
 
         _store = await SqliteStore.OpenAsync(location, Time, cancellationToken).ConfigureAwait(false);

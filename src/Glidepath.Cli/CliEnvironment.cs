@@ -7,4 +7,10 @@ public sealed record CliEnvironment(TextWriter Stdout, TextWriter Stderr, bool I
 
     /// <summary>Builds the model client factory for eval and gate runs; tests swap in fakes (default: the real providers).</summary>
     public Func<Manifests.Manifest, Storage.IGlidepathStore, Models.IModelClientFactory>? ModelClients { get; init; }
+
+    /// <summary>Print the stack trace of an unexpected failure (env GLIDEPATH_DEBUG=1); never by default.</summary>
+    public bool Debug { get; init; } = Environment.GetEnvironmentVariable(CliFailure.DebugVariable) == "1";
+
+    /// <summary>Checks a release's model spec as its provider will at serve time, before it is registered.</summary>
+    public Models.IModelSpecValidator ModelSpecs { get; init; } = Providers.ModelSpecValidator.Instance;
 }

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using Glidepath.Errors;
-using Glidepath.Manifests;
 
 namespace Glidepath.Cli;
 
@@ -15,27 +13,14 @@ internal static class CommandRunner
             {
                 return await body(context, parse, cancellationToken).ConfigureAwait(false);
             }
-            catch (ManifestException ex)
-            {
-                foreach (var error in ex.Errors)
-                {
-                    await env.Stderr.WriteLineAsync(error.ToString()).ConfigureAwait(false);
-                }
-
-                await env.Stderr.WriteLineAsync($"{ex.Errors.Count} problem(s) in the manifest; nothing was written.").ConfigureAwait(false);
-                context.Output.JsonError(ex.Message, ex.ExitCode);
-                return ex.ExitCode;
-            }
-            catch (GlidepathException ex)
-            {
-                await env.Stderr.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
-                context.Output.JsonError(ex.Message, ex.ExitCode);
-                return ex.ExitCode;
-            }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 await env.Stderr.WriteLineAsync("cancelled; work finished so far is saved.").ConfigureAwait(false);
                 return 130;
+            }
+            catch (Exception ex)
+            {
+                return await CliFailure.ReportAsync(ex, env, context.Output.IsJson).ConfigureAwait(false);
             }
         });
 }

@@ -154,7 +154,7 @@ internal static class EvalCommand
             """);
         command.SetAction(env, async (ctx, parse, ct) =>
         {
-            var store = await ctx.StoreAsync(ct);
+            var store = await ctx.ExistingStoreAsync(ct);
             var runs = await store.EvalRuns.ListAsync(ctx.Manifest.App, 50, ct);
             if (ctx.Output.IsJson)
             {
@@ -190,7 +190,7 @@ internal static class EvalCommand
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
-            var store = await ctx.StoreAsync(ct);
+            var store = await ctx.ExistingStoreAsync(ct);
             var run = await store.EvalRuns.GetAsync(ctx.Manifest.App, parse.GetValue(id)!, ct)
                 ?? throw new BadInputException($"no eval run '{parse.GetValue(id)}' for app '{ctx.Manifest.App}'");
             var results = await store.EvalRuns.ResultsAsync(run.Id, ct);

@@ -23,7 +23,7 @@ internal static class HistoryCommand
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
-            var store = await ctx.StoreAsync(ct);
+            var store = await ctx.ExistingStoreAsync(ct);
             var spec = EnvironmentCommandSupport.Service(ctx, store).Spec(parse.GetValue(environment)!);
             var app = ctx.Manifest.App;
             var views = new EnvironmentViews(await store.Releases.ListAsync(app, ct));

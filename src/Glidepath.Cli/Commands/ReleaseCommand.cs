@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Glidepath.Errors;
+using Glidepath.Models;
 using Glidepath.Releases;
 
 namespace Glidepath.Cli.Commands;
@@ -40,6 +41,7 @@ internal static class ReleaseCommand
         {
             var manifest = ctx.Manifest;
             var draft = await ReleaseDrafts.FromWorkingTreeAsync(manifest, parse.GetValue(message), ctx.Time, ct);
+            ctx.Env.ModelSpecs.EnsureServable(draft.CanonicalJson);
             var store = await ctx.StoreAsync(ct);
             var (release, created) = await store.Releases.RegisterAsync(draft, ct);
             if (ctx.Output.IsJson)
@@ -72,7 +74,7 @@ internal static class ReleaseCommand
             """);
         command.SetAction(env, async (ctx, parse, ct) =>
         {
-            var store = await ctx.StoreAsync(ct);
+            var store = await ctx.ExistingStoreAsync(ct);
             var releases = await store.Releases.ListAsync(ctx.Manifest.App, ct);
             if (ctx.Output.IsJson)
             {
@@ -206,5 +208,6 @@ internal static class ReleaseCommand
     public static ReleaseResolver Resolver(CliContext ctx, Storage.IGlidepathStore store) => new(ctx.Manifest, store, ctx.Time)
     {
         EnvironmentStable = Environments.EnvironmentRefs.StableLookup(store, ctx.Manifest.App),
+        Models = ctx.Env.ModelSpecs,
     };
 }

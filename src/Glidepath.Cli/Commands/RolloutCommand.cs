@@ -100,7 +100,7 @@ internal static class RolloutCommand
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
-            var store = await ctx.StoreAsync(ct);
+            var store = await ctx.ExistingStoreAsync(ct);
             var spec = EnvironmentCommandSupport.Service(ctx, store).Spec(parse.GetValue(environment)!);
             var every = ParseDuration(parse.GetValue(interval)) ?? TimeSpan.FromSeconds(2);
             while (true)

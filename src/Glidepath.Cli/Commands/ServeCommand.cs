@@ -90,7 +90,7 @@ internal static class ServeCommand
                     OtlpEndpoint = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT") is { Length: > 0 } otlp ? otlp : null,
                     LogLevel = ctx.Output.IsJson ? Microsoft.Extensions.Logging.LogLevel.Warning : Microsoft.Extensions.Logging.LogLevel.Information,
                 };
-                await using var server = await GatewayServer.StartAsync(settings, ct);
+                await using var server = await StartAsync(settings, ct);
                 if (ctx.Output.IsJson)
                 {
                     ctx.Output.Json(new { app = manifest.App, environment = spec.Name, urls = server.Urls, store = store.Location });
@@ -114,5 +114,17 @@ internal static class ServeCommand
             }
         });
         return command;
+    }
+
+    private static async Task<GatewayServer> StartAsync(GatewaySettings settings, CancellationToken ct)
+    {
+        try
+        {
+            return await GatewayServer.StartAsync(settings, ct);
+        }
+        catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            throw new OperationalException($"cannot listen on {string.Join(", ", settings.Urls)}: the port is already in use; stop the other process or pass --urls with a free port", ex);
+        }
     }
 }

@@ -19,7 +19,7 @@ internal static class StatusCommand
         command.SetAction(env, async (ctx, parse, ct) =>
         {
             var manifest = ctx.Manifest;
-            var store = await ctx.StoreAsync(ct);
+            var store = await ctx.ExistingStoreAsync(ct);
             var views = new EnvironmentViews(await store.Releases.ListAsync(manifest.App, ct));
             var rows = new List<EnvironmentStatusView>();
             foreach (var spec in manifest.Environments)

@@ -40,7 +40,7 @@ internal static class TracesCommand
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
-            var store = await ctx.StoreAsync(ct);
+            var store = await ctx.ExistingStoreAsync(ct);
             var spec = EnvironmentCommandSupport.Service(ctx, store).Spec(parse.GetValue(environment)!);
             var app = ctx.Manifest.App;
             string? releaseId = null;
@@ -108,7 +108,7 @@ internal static class TracesCommand
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
-            var store = await ctx.StoreAsync(ct);
+            var store = await ctx.ExistingStoreAsync(ct);
             var traceId = parse.GetValue(id)!.Trim().ToLowerInvariant();
             var trace = await store.Traces.GetAsync(traceId, ct);
             if (trace is null || trace.App != ctx.Manifest.App)

@@ -2,9 +2,12 @@ using System.Globalization;
 
 namespace Glidepath.Manifests;
 
-/// <summary>Parses durations such as <c>500ms</c>, <c>30s</c>, <c>30m</c>, <c>1h</c>, <c>7d</c>.</summary>
+/// <summary>Parses durations such as <c>500ms</c>, <c>30s</c>, <c>30m</c>, <c>1h</c>, <c>7d</c>, up to <see cref="MaxDays"/> days.</summary>
 public static class DurationParser
 {
+    /// <summary>Longest duration accepted (about ten years); longer ones are rejected, not overflowed.</summary>
+    public const double MaxDays = 3650;
+
     public static bool TryParse(string text, out TimeSpan span)
     {
         span = default;
@@ -15,6 +18,20 @@ public static class DurationParser
             if (text.EndsWith(unit, StringComparison.Ordinal) &&
                 double.TryParse(text[..^unit.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0 && double.IsFinite(n))
             {
+                var days = unit switch
+                {
+                    "ms" => n / 86_400_000,
+                    "s" => n / 86_400,
+                    "m" => n / 1_440,
+                    "h" => n / 24,
+                    _ => n,
+                };
+                if (days > MaxDays)
+                {
+                    // Far beyond any step or drill limit, and TimeSpan (or a clock plus it) would overflow.
+                    return false;
+                }
+
                 span = unit switch
                 {
                     "ms" => TimeSpan.FromMilliseconds(n),

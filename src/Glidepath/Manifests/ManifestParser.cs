@@ -26,6 +26,11 @@ public static class ManifestParser
             throw new ManifestException([new ManifestError(path, 0, 0, "no such file; expected a glidepath.yaml (run 'glidepath init' to create one)")]);
         }
 
+        if (new FileInfo(full).Length > ManifestLimits.MaxBytes)
+        {
+            throw new ManifestException([new ManifestError(Path.GetFileName(full), 0, 0, $"the manifest is larger than {ManifestLimits.MaxBytes / 1024} KiB; expected a smaller file")]);
+        }
+
         var dir = Path.GetDirectoryName(full)!;
         return Parse(File.ReadAllText(full), Path.GetFileName(full), new WorkingTreeFileSource(dir)) with { FilePath = full, BaseDirectory = dir };
     }
@@ -34,16 +39,22 @@ public static class ManifestParser
     public static Manifest Parse(string yaml, string fileName, IFileSource files)
     {
         var r = new YamlNodeReader(fileName);
+        if (yaml.Length > ManifestLimits.MaxBytes)
+        {
+            r.Error(Mark.Empty, $"the manifest is larger than {ManifestLimits.MaxBytes / 1024} KiB; expected a smaller file");
+            throw new ManifestException(r.Errors);
+        }
+
         var stream = new YamlStream();
         var lastGood = Mark.Empty;
         try
         {
-            // A first pass over the parser's events remembers where parsing last succeeded, because
-            // some scanner failures surface without a position.
-            var parser = new Parser(new StringReader(yaml));
-            while (parser.MoveNext())
+            // A first pass over the parser's events enforces the limits before any node is built, and
+            // remembers where parsing last succeeded, because some scanner failures surface without a position.
+            if (YamlGuard.Check(yaml, out lastGood) is { } tooMuch)
             {
-                lastGood = parser.Current!.End;
+                r.Error(tooMuch.Where, tooMuch.Message);
+                throw new ManifestException(r.Errors);
             }
 
             stream.Load(new StringReader(yaml));
@@ -57,6 +68,12 @@ public static class ManifestParser
         catch (InvalidOperationException)
         {
             r.Error(lastGood, "the YAML cannot be parsed after this point (an unclosed bracket or quote?); expected valid YAML");
+            throw new ManifestException(r.Errors);
+        }
+        catch (ArgumentException)
+        {
+            // YamlDotNet's node loader refuses some event sequences its parser accepts (e.g. a line holding only ':').
+            r.Error(Mark.Empty, "the YAML has a key or value the loader cannot place (a line holding only ':'?); expected valid YAML");
             throw new ManifestException(r.Errors);
         }
 
@@ -218,9 +235,9 @@ public static class ManifestParser
         var options = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
         if (r.Mapping(YamlNodeReader.Get(map, "options"), $"{where}.options") is { } o)
         {
-            foreach (var (k, v) in o.Children)
+            foreach (var (key, value) in r.Entries(o, $"{where}.options"))
             {
-                options[((YamlScalarNode)k).Value ?? ""] = YamlNodeReader.ToJson(v);
+                options[key] = r.Json(value, $"{where}.options.{key}");
             }
         }
 
@@ -236,9 +253,8 @@ public static class ManifestParser
         }
 
         r.CheckKeys(map, where, Providers);
-        foreach (var (k, v) in map.Children)
+        foreach (var (name, v) in r.Entries(map, where, reportOthers: false))
         {
-            var name = ((YamlScalarNode)k).Value ?? "";
             if (r.Mapping(v, $"{where}.{name}") is not { } pm)
             {
                 continue;
@@ -278,9 +294,8 @@ public static class ManifestParser
             return result;
         }
 
-        foreach (var (k, v) in map.Children)
+        foreach (var (model, v) in r.Entries(map, "prices"))
         {
-            var model = ((YamlScalarNode)k).Value ?? "";
             if (r.Mapping(v, $"prices.{model}") is not { } pm)
             {
                 continue;
@@ -378,12 +393,11 @@ public static class ManifestParser
 
             r.CheckKeys(m, $"scorer '{type}'", ["type", .. known]);
             var options = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
-            foreach (var (k, v) in m.Children)
+            foreach (var (key, v) in r.Entries(m, $"scorer '{type}'", reportOthers: false))
             {
-                var key = ((YamlScalarNode)k).Value ?? "";
                 if (key != "type")
                 {
-                    options[key] = YamlNodeReader.ToJson(v);
+                    options[key] = r.Json(v, $"scorer '{type}'.{key}");
                 }
             }
 
@@ -443,7 +457,12 @@ public static class ManifestParser
         var declared = map.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value ?? "").ToHashSet(StringComparer.Ordinal);
         foreach (var (k, v) in map.Children)
         {
-            var name = ((YamlScalarNode)k).Value ?? "";
+            if (k is not YamlScalarNode { Value: var name } || name is null)
+            {
+                r.Error(k, $"a key in environments is a {YamlNodeReader.Describe(k)}; expected a plain environment name such as staging");
+                continue;
+            }
+
             if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z0-9][a-z0-9_-]{0,31}$"))
             {
                 r.Error(k, $"environment name '{name}' is not valid; expected lower-case letters, digits, '_' or '-'");
@@ -459,12 +478,12 @@ public static class ManifestParser
             var vars = new Dictionary<string, string>(StringComparer.Ordinal);
             if (r.Mapping(YamlNodeReader.Get(em, "vars"), $"environments.{name}.vars") is { } vm)
             {
-                foreach (var (vk, vv) in vm.Children)
+                foreach (var (varName, vv) in r.Entries(vm, $"environments.{name}.vars"))
                 {
-                    var value = r.String(vv, $"var '{((YamlScalarNode)vk).Value}'");
+                    var value = r.String(vv, $"var '{varName}'");
                     if (value is not null)
                     {
-                        vars[((YamlScalarNode)vk).Value ?? ""] = value;
+                        vars[varName] = value;
                     }
                 }
             }
@@ -579,9 +598,8 @@ public static class ManifestParser
         if (r.Mapping(YamlNodeReader.Get(map, "metrics"), "rollout.metrics") is { } mm)
         {
             r.CheckKeys(mm, "rollout.metrics", RolloutPlan.KnownMetrics.ToArray());
-            foreach (var (k, v) in mm.Children)
+            foreach (var (metric, v) in r.Entries(mm, "rollout.metrics", reportOthers: false))
             {
-                var metric = ((YamlScalarNode)k).Value ?? "";
                 if (r.Mapping(v, $"rollout.metrics.{metric}") is not { } tm)
                 {
                     continue;

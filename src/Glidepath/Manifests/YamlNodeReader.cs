@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Glidepath.Errors;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -43,13 +44,39 @@ internal sealed class YamlNodeReader(string fileName)
     {
         foreach (var key in map.Children.Keys)
         {
-            var name = (key as YamlScalarNode)?.Value;
-            if (name is null || !known.Contains(name))
+            if (key is not YamlScalarNode { Value: { } name })
             {
-                Error(key, $"unknown key '{name ?? key.ToString()}' in {section}; expected one of: {string.Join(", ", known)}");
+                Error(key, $"a key in {section} is a {Describe(key)}; expected one of: {string.Join(", ", known)}");
+            }
+            else if (!known.Contains(name))
+            {
+                Error(key, $"unknown key '{name}' in {section}; expected one of: {string.Join(", ", known)}");
             }
         }
     }
+
+    /// <summary>
+    /// The entries of a mapping whose keys are plain scalars; a key that is a mapping or a list is reported
+    /// (unless <paramref name="reportOthers"/> is false because <see cref="CheckKeys"/> already did) and skipped.
+    /// </summary>
+    public IEnumerable<(string Key, YamlNode Value)> Entries(YamlMappingNode map, string section, bool reportOthers = true)
+    {
+        foreach (var (k, v) in map.Children)
+        {
+            if (k is YamlScalarNode s)
+            {
+                yield return (s.Value ?? "", v);
+            }
+            else if (reportOthers)
+            {
+                Error(k, $"a key in {section} is a {Describe(k)}; expected a plain name");
+            }
+        }
+    }
+
+    /// <summary>Converts a node to JSON like <see cref="ToJson"/>, reporting keys that are not plain scalars.</summary>
+    public JsonNode? Json(YamlNode node, string what) =>
+        Convert(node, key => Error(key, $"a key in {what} is a {Describe(key)}; expected a plain name"));
 
     public static YamlNode? Get(YamlMappingNode? map, string key)
     {
@@ -166,7 +193,7 @@ internal sealed class YamlNodeReader(string fileName)
             return span;
         }
 
-        Error(node, $"{what} '{text}' is not a duration; expected a number with a unit, e.g. 500ms, 30s, 30m, 1h");
+        Error(node, $"{what} '{text}' is not a duration; expected a number with a unit up to {DurationParser.MaxDays} days, e.g. 500ms, 30s, 30m, 1h");
         return null;
     }
 
@@ -196,8 +223,14 @@ internal sealed class YamlNodeReader(string fileName)
         return [];
     }
 
-    /// <summary>Converts a YAML node to JSON with YAML 1.2 core-schema typing of plain scalars.</summary>
-    public static JsonNode? ToJson(YamlNode node)
+    /// <summary>
+    /// Converts a YAML node to JSON with YAML 1.2 core-schema typing of plain scalars. Expects a document
+    /// checked by <see cref="YamlGuard"/> (bounded depth and size); a key that is not a plain scalar is bad input.
+    /// </summary>
+    public static JsonNode? ToJson(YamlNode node) =>
+        Convert(node, key => throw new BadInputException($"line {key.Start.Line}, column {key.Start.Column}: a key is a {Describe(key)}; expected a plain name"));
+
+    private static JsonNode? Convert(YamlNode node, Action<YamlNode> badKey)
     {
         switch (node)
         {
@@ -205,7 +238,14 @@ internal sealed class YamlNodeReader(string fileName)
                 var obj = new JsonObject();
                 foreach (var (k, v) in map.Children)
                 {
-                    obj[((YamlScalarNode)k).Value ?? ""] = ToJson(v);
+                    if (k is YamlScalarNode ks)
+                    {
+                        obj[ks.Value ?? ""] = Convert(v, badKey);
+                    }
+                    else
+                    {
+                        badKey(k);
+                    }
                 }
 
                 return obj;
@@ -213,7 +253,7 @@ internal sealed class YamlNodeReader(string fileName)
                 var arr = new JsonArray();
                 foreach (var item in seq.Children)
                 {
-                    arr.Add(ToJson(item));
+                    arr.Add(Convert(item, badKey));
                 }
 
                 return arr;
@@ -250,7 +290,7 @@ internal sealed class YamlNodeReader(string fileName)
         }
     }
 
-    private static string Describe(YamlNode node) => node switch
+    internal static string Describe(YamlNode node) => node switch
     {
         YamlMappingNode => "mapping",
         YamlSequenceNode => "list",

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Glidepath.Errors;
 using Glidepath.Files;
 using Glidepath.Manifests;
 
@@ -11,6 +12,13 @@ public static class ReleaseBuilder
 {
     /// <summary>Version of the canonical layout; part of the hashed content so a layout change never collides.</summary>
     public const int FormatVersion = 1;
+
+    /// <summary>
+    /// Largest release accepted, in bytes of canonical JSON (which holds every file's content; binary files
+    /// count as base64): 16 MiB. A release is immutable and kept forever, so the limit is checked before it
+    /// is stored.
+    /// </summary>
+    public const int MaxBytes = 16 * 1024 * 1024;
 
     public static (string Id, string CanonicalJson) Build(ReleaseSpec spec, IFileSource files)
     {
@@ -24,9 +32,17 @@ public static class ReleaseBuilder
 
         var resolvedFiles = spec.Files.SelectMany(g => FileGlob.Expand(files, g)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var content = new JsonObject();
+        long total = 0;
         foreach (var path in new[] { spec.Prompt.System }.Concat(spec.Tools).Concat(resolvedFiles).Distinct(StringComparer.Ordinal))
         {
-            content[path] = FileEntry(files.ReadAllBytes(path));
+            var bytes = files.ReadAllBytes(path);
+            total += bytes.Length;
+            if (total > MaxBytes)
+            {
+                throw TooLarge($"its files reach {total:N0} bytes at '{path}'");
+            }
+
+            content[path] = FileEntry(bytes);
         }
 
         var root = new JsonObject
@@ -40,8 +56,16 @@ public static class ReleaseBuilder
         };
 
         var json = CanonicalJson.Serialize(root);
+        if (Encoding.UTF8.GetByteCount(json) is var size && size > MaxBytes)
+        {
+            throw TooLarge($"its canonical JSON is {size:N0} bytes");
+        }
+
         return (HashHex(Encoding.UTF8.GetBytes(json)), json);
     }
+
+    private static BadInputException TooLarge(string why) =>
+        new($"the release is larger than the {MaxBytes / (1024 * 1024)} MiB limit: {why}; expected prompts, tools and agent files, not data (narrow the files: globs)");
 
     public static string HashHex(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 

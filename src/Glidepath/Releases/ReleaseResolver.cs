@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Glidepath.Errors;
 using Glidepath.Manifests;
+using Glidepath.Models;
 using Glidepath.Storage;
 
 namespace Glidepath.Releases;
@@ -15,6 +16,9 @@ public sealed partial class ReleaseResolver(Manifest manifest, IGlidepathStore s
     /// <summary>Looks up an environment's stable release; set by the environments feature.</summary>
     public Func<string, CancellationToken, Task<Release?>>? EnvironmentStable { get; init; }
 
+    /// <summary>Checks the model spec of every release resolved for registering or serving (see <see cref="ModelSpecValidatorExtensions.EnsureServable"/>).</summary>
+    public IModelSpecValidator? Models { get; init; }
+
     public const string RefHelp = "expected v<N>, a hash prefix of 7+ hex digits, env:<environment>, git:<rev> or working";
 
     /// <summary>
@@ -24,7 +28,17 @@ public sealed partial class ReleaseResolver(Manifest manifest, IGlidepathStore s
     /// </summary>
     public async Task<Release> ResolveAsync(string reference, bool register, CancellationToken cancellationToken)
     {
-        reference = reference.Trim();
+        var release = await ResolveCoreAsync(reference.Trim(), register, cancellationToken).ConfigureAwait(false);
+        if (register)
+        {
+            Models?.EnsureServable(release.CanonicalJson);
+        }
+
+        return release;
+    }
+
+    private async Task<Release> ResolveCoreAsync(string reference, bool register, CancellationToken cancellationToken)
+    {
         if (reference == "working" || reference.StartsWith("git:", StringComparison.Ordinal))
         {
             var draft = reference == "working"
@@ -32,6 +46,7 @@ public sealed partial class ReleaseResolver(Manifest manifest, IGlidepathStore s
                 : await ReleaseDrafts.FromGitRevisionAsync(manifest, reference[4..], null, time, cancellationToken).ConfigureAwait(false);
             if (register)
             {
+                Models?.EnsureServable(draft.CanonicalJson);
                 return (await store.Releases.RegisterAsync(draft, cancellationToken).ConfigureAwait(false)).Release;
             }
 

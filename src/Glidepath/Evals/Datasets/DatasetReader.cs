@@ -13,6 +13,13 @@ namespace Glidepath.Evals.Datasets;
 /// </summary>
 public static class DatasetReader
 {
+    /// <summary>Longest line (one case) accepted, in bytes (1 MiB).</summary>
+    public const int MaxLineBytes = 1024 * 1024;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
+    private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
+    private static readonly JsonDocumentOptions LineOptions = new() { AllowDuplicateProperties = false };
+
     private const string CaseShape = "expected {\"id\": \"...\", \"input\": {\"messages\": [{\"role\": \"user\", \"content\": \"...\"}], \"vars\": {...}}, \"expect\": {...}, \"tags\": [...]}";
 
     public static async Task<EvalDataset> LoadAsync(string path, string displayName, CancellationToken cancellationToken)
@@ -30,30 +37,37 @@ public static class DatasetReader
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using var hashing = new HashingStream(stream, sha);
-        using var reader = new StreamReader(hashing, new UTF8Encoding(false, true), detectEncodingFromByteOrderMarks: true);
+        var reader = new Utf8LineReader(hashing, MaxLineBytes);
         var cases = new List<EvalCase>();
         var errors = new List<string>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         var lineNo = 0;
-        while (true)
+        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } raw)
         {
-            string? line;
+            lineNo++;
+            if (raw.TooLong)
+            {
+                errors.Add($"{displayName}:{lineNo}: the line is longer than {MaxLineBytes / 1024} KiB; expected one case of at most that size a line");
+                continue;
+            }
+
+            var bytes = raw.Bytes.Span;
+            if (lineNo == 1 && bytes.StartsWith(Utf8Bom))
+            {
+                bytes = bytes[Utf8Bom.Length..];
+            }
+
+            string line;
             try
             {
-                line = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+                line = StrictUtf8.GetString(bytes);
             }
             catch (DecoderFallbackException)
             {
-                errors.Add($"{displayName}:{lineNo + 1}: not valid UTF-8; expected a UTF-8 text file");
-                break;
+                errors.Add($"{displayName}:{lineNo}: not valid UTF-8; expected a UTF-8 text file");
+                continue;
             }
 
-            if (line is null)
-            {
-                break;
-            }
-
-            lineNo++;
             if (string.IsNullOrWhiteSpace(line))
             {
                 continue;
@@ -85,11 +99,25 @@ public static class DatasetReader
 
     internal static EvalCase? ParseLine(string line, int lineNo, string file, List<string> errors)
     {
+        try
+        {
+            return ParseCase(line, lineNo, file, errors);
+        }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json refuses to read a string holding a lone surrogate escape (e.g. "\uD800") as text.
+            errors.Add($"{file}:{lineNo}: a string holds an escape that is not valid Unicode (a lone surrogate such as \\uD800?); expected well-formed text");
+            return null;
+        }
+    }
+
+    private static EvalCase? ParseCase(string line, int lineNo, string file, List<string> errors)
+    {
         string Where() => $"{file}:{lineNo}";
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(line);
+            node = JsonNode.Parse(line, documentOptions: LineOptions);
         }
         catch (JsonException ex)
         {
@@ -133,7 +161,7 @@ public static class DatasetReader
         var expect = obj["expect"] switch
         {
             null => [],
-            JsonObject e => (JsonObject)e.DeepClone(),
+            JsonObject e => CheckedExpect(e, Where(), errors),
             _ => Fail<JsonObject>(errors, $"{Where()}: \"expect\" must be an object; expected e.g. {{\"contains\": [\"30 days\"]}}") ?? [],
         };
         var tags = new List<string>();
@@ -170,8 +198,9 @@ public static class DatasetReader
 
         for (var i = 0; i < arr.Count; i++)
         {
-            var role = arr[i]?["role"] is JsonValue rv && rv.TryGetValue<string>(out var r) ? r : null;
-            var content = arr[i]?["content"] is JsonValue cv && cv.TryGetValue<string>(out var c) ? c : null;
+            var message = arr[i] as JsonObject;
+            var role = message?["role"] is JsonValue rv && rv.TryGetValue<string>(out var r) ? r : null;
+            var content = message?["content"] is JsonValue cv && cv.TryGetValue<string>(out var c) ? c : null;
             if (role is not ("user" or "assistant" or "system") || content is null)
             {
                 errors.Add($"{where}: input.messages[{i}] is not a message; expected {{\"role\": \"user\" | \"assistant\" | \"system\", \"content\": \"...\"}}");
@@ -211,6 +240,12 @@ public static class DatasetReader
                 errors.Add($"{where}: \"input.vars\" must be an object; expected e.g. {{\"customer_tier\": \"gold\"}}");
                 return;
         }
+    }
+
+    private static JsonObject CheckedExpect(JsonObject expect, string where, List<string> errors)
+    {
+        ExpectationShape.Check(expect, where, errors);
+        return (JsonObject)expect.DeepClone();
     }
 
     private static T? Fail<T>(List<string> errors, string message)

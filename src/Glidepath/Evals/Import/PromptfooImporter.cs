@@ -24,6 +24,17 @@ public static partial class PromptfooImporter
         JsonNode? root;
         try
         {
+            // The same limits as the manifest: size, nesting depth and alias expansion.
+            if (yaml.Length > ManifestLimits.MaxBytes)
+            {
+                throw new BadInputException($"{file}: larger than {ManifestLimits.MaxBytes / 1024} KiB; expected a smaller suite");
+            }
+
+            if (YamlGuard.Check(yaml, out _) is { } tooMuch)
+            {
+                throw new BadInputException($"{file}:{tooMuch.Where.Line}:{tooMuch.Where.Column}: {tooMuch.Message}");
+            }
+
             var stream = new YamlStream();
             stream.Load(new StringReader(yaml));
             root = stream.Documents.Count == 0 ? null : YamlNodeReader.ToJson(stream.Documents[0].RootNode);
@@ -31,6 +42,10 @@ public static partial class PromptfooImporter
         catch (YamlException ex)
         {
             throw new BadInputException($"{file}:{ex.Start.Line}:{ex.Start.Column}: not valid YAML ({ex.Message}); expected a promptfoo config or a list of tests");
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            throw new BadInputException($"{file}: not valid YAML ({ex.Message}); expected a promptfoo config or a list of tests");
         }
 
         var notes = new List<string>();

@@ -89,4 +89,12 @@ public sealed class PromptfooImporterTests
         Assert.StartsWith("p.yaml:", bad.Message, StringComparison.Ordinal);
         Assert.Throws<BadInputException>(() => PromptfooImporter.Convert("prompts: [x]", "p.yaml"));
     }
+
+    [Fact]
+    public void Convert_DeepNestingOrNonScalarKey_IsBadInputNotACrash()
+    {
+        var deep = Assert.Throws<BadInputException>(() => PromptfooImporter.Convert("tests: " + new string('[', 40_000) + new string(']', 40_000), "p.yaml"));
+        Assert.Contains("nesting is deeper than", deep.Message, StringComparison.Ordinal);
+        Assert.Throws<BadInputException>(() => PromptfooImporter.Convert("tests:\n  - { [a]: 1 }\n", "p.yaml"));
+    }
 }

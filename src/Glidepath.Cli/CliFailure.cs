@@ -1,0 +1,53 @@
+using Glidepath.Errors;
+using Glidepath.Manifests;
+using Microsoft.Data.Sqlite;
+
+namespace Glidepath.Cli;
+
+/// <summary>
+/// The one place where a failed command becomes its documented exit code and a short message: bad input
+/// is 2 with <c>file:line:col</c>, operational failures are 3 with one line, and an unexpected exception
+/// is 3 with one line (its stack trace only when <c>GLIDEPATH_DEBUG=1</c>). Never a raw stack trace.
+/// </summary>
+internal static class CliFailure
+{
+    public const string DebugVariable = "GLIDEPATH_DEBUG";
+
+    /// <summary>Writes the failure to stderr (and a JSON error object to stdout under --format json) and returns the exit code.</summary>
+    public static async Task<int> ReportAsync(Exception ex, CliEnvironment env, bool json)
+    {
+        var (code, lines) = Describe(ex);
+        foreach (var line in lines)
+        {
+            await env.Stderr.WriteLineAsync(line).ConfigureAwait(false);
+        }
+
+        if (env.Debug)
+        {
+            await env.Stderr.WriteLineAsync(ex.ToString()).ConfigureAwait(false);
+        }
+
+        if (json)
+        {
+            await env.Stdout.WriteLineAsync(System.Text.Json.JsonSerializer.Serialize(
+                new { error = ex is ManifestException or GlidepathException ? ex.Message : lines[^1], exit_code = code }, CliOutput.JsonOptions)).ConfigureAwait(false);
+        }
+
+        return code;
+    }
+
+    private static (int Code, IReadOnlyList<string> Lines) Describe(Exception ex) => ex switch
+    {
+        ManifestException m => (m.ExitCode, [.. m.Errors.Select(e => e.ToString()), $"{m.Errors.Count} problem(s) in the manifest; nothing was written."]),
+        GlidepathException g => (g.ExitCode, [$"error: {g.Message}"]),
+        SqliteException s => (ExitCodes.Operational, [$"error: the store failed: {OneLine(s.Message)}; nothing more was written (check free disk space and that the store file is writable)"]),
+        IOException or UnauthorizedAccessException => (ExitCodes.Operational, [$"error: {OneLine(ex.Message)}"]),
+        _ => (ExitCodes.Operational, [$"error: unexpected {ex.GetType().Name}: {OneLine(ex.Message)} (set {DebugVariable}=1 for the stack trace)"]),
+    };
+
+    private static string OneLine(string text)
+    {
+        var line = text.ReplaceLineEndings(" ").Trim();
+        return line.Length > 300 ? line[..300] + "…" : line;
+    }
+}

@@ -1,0 +1,71 @@
+namespace Glidepath.Evals.Datasets;
+
+/// <summary>
+/// Splits a byte stream into lines before decoding, so a bad byte is reported on its own line (a
+/// decoding reader fails on the buffer, not the line) and one line cannot grow without bound.
+/// </summary>
+internal sealed class Utf8LineReader(Stream stream, int maxLineBytes)
+{
+    private readonly byte[] _buffer = new byte[64 * 1024];
+    private readonly MemoryStream _line = new();
+    private int _start;
+    private int _end;
+    private bool _eof;
+
+    /// <summary>One line without its terminator; <paramref name="TooLong"/> when it exceeded the limit (its bytes are dropped).</summary>
+    public readonly record struct Line(ReadOnlyMemory<byte> Bytes, bool TooLong);
+
+    /// <summary>The next line, or null at the end of the stream.</summary>
+    public async ValueTask<Line?> ReadLineAsync(CancellationToken cancellationToken)
+    {
+        _line.SetLength(0);
+        var tooLong = false;
+        var any = false;
+        while (true)
+        {
+            if (_start == _end)
+            {
+                if (_eof)
+                {
+                    return any ? Finish(tooLong) : null;
+                }
+
+                _end = await stream.ReadAsync(_buffer, cancellationToken).ConfigureAwait(false);
+                _start = 0;
+                _eof = _end == 0;
+                continue;
+            }
+
+            any = true;
+            var newline = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
+            var stop = newline < 0 ? _end : newline;
+            if (!tooLong && _line.Length + (stop - _start) > maxLineBytes)
+            {
+                tooLong = true;
+                _line.SetLength(0);
+            }
+
+            if (!tooLong)
+            {
+                _line.Write(_buffer, _start, stop - _start);
+            }
+
+            _start = newline < 0 ? _end : newline + 1;
+            if (newline >= 0)
+            {
+                return Finish(tooLong);
+            }
+        }
+    }
+
+    private Line Finish(bool tooLong)
+    {
+        var bytes = _line.GetBuffer().AsMemory(0, (int)_line.Length);
+        if (bytes.Length > 0 && bytes.Span[^1] == (byte)'\r')
+        {
+            bytes = bytes[..^1];
+        }
+
+        return new Line(bytes, tooLong);
+    }
+}

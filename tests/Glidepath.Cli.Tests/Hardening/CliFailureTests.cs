@@ -1,0 +1,152 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Glidepath.Cli.Tests.Evals;
+using Glidepath.Cli.Tests.Support;
+using Microsoft.Data.Sqlite;
+
+namespace Glidepath.Cli.Tests.Hardening;
+
+/// <summary>Issue 13: no input or operational failure reaches the user as a stack trace; bad input is 2, operational failure 3.</summary>
+public sealed class CliFailureTests
+{
+    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(CliEnvironment env, StringWriter stdout, StringWriter stderr, params string[] args)
+    {
+        var code = await CliApp.RunAsync(args, env, CancellationToken.None);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private static void AssertNoStackTrace(string stderr) =>
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+
+    [Fact]
+    public async Task Run_UnexpectedException_OneLineExit3_NoStackTrace()
+    {
+        using var app = EvalApp.Create();
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var env = new CliEnvironment(stdout, stderr, false) { ModelClients = (_, _) => throw new InvalidOperationException("boom\nsecond line"), Debug = false };
+
+        var (code, _, err) = await RunAsync(env, stdout, stderr, "eval", "run", "--manifest", app.Manifest, "--store", app.StorePath);
+
+        Assert.Equal(3, code);
+        Assert.Equal(["error: unexpected InvalidOperationException: boom second line (set GLIDEPATH_DEBUG=1 for the stack trace)"], err.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
+    public async Task Run_UnexpectedExceptionWithJson_WritesJsonErrorObject()
+    {
+        using var app = EvalApp.Create();
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var env = new CliEnvironment(stdout, stderr, false) { ModelClients = (_, _) => throw new InvalidOperationException("boom"), Debug = false };
+
+        var (code, json, err) = await RunAsync(env, stdout, stderr, "eval", "run", "--manifest", app.Manifest, "--store", app.StorePath, "--format", "json");
+
+        Assert.Equal(3, code);
+        using var doc = JsonDocument.Parse(json);
+        Assert.Equal(3, doc.RootElement.GetProperty("exit_code").GetInt32());
+        Assert.Contains("InvalidOperationException: boom", doc.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+        AssertNoStackTrace(err);
+    }
+
+    [Fact]
+    public async Task Run_UnexpectedExceptionWithDebug_PrintsStackTrace()
+    {
+        using var app = EvalApp.Create();
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var env = new CliEnvironment(stdout, stderr, false) { ModelClients = (_, _) => throw new InvalidOperationException("boom"), Debug = true };
+
+        var (code, _, err) = await RunAsync(env, stdout, stderr, "eval", "run", "--manifest", app.Manifest, "--store", app.StorePath);
+
+        Assert.Equal(3, code);
+        Assert.Contains("   at ", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReleaseCreate_StoreWriteFails_Exit3OneLine()
+    {
+        using var app = EvalApp.Create();
+        await app.CreateReleaseAsync();
+        BreakWrites(app.StorePath, "releases");
+        app.EditPrompt(p => p + "\nA new line.\n");
+
+        var (code, _, stderr) = await app.RunAsync("release", "create");
+
+        Assert.Equal(3, code);
+        Assert.StartsWith("error: the store failed: ", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
+    public async Task EvalRun_StoreWriteFails_Exit3WithoutStackTrace()
+    {
+        using var app = EvalApp.Create();
+        await app.CreateReleaseAsync();
+        BreakWrites(app.StorePath, "eval_runs");
+
+        var (code, _, stderr) = await app.RunAsync("eval", "run");
+
+        Assert.True(code == 3, stderr);
+        Assert.Contains("the store failed", stderr, StringComparison.Ordinal);
+        AssertNoStackTrace(stderr);
+    }
+
+    [Fact]
+    public async Task Serve_PortInUse_Exit3NamingThePort()
+    {
+        using var app = EvalApp.Create();
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        var (code, _, stderr) = await app.RunAsync("serve", "--env", "staging", "--urls", $"http://127.0.0.1:{port}");
+
+        Assert.Equal(3, code);
+        var line = Assert.Single(stderr.TrimEnd('\n').Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Contains($"127.0.0.1:{port}", line, StringComparison.Ordinal);
+        Assert.Contains("already in use", line, StringComparison.Ordinal);
+        AssertNoStackTrace(stderr);
+    }
+
+    [Fact]
+    public async Task Status_MissingStore_Exit2AndNothingCreated()
+    {
+        using var dir = TempDir.WithSample();
+        var store = Path.Combine(dir.Path, "no", "such", "dir", "x.db");
+
+        var r = await CliRunner.RunAsync("status", "--manifest", dir.Path, "--store", store);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains($"no store at {store}", r.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "no")));
+    }
+
+    [Fact]
+    public async Task ReleaseCreate_DurationOverflow_Exit2WithFileLineCol()
+    {
+        using var dir = TempDir.WithSample();
+        dir.Write("glidepath.yaml", dir.Read("glidepath.yaml").Replace("max_duration: 30m", "max_duration: 99999999999999d", StringComparison.Ordinal));
+
+        var r = await CliRunner.RunAsync("release", "create", "--manifest", dir.Path);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Matches(@"glidepath\.yaml:\d+:\d+: max_duration '99999999999999d' is not a duration", r.Stderr);
+        AssertNoStackTrace(r.Stderr);
+    }
+
+    /// <summary>Makes every insert into <paramref name="table"/> fail as a full disk would, after the store exists.</summary>
+    private static void BreakWrites(string storePath, string table)
+    {
+        using (var connection = new SqliteConnection($"Data Source={storePath}"))
+        {
+            connection.Open();
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = $"CREATE TRIGGER full_disk BEFORE INSERT ON {table} BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;";
+            cmd.ExecuteNonQuery();
+        }
+
+        SqliteConnection.ClearAllPools();
+    }
+}

@@ -1,0 +1,98 @@
+using System.Text;
+using Glidepath.Evals.Datasets;
+
+namespace Glidepath.Tests.Evals.Datasets;
+
+/// <summary>Issue 13: dataset lines that crashed the reader, or whose malformed expectations silently passed, are exit 2 with file:line.</summary>
+public sealed class DatasetHardeningTests
+{
+    private const string Good = """{"id":"ok","input":{"messages":[{"role":"user","content":"hi"}]}}""";
+
+    private static Task<EvalDataset> ReadAsync(byte[] bytes) =>
+        DatasetReader.ReadAsync(new MemoryStream(bytes), "cases.jsonl", "cases.jsonl", CancellationToken.None);
+
+    private static async Task<string> RejectAsync(string text)
+    {
+        var ex = await Assert.ThrowsAsync<DatasetException>(() => ReadAsync(Encoding.UTF8.GetBytes(text)));
+        Assert.Equal(2, ex.ExitCode);
+        return Assert.Single(ex.Problems);
+    }
+
+    [Fact]
+    public async Task Read_MessageThatIsAString_ReportedNotCrashed()
+    {
+        var problem = await RejectAsync(Good + "\n" + """{"id":"b","input":{"messages":["hello"]}}""");
+        Assert.StartsWith("cases.jsonl:2: input.messages[0] is not a message", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Read_DuplicateJsonKey_ReportedOnItsLine()
+    {
+        var problem = await RejectAsync(Good + "\n" + """{"id":"b","id":"c","input":{"messages":[{"role":"user","content":"hi"}]}}""");
+        Assert.StartsWith("cases.jsonl:2: not valid JSON", problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"contains":[12345]}""", "expect.contains is [12345]; expected a string or a list of strings")]
+    [InlineData("""{"tool_call":[1]}""", "expect.tool_call is [1]; expected {\"name\"")]
+    [InlineData("""{"tool_call":{"arguments":{}}}""", "expect.tool_call is")]
+    [InlineData("""{"tool_call":true}""", "expect.tool_call is true")]
+    [InlineData("""{"exact":7}""", "expect.exact is 7; expected a string")]
+    [InlineData("""{"regex":"("}""", "expect.regex is \"(\"; not a valid regular expression")]
+    [InlineData("""{"json":"maybe"}""", "expect.json is \"maybe\"; expected true, false or \"contains\"")]
+    [InlineData("""{"json_schema":"schema.json"}""", "expect.json_schema is \"schema.json\"; expected an inline JSON schema object")]
+    public async Task Read_MalformedExpectation_FailsClosedWithLine(string expect, string message)
+    {
+        var problem = await RejectAsync(Good + "\n" + "{\"id\":\"b\",\"input\":{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]},\"expect\":" + expect + "}");
+        Assert.StartsWith("cases.jsonl:2: " + message, problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Read_WellFormedExpectations_Accepted()
+    {
+        var line = """{"id":"b","input":{"messages":[{"role":"user","content":"hi"}]},"expect":{"contains":"x","icontains":["y"],"tool_call":[{"name":"t","arguments":{"a":1}}],"json":"contains","json_schema":{"type":"object"},"custom":[1]}}""";
+        var dataset = await ReadAsync(Encoding.UTF8.GetBytes(line));
+        Assert.Single(dataset.Cases);
+    }
+
+    [Fact]
+    public async Task Read_InvalidUtf8OnLineTwo_ReportedOnLineTwo_AndLaterLinesStillChecked()
+    {
+        var bytes = Encoding.UTF8.GetBytes(Good + "\n").Concat(new byte[] { 0x7B, 0xFF, 0xFE, 0x7D, (byte)'\n' })
+            .Concat(Encoding.UTF8.GetBytes("not json\n")).ToArray();
+        var ex = await Assert.ThrowsAsync<DatasetException>(() => ReadAsync(bytes));
+        Assert.Equal(["cases.jsonl:2: not valid UTF-8; expected a UTF-8 text file"], ex.Problems.Take(1));
+        Assert.StartsWith("cases.jsonl:3: not valid JSON", ex.Problems[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Read_BomAndCrLf_Accepted()
+    {
+        var bytes = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes(Good + "\r\n" + Good.Replace("\"ok\"", "\"ok2\"", StringComparison.Ordinal) + "\r\n")).ToArray();
+        var dataset = await ReadAsync(bytes);
+        Assert.Equal(["ok", "ok2"], dataset.Cases.Select(c => c.Id));
+    }
+
+    [Fact]
+    public async Task Read_LineOverLimit_ReportedWithoutHoldingIt()
+    {
+        var huge = "{\"id\":\"" + new string('x', DatasetReader.MaxLineBytes) + "\"}";
+        var problem = await RejectAsync(Good + "\n" + huge + "\n");
+        Assert.StartsWith("cases.jsonl:2: the line is longer than 1024 KiB", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Read_DeeplyNestedLine_ReportedAsInvalidJson()
+    {
+        var problem = await RejectAsync(Good + "\n{\"id\":\"d\",\"metadata\":" + new string('[', 10_000) + new string(']', 10_000) + "}");
+        Assert.StartsWith("cases.jsonl:2: not valid JSON", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Read_LoneSurrogateEscape_ReportedOnItsLine()
+    {
+        // Found by the property suite (DatasetPropertyTests): reading the string threw InvalidOperationException.
+        var problem = await RejectAsync(Good + "\n" + """{"id":"\uD800","input":{"messages":[{"role":"user","content":"hi"}]}}""");
+        Assert.StartsWith("cases.jsonl:2: a string holds an escape that is not valid Unicode", problem, StringComparison.Ordinal);
+    }
+}

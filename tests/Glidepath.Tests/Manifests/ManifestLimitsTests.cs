@@ -1,0 +1,114 @@
+using System.Text;
+using Glidepath.Manifests;
+
+namespace Glidepath.Tests.Manifests;
+
+/// <summary>Issue 13: inputs that crashed the parser or exhausted memory, time or the stack are now exit 2 with file:line:col.</summary>
+public sealed class ManifestLimitsTests : IDisposable
+{
+    private readonly TempDir _dir = TempDir.WithSample();
+
+    private string Sample => _dir.Read("glidepath.yaml");
+
+    private ManifestException Reject(string yaml)
+    {
+        _dir.Write("glidepath.yaml", yaml);
+        var ex = Assert.Throws<ManifestException>(() => ManifestParser.Load(_dir.File("glidepath.yaml")));
+        Assert.Equal(2, ex.ExitCode);
+        return ex;
+    }
+
+    private string WithOptions(string options) =>
+        Sample.Replace("parameters: { temperature: 0.2, max_tokens: 400, seed: 7 }", "parameters: { temperature: 0.2, max_tokens: 400, seed: 7 }\n    options: " + options, StringComparison.Ordinal);
+
+    [Fact]
+    public void Load_HugeDuration_ReportsNotADurationInsteadOfOverflow()
+    {
+        var ex = Reject(Sample.Replace("max_duration: 30m", "max_duration: 99999999999999d", StringComparison.Ordinal));
+        Assert.Contains(ex.Errors, e => e.Message.Contains("max_duration '99999999999999d' is not a duration", StringComparison.Ordinal) && e.Line > 0);
+    }
+
+    [Theory]
+    [InlineData("providers:                        # connection settings are not part of a release\n", "providers:\n  ? { a: 1 }\n  : { base_url: https://x }\n")]
+    [InlineData("prices:                           # USD per million tokens\n", "prices:\n  ? [a, b]\n  : { input: 1, output: 2 }\n")]
+    [InlineData("environments:\n", "environments:\n  ? { a: 1 }\n  : { owner: x }\n")]
+    [InlineData("    vars: { kb_url: \"https://kb.staging.northwind.example\", customer_tier: standard }\n", "    vars:\n      ? [k]\n      : v\n")]
+    public void Load_NonScalarKey_ReportsTheKeyInsteadOfInvalidCast(string old, string replacement)
+    {
+        Assert.Contains(old, Sample, StringComparison.Ordinal);
+        var ex = Reject(Sample.Replace(old, replacement, StringComparison.Ordinal));
+        Assert.Contains(ex.Errors, e => e.Message.Contains("a key in", StringComparison.Ordinal) && e.Message.Contains("expected", StringComparison.Ordinal) && e.Line > 0);
+    }
+
+    [Fact]
+    public void Load_NonScalarKeyInModelOptions_ReportedWithLine()
+    {
+        var ex = Reject(WithOptions("{ [a]: 1, b: { {c: 1}: 2 } }"));
+        Assert.Equal(2, ex.Errors.Count(e => e.Message.Contains("a key in release.model.options", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Load_ThousandDeepOptions_RejectedAsTooDeep()
+    {
+        var ex = Reject(WithOptions("{ x: " + new string('[', 1000) + new string(']', 1000) + " }"));
+        Assert.Contains(ex.Errors, e => e.Message.Contains($"nesting is deeper than {ManifestLimits.MaxDepth} levels", StringComparison.Ordinal) && e.Line == 10);
+    }
+
+    [Fact]
+    public void Load_FortyThousandDeepFlowSequence_RejectedAtTheFirstLevelTooDeep()
+    {
+        var ex = Reject(Sample + "\nextra: " + new string('[', 40_000) + new string(']', 40_000) + "\n");
+        var error = Assert.Single(ex.Errors);
+        Assert.Contains("nesting is deeper", error.Message, StringComparison.Ordinal);
+        Assert.InRange(error.Column, ManifestLimits.MaxDepth, ManifestLimits.MaxDepth + 10); // it stopped at the first level too deep
+    }
+
+    [Fact]
+    public void Load_AliasBomb_RejectedBeforeExpansion()
+    {
+        var bomb = new StringBuilder("\n    options:\n      a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (var i = 1; i < 10; i++)
+        {
+            bomb.Append("      a").Append(i).Append(": &a").Append(i).Append(" [")
+                .Append(string.Join(", ", Enumerable.Repeat("*a" + (i - 1), 9))).Append("]\n");
+        }
+
+        var yaml = Sample.Replace("parameters: { temperature: 0.2, max_tokens: 400, seed: 7 }", "parameters: { temperature: 0.2, max_tokens: 400, seed: 7 }" + bomb.ToString().TrimEnd('\n'), StringComparison.Ordinal);
+        Assert.True(Encoding.UTF8.GetByteCount(bomb.ToString()) < 2_600);
+
+        var ex = Reject(yaml);
+        Assert.Contains(ex.Errors, e => e.Message.Contains("aliases counted expanded", StringComparison.Ordinal) && e.Line > 0);
+    }
+
+    [Fact]
+    public void Load_RecursiveAlias_Rejected()
+    {
+        var ex = Reject(WithOptions("&loop { x: *loop }"));
+        Assert.Contains(ex.Errors, e => e.Message.Contains("alias *loop refers to a node that contains it", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_ModestAliasUse_StillParses()
+    {
+        _dir.Write("glidepath.yaml", Sample.Replace("prices:", "prices:\n  other: &p { input: 1, output: 2 }\n  other2: *p", StringComparison.Ordinal));
+        var m = ManifestParser.Load(_dir.File("glidepath.yaml"));
+        Assert.Equal(3, m.Prices.Count);
+    }
+
+    [Fact]
+    public void Load_OverSizeLimit_RejectedWithoutParsing()
+    {
+        var ex = Reject(Sample + "\n# " + new string('x', ManifestLimits.MaxBytes) + "\n");
+        Assert.Contains(ex.Errors, e => e.Message.Contains("larger than 1024 KiB", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_LineHoldingOnlyColon_BadInputNotArgumentException()
+    {
+        // Found by the property suite (ManifestPropertyTests): YamlDotNet's loader threw ArgumentException.
+        var ex = Reject(Sample.Replace("\neval:", "\n:\neval:", StringComparison.Ordinal));
+        Assert.Contains(ex.Errors, e => e.Message.Contains("expected valid YAML", StringComparison.Ordinal));
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
