@@ -32,6 +32,7 @@ public sealed class RolloutTests : IAsyncLifetime
         _app = await SampleApp.CreateAsync(yaml => yaml
             .Replace("error_rate:    { max_increase: 0.01 }", "error_rate:    { max_increase: 0.03 }", StringComparison.Ordinal)
             .Replace("latency:       { max_ratio: 1.25 }", "latency:       { max_ratio: 4 }", StringComparison.Ordinal)
+            .Replace("latency_p95:   { max_increase: 0.05 }", "latency_p95:   { max_increase: 0.3 }", StringComparison.Ordinal)
             .Replace("cost_per_call: { max_ratio: 1.15 }", "cost_per_call: { max_ratio: 3 }", StringComparison.Ordinal)
             .Replace("min_requests: 200", "min_requests: 100", StringComparison.Ordinal));
         Assert.Equal(0, (await _app.CliAsync("promote", "v1", "--env", "production")).Exit);
