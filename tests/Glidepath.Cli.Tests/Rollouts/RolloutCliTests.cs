@@ -141,14 +141,16 @@ public sealed class RolloutCliTests
     {
         await using var app = await ReadyAsync();
         await app.OkAsync("rollout", "start", "v2", "--env", "production");
-        await TrafficAsync(app, "v2", Arm.Canary, 40, errorRate: 0);
+        // 100 per-request keys fill the subject groups far beyond min_subjects 20 effective subjects (about 39),
+        // whatever the random trace ids; 40 would leave that to chance (about 25 on average).
+        await TrafficAsync(app, "v2", Arm.Canary, 100, errorRate: 0);
         await TrafficAsync(app, "v1", Arm.Stable, 400, errorRate: 0);
 
         var status = await app.JsonAsync("rollout", "status", "--env", "production");
 
         var judge = status.GetProperty("judge");
         Assert.Equal("continue", judge.GetProperty("outcome").GetString());
-        Assert.Equal(40, judge.GetProperty("canary_requests").GetInt64());
+        Assert.Equal(100, judge.GetProperty("canary_requests").GetInt64());
         var latency = judge.GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("metric").GetString() == "latency");
         Assert.Equal("ratio", latency.GetProperty("scale").GetString());
         Assert.Equal(1.25, latency.GetProperty("tolerance").GetDouble(), 6);
