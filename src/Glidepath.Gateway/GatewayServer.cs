@@ -21,7 +21,7 @@ using OpenTelemetry.Trace;
 namespace Glidepath.Gateway;
 
 /// <summary>A running gateway: Kestrel serving one environment of one app until disposed.</summary>
-public sealed class GatewayServer : IAsyncDisposable
+public sealed partial class GatewayServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
@@ -72,7 +72,7 @@ public sealed class GatewayServer : IAsyncDisposable
         var warning = ListenExposure.Warning(ListenExposure.NonLoopback(settings.Urls.Concat(addresses).Distinct(StringComparer.OrdinalIgnoreCase)));
         if (warning is not null)
         {
-            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<GatewayServer>().LogWarning("{Warning}", warning);
+            LogExposed(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<GatewayServer>(), warning);
         }
 
         return new GatewayServer(app, addresses, warning);
@@ -161,4 +161,7 @@ public sealed class GatewayServer : IAsyncDisposable
         app.Lifetime.ApplicationStopping.Register(queue.Complete);
         return app;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]
+    private static partial void LogExposed(ILogger logger, string warning);
 }

@@ -23,6 +23,10 @@ internal sealed class JunkUpstream : IAsyncDisposable
 
     private int _requests;
 
+    /// <summary>An upstream that never answers: each request waits until the caller gives up.</summary>
+    public static Task<JunkUpstream> StartHangingAsync() => StartAsync(0, "", "");
+
+    /// <param name="status">0 hangs every request until the caller gives up.</param>
     public static async Task<JunkUpstream> StartAsync(int status, string contentType, string body)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -33,6 +37,12 @@ internal sealed class JunkUpstream : IAsyncDisposable
         app.Run(async ctx =>
         {
             Interlocked.Increment(ref upstream!._requests);
+            if (status == 0)
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, ctx.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                return;
+            }
+
             ctx.Response.StatusCode = status;
             ctx.Response.ContentType = contentType;
             await ctx.Response.WriteAsync(body);
@@ -43,9 +53,12 @@ internal sealed class JunkUpstream : IAsyncDisposable
     }
 
     /// <summary>The sample manifest with its release on the openai provider at this upstream, without retries.</summary>
-    public string Manifest(string yaml) => yaml
+    public string Manifest(string yaml) => Manifest(yaml, "");
+
+    /// <param name="settings">More provider settings, e.g. <c>", max_concurrency: 1"</c>.</param>
+    public string Manifest(string yaml, string settings) => yaml
         .Replace("provider: sim", "provider: openai", StringComparison.Ordinal)
-        .Replace("openai: { base_url: https://api.openai.com/v1, api_key_env: OPENAI_API_KEY }", $"openai: {{ base_url: \"{BaseUrl}\", max_retries: 0 }}", StringComparison.Ordinal);
+        .Replace("openai: { base_url: https://api.openai.com/v1, api_key_env: OPENAI_API_KEY }", $"openai: {{ base_url: \"{BaseUrl}\", max_retries: 0{settings} }}", StringComparison.Ordinal);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,0 +1,45 @@
+using Glidepath.Traces;
+
+namespace Glidepath.Tests.Traces;
+
+public sealed class TraceAggregatorTests
+{
+    [Theory]
+    [InlineData(400, true)]
+    [InlineData(403, true)]
+    [InlineData(413, true)]
+    [InlineData(415, true)]
+    [InlineData(431, true)]
+    [InlineData(408, false)]
+    [InlineData(429, false)]
+    [InlineData(499, false)]
+    [InlineData(200, false)]
+    [InlineData(500, false)]
+    [InlineData(503, false)]
+    public void IsRefusal_Status_OnlyCallersMistakes(int status, bool refusal) =>
+        Assert.Equal(refusal, TraceAggregator.IsRefusal(Trace(status)));
+
+    [Fact]
+    public void Aggregate_RefusedRequests_CountNeitherAsRequestsNorErrors()
+    {
+        var rows = TraceAggregator.Aggregate([Trace(200), Trace(400), Trace(415), Trace(431), Trace(502), Trace(429)]);
+
+        var row = Assert.Single(rows);
+        Assert.Equal((3L, 2L, 1L), (row.Count, row.Errors, row.LatencyCount));
+    }
+
+    private static TraceRecord Trace(int status) => new()
+    {
+        TraceId = Guid.NewGuid().ToString("N"),
+        App = "support-agent",
+        Environment = "staging",
+        ReleaseId = "r1",
+        Arm = "canary",
+        SubjectHash = "abababababababab",
+        StartedAt = new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero),
+        Api = "openai",
+        Status = status,
+        LatencyMs = 100,
+        OverheadMs = 1,
+    };
+}
