@@ -43,6 +43,12 @@ internal static class RequestReader
         {
             throw WireException.BadRequest($"the request body could not be read: {ex.Message}");
         }
+        catch (IOException ex)
+        {
+            // The caller dropped the connection mid-body: its doing, never a gateway failure counted against a release.
+            ct.ThrowIfCancellationRequested();
+            throw WireException.BadRequest($"the request body could not be read: {ex.Message}");
+        }
 
         using (doc)
         {

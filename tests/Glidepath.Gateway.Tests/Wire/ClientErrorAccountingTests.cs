@@ -41,6 +41,25 @@ public sealed class ClientErrorAccountingTests : IAsyncLifetime
         Assert.Equal((1L, 0L), (stats.Count, stats.Errors));
     }
 
+    [Fact]
+    public async Task Handle_ConnectionFailsMidBody_400RefusalNotGatewayError()
+    {
+        var forwarder = _f.Server!.Services.GetRequiredService<ChatForwarder>();
+        var http = new DefaultHttpContext();
+        http.Connection.RemoteIpAddress = IPAddress.Loopback;
+        http.Request.Method = "POST";
+        http.Request.ContentType = "application/json";
+        http.Request.Headers["Glidepath-Subject"] = "mallory";
+        http.Request.Body = new FailingStream(Encoding.UTF8.GetBytes("""{"model":"support-agent","mess"""));
+        http.Response.Body = new MemoryStream();
+
+        await forwarder.HandleAsync(http, OpenAiWire.Instance);
+
+        Assert.Equal(400, http.Response.StatusCode);
+        var trace = await WireAssert.TraceAsync(_f, http.Response.Headers["Glidepath-Trace"].ToString());
+        Assert.Equal(("bad_request", false), (trace.Error, trace.IsError));
+    }
+
     [Theory]
     [InlineData("/v1/chat/completions")]
     [InlineData("/v1/messages")]
@@ -92,5 +111,38 @@ public sealed class ClientErrorAccountingTests : IAsyncLifetime
         }
 
         Assert.Equal(0, _f.Models.For("stable-model").Calls);
+    }
+
+    /// <summary>A request body whose connection resets after its first bytes.</summary>
+    private sealed class FailingStream(byte[] first) : Stream
+    {
+        private bool _sent;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (_sent)
+            {
+                throw new IOException("Connection reset by peer");
+            }
+
+            _sent = true;
+            var n = Math.Min(count, first.Length);
+            Array.Copy(first, 0, buffer, offset, n);
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
