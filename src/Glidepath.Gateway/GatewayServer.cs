@@ -21,18 +21,28 @@ using OpenTelemetry.Trace;
 namespace Glidepath.Gateway;
 
 /// <summary>A running gateway: Kestrel serving one environment of one app until disposed.</summary>
-public sealed class GatewayServer : IAsyncDisposable
+public sealed partial class GatewayServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private GatewayServer(WebApplication app, IReadOnlyList<string> urls)
+    private GatewayServer(WebApplication app, IReadOnlyList<string> urls, string? exposureWarning)
     {
         _app = app;
         Urls = urls;
+        ExposureWarning = exposureWarning;
     }
 
     /// <summary>The addresses actually bound (a port 0 in the settings becomes the port chosen).</summary>
     public IReadOnlyList<string> Urls { get; }
+
+    /// <summary>
+    /// Set when the gateway listens on an address other machines can reach (it is also logged as a warning): nothing is
+    /// authenticated yet, so a host should print it where the operator sees it.
+    /// </summary>
+    public string? ExposureWarning { get; }
+
+    /// <summary>The host's services (tests drive the forwarder with a crafted connection).</summary>
+    internal IServiceProvider Services => _app.Services;
 
     /// <summary>
     /// Loads the environment's routing table (failing with an <see cref="OperationalException"/> when the store
@@ -59,7 +69,13 @@ public sealed class GatewayServer : IAsyncDisposable
         var app = Build(settings, loader, source);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
-        return new GatewayServer(app, addresses);
+        var warning = ListenExposure.Warning(ListenExposure.NonLoopback(settings.Urls.Concat(addresses).Distinct(StringComparer.OrdinalIgnoreCase)));
+        if (warning is not null)
+        {
+            LogExposed(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<GatewayServer>(), warning);
+        }
+
+        return new GatewayServer(app, addresses, warning);
     }
 
     public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);
@@ -79,6 +95,11 @@ public sealed class GatewayServer : IAsyncDisposable
         {
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes;
+
+            // Kestrel answers its own header limits with an empty 431; set them above the gateway's
+            // (RequestReader), so a caller over ours gets a 431 in its wire format.
+            k.Limits.MaxRequestHeadersTotalSize = 4 * RequestReader.MaxHeaderBytes;
+            k.Limits.MaxRequestHeaderCount = 4 * RequestReader.MaxHeaderCount;
         });
 
         var services = builder.Services;
@@ -140,4 +161,7 @@ public sealed class GatewayServer : IAsyncDisposable
         app.Lifetime.ApplicationStopping.Register(queue.Complete);
         return app;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]
+    private static partial void LogExposed(ILogger logger, string warning);
 }

@@ -35,6 +35,12 @@ public sealed record GatewaySettings
 
     public long MaxRequestBodyBytes { get; init; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// Longest wait for one of a provider's <c>max_concurrency</c> slots; then the request fails fast with 503
+    /// overloaded (counted against its release), so upstream calls that hang cannot starve healthy traffic.
+    /// </summary>
+    public TimeSpan ProviderQueueWait { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Traces waiting for the batch writer; when full, new traces are dropped and counted, never waited for.</summary>
     public int TraceQueueCapacity { get; init; } = 10_000;
 

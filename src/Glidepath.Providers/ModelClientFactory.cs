@@ -90,7 +90,11 @@ public sealed class ModelClientFactory : IModelClientFactory, IDisposable
         }
 
         var limit = _limits.GetOrAdd(provider + "|" + baseUrl, _ => new SemaphoreSlim(maxConcurrency, maxConcurrency));
-        var resilience = new ResilienceSettings(provider, timeout, maxRetries, _defaults.RetryBaseDelay, _defaults.MaxRetryAfter, limit, apiKey);
+        var resilience = new ResilienceSettings(provider, timeout, maxRetries, _defaults.RetryBaseDelay, _defaults.MaxRetryAfter, limit, apiKey)
+        {
+            MaxConcurrency = maxConcurrency,
+            MaxQueueWait = options.MaxQueueWait,
+        };
         var logger = _loggerFactory.CreateLogger("Glidepath.Providers");
 
         var builder = new ChatClientBuilder(inner)

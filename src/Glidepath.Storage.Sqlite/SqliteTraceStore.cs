@@ -167,7 +167,7 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
         Add("started_at < $until", "$until", query.Until is { } u ? Iso(u) : null);
         if (query.ErrorsOnly)
         {
-            where.Add("(status >= 500 OR status IN (408, 429))");
+            where.Add("(status >= 500 OR status IN (408, 429) OR error = 'provider_rejected')"); // TraceRecord.IsError
         }
 
         return QueryAsync(string.Join(" AND ", where), "ORDER BY started_at DESC, trace_id", query.Limit, cancellationToken, [.. args]);

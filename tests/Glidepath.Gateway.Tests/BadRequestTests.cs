@@ -55,6 +55,7 @@ public sealed class BadRequestTests : IAsyncLifetime
             Content = new StreamContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(GatewayFixture.Chat(big)))),
         };
         request.Headers.TransferEncodingChunked = true;
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
 
         using var response = await _f.Http.SendAsync(request);
 

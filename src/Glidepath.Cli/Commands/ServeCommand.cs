@@ -91,6 +91,11 @@ internal static class ServeCommand
                     LogLevel = ctx.Output.IsJson ? Microsoft.Extensions.Logging.LogLevel.Warning : Microsoft.Extensions.Logging.LogLevel.Information,
                 };
                 await using var server = await StartAsync(settings, ct);
+                if (server.ExposureWarning is { } exposed)
+                {
+                    ctx.Output.Note(exposed); // stderr, also under --format json; the gateway logs it too
+                }
+
                 if (ctx.Output.IsJson)
                 {
                     ctx.Output.Json(new { app = manifest.App, environment = spec.Name, urls = server.Urls, store = store.Location });

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -57,28 +58,52 @@ internal sealed partial class ChatForwarder
         _environmentVars = new Dictionary<string, string>(settings.Manifest.FindEnvironment(settings.Environment)?.Vars ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// Handles one chat request. Nothing leaves without a body in the caller's format: a refused request is a 4xx
+    /// traced as <c>bad_request</c>, and an unexpected failure is a 500 with a wire-format body and a trace.
+    /// </summary>
     public async Task HandleAsync(HttpContext http, IWireFormat wire)
     {
-        var start = Stopwatch.GetTimestamp();
-        var startedAt = _settings.Time.GetUtcNow();
+        var state = new RequestState { Start = Stopwatch.GetTimestamp(), StartedAt = _settings.Time.GetUtcNow() };
+        try
+        {
+            await HandleCoreAsync(http, wire, state).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            if (state.Trace is { Finished: false } trace)
+            {
+                Finish(trace, state.Activity, 499, "client_closed", null, null);
+            }
+        }
+        catch (Exception ex)
+        {
+            await FailAsync(http, wire, state, ex).ConfigureAwait(false);
+        }
+        finally
+        {
+            state.Activity?.Dispose();
+        }
+    }
+
+    private async Task HandleCoreAsync(HttpContext http, IWireFormat wire, RequestState state)
+    {
+        var start = state.Start;
+        var startedAt = state.StartedAt;
         var ct = http.RequestAborted;
+        var table = _routes.Current;
         ChatRequest request;
         try
         {
-            request = await ReadAsync(http, wire, ct).ConfigureAwait(false);
+            request = await RequestReader.ReadAsync(http.Request, wire, _settings.MaxRequestBodyBytes, ct).ConfigureAwait(false);
             CheckModel(request.Model);
         }
         catch (WireException ex)
         {
-            await WriteErrorAsync(http, wire, ex.Status, ex.Kind, ex.Message).ConfigureAwait(false);
-            return;
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
+            await RefuseAsync(http, wire, state, table, ex).ConfigureAwait(false);
             return;
         }
 
-        var table = _routes.Current;
         if (table?.Stable is null)
         {
             await WriteErrorAsync(http, wire, 503, ErrorKinds.Unavailable,
@@ -86,9 +111,17 @@ internal sealed partial class ChatForwarder
             return;
         }
 
-        using var activity = GatewayTelemetry.Source.StartActivity($"gateway {_app}@{_environment}", ActivityKind.Internal);
-        var traceId = TraceIds.Next(activity);
         var headers = http.Request.Headers;
+        var probe = string.Equals(headers[ProbeHeader], "route", StringComparison.Ordinal);
+        if (probe && !ProbeAccess.Allows(http.Connection.RemoteIpAddress))
+        {
+            await RefuseAsync(http, wire, state, table, new WireException(403, ErrorKinds.Permission,
+                $"'{ProbeHeader}: route' is answered only to callers on the gateway's own machine (loopback); send the request without it")).ConfigureAwait(false);
+            return;
+        }
+
+        var activity = state.Activity = GatewayTelemetry.Source.StartActivity($"gateway {_app}@{_environment}", ActivityKind.Internal);
+        var traceId = TraceIds.Next(activity);
         var key = SubjectKey.Choose(headers[SubjectHeader], request.User, request.MetadataUserId, headers[ConversationHeader], traceId);
         var decision = table.Route(key)!.Value;
         var response = http.Response;
@@ -96,14 +129,14 @@ internal sealed partial class ChatForwarder
         response.Headers[ArmHeader] = decision.Arm;
         response.Headers[TraceHeader] = traceId;
         Tag(activity, decision, key, request);
-        if (string.Equals(headers[ProbeHeader], "route", StringComparison.Ordinal))
+        if (probe)
         {
             response.StatusCode = StatusCodes.Status204NoContent;
             response.Headers["Server-Timing"] = ServerTiming(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
             return;
         }
 
-        var trace = new TraceBuilder
+        var trace = state.Trace = new TraceBuilder
         {
             TraceId = traceId,
             Decision = decision,
@@ -155,7 +188,7 @@ internal sealed partial class ChatForwarder
         var context = new ResponseContext(wire is OpenAiWire ? "chatcmpl-" + traceId[..24] : "msg_" + traceId, serving.Model.Name, startedAt.ToUnixTimeSeconds());
         if (request.Stream)
         {
-            await StreamAsync(http, wire, serving, messages, options, request, context, trace, activity, ct).ConfigureAwait(false);
+            await StreamAsync(http, wire, serving, messages, options, request, context, state, activity, ct).ConfigureAwait(false);
         }
         else
         {
@@ -194,21 +227,27 @@ internal sealed partial class ChatForwarder
         http200.StatusCode = 200;
         http200.ContentType = "application/json";
         http200.Headers["Server-Timing"] = ServerTiming(trace.OverheadMs(Stopwatch.GetTimestamp()));
-        using (var writer = new Utf8JsonWriter(http200.BodyWriter))
+
+        // Written whole before any byte goes out, so a failure while writing still leaves room for a clean 500.
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer))
         {
             wire.WriteResponse(writer, result, context);
         }
 
+        http200.ContentLength = buffer.WrittenCount;
+        http200.BodyWriter.Write(buffer.WrittenSpan);
         await FlushQuietlyAsync(http200.BodyWriter).ConfigureAwait(false);
         Finish(trace, activity, 200, null, result.Usage, result.FinishReason, Cost(result.AdditionalProperties));
     }
 
     private async Task StreamAsync(HttpContext http, IWireFormat wire, ServingRelease serving, List<ChatMessage> messages, ChatOptions options,
-        ChatRequest request, ResponseContext context, TraceBuilder trace, Activity? activity, CancellationToken ct)
+        ChatRequest request, ResponseContext context, RequestState state, Activity? activity, CancellationToken ct)
     {
+        var trace = state.Trace!;
         var response = http.Response;
         var body = response.BodyWriter;
-        var writer = wire.CreateStreamWriter(context, request);
+        var writer = state.StreamWriter = wire.CreateStreamWriter(context, request);
         UsageDetails? usage = null;
         ChatFinishReason? finish = null;
         decimal? cost = null;
@@ -330,35 +369,6 @@ internal sealed partial class ChatForwarder
         }
     }
 
-    private async Task<ChatRequest> ReadAsync(HttpContext http, IWireFormat wire, CancellationToken ct)
-    {
-        if (http.Request.ContentLength is { } length && length > _settings.MaxRequestBodyBytes)
-        {
-            throw TooLarge();
-        }
-
-        try
-        {
-            using var doc = await JsonDocument.ParseAsync(http.Request.Body, default, ct).ConfigureAwait(false);
-            return wire.Parse(doc.RootElement);
-        }
-        catch (JsonException ex)
-        {
-            var where = ex.LineNumber is { } line ? $" at line {line + 1}, byte {ex.BytePositionInLine + 1}" : "";
-            throw WireException.BadRequest($"the request body is not valid JSON{where}; expected a JSON object with 'model' and 'messages'");
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            throw TooLarge();
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw WireException.BadRequest($"the request body could not be read: {ex.Message}");
-        }
-    }
-
-    private WireException TooLarge() => new(413, ErrorKinds.TooLarge, $"the request body is larger than the gateway's limit of {_settings.MaxRequestBodyBytes / 1024} KiB");
-
     private void CheckModel(string model)
     {
         var at = model.IndexOf('@', StringComparison.Ordinal);
@@ -441,6 +451,7 @@ internal sealed partial class ChatForwarder
 
     private void Finish(TraceBuilder trace, Activity? activity, int status, string? error, UsageDetails? usage, ChatFinishReason? finish, decimal? cost = null)
     {
+        trace.Finished = true;
         var end = Stopwatch.GetTimestamp();
         var input = usage?.InputTokenCount ?? 0;
         var output = usage?.OutputTokenCount ?? 0;

@@ -39,7 +39,7 @@ internal sealed class ServingReleases(GatewaySettings settings)
     {
         var model = release.Snapshot.Model;
         var providerSettings = ProviderSettingsResolver.Resolve(settings.Manifest, model.Provider, settings.Environment);
-        var client = settings.Models.Create(model, providerSettings, new ModelClientOptions { Environment = settings.Environment });
+        var client = settings.Models.Create(model, providerSettings, new ModelClientOptions { Environment = settings.Environment, MaxQueueWait = settings.ProviderQueueWait });
         return new ServingRelease
         {
             Release = release,

@@ -31,6 +31,9 @@ internal sealed class TraceBuilder
     /// <summary>The caller's messages when this request is sampled for online scoring; else null.</summary>
     public IReadOnlyList<Microsoft.Extensions.AI.ChatMessage>? OnlineRequest { get; set; }
 
+    /// <summary>Set once the trace record has been queued, so no path queues it twice.</summary>
+    public bool Finished { get; set; }
+
     /// <summary>Time in the gateway itself up to <paramref name="now"/>: elapsed minus waiting for the provider.</summary>
     public double OverheadMs(long now) =>
         Math.Max(0, (now - Start - UpstreamTicks) * 1000.0 / Stopwatch.Frequency);

@@ -29,7 +29,7 @@ internal sealed class AnthropicWire : IWireFormat
         {
             var text = system.ValueKind switch
             {
-                JsonValueKind.String => system.GetString(),
+                JsonValueKind.String => Json.Text(system, "system"),
                 JsonValueKind.Array => string.Concat(system.EnumerateArray().Select(b => Json.String(b, "text", "system[].") ?? "")),
                 JsonValueKind.Null => null,
                 _ => throw WireException.BadRequest("'system' must be a string or an array of text blocks"),
@@ -48,24 +48,25 @@ internal sealed class AnthropicWire : IWireFormat
 
         var options = new ChatOptions
         {
-            Temperature = (float?)Json.Number(root, "temperature"),
-            TopP = (float?)Json.Number(root, "top_p"),
-            TopK = Json.Integer(root, "top_k"),
-            MaxOutputTokens = Json.Integer(root, "max_tokens"),
+            Temperature = (float?)Json.Number(root, "temperature", 0, 1),
+            TopP = (float?)Json.Number(root, "top_p", 0, 1),
+            TopK = Json.Integer(root, "top_k", min: 0),
+            MaxOutputTokens = Json.Integer(root, "max_tokens", min: 1),
         };
         if (root.TryGetProperty("stop_sequences", out var stop) && stop.ValueKind == JsonValueKind.Array)
         {
-            options.StopSequences = [.. stop.EnumerateArray().Select(s => s.GetString() ?? "")];
+            options.StopSequences = Json.Strings(stop, "stop_sequences");
         }
 
         if (root.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array)
         {
             options.Tools = [];
+            var names = new HashSet<string>(StringComparer.Ordinal);
             var t = 0;
             foreach (var tool in tools.EnumerateArray())
             {
-                var schema = tool.TryGetProperty("input_schema", out var s) ? s : default;
-                options.Tools.Add(Json.Tool(Json.String(tool, "name", $"tools[{t}].") ?? "", Json.String(tool, "description", $"tools[{t}]."), schema, $"tools[{t}]"));
+                var schema = Json.Object(tool, $"tools[{t}]").TryGetProperty("input_schema", out var s) ? s : default;
+                options.Tools.Add(Json.Tool(Json.String(tool, "name", $"tools[{t}].") ?? "", Json.String(tool, "description", $"tools[{t}]."), schema, $"tools[{t}]", names));
                 t++;
             }
         }
@@ -76,7 +77,9 @@ internal sealed class AnthropicWire : IWireFormat
             {
                 "any" => ChatToolMode.RequireAny,
                 "none" => ChatToolMode.None,
-                "tool" => ChatToolMode.RequireSpecific(Json.String(choice, "name", "tool_choice.") ?? ""),
+                "tool" => Json.String(choice, "name", "tool_choice.") is { } name && !string.IsNullOrWhiteSpace(name)
+                    ? ChatToolMode.RequireSpecific(name)
+                    : throw WireException.BadRequest("'tool_choice.name' is required with type 'tool': the name of a declared tool"),
                 _ => ChatToolMode.Auto,
             };
         }
@@ -107,7 +110,7 @@ internal sealed class AnthropicWire : IWireFormat
 
         if (content.ValueKind == JsonValueKind.String)
         {
-            list.Add(new ChatMessage(role, content.GetString()));
+            list.Add(new ChatMessage(role, Json.Text(content, where + ".content")));
             return;
         }
 
@@ -127,10 +130,8 @@ internal sealed class AnthropicWire : IWireFormat
                 case "text":
                     message.Contents.Add(new TextContent(Json.String(block, "text", where + ".content[].") ?? ""));
                     break;
-                case "image" when block.TryGetProperty("source", out var source):
-                    message.Contents.Add(Json.String(source, "type", "source.") == "url"
-                        ? new UriContent(Json.String(source, "url", "source.") ?? "", "image/*")
-                        : new DataContent(Convert.FromBase64String(Json.String(source, "data", "source.") ?? ""), Json.String(source, "media_type", "source.") ?? "image/png"));
+                case "image":
+                    message.Contents.Add(Image(block, where + ".content[].source"));
                     break;
                 case "tool_use":
                     message.Contents.Add(new FunctionCallContent(
@@ -139,7 +140,7 @@ internal sealed class AnthropicWire : IWireFormat
                         Json.Arguments(block.TryGetProperty("input", out var input) ? input : default)));
                     break;
                 case "tool_result":
-                    results.Contents.Add(new FunctionResultContent(Json.String(block, "tool_use_id", where + ".content[].") ?? "", ResultText(block)));
+                    results.Contents.Add(new FunctionResultContent(Json.String(block, "tool_use_id", where + ".content[].") ?? "", ResultText(block, where + ".content[]")));
                     break;
                 case "thinking" or "redacted_thinking":
                     break;
@@ -159,7 +160,21 @@ internal sealed class AnthropicWire : IWireFormat
         }
     }
 
-    private static string ResultText(JsonElement block)
+    private static AIContent Image(JsonElement block, string where)
+    {
+        var source = Json.Object(block.TryGetProperty("source", out var s) ? s : default, where);
+        return Json.String(source, "type", where + ".") switch
+        {
+            "url" => ImageParts.Remote(Json.String(source, "url", where + ".") ?? "", where + ".url"),
+            "base64" => ImageParts.FromBase64(
+                Json.String(source, "data", where + ".") ?? throw WireException.BadRequest($"'{where}.data' is required"),
+                Json.String(source, "media_type", where + ".") ?? throw WireException.BadRequest($"'{where}.media_type' is required"),
+                where + ".data"),
+            var other => throw WireException.BadRequest($"'{where}.type' is '{other}'; expected base64 or url"),
+        };
+    }
+
+    private static string ResultText(JsonElement block, string where)
     {
         if (!block.TryGetProperty("content", out var c))
         {
@@ -168,8 +183,8 @@ internal sealed class AnthropicWire : IWireFormat
 
         return c.ValueKind switch
         {
-            JsonValueKind.String => c.GetString()!,
-            JsonValueKind.Array => string.Concat(c.EnumerateArray().Select(b => b.TryGetProperty("text", out var t) ? t.GetString() : "")),
+            JsonValueKind.String => Json.Text(c, where + ".content"),
+            JsonValueKind.Array => string.Concat(c.EnumerateArray().Select(b => Json.String(b, "text", where + ".content[].") ?? "")),
             _ => "",
         };
     }

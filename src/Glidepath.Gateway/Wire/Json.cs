@@ -6,34 +6,93 @@ namespace Glidepath.Gateway.Wire;
 /// <summary>Small readers over <see cref="JsonElement"/> that turn wrong types into clear 400s.</summary>
 internal static class Json
 {
+    /// <summary>The element itself when it is a JSON object; anything else is a 400 naming <paramref name="where"/>.</summary>
+    public static JsonElement Object(JsonElement element, string where) =>
+        element.ValueKind == JsonValueKind.Object ? element : throw WireException.BadRequest($"'{where.TrimEnd('.')}' must be an object");
+
     public static string? String(JsonElement obj, string name, string where)
     {
-        if (!obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+        if (!Object(obj, where).TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
 
-        return v.ValueKind == JsonValueKind.String ? v.GetString() : throw WireException.BadRequest($"'{where}{name}' must be a string");
+        return v.ValueKind == JsonValueKind.String ? Text(v, where + name) : throw WireException.BadRequest($"'{where}{name}' must be a string");
     }
 
-    public static double? Number(JsonElement obj, string name)
+    /// <summary>A JSON string's text; an escaped lone surrogate (not valid text) is a 400.</summary>
+    public static string Text(JsonElement value, string where)
+    {
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            throw WireException.BadRequest($"'{where}' must be a string");
+        }
+
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw WireException.BadRequest($"'{where}' is not valid Unicode text (an unpaired surrogate escape)");
+        }
+    }
+
+    /// <summary>An array of strings (stop sequences); another element type is a 400.</summary>
+    public static List<string> Strings(JsonElement array, string where)
+    {
+        var list = new List<string>(array.GetArrayLength());
+        var i = 0;
+        foreach (var item in array.EnumerateArray())
+        {
+            list.Add(Text(item, $"{where}[{i++}]"));
+        }
+
+        return list;
+    }
+
+    /// <summary>A finite number within [<paramref name="min"/>, <paramref name="max"/>], or null when absent.</summary>
+    public static double? Number(JsonElement obj, string name, double min = double.MinValue, double max = double.MaxValue)
     {
         if (!obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
 
-        return v.ValueKind == JsonValueKind.Number ? v.GetDouble() : throw WireException.BadRequest($"'{name}' must be a number");
+        if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out var d) || !double.IsFinite(d))
+        {
+            throw WireException.BadRequest($"'{name}' must be a number");
+        }
+
+        return d >= min && d <= max
+            ? d
+            : throw WireException.BadRequest(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"'{name}' is {d}; expected a number from {min} to {max}"));
     }
 
-    public static int? Integer(JsonElement obj, string name)
+    public static int? Integer(JsonElement obj, string name, int min = int.MinValue)
     {
         if (!obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
 
-        return v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i : throw WireException.BadRequest($"'{name}' must be an integer");
+        if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var i))
+        {
+            throw WireException.BadRequest($"'{name}' must be an integer");
+        }
+
+        return i >= min ? i : throw WireException.BadRequest(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"'{name}' is {i}; expected an integer of at least {min}"));
+    }
+
+    /// <summary>A 64-bit integer (OpenAI <c>seed</c>): 1.5 or 1e30 is a 400, not a crash.</summary>
+    public static long? Long(JsonElement obj, string name)
+    {
+        if (!obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var l) ? l : throw WireException.BadRequest($"'{name}' must be an integer from -2^63 to 2^63-1");
     }
 
     public static bool Bool(JsonElement obj, string name)
@@ -63,11 +122,23 @@ internal static class Json
         {
             foreach (var p in obj.EnumerateObject())
             {
-                args[p.Name] = p.Value.Clone();
+                args[Name(p)] = p.Value.Clone();
             }
         }
 
         return args;
+    }
+
+    private static string Name(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            throw WireException.BadRequest("a property name in the tool arguments is not valid Unicode text (an unpaired surrogate escape)");
+        }
     }
 
     /// <summary>Tool-call arguments given as a JSON string (OpenAI); malformed JSON is a 400.</summary>
@@ -132,12 +203,17 @@ internal static class Json
         }
     }
 
-    /// <summary>A tool declared by the caller (no implementation: the caller runs it).</summary>
-    public static AITool Tool(string name, string? description, JsonElement schema, string where)
+    /// <summary>A tool declared by the caller (no implementation: the caller runs it). A name declared twice is a 400.</summary>
+    public static AITool Tool(string name, string? description, JsonElement schema, string where, HashSet<string> seen)
     {
         if (string.IsNullOrWhiteSpace(name))
         {
             throw WireException.BadRequest($"'{where}.name' is required");
+        }
+
+        if (!seen.Add(name))
+        {
+            throw WireException.BadRequest($"'{where}.name' is '{name}', which an earlier tool already declares; tool names must be unique");
         }
 
         var s = schema.ValueKind == JsonValueKind.Object ? schema.Clone() : EmptySchema;

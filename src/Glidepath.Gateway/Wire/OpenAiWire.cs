@@ -24,7 +24,7 @@ internal sealed class OpenAiWire : IWireFormat
             throw WireException.BadRequest("'messages' is required: a non-empty array of {\"role\", \"content\"}");
         }
 
-        if (Json.Integer(root, "n") is > 1)
+        if (Json.Integer(root, "n", min: 1) is > 1)
         {
             throw WireException.BadRequest("'n' greater than 1 is not supported by the gateway; send one request per choice");
         }
@@ -38,17 +38,17 @@ internal sealed class OpenAiWire : IWireFormat
 
         var options = new ChatOptions
         {
-            Temperature = (float?)Json.Number(root, "temperature"),
-            TopP = (float?)Json.Number(root, "top_p"),
-            MaxOutputTokens = Json.Integer(root, "max_completion_tokens") ?? Json.Integer(root, "max_tokens"),
-            Seed = root.TryGetProperty("seed", out var seed) && seed.ValueKind == JsonValueKind.Number ? seed.GetInt64() : null,
+            Temperature = (float?)Json.Number(root, "temperature", 0, 2),
+            TopP = (float?)Json.Number(root, "top_p", 0, 1),
+            MaxOutputTokens = Json.Integer(root, "max_completion_tokens", min: 1) ?? Json.Integer(root, "max_tokens", min: 1),
+            Seed = Json.Long(root, "seed"),
         };
         if (root.TryGetProperty("stop", out var stop))
         {
             options.StopSequences = stop.ValueKind switch
             {
-                JsonValueKind.String => [stop.GetString()!],
-                JsonValueKind.Array => [.. stop.EnumerateArray().Select(s => s.GetString() ?? "")],
+                JsonValueKind.String => [Json.Text(stop, "stop")],
+                JsonValueKind.Array => Json.Strings(stop, "stop"),
                 JsonValueKind.Null => null,
                 _ => throw WireException.BadRequest("'stop' must be a string or an array of strings"),
             };
@@ -57,12 +57,13 @@ internal sealed class OpenAiWire : IWireFormat
         if (root.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array)
         {
             options.Tools = [];
+            var names = new HashSet<string>(StringComparer.Ordinal);
             var t = 0;
             foreach (var tool in tools.EnumerateArray())
             {
-                var fn = tool.TryGetProperty("function", out var f) ? f : tool;
+                var fn = Json.Object(tool, $"tools[{t}]").TryGetProperty("function", out var f) ? Json.Object(f, $"tools[{t}].function") : tool;
                 var schema = fn.TryGetProperty("parameters", out var p) ? p : default;
-                options.Tools.Add(Json.Tool(Json.String(fn, "name", $"tools[{t}].function.") ?? "", Json.String(fn, "description", $"tools[{t}].function."), schema, $"tools[{t}].function"));
+                options.Tools.Add(Json.Tool(Json.String(fn, "name", $"tools[{t}].function.") ?? "", Json.String(fn, "description", $"tools[{t}].function."), schema, $"tools[{t}].function", names));
                 t++;
             }
         }
@@ -89,13 +90,15 @@ internal sealed class OpenAiWire : IWireFormat
 
         return choice.ValueKind switch
         {
-            JsonValueKind.String => choice.GetString() switch
+            JsonValueKind.String => Json.Text(choice, "tool_choice") switch
             {
                 "none" => ChatToolMode.None,
                 "required" => ChatToolMode.RequireAny,
                 _ => ChatToolMode.Auto,
             },
-            JsonValueKind.Object when choice.TryGetProperty("function", out var fn) && Json.String(fn, "name", "tool_choice.function.") is { } name => ChatToolMode.RequireSpecific(name),
+            JsonValueKind.Object when choice.TryGetProperty("function", out var fn) => Json.String(fn, "name", "tool_choice.function.") is { } name && !string.IsNullOrWhiteSpace(name)
+                ? ChatToolMode.RequireSpecific(name)
+                : throw WireException.BadRequest("'tool_choice.function.name' is required: the name of a declared tool"),
             _ => null,
         };
     }
@@ -138,7 +141,7 @@ internal sealed class OpenAiWire : IWireFormat
             foreach (var call in calls.EnumerateArray())
             {
                 var w = $"{where}.tool_calls[{c++}]";
-                var fn = call.TryGetProperty("function", out var f) ? f : throw WireException.BadRequest($"'{w}.function' is required");
+                var fn = Json.Object(call, w).TryGetProperty("function", out var f) ? Json.Object(f, w + ".function") : throw WireException.BadRequest($"'{w}.function' is required");
                 message.Contents.Add(new FunctionCallContent(
                     Json.String(call, "id", w + ".") ?? "",
                     Json.String(fn, "name", w + ".function.") ?? throw WireException.BadRequest($"'{w}.function.name' is required"),
@@ -158,7 +161,7 @@ internal sealed class OpenAiWire : IWireFormat
 
         if (content.ValueKind == JsonValueKind.String)
         {
-            return content.GetString()!;
+            return Json.Text(content, where + ".content");
         }
 
         var msg = new ChatMessage();
@@ -173,7 +176,7 @@ internal sealed class OpenAiWire : IWireFormat
             case JsonValueKind.Null:
                 return;
             case JsonValueKind.String:
-                message.Contents.Add(new TextContent(content.GetString()));
+                message.Contents.Add(new TextContent(Json.Text(content, where + ".content")));
                 return;
             case JsonValueKind.Array:
                 foreach (var part in content.EnumerateArray())
@@ -184,8 +187,12 @@ internal sealed class OpenAiWire : IWireFormat
                         case "text":
                             message.Contents.Add(new TextContent(Json.String(part, "text", where + ".content[].") ?? ""));
                             break;
-                        case "image_url" when part.TryGetProperty("image_url", out var img) && Json.String(img, "url", "image_url.") is { } url:
-                            message.Contents.Add(url.StartsWith("data:", StringComparison.Ordinal) ? new DataContent(url) : new UriContent(url, "image/*"));
+                        case "image_url":
+                            var img = part.TryGetProperty("image_url", out var i) ? i : default;
+                            var url = img.ValueKind == JsonValueKind.String
+                                ? Json.Text(img, where + ".content[].image_url")
+                                : Json.String(Json.Object(img, where + ".content[].image_url"), "url", where + ".content[].image_url.");
+                            message.Contents.Add(ImageParts.FromUrl(url ?? throw WireException.BadRequest($"'{where}.content[].image_url.url' is required"), where + ".content[].image_url.url"));
                             break;
                         default:
                             throw WireException.BadRequest($"'{where}.content' has a part of type '{type}'; the gateway accepts text and image_url parts");

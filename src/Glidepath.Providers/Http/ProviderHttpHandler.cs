@@ -104,7 +104,8 @@ internal sealed class ProviderHttpHandler(string provider, string? apiKey, TimeP
         if (headers.TryGetValues("retry-after-ms", out var ms) &&
             double.TryParse(ms.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var millis) && millis >= 0)
         {
-            return TimeSpan.FromMilliseconds(millis);
+            // 1e300 or Infinity must not overflow: anything beyond a day is "too long" to the retry policy anyway.
+            return millis < TimeSpan.FromDays(1).TotalMilliseconds ? TimeSpan.FromMilliseconds(millis) : TimeSpan.FromDays(1);
         }
 
         if (headers.RetryAfter is { } ra)

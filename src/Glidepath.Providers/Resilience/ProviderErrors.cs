@@ -17,6 +17,15 @@ internal static class ProviderErrors
             }
         }
 
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            // The connection failed after the headers (the upstream cut the body): a connection error, worth a retry.
+            if (e is IOException or HttpRequestException)
+            {
+                return new ProviderException(provider, null, ApiKey.Scrub($"the connection failed while reading the response: {e.Message}", apiKey), ProviderFailure.Connection, inner: null);
+            }
+        }
+
         var malformed = false;
         for (var e = ex; e is not null; e = e.InnerException)
         {

@@ -8,4 +8,11 @@ internal sealed record ResilienceSettings(
     TimeSpan RetryBaseDelay,
     TimeSpan MaxRetryAfter,
     SemaphoreSlim Concurrency,
-    string? ApiKey);
+    string? ApiKey)
+{
+    /// <summary>The limit behind <see cref="Concurrency"/> (<c>max_concurrency</c>), for messages.</summary>
+    public int MaxConcurrency { get; init; }
+
+    /// <summary>Longest wait for a concurrency slot; null waits until one frees.</summary>
+    public TimeSpan? MaxQueueWait { get; init; }
+}

@@ -52,7 +52,7 @@ internal sealed class ResilientChatClient : DelegatingChatClient
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var list = messages as IList<ChatMessage> ?? messages.ToList();
-        await _settings.Concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await AcquireAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             return await _retry.ExecuteAsync(async ct =>
@@ -82,7 +82,7 @@ internal sealed class ResilientChatClient : DelegatingChatClient
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var list = messages as IList<ChatMessage> ?? messages.ToList();
-        await _settings.Concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await AcquireAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             // Open the stream and read its first chunk under the retry policy.
@@ -92,7 +92,13 @@ internal sealed class ResilientChatClient : DelegatingChatClient
                 try
                 {
                     await s.MoveNextAsync().ConfigureAwait(false);
-                    return s;
+
+                    // A 200 whose body is not server-sent events (a JSON answer, an HTML error page) parses as no
+                    // events at all: that is a broken answer, never an empty success.
+                    return s.HasCurrent
+                        ? s
+                        : throw new ProviderException(_settings.Provider, null,
+                            "the provider answered a streaming request without a single event (is the body server-sent events?)", ProviderFailure.MalformedResponse);
                 }
                 catch
                 {
@@ -113,6 +119,38 @@ internal sealed class ResilientChatClient : DelegatingChatClient
         finally
         {
             _settings.Concurrency.Release();
+        }
+    }
+
+    /// <summary>
+    /// Takes a concurrency slot, waiting at most <see cref="ResilienceSettings.MaxQueueWait"/> when set: calls that hang
+    /// until their timeout hold their slots, and the traffic behind them should fail fast as overloaded, not queue.
+    /// </summary>
+    private async Task AcquireAsync(CancellationToken cancellationToken)
+    {
+        if (_settings.MaxQueueWait is not { } wait)
+        {
+            await _settings.Concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (_settings.Concurrency.Wait(0, CancellationToken.None))
+        {
+            return;
+        }
+
+        using var timer = new CancellationTokenSource(wait, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+        try
+        {
+            await _settings.Concurrency.WaitAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new ProviderException(_settings.Provider, 503,
+                string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"all {_settings.MaxConcurrency} calls allowed in flight to {_settings.Provider} are busy and none finished within {wait.TotalSeconds:0.###} s; raise providers.{_settings.Provider}.max_concurrency or lower its timeout"),
+                ProviderFailure.RateLimited);
         }
     }
 

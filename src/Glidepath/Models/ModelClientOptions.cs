@@ -11,4 +11,11 @@ public sealed record ModelClientOptions
 
     /// <summary>Environment name for telemetry, when serving an environment.</summary>
     public string? Environment { get; init; }
+
+    /// <summary>
+    /// Longest wait for one of the provider's <c>max_concurrency</c> slots before the call fails as overloaded (503);
+    /// null waits as long as it takes (evals and the CLI queue their own calls). The gateway sets it so hanging
+    /// upstream calls cannot starve healthy traffic.
+    /// </summary>
+    public TimeSpan? MaxQueueWait { get; init; }
 }

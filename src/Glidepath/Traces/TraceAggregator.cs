@@ -3,6 +3,7 @@ namespace Glidepath.Traces;
 /// <summary>
 /// Folds trace records into per (environment, release, arm, minute, subject group) aggregate deltas. Latency is
 /// summed over answered requests only: an error's latency says how fast it failed, not how fast the release answers.
+/// Refused requests (the caller's mistakes, see <see cref="IsRefusal"/>) are left out.
 /// </summary>
 public static class TraceAggregator
 {
@@ -11,6 +12,11 @@ public static class TraceAggregator
         var rows = new Dictionary<(string, string, string, string, DateTimeOffset, int), TraceAggregateDelta>();
         foreach (var t in traces)
         {
+            if (IsRefusal(t))
+            {
+                continue;
+            }
+
             var utc = t.StartedAt.ToUniversalTime();
             var minute = new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, utc.Minute, 0, TimeSpan.Zero);
             var group = SubjectGroups.Of(t.SubjectHash, t.TraceId);
@@ -51,4 +57,11 @@ public static class TraceAggregator
 
         return [.. rows.Values];
     }
+
+    /// <summary>
+    /// A request the gateway refused as the caller's mistake (400–498 other than 408 and 429: bad body, wrong content type,
+    /// forbidden probe). It stays in the traces table but counts neither as a request nor as an error of the release, so
+    /// a caller cannot move an arm's error rate (up or, by dilution, down) or its request count by sending garbage.
+    /// </summary>
+    public static bool IsRefusal(TraceRecord trace) => trace.Status is >= 400 and < 499 && !trace.IsError;
 }

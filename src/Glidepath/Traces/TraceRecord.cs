@@ -52,6 +52,11 @@ public sealed record TraceRecord
     /// <summary>Each online scorer's outcome as a JSON array ({scorer, score, passed, reason, error}); null when not sampled.</summary>
     public string? OnlineScoresJson { get; init; }
 
-    /// <summary>Counts against the release: a server-side failure, a timeout or a rate limit (not a caller's bad request).</summary>
-    public bool IsError => Status >= 500 || Status is 408 or 429;
+    /// <summary>
+    /// Counts against the release: a server-side failure, a timeout, a rate limit, or the provider rejecting what the
+    /// release sent (<c>provider_rejected</c>: a release with settings the provider refuses must not look merely
+    /// "refused by the caller" and escape the judge; a caller's own oversized prompt hits both arms alike). A request
+    /// the gateway itself refused as the caller's mistake is not an error (and not counted at all, see TraceAggregator).
+    /// </summary>
+    public bool IsError => Status >= 500 || Status is 408 or 429 || Error == "provider_rejected";
 }

@@ -32,13 +32,16 @@ internal sealed class GatewayFixture : IAsyncDisposable
     public string Url => Server!.Urls[0];
     public string StorePath => Store.Location;
 
-    public static async Task<GatewayFixture> CreateAsync(string? manifestAppend = null)
+    /// <param name="manifestAppend">YAML appended to the sample's manifest.</param>
+    /// <param name="editManifest">Rewrites the manifest text before the releases are registered (e.g. another provider).</param>
+    public static async Task<GatewayFixture> CreateAsync(string? manifestAppend = null, Func<string, string>? editManifest = null)
     {
         var dir = Path.Combine(Path.GetTempPath(), "gp-gw-" + Guid.NewGuid().ToString("N")[..12]);
         CopyDirectory(Path.Combine(RepoRoot(), "samples", "support-agent"), dir);
         var manifestPath = Path.Combine(dir, "glidepath.yaml");
         var yaml = await File.ReadAllTextAsync(manifestPath);
         yaml = yaml.Replace("name: sim-support-1", "name: stable-model", StringComparison.Ordinal) + (manifestAppend ?? "");
+        yaml = editManifest?.Invoke(yaml) ?? yaml;
         await File.WriteAllTextAsync(manifestPath, yaml);
         var store = await SqliteStore.OpenAsync(Path.Combine(dir, ".glidepath", "glidepath.db"), TimeProvider.System, CancellationToken.None);
         var manifest = ManifestParser.Load(manifestPath);

@@ -1,0 +1,141 @@
+using System.Text.Json;
+using Glidepath.Gateway.Wire;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+
+namespace Glidepath.Gateway.Forwarding;
+
+/// <summary>
+/// Reads a chat request off the wire: JSON content type, size, headers, then the body in the caller's format.
+/// Everything the caller must fix leaves as a <see cref="WireException"/> (400, 413, 415, 431), never as another exception.
+/// </summary>
+internal static class RequestReader
+{
+    /// <summary>Total request header bytes (names and values) the gateway reads; more is a 431 in the caller's format.</summary>
+    public const int MaxHeaderBytes = 32 * 1024;
+
+    /// <summary>Request headers the gateway reads; more is a 431 in the caller's format.</summary>
+    public const int MaxHeaderCount = 100;
+
+    public static async Task<ChatRequest> ReadAsync(HttpRequest request, IWireFormat wire, long maxBodyBytes, CancellationToken ct)
+    {
+        CheckHeaders(request.Headers);
+        CheckContentType(request.ContentType);
+        if (request.ContentLength is { } length && length > maxBodyBytes)
+        {
+            throw TooLarge(maxBodyBytes);
+        }
+
+        JsonDocument doc;
+        try
+        {
+            doc = await JsonDocument.ParseAsync(request.Body, default, ct).ConfigureAwait(false);
+        }
+        catch (JsonException ex)
+        {
+            throw NotJson(ex);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw TooLarge(maxBodyBytes);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            throw WireException.BadRequest($"the request body could not be read: {ex.Message}");
+        }
+        catch (IOException ex)
+        {
+            // The caller dropped the connection mid-body: its doing, never a gateway failure counted against a release.
+            ct.ThrowIfCancellationRequested();
+            throw WireException.BadRequest($"the request body could not be read: {ex.Message}");
+        }
+
+        using (doc)
+        {
+            return Parse(doc.RootElement, wire);
+        }
+    }
+
+    /// <summary>Parses a whole body (the property-based tests call this directly, without HTTP).</summary>
+    public static ChatRequest Parse(ReadOnlyMemory<byte> body, IWireFormat wire)
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(body);
+        }
+        catch (JsonException ex)
+        {
+            throw NotJson(ex);
+        }
+
+        using (doc)
+        {
+            return Parse(doc.RootElement, wire);
+        }
+    }
+
+    /// <summary>
+    /// Only JSON is read: a <c>text/plain</c> or form body is a 415. This also keeps a web page from posting to a
+    /// gateway on the user's machine with a "simple" cross-site request, which a browser sends without asking.
+    /// </summary>
+    public static void CheckContentType(string? contentType)
+    {
+        if (contentType is null || !MediaTypeHeaderValue.TryParse(contentType, out var media) || media.MediaType.Value is not { } type
+            || !(type.Equals("application/json", StringComparison.OrdinalIgnoreCase) || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new WireException(415, ErrorKinds.InvalidRequest,
+                $"the request's content type is '{contentType ?? "(none)"}'; send the JSON body with 'Content-Type: application/json'");
+        }
+
+        if (media.Charset.HasValue && !media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new WireException(415, ErrorKinds.InvalidRequest, $"the request's charset is '{media.Charset}'; the gateway reads UTF-8 JSON only: send 'Content-Type: application/json'");
+        }
+    }
+
+    /// <summary>The gateway's own header limits, below Kestrel's (which answers without a body), so the caller gets its format.</summary>
+    public static void CheckHeaders(IHeaderDictionary headers)
+    {
+        if (headers.Count > MaxHeaderCount)
+        {
+            throw new WireException(431, ErrorKinds.InvalidRequest, $"the request has {headers.Count} headers; the gateway reads at most {MaxHeaderCount}");
+        }
+
+        long bytes = 0;
+        foreach (var (name, values) in headers)
+        {
+            bytes += name.Length;
+            foreach (var value in values)
+            {
+                bytes += value?.Length ?? 0;
+            }
+        }
+
+        if (bytes > MaxHeaderBytes)
+        {
+            throw new WireException(431, ErrorKinds.InvalidRequest, $"the request's headers take {bytes / 1024} KiB; the gateway reads at most {MaxHeaderBytes / 1024} KiB");
+        }
+    }
+
+    public static WireException TooLarge(long maxBodyBytes) => new(413, ErrorKinds.TooLarge, $"the request body is larger than the gateway's limit of {maxBodyBytes / 1024} KiB");
+
+    private static ChatRequest Parse(JsonElement root, IWireFormat wire)
+    {
+        try
+        {
+            return wire.Parse(root);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException or OverflowException)
+        {
+            // The parsers check what they read; this is the net under them: a shape they did not expect is still the caller's.
+            throw WireException.BadRequest($"the request body has a value the gateway cannot read: {ex.Message}");
+        }
+    }
+
+    private static WireException NotJson(JsonException ex)
+    {
+        var where = ex.LineNumber is { } line ? $" at line {line + 1}, byte {ex.BytePositionInLine + 1}" : "";
+        return WireException.BadRequest($"the request body is not valid JSON{where}; expected a JSON object with 'model' and 'messages'");
+    }
+}

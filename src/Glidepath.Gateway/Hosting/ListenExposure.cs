@@ -1,0 +1,57 @@
+using System.Net;
+
+namespace Glidepath.Gateway.Hosting;
+
+/// <summary>
+/// Which listen addresses reach beyond this machine. Nothing on the gateway is authenticated yet, so binding one
+/// (<c>0.0.0.0</c>, <c>[::]</c>, <c>*</c>, a LAN address or a host name) deserves a loud warning at start.
+/// </summary>
+internal static class ListenExposure
+{
+    /// <summary>The URLs among <paramref name="urls"/> whose host is not loopback (localhost, 127.0.0.0/8, ::1).</summary>
+    public static IReadOnlyList<string> NonLoopback(IEnumerable<string> urls) => [.. urls.Where(u => !IsLoopback(u))];
+
+    public static bool IsLoopback(string url)
+    {
+        var host = Host(url);
+        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        return IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip);
+    }
+
+    /// <summary>The warning printed on stderr and logged when some address is exposed; null when all are loopback.</summary>
+    public static string? Warning(IReadOnlyList<string> exposed) => exposed.Count == 0
+        ? null
+        : $"WARNING: the gateway listens on {string.Join(", ", exposed)}, which other machines can reach, and nothing on it is authenticated yet: " +
+          "anyone who can connect can send chat requests billed to your provider keys, send feedback, and read /metrics (releases, traffic, cost). " +
+          "Bind 127.0.0.1 (the default) and put an authenticating proxy in front, or restrict access by network. See docs/security.md.";
+
+    /// <summary>The host part of a Kestrel URL such as <c>http://0.0.0.0:4000</c>, <c>http://[::1]:4000</c> or <c>http://*:4000</c>.</summary>
+    private static string Host(string url)
+    {
+        var rest = url;
+        var scheme = rest.IndexOf("://", StringComparison.Ordinal);
+        if (scheme >= 0)
+        {
+            rest = rest[(scheme + 3)..];
+        }
+
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        if (slash >= 0)
+        {
+            rest = rest[..slash];
+        }
+
+        if (rest.StartsWith('['))
+        {
+            var end = rest.IndexOf(']', StringComparison.Ordinal);
+            return end > 0 ? rest[..(end + 1)] : rest;
+        }
+
+        var colon = rest.LastIndexOf(':');
+        return colon >= 0 ? rest[..colon] : rest;
+    }
+}

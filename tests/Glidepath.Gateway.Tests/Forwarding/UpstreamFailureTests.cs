@@ -1,0 +1,61 @@
+using System.Net;
+using Glidepath.Gateway.Tests.Support;
+using Glidepath.Models;
+using Glidepath.Providers;
+
+namespace Glidepath.Gateway.Tests.Forwarding;
+
+/// <summary>The real providers pipeline behind the gateway, against an upstream that answers nonsense.</summary>
+public sealed class UpstreamFailureTests
+{
+    [Theory]
+    [InlineData("/v1/chat/completions")]
+    [InlineData("/v1/messages")]
+    public async Task Stream_UpstreamAnswers200WithNonSseBody_502InCallersFormatAndTraced(string path)
+    {
+        const string completion = """{"id":"x","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}""";
+        await using var upstream = await JunkUpstream.StartAsync(200, "application/json", completion);
+        await using var f = await GatewayFixture.CreateAsync(editManifest: upstream.Manifest);
+        using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest));
+        await f.StartAsync(s => s with { Models = models });
+        var body = path == "/v1/messages" ? GatewayFixture.Message(extra: ""","stream":true""") : GatewayFixture.Chat(extra: ""","stream":true""");
+
+        using var response = await f.PostAsync(path, body);
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Contains("without a single event", WireAssert.ErrorMessage(path, await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        var trace = await WireAssert.TraceAsync(f, response.Headers.GetValues("Glidepath-Trace").Single());
+        Assert.Equal((502, "provider_error", true), (trace.Status, trace.Error, trace.IsError));
+        Assert.Equal(1, upstream.Requests);
+    }
+
+    [Theory]
+    [InlineData("/v1/chat/completions")]
+    [InlineData("/v1/messages")]
+    public async Task Post_AllProviderSlotsHeldByHangingCall_503OverloadedInCallersFormatAndCounted(string path)
+    {
+        await using var upstream = await JunkUpstream.StartHangingAsync();
+        await using var f = await GatewayFixture.CreateAsync(editManifest: y => upstream.Manifest(y, ", max_concurrency: 1, timeout: 10m"));
+        using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest));
+        await f.StartAsync(s => s with { Models = models, ProviderQueueWait = TimeSpan.FromMilliseconds(200) });
+        var body = path == "/v1/messages" ? GatewayFixture.Message() : GatewayFixture.Chat();
+        using var giveUp = new CancellationTokenSource();
+        var hanging = f.Http.PostAsync(f.Url + path, new StringContent(body, System.Text.Encoding.UTF8, "application/json"), giveUp.Token);
+        for (var i = 0; i < 1000 && upstream.Requests == 0; i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(1, upstream.Requests);
+
+        using var response = await f.PostAsync(path, body);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("max_concurrency", WireAssert.ErrorMessage(path, await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        var trace = await WireAssert.TraceAsync(f, response.Headers.GetValues("Glidepath-Trace").Single());
+        Assert.Equal((503, "provider_overloaded", true), (trace.Status, trace.Error, trace.IsError));
+        Assert.Equal(1, upstream.Requests);
+        await giveUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => hanging);
+    }
+}

@@ -1,0 +1,42 @@
+using Glidepath.Gateway.Hosting;
+using Glidepath.Gateway.Tests.Support;
+
+namespace Glidepath.Gateway.Tests.Hosting;
+
+public sealed class ListenExposureTests
+{
+    [Theory]
+    [InlineData("http://127.0.0.1:4000", true)]
+    [InlineData("http://127.8.9.10:4000", true)]
+    [InlineData("http://localhost:4000", true)]
+    [InlineData("http://[::1]:4000", true)]
+    [InlineData("http://0.0.0.0:4000", false)]
+    [InlineData("http://[::]:4000", false)]
+    [InlineData("http://*:4000", false)]
+    [InlineData("http://+:4000", false)]
+    [InlineData("https://10.0.0.5:443", false)]
+    [InlineData("http://gateway.internal:4000", false)]
+    public void IsLoopback_ListenUrl_TrueOnlyForThisMachine(string url, bool expected) =>
+        Assert.Equal(expected, ListenExposure.IsLoopback(url));
+
+    [Fact]
+    public void Warning_ExposedAddress_NamesItAndSaysNothingIsAuthenticated()
+    {
+        var warning = ListenExposure.Warning(ListenExposure.NonLoopback(["http://127.0.0.1:4000", "http://0.0.0.0:4001"]));
+
+        Assert.NotNull(warning);
+        Assert.Contains("http://0.0.0.0:4001", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain("http://127.0.0.1:4000", warning, StringComparison.Ordinal);
+        Assert.Contains("nothing on it is authenticated", warning, StringComparison.Ordinal);
+        Assert.Null(ListenExposure.Warning(ListenExposure.NonLoopback(["http://127.0.0.1:4000", "http://[::1]:4000"])));
+    }
+
+    [Fact]
+    public async Task StartAsync_LoopbackOnly_NoExposureWarning()
+    {
+        await using var f = await GatewayFixture.CreateAsync();
+        await f.StartAsync();
+
+        Assert.Null(f.Server!.ExposureWarning);
+    }
+}

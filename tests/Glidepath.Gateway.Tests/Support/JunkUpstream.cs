@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Glidepath.Gateway.Tests.Support;
+
+/// <summary>An OpenAI-compatible upstream on 127.0.0.1 that answers every request with the same status, type and body.</summary>
+internal sealed class JunkUpstream : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private JunkUpstream(WebApplication app, string baseUrl)
+    {
+        _app = app;
+        BaseUrl = baseUrl;
+    }
+
+    /// <summary>The base URL to put in the manifest's <c>providers.openai.base_url</c> (ends in /v1).</summary>
+    public string BaseUrl { get; }
+
+    public int Requests => _requests;
+
+    private int _requests;
+
+    /// <summary>An upstream that never answers: each request waits until the caller gives up.</summary>
+    public static Task<JunkUpstream> StartHangingAsync() => StartAsync(0, "", "");
+
+    /// <param name="status">0 hangs every request until the caller gives up.</param>
+    public static async Task<JunkUpstream> StartAsync(int status, string contentType, string body)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        JunkUpstream? upstream = null;
+        app.Run(async ctx =>
+        {
+            Interlocked.Increment(ref upstream!._requests);
+            if (status == 0)
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, ctx.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                return;
+            }
+
+            ctx.Response.StatusCode = status;
+            ctx.Response.ContentType = contentType;
+            await ctx.Response.WriteAsync(body);
+        });
+        await app.StartAsync();
+        upstream = new JunkUpstream(app, app.Urls.First().TrimEnd('/') + "/v1");
+        return upstream;
+    }
+
+    /// <summary>The sample manifest with its release on the openai provider at this upstream, without retries.</summary>
+    public string Manifest(string yaml) => Manifest(yaml, "");
+
+    /// <param name="settings">More provider settings, e.g. <c>", max_concurrency: 1"</c>.</param>
+    public string Manifest(string yaml, string settings) => yaml
+        .Replace("provider: sim", "provider: openai", StringComparison.Ordinal)
+        .Replace("openai: { base_url: https://api.openai.com/v1, api_key_env: OPENAI_API_KEY }", $"openai: {{ base_url: \"{BaseUrl}\", max_retries: 0{settings} }}", StringComparison.Ordinal);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

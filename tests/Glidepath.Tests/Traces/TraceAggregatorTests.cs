@@ -1,0 +1,57 @@
+using Glidepath.Traces;
+
+namespace Glidepath.Tests.Traces;
+
+public sealed class TraceAggregatorTests
+{
+    [Theory]
+    [InlineData(400, true)]
+    [InlineData(403, true)]
+    [InlineData(413, true)]
+    [InlineData(415, true)]
+    [InlineData(431, true)]
+    [InlineData(408, false)]
+    [InlineData(429, false)]
+    [InlineData(499, false)]
+    [InlineData(200, false)]
+    [InlineData(500, false)]
+    [InlineData(503, false)]
+    public void IsRefusal_Status_OnlyCallersMistakes(int status, bool refusal) =>
+        Assert.Equal(refusal, TraceAggregator.IsRefusal(Trace(status)));
+
+    [Fact]
+    public void Aggregate_RefusedRequests_CountNeitherAsRequestsNorErrors()
+    {
+        var rows = TraceAggregator.Aggregate([Trace(200), Trace(400), Trace(415), Trace(431), Trace(502), Trace(429)]);
+
+        var row = Assert.Single(rows);
+        Assert.Equal((3L, 2L, 1L), (row.Count, row.Errors, row.LatencyCount));
+    }
+
+    [Fact]
+    public void Aggregate_ProviderRejectedWhatTheReleaseSent_CountsAsAnErrorOfTheRelease()
+    {
+        // A canary whose settings the provider refuses must be judged (and rolled back), not dropped as the caller's mistake.
+        var rejected = Trace(400) with { Error = "provider_rejected" };
+
+        var row = Assert.Single(TraceAggregator.Aggregate([Trace(200), rejected, Trace(400) with { Error = "bad_request" }]));
+
+        Assert.False(TraceAggregator.IsRefusal(rejected));
+        Assert.Equal((2L, 1L), (row.Count, row.Errors));
+    }
+
+    private static TraceRecord Trace(int status) => new()
+    {
+        TraceId = Guid.NewGuid().ToString("N"),
+        App = "support-agent",
+        Environment = "staging",
+        ReleaseId = "r1",
+        Arm = "canary",
+        SubjectHash = "abababababababab",
+        StartedAt = new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero),
+        Api = "openai",
+        Status = status,
+        LatencyMs = 100,
+        OverheadMs = 1,
+    };
+}
