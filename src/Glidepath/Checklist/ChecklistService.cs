@@ -33,7 +33,7 @@ public sealed class ChecklistService(Manifest manifest, IGlidepathStore store, T
         {
             rows.Add(await IsolatedAsync(release, spec, cancellationToken).ConfigureAwait(false));
             rows.Add(await GateAsync(release, spec, Label, cancellationToken).ConfigureAwait(false));
-            rows.Add(Versioned(release));
+            rows.Add(await VersionedAsync(release, cancellationToken).ConfigureAwait(false));
             rows.Add(await RollbackReadyAsync(release, spec, Label, cancellationToken).ConfigureAwait(false));
         }
 
@@ -129,7 +129,8 @@ public sealed class ChecklistService(Manifest manifest, IGlidepathStore store, T
         return history.LastOrDefault(e => EnvironmentEventKinds.ChangesStable(e.Kind) && e.ToReleaseId == release.Id && e.FromReleaseId != release.Id)?.FromReleaseId;
     }
 
-    private static ChecklistRow Versioned(Release release)
+    /// <summary>Passes when any registration of this content came from a clean commit, not only the first one.</summary>
+    private async Task<ChecklistRow> VersionedAsync(Release release, CancellationToken ct)
     {
         const string check = "versioned";
         const string action = "Stop: an unversioned change cannot be rolled back to or away from — commit it, then glidepath release create.";
@@ -138,15 +139,19 @@ public sealed class ChecklistService(Manifest manifest, IGlidepathStore store, T
             return new("before", check, ChecklistStatus.Fail, "not a registered release (only the working tree or a git revision)", action);
         }
 
-        if (release.GitCommit is null)
+        var records = await store.Releases.ProvenanceAsync(release.App, release.Id, ct).ConfigureAwait(false);
+        if (records.LastOrDefault(p => p.IsCleanCommit) is { } clean)
         {
-            return new("before", check, ChecklistStatus.Fail, $"{release.Label} is registered but records no git commit", action);
+            return new("before", check, ChecklistStatus.Pass, $"{release.Label}, immutable, from clean commit {Short(clean.GitCommit)}", null);
         }
 
-        return release.Dirty
-            ? new("before", check, ChecklistStatus.Fail, $"{release.Label} was built from uncommitted changes on top of {release.GitCommit[..Math.Min(10, release.GitCommit.Length)]}", action)
-            : new("before", check, ChecklistStatus.Pass, $"{release.Label}, immutable, from clean commit {release.GitCommit[..Math.Min(10, release.GitCommit.Length)]}", null);
+        var last = records.LastOrDefault(p => p.GitCommit is not null);
+        return last is null
+            ? new("before", check, ChecklistStatus.Fail, $"{release.Label} is registered but records no git commit", action)
+            : new("before", check, ChecklistStatus.Fail, $"{release.Label} was only ever built from uncommitted changes (last on top of {Short(last.GitCommit)})", action);
     }
+
+    private static string Short(string? commit) => commit is null ? "-" : commit[..Math.Min(10, commit.Length)];
 
     private async Task<ChecklistRow> RollbackReadyAsync(Release release, EnvironmentSpec spec, Func<string?, string> label, CancellationToken ct)
     {
