@@ -8,14 +8,24 @@ internal sealed class SqliteReleaseStore(SqliteDatabase database) : IReleaseStor
 {
     private const string Columns = "app, version, id, canonical_json, git_commit, dirty, author, created_at, message";
 
-    public async Task<(Release Release, bool Created)> RegisterAsync(ReleaseDraft draft, CancellationToken cancellationToken)
+    public async Task<ReleaseRegistration> RegisterAsync(ReleaseDraft draft, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(draft);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var existing = await QueryAsync(connection, tx, "app = $app AND id = $id", cancellationToken, ("$app", draft.App), ("$id", draft.Id)).ConfigureAwait(false);
+        var provenance = ReleaseProvenance.From(draft);
         if (existing.Count > 0)
         {
-            return (existing[0], false);
+            var known = await SqliteReleaseProvenance.ListAsync(connection, tx, draft.App, draft.Id, cancellationToken).ConfigureAwait(false);
+            if (known.Any(provenance.SameOrigin))
+            {
+                return new(existing[0], false, null);
+            }
+
+            var appended = await SqliteReleaseProvenance.AppendAsync(connection, tx, draft.App, provenance, cancellationToken).ConfigureAwait(false);
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return new(existing[0], false, appended);
         }
 
         await using var insert = connection.CreateCommand();
@@ -34,8 +44,9 @@ internal sealed class SqliteReleaseStore(SqliteDatabase database) : IReleaseStor
         insert.Parameters.AddWithValue("$at", draft.CreatedAt.ToString("O", CultureInfo.InvariantCulture));
         insert.Parameters.AddWithValue("$message", (object?)draft.Message ?? DBNull.Value);
         var version = Convert.ToInt32(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        var first = await SqliteReleaseProvenance.AppendAsync(connection, tx, draft.App, provenance, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return (new Release
+        return new(new Release
         {
             Id = draft.Id,
             App = draft.App,
@@ -46,7 +57,13 @@ internal sealed class SqliteReleaseStore(SqliteDatabase database) : IReleaseStor
             Author = draft.Author,
             CreatedAt = draft.CreatedAt,
             Message = draft.Message,
-        }, true);
+        }, true, first);
+    }
+
+    public async Task<IReadOnlyList<ReleaseProvenance>> ProvenanceAsync(string app, string releaseId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await SqliteReleaseProvenance.ListAsync(connection, null, app, releaseId, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<Release?> GetByVersionAsync(string app, int version, CancellationToken cancellationToken) =>

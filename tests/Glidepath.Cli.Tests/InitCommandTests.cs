@@ -19,6 +19,18 @@ public sealed class InitCommandTests
     }
 
     [Fact]
+    public async Task Init_EmptyFolder_WritesGitignoreThatKeepsTheStoreOutOfGit()
+    {
+        using var dir = new TempDir();
+        var target = dir.File("agent");
+
+        var init = await CliRunner.RunAsync("init", target);
+
+        Assert.Equal(0, init.ExitCode);
+        Assert.Contains(".glidepath/", File.ReadAllLines(Path.Combine(target, ".gitignore")));
+    }
+
+    [Fact]
     public async Task Init_FolderWithManifest_Refused()
     {
         using var dir = TempDir.WithSample();

@@ -28,9 +28,9 @@ public sealed class SqliteReleaseStoreTests : IDisposable
     {
         await using var store = await SqliteStore.OpenAsync(DbPath, null, default);
 
-        var (a, createdA) = await store.Releases.RegisterAsync(Draft("aaa"), default);
-        var (b, _) = await store.Releases.RegisterAsync(Draft("bbb"), default);
-        var (other, _) = await store.Releases.RegisterAsync(Draft("aaa", app: "other"), default);
+        var (a, createdA, _) = await store.Releases.RegisterAsync(Draft("aaa"), default);
+        var (b, _, _) = await store.Releases.RegisterAsync(Draft("bbb"), default);
+        var (other, _, _) = await store.Releases.RegisterAsync(Draft("aaa", app: "other"), default);
 
         Assert.True(createdA);
         Assert.Equal((1, 2, 1), (a.Version, b.Version, other.Version));
@@ -41,14 +41,60 @@ public sealed class SqliteReleaseStoreTests : IDisposable
     public async Task Register_SameContentTwice_ReturnsExisting()
     {
         await using var store = await SqliteStore.OpenAsync(DbPath, null, default);
-        var (first, _) = await store.Releases.RegisterAsync(Draft("aaa"), default);
+        var (first, _, _) = await store.Releases.RegisterAsync(Draft("aaa"), default);
 
-        var (second, created) = await store.Releases.RegisterAsync(Draft("aaa") with { Message = "again" }, default);
+        var (second, created, _) = await store.Releases.RegisterAsync(Draft("aaa") with { Message = "again" }, default);
 
         Assert.False(created);
         Assert.Equal(first.Version, second.Version);
         Assert.Equal("m", second.Message);
         Assert.Single(await store.Releases.ListAsync("app", default));
+    }
+
+    [Fact]
+    public async Task Register_SameContentFromCleanCommit_AppendsProvenanceAndKeepsTheReleaseRow()
+    {
+        await using var store = await SqliteStore.OpenAsync(DbPath, null, default);
+        await store.Releases.RegisterAsync(Draft("aaa"), default);
+
+        var (release, created, added) = await store.Releases.RegisterAsync(Draft("aaa") with { GitCommit = "def", Dirty = false, Message = "committed" }, default);
+        var records = await store.Releases.ProvenanceAsync("app", "aaa", default);
+
+        Assert.False(created);
+        Assert.True(release.Dirty);
+        Assert.Equal(2, added!.Sequence);
+        Assert.Equal([("abc", true, "m"), ("def", false, "committed")], records.Select(p => (p.GitCommit!, p.Dirty, p.Message!)));
+        Assert.Equal([1, 2], records.Select(p => p.Sequence));
+    }
+
+    [Fact]
+    public async Task Register_SameProvenanceTwice_AddsNoRecord()
+    {
+        await using var store = await SqliteStore.OpenAsync(DbPath, null, default);
+        var (_, _, first) = await store.Releases.RegisterAsync(Draft("aaa"), default);
+
+        var (_, _, second) = await store.Releases.RegisterAsync(Draft("aaa") with { CreatedAt = DateTimeOffset.UnixEpoch }, default);
+
+        Assert.Equal(1, first!.Sequence);
+        Assert.Null(second);
+        Assert.Single(await store.Releases.ProvenanceAsync("app", "aaa", default));
+    }
+
+    [Fact]
+    public async Task Provenance_Update_RefusedByTrigger()
+    {
+        await using (var store = await SqliteStore.OpenAsync(DbPath, null, default))
+        {
+            await store.Releases.RegisterAsync(Draft("aaa"), default);
+        }
+
+        await using var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False");
+        await connection.OpenAsync();
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "UPDATE release_provenance SET dirty = 0";
+
+        var ex = await Assert.ThrowsAsync<SqliteException>(() => cmd.ExecuteNonQueryAsync());
+        Assert.Contains("append-only", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

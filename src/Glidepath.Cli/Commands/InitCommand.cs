@@ -13,7 +13,7 @@ internal static class InitCommand
             Create a new Glidepath app from the bundled sample (a customer-support agent on the simulated model).
 
             Example:
-              glidepath init my-agent && cd my-agent && glidepath release create
+              glidepath init my-agent && cd my-agent && git init && git add -A && git commit -m "sample" && glidepath release create
             """)
         {
             dir,
@@ -28,6 +28,11 @@ internal static class InitCommand
             }
 
             var copied = CopyTree(sample, target);
+            if (IgnoreStore(target))
+            {
+                copied.Add(".gitignore");
+            }
+
             if (ctx.Output.IsJson)
             {
                 ctx.Output.Json(new { directory = target, files = copied });
@@ -35,7 +40,7 @@ internal static class InitCommand
             else
             {
                 ctx.Output.Line($"Created the support-agent sample in {target} ({copied.Count} files).");
-                ctx.Output.Line("Next: cd there, then 'glidepath release create' and 'glidepath release list'.");
+                ctx.Output.Line("Next: cd there, commit it (git init && git add -A && git commit -m \"support-agent sample\"), then 'glidepath release create' and 'glidepath release list'.");
             }
 
             return Task.FromResult(ExitCodes.Ok);
@@ -48,6 +53,30 @@ internal static class InitCommand
     {
         var path = Path.Combine(AppContext.BaseDirectory, "sample");
         return Directory.Exists(path) ? path : throw new OperationalException($"the bundled sample is missing from {path}; reinstall the tool");
+    }
+
+    /// <summary>
+    /// Keeps the local store out of git: a store inside the work tree would make every release look dirty.
+    /// Returns true when it wrote or extended <c>.gitignore</c>.
+    /// </summary>
+    public static bool IgnoreStore(string target)
+    {
+        const string entry = ".glidepath/";
+        var path = Path.Combine(target, ".gitignore");
+        if (!File.Exists(path))
+        {
+            File.WriteAllText(path, entry + "\n");
+            return true;
+        }
+
+        var text = File.ReadAllText(path);
+        if (text.Split('\n').Any(l => l.Trim() is entry or ".glidepath" or "/.glidepath/" or "/.glidepath"))
+        {
+            return false;
+        }
+
+        File.AppendAllText(path, (text.Length == 0 || text.EndsWith('\n') ? "" : "\n") + entry + "\n");
+        return true;
     }
 
     public static List<string> CopyTree(string source, string target)

@@ -43,19 +43,24 @@ internal static class ReleaseCommand
             var draft = await ReleaseDrafts.FromWorkingTreeAsync(manifest, parse.GetValue(message), ctx.Time, ct);
             ctx.Env.ModelSpecs.EnsureServable(draft.CanonicalJson);
             var store = await ctx.StoreAsync(ct);
-            var (release, created) = await store.Releases.RegisterAsync(draft, ct);
+            var (release, created, added) = await store.Releases.RegisterAsync(draft, ct);
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(new { created, release = ReleaseView.From(release) });
+                ctx.Output.Json(new { created, release = ReleaseView.From(release), provenance = added is null ? null : ProvenanceView.From(added) });
             }
             else
             {
-                var verb = created ? "Created" : "Unchanged:";
-                ctx.Output.Line($"{verb} {release.Name}  {release.Id}", $"[bold]{verb}[/] [green]{release.Name}[/]  {release.Id}");
-                ctx.Output.Line($"  app {release.App}, commit {ReleaseView.Commit(release)}, author {release.Author}");
-                if (release.Dirty)
+                var now = ReleaseProvenance.From(draft);
+                var line = created
+                    ? $"Created {release.Name}  {release.Id}"
+                    : added is null
+                        ? $"Unchanged {release.Name}  {release.Id}  (already recorded at commit {now.CommitLabel})"
+                        : $"Unchanged {release.Name}  {release.Id}  now also at commit {now.CommitLabel}";
+                ctx.Output.Line(line, $"[bold]{Spectre.Console.Markup.Escape(line)}[/]");
+                ctx.Output.Line($"  app {release.App}, commit {now.CommitLabel}, author {draft.Author}{(draft.Message is null ? "" : $", \"{draft.Message}\"")}");
+                if (draft.Dirty)
                 {
-                    ctx.Output.Note("warning: the work tree has uncommitted changes; commit them so this release ties to a clean commit.");
+                    ctx.Output.Note("warning: the work tree has uncommitted changes; commit them, then run glidepath release create again so this release ties to a clean commit.");
                 }
             }
 
@@ -112,11 +117,13 @@ internal static class ReleaseCommand
             var store = await ctx.StoreAsync(ct);
             var release = await Resolver(ctx, store).ResolveAsync(parse.GetValue(reference)!, register: false, ct);
             var snap = release.Snapshot();
+            var provenance = release.Version == 0 ? [] : await store.Releases.ProvenanceAsync(release.App, release.Id, ct);
             if (ctx.Output.IsJson)
             {
                 ctx.Output.Json(new
                 {
                     release = ReleaseView.From(release),
+                    provenance = provenance.Select(ProvenanceView.From),
                     model = new { snap.Model.Provider, snap.Model.Name, parameters = snap.Model.Parameters, options = snap.Model.Options },
                     tools = snap.Tools.Select(t => new { t.Name, t.Description }),
                     files = snap.Files.Select(f => new { path = f.Key, bytes = f.Value.Length, sha256 = ReleaseBuilder.HashHex(f.Value) }),
@@ -128,6 +135,16 @@ internal static class ReleaseCommand
             var name = release.Version == 0 ? "working tree (not registered)" : release.Name;
             ctx.Output.Line($"{name}  {release.Id}");
             ctx.Output.Line($"  created {release.CreatedAt:u} by {release.Author}, commit {ReleaseView.Commit(release)}{(release.Message is null || release.Version == 0 ? "" : ", \"" + release.Message + "\"")}");
+            if (provenance.Count > 0)
+            {
+                ctx.Output.Line("  provenance (every registration that brought a new commit, state, author or message):");
+                foreach (var record in provenance)
+                {
+                    ctx.Output.Line(string.Create(CultureInfo.InvariantCulture,
+                        $"    #{record.Sequence}  {record.RecordedAt.ToUniversalTime():yyyy-MM-dd HH:mm} UTC  commit {record.CommitLabel}  by {record.Author}{(record.Message is null ? "" : $"  \"{record.Message}\"")}"));
+                }
+            }
+
             var p = snap.Model.Parameters;
             ctx.Output.Line($"  model   {snap.Model.Provider}/{snap.Model.Name}  temperature={p.Temperature?.ToString(CultureInfo.InvariantCulture) ?? "-"} max_tokens={p.MaxTokens?.ToString(CultureInfo.InvariantCulture) ?? "-"}");
             ctx.Output.Line($"  tools   {(snap.Tools.Count == 0 ? "(none)" : string.Join(", ", snap.Tools.Select(t => t.Name)))}");

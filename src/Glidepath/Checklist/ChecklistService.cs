@@ -27,19 +27,20 @@ public sealed class ChecklistService(Manifest manifest, IGlidepathStore store, T
         ArgumentNullException.ThrowIfNull(spec);
         var releases = await store.Releases.ListAsync(manifest.App, cancellationToken).ConfigureAwait(false);
         string Label(string? id) => id is null ? "(none)" : releases.FirstOrDefault(r => r.Id == id)?.Label ?? id[..Math.Min(8, id.Length)];
+        string Name(string id) => releases.FirstOrDefault(r => r.Id == id)?.Name ?? id;
         var rows = new List<ChecklistRow>();
         var stage = options.Stage;
         if (stage is null or "before")
         {
             rows.Add(await IsolatedAsync(release, spec, cancellationToken).ConfigureAwait(false));
-            rows.Add(await GateAsync(release, spec, Label, cancellationToken).ConfigureAwait(false));
-            rows.Add(Versioned(release));
+            rows.Add(await GateAsync(release, spec, Label, Name, cancellationToken).ConfigureAwait(false));
+            rows.Add(await VersionedAsync(release, cancellationToken).ConfigureAwait(false));
             rows.Add(await RollbackReadyAsync(release, spec, Label, cancellationToken).ConfigureAwait(false));
         }
 
         if (stage is null or "rollout")
         {
-            rows.Add(await CanaryFirstAsync(release, spec, cancellationToken).ConfigureAwait(false));
+            rows.Add(await new CanaryFirstCheck(manifest, store).RunAsync(release, spec, cancellationToken).ConfigureAwait(false));
         }
 
         if (stage is null or "after")
@@ -81,16 +82,20 @@ public sealed class ChecklistService(Manifest manifest, IGlidepathStore store, T
                 $"Stop: get it onto {string.Join(" and ", spec.Requires)} first and let it serve traffic there, where a mistake costs nothing (glidepath deploy {release.Name} --env {spec.Requires[0]}, then glidepath serve).");
     }
 
-    private async Task<ChecklistRow> GateAsync(Release release, EnvironmentSpec spec, Func<string?, string> label, CancellationToken ct)
+    private async Task<ChecklistRow> GateAsync(Release release, EnvironmentSpec spec, Func<string?, string> label, Func<string, string> name, CancellationToken ct)
     {
         const string check = "eval gate";
-        var action = $"Blocked: this change does not ship until the gate passes against what {spec.Name} serves today — run glidepath gate {release.Name} --baseline env:{spec.Name}.";
-        var baseline = await BaselineAsync(release, spec, ct).ConfigureAwait(false);
+        var (baseline, alreadyStable) = await BaselineAsync(release, spec, ct).ConfigureAwait(false);
         if (baseline is null)
         {
             return new("before", check, ChecklistStatus.Skip, $"first release on {spec.Name}: there is no baseline to hold", null);
         }
 
+        // Once the release is stable, env:NAME names the release itself: the gate must hold it against the one it replaced.
+        var action = alreadyStable
+            ? $"Blocked: this change does not ship until the gate passes against {name(baseline)}, the release it replaced on {spec.Name} — run glidepath gate {release.Name} --baseline {name(baseline)}."
+            : $"Blocked: this change does not ship until the gate passes against what {spec.Name} serves today — run glidepath gate {release.Name} --baseline env:{spec.Name}.";
+        var baselineIs = alreadyStable ? $"the release it replaced on {spec.Name}" : $"the release {spec.Name} serves now";
         if (manifest.Eval is not { } eval)
         {
             return new("before", check, ChecklistStatus.Fail, "glidepath.yaml has no eval: section, so no gate can pass", "Blocked: declare eval.dataset and eval.scorers, then run glidepath gate.");
@@ -112,24 +117,25 @@ public sealed class ChecklistService(Manifest manifest, IGlidepathStore store, T
             ? $"the latest verdict against {label(baseline)} on the current dataset is {current.Result}"
             : againstBaseline.Count > 0
                 ? $"verdicts against {label(baseline)} exist, but for another dataset: {eval.Dataset} changed since (now sha256 {sha})"
-                : $"no gate verdict against {label(baseline)}, the release {spec.Name} serves now";
+                : $"no gate verdict against {label(baseline)}, {baselineIs}";
         return new("before", check, ChecklistStatus.Fail, measured, action);
     }
 
     /// <summary>What the release is held against: the environment's stable release, or the one it replaced when it is already stable.</summary>
-    private async Task<string?> BaselineAsync(Release release, EnvironmentSpec spec, CancellationToken ct)
+    private async Task<(string? Baseline, bool AlreadyStable)> BaselineAsync(Release release, EnvironmentSpec spec, CancellationToken ct)
     {
         var state = await store.Environments.GetAsync(manifest.App, spec.Name, ct).ConfigureAwait(false);
         if (state.StableReleaseId != release.Id)
         {
-            return state.StableReleaseId;
+            return (state.StableReleaseId, false);
         }
 
         var history = await store.Environments.HistoryAsync(manifest.App, spec.Name, ct).ConfigureAwait(false);
-        return history.LastOrDefault(e => EnvironmentEventKinds.ChangesStable(e.Kind) && e.ToReleaseId == release.Id && e.FromReleaseId != release.Id)?.FromReleaseId;
+        return (history.LastOrDefault(e => EnvironmentEventKinds.ChangesStable(e.Kind) && e.ToReleaseId == release.Id && e.FromReleaseId != release.Id)?.FromReleaseId, true);
     }
 
-    private static ChecklistRow Versioned(Release release)
+    /// <summary>Passes when any registration of this content came from a clean commit, not only the first one.</summary>
+    private async Task<ChecklistRow> VersionedAsync(Release release, CancellationToken ct)
     {
         const string check = "versioned";
         const string action = "Stop: an unversioned change cannot be rolled back to or away from — commit it, then glidepath release create.";
@@ -138,15 +144,19 @@ public sealed class ChecklistService(Manifest manifest, IGlidepathStore store, T
             return new("before", check, ChecklistStatus.Fail, "not a registered release (only the working tree or a git revision)", action);
         }
 
-        if (release.GitCommit is null)
+        var records = await store.Releases.ProvenanceAsync(release.App, release.Id, ct).ConfigureAwait(false);
+        if (records.LastOrDefault(p => p.IsCleanCommit) is { } clean)
         {
-            return new("before", check, ChecklistStatus.Fail, $"{release.Label} is registered but records no git commit", action);
+            return new("before", check, ChecklistStatus.Pass, $"{release.Label}, immutable, from clean commit {Short(clean.GitCommit)}", null);
         }
 
-        return release.Dirty
-            ? new("before", check, ChecklistStatus.Fail, $"{release.Label} was built from uncommitted changes on top of {release.GitCommit[..Math.Min(10, release.GitCommit.Length)]}", action)
-            : new("before", check, ChecklistStatus.Pass, $"{release.Label}, immutable, from clean commit {release.GitCommit[..Math.Min(10, release.GitCommit.Length)]}", null);
+        var last = records.LastOrDefault(p => p.GitCommit is not null);
+        return last is null
+            ? new("before", check, ChecklistStatus.Fail, $"{release.Label} is registered but records no git commit", action)
+            : new("before", check, ChecklistStatus.Fail, $"{release.Label} was only ever built from uncommitted changes (last on top of {Short(last.GitCommit)})", action);
     }
+
+    private static string Short(string? commit) => commit is null ? "-" : commit[..Math.Min(10, commit.Length)];
 
     private async Task<ChecklistRow> RollbackReadyAsync(Release release, EnvironmentSpec spec, Func<string?, string> label, CancellationToken ct)
     {
@@ -256,29 +266,6 @@ public sealed class ChecklistService(Manifest manifest, IGlidepathStore store, T
         {
             return false;
         }
-    }
-
-    private async Task<ChecklistRow> CanaryFirstAsync(Release release, EnvironmentSpec spec, CancellationToken ct)
-    {
-        const string check = "canary first";
-        var action = $"Stop: never send 100% of traffic at once — use glidepath rollout start {release.Name} --env {spec.Name}.";
-        var active = await store.Rollouts.ActiveAsync(manifest.App, spec.Name, ct).ConfigureAwait(false);
-        var latest = await store.Rollouts.LatestAsync(manifest.App, spec.Name, ct).ConfigureAwait(false);
-        var rollout = new[] { active, latest }.FirstOrDefault(r => r is not null && r.ReleaseId == release.Id && (r.IsActive || r.State == RolloutState.Promoted));
-        if (rollout is null)
-        {
-            var history = await store.Environments.HistoryAsync(manifest.App, spec.Name, ct).ConfigureAwait(false);
-            var promoted = history.LastOrDefault(e => e.Kind == EnvironmentEventKinds.RolloutPromoted && e.ToReleaseId == release.Id);
-            return promoted is not null
-                ? new("rollout", check, ChecklistStatus.Pass, string.Create(Inv, $"a rollout made it stable at {promoted.Time.ToUniversalTime():yyyy-MM-dd HH:mm} UTC"), null)
-                : new("rollout", check, ChecklistStatus.Fail, $"no active or completed rollout of {release.Name} on {spec.Name}", action);
-        }
-
-        var first = rollout.Plan.Steps.Count > 0 ? rollout.Plan.Steps[0] : 100;
-        var measured = string.Create(Inv, $"rollout {rollout.Id} {rollout.State}, started at {first:0.##}% (now {rollout.Weight:0.##}%)");
-        return first < 100
-            ? new("rollout", check, ChecklistStatus.Pass, measured, null)
-            : new("rollout", check, ChecklistStatus.Fail, measured + ": the first step was already all of the traffic", action);
     }
 
     private async Task<ChecklistRow> MonitoringAsync(Release release, EnvironmentSpec spec, CancellationToken ct)

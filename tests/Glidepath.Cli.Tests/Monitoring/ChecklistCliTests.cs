@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Glidepath.Environments;
 using Glidepath.Evals;
+using Glidepath.Rollouts;
 
 namespace Glidepath.Cli.Tests.Monitoring;
 
@@ -11,9 +12,10 @@ public sealed class ChecklistCliTests
     /// <summary>
     /// v1 is stable on staging and production; v2 is committed, registered, stable and serving on staging, gated against
     /// v1 on the current dataset, a drill passed on staging, a rollout of v2 on production started at 1%, and its canary
-    /// traces are arriving. <paramref name="broken"/> names the one row whose evidence is left out.
+    /// traces are arriving and the controller has judged them. <paramref name="broken"/> names the one row whose
+    /// evidence is left out; <paramref name="judged"/> false leaves out the controller's judgment of canary traffic.
     /// </summary>
-    private static async Task<MonitorApp> ScenarioAsync(string? broken)
+    private static async Task<MonitorApp> ScenarioAsync(string? broken, bool judged = true)
     {
         var app = await MonitorApp.CreateAsync(0);
         Git(app.Dir, "init", "-q");
@@ -60,7 +62,87 @@ public sealed class ChecklistCliTests
         }
 
         await app.WriteTracesAsync("production", "v2", now.AddMinutes(-2), TimeSpan.FromMinutes(1), 10, shape: (_, t) => t with { Arm = "canary" });
+        if (broken != "canary first" && judged)
+        {
+            await JudgeAsync(app, canaryRequests: 10);
+        }
+
         return app;
+    }
+
+    /// <summary>Writes what the controller's tick writes when it holds a step after judging canary traffic.</summary>
+    private static async Task JudgeAsync(MonitorApp app, long canaryRequests)
+    {
+        await using var store = await app.OpenStoreAsync();
+        var rollout = await store.Rollouts.ActiveAsync("support-agent", "production", CancellationToken.None);
+        await store.Rollouts.AppendDecisionAsync(new RolloutDecisionRecord
+        {
+            RolloutId = rollout!.Id,
+            Kind = RolloutDecisionKinds.Hold,
+            StepIndex = rollout.StepIndex,
+            Weight = rollout.Weight,
+            Actor = RolloutController.Actor,
+            Reason = "not enough requests yet to decide",
+            CanaryRequests = canaryRequests,
+            StableRequests = canaryRequests * 99,
+            EvidenceJson = "[]",
+            Time = app.Time.GetUtcNow(),
+        }, CancellationToken.None);
+    }
+
+    private static JsonElement Row(JsonElement json, string check) =>
+        json.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("check").GetString() == check);
+
+    [Fact]
+    public async Task Checklist_RolloutStartedThenPromotedFullWithoutJudgedTraffic_CanaryFirstFailsAsForced()
+    {
+        await using var app = await ScenarioAsync(null, judged: false);
+        await app.OkAsync("rollout", "promote", "--env", "production", "--full");
+
+        var (code, json) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "rollout");
+
+        Assert.Equal(1, code);
+        var row = Row(json, "canary first");
+        Assert.Equal("fail", row.GetProperty("status").GetString());
+        Assert.Contains("promoted", row.GetProperty("measured").GetString(), StringComparison.Ordinal);
+        Assert.Contains("forced", row.GetProperty("measured").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Checklist_ActiveRolloutNoJudgedCanaryTraffic_CanaryFirstFails()
+    {
+        await using var app = await ScenarioAsync(null, judged: false);
+        await JudgeAsync(app, canaryRequests: 0);
+
+        var (code, json) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "rollout");
+
+        Assert.Equal(1, code);
+        Assert.Contains("no judged step has seen canary traffic", Row(json, "canary first").GetProperty("measured").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Checklist_JudgedRolloutThenPromotedFull_CanaryFirstPasses()
+    {
+        await using var app = await ScenarioAsync(null);
+        await app.OkAsync("rollout", "promote", "--env", "production", "--full");
+
+        var (code, json) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "rollout");
+
+        Assert.True(code == 0, json.ToString());
+        Assert.Contains("the judge saw 10 canary request(s)", Row(json, "canary first").GetProperty("measured").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Checklist_ReleaseAlreadyStableWithoutGateVerdict_GateAdviceNamesTheReleaseItReplaced()
+    {
+        await using var app = await ScenarioAsync("eval gate");
+        await app.OkAsync("rollout", "promote", "--env", "production", "--full");
+
+        var (_, json) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "before");
+
+        var action = Row(json, "eval gate").GetProperty("action").GetString()!;
+        Assert.Contains("glidepath gate v2 --baseline v1", action, StringComparison.Ordinal);
+        Assert.DoesNotContain("env:production", action, StringComparison.Ordinal);
     }
 
     [Theory]

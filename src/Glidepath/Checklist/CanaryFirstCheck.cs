@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Glidepath.Environments;
+using Glidepath.Manifests;
+using Glidepath.Releases;
+using Glidepath.Rollouts;
+using Glidepath.Storage;
+
+namespace Glidepath.Checklist;
+
+/// <summary>
+/// The checklist's <i>canary first</i> row: a rollout of the release that started below 100% and in which a judged
+/// step saw real canary traffic. A rollout promoted by hand before any judgment counts as forced, not as a canary.
+/// </summary>
+internal sealed class CanaryFirstCheck(Manifest manifest, IGlidepathStore store)
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public async Task<ChecklistRow> RunAsync(Release release, EnvironmentSpec spec, CancellationToken ct)
+    {
+        const string check = "canary first";
+        var action = $"Stop: never send 100% of traffic at once — use glidepath rollout start {release.Name} --env {spec.Name}.";
+        var rollout = await RolloutOfAsync(release, spec, ct).ConfigureAwait(false);
+        if (rollout is null)
+        {
+            return new("rollout", check, ChecklistStatus.Fail, $"no active or completed rollout of {release.Name} on {spec.Name}", action);
+        }
+
+        var first = rollout.Plan.Steps.Count > 0 ? rollout.Plan.Steps[0] : 100;
+        var measured = string.Create(Inv, $"rollout {rollout.Id} {rollout.State}, started at {first:0.##}% (now {rollout.Weight:0.##}%)");
+        if (first >= 100)
+        {
+            return new("rollout", check, ChecklistStatus.Fail, measured + ": the first step was already all of the traffic", action);
+        }
+
+        var decisions = await store.Rollouts.DecisionsAsync(rollout.Id, ct).ConfigureAwait(false);
+        if (decisions.LastOrDefault(IsJudgedWithTraffic) is { } judged)
+        {
+            return new("rollout", check, ChecklistStatus.Pass,
+                measured + string.Create(Inv, $"; the judge saw {judged.CanaryRequests} canary request(s) ({judged.Kind} at {judged.Time.ToUniversalTime():yyyy-MM-dd HH:mm} UTC)"), null);
+        }
+
+        // A canary no judge looked at protected nothing: starting at 1% and promoting at once is 100% at once.
+        return rollout.State == RolloutState.Promoted
+            ? new("rollout", check, ChecklistStatus.Fail, measured + ": forced — promoted by hand before any judged step saw canary traffic",
+                $"Stop: a canary nobody judged is 100% at once — next time let glidepath serve --env {spec.Name} judge real canary traffic before promoting (glidepath rollout start REF --env {spec.Name}).")
+            : new("rollout", check, ChecklistStatus.Fail, measured + ": no judged step has seen canary traffic yet",
+                $"Stop: a canary nobody judged protects nothing — serve {spec.Name} through glidepath serve --env {spec.Name} so the controller judges canary traffic before it widens.");
+    }
+
+    /// <summary>A decision made on real canary traffic: by the controller, or carrying the judge's evidence.</summary>
+    private static bool IsJudgedWithTraffic(RolloutDecisionRecord d) =>
+        d.CanaryRequests > 0 && (d.Actor == RolloutController.Actor || d.EvidenceJson is not null);
+
+    /// <summary>The active or promoted rollout of this release: the latest one, else the one a promotion event names.</summary>
+    private async Task<Rollout?> RolloutOfAsync(Release release, EnvironmentSpec spec, CancellationToken ct)
+    {
+        var active = await store.Rollouts.ActiveAsync(manifest.App, spec.Name, ct).ConfigureAwait(false);
+        var latest = await store.Rollouts.LatestAsync(manifest.App, spec.Name, ct).ConfigureAwait(false);
+        var rollout = new[] { active, latest }.FirstOrDefault(r => r is not null && r.ReleaseId == release.Id && (r.IsActive || r.State == RolloutState.Promoted));
+        if (rollout is not null)
+        {
+            return rollout;
+        }
+
+        var history = await store.Environments.HistoryAsync(manifest.App, spec.Name, ct).ConfigureAwait(false);
+        var promoted = history.LastOrDefault(e => e.Kind == EnvironmentEventKinds.RolloutPromoted && e.ToReleaseId == release.Id);
+        return RolloutIdOf(promoted?.DetailsJson) is { } id ? await store.Rollouts.GetAsync(id, ct).ConfigureAwait(false) : null;
+    }
+
+    private static string? RolloutIdOf(string? detailsJson)
+    {
+        if (detailsJson is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(detailsJson)?["rollout_id"]?.GetValue<string>();
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            return null;
+        }
+    }
+}

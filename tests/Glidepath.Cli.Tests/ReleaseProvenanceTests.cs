@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Glidepath.Cli.Tests.Support;
+
+namespace Glidepath.Cli.Tests;
+
+/// <summary>Issue 21: provenance is recorded at every registration, not frozen at the first.</summary>
+public sealed class ReleaseProvenanceTests
+{
+    private static string Git(string dir, params string[] args)
+    {
+        var psi = new ProcessStartInfo("git") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "-c", "user.name=Tess Ter", "-c", "user.email=t@example.com" }.Concat(args))
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, p.StandardError.ReadToEnd());
+        return stdout.Trim();
+    }
+
+    /// <summary>A committed sample whose prompt then gets an uncommitted edit, registered from the dirty tree as v1.</summary>
+    private static async Task<TempDir> DirtyV1Async()
+    {
+        var dir = TempDir.WithSample();
+        Git(dir.Path, "init", "-q");
+        File.WriteAllText(dir.File(".gitignore"), ".glidepath/\n");
+        Git(dir.Path, "add", "-A");
+        Git(dir.Path, "commit", "-qm", "sample");
+        dir.Write("prompts/system.md", dir.Read("prompts/system.md") + "\nAlways greet the customer by name.\n");
+        var dirty = await CliRunner.RunAsync("release", "create", "--manifest", dir.Path, "--format", "json");
+        Assert.True(dirty.ExitCode == 0, dirty.Stderr);
+        Assert.True(JsonDocument.Parse(dirty.Stdout).RootElement.GetProperty("release").GetProperty("dirty").GetBoolean());
+        return dir;
+    }
+
+    [Fact]
+    public async Task Create_SameContentAfterCommit_UnchangedNowAlsoAtCleanCommitKeepsMessageAndNoDirtyWarning()
+    {
+        using var dir = await DirtyV1Async();
+        Git(dir.Path, "commit", "-qam", "greet by name");
+        var head = Git(dir.Path, "rev-parse", "HEAD");
+
+        var r = await CliRunner.RunAsync("release", "create", "-m", "committed the greeting", "--manifest", dir.Path);
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains($"Unchanged v1", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"now also at commit {head[..10]} (clean)", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\"committed the greeting\"", r.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("(dirty)", r.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("uncommitted", r.Stdout + r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Show_AfterDirtyThenCleanRegistration_ListsBothProvenanceRecordsInJsonAndText()
+    {
+        using var dir = await DirtyV1Async();
+        Git(dir.Path, "commit", "-qam", "greet by name");
+        var head = Git(dir.Path, "rev-parse", "HEAD");
+        Assert.Equal(0, (await CliRunner.RunAsync("release", "create", "-m", "committed", "--manifest", dir.Path)).ExitCode);
+
+        var json = await CliRunner.RunAsync("release", "show", "v1", "--manifest", dir.Path, "--format", "json");
+        var text = await CliRunner.RunAsync("release", "show", "v1", "--manifest", dir.Path);
+
+        var root = JsonDocument.Parse(json.Stdout).RootElement;
+        var records = root.GetProperty("provenance").EnumerateArray().ToList();
+        Assert.Equal(2, records.Count);
+        Assert.True(records[0].GetProperty("dirty").GetBoolean());
+        Assert.False(records[1].GetProperty("dirty").GetBoolean());
+        Assert.Equal(head, records[1].GetProperty("git_commit").GetString());
+        Assert.Equal("committed", records[1].GetProperty("message").GetString());
+        Assert.True(root.GetProperty("release").GetProperty("dirty").GetBoolean());
+        Assert.Contains($"#2", text.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"commit {head[..10]} (clean)", text.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Create_SameProvenanceAgain_AddsNoRecord()
+    {
+        using var dir = await DirtyV1Async();
+
+        var again = await CliRunner.RunAsync("release", "create", "--manifest", dir.Path);
+        var json = await CliRunner.RunAsync("release", "show", "v1", "--manifest", dir.Path, "--format", "json");
+
+        Assert.Contains("Unchanged v1", again.Stdout, StringComparison.Ordinal);
+        Assert.Contains("uncommitted changes", again.Stderr + again.Stdout, StringComparison.Ordinal);
+        Assert.Single(JsonDocument.Parse(json.Stdout).RootElement.GetProperty("provenance").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Checklist_ReleaseFirstDirtyThenRegisteredFromCleanCommit_VersionedPasses()
+    {
+        using var dir = await DirtyV1Async();
+        var before = await CliRunner.RunAsync("checklist", "v1", "--env", "staging", "--stage", "before", "--manifest", dir.Path, "--format", "json");
+        Git(dir.Path, "commit", "-qam", "greet by name");
+        Assert.Equal(0, (await CliRunner.RunAsync("release", "create", "--manifest", dir.Path)).ExitCode);
+
+        var after = await CliRunner.RunAsync("checklist", "v1", "--env", "staging", "--stage", "before", "--manifest", dir.Path, "--format", "json");
+
+        Assert.Equal("fail", Versioned(before.Stdout).GetProperty("status").GetString());
+        var row = Versioned(after.Stdout);
+        Assert.Equal("pass", row.GetProperty("status").GetString());
+        Assert.Contains("from clean commit " + Git(dir.Path, "rev-parse", "HEAD")[..10], row.GetProperty("measured").GetString(), StringComparison.Ordinal);
+    }
+
+    private static JsonElement Versioned(string stdout) =>
+        JsonDocument.Parse(stdout).RootElement.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("check").GetString() == "versioned");
+}
