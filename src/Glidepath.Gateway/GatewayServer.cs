@@ -90,6 +90,15 @@ public sealed partial class GatewayServer : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(settings.LogLevel);
+
+        // ASP.NET Core's own per-request lines (four per request) say nothing about releases or arms: the gateway
+        // logs one line per request itself. Keep the framework's warnings and errors, and its start/stop lines.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        if (settings.LogFormat == "json")
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole(o => o.IncludeScopes = false);
+        }
         builder.WebHost.UseUrls([.. settings.Urls]);
         builder.WebHost.ConfigureKestrel(k =>
         {

@@ -54,4 +54,7 @@ public sealed record GatewaySettings
 
     /// <summary>Minimum log level of the host (Warning keeps request logs out of a CLI's output).</summary>
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
+
+    /// <summary>"text" (the console's lines) or "json" (one JSON object per line, for a log pipeline).</summary>
+    public string LogFormat { get; init; } = "text";
 }

@@ -9,7 +9,7 @@ namespace Glidepath.Storage.Sqlite;
 internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
 {
     private const string Columns = "trace_id, app, environment, release_id, arm, subject_hash, started_at, api, stream, model, status, error, " +
-        "latency_ms, ttft_ms, overhead_ms, input_tokens, output_tokens, cost_usd, finish_reason, input_json, output_text, online_score, online_passed, online_scores_json, subject_group";
+        "latency_ms, ttft_ms, overhead_ms, input_tokens, output_tokens, cost_usd, finish_reason, input_json, output_text, online_score, online_passed, online_scores_json, subject_group, upstream_status, upstream_message";
 
     public async Task WriteBatchAsync(IReadOnlyList<TraceRecord> traces, CancellationToken cancellationToken)
     {
@@ -24,8 +24,8 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
         await using (var insert = connection.CreateCommand())
         {
             insert.Transaction = tx;
-            insert.CommandText = $"INSERT OR IGNORE INTO traces ({Columns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15, $p16, $p17, $p18, $p19, $p20, $p21, $p22, $p23, $p24)";
-            var p = new SqliteParameter[25];
+            insert.CommandText = $"INSERT OR IGNORE INTO traces ({Columns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15, $p16, $p17, $p18, $p19, $p20, $p21, $p22, $p23, $p24, $p25, $p26)";
+            var p = new SqliteParameter[27];
             for (var i = 0; i < p.Length; i++)
             {
                 p[i] = insert.Parameters.Add($"$p{i}", SqliteType.Text);
@@ -35,7 +35,7 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
             {
                 object?[] values = [t.TraceId, t.App, t.Environment, t.ReleaseId, t.Arm, t.SubjectHash, Iso(t.StartedAt), t.Api, t.Stream ? 1 : 0, t.Model,
                     t.Status, t.Error, t.LatencyMs, t.TimeToFirstTokenMs, t.OverheadMs, t.InputTokens, t.OutputTokens, t.CostUsd, t.FinishReason, t.InputJson, t.OutputText,
-                    t.OnlineScore, t.OnlinePassed is { } passed ? (passed ? 1 : 0) : null, t.OnlineScoresJson, SubjectGroups.Of(t.SubjectHash, t.TraceId)];
+                    t.OnlineScore, t.OnlinePassed is { } passed ? (passed ? 1 : 0) : null, t.OnlineScoresJson, SubjectGroups.Of(t.SubjectHash, t.TraceId), t.UpstreamStatus, t.UpstreamMessage];
                 for (var i = 0; i < p.Length; i++)
                 {
                     p[i].Value = values[i] ?? DBNull.Value;
@@ -317,6 +317,8 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
                 OnlineScore = r.IsDBNull(21) ? null : r.GetDouble(21),
                 OnlinePassed = r.IsDBNull(22) ? null : r.GetInt64(22) != 0,
                 OnlineScoresJson = r.IsDBNull(23) ? null : r.GetString(23),
+                UpstreamStatus = r.IsDBNull(25) ? null : r.GetInt32(25),
+                UpstreamMessage = r.IsDBNull(26) ? null : r.GetString(26),
             });
         }
 

@@ -28,6 +28,12 @@ internal static class ServeCommand
             Description = "How often the rollout controller in this gateway judges the environment's active rollout (e.g. 5s)",
             DefaultValueFactory = _ => "5s",
         };
+        var logFormat = new Option<string>("--log-format")
+        {
+            Description = "Gateway log lines as text or json (one JSON object per line: one per request with trace id, release, arm, status, latency, error)",
+            DefaultValueFactory = _ => "text",
+        };
+        logFormat.AcceptOnlyFromAmong("text", "json");
         var command = new Command("serve", """
             Serve an environment: an OpenAI-compatible POST /v1/chat/completions and an Anthropic-compatible
             POST /v1/messages (streaming and not) in front of the environment's releases, with the sticky
@@ -46,6 +52,7 @@ internal static class ServeCommand
             urls,
             pollMs,
             controllerEvery,
+            logFormat,
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
@@ -89,6 +96,7 @@ internal static class ServeCommand
                     PollInterval = TimeSpan.FromMilliseconds(poll),
                     OtlpEndpoint = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT") is { Length: > 0 } otlp ? otlp : null,
                     LogLevel = ctx.Output.IsJson ? Microsoft.Extensions.Logging.LogLevel.Warning : Microsoft.Extensions.Logging.LogLevel.Information,
+                    LogFormat = parse.GetValue(logFormat)!,
                 };
                 await using var server = await StartAsync(settings, ct);
                 if (server.ExposureWarning is { } exposed)

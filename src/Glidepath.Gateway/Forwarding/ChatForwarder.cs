@@ -215,6 +215,7 @@ internal sealed partial class ChatForwarder
         {
             trace.UpstreamTicks = Stopwatch.GetTimestamp() - callStart;
             var (status, kind, message, error) = ProviderErrors.Map(ex);
+            (trace.UpstreamStatus, trace.UpstreamMessage) = ProviderErrors.Upstream(ex);
             LogProviderFailed(_logger, trace.TraceId, status, ex.Message);
             await WriteErrorAsync(http, wire, status, kind, message).ConfigureAwait(false);
             Finish(trace, activity, status, error, null, null);
@@ -272,6 +273,7 @@ internal sealed partial class ChatForwarder
             {
                 trace.UpstreamTicks += Stopwatch.GetTimestamp() - t0;
                 var (status, kind, message, error) = ProviderErrors.Map(ex);
+                (trace.UpstreamStatus, trace.UpstreamMessage) = ProviderErrors.Upstream(ex);
                 LogProviderFailed(_logger, trace.TraceId, status, ex.Message);
                 if (started)
                 {
@@ -470,6 +472,8 @@ internal sealed partial class ChatForwarder
             Model = trace.Model,
             Status = status,
             Error = error,
+            UpstreamStatus = trace.UpstreamStatus,
+            UpstreamMessage = trace.UpstreamMessage,
             LatencyMs = Stopwatch.GetElapsedTime(trace.Start, end).TotalMilliseconds,
             TimeToFirstTokenMs = trace.FirstToken is { } ft ? Stopwatch.GetElapsedTime(trace.Start, ft).TotalMilliseconds : null,
             OverheadMs = trace.OverheadMs(end),
@@ -489,6 +493,7 @@ internal sealed partial class ChatForwarder
             _traces.TryEnqueue(record);
         }
 
+        LogRequest(_logger, record.TraceId, trace.Decision.Release.Label, record.Arm, record.Status, Math.Round(record.LatencyMs, 1), record.Error ?? "-", record.UpstreamStatus);
         var tags = new TagList
         {
             { "glidepath.environment", _environment },
@@ -538,6 +543,10 @@ internal sealed partial class ChatForwarder
             }
         }
     }
+
+    /// <summary>One line per request: what a person (or a log query) needs to find it and its trace.</summary>
+    [LoggerMessage(Level = LogLevel.Information, Message = "request {TraceId} release {Release} arm {Arm} status {Status} latency_ms {LatencyMs} error {Error} upstream_status {UpstreamStatus}")]
+    private static partial void LogRequest(ILogger logger, string traceId, string release, string arm, int status, double latencyMs, string error, int? upstreamStatus);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Trace {TraceId}: provider failed, answered {Status}: {Reason}")]
     private static partial void LogProviderFailed(ILogger logger, string traceId, int status, string reason);

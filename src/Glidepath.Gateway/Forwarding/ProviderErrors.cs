@@ -38,6 +38,11 @@ internal static class ProviderErrors
         };
     }
 
+    /// <summary>The provider's own status and message for the trace (scrubbed of keys and personal data).</summary>
+    public static (int? Status, string? Message) Upstream(Exception ex) => ex is ProviderException p
+        ? (p.StatusCode is > 0 ? p.StatusCode : null, Glidepath.Traces.UpstreamText.Scrub(p.ProviderMessage))
+        : (StatusOf(ex), Glidepath.Traces.UpstreamText.Scrub(ex.Message));
+
     /// <summary>The HTTP status when the exception carries one (HttpRequestException, SDK exceptions with StatusCode/Status).</summary>
     private static int? StatusOf(Exception ex)
     {

@@ -21,6 +21,10 @@ internal sealed class TraceBuilder
     /// <summary>Ticks spent waiting for the provider.</summary>
     public long UpstreamTicks { get; set; }
 
+    /// <summary>What the provider said when it failed: its status and its scrubbed message.</summary>
+    public int? UpstreamStatus { get; set; }
+    public string? UpstreamMessage { get; set; }
+
     public long? FirstToken { get; set; }
     public string? InputJson { get; set; }
     public StringBuilder? Output { get; set; }

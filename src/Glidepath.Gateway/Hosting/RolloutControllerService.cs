@@ -22,7 +22,15 @@ internal sealed partial class RolloutControllerService(RolloutController control
                 {
                     foreach (var line in await controller.TickAsync(stoppingToken).ConfigureAwait(false))
                     {
-                        LogAction(logger, line);
+                        // A rollback is what an on-call person must see: warning, not information.
+                        if (line.Contains("rolled back", StringComparison.Ordinal) || line.Contains("rolled_back", StringComparison.Ordinal))
+                        {
+                            LogRollback(logger, line);
+                        }
+                        else
+                        {
+                            LogAction(logger, line);
+                        }
                     }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
@@ -49,6 +57,9 @@ internal sealed partial class RolloutControllerService(RolloutController control
             LogFailed(logger, settings.Environment, ex.Message);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "rollout: {Action}")]
+    private static partial void LogRollback(ILogger logger, string action);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "rollout: {Action}")]
     private static partial void LogAction(ILogger logger, string action);

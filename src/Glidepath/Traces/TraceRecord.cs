@@ -26,6 +26,12 @@ public sealed record TraceRecord
     /// <summary>Short error class (provider_error, timeout, rate_limited, bad_request…) or null on success.</summary>
     public string? Error { get; init; }
 
+    /// <summary>The model provider's HTTP status when the provider failed (null when it answered or was never reached).</summary>
+    public int? UpstreamStatus { get; init; }
+
+    /// <summary>The provider's error message, scrubbed (<see cref="UpstreamText"/>): what it said, without keys or personal data.</summary>
+    public string? UpstreamMessage { get; init; }
+
     public required double LatencyMs { get; init; }
     public double? TimeToFirstTokenMs { get; init; }
 

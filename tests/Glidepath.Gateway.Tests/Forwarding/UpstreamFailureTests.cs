@@ -58,4 +58,24 @@ public sealed class UpstreamFailureTests
         await giveUp.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => hanging);
     }
+
+    [Fact]
+    public async Task Post_UpstreamFails_TraceKeepsItsStatusAndScrubbedMessage()
+    {
+        // What a 502 used to say was only "provider_error" (issue 21 item 4).
+        const string error = """{"error":{"message":"Internal error for alice@example.com (key sk-live-abcdefghijklmnop)","type":"server_error"}}""";
+        await using var upstream = await JunkUpstream.StartAsync(500, "application/json", error);
+        await using var f = await GatewayFixture.CreateAsync(editManifest: upstream.Manifest);
+        using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest));
+        await f.StartAsync(s => s with { Models = models });
+
+        using var response = await f.PostAsync("/v1/chat/completions", GatewayFixture.Chat());
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        var trace = await WireAssert.TraceAsync(f, response.Headers.GetValues("Glidepath-Trace").Single());
+        Assert.Equal((502, "provider_error", 500), (trace.Status, trace.Error, trace.UpstreamStatus));
+        Assert.Contains("Internal error for [email]", trace.UpstreamMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk-live", trace.UpstreamMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain("alice", trace.UpstreamMessage, StringComparison.Ordinal);
+    }
 }
