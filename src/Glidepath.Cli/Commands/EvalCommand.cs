@@ -80,7 +80,7 @@ internal static class EvalCommand
                     CreatedAt = ctx.Time.GetUtcNow(),
                 };
                 await session.Store.EvalRuns.CreateAsync(run, ct);
-                ctx.Output.Note($"run {run.Id}: {release.Label} over {datasetPath} ({dataset.Cases.Count} cases × {run.Trials} trial(s), concurrency {run.Concurrency})");
+                ctx.Output.Note($"run {run.Id}: {release.Label} over {datasetPath} ({dataset.Cases.Count} cases × {run.Trials} trial(s))");
             }
 
             var results = await session.ExecuteAsync(run, dataset.Cases, [session.Target(release)], "glidepath eval run", ct);
