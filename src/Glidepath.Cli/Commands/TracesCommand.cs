@@ -168,6 +168,12 @@ internal static class TracesCommand
                 ["subject", trace.SubjectHash ?? "(per request)"],
                 ["online score", trace.OnlineScore is { } os ? string.Create(inv, $"{os:0.###} ({(trace.OnlinePassed == true ? "passed" : "not passed")})") : "(not sampled)"],
             ], title: $"trace {trace.TraceId}");
+            if (OnlineOutcomes(trace.OnlineScoresJson) is { Count: > 0 } outcomes)
+            {
+                ctx.Output.Line();
+                ctx.Output.Table(["online scorer", "score", "outcome", "reason"], outcomes);
+            }
+
             if (feedback.Count > 0)
             {
                 ctx.Output.Line();
@@ -195,6 +201,38 @@ internal static class TracesCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>Each online scorer's row (scorer, score, pass / FAIL / ERROR, reason or error) from the trace's JSON array.</summary>
+    private static List<IReadOnlyList<string>> OnlineOutcomes(string? json)
+    {
+        var rows = new List<IReadOnlyList<string>>();
+        if (json is null)
+        {
+            return rows;
+        }
+
+        using var doc = JsonDocument.Parse(json);
+        if (doc.RootElement.ValueKind != JsonValueKind.Array)
+        {
+            return rows;
+        }
+
+        foreach (var s in doc.RootElement.EnumerateArray())
+        {
+            string? Text(string name) => s.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            var error = Text("error");
+            var passed = s.TryGetProperty("passed", out var p) && p.ValueKind == JsonValueKind.True;
+            rows.Add(
+            [
+                Text("scorer") ?? "?",
+                s.TryGetProperty("score", out var score) && score.ValueKind == JsonValueKind.Number ? score.GetDouble().ToString("0.###", CultureInfo.InvariantCulture) : "-",
+                error is not null ? "ERROR" : s.TryGetProperty("applicable", out var a) && a.ValueKind == JsonValueKind.False ? "n/a" : passed ? "pass" : "FAIL",
+                error ?? Text("reason") ?? "",
+            ]);
+        }
+
+        return rows;
     }
 
     private static object Summary(TraceRecord t, EnvironmentViews views) => new

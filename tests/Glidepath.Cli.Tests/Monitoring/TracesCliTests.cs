@@ -120,4 +120,31 @@ public sealed class TracesCliTests
         Assert.Equal(2, shortCode);
         Assert.Contains("at least 8", shortErr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task TracesShow_OnlineScored_TextListsEachScorersOutcomeAndJsonKeepsApostrophes()
+    {
+        await using var app = await MonitorApp.CreateAsync(1);
+        var trace = (await app.WriteTracesAsync("production", "v1", MonitorApp.Start, TimeSpan.FromMinutes(1), 1, shape: (_, t) => t with
+        {
+            OutputText = "It's on its way.",
+            OnlineScore = 0.5,
+            OnlinePassed = false,
+            OnlineScoresJson = """
+                [{"scorer":"not_contains","score":1,"passed":true,"applicable":true,"reason":null,"error":null},
+                 {"scorer":"json_valid","score":0,"passed":false,"applicable":true,"reason":"it\u0027s not JSON","error":null}]
+                """,
+        }))[0];
+
+        var (code, text, _) = await app.RunAsync("traces", "show", trace.TraceId);
+        var (jsonCode, json, _) = await app.RunAsync("traces", "show", trace.TraceId, "--format", "json");
+
+        Assert.Equal(0, code);
+        Assert.Contains("not_contains", text, StringComparison.Ordinal);
+        Assert.Matches("json_valid +0 +FAIL +it's not JSON", text);
+        Assert.Equal(0, jsonCode);
+        Assert.Contains("It's on its way.", json, StringComparison.Ordinal);
+        Assert.Contains("it's not JSON", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u0027", json, StringComparison.Ordinal);
+    }
 }
