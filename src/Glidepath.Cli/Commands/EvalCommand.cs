@@ -168,8 +168,9 @@ internal static class EvalCommand
                 return ExitCodes.Ok;
             }
 
+            var views = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));
             ctx.Output.Table(["run", "kind", "release", "baseline", "cases", "trials", "status", "started"],
-                runs.Select(r => (IReadOnlyList<string>)[r.Id, r.Kind, r.ReleaseId[..8], r.BaselineReleaseId?[..8] ?? "", N(r.CaseCount), N(r.Trials), r.Status,
+                runs.Select(r => (IReadOnlyList<string>)[r.Id, r.Kind, views.Label(r.ReleaseId), r.BaselineReleaseId is { } b ? views.Label(b) : "", N(r.CaseCount), N(r.Trials), r.Status,
                     r.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)]));
             return ExitCodes.Ok;
         });
@@ -195,17 +196,18 @@ internal static class EvalCommand
                 ?? throw new BadInputException($"no eval run '{parse.GetValue(id)}' for app '{ctx.Manifest.App}'");
             var results = await store.EvalRuns.ResultsAsync(run.Id, ct);
             var summaries = RunSummary.Of(results, run.ReleaseIds);
+            var views = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(new { run, summaries, results });
+                ctx.Output.Json(new { run, releases = run.ReleaseIds.Select(views.Ref), summaries, results });
                 return ExitCodes.Ok;
             }
 
             ctx.Output.Line($"run {run.Id} ({run.Kind}, {run.Status}): {run.CaseCount} cases × {run.Trials} trial(s) over {run.DatasetPath} (sha256 {run.DatasetSha256[..12]})");
-            SummaryTable(ctx, summaries.Select(s => (s.ReleaseId[..8] + (s.ReleaseId == run.BaselineReleaseId && run.ReleaseIds.Count > 1 ? " (baseline)" : ""), s)).ToList());
+            SummaryTable(ctx, summaries.Select(s => (views.Label(s.ReleaseId) + (s.ReleaseId == run.BaselineReleaseId && run.ReleaseIds.Count > 1 ? " (baseline)" : ""), s)).ToList());
             foreach (var r in results.Where(r => r.Status != TrialStatus.Pass))
             {
-                ctx.Output.Line($"{r.Status.ToString().ToLowerInvariant()} {r.CaseId} trial {r.Trial + 1} [{r.ReleaseId[..8]}]: {Reason(r)}");
+                ctx.Output.Line($"{r.Status.ToString().ToLowerInvariant()} {r.CaseId} trial {r.Trial + 1} [{views.Name(r.ReleaseId)}]: {Reason(r)}");
                 ctx.Output.Line("    " + r.Display.Replace("\n", "\n    ", StringComparison.Ordinal));
             }
 
