@@ -36,8 +36,7 @@ public static class CliApp
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
         {
-            var suggestion = CliUsage.Suggestion(parse);
-            var messages = parse.Errors.Select((e, i) => i == 0 && suggestion is not null ? $"{e.Message} ({suggestion})" : e.Message).ToList();
+            var messages = CliUsage.Messages(parse);
             foreach (var message in messages)
             {
                 await stderr.WriteLineAsync($"error: {message}").ConfigureAwait(false);

@@ -5,8 +5,24 @@ namespace Glidepath.Cli;
 /// <summary>Bad usage (an unknown command or option, a missing argument): its message, and a suggestion for a mistyped name.</summary>
 internal static class CliUsage
 {
-    /// <summary>"did you mean 'release'?" for a token a few typos away from a subcommand of the command it follows; else null.</summary>
-    public static string? Suggestion(ParseResult parse)
+    /// <summary>
+    /// The parse errors, one per line, the one about a token a few typos away from a subcommand of the command it
+    /// follows ending with "(did you mean 'release'?)".
+    /// </summary>
+    public static IReadOnlyList<string> Messages(ParseResult parse)
+    {
+        var messages = parse.Errors.Select(e => e.Message.TrimEnd('.')).ToList();
+        if (Suggestion(parse) is { } s)
+        {
+            var i = messages.FindIndex(m => m.Contains($"'{s.Token}'", StringComparison.Ordinal));
+            i = i < 0 ? 0 : i;
+            messages[i] += $" (did you mean '{s.Name}'?)";
+        }
+
+        return messages;
+    }
+
+    private static (string Token, string Name)? Suggestion(ParseResult parse)
     {
         var command = parse.CommandResult.Command;
         foreach (var token in parse.UnmatchedTokens)
@@ -26,7 +42,7 @@ internal static class CliUsage
                 .FirstOrDefault();
             if (best is not null)
             {
-                return $"did you mean '{best}'?";
+                return (token, best);
             }
         }
 
