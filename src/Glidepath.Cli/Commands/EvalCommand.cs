@@ -84,12 +84,12 @@ internal static class EvalCommand
             }
 
             var results = await session.ExecuteAsync(run, dataset.Cases, [session.Target(release)], "glidepath eval run", ct);
-            return Report(ctx, run, release, results);
+            return Report(ctx, run, release, results, session.Concurrency);
         });
         return command;
     }
 
-    private static int Report(CliContext ctx, EvalRun run, Release release, IReadOnlyList<TrialResult> results)
+    private static int Report(CliContext ctx, EvalRun run, Release release, IReadOnlyList<TrialResult> results, EvalConcurrency? concurrency)
     {
         var summary = RunSummary.Of(results, [release.Id])[0];
         var failures = results.Where(r => r.Status != TrialStatus.Pass).OrderBy(r => r.Status).ThenBy(r => r.CaseId, StringComparer.Ordinal).ToList();
@@ -101,6 +101,7 @@ internal static class EvalCommand
                 release = ReleaseView.From(release),
                 dataset = new { path = run.DatasetPath, sha256 = run.DatasetSha256 },
                 scorer_version = run.ScorerVersion,
+                concurrency = concurrency is null ? null : new { requested = concurrency.Requested, effective = concurrency.Effective, limited_by = concurrency.LimitedBy },
                 summary,
                 not_passed = failures.Select(f => new { case_id = f.CaseId, trial = f.Trial, status = f.Status.ToString().ToLowerInvariant(), f.Score, reason = Reason(f), output = f.Display }),
             });

@@ -36,6 +36,9 @@ internal sealed class EvalSession : IDisposable
 
     public ScorerSet Scorers { get; }
 
+    /// <summary>The concurrency limit that applied to the last run executed (null before one runs).</summary>
+    public EvalConcurrency? Concurrency { get; private set; }
+
     public Manifest Manifest => _ctx.Manifest;
 
     public static async Task<EvalSession> OpenAsync(CliContext ctx, bool useCache, CancellationToken cancellationToken)
@@ -90,7 +93,8 @@ internal sealed class EvalSession : IDisposable
             _ctx.Output.Note($"resuming run {run.Id}: {done} of {run.TotalTrials} result(s) already saved are not repeated");
         }
 
-        _ctx.Output.Note($"run {run.Id}: {EvalConcurrency.For(run.Concurrency, _providers).Describe()}");
+        Concurrency = EvalConcurrency.For(run.Concurrency, _providers);
+        _ctx.Output.Note($"run {run.Id}: {Concurrency.Describe()}");
         var runner = new EvalRunner(Store.EvalRuns, Scorers, _ctx.Time) { Progress = printer.Report };
         try
         {

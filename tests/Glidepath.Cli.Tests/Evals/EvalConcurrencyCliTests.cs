@@ -21,10 +21,15 @@ public sealed class EvalConcurrencyCliTests
         using var endpoint = new SlowOpenAIEndpoint(hold: 4);
         using var app = OpenAIApp(endpoint, maxConcurrency: 4);
 
-        var (code, _, stderr) = await app.RunAsync("eval", "run", "--concurrency", "24", "--no-cache");
+        var (code, stdout, stderr) = await app.RunAsync("eval", "run", "--concurrency", "24", "--no-cache", "--format", "json");
 
         Assert.True(code is 0 or 1, stderr);
         Assert.Equal(4, endpoint.MaxInFlight);
+        using var json = System.Text.Json.JsonDocument.Parse(stdout);
+        var concurrency = json.RootElement.GetProperty("concurrency");
+        Assert.Equal(24, concurrency.GetProperty("requested").GetInt32());
+        Assert.Equal(4, concurrency.GetProperty("effective").GetInt32());
+        Assert.Equal("providers.openai.max_concurrency: 4", concurrency.GetProperty("limited_by").GetString());
         Assert.Contains("concurrency 4: providers.openai.max_concurrency: 4 in glidepath.yaml caps the 24 asked for", stderr, StringComparison.Ordinal);
     }
 

@@ -6,7 +6,7 @@ namespace Glidepath.Cli.Tests.Evals;
 
 /// <summary>
 /// An OpenAI-compatible chat endpoint on 127.0.0.1 that holds every request until <c>hold</c> are in flight at once
-/// (or a few seconds pass, after which it stops holding), and records the most it saw in flight.
+/// (or 30 seconds pass, after which it stops holding: a capped run fails the test instead of hanging), and records the most it saw in flight.
 /// </summary>
 internal sealed class SlowOpenAIEndpoint : IDisposable
 {
@@ -32,7 +32,7 @@ internal sealed class SlowOpenAIEndpoint : IDisposable
         _listener.Prefixes.Add(BaseUrl + "/");
         _listener.Start();
         _loop = Task.Run(LoopAsync);
-        _ = Task.Delay(TimeSpan.FromSeconds(5)).ContinueWith(_ => _released.TrySetResult(), TaskScheduler.Default);
+        _ = Task.Delay(TimeSpan.FromSeconds(30)).ContinueWith(_ => _released.TrySetResult(), TaskScheduler.Default);
     }
 
     public string BaseUrl { get; }
