@@ -36,12 +36,21 @@ public static class CliApp
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
         {
-            foreach (var error in parse.Errors)
+            var messages = CliUsage.Messages(parse);
+            foreach (var message in messages)
             {
-                await stderr.WriteLineAsync($"error: {error.Message}").ConfigureAwait(false);
+                await stderr.WriteLineAsync($"error: {message}").ConfigureAwait(false);
             }
 
-            await stderr.WriteLineAsync($"Run '{string.Join(' ', CommandPath(parse))} --help' for usage.").ConfigureAwait(false);
+            var help = $"Run '{string.Join(' ', CommandPath(parse))} --help' for usage.";
+            await stderr.WriteLineAsync(help).ConfigureAwait(false);
+            if (IsJson(args))
+            {
+                // Machines asked for JSON get the same error object as every other failure, and exit 2.
+                await stdout.WriteLineAsync(System.Text.Json.JsonSerializer.Serialize(
+                    new { error = string.Join("; ", messages), usage = help, exit_code = ExitCodes.BadInput }, CliOutput.JsonOptions)).ConfigureAwait(false);
+            }
+
             return ExitCodes.BadInput;
         }
 

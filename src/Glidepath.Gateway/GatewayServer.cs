@@ -164,6 +164,7 @@ public sealed partial class GatewayServer : IAsyncDisposable
         app.MapPost("/v1/chat/completions", (HttpContext http) => forwarder.HandleAsync(http, OpenAiWire.Instance));
         app.MapPost("/v1/messages", (HttpContext http) => forwarder.HandleAsync(http, AnthropicWire.Instance));
         app.MapPost("/v1/feedback", FeedbackEndpoint.HandleAsync);
+        app.MapGet("/v1/models", ModelsEndpoint.List);
         app.MapGet("/healthz", HealthEndpoints.Health);
         app.MapGet("/readyz", HealthEndpoints.Ready);
         app.MapPrometheusScrapingEndpoint("/metrics");

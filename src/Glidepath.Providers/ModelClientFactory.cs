@@ -59,7 +59,7 @@ public sealed class ModelClientFactory : IModelClientFactory, IDisposable
         var isSim = provider == ProviderNames.Sim;
         var timeout = settings.Timeout ?? (isSim ? SimOptions.DefaultTimeout : _defaults.Timeout);
         var maxRetries = settings.MaxRetries ?? (isSim ? 0 : _defaults.MaxRetries);
-        var maxConcurrency = settings.MaxConcurrency ?? (isSim ? 64 : _defaults.MaxConcurrency);
+        var maxConcurrency = settings.MaxConcurrency ?? (isSim ? Math.Max(64, _defaults.MaxConcurrency) : _defaults.MaxConcurrency);
         if (timeout <= TimeSpan.Zero || maxRetries < 0 || maxConcurrency < 1)
         {
             throw new BadInputException($"providers.{provider}: timeout must be positive, max_retries ≥ 0 and max_concurrency ≥ 1");

@@ -165,9 +165,29 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
         Add("arm = $arm", "$arm", query.Arm);
         Add("started_at >= $since", "$since", query.Since is { } s ? Iso(s) : null);
         Add("started_at < $until", "$until", query.Until is { } u ? Iso(u) : null);
+        // A range on the primary key rather than LIKE, so a prefix lookup uses the index: ids are lower-case hex, below 'g'.
+        Add("trace_id >= $prefix", "$prefix", query.IdPrefix);
+        Add("trace_id < $prefixEnd", "$prefixEnd", query.IdPrefix is { } p ? p + "g" : null);
+        var wrong = new List<string>();
         if (query.ErrorsOnly)
         {
-            where.Add("(status >= 500 OR status IN (408, 429) OR error = 'provider_rejected')"); // TraceRecord.IsError
+            wrong.Add("status >= 500 OR status IN (408, 429) OR error = 'provider_rejected'"); // TraceRecord.IsError
+        }
+
+        if (query.OnlineFailedOnly)
+        {
+            wrong.Add("online_passed = 0");
+        }
+
+        if (query.NegativeFeedbackOnly)
+        {
+            // The same threshold as the feedback metric's positive count (score >= 0.5).
+            wrong.Add("EXISTS (SELECT 1 FROM trace_feedback f WHERE f.trace_id = traces.trace_id AND f.score < 0.5)");
+        }
+
+        if (wrong.Count > 0)
+        {
+            where.Add("(" + string.Join(" OR ", wrong) + ")");
         }
 
         return QueryAsync(string.Join(" AND ", where), "ORDER BY started_at DESC, trace_id", query.Limit, cancellationToken, [.. args]);

@@ -84,7 +84,9 @@ public sealed class BadRequestTests : IAsyncLifetime
         using var response = await _f.PostAsync("/v1/chat/completions", GatewayFixture.Chat());
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.Contains("no stable release", ErrorMessage(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        var message = ErrorMessage(await response.Content.ReadAsStringAsync());
+        Assert.Contains("no stable release", message, StringComparison.Ordinal);
+        Assert.Contains("'glidepath deploy <REF> --env ", message, StringComparison.Ordinal);
     }
 
     private static string ErrorMessage(string body)

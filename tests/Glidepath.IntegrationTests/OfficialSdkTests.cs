@@ -41,6 +41,17 @@ public sealed class OfficialSdkTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OpenAiSdk_ListModels_NamesTheApp()
+    {
+        var client = new OpenAI.Models.OpenAIModelClient(new ApiKeyCredential("unused"), new OpenAIClientOptions { Endpoint = new Uri(_app.Url + "/v1") });
+
+        ClientResult<OpenAI.Models.OpenAIModelCollection> models = await client.GetModelsAsync();
+
+        Assert.Contains(models.Value, m => m.Id == "support-agent");
+        Assert.Contains(models.Value, m => m.Id == "support-agent@staging");
+    }
+
+    [Fact]
     public async Task OpenAiSdk_Streaming_ConcatenatesToTheAnswer()
     {
         var text = new System.Text.StringBuilder();

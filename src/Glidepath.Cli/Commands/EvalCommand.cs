@@ -80,16 +80,16 @@ internal static class EvalCommand
                     CreatedAt = ctx.Time.GetUtcNow(),
                 };
                 await session.Store.EvalRuns.CreateAsync(run, ct);
-                ctx.Output.Note($"run {run.Id}: {release.Label} over {datasetPath} ({dataset.Cases.Count} cases × {run.Trials} trial(s), concurrency {run.Concurrency})");
+                ctx.Output.Note($"run {run.Id}: {release.Label} over {datasetPath} ({dataset.Cases.Count} cases × {run.Trials} trial(s))");
             }
 
             var results = await session.ExecuteAsync(run, dataset.Cases, [session.Target(release)], "glidepath eval run", ct);
-            return Report(ctx, run, release, results);
+            return Report(ctx, run, release, results, session.Concurrency);
         });
         return command;
     }
 
-    private static int Report(CliContext ctx, EvalRun run, Release release, IReadOnlyList<TrialResult> results)
+    private static int Report(CliContext ctx, EvalRun run, Release release, IReadOnlyList<TrialResult> results, EvalConcurrency? concurrency)
     {
         var summary = RunSummary.Of(results, [release.Id])[0];
         var failures = results.Where(r => r.Status != TrialStatus.Pass).OrderBy(r => r.Status).ThenBy(r => r.CaseId, StringComparer.Ordinal).ToList();
@@ -101,6 +101,7 @@ internal static class EvalCommand
                 release = ReleaseView.From(release),
                 dataset = new { path = run.DatasetPath, sha256 = run.DatasetSha256 },
                 scorer_version = run.ScorerVersion,
+                concurrency = concurrency is null ? null : new { requested = concurrency.Requested, effective = concurrency.Effective, limited_by = concurrency.LimitedBy },
                 summary,
                 not_passed = failures.Select(f => new { case_id = f.CaseId, trial = f.Trial, status = f.Status.ToString().ToLowerInvariant(), f.Score, reason = Reason(f), output = f.Display }),
             });
@@ -168,8 +169,9 @@ internal static class EvalCommand
                 return ExitCodes.Ok;
             }
 
+            var views = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));
             ctx.Output.Table(["run", "kind", "release", "baseline", "cases", "trials", "status", "started"],
-                runs.Select(r => (IReadOnlyList<string>)[r.Id, r.Kind, r.ReleaseId[..8], r.BaselineReleaseId?[..8] ?? "", N(r.CaseCount), N(r.Trials), r.Status,
+                runs.Select(r => (IReadOnlyList<string>)[r.Id, r.Kind, views.Label(r.ReleaseId), r.BaselineReleaseId is { } b ? views.Label(b) : "", N(r.CaseCount), N(r.Trials), r.Status,
                     r.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)]));
             return ExitCodes.Ok;
         });
@@ -195,17 +197,18 @@ internal static class EvalCommand
                 ?? throw new BadInputException($"no eval run '{parse.GetValue(id)}' for app '{ctx.Manifest.App}'");
             var results = await store.EvalRuns.ResultsAsync(run.Id, ct);
             var summaries = RunSummary.Of(results, run.ReleaseIds);
+            var views = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(new { run, summaries, results });
+                ctx.Output.Json(new { run, releases = run.ReleaseIds.Select(views.Ref), summaries, results });
                 return ExitCodes.Ok;
             }
 
             ctx.Output.Line($"run {run.Id} ({run.Kind}, {run.Status}): {run.CaseCount} cases × {run.Trials} trial(s) over {run.DatasetPath} (sha256 {run.DatasetSha256[..12]})");
-            SummaryTable(ctx, summaries.Select(s => (s.ReleaseId[..8] + (s.ReleaseId == run.BaselineReleaseId && run.ReleaseIds.Count > 1 ? " (baseline)" : ""), s)).ToList());
+            SummaryTable(ctx, summaries.Select(s => (views.Label(s.ReleaseId) + (s.ReleaseId == run.BaselineReleaseId && run.ReleaseIds.Count > 1 ? " (baseline)" : ""), s)).ToList());
             foreach (var r in results.Where(r => r.Status != TrialStatus.Pass))
             {
-                ctx.Output.Line($"{r.Status.ToString().ToLowerInvariant()} {r.CaseId} trial {r.Trial + 1} [{r.ReleaseId[..8]}]: {Reason(r)}");
+                ctx.Output.Line($"{r.Status.ToString().ToLowerInvariant()} {r.CaseId} trial {r.Trial + 1} [{views.Name(r.ReleaseId)}]: {Reason(r)}");
                 ctx.Output.Line("    " + r.Display.Replace("\n", "\n    ", StringComparison.Ordinal));
             }
 

@@ -18,6 +18,7 @@ internal sealed class EvalSession : IDisposable
     private readonly CliContext _ctx;
     private readonly IModelClientFactory _factory;
     private readonly bool _useCache;
+    private readonly List<(string Provider, ProviderSettings Settings)> _providers = [];
 
     private EvalSession(CliContext ctx, IGlidepathStore store, EvalConfig config, IModelClientFactory factory, ScorerSet scorers, bool useCache)
     {
@@ -35,6 +36,9 @@ internal sealed class EvalSession : IDisposable
 
     public ScorerSet Scorers { get; }
 
+    /// <summary>The concurrency limit that applied to the last run executed (null before one runs).</summary>
+    public EvalConcurrency? Concurrency { get; private set; }
+
     public Manifest Manifest => _ctx.Manifest;
 
     public static async Task<EvalSession> OpenAsync(CliContext ctx, bool useCache, CancellationToken cancellationToken)
@@ -42,7 +46,10 @@ internal sealed class EvalSession : IDisposable
         var manifest = ctx.Manifest;
         var config = manifest.Eval ?? throw new BadInputException($"{manifest.FilePath}: no eval: section; expected eval: {{ dataset: evals/cases.jsonl, scorers: [...] }}");
         var store = await ctx.StoreAsync(cancellationToken).ConfigureAwait(false);
-        var factory = ctx.Env.ModelClients?.Invoke(manifest, store) ?? new ModelClientFactory(ctx.Time, PriceTable.For(manifest), store.ResponseCache);
+        // The run's concurrency bounds its calls, so the provider default (16, for the gateway) must not cap it silently;
+        // a max_concurrency the manifest sets still applies, and ExecuteAsync says which limit does.
+        var factory = ctx.Env.ModelClients?.Invoke(manifest, store) ?? new ModelClientFactory(ctx.Time, PriceTable.For(manifest), store.ResponseCache,
+            defaults: new ModelClientDefaults { MaxConcurrency = EvalConcurrency.UnsetProviderLimit });
         var build = new ScorerBuildContext
         {
             ReadFile = path => ReadManifestFile(manifest, path),
@@ -65,8 +72,13 @@ internal sealed class EvalSession : IDisposable
         return dataset.WithTags(tags);
     }
 
-    public IEvalTarget Target(Release release) =>
-        new ReleaseTarget(release, _factory, ProviderSettingsResolver.Resolve(Manifest, release.Snapshot().Model.Provider, null), _useCache, _ctx.Time);
+    public IEvalTarget Target(Release release)
+    {
+        var provider = release.Snapshot().Model.Provider;
+        var settings = ProviderSettingsResolver.Resolve(Manifest, provider, null);
+        _providers.Add((provider, settings));
+        return new ReleaseTarget(release, _factory, settings, _useCache, _ctx.Time);
+    }
 
     public string NewRunId() =>
         _ctx.Time.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2));
@@ -81,6 +93,8 @@ internal sealed class EvalSession : IDisposable
             _ctx.Output.Note($"resuming run {run.Id}: {done} of {run.TotalTrials} result(s) already saved are not repeated");
         }
 
+        Concurrency = EvalConcurrency.For(run.Concurrency, _providers);
+        _ctx.Output.Note($"run {run.Id}: {Concurrency.Describe()}");
         var runner = new EvalRunner(Store.EvalRuns, Scorers, _ctx.Time) { Progress = printer.Report };
         try
         {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using Glidepath.Errors;
 using Glidepath.Evals.Datasets;
+using Glidepath.Traces;
 
 namespace Glidepath.Cli.Commands;
 
@@ -10,7 +11,7 @@ internal static class EvalsetAddCommand
 {
     public static Command Build(CliEnvironment env)
     {
-        var fromTrace = new Option<string>("--from-trace") { Description = "The trace to freeze (its id, from 'glidepath traces list' or the Glidepath-Trace header)", Required = true };
+        var fromTrace = new Option<string>("--from-trace") { Description = "The trace to freeze (its id or a unique prefix of 8+ hex digits, from 'glidepath traces list' or the Glidepath-Trace header)", Required = true };
         var expect = new Option<string[]>("--expect-contains") { Description = "Text the answer must contain (repeatable); becomes expect.contains" };
         var datasetOpt = new Option<string?>("--dataset") { Description = "The dataset file to append to (default: eval.dataset in glidepath.yaml)" };
         var command = new Command("add", """
@@ -23,7 +24,7 @@ internal static class EvalsetAddCommand
 
             Examples:
               glidepath evalset add --from-trace 4bf92f3577b34da6a3ce929d0e0e4736 --expect-contains "30 days"
-              glidepath evalset add --from-trace 4bf92f35... --dataset evals/regressions.jsonl
+              glidepath evalset add --from-trace 4bf92f35 --dataset evals/regressions.jsonl
             """)
         {
             fromTrace,
@@ -37,12 +38,8 @@ internal static class EvalsetAddCommand
                 ?? throw new BadInputException("no dataset: glidepath.yaml has no eval.dataset; pass --dataset FILE");
             var full = Path.IsPathRooted(datasetPath) ? datasetPath : Path.Combine(manifest.BaseDirectory, datasetPath);
             var store = await ctx.StoreAsync(ct);
-            var traceId = parse.GetValue(fromTrace)!.Trim().ToLowerInvariant();
-            var trace = await store.Traces.GetAsync(traceId, ct);
-            if (trace is null || trace.App != manifest.App)
-            {
-                throw new BadInputException($"no trace '{traceId}' for app '{manifest.App}'; 'glidepath traces list --env ENV --failed' shows recent failures");
-            }
+            var trace = await TraceLookup.FindAsync(store.Traces, manifest.App, parse.GetValue(fromTrace)!,
+                "'glidepath traces list --env ENV --failed --online-failed --negative-feedback' shows recent failures", ct);
 
             var release = await store.Releases.GetByIdAsync(manifest.App, trace.ReleaseId, ct);
             var expectations = (parse.GetValue(expect) ?? []).Where(e => !string.IsNullOrWhiteSpace(e)).ToList();

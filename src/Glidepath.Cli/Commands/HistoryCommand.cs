@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using Glidepath.Environments;
 using Glidepath.Errors;
+using Glidepath.Rollouts;
 
 namespace Glidepath.Cli.Commands;
 
@@ -12,7 +14,8 @@ internal static class HistoryCommand
         var environment = EnvironmentCommandSupport.EnvOption();
         var command = new Command("history", """
             Show an environment's append-only history, oldest first: every deploy, promote, rollback,
-            freeze and unfreeze with its revision, time, actor, reason and from → to release.
+            freeze, unfreeze and rollout event with its revision, time, actor, reason and release: from → to
+            for a move of the stable pointer, "canary vN vs stable vM" for a rollout event that does not move it.
             Forced promotions are marked.
 
             Example:
@@ -47,7 +50,7 @@ internal static class HistoryCommand
                     e.Revision.ToString(CultureInfo.InvariantCulture),
                     EnvironmentViews.Time(e.Time),
                     e.Forced ? e.Kind + " (FORCED)" : e.Kind,
-                    e.ToReleaseId is null && e.FromReleaseId is null ? "-" : $"{views.Name(e.FromReleaseId)} → {views.Label(e.ToReleaseId)}",
+                    Releases(e, views),
                     e.Actor,
                     e.Reason ?? "",
                 ]),
@@ -56,4 +59,14 @@ internal static class HistoryCommand
         });
         return command;
     }
+
+    /// <summary>
+    /// A rollout event other than the promotion names the canary (from) and the stable it is judged against (to):
+    /// an arrow there reads like a move of the stable pointer, which it is not.
+    /// </summary>
+    internal static string Releases(EnvironmentEvent e, EnvironmentViews views) =>
+        e.ToReleaseId is null && e.FromReleaseId is null ? "-"
+        : e.Kind.StartsWith("rollout_", StringComparison.Ordinal) && e.Kind != RolloutEventKinds.Promoted
+            ? $"canary {views.Label(e.FromReleaseId)} vs stable {views.Name(e.ToReleaseId)}"
+            : $"{views.Name(e.FromReleaseId)} → {views.Label(e.ToReleaseId)}";
 }

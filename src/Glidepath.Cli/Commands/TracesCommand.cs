@@ -21,7 +21,9 @@ internal static class TracesCommand
     {
         var environment = EnvironmentCommandSupport.EnvOption();
         var release = new Option<string?>("--release") { Description = "Only traces served by this release (v7, a hash prefix, env:staging)" };
-        var failed = new Option<bool>("--failed") { Description = "Only failed requests (5xx, timeouts, rate limits)" };
+        var failed = new Option<bool>("--failed") { Description = "Only failed requests (5xx, timeouts, rate limits, provider rejections)" };
+        var onlineFailed = new Option<bool>("--online-failed") { Description = "Only requests an online scorer did not pass (with --failed or --negative-feedback: any of them)" };
+        var negativeFeedback = new Option<bool>("--negative-feedback") { Description = "Only requests with negative user feedback (a score below 0.5; with the other two: any of them)" };
         var since = new Option<string?>("--since") { Description = "Only requests that started within this long (e.g. 15m, 1h, 7d)" };
         var limit = new Option<int>("--limit") { Description = "At most this many, newest first (default 50)", DefaultValueFactory = _ => 50 };
         var command = new Command("list", """
@@ -30,11 +32,14 @@ internal static class TracesCommand
             Examples:
               glidepath traces list --env production --since 1h
               glidepath traces list --env production --release v7 --failed --format json
+              glidepath traces list --env production --online-failed --negative-feedback   # worth an eval case
             """)
         {
             environment,
             release,
             failed,
+            onlineFailed,
+            negativeFeedback,
             since,
             limit,
         };
@@ -57,6 +62,8 @@ internal static class TracesCommand
                 ReleaseId = releaseId,
                 Since = from,
                 ErrorsOnly = parse.GetValue(failed),
+                OnlineFailedOnly = parse.GetValue(onlineFailed),
+                NegativeFeedbackOnly = parse.GetValue(negativeFeedback),
                 Limit = Math.Max(1, parse.GetValue(limit)),
             }, ct);
             var views = new EnvironmentViews(await store.Releases.ListAsync(app, ct));
@@ -95,13 +102,14 @@ internal static class TracesCommand
 
     private static Command Show(CliEnvironment env)
     {
-        var id = new Argument<string>("ID") { Description = "The trace id (the Glidepath-Trace response header)" };
+        var id = new Argument<string>("ID") { Description = "The trace id (the Glidepath-Trace response header), or a unique prefix of 8+ hex digits" };
         var command = new Command("show", """
             Show one trace: release and arm, timings (total, time to first token, gateway overhead), tokens,
             cost, status, online scores, user feedback, and the content when the capture policy kept it.
 
             Example:
               glidepath traces show 4bf92f3577b34da6a3ce929d0e0e4736
+              glidepath traces show 4bf92f35
             """)
         {
             id,
@@ -109,12 +117,7 @@ internal static class TracesCommand
         command.SetAction(env, async (ctx, parse, ct) =>
         {
             var store = await ctx.ExistingStoreAsync(ct);
-            var traceId = parse.GetValue(id)!.Trim().ToLowerInvariant();
-            var trace = await store.Traces.GetAsync(traceId, ct);
-            if (trace is null || trace.App != ctx.Manifest.App)
-            {
-                throw new BadInputException($"no trace '{traceId}' for app '{ctx.Manifest.App}'; 'glidepath traces list --env ENV' shows recent ones");
-            }
+            var trace = await TraceLookup.FindAsync(store.Traces, ctx.Manifest.App, parse.GetValue(id)!, "'glidepath traces list --env ENV' shows recent ones", ct);
 
             var feedback = await store.Traces.FeedbackAsync(trace.TraceId, ct);
             var views = new EnvironmentViews(await store.Releases.ListAsync(trace.App, ct));
@@ -166,6 +169,12 @@ internal static class TracesCommand
                 ["subject", trace.SubjectHash ?? "(per request)"],
                 ["online score", trace.OnlineScore is { } os ? string.Create(inv, $"{os:0.###} ({(trace.OnlinePassed == true ? "passed" : "not passed")})") : "(not sampled)"],
             ], title: $"trace {trace.TraceId}");
+            if (OnlineOutcomes(trace.OnlineScoresJson) is { Count: > 0 } outcomes)
+            {
+                ctx.Output.Line();
+                ctx.Output.Table(["online scorer", "score", "outcome", "reason"], outcomes);
+            }
+
             if (feedback.Count > 0)
             {
                 ctx.Output.Line();
@@ -193,6 +202,38 @@ internal static class TracesCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>Each online scorer's row (scorer, score, pass / FAIL / ERROR, reason or error) from the trace's JSON array.</summary>
+    private static List<IReadOnlyList<string>> OnlineOutcomes(string? json)
+    {
+        var rows = new List<IReadOnlyList<string>>();
+        if (json is null)
+        {
+            return rows;
+        }
+
+        using var doc = JsonDocument.Parse(json);
+        if (doc.RootElement.ValueKind != JsonValueKind.Array)
+        {
+            return rows;
+        }
+
+        foreach (var s in doc.RootElement.EnumerateArray())
+        {
+            string? Text(string name) => s.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            var error = Text("error");
+            var passed = s.TryGetProperty("passed", out var p) && p.ValueKind == JsonValueKind.True;
+            rows.Add(
+            [
+                Text("scorer") ?? "?",
+                s.TryGetProperty("score", out var score) && score.ValueKind == JsonValueKind.Number ? score.GetDouble().ToString("0.###", CultureInfo.InvariantCulture) : "-",
+                error is not null ? "ERROR" : s.TryGetProperty("applicable", out var a) && a.ValueKind == JsonValueKind.False ? "n/a" : passed ? "pass" : "FAIL",
+                error ?? Text("reason") ?? "",
+            ]);
+        }
+
+        return rows;
     }
 
     private static object Summary(TraceRecord t, EnvironmentViews views) => new

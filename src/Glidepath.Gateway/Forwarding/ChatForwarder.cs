@@ -107,7 +107,7 @@ internal sealed partial class ChatForwarder
         if (table?.Stable is null)
         {
             await WriteErrorAsync(http, wire, 503, ErrorKinds.Unavailable,
-                $"environment '{_environment}' of '{_app}' has no stable release yet; deploy one with 'glidepath deploy --env {_environment}'").ConfigureAwait(false);
+                $"environment '{_environment}' of '{_app}' has no stable release yet; deploy one with 'glidepath deploy <REF> --env {_environment}' (e.g. 'glidepath deploy v1 --env {_environment}')").ConfigureAwait(false);
             return;
         }
 

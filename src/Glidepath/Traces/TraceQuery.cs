@@ -1,6 +1,10 @@
 namespace Glidepath.Traces;
 
-/// <summary>A filter for listing traces, newest first.</summary>
+/// <summary>
+/// A filter for listing traces, newest first. <see cref="ErrorsOnly"/>, <see cref="OnlineFailedOnly"/> and
+/// <see cref="NegativeFeedbackOnly"/> each name a way a request went wrong; set together, a trace that went wrong in
+/// any of those ways matches (the traces worth turning into eval cases).
+/// </summary>
 public sealed record TraceQuery
 {
     public required string App { get; init; }
@@ -9,6 +13,18 @@ public sealed record TraceQuery
     public string? Arm { get; init; }
     public DateTimeOffset? Since { get; init; }
     public DateTimeOffset? Until { get; init; }
+
+    /// <summary>Requests that count against the release (<see cref="TraceRecord.IsError"/>).</summary>
     public bool ErrorsOnly { get; init; }
+
+    /// <summary>Requests an online scorer did not pass (<c>OnlinePassed = false</c>).</summary>
+    public bool OnlineFailedOnly { get; init; }
+
+    /// <summary>Requests with at least one negative feedback (a score below 0.5, as the judge's feedback metric counts it).</summary>
+    public bool NegativeFeedbackOnly { get; init; }
+
+    /// <summary>Only trace ids that start with these lower-case hex digits.</summary>
+    public string? IdPrefix { get; init; }
+
     public int Limit { get; init; } = 50;
 }

@@ -19,6 +19,24 @@ public sealed class EvalRunCliTests
     }
 
     [Fact]
+    public async Task EvalListAndShow_Text_NameTheReleaseByVersion()
+    {
+        using var app = EvalApp.Create();
+        var v1 = await app.CreateReleaseAsync();
+        var (code, stdout, stderr) = await app.RunAsync("eval", "run", v1, "--format", "json");
+        Assert.True(code == 0, stderr);
+        var runId = JsonDocument.Parse(stdout).RootElement.GetProperty("run").GetString()!;
+
+        var (_, list, _) = await app.RunAsync("eval", "list");
+        var (_, show, _) = await app.RunAsync("eval", "show", runId);
+        var (_, showJson, _) = await app.RunAsync("eval", "show", runId, "--format", "json");
+
+        Assert.Contains($" {v1}+", list, StringComparison.Ordinal);
+        Assert.Contains($"{v1}+", show, StringComparison.Ordinal);
+        Assert.Equal(v1, JsonDocument.Parse(showJson).RootElement.GetProperty("releases")[0].GetProperty("name").GetString());
+    }
+
+    [Fact]
     public async Task EvalRun_StoppedByCancellationThenResumed_FinishesWithoutRepeatingSavedResults()
     {
         using var app = EvalApp.Create();

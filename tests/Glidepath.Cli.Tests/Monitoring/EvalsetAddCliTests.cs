@@ -37,6 +37,19 @@ public sealed class EvalsetAddCliTests
     }
 
     [Fact]
+    public async Task EvalsetAdd_TraceIdPrefix_AddsThatTrace()
+    {
+        using var app = EvalApp.Create();
+        await app.CreateReleaseAsync();
+        var trace = await WriteTraceAsync(app, "Can I return a jacket I bought two weeks ago for a refund?");
+
+        var (code, stdout, stderr) = await app.RunAsync("evalset", "add", "--from-trace", trace.TraceId[..10], "--dataset", Dataset, "--format", "json");
+
+        Assert.True(code == 0, stderr);
+        Assert.Equal("trace-" + trace.TraceId[..12], JsonDocument.Parse(stdout).RootElement.GetProperty("case_id").GetString());
+    }
+
+    [Fact]
     public async Task EvalsetAdd_ThenGate_TheCaseRunsAndAReleaseThatFailsItIsBlocked()
     {
         using var app = EvalApp.Create();

@@ -61,4 +61,90 @@ public sealed class TracesCliTests
         Assert.Equal(2, code);
         Assert.Contains("traces list", stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task TracesList_OnlineFailedAndNegativeFeedback_ListsTheTracesWorthAnEvalCase()
+    {
+        await using var app = await MonitorApp.CreateAsync(1);
+        var traces = await app.WriteTracesAsync("production", "v1", MonitorApp.Start, TimeSpan.FromMinutes(10), 10, errorRate: 0.2, shape: (i, t) => t with
+        {
+            TraceId = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{i:x2}").PadLeft(32, 'a'),
+            OnlineScore = i < 6 ? (i == 2 ? 0.0 : 1.0) : null,
+            OnlinePassed = i < 6 ? i != 2 : null,
+        });
+        await using (var store = await app.OpenStoreAsync())
+        {
+            await store.Traces.AddFeedbackAsync(new FeedbackRecord(traces[6].TraceId, -1, "wrong", MonitorApp.Start.AddMinutes(20)), CancellationToken.None);
+            await store.Traces.AddFeedbackAsync(new FeedbackRecord(traces[7].TraceId, 1, "good", MonitorApp.Start.AddMinutes(20)), CancellationToken.None);
+        }
+
+        async Task<string[]> Ids(params string[] filters) => (await app.JsonAsync(["traces", "list", "--env", "production", .. filters]))
+            .GetProperty("traces").EnumerateArray().Select(t => t.GetProperty("id").GetString()!).Order(StringComparer.Ordinal).ToArray();
+
+        Assert.Equal([traces[2].TraceId], await Ids("--online-failed"));
+        Assert.Equal([traces[6].TraceId], await Ids("--negative-feedback"));
+        Assert.Equal([traces[2].TraceId, traces[6].TraceId], await Ids("--online-failed", "--negative-feedback"));
+        Assert.Equal([traces[2].TraceId, traces[4].TraceId, traces[6].TraceId, traces[9].TraceId], await Ids("--failed", "--online-failed", "--negative-feedback"));
+    }
+
+    [Fact]
+    public async Task TracesShow_UniquePrefix_ShowsThatTrace()
+    {
+        await using var app = await MonitorApp.CreateAsync(1);
+        var traces = await app.WriteTracesAsync("production", "v1", MonitorApp.Start, TimeSpan.FromMinutes(1), 2, shape: (i, t) => t with
+        {
+            TraceId = (i == 0 ? "4bf92f35" : "4bf92f36") + new string('0', 24),
+        });
+
+        var json = await app.JsonAsync("traces", "show", "4BF92F36");
+
+        Assert.Equal(traces[1].TraceId, json.GetProperty("trace").GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task TracesShow_AmbiguousPrefix_Exit2ListingTheCandidates()
+    {
+        await using var app = await MonitorApp.CreateAsync(1);
+        var traces = await app.WriteTracesAsync("production", "v1", MonitorApp.Start, TimeSpan.FromMinutes(1), 2, shape: (i, t) => t with
+        {
+            TraceId = "4bf92f35" + (i == 0 ? "0" : "1") + new string('0', 23),
+        });
+
+        var (code, _, stderr) = await app.RunAsync("traces", "show", "4bf92f35");
+        var (shortCode, _, shortErr) = await app.RunAsync("traces", "show", "4bf92f3");
+
+        Assert.Equal(2, code);
+        Assert.Contains("ambiguous", stderr, StringComparison.Ordinal);
+        Assert.Contains(traces[0].TraceId, stderr, StringComparison.Ordinal);
+        Assert.Contains(traces[1].TraceId, stderr, StringComparison.Ordinal);
+        Assert.Equal(2, shortCode);
+        Assert.Contains("at least 8", shortErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TracesShow_OnlineScored_TextListsEachScorersOutcomeAndJsonKeepsApostrophes()
+    {
+        await using var app = await MonitorApp.CreateAsync(1);
+        var trace = (await app.WriteTracesAsync("production", "v1", MonitorApp.Start, TimeSpan.FromMinutes(1), 1, shape: (_, t) => t with
+        {
+            OutputText = "It's on its way.",
+            OnlineScore = 0.5,
+            OnlinePassed = false,
+            OnlineScoresJson = """
+                [{"scorer":"not_contains","score":1,"passed":true,"applicable":true,"reason":null,"error":null},
+                 {"scorer":"json_valid","score":0,"passed":false,"applicable":true,"reason":"it\u0027s not JSON","error":null}]
+                """,
+        }))[0];
+
+        var (code, text, _) = await app.RunAsync("traces", "show", trace.TraceId);
+        var (jsonCode, json, _) = await app.RunAsync("traces", "show", trace.TraceId, "--format", "json");
+
+        Assert.Equal(0, code);
+        Assert.Contains("not_contains", text, StringComparison.Ordinal);
+        Assert.Matches("json_valid +0 +FAIL +it's not JSON", text);
+        Assert.Equal(0, jsonCode);
+        Assert.Contains("It's on its way.", json, StringComparison.Ordinal);
+        Assert.Contains("it's not JSON", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u0027", json, StringComparison.Ordinal);
+    }
 }

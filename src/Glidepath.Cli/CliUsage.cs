@@ -1,0 +1,81 @@
+using System.CommandLine;
+
+namespace Glidepath.Cli;
+
+/// <summary>Bad usage (an unknown command or option, a missing argument): its message, and a suggestion for a mistyped name.</summary>
+internal static class CliUsage
+{
+    /// <summary>
+    /// The parse errors, one per line, the one about a token a few typos away from a subcommand of the command it
+    /// follows ending with "(did you mean 'release'?)".
+    /// </summary>
+    public static IReadOnlyList<string> Messages(ParseResult parse)
+    {
+        var messages = parse.Errors.Select(e => e.Message.TrimEnd('.')).ToList();
+        if (Suggestion(parse) is { } s)
+        {
+            var i = messages.FindIndex(m => m.Contains($"'{s.Token}'", StringComparison.Ordinal));
+            i = i < 0 ? 0 : i;
+            messages[i] += $" (did you mean '{s.Name}'?)";
+        }
+
+        return messages;
+    }
+
+    private static (string Token, string Name)? Suggestion(ParseResult parse)
+    {
+        var command = parse.CommandResult.Command;
+        foreach (var token in parse.UnmatchedTokens)
+        {
+            if (token.StartsWith('-'))
+            {
+                continue;
+            }
+
+            var best = command.Subcommands
+                .Where(c => !c.Hidden)
+                .SelectMany(c => c.Aliases.Prepend(c.Name).Select(name => (c.Name, Distance: Distance(token, name))))
+                .Where(c => c.Distance <= Math.Max(1, Math.Min(2, token.Length / 3)))
+                .OrderBy(c => c.Distance)
+                .ThenBy(c => c.Name, StringComparer.Ordinal)
+                .Select(c => c.Name)
+                .FirstOrDefault();
+            if (best is not null)
+            {
+                return (token, best);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Edit distance with transpositions (optimal string alignment): "relase" is one from "release".</summary>
+    internal static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++)
+        {
+            d[i, 0] = i;
+        }
+
+        for (var j = 0; j <= b.Length; j++)
+        {
+            d[0, j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = char.ToLowerInvariant(a[i - 1]) == char.ToLowerInvariant(b[j - 1]) ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
+            }
+        }
+
+        return d[a.Length, b.Length];
+    }
+}

@@ -1,0 +1,89 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Glidepath.Cli.Tests.Evals;
+
+/// <summary>
+/// An OpenAI-compatible chat endpoint on 127.0.0.1 that holds every request until <c>hold</c> are in flight at once
+/// (or 30 seconds pass, after which it stops holding: a capped run fails the test instead of hanging), and records the most it saw in flight.
+/// </summary>
+internal sealed class SlowOpenAIEndpoint : IDisposable
+{
+    private const string Body = """
+        {"id":"chatcmpl-1","object":"chat.completion","created":0,"model":"sim-support-1","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":10,"completion_tokens":1,"total_tokens":11}}
+        """;
+
+    private readonly HttpListener _listener = new();
+    private readonly Task _loop;
+    private readonly int _hold;
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _inFlight;
+    private int _maxInFlight;
+
+    public SlowOpenAIEndpoint(int hold)
+    {
+        _hold = hold;
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        BaseUrl = $"http://127.0.0.1:{port}/v1";
+        _listener.Prefixes.Add(BaseUrl + "/");
+        _listener.Start();
+        _loop = Task.Run(LoopAsync);
+        _ = Task.Delay(TimeSpan.FromSeconds(30)).ContinueWith(_ => _released.TrySetResult(), TaskScheduler.Default);
+    }
+
+    public string BaseUrl { get; }
+
+    public int MaxInFlight => Volatile.Read(ref _maxInFlight);
+
+    private async Task LoopAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            _ = Task.Run(() => AnswerAsync(context));
+        }
+    }
+
+    private async Task AnswerAsync(HttpListenerContext context)
+    {
+        var now = Interlocked.Increment(ref _inFlight);
+        int seen;
+        while ((seen = Volatile.Read(ref _maxInFlight)) < now && Interlocked.CompareExchange(ref _maxInFlight, now, seen) != seen)
+        {
+        }
+
+        if (now >= _hold)
+        {
+            _released.TrySetResult();
+        }
+
+        await _released.Task;
+        await context.Request.InputStream.CopyToAsync(Stream.Null);
+        var bytes = Encoding.UTF8.GetBytes(Body);
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength64 = bytes.Length;
+        Interlocked.Decrement(ref _inFlight);
+        await context.Response.OutputStream.WriteAsync(bytes);
+        context.Response.Close();
+    }
+
+    public void Dispose()
+    {
+        _released.TrySetResult();
+        _listener.Close();
+        _loop.Wait(TimeSpan.FromSeconds(5));
+    }
+}

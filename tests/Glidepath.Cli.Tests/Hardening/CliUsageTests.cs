@@ -1,0 +1,58 @@
+using System.Text.Json;
+using Glidepath.Cli.Tests.Support;
+
+namespace Glidepath.Cli.Tests.Hardening;
+
+/// <summary>Issue 21 item 10: bad usage under --format json is a JSON error object, and a mistyped command gets a suggestion.</summary>
+public sealed class CliUsageTests
+{
+    [Fact]
+    public async Task Run_UnknownOptionWithJson_WritesJsonErrorObjectExit2()
+    {
+        var r = await CliRunner.RunAsync("traces", "list", "--no-such-option", "--format", "json");
+
+        Assert.Equal(2, r.ExitCode);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        Assert.Equal(2, doc.RootElement.GetProperty("exit_code").GetInt32());
+        Assert.Contains("--no-such-option", doc.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_UnknownOptionAsText_NothingOnStdout()
+    {
+        var r = await CliRunner.RunAsync("traces", "list", "--no-such-option");
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal("", r.Stdout);
+    }
+
+    [Theory]
+    [InlineData("relase", "release")]
+    [InlineData("rolout", "rollout")]
+    [InlineData("tarces", "traces")]
+    public async Task Run_MistypedCommand_SuggestsTheNearestOne(string typed, string meant)
+    {
+        var r = await CliRunner.RunAsync(typed, "list");
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains($"did you mean '{meant}'?", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_MistypedSubcommand_SuggestsTheNearestOne()
+    {
+        var r = await CliRunner.RunAsync("traces", "lsit");
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("did you mean 'list'?", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_UnrelatedWord_NoSuggestion()
+    {
+        var r = await CliRunner.RunAsync("frobnicate");
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.DoesNotContain("did you mean", r.Stderr, StringComparison.Ordinal);
+    }
+}
