@@ -42,7 +42,7 @@ internal static class EvalCommand
         options.AddTo(command);
         command.SetAction(env, async (ctx, parse, ct) =>
         {
-            using var session = await EvalSession.OpenAsync(ctx, !parse.GetValue(options.NoCache), ct);
+            using var session = await EvalSession.OpenAsync(ctx, !parse.GetValue(options.NoCache), parse.GetValue(options.Environment), parse.GetValue(options.Vars) ?? [], ct);
             EvalRun run;
             Release release;
             Evals.Datasets.EvalDataset dataset;

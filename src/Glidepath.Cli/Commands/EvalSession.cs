@@ -18,9 +18,13 @@ internal sealed class EvalSession : IDisposable
     private readonly CliContext _ctx;
     private readonly IModelClientFactory _factory;
     private readonly bool _useCache;
+    private readonly string? _environment;
+    private readonly IReadOnlyDictionary<string, string> _vars;
 
-    private EvalSession(CliContext ctx, IGlidepathStore store, EvalConfig config, IModelClientFactory factory, ScorerSet scorers, bool useCache)
+    private EvalSession(CliContext ctx, IGlidepathStore store, EvalConfig config, IModelClientFactory factory, ScorerSet scorers, bool useCache, string? environment, IReadOnlyDictionary<string, string> vars)
     {
+        _environment = environment;
+        _vars = vars;
         _ctx = ctx;
         Store = store;
         Config = config;
@@ -37,10 +41,13 @@ internal sealed class EvalSession : IDisposable
 
     public Manifest Manifest => _ctx.Manifest;
 
-    public static async Task<EvalSession> OpenAsync(CliContext ctx, bool useCache, CancellationToken cancellationToken)
+    /// <param name="environment">The environment whose vars and provider settings apply (<c>--env</c>), or null.</param>
+    /// <param name="vars">The <c>--var NAME=VALUE</c> overrides.</param>
+    public static async Task<EvalSession> OpenAsync(CliContext ctx, bool useCache, string? environment, IReadOnlyList<string> vars, CancellationToken cancellationToken)
     {
         var manifest = ctx.Manifest;
         var config = manifest.Eval ?? throw new BadInputException($"{manifest.FilePath}: no eval: section; expected eval: {{ dataset: evals/cases.jsonl, scorers: [...] }}");
+        var (promptVars, _) = PromptVars.Resolve(manifest, environment, vars, firstByDefault: false);
         var store = await ctx.StoreAsync(cancellationToken).ConfigureAwait(false);
         var factory = ctx.Env.ModelClients?.Invoke(manifest, store) ?? new ModelClientFactory(ctx.Time, PriceTable.For(manifest), store.ResponseCache);
         var build = new ScorerBuildContext
@@ -55,7 +62,7 @@ internal sealed class EvalSession : IDisposable
             ctx.Output.Note("warning: eval.scorers is empty: every case passes. Add scorers such as { type: contains }.");
         }
 
-        return new EvalSession(ctx, store, config, factory, scorers, useCache);
+        return new EvalSession(ctx, store, config, factory, scorers, useCache, environment, promptVars);
     }
 
     public async Task<EvalDataset> LoadDatasetAsync(string path, IReadOnlyList<string> tags, CancellationToken cancellationToken)
@@ -66,7 +73,7 @@ internal sealed class EvalSession : IDisposable
     }
 
     public IEvalTarget Target(Release release) =>
-        new ReleaseTarget(release, _factory, ProviderSettingsResolver.Resolve(Manifest, release.Snapshot().Model.Provider, null), _useCache, _ctx.Time);
+        new ReleaseTarget(release, _factory, ProviderSettingsResolver.Resolve(Manifest, release.Snapshot().Model.Provider, _environment), _useCache, _ctx.Time) { Vars = _vars };
 
     public string NewRunId() =>
         _ctx.Time.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2));
