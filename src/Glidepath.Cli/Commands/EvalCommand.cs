@@ -34,6 +34,7 @@ internal static class EvalCommand
             Examples:
               glidepath eval run
               glidepath eval run v3 --trials 5 --tag refunds
+              glidepath eval run --env production --var customer_tier=gold
               glidepath eval run --resume 20261126-091500-3fa2
             """)
         {
