@@ -1,12 +1,8 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Glidepath.Errors;
-using Glidepath.Manifests;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace Glidepath.Evals.Import;
 
@@ -21,14 +17,13 @@ public static partial class PromptfooImporter
 
     private static readonly string[] ConfigKeys = ["prompts", "tests", "defaultTest", "description"];
     private static readonly string[] TestKeys = ["description", "vars", "assert"];
-    private static readonly string[] ScriptExtensions = [".py", ".js", ".mjs", ".cjs", ".ts"];
 
     /// <summary>Converts a suite whose <c>file://</c> references are read through <paramref name="files"/> (none are readable when null).</summary>
     public static PromptfooImport Convert(string yaml, string file, PromptfooFiles? files = null)
     {
         files ??= new PromptfooFiles(file, _ => null);
         var config = new PromptfooSource(file, yaml);
-        var root = Parse(yaml, file);
+        var root = PromptfooReferences.Parse(yaml, file);
         var notes = new List<string>();
         JsonArray tests;
         JsonObject? defaults = null;
@@ -51,6 +46,10 @@ public static partial class PromptfooImporter
         if (root is JsonObject top)
         {
             defaults = top["defaultTest"] as JsonObject;
+            if (top["defaultTest"] is JsonValue reference)
+            {
+                notes.Add($"defaultTest: {reference} is not converted (only an inline defaultTest is read)");
+            }
             template = PromptTemplate(top["prompts"], notes);
             foreach (var (key, _) in top.Where(kv => !ConfigKeys.Contains(kv.Key)))
             {
@@ -58,7 +57,7 @@ public static partial class PromptfooImporter
             }
         }
 
-        var entries = Expand(tests, config, files, notes);
+        var entries = PromptfooReferences.Expand(tests, config, files, notes);
         var cases = new List<JsonObject>();
         var ids = new HashSet<string>(StringComparer.Ordinal);
         var kinds = new HashSet<string>(StringComparer.Ordinal);
@@ -78,11 +77,11 @@ public static partial class PromptfooImporter
             }
 
             var vars = new JsonObject();
-            foreach (var (from, map) in new[] { (config, defaults?["vars"] as JsonObject), (source, test["vars"] as JsonObject) })
+            foreach (var (from, map) in new[] { (config, PromptfooReferences.VarsMap(defaults?["vars"], config, files, "defaultTest", notes)), (source, PromptfooReferences.VarsMap(test["vars"], source, files, label, notes)) })
             {
                 foreach (var (k, v) in map ?? [])
                 {
-                    vars[k] = Var(k, v, from, files, label, notes);
+                    vars[k] = PromptfooReferences.Var(k, v, from, files, label, notes);
                 }
             }
 
@@ -119,102 +118,6 @@ public static partial class PromptfooImporter
         }
 
         return new PromptfooImport { Cases = cases, Scorers = ScorerLines(kinds), NotConverted = notes };
-    }
-
-    private static JsonNode? Parse(string yaml, string file)
-    {
-        try
-        {
-            // The same limits as the manifest: size, nesting depth and alias expansion.
-            if (yaml.Length > ManifestLimits.MaxBytes)
-            {
-                throw new BadInputException($"{file}: larger than {ManifestLimits.MaxBytes / 1024} KiB; expected a smaller suite");
-            }
-
-            if (YamlGuard.Check(yaml, out _) is { } tooMuch)
-            {
-                throw new BadInputException($"{file}:{tooMuch.Where.Line}:{tooMuch.Where.Column}: {tooMuch.Message}");
-            }
-
-            var stream = new YamlStream();
-            stream.Load(new StringReader(yaml));
-            return stream.Documents.Count == 0 ? null : YamlNodeReader.ToJson(stream.Documents[0].RootNode);
-        }
-        catch (YamlException ex)
-        {
-            throw new BadInputException($"{file}:{ex.Start.Line}:{ex.Start.Column}: not valid YAML ({ex.Message}); expected a promptfoo config or a list of tests");
-        }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
-        {
-            throw new BadInputException($"{file}: not valid YAML ({ex.Message}); expected a promptfoo config or a list of tests");
-        }
-    }
-
-    /// <summary>The tests with each <c>file://</c> entry replaced by the tests its file holds, each with the file it came from.</summary>
-    private static List<(JsonNode? Test, PromptfooSource Source)> Expand(JsonArray tests, PromptfooSource config, PromptfooFiles files, List<string> notes)
-    {
-        var entries = new List<(JsonNode?, PromptfooSource)>();
-        foreach (var entry in tests)
-        {
-            var reference = entry is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
-            if (!PromptfooFiles.IsReference(reference))
-            {
-                entries.Add((entry, config));
-                continue;
-            }
-
-            var extension = Path.GetExtension(reference!).ToLowerInvariant();
-            if (reference!.Contains('*', StringComparison.Ordinal) || extension is not (".yaml" or ".yml" or ".json"))
-            {
-                notes.Add($"tests: {reference} is not converted (only YAML or JSON test files without wildcards are read); import it separately");
-                continue;
-            }
-
-            var text = files.Read(reference, config);
-            var name = Path.Combine(Path.GetDirectoryName(config.Name) ?? "", reference["file://".Length..]);
-            switch (Parse(text, name))
-            {
-                case JsonArray list:
-                    entries.AddRange(list.Select(t => (t, new PromptfooSource(name, text))));
-                    break;
-                case JsonObject single:
-                    entries.Add((single, new PromptfooSource(name, text)));
-                    break;
-                default:
-                    notes.Add($"tests: {reference} holds no tests; skipped");
-                    break;
-            }
-        }
-
-        return entries;
-    }
-
-    /// <summary>A var's value as text: a <c>file://</c> reference is replaced by the file's text; scripts and structured values are reported.</summary>
-    private static string Var(string name, JsonNode? value, PromptfooSource source, PromptfooFiles files, string label, List<string> notes)
-    {
-        if (value is JsonValue jv && jv.GetValueKind() == JsonValueKind.String)
-        {
-            var text = jv.GetValue<string>();
-            if (!PromptfooFiles.IsReference(text))
-            {
-                return text;
-            }
-
-            if (ScriptExtensions.Contains(Path.GetExtension(text).ToLowerInvariant()))
-            {
-                notes.Add($"{label}: var '{name}' runs {text}; scripts are not converted (the reference is kept as text)");
-                return text;
-            }
-
-            return files.Read(text, source);
-        }
-
-        if (value is JsonArray)
-        {
-            notes.Add($"{label}: var '{name}' is a list (promptfoo runs one test per value); converted as one JSON text");
-        }
-
-        return value?.ToJsonString() ?? "";
     }
 
     private static void Assertion(JsonObject? a, JsonObject expect, string label, List<string> notes, HashSet<string> kinds)

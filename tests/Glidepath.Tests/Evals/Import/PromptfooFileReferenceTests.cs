@@ -94,4 +94,17 @@ public sealed class PromptfooFileReferenceTests
         Assert.Empty(result.Scorers);
         Assert.Null(result.ScorersYaml());
     }
+
+    [Fact]
+    public void Convert_VarsFileAndDefaultTestReference_VarsAreLoadedAndTheReferenceIsListed()
+    {
+        var result = PromptfooImporter.Convert("""
+            defaultTest: file://defaults.yaml
+            tests:
+              - vars: file://vars/refund.yaml
+            """, ConfigPath, Files(("vars/refund.yaml", "question: Refund?\ntier: gold\n")));
+
+        Assert.Equal("gold", result.Cases[0]["input"]!["vars"]!["tier"]!.GetValue<string>());
+        Assert.Contains(result.NotConverted, n => n.StartsWith("defaultTest: file://defaults.yaml is not converted", StringComparison.Ordinal));
+    }
 }
