@@ -34,6 +34,7 @@ internal static class EvalCommand
             Examples:
               glidepath eval run
               glidepath eval run v3 --trials 5 --tag refunds
+              glidepath eval run --env production --var customer_tier=gold
               glidepath eval run --resume 20261126-091500-3fa2
             """)
         {
@@ -42,7 +43,7 @@ internal static class EvalCommand
         options.AddTo(command);
         command.SetAction(env, async (ctx, parse, ct) =>
         {
-            using var session = await EvalSession.OpenAsync(ctx, !parse.GetValue(options.NoCache), ct);
+            using var session = await EvalSession.OpenAsync(ctx, !parse.GetValue(options.NoCache), parse.GetValue(options.Environment), parse.GetValue(options.Vars) ?? [], ct);
             EvalRun run;
             Release release;
             Evals.Datasets.EvalDataset dataset;

@@ -17,6 +17,10 @@ internal sealed class EvalOptions
 
     public Option<string?> Resume { get; } = new("--resume") { Description = "Continue a stopped run by id; finished case × trial results are not repeated" };
 
+    public Option<string?> Environment { get; } = new("--env") { Description = "Render the system prompt with this environment's vars and use its provider settings (default: no environment's vars)" };
+
+    public Option<string[]> Vars { get; } = new("--var") { Description = "A prompt variable NAME=VALUE (repeatable; overrides --env's vars; a case's input.vars override both)", AllowMultipleArgumentsPerToken = false };
+
     public void AddTo(Command command)
     {
         command.Add(Dataset);
@@ -25,6 +29,8 @@ internal sealed class EvalOptions
         command.Add(Tags);
         command.Add(NoCache);
         command.Add(Resume);
+        command.Add(Environment);
+        command.Add(Vars);
     }
 
     public static int Positive(int? value, string name, int fallback) =>

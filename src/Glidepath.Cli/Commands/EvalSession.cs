@@ -19,9 +19,13 @@ internal sealed class EvalSession : IDisposable
     private readonly IModelClientFactory _factory;
     private readonly bool _useCache;
     private readonly List<(string Provider, ProviderSettings Settings)> _providers = [];
+    private readonly string? _environment;
+    private readonly IReadOnlyDictionary<string, string> _vars;
 
-    private EvalSession(CliContext ctx, IGlidepathStore store, EvalConfig config, IModelClientFactory factory, ScorerSet scorers, bool useCache)
+    private EvalSession(CliContext ctx, IGlidepathStore store, EvalConfig config, IModelClientFactory factory, ScorerSet scorers, bool useCache, string? environment, IReadOnlyDictionary<string, string> vars)
     {
+        _environment = environment;
+        _vars = vars;
         _ctx = ctx;
         Store = store;
         Config = config;
@@ -41,10 +45,13 @@ internal sealed class EvalSession : IDisposable
 
     public Manifest Manifest => _ctx.Manifest;
 
-    public static async Task<EvalSession> OpenAsync(CliContext ctx, bool useCache, CancellationToken cancellationToken)
+    /// <param name="environment">The environment whose vars and provider settings apply (<c>--env</c>), or null.</param>
+    /// <param name="vars">The <c>--var NAME=VALUE</c> overrides.</param>
+    public static async Task<EvalSession> OpenAsync(CliContext ctx, bool useCache, string? environment, IReadOnlyList<string> vars, CancellationToken cancellationToken)
     {
         var manifest = ctx.Manifest;
         var config = manifest.Eval ?? throw new BadInputException($"{manifest.FilePath}: no eval: section; expected eval: {{ dataset: evals/cases.jsonl, scorers: [...] }}");
+        var (promptVars, _) = PromptVars.Resolve(manifest, environment, vars, firstByDefault: false);
         var store = await ctx.StoreAsync(cancellationToken).ConfigureAwait(false);
         // The run's concurrency bounds its calls, so the provider default (16, for the gateway) must not cap it silently;
         // a max_concurrency the manifest sets still applies, and ExecuteAsync says which limit does.
@@ -62,7 +69,7 @@ internal sealed class EvalSession : IDisposable
             ctx.Output.Note("warning: eval.scorers is empty: every case passes. Add scorers such as { type: contains }.");
         }
 
-        return new EvalSession(ctx, store, config, factory, scorers, useCache);
+        return new EvalSession(ctx, store, config, factory, scorers, useCache, environment, promptVars);
     }
 
     public async Task<EvalDataset> LoadDatasetAsync(string path, IReadOnlyList<string> tags, CancellationToken cancellationToken)
@@ -75,9 +82,9 @@ internal sealed class EvalSession : IDisposable
     public IEvalTarget Target(Release release)
     {
         var provider = release.Snapshot().Model.Provider;
-        var settings = ProviderSettingsResolver.Resolve(Manifest, provider, null);
+        var settings = ProviderSettingsResolver.Resolve(Manifest, provider, _environment);
         _providers.Add((provider, settings));
-        return new ReleaseTarget(release, _factory, settings, _useCache, _ctx.Time);
+        return new ReleaseTarget(release, _factory, settings, _useCache, _ctx.Time) { Vars = _vars };
     }
 
     public string NewRunId() =>

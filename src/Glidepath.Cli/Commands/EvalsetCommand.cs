@@ -25,8 +25,9 @@ internal static class EvalsetCommand
         var command = new Command("promptfoo", """
             Convert promptfoo tests (vars + assert) to dataset cases. Assertions equals, contains, icontains,
             contains-all, not-contains, regex, is-json, contains-json and llm-rubric become expectations;
-            the scorers that read them are printed as a snippet for glidepath.yaml. Anything else is listed
-            as not converted. Exit 0 when at least one case was converted, 2 otherwise.
+            the scorers that read them are printed as a snippet for glidepath.yaml. file:// vars and test
+            files are read relative to the config's folder (a path outside it, or a missing file, is exit 2).
+            Anything else is listed as not converted. Exit 0 when at least one case was converted, 2 otherwise.
 
             Examples:
               glidepath evalset import promptfoo promptfooconfig.yaml --out evals/support.jsonl
@@ -44,7 +45,7 @@ internal static class EvalsetCommand
                 throw new BadInputException($"{path}: no such file; expected a promptfoo YAML config or test list");
             }
 
-            var result = PromptfooImporter.Convert(await File.ReadAllTextAsync(path, ct), path);
+            var result = PromptfooImporter.Convert(await File.ReadAllTextAsync(path, ct), path, PromptfooFiles.OnDisk(path));
             if (result.Cases.Count == 0)
             {
                 foreach (var note in result.NotConverted)
@@ -82,8 +83,15 @@ internal static class EvalsetCommand
 
             var report = outPath is null ? (Action<string>)ctx.Output.Note : s => ctx.Output.Line(s);
             report("");
-            report("Add these scorers to glidepath.yaml:");
-            report(result.ScorersYaml().TrimEnd());
+            if (result.ScorersYaml() is { } snippet)
+            {
+                report("Add these scorers to glidepath.yaml:");
+                report(snippet.TrimEnd());
+            }
+            else
+            {
+                report("No scorers to add: no assertion was converted. Choose scorers for eval.scorers in glidepath.yaml (docs/eval.md); with none, every case passes.");
+            }
             if (result.NotConverted.Count > 0)
             {
                 report("");

@@ -58,7 +58,7 @@ internal static class GateCommand
         options.AddTo(command);
         command.SetAction(env, async (ctx, parse, ct) =>
         {
-            using var session = await EvalSession.OpenAsync(ctx, !parse.GetValue(options.NoCache), ct);
+            using var session = await EvalSession.OpenAsync(ctx, !parse.GetValue(options.NoCache), parse.GetValue(options.Environment), parse.GetValue(options.Vars) ?? [], ct);
             if (parse.GetValue(planOpt))
             {
                 var planned = await session.LoadDatasetAsync(parse.GetValue(options.Dataset) ?? session.Config.Dataset, parse.GetValue(options.Tags) ?? [], ct);

@@ -52,7 +52,7 @@ internal static class ModelCommand
             var resolved = await ReleaseCommand.Resolver(ctx, store).ResolveAsync(parse.GetValue(release) ?? "working", register: false, ct);
             var snapshot = resolved.Snapshot();
             var envName = parse.GetValue(environment);
-            var (promptVars, varsFrom) = Vars(manifest, envName, parse.GetValue(vars) ?? []);
+            var (promptVars, varsFrom) = PromptVars.Resolve(manifest, envName, parse.GetValue(vars) ?? [], firstByDefault: true);
             if (varsFrom is not null && PromptTemplate.Variables(snapshot.SystemPrompt).Count > 0)
             {
                 ctx.Output.Note($"prompt vars from environment '{varsFrom}' (choose with --env or --var)");
@@ -120,37 +120,6 @@ internal static class ModelCommand
             }
         });
         return command;
-    }
-
-    private static (Dictionary<string, string> Vars, string? From) Vars(Manifest manifest, string? envName, string[] overrides)
-    {
-        var vars = new Dictionary<string, string>(StringComparer.Ordinal);
-        string? from = null;
-        var env = envName is not null
-            ? manifest.FindEnvironment(envName) ?? throw new BadInputException($"no environment '{envName}' in {manifest.FilePath}; declared: {string.Join(", ", manifest.Environments.Select(e => e.Name))}")
-            : manifest.Environments.FirstOrDefault();
-        if (env is not null)
-        {
-            foreach (var (k, v) in env.Vars)
-            {
-                vars[k] = v;
-            }
-
-            from = envName is null ? env.Name : null;
-        }
-
-        foreach (var pair in overrides)
-        {
-            var eq = pair.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
-            {
-                throw new BadInputException($"--var {pair}: expected NAME=VALUE");
-            }
-
-            vars[pair[..eq]] = pair[(eq + 1)..];
-        }
-
-        return (vars, from);
     }
 
     private static void Print(CliContext ctx, Releases.Release release, ModelSpec model, ChatResponse response, TimeSpan latency, TimeSpan? firstToken, bool printAnswer)

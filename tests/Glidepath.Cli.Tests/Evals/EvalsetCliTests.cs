@@ -39,4 +39,73 @@ public sealed class EvalsetCliTests
         Assert.Equal(2, code);
         Assert.Contains("no test could be converted", stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ImportPromptfoo_FileVarsAndTestFiles_AreReadNextToTheConfigAndJsonListsWhatWasNotConverted()
+    {
+        using var app = EvalApp.Create();
+        var folder = Path.Combine(app.Dir, "pf");
+        Directory.CreateDirectory(Path.Combine(folder, "q"));
+        await File.WriteAllTextAsync(Path.Combine(folder, "q", "shoes.txt"), "How long do I have to return shoes for a full refund?");
+        await File.WriteAllTextAsync(Path.Combine(folder, "more_tests.yaml"), "- vars: { question: file://q/shoes.txt }\n  assert: [{ type: contains, value: 30 days }]\n");
+        var source = Path.Combine(folder, "promptfooconfig.yaml");
+        await File.WriteAllTextAsync(source, """
+            providers: [openai:gpt-4o-mini]
+            prompts: ["{{question}}"]
+            tests:
+              - file://more_tests.yaml
+            """);
+
+        var (code, stdout, stderr) = await app.RunAsync("evalset", "import", "promptfoo", source, "--format", "json");
+
+        Assert.True(code == 0, stderr);
+        using var doc = System.Text.Json.JsonDocument.Parse(stdout);
+        Assert.Equal(1, doc.RootElement.GetProperty("cases").GetInt32());
+        Assert.Contains("return shoes for a full refund", doc.RootElement.GetProperty("dataset").GetString(), StringComparison.Ordinal);
+        Assert.Contains("providers: not converted", doc.RootElement.GetProperty("not_converted")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ImportPromptfoo_FileOutsideTheConfigFolder_Exit2NamingThePath()
+    {
+        using var app = EvalApp.Create();
+        var folder = Path.Combine(app.Dir, "pf");
+        Directory.CreateDirectory(folder);
+        var source = Path.Combine(folder, "promptfooconfig.yaml");
+        await File.WriteAllTextAsync(source, "tests:\n  - vars: { question: file://../glidepath.yaml }\n");
+
+        var (code, _, stderr) = await app.RunAsync("evalset", "import", "promptfoo", source);
+
+        Assert.Equal(2, code);
+        Assert.Contains("file://../glidepath.yaml is outside the config's folder", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ImportPromptfoo_MissingTestFile_Exit2WithFileAndLine()
+    {
+        using var app = EvalApp.Create();
+        var source = Path.Combine(app.Dir, "promptfooconfig.yaml");
+        await File.WriteAllTextAsync(source, "tests:\n  - vars: { question: hi }\n  - file://more_tests.yaml\n");
+
+        var (code, _, stderr) = await app.RunAsync("evalset", "import", "promptfoo", source);
+
+        Assert.Equal(2, code);
+        Assert.Contains(source + ":3: file://more_tests.yaml: no such file", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ImportPromptfoo_NoAssertionConverted_PrintsNoEmptyScorerSnippet()
+    {
+        using var app = EvalApp.Create();
+        var source = Path.Combine(app.Dir, "promptfooconfig.yaml");
+        await File.WriteAllTextAsync(source, "tests:\n  - vars: { question: hi }\n    assert: [{ type: python, value: x }]\n");
+        var output = Path.Combine(app.Dir, "evals", "imported.jsonl");
+
+        var (code, stdout, stderr) = await app.RunAsync("evalset", "import", "promptfoo", source, "--out", output);
+
+        Assert.True(code == 0, stderr);
+        Assert.DoesNotContain("scorers:", stdout, StringComparison.Ordinal);
+        Assert.Contains("No scorers to add", stdout, StringComparison.Ordinal);
+        Assert.Contains("assert 'python' is not converted", stdout, StringComparison.Ordinal);
+    }
 }

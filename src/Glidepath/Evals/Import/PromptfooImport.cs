@@ -18,7 +18,10 @@ public sealed record PromptfooImport
 
     private static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>The dataset as JSON Lines.</summary>
     public string ToJsonLines() => string.Concat(Cases.Select(c => c.ToJsonString(Compact) + "\n"));
 
-    public string ScorersYaml() => "eval:\n  scorers:\n" + string.Concat(Scorers.Select(s => "    - " + s + "\n"));
+    /// <summary>The <c>eval.scorers</c> snippet, or null when no expectation needs a scorer (an empty list would make every case pass).</summary>
+    public string? ScorersYaml() =>
+        Scorers.Count == 0 ? null : "eval:\n  scorers:\n" + string.Concat(Scorers.Select(s => "    - " + s + "\n"));
 }

@@ -1,12 +1,8 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Glidepath.Errors;
-using Glidepath.Manifests;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace Glidepath.Evals.Import;
 
@@ -19,35 +15,15 @@ public static partial class PromptfooImporter
 {
     private static readonly string[] MessageVars = ["question", "query", "input", "message", "prompt", "user_input", "text"];
 
-    public static PromptfooImport Convert(string yaml, string file)
+    private static readonly string[] ConfigKeys = ["prompts", "tests", "defaultTest", "description"];
+    private static readonly string[] TestKeys = ["description", "vars", "assert"];
+
+    /// <summary>Converts a suite whose <c>file://</c> references are read through <paramref name="files"/> (none are readable when null).</summary>
+    public static PromptfooImport Convert(string yaml, string file, PromptfooFiles? files = null)
     {
-        JsonNode? root;
-        try
-        {
-            // The same limits as the manifest: size, nesting depth and alias expansion.
-            if (yaml.Length > ManifestLimits.MaxBytes)
-            {
-                throw new BadInputException($"{file}: larger than {ManifestLimits.MaxBytes / 1024} KiB; expected a smaller suite");
-            }
-
-            if (YamlGuard.Check(yaml, out _) is { } tooMuch)
-            {
-                throw new BadInputException($"{file}:{tooMuch.Where.Line}:{tooMuch.Where.Column}: {tooMuch.Message}");
-            }
-
-            var stream = new YamlStream();
-            stream.Load(new StringReader(yaml));
-            root = stream.Documents.Count == 0 ? null : YamlNodeReader.ToJson(stream.Documents[0].RootNode);
-        }
-        catch (YamlException ex)
-        {
-            throw new BadInputException($"{file}:{ex.Start.Line}:{ex.Start.Column}: not valid YAML ({ex.Message}); expected a promptfoo config or a list of tests");
-        }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
-        {
-            throw new BadInputException($"{file}: not valid YAML ({ex.Message}); expected a promptfoo config or a list of tests");
-        }
-
+        files ??= new PromptfooFiles(file, _ => null);
+        var config = new PromptfooSource(file, yaml);
+        var root = PromptfooReferences.Parse(yaml, file);
         var notes = new List<string>();
         JsonArray tests;
         JsonObject? defaults = null;
@@ -57,35 +33,55 @@ public static partial class PromptfooImporter
             case JsonArray list:
                 tests = list;
                 break;
-            case JsonObject config when config["tests"] is JsonArray t:
+            case JsonObject c when c["tests"] is JsonArray t:
                 tests = t;
-                defaults = config["defaultTest"] as JsonObject;
-                template = PromptTemplate(config["prompts"], notes);
                 break;
-            case JsonObject config when config["tests"] is JsonValue v:
-                throw new BadInputException($"{file}: tests: {v} is a reference to another file; import that file directly (glidepath evalset import promptfoo {Strip(v.ToString())})");
+            case JsonObject c when c["tests"] is JsonValue v && PromptfooFiles.IsReference(v.ToString()):
+                tests = [v.ToString()];
+                break;
             default:
                 throw new BadInputException($"{file}: no tests found; expected a promptfoo config with tests: [...] or a YAML list of tests");
         }
 
+        if (root is JsonObject top)
+        {
+            defaults = top["defaultTest"] as JsonObject;
+            if (top["defaultTest"] is JsonValue reference)
+            {
+                notes.Add($"defaultTest: {reference} is not converted (only an inline defaultTest is read)");
+            }
+            template = PromptTemplate(top["prompts"], notes);
+            foreach (var (key, _) in top.Where(kv => !ConfigKeys.Contains(kv.Key)))
+            {
+                notes.Add($"{key}: not converted{(key == "providers" ? " (the release's model is used)" : "")}");
+            }
+        }
+
+        var entries = PromptfooReferences.Expand(tests, config, files, notes);
         var cases = new List<JsonObject>();
         var ids = new HashSet<string>(StringComparer.Ordinal);
         var kinds = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < tests.Count; i++)
+        for (var i = 0; i < entries.Count; i++)
         {
-            if (tests[i] is not JsonObject test)
+            var (node, source) = entries[i];
+            if (node is not JsonObject test)
             {
-                notes.Add($"test {i + 1}: not a mapping; skipped");
+                notes.Add($"test {i + 1}: not a mapping{(source == config ? "" : $" (in {source.Name})")}; skipped");
                 continue;
             }
 
             var label = test["description"]?.ToString() is { Length: > 0 } d ? $"test {i + 1} ({d})" : $"test {i + 1}";
-            var vars = new JsonObject();
-            foreach (var source in new[] { defaults?["vars"] as JsonObject, test["vars"] as JsonObject })
+            foreach (var (key, _) in test.Where(kv => !TestKeys.Contains(kv.Key)))
             {
-                foreach (var (k, v) in source ?? [])
+                notes.Add($"{label}: {key} not converted");
+            }
+
+            var vars = new JsonObject();
+            foreach (var (from, map) in new[] { (config, PromptfooReferences.VarsMap(defaults?["vars"], config, files, "defaultTest", notes)), (source, PromptfooReferences.VarsMap(test["vars"], source, files, label, notes)) })
+            {
+                foreach (var (k, v) in map ?? [])
                 {
-                    vars[k] = v is JsonValue jv && jv.GetValueKind() == JsonValueKind.String ? jv.GetValue<string>() : v?.ToJsonString() ?? "";
+                    vars[k] = PromptfooReferences.Var(k, v, from, files, label, notes);
                 }
             }
 
@@ -314,8 +310,6 @@ public static partial class PromptfooImporter
 
         return lines;
     }
-
-    private static string Strip(string s) => s.StartsWith("file://", StringComparison.Ordinal) ? s[7..] : s;
 
     [GeneratedRegex(@"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")]
     private static partial Regex Placeholder();

@@ -42,6 +42,9 @@ public sealed class ReleaseTarget : IEvalTarget
 
     public string ReleaseId { get; }
 
+    /// <summary>Prompt variables for every case (an environment's vars and <c>--var</c>); a case's own <c>input.vars</c> override them.</summary>
+    public IReadOnlyDictionary<string, string> Vars { get; init; } = new Dictionary<string, string>();
+
     public ModelSpec Model => _snapshot.Model;
 
     public async Task<TargetResponse> InvokeAsync(EvalCase evalCase, int trial, CancellationToken cancellationToken)
@@ -49,13 +52,29 @@ public sealed class ReleaseTarget : IEvalTarget
         var client = _clients.GetOrAdd(trial, t => _factory.Create(_snapshot.Model, _settings, new ModelClientOptions { UseCache = _useCache, TrialIndex = t }));
         var messages = new List<ChatMessage>(evalCase.Messages.Count + 1)
         {
-            new(ChatRole.System, PromptTemplate.Render(_snapshot.SystemPrompt, evalCase.Vars, _snapshot.SystemPromptPath)),
+            new(ChatRole.System, PromptTemplate.Render(_snapshot.SystemPrompt, VarsFor(evalCase), _snapshot.SystemPromptPath)),
         };
         messages.AddRange(evalCase.Messages);
         var started = _time.GetTimestamp();
         var response = await client.GetResponseAsync(messages, _options.Clone(), cancellationToken).ConfigureAwait(false);
         var latency = _time.GetElapsedTime(started).TotalMilliseconds;
         return new TargetResponse(messages, response, latency, CostOf(response));
+    }
+
+    private IReadOnlyDictionary<string, string> VarsFor(EvalCase evalCase)
+    {
+        if (Vars.Count == 0)
+        {
+            return evalCase.Vars;
+        }
+
+        var merged = new Dictionary<string, string>(Vars, StringComparer.Ordinal);
+        foreach (var (k, v) in evalCase.Vars)
+        {
+            merged[k] = v;
+        }
+
+        return merged;
     }
 
     /// <summary>The USD the model pipeline priced the call at, or null when the model is unpriced.</summary>

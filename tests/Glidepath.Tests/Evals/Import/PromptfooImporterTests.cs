@@ -63,7 +63,7 @@ public sealed class PromptfooImporterTests
     {
         var result = PromptfooImporter.Convert(Config, "promptfooconfig.yaml");
         Assert.Contains(result.NotConverted, n => n.Contains("test 2 (Refund window): assert 'javascript'", StringComparison.Ordinal));
-        var yaml = result.ScorersYaml();
+        var yaml = result.ScorersYaml()!;
         foreach (var type in new[] { "exact", "contains", "not_contains", "regex", "json_valid", "llm_judge" })
         {
             Assert.Contains($"type: {type}", yaml, StringComparison.Ordinal);

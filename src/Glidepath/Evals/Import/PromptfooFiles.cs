@@ -1,0 +1,44 @@
+using Glidepath.Errors;
+
+namespace Glidepath.Evals.Import;
+
+/// <summary>
+/// Resolves the <c>file://</c> references of a promptfoo config: relative to the config's folder, never outside it.
+/// Reading goes through a delegate so the importer stays free of I/O.
+/// </summary>
+public sealed class PromptfooFiles
+{
+    private readonly string _folder;
+    private readonly Func<string, string?> _read;
+
+    /// <param name="configPath">The config file; references are relative to its folder.</param>
+    /// <param name="read">Reads a full path as text, or returns null when there is no such file.</param>
+    public PromptfooFiles(string configPath, Func<string, string?> read)
+    {
+        _folder = Path.GetDirectoryName(Path.GetFullPath(configPath)) ?? Path.GetFullPath(".");
+        _read = read;
+    }
+
+    /// <summary>Reads the files of <paramref name="configPath"/>'s folder from disk.</summary>
+    public static PromptfooFiles OnDisk(string configPath) =>
+        new(configPath, path => File.Exists(path) ? File.ReadAllText(path) : null);
+
+    /// <summary>Whether a value is a <c>file://</c> reference.</summary>
+    public static bool IsReference(string? value) => value?.StartsWith("file://", StringComparison.Ordinal) == true;
+
+    /// <summary>The text of a referenced file; a path outside the config's folder or a missing file is an error at <paramref name="where"/>.</summary>
+    /// <param name="reference">The reference as written, <c>file://path</c>.</param>
+    /// <param name="where">The file that holds the reference and its text, to name the line in errors.</param>
+    public string Read(string reference, PromptfooSource where)
+    {
+        var relative = reference["file://".Length..];
+        var full = Path.GetFullPath(Path.Combine(_folder, relative));
+        var inside = _folder.EndsWith(Path.DirectorySeparatorChar) ? _folder : _folder + Path.DirectorySeparatorChar;
+        if (!full.StartsWith(inside, StringComparison.Ordinal))
+        {
+            throw new BadInputException($"{where.At(reference)}: {reference} is outside the config's folder {_folder}; copy the file next to the config");
+        }
+
+        return _read(full) ?? throw new BadInputException($"{where.At(reference)}: {reference}: no such file ({full}); expected a path relative to the config's folder");
+    }
+}

@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.AI;
+
+namespace Glidepath.Cli.Tests.Evals;
+
+public sealed class EvalVarsCliTests
+{
+    private static ConcurrentBag<string> CaptureSystemPrompts(EvalApp app)
+    {
+        var prompts = new ConcurrentBag<string>();
+        app.EditPrompt(p => p.Replace("{{customer_tier}} tier customer.", "{{customer_tier}} tier customer (kb {{kb_url}}).", StringComparison.Ordinal));
+        app.ModelClients = (_, _) => new FakeModelClients((_, messages) =>
+        {
+            prompts.Add(messages[0].Text);
+            return new ChatResponse(new ChatMessage(ChatRole.Assistant, "You have 30 days."));
+        });
+        return prompts;
+    }
+
+    [Fact]
+    public async Task EvalRun_Env_RendersThePromptWithThatEnvironmentsVarsAndCaseVarsWin()
+    {
+        using var app = EvalApp.Create();
+        var prompts = CaptureSystemPrompts(app);
+
+        var (code, _, stderr) = await app.RunAsync("eval", "run", "--env", "production", "--tag", "refunds");
+
+        Assert.True(code is 0 or 1, stderr);
+        Assert.NotEmpty(prompts);
+        Assert.All(prompts, p => Assert.Contains("(kb https://kb.northwind.example)", p, StringComparison.Ordinal));
+        Assert.Contains(prompts, p => p.Contains("gold tier", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task EvalRun_Var_SetsAVariableNoCaseSets()
+    {
+        using var app = EvalApp.Create();
+        var prompts = CaptureSystemPrompts(app);
+
+        var (code, _, stderr) = await app.RunAsync("eval", "run", "--var", "kb_url=https://kb.test", "--var", "unused=a=b", "--tag", "refunds");
+
+        Assert.True(code is 0 or 1, stderr);
+        Assert.All(prompts, p => Assert.Contains("(kb https://kb.test)", p, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("eval", "run")]
+    [InlineData("gate", null)]
+    public async Task EvalRunAndGate_MalformedVar_Exit2NamingIt(string command, string? sub)
+    {
+        using var app = EvalApp.Create();
+        string[] args = sub is null ? [command, "--var", "kb_url"] : [command, sub, "--var", "kb_url"];
+
+        var (code, _, stderr) = await app.RunAsync(args);
+
+        Assert.Equal(2, code);
+        Assert.Contains("--var kb_url: expected NAME=VALUE", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Gate_UnknownEnv_Exit2ListingTheDeclaredOnes()
+    {
+        using var app = EvalApp.Create();
+
+        var (code, _, stderr) = await app.RunAsync("gate", "--env", "qa");
+
+        Assert.Equal(2, code);
+        Assert.Contains("no environment 'qa'", stderr, StringComparison.Ordinal);
+        Assert.Contains("staging, production", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Gate_EnvAndVar_ReachBothReleases()
+    {
+        using var app = EvalApp.Create();
+        var prompts = CaptureSystemPrompts(app);
+        var baseline = await app.CreateReleaseAsync();
+
+        var (code, _, stderr) = await app.RunAsync("gate", "--baseline", baseline, "--env", "staging", "--var", "kb_url=https://kb.gate", "--tag", "refunds");
+
+        Assert.True(code is 0 or 1, stderr);
+        Assert.All(prompts, p => Assert.Contains("(kb https://kb.gate)", p, StringComparison.Ordinal));
+    }
+}

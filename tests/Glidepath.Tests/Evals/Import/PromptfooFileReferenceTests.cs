@@ -1,0 +1,110 @@
+using Glidepath.Errors;
+using Glidepath.Evals.Import;
+
+namespace Glidepath.Tests.Evals.Import;
+
+public sealed class PromptfooFileReferenceTests
+{
+    private static readonly string Folder = Path.Combine(Path.GetTempPath(), "pf-config");
+    private static readonly string ConfigPath = Path.Combine(Folder, "promptfooconfig.yaml");
+
+    private static PromptfooFiles Files(params (string Relative, string Text)[] files)
+    {
+        var map = files.ToDictionary(f => Path.GetFullPath(Path.Combine(Folder, f.Relative)), f => f.Text, StringComparer.Ordinal);
+        return new PromptfooFiles(ConfigPath, path => map.GetValueOrDefault(path));
+    }
+
+    [Fact]
+    public void Convert_FileVar_IsReplacedByTheFileText()
+    {
+        var result = PromptfooImporter.Convert("""
+            tests:
+              - vars: { question: file://q/refund.txt }
+                assert: [{ type: contains, value: days }]
+            """, ConfigPath, Files(("q/refund.txt", "How long is the refund window?")));
+
+        Assert.Equal("How long is the refund window?", result.Cases[0]["input"]!["messages"]![0]!["content"]!.GetValue<string>());
+        Assert.Empty(result.NotConverted);
+    }
+
+    [Fact]
+    public void Convert_TestFileEntry_IsLoadedRelativeToTheConfig()
+    {
+        var result = PromptfooImporter.Convert("""
+            prompts: ["{{question}}"]
+            tests:
+              - vars: { question: inline }
+              - file://more_tests.yaml
+            """, ConfigPath, Files(("more_tests.yaml", "- vars: { question: from file }\n  assert: [{ type: icontains, value: x }]\n- vars: { question: second }\n")));
+
+        Assert.Equal(3, result.Cases.Count);
+        Assert.Equal("from file", result.Cases[1]["input"]!["messages"]![0]!["content"]!.GetValue<string>());
+        Assert.DoesNotContain(result.NotConverted, n => n.Contains("not a mapping", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Convert_TestsAsOneFileReference_IsLoaded()
+    {
+        var result = PromptfooImporter.Convert("tests: file://cases.yaml\n", ConfigPath, Files(("cases.yaml", "- vars: { question: hi }\n")));
+        Assert.Single(result.Cases);
+    }
+
+    [Fact]
+    public void Convert_MissingFile_IsBadInputWithFileAndLine()
+    {
+        var ex = Assert.Throws<BadInputException>(() => PromptfooImporter.Convert("""
+            tests:
+              - vars: { question: hi }
+              - vars: { question: file://missing.txt }
+            """, ConfigPath, Files()));
+        Assert.StartsWith(ConfigPath + ":3: file://missing.txt: no such file", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Convert_PathOutsideTheConfigFolder_IsRefusedNamingIt()
+    {
+        var ex = Assert.Throws<BadInputException>(() => PromptfooImporter.Convert(
+            "tests:\n  - vars: { question: file://../secret.txt }\n", ConfigPath, Files(("../secret.txt", "s3cret"))));
+        Assert.Contains("file://../secret.txt is outside the config's folder", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Convert_ScriptVarListVarProvidersAndTestOptions_AreListedAsNotConverted()
+    {
+        var result = PromptfooImporter.Convert("""
+            providers: [openai:gpt-4o-mini]
+            tests:
+              - vars: { question: hi, context: file://ctx.py, lang: [en, fr] }
+                options: { provider: x }
+              - file://more/*.yaml
+            """, ConfigPath, Files());
+
+        Assert.Contains(result.NotConverted, n => n.StartsWith("providers: not converted", StringComparison.Ordinal));
+        Assert.Contains(result.NotConverted, n => n.Contains("var 'context' runs file://ctx.py", StringComparison.Ordinal));
+        Assert.Contains(result.NotConverted, n => n.Contains("var 'lang' is a list", StringComparison.Ordinal));
+        Assert.Contains(result.NotConverted, n => n.Contains("options not converted", StringComparison.Ordinal));
+        Assert.Contains(result.NotConverted, n => n.Contains("file://more/*.yaml is not converted", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ScorersYaml_NoConvertedAssertion_IsNull()
+    {
+        var result = PromptfooImporter.Convert("tests:\n  - vars: { question: hi }\n    assert: [{ type: python, value: x }]\n", ConfigPath, Files());
+        Assert.Empty(result.Scorers);
+        Assert.Null(result.ScorersYaml());
+    }
+
+    [Fact]
+    public void Convert_VarsFileAndDefaultTestReference_VarsAreLoadedAndTheReferenceIsListed()
+    {
+        var result = PromptfooImporter.Convert("""
+            defaultTest: file://defaults.yaml
+            tests:
+              - vars: file://vars/refund.yaml
+            """, ConfigPath, Files(("vars/refund.yaml", "question: Refund?\ntier: gold\n")));
+
+        Assert.Equal("gold", result.Cases[0]["input"]!["vars"]!["tier"]!.GetValue<string>());
+        Assert.Contains(result.NotConverted, n => n.StartsWith("defaultTest: file://defaults.yaml is not converted", StringComparison.Ordinal));
+    }
+}
