@@ -76,7 +76,7 @@ public sealed class Judge(JudgePolicy policy)
         return new MetricAssessment(rule, nc, ns, estimate, lower, upper, verdict);
     }
 
-    /// <summary>True when both arms have served enough distinct subjects, or when a sample keeps no groups.</summary>
+    /// <summary>True when both arms have served min_subjects effective subjects, or when a sample keeps no groups.</summary>
     private bool EnoughSubjects(in ArmSample canary, in ArmSample stable) =>
         (canary.Groups is null || canary.EffectiveSubjects >= Policy.MinSubjects)
         && (stable.Groups is null || stable.EffectiveSubjects >= Policy.MinSubjects);
