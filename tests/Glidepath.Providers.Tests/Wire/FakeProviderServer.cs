@@ -25,6 +25,12 @@ internal sealed class FakeProviderServer : IAsyncDisposable
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
+    /// <summary>Requests that reached the handler, counted before their body is read: a request the client gives up on
+    /// while the server is still reading it (a timeout on a loaded machine) is an arrival but not in <see cref="Requests"/>.</summary>
+    public int Arrivals => Volatile.Read(ref _arrivals);
+
+    private int _arrivals;
+
     public static async Task<FakeProviderServer> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -89,6 +95,7 @@ internal sealed class FakeProviderServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext ctx)
     {
+        Interlocked.Increment(ref _arrivals);
         using var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8);
         var body = await reader.ReadToEndAsync();
         Requests.Enqueue(new RecordedRequest(ctx.Request.Path, ctx.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body));

@@ -189,7 +189,7 @@ public sealed class ProviderWireTests : IAsyncLifetime
         var wire = WireFormat.Of(provider);
         _server.Enqueue(FakeProviderServer.Sse(wire.Stream(["Items ", "can be ", "returned."], 50, 6), stallAfter: 3));
         using var factory = Factory();
-        var client = factory.Create(Model(wire), Settings(wire) with { Timeout = TimeSpan.FromMilliseconds(700), MaxRetries = 0 }, new ModelClientOptions());
+        var client = factory.Create(Model(wire), Settings(wire) with { Timeout = TimeSpan.FromSeconds(2), MaxRetries = 0 }, new ModelClientOptions());
 
         var (messages, options) = Conversation();
         var received = new List<string>();
@@ -213,14 +213,16 @@ public sealed class ProviderWireTests : IAsyncLifetime
         var wire = WireFormat.Of(provider);
         _server.Enqueue(FakeProviderServer.Stall(), FakeProviderServer.Stall());
         using var factory = Factory();
-        var client = factory.Create(Model(wire), Settings(wire) with { Timeout = TimeSpan.FromMilliseconds(500), MaxRetries = 1 }, new ModelClientOptions());
+        // Each attempt has 2 s: long enough that even a loaded machine delivers the request to the server before the
+        // client gives up (with 500 ms an attempt sometimes timed out before the server had read it).
+        var client = factory.Create(Model(wire), Settings(wire) with { Timeout = TimeSpan.FromSeconds(2), MaxRetries = 1 }, new ModelClientOptions());
 
         var (messages, options) = Conversation();
         var ex = await Assert.ThrowsAsync<ProviderException>(() => client.GetResponseAsync(messages, options));
 
         Assert.Equal(ProviderFailure.Timeout, ex.Failure);
         Assert.Null(ex.StatusCode);
-        Assert.Equal(2, _server.Requests.Count);
+        Assert.Equal(2, _server.Arrivals);
     }
 
     [Fact]
