@@ -54,8 +54,9 @@ public sealed class ServeLogTests
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             traceId = response.Headers.GetValues("Glidepath-Trace").Single();
 
-            // The line is written as the request finishes; give the console a moment, bounded.
-            for (var i = 0; i < 100 && !Contains(stdout, traceId); i++)
+            // The line is written as the request finishes, through the console logger's queue: wait for it (bounded
+            // generously, since a loaded machine may take a while; it normally arrives at once).
+            for (var i = 0; i < 600 && !Contains(stdout, traceId); i++)
             {
                 await Task.Delay(50);
             }
