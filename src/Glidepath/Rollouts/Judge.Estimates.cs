@@ -1,0 +1,204 @@
+namespace Glidepath.Rollouts;
+
+/// <summary>
+/// The judge's estimates and variances: each metric as ΣY/ΣN over units (requests, or subject groups for the
+/// cluster-robust variance), the safe side of proportions at the tolerance boundary, and the tail share read from
+/// the stable arm's histogram.
+/// </summary>
+public sealed partial class Judge
+{
+    /// <summary>Pseudo-observations of the pooled variance added to each arm's variance, so that a few early
+    /// look-alike values cannot make an arm's variance (and the interval) implausibly small.</summary>
+    private const double VariancePrior = 10;
+
+    /// <summary>Each arm's observations of the metric: the denominators of <see cref="Unit"/>.</summary>
+    private static (long Nc, long Ns) Counts(MetricRule rule, in ArmSample c, in ArmSample s) =>
+        ((long)Unit(rule, c, -1).N, (long)Unit(rule, s, -1).N);
+
+    /// <summary>A unit's numerator and denominator for the metric: the metric is ΣY / ΣN over the units.</summary>
+    private static (double Y, double N) Unit(MetricRule rule, in ArmSample a, int tail) => rule.Kind switch
+    {
+        MetricKind.LogMean => (a.LogLatencySum, a.LatencyCount),
+        MetricKind.Mean => (a.OnlineScoreSum, a.OnlineScored),
+        MetricKind.RatioOfMeans => (a.CostSum, a.Requests),
+        MetricKind.TailShare => (Above(a.LatencyHistogram, tail), a.LatencyCount),
+        _ => rule.Name switch
+        {
+            "error_rate" => (a.Errors, a.Requests),
+            "online_pass_rate" => (a.OnlinePassed, a.OnlineScored),
+            _ => (a.FeedbackPositive, a.FeedbackCount),
+        },
+    };
+
+    /// <summary>
+    /// The cluster-robust (CR1) variance of the arm's ratio estimate ΣY/ΣN, over its subject groups: k/(k−1) ·
+    /// Σ (Y_g − m·N_g)² / N², with k the groups that saw the metric. NaN without groups or with fewer than two.
+    /// </summary>
+    private static double ClusterVariance(MetricRule rule, in ArmSample arm, int tail)
+    {
+        if (arm.Groups is not { } groups || groups.Length > 1024)
+        {
+            return double.NaN;
+        }
+
+        Span<double> ys = stackalloc double[groups.Length];
+        Span<double> ns = stackalloc double[groups.Length];
+        double sumY = 0, sumN = 0;
+        var k = 0;
+        for (var g = 0; g < groups.Length; g++)
+        {
+            (ys[g], ns[g]) = Unit(rule, groups[g], tail);
+            if (ns[g] > 0)
+            {
+                sumY += ys[g];
+                sumN += ns[g];
+                k++;
+            }
+        }
+
+        if (k < 2 || sumN <= 0)
+        {
+            return double.NaN;
+        }
+
+        var m = sumY / sumN;
+        double ss = 0;
+        for (var g = 0; g < groups.Length; g++)
+        {
+            if (ns[g] > 0)
+            {
+                var r = ys[g] - (m * ns[g]);
+                ss += r * r;
+            }
+        }
+
+        return k / (k - 1.0) * ss / (sumN * sumN);
+    }
+
+    private static double AtLeast(double iid, double cluster) => double.IsNaN(cluster) ? iid : Math.Max(iid, cluster);
+
+    private static (double Estimate, double HarmVariance, double SafeVariance) Proportions(MetricRule rule, in ArmSample c, in ArmSample s, int tail)
+    {
+        var (xc, nc) = Unit(rule, c, tail);
+        var (xs, ns) = Unit(rule, s, tail);
+
+        // Half a success and half a failure per arm keep the variance above zero when an arm has seen no errors yet.
+        var pc = (xc + 0.5) / (nc + 1.0);
+        var ps = (xs + 0.5) / (ns + 1.0);
+        double iidC = pc * (1 - pc) / nc, iidS = ps * (1 - ps) / ns;
+
+        // Subjects that differ (a few error-prone users) make requests of one subject alike: each arm's variance is
+        // at least the cluster-robust one over subject groups. The ratio is the design effect, applied below too.
+        var vc = AtLeast(iidC, ClusterVariance(rule, c, tail));
+        var vs = AtLeast(iidS, ClusterVariance(rule, s, tail));
+
+        // An arm whose rate happens to sit near 0 or 1 (no errors yet, every answer passed) shrinks its own variance
+        // estimate and with it the interval; the pooled rate, as if both arms were equal, does not.
+        var pooled = (xc + xs + 1.0) / (nc + ns + 2.0);
+        var harm = Math.Max(vc + vs, pooled * (1 - pooled) * ((1.0 / nc) + (1.0 / ns)));
+
+        // The side that declares the canary safe is a test of "canary = stable + tolerance": its variance is taken
+        // there. With rare errors the observed rate (near 0) would make it 2–3× too small; this does not.
+        var boundary = Math.Clamp(ps + rule.Threshold, 0.5 / (nc + 1.0), 1 - (0.5 / (nc + 1.0)));
+        var safe = Math.Max(harm, (boundary * (1 - boundary) / nc * (vc / iidC)) + vs);
+        return (((double)xc / nc) - ((double)xs / ns), harm, safe);
+    }
+
+    private static (double Estimate, double HarmVariance, double SafeVariance) Means(MetricRule rule, in ArmSample c, in ArmSample s, bool ratio, bool bounded)
+    {
+        var (sumC, ncD) = Unit(rule, c, -1);
+        var (sumS, nsD) = Unit(rule, s, -1);
+        long nc = (long)ncD, ns = (long)nsD;
+        if (nc < 2 || ns < 2)
+        {
+            return (double.NaN, double.NaN, double.NaN);
+        }
+
+        var (sqC, sqS) = rule.Kind switch
+        {
+            MetricKind.LogMean => (c.LogLatencySquares, s.LogLatencySquares),
+            MetricKind.Mean => (c.OnlineScoreSquares, s.OnlineScoreSquares),
+            _ => (c.CostSquares, s.CostSquares),
+        };
+
+        double mc = sumC / nc, ms = sumS / ns;
+        var ssc = Math.Max(sqC - (sumC * mc), 0);
+        var sss = Math.Max(sqS - (sumS * ms), 0);
+        var pooled = (ssc + sss) / (nc + ns - 2);
+        var vc = (ssc + (VariancePrior * pooled)) / (nc - 1 + VariancePrior) / nc;
+        var vs = (sss + (VariancePrior * pooled)) / (ns - 1 + VariancePrior) / ns;
+        if (bounded)
+        {
+            // Scores lie in [0, 1]: identical scores on both arms must not give a zero-width interval, so each arm's
+            // variance is at least that of a proportion with the same mean and half a pseudo-observation each way.
+            double fc = (sumC + 0.5) / (nc + 1.0), fs = (sumS + 0.5) / (ns + 1.0);
+            vc = Math.Max(vc, fc * (1 - fc) / (nc + 1.0) / nc);
+            vs = Math.Max(vs, fs * (1 - fs) / (ns + 1.0) / ns);
+        }
+
+        vc = AtLeast(vc, ClusterVariance(rule, c, -1));
+        vs = AtLeast(vs, ClusterVariance(rule, s, -1));
+        if (!ratio)
+        {
+            return (mc - ms, vc + vs, vc + vs);
+        }
+
+        if (mc <= 0 || ms <= 0)
+        {
+            return (double.NaN, double.NaN, double.NaN);
+        }
+
+        // Delta method: Var(ln m̂) ≈ Var(m̂) / m².
+        var v = (vc / (mc * mc)) + (vs / (ms * ms));
+        return (Math.Log(mc / ms), v, v);
+    }
+
+    /// <summary>The histogram bucket holding the stable arm's <paramref name="quantile"/>; −1 without a histogram.</summary>
+    private static int TailBucket(long[]? histogram, double quantile)
+    {
+        if (histogram is null || histogram.Length == 0)
+        {
+            return -1;
+        }
+
+        long total = 0;
+        foreach (var h in histogram)
+        {
+            total += h;
+        }
+
+        if (total <= 0)
+        {
+            return -1;
+        }
+
+        long cumulative = 0;
+        for (var i = 0; i < histogram.Length; i++)
+        {
+            cumulative += histogram[i];
+            if (cumulative >= quantile * total)
+            {
+                return i;
+            }
+        }
+
+        return histogram.Length - 1;
+    }
+
+    /// <summary>Answered requests in buckets above <paramref name="bucket"/>: slower than the stable arm's quantile.</summary>
+    private static long Above(long[]? histogram, int bucket)
+    {
+        if (histogram is null || bucket < 0)
+        {
+            return 0;
+        }
+
+        long n = 0;
+        for (var i = bucket + 1; i < histogram.Length; i++)
+        {
+            n += histogram[i];
+        }
+
+        return n;
+    }
+}
