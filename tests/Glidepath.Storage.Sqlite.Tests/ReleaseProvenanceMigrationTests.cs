@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 namespace Glidepath.Storage.Sqlite.Tests;
@@ -13,24 +12,11 @@ public sealed class ReleaseProvenanceMigrationTests : IDisposable
     [Fact]
     public async Task Open_StoreAtMigration9WithDirtyRelease_BackfillsRecordOneThenCleanRegistrationAddsRecordTwo()
     {
-        Directory.CreateDirectory(_dir);
-        await using (var old = new SqliteConnection($"Data Source={DbPath}"))
-        {
-            await old.OpenAsync();
-            await ExecAsync(old, "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);");
-            foreach (var m in SqliteMigrator.All.Where(m => m.Version <= 9))
-            {
-                await ExecAsync(old, m.Sql);
-                await ExecAsync(old, string.Create(CultureInfo.InvariantCulture, $"INSERT INTO schema_migrations VALUES ({m.Version}, '{m.Name}', '2026-11-01T00:00:00Z');"));
-            }
-
-            await ExecAsync(old, """
+        await OldStore.CreateAsync(DbPath, throughVersion: 9, """
                 INSERT INTO releases (app, version, id, canonical_json, git_commit, dirty, author, created_at, message)
                 VALUES ('app', 1, 'aaa', '{}', 'abc', 1, 'ana', '2026-11-26T08:00:00.0000000+00:00', 'first');
                 """);
-        }
 
-        SqliteConnection.ClearAllPools();
         await using (var store = await SqliteStore.OpenAsync(DbPath, TimeProvider.System, default))
         {
             var (_, created, added) = await store.Releases.RegisterAsync(new Releases.ReleaseDraft
@@ -48,12 +34,6 @@ public sealed class ReleaseProvenanceMigrationTests : IDisposable
         SqliteConnection.ClearAllPools();
     }
 
-    private static async Task ExecAsync(SqliteConnection c, string sql)
-    {
-        await using var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        await cmd.ExecuteNonQueryAsync();
-    }
 
     public void Dispose()
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Glidepath.Traces;
 using Microsoft.Data.Sqlite;
 
@@ -14,24 +13,11 @@ public sealed class SubjectGroupMigrationTests : IDisposable
     [Fact]
     public async Task Open_StoreAtMigration8WithAggregates_KeepsThemAsGroupZeroAndWritesGroupsAfter()
     {
-        Directory.CreateDirectory(_dir);
-        await using (var old = new SqliteConnection($"Data Source={DbPath}"))
-        {
-            await old.OpenAsync();
-            await ExecAsync(old, "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);");
-            foreach (var m in SqliteMigrator.All.Where(m => m.Version <= 8))
-            {
-                await ExecAsync(old, m.Sql);
-                await ExecAsync(old, string.Create(CultureInfo.InvariantCulture, $"INSERT INTO schema_migrations VALUES ({m.Version}, '{m.Name}', '2026-11-01T00:00:00Z');"));
-            }
-
-            await ExecAsync(old, """
+        await OldStore.CreateAsync(DbPath, throughVersion: 8, """
                 INSERT INTO trace_aggregates (app, environment, release_id, arm, minute, count, errors, latency_ms_sum, log_latency_sum, log_latency_squares, latency_histogram)
                 VALUES ('app', 'staging', 'r1', 'stable', '2026-11-26T08:00:00.0000000Z', 10, 2, 1000, 46, 212, '[0,0,0,0,10,0,0,0,0,0,0,0,0]');
                 """);
-        }
 
-        SqliteConnection.ClearAllPools();
         await using (var store = await SqliteStore.OpenAsync(DbPath, TimeProvider.System, default))
         {
             await store.Traces.WriteBatchAsync(
@@ -55,12 +41,6 @@ public sealed class SubjectGroupMigrationTests : IDisposable
         SqliteConnection.ClearAllPools();
     }
 
-    private static async Task ExecAsync(SqliteConnection c, string sql)
-    {
-        await using var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        await cmd.ExecuteNonQueryAsync();
-    }
 
     public void Dispose()
     {
