@@ -37,7 +37,8 @@ internal sealed class ArmAccumulator
 
     public ArmSample Sample(bool withGroups) => total with { LatencyHistogram = histogram, Groups = withGroups ? groups : null };
 
-    private static ArmSample Step(in ArmSample a, in Request r)
+    /// <summary>One request added to an arm's sums (latency over answered requests only, as the trace store keeps it).</summary>
+    public static ArmSample Step(in ArmSample a, in Request r)
     {
         var log = Math.Log(r.LatencyMs);
         return a with

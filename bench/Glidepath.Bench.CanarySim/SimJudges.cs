@@ -24,20 +24,8 @@ internal sealed class SequentialSimJudge(Judge judge, bool trackCoverage = false
 
     public SimVerdict Observe(bool isCanary, in Request r)
     {
-        var logLatency = Math.Log(r.LatencyMs);
         ref var arm = ref isCanary ? ref canary : ref stable;
-        arm = arm with
-        {
-            Requests = arm.Requests + 1,
-            Errors = arm.Errors + (r.Error ? 1 : 0),
-            LatencyCount = arm.LatencyCount + (r.Error ? 0 : 1),
-            LogLatencySum = arm.LogLatencySum + (r.Error ? 0 : logLatency),
-            LogLatencySquares = arm.LogLatencySquares + (r.Error ? 0 : logLatency * logLatency),
-            CostSum = arm.CostSum + r.Cost,
-            CostSquares = arm.CostSquares + (r.Cost * r.Cost),
-            OnlineScored = arm.OnlineScored + 1,
-            OnlinePassed = arm.OnlinePassed + (r.Passed ? 1 : 0),
-        };
+        arm = ArmAccumulator.Step(arm, r);
         if (trackCoverage)
         {
             var rules = judge.Policy.Rules;
