@@ -8,7 +8,7 @@ namespace Glidepath.Rollouts;
 /// proportions, means and variances without reading single requests, and the same sums per subject group
 /// (<see cref="SubjectGroups"/>), the units the judge's variance is computed over.
 /// </summary>
-public readonly record struct ArmSample
+public readonly partial record struct ArmSample
 {
     public long Requests { get; init; }
     public long Errors { get; init; }

@@ -11,7 +11,9 @@ namespace Glidepath.Rollouts;
 /// Three things keep a verdict honest on real traffic. (1) Sticky subjects: requests of one user are not
 /// independent, so each arm's variance is the larger of the per-request one and the cluster-robust one over
 /// subject groups, and no metric is judged before each arm's evidence rests on <see cref="JudgePolicy.MinSubjects"/>
-/// effective subjects (Kish's effective number of subject groups, so one very active user does not count as many). (2) Rare events: on the side that declares a proportion safe, the variance is taken at the
+/// effective subjects (Kish's effective number of subject groups, so one very active user does not count as many),
+/// and no group weighs more than <see cref="ArmSample.SubjectWeightCap"/> × the median group
+/// (<see cref="ArmSample.CapSubjects"/>), so one caller flooding an arm under a pinned key cannot move a verdict. (2) Rare events: on the side that declares a proportion safe, the variance is taken at the
 /// tolerance boundary (the canary's rate at stable + tolerance), not at the observed rate, which is near zero when
 /// errors are rare. (3) Range: a difference of proportions or of [0, 1] scores never leaves [−1, 1].
 /// </remarks>
@@ -82,9 +84,10 @@ public sealed partial class Judge(JudgePolicy policy)
     {
         var allSafe = true;
         var rules = Policy.Rules;
+        var (c, s) = (canary.CapSubjects(), stable.CapSubjects());
         for (var i = 0; i < rules.Count; i++)
         {
-            var verdict = Assess(rules[i], canary, stable).Verdict;
+            var verdict = Assess(rules[i], c, s).Verdict;
             if (verdict == MetricVerdict.Harm)
             {
                 return JudgeOutcome.RollBack;
@@ -100,25 +103,27 @@ public sealed partial class Judge(JudgePolicy policy)
     public JudgeDecision Decide(in ArmSample canary, in ArmSample stable, TimeSpan stepElapsed)
     {
         var assessments = new List<MetricAssessment>(Policy.Rules.Count);
+        var (c, s) = (canary.CapSubjects(), stable.CapSubjects());
         foreach (var rule in Policy.Rules)
         {
-            assessments.Add(Assess(rule, canary, stable));
+            assessments.Add(Assess(rule, c, s));
         }
 
         var harmed = assessments.Where(a => a.Verdict == MetricVerdict.Harm).ToList();
         var allSafe = assessments.All(a => a.Verdict is MetricVerdict.Safe or MetricVerdict.NoData);
         var outcome = harmed.Count > 0 ? JudgeOutcome.RollBack : Outcome(allSafe, canary, stable, stepElapsed);
+        var reason = Reason(outcome, harmed, assessments, canary, stable, EnoughSubjects(c, s) ? null : (c.EffectiveSubjects, s.EffectiveSubjects), stepElapsed);
         var evidence = assessments.Select(a => a.ToEvidence(Policy.AlphaPerMetric)).ToList();
         return new JudgeDecision
         {
             Outcome = outcome,
-            Reason = Reason(outcome, harmed, assessments, canary, stable, stepElapsed),
+            Reason = reason,
             CanaryRequests = canary.Requests,
             StableRequests = stable.Requests,
             CanarySubjects = canary.Groups is null ? (canary.Requests == 0 ? 0 : null) : canary.SubjectsAtLeast,
             StableSubjects = stable.Groups is null ? (stable.Requests == 0 ? 0 : null) : stable.SubjectsAtLeast,
-            CanaryEffectiveSubjects = canary.Groups is null ? (canary.Requests == 0 ? 0 : null) : Math.Round(canary.EffectiveSubjects, 1),
-            StableEffectiveSubjects = stable.Groups is null ? (stable.Requests == 0 ? 0 : null) : Math.Round(stable.EffectiveSubjects, 1),
+            CanaryEffectiveSubjects = c.Groups is null ? (c.Requests == 0 ? 0 : null) : Math.Round(c.EffectiveSubjects, 1),
+            StableEffectiveSubjects = s.Groups is null ? (s.Requests == 0 ? 0 : null) : Math.Round(s.EffectiveSubjects, 1),
             StepElapsed = stepElapsed,
             Evidence = evidence,
         };
@@ -144,7 +149,7 @@ public sealed partial class Judge(JudgePolicy policy)
             ? ""
             : string.Create(CultureInfo.InvariantCulture, $" from ≥ {canary.SubjectsAtLeast} and ≥ {stable.SubjectsAtLeast} subjects");
 
-    private string Reason(JudgeOutcome outcome, List<MetricAssessment> harmed, List<MetricAssessment> all, in ArmSample canary, in ArmSample stable, TimeSpan elapsed)
+    private string Reason(JudgeOutcome outcome, List<MetricAssessment> harmed, List<MetricAssessment> all, in ArmSample canary, in ArmSample stable, (double Canary, double Stable)? fewSubjects, TimeSpan elapsed)
     {
         var inv = CultureInfo.InvariantCulture;
         string Describe(MetricAssessment a) => string.Create(inv, $"{a.Rule.Name} {a.ToEvidence(Policy.AlphaPerMetric).IntervalText()} vs {a.Rule.ToleranceText}");
@@ -164,9 +169,9 @@ public sealed partial class Judge(JudgePolicy policy)
 
         var open = all.Where(a => a.Verdict == MetricVerdict.Unclear).Select(a => Describe(a) + " straddles it").ToList();
         var lacking = all.Where(a => a.Verdict == MetricVerdict.NotEnoughData).ToList();
-        if (!EnoughSubjects(canary, stable))
+        if (fewSubjects is { } few)
         {
-            open.Insert(0, string.Create(inv, $"fewer than min_subjects {Policy.MinSubjects} effective subjects on an arm (canary {canary.EffectiveSubjects:0.#}, stable {stable.EffectiveSubjects:0.#}): no metric is judged until each arm's evidence rests on that many equally active subjects"));
+            open.Insert(0, string.Create(inv, $"fewer than min_subjects {Policy.MinSubjects} effective subjects on an arm (canary {few.Canary:0.#}, stable {few.Stable:0.#}): no metric is judged until each arm's evidence rests on that many equally active subjects"));
             lacking.Clear();
         }
         else if (lacking.Count > 0)
