@@ -57,8 +57,10 @@ public sealed partial class GatewayServer : IAsyncDisposable
 
         var loader = new RoutingTableLoader(settings.Environments, settings.Releases, settings.Time);
         var source = new RoutingTableSource();
+        SubjectHasher subjects;
         try
         {
+            subjects = new SubjectHasher(settings.Identity is { } identity ? (await identity.ReadIdentityAsync(cancellationToken).ConfigureAwait(false)).SubjectKey : []);
             source.Update(await loader.LoadAsync(settings.Manifest.App, settings.Environment, cancellationToken).ConfigureAwait(false));
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not GlidepathException)
@@ -66,7 +68,7 @@ public sealed partial class GatewayServer : IAsyncDisposable
             throw new OperationalException($"cannot read environment '{settings.Environment}' from the store: {ex.Message}", ex);
         }
 
-        var app = Build(settings, loader, source);
+        var app = Build(settings, loader, source, subjects);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
         var warning = ListenExposure.Warning(ListenExposure.NonLoopback(settings.Urls.Concat(addresses).Distinct(StringComparer.OrdinalIgnoreCase)));
@@ -86,7 +88,7 @@ public sealed partial class GatewayServer : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static WebApplication Build(GatewaySettings settings, RoutingTableLoader loader, RoutingTableSource source)
+    private static WebApplication Build(GatewaySettings settings, RoutingTableLoader loader, RoutingTableSource source, SubjectHasher subjects)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(settings.LogLevel);
@@ -116,6 +118,7 @@ public sealed partial class GatewayServer : IAsyncDisposable
         services.AddSingleton(settings.Traces);
         services.AddSingleton(loader);
         services.AddSingleton(source);
+        services.AddSingleton(subjects);
         services.AddSingleton<ControlPlaneStatus>();
         services.AddSingleton<ServingReleases>();
         services.AddSingleton<GatewayTelemetry>();

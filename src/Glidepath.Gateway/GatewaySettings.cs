@@ -15,6 +15,13 @@ public sealed record GatewaySettings
     public required IModelClientFactory Models { get; init; }
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// The store's identity (the store itself): keys subject hashes with the store's secret, and lets the gateway
+    /// notice that its store file was deleted (stale, fail static) or replaced (follow the new store). Null — only in
+    /// tests that wire stores by hand — hashes subjects with an empty key and never checks.
+    /// </summary>
+    public Glidepath.Storage.IStoreIdentitySource? Identity { get; init; }
+
     /// <summary>Rollouts; with <see cref="RolloutController"/> also set, the gateway runs the rollout controller.</summary>
     public IRolloutStore? Rollouts { get; init; }
 

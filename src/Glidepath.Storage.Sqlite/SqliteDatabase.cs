@@ -8,19 +8,49 @@ public sealed class SqliteDatabase
     public SqliteDatabase(string path)
     {
         Path = System.IO.Path.GetFullPath(path);
-        ConnectionString = new SqliteConnectionStringBuilder
+        var builder = new SqliteConnectionStringBuilder
         {
             DataSource = Path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
+            Mode = SqliteOpenMode.ReadWrite,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
             DefaultTimeout = 30,
-        }.ToString();
+        };
+        ConnectionString = builder.ToString();
+        builder.Pooling = false;
+        UnpooledConnectionString = builder.ToString();
     }
 
     public string Path { get; }
 
+    /// <summary>
+    /// Opens the existing file only (never creates one): a store file deleted under a running process must show up as
+    /// an error, not as a new empty store that quietly takes its place. <see cref="CreateFileAsync"/> creates it.
+    /// </summary>
     public string ConnectionString { get; }
+
+    /// <summary>The same, without the pool: reaches the file now at <see cref="Path"/>, not one a pooled connection still holds open.</summary>
+    public string UnpooledConnectionString { get; }
+
+    /// <summary>Creates an empty database file at <see cref="Path"/> when none exists.</summary>
+    public async Task CreateFileAsync(CancellationToken cancellationToken)
+    {
+        if (File.Exists(Path))
+        {
+            return;
+        }
+
+        var create = new SqliteConnectionStringBuilder(UnpooledConnectionString) { Mode = SqliteOpenMode.ReadWriteCreate }.ToString();
+        await using var connection = new SqliteConnection(create);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Drops pooled connections, so the next ones open the file now at <see cref="Path"/> (after it was replaced).</summary>
+    public void ClearPool()
+    {
+        using var connection = new SqliteConnection(ConnectionString);
+        SqliteConnection.ClearPool(connection);
+    }
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {

@@ -20,6 +20,9 @@ public sealed class SqliteStore : IGlidepathStore
         Time = time;
     }
 
+    private StoreIdentity? _identity;
+    private (ulong Device, ulong Inode)? _file;
+
     public SqliteDatabase Database { get; }
 
     public TimeProvider Time { get; }
@@ -49,13 +52,75 @@ public sealed class SqliteStore : IGlidepathStore
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             var database = new SqliteDatabase(path);
+            await database.CreateFileAsync(cancellationToken).ConfigureAwait(false);
             await SqliteMigrator.MigrateAsync(database, cancellationToken).ConfigureAwait(false);
-            return new SqliteStore(database, time ?? TimeProvider.System);
+            var store = new SqliteStore(database, time ?? TimeProvider.System);
+            store._file = FileIdentity.Of(database.Path);
+            store._identity = await ReadIdentityAsync(database, cancellationToken).ConfigureAwait(false);
+            return store;
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
             throw new OperationalException($"cannot open the store at {path}: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>
+    /// The identity of the file now at <see cref="Location"/>. A deleted file is an <see cref="OperationalException"/>
+    /// (nothing is created in its place). A file that now holds another store — deleted and created again, or swapped —
+    /// is migrated if needed and adopted: the connection pool is cleared, so every later read and write of this store
+    /// goes to the new file instead of the unlinked one.
+    /// </summary>
+    public async Task<StoreIdentity> ReadIdentityAsync(CancellationToken cancellationToken)
+    {
+        if (!File.Exists(Database.Path))
+        {
+            // Pooled connections would go on writing to the unlinked file, where nothing is ever read again: drop them,
+            // so writes fail (and are counted) until a store is back, instead of vanishing.
+            Database.ClearPool();
+            _file = null;
+            throw new OperationalException($"the store file {Database.Path} is gone (deleted or moved); nothing is read or written until a store is there again");
+        }
+
+        try
+        {
+            var file = FileIdentity.Of(Database.Path);
+            var now = await ReadIdentityAsync(Database, cancellationToken).ConfigureAwait(false);
+            if (_identity is { } known && now.StoreId == known.StoreId && file == _file)
+            {
+                return known;
+            }
+
+            // Another file at the path: pooled connections still hold the old one open, so they go first.
+            Database.ClearPool();
+            await SqliteMigrator.MigrateAsync(Database, cancellationToken).ConfigureAwait(false);
+            _file = file;
+            _identity = await ReadIdentityAsync(Database, cancellationToken).ConfigureAwait(false) with { Generation = (_identity?.Generation ?? 0) + 1 };
+            return _identity;
+        }
+        catch (SqliteException ex)
+        {
+            throw new OperationalException($"cannot read the store at {Database.Path}: {ex.Message}", ex);
+        }
+    }
+
+    private static async Task<StoreIdentity> ReadIdentityAsync(SqliteDatabase database, CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(database.UnpooledConnectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'store_identity'";
+        if (Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            // Not migrated yet (a store from before identities, or one being created): no identity to compare.
+            return new StoreIdentity("", []);
+        }
+
+        cmd.CommandText = "SELECT store_id, subject_key FROM store_identity WHERE id = 1";
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new StoreIdentity(reader.GetString(0), Convert.FromHexString(reader.GetString(1)))
+            : new StoreIdentity("", []);
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -46,7 +46,7 @@ public sealed class TelemetryTests : IAsyncLifetime
         var trace = await TraceAsync(await ServeAsync());
 
         Assert.Equal((_f.V1.Id, "stable", 200, "openai"), (trace.ReleaseId, trace.Arm, trace.Status, trace.Api));
-        Assert.Equal(Glidepath.Routing.SubjectHash.Of("alice"), trace.SubjectHash);
+        Assert.Equal(await _f.SubjectHashAsync("alice"), trace.SubjectHash);
         Assert.Equal((12L, 4L), (trace.InputTokens, trace.OutputTokens));
         Assert.Equal("stop", trace.FinishReason);
         Assert.True(trace.LatencyMs >= trace.OverheadMs);

@@ -52,6 +52,7 @@ public sealed class RolloutTests : IAsyncLifetime
         {
             Manifest = _app.Manifest,
             Environment = "production",
+            Identity = _app.Store,
             Environments = _app.Store.Environments,
             Releases = _app.Store.Releases,
             Traces = _app.Store.Traces,

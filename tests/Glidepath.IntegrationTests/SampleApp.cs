@@ -59,6 +59,7 @@ internal sealed class SampleApp : IAsyncDisposable
         {
             Manifest = Manifest,
             Environment = "staging",
+            Identity = Store,
             Environments = Store.Environments,
             Releases = Store.Releases,
             Traces = Store.Traces,

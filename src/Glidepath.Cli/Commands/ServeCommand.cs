@@ -78,6 +78,7 @@ internal static class ServeCommand
                 {
                     Manifest = manifest,
                     Environment = spec.Name,
+                    Identity = store,
                     Environments = store.Environments,
                     Releases = store.Releases,
                     Traces = store.Traces,

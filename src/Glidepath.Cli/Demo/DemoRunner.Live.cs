@@ -142,6 +142,7 @@ internal sealed partial class DemoRunner
         {
             Manifest = manifest,
             Environment = environment,
+            Identity = _store,
             Environments = _store!.Environments,
             Releases = _store.Releases,
             Traces = _store.Traces,

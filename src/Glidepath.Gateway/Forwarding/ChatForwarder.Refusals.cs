@@ -72,7 +72,7 @@ internal sealed partial class ChatForwarder
         }
     }
 
-    private static TraceBuilder NewTrace(HttpContext http, IWireFormat wire, RequestState state, RoutingTable table, Activity? activity, ChatRequest? request)
+    private TraceBuilder NewTrace(HttpContext http, IWireFormat wire, RequestState state, RoutingTable table, Activity? activity, ChatRequest? request)
     {
         var traceId = TraceIds.Next(activity);
         var headers = http.Request.Headers;
@@ -81,7 +81,7 @@ internal sealed partial class ChatForwarder
         {
             TraceId = traceId,
             Decision = table.Route(key)!.Value,
-            SubjectHash = key.IsSticky ? key.Hash() : null,
+            SubjectHash = key.HashWith(_subjects),
             StartedAt = state.StartedAt,
             Start = state.Start,
             Api = wire.Name,

@@ -38,13 +38,15 @@ internal sealed partial class ChatForwarder
     private readonly OnlineScorer _online;
     private readonly GatewayTelemetry _telemetry;
     private readonly ContentCapture _capture;
+    private readonly SubjectHasher _subjects;
     private readonly ILogger<ChatForwarder> _logger;
     private readonly Dictionary<string, string> _environmentVars;
     private readonly string _app;
     private readonly string _environment;
 
-    public ChatForwarder(GatewaySettings settings, RoutingTableSource routes, ServingReleases releases, TraceQueue traces, GatewayTelemetry telemetry, ContentCapture capture, OnlineScorer online, ILogger<ChatForwarder> logger)
+    public ChatForwarder(GatewaySettings settings, RoutingTableSource routes, ServingReleases releases, TraceQueue traces, GatewayTelemetry telemetry, ContentCapture capture, OnlineScorer online, SubjectHasher subjects, ILogger<ChatForwarder> logger)
     {
+        _subjects = subjects;
         _settings = settings;
         _routes = routes;
         _releases = releases;
@@ -140,7 +142,7 @@ internal sealed partial class ChatForwarder
         {
             TraceId = traceId,
             Decision = decision,
-            SubjectHash = key.IsSticky ? key.Hash() : null,
+            SubjectHash = key.HashWith(_subjects),
             StartedAt = startedAt,
             Start = start,
             Api = wire.Name,
@@ -446,7 +448,7 @@ internal sealed partial class ChatForwarder
             ["feature_flag.result.variant"] = decision.Arm,
             ["feature_flag.result.value"] = decision.Release.Label,
             ["feature_flag.result.reason"] = decision.Bucket is null ? "static" : "split",
-            ["feature_flag.context.id"] = key.IsSticky ? key.Hash() : null,
+            ["feature_flag.context.id"] = key.HashWith(_subjects),
             ["glidepath.canary.weight"] = decision.CanaryWeight,
         }));
     }

@@ -14,14 +14,18 @@ public sealed class RoutingTableSource
     /// <summary>Cancelled when the current table is replaced; a fresh token comes with the next table.</summary>
     public CancellationToken ChangeToken => Volatile.Read(ref _state)?.Changed.Token ?? CancellationToken.None;
 
-    /// <summary>Swaps in <paramref name="table"/> unless it is older than the current one; returns whether it did.</summary>
-    public bool Update(RoutingTable table)
+    /// <summary>
+    /// Swaps in <paramref name="table"/> unless it is older than the current one (or, with
+    /// <paramref name="fromAnotherStore"/>, whatever its revision: revisions of a replaced store do not continue the
+    /// old one's); returns whether it did.
+    /// </summary>
+    public bool Update(RoutingTable table, bool fromAnotherStore = false)
     {
         ArgumentNullException.ThrowIfNull(table);
         while (true)
         {
             var current = Volatile.Read(ref _state);
-            if (current is not null && current.Table.Revision > table.Revision)
+            if (current is not null && current.Table.Revision > table.Revision && !fromAnotherStore)
             {
                 return false;
             }

@@ -1,7 +1,7 @@
 namespace Glidepath.Routing;
 
 /// <summary>The key a request is bucketed by, and where it came from.</summary>
-/// <param name="Value">The raw key (never logged or stored; traces keep <see cref="Hash"/>).</param>
+/// <param name="Value">The raw key (never logged or stored; traces keep its <see cref="SubjectHasher"/> hash).</param>
 /// <param name="Source">subject, user, metadata.user_id, conversation or request.</param>
 public readonly record struct SubjectKey(string Value, string Source)
 {
@@ -40,6 +40,6 @@ public readonly record struct SubjectKey(string Value, string Source)
             : new SubjectKey(requestId, PerRequest);
     }
 
-    /// <summary>A one-way hash of the key for traces: the first 16 hex digits of sha256("subject:" + key).</summary>
-    public string Hash() => SubjectHash.Of(Value);
+    /// <summary>The key's hash for traces (<see cref="SubjectHasher"/>); null for a per-request key, which identifies no one.</summary>
+    public string? HashWith(SubjectHasher hasher) => IsSticky ? (hasher ?? throw new ArgumentNullException(nameof(hasher))).Hash(Value) : null;
 }

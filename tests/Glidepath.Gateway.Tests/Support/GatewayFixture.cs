@@ -32,6 +32,10 @@ internal sealed class GatewayFixture : IAsyncDisposable
     public string Url => Server!.Urls[0];
     public string StorePath => Store.Location;
 
+    /// <summary>What the gateway records for a sticky subject: its hash keyed by this store's secret.</summary>
+    public async Task<string> SubjectHashAsync(string subject) =>
+        new Glidepath.Routing.SubjectHasher((await Store.ReadIdentityAsync(CancellationToken.None)).SubjectKey).Hash(subject);
+
     /// <param name="manifestAppend">YAML appended to the sample's manifest.</param>
     /// <param name="editManifest">Rewrites the manifest text before the releases are registered (e.g. another provider).</param>
     public static async Task<GatewayFixture> CreateAsync(string? manifestAppend = null, Func<string, string>? editManifest = null)
@@ -63,6 +67,7 @@ internal sealed class GatewayFixture : IAsyncDisposable
         {
             Manifest = Manifest,
             Environment = "staging",
+            Identity = Store,
             Environments = Store.Environments,
             Releases = Store.Releases,
             Traces = Store.Traces,

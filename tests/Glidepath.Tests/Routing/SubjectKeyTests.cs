@@ -42,11 +42,41 @@ public sealed class SubjectKeyTests
     }
 
     [Fact]
-    public void Hash_DoesNotContainTheKey_AndIsStable()
+    public void HashWith_DoesNotContainTheKey_AndIsStableForOneStoreKey()
     {
         var key = new SubjectKey("alice@example.com", SubjectKey.FromSubjectHeader);
-        Assert.DoesNotContain("alice", key.Hash(), StringComparison.Ordinal);
-        Assert.Equal(16, key.Hash().Length);
-        Assert.Equal(key.Hash(), SubjectHash.Of("alice@example.com"));
+        var hasher = new SubjectHasher([1, 2, 3, 4]);
+
+        Assert.DoesNotContain("alice", key.HashWith(hasher), StringComparison.Ordinal);
+        Assert.Equal(16, key.HashWith(hasher)!.Length);
+        Assert.Equal(key.HashWith(hasher), new SubjectHasher([1, 2, 3, 4]).Hash("alice@example.com"));
+    }
+
+    [Fact]
+    public void HashWith_AnotherStoreKey_AnotherHash()
+    {
+        // Keyed by the store's secret: a dictionary of emails hashed without it matches nothing.
+        var key = new SubjectKey("alice@example.com", SubjectKey.FromSubjectHeader);
+
+        Assert.NotEqual(key.HashWith(new SubjectHasher([1])), key.HashWith(new SubjectHasher([2])));
+        Assert.NotEqual(key.HashWith(new SubjectHasher([1])), key.HashWith(new SubjectHasher([])));
+    }
+
+    [Fact]
+    public void HashWith_PerRequestKey_Null()
+    {
+        Assert.Null(new SubjectKey("r", SubjectKey.PerRequest).HashWith(new SubjectHasher([1])));
+    }
+
+    [Fact]
+    public void Rekey_HashesWithTheNewKeyFromThenOn()
+    {
+        var hasher = new SubjectHasher([1]);
+        var before = hasher.Hash("bob");
+
+        hasher.Rekey([2]);
+
+        Assert.NotEqual(before, hasher.Hash("bob"));
+        Assert.Equal(new SubjectHasher([2]).Hash("bob"), hasher.Hash("bob"));
     }
 }
