@@ -2,7 +2,6 @@ using System.CommandLine;
 using Glidepath.Errors;
 using Glidepath.Manifests;
 using Glidepath.Storage;
-using Glidepath.Storage.Sqlite;
 
 namespace Glidepath.Cli;
 
@@ -47,17 +46,7 @@ internal sealed class CliContext : IAsyncDisposable
             location = Path.Combine(Manifest.BaseDirectory, ".glidepath", "glidepath.db");
         }
 
-        if (location.StartsWith("postgres", StringComparison.OrdinalIgnoreCase) || location.Contains("Host=", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new BadInputException("a PostgreSQL store is not available in this build yet; use a SQLite file path for --store");
-        }
-
-        if (!create && !File.Exists(location))
-        {
-            throw new BadInputException($"no store at {location}; expected an existing store (commands that write, such as 'glidepath release create', create one)");
-        }
-
-        _store = await SqliteStore.OpenAsync(location, Time, cancellationToken).ConfigureAwait(false);
+        _store = await Env.Stores.OpenAsync(location, create, Time, cancellationToken).ConfigureAwait(false);
         return _store;
     }
 

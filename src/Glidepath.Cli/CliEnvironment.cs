@@ -13,4 +13,7 @@ public sealed record CliEnvironment(TextWriter Stdout, TextWriter Stderr, bool I
 
     /// <summary>Checks a release's model spec as its provider will at serve time, before it is registered.</summary>
     public Models.IModelSpecValidator ModelSpecs { get; init; } = Providers.ModelSpecValidator.Instance;
+
+    /// <summary>The stores <c>--store</c> / <c>GLIDEPATH_STORE</c> can name, chosen by scheme (default: SQLite).</summary>
+    public Storage.StoreProviders Stores { get; init; } = new Storage.StoreProviders().Add(new Storage.Sqlite.SqliteStoreProvider());
 }

@@ -1,6 +1,6 @@
 using Glidepath.Errors;
 using Glidepath.Manifests;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Glidepath.Cli;
 
@@ -40,7 +40,7 @@ internal static class CliFailure
     {
         ManifestException m => (m.ExitCode, [.. m.Errors.Select(e => e.ToString()), $"{m.Errors.Count} problem(s) in the manifest; nothing was written."]),
         GlidepathException g => (g.ExitCode, [$"error: {g.Message}"]),
-        SqliteException s => (ExitCodes.Operational, [$"error: the store failed: {OneLine(s.Message)}; nothing more was written (check free disk space and that the store file is writable)"]),
+        DbException s => (ExitCodes.Operational, [$"error: the store failed: {OneLine(s.Message)}; nothing more was written (check free disk space and that the store file is writable)"]),
         IOException or UnauthorizedAccessException => (ExitCodes.Operational, [$"error: {OneLine(ex.Message)}"]),
         _ => (ExitCodes.Operational, [$"error: unexpected {ex.GetType().Name}: {OneLine(ex.Message)} (set {DebugVariable}=1 for the stack trace)"]),
     };

@@ -123,5 +123,10 @@ public sealed class SqliteStore : IGlidepathStore
             : new StoreIdentity("", []);
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    /// <summary>Closes this file's pooled connections, so the file can be moved or deleted once every store on it is disposed.</summary>
+    public ValueTask DisposeAsync()
+    {
+        Database.ClearPool();
+        return ValueTask.CompletedTask;
+    }
 }

@@ -21,7 +21,7 @@ internal sealed partial class DemoRunner
     private async Task StepTrafficAndDrillAsync(CancellationToken cancellationToken)
     {
         _say.Step(3, "Serve traffic through the gateway, and test the way back before you need it");
-        _store = await Storage.Sqlite.SqliteStore.OpenAsync(_ws.StorePath, _ctx.Time, cancellationToken);
+        _store = await _ctx.Env.Stores.OpenAsync(_ws.StorePath, create: true, _ctx.Time, cancellationToken);
         var manifest = ManifestParser.Load(Path.Combine(_ws.Path, ManifestParser.FileName));
         foreach (var env in new[] { "staging", "production" })
         {

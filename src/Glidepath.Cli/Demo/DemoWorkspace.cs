@@ -97,7 +97,6 @@ internal sealed class DemoWorkspace : IDisposable
 
         try
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(Path, recursive: true);
         }
         catch (IOException)

@@ -1,0 +1,30 @@
+using Glidepath.Errors;
+
+namespace Glidepath.Storage.Sqlite;
+
+/// <summary>The embedded store: a file path, or <c>sqlite:PATH</c>.</summary>
+public sealed class SqliteStoreProvider : IStoreProvider
+{
+    public const string Scheme = "sqlite:";
+
+    public string Name => "sqlite";
+
+    public string Forms => "a SQLite file path (or sqlite:PATH)";
+
+    /// <summary>Anything that is not another provider's URI: a path, with or without the <c>sqlite:</c> prefix.</summary>
+    public bool Handles(string location) =>
+        location.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase)
+        || (!location.Contains("://", StringComparison.Ordinal) && !location.Contains('=', StringComparison.Ordinal) && !location.StartsWith("memory:", StringComparison.OrdinalIgnoreCase));
+
+    public async Task<IGlidepathStore> OpenAsync(string location, bool create, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        var path = location.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) ? location[Scheme.Length..] : location;
+        if (!create && !File.Exists(path))
+        {
+            throw new BadInputException($"no store at {path}; expected an existing store (commands that write, such as 'glidepath release create', create one)");
+        }
+
+        return await SqliteStore.OpenAsync(path, time, cancellationToken).ConfigureAwait(false);
+    }
+}
