@@ -9,6 +9,7 @@ public sealed class UpstreamTextTests
     [InlineData("header Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.abc rejected", "header [secret] rejected")]
     [InlineData("{\"api_key\": \"abcdef123456\"}", "{\"[secret]\"}")]
     [InlineData("quota exceeded for alice@example.com\n\n  try later", "quota exceeded for [email] try later")]
+    [InlineData("card 4111 1111 1111 1111 declared by 192.0.2.1, call 415-555-0100.", "card [credit_card] declared by [ip], call [phone].")]
     [InlineData("   ", null)]
     public void Scrub_ProviderMessage_NoKeysNoPersonalDataFoldedWhitespace(string message, string? expected) =>
         Assert.Equal(expected, UpstreamText.Scrub(message));
