@@ -72,7 +72,7 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
     }
 
     /// <summary>Pairs each case's baseline trials with its candidate trials, in dataset order.</summary>
-    internal static IReadOnlyList<GateCaseInput> Inputs(EvalDataset dataset, IReadOnlyList<TrialResult> results, string baselineId, string candidateId)
+    private static IReadOnlyList<GateCaseInput> Inputs(EvalDataset dataset, IReadOnlyList<TrialResult> results, string baselineId, string candidateId)
     {
         var byKey = results.GroupBy(r => (r.ReleaseId, r.CaseId)).ToDictionary(g => g.Key, g => (IReadOnlyList<TrialResult>)g.OrderBy(r => r.Trial).ToList());
         IReadOnlyList<TrialResult> Get(string release, string caseId) => byKey.TryGetValue((release, caseId), out var list) ? list : [];

@@ -3,6 +3,7 @@ namespace Glidepath.Evals.Runs;
 /// <summary>
 /// A stored eval run: which release(s) over which dataset (by sha256), with which scorers, how many trials.
 /// A gate run holds the candidate in <see cref="ReleaseId"/> and the baseline in <see cref="BaselineReleaseId"/>.
+/// New runs are made in one place, <see cref="EvalService"/>; stores only read them back.
 /// </summary>
 public sealed record EvalRun
 {
