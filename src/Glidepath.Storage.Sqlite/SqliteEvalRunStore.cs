@@ -19,7 +19,7 @@ internal sealed class SqliteEvalRunStore(SqliteDatabase database) : IEvalRunStor
         cmd.CommandText = $"INSERT INTO eval_runs ({RunColumns}) VALUES ($id, $app, $kind, $rel, $base, $path, $sha, $trials, $cases, $tags, $scorers, $cache, $conc, $status, $at, NULL)";
         cmd.Parameters.AddWithValue("$id", run.Id);
         cmd.Parameters.AddWithValue("$app", run.App);
-        cmd.Parameters.AddWithValue("$kind", run.Kind);
+        cmd.Parameters.AddWithValue("$kind", StoredName.Of(run.Kind));
         cmd.Parameters.AddWithValue("$rel", run.ReleaseId);
         cmd.Parameters.AddWithValue("$base", (object?)run.BaselineReleaseId ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$path", run.DatasetPath);
@@ -30,7 +30,7 @@ internal sealed class SqliteEvalRunStore(SqliteDatabase database) : IEvalRunStor
         cmd.Parameters.AddWithValue("$scorers", run.ScorerVersion);
         cmd.Parameters.AddWithValue("$cache", run.UseCache ? 1 : 0);
         cmd.Parameters.AddWithValue("$conc", run.Concurrency);
-        cmd.Parameters.AddWithValue("$status", run.Status);
+        cmd.Parameters.AddWithValue("$status", StoredName.Of(run.Status));
         cmd.Parameters.AddWithValue("$at", run.CreatedAt.ToString("O", CultureInfo.InvariantCulture));
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -126,12 +126,12 @@ internal sealed class SqliteEvalRunStore(SqliteDatabase database) : IEvalRunStor
         return set;
     }
 
-    public async Task SetStatusAsync(string runId, string status, DateTimeOffset? finishedAt, CancellationToken cancellationToken)
+    public async Task SetStatusAsync(string runId, EvalRunStatus status, DateTimeOffset? finishedAt, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = "UPDATE eval_runs SET status = $s, finished_at = $f WHERE id = $id";
-        cmd.Parameters.AddWithValue("$s", status);
+        cmd.Parameters.AddWithValue("$s", StoredName.Of(status));
         cmd.Parameters.AddWithValue("$f", finishedAt is { } f ? f.ToString("O", CultureInfo.InvariantCulture) : DBNull.Value);
         cmd.Parameters.AddWithValue("$id", runId);
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -155,7 +155,7 @@ internal sealed class SqliteEvalRunStore(SqliteDatabase database) : IEvalRunStor
             {
                 Id = reader.GetString(0),
                 App = reader.GetString(1),
-                Kind = reader.GetString(2),
+                Kind = StoredName.Parse<EvalRunKind>(reader.GetString(2)),
                 ReleaseId = reader.GetString(3),
                 BaselineReleaseId = reader.IsDBNull(4) ? null : reader.GetString(4),
                 DatasetPath = reader.GetString(5),
@@ -166,7 +166,7 @@ internal sealed class SqliteEvalRunStore(SqliteDatabase database) : IEvalRunStor
                 ScorerVersion = reader.GetString(10),
                 UseCache = reader.GetInt64(11) != 0,
                 Concurrency = reader.GetInt32(12),
-                Status = reader.GetString(13),
+                Status = StoredName.Parse<EvalRunStatus>(reader.GetString(13)),
                 CreatedAt = DateTimeOffset.Parse(reader.GetString(14), CultureInfo.InvariantCulture),
                 FinishedAt = reader.IsDBNull(15) ? null : DateTimeOffset.Parse(reader.GetString(15), CultureInfo.InvariantCulture),
             });

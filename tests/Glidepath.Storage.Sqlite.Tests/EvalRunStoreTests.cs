@@ -25,7 +25,7 @@ public sealed class EvalRunStoreTests : IAsyncLifetime
     {
         Id = id,
         App = "app",
-        Kind = "eval",
+        Kind = EvalRunKind.Eval,
         ReleaseId = new string('a', 64),
         DatasetPath = "cases.jsonl",
         DatasetSha256 = new string('d', 64),
@@ -137,8 +137,8 @@ public sealed class EvalRunStoreTests : IAsyncLifetime
         Assert.Equal(TrialStatus.Fail, back.Status);
         Assert.Equal("missing: \"x\"", Assert.Single(back.Scores).Reason);
         Assert.Equal(["lookup_order({})"], back.ToolCalls);
-        await _store.EvalRuns.SetStatusAsync(run.Id, "finished", DateTimeOffset.UnixEpoch, CancellationToken.None);
-        Assert.Equal("finished", (await _store.EvalRuns.ListAsync("app", 10, CancellationToken.None))[0].Status);
+        await _store.EvalRuns.SetStatusAsync(run.Id, EvalRunStatus.Finished, DateTimeOffset.UnixEpoch, CancellationToken.None);
+        Assert.Equal(EvalRunStatus.Finished, (await _store.EvalRuns.ListAsync("app", 10, CancellationToken.None))[0].Status);
     }
 
     private sealed class CountingTarget(string releaseId) : IEvalTarget

@@ -42,7 +42,7 @@ internal static class ChecklistCommand
             var store = await ctx.StoreAsync(ct);
             var service = EnvironmentCommandSupport.Service(ctx, store);
             var spec = service.Spec(parse.GetValue(environment)!);
-            var resolver = ReleaseCommand.Resolver(ctx, store);
+            var resolver = ctx.ReleaseResolver(store);
             var release = await resolver.ResolveAsync(parse.GetValue(reference)!, register: false, ct);
             var options = new ChecklistOptions
             {

@@ -30,7 +30,7 @@ internal static class DeployCommand
             var store = await ctx.StoreAsync(ct);
             var service = EnvironmentCommandSupport.Service(ctx, store);
             var spec = service.Spec(parse.GetValue(environment)!);
-            var release = await ReleaseCommand.Resolver(ctx, store).ResolveAsync(parse.GetValue(reference)!, register: true, ct);
+            var release = await ctx.ReleaseResolver(store).ResolveAsync(parse.GetValue(reference)!, register: true, ct);
             var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
             var outcome = await service.DeployAsync(spec.Name, release, actor, parse.GetValue(reason), ct);
             return await EnvironmentCommandSupport.WriteOutcomeAsync(ctx, store, outcome, ct);

@@ -101,7 +101,7 @@ internal static class DrillCommand
     {
         if (reference is not null)
         {
-            var chosen = await ReleaseCommand.Resolver(ctx, store).ResolveAsync(reference, register: true, ct);
+            var chosen = await ctx.ReleaseResolver(store).ResolveAsync(reference, register: true, ct);
             return chosen.Id != stable.Id ? chosen : throw new BadInputException($"the candidate {chosen.Name} is already the stable release; pick another release to put on and roll back");
         }
 

@@ -1,9 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
+using Glidepath.Environments;
 using Glidepath.Errors;
 using Glidepath.Evals.Runs;
 using Glidepath.Evals.Scorers;
-using Glidepath.Releases;
+using Glidepath.Storage;
 
 namespace Glidepath.Cli.Commands;
 
@@ -43,57 +44,24 @@ internal static class EvalCommand
         options.AddTo(command);
         command.SetAction(env, async (ctx, parse, ct) =>
         {
-            using var session = await EvalSession.OpenAsync(ctx, !parse.GetValue(options.NoCache), parse.GetValue(options.Environment), parse.GetValue(options.Vars) ?? [], ct);
-            EvalRun run;
-            Release release;
-            Evals.Datasets.EvalDataset dataset;
-            if (parse.GetValue(options.Resume) is { } resume)
+            using var session = await EvalSession.OpenAsync(ctx, options, parse, ct);
+            var start = await session.Evals.StartAsync(parse.GetValue(reference) ?? "working", options.Read(parse), ct);
+            if (!start.Resumed)
             {
-                (run, dataset) = await session.ResumeAsync(resume, "eval", ct);
-                release = await session.ReleaseByIdAsync(run.ReleaseId, ct);
-                run = run with { Concurrency = EvalOptions.Positive(parse.GetValue(options.Concurrency), "--concurrency", run.Concurrency) };
-            }
-            else
-            {
-                var resolver = ReleaseCommand.Resolver(ctx, session.Store);
-                release = await resolver.ResolveAsync(parse.GetValue(reference) ?? "working", register: true, ct);
-                var datasetPath = parse.GetValue(options.Dataset) ?? session.Config.Dataset;
-                dataset = await session.LoadDatasetAsync(datasetPath, parse.GetValue(options.Tags) ?? [], ct);
-                if (dataset.Cases.Count == 0)
-                {
-                    throw new BadInputException($"{datasetPath}: no cases to run{((parse.GetValue(options.Tags) ?? []).Length > 0 ? " with the given --tag" : "")}");
-                }
-
-                run = new EvalRun
-                {
-                    Id = session.NewRunId(),
-                    App = ctx.Manifest.App,
-                    Kind = "eval",
-                    ReleaseId = release.Id,
-                    DatasetPath = datasetPath,
-                    DatasetSha256 = dataset.Sha256,
-                    Trials = EvalOptions.Positive(parse.GetValue(options.Trials), "--trials", session.Config.Trials),
-                    CaseCount = dataset.Cases.Count,
-                    Tags = parse.GetValue(options.Tags) ?? [],
-                    ScorerVersion = session.Scorers.Version,
-                    UseCache = !parse.GetValue(options.NoCache),
-                    Concurrency = EvalOptions.Positive(parse.GetValue(options.Concurrency), "--concurrency", session.Config.Concurrency ?? 8),
-                    CreatedAt = ctx.Time.GetUtcNow(),
-                };
-                await session.Store.EvalRuns.CreateAsync(run, ct);
-                ctx.Output.Note($"run {run.Id}: {release.Label} over {datasetPath} ({dataset.Cases.Count} cases × {run.Trials} trial(s))");
+                ctx.Output.Note($"run {start.Run.Id}: {start.Release.Label} over {start.Run.DatasetPath} ({start.Dataset.Cases.Count} cases × {start.Run.Trials} trial(s))");
             }
 
-            var results = await session.ExecuteAsync(run, dataset.Cases, [session.Target(release)], "glidepath eval run", ct);
-            return Report(ctx, run, release, results, session.Concurrency);
+            var outcome = await session.Evals.RunAsync(start, new RunNotes(ctx, "glidepath eval run"), ct);
+            Report(ctx, outcome);
+            return OutcomeExitCodes.For(outcome);
         });
         return command;
     }
 
-    private static int Report(CliContext ctx, EvalRun run, Release release, IReadOnlyList<TrialResult> results, EvalConcurrency? concurrency)
+    private static void Report(CliContext ctx, EvalOutcome outcome)
     {
-        var summary = RunSummary.Of(results, [release.Id])[0];
-        var failures = results.Where(r => r.Status != TrialStatus.Pass).OrderBy(r => r.Status).ThenBy(r => r.CaseId, StringComparer.Ordinal).ToList();
+        var (run, release, summary, failures) = (outcome.Start.Run, outcome.Start.Release, outcome.Summary, outcome.NotPassed);
+        var concurrency = outcome.Concurrency;
         if (ctx.Output.IsJson)
         {
             ctx.Output.Json(new
@@ -102,18 +70,18 @@ internal static class EvalCommand
                 release = ReleaseView.From(release),
                 dataset = new { path = run.DatasetPath, sha256 = run.DatasetSha256 },
                 scorer_version = run.ScorerVersion,
-                concurrency = concurrency is null ? null : new { requested = concurrency.Requested, effective = concurrency.Effective, limited_by = concurrency.LimitedBy },
+                concurrency = new { requested = concurrency.Requested, effective = concurrency.Effective, limited_by = concurrency.LimitedBy },
                 summary,
-                not_passed = failures.Select(f => new { case_id = f.CaseId, trial = f.Trial, status = f.Status.ToString().ToLowerInvariant(), f.Score, reason = Reason(f), output = f.Display }),
+                not_passed = failures.Select(f => new { case_id = f.CaseId, trial = f.Trial, status = f.Status.ToString().ToLowerInvariant(), f.Score, reason = EvalRunOutput.Reason(f), output = f.Display }),
             });
         }
         else
         {
-            SummaryTable(ctx, [(release.Label, summary)]);
+            EvalRunOutput.SummaryTable(ctx, [(release.Label, summary)]);
             foreach (var f in failures.Take(15))
             {
                 var mark = f.Status == TrialStatus.Error ? "error" : "fail ";
-                ctx.Output.Line($"  {mark} {f.CaseId}{(run.Trials > 1 ? $" (trial {f.Trial + 1})" : "")}: {Reason(f)}");
+                ctx.Output.Line($"  {mark} {f.CaseId}{(run.Trials > 1 ? $" (trial {f.Trial + 1})" : "")}: {EvalRunOutput.Reason(f)}");
             }
 
             if (failures.Count > 15)
@@ -125,24 +93,8 @@ internal static class EvalCommand
         if (summary.Errors > 0)
         {
             ctx.Output.Note($"error: {summary.Errors} trial(s) could not be scored (provider, scorer or judge failed); an error is never a pass. First: {failures.First(f => f.Status == TrialStatus.Error).Error}");
-            return ExitCodes.Operational;
         }
-
-        return ExitCodes.Ok;
     }
-
-    internal static string Reason(TrialResult r) =>
-        r.Error ?? string.Join("; ", r.Scores.Where(s => s.Applicable && !s.Passed).Select(s => $"{s.Scorer}: {s.Reason}"));
-
-    internal static void SummaryTable(CliContext ctx, IReadOnlyList<(string Label, RunSummary Summary)> rows) =>
-        ctx.Output.Table(["release", "cases", "trials", "pass", "fail", "error", "pass rate", "mean score", "p50 ms", "p95 ms", "cost $"],
-            rows.Select(r => (IReadOnlyList<string>)
-            [
-                r.Label, N(r.Summary.Cases), N(r.Summary.Trials), N(r.Summary.Passed), N(r.Summary.Failed), N(r.Summary.Errors),
-                r.Summary.PassRate.ToString("0.0%", CultureInfo.InvariantCulture), r.Summary.MeanScore.ToString("0.000", CultureInfo.InvariantCulture),
-                r.Summary.LatencyP50Ms.ToString("0", CultureInfo.InvariantCulture), r.Summary.LatencyP95Ms.ToString("0", CultureInfo.InvariantCulture),
-                r.Summary.CostUsd?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "-",
-            ]));
 
     private static string N(int n) => n.ToString(CultureInfo.InvariantCulture);
 
@@ -172,7 +124,7 @@ internal static class EvalCommand
 
             var views = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));
             ctx.Output.Table(["run", "kind", "release", "baseline", "cases", "trials", "status", "started"],
-                runs.Select(r => (IReadOnlyList<string>)[r.Id, r.Kind, views.Label(r.ReleaseId), r.BaselineReleaseId is { } b ? views.Label(b) : "", N(r.CaseCount), N(r.Trials), r.Status,
+                runs.Select(r => (IReadOnlyList<string>)[r.Id, StoredName.Of(r.Kind), views.Label(r.ReleaseId), r.BaselineReleaseId is { } b ? views.Label(b) : "", N(r.CaseCount), N(r.Trials), StoredName.Of(r.Status),
                     r.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)]));
             return ExitCodes.Ok;
         });
@@ -205,11 +157,11 @@ internal static class EvalCommand
                 return ExitCodes.Ok;
             }
 
-            ctx.Output.Line($"run {run.Id} ({run.Kind}, {run.Status}): {run.CaseCount} cases × {run.Trials} trial(s) over {run.DatasetPath} (sha256 {run.DatasetSha256[..12]})");
-            SummaryTable(ctx, summaries.Select(s => (views.Label(s.ReleaseId) + (s.ReleaseId == run.BaselineReleaseId && run.ReleaseIds.Count > 1 ? " (baseline)" : ""), s)).ToList());
+            ctx.Output.Line($"run {run.Id} ({StoredName.Of(run.Kind)}, {StoredName.Of(run.Status)}): {run.CaseCount} cases × {run.Trials} trial(s) over {run.DatasetPath} (sha256 {run.DatasetSha256[..12]})");
+            EvalRunOutput.SummaryTable(ctx, summaries.Select(s => (views.Label(s.ReleaseId) + (s.ReleaseId == run.BaselineReleaseId && run.ReleaseIds.Count > 1 ? " (baseline)" : ""), s)).ToList());
             foreach (var r in results.Where(r => r.Status != TrialStatus.Pass))
             {
-                ctx.Output.Line($"{r.Status.ToString().ToLowerInvariant()} {r.CaseId} trial {r.Trial + 1} [{views.Name(r.ReleaseId)}]: {Reason(r)}");
+                ctx.Output.Line($"{r.Status.ToString().ToLowerInvariant()} {r.CaseId} trial {r.Trial + 1} [{views.Name(r.ReleaseId)}]: {EvalRunOutput.Reason(r)}");
                 ctx.Output.Line("    " + r.Display.Replace("\n", "\n    ", StringComparison.Ordinal));
             }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Glidepath.Evals.Runs;
 
 namespace Glidepath.Cli.Commands;
 
@@ -33,11 +34,16 @@ internal sealed class EvalOptions
         command.Add(Vars);
     }
 
-    public static int Positive(int? value, string name, int fallback) =>
-        value switch
-        {
-            null => fallback,
-            < 1 => throw new Errors.BadInputException($"{name} must be at least 1"),
-            _ => value.Value,
-        };
+    /// <summary>The run options given, validated: <c>--trials</c> and <c>--concurrency</c> at least 1; unset values stay null for the eval config to fill.</summary>
+    public EvalRunOptions Read(ParseResult parse) => new()
+    {
+        Dataset = parse.GetValue(Dataset),
+        Tags = parse.GetValue(Tags) ?? [],
+        Trials = Positive(parse.GetValue(Trials), "--trials"),
+        Concurrency = Positive(parse.GetValue(Concurrency), "--concurrency"),
+        Resume = parse.GetValue(Resume),
+    };
+
+    private static int? Positive(int? value, string name) =>
+        value is < 1 ? throw new Errors.BadInputException($"{name} must be at least 1") : value;
 }

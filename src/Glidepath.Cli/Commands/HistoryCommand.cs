@@ -48,7 +48,7 @@ internal static class HistoryCommand
                 events.Select(e => (IReadOnlyList<string>)
                 [
                     e.Revision.ToString(CultureInfo.InvariantCulture),
-                    EnvironmentViews.Time(e.Time),
+                    TableText.Time(e.Time),
                     e.Forced ? e.Kind + " (FORCED)" : e.Kind,
                     Releases(e, views),
                     e.Actor,

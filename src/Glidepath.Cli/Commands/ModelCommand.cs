@@ -49,7 +49,7 @@ internal static class ModelCommand
         {
             var manifest = ctx.Manifest;
             var store = await ctx.StoreAsync(ct);
-            var resolved = await ReleaseCommand.Resolver(ctx, store).ResolveAsync(parse.GetValue(release) ?? "working", register: false, ct);
+            var resolved = await ctx.ReleaseResolver(store).ResolveAsync(parse.GetValue(release) ?? "working", register: false, ct);
             var snapshot = resolved.Snapshot();
             var envName = parse.GetValue(environment);
             var (promptVars, varsFrom) = PromptVars.Resolve(manifest, envName, parse.GetValue(vars) ?? [], firstByDefault: true);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Glidepath.Environments;
 using Glidepath.Errors;
 using Glidepath.Monitoring;
 
@@ -101,7 +102,7 @@ internal static class MonitorCommand
                 ctx.Output.Table(
                     ["raised (UTC)", "release", "metric", "recent vs reference", "tolerance", "webhook"],
                     alerts.Select(a => (IReadOnlyList<string>)
-                        [EnvironmentViews.Time(a.RaisedAt), views.Label(a.ReleaseId), a.Metric, a.Evidence.IntervalText(), a.Evidence.ToleranceText, a.Notification]),
+                        [TableText.Time(a.RaisedAt), views.Label(a.ReleaseId), a.Metric, a.Evidence.IntervalText(), a.Evidence.ToleranceText, a.Notification]),
                     title: $"{app} / {spec.Name}: drift alerts (newest first)");
             }
 
@@ -144,7 +145,7 @@ internal static class MonitorCommand
         var w = result.Windows!.Value;
         var inv = CultureInfo.InvariantCulture;
         ctx.Output.Line(string.Create(inv,
-            $"{views.Label(result.ReleaseId)} on {result.Environment}: recent {EnvironmentViews.Time(w.RecentFrom)}–{EnvironmentViews.Time(w.RecentTo)} ({result.RecentRequests} requests) vs {w.ReferenceText()} ({Days(w)}, {result.ReferenceRequests} requests)"));
+            $"{views.Label(result.ReleaseId)} on {result.Environment}: recent {TableText.Time(w.RecentFrom)}–{TableText.Time(w.RecentTo)} ({result.RecentRequests} requests) vs {w.ReferenceText()} ({Days(w)}, {result.ReferenceRequests} requests)"));
         ctx.Output.Table(
             ["metric", "n recent / reference", "recent vs reference", "tolerance", "verdict"],
             result.Evidence.Select(e => (IReadOnlyList<string>)

@@ -115,7 +115,7 @@ internal static class ReleaseCommand
         command.SetAction(env, async (ctx, parse, ct) =>
         {
             var store = await ctx.StoreAsync(ct);
-            var release = await Resolver(ctx, store).ResolveAsync(parse.GetValue(reference)!, register: false, ct);
+            var release = await ctx.ReleaseResolver(store).ResolveAsync(parse.GetValue(reference)!, register: false, ct);
             var snap = release.Snapshot();
             var provenance = release.Version == 0 ? [] : await store.Releases.ProvenanceAsync(release.App, release.Id, ct);
             if (ctx.Output.IsJson)
@@ -178,7 +178,7 @@ internal static class ReleaseCommand
         command.SetAction(env, async (ctx, parse, ct) =>
         {
             var store = await ctx.StoreAsync(ct);
-            var resolver = Resolver(ctx, store);
+            var resolver = ctx.ReleaseResolver(store);
             var a = await resolver.ResolveAsync(parse.GetValue(from)!, register: false, ct);
             var b = await resolver.ResolveAsync(parse.GetValue(to) ?? "working", register: false, ct);
             var changes = ReleaseDiff.Compute(a.Snapshot(), b.Snapshot());
@@ -221,10 +221,4 @@ internal static class ReleaseCommand
         });
         return command;
     }
-
-    public static ReleaseResolver Resolver(CliContext ctx, Storage.IGlidepathStore store) => new(ctx.Manifest, store, ctx.Time)
-    {
-        EnvironmentStable = Environments.EnvironmentRefs.StableLookup(store, ctx.Manifest.App),
-        Models = ctx.Env.ModelSpecs,
-    };
 }

@@ -29,7 +29,7 @@ internal static class RollbackCommand
             var store = await ctx.StoreAsync(ct);
             var service = EnvironmentCommandSupport.Service(ctx, store);
             var spec = service.Spec(parse.GetValue(environment)!);
-            var target = parse.GetValue(to) is { } r ? await ReleaseCommand.Resolver(ctx, store).ResolveAsync(r, register: false, ct) : null;
+            var target = parse.GetValue(to) is { } r ? await ctx.ReleaseResolver(store).ResolveAsync(r, register: false, ct) : null;
             var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
             var outcome = await service.RollbackAsync(spec.Name, target, actor, parse.GetValue(reason), ct);
             return await EnvironmentCommandSupport.WriteOutcomeAsync(ctx, store, outcome, ct);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Glidepath.Environments;
 using Glidepath.Errors;
 using Glidepath.Manifests;
 using Glidepath.Rollouts;
@@ -56,14 +57,14 @@ internal static class RolloutCommand
         {
             var store = await ctx.StoreAsync(ct);
             var service = Service(ctx, store);
-            var release = await ReleaseCommand.Resolver(ctx, store).ResolveAsync(parse.GetValue(reference)!, register: true, ct);
-            var plan = RolloutService.PlanFrom(ctx.Manifest, ParseSteps(parse.GetValue(steps)), parse.GetValue(minRequests), ParseDuration(parse.GetValue(maxDuration)));
+            var release = await ctx.ReleaseResolver(store).ResolveAsync(parse.GetValue(reference)!, register: true, ct);
+            var plan = RolloutService.PlanFrom(ctx.Manifest, RolloutSteps.Parse(parse.GetValue(steps)), parse.GetValue(minRequests), ParseDuration(parse.GetValue(maxDuration)));
             var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
             var rollout = await service.StartAsync(parse.GetValue(environment)!, release, plan, actor, parse.GetValue(reason), parse.GetValue(force), ct);
             var names = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(new { rollout = RolloutViews.Rollout(rollout, names) });
+                ctx.Output.Json(new { rollout = RolloutView.From(rollout, names) });
                 return ExitCodes.Ok;
             }
 
@@ -177,7 +178,7 @@ internal static class RolloutCommand
         var last = (await store.Rollouts.DecisionsAsync(rollout.Id, ct))[^1];
         if (ctx.Output.IsJson)
         {
-            ctx.Output.Json(new { rollout = RolloutViews.Rollout(rollout, names), decision = RolloutViews.Decision(last) });
+            ctx.Output.Json(new { rollout = RolloutView.From(rollout, names), decision = DecisionView.From(last) });
             return ExitCodes.Ok;
         }
 
@@ -205,28 +206,28 @@ internal static class RolloutCommand
         {
             ctx.Output.Json(new
             {
-                rollout = RolloutViews.Rollout(rollout, names),
-                judge = live is null ? null : RolloutViews.Judge(live),
+                rollout = RolloutView.From(rollout, names),
+                judge = live is null ? null : JudgeView.From(live),
                 controller = rollout.IsActive ? new { holder = lease?.Holder, lease_expires_at = lease?.ExpiresAt, judging = lease?.IsHeldAt(now) == true } : null,
-                last_decision = decisions.Count == 0 ? null : RolloutViews.Decision(decisions[^1]),
-                decisions = decisions.Select(RolloutViews.Decision),
+                last_decision = decisions.Count == 0 ? null : DecisionView.From(decisions[^1]),
+                decisions = decisions.Select(DecisionView.From),
             });
             return;
         }
 
         var inv = CultureInfo.InvariantCulture;
         var where = rollout.IsActive
-            ? string.Create(inv, $"{rollout.State}, step {rollout.StepIndex + 1}/{rollout.Plan.Steps.Count} at {rollout.Weight:0.##}% for {RolloutViews.Duration(ctx.Time.GetUtcNow() - rollout.StepStartedAt)} (step limit {RolloutViews.Duration(rollout.Plan.MaxDuration)}, min_requests {rollout.Plan.MinRequests}, min_subjects {rollout.Plan.MinSubjects})")
-            : $"{rollout.State} at {EnvironmentViews.Time(rollout.EndedAt)} UTC";
+            ? string.Create(inv, $"{rollout.State}, step {rollout.StepIndex + 1}/{rollout.Plan.Steps.Count} at {rollout.Weight:0.##}% for {RolloutView.Duration(ctx.Time.GetUtcNow() - rollout.StepStartedAt)} (step limit {RolloutView.Duration(rollout.Plan.MaxDuration)}, min_requests {rollout.Plan.MinRequests}, min_subjects {rollout.Plan.MinSubjects})")
+            : $"{rollout.State} at {TableText.Time(rollout.EndedAt)} UTC";
         ctx.Output.Line($"{rollout.Environment}: rollout {rollout.Id} of {names.Label(rollout.ReleaseId)} against stable {names.Label(rollout.BaselineReleaseId)} — {where}");
-        ctx.Output.Line($"  started {EnvironmentViews.Time(rollout.StartedAt)} UTC by {rollout.StartedBy}{(rollout.Forced ? $" (forced: {rollout.Reason})" : rollout.Reason is { } r ? $": {r}" : "")}");
+        ctx.Output.Line($"  started {TableText.Time(rollout.StartedAt)} UTC by {rollout.StartedBy}{(rollout.Forced ? $" (forced: {rollout.Reason})" : rollout.Reason is { } r ? $": {r}" : "")}");
         var evidence = live?.Evidence ?? (decisions.LastOrDefault(d => d.EvidenceJson is not null) is { } judged ? RolloutJson.ReadEvidence(judged.EvidenceJson) : []);
         if (evidence.Count > 0)
         {
             var confidence = 1 - (evidence[0].Alpha * evidence.Count);
             ctx.Output.Table(
                 ["metric", "canary n", "stable n", "estimate", "interval", "tolerance", "verdict"],
-                evidence.Select(RolloutViews.MetricRow),
+                evidence.Select(TableText.MetricRow),
                 title: live is null
                     ? "evidence of the last judged decision (canary vs stable)"
                     : string.Create(inv, $"this step, canary vs stable ({confidence:0.###} confidence, always-valid intervals)"));
@@ -249,7 +250,7 @@ internal static class RolloutCommand
         if (live is not null)
         {
             ctx.Output.Line(string.Create(inv, $"  this step: canary {live.CanaryRequests} requests from {Subjects(live.CanarySubjects, live.CanaryEffectiveSubjects)}, stable {live.StableRequests} requests from {Subjects(live.StableSubjects, live.StableEffectiveSubjects)}"));
-            ctx.Output.Line($"  judge now: {RolloutViews.Outcome(live.Outcome)} — {live.Reason}");
+            ctx.Output.Line($"  judge now: {JudgeView.OutcomeName(live.Outcome)} — {live.Reason}");
         }
 
         if (decisions.Count > 0)
@@ -268,27 +269,6 @@ internal static class RolloutCommand
     private static string Subjects(int? atLeast, double? effective) => atLeast is { } n
         ? string.Create(CultureInfo.InvariantCulture, $"≥ {n} subjects (effective {effective:0.#})")
         : "? subjects";
-
-    internal static List<double>? ParseSteps(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        var list = new List<double>();
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!double.TryParse(part.TrimEnd('%'), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || v <= 0 || v > 100)
-            {
-                throw new BadInputException($"--steps: '{part}' is not a percentage in (0, 100]; expected e.g. --steps 1,5,25");
-            }
-
-            list.Add(v);
-        }
-
-        return list;
-    }
 
     private static TimeSpan? ParseDuration(string? text)
     {

@@ -35,7 +35,7 @@ internal static class RolloutPlanCommand
         {
             var store = await ctx.StoreAsync(ct);
             var spec = EnvironmentCommandSupport.Service(ctx, store).Spec(parse.GetValue(environment)!);
-            var plan = RolloutService.PlanFrom(ctx.Manifest, RolloutCommand.ParseSteps(parse.GetValue(steps)), parse.GetValue(minRequests), null);
+            var plan = RolloutService.PlanFrom(ctx.Manifest, RolloutSteps.Parse(parse.GetValue(steps)), parse.GetValue(minRequests), null);
             var sampleRate = ctx.Manifest.Online?.SampleRate ?? 0;
             var state = await store.Environments.GetAsync(ctx.Manifest.App, spec.Name, ct);
             StableProfile? observed = null;
@@ -82,7 +82,7 @@ internal static class RolloutPlanCommand
                     string.Create(inv, $"{p.Weight:0.##}%"),
                     p.CanaryRequests?.ToString("N0", inv) ?? "never",
                     p.TotalRequests?.ToString("N0", inv) ?? "never",
-                    perSecond is { } ps && p.TotalRequests is { } t ? RolloutViews.Duration(TimeSpan.FromSeconds(Math.Ceiling(t / ps))) : "–",
+                    perSecond is { } ps && p.TotalRequests is { } t ? RolloutView.Duration(TimeSpan.FromSeconds(Math.Ceiling(t / ps))) : "–",
                     p.LimitingMetric,
                     string.Join(", ", p.Metrics.Where(m => m.CatchesBeyond is not null).Select(m => Catches(m))),
                 ]),

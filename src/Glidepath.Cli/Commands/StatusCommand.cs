@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Glidepath.Environments;
 using Glidepath.Errors;
 
 namespace Glidepath.Cli.Commands;
@@ -45,7 +46,7 @@ internal static class StatusCommand
                 [
                     r.Name,
                     r.Stable?.Label ?? "(none)",
-                    EnvironmentViews.Time(r.StableSince),
+                    TableText.Time(r.StableSince),
                     r.StableBy ?? "-",
                     r.Owner ?? "-",
                     r.Requires.Count == 0 ? "-" : string.Join(", ", r.Requires),

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Glidepath.Environments;
 using Glidepath.Errors;
 using Glidepath.Traces;
 
@@ -51,7 +52,7 @@ internal static class TracesCommand
             string? releaseId = null;
             if (parse.GetValue(release) is { } reference)
             {
-                releaseId = (await ReleaseCommand.Resolver(ctx, store).ResolveAsync(reference, register: false, ct)).Id;
+                releaseId = (await ctx.ReleaseResolver(store).ResolveAsync(reference, register: false, ct)).Id;
             }
 
             DateTimeOffset? from = parse.GetValue(since) is { } s ? ctx.Time.GetUtcNow() - CliDurations.Parse(s, "--since", TimeSpan.Zero) : null;
@@ -179,7 +180,7 @@ internal static class TracesCommand
             {
                 ctx.Output.Line();
                 ctx.Output.Table(["feedback (UTC)", "score", "comment"],
-                    feedback.Select(f => (IReadOnlyList<string>)[EnvironmentViews.Time(f.Time), f.Score.ToString("0.##", inv), f.Comment ?? ""]));
+                    feedback.Select(f => (IReadOnlyList<string>)[TableText.Time(f.Time), f.Score.ToString("0.##", inv), f.Comment ?? ""]));
             }
 
             ctx.Output.Line();

@@ -1,7 +1,10 @@
+using Glidepath.Evals.Gate;
+using Glidepath.Storage;
+
 namespace Glidepath.Evals;
 
 /// <summary>A stored gate verdict: evidence for promotion and for the checklist.</summary>
-/// <param name="Result">pass, blocked or error.</param>
+/// <param name="Result">pass, blocked or error: the <see cref="StoredName"/> of a <see cref="GateResult"/>.</param>
 /// <param name="JudgeVersion">Identifies the scorers/judge config (e.g. a hash of the eval config and rubric), or null.</param>
 /// <param name="DetailsJson">Counts, regressed cases and the statistics, as a JSON object.</param>
 public sealed record GateVerdictRecord(
@@ -15,5 +18,5 @@ public sealed record GateVerdictRecord(
     DateTimeOffset CreatedAt,
     string DetailsJson)
 {
-    public bool Passed => Result == "pass";
+    public bool Passed => Result == StoredName.Of(GateResult.Pass);
 }

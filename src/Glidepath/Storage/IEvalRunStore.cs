@@ -21,5 +21,6 @@ public interface IEvalRunStore
     /// <summary>The keys already finished: what a resumed run skips.</summary>
     Task<IReadOnlySet<TrialKey>> CompletedAsync(string runId, CancellationToken cancellationToken);
 
-    Task SetStatusAsync(string runId, string status, DateTimeOffset? finishedAt, CancellationToken cancellationToken);
+    /// <summary>Moves a run to <paramref name="status"/>; <paramref name="finishedAt"/> is set when it finished.</summary>
+    Task SetStatusAsync(string runId, EvalRunStatus status, DateTimeOffset? finishedAt, CancellationToken cancellationToken);
 }

@@ -22,11 +22,4 @@ public sealed record GateDecision
     public IReadOnlyList<CaseComparison> Regressions => Cases.Where(c => c.Change == CaseChange.Regressed).ToList();
 
     public IReadOnlyList<CaseComparison> Improvements => Cases.Where(c => c.Change == CaseChange.Improved).ToList();
-
-    public int ExitCode => Result switch
-    {
-        GateResult.Pass => Glidepath.Errors.ExitCodes.Ok,
-        GateResult.Blocked => Glidepath.Errors.ExitCodes.Negative,
-        _ => Glidepath.Errors.ExitCodes.Operational,
-    };
 }

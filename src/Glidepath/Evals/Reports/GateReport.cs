@@ -1,5 +1,6 @@
 using Glidepath.Evals.Gate;
 using Glidepath.Evals.Scorers;
+using Glidepath.Storage;
 
 namespace Glidepath.Evals.Reports;
 
@@ -19,10 +20,6 @@ public sealed record GateReport
     public required GateDecision Decision { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
 
-    public string ResultWord => Decision.Result switch
-    {
-        GateResult.Pass => "pass",
-        GateResult.Blocked => "blocked",
-        _ => "error",
-    };
+    /// <summary><c>pass</c>, <c>blocked</c> or <c>error</c>: the verdict as stored and reported.</summary>
+    public string ResultWord => StoredName.Of(Decision.Result);
 }

@@ -3,14 +3,13 @@ namespace Glidepath.Evals.Runs;
 /// <summary>
 /// A stored eval run: which release(s) over which dataset (by sha256), with which scorers, how many trials.
 /// A gate run holds the candidate in <see cref="ReleaseId"/> and the baseline in <see cref="BaselineReleaseId"/>.
+/// New runs are made in one place, <see cref="EvalService"/>; stores only read them back.
 /// </summary>
 public sealed record EvalRun
 {
     public required string Id { get; init; }
     public required string App { get; init; }
-
-    /// <summary><c>eval</c> or <c>gate</c>.</summary>
-    public required string Kind { get; init; }
+    public required EvalRunKind Kind { get; init; }
     public required string ReleaseId { get; init; }
     public string? BaselineReleaseId { get; init; }
     public required string DatasetPath { get; init; }
@@ -21,9 +20,7 @@ public sealed record EvalRun
     public required string ScorerVersion { get; init; }
     public bool UseCache { get; init; } = true;
     public int Concurrency { get; init; } = 8;
-
-    /// <summary><c>running</c>, <c>finished</c> or <c>cancelled</c>.</summary>
-    public string Status { get; init; } = "running";
+    public EvalRunStatus Status { get; init; } = EvalRunStatus.Running;
     public required DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? FinishedAt { get; init; }
 

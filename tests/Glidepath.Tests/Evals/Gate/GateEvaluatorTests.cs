@@ -134,7 +134,6 @@ public sealed class GateEvaluatorTests
         var decision = GateEvaluator.Decide(cases, Rule);
         Assert.Equal(GateResult.Blocked, decision.Result);
         Assert.Equal(["case-0"], decision.Regressions.Select(r => r.CaseId));
-        Assert.Equal(1, decision.ExitCode);
     }
 
     [Fact]
@@ -144,7 +143,6 @@ public sealed class GateEvaluatorTests
         var decision = GateEvaluator.Decide(cases, Rule);
         Assert.Equal(GateResult.Pass, decision.Result);
         Assert.Equal(0, decision.CiLow);
-        Assert.Equal(0, decision.ExitCode);
     }
 
     [Fact]
@@ -168,13 +166,12 @@ public sealed class GateEvaluatorTests
     }
 
     [Fact]
-    public void Decide_AnyErroredTrial_IsErrorExit3()
+    public void Decide_AnyErroredTrial_IsError()
     {
         var cases = GateSimulation.Cases(new Random(1), 1, (1.0, 1.0), (1.0, 1.0));
         cases[1] = cases[1] with { Candidate = [GateSimulation.Trial("c", "case-1", 0, false, TrialStatus.Error)] };
         var decision = GateEvaluator.Decide(cases, Rule);
         Assert.Equal(GateResult.Error, decision.Result);
-        Assert.Equal(3, decision.ExitCode);
         Assert.Single(decision.Errors);
     }
 
@@ -183,7 +180,6 @@ public sealed class GateEvaluatorTests
     {
         var decision = GateEvaluator.Decide([], Rule);
         Assert.Equal(GateResult.Error, decision.Result);
-        Assert.Equal(3, decision.ExitCode);
     }
 
     [Fact]

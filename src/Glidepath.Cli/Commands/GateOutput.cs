@@ -1,0 +1,110 @@
+using System.Globalization;
+using Glidepath.Evals.Gate;
+using Glidepath.Evals.Reports;
+using Glidepath.Evals.Runs;
+
+namespace Glidepath.Cli.Commands;
+
+/// <summary>How <c>glidepath gate</c> shows a verdict: the summary table, the reasons, and each regressed case with both answers side by side.</summary>
+internal static class GateOutput
+{
+    public static void Print(CliContext ctx, GateOutcome outcome)
+    {
+        var (report, results, run) = (outcome.Report, outcome.Results, outcome.Start.Run);
+        var d = report.Decision;
+        if (ctx.Output.IsJson)
+        {
+            ctx.Output.Json(JsonReport.ToObject(report));
+            return;
+        }
+
+        if (results.Count > 0)
+        {
+            var summaries = RunSummary.Of(results, run.ReleaseIds);
+            EvalRunOutput.SummaryTable(ctx, summaries.Select(s => (s.ReleaseId == report.CandidateId ? $"{report.CandidateLabel} (candidate)" : $"{report.BaselineLabel} (baseline)", s)).ToList());
+        }
+
+        var (color, word) = d.Result switch
+        {
+            GateResult.Pass => ("green", "PASS"),
+            GateResult.Blocked => ("red", "BLOCKED"),
+            _ => ("yellow", "ERROR"),
+        };
+        ctx.Output.Line($"Gate {word}: {report.CandidateLabel} vs {report.BaselineLabel}", $"[bold {color}]Gate {word}[/]: {Spectre.Console.Markup.Escape($"{report.CandidateLabel} vs {report.BaselineLabel}")}");
+        foreach (var reason in d.Reasons)
+        {
+            ctx.Output.Line("  " + reason);
+        }
+
+        ctx.Output.Line("  cases corrected: " + d.Correction.Describe());
+
+        ctx.Output.Line(string.Create(CultureInfo.InvariantCulture,
+            $"  pass rate {d.BaselinePassRate:0.0%} → {d.CandidatePassRate:0.0%}; mean score difference {d.MeanDifference:+0.000;-0.000;0.000} ({d.Confidence:0%} CI {d.CiLow:+0.000;-0.000;0.000} to {d.CiHigh:+0.000;-0.000;0.000})"));
+        foreach (var c in d.Regressions)
+        {
+            ctx.Output.Line();
+            ctx.Output.Line(string.Create(CultureInfo.InvariantCulture, $"REGRESSED {c.CaseId}: baseline {c.BaselinePasses}/{c.BaselineTrials} passed, candidate {c.CandidatePasses}/{c.CandidateTrials}{(c.PValue is { } p ? $" (p = {p:0.####}, adjusted {c.AdjustedPValue:0.####})" : "")}"));
+            if (c.CandidateReason.Length > 0)
+            {
+                ctx.Output.Line("  why: " + c.CandidateReason);
+            }
+
+            SideBySide(ctx, c.BaselineOutput, c.CandidateOutput);
+        }
+
+        if (d.Improvements.Count > 0)
+        {
+            ctx.Output.Line();
+            ctx.Output.Line("Improved: " + string.Join(", ", d.Improvements.Select(c => c.CaseId)));
+        }
+
+        foreach (var e in d.Errors.Take(10))
+        {
+            ctx.Output.Note($"error: {e.CaseId} ({e.Side}, trial {e.Trial + 1}): {e.Message}");
+        }
+
+        if (d.Errors.Count > 10)
+        {
+            ctx.Output.Note($"… and {d.Errors.Count - 10} more errors ('glidepath eval show {run.Id}')");
+        }
+
+        ctx.Output.Note($"verdict stored for {report.CandidateLabel} vs {report.BaselineLabel} (dataset {report.DatasetSha256[..12]}, scorers {report.ScorerVersion[..12]})");
+    }
+
+    private static void SideBySide(CliContext ctx, string baseline, string candidate)
+    {
+        const int width = 58;
+        var left = Wrap(baseline, width);
+        var right = Wrap(candidate, width);
+        ctx.Output.Line($"  {"baseline".PadRight(width)} │ candidate");
+        ctx.Output.Line($"  {new string('─', width)}─┼─{new string('─', width)}");
+        for (var i = 0; i < Math.Max(left.Count, right.Count) && i < 12; i++)
+        {
+            ctx.Output.Line($"  {(i < left.Count ? left[i] : "").PadRight(width)} │ {(i < right.Count ? right[i] : "")}");
+        }
+    }
+
+    private static List<string> Wrap(string text, int width)
+    {
+        var lines = new List<string>();
+        foreach (var para in text.Replace("\r", "", StringComparison.Ordinal).Split('\n'))
+        {
+            var line = "";
+            foreach (var word in para.Split(' '))
+            {
+                var w = word.Length > width ? word[..width] : word;
+                if (line.Length + w.Length + 1 > width && line.Length > 0)
+                {
+                    lines.Add(line);
+                    line = "";
+                }
+
+                line = line.Length == 0 ? w : line + " " + w;
+            }
+
+            lines.Add(line);
+        }
+
+        return lines;
+    }
+}

@@ -1,0 +1,31 @@
+using Glidepath.Evals.Runs;
+
+namespace Glidepath.Cli.Commands;
+
+/// <summary>What a run says on stderr while it executes: the concurrency that applies, a progress bar, and on Ctrl-C how to resume.</summary>
+/// <param name="resumeCommand">The command that resumes the run, e.g. <c>glidepath gate</c>.</param>
+internal sealed class RunNotes(CliContext ctx, string resumeCommand) : IEvalRunObserver
+{
+    private RunProgressPrinter? _printer;
+
+    public void Executing(EvalRun run, int alreadyDone, EvalConcurrency concurrency)
+    {
+        _printer = new RunProgressPrinter(ctx.Env.Stderr, RunProgressPrinter.IsInteractive(ctx.Env), ctx.Time, $"run {run.Id}", alreadyDone);
+        if (alreadyDone > 0)
+        {
+            ctx.Output.Note($"resuming run {run.Id}: {alreadyDone} of {run.TotalTrials} result(s) already saved are not repeated");
+        }
+
+        ctx.Output.Note($"run {run.Id}: {concurrency.Describe()}");
+    }
+
+    public void Progress(RunProgress progress) => _printer?.Report(progress);
+
+    public void Executed(EvalRun run) => _printer?.Finish();
+
+    public void Cancelled(EvalRun run)
+    {
+        _printer?.Finish();
+        ctx.Output.Note($"stopped; finished results are saved. Continue with: {resumeCommand} --resume {run.Id}");
+    }
+}

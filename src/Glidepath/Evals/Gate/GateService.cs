@@ -1,0 +1,115 @@
+using System.Text.Json;
+using Glidepath.Errors;
+using Glidepath.Evals.Datasets;
+using Glidepath.Evals.Reports;
+using Glidepath.Evals.Runs;
+using Glidepath.Releases;
+using Glidepath.Storage;
+
+namespace Glidepath.Evals.Gate;
+
+/// <summary>
+/// The gate use case: the candidate and the baseline scored over the same cases in one run (through
+/// <see cref="EvalService"/>), the decision by <see cref="GateEvaluator"/>, and the verdict stored as evidence for promotion.
+/// </summary>
+public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, TimeProvider time)
+{
+    /// <summary>
+    /// Resolves the candidate (registering it) and the baseline (default: <c>eval.gate.baseline</c>), loads the cases and
+    /// creates the gate run, or picks up <see cref="EvalRunOptions.Resume"/> with the releases it was started with.
+    /// </summary>
+    public async Task<GateStart> StartAsync(string candidate, string? baseline, EvalRunOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Resume is { } id)
+        {
+            var (resumed, cases) = await evals.ResumeAsync(id, EvalRunKind.Gate, options, cancellationToken).ConfigureAwait(false);
+            var resumedCandidate = await evals.ReleaseByIdAsync(resumed.ReleaseId, cancellationToken).ConfigureAwait(false);
+            var resumedBaseline = await evals.ReleaseByIdAsync(resumed.BaselineReleaseId!, cancellationToken).ConfigureAwait(false);
+            return new GateStart(resumed, resumedCandidate, resumedBaseline, cases, Resumed: true);
+        }
+
+        var candidateRelease = await evals.Releases.ResolveAsync(candidate, register: true, cancellationToken).ConfigureAwait(false);
+        var baselineRelease = await ResolveBaselineAsync(baseline ?? evals.Config.Gate.Baseline, cancellationToken).ConfigureAwait(false);
+        var dataset = await evals.LoadDatasetAsync(options.Dataset, options.Tags, cancellationToken).ConfigureAwait(false);
+        var run = await evals.CreateRunAsync(EvalRunKind.Gate, candidateRelease, baselineRelease, dataset, options, cancellationToken).ConfigureAwait(false);
+        return new GateStart(run, candidateRelease, baselineRelease, dataset, Resumed: false);
+    }
+
+    /// <summary>
+    /// Runs what is left (baseline and candidate interleaved case by case), decides, and stores the verdict.
+    /// Zero cases, or any errored trial, is an error verdict: never a pass.
+    /// </summary>
+    public async Task<GateOutcome> RunAsync(GateStart start, IEvalRunObserver? observer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        var (run, candidate, baseline, dataset) = (start.Run, start.Candidate, start.Baseline, start.Dataset);
+        IReadOnlyList<Release> releases = start.SameContent ? [candidate] : [baseline, candidate];
+        var results = dataset.Cases.Count == 0
+            ? []
+            : (await evals.ExecuteAsync(run, dataset.Cases, releases, observer, cancellationToken).ConfigureAwait(false)).Results;
+        var decision = GateEvaluator.Decide(Inputs(dataset, results, baseline.Id, candidate.Id), GateRule.From(evals.Config.Gate));
+        var report = new GateReport
+        {
+            App = evals.Manifest.App,
+            RunId = run.Id,
+            CandidateLabel = candidate.Label,
+            CandidateId = candidate.Id,
+            BaselineLabel = baseline.Label,
+            BaselineId = baseline.Id,
+            DatasetPath = run.DatasetPath,
+            DatasetSha256 = run.DatasetSha256,
+            ScorerVersion = evals.Scorers.Version,
+            Judges = evals.Scorers.Judges,
+            Decision = decision,
+            CreatedAt = time.GetUtcNow(),
+        };
+        var verdict = new GateVerdictRecord(
+            "gv-" + Guid.NewGuid().ToString("N")[..16], report.App, candidate.Id, baseline.Id, run.DatasetSha256, StoredName.Of(decision.Result),
+            report.ScorerVersion, report.CreatedAt, JsonSerializer.Serialize(Details(report), JsonReport.SerializerOptions));
+        await verdicts.SaveAsync(verdict, cancellationToken).ConfigureAwait(false);
+        return new GateOutcome(start, results, report, verdict);
+    }
+
+    /// <summary>Pairs each case's baseline trials with its candidate trials, in dataset order.</summary>
+    private static IReadOnlyList<GateCaseInput> Inputs(EvalDataset dataset, IReadOnlyList<TrialResult> results, string baselineId, string candidateId)
+    {
+        var byKey = results.GroupBy(r => (r.ReleaseId, r.CaseId)).ToDictionary(g => g.Key, g => (IReadOnlyList<TrialResult>)g.OrderBy(r => r.Trial).ToList());
+        IReadOnlyList<TrialResult> Get(string release, string caseId) => byKey.TryGetValue((release, caseId), out var list) ? list : [];
+        return dataset.Cases.Select(c => new GateCaseInput(c.Id, Get(baselineId, c.Id), Get(candidateId, c.Id)) { Tags = c.Tags }).ToList();
+    }
+
+    private async Task<Release> ResolveBaselineAsync(string reference, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await evals.Releases.ResolveAsync(reference, register: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BadInputException ex) when (IsDeclaredEnvironment(reference))
+        {
+            // The environment exists but cannot name a baseline (no stable release yet): say how to gate anyway.
+            throw new BadInputException($"baseline {reference}: {ex.Message}. Gate against a registered release instead, e.g. --baseline v1 ('glidepath release list' shows them)", ex);
+        }
+    }
+
+    private bool IsDeclaredEnvironment(string reference) =>
+        reference.StartsWith("env:", StringComparison.Ordinal) && evals.Manifest.FindEnvironment(reference.Trim()[4..]) is not null;
+
+    /// <summary>The verdict's stored details: counts, the cases that changed, the statistics and the rule.</summary>
+    private static object Details(GateReport r) => new
+    {
+        run = r.RunId,
+        cases = r.Decision.Cases.Count,
+        trials = r.Decision.Trials,
+        regressed = r.Decision.Regressions.Select(c => c.CaseId),
+        improved = r.Decision.Improvements.Select(c => c.CaseId),
+        errors = r.Decision.Errors.Count,
+        reasons = r.Decision.Reasons,
+        baseline_pass_rate = r.Decision.BaselinePassRate,
+        candidate_pass_rate = r.Decision.CandidatePassRate,
+        mean_difference = new { estimate = r.Decision.MeanDifference, low = r.Decision.CiLow, high = r.Decision.CiHigh, confidence = r.Decision.Confidence },
+        rule = r.Decision.Rule,
+        correction = r.Decision.Correction.Describe(),
+        judges = r.Judges,
+    };
+}

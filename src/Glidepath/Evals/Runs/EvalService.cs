@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Glidepath.Errors;
+using Glidepath.Evals.Datasets;
+using Glidepath.Evals.Scorers;
+using Glidepath.Manifests;
+using Glidepath.Models;
+using Glidepath.Releases;
+using Glidepath.Storage;
+
+namespace Glidepath.Evals.Runs;
+
+/// <summary>
+/// The eval use case, shared by the gate: builds the scorers, loads the dataset, creates the run record (or checks a
+/// stopped one can be resumed), runs cases × trials × releases, and moves the run from running to finished or cancelled.
+/// Hosts (the CLI, an admin API) parse their input, call it and show the outcome.
+/// </summary>
+public sealed class EvalService : IDisposable
+{
+    private readonly EvalSetup _setup;
+    private readonly IGlidepathStore _store;
+    private readonly IModelClientFactory _models;
+    private readonly TimeProvider _time;
+
+    /// <param name="releases">Resolves refs such as <c>working</c> or <c>env:production</c>, registering what it builds.</param>
+    public EvalService(EvalSetup setup, IGlidepathStore store, IModelClientFactory models, ReleaseResolver releases, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        _setup = setup;
+        _store = store;
+        _models = models;
+        _time = time;
+        Releases = releases;
+        var manifest = setup.Manifest;
+        Scorers = ScorerSet.Build(setup.Config.Scorers, ScorerRegistry.CreateDefault(), new ScorerBuildContext
+        {
+            ReadFile = path => ReadManifestFile(manifest, path),
+            JudgeClient = model => models.Create(model, ProviderSettingsResolver.Resolve(manifest, model.Provider, null), new ModelClientOptions { UseCache = setup.UseCache }),
+            Cost = (_, response) => ReleaseTarget.CostOf(response),
+        });
+    }
+
+    public Manifest Manifest => _setup.Manifest;
+
+    public EvalConfig Config => _setup.Config;
+
+    public ScorerSet Scorers { get; }
+
+    public ReleaseResolver Releases { get; }
+
+    /// <summary>Loads a dataset named relative to the manifest (default: <c>eval.dataset</c>), keeping the cases with one of <paramref name="tags"/>.</summary>
+    public async Task<EvalDataset> LoadDatasetAsync(string? path, IReadOnlyList<string> tags, CancellationToken cancellationToken)
+    {
+        path ??= Config.Dataset;
+        var full = Path.IsPathRooted(path) ? path : Path.Combine(Manifest.BaseDirectory, path);
+        var dataset = await DatasetReader.LoadAsync(full, path, cancellationToken).ConfigureAwait(false);
+        return dataset.WithTags(tags);
+    }
+
+    /// <summary>Creates the run record for scoring <paramref name="reference"/> (registering it), or picks up <see cref="EvalRunOptions.Resume"/>.</summary>
+    public async Task<EvalStart> StartAsync(string reference, EvalRunOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Resume is { } id)
+        {
+            var (resumed, cases) = await ResumeAsync(id, EvalRunKind.Eval, options, cancellationToken).ConfigureAwait(false);
+            return new EvalStart(resumed, await ReleaseByIdAsync(resumed.ReleaseId, cancellationToken).ConfigureAwait(false), cases, Resumed: true);
+        }
+
+        var release = await Releases.ResolveAsync(reference, register: true, cancellationToken).ConfigureAwait(false);
+        var dataset = await LoadDatasetAsync(options.Dataset, options.Tags, cancellationToken).ConfigureAwait(false);
+        if (dataset.Cases.Count == 0)
+        {
+            throw new BadInputException($"{options.Dataset ?? Config.Dataset}: no cases to run{(options.Tags.Count > 0 ? " with the given --tag" : "")}");
+        }
+
+        var run = await CreateRunAsync(EvalRunKind.Eval, release, null, dataset, options, cancellationToken).ConfigureAwait(false);
+        return new EvalStart(run, release, dataset, Resumed: false);
+    }
+
+    /// <summary>Runs what is left of the run; on cancellation the finished results stay saved and the run is marked cancelled.</summary>
+    public async Task<EvalOutcome> RunAsync(EvalStart start, IEvalRunObserver? observer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        var (results, concurrency) = await ExecuteAsync(start.Run, start.Dataset.Cases, [start.Release], observer, cancellationToken).ConfigureAwait(false);
+        return new EvalOutcome(start, results, concurrency);
+    }
+
+    /// <summary>The one place a new run record is made and stored: status running, trials and concurrency from the options or the eval config.</summary>
+    internal async Task<EvalRun> CreateRunAsync(EvalRunKind kind, Release release, Release? baseline, EvalDataset dataset, EvalRunOptions options, CancellationToken cancellationToken)
+    {
+        var run = new EvalRun
+        {
+            Id = NewRunId(),
+            App = Manifest.App,
+            Kind = kind,
+            ReleaseId = release.Id,
+            BaselineReleaseId = baseline?.Id,
+            DatasetPath = options.Dataset ?? Config.Dataset,
+            DatasetSha256 = dataset.Sha256,
+            Trials = options.Trials ?? Config.Trials,
+            CaseCount = dataset.Cases.Count,
+            Tags = options.Tags,
+            ScorerVersion = Scorers.Version,
+            UseCache = _setup.UseCache,
+            Concurrency = options.Concurrency ?? Config.Concurrency ?? 8,
+            Status = EvalRunStatus.Running,
+            CreatedAt = _time.GetUtcNow(),
+        };
+        await _store.EvalRuns.CreateAsync(run, cancellationToken).ConfigureAwait(false);
+        return run;
+    }
+
+    /// <summary>Loads a run to resume, checking it belongs to this app and command and that its dataset and scorers have not changed.</summary>
+    internal async Task<(EvalRun Run, EvalDataset Dataset)> ResumeAsync(string id, EvalRunKind kind, EvalRunOptions options, CancellationToken cancellationToken)
+    {
+        var run = await _store.EvalRuns.GetAsync(Manifest.App, id, cancellationToken).ConfigureAwait(false)
+            ?? throw new BadInputException($"no eval run '{id}' for app '{Manifest.App}'; 'glidepath eval list' shows the runs");
+        if (run.Kind != kind)
+        {
+            throw new BadInputException($"run {run.Id} is a {StoredName.Of(run.Kind)} run; resume it with 'glidepath {(run.Kind == EvalRunKind.Gate ? "gate" : "eval run")} --resume {run.Id}'");
+        }
+
+        var dataset = await LoadDatasetAsync(run.DatasetPath, run.Tags, cancellationToken).ConfigureAwait(false);
+        if (dataset.Sha256 != run.DatasetSha256)
+        {
+            throw new BadInputException($"{run.DatasetPath} changed since run {run.Id} started (sha256 {run.DatasetSha256[..12]} → {dataset.Sha256[..12]}); results would not be comparable: start a new run");
+        }
+
+        if (Scorers.Version != run.ScorerVersion)
+        {
+            throw new BadInputException($"the scorers (eval.scorers, rubrics, judge) changed since run {run.Id} started; start a new run");
+        }
+
+        return (run with { Concurrency = options.Concurrency ?? run.Concurrency }, dataset);
+    }
+
+    internal async Task<Release> ReleaseByIdAsync(string id, CancellationToken cancellationToken) =>
+        await _store.Releases.GetByIdAsync(Manifest.App, id, cancellationToken).ConfigureAwait(false)
+        ?? throw new OperationalException($"release {id[..12]} of run is missing from the store");
+
+    /// <summary>Runs what is left of <paramref name="run"/> against <paramref name="releases"/>, interleaved case by case in this order.</summary>
+    internal async Task<(IReadOnlyList<TrialResult> Results, EvalConcurrency Concurrency)> ExecuteAsync(
+        EvalRun run, IReadOnlyList<EvalCase> cases, IReadOnlyList<Release> releases, IEvalRunObserver? observer, CancellationToken cancellationToken)
+    {
+        var providers = new List<(string Provider, ProviderSettings Settings)>();
+        var targets = new List<IEvalTarget>();
+        foreach (var release in releases)
+        {
+            var provider = release.Snapshot().Model.Provider;
+            var settings = ProviderSettingsResolver.Resolve(Manifest, provider, _setup.Environment);
+            providers.Add((provider, settings));
+            targets.Add(new ReleaseTarget(release, _models, settings, _setup.UseCache, _time) { Vars = _setup.Vars });
+        }
+
+        var done = (await _store.EvalRuns.CompletedAsync(run.Id, cancellationToken).ConfigureAwait(false)).Count;
+        var concurrency = EvalConcurrency.For(run.Concurrency, providers);
+        observer?.Executing(run, done, concurrency);
+        var runner = new EvalRunner(_store.EvalRuns, Scorers, _time) { Progress = observer is null ? null : observer.Progress };
+        try
+        {
+            await runner.RunAsync(run, cases, targets, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await _store.EvalRuns.SetStatusAsync(run.Id, EvalRunStatus.Cancelled, null, CancellationToken.None).ConfigureAwait(false);
+            observer?.Cancelled(run);
+            throw;
+        }
+
+        observer?.Executed(run);
+        await _store.EvalRuns.SetStatusAsync(run.Id, EvalRunStatus.Finished, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        return (await _store.EvalRuns.ResultsAsync(run.Id, cancellationToken).ConfigureAwait(false), concurrency);
+    }
+
+    public void Dispose() => Scorers.Dispose();
+
+    private string NewRunId() =>
+        _time.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2));
+
+    private static byte[] ReadManifestFile(Manifest manifest, string path)
+    {
+        var full = Path.IsPathRooted(path) ? path : Path.Combine(manifest.BaseDirectory, path);
+        return File.Exists(full) ? File.ReadAllBytes(full) : throw new BadInputException($"{path}: no such file (named by eval.scorers); expected a path relative to the manifest");
+    }
+}

@@ -1,0 +1,36 @@
+using Glidepath.Errors;
+using Glidepath.Manifests;
+using Glidepath.Models;
+
+namespace Glidepath.Evals.Runs;
+
+/// <summary>
+/// What every eval and gate run of one invocation shares: the manifest's <c>eval:</c> section, the prompt vars
+/// (an environment's <c>vars:</c>, then overrides), the environment whose provider settings apply, and the cache choice.
+/// Checked by <see cref="For"/> before a store or a model client is opened.
+/// </summary>
+public sealed record EvalSetup
+{
+    public required Manifest Manifest { get; init; }
+    public required EvalConfig Config { get; init; }
+
+    /// <summary>Prompt variables for every case; a case's own <c>input.vars</c> override them.</summary>
+    public IReadOnlyDictionary<string, string> Vars { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The environment whose provider settings the models are called with, or null for the manifest's own.</summary>
+    public string? Environment { get; init; }
+
+    /// <summary>Whether model responses may come from (and go to) the response cache.</summary>
+    public bool UseCache { get; init; } = true;
+
+    /// <summary>Reads the eval config and resolves the vars; <see cref="BadInputException"/> when the manifest has no <c>eval:</c> section, the environment is unknown or an override is malformed.</summary>
+    /// <param name="environment">The environment whose vars and provider settings apply, or null.</param>
+    /// <param name="vars">Overrides as <c>NAME=VALUE</c>.</param>
+    public static EvalSetup For(Manifest manifest, string? environment, IReadOnlyList<string> vars, bool useCache)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var config = manifest.Eval ?? throw new BadInputException($"{manifest.FilePath}: no eval: section; expected eval: {{ dataset: evals/cases.jsonl, scorers: [...] }}");
+        var (resolved, _) = PromptVars.Resolve(manifest, environment, vars, firstByDefault: false);
+        return new EvalSetup { Manifest = manifest, Config = config, Vars = resolved, Environment = environment, UseCache = useCache };
+    }
+}

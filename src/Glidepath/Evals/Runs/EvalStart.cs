@@ -1,0 +1,8 @@
+using Glidepath.Evals.Datasets;
+using Glidepath.Releases;
+
+namespace Glidepath.Evals.Runs;
+
+/// <summary>An eval run ready to execute: its stored record, the release it scores and the cases.</summary>
+/// <param name="Resumed">True when the run was stopped earlier and is being continued.</param>
+public sealed record EvalStart(EvalRun Run, Release Release, EvalDataset Dataset, bool Resumed);

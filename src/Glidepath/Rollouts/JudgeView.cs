@@ -1,0 +1,25 @@
+namespace Glidepath.Rollouts;
+
+/// <summary>The judge's view of the current step, recomputed from the store when status is asked for.</summary>
+public sealed record JudgeView(
+    string Outcome, string Reason, long CanaryRequests, long StableRequests, int? CanarySubjects, int? StableSubjects,
+    double? CanaryEffectiveSubjects, double? StableEffectiveSubjects, double StepElapsedSeconds,
+    IReadOnlyList<MetricEvidence> Metrics)
+{
+    public static JudgeView From(JudgeDecision d)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        return new JudgeView(
+            OutcomeName(d.Outcome), d.Reason, d.CanaryRequests, d.StableRequests, d.CanarySubjects, d.StableSubjects, d.CanaryEffectiveSubjects, d.StableEffectiveSubjects,
+            Math.Round(d.StepElapsed.TotalSeconds, 1), d.Evidence);
+    }
+
+    /// <summary>advance, rollback, hold or continue.</summary>
+    public static string OutcomeName(JudgeOutcome outcome) => outcome switch
+    {
+        JudgeOutcome.Advance => "advance",
+        JudgeOutcome.RollBack => "rollback",
+        JudgeOutcome.Hold => "hold",
+        _ => "continue",
+    };
+}

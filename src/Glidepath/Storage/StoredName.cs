@@ -1,0 +1,31 @@
+using System.Collections.Frozen;
+using System.Text.Json;
+
+namespace Glidepath.Storage;
+
+/// <summary>
+/// The one mapping between a state enum and the string the store and JSON output hold: the member name in
+/// snake_case (<c>Running</c> ↔ <c>running</c>). The strings predate the enums, so the mapping never changes them.
+/// </summary>
+public static class StoredName
+{
+    public static string Of<T>(T value)
+        where T : struct, Enum =>
+        Names<T>.ByValue.TryGetValue(value, out var name) ? name : throw new ArgumentOutOfRangeException(nameof(value), value, $"not a defined {typeof(T).Name}");
+
+    /// <summary>The value stored as <paramref name="name"/>; a <see cref="FormatException"/> for a string no value maps to.</summary>
+    public static T Parse<T>(string name)
+        where T : struct, Enum =>
+        Names<T>.ByName.TryGetValue(name, out var value)
+            ? value
+            : throw new FormatException($"'{name}' is not a {typeof(T).Name}; expected one of: {string.Join(", ", Names<T>.ByValue.Values)}");
+
+    private static class Names<T>
+        where T : struct, Enum
+    {
+        public static readonly FrozenDictionary<T, string> ByValue =
+            Enum.GetValues<T>().ToFrozenDictionary(v => v, v => JsonNamingPolicy.SnakeCaseLower.ConvertName(v.ToString()));
+
+        public static readonly FrozenDictionary<string, T> ByName = ByValue.ToFrozenDictionary(kv => kv.Value, kv => kv.Key, StringComparer.Ordinal);
+    }
+}

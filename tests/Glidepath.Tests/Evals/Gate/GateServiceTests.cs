@@ -1,0 +1,162 @@
+using System.Text.Json;
+using Glidepath.Errors;
+using Glidepath.Evals.Gate;
+using Glidepath.Evals.Runs;
+using Glidepath.Tests.Evals.Runs;
+
+namespace Glidepath.Tests.Evals.Gate;
+
+public sealed class GateServiceTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [Fact]
+    public async Task RunAsync_CandidateLosesAPolicyLine_BlocksNamingTheCaseAndStoresTheBlockedVerdict()
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        var v1 = await app.RegisterAsync();
+        app.EditPrompt(p => p.Replace("Refunds are accepted within 30 days.\n", "", StringComparison.Ordinal));
+        using var evals = app.Evals();
+        var gates = new GateService(evals, app.Store.GateVerdicts, app.Time);
+
+        var start = await gates.StartAsync("working", v1.Name, new EvalRunOptions(), None);
+        var outcome = await gates.RunAsync(start, null, None);
+
+        Assert.Equal(GateResult.Blocked, outcome.Result);
+        Assert.Equal(["refund"], outcome.Report.Decision.Regressions.Select(c => c.CaseId));
+        Assert.Equal(6, outcome.Results.Count);
+        var stored = Assert.Single(await app.Store.GateVerdicts.ListAsync("shop", start.Candidate.Id, None));
+        Assert.Equal(outcome.Verdict, stored);
+        Assert.Equal("blocked", stored.Result);
+        Assert.False(stored.Passed);
+        Assert.Equal((v1.Id, evals.Scorers.Version), (stored.BaselineReleaseId, stored.JudgeVersion));
+        Assert.Matches("^gv-[0-9a-f]{16}$", stored.Id);
+        using var details = JsonDocument.Parse(stored.DetailsJson);
+        Assert.Equal(start.Run.Id, details.RootElement.GetProperty("run").GetString());
+        Assert.Equal("refund", Assert.Single(details.RootElement.GetProperty("regressed").EnumerateArray()).GetString());
+    }
+
+    [Fact]
+    public async Task StartAsync_NewRun_StoresAGateRunWithTheBaselineFirstInWorkOrder()
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        var v1 = await app.RegisterAsync();
+        app.EditPrompt(p => p + "Be kind.\n");
+        using var evals = app.Evals();
+
+        var start = await new GateService(evals, app.Store.GateVerdicts, app.Time).StartAsync("working", "v1", new EvalRunOptions { Trials = 3 }, None);
+
+        var stored = (await app.Store.EvalRuns.GetAsync("shop", start.Run.Id, None))!;
+        Assert.Equal((EvalRunKind.Gate, EvalRunStatus.Running), (stored.Kind, stored.Status));
+        Assert.Equal([v1.Id, start.Candidate.Id], stored.ReleaseIds);
+        Assert.Equal(3, stored.Trials);
+        Assert.False(start.SameContent);
+    }
+
+    [Fact]
+    public async Task RunAsync_CandidateIsTheBaseline_RunsOnceAndPasses()
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        var v1 = await app.RegisterAsync();
+        using var evals = app.Evals();
+        var gates = new GateService(evals, app.Store.GateVerdicts, app.Time);
+
+        var start = await gates.StartAsync("working", "v1", new EvalRunOptions(), None);
+        var outcome = await gates.RunAsync(start, null, None);
+
+        Assert.True(start.SameContent);
+        Assert.Equal(GateResult.Pass, outcome.Result);
+        Assert.Equal(3, app.Calls);
+        Assert.Equal("pass", outcome.Verdict.Result);
+        Assert.True(outcome.Verdict.Passed);
+        Assert.Equal(v1.Id, outcome.Verdict.CandidateReleaseId);
+    }
+
+    [Fact]
+    public async Task RunAsync_ACallFails_IsAnErrorVerdictNeverAPass()
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        await app.RegisterAsync();
+        app.EditPrompt(p => p + "BROKEN\n");
+        app.BeforeAnswer = system =>
+        {
+            if (system.Contains("BROKEN", StringComparison.Ordinal))
+            {
+                throw new HttpRequestException("500 from the provider");
+            }
+        };
+        using var evals = app.Evals();
+        var gates = new GateService(evals, app.Store.GateVerdicts, app.Time);
+
+        var outcome = await gates.RunAsync(await gates.StartAsync("working", "v1", new EvalRunOptions(), None), null, None);
+
+        Assert.Equal(GateResult.Error, outcome.Result);
+        Assert.Equal(3, outcome.Report.Decision.Errors.Count);
+        Assert.Equal("error", outcome.Verdict.Result);
+    }
+
+    [Fact]
+    public async Task RunAsync_NoCaseHasTheTag_IsAnErrorVerdictWithoutModelCalls()
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        await app.RegisterAsync();
+        using var evals = app.Evals();
+        var gates = new GateService(evals, app.Store.GateVerdicts, app.Time);
+
+        var outcome = await gates.RunAsync(await gates.StartAsync("working", "v1", new EvalRunOptions { Tags = ["billing"] }, None), null, None);
+
+        Assert.Equal(GateResult.Error, outcome.Result);
+        Assert.Empty(outcome.Results);
+        Assert.Equal(0, app.Calls);
+        Assert.Equal("error", outcome.Verdict.Result);
+    }
+
+    [Fact]
+    public async Task StartAsync_BaselineEnvironmentWithoutAStableRelease_SaysToGateAgainstARegisteredRelease()
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        using var evals = app.Evals();
+        var gates = new GateService(evals, app.Store.GateVerdicts, app.Time);
+
+        var ex = await Assert.ThrowsAsync<BadInputException>(() => gates.StartAsync("working", null, new EvalRunOptions(), None));
+
+        Assert.Equal(
+            "baseline env:production: environment 'production' has no stable release yet; deploy or promote one first. " +
+            "Gate against a registered release instead, e.g. --baseline v1 ('glidepath release list' shows them)",
+            ex.Message);
+    }
+
+    [Fact]
+    public async Task StartAsync_BaselineEnvironmentNotDeclared_KeepsTheResolversMessage()
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        using var evals = app.Evals();
+        var gates = new GateService(evals, app.Store.GateVerdicts, app.Time);
+
+        var ex = await Assert.ThrowsAsync<BadInputException>(() => gates.StartAsync("working", "env:staging", new EvalRunOptions(), None));
+
+        Assert.StartsWith("unknown environment 'staging'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartAsync_ResumeAFinishedRun_DecidesAgainFromStoredResultsWithoutModelCalls()
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        await app.RegisterAsync();
+        app.EditPrompt(p => p.Replace("Shipping takes 5 days.\n", "", StringComparison.Ordinal));
+        using var evals = app.Evals();
+        var gates = new GateService(evals, app.Store.GateVerdicts, app.Time);
+        var first = await gates.RunAsync(await gates.StartAsync("working", "v1", new EvalRunOptions(), None), null, None);
+        var calls = app.Calls;
+
+        var resumed = await gates.StartAsync("ignored", "ignored", new EvalRunOptions { Resume = first.Start.Run.Id }, None);
+        var again = await gates.RunAsync(resumed, null, None);
+
+        Assert.True(resumed.Resumed);
+        Assert.Equal((first.Start.Candidate.Id, first.Start.Baseline.Id), (resumed.Candidate.Id, resumed.Baseline.Id));
+        Assert.Equal(calls, app.Calls);
+        Assert.Equal(GateResult.Blocked, again.Result);
+        Assert.Equal(["shipping", "shipping-again"], again.Report.Decision.Regressions.Select(c => c.CaseId));
+        Assert.Equal(2, (await app.Store.GateVerdicts.ListAsync("shop", first.Start.Candidate.Id, None)).Count);
+    }
+}

@@ -1,0 +1,170 @@
+using Glidepath.Errors;
+using Glidepath.Evals.Runs;
+using Glidepath.Evals.Scorers;
+using Microsoft.Data.Sqlite;
+
+namespace Glidepath.Tests.Evals.Runs;
+
+public sealed class EvalServiceTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [Fact]
+    public async Task StartAsync_NewRun_StoresOneRunningEvalRunWithTheEvalConfigDefaults()
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        using var evals = app.Evals();
+
+        var start = await evals.StartAsync("working", new EvalRunOptions(), None);
+
+        Assert.False(start.Resumed);
+        var stored = await app.Store.EvalRuns.GetAsync("shop", start.Run.Id, None);
+        Assert.NotNull(stored);
+        Assert.Equal(EvalRunKind.Eval, stored.Kind);
+        Assert.Equal(EvalRunStatus.Running, stored.Status);
+        Assert.Equal(start.Release.Id, stored.ReleaseId);
+        Assert.Null(stored.BaselineReleaseId);
+        Assert.Equal("evals/cases.jsonl", stored.DatasetPath);
+        Assert.Equal((1, 8, 3), (stored.Trials, stored.Concurrency, stored.CaseCount));
+        Assert.Equal(evals.Scorers.Version, stored.ScorerVersion);
+        Assert.StartsWith("20261126-091500-", stored.Id, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_EveryTrialScored_MarksTheRunFinishedAndReturnsEveryResult()
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        using var evals = app.Evals();
+        var observer = new RecordingObserver();
+
+        var start = await evals.StartAsync("working", new EvalRunOptions { Trials = 2, Concurrency = 3 }, None);
+        var outcome = await evals.RunAsync(start, observer, None);
+
+        Assert.Equal(6, outcome.Results.Count);
+        Assert.True(outcome.AllScored);
+        Assert.Equal(6, outcome.Summary.Passed);
+        Assert.Empty(outcome.NotPassed);
+        Assert.Equal(3, outcome.Concurrency.Requested);
+        Assert.Equal(["executing", "executed"], observer.Events);
+        Assert.Equal(0, observer.AlreadyDone);
+        Assert.Equal(6, observer.ProgressReports);
+        var stored = (await app.Store.EvalRuns.GetAsync("shop", start.Run.Id, None))!;
+        Assert.Equal(EvalRunStatus.Finished, stored.Status);
+        Assert.Equal(app.Time.GetUtcNow(), stored.FinishedAt);
+    }
+
+    [Fact]
+    public async Task RunAsync_Finished_StoresKindAndStatusUnderTheirExistingStrings()
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        using var evals = app.Evals();
+        var start = await evals.StartAsync("working", new EvalRunOptions(), None);
+        await evals.RunAsync(start, null, None);
+
+        await using var connection = new SqliteConnection($"Data Source={app.Store.Location}");
+        await connection.OpenAsync();
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT kind, status FROM eval_runs";
+        await using var reader = await cmd.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal(("eval", "finished"), (reader.GetString(0), reader.GetString(1)));
+    }
+
+    [Fact]
+    public async Task RunAsync_ACallFails_IsAnErrorResultNeverAPass()
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        app.BeforeAnswer = _ => throw new HttpRequestException("500 from the provider");
+        using var evals = app.Evals();
+
+        var outcome = await evals.RunAsync(await evals.StartAsync("working", new EvalRunOptions(), None), null, None);
+
+        Assert.False(outcome.AllScored);
+        Assert.All(outcome.Results, r => Assert.Equal(TrialStatus.Error, r.Status));
+        Assert.Equal(3, outcome.NotPassed.Count);
+    }
+
+    [Fact]
+    public async Task StartAsync_NoCaseHasTheTag_IsBadInputAndStoresNoRun()
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        using var evals = app.Evals();
+
+        var ex = await Assert.ThrowsAsync<BadInputException>(() => evals.StartAsync("working", new EvalRunOptions { Tags = ["billing"] }, None));
+
+        Assert.Equal("evals/cases.jsonl: no cases to run with the given --tag", ex.Message);
+        Assert.Empty(await app.Store.EvalRuns.ListAsync("shop", 10, None));
+    }
+
+    [Fact]
+    public async Task RunAsync_Cancelled_MarksTheRunCancelledAndAResumeRunsOnlyWhatIsLeft()
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        using var cts = new CancellationTokenSource();
+        var answered = 0;
+        app.BeforeAnswer = _ =>
+        {
+            if (Interlocked.Increment(ref answered) == 2)
+            {
+                cts.Cancel();
+                cts.Token.ThrowIfCancellationRequested();
+            }
+        };
+        using var evals = app.Evals();
+        var observer = new RecordingObserver();
+        var start = await evals.StartAsync("working", new EvalRunOptions { Concurrency = 1 }, None);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => evals.RunAsync(start, observer, cts.Token));
+
+        Assert.Equal(["executing", "cancelled"], observer.Events);
+        Assert.Equal(EvalRunStatus.Cancelled, (await app.Store.EvalRuns.GetAsync("shop", start.Run.Id, None))!.Status);
+        app.BeforeAnswer = null;
+        var resumed = await evals.StartAsync("ignored", new EvalRunOptions { Resume = start.Run.Id, Concurrency = 2 }, None);
+        var callsBefore = app.Calls;
+        var again = new RecordingObserver();
+        var outcome = await evals.RunAsync(resumed, again, None);
+
+        Assert.True(resumed.Resumed);
+        Assert.Equal(2, resumed.Run.Concurrency);
+        Assert.Equal(1, again.AlreadyDone);
+        Assert.Equal(2, app.Calls - callsBefore);
+        Assert.Equal(3, outcome.Results.Count);
+        Assert.Equal(EvalRunStatus.Finished, (await app.Store.EvalRuns.GetAsync("shop", start.Run.Id, None))!.Status);
+    }
+
+    [Fact]
+    public async Task StartAsync_ResumeAfterTheDatasetChanged_IsBadInput()
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        using var evals = app.Evals();
+        var start = await evals.StartAsync("working", new EvalRunOptions(), None);
+        app.EditDataset(d => d.Replace("Can I get a refund?", "May I get a refund?", StringComparison.Ordinal));
+
+        var ex = await Assert.ThrowsAsync<BadInputException>(() => evals.StartAsync("working", new EvalRunOptions { Resume = start.Run.Id }, None));
+
+        Assert.Contains($"changed since run {start.Run.Id} started", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartAsync_ResumeAGateRun_IsBadInputNamingTheGateCommand()
+    {
+        await using var app = await EvalTestApp.CreateAsync(gateBaseline: "working");
+        using var evals = app.Evals();
+        var gate = await new Glidepath.Evals.Gate.GateService(evals, app.Store.GateVerdicts, app.Time).StartAsync("working", null, new EvalRunOptions(), None);
+
+        var ex = await Assert.ThrowsAsync<BadInputException>(() => evals.StartAsync("working", new EvalRunOptions { Resume = gate.Run.Id }, None));
+
+        Assert.Equal($"run {gate.Run.Id} is a gate run; resume it with 'glidepath gate --resume {gate.Run.Id}'", ex.Message);
+    }
+
+    [Fact]
+    public async Task StartAsync_UnknownRun_IsBadInput()
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        using var evals = app.Evals();
+
+        var ex = await Assert.ThrowsAsync<BadInputException>(() => evals.StartAsync("working", new EvalRunOptions { Resume = "nope" }, None));
+
+        Assert.StartsWith("no eval run 'nope' for app 'shop'", ex.Message, StringComparison.Ordinal);
+    }
+}
