@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Glidepath.Evals.Scorers;
 using Glidepath.Files;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -17,8 +18,17 @@ public static class ManifestParser
 
     private static readonly string[] TopKeys = ["app", "release", "providers", "prices", "eval", "environments", "rollout", "online", "capture"];
 
-    /// <summary>Loads the manifest at <paramref name="path"/>, resolving files against its folder.</summary>
-    public static Manifest Load(string path)
+    /// <summary>The built-in scorer types; never handed out, so nothing registers into it.</summary>
+    private static readonly ScorerRegistry BuiltInScorerTypes = ScorerRegistry.CreateDefault();
+
+    /// <summary>Loads the manifest at <paramref name="path"/>, resolving files against its folder; scorers may name the built-in types.</summary>
+    public static Manifest Load(string path) => Load(path, BuiltInScorerTypes);
+
+    /// <summary>
+    /// Loads the manifest at <paramref name="path"/>, resolving files against its folder; scorers may name any type in
+    /// <paramref name="scorers"/>, so a type registered in code can be named in the manifest.
+    /// </summary>
+    public static Manifest Load(string path, ScorerRegistry scorers)
     {
         var full = Path.GetFullPath(path);
         if (!File.Exists(full))
@@ -32,11 +42,14 @@ public static class ManifestParser
         }
 
         var dir = Path.GetDirectoryName(full)!;
-        return Parse(File.ReadAllText(full), Path.GetFileName(full), new WorkingTreeFileSource(dir)) with { FilePath = full, BaseDirectory = dir };
+        return Parse(File.ReadAllText(full), Path.GetFileName(full), new WorkingTreeFileSource(dir), scorers) with { FilePath = full, BaseDirectory = dir };
     }
 
-    /// <summary>Parses manifest text; files it names are checked in <paramref name="files"/>.</summary>
-    public static Manifest Parse(string yaml, string fileName, IFileSource files)
+    /// <summary>Parses manifest text; files it names are checked in <paramref name="files"/>; scorers may name the built-in types.</summary>
+    public static Manifest Parse(string yaml, string fileName, IFileSource files) => Parse(yaml, fileName, files, BuiltInScorerTypes);
+
+    /// <summary>Parses manifest text; files it names are checked in <paramref name="files"/>; scorers may name any type in <paramref name="scorers"/>.</summary>
+    public static Manifest Parse(string yaml, string fileName, IFileSource files, ScorerRegistry scorers)
     {
         var r = new YamlNodeReader(fileName);
         if (yaml.Length > ManifestLimits.MaxBytes)
@@ -99,10 +112,10 @@ public static class ManifestParser
         var release = ReleaseSection.Parse(r, r.Mapping(releaseNode, "release"), files);
         var providers = ProvidersSection.Parse(r, YamlNodeReader.Get(root, "providers"), "providers");
         var prices = PricesSection.Parse(r, YamlNodeReader.Get(root, "prices"));
-        var eval = EvalSection.Parse(r, r.Mapping(YamlNodeReader.Get(root, "eval"), "eval"), files);
+        var eval = EvalSection.Parse(r, r.Mapping(YamlNodeReader.Get(root, "eval"), "eval"), files, scorers);
         var environments = EnvironmentsSection.Parse(r, r.Mapping(YamlNodeReader.Get(root, "environments"), "environments"));
         var rollout = RolloutSection.Parse(r, r.Mapping(YamlNodeReader.Get(root, "rollout"), "rollout"));
-        var online = OnlineSection.Parse(r, r.Mapping(YamlNodeReader.Get(root, "online"), "online"), files);
+        var online = OnlineSection.Parse(r, r.Mapping(YamlNodeReader.Get(root, "online"), "online"), files, scorers);
         var capture = CaptureSection.Parse(r, r.Mapping(YamlNodeReader.Get(root, "capture"), "capture"));
 
         if (r.Errors.Count > 0 || app is null || release is null)

@@ -1,3 +1,4 @@
+using Glidepath.Evals.Scorers;
 using Glidepath.Files;
 using YamlDotNet.RepresentationModel;
 
@@ -6,7 +7,7 @@ namespace Glidepath.Manifests;
 /// <summary>Reads the manifest's <c>eval:</c> section: the dataset, trials, concurrency, scorers and the gate rule.</summary>
 internal static class EvalSection
 {
-    public static EvalConfig? Parse(YamlNodeReader r, YamlMappingNode? map, IFileSource files)
+    public static EvalConfig? Parse(YamlNodeReader r, YamlMappingNode? map, IFileSource files, ScorerRegistry registry)
     {
         if (map is null)
         {
@@ -20,7 +21,7 @@ internal static class EvalSection
             r.Error(YamlNodeReader.Get(map, "dataset"), $"dataset '{dataset}' does not exist; expected a JSON Lines file relative to the manifest");
         }
 
-        var scorers = ScorersSection.Parse(r, YamlNodeReader.Get(map, "scorers"), "eval.scorers", files, online: false);
+        var scorers = ScorersSection.Parse(r, YamlNodeReader.Get(map, "scorers"), "eval.scorers", files, registry, online: false);
         var gate = Gate(r, r.Mapping(YamlNodeReader.Get(map, "gate"), "eval.gate"));
         return dataset is null ? null : new EvalConfig
         {

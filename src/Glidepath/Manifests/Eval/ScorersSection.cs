@@ -1,17 +1,19 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Glidepath.Evals.Scorers;
 using Glidepath.Files;
 using YamlDotNet.RepresentationModel;
 
 namespace Glidepath.Manifests;
 
 /// <summary>
-/// Reads a list of scorers (<c>eval.scorers</c>, <c>online.scorers</c>) into <see cref="ScorerSpec"/>s: a known type,
-/// the options that type accepts, files that exist, and only reference-free scorers online.
+/// Reads a list of scorers (<c>eval.scorers</c>, <c>online.scorers</c>) into <see cref="ScorerSpec"/>s: a type the
+/// <see cref="ScorerRegistry"/> knows (built-in or registered in code), the options that type accepts, files that
+/// exist, and only reference-free scorers online.
 /// </summary>
 internal static class ScorersSection
 {
-    public static List<ScorerSpec> Parse(YamlNodeReader r, YamlNode? node, string where, IFileSource files, bool online)
+    public static List<ScorerSpec> Parse(YamlNodeReader r, YamlNode? node, string where, IFileSource files, ScorerRegistry registry, bool online)
     {
         var result = new List<ScorerSpec>();
         if (YamlNodeReader.IsNull(node))
@@ -27,7 +29,7 @@ internal static class ScorersSection
 
         foreach (var item in seq.Children)
         {
-            if (r.Mapping(item, $"an item of {where}") is { } m && Scorer(r, m, where, files, online) is { } spec)
+            if (r.Mapping(item, $"an item of {where}") is { } m && Scorer(r, m, where, files, registry, online) is { } spec)
             {
                 result.Add(spec with { Location = $"{r.FileName}:{item.Start.Line}:{item.Start.Column}" });
             }
@@ -36,7 +38,7 @@ internal static class ScorersSection
         return result;
     }
 
-    private static ScorerSpec? Scorer(YamlNodeReader r, YamlMappingNode m, string where, IFileSource files, bool online)
+    private static ScorerSpec? Scorer(YamlNodeReader r, YamlMappingNode m, string where, IFileSource files, ScorerRegistry registry, bool online)
     {
         var type = r.String(YamlNodeReader.Get(m, "type"), $"{where}[].type", required: true, parent: m);
         if (type is null)
@@ -44,20 +46,24 @@ internal static class ScorersSection
             return null;
         }
 
-        if (!ScorerCatalog.Options.TryGetValue(type, out var known))
+        if (registry.Find(type) is not { } known)
         {
-            r.Error(YamlNodeReader.Get(m, "type"), $"unknown scorer type '{type}'; expected one of: {string.Join(", ", ScorerCatalog.Options.Keys)}");
+            r.Error(YamlNodeReader.Get(m, "type"), $"unknown scorer type '{type}'; expected one of: {string.Join(", ", registry.Types)}");
             return null;
         }
 
-        if (online && ScorerCatalog.NeedsReference.Contains(type))
+        if (online && known.NeedsReference)
         {
             r.Error(YamlNodeReader.Get(m, "type"), $"scorer '{type}' reads a case's expectations, which live traffic does not have; expected a reference-free scorer online");
         }
 
-        r.CheckKeys(m, $"scorer '{type}'", ["type", .. known]);
+        if (known.Options is { } keys)
+        {
+            r.CheckKeys(m, $"scorer '{type}'", ["type", .. keys]);
+        }
+
         var options = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
-        foreach (var (key, v) in r.Entries(m, $"scorer '{type}'", reportOthers: false))
+        foreach (var (key, v) in r.Entries(m, $"scorer '{type}'", reportOthers: known.Options is null))
         {
             if (key != "type")
             {
@@ -73,12 +79,12 @@ internal static class ScorersSection
             }
         }
 
-        if (type == "llm_judge")
+        if (type == BuiltInScorers.JudgeType)
         {
             CheckJudge(r, m);
         }
 
-        if (type == "regex" && options.TryGetValue("pattern", out var pat) && pat is JsonValue pv && pv.TryGetValue<string>(out var pattern))
+        if (type == BuiltInScorers.RegexType && options.TryGetValue("pattern", out var pat) && pat is JsonValue pv && pv.TryGetValue<string>(out var pattern))
         {
             CheckPattern(r, m, pattern);
         }
