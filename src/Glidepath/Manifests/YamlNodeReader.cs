@@ -1,13 +1,11 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
-using Glidepath.Errors;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Glidepath.Manifests;
 
 /// <summary>Typed reads from YAML nodes that collect every error (file:line:col) instead of stopping at the first.</summary>
-internal sealed class YamlNodeReader(string fileName)
+internal sealed partial class YamlNodeReader(string fileName)
 {
     private readonly List<ManifestError> _errors = [];
 
@@ -73,10 +71,6 @@ internal sealed class YamlNodeReader(string fileName)
             }
         }
     }
-
-    /// <summary>Converts a node to JSON like <see cref="ToJson"/>, reporting keys that are not plain scalars.</summary>
-    public JsonNode? Json(YamlNode node, string what) =>
-        Convert(node, key => Error(key, $"a key in {what} is a {Describe(key)}; expected a plain name"));
 
     public static YamlNode? Get(YamlMappingNode? map, string key)
     {
@@ -221,73 +215,6 @@ internal sealed class YamlNodeReader(string fileName)
 
         Error(node, $"{what} must be a list; expected [a, b] or '- item' lines");
         return [];
-    }
-
-    /// <summary>
-    /// Converts a YAML node to JSON with YAML 1.2 core-schema typing of plain scalars. Expects a document
-    /// checked by <see cref="YamlGuard"/> (bounded depth and size); a key that is not a plain scalar is bad input.
-    /// </summary>
-    public static JsonNode? ToJson(YamlNode node) =>
-        Convert(node, key => throw new BadInputException($"line {key.Start.Line}, column {key.Start.Column}: a key is a {Describe(key)}; expected a plain name"));
-
-    private static JsonNode? Convert(YamlNode node, Action<YamlNode> badKey)
-    {
-        switch (node)
-        {
-            case YamlMappingNode map:
-                var obj = new JsonObject();
-                foreach (var (k, v) in map.Children)
-                {
-                    if (k is YamlScalarNode ks)
-                    {
-                        obj[ks.Value ?? ""] = Convert(v, badKey);
-                    }
-                    else
-                    {
-                        badKey(k);
-                    }
-                }
-
-                return obj;
-            case YamlSequenceNode seq:
-                var arr = new JsonArray();
-                foreach (var item in seq.Children)
-                {
-                    arr.Add(Convert(item, badKey));
-                }
-
-                return arr;
-            case YamlScalarNode s:
-                if (s.Style != ScalarStyle.Plain)
-                {
-                    return JsonValue.Create(s.Value ?? "");
-                }
-
-                var v2 = s.Value ?? "";
-                if (v2 is "" or "~" or "null")
-                {
-                    return null;
-                }
-
-                if (v2 is "true" or "false")
-                {
-                    return JsonValue.Create(v2 == "true");
-                }
-
-                if (long.TryParse(v2, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
-                {
-                    return JsonValue.Create(l);
-                }
-
-                if (double.TryParse(v2, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d))
-                {
-                    return JsonValue.Create(d);
-                }
-
-                return JsonValue.Create(v2);
-            default:
-                return null;
-        }
     }
 
     internal static string Describe(YamlNode node) => node switch

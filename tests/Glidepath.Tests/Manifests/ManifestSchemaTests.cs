@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Glidepath.Evals.Scorers;
 using Glidepath.Manifests;
 using Json.Schema;
 using YamlDotNet.RepresentationModel;
@@ -49,7 +50,7 @@ public sealed class ManifestSchemaTests
         var types = schema["$defs"]!["scorer"]!["properties"]!["type"]!["enum"]!.AsArray().Select(n => n!.GetValue<string>());
         var metrics = schema["properties"]!["rollout"]!["properties"]!["metrics"]!["properties"]!.AsObject().Select(p => p.Key);
 
-        Assert.Equal(ScorerCatalog.Options.Keys.Order(), types.Order());
+        Assert.Equal(BuiltInScorers.All.Select(t => t.Name).Order(), types.Order());
         Assert.Equal(RolloutPlan.KnownMetrics.Order(), metrics.Order());
     }
 }

@@ -1,0 +1,56 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.RepresentationModel;
+
+namespace Glidepath.Manifests;
+
+/// <summary>
+/// Reads a <c>providers:</c> mapping (top level, or an environment's overrides) into <see cref="ProviderSettings"/>
+/// by provider name. Secrets are accepted only as the name of an environment variable.
+/// </summary>
+internal static class ProvidersSection
+{
+    /// <summary>The providers a model may name and <c>providers:</c> may configure.</summary>
+    public static readonly string[] Names = ["anthropic", "openai", "sim"];
+
+    public static Dictionary<string, ProviderSettings> Parse(YamlNodeReader r, YamlNode? node, string where)
+    {
+        var result = new Dictionary<string, ProviderSettings>(StringComparer.Ordinal);
+        if (r.Mapping(node, where) is not { } map)
+        {
+            return result;
+        }
+
+        r.CheckKeys(map, where, Names);
+        foreach (var (name, v) in r.Entries(map, where, reportOthers: false))
+        {
+            if (r.Mapping(v, $"{where}.{name}") is not { } pm)
+            {
+                continue;
+            }
+
+            r.CheckKeys(pm, $"{where}.{name}", ProviderSettings.KnownKeys.ToArray());
+            var baseUrl = r.String(YamlNodeReader.Get(pm, "base_url"), "base_url");
+            if (baseUrl is not null && !Uri.TryCreate(baseUrl, UriKind.Absolute, out _))
+            {
+                r.Error(YamlNodeReader.Get(pm, "base_url"), $"base_url '{baseUrl}' is not an absolute URL; expected e.g. https://api.openai.com/v1");
+            }
+
+            var keyEnv = r.String(YamlNodeReader.Get(pm, "api_key_env"), "api_key_env");
+            if (keyEnv is not null && !Regex.IsMatch(keyEnv, "^[A-Za-z_][A-Za-z0-9_]*$"))
+            {
+                r.Error(YamlNodeReader.Get(pm, "api_key_env"), "api_key_env must name an environment variable (letters, digits, '_'); never put a key itself in the manifest");
+            }
+
+            result[name] = new ProviderSettings
+            {
+                BaseUrl = baseUrl,
+                ApiKeyEnv = keyEnv,
+                Timeout = r.Duration(YamlNodeReader.Get(pm, "timeout"), "timeout"),
+                MaxRetries = r.Int(YamlNodeReader.Get(pm, "max_retries"), "max_retries", 0, 20),
+                MaxConcurrency = r.Int(YamlNodeReader.Get(pm, "max_concurrency"), "max_concurrency", 1, 10_000),
+            };
+        }
+
+        return result;
+    }
+}

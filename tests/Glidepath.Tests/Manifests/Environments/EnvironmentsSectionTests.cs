@@ -1,0 +1,81 @@
+using Glidepath.Manifests;
+using static Glidepath.Tests.Manifests.SectionKit;
+
+namespace Glidepath.Tests.Manifests.Environments;
+
+public sealed class EnvironmentsSectionTests
+{
+    [Fact]
+    public void Parse_VarsProvidersRequiresAndOwner_Read()
+    {
+        var (envs, errors) = Read("""
+            staging:
+              vars: { kb_url: "https://kb.staging" }
+              providers: { openai: { api_key_env: OPENAI_STAGING } }
+            production:
+              requires: [staging]
+              owner: oncall
+            """, EnvironmentsSection.Parse);
+
+        Assert.Empty(errors);
+        Assert.Equal(["staging", "production"], envs.Select(e => e.Name));
+        Assert.Equal("https://kb.staging", envs[0].Vars["kb_url"]);
+        Assert.Equal("OPENAI_STAGING", envs[0].Providers["openai"].ApiKeyEnv);
+        Assert.Equal(["staging"], envs[1].Requires);
+        Assert.Equal("oncall", envs[1].Owner);
+    }
+
+    [Fact]
+    public void Parse_EnvironmentWithNoSettings_IsDeclared()
+    {
+        var (envs, errors) = Read("dev:\n", EnvironmentsSection.Parse);
+
+        Assert.Empty(errors);
+        var dev = Assert.Single(envs);
+        Assert.Equal("dev", dev.Name);
+        Assert.Empty(dev.Requires);
+        Assert.Null(dev.Owner);
+    }
+
+    [Fact]
+    public void Parse_CycleThroughTwoEnvironments_ReportedForEach()
+    {
+        var (_, errors) = Read("""
+            staging: { requires: [production], owner: a }
+            production: { requires: [staging], owner: b }
+            """, EnvironmentsSection.Parse);
+
+        Assert.Equal(
+            [
+                "glidepath.yaml:1:1: environment 'staging' requires itself through its promotion path; expected a path without cycles",
+                "glidepath.yaml:1:1: environment 'production' requires itself through its promotion path; expected a path without cycles",
+            ],
+            errors.Select(e => e.ToString()));
+    }
+
+    [Fact]
+    public void Parse_RequiresWithoutOwner_ReportedAtTheName()
+    {
+        var (_, errors) = Read("staging:\nproduction:\n  requires: [staging]\n", EnvironmentsSection.Parse);
+
+        Assert.Equal("glidepath.yaml:2:1: environment 'production' has a promotion path (requires) but no owner; expected 'owner:' naming who owns the rollback decision there",
+            Assert.Single(errors).ToString());
+    }
+
+    [Fact]
+    public void Parse_RequiresAnUndeclaredEnvironment_ListsTheOthers()
+    {
+        var (_, errors) = Read("staging:\nproduction: { requires: [qa], owner: b }\n", EnvironmentsSection.Parse);
+
+        Assert.Equal("glidepath.yaml:2:25: environments.production.requires names 'qa', which is not declared; expected one of the other environments: staging",
+            Assert.Single(errors).ToString());
+    }
+
+    [Fact]
+    public void Parse_InvalidName_Rejected()
+    {
+        var (_, errors) = Read("Prod:\n", EnvironmentsSection.Parse);
+
+        Assert.Equal("glidepath.yaml:1:1: environment name 'Prod' is not valid; expected lower-case letters, digits, '_' or '-'", Assert.Single(errors).ToString());
+    }
+}

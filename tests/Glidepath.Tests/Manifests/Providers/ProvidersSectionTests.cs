@@ -1,0 +1,50 @@
+using Glidepath.Manifests;
+using static Glidepath.Tests.Manifests.SectionKit;
+
+namespace Glidepath.Tests.Manifests.Providers;
+
+public sealed class ProvidersSectionTests
+{
+    [Fact]
+    public void Parse_EverySetting_Read()
+    {
+        var (providers, errors) = Read("providers: { openai: { base_url: 'http://127.0.0.1:8080/v1', api_key_env: OPENAI_KEY, timeout: 30s, max_retries: 2, max_concurrency: 4 } }\n",
+            (r, m) => ProvidersSection.Parse(r, m.Children["providers"], "providers"));
+
+        Assert.Empty(errors);
+        var openai = providers["openai"];
+        Assert.Equal("http://127.0.0.1:8080/v1", openai.BaseUrl);
+        Assert.Equal("OPENAI_KEY", openai.ApiKeyEnv);
+        Assert.Equal(TimeSpan.FromSeconds(30), openai.Timeout);
+        Assert.Equal(2, openai.MaxRetries);
+        Assert.Equal(4, openai.MaxConcurrency);
+    }
+
+    [Fact]
+    public void Parse_EnvironmentOverrideWithUnknownProvider_NamesTheEnvironment()
+    {
+        var (providers, errors) = Read("providers: { gemini: { api_key_env: G } }\n",
+            (r, m) => ProvidersSection.Parse(r, m.Children["providers"], "environments.staging.providers"));
+
+        Assert.Equal("glidepath.yaml:1:14: unknown key 'gemini' in environments.staging.providers; expected one of: anthropic, openai, sim", Assert.Single(errors).ToString());
+        Assert.Contains("gemini", providers.Keys);
+    }
+
+    [Fact]
+    public void Parse_RelativeBaseUrl_Rejected()
+    {
+        var (_, errors) = Read("providers: { openai: { base_url: api/v1 } }\n",
+            (r, m) => ProvidersSection.Parse(r, m.Children["providers"], "providers"));
+
+        Assert.Equal("glidepath.yaml:1:34: base_url 'api/v1' is not an absolute URL; expected e.g. https://api.openai.com/v1", Assert.Single(errors).ToString());
+    }
+
+    [Fact]
+    public void Parse_NoSection_IsEmpty()
+    {
+        var (providers, errors) = Read("app: x\n", (r, m) => ProvidersSection.Parse(r, null, "providers"));
+
+        Assert.Empty(providers);
+        Assert.Empty(errors);
+    }
+}

@@ -1,0 +1,70 @@
+using Glidepath.Manifests;
+using static Glidepath.Tests.Manifests.SectionKit;
+
+namespace Glidepath.Tests.Manifests.Rollout;
+
+public sealed class RolloutSectionTests
+{
+    [Fact]
+    public void Parse_EmptySection_IsTheDefaultPlan()
+    {
+        var (plan, errors) = Read("{}", RolloutSection.Parse);
+
+        Assert.Empty(errors);
+        var defaults = new RolloutPlan();
+        Assert.Equal(defaults.Steps, plan!.Steps);
+        Assert.Equal(defaults.MinRequests, plan.MinRequests);
+        Assert.Equal(defaults.MinSubjects, plan.MinSubjects);
+        Assert.Equal(defaults.MaxDuration, plan.MaxDuration);
+        Assert.Equal(defaults.Confidence, plan.Confidence);
+        Assert.Equal("hold", plan.OnInconclusive);
+        Assert.Empty(plan.Metrics);
+    }
+
+    [Fact]
+    public void Parse_EverySetting_Read()
+    {
+        var (plan, errors) = Read("""
+            steps: [10, 50, 100]
+            step: { min_requests: 50, min_subjects: 8, max_duration: 2h }
+            metrics: { error_rate: { max_increase: 0.02 }, latency: { max_ratio: 1.5 }, feedback: { max_drop: 0.1 } }
+            confidence: 0.99
+            on_inconclusive: rollback
+            """, RolloutSection.Parse);
+
+        Assert.Empty(errors);
+        Assert.Equal([10.0, 50, 100], plan!.Steps);
+        Assert.Equal(50, plan.MinRequests);
+        Assert.Equal(8, plan.MinSubjects);
+        Assert.Equal(TimeSpan.FromHours(2), plan.MaxDuration);
+        Assert.Equal(0.02, plan.Metrics["error_rate"].MaxIncrease);
+        Assert.Equal(1.5, plan.Metrics["latency"].MaxRatio);
+        Assert.Equal(0.1, plan.Metrics["feedback"].MaxDrop);
+        Assert.Equal(0.99, plan.Confidence);
+        Assert.Equal("rollback", plan.OnInconclusive);
+    }
+
+    [Fact]
+    public void Parse_ToleranceOfTheWrongKind_NamesTheKindThatFits()
+    {
+        var (_, errors) = Read("metrics:\n  error_rate: { max_ratio: 1.1 }\n", RolloutSection.Parse);
+
+        Assert.Equal("glidepath.yaml:2:17: unknown key 'max_ratio' in rollout.metrics.error_rate; expected one of: max_increase", Assert.Single(errors).ToString());
+    }
+
+    [Fact]
+    public void Parse_StepNotAboveThePrevious_Reported()
+    {
+        var (_, errors) = Read("steps: [5, 5, 100]\n", RolloutSection.Parse);
+
+        Assert.Equal("glidepath.yaml:1:12: rollout step 5 is not above the previous step 5; expected increasing percentages ending at 100", Assert.Single(errors).ToString());
+    }
+
+    [Fact]
+    public void Parse_MinSubjectsAboveHalfTheSubjectGroups_Rejected()
+    {
+        var (_, errors) = Read("step: { min_subjects: 1000 }\n", RolloutSection.Parse);
+
+        Assert.StartsWith("glidepath.yaml:1:23: min_subjects is 1000; expected an integer from 2 to ", Assert.Single(errors).ToString(), StringComparison.Ordinal);
+    }
+}
