@@ -45,7 +45,7 @@ public sealed class CustomScorerTypeTests
         {
             Id = "20260101-000000-cust",
             App = manifest.App,
-            Kind = "eval",
+            Kind = EvalRunKind.Eval,
             ReleaseId = new string('a', 64),
             DatasetPath = manifest.Eval.Dataset,
             DatasetSha256 = dataset.Sha256,
@@ -177,7 +177,7 @@ public sealed class CustomScorerTypeTests
             }
         }
 
-        public Task SetStatusAsync(string runId, string status, DateTimeOffset? finishedAt, CancellationToken cancellationToken)
+        public Task SetStatusAsync(string runId, EvalRunStatus status, DateTimeOffset? finishedAt, CancellationToken cancellationToken)
         {
             _runs[runId] = _runs[runId] with { Status = status, FinishedAt = finishedAt };
             return Task.CompletedTask;
