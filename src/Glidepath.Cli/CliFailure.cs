@@ -38,8 +38,8 @@ internal static class CliFailure
 
     private static (int Code, IReadOnlyList<string> Lines) Describe(Exception ex) => ex switch
     {
-        ManifestException m => (m.ExitCode, [.. m.Errors.Select(e => e.ToString()), $"{m.Errors.Count} problem(s) in the manifest; nothing was written."]),
-        GlidepathException g => (g.ExitCode, [$"error: {g.Message}"]),
+        ManifestException m => (ExitCodes.Of(m.Kind), [.. m.Errors.Select(e => e.ToString()), $"{m.Errors.Count} problem(s) in the manifest; nothing was written."]),
+        GlidepathException g => (ExitCodes.Of(g.Kind), [$"error: {g.Message}"]),
         DbException s => (ExitCodes.Operational, [$"error: the store failed: {OneLine(s.Message)}; nothing more was written (check free disk space and that the store file is writable)"]),
         IOException or UnauthorizedAccessException => (ExitCodes.Operational, [$"error: {OneLine(ex.Message)}"]),
         _ => (ExitCodes.Operational, [$"error: unexpected {ex.GetType().Name}: {OneLine(ex.Message)} (set {DebugVariable}=1 for the stack trace)"]),

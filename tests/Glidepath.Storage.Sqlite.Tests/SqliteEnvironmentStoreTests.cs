@@ -89,7 +89,7 @@ public sealed class SqliteEnvironmentStoreTests
 
         var ex = await Assert.ThrowsAsync<PolicyException>(() => envs.ApplyAsync(Change(0, "deploy", "bbb"), CancellationToken.None));
         Assert.Equal("environment 'production' changed since it was read (revision 0, now 1); re-run the command", ex.Message);
-        Assert.Equal(ExitCodes.Refused, ex.ExitCode);
+        Assert.Equal(FailureKind.Refused, ex.Kind);
         Assert.Equal("aaa", (await envs.GetAsync("app", "production", CancellationToken.None)).StableReleaseId);
         Assert.Single(await envs.HistoryAsync("app", "production", CancellationToken.None));
     }

@@ -164,7 +164,7 @@ public sealed class SqliteReleaseStoreTests : IDisposable
     public async Task Open_UnwritableLocation_OperationalError()
     {
         var ex = await Assert.ThrowsAsync<OperationalException>(() => SqliteStore.OpenAsync("/proc/glidepath/x.db", null, default));
-        Assert.Equal(ExitCodes.Operational, ex.ExitCode);
+        Assert.Equal(FailureKind.Operational, ex.Kind);
     }
 
     public void Dispose()

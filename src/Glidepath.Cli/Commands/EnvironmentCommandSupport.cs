@@ -39,7 +39,7 @@ internal static class EnvironmentCommandSupport
                 environment = views.Status(spec, outcome.State),
                 @event = outcome.Event is null ? null : views.Event(outcome.Event),
             });
-            return Errors.ExitCodes.Ok;
+            return Glidepath.Cli.ExitCodes.Ok;
         }
 
         var mark = outcome.Changed ? "[green]✓[/]" : "[grey]=[/]";
@@ -49,6 +49,6 @@ internal static class EnvironmentCommandSupport
             ctx.Output.Line($"  reason: {reason}");
         }
 
-        return Errors.ExitCodes.Ok;
+        return Glidepath.Cli.ExitCodes.Ok;
     }
 }

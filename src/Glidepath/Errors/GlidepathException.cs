@@ -1,13 +1,13 @@
 namespace Glidepath.Errors;
 
-/// <summary>An error the CLI turns into one clear line and a documented exit code.</summary>
+/// <summary>An error a host turns into one clear line: the CLI into a documented exit code (see its <c>ExitCodes</c>).</summary>
 public class GlidepathException : Exception
 {
-    public GlidepathException(string message, int exitCode, Exception? inner = null)
+    public GlidepathException(string message, FailureKind kind, Exception? inner = null)
         : base(message, inner)
     {
-        ExitCode = exitCode;
+        Kind = kind;
     }
 
-    public int ExitCode { get; }
+    public FailureKind Kind { get; }
 }

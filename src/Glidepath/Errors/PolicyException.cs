@@ -2,4 +2,4 @@ namespace Glidepath.Errors;
 
 /// <summary>Refused by policy or a concurrent change (exit 4).</summary>
 public sealed class PolicyException(string message, Exception? inner = null)
-    : GlidepathException(message, ExitCodes.Refused, inner);
+    : GlidepathException(message, FailureKind.Refused, inner);

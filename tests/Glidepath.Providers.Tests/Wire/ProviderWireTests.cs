@@ -159,7 +159,7 @@ public sealed class ProviderWireTests : IAsyncLifetime
         Assert.Equal(500, ex.StatusCode);
         Assert.Equal(provider, ex.Provider);
         Assert.Contains("upstream exploded", ex.ProviderMessage, StringComparison.Ordinal);
-        Assert.Equal(ExitCodes.Operational, ex.ExitCode);
+        Assert.Equal(FailureKind.Operational, ex.Kind);
         Assert.Equal(3, _server.Requests.Count);
     }
 

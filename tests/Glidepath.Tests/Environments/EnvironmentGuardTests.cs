@@ -11,7 +11,7 @@ public sealed class EnvironmentGuardTests
     public void EnsureNotFrozen_Frozen_ThrowsExit4WithReasonAndUnfreezeCommand()
     {
         var ex = Assert.Throws<PolicyException>(() => EnvironmentGuard.EnsureNotFrozen(State with { Frozen = true, FrozenReason = "incident 7" }, "rollout start"));
-        Assert.Equal(ExitCodes.Refused, ex.ExitCode);
+        Assert.Equal(FailureKind.Refused, ex.Kind);
         Assert.Contains("\"incident 7\"", ex.Message, StringComparison.Ordinal);
         Assert.Contains("rollout start is refused", ex.Message, StringComparison.Ordinal);
         Assert.Contains("glidepath unfreeze --env production", ex.Message, StringComparison.Ordinal);

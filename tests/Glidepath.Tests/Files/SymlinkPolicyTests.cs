@@ -31,7 +31,7 @@ public sealed class SymlinkPolicyTests : IDisposable
 
         Assert.Contains("'prompts/system.md' is a symbolic link to", ex.Message, StringComparison.Ordinal);
         Assert.Contains("outside the app folder", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(2, ex.ExitCode);
+        Assert.Equal(FailureKind.BadInput, ex.Kind);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Glidepath.Errors;
 using System.Text;
 using Glidepath.Manifests;
 
@@ -14,7 +15,7 @@ public sealed class ManifestLimitsTests : IDisposable
     {
         _dir.Write("glidepath.yaml", yaml);
         var ex = Assert.Throws<ManifestException>(() => ManifestParser.Load(_dir.File("glidepath.yaml")));
-        Assert.Equal(2, ex.ExitCode);
+        Assert.Equal(FailureKind.BadInput, ex.Kind);
         return ex;
     }
 

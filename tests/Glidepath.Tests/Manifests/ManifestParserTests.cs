@@ -1,3 +1,4 @@
+using Glidepath.Errors;
 using Glidepath.Manifests;
 
 namespace Glidepath.Tests.Manifests;
@@ -66,7 +67,7 @@ public sealed class ManifestParserTests
 
         var error = Assert.Single(ex.Errors, e => e.Message.Contains(expected, StringComparison.Ordinal));
         Assert.Equal("glidepath.yaml", error.File);
-        Assert.Equal(2, ex.ExitCode);
+        Assert.Equal(FailureKind.BadInput, ex.Kind);
         if (at.Length > 0)
         {
             var offset = edited.IndexOf(at, StringComparison.Ordinal);

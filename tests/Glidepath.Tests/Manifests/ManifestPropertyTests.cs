@@ -33,7 +33,7 @@ public sealed class ManifestPropertyTests
             ReleaseBuilder.Build(manifest.Release, Sample.Value.Files);
             return (true, null);
         }
-        catch (GlidepathException ex) when (ex.ExitCode == ExitCodes.BadInput)
+        catch (GlidepathException ex) when (ex.Kind == FailureKind.BadInput)
         {
             return (false, null);
         }

@@ -20,7 +20,7 @@ public sealed class PromptTemplateTests
         Assert.Contains("'customer_tier'", ex.Message, StringComparison.Ordinal);
         Assert.StartsWith("prompts/system.md:", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("kb_url'", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(ExitCodes.BadInput, ex.ExitCode);
+        Assert.Equal(FailureKind.BadInput, ex.Kind);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Glidepath.Errors;
 using System.Text;
 using Glidepath.Evals.Datasets;
 
@@ -14,7 +15,7 @@ public sealed class DatasetHardeningTests
     private static async Task<string> RejectAsync(string text)
     {
         var ex = await Assert.ThrowsAsync<DatasetException>(() => ReadAsync(Encoding.UTF8.GetBytes(text)));
-        Assert.Equal(2, ex.ExitCode);
+        Assert.Equal(FailureKind.BadInput, ex.Kind);
         return Assert.Single(ex.Problems);
     }
 

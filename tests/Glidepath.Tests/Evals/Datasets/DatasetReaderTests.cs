@@ -1,3 +1,4 @@
+using Glidepath.Errors;
 using System.Security.Cryptography;
 using System.Text;
 using Glidepath.Evals.Datasets;
@@ -37,7 +38,7 @@ public sealed class DatasetReaderTests
             {"id":"c","input":{"messages":[{"role":"robot","content":"x"}]},"expect":[],"extra":1}
             """;
         var ex = await Assert.ThrowsAsync<DatasetException>(() => ReadAsync(text));
-        Assert.Equal(2, ex.ExitCode);
+        Assert.Equal(FailureKind.BadInput, ex.Kind);
         Assert.Contains(ex.Problems, p => p.StartsWith("cases.jsonl:2: duplicate id 'a' (first on line 1)", StringComparison.Ordinal));
         Assert.Contains(ex.Problems, p => p.StartsWith("cases.jsonl:3: not valid JSON", StringComparison.Ordinal) && p.Contains("expected {", StringComparison.Ordinal));
         Assert.Contains(ex.Problems, p => p.StartsWith("cases.jsonl:4: missing or empty \"id\"", StringComparison.Ordinal));

@@ -1,3 +1,4 @@
+using Glidepath.Errors;
 using Glidepath.Evals.Datasets;
 using Glidepath.Evals.Runs;
 using Glidepath.Evals.Scorers;
@@ -85,7 +86,7 @@ public sealed class CustomScorerTypeTests
         Assert.Equal("glidepath.yaml", error.File);
         Assert.Equal((26, 15), (error.Line, error.Column));
         Assert.Equal($"unknown scorer type 'polite'; expected one of: {string.Join(", ", BuiltInScorers.All.Select(t => t.Name))}", error.Message);
-        Assert.Equal(2, ex.ExitCode);
+        Assert.Equal(FailureKind.BadInput, ex.Kind);
     }
 
     [Fact]
