@@ -13,8 +13,7 @@ internal sealed class ContentCapture(CaptureConfig config, double sampleRate)
     public bool ShouldCapture(string traceId) => config.Content switch
     {
         "all" => true,
-        // Deterministic per trace: the trace id is random, so its first digits are a fair draw.
-        "sampled" => sampleRate > 0 && Convert.ToUInt32(traceId[..8], 16) / (double)uint.MaxValue < sampleRate,
+        "sampled" => TraceSampling.Sampled(traceId, sampleRate),
         _ => false,
     };
 

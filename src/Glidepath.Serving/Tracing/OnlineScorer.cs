@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Threading.Channels;
 using Glidepath.Evals.Scorers;
@@ -45,10 +44,8 @@ internal sealed partial class OnlineScorer : BackgroundService
     /// <summary>Requests sampled but passed on unscored because the scoring queue was full.</summary>
     public long Skipped => Interlocked.Read(ref _skipped);
 
-    /// <summary>Whether this request is scored online: the first 32 bits of its trace id against the sample rate.</summary>
-    public bool ShouldSample(string traceId) =>
-        _scorers is not null && traceId.Length >= 8 &&
-        uint.Parse(traceId.AsSpan(0, 8), NumberStyles.HexNumber, CultureInfo.InvariantCulture) / (double)uint.MaxValue < _rate;
+    /// <summary>Whether this request is scored online: its trace id's draw against the sample rate (<see cref="TraceSampling"/>).</summary>
+    public bool ShouldSample(string traceId) => _scorers is not null && TraceSampling.Sampled(traceId, _rate);
 
     /// <summary>Queues a finished, successful request for scoring; on a full queue the trace is written unscored.</summary>
     public void Submit(TraceRecord trace, IReadOnlyList<ChatMessage> request, string responseText)

@@ -21,19 +21,21 @@ internal sealed class ServingFixture : IAsyncDisposable
 {
     private readonly List<IHostedService> _started = [];
 
-    private ServingFixture(string directory, SqliteStore store, Release v1, ModelClientFactory models, ServiceProvider services)
+    private ServingFixture(string directory, SqliteStore store, Release v1, ServingOptions options, ServiceProvider services)
     {
         Directory = directory;
         Store = store;
         V1 = v1;
-        Models = models;
+        Options = options;
         Services = services;
     }
 
     public string Directory { get; }
     public SqliteStore Store { get; }
     public Release V1 { get; }
-    public ModelClientFactory Models { get; }
+
+    /// <summary>The options the core was added with.</summary>
+    public ServingOptions Options { get; }
     public ServiceProvider Services { get; }
 
     /// <param name="promptAppend">Text appended to the sample's system prompt before v1 is registered.</param>
@@ -62,21 +64,22 @@ internal sealed class ServingFixture : IAsyncDisposable
         }, default);
 
         var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(manifest));
+        var options = new ServingOptions
+        {
+            Manifest = manifest,
+            Environment = environment,
+            Environments = store.Environments,
+            Releases = store.Releases,
+            Traces = store.Traces,
+            Models = models,
+            PollInterval = TimeSpan.FromMilliseconds(100),
+        };
         var services = new ServiceCollection()
             .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
             .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
-            .AddGlidepathServing(new ServingOptions
-            {
-                Manifest = manifest,
-                Environment = environment,
-                Environments = store.Environments,
-                Releases = store.Releases,
-                Traces = store.Traces,
-                Models = models,
-                PollInterval = TimeSpan.FromMilliseconds(100),
-            })
+            .AddGlidepathServing(options)
             .BuildServiceProvider();
-        var fixture = new ServingFixture(dir, store, v1, models, services);
+        var fixture = new ServingFixture(dir, store, v1, options, services);
         foreach (var hosted in services.GetServices<IHostedService>())
         {
             await hosted.StartAsync(CancellationToken.None);
@@ -122,7 +125,7 @@ internal sealed class ServingFixture : IAsyncDisposable
         }
 
         await Services.DisposeAsync();
-        Models.Dispose();
+        ((ModelClientFactory)Options.Models).Dispose();
         await Store.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
