@@ -90,7 +90,7 @@ public sealed class ChatCall : IDisposable
 
         try
         {
-            (_messages, _options) = ReleaseApplier.Apply(release, prompt, request.Messages, request.Options);
+            (_messages, _options) = release.Applier.Apply(prompt, request.Messages, request.Options);
         }
         catch (Exception ex)
         {

@@ -6,14 +6,17 @@ using Microsoft.Extensions.AI;
 
 namespace Glidepath.Serving.Routing;
 
-/// <summary>A release ready to serve in one environment: its model client, declared tools and price, built once per release.</summary>
+/// <summary>A release ready to serve in one environment: its model client, how it applies to a request, and its price, built once per release.</summary>
 internal sealed class ServingRelease
 {
     private string? _promptWithEnvironmentVars;
 
     public required RoutedRelease Release { get; init; }
     public required IChatClient Client { get; init; }
-    public required IReadOnlyList<AITool> Tools { get; init; }
+
+    /// <summary>Applies the release to a request (the same rule evals use).</summary>
+    public required ReleaseApplier Applier { get; init; }
+
     public ModelPrice? Price { get; init; }
 
     /// <summary>The header label, e.g. v7+3f9c2a1b.</summary>
@@ -27,14 +30,13 @@ internal sealed class ServingRelease
     /// </summary>
     public bool TrySystemPrompt(IReadOnlyDictionary<string, string> vars, bool environmentOnly, [NotNullWhen(true)] out string? prompt, [NotNullWhen(false)] out string? error)
     {
-        var snapshot = Release.Snapshot;
         if (environmentOnly && _promptWithEnvironmentVars is { } cached)
         {
             (prompt, error) = (cached, null);
             return true;
         }
 
-        if (!PromptTemplate.TryRender(snapshot.SystemPrompt, vars, snapshot.SystemPromptPath, out prompt, out error))
+        if (!Applier.TryRenderSystemPrompt(vars, out prompt, out error))
         {
             return false;
         }

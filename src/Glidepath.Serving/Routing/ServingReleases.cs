@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Glidepath.Models;
 using Glidepath.Routing;
-using Microsoft.Extensions.AI;
 
 namespace Glidepath.Serving.Routing;
 
@@ -44,7 +43,7 @@ internal sealed class ServingReleases(ServingOptions settings)
         {
             Release = release,
             Client = client,
-            Tools = [.. release.Snapshot.Tools.Select(t => (AITool)ReleaseConversation.ToAITool(t))],
+            Applier = new ReleaseApplier(release.Snapshot),
             Price = _prices.Find(model.Name),
         };
     }
