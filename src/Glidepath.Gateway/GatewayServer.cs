@@ -1,15 +1,12 @@
 using Glidepath.Errors;
-using Glidepath.Gateway.Endpoints;
 using Glidepath.Gateway.Forwarding;
 using Glidepath.Gateway.Hosting;
-using Glidepath.Gateway.Telemetry;
-using Glidepath.Gateway.Wire;
-using Glidepath.Routing;
+using Glidepath.Serving;
+using Glidepath.Serving.Tracing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -41,37 +38,31 @@ public sealed partial class GatewayServer : IAsyncDisposable
     /// </summary>
     public string? ExposureWarning { get; }
 
-    /// <summary>The host's services (tests drive the forwarder with a crafted connection).</summary>
+    /// <summary>The host's services (tests drive the chat endpoint with a crafted connection).</summary>
     internal IServiceProvider Services => _app.Services;
 
     /// <summary>
-    /// Loads the environment's routing table (failing with an <see cref="OperationalException"/> when the store
-    /// cannot be read: a gateway never starts without a table), then starts listening.
+    /// Composes the serving core and the gateway's endpoints, loads the environment's routing table (failing with an
+    /// <see cref="OperationalException"/> when the store cannot be read: a gateway never starts without a table), then
+    /// starts listening.
     /// </summary>
-    public static async Task<GatewayServer> StartAsync(GatewaySettings settings, CancellationToken cancellationToken)
+    public static async Task<GatewayServer> StartAsync(ServingOptions serving, GatewayServerOptions server, CancellationToken cancellationToken)
     {
-        if (settings.Manifest.FindEnvironment(settings.Environment) is null)
-        {
-            throw new BadInputException($"no environment '{settings.Environment}' in the manifest; declared: {string.Join(", ", settings.Manifest.Environments.Select(e => e.Name))}");
-        }
-
-        var loader = new RoutingTableLoader(settings.Environments, settings.Releases, settings.Time);
-        var source = new RoutingTableSource();
-        SubjectHasher subjects;
+        ArgumentNullException.ThrowIfNull(serving);
+        ArgumentNullException.ThrowIfNull(server);
+        var app = Build(serving, server);
         try
         {
-            subjects = new SubjectHasher(settings.Identity is { } identity ? (await identity.ReadIdentityAsync(cancellationToken).ConfigureAwait(false)).SubjectKey : []);
-            source.Update(await loader.LoadAsync(settings.Manifest.App, settings.Environment, cancellationToken).ConfigureAwait(false));
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException and not GlidepathException)
+        catch
         {
-            throw new OperationalException($"cannot read environment '{settings.Environment}' from the store: {ex.Message}", ex);
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
 
-        var app = Build(settings, loader, source, subjects);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
-        var warning = ListenExposure.Warning(ListenExposure.NonLoopback(settings.Urls.Concat(addresses).Distinct(StringComparer.OrdinalIgnoreCase)));
+        var warning = ListenExposure.Warning(ListenExposure.NonLoopback(server.Urls.Concat(addresses).Distinct(StringComparer.OrdinalIgnoreCase)));
         if (warning is not null)
         {
             LogExposed(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<GatewayServer>(), warning);
@@ -88,24 +79,25 @@ public sealed partial class GatewayServer : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static WebApplication Build(GatewaySettings settings, RoutingTableLoader loader, RoutingTableSource source, SubjectHasher subjects)
+    private static WebApplication Build(ServingOptions serving, GatewayServerOptions server)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.SetMinimumLevel(settings.LogLevel);
+        builder.Logging.SetMinimumLevel(server.LogLevel);
 
         // ASP.NET Core's own per-request lines (four per request) say nothing about releases or arms: the gateway
         // logs one line per request itself. Keep the framework's warnings and errors, and its start/stop lines.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        if (settings.LogFormat == "json")
+        if (server.LogFormat == "json")
         {
             builder.Logging.ClearProviders();
             builder.Logging.AddJsonConsole(o => o.IncludeScopes = false);
         }
-        builder.WebHost.UseUrls([.. settings.Urls]);
+
+        builder.WebHost.UseUrls([.. server.Urls]);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes;
+            k.Limits.MaxRequestBodySize = server.Gateway.MaxRequestBodyBytes;
 
             // Kestrel answers its own header limits with an empty 431; set them above the gateway's
             // (RequestReader), so a caller over ours gets a 431 in its wire format.
@@ -114,65 +106,34 @@ public sealed partial class GatewayServer : IAsyncDisposable
         });
 
         var services = builder.Services;
-        services.AddSingleton(settings);
-        services.AddSingleton(settings.Traces);
-        services.AddSingleton(loader);
-        services.AddSingleton(source);
-        services.AddSingleton(subjects);
-        services.AddSingleton<ControlPlaneStatus>();
-        services.AddSingleton<ServingReleases>();
-        services.AddSingleton<GatewayTelemetry>();
-        services.AddSingleton(new TraceQueue(settings.TraceQueueCapacity));
-        services.AddSingleton(new ContentCapture(settings.Manifest.Capture, settings.Manifest.Online?.SampleRate ?? 0.1));
-        services.AddSingleton<OnlineScorer>();
-        services.AddHostedService(sp => sp.GetRequiredService<OnlineScorer>());
-        services.AddSingleton<ChatForwarder>();
-        services.AddSingleton<TraceWriter>();
-        services.AddHostedService(sp => sp.GetRequiredService<TraceWriter>());
-        services.AddSingleton<RoutingRefresher>();
-        services.AddHostedService(sp => sp.GetRequiredService<RoutingRefresher>());
-        if (settings.Rollouts is { } rollouts && settings.RolloutController is { } controllerOptions)
-        {
-            var controller = new Glidepath.Rollouts.RolloutController(rollouts, settings.Environments, settings.Traces, settings.Time, controllerOptions);
-            services.AddHostedService(sp => new RolloutControllerService(
-                controller, controllerOptions, settings, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RolloutControllerService>>()));
-        }
-        services.AddHostedService<Hosting.DriftCheckService>();
-
-        var otel = services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService("glidepath-gateway", serviceInstanceId: $"{settings.Manifest.App}@{settings.Environment}"))
-            .WithMetrics(m =>
-            {
-                m.AddMeter(GatewayTelemetry.Name, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel");
-                m.AddPrometheusExporter();
-                if (settings.OtlpEndpoint is not null)
-                {
-                    m.AddOtlpExporter(o => o.Endpoint = new Uri(settings.OtlpEndpoint));
-                }
-            });
-        if (settings.OtlpEndpoint is not null)
-        {
-            otel.WithTracing(t => t.AddSource(GatewayTelemetry.Name, "Microsoft.AspNetCore").AddOtlpExporter(o => o.Endpoint = new Uri(settings.OtlpEndpoint)));
-        }
+        services.AddGlidepathServing(serving);
+        services.AddGlidepathGateway(server.Gateway);
+        AddOpenTelemetry(services, serving, server);
 
         var app = builder.Build();
-        var telemetry = app.Services.GetRequiredService<GatewayTelemetry>();
-        var queue = app.Services.GetRequiredService<TraceQueue>();
-        var status = app.Services.GetRequiredService<ControlPlaneStatus>();
-        status.Ok(settings.Time.GetUtcNow());
-        telemetry.ObserveState(() => source.Current?.Revision ?? 0, () => status.Current.Stale ? 1 : 0, () => queue.Count, () => queue.Dropped);
-
-        app.Services.GetRequiredService<ServingReleases>().Warm(source.Current!);
-        var forwarder = app.Services.GetRequiredService<ChatForwarder>();
-        app.MapPost("/v1/chat/completions", (HttpContext http) => forwarder.HandleAsync(http, OpenAiWire.Instance));
-        app.MapPost("/v1/messages", (HttpContext http) => forwarder.HandleAsync(http, AnthropicWire.Instance));
-        app.MapPost("/v1/feedback", FeedbackEndpoint.HandleAsync);
-        app.MapGet("/v1/models", ModelsEndpoint.List);
-        app.MapGet("/healthz", HealthEndpoints.Health);
-        app.MapGet("/readyz", HealthEndpoints.Ready);
+        app.MapGlidepathGateway();
         app.MapPrometheusScrapingEndpoint("/metrics");
-        app.Lifetime.ApplicationStopping.Register(queue.Complete);
+        app.Lifetime.ApplicationStopping.Register(app.Services.GetRequiredService<TraceQueue>().Complete);
         return app;
+    }
+
+    private static void AddOpenTelemetry(IServiceCollection services, ServingOptions serving, GatewayServerOptions server)
+    {
+        var otel = services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("glidepath-gateway", serviceInstanceId: $"{serving.Manifest.App}@{serving.Environment}"))
+            .WithMetrics(m =>
+            {
+                m.AddMeter(ServingTelemetry.Name, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel");
+                m.AddPrometheusExporter();
+                if (server.OtlpEndpoint is not null)
+                {
+                    m.AddOtlpExporter(o => o.Endpoint = new Uri(server.OtlpEndpoint));
+                }
+            });
+        if (server.OtlpEndpoint is not null)
+        {
+            otel.WithTracing(t => t.AddSource(ServingTelemetry.Name, "Microsoft.AspNetCore").AddOtlpExporter(o => o.Endpoint = new Uri(server.OtlpEndpoint)));
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]

@@ -25,7 +25,7 @@ namespace Glidepath.Providers;
 public sealed class ModelClientFactory : IModelClientFactory, IDisposable
 {
     /// <summary>ActivitySource and Meter name of the pipeline's telemetry.</summary>
-    public const string TelemetrySourceName = "Glidepath";
+    public const string TelemetrySourceName = Glidepath.Traces.GlidepathTelemetry.Name;
 
     private readonly TimeProvider _time;
     private readonly PriceTable _prices;

@@ -11,7 +11,7 @@ public sealed class BadRequestTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _f = await GatewayFixture.CreateAsync();
-        await _f.StartAsync(s => s with { MaxRequestBodyBytes = 64 * 1024 });
+        await _f.StartAsync(server: s => s with { Gateway = new GatewayOptions { MaxRequestBodyBytes = 64 * 1024 } });
     }
 
     public async Task DisposeAsync() => await _f.DisposeAsync();

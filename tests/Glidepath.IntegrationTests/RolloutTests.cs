@@ -5,6 +5,7 @@ using Glidepath.Models;
 using Glidepath.Providers;
 using Glidepath.Rollouts;
 using Glidepath.Routing;
+using Glidepath.Serving;
 
 namespace Glidepath.IntegrationTests;
 
@@ -48,7 +49,7 @@ public sealed class RolloutTests : IAsyncLifetime
     private async Task StartGatewayAsync(string holder)
     {
         _models ??= new ModelClientFactory(TimeProvider.System, PriceTable.For(_app.Manifest));
-        _gateway = await GatewayServer.StartAsync(new GatewaySettings
+        _gateway = await GatewayServer.StartAsync(new ServingOptions
         {
             Manifest = _app.Manifest,
             Environment = "production",
@@ -66,10 +67,8 @@ public sealed class RolloutTests : IAsyncLifetime
                 Environment = "production",
             },
             Models = _models,
-            Urls = ["http://127.0.0.1:0"],
             PollInterval = TimeSpan.FromMilliseconds(100),
-            LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
-        }, CancellationToken.None);
+        }, new GatewayServerOptions { Urls = ["http://127.0.0.1:0"], LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning }, CancellationToken.None);
     }
 
     private async Task StopGatewayAsync()

@@ -4,6 +4,7 @@ using Glidepath.Gateway;
 using Glidepath.Manifests;
 using Glidepath.Models;
 using Glidepath.Providers;
+using Glidepath.Serving;
 using Glidepath.Storage.Sqlite;
 
 namespace Glidepath.IntegrationTests;
@@ -55,7 +56,7 @@ internal sealed class SampleApp : IAsyncDisposable
     public async Task StartGatewayAsync()
     {
         _models = new ModelClientFactory(TimeProvider.System, PriceTable.For(Manifest));
-        Gateway = await GatewayServer.StartAsync(new GatewaySettings
+        Gateway = await GatewayServer.StartAsync(new ServingOptions
         {
             Manifest = Manifest,
             Environment = "staging",
@@ -64,10 +65,8 @@ internal sealed class SampleApp : IAsyncDisposable
             Releases = Store.Releases,
             Traces = Store.Traces,
             Models = _models,
-            Urls = ["http://127.0.0.1:0"],
             PollInterval = TimeSpan.FromMilliseconds(200),
-            LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
-        }, CancellationToken.None);
+        }, new GatewayServerOptions { Urls = ["http://127.0.0.1:0"], LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning }, CancellationToken.None);
     }
 
     public async Task<string> ReleaseLabelAsync(int version) =>

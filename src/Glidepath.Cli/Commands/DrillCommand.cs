@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Glidepath.Environments;
 using Glidepath.Errors;
-using Glidepath.Gateway.Drills;
+using Glidepath.Cli.Drills;
 using Glidepath.Manifests;
 using Glidepath.Releases;
 

@@ -3,6 +3,7 @@ using Glidepath.Errors;
 using Glidepath.Gateway;
 using Glidepath.Models;
 using Glidepath.Providers;
+using Glidepath.Serving;
 
 namespace Glidepath.Cli.Commands;
 
@@ -74,7 +75,7 @@ internal static class ServeCommand
             var models = ctx.Env.ModelClients?.Invoke(manifest, store) ?? new ModelClientFactory(ctx.Time, PriceTable.For(manifest));
             try
             {
-                var settings = new GatewaySettings
+                var serving = new ServingOptions
                 {
                     Manifest = manifest,
                     Environment = spec.Name,
@@ -93,13 +94,16 @@ internal static class ServeCommand
                     Monitor = store.Monitor,
                     Models = models,
                     Time = ctx.Time,
-                    Urls = parse.GetValue(urls)!,
                     PollInterval = TimeSpan.FromMilliseconds(poll),
+                };
+                var host = new GatewayServerOptions
+                {
+                    Urls = parse.GetValue(urls)!,
                     OtlpEndpoint = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT") is { Length: > 0 } otlp ? otlp : null,
                     LogLevel = ctx.Output.IsJson ? Microsoft.Extensions.Logging.LogLevel.Warning : Microsoft.Extensions.Logging.LogLevel.Information,
                     LogFormat = parse.GetValue(logFormat)!,
                 };
-                await using var server = await StartAsync(settings, ct);
+                await using var server = await StartAsync(serving, host, ct);
                 if (server.ExposureWarning is { } exposed)
                 {
                     ctx.Output.Note(exposed); // stderr, also under --format json; the gateway logs it too
@@ -130,15 +134,15 @@ internal static class ServeCommand
         return command;
     }
 
-    private static async Task<GatewayServer> StartAsync(GatewaySettings settings, CancellationToken ct)
+    private static async Task<GatewayServer> StartAsync(ServingOptions serving, GatewayServerOptions host, CancellationToken ct)
     {
         try
         {
-            return await GatewayServer.StartAsync(settings, ct);
+            return await GatewayServer.StartAsync(serving, host, ct);
         }
         catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
         {
-            throw new OperationalException($"cannot listen on {string.Join(", ", settings.Urls)}: the port is already in use; stop the other process or pass --urls with a free port", ex);
+            throw new OperationalException($"cannot listen on {string.Join(", ", host.Urls)}: the port is already in use; stop the other process or pass --urls with a free port", ex);
         }
     }
 }

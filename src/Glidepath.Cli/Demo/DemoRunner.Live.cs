@@ -4,6 +4,7 @@ using Glidepath.Manifests;
 using Glidepath.Models;
 using Glidepath.Providers;
 using Glidepath.Rollouts;
+using Glidepath.Serving;
 using Glidepath.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -138,7 +139,7 @@ internal sealed partial class DemoRunner
 
     private async Task<GatewayServer> StartGatewayAsync(Manifest manifest, string environment, CancellationToken cancellationToken)
     {
-        var settings = new GatewaySettings
+        var serving = new ServingOptions
         {
             Manifest = manifest,
             Environment = environment,
@@ -156,11 +157,9 @@ internal sealed partial class DemoRunner
             },
             Models = new ModelClientFactory(_ctx.Time, PriceTable.For(manifest)),
             Time = _ctx.Time,
-            Urls = ["http://127.0.0.1:0"],
             PollInterval = TimeSpan.FromMilliseconds(100),
-            LogLevel = LogLevel.Warning,
         };
-        return await GatewayServer.StartAsync(settings, cancellationToken);
+        return await GatewayServer.StartAsync(serving, new GatewayServerOptions { Urls = ["http://127.0.0.1:0"], LogLevel = LogLevel.Warning }, cancellationToken);
     }
 
     private async Task StopGatewaysAsync()

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using Glidepath.Gateway.Telemetry;
+using Glidepath.Serving;
+using Glidepath.Serving.Tracing;
 using Glidepath.Storage;
 using Glidepath.Traces;
 using Microsoft.AspNetCore.Http;
@@ -9,7 +10,7 @@ namespace Glidepath.Gateway.Endpoints;
 /// <summary><c>POST /v1/feedback {"trace_id", "score": 1 | -1 | 0..1, "comment"}</c>: a user's verdict on one trace.</summary>
 internal static class FeedbackEndpoint
 {
-    public static async Task<IResult> HandleAsync(HttpContext http, ITraceStore store, TraceQueue queue, GatewaySettings settings)
+    public static async Task<IResult> HandleAsync(HttpContext http, ITraceStore store, TraceQueue queue, ServingOptions settings)
     {
         var ct = http.RequestAborted;
         string? traceId;

@@ -1,6 +1,7 @@
-using Glidepath.Gateway.Hosting;
-using Glidepath.Gateway.Telemetry;
 using Glidepath.Routing;
+using Glidepath.Serving;
+using Glidepath.Serving.Routing;
+using Glidepath.Serving.Tracing;
 using Microsoft.AspNetCore.Http;
 
 namespace Glidepath.Gateway.Endpoints;
@@ -13,7 +14,7 @@ internal static class HealthEndpoints
 {
     public static IResult Health() => Results.Text("ok\n");
 
-    public static IResult Ready(HttpContext http, RoutingTableSource routes, ControlPlaneStatus status, TraceQueue queue, GatewaySettings settings)
+    public static IResult Ready(HttpContext http, RoutingTableSource routes, ControlPlaneStatus status, TraceQueue queue, ServingOptions settings)
     {
         var table = routes.Current;
         var control = status.Current;

@@ -1,3 +1,4 @@
+using Glidepath.Serving;
 using Microsoft.AspNetCore.Http;
 
 namespace Glidepath.Gateway.Endpoints;
@@ -8,7 +9,7 @@ namespace Glidepath.Gateway.Endpoints;
 /// </summary>
 internal static class ModelsEndpoint
 {
-    public static IResult List(GatewaySettings settings)
+    public static IResult List(ServingOptions settings)
     {
         var app = settings.Manifest.App;
         object Model(string id) => new Dictionary<string, object> { ["id"] = id, ["object"] = "model", ["created"] = 0, ["owned_by"] = "glidepath" };

@@ -1,17 +1,16 @@
-using System.Diagnostics;
 using Glidepath.Gateway.Wire;
+using Glidepath.Serving.Chat;
 
 namespace Glidepath.Gateway.Forwarding;
 
-/// <summary>What one request has set up so far, so the net in <see cref="ChatForwarder"/> can answer and trace a failure from any point.</summary>
+/// <summary>What one request has set up so far, so the chat endpoint's net can answer and trace a failure from any point.</summary>
 internal sealed class RequestState
 {
     public required long Start { get; init; }
     public required DateTimeOffset StartedAt { get; init; }
-    public Activity? Activity { get; set; }
 
     /// <summary>Null until the request is routed (or refused with a trace).</summary>
-    public TraceBuilder? Trace { get; set; }
+    public ChatCall? Call { get; set; }
 
     /// <summary>Set when a streamed answer began: a failure after its first event travels as an error event.</summary>
     public IStreamWriter? StreamWriter { get; set; }

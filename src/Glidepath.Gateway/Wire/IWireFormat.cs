@@ -1,3 +1,4 @@
+using Glidepath.Serving.Chat;
 using Microsoft.Extensions.AI;
 
 namespace Glidepath.Gateway.Wire;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Glidepath.Serving.Chat;
 using Microsoft.Extensions.AI;
 
 namespace Glidepath.Gateway.Wire;

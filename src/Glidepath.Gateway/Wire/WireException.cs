@@ -1,3 +1,5 @@
+using Glidepath.Serving.Chat;
+
 namespace Glidepath.Gateway.Wire;
 
 /// <summary>A request the gateway refuses, with the HTTP status and a message for the caller.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.RegularExpressions;
 using Glidepath.Errors;
@@ -28,15 +29,24 @@ public static partial class PromptTemplate
 
     /// <summary>Replaces every placeholder; throws <see cref="BadInputException"/> naming the missing variable(s).</summary>
     /// <param name="source">Where the template came from (a file path), for the error message.</param>
-    public static string Render(string template, IReadOnlyDictionary<string, string> vars, string source = "prompt")
+    public static string Render(string template, IReadOnlyDictionary<string, string> vars, string source = "prompt") =>
+        TryRender(template, vars, source, out var rendered, out var error) ? rendered : throw new BadInputException(error);
+
+    /// <summary>
+    /// Replaces every placeholder, or returns false with <paramref name="error"/> naming the missing variable(s)
+    /// (a request that leaves a variable unset is the caller's to fix, not an exception on a hot path).
+    /// </summary>
+    public static bool TryRender(string template, IReadOnlyDictionary<string, string> vars, string source,
+        [NotNullWhen(true)] out string? rendered, [NotNullWhen(false)] out string? error)
     {
         var missing = Variables(template).Where(v => !vars.ContainsKey(v)).ToList();
         if (missing.Count > 0)
         {
             var list = string.Join(", ", missing.Select(m => "'" + m + "'"));
-            throw new BadInputException(
-                $"{source}: template variable {list} {(missing.Count == 1 ? "is" : "are")} not set; " +
-                "give it in the environment's vars, a dataset case's input.vars, a Glidepath-Var-* header or --var NAME=VALUE");
+            error = $"{source}: template variable {list} {(missing.Count == 1 ? "is" : "are")} not set; " +
+                "give it in the environment's vars, a dataset case's input.vars, a Glidepath-Var-* header or --var NAME=VALUE";
+            rendered = null;
+            return false;
         }
 
         var sb = new StringBuilder(template.Length + 64);
@@ -47,7 +57,9 @@ public static partial class PromptTemplate
             last = m.Index + m.Length;
         }
 
-        return sb.Append(template, last, template.Length - last).ToString();
+        rendered = sb.Append(template, last, template.Length - last).ToString();
+        error = null;
+        return true;
     }
 
     [GeneratedRegex(@"\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}")]

@@ -6,8 +6,9 @@ using Microsoft.Extensions.AI;
 namespace Glidepath.Models;
 
 /// <summary>
-/// Applies a release to a conversation: its rendered system prompt goes first, its sampling parameters
-/// and tools go into fresh <see cref="ChatOptions"/> (never shared between calls).
+/// Applies a release to a conversation once (<see cref="ReleaseApplier"/> is the rule; this renders and applies in
+/// one step): its rendered system prompt goes first, its sampling parameters and tools go into fresh
+/// <see cref="ChatOptions"/> (never shared between calls).
 /// </summary>
 public static class ReleaseConversation
 {
@@ -19,14 +20,7 @@ public static class ReleaseConversation
     public static PreparedConversation Prepare(ReleaseSnapshot snapshot, IReadOnlyDictionary<string, string> vars, IEnumerable<ChatMessage> messages)
     {
         var system = PromptTemplate.Render(snapshot.SystemPrompt, vars, snapshot.SystemPromptPath);
-        var list = new List<ChatMessage> { new(ChatRole.System, system) };
-        list.AddRange(messages);
-        var options = ToChatOptions(snapshot.Model);
-        if (snapshot.Tools.Count > 0)
-        {
-            options.Tools = [.. snapshot.Tools.Select(t => (AITool)ToAITool(t))];
-        }
-
+        var (list, options) = new ReleaseApplier(snapshot).Apply(system, [.. messages]);
         return new PreparedConversation(list, options);
     }
 

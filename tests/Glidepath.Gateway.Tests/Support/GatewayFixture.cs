@@ -2,6 +2,7 @@ using System.Text;
 using Glidepath.Environments;
 using Glidepath.Manifests;
 using Glidepath.Releases;
+using Glidepath.Serving;
 using Glidepath.Storage.Sqlite;
 
 namespace Glidepath.Gateway.Tests.Support;
@@ -61,22 +62,34 @@ internal sealed class GatewayFixture : IAsyncDisposable
         return fixture;
     }
 
-    public async Task StartAsync(Func<GatewaySettings, GatewaySettings>? configure = null)
+    /// <param name="configure">Changes the serving core's options.</param>
+    /// <param name="server">Changes how the gateway is hosted (listen address, logging, body limit).</param>
+    public async Task StartAsync(Func<ServingOptions, ServingOptions>? configure = null, Func<GatewayServerOptions, GatewayServerOptions>? server = null)
     {
-        var settings = new GatewaySettings
+        Server = await GatewayServer.StartAsync(configure?.Invoke(ServingOptions()) ?? ServingOptions(), Host(server), CancellationToken.None);
+    }
+
+    /// <summary>The serving core's options for the staging environment, as the gateway gets them.</summary>
+    public ServingOptions ServingOptions() => new()
+    {
+        Manifest = Manifest,
+        Environment = "staging",
+        Identity = Store,
+        Environments = Store.Environments,
+        Releases = Store.Releases,
+        Traces = Store.Traces,
+        Models = Models,
+        PollInterval = TimeSpan.FromMilliseconds(100),
+    };
+
+    private static GatewayServerOptions Host(Func<GatewayServerOptions, GatewayServerOptions>? server)
+    {
+        var options = new GatewayServerOptions
         {
-            Manifest = Manifest,
-            Environment = "staging",
-            Identity = Store,
-            Environments = Store.Environments,
-            Releases = Store.Releases,
-            Traces = Store.Traces,
-            Models = Models,
             Urls = ["http://127.0.0.1:0"],
-            PollInterval = TimeSpan.FromMilliseconds(100),
             LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
         };
-        Server = await GatewayServer.StartAsync(configure?.Invoke(settings) ?? settings, CancellationToken.None);
+        return server?.Invoke(options) ?? options;
     }
 
     /// <summary>Changes the staging environment through the store's compare-and-swap, as the CLI does.</summary>

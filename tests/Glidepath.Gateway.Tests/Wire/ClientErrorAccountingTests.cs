@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using Glidepath.Gateway.Forwarding;
+using Glidepath.Gateway.Endpoints;
 using Glidepath.Gateway.Tests.Support;
 using Glidepath.Gateway.Wire;
 using Microsoft.AspNetCore.Http;
@@ -44,7 +44,7 @@ public sealed class ClientErrorAccountingTests : IAsyncLifetime
     [Fact]
     public async Task Handle_ConnectionFailsMidBody_400RefusalNotGatewayError()
     {
-        var forwarder = _f.Server!.Services.GetRequiredService<ChatForwarder>();
+        var forwarder = _f.Server!.Services.GetRequiredService<ChatEndpoint>();
         var http = new DefaultHttpContext();
         http.Connection.RemoteIpAddress = IPAddress.Loopback;
         http.Request.Method = "POST";
@@ -87,7 +87,7 @@ public sealed class ClientErrorAccountingTests : IAsyncLifetime
     [InlineData("::ffff:127.0.0.1", 204)]
     public async Task RouteProbe_FromRemoteAddress_403InWireFormatWithoutArm(string remote, int expected)
     {
-        var forwarder = _f.Server!.Services.GetRequiredService<ChatForwarder>();
+        var forwarder = _f.Server!.Services.GetRequiredService<ChatEndpoint>();
         var http = new DefaultHttpContext();
         http.Connection.RemoteIpAddress = IPAddress.Parse(remote);
         http.Request.Method = "POST";

@@ -10,7 +10,7 @@ namespace Glidepath.Evals.Runs;
 
 /// <summary>
 /// Sends cases to a release: its rendered system prompt, the case's messages, the release's parameters and
-/// tools (as <see cref="ReleaseConversation"/> builds them), through the model pipeline built by <see cref="IModelClientFactory"/>
+/// tools (as <see cref="ReleaseApplier"/> applies them, the same rule as serving), through the model pipeline built by <see cref="IModelClientFactory"/>
 /// (resilience, response cache per trial, cost).
 /// </summary>
 public sealed class ReleaseTarget : IEvalTarget
@@ -21,7 +21,7 @@ public sealed class ReleaseTarget : IEvalTarget
     private readonly bool _useCache;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<int, IChatClient> _clients = new();
-    private readonly ChatOptions _options;
+    private readonly ReleaseApplier _applier;
 
     public ReleaseTarget(Release release, IModelClientFactory factory, ProviderSettings settings, bool useCache, TimeProvider time)
     {
@@ -31,13 +31,7 @@ public sealed class ReleaseTarget : IEvalTarget
         _settings = settings;
         _useCache = useCache;
         _time = time;
-
-        // Parameters and tool declarations are the same for every case: build them once, clone per call.
-        _options = ReleaseConversation.ToChatOptions(_snapshot.Model);
-        if (_snapshot.Tools.Count > 0)
-        {
-            _options.Tools = [.. _snapshot.Tools.Select(t => (AITool)ReleaseConversation.ToAITool(t))];
-        }
+        _applier = new ReleaseApplier(_snapshot);
     }
 
     public string ReleaseId { get; }
@@ -50,13 +44,9 @@ public sealed class ReleaseTarget : IEvalTarget
     public async Task<TargetResponse> InvokeAsync(EvalCase evalCase, int trial, CancellationToken cancellationToken)
     {
         var client = _clients.GetOrAdd(trial, t => _factory.Create(_snapshot.Model, _settings, new ModelClientOptions { UseCache = _useCache, TrialIndex = t }));
-        var messages = new List<ChatMessage>(evalCase.Messages.Count + 1)
-        {
-            new(ChatRole.System, PromptTemplate.Render(_snapshot.SystemPrompt, VarsFor(evalCase), _snapshot.SystemPromptPath)),
-        };
-        messages.AddRange(evalCase.Messages);
+        var (messages, options) = _applier.Apply(_applier.RenderSystemPrompt(VarsFor(evalCase)), evalCase.Messages);
         var started = _time.GetTimestamp();
-        var response = await client.GetResponseAsync(messages, _options.Clone(), cancellationToken).ConfigureAwait(false);
+        var response = await client.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
         var latency = _time.GetElapsedTime(started).TotalMilliseconds;
         return new TargetResponse(messages, response, latency, CostOf(response));
     }

@@ -1,4 +1,0 @@
-namespace Glidepath.Gateway.Drills;
-
-/// <summary>One probe request: when it was sent (ms after the phase began), which release answered, its trace id.</summary>
-internal readonly record struct DrillProbe(double SentMs, string? ReleaseLabel, string? TraceId, int Status);

@@ -1,0 +1,153 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text.Json;
+using Glidepath.Gateway.Forwarding;
+using Glidepath.Gateway.Wire;
+using Glidepath.Serving;
+using Glidepath.Serving.Chat;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Glidepath.Gateway.Endpoints;
+
+/// <summary>
+/// <c>POST /v1/chat/completions</c> and <c>POST /v1/messages</c>: reads the caller's wire format into a
+/// <see cref="ChatRequest"/>, hands it to the serving core (<see cref="ChatService"/>: route, apply the release,
+/// call the provider, trace), and writes the answer back in the caller's format, whole or as server-sent events.
+/// </summary>
+internal sealed partial class ChatEndpoint(ChatService chat, ServingOptions serving, GatewayOptions options, ILogger<ChatEndpoint> logger)
+{
+    /// <summary>
+    /// Handles one chat request. Nothing leaves without a body in the caller's format: a refused request is a 4xx
+    /// traced as <c>bad_request</c>, and an unexpected failure is a 500 with a wire-format body and a trace.
+    /// </summary>
+    public async Task HandleAsync(HttpContext http, IWireFormat wire)
+    {
+        var state = new RequestState { Start = Stopwatch.GetTimestamp(), StartedAt = serving.Time.GetUtcNow() };
+        try
+        {
+            await HandleCoreAsync(http, wire, state).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            state.Call?.Complete(499, "client_closed");
+        }
+        catch (Exception ex)
+        {
+            await FailAsync(http, wire, state, ex).ConfigureAwait(false);
+        }
+        finally
+        {
+            state.Call?.Dispose();
+        }
+    }
+
+    private async Task HandleCoreAsync(HttpContext http, IWireFormat wire, RequestState state)
+    {
+        var ct = http.RequestAborted;
+        ChatRequest request;
+        try
+        {
+            request = await RequestReader.ReadAsync(http.Request, wire, options.MaxRequestBodyBytes, ct).ConfigureAwait(false);
+            CheckModel(request.Model);
+        }
+        catch (WireException ex)
+        {
+            await RefuseAsync(http, wire, state, ex).ConfigureAwait(false);
+            return;
+        }
+
+        var headers = http.Request.Headers;
+        var probe = string.Equals(headers[GatewayHeaders.Probe], "route", StringComparison.Ordinal);
+        if (probe && !ProbeAccess.Allows(http.Connection.RemoteIpAddress))
+        {
+            await RefuseAsync(http, wire, state, new WireException(403, ErrorKinds.Permission,
+                $"'{GatewayHeaders.Probe}: route' is answered only to callers on the gateway's own machine (loopback); send the request without it")).ConfigureAwait(false);
+            return;
+        }
+
+        var call = state.Call = chat.Route(GatewayHeaders.Context(headers, wire.Name, state.Start, state.StartedAt), request);
+        if (call is null)
+        {
+            await HttpAnswers.ErrorAsync(http, wire, 503, ErrorKinds.Unavailable,
+                $"environment '{chat.Environment}' of '{chat.App}' has no stable release yet; deploy one with 'glidepath deploy <REF> --env {chat.Environment}' (e.g. 'glidepath deploy v1 --env {chat.Environment}')").ConfigureAwait(false);
+            return;
+        }
+
+        var response = http.Response;
+        response.Headers[GatewayHeaders.Release] = call.ReleaseLabel;
+        response.Headers[GatewayHeaders.Arm] = call.Arm;
+        response.Headers[GatewayHeaders.Trace] = call.TraceId;
+        if (probe)
+        {
+            response.StatusCode = StatusCodes.Status204NoContent;
+            response.Headers["Server-Timing"] = HttpAnswers.ServerTiming(Stopwatch.GetElapsedTime(state.Start).TotalMilliseconds);
+            return;
+        }
+
+        if (!call.Prepare(request))
+        {
+            await AnswerFailureAsync(http, wire, call.Failure!).ConfigureAwait(false);
+            call.Complete();
+            return;
+        }
+
+        var context = new ResponseContext(wire is OpenAiWire ? "chatcmpl-" + call.TraceId[..24] : "msg_" + call.TraceId, call.Model!, state.StartedAt.ToUnixTimeSeconds());
+        if (request.Stream)
+        {
+            await StreamAsync(http, wire, call, request, context, state, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            await AnswerAsync(http, wire, call, context, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task AnswerAsync(HttpContext http, IWireFormat wire, ChatCall call, ResponseContext context, CancellationToken ct)
+    {
+        var result = await call.GetResponseAsync(ct).ConfigureAwait(false);
+        if (result is null)
+        {
+            await AnswerFailureAsync(http, wire, call.Failure!).ConfigureAwait(false);
+            call.Complete();
+            return;
+        }
+
+        var response = http.Response;
+        response.StatusCode = 200;
+        response.ContentType = "application/json";
+        response.Headers["Server-Timing"] = HttpAnswers.ServerTiming(call.OverheadMs());
+
+        // Written whole before any byte goes out, so a failure while writing still leaves room for a clean 500.
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            wire.WriteResponse(writer, result, context);
+        }
+
+        response.ContentLength = buffer.WrittenCount;
+        response.BodyWriter.Write(buffer.WrittenSpan);
+        await HttpAnswers.FlushQuietlyAsync(response.BodyWriter).ConfigureAwait(false);
+        call.Complete();
+    }
+
+    /// <summary>A failure before any byte of the answer: an error body, unless the caller is gone.</summary>
+    private static Task AnswerFailureAsync(HttpContext http, IWireFormat wire, ChatFailure failure) =>
+        failure.IsClientClosed ? Task.CompletedTask : HttpAnswers.ErrorAsync(http, wire, failure.Status, failure.Kind, failure.Message);
+
+    private void CheckModel(string model)
+    {
+        var (app, environment) = (chat.App, chat.Environment);
+        var at = model.IndexOf('@', StringComparison.Ordinal);
+        var requested = at < 0 ? model : model[..at];
+        if (!string.Equals(requested, app, StringComparison.Ordinal))
+        {
+            throw new WireException(404, ErrorKinds.NotFound, $"unknown app '{requested}': this gateway serves '{app}' (environment '{environment}'); send \"model\": \"{app}\"");
+        }
+
+        if (at >= 0 && !string.Equals(model[(at + 1)..], environment, StringComparison.Ordinal))
+        {
+            throw new WireException(404, ErrorKinds.NotFound, $"this gateway serves environment '{environment}' of '{app}', not '{model[(at + 1)..]}'; send \"model\": \"{app}\" or use that environment's gateway");
+        }
+    }
+}

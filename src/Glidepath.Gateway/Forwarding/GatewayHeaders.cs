@@ -1,0 +1,45 @@
+using Glidepath.Serving.Chat;
+using Microsoft.AspNetCore.Http;
+
+namespace Glidepath.Gateway.Forwarding;
+
+/// <summary>The gateway's own request and response headers (see DESIGN.md, the gateway's wire contract).</summary>
+internal static class GatewayHeaders
+{
+    public const string Release = "Glidepath-Release";
+    public const string Arm = "Glidepath-Arm";
+    public const string Trace = "Glidepath-Trace";
+    public const string Subject = "Glidepath-Subject";
+    public const string Conversation = "Glidepath-Conversation";
+    public const string VarPrefix = "Glidepath-Var-";
+
+    /// <summary>With value <c>route</c>: answer 204 with the routing headers only (no provider call, no trace); used by drills.</summary>
+    public const string Probe = "Glidepath-Probe";
+
+    /// <summary>What the headers tell the serving core about a call: its sticky keys and its own prompt vars.</summary>
+    public static ChatCallContext Context(IHeaderDictionary headers, string api, long start, DateTimeOffset startedAt) => new()
+    {
+        Api = api,
+        Subject = headers[Subject],
+        Conversation = headers[Conversation],
+        Vars = Vars(headers),
+        Start = start,
+        StartedAt = startedAt,
+    };
+
+    /// <summary>The <c>Glidepath-Var-*</c> headers by variable name; null when there are none.</summary>
+    private static Dictionary<string, string>? Vars(IHeaderDictionary headers)
+    {
+        Dictionary<string, string>? vars = null;
+        foreach (var (name, value) in headers)
+        {
+            if (name.Length > VarPrefix.Length && name.StartsWith(VarPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                vars ??= new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+                vars[name[VarPrefix.Length..]] = value.ToString();
+            }
+        }
+
+        return vars;
+    }
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace Glidepath.Gateway;
+
+/// <summary>How <see cref="GatewayServer"/> hosts the gateway: where Kestrel listens, logging, OTLP export, the endpoints' options.</summary>
+public sealed record GatewayServerOptions
+{
+    /// <summary>Kestrel listen addresses, e.g. <c>http://127.0.0.1:8080</c>; port 0 picks a free port.</summary>
+    public IReadOnlyList<string> Urls { get; init; } = ["http://127.0.0.1:4000"];
+
+    /// <summary>The endpoints' own options (body size limit).</summary>
+    public GatewayOptions Gateway { get; init; } = new();
+
+    /// <summary>OTLP endpoint (from OTEL_EXPORTER_OTLP_ENDPOINT); null turns OTLP export off.</summary>
+    public string? OtlpEndpoint { get; init; }
+
+    /// <summary>Minimum log level of the host (Warning keeps request logs out of a CLI's output).</summary>
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary>"text" (the console's lines) or "json" (one JSON object per line, for a log pipeline).</summary>
+    public string LogFormat { get; init; } = "text";
+}

@@ -1,0 +1,272 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Glidepath.Models;
+using Glidepath.Serving.Routing;
+using Glidepath.Serving.Tracing;
+using Microsoft.Extensions.AI;
+
+namespace Glidepath.Serving.Chat;
+
+/// <summary>
+/// One routed call through the serving core: <see cref="Prepare"/> applies the release, then one of
+/// <see cref="GetResponseAsync"/> or <see cref="GetStreamingResponseAsync"/> calls its provider, and
+/// <see cref="Complete()"/> records the trace once the host has answered. A failure is never thrown: it is left in
+/// <see cref="Failure"/> for the host to answer in its own format. Not thread-safe: one host request drives it.
+/// </summary>
+public sealed class ChatCall : IDisposable
+{
+    private readonly ChatService _service;
+    private readonly ChatCallContext _context;
+    private readonly TraceBuilder _trace;
+    private readonly Activity? _activity;
+    private ServingRelease? _release;
+    private List<ChatMessage>? _messages;
+    private ChatOptions? _options;
+    private CancellationToken _streamToken;
+    private bool _streamed;
+    private decimal? _cost;
+
+    internal ChatCall(ChatService service, ChatCallContext context, TraceBuilder trace, Activity? activity)
+    {
+        _service = service;
+        _context = context;
+        _trace = trace;
+        _activity = activity;
+    }
+
+    /// <summary>The trace id (the W3C trace id when OpenTelemetry records the call).</summary>
+    public string TraceId => _trace.TraceId;
+
+    /// <summary>The label of the release the call was routed to, e.g. v7+3f9c2a1b.</summary>
+    public string ReleaseLabel => _trace.Decision.Release.Label;
+
+    /// <summary>The arm that serves the call: stable or canary.</summary>
+    public string Arm => _trace.Decision.Arm;
+
+    /// <summary>The release's model name, once <see cref="Prepare"/> succeeded.</summary>
+    public string? Model => _release?.Model.Name;
+
+    /// <summary>Why the call got no answer, or null while it is going well.</summary>
+    public ChatFailure? Failure { get; private set; }
+
+    /// <summary>Token usage the provider reported so far.</summary>
+    public UsageDetails? Usage { get; private set; }
+
+    /// <summary>Why the provider stopped, when it said.</summary>
+    public ChatFinishReason? FinishReason { get; private set; }
+
+    /// <summary>Whether the trace has been recorded (further <see cref="Complete()"/> calls do nothing).</summary>
+    public bool IsCompleted => _trace.Finished;
+
+    /// <summary>Time spent in the host and the core so far, without waiting for the provider (for <c>Server-Timing</c>).</summary>
+    public double OverheadMs() => _trace.OverheadMs(Stopwatch.GetTimestamp());
+
+    /// <summary>
+    /// Applies the routed release to <paramref name="request"/>: its rendered system prompt, model, parameters and tools.
+    /// False when it cannot: a prompt variable left unset (400, the caller's to fix) or a release that cannot be served (503).
+    /// </summary>
+    public bool Prepare(ChatRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var label = ReleaseLabel;
+        ServingRelease release;
+        try
+        {
+            release = _service.Releases.Get(_trace.Decision.Release);
+        }
+        catch (Exception ex)
+        {
+            return Unservable(label, ex);
+        }
+
+        var (vars, environmentOnly) = _service.Vars(_context.Vars);
+        if (!release.TrySystemPrompt(vars, environmentOnly, out var prompt, out var error))
+        {
+            Failure = new ChatFailure(400, ErrorKinds.InvalidRequest, error, "bad_request");
+            return false;
+        }
+
+        try
+        {
+            (_messages, _options) = release.Applier.Apply(prompt, request.Messages, request.Options);
+        }
+        catch (Exception ex)
+        {
+            return Unservable(label, ex);
+        }
+
+        _release = release;
+        _trace.Model = release.Model.Name;
+        _trace.Price = release.Price;
+        var traceId = _trace.TraceId;
+        if (_service.Capture.ShouldCapture(traceId))
+        {
+            _trace.InputJson = _service.Capture.InputJson(request.Messages);
+            _trace.Output = new StringBuilder();
+            _trace.CaptureContent = true;
+        }
+
+        if (_service.Online.ShouldSample(traceId))
+        {
+            _trace.OnlineRequest = request.Messages;
+            _trace.Output ??= new StringBuilder();
+        }
+
+        return true;
+    }
+
+    /// <summary>Calls the provider for the whole answer; null when it failed (see <see cref="Failure"/>).</summary>
+    public async Task<ChatResponse?> GetResponseAsync(CancellationToken cancellationToken)
+    {
+        var release = _release ?? throw new InvalidOperationException("Prepare the call before calling the provider");
+        var callStart = Stopwatch.GetTimestamp();
+        ChatResponse result;
+        try
+        {
+            result = await release.Client.GetResponseAsync(_messages!, _options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            _trace.UpstreamTicks = Stopwatch.GetTimestamp() - callStart;
+            Failure = ChatFailure.ClientClosed;
+            return null;
+        }
+        catch (Exception ex)
+        {
+            _trace.UpstreamTicks = Stopwatch.GetTimestamp() - callStart;
+            Fail(ex);
+            return null;
+        }
+
+        _trace.UpstreamTicks = Stopwatch.GetTimestamp() - callStart;
+        _trace.Output?.Append(result.Text);
+        Usage = result.Usage;
+        FinishReason = result.FinishReason;
+        _cost = Cost(result.AdditionalProperties);
+        return result;
+    }
+
+    /// <summary>
+    /// Calls the provider for a streamed answer and yields its updates as they come; the stream ends early when the
+    /// provider fails or the caller goes away (see <see cref="Failure"/>). Time spent by the host between updates is
+    /// the host's, not the provider's.
+    /// </summary>
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var release = _release ?? throw new InvalidOperationException("Prepare the call before calling the provider");
+        _streamed = true;
+        _streamToken = cancellationToken;
+        var trace = _trace;
+        await using var updates = release.Client.GetStreamingResponseAsync(_messages!, _options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            var t0 = Stopwatch.GetTimestamp();
+            bool has;
+            try
+            {
+                has = await updates.MoveNextAsync().ConfigureAwait(false);
+                trace.UpstreamTicks += Stopwatch.GetTimestamp() - t0;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                trace.UpstreamTicks += Stopwatch.GetTimestamp() - t0;
+                Failure = ChatFailure.ClientClosed;
+                has = false;
+            }
+            catch (Exception ex)
+            {
+                trace.UpstreamTicks += Stopwatch.GetTimestamp() - t0;
+                Fail(ex);
+                has = false;
+            }
+
+            if (!has)
+            {
+                yield break;
+            }
+
+            var update = updates.Current;
+            Observe(update);
+            yield return update;
+        }
+    }
+
+    /// <summary>
+    /// Records the trace with the outcome the call reached: its <see cref="Failure"/>, or success (200; a streamed call
+    /// whose caller went away is 499). Call it once the answer is written, so the trace's latency covers the writing.
+    /// </summary>
+    public void Complete()
+    {
+        if (Failure is { } failure)
+        {
+            Record(failure.Status, failure.TraceError, null);
+        }
+        else if (_streamed && _streamToken.IsCancellationRequested)
+        {
+            Record(ChatFailure.ClientClosed.Status, ChatFailure.ClientClosed.TraceError, _cost);
+        }
+        else
+        {
+            Record(200, null, _cost);
+        }
+    }
+
+    /// <summary>Records the trace with an outcome the host decided: the caller refused (4xx), gone (499), or a host failure (500).</summary>
+    /// <param name="error">The trace's error, e.g. <c>bad_request</c>, <c>client_closed</c>, <c>gateway_error</c>.</param>
+    public void Complete(int status, string error) => Record(status, error, null);
+
+    /// <summary>Ends the call's span; a call not completed by then is not traced (a route-only probe).</summary>
+    public void Dispose() => _activity?.Dispose();
+
+    private void Record(int status, string? error, decimal? cost)
+    {
+        if (!_trace.Finished)
+        {
+            _service.Recorder.Record(_trace, _activity, status, error, Usage, FinishReason, cost);
+        }
+    }
+
+    private void Observe(ChatResponseUpdate update)
+    {
+        FinishReason = update.FinishReason ?? FinishReason;
+        foreach (var content in update.Contents)
+        {
+            switch (content)
+            {
+                case UsageContent u:
+                    Usage = u.Details;
+                    break;
+                case TextContent { Text.Length: > 0 } text:
+                    _trace.FirstToken ??= Stopwatch.GetTimestamp();
+                    _trace.Output?.Append(text.Text);
+                    break;
+                case FunctionCallContent:
+                    _trace.FirstToken ??= Stopwatch.GetTimestamp();
+                    break;
+            }
+        }
+
+        _cost = Cost(update.AdditionalProperties) ?? _cost;
+    }
+
+    private void Fail(Exception ex)
+    {
+        Failure = ProviderErrors.Map(ex);
+        (_trace.UpstreamStatus, _trace.UpstreamMessage) = ProviderErrors.Upstream(ex);
+        ChatService.LogProviderFailed(_service.Logger, _trace.TraceId, Failure.Status, ex.Message);
+    }
+
+    private bool Unservable(string label, Exception ex)
+    {
+        ChatService.LogReleaseUnservable(_service.Logger, label, ex.Message);
+        Failure = new ChatFailure(503, ErrorKinds.Unavailable, $"release {label} cannot be served: {ex.Message}", "configuration");
+        return false;
+    }
+
+    private static decimal? Cost(AdditionalPropertiesDictionary? properties) =>
+        properties is not null && properties.TryGetValue(ModelResponseProperties.CostUsd, out var value) && value is not null
+            ? Convert.ToDecimal(value, CultureInfo.InvariantCulture)
+            : null;
+}

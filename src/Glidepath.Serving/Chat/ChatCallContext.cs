@@ -1,0 +1,23 @@
+namespace Glidepath.Serving.Chat;
+
+/// <summary>What a host knows about a call besides its body: the API it came in by, who it is for, its prompt vars, when it began.</summary>
+public sealed record ChatCallContext
+{
+    /// <summary>The caller-facing API as recorded on traces: <c>openai</c>, <c>anthropic</c>, or an in-process client's name.</summary>
+    public required string Api { get; init; }
+
+    /// <summary>An explicit sticky key (the gateway's <c>Glidepath-Subject</c> header); it comes before the request's user.</summary>
+    public string? Subject { get; init; }
+
+    /// <summary>A conversation id (the <c>Glidepath-Conversation</c> header): the sticky key when no subject or user is given.</summary>
+    public string? Conversation { get; init; }
+
+    /// <summary>This call's own prompt variables (<c>Glidepath-Var-*</c> headers), over the environment's; null when it has none.</summary>
+    public IReadOnlyDictionary<string, string>? Vars { get; init; }
+
+    /// <summary>When the host received the call, as a <see cref="System.Diagnostics.Stopwatch"/> timestamp: overhead counts from here.</summary>
+    public required long Start { get; init; }
+
+    /// <summary>When the host received the call, as recorded on the trace.</summary>
+    public required DateTimeOffset StartedAt { get; init; }
+}

@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using Glidepath.Routing;
+using Glidepath.Serving.Routing;
+using Glidepath.Serving.Tracing;
+using Microsoft.Extensions.Logging;
+
+namespace Glidepath.Serving.Chat;
+
+/// <summary>
+/// The serving core for chat, whatever hosts it: routes a call on the sticky split, applies the release, calls its
+/// provider (whole or streamed) and records the trace. A host only reads its wire format into a <see cref="ChatRequest"/>
+/// and writes what the <see cref="ChatCall"/> returns in that format. Thread-safe; one per served environment.
+/// </summary>
+public sealed partial class ChatService
+{
+    private readonly RoutingTableSource _routes;
+    private readonly IReadOnlyDictionary<string, string> _environmentVars;
+    private readonly SubjectHasher _subjects;
+
+    internal ChatService(ServingOptions options, RoutingTableSource routes, ServingReleases releases, ContentCapture capture, OnlineScorer online,
+        ChatTraceRecorder recorder, SubjectHasher subjects, ILogger<ChatService> logger)
+    {
+        _routes = routes;
+        _subjects = subjects;
+        Releases = releases;
+        Capture = capture;
+        Online = online;
+        Recorder = recorder;
+        Logger = logger;
+        App = options.Manifest.App;
+        Environment = options.Environment;
+        _environmentVars = new Dictionary<string, string>(options.Manifest.FindEnvironment(options.Environment)?.Vars ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The app served.</summary>
+    public string App { get; }
+
+    /// <summary>The environment served.</summary>
+    public string Environment { get; }
+
+    /// <summary>The routing table in force; null before the first load.</summary>
+    public RoutingTable? Routes => _routes.Current;
+
+    internal ServingReleases Releases { get; }
+    internal ContentCapture Capture { get; }
+    internal OnlineScorer Online { get; }
+    internal ChatTraceRecorder Recorder { get; }
+    internal ILogger<ChatService> Logger { get; }
+
+    /// <summary>
+    /// Routes a call: starts its span, draws its trace id and picks its arm by its sticky key (from
+    /// <paramref name="context"/> and, when it could be read, <paramref name="request"/>). Null when the environment
+    /// has no stable release yet: there is nothing to route to, and nothing is traced.
+    /// </summary>
+    public ChatCall? Route(ChatCallContext context, ChatRequest? request)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var table = _routes.Current;
+        if (table?.Stable is null)
+        {
+            return null;
+        }
+
+        var activity = ServingTelemetry.Source.StartActivity($"gateway {App}@{Environment}", ActivityKind.Internal);
+        var traceId = TraceIds.Next(activity);
+        var key = SubjectKey.Choose(context.Subject, request?.User, request?.MetadataUserId, context.Conversation, traceId);
+        var decision = table.Route(key)!.Value;
+        Tag(activity, decision, key, request);
+        var trace = new TraceBuilder
+        {
+            TraceId = traceId,
+            Decision = decision,
+            SubjectHash = key.HashWith(_subjects),
+            StartedAt = context.StartedAt,
+            Start = context.Start,
+            Api = context.Api,
+            Stream = request?.Stream ?? false,
+        };
+        return new ChatCall(this, context, trace, activity);
+    }
+
+    /// <summary>The environment's vars with the call's own over them; <c>EnvironmentOnly</c> when the call brought none (the rendered prompt is cached).</summary>
+    internal (IReadOnlyDictionary<string, string> Vars, bool EnvironmentOnly) Vars(IReadOnlyDictionary<string, string>? callVars)
+    {
+        if (callVars is not { Count: > 0 })
+        {
+            return (_environmentVars, true);
+        }
+
+        var vars = new Dictionary<string, string>(_environmentVars, StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in callVars)
+        {
+            vars[name] = value;
+        }
+
+        return (vars, false);
+    }
+
+    private void Tag(Activity? activity, RouteDecision decision, SubjectKey key, ChatRequest? request)
+    {
+        if (activity is null)
+        {
+            return;
+        }
+
+        activity.SetTag("glidepath.app", App);
+        activity.SetTag("glidepath.environment", Environment);
+        activity.SetTag("glidepath.release", decision.Release.Label);
+        activity.SetTag("glidepath.arm", decision.Arm);
+        activity.SetTag("gen_ai.operation.name", "chat");
+        if (request is not null)
+        {
+            activity.SetTag("gen_ai.request.model", request.Model);
+        }
+
+        activity.AddEvent(new ActivityEvent("feature_flag.evaluation", tags: new ActivityTagsCollection
+        {
+            ["feature_flag.key"] = $"{App}@{Environment}",
+            ["feature_flag.provider.name"] = "glidepath",
+            ["feature_flag.result.variant"] = decision.Arm,
+            ["feature_flag.result.value"] = decision.Release.Label,
+            ["feature_flag.result.reason"] = decision.Bucket is null ? "static" : "split",
+            ["feature_flag.context.id"] = key.HashWith(_subjects),
+            ["glidepath.canary.weight"] = decision.CanaryWeight,
+        }));
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Trace {TraceId}: provider failed, answered {Status}: {Reason}")]
+    internal static partial void LogProviderFailed(ILogger logger, string traceId, int status, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Release {Release} cannot be served: {Reason}")]
+    internal static partial void LogReleaseUnservable(ILogger logger, string release, string reason);
+}

@@ -1,0 +1,67 @@
+using System.Net;
+using System.Reflection;
+using Glidepath.Errors;
+
+namespace Glidepath.Serving.Chat;
+
+/// <summary>Turns a provider failure into the status, error class and message the caller gets, and the trace's error.</summary>
+internal static class ProviderErrors
+{
+    public static ChatFailure Map(Exception ex)
+    {
+        if (ex is ProviderException p)
+        {
+            return p.Failure switch
+            {
+                ProviderFailure.RateLimited when p.StatusCode is 529 or 503 => new(503, ErrorKinds.Overloaded, $"the model provider is overloaded: {p.ProviderMessage}", "provider_overloaded"),
+                ProviderFailure.RateLimited => new(429, ErrorKinds.RateLimited, $"the model provider is rate limiting: {p.ProviderMessage}", "rate_limited"),
+                ProviderFailure.Timeout => new(504, ErrorKinds.Timeout, "the model provider did not answer in time", "timeout"),
+                ProviderFailure.Rejected when p.StatusCode is 400 or 413 or 422 => new(400, ErrorKinds.InvalidRequest, $"the model provider rejected the request: {p.ProviderMessage}", "provider_rejected"),
+                ProviderFailure.Configuration => new(503, ErrorKinds.Unavailable, $"the gateway's provider settings are incomplete: {p.ProviderMessage}", "configuration"),
+                _ => new(502, ErrorKinds.Api, $"the model provider failed: {p.ProviderMessage}", "provider_error"),
+            };
+        }
+
+        var status = StatusOf(ex);
+        if (ex is TimeoutException or TaskCanceledException || status is 504 or 408)
+        {
+            return new(504, ErrorKinds.Timeout, "the model provider did not answer in time", "timeout");
+        }
+
+        return status switch
+        {
+            429 => new(429, ErrorKinds.RateLimited, $"the model provider is rate limiting: {ex.Message}", "rate_limited"),
+            400 or 413 or 422 => new(400, ErrorKinds.InvalidRequest, $"the model provider rejected the request: {ex.Message}", "provider_rejected"),
+            529 or 503 => new(503, ErrorKinds.Overloaded, $"the model provider is overloaded: {ex.Message}", "provider_overloaded"),
+            _ => new(502, ErrorKinds.Api, $"the model provider failed: {ex.Message}", "provider_error"),
+        };
+    }
+
+    /// <summary>The provider's own status and message for the trace (scrubbed of keys and personal data).</summary>
+    public static (int? Status, string? Message) Upstream(Exception ex) => ex is ProviderException p
+        ? (p.StatusCode is > 0 ? p.StatusCode : null, Glidepath.Traces.UpstreamText.Scrub(p.ProviderMessage))
+        : (StatusOf(ex), Glidepath.Traces.UpstreamText.Scrub(ex.Message));
+
+    /// <summary>The HTTP status when the exception carries one (HttpRequestException, SDK exceptions with StatusCode/Status).</summary>
+    private static int? StatusOf(Exception ex)
+    {
+        if (ex is HttpRequestException { StatusCode: { } code })
+        {
+            return (int)code;
+        }
+
+        foreach (var name in (string[])["StatusCode", "Status"])
+        {
+            var value = ex.GetType().GetProperty(name, BindingFlags.Public | BindingFlags.Instance)?.GetValue(ex);
+            switch (value)
+            {
+                case int i when i > 0:
+                    return i;
+                case HttpStatusCode h:
+                    return (int)h;
+            }
+        }
+
+        return ex.InnerException is { } inner ? StatusOf(inner) : null;
+    }
+}

@@ -1,0 +1,67 @@
+using Glidepath.Errors;
+using Glidepath.Monitoring;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Glidepath.Serving.Hosting;
+
+/// <summary>
+/// Runs the drift monitor on the gateway's environment every <see cref="ServingOptions.MonitorInterval"/>:
+/// the same check as <c>glidepath monitor --check</c>, with alerts stored and posted to GLIDEPATH_ALERT_WEBHOOK.
+/// A failed check is logged and retried at the next interval; it never affects traffic.
+/// </summary>
+internal sealed partial class DriftCheckService(ServingOptions settings, ILogger<DriftCheckService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (settings.Monitor is null || settings.MonitorInterval <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        IAlertNotifier? notifier = null;
+        try
+        {
+            notifier = WebhookNotifier.FromEnvironment(http);
+        }
+        catch (BadInputException ex)
+        {
+            LogWebhookIgnored(logger, ex.Message);
+        }
+
+        var service = new MonitorService(settings.Environments, settings.Releases, settings.Traces, settings.Monitor,
+            DriftPolicy.From(settings.Manifest), settings.Time, notifier);
+        using var timer = new PeriodicTimer(settings.MonitorInterval, settings.Time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    var check = await service.CheckAsync(settings.Manifest.App, settings.Environment, stoppingToken).ConfigureAwait(false);
+                    foreach (var alert in check.Raised)
+                    {
+                        LogAlert(logger, alert.Id, alert.Message, alert.Notification);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogCheckFailed(logger, ex.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "drift alert {Id}: {Message} (webhook: {Notification})")]
+    private static partial void LogAlert(ILogger logger, string id, string message, string notification);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "drift check failed, retrying at the next interval: {Reason}")]
+    private static partial void LogCheckFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "alert webhook ignored: {Reason}")]
+    private static partial void LogWebhookIgnored(ILogger logger, string reason);
+}

@@ -1,0 +1,101 @@
+using Glidepath.Routing;
+using Glidepath.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Glidepath.Serving.Routing;
+
+/// <summary>
+/// Polls the environment's revision and swaps in a new routing table when it changes. When the store cannot
+/// be read the last table stays in service (fail static): the outage is logged once and /readyz reports the
+/// control plane stale, while traffic keeps flowing.
+/// </summary>
+internal sealed partial class RoutingRefresher(
+    RoutingTableLoader loader, RoutingTableSource source, ServingReleases releases, ControlPlaneStatus status, ServingOptions settings, SubjectHasher subjects,
+    ILogger<RoutingRefresher> logger) : BackgroundService
+{
+    private StoreIdentity? _store;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(settings.PollInterval, settings.Time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                await RefreshAsync(stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>One poll: reads the revision and reloads the table if it moved.</summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        var app = settings.Manifest.App;
+        try
+        {
+            // A store file deleted under the gateway is an error here (stale, serving the last table); one replaced by
+            // another store is followed: the store already reads the new file, the table is reloaded whatever its
+            // revision, and subjects are hashed with the new store's key.
+            var replaced = false;
+            if (settings.Identity is { } identity)
+            {
+                var id = await identity.ReadIdentityAsync(cancellationToken).ConfigureAwait(false);
+                replaced = _store is not null && (id.StoreId != _store.StoreId || id.Generation != _store.Generation);
+                if (replaced || _store is null)
+                {
+                    subjects.Rekey(id.SubjectKey);
+                }
+
+                if (replaced)
+                {
+                    LogReplaced(logger, settings.Environment);
+                }
+
+                _store = id;
+            }
+
+            var revision = await loader.RevisionAsync(app, settings.Environment, cancellationToken).ConfigureAwait(false);
+            if (replaced || source.Current is not { } current || current.Revision != revision)
+            {
+                var table = await loader.LoadAsync(app, settings.Environment, cancellationToken).ConfigureAwait(false);
+                releases.Warm(table);
+                if (source.Update(table, fromAnotherStore: replaced))
+                {
+                    LogSwapped(logger, settings.Environment, table.Revision, table.Stable?.Label ?? "none", table.Canary?.Release.Label ?? "none", table.Canary?.Weight ?? 0);
+                }
+            }
+
+            if (status.Current.Stale)
+            {
+                LogRecovered(logger, settings.Environment);
+            }
+
+            status.Ok(settings.Time.GetUtcNow());
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            if (!status.Current.Stale)
+            {
+                LogStale(logger, settings.Environment, source.Current?.Revision ?? 0, ex.Message);
+            }
+
+            status.Failed(settings.Time.GetUtcNow(), ex.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Routing for {Environment} now at revision {Revision}: stable {Stable}, canary {Canary} at {Weight}%")]
+    private static partial void LogSwapped(ILogger logger, string environment, long revision, string stable, string canary, double weight);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot read environment {Environment} from the store; serving the last routing table (revision {Revision}) until it can (logged once): {Reason}")]
+    private static partial void LogStale(ILogger logger, string environment, long revision, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The store file of {Environment} was replaced by another store; following the new one (routing reloaded from it)")]
+    private static partial void LogReplaced(ILogger logger, string environment);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Store readable again for {Environment}; routing follows it")]
+    private static partial void LogRecovered(ILogger logger, string environment);
+}

@@ -1,0 +1,35 @@
+using Glidepath.Errors;
+using Glidepath.Routing;
+using Microsoft.Extensions.Hosting;
+
+namespace Glidepath.Serving.Routing;
+
+/// <summary>
+/// Loads the environment's routing table when the host starts, before anything is served: a host never serves
+/// without a table, so a store that cannot be read fails the start with an <see cref="OperationalException"/>.
+/// </summary>
+internal sealed class RoutingStartup(
+    RoutingTableLoader loader, RoutingTableSource source, ServingReleases releases, ControlPlaneStatus status, SubjectHasher subjects, ServingOptions options) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (options.Identity is { } identity)
+            {
+                subjects.Rekey((await identity.ReadIdentityAsync(cancellationToken).ConfigureAwait(false)).SubjectKey);
+            }
+
+            source.Update(await loader.LoadAsync(options.Manifest.App, options.Environment, cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not GlidepathException)
+        {
+            throw new OperationalException($"cannot read environment '{options.Environment}' from the store: {ex.Message}", ex);
+        }
+
+        releases.Warm(source.Current!);
+        status.Ok(options.Time.GetUtcNow());
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

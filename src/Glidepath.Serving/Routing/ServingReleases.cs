@@ -1,0 +1,50 @@
+using System.Collections.Concurrent;
+using Glidepath.Models;
+using Glidepath.Routing;
+
+namespace Glidepath.Serving.Routing;
+
+/// <summary>Builds and caches a <see cref="ServingRelease"/> per release id (releases are immutable, clients thread-safe).</summary>
+internal sealed class ServingReleases(ServingOptions settings)
+{
+    private readonly ConcurrentDictionary<string, ServingRelease> _cache = new(StringComparer.Ordinal);
+    private readonly PriceTable _prices = PriceTable.For(settings.Manifest);
+
+    public ServingRelease Get(RoutedRelease release) =>
+        _cache.TryGetValue(release.Id, out var serving) ? serving : _cache.GetOrAdd(release.Id, _ => Build(release));
+
+    /// <summary>Builds the table's releases ahead of their first request; a failure shows on that request instead.</summary>
+    public void Warm(RoutingTable table)
+    {
+        foreach (var release in (RoutedRelease?[])[table.Stable, table.Canary?.Release])
+        {
+            if (release is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                Get(release);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Reported with a 503 and a log line when a request is routed to it.
+            }
+        }
+    }
+
+    private ServingRelease Build(RoutedRelease release)
+    {
+        var model = release.Snapshot.Model;
+        var providerSettings = ProviderSettingsResolver.Resolve(settings.Manifest, model.Provider, settings.Environment);
+        var client = settings.Models.Create(model, providerSettings, new ModelClientOptions { Environment = settings.Environment, MaxQueueWait = settings.ProviderQueueWait });
+        return new ServingRelease
+        {
+            Release = release,
+            Client = client,
+            Applier = new ReleaseApplier(release.Snapshot),
+            Price = _prices.Find(model.Name),
+        };
+    }
+}

@@ -1,0 +1,86 @@
+using Glidepath.Errors;
+using Glidepath.Manifests;
+using Glidepath.Models;
+using Glidepath.Storage;
+
+namespace Glidepath.Serving;
+
+/// <summary>
+/// Everything the serving core needs to serve one environment of one app, whatever hosts it (the gateway or an
+/// in-process client). Checked once by <see cref="Validate"/> when <c>AddGlidepathServing</c> registers it.
+/// </summary>
+public sealed record ServingOptions
+{
+    public required Manifest Manifest { get; init; }
+    public required string Environment { get; init; }
+    public required IEnvironmentStore Environments { get; init; }
+    public required IReleaseStore Releases { get; init; }
+    public required ITraceStore Traces { get; init; }
+    public required IModelClientFactory Models { get; init; }
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// The store's identity (the store itself): keys subject hashes with the store's secret, and lets serving notice
+    /// that its store file was deleted (stale, fail static) or replaced (follow the new store). Null — only where
+    /// stores are wired by hand — hashes subjects with an empty key and never checks.
+    /// </summary>
+    public Glidepath.Storage.IStoreIdentitySource? Identity { get; init; }
+
+    /// <summary>Rollouts; with <see cref="RolloutController"/> also set, the host runs the rollout controller.</summary>
+    public IRolloutStore? Rollouts { get; init; }
+
+    /// <summary>The rollout controller's settings (interval, lease holder); null runs no controller in this host.</summary>
+    public Glidepath.Rollouts.RolloutControllerOptions? RolloutController { get; init; }
+
+    /// <summary>Where drift alerts are stored; null turns the periodic drift check off.</summary>
+    public IMonitorStore? Monitor { get; init; }
+
+    /// <summary>How often the drift check of the environment runs (see docs/monitoring.md); zero or less turns it off.</summary>
+    public TimeSpan MonitorInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often the environment's revision is read (SQLite polling); at most 250 ms so a rollback is served within 1 s.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// Longest wait for one of a provider's <c>max_concurrency</c> slots; then the request fails fast with 503
+    /// overloaded (counted against its release), so upstream calls that hang cannot starve healthy traffic.
+    /// </summary>
+    public TimeSpan ProviderQueueWait { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Traces waiting for the batch writer; when full, new traces are dropped and counted, never waited for.</summary>
+    public int TraceQueueCapacity { get; init; } = 10_000;
+
+    public int TraceBatchSize { get; init; } = 500;
+
+    /// <summary>How long the batch writer lets traces gather before one transaction writes them.</summary>
+    public TimeSpan TraceFlushInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Throws a <see cref="BadInputException"/> naming the first setting that cannot be served with.</summary>
+    public void Validate()
+    {
+        if (Manifest.FindEnvironment(Environment) is null)
+        {
+            throw new BadInputException($"no environment '{Environment}' in the manifest; declared: {string.Join(", ", Manifest.Environments.Select(e => e.Name))}");
+        }
+
+        Positive(PollInterval, nameof(PollInterval));
+        Positive(TraceFlushInterval, nameof(TraceFlushInterval));
+        if (ProviderQueueWait < TimeSpan.Zero)
+        {
+            throw new BadInputException($"serving option {nameof(ProviderQueueWait)} is {ProviderQueueWait}; expected zero or more");
+        }
+
+        if (TraceQueueCapacity < 1 || TraceBatchSize < 1)
+        {
+            throw new BadInputException($"serving options {nameof(TraceQueueCapacity)} ({TraceQueueCapacity}) and {nameof(TraceBatchSize)} ({TraceBatchSize}) must be at least 1");
+        }
+    }
+
+    private static void Positive(TimeSpan value, string name)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            throw new BadInputException($"serving option {name} is {value}; expected a positive duration");
+        }
+    }
+}

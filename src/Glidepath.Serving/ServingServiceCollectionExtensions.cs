@@ -1,0 +1,66 @@
+using System.Diagnostics.Metrics;
+using Glidepath.Rollouts;
+using Glidepath.Routing;
+using Glidepath.Serving.Chat;
+using Glidepath.Serving.Hosting;
+using Glidepath.Serving.Routing;
+using Glidepath.Serving.Tracing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Glidepath.Serving;
+
+/// <summary>Composes the serving core into a host's services.</summary>
+public static class ServingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the serving core for one environment, once: <see cref="ChatService"/>, the routing table with its
+    /// startup load and refresher, the trace queue and batch writer, online scoring, and (when the options ask for them)
+    /// the rollout controller and the drift check as hosted services. The options are validated here.
+    /// </summary>
+    public static IServiceCollection AddGlidepathServing(this IServiceCollection services, ServingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (services.Any(d => d.ServiceType == typeof(ServingOptions)))
+        {
+            throw new InvalidOperationException("AddGlidepathServing was already called on these services: one host serves one environment");
+        }
+
+        services.AddSingleton(options);
+        services.AddSingleton(options.Traces);
+        services.AddSingleton(new RoutingTableLoader(options.Environments, options.Releases, options.Time));
+        services.AddSingleton<RoutingTableSource>();
+
+        // Keyed with the store's subject key when the host starts (RoutingStartup), re-keyed if the store is replaced.
+        services.AddSingleton(new SubjectHasher([]));
+        services.AddSingleton<ControlPlaneStatus>();
+        services.AddSingleton<ServingReleases>();
+        services.AddSingleton(new TraceQueue(options.TraceQueueCapacity));
+        services.AddSingleton(sp => new ServingTelemetry(
+            sp.GetService<IMeterFactory>(), sp.GetRequiredService<RoutingTableSource>(), sp.GetRequiredService<ControlPlaneStatus>(), sp.GetRequiredService<TraceQueue>()));
+        services.AddSingleton(new ContentCapture(options.Manifest.Capture, options.Manifest.Online?.SampleRate ?? 0.1));
+        services.AddSingleton<OnlineScorer>();
+        services.AddSingleton<ChatTraceRecorder>();
+        services.AddSingleton(sp => new ChatService(options, sp.GetRequiredService<RoutingTableSource>(), sp.GetRequiredService<ServingReleases>(),
+            sp.GetRequiredService<ContentCapture>(), sp.GetRequiredService<OnlineScorer>(), sp.GetRequiredService<ChatTraceRecorder>(), sp.GetRequiredService<SubjectHasher>(), sp.GetRequiredService<ILogger<ChatService>>()));
+        services.AddSingleton<TraceWriter>();
+        services.AddSingleton<RoutingRefresher>();
+
+        // Started in this order: the table is loaded before anything else runs.
+        services.AddHostedService<RoutingStartup>();
+        services.AddHostedService(sp => sp.GetRequiredService<OnlineScorer>());
+        services.AddHostedService(sp => sp.GetRequiredService<TraceWriter>());
+        services.AddHostedService(sp => sp.GetRequiredService<RoutingRefresher>());
+        if (options.Rollouts is { } rollouts && options.RolloutController is { } controllerOptions)
+        {
+            services.AddHostedService(sp => new RolloutControllerService(
+                new RolloutController(rollouts, options.Environments, options.Traces, options.Time, controllerOptions),
+                controllerOptions, options, sp.GetRequiredService<ILogger<RolloutControllerService>>()));
+        }
+
+        services.AddHostedService<DriftCheckService>();
+        return services;
+    }
+}

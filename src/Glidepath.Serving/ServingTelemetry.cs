@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Glidepath.Routing;
+using Glidepath.Serving.Routing;
+using Glidepath.Serving.Tracing;
+using Glidepath.Traces;
+
+namespace Glidepath.Serving;
+
+/// <summary>The serving core's ActivitySource and Meter (both named <see cref="Name"/>) and its instruments.</summary>
+public sealed class ServingTelemetry : IDisposable
+{
+    public const string Name = GlidepathTelemetry.Name;
+
+    public static readonly ActivitySource Source = new(Name);
+
+    private readonly Meter _meter;
+
+    /// <param name="meters">The host's meter factory; without one (no host) the meter is created directly.</param>
+    public ServingTelemetry(IMeterFactory? meters, RoutingTableSource routes, ControlPlaneStatus status, TraceQueue queue)
+    {
+        _meter = meters?.Create(Name) ?? new Meter(Name);
+        Requests = _meter.CreateCounter<long>("glidepath.gateway.requests", "{request}", "Requests served, by environment, release, arm and status class");
+        Duration = _meter.CreateHistogram<double>("glidepath.gateway.request.duration", "s", "Time from request received to response complete");
+        Overhead = _meter.CreateHistogram<double>("glidepath.gateway.overhead", "s", "Time spent in the gateway itself (total minus waiting for the provider)");
+        TimeToFirstToken = _meter.CreateHistogram<double>("glidepath.gateway.time_to_first_token", "s", "Time from request received to the first streamed token");
+        Tokens = _meter.CreateCounter<long>("glidepath.gateway.tokens", "{token}", "Tokens used, by type (input, output)");
+        Cost = _meter.CreateCounter<double>("glidepath.gateway.cost", "USD", "Cost of provider calls at the manifest's prices");
+        TracesWritten = _meter.CreateCounter<long>("glidepath.traces.written", "{trace}", "Traces written to the store");
+
+        // Observable, so the series exists from the first scrape and an alert on drops has a baseline.
+        _meter.CreateObservableCounter("glidepath.traces.dropped", () => queue.Dropped, "{trace}", "Traces dropped because the queue was full or the store failed");
+        _meter.CreateObservableGauge("glidepath.routing.revision", () => routes.Current?.Revision ?? 0, "{revision}", "Environment revision the routing table was built from");
+        _meter.CreateObservableGauge("glidepath.control_plane.stale", () => status.Current.Stale ? 1 : 0, null, "1 while the store cannot be read and the last routing table is served");
+        _meter.CreateObservableGauge("glidepath.traces.queued", () => queue.Count, "{trace}", "Traces waiting for the batch writer");
+    }
+
+    internal Counter<long> Requests { get; }
+    internal Histogram<double> Duration { get; }
+    internal Histogram<double> Overhead { get; }
+    internal Histogram<double> TimeToFirstToken { get; }
+    internal Counter<long> Tokens { get; }
+    internal Counter<double> Cost { get; }
+    internal Counter<long> TracesWritten { get; }
+
+    public void Dispose() => _meter.Dispose();
+}

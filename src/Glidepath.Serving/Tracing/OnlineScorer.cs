@@ -1,0 +1,113 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Glidepath.Evals.Scorers;
+using Glidepath.Models;
+using Glidepath.Traces;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Glidepath.Serving.Tracing;
+
+/// <summary>
+/// Runs the manifest's reference-free <c>online:</c> scorers on a sample of live traffic, off the request
+/// path: a sampled request's trace waits here (bounded queue) until it is scored, then goes to the trace
+/// writer. Both arms are sampled at the same rate, decided by the trace id so the choice is reproducible.
+/// When this queue is full the trace goes on unscored (counted), so scoring never slows traffic.
+/// </summary>
+internal sealed partial class OnlineScorer : BackgroundService
+{
+    private readonly Channel<Item> _queue = Channel.CreateBounded<Item>(new BoundedChannelOptions(2_000) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
+    private readonly TraceQueue _traces;
+    private readonly ScorerSet? _scorers;
+    private readonly double _rate;
+    private readonly ILogger<OnlineScorer> _logger;
+    private long _skipped;
+
+    public OnlineScorer(ServingOptions settings, TraceQueue traces, ILogger<OnlineScorer> logger)
+    {
+        _traces = traces;
+        _logger = logger;
+        var online = settings.Manifest.Online;
+        if (online is { SampleRate: > 0, Scorers.Count: > 0 })
+        {
+            var manifest = settings.Manifest;
+            _scorers = ScorerSet.Build(online.Scorers, ScorerRegistry.CreateDefault(), new ScorerBuildContext
+            {
+                ReadFile = path => File.ReadAllBytes(Path.Combine(manifest.BaseDirectory, path)),
+                JudgeClient = model => settings.Models.Create(model, ProviderSettingsResolver.Resolve(manifest, model.Provider, settings.Environment), new ModelClientOptions { Environment = settings.Environment }),
+            });
+            _rate = online.SampleRate;
+        }
+    }
+
+    /// <summary>Requests sampled but passed on unscored because the scoring queue was full.</summary>
+    public long Skipped => Interlocked.Read(ref _skipped);
+
+    /// <summary>Whether this request is scored online: its trace id's draw against the sample rate (<see cref="TraceSampling"/>).</summary>
+    public bool ShouldSample(string traceId) => _scorers is not null && TraceSampling.Sampled(traceId, _rate);
+
+    /// <summary>Queues a finished, successful request for scoring; on a full queue the trace is written unscored.</summary>
+    public void Submit(TraceRecord trace, IReadOnlyList<ChatMessage> request, string responseText)
+    {
+        if (!_queue.Writer.TryWrite(new Item(trace, request, responseText)))
+        {
+            Interlocked.Increment(ref _skipped);
+            _traces.TryEnqueue(trace);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var item in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                _traces.TryEnqueue(await ScoreAsync(item, stoppingToken).ConfigureAwait(false));
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        // Shutting down: what was not scored yet is still a trace.
+        while (_queue.Reader.TryRead(out var left))
+        {
+            _traces.TryEnqueue(left.Trace);
+        }
+    }
+
+    private async Task<TraceRecord> ScoreAsync(Item item, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<ScoreOutcome> outcomes;
+        try
+        {
+            outcomes = await OnlineScoring.ScoreAsync(_scorers!, item.Request, item.ResponseText, item.Trace.LatencyMs, item.Trace.CostUsd, [], cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogScorerFailed(_logger, item.Trace.TraceId, ex.Message);
+            outcomes = [ScoreOutcome.Failed("online", ex.Message)];
+        }
+
+        // Fail closed: a scorer error scores 0 and does not pass.
+        var combined = CaseScore.Combine(outcomes);
+        return item.Trace with
+        {
+            OnlineScore = combined.Score ?? 0,
+            OnlinePassed = combined.Status == TrialStatus.Pass,
+            OnlineScoresJson = JsonSerializer.Serialize(outcomes.Select(o => new { scorer = o.Scorer, score = o.Score, passed = o.Passed, applicable = o.Applicable, reason = o.Reason, error = o.Error })),
+        };
+    }
+
+    public override void Dispose()
+    {
+        _scorers?.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "online scoring of trace {TraceId} failed: {Error}")]
+    private static partial void LogScorerFailed(ILogger logger, string traceId, string error);
+
+    private sealed record Item(TraceRecord Trace, IReadOnlyList<ChatMessage> Request, string ResponseText);
+}

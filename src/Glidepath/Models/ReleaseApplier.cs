@@ -1,0 +1,88 @@
+using System.Diagnostics.CodeAnalysis;
+using Glidepath.Releases;
+using Microsoft.Extensions.AI;
+
+namespace Glidepath.Models;
+
+/// <summary>
+/// Applies one release to conversations, the same way for evals, <c>glidepath model</c> and serving: its rendered
+/// system prompt goes first, its model and sampling parameters override the caller's, its tools come first (a
+/// caller's tool of the same name is dropped). Tool declarations are built once; every call gets fresh options.
+/// </summary>
+public sealed class ReleaseApplier
+{
+    private readonly AITool[] _tools;
+
+    public ReleaseApplier(ReleaseSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        Snapshot = snapshot;
+        _tools = [.. snapshot.Tools.Select(t => (AITool)ReleaseConversation.ToAITool(t))];
+    }
+
+    public ReleaseSnapshot Snapshot { get; }
+
+    /// <summary>The release's tools as declarations the model may call.</summary>
+    public IReadOnlyList<AITool> Tools => _tools;
+
+    /// <summary>The system prompt rendered with <paramref name="vars"/>; a variable left unset is a <see cref="Errors.BadInputException"/> naming it.</summary>
+    public string RenderSystemPrompt(IReadOnlyDictionary<string, string> vars) =>
+        PromptTemplate.Render(Snapshot.SystemPrompt, vars, Snapshot.SystemPromptPath);
+
+    /// <summary>The system prompt rendered with <paramref name="vars"/>, or false with the error naming a variable left unset.</summary>
+    public bool TryRenderSystemPrompt(IReadOnlyDictionary<string, string> vars, [NotNullWhen(true)] out string? prompt, [NotNullWhen(false)] out string? error) =>
+        PromptTemplate.TryRender(Snapshot.SystemPrompt, vars, Snapshot.SystemPromptPath, out prompt, out error);
+
+    /// <summary>The messages to send (the rendered <paramref name="systemPrompt"/>, then <paramref name="messages"/>) and fresh options.</summary>
+    /// <param name="caller">What the caller asked for (sampling, stop, tools, tool mode); it fills only what the release leaves unset.</param>
+    public (List<ChatMessage> Messages, ChatOptions Options) Apply(string systemPrompt, IReadOnlyCollection<ChatMessage> messages, ChatOptions? caller = null)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var list = new List<ChatMessage>(messages.Count + 1) { new(ChatRole.System, systemPrompt) };
+        list.AddRange(messages);
+
+        var options = ReleaseConversation.ToChatOptions(Snapshot.Model);
+        if (caller is not null)
+        {
+            options.Temperature ??= caller.Temperature;
+            options.MaxOutputTokens ??= caller.MaxOutputTokens;
+            options.TopP ??= caller.TopP;
+            options.TopK ??= caller.TopK;
+            options.Seed ??= caller.Seed;
+            options.StopSequences ??= caller.StopSequences;
+            options.ToolMode = caller.ToolMode;
+        }
+
+        if (_tools.Length > 0 || caller?.Tools is { Count: > 0 })
+        {
+            var tools = new List<AITool>(_tools);
+            if (caller?.Tools is { } callerTools)
+            {
+                foreach (var tool in callerTools)
+                {
+                    if (!Declares(tool.Name))
+                    {
+                        tools.Add(tool);
+                    }
+                }
+            }
+
+            options.Tools = tools;
+        }
+
+        return (list, options);
+    }
+
+    private bool Declares(string name)
+    {
+        foreach (var tool in _tools)
+        {
+            if (string.Equals(tool.Name, name, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

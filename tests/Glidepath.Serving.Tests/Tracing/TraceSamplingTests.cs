@@ -1,0 +1,35 @@
+using Glidepath.Serving.Tracing;
+
+namespace Glidepath.Serving.Tests.Tracing;
+
+public sealed class TraceSamplingTests
+{
+    [Fact]
+    public void Sampled_RandomTraceIds_ShareMatchesTheRateWithinTwoPoints()
+    {
+        var random = new Random(14);
+        var ids = Enumerable.Range(0, 10_000).Select(_ => Convert.ToHexStringLower(RandomBytes(random))).ToList();
+
+        var share = ids.Count(id => TraceSampling.Sampled(id, 0.2)) / (double)ids.Count;
+
+        Assert.InRange(share, 0.18, 0.22);
+    }
+
+    [Theory]
+    [InlineData("00000000aaaaaaaaaaaaaaaaaaaaaaaa", 0.01, true)]
+    [InlineData("ffffffffaaaaaaaaaaaaaaaaaaaaaaaa", 0.99, false)]
+    [InlineData("7fffffffaaaaaaaaaaaaaaaaaaaaaaaa", 0.0, false)]
+    [InlineData("7fff", 1.0, false)]
+    [InlineData("not-hex-at-all-xxxxxxxxxxxxxxxxx", 1.0, false)]
+    public void Sampled_FirstThirtyTwoBitsAgainstTheRate_DecidesTheSample(string traceId, double rate, bool expected)
+    {
+        Assert.Equal(expected, TraceSampling.Sampled(traceId, rate));
+    }
+
+    private static byte[] RandomBytes(Random random)
+    {
+        var bytes = new byte[16];
+        random.NextBytes(bytes);
+        return bytes;
+    }
+}
