@@ -35,7 +35,8 @@ public sealed class SpanTests : IAsyncLifetime
         using var response = await _f.PostAsync("/v1/chat/completions", GatewayFixture.Chat(), r => r.Headers.Add("Glidepath-Subject", "bob"));
         var traceId = response.Headers.GetValues("Glidepath-Trace").Single();
 
-        var span = Assert.Single(_stopped, a => a.TraceId.ToHexString() == traceId && a.OperationName.StartsWith("gateway ", StringComparison.Ordinal));
+        // The span ends after the response is written, so it may stop just after the client has the answer.
+        var span = await StoppedAsync(a => a.TraceId.ToHexString() == traceId && a.OperationName.StartsWith("gateway ", StringComparison.Ordinal));
         Assert.Equal(_f.V1.Label, span.GetTagItem("glidepath.release"));
         Assert.Equal("stable", span.GetTagItem("glidepath.arm"));
         var evaluation = Assert.Single(span.Events, e => e.Name == "feature_flag.evaluation");
@@ -43,5 +44,22 @@ public sealed class SpanTests : IAsyncLifetime
         Assert.Equal("support-agent@staging", tags["feature_flag.key"]);
         Assert.Equal("stable", tags["feature_flag.result.variant"]);
         Assert.Equal(await _f.SubjectHashAsync("bob"), tags["feature_flag.context.id"]);
+    }
+
+    private async Task<Activity> StoppedAsync(Func<Activity, bool> match)
+    {
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var found = _stopped.Where(match).ToList();
+            if (found.Count > 0)
+            {
+                return Assert.Single(found);
+            }
+
+            await Task.Delay(10);
+        }
+
+        throw new Xunit.Sdk.XunitException("the request's span never stopped");
     }
 }

@@ -22,7 +22,7 @@ internal sealed class RoutingStartup(
 
             source.Update(await loader.LoadAsync(options.Manifest.App, options.Environment, cancellationToken).ConfigureAwait(false));
         }
-        catch (Exception ex) when (ex is not OperationCanceledException and not GlidepathException)
+        catch (Exception ex) when (ex is OperationalException || (ex is not OperationCanceledException and not GlidepathException))
         {
             throw new OperationalException($"cannot read environment '{options.Environment}' from the store: {ex.Message}", ex);
         }
