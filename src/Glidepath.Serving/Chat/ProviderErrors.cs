@@ -1,5 +1,4 @@
 using System.Net;
-using System.Reflection;
 using Glidepath.Errors;
 
 namespace Glidepath.Serving.Chat;
@@ -42,26 +41,14 @@ internal static class ProviderErrors
         ? (p.StatusCode is > 0 ? p.StatusCode : null, Glidepath.Traces.UpstreamText.Scrub(p.ProviderMessage))
         : (StatusOf(ex), Glidepath.Traces.UpstreamText.Scrub(ex.Message));
 
-    /// <summary>The HTTP status when the exception carries one (HttpRequestException, SDK exceptions with StatusCode/Status).</summary>
-    private static int? StatusOf(Exception ex)
+    /// <summary>
+    /// The HTTP status of a failure that did not come through the providers pipeline as a <see cref="ProviderException"/>
+    /// (the pipeline translates every SDK exception; this covers a bare <see cref="HttpRequestException"/>).
+    /// </summary>
+    private static int? StatusOf(Exception ex) => ex switch
     {
-        if (ex is HttpRequestException { StatusCode: { } code })
-        {
-            return (int)code;
-        }
-
-        foreach (var name in (string[])["StatusCode", "Status"])
-        {
-            var value = ex.GetType().GetProperty(name, BindingFlags.Public | BindingFlags.Instance)?.GetValue(ex);
-            switch (value)
-            {
-                case int i when i > 0:
-                    return i;
-                case HttpStatusCode h:
-                    return (int)h;
-            }
-        }
-
-        return ex.InnerException is { } inner ? StatusOf(inner) : null;
-    }
+        HttpRequestException { StatusCode: { } code } => (int)code,
+        { InnerException: { } inner } => StatusOf(inner),
+        _ => null,
+    };
 }

@@ -20,16 +20,16 @@ internal sealed partial class RolloutControllerService(RolloutController control
             {
                 try
                 {
-                    foreach (var line in await controller.TickAsync(stoppingToken).ConfigureAwait(false))
+                    foreach (var action in await controller.TickAsync(stoppingToken).ConfigureAwait(false))
                     {
                         // A rollback is what an on-call person must see: warning, not information.
-                        if (line.Contains("rolled back", StringComparison.Ordinal) || line.Contains("rolled_back", StringComparison.Ordinal))
+                        if (action.RolledBack)
                         {
-                            LogRollback(logger, line);
+                            LogRollback(logger, action.Text);
                         }
                         else
                         {
-                            LogAction(logger, line);
+                            LogAction(logger, action.Text);
                         }
                     }
                 }

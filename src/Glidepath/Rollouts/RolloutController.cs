@@ -17,10 +17,10 @@ public sealed class RolloutController(IRolloutStore rollouts, IEnvironmentStore 
     public const string Actor = "controller";
 
     /// <summary>Evaluates every active rollout once; returns what was done, one line per rollout that changed.</summary>
-    public async Task<IReadOnlyList<string>> TickAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RolloutAction>> TickAsync(CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var done = new List<string>();
+        var done = new List<RolloutAction>();
         foreach (var rollout in await rollouts.ListActiveAsync(cancellationToken).ConfigureAwait(false))
         {
             if (options.App is { } app && app != rollout.App)
@@ -40,15 +40,15 @@ public sealed class RolloutController(IRolloutStore rollouts, IEnvironmentStore 
 
             try
             {
-                if (await EvaluateAsync(rollout, cancellationToken).ConfigureAwait(false) is { } line)
+                if (await EvaluateAsync(rollout, cancellationToken).ConfigureAwait(false) is { } action)
                 {
-                    done.Add(line);
+                    done.Add(action);
                 }
             }
             catch (PolicyException ex)
             {
                 // Someone changed the environment or the rollout between our read and our write: theirs stands.
-                done.Add($"{rollout.Environment}: not applied ({ex.Message}); re-judged next pass");
+                done.Add(new RolloutAction($"{rollout.Environment}: not applied ({ex.Message}); re-judged next pass"));
             }
         }
 
@@ -64,13 +64,13 @@ public sealed class RolloutController(IRolloutStore rollouts, IEnvironmentStore 
         }
     }
 
-    private async Task<string?> EvaluateAsync(Rollout rollout, CancellationToken cancellationToken)
+    private async Task<RolloutAction?> EvaluateAsync(Rollout rollout, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var state = await environments.GetAsync(rollout.App, rollout.Environment, cancellationToken).ConfigureAwait(false);
         if (await RolloutWriter.ReconcileAsync(rollouts, environments, rollout, state, now, cancellationToken).ConfigureAwait(false) is { } ended)
         {
-            return $"{rollout.Environment}: {ended.State} — {ended.EndReason}";
+            return new RolloutAction($"{rollout.Environment}: {ended.State} — {ended.EndReason}", ended.State == RolloutState.RolledBack);
         }
 
         var judge = new Judge(JudgePolicy.From(rollout.Plan));
@@ -84,7 +84,7 @@ public sealed class RolloutController(IRolloutStore rollouts, IEnvironmentStore 
                 var next = rollout with { State = RolloutState.RolledBack, EndedAt = now, EndReason = decision.Reason };
                 var record = RolloutWriter.Decision(rollout, RolloutDecisionKinds.Rollback, Actor, decision.Reason, now, decision);
                 await RolloutWriter.ApplyAsync(rollouts, next, rollout.Version, state, state with { Canary = null }, RolloutEventKinds.RolledBack, record, false, null, cancellationToken).ConfigureAwait(false);
-                return $"{rollout.Environment}: rolled back at {rollout.Weight:0.##}% — {decision.Reason}";
+                return new RolloutAction($"{rollout.Environment}: rolled back at {rollout.Weight:0.##}% — {decision.Reason}", RolledBack: true);
             }
 
             case JudgeOutcome.Advance when rollout.State == RolloutState.Paused:
@@ -102,14 +102,14 @@ public sealed class RolloutController(IRolloutStore rollouts, IEnvironmentStore 
                     var promoted = rollout with { State = RolloutState.Promoted, StepIndex = rollout.Plan.Steps.Count - 1, EndedAt = now, EndReason = reason };
                     var record = RolloutWriter.Decision(rollout, RolloutDecisionKinds.Promote, Actor, reason, now, decision);
                     await RolloutWriter.ApplyAsync(rollouts, promoted, rollout.Version, state, RolloutWriter.Promoted(state, rollout, Actor, now), RolloutEventKinds.Promoted, record, false, null, cancellationToken).ConfigureAwait(false);
-                    return $"{rollout.Environment}: promoted — {reason}";
+                    return new RolloutAction($"{rollout.Environment}: promoted — {reason}");
                 }
 
                 var advanced = rollout with { StepIndex = index, StepStartedAt = now, StepCanaryBaseline = canaryTotal, StepStableBaseline = stableTotal };
                 var text = string.Create(inv, $"{decision.Reason}; advancing {rollout.Weight:0.##}% → {advanced.Weight:0.##}%");
                 var advance = RolloutWriter.Decision(rollout, RolloutDecisionKinds.Advance, Actor, text, now, decision);
                 await RolloutWriter.ApplyAsync(rollouts, advanced, rollout.Version, state, state with { Canary = state.Canary! with { Weight = advanced.Weight } }, RolloutEventKinds.Step, advance, false, null, cancellationToken).ConfigureAwait(false);
-                return $"{rollout.Environment}: {text}";
+                return new RolloutAction($"{rollout.Environment}: {text}");
             }
 
             case JudgeOutcome.Hold when rollout.State == RolloutState.Progressing:
@@ -121,7 +121,7 @@ public sealed class RolloutController(IRolloutStore rollouts, IEnvironmentStore 
     }
 
     /// <summary>Appends a decision that changes nothing, once per step.</summary>
-    private async Task<string?> NoteOnceAsync(Rollout rollout, string kind, string reason, JudgeDecision decision, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<RolloutAction?> NoteOnceAsync(Rollout rollout, string kind, string reason, JudgeDecision decision, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var log = await rollouts.DecisionsAsync(rollout.Id, cancellationToken).ConfigureAwait(false);
         if (log.Any(d => d.Kind == kind && d.StepIndex == rollout.StepIndex && d.Time >= rollout.StepStartedAt))
@@ -130,6 +130,6 @@ public sealed class RolloutController(IRolloutStore rollouts, IEnvironmentStore 
         }
 
         await rollouts.AppendDecisionAsync(RolloutWriter.Decision(rollout, kind, Actor, reason, now, decision), cancellationToken).ConfigureAwait(false);
-        return $"{rollout.Environment}: {kind} — {reason}";
+        return new RolloutAction($"{rollout.Environment}: {kind} — {reason}");
     }
 }

@@ -88,7 +88,9 @@ public sealed class RolloutControllerTests
 
         var done = await f.Controller().TickAsync(None);
 
-        Assert.Contains("rolled back at 1%", Assert.Single(done));
+        var action = Assert.Single(done);
+        Assert.Contains("rolled back at 1%", action.Text);
+        Assert.True(action.RolledBack);
         var state = await f.StateAsync();
         Assert.Null(state.Canary);
         Assert.Equal(RolloutFixture.V1.Id, state.StableReleaseId);
