@@ -71,12 +71,12 @@ public sealed class ModelClientFactory : IModelClientFactory, IDisposable
         switch (provider)
         {
             case ProviderNames.Anthropic:
-                baseUrl = settings.BaseUrl ?? ProviderNames.AnthropicDefaultBaseUrl;
+                baseUrl = settings.BaseUrl ?? ProviderDefaults.AnthropicDefaultBaseUrl;
                 apiKey = ApiKey.Resolve(provider, settings, _defaults.GetEnvironmentVariable, required: true)!;
                 inner = AnthropicChatClientFactory.Create(model, baseUrl, apiKey, Http(provider, apiKey));
                 break;
             case ProviderNames.OpenAI:
-                baseUrl = settings.BaseUrl ?? ProviderNames.OpenAIDefaultBaseUrl;
+                baseUrl = settings.BaseUrl ?? ProviderDefaults.OpenAIDefaultBaseUrl;
 
                 // A custom base_url (Ollama, vLLM, llama.cpp) may need no key; api.openai.com always does.
                 apiKey = ApiKey.Resolve(provider, settings, _defaults.GetEnvironmentVariable, required: settings.BaseUrl is null);

@@ -20,7 +20,6 @@ namespace Glidepath.Cli.Drills;
 /// </summary>
 internal sealed class RollbackDrill(IEnvironmentStore environments, ITraceStore traces, HttpClient http, TimeProvider time, string app)
 {
-    public const string EventKind = "drill";
 
     /// <summary>Progress lines for a human (stderr in the CLI).</summary>
     public Action<string>? Progress { get; init; }
@@ -275,7 +274,7 @@ internal sealed class RollbackDrill(IEnvironmentStore environments, ITraceStore 
                 App = app,
                 Environment = state.Name,
                 Revision = state.Revision + 1,
-                Kind = EventKind,
+                Kind = Glidepath.Environments.EnvironmentEventKinds.Drill,
                 Actor = Actor,
                 Reason = phase == "result" ? "rollback drill" : $"rollback drill: {phase.Replace('_', ' ')}",
                 Time = time.GetUtcNow(),

@@ -17,8 +17,6 @@ namespace Glidepath.Checklist;
 /// </summary>
 public sealed class ChecklistService(Manifest manifest, IGlidepathStore store, TimeProvider time, ChecklistOptions options)
 {
-    public const string DrillKind = "drill";
-
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     public async Task<IReadOnlyList<ChecklistRow>> RunAsync(Release release, EnvironmentSpec spec, CancellationToken cancellationToken)
@@ -201,7 +199,7 @@ public sealed class ChecklistService(Manifest manifest, IGlidepathStore store, T
         foreach (var env in PathOf(spec))
         {
             var events = env == spec.Name ? history : await store.Environments.HistoryAsync(manifest.App, env, ct).ConfigureAwait(false);
-            var passed = events.LastOrDefault(e => e.Kind == DrillKind && e.Time >= notBefore && IsPassedResult(e.DetailsJson));
+            var passed = events.LastOrDefault(e => e.Kind == EnvironmentEventKinds.Drill && e.Time >= notBefore && IsPassedResult(e.DetailsJson));
             if (passed is not null && (drill is null || passed.Time > drill.Time))
             {
                 (drill, drillEnv) = (passed, env);

@@ -13,6 +13,9 @@ public static class EnvironmentEventKinds
     public const string Freeze = "freeze";
     public const string Unfreeze = "unfreeze";
 
+    /// <summary>A rollback drill's result (written by <c>glidepath drill</c>, read by the checklist); moves no pointer.</summary>
+    public const string Drill = "drill";
+
     /// <summary>A rollout that reached 100% and made its canary the stable release (written by rollouts).</summary>
     public const string RolloutPromoted = "rollout_promoted";
 

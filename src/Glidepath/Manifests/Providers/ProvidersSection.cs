@@ -10,7 +10,7 @@ namespace Glidepath.Manifests;
 internal static class ProvidersSection
 {
     /// <summary>The providers a model may name and <c>providers:</c> may configure.</summary>
-    public static readonly string[] Names = ["anthropic", "openai", "sim"];
+    public static readonly string[] Names = [.. Glidepath.Models.ProviderNames.All];
 
     public static Dictionary<string, ProviderSettings> Parse(YamlNodeReader r, YamlNode? node, string where)
     {

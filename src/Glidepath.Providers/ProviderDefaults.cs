@@ -1,11 +1,8 @@
 namespace Glidepath.Providers;
 
-internal static class ProviderNames
+/// <summary>Where each provider is reached when the manifest names no <c>base_url</c>.</summary>
+internal static class ProviderDefaults
 {
-    public const string Anthropic = "anthropic";
-    public const string OpenAI = "openai";
-    public const string Sim = "sim";
-
     public const string AnthropicDefaultBaseUrl = "https://api.anthropic.com";
     public const string OpenAIDefaultBaseUrl = "https://api.openai.com/v1";
 }
