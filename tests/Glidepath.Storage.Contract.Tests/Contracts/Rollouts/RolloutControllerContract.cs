@@ -1,0 +1,255 @@
+using Glidepath.Errors;
+using Glidepath.Rollouts;
+using Glidepath.Routing;
+using Glidepath.Storage.Contract.Tests.Support;
+
+namespace Glidepath.Storage.Contract.Tests.Contracts.Rollouts;
+
+/// <summary>The rollout service and controller on a store: start, judge, advance, roll back, resume after a restart.</summary>
+public abstract class RolloutControllerContract(IStoreFactory factory) : StoreContract(factory)
+{
+    private Task<RolloutFixture> FixtureAsync() => RolloutFixture.CreateAsync(Store);
+
+    private static Task<Rollout> StartAsync(RolloutFixture f) =>
+        f.Service.StartAsync("production", RolloutFixture.V2, RolloutFixture.Plan, "ana", "test rollout", force: true, None);
+
+    private static async Task GoodStepTrafficAsync(RolloutFixture f)
+    {
+        f.Time.Advance(TimeSpan.FromSeconds(10));
+        // 0 errors in 400 canary requests shows an error rate within +0.05 at every look (100 would not: the exact
+        // upper bound for 0 of 100 is still 3.6% at a single look).
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 400);
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 800);
+    }
+
+    [Fact]
+    public async Task StartAsync_NoGateVerdictAgainstStable_RefusedWithPolicyException()
+    {
+        var f = await FixtureAsync();
+
+        var ex = await Assert.ThrowsAsync<PolicyException>(() => f.Service.StartAsync("production", RolloutFixture.V2, RolloutFixture.Plan, "ana", null, force: false, None));
+
+        Assert.Contains("cannot start a rollout of v2 in production", ex.Message);
+        Assert.Null((await f.StateAsync()).Canary);
+    }
+
+    [Fact]
+    public async Task StartAsync_Forced_SetsCanaryAtFirstStepAndRecordsTheOverride()
+    {
+        var f = await FixtureAsync();
+
+        var rollout = await StartAsync(f);
+
+        Assert.True(rollout.Forced);
+        var state = await f.StateAsync();
+        Assert.Equal(RolloutFixture.V2.Id, state.Canary!.ReleaseId);
+        Assert.Equal(1, state.Canary.Weight);
+        Assert.Equal(rollout.Seed, state.Canary.Seed);
+        var started = (await f.Store.Environments.HistoryAsync("app", "production", None))[^1];
+        Assert.Equal(RolloutEventKinds.Started, started.Kind);
+        Assert.True(started.Forced);
+        Assert.Contains("overridden", started.DetailsJson);
+    }
+
+    [Fact]
+    public async Task TickAsync_GoodCanary_AdvancesThroughEveryStepAndBecomesStable()
+    {
+        var f = await FixtureAsync();
+        await StartAsync(f);
+        var controller = f.Controller();
+        var weights = new List<double>();
+
+        for (var i = 0; i < 4; i++)
+        {
+            weights.Add((await f.StateAsync()).Canary!.Weight);
+            await GoodStepTrafficAsync(f);
+            Assert.Single(await controller.TickAsync(None));
+        }
+
+        Assert.Equal([1, 5, 25, 50], weights);
+        var state = await f.StateAsync();
+        Assert.Null(state.Canary);
+        Assert.Equal(RolloutFixture.V2.Id, state.StableReleaseId);
+        var rollout = await f.Store.Rollouts.LatestAsync("app", "production", None);
+        Assert.Equal(RolloutState.Promoted, rollout!.State);
+        var log = await f.Store.Rollouts.DecisionsAsync(rollout.Id, None);
+        Assert.Equal(["start", "advance", "advance", "advance", "promote"], log.Select(d => d.Kind));
+        Assert.All(log.Skip(1), d => Assert.Contains("\"verdict\":\"safe\"", d.EvidenceJson));
+        var kinds = (await f.Store.Environments.HistoryAsync("app", "production", None)).Select(e => e.Kind).ToList();
+        Assert.Equal(["deploy", "rollout_started", "rollout_step", "rollout_step", "rollout_step", "rollout_promoted"], kinds);
+    }
+
+    [Fact]
+    public async Task TickAsync_CanaryWithTenPercentErrors_RolledBackAtFirstStepWithEvidence()
+    {
+        var f = await FixtureAsync();
+        var rollout = await StartAsync(f);
+        f.Time.Advance(TimeSpan.FromSeconds(10));
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 600, errorRate: 0.10);
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 6000);
+
+        var done = await f.Controller().TickAsync(None);
+
+        Assert.Contains("rolled back at 1%", Assert.Single(done));
+        var state = await f.StateAsync();
+        Assert.Null(state.Canary);
+        Assert.Equal(RolloutFixture.V1.Id, state.StableReleaseId);
+        var ended = await f.Store.Rollouts.GetAsync(rollout.Id, None);
+        Assert.Equal(RolloutState.RolledBack, ended!.State);
+        var last = (await f.Store.Rollouts.DecisionsAsync(rollout.Id, None))[^1];
+        Assert.Equal("rollback", last.Kind);
+        Assert.Equal(0, last.StepIndex);
+        var errors = Assert.Single(RolloutJson.ReadEvidence(last.EvidenceJson), e => e.Metric == "error_rate");
+        Assert.Equal("harm", errors.Verdict);
+        Assert.True(errors.Lower > 0.05);
+        var ev = (await f.Store.Environments.HistoryAsync("app", "production", None))[^1];
+        Assert.Equal(RolloutEventKinds.RolledBack, ev.Kind);
+        Assert.Equal(RolloutController.Actor, ev.Actor);
+        Assert.Contains("error_rate", ev.Reason);
+    }
+
+    [Fact]
+    public async Task TickAsync_AfterManualRollback_EndsRolloutWithoutTouchingTheEnvironment()
+    {
+        var f = await FixtureAsync();
+        var rollout = await StartAsync(f);
+        await GoodStepTrafficAsync(f);
+        await f.Environments.RollbackAsync("production", null, "bob", "looks odd", None);
+        var revision = (await f.StateAsync()).Revision;
+
+        await f.Controller().TickAsync(None);
+
+        Assert.Equal(revision, (await f.StateAsync()).Revision);
+        Assert.Null((await f.StateAsync()).Canary);
+        var ended = await f.Store.Rollouts.GetAsync(rollout.Id, None);
+        Assert.Equal(RolloutState.RolledBack, ended!.State);
+        Assert.Contains("'rollback' by bob", ended.EndReason);
+        Assert.Equal(RolloutDecisionKinds.EndedExternally, (await f.Store.Rollouts.DecisionsAsync(rollout.Id, None))[^1].Kind);
+    }
+
+    [Fact]
+    public async Task TickAsync_NewControllerAfterRestart_ResumesAtTheStoredStepWithoutReapplyingIt()
+    {
+        var f = await FixtureAsync();
+        await StartAsync(f);
+        await GoodStepTrafficAsync(f);
+        await f.Controller("gw-a").TickAsync(None);
+        Assert.Equal(5, (await f.StateAsync()).Canary!.Weight);
+
+        // gw-a dies holding the lease; gw-b takes over once it expires, and the step-5 requests so far are kept.
+        var restarted = f.Controller("gw-b");
+        Assert.Empty(await restarted.TickAsync(None));
+        Assert.Equal(5, (await f.StateAsync()).Canary!.Weight);
+        f.Time.Advance(TimeSpan.FromSeconds(31));
+        await GoodStepTrafficAsync(f);
+        await restarted.TickAsync(None);
+
+        Assert.Equal(25, (await f.StateAsync()).Canary!.Weight);
+        var steps = (await f.Store.Environments.HistoryAsync("app", "production", None)).Where(e => e.Kind == RolloutEventKinds.Step).ToList();
+        Assert.Equal(2, steps.Count);
+        Assert.Contains("\"weight\":5", steps[0].DetailsJson);
+        Assert.Contains("\"weight\":25", steps[1].DetailsJson);
+    }
+
+    [Fact]
+    public async Task TickAsync_PausedRollout_NotAdvancedUntilResumed()
+    {
+        var f = await FixtureAsync();
+        await StartAsync(f);
+        await f.Service.PauseAsync("production", "ana", "investigating", None);
+        await GoodStepTrafficAsync(f);
+
+        Assert.Empty(await f.Controller().TickAsync(None));
+        Assert.Equal(1, (await f.StateAsync()).Canary!.Weight);
+
+        await f.Service.ResumeAsync("production", "ana", null, None);
+        await f.Controller().TickAsync(None);
+
+        Assert.Equal(5, (await f.StateAsync()).Canary!.Weight);
+    }
+
+    [Fact]
+    public async Task TickAsync_FrozenEnvironmentSafeCanary_HoldsAndNotesItOnce()
+    {
+        var f = await FixtureAsync();
+        var rollout = await StartAsync(f);
+        await f.Environments.FreezeAsync("production", "bob", "incident 12", None);
+        await GoodStepTrafficAsync(f);
+
+        await f.Controller().TickAsync(None);
+        await f.Controller().TickAsync(None);
+
+        Assert.Equal(1, (await f.StateAsync()).Canary!.Weight);
+        var frozen = (await f.Store.Rollouts.DecisionsAsync(rollout.Id, None)).Where(d => d.Kind == RolloutDecisionKinds.Frozen).ToList();
+        Assert.Contains("incident 12", Assert.Single(frozen).Reason);
+    }
+
+    [Fact]
+    public async Task TickAsync_StepLimitPassedUndecided_RecordsHoldOnceAndKeepsWeight()
+    {
+        var f = await FixtureAsync();
+        var rollout = await StartAsync(f);
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 5);
+        f.Time.Advance(TimeSpan.FromMinutes(31));
+
+        await f.Controller().TickAsync(None);
+        await f.Controller().TickAsync(None);
+
+        Assert.Equal(1, (await f.StateAsync()).Canary!.Weight);
+        var hold = Assert.Single(await f.Store.Rollouts.DecisionsAsync(rollout.Id, None), d => d.Kind == RolloutDecisionKinds.Hold);
+        Assert.StartsWith("inconclusive after", hold.Reason);
+    }
+
+    [Fact]
+    public async Task TickAsync_OtherControllerHoldsTheLease_DoesNothing()
+    {
+        var f = await FixtureAsync();
+        await StartAsync(f);
+        Assert.True(await f.Store.Rollouts.TryAcquireLeaseAsync("app", "production", "gw-a", TimeSpan.FromSeconds(30), f.Time.GetUtcNow(), None));
+        await GoodStepTrafficAsync(f);
+
+        Assert.Empty(await f.Controller("gw-b").TickAsync(None));
+
+        Assert.Equal(1, (await f.StateAsync()).Canary!.Weight);
+    }
+
+    [Fact]
+    public async Task AbortAsync_ActiveRollout_ClearsCanaryKeepsStable()
+    {
+        var f = await FixtureAsync();
+        var rollout = await StartAsync(f);
+
+        await f.Service.AbortAsync("production", "ana", "wrong release", None);
+
+        var state = await f.StateAsync();
+        Assert.Null(state.Canary);
+        Assert.Equal(RolloutFixture.V1.Id, state.StableReleaseId);
+        Assert.Equal(RolloutState.Aborted, (await f.Store.Rollouts.GetAsync(rollout.Id, None))!.State);
+        await Assert.ThrowsAsync<PolicyException>(() => f.Service.AbortAsync("production", "ana", null, None));
+    }
+
+    [Fact]
+    public async Task PromoteAsync_Full_MakesCanaryStableAtOnce()
+    {
+        var f = await FixtureAsync();
+        await StartAsync(f);
+
+        var rollout = await f.Service.PromoteAsync("production", full: true, "ana", "urgent fix verified", None);
+
+        Assert.Equal(RolloutState.Promoted, rollout.State);
+        Assert.Equal(RolloutFixture.V2.Id, (await f.StateAsync()).StableReleaseId);
+        Assert.Equal("rollout_promoted", (await f.Store.Environments.HistoryAsync("app", "production", None))[^1].Kind);
+    }
+
+    [Fact]
+    public async Task PromoteAsync_NotFull_MovesOneStepWithoutTheJudge()
+    {
+        var f = await FixtureAsync();
+        await StartAsync(f);
+
+        var rollout = await f.Service.PromoteAsync("production", full: false, "ana", null, None);
+
+        Assert.Equal(1, rollout.StepIndex);
+        Assert.Equal(5, (await f.StateAsync()).Canary!.Weight);
+    }
+}
