@@ -4,7 +4,7 @@ using Glidepath.Storage.Sqlite;
 namespace Glidepath.Storage.Contract.Tests.Sqlite;
 
 /// <summary>Real SQLite files (<c>sqlite:PATH</c>) in a fresh temp folder, deleted afterwards.</summary>
-public sealed class SqliteStoreFactory() : ProviderStoreFactory(new SqliteStoreProvider())
+internal sealed class SqliteStoreFactory() : ProviderStoreFactory(new SqliteStoreProvider())
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "gp-contract-" + Guid.NewGuid().ToString("N"));
 

@@ -1,7 +1,7 @@
 namespace Glidepath.Storage.Contract.Tests.Support;
 
 /// <summary>Opens every store through its <see cref="IStoreProvider"/>, the way hosts do, at locations the subclass chooses.</summary>
-public abstract class ProviderStoreFactory(IStoreProvider provider) : IStoreFactory
+internal abstract class ProviderStoreFactory(IStoreProvider provider) : IStoreFactory
 {
     private readonly Lock _sync = new();
     private readonly List<IGlidepathStore> _opened = [];
@@ -30,7 +30,6 @@ public abstract class ProviderStoreFactory(IStoreProvider provider) : IStoreFact
         }
 
         await CleanUpAsync();
-        GC.SuppressFinalize(this);
     }
 
     /// <summary>Removes what the stores left behind, once every one of them is disposed.</summary>
