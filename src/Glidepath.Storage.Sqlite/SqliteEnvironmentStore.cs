@@ -34,7 +34,7 @@ internal sealed class SqliteEnvironmentStore(SqliteDatabase database) : IEnviron
     public async Task<EnvironmentState> ApplyAsync(EnvironmentChange change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);
-        Validate(change);
+        change.Validate();
         try
         {
             return await CompareAndSwapAsync(change, cancellationToken).ConfigureAwait(false);
@@ -59,12 +59,11 @@ internal sealed class SqliteEnvironmentStore(SqliteDatabase database) : IEnviron
     /// <summary>The compare-and-swap inside a caller's transaction (rollouts commit it with their own rows).</summary>
     internal static async Task<EnvironmentState> CompareAndSwapAsync(SqliteConnection connection, SqliteTransaction tx, EnvironmentChange change, CancellationToken cancellationToken)
     {
-        Validate(change);
+        change.Validate();
         var current = await ReadRevisionAsync(connection, tx, change.App, change.Environment, cancellationToken).ConfigureAwait(false);
         if (current != change.ExpectedRevision)
         {
-            throw new PolicyException(
-                $"environment '{change.Environment}' changed since it was read (revision {change.ExpectedRevision}, now {current}); re-run the command");
+            throw StoreConflicts.EnvironmentChanged(change.Environment, change.ExpectedRevision, current);
         }
 
         var revision = change.ExpectedRevision + 1;
@@ -167,19 +166,6 @@ internal sealed class SqliteEnvironmentStore(SqliteDatabase database) : IEnviron
         }
 
         return list;
-    }
-
-    private static void Validate(EnvironmentChange change)
-    {
-        if (change.ExpectedRevision < 0)
-        {
-            throw new ArgumentException($"ExpectedRevision must be >= 0, got {change.ExpectedRevision}", nameof(change));
-        }
-
-        if (string.IsNullOrWhiteSpace(change.Event.Kind) || string.IsNullOrWhiteSpace(change.Event.Actor))
-        {
-            throw new ArgumentException("every environment event needs a kind and an actor", nameof(change));
-        }
     }
 
     private static async Task<long> ReadRevisionAsync(SqliteConnection connection, SqliteTransaction? tx, string app, string environment, CancellationToken cancellationToken)

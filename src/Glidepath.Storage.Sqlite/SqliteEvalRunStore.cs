@@ -37,7 +37,8 @@ internal sealed class SqliteEvalRunStore(SqliteDatabase database) : IEvalRunStor
 
     public async Task<EvalRun?> GetAsync(string app, string idOrPrefix, CancellationToken cancellationToken)
     {
-        var runs = await QueryRunsAsync("app = $app AND substr(id, 1, length($p)) = $p ORDER BY created_at DESC LIMIT 2", cancellationToken, ("$app", app), ("$p", idOrPrefix)).ConfigureAwait(false);
+        // The run with exactly this id comes first, so newer runs whose ids merely start with it never hide it.
+        var runs = await QueryRunsAsync("app = $app AND substr(id, 1, length($p)) = $p ORDER BY id = $p DESC, created_at DESC LIMIT 2", cancellationToken, ("$app", app), ("$p", idOrPrefix)).ConfigureAwait(false);
         return runs.FirstOrDefault(r => r.Id == idOrPrefix) ?? (runs.Count == 1 ? runs[0] : null);
     }
 

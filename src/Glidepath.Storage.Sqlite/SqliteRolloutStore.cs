@@ -29,10 +29,6 @@ internal sealed class SqliteRolloutStore(SqliteDatabase database) : IRolloutStor
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
             return rollout;
         }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == 19 && ex.Message.Contains("rollouts.app", StringComparison.Ordinal))
-        {
-            throw new PolicyException($"environment '{transition.Rollout.Environment}' already has an active rollout; see: glidepath rollout status --env {transition.Rollout.Environment}", ex);
-        }
         catch (SqliteException ex)
         {
             throw new OperationalException($"cannot write rollout {transition.Rollout.Id} to the store at {database.Path}: {ex.Message}; nothing was written", ex);
@@ -158,6 +154,13 @@ internal sealed class SqliteRolloutStore(SqliteDatabase database) : IRolloutStor
 
     private static async Task WriteRolloutAsync(SqliteConnection connection, SqliteTransaction tx, Rollout r, long expectedVersion, CancellationToken cancellationToken)
     {
+        // Checked here, inside the write lock, rather than read back from the unique index's error message; the
+        // index (rollouts_one_active) stays as the schema's own guarantee.
+        if (r.IsActive && await OtherActiveExistsAsync(connection, tx, r, cancellationToken).ConfigureAwait(false))
+        {
+            throw StoreConflicts.ActiveRolloutExists(r.Environment);
+        }
+
         await using var cmd = connection.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = expectedVersion == 0
@@ -191,8 +194,21 @@ internal sealed class SqliteRolloutStore(SqliteDatabase database) : IRolloutStor
         cmd.Parameters.AddWithValue("$expected", expectedVersion);
         if (await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
         {
-            throw new PolicyException($"rollout {r.Id} changed since it was read (version {expectedVersion}); re-run the command");
+            throw StoreConflicts.RolloutChanged(r.Id, expectedVersion);
         }
+    }
+
+    private static async Task<bool> OtherActiveExistsAsync(SqliteConnection connection, SqliteTransaction tx, Rollout r, CancellationToken cancellationToken)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "SELECT EXISTS (SELECT 1 FROM rollouts WHERE app = $app AND environment = $env AND id <> $id AND state IN ($progressing, $paused))";
+        cmd.Parameters.AddWithValue("$app", r.App);
+        cmd.Parameters.AddWithValue("$env", r.Environment);
+        cmd.Parameters.AddWithValue("$id", r.Id);
+        cmd.Parameters.AddWithValue("$progressing", RolloutState.Progressing);
+        cmd.Parameters.AddWithValue("$paused", RolloutState.Paused);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) != 0;
     }
 
     private static async Task InsertDecisionAsync(SqliteConnection connection, SqliteTransaction tx, RolloutDecisionRecord d, CancellationToken cancellationToken)

@@ -88,7 +88,7 @@ public sealed class SqliteStore : IGlidepathStore
             var now = await ReadIdentityAsync(Database, cancellationToken).ConfigureAwait(false);
             if (_identity is { } known && now.StoreId == known.StoreId && file == _file)
             {
-                return known;
+                return Copy(known);
             }
 
             // Another file at the path: pooled connections still hold the old one open, so they go first.
@@ -96,13 +96,16 @@ public sealed class SqliteStore : IGlidepathStore
             await SqliteMigrator.MigrateAsync(Database, cancellationToken).ConfigureAwait(false);
             _file = file;
             _identity = await ReadIdentityAsync(Database, cancellationToken).ConfigureAwait(false) with { Generation = (_identity?.Generation ?? 0) + 1 };
-            return _identity;
+            return Copy(_identity);
         }
         catch (SqliteException ex)
         {
             throw new OperationalException($"cannot read the store at {Database.Path}: {ex.Message}", ex);
         }
     }
+
+    // The key is an array: a caller that scribbles on its copy must not change the key this store compares and hands out.
+    private static StoreIdentity Copy(StoreIdentity identity) => identity with { SubjectKey = (byte[])identity.SubjectKey.Clone() };
 
     private static async Task<StoreIdentity> ReadIdentityAsync(SqliteDatabase database, CancellationToken cancellationToken)
     {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Glidepath.Traces;
 using Microsoft.Data.Sqlite;
 
@@ -50,98 +49,10 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
 
         foreach (var row in TraceAggregator.Aggregate(fresh))
         {
-            await AddAggregateAsync(connection, tx, row, cancellationToken).ConfigureAwait(false);
+            await SqliteTraceAggregates.AddAsync(connection, tx, row, cancellationToken).ConfigureAwait(false);
         }
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task AddAggregateAsync(SqliteConnection connection, SqliteTransaction tx, TraceAggregateDelta row, CancellationToken cancellationToken)
-    {
-        await using var read = connection.CreateCommand();
-        read.Transaction = tx;
-        read.CommandText = "SELECT latency_histogram FROM trace_aggregates WHERE app = $a AND environment = $e AND release_id = $r AND arm = $arm AND minute = $m AND grp = $g";
-        AddKey(read, row);
-        var existing = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
-        var histogram = row.LatencyHistogram.ToArray();
-        if (existing is not null)
-        {
-            AddHistogram(histogram, existing);
-        }
-
-        await using var upsert = connection.CreateCommand();
-        upsert.Transaction = tx;
-        upsert.CommandText = """
-            INSERT INTO trace_aggregates (app, environment, release_id, arm, minute, grp, count, errors, latency_count, latency_ms_sum, log_latency_sum, log_latency_squares,
-                                          input_tokens, output_tokens, cost_sum, cost_squares, latency_histogram,
-                                          online_scored, online_passed, online_score_sum, online_score_squares)
-            VALUES ($a, $e, $r, $arm, $m, $g, $count, $errors, $latn, $lat, $log, $log2, $in, $out, $cost, $cost2, $hist, $os, $op, $osum, $osq)
-            ON CONFLICT (app, environment, release_id, arm, minute, grp) DO UPDATE SET
-                count = count + excluded.count, errors = errors + excluded.errors, latency_count = latency_count + excluded.latency_count,
-                latency_ms_sum = latency_ms_sum + excluded.latency_ms_sum,
-                log_latency_sum = log_latency_sum + excluded.log_latency_sum,
-                log_latency_squares = log_latency_squares + excluded.log_latency_squares,
-                input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
-                cost_sum = cost_sum + excluded.cost_sum, cost_squares = cost_squares + excluded.cost_squares,
-                latency_histogram = excluded.latency_histogram,
-                online_scored = online_scored + excluded.online_scored, online_passed = online_passed + excluded.online_passed,
-                online_score_sum = online_score_sum + excluded.online_score_sum,
-                online_score_squares = online_score_squares + excluded.online_score_squares
-            """;
-        AddKey(upsert, row);
-        upsert.Parameters.AddWithValue("$count", row.Count);
-        upsert.Parameters.AddWithValue("$errors", row.Errors);
-        upsert.Parameters.AddWithValue("$latn", row.LatencyCount);
-        upsert.Parameters.AddWithValue("$lat", row.LatencyMsSum);
-        upsert.Parameters.AddWithValue("$log", row.LogLatencySum);
-        upsert.Parameters.AddWithValue("$log2", row.LogLatencySquares);
-        upsert.Parameters.AddWithValue("$in", row.InputTokens);
-        upsert.Parameters.AddWithValue("$out", row.OutputTokens);
-        upsert.Parameters.AddWithValue("$cost", row.CostSum);
-        upsert.Parameters.AddWithValue("$cost2", row.CostSquares);
-        upsert.Parameters.AddWithValue("$hist", SparseHistogram(histogram));
-        upsert.Parameters.AddWithValue("$os", row.OnlineScored);
-        upsert.Parameters.AddWithValue("$op", row.OnlinePassed);
-        upsert.Parameters.AddWithValue("$osum", row.OnlineScoreSum);
-        upsert.Parameters.AddWithValue("$osq", row.OnlineScoreSquares);
-        await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Nonzero buckets only, as {"bucket": count}: most of a group's minute has a handful of buckets.</summary>
-    private static string SparseHistogram(long[] histogram)
-    {
-        var sparse = new SortedDictionary<int, long>();
-        for (var i = 0; i < histogram.Length; i++)
-        {
-            if (histogram[i] != 0)
-            {
-                sparse[i] = histogram[i];
-            }
-        }
-
-        return JsonSerializer.Serialize(sparse);
-    }
-
-    private static void AddHistogram(long[] into, string json)
-    {
-        var sparse = JsonSerializer.Deserialize<Dictionary<int, long>>(json) ?? [];
-        foreach (var (i, count) in sparse)
-        {
-            if (i >= 0 && i < into.Length)
-            {
-                into[i] += count;
-            }
-        }
-    }
-
-    private static void AddKey(SqliteCommand cmd, TraceAggregateDelta row)
-    {
-        cmd.Parameters.AddWithValue("$a", row.App);
-        cmd.Parameters.AddWithValue("$e", row.Environment);
-        cmd.Parameters.AddWithValue("$r", row.ReleaseId);
-        cmd.Parameters.AddWithValue("$arm", row.Arm);
-        cmd.Parameters.AddWithValue("$m", Iso(row.Minute));
-        cmd.Parameters.AddWithValue("$g", row.Group);
     }
 
     public async Task<TraceRecord?> GetAsync(string traceId, CancellationToken cancellationToken) =>
@@ -181,8 +92,9 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
 
         if (query.NegativeFeedbackOnly)
         {
-            // The same threshold as the feedback metric's positive count (score >= 0.5).
-            wrong.Add("EXISTS (SELECT 1 FROM trace_feedback f WHERE f.trace_id = traces.trace_id AND f.score < 0.5)");
+            // Filtered here so LIMIT applies to matches; the threshold is the domain's, passed in (FeedbackScore).
+            wrong.Add("EXISTS (SELECT 1 FROM trace_feedback f WHERE f.trace_id = traces.trace_id AND f.score < $positive)");
+            args.Add(("$positive", FeedbackScore.PositiveThreshold));
         }
 
         if (wrong.Count > 0)
@@ -227,69 +139,25 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
     public async Task<IReadOnlyList<ArmStats>> ArmStatsAsync(string app, string environment, DateTimeOffset since, DateTimeOffset? until, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        // Aggregates are kept per minute, so both ends are floored to the minute: [since, until) windows that meet at
-        // an instant meet at the same minute and never count a minute twice (a window inside one minute is empty).
-        var sinceMinute = Iso(FloorToMinute(since));
-        var untilText = until is { } u ? Iso(FloorToMinute(u)) : "9999";
+        var window = AggregateWindow.Of(since, until);
         var builder = new ArmStatsBuilder();
-        await using (var cmd = connection.CreateCommand())
-        {
-            cmd.CommandText = """
-                SELECT release_id, arm, grp, count, errors, latency_count, latency_ms_sum, log_latency_sum, log_latency_squares, input_tokens, output_tokens,
-                       cost_sum, cost_squares, latency_histogram, online_scored, online_passed, online_score_sum, online_score_squares
-                FROM trace_aggregates WHERE app = $a AND environment = $e AND minute >= $since AND minute < $until
-                """;
-            cmd.Parameters.AddWithValue("$a", app);
-            cmd.Parameters.AddWithValue("$e", environment);
-            cmd.Parameters.AddWithValue("$since", sinceMinute);
-            cmd.Parameters.AddWithValue("$until", untilText);
-            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var row = new TraceAggregateDelta
-                {
-                    App = app,
-                    Environment = environment,
-                    ReleaseId = reader.GetString(0),
-                    Arm = reader.GetString(1),
-                    Minute = default,
-                    Group = reader.GetInt32(2),
-                    Count = reader.GetInt64(3),
-                    Errors = reader.GetInt64(4),
-                    LatencyCount = reader.GetInt64(5),
-                    LatencyMsSum = reader.GetDouble(6),
-                    LogLatencySum = reader.GetDouble(7),
-                    LogLatencySquares = reader.GetDouble(8),
-                    InputTokens = reader.GetInt64(9),
-                    OutputTokens = reader.GetInt64(10),
-                    CostSum = reader.GetDouble(11),
-                    CostSquares = reader.GetDouble(12),
-                    OnlineScored = reader.GetInt64(14),
-                    OnlinePassed = reader.GetInt64(15),
-                    OnlineScoreSum = reader.GetDouble(16),
-                    OnlineScoreSquares = reader.GetDouble(17),
-                };
-                AddHistogram(row.LatencyHistogram, reader.GetString(13));
-                builder.Add(row);
-            }
-        }
+        await SqliteTraceAggregates.ReadAsync(connection, app, environment, window, builder, cancellationToken).ConfigureAwait(false);
 
+        // Feedback rows, not sums: whether a score counts as positive is the domain's rule (FeedbackScore), applied by the builder.
         await using (var cmd = connection.CreateCommand())
         {
             cmd.CommandText = """
-                SELECT t.release_id, t.arm, t.subject_group, COUNT(*), SUM(f.score), SUM(CASE WHEN f.score >= 0.5 THEN 1 ELSE 0 END)
+                SELECT t.release_id, t.arm, t.subject_group, f.score
                 FROM trace_feedback f JOIN traces t ON t.trace_id = f.trace_id
                 WHERE t.app = $a AND t.environment = $e AND t.started_at >= $since AND t.started_at < $until
-                GROUP BY t.release_id, t.arm, t.subject_group
                 """;
             cmd.Parameters.AddWithValue("$a", app);
             cmd.Parameters.AddWithValue("$e", environment);
-            cmd.Parameters.AddWithValue("$since", sinceMinute);
-            cmd.Parameters.AddWithValue("$until", untilText);
+            SqliteTraceAggregates.AddWindow(cmd, window);
             await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                builder.AddFeedback(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt64(3), reader.GetDouble(4), reader.GetInt64(5));
+                builder.AddFeedback(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetDouble(3));
             }
         }
 
@@ -345,13 +213,7 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
         return list;
     }
 
-    private static DateTimeOffset FloorToMinute(DateTimeOffset t)
-    {
-        var ticks = t.UtcDateTime.Ticks;
-        return new DateTimeOffset(ticks - (ticks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
-    }
-
-    private static string Iso(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+    internal static string Iso(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
     private static DateTimeOffset Parse(string s) => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 }

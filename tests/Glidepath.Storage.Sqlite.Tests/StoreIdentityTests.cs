@@ -17,34 +17,6 @@ public sealed class StoreIdentityTests
     };
 
     [Fact]
-    public async Task ReadIdentityAsync_SameFile_SameIdAndKeyAcrossOpens()
-    {
-        await using var tmp = await TempSqliteFile.CreateAsync();
-        var first = await tmp.Store.ReadIdentityAsync(default);
-        await using var again = await SqliteStore.OpenAsync(tmp.DbPath, TimeProvider.System, default);
-
-        var second = await again.ReadIdentityAsync(default);
-
-        Assert.Matches("^[0-9a-f]{32}$", first.StoreId);
-        Assert.Equal(32, first.SubjectKey.Length);
-        Assert.Equal(first.StoreId, second.StoreId);
-        Assert.Equal(first.SubjectKey, second.SubjectKey);
-        Assert.Equal(0, second.Generation);
-    }
-
-    [Fact]
-    public async Task OpenAsync_TwoStores_DifferentIdsAndKeys()
-    {
-        await using var a = await TempSqliteFile.CreateAsync();
-        await using var b = await TempSqliteFile.CreateAsync();
-
-        var (ia, ib) = (await a.Store.ReadIdentityAsync(default), await b.Store.ReadIdentityAsync(default));
-
-        Assert.NotEqual(ia.StoreId, ib.StoreId);
-        Assert.NotEqual(ia.SubjectKey, ib.SubjectKey);
-    }
-
-    [Fact]
     public async Task ReadIdentityAsync_FileDeleted_FailsAndCreatesNothing()
     {
         await using var tmp = await TempSqliteFile.CreateAsync();
@@ -122,20 +94,6 @@ public sealed class StoreIdentityTests
         Assert.Equal(before.StoreId, after.StoreId);
         Assert.Equal(before.Generation + 1, after.Generation);
         Assert.Equal("r1", (await tmp.Store.Environments.GetAsync("app", "production", default)).StableReleaseId);
-    }
-
-    [Fact]
-    public async Task StoreIdentity_Update_Refused()
-    {
-        await using var tmp = await TempSqliteFile.CreateAsync();
-        await using var connection = new SqliteConnection($"Data Source={tmp.DbPath}");
-        await connection.OpenAsync();
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "UPDATE store_identity SET subject_key = '00'";
-
-        var ex = await Assert.ThrowsAsync<SqliteException>(() => cmd.ExecuteNonQueryAsync());
-
-        Assert.Contains("never changes", ex.Message, StringComparison.Ordinal);
     }
 
     private static async Task Checkpoint(string path)

@@ -16,4 +16,26 @@ public sealed record EnvironmentChange
 
     /// <summary>The history event (its Revision is ignored; the store sets it).</summary>
     public required EnvironmentEvent Event { get; init; }
+
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> when no store may write this change: a negative expected revision, an
+    /// event without a kind or an actor, or a canary weight outside 0–100. Every store checks it before writing.
+    /// </summary>
+    public void Validate()
+    {
+        if (ExpectedRevision < 0)
+        {
+            throw new ArgumentException($"ExpectedRevision must be >= 0, got {ExpectedRevision}", "change");
+        }
+
+        if (string.IsNullOrWhiteSpace(Event.Kind) || string.IsNullOrWhiteSpace(Event.Actor))
+        {
+            throw new ArgumentException("every environment event needs a kind and an actor", "change");
+        }
+
+        if (NewState.Canary is { Weight: var weight } && !(weight is >= 0 and <= 100))
+        {
+            throw new ArgumentException($"a canary weight is a percentage in 0-100, got {weight}", "change");
+        }
+    }
 }

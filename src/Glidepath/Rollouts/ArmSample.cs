@@ -31,7 +31,7 @@ public readonly partial record struct ArmSample
 
     public long FeedbackCount { get; init; }
 
-    /// <summary>Feedback that counts as positive (score ≥ 0.5).</summary>
+    /// <summary>Feedback that counts as positive (<see cref="Traces.FeedbackScore.IsPositive"/>).</summary>
     public long FeedbackPositive { get; init; }
 
     /// <summary>Answered requests per <see cref="LatencyBuckets"/> bucket; null or empty when not kept.</summary>

@@ -35,7 +35,7 @@ public sealed record ArmStats
     public long FeedbackCount { get; init; }
     public double FeedbackSum { get; init; }
 
-    /// <summary>Feedback that counts as positive (score ≥ 0.5): a proportion the judge can compare.</summary>
+    /// <summary>Feedback that counts as positive (<see cref="FeedbackScore.IsPositive"/>): a proportion the judge can compare.</summary>
     public long FeedbackPositive { get; init; }
 
     /// <summary>

@@ -1,8 +1,10 @@
 namespace Glidepath.Traces;
 
 /// <summary>
-/// Sums aggregate rows (per minute and subject group) and feedback counts into one <see cref="ArmStats"/> per
-/// (release, arm), with its per-group sums: the part of reading arm statistics every store shares.
+/// Sums aggregate rows (per minute and subject group) and feedback scores into one <see cref="ArmStats"/> per
+/// (release, arm), with its per-group sums: the part of reading arm statistics every store shares. Rows are merged
+/// with <see cref="TraceAggregateDelta.Add"/> and feedback is counted with <see cref="FeedbackScore"/>, so no store
+/// has its own copy of either rule.
 /// </summary>
 public sealed class ArmStatsBuilder
 {
@@ -12,34 +14,16 @@ public sealed class ArmStatsBuilder
     public void Add(TraceAggregateDelta row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        var s = Slot(row.ReleaseId, row.Arm, row.Group);
-        s.Count += row.Count;
-        s.Errors += row.Errors;
-        s.LatencyCount += row.LatencyCount;
-        s.LatencyMsSum += row.LatencyMsSum;
-        s.LogLatencySum += row.LogLatencySum;
-        s.LogLatencySquares += row.LogLatencySquares;
-        s.InputTokens += row.InputTokens;
-        s.OutputTokens += row.OutputTokens;
-        s.CostSum += row.CostSum;
-        s.CostSquares += row.CostSquares;
-        s.OnlineScored += row.OnlineScored;
-        s.OnlinePassed += row.OnlinePassed;
-        s.OnlineScoreSum += row.OnlineScoreSum;
-        s.OnlineScoreSquares += row.OnlineScoreSquares;
-        for (var i = 0; i < s.Histogram.Length; i++)
-        {
-            s.Histogram[i] += row.LatencyHistogram[i];
-        }
+        Slot(row.ReleaseId, row.Arm, row.Group).Traffic.Add(row);
     }
 
-    /// <summary>Adds feedback on traces of one arm and group: how many, the sum of scores, how many were positive.</summary>
-    public void AddFeedback(string releaseId, string arm, int group, long count, double sum, long positive)
+    /// <summary>Adds one feedback score on a trace of this arm and subject group.</summary>
+    public void AddFeedback(string releaseId, string arm, int group, double score)
     {
         var s = Slot(releaseId, arm, group);
-        s.FeedbackCount += count;
-        s.FeedbackSum += sum;
-        s.FeedbackPositive += positive;
+        s.FeedbackCount++;
+        s.FeedbackSum += score;
+        s.FeedbackPositive += FeedbackScore.IsPositive(score) ? 1 : 0;
     }
 
     /// <summary>One <see cref="ArmStats"/> per (release, arm), ordered by release then arm, each with its groups.</summary>
@@ -48,15 +32,15 @@ public sealed class ArmStatsBuilder
         var list = new List<ArmStats>(_arms.Count);
         foreach (var ((release, arm), groups) in _arms.OrderBy(a => a.Key.Release, StringComparer.Ordinal).ThenBy(a => a.Key.Arm, StringComparer.Ordinal))
         {
-            var total = new Sums();
+            var total = new Sums(release, arm, 0);
             var perGroup = new ArmStats[groups.Length];
             for (var g = 0; g < groups.Length; g++)
             {
                 total.Add(groups[g]);
-                perGroup[g] = groups[g].ToStats(release, arm, []);
+                perGroup[g] = groups[g].ToStats([]);
             }
 
-            list.Add(total.ToStats(release, arm, perGroup));
+            list.Add(total.ToStats(perGroup));
         }
 
         return list;
@@ -69,7 +53,7 @@ public sealed class ArmStatsBuilder
             groups = new Sums[SubjectGroups.Count];
             for (var i = 0; i < groups.Length; i++)
             {
-                groups[i] = new Sums();
+                groups[i] = new Sums(releaseId, arm, i);
             }
 
             _arms[(releaseId, arm)] = groups;
@@ -78,56 +62,42 @@ public sealed class ArmStatsBuilder
         return groups[Math.Clamp(group, 0, SubjectGroups.Count - 1)];
     }
 
-    private sealed class Sums
+    private sealed class Sums(string release, string arm, int group)
     {
-        public long Count, Errors, LatencyCount, InputTokens, OutputTokens, OnlineScored, OnlinePassed, FeedbackCount, FeedbackPositive;
-        public double LatencyMsSum, LogLatencySum, LogLatencySquares, CostSum, CostSquares, OnlineScoreSum, OnlineScoreSquares, FeedbackSum;
-        public readonly long[] Histogram = new long[LatencyBuckets.UpperBoundsMs.Count];
+        // The arm's traffic as one row of its own (no app, environment or minute: it spans them).
+        public TraceAggregateDelta Traffic { get; } = new() { App = "", Environment = "", ReleaseId = release, Arm = arm, Minute = default, Group = group };
+
+        public long FeedbackCount { get; set; }
+        public double FeedbackSum { get; set; }
+        public long FeedbackPositive { get; set; }
 
         public void Add(Sums o)
         {
-            Count += o.Count;
-            Errors += o.Errors;
-            LatencyCount += o.LatencyCount;
-            InputTokens += o.InputTokens;
-            OutputTokens += o.OutputTokens;
-            OnlineScored += o.OnlineScored;
-            OnlinePassed += o.OnlinePassed;
+            Traffic.Add(o.Traffic);
             FeedbackCount += o.FeedbackCount;
-            FeedbackPositive += o.FeedbackPositive;
-            LatencyMsSum += o.LatencyMsSum;
-            LogLatencySum += o.LogLatencySum;
-            LogLatencySquares += o.LogLatencySquares;
-            CostSum += o.CostSum;
-            CostSquares += o.CostSquares;
-            OnlineScoreSum += o.OnlineScoreSum;
-            OnlineScoreSquares += o.OnlineScoreSquares;
             FeedbackSum += o.FeedbackSum;
-            for (var i = 0; i < Histogram.Length; i++)
-            {
-                Histogram[i] += o.Histogram[i];
-            }
+            FeedbackPositive += o.FeedbackPositive;
         }
 
-        public ArmStats ToStats(string release, string arm, IReadOnlyList<ArmStats> groups) => new()
+        public ArmStats ToStats(IReadOnlyList<ArmStats> groups) => new()
         {
-            ReleaseId = release,
-            Arm = arm,
-            Count = Count,
-            Errors = Errors,
-            LatencyCount = LatencyCount,
-            LatencyMsSum = LatencyMsSum,
-            LogLatencySum = LogLatencySum,
-            LogLatencySquares = LogLatencySquares,
-            InputTokens = InputTokens,
-            OutputTokens = OutputTokens,
-            CostSum = CostSum,
-            CostSquares = CostSquares,
-            LatencyHistogram = (long[])Histogram.Clone(),
-            OnlineScored = OnlineScored,
-            OnlinePassed = OnlinePassed,
-            OnlineScoreSum = OnlineScoreSum,
-            OnlineScoreSquares = OnlineScoreSquares,
+            ReleaseId = Traffic.ReleaseId,
+            Arm = Traffic.Arm,
+            Count = Traffic.Count,
+            Errors = Traffic.Errors,
+            LatencyCount = Traffic.LatencyCount,
+            LatencyMsSum = Traffic.LatencyMsSum,
+            LogLatencySum = Traffic.LogLatencySum,
+            LogLatencySquares = Traffic.LogLatencySquares,
+            InputTokens = Traffic.InputTokens,
+            OutputTokens = Traffic.OutputTokens,
+            CostSum = Traffic.CostSum,
+            CostSquares = Traffic.CostSquares,
+            LatencyHistogram = (long[])Traffic.LatencyHistogram.Clone(),
+            OnlineScored = Traffic.OnlineScored,
+            OnlinePassed = Traffic.OnlinePassed,
+            OnlineScoreSum = Traffic.OnlineScoreSum,
+            OnlineScoreSquares = Traffic.OnlineScoreSquares,
             FeedbackCount = FeedbackCount,
             FeedbackSum = FeedbackSum,
             FeedbackPositive = FeedbackPositive,

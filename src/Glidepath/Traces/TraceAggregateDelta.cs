@@ -2,7 +2,8 @@ namespace Glidepath.Traces;
 
 /// <summary>
 /// What a batch adds to one aggregate row: (app, environment, release, arm, minute, subject group). Built by
-/// <see cref="TraceAggregator"/> from trace records so that one batch becomes one upsert per row.
+/// <see cref="TraceAggregator"/> from trace records so that one batch becomes one upsert per row; a store keeps
+/// each row as the <see cref="Add"/> of every delta written to it.
 /// </summary>
 public sealed class TraceAggregateDelta
 {
@@ -34,4 +35,34 @@ public sealed class TraceAggregateDelta
     public double OnlineScoreSum { get; set; }
     public double OnlineScoreSquares { get; set; }
     public long[] LatencyHistogram { get; } = new long[LatencyBuckets.UpperBoundsMs.Count];
+
+    /// <summary>
+    /// Adds <paramref name="other"/>'s sums and histogram to this row's: how a store merges a batch into the row it
+    /// already has for the same minute, and how rows are summed into an arm. The key is the caller's to match.
+    /// </summary>
+    public void Add(TraceAggregateDelta other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        Count += other.Count;
+        Errors += other.Errors;
+        LatencyCount += other.LatencyCount;
+        LatencyMsSum += other.LatencyMsSum;
+        LogLatencySum += other.LogLatencySum;
+        LogLatencySquares += other.LogLatencySquares;
+        InputTokens += other.InputTokens;
+        OutputTokens += other.OutputTokens;
+        CostSum += other.CostSum;
+        CostSquares += other.CostSquares;
+        OnlineScored += other.OnlineScored;
+        OnlinePassed += other.OnlinePassed;
+        OnlineScoreSum += other.OnlineScoreSum;
+        OnlineScoreSquares += other.OnlineScoreSquares;
+        for (var i = 0; i < LatencyHistogram.Length; i++)
+        {
+            LatencyHistogram[i] += other.LatencyHistogram[i];
+        }
+    }
+
+    /// <summary>An empty row with this row's key: where a store starts a minute it has not seen.</summary>
+    public TraceAggregateDelta EmptyCopy() => new() { App = App, Environment = Environment, ReleaseId = ReleaseId, Arm = Arm, Minute = Minute, Group = Group };
 }

@@ -17,8 +17,7 @@ public static class TraceAggregator
                 continue;
             }
 
-            var utc = t.StartedAt.ToUniversalTime();
-            var minute = new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, utc.Minute, 0, TimeSpan.Zero);
+            var minute = MinuteOf(t.StartedAt);
             var group = SubjectGroups.Of(t.SubjectHash, t.TraceId);
             var key = (t.App, t.Environment, t.ReleaseId, t.Arm, minute, group);
             if (!rows.TryGetValue(key, out var row))
@@ -56,6 +55,13 @@ public static class TraceAggregator
         }
 
         return [.. rows.Values];
+    }
+
+    /// <summary>The start of the UTC minute <paramref name="instant"/> falls in: the minute of an aggregate row.</summary>
+    public static DateTimeOffset MinuteOf(DateTimeOffset instant)
+    {
+        var ticks = instant.UtcTicks;
+        return new DateTimeOffset(ticks - (ticks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
     }
 
     /// <summary>

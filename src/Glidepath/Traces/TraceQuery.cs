@@ -20,7 +20,7 @@ public sealed record TraceQuery
     /// <summary>Requests an online scorer did not pass (<c>OnlinePassed = false</c>).</summary>
     public bool OnlineFailedOnly { get; init; }
 
-    /// <summary>Requests with at least one negative feedback (a score below 0.5, as the judge's feedback metric counts it).</summary>
+    /// <summary>Requests with at least one negative feedback (a score below <see cref="FeedbackScore.PositiveThreshold"/>, as the judge's feedback metric counts it).</summary>
     public bool NegativeFeedbackOnly { get; init; }
 
     /// <summary>Only trace ids that start with these lower-case hex digits.</summary>

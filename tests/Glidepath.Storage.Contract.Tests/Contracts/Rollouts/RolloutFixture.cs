@@ -2,21 +2,21 @@ using Glidepath.Environments;
 using Glidepath.Manifests;
 using Glidepath.Releases;
 using Glidepath.Rollouts;
+using Glidepath.Storage.Contract.Tests.Support;
 using Glidepath.Traces;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Glidepath.Storage.Sqlite.Tests.Rollouts;
+namespace Glidepath.Storage.Contract.Tests.Contracts.Rollouts;
 
-/// <summary>A real store, a fake clock, two releases (v1 stable in production, v2 the candidate) and a traffic writer.</summary>
-internal sealed class RolloutFixture : IAsyncDisposable
+/// <summary>A store of the kind under test, a fake clock, two releases (v1 stable in production, v2 the candidate) and a traffic writer.</summary>
+internal sealed class RolloutFixture
 {
-    private readonly TempSqliteFile tmp;
     private readonly Random random = new(42);
     private long traceCounter;
 
-    private RolloutFixture(TempSqliteFile tmp, FakeTimeProvider time)
+    private RolloutFixture(IGlidepathStore store, FakeTimeProvider time)
     {
-        this.tmp = tmp;
+        Store = store;
         Time = time;
         Manifest = new Manifest
         {
@@ -32,7 +32,7 @@ internal sealed class RolloutFixture : IAsyncDisposable
     public static readonly Release V2 = Release("v2id0000000000000000", 2);
 
     public FakeTimeProvider Time { get; }
-    public SqliteStore Store => tmp.Store;
+    public IGlidepathStore Store { get; }
     public Manifest Manifest { get; }
     public EnvironmentService Environments { get; }
     public RolloutService Service { get; }
@@ -45,10 +45,11 @@ internal sealed class RolloutFixture : IAsyncDisposable
         Metrics = new Dictionary<string, MetricTolerance> { ["error_rate"] = new() { MaxIncrease = 0.05 }, ["latency"] = new() { MaxRatio = 2 } },
     };
 
-    public static async Task<RolloutFixture> CreateAsync()
+    /// <summary>Deploys v1 to production in <paramref name="store"/> (new and empty) and returns the fixture around it.</summary>
+    public static async Task<RolloutFixture> CreateAsync(IGlidepathStore store)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero));
-        var fixture = new RolloutFixture(await TempSqliteFile.CreateAsync(), time);
+        var fixture = new RolloutFixture(store, time);
         await fixture.Environments.DeployAsync("production", V1, "ana", "first", CancellationToken.None);
         return fixture;
     }
@@ -82,8 +83,6 @@ internal sealed class RolloutFixture : IAsyncDisposable
     }
 
     public Task<EnvironmentState> StateAsync() => Store.Environments.GetAsync("app", "production", CancellationToken.None);
-
-    public ValueTask DisposeAsync() => tmp.DisposeAsync();
 
     private static Release Release(string id, int version) => new()
     {

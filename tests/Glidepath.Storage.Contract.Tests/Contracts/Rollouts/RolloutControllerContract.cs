@@ -1,12 +1,14 @@
 using Glidepath.Errors;
 using Glidepath.Rollouts;
 using Glidepath.Routing;
+using Glidepath.Storage.Contract.Tests.Support;
 
-namespace Glidepath.Storage.Sqlite.Tests.Rollouts;
+namespace Glidepath.Storage.Contract.Tests.Contracts.Rollouts;
 
-public sealed class RolloutControllerTests
+/// <summary>The rollout service and controller on a store: start, judge, advance, roll back, resume after a restart.</summary>
+public abstract class RolloutControllerContract(IStoreFactory factory) : StoreContract(factory)
 {
-    private static readonly CancellationToken None = CancellationToken.None;
+    private Task<RolloutFixture> FixtureAsync() => RolloutFixture.CreateAsync(Store);
 
     private static Task<Rollout> StartAsync(RolloutFixture f) =>
         f.Service.StartAsync("production", RolloutFixture.V2, RolloutFixture.Plan, "ana", "test rollout", force: true, None);
@@ -23,7 +25,7 @@ public sealed class RolloutControllerTests
     [Fact]
     public async Task StartAsync_NoGateVerdictAgainstStable_RefusedWithPolicyException()
     {
-        await using var f = await RolloutFixture.CreateAsync();
+        var f = await FixtureAsync();
 
         var ex = await Assert.ThrowsAsync<PolicyException>(() => f.Service.StartAsync("production", RolloutFixture.V2, RolloutFixture.Plan, "ana", null, force: false, None));
 
@@ -34,7 +36,7 @@ public sealed class RolloutControllerTests
     [Fact]
     public async Task StartAsync_Forced_SetsCanaryAtFirstStepAndRecordsTheOverride()
     {
-        await using var f = await RolloutFixture.CreateAsync();
+        var f = await FixtureAsync();
 
         var rollout = await StartAsync(f);
 
@@ -52,7 +54,7 @@ public sealed class RolloutControllerTests
     [Fact]
     public async Task TickAsync_GoodCanary_AdvancesThroughEveryStepAndBecomesStable()
     {
-        await using var f = await RolloutFixture.CreateAsync();
+        var f = await FixtureAsync();
         await StartAsync(f);
         var controller = f.Controller();
         var weights = new List<double>();
@@ -80,7 +82,7 @@ public sealed class RolloutControllerTests
     [Fact]
     public async Task TickAsync_CanaryWithTenPercentErrors_RolledBackAtFirstStepWithEvidence()
     {
-        await using var f = await RolloutFixture.CreateAsync();
+        var f = await FixtureAsync();
         var rollout = await StartAsync(f);
         f.Time.Advance(TimeSpan.FromSeconds(10));
         await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 600, errorRate: 0.10);
@@ -111,7 +113,7 @@ public sealed class RolloutControllerTests
     [Fact]
     public async Task TickAsync_AfterManualRollback_EndsRolloutWithoutTouchingTheEnvironment()
     {
-        await using var f = await RolloutFixture.CreateAsync();
+        var f = await FixtureAsync();
         var rollout = await StartAsync(f);
         await GoodStepTrafficAsync(f);
         await f.Environments.RollbackAsync("production", null, "bob", "looks odd", None);
@@ -130,7 +132,7 @@ public sealed class RolloutControllerTests
     [Fact]
     public async Task TickAsync_NewControllerAfterRestart_ResumesAtTheStoredStepWithoutReapplyingIt()
     {
-        await using var f = await RolloutFixture.CreateAsync();
+        var f = await FixtureAsync();
         await StartAsync(f);
         await GoodStepTrafficAsync(f);
         await f.Controller("gw-a").TickAsync(None);
@@ -154,7 +156,7 @@ public sealed class RolloutControllerTests
     [Fact]
     public async Task TickAsync_PausedRollout_NotAdvancedUntilResumed()
     {
-        await using var f = await RolloutFixture.CreateAsync();
+        var f = await FixtureAsync();
         await StartAsync(f);
         await f.Service.PauseAsync("production", "ana", "investigating", None);
         await GoodStepTrafficAsync(f);
@@ -171,7 +173,7 @@ public sealed class RolloutControllerTests
     [Fact]
     public async Task TickAsync_FrozenEnvironmentSafeCanary_HoldsAndNotesItOnce()
     {
-        await using var f = await RolloutFixture.CreateAsync();
+        var f = await FixtureAsync();
         var rollout = await StartAsync(f);
         await f.Environments.FreezeAsync("production", "bob", "incident 12", None);
         await GoodStepTrafficAsync(f);
@@ -187,7 +189,7 @@ public sealed class RolloutControllerTests
     [Fact]
     public async Task TickAsync_StepLimitPassedUndecided_RecordsHoldOnceAndKeepsWeight()
     {
-        await using var f = await RolloutFixture.CreateAsync();
+        var f = await FixtureAsync();
         var rollout = await StartAsync(f);
         await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 5);
         f.Time.Advance(TimeSpan.FromMinutes(31));
@@ -203,7 +205,7 @@ public sealed class RolloutControllerTests
     [Fact]
     public async Task TickAsync_OtherControllerHoldsTheLease_DoesNothing()
     {
-        await using var f = await RolloutFixture.CreateAsync();
+        var f = await FixtureAsync();
         await StartAsync(f);
         Assert.True(await f.Store.Rollouts.TryAcquireLeaseAsync("app", "production", "gw-a", TimeSpan.FromSeconds(30), f.Time.GetUtcNow(), None));
         await GoodStepTrafficAsync(f);
@@ -216,7 +218,7 @@ public sealed class RolloutControllerTests
     [Fact]
     public async Task AbortAsync_ActiveRollout_ClearsCanaryKeepsStable()
     {
-        await using var f = await RolloutFixture.CreateAsync();
+        var f = await FixtureAsync();
         var rollout = await StartAsync(f);
 
         await f.Service.AbortAsync("production", "ana", "wrong release", None);
@@ -231,7 +233,7 @@ public sealed class RolloutControllerTests
     [Fact]
     public async Task PromoteAsync_Full_MakesCanaryStableAtOnce()
     {
-        await using var f = await RolloutFixture.CreateAsync();
+        var f = await FixtureAsync();
         await StartAsync(f);
 
         var rollout = await f.Service.PromoteAsync("production", full: true, "ana", "urgent fix verified", None);
@@ -244,7 +246,7 @@ public sealed class RolloutControllerTests
     [Fact]
     public async Task PromoteAsync_NotFull_MovesOneStepWithoutTheJudge()
     {
-        await using var f = await RolloutFixture.CreateAsync();
+        var f = await FixtureAsync();
         await StartAsync(f);
 
         var rollout = await f.Service.PromoteAsync("production", full: false, "ana", null, None);

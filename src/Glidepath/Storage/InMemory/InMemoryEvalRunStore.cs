@@ -1,0 +1,107 @@
+using Glidepath.Errors;
+using Glidepath.Evals.Runs;
+
+namespace Glidepath.Storage.InMemory;
+
+/// <summary>Eval runs and their results; a result already stored for the same key is kept (first write wins).</summary>
+internal sealed class InMemoryEvalRunStore(string location) : IEvalRunStore
+{
+    private readonly Lock _sync = new();
+
+    // In creation order: among runs created at the same time, the later one counts as newer.
+    private readonly List<EvalRun> _runs = [];
+    private readonly Dictionary<string, List<TrialResult>> _results = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<TrialKey>> _completed = new(StringComparer.Ordinal);
+
+    public Task CreateAsync(EvalRun run, CancellationToken cancellationToken) =>
+        Synchronously.Run(() =>
+        {
+            ArgumentNullException.ThrowIfNull(run);
+            lock (_sync)
+            {
+                if (_runs.Exists(r => r.Id == run.Id))
+                {
+                    throw new OperationalException($"cannot create eval run {run.Id} in the store at {location}: a run with this id exists; nothing was written");
+                }
+
+                _runs.Add(run with { Tags = [.. run.Tags] });
+                _results[run.Id] = [];
+                _completed[run.Id] = [];
+            }
+        }, cancellationToken);
+
+    public Task<EvalRun?> GetAsync(string app, string idOrPrefix, CancellationToken cancellationToken) =>
+        Synchronously.Run(() =>
+        {
+            lock (_sync)
+            {
+                var matches = _runs.FindAll(r => r.App == app && r.Id.StartsWith(idOrPrefix, StringComparison.Ordinal));
+                return matches.Find(r => r.Id == idOrPrefix) ?? (matches.Count == 1 ? matches[0] : null);
+            }
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<EvalRun>> ListAsync(string app, int limit, CancellationToken cancellationToken) =>
+        Synchronously.Run<IReadOnlyList<EvalRun>>(() =>
+        {
+            lock (_sync)
+            {
+                var newest = Enumerable.Reverse(_runs).Where(r => r.App == app).OrderByDescending(r => r.CreatedAt);
+
+                // As SQL's LIMIT: a negative limit means no limit.
+                return limit < 0 ? [.. newest] : [.. newest.Take(limit)];
+            }
+        }, cancellationToken);
+
+    public Task SaveResultsAsync(IReadOnlyList<TrialResult> results, CancellationToken cancellationToken) =>
+        Synchronously.Run(() =>
+        {
+            ArgumentNullException.ThrowIfNull(results);
+            lock (_sync)
+            {
+                // All or nothing: a result of an unknown run refuses the whole batch before anything is kept.
+                if (results.FirstOrDefault(r => !_results.ContainsKey(r.RunId)) is { } orphan)
+                {
+                    throw new OperationalException($"cannot save results in the store at {location}: there is no eval run {orphan.RunId}; nothing was written");
+                }
+
+                foreach (var result in results)
+                {
+                    if (_completed[result.RunId].Add(result.Key))
+                    {
+                        _results[result.RunId].Add(result with { ToolCalls = [.. result.ToolCalls], Scores = [.. result.Scores] });
+                    }
+                }
+            }
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<TrialResult>> ResultsAsync(string runId, CancellationToken cancellationToken) =>
+        Synchronously.Run<IReadOnlyList<TrialResult>>(() =>
+        {
+            lock (_sync)
+            {
+                return _results.TryGetValue(runId, out var results) ? [.. results] : [];
+            }
+        }, cancellationToken);
+
+    public Task<IReadOnlySet<TrialKey>> CompletedAsync(string runId, CancellationToken cancellationToken) =>
+        Synchronously.Run<IReadOnlySet<TrialKey>>(() =>
+        {
+            lock (_sync)
+            {
+                return _completed.TryGetValue(runId, out var keys) ? new HashSet<TrialKey>(keys) : [];
+            }
+        }, cancellationToken);
+
+    public Task SetStatusAsync(string runId, EvalRunStatus status, DateTimeOffset? finishedAt, CancellationToken cancellationToken) =>
+        Synchronously.Run(() =>
+        {
+            lock (_sync)
+            {
+                var i = _runs.FindIndex(r => r.Id == runId);
+                if (i >= 0)
+                {
+                    _runs[i] = _runs[i] with { Status = status, FinishedAt = finishedAt };
+                }
+            }
+        }, cancellationToken);
+}

@@ -1,0 +1,83 @@
+using Glidepath.Errors;
+using Glidepath.Monitoring;
+
+namespace Glidepath.Storage.InMemory;
+
+/// <summary>Drift alerts (append-only apart from their notification status) and the environment configurations seen.</summary>
+internal sealed class InMemoryMonitorStore(string location) : IMonitorStore
+{
+    private readonly Lock _sync = new();
+
+    // In the order raised: the tie-break between alerts of the same time, newest saved first.
+    private readonly List<DriftAlert> _alerts = [];
+
+    // When each configuration fingerprint of an environment was first seen.
+    private readonly Dictionary<(string App, string Environment), Dictionary<string, DateTimeOffset>> _configs = [];
+
+    public Task SaveAlertAsync(DriftAlert alert, CancellationToken cancellationToken) =>
+        Synchronously.Run(() =>
+        {
+            ArgumentNullException.ThrowIfNull(alert);
+            lock (_sync)
+            {
+                if (_alerts.Exists(a => a.Id == alert.Id))
+                {
+                    throw new OperationalException($"cannot save drift alert {alert.Id} in the store at {location}: an alert with this id exists; nothing was written");
+                }
+
+                var w = alert.Windows;
+                _alerts.Add(alert with
+                {
+                    RaisedAt = alert.RaisedAt.ToUniversalTime(),
+                    Windows = new DriftWindows(w.ReferenceFrom.ToUniversalTime(), w.ReferenceTo.ToUniversalTime(), w.RecentFrom.ToUniversalTime(), w.RecentTo.ToUniversalTime()),
+                });
+            }
+        }, cancellationToken);
+
+    public Task SetNotificationAsync(string alertId, string notification, CancellationToken cancellationToken) =>
+        Synchronously.Run(() =>
+        {
+            lock (_sync)
+            {
+                var i = _alerts.FindIndex(a => a.Id == alertId);
+                if (i >= 0)
+                {
+                    _alerts[i] = _alerts[i] with { Notification = notification };
+                }
+            }
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<DriftAlert>> ListAlertsAsync(string app, string environment, int limit, CancellationToken cancellationToken) =>
+        Synchronously.Run<IReadOnlyList<DriftAlert>>(() => [.. NewestFirst(a => a.App == app && a.Environment == environment).Take(Math.Max(1, limit))], cancellationToken);
+
+    public Task<DriftAlert?> LatestAlertAsync(string app, string environment, string releaseId, string metric, CancellationToken cancellationToken) =>
+        Synchronously.Run(() => NewestFirst(a => a.App == app && a.Environment == environment && a.ReleaseId == releaseId && a.Metric == metric).FirstOrDefault(), cancellationToken);
+
+    public Task<DateTimeOffset?> ObserveConfigAsync(string app, string environment, string sha256, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Synchronously.Run<DateTimeOffset?>(() =>
+        {
+            lock (_sync)
+            {
+                if (!_configs.TryGetValue((app, environment), out var seen))
+                {
+                    seen = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+                    _configs[(app, environment)] = seen;
+                }
+
+                var known = seen.Count;
+                seen.TryAdd(sha256, now.ToUniversalTime());
+                var firstSeen = seen[sha256];
+
+                // The first configuration ever recorded was not seen to change: when it was set is unknown.
+                return known == 0 || firstSeen == seen.Values.Min() ? null : firstSeen;
+            }
+        }, cancellationToken);
+
+    private List<DriftAlert> NewestFirst(Func<DriftAlert, bool> match)
+    {
+        lock (_sync)
+        {
+            return [.. Enumerable.Reverse(_alerts).Where(match).OrderByDescending(a => a.RaisedAt)];
+        }
+    }
+}

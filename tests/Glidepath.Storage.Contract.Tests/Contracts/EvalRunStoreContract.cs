@@ -1,0 +1,124 @@
+using Glidepath.Evals.Runs;
+using Glidepath.Evals.Scorers;
+using Glidepath.Storage.Contract.Tests.Support;
+
+namespace Glidepath.Storage.Contract.Tests.Contracts;
+
+/// <summary>Eval runs and results: looked up by id or unique prefix, results first-write-wins.</summary>
+public abstract class EvalRunStoreContract(IStoreFactory factory) : StoreContract(factory)
+{
+    internal static EvalRun Run(string id, int cases, int concurrency = 16, DateTimeOffset? at = null) => new()
+    {
+        Id = id,
+        App = "app",
+        Kind = EvalRunKind.Eval,
+        ReleaseId = new string('a', 64),
+        DatasetPath = "cases.jsonl",
+        DatasetSha256 = new string('d', 64),
+        Trials = 1,
+        CaseCount = cases,
+        ScorerVersion = "v",
+        Concurrency = concurrency,
+        CreatedAt = at ?? DateTimeOffset.UnixEpoch,
+    };
+
+    private static TrialResult Result(string runId, string caseId, string output = "answer", TrialStatus status = TrialStatus.Fail) => new()
+    {
+        RunId = runId,
+        ReleaseId = new string('a', 64),
+        CaseId = caseId,
+        Trial = 0,
+        Status = status,
+        Score = 0.5,
+        Output = output,
+        ToolCalls = ["lookup_order({})"],
+        LatencyMs = 12.5,
+        CostUsd = 0.01,
+        InputTokens = 7,
+        Scores = [new ScoreOutcome { Scorer = "contains", Score = 0.5, Passed = false, Reason = "missing: \"x\"" }],
+        FinishedAt = DateTimeOffset.UnixEpoch,
+    };
+
+    [Fact]
+    public async Task Store_RunsAndResults_RoundTripWithPrefixLookupAndFirstWriteWins()
+    {
+        var run = Run("20260101-000000-abcd", 1) with { Tags = ["smoke"], BaselineReleaseId = new string('b', 64), UseCache = false };
+        await Store.EvalRuns.CreateAsync(run, None);
+        var byPrefix = await Store.EvalRuns.GetAsync("app", "20260101-000000-ab", None);
+        Assert.Equal((run.Id, run.BaselineReleaseId, false, EvalRunStatus.Running), (byPrefix!.Id, byPrefix.BaselineReleaseId, byPrefix.UseCache, byPrefix.Status));
+        Assert.Equal(["smoke"], byPrefix.Tags);
+        Assert.Null(await Store.EvalRuns.GetAsync("other", run.Id, None));
+
+        await Store.EvalRuns.SaveResultsAsync([Result(run.Id, "c")], None);
+        await Store.EvalRuns.SaveResultsAsync([Result(run.Id, "c", "second", TrialStatus.Pass)], None);
+
+        var back = Assert.Single(await Store.EvalRuns.ResultsAsync(run.Id, None));
+        Assert.Equal(("answer", TrialStatus.Fail, 12.5, 0.01, 7L, (long?)null), (back.Output, back.Status, back.LatencyMs, back.CostUsd, back.InputTokens, back.OutputTokens));
+        Assert.Equal("missing: \"x\"", Assert.Single(back.Scores).Reason);
+        Assert.Equal(["lookup_order({})"], back.ToolCalls);
+        Assert.Equal([new TrialKey(run.ReleaseId, "c", 0)], await Store.EvalRuns.CompletedAsync(run.Id, None));
+    }
+
+    [Fact]
+    public async Task SetStatusAsync_Finished_ReadBackWithItsTime()
+    {
+        await Store.EvalRuns.CreateAsync(Run("r1", 1), None);
+
+        await Store.EvalRuns.SetStatusAsync("r1", EvalRunStatus.Finished, DateTimeOffset.UnixEpoch.AddHours(1), None);
+
+        var run = Assert.Single(await Store.EvalRuns.ListAsync("app", 10, None));
+        Assert.Equal((EvalRunStatus.Finished, DateTimeOffset.UnixEpoch.AddHours(1)), (run.Status, run.FinishedAt));
+    }
+
+    [Fact]
+    public async Task GetAsync_AmbiguousPrefix_ReturnsNothing_UnknownId_Nothing()
+    {
+        await Store.EvalRuns.CreateAsync(Run("20260101-000000-0001", 1), None);
+        await Store.EvalRuns.CreateAsync(Run("20260101-000000-0002", 1), None);
+
+        Assert.Null(await Store.EvalRuns.GetAsync("app", "20260101-000000-000", None));
+        Assert.Null(await Store.EvalRuns.GetAsync("app", "20270101", None));
+    }
+
+    [Fact]
+    public async Task GetAsync_ExactIdThatPrefixesNewerRuns_ReturnsThatRun()
+    {
+        await Store.EvalRuns.CreateAsync(Run("run-1", 1, at: DateTimeOffset.UnixEpoch), None);
+        await Store.EvalRuns.CreateAsync(Run("run-10", 1, at: DateTimeOffset.UnixEpoch.AddDays(1)), None);
+        await Store.EvalRuns.CreateAsync(Run("run-11", 1, at: DateTimeOffset.UnixEpoch.AddDays(2)), None);
+
+        Assert.Equal("run-1", (await Store.EvalRuns.GetAsync("app", "run-1", None))!.Id);
+    }
+
+    [Fact]
+    public async Task ListAsync_NewestFirst_UpToTheLimit()
+    {
+        await Store.EvalRuns.CreateAsync(Run("old", 1, at: DateTimeOffset.UnixEpoch), None);
+        await Store.EvalRuns.CreateAsync(Run("new", 1, at: DateTimeOffset.UnixEpoch.AddDays(2)), None);
+        await Store.EvalRuns.CreateAsync(Run("mid", 1, at: DateTimeOffset.UnixEpoch.AddDays(1)), None);
+
+        Assert.Equal(["new", "mid"], (await Store.EvalRuns.ListAsync("app", 2, None)).Select(r => r.Id));
+        Assert.Empty(await Store.EvalRuns.ListAsync("other", 10, None));
+    }
+
+    [Fact]
+    public async Task CreateAsync_SameIdTwice_RefusedAndTheFirstKept()
+    {
+        await Store.EvalRuns.CreateAsync(Run("r1", 3), None);
+
+        await StoreAssert.RefusedAsync(() => Store.EvalRuns.CreateAsync(Run("r1", 9), None));
+
+        Assert.Equal(3, (await Store.EvalRuns.GetAsync("app", "r1", None))!.CaseCount);
+    }
+
+    [Fact]
+    public async Task SaveResultsAsync_ResultOfAnUnknownRun_RefusesTheWholeBatch()
+    {
+        await Store.EvalRuns.CreateAsync(Run("r1", 2), None);
+
+        await StoreAssert.RefusedAsync(() => Store.EvalRuns.SaveResultsAsync([Result("r1", "c1"), Result("nope", "c2")], None));
+
+        Assert.Empty(await Store.EvalRuns.ResultsAsync("r1", None));
+        Assert.Empty(await Store.EvalRuns.CompletedAsync("r1", None));
+    }
+}

@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using Glidepath.Evals.Datasets;
+using Glidepath.Evals.Runs;
+using Glidepath.Evals.Scorers;
+using Glidepath.Manifests;
+using Glidepath.Storage.Contract.Tests.Support;
+using Microsoft.Extensions.AI;
+
+namespace Glidepath.Storage.Contract.Tests.Contracts;
+
+/// <summary>The eval runner on a store: results are saved as they finish, so a cancelled run resumes where it stopped.</summary>
+public abstract class EvalRunnerContract(IStoreFactory factory) : StoreContract(factory)
+{
+    private static List<EvalCase> Cases(int n) => Enumerable.Range(0, n)
+        .Select(i => new EvalCase { Id = $"case-{i:000}", Messages = [new ChatMessage(ChatRole.User, $"question {i}")], Expect = new() { ["contains"] = "ok" } })
+        .ToList();
+
+    private static ScorerSet Scorers() => ScorerSet.Build([new ScorerSpec { Type = "contains" }], ScorerRegistry.CreateDefault(), new ScorerBuildContext { ReadFile = _ => [] });
+
+    [Fact]
+    public async Task RunAsync_CancelledMidwayThenResumed_RunsEveryCaseTrialExactlyOnce()
+    {
+        var run = EvalRunStoreContract.Run("20260101-000000-0001", 200);
+        await Store.EvalRuns.CreateAsync(run, None);
+        var cases = Cases(200);
+        var target = new CountingTarget(run.ReleaseId);
+        using var scorers = Scorers();
+        using var cts = new CancellationTokenSource();
+        var first = new EvalRunner(Store.EvalRuns, scorers, TimeProvider.System)
+        {
+            Progress = p =>
+            {
+                if (p.Completed >= 80)
+                {
+                    cts.Cancel();
+                }
+            },
+        };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first.RunAsync(run, cases, [target], cts.Token));
+        var saved = await Store.EvalRuns.CompletedAsync(run.Id, None);
+        Assert.InRange(saved.Count, 80, 199);
+        Assert.Equal(target.Completed.Count, saved.Count);
+
+        var second = new EvalRunner(Store.EvalRuns, scorers, TimeProvider.System);
+        await second.RunAsync(run, cases, [target], None);
+
+        var results = await Store.EvalRuns.ResultsAsync(run.Id, None);
+        Assert.Equal(200, results.Count);
+        Assert.Equal(200, target.Completed.Count);
+        Assert.All(target.Completed.Values, n => Assert.Equal(1, n));
+        Assert.All(results, r => Assert.Equal(TrialStatus.Pass, r.Status));
+    }
+
+    [Fact]
+    public async Task RunAsync_TwoTargets_InterleavesCaseByCase()
+    {
+        var run = EvalRunStoreContract.Run("20260101-000000-0002", 3, concurrency: 1) with { BaselineReleaseId = new string('b', 64) };
+        await Store.EvalRuns.CreateAsync(run, None);
+        var baseline = new CountingTarget(run.BaselineReleaseId!);
+        var candidate = new CountingTarget(run.ReleaseId);
+        var order = new ConcurrentQueue<string>();
+        baseline.OnCall = c => order.Enqueue("b:" + c);
+        candidate.OnCall = c => order.Enqueue("c:" + c);
+        using var scorers = Scorers();
+
+        await new EvalRunner(Store.EvalRuns, scorers, TimeProvider.System).RunAsync(run, Cases(3), [baseline, candidate], None);
+
+        Assert.Equal(["b:case-000", "c:case-000", "b:case-001", "c:case-001", "b:case-002", "c:case-002"], order);
+    }
+
+    [Fact]
+    public async Task RunAsync_TargetThrows_RecordsAnErrorResultWithTheMessage()
+    {
+        var run = EvalRunStoreContract.Run("20260101-000000-0003", 2);
+        await Store.EvalRuns.CreateAsync(run, None);
+        var target = new CountingTarget(run.ReleaseId) { Fail = true };
+        using var scorers = Scorers();
+
+        await new EvalRunner(Store.EvalRuns, scorers, TimeProvider.System).RunAsync(run, Cases(2), [target], None);
+
+        var results = await Store.EvalRuns.ResultsAsync(run.Id, None);
+        Assert.Equal(2, results.Count);
+        Assert.All(results, r =>
+        {
+            Assert.Equal(TrialStatus.Error, r.Status);
+            Assert.Contains("500", r.Error, StringComparison.Ordinal);
+        });
+    }
+
+    private sealed class CountingTarget(string releaseId) : IEvalTarget
+    {
+        public ConcurrentDictionary<string, int> Completed { get; } = new();
+
+        public bool Fail { get; init; }
+
+        public Action<string>? OnCall { get; set; }
+
+        public string ReleaseId => releaseId;
+
+        public async Task<TargetResponse> InvokeAsync(EvalCase evalCase, int trial, CancellationToken cancellationToken)
+        {
+            OnCall?.Invoke(evalCase.Id);
+            await Task.Delay(2, cancellationToken);
+            if (Fail)
+            {
+                throw new HttpRequestException("provider answered 500 Internal Server Error");
+            }
+
+            Completed.AddOrUpdate($"{evalCase.Id}#{trial}", 1, (_, n) => n + 1);
+            var messages = evalCase.Messages.ToList();
+            return new TargetResponse(messages, new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok")), 2, null);
+        }
+    }
+}

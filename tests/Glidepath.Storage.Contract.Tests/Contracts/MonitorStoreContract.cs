@@ -1,0 +1,99 @@
+using Glidepath.Monitoring;
+using Glidepath.Rollouts;
+using Glidepath.Storage.Contract.Tests.Support;
+
+namespace Glidepath.Storage.Contract.Tests.Contracts;
+
+/// <summary>Drift alerts (append-only but for their notification) and the configurations an environment has had.</summary>
+public abstract class MonitorStoreContract(IStoreFactory factory) : StoreContract(factory)
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 26, 7, 0, 0, TimeSpan.Zero);
+
+    private static DriftAlert Alert(string id, DateTimeOffset at, string metric = "latency", string env = "production") => new()
+    {
+        Id = id,
+        App = "app",
+        Environment = env,
+        ReleaseId = "r1",
+        Metric = metric,
+        RaisedAt = at,
+        Windows = new DriftWindows(at.AddDays(-7), at.AddDays(-1), at.AddHours(-1), at),
+        Evidence = new MetricEvidence
+        {
+            Metric = metric,
+            Scale = "ratio",
+            CanaryN = 120,
+            StableN = 900,
+            Estimate = 1.4,
+            Lower = 1.2,
+            Upper = 1.6,
+            Tolerance = 1.25,
+            ToleranceText = "at most x1.25",
+            Verdict = "harm",
+            Alpha = 0.05,
+        },
+        Message = $"{metric} drifted",
+    };
+
+    [Fact]
+    public async Task SaveAlertAsync_ReadBackNewestFirstUpToTheLimit()
+    {
+        await Store.Monitor.SaveAlertAsync(Alert("a1", T0), None);
+        await Store.Monitor.SaveAlertAsync(Alert("a3", T0.AddHours(2)), None);
+        await Store.Monitor.SaveAlertAsync(Alert("a2", T0.AddHours(1)), None);
+        await Store.Monitor.SaveAlertAsync(Alert("b1", T0.AddHours(3), env: "staging"), None);
+
+        var alerts = await Store.Monitor.ListAlertsAsync("app", "production", 2, None);
+
+        Assert.Equal(["a3", "a2"], alerts.Select(a => a.Id));
+        var a3 = alerts[0];
+        Assert.Equal((T0.AddHours(2), T0.AddHours(2).AddDays(-7), "none"), (a3.RaisedAt, a3.Windows.ReferenceFrom, a3.Notification));
+        Assert.Equal((1.4, 1.2, "harm", 900L), (a3.Evidence.Estimate, a3.Evidence.Lower, a3.Evidence.Verdict, a3.Evidence.StableN));
+        Assert.Single(await Store.Monitor.ListAlertsAsync("app", "production", 0, None));
+    }
+
+    [Fact]
+    public async Task LatestAlertAsync_ByMetric_NewestOfThatMetric()
+    {
+        await Store.Monitor.SaveAlertAsync(Alert("l1", T0), None);
+        await Store.Monitor.SaveAlertAsync(Alert("l2", T0.AddHours(1)), None);
+        await Store.Monitor.SaveAlertAsync(Alert("e1", T0.AddHours(2), metric: "error_rate"), None);
+
+        Assert.Equal("l2", (await Store.Monitor.LatestAlertAsync("app", "production", "r1", "latency", None))!.Id);
+        Assert.Null(await Store.Monitor.LatestAlertAsync("app", "production", "r2", "latency", None));
+    }
+
+    [Fact]
+    public async Task SetNotificationAsync_ChangesOnlyTheDeliveryStatus()
+    {
+        await Store.Monitor.SaveAlertAsync(Alert("a1", T0), None);
+
+        await Store.Monitor.SetNotificationAsync("a1", "failed: 502 from the webhook", None);
+
+        var alert = Assert.Single(await Store.Monitor.ListAlertsAsync("app", "production", 10, None));
+        Assert.Equal(("failed: 502 from the webhook", "latency drifted"), (alert.Notification, alert.Message));
+    }
+
+    [Fact]
+    public async Task SaveAlertAsync_SameIdTwice_RefusedAndTheFirstKept()
+    {
+        await Store.Monitor.SaveAlertAsync(Alert("a1", T0), None);
+
+        await StoreAssert.RefusedAsync(() => Store.Monitor.SaveAlertAsync(Alert("a1", T0.AddHours(1), metric: "cost_per_call"), None));
+
+        Assert.Equal("latency", Assert.Single(await Store.Monitor.ListAlertsAsync("app", "production", 10, None)).Metric);
+    }
+
+    [Fact]
+    public async Task ObserveConfigAsync_ReturnsWhenTheCurrentConfigurationWasFirstSeen_UnknownForTheOriginal()
+    {
+        var monitor = Store.Monitor;
+
+        Assert.Null(await monitor.ObserveConfigAsync("app", "production", "A", T0, None));
+        Assert.Null(await monitor.ObserveConfigAsync("app", "production", "A", T0.AddHours(1), None));
+        Assert.Equal(T0.AddHours(2), await monitor.ObserveConfigAsync("app", "production", "B", T0.AddHours(2), None));
+        Assert.Equal(T0.AddHours(2), await monitor.ObserveConfigAsync("app", "production", "B", T0.AddHours(3), None));
+        Assert.Null(await monitor.ObserveConfigAsync("app", "production", "A", T0.AddHours(4), None));
+        Assert.Null(await monitor.ObserveConfigAsync("app", "staging", "B", T0.AddHours(5), None));
+    }
+}

@@ -1,0 +1,249 @@
+using Glidepath.Storage.Contract.Tests.Support;
+using Glidepath.Traces;
+
+namespace Glidepath.Storage.Contract.Tests.Contracts;
+
+/// <summary>Traces: stored once per id, summed per arm by minute and subject group, with feedback counted by the domain's rule.</summary>
+public abstract class TraceStoreContract(IStoreFactory factory) : StoreContract(factory)
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 26, 8, 0, 10, TimeSpan.Zero);
+
+    internal static TraceRecord Trace(string id, string release = "r1", string arm = "stable", int status = 200, double latency = 100, double cost = 0.01, DateTimeOffset? at = null, string? subject = null) => new()
+    {
+        TraceId = id,
+        App = "app",
+        Environment = "staging",
+        ReleaseId = release,
+        Arm = arm,
+        SubjectHash = subject,
+        StartedAt = at ?? T0,
+        Api = "openai",
+        Status = status,
+        LatencyMs = latency,
+        OverheadMs = 0.2,
+        InputTokens = 10,
+        OutputTokens = 5,
+        CostUsd = cost,
+    };
+
+    [Fact]
+    public async Task ArmStatsAsync_TwoArms_SumsPerArm()
+    {
+        await Store.Traces.WriteBatchAsync([Trace("t1"), Trace("t2", status: 502), Trace("t3", "r2", "canary", latency: 30)], None);
+        await Store.Traces.WriteBatchAsync([Trace("t4", at: T0.AddMinutes(2))], None);
+
+        var stats = await Store.Traces.ArmStatsAsync("app", "staging", T0.AddSeconds(-5), null, None);
+
+        var stable = Assert.Single(stats, s => s.Arm == "stable");
+        Assert.Equal((3L, 1L, 2L), (stable.Count, stable.Errors, stable.LatencyCount));
+        Assert.Equal(200, stable.LatencyMsSum, 6); // the 502 is an error, not a latency of the release
+        Assert.Equal(2, stable.LatencyHistogram[LatencyBuckets.IndexOf(100)]);
+        Assert.Equal(3, stable.Groups.Sum(g => g.Count));
+        Assert.Equal(SubjectGroups.Count, stable.Groups.Count);
+        var canary = Assert.Single(stats, s => s.Arm == "canary");
+        Assert.Equal((1L, 0L, 10L), (canary.Count, canary.Errors, canary.InputTokens));
+        Assert.Equal(["r1", "r2"], stats.Select(s => s.ReleaseId));
+    }
+
+    [Fact]
+    public async Task ArmStatsAsync_BatchesInTheSameMinuteAndGroup_MergeIntoOneRow()
+    {
+        var subject = new string('a', 64);
+        var online = Trace("o1", subject: subject, latency: 400) with { OnlineScore = 0.25, OnlinePassed = false };
+        await Store.Traces.WriteBatchAsync([Trace("m1", subject: subject, latency: 100, cost: 0.5), online], None);
+        await Store.Traces.WriteBatchAsync([Trace("m2", subject: subject, latency: 100, cost: 1.5, at: T0.AddSeconds(30)), Trace("m3", status: 503, subject: subject)], None);
+
+        var stats = Assert.Single(await Store.Traces.ArmStatsAsync("app", "staging", T0, null, None));
+        var group = stats.Groups[SubjectGroups.Of(subject, "")];
+
+        Assert.Equal((4L, 1L, 3L), (group.Count, group.Errors, group.LatencyCount));
+        Assert.Equal(stats.Count, group.Count);
+        Assert.Equal(600, group.LatencyMsSum, 9);
+        Assert.Equal((2 * Math.Log(100)) + Math.Log(400), group.LogLatencySum, 9);
+        Assert.Equal(2.01 + 0.01, group.CostSum, 9);
+        Assert.Equal((0.5 * 0.5) + (1.5 * 1.5) + (2 * 0.01 * 0.01), group.CostSquares, 9);
+        Assert.Equal((40L, 20L), (group.InputTokens, group.OutputTokens));
+        Assert.Equal(2, group.LatencyHistogram[LatencyBuckets.IndexOf(100)]);
+        Assert.Equal(1, group.LatencyHistogram[LatencyBuckets.IndexOf(400)]);
+        Assert.Equal((1L, 0L, 0.25, 0.0625), (group.OnlineScored, group.OnlinePassed, group.OnlineScoreSum, group.OnlineScoreSquares));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(10)]
+    [InlineData(59.999)]
+    public async Task ArmStatsAsync_AdjacentWindows_NeverCountAMinuteTwice(double secondsIntoMinute)
+    {
+        // One request per second over three minutes, windows that meet at an arbitrary instant (issue 21 item 2).
+        var start = new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero);
+        var traces = Enumerable.Range(0, 180).Select(i => Trace($"w{i}", at: start.AddSeconds(i))).ToList();
+        await Store.Traces.WriteBatchAsync(traces, None);
+        var cut = start.AddMinutes(1).AddSeconds(secondsIntoMinute);
+
+        var before = (await Store.Traces.ArmStatsAsync("app", "staging", start, cut, None)).Sum(s => s.Count);
+        var after = (await Store.Traces.ArmStatsAsync("app", "staging", cut, start.AddMinutes(3), None)).Sum(s => s.Count);
+        var within = (await Store.Traces.ArmStatsAsync("app", "staging", cut, cut.AddSeconds(0.0005), None)).Sum(s => s.Count);
+
+        Assert.Equal(180, before + after);
+        Assert.Equal(60, before);
+        Assert.Equal(0, within);
+    }
+
+    [Fact]
+    public async Task ArmStatsAsync_OtherAppOrEnvironment_NotCounted()
+    {
+        await Store.Traces.WriteBatchAsync([Trace("a1"), Trace("a2") with { Environment = "production" }, Trace("a3") with { App = "other" }], None);
+
+        Assert.Equal(1, Assert.Single(await Store.Traces.ArmStatsAsync("app", "staging", T0.AddMinutes(-1), null, None)).Count);
+        Assert.Empty(await Store.Traces.ArmStatsAsync("nobody", "staging", T0.AddMinutes(-1), null, None));
+    }
+
+    [Fact]
+    public async Task WriteBatchAsync_RefusedRequest_StoredButNotCounted()
+    {
+        await Store.Traces.WriteBatchAsync([Trace("ok"), Trace("refused", status: 400) with { Error = "bad_request" }], None);
+
+        var stats = Assert.Single(await Store.Traces.ArmStatsAsync("app", "staging", T0.AddMinutes(-1), null, None));
+
+        Assert.NotNull(await Store.Traces.GetAsync("refused", None));
+        Assert.Equal((1L, 0L), (stats.Count, stats.Errors));
+    }
+
+    [Fact]
+    public async Task WriteBatchAsync_SameTraceTwice_CountedOnce()
+    {
+        await Store.Traces.WriteBatchAsync([Trace("t1")], None);
+        await Store.Traces.WriteBatchAsync([Trace("t1", latency: 900)], None);
+        await Store.Traces.WriteBatchAsync([Trace("t2"), Trace("t2")], None);
+
+        var stats = await Store.Traces.ArmStatsAsync("app", "staging", T0.AddMinutes(-1), null, None);
+
+        Assert.Equal(2, Assert.Single(stats).Count);
+        Assert.Equal(100, (await Store.Traces.GetAsync("t1", None))!.LatencyMs);
+    }
+
+    [Fact]
+    public async Task WriteBatchAsync_EveryField_ReadBackAsWritten()
+    {
+        var trace = Trace("0123456789abcdef0123456789abcdef", subject: "ff00") with
+        {
+            StartedAt = new DateTimeOffset(2026, 11, 26, 10, 0, 10, 123, TimeSpan.FromHours(1)).AddTicks(4567),
+            Stream = true,
+            Model = "m-1",
+            Status = 502,
+            Error = "provider_error",
+            UpstreamStatus = 503,
+            UpstreamMessage = "overloaded",
+            TimeToFirstTokenMs = 12.5,
+            FinishReason = "stop",
+            InputJson = "[{\"role\":\"user\"}]",
+            OutputText = "hello",
+            OnlineScore = 0.75,
+            OnlinePassed = true,
+            OnlineScoresJson = "[]",
+        };
+        await Store.Traces.WriteBatchAsync([trace], None);
+
+        var read = await Store.Traces.GetAsync(trace.TraceId, None);
+
+        Assert.Equal(trace, read);
+        Assert.Equal(TimeSpan.Zero, read!.StartedAt.Offset);
+        Assert.Null(await Store.Traces.GetAsync("ffff", None));
+    }
+
+    [Fact]
+    public async Task AddFeedbackAsync_UnknownTrace_ReturnsFalseAndStoresNothing()
+    {
+        Assert.False(await Store.Traces.AddFeedbackAsync(new FeedbackRecord("nope", 1, null, T0), None));
+
+        Assert.Empty(await Store.Traces.FeedbackAsync("nope", None));
+    }
+
+    [Fact]
+    public async Task AddFeedbackAsync_KnownTrace_StoredInOrderAndCountedPerArm()
+    {
+        await Store.Traces.WriteBatchAsync([Trace("t1", "r2", "canary")], None);
+        Assert.True(await Store.Traces.AddFeedbackAsync(new FeedbackRecord("t1", -1, "wrong refund window", T0), None));
+        Assert.True(await Store.Traces.AddFeedbackAsync(new FeedbackRecord("t1", 0.8, null, T0.AddSeconds(1)), None));
+
+        var feedback = await Store.Traces.FeedbackAsync("t1", None);
+        var canary = Assert.Single(await Store.Traces.ArmStatsAsync("app", "staging", T0.AddMinutes(-1), null, None));
+
+        Assert.Equal([(-1.0, "wrong refund window"), (0.8, null)], feedback.Select(f => (f.Score, f.Comment)));
+        Assert.Equal(T0.AddSeconds(1), feedback[1].Time);
+        Assert.Equal((2L, 1L), (canary.FeedbackCount, canary.FeedbackPositive));
+        Assert.Equal(-0.2, canary.FeedbackSum, 6);
+    }
+
+    [Fact]
+    public async Task ArmStatsAsync_FeedbackAtTheThreshold_CountsAsPositiveInTheTracesGroup()
+    {
+        var subject = new string('c', 64);
+        await Store.Traces.WriteBatchAsync([Trace("t1", subject: subject)], None);
+        foreach (var score in new[] { FeedbackScore.PositiveThreshold, Math.BitDecrement(FeedbackScore.PositiveThreshold), 1, -1 })
+        {
+            await Store.Traces.AddFeedbackAsync(new FeedbackRecord("t1", score, null, T0), None);
+        }
+
+        var stats = Assert.Single(await Store.Traces.ArmStatsAsync("app", "staging", T0.AddMinutes(-1), null, None));
+
+        Assert.Equal((4L, 2L), (stats.FeedbackCount, stats.FeedbackPositive));
+        Assert.Equal((4L, 2L), (stats.Groups[SubjectGroups.Of(subject, "t1")].FeedbackCount, stats.Groups[SubjectGroups.Of(subject, "t1")].FeedbackPositive));
+    }
+
+    [Fact]
+    public async Task ArmStatsAsync_FeedbackOnTracesOutsideTheWindow_NotCounted()
+    {
+        await Store.Traces.WriteBatchAsync([Trace("in"), Trace("out", at: T0.AddMinutes(5))], None);
+        await Store.Traces.AddFeedbackAsync(new FeedbackRecord("in", 1, null, T0), None);
+        await Store.Traces.AddFeedbackAsync(new FeedbackRecord("out", 1, null, T0), None);
+
+        var stats = Assert.Single(await Store.Traces.ArmStatsAsync("app", "staging", T0, T0.AddMinutes(5), None));
+
+        Assert.Equal((1L, 1L), (stats.Count, stats.FeedbackCount));
+    }
+
+    [Fact]
+    public async Task ListAsync_ByReleaseAndTime_NewestFirst()
+    {
+        await Store.Traces.WriteBatchAsync([Trace("a", at: T0), Trace("b", at: T0.AddSeconds(5)), Trace("d", at: T0.AddSeconds(7)), Trace("c", "r2", "canary", at: T0.AddSeconds(9))], None);
+
+        var list = await Store.Traces.ListAsync(new TraceQuery { App = "app", Environment = "staging", ReleaseId = "r1", Since = T0.AddSeconds(1), Until = T0.AddSeconds(8) }, None);
+
+        Assert.Equal(["d", "b"], list.Select(t => t.TraceId));
+        Assert.Equal(T0.AddSeconds(9), (await Store.Traces.GetAsync("c", None))!.StartedAt);
+    }
+
+    [Fact]
+    public async Task ListAsync_SameStartTime_ByIdThenLimited()
+    {
+        await Store.Traces.WriteBatchAsync([Trace("c2"), Trace("a1"), Trace("b9"), Trace("a0", arm: "canary")], None);
+
+        Assert.Equal(["a0", "a1", "b9"], (await Store.Traces.ListAsync(new TraceQuery { App = "app", Limit = 3 }, None)).Select(t => t.TraceId));
+        Assert.Equal(["a1"], (await Store.Traces.ListAsync(new TraceQuery { App = "app", Arm = "stable", Limit = 0 }, None)).Select(t => t.TraceId));
+        Assert.Equal(["a0", "a1"], (await Store.Traces.ListAsync(new TraceQuery { App = "app", IdPrefix = "a" }, None)).Select(t => t.TraceId));
+    }
+
+    [Fact]
+    public async Task ListAsync_WentWrongFilters_MatchATraceThatWentWrongInAnyOfTheirWays()
+    {
+        await Store.Traces.WriteBatchAsync(
+        [
+            Trace("fine"),
+            Trace("error", status: 503),
+            Trace("rejected", status: 400) with { Error = "provider_rejected" },
+            Trace("failed-online") with { OnlineScore = 0.1, OnlinePassed = false },
+            Trace("at-threshold"),
+            Trace("below-threshold"),
+        ], None);
+        await Store.Traces.AddFeedbackAsync(new FeedbackRecord("at-threshold", FeedbackScore.PositiveThreshold, null, T0), None);
+        await Store.Traces.AddFeedbackAsync(new FeedbackRecord("below-threshold", Math.BitDecrement(FeedbackScore.PositiveThreshold), null, T0), None);
+
+        async Task<IEnumerable<string>> ListAsync(TraceQuery q) => (await Store.Traces.ListAsync(q, None)).Select(t => t.TraceId).Order(StringComparer.Ordinal);
+
+        Assert.Equal(["error", "rejected"], await ListAsync(new TraceQuery { App = "app", ErrorsOnly = true }));
+        Assert.Equal(["failed-online"], await ListAsync(new TraceQuery { App = "app", OnlineFailedOnly = true }));
+        Assert.Equal(["below-threshold"], await ListAsync(new TraceQuery { App = "app", NegativeFeedbackOnly = true }));
+        Assert.Equal(["below-threshold", "error", "failed-online", "rejected"], await ListAsync(new TraceQuery { App = "app", ErrorsOnly = true, OnlineFailedOnly = true, NegativeFeedbackOnly = true }));
+    }
+}

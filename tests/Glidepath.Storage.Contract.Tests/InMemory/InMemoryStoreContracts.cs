@@ -1,0 +1,29 @@
+using Glidepath.Storage.Contract.Tests.Contracts;
+using Glidepath.Storage.Contract.Tests.Contracts.Rollouts;
+
+namespace Glidepath.Storage.Contract.Tests.InMemory;
+
+// The whole contract, run on the in-memory store: one line per contract (ContractCoverageTests checks none is missing).
+public sealed class InMemoryReleaseStoreTests() : ReleaseStoreContract(new InMemoryStoreFactory());
+
+public sealed class InMemoryEnvironmentStoreTests() : EnvironmentStoreContract(new InMemoryStoreFactory());
+
+public sealed class InMemoryGateVerdictStoreTests() : GateVerdictStoreContract(new InMemoryStoreFactory());
+
+public sealed class InMemoryTraceStoreTests() : TraceStoreContract(new InMemoryStoreFactory());
+
+public sealed class InMemoryResponseCacheStoreTests() : ResponseCacheStoreContract(new InMemoryStoreFactory());
+
+public sealed class InMemoryEvalRunStoreTests() : EvalRunStoreContract(new InMemoryStoreFactory());
+
+public sealed class InMemoryEvalRunnerTests() : EvalRunnerContract(new InMemoryStoreFactory());
+
+public sealed class InMemoryRolloutStoreTests() : RolloutStoreContract(new InMemoryStoreFactory());
+
+public sealed class InMemoryRolloutControllerTests() : RolloutControllerContract(new InMemoryStoreFactory());
+
+public sealed class InMemoryMonitorStoreTests() : MonitorStoreContract(new InMemoryStoreFactory());
+
+public sealed class InMemoryStoreIdentityTests() : StoreIdentityContract(new InMemoryStoreFactory());
+
+public sealed class InMemoryConcurrencyTests() : ConcurrencyContract(new InMemoryStoreFactory());

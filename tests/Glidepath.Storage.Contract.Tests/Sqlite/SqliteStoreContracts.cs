@@ -1,0 +1,32 @@
+using Glidepath.Storage.Contract.Tests.Contracts;
+using Glidepath.Storage.Contract.Tests.Contracts.Rollouts;
+
+namespace Glidepath.Storage.Contract.Tests.Sqlite;
+
+// The whole contract, run on the SQLite store, a real file per test: one line per contract (ContractCoverageTests checks none is missing).
+public sealed class SqliteReleaseStoreTests() : ReleaseStoreContract(new SqliteStoreFactory());
+
+public sealed class SqliteEnvironmentStoreTests() : EnvironmentStoreContract(new SqliteStoreFactory());
+
+public sealed class SqliteGateVerdictStoreTests() : GateVerdictStoreContract(new SqliteStoreFactory());
+
+public sealed class SqliteTraceStoreTests() : TraceStoreContract(new SqliteStoreFactory());
+
+public sealed class SqliteResponseCacheStoreTests() : ResponseCacheStoreContract(new SqliteStoreFactory());
+
+public sealed class SqliteEvalRunStoreTests() : EvalRunStoreContract(new SqliteStoreFactory());
+
+public sealed class SqliteEvalRunnerTests() : EvalRunnerContract(new SqliteStoreFactory());
+
+public sealed class SqliteRolloutStoreTests() : RolloutStoreContract(new SqliteStoreFactory());
+
+public sealed class SqliteRolloutControllerTests() : RolloutControllerContract(new SqliteStoreFactory());
+
+public sealed class SqliteMonitorStoreTests() : MonitorStoreContract(new SqliteStoreFactory());
+
+public sealed class SqliteStoreIdentityTests() : StoreIdentityContract(new SqliteStoreFactory());
+
+public sealed class SqliteConcurrencyTests() : ConcurrencyContract(new SqliteStoreFactory());
+
+// PostgreSQL plugs in the same way: a PostgresStoreFactory (a database per test on a real server on 127.0.0.1,
+// dropped afterwards) and a Postgres/PostgresStoreContracts.cs with these lines, Sqlite replaced by Postgres.
