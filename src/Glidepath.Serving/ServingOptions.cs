@@ -11,6 +11,29 @@ namespace Glidepath.Serving;
 /// </summary>
 public sealed record ServingOptions
 {
+    /// <summary>
+    /// The options for serving <paramref name="environment"/> from one store: every store-backed part (identity,
+    /// environments, releases, traces, rollouts, drift alerts) comes from <paramref name="store"/>, so every host
+    /// (serve, the demo, an in-process client, the tests) composes the core the same way. Set the rollout controller,
+    /// intervals and time with <c>with</c>.
+    /// </summary>
+    public static ServingOptions For(IGlidepathStore store, Manifest manifest, string environment, IModelClientFactory models)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return new ServingOptions
+        {
+            Manifest = manifest,
+            Environment = environment,
+            Identity = store,
+            Environments = store.Environments,
+            Releases = store.Releases,
+            Traces = store.Traces,
+            Rollouts = store.Rollouts,
+            Monitor = store.Monitor,
+            Models = models,
+        };
+    }
+
     public required Manifest Manifest { get; init; }
     public required string Environment { get; init; }
     public required IEnvironmentStore Environments { get; init; }

@@ -49,15 +49,9 @@ public sealed class RolloutTests : IAsyncLifetime
     private async Task StartGatewayAsync(string holder)
     {
         _models ??= new ModelClientFactory(TimeProvider.System, PriceTable.For(_app.Manifest));
-        _gateway = await GatewayServer.StartAsync(new ServingOptions
+        _gateway = await GatewayServer.StartAsync(ServingOptions.For(_app.Store, _app.Manifest, "production", _models) with
         {
-            Manifest = _app.Manifest,
-            Environment = "production",
-            Identity = _app.Store,
-            Environments = _app.Store.Environments,
-            Releases = _app.Store.Releases,
-            Traces = _app.Store.Traces,
-            Rollouts = _app.Store.Rollouts,
+            Monitor = null,
             RolloutController = new RolloutControllerOptions
             {
                 Holder = holder,
@@ -66,7 +60,6 @@ public sealed class RolloutTests : IAsyncLifetime
                 App = _app.Manifest.App,
                 Environment = "production",
             },
-            Models = _models,
             PollInterval = TimeSpan.FromMilliseconds(100),
         }, new GatewayServerOptions { Urls = ["http://127.0.0.1:0"], LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning }, CancellationToken.None);
     }

@@ -56,15 +56,10 @@ internal sealed class SampleApp : IAsyncDisposable
     public async Task StartGatewayAsync()
     {
         _models = new ModelClientFactory(TimeProvider.System, PriceTable.For(Manifest));
-        Gateway = await GatewayServer.StartAsync(new ServingOptions
+        Gateway = await GatewayServer.StartAsync(ServingOptions.For(Store, Manifest, "staging", _models) with
         {
-            Manifest = Manifest,
-            Environment = "staging",
-            Identity = Store,
-            Environments = Store.Environments,
-            Releases = Store.Releases,
-            Traces = Store.Traces,
-            Models = _models,
+            Rollouts = null,
+            Monitor = null,
             PollInterval = TimeSpan.FromMilliseconds(200),
         }, new GatewayServerOptions { Urls = ["http://127.0.0.1:0"], LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning }, CancellationToken.None);
     }

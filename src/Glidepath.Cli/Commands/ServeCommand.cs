@@ -75,15 +75,8 @@ internal static class ServeCommand
             var models = ctx.Env.ModelClients?.Invoke(manifest, store) ?? new ModelClientFactory(ctx.Time, PriceTable.For(manifest));
             try
             {
-                var serving = new ServingOptions
+                var serving = ServingOptions.For(store, manifest, spec.Name, models) with
                 {
-                    Manifest = manifest,
-                    Environment = spec.Name,
-                    Identity = store,
-                    Environments = store.Environments,
-                    Releases = store.Releases,
-                    Traces = store.Traces,
-                    Rollouts = store.Rollouts,
                     RolloutController = new Glidepath.Rollouts.RolloutControllerOptions
                     {
                         Holder = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}",
@@ -91,8 +84,6 @@ internal static class ServeCommand
                         App = manifest.App,
                         Environment = spec.Name,
                     },
-                    Monitor = store.Monitor,
-                    Models = models,
                     Time = ctx.Time,
                     PollInterval = TimeSpan.FromMilliseconds(poll),
                 };

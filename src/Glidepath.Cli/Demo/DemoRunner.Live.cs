@@ -16,6 +16,7 @@ internal sealed partial class DemoRunner
     private readonly Dictionary<string, GatewayServer> _gateways = new(StringComparer.Ordinal);
     private TrafficDriver? _traffic;
     private IGlidepathStore? _store;
+    private readonly List<ModelClientFactory> _models = [];
 
     private int RolloutMinRequests => _fast ? 150 : 200;
 
@@ -139,15 +140,9 @@ internal sealed partial class DemoRunner
 
     private async Task<GatewayServer> StartGatewayAsync(Manifest manifest, string environment, CancellationToken cancellationToken)
     {
-        var serving = new ServingOptions
+        var serving = ServingOptions.For(_store!, manifest, environment, Models(manifest)) with
         {
-            Manifest = manifest,
-            Environment = environment,
-            Identity = _store,
-            Environments = _store!.Environments,
-            Releases = _store.Releases,
-            Traces = _store.Traces,
-            Rollouts = _store.Rollouts,
+            Monitor = null, // as before: no periodic drift check in the demo's gateways
             RolloutController = new RolloutControllerOptions
             {
                 Holder = $"demo:{Environment.ProcessId}:{environment}",
@@ -155,11 +150,18 @@ internal sealed partial class DemoRunner
                 App = manifest.App,
                 Environment = environment,
             },
-            Models = new ModelClientFactory(_ctx.Time, PriceTable.For(manifest)),
             Time = _ctx.Time,
             PollInterval = TimeSpan.FromMilliseconds(100),
         };
         return await GatewayServer.StartAsync(serving, new GatewayServerOptions { Urls = ["http://127.0.0.1:0"], LogLevel = LogLevel.Warning }, cancellationToken);
+    }
+
+    /// <summary>Each gateway gets its own model clients (its own provider concurrency), disposed when the gateways stop.</summary>
+    private ModelClientFactory Models(Manifest manifest)
+    {
+        var models = new ModelClientFactory(_ctx.Time, PriceTable.For(manifest));
+        _models.Add(models);
+        return models;
     }
 
     private async Task StopGatewaysAsync()
@@ -171,5 +173,7 @@ internal sealed partial class DemoRunner
 
         _gateways.Clear();
         _traffic?.Dispose();
+        _models.ForEach(m => m.Dispose());
+        _models.Clear();
     }
 }

@@ -70,15 +70,10 @@ internal sealed class GatewayFixture : IAsyncDisposable
     }
 
     /// <summary>The serving core's options for the staging environment, as the gateway gets them.</summary>
-    public ServingOptions ServingOptions() => new()
+    public ServingOptions ServingOptions() => Glidepath.Serving.ServingOptions.For(Store, Manifest, "staging", Models) with
     {
-        Manifest = Manifest,
-        Environment = "staging",
-        Identity = Store,
-        Environments = Store.Environments,
-        Releases = Store.Releases,
-        Traces = Store.Traces,
-        Models = Models,
+        Rollouts = null,
+        Monitor = null,
         PollInterval = TimeSpan.FromMilliseconds(100),
     };
 

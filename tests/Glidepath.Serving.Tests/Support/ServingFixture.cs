@@ -64,15 +64,10 @@ internal sealed class ServingFixture : IAsyncDisposable
         }, default);
 
         var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(manifest));
-        var options = new ServingOptions
+        var options = ServingOptions.For(store, manifest, environment, models) with
         {
-            Manifest = manifest,
-            Environment = environment,
-            Identity = store,
-            Environments = store.Environments,
-            Releases = store.Releases,
-            Traces = store.Traces,
-            Models = models,
+            Rollouts = null,
+            Monitor = null,
             PollInterval = TimeSpan.FromMilliseconds(100),
         };
         var services = new ServiceCollection()
