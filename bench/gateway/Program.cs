@@ -4,6 +4,9 @@
 // on (routing, telemetry to SQLite, metrics); the upstream is a local mock that answers at once.
 //
 //   dotnet run -c Release --project bench/gateway [-- --seconds 5 --sequential 3000]
+//
+// With --baseline-cli PATH/Glidepath.Cli.dll (another build, e.g. of an earlier commit) a second gateway runs that
+// build on a copy of the same app and store, and a last phase compares the two builds side by side in this run.
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -14,6 +17,7 @@ using Glidepath.Cli;
 var seconds = Arg("--seconds", 5);
 var sequential = Arg("--sequential", 3000);
 var rate = Arg("--rate", 1000);
+var baselineCli = ArgText("--baseline-cli");
 
 await using var mock = await MockUpstream.StartAsync();
 var dir = Path.Combine(Path.GetTempPath(), "gp-bench-gw-" + Guid.NewGuid().ToString("N")[..8]);
@@ -25,6 +29,11 @@ File.WriteAllText(manifest, File.ReadAllText(manifest)
     .Replace("openai: { base_url: https://api.openai.com/v1, api_key_env: OPENAI_API_KEY }", $"openai: {{ base_url: {mock.Url}/v1 }}", StringComparison.Ordinal));
 await Cli("release", "create", "-m", "bench");
 await Cli("deploy", "v1", "--env", "staging");
+var baselineDir = dir + "-baseline";
+if (baselineCli is not null)
+{
+    CopyTree(dir, baselineDir); // before any gateway has the store open
+}
 
 var port = FreePort();
 var gatewayUrl = $"http://127.0.0.1:{port}";
@@ -35,6 +44,17 @@ using var gateway = Process.Start(new ProcessStartInfo("dotnet", [cliDll, "--man
     RedirectStandardOutput = true,
     RedirectStandardError = true,
 })!;
+Process? baseline = null;
+var baselineUrl = $"http://127.0.0.1:{FreePort()}";
+if (baselineCli is not null)
+{
+    baseline = Process.Start(new ProcessStartInfo("dotnet", [baselineCli, "--manifest", Path.Combine(baselineDir, "glidepath.yaml"), "serve", "--env", "staging", "--urls", baselineUrl, "--format", "json"])
+    {
+        RedirectStandardOutput = true,
+        RedirectStandardError = true,
+    })!;
+}
+
 try
 {
     using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) }) { Timeout = TimeSpan.FromSeconds(30) };
@@ -85,11 +105,57 @@ try
     Row("concurrency 1", [.. seqDirect], [.. seqGateway], seqCpu, 0);
     Row($"{rate} req/s open loop", rateDirect, rateGateway, rateCpu, directErrors + gatewayErrors);
     Row("concurrency 1, route-only probe", [.. routeDirect], [.. routeOnly], routeCpu, 0);
+
+    if (baseline is not null)
+    {
+        // Before and after in one run: the same requests to both builds, blocks alternating so drift hits both alike.
+        await WaitReadyAsync(http, baselineUrl, baseline);
+        var viaBaseline = baselineUrl + "/v1/chat/completions";
+        // As many requests as this build has served in the phases above, so both have finished tiered JIT compilation.
+        await load.SequentialAsync(viaBaseline, viaGateway.Body, 2000 + (3 * sequential));
+        await load.FixedRateAsync(viaBaseline, viaGateway.Body, rate, TimeSpan.FromSeconds(seconds));
+        var seqThis = new List<double>();
+        var seqBase = new List<double>();
+        TimeSpan cpuThis = TimeSpan.Zero, cpuBase = TimeSpan.Zero;
+        for (var block = 0; block < 20; block++)
+        {
+            var c0 = Cpu(gateway);
+            seqThis.AddRange(await load.SequentialAsync(viaGateway.Url, viaGateway.Body, sequential / 10));
+            cpuThis += Cpu(gateway) - c0;
+            var b0 = Cpu(baseline);
+            seqBase.AddRange(await load.SequentialAsync(viaBaseline, viaGateway.Body, sequential / 10));
+            cpuBase += Cpu(baseline) - b0;
+        }
+
+        var (openBase, openBaseErrors) = await load.FixedRateAsync(viaBaseline, viaGateway.Body, rate, TimeSpan.FromSeconds(seconds));
+        var (openThis, openThisErrors) = await load.FixedRateAsync(viaGateway.Url, viaGateway.Body, rate, TimeSpan.FromSeconds(seconds));
+        double P(IReadOnlyList<double> v, double q) => LoadGenerator.Percentile([.. v], q);
+        Console.WriteLine();
+        Console.WriteLine($"This build against the baseline build ({baselineCli}), same run, full gateway path; latencies in µs");
+        Console.WriteLine();
+        Console.WriteLine("| build | c=1 requests | c=1 p50 | c=1 p99 | c=1 CPU µs/req | {rate} req/s p50 | {rate} req/s p99 | errors |".Replace("{rate}", rate.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var (name, seq, cpu, open, errors) in new[] { ("baseline", seqBase, cpuBase, openBase, openBaseErrors), ("this", seqThis, cpuThis, openThis, openThisErrors) })
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {seq.Count} | {P(seq, 50):0} | {P(seq, 99):0} | {cpu.TotalMicroseconds / seq.Count:0} | {P(open, 50):0} | {P(open, 99):0} | {errors} |"));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"\nratio this/baseline: c=1 p50 {P(seqThis, 50) / P(seqBase, 50):0.00}, c=1 CPU {cpuThis.TotalMicroseconds / seqThis.Count / (cpuBase.TotalMicroseconds / seqBase.Count):0.00}, open-loop p50 {P(openThis, 50) / P(openBase, 50):0.00}"));
+    }
 }
 finally
 {
     gateway.Kill(entireProcessTree: true);
     await gateway.WaitForExitAsync();
+    if (baseline is not null)
+    {
+        baseline.Kill(entireProcessTree: true);
+        await baseline.WaitForExitAsync();
+        Directory.Delete(baselineDir, recursive: true);
+    }
+
     Directory.Delete(dir, recursive: true);
 }
 
@@ -170,6 +236,22 @@ async Task Cli(params string[] args)
     {
         throw new InvalidOperationException($"glidepath {string.Join(' ', args)} failed: {err}");
     }
+}
+
+static void CopyTree(string from, string to)
+{
+    foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+    {
+        var target = Path.Combine(to, Path.GetRelativePath(from, file));
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Copy(file, target);
+    }
+}
+
+string? ArgText(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
 
 int Arg(string name, int fallback)
