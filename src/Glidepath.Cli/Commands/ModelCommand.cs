@@ -125,7 +125,7 @@ internal static class ModelCommand
     private static void Print(CliContext ctx, Releases.Release release, ModelSpec model, ChatResponse response, TimeSpan latency, TimeSpan? firstToken, bool printAnswer)
     {
         var calls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToList();
-        var cost = response.AdditionalProperties?.TryGetValue(ModelResponseProperties.CostUsd, out var c) == true ? c as decimal? : null;
+        var cost = ModelResponseProperties.CostOf(response.AdditionalProperties);
         var input = response.Usage?.InputTokenCount;
         var output = response.Usage?.OutputTokenCount;
         var releaseName = release.Version == 0 ? "working" : release.Name;

@@ -144,7 +144,7 @@ public sealed class ChatCall : IDisposable
         _trace.Output?.Append(result.Text);
         Usage = result.Usage;
         FinishReason = result.FinishReason;
-        _cost = Cost(result.AdditionalProperties);
+        _cost = ModelResponseProperties.CostOf(result.AdditionalProperties);
         return result;
     }
 
@@ -248,7 +248,7 @@ public sealed class ChatCall : IDisposable
             }
         }
 
-        _cost = Cost(update.AdditionalProperties) ?? _cost;
+        _cost = ModelResponseProperties.CostOf(update.AdditionalProperties) ?? _cost;
     }
 
     private void Fail(Exception ex)
@@ -264,9 +264,4 @@ public sealed class ChatCall : IDisposable
         Failure = new ChatFailure(503, ErrorKinds.Unavailable, $"release {label} cannot be served: {ex.Message}", "configuration");
         return false;
     }
-
-    private static decimal? Cost(AdditionalPropertiesDictionary? properties) =>
-        properties is not null && properties.TryGetValue(ModelResponseProperties.CostUsd, out var value) && value is not null
-            ? Convert.ToDecimal(value, CultureInfo.InvariantCulture)
-            : null;
 }

@@ -20,7 +20,7 @@ internal sealed partial class ChatTraceRecorder(ServingOptions options, TraceQue
         var end = Stopwatch.GetTimestamp();
         var input = usage?.InputTokenCount ?? 0;
         var output = usage?.OutputTokenCount ?? 0;
-        var usd = cost is { } c ? (double)c : trace.Price is { } p ? (input * p.Input + output * p.Output) / 1_000_000.0 : 0;
+        var usd = (double)(cost ?? trace.Price?.Cost(input, output) ?? 0m);
         var record = new TraceRecord
         {
             TraceId = trace.TraceId,

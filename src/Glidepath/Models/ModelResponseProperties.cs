@@ -12,6 +12,12 @@ public static class ModelResponseProperties
     /// <summary>USD for the call as a <see cref="decimal"/>, absent when the model has no known price.</summary>
     public const string CostUsd = "glidepath.cost_usd";
 
+    /// <summary>The USD the model pipeline priced a call at (<see cref="CostUsd"/>), or null when the model is unpriced: the one reader.</summary>
+    public static decimal? CostOf(Microsoft.Extensions.AI.AdditionalPropertiesDictionary? properties) =>
+        properties is not null && properties.TryGetValue(CostUsd, out var value) && value is not null
+            ? Convert.ToDecimal(value, System.Globalization.CultureInfo.InvariantCulture)
+            : null;
+
     /// <summary>Provider name (anthropic, openai, sim).</summary>
     public const string Provider = "glidepath.provider";
 }

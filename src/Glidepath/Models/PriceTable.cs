@@ -72,13 +72,7 @@ public sealed class PriceTable
     /// <summary>USD for one call, or null when the model has no known price (cost unknown is not zero).</summary>
     public decimal? Cost(string model, long inputTokens, long outputTokens)
     {
-        var price = Find(model);
-        if (price is null)
-        {
-            return null;
-        }
-
-        return ((decimal)price.Input * inputTokens + (decimal)price.Output * outputTokens) / 1_000_000m;
+        return Find(model)?.Cost(inputTokens, outputTokens);
     }
 
     /// <summary>USD for one call's usage (missing counts are taken as zero).</summary>

@@ -69,7 +69,5 @@ public sealed class ReleaseTarget : IEvalTarget
 
     /// <summary>The USD the model pipeline priced the call at, or null when the model is unpriced.</summary>
     public static double? CostOf(ChatResponse response) =>
-        response.AdditionalProperties?.TryGetValue(ModelResponseProperties.CostUsd, out var v) == true && v is not null
-            ? Convert.ToDouble(v, CultureInfo.InvariantCulture)
-            : null;
+        ModelResponseProperties.CostOf(response.AdditionalProperties) is { } usd ? (double)usd : null;
 }
