@@ -17,6 +17,7 @@ public sealed class SqliteStore : IGlidepathStore
         EvalRuns = new SqliteEvalRunStore(database);
         Rollouts = new SqliteRolloutStore(database);
         Monitor = new SqliteMonitorStore(database);
+        ApiKeys = new SqliteApiKeyStore(database);
         Time = time;
     }
 
@@ -44,6 +45,8 @@ public sealed class SqliteStore : IGlidepathStore
     public IRolloutStore Rollouts { get; }
 
     public IMonitorStore Monitor { get; }
+
+    public IApiKeyStore ApiKeys { get; }
 
     /// <summary>Opens (creating if needed) the store at <paramref name="path"/> and applies pending migrations.</summary>
     public static async Task<SqliteStore> OpenAsync(string path, TimeProvider? time, CancellationToken cancellationToken)

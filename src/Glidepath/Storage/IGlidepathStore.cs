@@ -26,4 +26,7 @@ public interface IGlidepathStore : IStoreIdentitySource, IAsyncDisposable
 
     /// <summary>Drift alerts and observed environment configurations.</summary>
     IMonitorStore Monitor { get; }
+
+    /// <summary>Callers' keys to the gateway, kept as keyed hashes.</summary>
+    IApiKeyStore ApiKeys { get; }
 }

@@ -27,3 +27,5 @@ public sealed class InMemoryMonitorStoreTests() : MonitorStoreContract(new InMem
 public sealed class InMemoryStoreIdentityTests() : StoreIdentityContract(new InMemoryStoreFactory());
 
 public sealed class InMemoryConcurrencyTests() : ConcurrencyContract(new InMemoryStoreFactory());
+
+public sealed class InMemoryApiKeyStoreTests() : ApiKeyStoreContract(new InMemoryStoreFactory());

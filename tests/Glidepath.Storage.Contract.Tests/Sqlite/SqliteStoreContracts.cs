@@ -24,6 +24,8 @@ public sealed class SqliteRolloutControllerTests() : RolloutControllerContract(n
 
 public sealed class SqliteMonitorStoreTests() : MonitorStoreContract(new SqliteStoreFactory());
 
+public sealed class SqliteApiKeyStoreTests() : ApiKeyStoreContract(new SqliteStoreFactory());
+
 public sealed class SqliteStoreIdentityTests() : StoreIdentityContract(new SqliteStoreFactory());
 
 public sealed class SqliteConcurrencyTests() : ConcurrencyContract(new SqliteStoreFactory());

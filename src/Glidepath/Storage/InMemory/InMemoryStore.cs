@@ -33,6 +33,7 @@ public sealed class InMemoryStore : IGlidepathStore
         EvalRuns = new InMemoryEvalRunStore(Location);
         Rollouts = new InMemoryRolloutStore(environments, Location);
         Monitor = new InMemoryMonitorStore(Location);
+        ApiKeys = new InMemoryApiKeyStore(Location);
     }
 
     public string Location { get; }
@@ -52,6 +53,8 @@ public sealed class InMemoryStore : IGlidepathStore
     public IRolloutStore Rollouts { get; }
 
     public IMonitorStore Monitor { get; }
+
+    public IApiKeyStore ApiKeys { get; }
 
     /// <summary>A random id and subject key, chosen when the store was made; never replaced (there is no file to swap).</summary>
     public Task<StoreIdentity> ReadIdentityAsync(CancellationToken cancellationToken)
