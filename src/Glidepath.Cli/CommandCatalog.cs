@@ -27,6 +27,7 @@ internal static class CommandCatalog
         DrillCommand.Build(env),
         MonitorCommand.Build(env),
         TracesCommand.Build(env),
+        KeysCommand.Build(env),
         ChecklistCommand.Build(env),
         DemoCommand.Build(env),
     ];

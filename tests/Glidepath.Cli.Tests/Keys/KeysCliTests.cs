@@ -1,0 +1,86 @@
+using System.Text.Json;
+using Glidepath.Cli.Tests.Environments;
+using Glidepath.Keys;
+using Glidepath.Storage.Sqlite;
+
+namespace Glidepath.Cli.Tests.Keys;
+
+public sealed class KeysCliTests
+{
+    [Fact]
+    public async Task Create_PrintsTheKeyOnce_AndTheStoreHoldsOnlyItsHash()
+    {
+        await using var app = await EnvApp.CreateAsync(0);
+
+        var (code, stdout, stderr) = await app.RunAsync("keys", "create", "--env", "production", "--name", "checkout-service", "--rpm", "600", "--budget-usd-per-day", "50");
+
+        Assert.True(code == 0, stderr);
+        var key = stdout.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries).Single(w => w.StartsWith(ApiKeySecret.Prefix, StringComparison.Ordinal));
+        Assert.True(ApiKeySecret.LooksLikeKey(key), key);
+        Assert.Contains("600 rpm, $50/day", stdout, StringComparison.Ordinal);
+        var (_, list, _) = await app.RunAsync("keys", "list");
+        Assert.Contains("checkout-service", list, StringComparison.Ordinal);
+        Assert.DoesNotContain(key, list, StringComparison.Ordinal);
+        await using var store = await SqliteStore.OpenAsync(app.StorePath, null, CancellationToken.None);
+        var stored = Assert.Single(await store.ApiKeys.ListAsync("support-agent", "production", CancellationToken.None));
+        Assert.Equal(ApiKeySecret.Hash((await store.ReadIdentityAsync(CancellationToken.None)).SubjectKey, key), stored.KeyHash);
+    }
+
+    [Fact]
+    public async Task CreateJson_HasTheKeyAndItsInfo_ListJsonHasNoKey()
+    {
+        await using var app = await EnvApp.CreateAsync(0);
+
+        var created = await app.JsonAsync("keys", "create", "--env", "staging", "--name", "ci");
+        var list = await app.JsonAsync("keys", "list", "--env", "staging");
+
+        Assert.StartsWith("gpk_", created.GetProperty("key").GetString(), StringComparison.Ordinal);
+        var info = created.GetProperty("info");
+        Assert.Equal(("ci", "staging", JsonValueKind.Null), (info.GetProperty("name").GetString(), info.GetProperty("environment").GetString(), info.GetProperty("rpm").ValueKind));
+        var listed = Assert.Single(list.GetProperty("keys").EnumerateArray());
+        Assert.Equal(info.GetProperty("id").GetString(), listed.GetProperty("id").GetString());
+        Assert.DoesNotContain("gpk_", list.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Revoke_ByName_MarksItRevoked_AndAgainIsBadInput()
+    {
+        await using var app = await EnvApp.CreateAsync(0);
+        await app.OkAsync("keys", "create", "--env", "production", "--name", "checkout");
+
+        var revoked = await app.JsonAsync("keys", "revoke", "checkout");
+        var (again, _, stderr) = await app.RunAsync("keys", "revoke", "checkout");
+
+        Assert.NotEqual(JsonValueKind.Null, revoked.GetProperty("revoked").GetProperty("revoked_at").ValueKind);
+        Assert.Equal(ExitCodes.BadInput, again);
+        Assert.Contains("no key 'checkout'", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Create_NameOfAWorkingKey_IsRefused()
+    {
+        await using var app = await EnvApp.CreateAsync(0);
+        await app.OkAsync("keys", "create", "--env", "production", "--name", "checkout");
+
+        var (code, _, stderr) = await app.RunAsync("keys", "create", "--env", "production", "--name", "checkout");
+
+        Assert.Equal(ExitCodes.Refused, code);
+        Assert.Contains("already has a key named 'checkout'", stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--rpm", "0")]
+    [InlineData("--budget-usd-per-day", "-1")]
+    [InlineData("--env", "nowhere")]
+    public async Task Create_BadLimitOrEnvironment_IsBadInput(string option, string value)
+    {
+        await using var app = await EnvApp.CreateAsync(0);
+
+        string[] args = option == "--env"
+            ? ["keys", "create", "--env", value, "--name", "x"]
+            : ["keys", "create", "--env", "production", "--name", "x", option, value];
+        var (code, _, _) = await app.RunAsync(args);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+    }
+}
