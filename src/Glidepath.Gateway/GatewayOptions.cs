@@ -8,6 +8,12 @@ public sealed record GatewayOptions
     /// <summary>Largest chat request body read; more is a 413 in the caller's format.</summary>
     public long MaxRequestBodyBytes { get; init; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// Whether chat and feedback requests need a caller's key (<c>Authorization: Bearer gpk_…</c> or <c>x-api-key</c>);
+    /// off, every request is served anonymously. <c>serve</c> turns it on for non-loopback binds (<see cref="Hosting.GatewayAuthentication"/>).
+    /// </summary>
+    public bool RequireKeys { get; init; }
+
     /// <summary>Throws a <see cref="BadInputException"/> naming a setting the gateway cannot work with.</summary>
     public void Validate()
     {

@@ -54,6 +54,9 @@ public sealed partial class GatewayServer : IAsyncDisposable
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
+
+            // The keys were read when the host started (with the routing table): a gateway nobody could call is refused.
+            GatewayAuthentication.CheckKeysExist(server.Gateway.RequireKeys, app.Services.GetRequiredService<Glidepath.Serving.Keys.CallerKeys>().WorkingKeys, serving.Environment, server.Urls);
         }
         catch
         {
@@ -62,7 +65,7 @@ public sealed partial class GatewayServer : IAsyncDisposable
         }
 
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
-        var warning = ListenExposure.Warning(ListenExposure.NonLoopback(server.Urls.Concat(addresses).Distinct(StringComparer.OrdinalIgnoreCase)));
+        var warning = ListenExposure.Warning(ListenExposure.NonLoopback(server.Urls.Concat(addresses).Distinct(StringComparer.OrdinalIgnoreCase)), server.Gateway.RequireKeys);
         if (warning is not null)
         {
             LogExposed(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<GatewayServer>(), warning);

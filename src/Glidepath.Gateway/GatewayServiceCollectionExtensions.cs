@@ -22,6 +22,7 @@ public static class GatewayServiceCollectionExtensions
         options ??= new GatewayOptions();
         options.Validate();
         services.AddSingleton(options);
+        services.AddSingleton<Forwarding.CallerAuthentication>();
         services.AddSingleton<ChatEndpoint>();
         return services;
     }

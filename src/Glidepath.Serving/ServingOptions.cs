@@ -30,6 +30,7 @@ public sealed record ServingOptions
             Traces = store.Traces,
             Rollouts = store.Rollouts,
             Monitor = store.Monitor,
+            ApiKeys = store.ApiKeys,
             Models = models,
         };
     }
@@ -48,6 +49,9 @@ public sealed record ServingOptions
     /// stores are wired by hand — hashes subjects with an empty key and never checks.
     /// </summary>
     public Glidepath.Storage.IStoreIdentitySource? Identity { get; init; }
+
+    /// <summary>Callers' keys, read into a snapshot at start and on every poll; null: no keys are known (a host cannot require them).</summary>
+    public IApiKeyStore? ApiKeys { get; init; }
 
     /// <summary>Rollouts; with <see cref="RolloutController"/> also set, the host runs the rollout controller.</summary>
     public IRolloutStore? Rollouts { get; init; }

@@ -42,6 +42,7 @@ public static class ServingServiceCollectionExtensions
             sp.GetService<IMeterFactory>(), sp.GetRequiredService<RoutingTableSource>(), sp.GetRequiredService<ControlPlaneStatus>(), sp.GetRequiredService<TraceQueue>()));
         services.AddSingleton(new ContentCapture(options.Manifest.Capture, options.Manifest.Online?.SampleRate ?? 0.1));
         services.AddSingleton<OnlineScorer>();
+        services.AddSingleton(sp => new Keys.CallerKeys(options, sp.GetRequiredService<ILogger<Keys.CallerKeys>>()));
         services.AddSingleton<ChatTraceRecorder>();
         services.AddSingleton(sp => new ChatService(options, sp.GetRequiredService<RoutingTableSource>(), sp.GetRequiredService<ServingReleases>(),
             sp.GetRequiredService<ContentCapture>(), sp.GetRequiredService<OnlineScorer>(), sp.GetRequiredService<ChatTraceRecorder>(), sp.GetRequiredService<SubjectHasher>(), sp.GetRequiredService<ILogger<ChatService>>()));

@@ -8,7 +8,7 @@ namespace Glidepath.Storage.Sqlite;
 internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
 {
     private const string Columns = "trace_id, app, environment, release_id, arm, subject_hash, started_at, api, stream, model, status, error, " +
-        "latency_ms, ttft_ms, overhead_ms, input_tokens, output_tokens, cost_usd, finish_reason, input_json, output_text, online_score, online_passed, online_scores_json, subject_group, upstream_status, upstream_message";
+        "latency_ms, ttft_ms, overhead_ms, input_tokens, output_tokens, cost_usd, finish_reason, input_json, output_text, online_score, online_passed, online_scores_json, subject_group, upstream_status, upstream_message, key_id, key_name";
 
     public async Task WriteBatchAsync(IReadOnlyList<TraceRecord> traces, CancellationToken cancellationToken)
     {
@@ -23,8 +23,8 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
         await using (var insert = connection.CreateCommand())
         {
             insert.Transaction = tx;
-            insert.CommandText = $"INSERT OR IGNORE INTO traces ({Columns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15, $p16, $p17, $p18, $p19, $p20, $p21, $p22, $p23, $p24, $p25, $p26)";
-            var p = new SqliteParameter[27];
+            insert.CommandText = $"INSERT OR IGNORE INTO traces ({Columns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15, $p16, $p17, $p18, $p19, $p20, $p21, $p22, $p23, $p24, $p25, $p26, $p27, $p28)";
+            var p = new SqliteParameter[29];
             for (var i = 0; i < p.Length; i++)
             {
                 p[i] = insert.Parameters.Add($"$p{i}", SqliteType.Text);
@@ -34,7 +34,7 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
             {
                 object?[] values = [t.TraceId, t.App, t.Environment, t.ReleaseId, t.Arm, t.SubjectHash, Iso(t.StartedAt), t.Api, t.Stream ? 1 : 0, t.Model,
                     t.Status, t.Error, t.LatencyMs, t.TimeToFirstTokenMs, t.OverheadMs, t.InputTokens, t.OutputTokens, t.CostUsd, t.FinishReason, t.InputJson, t.OutputText,
-                    t.OnlineScore, t.OnlinePassed is { } passed ? (passed ? 1 : 0) : null, t.OnlineScoresJson, SubjectGroups.Of(t.SubjectHash, t.TraceId), t.UpstreamStatus, t.UpstreamMessage];
+                    t.OnlineScore, t.OnlinePassed is { } passed ? (passed ? 1 : 0) : null, t.OnlineScoresJson, SubjectGroups.Of(t.SubjectHash, t.TraceId), t.UpstreamStatus, t.UpstreamMessage, t.KeyId, t.KeyName];
                 for (var i = 0; i < p.Length; i++)
                 {
                     p[i].Value = values[i] ?? DBNull.Value;
@@ -74,6 +74,7 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
         Add("environment = $env", "$env", query.Environment);
         Add("release_id = $rel", "$rel", query.ReleaseId);
         Add("arm = $arm", "$arm", query.Arm);
+        Add("key_name = $keyName", "$keyName", query.KeyName);
         Add("started_at >= $since", "$since", query.Since is { } s ? Iso(s) : null);
         Add("started_at < $until", "$until", query.Until is { } u ? Iso(u) : null);
         // A range on the primary key rather than LIKE, so a prefix lookup uses the index: ids are lower-case hex, below 'g'.
@@ -108,29 +109,60 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
     public async Task<bool> AddFeedbackAsync(FeedbackRecord feedback, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
         cmd.CommandText = """
-            INSERT INTO trace_feedback (trace_id, score, comment, created_at)
-            SELECT $id, $score, $comment, $at WHERE EXISTS (SELECT 1 FROM traces WHERE trace_id = $id)
+            INSERT INTO trace_feedback (trace_id, score, comment, created_at, key_id)
+            SELECT $id, $score, $comment, $at, $key WHERE EXISTS (SELECT 1 FROM traces WHERE trace_id = $id AND ($env IS NULL OR environment = $env))
             """;
         cmd.Parameters.AddWithValue("$id", feedback.TraceId);
         cmd.Parameters.AddWithValue("$score", feedback.Score);
         cmd.Parameters.AddWithValue("$comment", (object?)feedback.Comment ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$at", Iso(feedback.Time));
-        return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        cmd.Parameters.AddWithValue("$key", (object?)feedback.KeyId ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$env", (object?)feedback.Environment ?? DBNull.Value);
+        var stored = await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        if (stored && feedback.KeyId is not null)
+        {
+            // One vote per trace and key: the row just written replaces the key's earlier ones.
+            cmd.CommandText = "DELETE FROM trace_feedback WHERE trace_id = $id AND key_id = $key AND id <> last_insert_rowid()";
+            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return stored;
+    }
+
+    public async Task<IReadOnlyDictionary<string, double>> CostByKeyAsync(string app, string environment, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT key_id, SUM(cost_usd) FROM traces WHERE app = $app AND key_id IS NOT NULL AND started_at >= $since AND environment = $env GROUP BY key_id";
+        cmd.Parameters.AddWithValue("$app", app);
+        cmd.Parameters.AddWithValue("$env", environment);
+        cmd.Parameters.AddWithValue("$since", Iso(since));
+        var sums = new Dictionary<string, double>(StringComparer.Ordinal);
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            sums[r.GetString(0)] = r.GetDouble(1);
+        }
+
+        return sums;
     }
 
     public async Task<IReadOnlyList<FeedbackRecord>> FeedbackAsync(string traceId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT trace_id, score, comment, created_at FROM trace_feedback WHERE trace_id = $id ORDER BY id";
+        cmd.CommandText = "SELECT trace_id, score, comment, created_at, key_id FROM trace_feedback WHERE trace_id = $id ORDER BY id";
         cmd.Parameters.AddWithValue("$id", traceId);
         var list = new List<FeedbackRecord>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            list.Add(new FeedbackRecord(reader.GetString(0), reader.GetDouble(1), reader.IsDBNull(2) ? null : reader.GetString(2), Parse(reader.GetString(3))));
+            list.Add(new FeedbackRecord(reader.GetString(0), reader.GetDouble(1), reader.IsDBNull(2) ? null : reader.GetString(2), Parse(reader.GetString(3))) { KeyId = reader.IsDBNull(4) ? null : reader.GetString(4) });
         }
 
         return list;
@@ -207,6 +239,8 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
                 OnlineScoresJson = r.IsDBNull(23) ? null : r.GetString(23),
                 UpstreamStatus = r.IsDBNull(25) ? null : r.GetInt32(25),
                 UpstreamMessage = r.IsDBNull(26) ? null : r.GetString(26),
+                KeyId = r.IsDBNull(27) ? null : r.GetString(27),
+                KeyName = r.IsDBNull(28) ? null : r.GetString(28),
             });
         }
 

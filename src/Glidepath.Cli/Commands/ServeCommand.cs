@@ -35,6 +35,8 @@ internal static class ServeCommand
             DefaultValueFactory = _ => "text",
         };
         logFormat.AcceptOnlyFromAmong("text", "json");
+        var requireKeys = new Option<bool>("--require-keys") { Description = "Require a caller's key (gpk_…) even on a loopback address (on by default for any other address)" };
+        var allowAnonymous = new Option<bool>("--allow-anonymous") { Description = "Serve callers without keys even on an address other machines can reach (keys are then not checked)" };
         var command = new Command("serve", """
             Serve an environment: an OpenAI-compatible POST /v1/chat/completions and an Anthropic-compatible
             POST /v1/messages (streaming and not) in front of the environment's releases, with the sticky
@@ -44,9 +46,14 @@ internal static class ServeCommand
             store): see 'glidepath rollout --help'.
             A rollback or canary change is picked up within a poll; if the store cannot be read the gateway
             keeps serving its last routing table (fail static). OTLP export when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+            Callers' keys ('glidepath keys create'): required by default when the gateway listens on an address
+            other machines can reach (it then refuses to start without a key for the environment), off on
+            loopback unless --require-keys; --allow-anonymous serves without keys anywhere.
 
-            Example:
+            Examples:
               glidepath serve --env staging --urls http://127.0.0.1:4000
+              glidepath serve --env production --urls http://0.0.0.0:4000          # keys required
+              glidepath serve --env staging --require-keys
             """)
         {
             environment,
@@ -54,6 +61,8 @@ internal static class ServeCommand
             pollMs,
             controllerEvery,
             logFormat,
+            requireKeys,
+            allowAnonymous,
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
@@ -87,9 +96,11 @@ internal static class ServeCommand
                     Time = ctx.Time,
                     PollInterval = TimeSpan.FromMilliseconds(poll),
                 };
+                var listen = parse.GetValue(urls)!;
                 var host = new GatewayServerOptions
                 {
-                    Urls = parse.GetValue(urls)!,
+                    Urls = listen,
+                    Gateway = new GatewayOptions { RequireKeys = Glidepath.Gateway.Hosting.GatewayAuthentication.RequiresKeys(listen, parse.GetValue(requireKeys), parse.GetValue(allowAnonymous)) },
                     OtlpEndpoint = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT") is { Length: > 0 } otlp ? otlp : null,
                     LogLevel = ctx.Output.IsJson ? Microsoft.Extensions.Logging.LogLevel.Warning : Microsoft.Extensions.Logging.LogLevel.Information,
                     LogFormat = parse.GetValue(logFormat)!,
@@ -102,10 +113,10 @@ internal static class ServeCommand
 
                 if (ctx.Output.IsJson)
                 {
-                    ctx.Output.Json(new { app = manifest.App, environment = spec.Name, urls = server.Urls, store = store.Location });
+                    ctx.Output.Json(new { app = manifest.App, environment = spec.Name, urls = server.Urls, store = store.Location, keys_required = host.Gateway.RequireKeys });
                 }
 
-                ctx.Output.Note($"Serving {manifest.App}@{spec.Name} on {string.Join(", ", server.Urls)} (store {store.Location}); Ctrl-C stops.");
+                ctx.Output.Note($"Serving {manifest.App}@{spec.Name} on {string.Join(", ", server.Urls)} (store {store.Location}, {(host.Gateway.RequireKeys ? "callers' keys required" : "no keys needed")}); Ctrl-C stops.");
                 try
                 {
                     await Task.Delay(Timeout.Infinite, ct);

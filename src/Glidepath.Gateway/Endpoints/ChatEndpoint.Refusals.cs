@@ -63,7 +63,7 @@ internal sealed partial class ChatEndpoint
 
     /// <summary>Routes a request whose body was not read (or not used): by its headers alone. Null when nothing can be routed.</summary>
     private ChatCall? RouteByHeaders(HttpContext http, IWireFormat wire, RequestState state) =>
-        chat.Route(GatewayHeaders.Context(http.Request.Headers, wire.Name, state.Start, state.StartedAt), request: null);
+        chat.Route(GatewayHeaders.Context(http.Request.Headers, wire.Name, state.Start, state.StartedAt, state.Key), request: null);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Trace {TraceId}: unexpected failure in the gateway, answered 500")]
     private static partial void LogUnexpected(ILogger logger, string traceId, Exception exception);

@@ -15,7 +15,7 @@ namespace Glidepath.Gateway.Endpoints;
 /// <see cref="ChatRequest"/>, hands it to the serving core (<see cref="ChatService"/>: route, apply the release,
 /// call the provider, trace), and writes the answer back in the caller's format, whole or as server-sent events.
 /// </summary>
-internal sealed partial class ChatEndpoint(ChatService chat, ServingOptions serving, GatewayOptions options, ILogger<ChatEndpoint> logger)
+internal sealed partial class ChatEndpoint(ChatService chat, ServingOptions serving, GatewayOptions options, CallerAuthentication auth, ILogger<ChatEndpoint> logger)
 {
     /// <summary>
     /// Handles one chat request. Nothing leaves without a body in the caller's format: a refused request is a 4xx
@@ -45,6 +45,15 @@ internal sealed partial class ChatEndpoint(ChatService chat, ServingOptions serv
     private async Task HandleCoreAsync(HttpContext http, IWireFormat wire, RequestState state)
     {
         var ct = http.RequestAborted;
+
+        // Before the body is read: an unauthenticated caller costs no parsing, no provider call and no trace.
+        if (await auth.AuthenticateAsync(http, wire).ConfigureAwait(false) is not { } key)
+        {
+            return;
+        }
+
+        state.Key = key;
+
         ChatRequest request;
         try
         {
@@ -66,7 +75,7 @@ internal sealed partial class ChatEndpoint(ChatService chat, ServingOptions serv
             return;
         }
 
-        var call = state.Call = chat.Route(GatewayHeaders.Context(headers, wire.Name, state.Start, state.StartedAt), request);
+        var call = state.Call = chat.Route(GatewayHeaders.Context(headers, wire.Name, state.Start, state.StartedAt, state.Key), request);
         if (call is null)
         {
             await HttpAnswers.ErrorAsync(http, wire, 503, ErrorKinds.Unavailable,

@@ -1,5 +1,8 @@
 using System.Text.Json;
+using Glidepath.Gateway.Forwarding;
+using Glidepath.Gateway.Wire;
 using Glidepath.Serving;
+using Glidepath.Serving.Chat;
 using Glidepath.Serving.Tracing;
 using Glidepath.Storage;
 using Glidepath.Traces;
@@ -7,43 +10,89 @@ using Microsoft.AspNetCore.Http;
 
 namespace Glidepath.Gateway.Endpoints;
 
-/// <summary><c>POST /v1/feedback {"trace_id", "score": 1 | -1 | 0..1, "comment"}</c>: a user's verdict on one trace.</summary>
+/// <summary>
+/// <c>POST /v1/feedback {"trace_id", "score": 1 | -1 | 0..1, "comment"}</c>: a user's verdict on one trace of this
+/// gateway's environment. With keys required, one vote per trace and key counts (a later vote replaces the earlier).
+/// Errors come in the OpenAI error shape, or Anthropic's for a caller that authenticates with <c>x-api-key</c>.
+/// </summary>
 internal static class FeedbackEndpoint
 {
-    public static async Task<IResult> HandleAsync(HttpContext http, ITraceStore store, TraceQueue queue, ServingOptions settings)
+    /// <summary>Longest comment kept; a longer one is refused (400), not cut.</summary>
+    public const int MaxCommentChars = 1_000;
+
+    /// <summary>Largest body read (a trace id, a score and a comment fit many times over); more is a 413.</summary>
+    public const int MaxBodyBytes = 16 * 1024;
+
+    public static async Task HandleAsync(HttpContext http, ITraceStore store, TraceQueue queue, ServingOptions settings, CallerAuthentication auth)
     {
+        var wire = http.Request.Headers.ContainsKey(CallerAuthentication.ApiKeyHeader) ? (IWireFormat)AnthropicWire.Instance : OpenAiWire.Instance;
+        if (await auth.AuthenticateAsync(http, wire).ConfigureAwait(false) is not { } key)
+        {
+            return;
+        }
+
         var ct = http.RequestAborted;
+        var buffer = new byte[MaxBodyBytes + 1];
+        var length = 0;
+        if (http.Request.ContentLength <= MaxBodyBytes)
+        {
+            int n;
+            while (length < buffer.Length && (n = await http.Request.Body.ReadAsync(buffer.AsMemory(length), ct).ConfigureAwait(false)) > 0)
+            {
+                length += n;
+            }
+        }
+
+        if (length > MaxBodyBytes || http.Request.ContentLength > MaxBodyBytes)
+        {
+            await HttpAnswers.ErrorAsync(http, wire, 413, ErrorKinds.TooLarge, $"a feedback body is at most {MaxBodyBytes} bytes").ConfigureAwait(false);
+            return;
+        }
+
         string? traceId;
         double score;
         string? comment;
         try
         {
-            using var doc = await JsonDocument.ParseAsync(http.Request.Body, default, ct).ConfigureAwait(false);
+            using var doc = JsonDocument.Parse(buffer.AsMemory(0, length));
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                return Error(400, "the body must be a JSON object {\"trace_id\", \"score\", \"comment\"}");
+                await BadAsync(http, wire, "the body must be a JSON object {\"trace_id\", \"score\", \"comment\"}").ConfigureAwait(false);
+                return;
             }
 
             traceId = root.TryGetProperty("trace_id", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
             if (string.IsNullOrWhiteSpace(traceId))
             {
-                return Error(400, "'trace_id' is required: the Glidepath-Trace header of the response being rated");
+                await BadAsync(http, wire, "'trace_id' is required: the Glidepath-Trace header of the response being rated").ConfigureAwait(false);
+                return;
             }
 
             if (!root.TryGetProperty("score", out var s) || s.ValueKind != JsonValueKind.Number || !IsValidScore(score = s.GetDouble()))
             {
-                return Error(400, "'score' is required: 1 (good), -1 (bad) or a number from 0 to 1");
+                await BadAsync(http, wire, "'score' is required: 1 (good), -1 (bad) or a number from 0 to 1").ConfigureAwait(false);
+                return;
             }
 
             comment = root.TryGetProperty("comment", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+            if (comment is { Length: > MaxCommentChars })
+            {
+                await BadAsync(http, wire, $"'comment' is {comment.Length} characters; at most {MaxCommentChars} are accepted").ConfigureAwait(false);
+                return;
+            }
         }
         catch (JsonException)
         {
-            return Error(400, "the request body is not valid JSON; expected {\"trace_id\", \"score\", \"comment\"}");
+            await BadAsync(http, wire, "the request body is not valid JSON; expected {\"trace_id\", \"score\", \"comment\"}").ConfigureAwait(false);
+            return;
         }
 
-        var feedback = new FeedbackRecord(traceId, score, comment, settings.Time.GetUtcNow());
+        var feedback = new FeedbackRecord(traceId, score, comment, settings.Time.GetUtcNow())
+        {
+            KeyId = key.Id is { Length: > 0 } id ? id : null,
+            Environment = settings.Environment,
+        };
         try
         {
             var stored = await store.AddFeedbackAsync(feedback, ct).ConfigureAwait(false);
@@ -55,18 +104,24 @@ internal static class FeedbackEndpoint
                 stored = await store.AddFeedbackAsync(feedback, ct).ConfigureAwait(false);
             }
 
-            return stored
-                ? Results.Json(new Dictionary<string, object?> { ["trace_id"] = traceId, ["score"] = score, ["stored"] = true }, statusCode: 201)
-                : Error(404, $"unknown trace '{traceId}': no request with that Glidepath-Trace id was recorded");
+            if (!stored)
+            {
+                await HttpAnswers.ErrorAsync(http, wire, 404, ErrorKinds.NotFound,
+                    $"unknown trace '{traceId}': no request with that Glidepath-Trace id was recorded by environment '{settings.Environment}'").ConfigureAwait(false);
+                return;
+            }
+
+            http.Response.StatusCode = 201;
+            await http.Response.WriteAsJsonAsync(new Dictionary<string, object?> { ["trace_id"] = traceId, ["score"] = score, ["stored"] = true }, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return Error(503, $"feedback could not be stored right now: {ex.Message}");
+            await HttpAnswers.ErrorAsync(http, wire, 503, ErrorKinds.Unavailable, $"feedback could not be stored right now: {ex.Message}").ConfigureAwait(false);
         }
     }
 
     private static bool IsValidScore(double score) => score is 1 or -1 || score is >= 0 and <= 1;
 
-    private static IResult Error(int status, string message) =>
-        Results.Json(new Dictionary<string, object> { ["error"] = new Dictionary<string, string> { ["message"] = message } }, statusCode: status);
+    private static Task BadAsync(HttpContext http, IWireFormat wire, string message) =>
+        HttpAnswers.ErrorAsync(http, wire, 400, ErrorKinds.InvalidRequest, message);
 }

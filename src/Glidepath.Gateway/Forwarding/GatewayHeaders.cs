@@ -16,10 +16,12 @@ internal static class GatewayHeaders
     /// <summary>With value <c>route</c>: answer 204 with the routing headers only (no provider call, no trace); used by drills.</summary>
     public const string Probe = "Glidepath-Probe";
 
-    /// <summary>What the headers tell the serving core about a call: its sticky keys and its own prompt vars.</summary>
-    public static ChatCallContext Context(IHeaderDictionary headers, string api, long start, DateTimeOffset startedAt) => new()
+    /// <summary>What the headers tell the serving core about a call: its sticky keys, its own prompt vars, and the caller's key (<see cref="CallerAuthentication.Anonymous"/>: none).</summary>
+    public static ChatCallContext Context(IHeaderDictionary headers, string api, long start, DateTimeOffset startedAt, Glidepath.Keys.ApiKey key) => new()
     {
         Api = api,
+        KeyId = key.Id is { Length: > 0 } id ? id : null,
+        KeyName = key.Id.Length > 0 ? key.Name : null,
         Subject = headers[Subject],
         Conversation = headers[Conversation],
         Vars = Vars(headers),

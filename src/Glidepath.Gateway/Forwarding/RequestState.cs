@@ -9,6 +9,9 @@ internal sealed class RequestState
     public required long Start { get; init; }
     public required DateTimeOffset StartedAt { get; init; }
 
+    /// <summary>The caller's key once authenticated (<see cref="CallerAuthentication.Anonymous"/> when none is needed).</summary>
+    public Glidepath.Keys.ApiKey Key { get; set; } = CallerAuthentication.Anonymous;
+
     /// <summary>Null until the request is routed (or refused with a trace).</summary>
     public ChatCall? Call { get; set; }
 

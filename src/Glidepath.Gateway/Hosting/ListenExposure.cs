@@ -3,8 +3,8 @@ using System.Net;
 namespace Glidepath.Gateway.Hosting;
 
 /// <summary>
-/// Which listen addresses reach beyond this machine. Nothing on the gateway is authenticated yet, so binding one
-/// (<c>0.0.0.0</c>, <c>[::]</c>, <c>*</c>, a LAN address or a host name) deserves a loud warning at start.
+/// Which listen addresses reach beyond this machine. Binding one (<c>0.0.0.0</c>, <c>[::]</c>, <c>*</c>, a LAN address or
+/// a host name) turns callers' keys on by default (<see cref="GatewayAuthentication"/>) and deserves a note at start.
 /// </summary>
 internal static class ListenExposure
 {
@@ -23,11 +23,14 @@ internal static class ListenExposure
     }
 
     /// <summary>The warning printed on stderr and logged when some address is exposed; null when all are loopback.</summary>
-    public static string? Warning(IReadOnlyList<string> exposed) => exposed.Count == 0
+    public static string? Warning(IReadOnlyList<string> exposed, bool keysRequired) => exposed.Count == 0
         ? null
-        : $"WARNING: the gateway listens on {string.Join(", ", exposed)}, which other machines can reach, and nothing on it is authenticated yet: " +
-          "anyone who can connect can send chat requests billed to your provider keys, send feedback, and read /metrics (releases, traffic, cost). " +
-          "Bind 127.0.0.1 (the default) and put an authenticating proxy in front, or restrict access by network. See docs/security.md.";
+        : keysRequired
+            ? $"NOTE: the gateway listens on {string.Join(", ", exposed)}, which other machines can reach. Chat and feedback need a caller's key; " +
+              "/metrics is not authenticated yet (releases, traffic, cost): restrict it by network. See docs/security.md."
+            : $"WARNING: the gateway listens on {string.Join(", ", exposed)}, which other machines can reach, and serves without keys (--allow-anonymous): " +
+              "anyone who can connect can send chat requests billed to your provider keys, send feedback, and read /metrics (releases, traffic, cost). " +
+              "Create keys ('glidepath keys create') and drop --allow-anonymous, or restrict access by network. See docs/security.md.";
 
     /// <summary>The host part of a Kestrel URL such as <c>http://0.0.0.0:4000</c>, <c>http://[::1]:4000</c> or <c>http://*:4000</c>.</summary>
     private static string Host(string url)

@@ -15,6 +15,12 @@ public sealed record ChatCallContext
     /// <summary>This call's own prompt variables (<c>Glidepath-Var-*</c> headers), over the environment's; null when it has none.</summary>
     public IReadOnlyDictionary<string, string>? Vars { get; init; }
 
+    /// <summary>The id of the caller's key when the host authenticated one; recorded on the trace and charged its cost.</summary>
+    public string? KeyId { get; init; }
+
+    /// <summary>The name of the caller's key, recorded on the trace.</summary>
+    public string? KeyName { get; init; }
+
     /// <summary>When the host received the call, as a <see cref="System.Diagnostics.Stopwatch"/> timestamp: overhead counts from here.</summary>
     public required long Start { get; init; }
 

@@ -74,6 +74,8 @@ public sealed partial class ChatService
             StartedAt = context.StartedAt,
             Start = context.Start,
             Api = context.Api,
+            KeyId = context.KeyId,
+            KeyName = context.KeyName,
             Stream = request?.Stream ?? false,
         };
         return new ChatCall(this, context, trace, activity);

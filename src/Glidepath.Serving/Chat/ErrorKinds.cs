@@ -5,6 +5,7 @@ public static class ErrorKinds
 {
     public const string InvalidRequest = "invalid_request_error";
     public const string Permission = "permission_error";
+    public const string Authentication = "authentication_error";
     public const string NotFound = "not_found_error";
     public const string TooLarge = "request_too_large";
     public const string RateLimited = "rate_limit_error";
@@ -17,6 +18,7 @@ public static class ErrorKinds
     public static string ForStatus(int status) => status switch
     {
         400 or 422 => InvalidRequest,
+        401 => Authentication,
         403 => Permission,
         404 => NotFound,
         413 => TooLarge,

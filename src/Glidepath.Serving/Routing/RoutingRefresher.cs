@@ -11,7 +11,7 @@ namespace Glidepath.Serving.Routing;
 /// control plane stale, while traffic keeps flowing.
 /// </summary>
 internal sealed partial class RoutingRefresher(
-    RoutingTableLoader loader, RoutingTableSource source, ServingReleases releases, ControlPlaneStatus status, ServingOptions settings, SubjectHasher subjects,
+    RoutingTableLoader loader, RoutingTableSource source, ServingReleases releases, ControlPlaneStatus status, ServingOptions settings, SubjectHasher subjects, Keys.CallerKeys keys,
     ILogger<RoutingRefresher> logger) : BackgroundService
 {
     private StoreIdentity? _store;
@@ -24,6 +24,7 @@ internal sealed partial class RoutingRefresher(
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
                 await RefreshAsync(stoppingToken).ConfigureAwait(false);
+                await keys.RefreshAsync(stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

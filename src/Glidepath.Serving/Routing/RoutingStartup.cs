@@ -9,7 +9,7 @@ namespace Glidepath.Serving.Routing;
 /// without a table, so a store that cannot be read fails the start with an <see cref="OperationalException"/>.
 /// </summary>
 internal sealed class RoutingStartup(
-    RoutingTableLoader loader, RoutingTableSource source, ServingReleases releases, ControlPlaneStatus status, SubjectHasher subjects, ServingOptions options) : IHostedService
+    RoutingTableLoader loader, RoutingTableSource source, ServingReleases releases, ControlPlaneStatus status, SubjectHasher subjects, Keys.CallerKeys keys, ServingOptions options) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -21,6 +21,7 @@ internal sealed class RoutingStartup(
             }
 
             source.Update(await loader.LoadAsync(options.Manifest.App, options.Environment, cancellationToken).ConfigureAwait(false));
+            await keys.LoadAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationalException || (ex is not OperationCanceledException and not GlidepathException))
         {

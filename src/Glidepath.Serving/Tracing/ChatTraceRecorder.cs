@@ -9,7 +9,7 @@ namespace Glidepath.Serving.Tracing;
 /// Ends one call: builds its trace record, sends it to online scoring (a sampled success) or the trace queue,
 /// logs one line, records the request instruments and the span's closing tags. Never waits for the store.
 /// </summary>
-internal sealed partial class ChatTraceRecorder(ServingOptions options, TraceQueue traces, OnlineScorer online, ContentCapture capture, ServingTelemetry telemetry, ILogger<ChatTraceRecorder> logger)
+internal sealed partial class ChatTraceRecorder(ServingOptions options, TraceQueue traces, OnlineScorer online, ContentCapture capture, ServingTelemetry telemetry, Keys.CallerKeys keys, ILogger<ChatTraceRecorder> logger)
 {
     private readonly string _app = options.Manifest.App;
     private readonly string _environment = options.Environment;
@@ -29,6 +29,8 @@ internal sealed partial class ChatTraceRecorder(ServingOptions options, TraceQue
             ReleaseId = trace.Decision.Release.Id,
             Arm = trace.Decision.Arm,
             SubjectHash = trace.SubjectHash,
+            KeyId = trace.KeyId,
+            KeyName = trace.KeyName,
             StartedAt = trace.StartedAt,
             Api = trace.Api,
             Stream = trace.Stream,
@@ -47,6 +49,11 @@ internal sealed partial class ChatTraceRecorder(ServingOptions options, TraceQue
             InputJson = trace.InputJson,
             OutputText = trace.CaptureContent && trace.Output is { } o ? capture.Output(o.ToString()) : null,
         };
+        if (record.KeyId is { } keyId && usd > 0)
+        {
+            keys.AddSpend(keyId, usd, record.StartedAt);
+        }
+
         if (trace.OnlineRequest is { } onlineRequest && error is null && status < 400)
         {
             online.Submit(record, onlineRequest, trace.Output?.ToString() ?? "");

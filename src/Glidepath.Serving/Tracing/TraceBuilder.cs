@@ -11,6 +11,8 @@ internal sealed class TraceBuilder
     public required string TraceId { get; init; }
     public required RouteDecision Decision { get; init; }
     public string? SubjectHash { get; init; }
+    public string? KeyId { get; init; }
+    public string? KeyName { get; init; }
     public required DateTimeOffset StartedAt { get; init; }
     public required long Start { get; init; }
     public required string Api { get; init; }

@@ -15,10 +15,16 @@ public interface ITraceStore
 
     Task<IReadOnlyList<TraceRecord>> ListAsync(TraceQuery query, CancellationToken cancellationToken);
 
-    /// <summary>Stores feedback; false (nothing stored) when no trace has that id.</summary>
+    /// <summary>
+    /// Stores feedback; false (nothing stored) when no trace has that id (in <see cref="FeedbackRecord.Environment"/> when
+    /// set). Feedback with a <see cref="FeedbackRecord.KeyId"/> replaces that key's earlier feedback on the trace.
+    /// </summary>
     Task<bool> AddFeedbackAsync(FeedbackRecord feedback, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<FeedbackRecord>> FeedbackAsync(string traceId, CancellationToken cancellationToken);
+
+    /// <summary>The model cost of each key's requests that started at or after <paramref name="since"/> in one environment, by key id.</summary>
+    Task<IReadOnlyDictionary<string, double>> CostByKeyAsync(string app, string environment, DateTimeOffset since, CancellationToken cancellationToken);
 
     /// <summary>Per (release, arm) sums over requests that started in [since, until) in one environment.</summary>
     Task<IReadOnlyList<ArmStats>> ArmStatsAsync(string app, string environment, DateTimeOffset since, DateTimeOffset? until, CancellationToken cancellationToken);

@@ -12,6 +12,9 @@ public sealed record TraceQuery
     public string? ReleaseId { get; init; }
     public string? Arm { get; init; }
     public DateTimeOffset? Since { get; init; }
+
+    /// <summary>Only requests that came with a key of this name.</summary>
+    public string? KeyName { get; init; }
     public DateTimeOffset? Until { get; init; }
 
     /// <summary>Requests that count against the release (<see cref="TraceRecord.IsError"/>).</summary>

@@ -10,6 +10,12 @@ public sealed record TraceRecord
     public required string ReleaseId { get; init; }
     public required string Arm { get; init; }
 
+    /// <summary>The id of the caller's key (<see cref="Keys.ApiKey.Id"/>); null when the request came without one (authentication off).</summary>
+    public string? KeyId { get; init; }
+
+    /// <summary>The name of the caller's key, as it was when the request came.</summary>
+    public string? KeyName { get; init; }
+
     /// <summary>One-way hash of the sticky key; null for a per-request key.</summary>
     public string? SubjectHash { get; init; }
 

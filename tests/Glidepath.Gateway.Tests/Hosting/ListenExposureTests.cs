@@ -20,15 +20,24 @@ public sealed class ListenExposureTests
         Assert.Equal(expected, ListenExposure.IsLoopback(url));
 
     [Fact]
-    public void Warning_ExposedAddress_NamesItAndSaysNothingIsAuthenticated()
+    public void Warning_ExposedAddressServedAnonymously_NamesItAndSaysItServesWithoutKeys()
     {
-        var warning = ListenExposure.Warning(ListenExposure.NonLoopback(["http://127.0.0.1:4000", "http://0.0.0.0:4001"]));
+        var warning = ListenExposure.Warning(ListenExposure.NonLoopback(["http://127.0.0.1:4000", "http://0.0.0.0:4001"]), keysRequired: false);
 
         Assert.NotNull(warning);
         Assert.Contains("http://0.0.0.0:4001", warning, StringComparison.Ordinal);
         Assert.DoesNotContain("http://127.0.0.1:4000", warning, StringComparison.Ordinal);
-        Assert.Contains("nothing on it is authenticated", warning, StringComparison.Ordinal);
-        Assert.Null(ListenExposure.Warning(ListenExposure.NonLoopback(["http://127.0.0.1:4000", "http://[::1]:4000"])));
+        Assert.Contains("serves without keys", warning, StringComparison.Ordinal);
+        Assert.Null(ListenExposure.Warning(ListenExposure.NonLoopback(["http://127.0.0.1:4000", "http://[::1]:4000"]), keysRequired: false));
+    }
+
+    [Fact]
+    public void Warning_ExposedAddressWithKeys_SaysMetricsIsNotAuthenticated()
+    {
+        var warning = ListenExposure.Warning(["http://0.0.0.0:4001"], keysRequired: true);
+
+        Assert.Contains("need a caller's key", warning, StringComparison.Ordinal);
+        Assert.Contains("/metrics is not authenticated", warning, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -29,3 +29,5 @@ public sealed class InMemoryStoreIdentityTests() : StoreIdentityContract(new InM
 public sealed class InMemoryConcurrencyTests() : ConcurrencyContract(new InMemoryStoreFactory());
 
 public sealed class InMemoryApiKeyStoreTests() : ApiKeyStoreContract(new InMemoryStoreFactory());
+
+public sealed class InMemoryTraceKeyTests() : TraceKeyContract(new InMemoryStoreFactory());

@@ -32,3 +32,5 @@ public sealed class SqliteConcurrencyTests() : ConcurrencyContract(new SqliteSto
 
 // PostgreSQL plugs in the same way: a PostgresStoreFactory (a database per test on a real server on 127.0.0.1,
 // dropped afterwards) and a Postgres/PostgresStoreContracts.cs with these lines, Sqlite replaced by Postgres.
+
+public sealed class SqliteTraceKeyTests() : TraceKeyContract(new SqliteStoreFactory());

@@ -75,7 +75,7 @@ internal sealed class InMemoryTraceStore : ITraceStore
             ArgumentNullException.ThrowIfNull(feedback);
             lock (_sync)
             {
-                if (!_traces.ContainsKey(feedback.TraceId))
+                if (!_traces.TryGetValue(feedback.TraceId, out var trace) || (feedback.Environment is { } env && trace.Record.Environment != env))
                 {
                     return false;
                 }
@@ -86,8 +86,25 @@ internal sealed class InMemoryTraceStore : ITraceStore
                     _feedback[feedback.TraceId] = list;
                 }
 
-                list.Add(feedback with { Time = feedback.Time.ToUniversalTime() });
+                if (feedback.KeyId is { } keyId)
+                {
+                    list.RemoveAll(f => f.KeyId == keyId);
+                }
+
+                list.Add(feedback with { Time = feedback.Time.ToUniversalTime(), Environment = null });
                 return true;
+            }
+        }, cancellationToken);
+
+    public Task<IReadOnlyDictionary<string, double>> CostByKeyAsync(string app, string environment, DateTimeOffset since, CancellationToken cancellationToken) =>
+        Synchronously.Run<IReadOnlyDictionary<string, double>>(() =>
+        {
+            lock (_sync)
+            {
+                return _traces.Values.Select(s => s.Record)
+                    .Where(t => t.KeyId is not null && t.App == app && t.Environment == environment && t.StartedAt >= since)
+                    .GroupBy(t => t.KeyId!, StringComparer.Ordinal)
+                    .ToDictionary(g => g.Key, g => g.Sum(t => t.CostUsd), StringComparer.Ordinal);
             }
         }, cancellationToken);
 
@@ -137,6 +154,7 @@ internal sealed class InMemoryTraceStore : ITraceStore
             || (q.Environment is { } env && t.Environment != env)
             || (q.ReleaseId is { } release && t.ReleaseId != release)
             || (q.Arm is { } arm && t.Arm != arm)
+            || (q.KeyName is { } keyName && t.KeyName != keyName)
             || (q.Since is { } since && t.StartedAt < since)
             || (q.Until is { } until && t.StartedAt >= until)
             || (q.IdPrefix is { } prefix && !t.TraceId.StartsWith(prefix, StringComparison.Ordinal)))

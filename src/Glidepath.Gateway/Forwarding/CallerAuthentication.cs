@@ -1,0 +1,86 @@
+using System.Globalization;
+using Glidepath.Gateway.Wire;
+using Glidepath.Keys;
+using Glidepath.Serving.Chat;
+using Glidepath.Serving.Keys;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+
+namespace Glidepath.Gateway.Forwarding;
+
+/// <summary>
+/// The caller's key on the traffic endpoints, as each SDK already sends it: <c>x-api-key</c> (Anthropic) or
+/// <c>Authorization: Bearer</c> (OpenAI). Refusals are written in the caller's wire format: 401 for a missing, unknown,
+/// revoked or other-environment key, 429 with <c>Retry-After</c> over the key's rate or daily budget.
+/// </summary>
+internal sealed class CallerAuthentication(CallerKeys keys, GatewayOptions options)
+{
+    public const string ApiKeyHeader = "x-api-key";
+
+    /// <summary>Whether requests need a key at all.</summary>
+    public bool Required => options.RequireKeys;
+
+    /// <summary>
+    /// The caller's key when one is required and accepted, <see cref="Anonymous"/> when none is required, or null when
+    /// the request was refused (the answer is written).
+    /// </summary>
+    public async Task<ApiKey?> AuthenticateAsync(HttpContext http, IWireFormat wire)
+    {
+        if (!options.RequireKeys)
+        {
+            return Anonymous;
+        }
+
+        var check = keys.Check(Presented(http.Request.Headers));
+        if (check.Accepted)
+        {
+            return check.Key;
+        }
+
+        if (check.RetryAfter > TimeSpan.Zero)
+        {
+            http.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(check.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        var (status, kind) = check.Result is CallerCheckResult.RateLimited or CallerCheckResult.OverBudget
+            ? (429, ErrorKinds.RateLimited)
+            : (401, ErrorKinds.Authentication);
+        await HttpAnswers.ErrorAsync(http, wire, status, kind, Message(check)).ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary>Stands for "no key needed": never stored, never on a trace.</summary>
+    public static ApiKey Anonymous { get; } = new()
+    {
+        Id = "",
+        App = "",
+        Environment = "",
+        Name = "",
+        KeyHash = "",
+        CreatedAt = DateTimeOffset.UnixEpoch,
+        CreatedBy = "",
+    };
+
+    /// <summary>The key from <c>x-api-key</c>, else from <c>Authorization: Bearer</c>; null when neither is sent.</summary>
+    public static string? Presented(IHeaderDictionary headers)
+    {
+        if (headers[ApiKeyHeader].ToString() is { Length: > 0 } apiKey)
+        {
+            return apiKey.Trim();
+        }
+
+        var authorization = headers[HeaderNames.Authorization].ToString();
+        return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization[7..].Trim() : null;
+    }
+
+    private string Message(CallerCheck check) => check.Result switch
+    {
+        CallerCheckResult.Missing => "this gateway needs a key: send 'Authorization: Bearer gpk_…' (OpenAI SDKs: the api key) or 'x-api-key: gpk_…' (Anthropic SDKs); 'glidepath keys create' makes one",
+        CallerCheckResult.Unknown => "the key sent is not a key of this gateway (wrong, mistyped, or of another store); check the key, or create one with 'glidepath keys create'",
+        CallerCheckResult.Revoked => $"key '{check.Key!.Name}' was revoked at {check.Key.RevokedAt:yyyy-MM-dd HH:mm:ss} UTC; ask for a new key ('glidepath keys create')",
+        CallerCheckResult.OtherEnvironment => $"key '{check.Key!.Name}' is for environment '{check.Key.Environment}', not this gateway's; use that environment's gateway or a key of this one",
+        CallerCheckResult.RateLimited => string.Create(CultureInfo.InvariantCulture, $"key '{check.Key!.Name}' is over its limit of {check.Key.RequestsPerMinute} requests per minute; retry after {Math.Ceiling(check.RetryAfter.TotalSeconds)} s"),
+        CallerCheckResult.OverBudget => string.Create(CultureInfo.InvariantCulture, $"key '{check.Key!.Name}' has spent its budget of ${check.Key.BudgetUsdPerDay:0.##} for today (UTC, ${keys.SpentToday(check.Key.Id):0.####} so far); it resets at midnight UTC"),
+        _ => "the key was not accepted",
+    };
+}

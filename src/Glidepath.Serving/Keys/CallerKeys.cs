@@ -1,0 +1,121 @@
+using Glidepath.Keys;
+using Microsoft.Extensions.Logging;
+
+namespace Glidepath.Serving.Keys;
+
+/// <summary>
+/// Checks callers' keys against an in-memory snapshot of the app's keys, refreshed with the routing poll: a revoke is
+/// honoured within a poll, and when the store cannot be read the last snapshot stays (fail static). No request reads
+/// the store. Also holds each key's requests-per-minute window and today's spend.
+/// </summary>
+public sealed partial class CallerKeys
+{
+    private readonly ServingOptions _settings;
+    private readonly KeyRateLimiter _rate;
+    private readonly KeySpending _spending;
+    private readonly ILogger<CallerKeys> _logger;
+    private CallerKeyTable _table = CallerKeyTable.Empty;
+    private bool _stale;
+
+    internal CallerKeys(ServingOptions settings, ILogger<CallerKeys> logger)
+    {
+        _settings = settings;
+        _logger = logger;
+        _rate = new KeyRateLimiter(settings.Time);
+        _spending = new KeySpending(settings.Time);
+    }
+
+    /// <summary>Keys of the served environment that work now (a host refuses to require keys when there are none).</summary>
+    public int WorkingKeys => Volatile.Read(ref _table).WorkingKeys(_settings.Environment);
+
+    /// <summary>
+    /// Checks <paramref name="presented"/> (the key from the request, null when it brought none) and, when it is
+    /// accepted, counts the request against the key's rate limit.
+    /// </summary>
+    public CallerCheck Check(string? presented)
+    {
+        if (string.IsNullOrEmpty(presented))
+        {
+            return new(CallerCheckResult.Missing, null);
+        }
+
+        var key = Volatile.Read(ref _table).Find(presented);
+        if (key is null)
+        {
+            return new(CallerCheckResult.Unknown, null);
+        }
+
+        if (key.IsRevoked)
+        {
+            return new(CallerCheckResult.Revoked, key);
+        }
+
+        if (key.Environment != _settings.Environment)
+        {
+            return new(CallerCheckResult.OtherEnvironment, key);
+        }
+
+        if (key.BudgetUsdPerDay is { } budget && _spending.Today(key.Id) >= budget)
+        {
+            return new(CallerCheckResult.OverBudget, key, _spending.UntilTomorrow());
+        }
+
+        if (key.RequestsPerMinute is { } rpm && _rate.TryAcquire(key.Id, rpm) is { } wait && wait > TimeSpan.Zero)
+        {
+            return new(CallerCheckResult.RateLimited, key, wait);
+        }
+
+        return new(CallerCheckResult.Accepted, key);
+    }
+
+    /// <summary>Today's model cost of a key's requests (as this gateway knows it).</summary>
+    public double SpentToday(string keyId) => _spending.Today(keyId);
+
+    internal void AddSpend(string keyId, double usd, DateTimeOffset at) => _spending.Add(keyId, usd, at);
+
+    /// <summary>At start: the snapshot and today's spend per key from the store; failures propagate (the host does not start).</summary>
+    internal async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        if (_settings.ApiKeys is null)
+        {
+            return;
+        }
+
+        await RefreshCoreAsync(cancellationToken).ConfigureAwait(false);
+        _spending.Seed(await _settings.Traces.CostByKeyAsync(_settings.Manifest.App, _settings.Environment, _spending.StartOfToday(), cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>One poll: a new snapshot, or the last one kept when the store cannot be read (logged once per outage).</summary>
+    internal async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        if (_settings.ApiKeys is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await RefreshCoreAsync(cancellationToken).ConfigureAwait(false);
+            _stale = false;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            if (!_stale)
+            {
+                LogStale(_logger, _settings.Environment, ex.Message);
+            }
+
+            _stale = true;
+        }
+    }
+
+    private async Task RefreshCoreAsync(CancellationToken cancellationToken)
+    {
+        var secret = _settings.Identity is { } identity ? (await identity.ReadIdentityAsync(cancellationToken).ConfigureAwait(false)).SubjectKey : [];
+        var keys = await _settings.ApiKeys!.ListAsync(_settings.Manifest.App, null, cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref _table, new CallerKeyTable(secret, keys));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot read the keys of {Environment} from the store; checking callers against the last keys read until it can (logged once): {Reason}")]
+    private static partial void LogStale(ILogger logger, string environment, string reason);
+}
