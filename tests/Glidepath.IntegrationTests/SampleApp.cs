@@ -53,7 +53,8 @@ internal sealed class SampleApp : IAsyncDisposable
 
     public string ManifestPath => Path.Combine(Directory, "glidepath.yaml");
 
-    public async Task StartGatewayAsync()
+    /// <param name="requireKeys">Whether callers need a key (gpk_…), as on a non-loopback bind.</param>
+    public async Task StartGatewayAsync(bool requireKeys = false)
     {
         _models = new ModelClientFactory(TimeProvider.System, PriceTable.For(Manifest));
         Gateway = await GatewayServer.StartAsync(ServingOptions.For(Store, Manifest, "staging", _models) with
@@ -61,7 +62,7 @@ internal sealed class SampleApp : IAsyncDisposable
             Rollouts = null,
             Monitor = null,
             PollInterval = TimeSpan.FromMilliseconds(200),
-        }, new GatewayServerOptions { Urls = ["http://127.0.0.1:0"], LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning }, CancellationToken.None);
+        }, new GatewayServerOptions { Urls = ["http://127.0.0.1:0"], LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning, Gateway = new GatewayOptions { RequireKeys = requireKeys } }, CancellationToken.None);
     }
 
     public async Task<string> ReleaseLabelAsync(int version) =>

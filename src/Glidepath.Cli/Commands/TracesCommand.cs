@@ -26,6 +26,7 @@ internal static class TracesCommand
         var onlineFailed = new Option<bool>("--online-failed") { Description = "Only requests an online scorer did not pass (with --failed or --negative-feedback: any of them)" };
         var negativeFeedback = new Option<bool>("--negative-feedback") { Description = "Only requests with negative user feedback (a score below 0.5; with the other two: any of them)" };
         var since = new Option<string?>("--since") { Description = "Only requests that started within this long (e.g. 15m, 1h, 7d)" };
+        var key = new Option<string?>("--key") { Description = "Only requests that came with the caller's key of this name ('glidepath keys list')" };
         var limit = new Option<int>("--limit") { Description = "At most this many, newest first (default 50)", DefaultValueFactory = _ => 50 };
         var command = new Command("list", """
             List an environment's traces, newest first: time, release, arm, status, latency, tokens and cost.
@@ -34,10 +35,12 @@ internal static class TracesCommand
               glidepath traces list --env production --since 1h
               glidepath traces list --env production --release v7 --failed --format json
               glidepath traces list --env production --online-failed --negative-feedback   # worth an eval case
+              glidepath traces list --env production --key checkout-service --since 1d
             """)
         {
             environment,
             release,
+            key,
             failed,
             onlineFailed,
             negativeFeedback,
@@ -62,6 +65,7 @@ internal static class TracesCommand
                 Environment = spec.Name,
                 ReleaseId = releaseId,
                 Since = from,
+                KeyName = parse.GetValue(key),
                 ErrorsOnly = parse.GetValue(failed),
                 OnlineFailedOnly = parse.GetValue(onlineFailed),
                 NegativeFeedbackOnly = parse.GetValue(negativeFeedback),
@@ -158,6 +162,7 @@ internal static class TracesCommand
                 ["release", views.Label(trace.ReleaseId)],
                 ["arm", trace.Arm],
                 ["api", trace.Api + (trace.Stream ? " (stream)" : "")],
+                ["key", trace.KeyName is null ? "-" : $"{trace.KeyName} ({trace.KeyId})"],
                 ["model", trace.Model ?? "-"],
                 ["status", trace.Error is null ? trace.Status.ToString(inv) : $"{trace.Status} {trace.Error}"],
                 ["provider said", trace.UpstreamStatus is null && trace.UpstreamMessage is null ? "-" : $"{trace.UpstreamStatus?.ToString(inv) ?? "?"} {trace.UpstreamMessage}".Trim()],
@@ -244,6 +249,7 @@ internal static class TracesCommand
         environment = t.Environment,
         release = views.Ref(t.ReleaseId),
         arm = t.Arm,
+        key = t.KeyName is null ? null : new { id = t.KeyId, name = t.KeyName },
         status = t.Status,
         error = t.Error,
         failed = t.IsError,

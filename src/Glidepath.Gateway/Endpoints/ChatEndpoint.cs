@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Frozen;
 using System.Diagnostics;
 using System.Text.Json;
 using Glidepath.Gateway.Forwarding;
@@ -17,13 +18,17 @@ namespace Glidepath.Gateway.Endpoints;
 /// </summary>
 internal sealed partial class ChatEndpoint(ChatService chat, ServingOptions serving, GatewayOptions options, CallerAuthentication auth, ILogger<ChatEndpoint> logger)
 {
+    // Case-insensitive like header names: Glidepath-Var-Customer_Tier fills customer_tier, as before the allowlist.
+    private readonly FrozenSet<string> _requestVars = (serving.Manifest.FindEnvironment(serving.Environment)?.RequestVars ?? []).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+    private readonly TimeProvider _time = serving.Time;
+
     /// <summary>
     /// Handles one chat request. Nothing leaves without a body in the caller's format: a refused request is a 4xx
     /// traced as <c>bad_request</c>, and an unexpected failure is a 500 with a wire-format body and a trace.
     /// </summary>
     public async Task HandleAsync(HttpContext http, IWireFormat wire)
     {
-        var state = new RequestState { Start = Stopwatch.GetTimestamp(), StartedAt = serving.Time.GetUtcNow() };
+        var state = new RequestState { Start = Stopwatch.GetTimestamp(), StartedAt = _time.GetUtcNow() };
         try
         {
             await HandleCoreAsync(http, wire, state).ConfigureAwait(false);
@@ -59,6 +64,7 @@ internal sealed partial class ChatEndpoint(ChatService chat, ServingOptions serv
         {
             request = await RequestReader.ReadAsync(http.Request, wire, options.MaxRequestBodyBytes, ct).ConfigureAwait(false);
             CheckModel(request.Model);
+            GatewayHeaders.CheckVars(http.Request.Headers, _requestVars, chat.Environment);
         }
         catch (WireException ex)
         {

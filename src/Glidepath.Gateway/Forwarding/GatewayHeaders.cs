@@ -1,3 +1,4 @@
+using Glidepath.Gateway.Wire;
 using Glidepath.Serving.Chat;
 using Microsoft.AspNetCore.Http;
 
@@ -28,6 +29,38 @@ internal static class GatewayHeaders
         Start = start,
         StartedAt = startedAt,
     };
+
+    /// <summary>Longest value of a <c>Glidepath-Var-*</c> header: a tier or a locale, not a paragraph of instructions.</summary>
+    public const int MaxVarChars = 200;
+
+    /// <summary>
+    /// Refuses (400, <see cref="WireException"/>) a <c>Glidepath-Var-*</c> header that names a variable the environment does
+    /// not list in <c>request_vars</c>, or whose value is longer than <see cref="MaxVarChars"/>: a caller fills the slots
+    /// the manifest opens, and nothing else reaches the system prompt.
+    /// </summary>
+    public static void CheckVars(IHeaderDictionary headers, IReadOnlySet<string> allowed, string environment)
+    {
+        foreach (var (name, value) in headers)
+        {
+            if (!name.StartsWith(VarPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var variable = name[VarPrefix.Length..];
+            if (!allowed.Contains(variable))
+            {
+                throw new WireException(400, ErrorKinds.InvalidRequest, allowed.Count == 0
+                    ? $"header '{name}' sets template variable '{variable}', but environment '{environment}' lets callers set none; list it under environments.{environment}.request_vars in glidepath.yaml, or drop the header"
+                    : $"header '{name}' sets template variable '{variable}', which environment '{environment}' does not let callers set; allowed: {string.Join(", ", allowed.Order(StringComparer.Ordinal))} (environments.{environment}.request_vars)");
+            }
+
+            if (value.ToString().Length > MaxVarChars)
+            {
+                throw new WireException(400, ErrorKinds.InvalidRequest, $"header '{name}' is {value.ToString().Length} characters; a request variable is at most {MaxVarChars}");
+            }
+        }
+    }
 
     /// <summary>The <c>Glidepath-Var-*</c> headers by variable name; null when there are none.</summary>
     private static Dictionary<string, string>? Vars(IHeaderDictionary headers)

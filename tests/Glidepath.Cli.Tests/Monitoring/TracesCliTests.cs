@@ -26,6 +26,25 @@ public sealed class TracesCliTests
     }
 
     [Fact]
+    public async Task TracesList_ByKeyName_OnlyThatKeysRequestsWithTheKeyShown()
+    {
+        await using var app = await MonitorApp.CreateAsync(1);
+        var t0 = MonitorApp.Start;
+        await app.WriteTracesAsync("production", "v1", t0, TimeSpan.FromMinutes(10), 3, shape: (_, t) => t with { KeyId = "key_aaaa", KeyName = "checkout" });
+        await app.WriteTracesAsync("production", "v1", t0, TimeSpan.FromMinutes(10), 5, shape: (_, t) => t with { KeyId = "key_bbbb", KeyName = "search" });
+        app.Time.SetUtcNow(t0.AddMinutes(10));
+
+        var json = await app.JsonAsync("traces", "list", "--env", "production", "--key", "checkout");
+
+        var traces = json.GetProperty("traces").EnumerateArray().ToList();
+        Assert.Equal(3, traces.Count);
+        Assert.All(traces, t => Assert.Equal("checkout", t.GetProperty("key").GetProperty("name").GetString()));
+        var (code, text, _) = await app.RunAsync("traces", "show", traces[0].GetProperty("id").GetString()!);
+        Assert.Equal(0, code);
+        Assert.Contains("checkout (key_aaaa)", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TracesShow_CapturedTraceWithFeedback_ShowsTimingsTokensCostFeedbackAndContent()
     {
         await using var app = await MonitorApp.CreateAsync(1);

@@ -6,6 +6,12 @@ public sealed record EnvironmentSpec
     public required string Name { get; init; }
     public IReadOnlyDictionary<string, ProviderSettings> Providers { get; init; } = new Dictionary<string, ProviderSettings>();
     public IReadOnlyDictionary<string, string> Vars { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// The template variables a caller may set per request (<c>Glidepath-Var-NAME</c> headers) in this environment;
+    /// any other is refused. Empty: callers set none.
+    /// </summary>
+    public IReadOnlyList<string> RequestVars { get; init; } = [];
     public IReadOnlyList<string> Requires { get; init; } = [];
     public string? Owner { get; init; }
 }

@@ -44,7 +44,7 @@ internal static class EnvironmentsSection
 
     private static EnvironmentSpec ParseEnvironment(YamlNodeReader r, YamlNode k, YamlMappingNode em, string name, HashSet<string> declared)
     {
-        r.CheckKeys(em, $"environments.{name}", ["providers", "vars", "requires", "owner"]);
+        r.CheckKeys(em, $"environments.{name}", ["providers", "vars", "request_vars", "requires", "owner"]);
         var vars = new Dictionary<string, string>(StringComparer.Ordinal);
         if (r.Mapping(YamlNodeReader.Get(em, "vars"), $"environments.{name}.vars") is { } vm)
         {
@@ -55,6 +55,16 @@ internal static class EnvironmentsSection
                 {
                     vars[varName] = value;
                 }
+            }
+        }
+
+        var requestVarsNode = YamlNodeReader.Get(em, "request_vars");
+        var requestVars = r.StringList(requestVarsNode, $"environments.{name}.request_vars");
+        foreach (var requestVar in requestVars)
+        {
+            if (!Regex.IsMatch(requestVar, "^[A-Za-z_][A-Za-z0-9_]{0,63}$"))
+            {
+                r.Error(requestVarsNode, $"environments.{name}.request_vars names '{requestVar}', which is not a template variable name; expected letters, digits and '_' (e.g. customer_tier)");
             }
         }
 
@@ -79,6 +89,7 @@ internal static class EnvironmentsSection
             Name = name,
             Providers = ProvidersSection.Parse(r, YamlNodeReader.Get(em, "providers"), $"environments.{name}.providers"),
             Vars = vars,
+            RequestVars = requestVars,
             Requires = requires,
             Owner = owner,
         };

@@ -26,6 +26,28 @@ public sealed class EnvironmentsSectionTests
     }
 
     [Fact]
+    public void Parse_RequestVars_ReadPerEnvironment_DefaultNone()
+    {
+        var (envs, errors) = Read("""
+            staging:
+              request_vars: [customer_tier, locale]
+            production:
+            """, EnvironmentsSection.Parse);
+
+        Assert.Empty(errors);
+        Assert.Equal(["customer_tier", "locale"], envs[0].RequestVars);
+        Assert.Empty(envs[1].RequestVars);
+    }
+
+    [Fact]
+    public void Parse_RequestVarThatIsNoVariableName_Reported()
+    {
+        var (_, errors) = Read("staging: { request_vars: [\"customer tier\"] }\n", EnvironmentsSection.Parse);
+
+        Assert.Contains("'customer tier'", Single(errors, "not a template variable name"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_EnvironmentWithNoSettings_IsDeclared()
     {
         var (envs, errors) = Read("dev:\n", EnvironmentsSection.Parse);
