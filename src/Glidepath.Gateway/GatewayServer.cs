@@ -54,9 +54,6 @@ public sealed partial class GatewayServer : IAsyncDisposable
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
-
-            // The keys were read when the host started (with the routing table): a gateway nobody could call is refused.
-            GatewayAuthentication.CheckKeysExist(server.Gateway.RequireKeys, app.Services.GetRequiredService<Glidepath.Serving.Keys.CallerKeys>().WorkingKeys, serving.Environment, server.Urls);
         }
         catch
         {

@@ -24,6 +24,9 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton(options);
         services.AddSingleton<Forwarding.CallerAuthentication>();
         services.AddSingleton<ChatEndpoint>();
+
+        // After the serving core's startup (which loads the keys), before the server listens.
+        services.AddHostedService<Hosting.KeysRequiredCheck>();
         return services;
     }
 }

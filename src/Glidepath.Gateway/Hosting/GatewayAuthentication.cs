@@ -21,12 +21,12 @@ public static class GatewayAuthentication
     }
 
     /// <summary>Refuses to start a gateway that requires keys while none works for its environment: nobody could call it.</summary>
-    public static void CheckKeysExist(bool requiresKeys, int workingKeys, string environment, IEnumerable<string> urls)
+    public static void CheckKeysExist(bool requiresKeys, int workingKeys, string environment)
     {
         if (requiresKeys && workingKeys == 0)
         {
             throw new BadInputException(
-                $"the gateway for '{environment}' requires callers' keys (it listens on {string.Join(", ", urls)}, or --require-keys was given) but the environment has none that works; " +
+                $"the gateway for '{environment}' requires callers' keys (it listens on an address other machines can reach, or --require-keys was given) but the environment has none that works; " +
                 $"create one with 'glidepath keys create --env {environment} --name NAME', or pass --allow-anonymous to serve without keys");
         }
     }

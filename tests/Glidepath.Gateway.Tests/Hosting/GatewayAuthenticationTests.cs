@@ -29,10 +29,10 @@ public sealed class GatewayAuthenticationTests
     [Fact]
     public void CheckKeysExist_RequiredWithoutKeys_RefusedNamingAllowAnonymous()
     {
-        var ex = Assert.Throws<BadInputException>(() => GatewayAuthentication.CheckKeysExist(true, 0, "production", ["http://0.0.0.0:4000"]));
+        var ex = Assert.Throws<BadInputException>(() => GatewayAuthentication.CheckKeysExist(true, 0, "production"));
 
         Assert.Contains("--allow-anonymous", ex.Message, StringComparison.Ordinal);
-        GatewayAuthentication.CheckKeysExist(true, 1, "production", ["http://0.0.0.0:4000"]);
-        GatewayAuthentication.CheckKeysExist(false, 0, "production", ["http://0.0.0.0:4000"]);
+        GatewayAuthentication.CheckKeysExist(true, 1, "production");
+        GatewayAuthentication.CheckKeysExist(false, 0, "production");
     }
 }
