@@ -83,4 +83,28 @@ public sealed class KeysCliTests
 
         Assert.Equal(ExitCodes.BadInput, code);
     }
+
+    [Fact]
+    public async Task Serve_RequireKeysWithoutAnyKey_RefusedWithExit2NamingTheWayOut()
+    {
+        await using var app = await EnvApp.CreateAsync(1);
+        await app.OkAsync("deploy", "v1", "--env", "staging");
+
+        var (code, _, stderr) = await app.RunAsync("serve", "--env", "staging", "--urls", "http://127.0.0.1:0", "--require-keys");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("--allow-anonymous", stderr, StringComparison.Ordinal);
+        Assert.Contains("glidepath keys create --env staging", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_RequireKeysAndAllowAnonymous_Exit2()
+    {
+        await using var app = await EnvApp.CreateAsync(0);
+
+        var (code, _, stderr) = await app.RunAsync("serve", "--env", "staging", "--urls", "http://127.0.0.1:0", "--require-keys", "--allow-anonymous");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("contradict", stderr, StringComparison.Ordinal);
+    }
 }

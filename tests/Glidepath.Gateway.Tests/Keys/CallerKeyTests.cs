@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using Glidepath.Errors;
 using Glidepath.Gateway.Tests.Support;
 using Glidepath.Keys;
+using Glidepath.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Glidepath.Gateway.Tests.Keys;
@@ -124,6 +125,35 @@ public sealed class CallerKeyTests
         while (status == HttpStatusCode.OK && sw.Elapsed < TimeSpan.FromSeconds(5));
 
         Assert.Equal(HttpStatusCode.Unauthorized, status);
+    }
+
+    [Fact]
+    public async Task Chat_StoreUnreadableWhileServing_KeysOfTheLastSnapshotStillChecked()
+    {
+        await using var f = await GatewayFixture.CreateAsync();
+        var created = await Service(f).CreateAsync(f.Manifest.App, "staging", "checkout", null, null, "test", default);
+        await f.StartAsync(server: RequireKeys);
+        var path = f.Store.Location;
+
+        StoreVandal.MakeUnreadable(path);
+        try
+        {
+            // Several polls with the store unreadable: /readyz turns stale, the keys stay as last read.
+            var sw = Stopwatch.StartNew();
+            while (!(await f.Http.GetStringAsync(f.Url + "/readyz")).Contains("\"control_plane\":\"stale\"", StringComparison.Ordinal) && sw.Elapsed < TimeSpan.FromSeconds(5))
+            {
+                await Task.Delay(50);
+            }
+
+            using var known = await SendAsync(f, Anthropic, created.Secret);
+            using var unknown = await SendAsync(f, Anthropic, ApiKeySecret.New());
+
+            Assert.Equal((HttpStatusCode.OK, HttpStatusCode.Unauthorized), (known.StatusCode, unknown.StatusCode));
+        }
+        finally
+        {
+            StoreVandal.Restore(path);
+        }
     }
 
     [Fact]
