@@ -14,6 +14,8 @@ public static class GatewayEndpointRouteBuilderExtensions
     /// Maps the traffic API (<c>POST /v1/chat/completions</c>, <c>POST /v1/messages</c>, <c>POST /v1/feedback</c>,
     /// <c>GET /v1/models</c>) and the probes (<c>/healthz</c>, <c>/readyz</c>, marked anonymous) into one route group,
     /// and returns it: a host adds authentication, an admin API or a dashboard to the group without editing these endpoints.
+    /// Callers' keys (<see cref="GatewayOptions.RequireKeys"/>) are checked by the chat and feedback endpoints themselves,
+    /// first thing, because a refusal is written in the caller's wire format, which only the endpoint knows.
     /// </summary>
     public static RouteGroupBuilder MapGlidepathGateway(this IEndpointRouteBuilder endpoints)
     {
