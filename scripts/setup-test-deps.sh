@@ -6,7 +6,7 @@ set -euo pipefail
 
 PG_VERSION=15
 ROLE=glidepath_test
-PASSWORD=glidepath_test
+PASSWORD=gp-test-only-pw
 
 step() { echo "setup-test-deps: $*"; }
 fail() { echo "setup-test-deps: FAILED: $*" >&2; exit 1; }
@@ -47,9 +47,12 @@ exists=$(as_postgres psql -p "$port" -tAc "SELECT 1 FROM pg_roles WHERE rolname 
 if [ "$exists" = "1" ]; then
   step "role $ROLE exists"
 else
-  step "creating role $ROLE (LOGIN CREATEDB)"
-  as_postgres psql -p "$port" -q -v ON_ERROR_STOP=1 \
-    -c "CREATE ROLE $ROLE LOGIN CREATEDB PASSWORD '$PASSWORD'" || fail "CREATE ROLE $ROLE"
+  step "creating role $ROLE"
+  as_postgres psql -p "$port" -q -v ON_ERROR_STOP=1 -c "CREATE ROLE $ROLE" || fail "CREATE ROLE $ROLE"
 fi
+# Every run: the role's rights and test password are what the tests expect, even if an older run set others.
+as_postgres psql -p "$port" -q -v ON_ERROR_STOP=1 \
+  -c "ALTER ROLE $ROLE LOGIN CREATEDB PASSWORD '$PASSWORD'" || fail "ALTER ROLE $ROLE"
+step "role $ROLE can log in and create databases"
 
 step "tests connect with GLIDEPATH_TEST_POSTGRES (default Host=127.0.0.1;Port=$port;Username=$ROLE)"

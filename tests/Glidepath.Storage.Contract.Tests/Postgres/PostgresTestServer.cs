@@ -11,7 +11,7 @@ internal static class PostgresTestServer
 {
     public const string Variable = "GLIDEPATH_TEST_POSTGRES";
 
-    private const string Default = "Host=127.0.0.1;Port=5432;Username=glidepath_test;Password=glidepath_test;Database=postgres";
+    private const string Default = "Host=127.0.0.1;Port=5432;Username=glidepath_test;Password=gp-test-only-pw;Database=postgres";
 
     public static string ConnectionString => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } set ? set : Default;
 
