@@ -86,6 +86,33 @@ public sealed class PostgresStoreTests(PostgresTestDatabase database) : IClassFi
     }
 
     [Fact]
+    public async Task ReadIdentityAsync_SchemaDropped_OperationalAndNothingCreated()
+    {
+        var schema = NewSchema();
+        var store = await OpenAsync(PostgresTestServer.For(database.Name, schema).ConnectionString, create: true);
+        await PostgresTestServer.ExecAsync(database.Name, $"DROP SCHEMA {schema} CASCADE");
+
+        await Assert.ThrowsAsync<OperationalException>(() => store.ReadIdentityAsync(default));
+
+        Assert.Equal(false, await PostgresTestServer.ScalarAsync(database.Name, $"SELECT to_regnamespace('{schema}') IS NOT NULL"));
+    }
+
+    [Fact]
+    public async Task ReadIdentityAsync_SchemaDroppedAndCreatedAgain_NewIdAndNextGeneration()
+    {
+        var location = PostgresTestServer.For(database.Name, NewSchema()).ConnectionString;
+        var store = await OpenAsync(location, create: true);
+        var before = await store.ReadIdentityAsync(default);
+        await PostgresTestServer.ExecAsync(database.Name, $"DROP SCHEMA {PostgresLocation.Parse(location).Schema} CASCADE");
+        await OpenAsync(location, create: true);
+
+        var after = await store.ReadIdentityAsync(default);
+
+        Assert.NotEqual(before.StoreId, after.StoreId);
+        Assert.Equal(before.Generation + 1, after.Generation);
+    }
+
+    [Fact]
     public async Task Location_OpenedWithAPassword_ShowsNoPassword()
     {
         var settings = PostgresTestServer.For(database.Name, NewSchema());
