@@ -52,3 +52,21 @@ public sealed class SqliteStoreProviderTests
         Assert.Contains("a SQLite file path", ex.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class StoreProvidersRedactionTests
+{
+    [Theory]
+    [InlineData("redis://user:s3cret@h/0", "redis://user:***@h/0")]
+    [InlineData("Server=h;Password=s3cret;Db=x", "Server=h;Password=***;Db=x")]
+    [InlineData("/tmp/x.db", "/tmp/x.db")]
+    public void Redacted_PasswordsHidden(string location, string expected) => Assert.Equal(expected, StoreProviders.Redacted(location));
+
+    [Fact]
+    public async Task OpenAsync_UnhandledLocation_MessageHasNoPassword()
+    {
+        var ex = await Assert.ThrowsAsync<Glidepath.Errors.BadInputException>(() =>
+            new StoreProviders().OpenAsync("redis://user:s3cret@h/0", create: false, TimeProvider.System, default));
+
+        Assert.DoesNotContain("s3cret", ex.Message, StringComparison.Ordinal);
+    }
+}

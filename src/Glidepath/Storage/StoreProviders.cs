@@ -21,7 +21,15 @@ public sealed class StoreProviders
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(location);
         var provider = _providers.FirstOrDefault(p => p.Handles(location))
-            ?? throw new BadInputException($"no store provider handles '{location}'; expected one of: {string.Join("; ", _providers.Select(p => p.Forms))}");
+            ?? throw new BadInputException($"no store provider handles '{Redacted(location)}'; expected one of: {string.Join("; ", _providers.Select(p => p.Forms))}");
         return provider.OpenAsync(location, create, time, cancellationToken);
+    }
+
+    /// <summary>The location for a message: a URI's password and a connection string's <c>Password=</c> replaced by ***.</summary>
+    public static string Redacted(string location)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        var text = System.Text.RegularExpressions.Regex.Replace(location, @"(?<=://[^/@:]*:)[^/@]*(?=@)", "***");
+        return System.Text.RegularExpressions.Regex.Replace(text, @"(?i)(?<=\b(password|pwd)\s*=)[^;]*", "***");
     }
 }
