@@ -15,5 +15,5 @@ public sealed record CliEnvironment(TextWriter Stdout, TextWriter Stderr, bool I
     public Models.IModelSpecValidator ModelSpecs { get; init; } = Providers.ModelSpecValidator.Instance;
 
     /// <summary>The stores <c>--store</c> / <c>GLIDEPATH_STORE</c> can name, chosen by scheme (default: SQLite).</summary>
-    public Storage.StoreProviders Stores { get; init; } = new Storage.StoreProviders().Add(new Storage.Sqlite.SqliteStoreProvider());
+    public Storage.StoreProviders Stores { get; init; } = new Storage.StoreProviders().Add(new Storage.Sqlite.SqliteStoreProvider()).Add(new Storage.Postgres.PostgresStoreProvider());
 }

@@ -9,6 +9,7 @@ public sealed class ContractCoverageTests
     [Theory]
     [InlineData("InMemory")]
     [InlineData("Sqlite")]
+    [InlineData("Postgres")]
     public void EveryContract_RunsOnEveryStoreKind(string kind)
     {
         var runs = typeof(StoreContract).Assembly.GetTypes()

@@ -37,11 +37,11 @@ public sealed class SqliteStoreProviderTests
     }
 
     [Fact]
-    public async Task OpenAsync_Postgres_SaysNotAvailableYet()
+    public async Task OpenAsync_PostgresWithoutItsProvider_NoProviderHandlesIt()
     {
         var ex = await Assert.ThrowsAsync<BadInputException>(() => Providers.OpenAsync("postgres://u@h/db", create: true, TimeProvider.System, default));
 
-        Assert.Contains("PostgreSQL store is not available", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith("no store provider handles", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -50,5 +50,23 @@ public sealed class SqliteStoreProviderTests
         var ex = await Assert.ThrowsAsync<BadInputException>(() => Providers.OpenAsync("memory:", create: true, TimeProvider.System, default));
 
         Assert.Contains("a SQLite file path", ex.Message, StringComparison.Ordinal);
+    }
+}
+
+public sealed class StoreProvidersRedactionTests
+{
+    [Theory]
+    [InlineData("redis://user:s3cret@h/0", "redis://user:***@h/0")]
+    [InlineData("Server=h;Password=s3cret;Db=x", "Server=h;Password=***;Db=x")]
+    [InlineData("/tmp/x.db", "/tmp/x.db")]
+    public void Redacted_PasswordsHidden(string location, string expected) => Assert.Equal(expected, StoreProviders.Redacted(location));
+
+    [Fact]
+    public async Task OpenAsync_UnhandledLocation_MessageHasNoPassword()
+    {
+        var ex = await Assert.ThrowsAsync<Glidepath.Errors.BadInputException>(() =>
+            new StoreProviders().OpenAsync("redis://user:s3cret@h/0", create: false, TimeProvider.System, default));
+
+        Assert.DoesNotContain("s3cret", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -20,18 +20,16 @@ public sealed class StoreProviders
     public Task<IGlidepathStore> OpenAsync(string location, bool create, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(location);
-        if (IsPostgres(location) && !_providers.Any(p => p.Handles(location)))
-        {
-            throw new BadInputException("a PostgreSQL store is not available in this build yet; use a SQLite file path for --store");
-        }
-
         var provider = _providers.FirstOrDefault(p => p.Handles(location))
-            ?? throw new BadInputException($"no store provider handles '{location}'; expected one of: {string.Join("; ", _providers.Select(p => p.Forms))}");
+            ?? throw new BadInputException($"no store provider handles '{Redacted(location)}'; expected one of: {string.Join("; ", _providers.Select(p => p.Forms))}");
         return provider.OpenAsync(location, create, time, cancellationToken);
     }
 
-    private static bool IsPostgres(string location) =>
-        location.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
-        || location.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
-        || location.Contains("Host=", StringComparison.OrdinalIgnoreCase);
+    /// <summary>The location for a message: a URI's password and a connection string's <c>Password=</c> replaced by ***.</summary>
+    public static string Redacted(string location)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        var text = System.Text.RegularExpressions.Regex.Replace(location, @"(?<=://[^/@:]*:)[^/@]*(?=@)", "***");
+        return System.Text.RegularExpressions.Regex.Replace(text, @"(?i)(?<=\b(password|pwd)\s*=)[^;]*", "***");
+    }
 }

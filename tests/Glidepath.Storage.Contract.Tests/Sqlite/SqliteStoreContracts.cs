@@ -30,7 +30,4 @@ public sealed class SqliteStoreIdentityTests() : StoreIdentityContract(new Sqlit
 
 public sealed class SqliteConcurrencyTests() : ConcurrencyContract(new SqliteStoreFactory());
 
-// PostgreSQL plugs in the same way: a PostgresStoreFactory (a database per test on a real server on 127.0.0.1,
-// dropped afterwards) and a Postgres/PostgresStoreContracts.cs with these lines, Sqlite replaced by Postgres.
-
 public sealed class SqliteTraceKeyTests() : TraceKeyContract(new SqliteStoreFactory());

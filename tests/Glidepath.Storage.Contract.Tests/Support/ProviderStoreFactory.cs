@@ -13,7 +13,13 @@ internal abstract class ProviderStoreFactory(IStoreProvider provider) : IStoreFa
         Track(await provider.OpenAsync(NewLocation(), create: true, TimeProvider.System, CancellationToken.None));
 
     public async Task<IGlidepathStore> OpenAgainAsync(IGlidepathStore store) =>
-        Track(await provider.OpenAsync(store.Location, create: false, TimeProvider.System, CancellationToken.None));
+        Track(await provider.OpenAsync(LocationOf(store), create: false, TimeProvider.System, CancellationToken.None));
+
+    /// <summary>
+    /// What another process would pass to open <paramref name="store"/>: its <see cref="IGlidepathStore.Location"/>, unless
+    /// that leaves out a secret the location was given with (a PostgreSQL password is never shown).
+    /// </summary>
+    protected virtual string LocationOf(IGlidepathStore store) => store.Location;
 
     public async ValueTask DisposeAsync()
     {

@@ -43,8 +43,8 @@ public sealed class GeneratedBodyTests
     }
 
     [Theory]
-    [InlineData("openai", 500)]
-    [InlineData("anthropic", 500)]
+    [InlineData("openai", 5_000)]
+    [InlineData("anthropic", 5_000)]
     public async Task Post_MutatedBodies_Never500AndAlwaysCallersFormat(string format, int count)
     {
         var (wire, starts) = Format(format);

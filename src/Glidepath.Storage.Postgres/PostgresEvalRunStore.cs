@@ -1,0 +1,154 @@
+using System.Text.Json;
+using Glidepath.Evals.Runs;
+using Glidepath.Evals.Scorers;
+using Npgsql;
+using static Glidepath.Storage.Postgres.PostgresCommands;
+
+namespace Glidepath.Storage.Postgres;
+
+internal sealed class PostgresEvalRunStore(PostgresDatabase database) : IEvalRunStore
+{
+    private const string RunColumns = "id, app, kind, release_id, baseline_release_id, dataset_path, dataset_sha256, trials, case_count, tags_json, scorer_version, use_cache, concurrency, status, created_at, finished_at";
+    private const string ResultColumns = "run_id, release_id, case_id, trial, status, score, output, tool_calls, latency_ms, cost_usd, input_tokens, output_tokens, scores_json, error, finished_at";
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public async Task CreateAsync(EvalRun run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.Command($"INSERT INTO eval_runs ({RunColumns}) VALUES (@id, @app, @kind, @rel, @base, @path, @sha, @trials, @cases, @tags, @scorers, @cache, @conc, @status, @at, NULL)");
+        cmd.With("id", run.Id).With("app", run.App).With("kind", StoredName.Of(run.Kind)).With("rel", run.ReleaseId).With("base", run.BaselineReleaseId)
+            .With("path", run.DatasetPath).With("sha", run.DatasetSha256).With("trials", run.Trials).With("cases", run.CaseCount)
+            .With("tags", JsonSerializer.Serialize(run.Tags)).With("scorers", run.ScorerVersion).With("cache", run.UseCache)
+            .With("conc", run.Concurrency).With("status", StoredName.Of(run.Status)).With("at", AsGiven(run.CreatedAt));
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<EvalRun?> GetAsync(string app, string idOrPrefix, CancellationToken cancellationToken)
+    {
+        // The run with exactly this id comes first, so newer runs whose ids merely start with it never hide it.
+        var runs = await QueryRunsAsync("app = @app AND left(id, length(@p)) = @p ORDER BY (id = @p) DESC, created_at DESC LIMIT 2", cancellationToken, ("app", app), ("p", idOrPrefix)).ConfigureAwait(false);
+        return runs.FirstOrDefault(r => r.Id == idOrPrefix) ?? (runs.Count == 1 ? runs[0] : null);
+    }
+
+    public Task<IReadOnlyList<EvalRun>> ListAsync(string app, int limit, CancellationToken cancellationToken) =>
+        QueryRunsAsync("app = @app ORDER BY created_at DESC LIMIT @n", cancellationToken, ("app", app), ("n", limit));
+
+    public async Task SaveResultsAsync(IReadOnlyList<TrialResult> results, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        if (results.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var r in results)
+        {
+            await using var cmd = connection.Command($"""
+                INSERT INTO eval_results ({ResultColumns}) VALUES (@run, @rel, @case, @trial, @status, @score, @out, @tools, @lat, @cost, @in, @outt, @scores, @err, @at)
+                ON CONFLICT (run_id, release_id, case_id, trial) DO NOTHING
+                """, tx);
+            cmd.With("run", r.RunId).With("rel", r.ReleaseId).With("case", r.CaseId).With("trial", r.Trial).With("status", r.Status.ToString().ToLowerInvariant())
+                .With("score", r.Score).With("out", r.Output).With("tools", JsonSerializer.Serialize(r.ToolCalls)).With("lat", r.LatencyMs)
+                .With("cost", r.CostUsd).With("in", r.InputTokens).With("outt", r.OutputTokens).With("scores", JsonSerializer.Serialize(r.Scores, Json))
+                .With("err", r.Error).With("at", AsGiven(r.FinishedAt));
+            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<TrialResult>> ResultsAsync(string runId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.Command($"SELECT {ResultColumns} FROM eval_results WHERE run_id = @run ORDER BY seq").With("run", runId);
+        var list = new List<TrialResult>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(new TrialResult
+            {
+                RunId = reader.GetString(0),
+                ReleaseId = reader.GetString(1),
+                CaseId = reader.GetString(2),
+                Trial = reader.GetInt32(3),
+                Status = Enum.Parse<TrialStatus>(reader.GetString(4), ignoreCase: true),
+                Score = reader.IsDBNull(5) ? null : reader.GetDouble(5),
+                Output = reader.GetString(6),
+                ToolCalls = JsonSerializer.Deserialize<List<string>>(reader.GetString(7)) ?? [],
+                LatencyMs = reader.GetDouble(8),
+                CostUsd = reader.IsDBNull(9) ? null : reader.GetDouble(9),
+                InputTokens = reader.IsDBNull(10) ? null : reader.GetInt64(10),
+                OutputTokens = reader.IsDBNull(11) ? null : reader.GetInt64(11),
+                Scores = JsonSerializer.Deserialize<List<ScoreOutcome>>(reader.GetString(12), Json) ?? [],
+                Error = reader.StringOrNull(13),
+                FinishedAt = ParseAsGiven(reader.GetString(14)),
+            });
+        }
+
+        return list;
+    }
+
+    public async Task<IReadOnlySet<TrialKey>> CompletedAsync(string runId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.Command("SELECT release_id, case_id, trial FROM eval_results WHERE run_id = @run").With("run", runId);
+        var set = new HashSet<TrialKey>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            set.Add(new TrialKey(reader.GetString(0), reader.GetString(1), reader.GetInt32(2)));
+        }
+
+        return set;
+    }
+
+    public async Task SetStatusAsync(string runId, EvalRunStatus status, DateTimeOffset? finishedAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.Command("UPDATE eval_runs SET status = @s, finished_at = @f WHERE id = @id")
+            .With("s", StoredName.Of(status)).With("f", finishedAt is { } f ? AsGiven(f) : null).With("id", runId);
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<EvalRun>> QueryRunsAsync(string where, CancellationToken cancellationToken, params (string Name, object Value)[] args)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.Command($"SELECT {RunColumns} FROM eval_runs WHERE {where}");
+        foreach (var (name, value) in args)
+        {
+            cmd.With(name, value);
+        }
+
+        var list = new List<EvalRun>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(ReadRun(reader));
+        }
+
+        return list;
+    }
+
+    private static EvalRun ReadRun(NpgsqlDataReader reader) => new()
+    {
+        Id = reader.GetString(0),
+        App = reader.GetString(1),
+        Kind = StoredName.Parse<EvalRunKind>(reader.GetString(2)),
+        ReleaseId = reader.GetString(3),
+        BaselineReleaseId = reader.StringOrNull(4),
+        DatasetPath = reader.GetString(5),
+        DatasetSha256 = reader.GetString(6),
+        Trials = reader.GetInt32(7),
+        CaseCount = reader.GetInt32(8),
+        Tags = JsonSerializer.Deserialize<List<string>>(reader.GetString(9)) ?? [],
+        ScorerVersion = reader.GetString(10),
+        UseCache = reader.GetBoolean(11),
+        Concurrency = reader.GetInt32(12),
+        Status = StoredName.Parse<EvalRunStatus>(reader.GetString(13)),
+        CreatedAt = ParseAsGiven(reader.GetString(14)),
+        FinishedAt = reader.IsDBNull(15) ? null : ParseAsGiven(reader.GetString(15)),
+    };
+}

@@ -1,0 +1,153 @@
+using System.Text.RegularExpressions;
+using Glidepath.Errors;
+using Npgsql;
+
+namespace Glidepath.Storage.Postgres;
+
+/// <summary>
+/// Where a PostgreSQL store is: the connection settings, the schema that holds it, and a display form without the
+/// password. Every message about the store uses <see cref="Display"/> and passes through <see cref="Redact"/>.
+/// </summary>
+public sealed partial record PostgresLocation
+{
+    public const string DefaultSchema = "glidepath";
+
+    private PostgresLocation(NpgsqlConnectionStringBuilder settings, string schema)
+    {
+        Settings = settings;
+        Schema = schema;
+        var port = settings.Port == NpgsqlConnection.DefaultPort ? "" : $":{settings.Port}";
+        var user = string.IsNullOrEmpty(settings.Username) ? "" : Uri.EscapeDataString(settings.Username) + "@";
+        var query = schema == DefaultSchema ? "" : $"?schema={schema}";
+        Display = $"postgres://{user}{settings.Host}{port}/{Uri.EscapeDataString(settings.Database ?? "")}{query}";
+    }
+
+    /// <summary>The connection settings, password included: never printed.</summary>
+    internal NpgsqlConnectionStringBuilder Settings { get; }
+
+    /// <summary>The schema the store's tables live in (<c>glidepath</c> unless the location names another).</summary>
+    public string Schema { get; }
+
+    /// <summary>The location as a URI without the password: what <see cref="IGlidepathStore.Location"/> shows.</summary>
+    public string Display { get; }
+
+    /// <summary>Whether <paramref name="location"/> is a PostgreSQL URI or an Npgsql connection string.</summary>
+    public static bool IsPostgres(string location) =>
+        location.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
+        || location.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
+        || location.Contains("Host=", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Parses <c>postgres://user:pass@host:port/db?schema=s&amp;sslmode=…</c> (or <c>postgresql://…</c>) or an Npgsql
+    /// connection string (<c>Host=…;Database=…</c>, the schema as <c>Search Path</c>). Bad input never echoes the password.
+    /// </summary>
+    public static PostgresLocation Parse(string location)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(location);
+        var password = PasswordIn(location);
+        try
+        {
+            return location.Contains("://", StringComparison.Ordinal) ? FromUri(location) : FromConnectionString(location);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or UriFormatException or KeyNotFoundException)
+        {
+            throw new BadInputException(Redact($"'{location}' is not a PostgreSQL location ({ex.Message}); expected postgres://user:password@host:5432/database or Host=…;Database=…", password), ex);
+        }
+    }
+
+    /// <summary><paramref name="message"/> with this location's password replaced by <c>***</c>.</summary>
+    public string Redact(string message) => Redact(message, Settings.Password);
+
+    private static string Redact(string message, string? password) =>
+        string.IsNullOrEmpty(password)
+            ? message
+            : message.Replace(password, "***", StringComparison.Ordinal).Replace(Uri.EscapeDataString(password), "***", StringComparison.Ordinal);
+
+    private static PostgresLocation FromUri(string location)
+    {
+        var uri = new Uri(location);
+        if (uri.Scheme is not ("postgres" or "postgresql"))
+        {
+            throw new FormatException($"scheme '{uri.Scheme}' is not postgres or postgresql");
+        }
+
+        var settings = new NpgsqlConnectionStringBuilder { Host = uri.Host };
+        if (!uri.IsDefaultPort && uri.Port > 0)
+        {
+            settings.Port = uri.Port;
+        }
+
+        if (uri.UserInfo.Length > 0)
+        {
+            var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
+            settings.Username = Uri.UnescapeDataString(colon < 0 ? uri.UserInfo : uri.UserInfo[..colon]);
+            if (colon >= 0)
+            {
+                settings.Password = Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
+            }
+        }
+
+        var database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
+        if (database.Length == 0)
+        {
+            throw new FormatException("no database after the host");
+        }
+
+        settings.Database = database;
+        var schema = DefaultSchema;
+        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            var key = Uri.UnescapeDataString(eq < 0 ? pair : pair[..eq]);
+            var value = eq < 0 ? "" : Uri.UnescapeDataString(pair[(eq + 1)..]);
+            if (key.Equals("schema", StringComparison.OrdinalIgnoreCase))
+            {
+                schema = value;
+            }
+            else
+            {
+                settings[key] = value;
+            }
+        }
+
+        return new PostgresLocation(settings, CheckSchema(schema));
+    }
+
+    private static PostgresLocation FromConnectionString(string location)
+    {
+        var settings = new NpgsqlConnectionStringBuilder(location);
+        if (string.IsNullOrEmpty(settings.Database))
+        {
+            throw new FormatException("no Database=");
+        }
+
+        var schema = string.IsNullOrEmpty(settings.SearchPath) ? DefaultSchema : settings.SearchPath;
+        settings.SearchPath = null;
+        return new PostgresLocation(settings, CheckSchema(schema));
+    }
+
+    private static string CheckSchema(string schema) =>
+        SchemaName().IsMatch(schema) ? schema : throw new FormatException($"schema '{schema}' must be lower-case letters, digits and underscores");
+
+    // The password as written, found without a full parse, so that even a location that fails to parse is redacted.
+    private static string? PasswordIn(string location)
+    {
+        var uri = UriPassword().Match(location);
+        if (uri.Success)
+        {
+            return Uri.UnescapeDataString(uri.Groups[1].Value);
+        }
+
+        var kv = KeyValuePassword().Match(location);
+        return kv.Success ? kv.Groups[1].Value.Trim() : null;
+    }
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
+    private static partial Regex SchemaName();
+
+    [GeneratedRegex("^[a-z]+://[^:/@]*:([^@/]*)@", RegexOptions.IgnoreCase)]
+    private static partial Regex UriPassword();
+
+    [GeneratedRegex("(?:^|;)\\s*(?:password|pwd)\\s*=\\s*([^;]*)", RegexOptions.IgnoreCase)]
+    private static partial Regex KeyValuePassword();
+}

@@ -1,0 +1,112 @@
+using System.Text.Json;
+using Glidepath.Monitoring;
+using Glidepath.Rollouts;
+using static Glidepath.Storage.Postgres.PostgresCommands;
+
+namespace Glidepath.Storage.Postgres;
+
+/// <summary>Drift alerts and observed environment configurations (migration 0006).</summary>
+internal sealed class PostgresMonitorStore(PostgresDatabase database) : IMonitorStore
+{
+    private const string Columns = "id, app, environment, release_id, metric, raised_at, reference_from, reference_to, recent_from, recent_to, evidence_json, message, notification";
+
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public async Task SaveAlertAsync(DriftAlert alert, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.Command($"INSERT INTO monitor_alerts ({Columns}) VALUES (@id, @app, @env, @rel, @metric, @at, @rf, @rt, @cf, @ct, @ev, @msg, @note)");
+        var w = alert.Windows;
+        cmd.With("id", alert.Id).With("app", alert.App).With("env", alert.Environment).With("rel", alert.ReleaseId).With("metric", alert.Metric)
+            .With("at", Iso(alert.RaisedAt)).With("rf", Iso(w.ReferenceFrom)).With("rt", Iso(w.ReferenceTo)).With("cf", Iso(w.RecentFrom))
+            .With("ct", Iso(w.RecentTo)).With("ev", JsonSerializer.Serialize(alert.Evidence, Json)).With("msg", alert.Message).With("note", alert.Notification);
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task SetNotificationAsync(string alertId, string notification, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.Command("UPDATE monitor_alerts SET notification = @note WHERE id = @id").With("id", alertId).With("note", notification);
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<IReadOnlyList<DriftAlert>> ListAlertsAsync(string app, string environment, int limit, CancellationToken cancellationToken) =>
+        QueryAsync("app = @app AND environment = @env", Math.Max(1, limit), cancellationToken, ("app", app), ("env", environment));
+
+    public async Task<DriftAlert?> LatestAlertAsync(string app, string environment, string releaseId, string metric, CancellationToken cancellationToken) =>
+        (await QueryAsync("app = @app AND environment = @env AND release_id = @rel AND metric = @metric", 1, cancellationToken,
+            ("app", app), ("env", environment), ("rel", releaseId), ("metric", metric)).ConfigureAwait(false)).FirstOrDefault();
+
+    public async Task<DateTimeOffset?> ObserveConfigAsync(string app, string environment, string sha256, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await database.LockAsync(connection, tx, cancellationToken, "environment_configs", app, environment).ConfigureAwait(false);
+        long known;
+        await using (var count = connection.Command("SELECT COUNT(*) FROM environment_configs WHERE app = @app AND environment = @env", tx).With("app", app).With("env", environment))
+        {
+            known = (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+
+        await using (var insert = connection.Command("""
+            INSERT INTO environment_configs (app, environment, sha256, first_seen) VALUES (@app, @env, @sha, @now)
+            ON CONFLICT (app, environment, sha256) DO NOTHING
+            """, tx))
+        {
+            insert.With("app", app).With("env", environment).With("sha", sha256).With("now", Iso(now));
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        DateTimeOffset firstSeen;
+        bool isOriginal;
+        await using (var read = connection.Command("""
+            SELECT first_seen, (SELECT MIN(first_seen) FROM environment_configs WHERE app = @app AND environment = @env)
+            FROM environment_configs WHERE app = @app AND environment = @env AND sha256 = @sha
+            """, tx))
+        {
+            read.With("app", app).With("env", environment).With("sha", sha256);
+            await using var r = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await r.ReadAsync(cancellationToken).ConfigureAwait(false);
+            firstSeen = ParseIso(r.GetString(0));
+            isOriginal = r.GetString(0) == r.GetString(1);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+
+        // The first configuration ever recorded was not seen to change: when it was set is unknown.
+        return known == 0 || isOriginal ? null : firstSeen;
+    }
+
+    private async Task<IReadOnlyList<DriftAlert>> QueryAsync(string where, int limit, CancellationToken cancellationToken, params (string Name, object Value)[] args)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.Command($"SELECT {Columns} FROM monitor_alerts WHERE {where} ORDER BY raised_at DESC, seq DESC LIMIT @limit");
+        foreach (var (name, value) in args)
+        {
+            cmd.With(name, value);
+        }
+
+        cmd.With("limit", limit);
+        var list = new List<DriftAlert>();
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(new DriftAlert
+            {
+                Id = r.GetString(0),
+                App = r.GetString(1),
+                Environment = r.GetString(2),
+                ReleaseId = r.GetString(3),
+                Metric = r.GetString(4),
+                RaisedAt = ParseIso(r.GetString(5)),
+                Windows = new DriftWindows(ParseIso(r.GetString(6)), ParseIso(r.GetString(7)), ParseIso(r.GetString(8)), ParseIso(r.GetString(9))),
+                Evidence = JsonSerializer.Deserialize<MetricEvidence>(r.GetString(10), Json)!,
+                Message = r.GetString(11),
+                Notification = r.GetString(12),
+            });
+        }
+
+        return list;
+    }
+}

@@ -1,0 +1,143 @@
+using Glidepath.Errors;
+using Npgsql;
+
+namespace Glidepath.Storage.Postgres;
+
+/// <summary>
+/// The shared store: one schema in a PostgreSQL database, migrated on open, that many processes on many machines read
+/// and write at once. Invariants the SQLite store keeps with its write lock are kept here by advisory locks, unique
+/// keys and triggers, so concurrent writers never lose an update.
+/// </summary>
+public sealed class PostgresStore : IGlidepathStore
+{
+    private StoreIdentity? _identity;
+
+    private PostgresStore(PostgresDatabase database)
+    {
+        Database = database;
+        Releases = new PostgresReleaseStore(database);
+        Environments = new PostgresEnvironmentStore(database);
+        GateVerdicts = new PostgresGateVerdictStore(database);
+        Traces = new PostgresTraceStore(database);
+        ResponseCache = new PostgresResponseCacheStore(database);
+        EvalRuns = new PostgresEvalRunStore(database);
+        Rollouts = new PostgresRolloutStore(database);
+        Monitor = new PostgresMonitorStore(database);
+        ApiKeys = new PostgresApiKeyStore(database);
+    }
+
+    public PostgresDatabase Database { get; }
+
+    /// <summary>The location as a URI without the password.</summary>
+    public string Location => Database.Location.Display;
+
+    public IReleaseStore Releases { get; }
+
+    public IEnvironmentStore Environments { get; }
+
+    public IGateVerdictStore GateVerdicts { get; }
+
+    public ITraceStore Traces { get; }
+
+    public IResponseCacheStore ResponseCache { get; }
+
+    public IEvalRunStore EvalRuns { get; }
+
+    public IRolloutStore Rollouts { get; }
+
+    public IMonitorStore Monitor { get; }
+
+    public IApiKeyStore ApiKeys { get; }
+
+    /// <summary>
+    /// Opens the store at <paramref name="location"/>, applying pending migrations. With <paramref name="create"/> false a
+    /// database without the store's schema is a <see cref="BadInputException"/> ("no store at …") and nothing is created.
+    /// </summary>
+    public static async Task<PostgresStore> OpenAsync(PostgresLocation location, bool create, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        var database = new PostgresDatabase(location);
+        try
+        {
+            if (!create)
+            {
+                await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+                if (!await PostgresMigrator.ExistsAsync(connection, location.Schema, cancellationToken).ConfigureAwait(false))
+                {
+                    throw NoStore(location);
+                }
+            }
+
+            await PostgresMigrator.MigrateAsync(database, cancellationToken).ConfigureAwait(false);
+            var store = new PostgresStore(database);
+            store._identity = await store.ReadStoredIdentityAsync(cancellationToken).ConfigureAwait(false);
+            return store;
+        }
+        catch (PostgresException ex) when (!create && ex.SqlState == PostgresErrorCodes.InvalidCatalogName)
+        {
+            await database.DisposeAsync().ConfigureAwait(false);
+            throw NoStore(location);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            await database.DisposeAsync().ConfigureAwait(false);
+            throw new OperationalException(location.Redact($"cannot open the store at {location.Display}: {ex.Message}"), ex);
+        }
+        catch
+        {
+            await database.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The identity of the store now in the schema. One dropped and created again (a restore, another store put in its
+    /// place) is adopted with a new <see cref="StoreIdentity.Generation"/>; a schema that is gone is an
+    /// <see cref="OperationalException"/> and nothing is created in its place.
+    /// </summary>
+    public async Task<StoreIdentity> ReadIdentityAsync(CancellationToken cancellationToken)
+    {
+        StoreIdentity now;
+        try
+        {
+            now = await ReadStoredIdentityAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidCatalogName)
+        {
+            throw new OperationalException($"the store at {Location} is gone (its schema or database was dropped); nothing is read or written until a store is there again", ex);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw new OperationalException(Database.Location.Redact($"cannot read the store at {Location}: {ex.Message}"), ex);
+        }
+
+        if (_identity is { } known && known.StoreId == now.StoreId)
+        {
+            return Copy(known);
+        }
+
+        _identity = now with { Generation = (_identity?.Generation ?? 0) + 1 };
+        return Copy(_identity);
+    }
+
+    public ValueTask DisposeAsync() => Database.DisposeAsync();
+
+    // The key is an array: a caller that scribbles on its copy must not change the key this store compares and hands out.
+    private static StoreIdentity Copy(StoreIdentity identity) => identity with { SubjectKey = (byte[])identity.SubjectKey.Clone() };
+
+    private static BadInputException NoStore(PostgresLocation location) =>
+        new($"no store at {location.Display}; expected an existing store (commands that write, such as 'glidepath release create', create one)");
+
+    private async Task<StoreIdentity> ReadStoredIdentityAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.Command("SELECT store_id, subject_key FROM store_identity WHERE id = 1");
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            throw new OperationalException($"the store at {Location} has no identity row; it was not created by Glidepath");
+        }
+
+        return new StoreIdentity(reader.GetString(0), reader.GetFieldValue<byte[]>(1));
+    }
+}

@@ -1,0 +1,14 @@
+namespace Glidepath.Storage.Postgres;
+
+/// <summary>The shared store: <c>postgres://user:password@host:port/database</c>, <c>postgresql://…</c> or an Npgsql connection string.</summary>
+public sealed class PostgresStoreProvider : IStoreProvider
+{
+    public string Name => "postgres";
+
+    public string Forms => "postgres://user:password@host:5432/database[?schema=glidepath] (or an Npgsql connection string, Host=…;Database=…)";
+
+    public bool Handles(string location) => location is not null && PostgresLocation.IsPostgres(location);
+
+    public async Task<IGlidepathStore> OpenAsync(string location, bool create, TimeProvider time, CancellationToken cancellationToken) =>
+        await PostgresStore.OpenAsync(PostgresLocation.Parse(location), create, cancellationToken).ConfigureAwait(false);
+}

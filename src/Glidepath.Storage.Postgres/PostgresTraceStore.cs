@@ -1,0 +1,259 @@
+using Glidepath.Traces;
+using Npgsql;
+using static Glidepath.Storage.Postgres.PostgresCommands;
+
+namespace Glidepath.Storage.Postgres;
+
+/// <summary>Traces, per-arm aggregates (per minute and subject group) and feedback (migration 0004).</summary>
+internal sealed class PostgresTraceStore(PostgresDatabase database) : ITraceStore
+{
+    private const string Columns = "trace_id, app, environment, release_id, arm, subject_hash, started_at, api, stream, model, status, error, " +
+        "latency_ms, ttft_ms, overhead_ms, input_tokens, output_tokens, cost_usd, finish_reason, input_json, output_text, online_score, online_passed, online_scores_json, subject_group, upstream_status, upstream_message, key_id, key_name";
+
+    private const string Values = "@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15, @p16, @p17, @p18, @p19, @p20, @p21, @p22, @p23, @p24, @p25, @p26, @p27, @p28";
+
+    /// <summary>
+    /// Inserts the traces (ON CONFLICT DO NOTHING: a trace id seen again is ignored) and merges the aggregates of the new
+    /// ones, in one transaction. Rows are inserted in id order and aggregate rows locked in key order, so two batches
+    /// that share traces or aggregate rows queue behind each other instead of deadlocking.
+    /// </summary>
+    public async Task WriteBatchAsync(IReadOnlyList<TraceRecord> traces, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(traces);
+        if (traces.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var inserted = new HashSet<string>(StringComparer.Ordinal);
+        await using (var insert = connection.Command($"INSERT INTO traces ({Columns}) VALUES ({Values}) ON CONFLICT (trace_id) DO NOTHING", tx))
+        {
+            var p = new NpgsqlParameter[29];
+            for (var i = 0; i < p.Length; i++)
+            {
+                p[i] = insert.Parameters.Add(new NpgsqlParameter { ParameterName = $"p{i}" });
+            }
+
+            foreach (var t in traces.OrderBy(t => t.TraceId, StringComparer.Ordinal))
+            {
+                object?[] values = [t.TraceId, t.App, t.Environment, t.ReleaseId, t.Arm, t.SubjectHash, Iso(t.StartedAt), t.Api, t.Stream, t.Model,
+                    t.Status, t.Error, t.LatencyMs, t.TimeToFirstTokenMs, t.OverheadMs, t.InputTokens, t.OutputTokens, t.CostUsd, t.FinishReason, t.InputJson, t.OutputText,
+                    t.OnlineScore, t.OnlinePassed, t.OnlineScoresJson, SubjectGroups.Of(t.SubjectHash, t.TraceId), t.UpstreamStatus, t.UpstreamMessage, t.KeyId, t.KeyName];
+                for (var i = 0; i < p.Length; i++)
+                {
+                    p[i].Value = values[i] ?? DBNull.Value;
+                }
+
+                if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+                {
+                    inserted.Add(t.TraceId);
+                }
+            }
+        }
+
+        // The new traces in the caller's order (first occurrence of an id only), so sums add up in the order given.
+        var fresh = traces.Where(t => inserted.Remove(t.TraceId)).ToList();
+        var rows = TraceAggregator.Aggregate(fresh).Select(row => (Key: PostgresTraceAggregates.LockKey(database, row), Row: row))
+            .OrderBy(x => x.Key, StringComparer.Ordinal);
+        foreach (var (key, row) in rows)
+        {
+            await PostgresTraceAggregates.AddAsync(connection, tx, key, row, cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<TraceRecord?> GetAsync(string traceId, CancellationToken cancellationToken) =>
+        (await QueryAsync("trace_id = @id", "", 1, cancellationToken, ("id", traceId)).ConfigureAwait(false)).FirstOrDefault();
+
+    public Task<IReadOnlyList<TraceRecord>> ListAsync(TraceQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var where = new List<string> { "app = @app" };
+        var args = new List<(string, object)> { ("app", query.App) };
+        void Add(string clause, string name, object? value)
+        {
+            if (value is not null)
+            {
+                where.Add(clause);
+                args.Add((name, value));
+            }
+        }
+
+        Add("environment = @env", "env", query.Environment);
+        Add("release_id = @rel", "rel", query.ReleaseId);
+        Add("arm = @arm", "arm", query.Arm);
+        Add("key_name = @keyName", "keyName", query.KeyName);
+        Add("started_at >= @since", "since", query.Since is { } s ? Iso(s) : null);
+        Add("started_at < @until", "until", query.Until is { } u ? Iso(u) : null);
+        // A range on the primary key rather than LIKE, so a prefix lookup uses the index: ids are lower-case hex, below 'g'.
+        Add("trace_id >= @prefix", "prefix", query.IdPrefix);
+        Add("trace_id < @prefixEnd", "prefixEnd", query.IdPrefix is { } p ? p + "g" : null);
+        var wrong = new List<string>();
+        if (query.ErrorsOnly)
+        {
+            wrong.Add("status >= 500 OR status IN (408, 429) OR error = 'provider_rejected'"); // TraceRecord.IsError
+        }
+
+        if (query.OnlineFailedOnly)
+        {
+            wrong.Add("online_passed = false");
+        }
+
+        if (query.NegativeFeedbackOnly)
+        {
+            // Filtered here so LIMIT applies to matches; the threshold is the domain's, passed in (FeedbackScore).
+            wrong.Add("EXISTS (SELECT 1 FROM trace_feedback f WHERE f.trace_id = traces.trace_id AND f.score < @positive)");
+            args.Add(("positive", FeedbackScore.PositiveThreshold));
+        }
+
+        if (wrong.Count > 0)
+        {
+            where.Add("(" + string.Join(" OR ", wrong) + ")");
+        }
+
+        return QueryAsync(string.Join(" AND ", where), "ORDER BY started_at DESC, trace_id", query.Limit, cancellationToken, [.. args]);
+    }
+
+    public async Task<bool> AddFeedbackAsync(FeedbackRecord feedback, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(feedback);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (feedback.KeyId is { } keyId)
+        {
+            // One vote per trace and key: votes of one key on one trace queue here, so the last one written is the one kept.
+            await database.LockAsync(connection, tx, cancellationToken, "feedback", feedback.TraceId, keyId).ConfigureAwait(false);
+        }
+
+        long? id;
+        await using (var cmd = connection.Command("""
+            INSERT INTO trace_feedback (trace_id, score, comment, created_at, key_id)
+            SELECT @id, @score, @comment, @at, @key WHERE EXISTS (SELECT 1 FROM traces WHERE trace_id = @id AND (@env::text IS NULL OR environment = @env::text))
+            RETURNING id
+            """, tx))
+        {
+            cmd.With("id", feedback.TraceId).With("score", feedback.Score).With("comment", feedback.Comment).With("at", Iso(feedback.Time)).With("key", feedback.KeyId);
+            cmd.Parameters.Add(new NpgsqlParameter("env", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)feedback.Environment ?? DBNull.Value });
+            id = await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long l ? l : null;
+        }
+
+        if (id is { } stored && feedback.KeyId is not null)
+        {
+            // The row just written replaces the key's earlier ones.
+            await using var delete = connection.Command("DELETE FROM trace_feedback WHERE trace_id = @id AND key_id = @key AND id <> @new", tx)
+                .With("id", feedback.TraceId).With("key", feedback.KeyId).With("new", stored);
+            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return id is not null;
+    }
+
+    public async Task<IReadOnlyDictionary<string, double>> CostByKeyAsync(string app, string environment, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.Command("SELECT key_id, SUM(cost_usd) FROM traces WHERE app = @app AND key_id IS NOT NULL AND started_at >= @since AND environment = @env GROUP BY key_id")
+            .With("app", app).With("env", environment).With("since", Iso(since));
+        var sums = new Dictionary<string, double>(StringComparer.Ordinal);
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            sums[r.GetString(0)] = r.GetDouble(1);
+        }
+
+        return sums;
+    }
+
+    public async Task<IReadOnlyList<FeedbackRecord>> FeedbackAsync(string traceId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.Command("SELECT trace_id, score, comment, created_at, key_id FROM trace_feedback WHERE trace_id = @id ORDER BY id").With("id", traceId);
+        var list = new List<FeedbackRecord>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(new FeedbackRecord(reader.GetString(0), reader.GetDouble(1), reader.StringOrNull(2), ParseIso(reader.GetString(3))) { KeyId = reader.StringOrNull(4) });
+        }
+
+        return list;
+    }
+
+    public async Task<IReadOnlyList<ArmStats>> ArmStatsAsync(string app, string environment, DateTimeOffset since, DateTimeOffset? until, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var window = AggregateWindow.Of(since, until);
+        var builder = new ArmStatsBuilder();
+        await PostgresTraceAggregates.ReadAsync(connection, app, environment, window, builder, cancellationToken).ConfigureAwait(false);
+
+        // Feedback rows, not sums: whether a score counts as positive is the domain's rule (FeedbackScore), applied by the builder.
+        await using (var cmd = connection.Command("""
+            SELECT t.release_id, t.arm, t.subject_group, f.score
+            FROM trace_feedback f JOIN traces t ON t.trace_id = f.trace_id
+            WHERE t.app = @a AND t.environment = @e AND t.started_at >= @since AND t.started_at < @until
+            """))
+        {
+            cmd.With("a", app).With("e", environment);
+            PostgresTraceAggregates.AddWindow(cmd, window);
+            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                builder.AddFeedback(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetDouble(3));
+            }
+        }
+
+        return builder.Build();
+    }
+
+    private async Task<IReadOnlyList<TraceRecord>> QueryAsync(string where, string order, int limit, CancellationToken cancellationToken, params (string Name, object Value)[] args)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.Command($"SELECT {Columns} FROM traces WHERE {where} {order} LIMIT @limit");
+        foreach (var (name, value) in args)
+        {
+            cmd.With(name, value);
+        }
+
+        cmd.With("limit", Math.Max(1, limit));
+        var list = new List<TraceRecord>();
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(new TraceRecord
+            {
+                TraceId = r.GetString(0),
+                App = r.GetString(1),
+                Environment = r.GetString(2),
+                ReleaseId = r.GetString(3),
+                Arm = r.GetString(4),
+                SubjectHash = r.StringOrNull(5),
+                StartedAt = ParseIso(r.GetString(6)),
+                Api = r.GetString(7),
+                Stream = r.GetBoolean(8),
+                Model = r.StringOrNull(9),
+                Status = r.GetInt32(10),
+                Error = r.StringOrNull(11),
+                LatencyMs = r.GetDouble(12),
+                TimeToFirstTokenMs = r.IsDBNull(13) ? null : r.GetDouble(13),
+                OverheadMs = r.GetDouble(14),
+                InputTokens = r.GetInt64(15),
+                OutputTokens = r.GetInt64(16),
+                CostUsd = r.GetDouble(17),
+                FinishReason = r.StringOrNull(18),
+                InputJson = r.StringOrNull(19),
+                OutputText = r.StringOrNull(20),
+                OnlineScore = r.IsDBNull(21) ? null : r.GetDouble(21),
+                OnlinePassed = r.IsDBNull(22) ? null : r.GetBoolean(22),
+                OnlineScoresJson = r.StringOrNull(23),
+                UpstreamStatus = r.IsDBNull(25) ? null : r.GetInt32(25),
+                UpstreamMessage = r.StringOrNull(26),
+                KeyId = r.StringOrNull(27),
+                KeyName = r.StringOrNull(28),
+            });
+        }
+
+        return list;
+    }
+}

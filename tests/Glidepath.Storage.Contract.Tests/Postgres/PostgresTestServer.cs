@@ -1,0 +1,45 @@
+using Npgsql;
+
+namespace Glidepath.Storage.Contract.Tests.Postgres;
+
+/// <summary>
+/// The PostgreSQL server the tests use: <c>GLIDEPATH_TEST_POSTGRES</c> (an Npgsql connection string), or the role that
+/// <c>scripts/setup-test-deps.sh</c> creates on 127.0.0.1. Its password is a fixed test-only value, not a secret.
+/// There is no skip: without a server these tests fail, and test.sh sets one up.
+/// </summary>
+internal static class PostgresTestServer
+{
+    public const string Variable = "GLIDEPATH_TEST_POSTGRES";
+
+    private const string Default = "Host=127.0.0.1;Port=5432;Username=glidepath_test;Password=gp-test-only-pw;Database=postgres";
+
+    public static string ConnectionString => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } set ? set : Default;
+
+    /// <summary>Settings for <paramref name="database"/> on the test server, optionally with the store in <paramref name="schema"/>.</summary>
+    public static NpgsqlConnectionStringBuilder For(string database, string? schema = null)
+    {
+        var settings = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = database, Pooling = false };
+        if (schema is not null)
+        {
+            settings.SearchPath = schema;
+        }
+
+        return settings;
+    }
+
+    public static async Task ExecAsync(string database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(For(database).ConnectionString);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    public static async Task<object?> ScalarAsync(string database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(For(database).ConnectionString);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        return await cmd.ExecuteScalarAsync();
+    }
+}
