@@ -28,8 +28,7 @@ internal static class PostgresCommands
     public static DateTimeOffset ParseAsGiven(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture);
 
     /// <summary>Fixed-width UTC text ending in Z (traces, aggregates, cache, monitor).</summary>
-    public static string Iso(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+    public static string Iso(DateTimeOffset time) => Glidepath.Storage.Sql.TraceRows.Iso(time);
 
-    public static DateTimeOffset ParseIso(string text) =>
-        DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+    public static DateTimeOffset ParseIso(string text) => Glidepath.Storage.Sql.TraceRows.ParseIso(text);
 }

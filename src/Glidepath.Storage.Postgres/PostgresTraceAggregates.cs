@@ -56,7 +56,7 @@ internal static class PostgresTraceAggregates
         AddKey(upsert, row);
         upsert.With("count", row.Count).With("errors", row.Errors).With("latn", row.LatencyCount).With("lat", row.LatencyMsSum)
             .With("log", row.LogLatencySum).With("log2", row.LogLatencySquares).With("in", row.InputTokens).With("out", row.OutputTokens)
-            .With("cost", row.CostSum).With("cost2", row.CostSquares).With("hist", SparseHistogram(row.LatencyHistogram))
+            .With("cost", row.CostSum).With("cost2", row.CostSquares).With("hist", LatencyBuckets.ToSparseJson(row.LatencyHistogram))
             .With("os", row.OnlineScored).With("op", row.OnlinePassed).With("osum", row.OnlineScoreSum).With("osq", row.OnlineScoreSquares);
         await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -102,7 +102,7 @@ internal static class PostgresTraceAggregates
         into.OutputTokens = reader.GetInt64(i + 7);
         into.CostSum = reader.GetDouble(i + 8);
         into.CostSquares = reader.GetDouble(i + 9);
-        AddHistogram(into.LatencyHistogram, reader.GetString(i + 10));
+        LatencyBuckets.AddSparseJson(into.LatencyHistogram, reader.GetString(i + 10));
         into.OnlineScored = reader.GetInt64(i + 11);
         into.OnlinePassed = reader.GetInt64(i + 12);
         into.OnlineScoreSum = reader.GetDouble(i + 13);
@@ -112,31 +112,4 @@ internal static class PostgresTraceAggregates
 
     private static void AddKey(NpgsqlCommand cmd, TraceAggregateDelta row) =>
         cmd.With("a", row.App).With("e", row.Environment).With("r", row.ReleaseId).With("arm", row.Arm).With("m", Iso(row.Minute)).With("g", row.Group);
-
-    /// <summary>Nonzero buckets only, as {"bucket": count}, as the SQLite store keeps them.</summary>
-    private static string SparseHistogram(long[] histogram)
-    {
-        var sparse = new SortedDictionary<int, long>();
-        for (var i = 0; i < histogram.Length; i++)
-        {
-            if (histogram[i] != 0)
-            {
-                sparse[i] = histogram[i];
-            }
-        }
-
-        return JsonSerializer.Serialize(sparse);
-    }
-
-    private static void AddHistogram(long[] into, string json)
-    {
-        var sparse = JsonSerializer.Deserialize<Dictionary<int, long>>(json) ?? [];
-        foreach (var (i, count) in sparse)
-        {
-            if (i >= 0 && i < into.Length)
-            {
-                into[i] += count;
-            }
-        }
-    }
 }

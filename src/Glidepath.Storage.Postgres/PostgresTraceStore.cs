@@ -1,3 +1,4 @@
+using Glidepath.Storage.Sql;
 using Glidepath.Traces;
 using Npgsql;
 using static Glidepath.Storage.Postgres.PostgresCommands;
@@ -7,9 +8,6 @@ namespace Glidepath.Storage.Postgres;
 /// <summary>Traces, per-arm aggregates (per minute and subject group) and feedback (migration 0004).</summary>
 internal sealed class PostgresTraceStore(PostgresDatabase database) : ITraceStore
 {
-    private const string Columns = "trace_id, app, environment, release_id, arm, subject_hash, started_at, api, stream, model, status, error, " +
-        "latency_ms, ttft_ms, overhead_ms, input_tokens, output_tokens, cost_usd, finish_reason, input_json, output_text, online_score, online_passed, online_scores_json, subject_group, upstream_status, upstream_message, key_id, key_name";
-
     private const string Values = "@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15, @p16, @p17, @p18, @p19, @p20, @p21, @p22, @p23, @p24, @p25, @p26, @p27, @p28";
 
     /// <summary>
@@ -28,7 +26,7 @@ internal sealed class PostgresTraceStore(PostgresDatabase database) : ITraceStor
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var inserted = new HashSet<string>(StringComparer.Ordinal);
-        await using (var insert = connection.Command($"INSERT INTO traces ({Columns}) VALUES ({Values}) ON CONFLICT (trace_id) DO NOTHING", tx))
+        await using (var insert = connection.Command($"INSERT INTO traces ({TraceRows.Columns}) VALUES ({Values}) ON CONFLICT (trace_id) DO NOTHING", tx))
         {
             var p = new NpgsqlParameter[29];
             for (var i = 0; i < p.Length; i++)
@@ -70,51 +68,8 @@ internal sealed class PostgresTraceStore(PostgresDatabase database) : ITraceStor
 
     public Task<IReadOnlyList<TraceRecord>> ListAsync(TraceQuery query, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        var where = new List<string> { "app = @app" };
-        var args = new List<(string, object)> { ("app", query.App) };
-        void Add(string clause, string name, object? value)
-        {
-            if (value is not null)
-            {
-                where.Add(clause);
-                args.Add((name, value));
-            }
-        }
-
-        Add("environment = @env", "env", query.Environment);
-        Add("release_id = @rel", "rel", query.ReleaseId);
-        Add("arm = @arm", "arm", query.Arm);
-        Add("key_name = @keyName", "keyName", query.KeyName);
-        Add("started_at >= @since", "since", query.Since is { } s ? Iso(s) : null);
-        Add("started_at < @until", "until", query.Until is { } u ? Iso(u) : null);
-        // A range on the primary key rather than LIKE, so a prefix lookup uses the index: ids are lower-case hex, below 'g'.
-        Add("trace_id >= @prefix", "prefix", query.IdPrefix);
-        Add("trace_id < @prefixEnd", "prefixEnd", query.IdPrefix is { } p ? p + "g" : null);
-        var wrong = new List<string>();
-        if (query.ErrorsOnly)
-        {
-            wrong.Add("status >= 500 OR status IN (408, 429) OR error = 'provider_rejected'"); // TraceRecord.IsError
-        }
-
-        if (query.OnlineFailedOnly)
-        {
-            wrong.Add("online_passed = false");
-        }
-
-        if (query.NegativeFeedbackOnly)
-        {
-            // Filtered here so LIMIT applies to matches; the threshold is the domain's, passed in (FeedbackScore).
-            wrong.Add("EXISTS (SELECT 1 FROM trace_feedback f WHERE f.trace_id = traces.trace_id AND f.score < @positive)");
-            args.Add(("positive", FeedbackScore.PositiveThreshold));
-        }
-
-        if (wrong.Count > 0)
-        {
-            where.Add("(" + string.Join(" OR ", wrong) + ")");
-        }
-
-        return QueryAsync(string.Join(" AND ", where), "ORDER BY started_at DESC, trace_id", query.Limit, cancellationToken, [.. args]);
+        var (where, args) = TraceRows.Where(query, '@', "false");
+        return QueryAsync(where, "ORDER BY started_at DESC, trace_id", query.Limit, cancellationToken, [.. args]);
     }
 
     public async Task<bool> AddFeedbackAsync(FeedbackRecord feedback, CancellationToken cancellationToken)
@@ -210,7 +165,7 @@ internal sealed class PostgresTraceStore(PostgresDatabase database) : ITraceStor
     private async Task<IReadOnlyList<TraceRecord>> QueryAsync(string where, string order, int limit, CancellationToken cancellationToken, params (string Name, object Value)[] args)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = connection.Command($"SELECT {Columns} FROM traces WHERE {where} {order} LIMIT @limit");
+        await using var cmd = connection.Command($"SELECT {TraceRows.Columns} FROM traces WHERE {where} {order} LIMIT @limit");
         foreach (var (name, value) in args)
         {
             cmd.With(name, value);
@@ -221,37 +176,7 @@ internal sealed class PostgresTraceStore(PostgresDatabase database) : ITraceStor
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            list.Add(new TraceRecord
-            {
-                TraceId = r.GetString(0),
-                App = r.GetString(1),
-                Environment = r.GetString(2),
-                ReleaseId = r.GetString(3),
-                Arm = r.GetString(4),
-                SubjectHash = r.StringOrNull(5),
-                StartedAt = ParseIso(r.GetString(6)),
-                Api = r.GetString(7),
-                Stream = r.GetBoolean(8),
-                Model = r.StringOrNull(9),
-                Status = r.GetInt32(10),
-                Error = r.StringOrNull(11),
-                LatencyMs = r.GetDouble(12),
-                TimeToFirstTokenMs = r.IsDBNull(13) ? null : r.GetDouble(13),
-                OverheadMs = r.GetDouble(14),
-                InputTokens = r.GetInt64(15),
-                OutputTokens = r.GetInt64(16),
-                CostUsd = r.GetDouble(17),
-                FinishReason = r.StringOrNull(18),
-                InputJson = r.StringOrNull(19),
-                OutputText = r.StringOrNull(20),
-                OnlineScore = r.IsDBNull(21) ? null : r.GetDouble(21),
-                OnlinePassed = r.IsDBNull(22) ? null : r.GetBoolean(22),
-                OnlineScoresJson = r.StringOrNull(23),
-                UpstreamStatus = r.IsDBNull(25) ? null : r.GetInt32(25),
-                UpstreamMessage = r.StringOrNull(26),
-                KeyId = r.StringOrNull(27),
-                KeyName = r.StringOrNull(28),
-            });
+            list.Add(TraceRows.Read(r));
         }
 
         return list;

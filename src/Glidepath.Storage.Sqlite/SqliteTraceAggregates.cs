@@ -58,7 +58,7 @@ internal static class SqliteTraceAggregates
         upsert.Parameters.AddWithValue("$out", row.OutputTokens);
         upsert.Parameters.AddWithValue("$cost", row.CostSum);
         upsert.Parameters.AddWithValue("$cost2", row.CostSquares);
-        upsert.Parameters.AddWithValue("$hist", SparseHistogram(row.LatencyHistogram));
+        upsert.Parameters.AddWithValue("$hist", LatencyBuckets.ToSparseJson(row.LatencyHistogram));
         upsert.Parameters.AddWithValue("$os", row.OnlineScored);
         upsert.Parameters.AddWithValue("$op", row.OnlinePassed);
         upsert.Parameters.AddWithValue("$osum", row.OnlineScoreSum);
@@ -109,7 +109,7 @@ internal static class SqliteTraceAggregates
         into.OutputTokens = reader.GetInt64(i + 7);
         into.CostSum = reader.GetDouble(i + 8);
         into.CostSquares = reader.GetDouble(i + 9);
-        AddHistogram(into.LatencyHistogram, reader.GetString(i + 10));
+        LatencyBuckets.AddSparseJson(into.LatencyHistogram, reader.GetString(i + 10));
         into.OnlineScored = reader.GetInt64(i + 11);
         into.OnlinePassed = reader.GetInt64(i + 12);
         into.OnlineScoreSum = reader.GetDouble(i + 13);
@@ -125,32 +125,5 @@ internal static class SqliteTraceAggregates
         cmd.Parameters.AddWithValue("$arm", row.Arm);
         cmd.Parameters.AddWithValue("$m", SqliteTraceStore.Iso(row.Minute));
         cmd.Parameters.AddWithValue("$g", row.Group);
-    }
-
-    /// <summary>Nonzero buckets only, as {"bucket": count}: most of a group's minute has a handful of buckets.</summary>
-    private static string SparseHistogram(long[] histogram)
-    {
-        var sparse = new SortedDictionary<int, long>();
-        for (var i = 0; i < histogram.Length; i++)
-        {
-            if (histogram[i] != 0)
-            {
-                sparse[i] = histogram[i];
-            }
-        }
-
-        return JsonSerializer.Serialize(sparse);
-    }
-
-    private static void AddHistogram(long[] into, string json)
-    {
-        var sparse = JsonSerializer.Deserialize<Dictionary<int, long>>(json) ?? [];
-        foreach (var (i, count) in sparse)
-        {
-            if (i >= 0 && i < into.Length)
-            {
-                into[i] += count;
-            }
-        }
     }
 }

@@ -1,3 +1,4 @@
+using Glidepath.Storage.Sql;
 using System.Globalization;
 using Glidepath.Traces;
 using Microsoft.Data.Sqlite;
@@ -7,9 +8,6 @@ namespace Glidepath.Storage.Sqlite;
 /// <summary>Traces, per-arm aggregates (per minute and subject group) and feedback in SQLite (migrations 0005, 0008, 0009).</summary>
 internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
 {
-    private const string Columns = "trace_id, app, environment, release_id, arm, subject_hash, started_at, api, stream, model, status, error, " +
-        "latency_ms, ttft_ms, overhead_ms, input_tokens, output_tokens, cost_usd, finish_reason, input_json, output_text, online_score, online_passed, online_scores_json, subject_group, upstream_status, upstream_message, key_id, key_name";
-
     public async Task WriteBatchAsync(IReadOnlyList<TraceRecord> traces, CancellationToken cancellationToken)
     {
         if (traces.Count == 0)
@@ -23,7 +21,7 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
         await using (var insert = connection.CreateCommand())
         {
             insert.Transaction = tx;
-            insert.CommandText = $"INSERT OR IGNORE INTO traces ({Columns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15, $p16, $p17, $p18, $p19, $p20, $p21, $p22, $p23, $p24, $p25, $p26, $p27, $p28)";
+            insert.CommandText = $"INSERT OR IGNORE INTO traces ({TraceRows.Columns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15, $p16, $p17, $p18, $p19, $p20, $p21, $p22, $p23, $p24, $p25, $p26, $p27, $p28)";
             var p = new SqliteParameter[29];
             for (var i = 0; i < p.Length; i++)
             {
@@ -56,54 +54,12 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
     }
 
     public async Task<TraceRecord?> GetAsync(string traceId, CancellationToken cancellationToken) =>
-        (await QueryAsync("trace_id = $id", "", 1, cancellationToken, ("$id", traceId)).ConfigureAwait(false)).FirstOrDefault();
+        (await QueryAsync("trace_id = $id", "", 1, cancellationToken, ("id", traceId)).ConfigureAwait(false)).FirstOrDefault();
 
     public Task<IReadOnlyList<TraceRecord>> ListAsync(TraceQuery query, CancellationToken cancellationToken)
     {
-        var where = new List<string> { "app = $app" };
-        var args = new List<(string, object)> { ("$app", query.App) };
-        void Add(string clause, string name, object? value)
-        {
-            if (value is not null)
-            {
-                where.Add(clause);
-                args.Add((name, value));
-            }
-        }
-
-        Add("environment = $env", "$env", query.Environment);
-        Add("release_id = $rel", "$rel", query.ReleaseId);
-        Add("arm = $arm", "$arm", query.Arm);
-        Add("key_name = $keyName", "$keyName", query.KeyName);
-        Add("started_at >= $since", "$since", query.Since is { } s ? Iso(s) : null);
-        Add("started_at < $until", "$until", query.Until is { } u ? Iso(u) : null);
-        // A range on the primary key rather than LIKE, so a prefix lookup uses the index: ids are lower-case hex, below 'g'.
-        Add("trace_id >= $prefix", "$prefix", query.IdPrefix);
-        Add("trace_id < $prefixEnd", "$prefixEnd", query.IdPrefix is { } p ? p + "g" : null);
-        var wrong = new List<string>();
-        if (query.ErrorsOnly)
-        {
-            wrong.Add("status >= 500 OR status IN (408, 429) OR error = 'provider_rejected'"); // TraceRecord.IsError
-        }
-
-        if (query.OnlineFailedOnly)
-        {
-            wrong.Add("online_passed = 0");
-        }
-
-        if (query.NegativeFeedbackOnly)
-        {
-            // Filtered here so LIMIT applies to matches; the threshold is the domain's, passed in (FeedbackScore).
-            wrong.Add("EXISTS (SELECT 1 FROM trace_feedback f WHERE f.trace_id = traces.trace_id AND f.score < $positive)");
-            args.Add(("$positive", FeedbackScore.PositiveThreshold));
-        }
-
-        if (wrong.Count > 0)
-        {
-            where.Add("(" + string.Join(" OR ", wrong) + ")");
-        }
-
-        return QueryAsync(string.Join(" AND ", where), "ORDER BY started_at DESC, trace_id", query.Limit, cancellationToken, [.. args]);
+        var (where, args) = TraceRows.Where(query, '$', "0");
+        return QueryAsync(where, "ORDER BY started_at DESC, trace_id", query.Limit, cancellationToken, [.. args]);
     }
 
     public async Task<bool> AddFeedbackAsync(FeedbackRecord feedback, CancellationToken cancellationToken)
@@ -162,7 +118,7 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            list.Add(new FeedbackRecord(reader.GetString(0), reader.GetDouble(1), reader.IsDBNull(2) ? null : reader.GetString(2), Parse(reader.GetString(3))) { KeyId = reader.IsDBNull(4) ? null : reader.GetString(4) });
+            list.Add(new FeedbackRecord(reader.GetString(0), reader.GetDouble(1), reader.IsDBNull(2) ? null : reader.GetString(2), TraceRows.ParseIso(reader.GetString(3))) { KeyId = reader.IsDBNull(4) ? null : reader.GetString(4) });
         }
 
         return list;
@@ -200,10 +156,10 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = $"SELECT {Columns} FROM traces WHERE {where} {order} LIMIT $limit";
+        cmd.CommandText = $"SELECT {TraceRows.Columns} FROM traces WHERE {where} {order} LIMIT $limit";
         foreach (var (name, value) in args)
         {
-            cmd.Parameters.AddWithValue(name, value);
+            cmd.Parameters.AddWithValue("$" + name, value);
         }
 
         cmd.Parameters.AddWithValue("$limit", Math.Max(1, limit));
@@ -211,43 +167,12 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            list.Add(new TraceRecord
-            {
-                TraceId = r.GetString(0),
-                App = r.GetString(1),
-                Environment = r.GetString(2),
-                ReleaseId = r.GetString(3),
-                Arm = r.GetString(4),
-                SubjectHash = r.IsDBNull(5) ? null : r.GetString(5),
-                StartedAt = Parse(r.GetString(6)),
-                Api = r.GetString(7),
-                Stream = r.GetInt64(8) != 0,
-                Model = r.IsDBNull(9) ? null : r.GetString(9),
-                Status = r.GetInt32(10),
-                Error = r.IsDBNull(11) ? null : r.GetString(11),
-                LatencyMs = r.GetDouble(12),
-                TimeToFirstTokenMs = r.IsDBNull(13) ? null : r.GetDouble(13),
-                OverheadMs = r.GetDouble(14),
-                InputTokens = r.GetInt64(15),
-                OutputTokens = r.GetInt64(16),
-                CostUsd = r.GetDouble(17),
-                FinishReason = r.IsDBNull(18) ? null : r.GetString(18),
-                InputJson = r.IsDBNull(19) ? null : r.GetString(19),
-                OutputText = r.IsDBNull(20) ? null : r.GetString(20),
-                OnlineScore = r.IsDBNull(21) ? null : r.GetDouble(21),
-                OnlinePassed = r.IsDBNull(22) ? null : r.GetInt64(22) != 0,
-                OnlineScoresJson = r.IsDBNull(23) ? null : r.GetString(23),
-                UpstreamStatus = r.IsDBNull(25) ? null : r.GetInt32(25),
-                UpstreamMessage = r.IsDBNull(26) ? null : r.GetString(26),
-                KeyId = r.IsDBNull(27) ? null : r.GetString(27),
-                KeyName = r.IsDBNull(28) ? null : r.GetString(28),
-            });
+            list.Add(TraceRows.Read(r));
         }
 
         return list;
     }
 
-    internal static string Iso(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+    internal static string Iso(DateTimeOffset t) => TraceRows.Iso(t);
 
-    private static DateTimeOffset Parse(string s) => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 }

@@ -46,4 +46,34 @@ public static class LatencyBuckets
         bounds[Finite] = double.PositiveInfinity;
         return bounds;
     }
+
+    /// <summary>A histogram as stored: nonzero buckets only, as {"bucket": count} (most of a group's minute has a handful).</summary>
+    public static string ToSparseJson(long[] histogram)
+    {
+        ArgumentNullException.ThrowIfNull(histogram);
+        var sparse = new SortedDictionary<int, long>();
+        for (var i = 0; i < histogram.Length; i++)
+        {
+            if (histogram[i] != 0)
+            {
+                sparse[i] = histogram[i];
+            }
+        }
+
+        return System.Text.Json.JsonSerializer.Serialize(sparse);
+    }
+
+    /// <summary>Adds a stored sparse histogram (<see cref="ToSparseJson"/>) into <paramref name="into"/>; unknown buckets are ignored.</summary>
+    public static void AddSparseJson(long[] into, string json)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        var sparse = System.Text.Json.JsonSerializer.Deserialize<Dictionary<int, long>>(json) ?? [];
+        foreach (var (i, count) in sparse)
+        {
+            if (i >= 0 && i < into.Length)
+            {
+                into[i] += count;
+            }
+        }
+    }
 }
