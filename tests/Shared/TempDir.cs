@@ -14,9 +14,12 @@ internal sealed class TempDir : IDisposable
     public static TempDir WithSample()
     {
         var dir = new TempDir();
-        Copy(System.IO.Path.Combine(RepoRoot(), "samples", "support-agent"), dir.Path);
+        CopySample(dir.Path);
         return dir;
     }
+
+    /// <summary>Copies the sample app (samples/support-agent, without its .glidepath store) into <paramref name="to"/>.</summary>
+    public static void CopySample(string to) => Copy(System.IO.Path.Combine(RepoRoot(), "samples", "support-agent"), to);
 
     public string File(string relative) => System.IO.Path.Combine(Path, relative);
 

@@ -42,7 +42,7 @@ internal sealed class GatewayFixture : IAsyncDisposable
     public static async Task<GatewayFixture> CreateAsync(string? manifestAppend = null, Func<string, string>? editManifest = null)
     {
         var dir = Path.Combine(Path.GetTempPath(), "gp-gw-" + Guid.NewGuid().ToString("N")[..12]);
-        CopyDirectory(Path.Combine(RepoRoot(), "samples", "support-agent"), dir);
+        Glidepath.Testing.TempDir.CopySample(dir);
         var manifestPath = Path.Combine(dir, "glidepath.yaml");
         var yaml = await File.ReadAllTextAsync(manifestPath);
         yaml = yaml.Replace("name: sim-support-1", "name: stable-model", StringComparison.Ordinal) + (manifestAppend ?? "");
@@ -130,35 +130,6 @@ internal sealed class GatewayFixture : IAsyncDisposable
         }
         catch (IOException)
         {
-        }
-    }
-
-    public static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Glidepath.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("cannot find the repository root (Glidepath.slnx) above " + AppContext.BaseDirectory);
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        foreach (var file in System.IO.Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var rel = Path.GetRelativePath(from, file);
-            if (rel.StartsWith(".glidepath", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var target = Path.Combine(to, rel);
-            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
         }
     }
 }

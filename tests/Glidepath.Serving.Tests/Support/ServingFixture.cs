@@ -43,7 +43,7 @@ internal sealed class ServingFixture : IAsyncDisposable
     public static async Task<ServingFixture> StartAsync(string? promptAppend = null, string environment = "staging")
     {
         var dir = Path.Combine(Path.GetTempPath(), "gp-serving-" + Guid.NewGuid().ToString("N")[..12]);
-        CopyDirectory(Path.Combine(RepoRoot(), "samples", "support-agent"), dir);
+        Glidepath.Testing.TempDir.CopySample(dir);
         var manifestPath = Path.Combine(dir, "glidepath.yaml");
         if (promptAppend is not null)
         {
@@ -130,35 +130,6 @@ internal sealed class ServingFixture : IAsyncDisposable
         }
         catch (IOException)
         {
-        }
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Glidepath.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("cannot find the repository root (Glidepath.slnx) above " + AppContext.BaseDirectory);
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        foreach (var file in System.IO.Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var rel = Path.GetRelativePath(from, file);
-            if (rel.StartsWith(".glidepath", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var target = Path.Combine(to, rel);
-            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
         }
     }
 }
