@@ -1,7 +1,7 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Glidepath.Manifests;
 using Microsoft.Extensions.AI;
 
@@ -11,37 +11,133 @@ namespace Glidepath.Providers.Caching;
 /// sha256 of (provider, endpoint, model, parameters, provider options, messages, tools, trial index),
 /// computed over canonical JSON. Never includes an API key.
 /// </summary>
+/// <remarks>
+/// Written in one pass with a <see cref="Utf8JsonWriter"/> into a pooled buffer, with each tool's JSON kept per
+/// tool object, so the eval runner does not build a JSON tree and re-serialize every tool schema per call. The
+/// bytes are the ones the earlier JsonObject-tree version hashed (ResponseCacheKeyTests holds its digests), so
+/// existing caches stay valid.
+/// </remarks>
 internal static class ResponseCacheKey
 {
+    private static readonly ConditionalWeakTable<AITool, byte[]> ToolJson = [];
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _buffer;
+
     public static string Compute(string provider, string? baseUrl, ModelSpec model, IEnumerable<ChatMessage> messages, ChatOptions? options, int trialIndex)
     {
-        var root = new JsonObject
+        var buffer = _buffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        using (var w = new Utf8JsonWriter(buffer))
         {
-            ["v"] = 1,
-            ["provider"] = provider,
-            ["base_url"] = baseUrl,
-            ["model"] = options?.ModelId ?? model.Name,
-            ["parameters"] = new JsonObject
+            w.WriteStartObject();
+            w.WriteNumber("v", 1);
+            w.WriteString("provider", provider);
+            w.WriteString("base_url", baseUrl);
+            w.WriteString("model", options?.ModelId ?? model.Name);
+            w.WriteStartObject("parameters");
+            Number(w, "temperature", options?.Temperature);
+            Number(w, "max_tokens", options?.MaxOutputTokens);
+            Number(w, "top_p", options?.TopP);
+            Number(w, "top_k", options?.TopK);
+            Number(w, "seed", options?.Seed);
+            if (options?.StopSequences is { } stop)
             {
-                ["temperature"] = options?.Temperature,
-                ["max_tokens"] = options?.MaxOutputTokens,
-                ["top_p"] = options?.TopP,
-                ["top_k"] = options?.TopK,
-                ["seed"] = options?.Seed,
-                ["stop"] = options?.StopSequences is { } stop ? new JsonArray([.. stop.Select(s => (JsonNode?)s)]) : null,
-                ["tool_mode"] = options?.ToolMode?.ToString(),
-            },
-            ["options"] = new JsonObject(model.Options.OrderBy(kv => kv.Key, StringComparer.Ordinal)
-                .Select(kv => KeyValuePair.Create(kv.Key, kv.Value?.DeepClone()))),
-            ["messages"] = JsonSerializer.SerializeToNode(messages.ToList(), AIJsonUtilities.DefaultOptions),
-            ["tools"] = new JsonArray([.. (options?.Tools ?? []).Select(Tool)]),
-            ["trial"] = trialIndex,
-        };
-        var bytes = Encoding.UTF8.GetBytes(root.ToJsonString());
-        return Convert.ToHexStringLower(SHA256.HashData(bytes));
+                w.WriteStartArray("stop");
+                foreach (var s in stop)
+                {
+                    w.WriteStringValue(s);
+                }
+
+                w.WriteEndArray();
+            }
+            else
+            {
+                w.WriteNull("stop");
+            }
+
+            w.WriteString("tool_mode", options?.ToolMode?.ToString());
+            w.WriteEndObject();
+
+            w.WriteStartObject("options");
+            foreach (var (key, value) in model.Options.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                w.WritePropertyName(key);
+                if (value is null)
+                {
+                    w.WriteNullValue();
+                }
+                else
+                {
+                    value.WriteTo(w);
+                }
+            }
+
+            w.WriteEndObject();
+            w.WritePropertyName("messages");
+            JsonSerializer.Serialize(w, messages as IList<ChatMessage> ?? messages.ToList(), AIJsonUtilities.DefaultOptions);
+            w.WriteStartArray("tools");
+            foreach (var tool in options?.Tools ?? [])
+            {
+                w.WriteRawValue(ToolJson.GetValue(tool, Tool), skipInputValidation: true);
+            }
+
+            w.WriteEndArray();
+            w.WriteNumber("trial", trialIndex);
+            w.WriteEndObject();
+        }
+
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(buffer.WrittenSpan, hash);
+        if (buffer.Capacity > 1 << 20)
+        {
+            _buffer = null; // one huge prompt does not pin a megabyte per thread
+        }
+
+        return Convert.ToHexStringLower(hash);
     }
 
-    private static JsonNode Tool(AITool tool) => tool is AIFunctionDeclaration f
-        ? new JsonObject { ["name"] = f.Name, ["description"] = f.Description, ["schema"] = JsonNode.Parse(f.JsonSchema.GetRawText()) }
-        : new JsonObject { ["name"] = tool.Name, ["description"] = tool.Description };
+    private static void Number(Utf8JsonWriter w, string name, float? value)
+    {
+        if (value is { } v)
+        {
+            w.WriteNumber(name, v);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+
+    private static void Number(Utf8JsonWriter w, string name, long? value)
+    {
+        if (value is { } v)
+        {
+            w.WriteNumber(name, v);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+
+    private static byte[] Tool(AITool tool)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("name", tool is AIFunctionDeclaration f ? f.Name : tool.Name);
+            w.WriteString("description", tool is AIFunctionDeclaration d ? d.Description : tool.Description);
+            if (tool is AIFunctionDeclaration s)
+            {
+                w.WritePropertyName("schema");
+                s.JsonSchema.WriteTo(w);
+            }
+
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
 }

@@ -41,12 +41,13 @@ internal static partial class SimEngine
             ? SimRandom.From("content", sim.Seed, trialIndex, Transcript(messages))
             : SimRandom.From("content", Transcript(messages));
 
-        var lines = SimPrompt.Lines(system);
-        var candidates = lines.Where(l => !l.IsStyle).ToList();
+        var prompt = SimPromptModel.For(system);
+        var lines = prompt.Lines;
+        var candidates = prompt.Candidates;
         var text = new StringBuilder();
         var toolCalls = new List<FunctionCallContent>();
 
-        var identity = SimPrompt.Identity(system);
+        var identity = prompt.Identity;
         if (question.Length == 0 || SimText.Tokens(question).Count == 0)
         {
             text.Append("Hello! How can I help you today?");
@@ -61,8 +62,7 @@ internal static partial class SimEngine
         }
         else
         {
-            var ranker = new SimRanker(candidates);
-            var scores = ranker.Score(SimText.QueryTokens(question));
+            var scores = prompt.Ranker!.Score(SimText.QueryTokens(question));
             BoostToolLines(scores, candidates, tools, question);
             var order = Rank(scores, temperature, random);
             var best = order[0];
@@ -190,7 +190,7 @@ internal static partial class SimEngine
     {
         foreach (var (name, tool) in tools)
         {
-            if (Regex.IsMatch(body, @"\b" + Regex.Escape(name) + @"\b", RegexOptions.None, TimeSpan.FromSeconds(1)))
+            if (SimText.ContainsWord(body, name))
             {
                 return tool;
             }

@@ -6,6 +6,7 @@ internal sealed class SimRanker
     private readonly IReadOnlyList<SimPolicyLine> _lines;
     private readonly Dictionary<string, double> _idf = new(StringComparer.Ordinal);
     private readonly List<Dictionary<string, double>> _vectors = [];
+    private readonly List<double> _norms = [];
 
     public SimRanker(IReadOnlyList<SimPolicyLine> lines)
     {
@@ -26,7 +27,9 @@ internal sealed class SimRanker
 
         foreach (var line in lines)
         {
-            _vectors.Add(Vector(line.Tokens));
+            var vector = Vector(line.Tokens);
+            _vectors.Add(vector);
+            _norms.Add(Norm(vector));
         }
     }
 
@@ -53,7 +56,7 @@ internal sealed class SimRanker
                 }
             }
 
-            var dNorm = Norm(d);
+            var dNorm = _norms[i];
             scores[i] = dNorm == 0 ? 0 : dot / (qNorm * dNorm);
         }
 

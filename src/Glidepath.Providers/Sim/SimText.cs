@@ -51,6 +51,42 @@ internal static partial class SimText
         return tokens;
     }
 
+    /// <summary>
+    /// True when <paramref name="word"/> occurs in <paramref name="text"/> with a word boundary on both sides, as the
+    /// regular expression <c>\bword\b</c> would find it, without building a regex per call.
+    /// </summary>
+    public static bool ContainsWord(string text, string word)
+    {
+        if (word.Length == 0)
+        {
+            return false;
+        }
+
+        for (var i = text.IndexOf(word, StringComparison.Ordinal); i >= 0; i = text.IndexOf(word, i + 1, StringComparison.Ordinal))
+        {
+            var end = i + word.Length;
+            if (IsWordChar(At(text, i - 1)) != IsWordChar(word[0]) && IsWordChar(word[^1]) != IsWordChar(At(text, end)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static char At(string s, int i) => i >= 0 && i < s.Length ? s[i] : '\0';
+
+    /// <summary>A word character for \b as .NET regular expressions define it: letters, marks, digits, connectors, ZWJ/ZWNJ.</summary>
+    private static bool IsWordChar(char c) => c is '\u200C' or '\u200D' || char.GetUnicodeCategory(c) switch
+    {
+        System.Globalization.UnicodeCategory.UppercaseLetter or System.Globalization.UnicodeCategory.LowercaseLetter
+            or System.Globalization.UnicodeCategory.TitlecaseLetter or System.Globalization.UnicodeCategory.ModifierLetter
+            or System.Globalization.UnicodeCategory.OtherLetter or System.Globalization.UnicodeCategory.NonSpacingMark
+            or System.Globalization.UnicodeCategory.SpacingCombiningMark or System.Globalization.UnicodeCategory.DecimalDigitNumber
+            or System.Globalization.UnicodeCategory.ConnectorPunctuation => true,
+        _ => false,
+    };
+
     private static readonly string[] DurationQuestions = ["how long", "how many days", "how soon", "deadline", "time limit", "how much time"];
 
     /// <summary>
