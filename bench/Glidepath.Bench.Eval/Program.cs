@@ -7,6 +7,19 @@ using Glidepath.Cli;
 // The eval runner's throughput against the sim: N cases × 1 trial with a 50 ms first-token latency at
 // concurrency 64, compared with the ideal N × 0.05 / 64 s, then the same dataset again from the response cache.
 // Usage: dotnet run -c Release --project bench/Glidepath.Bench.Eval [-- CASES [CONCURRENCY]]
+//        dotnet run -c Release --project bench/Glidepath.Bench.Eval -- --process [CASES [CONCURRENCY]] [--no-promptfoo]
+//          glidepath eval run as its own process against a 50 ms OpenAI-compatible upstream, and promptfoo on the same cases.
+if (args.Length > 1 && args[0] == "--serve-mock")
+{
+    return await MockServer.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture));
+}
+
+if (args.Length > 0 && args[0] == "--process")
+{
+    var numbers = args.Skip(1).Where(a => !a.StartsWith("--", StringComparison.Ordinal)).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray();
+    return await ProcessBench.RunAsync(numbers.Length > 0 ? numbers[0] : 1000, numbers.Length > 1 ? numbers[1] : 64, !args.Contains("--no-promptfoo"));
+}
+
 var cases = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
 var concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 64;
 const double latencySeconds = 0.05;

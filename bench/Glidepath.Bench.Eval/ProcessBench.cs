@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+/// <summary>
+/// Issue 19's eval-runner measurement: <c>glidepath eval run</c> as its own process (wall time includes process
+/// start) against an OpenAI-compatible upstream that answers every call after 50 ms (a second process), and the same
+/// cases through promptfoo when Node.js is on the machine, side by side in one run.
+/// </summary>
+internal static partial class ProcessBench
+{
+    private const double LatencySeconds = 0.05;
+
+    public static async Task<int> RunAsync(int cases, int concurrency, bool promptfoo)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "glidepath-bench-eval-" + Guid.NewGuid().ToString("N")[..8]);
+        var sample = Path.Combine(AppContext.BaseDirectory, "sample");
+        foreach (var file in Directory.EnumerateFiles(sample, "*", SearchOption.AllDirectories))
+        {
+            var dest = Path.Combine(dir, Path.GetRelativePath(sample, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
+            File.Copy(file, dest);
+        }
+
+        using var mock = StartMock(out var port);
+        try
+        {
+            var manifest = Path.Combine(dir, "glidepath.yaml");
+            var text = File.ReadAllText(manifest)
+                .Replace("provider: sim ", "provider: openai ", StringComparison.Ordinal)
+                .Replace("name: sim-support-1", "name: gpt-4o-mini", StringComparison.Ordinal)
+                .Replace("openai: { base_url: https://api.openai.com/v1, api_key_env: OPENAI_API_KEY }",
+                    $"openai: {{ base_url: \"http://127.0.0.1:{port}/v1\", max_concurrency: {concurrency} }}", StringComparison.Ordinal)
+                .Replace("prices:", "prices:\n  gpt-4o-mini: { input: 0.15, output: 0.6 }", StringComparison.Ordinal);
+            File.WriteAllText(manifest, text);
+
+            var templates = File.ReadAllLines(Path.Combine(dir, "evals", "support.jsonl")).Where(l => l.Trim().Length > 0).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+            WriteDataset(Path.Combine(dir, "evals", "setup.jsonl"), templates, 10, "setup");
+            WriteDataset(Path.Combine(dir, "evals", "small.jsonl"), templates, cases, "small");
+            WriteDataset(Path.Combine(dir, "evals", "large.jsonl"), templates, 10 * cases, "large");
+            var store = Path.Combine(dir, ".glidepath", "bench.db");
+
+            Console.WriteLine($"eval runner bench: glidepath eval run as a process, OpenAI-compatible upstream answering after 50 ms (its own process), concurrency {concurrency}, {Environment.ProcessorCount} cores, load average {Load()}");
+
+            // Store creation, migrations and release registration happen once, as in a real repository: not measured.
+            await RunCliAsync(dir, manifest, store, "evals/setup.jsonl", concurrency);
+            var small = await RunCliAsync(dir, manifest, store, "evals/small.jsonl", concurrency);
+            var large = await RunCliAsync(dir, manifest, store, "evals/large.jsonl", concurrency);
+            var cached = await RunCliAsync(dir, manifest, store, "evals/large.jsonl", concurrency);
+            var smallIdeal = cases * LatencySeconds / concurrency;
+            var largeIdeal = 10 * cases * LatencySeconds / concurrency;
+
+            Console.WriteLine();
+            Console.WriteLine("| run | wall time (process) | ideal | ratio | target | CPU (per call) | pass rate |");
+            Console.WriteLine("|---|---|---|---|---|---|---|");
+            Row($"uncached, {cases} cases", small, smallIdeal, "≤ 1.5× ideal", cases);
+            Row($"uncached, {10 * cases} cases", large, largeIdeal, "", 10 * cases);
+            Row($"fully cached re-run, {10 * cases} cases", cached, null, "≤ 2 s", 10 * cases);
+
+            // The fixed cost of a process (runtime start, JIT, opening the store) is in both uncached runs: the slope
+            // between them is the CPU each further call costs.
+            var perCall = (large.Cpu - small.Cpu) / (9.0 * cases);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"CPU per uncached call, fixed costs removed ((CPU of {10 * cases} − CPU of {cases}) / {9 * cases}): {perCall * 1000:0.000} ms (target ≤ 0.5 ms); fixed cost of a run ≈ {small.Cpu - (perCall * cases):0.00} s CPU"));
+            var ok = small.Wall / smallIdeal <= 1.5 && perCall <= 0.0005 && cached.Wall <= 2;
+            if (promptfoo)
+            {
+                await Promptfoo.CompareAsync(dir, port, templates, cases, concurrency, small.Wall);
+            }
+
+            Console.WriteLine();
+            Console.WriteLine($"load average at the end: {Load()}");
+            Console.WriteLine(ok ? "targets met" : "TARGETS MISSED");
+            return ok ? 0 : 1;
+        }
+        finally
+        {
+            mock.StandardInput.Close();
+            await mock.WaitForExitAsync();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static void Row(string name, Run run, double? ideal, string target, int calls) => Console.WriteLine(string.Create(
+        CultureInfo.InvariantCulture,
+        $"| {name} | {run.Wall:0.00} s | {(ideal is { } i ? $"{i:0.00} s" : "")} | {(ideal is { } j ? $"{run.Wall / j:0.00}×" : "")} | {target} | {run.Cpu:0.00} s ({run.Cpu / calls * 1000:0.000} ms) | {run.PassRate:0.0%} |"));
+
+    private static Process StartMock(out int port)
+    {
+        var self = Path.Combine(AppContext.BaseDirectory, "Glidepath.Bench.Eval.dll");
+        var start = new ProcessStartInfo("dotnet", ["exec", self, "--serve-mock", "50"]) { RedirectStandardOutput = true, RedirectStandardInput = true };
+        var process = Process.Start(start)!;
+        var line = process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("the mock upstream did not start");
+        port = int.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture);
+        return process;
+    }
+
+    private static async Task<Run> RunCliAsync(string dir, string manifest, string store, string dataset, int concurrency)
+    {
+        var cli = Path.Combine(AppContext.BaseDirectory, "Glidepath.Cli.dll");
+        var start = new ProcessStartInfo("dotnet", ["exec", cli, "eval", "run", "--dataset", dataset, "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture), "--format", "json", "--manifest", manifest, "--store", store])
+        {
+            WorkingDirectory = dir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        var before = ChildrenCpu();
+        var watch = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        watch.Stop();
+        var cpu = ChildrenCpu() - before;
+        if (process.ExitCode is not (0 or 1))
+        {
+            throw new InvalidOperationException($"eval run exited {process.ExitCode}: {await stderr}");
+        }
+
+        var summary = JsonDocument.Parse(await stdout).RootElement.GetProperty("summary");
+        return new Run(watch.Elapsed.TotalSeconds, cpu, summary.GetProperty("pass_rate").GetDouble());
+    }
+
+    private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+
+    public static void WriteDataset(string path, List<JsonObject> templates, int count, string tag)
+    {
+        using var writer = new StreamWriter(path);
+        for (var i = 0; i < count; i++)
+        {
+            var c = (JsonObject)templates[i % templates.Count].DeepClone();
+            c["id"] = $"{c["id"]}-{i:000000}";
+            var message = c["input"]!["messages"]![0]!;
+            message["content"] = $"{message["content"]} ({tag} {i})";
+            writer.WriteLine(c.ToJsonString());
+        }
+    }
+
+    /// <summary>User + system CPU seconds of every child process waited for so far (getrusage RUSAGE_CHILDREN).</summary>
+    private static double ChildrenCpu()
+    {
+        if (GetRusage(-1, out var usage) != 0)
+        {
+            throw new InvalidOperationException("getrusage failed");
+        }
+
+        return usage.UserSeconds + (usage.UserMicros / 1e6) + usage.SystemSeconds + (usage.SystemMicros / 1e6);
+    }
+
+    [LibraryImport("libc", EntryPoint = "getrusage")]
+    private static partial int GetRusage(int who, out RUsage usage);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct RUsage
+    {
+        public long UserSeconds;
+        public long UserMicros;
+        public long SystemSeconds;
+        public long SystemMicros;
+        public long MaxRss, Ixrss, Idrss, Isrss, Minflt, Majflt, Nswap, Inblock, Oublock, Msgsnd, Msgrcv, Nsignals, Nvcsw, Nivcsw;
+    }
+
+    private readonly record struct Run(double Wall, double Cpu, double PassRate);
+}
