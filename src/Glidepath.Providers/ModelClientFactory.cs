@@ -36,6 +36,8 @@ public sealed class ModelClientFactory : IModelClientFactory, IDisposable
     private readonly bool _ownsHandler;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _limits = new(StringComparer.Ordinal);
     private readonly SimCallCounter _simCalls = new();
+    private readonly object _writerLock = new();
+    private ResponseCacheWriter? _cacheWriter;
 
     /// <param name="time">Clock for timeouts, backoff, cache expiry and the sim's latency.</param>
     /// <param name="prices">Price table (defaults + manifest <c>prices:</c>), see <see cref="PriceTable.For"/>.</param>
@@ -103,15 +105,40 @@ public sealed class ModelClientFactory : IModelClientFactory, IDisposable
         if (options.UseCache)
         {
             var cache = _cache ?? throw new InvalidOperationException("this ModelClientFactory was built without a response cache store; pass the store's ResponseCache");
-            builder.Use(next => new ResponseCacheChatClient(next, cache, provider, baseUrl, model, options.TrialIndex, _defaults.CacheTtl, _time, logger));
+            ResponseCacheWriter writer;
+            lock (_writerLock)
+            {
+                writer = _cacheWriter ??= new ResponseCacheWriter(cache, logger);
+            }
+
+            builder.Use(next => new ResponseCacheChatClient(next, cache, writer, provider, baseUrl, model, options.TrialIndex, _defaults.CacheTtl, _time, logger));
         }
 
         builder.Use(next => new ResilientChatClient(next, resilience, _time, logger));
         return builder.Build();
     }
 
+    /// <inheritdoc />
+    public Task FlushAsync(CancellationToken cancellationToken)
+    {
+        ResponseCacheWriter? writer;
+        lock (_writerLock)
+        {
+            writer = _cacheWriter;
+        }
+
+        return writer?.FlushAsync(cancellationToken) ?? Task.CompletedTask;
+    }
+
+    /// <summary>Writes the response-cache entries still queued (so a cached re-run finds them), then releases the clients' resources.</summary>
     public void Dispose()
     {
+        lock (_writerLock)
+        {
+            _cacheWriter?.Dispose();
+            _cacheWriter = null;
+        }
+
         if (_ownsHandler)
         {
             _handler.Dispose();

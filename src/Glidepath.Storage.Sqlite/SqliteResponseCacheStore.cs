@@ -14,10 +14,21 @@ internal sealed class SqliteResponseCacheStore(SqliteDatabase database) : IRespo
         return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
     }
 
-    public async Task SetAsync(CachedResponse entry, CancellationToken cancellationToken)
+    public Task SetAsync(CachedResponse entry, CancellationToken cancellationToken) => SetManyAsync([entry], cancellationToken);
+
+    /// <summary>All entries in one transaction with one prepared statement: one commit instead of one per entry.</summary>
+    public async Task SetManyAsync(IReadOnlyList<CachedResponse> entries, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (Microsoft.Data.Sqlite.SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = connection.CreateCommand();
+        cmd.Transaction = transaction;
         cmd.CommandText = """
             INSERT INTO response_cache (cache_key, provider, model, response_json, created_at, expires_at)
             VALUES ($k, $p, $m, $json, $created, $expires)
@@ -25,13 +36,24 @@ internal sealed class SqliteResponseCacheStore(SqliteDatabase database) : IRespo
                 provider = excluded.provider, model = excluded.model, response_json = excluded.response_json,
                 created_at = excluded.created_at, expires_at = excluded.expires_at
             """;
-        cmd.Parameters.AddWithValue("$k", entry.Key);
-        cmd.Parameters.AddWithValue("$p", entry.Provider);
-        cmd.Parameters.AddWithValue("$m", entry.Model);
-        cmd.Parameters.AddWithValue("$json", entry.ResponseJson);
-        cmd.Parameters.AddWithValue("$created", Timestamp(entry.CreatedAt));
-        cmd.Parameters.AddWithValue("$expires", Timestamp(entry.ExpiresAt));
-        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var k = cmd.Parameters.Add("$k", Microsoft.Data.Sqlite.SqliteType.Text);
+        var p = cmd.Parameters.Add("$p", Microsoft.Data.Sqlite.SqliteType.Text);
+        var m = cmd.Parameters.Add("$m", Microsoft.Data.Sqlite.SqliteType.Text);
+        var json = cmd.Parameters.Add("$json", Microsoft.Data.Sqlite.SqliteType.Text);
+        var created = cmd.Parameters.Add("$created", Microsoft.Data.Sqlite.SqliteType.Text);
+        var expires = cmd.Parameters.Add("$expires", Microsoft.Data.Sqlite.SqliteType.Text);
+        foreach (var entry in entries)
+        {
+            k.Value = entry.Key;
+            p.Value = entry.Provider;
+            m.Value = entry.Model;
+            json.Value = entry.ResponseJson;
+            created.Value = Timestamp(entry.CreatedAt);
+            expires.Value = Timestamp(entry.ExpiresAt);
+            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)

@@ -10,12 +10,13 @@ namespace Glidepath.Providers.Caching;
 
 /// <summary>
 /// Serves eval calls from the store's response cache when an unexpired entry matches, marking the
-/// response with <see cref="ModelResponseProperties.Cached"/>; stores successful answers otherwise.
+/// response with <see cref="ModelResponseProperties.Cached"/>; hands successful answers to the <see cref="ResponseCacheWriter"/> otherwise.
 /// Only errors are never cached. A cache that cannot be read or written is logged and bypassed.
 /// </summary>
 internal sealed class ResponseCacheChatClient(
     IChatClient inner,
     IResponseCacheStore store,
+    ResponseCacheWriter writer,
     string provider,
     string? baseUrl,
     ModelSpec model,
@@ -35,7 +36,7 @@ internal sealed class ResponseCacheChatClient(
         }
 
         var response = await InnerClient.GetResponseAsync(list, options, cancellationToken).ConfigureAwait(false);
-        await TrySetAsync(key, response, cancellationToken).ConfigureAwait(false);
+        TrySet(key, response);
         return response;
     }
 
@@ -61,14 +62,15 @@ internal sealed class ResponseCacheChatClient(
             yield return update;
         }
 
-        await TrySetAsync(key, updates.ToChatResponse(), cancellationToken).ConfigureAwait(false);
+        TrySet(key, updates.ToChatResponse());
     }
 
     private async Task<ChatResponse?> TryGetAsync(string key, CancellationToken cancellationToken)
     {
         try
         {
-            var json = await store.GetAsync(key, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            var now = time.GetUtcNow();
+            var json = writer.TryGetPending(key, now) ?? await store.GetAsync(key, now, cancellationToken).ConfigureAwait(false);
             if (json is null)
             {
                 return null;
@@ -91,13 +93,14 @@ internal sealed class ResponseCacheChatClient(
         }
     }
 
-    private async Task TrySetAsync(string key, ChatResponse response, CancellationToken cancellationToken)
+    /// <summary>Hands the answer to the writer, which stores it off the call path.</summary>
+    private void TrySet(string key, ChatResponse response)
     {
         try
         {
             var json = JsonSerializer.Serialize(response, AIJsonUtilities.DefaultOptions);
             var now = time.GetUtcNow();
-            await store.SetAsync(new CachedResponse(key, provider, model.Name, json, now, now + ttl), cancellationToken).ConfigureAwait(false);
+            writer.Enqueue(new CachedResponse(key, provider, model.Name, json, now, now + ttl));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

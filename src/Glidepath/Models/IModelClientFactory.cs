@@ -10,4 +10,10 @@ namespace Glidepath.Models;
 public interface IModelClientFactory
 {
     IChatClient Create(ModelSpec model, ProviderSettings settings, ModelClientOptions options);
+
+    /// <summary>
+    /// Completes work the clients do off the call path (response-cache writes), so the next run finds it. The eval
+    /// service calls it when a run's calls are done; a factory with no such work returns at once.
+    /// </summary>
+    Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -12,6 +12,16 @@ public interface IResponseCacheStore
     /// <summary>Stores (or replaces) an entry.</summary>
     Task SetAsync(CachedResponse entry, CancellationToken cancellationToken);
 
+    /// <summary>Stores (or replaces) several entries; a store may do it in one write (the default writes one by one).</summary>
+    async Task SetManyAsync(IReadOnlyList<CachedResponse> entries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        foreach (var entry in entries)
+        {
+            await SetAsync(entry, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Deletes expired entries; returns how many.</summary>
     Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -78,6 +78,7 @@ public sealed class ResponseCacheTests : IAsyncLifetime
         Assert.Equal("old", within.Text);
         Assert.Equal("new", after.Text);
         Assert.Equal(2, _server.Requests.Count);
+        await _factory.FlushAsync(CancellationToken.None);
         Assert.Equal(1, await _store.ResponseCache.PurgeExpiredAsync(_time.GetUtcNow() + TimeSpan.FromDays(15), CancellationToken.None));
     }
 
@@ -125,5 +126,28 @@ public sealed class ResponseCacheTests : IAsyncLifetime
         }
 
         return list;
+    }
+
+    [Fact]
+    public async Task GetResponse_ManyAnswers_WrittenInBatchesOffTheCallPathAndAllStoredAfterFlush()
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            _server.Enqueue(FakeProviderServer.Json(WireFormat.OpenAI.Text("answer " + i, 10, 2)));
+        }
+
+        await Parallel.ForAsync(0, 300, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+            await Client(trial: 0).GetResponseAsync(Messages("question " + i), cancellationToken: ct));
+        await _factory.FlushAsync(CancellationToken.None);
+
+        // Every answer is in the store (a new factory has no queue to read from), and a repeat makes no provider call.
+        using var fresh = new ModelClientFactory(_time, new PriceTable(), _store.ResponseCache, defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "k" });
+        for (var i = 0; i < 300; i += 37)
+        {
+            var again = await fresh.Create(Model(), Settings(), new ModelClientOptions { UseCache = true, TrialIndex = 0 }).GetResponseAsync(Messages("question " + i));
+            Assert.True(again.AdditionalProperties?.ContainsKey(ModelResponseProperties.Cached) == true, $"question {i} was not cached");
+        }
+
+        Assert.Equal(300, _server.Requests.Count);
     }
 }

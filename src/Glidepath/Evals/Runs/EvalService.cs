@@ -163,11 +163,14 @@ public sealed class EvalService : IDisposable
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            await _models.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             await _store.EvalRuns.SetStatusAsync(run.Id, EvalRunStatus.Cancelled, null, CancellationToken.None).ConfigureAwait(false);
             observer?.Cancelled(run);
             throw;
         }
 
+        // The answers' cache entries are written off the call path: stored before the run counts as finished.
+        await _models.FlushAsync(cancellationToken).ConfigureAwait(false);
         observer?.Executed(run);
         await _store.EvalRuns.SetStatusAsync(run.Id, EvalRunStatus.Finished, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         return (await _store.EvalRuns.ResultsAsync(run.Id, cancellationToken).ConfigureAwait(false), concurrency);
