@@ -28,17 +28,9 @@ internal static class EnvironmentCommandSupport
     /// <summary>Prints the result of a state change: one line on a terminal, the event as JSON otherwise.</summary>
     public static async Task<int> WriteOutcomeAsync(CliContext ctx, IGlidepathStore store, EnvironmentOutcome outcome, CancellationToken cancellationToken)
     {
-        var views = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, cancellationToken));
         if (ctx.Output.IsJson)
         {
-            var spec = ctx.Manifest.FindEnvironment(outcome.State.Name)!;
-            ctx.Output.Json(new
-            {
-                changed = outcome.Changed,
-                summary = outcome.Summary,
-                environment = views.Status(spec, outcome.State),
-                @event = outcome.Event is null ? null : views.Event(outcome.Event),
-            });
+            ctx.Output.Json(await EnvironmentReports.OutcomeAsync(ctx.Manifest, store, outcome, cancellationToken));
             return Glidepath.Cli.ExitCodes.Ok;
         }
 

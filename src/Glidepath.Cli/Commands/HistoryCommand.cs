@@ -33,7 +33,7 @@ internal static class HistoryCommand
             var events = await store.Environments.HistoryAsync(app, spec.Name, ct);
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(new { app, environment = spec.Name, events = events.Select(views.Event) });
+                ctx.Output.Json(EnvironmentReports.History(app, spec.Name, events, views));
                 return ExitCodes.Ok;
             }
 

@@ -52,7 +52,7 @@ internal static class KeysCommand
             var created = await Service(ctx, store).CreateAsync(ctx.Manifest.App, spec.Name, parse.GetValue(name)!, parse.GetValue(rpm), parse.GetValue(budget), actor, ct);
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(new { key = created.Secret, info = View(created.Key) });
+                ctx.Output.Json(ApiKeyReports.Created(created));
                 return ExitCodes.Ok;
             }
 
@@ -89,7 +89,7 @@ internal static class KeysCommand
             var keys = await Service(ctx, store).ListAsync(ctx.Manifest.App, envName, ct);
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(new { app = ctx.Manifest.App, keys = keys.Select(View) });
+                ctx.Output.Json(ApiKeyReports.List(ctx.Manifest.App, keys));
                 return ExitCodes.Ok;
             }
 
@@ -129,7 +129,7 @@ internal static class KeysCommand
             var revoked = await Service(ctx, store).RevokeAsync(ctx.Manifest.App, parse.GetValue(key)!, ct);
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(new { revoked = View(revoked) });
+                ctx.Output.Json(ApiKeyReports.Revoked(revoked));
                 return ExitCodes.Ok;
             }
 
@@ -138,19 +138,6 @@ internal static class KeysCommand
         });
         return command;
     }
-
-    private static object View(ApiKey k) => new
-    {
-        id = k.Id,
-        name = k.Name,
-        app = k.App,
-        environment = k.Environment,
-        rpm = k.RequestsPerMinute,
-        budget_usd_per_day = k.BudgetUsdPerDay,
-        created_at = k.CreatedAt,
-        created_by = k.CreatedBy,
-        revoked_at = k.RevokedAt,
-    };
 
     private static string Limits(ApiKey k)
     {

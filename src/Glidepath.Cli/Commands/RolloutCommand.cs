@@ -64,7 +64,7 @@ internal static class RolloutCommand
             var names = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(new { rollout = RolloutView.From(rollout, names) });
+                ctx.Output.Json(RolloutReports.Started(rollout, names));
                 return ExitCodes.Ok;
             }
 
@@ -178,7 +178,7 @@ internal static class RolloutCommand
         var last = (await store.Rollouts.DecisionsAsync(rollout.Id, ct))[^1];
         if (ctx.Output.IsJson)
         {
-            ctx.Output.Json(new { rollout = RolloutView.From(rollout, names), decision = DecisionView.From(last) });
+            ctx.Output.Json(RolloutReports.Changed(rollout, last, names));
             return ExitCodes.Ok;
         }
 
@@ -191,27 +191,11 @@ internal static class RolloutCommand
     private static async Task WriteStatusAsync(CliContext ctx, IGlidepathStore store, Rollout rollout, CancellationToken ct)
     {
         var names = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));
-        var decisions = await store.Rollouts.DecisionsAsync(rollout.Id, ct);
-        JudgeDecision? live = null;
-        ControllerLease? lease = null;
-        var now = ctx.Time.GetUtcNow();
-        if (rollout.IsActive)
-        {
-            lease = await store.Rollouts.LeaseAsync(rollout.App, rollout.Environment, ct);
-            var (canary, stable, _, _) = await RolloutArms.StepAsync(store.Traces, rollout, ct);
-            live = new Judge(JudgePolicy.From(rollout.Plan)).Decide(canary, stable, now - rollout.StepStartedAt);
-        }
-
+        var status = await RolloutStatus.ReadAsync(store, rollout, ctx.Time.GetUtcNow(), ct);
+        var (decisions, live, lease, now) = (status.Decisions, status.Live, status.Lease, status.Now);
         if (ctx.Output.IsJson)
         {
-            ctx.Output.Json(new
-            {
-                rollout = RolloutView.From(rollout, names),
-                judge = live is null ? null : JudgeView.From(live),
-                controller = rollout.IsActive ? new { holder = lease?.Holder, lease_expires_at = lease?.ExpiresAt, judging = lease?.IsHeldAt(now) == true } : null,
-                last_decision = decisions.Count == 0 ? null : DecisionView.From(decisions[^1]),
-                decisions = decisions.Select(DecisionView.From),
-            });
+            ctx.Output.Json(RolloutReports.Status(status, names));
             return;
         }
 

@@ -21,16 +21,10 @@ internal static class StatusCommand
         {
             var manifest = ctx.Manifest;
             var store = await ctx.ExistingStoreAsync(ct);
-            var views = new EnvironmentViews(await store.Releases.ListAsync(manifest.App, ct));
-            var rows = new List<EnvironmentStatusView>();
-            foreach (var spec in manifest.Environments)
-            {
-                rows.Add(views.Status(spec, await store.Environments.GetAsync(manifest.App, spec.Name, ct)));
-            }
-
+            var rows = await EnvironmentReports.StatusRowsAsync(manifest, store, ct);
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(new { app = manifest.App, environments = rows });
+                ctx.Output.Json(EnvironmentReports.Status(manifest.App, rows));
                 return ExitCodes.Ok;
             }
 

@@ -74,7 +74,7 @@ internal static class TracesCommand
             var views = new EnvironmentViews(await store.Releases.ListAsync(app, ct));
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(new { app, environment = spec.Name, traces = traces.Select(t => Summary(t, views)) });
+                ctx.Output.Json(TraceReports.List(app, spec.Name, traces, views));
                 return ExitCodes.Ok;
             }
 
@@ -128,28 +128,7 @@ internal static class TracesCommand
             var views = new EnvironmentViews(await store.Releases.ListAsync(trace.App, ct));
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(new
-                {
-                    trace = Summary(trace, views),
-                    subject_hash = trace.SubjectHash,
-                    api = trace.Api,
-                    stream = trace.Stream,
-                    model = trace.Model,
-                    finish_reason = trace.FinishReason,
-                    timings = new { total_ms = trace.LatencyMs, time_to_first_token_ms = trace.TimeToFirstTokenMs, gateway_overhead_ms = trace.OverheadMs },
-                    online = trace.OnlineScore is null && trace.OnlinePassed is null ? null : new
-                    {
-                        score = trace.OnlineScore,
-                        passed = trace.OnlinePassed,
-                        scorers = trace.OnlineScoresJson is null ? (JsonElement?)null : JsonDocument.Parse(trace.OnlineScoresJson).RootElement.Clone(),
-                    },
-                    feedback = feedback.Select(f => new { score = f.Score, comment = f.Comment, time = f.Time }),
-                    content = trace.InputJson is null && trace.OutputText is null ? null : new
-                    {
-                        input = trace.InputJson is null ? (JsonElement?)null : JsonDocument.Parse(trace.InputJson).RootElement.Clone(),
-                        output = trace.OutputText,
-                    },
-                });
+                ctx.Output.Json(TraceReports.Show(trace, feedback, views));
                 return ExitCodes.Ok;
             }
 
@@ -241,26 +220,4 @@ internal static class TracesCommand
 
         return rows;
     }
-
-    private static object Summary(TraceRecord t, EnvironmentViews views) => new
-    {
-        id = t.TraceId,
-        started_at = t.StartedAt,
-        environment = t.Environment,
-        release = views.Ref(t.ReleaseId),
-        arm = t.Arm,
-        key = t.KeyName is null ? null : new { id = t.KeyId, name = t.KeyName },
-        status = t.Status,
-        error = t.Error,
-        failed = t.IsError,
-        upstream_status = t.UpstreamStatus,
-        upstream_message = t.UpstreamMessage,
-        latency_ms = t.LatencyMs,
-        input_tokens = t.InputTokens,
-        output_tokens = t.OutputTokens,
-        cost_usd = t.CostUsd,
-        online_score = t.OnlineScore,
-        online_passed = t.OnlinePassed,
-        content_captured = t.InputJson is not null || t.OutputText is not null,
-    };
 }
