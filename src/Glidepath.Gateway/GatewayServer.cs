@@ -41,8 +41,8 @@ public sealed partial class GatewayServer : IAsyncDisposable
     public IReadOnlyList<string> MetricsUrls { get; }
 
     /// <summary>
-    /// Set when the gateway listens on an address other machines can reach (it is also logged as a warning): nothing is
-    /// authenticated yet, so a host should print it where the operator sees it.
+    /// Set when the gateway listens on an address other machines can reach (it is also logged as a warning): it says
+    /// what callers there can do without a key, so a host should print it where the operator sees it.
     /// </summary>
     public string? ExposureWarning { get; }
 
