@@ -38,6 +38,9 @@ internal sealed class CliOutput
 
     public void Json(object value) => _env.Stdout.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
 
+    /// <summary>JSON already written with <see cref="JsonOptions"/> (an admin API answer), printed as it came.</summary>
+    public void RawJson(string json) => _env.Stdout.WriteLine(json);
+
     public void JsonError(string message, int exitCode)
     {
         if (IsJson)

@@ -49,6 +49,33 @@ internal static class TracesCommand
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
+            if (ctx.Remote is { } remote)
+            {
+                var query = new List<string> { $"limit={Math.Max(1, parse.GetValue(limit))}" };
+                void Add(string name, string? value)
+                {
+                    if (value is not null)
+                    {
+                        query.Add($"{name}={Uri.EscapeDataString(value)}");
+                    }
+                }
+
+                Add("release", parse.GetValue(release));
+                Add("key", parse.GetValue(key));
+                Add("since", parse.GetValue(since));
+                Add("failed", parse.GetValue(failed) ? "true" : null);
+                Add("online_failed", parse.GetValue(onlineFailed) ? "true" : null);
+                Add("negative_feedback", parse.GetValue(negativeFeedback) ? "true" : null);
+                var json = await remote.GetAsync($"environments/{Remote.RemoteJson.Env(parse.GetValue(environment)!)}/traces?{string.Join('&', query)}", ct);
+                if (ctx.Output.IsJson)
+                {
+                    ctx.Output.RawJson(json);
+                    return ExitCodes.Ok;
+                }
+
+                return WriteList(ctx, Remote.RemoteJson.Read<Remote.Answers.TracesAnswer>(json));
+            }
+
             var store = await ctx.ExistingStoreAsync(ct);
             var spec = EnvironmentCommandSupport.Service(ctx, store).Spec(parse.GetValue(environment)!);
             var app = ctx.Manifest.App;
@@ -78,31 +105,37 @@ internal static class TracesCommand
                 return ExitCodes.Ok;
             }
 
-            if (traces.Count == 0)
-            {
-                ctx.Output.Line($"No traces on {spec.Name} match. Traces are written by 'glidepath serve --env {spec.Name}'.");
-                return ExitCodes.Ok;
-            }
-
-            var inv = CultureInfo.InvariantCulture;
-            ctx.Output.Table(
-                ["trace", "started (UTC)", "release", "arm", "status", "latency", "tokens in/out", "cost", "online"],
-                traces.Select(t => (IReadOnlyList<string>)
-                [
-                    t.TraceId,
-                    t.StartedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", inv),
-                    views.Label(t.ReleaseId),
-                    t.Arm,
-                    t.Error is null ? t.Status.ToString(inv) : $"{t.Status} {t.Error}",
-                    string.Create(inv, $"{t.LatencyMs:0} ms"),
-                    string.Create(inv, $"{t.InputTokens}/{t.OutputTokens}"),
-                    string.Create(inv, $"${t.CostUsd:0.000000}"),
-                    t.OnlinePassed is null ? "-" : t.OnlinePassed == true ? "pass" : "FAIL",
-                ]),
-                title: $"{app} / {spec.Name}: {traces.Count} trace(s), newest first");
-            return ExitCodes.Ok;
+            // The table is printed from the JSON view, so a client of the admin API prints exactly this too.
+            return WriteList(ctx, Remote.RemoteJson.Read<Remote.Answers.TracesAnswer>(JsonSerializer.Serialize(TraceReports.List(app, spec.Name, traces, views), CliOutput.JsonOptions)));
         });
         return command;
+    }
+
+    private static int WriteList(CliContext ctx, Remote.Answers.TracesAnswer list)
+    {
+        if (list.Traces.Count == 0)
+        {
+            ctx.Output.Line($"No traces on {list.Environment} match. Traces are written by 'glidepath serve --env {list.Environment}'.");
+            return ExitCodes.Ok;
+        }
+
+        var inv = CultureInfo.InvariantCulture;
+        ctx.Output.Table(
+            ["trace", "started (UTC)", "release", "arm", "status", "latency", "tokens in/out", "cost", "online"],
+            list.Traces.Select(t => (IReadOnlyList<string>)
+            [
+                t.Id,
+                t.StartedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", inv),
+                t.Release?.Label ?? "-",
+                t.Arm,
+                t.Error is null ? t.Status.ToString(inv) : $"{t.Status} {t.Error}",
+                string.Create(inv, $"{t.LatencyMs:0} ms"),
+                string.Create(inv, $"{t.InputTokens}/{t.OutputTokens}"),
+                string.Create(inv, $"${t.CostUsd:0.000000}"),
+                t.OnlinePassed is null ? "-" : t.OnlinePassed == true ? "pass" : "FAIL",
+            ]),
+            title: $"{list.App} / {list.Environment}: {list.Traces.Count} trace(s), newest first");
+        return ExitCodes.Ok;
     }
 
     private static Command Show(CliEnvironment env)

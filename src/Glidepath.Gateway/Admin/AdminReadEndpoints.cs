@@ -45,6 +45,7 @@ internal static class AdminReadEndpoints
                 Environment = spec.Name,
                 ReleaseId = releaseId,
                 KeyName = q["key"].ToString() is { Length: > 0 } k ? k : null,
+                Since = q["since"].ToString() is { Length: > 0 } since ? s.Options.Time.GetUtcNow() - Since(since) : null,
                 ErrorsOnly = Flag(q["failed"]),
                 OnlineFailedOnly = Flag(q["online_failed"]),
                 NegativeFeedbackOnly = Flag(q["negative_feedback"]),
@@ -74,6 +75,11 @@ internal static class AdminReadEndpoints
             return AdminResults.View(MonitorReports.Report(s.App, spec.Name, null, alerts, await s.ViewsAsync(http.RequestAborted)));
         }).WithTags("monitoring");
     }
+
+    private static TimeSpan Since(string text) =>
+        Glidepath.Manifests.DurationParser.TryParse(text, out var span) && span > TimeSpan.Zero
+            ? span
+            : throw new BadInputException($"since '{text}' is not a duration; expected e.g. 15m, 1h, 7d");
 
     private static bool Flag(Microsoft.Extensions.Primitives.StringValues value) =>
         value.Count > 0 && (value[0] is "" or "true" or "1" ? true : value[0] is "false" or "0" ? false
