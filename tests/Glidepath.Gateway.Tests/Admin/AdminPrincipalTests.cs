@@ -112,4 +112,25 @@ public sealed class AdminPrincipalTests
 
         Assert.Equal((200, 401), (first.Status, second.Status));
     }
+
+    [Fact]
+    public async Task StoreUnreadable_ACredentialThatCannotBeChecked_IsRefused503_NeverAllowed()
+    {
+        await using var h = await AdminHarness.StartAsync();
+        var token = await h.TokenAsync(Role.Admin);
+        StoreVandal.MakeUnreadable(h.F.StorePath);
+        try
+        {
+            var status = await h.SendAsync(HttpMethod.Get, "/admin/v1/status", token);
+            var freeze = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/staging/freeze", token, """{"reason":"x"}""");
+            var metrics = await h.SendAsync(HttpMethod.Get, "/metrics", token);
+
+            Assert.Equal((503, 503, 503), (status.Status, freeze.Status, metrics.Status));
+            Assert.DoesNotContain(token, status.Body + freeze.Body + metrics.Body, StringComparison.Ordinal);
+        }
+        finally
+        {
+            StoreVandal.Restore(h.F.StorePath);
+        }
+    }
 }
