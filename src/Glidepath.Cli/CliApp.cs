@@ -70,6 +70,8 @@ public static class CliApp
             """);
         root.Add(GlobalOptions.Manifest);
         root.Add(GlobalOptions.Store);
+        root.Add(GlobalOptions.Server);
+        root.Add(GlobalOptions.Token);
         root.Add(GlobalOptions.Format);
         foreach (var command in CommandCatalog.All(env))
         {

@@ -11,6 +11,8 @@ internal sealed class CliContext : IAsyncDisposable
     private readonly ParseResult _parse;
     private Manifest? _manifest;
     private IGlidepathStore? _store;
+    private Remote.RemoteAdmin? _remote;
+    private bool _remoteRead;
 
     public CliContext(ParseResult parse, CliEnvironment env)
     {
@@ -27,6 +29,21 @@ internal sealed class CliContext : IAsyncDisposable
 
     public Manifest Manifest => _manifest ??= ManifestParser.Load(FindManifest());
 
+    /// <summary>The admin API named by <c>--server</c> / <c>GLIDEPATH_SERVER</c>, or null: the store is opened locally.</summary>
+    public Remote.RemoteAdmin? Remote
+    {
+        get
+        {
+            if (!_remoteRead)
+            {
+                _remote = Glidepath.Cli.Remote.RemoteAdmin.From(_parse.GetValue(GlobalOptions.Server), _parse.GetValue(GlobalOptions.Token));
+                _remoteRead = true;
+            }
+
+            return _remote;
+        }
+    }
+
     /// <summary>Opens the store named by --store, GLIDEPATH_STORE, or the default beside the manifest, creating it if needed (write commands).</summary>
     public Task<IGlidepathStore> StoreAsync(CancellationToken cancellationToken) => OpenStoreAsync(create: true, cancellationToken);
 
@@ -38,6 +55,11 @@ internal sealed class CliContext : IAsyncDisposable
         if (_store is not null)
         {
             return _store;
+        }
+
+        if (Remote is { } remote)
+        {
+            throw new BadInputException($"'{_parse.CommandResult.Command.Name}' works on the store itself and cannot talk to --server {remote.Server} yet; run it where the store is, or without --server / {Glidepath.Cli.Remote.RemoteAdmin.ServerVariable}");
         }
 
         var location = _parse.GetValue(GlobalOptions.Store) ?? Environment.GetEnvironmentVariable("GLIDEPATH_STORE");
@@ -73,6 +95,7 @@ internal sealed class CliContext : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _remote?.Dispose();
         if (_store is not null)
         {
             await _store.DisposeAsync().ConfigureAwait(false);

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Spectre.Console;
 
 namespace Glidepath.Cli;
@@ -8,13 +7,8 @@ namespace Glidepath.Cli;
 /// <summary>Writes results: JSON on stdout with --format json, Spectre tables on a terminal, plain aligned text when piped.</summary>
 internal sealed class CliOutput
 {
-    public static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+    /// <summary>The views' JSON settings (<see cref="Views.ViewJson"/>): the admin API writes the same bytes.</summary>
+    public static readonly JsonSerializerOptions JsonOptions = Views.ViewJson.Options;
 
     private readonly CliEnvironment _env;
     private readonly IAnsiConsole? _ansi;
@@ -43,6 +37,9 @@ internal sealed class CliOutput
     public TextWriter Stdout => _env.Stdout;
 
     public void Json(object value) => _env.Stdout.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
+
+    /// <summary>JSON already written with <see cref="JsonOptions"/> (an admin API answer), printed as it came.</summary>
+    public void RawJson(string json) => _env.Stdout.WriteLine(json);
 
     public void JsonError(string message, int exitCode)
     {

@@ -17,6 +17,18 @@ internal static class GlobalOptions
         Recursive = true,
     };
 
+    public static readonly Option<string?> Server = new("--server")
+    {
+        Description = "Talk to this admin API (e.g. https://glidepath.internal:4001) instead of opening the store (env GLIDEPATH_SERVER); status, history, promote, rollback, freeze, unfreeze, rollout, keys and traces list",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> Token = new("--token")
+    {
+        Description = "The access token (gpt_…) or OIDC token for --server; prefer the env var GLIDEPATH_TOKEN, which stays out of the process list and shell history",
+        Recursive = true,
+    };
+
     public static readonly Option<string> Format = CreateFormat();
 
     private static Option<string> CreateFormat()

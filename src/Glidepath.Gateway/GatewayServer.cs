@@ -22,19 +22,27 @@ public sealed partial class GatewayServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private GatewayServer(WebApplication app, IReadOnlyList<string> urls, string? exposureWarning)
+    private GatewayServer(WebApplication app, IReadOnlyList<string> urls, IReadOnlyList<string> adminUrls, IReadOnlyList<string> metricsUrls, string? exposureWarning)
     {
         _app = app;
         Urls = urls;
+        AdminUrls = adminUrls;
+        MetricsUrls = metricsUrls;
         ExposureWarning = exposureWarning;
     }
 
-    /// <summary>The addresses actually bound (a port 0 in the settings becomes the port chosen).</summary>
+    /// <summary>The addresses actually bound for traffic (a port 0 in the settings becomes the port chosen).</summary>
     public IReadOnlyList<string> Urls { get; }
 
+    /// <summary>The admin API's own addresses as bound; empty when it is served on <see cref="Urls"/> (or not at all).</summary>
+    public IReadOnlyList<string> AdminUrls { get; }
+
+    /// <summary>The addresses of <c>/metrics</c> without a token, as bound; empty when it is served on <see cref="Urls"/> with one.</summary>
+    public IReadOnlyList<string> MetricsUrls { get; }
+
     /// <summary>
-    /// Set when the gateway listens on an address other machines can reach (it is also logged as a warning): nothing is
-    /// authenticated yet, so a host should print it where the operator sees it.
+    /// Set when the gateway listens on an address other machines can reach (it is also logged as a warning): it says
+    /// what callers there can do without a key, so a host should print it where the operator sees it.
     /// </summary>
     public string? ExposureWarning { get; }
 
@@ -50,7 +58,7 @@ public sealed partial class GatewayServer : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(serving);
         ArgumentNullException.ThrowIfNull(server);
-        var app = Build(serving, server);
+        var (app, listeners) = Build(serving, server);
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -61,14 +69,18 @@ public sealed partial class GatewayServer : IAsyncDisposable
             throw;
         }
 
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+        var addresses = listeners is null
+            ? app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? []
+            : Bound(listeners, Listener.Main);
         var warning = ListenExposure.Warning(ListenExposure.NonLoopback(server.Urls.Concat(addresses).Distinct(StringComparer.OrdinalIgnoreCase)), server.Gateway.RequireKeys);
         if (warning is not null)
         {
             LogExposed(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<GatewayServer>(), warning);
         }
 
-        return new GatewayServer(app, addresses, warning);
+        return listeners is null
+            ? new GatewayServer(app, addresses, [], [], warning)
+            : new GatewayServer(app, addresses, Bound(listeners, Listener.Admin), Bound(listeners, Listener.Metrics), warning);
     }
 
     public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);
@@ -79,7 +91,11 @@ public sealed partial class GatewayServer : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static WebApplication Build(ServingOptions serving, GatewayServerOptions server)
+    /// <summary>The URLs Kestrel bound for one kind of listener (a port 0 is the port it chose).</summary>
+    private static List<string> Bound(List<(Listener Listener, Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions Options)> listeners, Listener which) =>
+        [.. listeners.Where(l => l.Listener == which).Select(l => ListenEndpoints.Url(l.Options.IPEndPoint!.Address, l.Options.IPEndPoint.Port))];
+
+    private static (WebApplication App, List<(Listener, Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions)>? Listeners) Build(ServingOptions serving, GatewayServerOptions server)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(server.LogLevel);
@@ -93,9 +109,24 @@ public sealed partial class GatewayServer : IAsyncDisposable
             builder.Logging.AddJsonConsole(o => o.IncludeScopes = false);
         }
 
-        builder.WebHost.UseUrls([.. server.Urls]);
+        // One set of URLs: Kestrel's own parsing, as always. Separate admin or metrics ports: explicit listeners, each
+        // connection tagged with the listener it came in on (ListenEndpoints), so each port answers only its own paths.
+        var separate = server.AdminUrls.Count > 0 || server.MetricsUrls.Count > 0;
+        List<(Listener, Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions)>? listeners = separate ? [] : null;
+        if (!separate)
+        {
+            builder.WebHost.UseUrls([.. server.Urls]);
+        }
+
         builder.WebHost.ConfigureKestrel(k =>
         {
+            if (listeners is not null)
+            {
+                listeners.AddRange(ListenEndpoints.Bind(k, server.Urls, Listener.Main).Select(o => (Listener.Main, o)));
+                listeners.AddRange(ListenEndpoints.Bind(k, server.AdminUrls, Listener.Admin).Select(o => (Listener.Admin, o)));
+                listeners.AddRange(ListenEndpoints.Bind(k, server.MetricsUrls, Listener.Metrics).Select(o => (Listener.Metrics, o)));
+            }
+
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = server.Gateway.MaxRequestBodyBytes;
 
@@ -108,13 +139,24 @@ public sealed partial class GatewayServer : IAsyncDisposable
         var services = builder.Services;
         services.AddGlidepathServing(serving);
         services.AddGlidepathGateway(server.Gateway);
+        if (server.Admin is not null)
+        {
+            services.AddGlidepathAdmin(server.Admin);
+        }
+
         AddOpenTelemetry(services, serving, server);
 
         var app = builder.Build();
+        app.UseMiddleware<ListenerGate>(server.AdminUrls.Count > 0, server.MetricsUrls.Count > 0);
         app.MapGlidepathGateway();
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        if (server.Admin is not null)
+        {
+            app.MapGlidepathAdmin();
+        }
+
+        app.MapPrometheusScrapingEndpoint(ListenerGate.MetricsPath);
         app.Lifetime.ApplicationStopping.Register(app.Services.GetRequiredService<TraceQueue>().Complete);
-        return app;
+        return (app, listeners);
     }
 
     private static void AddOpenTelemetry(IServiceCollection services, ServingOptions serving, GatewayServerOptions server)

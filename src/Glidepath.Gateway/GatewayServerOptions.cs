@@ -8,6 +8,21 @@ public sealed record GatewayServerOptions
     /// <summary>Kestrel listen addresses, e.g. <c>http://127.0.0.1:8080</c>; port 0 picks a free port.</summary>
     public IReadOnlyList<string> Urls { get; init; } = ["http://127.0.0.1:4000"];
 
+    /// <summary>
+    /// The admin API (<c>/admin/v1</c>): what it works on and whom it believes; null leaves it out, and then <c>/metrics</c>
+    /// on the main listener refuses every request (no token can be checked) — give it <see cref="MetricsUrls"/>.
+    /// </summary>
+    public Admin.AdminOptions? Admin { get; init; }
+
+    /// <summary>When not empty, the admin API is served only on these addresses (and not on <see cref="Urls"/>).</summary>
+    public IReadOnlyList<string> AdminUrls { get; init; } = [];
+
+    /// <summary>
+    /// When not empty, <c>/metrics</c> is served only on these addresses, without a token (a bare port is 127.0.0.1);
+    /// otherwise on <see cref="Urls"/>, to a request with an access token of any role.
+    /// </summary>
+    public IReadOnlyList<string> MetricsUrls { get; init; } = [];
+
     /// <summary>The endpoints' own options (body size limit).</summary>
     public GatewayOptions Gateway { get; init; } = new();
 

@@ -23,6 +23,7 @@ public static class GatewayServiceCollectionExtensions
         options.Validate();
         services.AddSingleton(options);
         services.AddSingleton<Forwarding.CallerAuthentication>();
+        services.AddSingleton<Forwarding.ProbeAccess>();
         services.AddSingleton<ChatEndpoint>();
 
         // After the serving core's startup (which loads the keys), before the server listens.

@@ -146,12 +146,12 @@ public sealed class RoutingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RouteProbe_Answers204WithRoutingHeadersAndNoProviderCall()
+    public async Task RouteProbe_WithoutTheAdminApi_403WithoutRoutingHeadersAndNoProviderCall()
     {
         using var response = await _f.PostAsync("/v1/chat/completions", GatewayFixture.Chat(), r => r.Headers.Add("Glidepath-Probe", "route"));
 
-        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-        Assert.Equal(_f.V1.Label, response.Headers.GetValues("Glidepath-Release").Single());
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.False(response.Headers.Contains("Glidepath-Release"));
         Assert.Equal(0, _f.Models.For("stable-model").Calls);
     }
 }

@@ -12,7 +12,7 @@ public sealed class TelemetryTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _f = await GatewayFixture.CreateAsync("\n# test\n");
-        await _f.StartAsync();
+        await _f.StartAsync(server: o => o with { MetricsUrls = ["http://127.0.0.1:0"] });
     }
 
     public async Task DisposeAsync() => await _f.DisposeAsync();
@@ -144,7 +144,7 @@ public sealed class TelemetryTests : IAsyncLifetime
     {
         await ServeAsync();
 
-        var text = await _f.Http.GetStringAsync(_f.Url + "/metrics");
+        var text = await _f.Http.GetStringAsync(_f.Server!.MetricsUrls.Single() + "/metrics");
 
         Assert.Contains("glidepath_gateway_requests", text, StringComparison.Ordinal);
         Assert.Contains("glidepath_gateway_overhead", text, StringComparison.Ordinal);

@@ -62,7 +62,13 @@ internal sealed class SampleApp : IAsyncDisposable
             Rollouts = null,
             Monitor = null,
             PollInterval = TimeSpan.FromMilliseconds(200),
-        }, new GatewayServerOptions { Urls = ["http://127.0.0.1:0"], LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning, Gateway = new GatewayOptions { RequireKeys = requireKeys } }, CancellationToken.None);
+        }, new GatewayServerOptions
+        {
+            Urls = ["http://127.0.0.1:0"],
+            LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
+            Gateway = new GatewayOptions { RequireKeys = requireKeys },
+            Admin = new Glidepath.Gateway.Admin.AdminOptions { Manifest = Manifest, Store = Store },
+        }, CancellationToken.None);
     }
 
     public async Task<string> ReleaseLabelAsync(int version) =>

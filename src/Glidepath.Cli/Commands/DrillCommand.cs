@@ -63,12 +63,28 @@ internal static class DrillCommand
             var target = await CandidateAsync(ctx, store, spec.Name, stable, parse.GetValue(candidate), ct);
 
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-            var drill = new RollbackDrill(store.Environments, store.Traces, http, ctx.Time, manifest.App)
+            var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
+
+            // Route probes need an admin token of the environment; the drill has the store (local access is trusted), so it
+            // makes one for itself and revokes it when done: it never leaves this process.
+            var tokens = new Glidepath.Access.AccessTokenService(store.AccessTokens, store, ctx.Time);
+            var probeToken = await tokens.CreateAsync(manifest.App, spec.Name, Glidepath.Access.Role.Admin, $"drill-{Guid.NewGuid():N}"[..18], actor, ct);
+            DrillResult result;
+            try
             {
-                Actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct),
-                Progress = ctx.Output.Note,
-            };
-            var result = await drill.RunAsync(new DrillOptions { Environment = spec.Name, Gateway = gatewayUri, Stable = stable, Candidate = target, Limit = limitSpan }, ct);
+                var drill = new RollbackDrill(store.Environments, store.Traces, http, ctx.Time, manifest.App)
+                {
+                    Actor = actor,
+                    Progress = ctx.Output.Note,
+                    ProbeToken = probeToken.Secret,
+                };
+                result = await drill.RunAsync(new DrillOptions { Environment = spec.Name, Gateway = gatewayUri, Stable = stable, Candidate = target, Limit = limitSpan }, ct);
+            }
+            finally
+            {
+                await tokens.RevokeAsync(manifest.App, probeToken.Token.Id, CancellationToken.None);
+            }
+
             if (ctx.Output.IsJson)
             {
                 ctx.Output.Json(result);

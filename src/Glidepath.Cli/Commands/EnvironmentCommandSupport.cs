@@ -28,23 +28,37 @@ internal static class EnvironmentCommandSupport
     /// <summary>Prints the result of a state change: one line on a terminal, the event as JSON otherwise.</summary>
     public static async Task<int> WriteOutcomeAsync(CliContext ctx, IGlidepathStore store, EnvironmentOutcome outcome, CancellationToken cancellationToken)
     {
-        var views = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, cancellationToken));
         if (ctx.Output.IsJson)
         {
-            var spec = ctx.Manifest.FindEnvironment(outcome.State.Name)!;
-            ctx.Output.Json(new
-            {
-                changed = outcome.Changed,
-                summary = outcome.Summary,
-                environment = views.Status(spec, outcome.State),
-                @event = outcome.Event is null ? null : views.Event(outcome.Event),
-            });
+            ctx.Output.Json(await EnvironmentReports.OutcomeAsync(ctx.Manifest, store, outcome, cancellationToken));
             return Glidepath.Cli.ExitCodes.Ok;
         }
 
-        var mark = outcome.Changed ? "[green]✓[/]" : "[grey]=[/]";
-        ctx.Output.Line(outcome.Summary, $"{mark} {Spectre.Console.Markup.Escape(outcome.Summary)}");
-        if (outcome.Event?.Reason is { } reason)
+        return WriteOutcomeText(ctx, outcome.Changed, outcome.Summary, outcome.Event?.Reason);
+    }
+
+    /// <summary>
+    /// The same change through the admin API (<c>--server</c>): POSTs <paramref name="body"/> to
+    /// <c>environments/{env}/{verb}</c> and prints the answer as a local change prints its outcome.
+    /// </summary>
+    public static async Task<int> RemoteOutcomeAsync(CliContext ctx, Remote.RemoteAdmin remote, string environment, string verb, object body, CancellationToken cancellationToken)
+    {
+        var json = await remote.PostAsync($"environments/{Remote.RemoteJson.Env(environment)}/{verb}", body, cancellationToken);
+        if (ctx.Output.IsJson)
+        {
+            ctx.Output.RawJson(json);
+            return Glidepath.Cli.ExitCodes.Ok;
+        }
+
+        var answer = Remote.RemoteJson.Read<Remote.Answers.OutcomeAnswer>(json);
+        return WriteOutcomeText(ctx, answer.Changed, answer.Summary, answer.Event?.Reason);
+    }
+
+    private static int WriteOutcomeText(CliContext ctx, bool changed, string summary, string? reason)
+    {
+        var mark = changed ? "[green]✓[/]" : "[grey]=[/]";
+        ctx.Output.Line(summary, $"{mark} {Spectre.Console.Markup.Escape(summary)}");
+        if (reason is not null)
         {
             ctx.Output.Line($"  reason: {reason}");
         }

@@ -67,7 +67,7 @@ internal static class EvalCommand
             ctx.Output.Json(new
             {
                 run = run.Id,
-                release = ReleaseView.From(release),
+                release = Glidepath.Releases.ReleaseView.From(release),
                 dataset = new { path = run.DatasetPath, sha256 = run.DatasetSha256 },
                 scorer_version = run.ScorerVersion,
                 concurrency = new { requested = concurrency.Requested, effective = concurrency.Effective, limited_by = concurrency.LimitedBy },

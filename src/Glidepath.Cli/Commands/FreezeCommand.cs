@@ -22,6 +22,11 @@ internal static class FreezeCommand
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
+            if (ctx.Remote is { } remote)
+            {
+                return await EnvironmentCommandSupport.RemoteOutcomeAsync(ctx, remote, parse.GetValue(environment)!, "freeze", new { reason = parse.GetValue(reason) }, ct);
+            }
+
             var store = await ctx.StoreAsync(ct);
             var service = EnvironmentCommandSupport.Service(ctx, store);
             var spec = service.Spec(parse.GetValue(environment)!);

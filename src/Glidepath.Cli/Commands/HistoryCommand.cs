@@ -26,6 +26,19 @@ internal static class HistoryCommand
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
+            if (ctx.Remote is { } remote)
+            {
+                var json = await remote.GetAsync($"environments/{Remote.RemoteJson.Env(parse.GetValue(environment)!)}/history", ct);
+                if (ctx.Output.IsJson)
+                {
+                    ctx.Output.RawJson(json);
+                    return ExitCodes.Ok;
+                }
+
+                var answer = Remote.RemoteJson.Read<Remote.Answers.HistoryAnswer>(json);
+                return Write(ctx, answer.App, answer.Environment, answer.Events, "promote");
+            }
+
             var store = await ctx.ExistingStoreAsync(ct);
             var spec = EnvironmentCommandSupport.Service(ctx, store).Spec(parse.GetValue(environment)!);
             var app = ctx.Manifest.App;
@@ -33,40 +46,47 @@ internal static class HistoryCommand
             var events = await store.Environments.HistoryAsync(app, spec.Name, ct);
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(new { app, environment = spec.Name, events = events.Select(views.Event) });
+                ctx.Output.Json(EnvironmentReports.History(app, spec.Name, events, views));
                 return ExitCodes.Ok;
             }
 
-            if (events.Count == 0)
-            {
-                ctx.Output.Line($"{spec.Name} has no history yet. Start it with 'glidepath {(spec.Requires.Count > 0 ? "promote" : "deploy")} REF --env {spec.Name}'.");
-                return ExitCodes.Ok;
-            }
-
-            ctx.Output.Table(
-                ["rev", "time (UTC)", "event", "release", "actor", "reason"],
-                events.Select(e => (IReadOnlyList<string>)
-                [
-                    e.Revision.ToString(CultureInfo.InvariantCulture),
-                    TableText.Time(e.Time),
-                    e.Forced ? e.Kind + " (FORCED)" : e.Kind,
-                    Releases(e, views),
-                    e.Actor,
-                    e.Reason ?? "",
-                ]),
-                title: $"{app} / {spec.Name}: history");
-            return ExitCodes.Ok;
+            return Write(ctx, app, spec.Name, [.. events.Select(views.Event)], spec.Requires.Count > 0 ? "promote" : "deploy");
         });
         return command;
+    }
+
+    private static int Write(CliContext ctx, string app, string environment, IReadOnlyList<EnvironmentEventView> events, string firstCommand)
+    {
+        if (events.Count == 0)
+        {
+            ctx.Output.Line($"{environment} has no history yet. Start it with 'glidepath {firstCommand} REF --env {environment}'.");
+            return ExitCodes.Ok;
+        }
+
+        ctx.Output.Table(
+            ["rev", "time (UTC)", "event", "release", "actor", "reason"],
+            events.Select(e => (IReadOnlyList<string>)
+            [
+                e.Revision.ToString(CultureInfo.InvariantCulture),
+                TableText.Time(e.Time),
+                e.Forced ? e.Kind + " (FORCED)" : e.Kind,
+                Releases(e),
+                e.Actor,
+                e.Reason ?? "",
+            ]),
+            title: $"{app} / {environment}: history");
+        return ExitCodes.Ok;
     }
 
     /// <summary>
     /// A rollout event other than the promotion names the canary (from) and the stable it is judged against (to):
     /// an arrow there reads like a move of the stable pointer, which it is not.
     /// </summary>
-    internal static string Releases(EnvironmentEvent e, EnvironmentViews views) =>
-        e.ToReleaseId is null && e.FromReleaseId is null ? "-"
+    internal static string Releases(EnvironmentEvent e, EnvironmentViews views) => Releases(views.Event(e));
+
+    internal static string Releases(EnvironmentEventView e) =>
+        e.To is null && e.From is null ? "-"
         : e.Kind.StartsWith("rollout_", StringComparison.Ordinal) && e.Kind != RolloutEventKinds.Promoted
-            ? $"canary {views.Label(e.FromReleaseId)} vs stable {views.Name(e.ToReleaseId)}"
-            : $"{views.Name(e.FromReleaseId)} → {views.Label(e.ToReleaseId)}";
+            ? $"canary {e.From?.Label ?? "-"} vs stable {e.To?.Name ?? "(none)"}"
+            : $"{e.From?.Name ?? "(none)"} → {e.To?.Label ?? "-"}";
 }

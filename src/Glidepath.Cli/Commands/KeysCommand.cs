@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Glidepath.Errors;
 using Glidepath.Keys;
 using Glidepath.Storage;
 
@@ -46,26 +47,44 @@ internal static class KeysCommand
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
+            if (ctx.Remote is { } remote)
+            {
+                var json = await remote.PostAsync($"environments/{Remote.RemoteJson.Env(parse.GetValue(environment)!)}/keys",
+                    new { name = parse.GetValue(name), rpm = parse.GetValue(rpm), budget_usd_per_day = parse.GetValue(budget) }, ct);
+                if (ctx.Output.IsJson)
+                {
+                    ctx.Output.RawJson(json);
+                    return ExitCodes.Ok;
+                }
+
+                var answer = Remote.RemoteJson.Read<Remote.Answers.KeysAnswer>(json);
+                return WriteCreated(ctx, answer.Key!, answer.Info!.ToKey());
+            }
+
             var store = await ctx.StoreAsync(ct);
             var spec = EnvironmentCommandSupport.Service(ctx, store).Spec(parse.GetValue(environment)!);
             var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
             var created = await Service(ctx, store).CreateAsync(ctx.Manifest.App, spec.Name, parse.GetValue(name)!, parse.GetValue(rpm), parse.GetValue(budget), actor, ct);
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(new { key = created.Secret, info = View(created.Key) });
+                ctx.Output.Json(ApiKeyReports.Created(created));
                 return ExitCodes.Ok;
             }
 
-            var k = created.Key;
-            ctx.Output.Line($"Created key {k.Id} '{k.Name}' for {k.App} / {k.Environment} ({Limits(k)}).");
-            ctx.Output.Line("The key, shown this once (the store keeps only its hash):");
-            ctx.Output.Line();
-            ctx.Output.Line($"  {created.Secret}");
-            ctx.Output.Line();
-            ctx.Output.Line("Callers send it as 'Authorization: Bearer <key>' (OpenAI SDKs) or 'x-api-key: <key>' (Anthropic SDKs).");
-            return ExitCodes.Ok;
+            return WriteCreated(ctx, created.Secret, created.Key);
         });
         return command;
+    }
+
+    private static int WriteCreated(CliContext ctx, string secret, ApiKey k)
+    {
+        ctx.Output.Line($"Created key {k.Id} '{k.Name}' for {k.App} / {k.Environment} ({Limits(k)}).");
+        ctx.Output.Line("The key, shown this once (the store keeps only its hash):");
+        ctx.Output.Line();
+        ctx.Output.Line($"  {secret}");
+        ctx.Output.Line();
+        ctx.Output.Line("Callers send it as 'Authorization: Bearer <key>' (OpenAI SDKs) or 'x-api-key: <key>' (Anthropic SDKs).");
+        return ExitCodes.Ok;
     }
 
     private static Command List(CliEnvironment env)
@@ -84,34 +103,54 @@ internal static class KeysCommand
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
+            if (ctx.Remote is { } remote)
+            {
+                var remoteEnv = parse.GetValue(environment) ?? throw new BadInputException("with --server, 'keys list' needs --env: the admin API lists one environment's keys");
+                var json = await remote.GetAsync($"environments/{Remote.RemoteJson.Env(remoteEnv)}/keys", ct);
+                if (ctx.Output.IsJson)
+                {
+                    ctx.Output.RawJson(json);
+                    return ExitCodes.Ok;
+                }
+
+                var answer = Remote.RemoteJson.Read<Remote.Answers.KeysAnswer>(json);
+                return WriteList(ctx, answer.App!, remoteEnv, [.. answer.Keys!.Select(k => k.ToKey())]);
+            }
+
             var store = await ctx.ExistingStoreAsync(ct);
             var envName = parse.GetValue(environment) is { } e ? EnvironmentCommandSupport.Service(ctx, store).Spec(e).Name : null;
             var keys = await Service(ctx, store).ListAsync(ctx.Manifest.App, envName, ct);
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(new { app = ctx.Manifest.App, keys = keys.Select(View) });
+                ctx.Output.Json(ApiKeyReports.List(ctx.Manifest.App, keys));
                 return ExitCodes.Ok;
             }
 
-            if (keys.Count == 0)
-            {
-                ctx.Output.Line($"No keys yet. Create one with 'glidepath keys create --env {envName ?? "ENV"} --name NAME'.");
-                return ExitCodes.Ok;
-            }
-
-            ctx.Output.Table(
-                ["id", "name", "environment", "limits", "created (UTC)", "by", "revoked (UTC)"],
-                keys.Select(k => (IReadOnlyList<string>)
-                    [k.Id, k.Name, k.Environment, Limits(k), TableText.Time(k.CreatedAt), k.CreatedBy, k.RevokedAt is { } r ? TableText.Time(r) : "-"]),
-                title: $"{ctx.Manifest.App}: {keys.Count} key(s)");
-            return ExitCodes.Ok;
+            return WriteList(ctx, ctx.Manifest.App, envName, keys);
         });
         return command;
+    }
+
+    private static int WriteList(CliContext ctx, string app, string? envName, IReadOnlyList<ApiKey> keys)
+    {
+        if (keys.Count == 0)
+        {
+            ctx.Output.Line($"No keys yet. Create one with 'glidepath keys create --env {envName ?? "ENV"} --name NAME'.");
+            return ExitCodes.Ok;
+        }
+
+        ctx.Output.Table(
+            ["id", "name", "environment", "limits", "created (UTC)", "by", "revoked (UTC)"],
+            keys.Select(k => (IReadOnlyList<string>)
+                [k.Id, k.Name, k.Environment, Limits(k), TableText.Time(k.CreatedAt), k.CreatedBy, k.RevokedAt is { } r ? TableText.Time(r) : "-"]),
+            title: $"{app}: {keys.Count} key(s)");
+        return ExitCodes.Ok;
     }
 
     private static Command Revoke(CliEnvironment env)
     {
         var key = new Argument<string>("ID-OR-NAME") { Description = "The key's id (key_…), or the name of a key that is not revoked" };
+        var environment = new Option<string?>("--env", "-e") { Description = "The key's environment (needed with --server)" };
         var command = new Command("revoke", """
             Revoke a key: gateways refuse it (401) within about a second. The key stays listed, with the time
             it was revoked; its name can be given to a new key.
@@ -122,35 +161,41 @@ internal static class KeysCommand
             """)
         {
             key,
+            environment,
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
+            if (ctx.Remote is { } remote)
+            {
+                var remoteEnv = parse.GetValue(environment) ?? throw new BadInputException("with --server, 'keys revoke' needs --env: the key's environment");
+                var json = await remote.PostAsync($"environments/{Remote.RemoteJson.Env(remoteEnv)}/keys/{Uri.EscapeDataString(parse.GetValue(key)!)}/revoke", new { }, ct);
+                if (ctx.Output.IsJson)
+                {
+                    ctx.Output.RawJson(json);
+                    return ExitCodes.Ok;
+                }
+
+                return WriteRevoked(ctx, Remote.RemoteJson.Read<Remote.Answers.KeysAnswer>(json).Revoked!.ToKey());
+            }
+
             var store = await ctx.ExistingStoreAsync(ct);
             var revoked = await Service(ctx, store).RevokeAsync(ctx.Manifest.App, parse.GetValue(key)!, ct);
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(new { revoked = View(revoked) });
+                ctx.Output.Json(ApiKeyReports.Revoked(revoked));
                 return ExitCodes.Ok;
             }
 
-            ctx.Output.Line($"Revoked key {revoked.Id} '{revoked.Name}' of {revoked.Environment} at {TableText.Time(revoked.RevokedAt!.Value)} UTC; gateways refuse it within about a second.");
-            return ExitCodes.Ok;
+            return WriteRevoked(ctx, revoked);
         });
         return command;
     }
 
-    private static object View(ApiKey k) => new
+    private static int WriteRevoked(CliContext ctx, ApiKey revoked)
     {
-        id = k.Id,
-        name = k.Name,
-        app = k.App,
-        environment = k.Environment,
-        rpm = k.RequestsPerMinute,
-        budget_usd_per_day = k.BudgetUsdPerDay,
-        created_at = k.CreatedAt,
-        created_by = k.CreatedBy,
-        revoked_at = k.RevokedAt,
-    };
+        ctx.Output.Line($"Revoked key {revoked.Id} '{revoked.Name}' of {revoked.Environment} at {TableText.Time(revoked.RevokedAt!.Value)} UTC; gateways refuse it within about a second.");
+        return ExitCodes.Ok;
+    }
 
     private static string Limits(ApiKey k)
     {

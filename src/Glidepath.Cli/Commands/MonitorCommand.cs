@@ -59,32 +59,7 @@ internal static class MonitorCommand
             var drifted = result?.Evidence.Any(e => e.Verdict == "harm") == true;
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(new
-                {
-                    app,
-                    environment = spec.Name,
-                    check = result is null ? null : new
-                    {
-                        release = views.Ref(result.ReleaseId),
-                        skipped = result.Skipped,
-                        ready_at = result.ReadyAt,
-                        reference_window = result.Windows is { } w
-                            ? new
-                            {
-                                from = w.ReferenceFrom,
-                                to = w.ReferenceTo,
-                                requests = result.ReferenceRequests,
-                                period_days = (int)w.Period.TotalDays,
-                                windows = w.ReferenceWindows.Select(x => new { from = x.From, to = x.To }),
-                            }
-                            : null,
-                        recent_window = result.Windows is { } w2 ? new { from = w2.RecentFrom, to = w2.RecentTo, requests = result.RecentRequests } : null,
-                        drifted,
-                        metrics = result.Evidence,
-                        raised = result.Raised.Select(a => a.Id),
-                    },
-                    alerts = alerts.Select(a => AlertPayload.Build(a, views.Label(a.ReleaseId))),
-                });
+                ctx.Output.Json(MonitorReports.Report(app, spec.Name, result, alerts, views));
                 return drifted ? ExitCodes.Negative : ExitCodes.Ok;
             }
 

@@ -31,6 +31,12 @@ internal static class PromoteCommand
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
+            if (ctx.Remote is { } remote)
+            {
+                return await EnvironmentCommandSupport.RemoteOutcomeAsync(ctx, remote, parse.GetValue(environment)!, "promote",
+                    new { release = parse.GetValue(reference), reason = parse.GetValue(reason), force = parse.GetValue(force) }, ct);
+            }
+
             var store = await ctx.StoreAsync(ct);
             var service = EnvironmentCommandSupport.Service(ctx, store);
             var spec = service.Spec(parse.GetValue(environment)!);

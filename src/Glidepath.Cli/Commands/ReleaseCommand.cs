@@ -83,7 +83,7 @@ internal static class ReleaseCommand
             var releases = await store.Releases.ListAsync(ctx.Manifest.App, ct);
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(releases.Select(ReleaseView.From));
+                ctx.Output.Json(ReleaseReports.List(releases));
                 return ExitCodes.Ok;
             }
 
@@ -120,15 +120,7 @@ internal static class ReleaseCommand
             var provenance = release.Version == 0 ? [] : await store.Releases.ProvenanceAsync(release.App, release.Id, ct);
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(new
-                {
-                    release = ReleaseView.From(release),
-                    provenance = provenance.Select(ProvenanceView.From),
-                    model = new { snap.Model.Provider, snap.Model.Name, parameters = snap.Model.Parameters, options = snap.Model.Options },
-                    tools = snap.Tools.Select(t => new { t.Name, t.Description }),
-                    files = snap.Files.Select(f => new { path = f.Key, bytes = f.Value.Length, sha256 = ReleaseBuilder.HashHex(f.Value) }),
-                    system_prompt = snap.SystemPrompt,
-                });
+                ctx.Output.Json(ReleaseReports.Show(release, provenance));
                 return ExitCodes.Ok;
             }
 

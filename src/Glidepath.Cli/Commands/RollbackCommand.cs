@@ -26,6 +26,12 @@ internal static class RollbackCommand
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
+            if (ctx.Remote is { } remote)
+            {
+                return await EnvironmentCommandSupport.RemoteOutcomeAsync(ctx, remote, parse.GetValue(environment)!, "rollback",
+                    new { to = parse.GetValue(to), reason = parse.GetValue(reason) }, ct);
+            }
+
             var store = await ctx.StoreAsync(ct);
             var service = EnvironmentCommandSupport.Service(ctx, store);
             var spec = service.Spec(parse.GetValue(environment)!);

@@ -55,6 +55,26 @@ internal static class RolloutCommand
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
+            if (ctx.Remote is { } remote)
+            {
+                var json = await remote.PostAsync($"environments/{Remote.RemoteJson.Env(parse.GetValue(environment)!)}/rollout/start", new
+                {
+                    release = parse.GetValue(reference),
+                    steps = parse.GetValue(steps),
+                    min_requests = parse.GetValue(minRequests),
+                    max_duration = parse.GetValue(maxDuration),
+                    reason = parse.GetValue(reason),
+                    force = parse.GetValue(force),
+                }, ct);
+                if (ctx.Output.IsJson)
+                {
+                    ctx.Output.RawJson(json);
+                    return ExitCodes.Ok;
+                }
+
+                return WriteStarted(ctx, Remote.RemoteJson.Read<Remote.Answers.RolloutAnswer>(json).Rollout);
+            }
+
             var store = await ctx.StoreAsync(ct);
             var service = Service(ctx, store);
             var release = await ctx.ReleaseResolver(store).ResolveAsync(parse.GetValue(reference)!, register: true, ct);
@@ -64,20 +84,11 @@ internal static class RolloutCommand
             var names = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(new { rollout = RolloutView.From(rollout, names) });
+                ctx.Output.Json(RolloutReports.Started(rollout, names));
                 return ExitCodes.Ok;
             }
 
-            var text = string.Create(CultureInfo.InvariantCulture,
-                $"{rollout.Environment}: rollout {rollout.Id} of {names.Label(rollout.ReleaseId)} started at {rollout.Weight:0.##}% (steps {string.Join(" → ", plan.Steps)}); the controller in 'glidepath serve --env {rollout.Environment}' judges it");
-            ctx.Output.Line(text, $"[green]✓[/] {Spectre.Console.Markup.Escape(text)}");
-            if (rollout.Forced)
-            {
-                ctx.Output.Line($"  forced: {rollout.Reason}");
-            }
-
-            ctx.Output.Line($"  watch it: glidepath rollout status --env {rollout.Environment} --watch");
-            return ExitCodes.Ok;
+            return WriteStarted(ctx, RolloutView.From(rollout, names));
         });
         return command;
     }
@@ -101,9 +112,34 @@ internal static class RolloutCommand
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
+            var every = ParseDuration(parse.GetValue(interval)) ?? TimeSpan.FromSeconds(2);
+            if (ctx.Remote is { } remote)
+            {
+                while (true)
+                {
+                    var json = await remote.GetAsync($"environments/{Remote.RemoteJson.Env(parse.GetValue(environment)!)}/rollout", ct);
+                    var answer = Remote.RemoteJson.Read<Remote.Answers.RolloutStatusAnswer>(json);
+                    if (ctx.Output.IsJson)
+                    {
+                        ctx.Output.RawJson(json);
+                    }
+                    else
+                    {
+                        WriteStatusText(ctx, answer, ctx.Time.GetUtcNow());
+                    }
+
+                    var state = answer.Rollout.State;
+                    if (!parse.GetValue(watch) || !RolloutState.IsActive(state))
+                    {
+                        return state is RolloutState.RolledBack || (parse.GetValue(watch) && state == RolloutState.Aborted) ? ExitCodes.Negative : ExitCodes.Ok;
+                    }
+
+                    await Task.Delay(every, ctx.Time, ct);
+                }
+            }
+
             var store = await ctx.ExistingStoreAsync(ct);
             var spec = EnvironmentCommandSupport.Service(ctx, store).Spec(parse.GetValue(environment)!);
-            var every = ParseDuration(parse.GetValue(interval)) ?? TimeSpan.FromSeconds(2);
             while (true)
             {
                 var rollout = await store.Rollouts.LatestAsync(ctx.Manifest.App, spec.Name, ct)
@@ -135,6 +171,11 @@ internal static class RolloutCommand
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
+            if (ctx.Remote is { } remote)
+            {
+                return await RemoteChangedAsync(ctx, remote, parse.GetValue(environment)!, name, new { reason = parse.GetValue(reason) }, ct);
+            }
+
             var store = await ctx.StoreAsync(ct);
             var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
             var rollout = await act(Service(ctx, store), parse.GetValue(environment)!, actor, parse.GetValue(reason), ct);
@@ -161,6 +202,11 @@ internal static class RolloutCommand
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
+            if (ctx.Remote is { } remote)
+            {
+                return await RemoteChangedAsync(ctx, remote, parse.GetValue(environment)!, "promote", new { full = parse.GetValue(full), reason = parse.GetValue(reason) }, ct);
+            }
+
             var store = await ctx.StoreAsync(ct);
             var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
             var rollout = await Service(ctx, store).PromoteAsync(parse.GetValue(environment)!, parse.GetValue(full), actor, parse.GetValue(reason), ct);
@@ -178,50 +224,75 @@ internal static class RolloutCommand
         var last = (await store.Rollouts.DecisionsAsync(rollout.Id, ct))[^1];
         if (ctx.Output.IsJson)
         {
-            ctx.Output.Json(new { rollout = RolloutView.From(rollout, names), decision = DecisionView.From(last) });
+            ctx.Output.Json(RolloutReports.Changed(rollout, last, names));
             return ExitCodes.Ok;
         }
 
+        return WriteChangedText(ctx, RolloutView.From(rollout, names), last.Reason);
+    }
+
+    private static async Task<int> RemoteChangedAsync(CliContext ctx, Remote.RemoteAdmin remote, string environment, string verb, object body, CancellationToken ct)
+    {
+        var json = await remote.PostAsync($"environments/{Remote.RemoteJson.Env(environment)}/rollout/{verb}", body, ct);
+        if (ctx.Output.IsJson)
+        {
+            ctx.Output.RawJson(json);
+            return ExitCodes.Ok;
+        }
+
+        var answer = Remote.RemoteJson.Read<Remote.Answers.RolloutAnswer>(json);
+        return WriteChangedText(ctx, answer.Rollout, answer.Decision?.Reason ?? "");
+    }
+
+    private static int WriteChangedText(CliContext ctx, RolloutView rollout, string reason)
+    {
         var text = string.Create(CultureInfo.InvariantCulture,
-            $"{rollout.Environment}: rollout {rollout.Id} of {names.Label(rollout.ReleaseId)} is {rollout.State}{(rollout.IsActive ? $" at {rollout.Weight:0.##}%" : "")} — {last.Reason}");
+            $"{rollout.Environment}: rollout {rollout.Id} of {rollout.Release.Label} is {rollout.State}{(RolloutState.IsActive(rollout.State) ? $" at {rollout.Weight:0.##}%" : "")} — {reason}");
         ctx.Output.Line(text, $"[green]✓[/] {Spectre.Console.Markup.Escape(text)}");
+        return ExitCodes.Ok;
+    }
+
+    private static int WriteStarted(CliContext ctx, RolloutView rollout)
+    {
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"{rollout.Environment}: rollout {rollout.Id} of {rollout.Release.Label} started at {rollout.Weight:0.##}% (steps {string.Join(" → ", rollout.Plan)}); the controller in 'glidepath serve --env {rollout.Environment}' judges it");
+        ctx.Output.Line(text, $"[green]✓[/] {Spectre.Console.Markup.Escape(text)}");
+        if (rollout.Forced)
+        {
+            ctx.Output.Line($"  forced: {rollout.Reason}");
+        }
+
+        ctx.Output.Line($"  watch it: glidepath rollout status --env {rollout.Environment} --watch");
         return ExitCodes.Ok;
     }
 
     private static async Task WriteStatusAsync(CliContext ctx, IGlidepathStore store, Rollout rollout, CancellationToken ct)
     {
         var names = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));
-        var decisions = await store.Rollouts.DecisionsAsync(rollout.Id, ct);
-        JudgeDecision? live = null;
-        ControllerLease? lease = null;
-        var now = ctx.Time.GetUtcNow();
-        if (rollout.IsActive)
-        {
-            lease = await store.Rollouts.LeaseAsync(rollout.App, rollout.Environment, ct);
-            var (canary, stable, _, _) = await RolloutArms.StepAsync(store.Traces, rollout, ct);
-            live = new Judge(JudgePolicy.From(rollout.Plan)).Decide(canary, stable, now - rollout.StepStartedAt);
-        }
-
+        var status = await RolloutStatus.ReadAsync(store, rollout, ctx.Time.GetUtcNow(), ct);
+        var view = RolloutReports.Status(status, names);
         if (ctx.Output.IsJson)
         {
-            ctx.Output.Json(new
-            {
-                rollout = RolloutView.From(rollout, names),
-                judge = live is null ? null : JudgeView.From(live),
-                controller = rollout.IsActive ? new { holder = lease?.Holder, lease_expires_at = lease?.ExpiresAt, judging = lease?.IsHeldAt(now) == true } : null,
-                last_decision = decisions.Count == 0 ? null : DecisionView.From(decisions[^1]),
-                decisions = decisions.Select(DecisionView.From),
-            });
+            ctx.Output.Json(view);
             return;
         }
 
+        // The text is printed from the JSON view, so a client of the admin API prints exactly this too.
+        var answer = Remote.RemoteJson.Read<Remote.Answers.RolloutStatusAnswer>(System.Text.Json.JsonSerializer.Serialize(view, CliOutput.JsonOptions));
+        WriteStatusText(ctx, answer, status.Now);
+    }
+
+    private static void WriteStatusText(CliContext ctx, Remote.Answers.RolloutStatusAnswer status, DateTimeOffset now)
+    {
+        var (rollout, live, lease, decisions) = (status.Rollout, status.Judge, status.Controller, status.Decisions);
+        var active = RolloutState.IsActive(rollout.State);
         var inv = CultureInfo.InvariantCulture;
-        var where = rollout.IsActive
-            ? string.Create(inv, $"{rollout.State}, step {rollout.StepIndex + 1}/{rollout.Plan.Steps.Count} at {rollout.Weight:0.##}% for {RolloutView.Duration(ctx.Time.GetUtcNow() - rollout.StepStartedAt)} (step limit {RolloutView.Duration(rollout.Plan.MaxDuration)}, min_requests {rollout.Plan.MinRequests}, min_subjects {rollout.Plan.MinSubjects})")
+        var where = active
+            ? string.Create(inv, $"{rollout.State}, step {rollout.Step}/{rollout.Steps} at {rollout.Weight:0.##}% for {RolloutView.Duration(now - rollout.StepStartedAt)} (step limit {rollout.MaxDuration}, min_requests {rollout.MinRequests}, min_subjects {rollout.MinSubjects})")
             : $"{rollout.State} at {TableText.Time(rollout.EndedAt)} UTC";
-        ctx.Output.Line($"{rollout.Environment}: rollout {rollout.Id} of {names.Label(rollout.ReleaseId)} against stable {names.Label(rollout.BaselineReleaseId)} — {where}");
+        ctx.Output.Line($"{rollout.Environment}: rollout {rollout.Id} of {rollout.Release.Label} against stable {rollout.Baseline.Label} — {where}");
         ctx.Output.Line($"  started {TableText.Time(rollout.StartedAt)} UTC by {rollout.StartedBy}{(rollout.Forced ? $" (forced: {rollout.Reason})" : rollout.Reason is { } r ? $": {r}" : "")}");
-        var evidence = live?.Evidence ?? (decisions.LastOrDefault(d => d.EvidenceJson is not null) is { } judged ? RolloutJson.ReadEvidence(judged.EvidenceJson) : []);
+        var evidence = live?.Metrics ?? (decisions.LastOrDefault(d => d.Evidence.Count > 0) is { } judged ? judged.Evidence : []);
         if (evidence.Count > 0)
         {
             var confidence = 1 - (evidence[0].Alpha * evidence.Count);
@@ -233,15 +304,15 @@ internal static class RolloutCommand
                     : string.Create(inv, $"this step, canary vs stable ({confidence:0.###} confidence, always-valid intervals)"));
         }
 
-        if (rollout.IsActive)
+        if (active)
         {
-            if (lease is { } held && held.IsHeldAt(now))
+            if (lease is { Judging: true, Holder: { } holder, LeaseExpiresAt: { } until })
             {
-                ctx.Output.Line($"  judged by {held.Holder} (controller lease renewed, valid until {held.ExpiresAt.ToUniversalTime().ToString("HH:mm:ss", inv)} UTC)");
+                ctx.Output.Line($"  judged by {holder} (controller lease renewed, valid until {until.ToUniversalTime().ToString("HH:mm:ss", inv)} UTC)");
             }
             else
             {
-                var since = lease is null ? "no controller has taken the lease" : $"{lease.Holder}'s lease expired at {lease.ExpiresAt.ToUniversalTime().ToString("HH:mm:ss", inv)} UTC";
+                var since = lease?.Holder is not { } expired ? "no controller has taken the lease" : $"{expired}'s lease expired at {lease.LeaseExpiresAt?.ToUniversalTime().ToString("HH:mm:ss", inv)} UTC";
                 var warning = $"  warning: nobody is judging this rollout ({since}): it neither advances nor rolls back until 'glidepath serve --env {rollout.Environment}' runs";
                 ctx.Output.Line(warning, $"[yellow]{Spectre.Console.Markup.Escape(warning)}[/]");
             }
@@ -250,16 +321,16 @@ internal static class RolloutCommand
         if (live is not null)
         {
             ctx.Output.Line(string.Create(inv, $"  this step: canary {live.CanaryRequests} requests from {Subjects(live.CanarySubjects, live.CanaryEffectiveSubjects)}, stable {live.StableRequests} requests from {Subjects(live.StableSubjects, live.StableEffectiveSubjects)}"));
-            ctx.Output.Line($"  judge now: {JudgeView.OutcomeName(live.Outcome)} — {live.Reason}");
+            ctx.Output.Line($"  judge now: {live.Outcome} — {live.Reason}");
         }
 
         if (decisions.Count > 0)
         {
             var d = decisions[^1];
-            ctx.Output.Line($"  last decision: {d.Kind} by {d.Actor} at {d.Time.ToUniversalTime().ToString("HH:mm:ss", inv)} UTC (step {d.StepIndex + 1}, {d.Weight.ToString("0.##", inv)}%) — {d.Reason}");
+            ctx.Output.Line($"  last decision: {d.Kind} by {d.Actor} at {d.Time.ToUniversalTime().ToString("HH:mm:ss", inv)} UTC (step {d.Step}, {d.Weight.ToString("0.##", inv)}%) — {d.Reason}");
         }
 
-        if (rollout.EndReason is { } end && !rollout.IsActive)
+        if (rollout.EndReason is { } end && !active)
         {
             ctx.Output.Line($"  ended: {end}");
         }

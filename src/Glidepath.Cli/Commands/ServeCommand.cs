@@ -37,6 +37,9 @@ internal static class ServeCommand
         logFormat.AcceptOnlyFromAmong("text", "json");
         var requireKeys = new Option<bool>("--require-keys") { Description = "Require a caller's key (gpk_…) even on a loopback address (on by default for any other address)" };
         var allowAnonymous = new Option<bool>("--allow-anonymous") { Description = "Serve callers without keys even on an address other machines can reach (keys are then not checked)" };
+        var adminUrls = new Option<string[]>("--admin-urls") { Description = "Serve the admin API (/admin/v1) only here, e.g. http://127.0.0.1:4001 (default: on --urls)", AllowMultipleArgumentsPerToken = true };
+        var metricsUrls = new Option<string[]>("--metrics-urls") { Description = "Serve /metrics only here, without a token; a bare port is 127.0.0.1 (default: on --urls, with an access token)", AllowMultipleArgumentsPerToken = true };
+        var oidc = ServeOidcOptions.Create();
         var command = new Command("serve", """
             Serve an environment: an OpenAI-compatible POST /v1/chat/completions and an Anthropic-compatible
             POST /v1/messages (streaming and not) in front of the environment's releases, with the sticky
@@ -49,11 +52,15 @@ internal static class ServeCommand
             Callers' keys ('glidepath keys create'): required by default when the gateway listens on an address
             other machines can reach (it then refuses to start without a key for the environment), off on
             loopback unless --require-keys; --allow-anonymous serves without keys anywhere.
+            The admin API (/admin/v1, OpenAPI at /admin/v1/openapi.json) is served on --urls, or only on
+            --admin-urls; every operation needs an access token ('glidepath tokens create') or, with --oidc-*,
+            an OpenID Connect token. /metrics needs an access token of any role, or its own --metrics-urls.
 
             Examples:
               glidepath serve --env staging --urls http://127.0.0.1:4000
               glidepath serve --env production --urls http://0.0.0.0:4000          # keys required
               glidepath serve --env staging --require-keys
+              glidepath serve --env production --urls http://0.0.0.0:4000 --admin-urls http://10.0.0.5:4001 --metrics-urls 9464
             """)
         {
             environment,
@@ -63,7 +70,10 @@ internal static class ServeCommand
             logFormat,
             requireKeys,
             allowAnonymous,
+            adminUrls,
+            metricsUrls,
         };
+        oidc.AddTo(command);
         command.SetAction(env, async (ctx, parse, ct) =>
         {
             var poll = parse.GetValue(pollMs);
@@ -80,6 +90,7 @@ internal static class ServeCommand
             var manifest = ctx.Manifest;
             var spec = manifest.FindEnvironment(parse.GetValue(environment)!)
                 ?? throw new BadInputException($"unknown environment '{parse.GetValue(environment)}'; expected one of: {string.Join(", ", manifest.Environments.Select(e => e.Name))}");
+            var oidcOptions = oidc.Read(parse, manifest);
             var store = await ctx.StoreAsync(ct);
             var models = ctx.Env.ModelClients?.Invoke(manifest, store) ?? new ModelClientFactory(ctx.Time, PriceTable.For(manifest));
             try
@@ -104,6 +115,9 @@ internal static class ServeCommand
                     OtlpEndpoint = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT") is { Length: > 0 } otlp ? otlp : null,
                     LogLevel = ctx.Output.IsJson ? Microsoft.Extensions.Logging.LogLevel.Warning : Microsoft.Extensions.Logging.LogLevel.Information,
                     LogFormat = parse.GetValue(logFormat)!,
+                    Admin = new Glidepath.Gateway.Admin.AdminOptions { Manifest = manifest, Store = store, Time = ctx.Time, Oidc = oidcOptions },
+                    AdminUrls = parse.GetValue(adminUrls) ?? [],
+                    MetricsUrls = parse.GetValue(metricsUrls) ?? [],
                 };
                 await using var server = await StartAsync(serving, host, ct);
                 if (server.ExposureWarning is { } exposed)
@@ -113,10 +127,21 @@ internal static class ServeCommand
 
                 if (ctx.Output.IsJson)
                 {
-                    ctx.Output.Json(new { app = manifest.App, environment = spec.Name, urls = server.Urls, store = store.Location, keys_required = host.Gateway.RequireKeys });
+                    ctx.Output.Json(new
+                    {
+                        app = manifest.App,
+                        environment = spec.Name,
+                        urls = server.Urls,
+                        admin_urls = server.AdminUrls.Count > 0 ? server.AdminUrls : server.Urls,
+                        metrics_urls = server.MetricsUrls,
+                        store = store.Location,
+                        keys_required = host.Gateway.RequireKeys,
+                        oidc = oidcOptions is not null,
+                    });
                 }
 
                 ctx.Output.Note($"Serving {manifest.App}@{spec.Name} on {string.Join(", ", server.Urls)} (store {store.Location}, {(host.Gateway.RequireKeys ? "callers' keys required" : "no keys needed")}); Ctrl-C stops.");
+                ctx.Output.Note($"Admin API on {string.Join(", ", server.AdminUrls.Count > 0 ? server.AdminUrls : server.Urls)}/admin/v1 (access tokens{(oidcOptions is null ? "" : " and OIDC")}); /metrics {(server.MetricsUrls.Count > 0 ? $"on {string.Join(", ", server.MetricsUrls)}" : "with an access token")}.");
                 try
                 {
                     await Task.Delay(Timeout.Infinite, ct);

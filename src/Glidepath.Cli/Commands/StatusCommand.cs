@@ -19,43 +19,55 @@ internal static class StatusCommand
             """);
         command.SetAction(env, async (ctx, parse, ct) =>
         {
+            if (ctx.Remote is { } remote)
+            {
+                var json = await remote.GetAsync("status", ct);
+                if (ctx.Output.IsJson)
+                {
+                    ctx.Output.RawJson(json);
+                    return ExitCodes.Ok;
+                }
+
+                var answer = Remote.RemoteJson.Read<Remote.Answers.StatusAnswer>(json);
+                return Write(ctx, answer.App, answer.Environments, "the manifest");
+            }
+
             var manifest = ctx.Manifest;
             var store = await ctx.ExistingStoreAsync(ct);
-            var views = new EnvironmentViews(await store.Releases.ListAsync(manifest.App, ct));
-            var rows = new List<EnvironmentStatusView>();
-            foreach (var spec in manifest.Environments)
-            {
-                rows.Add(views.Status(spec, await store.Environments.GetAsync(manifest.App, spec.Name, ct)));
-            }
-
+            var rows = await EnvironmentReports.StatusRowsAsync(manifest, store, ct);
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(new { app = manifest.App, environments = rows });
+                ctx.Output.Json(EnvironmentReports.Status(manifest.App, rows));
                 return ExitCodes.Ok;
             }
 
-            if (rows.Count == 0)
-            {
-                ctx.Output.Line($"The manifest declares no environments; add an 'environments:' section to {manifest.FilePath}.");
-                return ExitCodes.Ok;
-            }
-
-            ctx.Output.Table(
-                ["environment", "stable", "since (UTC)", "by", "owner", "requires", "frozen", "canary"],
-                rows.Select(r => (IReadOnlyList<string>)
-                [
-                    r.Name,
-                    r.Stable?.Label ?? "(none)",
-                    TableText.Time(r.StableSince),
-                    r.StableBy ?? "-",
-                    r.Owner ?? "-",
-                    r.Requires.Count == 0 ? "-" : string.Join(", ", r.Requires),
-                    r.Frozen ? $"FROZEN: {r.FrozenReason}" : "no",
-                    r.Canary is { } c ? $"{c.Release.Label} at {c.Weight.ToString("0.##", CultureInfo.InvariantCulture)}%" : "-",
-                ]),
-                title: $"{manifest.App}: environments");
-            return ExitCodes.Ok;
+            return Write(ctx, manifest.App, rows, manifest.FilePath);
         });
         return command;
+    }
+
+    private static int Write(CliContext ctx, string app, IReadOnlyList<EnvironmentStatusView> rows, string manifestPath)
+    {
+        if (rows.Count == 0)
+        {
+            ctx.Output.Line($"The manifest declares no environments; add an 'environments:' section to {manifestPath}.");
+            return ExitCodes.Ok;
+        }
+
+        ctx.Output.Table(
+            ["environment", "stable", "since (UTC)", "by", "owner", "requires", "frozen", "canary"],
+            rows.Select(r => (IReadOnlyList<string>)
+            [
+                r.Name,
+                r.Stable?.Label ?? "(none)",
+                TableText.Time(r.StableSince),
+                r.StableBy ?? "-",
+                r.Owner ?? "-",
+                r.Requires.Count == 0 ? "-" : string.Join(", ", r.Requires),
+                r.Frozen ? $"FROZEN: {r.FrozenReason}" : "no",
+                r.Canary is { } c ? $"{c.Release.Label} at {c.Weight.ToString("0.##", CultureInfo.InvariantCulture)}%" : "-",
+            ]),
+            title: $"{app}: environments");
+        return ExitCodes.Ok;
     }
 }

@@ -49,6 +49,33 @@ internal static class TracesCommand
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
+            if (ctx.Remote is { } remote)
+            {
+                var query = new List<string> { $"limit={Math.Max(1, parse.GetValue(limit))}" };
+                void Add(string name, string? value)
+                {
+                    if (value is not null)
+                    {
+                        query.Add($"{name}={Uri.EscapeDataString(value)}");
+                    }
+                }
+
+                Add("release", parse.GetValue(release));
+                Add("key", parse.GetValue(key));
+                Add("since", parse.GetValue(since));
+                Add("failed", parse.GetValue(failed) ? "true" : null);
+                Add("online_failed", parse.GetValue(onlineFailed) ? "true" : null);
+                Add("negative_feedback", parse.GetValue(negativeFeedback) ? "true" : null);
+                var json = await remote.GetAsync($"environments/{Remote.RemoteJson.Env(parse.GetValue(environment)!)}/traces?{string.Join('&', query)}", ct);
+                if (ctx.Output.IsJson)
+                {
+                    ctx.Output.RawJson(json);
+                    return ExitCodes.Ok;
+                }
+
+                return WriteList(ctx, Remote.RemoteJson.Read<Remote.Answers.TracesAnswer>(json));
+            }
+
             var store = await ctx.ExistingStoreAsync(ct);
             var spec = EnvironmentCommandSupport.Service(ctx, store).Spec(parse.GetValue(environment)!);
             var app = ctx.Manifest.App;
@@ -74,35 +101,41 @@ internal static class TracesCommand
             var views = new EnvironmentViews(await store.Releases.ListAsync(app, ct));
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(new { app, environment = spec.Name, traces = traces.Select(t => Summary(t, views)) });
+                ctx.Output.Json(TraceReports.List(app, spec.Name, traces, views));
                 return ExitCodes.Ok;
             }
 
-            if (traces.Count == 0)
-            {
-                ctx.Output.Line($"No traces on {spec.Name} match. Traces are written by 'glidepath serve --env {spec.Name}'.");
-                return ExitCodes.Ok;
-            }
-
-            var inv = CultureInfo.InvariantCulture;
-            ctx.Output.Table(
-                ["trace", "started (UTC)", "release", "arm", "status", "latency", "tokens in/out", "cost", "online"],
-                traces.Select(t => (IReadOnlyList<string>)
-                [
-                    t.TraceId,
-                    t.StartedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", inv),
-                    views.Label(t.ReleaseId),
-                    t.Arm,
-                    t.Error is null ? t.Status.ToString(inv) : $"{t.Status} {t.Error}",
-                    string.Create(inv, $"{t.LatencyMs:0} ms"),
-                    string.Create(inv, $"{t.InputTokens}/{t.OutputTokens}"),
-                    string.Create(inv, $"${t.CostUsd:0.000000}"),
-                    t.OnlinePassed is null ? "-" : t.OnlinePassed == true ? "pass" : "FAIL",
-                ]),
-                title: $"{app} / {spec.Name}: {traces.Count} trace(s), newest first");
-            return ExitCodes.Ok;
+            // The table is printed from the JSON view, so a client of the admin API prints exactly this too.
+            return WriteList(ctx, Remote.RemoteJson.Read<Remote.Answers.TracesAnswer>(JsonSerializer.Serialize(TraceReports.List(app, spec.Name, traces, views), CliOutput.JsonOptions)));
         });
         return command;
+    }
+
+    private static int WriteList(CliContext ctx, Remote.Answers.TracesAnswer list)
+    {
+        if (list.Traces.Count == 0)
+        {
+            ctx.Output.Line($"No traces on {list.Environment} match. Traces are written by 'glidepath serve --env {list.Environment}'.");
+            return ExitCodes.Ok;
+        }
+
+        var inv = CultureInfo.InvariantCulture;
+        ctx.Output.Table(
+            ["trace", "started (UTC)", "release", "arm", "status", "latency", "tokens in/out", "cost", "online"],
+            list.Traces.Select(t => (IReadOnlyList<string>)
+            [
+                t.Id,
+                t.StartedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", inv),
+                t.Release?.Label ?? "-",
+                t.Arm,
+                t.Error is null ? t.Status.ToString(inv) : $"{t.Status} {t.Error}",
+                string.Create(inv, $"{t.LatencyMs:0} ms"),
+                string.Create(inv, $"{t.InputTokens}/{t.OutputTokens}"),
+                string.Create(inv, $"${t.CostUsd:0.000000}"),
+                t.OnlinePassed is null ? "-" : t.OnlinePassed == true ? "pass" : "FAIL",
+            ]),
+            title: $"{list.App} / {list.Environment}: {list.Traces.Count} trace(s), newest first");
+        return ExitCodes.Ok;
     }
 
     private static Command Show(CliEnvironment env)
@@ -128,28 +161,7 @@ internal static class TracesCommand
             var views = new EnvironmentViews(await store.Releases.ListAsync(trace.App, ct));
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(new
-                {
-                    trace = Summary(trace, views),
-                    subject_hash = trace.SubjectHash,
-                    api = trace.Api,
-                    stream = trace.Stream,
-                    model = trace.Model,
-                    finish_reason = trace.FinishReason,
-                    timings = new { total_ms = trace.LatencyMs, time_to_first_token_ms = trace.TimeToFirstTokenMs, gateway_overhead_ms = trace.OverheadMs },
-                    online = trace.OnlineScore is null && trace.OnlinePassed is null ? null : new
-                    {
-                        score = trace.OnlineScore,
-                        passed = trace.OnlinePassed,
-                        scorers = trace.OnlineScoresJson is null ? (JsonElement?)null : JsonDocument.Parse(trace.OnlineScoresJson).RootElement.Clone(),
-                    },
-                    feedback = feedback.Select(f => new { score = f.Score, comment = f.Comment, time = f.Time }),
-                    content = trace.InputJson is null && trace.OutputText is null ? null : new
-                    {
-                        input = trace.InputJson is null ? (JsonElement?)null : JsonDocument.Parse(trace.InputJson).RootElement.Clone(),
-                        output = trace.OutputText,
-                    },
-                });
+                ctx.Output.Json(TraceReports.Show(trace, feedback, views));
                 return ExitCodes.Ok;
             }
 
@@ -241,26 +253,4 @@ internal static class TracesCommand
 
         return rows;
     }
-
-    private static object Summary(TraceRecord t, EnvironmentViews views) => new
-    {
-        id = t.TraceId,
-        started_at = t.StartedAt,
-        environment = t.Environment,
-        release = views.Ref(t.ReleaseId),
-        arm = t.Arm,
-        key = t.KeyName is null ? null : new { id = t.KeyId, name = t.KeyName },
-        status = t.Status,
-        error = t.Error,
-        failed = t.IsError,
-        upstream_status = t.UpstreamStatus,
-        upstream_message = t.UpstreamMessage,
-        latency_ms = t.LatencyMs,
-        input_tokens = t.InputTokens,
-        output_tokens = t.OutputTokens,
-        cost_usd = t.CostUsd,
-        online_score = t.OnlineScore,
-        online_passed = t.OnlinePassed,
-        content_captured = t.InputJson is not null || t.OutputText is not null,
-    };
 }

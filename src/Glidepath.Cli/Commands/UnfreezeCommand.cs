@@ -21,6 +21,11 @@ internal static class UnfreezeCommand
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
+            if (ctx.Remote is { } remote)
+            {
+                return await EnvironmentCommandSupport.RemoteOutcomeAsync(ctx, remote, parse.GetValue(environment)!, "unfreeze", new { reason = parse.GetValue(reason) }, ct);
+            }
+
             var store = await ctx.StoreAsync(ct);
             var service = EnvironmentCommandSupport.Service(ctx, store);
             var spec = service.Spec(parse.GetValue(environment)!);

@@ -153,7 +153,12 @@ internal sealed partial class DemoRunner
             Time = _ctx.Time,
             PollInterval = TimeSpan.FromMilliseconds(100),
         };
-        return await GatewayServer.StartAsync(serving, new GatewayServerOptions { Urls = ["http://127.0.0.1:0"], LogLevel = LogLevel.Warning }, cancellationToken);
+        return await GatewayServer.StartAsync(serving, new GatewayServerOptions
+        {
+            Urls = ["http://127.0.0.1:0"],
+            LogLevel = LogLevel.Warning,
+            Admin = new Glidepath.Gateway.Admin.AdminOptions { Manifest = manifest, Store = _store!, Time = _ctx.Time }, // the drill's probes need a token check
+        }, cancellationToken);
     }
 
     /// <summary>Each gateway gets its own model clients (its own provider concurrency), disposed when the gateways stop.</summary>

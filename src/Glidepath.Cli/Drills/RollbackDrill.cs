@@ -24,6 +24,9 @@ internal sealed class RollbackDrill(IEnvironmentStore environments, ITraceStore 
     /// <summary>Progress lines for a human (stderr in the CLI).</summary>
     public Action<string>? Progress { get; init; }
 
+    /// <summary>An access token with the admin role in the environment: a gateway answers route probes only to one (sent as <c>Glidepath-Admin-Token</c>).</summary>
+    public string? ProbeToken { get; init; }
+
     public async Task<DrillResult> RunAsync(DrillOptions options, CancellationToken cancellationToken)
     {
         await CheckGatewayAsync(options, cancellationToken).ConfigureAwait(false);
@@ -187,6 +190,10 @@ internal sealed class RollbackDrill(IEnvironmentStore environments, ITraceStore 
         if (routeOnly)
         {
             request.Headers.Add("Glidepath-Probe", "route");
+            if (ProbeToken is not null)
+            {
+                request.Headers.Add("Glidepath-Admin-Token", ProbeToken);
+            }
         }
 
         try

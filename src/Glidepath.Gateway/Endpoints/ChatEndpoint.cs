@@ -16,7 +16,7 @@ namespace Glidepath.Gateway.Endpoints;
 /// <see cref="ChatRequest"/>, hands it to the serving core (<see cref="ChatService"/>: route, apply the release,
 /// call the provider, trace), and writes the answer back in the caller's format, whole or as server-sent events.
 /// </summary>
-internal sealed partial class ChatEndpoint(ChatService chat, ServingOptions serving, GatewayOptions options, CallerAuthentication auth, ILogger<ChatEndpoint> logger)
+internal sealed partial class ChatEndpoint(ChatService chat, ServingOptions serving, GatewayOptions options, CallerAuthentication auth, ProbeAccess probes, ILogger<ChatEndpoint> logger)
 {
     // Case-insensitive like header names: Glidepath-Var-Customer_Tier fills customer_tier, as before the allowlist.
     private readonly FrozenSet<string> _requestVars = (serving.Manifest.FindEnvironment(serving.Environment)?.RequestVars ?? []).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
@@ -74,10 +74,10 @@ internal sealed partial class ChatEndpoint(ChatService chat, ServingOptions serv
 
         var headers = http.Request.Headers;
         var probe = string.Equals(headers[GatewayHeaders.Probe], "route", StringComparison.Ordinal);
-        if (probe && !ProbeAccess.Allows(http.Connection.RemoteIpAddress))
+        if (probe && !await probes.AllowsAsync(http).ConfigureAwait(false))
         {
             await RefuseAsync(http, wire, state, new WireException(403, ErrorKinds.Permission,
-                $"'{GatewayHeaders.Probe}: route' is answered only to callers on the gateway's own machine (loopback); send the request without it")).ConfigureAwait(false);
+                $"'{GatewayHeaders.Probe}: route' needs an access token with the admin role in '{chat.Environment}' in the {ProbeAccess.TokenHeader} header; send the request without the probe header")).ConfigureAwait(false);
             return;
         }
 

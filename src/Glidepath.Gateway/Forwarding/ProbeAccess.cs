@@ -1,13 +1,39 @@
-using System.Net;
+using Glidepath.Access;
+using Glidepath.Serving;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Glidepath.Gateway.Forwarding;
 
 /// <summary>
-/// Who may send <c>Glidepath-Probe: route</c>: only a caller on the gateway's own machine. A probe tells the caller
-/// its arm without a provider call or a trace, which would let anyone find (and then pin) a sticky key on the canary.
+/// Who may send <c>Glidepath-Probe: route</c>: a request carrying an access token with the admin role in this gateway's
+/// environment (<see cref="TokenHeader"/>, beside the caller's key). A probe tells the caller its arm without a provider
+/// call or a trace, which would let anyone find (and then pin) a sticky key on the canary. Being on the gateway's own
+/// machine is not enough: behind a reverse proxy every caller looks local. Without the admin API (no token can be
+/// checked), or when the store cannot be read, every probe is refused.
 /// </summary>
-internal static class ProbeAccess
+internal sealed class ProbeAccess(ServingOptions serving, IServiceProvider services)
 {
-    public static bool Allows(IPAddress? remote) =>
-        remote is not null && IPAddress.IsLoopback(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote);
+    /// <summary>The header carrying the admin's token (Authorization carries the caller's key).</summary>
+    public const string TokenHeader = "Glidepath-Admin-Token";
+
+    public async Task<bool> AllowsAsync(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var presented = http.Request.Headers[TokenHeader].ToString();
+        if (!AccessTokenSecret.LooksLikeToken(presented) || services.GetService<AccessTokenService>() is not { } tokens)
+        {
+            return false;
+        }
+
+        try
+        {
+            var token = await tokens.AuthenticateAsync(serving.Manifest.App, presented, http.RequestAborted).ConfigureAwait(false);
+            return token is not null && token.Grant.Allows(serving.Environment, Role.Admin);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return false;
+        }
+    }
 }

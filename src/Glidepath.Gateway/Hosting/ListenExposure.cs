@@ -27,9 +27,9 @@ internal static class ListenExposure
         ? null
         : keysRequired
             ? $"NOTE: the gateway listens on {string.Join(", ", exposed)}, which other machines can reach. Chat and feedback need a caller's key; " +
-              "/metrics is not authenticated yet (releases, traffic, cost): restrict it by network. See docs/security.md."
+              "/metrics needs an access token of any role (or its own port, --metrics-urls) and the admin API one with the role of its operation. See docs/security.md."
             : $"WARNING: the gateway listens on {string.Join(", ", exposed)}, which other machines can reach, and serves without keys (--allow-anonymous): " +
-              "anyone who can connect can send chat requests billed to your provider keys, send feedback, and read /metrics (releases, traffic, cost). " +
+              "anyone who can connect can send chat requests billed to your provider keys and send feedback (/metrics and the admin API still need an access token). " +
               "Create keys ('glidepath keys create') and drop --allow-anonymous, or restrict access by network. See docs/security.md.";
 
     /// <summary>The host part of a Kestrel URL such as <c>http://0.0.0.0:4000</c>, <c>http://[::1]:4000</c> or <c>http://*:4000</c>.</summary>

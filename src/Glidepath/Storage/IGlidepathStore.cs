@@ -29,4 +29,7 @@ public interface IGlidepathStore : IStoreIdentitySource, IAsyncDisposable
 
     /// <summary>Callers' keys to the gateway, kept as keyed hashes.</summary>
     IApiKeyStore ApiKeys { get; }
+
+    /// <summary>Access tokens to the admin API, kept as keyed hashes.</summary>
+    IAccessTokenStore AccessTokens { get; }
 }

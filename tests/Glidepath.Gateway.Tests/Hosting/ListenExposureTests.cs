@@ -32,12 +32,12 @@ public sealed class ListenExposureTests
     }
 
     [Fact]
-    public void Warning_ExposedAddressWithKeys_SaysMetricsIsNotAuthenticated()
+    public void Warning_ExposedAddressWithKeys_SaysMetricsNeedsAToken()
     {
         var warning = ListenExposure.Warning(["http://0.0.0.0:4001"], keysRequired: true);
 
         Assert.Contains("need a caller's key", warning, StringComparison.Ordinal);
-        Assert.Contains("/metrics is not authenticated", warning, StringComparison.Ordinal);
+        Assert.Contains("/metrics needs an access token", warning, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -30,4 +30,6 @@ public sealed class InMemoryConcurrencyTests() : ConcurrencyContract(new InMemor
 
 public sealed class InMemoryApiKeyStoreTests() : ApiKeyStoreContract(new InMemoryStoreFactory());
 
+public sealed class InMemoryAccessTokenStoreTests() : AccessTokenStoreContract(new InMemoryStoreFactory());
+
 public sealed class InMemoryTraceKeyTests() : TraceKeyContract(new InMemoryStoreFactory());

@@ -26,6 +26,8 @@ public sealed class SqliteMonitorStoreTests() : MonitorStoreContract(new SqliteS
 
 public sealed class SqliteApiKeyStoreTests() : ApiKeyStoreContract(new SqliteStoreFactory());
 
+public sealed class SqliteAccessTokenStoreTests() : AccessTokenStoreContract(new SqliteStoreFactory());
+
 public sealed class SqliteStoreIdentityTests() : StoreIdentityContract(new SqliteStoreFactory());
 
 public sealed class SqliteConcurrencyTests() : ConcurrencyContract(new SqliteStoreFactory());

@@ -1,10 +1,10 @@
 using System.Globalization;
 using Glidepath.Errors;
 
-namespace Glidepath.Cli.Commands;
+namespace Glidepath.Rollouts;
 
 /// <summary>Reads <c>--steps 1,5,25</c> (canary percentages) for <c>rollout start</c> and <c>rollout plan</c>.</summary>
-internal static class RolloutSteps
+public static class RolloutSteps
 {
     /// <summary>The percentages, or null when the option is not given (the manifest's rollout.steps apply).</summary>
     public static List<double>? Parse(string? text)

@@ -1,0 +1,153 @@
+using System.CommandLine;
+using Glidepath.Access;
+using Glidepath.Errors;
+using Glidepath.Storage;
+
+namespace Glidepath.Cli.Commands;
+
+/// <summary><c>glidepath tokens create|list|revoke</c>: access tokens to the admin API, one role in one environment each.</summary>
+internal static class TokensCommand
+{
+    public static Command Build(CliEnvironment env)
+    {
+        var command = new Command("tokens", """
+            Access tokens to the admin API (/admin/v1 on 'glidepath serve'): gpt_…, each granting one role in one
+            environment, or in all of them with --env '*'. Roles: viewer (read), deployer (promote, rollout
+            start/pause/resume/promote), owner (also rollback, freeze, unfreeze, rollout abort), admin (also keys and
+            tokens). A client sends 'Authorization: Bearer gpt_…'; the token's name is recorded as the actor
+            ('token:NAME') of every change made with it. The store keeps only a keyed hash; 'tokens create' prints the
+            token once. Creating tokens needs the store itself: whoever can open it is trusted.
+            """);
+        command.Add(Create(env));
+        command.Add(List(env));
+        command.Add(Revoke(env));
+        return command;
+    }
+
+    private static AccessTokenService Service(CliContext ctx, IGlidepathStore store) => new(store.AccessTokens, store, ctx.Time);
+
+    private static Command Create(CliEnvironment env)
+    {
+        var role = new Option<string>("--role") { Description = "viewer, deployer, owner or admin", Required = true };
+        role.AcceptOnlyFromAmong("viewer", "deployer", "owner", "admin");
+        var environment = new Option<string?>("--env", "-e") { Description = "The environment the role applies to, or '*' for all; required except for admin, where it defaults to '*'" };
+        var name = new Option<string>("--name") { Description = "Who holds the token (1-64 letters, digits, '.', '_', '@', '-'), e.g. alice; recorded as the actor", Required = true };
+        var command = new Command("create", """
+            Create an access token and print it once: it cannot be shown again (the store keeps only a keyed hash).
+
+            Examples:
+              glidepath tokens create --role owner --env production --name alice
+              glidepath tokens create --role deployer --env staging --name ci --format json
+              glidepath tokens create --role admin --name root              # admin of every environment
+            """)
+        {
+            role,
+            environment,
+            name,
+        };
+        command.SetAction(env, async (ctx, parse, ct) =>
+        {
+            var granted = RoleNames.Parse(parse.GetValue(role));
+            var scope = Scope(ctx, parse.GetValue(environment), granted);
+            var store = await ctx.StoreAsync(ct);
+            var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
+            var created = await Service(ctx, store).CreateAsync(ctx.Manifest.App, scope, granted, parse.GetValue(name)!, actor, ct);
+            if (ctx.Output.IsJson)
+            {
+                ctx.Output.Json(AccessTokenReports.Created(created));
+                return ExitCodes.Ok;
+            }
+
+            var t = created.Token;
+            ctx.Output.Line($"Created token {t.Id} '{t.Name}': {RoleNames.Name(t.Role)} in {(t.Environment == Grant.AnyEnvironment ? "every environment" : t.Environment)} of {t.App}.");
+            ctx.Output.Line("The token, shown this once (the store keeps only its hash):");
+            ctx.Output.Line();
+            ctx.Output.Line($"  {created.Secret}");
+            ctx.Output.Line();
+            ctx.Output.Line("Clients send it as 'Authorization: Bearer <token>' to /admin/v1 (see docs/admin-api.md).");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command List(CliEnvironment env)
+    {
+        var command = new Command("list", """
+            List the app's access tokens, oldest first: id, name, role, environment, who created them and when, and
+            when they were revoked. Tokens themselves are never shown.
+
+            Example:
+              glidepath tokens list --format json
+            """);
+        command.SetAction(env, async (ctx, parse, ct) =>
+        {
+            var store = await ctx.ExistingStoreAsync(ct);
+            var tokens = await Service(ctx, store).ListAsync(ctx.Manifest.App, ct);
+            if (ctx.Output.IsJson)
+            {
+                ctx.Output.Json(AccessTokenReports.List(ctx.Manifest.App, tokens));
+                return ExitCodes.Ok;
+            }
+
+            if (tokens.Count == 0)
+            {
+                ctx.Output.Line("No tokens yet. Create one with 'glidepath tokens create --role ROLE --env ENV --name NAME'.");
+                return ExitCodes.Ok;
+            }
+
+            ctx.Output.Table(
+                ["id", "name", "role", "environment", "created (UTC)", "by", "revoked (UTC)"],
+                tokens.Select(t => (IReadOnlyList<string>)
+                    [t.Id, t.Name, RoleNames.Name(t.Role), t.Environment, TableText.Time(t.CreatedAt), t.CreatedBy, t.RevokedAt is { } r ? TableText.Time(r) : "-"]),
+                title: $"{ctx.Manifest.App}: {tokens.Count} token(s)");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Revoke(CliEnvironment env)
+    {
+        var token = new Argument<string>("ID-OR-NAME") { Description = "The token's id (tok_…), or the name of a token that is not revoked" };
+        var command = new Command("revoke", """
+            Revoke a token: the admin API refuses it (401) from the next request. It stays listed, with the time it
+            was revoked; its name can be given to a new token.
+
+            Examples:
+              glidepath tokens revoke alice
+              glidepath tokens revoke tok_3f9a0c2d5e7b8a14
+            """)
+        {
+            token,
+        };
+        command.SetAction(env, async (ctx, parse, ct) =>
+        {
+            var store = await ctx.ExistingStoreAsync(ct);
+            var revoked = await Service(ctx, store).RevokeAsync(ctx.Manifest.App, parse.GetValue(token)!, ct);
+            if (ctx.Output.IsJson)
+            {
+                ctx.Output.Json(AccessTokenReports.Revoked(revoked));
+                return ExitCodes.Ok;
+            }
+
+            ctx.Output.Line($"Revoked token {revoked.Id} '{revoked.Name}' ({RoleNames.Name(revoked.Role)} in {revoked.Environment}) at {TableText.Time(revoked.RevokedAt!.Value)} UTC.");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>A declared environment or '*'; admin without --env is '*'.</summary>
+    private static string Scope(CliContext ctx, string? environment, Role role)
+    {
+        if (environment is null)
+        {
+            return role == Role.Admin
+                ? Grant.AnyEnvironment
+                : throw new BadInputException($"--env is required for a {RoleNames.Name(role)} token: name an environment, or '*' for all of them");
+        }
+
+        return environment == Grant.AnyEnvironment
+            ? environment
+            : (ctx.Manifest.FindEnvironment(environment)
+                ?? throw new BadInputException($"unknown environment '{environment}'; expected one of: {string.Join(", ", ctx.Manifest.Environments.Select(e => e.Name))}, or '*'")).Name;
+    }
+}

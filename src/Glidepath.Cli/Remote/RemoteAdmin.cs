@@ -1,0 +1,115 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Glidepath.Errors;
+using Glidepath.Views;
+
+namespace Glidepath.Cli.Remote;
+
+/// <summary>
+/// The CLI as a client of a gateway's admin API (<c>--server URL</c> with <c>--token</c> or <c>GLIDEPATH_TOKEN</c>): each
+/// answer is the JSON the command prints under <c>--format json</c>; an error answer becomes the exception of its exit
+/// code, so the CLI reports it as if the store had refused. The token is sent, never printed.
+/// </summary>
+internal sealed class RemoteAdmin : IDisposable
+{
+    public const string ServerVariable = "GLIDEPATH_SERVER";
+    public const string TokenVariable = "GLIDEPATH_TOKEN";
+
+    private readonly HttpClient _http;
+
+    private RemoteAdmin(Uri server, string token)
+    {
+        Server = server;
+        _http = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(60) };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    }
+
+    public Uri Server { get; }
+
+    /// <summary>The client named by <c>--server</c> (or <c>GLIDEPATH_SERVER</c>), or null for local mode.</summary>
+    public static RemoteAdmin? From(string? server, string? token)
+    {
+        server ??= Environment.GetEnvironmentVariable(ServerVariable);
+        if (string.IsNullOrWhiteSpace(server))
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(server.TrimEnd('/') + "/", UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            throw new BadInputException($"--server '{server}' is not an http(s) URL; expected e.g. https://glidepath.internal:4001");
+        }
+
+        token ??= Environment.GetEnvironmentVariable(TokenVariable);
+        return string.IsNullOrWhiteSpace(token)
+            ? throw new BadInputException($"--server needs a token: set {TokenVariable} (or --token) to an access token from 'glidepath tokens create' or an OIDC token")
+            : new RemoteAdmin(uri, token.Trim());
+    }
+
+    /// <summary>GETs <paramref name="path"/> (under <c>admin/v1/</c>), returning the answer's JSON text.</summary>
+    public Task<string> GetAsync(string path, CancellationToken cancellationToken) => SendAsync(HttpMethod.Get, path, null, cancellationToken);
+
+    /// <summary>POSTs <paramref name="body"/> as the views' JSON to <paramref name="path"/>, returning the answer's JSON text.</summary>
+    public Task<string> PostAsync(string path, object body, CancellationToken cancellationToken) => SendAsync(HttpMethod.Post, path, body, cancellationToken);
+
+    private async Task<string> SendAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, "admin/v1/" + path.TrimStart('/'));
+        if (body is not null)
+        {
+            request.Content = new StringContent(JsonSerializer.Serialize(body, body.GetType(), ViewJson.Options), Encoding.UTF8, "application/json");
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new OperationalException($"cannot reach the admin API at {Server}: {ex.Message}", ex);
+        }
+        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationalException($"the admin API at {Server} did not answer within {_http.Timeout.TotalSeconds:0} s", ex);
+        }
+
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+            {
+                return text;
+            }
+
+            throw Failure((int)response.StatusCode, text);
+        }
+    }
+
+    private GlidepathException Failure(int status, string text)
+    {
+        string? message = null;
+        var exit = 0;
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            message = doc.RootElement.GetProperty("error").GetString();
+            exit = doc.RootElement.GetProperty("exit_code").GetInt32();
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+        }
+
+        message = $"{Server} answered {status}: {message ?? "(no error message)"}";
+        return exit switch
+        {
+            2 => new BadInputException(message),
+            4 => new PolicyException(message),
+            _ when status == 404 => new BadInputException(message + " (is this a Glidepath gateway with the admin API on this address?)"),
+            _ => new OperationalException(message),
+        };
+    }
+
+    public void Dispose() => _http.Dispose();
+}

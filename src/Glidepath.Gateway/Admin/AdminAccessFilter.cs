@@ -1,0 +1,64 @@
+using Glidepath.Access;
+using Glidepath.Errors;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace Glidepath.Gateway.Admin;
+
+/// <summary>
+/// In front of every admin endpoint: authenticates the request (401), checks the role its <see cref="AdminAccess"/>
+/// needs in the environment of its route (403), then runs it and turns a domain error into its status. Anything that
+/// goes wrong while checking — a store error, an endpoint without <see cref="AdminAccess"/> — is a refusal.
+/// </summary>
+internal sealed partial class AdminAccessFilter(AdminAuthenticator authenticator, ILogger<AdminAccessFilter> logger) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        if (http.GetEndpoint()?.Metadata.GetMetadata<AdminAccess>() is not { } access)
+        {
+            return AdminResults.Forbidden("this endpoint declares no access rule, so nobody may call it");
+        }
+
+        AdminAuthentication result;
+        try
+        {
+            result = await authenticator.AuthenticateAsync(http).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogCheckFailed(logger, access.Operation, ex.GetType().Name);
+            return AdminResults.Error(StatusCodes.Status503ServiceUnavailable, "the credential could not be checked (the store is unavailable); nothing was done", 3);
+        }
+
+        if (result.Principal is not { } principal)
+        {
+            return AdminResults.Unauthenticated(result.Refusal!);
+        }
+
+        var environment = access.EnvironmentScoped ? http.GetRouteValue("env") as string : null;
+        if ((access.EnvironmentScoped && environment is null) || !principal.Allows(environment, access.Role))
+        {
+            var where = environment is null ? "in any environment" : $"in '{environment}'";
+            return AdminResults.Forbidden($"{principal.Actor} may not {access.Operation} {where}: it needs the {RoleNames.Name(access.Role)} role there (has: {Describe(principal)})");
+        }
+
+        AdminPrincipal.Set(http, principal);
+        try
+        {
+            return await next(context).ConfigureAwait(false);
+        }
+        catch (GlidepathException ex)
+        {
+            return AdminResults.Failure(ex);
+        }
+    }
+
+    private static string Describe(Principal principal) => principal.Grants.Count == 0
+        ? "no role"
+        : string.Join(", ", principal.Grants.Select(g => $"{RoleNames.Name(g.Role)} in {g.Environment}"));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "admin API: the credential for {Operation} could not be checked ({Error}); refused")]
+    private static partial void LogCheckFailed(ILogger logger, string operation, string error);
+}

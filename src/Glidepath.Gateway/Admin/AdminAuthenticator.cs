@@ -1,0 +1,95 @@
+using System.Security.Claims;
+using Glidepath.Access;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.IdentityModel.Tokens;
+using Microsoft.Net.Http.Headers;
+
+namespace Glidepath.Gateway.Admin;
+
+/// <summary>
+/// Who sent an admin-API request: <c>Authorization: Bearer gpt_…</c> is a Glidepath access token, checked against the
+/// store's keyed hashes; any other bearer token is an OpenID Connect JWT, validated by the JwtBearer handler (issuer,
+/// audience, lifetime, signature) and mapped to grants through <see cref="OidcOptions.Roles"/>. Nothing else is
+/// believed: no header, body field or query names the actor. A store error propagates (the filter answers 503), so a
+/// failure to check is never an allow.
+/// </summary>
+internal sealed class AdminAuthenticator(AdminOptions options, AccessTokenService tokens)
+{
+    public const string OidcScheme = "glidepath-oidc";
+
+    public async Task<AdminAuthentication> AuthenticateAsync(HttpContext http)
+    {
+        var bearer = Bearer(http.Request.Headers.Authorization.ToString());
+        if (bearer is null)
+        {
+            return AdminAuthentication.Refused("no credential: send 'Authorization: Bearer <token>' with a Glidepath access token (gpt_…, from 'glidepath tokens create') or an OpenID Connect token");
+        }
+
+        if (bearer.StartsWith(AccessTokenSecret.Prefix, StringComparison.Ordinal))
+        {
+            var token = await tokens.AuthenticateAsync(options.Manifest.App, bearer, http.RequestAborted).ConfigureAwait(false);
+            return token is null
+                ? AdminAuthentication.Refused($"the access token is not one of '{options.Manifest.App}' or has been revoked")
+                : AdminAuthentication.Accepted(new Principal("token:" + token.Name, [token.Grant]));
+        }
+
+        if (options.Oidc is not { } oidc)
+        {
+            return AdminAuthentication.Refused("the bearer token is not a Glidepath access token (gpt_…), and this server accepts no OpenID Connect tokens");
+        }
+
+        var result = await http.AuthenticateAsync(OidcScheme).ConfigureAwait(false);
+        if (!result.Succeeded || result.Principal is not { } user)
+        {
+            return AdminAuthentication.Refused("the OpenID Connect token was refused: " + Reason(result.Failure));
+        }
+
+        var actor = user.FindFirst(oidc.ActorClaim)?.Value;
+        if (string.IsNullOrWhiteSpace(actor))
+        {
+            return AdminAuthentication.Refused($"the OpenID Connect token has no '{oidc.ActorClaim}' claim to record as the actor");
+        }
+
+        return AdminAuthentication.Accepted(new Principal("oidc:" + actor, Grants(user, oidc)));
+    }
+
+    private static List<Grant> Grants(ClaimsPrincipal user, OidcOptions oidc)
+    {
+        var grants = new List<Grant>();
+        foreach (var claim in user.FindAll(oidc.RolesClaim))
+        {
+            if (oidc.Roles.TryGetValue(claim.Value, out var grant))
+            {
+                grants.Add(grant);
+            }
+        }
+
+        return grants;
+    }
+
+    private static string? Bearer(string header)
+    {
+        const string scheme = "Bearer ";
+        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var value = header[scheme.Length..].Trim();
+        return value.Length == 0 ? null : value;
+    }
+
+    /// <summary>Why a JWT was refused, in words (the handler's exception text may quote claims; the token is never echoed).</summary>
+    private static string Reason(Exception? failure) => failure switch
+    {
+        SecurityTokenExpiredException => "it has expired",
+        SecurityTokenNotYetValidException => "it is not valid yet",
+        SecurityTokenInvalidAudienceException => "it is for another audience",
+        SecurityTokenInvalidIssuerException => "it is from another issuer",
+        SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "its signature does not verify with the configured keys",
+        SecurityTokenMalformedException => "it is not a well-formed JWT",
+        null => "no token",
+        _ => "it did not validate",
+    };
+}

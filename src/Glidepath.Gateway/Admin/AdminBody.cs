@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Glidepath.Errors;
+using Glidepath.Views;
+using Microsoft.AspNetCore.Http;
+
+namespace Glidepath.Gateway.Admin;
+
+/// <summary>
+/// Reads a request body as JSON with the views' names (snake_case) and limits; an empty body is the defaults, a malformed
+/// one a <see cref="BadInputException"/> (400). Fields a body type does not declare — an <c>actor</c>, say — are ignored.
+/// </summary>
+internal static class AdminBody
+{
+    public const long MaxBytes = 64 * 1024;
+
+    public static async Task<T> ReadAsync<T>(HttpContext http)
+        where T : new()
+    {
+        var request = http.Request;
+        if (request.ContentLength is 0 || (request.ContentLength is null && !request.Headers.TransferEncoding.Any()))
+        {
+            return new T();
+        }
+
+        if (request.ContentLength > MaxBytes)
+        {
+            throw new BadInputException($"the request body is {request.ContentLength} bytes; at most {MaxBytes} are read");
+        }
+
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, http.RequestAborted).ConfigureAwait(false);
+        if (buffer.Length > MaxBytes)
+        {
+            throw new BadInputException($"the request body is over {MaxBytes} bytes");
+        }
+
+        if (buffer.Length == 0)
+        {
+            return new T();
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), ViewJson.Options) ?? new T();
+        }
+        catch (JsonException ex)
+        {
+            throw new BadInputException($"the request body is not the JSON expected{(ex.Path is { } p ? $" (at {p})" : "")}: {ex.Message.Split('.')[0]}", ex);
+        }
+    }
+}

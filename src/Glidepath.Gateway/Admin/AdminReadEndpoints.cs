@@ -1,0 +1,92 @@
+using System.Globalization;
+using Glidepath.Access;
+using Glidepath.Errors;
+using Glidepath.Evals;
+using Glidepath.Monitoring;
+using Glidepath.Releases;
+using Glidepath.Traces;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Glidepath.Gateway.Admin;
+
+/// <summary>Releases, gate verdicts, traces and drift alerts: the CLI's release list/show, traces list/show and monitor.</summary>
+internal static class AdminReadEndpoints
+{
+    private const int MaxLimit = 1000;
+
+    public static void Map(RouteGroupBuilder group)
+    {
+        group.Get("/releases", "list releases", Role.Viewer, async (HttpContext http, AdminServices s) =>
+            AdminResults.View(ReleaseReports.List(await s.Store.Releases.ListAsync(s.App, http.RequestAborted)))).WithTags("releases");
+
+        group.Get("/releases/{ref}", "show a release", Role.Viewer, async (string @ref, HttpContext http, AdminServices s) =>
+        {
+            var release = await s.RegisteredAsync(@ref, "ref", http.RequestAborted);
+            var provenance = await s.Store.Releases.ProvenanceAsync(release.App, release.Id, http.RequestAborted);
+            return AdminResults.View(ReleaseReports.Show(release, provenance));
+        }).WithTags("releases");
+
+        group.Get("/releases/{ref}/verdicts", "read gate verdicts", Role.Viewer, async (string @ref, HttpContext http, AdminServices s) =>
+        {
+            var release = await s.RegisteredAsync(@ref, "ref", http.RequestAborted);
+            var verdicts = await s.Store.GateVerdicts.ListAsync(s.App, release.Id, http.RequestAborted);
+            return AdminResults.View(GateVerdictReports.List(release.Id, verdicts, await s.ViewsAsync(http.RequestAborted)));
+        }).WithTags("releases");
+
+        group.Get("/environments/{env}/traces", "list traces", Role.Viewer, async (string env, HttpContext http, AdminServices s) =>
+        {
+            var spec = s.Environments.Spec(env);
+            var q = http.Request.Query;
+            var releaseId = q["release"].ToString() is { Length: > 0 } r ? (await s.RegisteredAsync(r, "release", http.RequestAborted)).Id : null;
+            var traces = await s.Store.Traces.ListAsync(new TraceQuery
+            {
+                App = s.App,
+                Environment = spec.Name,
+                ReleaseId = releaseId,
+                KeyName = q["key"].ToString() is { Length: > 0 } k ? k : null,
+                Since = q["since"].ToString() is { Length: > 0 } since ? s.Options.Time.GetUtcNow() - Since(since) : null,
+                ErrorsOnly = Flag(q["failed"]),
+                OnlineFailedOnly = Flag(q["online_failed"]),
+                NegativeFeedbackOnly = Flag(q["negative_feedback"]),
+                Limit = Limit(q["limit"], 20),
+            }, http.RequestAborted);
+            return AdminResults.View(TraceReports.List(s.App, spec.Name, traces, await s.ViewsAsync(http.RequestAborted)));
+        }).WithTags("traces");
+
+        group.Get("/environments/{env}/traces/{id}", "show a trace", Role.Viewer, async (string env, string id, HttpContext http, AdminServices s) =>
+        {
+            var spec = s.Environments.Spec(env);
+            var trace = await TraceLookup.FindAsync(s.Store.Traces, s.App, id, $"'GET /admin/v1/environments/{spec.Name}/traces' lists recent ones", http.RequestAborted);
+            if (trace.Environment != spec.Name)
+            {
+                // A viewer of one environment must not read another's traces by id.
+                throw new BadInputException($"trace {trace.TraceId} is not a trace of '{spec.Name}'");
+            }
+
+            var feedback = await s.Store.Traces.FeedbackAsync(trace.TraceId, http.RequestAborted);
+            return AdminResults.View(TraceReports.Show(trace, feedback, await s.ViewsAsync(http.RequestAborted)));
+        }).WithTags("traces");
+
+        group.Get("/environments/{env}/alerts", "list drift alerts", Role.Viewer, async (string env, HttpContext http, AdminServices s) =>
+        {
+            var spec = s.Environments.Spec(env);
+            var alerts = await s.Store.Monitor.ListAlertsAsync(s.App, spec.Name, Limit(http.Request.Query["limit"], 20), http.RequestAborted);
+            return AdminResults.View(MonitorReports.Report(s.App, spec.Name, null, alerts, await s.ViewsAsync(http.RequestAborted)));
+        }).WithTags("monitoring");
+    }
+
+    private static TimeSpan Since(string text) =>
+        Glidepath.Manifests.DurationParser.TryParse(text, out var span) && span > TimeSpan.Zero
+            ? span
+            : throw new BadInputException($"since '{text}' is not a duration; expected e.g. 15m, 1h, 7d");
+
+    private static bool Flag(Microsoft.Extensions.Primitives.StringValues value) =>
+        value.Count > 0 && (value[0] is "" or "true" or "1" ? true : value[0] is "false" or "0" ? false
+            : throw new BadInputException($"'{value[0]}' is not true or false"));
+
+    private static int Limit(Microsoft.Extensions.Primitives.StringValues value, int fallback) =>
+        value.Count == 0 ? fallback
+        : int.TryParse(value[0], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxLimit ? n
+        : throw new BadInputException($"limit '{value[0]}' is not a whole number from 1 to {MaxLimit}");
+}

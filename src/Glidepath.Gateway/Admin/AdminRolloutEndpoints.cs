@@ -1,0 +1,70 @@
+using Glidepath.Access;
+using Glidepath.Errors;
+using Glidepath.Gateway.Admin.Requests;
+using Glidepath.Models;
+using Glidepath.Manifests;
+using Glidepath.Rollouts;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using static Glidepath.Gateway.Admin.AdminEnvironmentEndpoints;
+
+namespace Glidepath.Gateway.Admin;
+
+/// <summary>A canary rollout: the CLI's rollout start, status, pause, resume, abort and promote.</summary>
+internal static class AdminRolloutEndpoints
+{
+    public static void Map(RouteGroupBuilder group)
+    {
+        group.Get("/environments/{env}/rollout", "read rollout status", Role.Viewer, async (string env, HttpContext http, AdminServices s) =>
+        {
+            var spec = s.Environments.Spec(env);
+            var rollout = await s.Store.Rollouts.LatestAsync(s.App, spec.Name, http.RequestAborted)
+                ?? throw new PolicyException($"environment '{spec.Name}' has had no rollout; start one with: glidepath rollout start REF --env {spec.Name}");
+            var status = await RolloutStatus.ReadAsync(s.Store, rollout, s.Options.Time.GetUtcNow(), http.RequestAborted);
+            return AdminResults.View(RolloutReports.Status(status, await s.ViewsAsync(http.RequestAborted)));
+        }).WithTags("rollouts");
+
+        group.Post<RolloutStartRequest>("/environments/{env}/rollout/start", "start a rollout", Role.Deployer, async (string env, HttpContext http, AdminServices s) =>
+        {
+            var body = await AdminBody.ReadAsync<RolloutStartRequest>(http);
+            var spec = s.Environments.Spec(env);
+            var release = await s.RegisteredAsync(body.Release, "release", http.RequestAborted);
+            s.Resolver.Models?.EnsureServable(release.CanonicalJson);
+            var plan = RolloutService.PlanFrom(s.Options.Manifest, RolloutSteps.Parse(body.Steps), body.MinRequests, Duration(body.MaxDuration));
+            var rollout = await s.Rollouts.StartAsync(spec.Name, release, plan, Actor(http), body.Reason, body.Force, http.RequestAborted);
+            return AdminResults.View(RolloutReports.Started(rollout, await s.ViewsAsync(http.RequestAborted)));
+        }).WithTags("rollouts");
+
+        MapChange(group, "pause", "pause a rollout", Role.Deployer, (s, env, actor, reason, ct) => s.Rollouts.PauseAsync(env, actor, reason, ct));
+        MapChange(group, "resume", "resume a rollout", Role.Deployer, (s, env, actor, reason, ct) => s.Rollouts.ResumeAsync(env, actor, reason, ct));
+        MapChange(group, "abort", "abort a rollout", Role.Owner, (s, env, actor, reason, ct) => s.Rollouts.AbortAsync(env, actor, reason, ct));
+
+        group.Post<RolloutPromoteRequest>("/environments/{env}/rollout/promote", "promote a rollout", Role.Deployer, async (string env, HttpContext http, AdminServices s) =>
+        {
+            var body = await AdminBody.ReadAsync<RolloutPromoteRequest>(http);
+            var spec = s.Environments.Spec(env);
+            var rollout = await s.Rollouts.PromoteAsync(spec.Name, body.Full, Actor(http), body.Reason, http.RequestAborted);
+            return await ChangedAsync(s, rollout, http);
+        }).WithTags("rollouts");
+    }
+
+    private static void MapChange(RouteGroupBuilder group, string verb, string operation, Role role, Func<AdminServices, string, string, string?, CancellationToken, Task<Rollout>> act) =>
+        group.Post<ReasonRequest>($"/environments/{{env}}/rollout/{verb}", operation, role, async (string env, HttpContext http, AdminServices s) =>
+        {
+            var body = await AdminBody.ReadAsync<ReasonRequest>(http);
+            var spec = s.Environments.Spec(env);
+            var rollout = await act(s, spec.Name, Actor(http), body.Reason, http.RequestAborted);
+            return await ChangedAsync(s, rollout, http);
+        }).WithTags("rollouts");
+
+    private static async Task<IResult> ChangedAsync(AdminServices s, Rollout rollout, HttpContext http)
+    {
+        var last = (await s.Store.Rollouts.DecisionsAsync(rollout.Id, http.RequestAborted))[^1];
+        return AdminResults.View(RolloutReports.Changed(rollout, last, await s.ViewsAsync(http.RequestAborted)));
+    }
+
+    private static TimeSpan? Duration(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? null
+        : DurationParser.TryParse(text, out var span) && span > TimeSpan.Zero ? span
+        : throw new BadInputException($"'max_duration': '{text}' is not a duration; expected e.g. 30s, 10m, 1h");
+}

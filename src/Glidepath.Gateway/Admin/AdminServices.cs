@@ -1,0 +1,67 @@
+using Glidepath.Access;
+using Glidepath.Environments;
+using Glidepath.Errors;
+using Glidepath.Keys;
+using Glidepath.Releases;
+using Glidepath.Rollouts;
+using Glidepath.Storage;
+
+namespace Glidepath.Gateway.Admin;
+
+/// <summary>The core's use-case services the admin endpoints call, built once over the host's store and manifest: the same ones the CLI builds per command.</summary>
+internal sealed class AdminServices
+{
+    public AdminServices(AdminOptions options)
+    {
+        Options = options;
+        var store = options.Store;
+        Environments = new EnvironmentService(options.Manifest, store.Environments, store.GateVerdicts, store.Releases, options.Time);
+        Rollouts = new RolloutService(options.Manifest, Environments, store.Environments, store.Rollouts, store.Traces, options.Time);
+        Keys = new ApiKeyService(store.ApiKeys, store, options.Time);
+        Tokens = new AccessTokenService(store.AccessTokens, store, options.Time);
+        Resolver = new ReleaseResolver(options.Manifest, store, options.Time)
+        {
+            EnvironmentStable = EnvironmentRefs.StableLookup(store, options.Manifest.App),
+            Models = Providers.ModelSpecValidator.Instance,
+        };
+    }
+
+    public AdminOptions Options { get; }
+    public string App => Options.Manifest.App;
+    public IGlidepathStore Store => Options.Store;
+    public EnvironmentService Environments { get; }
+    public RolloutService Rollouts { get; }
+    public ApiKeyService Keys { get; }
+    public AccessTokenService Tokens { get; }
+    public ReleaseResolver Resolver { get; }
+
+    /// <summary>
+    /// A registered release by <c>vN</c>, hash prefix or <c>env:NAME</c>. <c>working</c> and <c>git:</c> name the server's own
+    /// files, which an API caller has not seen: they are refused, as is anything not registered.
+    /// </summary>
+    public async Task<Release> RegisteredAsync(string? reference, string field, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(reference))
+        {
+            throw new BadInputException($"'{field}' is required: a registered release (v7, a hash prefix, env:NAME)");
+        }
+
+        var trimmed = reference.Trim();
+        if (trimmed == "working" || trimmed.StartsWith("git:", StringComparison.Ordinal))
+        {
+            throw new BadInputException($"'{field}': '{trimmed}' names files on the server; the admin API takes registered releases only (v7, a hash prefix, env:NAME) — register it with 'glidepath release create' first");
+        }
+
+        var release = await Resolver.ResolveAsync(trimmed, register: false, cancellationToken).ConfigureAwait(false);
+        if (release.Version == 0)
+        {
+            throw new BadInputException($"'{field}': '{trimmed}' is not a registered release of '{App}'");
+        }
+
+        return release;
+    }
+
+    /// <summary>Views naming release ids from the app's registered releases.</summary>
+    public async Task<EnvironmentViews> ViewsAsync(CancellationToken cancellationToken) =>
+        new(await Store.Releases.ListAsync(App, cancellationToken).ConfigureAwait(false));
+}

@@ -1,0 +1,17 @@
+namespace Glidepath.Gateway.Admin.Requests;
+
+/// <summary><c>POST …/rollout/start</c>: as <c>glidepath rollout start REF --env E [--steps] [--min-requests] [--max-duration] [--force --reason]</c>.</summary>
+public sealed record RolloutStartRequest
+{
+    /// <summary>A registered release: v7, a hash prefix, env:NAME.</summary>
+    public string? Release { get; init; }
+
+    /// <summary>Canary percentages, e.g. "1,5,25"; null: the manifest's rollout.steps.</summary>
+    public string? Steps { get; init; }
+    public int? MinRequests { get; init; }
+
+    /// <summary>A step's time limit, e.g. "10m"; null: rollout.step.max_duration.</summary>
+    public string? MaxDuration { get; init; }
+    public string? Reason { get; init; }
+    public bool Force { get; init; }
+}

@@ -1,0 +1,39 @@
+using Glidepath.Gateway.Admin;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Glidepath.Gateway;
+
+/// <summary>Maps the admin API into a host's routing.</summary>
+public static class AdminEndpointRouteBuilderExtensions
+{
+    /// <summary>Where the admin API lives.</summary>
+    public const string Prefix = "/admin/v1";
+
+    /// <summary>The OpenAPI document's name: it is served at <c>/admin/v1/{name}.json</c>, so at <c>/admin/v1/openapi.json</c>.</summary>
+    public const string DocumentName = "openapi";
+
+    /// <summary>
+    /// Maps <c>/admin/v1</c>: every operation behind <see cref="AdminAccessFilter"/> (401 without a valid credential, 403
+    /// without the role the operation needs in its environment), and the OpenAPI document at
+    /// <c>/admin/v1/openapi.json</c>, which is public. Returns the group so a host can add its own conventions.
+    /// </summary>
+    public static RouteGroupBuilder MapGlidepathAdmin(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        _ = endpoints.ServiceProvider.GetService<AdminServices>()
+            ?? throw new InvalidOperationException("MapGlidepathAdmin needs services.AddGlidepathAdmin(options) in the host's services");
+        var group = endpoints.MapGroup(Prefix);
+        group.AddEndpointFilter<AdminAccessFilter>();
+        AdminEnvironmentEndpoints.Map(group);
+        AdminRolloutEndpoints.Map(group);
+        AdminReadEndpoints.Map(group);
+        AdminCredentialEndpoints.Map(group);
+
+        // After the group's endpoints, outside the filter: the description of the API is not a secret.
+        endpoints.MapOpenApi(Prefix + "/{documentName}.json");
+        return group;
+    }
+}

@@ -1,0 +1,65 @@
+using Glidepath.Gateway.Admin;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Glidepath.Gateway;
+
+/// <summary>Composes the admin API (<c>/admin/v1</c>) into a host's services.</summary>
+public static class AdminServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers what <see cref="AdminEndpointRouteBuilderExtensions.MapGlidepathAdmin"/> maps: the use-case services over
+    /// <paramref name="options"/>' store, the credential checks (access tokens; OpenID Connect through the JwtBearer handler
+    /// when <see cref="AdminOptions.Oidc"/> is set) and the OpenAPI document. The options are validated here.
+    /// </summary>
+    public static IServiceCollection AddGlidepathAdmin(this IServiceCollection services, AdminOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        services.AddSingleton(options);
+        services.AddSingleton<AdminServices>();
+        services.AddSingleton(sp => sp.GetRequiredService<AdminServices>().Tokens);
+        services.AddSingleton<AdminAuthenticator>();
+
+        var authentication = services.AddAuthentication();
+        if (options.Oidc is { } oidc)
+        {
+            authentication.AddJwtBearer(AdminAuthenticator.OidcScheme, o =>
+            {
+                o.Authority = oidc.Authority;
+                o.Audience = oidc.Audience;
+                o.MapInboundClaims = false;
+                o.RequireHttpsMetadata = true;
+                o.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidateIssuer = true,
+                    ValidIssuer = oidc.Issuer,
+                    ValidateAudience = true,
+                    ValidAudience = oidc.Audience,
+                    ValidateLifetime = true,
+                    RequireExpirationTime = true,
+                    RequireSignedTokens = true,
+                    ValidateIssuerSigningKey = true,
+                    IssuerSigningKeys = oidc.SigningKeys.Count > 0 ? oidc.SigningKeys : null,
+                    ClockSkew = oidc.ClockSkew,
+                    NameClaimType = oidc.ActorClaim,
+                    RoleClaimType = oidc.RolesClaim,
+                };
+            });
+        }
+
+        services.AddOpenApi(AdminEndpointRouteBuilderExtensions.DocumentName, o =>
+        {
+            o.ShouldInclude = d => d.RelativePath?.StartsWith(AdminEndpointRouteBuilderExtensions.Prefix.TrimStart('/'), StringComparison.Ordinal) == true;
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "Glidepath admin API";
+                document.Info.Description = "The control plane of one app: status, history, releases, gate verdicts, promote, rollback, freeze, rollouts, traces, alerts, keys and tokens. Every operation needs 'Authorization: Bearer' with a Glidepath access token (gpt_…) or an OpenID Connect token; answers are the CLI's --format json output.";
+                return Task.CompletedTask;
+            });
+        });
+        return services;
+    }
+}

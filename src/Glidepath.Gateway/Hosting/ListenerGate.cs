@@ -1,0 +1,73 @@
+using Glidepath.Access;
+using Glidepath.Gateway.Admin;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Glidepath.Gateway.Hosting;
+
+/// <summary>
+/// Middleware: each listener answers only its own paths (404 otherwise), and <c>/metrics</c> on the main listener needs an
+/// access token of any role — release labels, traffic and cost are not for anyone who can reach the traffic port. Without
+/// the admin API no token can be checked, so there it is refused: fail closed.
+/// </summary>
+internal sealed class ListenerGate(RequestDelegate next, bool adminSeparate, bool metricsSeparate)
+{
+    public const string MetricsPath = "/metrics";
+
+    public async Task InvokeAsync(HttpContext http)
+    {
+        var listener = ListenEndpoints.Of(http);
+        var path = http.Request.Path;
+        var admin = path.StartsWithSegments(AdminEndpointRouteBuilderExtensions.Prefix, StringComparison.Ordinal);
+        var metrics = path.Equals(MetricsPath, StringComparison.Ordinal);
+        var home = admin ? (adminSeparate ? Listener.Admin : Listener.Main)
+            : metrics ? (metricsSeparate ? Listener.Metrics : Listener.Main)
+            : Listener.Main;
+        if (listener != home)
+        {
+            http.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        if (metrics && !metricsSeparate && !await MetricsAllowedAsync(http).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        await next(http).ConfigureAwait(false);
+    }
+
+    private static async Task<bool> MetricsAllowedAsync(HttpContext http)
+    {
+        if (http.RequestServices.GetService<AdminAuthenticator>() is not { } authenticator)
+        {
+            await AdminResults.Unauthenticated("/metrics on this port needs an access token, and this gateway checks none (no admin API); serve it on its own port with --metrics-urls").ExecuteAsync(http).ConfigureAwait(false);
+            return false;
+        }
+
+        AdminAuthentication result;
+        try
+        {
+            result = await authenticator.AuthenticateAsync(http).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await AdminResults.Error(StatusCodes.Status503ServiceUnavailable, "the credential could not be checked (the store is unavailable)", 3).ExecuteAsync(http).ConfigureAwait(false);
+            return false;
+        }
+
+        if (result.Principal is not { } principal)
+        {
+            await AdminResults.Unauthenticated(result.Refusal!).ExecuteAsync(http).ConfigureAwait(false);
+            return false;
+        }
+
+        if (!principal.Allows(null, Role.Viewer))
+        {
+            await AdminResults.Forbidden($"{principal.Actor} has no role in any environment").ExecuteAsync(http).ConfigureAwait(false);
+            return false;
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,94 @@
+using System.Globalization;
+using Glidepath.Access;
+using Glidepath.Errors;
+using Microsoft.Data.Sqlite;
+
+namespace Glidepath.Storage.Sqlite;
+
+/// <summary>Access tokens (hashes only) in SQLite (migration 0014).</summary>
+internal sealed class SqliteAccessTokenStore(SqliteDatabase database) : IAccessTokenStore
+{
+    private const string Columns = "id, app, environment, name, role, token_hash, created_at, created_by, revoked_at";
+
+    public async Task AddAsync(AccessToken token, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"INSERT INTO access_tokens ({Columns}) VALUES ($id, $app, $env, $name, $role, $hash, $at, $by, $revoked)";
+        cmd.Parameters.AddWithValue("$id", token.Id);
+        cmd.Parameters.AddWithValue("$app", token.App);
+        cmd.Parameters.AddWithValue("$env", token.Environment);
+        cmd.Parameters.AddWithValue("$name", token.Name);
+        cmd.Parameters.AddWithValue("$role", RoleNames.Name(token.Role));
+        cmd.Parameters.AddWithValue("$hash", token.TokenHash);
+        cmd.Parameters.AddWithValue("$at", Iso(token.CreatedAt));
+        cmd.Parameters.AddWithValue("$by", token.CreatedBy);
+        cmd.Parameters.AddWithValue("$revoked", token.RevokedAt is { } r ? Iso(r) : DBNull.Value);
+        try
+        {
+            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
+        {
+            // SQLITE_CONSTRAINT: the id or hash is taken (random, so practically never), or the name is in use.
+            throw new PolicyException($"'{token.App}' already has a token named '{token.Name}' that is not revoked (or a token with id {token.Id}); revoke it first ('glidepath tokens revoke {token.Name}') or choose another name", ex);
+        }
+    }
+
+    public async Task<IReadOnlyList<AccessToken>> ListAsync(string app, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"SELECT {Columns} FROM access_tokens WHERE app = $app ORDER BY created_at, rowid";
+        cmd.Parameters.AddWithValue("$app", app);
+        var list = new List<AccessToken>();
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(Read(r));
+        }
+
+        return list;
+    }
+
+    public async Task<AccessToken?> FindAsync(string app, string tokenHash, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"SELECT {Columns} FROM access_tokens WHERE app = $app AND token_hash = $hash";
+        cmd.Parameters.AddWithValue("$app", app);
+        cmd.Parameters.AddWithValue("$hash", tokenHash);
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(r) : null;
+    }
+
+    public async Task<AccessToken?> RevokeAsync(string app, string id, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"UPDATE access_tokens SET revoked_at = COALESCE(revoked_at, $at) WHERE app = $app AND id = $id RETURNING {Columns}";
+        cmd.Parameters.AddWithValue("$app", app);
+        cmd.Parameters.AddWithValue("$id", id);
+        cmd.Parameters.AddWithValue("$at", Iso(at));
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(r) : null;
+    }
+
+    private static AccessToken Read(SqliteDataReader r) => new()
+    {
+        Id = r.GetString(0),
+        App = r.GetString(1),
+        Environment = r.GetString(2),
+        Name = r.GetString(3),
+        Role = RoleNames.TryParse(r.GetString(4)) ?? throw new OperationalException($"access token {r.GetString(0)} has an unknown role '{r.GetString(4)}' in the store"),
+        TokenHash = r.GetString(5),
+        CreatedAt = Parse(r.GetString(6)),
+        CreatedBy = r.GetString(7),
+        RevokedAt = r.IsDBNull(8) ? null : Parse(r.GetString(8)),
+    };
+
+    private static string Iso(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset Parse(string s) => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+}

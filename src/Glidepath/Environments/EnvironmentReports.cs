@@ -1,0 +1,53 @@
+using Glidepath.Manifests;
+using Glidepath.Storage;
+
+namespace Glidepath.Environments;
+
+/// <summary>
+/// The JSON answers of the environment commands (<c>status</c>, <c>history</c>, and every change: promote, rollback,
+/// freeze, unfreeze), shared by the CLI's <c>--format json</c> and the admin API.
+/// </summary>
+public static class EnvironmentReports
+{
+    /// <summary>Every declared environment's status, in manifest order.</summary>
+    public static async Task<IReadOnlyList<EnvironmentStatusView>> StatusRowsAsync(Manifest manifest, IGlidepathStore store, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(store);
+        var views = new EnvironmentViews(await store.Releases.ListAsync(manifest.App, cancellationToken).ConfigureAwait(false));
+        var rows = new List<EnvironmentStatusView>();
+        foreach (var spec in manifest.Environments)
+        {
+            rows.Add(views.Status(spec, await store.Environments.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false)));
+        }
+
+        return rows;
+    }
+
+    /// <summary><c>status</c>: <c>{app, environments}</c>.</summary>
+    public static object Status(string app, IReadOnlyList<EnvironmentStatusView> rows) => new { app, environments = rows };
+
+    /// <summary><c>history</c>: <c>{app, environment, events}</c>, oldest first.</summary>
+    public static object History(string app, string environment, IReadOnlyList<EnvironmentEvent> events, EnvironmentViews views)
+    {
+        ArgumentNullException.ThrowIfNull(views);
+        return new { app, environment, events = events.Select(views.Event) };
+    }
+
+    /// <summary>A change (promote, rollback, freeze, unfreeze, deploy): <c>{changed, summary, environment, event}</c>.</summary>
+    public static async Task<object> OutcomeAsync(Manifest manifest, IGlidepathStore store, EnvironmentOutcome outcome, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(outcome);
+        var views = new EnvironmentViews(await store.Releases.ListAsync(manifest.App, cancellationToken).ConfigureAwait(false));
+        var spec = manifest.FindEnvironment(outcome.State.Name)!;
+        return new
+        {
+            changed = outcome.Changed,
+            summary = outcome.Summary,
+            environment = views.Status(spec, outcome.State),
+            @event = outcome.Event is null ? null : views.Event(outcome.Event),
+        };
+    }
+}

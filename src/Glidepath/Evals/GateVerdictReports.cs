@@ -1,0 +1,30 @@
+using System.Text.Json;
+using Glidepath.Environments;
+
+namespace Glidepath.Evals;
+
+/// <summary>The JSON answer listing a release's stored gate verdicts (the evidence promote and rollout start read), for the admin API.</summary>
+public static class GateVerdictReports
+{
+    /// <summary><c>{release, verdicts}</c>, newest first, each with its baseline, dataset hash, result and details.</summary>
+    public static object List(string releaseId, IReadOnlyList<GateVerdictRecord> verdicts, EnvironmentViews views)
+    {
+        ArgumentNullException.ThrowIfNull(views);
+        return new
+        {
+            release = views.Ref(releaseId),
+            verdicts = verdicts.Select(v => new
+            {
+                id = v.Id,
+                candidate = views.Ref(v.CandidateReleaseId),
+                baseline = views.Ref(v.BaselineReleaseId),
+                dataset_sha256 = v.DatasetSha256,
+                result = v.Result,
+                passed = v.Passed,
+                judge_version = v.JudgeVersion,
+                created_at = v.CreatedAt,
+                details = JsonDocument.Parse(v.DetailsJson).RootElement.Clone(),
+            }),
+        };
+    }
+}

@@ -1,0 +1,32 @@
+using Glidepath.Environments;
+
+namespace Glidepath.Rollouts;
+
+/// <summary>
+/// The JSON answers of the rollout commands (<c>start</c>, <c>status</c>, and the changes pause, resume, abort,
+/// promote), shared by the CLI's <c>--format json</c> and the admin API.
+/// </summary>
+public static class RolloutReports
+{
+    /// <summary><c>rollout start</c>: <c>{rollout}</c>.</summary>
+    public static object Started(Rollout rollout, EnvironmentViews names) => new { rollout = RolloutView.From(rollout, names) };
+
+    /// <summary>A change to a rollout: <c>{rollout, decision}</c>, the decision it recorded.</summary>
+    public static object Changed(Rollout rollout, RolloutDecisionRecord decision, EnvironmentViews names) =>
+        new { rollout = RolloutView.From(rollout, names), decision = DecisionView.From(decision) };
+
+    /// <summary><c>rollout status</c>: <c>{rollout, judge, controller, last_decision, decisions}</c>.</summary>
+    public static object Status(RolloutStatus status, EnvironmentViews names)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        var (rollout, decisions, live, lease, now) = (status.Rollout, status.Decisions, status.Live, status.Lease, status.Now);
+        return new
+        {
+            rollout = RolloutView.From(rollout, names),
+            judge = live is null ? null : JudgeView.From(live),
+            controller = rollout.IsActive ? new { holder = lease?.Holder, lease_expires_at = lease?.ExpiresAt, judging = lease?.IsHeldAt(now) == true } : null,
+            last_decision = decisions.Count == 0 ? null : DecisionView.From(decisions[^1]),
+            decisions = decisions.Select(DecisionView.From),
+        };
+    }
+}

@@ -1,0 +1,19 @@
+using Glidepath.Access;
+
+namespace Glidepath.Storage;
+
+/// <summary>Access tokens to the admin API (hashes only, see <see cref="AccessTokenSecret"/>).</summary>
+public interface IAccessTokenStore
+{
+    /// <summary>Adds a token; a <see cref="Errors.PolicyException"/> when another token of the app that is not revoked has its name, or its id is taken.</summary>
+    Task AddAsync(AccessToken token, CancellationToken cancellationToken);
+
+    /// <summary>An app's tokens, revoked ones included, oldest first.</summary>
+    Task<IReadOnlyList<AccessToken>> ListAsync(string app, CancellationToken cancellationToken);
+
+    /// <summary>The app's token with this hash, revoked or not; null when there is none.</summary>
+    Task<AccessToken?> FindAsync(string app, string tokenHash, CancellationToken cancellationToken);
+
+    /// <summary>Marks a token revoked at <paramref name="at"/>; the token as now stored, or null when the app has no token with that id. Revoking twice keeps the first time.</summary>
+    Task<AccessToken?> RevokeAsync(string app, string id, DateTimeOffset at, CancellationToken cancellationToken);
+}

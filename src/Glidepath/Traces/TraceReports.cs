@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Glidepath.Environments;
+
+namespace Glidepath.Traces;
+
+/// <summary>The JSON answers of <c>traces list</c> and <c>traces show</c>, shared by the CLI's <c>--format json</c> and the admin API.</summary>
+public static class TraceReports
+{
+    /// <summary><c>traces list</c>: <c>{app, environment, traces}</c>, newest first.</summary>
+    public static object List(string app, string environment, IReadOnlyList<TraceRecord> traces, EnvironmentViews views) =>
+        new { app, environment, traces = traces.Select(t => Summary(t, views)) };
+
+    /// <summary><c>traces show</c>: the summary with timings, online scores, feedback and the content the capture policy kept.</summary>
+    public static object Show(TraceRecord trace, IReadOnlyList<FeedbackRecord> feedback, EnvironmentViews views)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        return new
+        {
+            trace = Summary(trace, views),
+            subject_hash = trace.SubjectHash,
+            api = trace.Api,
+            stream = trace.Stream,
+            model = trace.Model,
+            finish_reason = trace.FinishReason,
+            timings = new { total_ms = trace.LatencyMs, time_to_first_token_ms = trace.TimeToFirstTokenMs, gateway_overhead_ms = trace.OverheadMs },
+            online = trace.OnlineScore is null && trace.OnlinePassed is null ? null : new
+            {
+                score = trace.OnlineScore,
+                passed = trace.OnlinePassed,
+                scorers = trace.OnlineScoresJson is null ? (JsonElement?)null : JsonDocument.Parse(trace.OnlineScoresJson).RootElement.Clone(),
+            },
+            feedback = feedback.Select(f => new { score = f.Score, comment = f.Comment, time = f.Time }),
+            content = trace.InputJson is null && trace.OutputText is null ? null : new
+            {
+                input = trace.InputJson is null ? (JsonElement?)null : JsonDocument.Parse(trace.InputJson).RootElement.Clone(),
+                output = trace.OutputText,
+            },
+        };
+    }
+
+    private static object Summary(TraceRecord t, EnvironmentViews views) => new
+    {
+        id = t.TraceId,
+        started_at = t.StartedAt,
+        environment = t.Environment,
+        release = views.Ref(t.ReleaseId),
+        arm = t.Arm,
+        key = t.KeyName is null ? null : new { id = t.KeyId, name = t.KeyName },
+        status = t.Status,
+        error = t.Error,
+        failed = t.IsError,
+        upstream_status = t.UpstreamStatus,
+        upstream_message = t.UpstreamMessage,
+        latency_ms = t.LatencyMs,
+        input_tokens = t.InputTokens,
+        output_tokens = t.OutputTokens,
+        cost_usd = t.CostUsd,
+        online_score = t.OnlineScore,
+        online_passed = t.OnlinePassed,
+        content_captured = t.InputJson is not null || t.OutputText is not null,
+    };
+}

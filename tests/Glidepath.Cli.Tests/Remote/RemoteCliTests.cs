@@ -1,0 +1,124 @@
+using System.Text.Json;
+using Glidepath.Cli.Tests.Environments;
+using Glidepath.Gateway;
+using Glidepath.Gateway.Admin;
+using Glidepath.Manifests;
+using Glidepath.Models;
+using Glidepath.Providers;
+using Glidepath.Serving;
+using Glidepath.Storage.Sqlite;
+
+namespace Glidepath.Cli.Tests.Remote;
+
+/// <summary>
+/// The CLI with <c>--server URL --token T</c> against a real gateway's admin API on 127.0.0.1: the same output as the
+/// same command on the store, the principal as the actor, refusals as exit codes.
+/// </summary>
+public sealed class RemoteCliTests : IAsyncLifetime
+{
+    private EnvApp _app = null!;
+    private SqliteStore _store = null!;
+    private GatewayServer _gateway = null!;
+    private ModelClientFactory _models = null!;
+    private string _admin = "";
+    private string _viewer = "";
+
+    public async Task InitializeAsync()
+    {
+        _app = await EnvApp.CreateAsync(2);
+        await _app.OkAsync("deploy", "v1", "--env", "staging");
+        await _app.OkAsync("promote", "v1", "--env", "production");
+        _admin = (await _app.JsonAsync("tokens", "create", "--role", "admin", "--name", "ops")).GetProperty("token").GetString()!;
+        _viewer = (await _app.JsonAsync("tokens", "create", "--role", "viewer", "--env", "production", "--name", "watcher")).GetProperty("token").GetString()!;
+        await _app.OkAsync("keys", "create", "--env", "staging", "--name", "checkout");
+        _store = await SqliteStore.OpenAsync(_app.StorePath, TimeProvider.System, CancellationToken.None);
+        var manifest = ManifestParser.Load(_app.Manifest);
+        _models = new ModelClientFactory(TimeProvider.System, PriceTable.For(manifest));
+        _gateway = await GatewayServer.StartAsync(
+            ServingOptions.For(_store, manifest, "staging", _models) with { Rollouts = null, Monitor = null },
+            new GatewayServerOptions
+            {
+                Urls = ["http://127.0.0.1:0"],
+                LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
+                Admin = new AdminOptions { Manifest = manifest, Store = _store },
+            },
+            CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        _models.Dispose();
+        await _store.DisposeAsync();
+        await _app.DisposeAsync();
+    }
+
+    private Task<(int Code, string Stdout, string Stderr)> RemoteAsync(string token, params string[] args) =>
+        _app.RunAsync([.. args, "--server", _gateway.Urls[0], "--token", token]);
+
+    [Theory]
+    [InlineData("text", "status")]
+    [InlineData("json", "status")]
+    [InlineData("text", "history", "--env", "production")]
+    [InlineData("json", "history", "--env", "production")]
+    [InlineData("text", "keys", "list", "--env", "staging")]
+    [InlineData("json", "keys", "list", "--env", "staging")]
+    [InlineData("text", "traces", "list", "--env", "staging")]
+    [InlineData("json", "traces", "list", "--env", "staging")]
+    public async Task ReadCommand_ThroughTheAdminApi_PrintsWhatItPrintsOnTheStore(string format, params string[] command)
+    {
+        var local = await _app.RunAsync([.. command, "--format", format]);
+        var remote = await RemoteAsync(_admin, [.. command, "--format", format]);
+
+        Assert.True(local.Code == 0, local.Stderr);
+        Assert.True(remote.Code == 0, remote.Stderr);
+        Assert.Equal(local.Stdout, remote.Stdout);
+    }
+
+    [Fact]
+    public async Task Freeze_ThroughTheAdminApi_RecordsTheTokensNameNotTheLocalActor()
+    {
+        var (code, stdout, stderr) = await RemoteAsync(_admin, "freeze", "--env", "production", "--reason", "incident 4711");
+        var history = await _app.JsonAsync("history", "--env", "production");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("reason: incident 4711", stdout, StringComparison.Ordinal);
+        var last = history.GetProperty("events").EnumerateArray().Last();
+        Assert.Equal(("freeze", "token:ops"), (last.GetProperty("kind").GetString(), last.GetProperty("actor").GetString()));
+    }
+
+    [Fact]
+    public async Task Rollout_StartPauseStatusAbort_ThroughTheAdminApi()
+    {
+        var start = await RemoteAsync(_admin, "rollout", "start", "v2", "--env", "staging", "--force", "--reason", "remote", "--steps", "10,50");
+        var pause = await RemoteAsync(_admin, "rollout", "pause", "--env", "staging", "--format", "json");
+        var status = await RemoteAsync(_admin, "rollout", "status", "--env", "staging", "--format", "json");
+        var abort = await RemoteAsync(_admin, "rollout", "abort", "--env", "staging", "--reason", "done");
+
+        Assert.True(start.Code == 0, start.Stderr);
+        Assert.StartsWith("staging: rollout ", start.Stdout, StringComparison.Ordinal);
+        Assert.Contains("(steps 10 → 50 → 100)", start.Stdout, StringComparison.Ordinal);
+        Assert.Equal("paused", JsonDocument.Parse(pause.Stdout).RootElement.GetProperty("rollout").GetProperty("state").GetString());
+        Assert.Equal("token:ops", JsonDocument.Parse(status.Stdout).RootElement.GetProperty("last_decision").GetProperty("actor").GetString());
+        Assert.True(abort.Code == 0, abort.Stderr);
+        Assert.Contains("is aborted", abort.Stdout, StringComparison.Ordinal);
+        var local = await _app.RunAsync("rollout", "status", "--env", "staging", "--format", "json");
+        var remote = await RemoteAsync(_admin, "rollout", "status", "--env", "staging", "--format", "json");
+        Assert.Equal(local.Stdout, remote.Stdout);
+    }
+
+    [Fact]
+    public async Task Refusals_AreTheirExitCodes()
+    {
+        var forbidden = await RemoteAsync(_viewer, "freeze", "--env", "production", "--reason", "x");
+        var badToken = await RemoteAsync("gpt_" + new string('A', 43), "status");
+        var badInput = await RemoteAsync(_admin, "freeze", "--env", "nowhere", "--reason", "x");
+        var unsupported = await RemoteAsync(_admin, "release", "list");
+
+        Assert.Equal((ExitCodes.Refused, ExitCodes.Refused, ExitCodes.BadInput, ExitCodes.BadInput), (forbidden.Code, badToken.Code, badInput.Code, unsupported.Code));
+        Assert.Contains("may not freeze", forbidden.Stderr, StringComparison.Ordinal);
+        Assert.Contains("cannot talk to --server", unsupported.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(_admin, unsupported.Stderr + badInput.Stderr, StringComparison.Ordinal);
+        Assert.False((await _app.JsonAsync("status")).GetProperty("environments").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "production").GetProperty("frozen").GetBoolean());
+    }
+}

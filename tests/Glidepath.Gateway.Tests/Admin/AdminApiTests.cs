@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Glidepath.Access;
+using Glidepath.Environments;
+using Glidepath.Keys;
+using Glidepath.Views;
+
+namespace Glidepath.Gateway.Tests.Admin;
+
+/// <summary>The admin API's answers: the CLI's JSON, errors with the status of their failure kind, and its OpenAPI document.</summary>
+public sealed class AdminApiTests
+{
+    [Fact]
+    public async Task StatusAndHistory_AreTheCliJsonViews_ByteForByte()
+    {
+        await using var h = await AdminHarness.StartAsync();
+        await AdminMatrixTests.SeedAsync(h);
+        var token = await h.TokenAsync(Role.Viewer);
+        var (app, store) = (h.F.Manifest.App, h.F.Store);
+
+        var status = await h.SendAsync(HttpMethod.Get, "/admin/v1/status", token);
+        var history = await h.SendAsync(HttpMethod.Get, "/admin/v1/environments/staging/history", token);
+
+        var rows = await EnvironmentReports.StatusRowsAsync(h.F.Manifest, store, default);
+        var views = new EnvironmentViews(await store.Releases.ListAsync(app, default));
+        var events = await store.Environments.HistoryAsync(app, "staging", default);
+        Assert.Equal(JsonSerializer.Serialize(EnvironmentReports.Status(app, rows), ViewJson.Options), status.Body);
+        Assert.Equal(JsonSerializer.Serialize(EnvironmentReports.History(app, "staging", events, views), ViewJson.Options), history.Body);
+    }
+
+    [Fact]
+    public async Task KeysCreate_PrintsTheKeyOnce_AndListShowsOnlyItsHash()
+    {
+        await using var h = await AdminHarness.StartAsync();
+        var token = await h.TokenAsync(Role.Admin, "staging", "root");
+
+        var created = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/staging/keys", token, """{"name":"checkout","budget_usd_per_day":5}""");
+        var list = await h.SendAsync(HttpMethod.Get, "/admin/v1/environments/staging/keys", token);
+
+        Assert.Equal(200, created.Status);
+        var secret = JsonDocument.Parse(created.Body).RootElement.GetProperty("key").GetString()!;
+        Assert.True(ApiKeySecret.LooksLikeKey(secret));
+        Assert.DoesNotContain(secret, list.Body, StringComparison.Ordinal);
+        var stored = Assert.Single(await h.F.Store.ApiKeys.ListAsync(h.F.Manifest.App, "staging", default));
+        Assert.Equal(JsonSerializer.Serialize(ApiKeyReports.List(h.F.Manifest.App, [stored]), ViewJson.Options), list.Body);
+        Assert.Equal((5.0, "token:root"), (stored.BudgetUsdPerDay, stored.CreatedBy));
+    }
+
+    [Theory]
+    [InlineData("/admin/v1/environments/nowhere/freeze", """{"reason":"x"}""", 400, 2)]
+    [InlineData("/admin/v1/environments/production/freeze", "{}", 400, 2)]
+    [InlineData("/admin/v1/environments/production/freeze", "{not json", 400, 2)]
+    [InlineData("/admin/v1/environments/production/promote", """{"release":"working"}""", 400, 2)]
+    [InlineData("/admin/v1/environments/production/promote", """{"release":"v9"}""", 400, 2)]
+    [InlineData("/admin/v1/environments/production/promote", """{"release":"v2"}""", 409, 4)]
+    [InlineData("/admin/v1/environments/production/rollout/pause", "{}", 409, 4)]
+    public async Task Failures_AnswerTheirKindsStatus_WithTheCliJsonError(string path, string body, int status, int exitCode)
+    {
+        await using var h = await AdminHarness.StartAsync();
+        await AdminMatrixTests.SeedAsync(h);
+        var token = await h.TokenAsync(Role.Admin);
+
+        var answer = await h.SendAsync(HttpMethod.Post, path, token, body);
+
+        Assert.Equal(status, answer.Status);
+        var json = JsonDocument.Parse(answer.Body).RootElement;
+        Assert.Equal(exitCode, json.GetProperty("exit_code").GetInt32());
+        Assert.False(string.IsNullOrWhiteSpace(json.GetProperty("error").GetString()));
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_IsPublic_AndDescribesEveryOperationAndNoTrafficEndpoint()
+    {
+        await using var h = await AdminHarness.StartAsync();
+
+        var (status, body) = await h.SendAsync(HttpMethod.Get, "/admin/v1/openapi.json", bearer: null);
+
+        Assert.Equal(200, status);
+        var paths = JsonDocument.Parse(body).RootElement.GetProperty("paths");
+        foreach (var op in AdminOperations.All)
+        {
+            Assert.True(paths.TryGetProperty(op.Route, out var item), $"{op.Route} missing from the OpenAPI document");
+            Assert.True(item.TryGetProperty(op.Method.ToLowerInvariant(), out _), $"{op.Method} {op.Route} missing");
+        }
+
+        Assert.False(paths.TryGetProperty("/v1/chat/completions", out _));
+        Assert.Equal(AdminOperations.All.Select(o => o.Route).Distinct().Count(), paths.EnumerateObject().Count());
+    }
+}

@@ -1,0 +1,136 @@
+using System.Text.Json;
+using Glidepath.Access;
+
+namespace Glidepath.Gateway.Tests.Admin;
+
+/// <summary>Who the admin API believes: the authenticated principal only, its grants per environment, and OIDC claims mapped to roles.</summary>
+public sealed class AdminPrincipalTests
+{
+    [Fact]
+    public async Task Freeze_RequestNamesAnotherActor_HistoryRecordsTheTokensName()
+    {
+        await using var h = await AdminHarness.StartAsync();
+        await AdminMatrixTests.SeedAsync(h);
+        var token = await h.TokenAsync(Role.Owner, "production", "alice");
+
+        var (status, body) = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/production/freeze", token,
+            """{"reason":"incident 4711","actor":"support-ai-oncall","created_by":"mallory"}""",
+            r =>
+            {
+                r.Headers.Add("Glidepath-Actor", "mallory");
+                r.Headers.Add("X-Actor", "mallory");
+                r.Headers.Add("X-Forwarded-User", "mallory");
+            });
+
+        Assert.Equal(200, status);
+        var last = (await h.F.Store.Environments.HistoryAsync(h.F.Manifest.App, "production", default))[^1];
+        Assert.Equal(("freeze", "token:alice", "incident 4711"), (last.Kind, last.Actor, last.Reason));
+        Assert.Equal("token:alice", JsonDocument.Parse(body).RootElement.GetProperty("event").GetProperty("actor").GetString());
+    }
+
+    [Fact]
+    public async Task Jwt_ActorIsItsSubject_NotANameClaim()
+    {
+        await using var h = await AdminHarness.StartAsync();
+        await AdminMatrixTests.SeedAsync(h);
+        var jwt = AdminHarness.Jwt("00u1a2b3c4", ["Glidepath.Owner"]);
+
+        var (status, _) = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/production/freeze", jwt, """{"reason":"drill","actor":"ceo"}""");
+
+        Assert.Equal(200, status);
+        Assert.Equal("oidc:00u1a2b3c4", (await h.F.Store.Environments.HistoryAsync(h.F.Manifest.App, "production", default))[^1].Actor);
+    }
+
+    [Fact]
+    public async Task Token_OwnerOfStaging_MayFreezeStagingButNotProduction_AndReadsAppWide()
+    {
+        await using var h = await AdminHarness.StartAsync();
+        await AdminMatrixTests.SeedAsync(h);
+        var token = await h.TokenAsync(Role.Owner, "staging", "stage-owner");
+
+        var production = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/production/freeze", token, """{"reason":"x"}""");
+        var history = await h.SendAsync(HttpMethod.Get, "/admin/v1/environments/production/history", token);
+        var staging = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/staging/freeze", token, """{"reason":"x"}""");
+        var status = await h.SendAsync(HttpMethod.Get, "/admin/v1/status", token);
+
+        Assert.Equal((403, 403, 200, 200), (production.Status, history.Status, staging.Status, status.Status));
+        Assert.Contains("token:stage-owner may not freeze in 'production'", production.Body, StringComparison.Ordinal);
+        Assert.False((await h.F.Store.Environments.GetAsync(h.F.Manifest.App, "production", default)).Frozen);
+    }
+
+    [Theory]
+    [InlineData("Glidepath.Staging.Owner", "staging", 200)]
+    [InlineData("Glidepath.Staging.Owner", "production", 403)]
+    [InlineData("Glidepath.Deployer", "production", 403)]
+    [InlineData("Some.Other.App.Admin", "staging", 403)]
+    public async Task Jwt_RolesClaimMapsToGrants_UnmappedValuesGrantNothing(string roleClaim, string environment, int expected)
+    {
+        await using var h = await AdminHarness.StartAsync();
+        await AdminMatrixTests.SeedAsync(h);
+
+        var (status, _) = await h.SendAsync(HttpMethod.Post, $"/admin/v1/environments/{environment}/freeze", AdminHarness.Jwt("bob", [roleClaim]), """{"reason":"x"}""");
+
+        Assert.Equal(expected, status);
+    }
+
+    [Fact]
+    public async Task Jwt_WithoutAnyMappedRole_IsAuthenticatedButMayNotRead()
+    {
+        await using var h = await AdminHarness.StartAsync();
+
+        var (status, body) = await h.SendAsync(HttpMethod.Get, "/admin/v1/status", AdminHarness.Jwt("carol", []));
+
+        Assert.Equal(403, status);
+        Assert.Contains("oidc:carol", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Tokens_AdminOfOneEnvironment_CannotSeeOrMakeTokensForAll()
+    {
+        await using var h = await AdminHarness.StartAsync();
+        var stagingAdmin = await h.TokenAsync(Role.Admin, "staging", "stage-admin");
+        var root = await h.TokenAsync(Role.Admin, "*", "root");
+
+        var escalate = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/*/tokens", stagingAdmin, """{"name":"me-too","role":"admin"}""");
+        var list = await h.SendAsync(HttpMethod.Get, "/admin/v1/environments/*/tokens", root);
+
+        Assert.Equal(403, escalate.Status);
+        Assert.Equal(200, list.Status);
+        var names = JsonDocument.Parse(list.Body).RootElement.GetProperty("tokens").EnumerateArray().Select(t => t.GetProperty("name").GetString());
+        Assert.Equal(["root"], names);
+    }
+
+    [Fact]
+    public async Task Token_RevokedWhileServing_IsRefusedOnTheNextRequest()
+    {
+        await using var h = await AdminHarness.StartAsync();
+        var token = await h.TokenAsync(Role.Viewer, "*", "temp");
+        var first = await h.SendAsync(HttpMethod.Get, "/admin/v1/status", token);
+
+        await h.Tokens.RevokeAsync(h.F.Manifest.App, "temp", default);
+        var second = await h.SendAsync(HttpMethod.Get, "/admin/v1/status", token);
+
+        Assert.Equal((200, 401), (first.Status, second.Status));
+    }
+
+    [Fact]
+    public async Task StoreUnreadable_ACredentialThatCannotBeChecked_IsRefused503_NeverAllowed()
+    {
+        await using var h = await AdminHarness.StartAsync();
+        var token = await h.TokenAsync(Role.Admin);
+        StoreVandal.MakeUnreadable(h.F.StorePath);
+        try
+        {
+            var status = await h.SendAsync(HttpMethod.Get, "/admin/v1/status", token);
+            var freeze = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/staging/freeze", token, """{"reason":"x"}""");
+            var metrics = await h.SendAsync(HttpMethod.Get, "/metrics", token);
+
+            Assert.Equal((503, 503, 503), (status.Status, freeze.Status, metrics.Status));
+            Assert.DoesNotContain(token, status.Body + freeze.Body + metrics.Body, StringComparison.Ordinal);
+        }
+        finally
+        {
+            StoreVandal.Restore(h.F.StorePath);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using Glidepath.Access;
+using Glidepath.Gateway.Tests.Admin;
+
+namespace Glidepath.Gateway.Tests.Hosting;
+
+/// <summary>/metrics needs a token on the traffic port; the admin API and /metrics each answer only on their own port when given one.</summary>
+public sealed class ListenerTests
+{
+    [Fact]
+    public async Task Metrics_OnTheTrafficPort_NeedsATokenOfAnyRole()
+    {
+        await using var h = await AdminHarness.StartAsync();
+        var viewer = await h.TokenAsync(Role.Viewer, "staging");
+
+        var none = await h.SendAsync(HttpMethod.Get, "/metrics", bearer: null);
+        var bad = await h.SendAsync(HttpMethod.Get, "/metrics", AccessTokenSecret.New());
+        var ok = await h.SendAsync(HttpMethod.Get, "/metrics", viewer);
+
+        Assert.Equal((401, 401, 200), (none.Status, bad.Status, ok.Status));
+        Assert.Contains("# TYPE", ok.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Metrics_WithoutTheAdminApi_IsRefusedOnTheTrafficPort()
+    {
+        await using var f = await Support.GatewayFixture.CreateAsync();
+        await f.StartAsync();
+
+        using var response = await f.Http.GetAsync(f.Url + "/metrics");
+
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task SeparatePorts_EachAnswersOnlyItsOwnPaths_MetricsThereWithoutToken()
+    {
+        await using var h = await AdminHarness.StartAsync(o => o with { AdminUrls = ["http://127.0.0.1:0"], MetricsUrls = ["http://127.0.0.1:0"] });
+        var server = h.F.Server!;
+        var viewer = await h.TokenAsync(Role.Viewer);
+        var (main, admin, metrics) = (server.Urls.Single(), server.AdminUrls.Single(), server.MetricsUrls.Single());
+
+        var adminOnAdmin = await h.SendAsync(HttpMethod.Get, "/admin/v1/status", viewer, baseUrl: admin);
+        var adminOnMain = await h.SendAsync(HttpMethod.Get, "/admin/v1/status", viewer, baseUrl: main);
+        var metricsOnMetrics = await h.SendAsync(HttpMethod.Get, "/metrics", bearer: null, baseUrl: metrics);
+        var metricsOnMain = await h.SendAsync(HttpMethod.Get, "/metrics", viewer, baseUrl: main);
+        var chatOnAdmin = await h.SendAsync(HttpMethod.Post, "/v1/chat/completions", null, Support.GatewayFixture.Chat(), baseUrl: admin);
+        var chatOnMain = await h.SendAsync(HttpMethod.Post, "/v1/chat/completions", null, Support.GatewayFixture.Chat(), baseUrl: main);
+
+        Assert.Equal(3, new[] { main, admin, metrics }.Distinct().Count());
+        Assert.Equal((200, 404, 200, 404, 404, 200), (adminOnAdmin.Status, adminOnMain.Status, metricsOnMetrics.Status, metricsOnMain.Status, chatOnAdmin.Status, chatOnMain.Status));
+    }
+
+    [Theory]
+    [InlineData("9464", "127.0.0.1", 9464)]
+    [InlineData("http://localhost:0", "127.0.0.1", 0)]
+    [InlineData("http://0.0.0.0:4001", "0.0.0.0", 4001)]
+    [InlineData("http://[::1]:4001", "::1", 4001)]
+    public void Parse_ListenUrl_AddressAndPort_BarePortIsLoopback(string url, string address, int port)
+    {
+        var (a, p) = Glidepath.Gateway.Hosting.ListenEndpoints.Parse(url);
+
+        Assert.Equal((address, port), (a.ToString(), p));
+    }
+
+    [Theory]
+    [InlineData("https://127.0.0.1:4001")]
+    [InlineData("http://127.0.0.1")]
+    [InlineData("http://gateway.internal:4001")]
+    public void Parse_UnusableListenUrl_IsBadInput(string url) =>
+        Assert.Throws<Glidepath.Errors.BadInputException>(() => Glidepath.Gateway.Hosting.ListenEndpoints.Parse(url));
+}

@@ -1,0 +1,94 @@
+using Glidepath.Access;
+using Glidepath.Errors;
+using Glidepath.Storage.Contract.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Glidepath.Storage.Contract.Tests.Contracts;
+
+/// <summary>Access tokens to the admin API: hashes only, one working token per name and app, revocation kept with its time.</summary>
+public abstract class AccessTokenStoreContract(IStoreFactory factory) : StoreContract(factory)
+{
+    private static readonly DateTimeOffset T0 = new(2026, 12, 2, 9, 0, 0, TimeSpan.Zero);
+
+    private AccessTokenService Service() => new(Store.AccessTokens, Store, new FakeTimeProvider(T0));
+
+    [Fact]
+    public async Task CreateAsync_StoresTheKeyedHashAndRole_NeverTheToken()
+    {
+        var created = await Service().CreateAsync("app", "production", Role.Owner, "alice", "root", None);
+
+        var stored = Assert.Single(await Store.AccessTokens.ListAsync("app", None));
+        var identity = await Store.ReadIdentityAsync(None);
+        Assert.StartsWith("gpt_", created.Secret, StringComparison.Ordinal);
+        Assert.Equal(47, created.Secret.Length);
+        Assert.Equal(AccessTokenSecret.Hash(identity.SubjectKey, created.Secret), stored.TokenHash);
+        Assert.DoesNotContain(created.Secret[4..], stored.TokenHash, StringComparison.Ordinal);
+        Assert.Equal((created.Token.Id, "production", "alice", Role.Owner, T0, "root", (DateTimeOffset?)null),
+            (stored.Id, stored.Environment, stored.Name, stored.Role, stored.CreatedAt, stored.CreatedBy, stored.RevokedAt));
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_TheTokenItself_FindsIt_AndNothingElseDoes()
+    {
+        var service = Service();
+        var created = await service.CreateAsync("app", "*", Role.Admin, "ci", "root", None);
+        var key = await new Keys.ApiKeyService(Store.ApiKeys, Store, new FakeTimeProvider(T0)).CreateAsync("app", "production", "svc", null, null, "root", None);
+
+        Assert.Equal(created.Token.Id, (await service.AuthenticateAsync("app", created.Secret, None))?.Id);
+        Assert.Null(await service.AuthenticateAsync("other", created.Secret, None));
+        Assert.Null(await service.AuthenticateAsync("app", key.Secret, None));
+        Assert.Null(await service.AuthenticateAsync("app", AccessTokenSecret.New(), None));
+        Assert.Null(await service.AuthenticateAsync("app", created.Token.TokenHash, None));
+    }
+
+    [Fact]
+    public async Task ListAsync_OneApp_OldestFirst()
+    {
+        await Service().CreateAsync("app", "production", Role.Viewer, "a", "root", None);
+        await Service().CreateAsync("app", "staging", Role.Deployer, "b", "root", None);
+        await Service().CreateAsync("other", "production", Role.Admin, "c", "root", None);
+
+        Assert.Equal([("a", Role.Viewer), ("b", Role.Deployer)], (await Store.AccessTokens.ListAsync("app", None)).Select(t => (t.Name, t.Role)));
+    }
+
+    [Fact]
+    public async Task AddAsync_NameOfAWorkingToken_RefusedAndNothingWritten()
+    {
+        await Service().CreateAsync("app", "production", Role.Owner, "alice", "root", None);
+
+        await Assert.ThrowsAsync<PolicyException>(() => Service().CreateAsync("app", "staging", Role.Viewer, "alice", "root", None));
+
+        Assert.Single(await Store.AccessTokens.ListAsync("app", None));
+    }
+
+    [Fact]
+    public async Task RevokeAsync_KeepsTheFirstRevocationTime_FreesTheName_AndTheTokenStopsWorking()
+    {
+        var service = Service();
+        var created = await service.CreateAsync("app", "production", Role.Owner, "alice", "root", None);
+
+        var revoked = await Store.AccessTokens.RevokeAsync("app", created.Token.Id, T0.AddHours(1), None);
+        var again = await Store.AccessTokens.RevokeAsync("app", created.Token.Id, T0.AddHours(2), None);
+        await service.CreateAsync("app", "production", Role.Owner, "alice", "root", None);
+
+        Assert.Equal(T0.AddHours(1), revoked!.RevokedAt);
+        Assert.Equal(T0.AddHours(1), again!.RevokedAt);
+        Assert.Equal([true, false], (await Store.AccessTokens.ListAsync("app", None)).Select(t => t.IsRevoked));
+        Assert.Null(await service.AuthenticateAsync("app", created.Secret, None));
+        Assert.True((await Store.AccessTokens.FindAsync("app", created.Token.TokenHash, None))!.IsRevoked);
+        Assert.Null(await Store.AccessTokens.RevokeAsync("app", "tok_0000000000000000", T0, None));
+        Assert.Null(await Store.AccessTokens.RevokeAsync("other", created.Token.Id, T0, None));
+    }
+
+    [Fact]
+    public async Task ServiceRevokeAsync_ByName_RevokesTheWorkingTokenOfThatName()
+    {
+        var service = Service();
+        await service.CreateAsync("app", "production", Role.Owner, "alice", "root", None);
+
+        var revoked = await service.RevokeAsync("app", "alice", None);
+
+        Assert.True(revoked.IsRevoked);
+        await Assert.ThrowsAsync<BadInputException>(() => service.RevokeAsync("app", "alice", None));
+    }
+}
