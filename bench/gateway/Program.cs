@@ -5,6 +5,9 @@
 //
 //   dotnet run -c Release --project bench/gateway [-- --seconds 5 --sequential 3000]
 //
+// With --memory the run is instead the memory check: the gateway's resident set after 10,000 and after 100,000
+// requests (16 at a time), which should not grow with traffic.
+//
 // With --baseline-cli PATH/Glidepath.Cli.dll (another build, e.g. of an earlier commit) a second gateway runs that
 // build on a copy of the same app and store, and a last phase compares the two builds side by side in this run.
 using System.Diagnostics;
@@ -18,6 +21,7 @@ var seconds = Arg("--seconds", 5);
 var sequential = Arg("--sequential", 3000);
 var rate = Arg("--rate", 1000);
 var baselineCli = ArgText("--baseline-cli");
+var memoryOnly = args.Contains("--memory");
 
 await using var mock = await MockUpstream.StartAsync();
 var dir = Path.Combine(Path.GetTempPath(), "gp-bench-gw-" + Guid.NewGuid().ToString("N")[..8]);
@@ -62,6 +66,42 @@ try
     var load = new LoadGenerator(http);
     var direct = (Url: mock.Url + "/v1/chat/completions", Body: """{"model":"mock","messages":[{"role":"system","content":"You are the customer support assistant."},{"role":"user","content":"Can I return shoes after 45 days?"}]}""");
     var viaGateway = (Url: gatewayUrl + "/v1/chat/completions", Body: """{"model":"support-agent","messages":[{"role":"user","content":"Can I return shoes after 45 days?"}]}""");
+
+    if (memoryOnly)
+    {
+        var rss = new List<(int Requests, long Kb)>();
+        var sent = 0;
+        foreach (var upTo in new[] { 1_000, 10_000, 50_000, 100_000 })
+        {
+            var errors = 0;
+            await Parallel.ForAsync(sent, upTo, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (_, ct) =>
+            {
+                using var content = new StringContent(viaGateway.Body, System.Text.Encoding.UTF8, "application/json");
+                using var response = await http.PostAsync(viaGateway.Url, content, ct);
+                if (!response.IsSuccessStatusCode)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+            });
+            sent = upTo;
+            rss.Add((upTo, RssKb(gateway)));
+            Console.Error.WriteLine($"{upTo} requests: RSS {rss[^1].Kb / 1024.0:0.0} MiB, {errors} errors");
+        }
+
+        Console.WriteLine($"Gateway resident set by requests served (16 concurrent, full path, traces to SQLite; {DateTime.UtcNow:yyyy-MM-dd})");
+        Console.WriteLine();
+        Console.WriteLine("| requests served | RSS MiB | vs 10,000 |");
+        Console.WriteLine("|---:|---:|---:|");
+        var at10k = rss.Single(r => r.Requests == 10_000).Kb;
+        foreach (var (requests, kb) in rss)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {requests:N0} | {kb / 1024.0:0.0} | {(double)kb / at10k:0.00}× |"));
+        }
+
+        var ratio = (double)rss[^1].Kb / at10k;
+        Console.WriteLine(ratio <= 1.2 ? $"\ntarget met: RSS after 100,000 is {ratio:0.00}× RSS after 10,000 (≤ 1.2×)" : $"\nTARGET MISSED: RSS after 100,000 is {ratio:0.00}× RSS after 10,000 (target ≤ 1.2×)");
+        return;
+    }
 
     Console.Error.WriteLine("warming up…");
     await load.SequentialAsync(direct.Url, direct.Body, 2000);
@@ -164,6 +204,19 @@ static void Row(string name, double[] direct, double[] gateway, double cpu, int 
     double P(double[] v, double p) => LoadGenerator.Percentile(v, p);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"| {name} | {gateway.Length} | {P(direct, 50):0} | {P(gateway, 50):0} | +{P(gateway, 50) - P(direct, 50):0} | {P(direct, 99):0} | {P(gateway, 99):0} | +{P(gateway, 99) - P(direct, 99):0} | {cpu:0} | {errors} |"));
+}
+
+static long RssKb(Process p)
+{
+    foreach (var line in File.ReadLines($"/proc/{p.Id}/status"))
+    {
+        if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+        {
+            return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+        }
+    }
+
+    throw new InvalidOperationException("no VmRSS in /proc status");
 }
 
 static TimeSpan Cpu(Process p)
