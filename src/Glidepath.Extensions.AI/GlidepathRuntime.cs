@@ -31,6 +31,7 @@ public sealed class GlidepathRuntime : IHostedService, IAsyncDisposable
     private IDisposable? _ownedModels;
     private volatile ChatService? _chat;
     private ControlPlaneStatus? _status;
+    private int _disposed;
 
     /// <summary>Creates the runtime; nothing is read until <see cref="StartAsync"/>.</summary>
     public GlidepathRuntime(GlidepathOptions options, ILoggerFactory loggers, IMeterFactory? meters = null)
@@ -86,6 +87,11 @@ public sealed class GlidepathRuntime : IHostedService, IAsyncDisposable
     /// <summary>Stops routing refreshes and writes the traces still queued (briefly), then releases the store.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _disposed) == 1)
+        {
+            return;
+        }
+
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -97,11 +103,14 @@ public sealed class GlidepathRuntime : IHostedService, IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the runtime if it runs.</summary>
+    /// <summary>Stops the runtime if it runs; a second call does nothing (a host disposes it as a singleton and as a hosted service).</summary>
     public async ValueTask DisposeAsync()
     {
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
-        _gate.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _gate.Dispose();
+        }
     }
 
     private async Task StartCoreAsync(CancellationToken cancellationToken)
