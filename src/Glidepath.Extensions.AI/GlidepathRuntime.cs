@@ -60,6 +60,12 @@ public sealed class GlidepathRuntime : IHostedService, IAsyncDisposable
     /// </summary>
     public ControlPlaneStatus.StatusSnapshot ControlPlane => (_status ?? throw new InvalidOperationException("Glidepath has not started")).Current;
 
+    /// <summary>
+    /// A chat client on this runtime whose answers come from the routed release's own model
+    /// (<see cref="GlidepathMode.ReleaseProvider"/>): for apps without dependency injection. It has no inner client.
+    /// </summary>
+    public GlidepathChatClient CreateChatClient() => new(new ReleaseProviderOnly(), this);
+
     /// <summary>Reads the manifest, opens the store, loads the routing table and starts the background services.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -44,7 +44,7 @@ public static class GlidepathServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         return services.AddChatClient(sp =>
         {
-            var client = new GlidepathChatClient(new ReleaseProviderOnly(), sp.GetRequiredService<GlidepathRuntime>());
+            var client = sp.GetRequiredService<GlidepathRuntime>().CreateChatClient();
             configure?.Invoke(client);
             return client;
         });
