@@ -35,16 +35,25 @@ public sealed class GlidepathChatClient : DelegatingChatClient
         var (call, request) = Route(messages, options, stream: false);
         using (call)
         {
-            Prepare(call, request);
-            var response = await call.GetResponseAsync(cancellationToken).ConfigureAwait(false);
-            if (response is null)
+            try
             {
-                throw Failed(call, cancellationToken);
-            }
+                Prepare(call, request);
+                var response = await call.GetResponseAsync(cancellationToken).ConfigureAwait(false);
+                if (response is null)
+                {
+                    throw Failed(call, cancellationToken);
+                }
 
-            Annotate(response.AdditionalProperties ??= [], call);
-            call.Complete();
-            return response;
+                Annotate(response.AdditionalProperties ??= [], call);
+                call.Complete();
+                return response;
+            }
+            catch (Exception ex) when (!call.IsCompleted && ex is not OperationCanceledException)
+            {
+                // A failure of Glidepath itself: traced as the gateway traces its own 500, then thrown as it is.
+                call.Complete(500, "gateway_error");
+                throw;
+            }
         }
     }
 
