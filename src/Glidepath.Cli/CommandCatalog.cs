@@ -24,6 +24,7 @@ internal static class CommandCatalog
         ModelCommand.Build(env),
         EvalsetCommand.Build(env),
         ServeCommand.Build(env),
+        ControllerCommand.Build(env),
         DrillCommand.Build(env),
         MonitorCommand.Build(env),
         TracesCommand.Build(env),

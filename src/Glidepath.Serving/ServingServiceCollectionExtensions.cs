@@ -54,6 +54,33 @@ public static class ServingServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<OnlineScorer>());
         services.AddHostedService(sp => sp.GetRequiredService<TraceWriter>());
         services.AddHostedService(sp => sp.GetRequiredService<RoutingRefresher>());
+        AddControlLoops(services, options);
+        return services;
+    }
+
+    /// <summary>
+    /// Registers only the environment's control loops, for a process that serves no traffic (<c>glidepath controller</c>):
+    /// the rollout controller (when <see cref="ServingOptions.Rollouts"/> and <see cref="ServingOptions.RolloutController"/>
+    /// are set) and the drift check (when <see cref="ServingOptions.Monitor"/> is set), as hosted services. The options are
+    /// validated here.
+    /// </summary>
+    public static IServiceCollection AddGlidepathController(this IServiceCollection services, ServingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (services.Any(d => d.ServiceType == typeof(ServingOptions)))
+        {
+            throw new InvalidOperationException("the Glidepath serving core or controller was already added to these services: one host, one environment");
+        }
+
+        services.AddSingleton(options);
+        AddControlLoops(services, options);
+        return services;
+    }
+
+    private static void AddControlLoops(IServiceCollection services, ServingOptions options)
+    {
         if (options.Rollouts is { } rollouts && options.RolloutController is { } controllerOptions)
         {
             services.AddHostedService(sp => new RolloutControllerService(
@@ -62,6 +89,5 @@ public static class ServingServiceCollectionExtensions
         }
 
         services.AddHostedService<DriftCheckService>();
-        return services;
     }
 }

@@ -48,30 +48,6 @@ public sealed class ChatEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ChatCompletions_AppliesReleasePromptWithEnvironmentAndHeaderVars()
-    {
-        using var response = await _f.PostAsync("/v1/chat/completions", GatewayFixture.Chat(), r => r.Headers.Add("Glidepath-Var-customer_tier", "gold"));
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var client = _f.Models.For("stable-model");
-        var system = client.LastMessages![0];
-        Assert.Equal(ChatRole.System, system.Role);
-        Assert.Contains("You are helping a gold tier customer", system.Text, StringComparison.Ordinal);
-        Assert.Equal("stable-model", client.LastOptions!.ModelId);
-        Assert.Equal(0.2f, client.LastOptions.Temperature);
-        Assert.Equal(["lookup_order", "issue_refund", "escalate"], client.LastOptions.Tools!.Select(t => t.Name));
-    }
-
-    [Fact]
-    public async Task ChatCompletions_EnvironmentVarOnly_RendersEnvironmentValue()
-    {
-        using var response = await _f.PostAsync("/v1/chat/completions", GatewayFixture.Chat());
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("You are helping a standard tier customer", _f.Models.For("stable-model").LastMessages![0].Text, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task ChatCompletions_ToolCall_ReturnedAsOpenAiToolCalls()
     {
         _f.Models.For("stable-model").Answer = (_, _) => new ChatResponse(new ChatMessage(ChatRole.Assistant,

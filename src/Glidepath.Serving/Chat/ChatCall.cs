@@ -10,7 +10,7 @@ using Microsoft.Extensions.AI;
 namespace Glidepath.Serving.Chat;
 
 /// <summary>
-/// One routed call through the serving core: <see cref="Prepare"/> applies the release, then one of
+/// One routed call through the serving core: <see cref="Prepare(ChatRequest)"/> applies the release, then one of
 /// <see cref="GetResponseAsync"/> or <see cref="GetStreamingResponseAsync"/> calls its provider, and
 /// <see cref="Complete()"/> records the trace once the host has answered. A failure is never thrown: it is left in
 /// <see cref="Failure"/> for the host to answer in its own format. Not thread-safe: one host request drives it.
@@ -22,6 +22,7 @@ public sealed class ChatCall : IDisposable
     private readonly TraceBuilder _trace;
     private readonly Activity? _activity;
     private ServingRelease? _release;
+    private IChatClient? _client;
     private List<ChatMessage>? _messages;
     private ChatOptions? _options;
     private CancellationToken _streamToken;
@@ -45,11 +46,14 @@ public sealed class ChatCall : IDisposable
     /// <summary>The arm that serves the call: stable or canary.</summary>
     public string Arm => _trace.Decision.Arm;
 
-    /// <summary>The release's model name, once <see cref="Prepare"/> succeeded.</summary>
-    public string? Model => _release?.Model.Name;
+    /// <summary>The model the call goes to (the release's, or the caller's own with <see cref="PrepareFor"/>), once prepared.</summary>
+    public string? Model => _release is null ? null : _trace.Model;
 
     /// <summary>Why the call got no answer, or null while it is going well.</summary>
     public ChatFailure? Failure { get; private set; }
+
+    /// <summary>The exception behind <see cref="Failure"/> when the provider (or building its client) threw one; an in-process host rethrows it wrapped.</summary>
+    public Exception? FailureException { get; private set; }
 
     /// <summary>Token usage the provider reported so far.</summary>
     public UsageDetails? Usage { get; private set; }
@@ -67,7 +71,21 @@ public sealed class ChatCall : IDisposable
     /// Applies the routed release to <paramref name="request"/>: its rendered system prompt, model, parameters and tools.
     /// False when it cannot: a prompt variable left unset (400, the caller's to fix) or a release that cannot be served (503).
     /// </summary>
-    public bool Prepare(ChatRequest request)
+    public bool Prepare(ChatRequest request) => Prepare(request, null);
+
+    /// <summary>
+    /// Applies the routed release's rendered system prompt, sampling parameters and tools to <paramref name="request"/>
+    /// and sends it to <paramref name="client"/> instead of the release's provider: the caller's model id, response format
+    /// and additional properties stay (an in-process app that keeps its own client). The trace's model and price are the
+    /// caller's model. False when it cannot, as <see cref="Prepare(ChatRequest)"/>.
+    /// </summary>
+    public bool PrepareFor(ChatRequest request, IChatClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return Prepare(request, client);
+    }
+
+    private bool Prepare(ChatRequest request, IChatClient? own)
     {
         ArgumentNullException.ThrowIfNull(request);
         var label = ReleaseLabel;
@@ -75,6 +93,7 @@ public sealed class ChatCall : IDisposable
         try
         {
             release = _service.Releases.Get(_trace.Decision.Release);
+            _client = own ?? release.Client;
         }
         catch (Exception ex)
         {
@@ -98,8 +117,21 @@ public sealed class ChatCall : IDisposable
         }
 
         _release = release;
-        _trace.Model = release.Model.Name;
-        _trace.Price = release.Price;
+        if (own is null)
+        {
+            _trace.Model = release.Model.Name;
+            _trace.Price = release.Price;
+        }
+        else
+        {
+            var caller = request.Options;
+            _options.ModelId = caller.ModelId;
+            _options.ResponseFormat ??= caller.ResponseFormat;
+            _options.AdditionalProperties = caller.AdditionalProperties?.Clone();
+            _trace.Model = caller.ModelId ?? release.Model.Name;
+            _trace.Price = _service.Releases.PriceOf(caller.ModelId);
+        }
+
         var traceId = _trace.TraceId;
         if (_service.Capture.ShouldCapture(traceId))
         {
@@ -120,12 +152,12 @@ public sealed class ChatCall : IDisposable
     /// <summary>Calls the provider for the whole answer; null when it failed (see <see cref="Failure"/>).</summary>
     public async Task<ChatResponse?> GetResponseAsync(CancellationToken cancellationToken)
     {
-        var release = _release ?? throw new InvalidOperationException("Prepare the call before calling the provider");
+        var client = _client ?? throw new InvalidOperationException("Prepare the call before calling the provider");
         var callStart = Stopwatch.GetTimestamp();
         ChatResponse result;
         try
         {
-            result = await release.Client.GetResponseAsync(_messages!, _options, cancellationToken).ConfigureAwait(false);
+            result = await client.GetResponseAsync(_messages!, _options, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -155,11 +187,11 @@ public sealed class ChatCall : IDisposable
     /// </summary>
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var release = _release ?? throw new InvalidOperationException("Prepare the call before calling the provider");
+        var client = _client ?? throw new InvalidOperationException("Prepare the call before calling the provider");
         _streamed = true;
         _streamToken = cancellationToken;
         var trace = _trace;
-        await using var updates = release.Client.GetStreamingResponseAsync(_messages!, _options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using var updates = client.GetStreamingResponseAsync(_messages!, _options, cancellationToken).GetAsyncEnumerator(cancellationToken);
         while (true)
         {
             var t0 = Stopwatch.GetTimestamp();
@@ -254,6 +286,7 @@ public sealed class ChatCall : IDisposable
     private void Fail(Exception ex)
     {
         Failure = ProviderErrors.Map(ex);
+        FailureException = ex;
         (_trace.UpstreamStatus, _trace.UpstreamMessage) = ProviderErrors.Upstream(ex);
         ChatService.LogProviderFailed(_service.Logger, _trace.TraceId, Failure.Status, ex.Message);
     }
@@ -261,6 +294,7 @@ public sealed class ChatCall : IDisposable
     private bool Unservable(string label, Exception ex)
     {
         ChatService.LogReleaseUnservable(_service.Logger, label, ex.Message);
+        FailureException = ex;
         Failure = new ChatFailure(503, ErrorKinds.Unavailable, $"release {label} cannot be served: {ex.Message}", "configuration");
         return false;
     }

@@ -10,9 +10,16 @@ namespace Glidepath.Serving.Routing;
 internal sealed class ServingRelease
 {
     private string? _promptWithEnvironmentVars;
+    private readonly Lazy<IChatClient> _client;
+
+    /// <param name="client">Builds the release's model client on first use: a host that keeps its own client (the SDK's
+    /// inner-client mode) never needs the release's provider, nor its key. A failed build is not cached.</param>
+    public ServingRelease(Func<IChatClient> client) => _client = new Lazy<IChatClient>(client, LazyThreadSafetyMode.PublicationOnly);
 
     public required RoutedRelease Release { get; init; }
-    public required IChatClient Client { get; init; }
+
+    /// <summary>The release's model client through the providers pipeline; built (and its provider settings checked) on first use.</summary>
+    public IChatClient Client => _client.Value;
 
     /// <summary>Applies the release to a request (the same rule evals use).</summary>
     public required ReleaseApplier Applier { get; init; }

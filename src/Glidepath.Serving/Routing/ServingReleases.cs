@@ -25,7 +25,7 @@ internal sealed class ServingReleases(ServingOptions settings)
 
             try
             {
-                Get(release);
+                _ = Get(release).Client;
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -34,15 +34,16 @@ internal sealed class ServingReleases(ServingOptions settings)
         }
     }
 
+    /// <summary>The manifest's price of a model (a host's own client names its model), or null when it has none.</summary>
+    public Glidepath.Manifests.ModelPrice? PriceOf(string? model) => model is null ? null : _prices.Find(model);
+
     private ServingRelease Build(RoutedRelease release)
     {
         var model = release.Snapshot.Model;
         var providerSettings = ProviderSettingsResolver.Resolve(settings.Manifest, model.Provider, settings.Environment);
-        var client = settings.Models.Create(model, providerSettings, new ModelClientOptions { Environment = settings.Environment, MaxQueueWait = settings.ProviderQueueWait });
-        return new ServingRelease
+        return new ServingRelease(() => settings.Models.Create(model, providerSettings, new ModelClientOptions { Environment = settings.Environment, MaxQueueWait = settings.ProviderQueueWait }))
         {
             Release = release,
-            Client = client,
             Applier = new ReleaseApplier(release.Snapshot),
             Price = _prices.Find(model.Name),
         };

@@ -8,59 +8,35 @@ using Glidepath.Storage.Sqlite;
 namespace Glidepath.Gateway.Tests.Support;
 
 /// <summary>
-/// A copy of the sample app with two registered releases (v1 on model "stable-model", v2 on "canary-model"),
-/// a real SQLite store, and a real gateway on 127.0.0.1 at a port chosen at run time.
+/// The shared <see cref="ServingWorld"/> (a copy of the sample app with v1 on model "stable-model" and v2 on
+/// "canary-model", a real SQLite store) and a real gateway over it on 127.0.0.1 at a port chosen at run time.
 /// </summary>
 internal sealed class GatewayFixture : IAsyncDisposable
 {
-    private GatewayFixture(string dir, Manifest manifest, SqliteStore store, Release v1, Release v2)
-    {
-        Directory = dir;
-        Manifest = manifest;
-        Store = store;
-        V1 = v1;
-        V2 = v2;
-    }
+    private GatewayFixture(ServingWorld world) => World = world;
 
-    public string Directory { get; }
-    public Manifest Manifest { get; }
-    public SqliteStore Store { get; }
-    public Release V1 { get; }
-    public Release V2 { get; }
-    public FakeModelClientFactory Models { get; } = new();
+    public ServingWorld World { get; }
+    public string Directory => World.Directory;
+    public Manifest Manifest => World.Manifest;
+    public SqliteStore Store => World.Store;
+    public Release V1 => World.V1;
+    public Release V2 => World.V2;
+    public FakeModelClientFactory Models => World.Models;
     public GatewayServer? Server { get; private set; }
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
     public string Url => Server!.Urls[0];
-    public string StorePath => Store.Location;
+    public string StorePath => World.StorePath;
 
     /// <summary>What the gateway records for a sticky subject: its hash keyed by this store's secret.</summary>
-    public async Task<string> SubjectHashAsync(string subject) =>
-        new Glidepath.Routing.SubjectHasher((await Store.ReadIdentityAsync(CancellationToken.None)).SubjectKey).Hash(subject);
+    public Task<string> SubjectHashAsync(string subject) => World.SubjectHashAsync(subject);
 
     /// <param name="manifestAppend">YAML appended to the sample's manifest.</param>
     /// <param name="editManifest">Rewrites the manifest text before the releases are registered (e.g. another provider).</param>
-    public static async Task<GatewayFixture> CreateAsync(string? manifestAppend = null, Func<string, string>? editManifest = null)
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "gp-gw-" + Guid.NewGuid().ToString("N")[..12]);
-        Glidepath.Testing.TempDir.CopySample(dir);
-        var manifestPath = Path.Combine(dir, "glidepath.yaml");
-        var yaml = await File.ReadAllTextAsync(manifestPath);
-        yaml = yaml.Replace("name: sim-support-1", "name: stable-model", StringComparison.Ordinal) + (manifestAppend ?? "");
-        yaml = editManifest?.Invoke(yaml) ?? yaml;
-        await File.WriteAllTextAsync(manifestPath, yaml);
-        var store = await SqliteStore.OpenAsync(Path.Combine(dir, ".glidepath", "glidepath.db"), TimeProvider.System, CancellationToken.None);
-        var manifest = ManifestParser.Load(manifestPath);
-        var v1 = (await store.Releases.RegisterAsync(await ReleaseDrafts.FromWorkingTreeAsync(manifest, "v1", TimeProvider.System, default), default)).Release;
+    public static async Task<GatewayFixture> CreateAsync(string? manifestAppend = null, Func<string, string>? editManifest = null) =>
+        new(await ServingWorld.CreateAsync(manifestAppend, editManifest, "gp-gw-"));
 
-        await File.WriteAllTextAsync(manifestPath, yaml.Replace("name: stable-model", "name: canary-model", StringComparison.Ordinal));
-        var manifest2 = ManifestParser.Load(manifestPath);
-        var v2 = (await store.Releases.RegisterAsync(await ReleaseDrafts.FromWorkingTreeAsync(manifest2, "v2", TimeProvider.System, default), default)).Release;
-        await File.WriteAllTextAsync(manifestPath, yaml);
-
-        var fixture = new GatewayFixture(dir, manifest, store, v1, v2);
-        await fixture.SetAsync(s => s with { StableReleaseId = v1.Id }, "deploy");
-        return fixture;
-    }
+    /// <summary>A gateway over a world the caller owns (the shared serving cases).</summary>
+    public static GatewayFixture Over(ServingWorld world) => new(world);
 
     /// <param name="configure">Changes the serving core's options.</param>
     /// <param name="server">Changes how the gateway is hosted (listen address, logging, body limit).</param>
@@ -70,12 +46,7 @@ internal sealed class GatewayFixture : IAsyncDisposable
     }
 
     /// <summary>The serving core's options for the staging environment, as the gateway gets them.</summary>
-    public ServingOptions ServingOptions() => Glidepath.Serving.ServingOptions.For(Store, Manifest, "staging", Models) with
-    {
-        Rollouts = null,
-        Monitor = null,
-        PollInterval = TimeSpan.FromMilliseconds(100),
-    };
+    public ServingOptions ServingOptions() => World.ServingOptions();
 
     private static GatewayServerOptions Host(Func<GatewayServerOptions, GatewayServerOptions>? server)
     {
@@ -88,18 +59,7 @@ internal sealed class GatewayFixture : IAsyncDisposable
     }
 
     /// <summary>Changes the staging environment through the store's compare-and-swap, as the CLI does.</summary>
-    public async Task<EnvironmentState> SetAsync(Func<EnvironmentState, EnvironmentState> change, string kind)
-    {
-        var current = await Store.Environments.GetAsync(Manifest.App, "staging", default);
-        return await Store.Environments.ApplyAsync(new EnvironmentChange
-        {
-            App = Manifest.App,
-            Environment = "staging",
-            ExpectedRevision = current.Revision,
-            NewState = change(current),
-            Event = new EnvironmentEvent { App = Manifest.App, Environment = "staging", Revision = 0, Kind = kind, Actor = "test", Time = DateTimeOffset.UtcNow },
-        }, default);
-    }
+    public Task<EnvironmentState> SetAsync(Func<EnvironmentState, EnvironmentState> change, string kind) => World.SetAsync(change, kind);
 
     public Task<HttpResponseMessage> PostAsync(string path, string json, Action<HttpRequestMessage>? configure = null)
     {
@@ -114,22 +74,22 @@ internal sealed class GatewayFixture : IAsyncDisposable
     public static string Message(string text = "Can I return shoes after 45 days?", string model = "support-agent", string extra = "") =>
         $$"""{"model":"{{model}}","max_tokens":100,"messages":[{"role":"user","content":"{{text}}"}]{{extra}}}""";
 
+    /// <summary>Stops the gateway and disposes the world.</summary>
     public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        await World.DisposeAsync();
+    }
+
+    /// <summary>Stops the gateway only (the world stays with its owner).</summary>
+    public async ValueTask StopAsync()
     {
         if (Server is not null)
         {
             await Server.DisposeAsync();
+            Server = null;
         }
 
         Http.Dispose();
-        await Store.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
     }
 }

@@ -3,7 +3,7 @@ using Glidepath.Manifests;
 using Glidepath.Models;
 using Microsoft.Extensions.AI;
 
-namespace Glidepath.Gateway.Tests.Support;
+namespace Glidepath.Testing;
 
 /// <summary>Hands out one scripted client per model name, so a test can tell stable and canary apart.</summary>
 internal sealed class FakeModelClientFactory : IModelClientFactory

@@ -1,9 +1,9 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 
-namespace Glidepath.Gateway.Tests.Support;
+namespace Glidepath.Testing;
 
-/// <summary>A model client whose answers the test decides; it records what the gateway sent.</summary>
+/// <summary>A model client whose answers the test decides; it records what the gateway or the SDK sent.</summary>
 internal sealed class ScriptedChatClient(string model) : IChatClient
 {
     public string Model { get; } = model;

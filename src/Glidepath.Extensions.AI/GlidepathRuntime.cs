@@ -1,0 +1,208 @@
+using System.Diagnostics.Metrics;
+using Glidepath.Errors;
+using Glidepath.Manifests;
+using Glidepath.Models;
+using Glidepath.Providers;
+using Glidepath.Serving;
+using Glidepath.Serving.Chat;
+using Glidepath.Serving.Routing;
+using Glidepath.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Glidepath.Extensions.AI;
+
+/// <summary>
+/// Glidepath's serving core inside an app: on start it reads the manifest, opens the store and loads the environment's
+/// routing table (failing the start when it cannot: an app never serves without a table), then keeps the table fresh,
+/// writes traces and scores sampled answers in the background, exactly as the gateway does. Registered by
+/// <c>AddGlidepath</c> as a hosted service; an app without a host calls <see cref="StartAsync"/> and <see cref="DisposeAsync"/>.
+/// </summary>
+public sealed class GlidepathRuntime : IHostedService, IAsyncDisposable
+{
+    private readonly GlidepathOptions _options;
+    private readonly ILoggerFactory _loggers;
+    private readonly IMeterFactory? _meters;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly List<IHostedService> _started = [];
+    private ServiceProvider? _services;
+    private IGlidepathStore? _ownedStore;
+    private IDisposable? _ownedModels;
+    private volatile ChatService? _chat;
+    private ControlPlaneStatus? _status;
+    private int _disposed;
+
+    /// <summary>Creates the runtime; nothing is read until <see cref="StartAsync"/>.</summary>
+    public GlidepathRuntime(GlidepathOptions options, ILoggerFactory loggers, IMeterFactory? meters = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggers);
+        options.Validate();
+        _options = options;
+        _loggers = loggers;
+        _meters = meters;
+    }
+
+    /// <summary>The serving core, once started.</summary>
+    public ChatService Chat => _chat ?? throw new InvalidOperationException(
+        "Glidepath has not started: AddGlidepath registers it as a hosted service, so start the host first (or call GlidepathRuntime.StartAsync)");
+
+    /// <summary>The clock calls are timed with.</summary>
+    internal TimeProvider Time => _options.Time;
+
+    /// <summary>Whether the start completed and calls can be routed.</summary>
+    public bool IsStarted => _chat is not null;
+
+    /// <summary>
+    /// Whether the store could be read at the last poll. When it cannot, calls keep being routed on the last routing table
+    /// (fail static) and this reports stale, with since when and why: report it in the app's readiness for its control plane.
+    /// </summary>
+    public ControlPlaneStatus.StatusSnapshot ControlPlane => (_status ?? throw new InvalidOperationException("Glidepath has not started")).Current;
+
+    /// <summary>
+    /// A chat client on this runtime whose answers come from the routed release's own model
+    /// (<see cref="GlidepathMode.ReleaseProvider"/>): for apps without dependency injection. It has no inner client.
+    /// </summary>
+    public GlidepathChatClient CreateChatClient() => new(new ReleaseProviderOnly(), this);
+
+    /// <summary>Reads the manifest, opens the store, loads the routing table and starts the background services.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_services is not null)
+            {
+                return;
+            }
+
+            await StartCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await StopCoreAsync(CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Stops routing refreshes and writes the traces still queued (briefly), then releases the store.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _disposed) == 1)
+        {
+            return;
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await StopCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Stops the runtime if it runs; a second call does nothing (a host disposes it as a singleton and as a hosted service).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _gate.Dispose();
+        }
+    }
+
+    private async Task StartCoreAsync(CancellationToken cancellationToken)
+    {
+        var manifestPath = Path.GetFullPath(_options.Manifest);
+        if (!File.Exists(manifestPath))
+        {
+            throw new BadInputException($"{manifestPath}: no such manifest; set GlidepathOptions.Manifest to the app's glidepath.yaml");
+        }
+
+        var manifest = ManifestParser.Load(manifestPath);
+        if (_options.App is { Length: > 0 } app && !string.Equals(app, manifest.App, StringComparison.Ordinal))
+        {
+            throw new BadInputException($"{manifestPath} declares app '{manifest.App}', not '{app}'; point GlidepathOptions.Manifest at {app}'s glidepath.yaml");
+        }
+
+        var store = _options.StoreInstance;
+        if (store is null)
+        {
+            var location = _options.Store ?? System.Environment.GetEnvironmentVariable("GLIDEPATH_STORE");
+            if (string.IsNullOrWhiteSpace(location))
+            {
+                location = Path.Combine(manifest.BaseDirectory, ".glidepath", "glidepath.db");
+            }
+
+            store = _ownedStore = await _options.StoreProviders.OpenAsync(location, create: false, _options.Time, cancellationToken).ConfigureAwait(false);
+        }
+
+        var models = _options.Models;
+        if (models is null)
+        {
+            var factory = new ModelClientFactory(_options.Time, PriceTable.For(manifest), loggerFactory: _loggers);
+            _ownedModels = factory;
+            models = factory;
+        }
+
+        // The rollout controller and the drift check run in `glidepath controller` (or a gateway), not in every app process.
+        var serving = ServingOptions.For(store, manifest, _options.Environment!, models) with
+        {
+            Rollouts = null,
+            Monitor = null,
+            RolloutController = null,
+            PollInterval = _options.PollInterval,
+            Time = _options.Time,
+        };
+        var services = new ServiceCollection();
+        services.AddSingleton(_loggers);
+        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        if (_meters is not null)
+        {
+            services.AddSingleton(_meters);
+        }
+
+        services.AddGlidepathServing(serving);
+        _services = services.BuildServiceProvider();
+        foreach (var hosted in _services.GetServices<IHostedService>())
+        {
+            await hosted.StartAsync(cancellationToken).ConfigureAwait(false);
+            _started.Add(hosted);
+        }
+
+        _status = _services.GetRequiredService<ControlPlaneStatus>();
+        _chat = _services.GetRequiredService<ChatService>();
+    }
+
+    private async Task StopCoreAsync(CancellationToken cancellationToken)
+    {
+        _chat = null;
+        for (var i = _started.Count - 1; i >= 0; i--)
+        {
+            await _started[i].StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        _started.Clear();
+        if (_services is not null)
+        {
+            await _services.DisposeAsync().ConfigureAwait(false);
+            _services = null;
+        }
+
+        _ownedModels?.Dispose();
+        _ownedModels = null;
+        if (_ownedStore is not null)
+        {
+            await _ownedStore.DisposeAsync().ConfigureAwait(false);
+            _ownedStore = null;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Text;
+using Glidepath.Cli.Tests.Support;
+
+namespace Glidepath.Cli.Tests.Controller;
+
+/// <summary><c>glidepath controller</c>: bad input is exit 2 before anything runs; SIGTERM stops it cleanly with exit 0.</summary>
+public sealed class ControllerCliTests
+{
+    [Fact]
+    public async Task Controller_UnknownEnvironment_Exit2NamingTheDeclaredOnes()
+    {
+        using var dir = TempDir.WithSample();
+
+        var result = await CliRunner.RunAsync("controller", "--env", "prod", "--manifest", dir.Path);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("unknown environment 'prod'", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("staging, production", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--interval", "10ms")]
+    [InlineData("--interval", "soon")]
+    [InlineData("--monitor-interval", "-1m")]
+    public async Task Controller_BadInterval_Exit2(string option, string value)
+    {
+        using var dir = TempDir.WithSample();
+
+        var result = await CliRunner.RunAsync("controller", "--env", "staging", option, value, "--manifest", dir.Path);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(option, result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Controller_NoStore_Exit2AndCreatesNone()
+    {
+        using var dir = TempDir.WithSample();
+        var store = Path.Combine(dir.Path, "nowhere", "g.db");
+
+        var result = await CliRunner.RunAsync("controller", "--env", "staging", "--manifest", dir.Path, "--store", store);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.False(File.Exists(store));
+    }
+
+    [Fact]
+    public async Task Controller_SigTerm_StopsCleanlyWithExit0()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // no SIGTERM
+        }
+
+        using var dir = TempDir.WithSample();
+        var store = Path.Combine(dir.Path, ".glidepath", "g.db");
+        Assert.Equal(0, (await CliRunner.RunAsync("release", "create", "--manifest", dir.Path, "--store", store)).ExitCode);
+        using var controller = CliRunner.StartProcess(null, "controller", "--env", "staging", "--interval", "100ms", "--manifest", dir.Path, "--store", store);
+        var stderr = new StringBuilder();
+        controller.ErrorDataReceived += (_, e) => { lock (stderr) { stderr.AppendLine(e.Data); } };
+        controller.BeginErrorReadLine();
+        var stdout = controller.StandardOutput.ReadToEndAsync();
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (!Text(stderr).Contains("Controlling rollouts of support-agent@staging", StringComparison.Ordinal))
+            {
+                Assert.True(DateTime.UtcNow < deadline && !controller.HasExited, "the controller did not start: " + Text(stderr));
+                await Task.Delay(50);
+            }
+
+            using (var kill = Process.Start("kill", ["-TERM", controller.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await controller.WaitForExitAsync(timeout.Token);
+        }
+        finally
+        {
+            if (!controller.HasExited)
+            {
+                controller.Kill(entireProcessTree: true);
+            }
+        }
+
+        await stdout;
+        Assert.Equal(0, controller.ExitCode);
+        Assert.Contains("Stopping: finishing the current pass and giving up the lease.", Text(stderr), StringComparison.Ordinal);
+    }
+
+    private static string Text(StringBuilder sb)
+    {
+        lock (sb)
+        {
+            return sb.ToString();
+        }
+    }
+}

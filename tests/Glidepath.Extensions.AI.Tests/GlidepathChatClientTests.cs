@@ -1,0 +1,154 @@
+using Glidepath.Environments;
+using Glidepath.Extensions.AI;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Glidepath.Extensions.AI.Tests;
+
+/// <summary>What only the SDK does: the inner-client mode, the ambient subject, streaming to an app, failures as exceptions.</summary>
+public sealed class GlidepathChatClientTests : IAsyncLifetime
+{
+    private ServingWorld _world = null!;
+
+    public async Task InitializeAsync() => _world = await ServingWorld.CreateAsync(prefix: "gp-sdk-");
+
+    public async Task DisposeAsync() => await _world.DisposeAsync();
+
+    [Fact]
+    public async Task InnerClientMode_AppliesReleasePromptParametersAndToolsButKeepsTheCallersModel()
+    {
+        var own = new ScriptedChatClient("my-own-model");
+        await using var host = await SdkHost.StartAsync(_world, s => s.AddChatClient(own).UseGlidepath(c => c.Mode = GlidepathMode.InnerClient));
+        var options = new ChatOptions { ModelId = "my-own-model", AdditionalProperties = new() { ["app_flag"] = "x", [GlidepathProperties.Subject] = "alice" } };
+
+        var response = await host.Chat.GetResponseAsync("Can I return shoes after 45 days?", options);
+
+        Assert.Equal("hello from the fake", response.Text);
+        Assert.Equal(1, own.Calls);
+        Assert.Equal(0, _world.Models.For("stable-model").Calls);
+        Assert.Contains("You are helping a standard tier customer", own.LastMessages![0].Text, StringComparison.Ordinal);
+        Assert.Equal("my-own-model", own.LastOptions!.ModelId);
+        Assert.Equal((0.2f, 400), (own.LastOptions.Temperature, own.LastOptions.MaxOutputTokens));
+        Assert.Equal(["lookup_order", "issue_refund", "escalate"], own.LastOptions.Tools!.Select(t => t.Name));
+        Assert.Equal("x", own.LastOptions.AdditionalProperties!["app_flag"]);
+        Assert.False(own.LastOptions.AdditionalProperties.ContainsKey(GlidepathProperties.Subject));
+        Assert.Equal("alice", options.AdditionalProperties[GlidepathProperties.Subject]); // the caller's options are not changed
+        var trace = await _world.TraceAsync((string)response.AdditionalProperties![GlidepathProperties.TraceId]!);
+        Assert.Equal(("my-own-model", _world.V1.Id, await _world.SubjectHashAsync("alice")), (trace.Model, trace.ReleaseId, trace.SubjectHash));
+    }
+
+    [Fact]
+    public async Task AmbientSubject_RoutesLikeTheSameSubjectInChatOptions_AndChatOptionsWins()
+    {
+        await SetCanaryAsync(50, "seed-a");
+        await using var host = await SdkHost.StartAsync(_world);
+        await WaitForCanaryAsync(host);
+        var (onCanary, onStable) = (Subject(canary: true, "seed-a"), Subject(canary: false, "seed-a"));
+
+        string ambientArm, explicitArm;
+        using (GlidepathSubject.Use(onCanary))
+        {
+            ambientArm = Arm(await host.Chat.GetResponseAsync("hi"));
+            explicitArm = Arm(await host.Chat.GetResponseAsync("hi", new ChatOptions { AdditionalProperties = new() { [GlidepathProperties.Subject] = onStable } }));
+        }
+
+        Assert.Equal(("canary", "stable"), (ambientArm, explicitArm));
+        Assert.Null(GlidepathSubject.Current);
+    }
+
+    [Fact]
+    public async Task Streaming_YieldsTheAnswerWithReleaseOnTheFirstUpdateAndTracesTheStream()
+    {
+        await using var host = await SdkHost.StartAsync(_world);
+
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in host.Chat.GetStreamingResponseAsync("hi"))
+        {
+            updates.Add(update);
+        }
+
+        Assert.Equal("hello from the fake", string.Concat(updates.Select(u => u.Text)));
+        Assert.Equal(_world.V1.Label, updates[0].AdditionalProperties![GlidepathProperties.Release]);
+        var trace = await _world.TraceAsync((string)updates[0].AdditionalProperties![GlidepathProperties.TraceId]!);
+        Assert.Equal((200, true, "sdk", 16L), (trace.Status, trace.Stream, trace.Api, trace.InputTokens + trace.OutputTokens));
+    }
+
+    [Fact]
+    public async Task ProviderFails_GlidepathChatExceptionWithStatusTraceAndTheProvidersException()
+    {
+        await using var host = await SdkHost.StartAsync(_world);
+        var failure = new Glidepath.Errors.ProviderException("sim", 500, "boom", Glidepath.Errors.ProviderFailure.ServerError);
+        _world.Models.For("stable-model").Failure = failure;
+
+        var ex = await Assert.ThrowsAsync<GlidepathChatException>(() => host.Chat.GetResponseAsync("hi"));
+
+        Assert.Equal((502, "api_error", _world.V1.Label, "stable"), (ex.Status, ex.Kind, ex.Release, ex.Arm));
+        Assert.Same(failure, ex.InnerException);
+        var trace = await _world.TraceAsync(ex.TraceId!);
+        Assert.Equal((502, "provider_error"), (trace.Status, trace.Error));
+    }
+
+    [Fact]
+    public async Task EnvironmentWithoutStableRelease_503GlidepathChatException()
+    {
+        await using var host = await SdkHost.StartAsync(_world, environment: "production");
+
+        var ex = await Assert.ThrowsAsync<GlidepathChatException>(() => host.Chat.GetResponseAsync("hi"));
+
+        Assert.Equal(503, ex.Status);
+        Assert.Contains("glidepath deploy", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UseGlidepath_WithoutAddGlidepath_FailsNamingTheFix()
+    {
+        var collection = new ServiceCollection();
+        collection.AddChatClient(new ScriptedChatClient("m")).UseGlidepath();
+        using var services = collection.BuildServiceProvider();
+
+        var ex = Assert.Throws<InvalidOperationException>(() => services.GetRequiredService<IChatClient>());
+
+        Assert.Contains("AddGlidepath", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartAsync_ManifestOfAnotherApp_FailsNamingBoth()
+    {
+        var runtime = new GlidepathRuntime(new GlidepathOptions { App = "billing-agent", Environment = "staging", Manifest = _world.ManifestPath, StoreInstance = _world.Store, Models = _world.Models },
+            Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        await using (runtime)
+        {
+            var ex = await Assert.ThrowsAsync<Glidepath.Errors.BadInputException>(() => runtime.StartAsync(CancellationToken.None));
+
+            Assert.Contains("'support-agent', not 'billing-agent'", ex.Message, StringComparison.Ordinal);
+            Assert.False(runtime.IsStarted);
+        }
+    }
+
+    private Task SetCanaryAsync(double weight, string seed) =>
+        _world.SetAsync(s => s with { Canary = new CanaryState(_world.V2.Id, weight, seed) }, "canary_set");
+
+    private static async Task WaitForCanaryAsync(SdkHost host)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (host.Runtime.Chat.Routes?.Canary is null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(25);
+        }
+
+        Assert.NotNull(host.Runtime.Chat.Routes?.Canary);
+    }
+
+    private static string Subject(bool canary, string seed)
+    {
+        for (var i = 0; ; i++)
+        {
+            if (Glidepath.Routing.StickySplit.IsCanary(Glidepath.Routing.StickySplit.Bucket($"s{i}", seed), 50) == canary)
+            {
+                return $"s{i}";
+            }
+        }
+    }
+
+    private static string Arm(ChatResponse response) => (string)response.AdditionalProperties![GlidepathProperties.Arm]!;
+}
