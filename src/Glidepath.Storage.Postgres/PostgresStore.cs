@@ -24,6 +24,7 @@ public sealed class PostgresStore : IGlidepathStore
         Rollouts = new PostgresRolloutStore(database);
         Monitor = new PostgresMonitorStore(database);
         ApiKeys = new PostgresApiKeyStore(database);
+        Shadows = new PostgresShadowStore(database);
     }
 
     public PostgresDatabase Database { get; }
@@ -48,6 +49,8 @@ public sealed class PostgresStore : IGlidepathStore
     public IMonitorStore Monitor { get; }
 
     public IApiKeyStore ApiKeys { get; }
+
+    public IShadowStore Shadows { get; }
 
     /// <summary>
     /// Opens the store at <paramref name="location"/>, applying pending migrations. With <paramref name="create"/> false a

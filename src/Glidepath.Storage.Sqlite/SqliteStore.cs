@@ -18,6 +18,7 @@ public sealed class SqliteStore : IGlidepathStore
         Rollouts = new SqliteRolloutStore(database);
         Monitor = new SqliteMonitorStore(database);
         ApiKeys = new SqliteApiKeyStore(database);
+        Shadows = new SqliteShadowStore(database);
         Time = time;
     }
 
@@ -47,6 +48,8 @@ public sealed class SqliteStore : IGlidepathStore
     public IMonitorStore Monitor { get; }
 
     public IApiKeyStore ApiKeys { get; }
+
+    public IShadowStore Shadows { get; }
 
     /// <summary>Opens (creating if needed) the store at <paramref name="path"/> and applies pending migrations.</summary>
     public static async Task<SqliteStore> OpenAsync(string path, TimeProvider? time, CancellationToken cancellationToken)

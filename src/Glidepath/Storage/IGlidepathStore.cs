@@ -29,4 +29,7 @@ public interface IGlidepathStore : IStoreIdentitySource, IAsyncDisposable
 
     /// <summary>Callers' keys to the gateway, kept as keyed hashes.</summary>
     IApiKeyStore ApiKeys { get; }
+
+    /// <summary>Shadow pairs: a candidate's answers beside stable's on the same inputs.</summary>
+    IShadowStore Shadows { get; }
 }

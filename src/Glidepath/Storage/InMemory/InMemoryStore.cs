@@ -34,6 +34,7 @@ public sealed class InMemoryStore : IGlidepathStore
         Rollouts = new InMemoryRolloutStore(environments, Location);
         Monitor = new InMemoryMonitorStore(Location);
         ApiKeys = new InMemoryApiKeyStore(Location);
+        Shadows = new InMemoryShadowStore();
     }
 
     public string Location { get; }
@@ -55,6 +56,8 @@ public sealed class InMemoryStore : IGlidepathStore
     public IMonitorStore Monitor { get; }
 
     public IApiKeyStore ApiKeys { get; }
+
+    public IShadowStore Shadows { get; }
 
     /// <summary>A random id and subject key, chosen when the store was made; never replaced (there is no file to swap).</summary>
     public Task<StoreIdentity> ReadIdentityAsync(CancellationToken cancellationToken)
