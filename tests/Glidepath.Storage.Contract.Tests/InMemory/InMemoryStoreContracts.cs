@@ -31,3 +31,4 @@ public sealed class InMemoryConcurrencyTests() : ConcurrencyContract(new InMemor
 public sealed class InMemoryApiKeyStoreTests() : ApiKeyStoreContract(new InMemoryStoreFactory());
 
 public sealed class InMemoryTraceKeyTests() : TraceKeyContract(new InMemoryStoreFactory());
+public sealed class InMemoryShadowStoreTests() : ShadowStoreContract(new InMemoryStoreFactory());
