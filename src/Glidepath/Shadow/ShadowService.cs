@@ -96,17 +96,14 @@ public sealed class ShadowService(Manifest manifest, EnvironmentService environm
     }
 
     /// <summary>
-    /// The report of a shadow of <paramref name="releaseId"/> in <paramref name="environment"/> whose pairs against
-    /// <paramref name="stableReleaseId"/> the paired judge passes, or null when none does: the evidence the checklist
-    /// and <c>rollout start --require-shadow</c> look for.
+    /// The newest shadow of <paramref name="releaseId"/> in <paramref name="environment"/> whose pairs (only those
+    /// against <paramref name="stableReleaseId"/> when given) the paired judge passes, or null when none does: the
+    /// evidence the checklist and <c>rollout start --require-shadow</c> look for.
     /// </summary>
-    public async Task<ShadowReport?> PassedAsync(string environment, string releaseId, string stableReleaseId, CancellationToken cancellationToken)
+    public async Task<ShadowReport?> PassedAsync(string environment, string releaseId, string? stableReleaseId, CancellationToken cancellationToken)
     {
-        var spec = environments.Spec(environment);
-        var history = await environmentStore.HistoryAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
-        foreach (var started in ShadowHistory.Starts(history).Where(s => s.Shadow.ReleaseId == releaseId).Reverse())
+        foreach (var report in await ReportsAsync(environment, releaseId, stableReleaseId, cancellationToken).ConfigureAwait(false))
         {
-            var report = await ReportAsync(spec.Name, started, history, cancellationToken, stableReleaseId).ConfigureAwait(false);
             if (report.Decision.Outcome == PairedOutcome.Pass)
             {
                 return report;
@@ -114,6 +111,43 @@ public sealed class ShadowService(Manifest manifest, EnvironmentService environm
         }
 
         return null;
+    }
+
+    /// <summary>Every shadow of <paramref name="releaseId"/> in the environment, newest first, judged on its pairs (only those against <paramref name="stableReleaseId"/> when given).</summary>
+    public async Task<IReadOnlyList<ShadowReport>> ReportsAsync(string environment, string releaseId, string? stableReleaseId, CancellationToken cancellationToken)
+    {
+        var spec = environments.Spec(environment);
+        var history = await environmentStore.HistoryAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
+        var reports = new List<ShadowReport>();
+        foreach (var started in ShadowHistory.Starts(history).Where(s => s.Shadow.ReleaseId == releaseId).Reverse())
+        {
+            reports.Add(await ReportAsync(spec.Name, started, history, cancellationToken, stableReleaseId).ConfigureAwait(false));
+        }
+
+        return reports;
+    }
+
+    /// <summary>
+    /// Throws (exit 4) unless a shadow of <paramref name="release"/> against the environment's stable release has passed:
+    /// <c>rollout start --require-shadow</c>.
+    /// </summary>
+    public async Task RequirePassedAsync(string environment, Release release, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(release);
+        var spec = environments.Spec(environment);
+        var state = await environmentStore.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
+        if (await PassedAsync(spec.Name, release.Id, state.StableReleaseId, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return;
+        }
+
+        var latest = (await ReportsAsync(spec.Name, release.Id, state.StableReleaseId, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+        var why = latest is null
+            ? $"no shadow of {release.Name} has run in {spec.Name}"
+            : $"the latest shadow of {release.Name} ({latest.Shadow.ShadowId}) is {latest.Decision.OutcomeName}: {latest.Decision.Reason}";
+        throw new PolicyException(
+            $"--require-shadow: {release.Name} has no passed shadow against the stable release of {spec.Name}; {why}. " +
+            $"Run one with: glidepath shadow start {release.Name} --env {spec.Name} --rate 0.1, and wait for 'glidepath shadow status --env {spec.Name}' to say pass");
     }
 
     /// <summary>The paired judge for this app: the environment's rollout plan (the manifest's <c>rollout:</c>), as the canary judge uses it.</summary>
