@@ -182,7 +182,7 @@ internal static class ShadowCommand
             $"{report.Environment}: shadow {shadow.ShadowId} of {names.Label(shadow.ReleaseId)} against stable {names.Label(report.StableReleaseId)} at {shadow.Rate:0.###%} of stable requests{Caps(shadow)} — {where}"));
         ctx.Output.Line($"  started {TableText.Time(report.StartedAt)} UTC by {report.StartedBy}{(report.StartReason is { } r ? $": {r}" : "")}");
         ctx.Output.Line(string.Create(inv,
-            $"  pairs {report.Spend.Pairs}{(shadow.MaxRequests is { } max ? $" of {max}" : "")}, candidate spend ${report.Spend.CostUsd:0.####}{(shadow.MaxCostUsd is { } cap ? $" of ${cap:0.##}" : "")}, candidate errors {report.CandidateErrors}; requests a gateway dropped (queue full) are counted on its /metrics as glidepath_shadow_dropped"));
+            $"  pairs {report.Spend.Pairs}{(shadow.MaxRequests is { } max ? $" of {max}" : "")}, candidate spend ${report.Spend.CostUsd:0.####}{(shadow.MaxCostUsd is { } cap ? $" of ${cap:0.##}" : "")}, candidate errors {report.CandidateErrors}; requests a gateway dropped (queue full) are counted on its /metrics as glidepath_shadow_dropped_total"));
         var evidence = report.Decision.Evidence;
         if (evidence.Count > 0)
         {

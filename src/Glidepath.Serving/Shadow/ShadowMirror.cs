@@ -74,7 +74,13 @@ internal sealed partial class ShadowMirror : BackgroundService
             return null;
         }
 
-        return _budgets.TryGetValue(shadow.ShadowId, out var budget) && budget.Exhausted ? null : shadow;
+        if (_budgets.TryGetValue(shadow.ShadowId, out var budget) && budget.Exhausted)
+        {
+            Interlocked.Increment(ref _capped);
+            return null;
+        }
+
+        return shadow;
     }
 
     /// <summary>Queues a stable call whose answer is complete; never waits (a full queue drops and counts it).</summary>
