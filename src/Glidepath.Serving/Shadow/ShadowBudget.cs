@@ -82,10 +82,6 @@ internal sealed class ShadowBudget(ShadowRoute shadow)
         }
     }
 
-    private bool Reached(long inFlight)
-    {
-        var pairs = _stored.Pairs + _localPairs + inFlight;
-        var cost = _stored.CostUsd + _localCost;
-        return (Shadow.MaxRequests is { } max && pairs >= max) || (Shadow.MaxCostUsd is { } cap && cost >= cap);
-    }
+    private bool Reached(long inFlight) =>
+        new ShadowSpend(_stored.Pairs + _localPairs + inFlight, _stored.CostUsd + _localCost).Reached(Shadow.MaxCostUsd, Shadow.MaxRequests);
 }

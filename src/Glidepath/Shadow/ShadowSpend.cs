@@ -7,6 +7,10 @@ public readonly record struct ShadowSpend(long Pairs, double CostUsd)
     public bool Reached(Environments.ShadowState shadow)
     {
         ArgumentNullException.ThrowIfNull(shadow);
-        return (shadow.MaxCostUsd is { } cost && CostUsd >= cost) || (shadow.MaxRequests is { } max && Pairs >= max);
+        return Reached(shadow.MaxCostUsd, shadow.MaxRequests);
     }
+
+    /// <summary>True when the cost reached <paramref name="maxCostUsd"/> or the pairs <paramref name="maxRequests"/> (a null cap never is).</summary>
+    public bool Reached(double? maxCostUsd, long? maxRequests) =>
+        (maxCostUsd is { } cost && CostUsd >= cost) || (maxRequests is { } max && Pairs >= max);
 }
