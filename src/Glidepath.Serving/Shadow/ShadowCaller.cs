@@ -13,11 +13,12 @@ namespace Glidepath.Serving.Shadow;
 /// <summary>
 /// Answers one mirrored request with the candidate exactly as serving would (its release applied by the same
 /// <see cref="ReleaseApplier"/>, its model client from <see cref="ServingReleases"/>), never streamed and never
-/// returned; a tool call in its answer is recorded, never executed. Scores both answers with the online scorers and
+/// returned; a tool call in its answer is recorded, never executed. Scores both answers with the online scorers (and
+/// asks the pairwise judge, when the manifest names one, which is better) and
 /// builds the candidate's trace (arm <c>shadow</c>) and the pair. A failure of the candidate is a candidate error in
 /// the pair, never a pass.
 /// </summary>
-internal sealed class ShadowCaller(ChatService service, TimeProvider time)
+internal sealed class ShadowCaller(ChatService service, PairwiseJudge? judge, TimeProvider time)
 {
     public async Task<(TraceRecord Trace, ShadowPairRecord Pair)> CallAsync(ShadowJob job, CancellationToken cancellationToken)
     {
@@ -33,6 +34,7 @@ internal sealed class ShadowCaller(ChatService service, TimeProvider time)
         var ok = status == 200;
         var stableScore = await service.Online.ScoreAnswerAsync(job.Messages, job.StableText, stable.LatencyMs, stable.CostUsd, cancellationToken).ConfigureAwait(false);
         var candidateScore = ok ? await service.Online.ScoreAnswerAsync(job.Messages, text, latencyMs, cost, cancellationToken).ConfigureAwait(false) : null;
+        double? preference = ok && judge is not null ? await judge.PreferenceAsync(job.Messages, job.StableText, text, cancellationToken).ConfigureAwait(false) : null;
         var trace = new TraceRecord
         {
             TraceId = ActivityTraceId.CreateRandom().ToHexString(),
@@ -83,6 +85,7 @@ internal sealed class ShadowCaller(ChatService service, TimeProvider time)
             CandidatePassed = candidateScore?.Passed,
             StableScore = stableScore?.Score,
             CandidateScore = candidateScore?.Score,
+            CandidatePreference = preference,
         };
         return (trace, pair);
     }

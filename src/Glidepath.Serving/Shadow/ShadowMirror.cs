@@ -34,6 +34,7 @@ internal sealed partial class ShadowMirror : BackgroundService
     private readonly TimeProvider _time;
     private readonly Func<ChatService> _service;
     private readonly ILogger<ShadowMirror> _logger;
+    private readonly Lazy<PairwiseJudge?> _judge;
     private readonly ConcurrentDictionary<string, ShadowBudget> _budgets = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private readonly Meter _meter;
@@ -52,6 +53,7 @@ internal sealed partial class ShadowMirror : BackgroundService
         _time = options.Time;
         _service = service;
         _logger = logger;
+        _judge = new(() => PairwiseJudge.Create(options, logger));
         _ownsMeter = meters is null;
         _meter = meters?.Create(ServingTelemetry.Name) ?? new Meter(ServingTelemetry.Name);
         _meter.CreateObservableCounter("glidepath.shadow.mirrored", () => Mirrored, "{request}", "Stable requests answered by the shadow candidate and stored as pairs");
@@ -97,7 +99,7 @@ internal sealed partial class ShadowMirror : BackgroundService
 
     private async Task WorkAsync(CancellationToken stoppingToken)
     {
-        var caller = new ShadowCaller(_service(), _time);
+        var caller = new ShadowCaller(_service(), Judge(), _time);
         try
         {
             await foreach (var job in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
@@ -107,6 +109,20 @@ internal sealed partial class ShadowMirror : BackgroundService
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>The pairwise judge, built once; one that cannot be built (no rubric file) is logged and fails closed: every pair is a loss for the candidate.</summary>
+    private PairwiseJudge? Judge()
+    {
+        try
+        {
+            return _judge.Value;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Errors.GlidepathException)
+        {
+            LogJudgeUnavailable(_logger, ex.Message);
+            return PairwiseJudge.Failing(ex.Message, _logger);
         }
     }
 
@@ -197,6 +213,9 @@ internal sealed partial class ShadowMirror : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "shadow {ShadowId}: mirroring trace {TraceId} failed: {Error}")]
     private static partial void LogMirrorFailed(ILogger logger, string traceId, string shadowId, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "the pairwise judge of shadow.pairwise cannot be built, so every shadow pair counts as a loss for the candidate: {Error}")]
+    private static partial void LogJudgeUnavailable(ILogger logger, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "shadow {ShadowId}: cannot read its pairs and spend from the store, so nothing is mirrored until it can: {Error}")]
     private static partial void LogSpendUnreadable(ILogger logger, string shadowId, string error);

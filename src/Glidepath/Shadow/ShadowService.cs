@@ -150,8 +150,11 @@ public sealed class ShadowService(Manifest manifest, EnvironmentService environm
             $"Run one with: glidepath shadow start {release.Name} --env {spec.Name} --rate 0.1, and wait for 'glidepath shadow status --env {spec.Name}' to say pass");
     }
 
-    /// <summary>The paired judge for this app: the environment's rollout plan (the manifest's <c>rollout:</c>), as the canary judge uses it.</summary>
-    public PairedJudge Judge() => new(PairedJudgePolicy.From(manifest.Rollout ?? new RolloutPlan(), pairwiseMaxDrop: null));
+    /// <summary>
+    /// The paired judge for this app: the environment's rollout plan (the manifest's <c>rollout:</c>), as the canary
+    /// judge uses it, plus the pairwise win rate when <c>shadow.pairwise</c> names a judge model.
+    /// </summary>
+    public PairedJudge Judge() => new(PairedJudgePolicy.From(manifest.Rollout ?? new RolloutPlan(), manifest.Shadow?.Pairwise?.MaxDrop));
 
     private async Task<ShadowReport> ReportAsync(string environment, ShadowHistory.Start started, IReadOnlyList<EnvironmentEvent> history, CancellationToken cancellationToken, string? onlyStable = null)
     {

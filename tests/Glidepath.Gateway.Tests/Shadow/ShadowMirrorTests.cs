@@ -215,3 +215,50 @@ public sealed partial class ShadowMirrorTests : IAsyncLifetime
     [GeneratedRegex("\"created\":[0-9]+")]
     private static partial Regex CreatedTime();
 }
+
+/// <summary>The manifest's pairwise judge on shadow pairs through a real gateway: asked in both orders, failing closed.</summary>
+public sealed class ShadowPairwiseJudgeTests
+{
+    [Theory]
+    [InlineData("names the candidate's answer", 1.0)]
+    [InlineData("always A", 0.5)]
+    [InlineData("neither", 0.0)]
+    public async Task Pair_PairwiseJudgeAskedInBothOrders_PreferenceStoredAndAPositionBiasIsATie(string judge, double expected)
+    {
+        await using var f = await GatewayFixture.CreateAsync("\nshadow:\n  pairwise: { model: { provider: sim, name: judge-model }, rubric: evals/rubric.md, max_drop: 0.05 }\n");
+        f.Models.For("canary-model").Answer = (_, _) => new ChatResponse(new ChatMessage(ChatRole.Assistant, "THE CANDIDATE'S ANSWER"));
+        f.Models.For("judge-model").Answer = (messages, _) =>
+        {
+            var prompt = messages[^1].Text;
+            var a = prompt[prompt.IndexOf("Answer A:", StringComparison.Ordinal)..prompt.IndexOf("Answer B:", StringComparison.Ordinal)];
+            var verdict = judge switch
+            {
+                "names the candidate's answer" => a.Contains("CANDIDATE", StringComparison.Ordinal) ? "A" : "B",
+                "always A" => "A. It is clearer.",
+                _ => "Both have merits.",
+            };
+            return new ChatResponse(new ChatMessage(ChatRole.Assistant, verdict));
+        };
+        await f.StartAsync();
+        var state = await f.SetAsync(s => s with { Shadow = new ShadowState("sh-judge", f.V2.Id, 1, null, null) }, EnvironmentEventKinds.ShadowStart);
+        var sw = Stopwatch.StartNew();
+        while (!(await f.Http.GetStringAsync(f.Url + "/readyz")).Contains($"\"revision\":{state.Revision},", StringComparison.Ordinal))
+        {
+            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), "the gateway never served the shadow's revision");
+            await Task.Delay(25);
+        }
+
+        using var response = await f.PostAsync("/v1/chat/completions", GatewayFixture.Chat());
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Glidepath.Shadow.ShadowPairRecord? pair = null;
+        while (pair is null)
+        {
+            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(20), "no shadow pair reached the store");
+            pair = (await f.Store.Shadows.PairsAsync("sh-judge", default)).SingleOrDefault();
+            await Task.Delay(pair is null ? 25 : 0);
+        }
+
+        Assert.Equal(expected, pair.CandidatePreference);
+        Assert.Equal(judge == "neither" ? 1 : 2, f.Models.For("judge-model").Calls);
+    }
+}
