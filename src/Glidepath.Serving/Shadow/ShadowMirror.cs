@@ -128,8 +128,8 @@ internal sealed partial class ShadowMirror : BackgroundService
 
     private async Task MirrorAsync(ShadowCaller caller, ShadowJob job, CancellationToken cancellationToken)
     {
-        // Stopped (or replaced) since the call was queued: not mirrored.
-        if (_routes.Current?.Shadow?.ShadowId != job.Shadow.ShadowId)
+        // Stopped, replaced or frozen since the call was queued: not mirrored.
+        if (_routes.Current is not { Frozen: false, Shadow.ShadowId: var current } || current != job.Shadow.ShadowId)
         {
             return;
         }

@@ -62,11 +62,16 @@ public sealed class ShadowCliTests
 
         var started = await app.JsonAsync("shadow", "start", "v2", "--env", "production", "--rate", "0.1", "--max-cost-usd", "5", "--reason", "try v2");
         await PairsAsync(app, 30, 0);
+        var status = await app.JsonAsync("status");
+        var (_, statusText, _) = await app.RunAsync("status");
         var (code, text, _) = await app.RunAsync("shadow", "status", "--env", "production");
         var stopped = await app.JsonAsync("shadow", "stop", "--env", "production", "--reason", "enough");
 
         var shadow = started.GetProperty("shadow");
         Assert.Equal(("v2", 0.1, 5.0, true), (shadow.GetProperty("candidate").GetProperty("name").GetString(), shadow.GetProperty("rate").GetDouble(), shadow.GetProperty("max_cost_usd").GetDouble(), shadow.GetProperty("active").GetBoolean()));
+        var production = status.GetProperty("environments").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "production");
+        Assert.Equal(("v2", 0.1), (production.GetProperty("shadow").GetProperty("release").GetProperty("name").GetString(), production.GetProperty("shadow").GetProperty("rate").GetDouble()));
+        Assert.Contains("production: shadow sh-", statusText, StringComparison.Ordinal);
         Assert.Equal(0, code);
         Assert.Contains("pairs 30, candidate spend $0.06 of $5", text, StringComparison.Ordinal);
         Assert.Contains("paired differences, candidate − stable", text, StringComparison.Ordinal);
