@@ -7,8 +7,9 @@ namespace Glidepath.Serving.Shadow;
 /// One shadow's caps as this gateway sees them: the store's pairs and spend at the last read, plus what this gateway
 /// wrote since and what it has in flight. A request is mirrored only while every cap has room; max_requests counts
 /// calls in flight, so it is never exceeded by this gateway; the cost cap can be passed by the calls in flight when
-/// it is reached (at most the mirror's concurrency). Counting is conservative: a pair may be counted twice around a
-/// refresh, never missed, so mirroring stops early rather than late.
+/// it is reached (at most the mirror's concurrency). The mirror writes pairs and re-reads the store under one lock, so a
+/// pair is counted once: in the store's figures or in this gateway's own. Other gateways' pairs are seen at the next
+/// re-read, so with several gateways a cap can be passed by what the others mirrored since.
 /// </summary>
 internal sealed class ShadowBudget(ShadowRoute shadow)
 {

@@ -149,13 +149,25 @@ internal sealed partial class ShadowMirror : BackgroundService
             return;
         }
 
-        double? stored = null;
+        var released = false;
         try
         {
             var (trace, pair) = await caller.CallAsync(job, cancellationToken).ConfigureAwait(false);
             _traces.TryEnqueue(trace);
-            await _store!.WriteAsync([pair], cancellationToken).ConfigureAwait(false);
-            stored = pair.CandidateCostUsd;
+
+            // Under the refresh lock: a pair is either in the store when the budget re-reads it or counted locally, never both.
+            await _refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _store!.WriteAsync([pair], cancellationToken).ConfigureAwait(false);
+                budget.Release(pair.CandidateCostUsd);
+                released = true;
+            }
+            finally
+            {
+                _refresh.Release();
+            }
+
             Interlocked.Increment(ref _mirrored);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -165,7 +177,10 @@ internal sealed partial class ShadowMirror : BackgroundService
         }
         finally
         {
-            budget.Release(stored);
+            if (!released)
+            {
+                budget.Release(null);
+            }
         }
     }
 
