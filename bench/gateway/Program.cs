@@ -8,6 +8,10 @@
 // With --memory the run is instead the memory check: the gateway's resident set after 10,000 and after 100,000
 // requests (16 at a time), which should not grow with traffic.
 //
+// With --shadow [--shadow-rate 1] only the shadow phase runs: blocks at concurrency 1 alternate between the environment
+// with a shadow (at rate 1 every request is mirrored to a second release on the same mock) and without one, and the caller's latency of
+// both is compared (issue 20: the p50 latency a shadow adds).
+//
 // With --baseline-cli PATH/Glidepath.Cli.dll (another build, e.g. of an earlier commit) a second gateway runs that
 // build on a copy of the same app and store, and a last phase compares the two builds side by side in this run.
 using System.Diagnostics;
@@ -22,6 +26,7 @@ var sequential = Arg("--sequential", 3000);
 var rate = Arg("--rate", 1000);
 var baselineCli = ArgText("--baseline-cli");
 var memoryOnly = args.Contains("--memory");
+var shadowRate = ArgText("--shadow-rate") ?? "1";
 
 await using var mock = await MockUpstream.StartAsync();
 var dir = Path.Combine(Path.GetTempPath(), "gp-bench-gw-" + Guid.NewGuid().ToString("N")[..8]);
@@ -106,6 +111,12 @@ try
     Console.Error.WriteLine("warming up…");
     await load.SequentialAsync(direct.Url, direct.Body, 2000);
     await load.SequentialAsync(viaGateway.Url, viaGateway.Body, 2000);
+
+    if (args.Contains("--shadow"))
+    {
+        await ShadowPhaseAsync(http, load, viaGateway.Url, viaGateway.Body);
+        return;
+    }
 
     // Concurrency 1: alternate blocks so drift (thermal, other load) hits both sides alike.
     Console.Error.WriteLine($"concurrency 1: {sequential} requests per side…");
@@ -197,6 +208,63 @@ finally
     }
 
     Directory.Delete(dir, recursive: true);
+}
+
+// The caller's latency with a shadow on (at rate 1 every request is mirrored after it was answered) and off, in alternating
+// blocks; the gateway's CPU per request on each side includes the mirrored calls it made in the background.
+async Task ShadowPhaseAsync(HttpClient http, LoadGenerator load, string url, string body)
+{
+    File.AppendAllText(Path.Combine(dir, "prompts", "system.md"), "\n- The shadow candidate's extra line.\n");
+    await Cli("release", "create", "-m", "shadow candidate");
+    Console.Error.WriteLine($"shadow on and off, concurrency 1: {sequential} requests per side…");
+    var on = new List<double>();
+    var off = new List<double>();
+    TimeSpan cpuOn = TimeSpan.Zero, cpuOff = TimeSpan.Zero;
+    for (var block = 0; block < 20; block++)
+    {
+        var revision = await RevisionAsync(http, gatewayUrl);
+        await Cli("shadow", "start", "v2", "--env", "staging", "--rate", shadowRate);
+        await WaitRevisionAsync(http, gatewayUrl, revision + 1);
+        var c0 = Cpu(gateway);
+        on.AddRange(await load.SequentialAsync(url, body, sequential / 20));
+        cpuOn += Cpu(gateway) - c0;
+        await Cli("shadow", "stop", "--env", "staging");
+        await WaitRevisionAsync(http, gatewayUrl, revision + 2);
+        var c1 = Cpu(gateway);
+        off.AddRange(await load.SequentialAsync(url, body, sequential / 20));
+        cpuOff += Cpu(gateway) - c1;
+    }
+
+    double P(List<double> v, double q) => LoadGenerator.Percentile([.. v], q);
+    Console.WriteLine($"Caller latency through the gateway with a shadow at rate {shadowRate} and without ({Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}); latencies in µs");
+    Console.WriteLine();
+    Console.WriteLine("| shadow | requests | p50 | p99 | gateway CPU µs/req |");
+    Console.WriteLine("|---|---:|---:|---:|---:|");
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| off | {off.Count} | {P(off, 50):0} | {P(off, 99):0} | {cpuOff.TotalMicroseconds / off.Count:0} |"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| on, rate {shadowRate} | {on.Count} | {P(on, 50):0} | {P(on, 99):0} | {cpuOn.TotalMicroseconds / on.Count:0} |"));
+    Console.WriteLine();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Δ p50 {P(on, 50) - P(off, 50):+0;-0} µs, Δ p99 {P(on, 99) - P(off, 99):+0;-0} µs"));
+}
+
+static async Task<long> RevisionAsync(HttpClient http, string url)
+{
+    var text = await http.GetStringAsync(url + "/readyz");
+    var match = System.Text.RegularExpressions.Regex.Match(text, "\"revision\":([0-9]+)");
+    return match.Success ? long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+}
+
+static async Task WaitRevisionAsync(HttpClient http, string url, long revision)
+{
+    var sw = Stopwatch.StartNew();
+    while (await RevisionAsync(http, url) < revision)
+    {
+        if (sw.Elapsed > TimeSpan.FromSeconds(30))
+        {
+            throw new TimeoutException($"the gateway did not reach revision {revision}");
+        }
+
+        await Task.Delay(20);
+    }
 }
 
 static void Row(string name, double[] direct, double[] gateway, double cpu, int errors)

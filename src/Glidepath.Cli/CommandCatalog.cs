@@ -21,6 +21,7 @@ internal static class CommandCatalog
         EvalCommand.Build(env),
         GateCommand.Build(env),
         RolloutCommand.Build(env),
+        ShadowCommand.Build(env),
         ModelCommand.Build(env),
         EvalsetCommand.Build(env),
         ServeCommand.Build(env),

@@ -31,6 +31,7 @@ public sealed record ServingOptions
             Rollouts = store.Rollouts,
             Monitor = store.Monitor,
             ApiKeys = store.ApiKeys,
+            Shadows = store.Shadows,
             Models = models,
         };
     }
@@ -52,6 +53,12 @@ public sealed record ServingOptions
 
     /// <summary>Callers' keys, read into a snapshot at start and on every poll; null: no keys are known (a host cannot require them).</summary>
     public IApiKeyStore? ApiKeys { get; init; }
+
+    /// <summary>Where shadow pairs are stored; null: this host mirrors nothing (an active shadow is ignored).</summary>
+    public IShadowStore? Shadows { get; init; }
+
+    /// <summary>Stable calls waiting to be mirrored to a shadow candidate; when full, new ones are dropped and counted, never waited for.</summary>
+    public int ShadowQueueCapacity { get; init; } = 1_000;
 
     /// <summary>Rollouts; with <see cref="RolloutController"/> also set, the host runs the rollout controller.</summary>
     public IRolloutStore? Rollouts { get; init; }
@@ -95,6 +102,11 @@ public sealed record ServingOptions
         if (ProviderQueueWait < TimeSpan.Zero)
         {
             throw new BadInputException($"serving option {nameof(ProviderQueueWait)} is {ProviderQueueWait}; expected zero or more");
+        }
+
+        if (ShadowQueueCapacity < 1)
+        {
+            throw new BadInputException($"serving option {nameof(ShadowQueueCapacity)} is {ShadowQueueCapacity}; expected at least 1");
         }
 
         if (TraceQueueCapacity < 1 || TraceBatchSize < 1)

@@ -4,6 +4,7 @@ using Glidepath.Routing;
 using Glidepath.Serving.Chat;
 using Glidepath.Serving.Hosting;
 using Glidepath.Serving.Routing;
+using Glidepath.Serving.Shadow;
 using Glidepath.Serving.Tracing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -15,7 +16,7 @@ public static class ServingServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the serving core for one environment, once: <see cref="ChatService"/>, the routing table with its
-    /// startup load and refresher, the trace queue and batch writer, online scoring, and (when the options ask for them)
+    /// startup load and refresher, the trace queue and batch writer, online scoring, the shadow mirror, and (when the options ask for them)
     /// the rollout controller and the drift check as hosted services. The options are validated here.
     /// </summary>
     public static IServiceCollection AddGlidepathServing(this IServiceCollection services, ServingOptions options)
@@ -44,14 +45,18 @@ public static class ServingServiceCollectionExtensions
         services.AddSingleton<OnlineScorer>();
         services.AddSingleton(sp => new Keys.CallerKeys(options, sp.GetRequiredService<ILogger<Keys.CallerKeys>>()));
         services.AddSingleton<ChatTraceRecorder>();
+        services.AddSingleton(sp => new ShadowMirror(options, sp.GetRequiredService<RoutingTableSource>(), sp.GetRequiredService<TraceQueue>(),
+            sp.GetRequiredService<ChatService>, sp.GetService<IMeterFactory>(), sp.GetRequiredService<ILogger<ShadowMirror>>()));
         services.AddSingleton(sp => new ChatService(options, sp.GetRequiredService<RoutingTableSource>(), sp.GetRequiredService<ServingReleases>(),
-            sp.GetRequiredService<ContentCapture>(), sp.GetRequiredService<OnlineScorer>(), sp.GetRequiredService<ChatTraceRecorder>(), sp.GetRequiredService<SubjectHasher>(), sp.GetRequiredService<ILogger<ChatService>>()));
+            sp.GetRequiredService<ContentCapture>(), sp.GetRequiredService<OnlineScorer>(), sp.GetRequiredService<ChatTraceRecorder>(), sp.GetRequiredService<SubjectHasher>(),
+            sp.GetRequiredService<ShadowMirror>(), sp.GetRequiredService<ILogger<ChatService>>()));
         services.AddSingleton<TraceWriter>();
         services.AddSingleton<RoutingRefresher>();
 
         // Started in this order: the table is loaded before anything else runs.
         services.AddHostedService<RoutingStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<OnlineScorer>());
+        services.AddHostedService(sp => sp.GetRequiredService<ShadowMirror>());
         services.AddHostedService(sp => sp.GetRequiredService<TraceWriter>());
         services.AddHostedService(sp => sp.GetRequiredService<RoutingRefresher>());
         AddControlLoops(services, options);

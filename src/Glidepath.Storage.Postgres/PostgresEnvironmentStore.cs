@@ -13,7 +13,8 @@ namespace Glidepath.Storage.Postgres;
 internal sealed class PostgresEnvironmentStore(PostgresDatabase database) : IEnvironmentStore
 {
     private const string StateColumns =
-        "app, name, revision, stable_release_id, stable_since, stable_by, frozen, frozen_reason, canary_release_id, canary_weight, canary_seed";
+        "app, name, revision, stable_release_id, stable_since, stable_by, frozen, frozen_reason, canary_release_id, canary_weight, canary_seed, " +
+        "shadow_id, shadow_release_id, shadow_rate, shadow_max_cost_usd, shadow_max_requests";
 
     private const string EventColumns =
         "app, environment, revision, kind, actor, reason, time, from_release_id, to_release_id, forced, details_json";
@@ -71,19 +72,24 @@ internal sealed class PostgresEnvironmentStore(PostgresDatabase database) : IEnv
 
         await using (var upsert = connection.Command($"""
             INSERT INTO environments ({StateColumns}, updated_at)
-            VALUES (@app, @name, @rev, @stable, @since, @by, @frozen, @frozenReason, @canary, @weight, @seed, @at)
+            VALUES (@app, @name, @rev, @stable, @since, @by, @frozen, @frozenReason, @canary, @weight, @seed, @shadow, @shadowRelease, @shadowRate, @shadowCost, @shadowMax, @at)
             ON CONFLICT (app, name) DO UPDATE SET
                 revision = excluded.revision, stable_release_id = excluded.stable_release_id,
                 stable_since = excluded.stable_since, stable_by = excluded.stable_by,
                 frozen = excluded.frozen, frozen_reason = excluded.frozen_reason,
                 canary_release_id = excluded.canary_release_id, canary_weight = excluded.canary_weight,
-                canary_seed = excluded.canary_seed, updated_at = excluded.updated_at
+                canary_seed = excluded.canary_seed, shadow_id = excluded.shadow_id,
+                shadow_release_id = excluded.shadow_release_id, shadow_rate = excluded.shadow_rate,
+                shadow_max_cost_usd = excluded.shadow_max_cost_usd, shadow_max_requests = excluded.shadow_max_requests,
+                updated_at = excluded.updated_at
             """, tx))
         {
             upsert.With("app", state.App).With("name", state.Name).With("rev", revision).With("stable", state.StableReleaseId)
                 .With("since", state.StableSince is { } s ? Utc(s) : null).With("by", state.StableBy).With("frozen", state.Frozen)
                 .With("frozenReason", state.FrozenReason).With("canary", state.Canary?.ReleaseId).With("weight", state.Canary?.Weight)
-                .With("seed", state.Canary?.Seed).With("at", Utc(ev.Time));
+                .With("seed", state.Canary?.Seed).With("shadow", state.Shadow?.ShadowId).With("shadowRelease", state.Shadow?.ReleaseId)
+                .With("shadowRate", state.Shadow?.Rate).With("shadowCost", state.Shadow?.MaxCostUsd).With("shadowMax", state.Shadow?.MaxRequests)
+                .With("at", Utc(ev.Time));
             await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -162,6 +168,9 @@ internal sealed class PostgresEnvironmentStore(PostgresDatabase database) : IEnv
         FrozenReason = reader.StringOrNull(7),
         Canary = reader.StringOrNull(8) is { } canary
             ? new CanaryState(canary, reader.IsDBNull(9) ? 0 : reader.GetDouble(9), reader.StringOrNull(10) ?? "")
+            : null,
+        Shadow = reader.StringOrNull(11) is { } shadow
+            ? new ShadowState(shadow, reader.StringOrNull(12) ?? "", reader.GetDouble(13), reader.IsDBNull(14) ? null : reader.GetDouble(14), reader.IsDBNull(15) ? null : reader.GetInt64(15))
             : null,
     };
 }

@@ -25,6 +25,7 @@ public sealed class PostgresStore : IGlidepathStore
         Monitor = new PostgresMonitorStore(database);
         ApiKeys = new PostgresApiKeyStore(database);
         AccessTokens = new PostgresAccessTokenStore(database);
+        Shadows = new PostgresShadowStore(database);
     }
 
     public PostgresDatabase Database { get; }
@@ -51,6 +52,7 @@ public sealed class PostgresStore : IGlidepathStore
     public IApiKeyStore ApiKeys { get; }
 
     public IAccessTokenStore AccessTokens { get; }
+    public IShadowStore Shadows { get; }
 
     /// <summary>
     /// Opens the store at <paramref name="location"/>, applying pending migrations. With <paramref name="create"/> false a

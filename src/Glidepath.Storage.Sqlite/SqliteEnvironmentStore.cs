@@ -13,7 +13,8 @@ namespace Glidepath.Storage.Sqlite;
 internal sealed class SqliteEnvironmentStore(SqliteDatabase database) : IEnvironmentStore
 {
     private const string StateColumns =
-        "app, name, revision, stable_release_id, stable_since, stable_by, frozen, frozen_reason, canary_release_id, canary_weight, canary_seed";
+        "app, name, revision, stable_release_id, stable_since, stable_by, frozen, frozen_reason, canary_release_id, canary_weight, canary_seed, " +
+        "shadow_id, shadow_release_id, shadow_rate, shadow_max_cost_usd, shadow_max_requests";
 
     private const string EventColumns =
         "app, environment, revision, kind, actor, reason, time, from_release_id, to_release_id, forced, details_json";
@@ -75,13 +76,16 @@ internal sealed class SqliteEnvironmentStore(SqliteDatabase database) : IEnviron
             upsert.Transaction = tx;
             upsert.CommandText = $"""
                 INSERT INTO environments ({StateColumns}, updated_at)
-                VALUES ($app, $name, $rev, $stable, $since, $by, $frozen, $frozenReason, $canary, $weight, $seed, $at)
+                VALUES ($app, $name, $rev, $stable, $since, $by, $frozen, $frozenReason, $canary, $weight, $seed, $shadow, $shadowRelease, $shadowRate, $shadowCost, $shadowMax, $at)
                 ON CONFLICT (app, name) DO UPDATE SET
                     revision = excluded.revision, stable_release_id = excluded.stable_release_id,
                     stable_since = excluded.stable_since, stable_by = excluded.stable_by,
                     frozen = excluded.frozen, frozen_reason = excluded.frozen_reason,
                     canary_release_id = excluded.canary_release_id, canary_weight = excluded.canary_weight,
-                    canary_seed = excluded.canary_seed, updated_at = excluded.updated_at
+                    canary_seed = excluded.canary_seed, shadow_id = excluded.shadow_id,
+                    shadow_release_id = excluded.shadow_release_id, shadow_rate = excluded.shadow_rate,
+                    shadow_max_cost_usd = excluded.shadow_max_cost_usd, shadow_max_requests = excluded.shadow_max_requests,
+                    updated_at = excluded.updated_at
                 """;
             upsert.Parameters.AddWithValue("$app", state.App);
             upsert.Parameters.AddWithValue("$name", state.Name);
@@ -94,6 +98,11 @@ internal sealed class SqliteEnvironmentStore(SqliteDatabase database) : IEnviron
             upsert.Parameters.AddWithValue("$canary", Db(state.Canary?.ReleaseId));
             upsert.Parameters.AddWithValue("$weight", state.Canary is { } c ? c.Weight : DBNull.Value);
             upsert.Parameters.AddWithValue("$seed", Db(state.Canary?.Seed));
+            upsert.Parameters.AddWithValue("$shadow", Db(state.Shadow?.ShadowId));
+            upsert.Parameters.AddWithValue("$shadowRelease", Db(state.Shadow?.ReleaseId));
+            upsert.Parameters.AddWithValue("$shadowRate", state.Shadow is { } sh ? sh.Rate : DBNull.Value);
+            upsert.Parameters.AddWithValue("$shadowCost", (object?)state.Shadow?.MaxCostUsd ?? DBNull.Value);
+            upsert.Parameters.AddWithValue("$shadowMax", (object?)state.Shadow?.MaxRequests ?? DBNull.Value);
             upsert.Parameters.AddWithValue("$at", Format(ev.Time));
             await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -202,6 +211,9 @@ internal sealed class SqliteEnvironmentStore(SqliteDatabase database) : IEnviron
         FrozenReason = Str(reader, 7),
         Canary = Str(reader, 8) is { } canary
             ? new CanaryState(canary, reader.IsDBNull(9) ? 0 : reader.GetDouble(9), Str(reader, 10) ?? "")
+            : null,
+        Shadow = Str(reader, 11) is { } shadow
+            ? new ShadowState(shadow, Str(reader, 12) ?? "", reader.GetDouble(13), reader.IsDBNull(14) ? null : reader.GetDouble(14), reader.IsDBNull(15) ? null : reader.GetInt64(15))
             : null,
     };
 

@@ -19,6 +19,7 @@ public sealed class SqliteStore : IGlidepathStore
         Monitor = new SqliteMonitorStore(database);
         ApiKeys = new SqliteApiKeyStore(database);
         AccessTokens = new SqliteAccessTokenStore(database);
+        Shadows = new SqliteShadowStore(database);
         Time = time;
     }
 
@@ -50,6 +51,7 @@ public sealed class SqliteStore : IGlidepathStore
     public IApiKeyStore ApiKeys { get; }
 
     public IAccessTokenStore AccessTokens { get; }
+    public IShadowStore Shadows { get; }
 
     /// <summary>Opens (creating if needed) the store at <paramref name="path"/> and applies pending migrations.</summary>
     public static async Task<SqliteStore> OpenAsync(string path, TimeProvider? time, CancellationToken cancellationToken)

@@ -21,7 +21,8 @@ internal static class ChecklistCommand
                        eval gate             a passing verdict against the current baseline on the current dataset
                        versioned             a registered release from a clean git commit
                        rollback ready        an owner, a known-good release to go back to, a passed drill
-              rollout  canary first          an active or completed rollout that started below 100%
+              rollout  shadow                a shadow the paired judge passed (skip when none ran; fail on harm)
+                       canary first          an active or completed rollout that started below 100%
               after    monitoring on         online sampling above zero and recent traces
             Each failing row says what to do. Exit 1 when a row fails. The checklist records a fingerprint of
             the environment's configuration, so that a drill older than a configuration change stops counting.

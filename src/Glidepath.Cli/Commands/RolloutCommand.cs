@@ -4,6 +4,7 @@ using Glidepath.Environments;
 using Glidepath.Errors;
 using Glidepath.Manifests;
 using Glidepath.Rollouts;
+using Glidepath.Shadow;
 using Glidepath.Storage;
 
 namespace Glidepath.Cli.Commands;
@@ -41,6 +42,7 @@ internal static class RolloutCommand
         var maxDuration = new Option<string?>("--max-duration") { Description = "Time limit of a step, e.g. 10m; then on_inconclusive applies; default: rollout.step.max_duration" };
         var force = new Option<bool>("--force") { Description = "Start although the promotion prerequisites are unmet (needs --reason); recorded as forced. Does not override a freeze" };
         var reason = EnvironmentCommandSupport.ReasonOption("Why: recorded in the history (required with --force)");
+        var requireShadow = new Option<bool>("--require-shadow") { Description = "Refuse unless a shadow of REF against the environment's stable release has passed (glidepath shadow); --force does not override it" };
         var command = new Command("start", """
             Start a canary of REF in an environment. It needs the same evidence as 'glidepath promote': REF has been
             stable in every environment the target 'requires:', and a passing gate verdict exists for REF against the
@@ -49,9 +51,10 @@ internal static class RolloutCommand
             Examples:
               glidepath rollout start v3 --env production
               glidepath rollout start v3 --env production --steps 1,5,25 --min-requests 500 --max-duration 20m
+              glidepath rollout start v3 --env production --require-shadow
             """)
         {
-            reference, environment, steps, minRequests, maxDuration, force, reason,
+            reference, environment, steps, minRequests, maxDuration, force, reason, requireShadow,
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
@@ -79,6 +82,12 @@ internal static class RolloutCommand
             var service = Service(ctx, store);
             var release = await ctx.ReleaseResolver(store).ResolveAsync(parse.GetValue(reference)!, register: true, ct);
             var plan = RolloutService.PlanFrom(ctx.Manifest, RolloutSteps.Parse(parse.GetValue(steps)), parse.GetValue(minRequests), ParseDuration(parse.GetValue(maxDuration)));
+            if (parse.GetValue(requireShadow))
+            {
+                await new ShadowService(ctx.Manifest, EnvironmentCommandSupport.Service(ctx, store), store.Environments, store.Shadows, ctx.Time)
+                    .RequirePassedAsync(parse.GetValue(environment)!, release, ct);
+            }
+
             var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
             var rollout = await service.StartAsync(parse.GetValue(environment)!, release, plan, actor, parse.GetValue(reason), parse.GetValue(force), ct);
             var names = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));

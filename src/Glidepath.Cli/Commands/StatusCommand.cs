@@ -68,6 +68,12 @@ internal static class StatusCommand
                 r.Canary is { } c ? $"{c.Release.Label} at {c.Weight.ToString("0.##", CultureInfo.InvariantCulture)}%" : "-",
             ]),
             title: $"{app}: environments");
+        foreach (var r in rows.Where(r => r.Shadow is not null))
+        {
+            ctx.Output.Line(string.Create(CultureInfo.InvariantCulture,
+                $"  {r.Name}: shadow {r.Shadow!.ShadowId} mirrors {r.Shadow.Rate:0.###%} of stable's requests to {r.Shadow.Release.Label} (glidepath shadow status --env {r.Name})"));
+        }
+
         return ExitCodes.Ok;
     }
 }

@@ -3,8 +3,11 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Glidepath.Models;
+using Glidepath.Routing;
 using Glidepath.Serving.Routing;
+using Glidepath.Serving.Shadow;
 using Glidepath.Serving.Tracing;
+using Glidepath.Traces;
 using Microsoft.Extensions.AI;
 
 namespace Glidepath.Serving.Chat;
@@ -28,6 +31,8 @@ public sealed class ChatCall : IDisposable
     private CancellationToken _streamToken;
     private bool _streamed;
     private decimal? _cost;
+    private ShadowRoute? _shadow;
+    private ChatRequest? _request;
 
     internal ChatCall(ChatService service, ChatCallContext context, TraceBuilder trace, Activity? activity)
     {
@@ -146,6 +151,13 @@ public sealed class ChatCall : IDisposable
             _trace.Output ??= new StringBuilder();
         }
 
+        // Sampled for the shadow: the answer is kept to pair it with the candidate's, mirrored once complete.
+        if (_service.Mirror.Sample(_trace.Decision, traceId) is { } shadow)
+        {
+            (_shadow, _request) = (shadow, request);
+            _trace.Output ??= new StringBuilder();
+        }
+
         return true;
     }
 
@@ -239,26 +251,21 @@ public sealed class ChatCall : IDisposable
         {
             Record(ChatFailure.ClientClosed.Status, ChatFailure.ClientClosed.TraceError, _cost);
         }
-        else
+        else if (Record(200, null, _cost) is { } stable && _shadow is { } shadow)
         {
-            Record(200, null, _cost);
+            _service.Mirror.Offer(new ShadowJob(shadow, _request!.Messages, _request.Options, _context.Vars, stable, _trace.Output?.ToString() ?? ""));
         }
     }
 
     /// <summary>Records the trace with an outcome the host decided: the caller refused (4xx), gone (499), or a host failure (500).</summary>
     /// <param name="error">The trace's error, e.g. <c>bad_request</c>, <c>client_closed</c>, <c>gateway_error</c>.</param>
-    public void Complete(int status, string error) => Record(status, error, null);
+    public void Complete(int status, string error) => _ = Record(status, error, null);
 
     /// <summary>Ends the call's span; a call not completed by then is not traced (a route-only probe).</summary>
     public void Dispose() => _activity?.Dispose();
 
-    private void Record(int status, string? error, decimal? cost)
-    {
-        if (!_trace.Finished)
-        {
-            _service.Recorder.Record(_trace, _activity, status, error, Usage, FinishReason, cost);
-        }
-    }
+    private TraceRecord? Record(int status, string? error, decimal? cost) =>
+        _trace.Finished ? null : _service.Recorder.Record(_trace, _activity, status, error, Usage, FinishReason, cost);
 
     private void Observe(ChatResponseUpdate update)
     {

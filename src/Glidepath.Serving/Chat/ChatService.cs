@@ -18,7 +18,7 @@ public sealed partial class ChatService
     private readonly SubjectHasher _subjects;
 
     internal ChatService(ServingOptions options, RoutingTableSource routes, ServingReleases releases, ContentCapture capture, OnlineScorer online,
-        ChatTraceRecorder recorder, SubjectHasher subjects, ILogger<ChatService> logger)
+        ChatTraceRecorder recorder, SubjectHasher subjects, Shadow.ShadowMirror mirror, ILogger<ChatService> logger)
     {
         _routes = routes;
         _subjects = subjects;
@@ -26,6 +26,7 @@ public sealed partial class ChatService
         Capture = capture;
         Online = online;
         Recorder = recorder;
+        Mirror = mirror;
         Logger = logger;
         App = options.Manifest.App;
         Environment = options.Environment;
@@ -45,6 +46,7 @@ public sealed partial class ChatService
     internal ContentCapture Capture { get; }
     internal OnlineScorer Online { get; }
     internal ChatTraceRecorder Recorder { get; }
+    internal Shadow.ShadowMirror Mirror { get; }
     internal ILogger<ChatService> Logger { get; }
 
     /// <summary>

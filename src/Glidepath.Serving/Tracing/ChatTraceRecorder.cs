@@ -14,7 +14,8 @@ internal sealed partial class ChatTraceRecorder(ServingOptions options, TraceQue
     private readonly string _app = options.Manifest.App;
     private readonly string _environment = options.Environment;
 
-    public void Record(TraceBuilder trace, Activity? activity, int status, string? error, UsageDetails? usage, ChatFinishReason? finish, decimal? cost)
+    /// <summary>Records the call and returns its trace record (the shadow mirror pairs a stable call's with its candidate's).</summary>
+    public TraceRecord Record(TraceBuilder trace, Activity? activity, int status, string? error, UsageDetails? usage, ChatFinishReason? finish, decimal? cost)
     {
         trace.Finished = true;
         var end = Stopwatch.GetTimestamp();
@@ -82,6 +83,8 @@ internal sealed partial class ChatTraceRecorder(ServingOptions options, TraceQue
                 activity.SetTag("error.type", error);
             }
         }
+
+        return record;
     }
 
     private void Measure(TraceRecord record, string release, double usd, long input, long output)

@@ -79,25 +79,36 @@ internal sealed partial class OnlineScorer : BackgroundService
 
     private async Task<TraceRecord> ScoreAsync(Item item, CancellationToken cancellationToken)
     {
+        var (score, passed, json) = (await ScoreAnswerAsync(item.Request, item.ResponseText, item.Trace.LatencyMs, item.Trace.CostUsd, cancellationToken, item.Trace.TraceId).ConfigureAwait(false))!.Value;
+        return item.Trace with { OnlineScore = score, OnlinePassed = passed, OnlineScoresJson = json };
+    }
+
+    /// <summary>
+    /// Scores one answer with the online scorers (shadow pairs score both answers this way); null when none are
+    /// configured. Fail closed: a scorer error scores 0 and does not pass.
+    /// </summary>
+    internal async Task<(double Score, bool Passed, string Json)?> ScoreAnswerAsync(
+        IReadOnlyList<ChatMessage> request, string responseText, double latencyMs, double costUsd, CancellationToken cancellationToken, string traceId = "-")
+    {
+        if (_scorers is null)
+        {
+            return null;
+        }
+
         IReadOnlyList<ScoreOutcome> outcomes;
         try
         {
-            outcomes = await OnlineScoring.ScoreAsync(_scorers!, item.Request, item.ResponseText, item.Trace.LatencyMs, item.Trace.CostUsd, [], cancellationToken).ConfigureAwait(false);
+            outcomes = await OnlineScoring.ScoreAsync(_scorers, request, responseText, latencyMs, costUsd, [], cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogScorerFailed(_logger, item.Trace.TraceId, ex.Message);
+            LogScorerFailed(_logger, traceId, ex.Message);
             outcomes = [ScoreOutcome.Failed("online", ex.Message)];
         }
 
-        // Fail closed: a scorer error scores 0 and does not pass.
         var combined = CaseScore.Combine(outcomes);
-        return item.Trace with
-        {
-            OnlineScore = combined.Score ?? 0,
-            OnlinePassed = combined.Status == TrialStatus.Pass,
-            OnlineScoresJson = JsonSerializer.Serialize(outcomes.Select(o => new { scorer = o.Scorer, score = o.Score, passed = o.Passed, applicable = o.Applicable, reason = o.Reason, error = o.Error })),
-        };
+        return (combined.Score ?? 0, combined.Status == TrialStatus.Pass,
+            JsonSerializer.Serialize(outcomes.Select(o => new { scorer = o.Scorer, score = o.Score, passed = o.Passed, applicable = o.Applicable, reason = o.Reason, error = o.Error })));
     }
 
     public override void Dispose()

@@ -38,6 +38,7 @@ public sealed class ChecklistService(Manifest manifest, IGlidepathStore store, T
 
         if (stage is null or "rollout")
         {
+            rows.Add(await new ShadowCheck(manifest, store, time).RunAsync(release, spec, cancellationToken).ConfigureAwait(false));
             rows.Add(await new CanaryFirstCheck(manifest, store).RunAsync(release, spec, cancellationToken).ConfigureAwait(false));
         }
 

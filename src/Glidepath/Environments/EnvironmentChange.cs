@@ -19,7 +19,7 @@ public sealed record EnvironmentChange
 
     /// <summary>
     /// Throws <see cref="ArgumentException"/> when no store may write this change: a negative expected revision, an
-    /// event without a kind or an actor, or a canary weight outside 0–100. Every store checks it before writing.
+    /// event without a kind or an actor, a canary weight outside 0–100, or a shadow rate outside (0, 1]. Every store checks it before writing.
     /// </summary>
     public void Validate()
     {
@@ -36,6 +36,11 @@ public sealed record EnvironmentChange
         if (NewState.Canary is { Weight: var weight } && !(weight is >= 0 and <= 100))
         {
             throw new ArgumentException($"a canary weight is a percentage in 0-100, got {weight}", "change");
+        }
+
+        if (NewState.Shadow is { } shadow && (!(shadow.Rate is > 0 and <= 1) || shadow.MaxCostUsd is <= 0 || shadow.MaxRequests is <= 0 || string.IsNullOrWhiteSpace(shadow.ShadowId)))
+        {
+            throw new ArgumentException($"a shadow needs an id, a rate in (0, 1] and positive caps, got rate {shadow.Rate}, max cost {shadow.MaxCostUsd}, max requests {shadow.MaxRequests}", "change");
         }
     }
 }

@@ -19,6 +19,12 @@ public static class EnvironmentEventKinds
     /// <summary>A rollout that reached 100% and made its canary the stable release (written by rollouts).</summary>
     public const string RolloutPromoted = "rollout_promoted";
 
+    /// <summary>A shadow of ToReleaseId started (details: shadow id, rate, caps); moves no pointer.</summary>
+    public const string ShadowStart = "shadow_start";
+
+    /// <summary>A shadow stopped (details: shadow id, pairs, spend and the paired judge's outcome); moves no pointer.</summary>
+    public const string ShadowStop = "shadow_stop";
+
     /// <summary>True when an event of this kind moves the stable pointer to its ToReleaseId.</summary>
     public static bool ChangesStable(string kind) => kind is Deploy or Promote or Rollback or RolloutPromoted;
 }

@@ -21,4 +21,7 @@ public sealed record EnvironmentState
 
     /// <summary>The canary side of the split while a rollout (or drill) is active; null otherwise.</summary>
     public CanaryState? Canary { get; init; }
+
+    /// <summary>The candidate mirrored in the background while a shadow is active; null otherwise.</summary>
+    public ShadowState? Shadow { get; init; }
 }

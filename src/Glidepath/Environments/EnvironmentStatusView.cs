@@ -3,4 +3,4 @@ namespace Glidepath.Environments;
 /// <summary>One environment as <c>status --format json</c> (or an admin API) shows it.</summary>
 public sealed record EnvironmentStatusView(
     string Name, string? Owner, IReadOnlyList<string> Requires, long Revision, ReleaseRefView? Stable,
-    DateTimeOffset? StableSince, string? StableBy, bool Frozen, string? FrozenReason, CanaryView? Canary);
+    DateTimeOffset? StableSince, string? StableBy, bool Frozen, string? FrozenReason, CanaryView? Canary, ShadowStateView? Shadow = null);

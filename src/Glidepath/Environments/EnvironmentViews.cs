@@ -31,7 +31,8 @@ public sealed class EnvironmentViews(IReadOnlyList<Release> releases)
         ArgumentNullException.ThrowIfNull(state);
         return new EnvironmentStatusView(
             spec.Name, spec.Owner, spec.Requires, state.Revision, Ref(state.StableReleaseId), state.StableSince, state.StableBy,
-            state.Frozen, state.FrozenReason, state.Canary is { } c ? new CanaryView(Ref(c.ReleaseId)!, c.Weight, c.Seed) : null);
+            state.Frozen, state.FrozenReason, state.Canary is { } c ? new CanaryView(Ref(c.ReleaseId)!, c.Weight, c.Seed) : null,
+            state.Shadow is { } sh ? new ShadowStateView(sh.ShadowId, Ref(sh.ReleaseId)!, sh.Rate, sh.MaxCostUsd, sh.MaxRequests) : null);
     }
 
     public EnvironmentEventView Event(EnvironmentEvent e)

@@ -13,6 +13,9 @@ public sealed record Manifest
     public OnlineConfig? Online { get; init; }
     public CaptureConfig Capture { get; init; } = new();
 
+    /// <summary>How shadow pairs are judged beyond the rollout plan (a pairwise LLM judge); null: the plan's metrics only.</summary>
+    public ShadowConfig? Shadow { get; init; }
+
     /// <summary>Absolute path of the manifest file (empty when built from a git revision).</summary>
     public string FilePath { get; init; } = "";
 

@@ -15,6 +15,9 @@ public sealed record RoutingTable
 
     public CanaryRoute? Canary { get; init; }
 
+    /// <summary>The candidate that answers a sampled share of stable's requests in the background; never routed to.</summary>
+    public ShadowRoute? Shadow { get; init; }
+
     /// <summary>The kill switch: while frozen, every request goes to stable and the canary is suspended.</summary>
     public bool Frozen { get; init; }
 

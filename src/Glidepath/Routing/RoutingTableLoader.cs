@@ -31,6 +31,12 @@ public sealed class RoutingTableLoader(IEnvironmentStore environments, IReleaseS
             canary = new CanaryRoute(await ReleaseAsync(state.App, c.ReleaseId, cancellationToken).ConfigureAwait(false), Math.Clamp(c.Weight, 0, 100), c.Seed);
         }
 
+        ShadowRoute? shadow = null;
+        if (state.Shadow is { } sh)
+        {
+            shadow = new ShadowRoute(sh.ShadowId, await ReleaseAsync(state.App, sh.ReleaseId, cancellationToken).ConfigureAwait(false), sh.Rate, sh.MaxCostUsd, sh.MaxRequests);
+        }
+
         return new RoutingTable
         {
             App = state.App,
@@ -38,6 +44,7 @@ public sealed class RoutingTableLoader(IEnvironmentStore environments, IReleaseS
             Revision = state.Revision,
             Stable = stable,
             Canary = canary,
+            Shadow = shadow,
             Frozen = state.Frozen,
             LoadedAt = time.GetUtcNow(),
         };

@@ -32,4 +32,7 @@ public interface IGlidepathStore : IStoreIdentitySource, IAsyncDisposable
 
     /// <summary>Access tokens to the admin API, kept as keyed hashes.</summary>
     IAccessTokenStore AccessTokens { get; }
+
+    /// <summary>Shadow pairs: a candidate's answers beside stable's on the same inputs.</summary>
+    IShadowStore Shadows { get; }
 }

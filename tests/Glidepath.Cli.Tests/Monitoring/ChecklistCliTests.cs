@@ -160,7 +160,7 @@ public sealed class ChecklistCliTests
         var (code, json) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production");
 
         var rows = json.GetProperty("rows").EnumerateArray().ToList();
-        Assert.Equal(["isolated environment", "eval gate", "versioned", "rollback ready", "canary first", "monitoring on"], rows.Select(r => r.GetProperty("check").GetString()));
+        Assert.Equal(["isolated environment", "eval gate", "versioned", "rollback ready", "shadow", "canary first", "monitoring on"], rows.Select(r => r.GetProperty("check").GetString()));
         var failed = rows.Where(r => r.GetProperty("status").GetString() == "fail").ToList();
         if (broken is null)
         {

@@ -33,3 +33,4 @@ public sealed class InMemoryApiKeyStoreTests() : ApiKeyStoreContract(new InMemor
 public sealed class InMemoryAccessTokenStoreTests() : AccessTokenStoreContract(new InMemoryStoreFactory());
 
 public sealed class InMemoryTraceKeyTests() : TraceKeyContract(new InMemoryStoreFactory());
+public sealed class InMemoryShadowStoreTests() : ShadowStoreContract(new InMemoryStoreFactory());

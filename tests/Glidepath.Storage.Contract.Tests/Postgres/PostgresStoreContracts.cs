@@ -34,3 +34,4 @@ public sealed class PostgresApiKeyStoreTests(PostgresTestDatabase db) : ApiKeySt
 public sealed class PostgresAccessTokenStoreTests(PostgresTestDatabase db) : AccessTokenStoreContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;
 
 public sealed class PostgresTraceKeyTests(PostgresTestDatabase db) : TraceKeyContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;
+public sealed class PostgresShadowStoreTests(PostgresTestDatabase db) : ShadowStoreContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;

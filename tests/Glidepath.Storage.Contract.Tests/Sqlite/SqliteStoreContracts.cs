@@ -33,3 +33,4 @@ public sealed class SqliteStoreIdentityTests() : StoreIdentityContract(new Sqlit
 public sealed class SqliteConcurrencyTests() : ConcurrencyContract(new SqliteStoreFactory());
 
 public sealed class SqliteTraceKeyTests() : TraceKeyContract(new SqliteStoreFactory());
+public sealed class SqliteShadowStoreTests() : ShadowStoreContract(new SqliteStoreFactory());

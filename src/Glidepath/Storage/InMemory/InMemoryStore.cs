@@ -35,6 +35,7 @@ public sealed class InMemoryStore : IGlidepathStore
         Monitor = new InMemoryMonitorStore(Location);
         ApiKeys = new InMemoryApiKeyStore(Location);
         AccessTokens = new InMemoryAccessTokenStore(Location);
+        Shadows = new InMemoryShadowStore();
     }
 
     public string Location { get; }
@@ -58,6 +59,7 @@ public sealed class InMemoryStore : IGlidepathStore
     public IApiKeyStore ApiKeys { get; }
 
     public IAccessTokenStore AccessTokens { get; }
+    public IShadowStore Shadows { get; }
 
     /// <summary>A random id and subject key, chosen when the store was made; never replaced (there is no file to swap).</summary>
     public Task<StoreIdentity> ReadIdentityAsync(CancellationToken cancellationToken)

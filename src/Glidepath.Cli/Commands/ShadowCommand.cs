@@ -1,0 +1,204 @@
+using System.CommandLine;
+using System.Globalization;
+using Glidepath.Environments;
+using Glidepath.Errors;
+using Glidepath.Manifests;
+using Glidepath.Shadow;
+using Glidepath.Storage;
+
+namespace Glidepath.Cli.Commands;
+
+/// <summary><c>glidepath shadow start|status|stop</c>: a candidate answers real requests in the background, judged pair by pair.</summary>
+internal static class ShadowCommand
+{
+    public static Command Build(CliEnvironment env)
+    {
+        var command = new Command("shadow", """
+            Shadow traffic: a candidate release answers a sampled share of the stable release's requests in the
+            background, after each caller has been answered; its answers are never returned and its tool calls are
+            never executed. Each pair (same input, stable answer, candidate answer) is stored, and a paired judge
+            compares them input by input with the canary judge's tolerances. The mirroring runs inside
+            'glidepath serve'; these commands start, watch and stop it.
+
+            Examples:
+              glidepath shadow start v3 --env production --rate 0.1 --max-cost-usd 5
+              glidepath shadow status --env production --watch
+              glidepath shadow stop --env production --reason "enough evidence"
+            """);
+        command.Subcommands.Add(Start(env));
+        command.Subcommands.Add(Status(env));
+        command.Subcommands.Add(Stop(env));
+        return command;
+    }
+
+    private static Command Start(CliEnvironment env)
+    {
+        var reference = new Argument<string>("REF") { Description = "The candidate: v7, a hash prefix, env:NAME, git:REV or working (registered if new)" };
+        var environment = EnvironmentCommandSupport.EnvOption();
+        var rate = new Option<double>("--rate") { Description = "Share of the stable arm's requests mirrored, in (0, 1], e.g. 0.1", Required = true };
+        var maxCost = new Option<double?>("--max-cost-usd") { Description = "Stop mirroring once the candidate's model cost reaches this many USD" };
+        var maxRequests = new Option<long?>("--max-requests") { Description = "Stop mirroring after this many mirrored requests" };
+        var reason = EnvironmentCommandSupport.ReasonOption();
+        var command = new Command("start", """
+            Start mirroring a share of the environment's stable requests to REF. Refused when the environment is
+            frozen, already has a shadow, has no stable release, or REF is the stable release. Recorded in the history
+            (shadow_start); every gateway serving the environment picks it up within a second.
+
+            Examples:
+              glidepath shadow start v3 --env production --rate 0.1
+              glidepath shadow start v3 --env production --rate 0.05 --max-cost-usd 5 --max-requests 2000
+            """)
+        {
+            reference, environment, rate, maxCost, maxRequests, reason,
+        };
+        command.SetAction(env, async (ctx, parse, ct) =>
+        {
+            var store = await ctx.StoreAsync(ct);
+            var release = await ctx.ReleaseResolver(store).ResolveAsync(parse.GetValue(reference)!, register: true, ct);
+            var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
+            var shadow = await Service(ctx, store).StartAsync(parse.GetValue(environment)!, release, parse.GetValue(rate), parse.GetValue(maxCost), parse.GetValue(maxRequests), actor, parse.GetValue(reason), ct);
+            var report = (await Service(ctx, store).ReportAsync(parse.GetValue(environment)!, ct))!;
+            var names = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));
+            if (ctx.Output.IsJson)
+            {
+                ctx.Output.Json(new { shadow = ShadowView.From(report, names) });
+                return ExitCodes.Ok;
+            }
+
+            var text = string.Create(CultureInfo.InvariantCulture,
+                $"{report.Environment}: shadow {shadow.ShadowId} of {names.Label(shadow.ReleaseId)} started: {shadow.Rate:0.###%} of stable {names.Label(report.StableReleaseId)}'s requests{Caps(shadow)}; 'glidepath serve --env {report.Environment}' mirrors them");
+            ctx.Output.Line(text, $"[green]✓[/] {Spectre.Console.Markup.Escape(text)}");
+            ctx.Output.Line($"  watch it: glidepath shadow status --env {report.Environment} --watch");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Status(CliEnvironment env)
+    {
+        var environment = EnvironmentCommandSupport.EnvOption();
+        var watch = new Option<bool>("--watch", "-w") { Description = "Refresh until the judge decides (pass or harm) or the shadow ends; exit 0 on pass, 1 on harm" };
+        var interval = new Option<string>("--interval") { Description = "Refresh interval with --watch", DefaultValueFactory = _ => "2s" };
+        var command = new Command("status", """
+            Show the environment's active (or last) shadow: the candidate, the rate and caps, the pairs stored and
+            the candidate's spend, and the paired judge's table (per metric, the mean difference candidate − stable
+            with its always-valid interval against the rollout plan's tolerance) and decision: pass, harm or
+            collecting. Exit 1 when the decision is harm.
+
+            Examples:
+              glidepath shadow status --env production
+              glidepath shadow status --env production --watch --format json
+            """)
+        {
+            environment, watch, interval,
+        };
+        command.SetAction(env, async (ctx, parse, ct) =>
+        {
+            var store = await ctx.ExistingStoreAsync(ct);
+            var service = Service(ctx, store);
+            var name = parse.GetValue(environment)!;
+            var every = DurationParser.TryParse(parse.GetValue(interval) ?? "2s", out var span) && span > TimeSpan.Zero
+                ? span
+                : throw new BadInputException($"'{parse.GetValue(interval)}' is not a duration; expected e.g. 2s, 1m");
+            while (true)
+            {
+                var report = await service.ReportAsync(name, ct)
+                    ?? throw new PolicyException($"environment '{name}' has had no shadow; start one with: glidepath shadow start REF --env {name} --rate 0.1");
+                await WriteStatusAsync(ctx, store, report, ct);
+                var decided = report.Decision.Outcome != PairedOutcome.Collecting;
+                if (!parse.GetValue(watch) || decided || !report.Active || report.CapReached)
+                {
+                    return report.Decision.Outcome == PairedOutcome.Harm ? ExitCodes.Negative : ExitCodes.Ok;
+                }
+
+                await Task.Delay(every, ctx.Time, ct);
+            }
+        });
+        return command;
+    }
+
+    private static Command Stop(CliEnvironment env)
+    {
+        var environment = EnvironmentCommandSupport.EnvOption();
+        var reason = EnvironmentCommandSupport.ReasonOption();
+        var command = new Command("stop", """
+            Stop the environment's shadow: gateways mirror no more requests. The pairs stay, so the judge's decision
+            still counts as evidence (the checklist, rollout start --require-shadow). Recorded in the history
+            (shadow_stop) with the pairs, the spend and the judge's outcome. Allowed while frozen.
+
+            Example:
+              glidepath shadow stop --env production --reason "enough evidence"
+            """)
+        {
+            environment, reason,
+        };
+        command.SetAction(env, async (ctx, parse, ct) =>
+        {
+            var store = await ctx.StoreAsync(ct);
+            var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
+            var report = await Service(ctx, store).StopAsync(parse.GetValue(environment)!, actor, parse.GetValue(reason), ct);
+            var names = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));
+            if (ctx.Output.IsJson)
+            {
+                ctx.Output.Json(new { shadow = ShadowView.From(report, names) });
+                return ExitCodes.Ok;
+            }
+
+            var text = string.Create(CultureInfo.InvariantCulture,
+                $"{report.Environment}: shadow {report.Shadow.ShadowId} of {names.Label(report.Shadow.ReleaseId)} stopped after {report.Spend.Pairs} pairs (${report.Spend.CostUsd:0.####}) — judge: {report.Decision.OutcomeName}, {report.Decision.Reason}");
+            ctx.Output.Line(text, $"[green]✓[/] {Spectre.Console.Markup.Escape(text)}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static ShadowService Service(CliContext ctx, IGlidepathStore store) =>
+        new(ctx.Manifest, EnvironmentCommandSupport.Service(ctx, store), store.Environments, store.Shadows, ctx.Time);
+
+    private static string Caps(ShadowState shadow) =>
+        (shadow.MaxCostUsd, shadow.MaxRequests) switch
+        {
+            (null, null) => "",
+            ({ } cost, null) => string.Create(CultureInfo.InvariantCulture, $" until ${cost:0.##} spent"),
+            (null, { } n) => string.Create(CultureInfo.InvariantCulture, $" for at most {n} requests"),
+            ({ } cost, { } n) => string.Create(CultureInfo.InvariantCulture, $" until ${cost:0.##} spent or {n} requests"),
+        };
+
+    private static async Task WriteStatusAsync(CliContext ctx, IGlidepathStore store, ShadowReport report, CancellationToken ct)
+    {
+        var names = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));
+        if (ctx.Output.IsJson)
+        {
+            ctx.Output.Json(new { shadow = ShadowView.From(report, names) });
+            return;
+        }
+
+        var inv = CultureInfo.InvariantCulture;
+        var shadow = report.Shadow;
+        var where = report.Active
+            ? report.CapReached ? "active, cap reached: no more requests are mirrored" : "active"
+            : $"stopped at {TableText.Time(report.StoppedAt)} UTC{(report.StopReason is { } why ? $": {why}" : "")}";
+        ctx.Output.Line(string.Create(inv,
+            $"{report.Environment}: shadow {shadow.ShadowId} of {names.Label(shadow.ReleaseId)} against stable {names.Label(report.StableReleaseId)} at {shadow.Rate:0.###%} of stable requests{Caps(shadow)} — {where}"));
+        ctx.Output.Line($"  started {TableText.Time(report.StartedAt)} UTC by {report.StartedBy}{(report.StartReason is { } r ? $": {r}" : "")}");
+        ctx.Output.Line(string.Create(inv,
+            $"  pairs {report.Spend.Pairs}{(shadow.MaxRequests is { } max ? $" of {max}" : "")}, candidate spend ${report.Spend.CostUsd:0.####}{(shadow.MaxCostUsd is { } cap ? $" of ${cap:0.##}" : "")}, candidate errors {report.CandidateErrors}; requests a gateway dropped (queue full) are counted on its /metrics as glidepath_shadow_dropped_total"));
+        var evidence = report.Decision.Evidence;
+        if (evidence.Count > 0)
+        {
+            var confidence = 1 - (evidence[0].Alpha * evidence.Count);
+            ctx.Output.Table(
+                ["metric", "candidate n", "stable n", "estimate", "interval", "tolerance", "verdict"],
+                evidence.Select(TableText.MetricRow),
+                title: string.Create(inv, $"paired differences, candidate − stable on the same inputs ({confidence:0.###} confidence, always-valid intervals)"));
+        }
+
+        var line = $"  judge: {report.Decision.OutcomeName} — {report.Decision.Reason}";
+        ctx.Output.Line(line, report.Decision.Outcome switch
+        {
+            PairedOutcome.Harm => $"[red]{Spectre.Console.Markup.Escape(line)}[/]",
+            PairedOutcome.Pass => $"[green]{Spectre.Console.Markup.Escape(line)}[/]",
+            _ => null,
+        });
+    }
+}

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using Glidepath.Models;
+using Glidepath.Routing;
+using Glidepath.Serving.Chat;
+using Glidepath.Serving.Routing;
+using Glidepath.Serving.Tracing;
+using Glidepath.Shadow;
+using Glidepath.Traces;
+using Microsoft.Extensions.AI;
+
+namespace Glidepath.Serving.Shadow;
+
+/// <summary>
+/// Answers one mirrored request with the candidate exactly as serving would (its release applied by the same
+/// <see cref="ReleaseApplier"/>, its model client from <see cref="ServingReleases"/>), never streamed and never
+/// returned; a tool call in its answer is recorded, never executed. Scores both answers with the online scorers (and
+/// asks the pairwise judge, when the manifest names one, which is better) and
+/// builds the candidate's trace (arm <c>shadow</c>) and the pair. A failure of the candidate is a candidate error in
+/// the pair, never a pass.
+/// </summary>
+internal sealed class ShadowCaller(ChatService service, PairwiseJudge? judge, TimeProvider time)
+{
+    public async Task<(TraceRecord Trace, ShadowPairRecord Pair)> CallAsync(ShadowJob job, CancellationToken cancellationToken)
+    {
+        var stable = job.Stable;
+        var startedAt = time.GetUtcNow();
+        var start = Stopwatch.GetTimestamp();
+        var (status, error, response, release, upstreamStatus, upstreamMessage) = await AnswerAsync(job, cancellationToken).ConfigureAwait(false);
+        var latencyMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        var input = response?.Usage?.InputTokenCount ?? 0;
+        var output = response?.Usage?.OutputTokenCount ?? 0;
+        var cost = (double)(ModelResponseProperties.CostOf(response?.AdditionalProperties) ?? release?.Price?.Cost(input, output) ?? 0m);
+        var text = response?.Text ?? "";
+        var ok = status == 200;
+        var stableScore = await service.Online.ScoreAnswerAsync(job.Messages, job.StableText, stable.LatencyMs, stable.CostUsd, cancellationToken).ConfigureAwait(false);
+        var candidateScore = ok ? await service.Online.ScoreAnswerAsync(job.Messages, text, latencyMs, cost, cancellationToken).ConfigureAwait(false) : null;
+        double? preference = ok && judge is not null ? await judge.PreferenceAsync(job.Messages, job.StableText, text, cancellationToken).ConfigureAwait(false) : null;
+        var trace = new TraceRecord
+        {
+            TraceId = ActivityTraceId.CreateRandom().ToHexString(),
+            App = stable.App,
+            Environment = stable.Environment,
+            ReleaseId = job.Shadow.Release.Id,
+            Arm = Arm.Shadow,
+            SubjectHash = stable.SubjectHash,
+            StartedAt = startedAt,
+            Api = stable.Api,
+            Model = release?.Model.Name,
+            Status = status,
+            Error = error,
+            UpstreamStatus = upstreamStatus,
+            UpstreamMessage = upstreamMessage,
+            LatencyMs = latencyMs,
+            OverheadMs = 0,
+            InputTokens = input,
+            OutputTokens = output,
+            CostUsd = cost,
+            FinishReason = response?.FinishReason?.Value,
+            InputJson = stable.InputJson,
+            OutputText = stable.OutputText is not null && ok ? service.Capture.Output(text) : null,
+            OnlineScore = candidateScore?.Score,
+            OnlinePassed = candidateScore?.Passed,
+            OnlineScoresJson = candidateScore?.Json,
+        };
+        var pair = new ShadowPairRecord
+        {
+            ShadowId = job.Shadow.ShadowId,
+            App = stable.App,
+            Environment = stable.Environment,
+            StableTraceId = stable.TraceId,
+            CandidateTraceId = trace.TraceId,
+            StableReleaseId = stable.ReleaseId,
+            CandidateReleaseId = job.Shadow.Release.Id,
+            CreatedAt = startedAt,
+            Group = SubjectGroups.Of(stable.SubjectHash, stable.TraceId),
+            StableError = false,
+            CandidateError = !ok,
+
+            // Time waiting for the provider on both sides: the stable trace's latency includes writing to the caller.
+            StableLatencyMs = Math.Max(stable.LatencyMs - stable.OverheadMs, 0),
+            CandidateLatencyMs = ok ? latencyMs : null,
+            StableCostUsd = stable.CostUsd,
+            CandidateCostUsd = cost,
+            StablePassed = stableScore?.Passed,
+            CandidatePassed = candidateScore?.Passed,
+            StableScore = stableScore?.Score,
+            CandidateScore = candidateScore?.Score,
+            CandidatePreference = preference,
+        };
+        return (trace, pair);
+    }
+
+    private async Task<(int Status, string? Error, ChatResponse? Response, ServingRelease? Release, int? UpstreamStatus, string? UpstreamMessage)> AnswerAsync(ShadowJob job, CancellationToken cancellationToken)
+    {
+        ServingRelease release;
+        List<ChatMessage> messages;
+        ChatOptions options;
+        try
+        {
+            release = service.Releases.Get(job.Shadow.Release);
+            var (vars, environmentOnly) = service.Vars(job.Vars);
+            if (!release.TrySystemPrompt(vars, environmentOnly, out var prompt, out _))
+            {
+                return (400, "bad_request", null, release, null, null);
+            }
+
+            (messages, options) = release.Applier.Apply(prompt, job.Messages, job.Options);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return (503, "configuration", null, null, null, null);
+        }
+
+        try
+        {
+            var response = await release.Client.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+            return (200, null, response, release, null, null);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            var failure = ProviderErrors.Map(ex);
+            var (upstreamStatus, upstreamMessage) = ProviderErrors.Upstream(ex);
+            return (failure.Status, failure.TraceError, null, release, upstreamStatus, upstreamMessage);
+        }
+    }
+}

@@ -1,0 +1,237 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Threading.Channels;
+using Glidepath.Routing;
+using Glidepath.Serving.Chat;
+using Glidepath.Serving.Tracing;
+using Glidepath.Storage;
+using Glidepath.Traces;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Glidepath.Serving.Shadow;
+
+/// <summary>
+/// Mirrors a sampled share of the stable arm's successful requests to the environment's shadow candidate, off the
+/// request path: <see cref="Sample"/> decides when a call is prepared (no I/O), <see cref="Offer"/> queues it once
+/// the caller's answer is complete (a bounded queue: full → dropped and counted, never waited for), and a few
+/// background workers call the candidate (<see cref="ShadowCaller"/>), queue its trace and store the pair — while the
+/// shadow is still the routing table's and its caps have room (<see cref="ShadowBudget"/>). Nothing here can change
+/// what a caller receives. While the environment is frozen nothing is mirrored.
+/// </summary>
+internal sealed partial class ShadowMirror : BackgroundService
+{
+    /// <summary>Mirrored calls in flight at once; also the most calls that can pass a cost cap when it is reached.</summary>
+    public const int Concurrency = 4;
+
+    /// <summary>How often a shadow's pairs and spend are re-read from the store (other gateways spend from the same caps).</summary>
+    public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(5);
+
+    private readonly Channel<ShadowJob> _queue;
+    private readonly RoutingTableSource _routes;
+    private readonly TraceQueue _traces;
+    private readonly IShadowStore? _store;
+    private readonly TimeProvider _time;
+    private readonly Func<ChatService> _service;
+    private readonly ILogger<ShadowMirror> _logger;
+    private readonly Lazy<PairwiseJudge?> _judge;
+    private readonly ConcurrentDictionary<string, ShadowBudget> _budgets = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _refresh = new(1, 1);
+    private readonly Meter _meter;
+    private readonly bool _ownsMeter;
+    private long _dropped;
+    private long _mirrored;
+    private long _capped;
+    private long _failed;
+
+    public ShadowMirror(ServingOptions options, RoutingTableSource routes, TraceQueue traces, Func<ChatService> service, IMeterFactory? meters, ILogger<ShadowMirror> logger)
+    {
+        _queue = Channel.CreateBounded<ShadowJob>(new BoundedChannelOptions(options.ShadowQueueCapacity) { FullMode = BoundedChannelFullMode.Wait });
+        _routes = routes;
+        _traces = traces;
+        _store = options.Shadows;
+        _time = options.Time;
+        _service = service;
+        _logger = logger;
+        _judge = new(() => PairwiseJudge.Create(options, logger));
+        _ownsMeter = meters is null;
+        _meter = meters?.Create(ServingTelemetry.Name) ?? new Meter(ServingTelemetry.Name);
+        _meter.CreateObservableCounter("glidepath.shadow.mirrored", () => Mirrored, "{request}", "Stable requests answered by the shadow candidate and stored as pairs");
+        _meter.CreateObservableCounter("glidepath.shadow.dropped", () => Dropped, "{request}", "Sampled requests not mirrored because the shadow queue was full");
+        _meter.CreateObservableCounter("glidepath.shadow.capped", () => Capped, "{request}", "Sampled requests not mirrored because the shadow's cost or request cap was reached");
+        _meter.CreateObservableCounter("glidepath.shadow.failed", () => Failed, "{request}", "Mirrored requests whose pair could not be stored (store or shadow failure)");
+    }
+
+    public long Dropped => Interlocked.Read(ref _dropped);
+    public long Mirrored => Interlocked.Read(ref _mirrored);
+    public long Capped => Interlocked.Read(ref _capped);
+    public long Failed => Interlocked.Read(ref _failed);
+
+    /// <summary>The shadow to mirror a call to, or null: only stable, unfrozen, sampled calls while the shadow's caps have room.</summary>
+    public ShadowRoute? Sample(in RouteDecision decision, string traceId)
+    {
+        if (_store is null || _routes.Current is not { Shadow: { } shadow, Frozen: false } || decision.Arm != Arm.Stable
+            || shadow.Release.Id == decision.Release.Id || !ShadowSampling.Sampled(traceId, shadow.Rate))
+        {
+            return null;
+        }
+
+        if (_budgets.TryGetValue(shadow.ShadowId, out var budget) && budget.Exhausted)
+        {
+            Interlocked.Increment(ref _capped);
+            return null;
+        }
+
+        return shadow;
+    }
+
+    /// <summary>Queues a stable call whose answer is complete; never waits (a full queue drops and counts it).</summary>
+    public void Offer(ShadowJob job)
+    {
+        if (!_queue.Writer.TryWrite(job))
+        {
+            Interlocked.Increment(ref _dropped);
+        }
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, Concurrency).Select(_ => WorkAsync(stoppingToken)));
+
+    private async Task WorkAsync(CancellationToken stoppingToken)
+    {
+        var caller = new ShadowCaller(_service(), Judge(), _time);
+        try
+        {
+            await foreach (var job in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                await MirrorAsync(caller, job, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>The pairwise judge, built once; one that cannot be built (no rubric file) is logged and fails closed: every pair is a loss for the candidate.</summary>
+    private PairwiseJudge? Judge()
+    {
+        try
+        {
+            return _judge.Value;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Errors.GlidepathException)
+        {
+            LogJudgeUnavailable(_logger, ex.Message);
+            return PairwiseJudge.Failing(ex.Message, _logger);
+        }
+    }
+
+    private async Task MirrorAsync(ShadowCaller caller, ShadowJob job, CancellationToken cancellationToken)
+    {
+        // Stopped, replaced or frozen since the call was queued: not mirrored.
+        if (_routes.Current is not { Frozen: false, Shadow.ShadowId: var current } || current != job.Shadow.ShadowId)
+        {
+            return;
+        }
+
+        var budget = _budgets.GetOrAdd(job.Shadow.ShadowId, _ => new ShadowBudget(job.Shadow));
+        if (!await RefreshAsync(budget, cancellationToken).ConfigureAwait(false) || !budget.TryReserve())
+        {
+            if (budget.ReadAt is null)
+            {
+                Interlocked.Increment(ref _failed);
+            }
+            else
+            {
+                Interlocked.Increment(ref _capped);
+            }
+
+            return;
+        }
+
+        var released = false;
+        try
+        {
+            var (trace, pair) = await caller.CallAsync(job, cancellationToken).ConfigureAwait(false);
+            _traces.TryEnqueue(trace);
+
+            // Under the refresh lock: a pair is either in the store when the budget re-reads it or counted locally, never both.
+            await _refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _store!.WriteAsync([pair], cancellationToken).ConfigureAwait(false);
+                budget.Release(pair.CandidateCostUsd);
+                released = true;
+            }
+            finally
+            {
+                _refresh.Release();
+            }
+
+            Interlocked.Increment(ref _mirrored);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Interlocked.Increment(ref _failed);
+            LogMirrorFailed(_logger, job.Stable.TraceId, job.Shadow.ShadowId, ex.Message);
+        }
+        finally
+        {
+            if (!released)
+            {
+                budget.Release(null);
+            }
+        }
+    }
+
+    /// <summary>Re-reads the shadow's pairs and spend when due; false when they were never read (the store failed): nothing is mirrored blind.</summary>
+    private async Task<bool> RefreshAsync(ShadowBudget budget, CancellationToken cancellationToken)
+    {
+        if (budget.ReadAt is { } read && _time.GetUtcNow() - read < RefreshInterval)
+        {
+            return true;
+        }
+
+        await _refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (budget.ReadAt is { } again && _time.GetUtcNow() - again < RefreshInterval)
+            {
+                return true;
+            }
+
+            var before = budget.Local();
+            budget.Refresh(await _store!.SpendAsync(budget.Shadow.ShadowId, cancellationToken).ConfigureAwait(false), before, _time.GetUtcNow());
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogSpendUnreadable(_logger, budget.Shadow.ShadowId, ex.Message);
+            return budget.ReadAt is not null;
+        }
+        finally
+        {
+            _refresh.Release();
+        }
+    }
+
+    public override void Dispose()
+    {
+        _refresh.Dispose();
+        if (_ownsMeter)
+        {
+            _meter.Dispose();
+        }
+
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "shadow {ShadowId}: mirroring trace {TraceId} failed: {Error}")]
+    private static partial void LogMirrorFailed(ILogger logger, string traceId, string shadowId, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "the pairwise judge of shadow.pairwise cannot be built, so every shadow pair counts as a loss for the candidate: {Error}")]
+    private static partial void LogJudgeUnavailable(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "shadow {ShadowId}: cannot read its pairs and spend from the store, so nothing is mirrored until it can: {Error}")]
+    private static partial void LogSpendUnreadable(ILogger logger, string shadowId, string error);
+}

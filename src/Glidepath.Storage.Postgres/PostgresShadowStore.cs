@@ -1,0 +1,90 @@
+using Glidepath.Shadow;
+using Npgsql;
+using static Glidepath.Storage.Postgres.PostgresCommands;
+
+namespace Glidepath.Storage.Postgres;
+
+/// <summary>Shadow pairs in PostgreSQL (migration 0020, the SQLite store's 0020): one row per candidate trace, inserted once.</summary>
+internal sealed class PostgresShadowStore(PostgresDatabase database) : IShadowStore
+{
+    private const string Columns =
+        "shadow_id, app, environment, stable_trace_id, candidate_trace_id, stable_release_id, candidate_release_id, created_at, grp, " +
+        "stable_error, candidate_error, stable_latency_ms, candidate_latency_ms, stable_cost_usd, candidate_cost_usd, " +
+        "stable_passed, candidate_passed, stable_score, candidate_score, candidate_preference";
+
+    public async Task WriteAsync(IReadOnlyList<ShadowPairRecord> pairs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        if (pairs.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var p in pairs)
+        {
+            await using var cmd = connection.Command($"""
+                INSERT INTO shadow_pairs ({Columns}) VALUES (@shadow, @app, @env, @stableTrace, @candidateTrace, @stableRelease, @candidateRelease, @at, @grp,
+                    @stableError, @candidateError, @stableLatency, @candidateLatency, @stableCost, @candidateCost,
+                    @stablePassed, @candidatePassed, @stableScore, @candidateScore, @preference)
+                ON CONFLICT (candidate_trace_id) DO NOTHING
+                """, tx);
+            cmd.With("shadow", p.ShadowId).With("app", p.App).With("env", p.Environment).With("stableTrace", p.StableTraceId).With("candidateTrace", p.CandidateTraceId)
+                .With("stableRelease", p.StableReleaseId).With("candidateRelease", p.CandidateReleaseId).With("at", Utc(p.CreatedAt)).With("grp", p.Group)
+                .With("stableError", p.StableError).With("candidateError", p.CandidateError).With("stableLatency", p.StableLatencyMs).With("candidateLatency", p.CandidateLatencyMs)
+                .With("stableCost", p.StableCostUsd).With("candidateCost", p.CandidateCostUsd).With("stablePassed", p.StablePassed).With("candidatePassed", p.CandidatePassed)
+                .With("stableScore", p.StableScore).With("candidateScore", p.CandidateScore).With("preference", p.CandidatePreference);
+            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<ShadowPairRecord>> PairsAsync(string shadowId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.Command($"SELECT {Columns} FROM shadow_pairs WHERE shadow_id = @shadow ORDER BY created_at, seq").With("shadow", shadowId);
+        var list = new List<ShadowPairRecord>();
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(Read(r));
+        }
+
+        return list;
+    }
+
+    public async Task<ShadowSpend> SpendAsync(string shadowId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.Command("SELECT COUNT(*), COALESCE(SUM(candidate_cost_usd), 0) FROM shadow_pairs WHERE shadow_id = @shadow").With("shadow", shadowId);
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await r.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return new ShadowSpend(r.GetInt64(0), r.GetDouble(1));
+    }
+
+    private static ShadowPairRecord Read(NpgsqlDataReader r) => new()
+    {
+        ShadowId = r.GetString(0),
+        App = r.GetString(1),
+        Environment = r.GetString(2),
+        StableTraceId = r.GetString(3),
+        CandidateTraceId = r.GetString(4),
+        StableReleaseId = r.GetString(5),
+        CandidateReleaseId = r.GetString(6),
+        CreatedAt = ParseUtc(r.GetString(7)),
+        Group = r.GetInt32(8),
+        StableError = r.GetBoolean(9),
+        CandidateError = r.GetBoolean(10),
+        StableLatencyMs = r.IsDBNull(11) ? null : r.GetDouble(11),
+        CandidateLatencyMs = r.IsDBNull(12) ? null : r.GetDouble(12),
+        StableCostUsd = r.GetDouble(13),
+        CandidateCostUsd = r.GetDouble(14),
+        StablePassed = r.IsDBNull(15) ? null : r.GetBoolean(15),
+        CandidatePassed = r.IsDBNull(16) ? null : r.GetBoolean(16),
+        StableScore = r.IsDBNull(17) ? null : r.GetDouble(17),
+        CandidateScore = r.IsDBNull(18) ? null : r.GetDouble(18),
+        CandidatePreference = r.IsDBNull(19) ? null : r.GetDouble(19),
+    };
+}

@@ -1,0 +1,110 @@
+using Glidepath.Shadow;
+using Microsoft.Data.Sqlite;
+
+namespace Glidepath.Storage.Sqlite;
+
+/// <summary>Shadow pairs in SQLite (migration 0020): one row per candidate trace, inserted once, never changed.</summary>
+internal sealed class SqliteShadowStore(SqliteDatabase database) : IShadowStore
+{
+    private const string Columns =
+        "shadow_id, app, environment, stable_trace_id, candidate_trace_id, stable_release_id, candidate_release_id, created_at, grp, " +
+        "stable_error, candidate_error, stable_latency_ms, candidate_latency_ms, stable_cost_usd, candidate_cost_usd, " +
+        "stable_passed, candidate_passed, stable_score, candidate_score, candidate_preference";
+
+    public async Task WriteAsync(IReadOnlyList<ShadowPairRecord> pairs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        if (pairs.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = $"""
+            INSERT INTO shadow_pairs ({Columns}) VALUES ($shadow, $app, $env, $stableTrace, $candidateTrace, $stableRelease, $candidateRelease, $at, $grp,
+                $stableError, $candidateError, $stableLatency, $candidateLatency, $stableCost, $candidateCost,
+                $stablePassed, $candidatePassed, $stableScore, $candidateScore, $preference)
+            ON CONFLICT (candidate_trace_id) DO NOTHING
+            """;
+        foreach (var name in new[]
+        {
+            "$shadow", "$app", "$env", "$stableTrace", "$candidateTrace", "$stableRelease", "$candidateRelease", "$at", "$grp", "$stableError", "$candidateError",
+            "$stableLatency", "$candidateLatency", "$stableCost", "$candidateCost", "$stablePassed", "$candidatePassed", "$stableScore", "$candidateScore", "$preference",
+        })
+        {
+            cmd.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        foreach (var p in pairs)
+        {
+            object?[] values =
+            [
+                p.ShadowId, p.App, p.Environment, p.StableTraceId, p.CandidateTraceId, p.StableReleaseId, p.CandidateReleaseId,
+                SqliteEnvironmentStore.Format(p.CreatedAt), p.Group, p.StableError ? 1 : 0, p.CandidateError ? 1 : 0,
+                p.StableLatencyMs, p.CandidateLatencyMs, p.StableCostUsd, p.CandidateCostUsd,
+                p.StablePassed is { } sp ? (sp ? 1 : 0) : null, p.CandidatePassed is { } cp ? (cp ? 1 : 0) : null,
+                p.StableScore, p.CandidateScore, p.CandidatePreference,
+            ];
+            for (var i = 0; i < values.Length; i++)
+            {
+                cmd.Parameters[i].Value = values[i] ?? DBNull.Value;
+            }
+
+            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<ShadowPairRecord>> PairsAsync(string shadowId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"SELECT {Columns} FROM shadow_pairs WHERE shadow_id = $shadow ORDER BY created_at, rowid";
+        cmd.Parameters.AddWithValue("$shadow", shadowId);
+        var list = new List<ShadowPairRecord>();
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(new ShadowPairRecord
+            {
+                ShadowId = r.GetString(0),
+                App = r.GetString(1),
+                Environment = r.GetString(2),
+                StableTraceId = r.GetString(3),
+                CandidateTraceId = r.GetString(4),
+                StableReleaseId = r.GetString(5),
+                CandidateReleaseId = r.GetString(6),
+                CreatedAt = SqliteEnvironmentStore.Parse(r.GetString(7)),
+                Group = r.GetInt32(8),
+                StableError = r.GetInt64(9) != 0,
+                CandidateError = r.GetInt64(10) != 0,
+                StableLatencyMs = r.IsDBNull(11) ? null : r.GetDouble(11),
+                CandidateLatencyMs = r.IsDBNull(12) ? null : r.GetDouble(12),
+                StableCostUsd = r.GetDouble(13),
+                CandidateCostUsd = r.GetDouble(14),
+                StablePassed = r.IsDBNull(15) ? null : r.GetInt64(15) != 0,
+                CandidatePassed = r.IsDBNull(16) ? null : r.GetInt64(16) != 0,
+                StableScore = r.IsDBNull(17) ? null : r.GetDouble(17),
+                CandidateScore = r.IsDBNull(18) ? null : r.GetDouble(18),
+                CandidatePreference = r.IsDBNull(19) ? null : r.GetDouble(19),
+            });
+        }
+
+        return list;
+    }
+
+    public async Task<ShadowSpend> SpendAsync(string shadowId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*), COALESCE(SUM(candidate_cost_usd), 0) FROM shadow_pairs WHERE shadow_id = $shadow";
+        cmd.Parameters.AddWithValue("$shadow", shadowId);
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await r.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return new ShadowSpend(r.GetInt64(0), r.GetDouble(1));
+    }
+}

@@ -1,0 +1,34 @@
+using Glidepath.Environments;
+
+namespace Glidepath.Shadow;
+
+/// <summary>
+/// A shadow as <c>shadow status</c> shows it: what was started (from the environment's state or history), whether it
+/// is still active, what it has used against its caps, and the paired judge's decision on its pairs right now.
+/// </summary>
+public sealed record ShadowReport
+{
+    public required string App { get; init; }
+    public required string Environment { get; init; }
+    public required ShadowState Shadow { get; init; }
+
+    /// <summary>The stable release when the shadow started (its pairs record the stable that answered each).</summary>
+    public string? StableReleaseId { get; init; }
+
+    public required bool Active { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public required string StartedBy { get; init; }
+    public string? StartReason { get; init; }
+    public DateTimeOffset? StoppedAt { get; init; }
+    public string? StopReason { get; init; }
+
+    public required ShadowSpend Spend { get; init; }
+
+    /// <summary>True when a cap is reached: gateways mirror no more requests for this shadow.</summary>
+    public bool CapReached => Spend.Reached(Shadow);
+
+    /// <summary>Pairs whose candidate errored: a candidate that cannot be served shows here, not as a pass.</summary>
+    public required long CandidateErrors { get; init; }
+
+    public required PairedDecision Decision { get; init; }
+}

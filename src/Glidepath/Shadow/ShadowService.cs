@@ -1,0 +1,216 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Glidepath.Environments;
+using Glidepath.Errors;
+using Glidepath.Manifests;
+using Glidepath.Releases;
+using Glidepath.Storage;
+
+namespace Glidepath.Shadow;
+
+/// <summary>
+/// What people do to shadows: start one (the candidate answers a sampled share of stable's requests in the
+/// background), stop it, read where it stands, and ask whether a release has passed one. Start and stop are
+/// compare-and-swaps on the environment with a history event, so every gateway picks them up on the revision change.
+/// </summary>
+public sealed class ShadowService(Manifest manifest, EnvironmentService environments, IEnvironmentStore environmentStore, IShadowStore shadows, TimeProvider time)
+{
+    /// <summary>Starts mirroring <paramref name="release"/> at <paramref name="rate"/> of the stable arm's requests.</summary>
+    public async Task<ShadowState> StartAsync(string environment, Release release, double rate, double? maxCostUsd, long? maxRequests, string actor, string? reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(release);
+        var spec = environments.Spec(environment);
+        if (!(rate is > 0 and <= 1))
+        {
+            throw new BadInputException(string.Create(CultureInfo.InvariantCulture, $"--rate is the share of stable requests mirrored, in (0, 1]; got {rate}"));
+        }
+
+        if (maxCostUsd is <= 0 || maxRequests is <= 0)
+        {
+            throw new BadInputException("--max-cost-usd and --max-requests must be above zero when given");
+        }
+
+        var state = await environmentStore.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
+        EnvironmentGuard.EnsureNotFrozen(state, "shadow start");
+        if (state.Shadow is { } active)
+        {
+            throw new PolicyException($"environment '{spec.Name}' already has an active shadow ({active.ShadowId}); stop it first with: glidepath shadow stop --env {spec.Name}");
+        }
+
+        if (state.StableReleaseId is not { } stable)
+        {
+            throw new PolicyException($"environment '{spec.Name}' has no stable release whose requests a shadow could mirror; the first release goes in with: glidepath promote {release.Name} --env {spec.Name}");
+        }
+
+        if (stable == release.Id)
+        {
+            throw new PolicyException($"{release.Name} is already the stable release of {spec.Name}; a shadow compares a different release with it");
+        }
+
+        var now = time.GetUtcNow();
+        var id = "sh-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+            string.Create(CultureInfo.InvariantCulture, $"{manifest.App}\n{spec.Name}\n{release.Id}\n{now.UtcTicks}"))))[..12];
+        var shadow = new ShadowState(id, release.Id, rate, maxCostUsd, maxRequests);
+        var details = new JsonObject
+        {
+            ["shadow_id"] = id,
+            ["rate"] = rate,
+            ["max_cost_usd"] = maxCostUsd,
+            ["max_requests"] = maxRequests,
+        };
+        await ApplyAsync(state, state with { Shadow = shadow }, EnvironmentEventKinds.ShadowStart, stable, release.Id, actor, reason, details, now, cancellationToken).ConfigureAwait(false);
+        return shadow;
+    }
+
+    /// <summary>Stops the active shadow; its pairs stay, and the event records the judge's outcome at that moment. Allowed while frozen.</summary>
+    public async Task<ShadowReport> StopAsync(string environment, string actor, string? reason, CancellationToken cancellationToken)
+    {
+        var spec = environments.Spec(environment);
+        var state = await environmentStore.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
+        var shadow = state.Shadow
+            ?? throw new PolicyException($"environment '{spec.Name}' has no active shadow; start one with: glidepath shadow start REF --env {spec.Name} --rate 0.1");
+        var report = await ReportAsync(spec.Name, cancellationToken).ConfigureAwait(false)
+            ?? throw new OperationalException($"the active shadow {shadow.ShadowId} of '{spec.Name}' has no shadow_start event in the history");
+        var details = new JsonObject
+        {
+            ["shadow_id"] = shadow.ShadowId,
+            ["pairs"] = report.Spend.Pairs,
+            ["cost_usd"] = report.Spend.CostUsd,
+            ["outcome"] = report.Decision.OutcomeName,
+            ["decision"] = report.Decision.Reason,
+        };
+        var now = time.GetUtcNow();
+        await ApplyAsync(state, state with { Shadow = null }, EnvironmentEventKinds.ShadowStop, state.StableReleaseId, shadow.ReleaseId, actor, reason, details, now, cancellationToken).ConfigureAwait(false);
+        return report with { Active = false, StoppedAt = now, StopReason = reason };
+    }
+
+    /// <summary>The environment's active shadow, or its last one; null when it never had one.</summary>
+    public async Task<ShadowReport?> ReportAsync(string environment, CancellationToken cancellationToken)
+    {
+        var spec = environments.Spec(environment);
+        var history = await environmentStore.HistoryAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
+        var started = ShadowHistory.Starts(history).LastOrDefault();
+        return started is null ? null : await ReportAsync(spec.Name, started, history, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The newest shadow of <paramref name="releaseId"/> in <paramref name="environment"/> whose pairs (only those
+    /// against <paramref name="stableReleaseId"/> when given) the paired judge passes, or null when none does: the
+    /// evidence the checklist and <c>rollout start --require-shadow</c> look for.
+    /// </summary>
+    public async Task<ShadowReport?> PassedAsync(string environment, string releaseId, string? stableReleaseId, CancellationToken cancellationToken)
+    {
+        foreach (var report in await ReportsAsync(environment, releaseId, stableReleaseId, cancellationToken).ConfigureAwait(false))
+        {
+            if (report.Decision.Outcome == PairedOutcome.Pass)
+            {
+                return report;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Every shadow of <paramref name="releaseId"/> in the environment, newest first, judged on its pairs (only those against <paramref name="stableReleaseId"/> when given).</summary>
+    public async Task<IReadOnlyList<ShadowReport>> ReportsAsync(string environment, string releaseId, string? stableReleaseId, CancellationToken cancellationToken)
+    {
+        var spec = environments.Spec(environment);
+        var history = await environmentStore.HistoryAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
+        var reports = new List<ShadowReport>();
+        foreach (var started in ShadowHistory.Starts(history).Where(s => s.Shadow.ReleaseId == releaseId).Reverse())
+        {
+            reports.Add(await ReportAsync(spec.Name, started, history, cancellationToken, stableReleaseId).ConfigureAwait(false));
+        }
+
+        return reports;
+    }
+
+    /// <summary>
+    /// Throws (exit 4) unless a shadow of <paramref name="release"/> against the environment's stable release has passed:
+    /// <c>rollout start --require-shadow</c>.
+    /// </summary>
+    public async Task RequirePassedAsync(string environment, Release release, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(release);
+        var spec = environments.Spec(environment);
+        var state = await environmentStore.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
+        if (await PassedAsync(spec.Name, release.Id, state.StableReleaseId, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return;
+        }
+
+        var latest = (await ReportsAsync(spec.Name, release.Id, state.StableReleaseId, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+        var why = latest is null
+            ? $"no shadow of {release.Name} has run in {spec.Name}"
+            : $"the latest shadow of {release.Name} ({latest.Shadow.ShadowId}) is {latest.Decision.OutcomeName}: {latest.Decision.Reason}";
+        throw new PolicyException(
+            $"--require-shadow: {release.Name} has no passed shadow against the stable release of {spec.Name}; {why}. " +
+            $"Run one with: glidepath shadow start {release.Name} --env {spec.Name} --rate 0.1, and wait for 'glidepath shadow status --env {spec.Name}' to say pass");
+    }
+
+    /// <summary>
+    /// The paired judge for this app: the environment's rollout plan (the manifest's <c>rollout:</c>), as the canary
+    /// judge uses it, plus the pairwise win rate when <c>shadow.pairwise</c> names a judge model.
+    /// </summary>
+    public PairedJudge Judge() => new(PairedJudgePolicy.From(manifest.Rollout ?? new RolloutPlan(), manifest.Shadow?.Pairwise?.MaxDrop));
+
+    private async Task<ShadowReport> ReportAsync(string environment, ShadowHistory.Start started, IReadOnlyList<EnvironmentEvent> history, CancellationToken cancellationToken, string? onlyStable = null)
+    {
+        var stop = history.FirstOrDefault(e => e.Kind == EnvironmentEventKinds.ShadowStop && e.Revision > started.Event.Revision && ShadowHistory.IdOf(e) == started.Shadow.ShadowId);
+        var pairs = await shadows.PairsAsync(started.Shadow.ShadowId, cancellationToken).ConfigureAwait(false);
+        var sample = new PairedSample();
+        long n = 0, errors = 0;
+        double cost = 0;
+        foreach (var pair in pairs)
+        {
+            n++;
+            cost += pair.CandidateCostUsd;
+            if (onlyStable is null || pair.StableReleaseId == onlyStable)
+            {
+                sample.Add(pair.ToPair());
+                errors += pair.CandidateError ? 1 : 0;
+            }
+        }
+
+        return new ShadowReport
+        {
+            App = manifest.App,
+            Environment = environment,
+            Shadow = started.Shadow,
+            StableReleaseId = started.Event.FromReleaseId,
+            Active = stop is null,
+            StartedAt = started.Event.Time,
+            StartedBy = started.Event.Actor,
+            StartReason = started.Event.Reason,
+            StoppedAt = stop?.Time,
+            StopReason = stop?.Reason,
+            Spend = new ShadowSpend(n, cost),
+            CandidateErrors = errors,
+            Decision = Judge().Decide(sample),
+        };
+    }
+
+    private Task<EnvironmentState> ApplyAsync(EnvironmentState state, EnvironmentState next, string kind, string? from, string? to, string actor, string? reason, JsonObject details, DateTimeOffset now, CancellationToken cancellationToken) =>
+        environmentStore.ApplyAsync(new EnvironmentChange
+        {
+            App = manifest.App,
+            Environment = state.Name,
+            ExpectedRevision = state.Revision,
+            NewState = next,
+            Event = new EnvironmentEvent
+            {
+                App = manifest.App,
+                Environment = state.Name,
+                Revision = 0,
+                Kind = kind,
+                Actor = actor,
+                Reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(),
+                Time = now,
+                FromReleaseId = from,
+                ToReleaseId = to,
+                DetailsJson = details.ToJsonString(),
+            },
+        }, cancellationToken);
+}

@@ -1,0 +1,179 @@
+using Glidepath.Cli.Tests.Environments;
+using Glidepath.Shadow;
+using Glidepath.Storage.Sqlite;
+
+namespace Glidepath.Cli.Tests.Shadow;
+
+public sealed class ShadowCliTests
+{
+    /// <summary>v1 stable in production (through staging), v2 registered and gated against v1.</summary>
+    private static async Task<EnvApp> ReadyAsync()
+    {
+        var app = await EnvApp.CreateAsync(2);
+        await app.DeployAllToStagingAsync();
+        await app.OkAsync("promote", "v1", "--env", "production");
+        await app.SaveVerdictAsync("v2", "v1", "pass");
+        return app;
+    }
+
+    /// <summary>Writes <paramref name="n"/> pairs of the active shadow; the candidate fails <paramref name="candidateErrorRate"/> of them. Seeded.</summary>
+    private static async Task PairsAsync(EnvApp app, int n, double candidateErrorRate)
+    {
+        await using var store = await SqliteStore.OpenAsync(app.StorePath, TimeProvider.System, CancellationToken.None);
+        var state = await store.Environments.GetAsync("support-agent", "production", CancellationToken.None);
+        var shadow = state.Shadow!;
+        var random = new Random(7);
+        var now = DateTimeOffset.UtcNow;
+        var pairs = new List<ShadowPairRecord>(n);
+        for (var i = 0; i < n; i++)
+        {
+            var latency = 300 * Math.Exp(random.NextDouble() - 0.5);
+            var failed = random.NextDouble() < candidateErrorRate;
+            pairs.Add(new ShadowPairRecord
+            {
+                ShadowId = shadow.ShadowId,
+                App = "support-agent",
+                Environment = "production",
+                StableTraceId = $"s{i:x31}",
+                CandidateTraceId = $"c{i:x31}",
+                StableReleaseId = app.Ids["v1"],
+                CandidateReleaseId = shadow.ReleaseId,
+                CreatedAt = now,
+                Group = i % 64,
+                CandidateError = failed,
+                StableLatencyMs = latency,
+                CandidateLatencyMs = failed ? null : latency * Math.Exp(0.05 * (random.NextDouble() - 0.5)),
+                StableCostUsd = 0.002,
+                CandidateCostUsd = 0.002,
+                StablePassed = true,
+                CandidatePassed = failed ? null : true,
+                StableScore = 1,
+                CandidateScore = failed ? null : 1,
+            });
+        }
+
+        await store.Shadows.WriteAsync(pairs, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task StartStatusStop_RecordsBothInHistoryAndStatusShowsPairsAndDecision()
+    {
+        await using var app = await ReadyAsync();
+
+        var started = await app.JsonAsync("shadow", "start", "v2", "--env", "production", "--rate", "0.1", "--max-cost-usd", "5", "--reason", "try v2");
+        await PairsAsync(app, 30, 0);
+        var status = await app.JsonAsync("status");
+        var (_, statusText, _) = await app.RunAsync("status");
+        var (code, text, _) = await app.RunAsync("shadow", "status", "--env", "production");
+        var stopped = await app.JsonAsync("shadow", "stop", "--env", "production", "--reason", "enough");
+
+        var shadow = started.GetProperty("shadow");
+        Assert.Equal(("v2", 0.1, 5.0, true), (shadow.GetProperty("candidate").GetProperty("name").GetString(), shadow.GetProperty("rate").GetDouble(), shadow.GetProperty("max_cost_usd").GetDouble(), shadow.GetProperty("active").GetBoolean()));
+        var production = status.GetProperty("environments").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "production");
+        Assert.Equal(("v2", 0.1), (production.GetProperty("shadow").GetProperty("release").GetProperty("name").GetString(), production.GetProperty("shadow").GetProperty("rate").GetDouble()));
+        Assert.Contains("production: shadow sh-", statusText, StringComparison.Ordinal);
+        Assert.Equal(0, code);
+        Assert.Contains("pairs 30, candidate spend $0.06 of $5", text, StringComparison.Ordinal);
+        Assert.Contains("paired differences, candidate − stable", text, StringComparison.Ordinal);
+        Assert.Contains("judge: collecting", text, StringComparison.Ordinal);
+        Assert.Equal((false, 30L), (stopped.GetProperty("shadow").GetProperty("active").GetBoolean(), stopped.GetProperty("shadow").GetProperty("pairs").GetInt64()));
+        var history = await app.JsonAsync("history", "--env", "production");
+        var kinds = history.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("kind").GetString()).ToList();
+        Assert.Equal(["shadow_start", "shadow_stop"], kinds.Where(k => k!.StartsWith("shadow", StringComparison.Ordinal)));
+        Assert.Null(await StateShadowAsync(app));
+    }
+
+    [Theory]
+    [InlineData(ExitCodes.BadInput, "v2", "--rate", "0")]
+    [InlineData(ExitCodes.BadInput, "v2", "--rate", "1.5")]
+    [InlineData(ExitCodes.BadInput, "v2", "--rate", "0.1", "--max-cost-usd", "-1")]
+    [InlineData(ExitCodes.BadInput, "v9", "--rate", "0.1")]
+    [InlineData(ExitCodes.Refused, "v1", "--rate", "0.1")]
+    public async Task Start_BadOrRefused_ExitsWithItsCodeAndWritesNothing(int expected, params string[] args)
+    {
+        await using var app = await ReadyAsync();
+
+        var (code, _, stderr) = await app.RunAsync(["shadow", "start", .. args, "--env", "production"]);
+
+        Assert.True(code == expected, stderr);
+        Assert.StartsWith("error: ", stderr, StringComparison.Ordinal);
+        Assert.Null(await StateShadowAsync(app));
+    }
+
+    [Fact]
+    public async Task Start_WhileOneIsActive_Exits4NamingIt()
+    {
+        await using var app = await ReadyAsync();
+        await app.OkAsync("shadow", "start", "v2", "--env", "production", "--rate", "0.1");
+
+        var (code, _, stderr) = await app.RunAsync("shadow", "start", "v2", "--env", "production", "--rate", "0.2");
+
+        Assert.Equal(ExitCodes.Refused, code);
+        Assert.Contains("already has an active shadow", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_FrozenEnvironment_Exits4()
+    {
+        await using var app = await ReadyAsync();
+        await app.OkAsync("freeze", "--env", "production", "--reason", "incident");
+
+        var (code, _, stderr) = await app.RunAsync("shadow", "start", "v2", "--env", "production", "--rate", "0.1");
+
+        Assert.Equal(ExitCodes.Refused, code);
+        Assert.Contains("frozen", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StopAndStatus_NoShadow_Exit4()
+    {
+        await using var app = await ReadyAsync();
+
+        Assert.Equal(ExitCodes.Refused, (await app.RunAsync("shadow", "stop", "--env", "production")).Code);
+        Assert.Equal(ExitCodes.Refused, (await app.RunAsync("shadow", "status", "--env", "production")).Code);
+    }
+
+    [Fact]
+    public async Task Status_CandidateFailingAFifthOfPairs_HarmAndExit1()
+    {
+        await using var app = await ReadyAsync();
+        await app.OkAsync("shadow", "start", "v2", "--env", "production", "--rate", "0.1");
+        await PairsAsync(app, 600, 0.2);
+
+        var (code, stdout, _) = await app.RunAsync("shadow", "status", "--env", "production", "--format", "json");
+
+        Assert.Equal(ExitCodes.Negative, code);
+        using var json = System.Text.Json.JsonDocument.Parse(stdout);
+        Assert.Equal("harm", json.RootElement.GetProperty("shadow").GetProperty("outcome").GetString());
+        Assert.Contains("error_rate", json.RootElement.GetProperty("shadow").GetProperty("decision").GetString(), StringComparison.Ordinal);
+        var checklist = await app.RunAsync("checklist", "v2", "--env", "production", "--stage", "rollout");
+        Assert.Contains("answered worse than the stable release", checklist.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RolloutStartRequireShadow_WithoutThenWithAPassedShadow_RefusedThenStarted()
+    {
+        await using var app = await ReadyAsync();
+
+        var (refused, _, stderr) = await app.RunAsync("rollout", "start", "v2", "--env", "production", "--require-shadow");
+        await app.OkAsync("shadow", "start", "v2", "--env", "production", "--rate", "0.5");
+        await PairsAsync(app, 3000, 0);
+        var (statusCode, status, _) = await app.RunAsync("shadow", "status", "--env", "production");
+        await app.OkAsync("shadow", "stop", "--env", "production");
+        var (started, _, startErr) = await app.RunAsync("rollout", "start", "v2", "--env", "production", "--require-shadow");
+
+        Assert.Equal(ExitCodes.Refused, refused);
+        Assert.Contains("no shadow of v2 has run in production", stderr, StringComparison.Ordinal);
+        Assert.True(statusCode == 0, status);
+        Assert.Contains("judge: pass", status, StringComparison.Ordinal);
+        Assert.True(started == 0, startErr);
+        var (_, checklist, _) = await app.RunAsync("checklist", "v2", "--env", "production", "--stage", "rollout", "--format", "json");
+        Assert.Contains("passed on 3000 pairs", checklist, StringComparison.Ordinal);
+    }
+
+    private static async Task<Glidepath.Environments.ShadowState?> StateShadowAsync(EnvApp app)
+    {
+        await using var store = await SqliteStore.OpenAsync(app.StorePath, TimeProvider.System, CancellationToken.None);
+        return (await store.Environments.GetAsync("support-agent", "production", CancellationToken.None)).Shadow;
+    }
+}

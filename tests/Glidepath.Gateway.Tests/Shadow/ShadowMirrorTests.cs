@@ -1,0 +1,264 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using Glidepath.Environments;
+using Glidepath.Gateway.Tests.Support;
+using Glidepath.Models;
+using Glidepath.Routing;
+using Microsoft.Extensions.AI;
+
+namespace Glidepath.Gateway.Tests.Shadow;
+
+/// <summary>
+/// Shadow traffic through a real gateway on 127.0.0.1 and a real SQLite store: v1 (stable-model) answers callers, v2
+/// (canary-model) is the shadow candidate, answering differently so that a leak of its answer would show.
+/// </summary>
+public sealed partial class ShadowMirrorTests : IAsyncLifetime
+{
+    private GatewayFixture _f = null!;
+
+    public async Task InitializeAsync()
+    {
+        _f = await GatewayFixture.CreateAsync();
+        _f.Models.For("canary-model").Answer = (_, _) => new ChatResponse(new ChatMessage(ChatRole.Assistant, "THE CANDIDATE'S ANSWER, NEVER RETURNED"))
+        {
+            FinishReason = ChatFinishReason.Stop,
+            Usage = new UsageDetails { InputTokenCount = 30, OutputTokenCount = 9 },
+            AdditionalProperties = new() { [ModelResponseProperties.CostUsd] = 0.01m },
+        };
+        await _f.StartAsync();
+    }
+
+    public async Task DisposeAsync() => await _f.DisposeAsync();
+
+    /// <summary>The four ways a caller asks: OpenAI and Anthropic, whole and streamed.</summary>
+    public static TheoryData<string, string> Calls => new()
+    {
+        { "/v1/chat/completions", GatewayFixture.Chat(extra: ",\"user\":\"alice\"") },
+        { "/v1/chat/completions", GatewayFixture.Chat(extra: ",\"user\":\"alice\",\"stream\":true,\"stream_options\":{\"include_usage\":true}") },
+        { "/v1/messages", GatewayFixture.Message(extra: ",\"metadata\":{\"user_id\":\"alice\"}") },
+        { "/v1/messages", GatewayFixture.Message(extra: ",\"metadata\":{\"user_id\":\"alice\"},\"stream\":true") },
+    };
+
+    [Theory]
+    [MemberData(nameof(Calls))]
+    public async Task Response_ShadowOnAndOff_StatusHeadersAndBodyByteIdentical(string path, string body)
+    {
+        var off = await CallAsync(path, body);
+        await StartShadowAsync(rate: 1, maxCostUsd: null, maxRequests: null);
+        var on = await CallAsync(path, body);
+        var pair = await PairAsync(on.TraceId);
+
+        Assert.Equal(off.Status, on.Status);
+        Assert.Equal(off.Headers, on.Headers);
+        Assert.Equal(off.Body, on.Body);
+        Assert.DoesNotContain("CANDIDATE", Encoding.UTF8.GetString(on.Body), StringComparison.Ordinal);
+        Assert.Equal((_f.V1.Id, _f.V2.Id, false), (pair.StableReleaseId, pair.CandidateReleaseId, pair.CandidateError));
+        var candidate = await WireAssert.TraceAsync(_f, pair.CandidateTraceId);
+        Assert.Equal((Arm.Shadow, _f.V2.Id, 200, 0.01), (candidate.Arm, candidate.ReleaseId, candidate.Status, candidate.CostUsd));
+        Assert.Equal((await WireAssert.TraceAsync(_f, on.TraceId)).SubjectHash, candidate.SubjectHash);
+    }
+
+    [Fact]
+    public async Task Mirror_CandidateGetsTheCallersInputWithItsOwnReleaseApplied_AndItsToolCallIsNotExecuted()
+    {
+        _f.Models.For("canary-model").Answer = (_, _) => new ChatResponse(new ChatMessage(ChatRole.Assistant, [new FunctionCallContent("call-1", "lookup_order", new Dictionary<string, object?> { ["order_id"] = "A1" })]))
+        {
+            FinishReason = ChatFinishReason.ToolCalls,
+        };
+        await StartShadowAsync(rate: 1, maxCostUsd: null, maxRequests: null);
+
+        var on = await CallAsync("/v1/chat/completions", GatewayFixture.Chat("Where is order A1?"));
+        var pair = await PairAsync(on.TraceId);
+
+        var sent = _f.Models.For("canary-model").LastMessages!;
+        Assert.Equal(ChatRole.System, sent[0].Role);
+        Assert.Equal("Where is order A1?", sent[^1].Text);
+        Assert.Equal(1, _f.Models.For("canary-model").Calls);
+        var candidate = await WireAssert.TraceAsync(_f, pair.CandidateTraceId);
+        Assert.Equal("tool_calls", candidate.FinishReason);
+    }
+
+    [Fact]
+    public async Task Mirror_CostCapReached_StopsMirroringAtTheCapWhileCallersAreStillServed()
+    {
+        // Each candidate call costs $0.01; the cap is $0.05. At most the mirror's concurrency (4) calls can be in
+        // flight when the cap is reached, so 5 to 8 calls are made, and none after the spend reached the cap.
+        await StartShadowAsync(rate: 1, maxCostUsd: 0.05, maxRequests: null);
+
+        for (var i = 0; i < 40; i++)
+        {
+            var served = await CallAsync("/v1/chat/completions", GatewayFixture.Chat(extra: $",\"user\":\"user-{i}\""));
+            Assert.Equal(200, served.Status);
+        }
+
+        await WaitForMetricsAsync(m => m.Mirrored + m.Capped == 40);
+        var spend = await _f.Store.Shadows.SpendAsync("sh-test", default);
+        var calls = _f.Models.For("canary-model").Calls;
+        Assert.InRange(spend.Pairs, 5, 8);
+        Assert.Equal(spend.Pairs, calls);
+        Assert.True(spend.CostUsd >= 0.05 - 1e-9, $"spent {spend.CostUsd}");
+        Assert.Equal(40, _f.Models.For("stable-model").Calls);
+    }
+
+    [Fact]
+    public async Task Mirror_MaxRequests_ExactlyThatManyPairs()
+    {
+        await StartShadowAsync(rate: 1, maxCostUsd: null, maxRequests: 7);
+
+        for (var i = 0; i < 30; i++)
+        {
+            await CallAsync("/v1/chat/completions", GatewayFixture.Chat(extra: $",\"user\":\"user-{i}\""));
+        }
+
+        await WaitForMetricsAsync(m => m.Mirrored + m.Capped == 30);
+        Assert.Equal(7, (await _f.Store.Shadows.SpendAsync("sh-test", default)).Pairs);
+        Assert.Equal(7, _f.Models.For("canary-model").Calls);
+    }
+
+    [Fact]
+    public async Task Mirror_RateOfAQuarter_MirrorsExactlyTheTraceIdsTheDrawPicks()
+    {
+        await StartShadowAsync(rate: 0.25, maxCostUsd: null, maxRequests: null);
+        var picked = new List<string>();
+        for (var i = 0; i < 40; i++)
+        {
+            var on = await CallAsync("/v1/chat/completions", GatewayFixture.Chat(extra: $",\"user\":\"user-{i}\""));
+            if (uint.Parse(on.TraceId.AsSpan(8, 8), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture) / (double)uint.MaxValue < 0.25)
+            {
+                picked.Add(on.TraceId);
+            }
+        }
+
+        await WaitForMetricsAsync(m => m.Mirrored == picked.Count);
+        var pairs = await _f.Store.Shadows.PairsAsync("sh-test", default);
+        Assert.Equal(picked.Order(StringComparer.Ordinal), pairs.Select(p => p.StableTraceId).Order(StringComparer.Ordinal));
+    }
+
+    private async Task StartShadowAsync(double rate, double? maxCostUsd, long? maxRequests)
+    {
+        var state = await _f.SetAsync(s => s with { Shadow = new ShadowState("sh-test", _f.V2.Id, rate, maxCostUsd, maxRequests) }, EnvironmentEventKinds.ShadowStart);
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            using var ready = await _f.Http.GetAsync(_f.Url + "/readyz");
+            if ((await ready.Content.ReadAsStringAsync()).Contains($"\"revision\":{state.Revision},", StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            await Task.Delay(25);
+        }
+
+        Assert.Fail($"the gateway did not reach revision {state.Revision}");
+    }
+
+    private async Task<Glidepath.Shadow.ShadowPairRecord> PairAsync(string stableTraceId)
+    {
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            if ((await _f.Store.Shadows.PairsAsync("sh-test", default)).FirstOrDefault(p => p.StableTraceId == stableTraceId) is { } pair)
+            {
+                return pair;
+            }
+
+            await Task.Delay(25);
+        }
+
+        throw new Xunit.Sdk.XunitException($"no shadow pair for trace {stableTraceId} reached the store");
+    }
+
+    private async Task WaitForMetricsAsync(Func<(long Mirrored, long Capped), bool> condition)
+    {
+        var sw = Stopwatch.StartNew();
+        var last = (0L, 0L);
+        while (sw.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            var text = await _f.Http.GetStringAsync(_f.Url + "/metrics");
+            last = (Metric(text, "glidepath_shadow_mirrored"), Metric(text, "glidepath_shadow_capped"));
+            if (condition(last))
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail($"shadow metrics never matched: mirrored {last.Item1}, capped {last.Item2}");
+    }
+
+    private static long Metric(string text, string name)
+    {
+        var match = Regex.Match(text, "^" + name + @"(?:_total)?(?:\{[^}]*\})? (\d+)", RegexOptions.Multiline);
+        return match.Success ? long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+    }
+
+    /// <summary>One call; the status, the headers but Date, Server-Timing and Glidepath-Trace, and the body with the trace id and time made constant.</summary>
+    private async Task<(int Status, string TraceId, List<string> Headers, byte[] Body)> CallAsync(string path, string body)
+    {
+        using var response = await _f.PostAsync(path, body, r => r.Headers.Add("x-api-key", "unused"));
+        var traceId = response.Headers.GetValues("Glidepath-Trace").Single();
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        var text = Encoding.UTF8.GetString(bytes).Replace(traceId, "TRACE", StringComparison.Ordinal).Replace(traceId[..24], "TRACE", StringComparison.Ordinal);
+        text = CreatedTime().Replace(text, "\"created\":0");
+        var headers = response.Headers.Concat(response.Content.Headers)
+            .Where(h => h.Key is not ("Date" or "Server-Timing" or "Glidepath-Trace"))
+            .Select(h => $"{h.Key}: {string.Join(",", h.Value)}")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        return ((int)response.StatusCode, traceId, headers, Encoding.UTF8.GetBytes(text));
+    }
+
+    [GeneratedRegex("\"created\":[0-9]+")]
+    private static partial Regex CreatedTime();
+}
+
+/// <summary>The manifest's pairwise judge on shadow pairs through a real gateway: asked in both orders, failing closed.</summary>
+public sealed class ShadowPairwiseJudgeTests
+{
+    [Theory]
+    [InlineData("names the candidate's answer", 1.0)]
+    [InlineData("always A", 0.5)]
+    [InlineData("neither", 0.0)]
+    public async Task Pair_PairwiseJudgeAskedInBothOrders_PreferenceStoredAndAPositionBiasIsATie(string judge, double expected)
+    {
+        await using var f = await GatewayFixture.CreateAsync("\nshadow:\n  pairwise: { model: { provider: sim, name: judge-model }, rubric: evals/rubric.md, max_drop: 0.05 }\n");
+        f.Models.For("canary-model").Answer = (_, _) => new ChatResponse(new ChatMessage(ChatRole.Assistant, "THE CANDIDATE'S ANSWER"));
+        f.Models.For("judge-model").Answer = (messages, _) =>
+        {
+            var prompt = messages[^1].Text;
+            var a = prompt[prompt.IndexOf("Answer A:", StringComparison.Ordinal)..prompt.IndexOf("Answer B:", StringComparison.Ordinal)];
+            var verdict = judge switch
+            {
+                "names the candidate's answer" => a.Contains("CANDIDATE", StringComparison.Ordinal) ? "A" : "B",
+                "always A" => "A. It is clearer.",
+                _ => "Both have merits.",
+            };
+            return new ChatResponse(new ChatMessage(ChatRole.Assistant, verdict));
+        };
+        await f.StartAsync();
+        var state = await f.SetAsync(s => s with { Shadow = new ShadowState("sh-judge", f.V2.Id, 1, null, null) }, EnvironmentEventKinds.ShadowStart);
+        var sw = Stopwatch.StartNew();
+        while (!(await f.Http.GetStringAsync(f.Url + "/readyz")).Contains($"\"revision\":{state.Revision},", StringComparison.Ordinal))
+        {
+            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), "the gateway never served the shadow's revision");
+            await Task.Delay(25);
+        }
+
+        using var response = await f.PostAsync("/v1/chat/completions", GatewayFixture.Chat());
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Glidepath.Shadow.ShadowPairRecord? pair = null;
+        while (pair is null)
+        {
+            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(20), "no shadow pair reached the store");
+            pair = (await f.Store.Shadows.PairsAsync("sh-judge", default)).SingleOrDefault();
+            await Task.Delay(pair is null ? 25 : 0);
+        }
+
+        Assert.Equal(expected, pair.CandidatePreference);
+        Assert.Equal(judge == "neither" ? 1 : 2, f.Models.For("judge-model").Calls);
+    }
+}
