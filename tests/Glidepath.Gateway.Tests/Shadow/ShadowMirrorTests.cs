@@ -28,7 +28,8 @@ public sealed partial class ShadowMirrorTests : IAsyncLifetime
             Usage = new UsageDetails { InputTokenCount = 30, OutputTokenCount = 9 },
             AdditionalProperties = new() { [ModelResponseProperties.CostUsd] = 0.01m },
         };
-        await _f.StartAsync();
+        // /metrics on the traffic port needs a token: the counters are read from the gateway's own metrics listener.
+        await _f.StartAsync(server: o => o with { MetricsUrls = ["http://127.0.0.1:0"] });
     }
 
     public async Task DisposeAsync() => await _f.DisposeAsync();
@@ -177,7 +178,7 @@ public sealed partial class ShadowMirrorTests : IAsyncLifetime
         var last = (0L, 0L);
         while (sw.Elapsed < TimeSpan.FromSeconds(15))
         {
-            var text = await _f.Http.GetStringAsync(_f.Url + "/metrics");
+            var text = await _f.Http.GetStringAsync(_f.Server!.MetricsUrls.Single() + "/metrics");
             last = (Metric(text, "glidepath_shadow_mirrored"), Metric(text, "glidepath_shadow_capped"));
             if (condition(last))
             {
