@@ -28,6 +28,7 @@ internal static class CommandCatalog
         MonitorCommand.Build(env),
         TracesCommand.Build(env),
         KeysCommand.Build(env),
+        StoreCommand.Build(env),
         ChecklistCommand.Build(env),
         DemoCommand.Build(env),
     ];
