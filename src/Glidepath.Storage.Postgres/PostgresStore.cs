@@ -9,7 +9,7 @@ namespace Glidepath.Storage.Postgres;
 /// and write at once. Invariants the SQLite store keeps with its write lock are kept here by advisory locks, unique
 /// keys and triggers, so concurrent writers never lose an update.
 /// </summary>
-public sealed class PostgresStore : IGlidepathStore
+public sealed class PostgresStore : IGlidepathStore, IRevisionWatch
 {
     private StoreIdentity? _identity;
 
@@ -156,6 +156,10 @@ public sealed class PostgresStore : IGlidepathStore
         _identity = now with { Generation = (_identity?.Generation ?? 0) + 1 };
         return Copy(_identity);
     }
+
+    /// <summary>Changes pushed with LISTEN/NOTIFY (see <see cref="PostgresRevisionWatch"/>).</summary>
+    public Task WatchAsync(Action<RevisionNotice> changed, CancellationToken cancellationToken) =>
+        new PostgresRevisionWatch(Database.Location).WatchAsync(changed, cancellationToken);
 
     public ValueTask DisposeAsync() => Database.DisposeAsync();
 
