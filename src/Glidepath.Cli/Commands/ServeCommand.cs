@@ -28,6 +28,11 @@ internal static class ServeCommand
             Description = "How often the rollout controller in this gateway judges the environment's active rollout (e.g. 5s)",
             DefaultValueFactory = _ => "5s",
         };
+        var controllerLease = new Option<string>("--controller-lease")
+        {
+            Description = "How long this gateway's hold on a rollout lasts unless renewed: after a crash another gateway takes over within this (e.g. 30s; at least 3 controller intervals)",
+            DefaultValueFactory = _ => "30s",
+        };
         var logFormat = new Option<string>("--log-format")
         {
             Description = "Gateway log lines as text or json (one JSON object per line: one per request with trace id, release, arm, status, latency, error)",
@@ -60,6 +65,7 @@ internal static class ServeCommand
             urls,
             pollMs,
             controllerEvery,
+            controllerLease,
             logFormat,
             requireKeys,
             allowAnonymous,
@@ -69,6 +75,11 @@ internal static class ServeCommand
             if (!Glidepath.Manifests.DurationParser.TryParse(parse.GetValue(controllerEvery)!, out var controllerInterval) || controllerInterval < TimeSpan.FromMilliseconds(50))
             {
                 throw new BadInputException($"--controller-interval '{parse.GetValue(controllerEvery)}' is not a duration of at least 50ms; expected e.g. 5s");
+            }
+
+            if (!Glidepath.Manifests.DurationParser.TryParse(parse.GetValue(controllerLease)!, out var lease) || lease < controllerInterval * 3)
+            {
+                throw new BadInputException($"--controller-lease '{parse.GetValue(controllerLease)}' is not a duration of at least three controller intervals ({controllerInterval.TotalMilliseconds * 3:0} ms); expected e.g. 30s");
             }
 
             var manifest = ctx.Manifest;
@@ -85,6 +96,7 @@ internal static class ServeCommand
                     {
                         Holder = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}",
                         Interval = controllerInterval,
+                        LeaseDuration = lease,
                         App = manifest.App,
                         Environment = spec.Name,
                     },
