@@ -62,6 +62,7 @@ public static class ServingServiceCollectionExtensions
         }
 
         services.AddHostedService<DriftCheckService>();
+        services.AddHostedService<TraceRetentionService>();
         return services;
     }
 }

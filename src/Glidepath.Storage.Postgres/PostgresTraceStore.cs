@@ -58,6 +58,37 @@ internal sealed class PostgresTraceStore(PostgresDatabase database) : ITraceStor
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<int> DeleteBeforeAsync(string app, DateTimeOffset before, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // SKIP LOCKED: two gateways pruning at once take different rows instead of waiting for each other.
+        var ids = new List<string>();
+        await using (var pick = connection.Command("SELECT trace_id FROM traces WHERE app = @app AND started_at < @before ORDER BY started_at, trace_id LIMIT @limit FOR UPDATE SKIP LOCKED", tx)
+            .With("app", app).With("before", Iso(before)).With("limit", limit))
+        await using (var reader = await pick.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                ids.Add(reader.GetString(0));
+            }
+        }
+
+        if (ids.Count > 0)
+        {
+            await using (var feedback = connection.Command("DELETE FROM trace_feedback WHERE trace_id = ANY(@ids)", tx).With("ids", ids.ToArray()))
+            {
+                await feedback.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using var delete = connection.Command("DELETE FROM traces WHERE trace_id = ANY(@ids)", tx).With("ids", ids.ToArray());
+            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return ids.Count;
+    }
+
     public async Task<TraceRecord?> GetAsync(string traceId, CancellationToken cancellationToken) =>
         (await QueryAsync("trace_id = @id", "", 1, cancellationToken, ("id", traceId)).ConfigureAwait(false)).FirstOrDefault();
 

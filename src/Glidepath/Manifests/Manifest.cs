@@ -13,6 +13,9 @@ public sealed record Manifest
     public OnlineConfig? Online { get; init; }
     public CaptureConfig Capture { get; init; } = new();
 
+    /// <summary>How long traces are kept (<c>traces.retention</c>).</summary>
+    public TracesConfig Traces { get; init; } = new();
+
     /// <summary>Absolute path of the manifest file (empty when built from a git revision).</summary>
     public string FilePath { get; init; } = "";
 

@@ -16,7 +16,7 @@ public static class ManifestParser
 {
     public const string FileName = "glidepath.yaml";
 
-    private static readonly string[] TopKeys = ["app", "release", "providers", "prices", "eval", "environments", "rollout", "online", "capture"];
+    private static readonly string[] TopKeys = ["app", "release", "providers", "prices", "eval", "environments", "rollout", "online", "capture", "traces"];
 
     /// <summary>The built-in scorer types; never handed out, so nothing registers into it.</summary>
     private static readonly ScorerRegistry BuiltInScorerTypes = ScorerRegistry.CreateDefault();
@@ -117,6 +117,7 @@ public static class ManifestParser
         var rollout = RolloutSection.Parse(r, r.Mapping(YamlNodeReader.Get(root, "rollout"), "rollout"));
         var online = OnlineSection.Parse(r, r.Mapping(YamlNodeReader.Get(root, "online"), "online"), files, scorers);
         var capture = CaptureSection.Parse(r, r.Mapping(YamlNodeReader.Get(root, "capture"), "capture"));
+        var traces = TracesSection.Parse(r, r.Mapping(YamlNodeReader.Get(root, "traces"), "traces"));
 
         if (r.Errors.Count > 0 || app is null || release is null)
         {
@@ -134,6 +135,7 @@ public static class ManifestParser
             Rollout = rollout,
             Online = online,
             Capture = capture,
+            Traces = traces,
         };
     }
 }
