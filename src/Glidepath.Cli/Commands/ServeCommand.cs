@@ -23,6 +23,10 @@ internal static class ServeCommand
         {
             Description = "How often the environment's revision is read, in ms. SQLite: 10-250, default 200 (a rollback is served within about this). PostgreSQL pushes changes (LISTEN/NOTIFY), so this is a safety net: 10-600000, default 5000",
         };
+        var pollOnly = new Option<bool>("--poll-only")
+        {
+            Description = "Ignore the changes the store pushes (PostgreSQL LISTEN/NOTIFY) and poll instead (10-250 ms): behind a connection pooler that cannot hold a LISTEN session, such as PgBouncer in transaction mode",
+        };
         var controllerEvery = new Option<string>("--controller-interval")
         {
             Description = "How often the rollout controller in this gateway judges the environment's active rollout (e.g. 5s)",
@@ -64,6 +68,7 @@ internal static class ServeCommand
             environment,
             urls,
             pollMs,
+            pollOnly,
             controllerEvery,
             controllerLease,
             logFormat,
@@ -86,7 +91,8 @@ internal static class ServeCommand
             var spec = manifest.FindEnvironment(parse.GetValue(environment)!)
                 ?? throw new BadInputException($"unknown environment '{parse.GetValue(environment)}'; expected one of: {string.Join(", ", manifest.Environments.Select(e => e.Name))}");
             var store = await ctx.StoreAsync(ct);
-            var poll = PollInterval(parse.GetValue(pollMs), pushes: store is Glidepath.Storage.IRevisionWatch);
+            var pushes = store is Glidepath.Storage.IRevisionWatch && !parse.GetValue(pollOnly);
+            var poll = PollInterval(parse.GetValue(pollMs), pushes);
             var models = ctx.Env.ModelClients?.Invoke(manifest, store) ?? new ModelClientFactory(ctx.Time, PriceTable.For(manifest));
             try
             {
@@ -102,6 +108,7 @@ internal static class ServeCommand
                     },
                     Time = ctx.Time,
                     PollInterval = poll,
+                    Watch = pushes ? (Glidepath.Storage.IRevisionWatch)store : null,
                 };
                 var listen = parse.GetValue(urls)!;
                 var host = new GatewayServerOptions
