@@ -5,9 +5,10 @@ set -uo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-if [ -x scripts/setup-test-deps.sh ]; then
-  scripts/setup-test-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
-fi
+# A throwaway PostgreSQL cluster for this run only (free port, temporary folder), stopped and deleted on exit.
+pg_env=$(scripts/setup-test-deps.sh start) || { echo "0 passed, 1 failed"; exit 1; }
+eval "$pg_env"
+trap 'scripts/setup-test-deps.sh stop "$GLIDEPATH_TEST_PGDIR" || true' EXIT
 
 results=$(mktemp -d)
 dotnet build Glidepath.slnx -c Release --no-incremental -warnaserror -nologo -v quiet || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }

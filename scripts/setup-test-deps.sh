@@ -1,58 +1,102 @@
 #!/usr/bin/env bash
-# Test dependencies that are not NuGet packages: a local PostgreSQL 15 cluster and a test role.
-# Idempotent and quick when already set up; one line per step; non-zero exit on any failure.
-# The role's password is a fixed test-only value for a server on 127.0.0.1, not a secret.
+# Test dependencies that are not NuGet packages: a throwaway PostgreSQL cluster and a test role.
+#
+#   scripts/setup-test-deps.sh start   installs PostgreSQL from Debian packages when missing, creates a cluster in a
+#                                      new temporary folder, starts it on a free port of 127.0.0.1 and creates the
+#                                      test role; progress goes to stderr, and stdout gets only the lines to eval:
+#                                        export GLIDEPATH_TEST_POSTGRES='Host=127.0.0.1;Port=…'
+#                                        export GLIDEPATH_TEST_PGDIR='/tmp/glidepath-pg.…'
+#   scripts/setup-test-deps.sh stop DIR  stops the cluster in DIR (fast, no checkpoint) and deletes DIR.
+#
+# test.sh runs start, exports the variables and runs stop on exit (a trap), so nothing outlives a test run and no
+# test depends on a cluster someone else started. PostgreSQL refuses to run as root: as root, initdb and pg_ctl run as
+# the `postgres` user the Debian package creates. The role's password is a fixed test-only value, not a secret.
 set -euo pipefail
 
-PG_VERSION=15
 ROLE=glidepath_test
 PASSWORD=gp-test-only-pw
 
-step() { echo "setup-test-deps: $*"; }
-fail() { echo "setup-test-deps: FAILED: $*" >&2; exit 1; }
-as_postgres() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else sudo -n -u postgres -- "$@"; fi
+step() { echo "setup-test-deps: $*" >&2; }
+CLEANUP_DIR=""
+fail() {
+  echo "setup-test-deps: FAILED: $*" >&2
+  # A failed start leaves nothing behind.
+  if [ -n "$CLEANUP_DIR" ]; then
+    as_pg "$(pg_bin)/pg_ctl" -D "$CLEANUP_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$CLEANUP_DIR"
+  fi
+  exit 1
+}
+as_pg() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+start() {
+  local bin
+  bin=$(pg_bin)
+  if [ -n "$bin" ] && [ -x "$bin/initdb" ] && [ -x "$bin/pg_ctl" ]; then
+    step "PostgreSQL is installed ($bin)"
+  else
+    [ "$(id -u)" -eq 0 ] || fail "PostgreSQL is missing and installing it needs root (apt-get install postgresql)"
+    step "installing PostgreSQL (apt-get update, apt-get install -y postgresql)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null || fail "apt-get update"
+    apt-get install -y -qq postgresql >/dev/null || fail "apt-get install postgresql"
+    bin=$(pg_bin)
+    [ -n "$bin" ] && [ -x "$bin/initdb" ] || fail "no initdb under /usr/lib/postgresql after installing"
+  fi
+
+  local dir
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/glidepath-pg.XXXXXX") || fail "mktemp"
+  chmod 0755 "$dir"
+  if [ "$(id -u)" -eq 0 ]; then chown postgres: "$dir"; fi
+  CLEANUP_DIR=$dir
+
+  local pwfile="$dir/superuser-pw"
+  as_pg sh -c "umask 077; echo '$PASSWORD' > '$pwfile'" || fail "writing $pwfile"
+  step "initdb in $dir/data"
+  as_pg "$bin/initdb" -D "$dir/data" -U postgres --pwfile="$pwfile" -A scram-sha-256 --auth-local=trust \
+    -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; fail "initdb"; }
+
+  local port="" tries
+  for tries in $(seq 1 20); do
+    local candidate=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
+    port_taken "$candidate" && continue
+    # fsync off: the cluster holds only test data and is deleted at the end of the run.
+    if as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+        -o "-p $candidate -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c full_page_writes=off" \
+        start >/dev/null 2>&1; then
+      port=$candidate
+      break
+    fi
+    step "port $candidate was taken meanwhile; trying another"
+  done
+  [ -n "$port" ] || { tail -20 "$dir/server.log" >&2 || true; fail "could not start PostgreSQL on a free port"; }
+  step "PostgreSQL runs on 127.0.0.1:$port (data in $dir/data)"
+
+  as_pg "$bin/psql" -h "$dir" -p "$port" -U postgres -d postgres -q -v ON_ERROR_STOP=1 \
+    -c "CREATE ROLE $ROLE LOGIN CREATEDB PASSWORD '$PASSWORD'" >&2 || fail "CREATE ROLE $ROLE"
+  step "role $ROLE can log in and create databases"
+  CLEANUP_DIR=""
+
+  echo "export GLIDEPATH_TEST_POSTGRES='Host=127.0.0.1;Port=$port;Username=$ROLE;Password=$PASSWORD;Database=postgres'"
+  echo "export GLIDEPATH_TEST_PGDIR='$dir'"
 }
 
-if command -v pg_ctlcluster >/dev/null && [ -x "/usr/lib/postgresql/$PG_VERSION/bin/postgres" ]; then
-  step "PostgreSQL $PG_VERSION is installed"
-else
-  step "installing PostgreSQL (apt-get update, apt-get install -y postgresql)"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null || fail "apt-get update"
-  apt-get install -y -qq postgresql >/dev/null || fail "apt-get install postgresql"
-fi
+stop() {
+  local dir=${1:-}
+  [ -n "$dir" ] && [ -d "$dir/data" ] || fail "usage: $0 stop DIR (a folder that 'start' printed)"
+  local bin
+  bin=$(pg_bin)
+  as_pg "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || step "the cluster in $dir was not running"
+  # Silent when it works: test.sh's last line stays "N passed, N failed".
+  rm -rf "$dir"
+}
 
-if ! pg_lsclusters -h 2>/dev/null | awk '{print $1" "$2}' | grep -qx "$PG_VERSION main"; then
-  step "creating cluster $PG_VERSION main"
-  pg_createcluster "$PG_VERSION" main >/dev/null || fail "pg_createcluster $PG_VERSION main"
-fi
-
-if pg_lsclusters -h | awk -v v="$PG_VERSION" '$1==v && $2=="main" {print $4}' | grep -qx online; then
-  step "cluster $PG_VERSION main is running"
-else
-  step "starting cluster $PG_VERSION main"
-  pg_ctlcluster "$PG_VERSION" main start || fail "pg_ctlcluster $PG_VERSION main start"
-fi
-
-port=$(pg_lsclusters -h | awk -v v="$PG_VERSION" '$1==v && $2=="main" {print $3}')
-for _ in $(seq 1 60); do
-  if pg_isready -q -h 127.0.0.1 -p "$port"; then break; fi
-  sleep 0.5
-done
-pg_isready -q -h 127.0.0.1 -p "$port" || fail "PostgreSQL on 127.0.0.1:$port does not accept connections"
-step "PostgreSQL accepts connections on 127.0.0.1:$port"
-
-exists=$(as_postgres psql -p "$port" -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$ROLE'") || fail "psql as postgres"
-if [ "$exists" = "1" ]; then
-  step "role $ROLE exists"
-else
-  step "creating role $ROLE"
-  as_postgres psql -p "$port" -q -v ON_ERROR_STOP=1 -c "CREATE ROLE $ROLE" || fail "CREATE ROLE $ROLE"
-fi
-# Every run: the role's rights and test password are what the tests expect, even if an older run set others.
-as_postgres psql -p "$port" -q -v ON_ERROR_STOP=1 \
-  -c "ALTER ROLE $ROLE LOGIN CREATEDB PASSWORD '$PASSWORD'" || fail "ALTER ROLE $ROLE"
-step "role $ROLE can log in and create databases"
-
-step "tests connect with GLIDEPATH_TEST_POSTGRES (default Host=127.0.0.1;Port=$port;Username=$ROLE)"
+case "${1:-}" in
+  start) start ;;
+  stop) shift; stop "$@" ;;
+  *) echo "usage: $0 start | stop DIR" >&2; exit 2 ;;
+esac

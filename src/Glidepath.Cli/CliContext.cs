@@ -62,14 +62,15 @@ internal sealed class CliContext : IAsyncDisposable
             throw new BadInputException($"'{_parse.CommandResult.Command.Name}' works on the store itself and cannot talk to --server {remote.Server} yet; run it where the store is, or without --server / {Glidepath.Cli.Remote.RemoteAdmin.ServerVariable}");
         }
 
-        var location = _parse.GetValue(GlobalOptions.Store) ?? Environment.GetEnvironmentVariable("GLIDEPATH_STORE");
-        if (string.IsNullOrWhiteSpace(location))
-        {
-            location = Path.Combine(Manifest.BaseDirectory, ".glidepath", "glidepath.db");
-        }
-
-        _store = await Env.Stores.OpenAsync(location, create, Time, cancellationToken).ConfigureAwait(false);
+        _store = await Env.Stores.OpenAsync(StoreLocation(), create, Time, cancellationToken).ConfigureAwait(false);
         return _store;
+    }
+
+    /// <summary>Where the store is: --store, GLIDEPATH_STORE, or <c>.glidepath/glidepath.db</c> beside the manifest.</summary>
+    public string StoreLocation()
+    {
+        var location = _parse.GetValue(GlobalOptions.Store) ?? Environment.GetEnvironmentVariable("GLIDEPATH_STORE");
+        return string.IsNullOrWhiteSpace(location) ? Path.Combine(Manifest.BaseDirectory, ".glidepath", "glidepath.db") : location;
     }
 
     public string FindManifest()

@@ -31,6 +31,7 @@ internal static class CommandCatalog
         TracesCommand.Build(env),
         KeysCommand.Build(env),
         TokensCommand.Build(env),
+        StoreCommand.Build(env),
         ChecklistCommand.Build(env),
         DemoCommand.Build(env),
     ];

@@ -32,6 +32,7 @@ public sealed record ServingOptions
             Monitor = store.Monitor,
             ApiKeys = store.ApiKeys,
             Shadows = store.Shadows,
+            Watch = store as IRevisionWatch,
             Models = models,
         };
     }
@@ -50,6 +51,12 @@ public sealed record ServingOptions
     /// stores are wired by hand — hashes subjects with an empty key and never checks.
     /// </summary>
     public Glidepath.Storage.IStoreIdentitySource? Identity { get; init; }
+
+    /// <summary>
+    /// Pushed changes of the store (PostgreSQL LISTEN/NOTIFY): the routing table and keys are re-read on each notice,
+    /// and <see cref="PollInterval"/> becomes a safety net. Null: polling only (SQLite, in-memory).
+    /// </summary>
+    public IRevisionWatch? Watch { get; init; }
 
     /// <summary>Callers' keys, read into a snapshot at start and on every poll; null: no keys are known (a host cannot require them).</summary>
     public IApiKeyStore? ApiKeys { get; init; }
@@ -72,7 +79,10 @@ public sealed record ServingOptions
     /// <summary>How often the drift check of the environment runs (see docs/monitoring.md); zero or less turns it off.</summary>
     public TimeSpan MonitorInterval { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How often the environment's revision is read (SQLite polling); at most 250 ms so a rollback is served within 1 s.</summary>
+    /// <summary>
+    /// How often the environment's revision is read: with polling only (SQLite) at most 250 ms so a rollback is served
+    /// within 1 s; with a <see cref="Watch"/> a safety net that can be seconds.
+    /// </summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>

@@ -94,5 +94,6 @@ public static class ServingServiceCollectionExtensions
         }
 
         services.AddHostedService<DriftCheckService>();
+        services.AddHostedService<TraceRetentionService>();
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using Glidepath.Storage.Schema;
 using Npgsql;
 
 namespace Glidepath.Storage.Postgres;
@@ -8,7 +9,8 @@ namespace Glidepath.Storage.Postgres;
 /// <summary>
 /// Applies the embedded <c>Migrations/NNNN_name.sql</c> scripts in order, forward-only, each in its own transaction,
 /// recording them in the schema's <c>schema_migrations</c>, then writes the store's identity once. Several processes
-/// may open one store at once: a session advisory lock per schema lets one migrate while the others wait.
+/// may open one store at once: a session advisory lock per schema lets one migrate while the others wait. Opening builds
+/// a new store; only <c>glidepath store migrate</c> (upgrade) changes an existing one.
 /// </summary>
 internal static partial class PostgresMigrator
 {
@@ -23,8 +25,38 @@ internal static partial class PostgresMigrator
         return (bool)(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
-    public static async Task MigrateAsync(PostgresDatabase database, CancellationToken cancellationToken)
+    public static IReadOnlyCollection<int> Known { get; } = All.Select(m => m.Version).ToHashSet();
+
+    /// <summary>The migration versions recorded in the store's schema; none when the schema or its table does not exist.</summary>
+    public static async Task<IReadOnlyCollection<int>> AppliedAsync(NpgsqlConnection connection, string schema, CancellationToken cancellationToken)
     {
+        var versions = new HashSet<int>();
+        await using (var exists = connection.Command("SELECT to_regclass(@t) IS NOT NULL").With("t", $"\"{schema}\".schema_migrations"))
+        {
+            if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+            {
+                return versions;
+            }
+        }
+
+        await using var read = connection.Command($"SELECT version FROM \"{schema}\".schema_migrations");
+        await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            versions.Add(reader.GetInt32(0));
+        }
+
+        return versions;
+    }
+
+    /// <summary>
+    /// Builds a new store at the current version or, with <paramref name="upgrade"/> (<c>glidepath store migrate</c>),
+    /// applies what an older one lacks; refuses a newer schema, and an older one without <paramref name="upgrade"/>.
+    /// Returns the migrations applied.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> MigrateAsync(PostgresDatabase database, bool upgrade, CancellationToken cancellationToken)
+    {
+        var done = new List<string>();
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var key = database.LockKey("migrate");
         await using (var lockCmd = connection.Command("SELECT pg_advisory_lock(hashtextextended(@k, 0))").With("k", key))
@@ -35,21 +67,15 @@ internal static partial class PostgresMigrator
         try
         {
             var schema = database.Location.Schema;
+            var before = await AppliedAsync(connection, schema, cancellationToken).ConfigureAwait(false);
+            StoreSchema.RequireMigratable(database.Location.Display, before, Known, upgrade);
+
             await ExecAsync(connection, null, $"""
                 CREATE SCHEMA IF NOT EXISTS "{schema}";
                 CREATE TABLE IF NOT EXISTS "{schema}".schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at text NOT NULL);
                 """, cancellationToken).ConfigureAwait(false);
 
-            var applied = new HashSet<int>();
-            await using (var read = connection.Command($"SELECT version FROM \"{schema}\".schema_migrations"))
-            await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    applied.Add(reader.GetInt32(0));
-                }
-            }
-
+            var applied = await AppliedAsync(connection, schema, cancellationToken).ConfigureAwait(false);
             foreach (var migration in All.Where(m => !applied.Contains(m.Version)))
             {
                 await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -61,6 +87,7 @@ internal static partial class PostgresMigrator
                 }
 
                 await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+                done.Add($"{migration.Version:D4}_{migration.Name}");
             }
 
             await using var identity = connection.Command($"""
@@ -71,6 +98,7 @@ internal static partial class PostgresMigrator
                 .With("key", RandomNumberGenerator.GetBytes(32))
                 .With("at", PostgresCommands.Iso(DateTimeOffset.UtcNow));
             await identity.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return done;
         }
         finally
         {

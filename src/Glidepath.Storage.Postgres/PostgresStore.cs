@@ -1,4 +1,5 @@
 using Glidepath.Errors;
+using Glidepath.Storage.Schema;
 using Npgsql;
 
 namespace Glidepath.Storage.Postgres;
@@ -8,7 +9,7 @@ namespace Glidepath.Storage.Postgres;
 /// and write at once. Invariants the SQLite store keeps with its write lock are kept here by advisory locks, unique
 /// keys and triggers, so concurrent writers never lose an update.
 /// </summary>
-public sealed class PostgresStore : IGlidepathStore
+public sealed class PostgresStore : IGlidepathStore, IRevisionWatch
 {
     private StoreIdentity? _identity;
 
@@ -73,7 +74,17 @@ public sealed class PostgresStore : IGlidepathStore
                 }
             }
 
-            await PostgresMigrator.MigrateAsync(database, cancellationToken).ConfigureAwait(false);
+            // An existing store at the current version is opened without the migration lock; anything else (a new store,
+            // an older or newer schema) is decided under it.
+            await using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var applied = await PostgresMigrator.AppliedAsync(connection, location.Schema, cancellationToken).ConfigureAwait(false);
+                if (StoreSchema.Compare(applied, PostgresMigrator.Known) != StoreSchemaState.Current)
+                {
+                    await PostgresMigrator.MigrateAsync(database, upgrade: false, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
             var store = new PostgresStore(database);
             store._identity = await store.ReadStoredIdentityAsync(cancellationToken).ConfigureAwait(false);
             return store;
@@ -92,6 +103,32 @@ public sealed class PostgresStore : IGlidepathStore
         {
             await database.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Applies the migrations the store at <paramref name="location"/> lacks (creating it in its schema if there is none),
+    /// forward-only, each in its own transaction under the migration lock; a newer schema is refused.
+    /// <c>glidepath store migrate</c>.
+    /// </summary>
+    public static async Task<StoreMigration> MigrateAsync(PostgresLocation location, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        await using var database = new PostgresDatabase(location);
+        try
+        {
+            int before;
+            await using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
+            {
+                before = StoreSchema.Version(await PostgresMigrator.AppliedAsync(connection, location.Schema, cancellationToken).ConfigureAwait(false));
+            }
+
+            var applied = await PostgresMigrator.MigrateAsync(database, upgrade: true, cancellationToken).ConfigureAwait(false);
+            return new StoreMigration(location.Display, before, StoreSchema.Version(PostgresMigrator.Known), applied);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            throw new OperationalException(location.Redact($"cannot migrate the store at {location.Display}: {ex.Message}"), ex);
         }
     }
 
@@ -124,6 +161,10 @@ public sealed class PostgresStore : IGlidepathStore
         _identity = now with { Generation = (_identity?.Generation ?? 0) + 1 };
         return Copy(_identity);
     }
+
+    /// <summary>Changes pushed with LISTEN/NOTIFY (see <see cref="PostgresRevisionWatch"/>).</summary>
+    public Task WatchAsync(Action<RevisionNotice> changed, CancellationToken cancellationToken) =>
+        new PostgresRevisionWatch(Database.Location).WatchAsync(changed, cancellationToken);
 
     public ValueTask DisposeAsync() => Database.DisposeAsync();
 

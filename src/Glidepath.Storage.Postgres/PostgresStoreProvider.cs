@@ -11,4 +11,7 @@ public sealed class PostgresStoreProvider : IStoreProvider
 
     public async Task<IGlidepathStore> OpenAsync(string location, bool create, TimeProvider time, CancellationToken cancellationToken) =>
         await PostgresStore.OpenAsync(PostgresLocation.Parse(location), create, cancellationToken).ConfigureAwait(false);
+
+    public Task<Schema.StoreMigration> MigrateAsync(string location, CancellationToken cancellationToken) =>
+        PostgresStore.MigrateAsync(PostgresLocation.Parse(location), cancellationToken);
 }

@@ -8,12 +8,11 @@ namespace Glidepath.Storage.Postgres;
 /// <summary>Traces, per-arm aggregates (per minute and subject group) and feedback (migration 0004).</summary>
 internal sealed class PostgresTraceStore(PostgresDatabase database) : ITraceStore
 {
-    private const string Values = "@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15, @p16, @p17, @p18, @p19, @p20, @p21, @p22, @p23, @p24, @p25, @p26, @p27, @p28";
-
     /// <summary>
-    /// Inserts the traces (ON CONFLICT DO NOTHING: a trace id seen again is ignored) and merges the aggregates of the new
-    /// ones, in one transaction. Rows are inserted in id order and aggregate rows locked in key order, so two batches
-    /// that share traces or aggregate rows queue behind each other instead of deadlocking.
+    /// Writes the batch with binary COPY into a temporary table, then moves it into <c>traces</c> with
+    /// <c>ON CONFLICT DO NOTHING</c> (a trace id seen again, in the store or earlier in the batch, is ignored), and merges
+    /// the aggregates of the new ones, in one transaction. Rows go in id order and aggregate rows are locked in key order,
+    /// so two batches that share traces or aggregate rows queue behind each other instead of deadlocking.
     /// </summary>
     public async Task WriteBatchAsync(IReadOnlyList<TraceRecord> traces, CancellationToken cancellationToken)
     {
@@ -25,29 +24,25 @@ internal sealed class PostgresTraceStore(PostgresDatabase database) : ITraceStor
 
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var inserted = new HashSet<string>(StringComparer.Ordinal);
-        await using (var insert = connection.Command($"INSERT INTO traces ({TraceRows.Columns}) VALUES ({Values}) ON CONFLICT (trace_id) DO NOTHING", tx))
+        await using (var temp = connection.Command("CREATE TEMP TABLE trace_batch (LIKE traces INCLUDING DEFAULTS, ord integer NOT NULL) ON COMMIT DROP", tx))
         {
-            var p = new NpgsqlParameter[29];
-            for (var i = 0; i < p.Length; i++)
-            {
-                p[i] = insert.Parameters.Add(new NpgsqlParameter { ParameterName = $"p{i}" });
-            }
+            await temp.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
 
-            foreach (var t in traces.OrderBy(t => t.TraceId, StringComparer.Ordinal))
+        await PostgresTraceCopy.WriteAsync(connection, traces, cancellationToken).ConfigureAwait(false);
+        var inserted = new HashSet<string>(StringComparer.Ordinal);
+        await using (var move = connection.Command($"""
+            INSERT INTO traces ({TraceRows.Columns})
+            SELECT {TraceRows.Columns} FROM (SELECT DISTINCT ON (trace_id) * FROM trace_batch ORDER BY trace_id, ord) AS first
+            ORDER BY trace_id
+            ON CONFLICT (trace_id) DO NOTHING
+            RETURNING trace_id
+            """, tx))
+        await using (var reader = await move.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                object?[] values = [t.TraceId, t.App, t.Environment, t.ReleaseId, t.Arm, t.SubjectHash, Iso(t.StartedAt), t.Api, t.Stream, t.Model,
-                    t.Status, t.Error, t.LatencyMs, t.TimeToFirstTokenMs, t.OverheadMs, t.InputTokens, t.OutputTokens, t.CostUsd, t.FinishReason, t.InputJson, t.OutputText,
-                    t.OnlineScore, t.OnlinePassed, t.OnlineScoresJson, SubjectGroups.Of(t.SubjectHash, t.TraceId), t.UpstreamStatus, t.UpstreamMessage, t.KeyId, t.KeyName];
-                for (var i = 0; i < p.Length; i++)
-                {
-                    p[i].Value = values[i] ?? DBNull.Value;
-                }
-
-                if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
-                {
-                    inserted.Add(t.TraceId);
-                }
+                inserted.Add(reader.GetString(0));
             }
         }
 
@@ -61,6 +56,37 @@ internal sealed class PostgresTraceStore(PostgresDatabase database) : ITraceStor
         }
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<int> DeleteBeforeAsync(string app, DateTimeOffset before, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // SKIP LOCKED: two gateways pruning at once take different rows instead of waiting for each other.
+        var ids = new List<string>();
+        await using (var pick = connection.Command("SELECT trace_id FROM traces WHERE app = @app AND started_at < @before ORDER BY started_at, trace_id LIMIT @limit FOR UPDATE SKIP LOCKED", tx)
+            .With("app", app).With("before", Iso(before)).With("limit", limit))
+        await using (var reader = await pick.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                ids.Add(reader.GetString(0));
+            }
+        }
+
+        if (ids.Count > 0)
+        {
+            await using (var feedback = connection.Command("DELETE FROM trace_feedback WHERE trace_id = ANY(@ids)", tx).With("ids", ids.ToArray()))
+            {
+                await feedback.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using var delete = connection.Command("DELETE FROM traces WHERE trace_id = ANY(@ids)", tx).With("ids", ids.ToArray());
+            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return ids.Count;
     }
 
     public async Task<TraceRecord?> GetAsync(string traceId, CancellationToken cancellationToken) =>

@@ -1,13 +1,15 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using Glidepath.Storage.Schema;
 using Microsoft.Data.Sqlite;
 
 namespace Glidepath.Storage.Sqlite;
 
 /// <summary>
-/// Applies the embedded <c>Migrations/NNNN_name.sql</c> scripts in order, forward-only, each in its own
-/// transaction, recording them in <c>schema_migrations</c>. Safe when several processes open at once.
+/// Applies the embedded <c>Migrations/NNNN_name.sql</c> scripts in order, forward-only, all pending ones in one
+/// transaction, recording them in <c>schema_migrations</c>. Safe when several processes open at once. Opening builds a
+/// new store; only <c>glidepath store migrate</c> (upgrade) changes an existing one.
 /// </summary>
 internal static partial class SqliteMigrator
 {
@@ -15,27 +17,42 @@ internal static partial class SqliteMigrator
 
     public static IReadOnlyList<Migration> All { get; } = Load();
 
-    public static async Task MigrateAsync(SqliteDatabase database, CancellationToken cancellationToken)
+    public static IReadOnlyCollection<int> Known { get; } = All.Select(m => m.Version).ToHashSet();
+
+    /// <summary>The migration versions recorded in the file; none for a new (empty) file.</summary>
+    public static async Task<IReadOnlyCollection<int>> AppliedAsync(SqliteDatabase database, CancellationToken cancellationToken)
     {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await AppliedAsync(connection, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Builds a new store at the current version, or (with <paramref name="upgrade"/>, <c>glidepath store migrate</c>)
+    /// applies what an older one lacks. Refuses a newer schema, and an older one without <paramref name="upgrade"/>.
+    /// Returns the migrations applied.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> MigrateAsync(SqliteDatabase database, string location, bool upgrade, CancellationToken cancellationToken)
+    {
+        var applied = new List<string>();
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await ExecAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
         await ExecAsync(connection, null,
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);",
             cancellationToken).ConfigureAwait(false);
-
-        foreach (var migration in All)
+        if (StoreSchema.Compare(await AppliedAsync(connection, null, cancellationToken).ConfigureAwait(false), Known) == StoreSchemaState.Current)
         {
-            // BEGIN IMMEDIATE takes the write lock, so two processes never apply the same migration.
-            await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using var check = connection.CreateCommand();
-            check.Transaction = tx;
-            check.CommandText = "SELECT COUNT(*) FROM schema_migrations WHERE version = $v";
-            check.Parameters.AddWithValue("$v", migration.Version);
-            if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0)
-            {
-                continue;
-            }
+            return applied;
+        }
 
+        // One transaction for the decision and every migration: BEGIN IMMEDIATE takes the write lock, so two processes
+        // never apply the same migration, a process never sees a store half built by another, and a migration that
+        // fails leaves the store at the version it had.
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var versions = await AppliedAsync(connection, tx, cancellationToken).ConfigureAwait(false);
+        StoreSchema.RequireMigratable(location, versions, Known, upgrade);
+
+        foreach (var migration in All.Where(m => !versions.Contains(m.Version)))
+        {
             await ExecAsync(connection, tx, migration.Sql, cancellationToken).ConfigureAwait(false);
             await using var record = connection.CreateCommand();
             record.Transaction = tx;
@@ -44,8 +61,32 @@ internal static partial class SqliteMigrator
             record.Parameters.AddWithValue("$n", migration.Name);
             record.Parameters.AddWithValue("$t", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
             await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            applied.Add($"{migration.Version:D4}_{migration.Name}");
         }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return applied;
+    }
+
+    private static async Task<IReadOnlyCollection<int>> AppliedAsync(SqliteConnection connection, SqliteTransaction? tx, CancellationToken cancellationToken)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'";
+        var versions = new HashSet<int>();
+        if (Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) == 0)
+        {
+            return versions;
+        }
+
+        cmd.CommandText = "SELECT version FROM schema_migrations";
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            versions.Add(reader.GetInt32(0));
+        }
+
+        return versions;
     }
 
     private static async Task ExecAsync(SqliteConnection connection, SqliteTransaction? tx, string sql, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Glidepath.Errors;
+using Glidepath.Storage.Schema;
 using Microsoft.Data.Sqlite;
 
 namespace Glidepath.Storage.Sqlite;
@@ -53,7 +54,11 @@ public sealed class SqliteStore : IGlidepathStore
     public IAccessTokenStore AccessTokens { get; }
     public IShadowStore Shadows { get; }
 
-    /// <summary>Opens (creating if needed) the store at <paramref name="path"/> and applies pending migrations.</summary>
+    /// <summary>
+    /// Opens the store at <paramref name="path"/>, creating a new one at the current schema version if the file does not
+    /// exist or is empty. A store at an older version (or a newer one) is a <see cref="StoreSchemaException"/>:
+    /// <see cref="MigrateAsync"/> (<c>glidepath store migrate</c>) brings it up to date.
+    /// </summary>
     public static async Task<SqliteStore> OpenAsync(string path, TimeProvider? time, CancellationToken cancellationToken)
     {
         try
@@ -61,7 +66,7 @@ public sealed class SqliteStore : IGlidepathStore
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             var database = new SqliteDatabase(path);
             await database.CreateFileAsync(cancellationToken).ConfigureAwait(false);
-            await SqliteMigrator.MigrateAsync(database, cancellationToken).ConfigureAwait(false);
+            await SqliteMigrator.MigrateAsync(database, path, upgrade: false, cancellationToken).ConfigureAwait(false);
             var store = new SqliteStore(database, time ?? TimeProvider.System);
             store._file = FileIdentity.Of(database.Path);
             store._identity = await ReadIdentityAsync(database, cancellationToken).ConfigureAwait(false);
@@ -74,9 +79,38 @@ public sealed class SqliteStore : IGlidepathStore
     }
 
     /// <summary>
+    /// Applies the migrations the store at <paramref name="path"/> lacks (creating it if there is none), forward-only,
+    /// each in its own transaction; a newer schema is refused. <c>glidepath store migrate</c>.
+    /// </summary>
+    public static async Task<StoreMigration> MigrateAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            var database = new SqliteDatabase(path);
+            try
+            {
+                await database.CreateFileAsync(cancellationToken).ConfigureAwait(false);
+                var before = StoreSchema.Version(await SqliteMigrator.AppliedAsync(database, cancellationToken).ConfigureAwait(false));
+                var applied = await SqliteMigrator.MigrateAsync(database, path, upgrade: true, cancellationToken).ConfigureAwait(false);
+                var after = StoreSchema.Version(await SqliteMigrator.AppliedAsync(database, cancellationToken).ConfigureAwait(false));
+                return new StoreMigration(database.Path, before, after, applied);
+            }
+            finally
+            {
+                database.ClearPool();
+            }
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            throw new OperationalException($"cannot migrate the store at {path}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
     /// The identity of the file now at <see cref="Location"/>. A deleted file is an <see cref="OperationalException"/>
     /// (nothing is created in its place). A file that now holds another store — deleted and created again, or swapped —
-    /// is migrated if needed and adopted: the connection pool is cleared, so every later read and write of this store
+    /// is adopted if its schema is current (otherwise a <see cref="StoreSchemaException"/>, fail static): the connection pool is cleared, so every later read and write of this store
     /// goes to the new file instead of the unlinked one.
     /// </summary>
     public async Task<StoreIdentity> ReadIdentityAsync(CancellationToken cancellationToken)
@@ -101,7 +135,7 @@ public sealed class SqliteStore : IGlidepathStore
 
             // Another file at the path: pooled connections still hold the old one open, so they go first.
             Database.ClearPool();
-            await SqliteMigrator.MigrateAsync(Database, cancellationToken).ConfigureAwait(false);
+            await SqliteMigrator.MigrateAsync(Database, Database.Path, upgrade: false, cancellationToken).ConfigureAwait(false);
             _file = file;
             _identity = await ReadIdentityAsync(Database, cancellationToken).ConfigureAwait(false) with { Generation = (_identity?.Generation ?? 0) + 1 };
             return Copy(_identity);

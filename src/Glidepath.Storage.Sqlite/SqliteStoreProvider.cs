@@ -16,15 +16,23 @@ public sealed class SqliteStoreProvider : IStoreProvider
         location.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase)
         || (!location.Contains("://", StringComparison.Ordinal) && !location.Contains('=', StringComparison.Ordinal) && !location.StartsWith("memory:", StringComparison.OrdinalIgnoreCase));
 
+    public Task<Schema.StoreMigration> MigrateAsync(string location, CancellationToken cancellationToken) =>
+        SqliteStore.MigrateAsync(PathOf(location), cancellationToken);
+
     public async Task<IGlidepathStore> OpenAsync(string location, bool create, TimeProvider time, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(location);
-        var path = location.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) ? location[Scheme.Length..] : location;
+        var path = PathOf(location);
         if (!create && !File.Exists(path))
         {
             throw new BadInputException($"no store at {path}; expected an existing store (commands that write, such as 'glidepath release create', create one)");
         }
 
         return await SqliteStore.OpenAsync(path, time, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string PathOf(string location)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        return location.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) ? location[Scheme.Length..] : location;
     }
 }

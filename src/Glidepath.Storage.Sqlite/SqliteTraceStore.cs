@@ -53,6 +53,29 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<int> DeleteBeforeAsync(string app, DateTimeOffset before, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = """
+            CREATE TEMP TABLE IF NOT EXISTS retention_batch (trace_id TEXT PRIMARY KEY);
+            DELETE FROM retention_batch;
+            INSERT INTO retention_batch SELECT trace_id FROM traces WHERE app = $app AND started_at < $before ORDER BY started_at, trace_id LIMIT $limit;
+            DELETE FROM trace_feedback WHERE trace_id IN (SELECT trace_id FROM retention_batch);
+            DELETE FROM traces WHERE trace_id IN (SELECT trace_id FROM retention_batch);
+            """;
+        cmd.Parameters.AddWithValue("$app", app);
+        cmd.Parameters.AddWithValue("$before", Iso(before));
+        cmd.Parameters.AddWithValue("$limit", limit);
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        cmd.CommandText = "SELECT changes()";
+        var deleted = Convert.ToInt32(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return deleted;
+    }
+
     public async Task<TraceRecord?> GetAsync(string traceId, CancellationToken cancellationToken) =>
         (await QueryAsync("trace_id = $id", "", 1, cancellationToken, ("id", traceId)).ConfigureAwait(false)).FirstOrDefault();
 

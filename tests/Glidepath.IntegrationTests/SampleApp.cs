@@ -5,29 +5,36 @@ using Glidepath.Manifests;
 using Glidepath.Models;
 using Glidepath.Providers;
 using Glidepath.Serving;
+using Glidepath.Storage;
+using Glidepath.Storage.Postgres;
 using Glidepath.Storage.Sqlite;
 
 namespace Glidepath.IntegrationTests;
 
 /// <summary>
-/// A copy of samples/support-agent in a temp folder with a real SQLite store, v1 and v2 registered and v1
-/// deployed to staging through the CLI, and a real gateway (the real provider pipeline) on 127.0.0.1.
+/// A copy of samples/support-agent in a temp folder with a real store (SQLite beside the manifest, or the PostgreSQL
+/// location given), v1 and v2 registered and v1 deployed to staging through the CLI, and a real gateway (the real
+/// provider pipeline) on 127.0.0.1.
 /// </summary>
 internal sealed class SampleApp : IAsyncDisposable
 {
     private SampleApp(string dir) => Directory = dir;
 
     public string Directory { get; }
-    public SqliteStore Store { get; private set; } = null!;
+    public IGlidepathStore Store { get; private set; } = null!;
+
+    /// <summary>The store's location passed to every CLI call as --store; null: the SQLite file beside the manifest.</summary>
+    public string? StoreLocation { get; private set; }
     public Manifest Manifest { get; private set; } = null!;
     public GatewayServer Gateway { get; private set; } = null!;
     public string Url => Gateway.Urls[0];
     private ModelClientFactory? _models;
 
     /// <param name="edit">Changes to glidepath.yaml before anything is registered.</param>
-    public static async Task<SampleApp> CreateAsync(Func<string, string>? edit = null)
+    /// <param name="storeLocation">Another store than the SQLite file beside the manifest (a PostgreSQL connection string).</param>
+    public static async Task<SampleApp> CreateAsync(Func<string, string>? edit = null, string? storeLocation = null)
     {
-        var app = new SampleApp(Path.Combine(Path.GetTempPath(), "gp-it-" + Guid.NewGuid().ToString("N")[..12]));
+        var app = new SampleApp(Path.Combine(Path.GetTempPath(), "gp-it-" + Guid.NewGuid().ToString("N")[..12])) { StoreLocation = storeLocation };
         foreach (var file in System.IO.Directory.EnumerateFiles(Path.Combine(RepoRoot(), "samples", "support-agent"), "*", SearchOption.AllDirectories))
         {
             var target = Path.Combine(app.Directory, Path.GetRelativePath(Path.Combine(RepoRoot(), "samples", "support-agent"), file));
@@ -46,7 +53,9 @@ internal sealed class SampleApp : IAsyncDisposable
         File.AppendAllText(Path.Combine(app.Directory, "prompts", "system.md"), "- Gift wrapping: we gift wrap any order for free on request.\n");
         await app.CliAsync("release", "create", "-m", "v2");
         await app.CliAsync("deploy", "v1", "--env", "staging");
-        app.Store = await SqliteStore.OpenAsync(Path.Combine(app.Directory, ".glidepath", "glidepath.db"), TimeProvider.System, CancellationToken.None);
+        app.Store = storeLocation is null
+            ? await SqliteStore.OpenAsync(Path.Combine(app.Directory, ".glidepath", "glidepath.db"), TimeProvider.System, CancellationToken.None)
+            : await new StoreProviders().Add(new PostgresStoreProvider()).OpenAsync(storeLocation, create: false, TimeProvider.System, CancellationToken.None);
         app.Manifest = ManifestParser.Load(app.ManifestPath);
         return app;
     }
@@ -54,14 +63,15 @@ internal sealed class SampleApp : IAsyncDisposable
     public string ManifestPath => Path.Combine(Directory, "glidepath.yaml");
 
     /// <param name="requireKeys">Whether callers need a key (gpk_…), as on a non-loopback bind.</param>
-    public async Task StartGatewayAsync(bool requireKeys = false)
+    /// <param name="pollInterval">How often the gateway polls the store (default 200 ms).</param>
+    public async Task StartGatewayAsync(bool requireKeys = false, TimeSpan? pollInterval = null)
     {
         _models = new ModelClientFactory(TimeProvider.System, PriceTable.For(Manifest));
         Gateway = await GatewayServer.StartAsync(ServingOptions.For(Store, Manifest, "staging", _models) with
         {
             Rollouts = null,
             Monitor = null,
-            PollInterval = TimeSpan.FromMilliseconds(200),
+            PollInterval = pollInterval ?? TimeSpan.FromMilliseconds(200),
         }, new GatewayServerOptions
         {
             Urls = ["http://127.0.0.1:0"],
@@ -79,7 +89,8 @@ internal sealed class SampleApp : IAsyncDisposable
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var exit = await CliApp.RunAsync(["--manifest", ManifestPath, .. args], stdout, stderr, isTerminal: false, CancellationToken.None);
+        string[] store = StoreLocation is null ? [] : ["--store", StoreLocation];
+        var exit = await CliApp.RunAsync(["--manifest", ManifestPath, .. store, .. args], stdout, stderr, isTerminal: false, CancellationToken.None);
         if (exit != 0 && args[0] is "release" or "deploy")
         {
             throw new InvalidOperationException($"glidepath {string.Join(' ', args)} exited {exit}: {stderr}");

@@ -10,13 +10,14 @@ public sealed class ReleaseProvenanceMigrationTests : IDisposable
     private string DbPath => Path.Combine(_dir, "g.db");
 
     [Fact]
-    public async Task Open_StoreAtMigration9WithDirtyRelease_BackfillsRecordOneThenCleanRegistrationAddsRecordTwo()
+    public async Task Migrate_StoreAtMigration9WithDirtyRelease_BackfillsRecordOneThenCleanRegistrationAddsRecordTwo()
     {
         await OldStore.CreateAsync(DbPath, throughVersion: 9, """
                 INSERT INTO releases (app, version, id, canonical_json, git_commit, dirty, author, created_at, message)
                 VALUES ('app', 1, 'aaa', '{}', 'abc', 1, 'ana', '2026-11-26T08:00:00.0000000+00:00', 'first');
                 """);
 
+        await SqliteStore.MigrateAsync(DbPath, default);
         await using (var store = await SqliteStore.OpenAsync(DbPath, TimeProvider.System, default))
         {
             var (_, created, added) = await store.Releases.RegisterAsync(new Releases.ReleaseDraft

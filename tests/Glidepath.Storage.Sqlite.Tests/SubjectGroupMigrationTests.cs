@@ -11,13 +11,14 @@ public sealed class SubjectGroupMigrationTests : IDisposable
     private string DbPath => Path.Combine(_dir, "g.db");
 
     [Fact]
-    public async Task Open_StoreAtMigration8WithAggregates_KeepsThemAsGroupZeroAndWritesGroupsAfter()
+    public async Task Migrate_StoreAtMigration8WithAggregates_KeepsThemAsGroupZeroAndWritesGroupsAfter()
     {
         await OldStore.CreateAsync(DbPath, throughVersion: 8, """
                 INSERT INTO trace_aggregates (app, environment, release_id, arm, minute, count, errors, latency_ms_sum, log_latency_sum, log_latency_squares, latency_histogram)
                 VALUES ('app', 'staging', 'r1', 'stable', '2026-11-26T08:00:00.0000000Z', 10, 2, 1000, 46, 212, '[0,0,0,0,10,0,0,0,0,0,0,0,0]');
                 """);
 
+        await SqliteStore.MigrateAsync(DbPath, default);
         await using (var store = await SqliteStore.OpenAsync(DbPath, TimeProvider.System, default))
         {
             await store.Traces.WriteBatchAsync(

@@ -19,15 +19,23 @@ internal static class ServeCommand
             DefaultValueFactory = _ => ["http://127.0.0.1:4000"],
             AllowMultipleArgumentsPerToken = true,
         };
-        var pollMs = new Option<int>("--poll-ms")
+        var pollMs = new Option<int?>("--poll-ms")
         {
-            Description = "How often the environment's revision is read, in ms (10-250; a rollback is served within about this)",
-            DefaultValueFactory = _ => 200,
+            Description = "How often the environment's revision is read, in ms. SQLite: 10-250, default 200 (a rollback is served within about this). PostgreSQL pushes changes (LISTEN/NOTIFY), so this is a safety net: 10-600000, default 5000",
+        };
+        var pollOnly = new Option<bool>("--poll-only")
+        {
+            Description = "Ignore the changes the store pushes (PostgreSQL LISTEN/NOTIFY) and poll instead (10-250 ms): behind a connection pooler that cannot hold a LISTEN session, such as PgBouncer in transaction mode",
         };
         var controllerEvery = new Option<string>("--controller-interval")
         {
             Description = "How often the rollout controller in this gateway judges the environment's active rollout (e.g. 5s)",
             DefaultValueFactory = _ => "5s",
+        };
+        var controllerLease = new Option<string>("--controller-lease")
+        {
+            Description = "How long this gateway's hold on a rollout lasts unless renewed: after a crash another gateway takes over within this (e.g. 30s; at least 3 controller intervals)",
+            DefaultValueFactory = _ => "30s",
         };
         var logFormat = new Option<string>("--log-format")
         {
@@ -47,7 +55,8 @@ internal static class ServeCommand
             Point an app's OpenAI or Anthropic SDK at it (base URL only) and send "model": "<app>".
             It also runs the rollout controller for the environment (one gateway acts at a time, by a lease in the
             store): see 'glidepath rollout --help'.
-            A rollback or canary change is picked up within a poll; if the store cannot be read the gateway
+            A rollback or canary change is picked up within a poll (SQLite) or as soon as it commits (PostgreSQL
+            LISTEN/NOTIFY, with a slow poll as a safety net); if the store cannot be read the gateway
             keeps serving its last routing table (fail static). OTLP export when OTEL_EXPORTER_OTLP_ENDPOINT is set.
             Callers' keys ('glidepath keys create'): required by default when the gateway listens on an address
             other machines can reach (it then refuses to start without a key for the environment), off on
@@ -66,7 +75,9 @@ internal static class ServeCommand
             environment,
             urls,
             pollMs,
+            pollOnly,
             controllerEvery,
+            controllerLease,
             logFormat,
             requireKeys,
             allowAnonymous,
@@ -76,15 +87,14 @@ internal static class ServeCommand
         oidc.AddTo(command);
         command.SetAction(env, async (ctx, parse, ct) =>
         {
-            var poll = parse.GetValue(pollMs);
-            if (poll is < 10 or > 250)
-            {
-                throw new BadInputException($"--poll-ms {poll} is out of range; expected 10 to 250 so a rollback is served within a second");
-            }
-
             if (!Glidepath.Manifests.DurationParser.TryParse(parse.GetValue(controllerEvery)!, out var controllerInterval) || controllerInterval < TimeSpan.FromMilliseconds(50))
             {
                 throw new BadInputException($"--controller-interval '{parse.GetValue(controllerEvery)}' is not a duration of at least 50ms; expected e.g. 5s");
+            }
+
+            if (!Glidepath.Manifests.DurationParser.TryParse(parse.GetValue(controllerLease)!, out var lease) || lease < controllerInterval * 3)
+            {
+                throw new BadInputException($"--controller-lease '{parse.GetValue(controllerLease)}' is not a duration of at least three controller intervals ({controllerInterval.TotalMilliseconds * 3:0} ms); expected e.g. 30s");
             }
 
             var manifest = ctx.Manifest;
@@ -92,6 +102,8 @@ internal static class ServeCommand
                 ?? throw new BadInputException($"unknown environment '{parse.GetValue(environment)}'; expected one of: {string.Join(", ", manifest.Environments.Select(e => e.Name))}");
             var oidcOptions = oidc.Read(parse, manifest);
             var store = await ctx.StoreAsync(ct);
+            var pushes = store is Glidepath.Storage.IRevisionWatch && !parse.GetValue(pollOnly);
+            var poll = PollInterval(parse.GetValue(pollMs), pushes);
             var models = ctx.Env.ModelClients?.Invoke(manifest, store) ?? new ModelClientFactory(ctx.Time, PriceTable.For(manifest));
             try
             {
@@ -101,11 +113,13 @@ internal static class ServeCommand
                     {
                         Holder = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}",
                         Interval = controllerInterval,
+                        LeaseDuration = lease,
                         App = manifest.App,
                         Environment = spec.Name,
                     },
                     Time = ctx.Time,
-                    PollInterval = TimeSpan.FromMilliseconds(poll),
+                    PollInterval = poll,
+                    Watch = pushes ? (Glidepath.Storage.IRevisionWatch)store : null,
                 };
                 var listen = parse.GetValue(urls)!;
                 var host = new GatewayServerOptions
@@ -159,6 +173,22 @@ internal static class ServeCommand
             }
         });
         return command;
+    }
+
+    // A store that pushes its changes is polled only as a safety net; one that does not must be polled often enough that
+    // a rollback is served within a second.
+    private static TimeSpan PollInterval(int? ms, bool pushes)
+    {
+        var (max, fallback) = pushes ? (600_000, 5_000) : (250, 200);
+        var value = ms ?? fallback;
+        if (value < 10 || value > max)
+        {
+            throw new BadInputException(pushes
+                ? $"--poll-ms {value} is out of range; expected 10 to 600000 (the store pushes changes; the poll is a safety net)"
+                : $"--poll-ms {value} is out of range; expected 10 to 250 so a rollback is served within a second");
+        }
+
+        return TimeSpan.FromMilliseconds(value);
     }
 
     private static async Task<GatewayServer> StartAsync(ServingOptions serving, GatewayServerOptions host, CancellationToken ct)

@@ -36,6 +36,7 @@ internal static class HealthEndpoints
             ["last_store_read"] = control.LastOk,
             ["stale_since"] = control.StaleSince,
             ["stale_reason"] = control.Reason,
+            ["traces_queued"] = queue.Count,
             ["traces_dropped"] = queue.Dropped,
         };
         return Results.Json(body, statusCode: ok ? 200 : 503);

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Glidepath.Routing;
 using Glidepath.Storage;
 using Microsoft.Extensions.Hosting;
@@ -6,7 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace Glidepath.Serving.Routing;
 
 /// <summary>
-/// Polls the environment's revision and swaps in a new routing table when it changes. When the store cannot
+/// Polls the environment's revision and swaps in a new routing table when it changes; with a store that pushes its
+/// changes (<see cref="IRevisionWatch"/>, PostgreSQL LISTEN/NOTIFY) it refreshes on each notice and polls as a safety net. When the store cannot
 /// be read the last table stays in service (fail static): the outage is logged once and /readyz reports the
 /// control plane stale, while traffic keeps flowing.
 /// </summary>
@@ -16,7 +18,10 @@ internal sealed partial class RoutingRefresher(
 {
     private StoreIdentity? _store;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        settings.Watch is { } watch ? WatchAndPollAsync(watch, stoppingToken) : PollAsync(stoppingToken);
+
+    private async Task PollAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(settings.PollInterval, settings.Time);
         try
@@ -29,6 +34,47 @@ internal sealed partial class RoutingRefresher(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    // A store that pushes its changes (PostgreSQL NOTIFY): refresh as soon as a notice for this environment (or a
+    // resync after the watch reconnected) arrives, and otherwise every poll interval, the safety net for a lost notice.
+    // Notices that arrive during a refresh collapse into one more refresh, which reads the latest state anyway.
+    private async Task WatchAndPollAsync(IRevisionWatch watch, CancellationToken stoppingToken)
+    {
+        var app = settings.Manifest.App;
+        var wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        var watching = Task.Run(() => watch.WatchAsync(notice =>
+        {
+            if (notice.Concerns(app, settings.Environment))
+            {
+                wake.Writer.TryWrite(true);
+            }
+        }, stoppingToken), CancellationToken.None);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                using (var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+                {
+                    var poll = Task.Delay(settings.PollInterval, settings.Time, wait.Token);
+                    var notice = wake.Reader.WaitToReadAsync(wait.Token).AsTask();
+                    await Task.WhenAny(poll, notice).ConfigureAwait(false);
+                    await wait.CancelAsync().ConfigureAwait(false);
+                }
+
+                stoppingToken.ThrowIfCancellationRequested();
+                wake.Reader.TryRead(out _);
+                await RefreshAsync(stoppingToken).ConfigureAwait(false);
+                await keys.RefreshAsync(stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await watching.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 

@@ -6,11 +6,16 @@ using Microsoft.Extensions.Logging;
 namespace Glidepath.Serving.Tracing;
 
 /// <summary>
-/// Drains the trace queue into the store in batches, off the request path. A failed batch is dropped and
-/// counted (the store may be down: the gateway keeps serving); the failure is logged once per outage.
+/// Drains the trace queue into the store in batches, off the request path. While the store is unreachable the
+/// current batch is kept and retried with a backoff, and the bounded queue buffers behind it; once the queue is full new
+/// traces are dropped and counted (the gateway keeps serving, never waits). When the store is back, the backlog is
+/// written. The failure is logged once per outage.
 /// </summary>
 internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, ServingOptions settings, ILogger<TraceWriter> logger, ServingTelemetry telemetry) : BackgroundService
 {
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(5);
+
     private bool _failing;
     private long _written;
 
@@ -36,16 +41,24 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
         {
         }
 
-        // Shutting down: write what is left, briefly.
+        // Shutting down: write what is left, briefly; what cannot be written by then is counted as dropped.
         using var last = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await DrainAsync(batch, last.Token).ConfigureAwait(false);
+        try
+        {
+            await DrainAsync(batch, last.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            queue.CountDropped(batch.Count + queue.Count);
+        }
     }
 
     private async Task DrainAsync(List<TraceRecord> batch, CancellationToken cancellationToken)
     {
+        var backoff = FirstRetry;
         while (true)
         {
-            batch.Clear();
+            // A batch the store could not take is kept (while the store is unreachable) and written first when it is back.
             while (batch.Count < settings.TraceBatchSize && queue.Reader.TryRead(out var trace))
             {
                 batch.Add(trace);
@@ -61,6 +74,8 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
                 await store.WriteBatchAsync(batch, cancellationToken).ConfigureAwait(false);
                 Interlocked.Add(ref _written, batch.Count);
                 telemetry.TracesWritten.Add(batch.Count);
+                batch.Clear();
+                backoff = FirstRetry;
                 if (_failing)
                 {
                     _failing = false;
@@ -69,15 +84,42 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                queue.CountDropped(batch.Count);
                 if (!_failing)
                 {
                     _failing = true;
                     LogWriteFailed(logger, batch.Count, ex.Message);
                 }
 
-                await Task.Delay(TimeSpan.FromMilliseconds(250), settings.Time, cancellationToken).ConfigureAwait(false);
+                // Fail static: while the store is unreachable the batch waits here and the bounded queue fills behind it
+                // (then new traces are dropped and counted), so an outage shorter than the queue loses nothing. A batch
+                // the store refuses while it is reachable would never be written: it is dropped and counted.
+                if (!await StoreUnreachableAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    queue.CountDropped(batch.Count);
+                    batch.Clear();
+                }
+
+                await Task.Delay(backoff, settings.Time, cancellationToken).ConfigureAwait(false);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, LastRetry.Ticks));
             }
+        }
+    }
+
+    private async Task<bool> StoreUnreachableAsync(CancellationToken cancellationToken)
+    {
+        if (settings.Identity is not { } identity)
+        {
+            return false;
+        }
+
+        try
+        {
+            await identity.ReadIdentityAsync(cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return true;
         }
     }
 

@@ -16,6 +16,9 @@ public sealed record Manifest
     /// <summary>How shadow pairs are judged beyond the rollout plan (a pairwise LLM judge); null: the plan's metrics only.</summary>
     public ShadowConfig? Shadow { get; init; }
 
+    /// <summary>How long traces are kept (<c>traces.retention</c>).</summary>
+    public TracesConfig Traces { get; init; } = new();
+
     /// <summary>Absolute path of the manifest file (empty when built from a git revision).</summary>
     public string FilePath { get; init; } = "";
 

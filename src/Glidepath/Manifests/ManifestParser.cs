@@ -16,7 +16,7 @@ public static class ManifestParser
 {
     public const string FileName = "glidepath.yaml";
 
-    private static readonly string[] TopKeys = ["app", "release", "providers", "prices", "eval", "environments", "rollout", "online", "capture", "shadow"];
+    private static readonly string[] TopKeys = ["app", "release", "providers", "prices", "eval", "environments", "rollout", "online", "capture", "shadow", "traces"];
 
     /// <summary>The built-in scorer types; never handed out, so nothing registers into it.</summary>
     private static readonly ScorerRegistry BuiltInScorerTypes = ScorerRegistry.CreateDefault();
@@ -118,6 +118,7 @@ public static class ManifestParser
         var online = OnlineSection.Parse(r, r.Mapping(YamlNodeReader.Get(root, "online"), "online"), files, scorers);
         var capture = CaptureSection.Parse(r, r.Mapping(YamlNodeReader.Get(root, "capture"), "capture"));
         var shadow = ShadowSection.Parse(r, r.Mapping(YamlNodeReader.Get(root, "shadow"), "shadow"));
+        var traces = TracesSection.Parse(r, r.Mapping(YamlNodeReader.Get(root, "traces"), "traces"));
 
         if (r.Errors.Count > 0 || app is null || release is null)
         {
@@ -136,6 +137,7 @@ public static class ManifestParser
             Online = online,
             Capture = capture,
             Shadow = shadow,
+            Traces = traces,
         };
     }
 }

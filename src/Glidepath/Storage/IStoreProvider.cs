@@ -19,5 +19,17 @@ public interface IStoreProvider
     /// Opens the store, migrated. With <paramref name="create"/> false a store that does not exist yet is a
     /// <see cref="Errors.BadInputException"/> ("no store at …"), never created: only commands that write create one.
     /// </summary>
+    /// <remarks>
+    /// A store at an older schema version, or a newer one, is a <see cref="Schema.StoreSchemaException"/>: only
+    /// <see cref="MigrateAsync"/> changes a schema that exists.
+    /// </remarks>
     Task<IGlidepathStore> OpenAsync(string location, bool create, TimeProvider time, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Applies the migrations the store at <paramref name="location"/> lacks, forward-only, creating it if it does not
+    /// exist (<c>glidepath store migrate</c>); a schema newer than this binary is refused. A kind of store without
+    /// migrations (in memory) has nothing to do.
+    /// </summary>
+    Task<Schema.StoreMigration> MigrateAsync(string location, CancellationToken cancellationToken) =>
+        Task.FromResult(new Schema.StoreMigration(location, 0, 0, []));
 }

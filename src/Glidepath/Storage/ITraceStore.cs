@@ -13,6 +13,13 @@ public interface ITraceStore
 
     Task<TraceRecord?> GetAsync(string traceId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Retention: deletes at most <paramref name="limit"/> of <paramref name="app"/>'s oldest traces started before
+    /// <paramref name="before"/>, with their feedback, in one short transaction, and returns how many. The per-minute
+    /// aggregates the judge reads are kept. Called in a loop of small batches so writers never wait long.
+    /// </summary>
+    Task<int> DeleteBeforeAsync(string app, DateTimeOffset before, int limit, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<TraceRecord>> ListAsync(TraceQuery query, CancellationToken cancellationToken);
 
     /// <summary>

@@ -17,12 +17,18 @@ public sealed class StoreProviders
     public IReadOnlyList<IStoreProvider> All => _providers;
 
     /// <summary>Opens the store at <paramref name="location"/> with the provider that handles it.</summary>
-    public Task<IGlidepathStore> OpenAsync(string location, bool create, TimeProvider time, CancellationToken cancellationToken)
+    public Task<IGlidepathStore> OpenAsync(string location, bool create, TimeProvider time, CancellationToken cancellationToken) =>
+        For(location).OpenAsync(location, create, time, cancellationToken);
+
+    /// <summary>Brings the store at <paramref name="location"/> to this binary's schema version (<c>glidepath store migrate</c>).</summary>
+    public Task<Schema.StoreMigration> MigrateAsync(string location, CancellationToken cancellationToken) =>
+        For(location).MigrateAsync(location, cancellationToken);
+
+    private IStoreProvider For(string location)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(location);
-        var provider = _providers.FirstOrDefault(p => p.Handles(location))
+        return _providers.FirstOrDefault(p => p.Handles(location))
             ?? throw new BadInputException($"no store provider handles '{Redacted(location)}'; expected one of: {string.Join("; ", _providers.Select(p => p.Forms))}");
-        return provider.OpenAsync(location, create, time, cancellationToken);
     }
 
     /// <summary>The location for a message: a URI's password and a connection string's <c>Password=</c> replaced by ***.</summary>

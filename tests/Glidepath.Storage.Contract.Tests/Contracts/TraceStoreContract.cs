@@ -152,6 +152,28 @@ public abstract class TraceStoreContract(IStoreFactory factory) : StoreContract(
     }
 
     [Fact]
+    public async Task DeleteBeforeAsync_OldTracesInSmallBatches_OldestFirstWithFeedbackAndAggregatesKept()
+    {
+        var old = Enumerable.Range(0, 7).Select(i => Trace($"old{i}", at: T0.AddMinutes(-60 + i))).ToList();
+        await Store.Traces.WriteBatchAsync([.. old, Trace("new", at: T0), Trace("other", at: T0.AddMinutes(-60)) with { App = "other" }], None);
+        Assert.True(await Store.Traces.AddFeedbackAsync(new FeedbackRecord("old0", 1, null, T0), None));
+
+        var first = await Store.Traces.DeleteBeforeAsync("app", T0.AddMinutes(-1), 3, None);
+        var oldestLeft = await Store.Traces.GetAsync("old3", None);
+        var total = await TraceRetention.PruneAsync(Store.Traces, "app", TimeSpan.FromMinutes(1), T0, None, batchSize: 3);
+
+        Assert.Equal(3, first);
+        Assert.Null(await Store.Traces.GetAsync("old0", None));
+        Assert.NotNull(oldestLeft);
+        Assert.Equal(4, total);
+        Assert.Empty(await Store.Traces.FeedbackAsync("old0", None));
+        Assert.NotNull(await Store.Traces.GetAsync("new", None));
+        Assert.NotNull(await Store.Traces.GetAsync("other", None));
+        var stats = Assert.Single(await Store.Traces.ArmStatsAsync("app", "staging", T0.AddMinutes(-61), null, None));
+        Assert.Equal(8L, stats.Count); // the judge's per-minute sums outlive the rows
+    }
+
+    [Fact]
     public async Task AddFeedbackAsync_UnknownTrace_ReturnsFalseAndStoresNothing()
     {
         Assert.False(await Store.Traces.AddFeedbackAsync(new FeedbackRecord("nope", 1, null, T0), None));

@@ -3,9 +3,10 @@ using Npgsql;
 namespace Glidepath.Storage.Contract.Tests.Postgres;
 
 /// <summary>
-/// The PostgreSQL server the tests use: <c>GLIDEPATH_TEST_POSTGRES</c> (an Npgsql connection string), or the role that
-/// <c>scripts/setup-test-deps.sh</c> creates on 127.0.0.1. Its password is a fixed test-only value, not a secret.
-/// There is no skip: without a server these tests fail, and test.sh sets one up.
+/// The PostgreSQL server the tests use: <c>GLIDEPATH_TEST_POSTGRES</c> (an Npgsql connection string), which test.sh sets
+/// to the throwaway cluster <c>scripts/setup-test-deps.sh start</c> runs on a free port for that run; without it, the
+/// same role on 127.0.0.1:5432. Its password is a fixed test-only value, not a secret. There is no skip: without a
+/// server these tests fail.
 /// </summary>
 internal static class PostgresTestServer
 {

@@ -16,6 +16,25 @@ internal sealed class InMemoryTraceStore : ITraceStore
     // Feedback per trace, each list in the order given.
     private readonly Dictionary<string, List<FeedbackRecord>> _feedback = new(StringComparer.Ordinal);
 
+    public Task<int> DeleteBeforeAsync(string app, DateTimeOffset before, int limit, CancellationToken cancellationToken) =>
+        Synchronously.Run<int>(() =>
+        {
+            lock (_sync)
+            {
+                var old = _traces.Values.Select(s => s.Record)
+                    .Where(t => t.App == app && t.StartedAt < before)
+                    .OrderBy(t => t.StartedAt).ThenBy(t => t.TraceId, StringComparer.Ordinal)
+                    .Take(limit).Select(t => t.TraceId).ToList();
+                foreach (var id in old)
+                {
+                    _traces.Remove(id);
+                    _feedback.Remove(id);
+                }
+
+                return old.Count;
+            }
+        }, cancellationToken);
+
     public Task WriteBatchAsync(IReadOnlyList<TraceRecord> traces, CancellationToken cancellationToken) =>
         Synchronously.Run(() =>
         {

@@ -1,0 +1,98 @@
+using System.CommandLine;
+using Glidepath.Storage;
+
+namespace Glidepath.Cli.Commands;
+
+/// <summary><c>glidepath store migrate|copy</c>: the store's schema, which only migrate changes, and moving to PostgreSQL.</summary>
+internal static class StoreCommand
+{
+    public static Command Build(CliEnvironment env)
+    {
+        var command = new Command("store", """
+            The store itself: its schema version. Every other command and 'serve' check the schema when they
+            open the store and refuse one that is older (run 'glidepath store migrate') or newer (upgrade
+            glidepath) than this binary; a command that writes creates a new store at the current version.
+            """);
+        command.Add(Migrate(env));
+        command.Add(Copy(env));
+        return command;
+    }
+
+    private static Command Copy(CliEnvironment env)
+    {
+        var from = new Option<string>("--from") { Description = "The SQLite store to copy (default: .glidepath/glidepath.db beside the manifest)" };
+        var to = new Option<string>("--to") { Description = "The PostgreSQL store to fill: postgres://user@host:5432/database[?schema=NAME] or an Npgsql connection string; created if missing, refused if it holds any row", Required = true };
+        var command = new Command("copy", """
+            Copy an embedded SQLite store into a new PostgreSQL store, to move a team from one machine to
+            several: releases (same ids and numbers), environments and their history, gate verdicts, eval
+            runs, traces and their aggregates, rollouts and their decisions, drift alerts, callers' keys and
+            the store's identity (so subject hashes and keys stay valid). One transaction: every table is
+            read back and verified (rows and a checksum) before it commits; a mismatch commits nothing. Stop
+            the gateways on the SQLite store first, then point them at the new store.
+
+            Examples:
+              glidepath store copy --to postgres://glidepath@db.internal:5432/glidepath
+              glidepath store copy --from .glidepath/glidepath.db --to postgres://glidepath@db/glidepath --format json
+            """)
+        {
+            from,
+            to,
+        };
+        command.SetAction(env, async (ctx, parse, ct) =>
+        {
+            var source = parse.GetValue(from) is { Length: > 0 } f ? f : ctx.StoreLocation();
+            var result = await new Glidepath.Cli.StoreCopy.StoreCopier(ctx.Env.Stores).CopyAsync(source, parse.GetValue(to)!, ctx.Time, ct);
+            if (ctx.Output.IsJson)
+            {
+                ctx.Output.Json(new
+                {
+                    from = result.From,
+                    to = result.To,
+                    store_id = result.StoreId,
+                    verified = true,
+                    tables = result.Tables.Select(t => new { table = t.Table, rows = t.Rows, sha256 = t.Checksum }),
+                });
+                return ExitCodes.Ok;
+            }
+
+            foreach (var t in result.Tables)
+            {
+                ctx.Output.Line($"{t.Table,-26} {t.Rows,9} rows  sha256 {t.Checksum[..16]}");
+            }
+
+            ctx.Output.Line($"Copied {result.From} to {result.To} (store {result.StoreId}): {result.Tables.Sum(t => t.Rows)} rows in {result.Tables.Count} tables, each verified.");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Migrate(CliEnvironment env)
+    {
+        var command = new Command("migrate", """
+            Apply the migrations the store lacks, forward-only (creating the store if there is none), so that
+            this glidepath can use it. Back the store up first: there is no way down. Safe to run from several
+            machines at once (one applies, the others wait and find nothing left to do). Run it before you start
+            gateways of a new version; gateways of the old version then refuse the newer schema.
+
+            Examples:
+              glidepath store migrate
+              glidepath store migrate --store postgres://glidepath@db.internal:5432/glidepath
+            """);
+        command.SetAction(env, async (ctx, parse, ct) =>
+        {
+            var result = await ctx.Env.Stores.MigrateAsync(ctx.StoreLocation(), ct);
+            var location = StoreProviders.Redacted(result.Location);
+            if (ctx.Output.IsJson)
+            {
+                ctx.Output.Json(new { store = location, from_version = result.FromVersion, to_version = result.ToVersion, applied = result.Applied });
+                return ExitCodes.Ok;
+            }
+
+            ctx.Output.Line(result.Applied.Count == 0
+                ? $"Store {location} is at schema version {result.ToVersion}: nothing to apply."
+                : $"Store {location}: schema version {result.FromVersion} → {result.ToVersion} ({result.Applied.Count} migration{(result.Applied.Count == 1 ? "" : "s")}: {string.Join(", ", result.Applied)}).");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

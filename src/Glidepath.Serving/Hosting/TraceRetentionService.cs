@@ -1,0 +1,53 @@
+using Glidepath.Traces;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Glidepath.Serving.Hosting;
+
+/// <summary>
+/// Applies the manifest's <c>traces.retention</c> every <see cref="Interval"/> (the first pass right after start):
+/// old traces are deleted in small batches (<see cref="TraceRetention"/>), so writers never wait long. Several
+/// gateways may prune at once; each batch takes rows the others have not locked. A failed pass is logged and retried.
+/// </summary>
+internal sealed partial class TraceRetentionService(ServingOptions settings, ILogger<TraceRetentionService> logger) : BackgroundService
+{
+    public static TimeSpan Interval { get; } = TimeSpan.FromHours(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (settings.Manifest.Traces.Retention is not { } retention)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(Interval, settings.Time);
+        try
+        {
+            do
+            {
+                try
+                {
+                    var deleted = await TraceRetention.PruneAsync(settings.Traces, settings.Manifest.App, retention, settings.Time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
+                    if (deleted > 0)
+                    {
+                        LogPruned(logger, deleted, retention.TotalDays);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    LogFailed(logger, ex.Message);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} traces older than the retention of {Days} days")]
+    private static partial void LogPruned(ILogger logger, long count, double days);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Trace retention pass failed: {Error}; retrying next pass")]
+    private static partial void LogFailed(ILogger logger, string error);
+}

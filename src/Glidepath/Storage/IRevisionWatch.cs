@@ -1,0 +1,15 @@
+namespace Glidepath.Storage;
+
+/// <summary>
+/// A store that pushes its changes (PostgreSQL: LISTEN/NOTIFY) instead of waiting to be polled. Serving waits on it
+/// between polls, so a rollback is served as soon as it commits; the poll stays as a safety net.
+/// </summary>
+public interface IRevisionWatch
+{
+    /// <summary>
+    /// Runs until <paramref name="cancellationToken"/> is cancelled, calling <paramref name="changed"/> for every change
+    /// of an environment's state or keys, and with <see cref="RevisionNotice.Resync"/> after every (re)connection, since
+    /// changes made while it was not listening were missed. Connection failures are retried, never thrown.
+    /// </summary>
+    Task WatchAsync(Action<RevisionNotice> changed, CancellationToken cancellationToken);
+}

@@ -1,0 +1,58 @@
+namespace Glidepath.Storage.Schema;
+
+/// <summary>
+/// The one rule every store applies when it is opened: serve and write only on a schema at exactly the version this
+/// binary knows. A new store is built at that version; an older one is refused until <c>glidepath store migrate</c>
+/// has run; a newer one is refused until this binary is upgraded.
+/// </summary>
+public static class StoreSchema
+{
+    /// <summary>Compares the versions recorded in a store with the versions this binary ships.</summary>
+    public static StoreSchemaState Compare(IReadOnlyCollection<int> applied, IReadOnlyCollection<int> known)
+    {
+        ArgumentNullException.ThrowIfNull(applied);
+        ArgumentNullException.ThrowIfNull(known);
+        if (applied.Any(v => !known.Contains(v)))
+        {
+            return StoreSchemaState.Newer;
+        }
+
+        if (applied.Count == 0)
+        {
+            return StoreSchemaState.Fresh;
+        }
+
+        return known.All(applied.Contains) ? StoreSchemaState.Current : StoreSchemaState.Outdated;
+    }
+
+    /// <summary>
+    /// Throws a <see cref="StoreSchemaException"/> unless the store is current (or fresh and <paramref name="mayCreate"/>).
+    /// <paramref name="location"/> is shown to the user and must carry no password.
+    /// </summary>
+    public static StoreSchemaState Require(string location, IReadOnlyCollection<int> applied, IReadOnlyCollection<int> known, bool mayCreate)
+    {
+        var state = Compare(applied, known);
+        return state switch
+        {
+            StoreSchemaState.Current => state,
+            StoreSchemaState.Fresh when mayCreate => state,
+            StoreSchemaState.Newer => throw new StoreSchemaException(state, Version(applied), Version(known),
+                $"the store at {location} has schema version {Version(applied)}, newer than this glidepath knows ({Version(known)}); upgrade glidepath on every machine that uses this store: an older binary never reads or writes a newer schema"),
+            _ => throw new StoreSchemaException(state, Version(applied), Version(known),
+                $"the store at {location} is at schema version {Version(applied)} and this glidepath needs version {Version(known)}; back the store up, then run 'glidepath store migrate --store {location}' (nothing was read or written)"),
+        };
+    }
+
+    /// <summary>
+    /// What a migrator may do with a store in this state: build a fresh one, bring an outdated one up to date only with
+    /// <paramref name="upgrade"/> (<c>glidepath store migrate</c>), never touch a newer one. Throws a
+    /// <see cref="StoreSchemaException"/> otherwise.
+    /// </summary>
+    public static StoreSchemaState RequireMigratable(string location, IReadOnlyCollection<int> applied, IReadOnlyCollection<int> known, bool upgrade) =>
+        Compare(applied, known) is StoreSchemaState.Outdated && upgrade
+            ? StoreSchemaState.Outdated
+            : Require(location, applied, known, mayCreate: true);
+
+    /// <summary>The highest version in <paramref name="versions"/>, 0 for none.</summary>
+    public static int Version(IReadOnlyCollection<int> versions) => versions is null || versions.Count == 0 ? 0 : versions.Max();
+}

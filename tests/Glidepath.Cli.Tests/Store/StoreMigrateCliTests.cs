@@ -1,0 +1,85 @@
+using Glidepath.Cli.Tests.Environments;
+using Microsoft.Data.Sqlite;
+
+namespace Glidepath.Cli.Tests.Store;
+
+/// <summary>
+/// <c>glidepath store migrate</c> and the schema check every other command (serve included) makes on open: an older
+/// store is refused with exit 3 and a message naming the command, a newer one too, and migrate brings an older one up.
+/// </summary>
+public sealed class StoreMigrateCliTests
+{
+    [Fact]
+    public async Task Commands_OnAnOlderStore_Exit3NamingStoreMigrate_ThenWorkAfterMigrate()
+    {
+        await using var app = await EnvApp.CreateAsync(1);
+        await app.OkAsync("deploy", "v1", "--env", "staging");
+        await DowngradeToVersion12Async(app.StorePath);
+
+        var status = await app.RunAsync("status");
+        var deploy = await app.RunAsync("history", "--env", "staging");
+        var serve = await app.RunAsync("serve", "--env", "staging", "--urls", "http://127.0.0.1:0");
+        var migrate = await app.RunAsync("store", "migrate");
+        var again = await app.RunAsync("store", "migrate");
+        var after = await app.RunAsync("history", "--env", "staging");
+
+        foreach (var (code, _, stderr) in new[] { status, deploy, serve })
+        {
+            Assert.Equal(3, code);
+            Assert.Contains("glidepath store migrate --store " + app.StorePath, stderr, StringComparison.Ordinal);
+        }
+
+        Assert.True(migrate.Code == 0, migrate.Stderr);
+        Assert.Contains("schema version 12 → 13", migrate.Stdout, StringComparison.Ordinal);
+        Assert.Contains("0013_api_keys", migrate.Stdout, StringComparison.Ordinal);
+        Assert.Contains("nothing to apply", again.Stdout, StringComparison.Ordinal);
+        Assert.True(after.Code == 0, after.Stderr);
+        Assert.Contains("deploy", after.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Commands_OnANewerStore_Exit3AskingToUpgrade_AndMigrateRefusesToo()
+    {
+        await using var app = await EnvApp.CreateAsync(1);
+        await ExecAsync(app.StorePath, "INSERT INTO schema_migrations VALUES (9999, 'from_the_future', '2027-01-01T00:00:00Z')");
+
+        var status = await app.RunAsync("status");
+        var migrate = await app.RunAsync("store", "migrate", "--format", "json");
+
+        Assert.Equal((3, 3), (status.Code, migrate.Code));
+        Assert.Contains("newer than this glidepath knows", status.Stderr, StringComparison.Ordinal);
+        Assert.Contains("upgrade glidepath", migrate.Stdout + migrate.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Migrate_Json_ReportsVersionsAndApplied()
+    {
+        await using var app = await EnvApp.CreateAsync(0);
+
+        var json = await app.JsonAsync("store", "migrate");
+
+        Assert.Equal(0, json.GetProperty("from_version").GetInt32());
+        Assert.Equal(13, json.GetProperty("to_version").GetInt32());
+        Assert.Equal(13, json.GetProperty("applied").GetArrayLength());
+    }
+
+    // What a store written by the release before callers' keys looks like: migration 0013 undone.
+    private static Task DowngradeToVersion12Async(string path) => ExecAsync(path, """
+        DROP INDEX traces_by_key_time;
+        DROP TABLE api_keys;
+        ALTER TABLE traces DROP COLUMN key_id;
+        ALTER TABLE traces DROP COLUMN key_name;
+        ALTER TABLE trace_feedback DROP COLUMN key_id;
+        DELETE FROM schema_migrations WHERE version = 13;
+        """);
+
+    private static async Task ExecAsync(string path, string sql)
+    {
+        SqliteConnection.ClearAllPools();
+        await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        await connection.OpenAsync();
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        await cmd.ExecuteNonQueryAsync();
+    }
+}

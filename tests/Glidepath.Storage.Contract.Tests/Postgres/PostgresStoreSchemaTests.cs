@@ -1,0 +1,91 @@
+using Glidepath.Storage.Postgres;
+using Glidepath.Storage.Schema;
+
+namespace Glidepath.Storage.Contract.Tests.Postgres;
+
+/// <summary>
+/// Only <c>glidepath store migrate</c> changes an existing PostgreSQL schema: opening refuses an older store (naming
+/// the command) and a newer one without writing to either; migrate brings an older one up to date once.
+/// </summary>
+public sealed class PostgresStoreSchemaTests(PostgresTestDatabase database) : IClassFixture<PostgresTestDatabase>
+{
+    private static readonly PostgresStoreProvider Provider = new();
+
+    [Fact]
+    public async Task Open_OlderStore_RefusedNamingStoreMigrateAndNothingApplied()
+    {
+        var (schema, location) = await OldStoreAsync(throughVersion: 7);
+
+        var ex = await Assert.ThrowsAsync<StoreSchemaException>(() => Provider.OpenAsync(location, create: true, TimeProvider.System, default));
+
+        Assert.Equal(StoreSchemaState.Outdated, ex.State);
+        Assert.Contains("glidepath store migrate --store", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("gp-test-only-pw", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(7, await MaxVersionAsync(schema));
+    }
+
+    [Fact]
+    public async Task Migrate_OlderStore_AppliesTheRestOnceThenOpens()
+    {
+        var (_, location) = await OldStoreAsync(throughVersion: 7);
+
+        var first = await Provider.MigrateAsync(location, default);
+        var second = await Provider.MigrateAsync(location, default);
+
+        Assert.Equal((7, PostgresMigrator.All[^1].Version), (first.FromVersion, first.ToVersion));
+        Assert.Equal(PostgresMigrator.All.Where(m => m.Version > 7).Select(m => $"{m.Version:D4}_{m.Name}"), first.Applied);
+        Assert.Empty(second.Applied);
+        await using var store = await Provider.OpenAsync(location, create: false, TimeProvider.System, default);
+        Assert.Equal(32, (await store.ReadIdentityAsync(default)).StoreId.Length);
+    }
+
+    [Fact]
+    public async Task Migrate_EmptyDatabase_CreatesTheStoreAndOpenWithoutCreateFindsIt()
+    {
+        var location = PostgresTestServer.For(database.Name, NewSchema()).ConnectionString;
+
+        var result = await Provider.MigrateAsync(location, default);
+
+        Assert.Equal((0, PostgresMigrator.All.Count), (result.FromVersion, result.Applied.Count));
+        await using var store = await Provider.OpenAsync(location, create: false, TimeProvider.System, default);
+        Assert.NotNull(store);
+    }
+
+    [Fact]
+    public async Task OpenAndMigrate_NewerStore_RefusedAsNewer()
+    {
+        var schema = NewSchema();
+        var location = PostgresTestServer.For(database.Name, schema).ConnectionString;
+        await (await Provider.OpenAsync(location, create: true, TimeProvider.System, default)).DisposeAsync();
+        var future = PostgresMigrator.All[^1].Version + 1;
+        await PostgresTestServer.ExecAsync(database.Name, $"INSERT INTO {schema}.schema_migrations VALUES ({future}, 'from_the_future', '2027-01-01T00:00:00Z')");
+
+        var open = await Assert.ThrowsAsync<StoreSchemaException>(() => Provider.OpenAsync(location, create: false, TimeProvider.System, default));
+        var migrate = await Assert.ThrowsAsync<StoreSchemaException>(() => Provider.MigrateAsync(location, default));
+
+        Assert.Equal((StoreSchemaState.Newer, StoreSchemaState.Newer), (open.State, migrate.State));
+        Assert.Equal(future, await MaxVersionAsync(schema));
+    }
+
+    private async Task<(string Schema, string Location)> OldStoreAsync(int throughVersion)
+    {
+        var schema = NewSchema();
+        var sql = new System.Text.StringBuilder($"""
+            CREATE SCHEMA {schema};
+            CREATE TABLE {schema}.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at text NOT NULL);
+            SET search_path TO {schema};
+            """);
+        foreach (var m in PostgresMigrator.All.Where(m => m.Version <= throughVersion))
+        {
+            sql.AppendLine(m.Sql).AppendLine(System.FormattableString.Invariant($"INSERT INTO {schema}.schema_migrations VALUES ({m.Version}, '{m.Name}', '2026-11-01T00:00:00Z');"));
+        }
+
+        await PostgresTestServer.ExecAsync(database.Name, sql.ToString());
+        return (schema, PostgresTestServer.For(database.Name, schema).ConnectionString);
+    }
+
+    private async Task<int> MaxVersionAsync(string schema) =>
+        (int)(await PostgresTestServer.ScalarAsync(database.Name, $"SELECT max(version) FROM {schema}.schema_migrations"))!;
+
+    private static string NewSchema() => "s_" + Guid.NewGuid().ToString("N");
+}
