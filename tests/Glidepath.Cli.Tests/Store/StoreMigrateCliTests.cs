@@ -30,8 +30,10 @@ public sealed class StoreMigrateCliTests
         }
 
         Assert.True(migrate.Code == 0, migrate.Stderr);
-        Assert.Contains("schema version 12 → 13", migrate.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"schema version 12 → {Latest}", migrate.Stdout, StringComparison.Ordinal);
         Assert.Contains("0013_api_keys", migrate.Stdout, StringComparison.Ordinal);
+        Assert.Contains("0014_access_tokens", migrate.Stdout, StringComparison.Ordinal);
+        Assert.Contains("0020_shadow", migrate.Stdout, StringComparison.Ordinal);
         Assert.Contains("nothing to apply", again.Stdout, StringComparison.Ordinal);
         Assert.True(after.Code == 0, after.Stderr);
         Assert.Contains("deploy", after.Stdout, StringComparison.Ordinal);
@@ -59,12 +61,22 @@ public sealed class StoreMigrateCliTests
         var json = await app.JsonAsync("store", "migrate");
 
         Assert.Equal(0, json.GetProperty("from_version").GetInt32());
-        Assert.Equal(13, json.GetProperty("to_version").GetInt32());
-        Assert.Equal(13, json.GetProperty("applied").GetArrayLength());
+        Assert.Equal(Latest, json.GetProperty("to_version").GetInt32());
+        Assert.Equal(Migrations.Length, json.GetProperty("applied").GetArrayLength());
     }
 
-    // What a store written by the release before callers' keys looks like: migration 0013 undone.
+    // What a store written by the release before callers' keys looks like: migrations 0013 and later undone.
     private static Task DowngradeToVersion12Async(string path) => ExecAsync(path, """
+        DROP TRIGGER shadow_pairs_no_update;
+        DROP TABLE shadow_pairs;
+        ALTER TABLE environments DROP COLUMN shadow_id;
+        ALTER TABLE environments DROP COLUMN shadow_release_id;
+        ALTER TABLE environments DROP COLUMN shadow_rate;
+        ALTER TABLE environments DROP COLUMN shadow_max_cost_usd;
+        ALTER TABLE environments DROP COLUMN shadow_max_requests;
+        DELETE FROM schema_migrations WHERE version = 20;
+        DROP TABLE access_tokens;
+        DELETE FROM schema_migrations WHERE version = 14;
         DROP INDEX traces_by_key_time;
         DROP TABLE api_keys;
         ALTER TABLE traces DROP COLUMN key_id;
@@ -72,6 +84,15 @@ public sealed class StoreMigrateCliTests
         ALTER TABLE trace_feedback DROP COLUMN key_id;
         DELETE FROM schema_migrations WHERE version = 13;
         """);
+
+    /// <summary>The SQLite migrations this build carries, as their versions: numbering has gaps (0014, then 0020).</summary>
+    private static readonly int[] Migrations = [.. typeof(Glidepath.Storage.Sqlite.SqliteStore).Assembly.GetManifestResourceNames()
+        .Select(n => System.Text.RegularExpressions.Regex.Match(n, @"Migrations\.(\d{4})_"))
+        .Where(m => m.Success)
+        .Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))
+        .Order()];
+
+    private static int Latest => Migrations[^1];
 
     private static async Task ExecAsync(string path, string sql)
     {
