@@ -156,21 +156,7 @@ public sealed partial class ShadowMirrorTests : IAsyncLifetime
         Assert.Fail($"the gateway did not reach revision {state.Revision}");
     }
 
-    private async Task<Glidepath.Shadow.ShadowPairRecord> PairAsync(string stableTraceId)
-    {
-        var sw = Stopwatch.StartNew();
-        while (sw.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            if ((await _f.Store.Shadows.PairsAsync("sh-test", default)).FirstOrDefault(p => p.StableTraceId == stableTraceId) is { } pair)
-            {
-                return pair;
-            }
-
-            await Task.Delay(25);
-        }
-
-        throw new Xunit.Sdk.XunitException($"no shadow pair for trace {stableTraceId} reached the store");
-    }
+    private Task<Glidepath.Shadow.ShadowPairRecord> PairAsync(string stableTraceId) => StoreWait.ShadowPairAsync(_f.Store, "sh-test", stableTraceId);
 
     /// <summary>
     /// Waits for this gateway's mirror counters, read from its own <see cref="Glidepath.Serving.Shadow.ShadowMirror"/>: the

@@ -6,6 +6,7 @@ using Glidepath.Releases;
 using Glidepath.Serving.Chat;
 using Glidepath.Storage.Sqlite;
 using Glidepath.Traces;
+using Glidepath.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -97,21 +98,7 @@ internal sealed class ServingFixture : IAsyncDisposable
     };
 
     /// <summary>Waits for the batch writer to put the trace in the store.</summary>
-    public async Task<TraceRecord> TraceAsync(string traceId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await Store.Traces.GetAsync(traceId, default) is { } trace)
-            {
-                return trace;
-            }
-
-            await Task.Delay(25);
-        }
-
-        throw new Xunit.Sdk.XunitException($"trace {traceId} never reached the store");
-    }
+    public Task<TraceRecord> TraceAsync(string traceId) => StoreWait.TraceAsync(Store, traceId);
 
     public async ValueTask DisposeAsync()
     {

@@ -281,27 +281,10 @@ public abstract class ServingContractTests : IAsyncLifetime
         var served = await ServeAsync(new ServedRequest(Subject: "alice"));
 
         Assert.Equal((World.V1.Label, "stable"), (served.Release, served.Arm));
-        var pair = await PairAsync("sh-contract", served.TraceId!);
+        var pair = await StoreWait.ShadowPairAsync(World.Store, "sh-contract", served.TraceId!);
         Assert.Equal((World.V1.Id, World.V2.Id, false), (pair.StableReleaseId, pair.CandidateReleaseId, pair.CandidateError));
         var candidate = await World.TraceAsync(pair.CandidateTraceId);
         Assert.Equal((Arm.Shadow, World.V2.Id, 200), (candidate.Arm, candidate.ReleaseId, candidate.Status));
         Assert.Equal((await World.TraceAsync(served.TraceId!)).SubjectHash, candidate.SubjectHash);
-    }
-
-    /// <summary>Waits (10 s at most) for the mirror to store the pair of <paramref name="stableTraceId"/>.</summary>
-    private async Task<Glidepath.Shadow.ShadowPairRecord> PairAsync(string shadowId, string stableTraceId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline)
-        {
-            if ((await World.Store.Shadows.PairsAsync(shadowId, default)).FirstOrDefault(p => p.StableTraceId == stableTraceId) is { } pair)
-            {
-                return pair;
-            }
-
-            await Task.Delay(25);
-        }
-
-        throw new Xunit.Sdk.XunitException($"no shadow pair for trace {stableTraceId} reached the store");
     }
 }

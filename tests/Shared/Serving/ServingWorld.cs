@@ -96,21 +96,7 @@ internal sealed class ServingWorld : IAsyncDisposable
     }
 
     /// <summary>Waits (10 s at most) for the batch writer to put the trace in the store.</summary>
-    public async Task<TraceRecord> TraceAsync(string traceId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await Store.Traces.GetAsync(traceId, default) is { } trace)
-            {
-                return trace;
-            }
-
-            await Task.Delay(25);
-        }
-
-        throw new Xunit.Sdk.XunitException($"trace {traceId} never reached the store");
-    }
+    public Task<TraceRecord> TraceAsync(string traceId) => StoreWait.TraceAsync(Store, traceId);
 
     public async ValueTask DisposeAsync()
     {
