@@ -16,13 +16,13 @@ public sealed class ForwardExchange
     private Action? _onComplete;
 
     /// <param name="stream">Whether the answer is server-sent events.</param>
-    /// <param name="keepText">Whether the tap keeps the answer's text (content capture, online scoring, shadow pairing).</param>
+    /// <param name="text">Where the tap appends the answer's text; null keeps none (only content capture, online scoring and shadow pairing want it).</param>
     /// <param name="callerWantsUsage">OpenAI: whether the caller asked for the usage chunk (<c>stream_options.include_usage</c>); it is always asked of the provider, and dropped on the way back when the caller did not ask.</param>
-    public ForwardExchange(bool stream, bool keepText, bool callerWantsUsage)
+    public ForwardExchange(bool stream, StringBuilder? text, bool callerWantsUsage)
     {
         Stream = stream;
         CallerWantsUsage = callerWantsUsage;
-        Text = keepText ? new StringBuilder() : null;
+        Text = text;
     }
 
     public bool Stream { get; }
