@@ -64,5 +64,12 @@ public sealed class ForwardExchange
         actions?.Invoke();
     }
 
-    internal void SawToken() => FirstToken ??= Stopwatch.GetTimestamp();
+    /// <summary>A streamed answer's first text or tool call (a whole answer has no time to first token, as on the translating path).</summary>
+    internal void SawToken()
+    {
+        if (Stream)
+        {
+            FirstToken ??= Stopwatch.GetTimestamp();
+        }
+    }
 }
