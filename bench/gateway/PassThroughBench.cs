@@ -79,6 +79,9 @@ internal static partial class PassThroughBench
             rows.Add(StaticUpstream.Invariant($"pass-through c=1 added p50 +{passAdded:0} µs (target ≤ +150): {(passAdded <= 150 ? "met" : "MISSED")}; c=32 {c32[3].Rps / nginxRps:P0} of nginx (target ≥ 50%): {(c32[3].Rps >= nginxRps / 2 ? "met" : "MISSED")}"));
         }
 
+        rows.ForEach(Console.WriteLine);
+        rows.Clear();
+
         // Streams: both gateways again, now on the upstream that answers server-sent events.
         await using (var translating = await startGateway(nginx.StreamUrl, "translating", "--no-pass-through"))
         await using (var passing = await startGateway(nginx.StreamUrl, "pass-through", ""))
@@ -120,7 +123,7 @@ internal static partial class PassThroughBench
             rows.Add(StaticUpstream.Invariant($"pass-through streaming time to first byte added +{added:0} µs (target ≤ +200): {(added <= 200 ? "met" : "MISSED")}"));
         }
 
-        Console.WriteLine($"Issue 19 pass-through bench ({DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores; {sequential} requests per target at c=1, wrk -c32 {seconds} s per target)");
+        Console.WriteLine($"(streams) Issue 19 pass-through bench ({DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores; {sequential} requests per target at c=1, wrk -c32 {seconds} s per target)");
         Console.WriteLine();
         rows.ForEach(Console.WriteLine);
     }
@@ -135,10 +138,15 @@ internal static partial class PassThroughBench
             using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
             var start = Stopwatch.GetTimestamp();
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-            await using var stream = await response.Content.ReadAsStreamAsync();
-            if (!response.IsSuccessStatusCode || await stream.ReadAsync(one) == 0)
+            if (!response.IsSuccessStatusCode)
             {
-                throw new InvalidOperationException($"{url} answered {(int)response.StatusCode} without a body");
+                throw new InvalidOperationException($"{url} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            }
+
+            await using var stream = await response.Content.ReadAsStreamAsync();
+            if (await stream.ReadAsync(one) == 0)
+            {
+                throw new InvalidOperationException($"{url} answered an empty stream");
             }
 
             result[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;

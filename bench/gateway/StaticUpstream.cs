@@ -14,8 +14,8 @@ internal sealed class StaticUpstream : IDisposable
     private const string Chunk = """{"id":"chatcmpl-static","object":"chat.completion.chunk","created":1700000000,"model":"mock","choices":[{"index":0,"delta":{CONTENT},"finish_reason":FINISH}]}""";
 
     public static readonly string Stream =
-        "data: " + Chunk.Replace("{CONTENT}", "\"role\":\"assistant\",\"content\":\"Items can be returned\"", StringComparison.Ordinal).Replace("FINISH", "null", StringComparison.Ordinal) + "\n\n" +
-        "data: " + Chunk.Replace("{CONTENT}", "\"content\":\" within 30 days.\"", StringComparison.Ordinal).Replace("FINISH", "\"stop\"", StringComparison.Ordinal) + "\n\n" +
+        "data: " + Chunk.Replace("CONTENT", "\"role\":\"assistant\",\"content\":\"Items can be returned\"", StringComparison.Ordinal).Replace("FINISH", "null", StringComparison.Ordinal) + "\n\n" +
+        "data: " + Chunk.Replace("CONTENT", "\"content\":\" within 30 days.\"", StringComparison.Ordinal).Replace("FINISH", "\"stop\"", StringComparison.Ordinal) + "\n\n" +
         "data: {\"id\":\"chatcmpl-static\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"mock\",\"choices\":[],\"usage\":{\"prompt_tokens\":24,\"completion_tokens\":11,\"total_tokens\":35}}\n\n" +
         "data: [DONE]\n\n";
 
