@@ -16,20 +16,20 @@ public sealed class ForwardExchange
     private Action? _onComplete;
 
     /// <param name="stream">Whether the answer is server-sent events.</param>
-    /// <param name="text">Where the tap appends the answer's text; null keeps none (only content capture, online scoring and shadow pairing want it).</param>
+    /// <param name="keepText">Whether the tap keeps the answer's text (only content capture, online scoring and shadow pairing want it).</param>
     /// <param name="callerWantsUsage">OpenAI: whether the caller asked for the usage chunk (<c>stream_options.include_usage</c>); it is always asked of the provider, and dropped on the way back when the caller did not ask.</param>
-    public ForwardExchange(bool stream, StringBuilder? text, bool callerWantsUsage)
+    public ForwardExchange(bool stream, bool keepText, bool callerWantsUsage)
     {
         Stream = stream;
         CallerWantsUsage = callerWantsUsage;
-        Text = text;
+        Text = keepText ? new StringBuilder() : null;
     }
 
     public bool Stream { get; }
 
     public bool CallerWantsUsage { get; }
 
-    /// <summary>The answer's text, kept only when asked for.</summary>
+    /// <summary>The answer's text read so far, kept only when asked for (the host takes it and clears it as it goes).</summary>
     public StringBuilder? Text { get; }
 
     public UsageDetails? Usage { get; internal set; }

@@ -41,7 +41,7 @@ public sealed partial class ChatCall
     public async Task<ForwardedResponse?> ForwardAsync(ReadOnlyMemory<byte> body, bool stream, bool callerWantsUsage, CancellationToken cancellationToken)
     {
         var forwarder = Forwarder ?? throw new InvalidOperationException("PrepareForwarding did not choose the pass-through path for this call");
-        _forward = new ForwardExchange(stream, _trace.Output, callerWantsUsage);
+        _forward = new ForwardExchange(stream, _trace.Output is not null, callerWantsUsage);
         _streamed = stream;
         _streamToken = cancellationToken;
         try
@@ -76,6 +76,11 @@ public sealed partial class ChatCall
         Usage = x.Usage ?? Usage;
         FinishReason = x.FinishReason ?? FinishReason;
         _cost = x.CostUsd ?? _cost;
+        if (x.Text is { Length: > 0 } text)
+        {
+            _trace.Output?.Append(text.ToString());
+            text.Clear();
+        }
         if (x.StreamError is { } error && Failure is null && !_forwardErrorTaken)
         {
             _forwardErrorTaken = true;

@@ -128,7 +128,7 @@ public sealed partial class ChatCall : IDisposable
             else
             {
                 // The host patches the caller's own body with the same rule (ReleaseApplier's parameters and tools).
-                (SystemPrompt, Applier) = (prompt, release.Applier);
+                (SystemPrompt, Applier) = (prompt.Text, release.Applier);
             }
         }
         catch (Exception ex)
