@@ -16,23 +16,15 @@ internal static class SqliteTraceAggregates
 
     private const string Key = "app = $a AND environment = $e AND release_id = $r AND arm = $arm AND minute = $m AND grp = $g";
 
-    /// <summary>Merges <paramref name="delta"/> into its stored row (creating it), inside the caller's transaction.</summary>
-    public static async Task AddAsync(SqliteConnection connection, SqliteTransaction tx, TraceAggregateDelta delta, CancellationToken cancellationToken)
+    /// <summary>
+    /// Merges each of <paramref name="deltas"/> into its stored row (creating it), inside the caller's transaction; the
+    /// two statements are prepared once for the batch and bound again per row.
+    /// </summary>
+    public static async Task AddAllAsync(SqliteConnection connection, SqliteTransaction tx, IEnumerable<TraceAggregateDelta> deltas, CancellationToken cancellationToken)
     {
-        var row = delta.EmptyCopy();
-        await using (var read = connection.CreateCommand())
-        {
-            read.Transaction = tx;
-            read.CommandText = $"SELECT {Sums} FROM trace_aggregates WHERE {Key}";
-            AddKey(read, delta);
-            await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                row.Add(ReadSums(reader, 0, delta.EmptyCopy()));
-            }
-        }
-
-        row.Add(delta);
+        await using var read = connection.CreateCommand();
+        read.Transaction = tx;
+        read.CommandText = $"SELECT {Sums} FROM trace_aggregates WHERE {Key}";
         await using var upsert = connection.CreateCommand();
         upsert.Transaction = tx;
         upsert.CommandText = $"""
@@ -47,23 +39,39 @@ internal static class SqliteTraceAggregates
                 online_passed = excluded.online_passed, online_score_sum = excluded.online_score_sum,
                 online_score_squares = excluded.online_score_squares
             """;
-        AddKey(upsert, row);
-        upsert.Parameters.AddWithValue("$count", row.Count);
-        upsert.Parameters.AddWithValue("$errors", row.Errors);
-        upsert.Parameters.AddWithValue("$latn", row.LatencyCount);
-        upsert.Parameters.AddWithValue("$lat", row.LatencyMsSum);
-        upsert.Parameters.AddWithValue("$log", row.LogLatencySum);
-        upsert.Parameters.AddWithValue("$log2", row.LogLatencySquares);
-        upsert.Parameters.AddWithValue("$in", row.InputTokens);
-        upsert.Parameters.AddWithValue("$out", row.OutputTokens);
-        upsert.Parameters.AddWithValue("$cost", row.CostSum);
-        upsert.Parameters.AddWithValue("$cost2", row.CostSquares);
-        upsert.Parameters.AddWithValue("$hist", LatencyBuckets.ToSparseJson(row.LatencyHistogram));
-        upsert.Parameters.AddWithValue("$os", row.OnlineScored);
-        upsert.Parameters.AddWithValue("$op", row.OnlinePassed);
-        upsert.Parameters.AddWithValue("$osum", row.OnlineScoreSum);
-        upsert.Parameters.AddWithValue("$osq", row.OnlineScoreSquares);
-        await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var delta in deltas)
+        {
+            var row = delta.EmptyCopy();
+            read.Parameters.Clear();
+            AddKey(read, delta);
+            await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    row.Add(ReadSums(reader, 0, delta.EmptyCopy()));
+                }
+            }
+
+            row.Add(delta);
+            upsert.Parameters.Clear();
+            AddKey(upsert, row);
+            upsert.Parameters.AddWithValue("$count", row.Count);
+            upsert.Parameters.AddWithValue("$errors", row.Errors);
+            upsert.Parameters.AddWithValue("$latn", row.LatencyCount);
+            upsert.Parameters.AddWithValue("$lat", row.LatencyMsSum);
+            upsert.Parameters.AddWithValue("$log", row.LogLatencySum);
+            upsert.Parameters.AddWithValue("$log2", row.LogLatencySquares);
+            upsert.Parameters.AddWithValue("$in", row.InputTokens);
+            upsert.Parameters.AddWithValue("$out", row.OutputTokens);
+            upsert.Parameters.AddWithValue("$cost", row.CostSum);
+            upsert.Parameters.AddWithValue("$cost2", row.CostSquares);
+            upsert.Parameters.AddWithValue("$hist", LatencyBuckets.ToSparseJson(row.LatencyHistogram));
+            upsert.Parameters.AddWithValue("$os", row.OnlineScored);
+            upsert.Parameters.AddWithValue("$op", row.OnlinePassed);
+            upsert.Parameters.AddWithValue("$osum", row.OnlineScoreSum);
+            upsert.Parameters.AddWithValue("$osq", row.OnlineScoreSquares);
+            await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Adds every row of the environment inside <paramref name="window"/> to <paramref name="builder"/>.</summary>

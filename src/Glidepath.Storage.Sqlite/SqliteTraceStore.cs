@@ -45,10 +45,7 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
             }
         }
 
-        foreach (var row in TraceAggregator.Aggregate(fresh))
-        {
-            await SqliteTraceAggregates.AddAsync(connection, tx, row, cancellationToken).ConfigureAwait(false);
-        }
+        await SqliteTraceAggregates.AddAllAsync(connection, tx, TraceAggregator.Aggregate(fresh), cancellationToken).ConfigureAwait(false);
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
