@@ -87,6 +87,12 @@ internal static partial class DashboardRequest
             Csrf = services.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http),
             Allowed = environment is null ? new HashSet<string>() : DashboardAction.All.Where(a => rules.Allows(principal, a.AdminPattern, environment)).Select(a => a.Name).ToHashSet(),
             Notice = DashboardNotices.Text(http.Request.Query["done"].ToString(), principal),
+            LiveStream = section switch
+            {
+                "environments" when environment is null => DashboardEndpointRouteBuilderExtensions.Prefix + "/events",
+                "rollout" or "history" or "alerts" => $"{DashboardEndpointRouteBuilderExtensions.Prefix}/events?env={Uri.EscapeDataString(environment!)}",
+                _ => null,
+            },
         };
         if (!rules.Allows(principal, adminPattern, environment))
         {

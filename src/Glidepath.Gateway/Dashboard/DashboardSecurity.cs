@@ -19,11 +19,15 @@ internal static class DashboardSecurity
         h.ContentSecurityPolicy = ContentSecurityPolicy;
         h.XFrameOptions = "DENY";
         h.XContentTypeOptions = "nosniff";
-        h["Referrer-Policy"] = "no-referrer";
+        // same-origin, not no-referrer: under no-referrer a browser sends "Origin: null" with its form posts, and the
+        // same-origin check below needs the real one. Other sites still get no referrer.
+        h["Referrer-Policy"] = "same-origin";
         h["Cross-Origin-Opener-Policy"] = "same-origin";
         h["Cross-Origin-Resource-Policy"] = "same-origin";
         h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
-        h.CacheControl = "no-store";
+        // As the antiforgery service wants it for pages with a form token (it would otherwise override and log).
+        h.CacheControl = "no-cache, no-store";
+        h.Pragma = "no-cache";
     }
 
     /// <summary>
