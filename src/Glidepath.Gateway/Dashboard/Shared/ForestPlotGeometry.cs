@@ -16,7 +16,7 @@ internal sealed record ForestPlotGeometry(
     private const double Top = 12;
     private const double Bottom = 30;
 
-    public static ForestPlotGeometry Build(IReadOnlyList<ForestRow> rows, double width = 640, double labelWidth = 170)
+    public static ForestPlotGeometry Build(IReadOnlyList<ForestRow> rows, double width = 480, double labelWidth = 118)
     {
         ArgumentNullException.ThrowIfNull(rows);
         var first = rows.Count > 0 ? rows[0].Evidence : null;
@@ -43,7 +43,7 @@ internal sealed record ForestPlotGeometry(
         }
 
         (lo, hi) = (lo - (0.12 * span), hi + (0.12 * span));
-        var (left, right) = (labelWidth, width - 16);
+        var (left, right) = (labelWidth, width - 28);
         double X(double v) => left + ((Math.Clamp(v, lo, hi) - lo) / (hi - lo) * (right - left));
 
         var marks = new List<ForestMark>();
