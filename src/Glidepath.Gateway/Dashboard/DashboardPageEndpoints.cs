@@ -79,7 +79,7 @@ internal static class DashboardPageEndpoints
             }));
 
         group.MapGet("/releases/{ref}/verdicts", (string @ref, HttpContext http, DashboardReads reads) =>
-            DashboardRequest.PageAsync<GatePage>(http, "releases", "Gate verdicts", null, Api + "/releases/{ref}/verdicts", async (page, ct) =>
+            DashboardRequest.PageAsync<GatePage>(http, "releases", "Gate verdicts", null, Api + "/releases/{ref}/verdicts/{id}/cases", async (page, ct) =>
             {
                 var release = await reads.ReleaseAsync(@ref, "ref", ct);
                 var verdict = http.Request.Query["verdict"].ToString() is { Length: > 0 } v ? v : null;

@@ -1,7 +1,6 @@
 using Glidepath.Environments;
 using Glidepath.Errors;
 using Glidepath.Evals;
-using Glidepath.Evals.Scorers;
 using Glidepath.Gateway.Admin;
 using Glidepath.Gateway.Dashboard.Models;
 using Glidepath.Rollouts;
@@ -74,7 +73,7 @@ internal sealed class DashboardReads(AdminServices s, IServiceProvider services)
         var verdicts = await s.Store.GateVerdicts.ListAsync(App, release.Id, ct);
         var chosen = verdictId is null ? verdicts.FirstOrDefault() : verdicts.FirstOrDefault(v => v.Id == verdictId)
             ?? throw new BadInputException($"gate verdict '{verdictId}' is not one of {release.Name}'s");
-        var cases = chosen is null ? [] : await FailedCasesAsync(chosen, ct);
+        var cases = chosen is null ? [] : await GateVerdictCases.ReadAsync(s.Store.EvalRuns, chosen, ct);
         return new GateModel(names.Ref(release.Id)!, verdicts, chosen, cases, names);
     }
 
@@ -120,44 +119,6 @@ internal sealed class DashboardReads(AdminServices s, IServiceProvider services)
     public async Task<IReadOnlyList<Checklist.ChecklistRow>> ChecklistAsync(Releases.Release release, string environment, CancellationToken ct) =>
         await new Checklist.ChecklistService(s.Options.Manifest, s.Store, s.Options.Time, new Checklist.ChecklistOptions())
             .RunAsync(release, s.Environments.Spec(environment), ct);
-
-    /// <summary>
-    /// The cases of the verdict's run where the candidate failed a trial, regressed cases first, each with the most
-    /// telling answers: a failing candidate trial and a passing baseline trial when there are.
-    /// </summary>
-    private async Task<IReadOnlyList<GateCaseRow>> FailedCasesAsync(GateVerdictRecord verdict, CancellationToken ct)
-    {
-        using var details = System.Text.Json.JsonDocument.Parse(verdict.DetailsJson);
-        var root = details.RootElement;
-        if (!root.TryGetProperty("run", out var run) || run.GetString() is not { } runId)
-        {
-            return [];
-        }
-
-        var regressed = root.TryGetProperty("regressed", out var r) ? r.EnumerateArray().Select(x => x.GetString()).ToHashSet(StringComparer.Ordinal) : [];
-        var results = await s.Store.EvalRuns.ResultsAsync(runId, ct);
-        var rows = new List<GateCaseRow>();
-        foreach (var group in results.GroupBy(t => t.CaseId, StringComparer.Ordinal))
-        {
-            var candidate = group.Where(t => t.ReleaseId == verdict.CandidateReleaseId).ToList();
-            var baseline = group.Where(t => t.ReleaseId == verdict.BaselineReleaseId).ToList();
-            var failing = candidate.FirstOrDefault(t => t.Status != TrialStatus.Pass);
-            if (failing is null && !regressed.Contains(group.Key))
-            {
-                continue;
-            }
-
-            var shown = failing ?? candidate.FirstOrDefault();
-            var good = baseline.FirstOrDefault(t => t.Status == TrialStatus.Pass) ?? baseline.FirstOrDefault();
-            rows.Add(new GateCaseRow(
-                group.Key, regressed.Contains(group.Key),
-                baseline.Count(t => t.Status == TrialStatus.Pass), baseline.Count, candidate.Count(t => t.Status == TrialStatus.Pass), candidate.Count,
-                good?.Display ?? "", shown?.Display ?? "",
-                shown is null ? "" : shown.Error ?? string.Join("; ", shown.Scores.Where(x => x.Applicable && !x.Passed).Select(x => $"{x.Scorer}: {x.Reason}"))));
-        }
-
-        return [.. rows.OrderByDescending(x => x.Regressed).ThenBy(x => x.CaseId, StringComparer.Ordinal)];
-    }
 
     private GatewayHealth? Gateway()
     {

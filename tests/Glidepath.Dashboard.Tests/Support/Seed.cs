@@ -1,8 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
 using Glidepath.Evals;
-using Glidepath.Evals.Runs;
-using Glidepath.Evals.Scorers;
 using Glidepath.Gateway.Tests.Support;
 using Glidepath.Manifests;
 using Glidepath.Monitoring;
@@ -113,30 +110,7 @@ internal sealed class Seed(GatewayFixture f)
     }
 
     /// <summary>A gate run of v2 against v1 over two cases, one of which v2 fails, and its blocked verdict.</summary>
-    public async Task GateVerdictAsync()
-    {
-        var now = DateTimeOffset.UtcNow;
-        var run = new EvalRun
-        {
-            Id = "run" + Guid.NewGuid().ToString("N")[..12], App = f.Manifest.App, Kind = EvalRunKind.Gate, ReleaseId = f.V2.Id, BaselineReleaseId = f.V1.Id,
-            DatasetPath = "evals/support.jsonl", DatasetSha256 = new string('a', 64), Trials = 1, CaseCount = 2, ScorerVersion = "test", CreatedAt = now,
-        };
-        await f.Store.EvalRuns.CreateAsync(run, CancellationToken.None);
-        TrialResult Trial(string release, string @case, bool pass, string output) => new()
-        {
-            RunId = run.Id, ReleaseId = release, CaseId = @case, Trial = 0, Status = pass ? TrialStatus.Pass : TrialStatus.Fail, Score = pass ? 1 : 0, Output = output, FinishedAt = now,
-            Scores = [new ScoreOutcome { Scorer = "contains", Passed = pass, Score = pass ? 1 : 0, Reason = pass ? "found" : "missing '30 days'" }],
-        };
-        await f.Store.EvalRuns.SaveResultsAsync(
-        [
-            Trial(f.V1.Id, "refund-window", true, "Returns are accepted within 30 days."),
-            Trial(f.V2.Id, "refund-window", false, "You can return them any time."),
-            Trial(f.V1.Id, "greeting", true, "Hello!"),
-            Trial(f.V2.Id, "greeting", true, "Hello!"),
-        ], CancellationToken.None);
-        var details = JsonSerializer.Serialize(new { run = run.Id, cases = 2, trials = 1, regressed = new[] { "refund-window" }, improved = Array.Empty<string>(), errors = 0, reasons = new[] { "refund-window regressed" } });
-        await f.Store.GateVerdicts.SaveAsync(new GateVerdictRecord("gv" + Guid.NewGuid().ToString("N")[..12], f.Manifest.App, f.V2.Id, f.V1.Id, run.DatasetSha256, "blocked", "test", now, details), CancellationToken.None);
-    }
+    public Task<GateVerdictRecord> GateVerdictAsync() => GateRunSeed.SeedAsync(f.Store, f.Manifest.App, f.V2.Id, f.V1.Id);
 
     /// <summary>A drift alert on v1's latency in staging.</summary>
     public Task AlertAsync()
