@@ -36,6 +36,7 @@ public sealed class RolloutLiveTests(Chromium chromium)
         // Another safe step: promoted.
         await h.Seed.TrafficAsync(canary: 600, stable: 600, seed: 2);
         await Assertions.Expect(page.GetByTestId("judge-n")).ToContainTextAsync("canary 600 · stable 600");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(DashboardHarness.ScreenshotDir, "rollout-live-step2-desktop.png"), FullPage = true });
         await h.Seed.TickAsync();
         await Assertions.Expect(page.GetByTestId("rollout-state")).ToHaveTextAsync("promoted");
         await Assertions.Expect(page.GetByTestId("forest-latency").Locator("tbody tr")).ToHaveCountAsync(2);
