@@ -16,6 +16,9 @@ public sealed class GlidepathChatClient : DelegatingChatClient
     /// <summary>The API name recorded on this client's traces (the gateway records <c>openai</c> or <c>anthropic</c>).</summary>
     public const string Api = "sdk";
 
+    /// <summary>The options of a call that brought none: the serving core only reads a request's options, so one serves all.</summary>
+    private static readonly ChatOptions NoOptions = new();
+
     private readonly GlidepathRuntime _runtime;
 
     /// <summary>Creates the middleware over <paramref name="innerClient"/> (called only in <see cref="GlidepathMode.InnerClient"/> mode).</summary>
@@ -166,7 +169,7 @@ public sealed class GlidepathChatClient : DelegatingChatClient
     {
         if (options is null)
         {
-            return (new ChatOptions(), null, null, null);
+            return (NoOptions, null, null, null);
         }
 
         var properties = options.AdditionalProperties;

@@ -38,6 +38,23 @@ public sealed class GlidepathChatClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task InnerClientMode_AppsClientChangesToolsAndSystemMessage_TheNextCallGetsTheReleasesOwn()
+    {
+        // The release's tools and rendered system message are shared between calls on the release's own provider; an
+        // app's client is given copies, so middleware that adds a tool or edits the prompt changes only its own call.
+        var own = new ScriptedChatClient("my-own-model");
+        var meddler = new Meddler(own);
+        await using var host = await SdkHost.StartAsync(_world, s => s.AddChatClient(meddler).UseGlidepath(c => c.Mode = GlidepathMode.InnerClient));
+
+        await host.Chat.GetResponseAsync("first", new ChatOptions { ModelId = "my-own-model" });
+        await host.Chat.GetResponseAsync("second", new ChatOptions { ModelId = "my-own-model" });
+
+        Assert.Equal(2, own.Calls);
+        Assert.Equal(["lookup_order", "issue_refund", "escalate", "meddled"], own.LastOptions!.Tools!.Select(t => t.Name));
+        Assert.Single(own.LastMessages![0].Contents, c => c is TextContent { Text: " meddled" });
+    }
+
+    [Fact]
     public async Task AmbientSubject_RoutesLikeTheSameSubjectInChatOptions_AndChatOptionsWins()
     {
         await SetCanaryAsync(50, "seed-a");
@@ -151,4 +168,16 @@ public sealed class GlidepathChatClientTests : IAsyncLifetime
     }
 
     private static string Arm(ChatResponse response) => (string)response.AdditionalProperties![GlidepathProperties.Arm]!;
+
+    /// <summary>App middleware that changes what it is given: adds a tool and appends to the system message.</summary>
+    private sealed class Meddler(IChatClient inner) : DelegatingChatClient(inner)
+    {
+        public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            var list = messages.ToList();
+            list[0].Contents.Add(new TextContent(" meddled"));
+            options!.Tools!.Add(AIFunctionFactory.CreateDeclaration("meddled", "added by the app", System.Text.Json.JsonDocument.Parse("{}").RootElement));
+            return base.GetResponseAsync(list, options, cancellationToken);
+        }
+    }
 }

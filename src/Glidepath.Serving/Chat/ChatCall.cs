@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text;
 using Glidepath.Models;
 using Glidepath.Routing;
 using Glidepath.Serving.Routing;
@@ -106,7 +105,7 @@ public sealed class ChatCall : IDisposable
         }
 
         var (vars, environmentOnly) = _service.Vars(_context.Vars);
-        if (!release.TrySystemPrompt(vars, environmentOnly, out var prompt, out var error))
+        if (!release.TrySystemPrompt(vars, environmentOnly, shared: own is null, out var prompt, out var error))
         {
             Failure = new ChatFailure(400, ErrorKinds.InvalidRequest, error, "bad_request");
             return false;
@@ -133,6 +132,10 @@ public sealed class ChatCall : IDisposable
             _options.ModelId = caller.ModelId;
             _options.ResponseFormat ??= caller.ResponseFormat;
             _options.AdditionalProperties = caller.AdditionalProperties?.Clone();
+            if (_options.Tools is { IsReadOnly: true } shared)
+            {
+                _options.Tools = [.. shared]; // the app's own client (and its middleware) may add to the list
+            }
             _trace.Model = caller.ModelId ?? release.Model.Name;
             _trace.Price = _service.Releases.PriceOf(caller.ModelId);
         }
@@ -141,28 +144,28 @@ public sealed class ChatCall : IDisposable
         if (_service.Capture.ShouldCapture(traceId))
         {
             _trace.InputJson = _service.Capture.InputJson(request.Messages);
-            _trace.Output = new StringBuilder();
+            _trace.Output = new AnswerText();
             _trace.CaptureContent = true;
         }
 
         if (_service.Online.ShouldSample(traceId))
         {
             _trace.OnlineRequest = request.Messages;
-            _trace.Output ??= new StringBuilder();
+            _trace.Output ??= new AnswerText();
         }
 
         // Sampled for the shadow: the answer is kept to pair it with the candidate's, mirrored once complete.
         if (_service.Mirror.Sample(_trace.Decision, traceId) is { } shadow)
         {
             (_shadow, _request) = (shadow, request);
-            _trace.Output ??= new StringBuilder();
+            _trace.Output ??= new AnswerText();
         }
 
         return true;
     }
 
     /// <summary>Calls the provider for the whole answer; null when it failed (see <see cref="Failure"/>).</summary>
-    public async Task<ChatResponse?> GetResponseAsync(CancellationToken cancellationToken)
+    public async ValueTask<ChatResponse?> GetResponseAsync(CancellationToken cancellationToken)
     {
         var client = _client ?? throw new InvalidOperationException("Prepare the call before calling the provider");
         var callStart = Stopwatch.GetTimestamp();

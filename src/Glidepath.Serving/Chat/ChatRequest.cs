@@ -12,7 +12,8 @@ public sealed class ChatRequest
     public required string Model { get; init; }
     public required List<ChatMessage> Messages { get; init; }
 
-    /// <summary>What the caller asked for (sampling, stop, tools); the release's settings override it.</summary>
+    /// <summary>What the caller asked for (sampling, stop, tools); the release's settings override it. The core only
+    /// reads it (the provider gets fresh options), so a host may pass one shared instance.</summary>
     public required ChatOptions Options { get; init; }
 
     /// <summary>Whether the caller wants the answer as a stream of updates.</summary>

@@ -9,7 +9,7 @@ namespace Glidepath.Serving.Routing;
 /// <summary>A release ready to serve in one environment: its model client, how it applies to a request, and its price, built once per release.</summary>
 internal sealed class ServingRelease
 {
-    private string? _promptWithEnvironmentVars;
+    private ChatMessage? _promptWithEnvironmentVars;
     private readonly Lazy<IChatClient> _client;
 
     /// <param name="client">Builds the release's model client on first use: a host that keeps its own client (the SDK's
@@ -35,22 +35,26 @@ internal sealed class ServingRelease
     /// The system prompt rendered with <paramref name="vars"/>, or false with the error naming a variable left unset;
     /// rendered once and reused when the request brought no vars of its own (<paramref name="environmentOnly"/>).
     /// </summary>
-    public bool TrySystemPrompt(IReadOnlyDictionary<string, string> vars, bool environmentOnly, [NotNullWhen(true)] out string? prompt, [NotNullWhen(false)] out string? error)
+    /// <remarks>The message is shared by every request without vars of its own: only the release's own provider
+    /// pipeline, which never changes a message, may be given it (<paramref name="shared"/>); any other client gets a copy.</remarks>
+    public bool TrySystemPrompt(IReadOnlyDictionary<string, string> vars, bool environmentOnly, bool shared, [NotNullWhen(true)] out ChatMessage? prompt, [NotNullWhen(false)] out string? error)
     {
         if (environmentOnly && _promptWithEnvironmentVars is { } cached)
         {
-            (prompt, error) = (cached, null);
+            (prompt, error) = (shared ? cached : new ChatMessage(ChatRole.System, cached.Text), null);
             return true;
         }
 
-        if (!Applier.TryRenderSystemPrompt(vars, out prompt, out error))
+        if (!Applier.TryRenderSystemPrompt(vars, out var text, out error))
         {
+            prompt = null;
             return false;
         }
 
+        prompt = new ChatMessage(ChatRole.System, text);
         if (environmentOnly)
         {
-            _promptWithEnvironmentVars = prompt;
+            _promptWithEnvironmentVars = shared ? prompt : new ChatMessage(ChatRole.System, text);
         }
 
         return true;

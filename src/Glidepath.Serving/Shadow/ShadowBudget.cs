@@ -5,9 +5,10 @@ namespace Glidepath.Serving.Shadow;
 
 /// <summary>
 /// One shadow's caps as this gateway sees them: the store's pairs and spend at the last read, plus what this gateway
-/// wrote since and what it has in flight. A request is mirrored only while every cap has room; max_requests counts
-/// calls in flight, so it is never exceeded by this gateway; the cost cap can be passed by the calls in flight when
-/// it is reached (at most the mirror's concurrency). The mirror writes pairs and re-reads the store under one lock, so a
+/// wrote since and what it has in flight (calls not answered yet, and answered pairs waiting for the batch write, whose
+/// cost counts at once). A request is mirrored only while every cap has room; max_requests counts calls in flight, so
+/// it is never exceeded by this gateway; the cost cap can be passed by the calls not yet answered when it is reached
+/// (at most the mirror's concurrency). The mirror writes pairs and re-reads the store under one lock, so a
 /// pair is counted once: in the store's figures or in this gateway's own. Other gateways' pairs are seen at the next
 /// re-read, so with several gateways a cap can be passed by what the others mirrored since.
 /// </summary>
@@ -18,6 +19,7 @@ internal sealed class ShadowBudget(ShadowRoute shadow)
     private long _localPairs;
     private double _localCost;
     private long _inFlight;
+    private double _pendingCost;
     private volatile bool _exhausted;
 
     public ShadowRoute Shadow { get; } = shadow;
@@ -45,18 +47,36 @@ internal sealed class ShadowBudget(ShadowRoute shadow)
         }
     }
 
-    /// <summary>A reserved call ended: with its stored pair's cost, or without a pair (<paramref name="costUsd"/> null).</summary>
-    public void Release(double? costUsd)
+    /// <summary>A reserved call was answered at <paramref name="costUsd"/>: spent now, though its pair is not stored yet.</summary>
+    public void Answered(double costUsd)
+    {
+        lock (_sync)
+        {
+            _pendingCost += costUsd;
+            _exhausted = Reached(_inFlight);
+        }
+    }
+
+    /// <summary>An answered call's pair was stored: its slot is freed and it counts as this gateway's pair.</summary>
+    public void Stored(double costUsd)
     {
         lock (_sync)
         {
             _inFlight--;
-            if (costUsd is { } cost)
-            {
-                _localPairs++;
-                _localCost += cost;
-            }
+            _pendingCost -= costUsd;
+            _localPairs++;
+            _localCost += costUsd;
+            _exhausted = Reached(_inFlight);
+        }
+    }
 
+    /// <summary>A reserved call ended without a stored pair; <paramref name="answeredCostUsd"/> is what <see cref="Answered"/> counted, if it was.</summary>
+    public void Release(double? answeredCostUsd)
+    {
+        lock (_sync)
+        {
+            _inFlight--;
+            _pendingCost -= answeredCostUsd ?? 0;
             _exhausted = Reached(_inFlight);
         }
     }
@@ -84,5 +104,5 @@ internal sealed class ShadowBudget(ShadowRoute shadow)
     }
 
     private bool Reached(long inFlight) =>
-        new ShadowSpend(_stored.Pairs + _localPairs + inFlight, _stored.CostUsd + _localCost).Reached(Shadow.MaxCostUsd, Shadow.MaxRequests);
+        new ShadowSpend(_stored.Pairs + _localPairs + inFlight, _stored.CostUsd + _localCost + _pendingCost).Reached(Shadow.MaxCostUsd, Shadow.MaxRequests);
 }

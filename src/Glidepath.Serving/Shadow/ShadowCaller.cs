@@ -99,7 +99,7 @@ internal sealed class ShadowCaller(ChatService service, PairwiseJudge? judge, Ti
         {
             release = service.Releases.Get(job.Shadow.Release);
             var (vars, environmentOnly) = service.Vars(job.Vars);
-            if (!release.TrySystemPrompt(vars, environmentOnly, out var prompt, out _))
+            if (!release.TrySystemPrompt(vars, environmentOnly, shared: true, out var prompt, out _))
             {
                 return (400, "bad_request", null, release, null, null);
             }

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Glidepath.Routing;
 using Glidepath.Serving.Chat;
 using Glidepath.Serving.Tracing;
+using Glidepath.Shadow;
 using Glidepath.Storage;
 using Glidepath.Traces;
 using Microsoft.Extensions.Hosting;
@@ -15,8 +16,9 @@ namespace Glidepath.Serving.Shadow;
 /// Mirrors a sampled share of the stable arm's successful requests to the environment's shadow candidate, off the
 /// request path: <see cref="Sample"/> decides when a call is prepared (no I/O), <see cref="Offer"/> queues it once
 /// the caller's answer is complete (a bounded queue: full → dropped and counted, never waited for), and a few
-/// background workers call the candidate (<see cref="ShadowCaller"/>), queue its trace and store the pair — while the
-/// shadow is still the routing table's and its caps have room (<see cref="ShadowBudget"/>). Nothing here can change
+/// background workers call the candidate (<see cref="ShadowCaller"/>) and queue its trace and the pair — while the
+/// shadow is still the routing table's and its caps have room (<see cref="ShadowBudget"/>). Pairs are stored in
+/// batches, one transaction per trace flush interval, as traces are: less background work beside the callers'. Nothing here can change
 /// what a caller receives. While the environment is frozen nothing is mirrored.
 /// </summary>
 internal sealed partial class ShadowMirror : BackgroundService
@@ -28,6 +30,8 @@ internal sealed partial class ShadowMirror : BackgroundService
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(5);
 
     private readonly Channel<ShadowJob> _queue;
+    private readonly Channel<(ShadowPairRecord Pair, ShadowBudget Budget)> _pairs;
+    private readonly ServingOptions _options;
     private readonly RoutingTableSource _routes;
     private readonly TraceQueue _traces;
     private readonly IShadowStore? _store;
@@ -47,6 +51,8 @@ internal sealed partial class ShadowMirror : BackgroundService
     public ShadowMirror(ServingOptions options, RoutingTableSource routes, TraceQueue traces, Func<ChatService> service, IMeterFactory? meters, ILogger<ShadowMirror> logger)
     {
         _queue = Channel.CreateBounded<ShadowJob>(new BoundedChannelOptions(options.ShadowQueueCapacity) { FullMode = BoundedChannelFullMode.Wait });
+        _pairs = Channel.CreateBounded<(ShadowPairRecord, ShadowBudget)>(new BoundedChannelOptions(options.ShadowQueueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
+        _options = options;
         _routes = routes;
         _traces = traces;
         _store = options.Shadows;
@@ -94,8 +100,19 @@ internal sealed partial class ShadowMirror : BackgroundService
         }
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, Concurrency).Select(_ => WorkAsync(stoppingToken)));
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var writer = WritePairsAsync(stoppingToken);
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, Concurrency).Select(_ => WorkAsync(stoppingToken))).ConfigureAwait(false);
+        }
+        finally
+        {
+            _pairs.Writer.TryComplete();
+            await writer.ConfigureAwait(false);
+        }
+    }
 
     private async Task WorkAsync(CancellationToken stoppingToken)
     {
@@ -149,39 +166,111 @@ internal sealed partial class ShadowMirror : BackgroundService
             return;
         }
 
-        var released = false;
+        double? answered = null;
         try
         {
             var (trace, pair) = await caller.CallAsync(job, cancellationToken).ConfigureAwait(false);
             _traces.TryEnqueue(trace);
-
-            // Under the refresh lock: a pair is either in the store when the budget re-reads it or counted locally, never both.
-            await _refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                await _store!.WriteAsync([pair], cancellationToken).ConfigureAwait(false);
-                budget.Release(pair.CandidateCostUsd);
-                released = true;
-            }
-            finally
-            {
-                _refresh.Release();
-            }
-
-            Interlocked.Increment(ref _mirrored);
+            budget.Answered(pair.CandidateCostUsd);
+            answered = pair.CandidateCostUsd;
+            await _pairs.Writer.WriteAsync((pair, budget), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            budget.Release(answered);
             Interlocked.Increment(ref _failed);
             LogMirrorFailed(_logger, job.Stable.TraceId, job.Shadow.ShadowId, ex.Message);
         }
-        finally
+        catch (OperationCanceledException)
         {
-            if (!released)
+            budget.Release(answered);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Stores queued pairs in batches: waits a flush interval for a batch to gather, then writes it in one transaction,
+    /// under the refresh lock (a pair is either in the store when a budget re-reads it or counted locally, never both).
+    /// A batch the store refuses is counted as failed, never retried blind. On shutdown what is queued is written, briefly.
+    /// </summary>
+    private async Task WritePairsAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<(ShadowPairRecord Pair, ShadowBudget Budget)>(_options.TraceBatchSize);
+        try
+        {
+            while (await _pairs.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
-                budget.Release(null);
+                if (_pairs.Reader.Count < _options.TraceBatchSize)
+                {
+                    await Task.Delay(_options.TraceFlushInterval, _options.Time, stoppingToken).ConfigureAwait(false);
+                }
+
+                await WriteBatchAsync(batch, stoppingToken).ConfigureAwait(false);
             }
         }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        using var last = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            do
+            {
+                await WriteBatchAsync(batch, last.Token).ConfigureAwait(false);
+            }
+            while (_pairs.Reader.Count > 0);
+        }
+        catch (OperationCanceledException)
+        {
+            foreach (var (pair, budget) in batch)
+            {
+                budget.Release(pair.CandidateCostUsd);
+                Interlocked.Increment(ref _failed);
+            }
+        }
+    }
+
+    /// <summary>Writes <paramref name="batch"/> topped up from the queue; a batch interrupted by cancellation is kept for the next call.</summary>
+    private async Task WriteBatchAsync(List<(ShadowPairRecord Pair, ShadowBudget Budget)> batch, CancellationToken cancellationToken)
+    {
+        while (batch.Count < _options.TraceBatchSize && _pairs.Reader.TryRead(out var item))
+        {
+            batch.Add(item);
+        }
+
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        await _refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _store!.WriteAsync([.. batch.Select(b => b.Pair)], cancellationToken).ConfigureAwait(false);
+            foreach (var (pair, budget) in batch)
+            {
+                budget.Stored(pair.CandidateCostUsd);
+            }
+
+            Interlocked.Add(ref _mirrored, batch.Count);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            foreach (var (pair, budget) in batch)
+            {
+                budget.Release(pair.CandidateCostUsd);
+            }
+
+            Interlocked.Add(ref _failed, batch.Count);
+            LogPairsUnwritten(_logger, batch.Count, ex.Message);
+        }
+        finally
+        {
+            _refresh.Release();
+        }
+
+        batch.Clear();
     }
 
     /// <summary>Re-reads the shadow's pairs and spend when due; false when they were never read (the store failed): nothing is mirrored blind.</summary>
@@ -228,6 +317,9 @@ internal sealed partial class ShadowMirror : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "shadow {ShadowId}: mirroring trace {TraceId} failed: {Error}")]
     private static partial void LogMirrorFailed(ILogger logger, string traceId, string shadowId, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "shadow pairs: {Count} could not be stored and are not counted: {Error}")]
+    private static partial void LogPairsUnwritten(ILogger logger, int count, string error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "the pairwise judge of shadow.pairwise cannot be built, so every shadow pair counts as a loss for the candidate: {Error}")]
     private static partial void LogJudgeUnavailable(ILogger logger, string error);

@@ -11,6 +11,9 @@ namespace Glidepath.Serving.Tracing;
 /// </summary>
 internal sealed partial class ChatTraceRecorder(ServingOptions options, TraceQueue traces, OnlineScorer online, ContentCapture capture, ServingTelemetry telemetry, Keys.CallerKeys keys, ILogger<ChatTraceRecorder> logger)
 {
+    /// <summary>The status tag of a success, boxed once (a tag's value is an object; most requests succeed).</summary>
+    private static readonly object Ok = 200;
+
     private readonly string _app = options.Manifest.App;
     private readonly string _environment = options.Environment;
 
@@ -117,7 +120,7 @@ internal sealed partial class ChatTraceRecorder(ServingOptions options, TraceQue
             telemetry.Tokens.Add(output, outputTags);
         }
 
-        tags.Add("http.response.status_code", record.Status);
+        tags.Add("http.response.status_code", record.Status == 200 ? Ok : record.Status);
         telemetry.Requests.Add(1, tags);
     }
 

@@ -17,24 +17,33 @@ internal sealed class ContentCapture(CaptureConfig config, double sampleRate)
         _ => false,
     };
 
+    [ThreadStatic]
+    private static (System.Buffers.ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? t_writer;
+
     public string InputJson(IReadOnlyList<ChatMessage> messages)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(buffer))
+        // One buffer and writer per thread, reset per use: a sampled request's capture allocates only its string.
+        var (buffer, w) = t_writer ??= (new System.Buffers.ArrayBufferWriter<byte>(1024), new Utf8JsonWriter(System.IO.Stream.Null));
+        buffer.ResetWrittenCount();
+        w.Reset(buffer);
+        w.WriteStartArray();
+        foreach (var m in messages)
         {
-            w.WriteStartArray();
-            foreach (var m in messages)
-            {
-                w.WriteStartObject();
-                w.WriteString("role", m.Role.Value);
-                w.WriteString("content", Glidepath.Traces.ContentRedactor.Redact(m.Text, config.Redact));
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
+            w.WriteStartObject();
+            w.WriteString("role", m.Role.Value);
+            w.WriteString("content", Glidepath.Traces.ContentRedactor.Redact(m.Text, config.Redact));
+            w.WriteEndObject();
         }
 
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        w.WriteEndArray();
+        w.Flush();
+        var json = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        if (buffer.Capacity > 64 * 1024)
+        {
+            t_writer = null; // a rare long conversation's buffer is not kept for the thread's lifetime
+        }
+
+        return json;
     }
 
     public string Output(string text) => Glidepath.Traces.ContentRedactor.Redact(text, config.Redact);

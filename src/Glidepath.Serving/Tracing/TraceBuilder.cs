@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using Glidepath.Manifests;
 using Glidepath.Routing;
 
@@ -29,7 +28,7 @@ internal sealed class TraceBuilder
 
     public long? FirstToken { get; set; }
     public string? InputJson { get; set; }
-    public StringBuilder? Output { get; set; }
+    public AnswerText? Output { get; set; }
 
     /// <summary>Whether the capture policy keeps this request's content (else Output is only for online scoring).</summary>
     public bool CaptureContent { get; set; }

@@ -12,12 +12,14 @@ namespace Glidepath.Models;
 public sealed class ReleaseApplier
 {
     private readonly AITool[] _tools;
+    private readonly IList<AITool> _toolsReadOnly;
 
     public ReleaseApplier(ReleaseSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         Snapshot = snapshot;
         _tools = [.. snapshot.Tools.Select(t => (AITool)ReleaseConversation.ToAITool(t))];
+        _toolsReadOnly = Array.AsReadOnly(_tools);
     }
 
     public ReleaseSnapshot Snapshot { get; }
@@ -33,12 +35,20 @@ public sealed class ReleaseApplier
     public bool TryRenderSystemPrompt(IReadOnlyDictionary<string, string> vars, [NotNullWhen(true)] out string? prompt, [NotNullWhen(false)] out string? error) =>
         PromptTemplate.TryRender(Snapshot.SystemPrompt, vars, Snapshot.SystemPromptPath, out prompt, out error);
 
-    /// <summary>The messages to send (the rendered <paramref name="systemPrompt"/>, then <paramref name="messages"/>) and fresh options.</summary>
+    /// <summary>The messages to send (the rendered <paramref name="systemPrompt"/>, then <paramref name="messages"/>) and fresh
+    /// options. When the caller brought no tools, the options' tools are the release's own read-only list, shared by every
+    /// call (a client that adds tools must copy it).</summary>
     /// <param name="caller">What the caller asked for (sampling, stop, tools, tool mode); it fills only what the release leaves unset.</param>
-    public (List<ChatMessage> Messages, ChatOptions Options) Apply(string systemPrompt, IReadOnlyCollection<ChatMessage> messages, ChatOptions? caller = null)
+    public (List<ChatMessage> Messages, ChatOptions Options) Apply(string systemPrompt, IReadOnlyCollection<ChatMessage> messages, ChatOptions? caller = null) =>
+        Apply(new ChatMessage(ChatRole.System, systemPrompt), messages, caller);
+
+    /// <summary>As <see cref="Apply(string, IReadOnlyCollection{ChatMessage}, ChatOptions?)"/> with the system message
+    /// already built (a server reuses one per rendered prompt: the clients it sends to never change a message).</summary>
+    public (List<ChatMessage> Messages, ChatOptions Options) Apply(ChatMessage system, IReadOnlyCollection<ChatMessage> messages, ChatOptions? caller = null)
     {
+        ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(messages);
-        var list = new List<ChatMessage>(messages.Count + 1) { new(ChatRole.System, systemPrompt) };
+        var list = new List<ChatMessage>(messages.Count + 1) { system };
         list.AddRange(messages);
 
         var options = ReleaseConversation.ToChatOptions(Snapshot.Model);
@@ -53,7 +63,11 @@ public sealed class ReleaseApplier
             options.ToolMode = caller.ToolMode;
         }
 
-        if (_tools.Length > 0 || caller?.Tools is { Count: > 0 })
+        if (caller?.Tools is not { Count: > 0 })
+        {
+            options.Tools = _tools.Length > 0 ? _toolsReadOnly : null;
+        }
+        else
         {
             var tools = new List<AITool>(_tools);
             if (caller?.Tools is { } callerTools)

@@ -11,6 +11,7 @@ namespace Glidepath.Routing;
 /// </summary>
 public sealed class SubjectHasher
 {
+    private static ReadOnlySpan<byte> Prefix => "subject:"u8;
     private byte[] _key;
 
     public SubjectHasher(byte[] key)
@@ -22,8 +23,13 @@ public sealed class SubjectHasher
     public string Hash(string subject)
     {
         ArgumentNullException.ThrowIfNull(subject);
+        // "subject:" + the key as UTF-8, on the stack when short (every routed request hashes its subject).
+        var length = Prefix.Length + Encoding.UTF8.GetMaxByteCount(subject.Length);
+        var input = length <= 512 ? stackalloc byte[length] : new byte[length];
+        Prefix.CopyTo(input);
+        var written = Prefix.Length + Encoding.UTF8.GetBytes(subject, input[Prefix.Length..]);
         Span<byte> hash = stackalloc byte[32];
-        HMACSHA256.HashData(Volatile.Read(ref _key), Encoding.UTF8.GetBytes("subject:" + subject), hash);
+        HMACSHA256.HashData(Volatile.Read(ref _key), input[..written], hash);
         return Convert.ToHexStringLower(hash[..8]);
     }
 

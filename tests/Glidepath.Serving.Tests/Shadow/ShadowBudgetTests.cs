@@ -38,18 +38,39 @@ public sealed class ShadowBudgetTests
     }
 
     [Fact]
-    public void Release_SpendReachesTheCostCap_NoFurtherReservation()
+    public void Stored_SpendReachesTheCostCap_NoFurtherReservation()
     {
         var budget = Budget(0.05, null);
         budget.Refresh(new ShadowSpend(0, 0.03), (0, 0), T0);
 
         Assert.True(budget.TryReserve());
-        budget.Release(0.01);
+        budget.Answered(0.01);
+        budget.Stored(0.01);
         Assert.True(budget.TryReserve());
-        budget.Release(0.01);
+        budget.Answered(0.01);
+        budget.Stored(0.01);
 
         Assert.True(budget.Exhausted);
         Assert.False(budget.TryReserve());
+    }
+
+    [Fact]
+    public void Answered_CostCountsBeforeThePairIsStored_AndIsGivenBackWhenItIsNot()
+    {
+        // Pairs are written in batches: an answered call's cost is spent as soon as it is known.
+        var budget = Budget(0.05, null);
+        budget.Refresh(new ShadowSpend(0, 0.03), (0, 0), T0);
+        Assert.True(budget.TryReserve());
+
+        budget.Answered(0.02);
+
+        Assert.True(budget.Exhausted);
+        Assert.False(budget.TryReserve());
+
+        budget.Release(0.02); // the pair could not be stored: nothing was spent as far as the caps go
+
+        Assert.False(budget.Exhausted);
+        Assert.True(budget.TryReserve());
     }
 
     [Fact]
@@ -72,7 +93,8 @@ public sealed class ShadowBudgetTests
         for (var i = 0; i < 4; i++)
         {
             Assert.True(budget.TryReserve());
-            budget.Release(0);
+            budget.Answered(0);
+            budget.Stored(0);
         }
 
         // The store now holds this gateway's 4 pairs and another gateway's 5.

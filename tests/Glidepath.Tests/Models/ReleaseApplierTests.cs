@@ -38,18 +38,34 @@ public sealed class ReleaseApplierTests
     }
 
     [Fact]
-    public void Apply_TwoCalls_FreshOptionsEachTime()
+    public void Apply_TwoCalls_FreshOptionsEachTime_ToolsSharedReadOnly()
     {
         var applier = new ReleaseApplier(Snapshot(new ModelParameters { Temperature = 0.2 }));
 
         var (_, a) = applier.Apply("system", []);
         var (_, b) = applier.Apply("system", []);
         a.Temperature = 1;
-        a.Tools!.Clear();
 
+        // The release's tools are one read-only list: a client cannot change another call's tools by changing its own.
+        Assert.True(a.Tools!.IsReadOnly);
+        Assert.Throws<NotSupportedException>(() => a.Tools.Clear());
         Assert.Equal(0.2f, b.Temperature);
         Assert.Single(b.Tools!);
         Assert.Null(b.ToolMode);
+    }
+
+    [Fact]
+    public void Apply_CallerTools_AFreshListOfTheReleasesThenTheCallers()
+    {
+        var applier = new ReleaseApplier(Snapshot(new ModelParameters()));
+        var own = AIFunctionFactory.CreateDeclaration("callers_tool", "the caller's", System.Text.Json.JsonDocument.Parse("{}").RootElement);
+
+        var (_, options) = applier.Apply("system", [], new ChatOptions { Tools = [own] });
+
+        Assert.False(options.Tools!.IsReadOnly);
+        Assert.Equal(2, options.Tools.Count);
+        Assert.Same(own, options.Tools[1]);
+        Assert.Single(applier.Tools);
     }
 
     [Fact]

@@ -52,6 +52,17 @@ public sealed class SubjectKeyTests
         Assert.Equal(key.HashWith(hasher), new SubjectHasher([1, 2, 3, 4]).Hash("alice@example.com"));
     }
 
+    [Theory]
+    [InlineData("alice@example.com", "ea09077ce6dc6a2b")]
+    [InlineData("zoë-ünïcode", "7c4364a05e96345a")]
+    [InlineData(null, "62bd71d190b7a7bc")] // 600 x's: longer than the stack buffer
+    public void Hash_IsHmacSha256OfPrefixedUtf8Key_First16HexDigits(string? subject, string expected)
+    {
+        // Worked out with Python's hmac module: hmac.new(bytes([1,2,3,4]), ("subject:" + s).encode(), sha256).hexdigest()[:16].
+        // Traces already stored carry these hashes, so they must never change.
+        Assert.Equal(expected, new SubjectHasher([1, 2, 3, 4]).Hash(subject ?? new string('x', 600)));
+    }
+
     [Fact]
     public void HashWith_AnotherStoreKey_AnotherHash()
     {
