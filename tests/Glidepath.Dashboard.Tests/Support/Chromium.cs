@@ -22,6 +22,10 @@ public sealed class Chromium : IAsyncLifetime
         }
 
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+
+        // Generous: other test projects build and run beside these on a small machine. A wait ends as soon as the page
+        // shows the state, so a passing run is no slower for it.
+        Assertions.SetDefaultExpectTimeout(30_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = ExecutablePath, Headless = true });
     }

@@ -81,7 +81,7 @@ internal sealed class DashboardHarness : IAsyncDisposable
     {
         var context = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height } });
         _contexts.Add(context);
-        context.SetDefaultTimeout(20_000);
+        context.SetDefaultTimeout(30_000);
         return new BrowserPage(await context.NewPageAsync());
     }
 
