@@ -36,6 +36,7 @@ public static class DashboardEndpointRouteBuilderExtensions
         DashboardAssets.Map(group);
         DashboardSignIn.Map(group);
         DashboardPageEndpoints.Map(group);
+        DashboardCaseEndpoint.Map(group);
         DashboardActionEndpoints.Map(group);
         DashboardEvents.Map(group);
         return group;

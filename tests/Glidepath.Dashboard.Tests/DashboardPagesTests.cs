@@ -50,6 +50,24 @@ public sealed class DashboardPagesTests(Chromium chromium)
     }
 
     [Fact]
+    public async Task TracePage_DownloadCase_IsTheEvalsetCaseOfTheTraceWithItsProvenance()
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        var id = await h.Seed.FailedTraceAsync();
+        var browser = await h.SignedInAsync(await h.TokenAsync(Role.Viewer, "vic"));
+        await browser.Page.GotoAsync($"{h.Url}/dashboard/env/staging/traces/{id}");
+
+        var download = await browser.Page.RunAndWaitForDownloadAsync(() => browser.Page.GetByTestId("case-download").ClickAsync());
+
+        Assert.Equal($"case-{id[..12]}.jsonl", download.SuggestedFilename);
+        var line = await File.ReadAllTextAsync((await download.PathAsync())!);
+        using var json = System.Text.Json.JsonDocument.Parse(line);
+        Assert.Equal(id, json.RootElement.GetProperty("metadata").GetProperty("trace_id").GetString());
+        Assert.Contains("Can I return shoes after 45 days?", json.RootElement.GetProperty("input").GetRawText());
+        Assert.Empty(browser.Errors);
+    }
+
+    [Fact]
     public async Task TracePage_ContentWithMarkup_IsShownAsTextNeverRunAsScript()
     {
         await using var h = await DashboardHarness.StartAsync(chromium.Browser);
