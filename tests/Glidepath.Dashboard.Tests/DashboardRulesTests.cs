@@ -59,9 +59,11 @@ public sealed class DashboardRulesTests(Chromium chromium)
         await using var h = await DashboardHarness.StartAsync(chromium.Browser);
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
 
+        var root = await http.GetAsync(h.Url + "/dashboard");
         var page = await http.GetAsync(h.Url + "/dashboard/env/staging/rollout");
         var events = await http.GetAsync(h.Url + "/dashboard/events?env=staging");
 
+        Assert.Equal("/dashboard/environments", root.Headers.Location!.ToString());
         Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
         Assert.Equal("/dashboard/sign-in", page.Headers.Location!.ToString());
         Assert.Equal(HttpStatusCode.Unauthorized, events.StatusCode);
