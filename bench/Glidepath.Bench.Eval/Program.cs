@@ -7,8 +7,9 @@ using Glidepath.Cli;
 // The eval runner's throughput against the sim: N cases × 1 trial with a 50 ms first-token latency at
 // concurrency 64, compared with the ideal N × 0.05 / 64 s, then the same dataset again from the response cache.
 // Usage: dotnet run -c Release --project bench/Glidepath.Bench.Eval [-- CASES [CONCURRENCY]]
-//        dotnet run -c Release --project bench/Glidepath.Bench.Eval -- --process [CASES [CONCURRENCY]] [--no-promptfoo]
+//        dotnet run -c Release --project bench/Glidepath.Bench.Eval -- --process [CASES [CONCURRENCY]] [--no-promptfoo] [--r2r]
 //          glidepath eval run as its own process against a 50 ms OpenAI-compatible upstream, and promptfoo on the same cases.
+//          --r2r also publishes the CLI as installed (dotnet publish -r RID: ReadyToRun) and measures both builds side by side.
 if (args.Length > 1 && args[0] == "--serve-mock")
 {
     return await MockServer.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture));
@@ -17,7 +18,13 @@ if (args.Length > 1 && args[0] == "--serve-mock")
 if (args.Length > 0 && args[0] == "--process")
 {
     var numbers = args.Skip(1).Where(a => !a.StartsWith("--", StringComparison.Ordinal)).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray();
-    return await ProcessBench.RunAsync(numbers.Length > 0 ? numbers[0] : 1000, numbers.Length > 1 ? numbers[1] : 64, !args.Contains("--no-promptfoo"));
+    List<(string, string)> clis = [("dotnet build output (JIT)", Path.Combine(AppContext.BaseDirectory, "Glidepath.Cli.dll"))];
+    if (args.Contains("--r2r"))
+    {
+        clis.Add(("dotnet publish -r " + System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier + " (ReadyToRun)", await ProcessBench.PublishAsync()));
+    }
+
+    return await ProcessBench.RunAsync(numbers.Length > 0 ? numbers[0] : 1000, numbers.Length > 1 ? numbers[1] : 64, !args.Contains("--no-promptfoo"), clis);
 }
 
 var cases = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;

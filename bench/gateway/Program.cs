@@ -12,6 +12,13 @@
 // with a shadow (at rate 1 every request is mirrored to a second release on the same mock) and without one, and the caller's latency of
 // both is compared (issue 20: the p50 latency a shadow adds).
 //
+// With --pass-through the run is issue 19's side-by-side instead: one static upstream (nginx `return 200`, installed with
+// apt-get when missing) called directly, through nginx proxy_pass, through `glidepath serve --no-pass-through` (translating)
+// and through `glidepath serve` (pass-through): c=1 p50 added, c=32 throughput with wrk relative to nginx, streaming time
+// to first byte added, CPU µs per request (PassThroughBench.cs).
+//
+//   dotnet run -c Release --project bench/gateway -- --pass-through [--sequential 2000 --seconds 5]
+//
 // With --baseline-cli PATH/Glidepath.Cli.dll (another build, e.g. of an earlier commit) a second gateway runs that
 // build on a copy of the same app and store, and a last phase compares the two builds side by side in this run.
 using System.Diagnostics;
@@ -27,6 +34,12 @@ var rate = Arg("--rate", 1000);
 var baselineCli = ArgText("--baseline-cli");
 var memoryOnly = args.Contains("--memory");
 var shadowRate = ArgText("--shadow-rate") ?? "1";
+
+if (args.Contains("--pass-through"))
+{
+    await PassThroughBench.RunAsync(FreePort, StartGatewayAsync, Arg("--sequential", 2000), seconds);
+    return;
+}
 
 await using var mock = await MockUpstream.StartAsync();
 var dir = Path.Combine(Path.GetTempPath(), "gp-bench-gw-" + Guid.NewGuid().ToString("N")[..8]);
@@ -47,7 +60,7 @@ if (baselineCli is not null)
 var port = FreePort();
 var gatewayUrl = $"http://127.0.0.1:{port}";
 // The CLI from its own build output (its deps.json, not the bench's), built with the same configuration.
-var cliDll = Path.Combine(RepoRoot(), "src", "Glidepath.Cli", "bin", Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar))!), "net10.0", "Glidepath.Cli.dll");
+var cliDll = CliDll();
 using var gateway = Process.Start(new ProcessStartInfo("dotnet", [cliDll, "--manifest", manifest, "serve", "--env", "staging", "--urls", gatewayUrl, "--format", "json"])
 {
     RedirectStandardOutput = true,
@@ -319,6 +332,36 @@ static async Task WaitReadyAsync(HttpClient http, string url, Process gateway)
     }
 
     throw new TimeoutException("the gateway did not become ready within 60 s");
+}
+
+static string CliDll() =>
+    Path.Combine(RepoRoot(), "src", "Glidepath.Cli", "bin", Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar))!), "net10.0", "Glidepath.Cli.dll");
+
+// A `glidepath serve` of its own copy of the sample app, its release on the openai provider at `upstream`.
+async Task<GatewayProcess> StartGatewayAsync(string upstream, string name, string flag)
+{
+    var at = Path.Combine(Path.GetTempPath(), $"gp-bench-{name}-" + Guid.NewGuid().ToString("N")[..8]);
+    CopySample(at);
+    var path = Path.Combine(at, "glidepath.yaml");
+    File.WriteAllText(path, File.ReadAllText(path)
+        .Replace("provider: sim ", "provider: openai ", StringComparison.Ordinal)
+        .Replace("name: sim-support-1", "name: mock", StringComparison.Ordinal)
+        .Replace("openai: { base_url: https://api.openai.com/v1, api_key_env: OPENAI_API_KEY }", $"openai: {{ base_url: {upstream}/v1 }}", StringComparison.Ordinal));
+    foreach (var command in new[] { new[] { "release", "create", "-m", "bench" }, ["deploy", "v1", "--env", "staging"] })
+    {
+        var err = new StringWriter();
+        if (await CliApp.RunAsync(["--manifest", path, .. command], TextWriter.Null, err, isTerminal: false, CancellationToken.None) != 0)
+        {
+            throw new InvalidOperationException($"glidepath {string.Join(' ', command)} failed: {err}");
+        }
+    }
+
+    var url = $"http://127.0.0.1:{FreePort()}";
+    string[] serve = [CliDll(), "--manifest", path, "serve", "--env", "staging", "--urls", url, "--format", "json"];
+    var process = Process.Start(new ProcessStartInfo("dotnet", flag.Length > 0 ? [.. serve, flag] : serve) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+    using var ready = new HttpClient();
+    await WaitReadyAsync(ready, url, process);
+    return new GatewayProcess(process, url);
 }
 
 static int FreePort()

@@ -14,6 +14,13 @@ public sealed record GatewayOptions
     /// </summary>
     public bool RequireKeys { get; init; }
 
+    /// <summary>
+    /// Whether a request whose wire format is the release provider's own (OpenAI → an OpenAI-compatible provider,
+    /// Anthropic → Anthropic) passes through: its body is patched with the release and sent as is, and the answer is
+    /// copied back while a tap reads usage and finish reason. Off, every request is translated (<c>serve --no-pass-through</c>).
+    /// </summary>
+    public bool PassThrough { get; init; } = true;
+
     /// <summary>Throws a <see cref="BadInputException"/> naming a setting the gateway cannot work with.</summary>
     public void Validate()
     {

@@ -5,6 +5,7 @@ using Glidepath.Models;
 using Glidepath.Providers.Anthropic;
 using Glidepath.Providers.Caching;
 using Glidepath.Providers.Cost;
+using Glidepath.Providers.Forwarding;
 using Glidepath.Providers.Http;
 using Glidepath.Providers.OpenAI;
 using Glidepath.Providers.Resilience;
@@ -22,7 +23,7 @@ namespace Glidepath.Providers;
 /// resilience (timeout, retries, concurrency) → the provider client (Anthropic, OpenAI-compatible, or the sim).
 /// One factory per process: it owns the HTTP connection pool and the per-provider concurrency limits.
 /// </summary>
-public sealed class ModelClientFactory : IModelClientFactory, IDisposable
+public sealed class ModelClientFactory : IModelClientFactory, IModelForwarderFactory, IDisposable
 {
     /// <summary>ActivitySource and Meter name of the pipeline's telemetry.</summary>
     public const string TelemetrySourceName = Glidepath.Traces.GlidepathTelemetry.Name;
@@ -58,45 +59,14 @@ public sealed class ModelClientFactory : IModelClientFactory, IDisposable
     public IChatClient Create(ModelSpec model, ProviderSettings settings, ModelClientOptions options)
     {
         var provider = model.Provider;
-        var isSim = provider == ProviderNames.Sim;
-        var timeout = settings.Timeout ?? (isSim ? SimOptions.DefaultTimeout : _defaults.Timeout);
-        var maxRetries = settings.MaxRetries ?? (isSim ? 0 : _defaults.MaxRetries);
-        var maxConcurrency = settings.MaxConcurrency ?? (isSim ? Math.Max(64, _defaults.MaxConcurrency) : _defaults.MaxConcurrency);
-        if (timeout <= TimeSpan.Zero || maxRetries < 0 || maxConcurrency < 1)
+        var (baseUrl, apiKey, resilience) = Resolve(model, settings, options);
+        var inner = provider switch
         {
-            throw new BadInputException($"providers.{provider}: timeout must be positive, max_retries ≥ 0 and max_concurrency ≥ 1");
-        }
-
-        string? apiKey = null;
-        string? baseUrl = null;
-        IChatClient inner;
-        switch (provider)
-        {
-            case ProviderNames.Anthropic:
-                baseUrl = settings.BaseUrl ?? ProviderDefaults.AnthropicDefaultBaseUrl;
-                apiKey = ApiKey.Resolve(provider, settings, _defaults.GetEnvironmentVariable, required: true)!;
-                inner = AnthropicChatClientFactory.Create(model, baseUrl, apiKey, Http(provider, apiKey));
-                break;
-            case ProviderNames.OpenAI:
-                baseUrl = settings.BaseUrl ?? ProviderDefaults.OpenAIDefaultBaseUrl;
-
-                // A custom base_url (Ollama, vLLM, llama.cpp) may need no key; api.openai.com always does.
-                apiKey = ApiKey.Resolve(provider, settings, _defaults.GetEnvironmentVariable, required: settings.BaseUrl is null);
-                inner = OpenAIChatClientFactory.Create(model, baseUrl, apiKey, Http(provider, apiKey), timeout);
-                break;
-            case ProviderNames.Sim:
-                inner = new SimChatClient(model, SimOptions.Parse(model), options.TrialIndex, _time, _simCalls.For(model));
-                break;
-            default:
-                throw new BadInputException($"unknown model provider '{provider}'; expected anthropic, openai or sim");
-        }
-
-        var limit = _limits.GetOrAdd(provider + "|" + baseUrl, _ => new SemaphoreSlim(maxConcurrency, maxConcurrency));
-        var resilience = new ResilienceSettings(provider, timeout, maxRetries, _defaults.RetryBaseDelay, _defaults.MaxRetryAfter, limit, apiKey)
-        {
-            MaxConcurrency = maxConcurrency,
-            MaxQueueWait = options.MaxQueueWait,
+            ProviderNames.Anthropic => AnthropicChatClientFactory.Create(model, baseUrl!, apiKey!, Http(provider, apiKey)),
+            ProviderNames.OpenAI => OpenAIChatClientFactory.Create(model, baseUrl!, apiKey, Http(provider, apiKey), resilience.Timeout),
+            _ => (IChatClient)new SimChatClient(model, SimOptions.Parse(model), options.TrialIndex, _time, _simCalls.For(model)),
         };
+
         var logger = _loggerFactory.CreateLogger("Glidepath.Providers");
 
         var builder = new ChatClientBuilder(inner)
@@ -116,6 +86,60 @@ public sealed class ModelClientFactory : IModelClientFactory, IDisposable
 
         builder.Use(next => new ResilientChatClient(next, resilience, _time, logger));
         return builder.Build();
+    }
+
+    /// <inheritdoc />
+    public ModelForwarder? CreateForwarder(ModelSpec model, ProviderSettings settings, ModelClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model.Provider is not (ProviderNames.OpenAI or ProviderNames.Anthropic))
+        {
+            return null;
+        }
+
+        var (baseUrl, apiKey, resilience) = Resolve(model, settings, options);
+        var root = baseUrl!.TrimEnd('/');
+        var (endpoint, headers) = model.Provider == ProviderNames.Anthropic
+            ? (new Uri(root + "/v1/messages"), new[] { ("x-api-key", apiKey!), ("anthropic-version", "2023-06-01") })
+            : (new Uri(root + "/chat/completions"), new[] { ("Authorization", "Bearer " + (apiKey ?? OpenAIChatClientFactory.NoKey)) });
+        var logger = _loggerFactory.CreateLogger("Glidepath.Providers");
+        HttpMessageHandler handlers = new ProviderHttpHandler(model.Provider, apiKey, _time, _handler);
+        handlers = new RetryHandler(resilience, RetryPipeline.Build(resilience, _time, logger), _time, handlers);
+        handlers = new ConcurrencyLimitHandler(resilience, _time, handlers);
+        handlers = new GenAiSpanHandler(model.Provider, model.Name, options.Environment, endpoint, _prices, handlers);
+        return new ModelForwarder(model, endpoint, headers, handlers, resilience, _time);
+    }
+
+    /// <summary>The provider's base URL, key (from its environment variable) and resilience settings, checked once per client.</summary>
+    private (string? BaseUrl, string? ApiKey, ResilienceSettings Resilience) Resolve(ModelSpec model, ProviderSettings settings, ModelClientOptions options)
+    {
+        var provider = model.Provider;
+        var isSim = provider == ProviderNames.Sim;
+        var timeout = settings.Timeout ?? (isSim ? SimOptions.DefaultTimeout : _defaults.Timeout);
+        var maxRetries = settings.MaxRetries ?? (isSim ? 0 : _defaults.MaxRetries);
+        var maxConcurrency = settings.MaxConcurrency ?? (isSim ? Math.Max(64, _defaults.MaxConcurrency) : _defaults.MaxConcurrency);
+        if (timeout <= TimeSpan.Zero || maxRetries < 0 || maxConcurrency < 1)
+        {
+            throw new BadInputException($"providers.{provider}: timeout must be positive, max_retries ≥ 0 and max_concurrency ≥ 1");
+        }
+
+        var (baseUrl, apiKey) = provider switch
+        {
+            ProviderNames.Anthropic => (settings.BaseUrl ?? ProviderDefaults.AnthropicDefaultBaseUrl, ApiKey.Resolve(provider, settings, _defaults.GetEnvironmentVariable, required: true)),
+
+            // A custom base_url (Ollama, vLLM, llama.cpp) may need no key; api.openai.com always does.
+            ProviderNames.OpenAI => (settings.BaseUrl ?? ProviderDefaults.OpenAIDefaultBaseUrl, ApiKey.Resolve(provider, settings, _defaults.GetEnvironmentVariable, required: settings.BaseUrl is null)),
+            ProviderNames.Sim => ((string?)null, (string?)null),
+            _ => throw new BadInputException($"unknown model provider '{provider}'; expected anthropic, openai or sim"),
+        };
+
+        var limit = _limits.GetOrAdd(provider + "|" + baseUrl, _ => new SemaphoreSlim(maxConcurrency, maxConcurrency));
+        var resilience = new ResilienceSettings(provider, timeout, maxRetries, _defaults.RetryBaseDelay, _defaults.MaxRetryAfter, limit, apiKey)
+        {
+            MaxConcurrency = maxConcurrency,
+            MaxQueueWait = options.MaxQueueWait,
+        };
+        return (baseUrl, apiKey, resilience);
     }
 
     /// <inheritdoc />

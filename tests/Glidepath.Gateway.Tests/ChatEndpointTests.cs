@@ -5,13 +5,18 @@ using Microsoft.Extensions.AI;
 
 namespace Glidepath.Gateway.Tests;
 
-public sealed class ChatEndpointTests : IAsyncLifetime
+/// <remarks>Runs as is (scripted clients in-process: the translating path) and again, in the derived classes below, over HTTP
+/// through the pass-through path and the translating one against a <see cref="ScriptedUpstream"/> answering with the same scripts.</remarks>
+public class ChatEndpointTests : IAsyncLifetime
 {
     private GatewayFixture _f = null!;
 
+    /// <summary>Null: in-process; otherwise the provider and path over HTTP.</summary>
+    internal virtual GatewayUpstream? Upstream => null;
+
     public async Task InitializeAsync()
     {
-        _f = await GatewayFixture.CreateAsync();
+        _f = await GatewayFixture.CreateAsync(upstream: Upstream);
         await _f.StartAsync();
     }
 
@@ -108,4 +113,22 @@ public sealed class ChatEndpointTests : IAsyncLifetime
         Assert.Equal("error", doc.RootElement.GetProperty("type").GetString());
         Assert.Contains("boom", doc.RootElement.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
     }
+}
+
+/// <summary>The cases of <see cref="ChatEndpointTests"/> over HTTP: the release on an OpenAI-compatible provider, passed through.</summary>
+public sealed class ChatEndpointOpenAiPassThroughTests : ChatEndpointTests
+{
+    internal override GatewayUpstream? Upstream => GatewayUpstream.OpenAiPassThrough;
+}
+
+/// <summary>The cases of <see cref="ChatEndpointTests"/> over HTTP: the release on Anthropic, passed through.</summary>
+public sealed class ChatEndpointAnthropicPassThroughTests : ChatEndpointTests
+{
+    internal override GatewayUpstream? Upstream => GatewayUpstream.AnthropicPassThrough;
+}
+
+/// <summary>The cases of <see cref="ChatEndpointTests"/> over HTTP: the release on an OpenAI-compatible provider, pass-through off.</summary>
+public sealed class ChatEndpointOpenAiTranslatingTests : ChatEndpointTests
+{
+    internal override GatewayUpstream? Upstream => GatewayUpstream.OpenAiTranslating;
 }

@@ -4,13 +4,18 @@ using Microsoft.Extensions.AI;
 
 namespace Glidepath.Gateway.Tests;
 
-public sealed class StreamingTests : IAsyncLifetime
+/// <remarks>Runs as is (scripted clients in-process: the translating path) and again, in the derived classes below, over HTTP
+/// through the pass-through path and the translating one against a <see cref="ScriptedUpstream"/> answering with the same scripts.</remarks>
+public class StreamingTests : IAsyncLifetime
 {
     private GatewayFixture _f = null!;
 
+    /// <summary>Null: in-process; otherwise the provider and path over HTTP.</summary>
+    internal virtual GatewayUpstream? Upstream => null;
+
     public async Task InitializeAsync()
     {
-        _f = await GatewayFixture.CreateAsync();
+        _f = await GatewayFixture.CreateAsync(upstream: Upstream);
         await _f.StartAsync();
     }
 
@@ -132,4 +137,22 @@ public sealed class StreamingTests : IAsyncLifetime
 
         throw new EndOfStreamException("the stream ended before a data line");
     }
+}
+
+/// <summary>The cases of <see cref="StreamingTests"/> over HTTP: the release on an OpenAI-compatible provider, passed through.</summary>
+public sealed class StreamingOpenAiPassThroughTests : StreamingTests
+{
+    internal override GatewayUpstream? Upstream => GatewayUpstream.OpenAiPassThrough;
+}
+
+/// <summary>The cases of <see cref="StreamingTests"/> over HTTP: the release on Anthropic, passed through.</summary>
+public sealed class StreamingAnthropicPassThroughTests : StreamingTests
+{
+    internal override GatewayUpstream? Upstream => GatewayUpstream.AnthropicPassThrough;
+}
+
+/// <summary>The cases of <see cref="StreamingTests"/> over HTTP: the release on an OpenAI-compatible provider, pass-through off.</summary>
+public sealed class StreamingOpenAiTranslatingTests : StreamingTests
+{
+    internal override GatewayUpstream? Upstream => GatewayUpstream.OpenAiTranslating;
 }

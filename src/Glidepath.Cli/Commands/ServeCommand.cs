@@ -45,6 +45,7 @@ internal static class ServeCommand
         logFormat.AcceptOnlyFromAmong("text", "json");
         var requireKeys = new Option<bool>("--require-keys") { Description = "Require a caller's key (gpk_…) even on a loopback address (on by default for any other address)" };
         var allowAnonymous = new Option<bool>("--allow-anonymous") { Description = "Serve callers without keys even on an address other machines can reach (keys are then not checked)" };
+        var noPassThrough = new Option<bool>("--no-pass-through") { Description = "Translate every request through the providers pipeline, even when the caller's wire format is the provider's (pass-through is on by default)" };
         var adminUrls = new Option<string[]>("--admin-urls") { Description = "Serve the admin API (/admin/v1) only here, e.g. http://127.0.0.1:4001 (default: on --urls)", AllowMultipleArgumentsPerToken = true };
         var metricsUrls = new Option<string[]>("--metrics-urls") { Description = "Serve /metrics only here, without a token; a bare port is 127.0.0.1 (default: on --urls, with an access token)", AllowMultipleArgumentsPerToken = true };
         var oidc = ServeOidcOptions.Create();
@@ -65,6 +66,8 @@ internal static class ServeCommand
             --admin-urls; every operation needs an access token ('glidepath tokens create') or, with --oidc-*,
             an OpenID Connect token. /metrics needs an access token of any role, or its own --metrics-urls.
             The web dashboard (/dashboard, docs/dashboard.md) is served beside the admin API, on its listener.
+            A request in the provider's own wire format passes through (body patched, answer copied as it
+            comes); --no-pass-through translates every request instead.
 
             Examples:
               glidepath serve --env staging --urls http://127.0.0.1:4000
@@ -82,6 +85,7 @@ internal static class ServeCommand
             logFormat,
             requireKeys,
             allowAnonymous,
+            noPassThrough,
             adminUrls,
             metricsUrls,
         };
@@ -126,7 +130,7 @@ internal static class ServeCommand
                 var host = new GatewayServerOptions
                 {
                     Urls = listen,
-                    Gateway = new GatewayOptions { RequireKeys = Glidepath.Gateway.Hosting.GatewayAuthentication.RequiresKeys(listen, parse.GetValue(requireKeys), parse.GetValue(allowAnonymous)) },
+                    Gateway = new GatewayOptions { RequireKeys = Glidepath.Gateway.Hosting.GatewayAuthentication.RequiresKeys(listen, parse.GetValue(requireKeys), parse.GetValue(allowAnonymous)), PassThrough = !parse.GetValue(noPassThrough) },
                     OtlpEndpoint = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT") is { Length: > 0 } otlp ? otlp : null,
                     LogLevel = ctx.Output.IsJson ? Microsoft.Extensions.Logging.LogLevel.Warning : Microsoft.Extensions.Logging.LogLevel.Information,
                     LogFormat = parse.GetValue(logFormat)!,

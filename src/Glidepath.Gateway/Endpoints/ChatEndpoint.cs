@@ -60,9 +60,10 @@ internal sealed partial class ChatEndpoint(ChatService chat, ServingOptions serv
         state.Key = key;
 
         ChatRequest request;
+        using var body = new PooledBuffer((int)Math.Min(http.Request.ContentLength ?? 4096, options.MaxRequestBodyBytes) + 1);
         try
         {
-            request = await RequestReader.ReadAsync(http.Request, wire, options.MaxRequestBodyBytes, ct).ConfigureAwait(false);
+            request = await RequestReader.ReadAsync(http.Request, wire, options.MaxRequestBodyBytes, body, ct).ConfigureAwait(false);
             CheckModel(request.Model);
             GatewayHeaders.CheckVars(http.Request.Headers, _requestVars, chat.Environment);
         }
@@ -100,7 +101,7 @@ internal sealed partial class ChatEndpoint(ChatService chat, ServingOptions serv
             return;
         }
 
-        if (!call.Prepare(request))
+        if (!(options.PassThrough ? call.PrepareForwarding(request) : call.Prepare(request)))
         {
             await AnswerFailureAsync(http, wire, call.Failure!).ConfigureAwait(false);
             call.Complete();
@@ -108,7 +109,11 @@ internal sealed partial class ChatEndpoint(ChatService chat, ServingOptions serv
         }
 
         var context = new ResponseContext(wire is OpenAiWire ? "chatcmpl-" + call.TraceId[..24] : "msg_" + call.TraceId, call.Model!, state.StartedAt.ToUnixTimeSeconds());
-        if (request.Stream)
+        if (call.Forwarder is not null)
+        {
+            await PassThroughAsync(http, wire, call, request, body, context, ct).ConfigureAwait(false);
+        }
+        else if (request.Stream)
         {
             await StreamAsync(http, wire, call, request, context, state, ct).ConfigureAwait(false);
         }

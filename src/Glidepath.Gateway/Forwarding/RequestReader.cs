@@ -18,7 +18,8 @@ internal static class RequestReader
     /// <summary>Request headers the gateway reads; more is a 431 in the caller's format.</summary>
     public const int MaxHeaderCount = 100;
 
-    public static async Task<ChatRequest> ReadAsync(HttpRequest request, IWireFormat wire, long maxBodyBytes, CancellationToken ct)
+    /// <summary>Reads and parses the body; the caller owns (and disposes) <paramref name="body"/>, which keeps the body's bytes for the pass-through path.</summary>
+    public static async Task<ChatRequest> ReadAsync(HttpRequest request, IWireFormat wire, long maxBodyBytes, PooledBuffer body, CancellationToken ct)
     {
         CheckHeaders(request.Headers);
         CheckContentType(request.ContentType);
@@ -27,14 +28,12 @@ internal static class RequestReader
             throw TooLarge(maxBodyBytes);
         }
 
-        JsonDocument doc;
         try
         {
-            doc = await JsonDocument.ParseAsync(request.Body, default, ct).ConfigureAwait(false);
-        }
-        catch (JsonException ex)
-        {
-            throw NotJson(ex);
+            if (!await body.ReadAllAsync(request.Body, maxBodyBytes, ct).ConfigureAwait(false))
+            {
+                throw TooLarge(maxBodyBytes);
+            }
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -51,10 +50,7 @@ internal static class RequestReader
             throw WireException.BadRequest($"the request body could not be read: {ex.Message}");
         }
 
-        using (doc)
-        {
-            return Parse(doc.RootElement, wire);
-        }
+        return Parse(body.Memory, wire);
     }
 
     /// <summary>Parses a whole body (the property-based tests call this directly, without HTTP).</summary>

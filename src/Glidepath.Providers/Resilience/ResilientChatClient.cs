@@ -3,7 +3,6 @@ using Glidepath.Errors;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Polly;
-using Polly.Retry;
 
 namespace Glidepath.Providers.Resilience;
 
@@ -17,7 +16,6 @@ internal sealed class ResilientChatClient : DelegatingChatClient
 {
     private readonly ResilienceSettings _settings;
     private readonly TimeProvider _time;
-    private readonly ILogger _logger;
     private readonly ResiliencePipeline _retry;
 
     public ResilientChatClient(IChatClient inner, ResilienceSettings settings, TimeProvider time, ILogger logger)
@@ -25,28 +23,7 @@ internal sealed class ResilientChatClient : DelegatingChatClient
     {
         _settings = settings;
         _time = time;
-        _logger = logger;
-        var builder = new ResiliencePipelineBuilder { TimeProvider = time };
-        if (settings.MaxRetries > 0)
-        {
-            builder.AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<ProviderException>(e => e.IsTransient && (e.RetryAfter is null || e.RetryAfter <= settings.MaxRetryAfter)),
-                MaxRetryAttempts = settings.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = settings.RetryBaseDelay,
-                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Exception is ProviderException { RetryAfter: { } after } ? after : (TimeSpan?)null),
-                OnRetry = args =>
-                {
-                    var pe = args.Outcome.Exception as ProviderException;
-                    Log.Retrying(_logger, settings.Provider, args.AttemptNumber + 1, pe?.StatusCode, pe?.Failure.ToString() ?? "?", (long)args.RetryDelay.TotalMilliseconds);
-                    return default;
-                },
-            });
-        }
-
-        _retry = builder.Build();
+        _retry = RetryPipeline.Build(settings, time, logger);
     }
 
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
@@ -122,37 +99,7 @@ internal sealed class ResilientChatClient : DelegatingChatClient
         }
     }
 
-    /// <summary>
-    /// Takes a concurrency slot, waiting at most <see cref="ResilienceSettings.MaxQueueWait"/> when set: calls that hang
-    /// until their timeout hold their slots, and the traffic behind them should fail fast as overloaded, not queue.
-    /// </summary>
-    private async Task AcquireAsync(CancellationToken cancellationToken)
-    {
-        if (_settings.MaxQueueWait is not { } wait)
-        {
-            await _settings.Concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        if (_settings.Concurrency.Wait(0, CancellationToken.None))
-        {
-            return;
-        }
-
-        using var timer = new CancellationTokenSource(wait, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
-        try
-        {
-            await _settings.Concurrency.WaitAsync(linked.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw new ProviderException(_settings.Provider, 503,
-                string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"all {_settings.MaxConcurrency} calls allowed in flight to {_settings.Provider} are busy and none finished within {wait.TotalSeconds:0.###} s; raise providers.{_settings.Provider}.max_concurrency or lower its timeout"),
-                ProviderFailure.RateLimited);
-        }
-    }
+    private Task AcquireAsync(CancellationToken cancellationToken) => ConcurrencySlots.AcquireAsync(_settings, _time, cancellationToken);
 
     /// <summary>One attempt's stream: each wait for the next chunk is bounded by the timeout, which cancels the underlying read.</summary>
     private sealed class Stream : IAsyncDisposable

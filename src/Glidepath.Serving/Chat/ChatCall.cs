@@ -17,7 +17,7 @@ namespace Glidepath.Serving.Chat;
 /// <see cref="Complete()"/> records the trace once the host has answered. A failure is never thrown: it is left in
 /// <see cref="Failure"/> for the host to answer in its own format. Not thread-safe: one host request drives it.
 /// </summary>
-public sealed class ChatCall : IDisposable
+public sealed partial class ChatCall : IDisposable
 {
     private readonly ChatService _service;
     private readonly ChatCallContext _context;
@@ -69,13 +69,17 @@ public sealed class ChatCall : IDisposable
     public bool IsCompleted => _trace.Finished;
 
     /// <summary>Time spent in the host and the core so far, without waiting for the provider (for <c>Server-Timing</c>).</summary>
-    public double OverheadMs() => _trace.OverheadMs(Stopwatch.GetTimestamp());
+    public double OverheadMs()
+    {
+        CollectForwarded();
+        return _trace.OverheadMs(Stopwatch.GetTimestamp());
+    }
 
     /// <summary>
     /// Applies the routed release to <paramref name="request"/>: its rendered system prompt, model, parameters and tools.
     /// False when it cannot: a prompt variable left unset (400, the caller's to fix) or a release that cannot be served (503).
     /// </summary>
-    public bool Prepare(ChatRequest request) => Prepare(request, null);
+    public bool Prepare(ChatRequest request) => Prepare(request, null, forwarding: false);
 
     /// <summary>
     /// Applies the routed release's rendered system prompt, sampling parameters and tools to <paramref name="request"/>
@@ -86,10 +90,10 @@ public sealed class ChatCall : IDisposable
     public bool PrepareFor(ChatRequest request, IChatClient client)
     {
         ArgumentNullException.ThrowIfNull(client);
-        return Prepare(request, client);
+        return Prepare(request, client, forwarding: false);
     }
 
-    private bool Prepare(ChatRequest request, IChatClient? own)
+    private bool Prepare(ChatRequest request, IChatClient? own, bool forwarding)
     {
         ArgumentNullException.ThrowIfNull(request);
         var label = ReleaseLabel;
@@ -98,6 +102,10 @@ public sealed class ChatCall : IDisposable
         {
             release = _service.Releases.Get(_trace.Decision.Release);
             _client = own ?? release.Client;
+            if (forwarding && release.Forwarder is { } forwarder && forwarder.Wire == _context.Api)
+            {
+                Forwarder = forwarder;
+            }
         }
         catch (Exception ex)
         {
@@ -113,7 +121,15 @@ public sealed class ChatCall : IDisposable
 
         try
         {
-            (_messages, _options) = release.Applier.Apply(prompt, request.Messages, request.Options);
+            if (Forwarder is null)
+            {
+                (_messages, _options) = release.Applier.Apply(prompt, request.Messages, request.Options);
+            }
+            else
+            {
+                // The host patches the caller's own body with the same rule (ReleaseApplier's parameters and tools).
+                (SystemPrompt, Applier) = (prompt.Text, release.Applier);
+            }
         }
         catch (Exception ex)
         {
@@ -129,7 +145,7 @@ public sealed class ChatCall : IDisposable
         else
         {
             var caller = request.Options;
-            _options.ModelId = caller.ModelId;
+            _options!.ModelId = caller.ModelId;
             _options.ResponseFormat ??= caller.ResponseFormat;
             _options.AdditionalProperties = caller.AdditionalProperties?.Clone();
             if (_options.Tools is { IsReadOnly: true } shared)
@@ -246,6 +262,7 @@ public sealed class ChatCall : IDisposable
     /// </summary>
     public void Complete()
     {
+        CollectForwarded();
         if (Failure is { } failure)
         {
             Record(failure.Status, failure.TraceError, null);
@@ -262,7 +279,11 @@ public sealed class ChatCall : IDisposable
 
     /// <summary>Records the trace with an outcome the host decided: the caller refused (4xx), gone (499), or a host failure (500).</summary>
     /// <param name="error">The trace's error, e.g. <c>bad_request</c>, <c>client_closed</c>, <c>gateway_error</c>.</param>
-    public void Complete(int status, string error) => _ = Record(status, error, null);
+    public void Complete(int status, string error)
+    {
+        CollectForwarded();
+        _ = Record(status, error, null);
+    }
 
     /// <summary>Ends the call's span; a call not completed by then is not traced (a route-only probe).</summary>
     public void Dispose() => _activity?.Dispose();

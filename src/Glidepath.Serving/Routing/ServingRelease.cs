@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using Glidepath.Manifests;
 using Glidepath.Models;
+using Glidepath.Providers.Forwarding;
 using Glidepath.Routing;
 using Microsoft.Extensions.AI;
 
@@ -11,15 +12,24 @@ internal sealed class ServingRelease
 {
     private ChatMessage? _promptWithEnvironmentVars;
     private readonly Lazy<IChatClient> _client;
+    private readonly Lazy<ModelForwarder?> _forwarder;
 
     /// <param name="client">Builds the release's model client on first use: a host that keeps its own client (the SDK's
     /// inner-client mode) never needs the release's provider, nor its key. A failed build is not cached.</param>
-    public ServingRelease(Func<IChatClient> client) => _client = new Lazy<IChatClient>(client, LazyThreadSafetyMode.PublicationOnly);
+    /// <param name="forwarder">Builds the release's pass-through forwarder on first use; null when its provider has none.</param>
+    public ServingRelease(Func<IChatClient> client, Func<ModelForwarder?>? forwarder = null)
+    {
+        _client = new Lazy<IChatClient>(client, LazyThreadSafetyMode.PublicationOnly);
+        _forwarder = new Lazy<ModelForwarder?>(forwarder ?? (() => null), LazyThreadSafetyMode.PublicationOnly);
+    }
 
     public required RoutedRelease Release { get; init; }
 
     /// <summary>The release's model client through the providers pipeline; built (and its provider settings checked) on first use.</summary>
     public IChatClient Client => _client.Value;
+
+    /// <summary>The release's pass-through forwarder (its provider's own wire format), or null (the sim, or a factory without one).</summary>
+    public ModelForwarder? Forwarder => _forwarder.Value;
 
     /// <summary>Applies the release to a request (the same rule evals use).</summary>
     public required ReleaseApplier Applier { get; init; }

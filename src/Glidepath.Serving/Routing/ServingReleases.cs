@@ -41,7 +41,9 @@ internal sealed class ServingReleases(ServingOptions settings)
     {
         var model = release.Snapshot.Model;
         var providerSettings = ProviderSettingsResolver.Resolve(settings.Manifest, model.Provider, settings.Environment);
-        return new ServingRelease(() => settings.Models.Create(model, providerSettings, new ModelClientOptions { Environment = settings.Environment, MaxQueueWait = settings.ProviderQueueWait }))
+        var options = new ModelClientOptions { Environment = settings.Environment, MaxQueueWait = settings.ProviderQueueWait };
+        var forwarders = settings.Models as Glidepath.Providers.Forwarding.IModelForwarderFactory;
+        return new ServingRelease(() => settings.Models.Create(model, providerSettings, options), () => forwarders?.CreateForwarder(model, providerSettings, options))
         {
             Release = release,
             Applier = new ReleaseApplier(release.Snapshot),

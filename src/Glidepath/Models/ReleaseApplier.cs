@@ -24,6 +24,12 @@ public sealed class ReleaseApplier
 
     public ReleaseSnapshot Snapshot { get; }
 
+    /// <summary>
+    /// The release's sampling parameters. The rule, for this class and for the gateway's pass-through body patch alike:
+    /// a parameter the release sets wins over the caller's; one it leaves unset keeps the caller's.
+    /// </summary>
+    public Glidepath.Manifests.ModelParameters Parameters => Snapshot.Model.Parameters;
+
     /// <summary>The release's tools as declarations the model may call.</summary>
     public IReadOnlyList<AITool> Tools => _tools;
 
@@ -87,7 +93,8 @@ public sealed class ReleaseApplier
         return (list, options);
     }
 
-    private bool Declares(string name)
+    /// <summary>Whether the release declares a tool named <paramref name="name"/>: its own comes first and a caller's of that name is dropped.</summary>
+    public bool Declares(string name)
     {
         foreach (var tool in _tools)
         {

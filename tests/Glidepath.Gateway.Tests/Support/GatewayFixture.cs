@@ -13,7 +13,14 @@ namespace Glidepath.Gateway.Tests.Support;
 /// </summary>
 internal sealed class GatewayFixture : IAsyncDisposable
 {
+    private ScriptedUpstream? _upstream;
+    private GatewayUpstream? _mode;
+    private Glidepath.Providers.ModelClientFactory? _providers;
+
     private GatewayFixture(ServingWorld world) => World = world;
+
+    /// <summary>The HTTP upstream serving the scripted clients, when the fixture was created over one.</summary>
+    public ScriptedUpstream? Upstream => _upstream;
 
     public ServingWorld World { get; }
     public string Directory => World.Directory;
@@ -32,8 +39,21 @@ internal sealed class GatewayFixture : IAsyncDisposable
 
     /// <param name="manifestAppend">YAML appended to the sample's manifest.</param>
     /// <param name="editManifest">Rewrites the manifest text before the releases are registered (e.g. another provider).</param>
-    public static async Task<GatewayFixture> CreateAsync(string? manifestAppend = null, Func<string, string>? editManifest = null) =>
-        new(await ServingWorld.CreateAsync(manifestAppend, editManifest, "gp-gw-"));
+    /// <param name="upstream">Null: the scripted clients answer in-process (the translating path). Otherwise the release is on
+    /// that provider at a <see cref="ScriptedUpstream"/> answering with the same scripted clients, through the real providers
+    /// pipeline: the pass-through path, or the translating one with pass-through turned off.</param>
+    public static async Task<GatewayFixture> CreateAsync(string? manifestAppend = null, Func<string, string>? editManifest = null, GatewayUpstream? upstream = null)
+    {
+        if (upstream is null)
+        {
+            return new(await ServingWorld.CreateAsync(manifestAppend, editManifest, "gp-gw-"));
+        }
+
+        var http = await ScriptedUpstream.StartAsync();
+        var world = await ServingWorld.CreateAsync(manifestAppend, y => http.Manifest(editManifest?.Invoke(y) ?? y, upstream.Provider), "gp-gw-");
+        http.Models = world.Models;
+        return new(world) { _upstream = http, _mode = upstream };
+    }
 
     /// <summary>A gateway over a world the caller owns (the shared serving cases).</summary>
     public static GatewayFixture Over(ServingWorld world) => new(world);
@@ -42,7 +62,17 @@ internal sealed class GatewayFixture : IAsyncDisposable
     /// <param name="server">Changes how the gateway is hosted (listen address, logging, body limit).</param>
     public async Task StartAsync(Func<ServingOptions, ServingOptions>? configure = null, Func<GatewayServerOptions, GatewayServerOptions>? server = null)
     {
-        Server = await GatewayServer.StartAsync(configure?.Invoke(ServingOptions()) ?? ServingOptions(), Host(server), CancellationToken.None);
+        var serving = ServingOptions();
+        var host = Host(server);
+        if (_mode is { } mode)
+        {
+            _providers ??= new Glidepath.Providers.ModelClientFactory(TimeProvider.System, Glidepath.Models.PriceTable.For(serving.Manifest),
+                defaults: new Glidepath.Providers.ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-upstream-key" });
+            serving = serving with { Models = _providers };
+            host = host with { Gateway = host.Gateway with { PassThrough = mode.PassThrough } };
+        }
+
+        Server = await GatewayServer.StartAsync(configure?.Invoke(serving) ?? serving, host, CancellationToken.None);
     }
 
     /// <summary>The serving core's options for the staging environment, as the gateway gets them.</summary>
@@ -91,5 +121,12 @@ internal sealed class GatewayFixture : IAsyncDisposable
         }
 
         Http.Dispose();
+        _providers?.Dispose();
+        _providers = null;
+        if (_upstream is not null)
+        {
+            await _upstream.DisposeAsync();
+            _upstream = null;
+        }
     }
 }

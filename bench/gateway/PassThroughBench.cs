@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Glidepath.Bench.Gateway;
+
+/// <summary>
+/// Issue 19, side by side in one run against one static upstream (nginx <c>return 200</c>): direct, through nginx
+/// <c>proxy_pass</c>, through <c>glidepath serve --no-pass-through</c> (the translating path) and through
+/// <c>glidepath serve</c> (the pass-through path), every gateway feature on (routing, release applied, traces and
+/// aggregates written to SQLite, metrics). Reports c=1 p50 added over direct, c=32 throughput (wrk) relative to
+/// nginx, streaming time to first byte added, and the gateways' CPU µs per request.
+/// </summary>
+internal static partial class PassThroughBench
+{
+    private const string Caller = """{"model":"support-agent","messages":[{"role":"user","content":"Can I return shoes after 45 days?"}]}""";
+    private const string CallerStream = """{"model":"support-agent","stream":true,"messages":[{"role":"user","content":"Can I return shoes after 45 days?"}]}""";
+    private const string Direct = """{"model":"mock","messages":[{"role":"system","content":"You are the customer support assistant."},{"role":"user","content":"Can I return shoes after 45 days?"}]}""";
+
+    public static async Task RunAsync(Func<int> freePort, Func<string, string, string, Task<GatewayProcess>> startGateway, int sequential, int seconds)
+    {
+        using var nginx = await StaticUpstream.StartAsync(freePort);
+        await StaticUpstream.EnsureInstalledAsync("wrk", "wrk");
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { Timeout = TimeSpan.FromSeconds(30) };
+        var load = new LoadGenerator(http);
+        const string path = "/v1/chat/completions";
+        var rows = new List<string>();
+
+        // Whole answers: both gateways on the upstream that answers JSON.
+        await using (var translating = await startGateway(nginx.WholeUrl, "translating", "--no-pass-through"))
+        await using (var passing = await startGateway(nginx.WholeUrl, "pass-through", ""))
+        {
+            var targets = new (string Name, string Url, string Body, GatewayProcess? Process)[]
+            {
+                ("direct", nginx.WholeUrl + path, Direct, null),
+                ("nginx proxy_pass", nginx.ProxyUrl + path, Direct, null),
+                ("glidepath, translating", translating.Url + path, Caller, translating),
+                ("glidepath, pass-through", passing.Url + path, Caller, passing),
+            };
+            Console.Error.WriteLine("warming up…");
+            foreach (var t in targets)
+            {
+                await load.SequentialAsync(t.Url, t.Body, 2000);
+            }
+
+            // Concurrency 1: alternate blocks so drift (other load on the machine) hits every target alike.
+            Console.Error.WriteLine($"concurrency 1: {sequential} requests per target…");
+            var c1 = targets.Select(_ => new List<double>()).ToArray();
+            for (var block = 0; block < 10; block++)
+            {
+                for (var i = 0; i < targets.Length; i++)
+                {
+                    c1[i].AddRange(await load.SequentialAsync(targets[i].Url, targets[i].Body, sequential / 10));
+                }
+            }
+
+            Console.Error.WriteLine($"concurrency 32: wrk for {seconds} s per target…");
+            var c32 = new (double Rps, double CpuUs)[targets.Length];
+            for (var i = 0; i < targets.Length; i++)
+            {
+                var before = targets[i].Process?.Cpu() ?? TimeSpan.Zero;
+                var (rps, requests) = await WrkAsync(targets[i].Url, targets[i].Body, seconds);
+                var cpu = targets[i].Process is { } p ? (p.Cpu() - before).TotalMicroseconds / Math.Max(1, requests) : double.NaN;
+                c32[i] = (rps, cpu);
+            }
+
+            var directP50 = LoadGenerator.Percentile([.. c1[0]], 50);
+            var nginxRps = c32[1].Rps;
+            rows.Add("| path | c=1 p50 µs | added p50 µs | c=1 p99 µs | c=32 req/s | vs nginx | CPU µs/req (c=32) |");
+            rows.Add("|---|---:|---:|---:|---:|---:|---:|");
+            for (var i = 0; i < targets.Length; i++)
+            {
+                var p50 = LoadGenerator.Percentile([.. c1[i]], 50);
+                rows.Add(StaticUpstream.Invariant($"| {targets[i].Name} | {p50:0} | {(i == 0 ? "" : $"+{p50 - directP50:0}")} | {LoadGenerator.Percentile([.. c1[i]], 99):0} | {c32[i].Rps:0} | {c32[i].Rps / nginxRps:P0} | {(double.IsNaN(c32[i].CpuUs) ? "" : c32[i].CpuUs.ToString("0", CultureInfo.InvariantCulture))} |"));
+            }
+
+            var passAdded = LoadGenerator.Percentile([.. c1[3]], 50) - directP50;
+            rows.Add("");
+            rows.Add(StaticUpstream.Invariant($"pass-through c=1 added p50 +{passAdded:0} µs (target ≤ +150): {(passAdded <= 150 ? "met" : "MISSED")}; c=32 {c32[3].Rps / nginxRps:P0} of nginx (target ≥ 50%): {(c32[3].Rps >= nginxRps / 2 ? "met" : "MISSED")}"));
+        }
+
+        rows.ForEach(Console.WriteLine);
+        rows.Clear();
+
+        // Streams: both gateways again, now on the upstream that answers server-sent events.
+        await using (var translating = await startGateway(nginx.StreamUrl, "translating", "--no-pass-through"))
+        await using (var passing = await startGateway(nginx.StreamUrl, "pass-through", ""))
+        {
+            var targets = new (string Name, string Url, string Body)[]
+            {
+                ("direct", nginx.StreamUrl + path, Direct),
+                ("nginx proxy_pass", nginx.StreamProxyUrl + path, Direct),
+                ("glidepath, translating", translating.Url + path, CallerStream),
+                ("glidepath, pass-through", passing.Url + path, CallerStream),
+            };
+            foreach (var t in targets)
+            {
+                await TtfbAsync(http, t.Url, t.Body, 1000);
+            }
+
+            Console.Error.WriteLine($"streaming, concurrency 1: {sequential} requests per target…");
+            var ttfb = targets.Select(_ => new List<double>()).ToArray();
+            for (var block = 0; block < 10; block++)
+            {
+                for (var i = 0; i < targets.Length; i++)
+                {
+                    ttfb[i].AddRange(await TtfbAsync(http, targets[i].Url, targets[i].Body, sequential / 10));
+                }
+            }
+
+            var direct = LoadGenerator.Percentile([.. ttfb[0]], 50);
+            rows.Add("");
+            rows.Add("| streaming (c=1) | time to first byte p50 µs | added µs | p99 µs |");
+            rows.Add("|---|---:|---:|---:|");
+            for (var i = 0; i < targets.Length; i++)
+            {
+                var p50 = LoadGenerator.Percentile([.. ttfb[i]], 50);
+                rows.Add(StaticUpstream.Invariant($"| {targets[i].Name} | {p50:0} | {(i == 0 ? "" : $"+{p50 - direct:0}")} | {LoadGenerator.Percentile([.. ttfb[i]], 99):0} |"));
+            }
+
+            var added = LoadGenerator.Percentile([.. ttfb[3]], 50) - direct;
+            rows.Add("");
+            rows.Add(StaticUpstream.Invariant($"pass-through streaming time to first byte added +{added:0} µs (target ≤ +200): {(added <= 200 ? "met" : "MISSED")}"));
+        }
+
+        Console.WriteLine($"(streams) Issue 19 pass-through bench ({DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores; {sequential} requests per target at c=1, wrk -c32 {seconds} s per target)");
+        Console.WriteLine();
+        rows.ForEach(Console.WriteLine);
+    }
+
+    /// <summary>Time from sending a streamed request to the first byte of its body, per request (µs).</summary>
+    private static async Task<double[]> TtfbAsync(HttpClient http, string url, string body, int count)
+    {
+        var result = new double[count];
+        var one = new byte[1];
+        for (var i = 0; i < count; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+            var start = Stopwatch.GetTimestamp();
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"{url} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            }
+
+            await using var stream = await response.Content.ReadAsStreamAsync();
+            if (await stream.ReadAsync(one) == 0)
+            {
+                throw new InvalidOperationException($"{url} answered an empty stream");
+            }
+
+            result[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+            await stream.CopyToAsync(Stream.Null);
+        }
+
+        return result;
+    }
+
+    /// <summary>wrk with 32 connections on 2 threads, POSTing <paramref name="body"/>: requests per second and the total.</summary>
+    private static async Task<(double Rps, long Requests)> WrkAsync(string url, string body, int seconds)
+    {
+        var script = Path.Combine(Path.GetTempPath(), "gp-wrk-" + Guid.NewGuid().ToString("N")[..8] + ".lua");
+        await File.WriteAllTextAsync(script, $"wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = [[{body}]]\n");
+        try
+        {
+            using var wrk = Process.Start(new ProcessStartInfo("wrk", ["-t2", "-c32", $"-d{seconds}s", "-s", script, url]) { RedirectStandardOutput = true })!;
+            var output = await wrk.StandardOutput.ReadToEndAsync();
+            await wrk.WaitForExitAsync();
+            var rps = double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+            var total = long.Parse(TotalRequests().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+            if (Non2xx().Match(output) is { Success: true } errors)
+            {
+                throw new InvalidOperationException($"{url}: {errors.Value} under wrk");
+            }
+
+            return (rps, total);
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
+
+    [GeneratedRegex(@"Requests/sec:\s+([0-9.]+)")]
+    private static partial Regex RequestsPerSecond();
+
+    [GeneratedRegex(@"([0-9]+) requests in")]
+    private static partial Regex TotalRequests();
+
+    [GeneratedRegex(@"Non-2xx or 3xx responses: [0-9]+")]
+    private static partial Regex Non2xx();
+}

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace Glidepath.Providers.Forwarding;
+
+/// <summary>
+/// Taps Anthropic messages: <c>content[]</c> text and tool use, <c>stop_reason</c>, <c>usage</c>; streamed, the
+/// <c>message_start</c> (input tokens), <c>content_block_start|delta</c> and <c>message_delta</c> (stop reason, output
+/// tokens) events, and an <c>error</c> event.
+/// </summary>
+internal sealed class AnthropicResponseTap : ResponseTap
+{
+    private const int Content = 1, StopReason = 2, Usage = 3, Text = 4, Type = 5, Message = 6, ContentBlock = 7, Delta = 8, Input = 9, Output = 10, Error = 11;
+
+    private static readonly byte[][] Names =
+    [
+        "content"u8.ToArray(), "stop_reason"u8.ToArray(), "usage"u8.ToArray(), "text"u8.ToArray(), "type"u8.ToArray(), "message"u8.ToArray(),
+        "content_block"u8.ToArray(), "delta"u8.ToArray(), "input_tokens"u8.ToArray(), "output_tokens"u8.ToArray(), "error"u8.ToArray(),
+    ];
+
+    public override void Body(ReadOnlySpan<byte> json, ForwardExchange exchange) => Read(json, exchange, streamed: false);
+
+    public override bool Event(ReadOnlySpan<byte> data, ForwardExchange exchange)
+    {
+        Read(data, exchange, streamed: true);
+        return true;
+    }
+
+    private void Read(ReadOnlySpan<byte> json, ForwardExchange exchange, bool streamed)
+    {
+        var reader = new Utf8JsonReader(json);
+        long? input = exchange.Usage?.InputTokenCount, output = exchange.Usage?.OutputTokenCount;
+        var sawUsage = false;
+        while (reader.Read())
+        {
+            var depth = reader.CurrentDepth;
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.PropertyName:
+                    Name(ref reader, Names);
+                    break;
+                case JsonTokenType.String when depth == 1 && At(1, Type) && reader.ValueTextEquals("error"u8):
+                    exchange.StreamError = "error";
+                    break;
+                case JsonTokenType.String when depth == 2 && At(1, Error) && At(2, Message) && exchange.StreamError is not null:
+                    exchange.StreamError = reader.GetString();
+                    break;
+                case JsonTokenType.String when !streamed && depth == 3 && At(1, Content) && At(3, Text):
+                case JsonTokenType.String when streamed && depth == 2 && At(1, Delta) && At(2, Text):
+                    Append(ref reader, exchange);
+                    break;
+                case JsonTokenType.String when (!streamed && depth == 3 && At(1, Content) || streamed && depth == 2 && At(1, ContentBlock)) && At(depth, Type) && reader.ValueTextEquals("tool_use"u8):
+                    exchange.SawToken();
+                    break;
+                case JsonTokenType.String when depth == 1 && At(1, StopReason) || depth == 2 && At(1, Delta) && At(2, StopReason):
+                    exchange.FinishReason = Finish(reader.GetString()!);
+                    break;
+                case JsonTokenType.Number when depth == 2 && At(1, Usage) || depth == 3 && At(1, Message) && At(2, Usage):
+                    sawUsage = true;
+                    if (At(depth, Input))
+                    {
+                        input = reader.GetInt64();
+                    }
+                    else if (At(depth, Output))
+                    {
+                        output = reader.GetInt64();
+                    }
+
+                    break;
+            }
+        }
+
+        if (sawUsage)
+        {
+            exchange.Usage = new UsageDetails { InputTokenCount = input, OutputTokenCount = output, TotalTokenCount = (input ?? 0) + (output ?? 0) };
+        }
+    }
+
+    /// <summary>The pivot's finish reason, as the Anthropic client of Microsoft.Extensions.AI maps it.</summary>
+    internal static ChatFinishReason Finish(string reason) => reason switch
+    {
+        "end_turn" or "stop_sequence" or "pause_turn" => ChatFinishReason.Stop,
+        "max_tokens" or "model_context_window_exceeded" => ChatFinishReason.Length,
+        "tool_use" => ChatFinishReason.ToolCalls,
+        "refusal" => ChatFinishReason.ContentFilter,
+        _ => new ChatFinishReason(reason),
+    };
+}

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Extensions.AI;
+
+namespace Glidepath.Providers.Forwarding;
+
+/// <summary>
+/// One pass-through call as the handlers and the response tap see it: what was asked (stream, keep the text) and
+/// what the tap read from the answer (usage, finish reason, first token, text), plus the waits on the provider.
+/// Carried on the call's <see cref="HttpRequestMessage.Options"/>; not thread-safe (one request drives it).
+/// </summary>
+public sealed class ForwardExchange
+{
+    internal static readonly HttpRequestOptionsKey<ForwardExchange> Key = new("glidepath.forward");
+
+    private Action? _onComplete;
+
+    /// <param name="stream">Whether the answer is server-sent events.</param>
+    /// <param name="keepText">Whether the tap keeps the answer's text (only content capture, online scoring and shadow pairing want it).</param>
+    /// <param name="callerWantsUsage">OpenAI: whether the caller asked for the usage chunk (<c>stream_options.include_usage</c>); it is always asked of the provider, and dropped on the way back when the caller did not ask.</param>
+    public ForwardExchange(bool stream, bool keepText, bool callerWantsUsage)
+    {
+        Stream = stream;
+        CallerWantsUsage = callerWantsUsage;
+        Text = keepText ? new StringBuilder() : null;
+    }
+
+    public bool Stream { get; }
+
+    public bool CallerWantsUsage { get; }
+
+    /// <summary>The answer's text read so far, kept only when asked for (the host takes it and clears it as it goes).</summary>
+    public StringBuilder? Text { get; }
+
+    public UsageDetails? Usage { get; internal set; }
+
+    public ChatFinishReason? FinishReason { get; internal set; }
+
+    /// <summary>USD for the call at the manifest's prices, once the answer is complete and its usage known.</summary>
+    public decimal? CostUsd { get; internal set; }
+
+    /// <summary><see cref="Stopwatch"/> timestamp of the first text or tool call of a streamed answer.</summary>
+    public long? FirstToken { get; internal set; }
+
+    /// <summary><see cref="Stopwatch"/> ticks spent waiting for the provider (headers, body, each streamed read).</summary>
+    public long UpstreamTicks { get; internal set; }
+
+    /// <summary>Whether the provider ended the stream with an error event of its own (forwarded as it came).</summary>
+    public string? StreamError { get; internal set; }
+
+    /// <summary>Set when the answer failed after its headers (the span's <c>error.type</c>).</summary>
+    internal string? Failure { get; set; }
+
+    internal Activity? Span { get; set; }
+
+    internal long SpanStart { get; set; }
+
+    internal void OnComplete(Action action) => _onComplete += action;
+
+    internal void RunCompletions()
+    {
+        var actions = _onComplete;
+        _onComplete = null;
+        actions?.Invoke();
+    }
+
+    /// <summary>A streamed answer's first text or tool call (a whole answer has no time to first token, as on the translating path).</summary>
+    internal void SawToken()
+    {
+        if (Stream)
+        {
+            FirstToken ??= Stopwatch.GetTimestamp();
+        }
+    }
+}

@@ -1,0 +1,161 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.IO.Pipelines;
+using System.Text.Json;
+using Glidepath.Errors;
+using Glidepath.Providers.Resilience;
+
+namespace Glidepath.Providers.Forwarding;
+
+/// <summary>
+/// A provider's answer on the pass-through path: a whole body (already read and tapped) or a stream of server-sent
+/// events copied to the caller as they arrive, each tapped on the way. Disposing it completes the call: the cost is
+/// priced, the GenAI span closed and the concurrency slot given back.
+/// </summary>
+public sealed class ForwardedResponse : IDisposable
+{
+    private readonly HttpResponseMessage _response;
+    private readonly ResponseTap _tap;
+    private readonly ResilienceSettings _settings;
+    private readonly TimeProvider _time;
+    private byte[]? _scratch;
+
+    internal ForwardedResponse(HttpResponseMessage response, ForwardExchange exchange, ResponseTap tap, ResilienceSettings settings, TimeProvider time, ReadOnlyMemory<byte> body)
+    {
+        _response = response;
+        Exchange = exchange;
+        _tap = tap;
+        _settings = settings;
+        _time = time;
+        Body = body;
+    }
+
+    public ForwardExchange Exchange { get; }
+
+    /// <summary>The whole answer's bytes as the provider sent them (empty for a stream).</summary>
+    public ReadOnlyMemory<byte> Body { get; }
+
+    /// <summary>
+    /// Copies the stream's events to <paramref name="output"/> as they arrive (flushed per read), tapping each;
+    /// <paramref name="beforeFirstWrite"/> runs once, before the first byte (the host sets its headers there).
+    /// False when the caller went away. A provider failure (a gap longer than the timeout, a broken connection, an
+    /// event that is not JSON) throws a <see cref="ProviderException"/>.
+    /// </summary>
+    public async Task<bool> CopyEventsAsync(PipeWriter output, Action beforeFirstWrite, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(beforeFirstWrite);
+        var started = false;
+        using var idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
+        var stream = await _response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, leaveOpen: true));
+        try
+        {
+            while (true)
+            {
+                ReadResult read;
+                var t0 = Stopwatch.GetTimestamp();
+                idle.CancelAfter(_settings.Timeout);
+                try
+                {
+                    read = await reader.ReadAsync(linked.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    throw Failed(ProviderErrors.Timeout(_settings.Provider, _settings.Timeout, streaming: true));
+                }
+                catch (Exception ex) when (ex is IOException or HttpRequestException)
+                {
+                    throw Failed(ProviderErrors.Translate(_settings.Provider, ex, _settings.ApiKey));
+                }
+                finally
+                {
+                    Exchange.UpstreamTicks += Stopwatch.GetTimestamp() - t0;
+                }
+
+                idle.CancelAfter(Timeout.InfiniteTimeSpan);
+                var buffer = read.Buffer;
+                var wrote = false;
+                while (SseEvents.TryTake(ref buffer, out var evt))
+                {
+                    wrote |= Forward(evt, output, ref started, beforeFirstWrite);
+                }
+
+                if (read.IsCompleted && !buffer.IsEmpty)
+                {
+                    wrote |= Forward(buffer, output, ref started, beforeFirstWrite);
+                    buffer = buffer.Slice(buffer.End);
+                }
+
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                if (wrote)
+                {
+                    var flush = await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    if (flush.IsCompleted || flush.IsCanceled)
+                    {
+                        return false;
+                    }
+                }
+
+                if (read.IsCompleted)
+                {
+                    if (Exchange.StreamError is { } error)
+                    {
+                        Exchange.Failure = "provider_error";
+                    }
+
+                    return true;
+                }
+            }
+        }
+        finally
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Completes the call (cost, span, concurrency slot) and releases the connection.</summary>
+    public void Dispose()
+    {
+        Exchange.RunCompletions();
+        _response.Dispose();
+    }
+
+    private bool Forward(ReadOnlySequence<byte> evt, PipeWriter output, ref bool started, Action beforeFirstWrite)
+    {
+        bool keep;
+        try
+        {
+            keep = !SseEvents.TryData(evt, ref _scratch, out var data) || _tap.Event(data, Exchange);
+        }
+        catch (JsonException ex)
+        {
+            throw Failed(new ProviderException(_settings.Provider, null, $"the response is not in the provider's documented format ({ex.Message})", ProviderFailure.MalformedResponse));
+        }
+
+        if (!keep)
+        {
+            return false;
+        }
+
+        if (!started)
+        {
+            started = true;
+            beforeFirstWrite();
+        }
+
+        foreach (var segment in evt)
+        {
+            output.Write(segment.Span);
+        }
+
+        return true;
+    }
+
+    private ProviderException Failed(ProviderException ex)
+    {
+        Exchange.Failure = ex.Failure.ToString();
+        return ex;
+    }
+}

@@ -1,0 +1,114 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Glidepath.Errors;
+using Glidepath.Manifests;
+using Glidepath.Models;
+using Glidepath.Providers.Resilience;
+
+namespace Glidepath.Providers.Forwarding;
+
+/// <summary>
+/// Sends a request body that is already in the provider's own wire format (the pass-through path) and hands back its
+/// answer for copying. Built once per release; every call goes through the same handlers: GenAI span and cost →
+/// concurrency limit → retries and timeout → provider error mapping → the factory's pooled connection handler.
+/// Thread-safe.
+/// </summary>
+public sealed class ModelForwarder
+{
+    private readonly HttpMessageInvoker _invoker;
+    private readonly Uri _endpoint;
+    private readonly (string Name, string Value)[] _headers;
+    private readonly ResilienceSettings _settings;
+    private readonly TimeProvider _time;
+
+    internal ModelForwarder(ModelSpec model, Uri endpoint, (string Name, string Value)[] headers, HttpMessageHandler handlers, ResilienceSettings settings, TimeProvider time)
+    {
+        Model = model;
+        _endpoint = endpoint;
+        _headers = headers;
+        _invoker = new HttpMessageInvoker(handlers, disposeHandler: false);
+        _settings = settings;
+        _time = time;
+    }
+
+    /// <summary>The release's model (its provider is the wire format this forwarder speaks: openai or anthropic).</summary>
+    public ModelSpec Model { get; }
+
+    /// <summary>The caller-facing API whose bodies this forwarder sends unchanged in shape: <c>openai</c> or <c>anthropic</c>.</summary>
+    public string Wire => Model.Provider;
+
+    /// <summary>
+    /// Sends <paramref name="body"/> and returns the answer: a whole one read and tapped, or a stream ready to copy.
+    /// A failure (the provider's error status, a timeout, no connection, a malformed answer) throws a
+    /// <see cref="ProviderException"/> after the retries, as the translating path does.
+    /// </summary>
+    public async Task<ForwardedResponse> SendAsync(ReadOnlyMemory<byte> body, ForwardExchange exchange, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(exchange);
+        var content = new ReadOnlyMemoryContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = content };
+        foreach (var (name, value) in _headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        request.Options.Set(ForwardExchange.Key, exchange);
+        var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        HttpResponseMessage response;
+        try
+        {
+            response = await _invoker.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            exchange.UpstreamTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
+        }
+
+        ResponseTap tap = Wire == ProviderNames.Anthropic ? new AnthropicResponseTap() : new OpenAiResponseTap();
+        if (exchange.Stream)
+        {
+            if (response.Content.Headers.ContentType?.MediaType is not "text/event-stream")
+            {
+                throw Fail(new ForwardedResponse(response, exchange, tap, _settings, _time, default),
+                    "the provider answered a streaming request without a single event (is the body server-sent events?)");
+            }
+
+            return new ForwardedResponse(response, exchange, tap, _settings, _time, default);
+        }
+
+        var bytes = Buffered(response);
+        var forwarded = new ForwardedResponse(response, exchange, tap, _settings, _time, bytes);
+        try
+        {
+            tap.Body(bytes.Span, exchange);
+        }
+        catch (JsonException ex)
+        {
+            throw Fail(forwarded, $"the response is not in the provider's documented format ({ex.Message})");
+        }
+
+        return forwarded;
+    }
+
+    private ProviderException Fail(ForwardedResponse response, string message)
+    {
+        response.Exchange.Failure = nameof(ProviderFailure.MalformedResponse);
+        response.Dispose();
+        return new ProviderException(_settings.Provider, null, message, ProviderFailure.MalformedResponse);
+    }
+
+    /// <summary>The body the retry handler read into memory (under the attempt's timeout), without another copy.</summary>
+    private static ReadOnlyMemory<byte> Buffered(HttpResponseMessage response)
+    {
+        var stream = response.Content.ReadAsStream();
+        if (stream is MemoryStream memory && memory.TryGetBuffer(out var segment))
+        {
+            return segment.AsMemory((int)memory.Position);
+        }
+
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+}

@@ -1,0 +1,104 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace Glidepath.Providers.Forwarding;
+
+/// <summary>Taps OpenAI chat completions: <c>choices[].message|delta.content|tool_calls</c>, <c>choices[].finish_reason</c>, <c>usage</c>.</summary>
+internal sealed class OpenAiResponseTap : ResponseTap
+{
+    private const int Choices = 1, Usage = 2, Message = 3, FinishReason = 4, Content = 5, ToolCalls = 6, Prompt = 7, Completion = 8, Total = 9;
+
+    private static readonly byte[][] Names =
+    [
+        "choices"u8.ToArray(), "usage"u8.ToArray(), "message"u8.ToArray(), "finish_reason"u8.ToArray(), "content"u8.ToArray(),
+        "tool_calls"u8.ToArray(), "prompt_tokens"u8.ToArray(), "completion_tokens"u8.ToArray(), "total_tokens"u8.ToArray(),
+    ];
+
+    private static readonly byte[] Delta = "delta"u8.ToArray();
+
+    public override void Body(ReadOnlySpan<byte> json, ForwardExchange exchange) => Read(json, exchange);
+
+    public override bool Event(ReadOnlySpan<byte> data, ForwardExchange exchange)
+    {
+        if (data.SequenceEqual("[DONE]"u8))
+        {
+            return true;
+        }
+
+        var (choices, usage) = Read(data, exchange);
+
+        // The usage chunk (no choices) is always asked of the provider, for the trace; the caller gets it only if it asked.
+        return choices > 0 || !usage || exchange.CallerWantsUsage;
+    }
+
+    private (int Choices, bool Usage) Read(ReadOnlySpan<byte> json, ForwardExchange exchange)
+    {
+        var reader = new Utf8JsonReader(json);
+        var choices = 0;
+        var sawUsage = false;
+        long? input = null, output = null, total = null;
+        while (reader.Read())
+        {
+            var depth = reader.CurrentDepth;
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.PropertyName:
+                    Name(ref reader, Names);
+                    if (depth == 3 && At(1, Choices) && reader.ValueTextEquals(Delta))
+                    {
+                        Path[3] = Message;
+                    }
+
+                    break;
+                case JsonTokenType.StartObject when depth == 2 && At(1, Choices):
+                    choices++;
+                    break;
+                case JsonTokenType.StartObject when depth == 1 && At(1, Usage):
+                    sawUsage = true;
+                    break;
+                case JsonTokenType.StartObject when depth == 5 && At(1, Choices) && At(3, Message) && At(4, ToolCalls):
+                    exchange.SawToken();
+                    break;
+                case JsonTokenType.String when depth == 4 && At(1, Choices) && At(3, Message) && At(4, Content):
+                    Append(ref reader, exchange);
+                    break;
+                case JsonTokenType.String when depth == 3 && At(1, Choices) && At(3, FinishReason):
+                    exchange.FinishReason = Finish(reader.GetString()!);
+                    break;
+                case JsonTokenType.Number when depth == 2 && At(1, Usage):
+                    if (At(2, Prompt))
+                    {
+                        input = reader.GetInt64();
+                    }
+                    else if (At(2, Completion))
+                    {
+                        output = reader.GetInt64();
+                    }
+                    else if (At(2, Total))
+                    {
+                        total = reader.GetInt64();
+                    }
+
+                    break;
+            }
+        }
+
+        if (sawUsage)
+        {
+            exchange.Usage = new UsageDetails { InputTokenCount = input, OutputTokenCount = output, TotalTokenCount = total };
+        }
+
+        return (choices, sawUsage);
+    }
+
+    /// <summary>The pivot's finish reason, as the OpenAI client of Microsoft.Extensions.AI maps it.</summary>
+    internal static ChatFinishReason Finish(string reason) => reason switch
+    {
+        "stop" => ChatFinishReason.Stop,
+        "length" => ChatFinishReason.Length,
+        "tool_calls" or "function_call" => ChatFinishReason.ToolCalls,
+        "content_filter" => ChatFinishReason.ContentFilter,
+        _ => new ChatFinishReason(reason),
+    };
+}

@@ -1,0 +1,46 @@
+using Glidepath.Errors;
+using Glidepath.Providers.Resilience;
+using Polly;
+
+namespace Glidepath.Providers.Forwarding;
+
+/// <summary>
+/// The translating path's retries and per-attempt timeout as a handler: transient failures (429, 5xx, timeouts,
+/// connection errors) are sent again with the same backoff. A whole answer is read under the attempt's timeout (so a
+/// body cut mid-way is retried too); a stream is retried until its headers, then the copy's idle timeout governs.
+/// </summary>
+internal sealed class RetryHandler(ResilienceSettings settings, ResiliencePipeline retry, TimeProvider time, HttpMessageHandler inner) : DelegatingHandler(inner)
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var stream = ConcurrencyLimitHandler.Exchange(request).Stream;
+        return retry.ExecuteAsync(async ct => await AttemptAsync(request, stream, ct).ConfigureAwait(false), cancellationToken).AsTask();
+    }
+
+    private async Task<HttpResponseMessage> AttemptAsync(HttpRequestMessage request, bool stream, CancellationToken ct)
+    {
+        using var timeout = new CancellationTokenSource(settings.Timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+        HttpResponseMessage? response = null;
+        try
+        {
+            response = await base.SendAsync(request, linked.Token).ConfigureAwait(false);
+            if (!stream)
+            {
+                await response.Content.LoadIntoBufferAsync(linked.Token).ConfigureAwait(false);
+            }
+
+            return response;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            response?.Dispose();
+            throw ProviderErrors.Timeout(settings.Provider, settings.Timeout, streaming: false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            response?.Dispose();
+            throw ProviderErrors.Translate(settings.Provider, ex, settings.ApiKey);
+        }
+    }
+}
