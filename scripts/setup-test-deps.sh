@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Test dependencies that are not NuGet packages: a throwaway PostgreSQL cluster and a test role.
+# Test dependencies that are not NuGet packages: a throwaway PostgreSQL cluster and a test role, and the Chromium the
+# dashboard's browser tests drive (Debian's chromium package at /usr/bin/chromium; Playwright never downloads one).
 #
-#   scripts/setup-test-deps.sh start   installs PostgreSQL from Debian packages when missing, creates a cluster in a
+#   scripts/setup-test-deps.sh start   installs chromium (apt-get) when /usr/bin/chromium is missing, and
+#                                      installs PostgreSQL from Debian packages when missing, creates a cluster in a
 #                                      new temporary folder, starts it on a free port of 127.0.0.1 and creates the
 #                                      test role; progress goes to stderr, and stdout gets only the lines to eval:
 #                                        export GLIDEPATH_TEST_POSTGRES='Host=127.0.0.1;Port=…'
 #                                        export GLIDEPATH_TEST_PGDIR='/tmp/glidepath-pg.…'
+#                                        export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 #   scripts/setup-test-deps.sh stop DIR  stops the cluster in DIR (fast, no checkpoint) and deletes DIR.
 #
 # test.sh runs start, exports the variables and runs stop on exit (a trap), so nothing outlives a test run and no
@@ -33,7 +36,22 @@ as_pg() {
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
 port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# The dashboard tests launch /usr/bin/chromium through Playwright's ExecutablePath.
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ]; then
+    step "Chromium is installed (/usr/bin/chromium)"
+    return
+  fi
+  [ "$(id -u)" -eq 0 ] || fail "Chromium is missing and installing it needs root (apt-get install chromium)"
+  step "installing Chromium (apt-get update, apt-get install -y chromium)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null || fail "apt-get update"
+  apt-get install -y -qq chromium >/dev/null || fail "apt-get install chromium"
+  [ -x /usr/bin/chromium ] || fail "no /usr/bin/chromium after installing chromium"
+}
+
 start() {
+  ensure_chromium
   local bin
   bin=$(pg_bin)
   if [ -n "$bin" ] && [ -x "$bin/initdb" ] && [ -x "$bin/pg_ctl" ]; then
@@ -83,6 +101,7 @@ start() {
 
   echo "export GLIDEPATH_TEST_POSTGRES='Host=127.0.0.1;Port=$port;Username=$ROLE;Password=$PASSWORD;Database=postgres'"
   echo "export GLIDEPATH_TEST_PGDIR='$dir'"
+  echo "export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1"
 }
 
 stop() {

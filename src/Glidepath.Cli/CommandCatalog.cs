@@ -25,6 +25,7 @@ internal static class CommandCatalog
         ModelCommand.Build(env),
         EvalsetCommand.Build(env),
         ServeCommand.Build(env),
+        DashboardCommand.Build(env),
         ControllerCommand.Build(env),
         DrillCommand.Build(env),
         MonitorCommand.Build(env),

@@ -142,6 +142,10 @@ public sealed partial class GatewayServer : IAsyncDisposable
         if (server.Admin is not null)
         {
             services.AddGlidepathAdmin(server.Admin);
+            if (server.Dashboard is { } dashboard)
+            {
+                services.AddGlidepathDashboard(dashboard);
+            }
         }
 
         AddOpenTelemetry(services, serving, server);
@@ -152,6 +156,10 @@ public sealed partial class GatewayServer : IAsyncDisposable
         if (server.Admin is not null)
         {
             app.MapGlidepathAdmin();
+            if (server.Dashboard is not null)
+            {
+                app.MapGlidepathDashboard();
+            }
         }
 
         app.MapPrometheusScrapingEndpoint(ListenerGate.MetricsPath);

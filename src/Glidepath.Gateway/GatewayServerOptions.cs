@@ -14,6 +14,12 @@ public sealed record GatewayServerOptions
     /// </summary>
     public Admin.AdminOptions? Admin { get; init; }
 
+    /// <summary>
+    /// The dashboard (<c>/dashboard</c>), served with the admin API on its listener and built on it; null leaves it out.
+    /// Ignored without <see cref="Admin"/>.
+    /// </summary>
+    public Dashboard.DashboardOptions? Dashboard { get; init; } = new();
+
     /// <summary>When not empty, the admin API is served only on these addresses (and not on <see cref="Urls"/>).</summary>
     public IReadOnlyList<string> AdminUrls { get; init; } = [];
 

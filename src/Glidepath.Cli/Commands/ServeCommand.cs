@@ -65,6 +65,7 @@ internal static class ServeCommand
             The admin API (/admin/v1, OpenAPI at /admin/v1/openapi.json) is served on --urls, or only on
             --admin-urls; every operation needs an access token ('glidepath tokens create') or, with --oidc-*,
             an OpenID Connect token. /metrics needs an access token of any role, or its own --metrics-urls.
+            The web dashboard (/dashboard, docs/dashboard.md) is served beside the admin API, on its listener.
             A request in the provider's own wire format passes through (body patched, answer copied as it
             comes); --no-pass-through translates every request instead.
 
@@ -159,7 +160,7 @@ internal static class ServeCommand
                 }
 
                 ctx.Output.Note($"Serving {manifest.App}@{spec.Name} on {string.Join(", ", server.Urls)} (store {store.Location}, {(host.Gateway.RequireKeys ? "callers' keys required" : "no keys needed")}); Ctrl-C stops.");
-                ctx.Output.Note($"Admin API on {string.Join(", ", server.AdminUrls.Count > 0 ? server.AdminUrls : server.Urls)}/admin/v1 (access tokens{(oidcOptions is null ? "" : " and OIDC")}); /metrics {(server.MetricsUrls.Count > 0 ? $"on {string.Join(", ", server.MetricsUrls)}" : "with an access token")}.");
+                ctx.Output.Note($"Admin API on {string.Join(", ", server.AdminUrls.Count > 0 ? server.AdminUrls : server.Urls)}/admin/v1 (access tokens{(oidcOptions is null ? "" : " and OIDC")}), dashboard at /dashboard; /metrics {(server.MetricsUrls.Count > 0 ? $"on {string.Join(", ", server.MetricsUrls)}" : "with an access token")}.");
                 try
                 {
                     await Task.Delay(Timeout.Infinite, ct);

@@ -34,6 +34,16 @@ internal static class AdminReadEndpoints
             return AdminResults.View(GateVerdictReports.List(release.Id, verdicts, await s.ViewsAsync(http.RequestAborted)));
         }).WithTags("releases");
 
+        group.Get("/releases/{ref}/verdicts/{id}/cases", "read a gate verdict's failed cases", Role.Viewer, async (string @ref, string id, HttpContext http, AdminServices s) =>
+        {
+            var release = await s.RegisteredAsync(@ref, "ref", http.RequestAborted);
+            var verdicts = await s.Store.GateVerdicts.ListAsync(s.App, release.Id, http.RequestAborted);
+            var verdict = id == "latest" ? verdicts.FirstOrDefault()
+                : verdicts.FirstOrDefault(v => v.Id == id) ?? throw new BadInputException($"gate verdict '{id}' is not one of {release.Name}'s; 'GET /admin/v1/releases/{release.Name}/verdicts' lists them");
+            var cases = verdict is null ? [] : await GateVerdictCases.ReadAsync(s.Store.EvalRuns, verdict, http.RequestAborted);
+            return AdminResults.View(GateVerdictReports.Cases(release.Id, verdict, cases, await s.ViewsAsync(http.RequestAborted)));
+        }).WithTags("releases");
+
         group.Get("/environments/{env}/traces", "list traces", Role.Viewer, async (string env, HttpContext http, AdminServices s) =>
         {
             var spec = s.Environments.Spec(env);

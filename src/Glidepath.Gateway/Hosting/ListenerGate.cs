@@ -18,7 +18,9 @@ internal sealed class ListenerGate(RequestDelegate next, bool adminSeparate, boo
     {
         var listener = ListenEndpoints.Of(http);
         var path = http.Request.Path;
-        var admin = path.StartsWithSegments(AdminEndpointRouteBuilderExtensions.Prefix, StringComparison.Ordinal);
+        // The dashboard is the admin API's face: it lives on the same listener.
+        var admin = path.StartsWithSegments(AdminEndpointRouteBuilderExtensions.Prefix, StringComparison.Ordinal)
+            || path.StartsWithSegments(DashboardEndpointRouteBuilderExtensions.Prefix, StringComparison.Ordinal);
         var metrics = path.Equals(MetricsPath, StringComparison.Ordinal);
         var home = admin ? (adminSeparate ? Listener.Admin : Listener.Main)
             : metrics ? (metricsSeparate ? Listener.Metrics : Listener.Main)

@@ -27,4 +27,24 @@ public static class GateVerdictReports
             }),
         };
     }
+
+    /// <summary><c>{release, verdict, cases}</c>: one verdict (null when the release has none) and its failed cases, baseline beside candidate.</summary>
+    public static object Cases(string releaseId, GateVerdictRecord? verdict, IReadOnlyList<GateVerdictCase> cases, EnvironmentViews views)
+    {
+        ArgumentNullException.ThrowIfNull(views);
+        return new
+        {
+            release = views.Ref(releaseId),
+            verdict = verdict is null ? null : new
+            {
+                id = verdict.Id,
+                candidate = views.Ref(verdict.CandidateReleaseId),
+                baseline = views.Ref(verdict.BaselineReleaseId),
+                result = verdict.Result,
+                passed = verdict.Passed,
+                created_at = verdict.CreatedAt,
+            },
+            cases,
+        };
+    }
 }

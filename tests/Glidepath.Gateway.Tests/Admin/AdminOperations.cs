@@ -23,6 +23,7 @@ internal static class AdminOperations
         new("GET", "/admin/v1/releases", "/admin/v1/releases", Role.Viewer),
         new("GET", "/admin/v1/releases/{ref}", "/admin/v1/releases/v1", Role.Viewer),
         new("GET", "/admin/v1/releases/{ref}/verdicts", "/admin/v1/releases/v2/verdicts", Role.Viewer),
+        new("GET", "/admin/v1/releases/{ref}/verdicts/{id}/cases", "/admin/v1/releases/v2/verdicts/latest/cases", Role.Viewer),
         new("GET", "/admin/v1/environments/{env}/history", "/admin/v1/environments/staging/history", Role.Viewer),
         new("GET", "/admin/v1/environments/{env}/traces", "/admin/v1/environments/staging/traces?limit=5", Role.Viewer),
         new("GET", "/admin/v1/environments/{env}/traces/{id}", $"/admin/v1/environments/staging/traces/{TraceId}", Role.Viewer),

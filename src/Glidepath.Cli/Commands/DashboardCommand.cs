@@ -1,0 +1,78 @@
+using System.CommandLine;
+using Glidepath.Errors;
+using Glidepath.Gateway;
+using Glidepath.Gateway.Admin;
+using Glidepath.Gateway.Dashboard;
+
+namespace Glidepath.Cli.Commands;
+
+/// <summary><c>glidepath dashboard [--urls URL]</c>: the web dashboard and the admin API over the store, without serving traffic.</summary>
+internal static class DashboardCommand
+{
+    public static Command Build(CliEnvironment env)
+    {
+        var urls = new Option<string[]>("--urls")
+        {
+            Description = "Where to listen (default http://127.0.0.1:4002); port 0 picks a free port",
+            DefaultValueFactory = _ => ["http://127.0.0.1:4002"],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var oidc = ServeOidcOptions.Create();
+        var command = new Command("dashboard", """
+            Serve the web dashboard (/dashboard) and the admin API it stands on (/admin/v1) over the store,
+            without serving traffic or running a rollout controller. Every gateway started with 'glidepath serve'
+            serves the same dashboard on its admin listener (--urls, or --admin-urls); this command is for a
+            machine that only watches and acts: environments, the rollout's judge live, history, releases and
+            their diff, gate verdicts, traces, drift alerts, the checklist; rollback, freeze, pause, resume and
+            abort with confirmation, each allowed by the same roles as the admin API.
+            Sign in with an access token ('glidepath tokens create --role viewer|deployer|owner|admin --env ENV')
+            or, with --oidc-*, an OpenID Connect token. Serve it over https (a reverse proxy) on any address
+            other machines can reach: the session cookie is then marked Secure. See docs/dashboard.md.
+
+            Examples:
+              glidepath dashboard
+              glidepath dashboard --urls http://127.0.0.1:4002 --store "Host=db;Database=glidepath;Username=gp"
+            """)
+        {
+            urls,
+        };
+        oidc.AddTo(command);
+        command.SetAction(env, async (ctx, parse, ct) =>
+        {
+            var manifest = ctx.Manifest;
+            var store = await ctx.StoreAsync(ct);
+            var admin = new AdminOptions { Manifest = manifest, Store = store, Time = ctx.Time, Oidc = oidc.Read(parse, manifest) };
+            var listen = parse.GetValue(urls)!;
+            DashboardServer server;
+            try
+            {
+                server = await DashboardServer.StartAsync(admin, new DashboardOptions(), listen,
+                    ctx.Output.IsJson ? Microsoft.Extensions.Logging.LogLevel.Warning : Microsoft.Extensions.Logging.LogLevel.Information, ct);
+            }
+            catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                throw new OperationalException($"cannot listen on {string.Join(", ", listen)}: the port is already in use; pass --urls with a free port", ex);
+            }
+
+            await using (server)
+            {
+                if (ctx.Output.IsJson)
+                {
+                    ctx.Output.Json(new { app = manifest.App, urls = server.Urls, dashboard = server.Urls.Select(u => u + DashboardEndpointRouteBuilderExtensions.Prefix), store = store.Location });
+                }
+
+                ctx.Output.Note($"Dashboard of {manifest.App} on {string.Join(", ", server.Urls.Select(u => u + DashboardEndpointRouteBuilderExtensions.Prefix))} (admin API at /admin/v1; store {store.Location}); Ctrl-C stops.");
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, ct);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                }
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

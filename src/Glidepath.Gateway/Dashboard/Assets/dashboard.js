@@ -1,0 +1,81 @@
+// Glidepath dashboard: the only script. It follows a live page's stream (server-sent events) and, when the server says
+// something changed, fetches the same page again and swaps its <main>. Everything else works without it.
+(function () {
+  "use strict";
+  var main = document.getElementById("main");
+  var state = document.getElementById("live-state");
+  var src = main && main.getAttribute("data-live");
+  if (!src || !window.EventSource) {
+    return;
+  }
+
+  var busy = false;
+  var again = false;
+
+  function say(text) {
+    if (state) {
+      state.textContent = text;
+    }
+  }
+
+  // Do not redraw under someone typing in a form: wait until they leave it.
+  function editing() {
+    var el = document.activeElement;
+    return el && main.contains(el) && /^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName);
+  }
+
+  function refresh() {
+    if (busy || editing()) {
+      again = true;
+      return;
+    }
+
+    busy = true;
+    fetch(window.location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (r) {
+        if (!r.ok || r.redirected) {
+          throw new Error("status " + r.status);
+        }
+        return r.text();
+      })
+      .then(function (html) {
+        var next = new DOMParser().parseFromString(html, "text/html").getElementById("main");
+        if (next) {
+          main.replaceChildren.apply(main, Array.prototype.slice.call(next.childNodes));
+          main.setAttribute("data-updated", new Date().toISOString());
+          say("Updated " + new Date().toLocaleTimeString());
+        }
+      })
+      .catch(function () {
+        say("Could not update; reload the page.");
+      })
+      .finally(function () {
+        busy = false;
+        if (again) {
+          again = false;
+          refresh();
+        }
+      });
+  }
+
+  document.addEventListener("focusout", function () {
+    if (again) {
+      again = false;
+      setTimeout(refresh, 0);
+    }
+  });
+
+  var events = new EventSource(src);
+  events.addEventListener("hello", function () {
+    main.setAttribute("data-live-ready", "true");
+    say("Live");
+  });
+  events.addEventListener("change", refresh);
+  events.addEventListener("signed-out", function () {
+    events.close();
+    say("Signed out: reload to sign in again.");
+  });
+  events.onerror = function () {
+    say("Reconnecting…");
+  };
+})();

@@ -1,0 +1,91 @@
+using Glidepath.Errors;
+using Glidepath.Gateway.Admin;
+using Glidepath.Rollouts;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Glidepath.Gateway.Dashboard;
+
+/// <summary>
+/// The actions: a POST from the confirmation page's form. Same origin and antiforgery token first, then the signed-in
+/// principal must hold the role of the admin-API operation (403 otherwise, nothing done), then the same use-case
+/// service the admin API calls runs with the principal as the actor. Success redirects to the page to look at next.
+/// </summary>
+internal static class DashboardActionEndpoints
+{
+    private const int MaxReason = 500;
+
+    public static void Map(RouteGroupBuilder group) =>
+        group.MapPost("/env/{env}/actions/{action}", async (string env, string action, HttpContext http, AdminServices s) =>
+        {
+            if (await FormChecks.RefusalAsync(http) is { } refused)
+            {
+                return refused;
+            }
+
+            if (DashboardAction.Find(action) is not { } act)
+            {
+                return Results.NotFound();
+            }
+
+            var (page, refusal) = await DashboardRequest.AuthorizeAsync(http, "environments", act.Title, env, act.AdminPattern);
+            if (refusal is not null)
+            {
+                return refusal;
+            }
+
+            var form = await http.Request.ReadFormAsync(http.RequestAborted);
+            var reason = form["reason"].ToString().Trim() is { Length: > 0 } r ? r : null;
+            try
+            {
+                if (reason?.Length > MaxReason)
+                {
+                    throw new BadInputException($"the reason is longer than {MaxReason} characters");
+                }
+
+                var next = await RunAsync(s, act, env, page!.Principal.Actor, reason, http.RequestAborted);
+                return Results.Redirect($"{page.EnvLink(next, env)}?done={act.Name}");
+            }
+            catch (GlidepathException ex)
+            {
+                var status = ex.Kind switch
+                {
+                    FailureKind.BadInput => StatusCodes.Status400BadRequest,
+                    FailureKind.Refused => StatusCodes.Status409Conflict,
+                    _ => StatusCodes.Status503ServiceUnavailable,
+                };
+                return DashboardRequest.Error(http, status, ex.Message, page);
+            }
+        });
+
+    /// <summary>Runs the action as the admin API's endpoint does; returns the page to show next.</summary>
+    private static async Task<string> RunAsync(AdminServices s, DashboardAction act, string env, string actor, string? reason, CancellationToken ct)
+    {
+        var spec = s.Environments.Spec(env);
+        switch (act.Name)
+        {
+            case "rollback":
+                await s.Environments.RollbackAsync(spec.Name, null, actor, reason, ct);
+                return "history";
+            case "freeze":
+                await s.Environments.FreezeAsync(spec.Name, actor, reason ?? throw new BadInputException("a reason is required to freeze: it is shown to everyone refused while frozen"), ct);
+                return "history";
+            case "unfreeze":
+                await s.Environments.UnfreezeAsync(spec.Name, actor, reason, ct);
+                return "history";
+            case "pause":
+                await s.Rollouts.PauseAsync(spec.Name, actor, reason, ct);
+                return "rollout";
+            case "resume":
+                await s.Rollouts.ResumeAsync(spec.Name, actor, reason, ct);
+                return "rollout";
+            case "abort":
+                await s.Rollouts.AbortAsync(spec.Name, actor, reason, ct);
+                return "rollout";
+            default:
+                throw new InvalidOperationException($"dashboard action '{act.Name}' has no handler");
+        }
+    }
+}

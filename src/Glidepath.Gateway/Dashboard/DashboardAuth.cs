@@ -1,0 +1,37 @@
+using Glidepath.Access;
+using Glidepath.Gateway.Admin;
+using Microsoft.AspNetCore.Http;
+
+namespace Glidepath.Gateway.Dashboard;
+
+/// <summary>
+/// Who a dashboard request is: the session's credential is put where the admin API reads one (the request's
+/// <c>Authorization: Bearer</c>), and the admin API's own <see cref="AdminAuthenticator"/> decides — the same token
+/// check, the same OpenID Connect validation, the same actor. Whatever Authorization header the request came with is
+/// replaced: only the cookie counts here.
+/// </summary>
+internal sealed class DashboardAuth(DashboardSession session, AdminAuthenticator authenticator)
+{
+    public Task<AdminAuthentication> AuthenticateAsync(HttpContext http) =>
+        session.Credential(http) is { } credential
+            ? AuthenticateAsync(http, credential)
+            : Task.FromResult(AdminAuthentication.Refused("not signed in"));
+
+    /// <summary>Checks <paramref name="credential"/> as the admin API would check it in an Authorization header.</summary>
+    public async Task<AdminAuthentication> AuthenticateAsync(HttpContext http, string credential)
+    {
+        http.Request.Headers.Authorization = "Bearer " + credential.Trim();
+        try
+        {
+            return await authenticator.AuthenticateAsync(http).ConfigureAwait(false);
+        }
+        finally
+        {
+            http.Request.Headers.Authorization = default;
+        }
+    }
+
+    /// <summary>The environments of the app the principal may read, in manifest order.</summary>
+    public static IReadOnlyList<string> Readable(Principal principal, Manifests.Manifest manifest) =>
+        [.. manifest.Environments.Select(e => e.Name).Where(e => principal.Allows(e, Role.Viewer))];
+}

@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Text;
+using Glidepath.Gateway.Admin;
+using Glidepath.Rollouts;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Glidepath.Gateway.Dashboard;
+
+/// <summary>
+/// A live page's stream (server-sent events, <c>GET /dashboard/events?env=E</c>): every <see cref="DashboardOptions.LivePoll"/>
+/// it reads what a live page shows of the environment — its revision (any change of stable, canary, frozen), its rollout's
+/// state, step and decisions, the requests the judge has counted in the step — and sends <c>event: change</c> when that
+/// moved. The page then fetches itself again (dashboard.js). The sign-in is checked again at every look: a revoked token
+/// ends the stream.
+/// </summary>
+internal static class DashboardEvents
+{
+    public static void Map(RouteGroupBuilder group) =>
+        group.MapGet("/events", async (HttpContext http, AdminServices s, DashboardOptions options, IHostApplicationLifetime lifetime) =>
+        {
+            var env = http.Request.Query["env"].ToString();
+            var pattern = AdminEndpointRouteBuilderExtensions.Prefix + (env.Length > 0 ? "/environments/{env}/history" : "/status");
+            var (_, refusal) = await DashboardRequest.AuthorizeAsync(http, "events", "Events", env.Length > 0 ? env : null, pattern);
+            if (refusal is not null)
+            {
+                http.Response.StatusCode = refusal is IStatusCodeHttpResult { StatusCode: { } code } ? code : StatusCodes.Status401Unauthorized;
+                return;
+            }
+
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+            var ct = stop.Token;
+            var response = http.Response;
+            response.ContentType = "text/event-stream";
+            response.Headers.CacheControl = "no-store";
+            response.Headers["X-Accel-Buffering"] = "no";
+            var auth = http.RequestServices.GetRequiredService<DashboardAuth>();
+            string? last = null;
+            try
+            {
+                await Write(response, "retry: 2000\n\n", ct);
+                while (!ct.IsCancellationRequested)
+                {
+                    if ((await auth.AuthenticateAsync(http)).Principal is null)
+                    {
+                        await Write(response, "event: signed-out\ndata: sign in again\n\n", ct);
+                        return;
+                    }
+
+                    var now = await FingerprintAsync(s, env.Length > 0 ? env : null, ct);
+                    if (now != last)
+                    {
+                        await Write(response, $"event: {(last is null ? "hello" : "change")}\ndata: {now}\n\n", ct);
+                        last = now;
+                    }
+
+                    await Task.Delay(options.LivePoll, s.Options.Time, ct);
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // The page went away or the host is stopping: the stream just ends.
+            }
+        });
+
+    /// <summary>A short text that changes whenever something a live page shows changes (not the clock).</summary>
+    internal static async Task<string> FingerprintAsync(AdminServices s, string? environment, CancellationToken ct)
+    {
+        var text = new StringBuilder();
+        foreach (var spec in s.Options.Manifest.Environments.Where(e => environment is null || e.Name == environment))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{spec.Name}@{await s.Store.Environments.GetRevisionAsync(s.App, spec.Name, ct)};");
+            if (await s.Store.Rollouts.LatestAsync(s.App, spec.Name, ct) is not { } rollout)
+            {
+                continue;
+            }
+
+            var status = await RolloutStatus.ReadAsync(s.Store, rollout, s.Options.Time.GetUtcNow(), ct);
+            text.Append(CultureInfo.InvariantCulture, $"{rollout.Id[..8]}:{rollout.State}:{rollout.StepIndex}:{status.Decisions.Count}:{status.Live?.CanaryRequests}/{status.Live?.StableRequests}:{status.Lease?.Holder};");
+        }
+
+        return text.ToString();
+    }
+
+    private static async Task Write(HttpResponse response, string text, CancellationToken ct)
+    {
+        await response.WriteAsync(text, ct);
+        await response.Body.FlushAsync(ct);
+    }
+}

@@ -1,0 +1,134 @@
+using Glidepath.Environments;
+using Glidepath.Errors;
+using Glidepath.Evals;
+using Glidepath.Gateway.Admin;
+using Glidepath.Gateway.Dashboard.Models;
+using Glidepath.Rollouts;
+using Glidepath.Routing;
+using Glidepath.Serving;
+using Glidepath.Serving.Routing;
+using Glidepath.Traces;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Glidepath.Gateway.Dashboard;
+
+/// <summary>
+/// What the pages show, read the way the admin API reads it (<see cref="AdminReadEndpoints"/> and friends): the same
+/// store calls, the same view builders (<see cref="EnvironmentViews"/>, <see cref="RolloutStatus"/>, <see cref="RolloutView"/>,
+/// <see cref="JudgeView"/>, <see cref="DecisionView"/>), with typed results a page can render.
+/// </summary>
+internal sealed class DashboardReads(AdminServices s, IServiceProvider services)
+{
+    public string App => s.App;
+
+    public async Task<EnvironmentsModel> EnvironmentsAsync(IReadOnlyList<string> readable, CancellationToken ct)
+    {
+        var rows = (await EnvironmentReports.StatusRowsAsync(s.Options.Manifest, s.Store, ct)).Where(r => readable.Contains(r.Name)).ToList();
+        var names = await s.ViewsAsync(ct);
+        var rollouts = new Dictionary<string, RolloutView?>(StringComparer.Ordinal);
+        var leases = new Dictionary<string, ControllerLease?>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            var active = await s.Store.Rollouts.ActiveAsync(App, row.Name, ct);
+            rollouts[row.Name] = active is null ? null : RolloutView.From(active, names);
+            leases[row.Name] = await s.Store.Rollouts.LeaseAsync(App, row.Name, ct);
+        }
+
+        return new EnvironmentsModel(rows, rollouts, leases, Gateway(), s.Options.Time.GetUtcNow());
+    }
+
+    /// <summary>The environment's latest rollout, or null when it never had one.</summary>
+    public async Task<RolloutModel?> RolloutAsync(string environment, CancellationToken ct)
+    {
+        var rollout = await s.Store.Rollouts.LatestAsync(App, environment, ct);
+        if (rollout is null)
+        {
+            return null;
+        }
+
+        var status = await RolloutStatus.ReadAsync(s.Store, rollout, s.Options.Time.GetUtcNow(), ct);
+        return RolloutModel.From(status, await s.ViewsAsync(ct));
+    }
+
+    /// <summary>The environment's history, newest first (the API lists it oldest first; a timeline reads from the top).</summary>
+    public async Task<IReadOnlyList<EnvironmentEventView>> HistoryAsync(string environment, CancellationToken ct)
+    {
+        var names = await s.ViewsAsync(ct);
+        var events = await s.Store.Environments.HistoryAsync(App, environment, ct);
+        return [.. events.Select(names.Event).Reverse()];
+    }
+
+    public async Task<(EnvironmentViews Names, IReadOnlyList<Releases.Release> Releases)> ReleasesAsync(CancellationToken ct)
+    {
+        var releases = await s.Store.Releases.ListAsync(App, ct);
+        return (new EnvironmentViews(releases), releases);
+    }
+
+    /// <summary>A registered release by <c>vN</c>, hash prefix or <c>env:NAME</c>, as the admin API resolves it.</summary>
+    public Task<Releases.Release> ReleaseAsync(string reference, string field, CancellationToken ct) => s.RegisteredAsync(reference, field, ct);
+
+    public async Task<GateModel> GateAsync(Releases.Release release, string? verdictId, CancellationToken ct)
+    {
+        var names = await s.ViewsAsync(ct);
+        var verdicts = await s.Store.GateVerdicts.ListAsync(App, release.Id, ct);
+        var chosen = verdictId is null ? verdicts.FirstOrDefault() : verdicts.FirstOrDefault(v => v.Id == verdictId)
+            ?? throw new BadInputException($"gate verdict '{verdictId}' is not one of {release.Name}'s");
+        var cases = chosen is null ? [] : await GateVerdictCases.ReadAsync(s.Store.EvalRuns, chosen, ct);
+        return new GateModel(names.Ref(release.Id)!, verdicts, chosen, cases, names);
+    }
+
+    public async Task<TracesModel> TracesAsync(string environment, TraceFilter filter, CancellationToken ct)
+    {
+        var releaseId = filter.Release is { Length: > 0 } r ? (await s.RegisteredAsync(r, "release", ct)).Id : null;
+        var traces = await s.Store.Traces.ListAsync(new TraceQuery
+        {
+            App = App,
+            Environment = environment,
+            ReleaseId = releaseId,
+            Arm = filter.Arm is { Length: > 0 } arm ? arm : null,
+            KeyName = filter.Key is { Length: > 0 } k ? k : null,
+            ErrorsOnly = filter.Status == "failed",
+            OnlineFailedOnly = filter.OnlineFailed,
+            Limit = filter.Limit,
+        }, ct);
+        if (filter.Status == "ok")
+        {
+            traces = [.. traces.Where(t => !t.IsError)];
+        }
+
+        var (names, releases) = await ReleasesAsync(ct);
+        return new TracesModel(filter, traces, [.. releases.Select(x => names.Ref(x.Id)!)], names);
+    }
+
+    public async Task<TraceModel> TraceAsync(string environment, string id, CancellationToken ct)
+    {
+        var trace = await TraceLookup.FindAsync(s.Store.Traces, App, id, "the traces page lists recent ones", ct);
+        if (trace.Environment != environment)
+        {
+            // As in the admin API: a viewer of one environment must not read another's traces by id.
+            throw new BadInputException($"trace {trace.TraceId} is not a trace of '{environment}'");
+        }
+
+        var feedback = await s.Store.Traces.FeedbackAsync(trace.TraceId, ct);
+        return new TraceModel(trace, feedback, await s.ViewsAsync(ct), s.Options.Manifest.Eval?.Dataset);
+    }
+
+    public async Task<(IReadOnlyList<Monitoring.DriftAlert> Alerts, EnvironmentViews Names)> AlertsAsync(string environment, CancellationToken ct) =>
+        (await s.Store.Monitor.ListAlertsAsync(App, environment, 50, ct), await s.ViewsAsync(ct));
+
+    public async Task<IReadOnlyList<Checklist.ChecklistRow>> ChecklistAsync(Releases.Release release, string environment, CancellationToken ct) =>
+        await new Checklist.ChecklistService(s.Options.Manifest, s.Store, s.Options.Time, new Checklist.ChecklistOptions())
+            .RunAsync(release, s.Environments.Spec(environment), ct);
+
+    private GatewayHealth? Gateway()
+    {
+        if (services.GetService<ServingOptions>() is not { } serving || services.GetService<ControlPlaneStatus>() is not { } control)
+        {
+            return null;
+        }
+
+        var table = services.GetService<RoutingTableSource>()?.Current;
+        var c = control.Current;
+        return new GatewayHealth(serving.Environment, table?.Revision, table?.Stable?.Label, table?.Canary?.Release.Label, table?.Canary?.Weight, c.Stale, c.LastOk, c.StaleSince, c.Reason);
+    }
+}

@@ -1,0 +1,118 @@
+using Glidepath.Access;
+using Glidepath.Errors;
+using Glidepath.Gateway.Admin;
+using Glidepath.Gateway.Dashboard.Pages;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Glidepath.Gateway.Dashboard;
+
+/// <summary>
+/// The steps every dashboard page takes: who is signed in (else to the sign-in page), whether they may do the admin
+/// operation the page stands for in its environment (else 403), then the page — or the error page with the status the
+/// admin API would answer (400, 409, 503).
+/// </summary>
+internal static partial class DashboardRequest
+{
+    /// <summary>Renders <typeparamref name="TPage"/> with the parameters <paramref name="build"/> returns (its <c>Page</c> parameter is added).</summary>
+    public static async Task<IResult> PageAsync<TPage>(HttpContext http, string section, string title, string? environment, string adminPattern,
+        Func<DashboardPage, CancellationToken, Task<Dictionary<string, object?>>> build)
+        where TPage : IComponent
+    {
+        var (page, refusal) = await AuthorizeAsync(http, section, title, environment, adminPattern);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        try
+        {
+            var parameters = await build(page!, http.RequestAborted);
+            parameters["Page"] = page;
+            return new RazorComponentResult<TPage>(parameters);
+        }
+        catch (GlidepathException ex)
+        {
+            return Error(http, ex.Kind switch
+            {
+                FailureKind.BadInput => StatusCodes.Status400BadRequest,
+                FailureKind.Refused => StatusCodes.Status409Conflict,
+                _ => StatusCodes.Status503ServiceUnavailable,
+            }, ex.Message, page);
+        }
+    }
+
+    /// <summary>The page context of a signed-in principal allowed the operation at <paramref name="adminPattern"/>, or the answer refusing them.</summary>
+    public static async Task<(DashboardPage? Page, IResult? Refusal)> AuthorizeAsync(HttpContext http, string section, string title, string? environment, string adminPattern)
+    {
+        var services = http.RequestServices;
+        var admin = services.GetRequiredService<AdminServices>();
+        AdminAuthentication auth;
+        try
+        {
+            auth = await services.GetRequiredService<DashboardAuth>().AuthenticateAsync(http);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogCheckFailed(services.GetRequiredService<ILogger<DashboardAuth>>(), ex.GetType().Name);
+            return (null, Error(http, StatusCodes.Status503ServiceUnavailable, "your sign-in could not be checked (the store is unavailable); nothing was done", null));
+        }
+
+        if (auth.Principal is not { } principal)
+        {
+            return (null, HttpMethods.IsGet(http.Request.Method)
+                ? Results.Redirect(DashboardEndpointRouteBuilderExtensions.Prefix + "/sign-in", permanent: false)
+                : Error(http, StatusCodes.Status401Unauthorized, "you are not signed in (or your sign-in expired, or its token was revoked): sign in again", null));
+        }
+
+        var manifest = admin.Options.Manifest;
+        if (environment is not null && manifest.FindEnvironment(environment) is null)
+        {
+            return (null, Error(http, StatusCodes.Status404NotFound, $"'{environment}' is not an environment of {manifest.App}", null));
+        }
+
+        var rules = services.GetRequiredService<DashboardRules>();
+        var page = new DashboardPage
+        {
+            App = manifest.App,
+            Principal = principal,
+            Environments = DashboardAuth.Readable(principal, manifest),
+            Environment = environment,
+            Section = section,
+            Title = title,
+            Csrf = services.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http),
+            Allowed = environment is null ? new HashSet<string>() : DashboardAction.All.Where(a => rules.Allows(principal, a.AdminPattern, environment)).Select(a => a.Name).ToHashSet(),
+            Notice = DashboardNotices.Text(http.Request.Query["done"].ToString(), principal),
+            LiveStream = section switch
+            {
+                "environments" when environment is null => DashboardEndpointRouteBuilderExtensions.Prefix + "/events",
+                "rollout" or "history" or "alerts" => $"{DashboardEndpointRouteBuilderExtensions.Prefix}/events?env={Uri.EscapeDataString(environment!)}",
+                _ => null,
+            },
+        };
+        if (!rules.Allows(principal, adminPattern, environment))
+        {
+            var role = rules.Of(adminPattern) is { } access ? RoleNames.Name(access.Role) : "(unknown)";
+            var where = environment is null ? "in any environment" : $"in '{environment}'";
+            return (page, Error(http, StatusCodes.Status403Forbidden, $"{principal.Actor} may not do this {where}: it needs the {role} role there", page));
+        }
+
+        return (page, null);
+    }
+
+    public static IResult Error(HttpContext http, int status, string message, DashboardPage? page)
+    {
+        http.Response.StatusCode = status;
+        return new RazorComponentResult<ErrorPage>(new Dictionary<string, object?> { ["Page"] = page, ["Status"] = status, ["Message"] = message })
+        {
+            StatusCode = status,
+        };
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "dashboard: a sign-in could not be checked ({Error}); refused")]
+    private static partial void LogCheckFailed(ILogger logger, string error);
+}

@@ -1,0 +1,113 @@
+using Glidepath.Access;
+using Glidepath.Dashboard.Tests.Support;
+using Microsoft.Playwright;
+
+namespace Glidepath.Dashboard.Tests;
+
+/// <summary>Actions: shown to the roles that may take them, confirmed, enforced by the server, recorded as the signed-in principal.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class ActionTests(Chromium chromium)
+{
+    [Fact]
+    public async Task Rollback_AsOwnerWithConfirmation_RemovesCanaryAndHistoryShowsThePrincipal()
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        await h.Seed.StartRolloutAsync();
+        var browser = await h.SignedInAsync(await h.TokenAsync(Role.Owner, "alice", "staging"));
+        var page = browser.Page;
+        await page.GotoAsync(h.Url + "/dashboard/env/staging/rollout");
+
+        await page.GetByTestId("action-rollback").ClickAsync();
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("token:alice");
+        Assert.NotNull((await h.F.Store.Environments.GetAsync(h.App, "staging", default)).Canary);
+        await page.GetByLabel("Reason").FillAsync("refund answers regressed");
+        await page.GetByTestId("confirm").ClickAsync();
+
+        await page.WaitForURLAsync("**/dashboard/env/staging/history?done=rollback");
+        await Assertions.Expect(page.GetByRole(AriaRole.Status).First).ToContainTextAsync("History records it as token:alice");
+        var newest = page.GetByTestId("history").Locator("li").First;
+        await Assertions.Expect(newest).ToContainTextAsync("rollback");
+        await Assertions.Expect(newest).ToContainTextAsync("by token:alice");
+        await Assertions.Expect(newest).ToContainTextAsync("refund answers regressed");
+        var state = await h.F.Store.Environments.GetAsync(h.App, "staging", default);
+        Assert.Null(state.Canary);
+        var last = (await h.F.Store.Environments.HistoryAsync(h.App, "staging", default))[^1];
+        Assert.Equal(("rollback", "token:alice"), (last.Kind, last.Actor));
+        Assert.Empty(browser.Errors);
+    }
+
+    [Fact]
+    public async Task Viewer_SeesNoActionButtons_AndAForcedPostIs403WithNothingChanged()
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        await h.Seed.StartRolloutAsync();
+        var browser = await h.SignedInAsync(await h.TokenAsync(Role.Viewer, "vic"));
+        var page = browser.Page;
+        foreach (var path in new[] { "rollout", "history" })
+        {
+            await page.GotoAsync($"{h.Url}/dashboard/env/staging/{path}");
+            await Assertions.Expect(page.Locator("[data-testid^=action-]")).ToHaveCountAsync(0);
+        }
+
+        // The confirmation page itself is refused.
+        var confirm = await page.GotoAsync(h.Url + "/dashboard/env/staging/confirm/rollback");
+        Assert.Equal(403, confirm!.Status);
+
+        // A forced post with the viewer's own session and a valid antiforgery token from their page: the role decides.
+        var before = await h.F.Store.Environments.GetAsync(h.App, "staging", default);
+        foreach (var action in new[] { "rollback", "freeze", "unfreeze", "pause", "resume", "abort" })
+        {
+            var response = await Forms.PostAsync(page, h.Url, $"/dashboard/env/staging/actions/{action}", "reason=because");
+            Assert.Equal(403, response.Status);
+            Assert.Contains("token:vic may not do this in", await response.TextAsync());
+        }
+
+        var after = await h.F.Store.Environments.GetAsync(h.App, "staging", default);
+        Assert.Equal(before.Revision, after.Revision);
+        Assert.DoesNotContain(await h.F.Store.Environments.HistoryAsync(h.App, "staging", default), e => e.Actor == "token:vic");
+    }
+
+    [Fact]
+    public async Task Deployer_SeesPauseButNotRollback_AndPausesAsThemselves()
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        await h.Seed.StartRolloutAsync();
+        var browser = await h.SignedInAsync(await h.TokenAsync(Role.Deployer, "dee"));
+        var page = browser.Page;
+        await page.GotoAsync(h.Url + "/dashboard/env/staging/rollout");
+        await Assertions.Expect(page.GetByTestId("action-rollback")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("action-abort")).ToHaveCountAsync(0);
+
+        await page.GetByTestId("action-pause").ClickAsync();
+        await page.GetByTestId("confirm").ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("rollout-state")).ToHaveTextAsync("paused");
+        await Assertions.Expect(page.GetByTestId("decisions")).ToContainTextAsync("by token:dee");
+        var rollback = await Forms.PostAsync(page, h.Url, "/dashboard/env/staging/actions/rollback", "reason=x");
+        Assert.Equal(403, rollback.Status);
+        Assert.Empty(browser.Errors);
+    }
+
+    [Fact]
+    public async Task Freeze_WithoutReason_IsRefusedWithTheApisMessage_ThenWithOneIsRecorded()
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        var browser = await h.SignedInAsync(await h.TokenAsync(Role.Owner, "alice"));
+        var page = browser.Page;
+
+        var refused = await Forms.PostAsync(page, h.Url, "/dashboard/env/staging/actions/freeze", "reason=");
+        Assert.Equal(400, refused.Status);
+        Assert.False((await h.F.Store.Environments.GetAsync(h.App, "staging", default)).Frozen);
+
+        await page.GotoAsync(h.Url + "/dashboard/env/staging/history");
+        await page.GetByTestId("action-freeze").ClickAsync();
+        await page.GetByLabel("Reason").FillAsync("incident 42");
+        await page.GetByTestId("confirm").ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("history").Locator("li").First).ToContainTextAsync("freeze");
+        Assert.True((await h.F.Store.Environments.GetAsync(h.App, "staging", default)).Frozen);
+        await page.GotoAsync(h.Url + "/dashboard/environments");
+        await Assertions.Expect(page.GetByTestId("env-staging")).ToContainTextAsync("frozen");
+        Assert.Empty(browser.Errors);
+    }
+}

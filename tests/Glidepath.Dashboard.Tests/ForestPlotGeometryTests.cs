@@ -1,0 +1,65 @@
+using Glidepath.Gateway.Dashboard.Models;
+using Glidepath.Gateway.Dashboard.Shared;
+using Glidepath.Rollouts;
+
+namespace Glidepath.Dashboard.Tests;
+
+/// <summary>Where the forest plot puts its marks: harm shaded beyond the tolerance, on the right side, ratios on a log scale.</summary>
+public sealed class ForestPlotGeometryTests
+{
+    private static MetricEvidence Evidence(string scale, double tolerance, double? estimate, double? lower, double? upper, string verdict = "unclear") => new()
+    {
+        Metric = "m", Scale = scale, CanaryN = 100, StableN = 900, Estimate = estimate, Lower = lower, Upper = upper,
+        Tolerance = tolerance, ToleranceText = "t", Verdict = verdict, Alpha = 0.025,
+    };
+
+    [Fact]
+    public void Build_IncreaseTolerance_ShadesFromTheToleranceToTheRight()
+    {
+        var g = ForestPlotGeometry.Build([new ForestRow("now", Evidence("difference", 0.01, 0.002, -0.004, 0.008))]);
+
+        Assert.Equal(g.ToleranceX, g.HarmFrom);
+        Assert.Equal(g.PlotRight, g.HarmTo);
+        Assert.True(g.NeutralX < g.ToleranceX);
+        var m = Assert.Single(g.Marks);
+        Assert.True(m.Low < m.Estimate && m.Estimate < m.High && m.High < g.ToleranceX);
+    }
+
+    [Fact]
+    public void Build_DropTolerance_ShadesFromTheLeftToTheTolerance()
+    {
+        var g = ForestPlotGeometry.Build([new ForestRow("now", Evidence("difference", -0.03, -0.05, -0.08, -0.04, "harm"))]);
+
+        Assert.Equal(g.PlotLeft, g.HarmFrom);
+        Assert.Equal(g.ToleranceX, g.HarmTo);
+        Assert.True(Assert.Single(g.Marks).High < g.ToleranceX);
+    }
+
+    [Fact]
+    public void Build_Ratio_DrawsOnALogScaleSoReciprocalsAreEquallyFarFromOne()
+    {
+        var g = ForestPlotGeometry.Build([new ForestRow("a", Evidence("ratio", 1.25, 0.8, 0.8, 1.25))]);
+
+        var m = Assert.Single(g.Marks);
+        Assert.Equal(g.NeutralX - m.Low!.Value, m.High!.Value - g.NeutralX, 6);
+        Assert.Equal(g.ToleranceX, m.High!.Value, 6);
+    }
+
+    [Fact]
+    public void Build_NoInterval_DrawsNoMarkButKeepsTheRow()
+    {
+        var g = ForestPlotGeometry.Build([new ForestRow("now", Evidence("ratio", 1.25, null, null, null, "not_enough_data"))]);
+
+        var m = Assert.Single(g.Marks);
+        Assert.Null(m.Estimate);
+        Assert.Equal("not_enough_data", m.Verdict);
+    }
+
+    [Fact]
+    public void Build_InfiniteUpperBound_IsClampedToThePlotEdge()
+    {
+        var g = ForestPlotGeometry.Build([new ForestRow("now", Evidence("ratio", 1.25, 1.1, 0.9, double.PositiveInfinity))]);
+
+        Assert.Equal(g.PlotRight, Assert.Single(g.Marks).High);
+    }
+}

@@ -1,0 +1,65 @@
+using Glidepath.Access;
+using Glidepath.Dashboard.Tests.Support;
+using Microsoft.Playwright;
+
+namespace Glidepath.Dashboard.Tests;
+
+/// <summary>The rollout page follows the store live (server-sent events), without a reload, as traffic arrives and the controller acts.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class RolloutLiveTests(Chromium chromium)
+{
+    [Fact]
+    public async Task RolloutPage_SyntheticTrafficAndControllerPasses_AdvancesStepByStepWithoutReload()
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        await h.Seed.StartRolloutAsync();
+        var browser = await h.SignedInAsync(await h.TokenAsync(Role.Viewer, "vic"));
+        var page = browser.Page;
+        await page.GotoAsync(h.Url + "/dashboard/env/staging/rollout");
+        await Assertions.Expect(page.Locator("main[data-live-ready=true]")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.GetByTestId("rollout-step")).ToContainTextAsync("Step 1 of 3");
+        await Assertions.Expect(page.GetByTestId("judge-n")).ToContainTextAsync("canary 0 · stable 0");
+        var navigations = 0;
+        page.FrameNavigated += (_, frame) => navigations += frame == page.MainFrame ? 1 : 0;
+
+        // Requests arrive: the judge's counts and the forest plots follow.
+        await h.Seed.TrafficAsync(canary: 400, stable: 800);
+        await Assertions.Expect(page.GetByTestId("judge-n")).ToContainTextAsync("canary 400 · stable 800");
+        await Assertions.Expect(page.GetByTestId("forest-error_rate")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("judge-outcome")).ToHaveTextAsync("advance");
+
+        // The controller judges the step safe and widens the canary: step 2 at 50%.
+        await h.Seed.TickAsync();
+        await Assertions.Expect(page.GetByTestId("rollout-step")).ToContainTextAsync("Step 2 of 3 · canary at 50%");
+        await Assertions.Expect(page.GetByTestId("decisions")).ToContainTextAsync("advance at step 1 (10%) by controller");
+
+        // Another safe step: promoted.
+        await h.Seed.TrafficAsync(canary: 600, stable: 600, seed: 2);
+        await Assertions.Expect(page.GetByTestId("judge-n")).ToContainTextAsync("canary 600 · stable 600");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(DashboardHarness.ScreenshotDir, "rollout-live-step2-desktop.png"), FullPage = true });
+        await h.Seed.TickAsync();
+        await Assertions.Expect(page.GetByTestId("rollout-state")).ToHaveTextAsync("promoted");
+        await Assertions.Expect(page.GetByTestId("forest-latency").Locator("tbody tr")).ToHaveCountAsync(2);
+
+        Assert.Equal(0, navigations);
+        Assert.Empty(browser.Errors);
+    }
+
+    [Fact]
+    public async Task EnvironmentsPage_CanaryRemovedElsewhere_ShowsItWithoutReload()
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        await h.Seed.StartRolloutAsync();
+        var browser = await h.SignedInAsync(await h.TokenAsync(Role.Viewer, "vic"));
+        var page = browser.Page;
+        await Assertions.Expect(page.Locator("main[data-live-ready=true]")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.GetByTestId("canary-staging")).ToContainTextAsync("v2 at 10%");
+
+        // Someone else rolls back (the CLI, the admin API): every open dashboard shows it.
+        var environments = new Glidepath.Environments.EnvironmentService(h.F.Manifest, h.F.Store.Environments, h.F.Store.GateVerdicts, h.F.Store.Releases, TimeProvider.System);
+        await environments.RollbackAsync("staging", null, "token:bob", "from the CLI", CancellationToken.None);
+
+        await Assertions.Expect(page.GetByTestId("canary-staging")).ToContainTextAsync("none");
+        Assert.Empty(browser.Errors);
+    }
+}

@@ -1,0 +1,125 @@
+using Glidepath.Access;
+using Glidepath.Dashboard.Tests.Support;
+using Microsoft.Playwright;
+
+namespace Glidepath.Dashboard.Tests;
+
+/// <summary>What an attacker tries against a signed-in owner's browser, and what the sign-in keeps to itself.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class SecurityTests(Chromium chromium)
+{
+    [Fact]
+    public async Task ActionPost_WithoutAntiforgeryToken_Is403AndChangesNothing()
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        await h.Seed.StartRolloutAsync();
+        var browser = await h.SignedInAsync(await h.TokenAsync(Role.Owner, "alice"));
+
+        var response = await Forms.PostAsync(browser.Page, h.Url, "/dashboard/env/staging/actions/rollback", "reason=csrf", withToken: false);
+
+        Assert.Equal(403, response.Status);
+        Assert.Contains("antiforgery token is missing", await response.TextAsync());
+        Assert.NotNull((await h.F.Store.Environments.GetAsync(h.App, "staging", default)).Canary);
+    }
+
+    [Fact]
+    public async Task ActionPost_FromAnotherOrigin_Is403EvenWithAValidToken()
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        await h.Seed.StartRolloutAsync();
+        var browser = await h.SignedInAsync(await h.TokenAsync(Role.Owner, "alice"));
+
+        var response = await Forms.PostAsync(browser.Page, h.Url, "/dashboard/env/staging/actions/rollback", "reason=csrf", origin: "http://evil.example");
+
+        Assert.Equal(403, response.Status);
+        Assert.Contains("posted from another site", await response.TextAsync());
+        Assert.NotNull((await h.F.Store.Environments.GetAsync(h.App, "staging", default)).Canary);
+    }
+
+    [Fact]
+    public async Task ActionPost_FromAPageOnAnotherSite_SendsNoSessionAndIsRefused()
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        await h.Seed.StartRolloutAsync();
+        var browser = await h.SignedInAsync(await h.TokenAsync(Role.Owner, "alice"));
+        var page = browser.Page;
+
+        // "localhost" is another site than "127.0.0.1" to the browser: a page there auto-submits a form to the dashboard.
+        var attacker = h.Url.Replace("127.0.0.1", "localhost", StringComparison.Ordinal);
+        await page.RouteAsync(attacker + "/evil", route => route.FulfillAsync(new()
+        {
+            ContentType = "text/html",
+            Body = $"""<form id="f" method="post" action="{h.Url}/dashboard/env/staging/actions/rollback"><input name="reason" value="csrf"></form><script>document.getElementById('f').submit()</script>""",
+        }));
+        var waitForAnswer = page.WaitForResponseAsync(r => r.Url.EndsWith("/actions/rollback", StringComparison.Ordinal));
+        await page.GotoAsync(attacker + "/evil");
+        var answer = await waitForAnswer;
+
+        Assert.Equal(403, answer.Status);
+        Assert.NotNull((await h.F.Store.Environments.GetAsync(h.App, "staging", default)).Canary);
+    }
+
+    [Fact]
+    public async Task Pages_CarryTheSecurityHeaders_AndTheSessionCookieIsHttpOnlyStrictAndNeverShowsTheToken()
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        var token = await h.TokenAsync(Role.Owner, "alice");
+        var browser = await h.SignedInAsync(token);
+        var page = browser.Page;
+
+        var response = await page.GotoAsync(h.Url + "/dashboard/environments");
+
+        var headers = await response!.AllHeadersAsync();
+        Assert.Contains("frame-ancestors 'none'", headers["content-security-policy"]);
+        Assert.Contains("script-src 'self';", headers["content-security-policy"]);
+        Assert.DoesNotContain("unsafe-inline", headers["content-security-policy"]);
+        Assert.Equal("DENY", headers["x-frame-options"]);
+        Assert.Equal("nosniff", headers["x-content-type-options"]);
+        Assert.Contains("no-store", headers["cache-control"]);
+        var session = Assert.Single(await page.Context.CookiesAsync(), c => c.Name == "glidepath_session");
+        Assert.True(session.HttpOnly);
+        Assert.Equal(SameSiteAttribute.Strict, session.SameSite);
+        Assert.Equal("/dashboard", session.Path);
+        Assert.DoesNotContain(token, session.Value, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, await page.ContentAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await page.EvaluateAsync<int>("document.cookie.length"));
+    }
+
+    [Fact]
+    public async Task SignIn_UnknownToken_IsRefusedAndSetsNoSession()
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        var browser = await h.NewPageAsync();
+        var page = browser.Page;
+        await page.GotoAsync(h.Url + "/dashboard/sign-in");
+        await page.GetByLabel("Access token").FillAsync("gpt_not-a-real-token");
+        var answer = page.WaitForResponseAsync(r => r.Url.EndsWith("/dashboard/sign-in", StringComparison.Ordinal) && r.Request.Method == "POST");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        Assert.Equal(401, (await answer).Status);
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Refused");
+        Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "glidepath_session");
+        var pageWithoutSession = await page.GotoAsync(h.Url + "/dashboard/environments");
+        Assert.EndsWith("/dashboard/sign-in", pageWithoutSession!.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RevokedToken_EndsTheSessionAtTheNextRequest()
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        var browser = await h.SignedInAsync(await h.TokenAsync(Role.Owner, "alice"));
+
+        await new AccessTokenService(h.F.Store.AccessTokens, h.F.Store, TimeProvider.System).RevokeAsync(h.App, "alice", CancellationToken.None);
+        await browser.Page.GotoAsync(h.Url + "/dashboard/env/staging/history");
+
+        Assert.EndsWith("/dashboard/sign-in", browser.Page.Url, StringComparison.Ordinal);
+        var csrf = await browser.Page.Locator("input[name=csrf]").GetAttributeAsync("value");
+        var post = await browser.Page.Context.APIRequest.PostAsync(h.Url + "/dashboard/env/staging/actions/freeze", new()
+        {
+            Headers = new Dictionary<string, string> { ["Content-Type"] = "application/x-www-form-urlencoded", ["Origin"] = h.Url },
+            Data = "reason=x&csrf=" + Uri.EscapeDataString(csrf!),
+        });
+        Assert.Equal(401, post.Status);
+        Assert.False((await h.F.Store.Environments.GetAsync(h.App, "staging", default)).Frozen);
+    }
+}

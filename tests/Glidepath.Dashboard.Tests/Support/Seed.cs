@@ -1,0 +1,136 @@
+using System.Globalization;
+using Glidepath.Evals;
+using Glidepath.Gateway.Tests.Support;
+using Glidepath.Manifests;
+using Glidepath.Monitoring;
+using Glidepath.Rollouts;
+using Glidepath.Traces;
+
+namespace Glidepath.Dashboard.Tests.Support;
+
+/// <summary>
+/// Puts what the pages show into the harness's store the way the product does: a rollout started by the rollout service,
+/// synthetic traffic as trace rows, controller passes run by the test (deterministic: no background timer decides when
+/// a step advances), a gate run with its verdict, a drift alert.
+/// </summary>
+internal sealed class Seed(GatewayFixture f)
+{
+    public const string Environment = "staging";
+
+    /// <summary>Three steps, 30 requests each at least, judged on errors and latency.</summary>
+    public static RolloutPlan Plan => new()
+    {
+        Steps = [10, 50, 100],
+        MinRequests = 30,
+        MinSubjects = 0,
+        MaxDuration = TimeSpan.FromMinutes(30),
+        Metrics = new Dictionary<string, MetricTolerance> { ["error_rate"] = new() { MaxIncrease = 0.05 }, ["latency"] = new() { MaxRatio = 2 } },
+    };
+
+    private RolloutService Rollouts
+    {
+        get
+        {
+            var environments = new Glidepath.Environments.EnvironmentService(f.Manifest, f.Store.Environments, f.Store.GateVerdicts, f.Store.Releases, TimeProvider.System);
+            return new RolloutService(f.Manifest, environments, f.Store.Environments, f.Store.Rollouts, f.Store.Traces, TimeProvider.System);
+        }
+    }
+
+    /// <summary>Starts a rollout of v2 in staging (forced: there is no gate verdict for it), as 'rollout start --force' does.</summary>
+    public Task<Rollout> StartRolloutAsync() => Rollouts.StartAsync(Environment, f.V2, Plan, "ana", "dashboard test", force: true, CancellationToken.None);
+
+    /// <summary>One pass of the rollout controller, as a gateway's controller runs it every interval.</summary>
+    public Task<IReadOnlyList<RolloutAction>> TickAsync() =>
+        new RolloutController(f.Store.Rollouts, f.Store.Environments, f.Store.Traces, TimeProvider.System, new RolloutControllerOptions
+        {
+            Holder = "test-controller",
+            App = f.Manifest.App,
+            Environment = Environment,
+        }).TickAsync(CancellationToken.None);
+
+    /// <summary>Healthy traffic on both arms (no errors, the same latency), as the gateway's batch writer stores it.</summary>
+    public async Task TrafficAsync(int canary, int stable, int seed = 1)
+    {
+        var random = new Random(seed);
+        var batch = new List<TraceRecord>();
+        void Add(string releaseId, string arm, int i) => batch.Add(new TraceRecord
+        {
+            TraceId = Guid.NewGuid().ToString("N"),
+            App = f.Manifest.App,
+            Environment = Environment,
+            ReleaseId = releaseId,
+            Arm = arm,
+            StartedAt = DateTimeOffset.UtcNow,
+            Api = "openai",
+            Status = 200,
+            LatencyMs = 300 * Math.Exp(0.3 * ((random.NextDouble() * 2) - 1)),
+            OverheadMs = 0.1,
+            CostUsd = 0.001,
+            InputTokens = 120,
+            OutputTokens = 40,
+            KeyName = i % 2 == 0 ? "checkout" : null,
+        });
+        for (var i = 0; i < canary; i++)
+        {
+            Add(f.V2.Id, "canary", i);
+        }
+
+        for (var i = 0; i < stable; i++)
+        {
+            Add(f.V1.Id, "stable", i);
+        }
+
+        await f.Store.Traces.WriteBatchAsync(batch, CancellationToken.None);
+    }
+
+    /// <summary>A failed request with captured content and an online score, to open in the trace explorer.</summary>
+    public async Task<string> FailedTraceAsync()
+    {
+        var id = Guid.NewGuid().ToString("N");
+        await f.Store.Traces.WriteBatchAsync([new TraceRecord
+        {
+            TraceId = id,
+            App = f.Manifest.App,
+            Environment = Environment,
+            ReleaseId = f.V1.Id,
+            Arm = "stable",
+            StartedAt = DateTimeOffset.UtcNow,
+            Api = "openai",
+            Status = 502,
+            Error = "provider_error",
+            LatencyMs = 812,
+            OverheadMs = 0.2,
+            InputJson = """[{"role":"user","content":"Can I return shoes after 45 days? <script>alert(1)</script>"}]""",
+            OutputText = "I'm not sure.",
+            OnlineScore = 0,
+            OnlinePassed = false,
+            OnlineScoresJson = """{"not_contains":{"score":0,"passed":false,"reason":"contains 'I'm not sure'"}}""",
+        }], CancellationToken.None);
+        return id;
+    }
+
+    /// <summary>A gate run of v2 against v1 over two cases, one of which v2 fails, and its blocked verdict.</summary>
+    public Task<GateVerdictRecord> GateVerdictAsync() => GateRunSeed.SeedAsync(f.Store, f.Manifest.App, f.V2.Id, f.V1.Id);
+
+    /// <summary>A drift alert on v1's latency in staging.</summary>
+    public Task AlertAsync()
+    {
+        var to = new DateTimeOffset(DateTimeOffset.UtcNow.Year, DateTimeOffset.UtcNow.Month, DateTimeOffset.UtcNow.Day, 12, 0, 0, TimeSpan.Zero);
+        return f.Store.Monitor.SaveAlertAsync(new DriftAlert
+        {
+            Id = "alert" + Guid.NewGuid().ToString("N")[..8],
+            App = f.Manifest.App,
+            Environment = Environment,
+            ReleaseId = f.V1.Id,
+            Metric = "latency",
+            RaisedAt = to,
+            Windows = new DriftWindows(to.AddDays(-7).AddHours(-1), to.AddDays(-1), to.AddHours(-1), to),
+            Evidence = new MetricEvidence
+            {
+                Metric = "latency", Scale = "ratio", CanaryN = 400, StableN = 2800, Estimate = 1.42, Lower = 1.31, Upper = 1.55,
+                Tolerance = 1.25, ToleranceText = "max_ratio 1.25", Verdict = "harm", Alpha = 0.05,
+            },
+            Message = string.Create(CultureInfo.InvariantCulture, $"latency of v1 rose ×1.42 against the same hour on the last 6 days"),
+        }, CancellationToken.None);
+    }
+}
