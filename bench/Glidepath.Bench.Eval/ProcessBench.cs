@@ -70,8 +70,8 @@ internal static partial class ProcessBench
                 Console.WriteLine();
                 Console.WriteLine($"{clis[i].Name} ({clis[i].Dll}):");
                 Console.WriteLine();
-                Console.WriteLine("| run | wall time (process) | ideal | ratio | target | CPU (per call) | pass rate |");
-                Console.WriteLine("|---|---|---|---|---|---|---|");
+                Console.WriteLine("| run | wall time (process) | ideal | ratio | target | CPU (per call) | pass rate | peak RSS |");
+                Console.WriteLine("|---|---|---|---|---|---|---|---|");
                 Row($"uncached, {cases} cases", small[i], smallIdeal, "≤ 1.5× ideal", cases);
                 Row($"uncached, {10 * cases} cases", large[i], largeIdeal, "", 10 * cases);
                 Row($"fully cached re-run, {10 * cases} cases", cached[i], null, "≤ 2 s", 10 * cases);
@@ -80,6 +80,7 @@ internal static partial class ProcessBench
                 // between them is the CPU each further call costs.
                 var perCall = (large[i].Cpu - small[i].Cpu) / (9.0 * cases);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"CPU per uncached call, fixed costs removed ((CPU of {10 * cases} − CPU of {cases}) / {9 * cases}): {perCall * 1000:0.000} ms (target ≤ 0.5 ms); fixed cost of a run ≈ {small[i].Cpu - (perCall * cases):0.00} s CPU"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak RSS of the {10 * cases}-case run against the {cases}-case run: {large[i].PeakRssMiB / small[i].PeakRssMiB:0.00}× (issue 19: memory flat in the number of cases)"));
                 var met = small[i].Wall / smallIdeal <= 1.5 && perCall <= 0.0005 && cached[i].Wall <= 2;
                 Console.WriteLine(met ? "targets met" : "targets missed");
                 ok &= met;
@@ -105,7 +106,7 @@ internal static partial class ProcessBench
 
     private static void Row(string name, Run run, double? ideal, string target, int calls) => Console.WriteLine(string.Create(
         CultureInfo.InvariantCulture,
-        $"| {name} | {run.Wall:0.00} s | {(ideal is { } i ? $"{i:0.00} s" : "")} | {(ideal is { } j ? $"{run.Wall / j:0.00}×" : "")} | {target} | {run.Cpu:0.00} s ({run.Cpu / calls * 1000:0.000} ms) | {run.PassRate:0.0%} |"));
+        $"| {name} | {run.Wall:0.00} s | {(ideal is { } i ? $"{i:0.00} s" : "")} | {(ideal is { } j ? $"{run.Wall / j:0.00}×" : "")} | {target} | {run.Cpu:0.00} s ({run.Cpu / calls * 1000:0.000} ms) | {run.PassRate:0.0%} | {run.PeakRssMiB:0} MiB |"));
 
     private static Process StartMock(out int port)
     {
@@ -148,6 +149,7 @@ internal static partial class ProcessBench
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        var peak = PeakRssAsync(process);
         await process.WaitForExitAsync();
         watch.Stop();
         var cpu = ChildrenCpu() - before;
@@ -157,7 +159,7 @@ internal static partial class ProcessBench
         }
 
         var summary = JsonDocument.Parse(await stdout).RootElement.GetProperty("summary");
-        return new Run(watch.Elapsed.TotalSeconds, cpu, summary.GetProperty("pass_rate").GetDouble());
+        return new Run(watch.Elapsed.TotalSeconds, cpu, summary.GetProperty("pass_rate").GetDouble(), await peak);
     }
 
     private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
@@ -199,5 +201,33 @@ internal static partial class ProcessBench
         public long MaxRss, Ixrss, Idrss, Isrss, Minflt, Majflt, Nswap, Inblock, Oublock, Msgsnd, Msgrcv, Nsignals, Nvcsw, Nivcsw;
     }
 
-    private readonly record struct Run(double Wall, double Cpu, double PassRate);
+    /// <summary>The child's peak resident set (VmHWM), read every 20 ms while it runs (the last read before it exits), MiB.</summary>
+    private static async Task<double> PeakRssAsync(Process process)
+    {
+        double peak = 0;
+        var status = $"/proc/{process.Id}/status";
+        while (!process.HasExited)
+        {
+            try
+            {
+                foreach (var line in await File.ReadAllLinesAsync(status))
+                {
+                    if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                    {
+                        peak = Math.Max(peak, double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024);
+                    }
+                }
+            }
+            catch (IOException)
+            {
+                break; // exited between the check and the read
+            }
+
+            await Task.Delay(20);
+        }
+
+        return peak;
+    }
+
+    private readonly record struct Run(double Wall, double Cpu, double PassRate, double PeakRssMiB);
 }
