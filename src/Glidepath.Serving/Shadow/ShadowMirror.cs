@@ -173,7 +173,11 @@ internal sealed partial class ShadowMirror : BackgroundService
             _traces.TryEnqueue(trace);
             budget.Answered(pair.CandidateCostUsd);
             answered = pair.CandidateCostUsd;
-            await _pairs.Writer.WriteAsync((pair, budget), cancellationToken).ConfigureAwait(false);
+            if (!_pairs.Writer.TryWrite((pair, budget)))
+            {
+                // A full queue (the store is slow): wait for room rather than lose an answered pair.
+                await _pairs.Writer.WriteAsync((pair, budget), cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -212,6 +216,8 @@ internal sealed partial class ShadowMirror : BackgroundService
         {
         }
 
+        // Shutting down: write what is queued and what the workers still queue until they end (the queue is completed
+        // once they have), briefly.
         using var last = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try
         {
@@ -219,7 +225,7 @@ internal sealed partial class ShadowMirror : BackgroundService
             {
                 await WriteBatchAsync(batch, last.Token).ConfigureAwait(false);
             }
-            while (_pairs.Reader.Count > 0);
+            while (await _pairs.Reader.WaitToReadAsync(last.Token).ConfigureAwait(false));
         }
         catch (OperationCanceledException)
         {
