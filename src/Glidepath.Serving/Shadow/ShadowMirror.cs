@@ -73,6 +73,9 @@ internal sealed partial class ShadowMirror : BackgroundService
     public long Capped => Interlocked.Read(ref _capped);
     public long Failed => Interlocked.Read(ref _failed);
 
+    /// <summary>Answered pairs waiting for their batch write.</summary>
+    internal int PendingPairs => _pairs.Reader.Count;
+
     /// <summary>The shadow to mirror a call to, or null: only stable, unfrozen, sampled calls while the shadow's caps have room.</summary>
     public ShadowRoute? Sample(in RouteDecision decision, string traceId)
     {

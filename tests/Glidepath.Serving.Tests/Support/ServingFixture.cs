@@ -41,7 +41,8 @@ internal sealed class ServingFixture : IAsyncDisposable
 
     /// <param name="promptAppend">Text appended to the sample's system prompt before v1 is registered.</param>
     /// <param name="environment">The environment served (only staging has a stable release).</param>
-    public static async Task<ServingFixture> StartAsync(string? promptAppend = null, string environment = "staging")
+    /// <param name="configure">Changes the serving core's options before it is built.</param>
+    public static async Task<ServingFixture> StartAsync(string? promptAppend = null, string environment = "staging", Func<ServingOptions, ServingOptions>? configure = null)
     {
         var dir = Path.Combine(Path.GetTempPath(), "gp-serving-" + Guid.NewGuid().ToString("N")[..12]);
         Glidepath.Testing.TempDir.CopySample(dir);
@@ -71,6 +72,7 @@ internal sealed class ServingFixture : IAsyncDisposable
             Monitor = null,
             PollInterval = TimeSpan.FromMilliseconds(100),
         };
+        options = configure?.Invoke(options) ?? options;
         var services = new ServiceCollection()
             .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
             .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
@@ -100,12 +102,20 @@ internal sealed class ServingFixture : IAsyncDisposable
     /// <summary>Waits for the batch writer to put the trace in the store.</summary>
     public Task<TraceRecord> TraceAsync(string traceId) => StoreWait.TraceAsync(Store, traceId);
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops the core's hosted services (last started, first stopped), as a host does when it shuts down; the store stays open.</summary>
+    public async Task StopServicesAsync()
     {
         for (var i = _started.Count - 1; i >= 0; i--)
         {
             await _started[i].StopAsync(CancellationToken.None);
         }
+
+        _started.Clear();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopServicesAsync();
 
         await Services.DisposeAsync();
         ((ModelClientFactory)Options.Models).Dispose();
