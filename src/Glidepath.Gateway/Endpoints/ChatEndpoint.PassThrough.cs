@@ -18,7 +18,20 @@ internal sealed partial class ChatEndpoint
     private static async Task PassThroughAsync(HttpContext http, IWireFormat wire, ChatCall call, ChatRequest request, PooledBuffer body, ResponseContext context, CancellationToken ct)
     {
         using var patched = new PooledBuffer(body.Length + 1024);
-        BodyPatch.Write(body.Span, ReleasePatch.For(call.Applier!, wire is AnthropicWire), call.SystemPrompt!, request.Stream, patched);
+        var anthropic = wire is AnthropicWire;
+        BodyPatch.Write(body.Span, ReleasePatch.For(call.Applier!, anthropic), call.SystemPrompt!, request.Stream, patched);
+        if (call.IsShadowSampled && !request.Stream)
+        {
+            // The shadow candidate gets the caller's own body too, patched with its release when it is mirrored.
+            var own = body.Span.ToArray();
+            call.MirrorForwarded((applier, prompt) =>
+            {
+                var candidate = new ArrayBufferWriter<byte>(own.Length + 1024);
+                BodyPatch.Write(own, ReleasePatch.For(applier, anthropic), prompt, stream: false, candidate);
+                return candidate.WrittenMemory;
+            });
+        }
+
         var forwarded = await call.ForwardAsync(patched.Memory, request.Stream, request.IncludeUsage, ct).ConfigureAwait(false);
         if (forwarded is null)
         {

@@ -60,6 +60,24 @@ public sealed partial class ChatCall
         }
     }
 
+    /// <summary>Whether this call is sampled for the environment's shadow (its candidate answers the same input once the caller is answered).</summary>
+    public bool IsShadowSampled => _shadow is not null;
+
+    /// <summary>
+    /// For a call sampled for the shadow (<see cref="IsShadowSampled"/>) whose body the host passes through: how to
+    /// patch the caller's own body (a copy the host keeps) with another release — its applier and rendered system
+    /// prompt — into a whole (not streamed) request. The candidate is then sent that body through its release's
+    /// forwarder, as the caller's was, when that forwarder speaks the caller's wire; otherwise it is translated.
+    /// </summary>
+    public void MirrorForwarded(Func<ReleaseApplier, string, ReadOnlyMemory<byte>> patch)
+    {
+        ArgumentNullException.ThrowIfNull(patch);
+        if (_shadow is not null)
+        {
+            _shadowPatch = patch;
+        }
+    }
+
     /// <summary>Records a failure of a forwarded stream after its headers (a gap past the timeout, a cut connection, a malformed event).</summary>
     public void FailForwarded(Exception exception) => Fail(exception);
 

@@ -31,6 +31,7 @@ public sealed partial class ChatCall : IDisposable
     private bool _streamed;
     private decimal? _cost;
     private ShadowRoute? _shadow;
+    private Func<ReleaseApplier, string, ReadOnlyMemory<byte>>? _shadowPatch;
     private ChatRequest? _request;
 
     internal ChatCall(ChatService service, ChatCallContext context, TraceBuilder trace, Activity? activity)
@@ -273,7 +274,8 @@ public sealed partial class ChatCall : IDisposable
         }
         else if (Record(200, null, _cost) is { } stable && _shadow is { } shadow)
         {
-            _service.Mirror.Offer(new ShadowJob(shadow, _request!.Messages, _request.Options, _context.Vars, stable, _trace.Output?.ToString() ?? ""));
+            _service.Mirror.Offer(new ShadowJob(shadow, _request!.Messages, _request.Options, _context.Vars, stable, _trace.Output?.ToString() ?? "",
+                _shadowPatch is { } patch ? (_context.Api, patch) : null));
         }
     }
 

@@ -90,6 +90,27 @@ internal sealed class ShadowCaller(ChatService service, PairwiseJudge? judge, Ti
         return (trace, pair);
     }
 
+    /// <summary>
+    /// The candidate answering the caller's own body patched with its release, through its forwarder (the pass-through
+    /// path: no translation, as the caller was served), read into the same <see cref="ChatResponse"/> shape the pair needs.
+    /// </summary>
+    private static async Task<ChatResponse> ForwardAsync(Glidepath.Providers.Forwarding.ModelForwarder forwarder, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        var exchange = new Glidepath.Providers.Forwarding.ForwardExchange(stream: false, keepText: true, callerWantsUsage: false);
+        using var answer = await forwarder.SendAsync(body, exchange, cancellationToken).ConfigureAwait(false);
+        var response = new ChatResponse(new ChatMessage(ChatRole.Assistant, exchange.Text?.ToString() ?? ""))
+        {
+            Usage = exchange.Usage,
+            FinishReason = exchange.FinishReason,
+        };
+        if (exchange.CostUsd is { } cost)
+        {
+            response.AdditionalProperties = new() { [ModelResponseProperties.CostUsd] = cost };
+        }
+
+        return response;
+    }
+
     private async Task<(int Status, string? Error, ChatResponse? Response, ServingRelease? Release, int? UpstreamStatus, string? UpstreamMessage)> AnswerAsync(ShadowJob job, CancellationToken cancellationToken)
     {
         ServingRelease release;
@@ -113,7 +134,9 @@ internal sealed class ShadowCaller(ChatService service, PairwiseJudge? judge, Ti
 
         try
         {
-            var response = await release.Client.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+            var response = job.Forwarded is { } forwarded && release.Forwarder is { } forwarder && forwarder.Wire == forwarded.Wire
+                ? await ForwardAsync(forwarder, forwarded.Patch(release.Applier, messages[0].Text), cancellationToken).ConfigureAwait(false)
+                : await release.Client.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
             return (200, null, response, release, null, null);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)

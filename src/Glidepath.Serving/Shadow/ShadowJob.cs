@@ -8,10 +8,14 @@ namespace Glidepath.Serving.Shadow;
 /// One stable request to mirror, taken after the caller was answered: the caller's input (messages, options, prompt
 /// vars) to apply the candidate to, and the stable trace and answer to pair the candidate's with.
 /// </summary>
+/// <param name="Forwarded">When the host passed the caller's own body through (<see cref="ChatCall.MirrorForwarded"/>):
+/// the wire it is in and how to patch it with another release (its applier and rendered system prompt), so the
+/// candidate is called the same way, through its release's forwarder, when that forwarder speaks the same wire.</param>
 internal sealed record ShadowJob(
     ShadowRoute Shadow,
     IReadOnlyList<ChatMessage> Messages,
     ChatOptions Options,
     IReadOnlyDictionary<string, string>? Vars,
     TraceRecord Stable,
-    string StableText);
+    string StableText,
+    (string Wire, Func<Glidepath.Models.ReleaseApplier, string, ReadOnlyMemory<byte>> Patch)? Forwarded = null);

@@ -33,6 +33,9 @@ internal sealed class ScriptedUpstream : IAsyncDisposable
     /// <summary>The last request body the upstream received, as sent by the gateway.</summary>
     public string? LastBody { get; private set; }
 
+    /// <summary>Every request body received, in order of arrival.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Bodies { get; } = new();
+
     /// <summary>The scripted clients answering (set once the world that owns them exists).</summary>
     public FakeModelClientFactory? Models { get; set; }
 
@@ -68,6 +71,7 @@ internal sealed class ScriptedUpstream : IAsyncDisposable
         using var body = new MemoryStream();
         await ctx.Request.Body.CopyToAsync(body);
         LastBody = System.Text.Encoding.UTF8.GetString(body.ToArray());
+        Bodies.Enqueue(LastBody);
         var request = RequestReader.Parse(body.ToArray(), wire);
         var client = models.For(request.Model);
         var context = new ResponseContext("up-" + Guid.NewGuid().ToString("N")[..12], request.Model, 1_700_000_000);
