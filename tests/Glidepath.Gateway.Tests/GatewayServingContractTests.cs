@@ -42,23 +42,7 @@ public sealed class GatewayServingContractTests : ServingContractTests
             return new Served((int)response.StatusCode, Header(response, "Glidepath-Release"), Header(response, "Glidepath-Arm"), Header(response, "Glidepath-Trace"), text);
         }
 
-        public async Task WaitForRevisionAsync(long revision)
-        {
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (DateTime.UtcNow < deadline)
-            {
-                using var ready = await gateway.Http.GetAsync(gateway.Url + "/readyz");
-                using var doc = JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
-                if (doc.RootElement.GetProperty("revision").GetInt64() >= revision)
-                {
-                    return;
-                }
-
-                await Task.Delay(25);
-            }
-
-            Assert.Fail($"the gateway did not reach revision {revision}");
-        }
+        public Task WaitForRevisionAsync(long revision) => gateway.WaitForRevisionAsync(revision);
 
         public async Task<bool> IsControlPlaneStaleAsync()
         {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Glidepath.Environments;
 using Glidepath.Gateway.Tests.Support;
@@ -31,22 +30,7 @@ public sealed class RoutingTests : IAsyncLifetime
         return (response.Headers.GetValues("Glidepath-Release").Single(), response.Headers.GetValues("Glidepath-Arm").Single());
     }
 
-    private async Task WaitForRevisionAsync(long revision)
-    {
-        var sw = Stopwatch.StartNew();
-        while (sw.Elapsed < TimeSpan.FromSeconds(5))
-        {
-            using var ready = await _f.Http.GetAsync(_f.Url + "/readyz");
-            if ((await ready.Content.ReadAsStringAsync()).Contains($"\"revision\":{revision},", StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            await Task.Delay(50);
-        }
-
-        Assert.Fail($"the gateway did not reach revision {revision}");
-    }
+    private Task WaitForRevisionAsync(long revision) => _f.WaitForRevisionAsync(revision);
 
     [Fact]
     public async Task Route_OpenAiUserWithoutSubjectHeader_IsTheStickyKey()

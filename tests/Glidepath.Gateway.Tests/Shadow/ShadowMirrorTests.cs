@@ -141,19 +141,7 @@ public sealed partial class ShadowMirrorTests : IAsyncLifetime
     private async Task StartShadowAsync(double rate, double? maxCostUsd, long? maxRequests)
     {
         var state = await _f.SetAsync(s => s with { Shadow = new ShadowState("sh-test", _f.V2.Id, rate, maxCostUsd, maxRequests) }, EnvironmentEventKinds.ShadowStart);
-        var sw = Stopwatch.StartNew();
-        while (sw.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            using var ready = await _f.Http.GetAsync(_f.Url + "/readyz");
-            if ((await ready.Content.ReadAsStringAsync()).Contains($"\"revision\":{state.Revision},", StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            await Task.Delay(25);
-        }
-
-        Assert.Fail($"the gateway did not reach revision {state.Revision}");
+        await _f.WaitForRevisionAsync(state.Revision);
     }
 
     private Task<Glidepath.Shadow.ShadowPairRecord> PairAsync(string stableTraceId) => StoreWait.ShadowPairAsync(_f.Store, "sh-test", stableTraceId);
@@ -230,22 +218,12 @@ public sealed class ShadowPairwiseJudgeTests
         };
         await f.StartAsync();
         var state = await f.SetAsync(s => s with { Shadow = new ShadowState("sh-judge", f.V2.Id, 1, null, null) }, EnvironmentEventKinds.ShadowStart);
-        var sw = Stopwatch.StartNew();
-        while (!(await f.Http.GetStringAsync(f.Url + "/readyz")).Contains($"\"revision\":{state.Revision},", StringComparison.Ordinal))
-        {
-            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), "the gateway never served the shadow's revision");
-            await Task.Delay(25);
-        }
+        await f.WaitForRevisionAsync(state.Revision);
 
         using var response = await f.PostAsync("/v1/chat/completions", GatewayFixture.Chat());
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Glidepath.Shadow.ShadowPairRecord? pair = null;
-        while (pair is null)
-        {
-            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(20), "no shadow pair reached the store");
-            pair = (await f.Store.Shadows.PairsAsync("sh-judge", default)).SingleOrDefault();
-            await Task.Delay(pair is null ? 25 : 0);
-        }
+        var pair = await StoreWait.ShadowPairAsync(f.Store, "sh-judge", response.Headers.GetValues("Glidepath-Trace").Single());
+        Assert.Single(await f.Store.Shadows.PairsAsync("sh-judge", default));
 
         Assert.Equal(expected, pair.CandidatePreference);
         Assert.Equal(judge == "neither" ? 1 : 2, f.Models.For("judge-model").Calls);

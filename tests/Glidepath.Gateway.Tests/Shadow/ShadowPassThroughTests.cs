@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Glidepath.Environments;
 using Glidepath.Gateway.Tests.Support;
@@ -54,18 +53,6 @@ public sealed class ShadowPassThroughTests
     private static async Task StartShadowAsync(GatewayFixture f)
     {
         var state = await f.SetAsync(s => s with { Shadow = new ShadowState("sh-pass", f.V2.Id, 1, null, null) }, EnvironmentEventKinds.ShadowStart);
-        var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            using var ready = await f.Http.GetAsync(f.Url + "/readyz");
-            if ((await ready.Content.ReadAsStringAsync()).Contains($"\"revision\":{state.Revision},", StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            await Task.Delay(25);
-        }
-
-        throw new TimeoutException($"the gateway did not reach revision {state.Revision} within 30 s");
+        await f.WaitForRevisionAsync(state.Revision);
     }
 }

@@ -88,6 +88,25 @@ internal sealed class GatewayFixture : IAsyncDisposable
         return server?.Invoke(options) ?? options;
     }
 
+    /// <summary>Waits until the gateway serves <paramref name="revision"/> of the environment or a later one (its /readyz says so); fails after 30 s.</summary>
+    public async Task WaitForRevisionAsync(long revision)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            using var ready = await Http.GetAsync(Url + "/readyz");
+            using var doc = System.Text.Json.JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
+            if (doc.RootElement.GetProperty("revision").GetInt64() >= revision)
+            {
+                return;
+            }
+
+            await Task.Delay(25);
+        }
+
+        Assert.Fail($"the gateway did not reach revision {revision} within 30 s");
+    }
+
     /// <summary>Changes the staging environment through the store's compare-and-swap, as the CLI does.</summary>
     public Task<EnvironmentState> SetAsync(Func<EnvironmentState, EnvironmentState> change, string kind) => World.SetAsync(change, kind);
 
