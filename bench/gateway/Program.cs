@@ -45,10 +45,7 @@ await using var mock = await MockUpstream.StartAsync();
 var dir = Path.Combine(Path.GetTempPath(), "gp-bench-gw-" + Guid.NewGuid().ToString("N")[..8]);
 CopySample(dir);
 var manifest = Path.Combine(dir, "glidepath.yaml");
-File.WriteAllText(manifest, File.ReadAllText(manifest)
-    .Replace("provider: sim ", "provider: openai ", StringComparison.Ordinal)
-    .Replace("name: sim-support-1", "name: mock", StringComparison.Ordinal)
-    .Replace("openai: { base_url: https://api.openai.com/v1, api_key_env: OPENAI_API_KEY }", $"openai: {{ base_url: {mock.Url}/v1 }}", StringComparison.Ordinal));
+OnOpenAi(manifest, mock.Url);
 await Cli("release", "create", "-m", "bench");
 await Cli("deploy", "v1", "--env", "staging");
 var baselineDir = dir + "-baseline";
@@ -337,16 +334,19 @@ static async Task WaitReadyAsync(HttpClient http, string url, Process gateway)
 static string CliDll() =>
     Path.Combine(RepoRoot(), "src", "Glidepath.Cli", "bin", Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar))!), "net10.0", "Glidepath.Cli.dll");
 
+// The sample app's manifest with its release on the openai provider (model "mock") at `upstream`.
+static void OnOpenAi(string manifest, string upstream) => File.WriteAllText(manifest, File.ReadAllText(manifest)
+    .Replace("provider: sim ", "provider: openai ", StringComparison.Ordinal)
+    .Replace("name: sim-support-1", "name: mock", StringComparison.Ordinal)
+    .Replace("openai: { base_url: https://api.openai.com/v1, api_key_env: OPENAI_API_KEY }", $"openai: {{ base_url: {upstream}/v1 }}", StringComparison.Ordinal));
+
 // A `glidepath serve` of its own copy of the sample app, its release on the openai provider at `upstream`.
 async Task<GatewayProcess> StartGatewayAsync(string upstream, string name, string flag)
 {
     var at = Path.Combine(Path.GetTempPath(), $"gp-bench-{name}-" + Guid.NewGuid().ToString("N")[..8]);
     CopySample(at);
     var path = Path.Combine(at, "glidepath.yaml");
-    File.WriteAllText(path, File.ReadAllText(path)
-        .Replace("provider: sim ", "provider: openai ", StringComparison.Ordinal)
-        .Replace("name: sim-support-1", "name: mock", StringComparison.Ordinal)
-        .Replace("openai: { base_url: https://api.openai.com/v1, api_key_env: OPENAI_API_KEY }", $"openai: {{ base_url: {upstream}/v1 }}", StringComparison.Ordinal));
+    OnOpenAi(path, upstream);
     foreach (var command in new[] { new[] { "release", "create", "-m", "bench" }, ["deploy", "v1", "--env", "staging"] })
     {
         var err = new StringWriter();
