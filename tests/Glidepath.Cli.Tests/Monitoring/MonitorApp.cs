@@ -113,7 +113,7 @@ internal sealed class MonitorApp : IAsyncDisposable
         {
             var t = new TraceRecord
             {
-                TraceId = Guid.NewGuid().ToString("N"),
+                TraceId = Glidepath.Testing.TestTraceIds.Of($"{environment}/{release}/{from:O}", i),
                 App = "support-agent",
                 Environment = environment,
                 ReleaseId = Ids[release],

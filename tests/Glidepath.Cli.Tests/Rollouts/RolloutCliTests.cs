@@ -27,7 +27,7 @@ public sealed class RolloutCliTests
         await store.Traces.WriteBatchAsync(
             [.. Enumerable.Range(0, n).Select(i => new TraceRecord
             {
-                TraceId = Guid.NewGuid().ToString("N"),
+                TraceId = Glidepath.Testing.TestTraceIds.Of($"{release}/{arm}/{n}/{errorRate}", i),
                 App = "support-agent",
                 Environment = "production",
                 ReleaseId = app.Ids[release],

@@ -15,6 +15,8 @@ namespace Glidepath.Dashboard.Tests.Support;
 /// </summary>
 internal sealed class Seed(GatewayFixture f)
 {
+    private int _batches;
+
     public const string Environment = "staging";
 
     /// <summary>Three steps, 30 requests each at least, judged on errors and latency.</summary>
@@ -53,9 +55,10 @@ internal sealed class Seed(GatewayFixture f)
     {
         var random = new Random(seed);
         var batch = new List<TraceRecord>();
+        var batchNo = ++_batches;
         void Add(string releaseId, string arm, int i) => batch.Add(new TraceRecord
         {
-            TraceId = Guid.NewGuid().ToString("N"),
+            TraceId = Glidepath.Testing.TestTraceIds.Of($"{arm}/{seed}/{batchNo}", i),
             App = f.Manifest.App,
             Environment = Environment,
             ReleaseId = releaseId,

@@ -33,7 +33,7 @@ public sealed class DriftCheckServiceTests
     private static List<TraceRecord> Traces(GatewayFixture f, DateTimeOffset from, int count, int errorEvery) =>
         Enumerable.Range(0, count).Select(i => new TraceRecord
         {
-            TraceId = Guid.NewGuid().ToString("N"),
+            TraceId = Glidepath.Testing.TestTraceIds.Of($"staging/errors-every-{errorEvery}", i),
             App = "support-agent",
             Environment = "staging",
             ReleaseId = f.V1.Id,
