@@ -1,5 +1,6 @@
 using Glidepath.Gateway.Admin;
 using Glidepath.Gateway.Dashboard;
+using Glidepath.Gateway.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -31,7 +32,7 @@ public sealed class DashboardServer : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(admin);
         ArgumentNullException.ThrowIfNull(urls);
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = GlidepathHost.CreateSlim();
         builder.Logging.SetMinimumLevel(logLevel);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.WebHost.UseUrls([.. urls]);
