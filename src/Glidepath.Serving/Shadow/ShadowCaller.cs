@@ -37,7 +37,7 @@ internal sealed class ShadowCaller(ChatService service, PairwiseJudge? judge, Ti
         double? preference = ok && judge is not null ? await judge.PreferenceAsync(job.Messages, job.StableText, text, cancellationToken).ConfigureAwait(false) : null;
         var trace = new TraceRecord
         {
-            TraceId = ActivityTraceId.CreateRandom().ToHexString(),
+            TraceId = Tracing.TraceIds.New(startedAt),
             App = stable.App,
             Environment = stable.Environment,
             ReleaseId = job.Shadow.Release.Id,

@@ -3,14 +3,15 @@ using System.Globalization;
 namespace Glidepath.Serving.Shadow;
 
 /// <summary>
-/// Which stable requests a shadow mirrors: a draw from the trace id's second 32 bits, so the choice is the same
-/// wherever it is made, and independent of the first 32 bits that content capture and online scoring draw from
-/// (<see cref="Tracing.TraceSampling"/>): a shadow at 10% and online scoring at 20% do not pick the same requests.
+/// Which stable requests a shadow mirrors: a draw from the trace id's third 32 bits (inside its random tail, see
+/// <see cref="Tracing.TraceIds"/>), so the choice is the same wherever it is made, and independent of the last 32 bits
+/// that content capture and online scoring draw from (<see cref="Tracing.TraceSampling"/>): a shadow at 10% and online
+/// scoring at 20% do not pick the same requests.
 /// </summary>
 internal static class ShadowSampling
 {
     public static bool Sampled(string traceId, double rate) =>
-        rate > 0 && traceId.Length >= 16 &&
-        uint.TryParse(traceId.AsSpan(8, 8), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var draw) &&
+        rate > 0 && traceId.Length == 32 &&
+        uint.TryParse(traceId.AsSpan(16, 8), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var draw) &&
         (rate >= 1 || draw / (double)uint.MaxValue < rate);
 }

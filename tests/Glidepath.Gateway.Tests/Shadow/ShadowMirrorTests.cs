@@ -127,7 +127,7 @@ public sealed partial class ShadowMirrorTests : IAsyncLifetime
         for (var i = 0; i < 40; i++)
         {
             var on = await CallAsync("/v1/chat/completions", GatewayFixture.Chat(extra: $",\"user\":\"user-{i}\""));
-            if (uint.Parse(on.TraceId.AsSpan(8, 8), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture) / (double)uint.MaxValue < 0.25)
+            if (uint.Parse(on.TraceId.AsSpan(16, 8), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture) / (double)uint.MaxValue < 0.25)
             {
                 picked.Add(on.TraceId);
             }

@@ -19,12 +19,12 @@ public sealed class ShadowSamplingTests
     }
 
     [Theory]
-    [InlineData("ffffffff00000000aaaaaaaaaaaaaaaa", 0.01, true)]
-    [InlineData("00000000ffffffffaaaaaaaaaaaaaaaa", 0.99, false)]
-    [InlineData("00000000ffffffffaaaaaaaaaaaaaaaa", 1.0, true)]
-    [InlineData("0000000000000000aaaaaaaaaaaaaaaa", 0.0, false)]
+    [InlineData("aaaaaaaaaaaaaaaa00000000ffffffff", 0.01, true)]
+    [InlineData("0000000000000000ffffffff00000000", 0.99, false)]
+    [InlineData("aaaaaaaaaaaaaaaaffffffffaaaaaaaa", 1.0, true)]
+    [InlineData("aaaaaaaaaaaaaaaa00000000aaaaaaaa", 0.0, false)]
     [InlineData("00000000", 1.0, false)]
-    public void Sampled_SecondThirtyTwoBitsAgainstTheRate_DecidesTheSample(string traceId, double rate, bool expected)
+    public void Sampled_ThirdThirtyTwoBitsAgainstTheRate_DecidesTheSample(string traceId, double rate, bool expected)
     {
         Assert.Equal(expected, ShadowSampling.Sampled(traceId, rate));
     }
