@@ -2,8 +2,8 @@ using System.Diagnostics;
 
 namespace Glidepath.Bench.Gateway;
 
-/// <summary>A <c>glidepath serve</c> child process of the bench, stopped (by its own id) when disposed.</summary>
-internal sealed class GatewayProcess(Process process, string url) : IAsyncDisposable
+/// <summary>A <c>glidepath serve</c> child process of the bench, stopped (by its own id) when disposed, and its copy of the app deleted.</summary>
+internal sealed class GatewayProcess(Process process, string url, string? directory = null) : IAsyncDisposable
 {
     public string Url { get; } = url;
 
@@ -22,5 +22,9 @@ internal sealed class GatewayProcess(Process process, string url) : IAsyncDispos
         }
 
         process.Dispose();
+        if (directory is not null && Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 }

@@ -361,7 +361,7 @@ async Task<GatewayProcess> StartGatewayAsync(string upstream, string name, strin
     var process = Process.Start(new ProcessStartInfo("dotnet", flag.Length > 0 ? [.. serve, flag] : serve) { RedirectStandardOutput = true, RedirectStandardError = true })!;
     using var ready = new HttpClient();
     await WaitReadyAsync(ready, url, process);
-    return new GatewayProcess(process, url);
+    return new GatewayProcess(process, url, at);
 }
 
 static int FreePort()
