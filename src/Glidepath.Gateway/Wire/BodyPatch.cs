@@ -41,7 +41,8 @@ internal static class BodyPatch
                 w.WriteStartArray("messages");
                 w.WriteStartObject();
                 w.WriteString("role", "system");
-                w.WriteString("content", systemPrompt);
+                w.WritePropertyName("content");
+                patch.WritePrompt(w, systemPrompt);
                 w.WriteEndObject();
                 CopyElements(value, w, null);
                 w.WriteEndArray();
@@ -49,7 +50,7 @@ internal static class BodyPatch
             else if (anthropic && name.SequenceEqual("system"u8))
             {
                 sawSystem = true;
-                WriteSystem(w, systemPrompt, value);
+                WriteSystem(w, patch, systemPrompt, value);
             }
             else if (name.SequenceEqual("tools"u8) && value[0] == (byte)'[')
             {
@@ -78,7 +79,7 @@ internal static class BodyPatch
 
         if (anthropic && !sawSystem)
         {
-            WriteSystem(w, systemPrompt, default);
+            WriteSystem(w, patch, systemPrompt, default);
         }
 
         if (anthropic && patch.Parameters.MaxTokens is null && !sawMaxTokens)
@@ -98,12 +99,13 @@ internal static class BodyPatch
     }
 
     /// <summary>Anthropic's system: the release's block, then the caller's (a string becomes one text block; blocks are copied).</summary>
-    private static void WriteSystem(Utf8JsonWriter w, string systemPrompt, ReadOnlySpan<byte> caller)
+    private static void WriteSystem(Utf8JsonWriter w, ReleasePatch patch, string systemPrompt, ReadOnlySpan<byte> caller)
     {
         w.WriteStartArray("system");
         w.WriteStartObject();
         w.WriteString("type", "text");
-        w.WriteString("text", systemPrompt);
+        w.WritePropertyName("text");
+        patch.WritePrompt(w, systemPrompt);
         w.WriteEndObject();
         if (!caller.IsEmpty && caller[0] == (byte)'"')
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -25,6 +26,8 @@ internal sealed class ReleasePatch
         Tools = [.. applier.Snapshot.Tools.Select(t => Render(t, anthropic))];
     }
 
+    private EscapedPrompt? _prompt;
+
     public ReleaseApplier Applier { get; }
 
     public bool Anthropic { get; }
@@ -35,6 +38,29 @@ internal sealed class ReleasePatch
 
     /// <summary>The release's tools, each one JSON value in the wire's shape.</summary>
     public byte[][] Tools { get; }
+
+    /// <summary>
+    /// Writes <paramref name="systemPrompt"/> as a JSON string value. The last prompt's escaped UTF-8 is kept, so a
+    /// release whose prompt renders the same for each request (no request variables, or the same values) is escaped
+    /// once, not per request: a multi-line prompt is escaped character by character, the largest single cost of the
+    /// patch under load.
+    /// </summary>
+    public void WritePrompt(Utf8JsonWriter w, string systemPrompt)
+    {
+        var last = _prompt;
+        if (last is null || !string.Equals(last.Text, systemPrompt, StringComparison.Ordinal))
+        {
+            var buffer = new ArrayBufferWriter<byte>(systemPrompt.Length + 16);
+            using (var escape = new Utf8JsonWriter(buffer, WriterOptions))
+            {
+                escape.WriteStringValue(systemPrompt);
+            }
+
+            _prompt = last = new EscapedPrompt(systemPrompt, buffer.WrittenSpan.ToArray());
+        }
+
+        w.WriteRawValue(last.Json, skipInputValidation: true);
+    }
 
     public static ReleasePatch For(ReleaseApplier applier, bool anthropic) =>
         Cache.TryGetValue((applier, anthropic), out var patch) ? patch : Cache.GetOrAdd((applier, anthropic), k => new ReleasePatch(k.Item1, k.Item2));
@@ -121,4 +147,7 @@ internal sealed class ReleasePatch
 
         return buffer.WrittenSpan.ToArray();
     }
+
+    /// <summary>A prompt and its JSON string value (quotes included), swapped whole so readers never see half of one.</summary>
+    private sealed record EscapedPrompt(string Text, byte[] Json);
 }
