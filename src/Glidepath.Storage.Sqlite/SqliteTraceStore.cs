@@ -18,27 +18,12 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var fresh = new List<TraceRecord>(traces.Count);
-        await using (var insert = connection.CreateCommand())
+        using (var insert = new SqliteTraceInsert(connection))
         {
-            insert.Transaction = tx;
-            insert.CommandText = $"INSERT OR IGNORE INTO traces ({TraceRows.Columns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15, $p16, $p17, $p18, $p19, $p20, $p21, $p22, $p23, $p24, $p25, $p26, $p27, $p28)";
-            var p = new SqliteParameter[29];
-            for (var i = 0; i < p.Length; i++)
-            {
-                p[i] = insert.Parameters.Add($"$p{i}", SqliteType.Text);
-            }
-
             foreach (var t in traces)
             {
-                object?[] values = [t.TraceId, t.App, t.Environment, t.ReleaseId, t.Arm, t.SubjectHash, Iso(t.StartedAt), t.Api, t.Stream ? 1 : 0, t.Model,
-                    t.Status, t.Error, t.LatencyMs, t.TimeToFirstTokenMs, t.OverheadMs, t.InputTokens, t.OutputTokens, t.CostUsd, t.FinishReason, t.InputJson, t.OutputText,
-                    t.OnlineScore, t.OnlinePassed is { } passed ? (passed ? 1 : 0) : null, t.OnlineScoresJson, SubjectGroups.Of(t.SubjectHash, t.TraceId), t.UpstreamStatus, t.UpstreamMessage, t.KeyId, t.KeyName];
-                for (var i = 0; i < p.Length; i++)
-                {
-                    p[i].Value = values[i] ?? DBNull.Value;
-                }
-
-                if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+                cancellationToken.ThrowIfCancellationRequested();
+                if (insert.Insert(t))
                 {
                     fresh.Add(t);
                 }
