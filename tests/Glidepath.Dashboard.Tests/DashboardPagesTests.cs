@@ -59,7 +59,7 @@ public sealed class DashboardPagesTests(Chromium chromium)
 
         var download = await browser.Page.RunAndWaitForDownloadAsync(() => browser.Page.GetByTestId("case-download").ClickAsync());
 
-        Assert.Equal($"case-{id[..12]}.jsonl", download.SuggestedFilename);
+        Assert.Equal($"case-{id}.jsonl", download.SuggestedFilename);
         var line = await File.ReadAllTextAsync((await download.PathAsync())!);
         using var json = System.Text.Json.JsonDocument.Parse(line);
         Assert.Equal(id, json.RootElement.GetProperty("metadata").GetProperty("trace_id").GetString());

@@ -11,7 +11,7 @@ internal static class EvalsetAddCommand
 {
     public static Command Build(CliEnvironment env)
     {
-        var fromTrace = new Option<string>("--from-trace") { Description = "The trace to freeze (its id or a unique prefix of 8+ hex digits, from 'glidepath traces list' or the Glidepath-Trace header)", Required = true };
+        var fromTrace = new Option<string>("--from-trace") { Description = "The trace to freeze (its id, from 'glidepath traces list' or the Glidepath-Trace header, or a unique prefix of 8+ hex digits; ids the gateway makes begin with the time, so a prefix needs about 16)", Required = true };
         var expect = new Option<string[]>("--expect-contains") { Description = "Text the answer must contain (repeatable); becomes expect.contains" };
         var datasetOpt = new Option<string?>("--dataset") { Description = "The dataset file to append to (default: eval.dataset in glidepath.yaml)" };
         var command = new Command("add", """

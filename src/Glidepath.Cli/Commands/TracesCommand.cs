@@ -140,7 +140,7 @@ internal static class TracesCommand
 
     private static Command Show(CliEnvironment env)
     {
-        var id = new Argument<string>("ID") { Description = "The trace id (the Glidepath-Trace response header), or a unique prefix of 8+ hex digits" };
+        var id = new Argument<string>("ID") { Description = "The trace id (the Glidepath-Trace response header), or a unique prefix of 8+ hex digits (ids the gateway makes begin with the time, so a prefix needs about 16)" };
         var command = new Command("show", """
             Show one trace: release and arm, timings (total, time to first token, gateway overhead), tokens,
             cost, status, online scores, user feedback, and the content when the capture policy kept it.
