@@ -35,7 +35,7 @@ public sealed class EvalService : IDisposable
         Scorers = ScorerSet.Build(setup.Config.Scorers, ScorerRegistry.CreateDefault(), new ScorerBuildContext
         {
             ReadFile = path => ReadManifestFile(manifest, path),
-            JudgeClient = model => models.Create(model, ProviderSettingsResolver.Resolve(manifest, model.Provider, null), new ModelClientOptions { UseCache = setup.UseCache }),
+            JudgeClient = model => models.Create(model, ProviderSettingsResolver.Resolve(manifest, model.Provider, null), new ModelClientOptions { UseCache = setup.UseCache, LeanClient = true }),
             Cost = (_, response) => ReleaseTarget.CostOf(response),
         });
     }

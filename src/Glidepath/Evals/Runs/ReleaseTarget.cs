@@ -43,7 +43,7 @@ public sealed class ReleaseTarget : IEvalTarget
 
     public async Task<TargetResponse> InvokeAsync(EvalCase evalCase, int trial, CancellationToken cancellationToken)
     {
-        var client = _clients.GetOrAdd(trial, t => _factory.Create(_snapshot.Model, _settings, new ModelClientOptions { UseCache = _useCache, TrialIndex = t }));
+        var client = _clients.GetOrAdd(trial, t => _factory.Create(_snapshot.Model, _settings, new ModelClientOptions { UseCache = _useCache, TrialIndex = t, LeanClient = true }));
         var (messages, options) = _applier.Apply(_applier.RenderSystemPrompt(VarsFor(evalCase)), evalCase.Messages);
         var started = _time.GetTimestamp();
         var response = await client.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
