@@ -174,26 +174,10 @@ internal static class OpenAiChatRequest
 
     private static void WriteOptions(Utf8JsonWriter w, ChatOptions options)
     {
-        if (options.FrequencyPenalty is { } frequency)
-        {
-            w.WriteNumber("frequency_penalty", frequency);
-        }
-
-        if (options.MaxOutputTokens is { } max)
-        {
-            w.WriteNumber("max_completion_tokens", max);
-        }
-
-        if (options.PresencePenalty is { } presence)
-        {
-            w.WriteNumber("presence_penalty", presence);
-        }
-
-        if (options.Seed is { } seed)
-        {
-            w.WriteNumber("seed", seed);
-        }
-
+        Number(w, "frequency_penalty", options.FrequencyPenalty);
+        Number(w, "max_completion_tokens", options.MaxOutputTokens);
+        Number(w, "presence_penalty", options.PresencePenalty);
+        Number(w, "seed", options.Seed);
         if (options.StopSequences is { Count: > 0 } stop)
         {
             w.WriteStartArray("stop");
@@ -205,16 +189,8 @@ internal static class OpenAiChatRequest
             w.WriteEndArray();
         }
 
-        if (options.Temperature is { } temperature)
-        {
-            w.WriteNumber("temperature", temperature);
-        }
-
-        if (options.TopP is { } topP)
-        {
-            w.WriteNumber("top_p", topP);
-        }
-
+        Number(w, "temperature", options.Temperature);
+        Number(w, "top_p", options.TopP);
         if (options.Tools is { Count: > 0 } tools)
         {
             w.WriteStartArray("tools");
@@ -283,28 +259,8 @@ internal static class OpenAiChatRequest
             w.WriteString("description", tool.Description);
             w.WriteStartObject("parameters");
             w.WriteString("type", Property(schema, "type")?.GetString() ?? "object");
-            w.WritePropertyName("required");
-            if (Property(schema, "required") is { } r)
-            {
-                r.WriteTo(w);
-            }
-            else
-            {
-                w.WriteStartArray();
-                w.WriteEndArray();
-            }
-
-            w.WritePropertyName("properties");
-            if (Property(schema, "properties") is { } p)
-            {
-                p.WriteTo(w);
-            }
-            else
-            {
-                w.WriteStartObject();
-                w.WriteEndObject();
-            }
-
+            WriteOrEmpty(w, "required", Property(schema, "required"), JsonValueKind.Array);
+            WriteOrEmpty(w, "properties", Property(schema, "properties"), JsonValueKind.Object);
             w.WriteBoolean("additionalProperties", Property(schema, "additionalProperties")?.GetBoolean() ?? false);
             foreach (var property in schema.EnumerateObject())
             {
@@ -320,6 +276,42 @@ internal static class OpenAiChatRequest
         }
 
         return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void Number(Utf8JsonWriter w, string name, float? value)
+    {
+        if (value is { } v)
+        {
+            w.WriteNumber(name, v);
+        }
+    }
+
+    private static void Number(Utf8JsonWriter w, string name, long? value)
+    {
+        if (value is { } v)
+        {
+            w.WriteNumber(name, v);
+        }
+    }
+
+    /// <summary>Writes the schema's value, or an empty array or object when the schema has none.</summary>
+    private static void WriteOrEmpty(Utf8JsonWriter w, string name, JsonElement? value, JsonValueKind kind)
+    {
+        w.WritePropertyName(name);
+        if (value is { } v)
+        {
+            v.WriteTo(w);
+        }
+        else if (kind == JsonValueKind.Array)
+        {
+            w.WriteStartArray();
+            w.WriteEndArray();
+        }
+        else
+        {
+            w.WriteStartObject();
+            w.WriteEndObject();
+        }
     }
 
     private static JsonElement? Property(JsonElement schema, string name) => schema.TryGetProperty(name, out var value) ? value : null;

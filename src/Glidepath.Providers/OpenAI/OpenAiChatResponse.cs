@@ -21,17 +21,14 @@ internal static class OpenAiChatResponse
         List<AIContent>? calls = null;
         var sawChoice = false;
         Expect(ref reader, JsonTokenType.StartObject);
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (NextProperty(ref reader))
         {
-            if (reader.ValueTextEquals("id"u8))
+            if (String(ref reader, "id"u8, ref id) || String(ref reader, "model"u8, ref model))
             {
-                id = NextString(ref reader);
+                continue;
             }
-            else if (reader.ValueTextEquals("model"u8))
-            {
-                model = NextString(ref reader);
-            }
-            else if (reader.ValueTextEquals("created"u8))
+
+            if (reader.ValueTextEquals("created"u8))
             {
                 reader.Read();
                 created = reader.TokenType == JsonTokenType.Number ? DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64()) : null;
@@ -58,8 +55,7 @@ internal static class OpenAiChatResponse
             }
             else
             {
-                reader.Read();
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
 
@@ -92,7 +88,7 @@ internal static class OpenAiChatResponse
 
     private static void ReadChoice(ref Utf8JsonReader reader, ref string? text, ref string? finish, ref List<AIContent>? calls)
     {
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (NextProperty(ref reader))
         {
             if (reader.ValueTextEquals("finish_reason"u8))
             {
@@ -101,34 +97,34 @@ internal static class OpenAiChatResponse
             else if (reader.ValueTextEquals("message"u8))
             {
                 Expect(ref reader, JsonTokenType.StartObject);
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    if (reader.ValueTextEquals("content"u8))
-                    {
-                        text = NextString(ref reader);
-                    }
-                    else if (reader.ValueTextEquals("tool_calls"u8))
-                    {
-                        reader.Read();
-                        if (reader.TokenType == JsonTokenType.StartArray)
-                        {
-                            while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
-                            {
-                                (calls ??= []).Add(ReadToolCall(ref reader));
-                            }
-                        }
-                    }
-                    else
-                    {
-                        reader.Read();
-                        reader.Skip();
-                    }
-                }
+                ReadMessage(ref reader, ref text, ref calls);
             }
             else
             {
-                reader.Read();
-                reader.Skip();
+                SkipValue(ref reader);
+            }
+        }
+    }
+
+    private static void ReadMessage(ref Utf8JsonReader reader, ref string? text, ref List<AIContent>? calls)
+    {
+        while (NextProperty(ref reader))
+        {
+            if (reader.ValueTextEquals("content"u8))
+            {
+                text = NextString(ref reader);
+                continue;
+            }
+
+            if (!reader.ValueTextEquals("tool_calls"u8) || !reader.Read() || reader.TokenType != JsonTokenType.StartArray)
+            {
+                reader.Skip(); // a property's value, or a null list of tool calls
+                continue;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+            {
+                (calls ??= []).Add(ReadToolCall(ref reader));
             }
         }
     }
@@ -136,36 +132,26 @@ internal static class OpenAiChatResponse
     private static FunctionCallContent ReadToolCall(ref Utf8JsonReader reader)
     {
         string? callId = null, name = null, arguments = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (NextProperty(ref reader))
         {
-            if (reader.ValueTextEquals("id"u8))
+            if (String(ref reader, "id"u8, ref callId))
             {
-                callId = NextString(ref reader);
+                continue;
             }
-            else if (reader.ValueTextEquals("function"u8))
+
+            if (!reader.ValueTextEquals("function"u8))
             {
-                Expect(ref reader, JsonTokenType.StartObject);
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                SkipValue(ref reader);
+                continue;
+            }
+
+            Expect(ref reader, JsonTokenType.StartObject);
+            while (NextProperty(ref reader))
+            {
+                if (!String(ref reader, "name"u8, ref name) && !String(ref reader, "arguments"u8, ref arguments))
                 {
-                    if (reader.ValueTextEquals("name"u8))
-                    {
-                        name = NextString(ref reader);
-                    }
-                    else if (reader.ValueTextEquals("arguments"u8))
-                    {
-                        arguments = NextString(ref reader);
-                    }
-                    else
-                    {
-                        reader.Read();
-                        reader.Skip();
-                    }
+                    SkipValue(ref reader);
                 }
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
             }
         }
 
@@ -177,7 +163,7 @@ internal static class OpenAiChatResponse
     private static UsageDetails ReadUsage(ref Utf8JsonReader reader)
     {
         var usage = new UsageDetails { AdditionalCounts = [] };
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (NextProperty(ref reader))
         {
             if (reader.ValueTextEquals("prompt_tokens"u8))
             {
@@ -205,8 +191,7 @@ internal static class OpenAiChatResponse
             }
             else
             {
-                reader.Read();
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
 
@@ -224,7 +209,7 @@ internal static class OpenAiChatResponse
         }
 
         var counts = new Dictionary<string, long>(4, StringComparer.Ordinal);
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (NextProperty(ref reader))
         {
             var name = reader.GetString()!;
             if (NextInt(ref reader) is { } n)
@@ -238,6 +223,28 @@ internal static class OpenAiChatResponse
         }
 
         return counts;
+    }
+
+    /// <summary>Moves to the next property name of the object being read; false at its end.</summary>
+    private static bool NextProperty(ref Utf8JsonReader reader) => reader.Read() && reader.TokenType == JsonTokenType.PropertyName;
+
+    /// <summary>When the property just read is <paramref name="name"/>: reads its string (or null) into <paramref name="value"/>.</summary>
+    private static bool String(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, ref string? value)
+    {
+        if (!reader.ValueTextEquals(name))
+        {
+            return false;
+        }
+
+        value = NextString(ref reader);
+        return true;
+    }
+
+    /// <summary>Skips the value of the property just read.</summary>
+    private static void SkipValue(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        reader.Skip();
     }
 
     private static string? NextString(ref Utf8JsonReader reader)

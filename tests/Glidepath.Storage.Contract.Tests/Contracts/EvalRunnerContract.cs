@@ -37,16 +37,17 @@ public abstract class EvalRunnerContract(IStoreFactory factory) : StoreContract(
             },
         };
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first.RunAsync(run, cases, [target], cts.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first.RunAsync(run, cases.ToAsyncEnumerable(), [target], cts.Token));
         var saved = await Store.EvalRuns.CompletedAsync(run.Id, None);
         Assert.InRange(saved.Count, 80, 199);
         Assert.Equal(target.Completed.Count, saved.Count);
 
         var second = new EvalRunner(Store.EvalRuns, scorers, TimeProvider.System);
-        await second.RunAsync(run, cases, [target], None);
+        var summary = Assert.Single(await second.RunAsync(run, cases.ToAsyncEnumerable(), [target], None));
 
         var results = await Store.EvalRuns.ResultsAsync(run.Id, None);
         Assert.Equal(200, results.Count);
+        Assert.Equal((200, 200, 200), (summary.Cases, summary.Trials, summary.Passed)); // the results saved before the resume count too
         Assert.Equal(200, target.Completed.Count);
         Assert.All(target.Completed.Values, n => Assert.Equal(1, n));
         Assert.All(results, r => Assert.Equal(TrialStatus.Pass, r.Status));
@@ -64,7 +65,7 @@ public abstract class EvalRunnerContract(IStoreFactory factory) : StoreContract(
         candidate.OnCall = c => order.Enqueue("c:" + c);
         using var scorers = Scorers();
 
-        await new EvalRunner(Store.EvalRuns, scorers, TimeProvider.System).RunAsync(run, Cases(3), [baseline, candidate], None);
+        await new EvalRunner(Store.EvalRuns, scorers, TimeProvider.System).RunAsync(run, Cases(3).ToAsyncEnumerable(), [baseline, candidate], None);
 
         Assert.Equal(["b:case-000", "c:case-000", "b:case-001", "c:case-001", "b:case-002", "c:case-002"], order);
     }
@@ -77,7 +78,7 @@ public abstract class EvalRunnerContract(IStoreFactory factory) : StoreContract(
         var target = new CountingTarget(run.ReleaseId) { Fail = true };
         using var scorers = Scorers();
 
-        await new EvalRunner(Store.EvalRuns, scorers, TimeProvider.System).RunAsync(run, Cases(2), [target], None);
+        await new EvalRunner(Store.EvalRuns, scorers, TimeProvider.System).RunAsync(run, Cases(2).ToAsyncEnumerable(), [target], None);
 
         var results = await Store.EvalRuns.ResultsAsync(run.Id, None);
         Assert.Equal(2, results.Count);
