@@ -100,7 +100,14 @@ internal static partial class ProcessBench
         {
             mock.StandardInput.Close();
             await mock.WaitForExitAsync();
-            Directory.Delete(dir, recursive: true);
+            if (Environment.GetEnvironmentVariable("GLIDEPATH_BENCH_KEEP") == "1")
+            {
+                Console.Error.WriteLine($"kept {dir} (GLIDEPATH_BENCH_KEEP=1): its stores and datasets, to profile a run again");
+            }
+            else
+            {
+                Directory.Delete(dir, recursive: true);
+            }
         }
     }
 

@@ -41,9 +41,15 @@ public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvi
         var started = time.GetTimestamp();
         var channel = Channel.CreateUnbounded<TrialResult>(new UnboundedChannelOptions { SingleReader = true });
         var writer = Task.Run(() => WriteAsync(channel.Reader, summaries), CancellationToken.None);
+
+        // One reader fetches the cases ahead (a bounded queue), so the workers never wait in line on the dataset file.
+        var concurrency = Math.Max(1, run.Concurrency);
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var queue = Channel.CreateBounded<(EvalCase Case, int Trial, IEvalTarget Target)>(new BoundedChannelOptions(2 * concurrency) { SingleWriter = true });
+        var reading = Task.Run(() => ReadAheadAsync(Work(cases, run.Trials, targets, done, stopReading.Token), queue.Writer, stopReading.Token), CancellationToken.None);
         try
         {
-            await Parallel.ForEachAsync(Work(cases, run.Trials, targets, done, cancellationToken), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, run.Concurrency), CancellationToken = cancellationToken },
+            await Parallel.ForEachAsync(queue.Reader.ReadAllAsync(cancellationToken), new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
                 async (item, ct) =>
                 {
                     if (writer.IsFaulted)
@@ -60,12 +66,33 @@ public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvi
         }
         finally
         {
+            await stopReading.CancelAsync().ConfigureAwait(false);
+            await reading.ConfigureAwait(false);
+
             // Whatever finished is saved, also when cancelled.
             channel.Writer.TryComplete();
             await writer.ConfigureAwait(false);
         }
 
         return [.. summaries.Select(s => s.Build())];
+    }
+
+    /// <summary>Fills the queue from <paramref name="work"/> until the run stops it; a failure to read (the dataset changed) ends the queue with it, and so the run.</summary>
+    private static async Task ReadAheadAsync<T>(IAsyncEnumerable<T> work, ChannelWriter<T> queue, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var item in work.ConfigureAwait(false))
+            {
+                await queue.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+            }
+
+            queue.TryComplete();
+        }
+        catch (Exception ex)
+        {
+            queue.TryComplete(ex);
+        }
     }
 
     /// <summary>Each case × trial × target not already done, in case order.</summary>
