@@ -54,6 +54,33 @@ public abstract class EvalRunnerContract(IStoreFactory factory) : StoreContract(
     }
 
     [Fact]
+    public async Task RunAsync_CasesFailToReadMidway_ThrowsThatFailureAndKeepsWhatFinished()
+    {
+        var run = EvalRunStoreContract.Run("20260101-000000-0004", 10, concurrency: 1);
+        await Store.EvalRuns.CreateAsync(run, None);
+        var target = new CountingTarget(run.ReleaseId);
+        using var scorers = Scorers();
+
+        var ex = await Assert.ThrowsAsync<Errors.BadInputException>(() =>
+            new EvalRunner(Store.EvalRuns, scorers, TimeProvider.System).RunAsync(run, FailAfter(Cases(10), 4), [target], None));
+
+        Assert.Equal("cases.jsonl changed", ex.Message);
+        Assert.Equal(4, (await Store.EvalRuns.ResultsAsync(run.Id, None)).Count);
+    }
+
+    /// <summary>The first <paramref name="count"/> cases, then a read failure (a dataset that changed under the run).</summary>
+    private static async IAsyncEnumerable<EvalCase> FailAfter(List<EvalCase> cases, int count)
+    {
+        foreach (var c in cases.Take(count))
+        {
+            await Task.Yield();
+            yield return c;
+        }
+
+        throw new Errors.BadInputException("cases.jsonl changed");
+    }
+
+    [Fact]
     public async Task RunAsync_TwoTargets_InterleavesCaseByCase()
     {
         var run = EvalRunStoreContract.Run("20260101-000000-0002", 3, concurrency: 1) with { BaselineReleaseId = new string('b', 64) };
