@@ -22,7 +22,8 @@ internal static class OpenAiChatRequest
     public static bool CanWrite(IList<ChatMessage> messages, ChatOptions? options)
     {
         if (options is not null && (options.ResponseFormat is not null || options.RawRepresentationFactory is not null || options.Instructions is not null
-            || options.ConversationId is not null || options.AdditionalProperties is { Count: > 0 } || options.ContinuationToken is not null))
+            || options.ConversationId is not null || options.AdditionalProperties is { Count: > 0 } || options.ContinuationToken is not null
+            || options.Reasoning is not null || options.AllowBackgroundResponses is not null))
         {
             return false;
         }

@@ -50,6 +50,7 @@ internal sealed class OpenAiWireChatClient : IChatClient
         content.Headers.ContentType = JsonType;
         using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = content };
         request.Headers.Authorization = _authorization;
+        request.Headers.TryAddWithoutValidation("Accept", "application/json");
 
         // The provider handler has turned every error status into a ProviderException: what arrives here is a 200.
         using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
