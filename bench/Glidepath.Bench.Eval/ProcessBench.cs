@@ -14,7 +14,8 @@ internal static partial class ProcessBench
     private const double LatencySeconds = 0.05;
 
     /// <param name="clis">The builds of the CLI to measure side by side (name, path of Glidepath.Cli.dll); each gets its own store.</param>
-    public static async Task<int> RunAsync(int cases, int concurrency, bool promptfoo, IReadOnlyList<(string Name, string Dll)> clis)
+    /// <param name="memory">Also run 20 × <paramref name="cases"/> uncached cases per build: whether peak RSS keeps growing past the 10× run.</param>
+    public static async Task<int> RunAsync(int cases, int concurrency, bool promptfoo, IReadOnlyList<(string Name, string Dll)> clis, bool memory = false)
     {
         var dir = Path.Combine(Path.GetTempPath(), "glidepath-bench-eval-" + Guid.NewGuid().ToString("N")[..8]);
         var sample = Path.Combine(AppContext.BaseDirectory, "sample");
@@ -41,6 +42,10 @@ internal static partial class ProcessBench
             WriteDataset(Path.Combine(dir, "evals", "setup.jsonl"), templates, 10, "setup");
             WriteDataset(Path.Combine(dir, "evals", "small.jsonl"), templates, cases, "small");
             WriteDataset(Path.Combine(dir, "evals", "large.jsonl"), templates, 10 * cases, "large");
+            if (memory)
+            {
+                WriteDataset(Path.Combine(dir, "evals", "double.jsonl"), templates, 20 * cases, "double");
+            }
             Console.WriteLine($"eval runner bench: glidepath eval run as a process, OpenAI-compatible upstream answering after 50 ms (its own process), concurrency {concurrency}, {Environment.ProcessorCount} cores, load average {Load()}");
 
             // Store creation, migrations and release registration happen once, as in a real repository: not measured.
@@ -49,12 +54,19 @@ internal static partial class ProcessBench
             var small = new Run[clis.Count];
             var large = new Run[clis.Count];
             var cached = new Run[clis.Count];
+            var doubled = new Run[clis.Count];
             for (var i = 0; i < clis.Count; i++)
             {
                 await RunCliAsync(clis[i].Dll, dir, manifest, stores[i], "evals/setup.jsonl", concurrency);
             }
 
-            foreach (var (runs, dataset) in new[] { (small, "evals/small.jsonl"), (large, "evals/large.jsonl"), (cached, "evals/large.jsonl") })
+            var kinds = new List<(Run[], string)> { (small, "evals/small.jsonl"), (large, "evals/large.jsonl"), (cached, "evals/large.jsonl") };
+            if (memory)
+            {
+                kinds.Add((doubled, "evals/double.jsonl"));
+            }
+
+            foreach (var (runs, dataset) in kinds)
             {
                 for (var i = 0; i < clis.Count; i++)
                 {
@@ -75,12 +87,21 @@ internal static partial class ProcessBench
                 Row($"uncached, {cases} cases", small[i], smallIdeal, "≤ 1.5× ideal", cases);
                 Row($"uncached, {10 * cases} cases", large[i], largeIdeal, "", 10 * cases);
                 Row($"fully cached re-run, {10 * cases} cases", cached[i], null, "≤ 2 s", 10 * cases);
+                if (memory)
+                {
+                    Row($"uncached, {20 * cases} cases", doubled[i], 2 * largeIdeal, "", 20 * cases);
+                }
 
                 // The fixed cost of a process (runtime start, JIT, opening the store) is in both uncached runs: the slope
                 // between them is the CPU each further call costs.
                 var perCall = (large[i].Cpu - small[i].Cpu) / (9.0 * cases);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"CPU per uncached call, fixed costs removed ((CPU of {10 * cases} − CPU of {cases}) / {9 * cases}): {perCall * 1000:0.000} ms (target ≤ 0.5 ms); fixed cost of a run ≈ {small[i].Cpu - (perCall * cases):0.00} s CPU"));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak RSS of the {10 * cases}-case run against the {cases}-case run: {large[i].PeakRssMiB / small[i].PeakRssMiB:0.00}× (issue 19: memory flat in the number of cases)"));
+                if (memory)
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak RSS of the {20 * cases}-case run against the {10 * cases}-case run: {doubled[i].PeakRssMiB / large[i].PeakRssMiB:0.00}× (past the runtime's warm-up, growth is what a run keeps per case)"));
+                }
+
                 var met = small[i].Wall / smallIdeal <= 1.5 && perCall <= 0.0005 && cached[i].Wall <= 2;
                 Console.WriteLine(met ? "targets met" : "targets missed");
                 ok &= met;
@@ -100,7 +121,14 @@ internal static partial class ProcessBench
         {
             mock.StandardInput.Close();
             await mock.WaitForExitAsync();
-            Directory.Delete(dir, recursive: true);
+            if (Environment.GetEnvironmentVariable("GLIDEPATH_BENCH_KEEP") == "1")
+            {
+                Console.Error.WriteLine($"kept {dir} (GLIDEPATH_BENCH_KEEP=1): its stores and datasets, to profile a run again");
+            }
+            else
+            {
+                Directory.Delete(dir, recursive: true);
+            }
         }
     }
 

@@ -10,6 +10,8 @@ using Glidepath.Cli;
 //        dotnet run -c Release --project bench/Glidepath.Bench.Eval -- --process [CASES [CONCURRENCY]] [--no-promptfoo] [--r2r]
 //          glidepath eval run as its own process against a 50 ms OpenAI-compatible upstream, and promptfoo on the same cases.
 //          --r2r also publishes the CLI as installed (dotnet publish -r RID: ReadyToRun) and measures both builds side by side.
+//          --memory adds a 20 × CASES uncached run per build: does peak RSS keep growing past the 10× run?
+//          --cli=NAME=PATH adds another build of Glidepath.Cli.dll (for example the one before a change), measured in the same run.
 if (args.Length > 1 && args[0] == "--serve-mock")
 {
     return await MockServer.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture));
@@ -24,7 +26,13 @@ if (args.Length > 0 && args[0] == "--process")
         clis.Add(("dotnet publish -r " + System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier + " (ReadyToRun)", await ProcessBench.PublishAsync()));
     }
 
-    return await ProcessBench.RunAsync(numbers.Length > 0 ? numbers[0] : 1000, numbers.Length > 1 ? numbers[1] : 64, !args.Contains("--no-promptfoo"), clis);
+    foreach (var extra in args.Where(a => a.StartsWith("--cli=", StringComparison.Ordinal)))
+    {
+        var parts = extra["--cli=".Length..].Split('=', 2);
+        clis.Add(parts.Length == 2 && File.Exists(parts[1]) ? (parts[0], parts[1]) : throw new ArgumentException($"{extra}: expected --cli=NAME=PATH of an existing Glidepath.Cli.dll"));
+    }
+
+    return await ProcessBench.RunAsync(numbers.Length > 0 ? numbers[0] : 1000, numbers.Length > 1 ? numbers[1] : 64, !args.Contains("--no-promptfoo"), clis, args.Contains("--memory"));
 }
 
 var cases = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;

@@ -63,6 +63,8 @@ public sealed class ModelClientFactory : IModelClientFactory, IModelForwarderFac
         var inner = provider switch
         {
             ProviderNames.Anthropic => AnthropicChatClientFactory.Create(model, baseUrl!, apiKey!, Http(provider, apiKey)),
+            ProviderNames.OpenAI when options.LeanClient => new OpenAiWireChatClient(baseUrl!, apiKey, model.Name, Invoker(provider, apiKey),
+                () => OpenAIChatClientFactory.Create(model, baseUrl!, apiKey, Http(provider, apiKey), resilience.Timeout)),
             ProviderNames.OpenAI => OpenAIChatClientFactory.Create(model, baseUrl!, apiKey, Http(provider, apiKey), resilience.Timeout),
             _ => (IChatClient)new SimChatClient(model, SimOptions.Parse(model), options.TrialIndex, _time, _simCalls.For(model)),
         };
@@ -173,6 +175,10 @@ public sealed class ModelClientFactory : IModelClientFactory, IModelForwarderFac
             limit.Dispose();
         }
     }
+
+    /// <summary>The provider's handler stack without HttpClient's buffering: the wire client reads the answer into its own pooled buffer.</summary>
+    private HttpMessageInvoker Invoker(string provider, string? apiKey) =>
+        new(new ProviderHttpHandler(provider, apiKey, _time, _handler), disposeHandler: false);
 
     private HttpClient Http(string provider, string? apiKey) =>
         new(new ProviderHttpHandler(provider, apiKey, _time, _handler), disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };

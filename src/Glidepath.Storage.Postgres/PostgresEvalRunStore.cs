@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Glidepath.Evals.Runs;
 using Glidepath.Evals.Scorers;
@@ -60,15 +61,19 @@ internal sealed class PostgresEvalRunStore(PostgresDatabase database) : IEvalRun
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<TrialResult>> ResultsAsync(string runId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<TrialResult>> ResultsAsync(string runId, CancellationToken cancellationToken) =>
+        await ReadResultsAsync(runId, notPassedOnly: false, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
+
+    public async IAsyncEnumerable<TrialResult> ReadResultsAsync(string runId, bool notPassedOnly, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = connection.Command($"SELECT {ResultColumns} FROM eval_results WHERE run_id = @run ORDER BY seq").With("run", runId);
-        var list = new List<TrialResult>();
+        await using var cmd = connection.Command(notPassedOnly
+            ? $"SELECT {ResultColumns} FROM eval_results WHERE run_id = @run AND status <> 'pass' ORDER BY status = 'error', case_id COLLATE \"C\", seq"
+            : $"SELECT {ResultColumns} FROM eval_results WHERE run_id = @run ORDER BY seq").With("run", runId);
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            list.Add(new TrialResult
+            yield return new TrialResult
             {
                 RunId = reader.GetString(0),
                 ReleaseId = reader.GetString(1),
@@ -85,10 +90,8 @@ internal sealed class PostgresEvalRunStore(PostgresDatabase database) : IEvalRun
                 Scores = JsonSerializer.Deserialize<List<ScoreOutcome>>(reader.GetString(12), Json) ?? [],
                 Error = reader.StringOrNull(13),
                 FinishedAt = ParseAsGiven(reader.GetString(14)),
-            });
+            };
         }
-
-        return list;
     }
 
     public async Task<IReadOnlySet<TrialKey>> CompletedAsync(string runId, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Glidepath.Evals.Runs;
 using Glidepath.Evals.Scorers;
@@ -78,17 +79,21 @@ internal sealed class SqliteEvalRunStore(SqliteDatabase database) : IEvalRunStor
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<TrialResult>> ResultsAsync(string runId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<TrialResult>> ResultsAsync(string runId, CancellationToken cancellationToken) =>
+        await ReadResultsAsync(runId, notPassedOnly: false, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
+
+    public async IAsyncEnumerable<TrialResult> ReadResultsAsync(string runId, bool notPassedOnly, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = $"SELECT {ResultColumns} FROM eval_results WHERE run_id = $run ORDER BY rowid";
+        cmd.CommandText = notPassedOnly
+            ? $"SELECT {ResultColumns} FROM eval_results WHERE run_id = $run AND status <> 'pass' ORDER BY status = 'error', case_id, rowid"
+            : $"SELECT {ResultColumns} FROM eval_results WHERE run_id = $run ORDER BY rowid";
         cmd.Parameters.AddWithValue("$run", runId);
-        var list = new List<TrialResult>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            list.Add(new TrialResult
+            yield return new TrialResult
             {
                 RunId = reader.GetString(0),
                 ReleaseId = reader.GetString(1),
@@ -105,10 +110,8 @@ internal sealed class SqliteEvalRunStore(SqliteDatabase database) : IEvalRunStor
                 Scores = JsonSerializer.Deserialize<List<ScoreOutcome>>(reader.GetString(12), Json) ?? [],
                 Error = reader.IsDBNull(13) ? null : reader.GetString(13),
                 FinishedAt = DateTimeOffset.Parse(reader.GetString(14), CultureInfo.InvariantCulture),
-            });
+            };
         }
-
-        return list;
     }
 
     public async Task<IReadOnlySet<TrialKey>> CompletedAsync(string runId, CancellationToken cancellationToken)

@@ -48,51 +48,66 @@ internal static class EvalCommand
             var start = await session.Evals.StartAsync(parse.GetValue(reference) ?? "working", options.Read(parse), ct);
             if (!start.Resumed)
             {
-                ctx.Output.Note($"run {start.Run.Id}: {start.Release.Label} over {start.Run.DatasetPath} ({start.Dataset.Cases.Count} cases × {start.Run.Trials} trial(s))");
+                ctx.Output.Note($"run {start.Run.Id}: {start.Release.Label} over {start.Run.DatasetPath} ({start.Dataset.CaseCount} cases × {start.Run.Trials} trial(s))");
             }
 
             var outcome = await session.Evals.RunAsync(start, new RunNotes(ctx, "glidepath eval run"), ct);
-            Report(ctx, outcome);
+            await ReportAsync(ctx, outcome, ct);
             return OutcomeExitCodes.For(outcome);
         });
         return command;
     }
 
-    private static void Report(CliContext ctx, EvalOutcome outcome)
+    /// <summary>The summary and the trials that did not pass, read back from the store one at a time (a run of any size prints in the same memory).</summary>
+    private static async Task ReportAsync(CliContext ctx, EvalOutcome outcome, CancellationToken ct)
     {
-        var (run, release, summary, failures) = (outcome.Start.Run, outcome.Start.Release, outcome.Summary, outcome.NotPassed);
+        var (run, release, summary) = (outcome.Start.Run, outcome.Start.Release, outcome.Summary);
         var concurrency = outcome.Concurrency;
+        string? firstError = null;
         if (ctx.Output.IsJson)
         {
-            ctx.Output.Json(new
+            using var json = new StreamedJson(ctx.Output.Stdout);
+            json.Writer.WriteStartObject();
+            json.Property("run", run.Id);
+            json.Property("release", Glidepath.Releases.ReleaseView.From(release));
+            json.Property("dataset", new { path = run.DatasetPath, sha256 = run.DatasetSha256 });
+            json.Property("scorer_version", run.ScorerVersion);
+            json.Property("concurrency", new { requested = concurrency.Requested, effective = concurrency.Effective, limited_by = concurrency.LimitedBy });
+            json.Property("summary", summary);
+            json.Writer.WriteStartArray("not_passed");
+            await foreach (var f in outcome.NotPassedAsync(ct))
             {
-                run = run.Id,
-                release = Glidepath.Releases.ReleaseView.From(release),
-                dataset = new { path = run.DatasetPath, sha256 = run.DatasetSha256 },
-                scorer_version = run.ScorerVersion,
-                concurrency = new { requested = concurrency.Requested, effective = concurrency.Effective, limited_by = concurrency.LimitedBy },
-                summary,
-                not_passed = failures.Select(f => new { case_id = f.CaseId, trial = f.Trial, status = f.Status.ToString().ToLowerInvariant(), f.Score, reason = EvalRunOutput.Reason(f), output = f.Display }),
-            });
+                json.Value(new { case_id = f.CaseId, trial = f.Trial, status = f.Status.ToString().ToLowerInvariant(), f.Score, reason = EvalRunOutput.Reason(f), output = f.Display });
+                firstError ??= f.Status == TrialStatus.Error ? f.Error : null;
+            }
+
+            json.Writer.WriteEndArray();
+            json.Writer.WriteEndObject();
         }
         else
         {
             EvalRunOutput.SummaryTable(ctx, [(release.Label, summary)]);
-            foreach (var f in failures.Take(15))
+            var shown = 0;
+            await foreach (var f in outcome.NotPassedAsync(ct))
             {
-                var mark = f.Status == TrialStatus.Error ? "error" : "fail ";
-                ctx.Output.Line($"  {mark} {f.CaseId}{(run.Trials > 1 ? $" (trial {f.Trial + 1})" : "")}: {EvalRunOutput.Reason(f)}");
+                if (shown++ < 15)
+                {
+                    var mark = f.Status == TrialStatus.Error ? "error" : "fail ";
+                    ctx.Output.Line($"  {mark} {f.CaseId}{(run.Trials > 1 ? $" (trial {f.Trial + 1})" : "")}: {EvalRunOutput.Reason(f)}");
+                }
+
+                firstError ??= f.Status == TrialStatus.Error ? f.Error : null;
             }
 
-            if (failures.Count > 15)
+            if (shown > 15)
             {
-                ctx.Output.Line($"  … and {failures.Count - 15} more ('glidepath eval show {run.Id}' lists them all)");
+                ctx.Output.Line($"  … and {shown - 15} more ('glidepath eval show {run.Id}' lists them all)");
             }
         }
 
         if (summary.Errors > 0)
         {
-            ctx.Output.Note($"error: {summary.Errors} trial(s) could not be scored (provider, scorer or judge failed); an error is never a pass. First: {failures.First(f => f.Status == TrialStatus.Error).Error}");
+            ctx.Output.Note($"error: {summary.Errors} trial(s) could not be scored (provider, scorer or judge failed); an error is never a pass. First: {firstError}");
         }
     }
 

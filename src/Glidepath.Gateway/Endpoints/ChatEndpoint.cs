@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Glidepath.Gateway.Forwarding;
 using Glidepath.Gateway.Wire;
+using Glidepath.Providers.Forwarding;
 using Glidepath.Serving;
 using Glidepath.Serving.Chat;
 using Microsoft.AspNetCore.Http;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Glidepath.Gateway.Wire;
+using Glidepath.Providers.Forwarding;
 using Glidepath.Serving.Chat;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;

@@ -1,7 +1,9 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Glidepath.Manifests;
 using Microsoft.Extensions.AI;
 
@@ -20,6 +22,16 @@ namespace Glidepath.Providers.Caching;
 internal static class ResponseCacheKey
 {
     private static readonly ConditionalWeakTable<AITool, byte[]> ToolJson = [];
+
+    /// <summary>
+    /// A release's rendered system prompt is the same for many calls (one per set of prompt variables): its message's
+    /// JSON is kept by content, up to <see cref="MaxSystemPrompts"/> prompts, instead of serialized on every call.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, byte[]> SystemMessages = new(StringComparer.Ordinal);
+
+    private const int MaxSystemPrompts = 256;
+
+    private static readonly JsonTypeInfo MessageInfo = AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(ChatMessage));
 
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? _buffer;
@@ -74,8 +86,20 @@ internal static class ResponseCacheKey
             }
 
             w.WriteEndObject();
-            w.WritePropertyName("messages");
-            JsonSerializer.Serialize(w, messages as IList<ChatMessage> ?? messages.ToList(), AIJsonUtilities.DefaultOptions);
+            w.WriteStartArray("messages");
+            foreach (var message in messages)
+            {
+                if (PlainSystemText(message) is { } system)
+                {
+                    w.WriteRawValue(SystemJson(system), skipInputValidation: true);
+                }
+                else
+                {
+                    JsonSerializer.Serialize(w, message, MessageInfo);
+                }
+            }
+
+            w.WriteEndArray();
             w.WriteStartArray("tools");
             foreach (var tool in options?.Tools ?? [])
             {
@@ -119,6 +143,36 @@ internal static class ResponseCacheKey
         {
             w.WriteNull(name);
         }
+    }
+
+    /// <summary>The text of a system message whose JSON is that text and nothing else (no author, id, time, annotations or extra properties).</summary>
+    private static string? PlainSystemText(ChatMessage message) =>
+        message.Role == ChatRole.System && message.AuthorName is null && message.MessageId is null && message.CreatedAt is null && message.AdditionalProperties is null
+        && message.Contents is [TextContent { Annotations: null, AdditionalProperties: null } text]
+            ? text.Text
+            : null;
+
+    /// <summary>The JSON of <c>new ChatMessage(ChatRole.System, text)</c>, as the serializer writes it inside the key.</summary>
+    private static byte[] SystemJson(string text)
+    {
+        if (SystemMessages.TryGetValue(text, out var json))
+        {
+            return json;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(text.Length + 64);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            JsonSerializer.Serialize(w, new ChatMessage(ChatRole.System, text), MessageInfo);
+        }
+
+        json = buffer.WrittenSpan.ToArray();
+        if (SystemMessages.Count < MaxSystemPrompts)
+        {
+            SystemMessages.TryAdd(text, json);
+        }
+
+        return json;
     }
 
     private static byte[] Tool(AITool tool)

@@ -18,4 +18,10 @@ public sealed record ModelClientOptions
     /// upstream calls cannot starve healthy traffic.
     /// </summary>
     public TimeSpan? MaxQueueWait { get; init; }
+
+    /// <summary>
+    /// Send whole (not streamed) OpenAI-compatible calls through Glidepath's own wire client instead of the OpenAI SDK:
+    /// the same request and answer for a fraction of the CPU. Evals set it; other callers keep the SDK path.
+    /// </summary>
+    public bool LeanClient { get; init; }
 }

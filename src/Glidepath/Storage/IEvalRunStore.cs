@@ -18,6 +18,12 @@ public interface IEvalRunStore
 
     Task<IReadOnlyList<TrialResult>> ResultsAsync(string runId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The run's results one at a time, without holding them all: in the order they were saved, or with
+    /// <paramref name="notPassedOnly"/> the failures then the errors, each by case id (ordinal), then in the order saved.
+    /// </summary>
+    IAsyncEnumerable<TrialResult> ReadResultsAsync(string runId, bool notPassedOnly, CancellationToken cancellationToken);
+
     /// <summary>The keys already finished: what a resumed run skips.</summary>
     Task<IReadOnlySet<TrialKey>> CompletedAsync(string runId, CancellationToken cancellationToken);
 

@@ -62,6 +62,23 @@ public sealed class ResponseCacheKeyTests
     }
 
     [Fact]
+    public void Compute_SameSystemPromptAgain_KeptJsonGivesTheSameDigest()
+    {
+        Assert.Equal(Expected["full"], Compute("full"));
+        Assert.Equal(Expected["full"], Compute("full"));
+    }
+
+    [Fact]
+    public void Compute_SystemMessageWithMoreThanItsText_NotTakenForThePlainOne()
+    {
+        ChatMessage[] plain = [new(ChatRole.System, "Be brief."), new(ChatRole.User, "hi")];
+        ChatMessage[] authored = [new(ChatRole.System, "Be brief.") { AuthorName = "ops" }, new(ChatRole.User, "hi")];
+        var model = new ModelSpec { Provider = "sim", Name = "sim-1" };
+
+        Assert.NotEqual(ResponseCacheKey.Compute("sim", null, model, plain, null, 0), ResponseCacheKey.Compute("sim", null, model, authored, null, 0));
+    }
+
+    [Fact]
     public void Compute_AnyChangeOfInputChangesTheKey()
     {
         var a = ResponseCacheKey.Compute("sim", null, new ModelSpec { Provider = "sim", Name = "sim-1" }, [new ChatMessage(ChatRole.User, "hi")], null, 0);

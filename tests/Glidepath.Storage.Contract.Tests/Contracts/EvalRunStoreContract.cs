@@ -60,6 +60,25 @@ public abstract class EvalRunStoreContract(IStoreFactory factory) : StoreContrac
     }
 
     [Fact]
+    public async Task ReadResultsAsync_NotPassedOnly_FailuresThenErrorsEachByCaseIdOrdinal_AllInSavedOrder()
+    {
+        var run = Run("20260101-000000-0rd0", 6);
+        await Store.EvalRuns.CreateAsync(run, None);
+        await Store.EvalRuns.SaveResultsAsync(
+        [
+            Result(run.Id, "b", status: TrialStatus.Error), Result(run.Id, "Z"), Result(run.Id, "a", status: TrialStatus.Pass),
+            Result(run.Id, "c"), Result(run.Id, "a-err", status: TrialStatus.Error), Result(run.Id, "B"),
+        ], None);
+
+        var notPassed = await Store.EvalRuns.ReadResultsAsync(run.Id, notPassedOnly: true, None).Select(r => r.CaseId).ToListAsync();
+        var all = await Store.EvalRuns.ReadResultsAsync(run.Id, notPassedOnly: false, None).Select(r => r.CaseId).ToListAsync();
+
+        Assert.Equal(["B", "Z", "c", "a-err", "b"], notPassed);
+        Assert.Equal(["b", "Z", "a", "c", "a-err", "B"], all);
+        Assert.Equal(all, (await Store.EvalRuns.ResultsAsync(run.Id, None)).Select(r => r.CaseId));
+    }
+
+    [Fact]
     public async Task SetStatusAsync_Finished_ReadBackWithItsTime()
     {
         await Store.EvalRuns.CreateAsync(Run("r1", 1), None);

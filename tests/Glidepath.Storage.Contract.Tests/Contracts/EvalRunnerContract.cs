@@ -37,19 +37,47 @@ public abstract class EvalRunnerContract(IStoreFactory factory) : StoreContract(
             },
         };
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first.RunAsync(run, cases, [target], cts.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first.RunAsync(run, cases.ToAsyncEnumerable(), [target], cts.Token));
         var saved = await Store.EvalRuns.CompletedAsync(run.Id, None);
         Assert.InRange(saved.Count, 80, 199);
         Assert.Equal(target.Completed.Count, saved.Count);
 
         var second = new EvalRunner(Store.EvalRuns, scorers, TimeProvider.System);
-        await second.RunAsync(run, cases, [target], None);
+        var summary = Assert.Single(await second.RunAsync(run, cases.ToAsyncEnumerable(), [target], None));
 
         var results = await Store.EvalRuns.ResultsAsync(run.Id, None);
         Assert.Equal(200, results.Count);
+        Assert.Equal((200, 200, 200), (summary.Cases, summary.Trials, summary.Passed)); // the results saved before the resume count too
         Assert.Equal(200, target.Completed.Count);
         Assert.All(target.Completed.Values, n => Assert.Equal(1, n));
         Assert.All(results, r => Assert.Equal(TrialStatus.Pass, r.Status));
+    }
+
+    [Fact]
+    public async Task RunAsync_CasesFailToReadMidway_ThrowsThatFailureAndKeepsWhatFinished()
+    {
+        var run = EvalRunStoreContract.Run("20260101-000000-0004", 10, concurrency: 1);
+        await Store.EvalRuns.CreateAsync(run, None);
+        var target = new CountingTarget(run.ReleaseId);
+        using var scorers = Scorers();
+
+        var ex = await Assert.ThrowsAsync<Errors.BadInputException>(() =>
+            new EvalRunner(Store.EvalRuns, scorers, TimeProvider.System).RunAsync(run, FailAfter(Cases(10), 4), [target], None));
+
+        Assert.Equal("cases.jsonl changed", ex.Message);
+        Assert.Equal(4, (await Store.EvalRuns.ResultsAsync(run.Id, None)).Count);
+    }
+
+    /// <summary>The first <paramref name="count"/> cases, then a read failure (a dataset that changed under the run).</summary>
+    private static async IAsyncEnumerable<EvalCase> FailAfter(List<EvalCase> cases, int count)
+    {
+        foreach (var c in cases.Take(count))
+        {
+            await Task.Yield();
+            yield return c;
+        }
+
+        throw new Errors.BadInputException("cases.jsonl changed");
     }
 
     [Fact]
@@ -64,7 +92,7 @@ public abstract class EvalRunnerContract(IStoreFactory factory) : StoreContract(
         candidate.OnCall = c => order.Enqueue("c:" + c);
         using var scorers = Scorers();
 
-        await new EvalRunner(Store.EvalRuns, scorers, TimeProvider.System).RunAsync(run, Cases(3), [baseline, candidate], None);
+        await new EvalRunner(Store.EvalRuns, scorers, TimeProvider.System).RunAsync(run, Cases(3).ToAsyncEnumerable(), [baseline, candidate], None);
 
         Assert.Equal(["b:case-000", "c:case-000", "b:case-001", "c:case-001", "b:case-002", "c:case-002"], order);
     }
@@ -77,7 +105,7 @@ public abstract class EvalRunnerContract(IStoreFactory factory) : StoreContract(
         var target = new CountingTarget(run.ReleaseId) { Fail = true };
         using var scorers = Scorers();
 
-        await new EvalRunner(Store.EvalRuns, scorers, TimeProvider.System).RunAsync(run, Cases(2), [target], None);
+        await new EvalRunner(Store.EvalRuns, scorers, TimeProvider.System).RunAsync(run, Cases(2).ToAsyncEnumerable(), [target], None);
 
         var results = await Store.EvalRuns.ResultsAsync(run.Id, None);
         Assert.Equal(2, results.Count);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -24,23 +25,43 @@ public static class DatasetReader
 
     public static async Task<EvalDataset> LoadAsync(string path, string displayName, CancellationToken cancellationToken)
     {
-        if (!File.Exists(path))
-        {
-            throw new BadInputException($"{displayName}: no such dataset file; expected a JSON Lines file (one case a line)");
-        }
-
-        await using var stream = File.OpenRead(path);
+        await using var stream = Open(path, displayName);
         return await ReadAsync(stream, path, displayName, cancellationToken).ConfigureAwait(false);
     }
+
+    internal static FileStream Open(string path, string displayName) => File.Exists(path)
+        ? File.OpenRead(path)
+        : throw new BadInputException($"{displayName}: no such dataset file; expected a JSON Lines file (one case a line)");
 
     public static async Task<EvalDataset> ReadAsync(Stream stream, string path, string displayName, CancellationToken cancellationToken)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using var hashing = new HashingStream(stream, sha);
-        var reader = new Utf8LineReader(hashing, MaxLineBytes);
         var cases = new List<EvalCase>();
         var errors = new List<string>();
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        await foreach (var c in ReadCasesAsync(stream, displayName, sha, errors, checkIds: true, cancellationToken).ConfigureAwait(false))
+        {
+            cases.Add(c);
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new DatasetException(errors);
+        }
+
+        return new EvalDataset(path, Convert.ToHexStringLower(sha.GetHashAndReset()), cases);
+    }
+
+    /// <summary>
+    /// The valid cases of <paramref name="stream"/> in file order, one at a time, hashing every byte into <paramref name="sha"/>.
+    /// What is wrong with a line goes to <paramref name="errors"/> and the line is skipped; <paramref name="checkIds"/> also
+    /// reports an id seen before (it keeps every id, so a second read of a file already checked leaves it off).
+    /// </summary>
+    internal static async IAsyncEnumerable<EvalCase> ReadCasesAsync(
+        Stream stream, string displayName, IncrementalHash sha, List<string> errors, bool checkIds, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var hashing = new HashingStream(stream, sha);
+        var reader = new Utf8LineReader(hashing, MaxLineBytes);
+        var seen = checkIds ? new Dictionary<string, int>(StringComparer.Ordinal) : null;
         var lineNo = 0;
         while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } raw)
         {
@@ -68,33 +89,20 @@ public static class DatasetReader
                 continue;
             }
 
-            if (string.IsNullOrWhiteSpace(line))
+            if (string.IsNullOrWhiteSpace(line) || ParseLine(line, lineNo, displayName, errors) is not { } parsed)
             {
                 continue;
             }
 
-            var parsed = ParseLine(line, lineNo, displayName, errors);
-            if (parsed is null)
-            {
-                continue;
-            }
-
-            if (seen.TryGetValue(parsed.Id, out var first))
+            if (seen is not null && seen.TryGetValue(parsed.Id, out var first))
             {
                 errors.Add($"{displayName}:{lineNo}: duplicate id '{parsed.Id}' (first on line {first}); expected every case id to be unique");
                 continue;
             }
 
-            seen[parsed.Id] = lineNo;
-            cases.Add(parsed);
+            seen?.Add(parsed.Id, lineNo);
+            yield return parsed;
         }
-
-        if (errors.Count > 0)
-        {
-            throw new DatasetException(errors);
-        }
-
-        return new EvalDataset(path, Convert.ToHexStringLower(sha.GetHashAndReset()), cases);
     }
 
     internal static EvalCase? ParseLine(string line, int lineNo, string file, List<string> errors)

@@ -23,7 +23,8 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
         ArgumentNullException.ThrowIfNull(options);
         if (options.Resume is { } id)
         {
-            var (resumed, cases) = await evals.ResumeAsync(id, EvalRunKind.Gate, options, cancellationToken).ConfigureAwait(false);
+            var (resumed, scan) = await evals.ResumeAsync(id, EvalRunKind.Gate, options, cancellationToken).ConfigureAwait(false);
+            var cases = await scan.LoadAsync(cancellationToken).ConfigureAwait(false);
             var resumedCandidate = await evals.ReleaseByIdAsync(resumed.ReleaseId, cancellationToken).ConfigureAwait(false);
             var resumedBaseline = await evals.ReleaseByIdAsync(resumed.BaselineReleaseId!, cancellationToken).ConfigureAwait(false);
             return new GateStart(resumed, resumedCandidate, resumedBaseline, cases, Resumed: true);
@@ -32,7 +33,7 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
         var candidateRelease = await evals.Releases.ResolveAsync(candidate, register: true, cancellationToken).ConfigureAwait(false);
         var baselineRelease = await ResolveBaselineAsync(baseline ?? evals.Config.Gate.Baseline, cancellationToken).ConfigureAwait(false);
         var dataset = await evals.LoadDatasetAsync(options.Dataset, options.Tags, cancellationToken).ConfigureAwait(false);
-        var run = await evals.CreateRunAsync(EvalRunKind.Gate, candidateRelease, baselineRelease, dataset, options, cancellationToken).ConfigureAwait(false);
+        var run = await evals.CreateRunAsync(EvalRunKind.Gate, candidateRelease, baselineRelease, dataset.Sha256, dataset.Cases.Count, options, cancellationToken).ConfigureAwait(false);
         return new GateStart(run, candidateRelease, baselineRelease, dataset, Resumed: false);
     }
 
@@ -45,9 +46,13 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
         ArgumentNullException.ThrowIfNull(start);
         var (run, candidate, baseline, dataset) = (start.Run, start.Candidate, start.Baseline, start.Dataset);
         IReadOnlyList<Release> releases = start.SameContent ? [candidate] : [baseline, candidate];
-        var results = dataset.Cases.Count == 0
-            ? []
-            : (await evals.ExecuteAsync(run, dataset.Cases, releases, observer, cancellationToken).ConfigureAwait(false)).Results;
+        IReadOnlyList<TrialResult> results = [];
+        if (dataset.Cases.Count > 0)
+        {
+            await evals.ExecuteAsync(run, dataset.Cases.ToAsyncEnumerable(), releases, observer, cancellationToken).ConfigureAwait(false);
+            results = await evals.ResultsAsync(run.Id, cancellationToken).ConfigureAwait(false);
+        }
+
         var decision = GateEvaluator.Decide(Inputs(dataset, results, baseline.Id, candidate.Id), GateRule.From(evals.Config.Gate));
         var report = new GateReport
         {

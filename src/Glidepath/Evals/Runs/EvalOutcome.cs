@@ -1,16 +1,23 @@
-using Glidepath.Evals.Scorers;
+using Glidepath.Storage;
 
 namespace Glidepath.Evals.Runs;
 
-/// <summary>A finished eval run: every case × trial result and the concurrency that applied.</summary>
-public sealed record EvalOutcome(EvalStart Start, IReadOnlyList<TrialResult> Results, EvalConcurrency Concurrency)
+/// <summary>
+/// A finished eval run: its summary and the concurrency that applied. It does not hold the results (a run of any size
+/// takes the same memory): those that did not pass are read back from the store when shown.
+/// </summary>
+public sealed class EvalOutcome(EvalStart start, RunSummary summary, EvalConcurrency concurrency, IEvalRunStore store)
 {
-    public RunSummary Summary => RunSummary.Of(Results, [Start.Release.Id])[0];
+    public EvalStart Start => start;
 
-    /// <summary>The results that did not pass: failures, then errors, each by case id.</summary>
-    public IReadOnlyList<TrialResult> NotPassed => Results.Where(r => r.Status != TrialStatus.Pass)
-        .OrderBy(r => r.Status).ThenBy(r => r.CaseId, StringComparer.Ordinal).ToList();
+    public RunSummary Summary => summary;
+
+    public EvalConcurrency Concurrency => concurrency;
 
     /// <summary>False when any trial errored (provider, scorer or judge): an error is never a pass.</summary>
-    public bool AllScored => Results.All(r => r.Status != TrialStatus.Error);
+    public bool AllScored => summary.Errors == 0;
+
+    /// <summary>The results that did not pass, one at a time from the store: failures, then errors, each by case id.</summary>
+    public IAsyncEnumerable<TrialResult> NotPassedAsync(CancellationToken cancellationToken) =>
+        store.ReadResultsAsync(start.Run.Id, notPassedOnly: true, cancellationToken);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Threading.Channels;
 using Glidepath.Evals.Datasets;
@@ -18,33 +19,37 @@ public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvi
     /// <summary>Called after each finished result (from worker threads).</summary>
     public Action<RunProgress>? Progress { get; init; }
 
-    public async Task RunAsync(EvalRun run, IReadOnlyList<EvalCase> cases, IReadOnlyList<IEvalTarget> targets, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs what is left of <paramref name="run"/>, reading <paramref name="cases"/> as it goes (never all of them at once),
+    /// and returns each target's summary over the whole run, results saved before a resume included.
+    /// </summary>
+    public async Task<IReadOnlyList<RunSummary>> RunAsync(EvalRun run, IAsyncEnumerable<EvalCase> cases, IReadOnlyList<IEvalTarget> targets, CancellationToken cancellationToken)
     {
-        var done = await store.CompletedAsync(run.Id, cancellationToken).ConfigureAwait(false);
-        var work = new List<(EvalCase Case, int Trial, IEvalTarget Target)>();
-        foreach (var c in cases)
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(targets);
+        var summaries = targets.Select(t => new RunSummaryBuilder(t.ReleaseId)).ToArray();
+        var done = new HashSet<TrialKey>();
+        await foreach (var saved in store.ReadResultsAsync(run.Id, notPassedOnly: false, cancellationToken).ConfigureAwait(false))
         {
-            for (var trial = 0; trial < run.Trials; trial++)
-            {
-                foreach (var target in targets)
-                {
-                    if (!done.Contains(new TrialKey(target.ReleaseId, c.Id, trial)))
-                    {
-                        work.Add((c, trial, target));
-                    }
-                }
-            }
+            done.Add(saved.Key);
+            Summarize(summaries, saved);
         }
 
-        var total = cases.Count * run.Trials * targets.Count;
+        var total = run.CaseCount * run.Trials * targets.Count;
         var counters = new int[4];
-        counters[0] = total - work.Count;
+        counters[0] = done.Count;
         var started = time.GetTimestamp();
         var channel = Channel.CreateUnbounded<TrialResult>(new UnboundedChannelOptions { SingleReader = true });
-        var writer = Task.Run(() => WriteAsync(channel.Reader), CancellationToken.None);
+        var writer = Task.Run(() => WriteAsync(channel.Reader, summaries), CancellationToken.None);
+
+        // One reader fetches the cases ahead (a bounded queue), so the workers never wait in line on the dataset file.
+        var concurrency = Math.Max(1, run.Concurrency);
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var queue = Channel.CreateBounded<(EvalCase Case, int Trial, IEvalTarget Target)>(new BoundedChannelOptions(2 * concurrency) { SingleWriter = true });
+        var reading = Task.Run(() => ReadAheadAsync(Work(cases, run.Trials, targets, done, stopReading.Token), queue.Writer, stopReading.Token), CancellationToken.None);
         try
         {
-            await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, run.Concurrency), CancellationToken = cancellationToken },
+            await Parallel.ForEachAsync(queue.Reader.ReadAllAsync(cancellationToken), new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
                 async (item, ct) =>
                 {
                     if (writer.IsFaulted)
@@ -61,9 +66,63 @@ public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvi
         }
         finally
         {
+            await stopReading.CancelAsync().ConfigureAwait(false);
+            await reading.ConfigureAwait(false);
+
             // Whatever finished is saved, also when cancelled.
             channel.Writer.TryComplete();
             await writer.ConfigureAwait(false);
+        }
+
+        return [.. summaries.Select(s => s.Build())];
+    }
+
+    /// <summary>Fills the queue from <paramref name="work"/> until the run stops it; a failure to read (the dataset changed) ends the queue with it, and so the run.</summary>
+    private static async Task ReadAheadAsync<T>(IAsyncEnumerable<T> work, ChannelWriter<T> queue, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var item in work.ConfigureAwait(false))
+            {
+                await queue.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+            }
+
+            queue.TryComplete();
+        }
+        catch (Exception ex)
+        {
+            queue.TryComplete(ex);
+        }
+    }
+
+    /// <summary>Each case × trial × target not already done, in case order.</summary>
+    private static async IAsyncEnumerable<(EvalCase Case, int Trial, IEvalTarget Target)> Work(
+        IAsyncEnumerable<EvalCase> cases, int trials, IReadOnlyList<IEvalTarget> targets, HashSet<TrialKey> done, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var c in cases.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            for (var trial = 0; trial < trials; trial++)
+            {
+                foreach (var target in targets)
+                {
+                    if (!done.Contains(new TrialKey(target.ReleaseId, c.Id, trial)))
+                    {
+                        yield return (c, trial, target);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void Summarize(RunSummaryBuilder[] summaries, TrialResult result)
+    {
+        foreach (var summary in summaries)
+        {
+            if (summary.ReleaseId == result.ReleaseId)
+            {
+                summary.Add(result);
+                return;
+            }
         }
     }
 
@@ -113,7 +172,8 @@ public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvi
         };
     }
 
-    private async Task WriteAsync(ChannelReader<TrialResult> reader)
+    /// <summary>The one reader of finished results: saves them in batches and adds them to the summaries.</summary>
+    private async Task WriteAsync(ChannelReader<TrialResult> reader, RunSummaryBuilder[] summaries)
     {
         var batch = new List<TrialResult>(256);
         while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
@@ -121,6 +181,7 @@ public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvi
             while (batch.Count < 500 && reader.TryRead(out var r))
             {
                 batch.Add(r);
+                Summarize(summaries, r);
             }
 
             try

@@ -35,7 +35,7 @@ public sealed class EvalService : IDisposable
         Scorers = ScorerSet.Build(setup.Config.Scorers, ScorerRegistry.CreateDefault(), new ScorerBuildContext
         {
             ReadFile = path => ReadManifestFile(manifest, path),
-            JudgeClient = model => models.Create(model, ProviderSettingsResolver.Resolve(manifest, model.Provider, null), new ModelClientOptions { UseCache = setup.UseCache }),
+            JudgeClient = model => models.Create(model, ProviderSettingsResolver.Resolve(manifest, model.Provider, null), new ModelClientOptions { UseCache = setup.UseCache, LeanClient = true }),
             Cost = (_, response) => ReleaseTarget.CostOf(response),
         });
     }
@@ -52,9 +52,15 @@ public sealed class EvalService : IDisposable
     public async Task<EvalDataset> LoadDatasetAsync(string? path, IReadOnlyList<string> tags, CancellationToken cancellationToken)
     {
         path ??= Config.Dataset;
-        var full = Path.IsPathRooted(path) ? path : Path.Combine(Manifest.BaseDirectory, path);
-        var dataset = await DatasetReader.LoadAsync(full, path, cancellationToken).ConfigureAwait(false);
+        var dataset = await DatasetReader.LoadAsync(DatasetFile(path), path, cancellationToken).ConfigureAwait(false);
         return dataset.WithTags(tags);
+    }
+
+    /// <summary>Checks a dataset named relative to the manifest (default: <c>eval.dataset</c>) without keeping its cases.</summary>
+    public Task<DatasetScan> ScanDatasetAsync(string? path, IReadOnlyList<string> tags, CancellationToken cancellationToken)
+    {
+        path ??= Config.Dataset;
+        return DatasetScan.ScanAsync(DatasetFile(path), path, tags, cancellationToken);
     }
 
     /// <summary>Creates the run record for scoring <paramref name="reference"/> (registering it), or picks up <see cref="EvalRunOptions.Resume"/>.</summary>
@@ -68,26 +74,29 @@ public sealed class EvalService : IDisposable
         }
 
         var release = await Releases.ResolveAsync(reference, register: true, cancellationToken).ConfigureAwait(false);
-        var dataset = await LoadDatasetAsync(options.Dataset, options.Tags, cancellationToken).ConfigureAwait(false);
-        if (dataset.Cases.Count == 0)
+        var dataset = await ScanDatasetAsync(options.Dataset, options.Tags, cancellationToken).ConfigureAwait(false);
+        if (dataset.CaseCount == 0)
         {
             throw new BadInputException($"{options.Dataset ?? Config.Dataset}: no cases to run{(options.Tags.Count > 0 ? " with the given --tag" : "")}");
         }
 
-        var run = await CreateRunAsync(EvalRunKind.Eval, release, null, dataset, options, cancellationToken).ConfigureAwait(false);
+        var run = await CreateRunAsync(EvalRunKind.Eval, release, null, dataset.Sha256, dataset.CaseCount, options, cancellationToken).ConfigureAwait(false);
         return new EvalStart(run, release, dataset, Resumed: false);
     }
 
-    /// <summary>Runs what is left of the run; on cancellation the finished results stay saved and the run is marked cancelled.</summary>
+    /// <summary>
+    /// Runs what is left of the run, reading the cases as it goes; on cancellation the finished results stay saved and
+    /// the run is marked cancelled. The outcome holds the summary, not the results (it reads those not passed back from the store).
+    /// </summary>
     public async Task<EvalOutcome> RunAsync(EvalStart start, IEvalRunObserver? observer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(start);
-        var (results, concurrency) = await ExecuteAsync(start.Run, start.Dataset.Cases, [start.Release], observer, cancellationToken).ConfigureAwait(false);
-        return new EvalOutcome(start, results, concurrency);
+        var (summaries, concurrency) = await ExecuteAsync(start.Run, start.Dataset.ReadAsync(cancellationToken), [start.Release], observer, cancellationToken).ConfigureAwait(false);
+        return new EvalOutcome(start, summaries[0], concurrency, _store.EvalRuns);
     }
 
     /// <summary>The one place a new run record is made and stored: status running, trials and concurrency from the options or the eval config.</summary>
-    internal async Task<EvalRun> CreateRunAsync(EvalRunKind kind, Release release, Release? baseline, EvalDataset dataset, EvalRunOptions options, CancellationToken cancellationToken)
+    internal async Task<EvalRun> CreateRunAsync(EvalRunKind kind, Release release, Release? baseline, string datasetSha256, int caseCount, EvalRunOptions options, CancellationToken cancellationToken)
     {
         var run = new EvalRun
         {
@@ -97,9 +106,9 @@ public sealed class EvalService : IDisposable
             ReleaseId = release.Id,
             BaselineReleaseId = baseline?.Id,
             DatasetPath = options.Dataset ?? Config.Dataset,
-            DatasetSha256 = dataset.Sha256,
+            DatasetSha256 = datasetSha256,
             Trials = options.Trials ?? Config.Trials,
-            CaseCount = dataset.Cases.Count,
+            CaseCount = caseCount,
             Tags = options.Tags,
             ScorerVersion = Scorers.Version,
             UseCache = _setup.UseCache,
@@ -112,7 +121,7 @@ public sealed class EvalService : IDisposable
     }
 
     /// <summary>Loads a run to resume, checking it belongs to this app and command and that its dataset and scorers have not changed.</summary>
-    internal async Task<(EvalRun Run, EvalDataset Dataset)> ResumeAsync(string id, EvalRunKind kind, EvalRunOptions options, CancellationToken cancellationToken)
+    internal async Task<(EvalRun Run, DatasetScan Dataset)> ResumeAsync(string id, EvalRunKind kind, EvalRunOptions options, CancellationToken cancellationToken)
     {
         var run = await _store.EvalRuns.GetAsync(Manifest.App, id, cancellationToken).ConfigureAwait(false)
             ?? throw new BadInputException($"no eval run '{id}' for app '{Manifest.App}'; 'glidepath eval list' shows the runs");
@@ -121,7 +130,7 @@ public sealed class EvalService : IDisposable
             throw new BadInputException($"run {run.Id} is a {StoredName.Of(run.Kind)} run; resume it with 'glidepath {(run.Kind == EvalRunKind.Gate ? "gate" : "eval run")} --resume {run.Id}'");
         }
 
-        var dataset = await LoadDatasetAsync(run.DatasetPath, run.Tags, cancellationToken).ConfigureAwait(false);
+        var dataset = await ScanDatasetAsync(run.DatasetPath, run.Tags, cancellationToken).ConfigureAwait(false);
         if (dataset.Sha256 != run.DatasetSha256)
         {
             throw new BadInputException($"{run.DatasetPath} changed since run {run.Id} started (sha256 {run.DatasetSha256[..12]} → {dataset.Sha256[..12]}); results would not be comparable: start a new run");
@@ -139,9 +148,12 @@ public sealed class EvalService : IDisposable
         await _store.Releases.GetByIdAsync(Manifest.App, id, cancellationToken).ConfigureAwait(false)
         ?? throw new OperationalException($"release {id[..12]} of run is missing from the store");
 
-    /// <summary>Runs what is left of <paramref name="run"/> against <paramref name="releases"/>, interleaved case by case in this order.</summary>
-    internal async Task<(IReadOnlyList<TrialResult> Results, EvalConcurrency Concurrency)> ExecuteAsync(
-        EvalRun run, IReadOnlyList<EvalCase> cases, IReadOnlyList<Release> releases, IEvalRunObserver? observer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs what is left of <paramref name="run"/> against <paramref name="releases"/>, interleaved case by case in this
+    /// order; returns each release's summary over the whole run (results saved earlier included).
+    /// </summary>
+    internal async Task<(IReadOnlyList<RunSummary> Summaries, EvalConcurrency Concurrency)> ExecuteAsync(
+        EvalRun run, IAsyncEnumerable<EvalCase> cases, IReadOnlyList<Release> releases, IEvalRunObserver? observer, CancellationToken cancellationToken)
     {
         var providers = new List<(string Provider, ProviderSettings Settings)>();
         var targets = new List<IEvalTarget>();
@@ -157,9 +169,10 @@ public sealed class EvalService : IDisposable
         var concurrency = EvalConcurrency.For(run.Concurrency, providers);
         observer?.Executing(run, done, concurrency);
         var runner = new EvalRunner(_store.EvalRuns, Scorers, _time) { Progress = observer is null ? null : observer.Progress };
+        IReadOnlyList<RunSummary> summaries;
         try
         {
-            await runner.RunAsync(run, cases, targets, cancellationToken).ConfigureAwait(false);
+            summaries = await runner.RunAsync(run, cases, targets, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -173,10 +186,16 @@ public sealed class EvalService : IDisposable
         await _models.FlushAsync(cancellationToken).ConfigureAwait(false);
         observer?.Executed(run);
         await _store.EvalRuns.SetStatusAsync(run.Id, EvalRunStatus.Finished, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        return (await _store.EvalRuns.ResultsAsync(run.Id, cancellationToken).ConfigureAwait(false), concurrency);
+        return (summaries, concurrency);
     }
 
+    /// <summary>Every result of <paramref name="runId"/> (the gate pairs them case by case).</summary>
+    internal Task<IReadOnlyList<TrialResult>> ResultsAsync(string runId, CancellationToken cancellationToken) =>
+        _store.EvalRuns.ResultsAsync(runId, cancellationToken);
+
     public void Dispose() => Scorers.Dispose();
+
+    private string DatasetFile(string path) => Path.IsPathRooted(path) ? path : Path.Combine(Manifest.BaseDirectory, path);
 
     private string NewRunId() =>
         _time.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2));

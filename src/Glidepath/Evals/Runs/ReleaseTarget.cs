@@ -22,6 +22,7 @@ public sealed class ReleaseTarget : IEvalTarget
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<int, IChatClient> _clients = new();
     private readonly ReleaseApplier _applier;
+    private readonly RenderedPrompts _prompts;
 
     public ReleaseTarget(Release release, IModelClientFactory factory, ProviderSettings settings, bool useCache, TimeProvider time)
     {
@@ -32,6 +33,7 @@ public sealed class ReleaseTarget : IEvalTarget
         _useCache = useCache;
         _time = time;
         _applier = new ReleaseApplier(_snapshot);
+        _prompts = new RenderedPrompts(_applier);
     }
 
     public string ReleaseId { get; }
@@ -43,8 +45,8 @@ public sealed class ReleaseTarget : IEvalTarget
 
     public async Task<TargetResponse> InvokeAsync(EvalCase evalCase, int trial, CancellationToken cancellationToken)
     {
-        var client = _clients.GetOrAdd(trial, t => _factory.Create(_snapshot.Model, _settings, new ModelClientOptions { UseCache = _useCache, TrialIndex = t }));
-        var (messages, options) = _applier.Apply(_applier.RenderSystemPrompt(VarsFor(evalCase)), evalCase.Messages);
+        var client = _clients.GetOrAdd(trial, t => _factory.Create(_snapshot.Model, _settings, new ModelClientOptions { UseCache = _useCache, TrialIndex = t, LeanClient = true }));
+        var (messages, options) = _applier.Apply(_prompts.For(VarsFor(evalCase)), evalCase.Messages);
         var started = _time.GetTimestamp();
         var response = await client.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
         var latency = _time.GetElapsedTime(started).TotalMilliseconds;

@@ -83,6 +83,18 @@ internal sealed class InMemoryEvalRunStore(string location) : IEvalRunStore
             }
         }, cancellationToken);
 
+    public async IAsyncEnumerable<TrialResult> ReadResultsAsync(string runId, bool notPassedOnly, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var results = await ResultsAsync(runId, cancellationToken).ConfigureAwait(false);
+        IEnumerable<TrialResult> selected = notPassedOnly
+            ? results.Where(r => r.Status != Evals.Scorers.TrialStatus.Pass).OrderBy(r => r.Status == Evals.Scorers.TrialStatus.Error).ThenBy(r => r.CaseId, StringComparer.Ordinal)
+            : results;
+        foreach (var result in selected)
+        {
+            yield return result;
+        }
+    }
+
     public Task<IReadOnlySet<TrialKey>> CompletedAsync(string runId, CancellationToken cancellationToken) =>
         Synchronously.Run<IReadOnlySet<TrialKey>>(() =>
         {

@@ -31,7 +31,7 @@ public sealed class EvalServiceTests
     }
 
     [Fact]
-    public async Task RunAsync_EveryTrialScored_MarksTheRunFinishedAndReturnsEveryResult()
+    public async Task RunAsync_EveryTrialScored_MarksTheRunFinishedAndSummarisesEveryResult()
     {
         await using var app = await EvalTestApp.CreateAsync();
         using var evals = app.Evals();
@@ -40,10 +40,10 @@ public sealed class EvalServiceTests
         var start = await evals.StartAsync("working", new EvalRunOptions { Trials = 2, Concurrency = 3 }, None);
         var outcome = await evals.RunAsync(start, observer, None);
 
-        Assert.Equal(6, outcome.Results.Count);
+        Assert.Equal((3, 6, 6), (outcome.Summary.Cases, outcome.Summary.Trials, outcome.Summary.Passed));
         Assert.True(outcome.AllScored);
-        Assert.Equal(6, outcome.Summary.Passed);
-        Assert.Empty(outcome.NotPassed);
+        Assert.Equal(RunSummary.Of(await app.Store.EvalRuns.ResultsAsync(start.Run.Id, None), [start.Release.Id])[0], outcome.Summary);
+        Assert.Empty(await outcome.NotPassedAsync(None).ToListAsync());
         Assert.Equal(3, outcome.Concurrency.Requested);
         Assert.Equal(["executing", "executed"], observer.Events);
         Assert.Equal(0, observer.AlreadyDone);
@@ -80,8 +80,10 @@ public sealed class EvalServiceTests
         var outcome = await evals.RunAsync(await evals.StartAsync("working", new EvalRunOptions(), None), null, None);
 
         Assert.False(outcome.AllScored);
-        Assert.All(outcome.Results, r => Assert.Equal(TrialStatus.Error, r.Status));
-        Assert.Equal(3, outcome.NotPassed.Count);
+        Assert.Equal((3, 3), (outcome.Summary.Trials, outcome.Summary.Errors));
+        var notPassed = await outcome.NotPassedAsync(None).ToListAsync();
+        Assert.Equal(3, notPassed.Count);
+        Assert.All(notPassed, r => Assert.Equal(TrialStatus.Error, r.Status));
     }
 
     [Fact]
@@ -128,7 +130,7 @@ public sealed class EvalServiceTests
         Assert.Equal(2, resumed.Run.Concurrency);
         Assert.Equal(1, again.AlreadyDone);
         Assert.Equal(2, app.Calls - callsBefore);
-        Assert.Equal(3, outcome.Results.Count);
+        Assert.Equal((3, 3), (outcome.Summary.Cases, outcome.Summary.Trials)); // the trial saved before the stop counts too
         Assert.Equal(EvalRunStatus.Finished, (await app.Store.EvalRuns.GetAsync("shop", start.Run.Id, None))!.Status);
     }
 

@@ -60,7 +60,7 @@ public sealed class CustomScorerTypeTests
 
         // Polite on even cases only, so the custom scorer decides pass and fail.
         var target = new ScriptedTarget(run.ReleaseId, c => cases.IndexOf(c) % 2 == 0 ? "With pleasure: 30 days." : "30 days.");
-        await new EvalRunner(store, scorers, TimeProvider.System).RunAsync(run, cases, [target], CancellationToken.None);
+        await new EvalRunner(store, scorers, TimeProvider.System).RunAsync(run, cases.ToAsyncEnumerable(), [target], CancellationToken.None);
 
         var results = await store.ResultsAsync(run.Id, CancellationToken.None);
         Assert.Equal(cases.Count * run.Trials, results.Count);
@@ -167,6 +167,17 @@ public sealed class CustomScorerTypeTests
             lock (_results)
             {
                 return Task.FromResult<IReadOnlyList<TrialResult>>(_results.Values.Where(r => r.RunId == runId).ToList());
+            }
+        }
+
+        public async IAsyncEnumerable<TrialResult> ReadResultsAsync(string runId, bool notPassedOnly, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            foreach (var r in await ResultsAsync(runId, cancellationToken))
+            {
+                if (!notPassedOnly || r.Status != TrialStatus.Pass)
+                {
+                    yield return r;
+                }
             }
         }
 

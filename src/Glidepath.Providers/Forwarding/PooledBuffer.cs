@@ -1,9 +1,9 @@
 using System.Buffers;
 
-namespace Glidepath.Gateway.Forwarding;
+namespace Glidepath.Providers.Forwarding;
 
-/// <summary>A growable byte buffer rented from the shared pool (a request body, a patched body); returned on dispose.</summary>
-internal sealed class PooledBuffer : IBufferWriter<byte>, IDisposable
+/// <summary>A growable byte buffer rented from the shared pool (a request body, a patched body, a provider's answer); returned on dispose.</summary>
+public sealed class PooledBuffer : IBufferWriter<byte>, IDisposable
 {
     private byte[] _array;
     private int _length;

@@ -1,0 +1,59 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+
+namespace Glidepath.Cli;
+
+/// <summary>
+/// One JSON document written to stdout as it is made, in the CLI's JSON style (<see cref="CliOutput.JsonOptions"/>):
+/// for a list of any length read from the store one item at a time, so the output is never held whole.
+/// </summary>
+internal sealed class StreamedJson : IDisposable
+{
+    private const int FlushBytes = 16 * 1024;
+
+    private readonly TextWriter _out;
+    private readonly ArrayBufferWriter<byte> _buffer = new(FlushBytes);
+    private readonly Utf8JsonWriter _writer;
+
+    public StreamedJson(TextWriter output)
+    {
+        _out = output;
+        _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Indented = CliOutput.JsonOptions.WriteIndented, Encoder = CliOutput.JsonOptions.Encoder });
+    }
+
+    public Utf8JsonWriter Writer => _writer;
+
+    /// <summary>Writes <c>"name": value</c> as <see cref="CliOutput.Json"/> would write the value.</summary>
+    public void Property(string name, object? value)
+    {
+        _writer.WritePropertyName(name);
+        Value(value);
+    }
+
+    /// <summary>Writes one value (an array's next item, say) and passes the text on once enough has gathered.</summary>
+    public void Value(object? value)
+    {
+        JsonSerializer.Serialize(_writer, value, CliOutput.JsonOptions);
+        if (_writer.BytesPending + _buffer.WrittenCount >= FlushBytes)
+        {
+            Flush();
+        }
+    }
+
+    /// <summary>Writes what is left and ends the line, as <see cref="CliOutput.Json"/> does.</summary>
+    public void Dispose()
+    {
+        Flush();
+        _out.WriteLine();
+        _writer.Dispose();
+    }
+
+    // The writer flushes whole tokens only, so the bytes never end inside a character.
+    private void Flush()
+    {
+        _writer.Flush();
+        _out.Write(Encoding.UTF8.GetString(_buffer.WrittenSpan));
+        _buffer.ResetWrittenCount();
+    }
+}

@@ -1,0 +1,66 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using Glidepath.Errors;
+
+namespace Glidepath.Evals.Datasets;
+
+/// <summary>
+/// A dataset checked line by line without keeping its cases, so that a run of any size holds one case at a time: its
+/// file, its sha256 (recorded with the run), the tags that select cases and how many cases they select. The run then
+/// reads the cases again with <see cref="ReadAsync"/>, which fails if the file changed in between.
+/// </summary>
+public sealed record DatasetScan(string Path, string DisplayName, string Sha256, IReadOnlyList<string> Tags, int CaseCount)
+{
+    /// <summary>Checks every line of the file (all problems reported at once, exit 2) and counts the cases <paramref name="tags"/> select.</summary>
+    public static async Task<DatasetScan> ScanAsync(string path, string displayName, IReadOnlyList<string> tags, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tags);
+        await using var stream = DatasetReader.Open(path, displayName);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var errors = new List<string>();
+        var count = 0;
+        await foreach (var c in DatasetReader.ReadCasesAsync(stream, displayName, sha, errors, checkIds: true, cancellationToken).ConfigureAwait(false))
+        {
+            count += EvalDataset.Carries(c, tags) ? 1 : 0;
+        }
+
+        return errors.Count > 0
+            ? throw new DatasetException(errors)
+            : new DatasetScan(path, displayName, Convert.ToHexStringLower(sha.GetHashAndReset()), tags, count);
+    }
+
+    /// <summary>The selected cases in file order, one at a time; a file that no longer hashes to <see cref="Sha256"/> fails the read.</summary>
+    public async IAsyncEnumerable<EvalCase> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var stream = DatasetReader.Open(Path, DisplayName);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var errors = new List<string>();
+        await foreach (var c in DatasetReader.ReadCasesAsync(stream, DisplayName, sha, errors, checkIds: false, cancellationToken).ConfigureAwait(false))
+        {
+            if (errors.Count > 0)
+            {
+                throw Changed();
+            }
+
+            if (EvalDataset.Carries(c, Tags))
+            {
+                yield return c;
+            }
+        }
+
+        if (errors.Count > 0 || Convert.ToHexStringLower(sha.GetHashAndReset()) != Sha256)
+        {
+            throw Changed();
+        }
+    }
+
+    /// <summary>Every selected case at once (the gate pairs them), from the same file as scanned.</summary>
+    public async Task<EvalDataset> LoadAsync(CancellationToken cancellationToken)
+    {
+        var dataset = await DatasetReader.LoadAsync(Path, DisplayName, cancellationToken).ConfigureAwait(false);
+        return dataset.Sha256 == Sha256 ? dataset.WithTags([.. Tags]) : throw Changed();
+    }
+
+    private BadInputException Changed() =>
+        new($"{DisplayName} changed while the run was reading it (sha256 {Sha256[..12]} when it started); results would not be comparable: start a new run");
+}

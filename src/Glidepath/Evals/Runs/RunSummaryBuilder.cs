@@ -1,0 +1,78 @@
+using Glidepath.Evals.Scorers;
+
+namespace Glidepath.Evals.Runs;
+
+/// <summary>
+/// Adds results of one release up as they finish, so a run's summary needs neither every result in memory nor a read
+/// back from the store: counts, score sum, cost, one latency per scored trial (for the percentiles) and the case ids seen.
+/// Not thread-safe: one writer adds.
+/// </summary>
+public sealed class RunSummaryBuilder(string releaseId)
+{
+    private readonly HashSet<string> _cases = new(StringComparer.Ordinal);
+    private readonly List<double> _latencies = [];
+    private int _trials, _passed, _failed, _errors, _scored;
+    private double _scoreSum, _cost;
+    private bool _priced;
+
+    public string ReleaseId => releaseId;
+
+    public void Add(TrialResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        _cases.Add(result.CaseId);
+        _trials++;
+        switch (result.Status)
+        {
+            case TrialStatus.Pass:
+                _passed++;
+                break;
+            case TrialStatus.Fail:
+                _failed++;
+                break;
+            default:
+                _errors++;
+                break;
+        }
+
+        if (result.Status != TrialStatus.Error)
+        {
+            _latencies.Add(result.LatencyMs);
+        }
+
+        if (result.Score is { } score)
+        {
+            _scored++;
+            _scoreSum += score;
+        }
+
+        if (result.CostUsd is { } cost)
+        {
+            _priced = true;
+            _cost += cost;
+        }
+    }
+
+    public RunSummary Build()
+    {
+        var latencies = _latencies.ToArray();
+        Array.Sort(latencies);
+        return new RunSummary
+        {
+            ReleaseId = releaseId,
+            Cases = _cases.Count,
+            Trials = _trials,
+            Passed = _passed,
+            Failed = _failed,
+            Errors = _errors,
+            PassRate = _trials == 0 ? 0 : (double)_passed / _trials,
+            MeanScore = _scored == 0 ? 0 : _scoreSum / _scored,
+            LatencyP50Ms = Percentile(latencies, 0.5),
+            LatencyP95Ms = Percentile(latencies, 0.95),
+            CostUsd = _priced ? _cost : null,
+        };
+    }
+
+    private static double Percentile(double[] sorted, double q) =>
+        sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
+}
