@@ -43,7 +43,8 @@ internal static partial class PassThroughBench
             for (var i = 0; i < targets.Length; i++)
             {
                 cold[i] = LoadGenerator.Percentile(await load.SequentialAsync(targets[i].Url, targets[i].Body, 2000), 50);
-                await WarmAsync(load, targets[i].Url, targets[i].Body, targets[i].Process, seconds);
+                await SettleAsync(targets[i].Url, targets[i].Body, targets[i].Process, seconds);
+                await load.SequentialAsync(targets[i].Url, targets[i].Body, 2000);
             }
 
             // Concurrency 1: alternate blocks so drift (other load on the machine) hits every target alike.
@@ -89,20 +90,16 @@ internal static partial class PassThroughBench
         await using (var translating = await startGateway(nginx.StreamUrl, "translating", "--no-pass-through"))
         await using (var passing = await startGateway(nginx.StreamUrl, "pass-through", ""))
         {
-            var targets = new (string Name, string Url, string Body)[]
+            var targets = new (string Name, string Url, string Body, GatewayProcess? Process)[]
             {
-                ("direct", nginx.StreamUrl + path, Direct),
-                ("nginx proxy_pass", nginx.StreamProxyUrl + path, Direct),
-                ("glidepath, translating", translating.Url + path, CallerStream),
-                ("glidepath, pass-through", passing.Url + path, CallerStream),
+                ("direct", nginx.StreamUrl + path, Direct, null),
+                ("nginx proxy_pass", nginx.StreamProxyUrl + path, Direct, null),
+                ("glidepath, translating", translating.Url + path, CallerStream, translating),
+                ("glidepath, pass-through", passing.Url + path, CallerStream, passing),
             };
             foreach (var t in targets)
             {
-                if (t.Url.StartsWith(translating.Url, StringComparison.Ordinal) || t.Url.StartsWith(passing.Url, StringComparison.Ordinal))
-                {
-                    await WrkAsync(t.Url, t.Body, seconds);
-                }
-
+                await SettleAsync(t.Url, t.Body, t.Process, seconds);
                 await TtfbAsync(http, t.Url, t.Body, 1000);
             }
 
@@ -137,18 +134,15 @@ internal static partial class PassThroughBench
     }
 
     /// <summary>
-    /// Brings a target to its settled state before anything is measured: a gateway gets <paramref name="seconds"/> of
-    /// wrk at 32 connections first (a fresh process runs its first thousands of requests on unoptimised code while the
-    /// runtime tiers it up), then everyone gets 2,000 requests one at a time.
+    /// A gateway gets <paramref name="seconds"/> of wrk at 32 connections before anything is measured: a fresh process
+    /// runs its first thousands of requests on unoptimised code while the runtime tiers it up. Other targets need none.
     /// </summary>
-    private static async Task WarmAsync(LoadGenerator load, string url, string body, GatewayProcess? gateway, int seconds)
+    private static async Task SettleAsync(string url, string body, GatewayProcess? gateway, int seconds)
     {
         if (gateway is not null)
         {
             await WrkAsync(url, body, seconds);
         }
-
-        await load.SequentialAsync(url, body, 2000);
     }
 
     /// <summary>Time from sending a streamed request to the first byte of its body, per request (µs).</summary>
