@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Glidepath.Serving.Shadow;
 
 /// <summary>
@@ -10,8 +8,5 @@ namespace Glidepath.Serving.Shadow;
 /// </summary>
 internal static class ShadowSampling
 {
-    public static bool Sampled(string traceId, double rate) =>
-        rate > 0 && traceId.Length == 32 &&
-        uint.TryParse(traceId.AsSpan(16, 8), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var draw) &&
-        (rate >= 1 || draw / (double)uint.MaxValue < rate);
+    public static bool Sampled(string traceId, double rate) => Tracing.TraceSampling.Sampled(traceId, rate, at: 16);
 }

@@ -10,8 +10,11 @@ namespace Glidepath.Serving.Tracing;
 internal static class TraceSampling
 {
     /// <summary>Whether the request with <paramref name="traceId"/> falls in a sample of <paramref name="rate"/> (0 to 1).</summary>
-    public static bool Sampled(string traceId, double rate) =>
+    public static bool Sampled(string traceId, double rate) => Sampled(traceId, rate, at: 24);
+
+    /// <summary>The draw itself, from the 8 hex digits of <paramref name="traceId"/> at <paramref name="at"/> (another draw reads other digits of the random tail).</summary>
+    internal static bool Sampled(string traceId, double rate, int at) =>
         rate > 0 && traceId.Length == 32 &&
-        uint.TryParse(traceId.AsSpan(24, 8), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var draw) &&
-        draw / (double)uint.MaxValue < rate;
+        uint.TryParse(traceId.AsSpan(at, 8), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var draw) &&
+        (rate >= 1 || draw / (double)uint.MaxValue < rate);
 }

@@ -30,6 +30,7 @@ public sealed class TraceSamplingTests
     [Theory]
     [InlineData("aaaaaaaaaaaaaaaaaaaaaaaa00000000", 0.01, true)]
     [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaffffffff", 0.99, false)]
+    [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaffffffff", 1.0, true)]
     [InlineData("00000000aaaaaaaaaaaaaaaaffffffff", 0.99, false)]
     [InlineData("aaaaaaaaaaaaaaaaaaaaaaaa7fffffff", 0.0, false)]
     [InlineData("7fff", 1.0, false)]
