@@ -7,7 +7,8 @@ namespace Glidepath.Providers.Anthropic;
 
 /// <summary>
 /// The Claude Messages API through the official <c>Anthropic</c> SDK's <see cref="IChatClient"/>
-/// (tools, tool results, streaming, usage, stop reasons). Its own retries are off: ours apply.
+/// (tools, tool results, streaming, usage, stop reasons), with the temperature, top_p and top_k it drops put back
+/// (<see cref="AnthropicSamplingChatClient"/>). Its own retries are off: ours apply.
 /// </summary>
 internal static class AnthropicChatClientFactory
 {
@@ -24,6 +25,7 @@ internal static class AnthropicChatClientFactory
             Timeout = TimeSpan.FromMinutes(30), // our per-attempt and per-chunk timeouts govern; this only bounds a leaked call
             HttpClient = http,
         });
-        return client.AsIChatClient(model.Name, model.Parameters.MaxTokens ?? DefaultMaxTokens);
+        var maxTokens = model.Parameters.MaxTokens ?? DefaultMaxTokens;
+        return new AnthropicSamplingChatClient(client.AsIChatClient(model.Name, maxTokens), model.Name, maxTokens);
     }
 }

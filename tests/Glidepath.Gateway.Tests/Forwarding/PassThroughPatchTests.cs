@@ -41,16 +41,11 @@ public sealed class PassThroughPatchTests
 
         // The release's parameters win (temperature 0.2, max_tokens 400); one it leaves unset keeps the caller's.
         Assert.Equal((0.2f, 400), (passedOptions.Temperature, passedOptions.MaxOutputTokens));
-        if (provider == "openai")
+        Assert.Equal((translatedOptions.Temperature, translatedOptions.MaxOutputTokens, translatedOptions.TopP, translatedOptions.TopK),
+            (passedOptions.Temperature, passedOptions.MaxOutputTokens, passedOptions.TopP, passedOptions.TopK));
+        if (provider == "anthropic")
         {
-            Assert.Equal((translatedOptions.Temperature, translatedOptions.MaxOutputTokens, translatedOptions.TopP, translatedOptions.TopK),
-                (passedOptions.Temperature, passedOptions.MaxOutputTokens, passedOptions.TopP, passedOptions.TopK));
-        }
-        else
-        {
-            // The Anthropic SDK's chat client (the translating path) sends no temperature, top_p or top_k at all (found
-            // here, see docs/gateway.md); the pass-through path keeps the documented rule: the release's 0.2, the caller's top_k.
-            Assert.Equal((0.2f, 5), (passedOptions.Temperature, passedOptions.TopK));
+            Assert.Equal(5, passedOptions.TopK); // the caller's: the release sets no top_k
         }
 
         // The release's tools first; the caller's tool of the same name is dropped, its own kept.
