@@ -61,7 +61,7 @@ internal static class ModelCommand
             var p = snapshot.Model.Parameters;
             if (snapshot.Model.Provider == "anthropic" && (p.Temperature is not null || p.TopP is not null || p.TopK is not null))
             {
-                ctx.Output.Note("note: the Anthropic Messages API takes no temperature/top_p/top_k; only max_tokens and stop apply (docs/providers.md)");
+                ctx.Output.Note("note: Anthropic models released after Claude Opus 4.6 reject temperature other than 1, top_p below 0.99 and any top_k with a 400 (docs/providers.md)");
             }
 
             var (messages, options) = ReleaseConversation.Prepare(snapshot, promptVars, [new ChatMessage(ChatRole.User, parse.GetValue(message)!)]);
