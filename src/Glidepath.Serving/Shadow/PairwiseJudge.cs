@@ -1,3 +1,4 @@
+using Glidepath.Evals.Scorers;
 using Glidepath.Manifests;
 using Glidepath.Models;
 using Glidepath.Shadow;
@@ -12,7 +13,7 @@ namespace Glidepath.Serving.Shadow;
 /// that favours a position ties. Fail closed: a judge that errs or answers neither A, B nor tie scores the candidate
 /// 0 for that pair — a broken judge can show harm, never a pass.
 /// </summary>
-internal sealed partial class PairwiseJudge(IChatClient? client, string rubric, ILogger logger, string? broken = null)
+internal sealed partial class PairwiseJudge(IChatClient? client, string rubric, ILogger logger, string? broken = null, float? temperature = 0)
 {
     /// <summary>A judge that could not be built (<paramref name="why"/>): every pair it is asked about is a loss for the candidate.</summary>
     public static PairwiseJudge Failing(string why, ILogger logger) => new(null, "", logger, why);
@@ -27,7 +28,7 @@ internal sealed partial class PairwiseJudge(IChatClient? client, string rubric, 
         var manifest = options.Manifest;
         var rubric = File.ReadAllText(Path.Combine(manifest.BaseDirectory, config.Rubric));
         var client = options.Models.Create(config.Model, ProviderSettingsResolver.Resolve(manifest, config.Model.Provider, options.Environment), new ModelClientOptions { Environment = options.Environment });
-        return new PairwiseJudge(client, rubric, logger);
+        return new PairwiseJudge(client, rubric, logger, temperature: JudgeSampling.Temperature(config.Model.Provider));
     }
 
     /// <summary>The candidate's preference in [0, 1]: 1 better in both orders, 0.5 a tie or a split, 0 worse (or the judge failed).</summary>
@@ -73,7 +74,7 @@ internal sealed partial class PairwiseJudge(IChatClient? client, string rubric, 
                 Which answer is better? Reply with exactly one word first: A, B or tie.
                 """),
         ];
-        var response = await client!.GetResponseAsync(messages, new ChatOptions { Temperature = 0, MaxOutputTokens = 20 }, cancellationToken).ConfigureAwait(false);
+        var response = await client!.GetResponseAsync(messages, new ChatOptions { Temperature = temperature, MaxOutputTokens = 20 }, cancellationToken).ConfigureAwait(false);
         return PairwisePreference.Parse(response.Text, candidateIsA);
     }
 

@@ -16,11 +16,14 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
     private readonly SemaphoreSlim _gate;
     private readonly Func<ChatResponse, double?>? _cost;
     private readonly double? _maxSpendUsd;
+    private readonly float? _temperature;
     private double _spent;
 
-    public LlmJudgeScorer(string name, IChatClient judge, JudgeIdentity identity, string rubric, double pass, int maxConcurrency, Func<ChatResponse, double?>? cost = null, double? maxSpendUsd = null)
+    /// <param name="temperature">What the judge asks its model for (<see cref="JudgeSampling.Temperature"/>): 0, or null for none.</param>
+    public LlmJudgeScorer(string name, IChatClient judge, JudgeIdentity identity, string rubric, double pass, int maxConcurrency, Func<ChatResponse, double?>? cost = null, double? maxSpendUsd = null, float? temperature = 0)
         : base(name)
     {
+        _temperature = temperature;
         _judge = judge;
         Identity = identity;
         _rubric = rubric;
@@ -51,7 +54,7 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            response = await _judge.GetResponseAsync(prompt, new ChatOptions { Temperature = 0 }, cancellationToken).ConfigureAwait(false);
+            response = await _judge.GetResponseAsync(prompt, new ChatOptions { Temperature = _temperature }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -44,6 +44,21 @@ public sealed class JudgeAndCustomEvaluatorTests
         Assert.Equal("sim/judge-1", Assert.Single(set.Judges).Model);
     }
 
+    // Claude models after Opus 4.6 reject any temperature (a 400): a judge there sends none; elsewhere 0.
+    [Theory]
+    [InlineData("openai", 0f)]
+    [InlineData("sim", 0f)]
+    [InlineData("anthropic", null)]
+    public async Task LlmJudge_AsksForTemperatureZero_ExceptOnAnthropic(string provider, float? expected)
+    {
+        ChatOptions? sent = null;
+        using var set = Set(_ => new JudgeClient(_ => "{\"score\": 1}", o => sent = o),
+            Spec("llm_judge", $$$"""{"rubric":"rubric.md","model":{"provider":"{{{provider}}}","name":"j"}}"""));
+        await set.ScoreAsync(Case().Messages, new ChatResponse(new ChatMessage(ChatRole.Assistant, "x")), Case(), 10, null, CancellationToken.None);
+        Assert.NotNull(sent);
+        Assert.Equal(expected, sent.Temperature);
+    }
+
     [Fact]
     public async Task LlmJudge_UnparseableAnswerOrThrowingJudge_IsAnErrorNeverAPass()
     {
@@ -98,10 +113,13 @@ public sealed class JudgeAndCustomEvaluatorTests
         }
     }
 
-    private sealed class JudgeClient(Func<IReadOnlyList<ChatMessage>, string> answer) : IChatClient
+    private sealed class JudgeClient(Func<IReadOnlyList<ChatMessage>, string> answer, Action<ChatOptions?>? onOptions = null) : IChatClient
     {
-        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-            Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, answer(messages.ToList()))));
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            onOptions?.Invoke(options);
+            return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, answer(messages.ToList()))));
+        }
 
         public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
             throw new NotSupportedException();
