@@ -55,4 +55,17 @@ public sealed class ModelSectionTests
 
         Assert.Equal("glidepath.yaml:1:20: unknown provider 'gemini'; expected one of: anthropic, openai, sim", Assert.Single(errors).ToString());
     }
+
+    // Anthropic's Messages API takes temperature 0-1; OpenAI's 0-2. Caught at the manifest, not at the first call.
+    [Theory]
+    [InlineData("anthropic", "1.5", "glidepath.yaml:1:67: temperature is 1.5; expected a number from 0 to 1")]
+    [InlineData("openai", "1.5", null)]
+    [InlineData("anthropic", "1", null)]
+    public void Parse_TemperatureRange_IsTheProvidersOwn(string provider, string temperature, string? error)
+    {
+        var (_, errors) = Read($"model: {{ provider: {provider}, name: m, parameters: {{ temperature: {temperature} }} }}\n",
+            (r, m) => ModelSection.Parse(r, m.Children["model"], "release.model", m));
+
+        Assert.Equal(error, errors.SingleOrDefault()?.ToString());
+    }
 }
