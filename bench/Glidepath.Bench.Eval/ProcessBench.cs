@@ -102,7 +102,15 @@ internal static partial class ProcessBench
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak RSS of the {20 * cases}-case run against the {10 * cases}-case run: {doubled[i].PeakRssMiB / large[i].PeakRssMiB:0.00}× (past the runtime's warm-up, growth is what a run keeps per case)"));
                 }
 
-                var met = small[i].Wall / smallIdeal <= 1.5 && perCall <= 0.0005 && cached[i].Wall <= 2;
+                // The 1× → 10× slope still holds JIT work: hot code is recompiled optimized in a run's first seconds, which a
+                // short run ends before finishing. Past that (10× → 20×) is what one more call costs; both are printed.
+                var marginal = memory ? (doubled[i].Cpu - large[i].Cpu) / (10.0 * cases) : perCall;
+                if (memory)
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"CPU per uncached call past the JIT's warm-up ((CPU of {20 * cases} − CPU of {10 * cases}) / {10 * cases}): {marginal * 1000:0.000} ms (target ≤ 0.5 ms)"));
+                }
+
+                var met = small[i].Wall / smallIdeal <= 1.5 && marginal <= 0.0005 && cached[i].Wall <= 2;
                 Console.WriteLine(met ? "targets met" : "targets missed");
                 ok &= met;
             }
