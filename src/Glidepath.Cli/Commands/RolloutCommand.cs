@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Glidepath.Environments;
 using Glidepath.Errors;
 using Glidepath.Manifests;
@@ -75,7 +74,7 @@ internal static class RolloutCommand
                     return ExitCodes.Ok;
                 }
 
-                return WriteStarted(ctx, Remote.RemoteJson.Read<Remote.Answers.RolloutAnswer>(json).Rollout);
+                return RolloutOutput.WriteStarted(ctx, Remote.RemoteJson.Read<Remote.Answers.RolloutAnswer>(json).Rollout);
             }
 
             var store = await ctx.StoreAsync(ct);
@@ -97,7 +96,7 @@ internal static class RolloutCommand
                 return ExitCodes.Ok;
             }
 
-            return WriteStarted(ctx, RolloutView.From(rollout, names));
+            return RolloutOutput.WriteStarted(ctx, RolloutView.From(rollout, names));
         });
         return command;
     }
@@ -134,7 +133,7 @@ internal static class RolloutCommand
                     }
                     else
                     {
-                        WriteStatusText(ctx, answer, ctx.Time.GetUtcNow());
+                        RolloutOutput.WriteStatusText(ctx, answer, ctx.Time.GetUtcNow());
                     }
 
                     var state = answer.Rollout.State;
@@ -153,7 +152,7 @@ internal static class RolloutCommand
             {
                 var rollout = await store.Rollouts.LatestAsync(ctx.Manifest.App, spec.Name, ct)
                     ?? throw new PolicyException($"environment '{spec.Name}' has had no rollout; start one with: glidepath rollout start REF --env {spec.Name}");
-                await WriteStatusAsync(ctx, store, rollout, ct);
+                await RolloutOutput.WriteStatusAsync(ctx, store, rollout, ct);
                 if (!parse.GetValue(watch) || !rollout.IsActive)
                 {
                     return rollout.State is RolloutState.RolledBack || (parse.GetValue(watch) && rollout.State == RolloutState.Aborted) ? ExitCodes.Negative : ExitCodes.Ok;
@@ -237,7 +236,7 @@ internal static class RolloutCommand
             return ExitCodes.Ok;
         }
 
-        return WriteChangedText(ctx, RolloutView.From(rollout, names), last.Reason);
+        return RolloutOutput.WriteChangedText(ctx, RolloutView.From(rollout, names), last.Reason);
     }
 
     private static async Task<int> RemoteChangedAsync(CliContext ctx, Remote.RemoteAdmin remote, string environment, string verb, object body, CancellationToken ct)
@@ -250,105 +249,8 @@ internal static class RolloutCommand
         }
 
         var answer = Remote.RemoteJson.Read<Remote.Answers.RolloutAnswer>(json);
-        return WriteChangedText(ctx, answer.Rollout, answer.Decision?.Reason ?? "");
+        return RolloutOutput.WriteChangedText(ctx, answer.Rollout, answer.Decision?.Reason ?? "");
     }
-
-    private static int WriteChangedText(CliContext ctx, RolloutView rollout, string reason)
-    {
-        var text = string.Create(CultureInfo.InvariantCulture,
-            $"{rollout.Environment}: rollout {rollout.Id} of {rollout.Release.Label} is {rollout.State}{(RolloutState.IsActive(rollout.State) ? $" at {rollout.Weight:0.##}%" : "")} — {reason}");
-        ctx.Output.Line(text, $"[green]✓[/] {Spectre.Console.Markup.Escape(text)}");
-        return ExitCodes.Ok;
-    }
-
-    private static int WriteStarted(CliContext ctx, RolloutView rollout)
-    {
-        var text = string.Create(CultureInfo.InvariantCulture,
-            $"{rollout.Environment}: rollout {rollout.Id} of {rollout.Release.Label} started at {rollout.Weight:0.##}% (steps {string.Join(" → ", rollout.Plan)}); the controller in 'glidepath serve --env {rollout.Environment}' judges it");
-        ctx.Output.Line(text, $"[green]✓[/] {Spectre.Console.Markup.Escape(text)}");
-        if (rollout.Forced)
-        {
-            ctx.Output.Line($"  forced: {rollout.Reason}");
-        }
-
-        ctx.Output.Line($"  watch it: glidepath rollout status --env {rollout.Environment} --watch");
-        return ExitCodes.Ok;
-    }
-
-    private static async Task WriteStatusAsync(CliContext ctx, IGlidepathStore store, Rollout rollout, CancellationToken ct)
-    {
-        var names = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));
-        var status = await RolloutStatus.ReadAsync(store, rollout, ctx.Time.GetUtcNow(), ct);
-        var view = RolloutReports.Status(status, names);
-        if (ctx.Output.IsJson)
-        {
-            ctx.Output.Json(view);
-            return;
-        }
-
-        // The text is printed from the JSON view, so a client of the admin API prints exactly this too.
-        var answer = Remote.RemoteJson.Read<Remote.Answers.RolloutStatusAnswer>(System.Text.Json.JsonSerializer.Serialize(view, CliOutput.JsonOptions));
-        WriteStatusText(ctx, answer, status.Now);
-    }
-
-    private static void WriteStatusText(CliContext ctx, Remote.Answers.RolloutStatusAnswer status, DateTimeOffset now)
-    {
-        var (rollout, live, lease, decisions) = (status.Rollout, status.Judge, status.Controller, status.Decisions);
-        var active = RolloutState.IsActive(rollout.State);
-        var inv = CultureInfo.InvariantCulture;
-        var where = active
-            ? string.Create(inv, $"{rollout.State}, step {rollout.Step}/{rollout.Steps} at {rollout.Weight:0.##}% for {RolloutView.Duration(now - rollout.StepStartedAt)} (step limit {rollout.MaxDuration}, min_requests {rollout.MinRequests}, min_subjects {rollout.MinSubjects})")
-            : $"{rollout.State} at {TableText.Time(rollout.EndedAt)} UTC";
-        ctx.Output.Line($"{rollout.Environment}: rollout {rollout.Id} of {rollout.Release.Label} against stable {rollout.Baseline.Label} — {where}");
-        ctx.Output.Line($"  started {TableText.Time(rollout.StartedAt)} UTC by {rollout.StartedBy}{(rollout.Forced ? $" (forced: {rollout.Reason})" : rollout.Reason is { } r ? $": {r}" : "")}");
-        var evidence = live?.Metrics ?? (decisions.LastOrDefault(d => d.Evidence.Count > 0) is { } judged ? judged.Evidence : []);
-        if (evidence.Count > 0)
-        {
-            var confidence = 1 - (evidence[0].Alpha * evidence.Count);
-            ctx.Output.Table(
-                ["metric", "canary n", "stable n", "estimate", "interval", "tolerance", "verdict"],
-                evidence.Select(TableText.MetricRow),
-                title: live is null
-                    ? "evidence of the last judged decision (canary vs stable)"
-                    : string.Create(inv, $"this step, canary vs stable ({confidence:0.###} confidence, always-valid intervals)"));
-        }
-
-        if (active)
-        {
-            if (lease is { Judging: true, Holder: { } holder, LeaseExpiresAt: { } until })
-            {
-                ctx.Output.Line($"  judged by {holder} (controller lease renewed, valid until {until.ToUniversalTime().ToString("HH:mm:ss", inv)} UTC)");
-            }
-            else
-            {
-                var since = lease?.Holder is not { } expired ? "no controller has taken the lease" : $"{expired}'s lease expired at {lease.LeaseExpiresAt?.ToUniversalTime().ToString("HH:mm:ss", inv)} UTC";
-                var warning = $"  warning: nobody is judging this rollout ({since}): it neither advances nor rolls back until 'glidepath serve --env {rollout.Environment}' runs";
-                ctx.Output.Line(warning, $"[yellow]{Spectre.Console.Markup.Escape(warning)}[/]");
-            }
-        }
-
-        if (live is not null)
-        {
-            ctx.Output.Line(string.Create(inv, $"  this step: canary {live.CanaryRequests} requests from {Subjects(live.CanarySubjects, live.CanaryEffectiveSubjects)}, stable {live.StableRequests} requests from {Subjects(live.StableSubjects, live.StableEffectiveSubjects)}"));
-            ctx.Output.Line($"  judge now: {live.Outcome} — {live.Reason}");
-        }
-
-        if (decisions.Count > 0)
-        {
-            var d = decisions[^1];
-            ctx.Output.Line($"  last decision: {d.Kind} by {d.Actor} at {d.Time.ToUniversalTime().ToString("HH:mm:ss", inv)} UTC (step {d.Step}, {d.Weight.ToString("0.##", inv)}%) — {d.Reason}");
-        }
-
-        if (rollout.EndReason is { } end && !active)
-        {
-            ctx.Output.Line($"  ended: {end}");
-        }
-    }
-
-    /// <summary>"≥ 42 subjects (effective 31.5)": groups that saw a request prove at least that many distinct subjects.</summary>
-    private static string Subjects(int? atLeast, double? effective) => atLeast is { } n
-        ? string.Create(CultureInfo.InvariantCulture, $"≥ {n} subjects (effective {effective:0.#})")
-        : "? subjects";
 
     private static TimeSpan? ParseDuration(string? text)
     {

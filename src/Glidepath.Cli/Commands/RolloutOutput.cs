@@ -1,0 +1,107 @@
+using System.Globalization;
+using Glidepath.Environments;
+using Glidepath.Rollouts;
+using Glidepath.Storage;
+
+namespace Glidepath.Cli.Commands;
+
+/// <summary>How <c>glidepath rollout</c> shows a rollout: what changed, what started, and the status with the live judge's table.</summary>
+internal static class RolloutOutput
+{
+    public static int WriteChangedText(CliContext ctx, RolloutView rollout, string reason)
+    {
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"{rollout.Environment}: rollout {rollout.Id} of {rollout.Release.Label} is {rollout.State}{(RolloutState.IsActive(rollout.State) ? $" at {rollout.Weight:0.##}%" : "")} — {reason}");
+        ctx.Output.Line(text, $"[green]✓[/] {Spectre.Console.Markup.Escape(text)}");
+        return ExitCodes.Ok;
+    }
+
+    public static int WriteStarted(CliContext ctx, RolloutView rollout)
+    {
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"{rollout.Environment}: rollout {rollout.Id} of {rollout.Release.Label} started at {rollout.Weight:0.##}% (steps {string.Join(" → ", rollout.Plan)}); the controller in 'glidepath serve --env {rollout.Environment}' judges it");
+        ctx.Output.Line(text, $"[green]✓[/] {Spectre.Console.Markup.Escape(text)}");
+        if (rollout.Forced)
+        {
+            ctx.Output.Line($"  forced: {rollout.Reason}");
+        }
+
+        ctx.Output.Line($"  watch it: glidepath rollout status --env {rollout.Environment} --watch");
+        return ExitCodes.Ok;
+    }
+
+    public static async Task WriteStatusAsync(CliContext ctx, IGlidepathStore store, Rollout rollout, CancellationToken ct)
+    {
+        var names = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));
+        var status = await RolloutStatus.ReadAsync(store, rollout, ctx.Time.GetUtcNow(), ct);
+        var view = RolloutReports.Status(status, names);
+        if (ctx.Output.IsJson)
+        {
+            ctx.Output.Json(view);
+            return;
+        }
+
+        // The text is printed from the JSON view, so a client of the admin API prints exactly this too.
+        var answer = Remote.RemoteJson.Read<Remote.Answers.RolloutStatusAnswer>(System.Text.Json.JsonSerializer.Serialize(view, CliOutput.JsonOptions));
+        WriteStatusText(ctx, answer, status.Now);
+    }
+
+    public static void WriteStatusText(CliContext ctx, Remote.Answers.RolloutStatusAnswer status, DateTimeOffset now)
+    {
+        var (rollout, live, lease, decisions) = (status.Rollout, status.Judge, status.Controller, status.Decisions);
+        var active = RolloutState.IsActive(rollout.State);
+        var inv = CultureInfo.InvariantCulture;
+        var where = active
+            ? string.Create(inv, $"{rollout.State}, step {rollout.Step}/{rollout.Steps} at {rollout.Weight:0.##}% for {RolloutView.Duration(now - rollout.StepStartedAt)} (step limit {rollout.MaxDuration}, min_requests {rollout.MinRequests}, min_subjects {rollout.MinSubjects})")
+            : $"{rollout.State} at {TableText.Time(rollout.EndedAt)} UTC";
+        ctx.Output.Line($"{rollout.Environment}: rollout {rollout.Id} of {rollout.Release.Label} against stable {rollout.Baseline.Label} — {where}");
+        ctx.Output.Line($"  started {TableText.Time(rollout.StartedAt)} UTC by {rollout.StartedBy}{(rollout.Forced ? $" (forced: {rollout.Reason})" : rollout.Reason is { } r ? $": {r}" : "")}");
+        var evidence = live?.Metrics ?? (decisions.LastOrDefault(d => d.Evidence.Count > 0) is { } judged ? judged.Evidence : []);
+        if (evidence.Count > 0)
+        {
+            var confidence = 1 - (evidence[0].Alpha * evidence.Count);
+            ctx.Output.Table(
+                ["metric", "canary n", "stable n", "estimate", "interval", "tolerance", "verdict"],
+                evidence.Select(TableText.MetricRow),
+                title: live is null
+                    ? "evidence of the last judged decision (canary vs stable)"
+                    : string.Create(inv, $"this step, canary vs stable ({confidence:0.###} confidence, always-valid intervals)"));
+        }
+
+        if (active)
+        {
+            if (lease is { Judging: true, Holder: { } holder, LeaseExpiresAt: { } until })
+            {
+                ctx.Output.Line($"  judged by {holder} (controller lease renewed, valid until {until.ToUniversalTime().ToString("HH:mm:ss", inv)} UTC)");
+            }
+            else
+            {
+                var since = lease?.Holder is not { } expired ? "no controller has taken the lease" : $"{expired}'s lease expired at {lease.LeaseExpiresAt?.ToUniversalTime().ToString("HH:mm:ss", inv)} UTC";
+                var warning = $"  warning: nobody is judging this rollout ({since}): it neither advances nor rolls back until 'glidepath serve --env {rollout.Environment}' runs";
+                ctx.Output.Line(warning, $"[yellow]{Spectre.Console.Markup.Escape(warning)}[/]");
+            }
+        }
+
+        if (live is not null)
+        {
+            ctx.Output.Line(string.Create(inv, $"  this step: canary {live.CanaryRequests} requests from {Subjects(live.CanarySubjects, live.CanaryEffectiveSubjects)}, stable {live.StableRequests} requests from {Subjects(live.StableSubjects, live.StableEffectiveSubjects)}"));
+            ctx.Output.Line($"  judge now: {live.Outcome} — {live.Reason}");
+        }
+
+        if (decisions.Count > 0)
+        {
+            var d = decisions[^1];
+            ctx.Output.Line($"  last decision: {d.Kind} by {d.Actor} at {d.Time.ToUniversalTime().ToString("HH:mm:ss", inv)} UTC (step {d.Step}, {d.Weight.ToString("0.##", inv)}%) — {d.Reason}");
+        }
+
+        if (rollout.EndReason is { } end && !active)
+        {
+            ctx.Output.Line($"  ended: {end}");
+        }
+    }
+
+    /// <summary>"≥ 42 subjects (effective 31.5)": groups that saw a request prove at least that many distinct subjects.</summary>
+    public static string Subjects(int? atLeast, double? effective) => atLeast is { } n
+        ? string.Create(CultureInfo.InvariantCulture, $"≥ {n} subjects (effective {effective:0.#})")
+        : "? subjects";
+}
