@@ -9,13 +9,13 @@ namespace Glidepath.Bench.Gateway;
 /// </summary>
 internal sealed class LoadGenerator(HttpClient http)
 {
-    public async Task<double[]> SequentialAsync(string url, string body, int count, (string Name, string Value)? header = null)
+    public async Task<double[]> SequentialAsync(string url, string body, int count, params (string Name, string Value)[] headers)
     {
         var latencies = new double[count];
         for (var i = 0; i < count; i++)
         {
             var start = Stopwatch.GetTimestamp();
-            await SendAsync(url, body, header);
+            await SendAsync(url, body, headers);
             latencies[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
         }
 
@@ -66,12 +66,12 @@ internal sealed class LoadGenerator(HttpClient http)
         return (latencies, errors);
     }
 
-    private async Task SendAsync(string url, string body, (string Name, string Value)? header = null)
+    private async Task SendAsync(string url, string body, params (string Name, string Value)[] headers)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        if (header is { } h)
+        foreach (var (name, value) in headers)
         {
-            request.Headers.Add(h.Name, h.Value);
+            request.Headers.Add(name, value);
         }
 
         using var response = await http.SendAsync(request);

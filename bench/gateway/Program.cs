@@ -37,34 +37,36 @@ var shadowRate = ArgText("--shadow-rate") ?? "1";
 
 if (args.Contains("--pass-through"))
 {
-    await PassThroughBench.RunAsync(FreePort, StartGatewayAsync, Arg("--sequential", 2000), seconds);
+    await PassThroughBench.RunAsync(BenchHost.FreePort, BenchHost.StartGatewayAsync, Arg("--sequential", 2000), seconds);
     return;
 }
 
 await using var mock = await MockUpstream.StartAsync();
 var dir = Path.Combine(Path.GetTempPath(), "gp-bench-gw-" + Guid.NewGuid().ToString("N")[..8]);
-CopySample(dir);
+BenchHost.CopySample(dir);
 var manifest = Path.Combine(dir, "glidepath.yaml");
-OnOpenAi(manifest, mock.Url);
+BenchHost.OnOpenAi(manifest, mock.Url);
 await Cli("release", "create", "-m", "bench");
 await Cli("deploy", "v1", "--env", "staging");
+// A route probe needs an admin token of the environment, checked through the admin API (ProbeAccess).
+var probeToken = await ProbeTokenAsync();
 var baselineDir = dir + "-baseline";
 if (baselineCli is not null)
 {
-    CopyTree(dir, baselineDir); // before any gateway has the store open
+    BenchHost.CopyTree(dir, baselineDir); // before any gateway has the store open
 }
 
-var port = FreePort();
+var port = BenchHost.FreePort();
 var gatewayUrl = $"http://127.0.0.1:{port}";
 // The CLI from its own build output (its deps.json, not the bench's), built with the same configuration.
-var cliDll = CliDll();
-using var gateway = Process.Start(new ProcessStartInfo("dotnet", [cliDll, "--manifest", manifest, "serve", "--env", "staging", "--urls", gatewayUrl, "--format", "json"])
+var cliDll = BenchHost.CliDll();
+using var gateway = Process.Start(new ProcessStartInfo("dotnet", [cliDll, "--manifest", manifest, "serve", "--env", "staging", "--urls", gatewayUrl, "--admin-urls", $"http://127.0.0.1:{BenchHost.FreePort()}", "--format", "json"])
 {
     RedirectStandardOutput = true,
     RedirectStandardError = true,
 })!;
 Process? baseline = null;
-var baselineUrl = $"http://127.0.0.1:{FreePort()}";
+var baselineUrl = $"http://127.0.0.1:{BenchHost.FreePort()}";
 if (baselineCli is not null)
 {
     baseline = Process.Start(new ProcessStartInfo("dotnet", [baselineCli, "--manifest", Path.Combine(baselineDir, "glidepath.yaml"), "serve", "--env", "staging", "--urls", baselineUrl, "--format", "json"])
@@ -77,7 +79,7 @@ if (baselineCli is not null)
 try
 {
     using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) }) { Timeout = TimeSpan.FromSeconds(30) };
-    await WaitReadyAsync(http, gatewayUrl, gateway);
+    await BenchHost.WaitReadyAsync(http, gatewayUrl, gateway);
     var load = new LoadGenerator(http);
     var direct = (Url: mock.Url + "/v1/chat/completions", Body: """{"model":"mock","messages":[{"role":"system","content":"You are the customer support assistant."},{"role":"user","content":"Can I return shoes after 45 days?"}]}""");
     var viaGateway = (Url: gatewayUrl + "/v1/chat/completions", Body: """{"model":"support-agent","messages":[{"role":"user","content":"Can I return shoes after 45 days?"}]}""");
@@ -99,7 +101,7 @@ try
                 }
             });
             sent = upTo;
-            rss.Add((upTo, RssKb(gateway)));
+            rss.Add((upTo, BenchHost.RssKb(gateway)));
             Console.Error.WriteLine($"{upTo} requests: RSS {rss[^1].Kb / 1024.0:0.0} MiB, {errors} errors");
         }
 
@@ -132,32 +134,32 @@ try
     Console.Error.WriteLine($"concurrency 1: {sequential} requests per side…");
     var seqDirect = new List<double>();
     var seqGateway = new List<double>();
-    var cpuBefore = Cpu(gateway);
+    var cpuBefore = BenchHost.Cpu(gateway);
     for (var block = 0; block < 10; block++)
     {
         seqDirect.AddRange(await load.SequentialAsync(direct.Url, direct.Body, sequential / 10));
         seqGateway.AddRange(await load.SequentialAsync(viaGateway.Url, viaGateway.Body, sequential / 10));
     }
 
-    var seqCpu = (Cpu(gateway) - cpuBefore).TotalMicroseconds / seqGateway.Count;
+    var seqCpu = (BenchHost.Cpu(gateway) - cpuBefore).TotalMicroseconds / seqGateway.Count;
 
     // The same at concurrency 1 with Glidepath-Probe: route: parse + route + headers, no provider pipeline, no trace.
     var routeOnly = new List<double>();
     var routeDirect = new List<double>();
-    cpuBefore = Cpu(gateway);
+    cpuBefore = BenchHost.Cpu(gateway);
     for (var block = 0; block < 10; block++)
     {
         routeDirect.AddRange(await load.SequentialAsync(direct.Url, direct.Body, sequential / 10));
-        routeOnly.AddRange(await load.SequentialAsync(viaGateway.Url, viaGateway.Body, sequential / 10, ("Glidepath-Probe", "route")));
+        routeOnly.AddRange(await load.SequentialAsync(viaGateway.Url, viaGateway.Body, sequential / 10, ("Glidepath-Probe", "route"), ("Glidepath-Admin-Token", probeToken)));
     }
 
-    var routeCpu = (Cpu(gateway) - cpuBefore).TotalMicroseconds / routeOnly.Count;
+    var routeCpu = (BenchHost.Cpu(gateway) - cpuBefore).TotalMicroseconds / routeOnly.Count;
 
     Console.Error.WriteLine($"open loop at {rate} req/s for {seconds} s per side…");
     var (rateDirect, directErrors) = await load.FixedRateAsync(direct.Url, direct.Body, rate, TimeSpan.FromSeconds(seconds));
-    cpuBefore = Cpu(gateway);
+    cpuBefore = BenchHost.Cpu(gateway);
     var (rateGateway, gatewayErrors) = await load.FixedRateAsync(viaGateway.Url, viaGateway.Body, rate, TimeSpan.FromSeconds(seconds));
-    var rateCpu = (Cpu(gateway) - cpuBefore).TotalMicroseconds / rateGateway.Length;
+    var rateCpu = (BenchHost.Cpu(gateway) - cpuBefore).TotalMicroseconds / rateGateway.Length;
 
     Console.WriteLine($"Gateway overhead over the mock upstream ({Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}); latencies in µs");
     Console.WriteLine();
@@ -170,7 +172,7 @@ try
     if (baseline is not null)
     {
         // Before and after in one run: the same requests to both builds, blocks alternating so drift hits both alike.
-        await WaitReadyAsync(http, baselineUrl, baseline);
+        await BenchHost.WaitReadyAsync(http, baselineUrl, baseline);
         var viaBaseline = baselineUrl + "/v1/chat/completions";
         // As many requests as this build has served in the phases above, so both have finished tiered JIT compilation.
         await load.SequentialAsync(viaBaseline, viaGateway.Body, 2000 + (3 * sequential));
@@ -180,12 +182,12 @@ try
         TimeSpan cpuThis = TimeSpan.Zero, cpuBase = TimeSpan.Zero;
         for (var block = 0; block < 20; block++)
         {
-            var c0 = Cpu(gateway);
+            var c0 = BenchHost.Cpu(gateway);
             seqThis.AddRange(await load.SequentialAsync(viaGateway.Url, viaGateway.Body, sequential / 10));
-            cpuThis += Cpu(gateway) - c0;
-            var b0 = Cpu(baseline);
+            cpuThis += BenchHost.Cpu(gateway) - c0;
+            var b0 = BenchHost.Cpu(baseline);
             seqBase.AddRange(await load.SequentialAsync(viaBaseline, viaGateway.Body, sequential / 10));
-            cpuBase += Cpu(baseline) - b0;
+            cpuBase += BenchHost.Cpu(baseline) - b0;
         }
 
         var (openBase, openBaseErrors) = await load.FixedRateAsync(viaBaseline, viaGateway.Body, rate, TimeSpan.FromSeconds(seconds));
@@ -232,17 +234,17 @@ async Task ShadowPhaseAsync(HttpClient http, LoadGenerator load, string url, str
     TimeSpan cpuOn = TimeSpan.Zero, cpuOff = TimeSpan.Zero;
     for (var block = 0; block < 20; block++)
     {
-        var revision = await RevisionAsync(http, gatewayUrl);
+        var revision = await BenchHost.RevisionAsync(http, gatewayUrl);
         await Cli("shadow", "start", "v2", "--env", "staging", "--rate", shadowRate);
-        await WaitRevisionAsync(http, gatewayUrl, revision + 1);
-        var c0 = Cpu(gateway);
+        await BenchHost.WaitRevisionAsync(http, gatewayUrl, revision + 1);
+        var c0 = BenchHost.Cpu(gateway);
         on.AddRange(await load.SequentialAsync(url, body, sequential / 20));
-        cpuOn += Cpu(gateway) - c0;
+        cpuOn += BenchHost.Cpu(gateway) - c0;
         await Cli("shadow", "stop", "--env", "staging");
-        await WaitRevisionAsync(http, gatewayUrl, revision + 2);
-        var c1 = Cpu(gateway);
+        await BenchHost.WaitRevisionAsync(http, gatewayUrl, revision + 2);
+        var c1 = BenchHost.Cpu(gateway);
         off.AddRange(await load.SequentialAsync(url, body, sequential / 20));
-        cpuOff += Cpu(gateway) - c1;
+        cpuOff += BenchHost.Cpu(gateway) - c1;
     }
 
     double P(List<double> v, double q) => LoadGenerator.Percentile([.. v], q);
@@ -256,141 +258,11 @@ async Task ShadowPhaseAsync(HttpClient http, LoadGenerator load, string url, str
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Δ p50 {P(on, 50) - P(off, 50):+0;-0} µs, Δ p99 {P(on, 99) - P(off, 99):+0;-0} µs"));
 }
 
-static async Task<long> RevisionAsync(HttpClient http, string url)
-{
-    var text = await http.GetStringAsync(url + "/readyz");
-    var match = System.Text.RegularExpressions.Regex.Match(text, "\"revision\":([0-9]+)");
-    return match.Success ? long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
-}
-
-static async Task WaitRevisionAsync(HttpClient http, string url, long revision)
-{
-    var sw = Stopwatch.StartNew();
-    while (await RevisionAsync(http, url) < revision)
-    {
-        if (sw.Elapsed > TimeSpan.FromSeconds(30))
-        {
-            throw new TimeoutException($"the gateway did not reach revision {revision}");
-        }
-
-        await Task.Delay(20);
-    }
-}
-
 static void Row(string name, double[] direct, double[] gateway, double cpu, int errors)
 {
     double P(double[] v, double p) => LoadGenerator.Percentile(v, p);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"| {name} | {gateway.Length} | {P(direct, 50):0} | {P(gateway, 50):0} | +{P(gateway, 50) - P(direct, 50):0} | {P(direct, 99):0} | {P(gateway, 99):0} | +{P(gateway, 99) - P(direct, 99):0} | {cpu:0} | {errors} |"));
-}
-
-static long RssKb(Process p)
-{
-    foreach (var line in File.ReadLines($"/proc/{p.Id}/status"))
-    {
-        if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-        {
-            return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-        }
-    }
-
-    throw new InvalidOperationException("no VmRSS in /proc status");
-}
-
-static TimeSpan Cpu(Process p)
-{
-    p.Refresh();
-    return p.TotalProcessorTime;
-}
-
-static async Task WaitReadyAsync(HttpClient http, string url, Process gateway)
-{
-    var sw = Stopwatch.StartNew();
-    while (sw.Elapsed < TimeSpan.FromSeconds(60))
-    {
-        if (gateway.HasExited)
-        {
-            throw new InvalidOperationException($"the gateway exited with {gateway.ExitCode}: {await gateway.StandardError.ReadToEndAsync()}");
-        }
-
-        try
-        {
-            using var r = await http.GetAsync(url + "/readyz");
-            if (r.StatusCode == HttpStatusCode.OK)
-            {
-                return;
-            }
-        }
-        catch (HttpRequestException)
-        {
-        }
-
-        await Task.Delay(100);
-    }
-
-    throw new TimeoutException("the gateway did not become ready within 60 s");
-}
-
-static string CliDll() =>
-    Path.Combine(RepoRoot(), "src", "Glidepath.Cli", "bin", Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar))!), "net10.0", "Glidepath.Cli.dll");
-
-// The sample app's manifest with its release on the openai provider (model "mock") at `upstream`.
-static void OnOpenAi(string manifest, string upstream) => File.WriteAllText(manifest, File.ReadAllText(manifest)
-    .Replace("provider: sim ", "provider: openai ", StringComparison.Ordinal)
-    .Replace("name: sim-support-1", "name: mock", StringComparison.Ordinal)
-    .Replace("openai: { base_url: https://api.openai.com/v1, api_key_env: OPENAI_API_KEY }", $"openai: {{ base_url: {upstream}/v1 }}", StringComparison.Ordinal));
-
-// A `glidepath serve` of its own copy of the sample app, its release on the openai provider at `upstream`.
-async Task<GatewayProcess> StartGatewayAsync(string upstream, string name, string flag)
-{
-    var at = Path.Combine(Path.GetTempPath(), $"gp-bench-{name}-" + Guid.NewGuid().ToString("N")[..8]);
-    CopySample(at);
-    var path = Path.Combine(at, "glidepath.yaml");
-    OnOpenAi(path, upstream);
-    foreach (var command in new[] { new[] { "release", "create", "-m", "bench" }, ["deploy", "v1", "--env", "staging"] })
-    {
-        var err = new StringWriter();
-        if (await CliApp.RunAsync(["--manifest", path, .. command], TextWriter.Null, err, isTerminal: false, CancellationToken.None) != 0)
-        {
-            throw new InvalidOperationException($"glidepath {string.Join(' ', command)} failed: {err}");
-        }
-    }
-
-    var url = $"http://127.0.0.1:{FreePort()}";
-    string[] serve = [CliDll(), "--manifest", path, "serve", "--env", "staging", "--urls", url, "--format", "json"];
-    var process = Process.Start(new ProcessStartInfo("dotnet", flag.Length > 0 ? [.. serve, flag] : serve) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-    using var ready = new HttpClient();
-    await WaitReadyAsync(ready, url, process);
-    return new GatewayProcess(process, url, at);
-}
-
-static int FreePort()
-{
-    using var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return ((IPEndPoint)listener.LocalEndpoint).Port;
-}
-
-static string RepoRoot()
-{
-    var root = AppContext.BaseDirectory;
-    while (!File.Exists(Path.Combine(root, "Glidepath.slnx")))
-    {
-        root = Path.GetDirectoryName(root.TrimEnd('/')) ?? throw new InvalidOperationException("run from inside the repository");
-    }
-
-    return root;
-}
-
-void CopySample(string target)
-{
-    var sample = Path.Combine(RepoRoot(), "samples", "support-agent");
-    foreach (var file in Directory.EnumerateFiles(sample, "*", SearchOption.AllDirectories).Where(f => !f.Contains("/.glidepath/", StringComparison.Ordinal)))
-    {
-        var to = Path.Combine(target, Path.GetRelativePath(sample, file));
-        Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-        File.Copy(file, to);
-    }
 }
 
 async Task Cli(params string[] args)
@@ -402,14 +274,15 @@ async Task Cli(params string[] args)
     }
 }
 
-static void CopyTree(string from, string to)
+async Task<string> ProbeTokenAsync()
 {
-    foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+    var (output, err) = (new StringWriter(), new StringWriter());
+    if (await CliApp.RunAsync(["--manifest", manifest, "tokens", "create", "--role", "admin", "--env", "staging", "--name", "bench-probe", "--format", "json"], output, err, isTerminal: false, CancellationToken.None) != 0)
     {
-        var target = Path.Combine(to, Path.GetRelativePath(from, file));
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        File.Copy(file, target);
+        throw new InvalidOperationException($"glidepath tokens create failed: {err}");
     }
+
+    return System.Text.Json.JsonDocument.Parse(output.ToString()).RootElement.GetProperty("token").GetString()!;
 }
 
 string? ArgText(string name)
