@@ -15,10 +15,7 @@ internal static class AnthropicRequestReader
         }
 
         var model = Json.Model(root);
-        if (!root.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array || messages.GetArrayLength() == 0)
-        {
-            throw WireException.BadRequest("'messages' is required: a non-empty array of {\"role\", \"content\"}");
-        }
+        var messages = Json.Messages(root);
 
         var list = new List<ChatMessage>(messages.GetArrayLength() + 1);
         if (root.TryGetProperty("system", out var system))

@@ -15,10 +15,7 @@ internal static class OpenAiRequestReader
         }
 
         var model = Json.Model(root);
-        if (!root.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array || messages.GetArrayLength() == 0)
-        {
-            throw WireException.BadRequest("'messages' is required: a non-empty array of {\"role\", \"content\"}");
-        }
+        var messages = Json.Messages(root);
 
         if (Json.Integer(root, "n", min: 1) is > 1)
         {
