@@ -36,7 +36,9 @@ internal static class ModelSection
             parameters = new ModelParameters
             {
                 // Anthropic's Messages API takes 0-1 (a higher value is its 400 at the first call, not an error here).
-                Temperature = r.Double(YamlNodeReader.Get(p, "temperature"), "temperature", 0, provider == Glidepath.Models.ProviderNames.Anthropic ? 1 : 2),
+                Temperature = provider == Glidepath.Models.ProviderNames.Anthropic
+                    ? r.Double(YamlNodeReader.Get(p, "temperature"), "temperature on anthropic", 0, 1)
+                    : r.Double(YamlNodeReader.Get(p, "temperature"), "temperature", 0, 2),
                 MaxTokens = r.Int(YamlNodeReader.Get(p, "max_tokens"), "max_tokens", 1, 1_000_000),
                 TopP = r.Double(YamlNodeReader.Get(p, "top_p"), "top_p", 0, 1),
                 TopK = r.Int(YamlNodeReader.Get(p, "top_k"), "top_k", 1, 100_000),

@@ -58,7 +58,7 @@ public sealed class ModelSectionTests
 
     // Anthropic's Messages API takes temperature 0-1; OpenAI's 0-2. Caught at the manifest, not at the first call.
     [Theory]
-    [InlineData("anthropic", "1.5", "glidepath.yaml:1:67: temperature is 1.5; expected a number from 0 to 1")]
+    [InlineData("anthropic", "1.5", "glidepath.yaml:1:67: temperature on anthropic is 1.5; expected a number from 0 to 1")]
     [InlineData("openai", "1.5", null)]
     [InlineData("anthropic", "1", null)]
     public void Parse_TemperatureRange_IsTheProvidersOwn(string provider, string temperature, string? error)
