@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Glidepath.Manifests;
+using Glidepath.Models;
 using Microsoft.Extensions.AI;
 
 namespace Glidepath.Providers.Caching;
@@ -43,7 +44,9 @@ internal static class ResponseCacheKey
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
-            w.WriteNumber("v", 1);
+            // Version 2 on Anthropic: answers cached before its sampling parameters were sent (the SDK's chat client
+            // dropped them) were sampled at the provider's default, so they must not answer a request that now sends them.
+            w.WriteNumber("v", provider == ProviderNames.Anthropic ? 2 : 1);
             w.WriteString("provider", provider);
             w.WriteString("base_url", baseUrl);
             w.WriteString("model", options?.ModelId ?? model.Name);

@@ -87,6 +87,19 @@ public sealed class ResponseCacheKeyTests
         Assert.NotEqual(a, ResponseCacheKey.Compute("sim", null, new ModelSpec { Provider = "sim", Name = "sim-1" }, [new ChatMessage(ChatRole.User, "hi")], new ChatOptions { Tools = [Tool] }, 0));
     }
 
+    // Answers cached for Anthropic before its sampling parameters were sent were sampled at the provider's default: the
+    // key's version moved, so they miss instead of answering a request that now sends temperature 0.2.
+    [Fact]
+    public void Compute_Anthropic_KeyVersionMovedPastAnswersSampledWithoutTheParameters()
+    {
+        var key = ResponseCacheKey.Compute("anthropic", null, new ModelSpec { Provider = "anthropic", Name = "claude" }, [new ChatMessage(ChatRole.User, "hi")], new ChatOptions { Temperature = 0.2f }, 0);
+        Assert.NotEqual(BeforeSamplingWasSent, key);
+        Assert.Equal(AnthropicNow, key);
+    }
+
+    private const string BeforeSamplingWasSent = "3e86dfca8a3b98ccec2ed9c58d151ee7dd33b64d088ff5ae36b4d1fc7d099a23";
+    private const string AnthropicNow = "c7ca023802008ec813a5d7bd3c112dbe816f35d4e24a7706812a70668a7a4cd2";
+
     private static readonly Dictionary<string, string> Expected = new()
     {
         ["minimal"] = "9eabb2cd4951e5eb641e4c93087f57e6f25e6db45073a5501c36ddcd7d91682b",
