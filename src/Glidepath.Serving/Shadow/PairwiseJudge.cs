@@ -28,7 +28,7 @@ internal sealed partial class PairwiseJudge(IChatClient? client, string rubric, 
         var manifest = options.Manifest;
         var rubric = File.ReadAllText(Path.Combine(manifest.BaseDirectory, config.Rubric));
         var client = options.Models.Create(config.Model, ProviderSettingsResolver.Resolve(manifest, config.Model.Provider, options.Environment), new ModelClientOptions { Environment = options.Environment });
-        return new PairwiseJudge(client, rubric, logger, temperature: JudgeSampling.Temperature(config.Model.Provider));
+        return new PairwiseJudge(client, rubric, logger, temperature: JudgeSampling.Temperature(config.Model));
     }
 
     /// <summary>The candidate's preference in [0, 1]: 1 better in both orders, 0.5 a tie or a split, 0 worse (or the judge failed).</summary>

@@ -45,15 +45,18 @@ public sealed class JudgeAndCustomEvaluatorTests
     }
 
     // Claude models after Opus 4.6 reject any temperature (a 400): a judge there sends none; elsewhere 0.
+    // The judge model's own parameters.temperature wins.
     [Theory]
-    [InlineData("openai", 0f)]
-    [InlineData("sim", 0f)]
-    [InlineData("anthropic", null)]
-    public async Task LlmJudge_AsksForTemperatureZero_ExceptOnAnthropic(string provider, float? expected)
+    [InlineData("openai", "", 0f)]
+    [InlineData("sim", "", 0f)]
+    [InlineData("anthropic", "", null)]
+    [InlineData("anthropic", ",\"parameters\":{\"temperature\":0}", 0f)]
+    [InlineData("openai", ",\"parameters\":{\"temperature\":0.5}", 0.5f)]
+    public async Task LlmJudge_AsksForTemperatureZero_ExceptOnAnthropic(string provider, string parameters, float? expected)
     {
         ChatOptions? sent = null;
         using var set = Set(_ => new JudgeClient(_ => "{\"score\": 1}", o => sent = o),
-            Spec("llm_judge", $$$"""{"rubric":"rubric.md","model":{"provider":"{{{provider}}}","name":"j"}}"""));
+            Spec("llm_judge", $$$"""{"rubric":"rubric.md","model":{"provider":"{{{provider}}}","name":"j"{{{parameters}}}}}"""));
         await set.ScoreAsync(Case().Messages, new ChatResponse(new ChatMessage(ChatRole.Assistant, "x")), Case(), 10, null, CancellationToken.None);
         Assert.NotNull(sent);
         Assert.Equal(expected, sent.Temperature);
