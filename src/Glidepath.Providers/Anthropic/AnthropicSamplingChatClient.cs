@@ -51,7 +51,7 @@ internal sealed class AnthropicSamplingChatClient : DelegatingChatClient
 
         var callers = options.RawRepresentationFactory;
         var copy = options.Clone();
-        copy.RawRepresentationFactory = client => Seed(callers?.Invoke(client) as MessageCreateParams, options);
+        copy.RawRepresentationFactory = client => Seed(callers?.Invoke(client) as MessageCreateParams, copy); // the SDK reads the copy too
         return copy;
     }
 

@@ -142,6 +142,7 @@ public sealed class AnthropicSamplingChatClientTests : IAsyncLifetime
 
         var (messages, options) = ProviderWireTests.Conversation();
         configure(options);
+        var (callersFactory, callersTemperature) = (options.RawRepresentationFactory, options.Temperature);
         var before = _server.Requests.Count;
         if (stream)
         {
@@ -155,6 +156,8 @@ public sealed class AnthropicSamplingChatClientTests : IAsyncLifetime
             Assert.Equal("ok", (await client.GetResponseAsync(messages, options)).Text);
         }
 
+        Assert.Same(callersFactory, options.RawRepresentationFactory); // the caller's options are never changed
+        Assert.Equal(callersTemperature, options.Temperature);
         var request = _server.Requests.Skip(before).Single();
         Assert.Equal("/v1/messages", request.Path);
         return JsonNode.Parse(request.Body)!.AsObject();
