@@ -69,7 +69,7 @@ Process? baseline = null;
 var baselineUrl = $"http://127.0.0.1:{BenchHost.FreePort()}";
 if (baselineCli is not null)
 {
-    baseline = Process.Start(new ProcessStartInfo("dotnet", [baselineCli, "--manifest", Path.Combine(baselineDir, "glidepath.yaml"), "serve", "--env", "staging", "--urls", baselineUrl, "--format", "json"])
+    baseline = Process.Start(new ProcessStartInfo("dotnet", [baselineCli, "--manifest", Path.Combine(baselineDir, "glidepath.yaml"), "serve", "--env", "staging", "--urls", baselineUrl, "--admin-urls", $"http://127.0.0.1:{BenchHost.FreePort()}", "--format", "json"])
     {
         RedirectStandardOutput = true,
         RedirectStandardError = true,

@@ -101,7 +101,7 @@ internal static class RolloutOutput
     }
 
     /// <summary>"≥ 42 subjects (effective 31.5)": groups that saw a request prove at least that many distinct subjects.</summary>
-    public static string Subjects(int? atLeast, double? effective) => atLeast is { } n
+    private static string Subjects(int? atLeast, double? effective) => atLeast is { } n
         ? string.Create(CultureInfo.InvariantCulture, $"≥ {n} subjects (effective {effective:0.#})")
         : "? subjects";
 }

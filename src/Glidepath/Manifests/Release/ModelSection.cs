@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Glidepath.Models;
 using YamlDotNet.RepresentationModel;
 
 namespace Glidepath.Manifests;
@@ -36,7 +37,7 @@ internal static class ModelSection
             parameters = new ModelParameters
             {
                 // Anthropic's Messages API takes 0-1 (a higher value is its 400 at the first call, not an error here).
-                Temperature = provider == Glidepath.Models.ProviderNames.Anthropic
+                Temperature = provider == ProviderNames.Anthropic
                     ? r.Double(YamlNodeReader.Get(p, "temperature"), "temperature on anthropic", 0, 1)
                     : r.Double(YamlNodeReader.Get(p, "temperature"), "temperature", 0, 2),
                 MaxTokens = r.Int(YamlNodeReader.Get(p, "max_tokens"), "max_tokens", 1, 1_000_000),
