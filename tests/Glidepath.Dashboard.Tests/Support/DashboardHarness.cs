@@ -67,7 +67,10 @@ internal sealed class DashboardHarness : IAsyncDisposable
         await page.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         try
         {
-            await page.Page.WaitForURLAsync("**/dashboard/environments");
+            // Reached when the navigation commits and the signed-in shell shows; not the page's load event, which a slow
+            // machine was seen to miss by 30 s with the whole page already on screen.
+            await page.Page.WaitForURLAsync("**/dashboard/environments", new() { WaitUntil = WaitUntilState.Commit });
+            await page.Page.GetByTestId("actor").WaitForAsync();
         }
         catch (TimeoutException)
         {
