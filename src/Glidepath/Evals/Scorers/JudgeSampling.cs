@@ -1,3 +1,4 @@
+using Glidepath.Manifests;
 using Glidepath.Models;
 
 namespace Glidepath.Evals.Scorers;
@@ -12,7 +13,7 @@ namespace Glidepath.Evals.Scorers;
 public static class JudgeSampling
 {
     /// <summary>The temperature a judge on <paramref name="model"/> sends, or null for none.</summary>
-    public static float? Temperature(Glidepath.Manifests.ModelSpec model)
+    public static float? Temperature(ModelSpec model)
     {
         ArgumentNullException.ThrowIfNull(model);
         return model.Parameters.Temperature is { } set ? (float)set : model.Provider == ProviderNames.Anthropic ? null : 0f;

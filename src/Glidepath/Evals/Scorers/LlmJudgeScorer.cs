@@ -19,7 +19,7 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
     private readonly float? _temperature;
     private double _spent;
 
-    /// <param name="temperature">What the judge asks its model for (<see cref="JudgeSampling.Temperature"/>): 0, or null for none.</param>
+    /// <param name="temperature">The temperature the judge asks its model for (<see cref="JudgeSampling.Temperature"/>), or null for none.</param>
     public LlmJudgeScorer(string name, IChatClient judge, JudgeIdentity identity, string rubric, double pass, int maxConcurrency, Func<ChatResponse, double?>? cost = null, double? maxSpendUsd = null, float? temperature = 0)
         : base(name)
     {
