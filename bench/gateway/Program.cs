@@ -265,25 +265,20 @@ static void Row(string name, double[] direct, double[] gateway, double cpu, int 
         $"| {name} | {gateway.Length} | {P(direct, 50):0} | {P(gateway, 50):0} | +{P(gateway, 50) - P(direct, 50):0} | {P(direct, 99):0} | {P(gateway, 99):0} | +{P(gateway, 99) - P(direct, 99):0} | {cpu:0} | {errors} |"));
 }
 
-async Task Cli(params string[] args)
+// Runs a glidepath command on the bench's app; its standard output.
+async Task<string> Cli(params string[] args)
 {
-    var err = new StringWriter();
-    if (await CliApp.RunAsync(["--manifest", manifest, .. args], TextWriter.Null, err, isTerminal: false, CancellationToken.None) != 0)
+    var (output, err) = (new StringWriter(), new StringWriter());
+    if (await CliApp.RunAsync(["--manifest", manifest, .. args], output, err, isTerminal: false, CancellationToken.None) != 0)
     {
         throw new InvalidOperationException($"glidepath {string.Join(' ', args)} failed: {err}");
     }
+
+    return output.ToString();
 }
 
-async Task<string> ProbeTokenAsync()
-{
-    var (output, err) = (new StringWriter(), new StringWriter());
-    if (await CliApp.RunAsync(["--manifest", manifest, "tokens", "create", "--role", "admin", "--env", "staging", "--name", "bench-probe", "--format", "json"], output, err, isTerminal: false, CancellationToken.None) != 0)
-    {
-        throw new InvalidOperationException($"glidepath tokens create failed: {err}");
-    }
-
-    return System.Text.Json.JsonDocument.Parse(output.ToString()).RootElement.GetProperty("token").GetString()!;
-}
+async Task<string> ProbeTokenAsync() => System.Text.Json.JsonDocument.Parse(
+    await Cli("tokens", "create", "--role", "admin", "--env", "staging", "--name", "bench-probe", "--format", "json")).RootElement.GetProperty("token").GetString()!;
 
 string? ArgText(string name)
 {

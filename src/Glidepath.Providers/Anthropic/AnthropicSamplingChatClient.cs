@@ -20,7 +20,6 @@ internal sealed class AnthropicSamplingChatClient : DelegatingChatClient
     private static readonly Dictionary<string, JsonElement> None = [];
 
     private readonly string _model;
-    private readonly JsonElement _modelJson;
     private readonly int _maxTokens;
 
     /// <param name="inner">The SDK's chat client.</param>
@@ -30,7 +29,6 @@ internal sealed class AnthropicSamplingChatClient : DelegatingChatClient
         : base(inner)
     {
         _model = model;
-        _modelJson = JsonSerializer.SerializeToElement(model);
         _maxTokens = maxTokens;
     }
 
@@ -62,7 +60,7 @@ internal sealed class AnthropicSamplingChatClient : DelegatingChatClient
         {
             body = new(6, StringComparer.Ordinal)
             {
-                ["model"] = options.ModelId is { } id && !string.Equals(id, _model, StringComparison.Ordinal) ? JsonSerializer.SerializeToElement(id) : _modelJson,
+                ["model"] = JsonSerializer.SerializeToElement(options.ModelId ?? _model),
                 ["max_tokens"] = JsonSerializer.SerializeToElement(options.MaxOutputTokens ?? _maxTokens),
                 ["messages"] = NoMessages,
             };
