@@ -1,5 +1,8 @@
 using Glidepath.Cli;
 
+// serve, controller and dashboard run with tiered PGO on: on Linux this re-executes the process with it (PgoRestart).
+PgoRestart.RestartIfLongRunning(args);
+
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {

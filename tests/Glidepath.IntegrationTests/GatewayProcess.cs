@@ -30,13 +30,14 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
     public static async Task<GatewayProcess> StartAsync(string manifest, string store, string environment, params string[] extra)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in (string[])[CliDll(), "serve", "--manifest", manifest, "--store", store,
+        foreach (var arg in (string[])[CliDllPath(), "serve", "--manifest", manifest, "--store", store,
                      "--env", environment, "--urls", "http://127.0.0.1:0", .. extra])
         {
             psi.ArgumentList.Add(arg);
         }
 
         psi.Environment["DOTNET_NOLOGO"] = "1";
+        psi.Environment.Remove("DOTNET_TieredPGO"); // as a user starts it: serve turns PGO on itself (PgoRestart)
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         var gateway = new GatewayProcess(process);
         var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -76,7 +77,7 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
 
     // The CLI's own build output (its deps.json and runtimeconfig.json), in the configuration the tests were built in:
     // the copy beside the tests lacks the assemblies the ASP.NET Core host brings.
-    private static string CliDll()
+    internal static string CliDllPath()
     {
         var tfm = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var dll = Path.Combine(SampleApp.RepoRoot(), "src", "Glidepath.Cli", "bin", tfm.Parent!.Name, tfm.Name, "Glidepath.Cli.dll");
