@@ -56,8 +56,8 @@ internal static class GateCommand
             var evals = session.Evals;
             if (parse.GetValue(planOpt))
             {
-                var planned = await evals.LoadDatasetAsync(parse.GetValue(options.Dataset), parse.GetValue(options.Tags) ?? [], ct);
-                GatePlanOutput.Print(ctx, planned.Cases.Count, evals.Config.Gate.Confidence, parse.GetValue(fromOpt), parse.GetValue(toOpt));
+                var planned = await evals.ScanDatasetAsync(parse.GetValue(options.Dataset), parse.GetValue(options.Tags) ?? [], ct);
+                GatePlanOutput.Print(ctx, planned.CaseCount, evals.Config.Gate.Confidence, parse.GetValue(fromOpt), parse.GetValue(toOpt));
                 return ExitCodes.Ok;
             }
 
@@ -66,7 +66,7 @@ internal static class GateCommand
             if (!start.Resumed)
             {
                 var same = start.SameContent ? " (same content: the release is compared with itself)" : "";
-                ctx.Output.Note($"gate run {start.Run.Id}: candidate {start.Candidate.Label} vs baseline {start.Baseline.Label}{same}, {start.Dataset.Cases.Count} cases × {start.Run.Trials} trial(s)");
+                ctx.Output.Note($"gate run {start.Run.Id}: candidate {start.Candidate.Label} vs baseline {start.Baseline.Label}{same}, {start.Dataset.CaseCount} cases × {start.Run.Trials} trial(s)");
             }
 
             var outcome = await gates.RunAsync(start, new RunNotes(ctx, "glidepath gate"), ct);

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Glidepath.Evals.Gate;
 using Glidepath.Evals.Reports;
-using Glidepath.Evals.Runs;
 
 namespace Glidepath.Cli.Commands;
 
@@ -10,7 +9,7 @@ internal static class GateOutput
 {
     public static void Print(CliContext ctx, GateOutcome outcome)
     {
-        var (report, results, run) = (outcome.Report, outcome.Results, outcome.Start.Run);
+        var (report, run) = (outcome.Report, outcome.Start.Run);
         var d = report.Decision;
         if (ctx.Output.IsJson)
         {
@@ -18,10 +17,9 @@ internal static class GateOutput
             return;
         }
 
-        if (results.Count > 0)
+        if (outcome.Summaries.Any(s => s.Trials > 0))
         {
-            var summaries = RunSummary.Of(results, run.ReleaseIds);
-            EvalRunOutput.SummaryTable(ctx, summaries.Select(s => (s.ReleaseId == report.CandidateId ? $"{report.CandidateLabel} (candidate)" : $"{report.BaselineLabel} (baseline)", s)).ToList());
+            EvalRunOutput.SummaryTable(ctx, outcome.Summaries.Select(s => (s.ReleaseId == report.CandidateId ? $"{report.CandidateLabel} (candidate)" : $"{report.BaselineLabel} (baseline)", s)).ToList());
         }
 
         var (color, word) = d.Result switch

@@ -69,6 +69,8 @@ public sealed class GateCliTests
 
         Assert.True(code == 1, $"exit {code}: {stderr}");
         Assert.Contains("Gate BLOCKED", stdout, StringComparison.Ordinal);
+        Assert.Contains(" (baseline)", stdout, StringComparison.Ordinal);
+        Assert.Contains(" (candidate)", stdout, StringComparison.Ordinal);
         foreach (var id in RefundCases)
         {
             Assert.Contains($"REGRESSED {id}", stdout, StringComparison.Ordinal);

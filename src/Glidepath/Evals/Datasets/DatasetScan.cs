@@ -54,13 +54,6 @@ public sealed record DatasetScan(string Path, string DisplayName, string Sha256,
         }
     }
 
-    /// <summary>Every selected case at once (the gate pairs them), from the same file as scanned.</summary>
-    public async Task<EvalDataset> LoadAsync(CancellationToken cancellationToken)
-    {
-        var dataset = await DatasetReader.LoadAsync(Path, DisplayName, cancellationToken).ConfigureAwait(false);
-        return dataset.Sha256 == Sha256 ? dataset.WithTags([.. Tags]) : throw Changed();
-    }
-
     private BadInputException Changed() =>
         new($"{DisplayName} changed while the run was reading it (sha256 {Sha256[..12]} when it started); results would not be comparable: start a new run");
 }

@@ -1,6 +1,9 @@
 namespace Glidepath.Evals.Gate;
 
-/// <summary>One case on both sides: passes per trials, mean scores, the one-sided p-value and what changed.</summary>
+/// <summary>
+/// One case on both sides: passes per trials, mean scores, the one-sided p-value and what changed; the answers on each
+/// side only when the case changed (regressed, improved or errored).
+/// </summary>
 public sealed record CaseComparison
 {
     public required string CaseId { get; init; }
@@ -21,8 +24,15 @@ public sealed record CaseComparison
     public double? AdjustedPValue { get; init; }
 
     public required CaseChange Change { get; init; }
+
+    /// <summary>The baseline's shown answer (a passing trial if any); empty for an unchanged case, whose answers the gate does not keep.</summary>
     public string BaselineOutput { get; init; } = "";
+
+    /// <summary>The candidate's shown answer (a trial that did not pass if any); empty for an unchanged case.</summary>
     public string CandidateOutput { get; init; } = "";
+
+    /// <summary>Why the candidate's shown trial did not pass (its error, or the failed scorers' reasons); empty for an unchanged case.</summary>
     public string CandidateReason { get; init; } = "";
+
     public IReadOnlyList<string> Tags { get; init; } = [];
 }

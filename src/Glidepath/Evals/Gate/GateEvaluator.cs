@@ -1,6 +1,4 @@
 using System.Globalization;
-using Glidepath.Evals.Runs;
-using Glidepath.Evals.Scorers;
 
 namespace Glidepath.Evals.Gate;
 
@@ -16,23 +14,49 @@ namespace Glidepath.Evals.Gate;
 /// </summary>
 public static class GateEvaluator
 {
+    /// <summary>
+    /// Decides from every trial in hand. The cases' answers are filled in for the cases that changed (regressed, improved
+    /// or errored) only, as the gate does from the store.
+    /// </summary>
     public static GateDecision Decide(IReadOnlyList<GateCaseInput> cases, GateRule rule)
     {
+        ArgumentNullException.ThrowIfNull(cases);
+        var tallies = cases.Select(CaseTally.Of).ToList();
+        var decision = DecideFromTallies(tallies, rule);
+        var answers = new ShownAnswers(decision.Cases, tallies);
+        for (var i = 0; i < cases.Count; i++)
+        {
+            foreach (var t in cases[i].Baseline)
+            {
+                answers.OfferBaseline(i, t);
+            }
+
+            foreach (var t in cases[i].Candidate)
+            {
+                answers.OfferCandidate(i, t);
+            }
+        }
+
+        return decision with { Cases = answers.Apply() };
+    }
+
+    /// <summary>Decides from each case's trials added up (<see cref="CaseTally"/>); the cases' answers are left empty.</summary>
+    internal static GateDecision DecideFromTallies(IReadOnlyList<CaseTally> cases, GateRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(cases);
+        ArgumentNullException.ThrowIfNull(rule);
         var familyAlpha = (1 - rule.Confidence) / 2;
         var errors = new List<GateError>();
         var counts = new List<CaseCounts>(cases.Count);
         var differences = new List<double>(cases.Count);
         foreach (var c in cases)
         {
-            errors.AddRange(c.Baseline.Where(t => t.Status == TrialStatus.Error).Select(t => new GateError("baseline", c.CaseId, t.Trial, t.Error ?? "error")));
-            errors.AddRange(c.Candidate.Where(t => t.Status == TrialStatus.Error).Select(t => new GateError("candidate", c.CaseId, t.Trial, t.Error ?? "error")));
-            counts.Add(new CaseCounts(
-                c.Baseline.Count(t => t.Status == TrialStatus.Pass), c.Baseline.Count,
-                c.Candidate.Count(t => t.Status == TrialStatus.Pass), c.Candidate.Count,
-                c.Baseline.Concat(c.Candidate).Any(t => t.Status == TrialStatus.Error)));
-            if (c.Baseline.Count > 0 && c.Candidate.Count > 0)
+            errors.AddRange(c.Baseline.Errors.Select(e => new GateError("baseline", c.CaseId, e.Trial, e.Message)));
+            errors.AddRange(c.Candidate.Errors.Select(e => new GateError("candidate", c.CaseId, e.Trial, e.Message)));
+            counts.Add(c.Counts);
+            if (c.Baseline.Trials > 0 && c.Candidate.Trials > 0)
             {
-                differences.Add(c.Candidate.Average(t => t.Score ?? 0) - c.Baseline.Average(t => t.Score ?? 0));
+                differences.Add(c.Candidate.MeanScore - c.Baseline.MeanScore);
             }
         }
 
@@ -41,7 +65,7 @@ public static class GateEvaluator
         var ci = PairedRandomization.MeanDifference(differences, rule.Confidence, rule.Seed, rule.Resamples);
         var reasons = new List<string>();
         var regressions = comparisons.Count(c => c.Change == CaseChange.Regressed);
-        var missing = cases.Count(c => c.Baseline.Count == 0 || c.Candidate.Count == 0);
+        var missing = counts.Count(c => c.BaselineTrials == 0 || c.CandidateTrials == 0);
         GateResult result;
         if (cases.Count == 0)
         {
@@ -81,8 +105,7 @@ public static class GateEvaluator
             }
         }
 
-        var all = cases.SelectMany(c => c.Baseline).ToList();
-        var allCand = cases.SelectMany(c => c.Candidate).ToList();
+        var (baselineTrials, candidateTrials) = (counts.Sum(c => c.BaselineTrials), counts.Sum(c => c.CandidateTrials));
         return new GateDecision
         {
             Result = result,
@@ -93,9 +116,9 @@ public static class GateEvaluator
             CiLow = ci.Low,
             CiHigh = ci.High,
             Confidence = rule.Confidence,
-            BaselinePassRate = all.Count == 0 ? 0 : (double)all.Count(t => t.Status == TrialStatus.Pass) / all.Count,
-            CandidatePassRate = allCand.Count == 0 ? 0 : (double)allCand.Count(t => t.Status == TrialStatus.Pass) / allCand.Count,
-            Trials = cases.Count == 0 ? 0 : cases.Max(c => Math.Max(c.Baseline.Count, c.Candidate.Count)),
+            BaselinePassRate = baselineTrials == 0 ? 0 : (double)counts.Sum(c => c.BaselinePasses) / baselineTrials,
+            CandidatePassRate = candidateTrials == 0 ? 0 : (double)counts.Sum(c => c.CandidatePasses) / candidateTrials,
+            Trials = counts.Count == 0 ? 0 : counts.Max(c => Math.Max(c.BaselineTrials, c.CandidateTrials)),
             Rule = rule,
             Correction = family.Correction,
         };

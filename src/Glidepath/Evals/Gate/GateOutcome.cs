@@ -3,8 +3,11 @@ using Glidepath.Evals.Runs;
 
 namespace Glidepath.Evals.Gate;
 
-/// <summary>A decided gate: the run's results, the report (with the decision) and the verdict as stored.</summary>
-public sealed record GateOutcome(GateStart Start, IReadOnlyList<TrialResult> Results, GateReport Report, GateVerdictRecord Verdict)
+/// <summary>
+/// A decided gate: each release's summary over the run (in work order; none when there was no case), the report (with
+/// the decision) and the verdict as stored. It does not hold the results: a gate of any size takes the same memory per case.
+/// </summary>
+public sealed record GateOutcome(GateStart Start, IReadOnlyList<RunSummary> Summaries, GateReport Report, GateVerdictRecord Verdict)
 {
     public GateResult Result => Report.Decision.Result;
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Glidepath.Errors;
-using Glidepath.Evals.Datasets;
 using Glidepath.Evals.Reports;
 using Glidepath.Evals.Runs;
 using Glidepath.Releases;
@@ -15,8 +14,9 @@ namespace Glidepath.Evals.Gate;
 public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, TimeProvider time)
 {
     /// <summary>
-    /// Resolves the candidate (registering it) and the baseline (default: <c>eval.gate.baseline</c>), loads the cases and
-    /// creates the gate run, or picks up <see cref="EvalRunOptions.Resume"/> with the releases it was started with.
+    /// Resolves the candidate (registering it) and the baseline (default: <c>eval.gate.baseline</c>), checks the dataset
+    /// without keeping its cases and creates the gate run, or picks up <see cref="EvalRunOptions.Resume"/> with the releases
+    /// it was started with. A tag that selects no case still makes a run: it ends in an error verdict.
     /// </summary>
     public async Task<GateStart> StartAsync(string candidate, string? baseline, EvalRunOptions options, CancellationToken cancellationToken)
     {
@@ -24,36 +24,39 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
         if (options.Resume is { } id)
         {
             var (resumed, scan) = await evals.ResumeAsync(id, EvalRunKind.Gate, options, cancellationToken).ConfigureAwait(false);
-            var cases = await scan.LoadAsync(cancellationToken).ConfigureAwait(false);
             var resumedCandidate = await evals.ReleaseByIdAsync(resumed.ReleaseId, cancellationToken).ConfigureAwait(false);
             var resumedBaseline = await evals.ReleaseByIdAsync(resumed.BaselineReleaseId!, cancellationToken).ConfigureAwait(false);
-            return new GateStart(resumed, resumedCandidate, resumedBaseline, cases, Resumed: true);
+            return new GateStart(resumed, resumedCandidate, resumedBaseline, scan, Resumed: true);
         }
 
         var candidateRelease = await evals.Releases.ResolveAsync(candidate, register: true, cancellationToken).ConfigureAwait(false);
         var baselineRelease = await ResolveBaselineAsync(baseline ?? evals.Config.Gate.Baseline, cancellationToken).ConfigureAwait(false);
-        var dataset = await evals.LoadDatasetAsync(options.Dataset, options.Tags, cancellationToken).ConfigureAwait(false);
-        var run = await evals.CreateRunAsync(EvalRunKind.Gate, candidateRelease, baselineRelease, dataset.Sha256, dataset.Cases.Count, options, cancellationToken).ConfigureAwait(false);
+        var dataset = await evals.ScanDatasetAsync(options.Dataset, options.Tags, cancellationToken).ConfigureAwait(false);
+        var run = await evals.CreateRunAsync(EvalRunKind.Gate, candidateRelease, baselineRelease, dataset.Sha256, dataset.CaseCount, options, cancellationToken).ConfigureAwait(false);
         return new GateStart(run, candidateRelease, baselineRelease, dataset, Resumed: false);
     }
 
     /// <summary>
     /// Runs what is left (baseline and candidate interleaved case by case), decides, and stores the verdict.
-    /// Zero cases, or any errored trial, is an error verdict: never a pass.
+    /// Zero cases, or any errored trial, is an error verdict: never a pass. Cases and results are read as streams, as
+    /// <c>eval run</c> does: the decision is made from a few counts per case, and only the cases that changed get their
+    /// answers (a second read of the results). A dataset that changed since the start fails the run as bad input; the
+    /// results finished until then stay saved.
     /// </summary>
     public async Task<GateOutcome> RunAsync(GateStart start, IEvalRunObserver? observer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(start);
         var (run, candidate, baseline, dataset) = (start.Run, start.Candidate, start.Baseline, start.Dataset);
         IReadOnlyList<Release> releases = start.SameContent ? [candidate] : [baseline, candidate];
-        IReadOnlyList<TrialResult> results = [];
-        if (dataset.Cases.Count > 0)
+        IReadOnlyList<RunSummary> summaries = [];
+        if (dataset.CaseCount > 0)
         {
-            await evals.ExecuteAsync(run, dataset.Cases.ToAsyncEnumerable(), releases, observer, cancellationToken).ConfigureAwait(false);
-            results = await evals.ResultsAsync(run.Id, cancellationToken).ConfigureAwait(false);
+            (summaries, _) = await evals.ExecuteAsync(run, dataset.ReadAsync(cancellationToken), releases, observer, cancellationToken).ConfigureAwait(false);
         }
 
-        var decision = GateEvaluator.Decide(Inputs(dataset, results, baseline.Id, candidate.Id), GateRule.From(evals.Config.Gate));
+        var tally = await GateRunTally.ReadAsync(dataset.ReadAsync(cancellationToken), evals.ReadResultsAsync(run.Id, cancellationToken), baseline.Id, candidate.Id, cancellationToken).ConfigureAwait(false);
+        var decided = GateEvaluator.DecideFromTallies(tally.Cases, GateRule.From(evals.Config.Gate));
+        var decision = decided with { Cases = await tally.WithAnswersAsync(decided.Cases, evals.ReadResultsAsync(run.Id, cancellationToken), cancellationToken).ConfigureAwait(false) };
         var report = new GateReport
         {
             App = evals.Manifest.App,
@@ -73,15 +76,7 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
             "gv-" + Guid.NewGuid().ToString("N")[..16], report.App, candidate.Id, baseline.Id, run.DatasetSha256, StoredName.Of(decision.Result),
             report.ScorerVersion, report.CreatedAt, JsonSerializer.Serialize(Details(report), JsonReport.SerializerOptions));
         await verdicts.SaveAsync(verdict, cancellationToken).ConfigureAwait(false);
-        return new GateOutcome(start, results, report, verdict);
-    }
-
-    /// <summary>Pairs each case's baseline trials with its candidate trials, in dataset order.</summary>
-    private static IReadOnlyList<GateCaseInput> Inputs(EvalDataset dataset, IReadOnlyList<TrialResult> results, string baselineId, string candidateId)
-    {
-        var byKey = results.GroupBy(r => (r.ReleaseId, r.CaseId)).ToDictionary(g => g.Key, g => (IReadOnlyList<TrialResult>)g.OrderBy(r => r.Trial).ToList());
-        IReadOnlyList<TrialResult> Get(string release, string caseId) => byKey.TryGetValue((release, caseId), out var list) ? list : [];
-        return dataset.Cases.Select(c => new GateCaseInput(c.Id, Get(baselineId, c.Id), Get(candidateId, c.Id)) { Tags = c.Tags }).ToList();
+        return new GateOutcome(start, summaries, report, verdict);
     }
 
     private async Task<Release> ResolveBaselineAsync(string reference, CancellationToken cancellationToken)

@@ -4,9 +4,9 @@ using Glidepath.Releases;
 
 namespace Glidepath.Evals.Gate;
 
-/// <summary>A gate run ready to execute: its stored record, the candidate, the baseline and the cases.</summary>
+/// <summary>A gate run ready to execute: its stored record, the candidate, the baseline and its dataset, checked (the run reads the cases as it goes).</summary>
 /// <param name="Resumed">True when the run was stopped earlier and is being continued.</param>
-public sealed record GateStart(EvalRun Run, Release Candidate, Release Baseline, EvalDataset Dataset, bool Resumed)
+public sealed record GateStart(EvalRun Run, Release Candidate, Release Baseline, DatasetScan Dataset, bool Resumed)
 {
     /// <summary>True when the candidate has the baseline's content: the release is compared with itself and runs once.</summary>
     public bool SameContent => Candidate.Id == Baseline.Id;

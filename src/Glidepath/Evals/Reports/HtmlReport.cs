@@ -40,8 +40,15 @@ public static class HtmlReport
             sb.Append(CultureInfo.InvariantCulture, $"<tr class=\"{cls}\"><td><code>{E(c.CaseId)}</code></td><td>{c.Change.ToString().ToLowerInvariant()}</td>");
             sb.Append(CultureInfo.InvariantCulture, $"<td>{c.BaselinePasses}/{c.BaselineTrials}</td><td>{c.CandidatePasses}/{c.CandidateTrials}</td>");
             sb.Append(CultureInfo.InvariantCulture, $"<td>{(c.PValue is { } p ? $"{p:0.####} ({c.AdjustedPValue:0.####})" : "")}</td>");
+            if (c.Change == CaseChange.Same)
+            {
+                // The gate keeps the answers of changed cases only: no empty boxes that would read as empty answers.
+                sb.Append("<td colspan=\"2\" class=\"muted\">unchanged</td></tr>");
+                continue;
+            }
+
             sb.Append("<td><pre>").Append(E(c.BaselineOutput)).Append("</pre></td><td><pre>").Append(E(c.CandidateOutput)).Append("</pre>");
-            if (c.Change != CaseChange.Same && c.CandidateReason.Length > 0)
+            if (c.CandidateReason.Length > 0)
             {
                 sb.Append("<p class=\"muted\">").Append(E(c.CandidateReason)).Append("</p>");
             }

@@ -11,7 +11,7 @@ using Glidepath.Storage;
 namespace Glidepath.Evals.Runs;
 
 /// <summary>
-/// The eval use case, shared by the gate: builds the scorers, loads the dataset, creates the run record (or checks a
+/// The eval use case, shared by the gate: builds the scorers, checks the dataset, creates the run record (or checks a
 /// stopped one can be resumed), runs cases × trials × releases, and moves the run from running to finished or cancelled.
 /// Hosts (the CLI, an admin API) parse their input, call it and show the outcome.
 /// </summary>
@@ -47,14 +47,6 @@ public sealed class EvalService : IDisposable
     public ScorerSet Scorers { get; }
 
     public ReleaseResolver Releases { get; }
-
-    /// <summary>Loads a dataset named relative to the manifest (default: <c>eval.dataset</c>), keeping the cases with one of <paramref name="tags"/>.</summary>
-    public async Task<EvalDataset> LoadDatasetAsync(string? path, IReadOnlyList<string> tags, CancellationToken cancellationToken)
-    {
-        path ??= Config.Dataset;
-        var dataset = await DatasetReader.LoadAsync(DatasetFile(path), path, cancellationToken).ConfigureAwait(false);
-        return dataset.WithTags(tags);
-    }
 
     /// <summary>Checks a dataset named relative to the manifest (default: <c>eval.dataset</c>) without keeping its cases.</summary>
     public Task<DatasetScan> ScanDatasetAsync(string? path, IReadOnlyList<string> tags, CancellationToken cancellationToken)
@@ -189,9 +181,9 @@ public sealed class EvalService : IDisposable
         return (summaries, concurrency);
     }
 
-    /// <summary>Every result of <paramref name="runId"/> (the gate pairs them case by case).</summary>
-    internal Task<IReadOnlyList<TrialResult>> ResultsAsync(string runId, CancellationToken cancellationToken) =>
-        _store.EvalRuns.ResultsAsync(runId, cancellationToken);
+    /// <summary>Every result of <paramref name="runId"/>, one at a time in the order saved (the gate adds them up case by case).</summary>
+    internal IAsyncEnumerable<TrialResult> ReadResultsAsync(string runId, CancellationToken cancellationToken) =>
+        _store.EvalRuns.ReadResultsAsync(runId, notPassedOnly: false, cancellationToken);
 
     public void Dispose() => Scorers.Dispose();
 

@@ -200,4 +200,16 @@ public sealed class GateEvaluatorTests
         Assert.Equal(210.0 / 4845.0, FisherExact.PGreater(6, 10, 10, 10), 9);
         Assert.Equal(1.0, FisherExact.PLess(4, 10, 10, 10), 9);
     }
+
+    [Fact]
+    public void Decide_OneTrialASide_AnswersOnlyForTheCasesThatChanged()
+    {
+        var cases = GateSimulation.Cases(new Random(7), 1, (1.0, 0.0), (1.0, 1.0), (0.0, 1.0));
+
+        var decision = GateEvaluator.Decide(cases, new GateRule());
+
+        Assert.Equal(
+            [("case-0", CaseChange.Regressed, "good answer", "bad answer"), ("case-1", CaseChange.Same, "", ""), ("case-2", CaseChange.Improved, "bad answer", "good answer")],
+            decision.Cases.Select(c => (c.CaseId, c.Change, c.BaselineOutput, c.CandidateOutput)));
+    }
 }

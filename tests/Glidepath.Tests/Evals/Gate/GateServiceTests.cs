@@ -2,6 +2,7 @@ using System.Text.Json;
 using Glidepath.Errors;
 using Glidepath.Evals.Gate;
 using Glidepath.Evals.Runs;
+using Glidepath.Evals.Scorers;
 using Glidepath.Tests.Evals.Runs;
 
 namespace Glidepath.Tests.Evals.Gate;
@@ -24,7 +25,7 @@ public sealed class GateServiceTests
 
         Assert.Equal(GateResult.Blocked, outcome.Result);
         Assert.Equal(["refund"], outcome.Report.Decision.Regressions.Select(c => c.CaseId));
-        Assert.Equal(6, outcome.Results.Count);
+        Assert.Equal([3, 3], outcome.Summaries.Select(s => s.Trials));
         var stored = Assert.Single(await app.Store.GateVerdicts.ListAsync("shop", start.Candidate.Id, None));
         Assert.Equal(outcome.Verdict, stored);
         Assert.Equal("blocked", stored.Result);
@@ -106,7 +107,7 @@ public sealed class GateServiceTests
         var outcome = await gates.RunAsync(await gates.StartAsync("working", "v1", new EvalRunOptions { Tags = ["billing"] }, None), null, None);
 
         Assert.Equal(GateResult.Error, outcome.Result);
-        Assert.Empty(outcome.Results);
+        Assert.Empty(outcome.Summaries);
         Assert.Equal(0, app.Calls);
         Assert.Equal("error", outcome.Verdict.Result);
     }
@@ -158,5 +159,71 @@ public sealed class GateServiceTests
         Assert.Equal(GateResult.Blocked, again.Result);
         Assert.Equal(["shipping", "shipping-again"], again.Report.Decision.Regressions.Select(c => c.CaseId));
         Assert.Equal(2, (await app.Store.GateVerdicts.ListAsync("shop", first.Start.Candidate.Id, None)).Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_StoredTrials_AnswersOnlyForChangedCasesFromTheTrialsEachSideShows()
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        await app.RegisterAsync();
+        app.EditPrompt(p => p + "Be kind.\n");
+        using var evals = app.Evals();
+        var gates = new GateService(evals, app.Store.GateVerdicts, app.Time);
+        var start = await gates.StartAsync("working", "v1", new EvalRunOptions { Trials = 5 }, None);
+        TrialResult Trial(bool baseline, string caseId, int trial, TrialStatus status) => new()
+        {
+            RunId = start.Run.Id,
+            ReleaseId = baseline ? start.Baseline.Id : start.Candidate.Id,
+            CaseId = caseId,
+            Trial = trial,
+            Status = status,
+            Score = status switch { TrialStatus.Pass => 1, TrialStatus.Fail => 0, _ => null },
+            Output = $"{(baseline ? "baseline" : "candidate")} {caseId} trial {trial}",
+            Scores = status == TrialStatus.Fail ? [new ScoreOutcome { Scorer = "contains", Reason = "missing '30 days'" }] : [],
+            Error = status == TrialStatus.Error ? "provider answered 500" : null,
+        };
+        TrialStatus Pass(bool yes) => yes ? TrialStatus.Pass : TrialStatus.Fail;
+
+        // Every trial saved beforehand, latest trial first, so that the order saved is not the trial order: nothing is left to call.
+        // refund: the candidate passes trial 0 only (5/5 → 1/5 regresses); shipping: the baseline fails trial 0 and the
+        // candidate errors on trial 2; shipping-again passes everywhere.
+        var trials = Enumerable.Range(0, 5).Reverse().SelectMany(t => new[]
+        {
+            Trial(true, "refund", t, TrialStatus.Pass), Trial(false, "refund", t, Pass(t == 0)),
+            Trial(true, "shipping", t, Pass(t > 0)), Trial(false, "shipping", t, t == 2 ? TrialStatus.Error : TrialStatus.Pass),
+            Trial(true, "shipping-again", t, TrialStatus.Pass), Trial(false, "shipping-again", t, TrialStatus.Pass),
+        }).ToList();
+        await app.Store.EvalRuns.SaveResultsAsync(trials, None);
+
+        var outcome = await gates.RunAsync(start, null, None);
+
+        Assert.Equal(0, app.Calls);
+        Assert.Equal([15, 15], outcome.Summaries.Select(s => s.Trials));
+        Assert.Equal(
+            [
+                ("refund", CaseChange.Regressed, "baseline refund trial 0", "candidate refund trial 1", "contains: missing '30 days'"),
+                ("shipping", CaseChange.Error, "baseline shipping trial 1", "candidate shipping trial 2", "provider answered 500"),
+                ("shipping-again", CaseChange.Same, "", "", ""),
+            ],
+            outcome.Report.Decision.Cases.Select(c => (c.CaseId, c.Change, c.BaselineOutput, c.CandidateOutput, c.CandidateReason)));
+        Assert.Equal(new GateError("candidate", "shipping", 2, "provider answered 500"), Assert.Single(outcome.Report.Decision.Errors));
+    }
+
+    [Fact]
+    public async Task RunAsync_DatasetChangedAfterTheStart_FailsAsBadInputKeepingTheFinishedResults()
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        await app.RegisterAsync();
+        app.EditPrompt(p => p + "Be kind.\n");
+        using var evals = app.Evals();
+        var gates = new GateService(evals, app.Store.GateVerdicts, app.Time);
+        var start = await gates.StartAsync("working", "v1", new EvalRunOptions { Concurrency = 1 }, None);
+        app.EditDataset(d => d.Replace("When will it arrive?", "When does it arrive?", StringComparison.Ordinal));
+
+        var ex = await Assert.ThrowsAsync<BadInputException>(() => gates.RunAsync(start, null, None));
+
+        Assert.Contains("evals/cases.jsonl changed while the run was reading it", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(6, (await app.Store.EvalRuns.CompletedAsync(start.Run.Id, None)).Count);
+        Assert.Empty(await app.Store.GateVerdicts.ListAsync("shop", start.Candidate.Id, None));
     }
 }

@@ -79,6 +79,15 @@ public sealed class ReportFormatTests
     }
 
     [Fact]
+    public void Html_UnchangedCase_SaysUnchangedInsteadOfTwoEmptyAnswers()
+    {
+        var html = ReportFormat.Render(Report(), "html");
+
+        Assert.Contains("<td><code>case-2</code></td><td>same</td><td>1/1</td><td>1/1</td><td></td><td colspan=\"2\" class=\"muted\">unchanged</td>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<pre></pre>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void FromFileName_PicksTheFormatByExtension()
     {
         Assert.Equal("junit", ReportFormat.FromFileName("gate.xml"));
