@@ -36,7 +36,17 @@ internal sealed class CliOutput
 
     public TextWriter Stdout => _env.Stdout;
 
-    public void Json(object value) => _env.Stdout.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
+    /// <summary>One JSON document on stdout, written as it is serialized (a report of any size is never one string).</summary>
+    public void Json(object value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        using (var stream = new TextWriterStream(_env.Stdout))
+        {
+            JsonSerializer.Serialize(stream, value, value.GetType(), JsonOptions);
+        }
+
+        _env.Stdout.WriteLine();
+    }
 
     /// <summary>JSON already written with <see cref="JsonOptions"/> (an admin API answer), printed as it came.</summary>
     public void RawJson(string json) => _env.Stdout.WriteLine(json);
