@@ -15,7 +15,7 @@ internal static partial class ProcessBench
 
     /// <param name="clis">The builds of the CLI to measure side by side (name, path of Glidepath.Cli.dll); each gets its own store.</param>
     /// <param name="memory">Also run 20 × <paramref name="cases"/> uncached cases per build: whether peak RSS keeps growing past the 10× run.</param>
-    public static async Task<int> RunAsync(int cases, int concurrency, bool promptfoo, IReadOnlyList<(string Name, string Dll)> clis, bool memory = false)
+    public static async Task<int> RunAsync(int cases, int concurrency, bool promptfoo, IReadOnlyList<(string Name, string Dll)> clis, bool memory = false, bool gate = false)
     {
         var dir = Path.Combine(Path.GetTempPath(), "glidepath-bench-eval-" + Guid.NewGuid().ToString("N")[..8]);
         var sample = Path.Combine(AppContext.BaseDirectory, "sample");
@@ -57,7 +57,7 @@ internal static partial class ProcessBench
             var doubled = new Run[clis.Count];
             for (var i = 0; i < clis.Count; i++)
             {
-                await RunCliAsync(clis[i].Dll, dir, manifest, stores[i], "evals/setup.jsonl", concurrency);
+                await RunCliAsync(clis[i].Dll, dir, stores[i], EvalRun(manifest, "evals/setup.jsonl", concurrency));
             }
 
             var kinds = new List<(Run[], string)> { (small, "evals/small.jsonl"), (large, "evals/large.jsonl"), (cached, "evals/large.jsonl") };
@@ -70,7 +70,7 @@ internal static partial class ProcessBench
             {
                 for (var i = 0; i < clis.Count; i++)
                 {
-                    runs[i] = await RunCliAsync(clis[i].Dll, dir, manifest, stores[i], dataset, concurrency);
+                    runs[i] = await RunCliAsync(clis[i].Dll, dir, stores[i], EvalRun(manifest, dataset, concurrency));
                 }
             }
 
@@ -120,6 +120,12 @@ internal static partial class ProcessBench
                 await Promptfoo.CompareAsync(dir, port, templates, cases, concurrency, small[^1].Wall);
             }
 
+            // After promptfoo: the gate changes the sample's prompt (its candidate).
+            if (gate)
+            {
+                ok &= await GateBench.RunAsync(dir, manifest, stores, clis, cases, concurrency, memory);
+            }
+
             Console.WriteLine();
             Console.WriteLine($"load average at the end: {Load()}");
             Console.WriteLine(ok ? "targets met" : "TARGETS MISSED (by at least one build)");
@@ -140,7 +146,7 @@ internal static partial class ProcessBench
         }
     }
 
-    private static void Row(string name, Run run, double? ideal, string target, int calls) => Console.WriteLine(string.Create(
+    internal static void Row(string name, Run run, double? ideal, string target, int calls) => Console.WriteLine(string.Create(
         CultureInfo.InvariantCulture,
         $"| {name} | {run.Wall:0.00} s | {(ideal is { } i ? $"{i:0.00} s" : "")} | {(ideal is { } j ? $"{run.Wall / j:0.00}×" : "")} | {target} | {run.Cpu:0.00} s ({run.Cpu / calls * 1000:0.000} ms) | {run.PassRate:0.0%} | {run.PeakRssMiB:0} MiB |"));
 
@@ -171,9 +177,13 @@ internal static partial class ProcessBench
         return process.ExitCode == 0 ? Path.Combine(output, "Glidepath.Cli.dll") : throw new InvalidOperationException($"dotnet publish exited {process.ExitCode}");
     }
 
-    private static async Task<Run> RunCliAsync(string cli, string dir, string manifest, string store, string dataset, int concurrency)
+    private static string[] EvalRun(string manifest, string dataset, int concurrency) =>
+        ["eval", "run", "--dataset", dataset, "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture), "--format", "json", "--manifest", manifest];
+
+    /// <summary>Runs one CLI command (<paramref name="command"/>, with <c>--store</c> added) as its own process: wall time, CPU, pass rate and peak RSS.</summary>
+    internal static async Task<Run> RunCliAsync(string cli, string dir, string store, IReadOnlyList<string> command)
     {
-        var start = new ProcessStartInfo("dotnet", ["exec", cli, "eval", "run", "--dataset", dataset, "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture), "--format", "json", "--manifest", manifest, "--store", store])
+        var start = new ProcessStartInfo("dotnet", ["exec", cli, .. command, "--store", store])
         {
             WorkingDirectory = dir,
             RedirectStandardOutput = true,
@@ -194,11 +204,13 @@ internal static partial class ProcessBench
             throw new InvalidOperationException($"eval run exited {process.ExitCode}: {await stderr}");
         }
 
-        var summary = JsonDocument.Parse(await stdout).RootElement.GetProperty("summary");
-        return new Run(watch.Elapsed.TotalSeconds, cpu, summary.GetProperty("pass_rate").GetDouble(), await peak);
+        // eval run: summary.pass_rate; gate: the candidate's pass rate.
+        var root = JsonDocument.Parse(await stdout).RootElement;
+        var passRate = root.TryGetProperty("summary", out var summary) ? summary.GetProperty("pass_rate").GetDouble() : root.GetProperty("candidate_pass_rate").GetDouble();
+        return new Run(watch.Elapsed.TotalSeconds, cpu, passRate, await peak);
     }
 
-    private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+    internal static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 
     public static void WriteDataset(string path, List<JsonObject> templates, int count, string tag)
     {
@@ -265,5 +277,5 @@ internal static partial class ProcessBench
         return peak;
     }
 
-    private readonly record struct Run(double Wall, double Cpu, double PassRate, double PeakRssMiB);
+    internal readonly record struct Run(double Wall, double Cpu, double PassRate, double PeakRssMiB);
 }

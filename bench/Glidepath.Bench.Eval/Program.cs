@@ -11,6 +11,7 @@ using Glidepath.Cli;
 //          glidepath eval run as its own process against a 50 ms OpenAI-compatible upstream, and promptfoo on the same cases.
 //          --r2r also publishes the CLI as installed (dotnet publish -r RID: ReadyToRun) and measures both builds side by side.
 //          --memory adds a 20 × CASES uncached run per build: does peak RSS keep growing past the 10× run?
+//          --gate then runs glidepath gate (a changed prompt against v1, uncached) at 1×, 10× (and with --memory 20×) CASES.
 //          --cli=NAME=PATH adds another build of Glidepath.Cli.dll (for example the one before a change), measured in the same run.
 if (args.Length > 1 && args[0] == "--serve-mock")
 {
@@ -32,7 +33,7 @@ if (args.Length > 0 && args[0] == "--process")
         clis.Add(parts.Length == 2 && File.Exists(parts[1]) ? (parts[0], parts[1]) : throw new ArgumentException($"{extra}: expected --cli=NAME=PATH of an existing Glidepath.Cli.dll"));
     }
 
-    return await ProcessBench.RunAsync(numbers.Length > 0 ? numbers[0] : 1000, numbers.Length > 1 ? numbers[1] : 64, !args.Contains("--no-promptfoo"), clis, args.Contains("--memory"));
+    return await ProcessBench.RunAsync(numbers.Length > 0 ? numbers[0] : 1000, numbers.Length > 1 ? numbers[1] : 64, !args.Contains("--no-promptfoo"), clis, args.Contains("--memory"), args.Contains("--gate"));
 }
 
 var cases = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
