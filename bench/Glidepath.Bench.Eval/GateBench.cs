@@ -33,11 +33,7 @@ internal static class GateBench
         var ok = true;
         for (var i = 0; i < clis.Count; i++)
         {
-            Console.WriteLine();
-            Console.WriteLine($"gate, {clis[i].Name}: working (one prompt line more) against v1, uncached, both sides called");
-            Console.WriteLine();
-            Console.WriteLine("| run | wall time (process) | ideal | ratio | target | CPU (per call) | pass rate | peak RSS |");
-            Console.WriteLine("|---|---|---|---|---|---|---|---|");
+            ProcessBench.TableHeader($"gate, {clis[i].Name}: working (one prompt line more) against v1, uncached, both sides called");
             for (var d = 0; d < datasets.Count; d++)
             {
                 var calls = 2 * datasets[d].Cases;

@@ -79,11 +79,7 @@ internal static partial class ProcessBench
             var ok = true;
             for (var i = 0; i < clis.Count; i++)
             {
-                Console.WriteLine();
-                Console.WriteLine($"{clis[i].Name} ({clis[i].Dll}):");
-                Console.WriteLine();
-                Console.WriteLine("| run | wall time (process) | ideal | ratio | target | CPU (per call) | pass rate | peak RSS |");
-                Console.WriteLine("|---|---|---|---|---|---|---|---|");
+                TableHeader($"{clis[i].Name} ({clis[i].Dll}):");
                 Row($"uncached, {cases} cases", small[i], smallIdeal, "≤ 1.5× ideal", cases);
                 Row($"uncached, {10 * cases} cases", large[i], largeIdeal, "", 10 * cases);
                 Row($"fully cached re-run, {10 * cases} cases", cached[i], null, "≤ 2 s", 10 * cases);
@@ -144,6 +140,16 @@ internal static partial class ProcessBench
                 Directory.Delete(dir, recursive: true);
             }
         }
+    }
+
+    /// <summary>A build's title and the header of its table of runs (<see cref="Row"/>).</summary>
+    internal static void TableHeader(string title)
+    {
+        Console.WriteLine();
+        Console.WriteLine(title);
+        Console.WriteLine();
+        Console.WriteLine("| run | wall time (process) | ideal | ratio | target | CPU (per call) | pass rate | peak RSS |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
     }
 
     internal static void Row(string name, Run run, double? ideal, string target, int calls) => Console.WriteLine(string.Create(
