@@ -36,13 +36,23 @@ internal sealed class CliOutput
 
     public TextWriter Stdout => _env.Stdout;
 
-    /// <summary>One JSON document on stdout, written as it is serialized (a report of any size is never one string).</summary>
+    /// <summary>
+    /// One JSON document on stdout, written as it is serialized (a report of any size is never one string). Should the
+    /// serializer fail part-way, what was written is ended with a line break, so the error object printed next starts
+    /// on a line of its own.
+    /// </summary>
     public void Json(object value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        using (var stream = new TextWriterStream(_env.Stdout))
+        using var stream = new TextWriterStream(_env.Stdout);
+        try
         {
             JsonSerializer.Serialize(stream, value, value.GetType(), JsonOptions);
+        }
+        catch when (stream.Written)
+        {
+            _env.Stdout.WriteLine();
+            throw;
         }
 
         _env.Stdout.WriteLine();

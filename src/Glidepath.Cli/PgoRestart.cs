@@ -8,10 +8,11 @@ namespace Glidepath.Cli;
 /// runtimeconfig): a command that lasts seconds (<c>eval run</c>, <c>gate</c>, <c>release create</c>) then compiles its
 /// hot code twice instead of three times, a fifth to a third less CPU. A process that serves for days (<c>serve</c>,
 /// <c>controller</c>, <c>dashboard</c>) wants it on: without it the gateway settles at about a quarter less throughput
-/// (docs/benchmarks.md). On Linux such a command replaces its own process image (<c>execve</c>: same PID, same standard
-/// streams, same arguments) with one whose environment adds <c>DOTNET_TieredPGO=1</c>, before it does anything else.
-/// An explicit <c>DOTNET_TieredPGO</c> (either value) is left alone, and so is any other platform: the command then
-/// runs as it started.
+/// (docs/benchmarks.md). On Linux such a command replaces its own process image (<c>execve</c> of its own host binary:
+/// same PID, process name, standard streams and arguments) with one whose environment adds <c>DOTNET_TieredPGO=1</c>,
+/// as the first thing <c>Main</c> does (the runtime has started once; a startup hook or profiler runs in both images).
+/// A <c>DOTNET_TieredPGO</c> or <c>COMPlus_TieredPGO</c> that is present at all, even empty, is left alone, and so is
+/// any other platform: the command then runs as it started.
 /// </summary>
 internal static partial class PgoRestart
 {
@@ -29,34 +30,58 @@ internal static partial class PgoRestart
     /// </summary>
     public static void RestartIfLongRunning(string[] args)
     {
-        if (!OperatingSystem.IsLinux() || IsSet(Environment.GetEnvironmentVariable(Variable)) || IsSet(Environment.GetEnvironmentVariable("COMPlus_TieredPGO")) || !IsLongRunning(args))
+        // Present at all (even empty) counts as set: the exec'd image finds DOTNET_TieredPGO=1 and never execs again.
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(Variable) is not null
+            || Environment.GetEnvironmentVariable("COMPlus_TieredPGO") is not null || !IsLongRunning(args))
         {
             return;
         }
 
-        string[] argv;
+        // Exec the host binary by its path, not /proc/self/exe (the kernel names the process after the path it is
+        // given: it would show as "exe" to ps, pgrep and process exporters); a binary replaced since start is not run.
+        var host = Environment.ProcessPath;
+        if (host is null || !File.Exists(host))
+        {
+            return;
+        }
+
+        // The host's own argument vector ("dotnet exec Glidepath.Cli.dll serve …" or "glidepath serve …") and the
+        // environment the process started with, byte for byte (a path or value that is not UTF-8 passes unchanged).
+        List<byte[]> argv, environment;
         try
         {
-            // The host's own argument vector ("dotnet exec Glidepath.Cli.dll serve …" or "glidepath serve …"), exactly.
-            argv = File.ReadAllText("/proc/self/cmdline", Encoding.UTF8).TrimEnd('\0').Split('\0');
+            argv = NulSeparated(File.ReadAllBytes("/proc/self/cmdline"));
+            environment = NulSeparated(File.ReadAllBytes("/proc/self/environ"));
         }
-        catch (IOException)
-        {
-            return;
-        }
-        catch (UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return;
         }
 
-        var environment = new List<string>();
-        foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
-        {
-            environment.Add($"{e.Key}={e.Value}");
-        }
+        environment.Add(Encoding.ASCII.GetBytes(Variable + "=1"));
+        ReleaseDiagnosticsSocket();
+        var errno = Exec(host, argv, environment);
+        Console.Error.WriteLine($"note: could not re-execute {host} with tiered PGO on ({errno}); {args.FirstOrDefault(a => LongRunning.Contains(a))} runs without it");
+    }
 
-        environment.Add(Variable + "=1");
-        Exec("/proc/self/exe", argv, environment);
+    /// <summary>
+    /// Removes this runtime's diagnostics socket (<c>dotnet-diagnostic-PID-…-socket</c> in the temp folder). The image
+    /// after <c>execve</c> has the same PID and start time, so it would find the name taken and serve none: dotnet-counters,
+    /// dotnet-trace and dotnet-monitor could not attach to the gateway.
+    /// </summary>
+    private static void ReleaseDiagnosticsSocket()
+    {
+        try
+        {
+            foreach (var socket in Directory.EnumerateFiles(Path.GetTempPath(), $"dotnet-diagnostic-{Environment.ProcessId}-*-socket"))
+            {
+                File.Delete(socket);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Not fatal: the gateway runs, without a diagnostics endpoint.
+        }
     }
 
     /// <summary>Whether <paramref name="args"/> name a command that keeps running (<c>serve</c>, <c>controller</c>, <c>dashboard</c>), not its help.</summary>
@@ -83,36 +108,56 @@ internal static partial class PgoRestart
         return false;
     }
 
-    private static bool IsSet(string? value) => !string.IsNullOrEmpty(value);
-
-    private static void Exec(string path, IReadOnlyList<string> argv, IReadOnlyList<string> environment)
+    /// <summary>The strings of a <c>/proc</c> file: each ends with a NUL byte.</summary>
+    private static List<byte[]> NulSeparated(byte[] bytes)
     {
-        var strings = new List<IntPtr>();
+        var result = new List<byte[]>();
+        var start = 0;
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            if (bytes[i] == 0)
+            {
+                result.Add(bytes[start..i]);
+                start = i + 1;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Replaces the process image; returns only when that failed, with why.</summary>
+    private static string Exec(string path, IReadOnlyList<byte[]> argv, IReadOnlyList<byte[]> environment)
+    {
+        var owned = new List<IntPtr>();
         try
         {
-            var argvPointers = Pointers(argv, strings);
-            var envPointers = Pointers(environment, strings);
-            _ = Execve(path, argvPointers, envPointers);
-
-            // Only a failed exec returns (say the binary went away): run on in this process, without PGO.
+            _ = Execve(path, Pointers(argv, owned), Pointers(environment, owned));
+            return $"errno {Marshal.GetLastPInvokeError()}";
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return ex.Message;
         }
         finally
         {
-            foreach (var p in strings)
+            foreach (var p in owned)
             {
-                Marshal.FreeCoTaskMem(p);
+                Marshal.FreeHGlobal(p);
             }
         }
     }
 
-    /// <summary>A null-terminated array of UTF-8 strings, as <c>execve</c> takes; each string is recorded in <paramref name="owned"/> to free.</summary>
-    private static IntPtr[] Pointers(IReadOnlyList<string> values, List<IntPtr> owned)
+    /// <summary>A null-terminated array of NUL-terminated strings, as <c>execve</c> takes; each is recorded in <paramref name="owned"/> to free.</summary>
+    private static IntPtr[] Pointers(IReadOnlyList<byte[]> values, List<IntPtr> owned)
     {
         var result = new IntPtr[values.Count + 1];
         for (var i = 0; i < values.Count; i++)
         {
-            result[i] = Marshal.StringToCoTaskMemUTF8(values[i]);
-            owned.Add(result[i]);
+            var p = Marshal.AllocHGlobal(values[i].Length + 1);
+            owned.Add(p);
+            Marshal.Copy(values[i], 0, p, values[i].Length);
+            Marshal.WriteByte(p, values[i].Length, 0);
+            result[i] = p;
         }
 
         return result;

@@ -12,6 +12,9 @@ internal sealed class TextWriterStream(TextWriter output) : Stream
     private readonly Decoder _decoder = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetDecoder();
     private char[] _chars = [];
 
+    /// <summary>Whether any text has been passed on yet.</summary>
+    public bool Written { get; private set; }
+
     public override bool CanRead => false;
 
     public override bool CanSeek => false;
@@ -26,14 +29,15 @@ internal sealed class TextWriterStream(TextWriter output) : Stream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        var needed = _decoder.GetCharCount(buffer, flush: false);
-        if (_chars.Length < needed)
+        // At most one char per byte, plus what the decoder held back from the last write.
+        if (_chars.Length < buffer.Length + 2)
         {
-            _chars = new char[Math.Max(needed, 2 * _chars.Length)];
+            _chars = new char[Math.Max(buffer.Length + 2, 2 * _chars.Length)];
         }
 
         var written = _decoder.GetChars(buffer, _chars, flush: false);
         output.Write(_chars, 0, written);
+        Written |= written > 0;
     }
 
     public override void Flush() => output.Flush();

@@ -27,7 +27,11 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
     /// <summary>What the process said about rollouts and the store (not its per-request lines).</summary>
     public string ControllerLines => string.Join('\n', _output.Where(l => l.Contains("rollout", StringComparison.OrdinalIgnoreCase) || l.Contains("store", StringComparison.OrdinalIgnoreCase)));
 
-    public static async Task<GatewayProcess> StartAsync(string manifest, string store, string environment, params string[] extra)
+    public static Task<GatewayProcess> StartAsync(string manifest, string store, string environment, params string[] extra) =>
+        StartAsync(manifest, store, environment, new Dictionary<string, string>(), extra);
+
+    /// <param name="variables">Environment variables to set for the process (on top of the test's own).</param>
+    public static async Task<GatewayProcess> StartAsync(string manifest, string store, string environment, IReadOnlyDictionary<string, string> variables, params string[] extra)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in (string[])[CliDllPath(), "serve", "--manifest", manifest, "--store", store,
@@ -38,6 +42,11 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
 
         psi.Environment["DOTNET_NOLOGO"] = "1";
         psi.Environment.Remove("DOTNET_TieredPGO"); // as a user starts it: serve turns PGO on itself (PgoRestart)
+        foreach (var (name, value) in variables)
+        {
+            psi.Environment[name] = value;
+        }
+
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         var gateway = new GatewayProcess(process);
         var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -39,4 +39,27 @@ public sealed class TextWriterStreamTests
         Assert.Equal(JsonSerializer.Serialize(value, CliOutput.JsonOptions) + stdout.NewLine, stdout.ToString());
         Assert.True(stdout.ToString().Length > 16 * 1024 * 20, "large enough to be written in many chunks");
     }
+
+    [Fact]
+    public void Json_FailsPartWay_WhatWasWrittenEndsWithALineBreak()
+    {
+        var stdout = new StringWriter();
+        var output = new CliOutput(new CliEnvironment(stdout, new StringWriter(), IsTerminal: false), json: true);
+
+        Assert.Throws<InvalidOperationException>(() => output.Json(new { cases = Failing() }));
+
+        var text = stdout.ToString();
+        Assert.StartsWith("{", text, StringComparison.Ordinal);
+        Assert.EndsWith(stdout.NewLine, text, StringComparison.Ordinal);
+    }
+
+    private static IEnumerable<string> Failing()
+    {
+        for (var i = 0; i < 20000; i++)
+        {
+            yield return $"case-{i:00000} with some text to fill the buffer";
+        }
+
+        throw new InvalidOperationException("a value that cannot be written");
+    }
 }

@@ -14,7 +14,19 @@ internal struct ScoreSum
     private const int FractionBits = 100;
     private Int128 _units;
 
-    public void Add(double score) => _units += (Int128)Math.ScaleB(score, FractionBits);
+    /// <summary>The largest score magnitude taken: far above any scorer's 0..1, and the sum of a million of them still fits.</summary>
+    public const double MaxScore = 1 << 20;
+
+    /// <exception cref="ArgumentOutOfRangeException">The score is NaN, infinite or beyond ±<see cref="MaxScore"/> (scorers report 0..1).</exception>
+    public void Add(double score)
+    {
+        if (!double.IsFinite(score) || Math.Abs(score) > MaxScore)
+        {
+            throw new ArgumentOutOfRangeException(nameof(score), score, $"a trial score must be a finite number within ±{MaxScore}");
+        }
+
+        _units += (Int128)Math.ScaleB(score, FractionBits);
+    }
 
     public readonly double Value => Math.ScaleB((double)_units, -FractionBits);
 }

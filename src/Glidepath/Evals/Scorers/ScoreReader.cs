@@ -33,6 +33,13 @@ public static class ScoreReader
                 continue;
             }
 
+            if (metric is NumericMetric { Value: { } raw } && !double.IsFinite(raw))
+            {
+                // NaN or infinite: a scorer error (the trial errs, never a pass, never a NaN mean in the gate).
+                list.Add(ScoreOutcome.Failed(name, $"metric '{metric.Name}' is {raw.ToString(System.Globalization.CultureInfo.InvariantCulture)}, not a finite number", weight) with { Metadata = metadata });
+                continue;
+            }
+
             var failed = metric.Interpretation?.Failed;
             var (score, passed) = metric switch
             {

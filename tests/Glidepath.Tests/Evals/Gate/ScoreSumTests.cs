@@ -20,6 +20,14 @@ public sealed class ScoreSumTests
     public void Value_WhereAddingDoublesIsExact_IsThatSum(double[] scores) =>
         Assert.Equal(scores.Sum(), Sum(scores));
 
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(double.NegativeInfinity)]
+    [InlineData(1e12)]
+    public void Add_NotAFiniteScoreInRange_Throws(double score) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => Sum(0.5, score));
+
     private static double Sum(params double[] scores)
     {
         var sum = new ScoreSum();
