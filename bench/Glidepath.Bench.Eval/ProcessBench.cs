@@ -207,7 +207,7 @@ internal static partial class ProcessBench
         var cpu = ChildrenCpu() - before;
         if (process.ExitCode is not (0 or 1))
         {
-            throw new InvalidOperationException($"eval run exited {process.ExitCode}: {await stderr}");
+            throw new InvalidOperationException($"glidepath {command[0]} exited {process.ExitCode}: {await stderr}");
         }
 
         // eval run: summary.pass_rate; gate: the candidate's pass rate.
