@@ -6,8 +6,7 @@ namespace Glidepath.Cli.Commands;
 /// <summary>What <c>eval</c> and <c>gate</c> print alike: the per-release summary table and why a trial did not pass.</summary>
 internal static class EvalRunOutput
 {
-    public static string Reason(TrialResult r) =>
-        r.Error ?? string.Join("; ", r.Scores.Where(s => s.Applicable && !s.Passed).Select(s => $"{s.Scorer}: {s.Reason}"));
+    public static string Reason(TrialResult r) => r.Why;
 
     public static void SummaryTable(CliContext ctx, IReadOnlyList<(string Label, RunSummary Summary)> rows) =>
         ctx.Output.Table(["release", "cases", "trials", "pass", "fail", "error", "pass rate", "mean score", "p50 ms", "p95 ms", "cost $"],

@@ -49,7 +49,7 @@ internal sealed class ShownAnswers
         if (_changed.TryGetValue(index, out var texts) && texts.Candidate is null && trial.Trial == _tallies[index].Candidate.ShownIfCandidate)
         {
             texts.Candidate = trial.Display;
-            texts.Reason = trial.Error ?? string.Join("; ", trial.Scores.Where(s => s.Applicable && !s.Passed).Select(s => $"{s.Scorer}: {s.Reason}"));
+            texts.Reason = trial.Why;
         }
     }
 

@@ -28,6 +28,9 @@ public sealed record TrialResult
 
     public TrialKey Key => new(ReleaseId, CaseId, Trial);
 
+    /// <summary>Why it did not pass: the error, else each applicable score that failed with its reason (empty for a pass).</summary>
+    public string Why => Error ?? string.Join("; ", Scores.Where(s => s.Applicable && !s.Passed).Select(s => $"{s.Scorer}: {s.Reason}"));
+
     /// <summary>What a report shows as the answer: the text, then any tool calls.</summary>
     public string Display => ToolCalls.Count == 0 ? Output : $"{Output}{(Output.Length > 0 ? "\n" : "")}{string.Join("\n", ToolCalls.Select(t => "→ " + t))}";
 }
