@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Text.Json;
 
 namespace Glidepath.Storage;
@@ -23,9 +22,11 @@ public static class StoredName
     private static class Names<T>
         where T : struct, Enum
     {
-        public static readonly FrozenDictionary<T, string> ByValue =
-            Enum.GetValues<T>().ToFrozenDictionary(v => v, v => JsonNamingPolicy.SnakeCaseLower.ConvertName(v.ToString()));
+        // Plain dictionaries: a few entries each, and a frozen one costs a short CLI run more to build (its
+        // specialised code is compiled for every enum type) than it saves on lookups.
+        public static readonly Dictionary<T, string> ByValue =
+            Enum.GetValues<T>().ToDictionary(v => v, v => JsonNamingPolicy.SnakeCaseLower.ConvertName(v.ToString()));
 
-        public static readonly FrozenDictionary<string, T> ByName = ByValue.ToFrozenDictionary(kv => kv.Value, kv => kv.Key, StringComparer.Ordinal);
+        public static readonly Dictionary<string, T> ByName = ByValue.ToDictionary(kv => kv.Value, kv => kv.Key, StringComparer.Ordinal);
     }
 }
