@@ -79,16 +79,34 @@ public static class GitInfo
         return process.ExitCode == 0 ? ms.ToArray() : null;
     }
 
-    /// <summary>The HEAD commit and whether the work tree has uncommitted changes under <paramref name="dir"/>.</summary>
+    /// <summary>
+    /// The HEAD commit and whether the work tree has uncommitted changes under <paramref name="dir"/>, from one
+    /// <c>git status</c> (its branch header names the commit): (null, false) outside a work tree or before the first commit.
+    /// </summary>
     public static async Task<(string? Commit, bool Dirty)> ProvenanceAsync(string dir, CancellationToken cancellationToken)
     {
-        var commit = await RunAsync(dir, cancellationToken, "rev-parse", "HEAD").ConfigureAwait(false);
-        if (commit is null)
+        var status = await RunAsync(dir, cancellationToken, "status", "--porcelain=v2", "--branch", "--", ".").ConfigureAwait(false);
+        return status is null ? (null, false) : ParseStatus(status);
+    }
+
+    /// <summary>Reads <c>git status --porcelain=v2 --branch</c>: the <c># branch.oid</c> header, and any entry line means changes.</summary>
+    internal static (string? Commit, bool Dirty) ParseStatus(string status)
+    {
+        string? commit = null;
+        var dirty = false;
+        foreach (var line in status.Split('\n'))
         {
-            return (null, false);
+            if (line.StartsWith("# branch.oid ", StringComparison.Ordinal))
+            {
+                var oid = line["# branch.oid ".Length..].Trim();
+                commit = oid == "(initial)" ? null : oid;
+            }
+            else if (line.Length > 0 && line[0] != '#')
+            {
+                dirty = true;
+            }
         }
 
-        var status = await RunAsync(dir, cancellationToken, "status", "--porcelain", "--", ".").ConfigureAwait(false);
-        return (commit, !string.IsNullOrWhiteSpace(status));
+        return commit is null ? (null, false) : (commit, dirty);
     }
 }
