@@ -81,9 +81,12 @@ public sealed class RollbackAndDrillTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Drill_ImpossibleLimit_ExitsOneAndRecordsFailure()
+    public async Task Drill_GatewayThatNeverServesTheRollback_ExitsOneAndRecordsFailure()
     {
-        var (exit, stdout, _) = await _app.CliAsync("drill", "--env", "staging", "--gateway", _app.Url, "--limit", "1ms", "--format", "json");
+        // A gateway stuck on the candidate: the drill sees the candidate served, then never the rollback. (A real gateway
+        // with a tiny --limit is not a sure failure: its next poll of the store can land just before the first probe.)
+        await using var stuck = await StuckGateway.StartAsync("support-agent", "staging", await _app.ReleaseLabelAsync(2));
+        var (exit, stdout, _) = await _app.CliAsync("drill", "--env", "staging", "--gateway", stuck.Url, "--limit", "100ms", "--format", "json");
 
         Assert.Equal(1, exit);
         using var result = JsonDocument.Parse(stdout);
