@@ -1,11 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Glidepath.IntegrationTests;
 
@@ -39,12 +34,8 @@ internal sealed class FakeOpenAiUpstream : IAsyncDisposable
 
     public static async Task<FakeOpenAiUpstream> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
         FakeOpenAiUpstream? self = null;
-        app.MapPost("/v1/chat/completions", async (HttpContext http) =>
+        var (app, url) = await LoopbackApp.StartAsync(app => app.MapPost("/v1/chat/completions", async (HttpContext http) =>
         {
             using var doc = await JsonDocument.ParseAsync(http.Request.Body);
             self!.LastRequest = doc.RootElement.Clone();
@@ -77,9 +68,7 @@ internal sealed class FakeOpenAiUpstream : IAsyncDisposable
             await Send("""{"id":"c","object":"chat.completion.chunk","created":1,"model":"fake-gpt","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}""");
             await Send("""{"id":"c","object":"chat.completion.chunk","created":1,"model":"fake-gpt","choices":[],"usage":{"prompt_tokens":20,"completion_tokens":2,"total_tokens":22}}""");
             await http.Response.WriteAsync("data: [DONE]\n\n");
-        });
-        await app.StartAsync();
-        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        }));
         self = new FakeOpenAiUpstream(app, url);
         return self;
     }

@@ -1,10 +1,5 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Glidepath.IntegrationTests;
 
@@ -26,18 +21,16 @@ internal sealed class StuckGateway : IAsyncDisposable
 
     public static async Task<StuckGateway> StartAsync(string app, string environment, string releaseLabel)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var web = builder.Build();
-        web.MapGet("/readyz", () => Results.Json(new { app, environment, control_plane = "ok" }));
-        web.MapPost("/v1/chat/completions", (HttpContext http) =>
+        var (web, url) = await LoopbackApp.StartAsync(web =>
         {
-            http.Response.Headers["Glidepath-Release"] = releaseLabel;
-            return Results.Text("""{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[]}""", "application/json");
+            web.MapGet("/readyz", () => Results.Json(new { app, environment, control_plane = "ok" }));
+            web.MapPost("/v1/chat/completions", (HttpContext http) =>
+            {
+                http.Response.Headers["Glidepath-Release"] = releaseLabel;
+                return Results.Text("""{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[]}""", "application/json");
+            });
         });
-        await web.StartAsync();
-        return new StuckGateway(web, web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        return new StuckGateway(web, url);
     }
 
     public async ValueTask DisposeAsync()
