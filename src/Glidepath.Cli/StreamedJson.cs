@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text;
 using System.Text.Json;
 
 namespace Glidepath.Cli;
@@ -13,13 +11,12 @@ internal sealed class StreamedJson : IDisposable
     private const int FlushBytes = 16 * 1024;
 
     private readonly TextWriter _out;
-    private readonly ArrayBufferWriter<byte> _buffer = new(FlushBytes);
     private readonly Utf8JsonWriter _writer;
 
     public StreamedJson(TextWriter output)
     {
         _out = output;
-        _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Indented = CliOutput.JsonOptions.WriteIndented, Encoder = CliOutput.JsonOptions.Encoder });
+        _writer = new Utf8JsonWriter(new TextWriterStream(output), new JsonWriterOptions { Indented = CliOutput.JsonOptions.WriteIndented, Encoder = CliOutput.JsonOptions.Encoder });
     }
 
     public Utf8JsonWriter Writer => _writer;
@@ -35,25 +32,17 @@ internal sealed class StreamedJson : IDisposable
     public void Value(object? value)
     {
         JsonSerializer.Serialize(_writer, value, CliOutput.JsonOptions);
-        if (_writer.BytesPending + _buffer.WrittenCount >= FlushBytes)
+        if (_writer.BytesPending >= FlushBytes)
         {
-            Flush();
+            _writer.Flush();
         }
     }
 
     /// <summary>Writes what is left and ends the line, as <see cref="CliOutput.Json"/> does.</summary>
     public void Dispose()
     {
-        Flush();
+        _writer.Flush();
         _out.WriteLine();
         _writer.Dispose();
-    }
-
-    // The writer flushes whole tokens only, so the bytes never end inside a character.
-    private void Flush()
-    {
-        _writer.Flush();
-        _out.Write(Encoding.UTF8.GetString(_buffer.WrittenSpan));
-        _buffer.ResetWrittenCount();
     }
 }

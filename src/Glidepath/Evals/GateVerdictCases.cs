@@ -1,14 +1,13 @@
 using System.Text.Json;
 using Glidepath.Evals.Gate;
-using Glidepath.Evals.Runs;
 using Glidepath.Storage;
 
 namespace Glidepath.Evals;
 
 /// <summary>
 /// Reads a stored gate verdict's failed cases from its eval run (the verdict's details name the run and the regressed
-/// cases), as the gate itself does: the run's results are read as a stream twice, first to add each case up
-/// (<see cref="SideTally"/>), then for the answers of the cases shown, so a run of any size takes a few numbers per case.
+/// cases) the way the gate reads its run (<see cref="GateRunTally"/>): the results as a stream, once to add each case
+/// up, once more for the answers of the cases shown, so a run of any size takes a few numbers per case.
 /// </summary>
 public static class GateVerdictCases
 {
@@ -29,76 +28,18 @@ public static class GateVerdictCases
             ? r.EnumerateArray().Select(x => x.GetString()).OfType<string>().ToHashSet(StringComparer.Ordinal)
             : [];
 
-        var tallies = new Dictionary<string, (SideTally Baseline, SideTally Candidate)>(StringComparer.Ordinal);
-        await foreach (var t in runs.ReadResultsAsync(runId, notPassedOnly: false, cancellationToken).ConfigureAwait(false))
-        {
-            if (!tallies.TryGetValue(t.CaseId, out var sides))
-            {
-                tallies[t.CaseId] = sides = (new SideTally(), new SideTally());
-            }
-
-            Add(t, sides, verdict);
-        }
+        var tally = await GateRunTally.ReadAsync(runs.ReadResultsAsync(runId, notPassedOnly: false, cancellationToken), verdict.BaselineReleaseId, verdict.CandidateReleaseId, cancellationToken).ConfigureAwait(false);
 
         // The cases shown: the candidate failed a trial, or the gate named the case regressed.
-        var shown = tallies.Where(kv => kv.Value.Candidate.Passes < kv.Value.Candidate.Trials || regressed.Contains(kv.Key))
-            .ToDictionary(kv => kv.Key, kv => new Answers(kv.Value.Baseline.ShownIfBaseline, kv.Value.Candidate.ShownIfCandidate), StringComparer.Ordinal);
-        if (shown.Count > 0)
-        {
-            await foreach (var t in runs.ReadResultsAsync(runId, notPassedOnly: false, cancellationToken).ConfigureAwait(false))
+        var shown = Enumerable.Range(0, tally.Cases.Count)
+            .Where(i => tally.Cases[i].Candidate.Passes < tally.Cases[i].Candidate.Trials || regressed.Contains(tally.Cases[i].CaseId))
+            .ToList();
+        var answers = await tally.AnswersAsync(shown, runs.ReadResultsAsync(runId, notPassedOnly: false, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return [.. shown.Select(i =>
             {
-                if (shown.TryGetValue(t.CaseId, out var answers))
-                {
-                    answers.Offer(t, verdict);
-                }
-            }
-        }
-
-        return [.. shown.Select(kv =>
-            {
-                var (baseline, candidate) = tallies[kv.Key];
-                return new GateVerdictCase(
-                    kv.Key, regressed.Contains(kv.Key), baseline.Passes, baseline.Trials, candidate.Passes, candidate.Trials,
-                    kv.Value.Baseline ?? "", kv.Value.Candidate ?? "", kv.Value.Why ?? "");
+                var (c, (baseline, candidate, why)) = (tally.Cases[i], answers.For(i)!.Value);
+                return new GateVerdictCase(c.CaseId, regressed.Contains(c.CaseId), c.Baseline.Passes, c.Baseline.Trials, c.Candidate.Passes, c.Candidate.Trials, baseline, candidate, why);
             })
             .OrderByDescending(c => c.Regressed).ThenBy(c => c.CaseId, StringComparer.Ordinal)];
-    }
-
-    // A release gated against itself has one set of results: they count on both sides.
-    private static void Add(TrialResult t, (SideTally Baseline, SideTally Candidate) sides, GateVerdictRecord verdict)
-    {
-        if (t.ReleaseId == verdict.BaselineReleaseId)
-        {
-            sides.Baseline.Add(t);
-        }
-
-        if (t.ReleaseId == verdict.CandidateReleaseId)
-        {
-            sides.Candidate.Add(t);
-        }
-    }
-
-    /// <summary>The texts of one shown case, filled from the trials each side shows.</summary>
-    private sealed class Answers(int? baselineTrial, int? candidateTrial)
-    {
-        public string? Baseline { get; private set; }
-
-        public string? Candidate { get; private set; }
-
-        public string? Why { get; private set; }
-
-        public void Offer(TrialResult t, GateVerdictRecord verdict)
-        {
-            if (Baseline is null && t.ReleaseId == verdict.BaselineReleaseId && t.Trial == baselineTrial)
-            {
-                Baseline = t.Display;
-            }
-
-            if (Candidate is null && t.ReleaseId == verdict.CandidateReleaseId && t.Trial == candidateTrial)
-            {
-                Candidate = t.Display;
-                Why = t.Why;
-            }
-        }
     }
 }

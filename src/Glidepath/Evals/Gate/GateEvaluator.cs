@@ -23,21 +23,21 @@ public static class GateEvaluator
         ArgumentNullException.ThrowIfNull(cases);
         var tallies = cases.Select(CaseTally.Of).ToList();
         var decision = DecideFromTallies(tallies, rule);
-        var answers = new ShownAnswers(decision.Cases, tallies);
+        var answers = new ShownAnswers(tallies, ShownAnswers.Changed(decision.Cases));
         for (var i = 0; i < cases.Count; i++)
         {
             foreach (var t in cases[i].Baseline)
             {
-                answers.OfferBaseline(i, t);
+                answers.Offer(i, baseline: true, t);
             }
 
             foreach (var t in cases[i].Candidate)
             {
-                answers.OfferCandidate(i, t);
+                answers.Offer(i, baseline: false, t);
             }
         }
 
-        return decision with { Cases = answers.Apply() };
+        return decision with { Cases = answers.Apply(decision.Cases) };
     }
 
     /// <summary>Decides from each case's trials added up (<see cref="CaseTally"/>); the cases' answers are left empty.</summary>

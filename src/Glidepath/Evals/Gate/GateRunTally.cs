@@ -4,8 +4,9 @@ using Glidepath.Evals.Runs;
 namespace Glidepath.Evals.Gate;
 
 /// <summary>
-/// A gate run's cases added up from the stored results, in dataset order, reading cases and results as streams: the gate
-/// holds a few counts per case (<see cref="CaseTally"/>), never the run's results, whatever the number of cases.
+/// A gate run's cases added up from the stored results, reading cases and results as streams: the gate (and a stored
+/// verdict's case list) holds a few counts per case (<see cref="CaseTally"/>), never the run's results, whatever the
+/// number of cases.
 /// </summary>
 internal sealed class GateRunTally
 {
@@ -20,7 +21,7 @@ internal sealed class GateRunTally
         _candidateId = candidateId;
     }
 
-    /// <summary>The cases in dataset order.</summary>
+    /// <summary>The cases in dataset order (or, read without the dataset, in the order their first result came).</summary>
     public IReadOnlyList<CaseTally> Cases => _cases;
 
     /// <summary>
@@ -34,11 +35,18 @@ internal sealed class GateRunTally
         var tally = new GateRunTally(baselineId, candidateId);
         await foreach (var c in cases.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            tally._index[c.Id] = tally._cases.Count;
-            tally._cases.Add(new CaseTally(c.Id, c.Tags));
+            tally.AddCase(c.Id, c.Tags);
         }
 
-        await tally.ForEachAsync(results, (i, baseline, trial) => (baseline ? tally._cases[i].Baseline : tally._cases[i].Candidate).Add(trial), cancellationToken).ConfigureAwait(false);
+        await tally.ForEachAsync(results, addCases: false, (i, baseline, trial) => (baseline ? tally._cases[i].Baseline : tally._cases[i].Candidate).Add(trial), cancellationToken).ConfigureAwait(false);
+        return tally;
+    }
+
+    /// <summary>The same from the results alone (a stored run whose dataset is not at hand): every case that has a result.</summary>
+    public static async Task<GateRunTally> ReadAsync(IAsyncEnumerable<TrialResult> results, string baselineId, string candidateId, CancellationToken cancellationToken)
+    {
+        var tally = new GateRunTally(baselineId, candidateId);
+        await tally.ForEachAsync(results, addCases: true, (i, baseline, trial) => (baseline ? tally._cases[i].Baseline : tally._cases[i].Candidate).Add(trial), cancellationToken).ConfigureAwait(false);
         return tally;
     }
 
@@ -48,34 +56,44 @@ internal sealed class GateRunTally
     /// </summary>
     public async Task<IReadOnlyList<CaseComparison>> WithAnswersAsync(IReadOnlyList<CaseComparison> decided, IAsyncEnumerable<TrialResult> results, CancellationToken cancellationToken)
     {
-        var answers = new ShownAnswers(decided, _cases);
+        ArgumentNullException.ThrowIfNull(decided);
+        var answers = await AnswersAsync(ShownAnswers.Changed(decided), results, cancellationToken).ConfigureAwait(false);
+        return answers.Apply(decided);
+    }
+
+    /// <summary>The shown answers of the cases at <paramref name="wanted"/> (indexes into <see cref="Cases"/>), from a second pass over the results; nothing is read when none is wanted.</summary>
+    public async Task<ShownAnswers> AnswersAsync(IEnumerable<int> wanted, IAsyncEnumerable<TrialResult> results, CancellationToken cancellationToken)
+    {
+        var answers = new ShownAnswers(_cases, wanted);
         if (answers.Wanted)
         {
-            await ForEachAsync(results, (i, baseline, trial) =>
-            {
-                if (baseline)
-                {
-                    answers.OfferBaseline(i, trial);
-                }
-                else
-                {
-                    answers.OfferCandidate(i, trial);
-                }
-            }, cancellationToken).ConfigureAwait(false);
+            await ForEachAsync(results, addCases: false, answers.Offer, cancellationToken).ConfigureAwait(false);
         }
 
-        return answers.Apply();
+        return answers;
+    }
+
+    private void AddCase(string caseId, IReadOnlyList<string> tags)
+    {
+        _index[caseId] = _cases.Count;
+        _cases.Add(new CaseTally(caseId, tags));
     }
 
     /// <summary>Calls <paramref name="add"/> with each result's case index and side (twice when both sides are one release).</summary>
-    private async Task ForEachAsync(IAsyncEnumerable<TrialResult> results, Action<int, bool, TrialResult> add, CancellationToken cancellationToken)
+    private async Task ForEachAsync(IAsyncEnumerable<TrialResult> results, bool addCases, Action<int, bool, TrialResult> add, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(results);
         await foreach (var r in results.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             if (!_index.TryGetValue(r.CaseId, out var i))
             {
-                continue;
+                if (!addCases)
+                {
+                    continue;
+                }
+
+                AddCase(r.CaseId, []);
+                i = _cases.Count - 1;
             }
 
             if (r.ReleaseId == _baselineId)

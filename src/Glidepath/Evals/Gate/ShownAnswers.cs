@@ -3,61 +3,63 @@ using Glidepath.Evals.Runs;
 namespace Glidepath.Evals.Gate;
 
 /// <summary>
-/// The answers a report shows for the cases that changed (regressed, improved or errored): the baseline's and the
-/// candidate's text and why the candidate failed, taken from the trials each side shows (<see cref="SideTally"/>) as
-/// trials are offered one at a time. Unchanged cases keep empty texts, so a gate holds the answers of changed cases only.
+/// The answers a report shows for some cases (the gate: those that changed; a stored verdict: those the candidate
+/// failed): the baseline's and the candidate's text and why the candidate did not pass, taken from the trials each side
+/// shows (<see cref="SideTally"/>) as trials are offered one at a time. Other cases get no texts, so only the shown
+/// cases' answers are held.
 /// </summary>
 internal sealed class ShownAnswers
 {
-    private readonly IReadOnlyList<CaseComparison> _cases;
     private readonly IReadOnlyList<CaseTally> _tallies;
-    private readonly Dictionary<int, Texts> _changed = [];
+    private readonly Dictionary<int, Texts> _wanted = [];
 
-    /// <param name="cases">The decided cases, in the order of <paramref name="tallies"/>.</param>
-    public ShownAnswers(IReadOnlyList<CaseComparison> cases, IReadOnlyList<CaseTally> tallies)
+    /// <param name="tallies">The cases, added up.</param>
+    /// <param name="wanted">Indexes into <paramref name="tallies"/> of the cases whose answers are shown.</param>
+    public ShownAnswers(IReadOnlyList<CaseTally> tallies, IEnumerable<int> wanted)
     {
-        ArgumentNullException.ThrowIfNull(cases);
         ArgumentNullException.ThrowIfNull(tallies);
-        _cases = cases;
+        ArgumentNullException.ThrowIfNull(wanted);
         _tallies = tallies;
-        for (var i = 0; i < cases.Count; i++)
+        foreach (var i in wanted)
         {
-            if (cases[i].Change != CaseChange.Same)
-            {
-                _changed[i] = new Texts();
-            }
+            _wanted[i] = new Texts();
         }
     }
 
-    /// <summary>False when no case changed: there is nothing to read.</summary>
-    public bool Wanted => _changed.Count > 0;
+    /// <summary>False when no case is wanted: there is nothing to read.</summary>
+    public bool Wanted => _wanted.Count > 0;
 
-    /// <summary>Keeps <paramref name="trial"/>'s answer if it is the one shown for case <paramref name="index"/>'s baseline.</summary>
-    public void OfferBaseline(int index, TrialResult trial)
+    /// <summary>Keeps <paramref name="trial"/>'s answer (and, for the candidate, why it did not pass) if it is the one shown for that side of case <paramref name="index"/>.</summary>
+    public void Offer(int index, bool baseline, TrialResult trial)
     {
         ArgumentNullException.ThrowIfNull(trial);
-        if (_changed.TryGetValue(index, out var texts) && texts.Baseline is null && trial.Trial == _tallies[index].Baseline.ShownIfBaseline)
+        if (!_wanted.TryGetValue(index, out var texts))
+        {
+            return;
+        }
+
+        if (baseline && texts.Baseline is null && trial.Trial == _tallies[index].Baseline.ShownIfBaseline)
         {
             texts.Baseline = trial.Display;
         }
-    }
-
-    /// <summary>Keeps <paramref name="trial"/>'s answer and reason if it is the one shown for case <paramref name="index"/>'s candidate.</summary>
-    public void OfferCandidate(int index, TrialResult trial)
-    {
-        ArgumentNullException.ThrowIfNull(trial);
-        if (_changed.TryGetValue(index, out var texts) && texts.Candidate is null && trial.Trial == _tallies[index].Candidate.ShownIfCandidate)
+        else if (!baseline && texts.Candidate is null && trial.Trial == _tallies[index].Candidate.ShownIfCandidate)
         {
             texts.Candidate = trial.Display;
-            texts.Reason = trial.Why;
+            texts.Why = trial.Why;
         }
     }
 
-    /// <summary>The decided cases with the answers found filled in.</summary>
-    public IReadOnlyList<CaseComparison> Apply() =>
-        [.. _cases.Select((c, i) => _changed.TryGetValue(i, out var t)
-            ? c with { BaselineOutput = t.Baseline ?? "", CandidateOutput = t.Candidate ?? "", CandidateReason = t.Reason ?? "" }
-            : c)];
+    /// <summary>The texts found for case <paramref name="index"/> (empty where a side had no trial), or null for a case not wanted.</summary>
+    public (string Baseline, string Candidate, string Why)? For(int index) =>
+        _wanted.TryGetValue(index, out var t) ? (t.Baseline ?? "", t.Candidate ?? "", t.Why ?? "") : null;
+
+    /// <summary>The indexes of the cases that changed (regressed, improved or errored): those a gate report shows answers for.</summary>
+    public static IEnumerable<int> Changed(IReadOnlyList<CaseComparison> cases) =>
+        Enumerable.Range(0, cases.Count).Where(i => cases[i].Change != CaseChange.Same);
+
+    /// <summary><paramref name="cases"/> (in the order of the tallies) with the texts found filled in; the others as they were.</summary>
+    public IReadOnlyList<CaseComparison> Apply(IReadOnlyList<CaseComparison> cases) =>
+        [.. cases.Select((c, i) => For(i) is { } t ? c with { BaselineOutput = t.Baseline, CandidateOutput = t.Candidate, CandidateReason = t.Why } : c)];
 
     private sealed class Texts
     {
@@ -65,6 +67,6 @@ internal sealed class ShownAnswers
 
         public string? Candidate { get; set; }
 
-        public string? Reason { get; set; }
+        public string? Why { get; set; }
     }
 }
