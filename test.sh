@@ -25,8 +25,12 @@ for trx in "$results"/*.trx; do
   x=$(echo "$counters" | sed -n 's/.* executed="\([0-9]*\)".*/\1/p')
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0})); skipped=$((skipped + ${t:-0} - ${x:-0}))
 done
+if [ "$test_rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # No test failed, yet the run did: a fixture's clean-up (xUnit's "[Test Class Cleanup Failure]" line above) or a test host.
+  echo "dotnet test exited $test_rc though no test failed: see a \"Cleanup Failure\" or test host error above"
+  failed=1
+fi
 rm -rf "$results"
 
-if [ "$test_rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 if [ "$skipped" -gt 0 ]; then echo "$passed passed, $failed failed, $skipped skipped"; else echo "$passed passed, $failed failed"; fi
 [ "$failed" -eq 0 ]

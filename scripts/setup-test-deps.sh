@@ -95,8 +95,11 @@ start() {
   step "PostgreSQL runs on 127.0.0.1:$port (data in $dir/data)"
 
   as_pg "$bin/psql" -h "$dir" -p "$port" -U postgres -d postgres -q -v ON_ERROR_STOP=1 \
-    -c "CREATE ROLE $ROLE LOGIN CREATEDB PASSWORD '$PASSWORD'" >&2 || fail "CREATE ROLE $ROLE"
-  step "role $ROLE can log in and create databases"
+    -c "CREATE ROLE $ROLE LOGIN CREATEDB PASSWORD '$PASSWORD'" \
+    -c "GRANT pg_signal_backend TO $ROLE" >&2 || fail "CREATE ROLE $ROLE"
+  # pg_signal_backend: a test's DROP DATABASE ... WITH (FORCE) must also end an autovacuum worker that is busy in that
+  # database; without it PostgreSQL 15 refuses the drop ("must be a member of the role whose process is being terminated").
+  step "role $ROLE can log in, create databases and drop them while autovacuum works in them"
   CLEANUP_DIR=""
 
   echo "export GLIDEPATH_TEST_POSTGRES='Host=127.0.0.1;Port=$port;Username=$ROLE;Password=$PASSWORD;Database=postgres'"

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Npgsql;
 
 namespace Glidepath.Testing;
@@ -38,6 +39,30 @@ internal sealed class TestPostgres : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        await ExecAsync("postgres", $"DROP DATABASE IF EXISTS {Database} WITH (FORCE)");
+        await DropDatabaseAsync(Database);
+    }
+
+    /// <summary>
+    /// Drops <paramref name="database"/> and ends whatever is still connected to it (<c>WITH (FORCE)</c>). Two answers
+    /// are retried for up to a minute, as they pass once the other sessions are gone: "being accessed by other users"
+    /// (55006: the server waits only 5 s for the sessions it signalled to exit, and a loaded machine can take longer),
+    /// and "must be a member of the role whose process is being terminated" (42501: an autovacuum worker is busy in the
+    /// database and the role may not signal it; test.sh's cluster grants <c>pg_signal_backend</c>, another server may not).
+    /// </summary>
+    public static async Task DropDatabaseAsync(string database)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                await ExecAsync("postgres", $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+                return;
+            }
+            catch (PostgresException ex) when ((ex.SqlState is PostgresErrorCodes.ObjectInUse or PostgresErrorCodes.InsufficientPrivilege) && waited.Elapsed < TimeSpan.FromMinutes(1))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250));
+            }
+        }
     }
 }

@@ -1,3 +1,5 @@
+using Glidepath.Testing;
+
 namespace Glidepath.Storage.Contract.Tests.Postgres;
 
 /// <summary>
@@ -10,6 +12,6 @@ public sealed class PostgresTestDatabase : IAsyncLifetime
 
     public async Task InitializeAsync() => await PostgresTestServer.ExecAsync("postgres", $"CREATE DATABASE {Name}");
 
-    // FORCE: a pooled connection some test left open must not keep the database alive.
-    public async Task DisposeAsync() => await PostgresTestServer.ExecAsync("postgres", $"DROP DATABASE IF EXISTS {Name} WITH (FORCE)");
+    // A connection some test left open must not keep the database alive (see TestPostgres.DropDatabaseAsync).
+    public Task DisposeAsync() => TestPostgres.DropDatabaseAsync(Name);
 }

@@ -1,3 +1,4 @@
+using Glidepath.Testing;
 using Npgsql;
 
 namespace Glidepath.Storage.Contract.Tests.Postgres;
@@ -10,11 +11,7 @@ namespace Glidepath.Storage.Contract.Tests.Postgres;
 /// </summary>
 internal static class PostgresTestServer
 {
-    public const string Variable = "GLIDEPATH_TEST_POSTGRES";
-
-    private const string Default = "Host=127.0.0.1;Port=5432;Username=glidepath_test;Password=gp-test-only-pw;Database=postgres";
-
-    public static string ConnectionString => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } set ? set : Default;
+    public static string ConnectionString => TestPostgres.Server;
 
     /// <summary>Settings for <paramref name="database"/> on the test server, optionally with the store in <paramref name="schema"/>.</summary>
     public static NpgsqlConnectionStringBuilder For(string database, string? schema = null)
@@ -28,13 +25,7 @@ internal static class PostgresTestServer
         return settings;
     }
 
-    public static async Task ExecAsync(string database, string sql)
-    {
-        await using var connection = new NpgsqlConnection(For(database).ConnectionString);
-        await connection.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, connection);
-        await cmd.ExecuteNonQueryAsync();
-    }
+    public static Task ExecAsync(string database, string sql) => TestPostgres.ExecAsync(database, sql);
 
     public static async Task<object?> ScalarAsync(string database, string sql)
     {
