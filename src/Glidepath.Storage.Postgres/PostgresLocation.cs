@@ -6,7 +6,8 @@ namespace Glidepath.Storage.Postgres;
 
 /// <summary>
 /// Where a PostgreSQL store is: the connection settings, the schema that holds it, and a display form without the
-/// password. Every message about the store uses <see cref="Display"/> and passes through <see cref="Redact"/>.
+/// password. Every message about the store shows <see cref="Display"/>, and an outside error's text only through
+/// <see cref="Detail(Exception)"/>.
 /// </summary>
 public sealed partial record PostgresLocation
 {
@@ -51,17 +52,36 @@ public sealed partial record PostgresLocation
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or UriFormatException or KeyNotFoundException)
         {
-            throw new BadInputException(Redact($"'{location}' is not a PostgreSQL location ({ex.Message}); expected postgres://user:password@host:5432/database or Host=…;Database=…", password), ex);
+            throw new BadInputException(NotALocation(location, password, ex), ex);
         }
     }
 
-    /// <summary><paramref name="message"/> with this location's password replaced by <c>***</c>.</summary>
-    public string Redact(string message) => Redact(message, Settings.Password);
+    /// <summary>
+    /// <paramref name="error"/>'s text for a message about this store: whole, or withheld whole when it holds the
+    /// password. Masking the password inside the text would garble it where the password's letters occur
+    /// ("cannot o***en" for the password "p"), and so show the password.
+    /// </summary>
+    public string Detail(Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return Detail(error.Message, Settings.Password);
+    }
 
-    private static string Redact(string message, string? password) =>
-        string.IsNullOrEmpty(password)
-            ? message
-            : message.Replace(password, "***", StringComparison.Ordinal).Replace(Uri.EscapeDataString(password), "***", StringComparison.Ordinal);
+    private static string Detail(string text, string? password) =>
+        string.IsNullOrEmpty(password) || !Holds(text, password) ? text : "the error's details are withheld: they contain the password";
+
+    private static bool Holds(string text, string password) =>
+        text.Contains(password, StringComparison.Ordinal) || text.Contains(Uri.EscapeDataString(password), StringComparison.Ordinal);
+
+    private static string NotALocation(string location, string? password, Exception ex)
+    {
+        const string Expected = "expected postgres://user:password@host:5432/database or Host=…;Database=…";
+        var shown = StoreProviders.Redacted(location);
+        var detail = Detail(ex.Message, password);
+        return string.IsNullOrEmpty(password) || !Holds(shown, password)
+            ? $"'{shown}' is not a PostgreSQL location ({detail}); {Expected}"
+            : $"the store location is not a PostgreSQL location ({detail}; it is not shown, as it contains the password where it cannot be masked); {Expected}";
+    }
 
     private static PostgresLocation FromUri(string location)
     {

@@ -97,7 +97,7 @@ public sealed class PostgresStore : IGlidepathStore, IRevisionWatch
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
         {
             await database.DisposeAsync().ConfigureAwait(false);
-            throw new OperationalException(location.Redact($"cannot open the store at {location.Display}: {ex.Message}"), ex);
+            throw new OperationalException($"cannot open the store at {location.Display}: {location.Detail(ex)}", ex);
         }
         catch
         {
@@ -128,7 +128,7 @@ public sealed class PostgresStore : IGlidepathStore, IRevisionWatch
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
         {
-            throw new OperationalException(location.Redact($"cannot migrate the store at {location.Display}: {ex.Message}"), ex);
+            throw new OperationalException($"cannot migrate the store at {location.Display}: {location.Detail(ex)}", ex);
         }
     }
 
@@ -150,7 +150,7 @@ public sealed class PostgresStore : IGlidepathStore, IRevisionWatch
         }
         catch (NpgsqlException ex)
         {
-            throw new OperationalException(Database.Location.Redact($"cannot read the store at {Location}: {ex.Message}"), ex);
+            throw new OperationalException($"cannot read the store at {Location}: {Database.Location.Detail(ex)}", ex);
         }
 
         if (_identity is { } known && known.StoreId == now.StoreId)

@@ -40,4 +40,63 @@ public sealed class InitCommandTests
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("already has a glidepath.yaml", r.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Init_FolderWithSomeOfTheSampleFiles_RefusedNamingThemAndWritesNothing()
+    {
+        using var dir = new TempDir();
+        var target = dir.File("agent");
+        Directory.CreateDirectory(Path.Combine(target, "prompts"));
+        File.WriteAllText(Path.Combine(target, "prompts", "system.md"), "mine");
+
+        var r = await CliRunner.RunAsync("init", target);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("already has 1 of the sample's files (prompts/system.md); nothing was written", r.Stderr, StringComparison.Ordinal);
+        Assert.Equal(["prompts/system.md"], Directory.EnumerateFiles(target, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(target, f).Replace('\\', '/')));
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(target, "prompts", "system.md")));
+    }
+
+    [Fact]
+    public async Task Init_AFileWhereTheSampleNeedsAFolder_RefusedAndWritesNothing()
+    {
+        using var dir = new TempDir();
+        var target = dir.File("agent");
+        Directory.CreateDirectory(target);
+        File.WriteAllText(Path.Combine(target, "evals"), "a file");
+
+        var r = await CliRunner.RunAsync("init", target);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("evals/", r.Stderr, StringComparison.Ordinal);
+        Assert.Single(Directory.EnumerateFileSystemEntries(target));
+    }
+
+    [Fact]
+    public async Task Init_APathThatIsAFile_RefusedAsNotAFolder()
+    {
+        using var dir = new TempDir();
+        var target = dir.File("afile");
+        File.WriteAllText(target, "x");
+
+        var r = await CliRunner.RunAsync("init", target);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("is a file; expected a folder", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Init_FolderWithOtherFiles_AddsTheSampleBesideThem()
+    {
+        using var dir = new TempDir();
+        var target = dir.File("agent");
+        Directory.CreateDirectory(target);
+        File.WriteAllText(Path.Combine(target, "NOTES.txt"), "keep");
+
+        var r = await CliRunner.RunAsync("init", target);
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal("keep", File.ReadAllText(Path.Combine(target, "NOTES.txt")));
+        Assert.True(File.Exists(Path.Combine(target, "glidepath.yaml")));
+    }
 }

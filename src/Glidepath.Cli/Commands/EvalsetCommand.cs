@@ -21,7 +21,7 @@ internal static class EvalsetCommand
     private static Command Promptfoo(CliEnvironment env)
     {
         var file = new Argument<string>("FILE") { Description = "A promptfoo config (promptfooconfig.yaml) or a YAML list of tests" };
-        var outOpt = new Option<string?>("--out") { Description = "Write the dataset here (default: print it on stdout)" };
+        var outOpt = new Option<string?>("--out") { Description = "Write the dataset here, replacing the file whole; a missing folder is made (default: print it on stdout)" };
         var command = new Command("promptfoo", """
             Convert promptfoo tests (vars + assert) to dataset cases. Assertions equals, contains, icontains,
             contains-all, not-contains, regex, is-json, contains-json and llm-rubric become expectations;
@@ -45,6 +45,7 @@ internal static class EvalsetCommand
                 throw new BadInputException($"{path}: no such file; expected a promptfoo YAML config or test list");
             }
 
+            var output = parse.GetValue(outOpt) is { } target ? OutputFile.Check(target, "--out") : null;
             var result = PromptfooImporter.Convert(await File.ReadAllTextAsync(path, ct), path, PromptfooFiles.OnDisk(path));
             if (result.Cases.Count == 0)
             {
@@ -59,11 +60,10 @@ internal static class EvalsetCommand
             // Check our own output with the dataset reader, so an import never writes a dataset that fails later.
             var jsonl = result.ToJsonLines();
             await DatasetReader.ReadAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(jsonl)), path, path, ct);
-            var outPath = parse.GetValue(outOpt);
-            if (outPath is not null)
+            var outPath = output?.Path;
+            if (output is not null)
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
-                await File.WriteAllTextAsync(outPath, jsonl, ct);
+                await output.WriteAsync(jsonl, ct);
             }
 
             if (ctx.Output.IsJson)

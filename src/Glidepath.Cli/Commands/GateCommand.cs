@@ -12,7 +12,7 @@ internal static class GateCommand
     {
         var candidateArg = new Argument<string?>("CANDIDATE") { Description = "The release to gate (default: working, the working tree, registered as a release)", DefaultValueFactory = _ => null };
         var baselineOpt = new Option<string?>("--baseline") { Description = "The known-good release: env:production, vN, a hash prefix or git:REV (default: eval.gate.baseline)" };
-        var reportOpt = new Option<string?>("--report") { Description = "Also write the verdict to this file" };
+        var reportOpt = new Option<string?>("--report") { Description = "Also write the verdict to this file (checked before the run: exit 2 if it cannot be written; a missing folder is made)" };
         var formatOpt = new Option<string?>("--report-format") { Description = "md (pull-request comment), junit, json or html (default: from the file name, else md)" };
         formatOpt.AcceptOnlyFromAmong([.. ReportFormat.Names]);
         var planOpt = new Option<bool>("--plan") { Description = "Run nothing: show how many trials a case needs for the gate to see a drop, for this dataset's size and eval.gate.confidence" };
@@ -61,6 +61,9 @@ internal static class GateCommand
                 return ExitCodes.Ok;
             }
 
+            // The report's path and format are checked before the run: a typo must not cost a run's model calls.
+            var report = parse.GetValue(reportOpt) is { } file ? OutputFile.Check(file, "--report") : null;
+            var format = report is null ? null : ReportFormat.Parse(parse.GetValue(formatOpt) ?? ReportFormat.FromFileName(report.Path));
             var gates = new GateService(evals, session.Store.GateVerdicts, ctx.Time);
             var start = await gates.StartAsync(parse.GetValue(candidateArg) ?? "working", parse.GetValue(baselineOpt), options.Read(parse), ct);
             if (!start.Resumed)
@@ -70,11 +73,10 @@ internal static class GateCommand
             }
 
             var outcome = await gates.RunAsync(start, new RunNotes(ctx, "glidepath gate"), ct);
-            if (parse.GetValue(reportOpt) is { } file)
+            if (report is not null)
             {
-                var format = parse.GetValue(formatOpt) ?? ReportFormat.FromFileName(file);
-                await File.WriteAllTextAsync(file, ReportFormat.Render(outcome.Report, format), ct);
-                ctx.Output.Note($"report written to {file} ({format})");
+                await report.WriteAsync(ReportFormat.Render(outcome.Report, format!), ct);
+                ctx.Output.Note($"report written to {report.Path} ({format})");
             }
 
             GateOutput.Print(ctx, outcome);

@@ -22,9 +22,22 @@ internal static class InitCommand
         {
             var target = Path.GetFullPath(parse.GetValue(dir)!);
             var sample = SamplePath();
+            if (File.Exists(target))
+            {
+                throw new BadInputException($"{target} is a file; expected a folder to create the app in (it may exist)");
+            }
+
             if (File.Exists(Path.Combine(target, "glidepath.yaml")))
             {
-                throw new BadInputException($"{target} already has a glidepath.yaml; choose an empty folder");
+                throw new BadInputException($"{target} already has a glidepath.yaml (an app is there); nothing was written. Choose another folder");
+            }
+
+            // Every clash is found before anything is written, so a refused init leaves the folder as it was.
+            var clashes = SampleFiles(sample).Where(rel => Blocked(target, rel)).ToList();
+            if (clashes.Count > 0)
+            {
+                var shown = string.Join(", ", clashes.Take(5)) + (clashes.Count > 5 ? $" and {clashes.Count - 5} more" : "");
+                throw new BadInputException($"{target} already has {clashes.Count} of the sample's files ({shown}); nothing was written. Move them, or choose another folder");
             }
 
             var copied = CopyTree(sample, target);
@@ -82,20 +95,41 @@ internal static class InitCommand
     public static List<string> CopyTree(string source, string target)
     {
         var copied = new List<string>();
-        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        foreach (var rel in SampleFiles(source))
         {
-            var rel = Path.GetRelativePath(source, file);
-            if (rel.StartsWith(".glidepath", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
             var dest = Path.Combine(target, rel);
             Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
-            File.Copy(file, dest, overwrite: false);
+            File.Copy(Path.Combine(source, rel), dest, overwrite: false);
             copied.Add(rel.Replace('\\', '/'));
         }
 
         return copied;
+    }
+
+    /// <summary>The sample's files, relative to it, in order; its local store (<c>.glidepath</c>) is not part of it.</summary>
+    private static IEnumerable<string> SampleFiles(string source) =>
+        Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories)
+            .Select(file => Path.GetRelativePath(source, file))
+            .Where(rel => !rel.StartsWith(".glidepath", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal);
+
+    /// <summary>Whether something is already where <paramref name="rel"/> would go: the file itself, or a file where one of its folders would be.</summary>
+    private static bool Blocked(string target, string rel)
+    {
+        var path = Path.Combine(target, rel);
+        if (File.Exists(path) || Directory.Exists(path))
+        {
+            return true;
+        }
+
+        for (var folder = Path.GetDirectoryName(path); folder is not null && folder.Length > target.Length; folder = Path.GetDirectoryName(folder))
+        {
+            if (File.Exists(folder))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -90,7 +90,7 @@ internal sealed class StoreCopier(StoreProviders providers)
         }
         catch (NpgsqlException ex)
         {
-            throw new OperationalException(target.Database.Location.Redact($"cannot copy into the store at {target.Location}: {ex.Message}; nothing was committed"), ex);
+            throw new OperationalException($"cannot copy into the store at {target.Location}: {target.Database.Location.Detail(ex)}; nothing was committed", ex);
         }
         catch (SqliteException ex)
         {

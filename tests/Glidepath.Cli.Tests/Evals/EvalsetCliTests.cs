@@ -108,4 +108,18 @@ public sealed class EvalsetCliTests
         Assert.Contains("No scorers to add", stdout, StringComparison.Ordinal);
         Assert.Contains("assert 'python' is not converted", stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ImportPromptfoo_OutIsAFolder_Exit2SaysSo()
+    {
+        using var app = EvalApp.Create();
+        var source = Path.Combine(app.Dir, "promptfooconfig.yaml");
+        await File.WriteAllTextAsync(source, "tests:\n  - vars: { question: hi }\n    assert: [{ type: contains, value: x }]\n");
+
+        var (code, _, stderr) = await app.RunAsync("evalset", "import", "promptfoo", source, "--out", Path.Combine(app.Dir, "evals"));
+
+        Assert.True(code == 2, $"exit {code}: {stderr}");
+        Assert.Contains("--out '", stderr, StringComparison.Ordinal);
+        Assert.Contains("is a folder; expected the path of a file to write", stderr, StringComparison.Ordinal);
+    }
 }

@@ -48,6 +48,43 @@ public sealed class GateCliTests
         Assert.DoesNotContain("gate run", stderr, StringComparison.Ordinal);
     }
 
+    // A --report that cannot be written, or an unknown --report-format, fails before the run (exit 2): a typo must not
+    // cost a whole gate run's model calls and then lose the verdict's exit code.
+    [Theory]
+    [InlineData("folder", null, "is a folder")]
+    [InlineData("blocker/gate.md", null, "cannot write there")]
+    [InlineData("gate.md", "pdf", "Argument 'pdf' not recognized")]
+    public async Task Gate_ReportThatCannotBeWritten_Exit2BeforeAnyRun(string report, string? format, string expected)
+    {
+        using var app = EvalApp.Create();
+        var v1 = await app.CreateReleaseAsync();
+        Directory.CreateDirectory(Path.Combine(app.Dir, "folder"));
+        File.WriteAllText(Path.Combine(app.Dir, "blocker"), "a file where a folder would be");
+        string[] args = ["gate", "--baseline", v1, "--report", Path.Combine(app.Dir, report), .. format is null ? Array.Empty<string>() : ["--report-format", format]];
+
+        var (code, _, stderr) = await app.RunAsync(args);
+
+        Assert.True(code == 2, $"exit {code}: {stderr}");
+        Assert.Contains(expected, stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("gate run", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(app.Dir, "gate.md")));
+    }
+
+    [Fact]
+    public async Task Gate_ReportInAFolderNotYetMade_MadeAndWrittenWhole()
+    {
+        using var app = EvalApp.Create();
+        var v1 = await app.CreateReleaseAsync();
+        var report = Path.Combine(app.Dir, "out", "ci", "gate.json");
+
+        var (code, _, stderr) = await app.RunAsync("gate", "--baseline", v1, "--report", report);
+
+        Assert.True(code == 0, stderr);
+        using var doc = JsonDocument.Parse(File.ReadAllText(report));
+        Assert.Equal("pass", doc.RootElement.GetProperty("verdict").GetString());
+        Assert.Equal(["gate.json"], Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(report)!).Select(Path.GetFileName));
+    }
+
     [Fact]
     public async Task Gate_PlanFromWithoutTo_Exit2()
     {

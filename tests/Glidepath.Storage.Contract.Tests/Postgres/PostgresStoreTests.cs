@@ -137,6 +137,34 @@ public sealed class PostgresStoreTests(PostgresTestDatabase database) : IClassFi
         Assert.DoesNotContain(Password, ex.Message, StringComparison.Ordinal);
     }
 
+    // A password made of common letters or words: masking it inside the message garbled the message ("cannot o***en the
+    // store at ***ostgres://" for "p") and so showed the password. The message stays whole.
+    [Theory]
+    [InlineData("p")]
+    [InlineData("postgres")]
+    [InlineData("store")]
+    public async Task OpenAsync_Fails_ShortOrCommonPassword_MessageWholeAndWithoutIt(string password)
+    {
+        var location = $"postgres://glidepath_test:{password}@127.0.0.1:1/db";
+
+        var ex = await Assert.ThrowsAsync<OperationalException>(() => Provider.OpenAsync(location, create: true, TimeProvider.System, default));
+
+        Assert.StartsWith("cannot open the store at postgres://glidepath_test@127.0.0.1:1/db: ", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("***", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain($":{password}@", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("postgres://glidepath_test:store@127.0.0.1:notaport/db", "'postgres://glidepath_test:***@127.0.0.1:notaport/db' is not a PostgreSQL location (")]
+    [InlineData("Host=127.0.0.1;Password=store;Database=db;Frobnicate=yes", "'Host=127.0.0.1;Password=***;Database=db;Frobnicate=yes' is not a PostgreSQL location (")]
+    public void Parse_Bad_ShowsTheLocationWithThePasswordMaskedInItsPlaceOnly(string location, string start)
+    {
+        var ex = Assert.Throws<BadInputException>(() => PostgresLocation.Parse(location));
+
+        Assert.StartsWith(start, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("; expected postgres://user:password@host:5432/database", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task OpenAsync_WrongPassword_OperationalAndNoPassword()
     {

@@ -7,12 +7,20 @@ public static class ReportFormat
 {
     public static readonly IReadOnlyList<string> Names = ["md", "junit", "json", "html"];
 
-    public static string Render(GateReport report, string format) => format switch
+    public static string Render(GateReport report, string format) => Parse(format) switch
     {
-        "md" or "markdown" => MarkdownReport.Render(report),
-        "junit" or "xml" => JUnitReport.Render(report),
+        "md" => MarkdownReport.Render(report),
+        "junit" => JUnitReport.Render(report),
         "json" => JsonReport.Render(report),
-        "html" => HtmlReport.Render(report),
+        _ => HtmlReport.Render(report),
+    };
+
+    /// <summary>The format's name in <see cref="Names"/> (<c>markdown</c> is <c>md</c>, <c>xml</c> is <c>junit</c>); an unknown one is bad input.</summary>
+    public static string Parse(string format) => format switch
+    {
+        "md" or "markdown" => "md",
+        "junit" or "xml" => "junit",
+        "json" or "html" => format,
         _ => throw new BadInputException($"unknown report format '{format}'; expected one of: {string.Join(", ", Names)}"),
     };
 

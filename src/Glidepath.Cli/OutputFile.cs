@@ -1,0 +1,105 @@
+using System.Text;
+using Glidepath.Errors;
+
+namespace Glidepath.Cli;
+
+/// <summary>
+/// A file a command writes its result to (<c>gate --report</c>, <c>evalset import --out</c>). <see cref="Check"/> runs
+/// before the work, so a path that cannot be written is exit 2 at once, not after a run whose model calls were paid
+/// for; <see cref="WriteAsync"/> writes the whole text to a temporary file beside it and moves it into place, so a crash
+/// never leaves half a report over the last good one. A missing folder is created, as <c>mkdir -p</c> would.
+/// </summary>
+internal sealed class OutputFile
+{
+    private OutputFile(string path, string full)
+    {
+        Path = path;
+        Full = full;
+    }
+
+    /// <summary>The path as the user gave it (for messages).</summary>
+    public string Path { get; }
+
+    private string Full { get; }
+
+    private string Folder => System.IO.Path.GetDirectoryName(Full)!;
+
+    /// <summary>Checks that <paramref name="path"/> (given with <paramref name="option"/>) names a file that can be written: its folder exists or can be made, and it is not a folder.</summary>
+    public static OutputFile Check(string path, string option)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string full;
+        try
+        {
+            full = System.IO.Path.GetFullPath(path);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new BadInputException($"{option} '{path}': not a usable file path ({ex.Message})", ex);
+        }
+
+        if (path.Length == 0 || Directory.Exists(full) || path.EndsWith('/') || path.EndsWith(System.IO.Path.DirectorySeparatorChar))
+        {
+            throw new BadInputException($"{option} '{path}': is a folder; expected the path of a file to write");
+        }
+
+        var file = new OutputFile(path, full);
+        try
+        {
+            Directory.CreateDirectory(file.Folder);
+
+            // Probe the folder the way the write will use it: a temporary file created there and deleted again.
+            using (new FileStream(file.TemporaryPath(), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+
+            if (File.Exists(full))
+            {
+                using (new FileStream(full, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+                {
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new BadInputException($"{option} '{path}': cannot write there ({ex.Message})", ex);
+        }
+
+        return file;
+    }
+
+    /// <summary>Writes <paramref name="text"/> (UTF-8, no byte-order mark) in place of whatever the file held, all or nothing.</summary>
+    public async Task WriteAsync(string text, CancellationToken cancellationToken)
+    {
+        var temporary = TemporaryPath();
+        try
+        {
+            await File.WriteAllTextAsync(temporary, text, new UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
+            File.Move(temporary, Full, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temporary);
+            throw new OperationalException($"cannot write {Path}: {ex.Message}", ex);
+        }
+        catch
+        {
+            TryDelete(temporary);
+            throw;
+        }
+    }
+
+    private string TemporaryPath() => System.IO.Path.Combine(Folder, $".{System.IO.Path.GetFileName(Full)}.{Guid.NewGuid():N}.tmp");
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Left behind: a hidden .tmp file beside the output, named as such.
+        }
+    }
+}
