@@ -30,7 +30,7 @@ internal static class CliFailure
         if (json)
         {
             await env.Stdout.WriteLineAsync(System.Text.Json.JsonSerializer.Serialize(
-                new { error = ex is ManifestException or GlidepathException ? ex.Message : lines[^1], exit_code = code }, CliOutput.JsonOptions)).ConfigureAwait(false);
+                new { error = ex is ManifestException or GlidepathException ? ex.Message : WithoutPrefix(lines[^1]), exit_code = code }, CliOutput.JsonOptions)).ConfigureAwait(false);
         }
 
         return code;
@@ -44,6 +44,9 @@ internal static class CliFailure
         IOException or UnauthorizedAccessException => (ExitCodes.Operational, [$"error: {OneLine(ex.Message)}"]),
         _ => (ExitCodes.Operational, [$"error: unexpected {ex.GetType().Name}: {OneLine(ex.Message)} (set {DebugVariable}=1 for the stack trace)"]),
     };
+
+    // The JSON object's "error" is the message; "error: " is how stderr's line starts.
+    private static string WithoutPrefix(string line) => line.StartsWith("error: ", StringComparison.Ordinal) ? line["error: ".Length..] : line;
 
     private static string OneLine(string text)
     {

@@ -28,11 +28,13 @@ public sealed class DashboardServer : IAsyncDisposable
     /// <summary>The addresses bound (a port 0 becomes the port chosen).</summary>
     public IReadOnlyList<string> Urls { get; }
 
-    public static async Task<DashboardServer> StartAsync(AdminOptions admin, DashboardOptions dashboard, IReadOnlyList<string> urls, LogLevel logLevel, CancellationToken cancellationToken)
+    /// <param name="logsToStderr">Log lines on stderr (a CLI under <c>--format json</c>, whose stdout is its JSON document).</param>
+    public static async Task<DashboardServer> StartAsync(AdminOptions admin, DashboardOptions dashboard, IReadOnlyList<string> urls, LogLevel logLevel, bool logsToStderr, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(admin);
         ArgumentNullException.ThrowIfNull(urls);
-        var builder = GlidepathHost.CreateSlim();
+        GlidepathHost.CheckUrls(urls);
+        var builder = GlidepathHost.CreateSlim(logsToStderr);
         builder.Logging.SetMinimumLevel(logLevel);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.WebHost.UseUrls([.. urls]);

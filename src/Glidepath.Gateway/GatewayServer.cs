@@ -97,7 +97,8 @@ public sealed partial class GatewayServer : IAsyncDisposable
 
     private static (WebApplication App, List<(Listener, Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions)>? Listeners) Build(ServingOptions serving, GatewayServerOptions server)
     {
-        var builder = GlidepathHost.CreateSlim();
+        GlidepathHost.CheckUrls(server.Urls);
+        var builder = GlidepathHost.CreateSlim(server.LogsToStderr);
         builder.Logging.SetMinimumLevel(server.LogLevel);
 
         // ASP.NET Core's own per-request lines (four per request) say nothing about releases or arms: the gateway

@@ -40,4 +40,7 @@ public sealed record GatewayServerOptions
 
     /// <summary>"text" (the console's lines) or "json" (one JSON object per line, for a log pipeline).</summary>
     public string LogFormat { get; init; } = "text";
+
+    /// <summary>Log lines on stderr instead of stdout (a CLI under <c>--format json</c>, whose stdout is its JSON document).</summary>
+    public bool LogsToStderr { get; init; }
 }

@@ -47,7 +47,7 @@ internal static class DashboardCommand
             try
             {
                 server = await DashboardServer.StartAsync(admin, new DashboardOptions(), listen,
-                    ctx.Output.IsJson ? Microsoft.Extensions.Logging.LogLevel.Warning : Microsoft.Extensions.Logging.LogLevel.Information, ct);
+                    ctx.Output.IsJson ? Microsoft.Extensions.Logging.LogLevel.Warning : Microsoft.Extensions.Logging.LogLevel.Information, logsToStderr: ctx.Output.IsJson, ct);
             }
             catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
             {

@@ -134,6 +134,7 @@ internal static class ServeCommand
                     OtlpEndpoint = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT") is { Length: > 0 } otlp ? otlp : null,
                     LogLevel = ctx.Output.IsJson ? Microsoft.Extensions.Logging.LogLevel.Warning : Microsoft.Extensions.Logging.LogLevel.Information,
                     LogFormat = parse.GetValue(logFormat)!,
+                    LogsToStderr = ctx.Output.IsJson,
                     Admin = new Glidepath.Gateway.Admin.AdminOptions { Manifest = manifest, Store = store, Time = ctx.Time, Oidc = oidcOptions },
                     AdminUrls = parse.GetValue(adminUrls) ?? [],
                     MetricsUrls = parse.GetValue(metricsUrls) ?? [],

@@ -1,4 +1,9 @@
+using System.Globalization;
+using Glidepath.Errors;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace Glidepath.Gateway.Hosting;
 
@@ -11,9 +16,84 @@ namespace Glidepath.Gateway.Hosting;
 /// </summary>
 internal static class GlidepathHost
 {
-    public static WebApplicationBuilder CreateSlim() => WebApplication.CreateSlimBuilder(new WebApplicationOptions
+    /// <param name="logsToStderr">
+    /// Log lines go to stderr, not stdout: under <c>--format json</c> stdout carries the command's JSON document only
+    /// (DESIGN.md: diagnostics go to stderr), a failure to start included.
+    /// </param>
+    public static WebApplicationBuilder CreateSlim(bool logsToStderr = false)
     {
-        ContentRootPath = AppContext.BaseDirectory,
-        Args = ["--hostBuilder:reloadConfigOnChange=false"],
-    });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
+        if (logsToStderr)
+        {
+            builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Checks the URLs Kestrel is to listen on (<c>--urls</c>) before the host starts: <c>http://</c> or
+    /// <c>https://</c>, a host (a name, an address, <c>*</c> or <c>+</c>), a port from 0 to 65535 and no path. Kestrel's
+    /// own refusal comes as a host start-up failure with its stack trace logged; this is one line and exit 2.
+    /// </summary>
+    public static void CheckUrls(IEnumerable<string> urls)
+    {
+        ArgumentNullException.ThrowIfNull(urls);
+        foreach (var url in urls)
+        {
+            if (Problem(url) is { } problem)
+            {
+                throw new BadInputException($"listen URL '{url}' {problem}; expected http://HOST:PORT, e.g. http://127.0.0.1:4000 (port 0 picks a free port)");
+            }
+        }
+    }
+
+    private static string? Problem(string url)
+    {
+        var scheme = url.IndexOf("://", StringComparison.Ordinal);
+        if (scheme < 0 || url[..scheme].ToLowerInvariant() is not ("http" or "https"))
+        {
+            return "is not an http:// or https:// URL";
+        }
+
+        // Kestrel's wildcard hosts are not URI hosts: check the rest with a stand-in.
+        var rest = url[(scheme + 3)..];
+        var hostEnd = rest.IndexOfAny([':', '/']);
+        var host = hostEnd < 0 ? rest : rest[..hostEnd];
+        if (host.StartsWith('['))
+        {
+            var close = rest.IndexOf(']', StringComparison.Ordinal);
+            host = close < 0 ? rest : rest[..(close + 1)];
+        }
+
+        var port = rest[host.Length..];
+        if (host.Length == 0)
+        {
+            return "has no host";
+        }
+
+        if (port.StartsWith(':'))
+        {
+            var slash = port.IndexOf('/', StringComparison.Ordinal);
+            var digits = slash < 0 ? port[1..] : port[1..slash];
+            if (!int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number > 65535)
+            {
+                return $"has port '{digits}', not a number from 0 to 65535";
+            }
+
+            port = port[(1 + digits.Length)..];
+        }
+
+        if (port.Trim('/').Length > 0)
+        {
+            return "has a path; Kestrel listens on an address and port only";
+        }
+
+        var standIn = host is "*" or "+" ? "localhost" : host;
+        return Uri.CheckHostName(standIn.Trim('[', ']')) == UriHostNameType.Unknown ? $"has '{host}', which is not a host name or address" : null;
+    }
 }

@@ -1,0 +1,64 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Glidepath.Cli.Tests.Environments;
+using Glidepath.Cli.Tests.Support;
+
+namespace Glidepath.Cli.Tests.Gateway;
+
+/// <summary>`serve` and `dashboard` refuse a listen URL Kestrel cannot use with one line and exit 2, and under --format json their stdout is JSON only.</summary>
+public sealed class ServeListenTests
+{
+    [Theory]
+    [InlineData("notaurl", "is not an http:// or https:// URL")]
+    [InlineData("ftp://127.0.0.1:4318", "is not an http:// or https:// URL")]
+    [InlineData("http://127.0.0.1:99999", "has port '99999', not a number from 0 to 65535")]
+    [InlineData("http://127.0.0.1:http", "has port 'http'")]
+    [InlineData("http://127.0.0.1:4000/v1", "has a path")]
+    [InlineData("http://:4000", "has no host")]
+    public async Task Serve_ListenUrlKestrelCannotUse_OneLineExit2(string url, string problem)
+    {
+        await using var app = await EnvApp.CreateAsync(0);
+
+        var (code, stdout, stderr) = await app.RunAsync("serve", "--env", "staging", "--urls", url);
+        var (jsonCode, json, _) = await app.RunAsync("serve", "--env", "staging", "--urls", url, "--format", "json");
+
+        Assert.True(code == ExitCodes.BadInput, $"exit {code}: {stderr}");
+        Assert.StartsWith($"error: listen URL '{url}' {problem}", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.Equal("", stdout);
+        Assert.Equal(ExitCodes.BadInput, jsonCode);
+        using var doc = JsonDocument.Parse(json);
+        Assert.StartsWith($"listen URL '{url}'", doc.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dashboard_ListenUrlKestrelCannotUse_Exit2()
+    {
+        await using var app = await EnvApp.CreateAsync(0);
+
+        var (code, _, stderr) = await app.RunAsync("dashboard", "--urls", "notaurl");
+
+        Assert.True(code == ExitCodes.BadInput, $"exit {code}: {stderr}");
+        Assert.Contains("listen URL 'notaurl' is not an http:// or https:// URL", stderr, StringComparison.Ordinal);
+    }
+
+    // The port is taken: the host's own "failed to start" log lines go to stderr under --format json, so stdout is the
+    // error object alone (they used to come first on stdout and make it unparseable).
+    [Fact]
+    public async Task Serve_PortInUse_FormatJson_StdoutIsOnlyTheJsonError()
+    {
+        await using var app = await EnvApp.CreateAsync(0);
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var url = $"http://127.0.0.1:{((IPEndPoint)taken.LocalEndpoint).Port}";
+
+        using var serve = CliRunner.StartProcess(null, "serve", "--env", "staging", "--urls", url, "--format", "json", "--manifest", app.Manifest, "--store", app.StorePath);
+        var result = await CliRunner.WaitAsync(serve);
+
+        Assert.True(result.ExitCode == ExitCodes.Operational, $"exit {result.ExitCode}: {result.Stderr}");
+        using var doc = JsonDocument.Parse(result.Stdout);
+        Assert.Contains("the port is already in use", doc.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("already in use", result.Stderr, StringComparison.Ordinal);
+    }
+}
