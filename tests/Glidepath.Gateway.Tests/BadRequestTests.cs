@@ -36,6 +36,29 @@ public sealed class BadRequestTests : IAsyncLifetime
         Assert.Equal(0, _f.Models.For("stable-model").Calls);
     }
 
+    // Routing's own 405 and 404 had no body; an SDK reported them as unexplained failures.
+    [Theory]
+    [InlineData("GET", "/v1/chat/completions", 405, "/v1/chat/completions takes POST, not GET", "POST")]
+    [InlineData("DELETE", "/v1/messages", 405, "/v1/messages takes POST, not DELETE", "POST")]
+    [InlineData("POST", "/v1/models", 405, "/v1/models takes GET, not POST", "GET")]
+    [InlineData("POST", "/v1/embeddings", 404, "no endpoint at POST /v1/embeddings; the gateway serves POST /v1/chat/completions", null)]
+    [InlineData("GET", "/v1/", 404, "no endpoint at GET /v1", null)]
+    public async Task UnmatchedPathOrMethod_StatusWithABodyInTheCallersFormat(string method, string path, int status, string expected, string? allow)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), _f.Url + path);
+
+        using var response = await _f.Http.SendAsync(request);
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Contains(expected, ErrorMessage(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Equal(allow, response.Content.Headers.Allow.Count == 0 ? null : string.Join(",", response.Content.Headers.Allow));
+        if (path == "/v1/messages")
+        {
+            using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.Equal("error", doc.RootElement.GetProperty("type").GetString());
+        }
+    }
+
     [Fact]
     public async Task ChatCompletions_OversizedBody_413()
     {

@@ -24,21 +24,7 @@ public sealed class TelemetryTests : IAsyncLifetime
         return response.Headers.GetValues("Glidepath-Trace").Single();
     }
 
-    private async Task<TraceRecord> TraceAsync(string id)
-    {
-        var sw = Stopwatch.StartNew();
-        while (sw.Elapsed < TimeSpan.FromSeconds(5))
-        {
-            if (await _f.Store.Traces.GetAsync(id, default) is { } trace)
-            {
-                return trace;
-            }
-
-            await Task.Delay(25);
-        }
-
-        throw new Xunit.Sdk.XunitException($"trace {id} never reached the store");
-    }
+    private Task<TraceRecord> TraceAsync(string id) => _f.TraceAsync(id);
 
     [Fact]
     public async Task Feedback_KnownTrace_StoredAnd201()
@@ -70,6 +56,39 @@ public sealed class TelemetryTests : IAsyncLifetime
         using var response = await _f.PostAsync("/v1/feedback", body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    // As for chat requests: JSON only. A text/plain body is what a web page can post cross-site without asking.
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData(null)]
+    public async Task Feedback_NotJsonContentType_415NothingStored(string? contentType)
+    {
+        var id = await ServeAsync();
+        using var content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes($$"""{"trace_id":"{{id}}","score":1}"""));
+        if (contentType is not null)
+        {
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        }
+
+        using var response = await _f.Http.PostAsync(_f.Url + "/v1/feedback", content);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Contains("Content-Type: application/json", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(await _f.Store.Traces.FeedbackAsync(id, default));
+    }
+
+    [Fact]
+    public async Task Feedback_ScoreOutOfRange_400SaysWhatWasGiven()
+    {
+        var id = await ServeAsync();
+
+        using var response = await _f.PostAsync("/v1/feedback", $$"""{"trace_id":"{{id}}","score":5}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("'score' is 5; expected 1 (good), -1 (bad) or a number from 0 to 1", body.RootElement.GetProperty("error").GetProperty("message").GetString());
     }
 
     [Fact]

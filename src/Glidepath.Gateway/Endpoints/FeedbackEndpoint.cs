@@ -23,11 +23,25 @@ internal static class FeedbackEndpoint
     /// <summary>Largest body read (a trace id, a score and a comment fit many times over); more is a 413.</summary>
     public const int MaxBodyBytes = 16 * 1024;
 
+    /// <summary>Longest wait for a trace of this gateway still in the trace queue (reached only while the store is down).</summary>
+    private static readonly TimeSpan MaxTraceWait = TimeSpan.FromSeconds(30);
+
     public static async Task HandleAsync(HttpContext http, ITraceStore store, TraceQueue queue, ServingOptions settings, CallerAuthentication auth)
     {
         var wire = http.Request.Headers.ContainsKey(CallerAuthentication.ApiKeyHeader) ? (IWireFormat)AnthropicWire.Instance : OpenAiWire.Instance;
         if (await auth.AuthenticateAsync(http, wire).ConfigureAwait(false) is not { } key)
         {
+            return;
+        }
+
+        // JSON only (415 otherwise), as for chat requests: a "simple" cross-site form post from a web page must not vote.
+        try
+        {
+            RequestReader.CheckContentType(http.Request.ContentType);
+        }
+        catch (WireException ex)
+        {
+            await HttpAnswers.ErrorAsync(http, wire, ex.Status, ex.Kind, ex.Message).ConfigureAwait(false);
             return;
         }
 
@@ -71,7 +85,8 @@ internal static class FeedbackEndpoint
 
             if (!root.TryGetProperty("score", out var s) || s.ValueKind != JsonValueKind.Number || !IsValidScore(score = s.GetDouble()))
             {
-                await BadAsync(http, wire, "'score' is required: 1 (good), -1 (bad) or a number from 0 to 1").ConfigureAwait(false);
+                var given = root.TryGetProperty("score", out var g) ? $"'score' is {g.GetRawText()}" : "'score' is required";
+                await BadAsync(http, wire, $"{(given.Length > 60 ? "'score' is not valid" : given)}; expected 1 (good), -1 (bad) or a number from 0 to 1").ConfigureAwait(false);
                 return;
             }
 
@@ -97,10 +112,20 @@ internal static class FeedbackEndpoint
         {
             var stored = await store.AddFeedbackAsync(feedback, ct).ConfigureAwait(false);
 
-            // A trace this gateway just issued may still be in the queue: give the batch writer a moment.
-            for (var i = 0; !stored && queue.IssuedRecently(traceId) && i < 40; i++)
+            // A trace this gateway just issued may still be in the queue: wait until the batch writer has written it
+            // (however long a loaded machine takes), then try again. The bound only matters while the store is down.
+            if (!stored && queue.IssuedRecently(traceId))
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(50), settings.Time, ct).ConfigureAwait(false);
+                using var bound = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                bound.CancelAfter(MaxTraceWait);
+                try
+                {
+                    await queue.WhenSettledAsync(traceId, bound.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                }
+
                 stored = await store.AddFeedbackAsync(feedback, ct).ConfigureAwait(false);
             }
 

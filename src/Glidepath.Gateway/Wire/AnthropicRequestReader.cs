@@ -64,16 +64,20 @@ internal static class AnthropicRequestReader
             }
         }
 
-        if (root.TryGetProperty("tool_choice", out var choice) && choice.ValueKind == JsonValueKind.Object)
+        // The forms Anthropic takes: {"type": "auto" | "any" | "none" | "tool" (with "name")}; anything else is refused
+        // rather than quietly served as "auto".
+        if (root.TryGetProperty("tool_choice", out var choice) && choice.ValueKind != JsonValueKind.Null)
         {
-            options.ToolMode = Json.String(choice, "type", "tool_choice.") switch
+            const string Expected = "'tool_choice' must be an object whose 'type' is \"auto\", \"any\", \"none\" or \"tool\" (with 'name')";
+            options.ToolMode = (choice.ValueKind == JsonValueKind.Object ? Json.String(choice, "type", "tool_choice.") : null) switch
             {
+                "auto" => ChatToolMode.Auto,
                 "any" => ChatToolMode.RequireAny,
                 "none" => ChatToolMode.None,
                 "tool" => Json.String(choice, "name", "tool_choice.") is { } name && !string.IsNullOrWhiteSpace(name)
                     ? ChatToolMode.RequireSpecific(name)
                     : throw WireException.BadRequest("'tool_choice.name' is required with type 'tool': the name of a declared tool"),
-                _ => ChatToolMode.Auto,
+                _ => throw WireException.BadRequest(Expected),
             };
         }
 

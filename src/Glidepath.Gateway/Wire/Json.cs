@@ -34,7 +34,7 @@ internal static class Json
         }
         catch (InvalidOperationException)
         {
-            throw WireException.BadRequest($"'{where}' is not valid Unicode text (an unpaired surrogate escape)");
+            throw WireException.BadRequest($"'{where}' is not valid Unicode text (bytes that are not UTF-8, or an unpaired surrogate escape such as \\ud800)");
         }
     }
 
@@ -143,7 +143,7 @@ internal static class Json
         }
         catch (InvalidOperationException)
         {
-            throw WireException.BadRequest("a property name in the tool arguments is not valid Unicode text (an unpaired surrogate escape)");
+            throw WireException.BadRequest("a property name in the tool arguments is not valid Unicode text (bytes that are not UTF-8, or an unpaired surrogate escape such as \\ud800)");
         }
     }
 

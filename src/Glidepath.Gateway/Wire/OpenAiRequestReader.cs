@@ -74,25 +74,30 @@ internal static class OpenAiRequestReader
         };
     }
 
+    // The forms OpenAI takes: "none", "auto", "required", or {"type":"function","function":{"name":…}}; anything else is
+    // refused rather than quietly served as "auto".
     private static ChatToolMode? ToolMode(JsonElement root)
     {
-        if (!root.TryGetProperty("tool_choice", out var choice))
+        if (!root.TryGetProperty("tool_choice", out var choice) || choice.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
 
+        const string Expected = "'tool_choice' must be \"none\", \"auto\", \"required\" or {\"type\": \"function\", \"function\": {\"name\": …}}";
         return choice.ValueKind switch
         {
-            JsonValueKind.String => Json.Text(choice, "tool_choice") switch
+            JsonValueKind.String => choice.GetString() switch
             {
                 "none" => ChatToolMode.None,
                 "required" => ChatToolMode.RequireAny,
-                _ => ChatToolMode.Auto,
+                "auto" => ChatToolMode.Auto,
+                _ => throw WireException.BadRequest(Expected),
             },
-            JsonValueKind.Object when choice.TryGetProperty("function", out var fn) => Json.String(fn, "name", "tool_choice.function.") is { } name && !string.IsNullOrWhiteSpace(name)
-                ? ChatToolMode.RequireSpecific(name)
-                : throw WireException.BadRequest("'tool_choice.function.name' is required: the name of a declared tool"),
-            _ => null,
+            JsonValueKind.Object when Json.String(choice, "type", "tool_choice.") is null or "function" && choice.TryGetProperty("function", out var fn) && fn.ValueKind == JsonValueKind.Object =>
+                Json.String(fn, "name", "tool_choice.function.") is { } name && !string.IsNullOrWhiteSpace(name)
+                    ? ChatToolMode.RequireSpecific(name)
+                    : throw WireException.BadRequest("'tool_choice.function.name' is required: the name of a declared tool"),
+            _ => throw WireException.BadRequest(Expected),
         };
     }
 

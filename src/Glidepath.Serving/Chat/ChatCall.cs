@@ -288,7 +288,15 @@ public sealed partial class ChatCall : IDisposable
     }
 
     /// <summary>Ends the call's span; a call not completed by then is not traced (a route-only probe).</summary>
-    public void Dispose() => _activity?.Dispose();
+    public void Dispose()
+    {
+        if (!_trace.Finished)
+        {
+            _service.Recorder.NotTraced(_trace.TraceId);
+        }
+
+        _activity?.Dispose();
+    }
 
     private TraceRecord? Record(int status, string? error, decimal? cost) =>
         _trace.Finished ? null : _service.Recorder.Record(_trace, _activity, status, error, Usage, FinishReason, cost);

@@ -65,6 +65,7 @@ public sealed partial class ChatService
 
         var activity = ServingTelemetry.Source.StartActivity($"gateway {App}@{Environment}", ActivityKind.Internal);
         var traceId = TraceIds.Next(activity, context.StartedAt);
+        Recorder.Issued(traceId);
         var key = SubjectKey.Choose(context.Subject, request?.User, request?.MetadataUserId, context.Conversation, traceId);
         var decision = table.Route(key)!.Value;
         Tag(activity, decision, key, request);

@@ -17,6 +17,15 @@ internal sealed partial class ChatTraceRecorder(ServingOptions options, TraceQue
     private readonly string _app = options.Manifest.App;
     private readonly string _environment = options.Environment;
 
+    /// <summary>
+    /// A call was given <paramref name="traceId"/>: from now until its trace is written (or dropped), feedback on it
+    /// waits for the batch writer instead of answering "unknown trace".
+    /// </summary>
+    public void Issued(string traceId) => traces.Issue(traceId);
+
+    /// <summary>A call given <paramref name="traceId"/> ended without a trace (a route-only probe): nobody waits for it.</summary>
+    public void NotTraced(string traceId) => traces.Settle(traceId);
+
     /// <summary>Records the call and returns its trace record (the shadow mirror pairs a stable call's with its candidate's).</summary>
     public TraceRecord Record(TraceBuilder trace, Activity? activity, int status, string? error, UsageDetails? usage, ChatFinishReason? finish, decimal? cost)
     {

@@ -1,24 +1,36 @@
 namespace Glidepath.Serving.Tracing;
 
-/// <summary>A fixed-size ring of recently issued trace ids, so feedback can wait for a trace still in the queue.</summary>
+/// <summary>
+/// A fixed-size ring of recently issued trace ids and whether each is still on its way to the store, so feedback on a
+/// trace still in the queue waits until the batch writer has written it (or dropped it), not for a fixed time.
+/// </summary>
 internal sealed class RecentTraces(int capacity)
 {
     private readonly string?[] _ring = new string?[capacity];
-    private readonly HashSet<string> _set = new(StringComparer.Ordinal);
+
+    // Trace id → true while it is queued, false once written or dropped.
+    private readonly Dictionary<string, bool> _pending = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _next;
 
+    /// <summary>Tracks <paramref name="id"/> as queued; an id tracked already (issued, then enqueued) keeps its place.</summary>
     public void Add(string id)
     {
         lock (_lock)
         {
+            if (_pending.ContainsKey(id))
+            {
+                return;
+            }
+
             if (_ring[_next] is { } old)
             {
-                _set.Remove(old);
+                _pending.Remove(old);
             }
 
             _ring[_next] = id;
-            _set.Add(id);
+            _pending[id] = true;
             _next = (_next + 1) % _ring.Length;
         }
     }
@@ -27,7 +39,48 @@ internal sealed class RecentTraces(int capacity)
     {
         lock (_lock)
         {
-            return _set.Contains(id);
+            return _pending.ContainsKey(id);
+        }
+    }
+
+    /// <summary>These traces left the queue (written, or dropped): whoever waits for one of them goes on.</summary>
+    public void Settle(IEnumerable<string> ids)
+    {
+        TaskCompletionSource progress;
+        lock (_lock)
+        {
+            foreach (var id in ids)
+            {
+                if (_pending.ContainsKey(id))
+                {
+                    _pending[id] = false;
+                }
+            }
+
+            progress = _progress;
+            _progress = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        progress.TrySetResult();
+    }
+
+    /// <summary>Completes once <paramref name="id"/> is no longer queued (at once for an id not issued recently).</summary>
+    public async Task WhenSettledAsync(string id, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task progress;
+            lock (_lock)
+            {
+                if (!_pending.TryGetValue(id, out var queued) || !queued)
+                {
+                    return;
+                }
+
+                progress = _progress.Task;
+            }
+
+            await progress.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 }

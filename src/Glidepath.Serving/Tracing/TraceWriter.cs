@@ -50,6 +50,7 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
         catch (OperationCanceledException)
         {
             queue.CountDropped(batch.Count + queue.Count);
+            queue.Settled(batch);
         }
     }
 
@@ -74,6 +75,7 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
                 await store.WriteBatchAsync(batch, cancellationToken).ConfigureAwait(false);
                 Interlocked.Add(ref _written, batch.Count);
                 telemetry.TracesWritten.Add(batch.Count);
+                queue.Settled(batch);
                 batch.Clear();
                 backoff = FirstRetry;
                 if (_failing)
@@ -96,6 +98,7 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
                 if (!await StoreUnreachableAsync(cancellationToken).ConfigureAwait(false))
                 {
                     queue.CountDropped(batch.Count);
+                    queue.Settled(batch);
                     batch.Clear();
                 }
 

@@ -40,18 +40,6 @@ public sealed class StableOnlineScoringTests
     {
         using var response = await f.PostAsync("/v1/chat/completions", GatewayFixture.Chat(), r => r.Headers.Add("Glidepath-Subject", subject));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var id = response.Headers.GetValues("Glidepath-Trace").Single();
-        var sw = Stopwatch.StartNew();
-        while (sw.Elapsed < TimeSpan.FromSeconds(5))
-        {
-            if (await f.Store.Traces.GetAsync(id, default) is { } trace)
-            {
-                return trace;
-            }
-
-            await Task.Delay(25);
-        }
-
-        throw new Xunit.Sdk.XunitException($"trace {id} never reached the store");
+        return await f.TraceAsync(response.Headers.GetValues("Glidepath-Trace").Single());
     }
 }

@@ -107,6 +107,26 @@ internal sealed class GatewayFixture : IAsyncDisposable
         Assert.Fail($"the gateway did not reach revision {revision} within 30 s");
     }
 
+    /// <summary>
+    /// The trace <paramref name="id"/> once the batch writer has stored it. Writing is asynchronous by design, so this
+    /// waits for it; the 60 s bound only turns a trace that never arrives into a failure, it times nothing.
+    /// </summary>
+    public async Task<Glidepath.Traces.TraceRecord> TraceAsync(string id)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            if (await Store.Traces.GetAsync(id, default) is { } trace)
+            {
+                return trace;
+            }
+
+            await Task.Delay(25);
+        }
+
+        throw new Xunit.Sdk.XunitException($"trace {id} never reached the store");
+    }
+
     /// <summary>Changes the staging environment through the store's compare-and-swap, as the CLI does.</summary>
     public Task<EnvironmentState> SetAsync(Func<EnvironmentState, EnvironmentState> change, string kind) => World.SetAsync(change, kind);
 

@@ -1,0 +1,45 @@
+using Glidepath.Gateway.Forwarding;
+using Glidepath.Gateway.Wire;
+using Glidepath.Serving.Chat;
+using Microsoft.AspNetCore.Http;
+
+namespace Glidepath.Gateway.Endpoints;
+
+/// <summary>
+/// A request under <c>/v1/</c> that no endpoint takes: a known path with another method is a 405 naming the method it
+/// takes (with <c>Allow</c>), any other path a 404 listing the paths there are, both with a body in the caller's format
+/// (Anthropic's for <c>/v1/messages</c> or a caller that sends <c>x-api-key</c>), as every gateway error is. Routing's
+/// own answers had no body, which an SDK reports as an unexplained failure.
+/// </summary>
+internal static class UnmatchedEndpoint
+{
+    /// <summary>The route that catches them: lowest precedence, so every endpoint of the group is tried first.</summary>
+    public const string Pattern = "/v1/{**rest}";
+
+    private static readonly (string Path, string Method)[] Known =
+    [
+        ("/v1/chat/completions", "POST"),
+        ("/v1/messages", "POST"),
+        ("/v1/feedback", "POST"),
+        ("/v1/models", "GET"),
+    ];
+
+    public static Task HandleAsync(HttpContext http)
+    {
+        var path = http.Request.Path.Value?.TrimEnd('/') ?? "";
+        var anthropic = path.Equals("/v1/messages", StringComparison.OrdinalIgnoreCase) || http.Request.Headers.ContainsKey(CallerAuthentication.ApiKeyHeader);
+        var wire = anthropic ? (IWireFormat)AnthropicWire.Instance : OpenAiWire.Instance;
+        foreach (var (known, method) in Known)
+        {
+            if (path.Equals(known, StringComparison.OrdinalIgnoreCase))
+            {
+                http.Response.Headers.Allow = method;
+                return HttpAnswers.ErrorAsync(http, wire, StatusCodes.Status405MethodNotAllowed, ErrorKinds.InvalidRequest,
+                    $"{known} takes {method}, not {http.Request.Method}");
+            }
+        }
+
+        return HttpAnswers.ErrorAsync(http, wire, StatusCodes.Status404NotFound, ErrorKinds.NotFound,
+            $"no endpoint at {http.Request.Method} {path}; the gateway serves {string.Join(", ", Known.Select(k => $"{k.Method} {k.Path}"))}");
+    }
+}
