@@ -81,4 +81,26 @@ public sealed class EvalVarsCliTests
         Assert.True(code is 0 or 1, stderr);
         Assert.All(prompts, p => Assert.Contains("(kb https://kb.gate)", p, StringComparison.Ordinal));
     }
+
+    // A variable nobody set makes every case unaskable: exit 2 naming the case and the variable, no model call (it used
+    // to record an error for every case, after sending the ones that could go, and exit 3).
+    [Theory]
+    [InlineData("eval", "run")]
+    [InlineData("gate", null)]
+    public async Task EvalRunAndGate_TemplateVariableNobodySet_Exit2NamingTheCaseAndNoCall(string command, string? sub)
+    {
+        using var app = EvalApp.Create();
+        var prompts = CaptureSystemPrompts(app);
+        var dataset = Path.Combine(app.Dir, "evals", "novars.jsonl");
+        File.WriteAllText(dataset, """{"id":"a","input":{"messages":[{"role":"user","content":"hi"}]}}""" + "\n");
+        string[] args = sub is null ? [command, "--baseline", await app.CreateReleaseAsync(), "--dataset", dataset] : [command, sub, "--dataset", dataset];
+
+        var (code, _, stderr) = await app.RunAsync(args);
+
+        Assert.True(code == 2, $"exit {code}: {stderr}");
+        Assert.True(stderr.Contains("novars.jsonl:1: case 'a': ", StringComparison.Ordinal), stderr);
+        Assert.True(stderr.Contains("template variable", StringComparison.Ordinal) && stderr.Contains("not set", StringComparison.Ordinal), stderr);
+        Assert.DoesNotContain("Exception", stderr, StringComparison.Ordinal);
+        Assert.Empty(prompts);
+    }
 }

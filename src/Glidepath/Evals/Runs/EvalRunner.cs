@@ -57,7 +57,7 @@ public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvi
                         await writer.ConfigureAwait(false);
                     }
 
-                    var result = await RunOneAsync(run.Id, item.Case, item.Trial, item.Target, ct).ConfigureAwait(false);
+                    var result = await RunOneAsync(run, item.Case, item.Trial, item.Target, ct).ConfigureAwait(false);
                     channel.Writer.TryWrite(result);
                     var completed = Interlocked.Increment(ref counters[0]);
                     Interlocked.Increment(ref counters[1 + (int)result.Status]);
@@ -126,12 +126,19 @@ public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvi
         }
     }
 
-    private async Task<TrialResult> RunOneAsync(string runId, EvalCase c, int trial, IEvalTarget target, CancellationToken cancellationToken)
+    private async Task<TrialResult> RunOneAsync(EvalRun run, EvalCase c, int trial, IEvalTarget target, CancellationToken cancellationToken)
     {
+        var runId = run.Id;
         TargetResponse answer;
         try
         {
             answer = await target.InvokeAsync(c, trial, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Errors.BadInputException ex)
+        {
+            // The case cannot be asked as written (a template variable nobody set, …): every case like it would fail the
+            // same way, and no result would be worth keeping. The run stops here with exit 2, naming the case.
+            throw new Errors.BadInputException($"{run.DatasetPath}:{c.Line}: case '{c.Id}': {ex.Message}", ex);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
