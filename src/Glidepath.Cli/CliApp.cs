@@ -34,7 +34,7 @@ public static class CliApp
         var (stdout, stderr) = (env.Stdout, env.Stderr);
         var root = Build(env);
         var parse = root.Parse(args);
-        if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
+        if ((parse.Errors.Count > 0 || CliUsage.OptionsTakenAsArguments(parse).Count > 0) && parse.Action is not System.CommandLine.Help.HelpAction)
         {
             var messages = CliUsage.Messages(parse);
             foreach (var message in messages)

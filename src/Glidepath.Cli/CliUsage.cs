@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace Glidepath.Cli;
 
 /// <summary>Bad usage (an unknown command or option, a missing argument): its message, and a suggestion for a mistyped name.</summary>
-internal static class CliUsage
+internal static partial class CliUsage
 {
     /// <summary>
     /// The parse errors, one per line, the one about a token a few typos away from a subcommand of the command it
@@ -11,7 +11,9 @@ internal static class CliUsage
     /// </summary>
     public static IReadOnlyList<string> Messages(ParseResult parse)
     {
-        var messages = parse.Errors.Select(e => e.Message.TrimEnd('.')).ToList();
+        var messages = OptionsTakenAsArguments(parse).Select(t => $"unknown option '{t}'")
+            .Concat(parse.Errors.Select(e => Readable(e.Message.TrimEnd('.'))))
+            .ToList();
         if (Suggestion(parse) is { } s)
         {
             var i = messages.FindIndex(m => m.Contains($"'{s.Token}'", StringComparison.Ordinal));
@@ -21,6 +23,37 @@ internal static class CliUsage
 
         return messages;
     }
+
+    /// <summary>
+    /// Tokens that look like options (<c>--bogus</c>, <c>-x</c>) but were taken as a command's argument because no option
+    /// has that name: "'--bogus' is not a release ref" would name the wrong problem. Negative numbers are arguments.
+    /// </summary>
+    public static IReadOnlyList<string> OptionsTakenAsArguments(ParseResult parse)
+    {
+        var found = new List<string>();
+        for (var command = parse.CommandResult; command is not null; command = command.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            foreach (var argument in command.Children.OfType<System.CommandLine.Parsing.ArgumentResult>())
+            {
+                found.AddRange(argument.Tokens.Select(t => t.Value).Where(v => v.Length > 1 && v[0] == '-' && !double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)));
+            }
+        }
+
+        return found;
+    }
+
+    // System.CommandLine names .NET types ("as expected type 'System.Nullable`1[System.Int32]'"): say what to type instead.
+    private static string Readable(string message) => TypeName().Replace(message, m => m.Groups[1].Value switch
+    {
+        "Int32" => "as a whole number (at most 2147483647)",
+        "Int64" => "as a whole number",
+        "Double" or "Decimal" or "Single" => "as a number",
+        "Boolean" => "as true or false",
+        _ => m.Value,
+    });
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"as expected type 'System\.(?:Nullable`1\[System\.)?(\w+)\]?'")]
+    private static partial System.Text.RegularExpressions.Regex TypeName();
 
     private static (string Token, string Name)? Suggestion(ParseResult parse)
     {

@@ -26,6 +26,36 @@ public sealed class CliUsageTests
         Assert.Equal("", r.Stdout);
     }
 
+    // An unknown option where a command takes an argument was taken as the argument ("'--bogus' is not a release ref").
+    [Theory]
+    [InlineData("gate", "--bogus")]
+    [InlineData("release", "show", "--bogus")]
+    [InlineData("gate", "--candidate", "HEAD")]
+    public async Task Run_UnknownOptionWhereAnArgumentGoes_SaysUnknownOptionExit2(params string[] args)
+    {
+        var r = await CliRunner.RunAsync(args);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.StartsWith($"error: unknown option '{args.First(a => a.StartsWith('-'))}'", r.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("release ref", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("99999999999")]
+    [InlineData("abc")]
+    public async Task Run_OptionValueOfTheWrongType_SaysWhatToTypeNotTheDotNetType(string value)
+    {
+        var r = await CliRunner.RunAsync("eval", "run", "--trials", value);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains($"Cannot parse argument '{value}' for option '--trials' as a whole number (at most 2147483647)", r.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OptionsTakenAsArguments_NegativeNumber_IsAnArgument() =>
+        Assert.Empty(CliUsage.OptionsTakenAsArguments(CliApp.Build(TextWriter.Null, TextWriter.Null, false).Parse(["release", "show", "-1"])));
+
     [Theory]
     [InlineData("relase", "release")]
     [InlineData("rolout", "rollout")]
