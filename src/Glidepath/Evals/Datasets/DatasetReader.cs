@@ -119,6 +119,17 @@ public static class DatasetReader
         }
     }
 
+    // The parser's own words without its position suffix (" Path: $ | LineNumber: 0 | BytePositionInLine: 5."), which
+    // the message already gives as file:line and column: "Duplicate property 'id'…", "'}' is invalid after a value…".
+    private static string Reason(JsonException ex)
+    {
+        var message = ex.Message;
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        cut = cut < 0 ? message.IndexOf(" LineNumber:", StringComparison.Ordinal) : cut;
+        message = (cut < 0 ? message : message[..cut]).Replace(" Change the reader options.", "", StringComparison.Ordinal);
+        return message.Replace(" encountered during deserialization", "", StringComparison.Ordinal).TrimEnd('.', ' ');
+    }
+
     private static EvalCase? ParseCase(string line, int lineNo, string file, List<string> errors)
     {
         string Where() => $"{file}:{lineNo}";
@@ -129,7 +140,10 @@ public static class DatasetReader
         }
         catch (JsonException ex)
         {
-            errors.Add($"{Where()}: not valid JSON at column {(ex.BytePositionInLine ?? 0) + 1}; {CaseShape}");
+            var reason = Reason(ex);
+            errors.Add(reason.StartsWith("Duplicate property", StringComparison.Ordinal)
+                ? $"{Where()}: a key appears twice ({reason}); expected each key once in an object"
+                : $"{Where()}: not valid JSON at column {(ex.BytePositionInLine ?? 0) + 1} ({reason}); {CaseShape}");
             return null;
         }
 
@@ -151,7 +165,9 @@ public static class DatasetReader
         var id = obj["id"] is JsonValue iv && iv.TryGetValue<string>(out var s) && !string.IsNullOrWhiteSpace(s) ? s : null;
         if (id is null)
         {
-            errors.Add($"{Where()}: missing or empty \"id\"; expected a unique string id");
+            errors.Add(obj["id"] is { } given && given.GetValueKind() != JsonValueKind.String
+                ? $"{Where()}: \"id\" is {given.ToJsonString()}, not a string; expected a unique string id such as \"refund-window\""
+                : $"{Where()}: missing or empty \"id\"; expected a unique string id");
         }
 
         var messages = new List<ChatMessage>();

@@ -30,7 +30,7 @@ public sealed class DatasetHardeningTests
     public async Task Read_DuplicateJsonKey_ReportedOnItsLine()
     {
         var problem = await RejectAsync(Good + "\n" + """{"id":"b","id":"c","input":{"messages":[{"role":"user","content":"hi"}]}}""");
-        Assert.StartsWith("cases.jsonl:2: not valid JSON", problem, StringComparison.Ordinal);
+        Assert.StartsWith("cases.jsonl:2: a key appears twice (Duplicate property 'id')", problem, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -27,6 +27,24 @@ public sealed class DatasetReaderTests
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text))), dataset.Sha256);
     }
 
+    // Each names the problem it is: a repeated key was "not valid JSON at column 1", a number id "missing or empty".
+    [Fact]
+    public async Task Read_RepeatedKeyNumberIdTrailingComma_EachNamedForWhatItIs()
+    {
+        var text = """
+            {"id":"c","id":"d","input":{"messages":[{"role":"user","content":"hi"}]}}
+            {"id":5,"input":{"messages":[{"role":"user","content":"hi"}]}}
+            {"id":"x",}
+            """;
+
+        var ex = await Assert.ThrowsAsync<DatasetException>(() => ReadAsync(text));
+
+        Assert.Contains("cases.jsonl:1: a key appears twice (Duplicate property 'id'); expected each key once in an object", ex.Problems);
+        Assert.Contains("cases.jsonl:2: \"id\" is 5, not a string; expected a unique string id such as \"refund-window\"", ex.Problems);
+        Assert.Contains(ex.Problems, p => p.StartsWith("cases.jsonl:3: not valid JSON at column 11 (The JSON object contains a trailing comma", StringComparison.Ordinal)
+            && !p.Contains("Path:", StringComparison.Ordinal) && !p.Contains("reader options", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Read_SeveralBadLines_ReportsEveryOneWithFileLineAndExpectation()
     {
