@@ -5,12 +5,15 @@ namespace Glidepath.Cli.Commands;
 
 /// <summary>
 /// Shows a run's progress on stderr: a redrawn bar with ETA on a terminal, a plain line every 10% when piped.
+/// Reports come from the workers' threads and may arrive out of order: one older than what was shown is skipped, so
+/// the count never goes back.
 /// </summary>
 internal sealed class RunProgressPrinter(TextWriter stderr, bool interactive, TimeProvider time, string label, int alreadyDone)
 {
     private readonly Lock _lock = new();
     private long _lastDraw;
     private int _lastDecile = -1;
+    private int _shown = -1;
     private bool _drawn;
 
     public static bool IsInteractive(CliEnvironment env) => env.IsTerminal && !Console.IsErrorRedirected;
@@ -19,6 +22,12 @@ internal sealed class RunProgressPrinter(TextWriter stderr, bool interactive, Ti
     {
         lock (_lock)
         {
+            if (p.Completed <= _shown)
+            {
+                return;
+            }
+
+            _shown = p.Completed;
             var eta = p.Eta(p.Completed - alreadyDone);
             var pct = p.Total == 0 ? 100 : p.Completed * 100 / p.Total;
             var errors = p.Errors > 0 ? $" · {p.Errors} error(s)" : "";
@@ -39,7 +48,7 @@ internal sealed class RunProgressPrinter(TextWriter stderr, bool interactive, Ti
             }
 
             var decile = pct / 10;
-            if (decile != _lastDecile)
+            if (decile > _lastDecile)
             {
                 _lastDecile = decile;
                 stderr.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label}: {p.Completed}/{p.Total} ({pct}%){errors}, ETA {Format(eta)}"));

@@ -8,6 +8,9 @@ public interface IFileSource
 
     bool Exists(string relativePath);
 
+    /// <summary>Whether <paramref name="relativePath"/> names a folder (for a message: "is a folder", not "does not exist").</summary>
+    bool IsFolder(string relativePath) => false;
+
     byte[] ReadAllBytes(string relativePath);
 
     /// <summary>Every file under the source's root, relative and '/'-separated, in ordinal order.</summary>

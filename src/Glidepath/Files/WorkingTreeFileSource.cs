@@ -25,6 +25,8 @@ public sealed class WorkingTreeFileSource(string root) : IFileSource
 
     public bool Exists(string relativePath) => IsInside(relativePath) && File.Exists(Real(relativePath));
 
+    public bool IsFolder(string relativePath) => IsInside(relativePath) && Directory.Exists(Real(relativePath));
+
     public byte[] ReadAllBytes(string relativePath)
     {
         if (!IsInside(relativePath))

@@ -43,6 +43,12 @@ public sealed class GitRevisionFileSource : IFileSource
 
     public bool Exists(string relativePath) => _files.Contains(relativePath);
 
+    public bool IsFolder(string relativePath)
+    {
+        var prefix = relativePath.TrimEnd('/') + "/";
+        return _files.Any(f => f.StartsWith(prefix, StringComparison.Ordinal));
+    }
+
     public byte[] ReadAllBytes(string relativePath)
     {
         if (_cache.TryGetValue(relativePath, out var cached))

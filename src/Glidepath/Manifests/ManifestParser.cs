@@ -42,7 +42,28 @@ public static class ManifestParser
         }
 
         var dir = Path.GetDirectoryName(full)!;
-        return Parse(File.ReadAllText(full), Path.GetFileName(full), new WorkingTreeFileSource(dir), scorers) with { FilePath = full, BaseDirectory = dir };
+        return Parse(DecodeUtf8(File.ReadAllBytes(full), Path.GetFileName(full)), Path.GetFileName(full), new WorkingTreeFileSource(dir), scorers) with { FilePath = full, BaseDirectory = dir };
+    }
+
+    /// <summary>
+    /// The manifest's text, strictly UTF-8 (a byte-order mark is skipped): bytes that are not UTF-8 are an error at
+    /// their line and column, not a YAML parser's complaint about what the replacement characters did to the structure.
+    /// </summary>
+    internal static string DecodeUtf8(byte[] bytes, string fileName)
+    {
+        var start = bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+        var chars = new char[bytes.Length];
+        var status = System.Text.Unicode.Utf8.ToUtf16(bytes.AsSpan(start), chars, out var read, out var written, replaceInvalidSequences: false);
+        if (status == System.Buffers.OperationStatus.Done)
+        {
+            return new string(chars, 0, written);
+        }
+
+        var before = chars.AsSpan(0, written);
+        var line = 1 + before.Count('\n');
+        var column = written - (before.LastIndexOf('\n') + 1) + 1;
+        throw new ManifestException([new ManifestError(fileName, line, column,
+            $"byte 0x{bytes[start + read]:X2} is not valid UTF-8; expected the manifest saved as UTF-8 text")]);
     }
 
     /// <summary>Parses manifest text; files it names are checked in <paramref name="files"/>; scorers may name the built-in types.</summary>

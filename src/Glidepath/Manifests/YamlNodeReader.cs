@@ -1,4 +1,5 @@
 using System.Globalization;
+using Glidepath.Files;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -114,6 +115,22 @@ internal sealed partial class YamlNodeReader(string fileName)
         return null;
     }
 
+    /// <summary>
+    /// True when <paramref name="path"/> names a file of <paramref name="files"/>; otherwise reports at <paramref name="node"/>
+    /// that the <paramref name="what"/> "does not exist" or "is a folder", then what was <paramref name="expected"/>.
+    /// </summary>
+    public bool RequireFile(YamlNode? node, IFileSource files, string path, string what, string expected)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        if (files.Exists(path))
+        {
+            return true;
+        }
+
+        Error(node, $"{what} '{path}' {(files.IsFolder(path) ? "is a folder" : "does not exist")}; {expected}");
+        return false;
+    }
+
     public double? Double(YamlNode? node, string what, double min = double.MinValue, double max = double.MaxValue)
     {
         if (IsNull(node))
@@ -125,7 +142,7 @@ internal sealed partial class YamlNodeReader(string fileName)
         {
             if (d < min || d > max)
             {
-                Error(node, $"{what} is {s.Value}; expected a number from {Fmt(min)} to {Fmt(max)}");
+                Error(node, $"{what} is {s.Value}; expected {Range("a number", min, max, double.MinValue, double.MaxValue)}");
                 return null;
             }
 
@@ -147,7 +164,7 @@ internal sealed partial class YamlNodeReader(string fileName)
         {
             if (i < min || i > max)
             {
-                Error(node, $"{what} is {i}; expected an integer from {Fmt(min)} to {Fmt(max)}");
+                Error(node, $"{what} is {i}; expected {Range("an integer", min, max, int.MinValue, int.MaxValue)}");
                 return null;
             }
 
@@ -227,4 +244,14 @@ internal sealed partial class YamlNodeReader(string fileName)
     private static string Found(YamlNode? node) => node is YamlScalarNode s ? $"'{s.Value}'" : $"a {Describe(node!)}";
 
     private static string Fmt(double d) => d.ToString(CultureInfo.InvariantCulture);
+
+    // "a number from 0 to 1", or with an open end "a number of at least 0" (not "from 0 to 1.7976931348623157E+308").
+    private static string Range(string kind, double min, double max, double lowest, double highest) =>
+        (min <= lowest, max >= highest) switch
+        {
+            (true, true) => kind,
+            (true, false) => $"{kind} of at most {Fmt(max)}",
+            (false, true) => $"{kind} of at least {Fmt(min)}",
+            _ => $"{kind} from {Fmt(min)} to {Fmt(max)}",
+        };
 }

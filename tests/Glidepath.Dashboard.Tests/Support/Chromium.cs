@@ -8,6 +8,9 @@ namespace Glidepath.Dashboard.Tests.Support;
 /// </summary>
 public sealed class Chromium : IAsyncLifetime
 {
+    /// <summary>How long a page wait or an expectation may take before it fails (ms); see <see cref="InitializeAsync"/>.</summary>
+    public const float WaitMs = 90_000;
+
     public static string ExecutablePath => Environment.GetEnvironmentVariable("GLIDEPATH_CHROMIUM") is { Length: > 0 } p ? p : "/usr/bin/chromium";
 
     private IPlaywright? _playwright;
@@ -23,9 +26,10 @@ public sealed class Chromium : IAsyncLifetime
 
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
 
-        // Generous: other test projects build and run beside these on a small machine. A wait ends as soon as the page
-        // shows the state, so a passing run is no slower for it.
-        Assertions.SetDefaultExpectTimeout(30_000);
+        // Generous: other test projects run beside these on a small machine (a clean-clone CI run missed a 30 s sign-in
+        // wait with the page already drawn). A wait ends as soon as the page shows the state, so a passing run is no
+        // slower for it; the bound only turns a state that never comes into a failure.
+        Assertions.SetDefaultExpectTimeout(WaitMs);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = ExecutablePath, Headless = true });
     }

@@ -84,7 +84,7 @@ internal sealed class DashboardHarness : IAsyncDisposable
     {
         var context = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height } });
         _contexts.Add(context);
-        context.SetDefaultTimeout(30_000);
+        context.SetDefaultTimeout(Chromium.WaitMs);
         return new BrowserPage(await context.NewPageAsync());
     }
 

@@ -109,6 +109,33 @@ public sealed class ManifestParserTests
     }
 
     [Fact]
+    public void Load_BytesThatAreNotUtf8_ReportedAtTheirLineAndColumn()
+    {
+        using var dir = TempDir.WithSample();
+        var text = dir.Read("glidepath.yaml").Replace("app:", "# caf\u00e9\napp:", StringComparison.Ordinal);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text.Replace("\u00e9", "\u0001", StringComparison.Ordinal));
+        bytes[Array.IndexOf(bytes, (byte)1)] = 0xFF; // a lone 0xFF, as a Latin-1 editor might leave
+        File.WriteAllBytes(dir.File("glidepath.yaml"), bytes);
+        var line = 1 + text[..text.IndexOf("caf", StringComparison.Ordinal)].Count(c => c == '\n');
+
+        var ex = Assert.Throws<ManifestException>(() => ManifestParser.Load(dir.File("glidepath.yaml")));
+
+        var error = Assert.Single(ex.Errors);
+        Assert.Equal($"glidepath.yaml:{line}:6: byte 0xFF is not valid UTF-8; expected the manifest saved as UTF-8 text", error.ToString());
+    }
+
+    [Fact]
+    public void Load_PromptPathIsAFolder_SaysSoNotThatItDoesNotExist()
+    {
+        using var dir = TempDir.WithSample();
+        dir.Write("glidepath.yaml", dir.Read("glidepath.yaml").Replace("system: prompts/system.md", "system: prompts", StringComparison.Ordinal));
+
+        var ex = Assert.Throws<ManifestException>(() => ManifestParser.Load(dir.File("glidepath.yaml")));
+
+        Assert.Contains(ex.Errors, e => e.Message == "prompt file 'prompts' is a folder; expected a path relative to the manifest");
+    }
+
+    [Fact]
     public void Load_DuplicateToolNames_Rejected()
     {
         using var dir = TempDir.WithSample();

@@ -16,9 +16,9 @@ internal static class EvalSection
 
         r.CheckKeys(map, "eval", ["dataset", "trials", "concurrency", "scorers", "gate"]);
         var dataset = r.String(YamlNodeReader.Get(map, "dataset"), "eval.dataset", required: true, parent: map);
-        if (dataset is not null && !files.Exists(dataset))
+        if (dataset is not null)
         {
-            r.Error(YamlNodeReader.Get(map, "dataset"), $"dataset '{dataset}' does not exist; expected a JSON Lines file relative to the manifest");
+            r.RequireFile(YamlNodeReader.Get(map, "dataset"), files, dataset, "dataset", "expected a JSON Lines file relative to the manifest");
         }
 
         var scorers = ScorersSection.Parse(r, YamlNodeReader.Get(map, "scorers"), "eval.scorers", files, registry, online: false);

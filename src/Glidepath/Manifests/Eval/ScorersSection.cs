@@ -73,9 +73,9 @@ internal static class ScorersSection
 
         foreach (var fileKey in new[] { "rubric", "schema" })
         {
-            if (options.TryGetValue(fileKey, out var f) && f is JsonValue fv && fv.TryGetValue<string>(out var path) && !files.Exists(path))
+            if (options.TryGetValue(fileKey, out var f) && f is JsonValue fv && fv.TryGetValue<string>(out var path))
             {
-                r.Error(YamlNodeReader.Get(m, fileKey), $"{fileKey} file '{path}' does not exist; expected a path relative to the manifest");
+                r.RequireFile(YamlNodeReader.Get(m, fileKey), files, path, $"{fileKey} file", "expected a path relative to the manifest");
             }
         }
 

@@ -34,9 +34,9 @@ internal static class ReleaseSection
         {
             r.CheckKeys(promptMap, "release.prompt", ["system"]);
             system = r.String(YamlNodeReader.Get(promptMap, "system"), "release.prompt.system", required: true, parent: promptMap);
-            if (system is not null && !files.Exists(system))
+            if (system is not null)
             {
-                r.Error(YamlNodeReader.Get(promptMap, "system"), $"prompt file '{system}' does not exist; expected a path relative to the manifest");
+                r.RequireFile(YamlNodeReader.Get(promptMap, "system"), files, system, "prompt file", "expected a path relative to the manifest");
             }
         }
 
@@ -50,9 +50,8 @@ internal static class ReleaseSection
         for (var i = 0; i < tools.Count; i++)
         {
             var itemNode = (toolsNode as YamlSequenceNode)?.Children[i] ?? toolsNode;
-            if (!files.Exists(tools[i]))
+            if (!r.RequireFile(itemNode, files, tools[i], "tool file", "expected a JSON tool definition relative to the manifest"))
             {
-                r.Error(itemNode, $"tool file '{tools[i]}' does not exist; expected a JSON tool definition relative to the manifest");
                 continue;
             }
 

@@ -29,7 +29,7 @@ public sealed class PricesSectionTests
     {
         var (_, errors) = Read("prices:\n  m1: { input: -1, output: 2, cached: 1 }\n", (r, m) => PricesSection.Parse(r, m.Children["prices"]));
 
-        Assert.Contains("glidepath.yaml:2:16: input is -1; expected a number from 0", Single(errors, "input is -1"), StringComparison.Ordinal);
+        Assert.Contains("glidepath.yaml:2:16: input is -1; expected a number of at least 0", Single(errors, "input is -1"), StringComparison.Ordinal);
         Assert.Equal("glidepath.yaml:2:31: unknown key 'cached' in prices.m1; expected one of: input, output", Single(errors, "cached"));
     }
 
