@@ -7,20 +7,27 @@ namespace Glidepath.Cli;
 /// A file a command writes its result to (<c>gate --report</c>, <c>evalset import --out</c>). <see cref="Check"/> runs
 /// before the work, so a path that cannot be written is exit 2 at once, not after a run whose model calls were paid
 /// for; <see cref="WriteAsync"/> writes the whole text to a temporary file beside it and moves it into place, so a crash
-/// never leaves half a report over the last good one. A missing folder is created, as <c>mkdir -p</c> would.
+/// never leaves half a report over the last good one. A missing folder is created, as <c>mkdir -p</c> would. A link is
+/// followed (the file it names is replaced, the link kept); a device or stream (<c>/dev/stdout</c>, <c>/dev/null</c>,
+/// <c>/dev/fd/63</c>) is written in place.
 /// </summary>
 internal sealed class OutputFile
 {
-    private OutputFile(string path, string full)
+    private OutputFile(string path, string full, bool direct)
     {
         Path = path;
         Full = full;
+        Direct = direct;
     }
 
     /// <summary>The path as the user gave it (for messages).</summary>
     public string Path { get; }
 
     private string Full { get; }
+
+    // A device or a stream rather than a file (/dev/stdout, /dev/null, a process substitution's /dev/fd/63): written in
+    // place, never replaced by a file moved over it.
+    private bool Direct { get; }
 
     private string Folder => System.IO.Path.GetDirectoryName(Full)!;
 
@@ -43,7 +50,34 @@ internal sealed class OutputFile
             throw new BadInputException($"{option} '{path}': is a folder; expected the path of a file to write");
         }
 
-        var file = new OutputFile(path, full);
+        // A device or stream is written in place, by the path given (opening it follows its links, /dev/stdout's too).
+        if (IsStream(full))
+        {
+            return new OutputFile(path, full, direct: true);
+        }
+
+        // A link is followed to what it names: the file there is replaced, the link kept.
+        if (new FileInfo(full).LinkTarget is not null)
+        {
+            string? target;
+            try
+            {
+                target = new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true)?.FullName;
+            }
+            catch (IOException ex)
+            {
+                throw new BadInputException($"{option} '{path}': cannot follow the link ({ex.Message})", ex);
+            }
+
+            if (target is null || IsStream(target))
+            {
+                return new OutputFile(path, full, direct: true);
+            }
+
+            full = target;
+        }
+
+        var file = new OutputFile(path, full, direct: false);
         try
         {
             Directory.CreateDirectory(file.Folder);
@@ -71,6 +105,19 @@ internal sealed class OutputFile
     /// <summary>Writes <paramref name="text"/> (UTF-8, no byte-order mark) in place of whatever the file held, all or nothing.</summary>
     public async Task WriteAsync(string text, CancellationToken cancellationToken)
     {
+        if (Direct)
+        {
+            try
+            {
+                await File.WriteAllTextAsync(Full, text, new UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new OperationalException($"cannot write {Path}: {ex.Message}", ex);
+            }
+        }
+
         var temporary = TemporaryPath();
         try
         {
@@ -89,7 +136,14 @@ internal sealed class OutputFile
         }
     }
 
-    private string TemporaryPath() => System.IO.Path.Combine(Folder, $".{System.IO.Path.GetFileName(Full)}.{Guid.NewGuid():N}.tmp");
+    // Devices, terminals, pipes and process substitutions live under /dev and /proc on Linux (and macOS's /dev).
+    internal static bool IsStream(string full) =>
+        !OperatingSystem.IsWindows() && (full.StartsWith("/dev/", StringComparison.Ordinal) || full.StartsWith("/proc/", StringComparison.Ordinal));
+
+    private string TemporaryPath() => System.IO.Path.Combine(Folder, $".{Truncated(System.IO.Path.GetFileName(Full))}.{Guid.NewGuid():N}.tmp");
+
+    // A file name near the 255-byte limit must still leave room for the temporary name's suffix.
+    private static string Truncated(string name) => name.Length > 150 ? name[..150] : name;
 
     private static void TryDelete(string path)
     {

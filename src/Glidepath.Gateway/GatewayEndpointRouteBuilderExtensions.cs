@@ -29,7 +29,7 @@ public static class GatewayEndpointRouteBuilderExtensions
         group.MapGet("/v1/models", ModelsEndpoint.List);
         group.MapGet("/healthz", HealthEndpoints.Health).AllowAnonymous();
         group.MapGet("/readyz", HealthEndpoints.Ready).AllowAnonymous();
-        group.Map(UnmatchedEndpoint.Pattern, UnmatchedEndpoint.HandleAsync);
+        group.Map(UnmatchedEndpoint.Pattern, UnmatchedEndpoint.HandleAsync).WithOrder(UnmatchedEndpoint.Order);
         return group;
     }
 }

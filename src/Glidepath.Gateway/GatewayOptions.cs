@@ -21,6 +21,12 @@ public sealed record GatewayOptions
     /// </summary>
     public bool PassThrough { get; init; } = true;
 
+    /// <summary>
+    /// Longest wait of a feedback request for a trace this gateway issued that is still on its way to the store (online
+    /// scoring, the trace queue); then a 503 with <c>Retry-After</c>, since the trace exists but is not stored yet.
+    /// </summary>
+    public TimeSpan FeedbackTraceWait { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Throws a <see cref="BadInputException"/> naming a setting the gateway cannot work with.</summary>
     public void Validate()
     {

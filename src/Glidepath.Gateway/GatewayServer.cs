@@ -97,7 +97,7 @@ public sealed partial class GatewayServer : IAsyncDisposable
 
     private static (WebApplication App, List<(Listener, Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions)>? Listeners) Build(ServingOptions serving, GatewayServerOptions server)
     {
-        GlidepathHost.CheckUrls(server.Urls);
+        GlidepathHost.CheckUrls(server.Urls, barePorts: server.AdminUrls.Count > 0 || server.MetricsUrls.Count > 0);
         var builder = GlidepathHost.CreateSlim(server.LogsToStderr);
         builder.Logging.SetMinimumLevel(server.LogLevel);
 

@@ -51,4 +51,21 @@ public sealed class FeedbackWaitTests : IAsyncLifetime
         Assert.True(stillWaiting);
         Assert.True(recent.WhenSettledAsync("never-issued", CancellationToken.None).IsCompletedSuccessfully);
     }
+
+    // Past the gateway's wait the trace exists but is not stored yet: a 503 to retry, not "unknown trace" (a 404 tells
+    // the caller not to retry). The batch writer here holds traces for 10 minutes; the feedback waits 1 s.
+    [Fact]
+    public async Task Feedback_TraceStillQueuedPastTheWait_503WithRetryAfter()
+    {
+        await using var f = await GatewayFixture.CreateAsync();
+        await f.StartAsync(configure: s => s with { TraceFlushInterval = TimeSpan.FromMinutes(10) }, server: s => s with { Gateway = s.Gateway with { FeedbackTraceWait = TimeSpan.FromSeconds(1) } });
+        using var served = await f.PostAsync("/v1/chat/completions", GatewayFixture.Chat("Where is my order?"));
+        var id = served.Headers.GetValues("Glidepath-Trace").Single();
+
+        using var response = await f.PostAsync("/v1/feedback", $$"""{"trace_id":"{{id}}","score":1}""");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(5), response.Headers.RetryAfter?.Delta);
+        Assert.Contains("not stored yet", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
 }

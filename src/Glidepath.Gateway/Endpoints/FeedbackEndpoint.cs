@@ -23,10 +23,7 @@ internal static class FeedbackEndpoint
     /// <summary>Largest body read (a trace id, a score and a comment fit many times over); more is a 413.</summary>
     public const int MaxBodyBytes = 16 * 1024;
 
-    /// <summary>Longest wait for a trace of this gateway still in the trace queue (reached only while the store is down).</summary>
-    private static readonly TimeSpan MaxTraceWait = TimeSpan.FromSeconds(30);
-
-    public static async Task HandleAsync(HttpContext http, ITraceStore store, TraceQueue queue, ServingOptions settings, CallerAuthentication auth)
+    public static async Task HandleAsync(HttpContext http, ITraceStore store, TraceQueue queue, ServingOptions settings, GatewayOptions options, CallerAuthentication auth)
     {
         var wire = http.Request.Headers.ContainsKey(CallerAuthentication.ApiKeyHeader) ? (IWireFormat)AnthropicWire.Instance : OpenAiWire.Instance;
         if (await auth.AuthenticateAsync(http, wire).ConfigureAwait(false) is not { } key)
@@ -112,18 +109,23 @@ internal static class FeedbackEndpoint
         {
             var stored = await store.AddFeedbackAsync(feedback, ct).ConfigureAwait(false);
 
-            // A trace this gateway just issued may still be in the queue: wait until the batch writer has written it
-            // (however long a loaded machine takes), then try again. The bound only matters while the store is down.
+            // A trace this gateway just issued may still be on its way (online scoring, the trace queue): wait until the
+            // batch writer has written it, however long a loaded machine takes, then try again. Past the bound (a long
+            // backlog, a slow judge) the trace exists but is not stored yet: a 503 to retry, not "unknown trace".
             if (!stored && queue.IssuedRecently(traceId))
             {
                 using var bound = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                bound.CancelAfter(MaxTraceWait);
+                bound.CancelAfter(options.FeedbackTraceWait);
                 try
                 {
                     await queue.WhenSettledAsync(traceId, bound.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
+                    http.Response.Headers.RetryAfter = "5";
+                    await HttpAnswers.ErrorAsync(http, wire, 503, ErrorKinds.Unavailable,
+                        $"trace '{traceId}' is not stored yet (it is still on its way to the store after {options.FeedbackTraceWait.TotalSeconds:0.#} s); send the feedback again shortly").ConfigureAwait(false);
+                    return;
                 }
 
                 stored = await store.AddFeedbackAsync(feedback, ct).ConfigureAwait(false);

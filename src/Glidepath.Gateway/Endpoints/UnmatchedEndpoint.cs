@@ -16,6 +16,12 @@ internal static class UnmatchedEndpoint
     /// <summary>The route that catches them: lowest precedence, so every endpoint of the group is tried first.</summary>
     public const string Pattern = "/v1/{**rest}";
 
+    /// <summary>
+    /// Tried after every route of default order, so a host that maps its own catch-all under <c>/v1</c> (a proxy route
+    /// for <c>/v1/embeddings</c>) keeps it, instead of an ambiguous match; just before a host's fallback.
+    /// </summary>
+    public const int Order = int.MaxValue - 1;
+
     private static readonly (string Path, string Method)[] Known =
     [
         ("/v1/chat/completions", "POST"),

@@ -37,14 +37,21 @@ internal static class GlidepathHost
 
     /// <summary>
     /// Checks the URLs Kestrel is to listen on (<c>--urls</c>) before the host starts: <c>http://</c> or
-    /// <c>https://</c>, a host (a name, an address, <c>*</c> or <c>+</c>), a port from 0 to 65535 and no path. Kestrel's
-    /// own refusal comes as a host start-up failure with its stack trace logged; this is one line and exit 2.
+    /// <c>https://</c>, a host (a name, an address, <c>*</c> or <c>+</c>), a port from 0 to 65535 and no path, or a Unix
+    /// socket (<c>http://unix:/run/glidepath.sock</c>); with <paramref name="barePorts"/> (separate admin or metrics
+    /// listeners, where <see cref="ListenEndpoints.Parse"/> reads them) also a bare port. Kestrel's own refusal comes as
+    /// a host start-up failure with its stack trace logged; this is one line and exit 2.
     /// </summary>
-    public static void CheckUrls(IEnumerable<string> urls)
+    public static void CheckUrls(IEnumerable<string> urls, bool barePorts = false)
     {
         ArgumentNullException.ThrowIfNull(urls);
         foreach (var url in urls)
         {
+            if (barePorts && int.TryParse(url, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= 65535)
+            {
+                continue;
+            }
+
             if (Problem(url) is { } problem)
             {
                 throw new BadInputException($"listen URL '{url}' {problem}; expected http://HOST:PORT, e.g. http://127.0.0.1:4000 (port 0 picks a free port)");
@@ -62,6 +69,11 @@ internal static class GlidepathHost
 
         // Kestrel's wildcard hosts are not URI hosts: check the rest with a stand-in.
         var rest = url[(scheme + 3)..];
+        if (rest.StartsWith("unix:", StringComparison.OrdinalIgnoreCase))
+        {
+            return rest.Length > "unix:".Length ? null : "names no socket path after 'unix:'";
+        }
+
         var hostEnd = rest.IndexOfAny([':', '/']);
         var host = hostEnd < 0 ? rest : rest[..hostEnd];
         if (host.StartsWith('['))

@@ -8,20 +8,23 @@ internal sealed class RecentTraces(int capacity)
 {
     private readonly string?[] _ring = new string?[capacity];
 
-    // Trace id → true while it is queued, false once written or dropped.
-    private readonly Dictionary<string, bool> _pending = new(StringComparer.Ordinal);
+    // Trace id → whether it is still queued (false once written or dropped) and its slot in the ring.
+    private readonly Dictionary<string, (bool Queued, int Slot)> _pending = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _next;
 
-    /// <summary>Tracks <paramref name="id"/> as queued; an id tracked already (issued, then enqueued) keeps its place.</summary>
+    /// <summary>
+    /// Tracks <paramref name="id"/> as queued, in the newest slot: an id tracked already (issued when its call started,
+    /// enqueued when it ended) moves up, so a long call is not evicted just as its trace is queued.
+    /// </summary>
     public void Add(string id)
     {
         lock (_lock)
         {
-            if (_pending.ContainsKey(id))
+            if (_pending.TryGetValue(id, out var known))
             {
-                return;
+                _ring[known.Slot] = null;
             }
 
             if (_ring[_next] is { } old)
@@ -30,7 +33,7 @@ internal sealed class RecentTraces(int capacity)
             }
 
             _ring[_next] = id;
-            _pending[id] = true;
+            _pending[id] = (true, _next);
             _next = (_next + 1) % _ring.Length;
         }
     }
@@ -51,9 +54,9 @@ internal sealed class RecentTraces(int capacity)
         {
             foreach (var id in ids)
             {
-                if (_pending.ContainsKey(id))
+                if (_pending.TryGetValue(id, out var known))
                 {
-                    _pending[id] = false;
+                    _pending[id] = (false, known.Slot);
                 }
             }
 
@@ -72,7 +75,7 @@ internal sealed class RecentTraces(int capacity)
             Task progress;
             lock (_lock)
             {
-                if (!_pending.TryGetValue(id, out var queued) || !queued)
+                if (!_pending.TryGetValue(id, out var known) || !known.Queued)
                 {
                     return;
                 }

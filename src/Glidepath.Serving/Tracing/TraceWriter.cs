@@ -51,6 +51,15 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
         {
             queue.CountDropped(batch.Count + queue.Count);
             queue.Settled(batch);
+
+            // What is still queued is dropped too: feedback waiting for any of it is answered now, not held.
+            batch.Clear();
+            while (queue.Reader.TryRead(out var left))
+            {
+                batch.Add(left);
+            }
+
+            queue.Settled(batch);
         }
     }
 

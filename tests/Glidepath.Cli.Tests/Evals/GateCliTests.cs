@@ -85,6 +85,35 @@ public sealed class GateCliTests
         Assert.Equal(["gate.json"], Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(report)!).Select(Path.GetFileName));
     }
 
+    // A report path that is a link: the file it names gets the report, the link stays a link.
+    [Fact]
+    public async Task Gate_ReportThroughALink_WritesTheLinkedFileAndKeepsTheLink()
+    {
+        using var app = EvalApp.Create();
+        var v1 = await app.CreateReleaseAsync();
+        var target = Path.Combine(app.Dir, "reports", "latest.md");
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.WriteAllText(target, "old");
+        var link = Path.Combine(app.Dir, "gate.md");
+        File.CreateSymbolicLink(link, target);
+
+        var (code, _, stderr) = await app.RunAsync("gate", "--baseline", v1, "--report", link);
+
+        Assert.True(code == 0, stderr);
+        Assert.Equal(target, new FileInfo(link).LinkTarget);
+        Assert.Contains("Glidepath gate: **pass**", File.ReadAllText(target), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/dev/stdout", true)]
+    [InlineData("/dev/null", true)]
+    [InlineData("/dev/fd/63", true)]
+    [InlineData("/proc/self/fd/1", true)]
+    [InlineData("/tmp/gate.md", false)]
+    [InlineData("/home/dev/gate.md", false)]
+    public void OutputFile_DevicesAndStreams_WrittenInPlace(string path, bool stream) =>
+        Assert.Equal(stream && !OperatingSystem.IsWindows(), OutputFile.IsStream(path));
+
     [Fact]
     public async Task Gate_PlanFromWithoutTo_Exit2()
     {

@@ -14,7 +14,15 @@ public sealed class ListenUrlCheckTests
     [InlineData("https://[::1]:4443")]
     [InlineData("HTTP://0.0.0.0:65535")]
     [InlineData("http://gateway.internal")]
+    [InlineData("http://unix:/run/glidepath.sock")]
     public void CheckUrls_FormsKestrelTakes_Accepted(string url) => GlidepathHost.CheckUrls([url]);
+
+    [Fact]
+    public void CheckUrls_BarePort_OnlyWithSeparateListeners()
+    {
+        GlidepathHost.CheckUrls(["4000"], barePorts: true);
+        Assert.Throws<BadInputException>(() => GlidepathHost.CheckUrls(["4000"]));
+    }
 
     [Theory]
     [InlineData("notaurl")]
