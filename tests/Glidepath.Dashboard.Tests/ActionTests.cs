@@ -23,7 +23,8 @@ public sealed class ActionTests(Chromium chromium)
         await page.GetByLabel("Reason").FillAsync("refund answers regressed");
         await page.GetByTestId("confirm").ClickAsync();
 
-        await page.WaitForURLAsync("**/dashboard/env/staging/history?done=rollback", new() { WaitUntil = WaitUntilState.Commit }); // the checks below wait for content
+        // The URL polled, not WaitForURLAsync, which waits for a load event the live page may never fire (DashboardHarness).
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/dashboard/env/staging/history\\?done=rollback$"));
         await Assertions.Expect(page.GetByRole(AriaRole.Status).First).ToContainTextAsync("History records it as token:alice");
         var newest = page.GetByTestId("history").Locator("li").First;
         await Assertions.Expect(newest).ToContainTextAsync("rollback");

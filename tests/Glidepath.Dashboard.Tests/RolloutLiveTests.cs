@@ -8,6 +8,22 @@ namespace Glidepath.Dashboard.Tests;
 [Collection(BrowserCollection.Name)]
 public sealed class RolloutLiveTests(Chromium chromium)
 {
+    // A live page finishes loading while its stream stays open: the stream opens after the load event, so the tab does
+    // not show the page as loading for as long as it is open (and a wait for the load event ends).
+    [Fact]
+    public async Task LivePage_LoadEventFires_AndTheStreamFollowsAfterIt()
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        await h.Seed.StartRolloutAsync();
+        var browser = await h.SignedInAsync(await h.TokenAsync(Role.Viewer, "lia"));
+        var page = browser.Page;
+
+        await page.GotoAsync(h.Url + "/dashboard/env/staging/rollout", new() { WaitUntil = WaitUntilState.Load });
+
+        await Assertions.Expect(page.Locator("main[data-live-ready=true]")).ToHaveCountAsync(1);
+        Assert.Equal("complete", await page.EvaluateAsync<string>("document.readyState"));
+    }
+
     [Fact]
     public async Task RolloutPage_SyntheticTrafficAndControllerPasses_AdvancesStepByStepWithoutReload()
     {

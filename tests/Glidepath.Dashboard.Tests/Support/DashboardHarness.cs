@@ -67,12 +67,14 @@ internal sealed class DashboardHarness : IAsyncDisposable
         await page.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         try
         {
-            // Reached when the navigation commits and the signed-in shell shows; not the page's load event, which a slow
-            // machine was seen to miss by 30 s with the whole page already on screen.
-            await page.Page.WaitForURLAsync("**/dashboard/environments", new() { WaitUntil = WaitUntilState.Commit });
+            // Reached when the URL is the environments page and the signed-in shell shows; never the page's load event.
+            // Not WaitForURLAsync: when the navigation has already committed by the time it is called, it waits for the
+            // load event whatever WaitUntil says (Playwright maps Commit to no state, then to Load), and the live page
+            // was seen never to fire it with the whole page on screen: two clean-clone CI runs failed that way.
+            await Assertions.Expect(page.Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/dashboard/environments$"));
             await page.Page.GetByTestId("actor").WaitForAsync();
         }
-        catch (TimeoutException)
+        catch (Exception ex) when (ex is TimeoutException or PlaywrightException)
         {
             throw new InvalidOperationException("sign-in did not reach the environments page: " + page.Page.Url + "\n" + await page.Page.InnerTextAsync("body") + "\n" + string.Join("\n", page.Errors));
         }

@@ -65,17 +65,27 @@
     }
   });
 
-  var events = new EventSource(src);
-  events.addEventListener("hello", function () {
-    main.setAttribute("data-live-ready", "true");
-    say("Live");
-  });
-  events.addEventListener("change", refresh);
-  events.addEventListener("signed-out", function () {
-    events.close();
-    say("Signed out: reload to sign in again.");
-  });
-  events.onerror = function () {
-    say("Reconnecting…");
-  };
+  // The stream opens once the page has loaded: a stream opened before would hold the load event (the tab would show
+  // the page as still loading, for as long as the stream stays open).
+  function follow() {
+    var events = new EventSource(src);
+    events.addEventListener("hello", function () {
+      main.setAttribute("data-live-ready", "true");
+      say("Live");
+    });
+    events.addEventListener("change", refresh);
+    events.addEventListener("signed-out", function () {
+      events.close();
+      say("Signed out: reload to sign in again.");
+    });
+    events.onerror = function () {
+      say("Reconnecting…");
+    };
+  }
+
+  if (document.readyState === "complete") {
+    follow();
+  } else {
+    window.addEventListener("load", follow);
+  }
 })();
