@@ -54,7 +54,7 @@ public static class CliApp
             return ExitCodes.BadInput;
         }
 
-        return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }, cancellationToken).ConfigureAwait(false);
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, cancellationToken).ConfigureAwait(false);
     }
 
     public static RootCommand Build(TextWriter stdout, TextWriter stderr, bool isTerminal) => Build(new CliEnvironment(stdout, stderr, isTerminal));

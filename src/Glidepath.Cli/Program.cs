@@ -14,4 +14,16 @@ Console.CancelKeyPress += (_, e) =>
     }
 };
 
+// SIGTERM (docker stop, systemd, Kubernetes) likewise: the first asks for a clean stop, however long the command needs to
+// finish what is in flight (serve writes its queued traces, controller gives up its lease); a second one kills.
+// System.CommandLine's own handler is off (CliApp): it forced an exit with 143 two seconds after the signal.
+using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, signal =>
+{
+    if (!cancel.IsCancellationRequested)
+    {
+        signal.Cancel = true;
+        cancel.Cancel();
+    }
+});
+
 return await CliApp.RunAsync(args, Console.Out, Console.Error, isTerminal: !Console.IsOutputRedirected, cancel.Token);
