@@ -76,7 +76,7 @@ internal sealed class ResponseCacheChatClient(
                 return null;
             }
 
-            var response = JsonSerializer.Deserialize<ChatResponse>(json, AIJsonUtilities.DefaultOptions);
+            var response = CachedResponseReader.TryRead(json) ?? JsonSerializer.Deserialize<ChatResponse>(json, AIJsonUtilities.DefaultOptions);
             if (response is null)
             {
                 return null;
@@ -98,7 +98,7 @@ internal sealed class ResponseCacheChatClient(
     {
         try
         {
-            var json = JsonSerializer.Serialize(response, AIJsonUtilities.DefaultOptions);
+            var json = CachedResponseWriter.TryWrite(response) ?? JsonSerializer.Serialize(response, AIJsonUtilities.DefaultOptions);
             var now = time.GetUtcNow();
             writer.Enqueue(new CachedResponse(key, provider, model.Name, json, now, now + ttl));
         }

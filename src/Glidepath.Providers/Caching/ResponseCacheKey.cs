@@ -32,7 +32,8 @@ internal static class ResponseCacheKey
 
     private const int MaxSystemPrompts = 256;
 
-    private static readonly JsonTypeInfo MessageInfo = AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(ChatMessage));
+    /// <summary>The serializer's metadata for a message, built on first use only: it costs a process ~0.15 s (<see cref="TryWritePlain"/>).</summary>
+    private static JsonTypeInfo MessageInfo => field ??= AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(ChatMessage));
 
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? _buffer;
@@ -96,9 +97,13 @@ internal static class ResponseCacheKey
                 {
                     w.WriteRawValue(SystemJson(system), skipInputValidation: true);
                 }
-                else
+                else if (!IsPlain(message))
                 {
                     JsonSerializer.Serialize(w, message, MessageInfo);
+                }
+                else
+                {
+                    WritePlain(w, message);
                 }
             }
 
@@ -148,12 +153,49 @@ internal static class ResponseCacheKey
         }
     }
 
-    /// <summary>The text of a system message whose JSON is that text and nothing else (no author, id, time, annotations or extra properties).</summary>
+    /// <summary>The text of a plain system message with one text.</summary>
     private static string? PlainSystemText(ChatMessage message) =>
-        message.Role == ChatRole.System && message.AuthorName is null && message.MessageId is null && message.CreatedAt is null && message.AdditionalProperties is null
-        && message.Contents is [TextContent { Annotations: null, AdditionalProperties: null } text]
-            ? text.Text
-            : null;
+        message.Role == ChatRole.System && message.Contents is [TextContent text] && IsPlain(message) ? text.Text : null;
+
+    /// <summary>A message of texts and nothing else: no author, id, time, annotations or extra properties.</summary>
+    internal static bool IsPlain(ChatMessage message)
+    {
+        if (message.AuthorName is not null || message.MessageId is not null || message.CreatedAt is not null || message.AdditionalProperties is not null)
+        {
+            return false;
+        }
+
+        foreach (var content in message.Contents)
+        {
+            if (content.GetType() != typeof(TextContent) || content.Annotations is not null || content.AdditionalProperties is not null)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// A plain message's JSON (<see cref="IsPlain"/>) as the serializer writes it with <c>AIJsonUtilities.DefaultOptions</c>
+    /// into the key's writer (whose encoder it uses), without the serializer's metadata (ResponseCacheKeyTests).
+    /// </summary>
+    internal static void WritePlain(Utf8JsonWriter w, ChatMessage message)
+    {
+        w.WriteStartObject();
+        w.WriteString("role", message.Role.Value);
+        w.WriteStartArray("contents");
+        foreach (var content in message.Contents)
+        {
+            w.WriteStartObject();
+            w.WriteString("$type", "text");
+            w.WriteString("text", ((TextContent)content).Text);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
 
     /// <summary>The JSON of <c>new ChatMessage(ChatRole.System, text)</c>, as the serializer writes it inside the key.</summary>
     private static byte[] SystemJson(string text)
@@ -166,7 +208,7 @@ internal static class ResponseCacheKey
         var buffer = new ArrayBufferWriter<byte>(text.Length + 64);
         using (var w = new Utf8JsonWriter(buffer))
         {
-            JsonSerializer.Serialize(w, new ChatMessage(ChatRole.System, text), MessageInfo);
+            WritePlain(w, new ChatMessage(ChatRole.System, text));
         }
 
         json = buffer.WrittenSpan.ToArray();

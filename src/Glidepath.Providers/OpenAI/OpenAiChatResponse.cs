@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Glidepath.Models;
 using Glidepath.Providers.Forwarding;
 using Microsoft.Extensions.AI;
 
@@ -156,7 +157,7 @@ internal static class OpenAiChatResponse
         }
 
         return FunctionCallContent.CreateFromParsedArguments(arguments ?? "{}", callId ?? "", name ?? "",
-            static json => JsonSerializer.Deserialize(json, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<IDictionary<string, object?>>)AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>))));
+            ToolArguments.Parse);
     }
 
     /// <summary>Usage as the SDK's client maps it: a details object present means all of its counts, absent ones as 0.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Glidepath.Models;
 using Microsoft.Extensions.AI;
 
 namespace Glidepath.Providers.Sim;
@@ -142,7 +143,7 @@ internal static partial class SimEngine
             }
         }
 
-        var outputTokens = EstimateTokens(answer) + toolCalls.Sum(c => 8 + EstimateTokens(JsonSerializer.Serialize(c.Arguments)));
+        var outputTokens = EstimateTokens(answer) + toolCalls.Sum(c => 8 + EstimateTokens(ToolArguments.ToJson(c.Arguments)));
         if (options?.MaxOutputTokens is { } max && outputTokens > max)
         {
             answer = answer[..Math.Min(answer.Length, Math.Max(0, max * 4))];
@@ -288,7 +289,7 @@ internal static partial class SimEngine
     private static string ContentText(AIContent c) => c switch
     {
         TextContent t => t.Text,
-        FunctionCallContent f => f.Name + JsonSerializer.Serialize(f.Arguments),
+        FunctionCallContent f => f.Name + (f.Arguments is null ? "null" : ToolArguments.ToJson(f.Arguments)),
         FunctionResultContent r => r.Result?.ToString() ?? "",
         _ => "",
     };

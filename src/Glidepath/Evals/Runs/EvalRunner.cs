@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Threading.Channels;
 using Glidepath.Evals.Datasets;
+using Glidepath.Models;
 using Glidepath.Evals.Scorers;
 using Glidepath.Storage;
 using Microsoft.Extensions.AI;
@@ -168,7 +169,7 @@ public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvi
             Score = combined.Score,
             Output = answer.Response.Text,
             ToolCalls = answer.Response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>()
-                .Select(f => $"{f.Name}({JsonSerializer.Serialize(f.Arguments ?? new Dictionary<string, object?>())})").ToList(),
+                .Select(f => $"{f.Name}({ToolArguments.ToJson(f.Arguments)})").ToList(),
             LatencyMs = answer.LatencyMs,
             CostUsd = answer.CostUsd,
             InputTokens = usage?.InputTokenCount,

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Glidepath.Models;
 using Microsoft.Extensions.AI;
 
 namespace Glidepath.Evals.Scorers;
@@ -54,7 +55,7 @@ public sealed class ToolCallScorer(string name) : Scorer(name)
             return true;
         }
 
-        var actual = JsonSerializer.SerializeToNode(call.Arguments ?? new Dictionary<string, object?>()) as JsonObject ?? [];
+        var actual = JsonNode.Parse(ToolArguments.ToJson(call.Arguments)) as JsonObject ?? [];
         return expected.All(kv => actual.TryGetPropertyValue(kv.Key, out var a) && JsonNode.DeepEquals(Normalize(a), Normalize(kv.Value)));
     }
 
