@@ -103,16 +103,13 @@ internal sealed class PostgresTraceStore(PostgresDatabase database) : ITraceStor
         ArgumentNullException.ThrowIfNull(feedback);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (feedback.KeyId is { } keyId)
-        {
-            // One vote per trace and key: votes of one key on one trace queue here, so the last one written is the one kept.
-            await database.LockAsync(connection, tx, cancellationToken, "feedback", feedback.TraceId, keyId).ConfigureAwait(false);
-        }
+        // One vote per trace (FeedbackRecord): votes on one trace queue here, so the last one written is the one kept.
+        await database.LockAsync(connection, tx, cancellationToken, "feedback", feedback.TraceId).ConfigureAwait(false);
 
         long? id;
         await using (var cmd = connection.Command("""
             INSERT INTO trace_feedback (trace_id, score, comment, created_at, key_id)
-            SELECT @id, @score, @comment, @at, @key WHERE EXISTS (SELECT 1 FROM traces WHERE trace_id = @id AND (@env::text IS NULL OR environment = @env::text))
+            SELECT @id, @score, @comment, @at, @key WHERE EXISTS (SELECT 1 FROM traces WHERE trace_id = @id AND (@env::text IS NULL OR environment = @env::text) AND (key_id IS NULL OR key_id = @key::text))
             RETURNING id
             """, tx))
         {
@@ -121,11 +118,11 @@ internal sealed class PostgresTraceStore(PostgresDatabase database) : ITraceStor
             id = await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long l ? l : null;
         }
 
-        if (id is { } stored && feedback.KeyId is not null)
+        if (id is { } stored)
         {
-            // The row just written replaces the key's earlier ones.
-            await using var delete = connection.Command("DELETE FROM trace_feedback WHERE trace_id = @id AND key_id = @key AND id <> @new", tx)
-                .With("id", feedback.TraceId).With("key", feedback.KeyId).With("new", stored);
+            // The row just written replaces the earlier ones.
+            await using var delete = connection.Command("DELETE FROM trace_feedback WHERE trace_id = @id AND id <> @new", tx)
+                .With("id", feedback.TraceId).With("new", stored);
             await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 

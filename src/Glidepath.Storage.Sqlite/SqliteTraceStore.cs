@@ -75,7 +75,7 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
         cmd.Transaction = tx;
         cmd.CommandText = """
             INSERT INTO trace_feedback (trace_id, score, comment, created_at, key_id)
-            SELECT $id, $score, $comment, $at, $key WHERE EXISTS (SELECT 1 FROM traces WHERE trace_id = $id AND ($env IS NULL OR environment = $env))
+            SELECT $id, $score, $comment, $at, $key WHERE EXISTS (SELECT 1 FROM traces WHERE trace_id = $id AND ($env IS NULL OR environment = $env) AND (key_id IS NULL OR key_id = $key))
             """;
         cmd.Parameters.AddWithValue("$id", feedback.TraceId);
         cmd.Parameters.AddWithValue("$score", feedback.Score);
@@ -84,10 +84,10 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
         cmd.Parameters.AddWithValue("$key", (object?)feedback.KeyId ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$env", (object?)feedback.Environment ?? DBNull.Value);
         var stored = await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
-        if (stored && feedback.KeyId is not null)
+        if (stored)
         {
-            // One vote per trace and key: the row just written replaces the key's earlier ones.
-            cmd.CommandText = "DELETE FROM trace_feedback WHERE trace_id = $id AND key_id = $key AND id <> last_insert_rowid()";
+            // One vote per trace (FeedbackRecord): the row just written replaces the earlier ones.
+            cmd.CommandText = "DELETE FROM trace_feedback WHERE trace_id = $id AND id <> last_insert_rowid()";
             await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 

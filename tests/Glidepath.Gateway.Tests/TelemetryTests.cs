@@ -39,6 +39,52 @@ public sealed class TelemetryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Feedback_AnonymousFloodOnOneTrace_CountsOnce()
+    {
+        var id = await ServeAsync();
+
+        for (var i = 0; i < 50; i++)
+        {
+            using var vote = await _f.PostAsync("/v1/feedback", $$"""{"trace_id":"{{id}}","score":-1}""");
+            Assert.Equal(HttpStatusCode.Created, vote.StatusCode);
+        }
+
+        var feedback = Assert.Single(await _f.Store.Traces.FeedbackAsync(id, default));
+        Assert.Equal(-1.0, feedback.Score);
+    }
+
+    [Fact]
+    public async Task Feedback_ChunkedBody_Stored()
+    {
+        var id = await ServeAsync();
+        using var content = new StreamContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes($$"""{"trace_id":"{{id}}","score":1}""")));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, _f.Url + "/v1/feedback") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+
+        using var response = await _f.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(1.0, Assert.Single(await _f.Store.Traces.FeedbackAsync(id, default)).Score);
+    }
+
+    [Fact]
+    public async Task Feedback_ChunkedBodyOverTheLimit_413()
+    {
+        var id = await ServeAsync();
+        var body = $$"""{"trace_id":"{{id}}","score":1,"comment":"{{new string('x', 20_000)}}"}""";
+        using var content = new StreamContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(body)));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, _f.Url + "/v1/feedback") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+
+        using var response = await _f.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Empty(await _f.Store.Traces.FeedbackAsync(id, default));
+    }
+
+    [Fact]
     public async Task Feedback_UnknownTrace_404()
     {
         using var response = await _f.PostAsync("/v1/feedback", """{"trace_id":"0123456789abcdef0123456789abcdef","score":1}""");

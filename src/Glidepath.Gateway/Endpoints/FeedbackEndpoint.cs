@@ -12,7 +12,9 @@ namespace Glidepath.Gateway.Endpoints;
 
 /// <summary>
 /// <c>POST /v1/feedback {"trace_id", "score": 1 | -1 | 0..1, "comment"}</c>: a user's verdict on one trace of this
-/// gateway's environment. With keys required, one vote per trace and key counts (a later vote replaces the earlier).
+/// gateway's environment. One vote per trace counts (a later vote replaces the earlier), and a trace made with a key is
+/// rated only with that key (404 otherwise, as for an unknown trace): a caller who learns another's trace id cannot
+/// outvote the user who made the request, and a flood of votes on one trace is one vote.
 /// Errors come in the OpenAI error shape, or Anthropic's for a caller that authenticates with <c>x-api-key</c>.
 /// </summary>
 internal static class FeedbackEndpoint
@@ -45,7 +47,7 @@ internal static class FeedbackEndpoint
         var ct = http.RequestAborted;
         var buffer = new byte[MaxBodyBytes + 1];
         var length = 0;
-        if (http.Request.ContentLength <= MaxBodyBytes)
+        if (http.Request.ContentLength is null or <= MaxBodyBytes) // null: a chunked body, read up to one byte past the limit
         {
             int n;
             while (length < buffer.Length && (n = await http.Request.Body.ReadAsync(buffer.AsMemory(length), ct).ConfigureAwait(false)) > 0)

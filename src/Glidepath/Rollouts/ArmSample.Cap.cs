@@ -16,7 +16,8 @@ public readonly partial record struct ArmSample
     /// max(<see cref="SubjectWeightCap"/> × the median group, <see cref="SubjectWeightFloor"/>) is scaled down to that
     /// many, every count and sum in proportion, so it keeps its own rates and means but cannot outweigh the rest. A
     /// subject always falls in the same group, so one caller who pins a sticky key and floods an arm moves the arm's
-    /// estimate by at most a few groups' worth. Counts are rounded to whole requests. Returns the sample itself when no
+    /// estimate by at most a few groups' worth. A group's feedback counts at most one vote per request
+    /// (<see cref="FeedbackAtMostRequests"/>). Counts are rounded to whole requests. Returns the sample itself when no
     /// group is over the cap or the sample keeps no groups.
     /// </summary>
     public ArmSample CapSubjects()
@@ -30,7 +31,7 @@ public readonly partial record struct ArmSample
         var over = false;
         foreach (var g in groups)
         {
-            over |= g.Requests > cap;
+            over |= g.Requests > cap || g.FeedbackCount > g.Requests;
         }
 
         if (!over)
@@ -42,7 +43,8 @@ public readonly partial record struct ArmSample
         var total = default(ArmSample);
         for (var i = 0; i < groups.Length; i++)
         {
-            capped[i] = groups[i].Requests > cap ? groups[i].Scaled(cap / groups[i].Requests) : groups[i];
+            var g = groups[i].FeedbackCount > groups[i].Requests ? groups[i].FeedbackAtMostRequests() : groups[i];
+            capped[i] = g.Requests > cap ? g.Scaled(cap / g.Requests) : g;
             total = Totals(total, capped[i], +1);
         }
 
@@ -71,6 +73,17 @@ public readonly partial record struct ArmSample
         var median = k % 2 == 1 ? seen[k / 2] : (seen[(k / 2) - 1] + seen[k / 2]) / 2.0;
         return Math.Max(SubjectWeightCap * median, SubjectWeightFloor);
     }
+
+    /// <summary>
+    /// This group with at most one vote of feedback per request, its positive share kept: the store keeps one vote per
+    /// trace, so more votes than requests means votes from elsewhere (an older store, a bug), and they must not outweigh
+    /// the group's requests.
+    /// </summary>
+    private ArmSample FeedbackAtMostRequests() => this with
+    {
+        FeedbackCount = Requests,
+        FeedbackPositive = Round(FeedbackPositive, (double)Requests / FeedbackCount),
+    };
 
     /// <summary>This group with every count and sum multiplied by <paramref name="f"/> (0 &lt; f &lt; 1), counts rounded.</summary>
     private ArmSample Scaled(double f)

@@ -23,8 +23,9 @@ public interface ITraceStore
     Task<IReadOnlyList<TraceRecord>> ListAsync(TraceQuery query, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Stores feedback; false (nothing stored) when no trace has that id (in <see cref="FeedbackRecord.Environment"/> when
-    /// set). Feedback with a <see cref="FeedbackRecord.KeyId"/> replaces that key's earlier feedback on the trace.
+    /// Stores feedback, replacing any earlier vote on the trace (one vote per trace); false (nothing stored) when no trace
+    /// has that id (in <see cref="FeedbackRecord.Environment"/> when set), or the trace was made with a key other than
+    /// <see cref="FeedbackRecord.KeyId"/> (only the caller who made a request may rate it).
     /// </summary>
     Task<bool> AddFeedbackAsync(FeedbackRecord feedback, CancellationToken cancellationToken);
 

@@ -3,7 +3,7 @@ using Glidepath.Traces;
 
 namespace Glidepath.Storage.Contract.Tests.Contracts;
 
-/// <summary>Traces carry the caller's key: listed by key name, summed per key, and feedback counted once per trace and key.</summary>
+/// <summary>Traces carry the caller's key: listed by key name, summed per key; feedback counted once per trace, from the trace's own key.</summary>
 public abstract class TraceKeyContract(IStoreFactory factory) : StoreContract(factory)
 {
     private static readonly DateTimeOffset T0 = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
@@ -42,16 +42,33 @@ public abstract class TraceKeyContract(IStoreFactory factory) : StoreContract(fa
     }
 
     [Fact]
-    public async Task AddFeedbackAsync_SameKeyTwice_LaterVoteReplacesEarlier_OtherKeysKept()
+    public async Task AddFeedbackAsync_TheTracesKeyVotesTwice_LaterVoteReplacesEarlier_AnotherKeyRefused()
     {
         await Store.Traces.WriteBatchAsync([Keyed("t1", "key_a", "a")], None);
 
         Assert.True(await Store.Traces.AddFeedbackAsync(new FeedbackRecord("t1", -1, "bad", T0) { KeyId = "key_a" }, None));
         Assert.True(await Store.Traces.AddFeedbackAsync(new FeedbackRecord("t1", 1, "fine after all", T0.AddSeconds(1)) { KeyId = "key_a" }, None));
-        Assert.True(await Store.Traces.AddFeedbackAsync(new FeedbackRecord("t1", -1, null, T0.AddSeconds(2)) { KeyId = "key_b" }, None));
+        Assert.False(await Store.Traces.AddFeedbackAsync(new FeedbackRecord("t1", -1, null, T0.AddSeconds(2)) { KeyId = "key_b" }, None));
+        Assert.False(await Store.Traces.AddFeedbackAsync(new FeedbackRecord("t1", -1, null, T0.AddSeconds(3)), None));
 
         var feedback = await Store.Traces.FeedbackAsync("t1", None);
-        Assert.Equal([(1.0, "key_a"), (-1.0, "key_b")], feedback.Select(f => (f.Score, f.KeyId!)));
+        Assert.Equal([(1.0, "key_a")], feedback.Select(f => (f.Score, f.KeyId!)));
+    }
+
+    [Fact]
+    public async Task AddFeedbackAsync_AnonymousTrace_OneVoteKept_TheLatest()
+    {
+        await Store.Traces.WriteBatchAsync([Keyed("t1", null, null)], None);
+
+        for (var i = 0; i < 50; i++)
+        {
+            Assert.True(await Store.Traces.AddFeedbackAsync(new FeedbackRecord("t1", -1, null, T0.AddSeconds(i)), None));
+        }
+
+        Assert.True(await Store.Traces.AddFeedbackAsync(new FeedbackRecord("t1", 1, "fine", T0.AddSeconds(60)) { KeyId = "key_a" }, None));
+
+        var vote = Assert.Single(await Store.Traces.FeedbackAsync("t1", None));
+        Assert.Equal((1.0, "fine"), (vote.Score, vote.Comment));
     }
 
     [Fact]

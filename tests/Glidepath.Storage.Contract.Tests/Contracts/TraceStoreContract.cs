@@ -182,35 +182,41 @@ public abstract class TraceStoreContract(IStoreFactory factory) : StoreContract(
     }
 
     [Fact]
-    public async Task AddFeedbackAsync_KnownTrace_StoredInOrderAndCountedPerArm()
+    public async Task AddFeedbackAsync_KnownTrace_LatestVoteKeptAndCountedPerArm()
     {
-        await Store.Traces.WriteBatchAsync([Trace("t1", "r2", "canary")], None);
+        await Store.Traces.WriteBatchAsync([Trace("t1", "r2", "canary"), Trace("t2", "r2", "canary")], None);
         Assert.True(await Store.Traces.AddFeedbackAsync(new FeedbackRecord("t1", -1, "wrong refund window", T0), None));
         Assert.True(await Store.Traces.AddFeedbackAsync(new FeedbackRecord("t1", 0.8, null, T0.AddSeconds(1)), None));
+        Assert.True(await Store.Traces.AddFeedbackAsync(new FeedbackRecord("t2", -1, "wrong refund window", T0.AddSeconds(2)), None));
 
         var feedback = await Store.Traces.FeedbackAsync("t1", None);
         var canary = Assert.Single(await Store.Traces.ArmStatsAsync("app", "staging", T0.AddMinutes(-1), null, None));
 
-        Assert.Equal([(-1.0, "wrong refund window"), (0.8, null)], feedback.Select(f => (f.Score, f.Comment)));
-        Assert.Equal(T0.AddSeconds(1), feedback[1].Time);
+        // One vote per trace: the later one replaces the earlier.
+        var vote = Assert.Single(feedback);
+        Assert.Equal((0.8, (string?)null, T0.AddSeconds(1)), (vote.Score, vote.Comment, vote.Time));
+        Assert.Equal("wrong refund window", Assert.Single(await Store.Traces.FeedbackAsync("t2", None)).Comment);
         Assert.Equal((2L, 1L), (canary.FeedbackCount, canary.FeedbackPositive));
         Assert.Equal(-0.2, canary.FeedbackSum, 6);
     }
 
-    [Fact]
-    public async Task ArmStatsAsync_FeedbackAtTheThreshold_CountsAsPositiveInTheTracesGroup()
+    [Theory]
+    [InlineData(0.5, true)]
+    [InlineData(0.49999999999999994, false)]
+    [InlineData(1, true)]
+    [InlineData(-1, false)]
+    public async Task ArmStatsAsync_FeedbackAtTheThreshold_CountsAsPositiveInTheTracesGroup(double score, bool positive)
     {
+        Assert.Equal(0.5, FeedbackScore.PositiveThreshold);
         var subject = new string('c', 64);
         await Store.Traces.WriteBatchAsync([Trace("t1", subject: subject)], None);
-        foreach (var score in new[] { FeedbackScore.PositiveThreshold, Math.BitDecrement(FeedbackScore.PositiveThreshold), 1, -1 })
-        {
-            await Store.Traces.AddFeedbackAsync(new FeedbackRecord("t1", score, null, T0), None);
-        }
+        await Store.Traces.AddFeedbackAsync(new FeedbackRecord("t1", score, null, T0), None);
 
         var stats = Assert.Single(await Store.Traces.ArmStatsAsync("app", "staging", T0.AddMinutes(-1), null, None));
 
-        Assert.Equal((4L, 2L), (stats.FeedbackCount, stats.FeedbackPositive));
-        Assert.Equal((4L, 2L), (stats.Groups[SubjectGroups.Of(subject, "t1")].FeedbackCount, stats.Groups[SubjectGroups.Of(subject, "t1")].FeedbackPositive));
+        var expected = (1L, positive ? 1L : 0L);
+        Assert.Equal(expected, (stats.FeedbackCount, stats.FeedbackPositive));
+        Assert.Equal(expected, (stats.Groups[SubjectGroups.Of(subject, "t1")].FeedbackCount, stats.Groups[SubjectGroups.Of(subject, "t1")].FeedbackPositive));
     }
 
     [Fact]

@@ -55,6 +55,43 @@ public sealed class JudgeSubjectCapTests
     }
 
     [Fact]
+    public void Decide_FloodOfNegativeVotesOnOneCanaryTrace_DoesNotRollBack()
+    {
+        // The attack a trial replayed on a live gateway: 70 honest votes per arm, then one canary request and 2,000
+        // votes of -1 on its trace. At most one vote per request counts in a subject group.
+        var judge = new Judge(JudgePolicy.From(new RolloutPlan
+        {
+            MinRequests = 10,
+            MinSubjects = 1,
+            Metrics = new Dictionary<string, MetricTolerance> { ["feedback"] = new() { MaxDrop = 0.05 } },
+        }));
+        var canary = Voted(Honest(requestsPerGroup: 2, errorEvery: 1000), votesPerGroup: 1, positiveEvery: 1);
+        var stable = Voted(Honest(requestsPerGroup: 2, errorEvery: 1000), votesPerGroup: 1, positiveEvery: 1);
+        var groups = (ArmSample[])canary.Groups!.Clone();
+        groups[5] = ArmSample.Add(groups[5], new ArmSample { Requests = 1, FeedbackCount = 2000, FeedbackPositive = 0 });
+        var attacked = Total(groups);
+
+        var capped = attacked.CapSubjects();
+        Assert.Equal(groups[5].Requests, capped.Groups![5].FeedbackCount);
+        Assert.True(capped.FeedbackCount <= capped.Requests);
+        Assert.NotEqual(JudgeOutcome.RollBack, judge.Decide(attacked, stable, TimeSpan.FromMinutes(5)).Outcome);
+        Assert.Equal(judge.Decide(canary, stable, TimeSpan.FromMinutes(5)).Outcome, judge.Decide(attacked, stable, TimeSpan.FromMinutes(5)).Outcome);
+    }
+
+    [Fact]
+    public void CapSubjects_MoreVotesThanRequests_KeepsTheGroupsPositiveShare()
+    {
+        var sample = Voted(Honest(requestsPerGroup: 10, errorEvery: 1000), votesPerGroup: 1, positiveEvery: 1);
+        var groups = (ArmSample[])sample.Groups!.Clone();
+        groups[0] = groups[0] with { FeedbackCount = 40, FeedbackPositive = 30 };
+
+        var capped = Total(groups).CapSubjects().Groups![0];
+
+        Assert.Equal(10, capped.FeedbackCount);
+        Assert.Equal(8, capped.FeedbackPositive); // 30 of 40, scaled to 10 votes: 7.5, rounded away from zero
+    }
+
+    [Fact]
     public void CapSubjects_NoGroupOverTheCap_ReturnsTheSameSample()
     {
         var sample = Honest(requestsPerGroup: 10, errorEvery: 50);
@@ -101,6 +138,18 @@ public sealed class JudgeSubjectCapTests
                 var fails = Math.Floor(n / errorEvery) > Math.Floor((n - 1) / errorEvery);
                 groups[g] = Add(groups[g], fails, latencyMs: 400 + (37 * ((n * 7) % 11)));
             }
+        }
+
+        return Total(groups);
+    }
+
+    /// <summary>The same sample with <paramref name="votesPerGroup"/> votes in every group, every <paramref name="positiveEvery"/>-th positive.</summary>
+    private static ArmSample Voted(ArmSample sample, int votesPerGroup, int positiveEvery)
+    {
+        var groups = (ArmSample[])sample.Groups!.Clone();
+        for (var g = 0; g < groups.Length; g++)
+        {
+            groups[g] = groups[g] with { FeedbackCount = votesPerGroup, FeedbackPositive = Enumerable.Range(1, votesPerGroup).Count(i => i % positiveEvery == 0) };
         }
 
         return Total(groups);

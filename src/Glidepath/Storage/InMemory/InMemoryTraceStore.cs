@@ -94,7 +94,8 @@ internal sealed class InMemoryTraceStore : ITraceStore
             ArgumentNullException.ThrowIfNull(feedback);
             lock (_sync)
             {
-                if (!_traces.TryGetValue(feedback.TraceId, out var trace) || (feedback.Environment is { } env && trace.Record.Environment != env))
+                if (!_traces.TryGetValue(feedback.TraceId, out var trace) || (feedback.Environment is { } env && trace.Record.Environment != env)
+                    || (trace.Record.KeyId is { } owner && owner != feedback.KeyId))
                 {
                     return false;
                 }
@@ -105,11 +106,7 @@ internal sealed class InMemoryTraceStore : ITraceStore
                     _feedback[feedback.TraceId] = list;
                 }
 
-                if (feedback.KeyId is { } keyId)
-                {
-                    list.RemoveAll(f => f.KeyId == keyId);
-                }
-
+                list.Clear(); // one vote per trace: the latest
                 list.Add(feedback with { Time = feedback.Time.ToUniversalTime(), Environment = null });
                 return true;
             }
