@@ -14,6 +14,9 @@ public sealed class ServingTelemetry : IDisposable
 
     public static readonly ActivitySource Source = new(Name);
 
+    /// <summary>The span tag naming the stored trace (the <c>Glidepath-Trace</c> id) when it differs from the span's trace id.</summary>
+    public const string TraceIdTag = "glidepath.trace_id";
+
     private readonly Meter _meter;
 
     /// <param name="meters">The host's meter factory; without one (no host) the meter is created directly.</param>

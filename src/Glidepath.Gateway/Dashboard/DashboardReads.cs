@@ -102,12 +102,8 @@ internal sealed class DashboardReads(AdminServices s, IServiceProvider services)
 
     public async Task<TraceModel> TraceAsync(string environment, string id, CancellationToken ct)
     {
-        var trace = await TraceLookup.FindAsync(s.Store.Traces, App, id, "the traces page lists recent ones", ct);
-        if (trace.Environment != environment)
-        {
-            // As in the admin API: a viewer of one environment must not read another's traces by id.
-            throw new BadInputException($"trace {trace.TraceId} is not a trace of '{environment}'");
-        }
+        // As in the admin API: a viewer of one environment must not read another's traces by id, nor learn their ids by prefix.
+        var trace = await TraceLookup.FindAsync(s.Store.Traces, App, id, "the traces page lists recent ones", ct, environment);
 
         var feedback = await s.Store.Traces.FeedbackAsync(trace.TraceId, ct);
         return new TraceModel(trace, feedback, await s.ViewsAsync(ct), s.Options.Manifest.Eval?.Dataset);

@@ -65,6 +65,11 @@ public sealed partial class ChatService
 
         var activity = ServingTelemetry.Source.StartActivity($"gateway {App}@{Environment}", ActivityKind.Internal);
         var traceId = TraceIds.Next(activity, context.StartedAt);
+        if (activity is not null && activity.TraceId.ToHexString() != traceId)
+        {
+            activity.SetTag(ServingTelemetry.TraceIdTag, traceId); // the caller's trace: the stored id is ours
+        }
+
         Recorder.Issued(traceId);
         var key = SubjectKey.Choose(context.Subject, request?.User, request?.MetadataUserId, context.Conversation, traceId);
         var decision = table.Route(key)!.Value;

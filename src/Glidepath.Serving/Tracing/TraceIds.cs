@@ -5,9 +5,12 @@ using System.Security.Cryptography;
 namespace Glidepath.Serving.Tracing;
 
 /// <summary>
-/// Trace ids: the current W3C trace id when OpenTelemetry records the request (the caller's, from its
-/// <c>traceparent</c>), else a new one whose first 48 bits are the request's start in Unix milliseconds and whose last
-/// 80 bits are random, as in a UUIDv7. Stored traces are keyed by id: time-ordered ids land at the end of that index
+/// Trace ids: the current W3C trace id when OpenTelemetry records the request and the trace began here, else a new one
+/// whose first 48 bits are the request's start in Unix milliseconds and whose last 80 bits are random, as in a UUIDv7.
+/// A trace id the caller brings (<c>traceparent</c>) is never the stored id: it keys the stored trace (a reused id
+/// would be dropped as a duplicate), stands in for the subject when none is sent (so it would pick the arm) and its
+/// tail draws sampling, none of which a caller may choose. The span then carries the stored id as
+/// <c>glidepath.trace_id</c>. Stored traces are keyed by id: time-ordered ids land at the end of that index
 /// instead of on a random page of it, which cut the store's disk writes per request about fourfold under load
 /// (docs/benchmarks.md). Every draw made from an id (<see cref="TraceSampling"/>, the shadow's) reads its random
 /// tail, which the W3C trace context also promises random (its right-most 7 bytes) for ids from callers.
@@ -15,7 +18,21 @@ namespace Glidepath.Serving.Tracing;
 internal static class TraceIds
 {
     public static string Next(Activity? activity, DateTimeOffset startedAt) =>
-        activity is not null && activity.TraceId != default ? activity.TraceId.ToHexString() : New(startedAt);
+        activity is not null && activity.TraceId != default && !FromCaller(activity) ? activity.TraceId.ToHexString() : New(startedAt);
+
+    /// <summary>Whether the activity's trace was started outside this process (a <c>traceparent</c> header).</summary>
+    public static bool FromCaller(Activity activity)
+    {
+        for (var a = activity; a is not null; a = a.Parent)
+        {
+            if (a.HasRemoteParent || (a.Parent is null && a.ParentSpanId != default))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>A new id: 48 bits of <paramref name="at"/> (Unix milliseconds, big-endian), then 80 random bits.</summary>
     public static string New(DateTimeOffset at)

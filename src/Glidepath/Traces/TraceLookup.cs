@@ -15,8 +15,13 @@ public static class TraceLookup
     private const int IdLength = 32;
     private const int ShownCandidates = 10;
 
-    /// <summary>The trace <paramref name="idOrPrefix"/> names; <paramref name="hint"/> ends the "not found" message.</summary>
-    public static async Task<TraceRecord> FindAsync(ITraceStore store, string app, string idOrPrefix, string hint, CancellationToken cancellationToken)
+    /// <summary>
+    /// The trace <paramref name="idOrPrefix"/> names; <paramref name="hint"/> ends the "not found" message. With
+    /// <paramref name="environment"/>, only that environment's traces are looked at: another environment's trace is
+    /// "not found" like an unknown one, and a prefix is matched among this environment's ids only, so a reader of one
+    /// environment learns nothing of another's ids (not even that they exist).
+    /// </summary>
+    public static async Task<TraceRecord> FindAsync(ITraceStore store, string app, string idOrPrefix, string hint, CancellationToken cancellationToken, string? environment = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         var id = idOrPrefix.Trim().ToLowerInvariant();
@@ -28,19 +33,21 @@ public static class TraceLookup
         if (id.Length == IdLength)
         {
             var trace = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
-            return trace is not null && trace.App == app
+            return trace is not null && trace.App == app && (environment is null || trace.Environment == environment)
                 ? trace
-                : throw new BadInputException($"no trace '{id}' for app '{app}'; {hint}");
+                : throw new BadInputException($"no trace '{id}' for app '{app}'{In(environment)}; {hint}");
         }
 
-        var matches = await store.ListAsync(new TraceQuery { App = app, IdPrefix = id, Limit = ShownCandidates + 1 }, cancellationToken).ConfigureAwait(false);
+        var matches = await store.ListAsync(new TraceQuery { App = app, Environment = environment, IdPrefix = id, Limit = ShownCandidates + 1 }, cancellationToken).ConfigureAwait(false);
         return matches.Count switch
         {
             1 => matches[0],
-            0 => throw new BadInputException($"no trace of '{app}' has an id starting with '{id}'; {hint}"),
+            0 => throw new BadInputException($"no trace of '{app}'{In(environment)} has an id starting with '{id}'; {hint}"),
             _ => throw new BadInputException(
                 $"'{id}' is ambiguous: it matches {string.Join(", ", matches.Take(ShownCandidates).Select(t => t.TraceId).Order(StringComparer.Ordinal))}"
                 + (matches.Count > ShownCandidates ? " and more" : "") + "; give more hex digits"),
         };
     }
+
+    private static string In(string? environment) => environment is null ? "" : $" in '{environment}'";
 }
