@@ -201,7 +201,7 @@ internal static class KeysCommand
     {
         var inv = CultureInfo.InvariantCulture;
         var rpm = k.RequestsPerMinute is { } r ? string.Create(inv, $"{r} rpm") : "no rpm limit";
-        var budget = k.BudgetUsdPerDay is { } b ? string.Create(inv, $"${b:0.##}/day") : "no budget";
+        var budget = k.BudgetUsdPerDay is { } b ? string.Create(inv, $"${b:0.######}/day") : "no budget";
         return $"{rpm}, {budget}";
     }
 }

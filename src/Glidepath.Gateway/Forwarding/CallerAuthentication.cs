@@ -34,6 +34,11 @@ internal sealed class CallerAuthentication(CallerKeys keys, GatewayOptions optio
         var check = keys.Check(Presented(http.Request.Headers));
         if (check.Accepted)
         {
+            if (check.InFlight)
+            {
+                http.Response.RegisterForDispose(new InFlightRequest(keys, check.Key!.Id));
+            }
+
             return check.Key;
         }
 
@@ -42,11 +47,25 @@ internal sealed class CallerAuthentication(CallerKeys keys, GatewayOptions optio
             http.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(check.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         }
 
-        var (status, kind) = check.Result is CallerCheckResult.RateLimited or CallerCheckResult.OverBudget
+        var (status, kind) = check.Result is CallerCheckResult.RateLimited or CallerCheckResult.OverBudget or CallerCheckResult.BudgetInFlight
             ? (429, ErrorKinds.RateLimited)
             : (401, ErrorKinds.Authentication);
         await HttpAnswers.ErrorAsync(http, wire, status, kind, Message(check)).ConfigureAwait(false);
         return null;
+    }
+
+    /// <summary>Gives back a budgeted key's place among its requests in flight when the request ends.</summary>
+    private sealed class InFlightRequest(CallerKeys keys, string keyId) : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0)
+            {
+                keys.Done(keyId);
+            }
+        }
     }
 
     /// <summary>Stands for "no key needed": never stored, never on a trace.</summary>
@@ -80,7 +99,8 @@ internal sealed class CallerAuthentication(CallerKeys keys, GatewayOptions optio
         CallerCheckResult.Revoked => $"key '{check.Key!.Name}' was revoked at {check.Key.RevokedAt:yyyy-MM-dd HH:mm:ss} UTC; ask for a new key ('glidepath keys create')",
         CallerCheckResult.OtherEnvironment => $"key '{check.Key!.Name}' is for environment '{check.Key.Environment}', not this gateway's; use that environment's gateway or a key of this one",
         CallerCheckResult.RateLimited => string.Create(CultureInfo.InvariantCulture, $"key '{check.Key!.Name}' is over its limit of {check.Key.RequestsPerMinute} requests per minute; retry after {Math.Ceiling(check.RetryAfter.TotalSeconds)} s"),
-        CallerCheckResult.OverBudget => string.Create(CultureInfo.InvariantCulture, $"key '{check.Key!.Name}' has spent its budget of ${check.Key.BudgetUsdPerDay:0.##} for today (UTC, ${keys.SpentToday(check.Key.Id):0.####} so far); it resets at midnight UTC"),
+        CallerCheckResult.OverBudget => string.Create(CultureInfo.InvariantCulture, $"key '{check.Key!.Name}' has spent its budget of ${check.Key.BudgetUsdPerDay:0.######} for today (UTC, ${keys.SpentToday(check.Key.Id):0.######} so far); it resets at midnight UTC"),
+        CallerCheckResult.BudgetInFlight => string.Create(CultureInfo.InvariantCulture, $"key '{check.Key!.Name}' has ${check.Key.BudgetUsdPerDay - keys.SpentToday(check.Key.Id):0.######} of its ${check.Key.BudgetUsdPerDay:0.######} budget left for today, and its requests still in flight may spend it; retry after 1 s"),
         _ => "the key was not accepted",
     };
 }

@@ -65,8 +65,18 @@ public sealed partial class CallerKeys
             return new(CallerCheckResult.RateLimited, key, wait);
         }
 
+        if (key.BudgetUsdPerDay is { } limit)
+        {
+            return _spending.TryAdmit(key.Id, limit)
+                ? new(CallerCheckResult.Accepted, key, InFlight: true)
+                : new(CallerCheckResult.BudgetInFlight, key, TimeSpan.FromSeconds(1));
+        }
+
         return new(CallerCheckResult.Accepted, key);
     }
+
+    /// <summary>A request admitted with <see cref="CallerCheck.InFlight"/> has ended (its cost, if any, is added by the trace recorder).</summary>
+    public void Done(string keyId) => _spending.Done(keyId);
 
     /// <summary>Today's model cost of a key's requests (as this gateway knows it).</summary>
     public double SpentToday(string keyId) => _spending.Today(keyId);

@@ -3,11 +3,57 @@ namespace Glidepath.Serving.Keys;
 /// <summary>
 /// Each key's model cost so far on the current UTC day: the store's sum when the gateway started, plus the cost of
 /// every trace this gateway records (<see cref="Tracing.ChatTraceRecorder"/>). Never read from the store per request.
+/// Also each budgeted key's requests in flight, so that many requests sent at once cannot each pass the check before
+/// any of them is paid for (<see cref="TryAdmit"/>).
 /// </summary>
 internal sealed class KeySpending(TimeProvider time)
 {
     private readonly Dictionary<string, (DateOnly Day, double Usd)> _spent = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _inFlight = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, double> _largest = new(StringComparer.Ordinal);
     private readonly Lock _sync = new();
+
+    /// <summary>
+    /// Admits one more request of a key with a daily budget when what it has spent today, plus its requests in flight
+    /// each counted at the dearest request it has made, stays under <paramref name="budget"/>; until one of its requests
+    /// has cost something (after a restart, say) that price is unknown, and its requests go one at a time. So a budget
+    /// is overshot by about one request's cost, however many are sent at once. An admitted request is given back with
+    /// <see cref="Done"/>.
+    /// </summary>
+    public bool TryAdmit(string keyId, double budget)
+    {
+        var today = Today();
+        lock (_sync)
+        {
+            var spent = _spent.TryGetValue(keyId, out var s) && s.Day == today ? s.Usd : 0;
+            var inFlight = _inFlight.GetValueOrDefault(keyId);
+            var price = _largest.GetValueOrDefault(keyId);
+            if (spent >= budget || (inFlight > 0 && (price <= 0 || spent + (inFlight * price) >= budget)))
+            {
+                return false;
+            }
+
+            _inFlight[keyId] = inFlight + 1;
+            return true;
+        }
+    }
+
+    /// <summary>An admitted request has ended.</summary>
+    public void Done(string keyId)
+    {
+        lock (_sync)
+        {
+            var left = _inFlight.GetValueOrDefault(keyId) - 1;
+            if (left > 0)
+            {
+                _inFlight[keyId] = left;
+            }
+            else
+            {
+                _inFlight.Remove(keyId);
+            }
+        }
+    }
 
     /// <summary>Adds what the store already holds for today (at start).</summary>
     public void Seed(IReadOnlyDictionary<string, double> todayByKey)
@@ -28,6 +74,10 @@ internal sealed class KeySpending(TimeProvider time)
         lock (_sync)
         {
             _spent[keyId] = _spent.TryGetValue(keyId, out var s) && s.Day == day ? (day, s.Usd + usd) : (day, usd);
+            if (usd > _largest.GetValueOrDefault(keyId))
+            {
+                _largest[keyId] = usd;
+            }
         }
     }
 

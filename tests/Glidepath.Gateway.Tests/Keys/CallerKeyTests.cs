@@ -104,6 +104,51 @@ public sealed class CallerKeyTests
     }
 
     [Fact]
+    public async Task Chat_ThirtyAtOnceOnASmallBudget_OnlyWhatTheBudgetCoversIsServed()
+    {
+        // $1.20 a call against a $2 budget. 30 streamed requests are sent while the upstream holds every answer after its
+        // first token, so all 30 are in flight together before any is paid for: the first is admitted, the rest are 429s
+        // (its price is not known yet). Before, all 30 passed the check and all were served.
+        await using var f = await GatewayFixture.CreateAsync(editManifest: y => y.Replace("sim-support-1: { input: 3.0", "stable-model: { input: 100000.0", StringComparison.Ordinal));
+        var created = await Service(f).CreateAsync(f.Manifest.App, "staging", "checkout", null, 2, "test", default);
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        f.Models.For("stable-model").HoldAfterFirstUpdate = hold;
+        await f.StartAsync(server: RequireKeys);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 30).Select(async _ =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, f.Url + OpenAi) { Content = new StringContent(GatewayFixture.Chat(extra: ",\"stream\":true"), System.Text.Encoding.UTF8, "application/json") };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", created.Secret);
+            return await f.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        }));
+        hold.SetResult();
+        var served = new List<string>();
+        foreach (var r in responses)
+        {
+            await r.Content.ReadAsStringAsync();
+            if (r.StatusCode == HttpStatusCode.OK)
+            {
+                served.Add(r.Headers.GetValues("Glidepath-Trace").Single());
+            }
+            else
+            {
+                Assert.Equal(HttpStatusCode.TooManyRequests, r.StatusCode);
+                Assert.Equal("1", r.Headers.GetValues("Retry-After").Single());
+            }
+
+            r.Dispose();
+        }
+
+        var trace = await f.TraceAsync(Assert.Single(served));
+        Assert.InRange(trace.CostUsd, 1.2, 1.21);
+
+        // Once that request is paid for, the key's next one is admitted ($1.20 spent, $1.20 a call: one more fits).
+        using var next = await SendAsync(f, OpenAi, created.Secret);
+        using var after = await SendAsync(f, OpenAi, created.Secret);
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.TooManyRequests), (next.StatusCode, after.StatusCode));
+    }
+
+    [Fact]
     public async Task Chat_KeyRevokedWhileServing_RefusedWithinAboutASecond()
     {
         await using var f = await GatewayFixture.CreateAsync();
