@@ -32,12 +32,33 @@ public sealed class SqliteDatabase
     /// <summary>The same, without the pool: reaches the file now at <see cref="Path"/>, not one a pooled connection still holds open.</summary>
     public string UnpooledConnectionString { get; }
 
-    /// <summary>Creates an empty database file at <see cref="Path"/> when none exists.</summary>
+    /// <summary>
+    /// Creates an empty database file at <see cref="Path"/> when none exists, readable and writable by its owner only
+    /// (0600 on Unix): the store holds the subject-hashing secret, key and token hashes and captured request content.
+    /// SQLite gives the <c>-wal</c> and <c>-shm</c> files it creates next to it the same mode.
+    /// </summary>
     public async Task CreateFileAsync(CancellationToken cancellationToken)
     {
         if (File.Exists(Path))
         {
             return;
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            try
+            {
+                await using var file = new FileStream(Path, new FileStreamOptions
+                {
+                    Mode = FileMode.CreateNew,
+                    Access = FileAccess.Write,
+                    UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                });
+            }
+            catch (IOException) when (File.Exists(Path))
+            {
+                return; // another process made it first
+            }
         }
 
         var create = new SqliteConnectionStringBuilder(UnpooledConnectionString) { Mode = SqliteOpenMode.ReadWriteCreate }.ToString();

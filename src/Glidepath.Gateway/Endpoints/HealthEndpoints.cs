@@ -1,20 +1,25 @@
+using Glidepath.Access;
+using Glidepath.Gateway.Admin;
 using Glidepath.Routing;
 using Glidepath.Serving;
 using Glidepath.Serving.Routing;
 using Glidepath.Serving.Tracing;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Glidepath.Gateway.Endpoints;
 
 /// <summary>
 /// <c>/healthz</c>: the process is up. <c>/readyz</c>: traffic can be served (200 even while the control plane
-/// is stale: fail static); <c>/readyz?scope=control-plane</c> is 503 while the store cannot be read.
+/// is stale: fail static); <c>/readyz?scope=control-plane</c> is 503 while the store cannot be read. Which releases are
+/// served (stable, canary and its weight, frozen) is in the body only for a caller with an access token of a role in
+/// this environment: an anonymous prober must not learn when a canary is live, or which.
 /// </summary>
 internal static class HealthEndpoints
 {
     public static IResult Health() => Results.Text("ok\n");
 
-    public static IResult Ready(HttpContext http, RoutingTableSource routes, ControlPlaneStatus status, TraceQueue queue, ServingOptions settings)
+    public static async Task<IResult> Ready(HttpContext http, RoutingTableSource routes, ControlPlaneStatus status, TraceQueue queue, ServingOptions settings)
     {
         var table = routes.Current;
         var control = status.Current;
@@ -29,16 +34,38 @@ internal static class HealthEndpoints
             ["traffic"] = traffic,
             ["control_plane"] = control.Stale ? "stale" : "ok",
             ["revision"] = table?.Revision,
-            ["stable"] = table?.Stable?.Label,
-            ["canary"] = table?.Canary?.Release.Label,
-            ["canary_weight"] = table?.Canary?.Weight,
-            ["frozen"] = table?.Frozen,
             ["last_store_read"] = control.LastOk,
             ["stale_since"] = control.StaleSince,
             ["stale_reason"] = control.Reason,
             ["traces_queued"] = queue.Count,
             ["traces_dropped"] = queue.Dropped,
         };
+        if (await MaySeeReleasesAsync(http, settings.Environment).ConfigureAwait(false))
+        {
+            body["stable"] = table?.Stable?.Label;
+            body["canary"] = table?.Canary?.Release.Label;
+            body["canary_weight"] = table?.Canary?.Weight;
+            body["frozen"] = table?.Frozen;
+        }
+
         return Results.Json(body, statusCode: ok ? 200 : 503);
+    }
+
+    /// <summary>An access token of any role in <paramref name="environment"/>; anything else (none, bad, a store error) is no.</summary>
+    private static async Task<bool> MaySeeReleasesAsync(HttpContext http, string environment)
+    {
+        if (!http.Request.Headers.ContainsKey("Authorization") || http.RequestServices.GetService<AdminAuthenticator>() is not { } authenticator)
+        {
+            return false;
+        }
+
+        try
+        {
+            return (await authenticator.AuthenticateAsync(http).ConfigureAwait(false)).Principal is { } principal && principal.Allows(environment, Role.Viewer);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return false; // a probe must answer while the store is down
+        }
     }
 }

@@ -28,6 +28,62 @@ public sealed class AdminApiTests
     }
 
     [Fact]
+    public async Task TraceById_AnotherEnvironmentsTrace_LooksUnknown_AndPrefixesMatchOnlyThisEnvironment()
+    {
+        await using var h = await AdminHarness.StartAsync();
+        var trace = (string id, string env) => new Traces.TraceRecord
+        {
+            TraceId = id, App = h.F.Manifest.App, Environment = env, ReleaseId = h.F.V1.Id, Arm = "stable",
+            StartedAt = DateTimeOffset.UtcNow, Api = "openai", Status = 200, LatencyMs = 10, OverheadMs = 1,
+        };
+        await h.F.Store.Traces.WriteBatchAsync(
+        [
+            trace("feedface00000000000000000000000a", "production"),
+            trace("feedface00000000000000000000000b", "production"),
+            trace("feedfacf00000000000000000000000c", "staging"),
+        ], default);
+        var viewer = await h.TokenAsync(Role.Viewer, "staging");
+
+        var ambiguous = await h.SendAsync(HttpMethod.Get, "/admin/v1/environments/staging/traces/feedface", viewer);
+        var full = await h.SendAsync(HttpMethod.Get, "/admin/v1/environments/staging/traces/feedface00000000000000000000000a", viewer);
+        var own = await h.SendAsync(HttpMethod.Get, "/admin/v1/environments/staging/traces/feedfa", viewer);
+        var ownPrefix = await h.SendAsync(HttpMethod.Get, "/admin/v1/environments/staging/traces/feedfacf", viewer);
+
+        // A staging viewer learns nothing of production's ids: not by prefix, not by a full id (the same answer as for an unknown one).
+        Assert.Equal(400, ambiguous.Status);
+        Assert.DoesNotContain("feedface0000", ambiguous.Body, StringComparison.Ordinal);
+        Assert.Contains("no trace of", ambiguous.Body, StringComparison.Ordinal);
+        Assert.Equal(400, full.Status);
+        Assert.Contains("no trace 'feedface00000000000000000000000a'", full.Body, StringComparison.Ordinal);
+        Assert.Equal(400, own.Status); // under 8 hex digits
+        Assert.Equal(200, ownPrefix.Status);
+        Assert.Contains("feedfacf00000000000000000000000c", ownPrefix.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Readyz_NamesTheServedReleases_OnlyWithAnAccessToken()
+    {
+        await using var h = await AdminHarness.StartAsync();
+
+        var anonymous = await h.SendAsync(HttpMethod.Get, "/readyz", null, baseUrl: h.F.Url);
+        var badToken = await h.SendAsync(HttpMethod.Get, "/readyz", "gpt_not_a_token", baseUrl: h.F.Url);
+        var viewer = await h.SendAsync(HttpMethod.Get, "/readyz", await h.TokenAsync(Role.Viewer, "staging"), baseUrl: h.F.Url);
+        var otherEnvironment = await h.SendAsync(HttpMethod.Get, "/readyz", await h.TokenAsync(Role.Admin, "production"), baseUrl: h.F.Url);
+
+        Assert.Equal((200, 200, 200, 200), (anonymous.Status, badToken.Status, viewer.Status, otherEnvironment.Status));
+        foreach (var hidden in new[] { anonymous.Body, badToken.Body, otherEnvironment.Body })
+        {
+            Assert.DoesNotContain("\"stable\"", hidden, StringComparison.Ordinal);
+            Assert.DoesNotContain("canary", hidden, StringComparison.Ordinal);
+            Assert.DoesNotContain(h.F.V1.Label, hidden, StringComparison.Ordinal);
+            Assert.Contains("\"revision\":", hidden, StringComparison.Ordinal);
+        }
+
+        Assert.Contains($"\"stable\":\"{h.F.V1.Label}\"", viewer.Body, StringComparison.Ordinal);
+        Assert.Contains("\"canary_weight\":", viewer.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task KeysCreate_PrintsTheKeyOnce_AndListShowsOnlyItsHash()
     {
         await using var h = await AdminHarness.StartAsync();
