@@ -120,6 +120,12 @@ public class StreamingTests : IAsyncLifetime
         }
 
         Assert.Equal(499, trace?.Status);
+
+        // The usage never arrived (it comes with the last event): the prompt and the text sent are estimated and
+        // counted (and priced, where the model has a price), so closing streams early does not make requests free
+        // against a key's budget. "Can I return shoes after 45 days?" alone is about 9 tokens.
+        Assert.True(trace!.InputTokens >= 8, $"input tokens {trace.InputTokens}");
+        Assert.True(trace.OutputTokens >= 1, $"output tokens {trace.OutputTokens}");
         _f.Models.For("stable-model").HoldAfterFirstUpdate = null;
         using var next = await _f.PostAsync("/v1/chat/completions", GatewayFixture.Chat());
         Assert.Equal(HttpStatusCode.OK, next.StatusCode);

@@ -45,6 +45,9 @@ public sealed class ForwardExchange
     /// <summary><see cref="Stopwatch"/> ticks spent waiting for the provider (headers, body, each streamed read).</summary>
     public long UpstreamTicks { get; internal set; }
 
+    /// <summary>Text and tool-call events read so far: what a caller who went away mid-stream is charged for (about a token each).</summary>
+    public int Deltas { get; private set; }
+
     /// <summary>Whether the provider ended the stream with an error event of its own (forwarded as it came).</summary>
     public string? StreamError { get; internal set; }
 
@@ -67,6 +70,7 @@ public sealed class ForwardExchange
     /// <summary>A streamed answer's first text or tool call (a whole answer has no time to first token, as on the translating path).</summary>
     internal void SawToken()
     {
+        Deltas++;
         if (Stream)
         {
             FirstToken ??= Stopwatch.GetTimestamp();

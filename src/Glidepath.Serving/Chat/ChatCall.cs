@@ -97,6 +97,7 @@ public sealed partial class ChatCall : IDisposable
     private bool Prepare(ChatRequest request, IChatClient? own, bool forwarding)
     {
         ArgumentNullException.ThrowIfNull(request);
+        _inputChars = Characters(request.Messages);
         var label = ReleaseLabel;
         ServingRelease release;
         try
@@ -266,10 +267,16 @@ public sealed partial class ChatCall : IDisposable
         CollectForwarded();
         if (Failure is { } failure)
         {
+            if (failure.IsClientClosed)
+            {
+                Usage = EstimatedUsage(Usage);
+            }
+
             Record(failure.Status, failure.TraceError, null);
         }
         else if (_streamed && _streamToken.IsCancellationRequested)
         {
+            Usage = EstimatedUsage(Usage);
             Record(ChatFailure.ClientClosed.Status, ChatFailure.ClientClosed.TraceError, _cost);
         }
         else if (Record(200, null, _cost) is { } stable && _shadow is { } shadow)
@@ -284,6 +291,11 @@ public sealed partial class ChatCall : IDisposable
     public void Complete(int status, string error)
     {
         CollectForwarded();
+        if (status == ChatFailure.ClientClosed.Status)
+        {
+            Usage = EstimatedUsage(Usage);
+        }
+
         _ = Record(status, error, null);
     }
 
@@ -314,9 +326,11 @@ public sealed partial class ChatCall : IDisposable
                 case TextContent { Text.Length: > 0 } text:
                     _trace.FirstToken ??= Stopwatch.GetTimestamp();
                     _trace.Output?.Append(text.Text);
+                    _outputChars += text.Text.Length;
                     break;
                 case FunctionCallContent:
                     _trace.FirstToken ??= Stopwatch.GetTimestamp();
+                    _outputChars += 16;
                     break;
             }
         }

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.AI;
+
+namespace Glidepath.Serving.Chat;
+
+/// <summary>What a call cost when its usage never arrived: the caller went away first.</summary>
+public sealed partial class ChatCall
+{
+    /// <summary>The prompt's characters (counted when prepared: the request's lists may be reused after) and the answer's seen: for <see cref="EstimatedUsage"/>.</summary>
+    private long _inputChars;
+    private long _outputChars;
+
+    private static long Characters(List<ChatMessage> messages)
+    {
+        long chars = 0;
+        foreach (var message in messages)
+        {
+            foreach (var content in message.Contents)
+            {
+                chars += content switch
+                {
+                    TextContent t => t.Text.Length,
+                    FunctionResultContent r => r.Result?.ToString()?.Length ?? 0,
+                    _ => 16,
+                };
+            }
+        }
+
+        return chars;
+    }
+
+    /// <summary>
+    /// A caller who goes away before the usage arrives (it comes with a stream's last event) still cost the provider
+    /// the prompt and what was sent: estimated at about four characters a token for the prompt and the text seen, and
+    /// a token per forwarded text or tool-call event, so the trace's cost (and the key's budget) is not zero.
+    /// </summary>
+    /// <param name="known">What the provider reported before the caller left (Anthropic's first event carries the output so far, and an input count that may be 0): a count it gave is kept when larger.</param>
+    private UsageDetails EstimatedUsage(UsageDetails? known)
+    {
+        var input = Math.Max((_inputChars + 3) / 4, known?.InputTokenCount ?? 0);
+        var output = Math.Max(Math.Max((_outputChars + 3) / 4, _forward?.Deltas ?? 0), known?.OutputTokenCount ?? 0);
+        return new UsageDetails { InputTokenCount = input, OutputTokenCount = output, TotalTokenCount = input + output };
+    }
+}
