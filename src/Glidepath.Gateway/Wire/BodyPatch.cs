@@ -7,7 +7,8 @@ namespace Glidepath.Gateway.Wire;
 /// The pass-through path's release application, in one pass over the caller's own body (<see cref="Utf8JsonReader"/>
 /// in, <see cref="Utf8JsonWriter"/> out): the release's system prompt first (OpenAI: a first <c>system</c> message;
 /// Anthropic: the first <c>system</c> block), its model and the parameters it sets over the caller's, its tools first
-/// with a caller's tool of the same name dropped. Everything else the caller sent is copied byte for byte. The body
+/// with a caller's tool of the same name dropped, and the fields that change cost or data retention dropped
+/// (<see cref="ReleasePatch.Withheld"/>). Everything else the caller sent is copied byte for byte. The body
 /// was already read and checked by the wire parser, so it is well-formed JSON.
 /// </summary>
 internal static class BodyPatch
@@ -31,7 +32,7 @@ internal static class BodyPatch
             var start = (int)reader.TokenStartIndex;
             reader.Skip();
             var value = body[start..(int)reader.BytesConsumed];
-            if (name.SequenceEqual("model"u8) || patch.Overrides(name) || !anthropic && stream && name.SequenceEqual("stream_options"u8))
+            if (name.SequenceEqual("model"u8) || patch.Overrides(name) || patch.Withheld(name) || !anthropic && stream && name.SequenceEqual("stream_options"u8))
             {
                 continue;
             }

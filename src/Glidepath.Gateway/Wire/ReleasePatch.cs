@@ -66,6 +66,19 @@ internal sealed class ReleasePatch
         Cache.TryGetValue((applier, anthropic), out var patch) ? patch : Cache.GetOrAdd((applier, anthropic), k => new ReleasePatch(k.Item1, k.Item2));
 
     /// <summary>Whether the release sets the caller's parameter <paramref name="name"/> (so the caller's is dropped).</summary>
+    /// <summary>
+    /// Fields a caller may not send through to the provider, because they change what the operator pays or where data
+    /// goes, which the release and the gateway's prices decide: OpenAI's <c>service_tier</c> (a priority tier the
+    /// manifest's prices do not know), <c>store</c> (retention at the provider), <c>modalities</c>, <c>audio</c>,
+    /// <c>prediction</c> and <c>web_search_options</c> (billed differently); Anthropic's <c>service_tier</c>,
+    /// <c>mcp_servers</c> and <c>container</c> (servers and code the provider would reach). They are dropped, as the
+    /// translating path drops every field it does not know.
+    /// </summary>
+    public bool Withheld(ReadOnlySpan<byte> name) => Anthropic
+        ? name.SequenceEqual("service_tier"u8) || name.SequenceEqual("mcp_servers"u8) || name.SequenceEqual("container"u8)
+        : name.SequenceEqual("service_tier"u8) || name.SequenceEqual("store"u8) || name.SequenceEqual("modalities"u8)
+            || name.SequenceEqual("audio"u8) || name.SequenceEqual("prediction"u8) || name.SequenceEqual("web_search_options"u8);
+
     public bool Overrides(ReadOnlySpan<byte> name)
     {
         var p = Parameters;

@@ -33,6 +33,21 @@ public sealed class BodyPatchPromptTests
         }
     }
 
+    [Theory]
+    [InlineData(false, """{"model":"support-agent","service_tier":"priority","store":true,"modalities":["text","audio"],"audio":{"voice":"alloy","format":"mp3"},"prediction":{"type":"content","content":"x"},"web_search_options":{},"response_format":{"type":"json_object"},"user":"u1","messages":[{"role":"user","content":"hi"}]}""", "service_tier,store,modalities,audio,prediction,web_search_options", "response_format,user")]
+    [InlineData(true, """{"model":"support-agent","max_tokens":10,"service_tier":"auto","mcp_servers":[{"type":"url","url":"https://evil.example/mcp","name":"x"}],"container":"c1","metadata":{"user_id":"u1"},"messages":[{"role":"user","content":"hi"}]}""", "service_tier,mcp_servers,container", "metadata")]
+    public void Write_CostAndRetentionFields_Dropped_OthersKept(bool anthropic, string body, string dropped, string kept)
+    {
+        var patch = ReleasePatch.For(new ReleaseApplier(Snapshot()), anthropic);
+        var output = new ArrayBufferWriter<byte>();
+
+        BodyPatch.Write(Encoding.UTF8.GetBytes(body), patch, "Plain", stream: false, output);
+
+        var json = JsonNode.Parse(output.WrittenSpan)!.AsObject();
+        Assert.All(dropped.Split(','), name => Assert.False(json.ContainsKey(name), name));
+        Assert.All(kept.Split(','), name => Assert.True(json.ContainsKey(name), name));
+    }
+
     private static ReleaseSnapshot Snapshot() => new()
     {
         Model = new ModelSpec { Provider = "openai", Name = "gpt-test", Parameters = new ModelParameters() },
