@@ -83,6 +83,12 @@ internal sealed partial class ChatEndpoint(ChatService chat, ServingOptions serv
             return;
         }
 
+        // A request that will call the model takes its place among its budgeted key's requests in flight (not a probe).
+        if (!probe && !await auth.AdmitAsync(http, wire, key).ConfigureAwait(false))
+        {
+            return;
+        }
+
         var call = state.Call = chat.Route(GatewayHeaders.Context(headers, wire.Name, state.Start, state.StartedAt, state.Key), request);
         if (call is null)
         {

@@ -34,14 +34,42 @@ internal sealed class CallerAuthentication(CallerKeys keys, GatewayOptions optio
         var check = keys.Check(Presented(http.Request.Headers));
         if (check.Accepted)
         {
-            if (check.InFlight)
-            {
-                http.Response.RegisterForDispose(new InFlightRequest(keys, check.Key!.Id));
-            }
-
             return check.Key;
         }
 
+        await RefuseAsync(http, wire, check).ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary>
+    /// For a request that will call the model: admits it against its key's daily budget with the key's requests in
+    /// flight (<see cref="CallerKeys.Admit"/>); false when refused (the 429 is written). The place is given back when
+    /// the request ends.
+    /// </summary>
+    public async Task<bool> AdmitAsync(HttpContext http, IWireFormat wire, ApiKey key)
+    {
+        if (!options.RequireKeys || ReferenceEquals(key, Anonymous))
+        {
+            return true;
+        }
+
+        var check = keys.Admit(key);
+        if (check.InFlight)
+        {
+            http.Response.RegisterForDispose(new InFlightRequest(keys, key.Id));
+        }
+
+        if (check.Accepted)
+        {
+            return true;
+        }
+
+        await RefuseAsync(http, wire, check).ConfigureAwait(false);
+        return false;
+    }
+
+    private async Task RefuseAsync(HttpContext http, IWireFormat wire, CallerCheck check)
+    {
         if (check.RetryAfter > TimeSpan.Zero)
         {
             http.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(check.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
@@ -51,21 +79,6 @@ internal sealed class CallerAuthentication(CallerKeys keys, GatewayOptions optio
             ? (429, ErrorKinds.RateLimited)
             : (401, ErrorKinds.Authentication);
         await HttpAnswers.ErrorAsync(http, wire, status, kind, Message(check)).ConfigureAwait(false);
-        return null;
-    }
-
-    /// <summary>Gives back a budgeted key's place among its requests in flight when the request ends.</summary>
-    private sealed class InFlightRequest(CallerKeys keys, string keyId) : IDisposable
-    {
-        private int _done;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _done, 1) == 0)
-            {
-                keys.Done(keyId);
-            }
-        }
     }
 
     /// <summary>Stands for "no key needed": never stored, never on a trace.</summary>

@@ -65,14 +65,25 @@ public sealed partial class CallerKeys
             return new(CallerCheckResult.RateLimited, key, wait);
         }
 
-        if (key.BudgetUsdPerDay is { } limit)
+        return new(CallerCheckResult.Accepted, key);
+    }
+
+    /// <summary>
+    /// Admits an accepted key's request that will call the model (not feedback, not a route probe): for a key with a
+    /// daily budget it takes a place among the key's requests in flight (<see cref="KeySpending.TryAdmit"/>), given back
+    /// with <see cref="Done"/>, or is refused while those may spend what is left.
+    /// </summary>
+    public CallerCheck Admit(ApiKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.BudgetUsdPerDay is not { } budget)
         {
-            return _spending.TryAdmit(key.Id, limit)
-                ? new(CallerCheckResult.Accepted, key, InFlight: true)
-                : new(CallerCheckResult.BudgetInFlight, key, TimeSpan.FromSeconds(1));
+            return new(CallerCheckResult.Accepted, key);
         }
 
-        return new(CallerCheckResult.Accepted, key);
+        return _spending.TryAdmit(key.Id, budget)
+            ? new(CallerCheckResult.Accepted, key, InFlight: true)
+            : new(CallerCheckResult.BudgetInFlight, key, TimeSpan.FromSeconds(1));
     }
 
     /// <summary>A request admitted with <see cref="CallerCheck.InFlight"/> has ended (its cost, if any, is added by the trace recorder).</summary>

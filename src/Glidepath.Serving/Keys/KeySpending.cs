@@ -16,8 +16,9 @@ internal sealed class KeySpending(TimeProvider time)
     /// <summary>
     /// Admits one more request of a key with a daily budget when what it has spent today, plus its requests in flight
     /// each counted at the dearest request it has made, stays under <paramref name="budget"/>; until one of its requests
-    /// has cost something (after a restart, say) that price is unknown, and its requests go one at a time. So a budget
-    /// is overshot by about one request's cost, however many are sent at once. An admitted request is given back with
+    /// has been served or cost something (after a restart, say) that price is unknown, and its requests go one at a
+    /// time (a model without a price is known to cost nothing once one request is served). So a budget is overshot by
+    /// about one request's cost, however many are sent at once. An admitted request is given back with
     /// <see cref="Done"/>.
     /// </summary>
     public bool TryAdmit(string keyId, double budget)
@@ -27,8 +28,8 @@ internal sealed class KeySpending(TimeProvider time)
         {
             var spent = _spent.TryGetValue(keyId, out var s) && s.Day == today ? s.Usd : 0;
             var inFlight = _inFlight.GetValueOrDefault(keyId);
-            var price = _largest.GetValueOrDefault(keyId);
-            if (spent >= budget || (inFlight > 0 && (price <= 0 || spent + (inFlight * price) >= budget)))
+            var known = _largest.TryGetValue(keyId, out var price);
+            if (spent >= budget || (inFlight > 0 && (!known || spent + (inFlight * price) >= budget)))
             {
                 return false;
             }
@@ -74,7 +75,7 @@ internal sealed class KeySpending(TimeProvider time)
         lock (_sync)
         {
             _spent[keyId] = _spent.TryGetValue(keyId, out var s) && s.Day == day ? (day, s.Usd + usd) : (day, usd);
-            if (usd > _largest.GetValueOrDefault(keyId))
+            if (!_largest.TryGetValue(keyId, out var largest) || usd > largest)
             {
                 _largest[keyId] = usd;
             }

@@ -62,9 +62,9 @@ internal sealed partial class ChatTraceRecorder(ServingOptions options, TraceQue
             InputJson = trace.InputJson,
             OutputText = trace.CaptureContent && trace.Output is { } o ? capture.Output(o.ToString()) : null,
         };
-        if (record.KeyId is { } keyId && usd > 0)
+        if (record.KeyId is { } keyId && (usd > 0 || status == 200))
         {
-            keys.AddSpend(keyId, usd, record.StartedAt);
+            keys.AddSpend(keyId, usd, record.StartedAt); // a served request, even a free one, tells the key's price
         }
 
         if (trace.OnlineRequest is { } onlineRequest && error is null && status < 400)
