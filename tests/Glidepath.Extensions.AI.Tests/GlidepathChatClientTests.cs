@@ -38,6 +38,41 @@ public sealed class GlidepathChatClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TwoCallsInOneAppTrace_EachStoredUnderItsOwnId()
+    {
+        // An app that records spans makes several model calls in one of its own traces: each call is a trace of its
+        // own in the store (one id for all would keep the first and drop the rest as duplicates).
+        using var source = new System.Diagnostics.ActivitySource("GlidepathChatClientTests");
+        var appTrace = default(System.Diagnostics.ActivityTraceId);
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s.Name is "GlidepathChatClientTests" or "Glidepath",
+
+            // Glidepath's spans only inside this test's own app trace: other tests' calls stay as they are.
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> o) =>
+                o.Source.Name == "GlidepathChatClientTests" || (appTrace != default && o.Parent.TraceId == appTrace)
+                    ? System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded
+                    : System.Diagnostics.ActivitySamplingResult.None,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        await using var host = await SdkHost.StartAsync(_world);
+
+        string[] ids;
+        using (var request = source.StartActivity("app request", System.Diagnostics.ActivityKind.Server))
+        {
+            appTrace = request!.TraceId;
+            var first = await host.Chat.GetResponseAsync("Can I return shoes after 45 days?");
+            var second = await host.Chat.GetResponseAsync("Where is my order?");
+            ids = [(string)first.AdditionalProperties![GlidepathProperties.TraceId]!, (string)second.AdditionalProperties![GlidepathProperties.TraceId]!];
+            Assert.DoesNotContain(request!.TraceId.ToHexString(), ids);
+        }
+
+        Assert.NotEqual(ids[0], ids[1]);
+        Assert.Equal(ids[0], (await _world.TraceAsync(ids[0])).TraceId);
+        Assert.Equal(ids[1], (await _world.TraceAsync(ids[1])).TraceId);
+    }
+
+    [Fact]
     public async Task InnerClientMode_AppsClientChangesToolsAndSystemMessage_TheNextCallGetsTheReleasesOwn()
     {
         // The release's tools and rendered system message are shared between calls on the release's own provider; an

@@ -28,6 +28,7 @@ internal static class GatewayHeaders
         Vars = Vars(headers),
         Start = start,
         StartedAt = startedAt,
+        TraceFromSpan = true,
     };
 
     /// <summary>Longest value of a <c>Glidepath-Var-*</c> header: a tier or a locale, not a paragraph of instructions.</summary>

@@ -9,6 +9,7 @@ public sealed partial class ChatCall
     private long _inputChars;
     private long _outputChars;
 
+    /// <summary>Characters of the prompt's messages; an image or other file counts as 1,024 (about 256 tokens, a small image's price).</summary>
     private static long Characters(List<ChatMessage> messages)
     {
         long chars = 0;
@@ -20,6 +21,8 @@ public sealed partial class ChatCall
                 {
                     TextContent t => t.Text.Length,
                     FunctionResultContent r => r.Result?.ToString()?.Length ?? 0,
+                    FunctionCallContent c => 16 + (c.Arguments?.Sum(a => a.Key.Length + (a.Value?.ToString()?.Length ?? 4)) ?? 0),
+                    DataContent or UriContent => 1_024,
                     _ => 16,
                 };
             }
@@ -33,11 +36,13 @@ public sealed partial class ChatCall
     /// the prompt and what was sent: estimated at about four characters a token for the prompt and the text seen, and
     /// a token per forwarded text or tool-call event, so the trace's cost (and the key's budget) is not zero.
     /// </summary>
-    /// <param name="known">What the provider reported before the caller left (Anthropic's first event carries the output so far, and an input count that may be 0): a count it gave is kept when larger.</param>
+    /// <param name="known">What the provider reported before the caller left (Anthropic's first event carries the output so far, and an input count that may be 0): its counts are kept, and raised to the estimate where that is larger.</param>
     private UsageDetails EstimatedUsage(UsageDetails? known)
     {
-        var input = Math.Max((_inputChars + 3) / 4, known?.InputTokenCount ?? 0);
-        var output = Math.Max(Math.Max((_outputChars + 3) / 4, _forward?.Deltas ?? 0), known?.OutputTokenCount ?? 0);
-        return new UsageDetails { InputTokenCount = input, OutputTokenCount = output, TotalTokenCount = input + output };
+        var usage = known ?? new UsageDetails();
+        usage.InputTokenCount = Math.Max((_inputChars + 3) / 4, known?.InputTokenCount ?? 0);
+        usage.OutputTokenCount = Math.Max(Math.Max((_outputChars + 3) / 4, _forward?.Deltas ?? 0), known?.OutputTokenCount ?? 0);
+        usage.TotalTokenCount = usage.InputTokenCount + usage.OutputTokenCount;
+        return usage; // the provider's other counts (cached input, reasoning) as it reported them
     }
 }

@@ -97,7 +97,6 @@ public sealed partial class ChatCall : IDisposable
     private bool Prepare(ChatRequest request, IChatClient? own, bool forwarding)
     {
         ArgumentNullException.ThrowIfNull(request);
-        _inputChars = Characters(request.Messages);
         var label = ReleaseLabel;
         ServingRelease release;
         try
@@ -139,6 +138,7 @@ public sealed partial class ChatCall : IDisposable
         }
 
         _release = release;
+        _inputChars = Characters(request.Messages) + prompt.Text.Length; // the caller's messages and the release's prompt
         if (own is null)
         {
             _trace.Model = release.Model.Name;

@@ -26,4 +26,11 @@ public sealed record ChatCallContext
 
     /// <summary>When the host received the call, as recorded on the trace.</summary>
     public required DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>
+    /// Whether the call's span began its own trace here (a gateway: one request, one trace), so its W3C trace id can be
+    /// the stored id. False in an app's own process (the SDK), where one trace of the app holds many calls: each gets
+    /// an id of its own (<see cref="Tracing.TraceIds"/>), named on its span as <c>glidepath.trace_id</c>.
+    /// </summary>
+    public bool TraceFromSpan { get; init; }
 }

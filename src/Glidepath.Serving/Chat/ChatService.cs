@@ -64,7 +64,7 @@ public sealed partial class ChatService
         }
 
         var activity = ServingTelemetry.Source.StartActivity($"gateway {App}@{Environment}", ActivityKind.Internal);
-        var traceId = TraceIds.Next(activity, context.StartedAt);
+        var traceId = TraceIds.Next(context.TraceFromSpan ? activity : null, context.StartedAt);
         if (activity is not null && activity.TraceId.ToHexString() != traceId)
         {
             activity.SetTag(ServingTelemetry.TraceIdTag, traceId); // the caller's trace: the stored id is ours
