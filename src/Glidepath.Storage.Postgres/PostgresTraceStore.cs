@@ -167,10 +167,12 @@ internal sealed class PostgresTraceStore(PostgresDatabase database) : ITraceStor
         await PostgresTraceAggregates.ReadAsync(connection, app, environment, window, builder, cancellationToken).ConfigureAwait(false);
 
         // Feedback rows, not sums: whether a score counts as positive is the domain's rule (FeedbackScore), applied by the builder.
+        // The latest vote of each trace only: a store written before one vote per trace was kept may hold floods.
         await using (var cmd = connection.Command("""
             SELECT t.release_id, t.arm, t.subject_group, f.score
             FROM trace_feedback f JOIN traces t ON t.trace_id = f.trace_id
             WHERE t.app = @a AND t.environment = @e AND t.started_at >= @since AND t.started_at < @until
+              AND f.id = (SELECT MAX(l.id) FROM trace_feedback l WHERE l.trace_id = f.trace_id)
             """))
         {
             cmd.With("a", app).With("e", environment);

@@ -137,12 +137,14 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
         await SqliteTraceAggregates.ReadAsync(connection, app, environment, window, builder, cancellationToken).ConfigureAwait(false);
 
         // Feedback rows, not sums: whether a score counts as positive is the domain's rule (FeedbackScore), applied by the builder.
+        // The latest vote of each trace only: a store written before one vote per trace was kept may hold floods.
         await using (var cmd = connection.CreateCommand())
         {
             cmd.CommandText = """
                 SELECT t.release_id, t.arm, t.subject_group, f.score
                 FROM trace_feedback f JOIN traces t ON t.trace_id = f.trace_id
                 WHERE t.app = $a AND t.environment = $e AND t.started_at >= $since AND t.started_at < $until
+                  AND f.id = (SELECT MAX(l.id) FROM trace_feedback l WHERE l.trace_id = f.trace_id)
                 """;
             cmd.Parameters.AddWithValue("$a", app);
             cmd.Parameters.AddWithValue("$e", environment);
