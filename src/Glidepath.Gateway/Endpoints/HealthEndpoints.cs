@@ -17,6 +17,9 @@ namespace Glidepath.Gateway.Endpoints;
 /// </summary>
 internal static class HealthEndpoints
 {
+    /// <summary>The longest /readyz waits for a token check before answering without the release fields.</summary>
+    public static readonly TimeSpan TokenCheckLimit = TimeSpan.FromMilliseconds(500);
+
     public static IResult Health() => Results.Text("ok\n");
 
     public static async Task<IResult> Ready(HttpContext http, RoutingTableSource routes, ControlPlaneStatus status, TraceQueue queue, ServingOptions settings)
@@ -51,7 +54,10 @@ internal static class HealthEndpoints
         return Results.Json(body, statusCode: ok ? 200 : 503);
     }
 
-    /// <summary>An access token of any role in <paramref name="environment"/>; anything else (none, bad, a store error) is no.</summary>
+    /// <summary>
+    /// An access token of any role in <paramref name="environment"/>; anything else (none, bad, a store error, or a check
+    /// slower than <see cref="TokenCheckLimit"/>: a probe must answer fast while the store is slow or down) is no.
+    /// </summary>
     private static async Task<bool> MaySeeReleasesAsync(HttpContext http, string environment)
     {
         if (!http.Request.Headers.ContainsKey("Authorization") || http.RequestServices.GetService<AdminAuthenticator>() is not { } authenticator)
@@ -61,11 +67,12 @@ internal static class HealthEndpoints
 
         try
         {
-            return (await authenticator.AuthenticateAsync(http).ConfigureAwait(false)).Principal is { } principal && principal.Allows(environment, Role.Viewer);
+            var result = await authenticator.AuthenticateAsync(http).WaitAsync(TokenCheckLimit, http.RequestAborted).ConfigureAwait(false);
+            return result.Principal is { } principal && principal.Allows(environment, Role.Viewer);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is TimeoutException || ex is not OperationCanceledException)
         {
-            return false; // a probe must answer while the store is down
+            return false; // a probe must answer while the store is slow or down
         }
     }
 }

@@ -58,6 +58,13 @@ internal static class AnthropicRequestReader
             var t = 0;
             foreach (var tool in tools.EnumerateArray())
             {
+                // Anthropic's server tools (web search, web fetch, code execution, …) run at the provider, billed per use
+                // and reaching outside services: the release declares the tools, so only client tools are accepted.
+                if (Json.Object(tool, $"tools[{t}]").TryGetProperty("type", out var kind) && !(kind.ValueKind == JsonValueKind.String && kind.ValueEquals("custom")))
+                {
+                    throw new WireException(400, ErrorKinds.InvalidRequest, $"tools[{t}]: a tool of type {kind.GetRawText()} (a server tool the provider runs) is not accepted through this gateway; declare client tools (with input_schema) only");
+                }
+
                 var schema = Json.Object(tool, $"tools[{t}]").TryGetProperty("input_schema", out var s) ? s : default;
                 options.Tools.Add(Json.Tool(Json.String(tool, "name", $"tools[{t}].") ?? "", Json.String(tool, "description", $"tools[{t}]."), schema, $"tools[{t}]", names));
                 t++;

@@ -65,7 +65,6 @@ internal sealed class ReleasePatch
     public static ReleasePatch For(ReleaseApplier applier, bool anthropic) =>
         Cache.TryGetValue((applier, anthropic), out var patch) ? patch : Cache.GetOrAdd((applier, anthropic), k => new ReleasePatch(k.Item1, k.Item2));
 
-    /// <summary>Whether the release sets the caller's parameter <paramref name="name"/> (so the caller's is dropped).</summary>
     /// <summary>
     /// Fields a caller may not send through to the provider, because they change what the operator pays or where data
     /// goes, which the release and the gateway's prices decide: OpenAI's <c>service_tier</c> (a priority tier the
@@ -79,6 +78,7 @@ internal sealed class ReleasePatch
         : name.SequenceEqual("service_tier"u8) || name.SequenceEqual("store"u8) || name.SequenceEqual("modalities"u8)
             || name.SequenceEqual("audio"u8) || name.SequenceEqual("prediction"u8) || name.SequenceEqual("web_search_options"u8);
 
+    /// <summary>Whether the release sets the caller's parameter <paramref name="name"/> (so the caller's is dropped).</summary>
     public bool Overrides(ReadOnlySpan<byte> name)
     {
         var p = Parameters;

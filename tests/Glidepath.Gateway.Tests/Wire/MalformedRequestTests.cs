@@ -63,6 +63,18 @@ public sealed class MalformedRequestTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("""{"type":"web_search_20250305","name":"web_search","max_uses":5}""")]
+    [InlineData("""{"type":"code_execution_20250522","name":"code_execution"}""")]
+    public async Task Post_AnthropicServerTool_400NothingSent(string tool)
+    {
+        using var response = await _f.PostAsync(Messages, GatewayFixture.Message(extra: $",\"tools\":[{tool}]"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("server tool", WireAssert.ErrorMessage(Messages, await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Equal(0, _f.Models.For("stable-model").Calls);
+    }
+
+    [Theory]
     [InlineData(Chat, """{"type":"function","function":{"name":"lookup"}},{"type":"function","function":{"name":"lookup"}}""")]
     [InlineData(Messages, """{"name":"lookup","input_schema":{"type":"object"}},{"name":"lookup","input_schema":{"type":"object"}}""")]
     public async Task Post_DuplicateCallerToolNames_400TracedAsClientErrorNotProviderError(string path, string tools)
