@@ -32,7 +32,7 @@ internal static class ResponseCacheKey
 
     private const int MaxSystemPrompts = 256;
 
-    /// <summary>The serializer's metadata for a message, built on first use only: it costs a process ~0.15 s (<see cref="TryWritePlain"/>).</summary>
+    /// <summary>The serializer's metadata for a message, built on first use only: it costs a process ~0.15 s (<see cref="WritePlain"/>).</summary>
     private static JsonTypeInfo MessageInfo => field ??= AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(ChatMessage));
 
     [ThreadStatic]

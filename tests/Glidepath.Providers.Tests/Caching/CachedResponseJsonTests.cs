@@ -70,6 +70,18 @@ public sealed class CachedResponseJsonTests
     public void UnknownShapes_ReturnNull(string json) => Assert.Null(CachedResponseReader.TryRead(json));
 
     [Theory]
+    [InlineData("""{"messages":[{"role":"assistant","contents":[{"$type":"text","text":"a"}]}],"messages":[{"role":"user","contents":[{"$type":"text","text":"b"},{"$type":"text","text":"c"}],"contents":[{"$type":"text","text":"d"}]}]}""")]
+    [InlineData("""{"messages":[],"modelId":"a","modelId":"b","usage":{"inputTokenCount":1,"inputTokenCount":2}}""")]
+    public void RepeatedKeys_LastOneWins_AsWithTheSerializer(string json)
+    {
+        var expected = JsonSerializer.Deserialize<ChatResponse>(json, AIJsonUtilities.DefaultOptions)!;
+        var actual = CachedResponseReader.TryRead(json);
+
+        Assert.NotNull(actual);
+        Assert.Equal(JsonSerializer.Serialize(expected, Compact), JsonSerializer.Serialize(actual, Compact));
+    }
+
+    [Theory]
     [InlineData("""{"messages":[],"modelId":5}""")]
     [InlineData("""{"messages":[],"usage":{"inputTokenCount":"x"}}""")]
     [InlineData("""{"messages":[""")]
