@@ -46,23 +46,23 @@ internal static class CachedResponseWriter
             }
 
             w.WriteEndArray();
-            OptionalString(w, "responseId", response.ResponseId);
-            OptionalString(w, "conversationId", response.ConversationId);
-            OptionalString(w, "modelId", response.ModelId);
-            OptionalTime(w, "createdAt", response.CreatedAt);
-            OptionalString(w, "finishReason", response.FinishReason?.Value);
+            OptionalJson.String(w, "responseId", response.ResponseId);
+            OptionalJson.String(w, "conversationId", response.ConversationId);
+            OptionalJson.String(w, "modelId", response.ModelId);
+            OptionalJson.Time(w, "createdAt", response.CreatedAt);
+            OptionalJson.String(w, "finishReason", response.FinishReason?.Value);
             if (response.Usage is { } usage)
             {
                 w.WriteStartObject("usage");
-                OptionalNumber(w, "inputTokenCount", usage.InputTokenCount);
-                OptionalNumber(w, "outputTokenCount", usage.OutputTokenCount);
-                OptionalNumber(w, "totalTokenCount", usage.TotalTokenCount);
-                OptionalNumber(w, "cachedInputTokenCount", usage.CachedInputTokenCount);
-                OptionalNumber(w, "reasoningTokenCount", usage.ReasoningTokenCount);
-                OptionalNumber(w, "inputAudioTokenCount", usage.InputAudioTokenCount);
-                OptionalNumber(w, "inputTextTokenCount", usage.InputTextTokenCount);
-                OptionalNumber(w, "outputAudioTokenCount", usage.OutputAudioTokenCount);
-                OptionalNumber(w, "outputTextTokenCount", usage.OutputTextTokenCount);
+                OptionalJson.Number(w, "inputTokenCount", usage.InputTokenCount);
+                OptionalJson.Number(w, "outputTokenCount", usage.OutputTokenCount);
+                OptionalJson.Number(w, "totalTokenCount", usage.TotalTokenCount);
+                OptionalJson.Number(w, "cachedInputTokenCount", usage.CachedInputTokenCount);
+                OptionalJson.Number(w, "reasoningTokenCount", usage.ReasoningTokenCount);
+                OptionalJson.Number(w, "inputAudioTokenCount", usage.InputAudioTokenCount);
+                OptionalJson.Number(w, "inputTextTokenCount", usage.InputTextTokenCount);
+                OptionalJson.Number(w, "outputAudioTokenCount", usage.OutputAudioTokenCount);
+                OptionalJson.Number(w, "outputTextTokenCount", usage.OutputTextTokenCount);
                 if (usage.AdditionalCounts is { } counts)
                 {
                     w.WriteStartObject("additionalCounts");
@@ -91,8 +91,8 @@ internal static class CachedResponseWriter
     private static bool TryWriteMessage(Utf8JsonWriter w, ChatMessage message)
     {
         w.WriteStartObject();
-        OptionalString(w, "authorName", message.AuthorName);
-        OptionalTime(w, "createdAt", message.CreatedAt);
+        OptionalJson.String(w, "authorName", message.AuthorName);
+        OptionalJson.Time(w, "createdAt", message.CreatedAt);
         w.WriteString("role", message.Role.Value);
         w.WriteStartArray("contents");
         foreach (var content in message.Contents)
@@ -139,7 +139,7 @@ internal static class CachedResponseWriter
         }
 
         w.WriteEndArray();
-        OptionalString(w, "messageId", message.MessageId);
+        OptionalJson.String(w, "messageId", message.MessageId);
         if (!TryWriteProperties(w, message.AdditionalProperties))
         {
             return false;
@@ -168,29 +168,5 @@ internal static class CachedResponseWriter
 
         w.WriteEndObject();
         return true;
-    }
-
-    private static void OptionalString(Utf8JsonWriter w, string name, string? value)
-    {
-        if (value is not null)
-        {
-            w.WriteString(name, value);
-        }
-    }
-
-    private static void OptionalTime(Utf8JsonWriter w, string name, DateTimeOffset? value)
-    {
-        if (value is { } v)
-        {
-            w.WriteString(name, v);
-        }
-    }
-
-    private static void OptionalNumber(Utf8JsonWriter w, string name, long? value)
-    {
-        if (value is { } v)
-        {
-            w.WriteNumber(name, v);
-        }
     }
 }

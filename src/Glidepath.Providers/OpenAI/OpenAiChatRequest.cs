@@ -175,10 +175,10 @@ internal static class OpenAiChatRequest
 
     private static void WriteOptions(Utf8JsonWriter w, ChatOptions options)
     {
-        Number(w, "frequency_penalty", options.FrequencyPenalty);
-        Number(w, "max_completion_tokens", options.MaxOutputTokens);
-        Number(w, "presence_penalty", options.PresencePenalty);
-        Number(w, "seed", options.Seed);
+        OptionalJson.Number(w, "frequency_penalty", options.FrequencyPenalty);
+        OptionalJson.Number(w, "max_completion_tokens", options.MaxOutputTokens);
+        OptionalJson.Number(w, "presence_penalty", options.PresencePenalty);
+        OptionalJson.Number(w, "seed", options.Seed);
         if (options.StopSequences is { Count: > 0 } stop)
         {
             w.WriteStartArray("stop");
@@ -190,8 +190,8 @@ internal static class OpenAiChatRequest
             w.WriteEndArray();
         }
 
-        Number(w, "temperature", options.Temperature);
-        Number(w, "top_p", options.TopP);
+        OptionalJson.Number(w, "temperature", options.Temperature);
+        OptionalJson.Number(w, "top_p", options.TopP);
         if (options.Tools is { Count: > 0 } tools)
         {
             w.WriteStartArray("tools");
@@ -277,22 +277,6 @@ internal static class OpenAiChatRequest
         }
 
         return buffer.WrittenSpan.ToArray();
-    }
-
-    private static void Number(Utf8JsonWriter w, string name, float? value)
-    {
-        if (value is { } v)
-        {
-            w.WriteNumber(name, v);
-        }
-    }
-
-    private static void Number(Utf8JsonWriter w, string name, long? value)
-    {
-        if (value is { } v)
-        {
-            w.WriteNumber(name, v);
-        }
     }
 
     /// <summary>Writes the schema's value, or an empty array or object when the schema has none.</summary>
