@@ -70,7 +70,7 @@ internal static class HealthEndpoints
             var result = await authenticator.AuthenticateAsync(http).WaitAsync(TokenCheckLimit, http.RequestAborted).ConfigureAwait(false);
             return result.Principal is { } principal && principal.Allows(environment, Role.Viewer);
         }
-        catch (Exception ex) when (ex is TimeoutException || ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException) // TimeoutException included
         {
             return false; // a probe must answer while the store is slow or down
         }

@@ -5,7 +5,7 @@ namespace Glidepath.Serving.Chat;
 /// <summary>What a call cost when its usage never arrived: the caller went away first.</summary>
 public sealed partial class ChatCall
 {
-    /// <summary>The prompt's characters (counted when prepared: the request's lists may be reused after) and the answer's seen: for <see cref="EstimatedUsage"/>.</summary>
+    /// <summary>The prompt's characters (the caller's messages and the release's system prompt, counted when prepared) and the answer's seen: for <see cref="EstimatedUsage"/>.</summary>
     private long _inputChars;
     private long _outputChars;
 
