@@ -136,7 +136,7 @@ internal static class FeedbackEndpoint
             if (!stored)
             {
                 await HttpAnswers.ErrorAsync(http, wire, 404, ErrorKinds.NotFound,
-                    $"unknown trace '{traceId}': no request with that Glidepath-Trace id was recorded by environment '{settings.Environment}'").ConfigureAwait(false);
+                    $"unknown trace '{traceId}': no request with that Glidepath-Trace id was recorded by environment '{settings.Environment}'{(feedback.KeyId is null ? "" : " for this key (a trace is rated only with the key that made it)")}").ConfigureAwait(false);
                 return;
             }
 
