@@ -5,8 +5,12 @@ namespace Glidepath.Serving.Chat;
 /// <summary>What a call cost when its usage never arrived: the caller went away first.</summary>
 public sealed partial class ChatCall
 {
-    /// <summary>The prompt's characters (the caller's messages and the release's system prompt, counted when prepared) and the answer's seen: for <see cref="EstimatedUsage"/>.</summary>
-    private long _inputChars;
+    /// <summary>
+    /// For <see cref="EstimatedUsage"/>: the request as prepared and the release's prompt length (its characters are
+    /// counted only for a call that needs the estimate, not on every request), and the answer's characters seen.
+    /// </summary>
+    private ChatRequest? _prepared;
+    private int _promptChars;
     private long _outputChars;
 
     /// <summary>Characters of the prompt's messages; an image or other file counts as 1,024 (about 256 tokens, a small image's price).</summary>
@@ -40,7 +44,8 @@ public sealed partial class ChatCall
     private UsageDetails EstimatedUsage(UsageDetails? known)
     {
         var usage = known ?? new UsageDetails();
-        usage.InputTokenCount = Math.Max((_inputChars + 3) / 4, known?.InputTokenCount ?? 0);
+        var inputChars = (_prepared is null ? 0 : Characters(_prepared.Messages)) + _promptChars;
+        usage.InputTokenCount = Math.Max((inputChars + 3) / 4, known?.InputTokenCount ?? 0);
         usage.OutputTokenCount = Math.Max(Math.Max((_outputChars + 3) / 4, _forward?.Deltas ?? 0), known?.OutputTokenCount ?? 0);
         usage.TotalTokenCount = usage.InputTokenCount + usage.OutputTokenCount;
         return usage; // the provider's other counts (cached input, reasoning) as it reported them

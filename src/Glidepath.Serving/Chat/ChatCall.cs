@@ -138,7 +138,7 @@ public sealed partial class ChatCall : IDisposable
         }
 
         _release = release;
-        _inputChars = Characters(request.Messages) + prompt.Text.Length; // the caller's messages and the release's prompt
+        (_prepared, _promptChars) = (request, prompt.Text.Length); // counted only if the caller leaves early (EstimatedUsage)
         if (own is null)
         {
             _trace.Model = release.Model.Name;
