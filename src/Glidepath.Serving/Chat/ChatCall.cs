@@ -116,7 +116,7 @@ public sealed partial class ChatCall : IDisposable
         var (vars, environmentOnly) = _service.Vars(_context.Vars);
         if (!release.TrySystemPrompt(vars, environmentOnly, shared: own is null, out var prompt, out var error))
         {
-            Failure = new ChatFailure(400, ErrorKinds.InvalidRequest, error, "bad_request");
+            Failure = _service.PromptFailure(release, vars, error);
             return false;
         }
 

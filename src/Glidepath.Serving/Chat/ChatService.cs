@@ -15,6 +15,7 @@ public sealed partial class ChatService
 {
     private readonly RoutingTableSource _routes;
     private readonly IReadOnlyDictionary<string, string> _environmentVars;
+    private readonly HashSet<string> _requestVars;
     private readonly SubjectHasher _subjects;
 
     internal ChatService(ServingOptions options, RoutingTableSource routes, ServingReleases releases, ContentCapture capture, OnlineScorer online,
@@ -30,7 +31,9 @@ public sealed partial class ChatService
         Logger = logger;
         App = options.Manifest.App;
         Environment = options.Environment;
-        _environmentVars = new Dictionary<string, string>(options.Manifest.FindEnvironment(options.Environment)?.Vars ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase);
+        var spec = options.Manifest.FindEnvironment(options.Environment);
+        _environmentVars = new Dictionary<string, string>(spec?.Vars ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase);
+        _requestVars = new HashSet<string>(spec?.RequestVars ?? [], StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>The app served.</summary>
@@ -104,6 +107,28 @@ public sealed partial class ChatService
         }
 
         return (vars, false);
+    }
+
+    /// <summary>
+    /// Why <paramref name="release"/>'s prompt could not be rendered with <paramref name="vars"/>. A variable callers may
+    /// set (<c>request_vars</c>) that this call left out is a 400 the caller can fix; any other is the release's: this
+    /// environment cannot serve it (503, <c>configuration</c>). Both count against the release (<c>TraceRecord.IsError</c>),
+    /// so a canary whose prompt needs what callers do not send is rolled back instead of looking merely refused.
+    /// </summary>
+    internal ChatFailure PromptFailure(ServingRelease release, IReadOnlyDictionary<string, string> vars, string error)
+    {
+        var missing = Models.PromptTemplate.Variables(release.Applier.Snapshot.SystemPrompt).Where(v => !vars.ContainsKey(v)).ToList();
+        if (missing.All(_requestVars.Contains))
+        {
+            return new ChatFailure(400, ErrorKinds.InvalidRequest, error, "missing_variable");
+        }
+
+        var list = string.Join(", ", missing.Where(v => !_requestVars.Contains(v)).Select(v => "'" + v + "'"));
+        var message = $"release {release.Label} cannot be served in environment '{Environment}': its prompt uses template variable {list}, " +
+            $"which the environment does not set; set it under environments.{Environment}.vars in glidepath.yaml " +
+            $"(or list it under environments.{Environment}.request_vars for callers to send)";
+        LogReleaseUnservable(Logger, release.Label, message);
+        return new ChatFailure(503, ErrorKinds.Unavailable, message, "configuration");
     }
 
     private void Tag(Activity? activity, RouteDecision decision, SubjectKey key, ChatRequest? request)

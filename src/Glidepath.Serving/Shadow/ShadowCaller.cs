@@ -120,9 +120,10 @@ internal sealed class ShadowCaller(ChatService service, PairwiseJudge? judge, Ti
         {
             release = service.Releases.Get(job.Shadow.Release);
             var (vars, environmentOnly) = service.Vars(job.Vars);
-            if (!release.TrySystemPrompt(vars, environmentOnly, shared: true, out var prompt, out _))
+            if (!release.TrySystemPrompt(vars, environmentOnly, shared: true, out var prompt, out var error))
             {
-                return (400, "bad_request", null, release, null, null);
+                var failure = service.PromptFailure(release, vars, error); // counts against the candidate, as on the canary
+                return (failure.Status, failure.TraceError, null, release, null, null);
             }
 
             (messages, options) = release.Applier.Apply(prompt, job.Messages, job.Options);

@@ -1,10 +1,14 @@
+using System.Text.Json.Nodes;
 using Glidepath.Errors;
+using Glidepath.Manifests;
+using Glidepath.Models;
+using Glidepath.Releases;
 
 namespace Glidepath.Environments;
 
 /// <summary>
-/// Checks that refuse a change before any policy is evaluated: the kill switch and an active canary.
-/// Shared by deploy, promote and <c>rollout start</c>.
+/// Checks that refuse a change before any policy is evaluated: the kill switch, an active canary, and a release the
+/// environment cannot serve. Shared by deploy, promote, <c>rollout start</c> and <c>shadow start</c>.
 /// </summary>
 public static class EnvironmentGuard
 {
@@ -32,5 +36,44 @@ public static class EnvironmentGuard
                 $"environment '{state.Name}' has an active canary ({releaseName(canary.ReleaseId)} at {canary.Weight:0.##}%): {action} is refused until that rollout ends; " +
                 $"to end it now and send all traffic to the stable release, run: glidepath rollback --env {state.Name}");
         }
+    }
+
+    /// <summary>
+    /// Throws (exit 2) when the release's system prompt uses a template variable that the environment neither sets
+    /// (<c>vars</c>) nor lets callers set (<c>request_vars</c>): every request routed to the release would fail there.
+    /// </summary>
+    public static void EnsurePromptVariablesProvided(EnvironmentSpec spec, Release release, string action)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(release);
+        if (SystemPrompt(release) is not var (path, prompt))
+        {
+            return;
+        }
+
+        var missing = PromptTemplate.Variables(prompt)
+            .Where(v => !spec.Vars.Keys.Contains(v, StringComparer.OrdinalIgnoreCase) && !spec.RequestVars.Contains(v, StringComparer.OrdinalIgnoreCase))
+            .ToList();
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        var (list, one) = (string.Join(", ", missing.Select(m => "'" + m + "'")), missing.Count == 1);
+        throw new BadInputException(
+            $"{release.Name}'s prompt ({path}) uses template variable{(one ? "" : "s")} {list}, which environment '{spec.Name}' " +
+            $"does not set: {action} is refused, since every request routed to {release.Name} there would fail; set {(one ? "it" : "them")} under " +
+            $"environments.{spec.Name}.vars in glidepath.yaml, or list {(one ? "it" : "them")} under environments.{spec.Name}.request_vars for callers " +
+            "to send in a Glidepath-Var-* header");
+    }
+
+    /// <summary>The release's system prompt file and text, read from its canonical JSON; null when it names none.</summary>
+    private static (string Path, string Text)? SystemPrompt(Release release)
+    {
+        var root = JsonNode.Parse(release.CanonicalJson) as JsonObject;
+        return root?["prompt"]?["system"] is JsonValue p && p.TryGetValue<string>(out var path)
+            && root["content"]?[path]?["text"] is JsonValue t && t.TryGetValue<string>(out var text)
+            ? (path, text)
+            : null;
     }
 }

@@ -30,6 +30,7 @@ public sealed class EnvironmentService(
                 $"run: glidepath promote {release.Name} --env {spec.Name} (or glidepath rollout start {release.Name} --env {spec.Name} for a gradual canary)");
         }
 
+        EnvironmentGuard.EnsurePromptVariablesProvided(spec, release, "deploy");
         var state = await environments.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
         EnvironmentGuard.EnsureNotFrozen(state, "deploy");
         await EnsureNoCanaryAsync(state, "deploy", cancellationToken).ConfigureAwait(false);
@@ -51,6 +52,7 @@ public sealed class EnvironmentService(
             throw new BadInputException("--force needs --reason \"...\": an override of the promotion policy is recorded with why it was made");
         }
 
+        EnvironmentGuard.EnsurePromptVariablesProvided(spec, release, "promote");
         var state = await environments.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
         EnvironmentGuard.EnsureNotFrozen(state, "promote");
         await EnsureNoCanaryAsync(state, "promote", cancellationToken).ConfigureAwait(false);

@@ -34,6 +34,7 @@ public sealed class RolloutService(
         }
 
         Validate(plan);
+        EnvironmentGuard.EnsurePromptVariablesProvided(spec, release, "rollout start");
         var state = await environmentStore.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
         EnvironmentGuard.EnsureNotFrozen(state, "rollout start");
         if (state.Canary is not null || await rollouts.ActiveAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false) is not null)

@@ -32,6 +32,7 @@ public sealed class ShadowService(Manifest manifest, EnvironmentService environm
             throw new BadInputException("--max-cost-usd and --max-requests must be above zero when given");
         }
 
+        EnvironmentGuard.EnsurePromptVariablesProvided(spec, release, "shadow start");
         var state = await environmentStore.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
         EnvironmentGuard.EnsureNotFrozen(state, "shadow start");
         if (state.Shadow is { } active)

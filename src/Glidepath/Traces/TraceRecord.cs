@@ -67,8 +67,10 @@ public sealed record TraceRecord
     /// <summary>
     /// Counts against the release: a server-side failure, a timeout, a rate limit, or the provider rejecting what the
     /// release sent (<c>provider_rejected</c>: a release with settings the provider refuses must not look merely
-    /// "refused by the caller" and escape the judge; a caller's own oversized prompt hits both arms alike). A request
-    /// the gateway itself refused as the caller's mistake is not an error (and not counted at all, see TraceAggregator).
+    /// "refused by the caller" and escape the judge; a caller's own oversized prompt hits both arms alike), or the
+    /// release's prompt needing a per-request variable the caller did not send (<c>missing_variable</c>: a canary whose
+    /// prompt needs what callers do not send fails them all). A request the gateway itself refused as the caller's
+    /// mistake is not an error (and not counted at all, see TraceAggregator).
     /// </summary>
-    public bool IsError => Status >= 500 || Status is 408 or 429 || Error == "provider_rejected";
+    public bool IsError => Status >= 500 || Status is 408 or 429 || Error is "provider_rejected" or "missing_variable";
 }

@@ -260,6 +260,7 @@ public abstract class TraceStoreContract(IStoreFactory factory) : StoreContract(
             Trace("fine"),
             Trace("error", status: 503),
             Trace("rejected", status: 400) with { Error = "provider_rejected" },
+            Trace("missing-var", status: 400) with { Error = "missing_variable" },
             Trace("failed-online") with { OnlineScore = 0.1, OnlinePassed = false },
             Trace("at-threshold"),
             Trace("below-threshold"),
@@ -269,9 +270,9 @@ public abstract class TraceStoreContract(IStoreFactory factory) : StoreContract(
 
         async Task<IEnumerable<string>> ListAsync(TraceQuery q) => (await Store.Traces.ListAsync(q, None)).Select(t => t.TraceId).Order(StringComparer.Ordinal);
 
-        Assert.Equal(["error", "rejected"], await ListAsync(new TraceQuery { App = "app", ErrorsOnly = true }));
+        Assert.Equal(["error", "missing-var", "rejected"], await ListAsync(new TraceQuery { App = "app", ErrorsOnly = true }));
         Assert.Equal(["failed-online"], await ListAsync(new TraceQuery { App = "app", OnlineFailedOnly = true }));
         Assert.Equal(["below-threshold"], await ListAsync(new TraceQuery { App = "app", NegativeFeedbackOnly = true }));
-        Assert.Equal(["below-threshold", "error", "failed-online", "rejected"], await ListAsync(new TraceQuery { App = "app", ErrorsOnly = true, OnlineFailedOnly = true, NegativeFeedbackOnly = true }));
+        Assert.Equal(["below-threshold", "error", "failed-online", "missing-var", "rejected"], await ListAsync(new TraceQuery { App = "app", ErrorsOnly = true, OnlineFailedOnly = true, NegativeFeedbackOnly = true }));
     }
 }

@@ -40,6 +40,18 @@ public sealed class TraceAggregatorTests
         Assert.Equal((2L, 1L), (row.Count, row.Errors));
     }
 
+    [Fact]
+    public void Aggregate_PromptVariableTheCallerLeftOut_CountsAsAnErrorOfTheRelease()
+    {
+        // A canary whose prompt needs a per-request variable callers do not send fails every request it gets.
+        var missing = Trace(400) with { Error = "missing_variable" };
+
+        var row = Assert.Single(TraceAggregator.Aggregate([Trace(200), missing]));
+
+        Assert.False(TraceAggregator.IsRefusal(missing));
+        Assert.Equal((2L, 1L), (row.Count, row.Errors));
+    }
+
     private static TraceRecord Trace(int status) => new()
     {
         TraceId = Guid.NewGuid().ToString("N"),
