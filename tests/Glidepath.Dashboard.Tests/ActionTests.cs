@@ -38,6 +38,32 @@ public sealed class ActionTests(Chromium chromium)
     }
 
     [Fact]
+    public async Task Rollback_TwoConfirmationPagesOfTheSameView_OnlyTheFirstActs_TheSecondSaysWhatChanged()
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        await h.Seed.StartRolloutAsync();
+        var browser = await h.SignedInAsync(await h.TokenAsync(Role.Owner, "alice", "staging"));
+        var first = browser.Page;
+        var second = await first.Context.NewPageAsync();
+        foreach (var page in new[] { first, second })
+        {
+            await page.GotoAsync(h.Url + "/dashboard/env/staging/confirm/rollback");
+            await Assertions.Expect(page.GetByTestId("rollback-to")).ToContainTextAsync("(the canary ends)");
+        }
+
+        await first.GetByTestId("confirm").ClickAsync();
+        await Assertions.Expect(first).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/dashboard/env/staging/history\\?done=rollback$"));
+        var afterFirst = await h.F.Store.Environments.GetAsync(h.App, "staging", default);
+        var response = await second.RunAndWaitForResponseAsync(() => second.GetByTestId("confirm").ClickAsync(), r => r.Url.Contains("/actions/rollback", StringComparison.Ordinal));
+
+        Assert.Equal(409, response.Status);
+        await Assertions.Expect(second.Locator("main")).ToContainTextAsync("Nothing was rolled back by this request");
+        await Assertions.Expect(second.Locator("main")).ToContainTextAsync("by token:alice");
+        Assert.Equal(afterFirst.Revision, (await h.F.Store.Environments.GetAsync(h.App, "staging", default)).Revision);
+        Assert.Empty(browser.Errors);
+    }
+
+    [Fact]
     public async Task Viewer_SeesNoActionButtons_AndAForcedPostIs403WithNothingChanged()
     {
         await using var h = await DashboardHarness.StartAsync(chromium.Browser);

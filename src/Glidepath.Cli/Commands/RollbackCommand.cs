@@ -10,6 +10,10 @@ internal static class RollbackCommand
         var environment = EnvironmentCommandSupport.EnvOption();
         var to = new Option<string?>("--to") { Description = "Roll back further, to this known-good release (an earlier stable not rolled back from)" };
         var reason = EnvironmentCommandSupport.ReasonOption();
+        var expect = new Option<long?>("--expect-revision")
+        {
+            Description = "Roll back only if the environment is still at this revision (from 'glidepath status'); if it changed, nothing is rolled back and the refusal (exit 4) says what changed",
+        };
         var command = new Command("rollback", """
             One step back, in one transaction: the environment's stable release returns to the previous
             known-good one (the last stable release that was not itself rolled back from). With an active
@@ -18,18 +22,20 @@ internal static class RollbackCommand
             Examples:
               glidepath rollback --env production --reason "refund answers regressed"
               glidepath rollback --env production --to v1
+              glidepath rollback --env production --expect-revision 12   # only if nobody changed it since revision 12
             """)
         {
             environment,
             to,
             reason,
+            expect,
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
             if (ctx.Remote is { } remote)
             {
                 return await EnvironmentCommandSupport.RemoteOutcomeAsync(ctx, remote, parse.GetValue(environment)!, "rollback",
-                    new { to = parse.GetValue(to), reason = parse.GetValue(reason) }, ct);
+                    new { to = parse.GetValue(to), reason = parse.GetValue(reason), expected_revision = parse.GetValue(expect) }, ct);
             }
 
             var store = await ctx.StoreAsync(ct);
@@ -37,7 +43,7 @@ internal static class RollbackCommand
             var spec = service.Spec(parse.GetValue(environment)!);
             var target = parse.GetValue(to) is { } r ? await ctx.ReleaseResolver(store).ResolveAsync(r, register: false, ct) : null;
             var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
-            var outcome = await service.RollbackAsync(spec.Name, target, actor, parse.GetValue(reason), ct);
+            var outcome = await service.RollbackAsync(spec.Name, target, actor, parse.GetValue(reason), ct, parse.GetValue(expect));
             return await EnvironmentCommandSupport.WriteOutcomeAsync(ctx, store, outcome, ct);
         });
         return command;

@@ -41,7 +41,7 @@ internal static class AdminEnvironmentEndpoints
             var body = await AdminBody.ReadAsync<RollbackRequest>(http);
             var spec = s.Environments.Spec(env);
             var to = body.To is null ? null : await s.RegisteredAsync(body.To, "to", http.RequestAborted);
-            var outcome = await s.Environments.RollbackAsync(spec.Name, to, Actor(http), body.Reason, http.RequestAborted);
+            var outcome = await s.Environments.RollbackAsync(spec.Name, to, Actor(http), body.Reason, http.RequestAborted, body.ExpectedRevision);
             return await OutcomeAsync(s, outcome, http);
         }).WithTags("environments");
 

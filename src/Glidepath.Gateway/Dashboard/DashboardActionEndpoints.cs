@@ -38,6 +38,7 @@ internal static class DashboardActionEndpoints
 
             var form = await http.Request.ReadFormAsync(http.RequestAborted);
             var reason = form["reason"].ToString().Trim() is { Length: > 0 } r ? r : null;
+            var seen = long.TryParse(form["revision"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var rev) ? rev : (long?)null;
             try
             {
                 if (reason?.Length > MaxReason)
@@ -45,7 +46,7 @@ internal static class DashboardActionEndpoints
                     throw new BadInputException($"the reason is longer than {MaxReason} characters");
                 }
 
-                var next = await RunAsync(s, act, env, page!.Principal.Actor, reason, http.RequestAborted);
+                var next = await RunAsync(s, act, env, page!.Principal.Actor, reason, seen, http.RequestAborted);
                 return Results.Redirect($"{page.EnvLink(next, env)}?done={act.Name}");
             }
             catch (GlidepathException ex)
@@ -61,13 +62,14 @@ internal static class DashboardActionEndpoints
         });
 
     /// <summary>Runs the action as the admin API's endpoint does; returns the page to show next.</summary>
-    private static async Task<string> RunAsync(AdminServices s, DashboardAction act, string env, string actor, string? reason, CancellationToken ct)
+    /// <param name="seen">The revision the confirmation page showed: a rollback is refused when the environment changed since.</param>
+    private static async Task<string> RunAsync(AdminServices s, DashboardAction act, string env, string actor, string? reason, long? seen, CancellationToken ct)
     {
         var spec = s.Environments.Spec(env);
         switch (act.Name)
         {
             case "rollback":
-                await s.Environments.RollbackAsync(spec.Name, null, actor, reason, ct);
+                await s.Environments.RollbackAsync(spec.Name, null, actor, reason, ct, seen ?? throw new BadInputException("the confirmation form did not say which revision it showed; open the confirmation page again"));
                 return "history";
             case "freeze":
                 await s.Environments.FreezeAsync(spec.Name, actor, reason ?? throw new BadInputException("a reason is required to freeze: it is shown to everyone refused while frozen"), ct);

@@ -91,8 +91,10 @@ internal static class DashboardPageEndpoints
                 ? Task.FromResult(Results.NotFound())
                 : DashboardRequest.PageAsync<ConfirmPage>(http, "environments", act.Title, env, act.AdminPattern, async (page, ct) =>
                 {
-                    var model = await http.RequestServices.GetRequiredService<DashboardReads>().EnvironmentsAsync([env], ct);
-                    return new() { ["Action"] = act, ["Status"] = model.Rows[0], ["Rollout"] = model.Rollouts[env] };
+                    var reads = http.RequestServices.GetRequiredService<DashboardReads>();
+                    var model = await reads.EnvironmentsAsync([env], ct);
+                    var target = act.Name == "rollback" ? await reads.RollbackTargetAsync(model.Rows[0], ct) : null;
+                    return new() { ["Action"] = act, ["Status"] = model.Rows[0], ["Rollout"] = model.Rollouts[env], ["RollbackTo"] = target };
                 }));
     }
 

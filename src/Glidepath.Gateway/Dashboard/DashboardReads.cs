@@ -58,6 +58,21 @@ internal sealed class DashboardReads(AdminServices s, IServiceProvider services)
         return [.. events.Select(names.Event).Reverse()];
     }
 
+    /// <summary>
+    /// What a rollback of <paramref name="status"/> would leave stable: with a canary, the stable release (the canary
+    /// ends); otherwise the previous known-good release, or null when there is none.
+    /// </summary>
+    public async Task<ReleaseRefView?> RollbackTargetAsync(EnvironmentStatusView status, CancellationToken ct)
+    {
+        if (status.Canary is not null || status.Stable is null)
+        {
+            return status.Stable;
+        }
+
+        var history = await s.Store.Environments.HistoryAsync(App, status.Name, ct);
+        return StableHistory.KnownGood(history, status.Stable.Id) is [var target, ..] ? (await s.ViewsAsync(ct)).Ref(target) : null;
+    }
+
     public async Task<(EnvironmentViews Names, IReadOnlyList<Releases.Release> Releases)> ReleasesAsync(CancellationToken ct)
     {
         var releases = await s.Store.Releases.ListAsync(App, ct);

@@ -118,11 +118,39 @@ public sealed class EnvironmentService(
     /// otherwise it moves the stable to the previous known-good release, or to <paramref name="to"/> when that is
     /// known-good. Allowed while frozen.
     /// </summary>
-    public async Task<EnvironmentOutcome> RollbackAsync(string environment, Release? to, string actor, string? reason, CancellationToken cancellationToken)
+    /// <param name="expectedRevision">The revision the operator looked at (a confirmation page, <c>--expect-revision</c>):
+    /// when the environment has changed since, nothing is rolled back and the refusal says what changed, so two people
+    /// who both saw v3 and both confirmed do not take the environment back two steps.</param>
+    public async Task<EnvironmentOutcome> RollbackAsync(string environment, Release? to, string actor, string? reason, CancellationToken cancellationToken, long? expectedRevision = null)
     {
         var spec = Spec(environment);
         var state = await environments.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
         var history = await environments.HistoryAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
+        if (expectedRevision is { } seen && seen != state.Revision)
+        {
+            throw RollbackConflict.ChangedSince(spec.Name, seen, state.Revision, history, await NamesAsync(history.Where(e => e.Revision > seen).SelectMany(e => new[] { e.FromReleaseId, e.ToReleaseId }), cancellationToken).ConfigureAwait(false));
+        }
+
+        try
+        {
+            return await RollbackFromAsync(spec, state, history, to, actor, reason, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PolicyException)
+        {
+            // Lost a race (another change was written between the read and this write): say what it was, instead of
+            // "re-run the command", which would roll back a second step.
+            var now = await environments.HistoryAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
+            if (now.Count == 0 || now[^1].Revision == state.Revision)
+            {
+                throw;
+            }
+
+            throw RollbackConflict.ChangedSince(spec.Name, state.Revision, now[^1].Revision, now, await NamesAsync(now.Where(e => e.Revision > state.Revision).SelectMany(e => new[] { e.FromReleaseId, e.ToReleaseId }), cancellationToken).ConfigureAwait(false));
+        }
+    }
+
+    private async Task<EnvironmentOutcome> RollbackFromAsync(EnvironmentSpec spec, EnvironmentState state, IReadOnlyList<EnvironmentEvent> history, Release? to, string actor, string? reason, CancellationToken cancellationToken)
+    {
         var details = new JsonObject();
         if (state.Canary is { } canary)
         {
@@ -155,7 +183,7 @@ public sealed class EnvironmentService(
         else if (!knownGood.Contains(to.Id))
         {
             var why = StableHistory.HasBeenStable(history, to.Id)
-                ? $"{to.Name} was rolled back from in {spec.Name}, so it is not known-good"
+                ? $"{to.Name} was rolled back from (or skipped by a rollback --to) in {spec.Name}, so it is not known-good"
                 : $"{to.Name} has never been the stable release of {spec.Name}";
             throw new PolicyException($"{why}; rollback --to accepts a known-good release ({candidates}); to ship {to.Name}, run: glidepath promote {to.Name} --env {spec.Name}");
         }

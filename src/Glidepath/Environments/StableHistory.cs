@@ -11,25 +11,41 @@ public static class StableHistory
         history.Any(e => EnvironmentEventKinds.ChangesStable(e.Kind) && e.ToReleaseId == releaseId);
 
     /// <summary>
-    /// Releases rolled back from since they last became stable by a deploy or promotion. A release promoted
-    /// again after a rollback is trusted again: it passed the policy a second time.
+    /// Releases rolled back from since they last became stable by a deploy or promotion, and releases a rollback
+    /// skipped over (<c>rollback --to v1</c> from v3 distrusts v2 too: a later plain rollback must not move forward to
+    /// it). A release promoted again after that is trusted again: it passed the policy a second time.
     /// </summary>
     public static IReadOnlySet<string> RolledBackFrom(IEnumerable<EnvironmentEvent> history)
     {
         var bad = new HashSet<string>(StringComparer.Ordinal);
+        var stints = new List<string>(); // releases in the order they last became stable, the latest last
         foreach (var e in history.OrderBy(e => e.Revision))
         {
+            if (e.Kind == EnvironmentEventKinds.Rollback && e.FromReleaseId is { } from)
+            {
+                bad.Add(from);
+            }
+
+            if (!EnvironmentEventKinds.ChangesStable(e.Kind) || e.ToReleaseId is not { } to)
+            {
+                continue;
+            }
+
             if (e.Kind == EnvironmentEventKinds.Rollback)
             {
-                if (e.FromReleaseId is { } from)
+                var at = stints.LastIndexOf(to);
+                for (var i = at + 1; at >= 0 && i < stints.Count; i++)
                 {
-                    bad.Add(from);
+                    bad.Add(stints[i]);
                 }
             }
-            else if (EnvironmentEventKinds.ChangesStable(e.Kind) && e.ToReleaseId is { } to)
+            else
             {
                 bad.Remove(to);
             }
+
+            stints.Remove(to);
+            stints.Add(to);
         }
 
         return bad;

@@ -47,6 +47,36 @@ public sealed class StableHistoryTests
     }
 
     [Fact]
+    public void KnownGood_AfterRollbackToSkippingARelease_NeverMovesForwardToTheSkippedOne()
+    {
+        // rollback --to v1 from v3 skips v2: a plain rollback after it has nowhere earlier to go, not "back" to v2.
+        EnvironmentEvent[] history =
+        [
+            Event(1, "promote", null, "v1"), Event(2, "promote", "v1", "v2"), Event(3, "promote", "v2", "v3"),
+            Event(4, "rollback", "v3", "v1"),
+        ];
+        Assert.Empty(StableHistory.KnownGood(history, "v1"));
+        Assert.Equal(["v2", "v3"], StableHistory.RolledBackFrom(history).Order(StringComparer.Ordinal));
+
+        // Promoted again, the skipped release is trusted again.
+        EnvironmentEvent[] later = [.. history, Event(5, "promote", "v1", "v2"), Event(6, "promote", "v2", "v4")];
+        Assert.Equal(["v2", "v1"], StableHistory.KnownGood(later, "v4"));
+    }
+
+    [Fact]
+    public void KnownGood_CanaryClearedByRollback_KeepsEveryEarlierStable()
+    {
+        // Clearing a canary is recorded as rollback canary -> stable: the stable is the latest stint, nothing is skipped.
+        EnvironmentEvent[] history =
+        [
+            Event(1, "promote", null, "v1"), Event(2, "promote", "v1", "v2"), Event(3, "canary_set", null, "v3"),
+            Event(4, "rollback", "v3", "v2"),
+        ];
+        Assert.Equal(["v1"], StableHistory.KnownGood(history, "v2"));
+        Assert.Equal(["v3"], StableHistory.RolledBackFrom(history));
+    }
+
+    [Fact]
     public void HasBeenStable_OnlyCountsEventsThatMoveTheStablePointer()
     {
         EnvironmentEvent[] history = [Event(1, "deploy", null, "v1"), Event(2, "canary_set", null, "v2")];

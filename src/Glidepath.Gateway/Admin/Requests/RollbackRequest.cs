@@ -6,4 +6,7 @@ public sealed record RollbackRequest
     /// <summary>Roll back further, to this known-good release; null: the previous one.</summary>
     public string? To { get; init; }
     public string? Reason { get; init; }
+
+    /// <summary>The environment's revision the caller looked at; when it has changed since, nothing is rolled back (409 naming the change).</summary>
+    public long? ExpectedRevision { get; init; }
 }
