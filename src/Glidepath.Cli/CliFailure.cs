@@ -19,7 +19,7 @@ internal static class CliFailure
         var (code, lines) = Describe(ex);
         foreach (var line in lines)
         {
-            await env.Stderr.WriteLineAsync(line).ConfigureAwait(false);
+            await env.Stderr.WriteLineAsync(Glidepath.Environments.RecordedText.Escaped(line, keepLineBreaks: true)).ConfigureAwait(false);
         }
 
         if (env.Debug)

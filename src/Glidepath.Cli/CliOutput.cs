@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Glidepath.Environments;
 using Spectre.Console;
 
 namespace Glidepath.Cli;
@@ -83,12 +84,12 @@ internal sealed class CliOutput
         }
         else
         {
-            _env.Stdout.WriteLine(text);
+            _env.Stdout.WriteLine(RecordedText.Escaped(text, keepLineBreaks: true));
         }
     }
 
     /// <summary>Diagnostics and progress go to stderr so that stdout stays clean for machines.</summary>
-    public void Note(string text) => _env.Stderr.WriteLine(text);
+    public void Note(string text) => _env.Stderr.WriteLine(RecordedText.Escaped(text, keepLineBreaks: true));
 
     public void Table(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows, string? title = null)
     {
@@ -97,7 +98,8 @@ internal sealed class CliOutput
             return;
         }
 
-        var materialised = rows.ToList();
+        // A cell is one line of printable text: stored text (a reason, an actor) cannot move the cursor or add a row.
+        var materialised = rows.Select(r => (IReadOnlyList<string>)[.. r.Select(c => RecordedText.Escaped(c))]).ToList();
         if (_ansi is not null)
         {
             var table = new Table().Border(TableBorder.Rounded);

@@ -51,6 +51,12 @@ internal sealed class AdminAuthenticator(AdminOptions options, AccessTokenServic
             return AdminAuthentication.Refused($"the OpenID Connect token has no '{oidc.ActorClaim}' claim to record as the actor");
         }
 
+        if (Glidepath.Environments.RecordedText.UnprintableAt(actor) is not null)
+        {
+            // The actor is printed in terminals (glidepath history): an escape sequence in it could show another actor.
+            return AdminAuthentication.Refused($"the OpenID Connect token's '{oidc.ActorClaim}' claim holds a character that is not printable; it cannot be recorded as the actor");
+        }
+
         return AdminAuthentication.Accepted(new Principal("oidc:" + actor, Grants(user, oidc)));
     }
 

@@ -262,7 +262,7 @@ public sealed class EnvironmentService(
             Revision = state.Revision + 1,
             Kind = kind,
             Actor = actor,
-            Reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(),
+            Reason = RecordedText.Reason(reason),
             Time = time.GetUtcNow(),
             FromReleaseId = from,
             ToReleaseId = to,

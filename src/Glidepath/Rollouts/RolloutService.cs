@@ -77,7 +77,7 @@ public sealed class RolloutService(
             Seed = id,
             StartedAt = now,
             StartedBy = actor,
-            Reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(),
+            Reason = RecordedText.Reason(reason),
             Forced = !assessment.Allowed,
         };
 
@@ -187,7 +187,7 @@ public sealed class RolloutService(
         _ = JudgePolicy.From(plan);
     }
 
-    private static string Why(string what, string? reason) => string.IsNullOrWhiteSpace(reason) ? what : $"{what}: {reason.Trim()}";
+    private static string Why(string what, string? reason) => RecordedText.Reason(reason) is { } why ? $"{what}: {why}" : what;
 
     private async Task<Rollout> ChangeAsync(
         string environment,

@@ -207,7 +207,7 @@ public sealed class ShadowService(Manifest manifest, EnvironmentService environm
                 Revision = 0,
                 Kind = kind,
                 Actor = actor,
-                Reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(),
+                Reason = RecordedText.Reason(reason),
                 Time = now,
                 FromReleaseId = from,
                 ToReleaseId = to,

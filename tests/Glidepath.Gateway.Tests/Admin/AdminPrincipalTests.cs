@@ -42,6 +42,38 @@ public sealed class AdminPrincipalTests
     }
 
     [Fact]
+    public async Task Unfreeze_ReasonWithATerminalEscape_400AndNothingRecorded()
+    {
+        // "\u001b[2K\r" would erase the history row (and its actor) on an operator's terminal and print other text.
+        await using var h = await AdminHarness.StartAsync();
+        await AdminMatrixTests.SeedAsync(h);
+        var token = await h.TokenAsync(Role.Owner, "production", "alice");
+        var before = (await h.F.Store.Environments.HistoryAsync(h.F.Manifest.App, "production", default)).Count;
+
+        var (status, body) = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/production/freeze", token,
+            """{"reason":"ok\u001b[2K\r\u001b[32mrollback by support-ai-oncall: all fine"}""");
+        var nul = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/production/freeze", token, """{"reason":"\u0000"}""");
+
+        Assert.Equal((400, 400), (status, nul.Status));
+        Assert.Contains("U+001B at position 3", body, StringComparison.Ordinal);
+        Assert.Equal(before, (await h.F.Store.Environments.HistoryAsync(h.F.Manifest.App, "production", default)).Count);
+    }
+
+    [Fact]
+    public async Task Jwt_ActorClaimWithATerminalEscape_401()
+    {
+        await using var h = await AdminHarness.StartAsync();
+        await AdminMatrixTests.SeedAsync(h);
+        var jwt = AdminHarness.Jwt("x\u001b[2K\rtoken:root", ["Glidepath.Owner"]);
+
+        var (status, body) = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/production/freeze", jwt, """{"reason":"drill"}""");
+
+        Assert.Equal(401, status);
+        Assert.Contains("not printable", body, StringComparison.Ordinal);
+        Assert.False((await h.F.Store.Environments.GetAsync(h.F.Manifest.App, "production", default)).Frozen);
+    }
+
+    [Fact]
     public async Task Token_OwnerOfStaging_MayFreezeStagingButNotProduction_AndReadsAppWide()
     {
         await using var h = await AdminHarness.StartAsync();

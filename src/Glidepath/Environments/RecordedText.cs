@@ -1,0 +1,86 @@
+using System.Globalization;
+using Glidepath.Errors;
+
+namespace Glidepath.Environments;
+
+/// <summary>
+/// Free text a person puts in the record (a reason, an actor name from an identity provider). It is printed in
+/// terminals by <c>glidepath history</c> and friends, so a control character (an escape sequence, a carriage return)
+/// or a bidirectional override could rewrite what an operator sees there, such as who did it: only printable text is
+/// accepted.
+/// </summary>
+public static class RecordedText
+{
+    /// <summary>The reason trimmed, or null when blank; throws (exit 2, 400) when it holds a character that is not printable.</summary>
+    public static string? Reason(string? reason)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            return null;
+        }
+
+        var trimmed = reason.Trim();
+        Ensure(trimmed, "the reason");
+        return trimmed;
+    }
+
+    /// <summary>Throws (exit 2, 400) when <paramref name="value"/> holds a character that is not printable, naming it.</summary>
+    /// <param name="what">What the text is, e.g. "the reason".</param>
+    public static void Ensure(string value, string what)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (UnprintableAt(value) is { } at)
+        {
+            throw new BadInputException(string.Create(CultureInfo.InvariantCulture,
+                $"{what} contains a character that is not printable (U+{(int)value[at]:X4} at position {at + 1}); it is recorded in the history and shown in terminals, so only printable text is accepted"));
+        }
+    }
+
+    /// <summary>The index of the first control or bidirectional-formatting character, or null.</summary>
+    public static int? UnprintableAt(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (Unprintable(value[i]))
+            {
+                return i;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// <paramref name="value"/> with every character that is not printable written as <c>\uXXXX</c>, for a terminal:
+    /// text recorded before these checks, or read from a store someone else writes, cannot move the cursor or recolour
+    /// the screen. Line breaks and tabs stay when <paramref name="keepLineBreaks"/> (a multi-line message).
+    /// </summary>
+    public static string Escaped(string value, bool keepLineBreaks = false)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (UnprintableAt(value) is not { } first)
+        {
+            return value;
+        }
+
+        var sb = new System.Text.StringBuilder(value.Length + 16).Append(value, 0, first);
+        for (var i = first; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (Unprintable(c) && !(keepLineBreaks && c is '\n' or '\t'))
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static bool Unprintable(char c) =>
+        char.IsControl(c) || c is '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
+}

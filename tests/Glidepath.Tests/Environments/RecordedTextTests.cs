@@ -1,0 +1,38 @@
+using Glidepath.Environments;
+using Glidepath.Errors;
+
+namespace Glidepath.Tests.Environments;
+
+public sealed class RecordedTextTests
+{
+    [Theory]
+    [InlineData("ok\u001b[2K\rforged", 2)]
+    [InlineData("\u0000", 0)]
+    [InlineData("line\nbreak", 4)]
+    [InlineData("abc\u202Edcba", 3)]
+    [InlineData("x\u2066y", 1)]
+    public void Reason_WithACharacterThatIsNotPrintable_Exit2NamingIt(string reason, int at)
+    {
+        var ex = Assert.Throws<BadInputException>(() => RecordedText.Reason(reason));
+
+        Assert.Equal(FailureKind.BadInput, ex.Kind);
+        Assert.Contains($"at position {at + 1}", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reason_PrintableTextInAnyScript_IsTrimmed_AndBlankIsNull()
+    {
+        Assert.Equal("refund answers regressed — 退款 ✓", RecordedText.Reason("  refund answers regressed — 退款 ✓ "));
+        Assert.Null(RecordedText.Reason(" \t "));
+        Assert.Null(RecordedText.Reason(null));
+    }
+
+    [Fact]
+    public void Escaped_WritesUnprintableCharactersAsCodes_KeepingLineBreaksOnlyWhenAsked()
+    {
+        Assert.Equal("ok\\u001B[2K\\u000Dx", RecordedText.Escaped("ok\u001b[2K\rx"));
+        Assert.Equal("a\\u000Ab", RecordedText.Escaped("a\nb"));
+        Assert.Equal("a\nb\\u001B", RecordedText.Escaped("a\nb\u001b", keepLineBreaks: true));
+        Assert.Same("plain", RecordedText.Escaped("plain"));
+    }
+}
