@@ -10,18 +10,21 @@ public sealed class PromptfooFiles
 {
     private readonly string _folder;
     private readonly Func<string, string?> _read;
+    private readonly Func<string, string?> _real;
 
     /// <param name="configPath">The config file; references are relative to its folder.</param>
     /// <param name="read">Reads a full path as text, or returns null when there is no such file.</param>
-    public PromptfooFiles(string configPath, Func<string, string?> read)
+    /// <param name="real">The path with every symbolic link along it resolved (null for a link loop); the path itself when omitted (no links).</param>
+    public PromptfooFiles(string configPath, Func<string, string?> read, Func<string, string?>? real = null)
     {
         _folder = Path.GetDirectoryName(Path.GetFullPath(configPath)) ?? Path.GetFullPath(".");
         _read = read;
+        _real = real ?? (p => p);
     }
 
-    /// <summary>Reads the files of <paramref name="configPath"/>'s folder from disk.</summary>
+    /// <summary>Reads the files of <paramref name="configPath"/>'s folder from disk, following a symbolic link only to a file inside it.</summary>
     public static PromptfooFiles OnDisk(string configPath) =>
-        new(configPath, path => File.Exists(path) ? File.ReadAllText(path) : null);
+        new(configPath, path => File.Exists(path) ? File.ReadAllText(path) : null, Files.RealPath.Resolve);
 
     /// <summary>Whether a value is a <c>file://</c> reference.</summary>
     public static bool IsReference(string? value) => value?.StartsWith("file://", StringComparison.Ordinal) == true;
@@ -37,6 +40,12 @@ public sealed class PromptfooFiles
         if (!full.StartsWith(inside, StringComparison.Ordinal))
         {
             throw new BadInputException($"{where.At(reference)}: {reference} is outside the config's folder {_folder}; copy the file next to the config");
+        }
+
+        // A link inside the folder may point out of it (git keeps links): the same real-path rule as a release's files.
+        if (_real(full) is not { } real || !Files.RealPath.IsInside(real, _real(_folder) ?? _folder))
+        {
+            throw new BadInputException($"{where.At(reference)}: {reference} is a symbolic link that leads outside the config's folder {_folder}; copy the file next to the config");
         }
 
         return _read(full) ?? throw new BadInputException($"{where.At(reference)}: {reference}: no such file ({full}); expected a path relative to the config's folder");

@@ -50,6 +50,33 @@ public sealed class PromptfooFileReferenceTests
     }
 
     [Fact]
+    public void Convert_OnDisk_LinkInsideTheFolderToAFileOutside_IsBadInput_ALinkToAFileInsideIsRead()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "pf-links-" + Guid.NewGuid().ToString("N")[..8]);
+        var folder = Path.Combine(root, "suite");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            File.WriteAllText(Path.Combine(root, "secret.txt"), "root:x:0:0");
+            File.WriteAllText(Path.Combine(folder, "q.txt"), "How long is the refund window?");
+            File.CreateSymbolicLink(Path.Combine(folder, "leak.txt"), Path.Combine(root, "secret.txt"));
+            File.CreateSymbolicLink(Path.Combine(folder, "alias.txt"), "q.txt");
+            var config = Path.Combine(folder, "promptfooconfig.yaml");
+
+            var ex = Assert.Throws<BadInputException>(() => PromptfooImporter.Convert("tests:\n  - vars: { q: file://leak.txt }\n", config, PromptfooFiles.OnDisk(config)));
+            var read = PromptfooImporter.Convert("tests:\n  - vars: { q: file://alias.txt }\n", config, PromptfooFiles.OnDisk(config));
+
+            Assert.StartsWith(config + ":2: file://leak.txt is a symbolic link that leads outside the config's folder", ex.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("root:x", ex.Message, StringComparison.Ordinal);
+            Assert.Equal("How long is the refund window?", read.Cases[0]["input"]!["messages"]![0]!["content"]!.GetValue<string>());
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Convert_MissingFile_IsBadInputWithFileAndLine()
     {
         var ex = Assert.Throws<BadInputException>(() => PromptfooImporter.Convert("""
