@@ -40,12 +40,8 @@ public sealed class WorkingTreeFileSource(string root) : IFileSource
             throw new BadInputException($"'{relativePath}' does not exist or is not a file (a dangling link?); expected a file inside the app folder");
         }
 
-        if (new FileInfo(real).Length > Releases.ReleaseBuilder.MaxBytes)
-        {
-            throw new BadInputException($"'{relativePath}' is larger than a whole release may be ({Releases.ReleaseBuilder.MaxBytes / (1024 * 1024)} MiB); expected prompts, tools and agent files, not data");
-        }
-
-        return File.ReadAllBytes(real);
+        return BoundedFile.ReadAllBytes(real, Releases.ReleaseBuilder.MaxBytes)
+            ?? throw new BadInputException($"'{relativePath}' is larger than a whole release may be ({Releases.ReleaseBuilder.MaxBytes / (1024 * 1024)} MiB); expected prompts, tools and agent files, not data");
     }
 
     public IReadOnlyList<string> ListFiles()

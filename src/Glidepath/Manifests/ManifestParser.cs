@@ -36,13 +36,10 @@ public static class ManifestParser
             throw new ManifestException([new ManifestError(path, 0, 0, "no such file; expected a glidepath.yaml (run 'glidepath init' to create one)")]);
         }
 
-        if (new FileInfo(full).Length > ManifestLimits.MaxBytes)
-        {
-            throw new ManifestException([new ManifestError(Path.GetFileName(full), 0, 0, $"the manifest is larger than {ManifestLimits.MaxBytes / 1024} KiB; expected a smaller file")]);
-        }
-
+        var bytes = Files.BoundedFile.ReadAllBytes(full, ManifestLimits.MaxBytes)
+            ?? throw new ManifestException([new ManifestError(Path.GetFileName(full), 0, 0, $"the manifest is larger than {ManifestLimits.MaxBytes / 1024} KiB; expected a smaller file")]);
         var dir = Path.GetDirectoryName(full)!;
-        return Parse(DecodeUtf8(File.ReadAllBytes(full), Path.GetFileName(full)), Path.GetFileName(full), new WorkingTreeFileSource(dir), scorers) with { FilePath = full, BaseDirectory = dir };
+        return Parse(DecodeUtf8(bytes, Path.GetFileName(full)), Path.GetFileName(full), new WorkingTreeFileSource(dir), scorers) with { FilePath = full, BaseDirectory = dir };
     }
 
     /// <summary>

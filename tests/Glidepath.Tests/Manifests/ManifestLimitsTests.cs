@@ -23,6 +23,16 @@ public sealed class ManifestLimitsTests : IDisposable
         Sample.Replace("parameters: { temperature: 0.2, max_tokens: 400, seed: 7 }", "parameters: { temperature: 0.2, max_tokens: 400, seed: 7 }\n    options: " + options, StringComparison.Ordinal);
 
     [Fact]
+    public void Load_DeviceThatNeverEnds_IsOverTheLimitAfterReadingOnlyThat()
+    {
+        // /dev/zero reports a size of 0 and yields without end: the read is what must be bounded, not the size check.
+        var ex = Assert.Throws<ManifestException>(() => ManifestParser.Load("/dev/zero"));
+
+        Assert.Equal(FailureKind.BadInput, ex.Kind);
+        Assert.Contains("larger than 1024 KiB", Assert.Single(ex.Errors).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_HugeDuration_ReportsNotADurationInsteadOfOverflow()
     {
         var ex = Reject(Sample.Replace("max_duration: 30m", "max_duration: 99999999999999d", StringComparison.Ordinal));

@@ -68,8 +68,9 @@ public static class DatasetReader
             lineNo++;
             if (raw.TooLong)
             {
-                errors.Add($"{displayName}:{lineNo}: the line is longer than {MaxLineBytes / 1024} KiB; expected one case of at most that size a line");
-                continue;
+                // Not skipped to the next line break: a stream without one (/dev/zero) would be read for ever.
+                errors.Add($"{displayName}:{lineNo}: the line is longer than {MaxLineBytes / 1024} KiB; expected one case of at most that size a line (the rest of the file was not read)");
+                yield break;
             }
 
             var bytes = raw.Bytes.Span;

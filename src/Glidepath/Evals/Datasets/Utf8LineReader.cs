@@ -12,14 +12,13 @@ internal sealed class Utf8LineReader(Stream stream, int maxLineBytes)
     private int _end;
     private bool _eof;
 
-    /// <summary>One line without its terminator; <paramref name="TooLong"/> when it exceeded the limit (its bytes are dropped).</summary>
+    /// <summary>One line without its terminator; <paramref name="TooLong"/> when it exceeded the limit (its bytes are dropped, and the reader ends there).</summary>
     public readonly record struct Line(ReadOnlyMemory<byte> Bytes, bool TooLong);
 
     /// <summary>The next line, or null at the end of the stream.</summary>
     public async ValueTask<Line?> ReadLineAsync(CancellationToken cancellationToken)
     {
         _line.SetLength(0);
-        var tooLong = false;
         var any = false;
         while (true)
         {
@@ -27,7 +26,7 @@ internal sealed class Utf8LineReader(Stream stream, int maxLineBytes)
             {
                 if (_eof)
                 {
-                    return any ? Finish(tooLong) : null;
+                    return any ? Finish(tooLong: false) : null;
                 }
 
                 _end = await stream.ReadAsync(_buffer, cancellationToken).ConfigureAwait(false);
@@ -39,21 +38,21 @@ internal sealed class Utf8LineReader(Stream stream, int maxLineBytes)
             any = true;
             var newline = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
             var stop = newline < 0 ? _end : newline;
-            if (!tooLong && _line.Length + (stop - _start) > maxLineBytes)
+            if (_line.Length + (stop - _start) > maxLineBytes)
             {
-                tooLong = true;
+                // Returned at once, not read on to the line's end: a stream with no line break (/dev/zero) never ends.
+                // The reader is done with the stream after this: the caller stops at an over-long line.
                 _line.SetLength(0);
+                (_start, _end, _eof) = (0, 0, true);
+                return Finish(tooLong: true);
             }
 
-            if (!tooLong)
-            {
-                _line.Write(_buffer, _start, stop - _start);
-            }
+            _line.Write(_buffer, _start, stop - _start);
 
             _start = newline < 0 ? _end : newline + 1;
             if (newline >= 0)
             {
-                return Finish(tooLong);
+                return Finish(tooLong: false);
             }
         }
     }

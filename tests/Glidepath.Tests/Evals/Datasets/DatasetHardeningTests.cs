@@ -83,6 +83,17 @@ public sealed class DatasetHardeningTests
     }
 
     [Fact]
+    public async Task Read_StreamWithoutALineBreak_StopsAtTheLimit()
+    {
+        // /dev/zero, or a pipe that never sends a line break: the reader stops at the limit instead of reading for ever.
+        await using var zeros = new FileStream("/dev/zero", FileMode.Open, FileAccess.Read);
+
+        var ex = await Assert.ThrowsAsync<DatasetException>(() => DatasetReader.ReadAsync(zeros, "zero.jsonl", "zero.jsonl", CancellationToken.None));
+
+        Assert.StartsWith("zero.jsonl:1: the line is longer than 1024 KiB", Assert.Single(ex.Problems), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Read_DeeplyNestedLine_ReportedAsInvalidJson()
     {
         var problem = await RejectAsync(Good + "\n{\"id\":\"d\",\"metadata\":" + new string('[', 10_000) + new string(']', 10_000) + "}");
