@@ -6,14 +6,14 @@ using Glidepath.Storage;
 
 namespace Glidepath.Testing;
 
-/// <summary>A stored gate run of a candidate against a baseline over two cases, the candidate failing one, and its blocked verdict.</summary>
+/// <summary>A stored gate run of a candidate against a baseline over two cases, the candidate failing one, and its verdict (blocked unless told).</summary>
 internal static class GateRunSeed
 {
     public const string FailedCase = "refund-window";
     public const string BaselineAnswer = "Returns are accepted within 30 days.";
     public const string CandidateAnswer = "You can return them any time.";
 
-    public static async Task<GateVerdictRecord> SeedAsync(IGlidepathStore store, string app, string candidateId, string baselineId)
+    public static async Task<GateVerdictRecord> SeedAsync(IGlidepathStore store, string app, string candidateId, string baselineId, string result = "blocked")
     {
         var now = DateTimeOffset.UtcNow;
         var run = new EvalRun
@@ -34,7 +34,7 @@ internal static class GateRunSeed
             Trial(baselineId, "greeting", true, "Hello!"),
             Trial(candidateId, "greeting", true, "Hello!"),
         ], default);
-        var verdict = new GateVerdictRecord("gv-" + Guid.NewGuid().ToString("N")[..12], app, candidateId, baselineId, run.DatasetSha256, "blocked", "test", now,
+        var verdict = new GateVerdictRecord("gv-" + Guid.NewGuid().ToString("N")[..12], app, candidateId, baselineId, run.DatasetSha256, result, "test", now,
             JsonSerializer.Serialize(new { run = run.Id, cases = 2, trials = 1, regressed = new[] { FailedCase }, reasons = new[] { FailedCase + " regressed" } }));
         await store.GateVerdicts.SaveAsync(verdict, default);
         return verdict;

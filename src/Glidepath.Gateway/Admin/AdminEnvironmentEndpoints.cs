@@ -30,6 +30,11 @@ internal static class AdminEnvironmentEndpoints
         {
             var body = await AdminBody.ReadAsync<PromoteRequest>(http);
             var spec = s.Environments.Spec(env);
+            if (AdminPrincipal.RefuseOverride(http, spec.Name, body.Force) is { } refused)
+            {
+                return refused;
+            }
+
             var release = await s.RegisteredAsync(body.Release, "release", http.RequestAborted);
             s.Resolver.Models?.EnsureServable(release.CanonicalJson);
             var outcome = await s.Environments.PromoteAsync(spec.Name, release, Actor(http), body.Reason, body.Force, http.RequestAborted);

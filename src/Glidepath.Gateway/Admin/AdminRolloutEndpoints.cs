@@ -28,6 +28,11 @@ internal static class AdminRolloutEndpoints
         {
             var body = await AdminBody.ReadAsync<RolloutStartRequest>(http);
             var spec = s.Environments.Spec(env);
+            if (AdminPrincipal.RefuseOverride(http, spec.Name, body.Force) is { } refused)
+            {
+                return refused;
+            }
+
             var release = await s.RegisteredAsync(body.Release, "release", http.RequestAborted);
             s.Resolver.Models?.EnsureServable(release.CanonicalJson);
             var plan = RolloutService.PlanFrom(s.Options.Manifest, RolloutSteps.Parse(body.Steps), body.MinRequests, Duration(body.MaxDuration));

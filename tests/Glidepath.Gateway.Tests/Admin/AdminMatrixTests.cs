@@ -124,7 +124,7 @@ public sealed class AdminMatrixTests
         Assert.Equal(AdminOperations.All.Select(o => $"{o.Method} {o.Route}").Order(StringComparer.Ordinal), endpoints);
     }
 
-    /// <summary>Production holds v1 (forced: staging's fixture deploy leaves no promotion evidence); staging had a rollout, aborted; one staging trace.</summary>
+    /// <summary>Production holds v1 (forced: staging's fixture deploy leaves no promotion evidence); staging had a rollout, aborted, and v2 passed the gate against its v1; one staging trace.</summary>
     internal static async Task SeedAsync(AdminHarness h)
     {
         var (store, manifest) = (h.F.Store, h.F.Manifest);
@@ -133,6 +133,7 @@ public sealed class AdminMatrixTests
         var rollouts = new RolloutService(manifest, environments, store.Environments, store.Rollouts, store.Traces, TimeProvider.System);
         await rollouts.StartAsync("staging", h.F.V2, RolloutService.PlanFrom(manifest, null, null, null), "setup", "seed", force: true, default);
         await rollouts.AbortAsync("staging", "setup", "seed", default);
+        await Glidepath.Testing.GateRunSeed.SeedAsync(store, manifest.App, h.F.V2.Id, h.F.V1.Id, result: "pass"); // v2 may start in staging unforced
         await store.Traces.WriteBatchAsync([new TraceRecord
         {
             TraceId = AdminOperations.TraceId,

@@ -60,6 +60,26 @@ public sealed class AdminPrincipalTests
     }
 
     [Fact]
+    public async Task Promote_ForceByADeployer_403_TheOwnerMayOverride()
+    {
+        // A CI token (deployer) ships what the policy allows; overriding the gate is the owner's decision, like a rollback.
+        await using var h = await AdminHarness.StartAsync();
+        await AdminMatrixTests.SeedAsync(h);
+        var deployer = await h.TokenAsync(Role.Deployer, "production", "ci");
+        var owner = await h.TokenAsync(Role.Owner, "production", "alice");
+        const string Forced = """{"release":"v2","force":true,"reason":"ship it"}""";
+
+        var plain = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/production/promote", deployer, """{"release":"v2"}""");
+        var forced = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/production/promote", deployer, Forced);
+        var rollout = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/production/rollout/start", deployer, Forced);
+        var byOwner = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/production/promote", owner, Forced);
+
+        Assert.Equal((409, 403, 403, 200), (plain.Status, forced.Status, rollout.Status, byOwner.Status));
+        Assert.Contains("token:ci may not override the promotion policy (\"force\": true) in 'production': it needs the owner role there", forced.Body, StringComparison.Ordinal);
+        Assert.Equal("token:alice", (await h.F.Store.Environments.HistoryAsync(h.F.Manifest.App, "production", default))[^1].Actor);
+    }
+
+    [Fact]
     public async Task Jwt_ActorClaimWithATerminalEscape_401()
     {
         await using var h = await AdminHarness.StartAsync();

@@ -81,9 +81,15 @@ internal static class ReleaseSection
         var globs = r.StringList(filesNode, "release.files");
         for (var i = 0; i < globs.Count; i++)
         {
-            if (FileGlob.Expand(files, globs[i]).Count == 0)
+            var node = (filesNode as YamlSequenceNode)?.Children[i] ?? filesNode;
+            if (Path.IsPathRooted(globs[i]) || globs[i].Split('/', '\\').Contains(".."))
             {
-                r.Error((filesNode as YamlSequenceNode)?.Children[i] ?? filesNode, $"'{globs[i]}' matches no file; expected a path or glob of existing files");
+                // Checked before expanding: a glob is never matched against anything outside the app folder.
+                r.Error(node, $"'{globs[i]}' reaches outside the app folder; expected a path or glob inside it, relative to the manifest (e.g. agent/**)");
+            }
+            else if (FileGlob.Expand(files, globs[i]).Count == 0)
+            {
+                r.Error(node, $"'{globs[i]}' matches no file; expected a path or glob of existing files");
             }
         }
 

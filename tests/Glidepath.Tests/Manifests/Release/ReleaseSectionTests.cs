@@ -62,4 +62,19 @@ public sealed class ReleaseSectionTests
 
         Assert.Equal("glidepath.yaml:3:19: 'docs/**' matches no file; expected a path or glob of existing files", Assert.Single(errors).ToString());
     }
+
+    [Theory]
+    [InlineData("../*", "3:19")]
+    [InlineData("**/../../*", "3:19")]
+    [InlineData("/etc/*", "3:19")]
+    public void Parse_GlobReachingOutsideTheAppFolder_ReportedAtTheGlob_NothingExpanded(string glob, string at)
+    {
+        var (_, errors) = Read($$"""
+            model: { provider: sim, name: m1 }
+            prompt: { system: prompts/system.md }
+            files: [agent/**, "{{glob}}"]
+            """, (r, m) => ReleaseSection.Parse(r, m, Sample));
+
+        Assert.Equal($"glidepath.yaml:{at}: '{glob}' reaches outside the app folder; expected a path or glob inside it, relative to the manifest (e.g. agent/**)", Assert.Single(errors).ToString());
+    }
 }
