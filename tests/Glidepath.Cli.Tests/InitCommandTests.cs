@@ -30,6 +30,17 @@ public sealed class InitCommandTests
         Assert.Contains(".glidepath/", File.ReadAllLines(Path.Combine(target, ".gitignore")));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public async Task Init_EmptyFolderName_Exit2ExpectingAFolder(string name)
+    {
+        var r = await CliRunner.RunAsync("init", name);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("is not a folder path; expected a folder", r.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Init_FolderWithManifest_Refused()
     {

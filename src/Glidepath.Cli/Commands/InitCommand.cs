@@ -20,7 +20,13 @@ internal static class InitCommand
         };
         command.SetAction(env, (ctx, parse, ct) =>
         {
-            var target = Path.GetFullPath(parse.GetValue(dir)!);
+            var given = parse.GetValue(dir)!;
+            if (string.IsNullOrWhiteSpace(given) || given.Contains('\0', StringComparison.Ordinal))
+            {
+                throw new BadInputException($"init: '{given}' is not a folder path; expected a folder to create the app in, e.g. glidepath init my-agent");
+            }
+
+            var target = Path.GetFullPath(given);
             var sample = SamplePath();
             if (File.Exists(target))
             {

@@ -127,7 +127,28 @@ internal sealed partial class YamlNodeReader(string fileName)
             return true;
         }
 
-        Error(node, $"{what} '{path}' {(files.IsFolder(path) ? "is a folder" : "does not exist")}; {expected}");
+        Error(node, $"{what} '{path}' {(LeavesTheFolder(path) ? "is outside the app folder (only files inside it go into a release)" : files.IsFolder(path) ? "is a folder" : "does not exist")}; {expected}");
+        return false;
+    }
+
+    /// <summary>True when a path relative to the manifest is absolute or climbs above the manifest's folder with <c>..</c>.</summary>
+    private static bool LeavesTheFolder(string path)
+    {
+        if (Path.IsPathRooted(path))
+        {
+            return true;
+        }
+
+        var depth = 0;
+        foreach (var segment in path.Split('/', '\\'))
+        {
+            depth += segment switch { ".." => -1, "" or "." => 0, _ => 1 };
+            if (depth < 0)
+            {
+                return true;
+            }
+        }
+
         return false;
     }
 

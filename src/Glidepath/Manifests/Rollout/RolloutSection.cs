@@ -58,7 +58,7 @@ internal static class RolloutSection
             double last = 0;
             foreach (var item in seq.Children)
             {
-                if (r.Double(item, "a rollout step", 0.01, 100) is { } w)
+                if (r.Double(item, "a rollout step", Glidepath.Rollouts.RolloutSteps.MinStep, 100) is { } w)
                 {
                     if (w <= last)
                     {
