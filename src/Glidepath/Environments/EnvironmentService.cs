@@ -11,7 +11,7 @@ namespace Glidepath.Environments;
 /// and writes the new state with its history event as one compare-and-swap on the revision it read, so a
 /// concurrent change makes it fail (exit 4) instead of acting on stale facts.
 /// </summary>
-public sealed class EnvironmentService(
+public sealed partial class EnvironmentService(
     Manifest manifest,
     IEnvironmentStore environments,
     IGateVerdictStore verdicts,
@@ -113,91 +113,6 @@ public sealed class EnvironmentService(
         return PromotionPolicy.Assess(spec, state, release.Id, histories, verdict, manifest, names);
     }
 
-    /// <summary>
-    /// One step back. With an active canary (and no <paramref name="to"/>) it ends the canary and keeps the stable;
-    /// otherwise it moves the stable to the previous known-good release, or to <paramref name="to"/> when that is
-    /// known-good. Allowed while frozen.
-    /// </summary>
-    /// <param name="expectedRevision">The revision the operator looked at (a confirmation page, <c>--expect-revision</c>):
-    /// when the environment has changed since, nothing is rolled back and the refusal says what changed, so two people
-    /// who both saw v3 and both confirmed do not take the environment back two steps.</param>
-    public async Task<EnvironmentOutcome> RollbackAsync(string environment, Release? to, string actor, string? reason, CancellationToken cancellationToken, long? expectedRevision = null)
-    {
-        var spec = Spec(environment);
-        var state = await environments.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
-        var history = await environments.HistoryAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
-        if (expectedRevision is { } seen && seen != state.Revision)
-        {
-            throw RollbackConflict.ChangedSince(spec.Name, seen, state.Revision, history, await NamesAsync(history.Where(e => e.Revision > seen).SelectMany(e => new[] { e.FromReleaseId, e.ToReleaseId }), cancellationToken).ConfigureAwait(false));
-        }
-
-        try
-        {
-            return await RollbackFromAsync(spec, state, history, to, actor, reason, cancellationToken).ConfigureAwait(false);
-        }
-        catch (PolicyException)
-        {
-            // Lost a race (another change was written between the read and this write): say what it was, instead of
-            // "re-run the command", which would roll back a second step.
-            var now = await environments.HistoryAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
-            if (now.Count == 0 || now[^1].Revision == state.Revision)
-            {
-                throw;
-            }
-
-            throw RollbackConflict.ChangedSince(spec.Name, state.Revision, now[^1].Revision, now, await NamesAsync(now.Where(e => e.Revision > state.Revision).SelectMany(e => new[] { e.FromReleaseId, e.ToReleaseId }), cancellationToken).ConfigureAwait(false));
-        }
-    }
-
-    private async Task<EnvironmentOutcome> RollbackFromAsync(EnvironmentSpec spec, EnvironmentState state, IReadOnlyList<EnvironmentEvent> history, Release? to, string actor, string? reason, CancellationToken cancellationToken)
-    {
-        var details = new JsonObject();
-        if (state.Canary is { } canary)
-        {
-            details["canary_cleared"] = new JsonObject { ["release_id"] = canary.ReleaseId, ["weight"] = canary.Weight };
-            if (to is null)
-            {
-                return await ApplyAsync(state, state with { Canary = null }, EnvironmentEventKinds.Rollback, canary.ReleaseId, state.StableReleaseId, actor, reason, false, details, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        if (state.StableReleaseId is not { } current)
-        {
-            throw new PolicyException($"environment '{spec.Name}' has no stable release, so there is nothing to roll back");
-        }
-
-        var knownGood = StableHistory.KnownGood(history, current);
-        var names = await NamesAsync([current, to?.Id, .. knownGood], cancellationToken).ConfigureAwait(false);
-        var candidates = knownGood.Count == 0 ? "none" : string.Join(", ", knownGood.Select(names));
-        string target;
-        if (to is null)
-        {
-            target = knownGood.Count > 0
-                ? knownGood[0]
-                : throw new PolicyException($"environment '{spec.Name}' has no earlier known-good release to roll back to (its stable is {names(current)}); 'glidepath history --env {spec.Name}' shows what happened");
-        }
-        else if (to.Id == current)
-        {
-            throw new PolicyException($"{to.Name} is already the stable release of {spec.Name}; known-good releases to roll back to: {candidates}");
-        }
-        else if (!knownGood.Contains(to.Id))
-        {
-            var why = StableHistory.HasBeenStable(history, to.Id)
-                ? $"{to.Name} was rolled back from (or skipped by a rollback --to) in {spec.Name}, so it is not known-good"
-                : $"{to.Name} has never been the stable release of {spec.Name}";
-            throw new PolicyException($"{why}; rollback --to accepts a known-good release ({candidates}); to ship {to.Name}, run: glidepath promote {to.Name} --env {spec.Name}");
-        }
-        else
-        {
-            target = to.Id;
-        }
-
-        details["steps_back"] = knownGood.ToList().IndexOf(target) + 1;
-        var now = time.GetUtcNow();
-        var next = state with { StableReleaseId = target, StableSince = now, StableBy = actor, Canary = null };
-        return await ApplyAsync(state, next, EnvironmentEventKinds.Rollback, current, target, actor, reason, false, details, cancellationToken).ConfigureAwait(false);
-    }
-
     /// <summary>The kill switch: while frozen, deploy, promote and rollout start are refused; rollback stays allowed.</summary>
     public async Task<EnvironmentOutcome> FreezeAsync(string environment, string actor, string reason, CancellationToken cancellationToken)
     {
@@ -214,7 +129,21 @@ public sealed class EnvironmentService(
         }
 
         var details = new JsonObject { ["stable_release_id"] = state.StableReleaseId };
-        return await ApplyAsync(state, state with { Frozen = true, FrozenReason = reason }, EnvironmentEventKinds.Freeze, null, null, actor, reason, false, details, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await ApplyAsync(state, state with { Frozen = true, FrozenReason = reason }, EnvironmentEventKinds.Freeze, null, null, actor, reason, false, details, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PolicyException)
+        {
+            // Lost a race to another freeze: the environment is as asked, which is not a refusal.
+            var now = await environments.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
+            if (!now.Frozen)
+            {
+                throw;
+            }
+
+            return new EnvironmentOutcome(now, null, $"{spec.Name} is already frozen (\"{now.FrozenReason}\"); nothing changed");
+        }
     }
 
     public async Task<EnvironmentOutcome> UnfreezeAsync(string environment, string actor, string? reason, CancellationToken cancellationToken)
