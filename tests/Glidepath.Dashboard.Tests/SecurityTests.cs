@@ -122,4 +122,20 @@ public sealed class SecurityTests(Chromium chromium)
         Assert.Equal(401, post.Status);
         Assert.False((await h.F.Store.Environments.GetAsync(h.App, "staging", default)).Frozen);
     }
+
+    [Fact]
+    public async Task EnvironmentsPage_ViewerOfAnotherEnvironment_SeesNotThisGatewaysState()
+    {
+        // The harness's gateway serves staging: its revision and releases are staging's, for staging's readers only.
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        var production = await h.SignedInAsync(await h.TokenAsync(Role.Viewer, "pvic", "production"));
+        var staging = await h.SignedInAsync(await h.TokenAsync(Role.Viewer, "svic", "staging"));
+
+        await production.Page.GotoAsync(h.Url + "/dashboard/environments");
+        await staging.Page.GotoAsync(h.Url + "/dashboard/environments");
+
+        await Assertions.Expect(production.Page.GetByTestId("gateway-health")).ToHaveCountAsync(0);
+        await Assertions.Expect(production.Page.Locator("main")).ToContainTextAsync("No gateway state to show here");
+        await Assertions.Expect(staging.Page.GetByTestId("gateway-health")).ToContainTextAsync("serves staging");
+    }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Glidepath.Access;
 using Glidepath.Gateway.Admin;
 using Glidepath.Rollouts;
 using Microsoft.AspNetCore.Builder;
@@ -44,13 +45,15 @@ internal static class DashboardEvents
                 await Write(response, "retry: 2000\n\n", ct);
                 while (!ct.IsCancellationRequested)
                 {
-                    if ((await auth.AuthenticateAsync(http)).Principal is null)
+                    if ((await auth.AuthenticateAsync(http)).Principal is not { } principal)
                     {
                         await Write(response, "event: signed-out\ndata: sign in again\n\n", ct);
                         return;
                     }
 
-                    var now = await FingerprintAsync(s, env.Length > 0 ? env : null, ct);
+                    // Only environments the principal may read, and only as a digest: the page needs to know that
+                    // something changed, not another environment's revision or rollout.
+                    var now = Digest(await FingerprintAsync(s, env.Length > 0 ? env : null, name => principal.Allows(name, Role.Viewer), ct));
                     if (now != last)
                     {
                         await Write(response, $"event: {(last is null ? "hello" : "change")}\ndata: {now}\n\n", ct);
@@ -66,11 +69,11 @@ internal static class DashboardEvents
             }
         });
 
-    /// <summary>A short text that changes whenever something a live page shows changes (not the clock).</summary>
-    internal static async Task<string> FingerprintAsync(AdminServices s, string? environment, CancellationToken ct)
+    /// <summary>A short text that changes whenever something a live page shows changes (not the clock), over the environments <paramref name="readable"/> allows.</summary>
+    internal static async Task<string> FingerprintAsync(AdminServices s, string? environment, Func<string, bool> readable, CancellationToken ct)
     {
         var text = new StringBuilder();
-        foreach (var spec in s.Options.Manifest.Environments.Where(e => environment is null || e.Name == environment))
+        foreach (var spec in s.Options.Manifest.Environments.Where(e => (environment is null || e.Name == environment) && readable(e.Name)))
         {
             text.Append(CultureInfo.InvariantCulture, $"{spec.Name}@{await s.Store.Environments.GetRevisionAsync(s.App, spec.Name, ct)};");
             if (await s.Store.Rollouts.LatestAsync(s.App, spec.Name, ct) is not { } rollout)
@@ -84,6 +87,9 @@ internal static class DashboardEvents
 
         return text.ToString();
     }
+
+    private static string Digest(string fingerprint) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(fingerprint)))[..16];
 
     private static async Task Write(HttpResponse response, string text, CancellationToken ct)
     {

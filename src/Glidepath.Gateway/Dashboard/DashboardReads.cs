@@ -34,7 +34,7 @@ internal sealed class DashboardReads(AdminServices s, IServiceProvider services)
             leases[row.Name] = await s.Store.Rollouts.LeaseAsync(App, row.Name, ct);
         }
 
-        return new EnvironmentsModel(rows, rollouts, leases, Gateway(), s.Options.Time.GetUtcNow());
+        return new EnvironmentsModel(rows, rollouts, leases, Gateway(readable), s.Options.Time.GetUtcNow());
     }
 
     /// <summary>The environment's latest rollout, or null when it never had one.</summary>
@@ -131,9 +131,11 @@ internal sealed class DashboardReads(AdminServices s, IServiceProvider services)
         await new Checklist.ChecklistService(s.Options.Manifest, s.Store, s.Options.Time, new Checklist.ChecklistOptions())
             .RunAsync(release, s.Environments.Spec(environment), ct);
 
-    private GatewayHealth? Gateway()
+    /// <summary>This gateway's own state, only to a principal who may read the environment it serves.</summary>
+    private GatewayHealth? Gateway(IReadOnlyList<string> readable)
     {
-        if (services.GetService<ServingOptions>() is not { } serving || services.GetService<ControlPlaneStatus>() is not { } control)
+        if (services.GetService<ServingOptions>() is not { } serving || services.GetService<ControlPlaneStatus>() is not { } control
+            || !readable.Contains(serving.Environment))
         {
             return null;
         }

@@ -79,7 +79,7 @@ public sealed partial class EnvironmentService
         else if (!knownGood.Contains(to.Id))
         {
             var why = StableHistory.HasBeenStable(history, to.Id)
-                ? $"{to.Name} was rolled back from (or skipped by a rollback --to) in {spec.Name}, so it is not known-good"
+                ? $"{to.Name} was {(history.Any(e => e.Kind == EnvironmentEventKinds.Rollback && e.FromReleaseId == to.Id) ? "rolled back from" : "skipped by a rollback --to")} in {spec.Name}, so it is not known-good"
                 : $"{to.Name} has never been the stable release of {spec.Name}";
             throw new PolicyException($"{why}; rollback --to accepts a known-good release ({candidates}); to ship {to.Name}, run: glidepath promote {to.Name} --env {spec.Name}");
         }
