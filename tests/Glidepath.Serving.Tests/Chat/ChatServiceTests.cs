@@ -52,18 +52,19 @@ public sealed class ChatServiceTests
     }
 
     [Fact]
-    public async Task Prepare_PromptVariableUnset_Fails400AndTracesBadRequest()
+    public async Task Prepare_PromptVariableNobodySets_Fails503Configuration_CountingAgainstTheRelease()
     {
+        // warehouse is neither in the environment's vars nor open to callers (request_vars): the release cannot be served here.
         await using var f = await ServingFixture.StartAsync(promptAppend: "\nShip from {{warehouse}}.\n");
         using var call = f.Chat.Route(ServingFixture.Context(), Request())!;
 
         Assert.False(call.Prepare(Request()));
         call.Complete();
 
-        Assert.Equal((400, ErrorKinds.InvalidRequest, "bad_request"), (call.Failure!.Status, call.Failure.Kind, call.Failure.TraceError));
+        Assert.Equal((503, ErrorKinds.Unavailable, "configuration"), (call.Failure!.Status, call.Failure.Kind, call.Failure.TraceError));
         Assert.Contains("'warehouse'", call.Failure.Message, StringComparison.Ordinal);
         var trace = await f.TraceAsync(call.TraceId);
-        Assert.Equal((400, "bad_request"), (trace.Status, trace.Error));
+        Assert.Equal((503, "configuration", true), (trace.Status, trace.Error, trace.IsError));
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class ManifestParserTests
         { "glob matches nothing", "files: [agent/**]=>files: [nothing/**]", "'nothing/**' matches no file", "nothing/**" },
         { "prompt file outside the folder", "system: prompts/system.md=>system: ../../../../etc/passwd", "prompt file '../../../../etc/passwd' is outside the app folder", "../../../../etc/passwd" },
         { "absolute prompt path", "system: prompts/system.md=>system: /etc/passwd", "prompt file '/etc/passwd' is outside the app folder", "/etc/passwd" },
-        { "glob climbing out", "files: [agent/**]=>files: [\"../*\"]", "'../*' reaches outside the app folder", "../*" },
+        { "glob climbing out", "files: [agent/**]=>files: [\"../*\"]", "'../*' reaches outside the app folder", "\"../*\"" },
         { "missing tool file", "tools/escalate.json]=>tools/nope.json]", "tool file 'tools/nope.json' does not exist", "tools/nope.json" },
         { "unknown scorer", "{ type: tool_call }=>{ type: vibes }", "unknown scorer type 'vibes'", "vibes" },
         { "requires unknown env", "requires: [staging]=>requires: [qa]", "names 'qa', which is not declared", "[qa]" },
