@@ -11,6 +11,8 @@ internal sealed class CliOutput
     /// <summary>The views' JSON settings (<see cref="Views.ViewJson"/>): the admin API writes the same bytes.</summary>
     public static readonly JsonSerializerOptions JsonOptions = Views.ViewJson.Options;
 
+    private static readonly JsonSerializerOptions LineOptions = new(Views.ViewJson.Options) { WriteIndented = false };
+
     private readonly CliEnvironment _env;
     private readonly IAnsiConsole? _ansi;
 
@@ -48,7 +50,7 @@ internal sealed class CliOutput
         using var stream = new TextWriterStream(_env.Stdout);
         try
         {
-            JsonSerializer.Serialize(stream, value, value.GetType(), JsonOptions);
+            JsonSerializer.Serialize(stream, value, value.GetType(), Lines ? LineOptions : JsonOptions);
         }
         catch when (stream.Written)
         {
@@ -59,8 +61,30 @@ internal sealed class CliOutput
         _env.Stdout.WriteLine();
     }
 
-    /// <summary>JSON already written with <see cref="JsonOptions"/> (an admin API answer), printed as it came.</summary>
-    public void RawJson(string json) => _env.Stdout.WriteLine(json);
+    /// <summary>
+    /// One compact JSON document per line (JSON Lines) instead of indented documents: for <c>--watch</c>, which writes a
+    /// document per refresh, so a line reader gets one whole value per line.
+    /// </summary>
+    public bool Lines { get; set; }
+
+    /// <summary>JSON already written with <see cref="JsonOptions"/> (an admin API answer), printed as it came (on one line under <see cref="Lines"/>).</summary>
+    public void RawJson(string json)
+    {
+        if (!Lines)
+        {
+            _env.Stdout.WriteLine(json);
+            return;
+        }
+
+        using var doc = JsonDocument.Parse(json);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(json.Length);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, Encoder = JsonOptions.Encoder }))
+        {
+            doc.WriteTo(writer);
+        }
+
+        _env.Stdout.WriteLine(Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
 
     public void JsonError(string message, int exitCode)
     {
@@ -80,7 +104,7 @@ internal sealed class CliOutput
 
         if (_ansi is not null && markup is not null)
         {
-            _ansi.MarkupLine(markup);
+            _ansi.MarkupLine(RecordedText.Escaped(markup, keepLineBreaks: true));
         }
         else
         {

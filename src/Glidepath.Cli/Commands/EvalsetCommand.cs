@@ -46,7 +46,7 @@ internal static class EvalsetCommand
             }
 
             var output = parse.GetValue(outOpt) is { } target ? OutputFile.Check(target, "--out") : null;
-            var result = PromptfooImporter.Convert(await File.ReadAllTextAsync(path, ct), path, PromptfooFiles.OnDisk(path));
+            var result = PromptfooImporter.Convert(PromptfooFiles.Read(path) ?? throw new BadInputException($"{path}: no such file"), path, PromptfooFiles.OnDisk(path));
             if (result.Cases.Count == 0)
             {
                 foreach (var note in result.NotConverted)

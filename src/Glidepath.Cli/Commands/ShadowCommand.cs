@@ -77,7 +77,7 @@ internal static class ShadowCommand
     private static Command Status(CliEnvironment env)
     {
         var environment = EnvironmentCommandSupport.EnvOption();
-        var watch = new Option<bool>("--watch", "-w") { Description = "Refresh until the judge decides (pass or harm) or the shadow ends; exit 0 on pass, 1 on harm" };
+        var watch = new Option<bool>("--watch", "-w") { Description = "Refresh until the judge decides (pass or harm) or the shadow ends; exit 0 on pass, 1 on harm (with --format json: one compact document per refresh, one per line)" };
         var interval = new Option<string>("--interval") { Description = "Refresh interval with --watch", DefaultValueFactory = _ => "2s" };
         var command = new Command("status", """
             Show the environment's active (or last) shadow: the candidate, the rate and caps, the pairs stored and
@@ -94,6 +94,7 @@ internal static class ShadowCommand
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
+            ctx.Output.Lines = parse.GetValue(watch); // a document per refresh: JSON Lines
             var store = await ctx.ExistingStoreAsync(ct);
             var service = Service(ctx, store);
             var name = parse.GetValue(environment)!;

@@ -116,7 +116,7 @@ public sealed partial class ChatCall : IDisposable
         var (vars, environmentOnly) = _service.Vars(_context.Vars);
         if (!release.TrySystemPrompt(vars, environmentOnly, shared: own is null, out var prompt, out var error))
         {
-            Failure = _service.PromptFailure(release, vars, error);
+            Failure = _service.PromptFailure(release, vars, error, candidate: _trace.Decision.Arm == Glidepath.Routing.Arm.Canary);
             return false;
         }
 

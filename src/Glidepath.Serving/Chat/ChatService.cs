@@ -110,17 +110,22 @@ public sealed partial class ChatService
     }
 
     /// <summary>
-    /// Why <paramref name="release"/>'s prompt could not be rendered with <paramref name="vars"/>. A variable callers may
-    /// set (<c>request_vars</c>) that this call left out is a 400 the caller can fix; any other is the release's: this
-    /// environment cannot serve it (503, <c>configuration</c>). Both count against the release (<c>TraceRecord.IsError</c>),
-    /// so a canary whose prompt needs what callers do not send is rolled back instead of looking merely refused.
+    /// Why <paramref name="release"/>'s prompt could not be rendered with <paramref name="vars"/>. A variable nobody may
+    /// set here is the release's fault: this environment cannot serve it (503, <c>configuration</c>, an error of the
+    /// release). A variable callers may set (<c>request_vars</c>) that this call left out is a 400 the caller can fix;
+    /// it counts against the release (<c>missing_variable</c>) only when the stable release does not need it, i.e. the
+    /// candidate (<paramref name="candidate"/>: the canary or the shadow) added it. Otherwise it is a refusal like any
+    /// other (<c>bad_request</c>): a caller who picks subjects that land on the canary and leaves out a variable both
+    /// releases need must not be able to roll the canary back.
     /// </summary>
-    internal ChatFailure PromptFailure(ServingRelease release, IReadOnlyDictionary<string, string> vars, string error)
+    internal ChatFailure PromptFailure(ServingRelease release, IReadOnlyDictionary<string, string> vars, string error, bool candidate)
     {
         var missing = Models.PromptTemplate.Variables(release.Applier.Snapshot.SystemPrompt).Where(v => !vars.ContainsKey(v)).ToList();
         if (missing.All(_requestVars.Contains))
         {
-            return new ChatFailure(400, ErrorKinds.InvalidRequest, error, "missing_variable");
+            var stable = _routes.Current?.Stable is { } s ? Models.PromptTemplate.Variables(s.Snapshot.SystemPrompt) : [];
+            var added = candidate && missing.Any(v => !stable.Contains(v, StringComparer.OrdinalIgnoreCase));
+            return new ChatFailure(400, ErrorKinds.InvalidRequest, error, added ? "missing_variable" : "bad_request");
         }
 
         var list = string.Join(", ", missing.Where(v => !_requestVars.Contains(v)).Select(v => "'" + v + "'"));

@@ -122,7 +122,7 @@ internal sealed class ShadowCaller(ChatService service, PairwiseJudge? judge, Ti
             var (vars, environmentOnly) = service.Vars(job.Vars);
             if (!release.TrySystemPrompt(vars, environmentOnly, shared: true, out var prompt, out var error))
             {
-                var failure = service.PromptFailure(release, vars, error); // counts against the candidate, as on the canary
+                var failure = service.PromptFailure(release, vars, error, candidate: true); // counts against the candidate, as on the canary
                 return (failure.Status, failure.TraceError, null, release, null, null);
             }
 

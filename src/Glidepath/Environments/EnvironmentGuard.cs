@@ -67,13 +67,20 @@ public static class EnvironmentGuard
             "to send in a Glidepath-Var-* header");
     }
 
-    /// <summary>The release's system prompt file and text, read from its canonical JSON; null when it names none.</summary>
+    /// <summary>
+    /// The release's system prompt file and text, read from its canonical JSON as <see cref="ReleaseSnapshot"/> reads it
+    /// (text, or base64 for a file with a byte-order mark or bytes that are not UTF-8); null when it names none.
+    /// </summary>
     private static (string Path, string Text)? SystemPrompt(Release release)
     {
         var root = JsonNode.Parse(release.CanonicalJson) as JsonObject;
-        return root?["prompt"]?["system"] is JsonValue p && p.TryGetValue<string>(out var path)
-            && root["content"]?[path]?["text"] is JsonValue t && t.TryGetValue<string>(out var text)
-            ? (path, text)
+        if (root?["prompt"]?["system"] is not JsonValue p || !p.TryGetValue<string>(out var path) || root["content"]?[path] is not JsonObject entry)
+        {
+            return null;
+        }
+
+        return entry["text"] is JsonValue t && t.TryGetValue<string>(out var text) ? (path, text)
+            : entry["base64"] is JsonValue b && b.TryGetValue<string>(out var base64) ? (path, System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(base64)))
             : null;
     }
 }

@@ -22,26 +22,43 @@ public sealed partial class EnvironmentService
         var spec = Spec(environment);
         var state = await environments.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
         var history = await environments.HistoryAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
-        if (expectedRevision is { } seen && seen != state.Revision)
+        if (expectedRevision is { } ahead && ahead > state.Revision)
+        {
+            throw new BadInputException($"expected revision {ahead} is ahead of environment '{spec.Name}' (now at revision {state.Revision}); give the revision 'glidepath status' shows");
+        }
+
+        // Refused when what a rollback acts on moved since the operator looked: the stable release (a deploy, promotion
+        // or another rollback, which also ends a canary). A controller's step, a freeze or a shadow does not count: an
+        // emergency rollback must not be refused because the canary's weight changed.
+        if (expectedRevision is { } seen && history.Any(e => e.Revision > seen && EnvironmentEventKinds.ChangesStable(e.Kind)))
         {
             throw RollbackConflict.ChangedSince(spec.Name, seen, state.Revision, history, await NamesAsync(history.Where(e => e.Revision > seen).SelectMany(e => new[] { e.FromReleaseId, e.ToReleaseId }), cancellationToken).ConfigureAwait(false));
         }
 
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            return await RollbackFromAsync(spec, state, history, to, actor, reason, cancellationToken).ConfigureAwait(false);
-        }
-        catch (PolicyException)
-        {
-            // Lost a race (another change was written between the read and this write): say what it was, instead of
-            // "re-run the command", which would roll back a second step.
-            var now = await environments.HistoryAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
-            if (now.Count == 0 || now[^1].Revision == state.Revision)
+            try
             {
-                throw;
+                return await RollbackFromAsync(spec, state, history, to, actor, reason, cancellationToken).ConfigureAwait(false);
             }
+            catch (PolicyException)
+            {
+                // Lost a race (another change was written between the read and this write). When that change moved the
+                // stable release, say what it was, instead of "re-run the command", which would roll back a second step.
+                // Any other change (a controller's step, a freeze) leaves what the rollback acts on as it was: try again.
+                var now = await environments.HistoryAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
+                if (now.Count == 0 || now[^1].Revision == state.Revision || attempt == 3)
+                {
+                    throw;
+                }
 
-            throw RollbackConflict.ChangedSince(spec.Name, state.Revision, now[^1].Revision, now, await NamesAsync(now.Where(e => e.Revision > state.Revision).SelectMany(e => new[] { e.FromReleaseId, e.ToReleaseId }), cancellationToken).ConfigureAwait(false));
+                if (now.Any(e => e.Revision > state.Revision && EnvironmentEventKinds.ChangesStable(e.Kind)))
+                {
+                    throw RollbackConflict.ChangedSince(spec.Name, state.Revision, now[^1].Revision, now, await NamesAsync(now.Where(e => e.Revision > state.Revision).SelectMany(e => new[] { e.FromReleaseId, e.ToReleaseId }), cancellationToken).ConfigureAwait(false));
+                }
+
+                (state, history) = (await environments.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false), now);
+            }
         }
     }
 

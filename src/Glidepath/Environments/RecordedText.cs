@@ -36,13 +36,13 @@ public static class RecordedText
         }
     }
 
-    /// <summary>The index of the first control or bidirectional-formatting character, or null.</summary>
+    /// <summary>The index of the first character that is not printable (see <see cref="Unprintable"/>), or null.</summary>
     public static int? UnprintableAt(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        for (var i = 0; i < value.Length; i++)
+        for (var i = 0; i < value.Length; i += Width(value, i))
         {
-            if (Unprintable(value[i]))
+            if (Unprintable(value, i))
             {
                 return i;
             }
@@ -65,22 +65,29 @@ public static class RecordedText
         }
 
         var sb = new System.Text.StringBuilder(value.Length + 16).Append(value, 0, first);
-        for (var i = first; i < value.Length; i++)
+        for (var i = first; i < value.Length; i += Width(value, i))
         {
-            var c = value[i];
-            if (Unprintable(c) && !(keepLineBreaks && c is '\n' or '\t'))
+            if (Unprintable(value, i) && !(keepLineBreaks && value[i] is '\n' or '\t'))
             {
-                sb.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
+                sb.Append(CultureInfo.InvariantCulture, $"\\u{(int)value[i]:X4}");
             }
             else
             {
-                sb.Append(c);
+                sb.Append(value, i, Width(value, i));
             }
         }
 
         return sb.ToString();
     }
 
-    private static bool Unprintable(char c) =>
-        char.IsControl(c) || c is '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
+    /// <summary>
+    /// Control characters, format characters (bidirectional marks and overrides, zero-width spaces and joiners, the
+    /// byte-order mark: text that looks like other text), line and paragraph separators, and a lone half of a
+    /// surrogate pair. A whole pair (an emoji) is printable.
+    /// </summary>
+    private static bool Unprintable(string value, int i) =>
+        CharUnicodeInfo.GetUnicodeCategory(value, i) is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator
+            or UnicodeCategory.ParagraphSeparator or UnicodeCategory.Surrogate;
+
+    private static int Width(string value, int i) => char.IsSurrogatePair(value, i) ? 2 : 1;
 }

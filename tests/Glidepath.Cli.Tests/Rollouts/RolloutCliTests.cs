@@ -137,6 +137,22 @@ public sealed class RolloutCliTests
     }
 
     [Fact]
+    public async Task Status_WatchAsJson_WritesOneCompactDocumentPerLine()
+    {
+        // --watch writes a document per refresh; here the rollout has ended, so there is one, and it is one line.
+        await using var app = await ReadyAsync();
+        await app.OkAsync("rollout", "start", "v2", "--env", "production");
+        await app.OkAsync("rollout", "abort", "--env", "production", "--reason", "wrong build");
+
+        var (code, json, _) = await app.RunAsync("rollout", "status", "--env", "production", "--watch", "--format", "json");
+
+        Assert.Equal(ExitCodes.Negative, code);
+        var line = Assert.Single(json.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        using var doc = System.Text.Json.JsonDocument.Parse(line);
+        Assert.Equal("aborted", doc.RootElement.GetProperty("rollout").GetProperty("state").GetString());
+    }
+
+    [Fact]
     public async Task Status_ActiveRollout_ShowsLiveIntervalsPerMetric()
     {
         await using var app = await ReadyAsync();

@@ -42,7 +42,7 @@ public sealed class AdminPrincipalTests
     }
 
     [Fact]
-    public async Task Unfreeze_ReasonWithATerminalEscape_400AndNothingRecorded()
+    public async Task Freeze_ReasonWithATerminalEscape_400AndNothingRecorded()
     {
         // "\u001b[2K\r" would erase the history row (and its actor) on an operator's terminal and print other text.
         await using var h = await AdminHarness.StartAsync();

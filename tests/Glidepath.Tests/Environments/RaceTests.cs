@@ -37,6 +37,18 @@ public sealed class RaceTests
         Assert.Equal("id2", (await store.GetAsync("app", "production", default)).StableReleaseId);
     }
 
+    [Fact]
+    public async Task Rollback_LosingARaceToAChangeThatLeavesTheStable_IsRetriedAndRollsBack()
+    {
+        // A freeze (or a controller's step) between the read and the write does not change what the rollback acts on.
+        var (service, store) = await ProductionAsync(state => state with { Frozen = true, FrozenReason = "incident" }, "freeze");
+
+        var outcome = await service.RollbackAsync("production", null, "bob", "v3 bad", default);
+
+        Assert.Contains("v3 → v2", outcome.Summary, StringComparison.Ordinal);
+        Assert.Equal("id2", (await store.GetAsync("app", "production", default)).StableReleaseId);
+    }
+
     /// <summary>production with id1, id2, id3 deployed in turn; then the store makes <paramref name="race"/> win every write race.</summary>
     private static async Task<(EnvironmentService Service, RacingStore Store)> ProductionAsync(Func<EnvironmentState, EnvironmentState> race, string kind, string? from = null, string? to = null)
     {

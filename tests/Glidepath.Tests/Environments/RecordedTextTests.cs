@@ -11,6 +11,9 @@ public sealed class RecordedTextTests
     [InlineData("line\nbreak", 4)]
     [InlineData("abc\u202Edcba", 3)]
     [InlineData("x\u2066y", 1)]
+    [InlineData("ali\u200Bce", 3)]
+    [InlineData("a\u061Cb", 1)]
+    [InlineData("a\u2028b", 1)]
     public void Reason_WithACharacterThatIsNotPrintable_Exit2NamingIt(string reason, int at)
     {
         var ex = Assert.Throws<BadInputException>(() => RecordedText.Reason(reason));
@@ -20,9 +23,16 @@ public sealed class RecordedTextTests
     }
 
     [Fact]
+    public void Reason_LoneHalfOfASurrogatePair_Exit2()
+    {
+        var lone = "a" + (char)0xD800 + "b";
+        Assert.Contains("U+D800 at position 2", Assert.Throws<BadInputException>(() => RecordedText.Reason(lone)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Reason_PrintableTextInAnyScript_IsTrimmed_AndBlankIsNull()
     {
-        Assert.Equal("refund answers regressed — 退款 ✓", RecordedText.Reason("  refund answers regressed — 退款 ✓ "));
+        Assert.Equal("refund answers regressed — 退款 ✓ 😀", RecordedText.Reason("  refund answers regressed — 退款 ✓ 😀 "));
         Assert.Null(RecordedText.Reason(" \t "));
         Assert.Null(RecordedText.Reason(null));
     }

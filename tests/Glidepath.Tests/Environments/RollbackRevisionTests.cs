@@ -32,6 +32,22 @@ public sealed class RollbackRevisionTests
     }
 
     [Fact]
+    public async Task Rollback_AfterAChangeThatLeftTheStable_StillRollsBack_ARevisionAheadIsBadInput()
+    {
+        // A freeze (like a controller's step) moves the revision but not what a rollback acts on: an emergency
+        // rollback confirmed on a page a step old must not be refused for it.
+        var (service, store, _) = await ProductionWithThreeReleasesAsync();
+        var seen = (await store.Environments.GetAsync("app", "production", default)).Revision;
+        await service.FreezeAsync("production", "ana", "incident", default);
+
+        var ahead = await Assert.ThrowsAsync<BadInputException>(() => service.RollbackAsync("production", null, "bob", null, default, seen + 5));
+        var outcome = await service.RollbackAsync("production", null, "bob", "v3 bad", default, seen);
+
+        Assert.Contains("is ahead of environment 'production'", ahead.Message, StringComparison.Ordinal);
+        Assert.Contains("v3 → v2", outcome.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Rollback_WithoutARevision_StillStepsBackEachTime()
     {
         var (service, store, _) = await ProductionWithThreeReleasesAsync();

@@ -24,7 +24,21 @@ public sealed class PromptfooFiles
 
     /// <summary>Reads the files of <paramref name="configPath"/>'s folder from disk, following a symbolic link only to a file inside it.</summary>
     public static PromptfooFiles OnDisk(string configPath) =>
-        new(configPath, path => File.Exists(path) ? File.ReadAllText(path) : null, Files.RealPath.Resolve);
+        new(configPath, Read, Files.RealPath.Resolve);
+
+    /// <summary>A config's or a referenced file's text (a byte-order mark dropped), read only up to a release's limit: a pipe or a device reports no size. Null when there is no such file.</summary>
+    public static string? Read(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        var bytes = Files.BoundedFile.ReadAllBytes(path, Releases.ReleaseBuilder.MaxBytes)
+            ?? throw new BadInputException($"{path} is larger than {Releases.ReleaseBuilder.MaxBytes / (1024 * 1024)} MiB; expected a test file or a variable's text");
+        var bom = bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+        return System.Text.Encoding.UTF8.GetString(bytes, bom, bytes.Length - bom);
+    }
 
     /// <summary>Whether a value is a <c>file://</c> reference.</summary>
     public static bool IsReference(string? value) => value?.StartsWith("file://", StringComparison.Ordinal) == true;
@@ -48,6 +62,7 @@ public sealed class PromptfooFiles
             throw new BadInputException($"{where.At(reference)}: {reference} is a symbolic link that leads outside the config's folder {_folder}; copy the file next to the config");
         }
 
-        return _read(full) ?? throw new BadInputException($"{where.At(reference)}: {reference}: no such file ({full}); expected a path relative to the config's folder");
+        // The resolved path is read, not the link: a link swapped between the check and the read is not followed.
+        return _read(real) ?? throw new BadInputException($"{where.At(reference)}: {reference}: no such file ({full}); expected a path relative to the config's folder");
     }
 }
