@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Glidepath.Errors;
 using Glidepath.Manifests;
 using Glidepath.Releases;
-using Glidepath.Storage;
 
 namespace Glidepath.Environments;
 
