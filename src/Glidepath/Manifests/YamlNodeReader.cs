@@ -127,7 +127,7 @@ internal sealed partial class YamlNodeReader(string fileName)
             return true;
         }
 
-        Error(node, $"{what} '{path}' {(LeavesTheFolder(path) ? "is outside the app folder (only files inside it go into a release)" : files.IsFolder(path) ? "is a folder" : "does not exist")}; {expected}");
+        Error(node, $"{what} '{path}' {(LeavesTheFolder(path) ? "is outside the app folder (only files inside it are read)" : files.IsFolder(path) ? "is a folder" : "does not exist")}; {expected}");
         return false;
     }
 
