@@ -29,9 +29,9 @@ public sealed partial class EnvironmentService
         // Refused when what a rollback acts on moved since the operator looked: the stable release (a deploy, promotion
         // or another rollback, which also ends a canary). A controller's step, a freeze or a shadow does not count: an
         // emergency rollback must not be refused because the canary's weight changed.
-        if (expectedRevision is { } seen && history.Any(e => e.Revision > seen && EnvironmentEventKinds.ChangesStable(e.Kind)))
+        if (expectedRevision is { } seen && await StableMovedSinceAsync(spec.Name, seen, history, cancellationToken).ConfigureAwait(false) is { } moved)
         {
-            throw RollbackConflict.ChangedSince(spec.Name, seen, state.Revision, history, await NamesAsync(history.Where(e => e.Revision > seen).SelectMany(e => new[] { e.FromReleaseId, e.ToReleaseId }), cancellationToken).ConfigureAwait(false));
+            throw moved;
         }
 
         for (var attempt = 1; ; attempt++)
@@ -51,14 +51,30 @@ public sealed partial class EnvironmentService
                     throw;
                 }
 
-                if (now.Any(e => e.Revision > state.Revision && EnvironmentEventKinds.ChangesStable(e.Kind)))
+                if (await StableMovedSinceAsync(spec.Name, state.Revision, now, cancellationToken).ConfigureAwait(false) is { } lost)
                 {
-                    throw RollbackConflict.ChangedSince(spec.Name, state.Revision, now[^1].Revision, now, await NamesAsync(now.Where(e => e.Revision > state.Revision).SelectMany(e => new[] { e.FromReleaseId, e.ToReleaseId }), cancellationToken).ConfigureAwait(false));
+                    throw lost;
                 }
 
                 (state, history) = (await environments.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false), now);
             }
         }
+    }
+
+    /// <summary>
+    /// The refusal naming what changed when an event after <paramref name="seen"/> moved the stable release (a deploy,
+    /// promotion or rollback); null when none did.
+    /// </summary>
+    private async Task<PolicyException?> StableMovedSinceAsync(string environment, long seen, IReadOnlyList<EnvironmentEvent> history, CancellationToken cancellationToken)
+    {
+        var since = history.Where(e => e.Revision > seen).ToList();
+        if (!since.Any(e => EnvironmentEventKinds.ChangesStable(e.Kind)))
+        {
+            return null;
+        }
+
+        var names = await NamesAsync(since.SelectMany(e => new[] { e.FromReleaseId, e.ToReleaseId }), cancellationToken).ConfigureAwait(false);
+        return RollbackConflict.ChangedSince(environment, seen, since[^1].Revision, history, names);
     }
 
     private async Task<EnvironmentOutcome> RollbackFromAsync(EnvironmentSpec spec, EnvironmentState state, IReadOnlyList<EnvironmentEvent> history, Release? to, string actor, string? reason, CancellationToken cancellationToken)
