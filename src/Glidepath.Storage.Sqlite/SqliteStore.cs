@@ -22,10 +22,14 @@ public sealed class SqliteStore : IGlidepathStore
         AccessTokens = new SqliteAccessTokenStore(database);
         Shadows = new SqliteShadowStore(database);
         Time = time;
+        _journal = new StaleJournal(database.Path);
     }
 
     private StoreIdentity? _identity;
     private (ulong Device, ulong Inode)? _file;
+
+    // The -wal beside the file at the last identity read: if the file is replaced, that log is the old file's.
+    private readonly StaleJournal _journal;
 
     public SqliteDatabase Database { get; }
 
@@ -69,6 +73,7 @@ public sealed class SqliteStore : IGlidepathStore
             await SqliteMigrator.MigrateAsync(database, path, upgrade: false, cancellationToken).ConfigureAwait(false);
             var store = new SqliteStore(database, time ?? TimeProvider.System);
             store._file = FileIdentity.Of(database.Path);
+            store._journal.Remember();
             store._identity = await ReadIdentityAsync(database, cancellationToken).ConfigureAwait(false);
             return store;
         }
@@ -127,7 +132,16 @@ public sealed class SqliteStore : IGlidepathStore
         try
         {
             var file = FileIdentity.Of(Database.Path);
+            if (file is not null && file != _file)
+            {
+                // Another file at the path. Before anything opens it: an old -wal beside it would be read (and then
+                // checkpointed) as if it were the new file's, so it is set aside once the old connections are dropped.
+                Database.ClearPool();
+                _journal.SetAsideIfTheOldFiles(Time.GetUtcNow());
+            }
+
             var now = await ReadIdentityAsync(Database, cancellationToken).ConfigureAwait(false);
+            _journal.Remember();
             if (_identity is { } known && now.StoreId == known.StoreId && file == _file)
             {
                 return Copy(known);
@@ -140,7 +154,7 @@ public sealed class SqliteStore : IGlidepathStore
             _identity = await ReadIdentityAsync(Database, cancellationToken).ConfigureAwait(false) with { Generation = (_identity?.Generation ?? 0) + 1 };
             return Copy(_identity);
         }
-        catch (SqliteException ex)
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
             throw new OperationalException($"cannot read the store at {Database.Path}: {ex.Message}", ex);
         }
@@ -171,6 +185,7 @@ public sealed class SqliteStore : IGlidepathStore
     /// <summary>Closes this file's pooled connections, so the file can be moved or deleted once every store on it is disposed.</summary>
     public ValueTask DisposeAsync()
     {
+        _journal.Dispose();
         Database.ClearPool();
         return ValueTask.CompletedTask;
     }

@@ -48,28 +48,65 @@ public sealed class StoreIdentityTests
         Assert.Equal("fresh", (await tmp.Store.Environments.GetAsync("app", "production", default)).StableReleaseId);
     }
 
-    [Fact]
-    public async Task ReadIdentityAsync_FileReplacedByAnotherStore_FollowsTheNewFile()
+    // The old store's last change is still in its -wal when the other file is moved over it; SQLite pairs a -wal with
+    // whatever file has the name. Whether the old pooled connections are still open when the move is noticed, or were
+    // closed in between (an idle pool pruned, or a pool cleared), the old log must not be read into the new file.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ReadIdentityAsync_FileReplacedByAnotherStore_FollowsTheNewFile(bool oldConnectionsClosedBeforeTheRead)
     {
         await using var tmp = await TempSqliteFile.CreateAsync();
+        tmp.Store.Database.ClearPool(); // the last connection's close checkpoints and deletes the -wal open saw
         await tmp.Store.Environments.ApplyAsync(Deploy(0, "old"), default);
-        var before = await tmp.Store.ReadIdentityAsync(default);
+        var before = await tmp.Store.ReadIdentityAsync(default); // the gateway's poll: this -wal is the store's
         await using var other = await TempSqliteFile.CreateAsync();
         await other.Store.Environments.ApplyAsync(Deploy(0, "new"), default);
         await Checkpoint(other.DbPath);
+        other.Store.Database.ClearPool(); // a backup put back is not open anywhere
 
-        // While pooled connections of the first store still hold the old file open.
+        // While pooled connections of the first store still hold the old file (and its -wal) open.
         Assert.Equal("old", (await tmp.Store.Environments.GetAsync("app", "production", default)).StableReleaseId);
+        Assert.True(new FileInfo(tmp.DbPath + "-wal").Length > 0, "the old store's last change is not in its -wal: the test would not test the log");
         File.Move(other.DbPath, tmp.DbPath, overwrite: true);
+        if (oldConnectionsClosedBeforeTheRead)
+        {
+            tmp.Store.Database.ClearPool();
+        }
+
         var after = await tmp.Store.ReadIdentityAsync(default);
 
         Assert.NotEqual(before.StoreId, after.StoreId);
         Assert.Equal(1, after.Generation);
         Assert.Equal("new", (await tmp.Store.Environments.GetAsync("app", "production", default)).StableReleaseId);
+        Assert.Single(Directory.GetFiles(tmp.Dir, "glidepath.db-wal.stale-*"));
+
+        // Closing every connection to the new file (its checkpoint) must not bring the old store back either.
+        tmp.Store.Database.ClearPool();
+        Assert.Equal("new", (await tmp.Store.Environments.GetAsync("app", "production", default)).StableReleaseId);
+        Assert.Equal(after.StoreId, (await tmp.Store.ReadIdentityAsync(default)).StoreId);
         await tmp.Store.Environments.ApplyAsync(Deploy(1, "newer"), default);
-        SqliteConnection.ClearAllPools();
+        tmp.Store.Database.ClearPool();
         await using var reopened = await SqliteStore.OpenAsync(tmp.DbPath, TimeProvider.System, default);
         Assert.Equal("newer", (await reopened.Environments.GetAsync("app", "production", default)).StableReleaseId);
+        Assert.Equal(after.StoreId, (await reopened.ReadIdentityAsync(default)).StoreId);
+    }
+
+    // A new, empty file is not in WAL mode until migrated, so SQLite does not read a -wal left beside it.
+    [Fact]
+    public async Task OpenAsync_DatabaseDeletedButItsLogLeft_CreatesAnEmptyStoreThatDoesNotReadTheOldLog()
+    {
+        await using var tmp = await TempSqliteFile.CreateAsync();
+        await tmp.Store.Environments.ApplyAsync(Deploy(0, "old"), default);
+        var before = await tmp.Store.ReadIdentityAsync(default);
+        Assert.True(new FileInfo(tmp.DbPath + "-wal").Length > 0, "the old store's last change is not in its -wal: the test would not test the log");
+        File.Delete(tmp.DbPath); // the -wal and -shm stay, as after `rm glidepath.db`
+
+        tmp.Store.Database.ClearPool();
+        await using var created = await SqliteStore.OpenAsync(tmp.DbPath, TimeProvider.System, default);
+
+        Assert.NotEqual(before.StoreId, (await created.ReadIdentityAsync(default)).StoreId);
+        Assert.Null((await created.Environments.GetAsync("app", "production", default)).StableReleaseId);
     }
 
     [Fact]
@@ -98,7 +135,7 @@ public sealed class StoreIdentityTests
 
     private static async Task Checkpoint(string path)
     {
-        await using var connection = new SqliteConnection($"Data Source={path}");
+        await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
         await connection.OpenAsync();
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
