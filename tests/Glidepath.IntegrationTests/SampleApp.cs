@@ -8,6 +8,7 @@ using Glidepath.Serving;
 using Glidepath.Storage;
 using Glidepath.Storage.Postgres;
 using Glidepath.Storage.Sqlite;
+using Glidepath.Testing;
 
 namespace Glidepath.IntegrationTests;
 
@@ -112,7 +113,7 @@ internal sealed class SampleApp : IAsyncDisposable
             await Store.DisposeAsync();
         }
 
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        SqlitePools.ClearFolder(Directory);
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);

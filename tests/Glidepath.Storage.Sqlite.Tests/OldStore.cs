@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Glidepath.Testing;
 
 namespace Glidepath.Storage.Sqlite.Tests;
 
@@ -22,7 +23,7 @@ internal static class OldStore
             await ExecAsync(old, rowsSql);
         }
 
-        SqliteConnection.ClearAllPools();
+        SqlitePools.ClearFile(path);
     }
 
     private static async Task ExecAsync(SqliteConnection c, string sql)

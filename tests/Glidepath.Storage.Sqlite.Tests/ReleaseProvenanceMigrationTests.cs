@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Glidepath.Testing;
 
 namespace Glidepath.Storage.Sqlite.Tests;
 
@@ -32,13 +33,13 @@ public sealed class ReleaseProvenanceMigrationTests : IDisposable
             Assert.Equal(new (string?, bool, string?)[] { ("abc", true, "first"), ("def", false, null) }, records.Select(p => (p.GitCommit, p.Dirty, p.Message)));
         }
 
-        SqliteConnection.ClearAllPools();
+        SqlitePools.ClearFolder(_dir);
     }
 
 
     public void Dispose()
     {
-        SqliteConnection.ClearAllPools();
+        SqlitePools.ClearFolder(_dir);
         if (Directory.Exists(_dir))
         {
             Directory.Delete(_dir, recursive: true);

@@ -1,5 +1,6 @@
 using Glidepath.Storage.Schema;
 using Microsoft.Data.Sqlite;
+using Glidepath.Testing;
 
 namespace Glidepath.Storage.Sqlite.Tests;
 
@@ -88,7 +89,7 @@ public sealed class SqliteStoreSchemaTests : IDisposable
 
     public void Dispose()
     {
-        SqliteConnection.ClearAllPools();
+        SqlitePools.ClearFolder(_dir);
         try
         {
             Directory.Delete(_dir, true);

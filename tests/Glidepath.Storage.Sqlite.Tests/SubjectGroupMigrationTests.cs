@@ -1,5 +1,6 @@
 using Glidepath.Traces;
 using Microsoft.Data.Sqlite;
+using Glidepath.Testing;
 
 namespace Glidepath.Storage.Sqlite.Tests;
 
@@ -39,13 +40,13 @@ public sealed class SubjectGroupMigrationTests : IDisposable
             Assert.Equal(1, stats.LatencyHistogram.Sum()); // the old histogram's buckets meant other bounds: dropped
         }
 
-        SqliteConnection.ClearAllPools();
+        SqlitePools.ClearFolder(_dir);
     }
 
 
     public void Dispose()
     {
-        SqliteConnection.ClearAllPools();
+        SqlitePools.ClearFolder(_dir);
         if (Directory.Exists(_dir))
         {
             Directory.Delete(_dir, recursive: true);

@@ -1,3 +1,4 @@
+using Glidepath.Testing;
 namespace Glidepath.Storage.Sqlite.Tests;
 
 /// <summary>A real SQLite store in a fresh temp folder, deleted afterwards.</summary>
@@ -26,7 +27,7 @@ internal sealed class TempSqliteFile : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Store.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        SqlitePools.ClearFolder(Dir);
         try
         {
             Directory.Delete(Dir, recursive: true);

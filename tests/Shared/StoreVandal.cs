@@ -31,7 +31,7 @@ internal static class StoreVandal
 
     public static void Restore(string path)
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        SqlitePools.ClearFile(path);
         foreach (var side in new[] { path + "-wal", path + "-shm" })
         {
             File.Delete(side);

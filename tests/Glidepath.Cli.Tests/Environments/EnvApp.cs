@@ -2,6 +2,7 @@ using System.Text.Json;
 using Glidepath.Cli.Commands;
 using Glidepath.Evals;
 using Glidepath.Storage.Sqlite;
+using Glidepath.Testing;
 
 namespace Glidepath.Cli.Tests.Environments;
 
@@ -90,7 +91,7 @@ internal sealed class EnvApp : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        SqlitePools.ClearFolder(Dir);
         try
         {
             Directory.Delete(Dir, recursive: true);

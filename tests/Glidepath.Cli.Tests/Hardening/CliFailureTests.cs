@@ -4,6 +4,7 @@ using System.Text.Json;
 using Glidepath.Cli.Tests.Evals;
 using Glidepath.Cli.Tests.Support;
 using Microsoft.Data.Sqlite;
+using Glidepath.Testing;
 
 namespace Glidepath.Cli.Tests.Hardening;
 
@@ -147,6 +148,6 @@ public sealed class CliFailureTests
             cmd.ExecuteNonQuery();
         }
 
-        SqliteConnection.ClearAllPools();
+        SqlitePools.ClearFile(storePath);
     }
 }

@@ -3,6 +3,7 @@ using Glidepath.Cli.Commands;
 using Glidepath.Storage.Sqlite;
 using Glidepath.Traces;
 using Microsoft.Extensions.Time.Testing;
+using Glidepath.Testing;
 
 namespace Glidepath.Cli.Tests.Monitoring;
 
@@ -142,7 +143,7 @@ internal sealed class MonitorApp : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        SqlitePools.ClearFolder(Dir);
         try
         {
             Directory.Delete(Dir, recursive: true);

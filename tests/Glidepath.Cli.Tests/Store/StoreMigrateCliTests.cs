@@ -1,5 +1,6 @@
 using Glidepath.Cli.Tests.Environments;
 using Microsoft.Data.Sqlite;
+using Glidepath.Testing;
 
 namespace Glidepath.Cli.Tests.Store;
 
@@ -96,7 +97,7 @@ public sealed class StoreMigrateCliTests
 
     private static async Task ExecAsync(string path, string sql)
     {
-        SqliteConnection.ClearAllPools();
+        SqlitePools.ClearFile(path);
         await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
         await connection.OpenAsync();
         await using var cmd = connection.CreateCommand();

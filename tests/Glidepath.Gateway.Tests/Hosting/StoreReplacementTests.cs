@@ -3,6 +3,7 @@ using System.Net;
 using Glidepath.Gateway.Tests.Support;
 using Glidepath.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
+using Glidepath.Testing;
 
 namespace Glidepath.Gateway.Tests.Hosting;
 
@@ -46,7 +47,7 @@ public sealed class StoreReplacementTests : IAsyncLifetime
 
         // Another store, whose staging environment serves v2, is put where the old one was.
         await _other.SetAsync(s => s with { StableReleaseId = _other.V2.Id }, "deploy");
-        SqliteConnection.ClearAllPools();
+        SqlitePools.ClearFile(_other.StorePath);
         await CheckpointAsync(_other.StorePath);
         File.Move(_other.StorePath, _f.StorePath);
 

@@ -4,6 +4,7 @@ using Glidepath.Providers.Tests.Wire;
 using Glidepath.Storage.Sqlite;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Time.Testing;
+using Glidepath.Testing;
 
 namespace Glidepath.Providers.Tests.Caching;
 
@@ -28,7 +29,7 @@ public sealed class ResponseCacheTests : IAsyncLifetime
         _factory.Dispose();
         await _store.DisposeAsync();
         await _server.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        SqlitePools.ClearFolder(_dir);
         Directory.Delete(_dir, recursive: true);
     }
 

@@ -4,6 +4,7 @@ using Glidepath.Models;
 using Glidepath.Storage.Sqlite;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
+using Glidepath.Testing;
 
 namespace Glidepath.Providers.Tests.Wire;
 
@@ -56,7 +57,7 @@ public sealed class ApiKeyHygieneTests
         // ...and nothing else.
         Assert.NotEmpty(logs.Lines);
         Assert.DoesNotContain(logs.Lines, l => l.Contains(Sentinel, StringComparison.Ordinal));
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        SqlitePools.ClearFolder(dir);
         foreach (var file in Directory.GetFiles(dir))
         {
             var text = System.Text.Encoding.UTF8.GetString(await File.ReadAllBytesAsync(file));

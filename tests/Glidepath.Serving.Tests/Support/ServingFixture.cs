@@ -120,7 +120,7 @@ internal sealed class ServingFixture : IAsyncDisposable
         await Services.DisposeAsync();
         ((ModelClientFactory)Options.Models).Dispose();
         await Store.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        SqlitePools.ClearFolder(Directory);
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);

@@ -101,7 +101,7 @@ internal sealed class ServingWorld : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Store.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        SqlitePools.ClearFolder(Directory);
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);
