@@ -9,14 +9,8 @@ internal static class StoreVandal
     public static void MakeUnreadable(string path)
     {
         File.Copy(path, path + ".saved", overwrite: true);
-        var length = new FileInfo(path).Length;
-        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
-        {
-            var junk = new byte[Math.Max(length, 4096)];
-            Array.Fill(junk, (byte)0x5A);
-            stream.Write(junk);
-        }
-
+        // The log first: a connection closing between the two writes checkpoints the log into the file, and a valid log
+        // copied over the garbage would make the file readable again. A garbage log has nothing to copy.
         foreach (var side in new[] { path + "-wal", path + "-shm" })
         {
             if (File.Exists(side))
@@ -26,6 +20,14 @@ internal static class StoreVandal
                 Array.Fill(junk, (byte)0x5A);
                 stream.Write(junk);
             }
+        }
+
+        var length = new FileInfo(path).Length;
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
+        {
+            var junk = new byte[Math.Max(length, 4096)];
+            Array.Fill(junk, (byte)0x5A);
+            stream.Write(junk);
         }
     }
 
