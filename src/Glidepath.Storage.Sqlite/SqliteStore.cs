@@ -30,6 +30,7 @@ public sealed class SqliteStore : IGlidepathStore
 
     // The -wal beside the file at the last identity read: if the file is replaced, that log is the old file's.
     private readonly StaleJournal _journal;
+    private readonly SemaphoreSlim _identityGate = new(1, 1);
 
     public SqliteDatabase Database { get; }
 
@@ -120,6 +121,21 @@ public sealed class SqliteStore : IGlidepathStore
     /// </summary>
     public async Task<StoreIdentity> ReadIdentityAsync(CancellationToken cancellationToken)
     {
+        // One at a time (the routing poll, the trace writer and the credential checks all call this): a second caller
+        // must not see the new file half adopted, with the new file's -wal remembered as if it were the old one's.
+        await _identityGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await ReadIdentityOnceAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _identityGate.Release();
+        }
+    }
+
+    private async Task<StoreIdentity> ReadIdentityOnceAsync(CancellationToken cancellationToken)
+    {
         if (!File.Exists(Database.Path))
         {
             // Pooled connections would go on writing to the unlinked file, where nothing is ever read again: drop them,
@@ -134,16 +150,18 @@ public sealed class SqliteStore : IGlidepathStore
             var file = FileIdentity.Of(Database.Path);
             if (file is not null && file != _file)
             {
-                // Another file at the path. Before anything opens it: an old -wal beside it would be read (and then
-                // checkpointed) as if it were the new file's, so it is set aside once the old connections are dropped.
-                Database.ClearPool();
+                // Another file at the path. Before anything opens it, the old file's -wal is set aside: it would be read
+                // (and then checkpointed) as if it were the new file's. Renamed before the pool is dropped, so no new
+                // connection opens in between; the old connections keep their handles, and on close SQLite sees their
+                // file was moved and neither checkpoints nor deletes anything by name.
                 _journal.SetAsideIfTheOldFiles(Time.GetUtcNow());
+                Database.ClearPool();
             }
 
             var now = await ReadIdentityAsync(Database, cancellationToken).ConfigureAwait(false);
-            _journal.Remember();
             if (_identity is { } known && now.StoreId == known.StoreId && file == _file)
             {
+                _journal.Remember(); // the file is this store's: so is its -wal
                 return Copy(known);
             }
 
@@ -152,6 +170,7 @@ public sealed class SqliteStore : IGlidepathStore
             await SqliteMigrator.MigrateAsync(Database, Database.Path, upgrade: false, cancellationToken).ConfigureAwait(false);
             _file = file;
             _identity = await ReadIdentityAsync(Database, cancellationToken).ConfigureAwait(false) with { Generation = (_identity?.Generation ?? 0) + 1 };
+            _journal.Remember(); // only once adopted: a file whose migration failed is not this store's yet
             return Copy(_identity);
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)

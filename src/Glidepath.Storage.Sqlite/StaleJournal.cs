@@ -18,6 +18,7 @@ internal sealed class StaleJournal : IDisposable
     private readonly Lock _gate = new();
     private SafeFileHandle? _seen;
     private (ulong Device, ulong Inode)? _seenIdentity;
+    private bool _disposed;
 
     public StaleJournal(string databasePath)
     {
@@ -38,6 +39,11 @@ internal sealed class StaleJournal : IDisposable
 
     private void RememberNow()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         var now = FileIdentity.Of(_walPath);
         if (now == _seenIdentity && now is not null)
         {
@@ -84,40 +90,47 @@ internal sealed class StaleJournal : IDisposable
 
     private IReadOnlyList<string> SetAsideNow(DateTimeOffset now)
     {
-        var stale = _seenIdentity is not null && FileIdentity.Of(_walPath) == _seenIdentity;
-        Forget();
-        if (!stale)
+        // The handle stays open until the move is done, so the old -wal's inode cannot be reused by a new file meanwhile.
+        try
         {
-            return [];
-        }
-
-        var stamp = now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-        var moved = new List<string>();
-        foreach (var suffix in new[] { "-wal", "-shm" })
-        {
-            var from = DatabasePath + suffix;
-            if (!File.Exists(from))
+            if (_seenIdentity is null || FileIdentity.Of(_walPath) != _seenIdentity)
             {
-                continue;
+                return [];
             }
 
-            var to = $"{from}.stale-{stamp}";
-            for (var n = 2; File.Exists(to); n++)
+            var stamp = now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+            var moved = new List<string>();
+            foreach (var suffix in new[] { "-wal", "-shm" })
             {
-                to = $"{from}.stale-{stamp}-{n}";
+                var from = DatabasePath + suffix;
+                if (!File.Exists(from))
+                {
+                    continue;
+                }
+
+                var to = $"{from}.stale-{stamp}";
+                for (var n = 2; File.Exists(to); n++)
+                {
+                    to = $"{from}.stale-{stamp}-{n}";
+                }
+
+                File.Move(from, to);
+                moved.Add(to);
             }
 
-            File.Move(from, to);
-            moved.Add(to);
+            return moved;
         }
-
-        return moved;
+        finally
+        {
+            Forget();
+        }
     }
 
     public void Dispose()
     {
         lock (_gate)
         {
+            _disposed = true;
             Forget();
         }
     }

@@ -65,7 +65,7 @@ public sealed class StoreIdentityTests
         await Checkpoint(other.DbPath);
         other.Store.Database.ClearPool(); // a backup put back is not open anywhere
 
-        // While pooled connections of the first store still hold the old file (and its -wal) open.
+        // The first store's pooled connections hold the old file (and its -wal) open until the move is noticed.
         Assert.Equal("old", (await tmp.Store.Environments.GetAsync("app", "production", default)).StableReleaseId);
         Assert.True(new FileInfo(tmp.DbPath + "-wal").Length > 0, "the old store's last change is not in its -wal: the test would not test the log");
         File.Move(other.DbPath, tmp.DbPath, overwrite: true);
@@ -92,7 +92,47 @@ public sealed class StoreIdentityTests
         Assert.Equal(after.StoreId, (await reopened.ReadIdentityAsync(default)).StoreId);
     }
 
-    // A new, empty file is not in WAL mode until migrated, so SQLite does not read a -wal left beside it.
+    // Found in review: a backup with an older schema is not adopted (fail static) until 'glidepath store migrate'. While
+    // it waits, the -wal beside it is the new file's, written by whoever has it open (the migrate command, another
+    // gateway): the next polls must not set that one aside too, which would lose its commits.
+    [Fact]
+    public async Task ReadIdentityAsync_OlderSchemaMovedOver_OnlyTheOldLogIsSetAside_TheNewFilesLogSurvivesLaterPolls()
+    {
+        await using var tmp = await TempSqliteFile.CreateAsync();
+        tmp.Store.Database.ClearPool();
+        await tmp.Store.Environments.ApplyAsync(Deploy(0, "old"), default);
+        await tmp.Store.ReadIdentityAsync(default);
+        var backup = Path.Combine(tmp.Dir, "backup", "glidepath.db");
+        await OldStore.CreateAsync(backup, throughVersion: 11, "SELECT 1;");
+        File.Move(backup, tmp.DbPath, overwrite: true);
+
+        await Assert.ThrowsAsync<Glidepath.Storage.Schema.StoreSchemaException>(() => tmp.Store.ReadIdentityAsync(default));
+        Assert.Single(Directory.GetFiles(tmp.Dir, "glidepath.db-wal.stale-*"));
+
+        // Another process has the new file open in WAL mode, with a commit still in its -wal.
+        await using (var holder = new SqliteConnection($"Data Source={tmp.DbPath};Pooling=False"))
+        {
+            await holder.OpenAsync();
+            await using var cmd = holder.CreateCommand();
+            cmd.CommandText = "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0; CREATE TABLE kept (x TEXT); INSERT INTO kept VALUES ('committed');";
+            await cmd.ExecuteNonQueryAsync();
+            Assert.True(new FileInfo(tmp.DbPath + "-wal").Length > 0);
+
+            await Assert.ThrowsAsync<Glidepath.Storage.Schema.StoreSchemaException>(() => tmp.Store.ReadIdentityAsync(default));
+            await Assert.ThrowsAsync<Glidepath.Storage.Schema.StoreSchemaException>(() => tmp.Store.ReadIdentityAsync(default));
+
+            Assert.Single(Directory.GetFiles(tmp.Dir, "glidepath.db-wal.stale-*"));
+            Assert.True(File.Exists(tmp.DbPath + "-wal"), "a later poll set the new file's -wal aside");
+        }
+
+        await using var check = new SqliteConnection($"Data Source={tmp.DbPath};Pooling=False");
+        await check.OpenAsync();
+        await using var read = check.CreateCommand();
+        read.CommandText = "SELECT x FROM kept";
+        Assert.Equal("committed", await read.ExecuteScalarAsync());
+    }
+
+    // A database file of zero pages: SQLite deletes a -wal it finds beside one rather than read it.
     [Fact]
     public async Task OpenAsync_DatabaseDeletedButItsLogLeft_CreatesAnEmptyStoreThatDoesNotReadTheOldLog()
     {
