@@ -93,8 +93,11 @@ public sealed class SdkRolloutTests(ITestOutputHelper output) : IAsyncLifetime
                 weights.Add(rollout.Weight);
             }
 
+            // Traffic keeps coming while the judge collects, as in production: a step whose first 600 + 600 requests
+            // leave the online score's interval straddling max_drop (it did, now and then) gets more, not a timeout.
             await TrafficAsync(CanaryPerStep, StablePerStep);
-            await WaitForAsync(r => r.StepIndex > rollout.StepIndex || !r.IsActive, $"the controller to act on step {rollout.StepIndex + 1}");
+            await WaitForAsync(r => r.StepIndex > rollout.StepIndex || !r.IsActive, $"the controller to act on step {rollout.StepIndex + 1}",
+                moreTraffic: () => TrafficAsync(CanaryPerStep / 2, StablePerStep / 2));
         }
 
         var done = await WaitForAsync(r => !r.IsActive, "promotion");
@@ -218,15 +221,35 @@ public sealed class SdkRolloutTests(ITestOutputHelper output) : IAsyncLifetime
 
     private static string SubjectOn(Glidepath.Environments.CanaryState split, bool canary) => Subjects(split, canary, 1)[0];
 
-    private async Task<Rollout> WaitForAsync(Func<Rollout, bool> condition, string what)
+    /// <summary>
+    /// Waits (30 s at most) for <paramref name="condition"/>. With <paramref name="moreTraffic"/>, each 3 s without it
+    /// sends one more round while the judge is still collecting (at most 8 rounds), so the wait ends on the judge's
+    /// decision rather than on how much evidence one round happened to give.
+    /// </summary>
+    private async Task<Rollout> WaitForAsync(Func<Rollout, bool> condition, string what, Func<Task>? moreTraffic = null)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var nextRound = DateTime.UtcNow + TimeSpan.FromSeconds(3);
+        var rounds = 0;
         while (true)
         {
             var rollout = (await _app.Store.Rollouts.LatestAsync("support-agent", "production", default))!;
             if (condition(rollout))
             {
                 return rollout;
+            }
+
+            if (moreTraffic is not null && rounds < 8 && DateTime.UtcNow >= nextRound)
+            {
+                var (canaryArm, stableArm, _, _) = await RolloutArms.StepAsync(_app.Store.Traces, rollout, default);
+                if (new Judge(JudgePolicy.From(rollout.Plan)).Decide(canaryArm, stableArm, TimeSpan.Zero).Outcome == JudgeOutcome.Continue)
+                {
+                    await moreTraffic();
+                    rounds++;
+                    deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+                }
+
+                nextRound = DateTime.UtcNow + TimeSpan.FromSeconds(3);
             }
 
             if (DateTime.UtcNow >= deadline)
