@@ -12,6 +12,15 @@ public static class AdminEndpointRouteBuilderExtensions
     /// <summary>Where the admin API lives.</summary>
     public const string Prefix = "/admin/v1";
 
+    /// <summary>
+    /// Sent by the CLI as a client (<c>--server</c>) with the value <see cref="CliClient"/>: its user typed flags, so
+    /// errors keep the CLI's words (<c>--rpm</c>) instead of the body's fields (<c>'rpm'</c>).
+    /// </summary>
+    public const string ClientHeader = "Glidepath-Client";
+
+    /// <summary>The value of <see cref="ClientHeader"/> the CLI sends.</summary>
+    public const string CliClient = "cli";
+
     /// <summary>The OpenAPI document's name: it is served at <c>/admin/v1/{name}.json</c>, so at <c>/admin/v1/openapi.json</c>.</summary>
     public const string DocumentName = "openapi";
 

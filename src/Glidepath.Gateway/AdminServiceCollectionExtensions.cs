@@ -59,6 +59,14 @@ public static class AdminServiceCollectionExtensions
                 document.Info.Description = "The control plane of one app: status, history, releases, gate verdicts, promote, rollback, freeze, rollouts, traces, alerts, keys and tokens. Every operation needs 'Authorization: Bearer' with a Glidepath access token (gpt_…) or an OpenID Connect token; answers are the CLI's --format json output.";
                 return Task.CompletedTask;
             });
+
+            // Routing accepts any content type so the access filter can answer first (AdminRoutes.AnyContentType); the
+            // document says what a body must be.
+            o.AddOperationTransformer((operation, _, _) =>
+            {
+                operation.RequestBody?.Content?.Remove(Admin.AdminRoutes.AnyContentType);
+                return Task.CompletedTask;
+            });
         });
         return services;
     }

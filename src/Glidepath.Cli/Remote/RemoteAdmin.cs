@@ -23,6 +23,7 @@ internal sealed class RemoteAdmin : IDisposable
         Server = server;
         _http = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(60) };
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        _http.DefaultRequestHeaders.Add(Glidepath.Gateway.AdminEndpointRouteBuilderExtensions.ClientHeader, Glidepath.Gateway.AdminEndpointRouteBuilderExtensions.CliClient);
     }
 
     public Uri Server { get; }

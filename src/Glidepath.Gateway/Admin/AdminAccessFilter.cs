@@ -45,13 +45,39 @@ internal sealed partial class AdminAccessFilter(AdminAuthenticator authenticator
         }
 
         AdminPrincipal.Set(http, principal);
+        if (NotJson(http.Request) is { } refusal)
+        {
+            return AdminResults.Error(StatusCodes.Status415UnsupportedMediaType, refusal, 2);
+        }
+
         try
         {
             return await next(context).ConfigureAwait(false);
         }
         catch (GlidepathException ex)
         {
-            return AdminResults.Failure(ex);
+            return AdminResults.Failure(ex, http.Request.Headers[Glidepath.Gateway.AdminEndpointRouteBuilderExtensions.ClientHeader] == Glidepath.Gateway.AdminEndpointRouteBuilderExtensions.CliClient);
+        }
+    }
+
+    // A body must be JSON (no body needs no content type). As for chat requests, this also keeps a web page from
+    // posting a "simple" cross-site form to the admin API.
+    private static string? NotJson(HttpRequest request)
+    {
+        var hasBody = request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
+        if (!HttpMethods.IsPost(request.Method) || (request.ContentType is null && !hasBody))
+        {
+            return null;
+        }
+
+        try
+        {
+            Forwarding.RequestReader.CheckContentType(request.ContentType);
+            return null;
+        }
+        catch (Wire.WireException ex)
+        {
+            return ex.Message;
         }
     }
 

@@ -45,7 +45,7 @@ internal static class AdminBody
         }
         catch (JsonException ex)
         {
-            throw new BadInputException($"the request body is not the JSON expected{(ex.Path is { } p ? $" (at {p})" : "")}: {ex.Message.Split('.')[0]}", ex);
+            throw new BadInputException(AdminWording.BodyError(ex, buffer.GetBuffer().AsSpan(0, (int)buffer.Length)), ex);
         }
     }
 }

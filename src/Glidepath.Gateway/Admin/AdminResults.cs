@@ -14,7 +14,7 @@ internal static class AdminResults
     public static IResult View(object value, int status = StatusCodes.Status200OK) => new JsonViewResult(value, status);
 
     /// <summary>400 bad input (exit 2), 409 refused by policy or conflict (exit 4), 503 operational (exit 3).</summary>
-    public static IResult Failure(GlidepathException ex)
+    public static IResult Failure(GlidepathException ex, bool inCliTerms = false)
     {
         ArgumentNullException.ThrowIfNull(ex);
         var (status, exit) = ex.Kind switch
@@ -23,7 +23,7 @@ internal static class AdminResults
             FailureKind.Refused => (StatusCodes.Status409Conflict, 4),
             _ => (StatusCodes.Status503ServiceUnavailable, 3),
         };
-        return Error(status, ex.Message, exit);
+        return Error(status, inCliTerms ? ex.Message : AdminWording.InBodyTerms(ex.Message), exit);
     }
 
     public static IResult Unauthenticated(string reason) => new JsonViewResult(new { error = reason, exit_code = 4 }, StatusCodes.Status401Unauthorized, challenge: true);

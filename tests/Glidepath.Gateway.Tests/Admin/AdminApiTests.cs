@@ -132,6 +132,59 @@ public sealed class AdminApiTests
         Assert.False(string.IsNullOrWhiteSpace(json.GetProperty("error").GetString()));
     }
 
+    // Trial 2, D7: routing used to answer a form body with a bare 415 before the credential was looked at.
+    [Theory]
+    [InlineData(null, "application/x-www-form-urlencoded", 401)]
+    [InlineData("garbage", "text/plain", 401)]
+    [InlineData("viewer", "text/plain", 403)]
+    [InlineData("owner", "application/x-www-form-urlencoded", 415)]
+    [InlineData("owner", "text/plain", 415)]
+    [InlineData("owner", "application/json; charset=latin1", 415)]
+    [InlineData("owner", null, 415)]
+    [InlineData("owner", "application/json", 200)]
+    [InlineData("owner", "application/merge-patch+json", 200)]
+    public async Task Post_ContentType_CheckedAfterTheCredential_415NamesJson(string? who, string? contentType, int status)
+    {
+        await using var h = await AdminHarness.StartAsync();
+        var bearer = who switch
+        {
+            null => null,
+            "garbage" => "garbage",
+            "viewer" => await h.TokenAsync(Role.Viewer),
+            _ => await h.TokenAsync(Role.Owner),
+        };
+
+        var (answer, body) = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/production/freeze", bearer, configure: r =>
+        {
+            r.Content = new ByteArrayContent("""{"reason":"x"}"""u8.ToArray());
+            if (contentType is not null)
+            {
+                r.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+            }
+        });
+
+        Assert.Equal(status, answer);
+        var json = JsonDocument.Parse(body).RootElement;
+        if (status == 415)
+        {
+            Assert.Equal(2, json.GetProperty("exit_code").GetInt32());
+            Assert.Contains("Content-Type: application/json", json.GetProperty("error").GetString(), StringComparison.Ordinal);
+            Assert.False((await h.F.Store.Environments.GetAsync(h.F.Manifest.App, "production", default)).Frozen, "a refused body froze the environment");
+        }
+    }
+
+    [Fact]
+    public async Task Post_NoBodyNoContentType_IsTheDefaults()
+    {
+        await using var h = await AdminHarness.StartAsync();
+        await AdminMatrixTests.SeedAsync(h);
+
+        var (status, body) = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/production/freeze", await h.TokenAsync(Role.Owner));
+
+        Assert.Equal(400, status); // the defaults: no reason, which freeze needs
+        Assert.Contains("'reason' is required", body, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task OpenApiDocument_IsPublic_AndDescribesEveryOperationAndNoTrafficEndpoint()
     {
@@ -148,6 +201,8 @@ public sealed class AdminApiTests
         }
 
         Assert.False(paths.TryGetProperty("/v1/chat/completions", out _));
+        var freeze = paths.GetProperty("/admin/v1/environments/{env}/freeze").GetProperty("post").GetProperty("requestBody").GetProperty("content");
+        Assert.Equal(["application/json"], freeze.EnumerateObject().Select(c => c.Name));
         Assert.Equal(AdminOperations.All.Select(o => o.Route).Distinct().Count(), paths.EnumerateObject().Count());
     }
 }
