@@ -60,12 +60,11 @@ internal sealed partial class AdminAccessFilter(AdminAuthenticator authenticator
         }
     }
 
-    // A body must be JSON (no body needs no content type). As for chat requests, this also keeps a web page from
-    // posting a "simple" cross-site form to the admin API.
+    // A body (or a Content-Type header) must be JSON; a request with neither is the defaults. Cross-site forms are
+    // already kept out by the Bearer credential a browser cannot add; this is about telling a caller what to send.
     private static string? NotJson(HttpRequest request)
     {
-        var hasBody = request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
-        if (!HttpMethods.IsPost(request.Method) || (request.ContentType is null && !hasBody))
+        if (!HttpMethods.IsPost(request.Method) || (string.IsNullOrEmpty(request.ContentType) && !AdminBody.CanHaveBody(request.HttpContext)))
         {
             return null;
         }

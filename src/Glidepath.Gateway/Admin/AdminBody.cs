@@ -13,11 +13,22 @@ internal static class AdminBody
 {
     public const long MaxBytes = 64 * 1024;
 
+    /// <summary>
+    /// Whether the request may carry a body: a Content-Length above 0, or a body without one (chunked in HTTP/1.1, and
+    /// any body in HTTP/2 or HTTP/3, which need neither header). Kestrel knows; the headers alone do not tell.
+    /// </summary>
+    public static bool CanHaveBody(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        return http.Request.ContentLength is > 0
+            || (http.Request.ContentLength is null && http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true);
+    }
+
     public static async Task<T> ReadAsync<T>(HttpContext http)
         where T : new()
     {
         var request = http.Request;
-        if (request.ContentLength is 0 || (request.ContentLength is null && !request.Headers.TransferEncoding.Any()))
+        if (!CanHaveBody(http))
         {
             return new T();
         }

@@ -11,19 +11,20 @@ namespace Glidepath.Gateway.Admin;
 internal static partial class AdminWording
 {
     // The CLI flags that are body fields of an admin request; a flag inside a suggested command ("glidepath … --env E")
-    // is not one of them and stays as it is.
-    private static readonly (string Flag, string Field)[] Fields =
+    // or inside quotes (a reason someone wrote) is not one of them and stays as it is.
+    private static readonly (Regex Flag, string Field)[] Fields =
     [
-        ("--budget-usd-per-day", "budget_usd_per_day"),
-        ("--expect-revision", "expected_revision"),
-        ("--max-cost-usd", "max_cost_usd"),
-        ("--max-duration", "max_duration"),
-        ("--max-requests", "max_requests"),
-        ("--min-requests", "min_requests"),
-        ("--force", "force"),
-        ("--steps", "steps"),
-        ("--rate", "rate"),
-        ("--rpm", "rpm"),
+        .. new[]
+        {
+            ("--budget-usd-per-day", "budget_usd_per_day"),
+            ("--expect-revision", "expected_revision"),
+            ("--max-duration", "max_duration"),
+            ("--min-requests", "min_requests"),
+            ("--force", "force"),
+            ("--steps", "steps"),
+            ("--rpm", "rpm"),
+            ("--to", "to"),
+        }.Select(f => (new Regex($@"(?<![\w-]){Regex.Escape(f.Item1)}(?![\w-])", RegexOptions.CultureInvariant), f.Item2)),
     ];
 
     /// <summary>A service's message with the body's field names in place of the CLI's flags.</summary>
@@ -35,24 +36,30 @@ internal static partial class AdminWording
         var parts = Command().Split(message);
         for (var i = 0; i < parts.Length; i += 2)
         {
-            parts[i] = FieldsFor(parts[i]);
+            parts[i] = Prose(parts[i]);
         }
 
         return string.Concat(parts);
     }
 
-    private static string FieldsFor(string prose)
+    private static string Prose(string prose)
     {
         var text = prose
             .Replace("add --force --reason \"...\"", "send \"force\": true with a \"reason\"", StringComparison.Ordinal)
-            .Replace("--reason \"...\"", "a 'reason'", StringComparison.Ordinal)
-            .Replace("e.g. --steps ", "e.g. 'steps' ", StringComparison.Ordinal);
-        foreach (var (flag, field) in Fields)
+            .Replace("--reason \"...\"", "a 'reason'", StringComparison.Ordinal);
+        text = StepsExample().Replace(text, "e.g. \"steps\": \"$1\"");
+
+        // Odd parts are quoted: a reason someone wrote, or a field name already in the body's words.
+        var parts = Quoted().Split(text);
+        for (var i = 0; i < parts.Length; i += 2)
         {
-            text = FlagPattern(flag).Replace(text, $"'{field}'");
+            foreach (var (flag, field) in Fields)
+            {
+                parts[i] = flag.Replace(parts[i], $"'{field}'");
+            }
         }
 
-        return text;
+        return string.Concat(parts);
     }
 
     /// <summary>What is wrong with a body <see cref="JsonSerializer"/> refused, naming the field and the shape it needs.</summary>
@@ -72,15 +79,19 @@ internal static partial class AdminWording
         using (document)
         {
             var path = ex.Path ?? "$";
-            var got = Kind(At(document.RootElement, path));
+            var at = At(document.RootElement, path);
+            var got = Kind(at);
+            if (at is { ValueKind: JsonValueKind.Number or JsonValueKind.String } scalar && scalar.GetRawText() is { Length: <= 40 } raw)
+            {
+                got += $" ({raw})";
+            }
+
             var expected = Expected(ex.Message);
             return path == "$"
                 ? $"the request body must be a JSON object, got {got}"
                 : $"'{path[(path.StartsWith("$.", StringComparison.Ordinal) ? 2 : 1)..]}' must be {expected}, got {got}";
         }
     }
-
-    private static Regex FlagPattern(string flag) => new($@"(?<![\w-]){Regex.Escape(flag)}(?![\w-])", RegexOptions.CultureInvariant);
 
     // .NET's message is "<sentence>. Path: $.x | LineNumber: 0 | BytePositionInLine: 3." (or without the path); the
     // sentence may hold dots.
@@ -104,11 +115,11 @@ internal static partial class AdminWording
         var type = match.Success ? match.Groups[1].Value : "";
         return type switch
         {
+            _ when type.Contains("[]", StringComparison.Ordinal) || type.Contains("List", StringComparison.Ordinal) => "a list",
             _ when type.Contains("System.String", StringComparison.Ordinal) => "a string",
             _ when type.Contains("System.Boolean", StringComparison.Ordinal) => "true or false",
             _ when type.Contains("System.Int", StringComparison.Ordinal) => "a whole number",
             _ when type.Contains("System.Double", StringComparison.Ordinal) || type.Contains("System.Decimal", StringComparison.Ordinal) => "a number",
-            _ when type.Contains("[]", StringComparison.Ordinal) || type.Contains("List", StringComparison.Ordinal) => "a list",
             _ when type.StartsWith("Glidepath.", StringComparison.Ordinal) => "a JSON object",
             _ => "another kind of value",
         };
@@ -121,8 +132,8 @@ internal static partial class AdminWording
         {
             if (segment.Groups["index"].Success)
             {
-                var i = int.Parse(segment.Groups["index"].Value, System.Globalization.CultureInfo.InvariantCulture);
-                if (current.ValueKind != JsonValueKind.Array || i >= current.GetArrayLength())
+                if (!int.TryParse(segment.Groups["index"].Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var i)
+                    || current.ValueKind != JsonValueKind.Array || i >= current.GetArrayLength())
                 {
                     return null;
                 }
@@ -152,8 +163,14 @@ internal static partial class AdminWording
         _ => "something else",
     };
 
-    [GeneratedRegex(@"(glidepath [^;()]*)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(glidepath [^;()\n']*)", RegexOptions.CultureInvariant)]
     private static partial Regex Command();
+
+    [GeneratedRegex(@"(""[^""\n]*"")", RegexOptions.CultureInvariant)]
+    private static partial Regex Quoted();
+
+    [GeneratedRegex(@"e\.g\. --steps (\S+)", RegexOptions.CultureInvariant)]
+    private static partial Regex StepsExample();
 
     [GeneratedRegex(@"converted to ([^\s]+?)\.(?: Path:|$)", RegexOptions.CultureInvariant)]
     private static partial Regex ConvertedTo();

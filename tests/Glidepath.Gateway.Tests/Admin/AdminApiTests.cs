@@ -173,6 +173,23 @@ public sealed class AdminApiTests
         }
     }
 
+    // Found in review: a body without Content-Length (chunked here; any body in HTTP/2) was taken for no body.
+    [Fact]
+    public async Task Post_ChunkedBodyWithoutContentType_415()
+    {
+        await using var h = await AdminHarness.StartAsync();
+
+        var (status, body) = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/production/freeze", await h.TokenAsync(Role.Owner), configure: r =>
+        {
+            r.Content = new ByteArrayContent("""{"reason":"x"}"""u8.ToArray());
+            r.Headers.TransferEncodingChunked = true;
+        });
+
+        Assert.Equal(415, status);
+        Assert.Contains("'(none)'", body, StringComparison.Ordinal);
+        Assert.False((await h.F.Store.Environments.GetAsync(h.F.Manifest.App, "production", default)).Frozen);
+    }
+
     [Fact]
     public async Task Post_NoBodyNoContentType_IsTheDefaults()
     {

@@ -11,13 +11,13 @@ namespace Glidepath.Gateway.Tests.Admin;
 public sealed class AdminWordingTests
 {
     [Theory]
-    [InlineData("""{"reason":5}""", "'reason' must be a string, got a number")]
-    [InlineData("""{"rpm":"ten"}""", "'rpm' must be a whole number, got a string")]
-    [InlineData("""{"rpm":1e20}""", "'rpm' must be a whole number, got a number")]
+    [InlineData("""{"reason":5}""", "'reason' must be a string, got a number (5)")]
+    [InlineData("""{"rpm":"ten"}""", "'rpm' must be a whole number, got a string (\"ten\")")]
+    [InlineData("""{"rpm":1e20}""", "'rpm' must be a whole number, got a number (1e20)")]
     [InlineData("""{"budget_usd_per_day":[1]}""", "'budget_usd_per_day' must be a number, got a list")]
-    [InlineData("""{"force":"yes"}""", "'force' must be true or false, got a string")]
+    [InlineData("""{"force":"yes"}""", "'force' must be true or false, got a string (\"yes\")")]
     [InlineData("""[]""", "the request body must be a JSON object, got a list")]
-    [InlineData("\"x\"", "the request body must be a JSON object, got a string")]
+    [InlineData("\"x\"", "the request body must be a JSON object, got a string (\"x\")")]
     public void BodyError_WrongShape_NamesTheFieldAndWhatItMustBe(string body, string expected)
     {
         var ex = Assert.ThrowsAny<JsonException>(() => Deserialize(body));
@@ -41,8 +41,9 @@ public sealed class AdminWordingTests
     [InlineData("--rpm is -5; expected at least 1 (leave it out for no limit)", "'rpm' is -5; expected at least 1 (leave it out for no limit)")]
     [InlineData("--force needs --reason \"...\": an override of the promotion policy is recorded with why it was made", "'force' needs a 'reason': an override of the promotion policy is recorded with why it was made")]
     [InlineData("blocked (to override, add --force --reason \"...\"; the override is recorded in the history)", "blocked (to override, send \"force\": true with a \"reason\"; the override is recorded in the history)")]
-    [InlineData("--steps: 'abc' is not a percentage from 0.01 to 100; expected e.g. --steps 1,5,25", "'steps': 'abc' is not a percentage from 0.01 to 100; expected e.g. 'steps' 1,5,25")]
-    [InlineData("--max-cost-usd and --max-requests must be above zero when given", "'max_cost_usd' and 'max_requests' must be above zero when given")]
+    [InlineData("--steps: 'abc' is not a percentage from 0.01 to 100; expected e.g. --steps 1,5,25", "'steps': 'abc' is not a percentage from 0.01 to 100; expected e.g. \"steps\": \"1,5,25\"")]
+    [InlineData("v2 was skipped by a rollback --to in production, so it is not known-good; rollback --to accepts a known-good release (v1); to ship v2, run: glidepath promote v2 --env production", "v2 was skipped by a rollback 'to' in production, so it is not known-good; rollback 'to' accepts a known-good release (v1); to ship v2, run: glidepath promote v2 --env production")]
+    [InlineData("cannot promote v3:\n- run: glidepath deploy v3 --env staging --force\n- --force was not given", "cannot promote v3:\n- run: glidepath deploy v3 --env staging --force\n- 'force' was not given")]
     public void InBodyTerms_FlagsBecomeFields(string message, string expected) =>
         Assert.Equal(expected, AdminWording.InBodyTerms(message));
 
@@ -50,6 +51,7 @@ public sealed class AdminWordingTests
     [InlineData("no active shadow; start one with: glidepath shadow start REF --env production --rate 0.1")]
     [InlineData("when it is safe again, run: glidepath unfreeze --env production --reason \"...\"")]
     [InlineData("--forced-choice and x--rpm are not flags of a body")]
+    [InlineData("environment 'production' is frozen by token:ana (\"use --force only after --rpm review\"); when it is safe again, run: glidepath unfreeze --env production --reason \"...\"")]
     public void InBodyTerms_SuggestedCommandsAndOtherWords_Unchanged(string message) =>
         Assert.Equal(message, AdminWording.InBodyTerms(message));
 
@@ -84,7 +86,7 @@ public sealed class AdminWordingTests
         var (status, body) = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/production/freeze", await h.TokenAsync(Role.Owner), """{"reason":5}""");
 
         Assert.Equal(400, status);
-        Assert.Equal("'reason' must be a string, got a number", JsonDocument.Parse(body).RootElement.GetProperty("error").GetString());
+        Assert.Equal("'reason' must be a string, got a number (5)", JsonDocument.Parse(body).RootElement.GetProperty("error").GetString());
     }
 
     private static object? Deserialize(string body) => body.Contains("rpm", StringComparison.Ordinal) || body.Contains("budget", StringComparison.Ordinal)
