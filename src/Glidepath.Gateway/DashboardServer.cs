@@ -46,6 +46,7 @@ public sealed class DashboardServer : IAsyncDisposable
         app.MapGlidepathDashboard();
         try
         {
+            PortsInUse.Check(urls, "pass --urls with a free port");
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
         catch

@@ -61,6 +61,7 @@ public sealed partial class GatewayServer : IAsyncDisposable
         var (app, listeners) = Build(serving, server);
         try
         {
+            PortsInUse.Check([.. server.Urls, .. server.AdminUrls, .. server.MetricsUrls], "stop the other process or pass --urls with a free port");
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
         catch

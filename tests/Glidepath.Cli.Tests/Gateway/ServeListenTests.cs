@@ -60,5 +60,21 @@ public sealed class ServeListenTests
         using var doc = JsonDocument.Parse(result.Stdout);
         Assert.Contains("the port is already in use", doc.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Contains("already in use", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Hosting failed to start", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dashboard_PortInUse_OneLineExit3()
+    {
+        await using var app = await EnvApp.CreateAsync(0);
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var url = $"http://127.0.0.1:{((IPEndPoint)taken.LocalEndpoint).Port}";
+
+        var (code, _, stderr) = await app.RunAsync("dashboard", "--urls", url);
+
+        Assert.True(code == ExitCodes.Operational, $"exit {code}: {stderr}");
+        Assert.Contains($"cannot listen on {url}: the port is already in use", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Hosting failed to start", stderr, StringComparison.Ordinal);
     }
 }

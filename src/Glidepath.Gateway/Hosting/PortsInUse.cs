@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Sockets;
+using Glidepath.Errors;
+
+namespace Glidepath.Gateway.Hosting;
+
+/// <summary>
+/// Looks for a listen port another process already holds, before the host starts. Kestrel's own failure comes as the
+/// host's "Hosting failed to start" error with a 25-line stack trace in the log, before the command's one-line error;
+/// found here, it is that one line alone. A port taken in the instant between this check and Kestrel's bind still gets
+/// the host's log, followed by the same message.
+/// </summary>
+internal static class PortsInUse
+{
+    /// <summary>Throws an <see cref="OperationalException"/> (exit 3) naming the first listen URL whose port is taken.</summary>
+    public static void Check(IEnumerable<string> urls, string advice)
+    {
+        ArgumentNullException.ThrowIfNull(urls);
+        foreach (var url in urls)
+        {
+            if (EndPoint(url) is not { } endpoint)
+            {
+                continue;
+            }
+
+            try
+            {
+                using var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                if (endpoint.Address.Equals(IPAddress.IPv6Any))
+                {
+                    socket.DualMode = true;
+                }
+
+                socket.Bind(endpoint);
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse)
+            {
+                throw new OperationalException($"cannot listen on {url}: the port is already in use; {advice}", ex);
+            }
+            catch (SocketException)
+            {
+                // Not ours to judge (an address this machine does not have, no permission): Kestrel says what it is.
+            }
+        }
+    }
+
+    // The address and port Kestrel would bind for a URL, when it is one address; null for port 0 (a free port is picked),
+    // Unix sockets and host names other than localhost (Kestrel decides what they bind).
+    private static IPEndPoint? EndPoint(string url)
+    {
+        var scheme = url.IndexOf("://", StringComparison.Ordinal);
+        var rest = scheme < 0 ? url : url[(scheme + 3)..];
+        if (rest.StartsWith("unix:", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var slash = rest.IndexOf('/');
+        rest = slash < 0 ? rest : rest[..slash];
+        var colon = rest.LastIndexOf(':');
+        if (scheme < 0)
+        {
+            // A bare port (a separate admin or metrics listener): 127.0.0.1, as ListenEndpoints binds it.
+            return int.TryParse(rest, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bare) && bare is > 0 and <= 65535
+                ? new IPEndPoint(IPAddress.Loopback, bare)
+                : null;
+        }
+
+        if (colon < 0 || !int.TryParse(rest[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) || port is <= 0 or > 65535)
+        {
+            return null;
+        }
+
+        var host = rest[..colon];
+        IPAddress? address = host switch
+        {
+            "localhost" => IPAddress.Loopback,
+            "*" or "+" or "0.0.0.0" => IPAddress.Any,
+            "[::]" => IPAddress.IPv6Any,
+            _ when IPAddress.TryParse(host.Trim('[', ']'), out var ip) => ip,
+            _ => null,
+        };
+        return address is null ? null : new IPEndPoint(address, port);
+    }
+}
