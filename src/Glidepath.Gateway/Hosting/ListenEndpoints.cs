@@ -69,15 +69,23 @@ internal static class ListenEndpoints
         }
 
         var host = rest[..colon];
-        var address = host switch
+        var address = Address(host)
+            ?? throw new BadInputException($"listen URL '{url}': '{host}' is not an IP address, localhost or *; name the address to bind");
+        return (address, port);
+    }
+
+    /// <summary>The address a URL's host binds: <c>localhost</c> is 127.0.0.1, <c>*</c>, <c>+</c> and <c>0.0.0.0</c> every IPv4 address, <c>[::]</c> every address; null for a name.</summary>
+    public static IPAddress? Address(string host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        return host switch
         {
             "localhost" => IPAddress.Loopback,
             "*" or "+" or "0.0.0.0" => IPAddress.Any,
             "[::]" => IPAddress.IPv6Any,
             _ when IPAddress.TryParse(host.Trim('[', ']'), out var ip) => ip,
-            _ => throw new BadInputException($"listen URL '{url}': '{host}' is not an IP address, localhost or *; name the address to bind"),
+            _ => null,
         };
-        return (address, port);
     }
 
     /// <summary>The URL Kestrel reports for a bound address, for messages and tests.</summary>

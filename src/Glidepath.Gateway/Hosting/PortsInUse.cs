@@ -71,15 +71,6 @@ internal static class PortsInUse
             return null;
         }
 
-        var host = rest[..colon];
-        IPAddress? address = host switch
-        {
-            "localhost" => IPAddress.Loopback,
-            "*" or "+" or "0.0.0.0" => IPAddress.Any,
-            "[::]" => IPAddress.IPv6Any,
-            _ when IPAddress.TryParse(host.Trim('[', ']'), out var ip) => ip,
-            _ => null,
-        };
-        return address is null ? null : new IPEndPoint(address, port);
+        return ListenEndpoints.Address(rest[..colon]) is { } address ? new IPEndPoint(address, port) : null;
     }
 }

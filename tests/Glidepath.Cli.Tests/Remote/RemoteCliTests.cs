@@ -121,4 +121,14 @@ public sealed class RemoteCliTests : IAsyncLifetime
         Assert.DoesNotContain(_admin, unsupported.Stderr + badInput.Stderr, StringComparison.Ordinal);
         Assert.False((await _app.JsonAsync("status")).GetProperty("environments").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "production").GetProperty("frozen").GetBoolean());
     }
+
+    // The admin API names body fields ('rpm') for other callers; the CLI's user typed a flag, and reads it back.
+    [Fact]
+    public async Task ServerSideInputError_KeepsTheCliFlagsWording()
+    {
+        var result = await RemoteAsync(_admin, "keys", "create", "--env", "staging", "--name", "x", "--rpm", "-5");
+
+        Assert.Equal(ExitCodes.BadInput, result.Code);
+        Assert.Contains("--rpm is -5", result.Stderr, StringComparison.Ordinal);
+    }
 }
