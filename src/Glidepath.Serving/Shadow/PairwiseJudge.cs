@@ -26,7 +26,7 @@ internal sealed partial class PairwiseJudge(IChatClient? client, string rubric, 
         }
 
         var manifest = options.Manifest;
-        var rubric = File.ReadAllText(Path.Combine(manifest.BaseDirectory, config.Rubric));
+        var rubric = System.Text.Encoding.UTF8.GetString(Glidepath.Files.AppFile.Read(manifest.BaseDirectory, config.Rubric, "shadow.pairwise.rubric")).TrimStart('\uFEFF');
         var client = options.Models.Create(config.Model, ProviderSettingsResolver.Resolve(manifest, config.Model.Provider, options.Environment), new ModelClientOptions { Environment = options.Environment });
         return new PairwiseJudge(client, rubric, logger, temperature: JudgeSampling.Temperature(config.Model));
     }

@@ -34,7 +34,7 @@ internal sealed partial class OnlineScorer : BackgroundService
             var manifest = settings.Manifest;
             _scorers = ScorerSet.Build(online.Scorers, ScorerRegistry.CreateDefault(), new ScorerBuildContext
             {
-                ReadFile = path => File.ReadAllBytes(Path.Combine(manifest.BaseDirectory, path)),
+                ReadFile = path => Glidepath.Files.AppFile.Read(manifest.BaseDirectory, path, "online.scorers"),
                 JudgeClient = model => settings.Models.Create(model, ProviderSettingsResolver.Resolve(manifest, model.Provider, settings.Environment), new ModelClientOptions { Environment = settings.Environment }),
             });
             _rate = online.SampleRate;

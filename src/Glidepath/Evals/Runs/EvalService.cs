@@ -34,7 +34,7 @@ public sealed class EvalService : IDisposable
         var manifest = setup.Manifest;
         Scorers = ScorerSet.Build(setup.Config.Scorers, ScorerRegistry.CreateDefault(), new ScorerBuildContext
         {
-            ReadFile = path => ReadManifestFile(manifest, path),
+            ReadFile = path => Files.AppFile.Read(manifest.BaseDirectory, path, "eval.scorers"),
             JudgeClient = model => models.Create(model, ProviderSettingsResolver.Resolve(manifest, model.Provider, null), new ModelClientOptions { UseCache = setup.UseCache, LeanClient = true }),
             Cost = (_, response) => ReleaseTarget.CostOf(response),
         });
@@ -192,9 +192,4 @@ public sealed class EvalService : IDisposable
     private string NewRunId() =>
         _time.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2));
 
-    private static byte[] ReadManifestFile(Manifest manifest, string path)
-    {
-        var full = Path.IsPathRooted(path) ? path : Path.Combine(manifest.BaseDirectory, path);
-        return File.Exists(full) ? File.ReadAllBytes(full) : throw new BadInputException($"{path}: no such file (named by eval.scorers); expected a path relative to the manifest");
-    }
 }

@@ -1,0 +1,39 @@
+using Glidepath.Errors;
+
+namespace Glidepath.Files;
+
+/// <summary>
+/// A file the manifest names outside a release (a scorer's JSON schema or rubric, the shadow judge's rubric), read the
+/// way release files are: only inside the app folder (no absolute path, no <c>..</c>, no link that leaves it) and only
+/// up to the size a whole release may have. A rubric sent to a judge model must not be <c>/etc/passwd</c>.
+/// </summary>
+public static class AppFile
+{
+    /// <param name="namedBy">Where the manifest names it, for the message, e.g. <c>eval.scorers</c>.</param>
+    public static byte[] Read(string appFolder, string path, string namedBy)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var files = new WorkingTreeFileSource(appFolder);
+        try
+        {
+            if (!files.Exists(path))
+            {
+                var why = IsOutside(files, path) ? "is outside the app folder (only files inside it are read)" : "does not exist";
+                throw new BadInputException($"{path} (named by {namedBy}) {why}; expected a path relative to the manifest, inside its folder");
+            }
+
+            return files.ReadAllBytes(path);
+        }
+        catch (BadInputException ex) when (!ex.Message.StartsWith(path + " (named by ", StringComparison.Ordinal))
+        {
+            // A link that leaves the folder, a file too large: the file source's words, with where the manifest names it.
+            throw new BadInputException($"{path} (named by {namedBy}): {ex.Message}", ex);
+        }
+    }
+
+    private static bool IsOutside(WorkingTreeFileSource files, string path)
+    {
+        var full = Path.GetFullPath(Path.Combine(files.Root, path));
+        return Path.IsPathRooted(path) || !RealPath.IsInside(full, files.Root) || (RealPath.Resolve(full) is { } real && !RealPath.IsInside(real, files.RealRoot));
+    }
+}
