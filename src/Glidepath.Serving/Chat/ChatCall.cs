@@ -348,7 +348,7 @@ public sealed partial class ChatCall : IDisposable
 
     private bool Unservable(string label, Exception ex)
     {
-        ChatService.LogReleaseUnservable(_service.Logger, label, ex.Message);
+        _service.LogUnservable(label, ex.Message);
         FailureException = ex;
         Failure = new ChatFailure(503, ErrorKinds.Unavailable, $"release {label} cannot be served: {ex.Message}", "configuration");
         return false;

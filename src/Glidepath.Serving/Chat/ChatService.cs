@@ -17,6 +17,7 @@ public sealed partial class ChatService
     private readonly IReadOnlyDictionary<string, string> _environmentVars;
     private readonly HashSet<string> _requestVars;
     private readonly SubjectHasher _subjects;
+    private readonly RepeatedLog _unservable;
 
     internal ChatService(ServingOptions options, RoutingTableSource routes, ServingReleases releases, ContentCapture capture, OnlineScorer online,
         ChatTraceRecorder recorder, SubjectHasher subjects, Shadow.ShadowMirror mirror, ILogger<ChatService> logger)
@@ -29,6 +30,7 @@ public sealed partial class ChatService
         Recorder = recorder;
         Mirror = mirror;
         Logger = logger;
+        _unservable = new RepeatedLog(options.Time);
         App = options.Manifest.App;
         Environment = options.Environment;
         var spec = options.Manifest.FindEnvironment(options.Environment);
@@ -132,7 +134,7 @@ public sealed partial class ChatService
         var message = $"release {release.Label} cannot be served in environment '{Environment}': its prompt uses template variable {list}, " +
             $"which the environment does not set; set it under environments.{Environment}.vars in glidepath.yaml " +
             $"(or list it under environments.{Environment}.request_vars for callers to send)";
-        LogReleaseUnservable(Logger, release.Label, message);
+        LogUnservable(release.Label, message);
         return new ChatFailure(503, ErrorKinds.Unavailable, message, "configuration");
     }
 
@@ -167,6 +169,15 @@ public sealed partial class ChatService
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Trace {TraceId}: provider failed, answered {Status}: {Reason}")]
     internal static partial void LogProviderFailed(ILogger logger, string traceId, int status, string reason);
+
+    /// <summary>Every request to such a release is refused alike: one entry a minute per release and reason, with the count.</summary>
+    internal void LogUnservable(string release, string reason)
+    {
+        if (_unservable.ShouldLog(release + "\n" + reason, out var heldBack))
+        {
+            LogReleaseUnservable(Logger, release, heldBack > 0 ? $"{reason} (and {heldBack} more requests refused for this since the last entry)" : reason);
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Release {Release} cannot be served: {Reason}")]
     internal static partial void LogReleaseUnservable(ILogger logger, string release, string reason);
