@@ -76,9 +76,10 @@ internal sealed class StaleJournal : IDisposable
     }
 
     /// <summary>
-    /// After the file at the path was found replaced (and this store's pooled connections dropped): renames the
-    /// <c>-wal</c> and <c>-shm</c> to <c>NAME-wal.stale-TIME</c> if that <c>-wal</c> is the one remembered beside the
-    /// old file. Returns the new names (none when the log is not the old file's).
+    /// After the file at the path was found replaced, before this store's pooled connections are dropped (so none
+    /// opens the new file in between): renames the <c>-wal</c> and <c>-shm</c> to <c>NAME-wal.stale-TIME</c> if that
+    /// <c>-wal</c> is the one remembered beside the old file. Returns the new names (none when the log is not the old
+    /// file's).
     /// </summary>
     public IReadOnlyList<string> SetAsideIfTheOldFiles(DateTimeOffset now)
     {
