@@ -74,8 +74,8 @@ internal static class ListenEndpoints
         return (address, port);
     }
 
-    /// <summary>The address a URL's host binds: <c>localhost</c> is 127.0.0.1, <c>*</c>, <c>+</c> and <c>0.0.0.0</c> every IPv4 address, <c>[::]</c> every address; null for a name.</summary>
-    public static IPAddress? Address(string host)
+    // The address a URL's host binds; null for a name.
+    private static IPAddress? Address(string host)
     {
         ArgumentNullException.ThrowIfNull(host);
         return host switch

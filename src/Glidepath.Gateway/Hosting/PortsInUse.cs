@@ -44,33 +44,18 @@ internal static class PortsInUse
         }
     }
 
-    // The address and port Kestrel would bind for a URL, when it is one address; null for port 0 (a free port is picked),
-    // Unix sockets and host names other than localhost (Kestrel decides what they bind).
+    // The address and port Kestrel would bind for a URL, as ListenEndpoints reads it (https the same); null for port 0
+    // (a free port is picked), a Unix socket or a host name other than localhost (Kestrel decides what they bind).
     private static IPEndPoint? EndPoint(string url)
     {
-        var scheme = url.IndexOf("://", StringComparison.Ordinal);
-        var rest = scheme < 0 ? url : url[(scheme + 3)..];
-        if (rest.StartsWith("unix:", StringComparison.OrdinalIgnoreCase))
+        try
+        {
+            var (address, port) = ListenEndpoints.Parse(url.StartsWith("https://", StringComparison.OrdinalIgnoreCase) ? "http://" + url["https://".Length..] : url);
+            return port == 0 ? null : new IPEndPoint(address, port);
+        }
+        catch (BadInputException)
         {
             return null;
         }
-
-        var slash = rest.IndexOf('/');
-        rest = slash < 0 ? rest : rest[..slash];
-        var colon = rest.LastIndexOf(':');
-        if (scheme < 0)
-        {
-            // A bare port (a separate admin or metrics listener): 127.0.0.1, as ListenEndpoints binds it.
-            return int.TryParse(rest, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bare) && bare is > 0 and <= 65535
-                ? new IPEndPoint(IPAddress.Loopback, bare)
-                : null;
-        }
-
-        if (colon < 0 || !int.TryParse(rest[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) || port is <= 0 or > 65535)
-        {
-            return null;
-        }
-
-        return ListenEndpoints.Address(rest[..colon]) is { } address ? new IPEndPoint(address, port) : null;
     }
 }

@@ -79,8 +79,6 @@ public static class EnvironmentGuard
             return null;
         }
 
-        return entry["text"] is JsonValue t && t.TryGetValue<string>(out var text) ? (path, text)
-            : entry["base64"] is JsonValue b && b.TryGetValue<string>(out var base64) ? (path, System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(base64)))
-            : null;
+        return ReleaseSnapshot.ContentBytes(entry) is { } bytes ? (path, System.Text.Encoding.UTF8.GetString(bytes)) : null;
     }
 }

@@ -34,9 +34,7 @@ public sealed record ReleaseSnapshot
         var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (var (path, entry) in root["content"]!.AsObject())
         {
-            files[path] = entry!["text"] is { } text
-                ? Encoding.UTF8.GetBytes(text.GetValue<string>())
-                : Convert.FromBase64String(entry["base64"]!.GetValue<string>());
+            files[path] = ContentBytes(entry!.AsObject()) ?? throw new InvalidDataException($"release content '{path}' has neither text nor base64");
         }
 
         var systemPath = root["prompt"]!["system"]!.GetValue<string>();
@@ -64,4 +62,10 @@ public sealed record ReleaseSnapshot
             Files = files,
         };
     }
+
+    /// <summary>A <c>content</c> entry's bytes as <see cref="ReleaseBuilder"/> stored them: UTF-8 <c>text</c>, or <c>base64</c> (a byte-order mark, bytes that are not UTF-8); null when it has neither.</summary>
+    internal static byte[]? ContentBytes(JsonObject entry) =>
+        entry["text"] is JsonValue text && text.TryGetValue<string>(out var t) ? Encoding.UTF8.GetBytes(t)
+        : entry["base64"] is JsonValue b && b.TryGetValue<string>(out var base64) ? Convert.FromBase64String(base64)
+        : null;
 }
