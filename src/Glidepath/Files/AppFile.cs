@@ -14,26 +14,24 @@ public static class AppFile
     {
         ArgumentNullException.ThrowIfNull(path);
         var files = new WorkingTreeFileSource(appFolder);
+        if (!files.IsInside(path))
+        {
+            throw new BadInputException($"{path} (named by {namedBy}) is outside the app folder (only files inside it are read); expected a path relative to the manifest, inside its folder");
+        }
+
         try
         {
-            if (!files.Exists(path))
+            if (files.Exists(path))
             {
-                var why = IsOutside(files, path) ? "is outside the app folder (only files inside it are read)" : "does not exist";
-                throw new BadInputException($"{path} (named by {namedBy}) {why}; expected a path relative to the manifest, inside its folder");
+                return files.ReadAllBytes(path);
             }
-
-            return files.ReadAllBytes(path);
         }
-        catch (BadInputException ex) when (!ex.Message.StartsWith(path + " (named by ", StringComparison.Ordinal))
+        catch (BadInputException ex)
         {
             // A link that leaves the folder, a file too large: the file source's words, with where the manifest names it.
             throw new BadInputException($"{path} (named by {namedBy}): {ex.Message}", ex);
         }
-    }
 
-    private static bool IsOutside(WorkingTreeFileSource files, string path)
-    {
-        var full = Path.GetFullPath(Path.Combine(files.Root, path));
-        return Path.IsPathRooted(path) || !RealPath.IsInside(full, files.Root) || (RealPath.Resolve(full) is { } real && !RealPath.IsInside(real, files.RealRoot));
+        throw new BadInputException($"{path} (named by {namedBy}) does not exist; expected a path relative to the manifest, inside its folder");
     }
 }

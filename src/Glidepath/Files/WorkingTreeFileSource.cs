@@ -138,7 +138,8 @@ public sealed class WorkingTreeFileSource(string root) : IFileSource
 
     private string Full(string relativePath) => Path.GetFullPath(Path.Combine(Root, relativePath));
 
-    private bool IsInside(string relativePath)
+    /// <summary>Whether a path relative to the app folder stays in it as written (not absolute, no <c>..</c> out of it); links are checked where they are read.</summary>
+    public bool IsInside(string relativePath)
     {
         var full = Full(relativePath);
         return full.StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
