@@ -27,6 +27,7 @@ public sealed class PostgresStore : IGlidepathStore, IRevisionWatch
         ApiKeys = new PostgresApiKeyStore(database);
         AccessTokens = new PostgresAccessTokenStore(database);
         Shadows = new PostgresShadowStore(database);
+        SignOuts = new PostgresSignOutStore(database);
     }
 
     public PostgresDatabase Database { get; }
@@ -54,6 +55,8 @@ public sealed class PostgresStore : IGlidepathStore, IRevisionWatch
 
     public IAccessTokenStore AccessTokens { get; }
     public IShadowStore Shadows { get; }
+
+    public ISignOutStore SignOuts { get; }
 
     /// <summary>
     /// Opens the store at <paramref name="location"/>, applying pending migrations. With <paramref name="create"/> false a

@@ -21,6 +21,7 @@ public sealed class SqliteStore : IGlidepathStore
         ApiKeys = new SqliteApiKeyStore(database);
         AccessTokens = new SqliteAccessTokenStore(database);
         Shadows = new SqliteShadowStore(database);
+        SignOuts = new SqliteSignOutStore(database);
         Time = time;
         _journal = new StaleJournal(database.Path);
     }
@@ -58,6 +59,8 @@ public sealed class SqliteStore : IGlidepathStore
 
     public IAccessTokenStore AccessTokens { get; }
     public IShadowStore Shadows { get; }
+
+    public ISignOutStore SignOuts { get; }
 
     /// <summary>
     /// Opens the store at <paramref name="path"/>, creating a new one at the current schema version if the file does not

@@ -12,10 +12,11 @@ namespace Glidepath.Gateway.Dashboard;
 /// </summary>
 internal sealed class DashboardAuth(DashboardSession session, AdminAuthenticator authenticator)
 {
-    public Task<AdminAuthentication> AuthenticateAsync(HttpContext http) =>
-        session.Credential(http) is { } credential
-            ? AuthenticateAsync(http, credential)
-            : Task.FromResult(AdminAuthentication.Refused("not signed in"));
+    /// <summary>The request's session checked as the admin API checks a credential; a store error propagates.</summary>
+    public async Task<AdminAuthentication> AuthenticateAsync(HttpContext http) =>
+        await session.CredentialAsync(http).ConfigureAwait(false) is { } credential
+            ? await AuthenticateAsync(http, credential).ConfigureAwait(false)
+            : AdminAuthentication.Refused("not signed in");
 
     /// <summary>Checks <paramref name="credential"/> as the admin API would check it in an Authorization header.</summary>
     public async Task<AdminAuthentication> AuthenticateAsync(HttpContext http, string credential)

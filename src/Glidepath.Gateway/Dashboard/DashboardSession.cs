@@ -1,43 +1,84 @@
 using System.Security.Cryptography;
+using Glidepath.Access;
+using Glidepath.Gateway.Admin;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 
 namespace Glidepath.Gateway.Dashboard;
 
 /// <summary>
-/// The signed-in browser's credential: the access token (or OpenID Connect token) the user gave, encrypted and
-/// authenticated with the host's data-protection keys, in an HttpOnly, SameSite=Strict cookie scoped to
+/// The signed-in browser's session: a random session id and the access token (or OpenID Connect token) the user gave,
+/// encrypted and authenticated with the host's data-protection keys, in an HttpOnly, SameSite=Strict cookie scoped to
 /// <c>/dashboard</c> (Secure over https). Script on the page cannot read it, another site cannot make the browser send
-/// it, and a copy of the cookie is useless against another server or after <see cref="DashboardOptions.SessionLifetime"/>.
-/// The token itself is never rendered or logged.
+/// it, and a copy of the cookie is useless against another server, after <see cref="DashboardOptions.SessionLifetime"/>,
+/// or after "Sign out": signing out records the session id in the store (<see cref="ISignOutStore"/>), which every
+/// request's check reads, so a copy taken before is refused on every gateway of the store. The token itself is never
+/// rendered or logged.
 /// </summary>
-internal sealed class DashboardSession(IDataProtectionProvider protection, DashboardOptions options)
+internal sealed class DashboardSession(IDataProtectionProvider protection, DashboardOptions options, AdminServices admin)
 {
     public const string CookieName = "glidepath_session";
 
-    private readonly ITimeLimitedDataProtector _protector = protection.CreateProtector("Glidepath.Dashboard.Session.v1").ToTimeLimitedDataProtector();
+    private const int IdLength = 32;
 
-    public void SignIn(HttpContext http, string credential) =>
-        http.Response.Cookies.Append(CookieName, _protector.Protect(credential, options.SessionLifetime), Cookie(http));
+    // v2: the protected text is the session id, a space, then the credential. A v1 cookie (the credential alone, from
+    // before sign-outs were recorded) does not open with this purpose: its holder signs in again.
+    private readonly ITimeLimitedDataProtector _protector = protection.CreateProtector("Glidepath.Dashboard.Session.v2").ToTimeLimitedDataProtector();
 
-    public void SignOut(HttpContext http) => http.Response.Cookies.Delete(CookieName, Cookie(http));
+    public void SignIn(HttpContext http, string credential)
+    {
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(IdLength / 2));
+        http.Response.Cookies.Append(CookieName, _protector.Protect(id + " " + credential, options.SessionLifetime), Cookie(http));
+    }
 
-    /// <summary>The credential of the request's cookie, or null when there is none, it expired or it was not made here.</summary>
-    public string? Credential(HttpContext http)
+    /// <summary>
+    /// Ends the request's session for every copy of its cookie (recorded in the store until the cookie would have
+    /// expired), then deletes the cookie. A store error propagates with the cookie kept: the session was not ended.
+    /// </summary>
+    public async Task SignOutAsync(HttpContext http)
+    {
+        if (Read(http) is { } session)
+        {
+            var signOut = new SignedOutSession { SessionId = session.Id, App = admin.App, SignedOutAt = admin.Options.Time.GetUtcNow(), Until = session.Expires };
+            await admin.Store.SignOuts.AddAsync(signOut, http.RequestAborted).ConfigureAwait(false);
+        }
+
+        http.Response.Cookies.Delete(CookieName, Cookie(http));
+    }
+
+    /// <summary>
+    /// The credential of the request's session, or null when there is none, it expired, it was not made here or it was
+    /// signed out. A store error propagates (the caller answers 503): a failure to check is never a session.
+    /// </summary>
+    public async Task<string?> CredentialAsync(HttpContext http)
+    {
+        if (Read(http) is not { } session)
+        {
+            return null;
+        }
+
+        return await admin.Store.SignOuts.IsSignedOutAsync(admin.App, session.Id, http.RequestAborted).ConfigureAwait(false) ? null : session.Credential;
+    }
+
+    private (string Id, string Credential, DateTimeOffset Expires)? Read(HttpContext http)
     {
         if (!http.Request.Cookies.TryGetValue(CookieName, out var value) || string.IsNullOrEmpty(value))
         {
             return null;
         }
 
+        string text;
+        DateTimeOffset expires;
         try
         {
-            return _protector.Unprotect(value);
+            text = _protector.Unprotect(value, out expires);
         }
         catch (CryptographicException)
         {
             return null;
         }
+
+        return text.Length > IdLength + 1 && text[IdLength] == ' ' ? (text[..IdLength], text[(IdLength + 1)..], expires) : null;
     }
 
     private static CookieOptions Cookie(HttpContext http) => new()

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Glidepath.Gateway.Dashboard;
 
@@ -13,7 +14,7 @@ namespace Glidepath.Gateway.Dashboard;
 /// Sign-in: the user pastes an access token (<c>glidepath tokens create</c>) or an OpenID Connect token; it is checked
 /// exactly as the admin API checks a bearer token, and kept only in the session cookie (<see cref="DashboardSession"/>).
 /// </summary>
-internal static class DashboardSignIn
+internal static partial class DashboardSignIn
 {
     private const int MaxCredentialLength = 16 * 1024;
 
@@ -56,7 +57,17 @@ internal static class DashboardSignIn
                 return refused;
             }
 
-            http.RequestServices.GetRequiredService<DashboardSession>().SignOut(http);
+            try
+            {
+                await http.RequestServices.GetRequiredService<DashboardSession>().SignOutAsync(http);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The cookie is kept: deleting it here would leave a copy of it working while the user believes it ended.
+                LogSignOutFailed(http.RequestServices.GetRequiredService<ILogger<DashboardSession>>(), ex.GetType().Name);
+                return DashboardRequest.Error(http, StatusCodes.Status503ServiceUnavailable, "you were not signed out: the sign-out could not be recorded (the store is unavailable); try again", null);
+            }
+
             return Results.Redirect(DashboardEndpointRouteBuilderExtensions.Prefix + "/sign-in");
         });
     }
@@ -70,4 +81,7 @@ internal static class DashboardSignIn
     {
         StatusCode = status,
     };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "dashboard: a sign-out could not be recorded ({Error}); the session goes on")]
+    private static partial void LogSignOutFailed(ILogger logger, string error);
 }

@@ -35,4 +35,7 @@ public interface IGlidepathStore : IStoreIdentitySource, IAsyncDisposable
 
     /// <summary>Shadow pairs: a candidate's answers beside stable's on the same inputs.</summary>
     IShadowStore Shadows { get; }
+
+    /// <summary>Dashboard sessions signed out before they expired.</summary>
+    ISignOutStore SignOuts { get; }
 }

@@ -31,6 +31,7 @@ public sealed class InMemoryConcurrencyTests() : ConcurrencyContract(new InMemor
 public sealed class InMemoryApiKeyStoreTests() : ApiKeyStoreContract(new InMemoryStoreFactory());
 
 public sealed class InMemoryAccessTokenStoreTests() : AccessTokenStoreContract(new InMemoryStoreFactory());
+public sealed class InMemorySignOutStoreTests() : SignOutStoreContract(new InMemoryStoreFactory());
 
 public sealed class InMemoryTraceKeyTests() : TraceKeyContract(new InMemoryStoreFactory());
 public sealed class InMemoryShadowStoreTests() : ShadowStoreContract(new InMemoryStoreFactory());

@@ -32,6 +32,7 @@ public sealed class PostgresConcurrencyTests(PostgresTestDatabase db) : Concurre
 public sealed class PostgresApiKeyStoreTests(PostgresTestDatabase db) : ApiKeyStoreContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;
 
 public sealed class PostgresAccessTokenStoreTests(PostgresTestDatabase db) : AccessTokenStoreContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;
+public sealed class PostgresSignOutStoreTests(PostgresTestDatabase db) : SignOutStoreContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;
 
 public sealed class PostgresTraceKeyTests(PostgresTestDatabase db) : TraceKeyContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;
 public sealed class PostgresShadowStoreTests(PostgresTestDatabase db) : ShadowStoreContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;

@@ -27,6 +27,7 @@ public sealed class SqliteMonitorStoreTests() : MonitorStoreContract(new SqliteS
 public sealed class SqliteApiKeyStoreTests() : ApiKeyStoreContract(new SqliteStoreFactory());
 
 public sealed class SqliteAccessTokenStoreTests() : AccessTokenStoreContract(new SqliteStoreFactory());
+public sealed class SqliteSignOutStoreTests() : SignOutStoreContract(new SqliteStoreFactory());
 
 public sealed class SqliteStoreIdentityTests() : StoreIdentityContract(new SqliteStoreFactory());
 

@@ -36,6 +36,7 @@ public sealed class InMemoryStore : IGlidepathStore
         ApiKeys = new InMemoryApiKeyStore(Location);
         AccessTokens = new InMemoryAccessTokenStore(Location);
         Shadows = new InMemoryShadowStore();
+        SignOuts = new InMemorySignOutStore();
     }
 
     public string Location { get; }
@@ -60,6 +61,8 @@ public sealed class InMemoryStore : IGlidepathStore
 
     public IAccessTokenStore AccessTokens { get; }
     public IShadowStore Shadows { get; }
+
+    public ISignOutStore SignOuts { get; }
 
     /// <summary>A random id and subject key, chosen when the store was made; never replaced (there is no file to swap).</summary>
     public Task<StoreIdentity> ReadIdentityAsync(CancellationToken cancellationToken)
