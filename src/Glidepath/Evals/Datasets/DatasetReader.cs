@@ -30,7 +30,7 @@ public static class DatasetReader
     }
 
     internal static FileStream Open(string path, string displayName) => File.Exists(path)
-        ? File.OpenRead(path)
+        ? Files.BoundedFile.OpenRead(path)
         : throw new BadInputException($"{displayName}: no such dataset file; expected a JSON Lines file (one case a line)");
 
     public static async Task<EvalDataset> ReadAsync(Stream stream, string path, string displayName, CancellationToken cancellationToken)

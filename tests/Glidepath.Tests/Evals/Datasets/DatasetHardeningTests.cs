@@ -94,6 +94,40 @@ public sealed class DatasetHardeningTests
     }
 
     [Fact]
+    public async Task Load_NamedPipeThatNoProcessWrites_ReadsAsNoCasesInsteadOfWaitingForEver()
+    {
+        var dir = Directory.CreateTempSubdirectory("gp-fifo-");
+        try
+        {
+            var fifo = Path.Combine(dir.FullName, "cases.jsonl");
+            using (var mkfifo = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("mkfifo", [fifo]) { UseShellExecute = false })!)
+            {
+                mkfifo.WaitForExit();
+                Assert.Equal(0, mkfifo.ExitCode);
+            }
+
+            // A regression blocks in open(2) for ever: the bound turns that into a failure, no timing is measured.
+            var loaded = await Task.Run(async () =>
+            {
+                try
+                {
+                    return (await DatasetReader.LoadAsync(fifo, "cases.jsonl", CancellationToken.None)).Cases.Count;
+                }
+                catch (DatasetException)
+                {
+                    return 0;
+                }
+            }).WaitAsync(TimeSpan.FromMinutes(2));
+
+            Assert.Equal(0, loaded);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Read_DeeplyNestedLine_ReportedAsInvalidJson()
     {
         var problem = await RejectAsync(Good + "\n{\"id\":\"d\",\"metadata\":" + new string('[', 10_000) + new string(']', 10_000) + "}");
