@@ -11,7 +11,7 @@ internal sealed class PostgresSignOutStore(PostgresDatabase database) : ISignOut
         ArgumentNullException.ThrowIfNull(signOut);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var prune = connection.Command("DELETE FROM signed_out_sessions WHERE until < @at", tx).With("at", Iso(signOut.SignedOutAt)))
+        await using (var prune = connection.Command("DELETE FROM signed_out_sessions WHERE until < @forget", tx).With("forget", Iso(signOut.SignedOutAt - ISignOutStore.ForgetAfter)))
         {
             await prune.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -25,10 +25,10 @@ internal sealed class PostgresSignOutStore(PostgresDatabase database) : ISignOut
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<bool> IsSignedOutAsync(string app, string sessionId, CancellationToken cancellationToken)
+    public async Task<bool> IsSignedOutAsync(string sessionId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = connection.Command("SELECT 1 FROM signed_out_sessions WHERE session_id = @id AND app = @app").With("id", sessionId).With("app", app);
+        await using var cmd = connection.Command("SELECT 1 FROM signed_out_sessions WHERE session_id = @id").With("id", sessionId);
         return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
     }
 }

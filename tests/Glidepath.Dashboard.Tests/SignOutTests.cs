@@ -43,6 +43,22 @@ public sealed class SignOutTests(Chromium chromium)
     }
 
     [Fact]
+    public async Task SignIn_WithAnotherToken_EndsTheSessionTheBrowserHad()
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        var browser = await h.SignedInAsync(await h.TokenAsync(Role.Owner, "alice"));
+        var copy = await CopyOfAsync(h, browser);
+
+        await browser.Page.GotoAsync(h.Url + "/dashboard/sign-in");
+        await browser.Page.GetByLabel("Access token").FillAsync(await h.TokenAsync(Role.Viewer, "bob"));
+        await browser.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(browser.Page.GetByTestId("actor")).ToHaveTextAsync("token:bob");
+
+        await copy.Page.GotoAsync(h.Url + "/dashboard/env/staging/history");
+        Assert.EndsWith("/dashboard/sign-in", copy.Page.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SignOut_WhenItCannotBeRecorded_Is503AndKeepsTheCookie()
     {
         await using var h = await DashboardHarness.StartAsync(chromium.Browser);

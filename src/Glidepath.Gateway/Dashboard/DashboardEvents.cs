@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Glidepath.Gateway.Dashboard;
 
@@ -18,7 +19,7 @@ namespace Glidepath.Gateway.Dashboard;
 /// moved. The page then fetches itself again (dashboard.js). The sign-in is checked again at every look: a revoked token
 /// ends the stream.
 /// </summary>
-internal static class DashboardEvents
+internal static partial class DashboardEvents
 {
     public static void Map(RouteGroupBuilder group) =>
         group.MapGet("/events", async (HttpContext http, AdminServices s, DashboardOptions options, IHostApplicationLifetime lifetime) =>
@@ -67,6 +68,12 @@ internal static class DashboardEvents
             {
                 // The page went away or the host is stopping: the stream just ends.
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The store could not be read (the sign-in, its sign-out record or what the page shows): the stream ends,
+                // as for a sign-in that no longer holds. The browser's reconnection is checked like any request (503).
+                LogLookFailed(http.RequestServices.GetRequiredService<ILogger<DashboardAuth>>(), ex.GetType().Name);
+            }
         });
 
     /// <summary>A short text that changes whenever something a live page shows changes (not the clock), over the environments <paramref name="readable"/> allows.</summary>
@@ -96,4 +103,7 @@ internal static class DashboardEvents
         await response.WriteAsync(text, ct);
         await response.Body.FlushAsync(ct);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "dashboard: a live stream could not look at the store ({Error}); it ends")]
+    private static partial void LogLookFailed(ILogger logger, string error);
 }

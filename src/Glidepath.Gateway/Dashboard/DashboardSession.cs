@@ -25,8 +25,14 @@ internal sealed class DashboardSession(IDataProtectionProvider protection, Dashb
     // before sign-outs were recorded) does not open with this purpose: its holder signs in again.
     private readonly ITimeLimitedDataProtector _protector = protection.CreateProtector("Glidepath.Dashboard.Session.v2").ToTimeLimitedDataProtector();
 
-    public void SignIn(HttpContext http, string credential)
+    /// <summary>
+    /// A new session for <paramref name="credential"/>. A session the browser already had is ended first, as by "Sign
+    /// out" (a copy of its cookie would otherwise outlive the switch to another token); a store error propagates and
+    /// no new session is made.
+    /// </summary>
+    public async Task SignInAsync(HttpContext http, string credential)
     {
+        await EndAsync(http).ConfigureAwait(false);
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(IdLength / 2));
         http.Response.Cookies.Append(CookieName, _protector.Protect(id + " " + credential, options.SessionLifetime), Cookie(http));
     }
@@ -37,12 +43,7 @@ internal sealed class DashboardSession(IDataProtectionProvider protection, Dashb
     /// </summary>
     public async Task SignOutAsync(HttpContext http)
     {
-        if (Read(http) is { } session)
-        {
-            var signOut = new SignedOutSession { SessionId = session.Id, App = admin.App, SignedOutAt = admin.Options.Time.GetUtcNow(), Until = session.Expires };
-            await admin.Store.SignOuts.AddAsync(signOut, http.RequestAborted).ConfigureAwait(false);
-        }
-
+        await EndAsync(http).ConfigureAwait(false);
         http.Response.Cookies.Delete(CookieName, Cookie(http));
     }
 
@@ -57,7 +58,16 @@ internal sealed class DashboardSession(IDataProtectionProvider protection, Dashb
             return null;
         }
 
-        return await admin.Store.SignOuts.IsSignedOutAsync(admin.App, session.Id, http.RequestAborted).ConfigureAwait(false) ? null : session.Credential;
+        return await admin.Store.SignOuts.IsSignedOutAsync(session.Id, http.RequestAborted).ConfigureAwait(false) ? null : session.Credential;
+    }
+
+    private async Task EndAsync(HttpContext http)
+    {
+        if (Read(http) is { } session)
+        {
+            var signOut = new SignedOutSession { SessionId = session.Id, App = admin.App, SignedOutAt = admin.Options.Time.GetUtcNow(), Until = session.Expires };
+            await admin.Store.SignOuts.AddAsync(signOut, http.RequestAborted).ConfigureAwait(false);
+        }
     }
 
     private (string Id, string Credential, DateTimeOffset Expires)? Read(HttpContext http)

@@ -47,7 +47,16 @@ internal static partial class DashboardSignIn
                 return Form(http, $"Refused: {principal.Actor} has no role in any environment of this app.", StatusCodes.Status403Forbidden);
             }
 
-            http.RequestServices.GetRequiredService<DashboardSession>().SignIn(http, credential);
+            try
+            {
+                await http.RequestServices.GetRequiredService<DashboardSession>().SignInAsync(http, credential);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogSignOutFailed(http.RequestServices.GetRequiredService<ILogger<DashboardSession>>(), ex.GetType().Name);
+                return Form(http, "Not signed in: the session this browser had could not be ended (the store is unavailable); try again.", StatusCodes.Status503ServiceUnavailable);
+            }
+
             return Results.Redirect(DashboardEndpointRouteBuilderExtensions.Prefix + "/environments");
         });
         group.MapPost("/sign-out", async (HttpContext http) =>

@@ -1,10 +1,10 @@
 -- Dashboard sessions signed out before their cookie expired (the SQLite store's 0021; docs/dashboard.md, "Signing
 -- in"). The session cookie carries a random session id beside the credential; a copy of the cookie taken before
 -- "Sign out" is refused while its id is here. A row is of no use after "until" (the cookie has expired by then) and is
--- deleted at a later sign-out.
+-- deleted at a sign-out an hour or more after it.
 CREATE TABLE signed_out_sessions (
     session_id    text COLLATE "C" NOT NULL PRIMARY KEY,   -- 32 hex digits, random; not a credential on its own
-    app           text COLLATE "C" NOT NULL,
+    app           text COLLATE "C" NOT NULL,               -- the app whose dashboard signed it out (for people reading the table)
     signed_out_at text COLLATE "C" NOT NULL,
     until         text COLLATE "C" NOT NULL                -- ISO 8601 UTC, fixed width: text order is time order
 );

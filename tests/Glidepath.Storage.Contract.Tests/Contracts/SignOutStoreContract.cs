@@ -17,14 +17,13 @@ public abstract class SignOutStoreContract(IStoreFactory factory) : StoreContrac
     };
 
     [Fact]
-    public async Task AddAsync_ThenIsSignedOut_ForThatSessionAndAppOnly()
+    public async Task AddAsync_ThenIsSignedOut_ForThatSessionOnly_WhicheverAppSignedItOut()
     {
-        await Store.SignOuts.AddAsync(SignOut("0123456789abcdef0123456789abcdef"), None);
+        await Store.SignOuts.AddAsync(SignOut("0123456789abcdef0123456789abcdef", app: "other"), None);
 
-        Assert.True(await Store.SignOuts.IsSignedOutAsync("app", "0123456789abcdef0123456789abcdef", None));
-        Assert.False(await Store.SignOuts.IsSignedOutAsync("other", "0123456789abcdef0123456789abcdef", None));
-        Assert.False(await Store.SignOuts.IsSignedOutAsync("app", "fedcba9876543210fedcba9876543210", None));
-        Assert.False(await Store.SignOuts.IsSignedOutAsync("app", "0123456789ABCDEF0123456789ABCDEF", None));
+        Assert.True(await Store.SignOuts.IsSignedOutAsync("0123456789abcdef0123456789abcdef", None));
+        Assert.False(await Store.SignOuts.IsSignedOutAsync("fedcba9876543210fedcba9876543210", None));
+        Assert.False(await Store.SignOuts.IsSignedOutAsync("0123456789ABCDEF0123456789ABCDEF", None));
     }
 
     [Fact]
@@ -33,19 +32,23 @@ public abstract class SignOutStoreContract(IStoreFactory factory) : StoreContrac
         await Store.SignOuts.AddAsync(SignOut("aa"), None);
         await Store.SignOuts.AddAsync(SignOut("aa", at: T0.AddMinutes(5)), None);
 
-        Assert.True(await Store.SignOuts.IsSignedOutAsync("app", "aa", None));
+        Assert.True(await Store.SignOuts.IsSignedOutAsync("aa", None));
     }
 
     [Fact]
-    public async Task AddAsync_ForgetsSessionsThatHadExpired_KeepsThoseStillLive()
+    public async Task AddAsync_ForgetsSessionsExpiredForLongerThanTheMargin_KeepsTheRest()
     {
         await Store.SignOuts.AddAsync(SignOut("short", at: T0, left: TimeSpan.FromMinutes(10)), None);
+        await Store.SignOuts.AddAsync(SignOut("recent", at: T0, left: TimeSpan.FromMinutes(90)), None);
         await Store.SignOuts.AddAsync(SignOut("long", app: "other", at: T0, left: TimeSpan.FromHours(12)), None);
 
-        await Store.SignOuts.AddAsync(SignOut("later", at: T0.AddHours(1)), None);
+        // Two hours on: "short" expired 110 minutes ago (past the one-hour margin), "recent" 30 minutes ago (within it).
+        await Store.SignOuts.AddAsync(SignOut("later", at: T0.AddHours(2)), None);
 
-        Assert.False(await Store.SignOuts.IsSignedOutAsync("app", "short", None));
-        Assert.True(await Store.SignOuts.IsSignedOutAsync("other", "long", None));
-        Assert.True(await Store.SignOuts.IsSignedOutAsync("app", "later", None));
+        Assert.Equal(TimeSpan.FromHours(1), ISignOutStore.ForgetAfter);
+        Assert.False(await Store.SignOuts.IsSignedOutAsync("short", None));
+        Assert.True(await Store.SignOuts.IsSignedOutAsync("recent", None));
+        Assert.True(await Store.SignOuts.IsSignedOutAsync("long", None));
+        Assert.True(await Store.SignOuts.IsSignedOutAsync("later", None));
     }
 }

@@ -14,7 +14,7 @@ internal sealed class InMemorySignOutStore : ISignOutStore
             ArgumentNullException.ThrowIfNull(signOut);
             lock (_sync)
             {
-                foreach (var ended in _sessions.Values.Where(s => s.Until < signOut.SignedOutAt).ToList())
+                foreach (var ended in _sessions.Values.Where(s => s.Until < signOut.SignedOutAt - ISignOutStore.ForgetAfter).ToList())
                 {
                     _sessions.Remove(ended.SessionId);
                 }
@@ -23,12 +23,12 @@ internal sealed class InMemorySignOutStore : ISignOutStore
             }
         }, cancellationToken);
 
-    public Task<bool> IsSignedOutAsync(string app, string sessionId, CancellationToken cancellationToken) =>
+    public Task<bool> IsSignedOutAsync(string sessionId, CancellationToken cancellationToken) =>
         Synchronously.Run(() =>
         {
             lock (_sync)
             {
-                return _sessions.TryGetValue(sessionId, out var s) && s.App == app;
+                return _sessions.ContainsKey(sessionId);
             }
         }, cancellationToken);
 }
