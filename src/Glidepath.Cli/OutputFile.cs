@@ -89,9 +89,8 @@ internal sealed class OutputFile
 
             if (File.Exists(full))
             {
-                using (new FileStream(full, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
-                {
-                }
+                // Without waiting: a FIFO there that no process reads would block a plain open for ever.
+                Glidepath.Files.BoundedFile.ProbeWrite(full);
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

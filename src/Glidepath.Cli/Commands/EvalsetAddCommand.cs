@@ -48,7 +48,7 @@ internal static class EvalsetAddCommand
             var hash = caseJson["metadata"]!["input_sha256"]!.GetValue<string>();
             var caseId = caseJson["id"]!.GetValue<string>();
 
-            var existing = File.Exists(full) ? await File.ReadAllTextAsync(full, ct) : "";
+            var existing = File.Exists(full) ? ReadDataset(full, datasetPath) : "";
             var current = await DatasetReader.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(existing)), full, datasetPath, ct);
             if (current.Cases.FirstOrDefault(c => TraceCase.InputSha256(c) == hash) is { } same)
             {
@@ -86,4 +86,10 @@ internal static class EvalsetAddCommand
         });
         return command;
     }
+
+    // The dataset is read whole to check the result before it is written: bounded, and without waiting on a FIFO.
+    private const int MaxDatasetBytes = 256 * 1024 * 1024;
+
+    private static string ReadDataset(string full, string shown) =>
+        Glidepath.Files.BoundedFile.ReadAllText(full, MaxDatasetBytes) ?? throw new BadInputException($"{shown}: larger than {MaxDatasetBytes / (1024 * 1024)} MiB; 'evalset add' reads the dataset whole to check it, so add the case to a smaller dataset or by hand");
 }

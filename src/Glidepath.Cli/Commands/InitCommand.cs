@@ -88,7 +88,8 @@ internal static class InitCommand
             return true;
         }
 
-        var text = File.ReadAllText(path);
+        // Bounded, and without waiting on a FIFO: the target folder is the user's, not ours.
+        var text = Glidepath.Files.BoundedFile.ReadAllText(path, 1024 * 1024) ?? throw new BadInputException($"{path}: larger than 1024 KiB; add '{entry}' to it by hand");
         if (text.Split('\n').Any(l => l.Trim() is entry or ".glidepath" or "/.glidepath/" or "/.glidepath"))
         {
             return false;

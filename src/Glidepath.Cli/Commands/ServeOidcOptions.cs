@@ -55,11 +55,14 @@ internal sealed class ServeOidcOptions
         return options;
     }
 
+    private const int MaxKeyBytes = 1024 * 1024;
+
     private static string Read(string path)
     {
         try
         {
-            return File.ReadAllText(path);
+            // A key file is a few KB; a bound keeps a device or a FIFO named here from filling memory or hanging start-up.
+            return Glidepath.Files.BoundedFile.ReadAllText(path, MaxKeyBytes) ?? throw new BadInputException($"--oidc-signing-key {path}: larger than {MaxKeyBytes / 1024} KiB; expected a PEM public key or a JSON Web Key Set");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -35,6 +35,31 @@ public sealed class RollbackCliTests
         Assert.Contains("no earlier known-good release", stderr, StringComparison.Ordinal);
     }
 
+    // Two operators both looked at production at one revision and both confirmed a rollback: one step back, not two.
+    [Fact]
+    public async Task Rollback_ExpectRevision_TheSecondOfTwoWhoSawTheSameRevision_IsRefusedAndNothingMoves()
+    {
+        await using var app = await ThreePromotionsAsync();
+        var seen = (await RevisionAsync(app, "production")).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        await app.OkAsync("rollback", "--env", "production", "--expect-revision", seen, "--reason", "first");
+        var (code, _, stderr) = await app.RunAsync("rollback", "--env", "production", "--expect-revision", seen, "--reason", "second");
+        var ahead = await app.RunAsync("rollback", "--env", "production", "--expect-revision", "999");
+
+        Assert.Equal(ExitCodes.Refused, code);
+        Assert.Contains($"environment 'production' changed since it was looked at (revision {seen}, now ", stderr, StringComparison.Ordinal);
+        Assert.Contains("rollback v3 → v2", stderr, StringComparison.Ordinal);
+        Assert.Contains("Nothing was rolled back by this request", stderr, StringComparison.Ordinal);
+        Assert.Equal("v2", await app.StableAsync("production"));
+        Assert.Equal(ExitCodes.BadInput, ahead.Code);
+        Assert.Contains("expected revision 999 is ahead of environment 'production'", ahead.Stderr, StringComparison.Ordinal);
+        Assert.Equal("v2", await app.StableAsync("production"));
+    }
+
+    private static async Task<long> RevisionAsync(EnvApp app, string environment) =>
+        (await app.JsonAsync("status")).GetProperty("environments").EnumerateArray()
+            .Single(e => e.GetProperty("name").GetString() == environment).GetProperty("revision").GetInt64();
+
     [Fact]
     public async Task Rollback_To_WalksBackFurther()
     {

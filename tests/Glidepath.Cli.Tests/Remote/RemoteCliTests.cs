@@ -122,6 +122,30 @@ public sealed class RemoteCliTests : IAsyncLifetime
         Assert.False((await _app.JsonAsync("status")).GetProperty("environments").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "production").GetProperty("frozen").GetBoolean());
     }
 
+    // --expect-revision travels as the body's expected_revision: the gateway refuses the second of two rollbacks
+    // confirmed on the same revision, as the store does for a local command.
+    [Fact]
+    public async Task Rollback_ExpectRevision_ThroughTheAdminApi_OneStepBackNotTwo()
+    {
+        await _app.OkAsync("deploy", "v2", "--env", "staging");
+        await _app.SaveVerdictAsync("v2", "v1", "pass");
+        await _app.OkAsync("promote", "v2", "--env", "production");
+        var seen = (await _app.JsonAsync("status")).GetProperty("environments").EnumerateArray()
+            .Single(e => e.GetProperty("name").GetString() == "production").GetProperty("revision").GetInt64()
+            .ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var first = await RemoteAsync(_admin, "rollback", "--env", "production", "--expect-revision", seen, "--reason", "first");
+        var second = await RemoteAsync(_admin, "rollback", "--env", "production", "--expect-revision", seen, "--reason", "second");
+
+        Assert.True(first.Code == 0, first.Stderr);
+        Assert.Equal(ExitCodes.Refused, second.Code);
+        Assert.Contains($"changed since it was looked at (revision {seen}, now ", second.Stderr, StringComparison.Ordinal);
+        Assert.Equal("v1", await _app.StableAsync("production"));
+        var rollbacks = (await _app.JsonAsync("history", "--env", "production")).GetProperty("events").EnumerateArray()
+            .Where(e => e.GetProperty("kind").GetString() == "rollback").ToList();
+        Assert.Equal(("token:ops", "first"), (Assert.Single(rollbacks).GetProperty("actor").GetString(), rollbacks[0].GetProperty("reason").GetString()));
+    }
+
     // The admin API names body fields ('rpm') for other callers; the CLI's user typed a flag, and reads it back.
     [Fact]
     public async Task ServerSideInputError_KeepsTheCliFlagsWording()
