@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Glidepath.Evals.Runs;
 using Glidepath.Evals.Scorers;
 using Npgsql;
@@ -11,7 +10,6 @@ internal sealed class PostgresEvalRunStore(PostgresDatabase database) : IEvalRun
 {
     private const string RunColumns = "id, app, kind, release_id, baseline_release_id, dataset_path, dataset_sha256, trials, case_count, tags_json, scorer_version, use_cache, concurrency, status, created_at, finished_at";
     private const string ResultColumns = "run_id, release_id, case_id, trial, status, score, output, tool_calls, latency_ms, cost_usd, input_tokens, output_tokens, scores_json, error, finished_at";
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     public async Task CreateAsync(EvalRun run, CancellationToken cancellationToken)
     {
@@ -20,7 +18,7 @@ internal sealed class PostgresEvalRunStore(PostgresDatabase database) : IEvalRun
         await using var cmd = connection.Command($"INSERT INTO eval_runs ({RunColumns}) VALUES (@id, @app, @kind, @rel, @base, @path, @sha, @trials, @cases, @tags, @scorers, @cache, @conc, @status, @at, NULL)");
         cmd.With("id", run.Id).With("app", run.App).With("kind", StoredName.Of(run.Kind)).With("rel", run.ReleaseId).With("base", run.BaselineReleaseId)
             .With("path", run.DatasetPath).With("sha", run.DatasetSha256).With("trials", run.Trials).With("cases", run.CaseCount)
-            .With("tags", JsonSerializer.Serialize(run.Tags)).With("scorers", run.ScorerVersion).With("cache", run.UseCache)
+            .With("tags", StoredResultJson.Strings(run.Tags)).With("scorers", run.ScorerVersion).With("cache", run.UseCache)
             .With("conc", run.Concurrency).With("status", StoredName.Of(run.Status)).With("at", AsGiven(run.CreatedAt));
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -52,8 +50,8 @@ internal sealed class PostgresEvalRunStore(PostgresDatabase database) : IEvalRun
                 ON CONFLICT (run_id, release_id, case_id, trial) DO NOTHING
                 """, tx);
             cmd.With("run", r.RunId).With("rel", r.ReleaseId).With("case", r.CaseId).With("trial", r.Trial).With("status", r.Status.ToString().ToLowerInvariant())
-                .With("score", r.Score).With("out", r.Output).With("tools", JsonSerializer.Serialize(r.ToolCalls)).With("lat", r.LatencyMs)
-                .With("cost", r.CostUsd).With("in", r.InputTokens).With("outt", r.OutputTokens).With("scores", JsonSerializer.Serialize(r.Scores, Json))
+                .With("score", r.Score).With("out", r.Output).With("tools", StoredResultJson.Strings(r.ToolCalls)).With("lat", r.LatencyMs)
+                .With("cost", r.CostUsd).With("in", r.InputTokens).With("outt", r.OutputTokens).With("scores", StoredResultJson.Scores(r.Scores))
                 .With("err", r.Error).With("at", AsGiven(r.FinishedAt));
             await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -82,12 +80,12 @@ internal sealed class PostgresEvalRunStore(PostgresDatabase database) : IEvalRun
                 Status = Enum.Parse<TrialStatus>(reader.GetString(4), ignoreCase: true),
                 Score = reader.IsDBNull(5) ? null : reader.GetDouble(5),
                 Output = reader.GetString(6),
-                ToolCalls = JsonSerializer.Deserialize<List<string>>(reader.GetString(7)) ?? [],
+                ToolCalls = StoredResultJson.ReadStrings(reader.GetString(7)),
                 LatencyMs = reader.GetDouble(8),
                 CostUsd = reader.IsDBNull(9) ? null : reader.GetDouble(9),
                 InputTokens = reader.IsDBNull(10) ? null : reader.GetInt64(10),
                 OutputTokens = reader.IsDBNull(11) ? null : reader.GetInt64(11),
-                Scores = JsonSerializer.Deserialize<List<ScoreOutcome>>(reader.GetString(12), Json) ?? [],
+                Scores = StoredResultJson.ReadScores(reader.GetString(12)),
                 Error = reader.StringOrNull(13),
                 FinishedAt = ParseAsGiven(reader.GetString(14)),
             };
@@ -146,7 +144,7 @@ internal sealed class PostgresEvalRunStore(PostgresDatabase database) : IEvalRun
         DatasetSha256 = reader.GetString(6),
         Trials = reader.GetInt32(7),
         CaseCount = reader.GetInt32(8),
-        Tags = JsonSerializer.Deserialize<List<string>>(reader.GetString(9)) ?? [],
+        Tags = StoredResultJson.ReadStrings(reader.GetString(9)),
         ScorerVersion = reader.GetString(10),
         UseCache = reader.GetBoolean(11),
         Concurrency = reader.GetInt32(12),

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Glidepath.Evals.Runs;
 using Glidepath.Evals.Scorers;
 using Microsoft.Data.Sqlite;
@@ -11,7 +10,6 @@ internal sealed class SqliteEvalRunStore(SqliteDatabase database) : IEvalRunStor
 {
     private const string RunColumns = "id, app, kind, release_id, baseline_release_id, dataset_path, dataset_sha256, trials, case_count, tags_json, scorer_version, use_cache, concurrency, status, created_at, finished_at";
     private const string ResultColumns = "run_id, release_id, case_id, trial, status, score, output, tool_calls, latency_ms, cost_usd, input_tokens, output_tokens, scores_json, error, finished_at";
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     public async Task CreateAsync(EvalRun run, CancellationToken cancellationToken)
     {
@@ -27,7 +25,7 @@ internal sealed class SqliteEvalRunStore(SqliteDatabase database) : IEvalRunStor
         cmd.Parameters.AddWithValue("$sha", run.DatasetSha256);
         cmd.Parameters.AddWithValue("$trials", run.Trials);
         cmd.Parameters.AddWithValue("$cases", run.CaseCount);
-        cmd.Parameters.AddWithValue("$tags", JsonSerializer.Serialize(run.Tags));
+        cmd.Parameters.AddWithValue("$tags", StoredResultJson.Strings(run.Tags));
         cmd.Parameters.AddWithValue("$scorers", run.ScorerVersion);
         cmd.Parameters.AddWithValue("$cache", run.UseCache ? 1 : 0);
         cmd.Parameters.AddWithValue("$conc", run.Concurrency);
@@ -65,8 +63,8 @@ internal sealed class SqliteEvalRunStore(SqliteDatabase database) : IEvalRunStor
             object?[] values =
             [
                 r.RunId, r.ReleaseId, r.CaseId, r.Trial, r.Status.ToString().ToLowerInvariant(), r.Score, r.Output,
-                JsonSerializer.Serialize(r.ToolCalls), r.LatencyMs, r.CostUsd, r.InputTokens, r.OutputTokens,
-                JsonSerializer.Serialize(r.Scores, Json), r.Error, r.FinishedAt.ToString("O", CultureInfo.InvariantCulture),
+                StoredResultJson.Strings(r.ToolCalls), r.LatencyMs, r.CostUsd, r.InputTokens, r.OutputTokens,
+                StoredResultJson.Scores(r.Scores), r.Error, r.FinishedAt.ToString("O", CultureInfo.InvariantCulture),
             ];
             for (var i = 0; i < ps.Length; i++)
             {
@@ -102,12 +100,12 @@ internal sealed class SqliteEvalRunStore(SqliteDatabase database) : IEvalRunStor
                 Status = Enum.Parse<TrialStatus>(reader.GetString(4), ignoreCase: true),
                 Score = reader.IsDBNull(5) ? null : reader.GetDouble(5),
                 Output = reader.GetString(6),
-                ToolCalls = JsonSerializer.Deserialize<List<string>>(reader.GetString(7)) ?? [],
+                ToolCalls = StoredResultJson.ReadStrings(reader.GetString(7)),
                 LatencyMs = reader.GetDouble(8),
                 CostUsd = reader.IsDBNull(9) ? null : reader.GetDouble(9),
                 InputTokens = reader.IsDBNull(10) ? null : reader.GetInt64(10),
                 OutputTokens = reader.IsDBNull(11) ? null : reader.GetInt64(11),
-                Scores = JsonSerializer.Deserialize<List<ScoreOutcome>>(reader.GetString(12), Json) ?? [],
+                Scores = StoredResultJson.ReadScores(reader.GetString(12)),
                 Error = reader.IsDBNull(13) ? null : reader.GetString(13),
                 FinishedAt = DateTimeOffset.Parse(reader.GetString(14), CultureInfo.InvariantCulture),
             };
@@ -166,7 +164,7 @@ internal sealed class SqliteEvalRunStore(SqliteDatabase database) : IEvalRunStor
                 DatasetSha256 = reader.GetString(6),
                 Trials = reader.GetInt32(7),
                 CaseCount = reader.GetInt32(8),
-                Tags = JsonSerializer.Deserialize<List<string>>(reader.GetString(9)) ?? [],
+                Tags = StoredResultJson.ReadStrings(reader.GetString(9)),
                 ScorerVersion = reader.GetString(10),
                 UseCache = reader.GetInt64(11) != 0,
                 Concurrency = reader.GetInt32(12),
