@@ -23,6 +23,15 @@ internal sealed class TempDir : IDisposable
 
     public string File(string relative) => System.IO.Path.Combine(Path, relative);
 
+    /// <summary>A named pipe (FIFO) at <paramref name="relative"/> that no process writes or reads (made with mkfifo); its path.</summary>
+    public string Fifo(string relative)
+    {
+        var path = File(relative);
+        using var mkfifo = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("mkfifo", [path]) { UseShellExecute = false })!;
+        mkfifo.WaitForExit();
+        return mkfifo.ExitCode == 0 ? path : throw new InvalidOperationException($"mkfifo {path} exited {mkfifo.ExitCode}");
+    }
+
     public void Write(string relative, string content)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(File(relative))!);

@@ -117,26 +117,14 @@ public sealed class GateCliTests
     [Fact]
     public async Task OutputFile_AFifoThatNobodyReads_IsCheckedWithoutWaiting_AndReplaced()
     {
-        var dir = Directory.CreateTempSubdirectory("gp-out-");
-        try
-        {
-            var fifo = Path.Combine(dir.FullName, "gate.md");
-            using (var mkfifo = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("mkfifo", [fifo]) { UseShellExecute = false })!)
-            {
-                mkfifo.WaitForExit();
-                Assert.Equal(0, mkfifo.ExitCode);
-            }
+        using var dir = new TempDir();
+        var fifo = dir.Fifo("gate.md");
 
-            // A regression blocks in open(2) for ever: the bound turns that into a failure, no timing is measured.
-            var file = await Task.Run(() => OutputFile.Check(fifo, "--report")).WaitAsync(TimeSpan.FromMinutes(2));
-            await file.WriteAsync("# gate\n", CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(2));
+        // A regression blocks in open(2) for ever: the bound turns that into a failure, no timing is measured.
+        var file = await Task.Run(() => OutputFile.Check(fifo, "--report")).WaitAsync(TimeSpan.FromMinutes(2));
+        await file.WriteAsync("# gate\n", CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(2));
 
-            Assert.Equal("# gate\n", await File.ReadAllTextAsync(fifo));
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
+        Assert.Equal("# gate\n", await File.ReadAllTextAsync(fifo));
     }
 
     [Fact]

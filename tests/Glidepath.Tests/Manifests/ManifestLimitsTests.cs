@@ -36,9 +36,8 @@ public sealed class ManifestLimitsTests : IDisposable
     public async Task Load_NamedPipeThatNoProcessWrites_IsAnErrorNotAWaitForEver()
     {
         // open(2) of a FIFO waits for a writer; a manifest (or prompt file) that is one must not hang the command.
-        var fifo = _dir.File("glidepath.yaml");
-        File.Delete(fifo);
-        MakeFifo(fifo);
+        File.Delete(_dir.File("glidepath.yaml"));
+        var fifo = _dir.Fifo("glidepath.yaml");
 
         // A regression blocks in open(2) for ever: the bound turns that into a failure, it is not a timing the test needs.
         var ex = await Assert.ThrowsAsync<ManifestException>(() => Task.Run(() => ManifestParser.Load(fifo)).WaitAsync(TimeSpan.FromMinutes(2)));
@@ -49,8 +48,7 @@ public sealed class ManifestLimitsTests : IDisposable
     [Fact]
     public async Task ReadAllBytes_NamedPipeWithNoWriter_ReadsAsEmpty_AndARegularFileAsItIs()
     {
-        var fifo = _dir.File("pipe");
-        MakeFifo(fifo);
+        var fifo = _dir.Fifo("pipe");
         _dir.Write("plain.txt", "hello");
 
         var fromPipe = await Task.Run(() => Glidepath.Files.BoundedFile.ReadAllBytes(fifo, 1024)).WaitAsync(TimeSpan.FromMinutes(2));
@@ -58,13 +56,6 @@ public sealed class ManifestLimitsTests : IDisposable
         Assert.Equal([], Assert.IsType<byte[]>(fromPipe));
         Assert.Equal("hello"u8.ToArray(), Glidepath.Files.BoundedFile.ReadAllBytes(_dir.File("plain.txt"), 1024)!);
         Assert.Null(Glidepath.Files.BoundedFile.ReadAllBytes(_dir.File("plain.txt"), 4));
-    }
-
-    private static void MakeFifo(string path)
-    {
-        using var mkfifo = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("mkfifo", [path]) { UseShellExecute = false })!;
-        mkfifo.WaitForExit();
-        Assert.Equal(0, mkfifo.ExitCode);
     }
 
     [Fact]

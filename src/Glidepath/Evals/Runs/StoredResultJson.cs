@@ -99,10 +99,21 @@ public static class StoredResultJson
         return Try(() => TryReadScores(Encoding.UTF8.GetBytes(json))) ?? Fallback<List<ScoreOutcome>>(json, SnakeCase);
     }
 
-    private static List<string>? TryReadStrings(byte[] utf8)
+    private delegate T? ElementReader<T>(ref Utf8JsonReader r)
+        where T : class;
+
+    private static List<string>? TryReadStrings(byte[] utf8) =>
+        TryReadArray(utf8, static (ref Utf8JsonReader r) => r.TokenType == JsonTokenType.String ? r.GetString() : null);
+
+    private static List<ScoreOutcome>? TryReadScores(byte[] utf8) =>
+        TryReadArray(utf8, static (ref Utf8JsonReader r) => r.TokenType == JsonTokenType.StartObject ? TryReadScore(ref r) : null);
+
+    /// <summary><c>null</c> (none) or an array whose every element <paramref name="element"/> reads; null for anything else.</summary>
+    private static List<T>? TryReadArray<T>(byte[] utf8, ElementReader<T> element)
+        where T : class
     {
         var r = new Utf8JsonReader(utf8);
-        var list = new List<string>();
+        var list = new List<T>();
         if (!r.Read())
         {
             return null;
@@ -118,41 +129,14 @@ public static class StoredResultJson
             return null;
         }
 
-        while (r.Read() && r.TokenType == JsonTokenType.String)
+        while (r.Read() && r.TokenType != JsonTokenType.EndArray)
         {
-            list.Add(r.GetString()!);
-        }
-
-        return r.TokenType == JsonTokenType.EndArray && !r.Read() ? list : null;
-    }
-
-    private static List<ScoreOutcome>? TryReadScores(byte[] utf8)
-    {
-        var r = new Utf8JsonReader(utf8);
-        var list = new List<ScoreOutcome>();
-        if (!r.Read())
-        {
-            return null;
-        }
-
-        if (r.TokenType == JsonTokenType.Null)
-        {
-            return r.Read() ? null : list;
-        }
-
-        if (r.TokenType != JsonTokenType.StartArray)
-        {
-            return null;
-        }
-
-        while (r.Read() && r.TokenType == JsonTokenType.StartObject)
-        {
-            if (TryReadScore(ref r) is not { } score)
+            if (element(ref r) is not { } value)
             {
                 return null;
             }
 
-            list.Add(score);
+            list.Add(value);
         }
 
         return r.TokenType == JsonTokenType.EndArray && !r.Read() ? list : null;

@@ -96,35 +96,23 @@ public sealed class DatasetHardeningTests
     [Fact]
     public async Task Load_NamedPipeThatNoProcessWrites_ReadsAsNoCasesInsteadOfWaitingForEver()
     {
-        var dir = Directory.CreateTempSubdirectory("gp-fifo-");
-        try
+        using var dir = new TempDir();
+        var fifo = dir.Fifo("cases.jsonl");
+
+        // A regression blocks in open(2) for ever: the bound turns that into a failure, no timing is measured.
+        var loaded = await Task.Run(async () =>
         {
-            var fifo = Path.Combine(dir.FullName, "cases.jsonl");
-            using (var mkfifo = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("mkfifo", [fifo]) { UseShellExecute = false })!)
+            try
             {
-                mkfifo.WaitForExit();
-                Assert.Equal(0, mkfifo.ExitCode);
+                return (await DatasetReader.LoadAsync(fifo, "cases.jsonl", CancellationToken.None)).Cases.Count;
             }
-
-            // A regression blocks in open(2) for ever: the bound turns that into a failure, no timing is measured.
-            var loaded = await Task.Run(async () =>
+            catch (DatasetException)
             {
-                try
-                {
-                    return (await DatasetReader.LoadAsync(fifo, "cases.jsonl", CancellationToken.None)).Cases.Count;
-                }
-                catch (DatasetException)
-                {
-                    return 0;
-                }
-            }).WaitAsync(TimeSpan.FromMinutes(2));
+                return 0;
+            }
+        }).WaitAsync(TimeSpan.FromMinutes(2));
 
-            Assert.Equal(0, loaded);
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
+        Assert.Equal(0, loaded);
     }
 
     [Fact]
