@@ -110,4 +110,18 @@ public sealed class InitCommandTests
         Assert.Equal("keep", File.ReadAllText(Path.Combine(target, "NOTES.txt")));
         Assert.True(File.Exists(Path.Combine(target, "glidepath.yaml")));
     }
+
+    [Fact]
+    public async Task Init_FolderWhoseGitignoreIsANamedPipe_Exit2InsteadOfWaitingForAReader()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.File("agent"));
+        dir.Fifo("agent/.gitignore");
+
+        // A regression waits for ever in open(2): the bound turns that into a failure, no timing is measured.
+        var init = await CliRunner.RunAsync("init", dir.File("agent")).WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.Equal(2, init.ExitCode);
+        Assert.Contains(".gitignore is a named pipe or a socket", init.Stderr, StringComparison.Ordinal);
+    }
 }

@@ -91,5 +91,7 @@ internal static class EvalsetAddCommand
     private const int MaxDatasetBytes = 256 * 1024 * 1024;
 
     private static string ReadDataset(string full, string shown) =>
-        Glidepath.Files.BoundedFile.ReadAllText(full, MaxDatasetBytes) ?? throw new BadInputException($"{shown}: larger than {MaxDatasetBytes / (1024 * 1024)} MiB; 'evalset add' reads the dataset whole to check it, so add the case to a smaller dataset or by hand");
+        Glidepath.Files.BoundedFile.IsStream(full)
+            ? throw new BadInputException($"{shown} is a named pipe or a socket, not a file; 'evalset add' appends to a JSON Lines file")
+            : Glidepath.Files.BoundedFile.ReadAllText(full, MaxDatasetBytes) ?? throw new BadInputException($"{shown}: larger than {MaxDatasetBytes / (1024 * 1024)} MiB; 'evalset add' reads the dataset whole to check it, so add the case to a smaller dataset or by hand");
 }

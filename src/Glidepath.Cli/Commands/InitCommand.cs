@@ -88,7 +88,13 @@ internal static class InitCommand
             return true;
         }
 
-        // Bounded, and without waiting on a FIFO: the target folder is the user's, not ours.
+        // Bounded, and without waiting on a FIFO: the target folder is the user's, not ours. A FIFO or socket is not
+        // appended to: the write would wait for a reader.
+        if (Glidepath.Files.BoundedFile.IsStream(path))
+        {
+            throw new BadInputException($"{path} is a named pipe or a socket, not a file; expected a .gitignore file (or none)");
+        }
+
         var text = Glidepath.Files.BoundedFile.ReadAllText(path, 1024 * 1024) ?? throw new BadInputException($"{path}: larger than 1024 KiB; add '{entry}' to it by hand");
         if (text.Split('\n').Any(l => l.Trim() is entry or ".glidepath" or "/.glidepath/" or "/.glidepath"))
         {

@@ -41,7 +41,7 @@ public static class BoundedFile
         }
     }
 
-    /// <summary>The file as UTF-8 text without a byte-order mark, as <see cref="File.ReadAllText(string)"/> reads it, or null when it holds more than <paramref name="maxBytes"/>.</summary>
+    /// <summary>The file's text as <see cref="File.ReadAllText(string)"/> decodes it (UTF-8, or what a byte-order mark says), or null when it holds more than <paramref name="maxBytes"/>.</summary>
     public static string? ReadAllText(string path, int maxBytes)
     {
         if (ReadAllBytes(path, maxBytes) is not { } bytes)
@@ -49,12 +49,16 @@ public static class BoundedFile
             return null;
         }
 
-        ReadOnlySpan<byte> bom = [0xEF, 0xBB, 0xBF];
-        return System.Text.Encoding.UTF8.GetString(bytes.AsSpan().StartsWith(bom) ? bytes.AsSpan(bom.Length) : bytes);
+        // As File.ReadAllText decodes: UTF-8 unless a byte-order mark says UTF-16 or UTF-32.
+        using var reader = new StreamReader(new MemoryStream(bytes), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd();
     }
 
     /// <summary>Opens a file to read without waiting on a named pipe that no process writes (<see cref="NonBlockingOpen"/>).</summary>
     public static FileStream OpenRead(string path, int bufferSize = 4096) => NonBlockingOpen.Read(path, bufferSize);
+
+    /// <summary>Whether the existing <paramref name="path"/> cannot seek (a FIFO, socket, pipe or terminal): read it, but do not write through it.</summary>
+    public static bool IsStream(string path) => NonBlockingOpen.IsStream(path);
 
     /// <summary>Throws the usual exception when the existing file may not be opened for writing; writes nothing and never waits on a FIFO.</summary>
     public static void ProbeWrite(string path) => NonBlockingOpen.ProbeWrite(path);

@@ -14,6 +14,7 @@ internal static partial class NonBlockingOpen
     // <fcntl.h> and <errno.h> on Linux x86-64 and arm64.
     private const int ReadOnly = 0;
     private const int WriteOnly = 1;
+    private const int ReadWrite = 2;
     private const int NonBlocking = 0x800;
     private const int CloseOnExec = 0x80000;
     private const int GetFlags = 3;
@@ -23,13 +24,32 @@ internal static partial class NonBlockingOpen
     private static bool Native => OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.Arm64;
 
     /// <summary>
+    /// Whether the existing <paramref name="path"/> is something that cannot seek: a FIFO, a socket, a pipe or a
+    /// terminal. Such a path is read (as empty, when nothing writes it) but must not be written through: the write would
+    /// wait for a reader.
+    /// </summary>
+    public static bool IsStream(string path)
+    {
+        try
+        {
+            using var stream = Read(path, bufferSize: 1);
+            return !stream.CanSeek;
+        }
+        catch (IOException)
+        {
+            // A socket cannot be opened at all (ENXIO): not a file either.
+            return File.Exists(path);
+        }
+    }
+
+    /// <summary>
     /// A stream to read <paramref name="path"/>. A FIFO that no process writes reads as empty (end of file); a pipe that
     /// is being written (<c>&lt;(…)</c>) reads as it is written, and O_NONBLOCK is cleared after the open so that reads
     /// wait for data as usual. A named FIFO whose writer comes only after this open reads as empty too.
     /// </summary>
     public static FileStream Read(string path, int bufferSize)
     {
-        if (Native && TryOpen(path, ReadOnly) is { } handle)
+        if (Native && !path.Contains('\0', StringComparison.Ordinal) && TryOpen(path, ReadOnly) is { } handle)
         {
             try
             {
@@ -60,7 +80,7 @@ internal static partial class NonBlockingOpen
     /// </summary>
     public static void ProbeWrite(string path)
     {
-        if (Native)
+        if (Native && !path.Contains('\0', StringComparison.Ordinal))
         {
             try
             {
@@ -71,8 +91,17 @@ internal static partial class NonBlockingOpen
                     return;
                 }
 
+                // ENXIO: a FIFO that no process reads (it will be replaced, not written through), or a socket, which
+                // must not be replaced: a FIFO opens read-write without waiting, a socket does not open at all.
                 if (Marshal.GetLastPInvokeError() == NoReader)
                 {
+                    var again = OpenNative(path, ReadWrite | NonBlocking | CloseOnExec);
+                    if (again < 0)
+                    {
+                        throw new IOException($"{path} is a socket or a device with no file behind it");
+                    }
+
+                    new SafeFileHandle((nint)again, ownsHandle: true).Dispose();
                     return;
                 }
             }

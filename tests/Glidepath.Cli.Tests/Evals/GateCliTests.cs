@@ -128,6 +128,20 @@ public sealed class GateCliTests
     }
 
     [Fact]
+    public void OutputFile_AnExistingSocket_IsRefusedAndLeftInPlace()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("app.sock");
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+
+        var ex = Assert.Throws<Glidepath.Errors.BadInputException>(() => OutputFile.Check(path, "--report"));
+
+        Assert.Contains("cannot write there", ex.Message, StringComparison.Ordinal);
+        Assert.True(File.Exists(path));
+    }
+
+    [Fact]
     public async Task Gate_PlanFromWithoutTo_Exit2()
     {
         using var app = EvalApp.Create();

@@ -59,6 +59,18 @@ public sealed class ManifestLimitsTests : IDisposable
     }
 
     [Fact]
+    public void ReadAllText_DecodesAsFileReadAllTextDoes_Utf16WithItsByteOrderMark()
+    {
+        File.WriteAllText(_dir.File("key.json"), "{\"keys\":[]} é", new UnicodeEncoding(bigEndian: false, byteOrderMark: true));
+        File.WriteAllText(_dir.File("bom8.txt"), "é", new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+
+        Assert.Equal(File.ReadAllText(_dir.File("key.json")), Glidepath.Files.BoundedFile.ReadAllText(_dir.File("key.json"), 1024));
+        Assert.Equal("é", Glidepath.Files.BoundedFile.ReadAllText(_dir.File("bom8.txt"), 1024));
+        Assert.False(Glidepath.Files.BoundedFile.IsStream(_dir.File("bom8.txt")));
+        Assert.True(Glidepath.Files.BoundedFile.IsStream(_dir.Fifo("pipe2")));
+    }
+
+    [Fact]
     public void Load_HugeDuration_ReportsNotADurationInsteadOfOverflow()
     {
         var ex = Reject(Sample.Replace("max_duration: 30m", "max_duration: 99999999999999d", StringComparison.Ordinal));

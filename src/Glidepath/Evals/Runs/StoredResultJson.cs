@@ -18,6 +18,9 @@ namespace Glidepath.Evals.Runs;
 /// </remarks>
 public static class StoredResultJson
 {
+    // Text that is not valid Unicode (a lone surrogate) is the serializer's to refuse, as it did.
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private static readonly JsonSerializerOptions SnakeCase = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     /// <summary>A list of strings (tool calls, tags) as <c>JsonSerializer.Serialize</c> writes it.</summary>
@@ -42,7 +45,7 @@ public static class StoredResultJson
     public static List<string> ReadStrings(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        return Try(() => TryReadStrings(Encoding.UTF8.GetBytes(json))) ?? Fallback<List<string>>(json, null);
+        return Try(() => TryReadStrings(StrictUtf8.GetBytes(json))) ?? Fallback<List<string>>(json, null);
     }
 
     /// <summary>Scores as <c>JsonSerializer.Serialize</c> with snake_case property names writes them.</summary>
@@ -96,7 +99,7 @@ public static class StoredResultJson
     public static List<ScoreOutcome> ReadScores(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        return Try(() => TryReadScores(Encoding.UTF8.GetBytes(json))) ?? Fallback<List<ScoreOutcome>>(json, SnakeCase);
+        return Try(() => TryReadScores(StrictUtf8.GetBytes(json))) ?? Fallback<List<ScoreOutcome>>(json, SnakeCase);
     }
 
     private delegate T? ElementReader<T>(ref Utf8JsonReader r)
@@ -233,7 +236,8 @@ public static class StoredResultJson
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    // Malformed JSON is the serializer's to report, as it was.
+    // Malformed JSON, an escaped lone surrogate (InvalidOperationException from the reader) or a string that is not
+    // valid Unicode (EncoderFallbackException) is the serializer's to report, as it was.
     private static T? Try<T>(Func<T?> read)
         where T : class
     {
@@ -241,7 +245,7 @@ public static class StoredResultJson
         {
             return read();
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
         {
             return null;
         }

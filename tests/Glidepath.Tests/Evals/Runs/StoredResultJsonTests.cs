@@ -73,6 +73,23 @@ public sealed class StoredResultJsonTests
         Assert.ThrowsAny<JsonException>(() => StoredResultJson.ReadScores(json));
     }
 
+    [Theory]
+    [InlineData("[{\"scorer\":\"\\ud800x\"}]")]
+    [InlineData("[{\"\\udc00\":1}]")]
+    [InlineData("[{\"scorer\":\"a\",\"metadata\":{\"k\":\"\\udc00\"}}]")]
+    public void ReadScores_EscapedLoneSurrogate_RefusedAsTheSerializerRefusesIt(string json)
+    {
+        Assert.ThrowsAny<JsonException>(() => JsonSerializer.Deserialize<List<ScoreOutcome>>(json, SnakeCase));
+        Assert.ThrowsAny<JsonException>(() => StoredResultJson.ReadScores(json));
+    }
+
+    [Fact]
+    public void ReadStrings_EscapedLoneSurrogate_RefusedAsTheSerializerRefusesIt()
+    {
+        Assert.ThrowsAny<JsonException>(() => JsonSerializer.Deserialize<List<string>>("[\"\\udc00\"]"));
+        Assert.ThrowsAny<JsonException>(() => StoredResultJson.ReadStrings("[\"\\udc00\"]"));
+    }
+
     [Fact]
     public void ReadStrings_NullAndMalformed_AsTheSerializer()
     {
