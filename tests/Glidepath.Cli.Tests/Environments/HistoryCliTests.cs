@@ -37,6 +37,39 @@ public sealed class HistoryCliTests
         Assert.Equal("incident 4711", details.GetProperty("frozen_reason").GetString());
     }
 
+    // Text recorded before the printable-text rule (or by another tool) still reaches terminals: the CLI prints its
+    // control characters as codes, so an escape sequence in a reason cannot erase or rewrite the history row.
+    [Fact]
+    public async Task History_TextWithControlCharactersInTheStore_PrintedAsCodes()
+    {
+        await using var app = await EnvApp.CreateAsync(1);
+        await using (var store = await Glidepath.Storage.Sqlite.SqliteStore.OpenAsync(app.StorePath, TimeProvider.System, CancellationToken.None))
+        {
+            var current = await store.Environments.GetAsync("support-agent", "staging", CancellationToken.None);
+            await store.Environments.ApplyAsync(new EnvironmentChange
+            {
+                App = "support-agent",
+                Environment = "staging",
+                ExpectedRevision = current.Revision,
+                NewState = current with { Frozen = true, FrozenReason = "ok\u001b[2K\rfrozen by nobody" },
+                Event = new EnvironmentEvent
+                {
+                    App = "support-agent", Environment = "staging", Revision = 0, Kind = "freeze",
+                    Actor = "evil\u001b]0;title\u0007", Reason = "ok\u001b[2K\rfrozen by nobody", Time = DateTimeOffset.UtcNow,
+                },
+            }, CancellationToken.None);
+        }
+
+        var (code, stdout, stderr) = await app.RunAsync("history", "--env", "staging");
+        var status = await app.RunAsync("status");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("ok\\u001B[2K\\u000Dfrozen by nobody", stdout, StringComparison.Ordinal);
+        Assert.Contains("evil\\u001B]0;title\\u0007", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', stdout + status.Stdout);
+        Assert.DoesNotContain('\u0007', stdout + status.Stdout);
+    }
+
     private static EnvironmentEvent Event(string kind, string from, string to) => new()
     {
         App = "app",
