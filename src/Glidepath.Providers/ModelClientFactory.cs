@@ -53,7 +53,10 @@ public sealed class ModelClientFactory : IModelClientFactory, IModelForwarderFac
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _defaults = defaults ?? new ModelClientDefaults();
         _ownsHandler = _defaults.HttpHandler is null;
-        _handler = _defaults.HttpHandler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        // Redirects are not followed: a provider's answer is never one (a 3xx is a provider error, ProviderHttpHandler),
+        // and following one would send the request again with its key (.NET drops only an Authorization header on a
+        // redirect, not x-api-key). It also takes one handler off every call.
+        _handler = _defaults.HttpHandler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false };
     }
 
     public IChatClient Create(ModelSpec model, ProviderSettings settings, ModelClientOptions options)

@@ -102,6 +102,21 @@ public class ChatEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ChatCompletions_ProviderRedirects_502AndTheRedirectIsNotFollowed()
+    {
+        _f.Models.For("stable-model").Failure = new Glidepath.Errors.ProviderException("sim", 307, "moved", Glidepath.Errors.ProviderFailure.Rejected);
+
+        using var response = await _f.PostAsync("/v1/chat/completions", GatewayFixture.Chat());
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Null(response.Headers.Location);
+        if (_f.Upstream is { } upstream)
+        {
+            Assert.Single(upstream.Bodies); // sent once: the redirect was not followed with the request and its key
+        }
+    }
+
+    [Fact]
     public async Task Messages_ProviderServerError_502InAnthropicFormat()
     {
         _f.Models.For("stable-model").Failure = new Glidepath.Errors.ProviderException("sim", 500, "boom", Glidepath.Errors.ProviderFailure.ServerError);

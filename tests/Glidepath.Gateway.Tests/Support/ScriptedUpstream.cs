@@ -115,6 +115,12 @@ internal sealed class ScriptedUpstream : IAsyncDisposable
         catch (ProviderException ex) when (!response.HasStarted)
         {
             response.StatusCode = ex.StatusCode ?? (ex.Failure == ProviderFailure.Timeout ? 408 : 500);
+            if (response.StatusCode is >= 300 and < 400)
+            {
+                // A redirect to this same upstream: followed, it would show as a second body in Bodies.
+                response.Headers.Location = Root + ctx.Request.Path;
+            }
+
             response.ContentType = "application/json";
             using var writer = new Utf8JsonWriter(response.BodyWriter);
             wire.WriteError(writer, Glidepath.Serving.Chat.ErrorKinds.ForStatus(response.StatusCode), ex.ProviderMessage);

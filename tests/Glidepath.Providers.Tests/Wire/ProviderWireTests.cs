@@ -174,6 +174,30 @@ public sealed class ProviderWireTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("openai", 307)]
+    [InlineData("anthropic", 307)]
+    [InlineData("anthropic", 302)]
+    public async Task GetResponse_Redirect_IsNotFollowedAndFailsWithoutSendingTheKeyOn(string provider, int status)
+    {
+        // A redirect would send the request again, with its key: .NET drops only an Authorization header on a
+        // redirect, not Anthropic's x-api-key. A provider's answer is never a redirect; it is an error, not followed.
+        var wire = WireFormat.Of(provider);
+        _server.Enqueue(
+            FakeProviderServer.Json("{}", status, ("Location", _server.BaseUrl + "/elsewhere")),
+            FakeProviderServer.Json(wire.Text("followed", 1, 1)));
+        using var factory = Factory();
+        var client = factory.Create(Model(wire), Settings(wire), new ModelClientOptions());
+
+        var (messages, options) = Conversation();
+        var ex = await Assert.ThrowsAsync<ProviderException>(() => client.GetResponseAsync(messages, options));
+
+        Assert.Equal(status, ex.StatusCode);
+        Assert.Equal(ProviderFailure.Rejected, ex.Failure);
+        var request = Assert.Single(_server.Requests);
+        Assert.Equal(wire.RequestPath, request.Path);
+    }
+
+    [Theory]
     [InlineData("openai")]
     [InlineData("anthropic")]
     public async Task GetStreamingResponse_StalledStream_ThrowsTimeout(string provider)
