@@ -169,12 +169,7 @@ internal static partial class ProcessBench
     /// <summary>Publishes the CLI for this machine's runtime identifier (ReadyToRun, as its csproj sets for a RID) to a temporary folder.</summary>
     public static async Task<string> PublishAsync()
     {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Glidepath.slnx")))
-        {
-            root = Path.GetDirectoryName(root.TrimEnd(Path.DirectorySeparatorChar)) ?? throw new InvalidOperationException("cannot find Glidepath.slnx above the bench");
-        }
-
+        var root = RepoRoot();
         var output = Path.Combine(Path.GetTempPath(), "glidepath-bench-r2r");
         Console.Error.WriteLine($"publishing the CLI (ReadyToRun) to {output}…");
         var start = new ProcessStartInfo("dotnet", ["publish", Path.Combine(root, "src", "Glidepath.Cli"), "-c", "Release", "-r", RuntimeInformation.RuntimeIdentifier, "--self-contained", "false", "-o", output, "-nologo", "-v", "quiet"]);
@@ -183,18 +178,47 @@ internal static partial class ProcessBench
         return process.ExitCode == 0 ? Path.Combine(output, "Glidepath.Cli.dll") : throw new InvalidOperationException($"dotnet publish exited {process.ExitCode}");
     }
 
+    /// <summary>
+    /// Publishes the CLI self-contained with the framework and the CLI compiled together (<c>PublishReadyToRunComposite</c>:
+    /// one version bubble, so generic code over framework types is precompiled too) and returns its executable.
+    /// </summary>
+    public static async Task<string> PublishCompositeAsync()
+    {
+        var output = Path.Combine(Path.GetTempPath(), "glidepath-bench-composite");
+        Console.Error.WriteLine($"publishing the CLI (self-contained, composite ReadyToRun) to {output}… (minutes)");
+        // Its own artifacts folder: a composite publish leaves per-assembly stubs of the composite image in obj/, which a
+        // later framework-dependent publish for the same runtime would pick up as up to date (a CLI that aborts at start).
+        var start = new ProcessStartInfo("dotnet", ["publish", Path.Combine(RepoRoot(), "src", "Glidepath.Cli"), "-c", "Release", "-r", RuntimeInformation.RuntimeIdentifier, "--self-contained", "-p:PublishReadyToRunComposite=true",
+            "--artifacts-path", output + "-artifacts", "-o", output, "-nologo", "-v", "quiet"]);
+        using var process = Process.Start(start)!;
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0 ? Path.Combine(output, "Glidepath.Cli") : throw new InvalidOperationException($"dotnet publish exited {process.ExitCode}");
+    }
+
+    private static string RepoRoot()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "Glidepath.slnx")))
+        {
+            root = Path.GetDirectoryName(root.TrimEnd(Path.DirectorySeparatorChar)) ?? throw new InvalidOperationException("cannot find Glidepath.slnx above the bench");
+        }
+
+        return root;
+    }
+
     private static string[] EvalRun(string manifest, string dataset, int concurrency) =>
         ["eval", "run", "--dataset", dataset, "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture), "--format", "json", "--manifest", manifest];
 
     /// <summary>Runs one CLI command (<paramref name="command"/>, with <c>--store</c> added) as its own process: wall time, CPU, pass rate and peak RSS.</summary>
     internal static async Task<Run> RunCliAsync(string cli, string dir, string store, IReadOnlyList<string> command)
     {
-        var start = new ProcessStartInfo("dotnet", ["exec", cli, .. command, "--store", store])
-        {
-            WorkingDirectory = dir,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        // A Glidepath.Cli.dll runs on the shared runtime; anything else is a build's own executable (a self-contained publish).
+        var start = cli.EndsWith(".dll", StringComparison.Ordinal)
+            ? new ProcessStartInfo("dotnet", ["exec", cli, .. command, "--store", store])
+            : new ProcessStartInfo(cli, [.. command, "--store", store]);
+        start.WorkingDirectory = dir;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         var before = ChildrenCpu();
         var watch = Stopwatch.StartNew();
@@ -207,7 +231,7 @@ internal static partial class ProcessBench
         var cpu = ChildrenCpu() - before;
         if (process.ExitCode is not (0 or 1))
         {
-            throw new InvalidOperationException($"glidepath {command[0]} exited {process.ExitCode}: {await stderr}");
+            throw new InvalidOperationException($"{cli} {command[0]} exited {process.ExitCode}: {await stderr}");
         }
 
         // eval run: summary.pass_rate; gate: the candidate's pass rate.

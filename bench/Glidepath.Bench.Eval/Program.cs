@@ -10,6 +10,7 @@ using Glidepath.Cli;
 //        dotnet run -c Release --project bench/Glidepath.Bench.Eval -- --process [CASES [CONCURRENCY]] [--no-promptfoo] [--r2r]
 //          glidepath eval run as its own process against a 50 ms OpenAI-compatible upstream, and promptfoo on the same cases.
 //          --r2r also publishes the CLI as installed (dotnet publish -r RID: ReadyToRun) and measures both builds side by side.
+//          --composite also publishes it self-contained with the framework compiled in one composite image and measures that too.
 //          --memory adds a 20 × CASES uncached run per build: does peak RSS keep growing past the 10× run?
 //          --gate then runs glidepath gate (a changed prompt against v1, uncached) at 1×, 10× (and with --memory 20×) CASES.
 //          --cli=NAME=PATH adds another build of Glidepath.Cli.dll (for example the one before a change), measured in the same run.
@@ -27,10 +28,15 @@ if (args.Length > 0 && args[0] == "--process")
         clis.Add(("dotnet publish -r " + System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier + " (ReadyToRun)", await ProcessBench.PublishAsync()));
     }
 
+    if (args.Contains("--composite"))
+    {
+        clis.Add(("dotnet publish -r " + System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier + " --self-contained -p:PublishReadyToRunComposite=true", await ProcessBench.PublishCompositeAsync()));
+    }
+
     foreach (var extra in args.Where(a => a.StartsWith("--cli=", StringComparison.Ordinal)))
     {
         var parts = extra["--cli=".Length..].Split('=', 2);
-        clis.Add(parts.Length == 2 && File.Exists(parts[1]) ? (parts[0], parts[1]) : throw new ArgumentException($"{extra}: expected --cli=NAME=PATH of an existing Glidepath.Cli.dll"));
+        clis.Add(parts.Length == 2 && File.Exists(parts[1]) ? (parts[0], parts[1]) : throw new ArgumentException($"{extra}: expected --cli=NAME=PATH of an existing Glidepath.Cli.dll (or a self-contained build's Glidepath.Cli executable)"));
     }
 
     return await ProcessBench.RunAsync(numbers.Length > 0 ? numbers[0] : 1000, numbers.Length > 1 ? numbers[1] : 64, !args.Contains("--no-promptfoo"), clis, args.Contains("--memory"), args.Contains("--gate"));
