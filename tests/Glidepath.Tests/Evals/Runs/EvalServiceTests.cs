@@ -87,6 +87,34 @@ public sealed class EvalServiceTests
     }
 
     [Fact]
+    public async Task StartAsync_UnknownReleaseAndBrokenDataset_ReportsTheReleaseFirstAsBefore()
+    {
+        // The release is resolved before the dataset is checked: its error comes first.
+        await using var app = await EvalTestApp.CreateAsync();
+        app.EditDataset(text => text + "{ not json\n");
+        using var evals = app.Evals();
+
+        var ex = await Assert.ThrowsAsync<BadInputException>(() => evals.StartAsync("v99", new EvalRunOptions(), None));
+
+        Assert.IsNotType<Glidepath.Evals.Datasets.DatasetException>(ex);
+        Assert.Contains("v99", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(await app.Store.EvalRuns.ListAsync("shop", 10, None));
+    }
+
+    [Fact]
+    public async Task StartAsync_BrokenDataset_ReportsItsLineAndStoresNoRun()
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        app.EditDataset(text => text + "{ not json\n");
+        using var evals = app.Evals();
+
+        var ex = await Assert.ThrowsAsync<Glidepath.Evals.Datasets.DatasetException>(() => evals.StartAsync("working", new EvalRunOptions(), None));
+
+        Assert.Contains("evals/cases.jsonl:4", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(await app.Store.EvalRuns.ListAsync("shop", 10, None));
+    }
+
+    [Fact]
     public async Task StartAsync_NoCaseHasTheTag_IsBadInputAndStoresNoRun()
     {
         await using var app = await EvalTestApp.CreateAsync();
