@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Glidepath.Bench.Gateway;
 
@@ -13,40 +14,45 @@ internal sealed class GatewayProcess(Process process, string url, string? direct
         return process.TotalProcessorTime;
     }
 
-    /// <summary>
-    /// CPU used so far by the runtime's tiered-compilation thread (Linux: <c>/proc/PID/task/*/stat</c> of the thread
-    /// named ".NET Tiered Com"), which recompiles hot code optimized; zero where it cannot be read.
-    /// </summary>
-    public TimeSpan JitCpu()
-    {
-        var ticks = 0L;
-        var tasks = $"/proc/{process.Id}/task";
-        if (!Directory.Exists(tasks))
-        {
-            return TimeSpan.Zero;
-        }
+    // Ticks seen per thread id of the runtime's tiered-compilation worker: the thread exits when it has no work and a
+    // new one starts later, so its CPU is kept per thread rather than summed over the threads alive now.
+    private readonly Dictionary<string, long> _jitTicks = [];
 
-        foreach (var task in Directory.EnumerateDirectories(tasks))
+    /// <summary>
+    /// CPU used so far by the runtime's tiered-compilation worker threads (Linux: <c>/proc/PID/task/*/stat</c> of the
+    /// threads named ".NET Tiered Com"), which recompile hot code optimized; never less than an earlier reading. Null
+    /// where <c>/proc</c> cannot be read. First compiles of new code happen on the request threads and are not in it.
+    /// </summary>
+    public TimeSpan? JitCpu()
+    {
+        var tasks = $"/proc/{process.Id}/task";
+        try
         {
-            try
+            foreach (var task in Directory.EnumerateDirectories(tasks))
             {
                 if (File.ReadAllText(Path.Combine(task, "comm")).Trim() != ".NET Tiered Com")
                 {
                     continue;
                 }
 
-                // Fields after the ")" that closes the thread's name: state is the 3rd field, utime the 14th, stime the 15th.
+                // The fields after the ") " that closes the thread's name start at field 3 (state): utime is field 14, stime 15.
                 var stat = File.ReadAllText(Path.Combine(task, "stat"));
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                ticks += long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
-            }
-            catch (IOException)
-            {
-                // The thread ended between listing and reading.
+                var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                var id = Path.GetFileName(task);
+                _jitTicks[id] = Math.Max(ticks, _jitTicks.GetValueOrDefault(id));
             }
         }
+        catch (IOException) when (Directory.Exists(tasks))
+        {
+            // A thread ended between listing and reading: the ticks seen before stay counted.
+        }
+        catch (IOException)
+        {
+            return null;
+        }
 
-        return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ
+        return TimeSpan.FromSeconds(_jitTicks.Values.Sum() / 100.0); // USER_HZ
     }
 
     public async ValueTask DisposeAsync()

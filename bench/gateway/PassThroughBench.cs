@@ -62,13 +62,17 @@ internal static partial class PassThroughBench
             var c32 = new (double Rps, double CpuUs)[targets.Length];
             for (var i = 0; i < targets.Length; i++)
             {
-                var (before, jitBefore) = (targets[i].Process?.Cpu() ?? TimeSpan.Zero, targets[i].Process?.JitCpu() ?? TimeSpan.Zero);
+                var gateway = targets[i].Process;
+                var (before, jitBefore) = (gateway?.Cpu() ?? TimeSpan.Zero, gateway?.JitCpu());
                 var (rps, requests) = await WrkAsync(targets[i].Url, targets[i].Body, seconds);
-                var cpu = targets[i].Process is { } p ? (p.Cpu() - before).TotalMicroseconds / Math.Max(1, requests) : double.NaN;
-                if (targets[i].Process is { } q)
+                var cpu = gateway is null ? double.NaN : (gateway.Cpu() - before).TotalMicroseconds / Math.Max(1, requests);
+                if (gateway is not null)
                 {
                     // The unfavourable check on the settling above: how much of the measured CPU was still the compiler's.
-                    Console.Error.WriteLine(StaticUpstream.Invariant($"  {targets[i].Name}: tiered compiler {(q.JitCpu() - jitBefore) / (q.Cpu() - before):P1} of the gateway's CPU during c=32"));
+                    var jit = gateway.JitCpu() - jitBefore;
+                    Console.Error.WriteLine(jit is { } j
+                        ? StaticUpstream.Invariant($"  {targets[i].Name}: tiered compiler {j / (gateway.Cpu() - before):P1} of the gateway's CPU during c=32")
+                        : $"  {targets[i].Name}: the tiered compiler's CPU cannot be read here (/proc)");
                 }
 
                 c32[i] = (rps, cpu);
@@ -153,13 +157,19 @@ internal static partial class PassThroughBench
         }
 
         await WrkAsync(url, body, seconds);
+        if (gateway.JitCpu() is null)
+        {
+            Console.Error.WriteLine($"  {url}: the tiered compiler's CPU cannot be read here (/proc); measuring after {seconds} s of load");
+            return;
+        }
+
         var quiet = 0;
         for (var waited = seconds; waited < 120; waited += 2)
         {
-            var (before, jitBefore) = (gateway.Cpu(), gateway.JitCpu());
+            var (before, jitBefore) = (gateway.Cpu(), gateway.JitCpu()!.Value);
             var (_, requests) = await WrkAsync(url, body, 2);
-            var (cpu, jit) = (gateway.Cpu() - before, gateway.JitCpu() - jitBefore);
-            quiet = jit <= 0.02 * cpu ? quiet + 1 : 0;
+            var (cpu, jit) = (gateway.Cpu() - before, gateway.JitCpu()!.Value - jitBefore);
+            quiet = cpu > TimeSpan.Zero && jit <= 0.02 * cpu ? quiet + 1 : 0;
             if (quiet == 2)
             {
                 Console.Error.WriteLine(StaticUpstream.Invariant($"  {url}: settled after {waited + 2} s ({cpu.TotalMicroseconds / Math.Max(1, requests):0} µs CPU per request, tiered compiler {jit / cpu:P1} of it)"));
@@ -167,7 +177,7 @@ internal static partial class PassThroughBench
             }
         }
 
-        Console.Error.WriteLine("  " + url + ": the tiered compiler still busy after 120 s; measuring anyway");
+        Console.Error.WriteLine($"  {url}: the tiered compiler still busy after {Math.Max(120, seconds)} s; measuring anyway");
     }
 
     /// <summary>Time from sending a streamed request to the first byte of its body, per request (µs).</summary>

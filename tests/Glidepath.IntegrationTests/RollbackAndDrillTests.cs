@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 
 namespace Glidepath.IntegrationTests;
 
@@ -94,6 +96,40 @@ public sealed class RollbackAndDrillTests : IAsyncLifetime
         var history = await _app.Store.Environments.HistoryAsync("support-agent", "staging", default);
         Assert.Contains("\"passed\":false", history[^1].DetailsJson, StringComparison.Ordinal);
         Assert.Null((await _app.Store.Environments.GetAsync("support-agent", "staging", default)).Canary);
+    }
+
+    [Fact]
+    public async Task Drill_GatewayRedirectsItsProbes_TheAdminTokenIsNotSentOn()
+    {
+        // Route probes carry an admin token in Glidepath-Admin-Token; .NET would send that header on to a redirect's
+        // Location (it drops only Authorization). The drill follows no redirect: nothing reaches /elsewhere.
+        var tokensElsewhere = 0;
+        var (web, url) = await LoopbackApp.StartAsync(web =>
+        {
+            web.MapGet("/readyz", () => Results.Json(new { app = "support-agent", environment = "staging", control_plane = "ok" }));
+            web.MapPost("/v1/chat/completions", () => Results.Redirect("/elsewhere", permanent: false, preserveMethod: true));
+            web.MapPost("/elsewhere", (HttpContext http) =>
+            {
+                if (http.Request.Headers.ContainsKey("Glidepath-Admin-Token"))
+                {
+                    Interlocked.Increment(ref tokensElsewhere);
+                }
+
+                return Results.Text("{}", "application/json");
+            });
+        });
+        try
+        {
+            var (exit, _, _) = await _app.CliAsync("drill", "--env", "staging", "--gateway", url, "--limit", "100ms", "--format", "json");
+
+            Assert.NotEqual(0, exit);
+            Assert.Equal(0, Volatile.Read(ref tokensElsewhere));
+        }
+        finally
+        {
+            await web.StopAsync();
+            await web.DisposeAsync();
+        }
     }
 
     [Fact]

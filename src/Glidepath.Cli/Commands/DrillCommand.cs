@@ -62,7 +62,9 @@ internal static class DrillCommand
                 : throw new PolicyException($"environment '{spec.Name}' has no stable release; deploy one first, then drill the rollback to it");
             var target = await CandidateAsync(ctx, store, spec.Name, stable, parse.GetValue(candidate), ct);
 
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            // Redirects are not followed: each probe carries an admin token in Glidepath-Admin-Token, which .NET would send on
+            // to wherever a redirect points (it drops only Authorization); a gateway never answers a probe with one.
+            using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(30) };
             var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
 
             // Route probes need an admin token of the environment; the drill has the store (local access is trusted), so it
