@@ -44,7 +44,13 @@ internal sealed class ProviderHttpHandler(string provider, string? apiKey, TimeP
                 body = "";
             }
 
-            var message = ApiKey.Scrub(ErrorMessage(body, response.ReasonPhrase), apiKey);
+            // A redirect is not followed (it would carry the key elsewhere): say where it pointed, without its query or
+            // user part (a signed address), so base_url can be fixed.
+            var message = ApiKey.Scrub(
+                status is >= 300 and < 400
+                    ? $"redirected ({status}) to {RedirectTarget(response.Headers.Location)}; redirects are not followed: set the provider's base_url to the address it should call"
+                    : ErrorMessage(body, response.ReasonPhrase),
+                apiKey);
             var failure = status switch
             {
                 429 => ProviderFailure.RateLimited,
@@ -55,6 +61,13 @@ internal sealed class ProviderHttpHandler(string provider, string? apiKey, TimeP
             throw new ProviderException(provider, status, message, failure, RetryAfter(response.Headers, time.GetUtcNow()));
         }
     }
+
+    private static string RedirectTarget(Uri? location) => location switch
+    {
+        null => "no Location",
+        { IsAbsoluteUri: true } => location.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped),
+        _ => location.OriginalString.Split('?', '#')[0],
+    };
 
     /// <summary>The message of <c>{"error": {"message": …}}</c> (OpenAI and Anthropic), <c>{"error": "…"}</c> or <c>{"message": …}</c>; else the raw body, cut.</summary>
     internal static string ErrorMessage(string body, string? reason)

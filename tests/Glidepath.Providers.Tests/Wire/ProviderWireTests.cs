@@ -183,7 +183,7 @@ public sealed class ProviderWireTests : IAsyncLifetime
         // redirect, not Anthropic's x-api-key. A provider's answer is never a redirect; it is an error, not followed.
         var wire = WireFormat.Of(provider);
         _server.Enqueue(
-            FakeProviderServer.Json("{}", status, ("Location", _server.BaseUrl + "/elsewhere")),
+            FakeProviderServer.Json("{}", status, ("Location", _server.BaseUrl + "/elsewhere?sig=secret-signature")),
             FakeProviderServer.Json(wire.Text("followed", 1, 1)));
         using var factory = Factory();
         var client = factory.Create(Model(wire), Settings(wire), new ModelClientOptions());
@@ -193,6 +193,9 @@ public sealed class ProviderWireTests : IAsyncLifetime
 
         Assert.Equal(status, ex.StatusCode);
         Assert.Equal(ProviderFailure.Rejected, ex.Failure);
+        Assert.Contains(_server.BaseUrl + "/elsewhere", ex.ProviderMessage, StringComparison.Ordinal); // where it pointed, to fix base_url
+        Assert.Contains("base_url", ex.ProviderMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-signature", ex.ProviderMessage, StringComparison.Ordinal);
         var request = Assert.Single(_server.Requests);
         Assert.Equal(wire.RequestPath, request.Path);
     }
