@@ -65,17 +65,18 @@ internal static partial class PassThroughBench
                 var gateway = targets[i].Process;
                 var (before, jitBefore) = (gateway?.Cpu() ?? TimeSpan.Zero, gateway?.JitCpu());
                 var (rps, requests) = await WrkAsync(targets[i].Url, targets[i].Body, seconds);
-                var cpu = gateway is null ? double.NaN : (gateway.Cpu() - before).TotalMicroseconds / Math.Max(1, requests);
-                if (gateway is not null)
+                if (gateway is null)
                 {
-                    // The unfavourable check on the settling above: how much of the measured CPU was still the compiler's.
-                    var jit = gateway.JitCpu() - jitBefore;
-                    Console.Error.WriteLine(jit is { } j
-                        ? StaticUpstream.Invariant($"  {targets[i].Name}: tiered compiler {j / (gateway.Cpu() - before):P1} of the gateway's CPU during c=32")
-                        : $"  {targets[i].Name}: the tiered compiler's CPU cannot be read here (/proc)");
+                    c32[i] = (rps, double.NaN);
+                    continue;
                 }
 
-                c32[i] = (rps, cpu);
+                var (spent, jit) = (gateway.Cpu() - before, gateway.JitCpu() - jitBefore);
+                // The unfavourable check on the settling above: how much of the measured CPU was still the compiler's.
+                Console.Error.WriteLine(jit is { } j
+                    ? StaticUpstream.Invariant($"  {targets[i].Name}: tiered compiler {j / spent:P1} of the gateway's CPU during c=32")
+                    : $"  {targets[i].Name}: the tiered compiler's CPU cannot be read here (/proc)");
+                c32[i] = (rps, spent.TotalMicroseconds / Math.Max(1, requests));
             }
 
             var directP50 = LoadGenerator.Percentile([.. c1[0]], 50);
