@@ -87,7 +87,13 @@ internal static class BenchHost
         .Replace("openai: { base_url: https://api.openai.com/v1, api_key_env: OPENAI_API_KEY }", $"openai: {{ base_url: {upstream}/v1 }}", StringComparison.Ordinal));
 
     /// A `glidepath serve` of its own copy of the sample app, its release on the openai provider at `upstream`.
-    public static async Task<GatewayProcess> StartGatewayAsync(string upstream, string name, string flag)
+    public static Task<GatewayProcess> StartGatewayAsync(string upstream, string name, string flag) => StartGatewayAsync(upstream, name, flag, CliDll());
+
+    /// <summary>
+    /// The same with another build of the CLI: a <c>Glidepath.Cli.dll</c> runs on the shared runtime, anything else is
+    /// a build's own executable (self-contained or Native AOT).
+    /// </summary>
+    public static async Task<GatewayProcess> StartGatewayAsync(string upstream, string name, string flag, string cli)
     {
         var at = Path.Combine(Path.GetTempPath(), $"gp-bench-{name}-" + Guid.NewGuid().ToString("N")[..8]);
         CopySample(at);
@@ -103,8 +109,9 @@ internal static class BenchHost
         }
 
         var url = $"http://127.0.0.1:{FreePort()}";
-        string[] serve = [CliDll(), "--manifest", path, "serve", "--env", "staging", "--urls", url, "--format", "json"];
-        var process = Process.Start(new ProcessStartInfo("dotnet", flag.Length > 0 ? [.. serve, flag] : serve) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        string[] serve = ["--manifest", path, "serve", "--env", "staging", "--urls", url, "--format", "json", .. flag.Length > 0 ? [flag] : Array.Empty<string>()];
+        var onRuntime = cli.EndsWith(".dll", StringComparison.Ordinal);
+        var process = Process.Start(new ProcessStartInfo(onRuntime ? "dotnet" : cli, onRuntime ? [cli, .. serve] : serve) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         using var ready = new HttpClient();
         await WaitReadyAsync(ready, url, process);
         return new GatewayProcess(process, url, at);

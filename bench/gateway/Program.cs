@@ -17,7 +17,10 @@
 // and through `glidepath serve` (pass-through): c=1 p50 added, c=32 throughput with wrk relative to nginx, streaming time
 // to first byte added, CPU µs per request (PassThroughBench.cs).
 //
-//   dotnet run -c Release --project bench/gateway -- --pass-through [--sequential 2000 --seconds 5]
+//   dotnet run -c Release --project bench/gateway -- --pass-through [--sequential 2000 --seconds 5] [--cli NAME=PATH]
+//
+// (--cli adds a third gateway on the pass-through path running another build: a Glidepath.Cli.dll, or a self-contained
+// or Native AOT build's Glidepath.Cli executable.)
 //
 // With --baseline-cli PATH/Glidepath.Cli.dll (another build, e.g. of an earlier commit) a second gateway runs that
 // build on a copy of the same app and store, and a last phase compares the two builds side by side in this run.
@@ -37,7 +40,10 @@ var shadowRate = ArgText("--shadow-rate") ?? "1";
 
 if (args.Contains("--pass-through"))
 {
-    await PassThroughBench.RunAsync(BenchHost.FreePort, BenchHost.StartGatewayAsync, Arg("--sequential", 2000), seconds);
+    var other = ArgText("--cli") is { } named
+        ? named.Split('=', 2) is [var name, var cliPath] && File.Exists(cliPath) ? (name, cliPath) : throw new ArgumentException($"--cli {named}: expected NAME=PATH of an existing Glidepath.Cli.dll or a build's Glidepath.Cli executable")
+        : ((string, string)?)null;
+    await PassThroughBench.RunAsync(BenchHost.FreePort, BenchHost.StartGatewayAsync, BenchHost.CliDll(), other, Arg("--sequential", 2000), seconds);
     return;
 }
 

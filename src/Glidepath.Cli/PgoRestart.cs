@@ -12,7 +12,7 @@ namespace Glidepath.Cli;
 /// same PID, process name, standard streams and arguments) with one whose environment adds <c>DOTNET_TieredPGO=1</c>,
 /// as the first thing <c>Main</c> does (the runtime has started once; a startup hook or profiler runs in both images).
 /// A <c>DOTNET_TieredPGO</c> or <c>COMPlus_TieredPGO</c> that is present at all, even empty, is left alone, and so is
-/// any other platform: the command then runs as it started.
+/// any other platform, and a Native AOT build (no JIT): the command then runs as it started.
 /// </summary>
 internal static partial class PgoRestart
 {
@@ -31,7 +31,8 @@ internal static partial class PgoRestart
     public static void RestartIfLongRunning(string[] args)
     {
         // Present at all (even empty) counts as set: the exec'd image finds DOTNET_TieredPGO=1 and never execs again.
-        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(Variable) is not null
+        // A Native AOT build has no JIT and so no tiered PGO: nothing to restart for.
+        if (!OperatingSystem.IsLinux() || !System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported || Environment.GetEnvironmentVariable(Variable) is not null
             || Environment.GetEnvironmentVariable("COMPlus_TieredPGO") is not null || !IsLongRunning(args))
         {
             return;
