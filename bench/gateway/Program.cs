@@ -40,11 +40,17 @@ var shadowRate = ArgText("--shadow-rate") ?? "1";
 
 if (args.Contains("--pass-through"))
 {
-    var other = ArgText("--cli") is { } named
+    // --cli NAME=PATH, or --cli=NAME=PATH as the eval bench takes it.
+    var other = (ArgText("--cli") ?? args.FirstOrDefault(a => a.StartsWith("--cli=", StringComparison.Ordinal))?["--cli=".Length..]) is { } named
         ? named.Split('=', 2) is [var name, var cliPath] && File.Exists(cliPath) ? (name, cliPath) : throw new ArgumentException($"--cli {named}: expected NAME=PATH of an existing Glidepath.Cli.dll or a build's Glidepath.Cli executable")
         : ((string, string)?)null;
     await PassThroughBench.RunAsync(BenchHost.FreePort, BenchHost.StartGatewayAsync, BenchHost.CliDll(), other, Arg("--sequential", 2000), seconds);
     return;
+}
+
+if (args.Any(a => a == "--cli" || a.StartsWith("--cli=", StringComparison.Ordinal)))
+{
+    throw new ArgumentException("--cli adds a build to --pass-through only; the default bench compares builds with --baseline-cli PATH");
 }
 
 await using var mock = await MockUpstream.StartAsync();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -31,8 +32,10 @@ internal static partial class PgoRestart
     public static void RestartIfLongRunning(string[] args)
     {
         // Present at all (even empty) counts as set: the exec'd image finds DOTNET_TieredPGO=1 and never execs again.
-        // A Native AOT build has no JIT and so no tiered PGO: nothing to restart for.
-        if (!OperatingSystem.IsLinux() || !System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported || Environment.GetEnvironmentVariable(Variable) is not null
+        // A Native AOT build has no JIT and so no tiered PGO: nothing to restart for. (On the JIT runtime the same flag
+        // can be turned off in the runtimeconfig, System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported:
+        // serve would then run without PGO. docs/benchmarks.md tried it for short commands and did not keep it.)
+        if (!OperatingSystem.IsLinux() || !RuntimeFeature.IsDynamicCodeSupported || Environment.GetEnvironmentVariable(Variable) is not null
             || Environment.GetEnvironmentVariable("COMPlus_TieredPGO") is not null || !IsLongRunning(args))
         {
             return;
