@@ -47,8 +47,7 @@ public static class CliApp
             if (IsJson(args))
             {
                 // Machines asked for JSON get the same error object as every other failure, and exit 2.
-                await stdout.WriteLineAsync(System.Text.Json.JsonSerializer.Serialize(
-                    new { error = string.Join("; ", messages), usage = help, exit_code = ExitCodes.BadInput }, CliOutput.JsonOptions)).ConfigureAwait(false);
+                await stdout.WriteLineAsync(CliOutput.ErrorObject(string.Join("; ", messages), ExitCodes.BadInput, usage: help)).ConfigureAwait(false);
             }
 
             return ExitCodes.BadInput;

@@ -29,8 +29,7 @@ internal static class CliFailure
 
         if (json)
         {
-            await env.Stdout.WriteLineAsync(System.Text.Json.JsonSerializer.Serialize(
-                new { error = ex is ManifestException or GlidepathException ? ex.Message : WithoutPrefix(lines[^1]), exit_code = code }, CliOutput.JsonOptions)).ConfigureAwait(false);
+            await env.Stdout.WriteLineAsync(CliOutput.ErrorObject(ex is ManifestException or GlidepathException ? ex.Message : WithoutPrefix(lines[^1]), code)).ConfigureAwait(false);
         }
 
         return code;

@@ -62,6 +62,36 @@ internal sealed class CliOutput
     }
 
     /// <summary>
+    /// One JSON document on stdout written by <paramref name="write"/> with a <see cref="Utf8JsonWriter"/> in the CLI's
+    /// JSON style (indented, or on one line under <see cref="Lines"/>): for documents written by hand, which never start
+    /// the reflection-based serializer. The writer passes its text on whenever <paramref name="write"/> flushes it (a long
+    /// list should, every few KB); a failure part-way drops what was not passed on and ends what was with a line break.
+    /// </summary>
+    public void Json(Action<Utf8JsonWriter> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        using var stream = new TextWriterStream(_env.Stdout);
+        using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = !Lines && JsonOptions.WriteIndented, Encoder = JsonOptions.Encoder });
+        try
+        {
+            write(writer);
+            writer.Flush();
+        }
+        catch
+        {
+            writer.Reset();
+            if (stream.Written)
+            {
+                _env.Stdout.WriteLine();
+            }
+
+            throw;
+        }
+
+        _env.Stdout.WriteLine();
+    }
+
+    /// <summary>
     /// One compact JSON document per line (JSON Lines) instead of indented documents: for <c>--watch</c>, which writes a
     /// document per refresh, so a line reader gets one whole value per line.
     /// </summary>
@@ -90,8 +120,31 @@ internal sealed class CliOutput
     {
         if (IsJson)
         {
-            Json(new { error = message, exit_code = exitCode });
+            _env.Stdout.WriteLine(ErrorObject(message, exitCode, indented: !Lines));
         }
+    }
+
+    /// <summary>
+    /// The object every failure prints on stdout under <c>--format json</c>: <c>error</c>, then <c>usage</c> for a
+    /// usage error, then <c>exit_code</c>. Written by hand, so a failing command never starts the reflection-based serializer.
+    /// </summary>
+    public static string ErrorObject(string error, int exitCode, string? usage = null, bool indented = true)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented && JsonOptions.WriteIndented, Encoder = JsonOptions.Encoder }))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("error", error);
+            if (usage is not null)
+            {
+                writer.WriteString("usage", usage);
+            }
+
+            writer.WriteNumber("exit_code", exitCode);
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     /// <summary>A line of text (ignored with --format json). <paramref name="markup"/> is Spectre markup used on a terminal.</summary>

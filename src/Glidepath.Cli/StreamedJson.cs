@@ -32,6 +32,12 @@ internal sealed class StreamedJson : IDisposable
     public void Value(object? value)
     {
         JsonSerializer.Serialize(_writer, value, CliOutput.JsonOptions);
+        FlushIfFull();
+    }
+
+    /// <summary>Passes the text on once enough has gathered: call it after each item written straight to <see cref="Writer"/>.</summary>
+    public void FlushIfFull()
+    {
         if (_writer.BytesPending >= FlushBytes)
         {
             _writer.Flush();

@@ -5,6 +5,7 @@ using Glidepath.Errors;
 using Glidepath.Evals.Runs;
 using Glidepath.Evals.Scorers;
 using Glidepath.Storage;
+using Glidepath.Views;
 
 namespace Glidepath.Cli.Commands;
 
@@ -66,18 +67,38 @@ internal static class EvalCommand
         string? firstError = null;
         if (ctx.Output.IsJson)
         {
+            // Written by hand (the serializer's format, byte for byte): a CI job runs this on every change, and the
+            // reflection-based serializer's start-up was a fixed cost of each run.
             using var json = new StreamedJson(ctx.Output.Stdout);
-            json.Writer.WriteStartObject();
-            json.Property("run", run.Id);
-            json.Property("release", Glidepath.Releases.ReleaseView.From(release));
-            json.Property("dataset", new { path = run.DatasetPath, sha256 = run.DatasetSha256 });
-            json.Property("scorer_version", run.ScorerVersion);
-            json.Property("concurrency", new { requested = concurrency.Requested, effective = concurrency.Effective, limited_by = concurrency.LimitedBy });
-            json.Property("summary", summary);
-            json.Writer.WriteStartArray("not_passed");
+            var w = json.Writer;
+            w.WriteStartObject();
+            w.WriteString("run", run.Id);
+            w.WritePropertyName("release");
+            ViewJsonWriter.Release(w, Glidepath.Releases.ReleaseView.From(release));
+            w.WriteStartObject("dataset");
+            w.WriteString("path", run.DatasetPath);
+            w.WriteString("sha256", run.DatasetSha256);
+            w.WriteEndObject();
+            w.WriteString("scorer_version", run.ScorerVersion);
+            w.WriteStartObject("concurrency");
+            w.WriteNumber("requested", concurrency.Requested);
+            w.WriteNumber("effective", concurrency.Effective);
+            w.WriteString("limited_by", concurrency.LimitedBy);
+            w.WriteEndObject();
+            w.WritePropertyName("summary");
+            ViewJsonWriter.Summary(w, summary);
+            w.WriteStartArray("not_passed");
             await foreach (var f in outcome.NotPassedAsync(ct))
             {
-                json.Value(new { case_id = f.CaseId, trial = f.Trial, status = f.Status.ToString().ToLowerInvariant(), f.Score, reason = EvalRunOutput.Reason(f), output = f.Display });
+                w.WriteStartObject();
+                w.WriteString("case_id", f.CaseId);
+                w.WriteNumber("trial", f.Trial);
+                w.WriteString("status", f.Status.ToString().ToLowerInvariant());
+                ViewJsonWriter.NumberOrNull(w, "score", f.Score);
+                w.WriteString("reason", EvalRunOutput.Reason(f));
+                w.WriteString("output", f.Display);
+                w.WriteEndObject();
+                json.FlushIfFull();
                 firstError ??= f.Status == TrialStatus.Error ? f.Error : null;
             }
 

@@ -13,7 +13,7 @@ internal static class GateOutput
         var d = report.Decision;
         if (ctx.Output.IsJson)
         {
-            ctx.Output.Json(JsonReport.ToObject(report));
+            ctx.Output.Json(w => JsonReport.Write(w, report));
             return;
         }
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Glidepath.Errors;
 using Glidepath.Evals.Reports;
 using Glidepath.Evals.Runs;
@@ -74,7 +73,7 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
         };
         var verdict = new GateVerdictRecord(
             "gv-" + Guid.NewGuid().ToString("N")[..16], report.App, candidate.Id, baseline.Id, run.DatasetSha256, StoredName.Of(decision.Result),
-            report.ScorerVersion, report.CreatedAt, JsonSerializer.Serialize(Details(report), JsonReport.SerializerOptions));
+            report.ScorerVersion, report.CreatedAt, JsonReport.Details(report));
         await verdicts.SaveAsync(verdict, cancellationToken).ConfigureAwait(false);
         return new GateOutcome(start, summaries, report, verdict);
     }
@@ -94,22 +93,4 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
 
     private bool IsDeclaredEnvironment(string reference) =>
         reference.StartsWith("env:", StringComparison.Ordinal) && evals.Manifest.FindEnvironment(reference.Trim()[4..]) is not null;
-
-    /// <summary>The verdict's stored details: counts, the cases that changed, the statistics and the rule.</summary>
-    private static object Details(GateReport r) => new
-    {
-        run = r.RunId,
-        cases = r.Decision.Cases.Count,
-        trials = r.Decision.Trials,
-        regressed = r.Decision.Regressions.Select(c => c.CaseId),
-        improved = r.Decision.Improvements.Select(c => c.CaseId),
-        errors = r.Decision.Errors.Count,
-        reasons = r.Decision.Reasons,
-        baseline_pass_rate = r.Decision.BaselinePassRate,
-        candidate_pass_rate = r.Decision.CandidatePassRate,
-        mean_difference = new { estimate = r.Decision.MeanDifference, low = r.Decision.CiLow, high = r.Decision.CiHigh, confidence = r.Decision.Confidence },
-        rule = r.Decision.Rule,
-        correction = r.Decision.Correction.Describe(),
-        judges = r.Judges,
-    };
 }

@@ -1,57 +1,202 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using Glidepath.Evals.Gate;
+using Glidepath.Storage;
+using Glidepath.Views;
 
 namespace Glidepath.Evals.Reports;
 
-/// <summary>The gate as JSON (snake_case), for tools.</summary>
+/// <summary>
+/// The gate as JSON (snake_case), for tools: the <c>--report json</c> file, <c>gate --format json</c> and the stored
+/// verdict's details. Written by hand with a <see cref="Utf8JsonWriter"/> in the format the reflection-based serializer
+/// wrote (indented, relaxed escaping, enums as snake_case words), so a gate never starts that serializer: its
+/// metadata and emitted accessors were a fixed cost of every gate, and it cannot run in a build without a JIT.
+/// </summary>
 public static class JsonReport
 {
-    private static readonly JsonSerializerOptions Options = new()
+    /// <summary>Text gathered before it is passed on while the cases are written (a gate of any size is never held whole).</summary>
+    private const int FlushBytes = 16 * 1024;
+
+    /// <summary>How every gate document is written: indented, non-ASCII text kept as it is.</summary>
+    public static readonly JsonWriterOptions WriterOptions = new()
     {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        Indented = true,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static object ToObject(GateReport r) => new
+    /// <summary>The whole report as one JSON document followed by a line break.</summary>
+    public static string Render(GateReport r) => Text(w => Write(w, r)) + "\n";
+
+    /// <summary>The report as one JSON object.</summary>
+    public static void Write(Utf8JsonWriter w, GateReport r)
     {
-        verdict = r.ResultWord,
-        app = r.App,
-        run = r.RunId,
-        candidate = new { label = r.CandidateLabel, id = r.CandidateId },
-        baseline = new { label = r.BaselineLabel, id = r.BaselineId },
-        dataset = new { path = r.DatasetPath, sha256 = r.DatasetSha256 },
-        scorer_version = r.ScorerVersion,
-        judges = r.Judges,
-        reasons = r.Decision.Reasons,
-        counts = new
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(r);
+        var d = r.Decision;
+        w.WriteStartObject();
+        w.WriteString("verdict", r.ResultWord);
+        w.WriteString("app", r.App);
+        w.WriteString("run", r.RunId);
+        Pair(w, "candidate", "label", r.CandidateLabel, "id", r.CandidateId);
+        Pair(w, "baseline", "label", r.BaselineLabel, "id", r.BaselineId);
+        Pair(w, "dataset", "path", r.DatasetPath, "sha256", r.DatasetSha256);
+        w.WriteString("scorer_version", r.ScorerVersion);
+        Judges(w, r);
+        Strings(w, "reasons", d.Reasons);
+        w.WriteStartObject("counts");
+        w.WriteNumber("cases", d.Cases.Count);
+        w.WriteNumber("trials", d.Trials);
+        w.WriteNumber("regressed", d.Regressions.Count);
+        w.WriteNumber("improved", d.Improvements.Count);
+        w.WriteNumber("errors", d.Errors.Count);
+        w.WriteEndObject();
+        w.WriteNumber("baseline_pass_rate", d.BaselinePassRate);
+        w.WriteNumber("candidate_pass_rate", d.CandidatePassRate);
+        MeanDifference(w, d);
+        Rule(w, d.Rule);
+        w.WriteStartObject("correction");
+        w.WriteString("method", d.Correction.Method);
+        w.WriteNumber("family_alpha", d.Correction.FamilyAlpha);
+        w.WriteNumber("tested", d.Correction.Tested);
+        w.WriteNumber("testable", d.Correction.Testable);
+        w.WriteNumber("single_trial", d.Correction.SingleTrial);
+        w.WriteString("description", d.Correction.Describe());
+        w.WriteEndObject();
+        w.WriteStartArray("cases");
+        foreach (var c in d.Cases)
         {
-            cases = r.Decision.Cases.Count,
-            trials = r.Decision.Trials,
-            regressed = r.Decision.Regressions.Count,
-            improved = r.Decision.Improvements.Count,
-            errors = r.Decision.Errors.Count,
-        },
-        baseline_pass_rate = r.Decision.BaselinePassRate,
-        candidate_pass_rate = r.Decision.CandidatePassRate,
-        mean_difference = new { estimate = r.Decision.MeanDifference, low = r.Decision.CiLow, high = r.Decision.CiHigh, confidence = r.Decision.Confidence },
-        rule = r.Decision.Rule,
-        correction = new
+            Case(w, c);
+            if (w.BytesPending >= FlushBytes)
+            {
+                w.Flush();
+            }
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("errors");
+        foreach (var e in d.Errors)
         {
-            method = r.Decision.Correction.Method,
-            family_alpha = r.Decision.Correction.FamilyAlpha,
-            tested = r.Decision.Correction.Tested,
-            testable = r.Decision.Correction.Testable,
-            single_trial = r.Decision.Correction.SingleTrial,
-            description = r.Decision.Correction.Describe(),
-        },
-        cases = r.Decision.Cases,
-        errors = r.Decision.Errors,
-        created_at = r.CreatedAt,
-    };
+            w.WriteStartObject();
+            w.WriteString("side", e.Side);
+            w.WriteString("case_id", e.CaseId);
+            w.WriteNumber("trial", e.Trial);
+            w.WriteString("message", e.Message);
+            w.WriteEndObject();
+        }
 
-    public static string Render(GateReport r) => JsonSerializer.Serialize(ToObject(r), Options) + "\n";
+        w.WriteEndArray();
+        w.WriteString("created_at", r.CreatedAt);
+        w.WriteEndObject();
+    }
 
-    public static JsonSerializerOptions SerializerOptions => Options;
+    /// <summary>What a stored verdict keeps beside its result (<c>details</c>): counts, the cases that changed, the statistics and the rule.</summary>
+    public static string Details(GateReport r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        return Text(w =>
+        {
+            var d = r.Decision;
+            w.WriteStartObject();
+            w.WriteString("run", r.RunId);
+            w.WriteNumber("cases", d.Cases.Count);
+            w.WriteNumber("trials", d.Trials);
+            Strings(w, "regressed", d.Regressions.Select(c => c.CaseId));
+            Strings(w, "improved", d.Improvements.Select(c => c.CaseId));
+            w.WriteNumber("errors", d.Errors.Count);
+            Strings(w, "reasons", d.Reasons);
+            w.WriteNumber("baseline_pass_rate", d.BaselinePassRate);
+            w.WriteNumber("candidate_pass_rate", d.CandidatePassRate);
+            MeanDifference(w, d);
+            Rule(w, d.Rule);
+            w.WriteString("correction", d.Correction.Describe());
+            Judges(w, r);
+            w.WriteEndObject();
+        });
+    }
+
+    private static void Case(Utf8JsonWriter w, CaseComparison c)
+    {
+        w.WriteStartObject();
+        w.WriteString("case_id", c.CaseId);
+        w.WriteNumber("baseline_passes", c.BaselinePasses);
+        w.WriteNumber("baseline_trials", c.BaselineTrials);
+        w.WriteNumber("candidate_passes", c.CandidatePasses);
+        w.WriteNumber("candidate_trials", c.CandidateTrials);
+        w.WriteNumber("baseline_score", c.BaselineScore);
+        w.WriteNumber("candidate_score", c.CandidateScore);
+        ViewJsonWriter.NumberOrNull(w, "p_value", c.PValue);
+        ViewJsonWriter.NumberOrNull(w, "adjusted_p_value", c.AdjustedPValue);
+        w.WriteString("change", StoredName.Of(c.Change));
+        w.WriteString("baseline_output", c.BaselineOutput);
+        w.WriteString("candidate_output", c.CandidateOutput);
+        w.WriteString("candidate_reason", c.CandidateReason);
+        Strings(w, "tags", c.Tags);
+        w.WriteEndObject();
+    }
+
+    private static void MeanDifference(Utf8JsonWriter w, GateDecision d)
+    {
+        w.WriteStartObject("mean_difference");
+        w.WriteNumber("estimate", d.MeanDifference);
+        w.WriteNumber("low", d.CiLow);
+        w.WriteNumber("high", d.CiHigh);
+        w.WriteNumber("confidence", d.Confidence);
+        w.WriteEndObject();
+    }
+
+    private static void Rule(Utf8JsonWriter w, GateRule rule)
+    {
+        w.WriteStartObject("rule");
+        w.WriteNumber("max_case_regressions", rule.MaxCaseRegressions);
+        w.WriteNumber("max_mean_drop", rule.MaxMeanDrop);
+        w.WriteNumber("confidence", rule.Confidence);
+        w.WriteNumber("seed", rule.Seed);
+        w.WriteNumber("resamples", rule.Resamples);
+        w.WriteEndObject();
+    }
+
+    private static void Judges(Utf8JsonWriter w, GateReport r)
+    {
+        w.WriteStartArray("judges");
+        foreach (var j in r.Judges)
+        {
+            w.WriteStartObject();
+            w.WriteString("model", j.Model);
+            w.WriteString("rubric_sha256", j.RubricSha256);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void Pair(Utf8JsonWriter w, string name, string first, string firstValue, string second, string secondValue)
+    {
+        w.WriteStartObject(name);
+        w.WriteString(first, firstValue);
+        w.WriteString(second, secondValue);
+        w.WriteEndObject();
+    }
+
+    private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var v in values)
+        {
+            w.WriteStringValue(v);
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static string Text(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            write(w);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 }

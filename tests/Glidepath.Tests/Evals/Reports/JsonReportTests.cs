@@ -1,0 +1,157 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Glidepath.Evals.Gate;
+using Glidepath.Evals.Reports;
+using Glidepath.Evals.Scorers;
+using Glidepath.Tests.Evals.Gate;
+
+namespace Glidepath.Tests.Evals.Reports;
+
+/// <summary>
+/// The gate's JSON is written by hand; these compare it byte for byte with what the reflection-based serializer wrote
+/// from the object graph it replaced (kept below as the reference), over generated reports.
+/// </summary>
+public sealed class JsonReportTests
+{
+    private static readonly JsonSerializerOptions ReferenceOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private static readonly string[] Texts = ["", "plain", "quote \" backslash \\ slash /", "line\nbreak\ttab\u0001", "<script>&'", "naïve café ✓ 日本語 😀", "\u2028\u2029"];
+
+    public static TheoryData<int> Seeds() => [1, 2, 3, 4, 5, 6, 7, 8];
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void Write_SameBytesAsTheSerializerOverTheFormerObjectGraph(int seed)
+    {
+        var report = Generated(seed);
+
+        Assert.Equal(JsonSerializer.Serialize(ReferenceReport(report), ReferenceOptions) + "\n", JsonReport.Render(report));
+    }
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void Details_SameBytesAsTheSerializerOverTheFormerObjectGraph(int seed)
+    {
+        var report = Generated(seed);
+
+        Assert.Equal(JsonSerializer.Serialize(ReferenceDetails(report), ReferenceOptions), JsonReport.Details(report));
+    }
+
+    [Fact]
+    public void Write_ManyCases_PassesTextOnAsItGoes()
+    {
+        var report = Generated(9, cases: 400);
+        using var stream = new MemoryStream();
+        var flushedBeforeEnd = false;
+        using (var w = new Utf8JsonWriter(stream, JsonReport.WriterOptions))
+        {
+            JsonReport.Write(w, report);
+            flushedBeforeEnd = stream.Length > 0;
+        }
+
+        Assert.True(flushedBeforeEnd);
+        Assert.Equal(JsonReport.Render(report), System.Text.Encoding.UTF8.GetString(stream.ToArray()) + "\n");
+    }
+
+    private static GateReport Generated(int seed, int cases = 12)
+    {
+        var random = new Random(seed);
+        var rates = Enumerable.Range(0, cases).Select(_ => (random.NextDouble(), random.NextDouble())).ToArray();
+        var inputs = GateSimulation.Cases(random, 1 + random.Next(4), rates);
+        if (random.Next(2) == 0)
+        {
+            inputs.Add(new GateCaseInput("errored", [GateSimulation.Trial("b", "errored", 0, true)], [GateSimulation.Trial("c", "errored", 0, false, TrialStatus.Error)]));
+        }
+
+        var decision = GateEvaluator.Decide(inputs, new GateRule { MaxCaseRegressions = random.Next(3), MaxMeanDrop = random.NextDouble() / 10 });
+        decision = decision with
+        {
+            Cases = [.. decision.Cases.Select(c => c with
+            {
+                BaselineOutput = Text(random),
+                CandidateOutput = Text(random),
+                CandidateReason = Text(random),
+                Tags = [.. Enumerable.Range(0, random.Next(3)).Select(_ => Text(random))],
+                PValue = random.Next(3) == 0 ? null : c.PValue ?? random.NextDouble(),
+            })],
+        };
+        return new GateReport
+        {
+            App = Text(random),
+            RunId = "20260101-000000-" + seed.ToString("x4", System.Globalization.CultureInfo.InvariantCulture),
+            CandidateLabel = "v2+" + Text(random),
+            CandidateId = new string('b', 64),
+            BaselineLabel = "v1+aaaaaaaa",
+            BaselineId = new string('a', 64),
+            DatasetPath = "evals/" + Text(random) + ".jsonl",
+            DatasetSha256 = new string('d', 64),
+            ScorerVersion = new string('e', 64),
+            Judges = [.. Enumerable.Range(0, random.Next(3)).Select(i => new JudgeIdentity(Text(random), new string((char)('0' + i), 64)))],
+            Decision = decision,
+            CreatedAt = DateTimeOffset.UnixEpoch.AddTicks(random.NextInt64(0, 700_000_000_000_000_000)).ToOffset(TimeSpan.FromHours(random.Next(-12, 13))),
+        };
+    }
+
+    private static string Text(Random random) => Texts[random.Next(Texts.Length)];
+
+    // The object graphs the gate serialised before, as they were.
+    private static object ReferenceReport(GateReport r) => new
+    {
+        verdict = r.ResultWord,
+        app = r.App,
+        run = r.RunId,
+        candidate = new { label = r.CandidateLabel, id = r.CandidateId },
+        baseline = new { label = r.BaselineLabel, id = r.BaselineId },
+        dataset = new { path = r.DatasetPath, sha256 = r.DatasetSha256 },
+        scorer_version = r.ScorerVersion,
+        judges = r.Judges,
+        reasons = r.Decision.Reasons,
+        counts = new
+        {
+            cases = r.Decision.Cases.Count,
+            trials = r.Decision.Trials,
+            regressed = r.Decision.Regressions.Count,
+            improved = r.Decision.Improvements.Count,
+            errors = r.Decision.Errors.Count,
+        },
+        baseline_pass_rate = r.Decision.BaselinePassRate,
+        candidate_pass_rate = r.Decision.CandidatePassRate,
+        mean_difference = new { estimate = r.Decision.MeanDifference, low = r.Decision.CiLow, high = r.Decision.CiHigh, confidence = r.Decision.Confidence },
+        rule = r.Decision.Rule,
+        correction = new
+        {
+            method = r.Decision.Correction.Method,
+            family_alpha = r.Decision.Correction.FamilyAlpha,
+            tested = r.Decision.Correction.Tested,
+            testable = r.Decision.Correction.Testable,
+            single_trial = r.Decision.Correction.SingleTrial,
+            description = r.Decision.Correction.Describe(),
+        },
+        cases = r.Decision.Cases,
+        errors = r.Decision.Errors,
+        created_at = r.CreatedAt,
+    };
+
+    private static object ReferenceDetails(GateReport r) => new
+    {
+        run = r.RunId,
+        cases = r.Decision.Cases.Count,
+        trials = r.Decision.Trials,
+        regressed = r.Decision.Regressions.Select(c => c.CaseId),
+        improved = r.Decision.Improvements.Select(c => c.CaseId),
+        errors = r.Decision.Errors.Count,
+        reasons = r.Decision.Reasons,
+        baseline_pass_rate = r.Decision.BaselinePassRate,
+        candidate_pass_rate = r.Decision.CandidatePassRate,
+        mean_difference = new { estimate = r.Decision.MeanDifference, low = r.Decision.CiLow, high = r.Decision.CiHigh, confidence = r.Decision.Confidence },
+        rule = r.Decision.Rule,
+        correction = r.Decision.Correction.Describe(),
+        judges = r.Judges,
+    };
+}
