@@ -38,6 +38,25 @@ public sealed class GateCliTests
     }
 
     [Fact]
+    public async Task Gate_OnlyTheTaggedCases_PrintsAPartialVerdictAndStoresNone()
+    {
+        using var app = EvalApp.Create();
+        var v1 = await app.CreateReleaseAsync();
+
+        var (code, stdout, stderr) = await app.RunAsync("gate", "--baseline", v1, "--tag", "shipping", "--format", "json");
+
+        Assert.True(code == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.Equal("pass", doc.RootElement.GetProperty("verdict").GetString());
+        Assert.Equal("only the cases tagged shipping", doc.RootElement.GetProperty("partial").GetString());
+        Assert.Equal("same", doc.RootElement.GetProperty("cases")[0].GetProperty("change").GetString());
+        Assert.Contains("verdict NOT stored: a partial gate (only the cases tagged shipping)", stderr, StringComparison.Ordinal);
+        await using var store = await Storage.Sqlite.SqliteStore.OpenAsync(app.StorePath, null, CancellationToken.None);
+        var releases = await store.Releases.ListAsync("support-agent", CancellationToken.None);
+        Assert.Empty(await store.GateVerdicts.ListAsync("support-agent", releases[^1].Id, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Gate_PlanFrom90To60_PrintsTheTrialsNeededExit0()
     {
         using var app = EvalApp.Create();
@@ -229,7 +248,7 @@ public sealed class GateCliTests
         var v1 = await app.CreateReleaseAsync();
         app.EditManifest(y => y.Replace("options: { latency_scale: 0 }", "options: { latency_scale: 0, faults: { error_rate: 1.0 } }", StringComparison.Ordinal));
 
-        var (code, stdout, stderr) = await app.RunAsync("gate", "--baseline", v1, "--tag", "shipping");
+        var (code, stdout, stderr) = await app.RunAsync("gate", "--baseline", v1);
 
         Assert.True(code == 3, $"exit {code}: {stdout}\n{stderr}");
         Assert.Contains("Gate ERROR", stdout, StringComparison.Ordinal);

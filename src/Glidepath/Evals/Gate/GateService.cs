@@ -36,7 +36,8 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
     }
 
     /// <summary>
-    /// Runs what is left (baseline and candidate interleaved case by case), decides, and stores the verdict.
+    /// Runs what is left (baseline and candidate interleaved case by case), decides, and stores the verdict, unless the
+    /// run is narrower than the manifest's gate (<see cref="GateScope"/>): that verdict is reported, never stored.
     /// Zero cases, or any errored trial, is an error verdict: never a pass. Cases and results are read as streams, as
     /// <c>eval run</c> does: the decision is made from a few counts per case, and only the cases that changed get their
     /// answers (a second read of the results). A dataset that changed since the start fails the run as bad input; the
@@ -70,7 +71,13 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
             Judges = evals.Scorers.Judges,
             Decision = decision,
             CreatedAt = time.GetUtcNow(),
+            Partial = GateScope.Partial(run, evals.Config, evals.DatasetFile),
         };
+        if (report.Partial is not null)
+        {
+            return new GateOutcome(start, summaries, report, Verdict: null);
+        }
+
         var verdict = new GateVerdictRecord(
             "gv-" + Guid.NewGuid().ToString("N")[..16], report.App, candidate.Id, baseline.Id, run.DatasetSha256, StoredName.Of(decision.Result),
             report.ScorerVersion, report.CreatedAt, JsonReport.Details(report));

@@ -20,6 +20,12 @@ public sealed record GateReport
     public required GateDecision Decision { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>
+    /// Why the run was narrower than the manifest's gate (<see cref="Gate.GateScope"/>), so its verdict was not stored and
+    /// is no evidence for promotion; null for the whole gate.
+    /// </summary>
+    public string? Partial { get; init; }
+
     /// <summary><c>pass</c>, <c>blocked</c> or <c>error</c>: the verdict as stored and reported.</summary>
     public string ResultWord => StoredName.Of(Decision.Result);
 }

@@ -38,6 +38,7 @@ public static class JsonReport
         w.WriteString("verdict", r.ResultWord);
         w.WriteString("app", r.App);
         w.WriteString("run", r.RunId);
+        w.WriteString("partial", r.Partial);
         Pair(w, "candidate", "label", r.CandidateLabel, "id", r.CandidateId);
         Pair(w, "baseline", "label", r.BaselineLabel, "id", r.BaselineId);
         Pair(w, "dataset", "path", r.DatasetPath, "sha256", r.DatasetSha256);

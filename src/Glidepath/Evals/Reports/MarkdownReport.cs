@@ -15,6 +15,11 @@ public static class MarkdownReport
         sb.Append(CultureInfo.InvariantCulture, $"## {icon} Glidepath gate: **{r.ResultWord}**\n\n");
         sb.Append(CultureInfo.InvariantCulture, $"Candidate **{r.CandidateLabel}** vs baseline **{r.BaselineLabel}** on `{r.DatasetPath}` (sha256 `{r.DatasetSha256[..12]}`), ");
         sb.Append(CultureInfo.InvariantCulture, $"{d.Cases.Count} case(s) × {d.Trials} trial(s). Run `{r.RunId}`.\n\n");
+        if (r.Partial is not null)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"> **Partial gate** ({Inline(r.Partial)}): this verdict was not stored and is no evidence for promotion.\n\n");
+        }
+
         foreach (var reason in d.Reasons)
         {
             sb.Append("- ").Append(reason).Append('\n');

@@ -187,7 +187,8 @@ public sealed class EvalService : IDisposable
 
     public void Dispose() => Scorers.Dispose();
 
-    private string DatasetFile(string path) => Path.IsPathRooted(path) ? path : Path.Combine(Manifest.BaseDirectory, path);
+    /// <summary>The file a dataset path names: a relative path is against the manifest's folder.</summary>
+    public string DatasetFile(string path) => Path.IsPathRooted(path) ? path : Path.Combine(Manifest.BaseDirectory, path);
 
     private string NewRunId() =>
         _time.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2));

@@ -68,7 +68,7 @@ public sealed class GateServiceTests
         Assert.True(start.SameContent);
         Assert.Equal(GateResult.Pass, outcome.Result);
         Assert.Equal(3, app.Calls);
-        Assert.Equal("pass", outcome.Verdict.Result);
+        Assert.Equal("pass", outcome.Verdict!.Result);
         Assert.True(outcome.Verdict.Passed);
         Assert.Equal(v1.Id, outcome.Verdict.CandidateReleaseId);
     }
@@ -93,7 +93,7 @@ public sealed class GateServiceTests
 
         Assert.Equal(GateResult.Error, outcome.Result);
         Assert.Equal(3, outcome.Report.Decision.Errors.Count);
-        Assert.Equal("error", outcome.Verdict.Result);
+        Assert.Equal("error", outcome.Verdict!.Result);
     }
 
     [Fact]
@@ -109,7 +109,64 @@ public sealed class GateServiceTests
         Assert.Equal(GateResult.Error, outcome.Result);
         Assert.Empty(outcome.Summaries);
         Assert.Equal(0, app.Calls);
-        Assert.Equal("error", outcome.Verdict.Result);
+        Assert.Null(outcome.Verdict);
+        Assert.Empty(await app.Store.GateVerdicts.ListAsync("shop", outcome.Start.Candidate.Id, None));
+    }
+
+    [Fact]
+    public async Task RunAsync_PassOverATagAfterABlockOverAll_IsNotStoredSoTheBlockStaysTheLatest()
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        var v1 = await app.RegisterAsync();
+        app.EditPrompt(p => p.Replace("Refunds are accepted within 30 days.\n", "", StringComparison.Ordinal));
+        using var evals = app.Evals();
+        var gates = new GateService(evals, app.Store.GateVerdicts, app.Time);
+        var full = await gates.RunAsync(await gates.StartAsync("working", "v1", new EvalRunOptions(), None), null, None);
+
+        var tagged = await gates.RunAsync(await gates.StartAsync("working", "v1", new EvalRunOptions { Tags = ["shipping"] }, None), null, None);
+
+        Assert.Equal(GateResult.Blocked, full.Result);
+        Assert.Equal(GateResult.Pass, tagged.Result);
+        Assert.Null(tagged.Verdict);
+        Assert.Equal("only the cases tagged shipping", tagged.Report.Partial);
+        Assert.Null(full.Report.Partial);
+        var latest = await app.Store.GateVerdicts.LatestAsync("shop", full.Start.Candidate.Id, v1.Id, None);
+        Assert.Equal(full.Verdict!.Id, latest!.Id);
+        Assert.False(latest.Passed);
+    }
+
+    [Fact]
+    public async Task RunAsync_AnotherDatasetOrFewerTrials_IsPartialAndNotStored()
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        await app.RegisterAsync();
+        app.WriteFile("evals/tiny.jsonl", """
+            {"id":"shipping","input":{"messages":[{"role":"user","content":"How long is shipping?"}]},"expect":{"contains":["5 days"]}}
+
+            """);
+        using var evals = app.Evals();
+        var gates = new GateService(evals, app.Store.GateVerdicts, app.Time);
+
+        var other = await gates.RunAsync(await gates.StartAsync("working", "v1", new EvalRunOptions { Dataset = "evals/tiny.jsonl" }, None), null, None);
+
+        Assert.Null(other.Verdict);
+        Assert.Equal("the dataset evals/tiny.jsonl instead of eval.dataset evals/cases.jsonl", other.Report.Partial);
+        Assert.Empty(await app.Store.GateVerdicts.ListAsync("shop", other.Start.Candidate.Id, None));
+    }
+
+    [Fact]
+    public async Task RunAsync_TheManifestsDatasetNamedAnotherWayAndMoreTrials_IsTheWholeGateAndStored()
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        await app.RegisterAsync();
+        using var evals = app.Evals();
+        var gates = new GateService(evals, app.Store.GateVerdicts, app.Time);
+
+        var outcome = await gates.RunAsync(await gates.StartAsync("working", "v1", new EvalRunOptions { Dataset = "./evals/../evals/cases.jsonl", Trials = 2 }, None), null, None);
+
+        Assert.Null(outcome.Report.Partial);
+        Assert.NotNull(outcome.Verdict);
+        Assert.Single(await app.Store.GateVerdicts.ListAsync("shop", outcome.Start.Candidate.Id, None));
     }
 
     [Fact]

@@ -95,17 +95,19 @@ public sealed class JsonReportTests
             Judges = [.. Enumerable.Range(0, random.Next(3)).Select(i => new JudgeIdentity(Text(random), new string((char)('0' + i), 64)))],
             Decision = decision,
             CreatedAt = DateTimeOffset.UnixEpoch.AddTicks(random.NextInt64(0, 700_000_000_000_000_000)).ToOffset(TimeSpan.FromHours(random.Next(-12, 13))),
+            Partial = random.Next(2) == 0 ? null : "only the cases tagged " + Text(random),
         };
     }
 
     private static string Text(Random random) => Texts[random.Next(Texts.Length)];
 
-    // The object graphs the gate serialised before, as they were.
+    // The object graphs the gate serialised before, as they were (plus the later `partial`).
     private static object ReferenceReport(GateReport r) => new
     {
         verdict = r.ResultWord,
         app = r.App,
         run = r.RunId,
+        partial = r.Partial,
         candidate = new { label = r.CandidateLabel, id = r.CandidateId },
         baseline = new { label = r.BaselineLabel, id = r.BaselineId },
         dataset = new { path = r.DatasetPath, sha256 = r.DatasetSha256 },

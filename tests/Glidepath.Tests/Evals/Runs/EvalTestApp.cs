@@ -66,6 +66,8 @@ internal sealed class EvalTestApp : IAsyncDisposable
 
     public void EditPrompt(Func<string, string> edit) => _dir.Write("prompts/system.md", edit(_dir.Read("prompts/system.md")));
 
+    public void WriteFile(string relativePath, string text) => _dir.Write(relativePath, text);
+
     public void EditDataset(Func<string, string> edit) => _dir.Write("evals/cases.jsonl", edit(_dir.Read("evals/cases.jsonl")));
 
     /// <summary>An eval service over the manifest as it is now.</summary>
