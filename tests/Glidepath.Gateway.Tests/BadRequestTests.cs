@@ -26,6 +26,10 @@ public sealed class BadRequestTests : IAsyncLifetime
     [InlineData("/v1/messages", """{"model":"support-agent@production","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}""", 404, "serves environment 'staging'")]
     [InlineData("/v1/chat/completions", """{"model":"support-agent","messages":[{"role":"robot","content":"hi"}]}""", 400, "expected system, developer, user, assistant or tool")]
     [InlineData("/v1/chat/completions", """[1,2]""", 400, "JSON object")]
+    [InlineData("/v1/chat/completions", """{"model":"support-agent","messages":[{"role":"user","content":"x"}],"messages":[{"role":"user","content":"ok"}]}""", 400, "Duplicate property 'messages'); send each key once")]
+    [InlineData("/v1/chat/completions", """{"model":"support-agent","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"file:///etc/passwd","url":"https://a.example/x.png"}}]}]}""", 400, "Duplicate property 'url'")]
+    [InlineData("/v1/chat/completions", """{"model":"support-agent","top_p":5,"top_p":0.5,"messages":[{"role":"user","content":"hi"}]}""", 400, "Duplicate property 'top_p'")]
+    [InlineData("/v1/messages", """{"model":"support-agent","max_tokens":5,"stream":false,"stream":true,"messages":[{"role":"user","content":"hi"}]}""", 400, "Duplicate property 'stream'")]
     public async Task Post_BadRequest_4xxWithClearMessage(string path, string body, int status, string expected)
     {
         using var response = await _f.PostAsync(path, body);

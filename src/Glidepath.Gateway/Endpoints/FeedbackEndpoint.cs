@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Glidepath.Errors;
 using Glidepath.Gateway.Forwarding;
 using Glidepath.Gateway.Wire;
 using Glidepath.Serving;
@@ -67,7 +68,7 @@ internal static class FeedbackEndpoint
         string? comment;
         try
         {
-            using var doc = JsonDocument.Parse(buffer.AsMemory(0, length));
+            using var doc = JsonDocument.Parse(buffer.AsMemory(0, length), JsonProblem.Strict);
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Glidepath.Errors;
 using Glidepath.Gateway.Wire;
 using Glidepath.Providers.Forwarding;
 using Glidepath.Serving.Chat;
@@ -60,7 +61,7 @@ internal static class RequestReader
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(body);
+            doc = JsonDocument.Parse(body, JsonProblem.Strict);
         }
         catch (JsonException ex)
         {
@@ -134,6 +135,10 @@ internal static class RequestReader
     private static WireException NotJson(JsonException ex)
     {
         var where = ex.LineNumber is { } line ? $" at line {line + 1}, byte {ex.BytePositionInLine + 1}" : "";
-        return WireException.BadRequest($"the request body is not valid JSON{where}; expected a JSON object with 'model' and 'messages'");
+        // A key given twice is refused, not read once: the provider's parser might take the other copy, which the
+        // gateway never checked (and the trace would show what the model did not see).
+        return WireException.BadRequest(JsonProblem.IsDuplicateKey(ex)
+            ? $"the request body gives a key twice in one object{where} ({JsonProblem.Reason(ex)}); send each key once"
+            : $"the request body is not valid JSON{where}; expected a JSON object with 'model' and 'messages'");
     }
 }

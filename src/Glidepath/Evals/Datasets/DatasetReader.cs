@@ -19,7 +19,6 @@ public static class DatasetReader
 
     private static readonly UTF8Encoding StrictUtf8 = new(false, true);
     private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
-    private static readonly JsonDocumentOptions LineOptions = new() { AllowDuplicateProperties = false };
 
     private const string CaseShape = "expected {\"id\": \"...\", \"input\": {\"messages\": [{\"role\": \"user\", \"content\": \"...\"}], \"vars\": {...}}, \"expect\": {...}, \"tags\": [...]}";
 
@@ -120,29 +119,18 @@ public static class DatasetReader
         }
     }
 
-    // The parser's own words without its position suffix (" Path: $ | LineNumber: 0 | BytePositionInLine: 5."), which
-    // the message already gives as file:line and column: "Duplicate property 'id'…", "'}' is invalid after a value…".
-    private static string Reason(JsonException ex)
-    {
-        var message = ex.Message;
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        cut = cut < 0 ? message.IndexOf(" LineNumber:", StringComparison.Ordinal) : cut;
-        message = (cut < 0 ? message : message[..cut]).Replace(" Change the reader options.", "", StringComparison.Ordinal);
-        return message.Replace(" encountered during deserialization", "", StringComparison.Ordinal).TrimEnd('.', ' ');
-    }
-
     private static EvalCase? ParseCase(string line, int lineNo, string file, List<string> errors)
     {
         string Where() => $"{file}:{lineNo}";
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(line, documentOptions: LineOptions);
+            node = JsonNode.Parse(line, documentOptions: JsonProblem.Strict);
         }
         catch (JsonException ex)
         {
-            var reason = Reason(ex);
-            errors.Add(reason.StartsWith("Duplicate property", StringComparison.Ordinal)
+            var reason = JsonProblem.Reason(ex);
+            errors.Add(JsonProblem.IsDuplicateKey(ex)
                 ? $"{Where()}: a key appears twice ({reason}); expected each key once in an object"
                 : $"{Where()}: not valid JSON at column {(ex.BytePositionInLine ?? 0) + 1} ({reason}); {CaseShape}");
             return null;
