@@ -22,12 +22,20 @@ internal sealed class CallerAuthentication(CallerKeys keys, GatewayOptions optio
 
     /// <summary>
     /// The caller's key when one is required and accepted, <see cref="Anonymous"/> when none is required, or null when
-    /// the request was refused (the answer is written).
+    /// the request was refused (the answer is written): without keys, a loopback request naming another host is a 403.
     /// </summary>
     public async Task<ApiKey?> AuthenticateAsync(HttpContext http, IWireFormat wire)
     {
         if (!options.RequireKeys)
         {
+            if (RebindingHost(http) is { } host)
+            {
+                await HttpAnswers.ErrorAsync(http, wire, 403, ErrorKinds.Permission,
+                    $"the request came in on this machine's loopback address but names the host '{host}': a gateway without keys answers only to localhost, " +
+                    "127.0.0.1 or [::1], so a web page that rebinds its own name to 127.0.0.1 cannot use it; call it by one of those names, or require keys (--require-keys)").ConfigureAwait(false);
+                return null;
+            }
+
             return Anonymous;
         }
 
@@ -66,6 +74,20 @@ internal sealed class CallerAuthentication(CallerKeys keys, GatewayOptions optio
 
         await RefuseAsync(http, wire, check).ConfigureAwait(false);
         return false;
+    }
+
+    /// <summary>
+    /// The <c>Host</c> of a request that arrived on a loopback connection but does not name loopback (DNS rebinding: a
+    /// web page whose name now resolves to 127.0.0.1, so the browser treats the gateway as the page's own origin and
+    /// may read its answers), or null. Only gateways that serve without keys need it; a page has no caller's key.
+    /// </summary>
+    private static string? RebindingHost(HttpContext http)
+    {
+        var host = http.Request.Host;
+        return host.HasValue && http.Connection.LocalIpAddress is { } local && Hosting.ListenExposure.IsLoopback(local)
+            && !Hosting.ListenExposure.IsLoopbackName(host.Host)
+            ? host.Value
+            : null;
     }
 
     private async Task RefuseAsync(HttpContext http, IWireFormat wire, CallerCheck check)

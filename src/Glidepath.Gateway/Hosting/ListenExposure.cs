@@ -11,16 +11,20 @@ internal static class ListenExposure
     /// <summary>The URLs among <paramref name="urls"/> whose host is not loopback (localhost, 127.0.0.0/8, ::1).</summary>
     public static IReadOnlyList<string> NonLoopback(IEnumerable<string> urls) => [.. urls.Where(u => !IsLoopback(u))];
 
-    public static bool IsLoopback(string url)
+    public static bool IsLoopback(string url) => IsLoopbackName(Host(url));
+
+    /// <summary>Whether a host name (no port) names this machine's loopback: <c>localhost</c>, 127.0.0.0/8 or <c>[::1]</c>.</summary>
+    public static bool IsLoopbackName(string host)
     {
-        var host = Host(url);
         if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
         {
             return true;
         }
 
-        return IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip);
+        return IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IsLoopback(ip);
     }
+
+    public static bool IsLoopback(IPAddress ip) => IPAddress.IsLoopback(ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip);
 
     /// <summary>The warning printed on stderr and logged when some address is exposed; null when all are loopback.</summary>
     public static string? Warning(IReadOnlyList<string> exposed, bool keysRequired) => exposed.Count == 0
