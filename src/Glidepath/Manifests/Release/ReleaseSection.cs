@@ -87,6 +87,10 @@ internal static class ReleaseSection
                 // Checked before expanding: a glob is never matched against anything outside the app folder.
                 r.Error(node, $"'{globs[i]}' reaches outside the app folder; expected a path or glob inside it, relative to the manifest (e.g. agent/**)");
             }
+            else if (YamlNodeReader.PrivateFolder(globs[i]) is { } folder)
+            {
+                r.Error(node, $"'{globs[i]}' {YamlNodeReader.InsidePrivate(folder)}; expected prompts, tools and agent files (e.g. agent/**)");
+            }
             else if (FileGlob.Expand(files, globs[i]).Count == 0)
             {
                 r.Error(node, $"'{globs[i]}' matches no file; expected a path or glob of existing files");

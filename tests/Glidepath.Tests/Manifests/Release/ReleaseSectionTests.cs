@@ -27,6 +27,38 @@ public sealed class ReleaseSectionTests
         Assert.Equal(["agent/**"], spec.Files);
     }
 
+    // Globs skip .glidepath and .git; a path named outright must not bring the store or git's files into a release.
+    [Theory]
+    [InlineData("files: [.glidepath/glidepath.db]", "glidepath.yaml:3:9: '.glidepath/glidepath.db' is inside .glidepath (the store's folder), which never goes into a release; expected prompts, tools and agent files (e.g. agent/**)")]
+    [InlineData("files: [.git/config]", "glidepath.yaml:3:9: '.git/config' is inside .git (git's own files), which never goes into a release; expected prompts, tools and agent files (e.g. agent/**)")]
+    [InlineData("files: [agent/.GIT/**]", "glidepath.yaml:3:9: 'agent/.GIT/**' is inside .GIT (git's own files), which never goes into a release; expected prompts, tools and agent files (e.g. agent/**)")]
+    [InlineData("tools: [.git/hooks/x.json]", "glidepath.yaml:3:9: tool file '.git/hooks/x.json' is inside .git (git's own files), which never goes into a release; expected a JSON tool definition relative to the manifest")]
+    public void Parse_PathInsideTheStoreOrGit_RefusedAtItsLine(string line, string expected)
+    {
+        var files = FileSource(("prompts/system.md", "p"), (".glidepath/glidepath.db", "db"), (".git/config", "[remote]"), ("agent/.GIT/x", "x"), (".git/hooks/x.json", Tool));
+
+        var (_, errors) = Read($$"""
+            model: { provider: sim, name: m1 }
+            prompt: { system: prompts/system.md }
+            {{line}}
+            """, (r, m) => ReleaseSection.Parse(r, m, files));
+
+        Assert.Equal(expected, Assert.Single(errors).ToString());
+    }
+
+    [Fact]
+    public void Parse_PromptInsideGit_RefusedAtItsLine()
+    {
+        var files = FileSource((".git/config", "[remote]"));
+
+        var (_, errors) = Read("""
+            model: { provider: sim, name: m1 }
+            prompt: { system: .git/config }
+            """, (r, m) => ReleaseSection.Parse(r, m, files));
+
+        Assert.Equal("glidepath.yaml:2:19: prompt file '.git/config' is inside .git (git's own files), which never goes into a release; expected a path relative to the manifest", Assert.Single(errors).ToString());
+    }
+
     [Fact]
     public void Parse_NoModelAndNoPrompt_ReportsBothAtTheSectionAndBuildsNothing()
     {
