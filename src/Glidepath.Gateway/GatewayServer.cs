@@ -61,6 +61,14 @@ public sealed partial class GatewayServer : IAsyncDisposable
         var (app, listeners) = Build(serving, server);
         try
         {
+            // Before the host starts, so the refusal reaches the caller as one error rather than after the host's own
+            // "failed to start" log with its stack trace; KeysRequiredCheck repeats it at start for a key revoked in between.
+            if (server.Gateway.RequireKeys && serving.ApiKeys is { } stored)
+            {
+                var keys = await stored.ListAsync(serving.Manifest.App, serving.Environment, cancellationToken).ConfigureAwait(false);
+                GatewayAuthentication.CheckKeysExist(true, keys.Count(k => !k.IsRevoked), serving.Environment);
+            }
+
             PortsInUse.Check([.. server.Urls, .. server.AdminUrls, .. server.MetricsUrls], "stop the other process or pass --urls with a free port");
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
         }

@@ -32,6 +32,24 @@ public sealed class ServeListenTests
         Assert.StartsWith($"listen URL '{url}'", doc.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 
+    // Keys required and none exists: refused before the host starts, so no host log (with its stack trace) comes first.
+    [Theory]
+    [InlineData("--require-keys", "http://127.0.0.1:0")]
+    [InlineData(null, "http://0.0.0.0:0")]
+    public async Task Serve_KeysRequiredButNone_OneLineExit2WithoutTheHostsLog(string? flag, string url)
+    {
+        await using var app = await EnvApp.CreateAsync(0);
+
+        var (code, stdout, stderr) = flag is null
+            ? await app.RunAsync("serve", "--env", "staging", "--urls", url)
+            : await app.RunAsync("serve", "--env", "staging", flag, "--urls", url);
+
+        Assert.True(code == ExitCodes.BadInput, $"exit {code}: {stdout}\n{stderr}");
+        Assert.StartsWith("error: the gateway for 'staging' requires callers' keys", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.Equal("", stdout);
+    }
+
     [Fact]
     public async Task Dashboard_ListenUrlKestrelCannotUse_Exit2()
     {
