@@ -80,7 +80,7 @@ internal static class RolloutCommand
             var store = await ctx.StoreAsync(ct);
             var service = Service(ctx, store);
             var release = await ctx.ReleaseResolver(store).ResolveAsync(parse.GetValue(reference)!, register: true, ct);
-            var plan = RolloutService.PlanFrom(ctx.Manifest, RolloutSteps.Parse(parse.GetValue(steps)), parse.GetValue(minRequests), ParseDuration(parse.GetValue(maxDuration)));
+            var plan = RolloutService.PlanFrom(ctx.Manifest, RolloutSteps.Parse(parse.GetValue(steps)), parse.GetValue(minRequests), CliDurations.ParseOptional(parse.GetValue(maxDuration), "--max-duration"));
             if (parse.GetValue(requireShadow))
             {
                 await new ShadowService(ctx.Manifest, EnvironmentCommandSupport.Service(ctx, store), store.Environments, store.Shadows, ctx.Time)
@@ -121,7 +121,7 @@ internal static class RolloutCommand
         command.SetAction(env, async (ctx, parse, ct) =>
         {
             ctx.Output.Lines = parse.GetValue(watch); // a document per refresh: JSON Lines
-            var every = ParseDuration(parse.GetValue(interval)) ?? TimeSpan.FromSeconds(2);
+            var every = CliDurations.ParseOptional(parse.GetValue(interval), "--interval") ?? TimeSpan.FromSeconds(2);
             if (ctx.Remote is { } remote)
             {
                 while (true)
@@ -251,17 +251,5 @@ internal static class RolloutCommand
 
         var answer = Remote.RemoteJson.Read<Remote.Answers.RolloutAnswer>(json);
         return RolloutOutput.WriteChangedText(ctx, answer.Rollout, answer.Decision?.Reason ?? "");
-    }
-
-    private static TimeSpan? ParseDuration(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        return DurationParser.TryParse(text, out var span) && span > TimeSpan.Zero
-            ? span
-            : throw new BadInputException($"'{text}' is not a duration; expected e.g. 30s, 10m, 1h");
     }
 }

@@ -179,9 +179,14 @@ public sealed class RolloutService(
             throw new BadInputException($"a rollout needs a first step below 100% to compare the canary with the stable release; got {string.Join(",", plan.Steps)}");
         }
 
-        if (plan.MinRequests < 1 || plan.MaxDuration <= TimeSpan.Zero)
+        if (plan.MinRequests < 1)
         {
-            throw new BadInputException("min_requests must be at least 1 and max_duration above zero");
+            throw new BadInputException($"min_requests is {plan.MinRequests}; expected at least 1");
+        }
+
+        if (plan.MaxDuration <= TimeSpan.Zero)
+        {
+            throw new BadInputException($"max_duration is {plan.MaxDuration}; expected a duration above zero, e.g. 30m");
         }
 
         _ = JudgePolicy.From(plan);

@@ -93,6 +93,19 @@ public sealed class RolloutCliTests
         Assert.StartsWith("error: ", stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("soon", "error: --max-duration 'soon' is not a duration; expected e.g. 30m, 1h or 7d")]
+    [InlineData("0s", "error: --max-duration '0s' is zero; expected a duration above zero, e.g. 30m, 1h or 7d")]
+    public async Task Start_MaxDurationNotAboveZero_SaysWhich(string value, string expected)
+    {
+        await using var app = await ReadyAsync();
+
+        var (code, _, stderr) = await app.RunAsync("rollout", "start", "v2", "--env", "production", "--max-duration", value);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Equal(expected, stderr.Trim());
+    }
+
     [Fact]
     public async Task Start_SecondRolloutWhileOneIsActive_Exits4()
     {

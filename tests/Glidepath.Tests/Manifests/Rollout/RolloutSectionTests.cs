@@ -52,6 +52,16 @@ public sealed class RolloutSectionTests
         Assert.Equal("glidepath.yaml:2:17: unknown key 'max_ratio' in rollout.metrics.error_rate; expected one of: max_increase", Assert.Single(errors).ToString());
     }
 
+    [Theory]
+    [InlineData("0s")]
+    [InlineData("0m")]
+    public void Parse_MaxDurationZero_ReportedAtItsValue(string zero)
+    {
+        var (_, errors) = Read($"step: {{ min_requests: 200, max_duration: {zero} }}\n", RolloutSection.Parse);
+
+        Assert.Equal($"glidepath.yaml:1:42: max_duration '{zero}' is zero; expected a duration above zero, e.g. 30m", Assert.Single(errors).ToString());
+    }
+
     [Fact]
     public void Parse_StepNotAboveThePrevious_Reported()
     {
