@@ -79,8 +79,9 @@ internal static class HistoryCommand
     }
 
     /// <summary>
-    /// A rollout event other than the promotion names the canary (from) and the stable it is judged against (to):
-    /// an arrow there reads like a move of the stable pointer, which it is not.
+    /// A rollout event other than the promotion names the canary (from) and the stable it is judged against (to), and
+    /// a drill event the release the gateway served for that phase (to) beside the stable release it kept (from): an
+    /// arrow there reads like a move of the stable pointer, which neither is.
     /// </summary>
     internal static string Releases(EnvironmentEvent e, EnvironmentViews views) => Releases(views.Event(e));
 
@@ -88,5 +89,7 @@ internal static class HistoryCommand
         e.To is null && e.From is null ? "-"
         : e.Kind.StartsWith("rollout_", StringComparison.Ordinal) && e.Kind != RolloutEventKinds.Promoted
             ? $"canary {e.From?.Label ?? "-"} vs stable {e.To?.Name ?? "(none)"}"
-            : $"{e.From?.Name ?? "(none)"} → {e.To?.Label ?? "-"}";
+            : e.Kind == EnvironmentEventKinds.Drill
+                ? $"served {e.To?.Label ?? "-"}, stable {e.From?.Name ?? "(none)"} kept"
+                : $"{e.From?.Name ?? "(none)"} → {e.To?.Label ?? "-"}";
 }

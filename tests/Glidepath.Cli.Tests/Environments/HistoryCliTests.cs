@@ -23,6 +23,14 @@ public sealed class HistoryCliTests
     }
 
     [Fact]
+    public void Releases_Drill_NamesWhatWasServedAndTheStableKeptWithoutAnArrow()
+    {
+        var e = Event("drill", from: "33333333bbbb", to: "44444444aaaa");
+
+        Assert.Equal("served 44444444, stable 33333333 kept", HistoryCommand.Releases(e, new EnvironmentViews([])));
+    }
+
+    [Fact]
     public async Task Unfreeze_TwoHoursAfterFreeze_DetailsHoldTheDurationAndTheReason()
     {
         await using var app = await MonitorApp.CreateAsync(1);
