@@ -33,7 +33,7 @@ public static class CliApp
     {
         var (stdout, stderr) = (env.Stdout, env.Stderr);
         var root = Build(env);
-        var parse = root.Parse(args);
+        var parse = root.Parse(HelpRequest(args));
         if ((parse.Errors.Count > 0 || CliUsage.OptionsTakenAsArguments(parse).Count > 0) && parse.Action is not System.CommandLine.Help.HelpAction)
         {
             var messages = CliUsage.Messages(parse);
@@ -79,6 +79,17 @@ public static class CliApp
 
         return root;
     }
+
+    /// <summary>
+    /// <c>glidepath</c> alone and <c>glidepath help [COMMAND…]</c> ask for help, as with git: they show it (exit 0)
+    /// instead of "Required command was not provided".
+    /// </summary>
+    internal static string[] HelpRequest(string[] args) => args switch
+    {
+        [] => ["--help"],
+        ["help", .. var rest] when rest.All(a => !a.StartsWith('-')) => [.. rest, "--help"],
+        _ => args,
+    };
 
     private static bool IsJson(string[] args) =>
         args.Select((a, i) => a == "--format" && i + 1 < args.Length && args[i + 1] == "json" || a == "--format=json").Any(x => x);

@@ -17,6 +17,22 @@ public sealed class CliUsageTests
         Assert.Contains("--no-such-option", doc.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 
+    // `glidepath` alone and `glidepath help [COMMAND]` showed "error: Required command was not provided" (exit 2).
+    [Theory]
+    [InlineData(new string[0], " [command] [options]")]
+    [InlineData(new[] { "help" }, " [command] [options]")]
+    [InlineData(new[] { "help", "release" }, " release [command] [options]")]
+    [InlineData(new[] { "help", "rollout", "start" }, " rollout start <REF> [options]")]
+    public async Task Run_NoCommandOrHelp_ShowsHelpExit0(string[] args, string usage)
+    {
+        var r = await CliRunner.RunAsync(args);
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("Usage:", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains(usage, r.Stdout, StringComparison.Ordinal);
+        Assert.Equal("", r.Stderr);
+    }
+
     [Fact]
     public async Task Run_UnknownOptionAsText_NothingOnStdout()
     {
