@@ -14,6 +14,11 @@ internal static partial class CliUsage
         var messages = OptionsTakenAsArguments(parse).Select(t => $"unknown option '{t}'")
             .Concat(parse.Errors.Select(e => Readable(e.Message.TrimEnd('.'))))
             .ToList();
+        if (parse.UnmatchedTokens.Any(t => !t.StartsWith('-')) && messages.Count > 1)
+        {
+            // "relase create": the unknown word is the problem; "Required command was not provided" only repeats it.
+            messages.RemoveAll(m => m.StartsWith("Required command was not provided", StringComparison.Ordinal));
+        }
         if (Suggestion(parse) is { } s)
         {
             var i = messages.FindIndex(m => m.Contains($"'{s.Token}'", StringComparison.Ordinal));
@@ -58,17 +63,16 @@ internal static partial class CliUsage
     private static (string Token, string Name)? Suggestion(ParseResult parse)
     {
         var command = parse.CommandResult.Command;
-        foreach (var token in parse.UnmatchedTokens)
+        foreach (var token in parse.UnmatchedTokens.Concat(OptionsTakenAsArguments(parse)))
         {
-            if (token.StartsWith('-'))
-            {
-                continue;
-            }
-
-            var best = command.Subcommands
-                .Where(c => !c.Hidden)
-                .SelectMany(c => c.Aliases.Prepend(c.Name).Select(name => (c.Name, Distance: Distance(token, name))))
-                .Where(c => c.Distance <= Math.Max(1, Math.Min(2, token.Length / 3)))
+            // A mistyped option ("--formt") is matched against the options this command takes, its ancestors' global ones
+            // included; a mistyped word against its subcommands.
+            var names = token.StartsWith('-')
+                ? OptionsOf(parse.CommandResult).SelectMany(o => o.Aliases.Prepend(o.Name).Select(name => (o.Name, Alias: name)))
+                : command.Subcommands.Where(c => !c.Hidden).SelectMany(c => c.Aliases.Prepend(c.Name).Select(name => (c.Name, Alias: name)));
+            var best = names
+                .Select(n => (n.Name, Distance: Distance(token, n.Alias)))
+                .Where(c => c.Distance <= Math.Max(1, Math.Min(2, token.TrimStart('-').Length / 3)))
                 .OrderBy(c => c.Distance)
                 .ThenBy(c => c.Name, StringComparer.Ordinal)
                 .Select(c => c.Name)
@@ -80,6 +84,14 @@ internal static partial class CliUsage
         }
 
         return null;
+    }
+
+    private static IEnumerable<System.CommandLine.Option> OptionsOf(System.CommandLine.Parsing.CommandResult result)
+    {
+        var own = result.Command.Options.Where(o => !o.Hidden);
+        return result.Parent is System.CommandLine.Parsing.CommandResult parent
+            ? own.Concat(OptionsOf(parent).Where(o => o.Recursive))
+            : own;
     }
 
     /// <summary>Edit distance with transpositions (optimal string alignment): "relase" is one from "release".</summary>

@@ -33,6 +33,22 @@ public sealed class CliUsageTests
         Assert.Equal("", r.Stderr);
     }
 
+    // A mistyped command word started with "Required command was not provided"; a mistyped option got no suggestion.
+    [Theory]
+    [InlineData(new[] { "relase", "create" }, "error: Unrecognized command or argument 'relase' (did you mean 'release'?)")]
+    [InlineData(new[] { "eval", "runn" }, "error: Unrecognized command or argument 'runn' (did you mean 'run'?)")]
+    [InlineData(new[] { "status", "--formt", "json" }, "error: Unrecognized command or argument '--formt' (did you mean '--format'?)")]
+    [InlineData(new[] { "eval", "run", "--concurency", "4" }, "error: unknown option '--concurency' (did you mean '--concurrency'?)")]
+    [InlineData(new[] { "gate", "--basline" }, "error: unknown option '--basline' (did you mean '--baseline'?)")]
+    public async Task Run_MistypedCommandOrOption_FirstLineNamesItWithASuggestion(string[] args, string first)
+    {
+        var r = await CliRunner.RunAsync(args);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal(first, r.Stderr.Split('\n')[0]);
+        Assert.DoesNotContain("Required command was not provided", r.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Run_UnknownOptionAsText_NothingOnStdout()
     {
