@@ -63,6 +63,30 @@ public static class ManifestParser
             $"byte 0x{bytes[start + read]:X2} is not valid UTF-8; expected the manifest saved as UTF-8 text")]);
     }
 
+    /// <summary>Where the first tab in a line's leading whitespace is (YAML indents with spaces only), or null.</summary>
+    private static Mark? FirstTabIndent(string yaml)
+    {
+        var line = 1;
+        var start = 0;
+        while (start <= yaml.Length)
+        {
+            var end = yaml.IndexOf('\n', start);
+            end = end < 0 ? yaml.Length : end;
+            var indent = yaml.AsSpan(start, end - start);
+            var text = indent.TrimStart(" \t");
+            var tab = indent[..(indent.Length - text.Length)].IndexOf('\t');
+            if (tab >= 0 && text.Length > 0)
+            {
+                return new Mark(start + tab, line, tab + 1);
+            }
+
+            line++;
+            start = end + 1;
+        }
+
+        return null;
+    }
+
     /// <summary>Parses manifest text; files it names are checked in <paramref name="files"/>; scorers may name the built-in types.</summary>
     public static Manifest Parse(string yaml, string fileName, IFileSource files) => Parse(yaml, fileName, files, BuiltInScorerTypes);
 
@@ -92,8 +116,17 @@ public static class ManifestParser
         }
         catch (YamlException ex)
         {
+            // Where the parser found the problem (End): Start is often where the enclosing mapping began, so a tab
+            // on line 63 was reported at 1:1.
             var inner = ex.InnerException as YamlException;
-            r.Error(ex.Start.Line > 0 ? ex.Start : lastGood, $"{(inner ?? ex).Message.Trim()}; expected valid YAML");
+            var at = ex.End.Line > 0 ? ex.End : ex.Start.Line > 0 ? ex.Start : lastGood;
+            if (at.Line <= 1 && FirstTabIndent(yaml) is { } tab)
+            {
+                // The scanner reports a tab in the indentation of any line at 1:1: name the line that has it.
+                at = tab;
+            }
+
+            r.Error(at, $"{(inner ?? ex).Message.Trim().TrimEnd('.')}; expected valid YAML");
             throw new ManifestException(r.Errors);
         }
         catch (InvalidOperationException)

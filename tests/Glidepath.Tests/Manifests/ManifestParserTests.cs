@@ -55,6 +55,23 @@ public sealed class ManifestParserTests
         { "scalar where mapping expected", "  prompt:\n    system: prompts/system.md     # template; {{customer_tier}} is filled per request\n=>  prompt: prompts/system.md\n", "release.prompt must be a mapping", "prompts/system.md" },
     };
 
+    // A tab used as indentation at the end of the file was reported at 1:1, where the top-level mapping begins.
+    [Fact]
+    public void Load_TabIndentationOnTheLastLine_ReportedAtThatLine()
+    {
+        using var dir = TempDir.WithSample();
+        var original = dir.Read("glidepath.yaml").TrimEnd('\n') + "\n";
+        dir.Write("glidepath.yaml", original + "\tapp: x\n");
+        var lastLine = original.Count(c => c == '\n') + 1;
+
+        var ex = Assert.Throws<ManifestException>(() => ManifestParser.Load(dir.File("glidepath.yaml")));
+
+        var error = Assert.Single(ex.Errors);
+        Assert.Equal(lastLine, error.Line);
+        Assert.EndsWith("; expected valid YAML", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(".;", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(Malformed))]
     public void Load_MalformedManifest_ReportsFileLineColumn(string name, string edit, string expected, string at)
