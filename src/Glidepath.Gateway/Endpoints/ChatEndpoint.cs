@@ -75,7 +75,18 @@ internal sealed partial class ChatEndpoint(ChatService chat, ServingOptions serv
         }
 
         var headers = http.Request.Headers;
-        var probe = string.Equals(headers[GatewayHeaders.Probe], "route", StringComparison.Ordinal);
+        var probeValue = headers[GatewayHeaders.Probe];
+        var probe = probeValue.Count > 0;
+        if (probe && !(probeValue.Count == 1 && string.Equals(probeValue[0]?.Trim(), "route", StringComparison.OrdinalIgnoreCase)))
+        {
+            // Any other value is loud, never a billed model call the sender meant as a probe.
+            var shown = probeValue.ToString();
+            shown = shown.Length > 40 ? shown[..40] + "…" : shown;
+            await RefuseAsync(http, wire, state, WireException.BadRequest(
+                $"'{GatewayHeaders.Probe}: {shown}' is not a probe this gateway knows; expected '{GatewayHeaders.Probe}: route', or no such header for a model call")).ConfigureAwait(false);
+            return;
+        }
+
         if (probe && !await probes.AllowsAsync(http).ConfigureAwait(false))
         {
             await RefuseAsync(http, wire, state, new WireException(403, ErrorKinds.Permission,

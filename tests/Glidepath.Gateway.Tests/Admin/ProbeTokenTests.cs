@@ -49,4 +49,30 @@ public sealed class ProbeTokenTests
 
         Assert.Equal(0, h.F.Models.For("stable-model").Calls);
     }
+
+    // "Route" or "ROUTE " is the probe; any other value used to fall through to a billed model call.
+    [Theory]
+    [InlineData("Route", 204)]
+    [InlineData(" ROUTE ", 204)]
+    [InlineData("routes", 400)]
+    [InlineData("yes", 400)]
+    public async Task RouteProbe_ValueOtherThanRoute_Is400NeverAProviderCall(string value, int expected)
+    {
+        await using var h = await AdminHarness.StartAsync();
+        var token = await h.TokenAsync(Role.Admin, "staging");
+
+        using var response = await h.F.PostAsync("/v1/chat/completions", GatewayFixture.Chat(), r =>
+        {
+            r.Headers.TryAddWithoutValidation("Glidepath-Probe", value);
+            r.Headers.Add("Glidepath-Admin-Token", token);
+        });
+
+        Assert.Equal((HttpStatusCode)expected, response.StatusCode);
+        if (expected == 400)
+        {
+            Assert.Contains("is not a probe this gateway knows", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, h.F.Models.For("stable-model").Calls);
+    }
 }
