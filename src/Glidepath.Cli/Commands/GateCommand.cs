@@ -24,9 +24,10 @@ internal static class GateCommand
             interleaved, then decide. The baseline is held or beaten → pass (exit 0); otherwise blocked
             (exit 1), naming each regressed case with both answers side by side. Any provider, scorer or
             judge error, or zero cases, is an error (exit 3): never a pass. The verdict is stored as
-            evidence for promotion, but only for the whole gate: every case of eval.dataset, at least
-            eval.trials trials. With --tag, another --dataset or fewer --trials it is printed, marked
-            partial, and not stored (a pass over chosen cases must not let a release through).
+            evidence for promotion; a pass counts only for the whole gate: every case of eval.dataset,
+            at least eval.trials trials. With --tag, another --dataset or fewer --trials the verdict is
+            marked partial, and a partial pass is not stored (a pass over chosen cases must not let a
+            release through); a partial block or error is stored and stops promotion.
 
             An unchanged candidate is blocked with probability at most 1 - eval.gate.confidence, whatever
             the suite's size and flakiness: half of it for the cases, half for the mean. Per case: with 1

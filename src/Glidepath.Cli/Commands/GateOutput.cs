@@ -14,7 +14,7 @@ internal static class GateOutput
         if (ctx.Output.IsJson)
         {
             ctx.Output.Json(w => JsonReport.Write(w, report));
-            StoredNote(ctx, report);
+            StoredNote(ctx, outcome);
             return;
         }
 
@@ -67,14 +67,22 @@ internal static class GateOutput
             ctx.Output.Note($"… and {d.Errors.Count - 10} more errors ('glidepath eval show {run.Id}')");
         }
 
-        StoredNote(ctx, report);
+        StoredNote(ctx, outcome);
     }
 
     /// <summary>Whether the verdict was stored as evidence for promotion (on stderr, in text and JSON alike).</summary>
-    private static void StoredNote(CliContext ctx, GateReport report) => ctx.Output.Note(report.Partial is null
-        ? $"verdict stored for {report.CandidateLabel} vs {report.BaselineLabel} (dataset {report.DatasetSha256[..12]}, scorers {report.ScorerVersion[..12]})"
-        : $"verdict NOT stored: a partial gate ({report.Partial}) is no evidence for promote, rollout start or the checklist; " +
-          "run the gate over every case of eval.dataset with at least eval.trials trials for one that is");
+    private static void StoredNote(CliContext ctx, GateOutcome outcome)
+    {
+        var report = outcome.Report;
+        var stored = $"verdict stored for {report.CandidateLabel} vs {report.BaselineLabel} (dataset {report.DatasetSha256[..12]}, scorers {report.ScorerVersion[..12]})";
+        ctx.Output.Note((report.Partial, outcome.Verdict) switch
+        {
+            (null, _) => stored,
+            (_, not null) => $"{stored}, marked partial ({report.Partial}): a partial gate that does not pass still stops promotion until the whole gate passes",
+            _ => $"verdict NOT stored: a passing partial gate ({report.Partial}) is no evidence for promote, rollout start or the checklist; " +
+                 "run the gate over every case of eval.dataset with at least eval.trials trials for one that is",
+        });
+    }
 
     private static void SideBySide(CliContext ctx, string baseline, string candidate)
     {

@@ -50,7 +50,7 @@ public sealed class GateCliTests
         Assert.Equal("pass", doc.RootElement.GetProperty("verdict").GetString());
         Assert.Equal("only the cases tagged shipping", doc.RootElement.GetProperty("partial").GetString());
         Assert.Equal("same", doc.RootElement.GetProperty("cases")[0].GetProperty("change").GetString());
-        Assert.Contains("verdict NOT stored: a partial gate (only the cases tagged shipping)", stderr, StringComparison.Ordinal);
+        Assert.Contains("verdict NOT stored: a passing partial gate (only the cases tagged shipping)", stderr, StringComparison.Ordinal);
         await using var store = await Storage.Sqlite.SqliteStore.OpenAsync(app.StorePath, null, CancellationToken.None);
         var releases = await store.Releases.ListAsync("support-agent", CancellationToken.None);
         Assert.Empty(await store.GateVerdicts.ListAsync("support-agent", releases[^1].Id, CancellationToken.None));

@@ -30,7 +30,9 @@ public static class TraceCase
         if (messages.Count == 0)
         {
             throw new BadInputException(
-                $"trace {trace.TraceId} has no captured request content, so it cannot become a case; set capture.content to sampled or all in glidepath.yaml (content of earlier traces is not recoverable)");
+                $"trace {trace.TraceId} has no captured request content, so it cannot become a case; pick a trace that has it " +
+                "(with capture.content: sampled only the sampled traces keep their content), or set capture.content to sampled or all in glidepath.yaml " +
+                "for traces to come (content of earlier traces is not recoverable)");
         }
 
         if (messages[^1].Role != "user")

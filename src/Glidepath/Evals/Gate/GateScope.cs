@@ -7,8 +7,8 @@ namespace Glidepath.Evals.Gate;
 /// <summary>
 /// Whether a gate run is the gate the manifest defines: every case of <c>eval.dataset</c>, at least <c>eval.trials</c>
 /// trials. A narrower run (<c>--tag</c>, another <c>--dataset</c>, fewer <c>--trials</c>) still decides and prints its
-/// verdict, but that verdict is not stored: a pass over a few chosen cases must never stand as evidence for promotion,
-/// nor replace a block over all of them.
+/// verdict, but a pass of it is not stored: a pass over a few chosen cases must never stand as evidence for promotion,
+/// nor replace a block over all of them. Its block or error is stored (marked partial): it stops promotion as any would.
 /// </summary>
 public static class GateScope
 {

@@ -36,8 +36,8 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
     }
 
     /// <summary>
-    /// Runs what is left (baseline and candidate interleaved case by case), decides, and stores the verdict, unless the
-    /// run is narrower than the manifest's gate (<see cref="GateScope"/>): that verdict is reported, never stored.
+    /// Runs what is left (baseline and candidate interleaved case by case), decides, and stores the verdict, except a
+    /// pass of a run narrower than the manifest's gate (<see cref="GateScope"/>): that one is reported, never stored.
     /// Zero cases, or any errored trial, is an error verdict: never a pass. Cases and results are read as streams, as
     /// <c>eval run</c> does: the decision is made from a few counts per case, and only the cases that changed get their
     /// answers (a second read of the results). A dataset that changed since the start fails the run as bad input; the
@@ -73,8 +73,10 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
             CreatedAt = time.GetUtcNow(),
             Partial = GateScope.Partial(run, evals.Config, evals.DatasetFile),
         };
-        if (report.Partial is not null)
+        if (report.Partial is not null && decision.Result == GateResult.Pass)
         {
+            // A pass over chosen cases is no evidence; a block or an error over them still is (it stops promotion
+            // until the whole gate passes), so only the pass goes unstored.
             return new GateOutcome(start, summaries, report, Verdict: null);
         }
 

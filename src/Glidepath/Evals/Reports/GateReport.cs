@@ -21,8 +21,8 @@ public sealed record GateReport
     public required DateTimeOffset CreatedAt { get; init; }
 
     /// <summary>
-    /// Why the run was narrower than the manifest's gate (<see cref="Gate.GateScope"/>), so its verdict was not stored and
-    /// is no evidence for promotion; null for the whole gate.
+    /// Why the run was narrower than the manifest's gate (<see cref="Gate.GateScope"/>): a pass of it is not stored and is
+    /// no evidence for promotion (a block or an error is stored and stops promotion); null for the whole gate.
     /// </summary>
     public string? Partial { get; init; }
 

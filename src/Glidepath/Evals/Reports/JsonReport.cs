@@ -100,6 +100,7 @@ public static class JsonReport
             var d = r.Decision;
             w.WriteStartObject();
             w.WriteString("run", r.RunId);
+            w.WriteString("partial", r.Partial);
             w.WriteNumber("cases", d.Cases.Count);
             w.WriteNumber("trials", d.Trials);
             Strings(w, "regressed", d.Regressions.Select(c => c.CaseId));

@@ -17,7 +17,9 @@ public static class MarkdownReport
         sb.Append(CultureInfo.InvariantCulture, $"{d.Cases.Count} case(s) × {d.Trials} trial(s). Run `{r.RunId}`.\n\n");
         if (r.Partial is not null)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"> **Partial gate** ({Inline(r.Partial)}): this verdict was not stored and is no evidence for promotion.\n\n");
+            sb.Append(CultureInfo.InvariantCulture, $"> **Partial gate** ({Inline(r.Partial)}): {(d.Result == GateResult.Pass
+                ? "a pass over part of the gate is not stored and is no evidence for promotion"
+                : "stored, and it stops promotion until the whole gate passes")}.\n\n");
         }
 
         foreach (var reason in d.Reasons)

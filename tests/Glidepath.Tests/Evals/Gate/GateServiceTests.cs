@@ -109,8 +109,29 @@ public sealed class GateServiceTests
         Assert.Equal(GateResult.Error, outcome.Result);
         Assert.Empty(outcome.Summaries);
         Assert.Equal(0, app.Calls);
-        Assert.Null(outcome.Verdict);
-        Assert.Empty(await app.Store.GateVerdicts.ListAsync("shop", outcome.Start.Candidate.Id, None));
+        Assert.Equal("error", outcome.Verdict!.Result);
+        Assert.Equal("only the cases tagged billing", outcome.Report.Partial);
+    }
+
+    [Fact]
+    public async Task RunAsync_PartialBlock_IsStoredMarkedPartialAndStopsPromotion_APartialPassIsNot()
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        var v1 = await app.RegisterAsync();
+        app.EditPrompt(p => p.Replace("Refunds are accepted within 30 days.\n", "", StringComparison.Ordinal));
+        using var evals = app.Evals();
+        var gates = new GateService(evals, app.Store.GateVerdicts, app.Time);
+        var shipping = await gates.RunAsync(await gates.StartAsync("working", "v1", new EvalRunOptions { Tags = ["shipping"] }, None), null, None);
+
+        var refunds = await gates.RunAsync(await gates.StartAsync("working", "v1", new EvalRunOptions { Tags = ["refunds"] }, None), null, None);
+
+        Assert.Equal((GateResult.Pass, null), (shipping.Result, shipping.Verdict));
+        Assert.Equal(GateResult.Blocked, refunds.Result);
+        var stored = Assert.Single(await app.Store.GateVerdicts.ListAsync("shop", refunds.Start.Candidate.Id, None));
+        Assert.Equal(refunds.Verdict!.Id, stored.Id);
+        Assert.False((await app.Store.GateVerdicts.LatestAsync("shop", refunds.Start.Candidate.Id, v1.Id, None))!.Passed);
+        using var details = JsonDocument.Parse(stored.DetailsJson);
+        Assert.Equal("only the cases tagged refunds", details.RootElement.GetProperty("partial").GetString());
     }
 
     [Fact]

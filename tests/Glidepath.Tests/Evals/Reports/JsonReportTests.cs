@@ -143,6 +143,7 @@ public sealed class JsonReportTests
     private static object ReferenceDetails(GateReport r) => new
     {
         run = r.RunId,
+        partial = r.Partial,
         cases = r.Decision.Cases.Count,
         trials = r.Decision.Trials,
         regressed = r.Decision.Regressions.Select(c => c.CaseId),
