@@ -66,7 +66,7 @@ public sealed partial class GatewayServer : IAsyncDisposable
             if (server.Gateway.RequireKeys && serving.ApiKeys is { } stored)
             {
                 var keys = await stored.ListAsync(serving.Manifest.App, serving.Environment, cancellationToken).ConfigureAwait(false);
-                GatewayAuthentication.CheckKeysExist(true, keys.Count(k => !k.IsRevoked), serving.Environment);
+                GatewayAuthentication.CheckKeysExist(true, keys.Count(k => k.WorksIn(serving.Environment)), serving.Environment);
             }
 
             PortsInUse.Check([.. server.Urls, .. server.AdminUrls, .. server.MetricsUrls], "stop the other process or pass --urls with a free port");

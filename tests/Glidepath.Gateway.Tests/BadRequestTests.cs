@@ -40,6 +40,15 @@ public sealed class BadRequestTests : IAsyncLifetime
         Assert.Equal(0, _f.Models.For("stable-model").Calls);
     }
 
+    [Fact]
+    public async Task Feedback_AKeyGivenTwice_400SayingSo()
+    {
+        using var response = await _f.PostAsync("/v1/feedback", """{"trace_id":"a","trace_id":"b","score":1}""");
+
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Contains("gives a key twice in one object (Duplicate property 'trace_id')", ErrorMessage(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+    }
+
     // Routing's own 405 and 404 had no body; an SDK reported them as unexplained failures.
     [Theory]
     [InlineData("GET", "/v1/chat/completions", 405, "/v1/chat/completions takes POST, not GET", "POST")]

@@ -97,9 +97,11 @@ internal static class FeedbackEndpoint
                 return;
             }
         }
-        catch (JsonException)
+        catch (JsonException ex)
         {
-            await BadAsync(http, wire, "the request body is not valid JSON; expected {\"trace_id\", \"score\", \"comment\"}").ConfigureAwait(false);
+            await BadAsync(http, wire, JsonProblem.IsDuplicateKey(ex)
+                ? $"the request body gives a key twice in one object ({JsonProblem.Reason(ex)}); send each key once"
+                : "the request body is not valid JSON; expected {\"trace_id\", \"score\", \"comment\"}").ConfigureAwait(false);
             return;
         }
 

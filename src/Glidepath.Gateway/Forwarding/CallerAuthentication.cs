@@ -32,7 +32,8 @@ internal sealed class CallerAuthentication(CallerKeys keys, GatewayOptions optio
             {
                 await HttpAnswers.ErrorAsync(http, wire, 403, ErrorKinds.Permission,
                     $"the request came in on this machine's loopback address but names the host '{host}': a gateway without keys answers only to localhost, " +
-                    "127.0.0.1 or [::1], so a web page that rebinds its own name to 127.0.0.1 cannot use it; call it by one of those names, or require keys (--require-keys)").ConfigureAwait(false);
+                    "127.0.0.1, [::1], this machine's name or host.docker.internal, so a web page that rebinds its own name to 127.0.0.1 cannot use it; " +
+                    "call it by one of those names, or require keys (--require-keys)").ConfigureAwait(false);
                 return null;
             }
 
@@ -85,10 +86,21 @@ internal sealed class CallerAuthentication(CallerKeys keys, GatewayOptions optio
     {
         var host = http.Request.Host;
         return host.HasValue && http.Connection.LocalIpAddress is { } local && Hosting.ListenExposure.IsLoopback(local)
-            && !Hosting.ListenExposure.IsLoopbackName(host.Host)
+            && !LocalName(host.Host)
             ? host.Value
             : null;
     }
+
+    /// <summary>
+    /// Names no web page can take for its own origin: loopback (<c>localhost</c>, <c>*.localhost</c>, 127.0.0.0/8,
+    /// <c>[::1]</c>), this machine's own name (which resolves to 127.0.1.1 on Debian) and <c>host.docker.internal</c>
+    /// (a container calling its host). A rebinding page's Host is a name its owner controls in public DNS.
+    /// </summary>
+    private static bool LocalName(string host) =>
+        Hosting.ListenExposure.IsLoopbackName(host)
+        || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
+        || host.Equals(Environment.MachineName, StringComparison.OrdinalIgnoreCase)
+        || host.Equals("host.docker.internal", StringComparison.OrdinalIgnoreCase);
 
     private async Task RefuseAsync(HttpContext http, IWireFormat wire, CallerCheck check)
     {

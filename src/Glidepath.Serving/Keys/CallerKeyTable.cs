@@ -14,7 +14,7 @@ internal sealed class CallerKeyTable(byte[] secret, IReadOnlyList<ApiKey> keys)
     public static CallerKeyTable Empty { get; } = new([], []);
 
     /// <summary>Keys of the serving environment that are not revoked.</summary>
-    public int WorkingKeys(string environment) => _byHash.Values.Count(k => k.Environment == environment && !k.IsRevoked);
+    public int WorkingKeys(string environment) => _byHash.Values.Count(k => k.WorksIn(environment));
 
     /// <summary>The key stored for <paramref name="presented"/>, revoked or of another environment alike; null when unknown.</summary>
     public ApiKey? Find(string presented) =>

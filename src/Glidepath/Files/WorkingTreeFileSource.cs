@@ -128,6 +128,12 @@ public sealed class WorkingTreeFileSource(string root) : IFileSource
             throw new BadInputException(Outside(relativePath, real));
         }
 
+        if (PrivateFolders.Of(Path.GetRelativePath(RealRoot, real)) is { } folder)
+        {
+            // A link named like any file, whose target is the store or git's files.
+            throw new BadInputException($"'{relativePath}' is a symbolic link to {real}, which {PrivateFolders.Refusal(folder)}; expected prompts, tools and agent files");
+        }
+
         return real;
     }
 

@@ -30,4 +30,7 @@ public sealed record ApiKey
     public DateTimeOffset? RevokedAt { get; init; }
 
     public bool IsRevoked => RevokedAt is not null;
+
+    /// <summary>Whether a gateway serving <paramref name="environment"/> accepts this key: of that environment and not revoked.</summary>
+    public bool WorksIn(string environment) => Environment == environment && !IsRevoked;
 }

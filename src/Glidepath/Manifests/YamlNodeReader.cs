@@ -122,12 +122,6 @@ internal sealed partial class YamlNodeReader(string fileName)
     public bool RequireFile(YamlNode? node, IFileSource files, string path, string what, string expected)
     {
         ArgumentNullException.ThrowIfNull(files);
-        if (PrivateFolder(path) is { } folder)
-        {
-            Error(node, $"{what} '{path}' {InsidePrivate(folder)}; {expected}");
-            return false;
-        }
-
         if (files.Exists(path))
         {
             return true;
@@ -136,29 +130,6 @@ internal sealed partial class YamlNodeReader(string fileName)
         Error(node, $"{what} '{path}' {(LeavesTheFolder(path) ? "is outside the app folder (only files inside it are read)" : files.IsFolder(path) ? "is a folder" : "does not exist")}; {expected}");
         return false;
     }
-
-    /// <summary>
-    /// <c>.glidepath</c> or <c>.git</c> when <paramref name="path"/> lies in one of them (the store, with every
-    /// environment's traces and the subject key; git's internals, with its remotes' credentials), else null: a release
-    /// never holds them, whether a glob would list them (it skips them) or the manifest names them outright.
-    /// </summary>
-    public static string? PrivateFolder(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        foreach (var segment in path.Split('/', '\\'))
-        {
-            if (segment.Equals(".glidepath", StringComparison.OrdinalIgnoreCase) || segment.Equals(".git", StringComparison.OrdinalIgnoreCase))
-            {
-                return segment;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>Why a path in <see cref="PrivateFolder"/> is refused, for an error message.</summary>
-    public static string InsidePrivate(string folder) =>
-        $"is inside {folder} ({(folder.Equals(".git", StringComparison.OrdinalIgnoreCase) ? "git's own files" : "the store's folder")}), which never goes into a release";
 
     /// <summary>True when a path relative to the manifest is absolute or climbs above the manifest's folder with <c>..</c>.</summary>
     private static bool LeavesTheFolder(string path)

@@ -18,6 +18,9 @@ public sealed class RebindingHostTests
     [InlineData(CallerKeyTests.OpenAi, "127.0.0.1", 200)]
     [InlineData(CallerKeyTests.Anthropic, "127.0.0.2", 200)]
     [InlineData(CallerKeyTests.OpenAi, "[::1]", 200)]
+    [InlineData(CallerKeyTests.OpenAi, "app.localhost", 200)]
+    [InlineData(CallerKeyTests.OpenAi, "host.docker.internal", 200)]
+    [InlineData(CallerKeyTests.OpenAi, "localhost.attacker.example", 403)]
     public async Task Chat_WithoutKeys_AnswersOnlyToALoopbackHost(string path, string host, int expected)
     {
         await using var f = await GatewayFixture.CreateAsync();
@@ -32,6 +35,42 @@ public sealed class RebindingHostTests
             Assert.Contains($"names the host '{host}:{port}'", WireAssert.ErrorMessage(path, await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
             Assert.Equal(0, f.Models.Clients.Values.Sum(c => c.Calls));
         }
+    }
+
+    [Theory]
+    [InlineData("rebind.attacker.example", 403)]
+    [InlineData("localhost", 200)]
+    public async Task Chat_HostWithoutAPort_JudgedTheSame(string host, int expected)
+    {
+        await using var f = await GatewayFixture.CreateAsync();
+        await f.StartAsync();
+
+        using var response = await f.PostAsync(CallerKeyTests.OpenAi, GatewayFixture.Chat(), r => r.Headers.Host = host);
+
+        Assert.Equal(expected, (int)response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Chat_ThisMachinesName_Served()
+    {
+        await using var f = await GatewayFixture.CreateAsync();
+        await f.StartAsync();
+
+        using var response = await f.PostAsync(CallerKeyTests.OpenAi, GatewayFixture.Chat(), r => r.Headers.Host = Environment.MachineName.ToLowerInvariant());
+
+        Assert.Equal(200, (int)response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Feedback_WithoutKeys_ARebindingHostIs403()
+    {
+        await using var f = await GatewayFixture.CreateAsync();
+        await f.StartAsync();
+
+        using var response = await f.PostAsync("/v1/feedback", """{"trace_id":"0123456789abcdef0123456789abcdef","score":1}""", r => r.Headers.Host = "rebind.attacker.example");
+
+        Assert.Equal(403, (int)response.StatusCode);
+        Assert.Contains("names the host 'rebind.attacker.example'", WireAssert.ErrorMessage("/v1/feedback", await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
     }
 
     [Fact]

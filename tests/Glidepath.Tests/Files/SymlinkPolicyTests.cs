@@ -34,6 +34,21 @@ public sealed class SymlinkPolicyTests : IDisposable
         Assert.Equal(FailureKind.BadInput, ex.Kind);
     }
 
+    // A link inside the app folder whose target is the store or git's files: inside, but never part of a release.
+    [Theory]
+    [InlineData(".git/config", ".git")]
+    [InlineData(".glidepath/glidepath.db", ".glidepath")]
+    public void Build_PromptLinkedIntoGitOrTheStore_Rejected(string target, string folder)
+    {
+        _app.Write(target, "[remote \"origin\"] url = https://user:token@example.invalid/x.git");
+        File.Delete(_app.File("prompts/system.md"));
+        File.CreateSymbolicLink(_app.File("prompts/system.md"), _app.File(target));
+
+        var ex = Assert.Throws<BadInputException>(() => ManifestParser.Load(_app.File("glidepath.yaml")));
+
+        Assert.Contains($"'prompts/system.md' is a symbolic link to {Path.GetFullPath(_app.File(target))}, which is inside {folder}", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Build_FileUnderGlobLinkedOutside_Rejected()
     {

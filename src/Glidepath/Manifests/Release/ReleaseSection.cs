@@ -36,7 +36,7 @@ internal static class ReleaseSection
             system = r.String(YamlNodeReader.Get(promptMap, "system"), "release.prompt.system", required: true, parent: promptMap);
             if (system is not null)
             {
-                r.RequireFile(YamlNodeReader.Get(promptMap, "system"), files, system, "prompt file", "expected a path relative to the manifest");
+                RequireReleaseFile(r, YamlNodeReader.Get(promptMap, "system"), files, system, "prompt file", "expected a path relative to the manifest");
             }
         }
 
@@ -50,7 +50,7 @@ internal static class ReleaseSection
         for (var i = 0; i < tools.Count; i++)
         {
             var itemNode = (toolsNode as YamlSequenceNode)?.Children[i] ?? toolsNode;
-            if (!r.RequireFile(itemNode, files, tools[i], "tool file", "expected a JSON tool definition relative to the manifest"))
+            if (!RequireReleaseFile(r, itemNode, files, tools[i], "tool file", "expected a JSON tool definition relative to the manifest"))
             {
                 continue;
             }
@@ -76,6 +76,18 @@ internal static class ReleaseSection
         return tools;
     }
 
+    /// <summary><see cref="YamlNodeReader.RequireFile"/> for a file that goes into the release: never one in .git or .glidepath.</summary>
+    private static bool RequireReleaseFile(YamlNodeReader r, YamlNode? node, IFileSource files, string path, string what, string expected)
+    {
+        if (PrivateFolders.Of(path) is { } folder)
+        {
+            r.Error(node, $"{what} '{path}' {PrivateFolders.Refusal(folder)}; {expected}");
+            return false;
+        }
+
+        return r.RequireFile(node, files, path, what, expected);
+    }
+
     private static IReadOnlyList<string> Files(YamlNodeReader r, YamlNode? filesNode, IFileSource files)
     {
         var globs = r.StringList(filesNode, "release.files");
@@ -87,9 +99,9 @@ internal static class ReleaseSection
                 // Checked before expanding: a glob is never matched against anything outside the app folder.
                 r.Error(node, $"'{globs[i]}' reaches outside the app folder; expected a path or glob inside it, relative to the manifest (e.g. agent/**)");
             }
-            else if (YamlNodeReader.PrivateFolder(globs[i]) is { } folder)
+            else if (PrivateFolders.Of(globs[i]) is { } folder)
             {
-                r.Error(node, $"'{globs[i]}' {YamlNodeReader.InsidePrivate(folder)}; expected prompts, tools and agent files (e.g. agent/**)");
+                r.Error(node, $"'{globs[i]}' {PrivateFolders.Refusal(folder)}; expected prompts, tools and agent files (e.g. agent/**)");
             }
             else if (FileGlob.Expand(files, globs[i]).Count == 0)
             {
