@@ -33,7 +33,7 @@ public static class CliApp
     {
         var (stdout, stderr) = (env.Stdout, env.Stderr);
         var root = Build(env);
-        var parse = root.Parse(HelpRequest(args));
+        var parse = root.Parse(HelpRequest(args, root));
         if ((parse.Errors.Count > 0 || CliUsage.OptionsTakenAsArguments(parse).Count > 0) && parse.Action is not System.CommandLine.Help.HelpAction)
         {
             var messages = CliUsage.Messages(parse);
@@ -82,14 +82,31 @@ public static class CliApp
 
     /// <summary>
     /// <c>glidepath</c> alone and <c>glidepath help [COMMAND…]</c> ask for help, as with git: they show it (exit 0)
-    /// instead of "Required command was not provided".
+    /// instead of "Required command was not provided". A word that is no command is left to the parser, which names it.
     /// </summary>
-    internal static string[] HelpRequest(string[] args) => args switch
+    internal static string[] HelpRequest(string[] args, Command root) => args switch
     {
         [] => ["--help"],
-        ["help", .. var rest] when rest.All(a => !a.StartsWith('-')) => [.. rest, "--help"],
+        ["help", .. var rest] when IsCommandPath(root, rest) => [.. rest, "--help"],
+        ["help", .. var rest] when rest.Length > 0 => rest, // "help relase": the parser names the word, with its suggestion
         _ => args,
     };
+
+    private static bool IsCommandPath(Command root, string[] words)
+    {
+        var command = root;
+        foreach (var word in words)
+        {
+            if (command.Subcommands.FirstOrDefault(c => c.Name == word || c.Aliases.Contains(word)) is not { } next)
+            {
+                return false;
+            }
+
+            command = next;
+        }
+
+        return true;
+    }
 
     private static bool IsJson(string[] args) =>
         args.Select((a, i) => a == "--format" && i + 1 < args.Length && args[i + 1] == "json" || a == "--format=json").Any(x => x);

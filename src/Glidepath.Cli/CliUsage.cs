@@ -14,12 +14,14 @@ internal static partial class CliUsage
         var messages = OptionsTakenAsArguments(parse).Select(t => $"unknown option '{t}'")
             .Concat(parse.Errors.Select(e => Readable(e.Message.TrimEnd('.'))))
             .ToList();
-        if (parse.UnmatchedTokens.Any(t => !t.StartsWith('-')) && messages.Count > 1)
+        var suggestion = Suggestion(parse);
+        if (suggestion is { Token: var word } && !word.StartsWith('-'))
         {
-            // "relase create": the unknown word is the problem; "Required command was not provided" only repeats it.
+            // "relase create": the mistyped command is the problem; "Required command was not provided" only repeats it.
             messages.RemoveAll(m => m.StartsWith("Required command was not provided", StringComparison.Ordinal));
         }
-        if (Suggestion(parse) is { } s)
+
+        if (suggestion is { } s)
         {
             var i = messages.FindIndex(m => m.Contains($"'{s.Token}'", StringComparison.Ordinal));
             i = i < 0 ? 0 : i;

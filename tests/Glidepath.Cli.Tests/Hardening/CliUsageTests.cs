@@ -49,6 +49,18 @@ public sealed class CliUsageTests
         Assert.DoesNotContain("Required command was not provided", r.Stderr, StringComparison.Ordinal);
     }
 
+    // Still said when the command is missing and only an option was mistyped; "help relase" names the word, not help.
+    [Theory]
+    [InlineData(new[] { "release", "--formt", "json" }, "Required command was not provided")]
+    [InlineData(new[] { "help", "relase" }, "'relase' (did you mean 'release'?)")]
+    public async Task Run_MissingCommandOrUnknownHelpTopic_Exit2Saying(string[] args, string expected)
+    {
+        var r = await CliRunner.RunAsync(args);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(expected, r.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Run_UnknownOptionAsText_NothingOnStdout()
     {
