@@ -14,9 +14,9 @@ internal static class HistoryCommand
         var environment = EnvironmentCommandSupport.EnvOption();
         var command = new Command("history", """
             Show an environment's append-only history, oldest first: every deploy, promote, rollback,
-            freeze, unfreeze and rollout event with its revision, time, actor, reason and release: from → to
-            for a move of the stable pointer, "canary vN vs stable vM" for a rollout event that does not move it.
-            Forced promotions are marked.
+            freeze, unfreeze, rollout and drill event with its revision, time, actor, reason and release: from → to
+            for a move of the stable pointer, "canary vN vs stable vM" for a rollout event that does not move it,
+            "served vN, stable vM kept" for a drill. Forced promotions are marked.
 
             Example:
               glidepath history --env production
@@ -70,7 +70,7 @@ internal static class HistoryCommand
                 e.Revision.ToString(CultureInfo.InvariantCulture),
                 TableText.Time(e.Time),
                 e.Forced ? e.Kind + " (FORCED)" : e.Kind,
-                Releases(e),
+                e.ReleasesText,
                 e.Actor,
                 e.Reason ?? "",
             ]),
@@ -78,18 +78,6 @@ internal static class HistoryCommand
         return ExitCodes.Ok;
     }
 
-    /// <summary>
-    /// A rollout event other than the promotion names the canary (from) and the stable it is judged against (to), and
-    /// a drill event the release the gateway served for that phase (to) beside the stable release it kept (from): an
-    /// arrow there reads like a move of the stable pointer, which neither is.
-    /// </summary>
-    internal static string Releases(EnvironmentEvent e, EnvironmentViews views) => Releases(views.Event(e));
-
-    internal static string Releases(EnvironmentEventView e) =>
-        e.To is null && e.From is null ? "-"
-        : e.Kind.StartsWith("rollout_", StringComparison.Ordinal) && e.Kind != RolloutEventKinds.Promoted
-            ? $"canary {e.From?.Label ?? "-"} vs stable {e.To?.Name ?? "(none)"}"
-            : e.Kind == EnvironmentEventKinds.Drill
-                ? $"served {e.To?.Label ?? "-"}, stable {e.From?.Name ?? "(none)"} kept"
-                : $"{e.From?.Name ?? "(none)"} → {e.To?.Label ?? "-"}";
+    /// <summary>The releases of an event in words (<see cref="EnvironmentEventView.ReleasesText"/>): an arrow only for a move of the stable pointer.</summary>
+    internal static string Releases(EnvironmentEvent e, EnvironmentViews views) => views.Event(e).ReleasesText;
 }

@@ -1,8 +1,26 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Glidepath.Environments;
 
 /// <summary>One history event as JSON output (or an admin API) shows it.</summary>
 public sealed record EnvironmentEventView(
     long Revision, string Kind, DateTimeOffset Time, string Actor, string? Reason,
-    ReleaseRefView? From, ReleaseRefView? To, bool Forced, JsonElement? Details);
+    ReleaseRefView? From, ReleaseRefView? To, bool Forced, JsonElement? Details)
+{
+    /// <summary>
+    /// Whether the event moved the stable pointer from <see cref="From"/> to <see cref="To"/> (an arrow reads right). A
+    /// rollout event other than the promotion names the canary (from) and the stable it is judged against (to); a drill
+    /// event the release served for that phase (to) beside the stable kept (from): neither moves it.
+    /// </summary>
+    [JsonIgnore]
+    public bool MovesStable => !(Kind.StartsWith("rollout_", StringComparison.Ordinal) && Kind != Rollouts.RolloutEventKinds.Promoted) && Kind != EnvironmentEventKinds.Drill;
+
+    /// <summary>The releases of an event in words: "v3 → v4" for a move, "canary v4 vs stable v3", "served v1+…, stable v2 kept", or "-".</summary>
+    [JsonIgnore]
+    public string ReleasesText =>
+        To is null && From is null ? "-"
+        : Kind == EnvironmentEventKinds.Drill ? $"served {To?.Label ?? "-"}, stable {From?.Name ?? "(none)"} kept"
+        : !MovesStable ? $"canary {From?.Label ?? "-"} vs stable {To?.Name ?? "(none)"}"
+        : $"{From?.Name ?? "(none)"} → {To?.Label ?? "-"}";
+}
