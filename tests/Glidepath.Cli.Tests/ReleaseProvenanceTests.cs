@@ -48,7 +48,7 @@ public sealed class ReleaseProvenanceTests
 
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Contains($"Unchanged v1", r.Stdout, StringComparison.Ordinal);
-        Assert.Contains($"now also at commit {head[..10]} (clean)", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"now also recorded at commit {head[..10]} (clean)", r.Stdout, StringComparison.Ordinal);
         Assert.Contains("\"committed the greeting\"", r.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("(dirty)", r.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("uncommitted", r.Stdout + r.Stderr, StringComparison.Ordinal);

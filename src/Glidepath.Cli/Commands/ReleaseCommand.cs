@@ -54,10 +54,10 @@ internal static class ReleaseCommand
                 var line = created
                     ? $"Created {release.Name}  {release.Id}"
                     : added is null
-                        ? $"Unchanged {release.Name}  {release.Id}  (already recorded at commit {now.CommitLabel})"
-                        : $"Unchanged {release.Name}  {release.Id}  now also at commit {now.CommitLabel}";
+                        ? $"Unchanged {release.Name}  {release.Id}  (already recorded {now.At})"
+                        : $"Unchanged {release.Name}  {release.Id}  now also recorded {now.At}";
                 ctx.Output.Line(line, $"[bold]{Spectre.Console.Markup.Escape(line)}[/]");
-                ctx.Output.Line($"  app {release.App}, commit {now.CommitLabel}, author {draft.Author}{(draft.Message is null ? "" : $", \"{draft.Message}\"")}");
+                ctx.Output.Line($"  app {release.App}, {now.CommitLabel}, author {draft.Author}{(draft.Message is null ? "" : $", \"{draft.Message}\"")}");
                 if (draft.Dirty)
                 {
                     ctx.Output.Note("warning: the work tree has uncommitted changes; commit them, then run glidepath release create again so this release ties to a clean commit.");
@@ -133,7 +133,7 @@ internal static class ReleaseCommand
                 foreach (var record in provenance)
                 {
                     ctx.Output.Line(string.Create(CultureInfo.InvariantCulture,
-                        $"    #{record.Sequence}  {record.RecordedAt.ToUniversalTime():yyyy-MM-dd HH:mm} UTC  commit {record.CommitLabel}  by {record.Author}{(record.Message is null ? "" : $"  \"{record.Message}\"")}"));
+                        $"    #{record.Sequence}  {record.RecordedAt.ToUniversalTime():yyyy-MM-dd HH:mm} UTC  {record.CommitLabel}  by {record.Author}{(record.Message is null ? "" : $"  \"{record.Message}\"")}"));
                 }
             }
 

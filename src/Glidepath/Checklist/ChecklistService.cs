@@ -271,14 +271,14 @@ public sealed class ChecklistService(Manifest manifest, IGlidepathStore store, T
     {
         const string check = "monitoring on";
         var parts = new List<string>();
-        var ok = true;
+        var fixes = new List<string>();
         if (manifest.Online is { SampleRate: > 0 } online && online.Scorers.Count > 0)
         {
             parts.Add(string.Create(Inv, $"online scoring of {online.SampleRate * 100:0.##}% of requests with {online.Scorers.Count} scorer(s)"));
         }
         else
         {
-            ok = false;
+            fixes.Add("set online.sample_rate above 0 with online scorers");
             parts.Add("online scoring is off (online.sample_rate is 0 or no online scorers)");
         }
 
@@ -290,13 +290,14 @@ public sealed class ChecklistService(Manifest manifest, IGlidepathStore store, T
         }
         else
         {
-            ok = false;
+            fixes.Add($"serve {spec.Name} through glidepath serve --env {spec.Name} so traces of {release.Name} flow");
             parts.Add(string.Create(Inv, $"no trace of {release.Name} on {spec.Name} in the last {options.TracesWithin.TotalMinutes:0} minutes"));
         }
 
-        return ok
+        // The fix names only what is missing: a hint to turn on scoring that is on sends the reader the wrong way.
+        return fixes.Count == 0
             ? new("after", check, ChecklistStatus.Pass, string.Join("; ", parts), null)
             : new("after", check, ChecklistStatus.Fail, string.Join("; ", parts),
-                $"Stop: without it a silent regression ships unseen — set online.sample_rate above 0 with online scorers, and serve {spec.Name} through glidepath serve --env {spec.Name} so traces flow.");
+                $"Stop: without it a silent regression ships unseen — {string.Join(", and ", fixes)}.");
     }
 }

@@ -63,8 +63,8 @@ public static class ManifestParser
             $"byte 0x{bytes[start + read]:X2} is not valid UTF-8; expected the manifest saved as UTF-8 text")]);
     }
 
-    /// <summary>Where the first tab in a line's leading whitespace is (YAML indents with spaces only), or null.</summary>
-    private static Mark? FirstTabIndent(string yaml)
+    /// <summary>Where the first tab in a line's leading whitespace is, from line <paramref name="fromLine"/> on (YAML indents with spaces only), or null.</summary>
+    private static Mark? FirstTabIndent(string yaml, long fromLine)
     {
         var line = 1;
         var start = 0;
@@ -75,7 +75,7 @@ public static class ManifestParser
             var indent = yaml.AsSpan(start, end - start);
             var text = indent.TrimStart(" \t");
             var tab = indent[..(indent.Length - text.Length)].IndexOf('\t');
-            if (tab >= 0 && text.Length > 0)
+            if (tab >= 0 && text.Length > 0 && line >= fromLine)
             {
                 return new Mark(start + tab, line, tab + 1);
             }
@@ -116,17 +116,17 @@ public static class ManifestParser
         }
         catch (YamlException ex)
         {
-            // Where the parser found the problem (End): Start is often where the enclosing mapping began, so a tab
-            // on line 63 was reported at 1:1.
             var inner = ex.InnerException as YamlException;
-            var at = ex.End.Line > 0 ? ex.End : ex.Start.Line > 0 ? ex.Start : lastGood;
-            if (at.Line <= 1 && FirstTabIndent(yaml) is { } tab)
+            var message = (inner ?? ex).Message.Trim().TrimEnd('.');
+            var at = ex.Start.Line > 0 ? ex.Start : lastGood;
+            if (message.Contains(" tab", StringComparison.Ordinal) && FirstTabIndent(yaml, at.Line) is { } tab)
             {
-                // The scanner reports a tab in the indentation of any line at 1:1: name the line that has it.
+                // The scanner reports a tab in a line's indentation where the enclosing mapping began (1:1 for a
+                // top-level key on line 63): name the line that has the tab.
                 at = tab;
             }
 
-            r.Error(at, $"{(inner ?? ex).Message.Trim().TrimEnd('.')}; expected valid YAML");
+            r.Error(at, $"{message}; expected valid YAML");
             throw new ManifestException(r.Errors);
         }
         catch (InvalidOperationException)

@@ -19,8 +19,11 @@ public sealed record ReleaseProvenance
     /// <summary>True when a clean commit holds exactly this content (the work tree matched the commit).</summary>
     public bool IsCleanCommit => GitCommit is not null && !Dirty;
 
-    /// <summary>The commit shortened to 10 hex digits with its state, e.g. <c>4e9c353f1f (clean)</c>, or <c>no commit</c>.</summary>
-    public string CommitLabel => GitCommit is null ? "no commit" : $"{GitCommit[..Math.Min(10, GitCommit.Length)]} ({(Dirty ? "dirty" : "clean")})";
+    /// <summary>The commit shortened to 10 hex digits with its state, e.g. <c>commit 4e9c353f1f (clean)</c>, or <c>no git commit</c>.</summary>
+    public string CommitLabel => GitCommit is null ? "no git commit" : $"commit {GitCommit[..Math.Min(10, GitCommit.Length)]} ({(Dirty ? "dirty" : "clean")})";
+
+    /// <summary>Where the release was recorded, for a sentence: <c>at commit 4e9c353f1f (clean)</c> or <c>without a git commit</c>.</summary>
+    public string At => GitCommit is null ? "without a git commit" : "at " + CommitLabel;
 
     /// <summary>The provenance a draft carries.</summary>
     public static ReleaseProvenance From(ReleaseDraft draft)

@@ -177,6 +177,26 @@ public sealed class ChecklistCliTests
         Assert.All(rows.Where(r => r.GetProperty("check").GetString() != broken), r => Assert.Equal(JsonValueKind.Null, r.GetProperty("action").ValueKind));
     }
 
+    // The fix names only what is missing: with scoring on, "set online.sample_rate above 0" sent the reader the wrong way.
+    [Fact]
+    public async Task Checklist_MonitoringRow_ActionNamesOnlyWhatIsMissing()
+    {
+        await using (var off = await ScenarioAsync("monitoring on"))
+        {
+            var (_, json) = await off.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "after");
+            var action = Row(json, "monitoring on").GetProperty("action").GetString()!;
+            Assert.Contains("set online.sample_rate above 0", action, StringComparison.Ordinal);
+            Assert.DoesNotContain("glidepath serve", action, StringComparison.Ordinal);
+        }
+
+        await using var quiet = await ScenarioAsync(null);
+        quiet.Time.Advance(TimeSpan.FromDays(2));
+        var (_, later) = await quiet.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "after");
+        var quietAction = Row(later, "monitoring on").GetProperty("action").GetString()!;
+        Assert.Contains("glidepath serve --env production so traces of v2 flow", quietAction, StringComparison.Ordinal);
+        Assert.DoesNotContain("sample_rate", quietAction, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Checklist_StageBefore_OnlyTheFourBeforeRowsAndTextNamesTheAction()
     {
