@@ -51,9 +51,8 @@ internal static class DrillCommand
                 throw new BadInputException($"--gateway '{parse.GetValue(gateway)}' is not an http(s) URL; expected e.g. http://127.0.0.1:4000");
             }
 
-            var limitSpan = DurationParser.TryParse(parse.GetValue(limit)!, out var l) && l > TimeSpan.Zero
-                ? l
-                : throw new BadInputException($"--limit '{parse.GetValue(limit)}' is not a duration; expected e.g. 2s or 500ms");
+            var limitSpan = DurationParser.Positive(parse.GetValue(limit), "--limit", "2s or 500ms")
+                ?? throw new BadInputException("--limit is empty; expected a duration such as 2s or 500ms");
 
             var store = await ctx.StoreAsync(ct);
             var state = await store.Environments.GetAsync(manifest.App, spec.Name, ct);

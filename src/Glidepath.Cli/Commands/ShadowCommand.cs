@@ -98,9 +98,7 @@ internal static class ShadowCommand
             var store = await ctx.ExistingStoreAsync(ct);
             var service = Service(ctx, store);
             var name = parse.GetValue(environment)!;
-            var every = DurationParser.TryParse(parse.GetValue(interval) ?? "2s", out var span) && span > TimeSpan.Zero
-                ? span
-                : throw new BadInputException($"'{parse.GetValue(interval)}' is not a duration; expected e.g. 2s, 1m");
+            var every = DurationParser.Positive(parse.GetValue(interval), "--interval", "2s, 1m") ?? TimeSpan.FromSeconds(2);
             while (true)
             {
                 var report = await service.ReportAsync(name, ct)

@@ -68,8 +68,5 @@ internal static class AdminRolloutEndpoints
         return AdminResults.View(RolloutReports.Changed(rollout, last, await s.ViewsAsync(http.RequestAborted)));
     }
 
-    private static TimeSpan? Duration(string? text) =>
-        string.IsNullOrWhiteSpace(text) ? null
-        : DurationParser.TryParse(text, out var span) && span > TimeSpan.Zero ? span
-        : throw new BadInputException($"'max_duration': '{text}' is not a duration; expected e.g. 30s, 10m, 1h");
+    private static TimeSpan? Duration(string? text) => DurationParser.Positive(text, "max_duration", "30s, 10m, 1h");
 }

@@ -8,6 +8,25 @@ public static class DurationParser
     /// <summary>Longest duration accepted (about ten years); longer ones are rejected, not overflowed.</summary>
     public const double MaxDays = 3650;
 
+    /// <summary>
+    /// A duration above zero given for <paramref name="name"/> (an option such as <c>--max-duration</c>, or a request field),
+    /// or null when none was given; text that is not a duration, or zero, is bad input naming <paramref name="name"/>.
+    /// </summary>
+    public static TimeSpan? Positive(string? text, string name, string example = "30m, 1h or 7d")
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (!TryParse(text, out var span))
+        {
+            throw new Errors.BadInputException($"{name} '{text}' is not a duration; expected e.g. {example}");
+        }
+
+        return span > TimeSpan.Zero ? span : throw new Errors.BadInputException($"{name} '{text}' is zero; expected a duration above zero, e.g. {example}");
+    }
+
     public static bool TryParse(string text, out TimeSpan span)
     {
         span = default;

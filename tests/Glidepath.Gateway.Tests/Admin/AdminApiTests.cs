@@ -118,6 +118,7 @@ public sealed class AdminApiTests
     [InlineData("/admin/v1/environments/production/promote", """{"release":"v9"}""", 400, 2)]
     [InlineData("/admin/v1/environments/production/promote", """{"release":"v2"}""", 409, 4)]
     [InlineData("/admin/v1/environments/production/rollout/pause", "{}", 409, 4)]
+    [InlineData("/admin/v1/environments/staging/rollout/start", """{"release":"v2","reason":"x","max_duration":"0s"}""", 400, 2)]
     public async Task Failures_AnswerTheirKindsStatus_WithTheCliJsonError(string path, string body, int status, int exitCode)
     {
         await using var h = await AdminHarness.StartAsync();
@@ -130,6 +131,10 @@ public sealed class AdminApiTests
         var json = JsonDocument.Parse(answer.Body).RootElement;
         Assert.Equal(exitCode, json.GetProperty("exit_code").GetInt32());
         Assert.False(string.IsNullOrWhiteSpace(json.GetProperty("error").GetString()));
+        if (body.Contains("max_duration", StringComparison.Ordinal))
+        {
+            Assert.Equal("max_duration '0s' is zero; expected a duration above zero, e.g. 30s, 10m, 1h", json.GetProperty("error").GetString());
+        }
     }
 
     // Trial 2, D7: routing used to answer a form body with a bare 415 before the credential was looked at.
