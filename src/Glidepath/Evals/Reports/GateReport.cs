@@ -28,4 +28,10 @@ public sealed record GateReport
 
     /// <summary><c>pass</c>, <c>blocked</c> or <c>error</c>: the verdict as stored and reported.</summary>
     public string ResultWord => StoredName.Of(Decision.Result);
+
+    /// <summary>What a partial gate's verdict means, for every report format; null for the whole gate.</summary>
+    public string? PartialNote => Partial is null ? null
+        : $"partial gate ({Partial}): " + (Decision.Result == GateResult.Pass
+            ? "a pass over part of the gate is not stored and is no evidence for promotion"
+            : "stored, and it stops promotion until the whole gate passes");
 }

@@ -24,7 +24,13 @@ public static class HtmlReport
           .Append(Css).Append("</style></head><body>");
         sb.Append(CultureInfo.InvariantCulture, $"<h1>Glidepath gate: <span class=\"{r.ResultWord}\">{E(r.ResultWord)}</span></h1>");
         sb.Append(CultureInfo.InvariantCulture, $"<p>Candidate <b>{E(r.CandidateLabel)}</b> vs baseline <b>{E(r.BaselineLabel)}</b> on <code>{E(r.DatasetPath)}</code> ");
-        sb.Append(CultureInfo.InvariantCulture, $"<span class=\"muted\">(sha256 {E(r.DatasetSha256[..12])}, run {E(r.RunId)}, {r.CreatedAt:u})</span></p><ul>");
+        sb.Append(CultureInfo.InvariantCulture, $"<span class=\"muted\">(sha256 {E(r.DatasetSha256[..12])}, run {E(r.RunId)}, {r.CreatedAt:u})</span></p>");
+        if (r.PartialNote is { } partial)
+        {
+            sb.Append("<p class=\"partial\"><b>").Append(E(partial)).Append(".</b></p>");
+        }
+
+        sb.Append("<ul>");
         foreach (var reason in d.Reasons)
         {
             sb.Append("<li>").Append(E(reason)).Append("</li>");

@@ -24,7 +24,8 @@ public static class JUnitReport
                 Property("baseline", r.BaselineId),
                 Property("dataset_sha256", r.DatasetSha256),
                 Property("scorer_version", r.ScorerVersion),
-                Property("correction", d.Correction.Describe())));
+                Property("correction", d.Correction.Describe()),
+                r.PartialNote is { } partial ? Property("partial", partial) : null));
         foreach (var c in d.Cases)
         {
             var testcase = new XElement("testcase", new XAttribute("classname", $"glidepath.{r.App}"), new XAttribute("name", c.CaseId));

@@ -15,11 +15,9 @@ public static class MarkdownReport
         sb.Append(CultureInfo.InvariantCulture, $"## {icon} Glidepath gate: **{r.ResultWord}**\n\n");
         sb.Append(CultureInfo.InvariantCulture, $"Candidate **{r.CandidateLabel}** vs baseline **{r.BaselineLabel}** on `{r.DatasetPath}` (sha256 `{r.DatasetSha256[..12]}`), ");
         sb.Append(CultureInfo.InvariantCulture, $"{d.Cases.Count} case(s) × {d.Trials} trial(s). Run `{r.RunId}`.\n\n");
-        if (r.Partial is not null)
+        if (r.PartialNote is { } partial)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"> **Partial gate** ({Inline(r.Partial)}): {(d.Result == GateResult.Pass
-                ? "a pass over part of the gate is not stored and is no evidence for promotion"
-                : "stored, and it stops promotion until the whole gate passes")}.\n\n");
+            sb.Append(CultureInfo.InvariantCulture, $"> **{Inline(partial)}.**\n\n");
         }
 
         foreach (var reason in d.Reasons)

@@ -68,6 +68,21 @@ public sealed class ReportFormatTests
     }
 
     [Fact]
+    public void EveryFormat_APartialGate_SaysSoAndWhatItMeans()
+    {
+        var report = Report() with { Partial = "only the cases tagged <b>shipping</b>" };
+        const string meaning = "stored, and it stops promotion until the whole gate passes";
+
+        Assert.Contains($"partial gate (only the cases tagged <b>shipping</b>): {meaning}", ReportFormat.Render(report, "md"), StringComparison.Ordinal);
+        Assert.Contains($"partial gate (only the cases tagged &lt;b&gt;shipping&lt;/b&gt;): {meaning}", ReportFormat.Render(report, "html"), StringComparison.Ordinal);
+        var property = XDocument.Parse(ReportFormat.Render(report, "junit")).Descendants("property").Single(p => p.Attribute("name")!.Value == "partial");
+        Assert.StartsWith("partial gate (", property.Attribute("value")!.Value, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(ReportFormat.Render(report, "json"));
+        Assert.Equal("only the cases tagged <b>shipping</b>", json.RootElement.GetProperty("partial").GetString());
+        Assert.DoesNotContain("partial", ReportFormat.Render(Report(), "md"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Html_IsSelfContainedAndEscapesAnswers()
     {
         var html = ReportFormat.Render(Report(), "html");
