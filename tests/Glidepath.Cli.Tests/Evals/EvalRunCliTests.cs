@@ -18,6 +18,33 @@ public sealed class EvalRunCliTests
         Assert.Contains("(100%)", stderr, StringComparison.Ordinal);
     }
 
+    // The document is written by hand (no reflection-based serializer): its shape, name by name and in order, is the
+    // one the serializer wrote for the objects it replaced.
+    [Fact]
+    public async Task EvalRun_FormatJson_TheDocumentsShapeNameByNameInOrder()
+    {
+        using var app = EvalApp.Create();
+        app.EditPrompt(p => string.Join('\n', p.Split('\n').Where(l => !l.Contains("Refund window:", StringComparison.Ordinal))));
+
+        var (code, stdout, stderr) = await app.RunAsync("eval", "run", "--format", "json");
+
+        Assert.True(code == 0, stderr); // every case scored: failures are results, not errors
+        using var doc = JsonDocument.Parse(stdout);
+        var root = doc.RootElement;
+        Assert.Equal(["run", "release", "dataset", "scorer_version", "concurrency", "summary", "not_passed"], Names(root));
+        Assert.Equal(["name", "id", "app", "version", "git_commit", "dirty", "author", "created_at", "message"], Names(root.GetProperty("release")));
+        Assert.Equal(["path", "sha256"], Names(root.GetProperty("dataset")));
+        Assert.Equal(["requested", "effective", "limited_by"], Names(root.GetProperty("concurrency")));
+        Assert.Equal(["release_id", "cases", "trials", "passed", "failed", "errors", "pass_rate", "mean_score", "latency_p50_ms", "latency_p95_ms", "cost_usd"], Names(root.GetProperty("summary")));
+        var first = root.GetProperty("not_passed")[0];
+        Assert.Equal(["case_id", "trial", "status", "score", "reason", "output"], Names(first));
+        Assert.Equal(("fail", JsonValueKind.Number, JsonValueKind.Null), (first.GetProperty("status").GetString(), first.GetProperty("trial").ValueKind, root.GetProperty("concurrency").GetProperty("limited_by").ValueKind));
+        Assert.EndsWith("\n", stdout, StringComparison.Ordinal);
+        Assert.Contains("\n  \"run\": ", stdout, StringComparison.Ordinal);
+
+        static string[] Names(JsonElement e) => [.. e.EnumerateObject().Select(p => p.Name)];
+    }
+
     [Fact]
     public async Task EvalListAndShow_Text_NameTheReleaseByVersion()
     {
