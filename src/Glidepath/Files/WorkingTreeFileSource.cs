@@ -130,8 +130,10 @@ public sealed class WorkingTreeFileSource(string root) : IFileSource
 
         if (PrivateFolders.Of(Path.GetRelativePath(RealRoot, real)) is { } folder)
         {
-            // A link named like any file, whose target is the store or git's files.
-            throw new BadInputException($"'{relativePath}' is a symbolic link to {real}, which {PrivateFolders.Refusal(folder)}; expected prompts, tools and agent files");
+            // Named outright (the manifest's check refuses that first) or a link named like any file whose target is there.
+            throw new BadInputException(PrivateFolders.Of(relativePath) is not null
+                ? $"'{relativePath}' {PrivateFolders.Refusal(folder)}; expected prompts, tools and agent files"
+                : $"'{relativePath}' is a symbolic link to {real}, which {PrivateFolders.Refusal(folder)}; expected prompts, tools and agent files");
         }
 
         return real;
