@@ -36,8 +36,8 @@ internal static class GatewayHeaders
 
     /// <summary>
     /// Refuses (400, <see cref="WireException"/>) a <c>Glidepath-Var-*</c> header that names a variable the environment does
-    /// not list in <c>request_vars</c>, or whose value is longer than <see cref="MaxVarChars"/>: a caller fills the slots
-    /// the manifest opens, and nothing else reaches the system prompt.
+    /// not list in <c>request_vars</c>, whose value is longer than <see cref="MaxVarChars"/> or holds a control character: a
+    /// caller fills the slots the manifest opens with printable text, and nothing else reaches the system prompt.
     /// </summary>
     public static void CheckVars(IHeaderDictionary headers, IReadOnlySet<string> allowed, string environment)
     {
@@ -59,6 +59,13 @@ internal static class GatewayHeaders
             if (value.ToString().Length > MaxVarChars)
             {
                 throw new WireException(400, ErrorKinds.InvalidRequest, $"header '{name}' is {value.ToString().Length} characters; a request variable is at most {MaxVarChars}");
+            }
+
+            if (value.ToString().AsSpan().IndexOfAnyInRange('\u0000', '\u001f') is var at and >= 0 || value.ToString().Contains('\u007f'))
+            {
+                // A value goes into the system prompt: a tier or a locale has no control characters (a tab, say, or an
+                // escape sequence that would move a terminal's cursor when the prompt is shown).
+                throw new WireException(400, ErrorKinds.InvalidRequest, $"header '{name}' holds a control character; a request variable is printable text such as a tier or a locale");
             }
         }
     }

@@ -40,6 +40,20 @@ public sealed class RequestVarTests : IAsyncLifetime
         Assert.Contains("at most 200", WireAssert.ErrorMessage(CallerKeyTests.OpenAi, await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("gold\u0001")]
+    [InlineData("gold\tplatinum")]
+    [InlineData("\u001b[2Jgold")]
+    [InlineData("gold\u007f")]
+    public async Task Chat_ListedVarWithAControlCharacter_400AndNoProviderCall(string value)
+    {
+        using var response = await _f.PostAsync(CallerKeyTests.OpenAi, GatewayFixture.Chat(), r => r.Headers.TryAddWithoutValidation("Glidepath-Var-customer_tier", value));
+
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Contains("holds a control character", WireAssert.ErrorMessage(CallerKeyTests.OpenAi, await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Equal(0, _f.Models.Clients.Values.Sum(c => c.Calls));
+    }
+
     [Fact]
     public async Task Chat_ListedVarAtTheLimitInAnyCase_ReachesThePrompt()
     {
