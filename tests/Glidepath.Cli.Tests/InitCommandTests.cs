@@ -18,6 +18,19 @@ public sealed class InitCommandTests
         Assert.Equal(0, create.ExitCode);
     }
 
+    // Nothing can be created under /proc, not even by root: the error says where and what to do, not only .NET's words.
+    [Fact]
+    public async Task Init_AFolderThatCannotBeWritten_Exit3NamingIt()
+    {
+        var target = "/proc/glidepath-init-" + Guid.NewGuid().ToString("N")[..8];
+
+        var init = await CliRunner.RunAsync("init", target);
+
+        Assert.Equal(3, init.ExitCode);
+        Assert.StartsWith($"error: cannot write the sample into {target} (", init.Stderr, StringComparison.Ordinal);
+        Assert.Contains("choose a folder you can write to", init.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Init_EmptyFolder_WritesGitignoreThatKeepsTheStoreOutOfGit()
     {

@@ -46,7 +46,15 @@ internal static class InitCommand
                 throw new BadInputException($"{target} already has {clashes.Count} of the sample's files ({shown}); nothing was written. Move them, or choose another folder");
             }
 
-            var copied = CopyTree(sample, target);
+            List<string> copied;
+            try
+            {
+                copied = CopyTree(sample, target);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new OperationalException($"cannot write the sample into {target} ({ex.Message.TrimEnd('.')}); choose a folder you can write to");
+            }
             if (IgnoreStore(target))
             {
                 copied.Add(".gitignore");

@@ -57,6 +57,11 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
         var tally = await GateRunTally.ReadAsync(dataset.ReadAsync(cancellationToken), evals.ReadResultsAsync(run.Id, cancellationToken), baseline.Id, candidate.Id, cancellationToken).ConfigureAwait(false);
         var decided = GateEvaluator.DecideFromTallies(tally.Cases, GateRule.From(evals.Config.Gate));
         var decision = decided with { Cases = await tally.WithAnswersAsync(decided.Cases, evals.ReadResultsAsync(run.Id, cancellationToken), cancellationToken).ConfigureAwait(false) };
+        if (dataset.CaseCount == 0 && run.Tags.Count > 0)
+        {
+            // Say why there was nothing to score: the tag matched no case (a typo, most often).
+            decision = decision with { Reasons = [$"no case of {run.DatasetPath} has the tag {string.Join(" or ", run.Tags)}", .. decision.Reasons] };
+        }
         var report = new GateReport
         {
             App = evals.Manifest.App,

@@ -111,6 +111,7 @@ public sealed class GateServiceTests
         Assert.Equal(0, app.Calls);
         Assert.Equal("error", outcome.Verdict!.Result);
         Assert.Equal("only the cases tagged billing", outcome.Report.Partial);
+        Assert.Equal("no case of evals/cases.jsonl has the tag billing", outcome.Report.Decision.Reasons[0]);
     }
 
     [Fact]
