@@ -64,7 +64,7 @@ internal static class ReleaseSection
 
             if (errors.Count > 0)
             {
-                r.Error(itemNode, $"tool file '{tools[i]}' is not a valid tool definition (see above); expected {{\"name\", \"description\", \"input_schema\"}}");
+                r.Error(itemNode, $"tool file '{tools[i]}' is not a valid tool definition (its problems are listed as {tools[i]}:LINE:COL); expected {{\"name\", \"description\", \"input_schema\"}}");
             }
 
             if (def is not null && !names.TryAdd(def.Name, tools[i]))
