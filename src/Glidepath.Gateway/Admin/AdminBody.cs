@@ -38,8 +38,16 @@ internal static class AdminBody
             throw new BadInputException($"the request body is {request.ContentLength} bytes; at most {MaxBytes} are read");
         }
 
+        // Read no more than one byte past the limit: a chunked body of any size is answered as the limit says (a JSON
+        // error), never by the server's own 4 MiB limit, which answers 413 without a body.
         using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, http.RequestAborted).ConfigureAwait(false);
+        var chunk = new byte[16 * 1024];
+        int read;
+        while (buffer.Length <= MaxBytes && (read = await request.Body.ReadAsync(chunk, http.RequestAborted).ConfigureAwait(false)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+        }
+
         if (buffer.Length > MaxBytes)
         {
             throw new BadInputException($"the request body is over {MaxBytes} bytes");

@@ -1,0 +1,71 @@
+using Glidepath.Errors;
+using Glidepath.Gateway.Admin;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Glidepath.Gateway.Tests.Admin;
+
+/// <summary>
+/// A body without Content-Length (chunked) is read no further than one read past the admin limit: the admin API answers
+/// its own JSON error, and the server's 4 MiB limit (a 413 without a body) is never reached by reading.
+/// </summary>
+public sealed class AdminBodyTests
+{
+    [Fact]
+    public async Task ReadAsync_ChunkedBodyOfFiveMiB_RefusedAfterReadingJustPastTheLimit()
+    {
+        var body = new CountingStream(new MemoryStream(new byte[5 * 1024 * 1024]));
+        var http = new DefaultHttpContext();
+        http.Request.Body = body;
+        http.Features.Set<IHttpRequestBodyDetectionFeature>(new Chunked());
+
+        var ex = await Assert.ThrowsAsync<BadInputException>(() => AdminBody.ReadAsync<object>(http));
+
+        Assert.Equal($"the request body is over {AdminBody.MaxBytes} bytes", ex.Message);
+        Assert.InRange(body.BytesRead, AdminBody.MaxBytes + 1, AdminBody.MaxBytes + (16 * 1024));
+    }
+
+    private sealed class Chunked : IHttpRequestBodyDetectionFeature
+    {
+        public bool CanHaveBody => true;
+    }
+
+    private sealed class CountingStream(Stream inner) : Stream
+    {
+        public long BytesRead { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = inner.Read(buffer, offset, count);
+            BytesRead += n;
+            return n;
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var n = await inner.ReadAsync(buffer, cancellationToken);
+            BytesRead += n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
