@@ -61,7 +61,7 @@ internal static class GatewayHeaders
                 throw new WireException(400, ErrorKinds.InvalidRequest, $"header '{name}' is {value.ToString().Length} characters; a request variable is at most {MaxVarChars}");
             }
 
-            if (value.ToString().AsSpan().IndexOfAnyInRange('\u0000', '\u001f') is var at and >= 0 || value.ToString().Contains('\u007f'))
+            if (value.ToString().AsSpan().IndexOfAnyInRange('\u0000', '\u001f') >= 0 || value.ToString().Contains('\u007f', StringComparison.Ordinal))
             {
                 // A value goes into the system prompt: a tier or a locale has no control characters (a tab, say, or an
                 // escape sequence that would move a terminal's cursor when the prompt is shown).
