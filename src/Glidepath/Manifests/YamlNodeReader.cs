@@ -212,6 +212,7 @@ internal sealed partial class YamlNodeReader(string fileName)
         return null;
     }
 
+    /// <summary>A duration above zero (500ms, 30s, 30m, 1h, 7d), or null when absent; anything else, zero included, is reported at the node.</summary>
     public TimeSpan? Duration(YamlNode? node, string what)
     {
         var text = String(node, what);
@@ -220,13 +221,21 @@ internal sealed partial class YamlNodeReader(string fileName)
             return null;
         }
 
-        if (DurationParser.TryParse(text, out var span))
+        if (!DurationParser.TryParse(text, out var span))
         {
-            return span;
+            Error(node, $"{what} '{text}' is not a duration; expected a number with a unit up to {DurationParser.MaxDays} days, e.g. 500ms, 30s, 30m, 1h");
+            return null;
         }
 
-        Error(node, $"{what} '{text}' is not a duration; expected a number with a unit up to {DurationParser.MaxDays} days, e.g. 500ms, 30s, 30m, 1h");
-        return null;
+        if (span <= TimeSpan.Zero)
+        {
+            // Every duration in the manifest is a limit (a step's length, a provider call's timeout): zero would end
+            // each one before it began.
+            Error(node, $"{what} '{text}' is zero; expected a duration above zero, e.g. 30m");
+            return null;
+        }
+
+        return span;
     }
 
     public IReadOnlyList<string> StringList(YamlNode? node, string what)

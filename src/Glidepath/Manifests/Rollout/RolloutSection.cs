@@ -29,12 +29,6 @@ internal static class RolloutSection
             minRequests = r.Int(YamlNodeReader.Get(sm, "min_requests"), "min_requests", 1);
             minSubjects = r.Int(YamlNodeReader.Get(sm, "min_subjects"), "min_subjects", 2, SubjectGroups.Count / 2);
             maxDuration = r.Duration(YamlNodeReader.Get(sm, "max_duration"), "max_duration");
-            if (maxDuration <= TimeSpan.Zero)
-            {
-                // A step that may last no time at all would end before any request was judged.
-                r.Error(YamlNodeReader.Get(sm, "max_duration"), $"max_duration '{YamlNodeReader.Get(sm, "max_duration")}' is zero; expected a duration above zero, e.g. 30m");
-                maxDuration = null;
-            }
         }
 
         var metrics = Metrics(r, r.Mapping(YamlNodeReader.Get(map, "metrics"), "rollout.metrics"));

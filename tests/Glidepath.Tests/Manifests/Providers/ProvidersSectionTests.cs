@@ -20,6 +20,15 @@ public sealed class ProvidersSectionTests
         Assert.Equal(4, openai.MaxConcurrency);
     }
 
+    // A zero timeout made every call to the provider time out at once.
+    [Fact]
+    public void Parse_TimeoutZero_ReportedAtItsValue()
+    {
+        var (_, errors) = Read("providers: { openai: { timeout: 0s } }\n", (r, m) => ProvidersSection.Parse(r, m.Children["providers"], "providers"));
+
+        Assert.Equal("glidepath.yaml:1:33: timeout '0s' is zero; expected a duration above zero, e.g. 30m", Assert.Single(errors).ToString());
+    }
+
     [Fact]
     public void Parse_EnvironmentOverrideWithUnknownProvider_NamesTheEnvironment()
     {
