@@ -71,7 +71,7 @@ internal sealed class CliOutput
     {
         ArgumentNullException.ThrowIfNull(write);
         using var stream = new TextWriterStream(_env.Stdout);
-        using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = !Lines && JsonOptions.WriteIndented, Encoder = JsonOptions.Encoder });
+        using var writer = new Utf8JsonWriter(stream, Views.ViewJson.Writer(indented: !Lines));
         try
         {
             write(writer);
@@ -108,7 +108,7 @@ internal sealed class CliOutput
 
         using var doc = JsonDocument.Parse(json);
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(json.Length);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, Encoder = JsonOptions.Encoder }))
+        using (var writer = new Utf8JsonWriter(buffer, Views.ViewJson.Writer(indented: false)))
         {
             doc.WriteTo(writer);
         }
@@ -131,7 +131,7 @@ internal sealed class CliOutput
     public static string ErrorObject(string error, int exitCode, string? usage = null, bool indented = true)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented && JsonOptions.WriteIndented, Encoder = JsonOptions.Encoder }))
+        using (var writer = new Utf8JsonWriter(buffer, Views.ViewJson.Writer(indented)))
         {
             writer.WriteStartObject();
             writer.WriteString("error", error);

@@ -16,7 +16,7 @@ internal sealed class StreamedJson : IDisposable
     public StreamedJson(TextWriter output)
     {
         _out = output;
-        _writer = new Utf8JsonWriter(new TextWriterStream(output), new JsonWriterOptions { Indented = CliOutput.JsonOptions.WriteIndented, Encoder = CliOutput.JsonOptions.Encoder });
+        _writer = new Utf8JsonWriter(new TextWriterStream(output), Views.ViewJson.Writer());
     }
 
     public Utf8JsonWriter Writer => _writer;

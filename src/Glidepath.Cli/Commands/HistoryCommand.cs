@@ -77,7 +77,4 @@ internal static class HistoryCommand
             title: $"{app} / {environment}: history");
         return ExitCodes.Ok;
     }
-
-    /// <summary>The releases of an event in words (<see cref="EnvironmentEventView.ReleasesText"/>): an arrow only for a move of the stable pointer.</summary>
-    internal static string Releases(EnvironmentEvent e, EnvironmentViews views) => views.Event(e).ReleasesText;
 }

@@ -16,4 +16,7 @@ public static class ViewJson
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
+
+    /// <summary>A <see cref="Utf8JsonWriter"/>'s settings for the same style, for JSON written by hand: indented (or one line), the same escaping.</summary>
+    public static JsonWriterOptions Writer(bool indented = true) => new() { Indented = indented && Options.WriteIndented, Encoder = Options.Encoder };
 }

@@ -1,4 +1,3 @@
-using Glidepath.Cli.Commands;
 using Glidepath.Cli.Tests.Monitoring;
 using Glidepath.Environments;
 
@@ -11,7 +10,7 @@ public sealed class HistoryCliTests
     {
         var e = Event("rollout_started", from: "44444444aaaa", to: "33333333bbbb");
 
-        Assert.Equal("canary 44444444 vs stable 33333333", HistoryCommand.Releases(e, new EnvironmentViews([])));
+        Assert.Equal("canary 44444444 vs stable 33333333", new EnvironmentViews([]).Event(e).ReleasesText);
     }
 
     [Fact]
@@ -19,7 +18,7 @@ public sealed class HistoryCliTests
     {
         var e = Event("rollout_promoted", from: "33333333bbbb", to: "44444444aaaa");
 
-        Assert.Equal("33333333 → 44444444", HistoryCommand.Releases(e, new EnvironmentViews([])));
+        Assert.Equal("33333333 → 44444444", new EnvironmentViews([]).Event(e).ReleasesText);
     }
 
     [Fact]
@@ -27,7 +26,7 @@ public sealed class HistoryCliTests
     {
         var e = Event("drill", from: "33333333bbbb", to: "44444444aaaa");
 
-        Assert.Equal("served 44444444, stable 33333333 kept", HistoryCommand.Releases(e, new EnvironmentViews([])));
+        Assert.Equal("served 44444444, stable 33333333 kept", new EnvironmentViews([]).Event(e).ReleasesText);
     }
 
     [Fact]

@@ -19,11 +19,7 @@ public static class JsonReport
     private const int FlushBytes = 16 * 1024;
 
     /// <summary>How every gate document is written: indented, non-ASCII text kept as it is.</summary>
-    public static readonly JsonWriterOptions WriterOptions = new()
-    {
-        Indented = true,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+    public static readonly JsonWriterOptions WriterOptions = ViewJson.Writer();
 
     /// <summary>The whole report as one JSON document followed by a line break.</summary>
     public static string Render(GateReport r) => Text(w => Write(w, r)) + "\n";
