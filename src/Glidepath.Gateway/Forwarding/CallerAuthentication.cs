@@ -91,6 +91,9 @@ internal sealed class CallerAuthentication(CallerKeys keys, GatewayOptions optio
             : null;
     }
 
+    /// <summary>This machine's own name, read once (a system call on each read).</summary>
+    private static readonly string ThisMachine = Environment.MachineName;
+
     /// <summary>
     /// Names no web page can take for its own origin: loopback (<c>localhost</c>, <c>*.localhost</c>, 127.0.0.0/8,
     /// <c>[::1]</c>), this machine's own name (which resolves to 127.0.1.1 on Debian) and <c>host.docker.internal</c>
@@ -99,7 +102,7 @@ internal sealed class CallerAuthentication(CallerKeys keys, GatewayOptions optio
     private static bool LocalName(string host) =>
         Hosting.ListenExposure.IsLoopbackName(host)
         || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
-        || host.Equals(Environment.MachineName, StringComparison.OrdinalIgnoreCase)
+        || host.Equals(ThisMachine, StringComparison.OrdinalIgnoreCase)
         || host.Equals("host.docker.internal", StringComparison.OrdinalIgnoreCase);
 
     private async Task RefuseAsync(HttpContext http, IWireFormat wire, CallerCheck check)

@@ -56,12 +56,13 @@ internal static class GatewayHeaders
                     : $"header '{name}' sets template variable '{variable}', which environment '{environment}' does not let callers set; allowed: {string.Join(", ", allowed.Order(StringComparer.Ordinal))} (environments.{environment}.request_vars)");
             }
 
-            if (value.ToString().Length > MaxVarChars)
+            var text = value.ToString();
+            if (text.Length > MaxVarChars)
             {
-                throw new WireException(400, ErrorKinds.InvalidRequest, $"header '{name}' is {value.ToString().Length} characters; a request variable is at most {MaxVarChars}");
+                throw new WireException(400, ErrorKinds.InvalidRequest, $"header '{name}' is {text.Length} characters; a request variable is at most {MaxVarChars}");
             }
 
-            if (value.ToString().AsSpan().IndexOfAnyInRange('\u0000', '\u001f') >= 0 || value.ToString().Contains('\u007f', StringComparison.Ordinal))
+            if (text.AsSpan().IndexOfAnyInRange('\u0000', '\u001f') >= 0 || text.Contains('\u007f', StringComparison.Ordinal))
             {
                 // A value goes into the system prompt: a tier or a locale has no control characters (a tab, say, or an
                 // escape sequence that would move a terminal's cursor when the prompt is shown).
