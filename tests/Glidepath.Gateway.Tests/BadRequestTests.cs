@@ -49,6 +49,22 @@ public sealed class BadRequestTests : IAsyncLifetime
         Assert.Contains("gives a key twice in one object (Duplicate property 'trace_id')", ErrorMessage(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
     }
 
+    // A body nested past the parser's 64 levels said only "not valid JSON"; the reason names the limit.
+    [Theory]
+    [InlineData("/v1/chat/completions")]
+    [InlineData("/v1/feedback")]
+    public async Task Post_NestedPastTheDepthLimit_400NamingTheLimit(string path)
+    {
+        var body = new string('[', 1_000) + new string(']', 1_000);
+        using var response = await _f.PostAsync(path, body);
+
+        Assert.Equal(400, (int)response.StatusCode);
+        var message = ErrorMessage(await response.Content.ReadAsStringAsync());
+        Assert.Contains("not valid JSON", message, StringComparison.Ordinal);
+        Assert.Contains("maximum configured depth of 64", message, StringComparison.Ordinal);
+        Assert.Equal(0, _f.Models.For("stable-model").Calls);
+    }
+
     // Routing's own 405 and 404 had no body; an SDK reported them as unexplained failures.
     [Theory]
     [InlineData("GET", "/v1/chat/completions", 405, "/v1/chat/completions takes POST, not GET", "POST")]

@@ -101,7 +101,7 @@ internal static class FeedbackEndpoint
         {
             await BadAsync(http, wire, JsonProblem.IsDuplicateKey(ex)
                 ? $"the request body gives a key twice in one object ({JsonProblem.Reason(ex)}); send each key once"
-                : "the request body is not valid JSON; expected {\"trace_id\", \"score\", \"comment\"}").ConfigureAwait(false);
+                : $"the request body is not valid JSON ({JsonProblem.Reason(ex)}); expected {{\"trace_id\", \"score\", \"comment\"}}").ConfigureAwait(false);
             return;
         }
 

@@ -139,6 +139,6 @@ internal static class RequestReader
         // gateway never checked (and the trace would show what the model did not see).
         return WireException.BadRequest(JsonProblem.IsDuplicateKey(ex)
             ? $"the request body gives a key twice in one object{where} ({JsonProblem.Reason(ex)}); send each key once"
-            : $"the request body is not valid JSON{where}; expected a JSON object with 'model' and 'messages'");
+            : $"the request body is not valid JSON{where} ({JsonProblem.Reason(ex)}); expected a JSON object with 'model' and 'messages'");
     }
 }
