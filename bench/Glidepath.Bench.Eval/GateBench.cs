@@ -23,10 +23,13 @@ internal static class GateBench
         var runs = new ProcessBench.Run[clis.Count, datasets.Count];
         for (var d = 0; d < datasets.Count; d++)
         {
+            // The cases become the manifest's own dataset: a gate given another --dataset is partial (its pass is not
+            // stored), so each size is gated whole, as a repository would, and every build writes the same verdict.
+            File.Copy(Path.Combine(dir, datasets[d].Path), Path.Combine(dir, "evals", "support.jsonl"), overwrite: true);
             for (var i = 0; i < clis.Count; i++)
             {
                 runs[i, d] = await ProcessBench.RunCliAsync(clis[i].Dll, dir, stores[i],
-                    ["gate", "working", "--baseline", "v1", "--dataset", datasets[d].Path, "--no-cache", "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture), "--format", "json", "--manifest", manifest]);
+                    ["gate", "working", "--baseline", "v1", "--no-cache", "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture), "--format", "json", "--manifest", manifest]);
             }
         }
 
