@@ -7,9 +7,11 @@ namespace Glidepath.Cli;
 /// A file a command writes its result to (<c>gate --report</c>, <c>evalset import --out</c>). <see cref="Check"/> runs
 /// before the work, so a path that cannot be written is exit 2 at once, not after a run whose model calls were paid
 /// for; <see cref="WriteAsync"/> writes the whole text to a temporary file beside it and moves it into place, so a crash
-/// never leaves half a report over the last good one. A missing folder is created, as <c>mkdir -p</c> would. A link is
-/// followed (the file it names is replaced, the link kept); a device or stream (<c>/dev/stdout</c>, <c>/dev/null</c>,
-/// <c>/dev/fd/63</c>) is written in place.
+/// never leaves half a report over the last good one. A missing folder is created, as <c>mkdir -p</c> would. A device or
+/// stream (<c>/dev/stdout</c>, <c>/dev/null</c>, <c>/dev/fd/63</c>) is written in place. A link is refused, not followed:
+/// the report path usually lies in a checkout of a pull request, which can make <c>gate.md</c> a link to any file the
+/// CI user can write (<c>~/.ssh/authorized_keys</c>) and choose lines of the report; so is a path through a linked
+/// folder inside the current folder.
 /// </summary>
 internal sealed class OutputFile
 {
@@ -32,7 +34,10 @@ internal sealed class OutputFile
     private string Folder => System.IO.Path.GetDirectoryName(Full)!;
 
     /// <summary>Checks that <paramref name="path"/> (given with <paramref name="option"/>) names a file that can be written: its folder exists or can be made, and it is not a folder.</summary>
-    public static OutputFile Check(string path, string option)
+    public static OutputFile Check(string path, string option) => Check(path, option, Directory.GetCurrentDirectory());
+
+    /// <param name="currentFolder">The folder whose linked subfolders are refused (the current one; a test's app folder).</param>
+    internal static OutputFile Check(string path, string option, string currentFolder)
     {
         ArgumentNullException.ThrowIfNull(path);
         string full;
@@ -56,25 +61,16 @@ internal sealed class OutputFile
             return new OutputFile(path, full, direct: true);
         }
 
-        // A link is followed to what it names: the file there is replaced, the link kept.
-        if (new FileInfo(full).LinkTarget is not null)
+        // A link is not followed: in a checkout it is the pull request's to point anywhere. (The write below moves a
+        // new file over the path, which replaces a link made after this check rather than writing through it.)
+        if (new FileInfo(full).LinkTarget is { } target)
         {
-            string? target;
-            try
-            {
-                target = new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true)?.FullName;
-            }
-            catch (IOException ex)
-            {
-                throw new BadInputException($"{option} '{path}': cannot follow the link ({ex.Message})", ex);
-            }
+            throw new BadInputException($"{option} '{path}': is a symbolic link (to {target}); a report is not written through a link, since a checkout can point one at any file: remove the link or choose another path");
+        }
 
-            if (target is null || IsStream(target))
-            {
-                return new OutputFile(path, full, direct: true);
-            }
-
-            full = target;
+        if (LinkedFolderInside(System.IO.Path.GetDirectoryName(full)!, System.IO.Path.GetFullPath(currentFolder).TrimEnd(System.IO.Path.DirectorySeparatorChar)) is { } folder)
+        {
+            throw new BadInputException($"{option} '{path}': goes through {folder}, a symbolic link inside the current folder; a report is not written through a link, since a checkout can point one anywhere: choose a path without it");
         }
 
         var file = new OutputFile(path, full, direct: false);
@@ -133,6 +129,26 @@ internal sealed class OutputFile
             TryDelete(temporary);
             throw;
         }
+    }
+
+    /// <summary>The first folder from <paramref name="folder"/> up to (not including) <paramref name="root"/> that is a link, when the folder lies inside root.</summary>
+    private static string? LinkedFolderInside(string folder, string root)
+    {
+        var inside = System.IO.Path.GetRelativePath(root, folder);
+        if (inside == "." || inside == ".." || inside.StartsWith(".." + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal) || System.IO.Path.IsPathRooted(inside))
+        {
+            return null;
+        }
+
+        for (var current = folder; current.Length > root.Length; current = System.IO.Path.GetDirectoryName(current)!)
+        {
+            if (Directory.Exists(current) && new DirectoryInfo(current).LinkTarget is not null)
+            {
+                return System.IO.Path.GetRelativePath(root, current);
+            }
+        }
+
+        return null;
     }
 
     // Devices, terminals, pipes and process substitutions live under /dev and /proc on Linux (and macOS's /dev).

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Xml.Linq;
+using Glidepath.Errors;
 using Glidepath.Models;
 using Glidepath.Providers;
 using Microsoft.Extensions.AI;
@@ -104,23 +105,42 @@ public sealed class GateCliTests
         Assert.Equal(["gate.json"], Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(report)!).Select(Path.GetFileName));
     }
 
-    // A report path that is a link: the file it names gets the report, the link stays a link.
+    // A report path that is a link is refused: a pull request's checkout could point gate.md at ~/.ssh/authorized_keys
+    // and choose lines of the report (a case id). The linked file is left as it was, and nothing is written.
     [Fact]
-    public async Task Gate_ReportThroughALink_WritesTheLinkedFileAndKeepsTheLink()
+    public async Task Gate_ReportPathIsALink_RefusedBeforeTheRun_TheLinkedFileUntouched()
     {
         using var app = EvalApp.Create();
         var v1 = await app.CreateReleaseAsync();
-        var target = Path.Combine(app.Dir, "reports", "latest.md");
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        File.WriteAllText(target, "old");
+        using var outside = new TempDir();
+        var target = Path.Combine(outside.Path, "authorized_keys");
+        File.WriteAllText(target, "ssh-ed25519 AAAA owner\n");
         var link = Path.Combine(app.Dir, "gate.md");
         File.CreateSymbolicLink(link, target);
 
         var (code, _, stderr) = await app.RunAsync("gate", "--baseline", v1, "--report", link);
 
-        Assert.True(code == 0, stderr);
+        Assert.Equal(2, code);
+        Assert.Contains($"--report '{link}': is a symbolic link (to {target})", stderr, StringComparison.Ordinal);
+        Assert.Equal("ssh-ed25519 AAAA owner\n", File.ReadAllText(target));
         Assert.Equal(target, new FileInfo(link).LinkTarget);
-        Assert.Contains("Glidepath gate: **pass**", File.ReadAllText(target), StringComparison.Ordinal);
+    }
+
+    // A linked folder inside the current folder (the checkout) is the same attack one level up; one outside it (a
+    // system's /tmp, a CI runner's temp folder) is the user's own and is used.
+    [Fact]
+    public void OutputFile_APathThroughALinkedFolderInTheCurrentFolder_Refused_OneOutsideUsed()
+    {
+        using var checkout = new TempDir();
+        using var outside = new TempDir();
+        Directory.CreateSymbolicLink(checkout.File("reports"), outside.Path);
+
+        var ex = Assert.Throws<BadInputException>(() => OutputFile.Check(checkout.File("reports/ci/gate.md"), "--report", checkout.Path));
+        var used = OutputFile.Check(checkout.File("reports/ci/gate.md"), "--report", outside.Path);
+
+        Assert.Contains("goes through reports, a symbolic link inside the current folder", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(checkout.File("reports/ci/gate.md"), used.Path);
+        Assert.Equal(["ci"], Directory.EnumerateFileSystemEntries(outside.Path).Select(Path.GetFileName));
     }
 
     [Theory]
