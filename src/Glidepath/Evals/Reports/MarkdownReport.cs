@@ -4,7 +4,12 @@ using Glidepath.Evals.Gate;
 
 namespace Glidepath.Evals.Reports;
 
-/// <summary>The gate as a pull-request comment: verdict, counts, the regressed cases side by side, improvements, errors.</summary>
+/// <summary>
+/// The gate as a pull-request comment: verdict, counts, the regressed cases side by side, improvements, errors. Every
+/// value a dataset, a model, a provider or a manifest chose is written as text, never as markup: one line (a blank
+/// line would end the collapsible block), HTML encoded, markdown punctuation escaped (no image, link or emphasis of
+/// its own), and an <c>@</c> that cannot mention anyone. A bot posts this comment under its own name.
+/// </summary>
 public static class MarkdownReport
 {
     public static string Render(GateReport r)
@@ -13,11 +18,11 @@ public static class MarkdownReport
         var sb = new StringBuilder();
         var icon = d.Result switch { GateResult.Pass => "✅", GateResult.Blocked => "❌", _ => "⚠️" };
         sb.Append(CultureInfo.InvariantCulture, $"## {icon} Glidepath gate: **{r.ResultWord}**\n\n");
-        sb.Append(CultureInfo.InvariantCulture, $"Candidate **{r.CandidateLabel}** vs baseline **{r.BaselineLabel}** on `{r.DatasetPath}` (sha256 `{r.DatasetSha256[..12]}`), ");
+        sb.Append(CultureInfo.InvariantCulture, $"Candidate **{Text(r.CandidateLabel)}** vs baseline **{Text(r.BaselineLabel)}** on {Code(r.DatasetPath)} (sha256 `{r.DatasetSha256[..12]}`), ");
         sb.Append(CultureInfo.InvariantCulture, $"{d.Cases.Count} case(s) × {d.Trials} trial(s). Run `{r.RunId}`.\n\n");
         if (r.PartialNote is { } partial)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"> **{Inline(partial)}.**\n\n");
+            sb.Append(CultureInfo.InvariantCulture, $"> **{Text(partial)}.**\n\n");
         }
 
         foreach (var reason in d.Reasons)
@@ -36,7 +41,7 @@ public static class MarkdownReport
             sb.Append(CultureInfo.InvariantCulture, $"### Errors ({d.Errors.Count})\n\n");
             foreach (var e in d.Errors.Take(50))
             {
-                sb.Append(CultureInfo.InvariantCulture, $"- `{e.CaseId}` ({e.Side}, trial {e.Trial + 1}): {Inline(e.Message)}\n");
+                sb.Append(CultureInfo.InvariantCulture, $"- {Code(e.CaseId)} ({e.Side}, trial {e.Trial + 1}): {Text(e.Message)}\n");
             }
 
             sb.Append('\n');
@@ -45,7 +50,7 @@ public static class MarkdownReport
         sb.Append(CultureInfo.InvariantCulture, $"<sub>Rule: max {d.Rule.MaxCaseRegressions} regressed case(s), max mean drop {d.Rule.MaxMeanDrop:0.###} at {d.Rule.Confidence:0%} confidence. Correction: {d.Correction.Describe()}. Scorers `{r.ScorerVersion[..12]}`");
         foreach (var j in r.Judges)
         {
-            sb.Append(CultureInfo.InvariantCulture, $", judge {j.Model} (rubric `{j.RubricSha256[..12]}`)");
+            sb.Append(CultureInfo.InvariantCulture, $", judge {Text(j.Model)} (rubric `{j.RubricSha256[..12]}`)");
         }
 
         sb.Append(".</sub>\n");
@@ -62,7 +67,7 @@ public static class MarkdownReport
         sb.Append(CultureInfo.InvariantCulture, $"### {title} ({cases.Count})\n\n");
         foreach (var c in cases)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"<details><summary><code>{Html(c.CaseId)}</code>: baseline {c.BaselinePasses}/{c.BaselineTrials} passed, candidate {c.CandidatePasses}/{c.CandidateTrials}");
+            sb.Append(CultureInfo.InvariantCulture, $"<details><summary><code>{Html(Inline(c.CaseId)).Replace("@", "@\u200B", StringComparison.Ordinal)}</code>: baseline {c.BaselinePasses}/{c.BaselineTrials} passed, candidate {c.CandidatePasses}/{c.CandidateTrials}");
             if (c.PValue is { } p)
             {
                 sb.Append(CultureInfo.InvariantCulture, $" (p = {p:0.####}, adjusted {c.AdjustedPValue:0.####})");
@@ -72,16 +77,41 @@ public static class MarkdownReport
             sb.Append('|').Append(Cell(c.BaselineOutput)).Append('|').Append(Cell(c.CandidateOutput)).Append("|\n\n");
             if (c.CandidateReason.Length > 0)
             {
-                sb.Append("Candidate: ").Append(Inline(c.CandidateReason)).Append('\n');
+                sb.Append("Candidate: ").Append(Text(c.CandidateReason)).Append('\n');
             }
 
             sb.Append("</details>\n\n");
         }
     }
 
-    private static string Cell(string s) => Html(Clip(s, 600)).Replace("|", "&#124;", StringComparison.Ordinal).Replace("\n", "<br>", StringComparison.Ordinal);
+    // A table cell keeps its line breaks as <br>; a '|' would end the cell.
+    private static string Cell(string s) => Markup(Clip(s, 600).Replace("\r", "", StringComparison.Ordinal)).Replace("|", "&#124;", StringComparison.Ordinal).Replace("\n", "<br>", StringComparison.Ordinal);
 
-    private static string Inline(string s) => Clip(s, 300).Replace("\n", " ", StringComparison.Ordinal);
+    /// <summary>Untrusted text on one markdown line.</summary>
+    private static string Text(string s) => Markup(Inline(s));
+
+    /// <summary>Untrusted text as a code span: literal inside, so only a backtick (which would close it) and line breaks are replaced.</summary>
+    private static string Code(string s) => "`" + Inline(s).Replace('`', '\'') + "`";
+
+    private static string Inline(string s) => Clip(s, 300).Replace("\r\n", " ", StringComparison.Ordinal).Replace('\n', ' ').Replace('\r', ' ');
+
+    // Markdown punctuation first (a backslash makes each literal), then HTML (< > & " ', which a backslash cannot make
+    // literal inside a tag), then mentions: a zero-width space after '@' keeps the text and mentions no one.
+    private static string Markup(string s)
+    {
+        var escaped = new StringBuilder(s.Length + 16);
+        foreach (var ch in s)
+        {
+            if (ch is '\\' or '`' or '*' or '_' or '[' or ']' or '(' or ')' or '!' or '~' or '#' or '{' or '}')
+            {
+                escaped.Append('\\');
+            }
+
+            escaped.Append(ch);
+        }
+
+        return Html(escaped.ToString()).Replace("@", "@\u200B", StringComparison.Ordinal);
+    }
 
     private static string Html(string s) => System.Net.WebUtility.HtmlEncode(s);
 

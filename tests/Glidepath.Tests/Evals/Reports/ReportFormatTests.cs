@@ -73,13 +73,61 @@ public sealed class ReportFormatTests
         var report = Report() with { Partial = "only the cases tagged <b>shipping</b>" };
         const string meaning = "stored, and it stops promotion until the whole gate passes";
 
-        Assert.Contains($"partial gate (only the cases tagged <b>shipping</b>): {meaning}", ReportFormat.Render(report, "md"), StringComparison.Ordinal);
+        Assert.Contains($"partial gate \\(only the cases tagged &lt;b&gt;shipping&lt;/b&gt;\\): {meaning}", ReportFormat.Render(report, "md"), StringComparison.Ordinal);
         Assert.Contains($"partial gate (only the cases tagged &lt;b&gt;shipping&lt;/b&gt;): {meaning}", ReportFormat.Render(report, "html"), StringComparison.Ordinal);
         var property = XDocument.Parse(ReportFormat.Render(report, "junit")).Descendants("property").Single(p => p.Attribute("name")!.Value == "partial");
         Assert.StartsWith("partial gate (", property.Attribute("value")!.Value, StringComparison.Ordinal);
         using var json = JsonDocument.Parse(ReportFormat.Render(report, "json"));
         Assert.Equal("only the cases tagged <b>shipping</b>", json.RootElement.GetProperty("partial").GetString());
         Assert.DoesNotContain("partial", ReportFormat.Render(Report(), "md"), StringComparison.Ordinal);
+    }
+
+    // Values a pull request's dataset, a model or a provider chose, in the comment a bot posts: none may become markup.
+    // (Inside the <details><summary> line, an HTML block, and inside a code span, markdown is not read: literal there.)
+    private static GateReport Hostile()
+    {
+        const string id = "pwn\n\nssh-ed25519 AAAA attacker\n`x` <img src=x> [PWNED](https://evil.example) @everyone";
+        var failed = GateSimulation.Trial("c", id, 0, false) with
+        {
+            Output = "![](http://127.0.0.1:9/i.png) [click](https://evil.example)\u0001 *bold*",
+            Scores = [new() { Scorer = "contains", Passed = false, Reason = "missing: \"</details> <img src=x> [login](https://evil.example)\"" }],
+        };
+        var error = GateSimulation.Trial("c", "err`or", 0, false, TrialStatus.Error) with { Error = "bad </details> ![x](http://x/p.png) [click me](https://evil) @everyone\u0001" };
+        return Report() with
+        {
+            DatasetPath = "evals/`x` [a](b).jsonl",
+            Decision = GateEvaluator.Decide(
+                [new GateCaseInput(id, [GateSimulation.Trial("b", id, 0, true)], [failed]), new GateCaseInput("err`or", [GateSimulation.Trial("b", "err`or", 0, true)], [error])],
+                new GateRule()),
+        };
+    }
+
+    [Fact]
+    public void Markdown_HostileValues_StayText()
+    {
+        var md = ReportFormat.Render(Hostile(), "md");
+
+        Assert.DoesNotContain("<img", md, StringComparison.Ordinal);
+        Assert.DoesNotContain("</details> ", md, StringComparison.Ordinal);
+        Assert.DoesNotContain("@everyone", md, StringComparison.Ordinal);
+        Assert.DoesNotContain("\nssh-ed25519", md, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n\n\n", md, StringComparison.Ordinal);
+        Assert.Contains("<code>pwn  ssh-ed25519 AAAA attacker `x` &lt;img src=x&gt; [PWNED](https://evil.example) @\u200Beveryone</code>", md, StringComparison.Ordinal);
+        Assert.Contains("- `err'or` (candidate, trial 1): bad &lt;/details&gt; \\!\\[x\\]\\(http://x/p.png\\) \\[click me\\]\\(https://evil\\) @\u200Beveryone", md, StringComparison.Ordinal);
+        Assert.Contains("on `evals/'x' [a](b).jsonl`", md, StringComparison.Ordinal);
+        Assert.Contains("Candidate: contains: missing: &quot;&lt;/details&gt; &lt;img src=x&gt; \\[login\\]\\(https://evil.example\\)&quot;", md, StringComparison.Ordinal);
+        Assert.Contains("|\\!\\[\\]\\(http://127.0.0.1:9/i.png\\) \\[click\\]\\(https://evil.example\\)", md, StringComparison.Ordinal);
+    }
+
+    // A control character in a model's answer made the JUnit report fail (exit 3, no report): it is written as \uXXXX.
+    [Fact]
+    public void JUnit_ControlCharactersInAnswers_WrittenAsEscapes_TheDocumentParses()
+    {
+        var xml = ReportFormat.Render(Hostile(), "junit");
+
+        var doc = XDocument.Parse(xml);
+        Assert.Contains("\\u0001", doc.Descendants("failure").Single().Value, StringComparison.Ordinal);
+        Assert.Contains("@everyone\\u0001", doc.Descendants("error").Single().Value, StringComparison.Ordinal);
     }
 
     [Fact]
