@@ -9,8 +9,8 @@ namespace Glidepath.Checklist;
 
 /// <summary>
 /// The checklist's <i>shadow</i> row: evidence before the canary. A shadow of the release whose pairs against the
-/// environment's stable release the paired judge passes is a pass; a shadow judged harm fails; no shadow, or one still
-/// collecting, does not apply (a shadow is optional evidence, unless <c>rollout start --require-shadow</c> asks for it).
+/// environment's stable release the paired judge passes is a pass, unless any shadow of it against that stable was
+/// judged harm, which fails (<see cref="ShadowEvidence"/>); no shadow, or one still collecting, does not apply (a shadow is optional evidence, unless <c>rollout start --require-shadow</c> asks for it).
 /// </summary>
 internal sealed class ShadowCheck(Manifest manifest, IGlidepathStore store, TimeProvider time)
 {
@@ -25,22 +25,22 @@ internal sealed class ShadowCheck(Manifest manifest, IGlidepathStore store, Time
 
         // Once the release is stable its pairs were against the release it replaced: count those.
         var stable = state.StableReleaseId == release.Id ? null : state.StableReleaseId;
-        if (await service.PassedAsync(spec.Name, release.Id, stable, ct).ConfigureAwait(false) is { } passed)
+        var evidence = await service.EvidenceAsync(spec.Name, release.Id, stable, ct).ConfigureAwait(false);
+        if (evidence.Harmed is { } harmed)
+        {
+            return new("rollout", check, ChecklistStatus.Fail, $"shadow {harmed.Shadow.ShadowId}: {harmed.Decision.Reason}",
+                $"Stop: on the same real inputs {release.Name} answered worse than the stable release — fix it before any user sees it (glidepath shadow status --env {spec.Name}); a later shadow of the same release does not undo this.");
+        }
+
+        if (evidence.Passed is { } passed)
         {
             return new("rollout", check, ChecklistStatus.Pass, string.Create(Inv,
                 $"shadow {passed.Shadow.ShadowId} passed on {passed.Decision.Pairs} pairs from {passed.Decision.EffectiveSubjects:0.#} effective subjects (started {passed.StartedAt.ToUniversalTime():yyyy-MM-dd HH:mm} UTC)"), null);
         }
 
-        var latest = (await service.ReportsAsync(spec.Name, release.Id, stable, ct).ConfigureAwait(false)).FirstOrDefault();
-        if (latest is null)
-        {
-            return new("rollout", check, ChecklistStatus.Skip,
+        return evidence.Latest is { } latest
+            ? new("rollout", check, ChecklistStatus.Skip, $"shadow {latest.Shadow.ShadowId} is still collecting: {latest.Decision.Reason}", null)
+            : new("rollout", check, ChecklistStatus.Skip,
                 $"no shadow of {release.Name} on {spec.Name} (optional: glidepath shadow start {release.Name} --env {spec.Name} --rate 0.1 judges it on real inputs before any user sees it)", null);
-        }
-
-        return latest.Decision.Outcome == PairedOutcome.Harm
-            ? new("rollout", check, ChecklistStatus.Fail, $"shadow {latest.Shadow.ShadowId}: {latest.Decision.Reason}",
-                $"Stop: on the same real inputs {release.Name} answered worse than the stable release — fix it before any user sees it (glidepath shadow status --env {spec.Name}).")
-            : new("rollout", check, ChecklistStatus.Skip, $"shadow {latest.Shadow.ShadowId} is still collecting: {latest.Decision.Reason}", null);
     }
 }

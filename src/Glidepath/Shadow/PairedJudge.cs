@@ -138,13 +138,13 @@ public sealed class PairedJudge(PairedJudgePolicy policy)
 
         if (sample.EffectiveSubjects < Policy.MinSubjects)
         {
-            return $"collecting: {sample.EffectiveSubjects:0.#} effective subjects of the {Policy.MinSubjects} needed";
+            return $"{sample.EffectiveSubjects:0.#} effective subjects of the {Policy.MinSubjects} needed";
         }
 
         var open = all.Where(a => a.Verdict is MetricVerdict.Unclear or MetricVerdict.NotEnoughData).Select(a => a.Rule.Name).ToList();
         return open.Count > 0
-            ? $"collecting: {string.Join(", ", open)} not yet conclusive after {sample.Pairs} pairs"
-            : $"collecting: {sample.Pairs} of the {Policy.MinPairs} pairs needed";
+            ? $"{string.Join(", ", open)} not yet conclusive after {sample.Pairs} pairs"
+            : $"{sample.Pairs} of the {Policy.MinPairs} pairs needed";
     }
 
     /// <summary>CR1 variance of the mean difference over subject groups; NaN with fewer than two groups.</summary>

@@ -97,22 +97,12 @@ public sealed class ShadowService(Manifest manifest, EnvironmentService environm
     }
 
     /// <summary>
-    /// The newest shadow of <paramref name="releaseId"/> in <paramref name="environment"/> whose pairs (only those
-    /// against <paramref name="stableReleaseId"/> when given) the paired judge passes, or null when none does: the
-    /// evidence the checklist and <c>rollout start --require-shadow</c> look for.
+    /// Every shadow of <paramref name="releaseId"/> in <paramref name="environment"/>, judged on its pairs (only those
+    /// against <paramref name="stableReleaseId"/> when given): the evidence the checklist and <c>rollout start
+    /// --require-shadow</c> look for.
     /// </summary>
-    public async Task<ShadowReport?> PassedAsync(string environment, string releaseId, string? stableReleaseId, CancellationToken cancellationToken)
-    {
-        foreach (var report in await ReportsAsync(environment, releaseId, stableReleaseId, cancellationToken).ConfigureAwait(false))
-        {
-            if (report.Decision.Outcome == PairedOutcome.Pass)
-            {
-                return report;
-            }
-        }
-
-        return null;
-    }
+    public async Task<ShadowEvidence> EvidenceAsync(string environment, string releaseId, string? stableReleaseId, CancellationToken cancellationToken) =>
+        new(await ReportsAsync(environment, releaseId, stableReleaseId, cancellationToken).ConfigureAwait(false));
 
     /// <summary>Every shadow of <paramref name="releaseId"/> in the environment, newest first, judged on its pairs (only those against <paramref name="stableReleaseId"/> when given).</summary>
     public async Task<IReadOnlyList<ShadowReport>> ReportsAsync(string environment, string releaseId, string? stableReleaseId, CancellationToken cancellationToken)
@@ -137,15 +127,18 @@ public sealed class ShadowService(Manifest manifest, EnvironmentService environm
         ArgumentNullException.ThrowIfNull(release);
         var spec = environments.Spec(environment);
         var state = await environmentStore.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
-        if (await PassedAsync(spec.Name, release.Id, state.StableReleaseId, cancellationToken).ConfigureAwait(false) is not null)
+        var evidence = await EvidenceAsync(spec.Name, release.Id, state.StableReleaseId, cancellationToken).ConfigureAwait(false);
+        if (evidence.Passed is not null)
         {
             return;
         }
 
-        var latest = (await ReportsAsync(spec.Name, release.Id, state.StableReleaseId, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
-        var why = latest is null
-            ? $"no shadow of {release.Name} has run in {spec.Name}"
-            : $"the latest shadow of {release.Name} ({latest.Shadow.ShadowId}) is {latest.Decision.OutcomeName}: {latest.Decision.Reason}";
+        var why = evidence switch
+        {
+            { Harmed: { } harmed } => $"shadow {harmed.Shadow.ShadowId} of {release.Name} was judged harm ({harmed.Decision.Reason}); a release does not change, so a later shadow's pass does not undo that",
+            { Latest: { } latest } => $"the latest shadow of {release.Name} ({latest.Shadow.ShadowId}) is {latest.Decision.OutcomeName}: {latest.Decision.Reason}",
+            _ => $"no shadow of {release.Name} has run in {spec.Name}",
+        };
         throw new PolicyException(
             $"--require-shadow: {release.Name} has no passed shadow against the stable release of {spec.Name}; {why}. " +
             $"Run one with: glidepath shadow start {release.Name} --env {spec.Name} --rate 0.1, and wait for 'glidepath shadow status --env {spec.Name}' to say pass");

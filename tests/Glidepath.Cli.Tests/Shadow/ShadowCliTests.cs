@@ -17,7 +17,7 @@ public sealed class ShadowCliTests
     }
 
     /// <summary>Writes <paramref name="n"/> pairs of the active shadow; the candidate fails <paramref name="candidateErrorRate"/> of them. Seeded.</summary>
-    private static async Task PairsAsync(EnvApp app, int n, double candidateErrorRate)
+    private static async Task PairsAsync(EnvApp app, int n, double candidateErrorRate, char prefix = 'x')
     {
         await using var store = await SqliteStore.OpenAsync(app.StorePath, TimeProvider.System, CancellationToken.None);
         var state = await store.Environments.GetAsync("support-agent", "production", CancellationToken.None);
@@ -34,8 +34,8 @@ public sealed class ShadowCliTests
                 ShadowId = shadow.ShadowId,
                 App = "support-agent",
                 Environment = "production",
-                StableTraceId = $"s{i:x31}",
-                CandidateTraceId = $"c{i:x31}",
+                StableTraceId = $"s{prefix}{i:x30}",
+                CandidateTraceId = $"c{prefix}{i:x30}",
                 StableReleaseId = app.Ids["v1"],
                 CandidateReleaseId = shadow.ReleaseId,
                 CreatedAt = now,
@@ -169,6 +169,31 @@ public sealed class ShadowCliTests
         Assert.True(started == 0, startErr);
         var (_, checklist, _) = await app.RunAsync("checklist", "v2", "--env", "production", "--stage", "rollout", "--format", "json");
         Assert.Contains("passed on 3000 pairs", checklist, StringComparison.Ordinal);
+    }
+
+    // A release does not change: a shadow of it judged harm stays evidence, and a pass from another shadow of it (older,
+    // or started again until one passes) does not let it through.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task RequireShadowAndChecklist_AShadowJudgedHarm_OutweighsAnotherShadowsPass(bool passFirst)
+    {
+        await using var app = await ReadyAsync();
+        foreach (var (errors, prefix) in passFirst ? new[] { (0.0, 'p'), (0.2, 'h') } : [(0.2, 'h'), (0.0, 'p')])
+        {
+            await app.OkAsync("shadow", "start", "v2", "--env", "production", "--rate", "0.5");
+            await PairsAsync(app, errors > 0 ? 600 : 3000, errors, prefix);
+            await app.OkAsync("shadow", "stop", "--env", "production");
+        }
+
+        var (refused, _, stderr) = await app.RunAsync("rollout", "start", "v2", "--env", "production", "--require-shadow");
+        var (_, checklist, _) = await app.RunAsync("checklist", "v2", "--env", "production", "--stage", "rollout");
+
+        Assert.Equal(ExitCodes.Refused, refused);
+        Assert.Contains("was judged harm (candidate is worse than stable on the same inputs: error_rate", stderr, StringComparison.Ordinal);
+        Assert.Contains("a later shadow's pass does not undo that", stderr, StringComparison.Ordinal);
+        Assert.Contains("answered worse than the stable release", checklist, StringComparison.Ordinal);
+        Assert.DoesNotContain("passed on 3000 pairs", checklist, StringComparison.Ordinal);
     }
 
     private static async Task<Glidepath.Environments.ShadowState?> StateShadowAsync(EnvApp app)

@@ -168,7 +168,7 @@ public sealed class PairedJudgeTests
         }
 
         Assert.Equal(MetricVerdict.NotEnoughData, Judge.Assess(Judge.Policy.Rules[0], sample).Verdict);
-        Assert.StartsWith("collecting: 3 effective subjects", Judge.Decide(sample).Reason, StringComparison.Ordinal);
+        Assert.StartsWith("3 effective subjects", Judge.Decide(sample).Reason, StringComparison.Ordinal);
     }
 
     [Fact]
