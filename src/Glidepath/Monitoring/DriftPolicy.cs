@@ -68,6 +68,7 @@ public sealed record DriftPolicy
                 AlphaPerMetric = alpha,
                 Rho = ConfidenceSequence.RhoFor(plan.MinRequests, alpha),
                 MinRequests = plan.MinRequests,
+                MinSubjects = plan.MinSubjects,
                 MaxDuration = TimeSpan.MaxValue,
                 RollBackWhenInconclusive = false,
             },

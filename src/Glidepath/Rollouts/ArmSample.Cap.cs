@@ -88,25 +88,32 @@ public readonly partial record struct ArmSample
     /// <summary>This group with every count and sum multiplied by <paramref name="f"/> (0 &lt; f &lt; 1), counts rounded.</summary>
     private ArmSample Scaled(double f)
     {
+        // Counts are whole; each sum is scaled by its own count's actual factor (rounded count ÷ count), so a mean
+        // (sum ÷ count) is the group's own, not shifted by the rounding (with a mean log latency near 6.7, half a
+        // request's rounding moved the estimate and inflated the variance: found by an independent review).
+        var requests = Round(Requests, f);
         var latencyCount = Round(LatencyCount, f);
+        var onlineScored = Round(OnlineScored, f);
         return new ArmSample
         {
-            Requests = Round(Requests, f),
+            Requests = requests,
             Errors = Round(Errors, f),
             LatencyCount = latencyCount,
-            LogLatencySum = LogLatencySum * f,
-            LogLatencySquares = LogLatencySquares * f,
-            CostSum = CostSum * f,
-            CostSquares = CostSquares * f,
-            OnlineScored = Round(OnlineScored, f),
+            LogLatencySum = LogLatencySum * Factor(latencyCount, LatencyCount, f),
+            LogLatencySquares = LogLatencySquares * Factor(latencyCount, LatencyCount, f),
+            CostSum = CostSum * Factor(requests, Requests, f),
+            CostSquares = CostSquares * Factor(requests, Requests, f),
+            OnlineScored = onlineScored,
             OnlinePassed = Round(OnlinePassed, f),
-            OnlineScoreSum = OnlineScoreSum * f,
-            OnlineScoreSquares = OnlineScoreSquares * f,
+            OnlineScoreSum = OnlineScoreSum * Factor(onlineScored, OnlineScored, f),
+            OnlineScoreSquares = OnlineScoreSquares * Factor(onlineScored, OnlineScored, f),
             FeedbackCount = Round(FeedbackCount, f),
             FeedbackPositive = Round(FeedbackPositive, f),
             LatencyHistogram = ScaledHistogram(LatencyHistogram, f, latencyCount),
         };
     }
+
+    private static double Factor(long rounded, long count, double f) => count > 0 ? (double)rounded / count : f;
 
     private static long Round(long n, double f) => (long)Math.Round(n * f, MidpointRounding.AwayFromZero);
 

@@ -31,6 +31,29 @@ public sealed partial class Judge
     };
 
     /// <summary>
+    /// Kish's effective number of subject groups over the metric's observations, (Σ N_g)² / Σ N_g² with N_g the
+    /// denominator of <see cref="Unit"/> in group g: the arm's <see cref="ArmSample.EffectiveSubjects"/> for a metric
+    /// every request has (errors, cost), fewer for one only some requests have (feedback, online scores).
+    /// </summary>
+    private static double EffectiveSubjects(MetricRule rule, in ArmSample arm, int tail)
+    {
+        if (arm.Groups is not { } groups)
+        {
+            return 0;
+        }
+
+        double sum = 0, squares = 0;
+        foreach (var g in groups)
+        {
+            var n = Unit(rule, g, tail).N;
+            sum += n;
+            squares += n * n;
+        }
+
+        return squares > 0 ? sum * sum / squares : 0;
+    }
+
+    /// <summary>
     /// The cluster-robust (CR1) variance of the arm's ratio estimate ΣY/ΣN, over its subject groups: k/(k−1) ·
     /// Σ (Y_g − m·N_g)² / N², with k the groups that saw the metric. NaN without groups or with fewer than two.
     /// </summary>

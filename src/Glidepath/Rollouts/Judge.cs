@@ -38,7 +38,7 @@ public sealed partial class Judge(JudgePolicy policy)
             return new MetricAssessment(rule, nc, ns, double.NaN, double.NaN, double.NaN, MetricVerdict.NoData);
         }
 
-        if (nc < JudgePolicy.MinObservations || ns < JudgePolicy.MinObservations || !EnoughSubjects(canary, stable)
+        if (nc < JudgePolicy.MinObservations || ns < JudgePolicy.MinObservations || !EnoughSubjects(rule, canary, stable, tail)
             || (rule.Kind == MetricKind.TailShare && tail < 0))
         {
             return new MetricAssessment(rule, nc, ns, double.NaN, double.NaN, double.NaN, MetricVerdict.NotEnoughData);
@@ -74,10 +74,23 @@ public sealed partial class Judge(JudgePolicy policy)
         return new MetricAssessment(rule, nc, ns, estimate, lower, upper, verdict);
     }
 
-    /// <summary>True when both arms have served min_subjects effective subjects, or when a sample keeps no groups.</summary>
-    private bool EnoughSubjects(in ArmSample canary, in ArmSample stable) =>
+    /// <summary>True when both arms have served min_subjects effective subjects over their requests (for the reason's words), or when a sample keeps no groups.</summary>
+    private bool EnoughArmSubjects(in ArmSample canary, in ArmSample stable) =>
         (canary.Groups is null || canary.EffectiveSubjects >= Policy.MinSubjects)
         && (stable.Groups is null || stable.EffectiveSubjects >= Policy.MinSubjects);
+
+    /// <summary>
+    /// True when each arm's observations of this metric come from min_subjects effective subjects (at least two, so
+    /// that the variance over subject groups exists), or when a sample keeps no groups. Counted over the metric's own
+    /// observations, not the arm's requests: feedback from one subject among many who sent requests is one subject's
+    /// opinion, however many requests the others sent.
+    /// </summary>
+    private bool EnoughSubjects(MetricRule rule, in ArmSample canary, in ArmSample stable, int tail)
+    {
+        var needed = Math.Max(Policy.MinSubjects, 2);
+        return (canary.Groups is null || EffectiveSubjects(rule, canary, tail) >= needed)
+            && (stable.Groups is null || EffectiveSubjects(rule, stable, tail) >= needed);
+    }
 
     /// <summary>The decision alone, without evidence or allocation: for looking after every request.</summary>
     public JudgeOutcome Classify(in ArmSample canary, in ArmSample stable, TimeSpan stepElapsed)
@@ -112,7 +125,7 @@ public sealed partial class Judge(JudgePolicy policy)
         var harmed = assessments.Where(a => a.Verdict == MetricVerdict.Harm).ToList();
         var allSafe = assessments.All(a => a.Verdict is MetricVerdict.Safe or MetricVerdict.NoData);
         var outcome = harmed.Count > 0 ? JudgeOutcome.RollBack : Outcome(allSafe, canary, stable, stepElapsed);
-        var reason = Reason(outcome, harmed, assessments, canary, stable, EnoughSubjects(c, s) ? null : (c.EffectiveSubjects, s.EffectiveSubjects), stepElapsed);
+        var reason = Reason(outcome, harmed, assessments, canary, stable, EnoughArmSubjects(c, s) ? null : (c.EffectiveSubjects, s.EffectiveSubjects), stepElapsed);
         var evidence = assessments.Select(a => a.ToEvidence(Policy.AlphaPerMetric)).ToList();
         return new JudgeDecision
         {

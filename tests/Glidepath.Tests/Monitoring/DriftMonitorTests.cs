@@ -108,6 +108,46 @@ public sealed class DriftMonitorTests
         Assert.Equal(0.05 / 6, policy.Judge.AlphaPerMetric, 9);
     }
 
+    // The monitor promised the canary judge's min_subjects rule but always used the default 20.
+    [Fact]
+    public void From_TheRolloutPlansMinSubjects_IsTheMonitors()
+    {
+        var manifest = SampleManifest with { Rollout = SampleManifest.Rollout! with { MinSubjects = 30 } };
+
+        Assert.Equal(30, DriftPolicy.From(manifest).Judge.MinSubjects);
+    }
+
+    // One subject flooding the recent window with failing requests: the window's requests then rest on a few effective
+    // subjects (and its group's spread widens the interval), so the flood alone raises no alert; the same failures
+    // spread over every subject do.
+    [Fact]
+    public void HasDrifted_OneSubjectsFloodOfFailures_NoAlert_TheSameFailuresSpreadAlert()
+    {
+        var monitor = new DriftMonitor(DriftPolicy.From(SampleManifest));
+        var reference = Grouped(_ => (1000, 10));
+        var flooded = Grouped(g => g == 3 ? (410, 400) : (10, 0));
+        var spread = Grouped(g => (16, g % 8 == 0 ? 8 : 6));
+
+        Assert.False(monitor.HasDrifted(flooded, reference));
+        Assert.True(monitor.HasDrifted(spread, reference));
+        Assert.Equal(monitor.HasDrifted(flooded, reference), monitor.Assess(flooded, reference).Any(a => a.Verdict == MetricVerdict.Harm));
+    }
+
+    /// <summary>64 subject groups, each with the requests and errors <paramref name="group"/> gives it.</summary>
+    private static ArmSample Grouped(Func<int, (int Requests, int Errors)> group)
+    {
+        var groups = new ArmSample[Glidepath.Traces.SubjectGroups.Count];
+        var total = default(ArmSample);
+        for (var g = 0; g < groups.Length; g++)
+        {
+            var (requests, errors) = group(g);
+            groups[g] = new ArmSample { Requests = requests, Errors = errors };
+            total = ArmSample.Add(total, groups[g]);
+        }
+
+        return total with { Groups = groups };
+    }
+
     private static int P95(List<int> values) => values.Count == 0 ? -1 : values.Order().ElementAt(values.Count * 95 / 100);
 
     private static int Median(List<int> values) => values.Count == 0 ? -1 : values.Order().ElementAt(values.Count / 2);

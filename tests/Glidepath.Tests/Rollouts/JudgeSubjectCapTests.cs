@@ -78,6 +78,56 @@ public sealed class JudgeSubjectCapTests
         Assert.Equal(judge.Decide(canary, stable, TimeSpan.FromMinutes(5)).Outcome, judge.Decide(attacked, stable, TimeSpan.FromMinutes(5)).Outcome);
     }
 
+    // An independent review's case: the canary's requests come from 36.75 effective subjects (39 groups of 10 requests,
+    // one of 30: under the cap), but every canary vote comes from that one subject. Judged on the arm's requests, its
+    // 25 thumbs-down rolled the canary back; the feedback metric's own observations rest on one subject: not enough data.
+    [Fact]
+    public void Assess_EveryCanaryVoteFromOneSubject_NotEnoughData_NoRollBack()
+    {
+        var judge = new Judge(JudgePolicy.From(new RolloutPlan
+        {
+            MinRequests = 200,
+            MinSubjects = 20,
+            Metrics = new Dictionary<string, MetricTolerance> { ["feedback"] = new() { MaxDrop = 0.05 } },
+        }));
+        var feedback = judge.Policy.Rules.Single(r => r.Name == "feedback");
+        var canaryGroups = new ArmSample[SubjectGroups.Count];
+        for (var g = 0; g < 40; g++)
+        {
+            for (var i = 0; i < (g == 39 ? 30 : 10); i++)
+            {
+                canaryGroups[g] = Add(canaryGroups[g], fails: false, latencyMs: 400);
+            }
+        }
+
+        canaryGroups[39] = canaryGroups[39] with { FeedbackCount = 25, FeedbackPositive = 0 };
+        var stableGroups = new ArmSample[SubjectGroups.Count];
+        for (var g = 0; g < 60; g++)
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                stableGroups[g] = Add(stableGroups[g], fails: false, latencyMs: 400);
+            }
+
+            stableGroups[g] = stableGroups[g] with { FeedbackCount = 4, FeedbackPositive = g % 5 == 0 ? 3 : 4 };
+        }
+
+        var (canary, stable) = (Total(canaryGroups), Total(stableGroups));
+        var spread = (ArmSample[])canaryGroups.Clone();
+        spread[39] = spread[39] with { FeedbackCount = 0, FeedbackPositive = 0 };
+        for (var g = 0; g < 25; g++)
+        {
+            spread[g] = spread[g] with { FeedbackCount = 1, FeedbackPositive = 0 };
+        }
+
+        Assert.True(canary.EffectiveSubjects >= 20, "the arm's requests come from enough subjects");
+        Assert.Equal(MetricVerdict.NotEnoughData, judge.Assess(feedback, canary.CapSubjects(), stable.CapSubjects()).Verdict);
+        Assert.NotEqual(JudgeOutcome.RollBack, judge.Decide(canary, stable, TimeSpan.FromMinutes(5)).Outcome);
+
+        // The same 25 thumbs-down from 25 subjects is evidence, and rolls back.
+        Assert.Equal(MetricVerdict.Harm, judge.Assess(feedback, Total(spread).CapSubjects(), stable.CapSubjects()).Verdict);
+    }
+
     [Fact]
     public void CapSubjects_MoreVotesThanRequests_KeepsTheGroupsPositiveShare()
     {
@@ -115,6 +165,43 @@ public sealed class JudgeSubjectCapTests
         Assert.Equal(heavy.LatencyCount, heavy.LatencyHistogram!.Sum());
         Assert.Equal(sample.Requests - 1000 + 30, capped.Requests);
         Assert.Equal(capped.Groups.Sum(g => g.Errors), capped.Errors);
+    }
+
+    // An independent review's case: a median of 10.5 requests makes the cap 31.5, each heavy group's count rounds to
+    // 32, and sums scaled by 0.315 instead of 32/100 moved the mean log latency of a constant 800 ms (×0.958) and
+    // made a variance of zero about 0.29. Each sum is scaled by its own count's factor.
+    [Fact]
+    public void CapSubjects_HalfRequestCap_KeepsEveryGroupsMeans()
+    {
+        var groups = new ArmSample[SubjectGroups.Count];
+        for (var g = 0; g < groups.Length; g++)
+        {
+            var requests = g < 32 ? 10 : g < 52 ? 11 : 100;
+            for (var i = 0; i < requests; i++)
+            {
+                groups[g] = ArmSample.Add(groups[g], new ArmSample
+                {
+                    Requests = 1,
+                    LatencyCount = 1,
+                    LogLatencySum = Math.Log(800),
+                    LogLatencySquares = Math.Log(800) * Math.Log(800),
+                    CostSum = 0.004,
+                    CostSquares = 0.004 * 0.004,
+                    OnlineScored = 1,
+                    OnlineScoreSum = 0.75,
+                    OnlineScoreSquares = 0.75 * 0.75,
+                });
+            }
+        }
+
+        var capped = Total(groups).CapSubjects();
+        var mean = capped.LogLatencySum / capped.LatencyCount;
+
+        Assert.Equal(32, capped.Groups![60].Requests);
+        Assert.Equal(Math.Log(800), mean, 12);
+        Assert.Equal(0, (capped.LogLatencySquares / capped.LatencyCount) - (mean * mean), 9);
+        Assert.Equal(0.004, capped.CostSum / capped.Requests, 12);
+        Assert.Equal(0.75, capped.OnlineScoreSum / capped.OnlineScored, 12);
     }
 
     [Fact]
