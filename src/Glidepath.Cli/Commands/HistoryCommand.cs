@@ -14,9 +14,10 @@ internal static class HistoryCommand
         var environment = EnvironmentCommandSupport.EnvOption();
         var command = new Command("history", """
             Show an environment's append-only history, oldest first: every deploy, promote, rollback,
-            freeze, unfreeze, rollout and drill event with its revision, time, actor, reason and release: from → to
-            for a move of the stable pointer, "canary vN vs stable vM" for a rollout event that does not move it,
-            "served vN, stable vM kept" for a drill. Forced promotions are marked.
+            freeze, unfreeze, rollout, drill and shadow event with its revision, time, actor, reason and release:
+            from → to for a move of the stable pointer, "canary vN vs stable vM" for a rollout event that does not
+            move it, "served vN, stable vM kept" for a drill, "shadow vN vs stable vM" for a shadow's start and stop.
+            Forced promotions are marked.
 
             Example:
               glidepath history --env production

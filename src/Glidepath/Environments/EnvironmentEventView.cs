@@ -11,16 +11,19 @@ public sealed record EnvironmentEventView(
     /// <summary>
     /// Whether the event moved the stable pointer from <see cref="From"/> to <see cref="To"/> (an arrow reads right). A
     /// rollout event other than the promotion names the canary (from) and the stable it is judged against (to); a drill
-    /// event the release served for that phase (to) beside the stable kept (from): neither moves it.
+    /// event the release served for that phase (to) beside the stable kept (from); a shadow event the shadowed release
+    /// (to) beside the stable (from): none of them moves it.
     /// </summary>
     [JsonIgnore]
-    public bool MovesStable => !(Kind.StartsWith("rollout_", StringComparison.Ordinal) && Kind != Rollouts.RolloutEventKinds.Promoted) && Kind != EnvironmentEventKinds.Drill;
+    public bool MovesStable => !(Kind.StartsWith("rollout_", StringComparison.Ordinal) && Kind != Rollouts.RolloutEventKinds.Promoted)
+        && Kind is not (EnvironmentEventKinds.Drill or EnvironmentEventKinds.ShadowStart or EnvironmentEventKinds.ShadowStop);
 
-    /// <summary>The releases of an event in words: "v3 → v4" for a move, "canary v4 vs stable v3", "served v1+…, stable v2 kept", or "-".</summary>
+    /// <summary>The releases of an event in words: "v3 → v4" for a move, "canary v4 vs stable v3", "served v1+…, stable v2 kept", "shadow v4+… vs stable v3", or "-".</summary>
     [JsonIgnore]
     public string ReleasesText =>
         To is null && From is null ? "-"
         : Kind == EnvironmentEventKinds.Drill ? $"served {To?.Label ?? "-"}, stable {From?.Name ?? "(none)"} kept"
+        : Kind is EnvironmentEventKinds.ShadowStart or EnvironmentEventKinds.ShadowStop ? $"shadow {To?.Label ?? "-"} vs stable {From?.Name ?? "(none)"}"
         : !MovesStable ? $"canary {From?.Label ?? "-"} vs stable {To?.Name ?? "(none)"}"
         : $"{From?.Name ?? "(none)"} → {To?.Label ?? "-"}";
 }

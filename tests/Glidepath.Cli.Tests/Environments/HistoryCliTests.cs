@@ -29,6 +29,19 @@ public sealed class HistoryCliTests
         Assert.Equal("served 44444444, stable 33333333 kept", new EnvironmentViews([]).Event(e).ReleasesText);
     }
 
+    // A trial read "shadow_stop  v1 → v2+…" as v2 going live; a shadow moves nothing.
+    [Theory]
+    [InlineData("shadow_start")]
+    [InlineData("shadow_stop")]
+    public void Releases_Shadow_NamesTheShadowedReleaseAndTheStableWithoutAnArrow(string kind)
+    {
+        var e = Event(kind, from: "33333333bbbb", to: "44444444aaaa");
+
+        var view = new EnvironmentViews([]).Event(e);
+        Assert.Equal("shadow 44444444 vs stable 33333333", view.ReleasesText);
+        Assert.False(view.MovesStable);
+    }
+
     [Fact]
     public async Task Unfreeze_TwoHoursAfterFreeze_DetailsHoldTheDurationAndTheReason()
     {
