@@ -59,6 +59,13 @@ internal static class ShadowCommand
             var shadow = await Service(ctx, store).StartAsync(parse.GetValue(environment)!, release, parse.GetValue(rate), parse.GetValue(maxCost), parse.GetValue(maxRequests), actor, parse.GetValue(reason), ct);
             var report = (await Service(ctx, store).ReportAsync(parse.GetValue(environment)!, ct))!;
             var names = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));
+            var needed = Service(ctx, store).Judge().Policy.MinPairs;
+            if (shadow.MaxRequests is { } cap && cap < needed)
+            {
+                ctx.Output.Note(string.Create(CultureInfo.InvariantCulture,
+                    $"note: --max-requests {cap} is below the {needed} pairs the judge needs for a pass (rollout.step.min_requests): this shadow can show harm but cannot pass"));
+            }
+
             if (ctx.Output.IsJson)
             {
                 ctx.Output.Json(new { shadow = ShadowView.From(report, names) });
@@ -77,7 +84,7 @@ internal static class ShadowCommand
     private static Command Status(CliEnvironment env)
     {
         var environment = EnvironmentCommandSupport.EnvOption();
-        var watch = new Option<bool>("--watch", "-w") { Description = "Refresh until the judge decides (pass or harm) or the shadow ends; exit 0 on pass, 1 on harm (with --format json: one compact document per refresh, one per line)" };
+        var watch = new Option<bool>("--watch", "-w") { Description = "Refresh until the judge decides (pass or harm) or the shadow ends; exit 0 on pass, 1 on harm or when the shadow ends (stopped, cap reached) before a decision (with --format json: one compact document per refresh, one per line)" };
         var interval = new Option<string>("--interval") { Description = "Refresh interval with --watch", DefaultValueFactory = _ => "2s" };
         var command = new Command("status", """
             Show the environment's active (or last) shadow: the candidate, the rate and caps, the pairs stored and
@@ -105,9 +112,20 @@ internal static class ShadowCommand
                     ?? throw new PolicyException($"environment '{name}' has had no shadow; start one with: glidepath shadow start REF --env {name} --rate 0.1");
                 await WriteStatusAsync(ctx, store, report, ct);
                 var decided = report.Decision.Outcome != PairedOutcome.Collecting;
-                if (!parse.GetValue(watch) || decided || !report.Active || report.CapReached)
+                if (!parse.GetValue(watch))
                 {
                     return report.Decision.Outcome == PairedOutcome.Harm ? ExitCodes.Negative : ExitCodes.Ok;
+                }
+
+                if (decided || !report.Active || report.CapReached)
+                {
+                    // A watch that ends without a pass is not one: 'shadow status --watch && rollout start' must stop.
+                    if (!decided)
+                    {
+                        ctx.Output.Note($"the shadow {(report.Active ? "reached its cap" : "was stopped")} before the judge decided ({report.Decision.Reason}): no pass");
+                    }
+
+                    return report.Decision.Outcome == PairedOutcome.Pass ? ExitCodes.Ok : ExitCodes.Negative;
                 }
 
                 await Task.Delay(every, ctx.Time, ct);

@@ -171,6 +171,26 @@ public sealed class ShadowCliTests
         Assert.Contains("passed on 3000 pairs", checklist, StringComparison.Ordinal);
     }
 
+    // A trial's CI step 'shadow status --watch && …' went on after a shadow capped at 60 pairs (200 needed) ended
+    // still collecting: exit 0. Ending without a decision is not a pass; the start warns that the cap cannot pass.
+    [Fact]
+    public async Task StatusWatch_ShadowEndedStillCollecting_Exit1SayingSo_StartWarnedOfTheSmallCap()
+    {
+        await using var app = await ReadyAsync();
+        var (startCode, _, startErr) = await app.RunAsync("shadow", "start", "v2", "--env", "production", "--rate", "0.5", "--max-requests", "60");
+        await PairsAsync(app, 60, 0);
+        await app.OkAsync("shadow", "stop", "--env", "production");
+
+        var (watchCode, _, watchErr) = await app.RunAsync("shadow", "status", "--env", "production", "--watch");
+        var (plainCode, _, _) = await app.RunAsync("shadow", "status", "--env", "production");
+
+        Assert.Equal(0, startCode);
+        Assert.Contains("--max-requests 60 is below the 200 pairs the judge needs for a pass", startErr, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Negative, watchCode);
+        Assert.Contains("the shadow was stopped before the judge decided (", watchErr, StringComparison.Ordinal);
+        Assert.Equal(0, plainCode);
+    }
+
     // A release does not change: a shadow of it judged harm stays evidence, and a pass from another shadow of it (older,
     // or started again until one passes) does not let it through.
     [Theory]
