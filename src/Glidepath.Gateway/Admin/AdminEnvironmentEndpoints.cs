@@ -35,7 +35,7 @@ internal static class AdminEnvironmentEndpoints
                 return refused;
             }
 
-            var release = await s.RegisteredAsync(body.Release, "release", http.RequestAborted);
+            var release = await s.RegisteredAsync(body.Release, "release", AdminPrincipal.Of(http), http.RequestAborted);
             s.Resolver.Models?.EnsureServable(release.CanonicalJson);
             var outcome = await s.Environments.PromoteAsync(spec.Name, release, Actor(http), body.Reason, body.Force, http.RequestAborted);
             return await OutcomeAsync(s, outcome, http);
@@ -45,7 +45,7 @@ internal static class AdminEnvironmentEndpoints
         {
             var body = await AdminBody.ReadAsync<RollbackRequest>(http);
             var spec = s.Environments.Spec(env);
-            var to = body.To is null ? null : await s.RegisteredAsync(body.To, "to", http.RequestAborted);
+            var to = body.To is null ? null : await s.RegisteredAsync(body.To, "to", AdminPrincipal.Of(http), http.RequestAborted);
             var outcome = await s.Environments.RollbackAsync(spec.Name, to, Actor(http), body.Reason, http.RequestAborted, body.ExpectedRevision);
             return await OutcomeAsync(s, outcome, http);
         }).WithTags("environments");

@@ -22,21 +22,21 @@ internal static class AdminReadEndpoints
 
         group.Get("/releases/{ref}", "show a release", Role.Viewer, async (string @ref, HttpContext http, AdminServices s) =>
         {
-            var release = await s.RegisteredAsync(@ref, "ref", http.RequestAborted);
+            var release = await s.RegisteredAsync(@ref, "ref", AdminPrincipal.Of(http), http.RequestAborted);
             var provenance = await s.Store.Releases.ProvenanceAsync(release.App, release.Id, http.RequestAborted);
             return AdminResults.View(ReleaseReports.Show(release, provenance));
         }).WithTags("releases");
 
         group.Get("/releases/{ref}/verdicts", "read gate verdicts", Role.Viewer, async (string @ref, HttpContext http, AdminServices s) =>
         {
-            var release = await s.RegisteredAsync(@ref, "ref", http.RequestAborted);
+            var release = await s.RegisteredAsync(@ref, "ref", AdminPrincipal.Of(http), http.RequestAborted);
             var verdicts = await s.Store.GateVerdicts.ListAsync(s.App, release.Id, http.RequestAborted);
             return AdminResults.View(GateVerdictReports.List(release.Id, verdicts, await s.ViewsAsync(http.RequestAborted)));
         }).WithTags("releases");
 
         group.Get("/releases/{ref}/verdicts/{id}/cases", "read a gate verdict's failed cases", Role.Viewer, async (string @ref, string id, HttpContext http, AdminServices s) =>
         {
-            var release = await s.RegisteredAsync(@ref, "ref", http.RequestAborted);
+            var release = await s.RegisteredAsync(@ref, "ref", AdminPrincipal.Of(http), http.RequestAborted);
             var verdicts = await s.Store.GateVerdicts.ListAsync(s.App, release.Id, http.RequestAborted);
             var verdict = id == "latest" ? verdicts.FirstOrDefault()
                 : verdicts.FirstOrDefault(v => v.Id == id) ?? throw new BadInputException($"gate verdict '{id}' is not one of {release.Name}'s; 'GET /admin/v1/releases/{release.Name}/verdicts' lists them");
@@ -48,7 +48,7 @@ internal static class AdminReadEndpoints
         {
             var spec = s.Environments.Spec(env);
             var q = http.Request.Query;
-            var releaseId = q["release"].ToString() is { Length: > 0 } r ? (await s.RegisteredAsync(r, "release", http.RequestAborted)).Id : null;
+            var releaseId = q["release"].ToString() is { Length: > 0 } r ? (await s.RegisteredAsync(r, "release", AdminPrincipal.Of(http), http.RequestAborted)).Id : null;
             var traces = await s.Store.Traces.ListAsync(new TraceQuery
             {
                 App = s.App,

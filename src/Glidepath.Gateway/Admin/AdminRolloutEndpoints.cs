@@ -33,7 +33,7 @@ internal static class AdminRolloutEndpoints
                 return refused;
             }
 
-            var release = await s.RegisteredAsync(body.Release, "release", http.RequestAborted);
+            var release = await s.RegisteredAsync(body.Release, "release", AdminPrincipal.Of(http), http.RequestAborted);
             s.Resolver.Models?.EnsureServable(release.CanonicalJson);
             var plan = RolloutService.PlanFrom(s.Options.Manifest, RolloutSteps.Parse(body.Steps), body.MinRequests, Duration(body.MaxDuration));
             var rollout = await s.Rollouts.StartAsync(spec.Name, release, plan, Actor(http), body.Reason, body.Force, http.RequestAborted);

@@ -37,10 +37,12 @@ internal sealed class AdminServices
 
     /// <summary>
     /// A registered release by <c>vN</c>, hash prefix or <c>env:NAME</c>. <c>working</c> and <c>git:</c> name the server's own
-    /// files, which an API caller has not seen: they are refused, as is anything not registered.
+    /// files, which an API caller has not seen: they are refused, as is anything not registered. <c>env:NAME</c> reads
+    /// NAME's state, so <paramref name="caller"/> needs the viewer role there, as every read of an environment does.
     /// </summary>
-    public async Task<Release> RegisteredAsync(string? reference, string field, CancellationToken cancellationToken)
+    public async Task<Release> RegisteredAsync(string? reference, string field, Principal caller, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(caller);
         if (string.IsNullOrWhiteSpace(reference))
         {
             throw new BadInputException($"'{field}' is required: a registered release (v7, a hash prefix, env:NAME)");
@@ -50,6 +52,11 @@ internal sealed class AdminServices
         if (trimmed == "working" || trimmed.StartsWith("git:", StringComparison.Ordinal))
         {
             throw new BadInputException($"'{field}': '{trimmed}' names files on the server; the admin API takes registered releases only (v7, a hash prefix, env:NAME) — register it with 'glidepath release create' first");
+        }
+
+        if (trimmed.StartsWith("env:", StringComparison.Ordinal) && !caller.Allows(trimmed[4..], Role.Viewer))
+        {
+            throw new PolicyException($"'{field}': {caller.Actor} may not read '{trimmed}': it needs the viewer role in '{trimmed[4..]}'");
         }
 
         var release = await Resolver.ResolveAsync(trimmed, register: false, cancellationToken).ConfigureAwait(false);

@@ -36,7 +36,7 @@ internal static class DashboardPageEndpoints
         group.MapGet("/env/{env}/traces", (string env, HttpContext http, DashboardReads reads) =>
             DashboardRequest.PageAsync<TracesPage>(http, "traces", "Traces", env, Api + "/environments/{env}/traces", async (page, ct) => new()
             {
-                ["Model"] = await reads.TracesAsync(env, Filter(http.Request.Query), ct),
+                ["Model"] = await reads.TracesAsync(env, Filter(http.Request.Query), page.Principal, ct),
             }));
 
         group.MapGet("/env/{env}/traces/{id}", (string env, string id, HttpContext http, DashboardReads reads) =>
@@ -56,7 +56,7 @@ internal static class DashboardPageEndpoints
             DashboardRequest.PageAsync<ChecklistPage>(http, "checklist", "Checklist", env, Api + "/environments/{env}/history", async (page, ct) =>
             {
                 var reference = http.Request.Query["release"].ToString() is { Length: > 0 } r ? r : "env:" + env;
-                var release = await reads.ReleaseAsync(reference, "release", ct);
+                var release = await reads.ReleaseAsync(reference, "release", page.Principal, ct);
                 var (names, releases) = await reads.ReleasesAsync(ct);
                 return new() { ["Release"] = names.Ref(release.Id), ["Rows"] = await reads.ChecklistAsync(release, env, ct), ["Releases"] = releases.Select(x => names.Ref(x.Id)!).ToList() };
             }));
@@ -70,7 +70,7 @@ internal static class DashboardPageEndpoints
                 (string A, string B)? pair = null;
                 if (q["a"].ToString() is { Length: > 0 } a && q["b"].ToString() is { Length: > 0 } b)
                 {
-                    var (ra, rb) = (await reads.ReleaseAsync(a, "a", ct), await reads.ReleaseAsync(b, "b", ct));
+                    var (ra, rb) = (await reads.ReleaseAsync(a, "a", page.Principal, ct), await reads.ReleaseAsync(b, "b", page.Principal, ct));
                     changes = Glidepath.Releases.ReleaseDiff.Compute(ra.Snapshot(), rb.Snapshot());
                     pair = (ra.Label, rb.Label);
                 }
@@ -81,7 +81,7 @@ internal static class DashboardPageEndpoints
         group.MapGet("/releases/{ref}/verdicts", (string @ref, HttpContext http, DashboardReads reads) =>
             DashboardRequest.PageAsync<GatePage>(http, "releases", "Gate verdicts", null, Api + "/releases/{ref}/verdicts/{id}/cases", async (page, ct) =>
             {
-                var release = await reads.ReleaseAsync(@ref, "ref", ct);
+                var release = await reads.ReleaseAsync(@ref, "ref", page.Principal, ct);
                 var verdict = http.Request.Query["verdict"].ToString() is { Length: > 0 } v ? v : null;
                 return new() { ["Model"] = await reads.GateAsync(release, verdict, ct) };
             }));

@@ -80,7 +80,7 @@ internal sealed class DashboardReads(AdminServices s, IServiceProvider services)
     }
 
     /// <summary>A registered release by <c>vN</c>, hash prefix or <c>env:NAME</c>, as the admin API resolves it.</summary>
-    public Task<Releases.Release> ReleaseAsync(string reference, string field, CancellationToken ct) => s.RegisteredAsync(reference, field, ct);
+    public Task<Releases.Release> ReleaseAsync(string reference, string field, Access.Principal caller, CancellationToken ct) => s.RegisteredAsync(reference, field, caller, ct);
 
     public async Task<GateModel> GateAsync(Releases.Release release, string? verdictId, CancellationToken ct)
     {
@@ -92,9 +92,9 @@ internal sealed class DashboardReads(AdminServices s, IServiceProvider services)
         return new GateModel(names.Ref(release.Id)!, verdicts, chosen, cases, names);
     }
 
-    public async Task<TracesModel> TracesAsync(string environment, TraceFilter filter, CancellationToken ct)
+    public async Task<TracesModel> TracesAsync(string environment, TraceFilter filter, Access.Principal caller, CancellationToken ct)
     {
-        var releaseId = filter.Release is { Length: > 0 } r ? (await s.RegisteredAsync(r, "release", ct)).Id : null;
+        var releaseId = filter.Release is { Length: > 0 } r ? (await s.RegisteredAsync(r, "release", caller, ct)).Id : null;
         var traces = await s.Store.Traces.ListAsync(new TraceQuery
         {
             App = App,

@@ -60,6 +60,26 @@ public sealed class AdminApiTests
         Assert.Contains("feedfacf00000000000000000000000c", ownPrefix.Body, StringComparison.Ordinal);
     }
 
+    // An attack trial: a viewer of staging only read production's stable release through 'env:production' (a release
+    // reference, a trace filter), though every other read of production needs a role there.
+    [Fact]
+    public async Task EnvReference_ToAnEnvironmentTheCallerCannotRead_Refused()
+    {
+        await using var h = await AdminHarness.StartAsync();
+        await AdminMatrixTests.SeedAsync(h);
+        var viewer = await h.TokenAsync(Role.Viewer, "staging");
+        var everywhere = await h.TokenAsync(Role.Viewer);
+
+        var release = await h.SendAsync(HttpMethod.Get, "/admin/v1/releases/env:production", viewer);
+        var filter = await h.SendAsync(HttpMethod.Get, "/admin/v1/environments/staging/traces?release=env:production", viewer);
+        var allowed = await h.SendAsync(HttpMethod.Get, "/admin/v1/releases/env:production", everywhere);
+
+        Assert.Equal((409, 409, 200), (release.Status, filter.Status, allowed.Status));
+        Assert.Contains("may not read 'env:production': it needs the viewer role in 'production'", release.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain(h.F.V1.Id[..8], release.Body + filter.Body, StringComparison.Ordinal);
+        Assert.Contains(h.F.V1.Id[..8], allowed.Body, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Readyz_NamesTheServedReleases_OnlyWithAnAccessToken()
     {
