@@ -60,11 +60,19 @@ internal static class AdminBody
 
         try
         {
-            return JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), ViewJson.Options) ?? new T();
+            return JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), Strict) ?? new T();
+        }
+        catch (JsonException ex) when (JsonProblem.IsDuplicateKey(ex))
+        {
+            throw new BadInputException($"the request body gives a key twice in one object ({JsonProblem.Reason(ex)}); send each key once", ex);
         }
         catch (JsonException ex)
         {
             throw new BadInputException(AdminWording.BodyError(ex, buffer.GetBuffer().AsSpan(0, (int)buffer.Length)), ex);
         }
     }
+
+    // A key given twice is refused, as on the gateway's other bodies: {"reason":"a","reason":"b"} recorded "b" while a
+    // log or proxy in front may have read "a".
+    private static readonly JsonSerializerOptions Strict = new(ViewJson.Options) { AllowDuplicateProperties = false };
 }

@@ -23,6 +23,12 @@ public static class JsonProblem
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
         cut = cut < 0 ? message.IndexOf(" LineNumber:", StringComparison.Ordinal) : cut;
         message = (cut < 0 ? message : message[..cut]).Replace(" Change the reader options.", "", StringComparison.Ordinal);
+
+        // The serializer names our own type ("Duplicate property 'reason' of type 'Glidepath.…' encountered …"): a
+        // caller neither knows nor needs it.
+        var type = message.IndexOf(" of type '", StringComparison.Ordinal);
+        var typeEnd = type < 0 ? -1 : message.IndexOf('\'', type + " of type '".Length);
+        message = typeEnd < 0 ? message : message[..type] + message[(typeEnd + 1)..];
         return message.Replace(" encountered during deserialization", "", StringComparison.Ordinal).TrimEnd('.', ' ');
     }
 

@@ -25,6 +25,24 @@ public sealed class AdminBodyTests
         Assert.InRange(body.BytesRead, AdminBody.MaxBytes + 1, AdminBody.MaxBytes + (16 * 1024));
     }
 
+    [Fact]
+    public async Task ReadAsync_AKeyGivenTwice_RefusedNamingIt()
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes("""{"reason":"a","reason":"b"}""");
+        var http = new DefaultHttpContext();
+        http.Request.Body = new MemoryStream(bytes);
+        http.Request.ContentLength = bytes.Length;
+
+        var ex = await Assert.ThrowsAsync<BadInputException>(() => AdminBody.ReadAsync<ReasonBody>(http));
+
+        Assert.Equal("the request body gives a key twice in one object (Duplicate property 'reason'); send each key once", ex.Message);
+    }
+
+    private sealed class ReasonBody
+    {
+        public string? Reason { get; init; }
+    }
+
     private sealed class Chunked : IHttpRequestBodyDetectionFeature
     {
         public bool CanHaveBody => true;
