@@ -59,11 +59,23 @@ internal sealed class CliContext : IAsyncDisposable
 
         if (Remote is { } remote)
         {
-            throw new BadInputException($"'{_parse.CommandResult.Command.Name}' works on the store itself and cannot talk to --server {remote.Server} yet; run it where the store is, or without --server / {Glidepath.Cli.Remote.RemoteAdmin.ServerVariable}");
+            throw new BadInputException($"'{CommandPath()}' works on the store itself and cannot talk to --server {remote.Server} yet; run it where the store is, or without --server / {Glidepath.Cli.Remote.RemoteAdmin.ServerVariable}");
         }
 
         _store = await Env.Stores.OpenAsync(StoreLocation(), create, Time, cancellationToken).ConfigureAwait(false);
         return _store;
+    }
+
+    /// <summary>The command as typed, without the tool's name: "release list", not "list".</summary>
+    private string CommandPath()
+    {
+        var names = new List<string>();
+        for (var result = _parse.CommandResult; result.Command is not System.CommandLine.RootCommand && result.Parent is System.CommandLine.Parsing.CommandResult parent; result = parent)
+        {
+            names.Insert(0, result.Command.Name);
+        }
+
+        return string.Join(' ', names);
     }
 
     /// <summary>Where the store is: --store, GLIDEPATH_STORE, or <c>.glidepath/glidepath.db</c> beside the manifest.</summary>

@@ -16,6 +16,8 @@ internal sealed class RemoteAdmin : IDisposable
     public const string ServerVariable = "GLIDEPATH_SERVER";
     public const string TokenVariable = "GLIDEPATH_TOKEN";
 
+    private const string AdminPrefix = "/admin/v1";
+
     private readonly HttpClient _http;
 
     private RemoteAdmin(Uri server, string token)
@@ -37,7 +39,10 @@ internal sealed class RemoteAdmin : IDisposable
             return null;
         }
 
-        if (!Uri.TryCreate(server.TrimEnd('/') + "/", UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        // 'serve' prints "Admin API on http://host:port/admin/v1": that URL is the server too (requests add the prefix).
+        var trimmed = server.Trim().TrimEnd('/');
+        trimmed = trimmed.EndsWith(AdminPrefix, StringComparison.OrdinalIgnoreCase) ? trimmed[..^AdminPrefix.Length] : trimmed;
+        if (!Uri.TryCreate(trimmed + "/", UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
             throw new BadInputException($"--server '{server}' is not an http(s) URL; expected e.g. https://glidepath.internal:4001");
         }

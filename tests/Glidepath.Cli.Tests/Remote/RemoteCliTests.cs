@@ -117,9 +117,20 @@ public sealed class RemoteCliTests : IAsyncLifetime
 
         Assert.Equal((ExitCodes.Refused, ExitCodes.Refused, ExitCodes.BadInput, ExitCodes.BadInput), (forbidden.Code, badToken.Code, badInput.Code, unsupported.Code));
         Assert.Contains("may not freeze", forbidden.Stderr, StringComparison.Ordinal);
-        Assert.Contains("cannot talk to --server", unsupported.Stderr, StringComparison.Ordinal);
+        Assert.Contains("'release list' works on the store itself and cannot talk to --server", unsupported.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain(_admin, unsupported.Stderr + badInput.Stderr, StringComparison.Ordinal);
         Assert.False((await _app.JsonAsync("status")).GetProperty("environments").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "production").GetProperty("frozen").GetBoolean());
+    }
+
+    // 'serve' prints "Admin API on http://host:port/admin/v1"; a trial pasted that into --server and got a 404.
+    [Fact]
+    public async Task Server_GivenAsTheAdminApisUrl_Works()
+    {
+        var local = await _app.RunAsync("status", "--format", "json");
+        var remote = await _app.RunAsync("status", "--format", "json", "--server", _gateway.Urls[0].TrimEnd('/') + "/admin/v1/", "--token", _admin);
+
+        Assert.True(remote.Code == 0, remote.Stderr);
+        Assert.Equal(local.Stdout, remote.Stdout);
     }
 
     // --expect-revision travels as the body's expected_revision: the gateway refuses the second of two rollbacks
