@@ -25,7 +25,7 @@ internal sealed class PostgresApiKeyStore(PostgresDatabase database) : IApiKeySt
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             // The id or hash is taken (random, so practically never), or the name is in use.
-            throw new PolicyException($"'{key.App}' already has a key named '{key.Name}' that is not revoked (or a key with id {key.Id}); revoke it first ('glidepath keys revoke {key.Name}') or choose another name", ex);
+            throw new PolicyException($"'{key.App}' already has a key named '{key.Name}' that is not revoked; revoke it first ('glidepath keys revoke {key.Name}') or choose another name", ex);
         }
     }
 

@@ -94,8 +94,10 @@ public sealed class PostgresStore : IGlidepathStore, IRevisionWatch
         }
         catch (PostgresException ex) when (!create && ex.SqlState == PostgresErrorCodes.InvalidCatalogName)
         {
+            // The database itself is missing: a write command would not create it either (a database is created by
+            // its administrator, docs/stores.md), so the advice is that, not "a write command creates one".
             await database.DisposeAsync().ConfigureAwait(false);
-            throw NoStore(location);
+            throw new BadInputException($"no store at {location.Display}: the database does not exist; create it first (createdb, or CREATE DATABASE as its administrator), then any command that writes creates the store's schema in it");
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
         {

@@ -33,7 +33,7 @@ internal sealed class SqliteApiKeyStore(SqliteDatabase database) : IApiKeyStore
         catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
         {
             // SQLITE_CONSTRAINT: the id or hash is taken (random, so practically never), or the name is in use.
-            throw new PolicyException($"'{key.App}' already has a key named '{key.Name}' that is not revoked (or a key with id {key.Id}); revoke it first ('glidepath keys revoke {key.Name}') or choose another name", ex);
+            throw new PolicyException($"'{key.App}' already has a key named '{key.Name}' that is not revoked; revoke it first ('glidepath keys revoke {key.Name}') or choose another name", ex);
         }
     }
 

@@ -135,7 +135,7 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot write traces to the store ({Count} dropped so far this outage, logged once): {Reason}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot write a batch of {Count} trace(s) to the store: kept and retried while the store is unreachable (dropped only when the queue fills or the store refuses them, counted in /readyz's traces_dropped); logged once per outage: {Reason}")]
     private static partial void LogWriteFailed(ILogger logger, int count, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Trace writes to the store work again")]

@@ -60,6 +60,7 @@ public sealed class ChecklistService(Manifest manifest, IGlidepathStore store, T
 
         var found = new List<string>();
         var missing = new List<string>();
+        var notStable = new List<string>();
         foreach (var earlier in spec.Requires)
         {
             var history = await store.Environments.HistoryAsync(manifest.App, earlier, ct).ConfigureAwait(false);
@@ -72,13 +73,20 @@ public sealed class ChecklistService(Manifest manifest, IGlidepathStore store, T
             else
             {
                 missing.Add(!stable ? $"{earlier}: never its stable release" : $"{earlier}: stable but no trace: it served no traffic there");
+                if (!stable)
+                {
+                    notStable.Add(earlier);
+                }
             }
         }
 
+        // The hint names only what is missing: a deploy where the release never was stable, traffic where it only lacks that.
+        var hint = notStable.Count > 0
+            ? $"Stop: get it onto {string.Join(" and ", notStable)} first and let it serve traffic there, where a mistake costs nothing (glidepath deploy {release.Name} --env {notStable[0]}, then glidepath serve --env {notStable[0]})."
+            : $"Stop: let it serve traffic on {string.Join(" and ", spec.Requires)} first, where a mistake costs nothing (glidepath serve --env {spec.Requires[0]}, and send it requests).";
         return missing.Count == 0
             ? new("before", check, ChecklistStatus.Pass, string.Join("; ", found), null)
-            : new("before", check, ChecklistStatus.Fail, string.Join("; ", missing.Concat(found)),
-                $"Stop: get it onto {string.Join(" and ", spec.Requires)} first and let it serve traffic there, where a mistake costs nothing (glidepath deploy {release.Name} --env {spec.Requires[0]}, then glidepath serve).");
+            : new("before", check, ChecklistStatus.Fail, string.Join("; ", missing.Concat(found)), hint);
     }
 
     private async Task<ChecklistRow> GateAsync(Release release, EnvironmentSpec spec, Func<string?, string> label, Func<string, string> name, CancellationToken ct)

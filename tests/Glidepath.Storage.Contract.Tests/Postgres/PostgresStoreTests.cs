@@ -194,6 +194,8 @@ public sealed class PostgresStoreTests(PostgresTestDatabase database) : IClassFi
         var ex = await Assert.ThrowsAsync<BadInputException>(() => Provider.OpenAsync(PostgresTestServer.For("gp_none_" + Guid.NewGuid().ToString("N")).ConnectionString, create: false, TimeProvider.System, default));
 
         Assert.StartsWith("no store at postgres://", ex.Message, StringComparison.Ordinal);
+        // A write command would not create the database either: the advice says who does.
+        Assert.Contains("the database does not exist; create it first", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
