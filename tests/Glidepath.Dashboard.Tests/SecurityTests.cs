@@ -38,6 +38,20 @@ public sealed class SecurityTests(Chromium chromium)
     }
 
     [Fact]
+    public async Task ActionPost_WithNeitherOriginNorSecFetchSite_Is403EvenWithAValidToken()
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        await h.Seed.StartRolloutAsync();
+        var browser = await h.SignedInAsync(await h.TokenAsync(Role.Owner, "alice"));
+
+        var response = await Forms.PostAsync(browser.Page, h.Url, "/dashboard/env/staging/actions/rollback", "reason=no-origin", withOrigin: false);
+
+        Assert.Equal(403, response.Status);
+        Assert.Contains("no Origin or Sec-Fetch-Site header", await response.TextAsync());
+        Assert.NotNull((await h.F.Store.Environments.GetAsync(h.App, "staging", default)).Canary);
+    }
+
+    [Fact]
     public async Task ActionPost_FromAPageOnAnotherSite_SendsNoSessionAndIsRefused()
     {
         await using var h = await DashboardHarness.StartAsync(chromium.Browser);
