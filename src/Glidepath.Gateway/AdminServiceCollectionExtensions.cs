@@ -1,7 +1,5 @@
 using Glidepath.Gateway.Admin;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.IdentityModel.Tokens;
 
 namespace Glidepath.Gateway;
 
@@ -10,8 +8,8 @@ public static class AdminServiceCollectionExtensions
 {
     /// <summary>
     /// Registers what <see cref="AdminEndpointRouteBuilderExtensions.MapGlidepathAdmin"/> maps: the use-case services over
-    /// <paramref name="options"/>' store, the credential checks (access tokens; OpenID Connect through the JwtBearer handler
-    /// when <see cref="AdminOptions.Oidc"/> is set) and the OpenAPI document. The options are validated here.
+    /// <paramref name="options"/>' store, the credential checks (access tokens; OpenID Connect JWTs when
+    /// <see cref="AdminOptions.Oidc"/> is set) and the OpenAPI document. The options are validated here.
     /// </summary>
     public static IServiceCollection AddGlidepathAdmin(this IServiceCollection services, AdminOptions options)
     {
@@ -22,33 +20,6 @@ public static class AdminServiceCollectionExtensions
         services.AddSingleton<AdminServices>();
         services.AddSingleton(sp => sp.GetRequiredService<AdminServices>().Tokens);
         services.AddSingleton<AdminAuthenticator>();
-
-        var authentication = services.AddAuthentication();
-        if (options.Oidc is { } oidc)
-        {
-            authentication.AddJwtBearer(AdminAuthenticator.OidcScheme, o =>
-            {
-                o.Authority = oidc.Authority;
-                o.Audience = oidc.Audience;
-                o.MapInboundClaims = false;
-                o.RequireHttpsMetadata = true;
-                o.TokenValidationParameters = new TokenValidationParameters
-                {
-                    ValidateIssuer = true,
-                    ValidIssuer = oidc.Issuer,
-                    ValidateAudience = true,
-                    ValidAudience = oidc.Audience,
-                    ValidateLifetime = true,
-                    RequireExpirationTime = true,
-                    RequireSignedTokens = true,
-                    ValidateIssuerSigningKey = true,
-                    IssuerSigningKeys = oidc.SigningKeys.Count > 0 ? oidc.SigningKeys : null,
-                    ClockSkew = oidc.ClockSkew,
-                    NameClaimType = oidc.ActorClaim,
-                    RoleClaimType = oidc.RolesClaim,
-                };
-            });
-        }
 
         services.AddOpenApi(AdminEndpointRouteBuilderExtensions.DocumentName, o =>
         {

@@ -137,4 +137,36 @@ public sealed class ActionTests(Chromium chromium)
         await Assertions.Expect(page.GetByTestId("env-staging")).ToContainTextAsync("frozen");
         Assert.Empty(browser.Errors);
     }
+
+    [Theory]
+    [InlineData("freeze", "No change: staging is already frozen; nothing was recorded.")]
+    [InlineData("unfreeze", "No change: staging is not frozen; nothing was recorded.")]
+    public async Task FreezeOrUnfreeze_WhenAlreadySo_SaysNoChange_AndRecordsNothing(string action, string notice)
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        if (action == "freeze")
+        {
+            var environments = new Glidepath.Environments.EnvironmentService(h.F.Manifest, h.F.Store.Environments, h.F.Store.GateVerdicts, h.F.Store.Releases, TimeProvider.System);
+            await environments.FreezeAsync("staging", "ana", "incident 41", CancellationToken.None);
+        }
+
+        var before = await h.F.Store.Environments.GetAsync(h.App, "staging", default);
+        var browser = await h.SignedInAsync(await h.TokenAsync(Role.Owner, "alice"));
+        var page = browser.Page;
+        await page.GotoAsync(h.Url + "/dashboard/env/staging/history");
+        await page.GetByTestId("action-" + action).ClickAsync();
+        if (action == "freeze")
+        {
+            await page.GetByLabel("Reason").FillAsync("incident 42");
+        }
+
+        await page.GetByTestId("confirm").ClickAsync();
+
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/dashboard/env/staging/history\\?unchanged={action}$"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Status).First).ToHaveTextAsync(notice);
+        var after = await h.F.Store.Environments.GetAsync(h.App, "staging", default);
+        Assert.Equal((before.Revision, before.Frozen), (after.Revision, after.Frozen));
+        Assert.DoesNotContain(await h.F.Store.Environments.HistoryAsync(h.App, "staging", default), e => e.Actor == "token:alice");
+        Assert.Empty(browser.Errors);
+    }
 }

@@ -1,5 +1,6 @@
 using Glidepath.Access;
 using Glidepath.Dashboard.Tests.Support;
+using Microsoft.Data.Sqlite;
 using Microsoft.Playwright;
 
 namespace Glidepath.Dashboard.Tests;
@@ -33,6 +34,20 @@ public sealed class SecurityTests(Chromium chromium)
 
         Assert.Equal(403, response.Status);
         Assert.Contains("posted from another site", await response.TextAsync());
+        Assert.NotNull((await h.F.Store.Environments.GetAsync(h.App, "staging", default)).Canary);
+    }
+
+    [Fact]
+    public async Task ActionPost_WithNeitherOriginNorSecFetchSite_Is403EvenWithAValidToken()
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        await h.Seed.StartRolloutAsync();
+        var browser = await h.SignedInAsync(await h.TokenAsync(Role.Owner, "alice"));
+
+        var response = await Forms.PostAsync(browser.Page, h.Url, "/dashboard/env/staging/actions/rollback", "reason=no-origin", withOrigin: false);
+
+        Assert.Equal(403, response.Status);
+        Assert.Contains("no Origin or Sec-Fetch-Site header", await response.TextAsync());
         Assert.NotNull((await h.F.Store.Environments.GetAsync(h.App, "staging", default)).Canary);
     }
 
@@ -101,6 +116,33 @@ public sealed class SecurityTests(Chromium chromium)
         Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "glidepath_session");
         var pageWithoutSession = await page.GotoAsync(h.Url + "/dashboard/environments");
         Assert.EndsWith("/dashboard/sign-in", pageWithoutSession!.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SignIn_WhenTheStoreCannotCheckTheToken_Is503WithAPageAndSetsNoSession()
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        var token = await h.TokenAsync(Role.Owner, "alice");
+        var browser = await h.NewPageAsync();
+        var page = browser.Page;
+        await page.GotoAsync(h.Url + "/dashboard/sign-in");
+
+        // The store can no longer read access tokens.
+        await using (var connection = new SqliteConnection($"Data Source={h.F.StorePath}"))
+        {
+            await connection.OpenAsync();
+            await using var drop = connection.CreateCommand();
+            drop.CommandText = "DROP TABLE access_tokens";
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        await page.GetByLabel("Access token").FillAsync(token);
+        var answer = page.WaitForResponseAsync(r => r.Url.EndsWith("/dashboard/sign-in", StringComparison.Ordinal) && r.Request.Method == "POST");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        Assert.Equal(503, (await answer).Status);
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("your token could not be checked (the store is unavailable)");
+        Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "glidepath_session");
     }
 
     [Fact]

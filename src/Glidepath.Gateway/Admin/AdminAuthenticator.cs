@@ -1,50 +1,70 @@
 using System.Security.Claims;
 using Glidepath.Access;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;
-using Microsoft.Net.Http.Headers;
 
 namespace Glidepath.Gateway.Admin;
 
 /// <summary>
 /// Who sent an admin-API request: <c>Authorization: Bearer gpt_…</c> is a Glidepath access token, checked against the
-/// store's keyed hashes; any other bearer token is an OpenID Connect JWT, validated by the JwtBearer handler (issuer,
-/// audience, lifetime, signature) and mapped to grants through <see cref="OidcOptions.Roles"/>. Nothing else is
+/// store's keyed hashes; any other bearer token is an OpenID Connect JWT, validated by <see cref="OidcTokenValidator"/>
+/// (issuer, audience, lifetime, signature) and mapped to grants through <see cref="OidcOptions.Roles"/>. Nothing else is
 /// believed: no header, body field or query names the actor. A store error propagates (the filter answers 503), so a
 /// failure to check is never an allow.
 /// </summary>
-internal sealed class AdminAuthenticator(AdminOptions options, AccessTokenService tokens)
+internal sealed partial class AdminAuthenticator(AdminOptions options, AccessTokenService tokens, ILogger<AdminAuthenticator> logger)
 {
-    public const string OidcScheme = "glidepath-oidc";
+    private readonly OidcTokenValidator? _oidc = options.Oidc is { } oidc ? new OidcTokenValidator(oidc, options.Time) : null;
 
-    public async Task<AdminAuthentication> AuthenticateAsync(HttpContext http)
+    /// <summary>The request's <c>Authorization: Bearer</c> credential checked.</summary>
+    public Task<AdminAuthentication> AuthenticateAsync(HttpContext http) =>
+        AuthenticateAsync(Bearer(http.Request.Headers.Authorization.ToString()), http.RequestAborted);
+
+    /// <summary>
+    /// <paramref name="bearer"/> checked as if it came in an Authorization header (the dashboard's session credential):
+    /// each call checks what it is given, so a session's JWT is refused from the moment it expires.
+    /// </summary>
+    public async Task<AdminAuthentication> AuthenticateAsync(string? bearer, CancellationToken cancellationToken)
     {
-        var bearer = Bearer(http.Request.Headers.Authorization.ToString());
-        if (bearer is null)
+        if (string.IsNullOrWhiteSpace(bearer))
         {
             return AdminAuthentication.Refused("no credential: send 'Authorization: Bearer <token>' with a Glidepath access token (gpt_…, from 'glidepath tokens create') or an OpenID Connect token");
         }
 
+        bearer = bearer.Trim();
         if (bearer.StartsWith(AccessTokenSecret.Prefix, StringComparison.Ordinal))
         {
-            var token = await tokens.AuthenticateAsync(options.Manifest.App, bearer, http.RequestAborted).ConfigureAwait(false);
+            var token = await tokens.AuthenticateAsync(options.Manifest.App, bearer, cancellationToken).ConfigureAwait(false);
             return token is null
                 ? AdminAuthentication.Refused($"the access token is not one of '{options.Manifest.App}' or has been revoked")
                 : AdminAuthentication.Accepted(new Principal("token:" + token.Name, [token.Grant]));
         }
 
-        if (options.Oidc is not { } oidc)
+        if (options.Oidc is not { } oidc || _oidc is null)
         {
             return AdminAuthentication.Refused("the bearer token is not a Glidepath access token (gpt_…), and this server accepts no OpenID Connect tokens");
         }
 
-        var result = await http.AuthenticateAsync(OidcScheme).ConfigureAwait(false);
-        if (!result.Succeeded || result.Principal is not { } user)
+        TokenValidationResult result;
+        try
         {
-            return AdminAuthentication.Refused("the OpenID Connect token was refused: " + Reason(result.Failure));
+            result = await _oidc.ValidateAsync(bearer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException)
+        {
+            LogRefused(logger, "the authority's signing keys could not be fetched");
+            return AdminAuthentication.Refused("the OpenID Connect token could not be checked: the authority's signing keys could not be fetched; try again");
         }
 
+        if (!result.IsValid || result.ClaimsIdentity is not { } identity)
+        {
+            var reason = Reason(result.Exception);
+            LogRefused(logger, reason);
+            return AdminAuthentication.Refused("the OpenID Connect token was refused: " + reason);
+        }
+
+        var user = new ClaimsPrincipal(identity);
         var actor = user.FindFirst(oidc.ActorClaim)?.Value;
         if (string.IsNullOrWhiteSpace(actor))
         {
@@ -86,7 +106,7 @@ internal sealed class AdminAuthenticator(AdminOptions options, AccessTokenServic
         return value.Length == 0 ? null : value;
     }
 
-    /// <summary>Why a JWT was refused, in words (the handler's exception text may quote claims; the token is never echoed).</summary>
+    /// <summary>Why a JWT was refused, in words (the validator's exception text may quote claims; the token is never echoed).</summary>
     private static string Reason(Exception? failure) => failure switch
     {
         SecurityTokenExpiredException => "it has expired",
@@ -95,7 +115,10 @@ internal sealed class AdminAuthenticator(AdminOptions options, AccessTokenServic
         SecurityTokenInvalidIssuerException => "it is from another issuer",
         SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "its signature does not verify with the configured keys",
         SecurityTokenMalformedException => "it is not a well-formed JWT",
-        null => "no token",
+        SecurityTokenNoExpirationException => "it has no expiry (exp)",
         _ => "it did not validate",
     };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "admin: an OpenID Connect token was refused: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string reason);
 }

@@ -46,8 +46,8 @@ internal static class DashboardActionEndpoints
                     throw new BadInputException($"the reason is longer than {MaxReason} characters");
                 }
 
-                var next = await RunAsync(s, act, env, page!.Principal.Actor, reason, seen, http.RequestAborted);
-                return Results.Redirect($"{page.EnvLink(next, env)}?done={act.Name}");
+                var (next, changed) = await RunAsync(s, act, env, page!.Principal.Actor, reason, seen, http.RequestAborted);
+                return Results.Redirect($"{page.EnvLink(next, env)}?{(changed ? "done" : "unchanged")}={act.Name}");
             }
             catch (GlidepathException ex)
             {
@@ -61,31 +61,34 @@ internal static class DashboardActionEndpoints
             }
         });
 
-    /// <summary>Runs the action as the admin API's endpoint does; returns the page to show next.</summary>
+    /// <summary>
+    /// Runs the action as the admin API's endpoint does; returns the page to show next, and whether anything changed
+    /// (freezing a frozen environment or unfreezing one that is not frozen records nothing, as the API's
+    /// <c>"changed": false</c> says; the rollout actions refuse instead).
+    /// </summary>
     /// <param name="seen">The revision the confirmation page showed: a rollback is refused when the environment changed since.</param>
-    private static async Task<string> RunAsync(AdminServices s, DashboardAction act, string env, string actor, string? reason, long? seen, CancellationToken ct)
+    private static async Task<(string Page, bool Changed)> RunAsync(AdminServices s, DashboardAction act, string env, string actor, string? reason, long? seen, CancellationToken ct)
     {
         var spec = s.Environments.Spec(env);
         switch (act.Name)
         {
             case "rollback":
-                await s.Environments.RollbackAsync(spec.Name, null, actor, reason, ct, seen ?? throw new BadInputException("the confirmation form did not say which revision it showed; open the confirmation page again"));
-                return "history";
+                var expected = seen ?? throw new BadInputException("the confirmation form did not say which revision it showed; open the confirmation page again");
+                return ("history", (await s.Environments.RollbackAsync(spec.Name, null, actor, reason, ct, expected)).Changed);
             case "freeze":
-                await s.Environments.FreezeAsync(spec.Name, actor, reason ?? throw new BadInputException("a reason is required to freeze: it is shown to everyone refused while frozen"), ct);
-                return "history";
+                var why = reason ?? throw new BadInputException("a reason is required to freeze: it is shown to everyone refused while frozen");
+                return ("history", (await s.Environments.FreezeAsync(spec.Name, actor, why, ct)).Changed);
             case "unfreeze":
-                await s.Environments.UnfreezeAsync(spec.Name, actor, reason, ct);
-                return "history";
+                return ("history", (await s.Environments.UnfreezeAsync(spec.Name, actor, reason, ct)).Changed);
             case "pause":
                 await s.Rollouts.PauseAsync(spec.Name, actor, reason, ct);
-                return "rollout";
+                return ("rollout", true);
             case "resume":
                 await s.Rollouts.ResumeAsync(spec.Name, actor, reason, ct);
-                return "rollout";
+                return ("rollout", true);
             case "abort":
                 await s.Rollouts.AbortAsync(spec.Name, actor, reason, ct);
-                return "rollout";
+                return ("rollout", true);
             default:
                 throw new InvalidOperationException($"dashboard action '{act.Name}' has no handler");
         }

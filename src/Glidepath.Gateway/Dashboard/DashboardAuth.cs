@@ -5,10 +5,10 @@ using Microsoft.AspNetCore.Http;
 namespace Glidepath.Gateway.Dashboard;
 
 /// <summary>
-/// Who a dashboard request is: the session's credential is put where the admin API reads one (the request's
-/// <c>Authorization: Bearer</c>), and the admin API's own <see cref="AdminAuthenticator"/> decides — the same token
-/// check, the same OpenID Connect validation, the same actor. Whatever Authorization header the request came with is
-/// replaced: only the cookie counts here.
+/// Who a dashboard request is: the session's credential is checked by the admin API's own
+/// <see cref="AdminAuthenticator"/> as if it came in an <c>Authorization: Bearer</c> header — the same token check, the
+/// same OpenID Connect validation, the same actor. Whatever Authorization header the request came with is not read:
+/// only the cookie counts here.
 /// </summary>
 internal sealed class DashboardAuth(DashboardSession session, AdminAuthenticator authenticator)
 {
@@ -18,19 +18,9 @@ internal sealed class DashboardAuth(DashboardSession session, AdminAuthenticator
             ? await AuthenticateAsync(http, credential).ConfigureAwait(false)
             : AdminAuthentication.Refused("not signed in");
 
-    /// <summary>Checks <paramref name="credential"/> as the admin API would check it in an Authorization header.</summary>
-    public async Task<AdminAuthentication> AuthenticateAsync(HttpContext http, string credential)
-    {
-        http.Request.Headers.Authorization = "Bearer " + credential.Trim();
-        try
-        {
-            return await authenticator.AuthenticateAsync(http).ConfigureAwait(false);
-        }
-        finally
-        {
-            http.Request.Headers.Authorization = default;
-        }
-    }
+    /// <summary>Checks <paramref name="credential"/> as the admin API would check it in an Authorization header; a store error propagates.</summary>
+    public Task<AdminAuthentication> AuthenticateAsync(HttpContext http, string credential) =>
+        authenticator.AuthenticateAsync(credential, http.RequestAborted);
 
     /// <summary>The environments of the app the principal may read, in manifest order.</summary>
     public static IReadOnlyList<string> Readable(Principal principal, Manifests.Manifest manifest) =>

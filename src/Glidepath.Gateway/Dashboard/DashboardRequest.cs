@@ -86,7 +86,7 @@ internal static partial class DashboardRequest
             Title = title,
             Csrf = services.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http),
             Allowed = environment is null ? new HashSet<string>() : DashboardAction.All.Where(a => rules.Allows(principal, a.AdminPattern, environment)).Select(a => a.Name).ToHashSet(),
-            Notice = DashboardNotices.Text(http.Request.Query["done"].ToString(), principal),
+            Notice = DashboardNotices.Text(http.Request.Query["done"].ToString(), http.Request.Query["unchanged"].ToString(), principal, environment),
             LiveStream = section switch
             {
                 "environments" when environment is null => DashboardEndpointRouteBuilderExtensions.Prefix + "/events",

@@ -31,19 +31,27 @@ internal static class DashboardSecurity
     }
 
     /// <summary>
-    /// False when the browser says the request comes from another site: an <c>Origin</c> other than this one, or
-    /// <c>Sec-Fetch-Site</c> cross-site or same-site (a sibling subdomain). A request without either (an old browser,
-    /// curl) still needs the antiforgery token, which another site cannot read.
+    /// Why a form post is not known to come from this origin, or null when it is: an <c>Origin</c> other than this one
+    /// (<c>null</c> included), <c>Sec-Fetch-Site</c> cross-site or same-site (a sibling subdomain), or neither header.
+    /// Every current browser sends <c>Origin</c> with a form POST, so a request without either is not one of this
+    /// dashboard's forms (an old browser, a script); the antiforgery token alone is not taken as proof of where it came from.
     /// </summary>
-    public static bool SameOrigin(HttpRequest request)
+    public static string? CrossOriginRefusal(HttpRequest request)
     {
         var origin = request.Headers.Origin.ToString();
         if (origin.Length > 0 && !string.Equals(origin, $"{request.Scheme}://{request.Host.Value}", StringComparison.OrdinalIgnoreCase))
         {
-            return false;
+            return "refused: this form was posted from another site";
         }
 
         var site = request.Headers["Sec-Fetch-Site"].ToString();
-        return site.Length == 0 || site is "same-origin" or "none";
+        if (site.Length > 0)
+        {
+            return site is "same-origin" or "none" ? null : "refused: this form was posted from another site";
+        }
+
+        return origin.Length > 0
+            ? null
+            : "refused: the request does not say where it comes from (no Origin or Sec-Fetch-Site header); post the form from the dashboard's page in a current browser";
     }
 }

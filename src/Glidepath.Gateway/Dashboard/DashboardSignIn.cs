@@ -1,4 +1,5 @@
 using Glidepath.Access;
+using Glidepath.Gateway.Admin;
 using Glidepath.Gateway.Dashboard.Pages;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
@@ -36,7 +37,18 @@ internal static partial class DashboardSignIn
                 return Form(http, "Paste an access token (gpt_…) or an OpenID Connect token.", StatusCodes.Status400BadRequest);
             }
 
-            var auth = await http.RequestServices.GetRequiredService<DashboardAuth>().AuthenticateAsync(http, credential);
+            AdminAuthentication auth;
+            try
+            {
+                auth = await http.RequestServices.GetRequiredService<DashboardAuth>().AuthenticateAsync(http, credential);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // As on every signed-in page: a failure to check is never a sign-in, and it is not the token's fault either.
+                LogCheckFailed(http.RequestServices.GetRequiredService<ILogger<DashboardSession>>(), ex.GetType().Name);
+                return Form(http, "Not signed in: your token could not be checked (the store is unavailable); try again.", StatusCodes.Status503ServiceUnavailable);
+            }
+
             if (auth.Principal is not { } principal)
             {
                 return Form(http, "Refused: " + auth.Refusal, StatusCodes.Status401Unauthorized);
@@ -90,6 +102,9 @@ internal static partial class DashboardSignIn
     {
         StatusCode = status,
     };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "dashboard: a sign-in could not be checked ({Error}); not signed in")]
+    private static partial void LogCheckFailed(ILogger logger, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "dashboard: a sign-out could not be recorded ({Error}); the session goes on")]
     private static partial void LogSignOutFailed(ILogger logger, string error);

@@ -5,16 +5,16 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Glidepath.Gateway.Dashboard;
 
 /// <summary>
-/// What every dashboard form post must pass before anything else: it comes from this origin (<see cref="DashboardSecurity.SameOrigin"/>)
+/// What every dashboard form post must pass before anything else: it comes from this origin (<see cref="DashboardSecurity.CrossOriginRefusal"/>)
 /// and carries the antiforgery token of this browser's page. Either failing is a 403 and nothing is done.
 /// </summary>
 internal static class FormChecks
 {
     public static async Task<IResult?> RefusalAsync(HttpContext http)
     {
-        if (!DashboardSecurity.SameOrigin(http.Request))
+        if (DashboardSecurity.CrossOriginRefusal(http.Request) is { } crossOrigin)
         {
-            return DashboardRequest.Error(http, StatusCodes.Status403Forbidden, "refused: this form was posted from another site", null);
+            return DashboardRequest.Error(http, StatusCodes.Status403Forbidden, crossOrigin, null);
         }
 
         if (!http.Request.HasFormContentType)
