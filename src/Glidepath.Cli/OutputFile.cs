@@ -11,7 +11,7 @@ namespace Glidepath.Cli;
 /// stream (<c>/dev/stdout</c>, <c>/dev/null</c>, <c>/dev/fd/63</c>) is written in place. A link is refused, not followed:
 /// the report path usually lies in a checkout of a pull request, which can make <c>gate.md</c> a link to any file the
 /// CI user can write (<c>~/.ssh/authorized_keys</c>) and choose lines of the report; so is a path through a linked
-/// folder inside the current folder.
+/// folder inside the checkout (the git work tree around the current folder, else the current folder).
 /// </summary>
 internal sealed class OutputFile
 {
@@ -34,10 +34,10 @@ internal sealed class OutputFile
     private string Folder => System.IO.Path.GetDirectoryName(Full)!;
 
     /// <summary>Checks that <paramref name="path"/> (given with <paramref name="option"/>) names a file that can be written: its folder exists or can be made, and it is not a folder.</summary>
-    public static OutputFile Check(string path, string option) => Check(path, option, Directory.GetCurrentDirectory());
+    public static OutputFile Check(string path, string option) => Check(path, option, Checkout(Directory.GetCurrentDirectory()));
 
-    /// <param name="currentFolder">The folder whose linked subfolders are refused (the current one; a test's app folder).</param>
-    internal static OutputFile Check(string path, string option, string currentFolder)
+    /// <param name="checkout">The folder whose linked subfolders are refused: the git work tree around the current folder, else the current folder (a test's app folder).</param>
+    internal static OutputFile Check(string path, string option, string checkout)
     {
         ArgumentNullException.ThrowIfNull(path);
         string full;
@@ -68,9 +68,9 @@ internal sealed class OutputFile
             throw new BadInputException($"{option} '{path}': is a symbolic link (to {target}); a report is not written through a link, since a checkout can point one at any file: remove the link or choose another path");
         }
 
-        if (LinkedFolderInside(System.IO.Path.GetDirectoryName(full)!, System.IO.Path.GetFullPath(currentFolder).TrimEnd(System.IO.Path.DirectorySeparatorChar)) is { } folder)
+        if (LinkedFolderInside(System.IO.Path.GetDirectoryName(full)!, System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(checkout))) is { } folder)
         {
-            throw new BadInputException($"{option} '{path}': goes through {folder}, a symbolic link inside the current folder; a report is not written through a link, since a checkout can point one anywhere: choose a path without it");
+            throw new BadInputException($"{option} '{path}': goes through {folder}, a symbolic link inside the checkout ({checkout}); a report is not written through a link, since a checkout can point one anywhere: choose a path without it");
         }
 
         var file = new OutputFile(path, full, direct: false);
@@ -142,13 +142,32 @@ internal sealed class OutputFile
 
         for (var current = folder; current.Length > root.Length; current = System.IO.Path.GetDirectoryName(current)!)
         {
-            if (Directory.Exists(current) && new DirectoryInfo(current).LinkTarget is not null)
+            // LinkTarget reads the entry itself (lstat): a link whose target is missing counts too.
+            if (new FileInfo(current).LinkTarget is not null)
             {
                 return System.IO.Path.GetRelativePath(root, current);
             }
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The git work tree <paramref name="folder"/> lies in (the nearest folder upwards holding <c>.git</c>), else the
+    /// folder itself: CI may run in a subfolder of the checkout (a monorepo's service) and name a report above it.
+    /// </summary>
+    private static string Checkout(string folder)
+    {
+        for (var dir = new DirectoryInfo(folder); dir is not null; dir = dir.Parent)
+        {
+            var git = System.IO.Path.Combine(dir.FullName, ".git");
+            if (Directory.Exists(git) || File.Exists(git))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return folder;
     }
 
     // Devices, terminals, pipes and process substitutions live under /dev and /proc on Linux (and macOS's /dev).

@@ -110,7 +110,7 @@ public sealed class ShadowTests(Xunit.Abstractions.ITestOutputHelper output) : I
         Assert.Contains("error_rate", stdout, StringComparison.Ordinal);
         var refused = await _app.CliAsync("rollout", "start", "v4", "--env", "production", "--force", "--reason", "test", "--require-shadow");
         Assert.Equal(4, refused.Exit);
-        Assert.Contains("is harm", refused.Err, StringComparison.Ordinal);
+        Assert.Contains("was judged harm", refused.Err, StringComparison.Ordinal);
         var errors = (await _app.Store.Shadows.PairsAsync(shadow.ShadowId, default)).Count(p => p.CandidateError);
         Assert.InRange(errors, 1, int.MaxValue);
     }

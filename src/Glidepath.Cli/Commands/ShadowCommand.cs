@@ -84,13 +84,14 @@ internal static class ShadowCommand
     private static Command Status(CliEnvironment env)
     {
         var environment = EnvironmentCommandSupport.EnvOption();
-        var watch = new Option<bool>("--watch", "-w") { Description = "Refresh until the judge decides (pass or harm) or the shadow ends; exit 0 on pass, 1 on harm or when the shadow ends (stopped, cap reached) before a decision (with --format json: one compact document per refresh, one per line)" };
+        var watch = new Option<bool>("--watch", "-w") { Description = "Refresh until the judge decides (pass or harm) or the shadow ends; exit 0 on pass, 1 on harm (this shadow's, or an earlier one's of the same release) or when the shadow ends (stopped, cap reached) before a decision (with --format json: one compact document per refresh, one per line)" };
         var interval = new Option<string>("--interval") { Description = "Refresh interval with --watch", DefaultValueFactory = _ => "2s" };
         var command = new Command("status", """
             Show the environment's active (or last) shadow: the candidate, the rate and caps, the pairs stored and
             the candidate's spend, and the paired judge's table (per metric, the mean difference candidate − stable
             with its always-valid interval against the rollout plan's tolerance) and decision: pass, harm or
-            collecting. Exit 1 when the decision is harm.
+            collecting. Exit 1 when the decision is harm, or when it is pass but an earlier shadow of the same
+            release against the same stable was judged harm (a release does not change).
 
             Examples:
               glidepath shadow status --env production
@@ -112,6 +113,15 @@ internal static class ShadowCommand
                     ?? throw new PolicyException($"environment '{name}' has had no shadow; start one with: glidepath shadow start REF --env {name} --rate 0.1");
                 await WriteStatusAsync(ctx, store, report, ct);
                 var decided = report.Decision.Outcome != PairedOutcome.Collecting;
+                if (report.Decision.Outcome == PairedOutcome.Pass
+                    && (await service.EvidenceAsync(name, report.Shadow.ReleaseId, report.StableReleaseId, ct)).Harmed is { } harmed)
+                {
+                    // A release does not change: this pass does not undo an earlier harm (the checklist and
+                    // --require-shadow say the same), so 'status --watch && rollout start' must stop here too.
+                    ctx.Output.Note($"an earlier shadow of the same release ({harmed.Shadow.ShadowId}) was judged harm ({harmed.Decision.Reason}); this pass does not undo that");
+                    return ExitCodes.Negative;
+                }
+
                 if (!parse.GetValue(watch))
                 {
                     return report.Decision.Outcome == PairedOutcome.Harm ? ExitCodes.Negative : ExitCodes.Ok;

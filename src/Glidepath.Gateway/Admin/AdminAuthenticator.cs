@@ -51,10 +51,11 @@ internal sealed partial class AdminAuthenticator(AdminOptions options, AccessTok
         {
             result = await _oidc.ValidateAsync(bearer, cancellationToken).ConfigureAwait(false);
         }
-        catch (InvalidOperationException)
+        catch (InvalidOperationException ex)
         {
+            // Not the token's fault, and not a refusal: a failure to check, which every caller answers 503 (never an allow).
             LogRefused(logger, "the authority's signing keys could not be fetched");
-            return AdminAuthentication.Refused("the OpenID Connect token could not be checked: the authority's signing keys could not be fetched; try again");
+            throw new Glidepath.Errors.OperationalException("the OpenID Connect token could not be checked: the authority's signing keys could not be fetched", ex);
         }
 
         if (!result.IsValid || result.ClaimsIdentity is not { } identity)

@@ -61,6 +61,7 @@ public sealed class ChecklistService(Manifest manifest, IGlidepathStore store, T
         var found = new List<string>();
         var missing = new List<string>();
         var notStable = new List<string>();
+        var noTraffic = new List<string>();
         foreach (var earlier in spec.Requires)
         {
             var history = await store.Environments.HistoryAsync(manifest.App, earlier, ct).ConfigureAwait(false);
@@ -73,17 +74,23 @@ public sealed class ChecklistService(Manifest manifest, IGlidepathStore store, T
             else
             {
                 missing.Add(!stable ? $"{earlier}: never its stable release" : $"{earlier}: stable but no trace: it served no traffic there");
-                if (!stable)
-                {
-                    notStable.Add(earlier);
-                }
+                (stable ? noTraffic : notStable).Add(earlier);
             }
         }
 
         // The hint names only what is missing: a deploy where the release never was stable, traffic where it only lacks that.
-        var hint = notStable.Count > 0
-            ? $"Stop: get it onto {string.Join(" and ", notStable)} first and let it serve traffic there, where a mistake costs nothing (glidepath deploy {release.Name} --env {notStable[0]}, then glidepath serve --env {notStable[0]})."
-            : $"Stop: let it serve traffic on {string.Join(" and ", spec.Requires)} first, where a mistake costs nothing (glidepath serve --env {spec.Requires[0]}, and send it requests).";
+        var steps = new List<string>();
+        if (notStable.Count > 0)
+        {
+            steps.Add($"get it onto {string.Join(" and ", notStable)} and let it serve traffic there (glidepath deploy {release.Name} --env {notStable[0]}, then glidepath serve --env {notStable[0]})");
+        }
+
+        if (noTraffic.Count > 0)
+        {
+            steps.Add($"let it serve traffic on {string.Join(" and ", noTraffic)} (glidepath serve --env {noTraffic[0]}, and send it requests)");
+        }
+
+        var hint = $"Stop: {string.Join("; ", steps)} first, where a mistake costs nothing.";
         return missing.Count == 0
             ? new("before", check, ChecklistStatus.Pass, string.Join("; ", found), null)
             : new("before", check, ChecklistStatus.Fail, string.Join("; ", missing.Concat(found)), hint);
@@ -138,7 +145,7 @@ public sealed class ChecklistService(Manifest manifest, IGlidepathStore store, T
         }
 
         var history = await store.Environments.HistoryAsync(manifest.App, spec.Name, ct).ConfigureAwait(false);
-        return (history.LastOrDefault(e => EnvironmentEventKinds.ChangesStable(e.Kind) && e.ToReleaseId == release.Id && e.FromReleaseId != release.Id)?.FromReleaseId, true);
+        return (StableHistory.Replaced(history, release.Id), true);
     }
 
     /// <summary>Passes when any registration of this content came from a clean commit, not only the first one.</summary>

@@ -10,6 +10,10 @@ public static class StableHistory
     public static bool HasBeenStable(IEnumerable<EnvironmentEvent> history, string releaseId) =>
         history.Any(e => EnvironmentEventKinds.ChangesStable(e.Kind) && e.ToReleaseId == releaseId);
 
+    /// <summary>The release <paramref name="releaseId"/> replaced when it last became stable, or null (it never did, or replaced nothing).</summary>
+    public static string? Replaced(IEnumerable<EnvironmentEvent> history, string releaseId) =>
+        history.LastOrDefault(e => EnvironmentEventKinds.ChangesStable(e.Kind) && e.ToReleaseId == releaseId && e.FromReleaseId != releaseId)?.FromReleaseId;
+
     /// <summary>
     /// Releases rolled back from since they last became stable by a deploy or promotion, and releases a rollback
     /// skipped over (<c>rollback --to v1</c> from v3 distrusts v2 too: a later plain rollback must not move forward to

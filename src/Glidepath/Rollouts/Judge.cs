@@ -189,7 +189,18 @@ public sealed partial class Judge(JudgePolicy policy)
         }
         else if (lacking.Count > 0)
         {
-            open.Insert(0, string.Create(inv, $"{string.Join(", ", lacking.Select(a => $"{a.Rule.Name} ({a.CanaryN}/{a.StableN})"))} below {JudgePolicy.MinObservations} observations per arm (canary/stable)"));
+            // Enough observations but too few subjects behind them (a metric only some requests carry): say that.
+            var fewObservations = lacking.Where(a => a.CanaryN < JudgePolicy.MinObservations || a.StableN < JudgePolicy.MinObservations).ToList();
+            var fewSubjectsOnly = lacking.Except(fewObservations).ToList();
+            if (fewSubjectsOnly.Count > 0)
+            {
+                open.Insert(0, string.Create(inv, $"{string.Join(", ", fewSubjectsOnly.Select(a => $"{a.Rule.Name} ({a.CanaryN}/{a.StableN})"))} from fewer than min_subjects {Policy.MinSubjects} effective subjects on an arm (or no latency histogram for a tail metric): not judged until its observations rest on that many subjects"));
+            }
+
+            if (fewObservations.Count > 0)
+            {
+                open.Insert(0, string.Create(inv, $"{string.Join(", ", fewObservations.Select(a => $"{a.Rule.Name} ({a.CanaryN}/{a.StableN})"))} below {JudgePolicy.MinObservations} observations per arm (canary/stable)"));
+            }
         }
 
         var missing = all.Where(a => a.Verdict == MetricVerdict.NoData).Select(a => a.Rule.Name).ToList();

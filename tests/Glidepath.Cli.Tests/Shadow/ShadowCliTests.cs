@@ -208,6 +208,11 @@ public sealed class ShadowCliTests
 
         var (refused, _, stderr) = await app.RunAsync("rollout", "start", "v2", "--env", "production", "--require-shadow");
         var (_, checklist, _) = await app.RunAsync("checklist", "v2", "--env", "production", "--stage", "rollout");
+        var (status, _, statusErr) = await app.RunAsync("shadow", "status", "--env", "production");
+
+        // The latest shadow's own verdict is harm, or a pass that the earlier harm outweighs: exit 1 either way.
+        Assert.Equal(ExitCodes.Negative, status);
+        Assert.Equal(!passFirst, statusErr.Contains("this pass does not undo that", StringComparison.Ordinal));
 
         Assert.Equal(ExitCodes.Refused, refused);
         Assert.Contains("was judged harm (candidate is worse than stable on the same inputs: error_rate", stderr, StringComparison.Ordinal);

@@ -122,7 +122,9 @@ public sealed class JudgeSubjectCapTests
 
         Assert.True(canary.EffectiveSubjects >= 20, "the arm's requests come from enough subjects");
         Assert.Equal(MetricVerdict.NotEnoughData, judge.Assess(feedback, canary.CapSubjects(), stable.CapSubjects()).Verdict);
-        Assert.NotEqual(JudgeOutcome.RollBack, judge.Decide(canary, stable, TimeSpan.FromMinutes(5)).Outcome);
+        var decision = judge.Decide(canary, stable, TimeSpan.FromMinutes(5));
+        Assert.NotEqual(JudgeOutcome.RollBack, decision.Outcome);
+        Assert.Contains("feedback (25/240) from fewer than min_subjects 20 effective subjects on an arm", decision.Reason, StringComparison.Ordinal);
 
         // The same 25 thumbs-down from 25 subjects is evidence, and rolls back.
         Assert.Equal(MetricVerdict.Harm, judge.Assess(feedback, Total(spread).CapSubjects(), stable.CapSubjects()).Verdict);

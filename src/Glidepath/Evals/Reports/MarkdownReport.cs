@@ -25,9 +25,10 @@ public static class MarkdownReport
             sb.Append(CultureInfo.InvariantCulture, $"> **{Text(partial)}.**\n\n");
         }
 
+        // Our words, but with values in them (a dataset path the manifest names): text, like every other value.
         foreach (var reason in d.Reasons)
         {
-            sb.Append("- ").Append(reason).Append('\n');
+            sb.Append("- ").Append(Text(reason)).Append('\n');
         }
 
         sb.Append("\n| | baseline | candidate |\n|---|---|---|\n");
@@ -67,7 +68,7 @@ public static class MarkdownReport
         sb.Append(CultureInfo.InvariantCulture, $"### {title} ({cases.Count})\n\n");
         foreach (var c in cases)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"<details><summary><code>{Html(Inline(c.CaseId)).Replace("@", "@\u200B", StringComparison.Ordinal)}</code>: baseline {c.BaselinePasses}/{c.BaselineTrials} passed, candidate {c.CandidatePasses}/{c.CandidateTrials}");
+            sb.Append(CultureInfo.InvariantCulture, $"<details><summary><code>{Html(Unlinked(Inline(c.CaseId)))}</code>: baseline {c.BaselinePasses}/{c.BaselineTrials} passed, candidate {c.CandidatePasses}/{c.CandidateTrials}");
             if (c.PValue is { } p)
             {
                 sb.Append(CultureInfo.InvariantCulture, $" (p = {p:0.####}, adjusted {c.AdjustedPValue:0.####})");
@@ -95,8 +96,8 @@ public static class MarkdownReport
 
     private static string Inline(string s) => Clip(s, 300).Replace("\r\n", " ", StringComparison.Ordinal).Replace('\n', ' ').Replace('\r', ' ');
 
-    // Markdown punctuation first (a backslash makes each literal), then HTML (< > & " ', which a backslash cannot make
-    // literal inside a tag), then mentions: a zero-width space after '@' keeps the text and mentions no one.
+    // Markdown punctuation first (a backslash makes each literal), then what GitHub links by itself (see Unlinked), then
+    // HTML (< > & " ', which a backslash cannot make literal inside a tag; last, so no entity it writes is touched).
     private static string Markup(string s)
     {
         var escaped = new StringBuilder(s.Length + 16);
@@ -110,8 +111,16 @@ public static class MarkdownReport
             escaped.Append(ch);
         }
 
-        return Html(escaped.ToString()).Replace("@", "@\u200B", StringComparison.Ordinal);
+        return Html(Unlinked(escaped.ToString()));
     }
+
+    // GitHub turns a mention (@user), an issue reference (#12, owner/repo#12) and a bare URL (https://…, www.…) into a
+    // link by itself: a zero-width space after '@', '#', "://" and "www." keeps the text as it reads and links nothing.
+    private static string Unlinked(string s) => s
+        .Replace("@", "@\u200B", StringComparison.Ordinal)
+        .Replace("#", "#\u200B", StringComparison.Ordinal)
+        .Replace("://", ":/\u200B/", StringComparison.Ordinal)
+        .Replace("www.", "www\u200B.", StringComparison.OrdinalIgnoreCase);
 
     private static string Html(string s) => System.Net.WebUtility.HtmlEncode(s);
 

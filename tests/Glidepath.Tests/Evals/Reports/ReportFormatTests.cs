@@ -92,13 +92,16 @@ public sealed class ReportFormatTests
             Output = "![](http://127.0.0.1:9/i.png) [click](https://evil.example)\u0001 *bold*",
             Scores = [new() { Scorer = "contains", Passed = false, Reason = "missing: \"</details> <img src=x> [login](https://evil.example)\"" }],
         };
-        var error = GateSimulation.Trial("c", "err`or", 0, false, TrialStatus.Error) with { Error = "bad </details> ![x](http://x/p.png) [click me](https://evil) @everyone\u0001" };
+        var error = GateSimulation.Trial("c", "err`or", 0, false, TrialStatus.Error) with { Error = "bad </details> ![x](http://x/p.png) [click me](https://evil) @everyone see #12 www.evil.example\u0001" };
+        var decision = GateEvaluator.Decide(
+            [new GateCaseInput(id, [GateSimulation.Trial("b", id, 0, true)], [failed]), new GateCaseInput("err`or", [GateSimulation.Trial("b", "err`or", 0, true)], [error])],
+            new GateRule());
+
+        // A reason can carry the manifest's dataset path (GateService's "no case of … has the tag …").
         return Report() with
         {
             DatasetPath = "evals/`x` [a](b).jsonl",
-            Decision = GateEvaluator.Decide(
-                [new GateCaseInput(id, [GateSimulation.Trial("b", id, 0, true)], [failed]), new GateCaseInput("err`or", [GateSimulation.Trial("b", "err`or", 0, true)], [error])],
-                new GateRule()),
+            Decision = decision with { Reasons = ["no case of ![a](https://evil.example/p.png) has the tag smoke", .. decision.Reasons] },
         };
     }
 
@@ -110,13 +113,16 @@ public sealed class ReportFormatTests
         Assert.DoesNotContain("<img", md, StringComparison.Ordinal);
         Assert.DoesNotContain("</details> ", md, StringComparison.Ordinal);
         Assert.DoesNotContain("@everyone", md, StringComparison.Ordinal);
+        Assert.DoesNotContain("://", md, StringComparison.Ordinal);
+        Assert.DoesNotContain("#1", md, StringComparison.Ordinal);
         Assert.DoesNotContain("\nssh-ed25519", md, StringComparison.Ordinal);
         Assert.DoesNotContain("\n\n\n", md, StringComparison.Ordinal);
-        Assert.Contains("<code>pwn  ssh-ed25519 AAAA attacker `x` &lt;img src=x&gt; [PWNED](https://evil.example) @\u200Beveryone</code>", md, StringComparison.Ordinal);
-        Assert.Contains("- `err'or` (candidate, trial 1): bad &lt;/details&gt; \\!\\[x\\]\\(http://x/p.png\\) \\[click me\\]\\(https://evil\\) @\u200Beveryone", md, StringComparison.Ordinal);
+        Assert.Contains("<code>pwn  ssh-ed25519 AAAA attacker `x` &lt;img src=x&gt; [PWNED](https:/\u200B/evil.example) @\u200Beveryone</code>", md, StringComparison.Ordinal);
+        Assert.Contains("- `err'or` (candidate, trial 1): bad &lt;/details&gt; \\!\\[x\\]\\(http:/\u200B/x/p.png\\) \\[click me\\]\\(https:/\u200B/evil\\) @\u200Beveryone see \\#\u200B12 www\u200B.evil.example", md, StringComparison.Ordinal);
         Assert.Contains("on `evals/'x' [a](b).jsonl`", md, StringComparison.Ordinal);
-        Assert.Contains("Candidate: contains: missing: &quot;&lt;/details&gt; &lt;img src=x&gt; \\[login\\]\\(https://evil.example\\)&quot;", md, StringComparison.Ordinal);
-        Assert.Contains("|\\!\\[\\]\\(http://127.0.0.1:9/i.png\\) \\[click\\]\\(https://evil.example\\)", md, StringComparison.Ordinal);
+        Assert.Contains("Candidate: contains: missing: &quot;&lt;/details&gt; &lt;img src=x&gt; \\[login\\]\\(https:/\u200B/evil.example\\)&quot;", md, StringComparison.Ordinal);
+        Assert.Contains("|\\!\\[\\]\\(http:/\u200B/127.0.0.1:9/i.png\\) \\[click\\]\\(https:/\u200B/evil.example\\)", md, StringComparison.Ordinal);
+        Assert.Contains("- no case of \\!\\[a\\]\\(https:/\u200B/evil.example/p.png\\) has the tag smoke", md, StringComparison.Ordinal);
     }
 
     // A control character in a model's answer made the JUnit report fail (exit 3, no report): it is written as \uXXXX.
@@ -127,7 +133,7 @@ public sealed class ReportFormatTests
 
         var doc = XDocument.Parse(xml);
         Assert.Contains("\\u0001", doc.Descendants("failure").Single().Value, StringComparison.Ordinal);
-        Assert.Contains("@everyone\\u0001", doc.Descendants("error").Single().Value, StringComparison.Ordinal);
+        Assert.Contains("www.evil.example\\u0001", doc.Descendants("error").Single().Value, StringComparison.Ordinal);
     }
 
     [Fact]
