@@ -78,7 +78,7 @@ public sealed class ShadowService(Manifest manifest, EnvironmentService environm
         {
             ["shadow_id"] = shadow.ShadowId,
             ["pairs"] = report.Spend.Pairs,
-            ["cost_usd"] = report.Spend.CostUsd,
+            ["cost_usd"] = Math.Round(report.Spend.CostUsd, 6),
             ["outcome"] = report.Decision.OutcomeName,
             ["decision"] = report.Decision.Reason,
         };

@@ -125,6 +125,7 @@ public sealed class JudgeSubjectCapTests
         var decision = judge.Decide(canary, stable, TimeSpan.FromMinutes(5));
         Assert.NotEqual(JudgeOutcome.RollBack, decision.Outcome);
         Assert.Contains("feedback (25/240) from fewer than min_subjects 20 effective subjects on an arm", decision.Reason, StringComparison.Ordinal);
+        Assert.Equal(0.05, decision.Evidence.Single().Alpha); // 1 − 0.95 is 0.050000000000000044 in binary: shown rounded
 
         // The same 25 thumbs-down from 25 subjects is evidence, and rolls back.
         Assert.Equal(MetricVerdict.Harm, judge.Assess(feedback, Total(spread).CapSubjects(), stable.CapSubjects()).Verdict);
