@@ -141,7 +141,7 @@ public sealed class SecurityTests(Chromium chromium)
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 
         Assert.Equal(503, (await answer).Status);
-        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("your token could not be checked (the store is unavailable)");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("your token could not be checked (the store or the identity provider is unavailable)");
         Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "glidepath_session");
     }
 

@@ -29,7 +29,7 @@ internal sealed partial class AdminAccessFilter(AdminAuthenticator authenticator
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogCheckFailed(logger, access.Operation, ex.GetType().Name);
-            return AdminResults.Error(StatusCodes.Status503ServiceUnavailable, "the credential could not be checked (the store is unavailable); nothing was done", 3);
+            return AdminResults.Error(StatusCodes.Status503ServiceUnavailable, "the credential could not be checked (the store or the identity provider is unavailable); nothing was done", 3);
         }
 
         if (result.Principal is not { } principal)

@@ -59,7 +59,7 @@ internal static partial class DashboardRequest
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogCheckFailed(services.GetRequiredService<ILogger<DashboardAuth>>(), ex.GetType().Name);
-            return (null, Error(http, StatusCodes.Status503ServiceUnavailable, "your sign-in could not be checked (the store is unavailable); nothing was done", null));
+            return (null, Error(http, StatusCodes.Status503ServiceUnavailable, "your sign-in could not be checked (the store or the identity provider is unavailable); nothing was done", null));
         }
 
         if (auth.Principal is not { } principal)

@@ -46,7 +46,7 @@ internal static partial class DashboardSignIn
             {
                 // As on every signed-in page: a failure to check is never a sign-in, and it is not the token's fault either.
                 LogCheckFailed(http.RequestServices.GetRequiredService<ILogger<DashboardSession>>(), ex.GetType().Name);
-                return Form(http, "Not signed in: your token could not be checked (the store is unavailable); try again.", StatusCodes.Status503ServiceUnavailable);
+                return Form(http, "Not signed in: your token could not be checked (the store or the identity provider is unavailable); try again.", StatusCodes.Status503ServiceUnavailable);
             }
 
             if (auth.Principal is not { } principal)

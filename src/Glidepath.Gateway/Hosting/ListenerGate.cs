@@ -54,7 +54,7 @@ internal sealed class ListenerGate(RequestDelegate next, bool adminSeparate, boo
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            await AdminResults.Error(StatusCodes.Status503ServiceUnavailable, "the credential could not be checked (the store is unavailable)", 3).ExecuteAsync(http).ConfigureAwait(false);
+            await AdminResults.Error(StatusCodes.Status503ServiceUnavailable, "the credential could not be checked (the store or the identity provider is unavailable)", 3).ExecuteAsync(http).ConfigureAwait(false);
             return false;
         }
 
