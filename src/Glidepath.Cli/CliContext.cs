@@ -103,7 +103,11 @@ internal sealed class CliContext : IAsyncDisposable
             }
         }
 
-        throw new BadInputException($"no {ManifestParser.FileName} in {Directory.GetCurrentDirectory()} or any folder above; run 'glidepath init' or pass --manifest PATH");
+        // With --server, a command that got here reads the app's own files: say that, rather than only "run init".
+        var server = _parse.GetValue(GlobalOptions.Server) ?? Environment.GetEnvironmentVariable(Glidepath.Cli.Remote.RemoteAdmin.ServerVariable);
+        throw new BadInputException(string.IsNullOrWhiteSpace(server)
+            ? $"no {ManifestParser.FileName} in {Directory.GetCurrentDirectory()} or any folder above; run 'glidepath init' or pass --manifest PATH"
+            : $"no {ManifestParser.FileName} in {Directory.GetCurrentDirectory()} or any folder above: '{CommandPath()}' reads the app's manifest and cannot talk to --server yet; run it in the app's folder (or pass --manifest PATH), where its store is");
     }
 
     public async ValueTask DisposeAsync()
