@@ -23,7 +23,7 @@ public sealed record PairedDecision
     public required long Pairs { get; init; }
     public required double EffectiveSubjects { get; init; }
 
-    /// <summary>One row per judged metric; candidate_n and stable_n are both the pairs that had the metric.</summary>
+    /// <summary>One row per judged metric; canary_n (the candidate's seat) and stable_n are both the pairs that had the metric.</summary>
     public required IReadOnlyList<MetricEvidence> Evidence { get; init; }
 
     /// <summary>"pass", "harm" or "collecting", as stored and shown.</summary>
