@@ -8,18 +8,19 @@ namespace Glidepath.Cli;
 /// before the work, so a path that cannot be written is exit 2 at once, not after a run whose model calls were paid
 /// for; <see cref="WriteAsync"/> writes the whole text to a temporary file beside it and moves it into place, so a crash
 /// never leaves half a report over the last good one. A missing folder is created, as <c>mkdir -p</c> would. A device or
-/// stream (<c>/dev/stdout</c>, <c>/dev/null</c>, <c>/dev/fd/63</c>) is written in place. A link is refused, not followed:
-/// the report path usually lies in a checkout of a pull request, which can make <c>gate.md</c> a link to any file the
-/// CI user can write (<c>~/.ssh/authorized_keys</c>) and choose lines of the report; so is a path through a linked
-/// folder inside the checkout (the git work tree around the current folder, else the current folder).
+/// stream named outright (<c>/dev/stdout</c>, <c>/dev/null</c>, <c>/dev/fd/63</c>) is written in place. A link is refused,
+/// not followed, and so is a path through a linked folder inside the checkout, wherever the path is spelled from
+/// (<see cref="OutputLinks"/>): checked before the work and again just before the write.
 /// </summary>
 internal sealed class OutputFile
 {
-    private OutputFile(string path, string full, bool direct)
+    private OutputFile(string path, string full, bool direct, string option = "", string checkout = "")
     {
         Path = path;
         Full = full;
         Direct = direct;
+        Option = option;
+        Checkout = checkout;
     }
 
     /// <summary>The path as the user gave it (for messages).</summary>
@@ -33,8 +34,12 @@ internal sealed class OutputFile
 
     private string Folder => System.IO.Path.GetDirectoryName(Full)!;
 
+    private string Option { get; }
+
+    private string Checkout { get; }
+
     /// <summary>Checks that <paramref name="path"/> (given with <paramref name="option"/>) names a file that can be written: its folder exists or can be made, and it is not a folder.</summary>
-    public static OutputFile Check(string path, string option) => Check(path, option, Checkout(Directory.GetCurrentDirectory()));
+    public static OutputFile Check(string path, string option) => Check(path, option, OutputLinks.Checkout(Directory.GetCurrentDirectory()));
 
     /// <param name="checkout">The folder whose linked subfolders are refused: the git work tree around the current folder, else the current folder (a test's app folder).</param>
     internal static OutputFile Check(string path, string option, string checkout)
@@ -63,17 +68,9 @@ internal sealed class OutputFile
 
         // A link is not followed: in a checkout it is the pull request's to point anywhere. (The write below moves a
         // new file over the path, which replaces a link made after this check rather than writing through it.)
-        if (new FileInfo(full).LinkTarget is { } target)
-        {
-            throw new BadInputException($"{option} '{path}': is a symbolic link (to {target}); a report is not written through a link, since a checkout can point one at any file: remove the link or choose another path");
-        }
+        OutputLinks.Refuse(path, full, option, checkout);
 
-        if (LinkedFolderInside(System.IO.Path.GetDirectoryName(full)!, System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(checkout))) is { } folder)
-        {
-            throw new BadInputException($"{option} '{path}': goes through {folder}, a symbolic link inside the checkout ({checkout}); a report is not written through a link, since a checkout can point one anywhere: choose a path without it");
-        }
-
-        var file = new OutputFile(path, full, direct: false);
+        var file = new OutputFile(path, full, direct: false, option, checkout);
         try
         {
             Directory.CreateDirectory(file.Folder);
@@ -113,6 +110,9 @@ internal sealed class OutputFile
             }
         }
 
+        // Checked again just before the write: the run between the check and now (a gate's model calls) is long, and
+        // the folders are looked up again by the write.
+        OutputLinks.Refuse(Path, Full, Option, Checkout);
         var temporary = TemporaryPath();
         try
         {
@@ -131,48 +131,7 @@ internal sealed class OutputFile
         }
     }
 
-    /// <summary>The first folder from <paramref name="folder"/> up to (not including) <paramref name="root"/> that is a link, when the folder lies inside root.</summary>
-    private static string? LinkedFolderInside(string folder, string root)
-    {
-        var inside = System.IO.Path.GetRelativePath(root, folder);
-        if (inside == "." || inside == ".." || inside.StartsWith(".." + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal) || System.IO.Path.IsPathRooted(inside))
-        {
-            return null;
-        }
-
-        for (var current = folder; current.Length > root.Length; current = System.IO.Path.GetDirectoryName(current)!)
-        {
-            // LinkTarget reads the entry itself (lstat): a link whose target is missing counts too.
-            if (new FileInfo(current).LinkTarget is not null)
-            {
-                return System.IO.Path.GetRelativePath(root, current);
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>
-    /// The git work tree <paramref name="folder"/> lies in (the nearest folder upwards holding <c>.git</c>), else the
-    /// folder itself: CI may run in a subfolder of the checkout (a monorepo's service) and name a report above it.
-    /// </summary>
-    private static string Checkout(string folder)
-    {
-        for (var dir = new DirectoryInfo(folder); dir is not null; dir = dir.Parent)
-        {
-            var git = System.IO.Path.Combine(dir.FullName, ".git");
-            if (Directory.Exists(git) || File.Exists(git))
-            {
-                return dir.FullName;
-            }
-        }
-
-        return folder;
-    }
-
-    // Devices, terminals, pipes and process substitutions live under /dev and /proc on Linux (and macOS's /dev).
-    internal static bool IsStream(string full) =>
-        !OperatingSystem.IsWindows() && (full.StartsWith("/dev/", StringComparison.Ordinal) || full.StartsWith("/proc/", StringComparison.Ordinal));
+    internal static bool IsStream(string full) => OutputLinks.IsStream(full);
 
     private string TemporaryPath() => System.IO.Path.Combine(Folder, $".{Truncated(System.IO.Path.GetFileName(Full))}.{Guid.NewGuid():N}.tmp");
 

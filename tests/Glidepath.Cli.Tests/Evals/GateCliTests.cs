@@ -143,12 +143,37 @@ public sealed class GateCliTests
         Assert.Equal(["ci"], Directory.EnumerateFileSystemEntries(outside.Path).Select(Path.GetFileName));
     }
 
+    // An attack trial's spellings that skipped the check: through a link above the checkout ($WORKSPACE through a
+    // linked folder), and through /proc/self/root (once taken for a device because of its /proc prefix).
+    [Fact]
+    public void OutputFile_ALinkedFolderInTheCheckout_RefusedHoweverThePathIsSpelled()
+    {
+        using var outer = new TempDir();
+        using var other = new TempDir();
+        using var victim = new TempDir();
+        var repo = Path.Combine(outer.Path, "repo");
+        Directory.CreateDirectory(repo);
+        Directory.CreateSymbolicLink(Path.Combine(repo, "linkdir"), victim.Path);
+        var ws = Path.Combine(other.Path, "ws");
+        Directory.CreateSymbolicLink(ws, outer.Path);
+
+        var viaWorkspace = Assert.Throws<BadInputException>(() => OutputFile.Check(Path.Combine(ws, "repo", "linkdir", "authorized_keys"), "--out", repo));
+        var viaProc = Assert.Throws<BadInputException>(() => OutputFile.Check("/proc/self/root" + Path.Combine(repo, "linkdir", "authorized_keys"), "--out", repo));
+
+        Assert.Contains("goes through linkdir, a symbolic link inside the checkout", viaWorkspace.Message, StringComparison.Ordinal);
+        Assert.Contains("goes through linkdir, a symbolic link inside the checkout", viaProc.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(victim.Path));
+        Assert.Equal(Path.Combine(ws, "repo", "out.md"), OutputFile.Check(Path.Combine(ws, "repo", "out.md"), "--out", repo).Path);
+    }
+
     [Theory]
     [InlineData("/dev/stdout", true)]
     [InlineData("/dev/null", true)]
     [InlineData("/dev/fd/63", true)]
     [InlineData("/proc/self/fd/1", true)]
     [InlineData("/tmp/gate.md", false)]
+    [InlineData("/proc/self/cwd/gate.md", false)]
+    [InlineData("/dev/shm/gate.md", false)]
     [InlineData("/home/dev/gate.md", false)]
     public void OutputFile_DevicesAndStreams_WrittenInPlace(string path, bool stream) =>
         Assert.Equal(stream && !OperatingSystem.IsWindows(), OutputFile.IsStream(path));
