@@ -58,6 +58,21 @@ public sealed class OidcSignInTests(Chromium chromium)
         Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "glidepath_session");
     }
 
+    // A valid token too large for the session cookie: the browser would drop the cookie without a word (a trial saw an
+    // 18 KB cookie set); the sign-in says so instead.
+    [Fact]
+    public async Task SignIn_ValidOidcTokenTooLargeForTheCookie_Is400SayingSo()
+    {
+        await using var h = await StartAsync(new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var roles = Enumerable.Range(0, 120).Select(i => $"Some.Other.Group.{i:D4}").Append("Glidepath.Owner").ToList();
+
+        var (status, page) = await SignInAsync(h, AdminHarness.Jwt("alice", roles));
+
+        Assert.Equal(400, status);
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("too long for the session cookie");
+        Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "glidepath_session");
+    }
+
     [Fact]
     public async Task Session_EndsWhenItsOidcTokenExpires()
     {

@@ -72,6 +72,12 @@ internal sealed partial class AdminAuthenticator(AdminOptions options, AccessTok
             return AdminAuthentication.Refused($"the OpenID Connect token has no '{oidc.ActorClaim}' claim to record as the actor");
         }
 
+        if (actor.Length > MaxActorLength)
+        {
+            // Recorded in every event it makes and shown in every history table: a name, not a document.
+            return AdminAuthentication.Refused($"the OpenID Connect token's '{oidc.ActorClaim}' claim is {actor.Length} characters; at most {MaxActorLength} are recorded as the actor");
+        }
+
         if (Glidepath.Environments.RecordedText.UnprintableAt(actor) is not null)
         {
             // The actor is printed in terminals (glidepath history): an escape sequence in it could show another actor.
@@ -80,6 +86,9 @@ internal sealed partial class AdminAuthenticator(AdminOptions options, AccessTok
 
         return AdminAuthentication.Accepted(new Principal("oidc:" + actor, Grants(user, oidc)));
     }
+
+    /// <summary>The longest actor claim taken (an e-mail address or a subject id is far shorter).</summary>
+    public const int MaxActorLength = 200;
 
     private static List<Grant> Grants(ClaimsPrincipal user, OidcOptions oidc)
     {

@@ -28,6 +28,7 @@ internal sealed class OidcTokenValidator
             ValidIssuer = options.Issuer,
             ValidateAudience = true,
             ValidAudience = options.Audience,
+            IgnoreTrailingSlashWhenValidatingAudience = false, // the audience configured, exactly: not "api://glidepath/" too
             ValidateLifetime = true,
             RequireExpirationTime = true,
             RequireSignedTokens = true,

@@ -30,6 +30,19 @@ internal sealed class DashboardSession(IDataProtectionProvider protection, Dashb
     /// out" (a copy of its cookie would otherwise outlive the switch to another token); a store error propagates and
     /// no new session is made.
     /// </summary>
+    /// <summary>
+    /// Whether a session cookie for <paramref name="credential"/> stays within the 4,096 bytes browsers keep for one
+    /// cookie (name and value): a larger one is dropped by the browser without a word, and the user is never signed in.
+    /// </summary>
+    public bool Fits(string credential)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        var value = _protector.Protect(new string('0', IdLength) + " " + credential, options.SessionLifetime);
+        return CookieName.Length + 1 + value.Length <= MaxCookieBytes;
+    }
+
+    private const int MaxCookieBytes = 4096;
+
     public async Task SignInAsync(HttpContext http, string credential)
     {
         await EndAsync(http).ConfigureAwait(false);

@@ -59,6 +59,11 @@ internal static partial class DashboardSignIn
                 return Form(http, $"Refused: {principal.Actor} has no role in any environment of this app.", StatusCodes.Status403Forbidden);
             }
 
+            if (!http.RequestServices.GetRequiredService<DashboardSession>().Fits(credential))
+            {
+                return Form(http, $"Not signed in: this token is {credential.Length} characters, too long for the session cookie (browsers keep at most 4 KB per cookie and would drop it silently); sign in with an access token (glidepath tokens create) or ask the identity provider for a smaller token.", StatusCodes.Status400BadRequest);
+            }
+
             try
             {
                 await http.RequestServices.GetRequiredService<DashboardSession>().SignInAsync(http, credential);

@@ -94,6 +94,28 @@ public sealed class AdminPrincipalTests
         Assert.False((await h.F.Store.Environments.GetAsync(h.F.Manifest.App, "production", default)).Frozen);
     }
 
+    // An attack trial: a 10,000-character subject was recorded as the actor of every event it made; and an audience
+    // with a trailing slash was taken for the configured one.
+    [Theory]
+    [InlineData("long-actor", "is 201 characters; at most 200 are recorded as the actor")]
+    [InlineData("audience-with-slash", "it is for another audience")]
+    public async Task Jwt_ActorTooLong_OrAudienceNotExactly_401(string kind, string expected)
+    {
+        await using var h = await AdminHarness.StartAsync();
+        await AdminMatrixTests.SeedAsync(h);
+        var jwt = kind == "long-actor"
+            ? AdminHarness.Jwt(new string('a', 201), ["Glidepath.Owner"])
+            : AdminHarness.Jwt("alice", ["Glidepath.Owner"], audience: AdminHarness.Audience + "/");
+
+        var (status, body) = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/production/freeze", jwt, """{"reason":"drill"}""");
+        var (longest, _) = await h.SendAsync(HttpMethod.Get, "/admin/v1/environments/production/history", AdminHarness.Jwt(new string('a', 200), ["Glidepath.Owner"]));
+
+        Assert.Equal(401, status);
+        Assert.Contains(expected, body, StringComparison.Ordinal);
+        Assert.Equal(200, longest);
+        Assert.False((await h.F.Store.Environments.GetAsync(h.F.Manifest.App, "production", default)).Frozen);
+    }
+
     [Fact]
     public async Task Token_OwnerOfStaging_MayFreezeStagingButNotProduction_AndReadsAppWide()
     {
