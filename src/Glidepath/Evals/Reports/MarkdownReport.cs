@@ -120,7 +120,8 @@ public static class MarkdownReport
         .Replace("@", "@\u200B", StringComparison.Ordinal)
         .Replace("#", "#\u200B", StringComparison.Ordinal)
         .Replace("://", ":/\u200B/", StringComparison.Ordinal)
-        .Replace("www.", "www\u200B.", StringComparison.OrdinalIgnoreCase);
+        .Replace("www.", "www\u200B.", StringComparison.Ordinal)
+        .Replace("WWW.", "WWW\u200B.", StringComparison.Ordinal);
 
     private static string Html(string s) => System.Net.WebUtility.HtmlEncode(s);
 
