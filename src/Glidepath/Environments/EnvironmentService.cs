@@ -208,10 +208,10 @@ public sealed partial class EnvironmentService(
         }, cancellationToken).ConfigureAwait(false);
         var names = await NamesAsync([from, to], cancellationToken).ConfigureAwait(false);
         // "production: v1 → v2 (promote, revision 7)"; an event that moves nothing reads "production: freeze (revision 6)".
-        var what = to is null ? $"{kind}{(forced ? ", forced" : "")}" : null;
-        var move = to is null ? "" : $" {(from is null ? "(none)" : names(from))} → {names(to)}";
-        return new EnvironmentOutcome(written, ev with { Revision = written.Revision },
-            what is not null ? $"{state.Name}: {what} (revision {written.Revision})" : $"{state.Name}:{move} ({kind}{(forced ? ", forced" : "")}, revision {written.Revision})");
+        var what = $"{kind}{(forced ? ", forced" : "")}";
+        return new EnvironmentOutcome(written, ev with { Revision = written.Revision }, to is null
+            ? $"{state.Name}: {what} (revision {written.Revision})"
+            : $"{state.Name}: {(from is null ? "(none)" : names(from))} → {names(to)} ({what}, revision {written.Revision})");
     }
 
     private async Task EnsureNoCanaryAsync(EnvironmentState state, string action, CancellationToken cancellationToken)
