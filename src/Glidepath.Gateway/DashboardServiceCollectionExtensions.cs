@@ -32,6 +32,7 @@ public static class DashboardServiceCollectionExtensions
         services.AddSingleton<DashboardAuth>();
         services.AddSingleton<DashboardRules>();
         services.AddSingleton<DashboardReads>();
+        services.AddSingleton<DashboardStreams>();
         return services;
     }
 }

@@ -22,59 +22,82 @@ namespace Glidepath.Gateway.Dashboard;
 internal static partial class DashboardEvents
 {
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/events", async (HttpContext http, AdminServices s, DashboardOptions options, IHostApplicationLifetime lifetime) =>
+        group.MapGet("/events", async (HttpContext http, AdminServices s, DashboardOptions options, DashboardStreams streams, IHostApplicationLifetime lifetime) =>
         {
             var env = http.Request.Query["env"].ToString();
             var pattern = AdminEndpointRouteBuilderExtensions.Prefix + (env.Length > 0 ? "/environments/{env}/history" : "/status");
-            var (_, refusal) = await DashboardRequest.AuthorizeAsync(http, "events", "Events", env.Length > 0 ? env : null, pattern);
+            var (page, refusal) = await DashboardRequest.AuthorizeAsync(http, "events", "Events", env.Length > 0 ? env : null, pattern);
             if (refusal is not null)
             {
                 http.Response.StatusCode = refusal is IStatusCodeHttpResult { StatusCode: { } code } ? code : StatusCodes.Status401Unauthorized;
                 return;
             }
 
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
-            var ct = stop.Token;
-            var response = http.Response;
-            response.ContentType = "text/event-stream";
-            response.Headers.CacheControl = "no-store";
-            response.Headers["X-Accel-Buffering"] = "no";
-            var auth = http.RequestServices.GetRequiredService<DashboardAuth>();
-            string? last = null;
+            var actor = page!.Principal.Actor;
+            if (!streams.TryOpen(actor))
+            {
+                // Answered as a stream that ends at once: an EventSource given an error status shows nothing useful,
+                // and this one tells the page why it is not live (dashboard.js closes it; it does not reconnect).
+                http.Response.ContentType = "text/event-stream";
+                http.Response.Headers.CacheControl = "no-store";
+                await http.Response.WriteAsync($"retry: 60000\n\nevent: busy\ndata: this sign-in already has {options.MaxLiveStreamsPerActor} live pages open\n\n", http.RequestAborted);
+                return;
+            }
+
             try
             {
-                await Write(response, "retry: 2000\n\n", ct);
-                while (!ct.IsCancellationRequested)
-                {
-                    if ((await auth.AuthenticateAsync(http)).Principal is not { } principal)
-                    {
-                        await Write(response, "event: signed-out\ndata: sign in again\n\n", ct);
-                        return;
-                    }
-
-                    // Only environments the principal may read, and only as a digest: the page needs to know that
-                    // something changed, not another environment's revision or rollout.
-                    var now = Digest(await FingerprintAsync(s, env.Length > 0 ? env : null, name => principal.Allows(name, Role.Viewer), ct));
-                    if (now != last)
-                    {
-                        await Write(response, $"event: {(last is null ? "hello" : "change")}\ndata: {now}\n\n", ct);
-                        last = now;
-                    }
-
-                    await Task.Delay(options.LivePoll, s.Options.Time, ct);
-                }
+                await FollowAsync(http, s, options, lifetime, env);
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            finally
             {
-                // The page went away or the host is stopping: the stream just ends.
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The store could not be read (the sign-in, its sign-out record or what the page shows): the stream ends,
-                // as for a sign-in that no longer holds. The browser's reconnection is checked like any request (503).
-                LogLookFailed(http.RequestServices.GetRequiredService<ILogger<DashboardAuth>>(), ex.GetType().Name);
+                streams.Close(actor);
             }
         });
+
+    private static async Task FollowAsync(HttpContext http, AdminServices s, DashboardOptions options, IHostApplicationLifetime lifetime, string env)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+        var ct = stop.Token;
+        var response = http.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-store";
+        response.Headers["X-Accel-Buffering"] = "no";
+        var auth = http.RequestServices.GetRequiredService<DashboardAuth>();
+        string? last = null;
+        try
+        {
+            await Write(response, "retry: 2000\n\n", ct);
+            while (!ct.IsCancellationRequested)
+            {
+                if ((await auth.AuthenticateAsync(http)).Principal is not { } principal)
+                {
+                    await Write(response, "event: signed-out\ndata: sign in again\n\n", ct);
+                    return;
+                }
+
+                // Only environments the principal may read, and only as a digest: the page needs to know that
+                // something changed, not another environment's revision or rollout.
+                var now = Digest(await FingerprintAsync(s, env.Length > 0 ? env : null, name => principal.Allows(name, Role.Viewer), ct));
+                if (now != last)
+                {
+                    await Write(response, $"event: {(last is null ? "hello" : "change")}\ndata: {now}\n\n", ct);
+                    last = now;
+                }
+
+                await Task.Delay(options.LivePoll, s.Options.Time, ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The page went away or the host is stopping: the stream just ends.
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The store could not be read (the sign-in, its sign-out record or what the page shows): the stream ends,
+            // as for a sign-in that no longer holds. The browser's reconnection is checked like any request (503).
+            LogLookFailed(http.RequestServices.GetRequiredService<ILogger<DashboardAuth>>(), ex.GetType().Name);
+        }
+    }
 
     /// <summary>A short text that changes whenever something a live page shows changes (not the clock), over the environments <paramref name="readable"/> allows.</summary>
     internal static async Task<string> FingerprintAsync(AdminServices s, string? environment, Func<string, bool> readable, CancellationToken ct)

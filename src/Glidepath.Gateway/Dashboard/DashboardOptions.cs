@@ -8,4 +8,10 @@ public sealed record DashboardOptions
 
     /// <summary>How long a sign-in lasts; the credential itself is checked again on every request, so a revoked token ends it at once.</summary>
     public TimeSpan SessionLifetime { get; init; } = TimeSpan.FromHours(12);
+
+    /// <summary>
+    /// How many live streams one actor (a token, an OpenID Connect subject) may hold open on a host at once; each reads
+    /// the store about once a second. A page opened beyond it shows that its live updates are off.
+    /// </summary>
+    public int MaxLiveStreamsPerActor { get; init; } = 16;
 }

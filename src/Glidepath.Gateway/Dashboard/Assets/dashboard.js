@@ -78,6 +78,10 @@
       events.close();
       say("Signed out: reload to sign in again.");
     });
+    events.addEventListener("busy", function () {
+      events.close();
+      say("Not live: this sign-in has too many live pages open. Close some, then reload.");
+    });
     events.onerror = function () {
       say("Reconnecting…");
     };
