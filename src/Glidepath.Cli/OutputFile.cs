@@ -39,16 +39,21 @@ internal sealed class OutputFile
     private string Checkout { get; }
 
     /// <summary>Checks that <paramref name="path"/> (given with <paramref name="option"/>) names a file that can be written: its folder exists or can be made, and it is not a folder.</summary>
-    public static OutputFile Check(string path, string option) => Check(path, option, OutputLinks.Checkout(Directory.GetCurrentDirectory()));
+    public static OutputFile Check(string path, string option)
+    {
+        var here = OutputLinks.CurrentFolder(Environment.GetEnvironmentVariable("PWD"), Directory.GetCurrentDirectory());
+        return Check(path, option, OutputLinks.Checkout(here), here);
+    }
 
     /// <param name="checkout">The folder whose linked subfolders are refused: the git work tree around the current folder, else the current folder (a test's app folder).</param>
-    internal static OutputFile Check(string path, string option, string checkout)
+    /// <param name="here">The current folder a relative <paramref name="path"/> is taken from, as the shell spelled it (<see cref="OutputLinks.CurrentFolder"/>); null: the process's own.</param>
+    internal static OutputFile Check(string path, string option, string checkout, string? here = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         string full;
         try
         {
-            full = System.IO.Path.GetFullPath(path);
+            full = here is null ? System.IO.Path.GetFullPath(path) : System.IO.Path.GetFullPath(path, here);
         }
         catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
         {

@@ -46,6 +46,7 @@ internal static partial class OutputLinks
     /// The git work tree <paramref name="folder"/> lies in (the nearest folder upwards holding <c>.git</c>), else the
     /// folder itself: CI may run in a subfolder of the checkout (a monorepo's service) and name a report above it.
     /// </summary>
+    /// <remarks>Returned as its real path (no link in it): links are judged where they really are.</remarks>
     public static string Checkout(string folder)
     {
         for (var dir = new DirectoryInfo(folder); dir is not null; dir = dir.Parent)
@@ -53,19 +54,46 @@ internal static partial class OutputLinks
             var git = System.IO.Path.Combine(dir.FullName, ".git");
             if (Directory.Exists(git) || File.Exists(git))
             {
-                return dir.FullName;
+                return RealPath(dir.FullName);
             }
         }
 
-        return folder;
+        return RealPath(folder);
     }
+
+    /// <summary>
+    /// The current folder as the shell spelled it (<paramref name="pwd"/>, its <c>$PWD</c>) when that names the same
+    /// folder as the process's own (<paramref name="physical"/>, which has every link resolved), else
+    /// <paramref name="physical"/>. A CI step that did <c>cd services/api</c>, where the checkout made <c>services/api</c>
+    /// a link to <c>~/.ssh</c>, is then in <c>services/api</c> of the checkout, not in <c>~/.ssh</c>: a relative report
+    /// path goes through that link and is refused. A <c>$PWD</c> naming another folder (stale, or set by hand) is ignored.
+    /// </summary>
+    public static string CurrentFolder(string? pwd, string physical)
+    {
+        if (OperatingSystem.IsWindows() || pwd is not { Length: > 1 } || !System.IO.Path.IsPathFullyQualified(pwd))
+        {
+            return physical;
+        }
+
+        try
+        {
+            var logical = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(pwd));
+            return logical != physical && RealPath(logical) == RealPath(physical) ? logical : physical;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return physical;
+        }
+    }
+
+    private static string RealPath(string folder) => Walk(System.IO.Path.GetFullPath(folder), null, 0).Real;
 
     /// <summary>
     /// Follows <paramref name="folder"/> component by component from the root, replacing each link by its target (as
     /// the kernel does): the first link whose own location lies inside <paramref name="root"/> (null when none), and
     /// the folder's real path. More than <see cref="MaxLinks"/> links (a cycle) counts as a link found.
     /// </summary>
-    private static (string? Link, string Real) Walk(string folder, string root, int depth)
+    private static (string? Link, string Real) Walk(string folder, string? root, int depth)
     {
         var real = System.IO.Path.GetPathRoot(folder) ?? "/";
         foreach (var part in folder[real.Length..].Split(System.IO.Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
@@ -79,7 +107,7 @@ internal static partial class OutputLinks
 
             if (Inside(next, root) || depth >= MaxLinks)
             {
-                return (Inside(next, root) ? System.IO.Path.GetRelativePath(root, next) : next, next);
+                return (Inside(next, root) ? System.IO.Path.GetRelativePath(root!, next) : next, next);
             }
 
             var resolved = Walk(System.IO.Path.GetFullPath(target, real), root, depth + 1);
@@ -94,6 +122,6 @@ internal static partial class OutputLinks
         return (null, real);
     }
 
-    private static bool Inside(string path, string root) =>
-        root == "/" || path == root || path.StartsWith(root + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal);
+    private static bool Inside(string path, string? root) =>
+        root is not null && (root == "/" || path == root || path.StartsWith(root + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal));
 }

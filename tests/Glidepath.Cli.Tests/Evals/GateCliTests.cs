@@ -166,6 +166,39 @@ public sealed class GateCliTests
         Assert.Equal(Path.Combine(ws, "repo", "out.md"), OutputFile.Check(Path.Combine(ws, "repo", "out.md"), "--out", repo).Path);
     }
 
+    // A CI step that changed into a folder the checkout made a link (cd services/api, services/api -> ~/.ssh): the
+    // process's own current folder is the link's target, the shell's $PWD says how it got there.
+    [Fact]
+    public void OutputFile_ACurrentFolderEnteredThroughALinkInTheCheckout_Refused_AStalePwdIgnored()
+    {
+        using var repo = new TempDir();
+        using var victim = new TempDir();
+        using var elsewhere = new TempDir();
+        Directory.CreateDirectory(repo.File(".git"));
+        Directory.CreateDirectory(repo.File("services"));
+        Directory.CreateSymbolicLink(repo.File("services/api"), victim.Path);
+
+        var here = OutputLinks.CurrentFolder(repo.File("services/api"), victim.Path);
+        var ex = Assert.Throws<BadInputException>(() => OutputFile.Check("authorized_keys", "--report", OutputLinks.Checkout(here), here));
+
+        Assert.Equal(repo.File("services/api"), here);
+        Assert.Equal(repo.Path, OutputLinks.Checkout(here));
+        Assert.Contains($"goes through services/api, a symbolic link inside the checkout ({repo.Path})", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(victim.Path));
+
+        // A $PWD naming another folder, a relative one or none: the process's own folder.
+        Assert.Equal(victim.Path, OutputLinks.CurrentFolder(elsewhere.Path, victim.Path));
+        Assert.Equal(victim.Path, OutputLinks.CurrentFolder("services/api", victim.Path));
+        Assert.Equal(victim.Path, OutputLinks.CurrentFolder(null, victim.Path));
+
+        // A $PWD through a link outside any checkout names the same folder: used, and the report is written.
+        Directory.CreateSymbolicLink(elsewhere.File("w"), repo.Path);
+        var spelled = OutputLinks.CurrentFolder(elsewhere.File("w"), repo.Path);
+        Assert.Equal(elsewhere.File("w"), spelled);
+        Assert.Equal(repo.Path, OutputLinks.Checkout(spelled));
+        Assert.Equal("gate.md", OutputFile.Check("gate.md", "--report", OutputLinks.Checkout(spelled), spelled).Path);
+    }
+
     [Theory]
     [InlineData("/dev/stdout", true)]
     [InlineData("/dev/null", true)]
