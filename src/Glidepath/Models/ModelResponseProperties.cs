@@ -18,6 +18,24 @@ public static class ModelResponseProperties
             ? Convert.ToDecimal(value, System.Globalization.CultureInfo.InvariantCulture)
             : null;
 
+    /// <summary>
+    /// On an answer from the response cache: the milliseconds the provider took when it first gave it (a
+    /// <see cref="double"/>, or a JSON number as read back). An eval measures a cached answer by it, not by the cache's
+    /// own few microseconds, so a cached side and a called side are compared on the same footing.
+    /// </summary>
+    public const string LatencyMs = "glidepath.latency_ms";
+
+    /// <summary>The milliseconds recorded under <see cref="LatencyMs"/>, or null when none is.</summary>
+    public static double? LatencyOf(Microsoft.Extensions.AI.AdditionalPropertiesDictionary? properties) =>
+        properties is not null && properties.TryGetValue(LatencyMs, out var value)
+            ? value switch
+            {
+                double ms => ms,
+                System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Number } json => json.GetDouble(),
+                _ => null,
+            }
+            : null;
+
     /// <summary>Provider name (anthropic, openai, sim).</summary>
     public const string Provider = "glidepath.provider";
 }

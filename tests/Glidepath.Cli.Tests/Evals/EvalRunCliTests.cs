@@ -45,6 +45,31 @@ public sealed class EvalRunCliTests
         static string[] Names(JsonElement e) => [.. e.EnumerateObject().Select(p => p.Name)];
     }
 
+    // A cached answer is measured by the time the provider took when it gave it: measured by the cache's own
+    // microseconds, a cached baseline passed every latency limit and a called candidate looked slow beside it.
+    // (The sim waits at least its planned latency, over 10 ms per answer here, so the limit below fails every call.)
+    [Fact]
+    public async Task EvalRun_CachedAnswers_KeepTheLatencyTheProviderTook()
+    {
+        using var app = EvalApp.Create();
+        app.EditManifest(y => y
+            .Replace("options: { latency_scale: 0 }", "options: { latency_scale: 0.1 }", StringComparison.Ordinal)
+            .Replace("    - { type: tool_call }         # reads expect.tool_call of each case", "    - { type: tool_call }         # reads expect.tool_call of each case\n    - { type: max_latency_ms, value: 5 }", StringComparison.Ordinal));
+
+        var called = await app.RunAsync("eval", "run", "--tag", "refunds", "--format", "json");
+        var cached = await app.RunAsync("eval", "run", "--tag", "refunds", "--format", "json");
+
+        Assert.True(called.Code == 0, called.Stderr);
+        Assert.True(cached.Code == 0, cached.Stderr);
+        using var first = JsonDocument.Parse(called.Stdout);
+        using var second = JsonDocument.Parse(cached.Stdout);
+        var (a, b) = (first.RootElement.GetProperty("summary"), second.RootElement.GetProperty("summary"));
+        Assert.Equal(0, a.GetProperty("passed").GetInt32());
+        Assert.Equal(0, b.GetProperty("passed").GetInt32());
+        Assert.True(b.GetProperty("latency_p50_ms").GetDouble() > 5, cached.Stdout);
+        Assert.Contains("max_latency_ms", second.RootElement.GetProperty("not_passed")[0].GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task EvalListAndShow_Text_NameTheReleaseByVersion()
     {

@@ -48,6 +48,38 @@ public sealed class ResponseCacheTests : IAsyncLifetime
         Assert.Equal(true, second.AdditionalProperties?[ModelResponseProperties.Cached]);
     }
 
+    // The cached answer carries the time the provider took (here 850 ms on the fake clock), which an eval counts as
+    // its latency; an entry written before answers kept it is called again rather than measured at 0 ms.
+    [Fact]
+    public async Task GetResponse_CachedAnswer_KeepsTheProvidersLatency_AnEntryWithoutOneIsCalledAgain()
+    {
+        _server.Enqueue(Slow(FakeProviderServer.Json(WireFormat.OpenAI.Text("thirty days", 10, 2))), FakeProviderServer.Json(WireFormat.OpenAI.Text("again", 10, 2)));
+
+        await Client(trial: 0).GetResponseAsync(Messages());
+        var cached = await Client(trial: 0).GetResponseAsync(Messages());
+        await _factory.FlushAsync(CancellationToken.None);
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_dir, "glidepath.db")};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var strip = connection.CreateCommand();
+            strip.CommandText = "UPDATE response_cache SET response_json = replace(response_json, '\"glidepath.latency_ms\":850', '\"x\":850') WHERE response_json LIKE '%\"glidepath.latency_ms\":850%'";
+            Assert.Equal(1, await strip.ExecuteNonQueryAsync());
+        }
+
+        var old = await Client(trial: 0).GetResponseAsync(Messages());
+
+        Assert.Equal(850, ModelResponseProperties.LatencyOf(cached.AdditionalProperties));
+        Assert.Equal("thirty days", cached.Text);
+        Assert.Equal("again", old.Text);
+        Assert.Equal(2, _server.Requests.Count);
+    }
+
+    private Func<Microsoft.AspNetCore.Http.HttpContext, Task> Slow(Func<Microsoft.AspNetCore.Http.HttpContext, Task> answer) => ctx =>
+    {
+        _time.Advance(TimeSpan.FromMilliseconds(850));
+        return answer(ctx);
+    };
+
     [Fact]
     public async Task GetResponse_OtherTrialOrMessage_MissesTheCache()
     {
