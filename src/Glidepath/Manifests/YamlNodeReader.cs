@@ -271,7 +271,7 @@ internal sealed partial class YamlNodeReader(string fileName)
         _ => "scalar",
     };
 
-    private static string Found(YamlNode? node) => node is YamlScalarNode s ? $"'{s.Value}'" : $"a {Describe(node!)}";
+    internal static string Found(YamlNode? node) => node is YamlScalarNode s ? $"'{s.Value}'" : $"a {Describe(node!)}";
 
     private static string Fmt(double d) => d.ToString(CultureInfo.InvariantCulture);
 

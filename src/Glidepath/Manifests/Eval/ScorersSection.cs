@@ -1,7 +1,9 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Glidepath.Evals.Scorers;
 using Glidepath.Files;
+using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Glidepath.Manifests;
@@ -71,6 +73,7 @@ internal static class ScorersSection
             }
         }
 
+        CheckOptionTypes(r, m, type, options, builtIn: known.Options is not null);
         foreach (var fileKey in new[] { "rubric", "schema" })
         {
             if (options.TryGetValue(fileKey, out var f) && f is JsonValue fv && fv.TryGetValue<string>(out var path))
@@ -108,7 +111,86 @@ internal static class ScorersSection
             r.Error(m, "llm_judge needs 'model:'; expected { provider, name } of the judge model");
         }
 
-        r.Double(YamlNodeReader.Get(m, "pass"), "pass", 0, 1);
+    }
+
+    /// <summary>
+    /// The built-in scorers' options by type and range, where they are declared: a wrong type used to be dropped
+    /// silently (<c>values: "x"</c> fell back to the case's own expectations, <c>ignore_case: "yes"</c> to false,
+    /// <c>threshold: "0.9"</c> to the default) or to fail the run later without a line. <c>weight</c> is checked for
+    /// every scorer: it weighs each one's score.
+    /// </summary>
+    private static void CheckOptionTypes(YamlNodeReader r, YamlMappingNode m, string type, Dictionary<string, JsonNode?> options, bool builtIn)
+    {
+        foreach (var (key, value) in options)
+        {
+            var at = YamlNodeReader.Get(m, key);
+            var what = $"scorer '{type}'.{key}";
+            switch (builtIn ? key : key == "weight" ? key : "")
+            {
+                case "weight":
+                    if (Number(r, at, value, what) is <= 0)
+                    {
+                        r.Error(at, $"{what} is {YamlNodeReader.Found(at)}; expected a number above 0 (a scorer that should not count is left out of the list)");
+                    }
+
+                    break;
+                case "threshold" or "pass":
+                    Number(r, at, value, what, 0, 1);
+                    break;
+                case "value" or "max_spend_usd":
+                    Number(r, at, value, what, 0);
+                    break;
+                case "max_concurrency":
+                    r.Int(at, what, 1, 1000);
+                    break;
+                case "ignore_case" when value is not JsonValue b || b.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False):
+                    r.Error(at, $"{what} is {YamlNodeReader.Found(at)}; expected true or false");
+                    break;
+                case "values":
+                    Strings(r, at, value, what);
+                    break;
+                case "pattern" or "rubric" or "schema":
+                    r.String(at, what);
+                    break;
+            }
+        }
+
+        if (builtIn && type is "max_latency_ms" or "max_cost" && !options.ContainsKey("value"))
+        {
+            r.Error(m, $"scorer '{type}' needs value: a number (the limit)");
+        }
+    }
+
+    private static void Strings(YamlNodeReader r, YamlNode? at, JsonNode? value, string what)
+    {
+        const string Expected = "expected a list of strings, e.g. [\"As an AI\"]";
+        if (value is not JsonArray list)
+        {
+            r.Error(at, $"{what} is {YamlNodeReader.Found(at)}; {Expected}");
+            return;
+        }
+
+        foreach (var item in list)
+        {
+            if (item is not JsonValue v || v.GetValueKind() != JsonValueKind.String)
+            {
+                r.Error(at, $"{what} has {item?.ToJsonString() ?? "null"} in it; {Expected}");
+                return;
+            }
+        }
+    }
+
+    /// <summary>A number in range, as the scorer will read it: a quoted <c>"0.9"</c> is a string to the scorer, so it is refused here.</summary>
+    private static double? Number(YamlNodeReader r, YamlNode? at, JsonNode? value, string what, double min = double.MinValue, double max = double.MaxValue)
+    {
+        if (at is YamlScalarNode { Style: ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted } && value is JsonValue v && v.GetValueKind() == JsonValueKind.String &&
+            double.TryParse(v.GetValue<string>(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
+        {
+            r.Error(at, $"{what} is {YamlNodeReader.Found(at)} (quoted); expected a number");
+            return null;
+        }
+
+        return r.Double(at, what, min, max);
     }
 
     private static void CheckPattern(YamlNodeReader r, YamlMappingNode m, string pattern)

@@ -124,6 +124,43 @@ public sealed class ScorersSectionTests
         Assert.StartsWith("glidepath.yaml:2:29: pattern is not a valid regular expression (", Assert.Single(errors).ToString(), StringComparison.Ordinal);
     }
 
+    // Each of these once ran: dropped (values: a string fell back to the case's expectations, so every case passed),
+    // ignored (the default used) or failing the run later with no line (values: [1, 2], exit 3).
+    [Theory]
+    [InlineData("{ type: contains, values: ZZZ }", "scorer 'contains'.values is 'ZZZ'; expected a list of strings")]
+    [InlineData("{ type: contains, values: [1, 2] }", "scorer 'contains'.values has 1 in it; expected a list of strings")]
+    [InlineData("{ type: not_contains, values: [null] }", "scorer 'not_contains'.values has null in it; expected a list of strings")]
+    [InlineData("{ type: contains, ignore_case: yes }", "scorer 'contains'.ignore_case is 'yes'; expected true or false")]
+    [InlineData("{ type: exact, ignore_case: 1 }", "scorer 'exact'.ignore_case is '1'; expected true or false")]
+    [InlineData("{ type: contains, weight: -1 }", "scorer 'contains'.weight is '-1'; expected a number above 0")]
+    [InlineData("{ type: contains, weight: 0 }", "scorer 'contains'.weight is '0'; expected a number above 0")]
+    [InlineData("{ type: contains, weight: x }", "scorer 'contains'.weight is 'x'; expected a number")]
+    [InlineData("{ type: similarity, threshold: high }", "scorer 'similarity'.threshold is 'high'; expected a number")]
+    [InlineData("{ type: similarity, threshold: 1.5 }", "scorer 'similarity'.threshold is 1.5; expected a number from 0 to 1")]
+    [InlineData("{ type: similarity, threshold: '0.9' }", "scorer 'similarity'.threshold is '0.9' (quoted); expected a number")]
+    [InlineData("{ type: max_latency_ms, value: -5 }", "scorer 'max_latency_ms'.value is -5; expected a number")]
+    [InlineData("{ type: max_cost, value: cheap }", "scorer 'max_cost'.value is 'cheap'; expected a number")]
+    [InlineData("{ type: max_cost }", "scorer 'max_cost' needs value: a number (the limit)")]
+    public void Parse_AnOptionOfTheWrongTypeOrRange_ReportedWhereItIs(string scorer, string error)
+    {
+        var (_, errors) = Parse($"scorers:\n  - {scorer}\n");
+
+        // At the option's value (or the scorer's item when the option is missing).
+        var line = $"  - {scorer}";
+        var key = System.Text.RegularExpressions.Regex.Match(error, @"^scorer '[a-z_]+'\.([a-z_]+) ");
+        var column = key.Success ? line.IndexOf(key.Groups[1].Value + ": ", StringComparison.Ordinal) + key.Groups[1].Length + 3 : 5;
+        Assert.StartsWith($"glidepath.yaml:2:{column}: {error}", Assert.Single(errors).ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_OptionsOfTheRightType_Accepted()
+    {
+        var (specs, errors) = Parse("scorers:\n  - { type: contains, values: [a, 'b c'], ignore_case: true, weight: 0.5 }\n  - { type: similarity, threshold: 0.8 }\n  - { type: max_cost, value: 0.01 }\n  - { type: max_latency_ms, value: 0 }\n");
+
+        Assert.Empty(errors);
+        Assert.Equal(4, specs.Count);
+    }
+
     [Fact]
     public void Parse_NotAList_Reported()
     {
