@@ -23,7 +23,8 @@ internal static class GateCommand
             The eval gate: score the candidate AND the baseline over the same frozen cases in the same run,
             interleaved, then decide. The baseline is held or beaten → pass (exit 0); otherwise blocked
             (exit 1), naming each regressed case with both answers side by side. Any provider, scorer or
-            judge error, or zero cases, is an error (exit 3): never a pass. The verdict is stored as
+            judge error is an error (exit 3): never a pass. No case to run (a --tag that selects none) is
+            bad input (exit 2): nothing is run or stored. The verdict is stored as
             evidence for promotion; a pass counts only for the whole gate: every case of eval.dataset,
             at least eval.trials trials. With --tag, another --dataset or fewer --trials the verdict is
             marked partial, and a partial pass is not stored (a pass over chosen cases must not let a

@@ -28,4 +28,10 @@ internal sealed class RunNotes(CliContext ctx, string resumeCommand) : IEvalRunO
         _printer?.Finish();
         ctx.Output.Note($"stopped; finished results are saved. Continue with: {resumeCommand} --resume {run.Id}");
     }
+
+    public void Stopped(EvalRun run)
+    {
+        _printer?.Finish();
+        ctx.Output.Note($"stopped on the error below; finished results are saved. Fix it, then continue with: {resumeCommand} --resume {run.Id}");
+    }
 }

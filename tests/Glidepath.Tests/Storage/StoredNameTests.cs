@@ -11,7 +11,7 @@ public sealed class StoredNameTests
     public void Of_EveryState_IsTheStringTheStoreAlreadyHolds()
     {
         Assert.Equal(["eval", "gate"], Enum.GetValues<EvalRunKind>().Select(StoredName.Of));
-        Assert.Equal(["running", "finished", "cancelled"], Enum.GetValues<EvalRunStatus>().Select(StoredName.Of));
+        Assert.Equal(["running", "finished", "cancelled", "stopped"], Enum.GetValues<EvalRunStatus>().Select(StoredName.Of));
         Assert.Equal(["pass", "blocked", "error"], Enum.GetValues<GateResult>().Select(StoredName.Of));
     }
 
@@ -19,6 +19,7 @@ public sealed class StoredNameTests
     public void Parse_StoredString_RoundTrips()
     {
         Assert.Equal(EvalRunStatus.Cancelled, StoredName.Parse<EvalRunStatus>("cancelled"));
+        Assert.Equal(EvalRunStatus.Stopped, StoredName.Parse<EvalRunStatus>("stopped"));
         Assert.Equal(GateResult.Blocked, StoredName.Parse<GateResult>(StoredName.Of(GateResult.Blocked)));
     }
 
@@ -26,7 +27,7 @@ public sealed class StoredNameTests
     public void Parse_UnknownOrDifferentlyCasedString_IsAFormatErrorListingTheNames()
     {
         var ex = Assert.Throws<FormatException>(() => StoredName.Parse<EvalRunStatus>("Finished"));
-        Assert.Equal("'Finished' is not a EvalRunStatus; expected one of: running, finished, cancelled", ex.Message);
+        Assert.Equal("'Finished' is not a EvalRunStatus; expected one of: running, finished, cancelled, stopped", ex.Message);
     }
 
     [Fact]

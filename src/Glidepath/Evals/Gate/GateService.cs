@@ -15,7 +15,8 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
     /// <summary>
     /// Resolves the candidate (registering it) and the baseline (default: <c>eval.gate.baseline</c>), checks the dataset
     /// without keeping its cases and creates the gate run, or picks up <see cref="EvalRunOptions.Resume"/> with the releases
-    /// it was started with. A tag that selects no case still makes a run: it ends in an error verdict.
+    /// it was started with. A dataset with no case to run (a <c>--tag</c> that selects none, a typo most often) is bad
+    /// input, as for <c>eval run</c>: no run and no verdict, so a mistyped tag cannot take back a release's earlier pass.
     /// </summary>
     public async Task<GateStart> StartAsync(string candidate, string? baseline, EvalRunOptions options, CancellationToken cancellationToken)
     {
@@ -31,6 +32,14 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
         var candidateRelease = await evals.Releases.ResolveAsync(candidate, register: true, cancellationToken).ConfigureAwait(false);
         var baselineRelease = await ResolveBaselineAsync(baseline ?? evals.Config.Gate.Baseline, cancellationToken).ConfigureAwait(false);
         var dataset = await evals.ScanDatasetAsync(options.Dataset, options.Tags, cancellationToken).ConfigureAwait(false);
+        if (dataset.CaseCount == 0)
+        {
+            var path = options.Dataset ?? evals.Config.Dataset;
+            throw new BadInputException(options.Tags.Count > 0
+                ? $"{path}: no case has the tag {string.Join(" or ", options.Tags)}; nothing was run and no verdict was stored"
+                : $"{path}: no cases to gate; nothing was run and no verdict was stored");
+        }
+
         var run = await evals.CreateRunAsync(EvalRunKind.Gate, candidateRelease, baselineRelease, dataset.Sha256, dataset.CaseCount, options, cancellationToken).ConfigureAwait(false);
         return new GateStart(run, candidateRelease, baselineRelease, dataset, Resumed: false);
     }
@@ -57,11 +66,6 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
         var tally = await GateRunTally.ReadAsync(dataset.ReadAsync(cancellationToken), evals.ReadResultsAsync(run.Id, cancellationToken), baseline.Id, candidate.Id, cancellationToken).ConfigureAwait(false);
         var decided = GateEvaluator.DecideFromTallies(tally.Cases, GateRule.From(evals.Config.Gate));
         var decision = decided with { Cases = await tally.WithAnswersAsync(decided.Cases, evals.ReadResultsAsync(run.Id, cancellationToken), cancellationToken).ConfigureAwait(false) };
-        if (dataset.CaseCount == 0 && run.Tags.Count > 0)
-        {
-            // Say why there was nothing to score: the tag matched no case (a typo, most often).
-            decision = decision with { Reasons = [$"no case of {run.DatasetPath} has the tag {string.Join(" or ", run.Tags)}", .. decision.Reasons] };
-        }
         var report = new GateReport
         {
             App = evals.Manifest.App,

@@ -173,6 +173,14 @@ public sealed class EvalService : IDisposable
             observer?.Cancelled(run);
             throw;
         }
+        catch (Errors.BadInputException)
+        {
+            // Marked, so it does not stay "running" for ever in eval list; resumable once the cause is fixed.
+            await _models.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            await _store.EvalRuns.SetStatusAsync(run.Id, EvalRunStatus.Stopped, null, CancellationToken.None).ConfigureAwait(false);
+            observer?.Stopped(run);
+            throw;
+        }
 
         // The answers' cache entries are written off the call path: stored before the run counts as finished.
         await _models.FlushAsync(cancellationToken).ConfigureAwait(false);

@@ -13,4 +13,10 @@ public interface IEvalRunObserver
 
     /// <summary>The run was stopped, its finished results are saved and it is marked cancelled, so it can be resumed.</summary>
     void Cancelled(EvalRun run);
+
+    /// <summary>
+    /// The run stopped on bad input (a case that cannot be asked as written, a dataset changed since the start): its
+    /// finished results are saved and it is marked stopped, so it can be resumed once the cause is fixed.
+    /// </summary>
+    void Stopped(EvalRun run);
 }

@@ -96,22 +96,23 @@ public sealed class GateServiceTests
         Assert.Equal("error", outcome.Verdict!.Result);
     }
 
+    // A mistyped tag is bad input, as for eval run: no run, no verdict (an error verdict once stored here took back
+    // the release's earlier pass and blocked its promotion), no model call.
     [Fact]
-    public async Task RunAsync_NoCaseHasTheTag_IsAnErrorVerdictWithoutModelCalls()
+    public async Task StartAsync_NoCaseHasTheTag_BadInput_NothingRunOrStored()
     {
         await using var app = await EvalTestApp.CreateAsync();
         await app.RegisterAsync();
         using var evals = app.Evals();
         var gates = new GateService(evals, app.Store.GateVerdicts, app.Time);
+        var passed = await gates.RunAsync(await gates.StartAsync("working", "v1", new EvalRunOptions(), None), null, None);
 
-        var outcome = await gates.RunAsync(await gates.StartAsync("working", "v1", new EvalRunOptions { Tags = ["billing"] }, None), null, None);
+        var ex = await Assert.ThrowsAsync<BadInputException>(() => gates.StartAsync("working", "v1", new EvalRunOptions { Tags = ["billing"] }, None));
 
-        Assert.Equal(GateResult.Error, outcome.Result);
-        Assert.Empty(outcome.Summaries);
-        Assert.Equal(0, app.Calls);
-        Assert.Equal("error", outcome.Verdict!.Result);
-        Assert.Equal("only the cases tagged billing", outcome.Report.Partial);
-        Assert.Equal("no case of evals/cases.jsonl has the tag billing", outcome.Report.Decision.Reasons[0]);
+        Assert.Equal("evals/cases.jsonl: no case has the tag billing; nothing was run and no verdict was stored", ex.Message);
+        Assert.Equal(GateResult.Pass, passed.Result);
+        Assert.Equal(passed.Verdict!.Id, (await app.Store.GateVerdicts.LatestAsync(passed.Verdict.App, passed.Verdict.CandidateReleaseId, passed.Verdict.BaselineReleaseId, None))!.Id);
+        Assert.Single(await app.Store.EvalRuns.ListAsync(passed.Verdict.App, 10, None));
     }
 
     [Fact]

@@ -161,6 +161,24 @@ public sealed class EvalServiceTests
         Assert.Equal(EvalRunStatus.Finished, (await app.Store.EvalRuns.GetAsync("shop", start.Run.Id, None))!.Status);
     }
 
+    // A run that stops on bad input is marked so (it stayed "running" for ever in eval list) and can be resumed.
+    [Fact]
+    public async Task RunAsync_DatasetChangedAfterTheStart_BadInput_RunMarkedStopped()
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        using var evals = app.Evals();
+        var start = await evals.StartAsync("working", new EvalRunOptions(), None);
+        app.EditDataset(d => d.Replace("Can I get a refund?", "May I get a refund?", StringComparison.Ordinal));
+        var observer = new RecordingObserver();
+
+        await Assert.ThrowsAsync<BadInputException>(() => evals.RunAsync(start, observer, None));
+
+        var run = (await app.Store.EvalRuns.GetAsync("shop", start.Run.Id, None))!;
+        Assert.Equal(EvalRunStatus.Stopped, run.Status);
+        Assert.Null(run.FinishedAt);
+        Assert.Equal(["executing", "stopped"], observer.Events);
+    }
+
     [Fact]
     public async Task StartAsync_ResumeAfterTheDatasetChanged_IsBadInput()
     {

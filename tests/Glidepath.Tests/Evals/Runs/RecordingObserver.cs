@@ -26,4 +26,6 @@ internal sealed class RecordingObserver : IEvalRunObserver
     public void Executed(EvalRun run) => Events.Enqueue("executed");
 
     public void Cancelled(EvalRun run) => Events.Enqueue("cancelled");
+
+    public void Stopped(EvalRun run) => Events.Enqueue("stopped");
 }
