@@ -161,6 +161,35 @@ public sealed class EvalRunCliTests
         Assert.Contains("evals/bad.jsonl:2: not valid JSON", stderr, StringComparison.Ordinal);
     }
 
+    // A case the sample's scorers (contains, tool_call; not_contains with values checks every case) cannot read passed
+    // with score 1: a typo in expect, an expect.regex without a regex scorer. Exit 2 before any model call, every line.
+    [Fact]
+    public async Task EvalRun_ExpectKeysNoScorerReads_Exit2NamingEachLine_BeforeAnyCall()
+    {
+        using var app = EvalApp.Create();
+        var path = Path.Combine(app.Dir, "evals", "typo.jsonl");
+        const string Input = "\"input\":{\"messages\":[{\"role\":\"user\",\"content\":\"Return shoes?\"}],\"vars\":{\"customer_tier\":\"gold\"}}";
+        await File.WriteAllTextAsync(path, string.Join('\n',
+            "{\"id\":\"typo\"," + Input + ",\"expect\":{\"contians\":[\"ZZZ\"]}}",
+            "{\"id\":\"unscored\"," + Input + ",\"expect\":{\"regex\":\"^ZZZ$\"}}",
+            "{\"id\":\"fine\"," + Input + ",\"expect\":{\"contains\":[\"return\"]}}") + "\n");
+
+        var (code, stdout, stderr) = await app.RunAsync("eval", "run", "--dataset", "evals/typo.jsonl");
+
+        Assert.Equal(2, code);
+        Assert.Contains("evals/typo.jsonl:1: case 'typo': expect.contians is read by no scorer in eval.scorers (the keys they read: contains, icontains, tool_call)", stderr, StringComparison.Ordinal);
+        Assert.Contains("evals/typo.jsonl:2: case 'unscored': expect.regex is read by no scorer", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("typo.jsonl:3", stderr, StringComparison.Ordinal);
+        Assert.Equal("", stdout);
+
+        // Without a scorer that checks every case, a case with none of the keys read is unchecked, so refused too.
+        app.EditManifest(y => y.Replace("    - { type: not_contains, values: [\"As an AI\"] }\n", "", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(path, "{\"id\":\"bare\"," + Input + "}\n");
+        var bare = await app.RunAsync("eval", "run", "--dataset", "evals/typo.jsonl");
+        Assert.Equal(2, bare.Code);
+        Assert.Contains("evals/typo.jsonl:1: case 'bare': no scorer in eval.scorers checks it (its expect has none of: contains, icontains, tool_call)", bare.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task EvalRun_ResumeAfterDatasetChanged_Exit2()
     {

@@ -11,8 +11,12 @@ namespace Glidepath.Evals.Datasets;
 /// </summary>
 public sealed record DatasetScan(string Path, string DisplayName, string Sha256, IReadOnlyList<string> Tags, int CaseCount)
 {
-    /// <summary>Checks every line of the file (all problems reported at once, exit 2) and counts the cases <paramref name="tags"/> select.</summary>
-    public static async Task<DatasetScan> ScanAsync(string path, string displayName, IReadOnlyList<string> tags, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks every line of the file (all problems reported at once, exit 2) and counts the cases <paramref name="tags"/>
+    /// select. With <paramref name="reads"/> (what the run's scorers read), a case's <c>expect</c> key that no scorer reads,
+    /// or a case that no scorer checks, is a problem too: it would pass without anything having been checked.
+    /// </summary>
+    public static async Task<DatasetScan> ScanAsync(string path, string displayName, IReadOnlyList<string> tags, CancellationToken cancellationToken, Scorers.ExpectReads? reads = null)
     {
         ArgumentNullException.ThrowIfNull(tags);
         await using var stream = DatasetReader.Open(path, displayName);
@@ -22,6 +26,10 @@ public sealed record DatasetScan(string Path, string DisplayName, string Sha256,
         await foreach (var c in DatasetReader.ReadCasesAsync(stream, displayName, sha, errors, checkIds: true, cancellationToken).ConfigureAwait(false))
         {
             count += EvalDataset.Carries(c, tags) ? 1 : 0;
+            if (reads is not null && errors.Count < 1000)
+            {
+                Unchecked(c, reads, displayName, errors);
+            }
         }
 
         return errors.Count > 0
@@ -51,6 +59,23 @@ public sealed record DatasetScan(string Path, string DisplayName, string Sha256,
         if (errors.Count > 0 || Convert.ToHexStringLower(sha.GetHashAndReset()) != Sha256)
         {
             throw Changed();
+        }
+    }
+
+    private static void Unchecked(EvalCase c, Scorers.ExpectReads reads, string file, List<string> errors)
+    {
+        var read = reads.Keys.Count > 0 ? string.Join(", ", reads.Keys) : "none";
+        foreach (var (key, _) in c.Expect)
+        {
+            if (!reads.Keys.Contains(key))
+            {
+                errors.Add($"{file}:{c.Line}: case '{c.Id}': expect.{key} is read by no scorer in eval.scorers (the keys they read: {read}); expected one of those, or a scorer that reads it in eval.scorers");
+            }
+        }
+
+        if (!reads.EveryCase && !c.Expect.Any(e => reads.Keys.Contains(e.Key)))
+        {
+            errors.Add($"{file}:{c.Line}: case '{c.Id}': no scorer in eval.scorers checks it (its expect has none of: {read}); expected one of those keys, or a scorer that checks every case (e.g. not_contains with values)");
         }
     }
 

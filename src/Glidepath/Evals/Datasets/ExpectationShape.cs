@@ -38,8 +38,8 @@ internal static class ExpectationShape
     private static string? StringsProblem(JsonNode? value) => value switch
     {
         JsonValue v when v.GetValueKind() == JsonValueKind.String => null,
-        JsonArray a when a.All(x => x is JsonValue xv && xv.GetValueKind() == JsonValueKind.String) => null,
-        _ => "expected a string or a list of strings, e.g. [\"30 days\"]",
+        JsonArray a when a.Count > 0 && a.All(x => x is JsonValue xv && xv.GetValueKind() == JsonValueKind.String) => null,
+        _ => "expected a string or a non-empty list of strings, e.g. [\"30 days\"]",
     };
 
     private static string? RegexProblem(string key, JsonValue value)

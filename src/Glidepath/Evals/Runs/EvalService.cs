@@ -52,7 +52,7 @@ public sealed class EvalService : IDisposable
     public Task<DatasetScan> ScanDatasetAsync(string? path, IReadOnlyList<string> tags, CancellationToken cancellationToken)
     {
         path ??= Config.Dataset;
-        return DatasetScan.ScanAsync(DatasetFile(path), path, tags, cancellationToken);
+        return DatasetScan.ScanAsync(DatasetFile(path), path, tags, cancellationToken, Scorers.Reads);
     }
 
     /// <summary>Creates the run record for scoring <paramref name="reference"/> (registering it), or picks up <see cref="EvalRunOptions.Resume"/>.</summary>

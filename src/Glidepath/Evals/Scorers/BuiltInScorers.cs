@@ -22,18 +22,18 @@ public static class BuiltInScorers
 
     public static IReadOnlyList<ScorerType> All { get; } =
     [
-        new("exact", (s, _) => new ExactScorer(NameOf(s), Bool(s, "ignore_case"))) { Options = ["ignore_case", "weight"], NeedsReference = true },
-        new("contains", (s, _) => new ContainsScorer(NameOf(s), s.GetStrings("values"), Bool(s, "ignore_case"))) { Options = ["values", "ignore_case", "weight"] },
-        new("not_contains", (s, _) => new NotContainsScorer(NameOf(s), s.GetStrings("values"), Bool(s, "ignore_case"))) { Options = ["values", "ignore_case", "weight"] },
-        new(RegexType, (s, _) => new RegexScorer(NameOf(s), s.GetString("pattern"))) { Options = ["pattern", "weight"] },
-        new("json_valid", (s, _) => new JsonValidScorer(NameOf(s))) { Options = ["weight"] },
+        new("exact", (s, _) => new ExactScorer(NameOf(s), Bool(s, "ignore_case"))) { Options = ["ignore_case", "weight"], NeedsReference = true, Reads = _ => new(["exact"], false) },
+        new("contains", (s, _) => new ContainsScorer(NameOf(s), s.GetStrings("values"), Bool(s, "ignore_case"))) { Options = ["values", "ignore_case", "weight"], Reads = s => s.GetStrings("values").Count > 0 ? new([], true) : new(["contains", "icontains"], false) },
+        new("not_contains", (s, _) => new NotContainsScorer(NameOf(s), s.GetStrings("values"), Bool(s, "ignore_case"))) { Options = ["values", "ignore_case", "weight"], Reads = s => s.GetStrings("values").Count > 0 ? new([], true) : new(["not_contains"], false) },
+        new(RegexType, (s, _) => new RegexScorer(NameOf(s), s.GetString("pattern"))) { Options = ["pattern", "weight"], Reads = s => s.GetString("pattern") is null ? new(["regex"], false) : new([], true) },
+        new("json_valid", (s, _) => new JsonValidScorer(NameOf(s))) { Options = ["weight"], Reads = _ => new(["json"], true) },
         new("json_schema", (s, c) => new JsonSchemaScorer(NameOf(s), s.GetString("schema") is { } path
-            ? JsonSchemaScorer.Parse(Encoding.UTF8.GetString(c.ReadFile(path)), path) : null)) { Options = ["schema", "weight"] },
-        new("tool_call", (s, _) => new ToolCallScorer(NameOf(s))) { Options = ["weight"], NeedsReference = true },
-        new("similarity", (s, _) => new SimilarityScorer(NameOf(s), s.GetDouble("threshold") ?? 0.5)) { Options = ["threshold", "weight"], NeedsReference = true },
-        new("max_latency_ms", (s, _) => new MaxLatencyScorer(NameOf(s), Required(s, "value"))) { Options = ["value", "weight"] },
-        new("max_cost", (s, _) => new MaxCostScorer(NameOf(s), Required(s, "value"))) { Options = ["value", "weight"] },
-        new(JudgeType, CreateJudge) { Options = ["rubric", "model", "pass", "weight", "max_concurrency", "max_spend_usd"] },
+            ? JsonSchemaScorer.Parse(Encoding.UTF8.GetString(c.ReadFile(path)), path) : null)) { Options = ["schema", "weight"], Reads = s => s.GetString("schema") is null ? new(["json_schema"], false) : new([], true) },
+        new("tool_call", (s, _) => new ToolCallScorer(NameOf(s))) { Options = ["weight"], NeedsReference = true, Reads = _ => new(["tool_call"], false) },
+        new("similarity", (s, _) => new SimilarityScorer(NameOf(s), s.GetDouble("threshold") ?? 0.5)) { Options = ["threshold", "weight"], NeedsReference = true, Reads = _ => new(["reference", "exact"], false) },
+        new("max_latency_ms", (s, _) => new MaxLatencyScorer(NameOf(s), Required(s, "value"))) { Options = ["value", "weight"], Reads = _ => new([], true) },
+        new("max_cost", (s, _) => new MaxCostScorer(NameOf(s), Required(s, "value"))) { Options = ["value", "weight"], Reads = _ => new([], true) },
+        new(JudgeType, CreateJudge) { Options = ["rubric", "model", "pass", "weight", "max_concurrency", "max_spend_usd"], Reads = _ => new(["rubric", "reference"], true) },
     ];
 
     /// <summary>The judge's model, read from a scorer's <c>model:</c> option.</summary>

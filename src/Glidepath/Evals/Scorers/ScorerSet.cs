@@ -14,11 +14,15 @@ namespace Glidepath.Evals.Scorers;
 /// </summary>
 public sealed class ScorerSet : IDisposable
 {
-    private ScorerSet(IReadOnlyList<ScorerEntry> entries, string version)
+    private ScorerSet(IReadOnlyList<ScorerEntry> entries, string version, ExpectReads? reads)
     {
         Entries = entries;
         Version = version;
+        Reads = reads;
     }
+
+    /// <summary>The <c>expect</c> keys these scorers read and whether one checks every case; null when a scorer does not say (a custom one).</summary>
+    public ExpectReads? Reads { get; }
 
     public IReadOnlyList<ScorerEntry> Entries { get; }
 
@@ -49,13 +53,14 @@ public sealed class ScorerSet : IDisposable
             fingerprint.Add(item);
         }
 
-        return new ScorerSet(entries, ReleaseBuilder.HashHex(Encoding.UTF8.GetBytes(fingerprint.ToJsonString())));
+        return new ScorerSet(entries, ReleaseBuilder.HashHex(Encoding.UTF8.GetBytes(fingerprint.ToJsonString())),
+            ExpectReads.Union(specs.Select(spec => registry.Find(spec.Type)?.Reads?.Invoke(spec))));
     }
 
     /// <summary>Adds a team's own evaluator (library API); it changes the version.</summary>
     public ScorerSet With(string name, IEvaluator evaluator, double weight = 1) =>
         new([.. Entries, new ScorerEntry(name, "custom", evaluator, weight)],
-            ReleaseBuilder.HashHex(Encoding.UTF8.GetBytes($"{Version}+{name}:{evaluator.GetType().FullName}:{weight}")));
+            ReleaseBuilder.HashHex(Encoding.UTF8.GetBytes($"{Version}+{name}:{evaluator.GetType().FullName}:{weight}")), reads: null);
 
     /// <summary>
     /// Runs every scorer on one response. Offline, <paramref name="evalCase"/> carries the expectations;

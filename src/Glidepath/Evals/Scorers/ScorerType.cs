@@ -14,4 +14,10 @@ public sealed record ScorerType(string Name, Func<ScorerSpec, ScorerBuildContext
 
     /// <summary>True when the scorer reads a case's <c>expect</c>, which live traffic does not have: not allowed under <c>online.scorers</c>.</summary>
     public bool NeedsReference { get; init; }
+
+    /// <summary>
+    /// Which <c>expect</c> keys a scorer of this type, given its options, reads and whether it checks every case; null
+    /// (a type registered in code that does not say) leaves a dataset's keys unchecked against the scorers.
+    /// </summary>
+    public Func<ScorerSpec, ExpectReads>? Reads { get; init; }
 }

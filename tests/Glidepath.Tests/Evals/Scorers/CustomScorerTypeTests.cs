@@ -31,6 +31,23 @@ public sealed class CustomScorerTypeTests
     private static ScorerRegistry WithPolite() =>
         ScorerRegistry.CreateDefault().Register("polite", (spec, _) => new PoliteEvaluator(spec.GetString("phrase") ?? "thank"));
 
+    // What the built-ins read is known, so a dataset is checked against it; a type registered in code may read any key,
+    // so a set with one leaves the dataset's keys unchecked.
+    [Fact]
+    public void Reads_BuiltInsKnown_ACustomTypeLeavesItUnknown()
+    {
+        using var builtIns = SampleWithEvalScorers("    - { type: contains }\n    - { type: regex, pattern: 'x' }\n");
+        using var custom = SampleWithEvalScorers("    - { type: contains }\n    - { type: polite }\n");
+        var registry = WithPolite();
+
+        using var known = ScorerSet.Build(ManifestParser.Load(builtIns.File("glidepath.yaml"), registry).Eval!.Scorers, registry, new ScorerBuildContext { ReadFile = _ => [] });
+        using var unknown = ScorerSet.Build(ManifestParser.Load(custom.File("glidepath.yaml"), registry).Eval!.Scorers, registry, new ScorerBuildContext { ReadFile = _ => [] });
+
+        Assert.Equal(["contains", "icontains"], known.Reads!.Keys);
+        Assert.True(known.Reads.EveryCase);
+        Assert.Null(unknown.Reads);
+    }
+
     [Fact]
     public async Task EvalRun_TypeRegisteredInCodeAndNamedInManifest_ScoresEveryTrialWithItsOptions()
     {
