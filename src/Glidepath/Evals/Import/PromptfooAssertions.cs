@@ -1,0 +1,117 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Glidepath.Evals.Import;
+
+/// <summary>
+/// One promptfoo assertion as a case expectation (equals, contains, icontains, contains-all, not-contains, regex,
+/// is-json, contains-json, llm-rubric), or a note saying why it is not converted; and the scorer lines that read them.
+/// </summary>
+internal static class PromptfooAssertions
+{
+    public static void Convert(JsonObject? a, JsonObject expect, string label, List<string> notes, HashSet<string> kinds)
+    {
+        var type = a?["type"]?.ToString();
+        if (a is null || type is null)
+        {
+            notes.Add($"{label}: an assertion without a type; skipped");
+            return;
+        }
+
+        var value = a["value"];
+        var text = value is JsonValue v && v.GetValueKind() is JsonValueKind.String or JsonValueKind.Number ? v.ToString() : null;
+        if (text?.StartsWith("file://", StringComparison.Ordinal) == true)
+        {
+            notes.Add($"{label}: assert '{type}' reads {text}; file references are not converted");
+            return;
+        }
+
+        switch (type)
+        {
+            case "equals" when text is not null:
+                expect["exact"] = text;
+                kinds.Add("exact");
+                break;
+            case "contains" or "icontains" or "not-contains" when text is not null:
+                Append(expect, type switch { "contains" => "contains", "icontains" => "icontains", _ => "not_contains" }, text);
+                kinds.Add(type == "not-contains" ? "not_contains" : "contains");
+                break;
+            case "contains-all" when value is JsonArray all:
+                foreach (var item in all)
+                {
+                    Append(expect, "contains", item?.ToString() ?? "");
+                }
+
+                kinds.Add("contains");
+                break;
+            case "regex" when text is not null && expect["regex"] is null:
+                expect["regex"] = text;
+                kinds.Add("regex");
+                break;
+            case "is-json" when value is null:
+                expect["json"] = true;
+                kinds.Add("json");
+                break;
+            case "is-json" or "contains-json" when value is not null:
+                notes.Add($"{label}: assert '{type}' with a schema is not converted; add a json_schema scorer with the schema in a file");
+                break;
+            case "contains-json":
+                expect["json"] = "contains";
+                kinds.Add("json");
+                break;
+            case "llm-rubric" when text is not null:
+                expect["rubric"] = expect["rubric"] is { } r ? $"{r}\n{text}" : text;
+                kinds.Add("llm_judge");
+                break;
+            default:
+                notes.Add($"{label}: assert '{type}'{(text is null && value is not null ? " with a non-text value" : "")} is not converted");
+                break;
+        }
+    }
+
+    private static void Append(JsonObject expect, string key, string value)
+    {
+        if (expect[key] is not JsonArray list)
+        {
+            expect[key] = list = [];
+        }
+
+        list.Add(value);
+    }
+
+    public static List<string> ScorerLines(HashSet<string> kinds)
+    {
+        var lines = new List<string>();
+        if (kinds.Contains("exact"))
+        {
+            lines.Add("{ type: exact }");
+        }
+
+        if (kinds.Contains("contains"))
+        {
+            lines.Add("{ type: contains }          # reads expect.contains and expect.icontains");
+        }
+
+        if (kinds.Contains("not_contains"))
+        {
+            lines.Add("{ type: not_contains }      # reads expect.not_contains");
+        }
+
+        if (kinds.Contains("regex"))
+        {
+            lines.Add("{ type: regex }             # reads expect.regex");
+        }
+
+        if (kinds.Contains("json"))
+        {
+            lines.Add("{ type: json_valid }        # cases with \"json\": false are skipped");
+        }
+
+        if (kinds.Contains("llm_judge"))
+        {
+            lines.Add("{ type: llm_judge, rubric: evals/rubric.md, model: { provider: anthropic, name: claude-haiku-4-5 }, pass: 0.7 }   # expect.rubric adds each case's criteria");
+        }
+
+        return lines;
+    }
+}
