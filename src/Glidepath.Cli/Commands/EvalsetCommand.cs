@@ -59,7 +59,8 @@ internal static class EvalsetCommand
 
             // Check our own output with the dataset reader, so an import never writes a dataset that fails later.
             var jsonl = result.ToJsonLines();
-            await DatasetReader.ReadAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(jsonl)), path, path, ct);
+            // (Its line numbers are the converted dataset's, not the config's: named so.)
+            await DatasetReader.ReadAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(jsonl)), path, $"the dataset converted from {path}, line", ct);
             var outPath = output?.Path;
             if (output is not null)
             {

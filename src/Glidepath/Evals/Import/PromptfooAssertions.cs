@@ -26,6 +26,26 @@ internal static class PromptfooAssertions
             return;
         }
 
+        // promptfoo's weight 0 makes an assertion informational: converted, the case would have to pass it.
+        if (a["weight"] is JsonValue w && w.GetValueKind() == JsonValueKind.Number && double.Parse(w.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            notes.Add($"{label}: assert '{type}' has weight 0 (informational in promptfoo); skipped");
+            return;
+        }
+
+        // Keys that change what the assertion checks (transform, threshold, provider, …) cannot be carried over: the
+        // check is converted as written, and the note says what it lost.
+        foreach (var (key, _) in a.Where(kv => kv.Key is not ("type" or "value" or "weight" or "metric")))
+        {
+            notes.Add($"{label}: assert '{type}': {key} not converted (the check is converted without it)");
+        }
+
+        if (Conflict(type, text, expect) is { } conflict)
+        {
+            notes.Add($"{label}: assert '{type}' {conflict}; not converted");
+            return;
+        }
+
         switch (type)
         {
             case "equals" when text is not null:
@@ -39,10 +59,21 @@ internal static class PromptfooAssertions
             case "contains-all" when value is JsonArray all:
                 foreach (var item in all)
                 {
-                    Append(expect, "contains", item?.ToString() ?? "");
+                    if (item is JsonValue iv && iv.GetValueKind() is JsonValueKind.String or JsonValueKind.Number)
+                    {
+                        Append(expect, "contains", iv.ToString());
+                    }
+                    else
+                    {
+                        // A null would become "", which every answer contains.
+                        notes.Add($"{label}: assert 'contains-all' has {item?.ToJsonString() ?? "null"} among its values; that value is not converted");
+                    }
                 }
 
                 kinds.Add("contains");
+                break;
+            case "regex" when text is not null && RegexProblem(text) is { } problem:
+                notes.Add($"{label}: assert 'regex' {problem}; not converted");
                 break;
             case "regex" when text is not null && expect["regex"] is null:
                 expect["regex"] = text;
@@ -66,6 +97,27 @@ internal static class PromptfooAssertions
             default:
                 notes.Add($"{label}: assert '{type}'{(text is null && value is not null ? " with a non-text value" : "")} is not converted");
                 break;
+        }
+    }
+
+    /// <summary>Why an assertion cannot join what the case already expects (a case has one exact answer, one JSON mode), or null.</summary>
+    private static string? Conflict(string type, string? text, JsonObject expect) => type switch
+    {
+        "equals" when text is not null && expect["exact"] is JsonValue e && e.ToString() != text => $"asks for \"{text}\" where an earlier equals asked for \"{e}\" (a case has one exact answer)",
+        "is-json" or "contains-json" when expect["json"] is { } mode && mode.ToJsonString() != (type == "is-json" ? "true" : "\"contains\"") => $"conflicts with an earlier {(type == "is-json" ? "contains-json" : "is-json")} (a case has one JSON check)",
+        _ => null,
+    };
+
+    private static string? RegexProblem(string pattern)
+    {
+        try
+        {
+            _ = new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+            return null;
+        }
+        catch (ArgumentException ex)
+        {
+            return $"is not a valid .NET regular expression ({ex.Message})";
         }
     }
 

@@ -50,6 +50,11 @@ public static partial class PromptfooImporter
             {
                 notes.Add($"defaultTest: {reference} is not converted (only an inline defaultTest is read)");
             }
+
+            foreach (var (key, _) in defaults?.Where(kv => kv.Key is not ("vars" or "assert")) ?? [])
+            {
+                notes.Add($"defaultTest: {key} not converted");
+            }
             template = PromptTemplate(top["prompts"], notes);
             foreach (var (key, _) in top.Where(kv => !ConfigKeys.Contains(kv.Key)))
             {
@@ -170,6 +175,12 @@ public static partial class PromptfooImporter
                 notes.Add($"{label}: the prompt uses {string.Join(", ", missing)}, which the test does not set; left as written");
             }
 
+            // {{ tier | upper }}, {% if %}: nunjucks beyond a plain {{ name }} is not rendered.
+            foreach (var left in Template().Matches(rendered).Select(m => m.Value).Distinct())
+            {
+                notes.Add($"{label}: the prompt's {left} is not converted (only {{{{ name }}}} placeholders are filled); left as written");
+            }
+
             return rendered;
         }
 
@@ -196,10 +207,11 @@ public static partial class PromptfooImporter
             slug = slug[..60].TrimEnd('-');
         }
 
-        var id = slug.Length == 0 ? string.Create(CultureInfo.InvariantCulture, $"test-{index + 1}") : slug;
+        var stem = slug.Length == 0 ? string.Create(CultureInfo.InvariantCulture, $"test-{index + 1}") : slug;
+        var id = stem;
         for (var n = 2; !ids.Add(id); n++)
         {
-            id = string.Create(CultureInfo.InvariantCulture, $"{slug}-{n}");
+            id = string.Create(CultureInfo.InvariantCulture, $"{stem}-{n}");
         }
 
         return id;
@@ -207,6 +219,9 @@ public static partial class PromptfooImporter
 
     [GeneratedRegex(@"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")]
     private static partial Regex Placeholder();
+
+    [GeneratedRegex(@"\{\{.*?\}\}|\{%.*?%\}", RegexOptions.Singleline)]
+    private static partial Regex Template();
 
     [GeneratedRegex("[^a-z0-9]+")]
     private static partial Regex Slug();

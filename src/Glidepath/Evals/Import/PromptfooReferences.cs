@@ -58,7 +58,7 @@ internal static class PromptfooReferences
             var extension = Path.GetExtension(reference!).ToLowerInvariant();
             if (reference!.Contains('*', StringComparison.Ordinal) || extension is not (".yaml" or ".yml" or ".json"))
             {
-                notes.Add($"tests: {reference} is not converted (only YAML or JSON test files without wildcards are read); import it separately");
+                notes.Add($"tests: {reference} is not converted (only YAML or JSON test files without wildcards are read: write those tests as YAML, or as dataset lines)");
                 continue;
             }
 

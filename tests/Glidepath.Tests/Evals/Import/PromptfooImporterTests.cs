@@ -70,6 +70,59 @@ public sealed class PromptfooImporterTests
         }
     }
 
+    // Each of these was dropped or changed without a note (a new team's trial): the check a case ends up with must be
+    // the one promptfoo ran, or the note must say what was lost.
+    [Fact]
+    public void Convert_WhatCannotBeCarriedOver_IsNoted_NotDroppedOrChangedSilently()
+    {
+        var result = PromptfooImporter.Convert("""
+            prompts: ["Customer asks: {{question}} (tier {{ tier | upper }})"]
+            defaultTest:
+              options: { transform: output.trim() }
+            tests:
+              - vars: { question: q1, tier: gold }
+                assert:
+                  - { type: equals, value: "Yes", transform: output.toLowerCase() }
+                  - { type: equals, value: "No" }
+                  - { type: contains, value: weighted, weight: 0 }
+                  - { type: contains-all, value: ["a", null, 3] }
+                  - { type: is-json }
+                  - { type: contains-json }
+                  - { type: regex, value: "(" }
+              - vars: { question: q2, tier: silver }
+              - description: Test 3
+                vars: { question: q3, tier: gold }
+              - vars: { question: q4, tier: gold }
+            """, "promptfooconfig.yaml");
+
+        var notes = string.Join("\n", result.NotConverted);
+        var first = result.Cases[0]["expect"]!;
+        Assert.Equal("Yes", first["exact"]!.GetValue<string>());
+        Assert.Equal(["a", "3"], first["contains"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.True(first["json"]!.GetValue<bool>());
+        Assert.Null(first["regex"]);
+        Assert.Contains("defaultTest: options not converted", notes, StringComparison.Ordinal);
+        Assert.Contains("test 1: assert 'equals': transform not converted", notes, StringComparison.Ordinal);
+        Assert.Contains("test 1: assert 'equals' asks for \"No\" where an earlier equals asked for \"Yes\"", notes, StringComparison.Ordinal);
+        Assert.Contains("test 1: assert 'contains' has weight 0 (informational in promptfoo); skipped", notes, StringComparison.Ordinal);
+        Assert.Contains("test 1: assert 'contains-all' has null among its values", notes, StringComparison.Ordinal);
+        Assert.Contains("test 1: assert 'contains-json' conflicts with an earlier is-json", notes, StringComparison.Ordinal);
+        Assert.Contains("test 1: assert 'regex' is not a valid .NET regular expression", notes, StringComparison.Ordinal);
+        Assert.Contains("test 1: the prompt's {{ tier | upper }} is not converted", notes, StringComparison.Ordinal);
+        Assert.Equal(["test-1", "test-2", "test-3", "test-4"], result.Cases.Select(c => c["id"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public void Convert_AnIdTakenByADescription_NumbersTheGeneratedOneNotAnEmptyName()
+    {
+        var result = PromptfooImporter.Convert("""
+            - { description: Test 2, vars: { question: a } }
+            - { vars: { question: b } }
+            """, "tests.yaml");
+
+        Assert.Equal(["test-2", "test-2-2"], result.Cases.Select(c => c["id"]!.GetValue<string>()));
+    }
+
     [Fact]
     public void Convert_BareTestListWithoutPrompt_TakesTheQuestionVarAsTheMessage()
     {
