@@ -46,7 +46,7 @@ internal static class EvalCommand
         command.SetAction(env, async (ctx, parse, ct) =>
         {
             using var session = await EvalSession.OpenAsync(ctx, options, parse, ct);
-            var start = await session.Evals.StartAsync(parse.GetValue(reference) ?? "working", options.Read(parse), ct);
+            var start = await session.Evals.StartAsync(parse.GetValue(reference), options.Read(parse), ct);
             if (!start.Resumed)
             {
                 ctx.Output.Note($"run {start.Run.Id}: {start.Release.Label} over {start.Run.DatasetPath} ({start.Dataset.CaseCount} cases × {start.Run.Trials} trial(s))");

@@ -69,7 +69,7 @@ internal static class GateCommand
             var report = parse.GetValue(reportOpt) is { } file ? OutputFile.Check(file, "--report") : null;
             var format = report is null ? null : ReportFormat.Parse(parse.GetValue(formatOpt) ?? ReportFormat.FromFileName(report.Path));
             var gates = new GateService(evals, session.Store.GateVerdicts, ctx.Time);
-            var start = await gates.StartAsync(parse.GetValue(candidateArg) ?? "working", parse.GetValue(baselineOpt), options.Read(parse), ct);
+            var start = await gates.StartAsync(parse.GetValue(candidateArg), parse.GetValue(baselineOpt), options.Read(parse), ct);
             if (!start.Resumed)
             {
                 var same = start.SameContent ? " (same content: the release is compared with itself)" : "";

@@ -18,18 +18,18 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
     /// it was started with. A dataset with no case to run (a <c>--tag</c> that selects none, a typo most often) is bad
     /// input, as for <c>eval run</c>: no run and no verdict, so a mistyped tag cannot take back a release's earlier pass.
     /// </summary>
-    public async Task<GateStart> StartAsync(string candidate, string? baseline, EvalRunOptions options, CancellationToken cancellationToken)
+    public async Task<GateStart> StartAsync(string? candidate, string? baseline, EvalRunOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Resume is { } id)
         {
-            var (resumed, scan) = await evals.ResumeAsync(id, EvalRunKind.Gate, options, cancellationToken).ConfigureAwait(false);
+            var (resumed, scan) = await evals.ResumeAsync(id, EvalRunKind.Gate, options, cancellationToken, candidate, baseline).ConfigureAwait(false);
             var resumedCandidate = await evals.ReleaseByIdAsync(resumed.ReleaseId, cancellationToken).ConfigureAwait(false);
             var resumedBaseline = await evals.ReleaseByIdAsync(resumed.BaselineReleaseId!, cancellationToken).ConfigureAwait(false);
             return new GateStart(resumed, resumedCandidate, resumedBaseline, scan, Resumed: true);
         }
 
-        var candidateRelease = await evals.Releases.ResolveAsync(candidate, register: true, cancellationToken).ConfigureAwait(false);
+        var candidateRelease = await evals.Releases.ResolveAsync(candidate ?? "working", register: true, cancellationToken).ConfigureAwait(false);
         var baselineRelease = await ResolveBaselineAsync(baseline ?? evals.Config.Gate.Baseline, cancellationToken).ConfigureAwait(false);
         var dataset = await evals.ScanDatasetAsync(options.Dataset, options.Tags, cancellationToken).ConfigureAwait(false);
         if (dataset.CaseCount == 0)

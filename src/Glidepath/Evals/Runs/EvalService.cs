@@ -56,16 +56,17 @@ public sealed class EvalService : IDisposable
     }
 
     /// <summary>Creates the run record for scoring <paramref name="reference"/> (registering it), or picks up <see cref="EvalRunOptions.Resume"/>.</summary>
-    public async Task<EvalStart> StartAsync(string reference, EvalRunOptions options, CancellationToken cancellationToken)
+    /// <param name="reference">The release to score (null: the working tree); on resume, when given, it must be the run's.</param>
+    public async Task<EvalStart> StartAsync(string? reference, EvalRunOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Resume is { } id)
         {
-            var (resumed, cases) = await ResumeAsync(id, EvalRunKind.Eval, options, cancellationToken).ConfigureAwait(false);
+            var (resumed, cases) = await ResumeAsync(id, EvalRunKind.Eval, options, cancellationToken, reference).ConfigureAwait(false);
             return new EvalStart(resumed, await ReleaseByIdAsync(resumed.ReleaseId, cancellationToken).ConfigureAwait(false), cases, Resumed: true);
         }
 
-        var release = await Releases.ResolveAsync(reference, register: true, cancellationToken).ConfigureAwait(false);
+        var release = await Releases.ResolveAsync(reference ?? "working", register: true, cancellationToken).ConfigureAwait(false);
         var dataset = await ScanDatasetAsync(options.Dataset, options.Tags, cancellationToken).ConfigureAwait(false);
         if (dataset.CaseCount == 0)
         {
@@ -113,7 +114,12 @@ public sealed class EvalService : IDisposable
     }
 
     /// <summary>Loads a run to resume, checking it belongs to this app and command and that its dataset and scorers have not changed.</summary>
-    internal async Task<(EvalRun Run, DatasetScan Dataset)> ResumeAsync(string id, EvalRunKind kind, EvalRunOptions options, CancellationToken cancellationToken)
+    /// <remarks>
+    /// A run continues as it was started: a release, baseline, <c>--trials</c>, <c>--dataset</c> or <c>--tag</c> given
+    /// with <c>--resume</c> that is not the run's own is bad input (it was ignored, and the run's results reported as if
+    /// they were the ones asked for). <c>--concurrency</c> may change.
+    /// </remarks>
+    internal async Task<(EvalRun Run, DatasetScan Dataset)> ResumeAsync(string id, EvalRunKind kind, EvalRunOptions options, CancellationToken cancellationToken, string? release = null, string? baseline = null)
     {
         var run = await _store.EvalRuns.GetAsync(Manifest.App, id, cancellationToken).ConfigureAwait(false)
             ?? throw new BadInputException($"no eval run '{id}' for app '{Manifest.App}'; 'glidepath eval list' shows the runs");
@@ -122,6 +128,7 @@ public sealed class EvalService : IDisposable
             throw new BadInputException($"run {run.Id} is a {StoredName.Of(run.Kind)} run; resume it with 'glidepath {(run.Kind == EvalRunKind.Gate ? "gate" : "eval run")} --resume {run.Id}'");
         }
 
+        await SameAsStartedAsync(run, options, release, baseline, cancellationToken).ConfigureAwait(false);
         var dataset = await ScanDatasetAsync(run.DatasetPath, run.Tags, cancellationToken).ConfigureAwait(false);
         if (dataset.Sha256 != run.DatasetSha256)
         {
@@ -134,6 +141,38 @@ public sealed class EvalService : IDisposable
         }
 
         return (run with { Concurrency = options.Concurrency ?? run.Concurrency }, dataset);
+    }
+
+    private async Task SameAsStartedAsync(EvalRun run, EvalRunOptions options, string? release, string? baseline, CancellationToken cancellationToken)
+    {
+        var differs = new List<string>();
+        if (options.Trials is { } trials && trials != run.Trials)
+        {
+            differs.Add(string.Create(CultureInfo.InvariantCulture, $"--trials {trials} (it runs {run.Trials})"));
+        }
+
+        if (options.Dataset is { } dataset && dataset != run.DatasetPath)
+        {
+            differs.Add($"--dataset {dataset} (it reads {run.DatasetPath})");
+        }
+
+        if (options.Tags.Count > 0 && !options.Tags.ToHashSet(StringComparer.Ordinal).SetEquals(run.Tags))
+        {
+            differs.Add($"--tag {string.Join(" --tag ", options.Tags)} (it selects {(run.Tags.Count == 0 ? "every case" : "--tag " + string.Join(" --tag ", run.Tags))})");
+        }
+
+        foreach (var (given, id, what) in new[] { (release, run.ReleaseId, run.Kind == EvalRunKind.Gate ? "candidate" : "release"), (baseline, run.BaselineReleaseId, "baseline") })
+        {
+            if (given is not null && (await Releases.ResolveAsync(given, register: false, cancellationToken).ConfigureAwait(false)).Id != id)
+            {
+                differs.Add($"{what} {given} (it scores {(id is null ? "none" : (await ReleaseByIdAsync(id, cancellationToken).ConfigureAwait(false)).Label)})");
+            }
+        }
+
+        if (differs.Count > 0)
+        {
+            throw new BadInputException($"--resume {run.Id} continues the run as it was started, and it was not started with {string.Join(", ", differs)}: leave {(differs.Count == 1 ? "that" : "those")} out, or start a new run without --resume");
+        }
     }
 
     internal async Task<Release> ReleaseByIdAsync(string id, CancellationToken cancellationToken) =>

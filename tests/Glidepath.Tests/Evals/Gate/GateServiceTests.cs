@@ -230,7 +230,7 @@ public sealed class GateServiceTests
         var first = await gates.RunAsync(await gates.StartAsync("working", "v1", new EvalRunOptions(), None), null, None);
         var calls = app.Calls;
 
-        var resumed = await gates.StartAsync("ignored", "ignored", new EvalRunOptions { Resume = first.Start.Run.Id }, None);
+        var resumed = await gates.StartAsync(null, null, new EvalRunOptions { Resume = first.Start.Run.Id }, None);
         var again = await gates.RunAsync(resumed, null, None);
 
         Assert.True(resumed.Resumed);

@@ -148,7 +148,7 @@ public sealed class EvalServiceTests
         Assert.Equal(["executing", "cancelled"], observer.Events);
         Assert.Equal(EvalRunStatus.Cancelled, (await app.Store.EvalRuns.GetAsync("shop", start.Run.Id, None))!.Status);
         app.BeforeAnswer = null;
-        var resumed = await evals.StartAsync("ignored", new EvalRunOptions { Resume = start.Run.Id, Concurrency = 2 }, None);
+        var resumed = await evals.StartAsync(null, new EvalRunOptions { Resume = start.Run.Id, Concurrency = 2 }, None);
         var callsBefore = app.Calls;
         var again = new RecordingObserver();
         var outcome = await evals.RunAsync(resumed, again, None);
@@ -177,6 +177,27 @@ public sealed class EvalServiceTests
         Assert.Equal(EvalRunStatus.Stopped, run.Status);
         Assert.Null(run.FinishedAt);
         Assert.Equal(["executing", "stopped"], observer.Events);
+    }
+
+    // --resume continues a run as started: other options given with it were ignored, and the run's results shown as
+    // if they answered them (eval run v1 --resume <a run of v5> printed v5's). --concurrency may change.
+    [Fact]
+    public async Task StartAsync_ResumeWithAnotherReleaseTrialsDatasetOrTag_IsBadInputNamingEach()
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        var v1 = await app.RegisterAsync();
+        app.EditPrompt(p => p + "Be brief.\n");
+        using var evals = app.Evals();
+        var start = await evals.StartAsync("working", new EvalRunOptions(), None);
+
+        var ex = await Assert.ThrowsAsync<BadInputException>(() => evals.StartAsync("v1", new EvalRunOptions { Resume = start.Run.Id, Trials = 3, Tags = ["refunds"], Dataset = "evals/other.jsonl" }, None));
+        var same = await evals.StartAsync("working", new EvalRunOptions { Resume = start.Run.Id, Trials = start.Run.Trials, Concurrency = 3 }, None);
+
+        Assert.Contains($"--resume {start.Run.Id} continues the run as it was started, and it was not started with --trials 3 (it runs 1), --dataset evals/other.jsonl (it reads evals/cases.jsonl), --tag refunds (it selects every case), release v1 (it scores ", ex.Message, StringComparison.Ordinal);
+        Assert.EndsWith("leave those out, or start a new run without --resume", ex.Message, StringComparison.Ordinal);
+        Assert.True(same.Resumed);
+        Assert.Equal(3, same.Run.Concurrency);
+        Assert.NotEqual(v1.Id, start.Run.ReleaseId);
     }
 
     [Fact]
