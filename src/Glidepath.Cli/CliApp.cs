@@ -19,8 +19,7 @@ public static class CliApp
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await env.Stderr.WriteLineAsync("cancelled.").ConfigureAwait(false);
-            return 130;
+            return await CliFailure.InterruptedAsync(env, IsJson(args), "cancelled.").ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -64,7 +63,8 @@ public static class CliApp
             Glidepath takes a change to an AI system (prompt, model, tools, agent config) from a passing eval
             to live traffic, with a way back at every step.
 
-            Exit codes: 0 ok, 1 negative verdict, 2 bad input, 3 operational error, 4 refused by policy.
+            Exit codes: 0 ok, 1 negative verdict, 2 bad input, 3 operational error, 4 refused by policy,
+            130 stopped by Ctrl-C or SIGTERM (what finished is saved; a run can be resumed).
             Errors are one line; set GLIDEPATH_DEBUG=1 to also print the stack trace of an unexpected one.
             """);
         root.Add(GlobalOptions.Manifest);

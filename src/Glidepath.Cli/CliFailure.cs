@@ -35,6 +35,18 @@ internal static class CliFailure
         return code;
     }
 
+    /// <summary>A command stopped by Ctrl-C or SIGTERM: one line on stderr, and under --format json an error object like any failure's.</summary>
+    public static async Task<int> InterruptedAsync(CliEnvironment env, bool json, string message)
+    {
+        await env.Stderr.WriteLineAsync(message).ConfigureAwait(false);
+        if (json)
+        {
+            await env.Stdout.WriteLineAsync(CliOutput.ErrorObject(message, ExitCodes.Interrupted)).ConfigureAwait(false);
+        }
+
+        return ExitCodes.Interrupted;
+    }
+
     private static (int Code, IReadOnlyList<string> Lines) Describe(Exception ex) => ex switch
     {
         ManifestException m => (ExitCodes.Of(m.Kind), [.. m.Errors.Select(e => e.ToString()), $"{m.Errors.Count} problem(s) in the manifest; nothing was written."]),

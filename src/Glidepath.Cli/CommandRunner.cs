@@ -15,8 +15,7 @@ internal static class CommandRunner
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                await env.Stderr.WriteLineAsync("cancelled; work finished so far is saved.").ConfigureAwait(false);
-                return 130;
+                return await CliFailure.InterruptedAsync(env, context.Output.IsJson, "cancelled; work finished so far is saved.").ConfigureAwait(false);
             }
             catch (Exception ex)
             {

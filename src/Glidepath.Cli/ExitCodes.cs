@@ -11,6 +11,9 @@ public static class ExitCodes
     public const int Operational = 3;
     public const int Refused = 4;
 
+    /// <summary>Stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it): what finished is saved, and a run can be resumed.</summary>
+    public const int Interrupted = 130;
+
     /// <summary>The exit code of a failure of this kind.</summary>
     public static int Of(FailureKind kind) => kind switch
     {

@@ -182,8 +182,7 @@ internal static class EvalCommand
         command.SetAction(env, async (ctx, parse, ct) =>
         {
             var store = await ctx.ExistingStoreAsync(ct);
-            var run = await store.EvalRuns.GetAsync(ctx.Manifest.App, parse.GetValue(id)!, ct)
-                ?? throw new BadInputException($"no eval run '{parse.GetValue(id)}' for app '{ctx.Manifest.App}'");
+            var run = await EvalRunLookup.FindAsync(store.EvalRuns, ctx.Manifest.App, parse.GetValue(id)!, ct);
             var results = await store.EvalRuns.ResultsAsync(run.Id, ct);
             var summaries = RunSummary.Of(results, run.ReleaseIds);
             var views = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));

@@ -42,7 +42,7 @@ internal static class GateOutput
         foreach (var c in d.Regressions)
         {
             ctx.Output.Line();
-            ctx.Output.Line(string.Create(CultureInfo.InvariantCulture, $"REGRESSED {c.CaseId}: baseline {c.BaselinePasses}/{c.BaselineTrials} passed, candidate {c.CandidatePasses}/{c.CandidateTrials}{(c.PValue is { } p ? $" (p = {p:0.####}, adjusted {c.AdjustedPValue:0.####})" : "")}"));
+            ctx.Output.Line(string.Create(CultureInfo.InvariantCulture, $"REGRESSED {c.CaseId}: baseline {c.BaselinePasses}/{c.BaselineTrials} passed, candidate {c.CandidatePasses}/{c.CandidateTrials}{(PValueText.Of(c) is { } p ? $" ({p})" : "")}"));
             if (c.CandidateReason.Length > 0)
             {
                 ctx.Output.Line("  why: " + c.CandidateReason);

@@ -33,7 +33,7 @@ internal static class GatePlanOutput
         }).ToList();
         if (ctx.Output.IsJson)
         {
-            ctx.Output.Json(new { cases, confidence, family_alpha = plan.FamilyAlpha, correction = "discrete-holm", drops = rows });
+            ctx.Output.Json(new { cases, confidence, family_alpha = Math.Round(plan.FamilyAlpha, 12), correction = "discrete-holm", drops = rows });
             return;
         }
 

@@ -96,7 +96,7 @@ internal static class MonitorCommand
 
     private static TimeSpan RecentWindow(string? text)
     {
-        var span = CliDurations.Parse(text, "--window", DriftPolicy.DefaultWindow);
+        var span = CliDurations.Parse(text, "--window", DriftPolicy.DefaultWindow, "30m, 1h or 1d");
         return span <= TimeSpan.FromDays(1) && span.Ticks % TimeSpan.TicksPerMinute == 0
             ? span
             : throw new BadInputException($"--window '{text}' must be whole minutes and at most 1d: the reference is the same window on earlier days");

@@ -34,6 +34,24 @@ public sealed class CliFailureTests
         Assert.Equal(["error: unexpected InvalidOperationException: boom second line (set GLIDEPATH_DEBUG=1 for the stack trace)"], err.TrimEnd('\n').Split('\n'));
     }
 
+    // Stopped by Ctrl-C (or SIGTERM): 130, and under --format json an error object like any failure's (stdout was empty).
+    [Fact]
+    public async Task Run_CancelledWithJson_Exit130WithAJsonErrorObject()
+    {
+        using var app = EvalApp.Create();
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        using var stop = new CancellationTokenSource();
+        var env = new CliEnvironment(stdout, stderr, false) { ModelClients = (_, _) => { stop.Cancel(); throw new OperationCanceledException(stop.Token); } };
+
+        var code = await CliApp.RunAsync(["eval", "run", "--format", "json", "--manifest", app.Manifest, "--store", app.StorePath], env, stop.Token);
+
+        Assert.Equal(130, code);
+        using var doc = JsonDocument.Parse(stdout.ToString());
+        Assert.Equal(130, doc.RootElement.GetProperty("exit_code").GetInt32());
+        Assert.StartsWith("cancelled", doc.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Run_UnexpectedExceptionWithJson_WritesJsonErrorObject()
     {

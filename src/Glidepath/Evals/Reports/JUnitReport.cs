@@ -35,7 +35,7 @@ public static class JUnitReport
         {
             var testcase = new XElement("testcase", new XAttribute("classname", Xml($"glidepath.{r.App}")), new XAttribute("name", Xml(c.CaseId)));
             var summary = string.Create(CultureInfo.InvariantCulture, $"baseline {c.BaselinePasses}/{c.BaselineTrials}, candidate {c.CandidatePasses}/{c.CandidateTrials}")
-                + (c.PValue is { } p ? string.Create(CultureInfo.InvariantCulture, $", p = {p:0.####} (adjusted {c.AdjustedPValue:0.####})") : "");
+                + (PValueText.Of(c) is { } p ? $", {p}" : "");
             if (c.Change == CaseChange.Regressed)
             {
                 testcase.Add(new XElement("failure", new XAttribute("message", $"regressed: {summary}"), new XAttribute("type", "regression"),

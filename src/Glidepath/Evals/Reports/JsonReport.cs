@@ -46,7 +46,7 @@ public static class JsonReport
         w.WriteNumber("trials", d.Trials);
         w.WriteNumber("regressed", d.Regressions.Count);
         w.WriteNumber("improved", d.Improvements.Count);
-        w.WriteNumber("errors", d.Errors.Count);
+        w.WriteNumber("errors", ErroredCases(d));
         w.WriteEndObject();
         w.WriteNumber("baseline_pass_rate", d.BaselinePassRate);
         w.WriteNumber("candidate_pass_rate", d.CandidatePassRate);
@@ -54,7 +54,7 @@ public static class JsonReport
         Rule(w, d.Rule);
         w.WriteStartObject("correction");
         w.WriteString("method", d.Correction.Method);
-        w.WriteNumber("family_alpha", d.Correction.FamilyAlpha);
+        w.WriteNumber("family_alpha", Math.Round(d.Correction.FamilyAlpha, 12));
         w.WriteNumber("tested", d.Correction.Tested);
         w.WriteNumber("testable", d.Correction.Testable);
         w.WriteNumber("single_trial", d.Correction.SingleTrial);
@@ -101,7 +101,7 @@ public static class JsonReport
             w.WriteNumber("trials", d.Trials);
             Strings(w, "regressed", d.Regressions.Select(c => c.CaseId));
             Strings(w, "improved", d.Improvements.Select(c => c.CaseId));
-            w.WriteNumber("errors", d.Errors.Count);
+            w.WriteNumber("errors", ErroredCases(d));
             Strings(w, "reasons", d.Reasons);
             w.WriteNumber("baseline_pass_rate", d.BaselinePassRate);
             w.WriteNumber("candidate_pass_rate", d.CandidatePassRate);
@@ -197,4 +197,7 @@ public static class JsonReport
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
+
+    // Cases, like the other counts and JUnit's errors (the errors array lists each errored trial).
+    private static int ErroredCases(GateDecision d) => d.Errors.Select(e => e.CaseId).Distinct(StringComparer.Ordinal).Count();
 }

@@ -69,9 +69,9 @@ public static class MarkdownReport
         foreach (var c in cases)
         {
             sb.Append(CultureInfo.InvariantCulture, $"<details><summary><code>{Html(Unlinked(Inline(c.CaseId)))}</code>: baseline {c.BaselinePasses}/{c.BaselineTrials} passed, candidate {c.CandidatePasses}/{c.CandidateTrials}");
-            if (c.PValue is { } p)
+            if (PValueText.Of(c) is { } p)
             {
-                sb.Append(CultureInfo.InvariantCulture, $" (p = {p:0.####}, adjusted {c.AdjustedPValue:0.####})");
+                sb.Append($" ({Html(p)})");
             }
 
             sb.Append("</summary>\n\n| baseline | candidate |\n|---|---|\n");

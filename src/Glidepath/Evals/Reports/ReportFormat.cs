@@ -24,12 +24,17 @@ public static class ReportFormat
         _ => throw new BadInputException($"unknown report format '{format}'; expected one of: {string.Join(", ", Names)}"),
     };
 
-    /// <summary>The format implied by a file name (<c>.md</c>, <c>.xml</c>, <c>.json</c>, <c>.html</c>), or markdown.</summary>
+    /// <summary>
+    /// The format implied by a file name: <c>.md</c>/<c>.markdown</c> or none (<c>/dev/stdout</c>) markdown, <c>.xml</c>
+    /// or <c>.junit</c> JUnit, <c>.json</c>, <c>.html</c>/<c>.htm</c>. Any other ending is bad input rather than markdown
+    /// written under it (<c>gate.junit</c> and <c>gate.txt</c> once got markdown without a word).
+    /// </summary>
     public static string FromFileName(string path) => Path.GetExtension(path).ToLowerInvariant() switch
     {
-        ".xml" => "junit",
+        ".xml" or ".junit" => "junit",
         ".json" => "json",
         ".html" or ".htm" => "html",
-        _ => "md",
+        "" or ".md" or ".markdown" => "md",
+        var other => throw new BadInputException($"--report {path}: cannot tell the report's format from '{other}'; expected a file ending in .md, .xml (JUnit), .json or .html, or --report-format md|junit|json|html"),
     };
 }

@@ -121,8 +121,7 @@ public sealed class EvalService : IDisposable
     /// </remarks>
     internal async Task<(EvalRun Run, DatasetScan Dataset)> ResumeAsync(string id, EvalRunKind kind, EvalRunOptions options, CancellationToken cancellationToken, string? release = null, string? baseline = null)
     {
-        var run = await _store.EvalRuns.GetAsync(Manifest.App, id, cancellationToken).ConfigureAwait(false)
-            ?? throw new BadInputException($"no eval run '{id}' for app '{Manifest.App}'; 'glidepath eval list' shows the runs");
+        var run = await EvalRunLookup.FindAsync(_store.EvalRuns, Manifest.App, id, cancellationToken).ConfigureAwait(false);
         if (run.Kind != kind)
         {
             throw new BadInputException($"run {run.Id} is a {StoredName.Of(run.Kind)} run; resume it with 'glidepath {(run.Kind == EvalRunKind.Gate ? "gate" : "eval run")} --resume {run.Id}'");

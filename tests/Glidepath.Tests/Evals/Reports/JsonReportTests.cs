@@ -120,7 +120,7 @@ public sealed class JsonReportTests
             trials = r.Decision.Trials,
             regressed = r.Decision.Regressions.Count,
             improved = r.Decision.Improvements.Count,
-            errors = r.Decision.Errors.Count,
+            errors = r.Decision.Errors.Select(e => e.CaseId).Distinct().Count(),
         },
         baseline_pass_rate = r.Decision.BaselinePassRate,
         candidate_pass_rate = r.Decision.CandidatePassRate,
@@ -129,7 +129,7 @@ public sealed class JsonReportTests
         correction = new
         {
             method = r.Decision.Correction.Method,
-            family_alpha = r.Decision.Correction.FamilyAlpha,
+            family_alpha = Math.Round(r.Decision.Correction.FamilyAlpha, 12),
             tested = r.Decision.Correction.Tested,
             testable = r.Decision.Correction.Testable,
             single_trial = r.Decision.Correction.SingleTrial,
@@ -148,7 +148,7 @@ public sealed class JsonReportTests
         trials = r.Decision.Trials,
         regressed = r.Decision.Regressions.Select(c => c.CaseId),
         improved = r.Decision.Improvements.Select(c => c.CaseId),
-        errors = r.Decision.Errors.Count,
+        errors = r.Decision.Errors.Select(e => e.CaseId).Distinct().Count(),
         reasons = r.Decision.Reasons,
         baseline_pass_rate = r.Decision.BaselinePassRate,
         candidate_pass_rate = r.Decision.CandidatePassRate,

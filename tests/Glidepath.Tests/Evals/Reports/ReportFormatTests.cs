@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Glidepath.Errors;
 using System.Xml.Linq;
 using Glidepath.Evals.Gate;
 using Glidepath.Evals.Reports;
@@ -163,5 +164,23 @@ public sealed class ReportFormatTests
         Assert.Equal("html", ReportFormat.FromFileName("gate.html"));
         Assert.Equal("json", ReportFormat.FromFileName("gate.json"));
         Assert.Equal("md", ReportFormat.FromFileName("gate.md"));
+        Assert.Equal("md", ReportFormat.FromFileName("/dev/stdout"));
+        Assert.Equal("junit", ReportFormat.FromFileName("gate.junit"));
     }
+
+    // An ending that names no format was written as markdown without a word.
+    [Fact]
+    public void FromFileName_AnotherEnding_IsBadInputNamingTheChoices()
+    {
+        var ex = Assert.Throws<BadInputException>(() => ReportFormat.FromFileName("gate.txt"));
+
+        Assert.Equal("--report gate.txt: cannot tell the report's format from '.txt'; expected a file ending in .md, .xml (JUnit), .json or .html, or --report-format md|junit|json|html", ex.Message);
+    }
+
+    [Theory]
+    [InlineData(0.0123, "0.0123")]
+    [InlineData(0.00001, "< 0.0001")]
+    [InlineData(0.0001, "0.0001")]
+    public void PValueText_BelowFourDecimals_IsLessThanNotZero(double p, string shown) =>
+        Assert.Equal(shown, PValueText.Of(p));
 }
