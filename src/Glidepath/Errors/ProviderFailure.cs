@@ -6,7 +6,7 @@ public enum ProviderFailure
     /// <summary>429 or an overloaded signal.</summary>
     RateLimited,
 
-    /// <summary>5xx.</summary>
+    /// <summary>5xx; also a provider's own error event mid-stream.</summary>
     ServerError,
 
     /// <summary>No answer within the per-call timeout (including a stalled stream).</summary>

@@ -225,6 +225,60 @@ public sealed class ProviderWireTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("openai", """data: {"error":{"message":"upstream broke mid stream","type":"server_error"}}""")]
+    [InlineData("anthropic", "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"upstream broke mid stream\"}}")]
+    public async Task GetStreamingResponse_ErrorEventAfterFirstChunks_ThrowsWithTheProvidersMessage(string provider, string errorEvent)
+    {
+        // The OpenAI SDK reads such an event as an empty update and carries on; the answer must not end as if finished.
+        var wire = WireFormat.Of(provider);
+        var events = wire.Stream(["Items ", "can be ", "returned."], 50, 6).Take(provider == "openai" ? 2 : 3).Append(errorEvent).ToList();
+        _server.Enqueue(FakeProviderServer.Sse(events));
+        using var factory = Factory();
+        var client = factory.Create(Model(wire), Settings(wire) with { MaxRetries = 0 }, new ModelClientOptions());
+
+        var (messages, options) = Conversation();
+        var received = new List<string>();
+        var ex = await Assert.ThrowsAsync<ProviderException>(async () =>
+        {
+            await foreach (var u in client.GetStreamingResponseAsync(messages, options))
+            {
+                received.Add(u.Text);
+            }
+        });
+
+        Assert.Contains("upstream broke mid stream", ex.ProviderMessage, StringComparison.Ordinal);
+        Assert.Contains("Items ", string.Concat(received), StringComparison.Ordinal);
+        Assert.Single(_server.Requests);
+    }
+
+    [Theory]
+    [InlineData("openai")]
+    [InlineData("anthropic")]
+    public async Task GetStreamingResponse_StreamEndsWithoutFinishReason_ThrowsInsteadOfEndingQuietly(string provider)
+    {
+        // No finish_reason and no [DONE] (OpenAI), no message_delta and no message_stop (Anthropic): cut short upstream.
+        var wire = WireFormat.Of(provider);
+        var events = wire.Stream(["Items ", "can be ", "returned."], 50, 6).Take(provider == "openai" ? 2 : 4).ToList();
+        _server.Enqueue(FakeProviderServer.Sse(events));
+        using var factory = Factory();
+        var client = factory.Create(Model(wire), Settings(wire) with { MaxRetries = 0 }, new ModelClientOptions());
+
+        var (messages, options) = Conversation();
+        var received = new List<string>();
+        var ex = await Assert.ThrowsAsync<ProviderException>(async () =>
+        {
+            await foreach (var u in client.GetStreamingResponseAsync(messages, options))
+            {
+                received.Add(u.Text);
+            }
+        });
+
+        Assert.Contains("no finish reason", ex.ProviderMessage, StringComparison.Ordinal);
+        Assert.Equal(FailureKind.Operational, ex.Kind);
+        Assert.Equal("Items can be ", string.Concat(received));
+    }
+
+    [Theory]
     [InlineData("openai")]
     [InlineData("anthropic")]
     public async Task GetResponse_NoAnswer_ThrowsTimeoutAfterRetries(string provider)
