@@ -51,9 +51,11 @@ internal sealed class ProviderHttpHandler(string provider, string? apiKey, TimeP
                     ? $"redirected ({status}) to {RedirectTarget(response.Headers.Location)}; redirects are not followed: set the provider's base_url to the address it should call"
                     : ErrorMessage(body, response.ReasonPhrase),
                 apiKey);
+            // 503 and Anthropic's 529 (overloaded_error) say "too busy, come back": the overloaded signal of RateLimited,
+            // which the gateway answers 503 provider_overloaded rather than 502. Both are retried like any 5xx.
             var failure = status switch
             {
-                429 => ProviderFailure.RateLimited,
+                429 or 503 or 529 => ProviderFailure.RateLimited,
                 408 => ProviderFailure.Timeout,
                 >= 500 => ProviderFailure.ServerError,
                 _ => ProviderFailure.Rejected,

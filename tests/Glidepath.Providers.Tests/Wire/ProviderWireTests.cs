@@ -279,6 +279,26 @@ public sealed class ProviderWireTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("anthropic", 529)]
+    [InlineData("anthropic", 503)]
+    [InlineData("openai", 503)]
+    public async Task GetResponse_ProviderOverloaded_FailsAsOverloadedWithItsStatus(string provider, int status)
+    {
+        // The gateway answers this 503 overloaded_error (provider_overloaded), not 502: the provider asked to come back later.
+        var wire = WireFormat.Of(provider);
+        _server.Enqueue(FakeProviderServer.Json(wire.Error("Overloaded"), status));
+        using var factory = Factory();
+        var client = factory.Create(Model(wire), Settings(wire) with { MaxRetries = 0 }, new ModelClientOptions());
+
+        var (messages, options) = Conversation();
+        var ex = await Assert.ThrowsAsync<ProviderException>(() => client.GetResponseAsync(messages, options));
+
+        Assert.Equal((ProviderFailure.RateLimited, status), (ex.Failure, ex.StatusCode));
+        Assert.True(ex.IsTransient);
+        Assert.Contains("Overloaded", ex.ProviderMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("openai")]
     [InlineData("anthropic")]
     public async Task GetResponse_NoAnswer_ThrowsTimeoutAfterRetries(string provider)
