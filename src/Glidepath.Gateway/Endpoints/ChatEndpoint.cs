@@ -121,6 +121,13 @@ internal sealed partial class ChatEndpoint(ChatService chat, ServingOptions serv
 
         if (!(options.PassThrough ? call.PrepareForwarding(request) : call.Prepare(request)))
         {
+            if (call.Failure!.Status is >= 400 and < 500)
+            {
+                // A refusal (a prompt variable or tool_choice the request must fix) never tells the arm, as any other.
+                response.Headers.Remove(GatewayHeaders.Release);
+                response.Headers.Remove(GatewayHeaders.Arm);
+            }
+
             await AnswerFailureAsync(http, wire, call.Failure!).ConfigureAwait(false);
             call.Complete();
             return;

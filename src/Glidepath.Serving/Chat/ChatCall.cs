@@ -120,6 +120,14 @@ public sealed partial class ChatCall : IDisposable
             return false;
         }
 
+        // Checked against the release's tools merged with the caller's, on both paths (the pass-through body keeps the
+        // caller's tool_choice as written). An app's own client may declare tools of its own further in, so not then.
+        if (own is null && _service.ToolChoiceFailure(release, request.Options, candidate: _trace.Decision.Arm == Glidepath.Routing.Arm.Canary) is { } toolChoice)
+        {
+            Failure = toolChoice;
+            return false;
+        }
+
         try
         {
             if (Forwarder is null)

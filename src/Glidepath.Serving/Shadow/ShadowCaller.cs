@@ -126,6 +126,11 @@ internal sealed class ShadowCaller(ChatService service, PairwiseJudge? judge, Ti
                 return (failure.Status, failure.TraceError, null, release, null, null);
             }
 
+            if (service.ToolChoiceFailure(release, job.Options, candidate: true) is { } toolChoice)
+            {
+                return (toolChoice.Status, toolChoice.TraceError, null, release, null, null); // as on the canary
+            }
+
             (messages, options) = release.Applier.Apply(prompt, job.Messages, job.Options);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
