@@ -290,7 +290,7 @@ public sealed partial class ChatCall : IDisposable
         else if (Record(200, null, _cost) is { } stable && _shadow is { } shadow)
         {
             _service.Mirror.Offer(new ShadowJob(shadow, _request!.Messages, _request.Options, _context.Vars, stable, _trace.Output?.ToString() ?? "",
-                _shadowPatch is { } patch ? (_context.Api, patch) : null));
+                _shadowPatch is { } patch ? (_context.Api, patch) : null, _context.AnthropicBeta));
         }
     }
 
