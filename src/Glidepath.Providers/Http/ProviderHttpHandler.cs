@@ -23,7 +23,13 @@ internal sealed class ProviderHttpHandler(string provider, string? apiKey, TimeP
         }
         catch (HttpRequestException ex)
         {
-            throw new ProviderException(provider, null, ApiKey.Scrub($"cannot reach {request.RequestUri?.GetLeftPart(UriPartial.Authority)}: {ex.Message}", apiKey), ProviderFailure.Connection);
+            // "cannot reach" only when no connection was made (fix base_url, DNS, the network); a connection the provider
+            // cut after the request was sent reached it, and the fix is elsewhere.
+            var where = request.RequestUri?.GetLeftPart(UriPartial.Authority);
+            var message = ex.HttpRequestError is HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError
+                ? $"cannot reach {where}: {ex.Message}"
+                : $"the connection to {where} failed before the provider answered: {ex.Message}";
+            throw new ProviderException(provider, null, ApiKey.Scrub(message, apiKey), ProviderFailure.Connection);
         }
 
         if (response.IsSuccessStatusCode)

@@ -301,6 +301,47 @@ public sealed class ProviderWireTests : IAsyncLifetime
     [Theory]
     [InlineData("openai")]
     [InlineData("anthropic")]
+    public async Task GetResponse_ConnectionCutAfterTheRequestArrived_SaysSoNotCannotReach(string provider)
+    {
+        var wire = WireFormat.Of(provider);
+        _server.Enqueue(ctx =>
+        {
+            ctx.Abort();
+            return Task.CompletedTask;
+        });
+        using var factory = Factory();
+        var client = factory.Create(Model(wire), Settings(wire) with { MaxRetries = 0 }, new ModelClientOptions());
+
+        var (messages, options) = Conversation();
+        var ex = await Assert.ThrowsAsync<ProviderException>(() => client.GetResponseAsync(messages, options));
+
+        Assert.Equal(ProviderFailure.Connection, ex.Failure);
+        Assert.Contains("failed before the provider answered", ex.ProviderMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain("cannot reach", ex.ProviderMessage, StringComparison.Ordinal);
+        Assert.Single(_server.Requests);
+    }
+
+    [Fact]
+    public async Task GetResponse_NothingListening_CannotReach()
+    {
+        var wire = WireFormat.OpenAI;
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop(); // a port that was free a moment ago: nothing listens there now
+        using var factory = Factory();
+        var client = factory.Create(Model(wire), Settings(wire) with { BaseUrl = $"http://127.0.0.1:{port}/v1", MaxRetries = 0 }, new ModelClientOptions());
+
+        var (messages, options) = Conversation();
+        var ex = await Assert.ThrowsAsync<ProviderException>(() => client.GetResponseAsync(messages, options));
+
+        Assert.Equal(ProviderFailure.Connection, ex.Failure);
+        Assert.Contains($"cannot reach http://127.0.0.1:{port}", ex.ProviderMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("openai")]
+    [InlineData("anthropic")]
     public async Task GetResponse_NoAnswer_ThrowsTimeoutAfterRetries(string provider)
     {
         var wire = WireFormat.Of(provider);
