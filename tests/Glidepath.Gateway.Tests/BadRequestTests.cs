@@ -88,6 +88,29 @@ public sealed class BadRequestTests : IAsyncLifetime
         }
     }
 
+    // Current Anthropic SDKs send their key as Authorization: Bearer, like OpenAI's: a path under /v1/messages/
+    // (count_tokens, batches) or their anthropic-version header says who is calling.
+    [Theory]
+    [InlineData("/v1/messages/count_tokens", null, true)]
+    [InlineData("/v1/messages/batches", null, true)]
+    [InlineData("/v1/embeddings", "2026-10-21", true)]
+    [InlineData("/v1/embeddings", null, false)]
+    [InlineData("/v1/messagesx", null, false)]
+    public async Task UnmatchedPath_CallerLooksLikeAnAnthropicSdk_ErrorInAnthropicsFormat(string path, string? anthropicVersion, bool anthropic)
+    {
+        using var response = await _f.PostAsync(path, "{}", r =>
+        {
+            r.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "unused");
+            if (anthropicVersion is not null)
+            {
+                r.Headers.Add("anthropic-version", anthropicVersion);
+            }
+        });
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("no endpoint at POST " + path, WireAssert.ErrorMessage(anthropic ? "/v1/messages" : "/v1/chat/completions", await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ChatCompletions_OversizedBody_413()
     {

@@ -13,8 +13,8 @@ internal static class KeysCommand
     {
         var command = new Command("keys", """
             Callers' keys to the gateway (gpk_…). A caller sends its key the way its SDK already does:
-            'Authorization: Bearer gpk_…' (OpenAI) or 'x-api-key: gpk_…' (Anthropic). The store keeps
-            only a keyed hash of each key; the key itself is printed once, by 'keys create'.
+            'Authorization: Bearer gpk_…' (OpenAI and current Anthropic SDKs) or 'x-api-key: gpk_…'.
+            The store keeps only a keyed hash of each key; the key itself is printed once, by 'keys create'.
             """);
         command.Add(Create(env));
         command.Add(List(env));
@@ -83,7 +83,7 @@ internal static class KeysCommand
         ctx.Output.Line();
         ctx.Output.Line($"  {secret}");
         ctx.Output.Line();
-        ctx.Output.Line("Callers send it as 'Authorization: Bearer <key>' (OpenAI SDKs) or 'x-api-key: <key>' (Anthropic SDKs).");
+        ctx.Output.Line("Callers give it to their SDK as its API key: sent as 'Authorization: Bearer <key>' (OpenAI and current Anthropic SDKs) or 'x-api-key: <key>'.");
         return ExitCodes.Ok;
     }
 

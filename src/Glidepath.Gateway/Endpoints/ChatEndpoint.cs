@@ -61,12 +61,14 @@ internal sealed partial class ChatEndpoint(ChatService chat, ServingOptions serv
         state.Key = key;
 
         ChatRequest request;
+        string? beta;
         using var body = new PooledBuffer((int)Math.Min(http.Request.ContentLength ?? 4096, options.MaxRequestBodyBytes) + 1);
         try
         {
             request = await RequestReader.ReadAsync(http.Request, wire, options.MaxRequestBodyBytes, body, ct).ConfigureAwait(false);
             CheckModel(request.Model);
             GatewayHeaders.CheckVars(http.Request.Headers, _requestVars, chat.Environment);
+            beta = wire is AnthropicWire ? AnthropicBetaHeader.Read(http.Request.Headers) : null;
         }
         catch (WireException ex)
         {
@@ -100,7 +102,7 @@ internal sealed partial class ChatEndpoint(ChatService chat, ServingOptions serv
             return;
         }
 
-        var call = state.Call = chat.Route(GatewayHeaders.Context(headers, wire.Name, state.Start, state.StartedAt, state.Key), request);
+        var call = state.Call = chat.Route(GatewayHeaders.Context(headers, wire.Name, state.Start, state.StartedAt, state.Key) with { AnthropicBeta = beta }, request);
         if (call is null)
         {
             await HttpAnswers.ErrorAsync(http, wire, 503, ErrorKinds.Unavailable,
@@ -121,6 +123,13 @@ internal sealed partial class ChatEndpoint(ChatService chat, ServingOptions serv
 
         if (!(options.PassThrough ? call.PrepareForwarding(request) : call.Prepare(request)))
         {
+            if (call.Failure!.Status is >= 400 and < 500)
+            {
+                // A refusal (a prompt variable or tool_choice the request must fix) never tells the arm, as any other.
+                response.Headers.Remove(GatewayHeaders.Release);
+                response.Headers.Remove(GatewayHeaders.Arm);
+            }
+
             await AnswerFailureAsync(http, wire, call.Failure!).ConfigureAwait(false);
             call.Complete();
             return;

@@ -16,7 +16,7 @@ namespace Glidepath.Gateway.Endpoints;
 /// gateway's environment. One vote per trace counts (a later vote replaces the earlier), and a trace made with a key is
 /// rated only with that key (404 otherwise, as for an unknown trace): a caller who learns another's trace id cannot
 /// outvote the user who made the request, and a flood of votes on one trace is one vote.
-/// Errors come in the OpenAI error shape, or Anthropic's for a caller that authenticates with <c>x-api-key</c>.
+/// Errors come in the OpenAI error shape, or Anthropic's for a caller that looks like an Anthropic SDK (<see cref="CallerWire"/>).
 /// </summary>
 internal static class FeedbackEndpoint
 {
@@ -28,7 +28,7 @@ internal static class FeedbackEndpoint
 
     public static async Task HandleAsync(HttpContext http, ITraceStore store, TraceQueue queue, ServingOptions settings, GatewayOptions options, CallerAuthentication auth)
     {
-        var wire = http.Request.Headers.ContainsKey(CallerAuthentication.ApiKeyHeader) ? (IWireFormat)AnthropicWire.Instance : OpenAiWire.Instance;
+        var wire = CallerWire.Of(http.Request);
         if (await auth.AuthenticateAsync(http, wire).ConfigureAwait(false) is not { } key)
         {
             return;

@@ -8,7 +8,7 @@ namespace Glidepath.Gateway.Endpoints;
 /// <summary>
 /// A request under <c>/v1/</c> that no endpoint takes: a known path with another method is a 405 naming the method it
 /// takes (with <c>Allow</c>), any other path a 404 listing the paths there are, both with a body in the caller's format
-/// (Anthropic's for <c>/v1/messages</c> or a caller that sends <c>x-api-key</c>), as every gateway error is. Routing's
+/// (Anthropic's for a path under <c>/v1/messages</c> or a caller that looks like an Anthropic SDK, <see cref="CallerWire"/>), as every gateway error is. Routing's
 /// own answers had no body, which an SDK reports as an unexplained failure.
 /// </summary>
 internal static class UnmatchedEndpoint
@@ -33,8 +33,7 @@ internal static class UnmatchedEndpoint
     public static Task HandleAsync(HttpContext http)
     {
         var path = http.Request.Path.Value?.TrimEnd('/') ?? "";
-        var anthropic = path.Equals("/v1/messages", StringComparison.OrdinalIgnoreCase) || http.Request.Headers.ContainsKey(CallerAuthentication.ApiKeyHeader);
-        var wire = anthropic ? (IWireFormat)AnthropicWire.Instance : OpenAiWire.Instance;
+        var wire = CallerWire.Of(http.Request);
         foreach (var (known, method) in Known)
         {
             if (path.Equals(known, StringComparison.OrdinalIgnoreCase))

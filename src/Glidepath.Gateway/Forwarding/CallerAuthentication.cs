@@ -9,8 +9,8 @@ using Microsoft.Net.Http.Headers;
 namespace Glidepath.Gateway.Forwarding;
 
 /// <summary>
-/// The caller's key on the traffic endpoints, as each SDK already sends it: <c>x-api-key</c> (Anthropic) or
-/// <c>Authorization: Bearer</c> (OpenAI). Refusals are written in the caller's wire format: 401 for a missing, unknown,
+/// The caller's key on the traffic endpoints, as each SDK already sends its API key: <c>Authorization: Bearer</c>
+/// (OpenAI SDKs and current Anthropic SDKs) or <c>x-api-key</c> (older Anthropic SDKs, curl). Refusals are written in the caller's wire format: 401 for a missing, unknown,
 /// revoked or other-environment key, 429 with <c>Retry-After</c> over the key's rate or daily budget.
 /// </summary>
 internal sealed class CallerAuthentication(CallerKeys keys, GatewayOptions options)
@@ -144,7 +144,7 @@ internal sealed class CallerAuthentication(CallerKeys keys, GatewayOptions optio
 
     private string Message(CallerCheck check) => check.Result switch
     {
-        CallerCheckResult.Missing => "this gateway needs a key: send 'Authorization: Bearer gpk_…' (OpenAI SDKs: the api key) or 'x-api-key: gpk_…' (Anthropic SDKs); 'glidepath keys create' makes one",
+        CallerCheckResult.Missing => "this gateway needs a key: give it to your SDK as its api key (sent as 'Authorization: Bearer gpk_…'), or send 'x-api-key: gpk_…'; 'glidepath keys create' makes one",
         CallerCheckResult.Unknown => "the key sent is not a key of this gateway (wrong, mistyped, or of another store); check the key, or create one with 'glidepath keys create'",
         CallerCheckResult.Revoked => $"key '{check.Key!.Name}' was revoked at {check.Key.RevokedAt:yyyy-MM-dd HH:mm:ss} UTC; ask for a new key ('glidepath keys create')",
         CallerCheckResult.OtherEnvironment => $"key '{check.Key!.Name}' is for environment '{check.Key.Environment}', not this gateway's; use that environment's gateway or a key of this one",

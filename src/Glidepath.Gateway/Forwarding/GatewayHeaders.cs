@@ -36,8 +36,9 @@ internal static class GatewayHeaders
 
     /// <summary>
     /// Refuses (400, <see cref="WireException"/>) a <c>Glidepath-Var-*</c> header that names a variable the environment does
-    /// not list in <c>request_vars</c>, whose value is longer than <see cref="MaxVarChars"/> or holds a control character: a
-    /// caller fills the slots the manifest opens with printable text, and nothing else reaches the system prompt.
+    /// not list in <c>request_vars</c>, that is sent more than once or empty, whose value is longer than <see cref="MaxVarChars"/>
+    /// or holds a control character: a caller fills the slots the manifest opens with printable text, and nothing else
+    /// reaches the system prompt.
     /// </summary>
     public static void CheckVars(IHeaderDictionary headers, IReadOnlySet<string> allowed, string environment)
     {
@@ -56,7 +57,19 @@ internal static class GatewayHeaders
                     : $"header '{name}' sets template variable '{variable}', which environment '{environment}' does not let callers set; allowed: {string.Join(", ", allowed.Order(StringComparer.Ordinal))} (environments.{environment}.request_vars)");
             }
 
+            // Two values would reach the prompt joined by a comma ("a,b"), a value nobody sent; an empty one would blank
+            // the environment's value ("a  tier customer"). Neither is what a caller meant.
+            if (value.Count > 1)
+            {
+                throw new WireException(400, ErrorKinds.InvalidRequest, $"header '{name}' is sent {value.Count} times; send it once, with one value");
+            }
+
             var text = value.ToString();
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                throw new WireException(400, ErrorKinds.InvalidRequest, $"header '{name}' is empty; send a value, or leave the header out to use the environment's");
+            }
+
             if (text.Length > MaxVarChars)
             {
                 throw new WireException(400, ErrorKinds.InvalidRequest, $"header '{name}' is {text.Length} characters; a request variable is at most {MaxVarChars}");

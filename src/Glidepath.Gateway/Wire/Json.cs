@@ -78,7 +78,10 @@ internal static class Json
 
         if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var i))
         {
-            throw WireException.BadRequest($"'{name}' must be an integer");
+            // 2147483648 or 1e12 is an integer, only too large: say so, not that it is no integer.
+            throw WireException.BadRequest(v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var d) && double.IsFinite(d) && Math.Floor(d) == d
+                ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"'{name}' is {v.GetRawText()}; expected an integer from {min} to {int.MaxValue}")
+                : $"'{name}' must be an integer");
         }
 
         return i >= min ? i : throw WireException.BadRequest(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"'{name}' is {i}; expected an integer of at least {min}"));

@@ -29,6 +29,9 @@ public sealed class ForwardExchange
 
     public bool CallerWantsUsage { get; }
 
+    /// <summary>The caller's <c>anthropic-beta</c> value (beta names, already checked), sent with the body to an Anthropic provider.</summary>
+    public string? AnthropicBeta { get; init; }
+
     /// <summary>The answer's text read so far, kept only when asked for (the host takes it and clears it as it goes).</summary>
     public StringBuilder? Text { get; }
 

@@ -39,7 +39,8 @@ public sealed class ForwardedResponse : IDisposable
     /// Copies the stream's events to <paramref name="output"/> as they arrive (flushed per read), tapping each;
     /// <paramref name="beforeFirstWrite"/> runs once, before the first byte (the host sets its headers there).
     /// False when the caller went away. A provider failure (a gap longer than the timeout, a broken connection, an
-    /// event that is not JSON) throws a <see cref="ProviderException"/>.
+    /// event that is not JSON, a stream that ends without a finish reason) throws a <see cref="ProviderException"/>;
+    /// the provider's own error event is copied and left in <see cref="ForwardExchange.StreamError"/>.
     /// </summary>
     public async Task<bool> CopyEventsAsync(PipeWriter output, Action beforeFirstWrite, CancellationToken cancellationToken)
     {
@@ -100,9 +101,15 @@ public sealed class ForwardedResponse : IDisposable
 
                 if (read.IsCompleted)
                 {
-                    if (Exchange.StreamError is { } error)
+                    if (Exchange.StreamError is not null)
                     {
                         Exchange.Failure = "provider_error";
+                    }
+                    else if (Exchange.FinishReason is null)
+                    {
+                        // Every complete answer says why it stopped (OpenAI finish_reason, Anthropic stop_reason): a
+                        // stream that ends without one was cut short upstream, never a success (fail closed).
+                        throw Failed(ProviderErrors.Unfinished(_settings.Provider));
                     }
 
                     return true;

@@ -53,6 +53,11 @@ public sealed class ModelForwarder
             request.Headers.TryAddWithoutValidation(name, value);
         }
 
+        if (exchange.AnthropicBeta is { } beta && Wire == ProviderNames.Anthropic)
+        {
+            request.Headers.TryAddWithoutValidation("anthropic-beta", beta);
+        }
+
         request.Options.Set(ForwardExchange.Key, exchange);
         var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         HttpResponseMessage response;

@@ -4,15 +4,18 @@ using Microsoft.Extensions.AI;
 
 namespace Glidepath.Providers.Forwarding;
 
-/// <summary>Taps OpenAI chat completions: <c>choices[].message|delta.content|tool_calls</c>, <c>choices[].finish_reason</c>, <c>usage</c>.</summary>
+/// <summary>
+/// Taps OpenAI chat completions: <c>choices[].message|delta.content|tool_calls</c>, <c>choices[].finish_reason</c>,
+/// <c>usage</c>; streamed, also an <c>error</c> event (how OpenAI-compatible servers report a failure after the stream began).
+/// </summary>
 internal sealed class OpenAiResponseTap : ResponseTap
 {
-    private const int Choices = 1, Usage = 2, Message = 3, FinishReason = 4, Content = 5, ToolCalls = 6, Prompt = 7, Completion = 8, Total = 9;
+    private const int Choices = 1, Usage = 2, Message = 3, FinishReason = 4, Content = 5, ToolCalls = 6, Prompt = 7, Completion = 8, Total = 9, Error = 10;
 
     private static readonly byte[][] Names =
     [
         "choices"u8.ToArray(), "usage"u8.ToArray(), "message"u8.ToArray(), "finish_reason"u8.ToArray(), "content"u8.ToArray(),
-        "tool_calls"u8.ToArray(), "prompt_tokens"u8.ToArray(), "completion_tokens"u8.ToArray(), "total_tokens"u8.ToArray(),
+        "tool_calls"u8.ToArray(), "prompt_tokens"u8.ToArray(), "completion_tokens"u8.ToArray(), "total_tokens"u8.ToArray(), "error"u8.ToArray(),
     ];
 
     private static readonly byte[] Delta = "delta"u8.ToArray();
@@ -65,6 +68,14 @@ internal sealed class OpenAiResponseTap : ResponseTap
                     break;
                 case JsonTokenType.String when depth == 3 && At(1, Choices) && At(3, FinishReason):
                     exchange.FinishReason = Finish(reader.GetString()!);
+                    break;
+                // {"error": {"message": …}} or {"error": "…"} in a stream: the provider failed after the stream began. The
+                // event goes to the caller as it came; the call is traced as the failure it is (ChatCall.CollectForwarded).
+                case JsonTokenType.StartObject when depth == 1 && At(1, Error) && exchange.Stream:
+                    exchange.StreamError ??= "error";
+                    break;
+                case JsonTokenType.String when (depth == 1 && At(1, Error) || depth == 2 && At(1, Error) && At(2, Message)) && exchange.Stream:
+                    exchange.StreamError = reader.GetString() is { Length: > 0 } said ? said : "error";
                     break;
                 case JsonTokenType.Number when depth == 2 && At(1, Usage):
                     if (At(2, Prompt))

@@ -23,7 +23,13 @@ internal sealed class ProviderHttpHandler(string provider, string? apiKey, TimeP
         }
         catch (HttpRequestException ex)
         {
-            throw new ProviderException(provider, null, ApiKey.Scrub($"cannot reach {request.RequestUri?.GetLeftPart(UriPartial.Authority)}: {ex.Message}", apiKey), ProviderFailure.Connection);
+            // "cannot reach" only when no connection was made (fix base_url, DNS, the network); a connection the provider
+            // cut after the request was sent reached it, and the fix is elsewhere.
+            var where = request.RequestUri?.GetLeftPart(UriPartial.Authority);
+            var message = ex.HttpRequestError is HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError
+                ? $"cannot reach {where}: {ex.Message}"
+                : $"the connection to {where} failed before the provider answered: {ex.Message}";
+            throw new ProviderException(provider, null, ApiKey.Scrub(message, apiKey), ProviderFailure.Connection);
         }
 
         if (response.IsSuccessStatusCode)
@@ -51,9 +57,11 @@ internal sealed class ProviderHttpHandler(string provider, string? apiKey, TimeP
                     ? $"redirected ({status}) to {RedirectTarget(response.Headers.Location)}; redirects are not followed: set the provider's base_url to the address it should call"
                     : ErrorMessage(body, response.ReasonPhrase),
                 apiKey);
+            // 503 and Anthropic's 529 (overloaded_error) say "too busy, come back": the overloaded signal of RateLimited,
+            // which the gateway answers 503 provider_overloaded rather than 502. Both are retried like any 5xx.
             var failure = status switch
             {
-                429 => ProviderFailure.RateLimited,
+                429 or 503 or 529 => ProviderFailure.RateLimited,
                 408 => ProviderFailure.Timeout,
                 >= 500 => ProviderFailure.ServerError,
                 _ => ProviderFailure.Rejected,

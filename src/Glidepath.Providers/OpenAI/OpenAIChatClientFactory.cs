@@ -9,6 +9,7 @@ namespace Glidepath.Providers.OpenAI;
 /// <summary>
 /// Chat completions of any OpenAI-compatible server (OpenAI, Azure OpenAI v1, Ollama, vLLM, llama.cpp,
 /// LiteLLM) through <c>Microsoft.Extensions.AI.OpenAI</c>, at a configurable base URL. Its own retries are off: ours apply.
+/// A stream's error event fails the call with the provider's message (<see cref="OpenAIErrorEventChatClient"/>).
 /// </summary>
 internal static class OpenAIChatClientFactory
 {
@@ -24,6 +25,6 @@ internal static class OpenAIChatClientFactory
             NetworkTimeout = timeout + TimeSpan.FromSeconds(1),
             Transport = new HttpClientPipelineTransport(http),
         };
-        return new OpenAIClient(new ApiKeyCredential(apiKey ?? NoKey), options).GetChatClient(model.Name).AsIChatClient();
+        return new OpenAIErrorEventChatClient(new OpenAIClient(new ApiKeyCredential(apiKey ?? NoKey), options).GetChatClient(model.Name).AsIChatClient(), apiKey);
     }
 }

@@ -41,6 +41,10 @@ internal static class ProviderErrors
             : new ProviderException(provider, null, $"{ex.GetType().Name}: {message}", ProviderFailure.MalformedResponse);
     }
 
+    /// <summary>A stream that ended before the provider said why it stopped: cut short upstream (both provider paths).</summary>
+    public static ProviderException Unfinished(string provider) =>
+        new(provider, null, "the stream ended before the provider finished its answer (no finish reason); it was cut short upstream", ProviderFailure.MalformedResponse);
+
     public static ProviderException Timeout(string provider, TimeSpan timeout, bool streaming) =>
         new(provider, null,
             streaming

@@ -10,7 +10,8 @@ namespace Glidepath.Providers.Resilience;
 /// Per-call timeout, retries with jittered exponential backoff (honouring retry-after) on 429, 5xx,
 /// timeouts and connection errors, and a per-provider concurrency limit. Every failure leaves as a
 /// <see cref="ProviderException"/>; nothing is swallowed and no answer is invented.
-/// A stream is retried only until its first chunk; after that a gap longer than the timeout fails it.
+/// A stream is retried only until its first chunk; after that a gap longer than the timeout fails it, and so does
+/// its end without a finish reason.
 /// </summary>
 internal sealed class ResilientChatClient : DelegatingChatClient
 {
@@ -86,10 +87,19 @@ internal sealed class ResilientChatClient : DelegatingChatClient
 
             await using (stream.ConfigureAwait(false))
             {
+                var finished = false;
                 while (stream.HasCurrent)
                 {
-                    yield return stream.Current!;
+                    finished |= stream.Current!.FinishReason is not null;
+                    yield return stream.Current;
                     await stream.MoveNextAsync().ConfigureAwait(false);
+                }
+
+                // A complete answer says why it stopped; without that the provider cut the stream short (an OpenAI
+                // error event, which the SDK skips, ends it the same way): a failure, never a quiet end_turn.
+                if (!finished)
+                {
+                    throw ProviderErrors.Unfinished(_settings.Provider);
                 }
             }
         }

@@ -41,7 +41,7 @@ public sealed partial class ChatCall
     public async Task<ForwardedResponse?> ForwardAsync(ReadOnlyMemory<byte> body, bool stream, bool callerWantsUsage, CancellationToken cancellationToken)
     {
         var forwarder = Forwarder ?? throw new InvalidOperationException("PrepareForwarding did not choose the pass-through path for this call");
-        _forward = new ForwardExchange(stream, _trace.Output is not null, callerWantsUsage);
+        _forward = new ForwardExchange(stream, _trace.Output is not null, callerWantsUsage) { AnthropicBeta = _context.AnthropicBeta };
         _streamed = stream;
         _streamToken = cancellationToken;
         try

@@ -120,6 +120,14 @@ public sealed partial class ChatCall : IDisposable
             return false;
         }
 
+        // Checked against the release's tools merged with the caller's, on both paths (the pass-through body keeps the
+        // caller's tool_choice as written). An app's own client may declare tools of its own further in, so not then.
+        if (own is null && _service.ToolChoiceFailure(release, request.Options, candidate: _trace.Decision.Arm == Glidepath.Routing.Arm.Canary) is { } toolChoice)
+        {
+            Failure = toolChoice;
+            return false;
+        }
+
         try
         {
             if (Forwarder is null)
@@ -282,7 +290,7 @@ public sealed partial class ChatCall : IDisposable
         else if (Record(200, null, _cost) is { } stable && _shadow is { } shadow)
         {
             _service.Mirror.Offer(new ShadowJob(shadow, _request!.Messages, _request.Options, _context.Vars, stable, _trace.Output?.ToString() ?? "",
-                _shadowPatch is { } patch ? (_context.Api, patch) : null));
+                _shadowPatch is { } patch ? (_context.Api, patch) : null, _context.AnthropicBeta));
         }
     }
 

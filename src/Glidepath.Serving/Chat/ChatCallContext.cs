@@ -15,6 +15,13 @@ public sealed record ChatCallContext
     /// <summary>This call's own prompt variables (<c>Glidepath-Var-*</c> headers), over the environment's; null when it has none.</summary>
     public IReadOnlyDictionary<string, string>? Vars { get; init; }
 
+    /// <summary>
+    /// The caller's <c>anthropic-beta</c> header (beta names only, checked by the host), sent on with the caller's own body
+    /// when the call passes through to an Anthropic provider (and to a shadow candidate forwarded the same way). The
+    /// translating path sends none: it drops the body fields a beta would enable.
+    /// </summary>
+    public string? AnthropicBeta { get; init; }
+
     /// <summary>The id of the caller's key when the host authenticated one; recorded on the trace and charged its cost.</summary>
     public string? KeyId { get; init; }
 

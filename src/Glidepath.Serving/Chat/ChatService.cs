@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Glidepath.Routing;
 using Glidepath.Serving.Routing;
 using Glidepath.Serving.Tracing;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
 namespace Glidepath.Serving.Chat;
@@ -136,6 +137,47 @@ public sealed partial class ChatService
             $"(or list it under environments.{Environment}.request_vars for callers to send)";
         LogUnservable(release.Label, message);
         return new ChatFailure(503, ErrorKinds.Unavailable, message, "configuration");
+    }
+
+    /// <summary>
+    /// Why the caller's <c>tool_choice</c> cannot be honoured by <paramref name="release"/>: it names a tool that neither
+    /// the release nor the request declares (a 400 the caller can fix; the provider would refuse it too). Null when it
+    /// names none, or one that is declared. As with <see cref="PromptFailure"/>, it counts against the release
+    /// (<c>missing_tool</c>) only when the candidate (<paramref name="candidate"/>: the canary or the shadow) dropped a
+    /// tool the stable release declares, so callers written for the stable release fail on it; else it is a refusal
+    /// (<c>bad_request</c>) that counts against neither arm.
+    /// </summary>
+    internal ChatFailure? ToolChoiceFailure(ServingRelease release, ChatOptions? caller, bool candidate)
+    {
+        if (caller?.ToolMode is not RequiredChatToolMode { RequiredFunctionName: { } name } || release.Applier.Declares(name) || Declares(caller.Tools, name))
+        {
+            return null;
+        }
+
+        var stable = _routes.Current?.Stable?.Snapshot.Tools;
+        var dropped = candidate && stable is not null && stable.Any(t => string.Equals(t.Name, name, StringComparison.Ordinal));
+
+        // The release's own tool names are not listed: they may differ between the arms, and a refusal never tells the arm.
+        var message = $"'tool_choice' names tool '{name}', which neither the request's 'tools' nor the release declares; name a declared tool, or let the model choose (\"auto\")";
+        return new ChatFailure(400, ErrorKinds.InvalidRequest, message, dropped ? "missing_tool" : "bad_request");
+    }
+
+    private static bool Declares(IList<AITool>? tools, string name)
+    {
+        if (tools is null)
+        {
+            return false;
+        }
+
+        foreach (var tool in tools)
+        {
+            if (string.Equals(tool.Name, name, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void Tag(Activity? activity, RouteDecision decision, SubjectKey key, ChatRequest? request)

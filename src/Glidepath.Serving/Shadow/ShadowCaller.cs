@@ -94,9 +94,9 @@ internal sealed class ShadowCaller(ChatService service, PairwiseJudge? judge, Ti
     /// The candidate answering the caller's own body patched with its release, through its forwarder (the pass-through
     /// path: no translation, as the caller was served), read into the same <see cref="ChatResponse"/> shape the pair needs.
     /// </summary>
-    private static async Task<ChatResponse> ForwardAsync(Glidepath.Providers.Forwarding.ModelForwarder forwarder, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    private static async Task<ChatResponse> ForwardAsync(Glidepath.Providers.Forwarding.ModelForwarder forwarder, ReadOnlyMemory<byte> body, string? anthropicBeta, CancellationToken cancellationToken)
     {
-        var exchange = new Glidepath.Providers.Forwarding.ForwardExchange(stream: false, keepText: true, callerWantsUsage: false);
+        var exchange = new Glidepath.Providers.Forwarding.ForwardExchange(stream: false, keepText: true, callerWantsUsage: false) { AnthropicBeta = anthropicBeta };
         using var answer = await forwarder.SendAsync(body, exchange, cancellationToken).ConfigureAwait(false);
         var response = new ChatResponse(new ChatMessage(ChatRole.Assistant, exchange.Text?.ToString() ?? ""))
         {
@@ -126,6 +126,11 @@ internal sealed class ShadowCaller(ChatService service, PairwiseJudge? judge, Ti
                 return (failure.Status, failure.TraceError, null, release, null, null);
             }
 
+            if (service.ToolChoiceFailure(release, job.Options, candidate: true) is { } toolChoice)
+            {
+                return (toolChoice.Status, toolChoice.TraceError, null, release, null, null); // as on the canary
+            }
+
             (messages, options) = release.Applier.Apply(prompt, job.Messages, job.Options);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -136,7 +141,7 @@ internal sealed class ShadowCaller(ChatService service, PairwiseJudge? judge, Ti
         try
         {
             var response = job.Forwarded is { } forwarded && release.Forwarder is { } forwarder && forwarder.Wire == forwarded.Wire
-                ? await ForwardAsync(forwarder, forwarded.Patch(release.Applier, messages[0].Text), cancellationToken).ConfigureAwait(false)
+                ? await ForwardAsync(forwarder, forwarded.Patch(release.Applier, messages[0].Text), job.AnthropicBeta, cancellationToken).ConfigureAwait(false)
                 : await release.Client.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
             return (200, null, response, release, null, null);
         }

@@ -11,6 +11,7 @@ namespace Glidepath.Serving.Shadow;
 /// <param name="Forwarded">When the host passed the caller's own body through (<see cref="ChatCall.MirrorForwarded"/>):
 /// the wire it is in and how to patch it with another release (its applier and rendered system prompt), so the
 /// candidate is called the same way, through its release's forwarder, when that forwarder speaks the same wire.</param>
+/// <param name="AnthropicBeta">The caller's <c>anthropic-beta</c> header, sent with a forwarded candidate's body as with the caller's.</param>
 internal sealed record ShadowJob(
     ShadowRoute Shadow,
     IReadOnlyList<ChatMessage> Messages,
@@ -18,4 +19,5 @@ internal sealed record ShadowJob(
     IReadOnlyDictionary<string, string>? Vars,
     TraceRecord Stable,
     string StableText,
-    (string Wire, Func<Glidepath.Models.ReleaseApplier, string, ReadOnlyMemory<byte>> Patch)? Forwarded = null);
+    (string Wire, Func<Glidepath.Models.ReleaseApplier, string, ReadOnlyMemory<byte>> Patch)? Forwarded = null,
+    string? AnthropicBeta = null);

@@ -69,8 +69,9 @@ public sealed record TraceRecord
     /// release sent (<c>provider_rejected</c>: a release with settings the provider refuses must not look merely
     /// "refused by the caller" and escape the judge; a caller's own oversized prompt hits both arms alike), or the
     /// release's prompt needing a per-request variable the caller did not send (<c>missing_variable</c>: a canary whose
-    /// prompt needs what callers do not send fails them all). A request the gateway itself refused as the caller's
-    /// mistake is not an error (and not counted at all, see TraceAggregator).
+    /// prompt needs what callers do not send fails them all), or a <c>tool_choice</c> naming a tool the stable release
+    /// declares and the candidate dropped (<c>missing_tool</c>, likewise). A request the gateway itself refused as the
+    /// caller's mistake is not an error (and not counted at all, see TraceAggregator).
     /// </summary>
-    public bool IsError => Status >= 500 || Status is 408 or 429 || Error is "provider_rejected" or "missing_variable";
+    public bool IsError => Status >= 500 || Status is 408 or 429 || Error is "provider_rejected" or "missing_variable" or "missing_tool";
 }

@@ -59,6 +59,39 @@ public sealed class UpstreamFailureTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => hanging);
     }
 
+    [Theory]
+    [InlineData("anthropic", 529, "/v1/messages", true)]
+    [InlineData("anthropic", 529, "/v1/messages", false)]
+    [InlineData("anthropic", 529, "/v1/chat/completions", true)]
+    [InlineData("anthropic", 503, "/v1/messages", true)]
+    [InlineData("openai", 503, "/v1/chat/completions", true)]
+    [InlineData("openai", 503, "/v1/chat/completions", false)]
+    [InlineData("openai", 503, "/v1/messages", true)]
+    public async Task Post_ProviderOverloaded_503OverloadedErrorInCallersFormat_TracedProviderOverloaded(string provider, int status, string path, bool passThrough)
+    {
+        var error = provider == "anthropic"
+            ? """{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"""
+            : """{"error":{"message":"Overloaded","type":"server_error","code":null}}""";
+        await using var upstream = await JunkUpstream.StartAsync(status, "application/json", error);
+        await using var f = await GatewayFixture.CreateAsync(editManifest: upstream.ManifestFor(provider));
+        using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-upstream-key" });
+        await f.StartAsync(s => s with { Models = models }, o => o with { Gateway = o.Gateway with { PassThrough = passThrough } });
+
+        using var response = await f.PostAsync(path, path == "/v1/messages" ? GatewayFixture.Message() : GatewayFixture.Chat());
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains("Overloaded", WireAssert.ErrorMessage(path, body), StringComparison.Ordinal);
+        using (var doc = System.Text.Json.JsonDocument.Parse(body))
+        {
+            Assert.Equal("overloaded_error", doc.RootElement.GetProperty("error").GetProperty("type").GetString());
+        }
+
+        var trace = await WireAssert.TraceAsync(f, response.Headers.GetValues("Glidepath-Trace").Single());
+        Assert.Equal((503, "provider_overloaded", true, status), (trace.Status, trace.Error, trace.IsError, trace.UpstreamStatus));
+        Assert.Equal(1, upstream.Requests);
+    }
+
     [Fact]
     public async Task Post_UpstreamFails_TraceKeepsItsStatusAndScrubbedMessage()
     {

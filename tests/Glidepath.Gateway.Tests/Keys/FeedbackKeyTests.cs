@@ -108,6 +108,24 @@ public sealed class FeedbackKeyTests
         WireAssert.ErrorMessage("/v1/messages", await response.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task Feedback_AnthropicSdkSendingItsKeyAsBearer_ErrorsInAnthropicsFormat()
+    {
+        // What the current Anthropic SDKs send (Anthropic 13.x for .NET, @anthropic-ai/sdk 1.x): Bearer and anthropic-version.
+        await using var f = await GatewayFixture.CreateAsync();
+        var created = await CallerKeyTests.Service(f).CreateAsync(f.Manifest.App, "staging", "checkout", null, null, "test", default);
+        await f.StartAsync(server: CallerKeyTests.RequireKeys);
+
+        using var response = await f.PostAsync("/v1/feedback", Vote("ffffffffffffffffffffffffffffffff", 1), r =>
+        {
+            r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", created.Secret);
+            r.Headers.Add("anthropic-version", "2026-10-21");
+        });
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        WireAssert.ErrorMessage("/v1/messages", await response.Content.ReadAsStringAsync());
+    }
+
     private static async Task<string> ChatAsync(GatewayFixture f, string key)
     {
         using var response = await CallerKeyTests.SendAsync(f, CallerKeyTests.OpenAi, key);

@@ -55,6 +55,40 @@ public sealed class RequestVarTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Chat_ListedVarSentTwice_400_NotJoinedIntoThePrompt()
+    {
+        // HttpClient folds two values into one line; curl -H twice sends two lines, which reached the prompt as "gold,platinum".
+        var body = GatewayFixture.Chat();
+        var url = new Uri(_f.Url);
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(url.Host, url.Port);
+        var stream = tcp.GetStream();
+        var request = $"POST /v1/chat/completions HTTP/1.1\r\nHost: {url.Authority}\r\nContent-Type: application/json\r\n" +
+            $"Content-Length: {System.Text.Encoding.UTF8.GetByteCount(body)}\r\nGlidepath-Var-customer_tier: gold\r\nGlidepath-Var-customer_tier: platinum\r\n" +
+            $"Connection: close\r\n\r\n{body}";
+        await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(request));
+
+        var answer = await new StreamReader(stream).ReadToEndAsync();
+
+        Assert.StartsWith("HTTP/1.1 400 ", answer, StringComparison.Ordinal);
+        Assert.Contains("Glidepath-Var-customer_tier", answer, StringComparison.Ordinal);
+        Assert.Contains("is sent 2 times; send it once", answer, StringComparison.Ordinal);
+        Assert.Equal(0, _f.Models.Clients.Values.Sum(c => c.Calls));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public async Task Chat_ListedVarEmpty_400_TheEnvironmentsValueIsNotBlanked(string value)
+    {
+        using var response = await _f.PostAsync(CallerKeyTests.OpenAi, GatewayFixture.Chat(), r => r.Headers.TryAddWithoutValidation("Glidepath-Var-customer_tier", value));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("is empty", WireAssert.ErrorMessage(CallerKeyTests.OpenAi, await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Equal(0, _f.Models.Clients.Values.Sum(c => c.Calls));
+    }
+
+    [Fact]
     public async Task Chat_ListedVarAtTheLimitInAnyCase_ReachesThePrompt()
     {
         var tier = new string('g', 200);

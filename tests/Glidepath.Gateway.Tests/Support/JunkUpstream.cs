@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Glidepath.Gateway.Tests.Support;
 
-/// <summary>An OpenAI-compatible upstream on 127.0.0.1 that answers every request with the same status, type and body.</summary>
+/// <summary>An OpenAI-compatible (or Anthropic) upstream on 127.0.0.1 that answers every request with the same status, type and body.</summary>
 internal sealed class JunkUpstream : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -51,6 +51,14 @@ internal sealed class JunkUpstream : IAsyncDisposable
         upstream = new JunkUpstream(app, app.Urls.First().TrimEnd('/') + "/v1");
         return upstream;
     }
+
+    /// <summary>The sample manifest with its release on the anthropic provider at this upstream (base URL without /v1), without retries.</summary>
+    public string AnthropicManifest(string yaml) => yaml
+        .Replace("provider: sim", "provider: anthropic", StringComparison.Ordinal)
+        .Replace("anthropic: { base_url: https://api.anthropic.com, api_key_env: ANTHROPIC_API_KEY }", $"anthropic: {{ base_url: \"{BaseUrl[..^3]}\", api_key_env: ANTHROPIC_API_KEY, max_retries: 0 }}", StringComparison.Ordinal);
+
+    /// <summary>The manifest edit that puts the release on <paramref name="provider"/> (openai or anthropic) at this upstream, without retries.</summary>
+    public Func<string, string> ManifestFor(string provider) => provider == "anthropic" ? AnthropicManifest : Manifest;
 
     /// <summary>The sample manifest with its release on the openai provider at this upstream, without retries.</summary>
     public string Manifest(string yaml) => Manifest(yaml, "");

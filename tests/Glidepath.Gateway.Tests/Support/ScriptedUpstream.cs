@@ -36,6 +36,9 @@ internal sealed class ScriptedUpstream : IAsyncDisposable
     /// <summary>Every request body received, in order of arrival.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> Bodies { get; } = new();
 
+    /// <summary>Every request's headers (names lower-case, values joined by commas), in order of arrival, with its body.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<(string Body, IReadOnlyDictionary<string, string> Headers)> Requests { get; } = new();
+
     /// <summary>The scripted clients answering (set once the world that owns them exists).</summary>
     public FakeModelClientFactory? Models { get; set; }
 
@@ -72,6 +75,7 @@ internal sealed class ScriptedUpstream : IAsyncDisposable
         await ctx.Request.Body.CopyToAsync(body);
         LastBody = System.Text.Encoding.UTF8.GetString(body.ToArray());
         Bodies.Enqueue(LastBody);
+        Requests.Enqueue((LastBody, ctx.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.Ordinal)));
         var request = RequestReader.Parse(body.ToArray(), wire);
         var client = models.For(request.Model);
         var context = new ResponseContext("up-" + Guid.NewGuid().ToString("N")[..12], request.Model, 1_700_000_000);

@@ -23,6 +23,9 @@ public sealed class MalformedRequestTests : IAsyncLifetime
     {
         { Chat, GatewayFixture.Chat(extra: ""","seed":1.5"""), "'seed' must be an integer" },
         { Chat, GatewayFixture.Chat(extra: ""","seed":1e30"""), "'seed' must be an integer" },
+        { Chat, GatewayFixture.Chat(extra: ""","max_tokens":2147483648"""), "'max_tokens' is 2147483648; expected an integer from 1 to 2147483647" },
+        { Messages, GatewayFixture.Message().Replace("\"max_tokens\":100", "\"max_tokens\":1e12", StringComparison.Ordinal), "'max_tokens' is 1e12; expected an integer from 1 to 2147483647" },
+        { Chat, GatewayFixture.Chat(extra: ""","max_tokens":1.5"""), "'max_tokens' must be an integer" },
         { Chat, GatewayFixture.Chat(extra: ""","tool_choice":{"type":"function","function":{"name":""}}"""), "'tool_choice.function.name' is required" },
         { Chat, OpenAiImage("""{"url":"data:image/png;base64,!!!not-base64"}"""), "not valid base64" },
         { Chat, OpenAiImage("""{"url":"data:garbage"}"""), "data URI" },

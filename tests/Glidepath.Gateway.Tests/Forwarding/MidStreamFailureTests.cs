@@ -1,0 +1,95 @@
+using System.Net;
+using Glidepath.Gateway.Tests.Support;
+using Glidepath.Models;
+using Glidepath.Providers;
+
+namespace Glidepath.Gateway.Tests.Forwarding;
+
+/// <summary>
+/// A provider that fails after its stream began: an error event of its own (how OpenAI-compatible servers and Anthropic
+/// report it), or a stream it ends without a finish reason. Whatever the path (passed through, translated to the same
+/// format, translated to the other), the caller gets an error event in its own format, never a normal end, and the
+/// trace is a 502 that counts against the release: the canary judge and error_rate see it (fail closed).
+/// </summary>
+public sealed class MidStreamFailureTests
+{
+    private const string OpenAiPath = "/v1/chat/completions", AnthropicPath = "/v1/messages";
+
+    private static readonly string[] OpenAiStart =
+    [
+        """data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"finish_reason":null}]}""",
+        """data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"Hello"},"finish_reason":null}]}""",
+    ];
+
+    private static readonly string[] AnthropicStart =
+    [
+        "event: message_start\n" + """data: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":12,"output_tokens":1}}}""",
+        "event: content_block_start\n" + """data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}""",
+        "event: content_block_delta\n" + """data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello"}}""",
+    ];
+
+    private const string OpenAiError = """data: {"error":{"message":"upstream broke mid stream","type":"server_error"}}""";
+    private const string AnthropicError = "event: error\n" + """data: {"type":"error","error":{"type":"api_error","message":"upstream broke mid stream"}}""";
+
+    public static TheoryData<string, string, string, bool> Cases()
+    {
+        var data = new TheoryData<string, string, string, bool>();
+        foreach (var provider in (string[])["openai", "anthropic"])
+        {
+            foreach (var script in (string[])["error_event", "cut_short"])
+            {
+                var own = provider == "openai" ? OpenAiPath : AnthropicPath;
+                var other = provider == "openai" ? AnthropicPath : OpenAiPath;
+                data.Add(provider, script, own, true);   // passed through
+                data.Add(provider, script, own, false);  // translated, same format
+                data.Add(provider, script, other, true); // translated to the other format
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Stream_ProviderFailsAfterFirstToken_CallerGetsErrorEventNotANormalEnd_Traced502(string provider, string script, string path, bool passThrough)
+    {
+        var events = provider == "openai" ? OpenAiStart : AnthropicStart;
+        if (script == "error_event")
+        {
+            events = [.. events, provider == "openai" ? OpenAiError : AnthropicError];
+        }
+
+        await using var upstream = await JunkUpstream.StartAsync(200, "text/event-stream", string.Concat(events.Select(e => e + "\n\n")));
+        // Every request sampled for online scoring: a failed answer must not be scored (let alone pass).
+        await using var f = await GatewayFixture.CreateAsync(editManifest: y => upstream.ManifestFor(provider)(y).Replace("sample_rate: 0.2", "sample_rate: 1.0", StringComparison.Ordinal));
+        using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-upstream-key" });
+        await f.StartAsync(s => s with { Models = models }, o => o with { Gateway = o.Gateway with { PassThrough = passThrough } });
+        var body = path == AnthropicPath ? GatewayFixture.Message(extra: ""","stream":true""") : GatewayFixture.Chat(extra: ""","stream":true""");
+
+        using var response = await f.PostAsync(path, body);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode); // the stream had begun: the failure travels as an event
+        Assert.Contains("Hello", text, StringComparison.Ordinal);
+        var said = script == "error_event" ? "upstream broke mid stream" : "no finish reason";
+        if (path == AnthropicPath)
+        {
+            Assert.Contains("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("message_stop", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("end_turn", text, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains("data: {\"error\":{\"message\":", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("\"finish_reason\":\"stop\"", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("[DONE]", text, StringComparison.Ordinal);
+        }
+
+        Assert.Contains(said, text, StringComparison.Ordinal);
+        var trace = await f.TraceAsync(response.Headers.GetValues("Glidepath-Trace").Single());
+        Assert.Equal((502, "provider_error", true), (trace.Status, trace.Error, trace.IsError));
+        Assert.Contains(said, trace.UpstreamMessage, StringComparison.Ordinal);
+        Assert.Null(trace.OnlinePassed);
+        Assert.Equal(1, upstream.Requests);
+    }
+}
