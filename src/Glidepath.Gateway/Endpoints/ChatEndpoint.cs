@@ -178,9 +178,25 @@ internal sealed partial class ChatEndpoint(ChatService chat, ServingOptions serv
         call.Complete();
     }
 
-    /// <summary>A failure before any byte of the answer: an error body, unless the caller is gone.</summary>
-    private static Task AnswerFailureAsync(HttpContext http, IWireFormat wire, ChatFailure failure) =>
-        failure.IsClientClosed ? Task.CompletedTask : HttpAnswers.ErrorAsync(http, wire, failure.Status, failure.Kind, failure.Message);
+    /// <summary>
+    /// A failure before any byte of the answer: an error body, unless the caller is gone. The provider's
+    /// <c>Retry-After</c> (a 429 or 503 that said when to come back) goes with it: the SDKs wait that long before their
+    /// own retry instead of guessing.
+    /// </summary>
+    private static Task AnswerFailureAsync(HttpContext http, IWireFormat wire, ChatFailure failure)
+    {
+        if (failure.IsClientClosed)
+        {
+            return Task.CompletedTask;
+        }
+
+        if (failure.RetryAfter is { } after && !http.Response.HasStarted)
+        {
+            http.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(after.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return HttpAnswers.ErrorAsync(http, wire, failure.Status, failure.Kind, failure.Message);
+    }
 
     private void CheckModel(string model)
     {

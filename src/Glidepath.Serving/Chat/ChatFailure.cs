@@ -10,4 +10,7 @@ public sealed record ChatFailure(int Status, string Kind, string Message, string
     public static readonly ChatFailure ClientClosed = new(499, ErrorKinds.Api, "the caller closed the request", "client_closed");
 
     public bool IsClientClosed => Status == 499;
+
+    /// <summary>When the provider said to come back (its <c>Retry-After</c> on a 429 or 503), passed on to the caller; else null.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 }

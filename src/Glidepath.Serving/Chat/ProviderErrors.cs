@@ -12,8 +12,8 @@ internal static class ProviderErrors
         {
             return p.Failure switch
             {
-                ProviderFailure.RateLimited when p.StatusCode is 529 or 503 => new(503, ErrorKinds.Overloaded, $"the model provider is overloaded: {p.ProviderMessage}", "provider_overloaded"),
-                ProviderFailure.RateLimited => new(429, ErrorKinds.RateLimited, $"the model provider is rate limiting: {p.ProviderMessage}", "rate_limited"),
+                ProviderFailure.RateLimited when p.StatusCode is 529 or 503 => new(503, ErrorKinds.Overloaded, $"the model provider is overloaded: {p.ProviderMessage}", "provider_overloaded") { RetryAfter = p.RetryAfter },
+                ProviderFailure.RateLimited => new(429, ErrorKinds.RateLimited, $"the model provider is rate limiting: {p.ProviderMessage}", "rate_limited") { RetryAfter = p.RetryAfter },
                 ProviderFailure.Timeout => new(504, ErrorKinds.Timeout, "the model provider did not answer in time", "timeout"),
                 ProviderFailure.Rejected when p.StatusCode is 400 or 413 or 422 => new(400, ErrorKinds.InvalidRequest, $"the model provider rejected the request: {p.ProviderMessage}", "provider_rejected"),
                 ProviderFailure.Configuration => new(503, ErrorKinds.Unavailable, $"the gateway's provider settings are incomplete: {p.ProviderMessage}", "configuration"),

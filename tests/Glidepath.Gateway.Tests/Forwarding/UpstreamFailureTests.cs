@@ -92,6 +92,27 @@ public sealed class UpstreamFailureTests
         Assert.Equal(1, upstream.Requests);
     }
 
+    // The provider's Retry-After on a 429 or 503 reaches the caller (its SDK waits that long before its own retry);
+    // without one the gateway sends none.
+    [Theory]
+    [InlineData(429, "7", "/v1/chat/completions", true, "7")]
+    [InlineData(429, "7", "/v1/messages", false, "7")]
+    [InlineData(503, "2", "/v1/chat/completions", false, "2")]
+    [InlineData(429, null, "/v1/chat/completions", true, null)]
+    public async Task Post_ProviderSaysRetryAfter_PassedOnToTheCaller(int status, string? retryAfter, string path, bool passThrough, string? expected)
+    {
+        const string error = """{"error":{"message":"slow down","type":"rate_limit_error","code":null}}""";
+        await using var upstream = await JunkUpstream.StartAsync(status, "application/json", error, retryAfter is null ? [] : [("retry-after", retryAfter)]);
+        await using var f = await GatewayFixture.CreateAsync(editManifest: upstream.Manifest);
+        using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-upstream-key" });
+        await f.StartAsync(s => s with { Models = models }, o => o with { Gateway = o.Gateway with { PassThrough = passThrough } });
+
+        using var response = await f.PostAsync(path, path == "/v1/messages" ? GatewayFixture.Message() : GatewayFixture.Chat());
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal(expected, response.Headers.TryGetValues("Retry-After", out var values) ? values.Single() : null);
+    }
+
     [Fact]
     public async Task Post_UpstreamFails_TraceKeepsItsStatusAndScrubbedMessage()
     {

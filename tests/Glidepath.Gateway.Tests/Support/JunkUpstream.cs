@@ -27,7 +27,8 @@ internal sealed class JunkUpstream : IAsyncDisposable
     public static Task<JunkUpstream> StartHangingAsync() => StartAsync(0, "", "");
 
     /// <param name="status">0 hangs every request until the caller gives up.</param>
-    public static async Task<JunkUpstream> StartAsync(int status, string contentType, string body)
+    /// <param name="headers">Added to every answer (e.g. <c>retry-after</c>).</param>
+    public static async Task<JunkUpstream> StartAsync(int status, string contentType, string body, params (string Name, string Value)[] headers)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -45,6 +46,11 @@ internal sealed class JunkUpstream : IAsyncDisposable
 
             ctx.Response.StatusCode = status;
             ctx.Response.ContentType = contentType;
+            foreach (var (name, value) in headers)
+            {
+                ctx.Response.Headers[name] = value;
+            }
+
             await ctx.Response.WriteAsync(body);
         });
         await app.StartAsync();
