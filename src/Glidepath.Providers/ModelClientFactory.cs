@@ -112,7 +112,7 @@ public sealed class ModelClientFactory : IModelClientFactory, IModelForwarderFac
         handlers = new RetryHandler(resilience, RetryPipeline.Build(resilience, _time, logger), _time, handlers);
         handlers = new ConcurrencyLimitHandler(resilience, _time, handlers);
         handlers = new GenAiSpanHandler(model.Provider, model.Name, options.Environment, endpoint, _prices, handlers);
-        return new ModelForwarder(model, endpoint, headers, handlers, resilience, _time);
+        return new ModelForwarder(model, endpoint, headers, handlers, resilience, _time, settings.CallerBetas);
     }
 
     /// <summary>The provider's base URL, key (from its environment variable) and resilience settings, checked once per client.</summary>

@@ -61,14 +61,12 @@ internal sealed partial class ChatEndpoint(ChatService chat, ServingOptions serv
         state.Key = key;
 
         ChatRequest request;
-        string? beta;
         using var body = new PooledBuffer((int)Math.Min(http.Request.ContentLength ?? 4096, options.MaxRequestBodyBytes) + 1);
         try
         {
             request = await RequestReader.ReadAsync(http.Request, wire, options.MaxRequestBodyBytes, body, ct).ConfigureAwait(false);
             CheckModel(request.Model);
             GatewayHeaders.CheckVars(http.Request.Headers, _requestVars, chat.Environment);
-            beta = wire is AnthropicWire ? AnthropicBetaHeader.Read(http.Request.Headers) : null;
         }
         catch (WireException ex)
         {
@@ -102,7 +100,7 @@ internal sealed partial class ChatEndpoint(ChatService chat, ServingOptions serv
             return;
         }
 
-        var call = state.Call = chat.Route(GatewayHeaders.Context(headers, wire.Name, state.Start, state.StartedAt, state.Key) with { AnthropicBeta = beta }, request);
+        var call = state.Call = chat.Route(GatewayHeaders.Context(headers, wire.Name, state.Start, state.StartedAt, state.Key, wire is AnthropicWire ? AnthropicBetaHeader.Read(headers) : null), request);
         if (call is null)
         {
             await HttpAnswers.ErrorAsync(http, wire, 503, ErrorKinds.Unavailable,

@@ -18,8 +18,10 @@ internal static class GatewayHeaders
     public const string Probe = "Glidepath-Probe";
 
     /// <summary>What the headers tell the serving core about a call: its sticky keys, its own prompt vars, and the caller's key (<see cref="CallerAuthentication.Anonymous"/>: none).</summary>
-    public static ChatCallContext Context(IHeaderDictionary headers, string api, long start, DateTimeOffset startedAt, Glidepath.Keys.ApiKey key) => new()
+    /// <param name="anthropicBeta">The caller's <c>anthropic-beta</c> names (<see cref="AnthropicBetaHeader"/>); the provider's <c>caller_betas</c> choose which are sent.</param>
+    public static ChatCallContext Context(IHeaderDictionary headers, string api, long start, DateTimeOffset startedAt, Glidepath.Keys.ApiKey key, string? anthropicBeta = null) => new()
     {
+        AnthropicBeta = anthropicBeta,
         Api = api,
         KeyId = key.Id is { Length: > 0 } id ? id : null,
         KeyName = key.Id.Length > 0 ? key.Name : null,

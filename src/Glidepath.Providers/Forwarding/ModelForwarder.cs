@@ -20,9 +20,12 @@ public sealed class ModelForwarder
     private readonly (string Name, string Value)[] _headers;
     private readonly ResilienceSettings _settings;
     private readonly TimeProvider _time;
+    private readonly IReadOnlyList<string> _callerBetas;
 
-    internal ModelForwarder(ModelSpec model, Uri endpoint, (string Name, string Value)[] headers, HttpMessageHandler handlers, ResilienceSettings settings, TimeProvider time)
+    /// <param name="callerBetas">The beta names a caller's <c>anthropic-beta</c> may send (<c>caller_betas</c>); others are dropped.</param>
+    internal ModelForwarder(ModelSpec model, Uri endpoint, (string Name, string Value)[] headers, HttpMessageHandler handlers, ResilienceSettings settings, TimeProvider time, IReadOnlyList<string>? callerBetas = null)
     {
+        _callerBetas = callerBetas ?? [];
         Model = model;
         _endpoint = endpoint;
         _headers = headers;
@@ -53,9 +56,9 @@ public sealed class ModelForwarder
             request.Headers.TryAddWithoutValidation(name, value);
         }
 
-        if (exchange.AnthropicBeta is { } beta && Wire == ProviderNames.Anthropic)
+        if (exchange.AnthropicBeta is { } beta && Wire == ProviderNames.Anthropic && _callerBetas.Count > 0 && Listed(beta) is { } listed)
         {
-            request.Headers.TryAddWithoutValidation("anthropic-beta", beta);
+            request.Headers.TryAddWithoutValidation("anthropic-beta", listed);
         }
 
         request.Options.Set(ForwardExchange.Key, exchange);
@@ -115,5 +118,20 @@ public sealed class ModelForwarder
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
         return copy.ToArray();
+    }
+
+    /// <summary>The caller's beta names the operator listed (validated names, so nothing else reaches the header), or null.</summary>
+    private string? Listed(string beta)
+    {
+        List<string>? kept = null;
+        foreach (var name in beta.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (_callerBetas.Contains(name, StringComparer.Ordinal) && !(kept ??= []).Contains(name, StringComparer.Ordinal))
+            {
+                kept.Add(name);
+            }
+        }
+
+        return kept is null ? null : string.Join(',', kept);
     }
 }

@@ -5,18 +5,21 @@ using Glidepath.Gateway.Tests.Support;
 namespace Glidepath.Gateway.Tests.Forwarding;
 
 /// <summary>
-/// Which of a caller's request headers reach the provider: on the Anthropic pass-through path its <c>anthropic-beta</c>
-/// (beta names only, checked), which the body's beta fields need; nothing else of the caller's — not its key, not its
-/// <c>anthropic-version</c> (the gateway sends its own), not any other header.
+/// Which of a caller's request headers reach the provider: on the Anthropic pass-through path the <c>anthropic-beta</c>
+/// names the operator listed in <c>providers.anthropic.caller_betas</c> (a beta can change the cost, or make the provider
+/// refuse the request); nothing else of the caller's — not its key, not its <c>anthropic-version</c> (the gateway sends
+/// its own), not any other header, and no beta at all without the list.
 /// </summary>
 public sealed class ProviderHeaderTests
 {
     private const string Messages = "/v1/messages";
 
+    private static readonly GatewayUpstream Listed = new("anthropic", PassThrough: true, ", caller_betas: [context-1m-2025-08-07]");
+
     [Fact]
-    public async Task Messages_PassThrough_CallersAnthropicBetaReachesTheProvider_NoOtherCallerHeader()
+    public async Task Messages_PassThrough_TheListedBetaReachesTheProvider_NoOtherBetaOrCallerHeader()
     {
-        await using var f = await StartAsync(new GatewayUpstream("anthropic", PassThrough: true));
+        await using var f = await StartAsync(Listed);
 
         using var response = await f.PostAsync(Messages, GatewayFixture.Message(), r =>
         {
@@ -29,7 +32,7 @@ public sealed class ProviderHeaderTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var (_, headers) = Assert.Single(f.Upstream!.Requests);
-        Assert.Equal("context-1m-2025-08-07,files-api-2025-04-14", headers["anthropic-beta"]);
+        Assert.Equal("context-1m-2025-08-07", headers["anthropic-beta"]); // files-api is not in caller_betas
         Assert.Equal("2023-06-01", headers["anthropic-version"]); // the version the gateway's reader and tap are written for
         Assert.Equal("sk-test-upstream-key", headers["x-api-key"]); // the provider's key, from the manifest's variable
         Assert.DoesNotContain(headers, h => h.Value.Contains("caller-secret", StringComparison.Ordinal) || h.Value.Contains("private", StringComparison.Ordinal));
@@ -39,7 +42,7 @@ public sealed class ProviderHeaderTests
     [Fact]
     public async Task Messages_PassThroughMirroredToShadow_CandidateGetsTheBetaToo()
     {
-        await using var f = await StartAsync(new GatewayUpstream("anthropic", PassThrough: true));
+        await using var f = await StartAsync(Listed);
         var state = await f.SetAsync(s => s with { Shadow = new ShadowState("sh-beta", f.V2.Id, 1, null, null) }, EnvironmentEventKinds.ShadowStart);
         await f.WaitForRevisionAsync(state.Revision);
 
@@ -50,23 +53,22 @@ public sealed class ProviderHeaderTests
         Assert.All(f.Upstream.Requests, r => Assert.Equal("context-1m-2025-08-07", r.Headers["anthropic-beta"]));
     }
 
+    // Without caller_betas the header goes nowhere, as before it was forwarded at all; and whatever a caller writes in it,
+    // only the listed names can be sent (so no key, no other header's text): nothing is refused over it either.
     [Theory]
-    [InlineData("sk-ant-api03-AbCdEf_0123456789")]
-    [InlineData("context-1m-2025-08-07 files-api-2025-04-14")]
-    [InlineData("beta=1")]
-    [InlineData("-leading-dash")]
-    [InlineData("a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q")]
-    public async Task Messages_AnthropicBetaThatIsNotAListOfBetaNames_400NamingTheHeader_NothingSent(string value)
+    [InlineData("", "context-1m-2025-08-07")]
+    [InlineData(", caller_betas: [context-1m-2025-08-07]", "sk-ant-api03-AbCdEf_0123456789")]
+    [InlineData(", caller_betas: [context-1m-2025-08-07]", "context-1m-2025-08-07x, beta=1")]
+    [InlineData(", caller_betas: [context-1m-2025-08-07]", "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q")]
+    public async Task Messages_PassThrough_BetaNotListed_Dropped_RequestServed(string settings, string value)
     {
-        await using var f = await StartAsync(new GatewayUpstream("anthropic", PassThrough: true));
+        await using var f = await StartAsync(new GatewayUpstream("anthropic", PassThrough: true, settings));
 
         using var response = await f.PostAsync(Messages, GatewayFixture.Message(), r => r.Headers.TryAddWithoutValidation("anthropic-beta", value));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("'anthropic-beta'", WireAssert.ErrorMessage(Messages, await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
-        var trace = await f.TraceAsync(response.Headers.GetValues("Glidepath-Trace").Single());
-        Assert.Equal((400, "bad_request"), (trace.Status, trace.Error));
-        Assert.Empty(f.Upstream!.Requests);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var (_, headers) = Assert.Single(f.Upstream!.Requests);
+        Assert.False(headers.ContainsKey("anthropic-beta"));
     }
 
     [Fact]
@@ -74,7 +76,7 @@ public sealed class ProviderHeaderTests
     {
         // With pass-through off the body is the SDK's, without the caller's beta fields: a beta header alone would
         // change what the provider answers, in a shape the SDK may not read.
-        await using var f = await StartAsync(new GatewayUpstream("anthropic", PassThrough: false));
+        await using var f = await StartAsync(Listed with { PassThrough = false });
 
         using var response = await f.PostAsync(Messages, GatewayFixture.Message(), r => r.Headers.Add("anthropic-beta", "context-1m-2025-08-07"));
 

@@ -50,7 +50,7 @@ internal sealed class GatewayFixture : IAsyncDisposable
         }
 
         var http = await ScriptedUpstream.StartAsync();
-        var world = await ServingWorld.CreateAsync(manifestAppend, y => http.Manifest(editManifest?.Invoke(y) ?? y, upstream.Provider), "gp-gw-");
+        var world = await ServingWorld.CreateAsync(manifestAppend, y => http.Manifest(editManifest?.Invoke(y) ?? y, upstream.Provider, upstream.AnthropicSettings), "gp-gw-");
         http.Models = world.Models;
         return new(world) { _upstream = http, _mode = upstream };
     }

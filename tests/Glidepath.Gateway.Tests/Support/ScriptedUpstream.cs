@@ -57,9 +57,9 @@ internal sealed class ScriptedUpstream : IAsyncDisposable
     }
 
     /// <summary>The manifest with its release on <paramref name="provider"/> (openai or anthropic) at this upstream, without retries.</summary>
-    public string Manifest(string yaml, string provider) => yaml
+    public string Manifest(string yaml, string provider, string anthropicSettings = "") => yaml
         .Replace("provider: sim", "provider: " + provider, StringComparison.Ordinal)
-        .Replace("anthropic: { base_url: https://api.anthropic.com, api_key_env: ANTHROPIC_API_KEY }", $"anthropic: {{ base_url: \"{Root}\", api_key_env: ANTHROPIC_API_KEY, max_retries: 0 }}", StringComparison.Ordinal)
+        .Replace("anthropic: { base_url: https://api.anthropic.com, api_key_env: ANTHROPIC_API_KEY }", $"anthropic: {{ base_url: \"{Root}\", api_key_env: ANTHROPIC_API_KEY, max_retries: 0{anthropicSettings} }}", StringComparison.Ordinal)
         .Replace("openai: { base_url: https://api.openai.com/v1, api_key_env: OPENAI_API_KEY }", $"openai: {{ base_url: \"{Root}/v1\", max_retries: 0 }}", StringComparison.Ordinal);
 
     public async ValueTask DisposeAsync()

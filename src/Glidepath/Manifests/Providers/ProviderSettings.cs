@@ -9,7 +9,14 @@ public sealed record ProviderSettings
     public int? MaxRetries { get; init; }
     public int? MaxConcurrency { get; init; }
 
-    public static readonly IReadOnlyList<string> KnownKeys = ["base_url", "api_key_env", "timeout", "max_retries", "max_concurrency"];
+    /// <summary>
+    /// Anthropic beta names (<c>context-1m-2025-08-07</c>) a caller's <c>anthropic-beta</c> header may turn on for a
+    /// request the gateway forwards as it came: the operator's choice, since a beta can change what a request costs or
+    /// whether the provider accepts it. Names not listed are dropped, as the whole header is when the list is empty.
+    /// </summary>
+    public IReadOnlyList<string>? CallerBetas { get; init; }
+
+    public static readonly IReadOnlyList<string> KnownKeys = ["base_url", "api_key_env", "timeout", "max_retries", "max_concurrency", "caller_betas"];
 
     /// <summary>Overlays the non-null settings of <paramref name="other"/> on this one.</summary>
     public ProviderSettings Merge(ProviderSettings? other) => other is null ? this : new ProviderSettings
@@ -19,5 +26,6 @@ public sealed record ProviderSettings
         Timeout = other.Timeout ?? Timeout,
         MaxRetries = other.MaxRetries ?? MaxRetries,
         MaxConcurrency = other.MaxConcurrency ?? MaxConcurrency,
+        CallerBetas = other.CallerBetas ?? CallerBetas,
     };
 }

@@ -48,9 +48,46 @@ internal static class ProvidersSection
                 Timeout = r.Duration(YamlNodeReader.Get(pm, "timeout"), "timeout"),
                 MaxRetries = r.Int(YamlNodeReader.Get(pm, "max_retries"), "max_retries", 0, 20),
                 MaxConcurrency = r.Int(YamlNodeReader.Get(pm, "max_concurrency"), "max_concurrency", 1, 10_000),
+                CallerBetas = CallerBetas(r, YamlNodeReader.Get(pm, "caller_betas"), name),
             };
         }
 
         return result;
+    }
+
+    /// <summary><c>caller_betas</c>: a list of beta names (lower-case letters, digits and '-'), only under <c>anthropic</c>.</summary>
+    private static List<string>? CallerBetas(YamlNodeReader r, YamlNode? node, string provider)
+    {
+        if (YamlNodeReader.IsNull(node))
+        {
+            return null;
+        }
+
+        if (provider != "anthropic")
+        {
+            r.Error(node, $"caller_betas is Anthropic's (the anthropic-beta header); '{provider}' takes none");
+            return null;
+        }
+
+        if (node is not YamlSequenceNode list)
+        {
+            r.Error(node, $"caller_betas is {YamlNodeReader.Found(node)}; expected a list of beta names, e.g. [context-1m-2025-08-07]");
+            return null;
+        }
+
+        var names = new List<string>();
+        foreach (var item in list.Children)
+        {
+            if (item is YamlScalarNode { Value: { } name } && Regex.IsMatch(name, "^[a-z][a-z0-9-]{0,63}$"))
+            {
+                names.Add(name);
+            }
+            else
+            {
+                r.Error(item, $"caller_betas has {YamlNodeReader.Found(item)}; expected a beta name (lower-case letters, digits and '-', at most 64), e.g. context-1m-2025-08-07");
+            }
+        }
+
+        return names;
     }
 }

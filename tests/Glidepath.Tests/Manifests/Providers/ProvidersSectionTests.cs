@@ -20,6 +20,21 @@ public sealed class ProvidersSectionTests
         Assert.Equal(4, openai.MaxConcurrency);
     }
 
+    [Fact]
+    public void Parse_CallerBetas_AnthropicsBetaNamesOnly()
+    {
+        var (providers, errors) = Read("providers: { anthropic: { caller_betas: [context-1m-2025-08-07, files-api-2025-04-14] } }\n",
+            (r, m) => ProvidersSection.Parse(r, m.Children["providers"], "providers"));
+        var (_, bad) = Read("providers: { anthropic: { caller_betas: [ok-1, 'Not A Beta'] }, openai: { caller_betas: [x] } }\n",
+            (r, m) => ProvidersSection.Parse(r, m.Children["providers"], "providers"));
+
+        Assert.Empty(errors);
+        Assert.Equal(["context-1m-2025-08-07", "files-api-2025-04-14"], providers["anthropic"].CallerBetas);
+        Assert.Equal(2, bad.Count);
+        Assert.Contains("caller_betas has 'Not A Beta'; expected a beta name", bad[0].ToString(), StringComparison.Ordinal);
+        Assert.Contains("caller_betas is Anthropic's (the anthropic-beta header); 'openai' takes none", bad[1].ToString(), StringComparison.Ordinal);
+    }
+
     // A zero timeout made every call to the provider time out at once.
     [Fact]
     public void Parse_TimeoutZero_ReportedAtItsValue()
