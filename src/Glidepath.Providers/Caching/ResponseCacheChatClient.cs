@@ -103,7 +103,9 @@ internal sealed class ResponseCacheChatClient(
     {
         try
         {
-            (response.AdditionalProperties ??= [])[ModelResponseProperties.LatencyMs] = Math.Round(latency.TotalMilliseconds, 3);
+            // The provider's time as the resilience layer measured it (one attempt, no backoff or queue), else the
+            // cache's own measurement around the call (a stream, which that layer does not time).
+            (response.AdditionalProperties ??= []).TryAdd(ModelResponseProperties.LatencyMs, Math.Round(latency.TotalMilliseconds, 3));
             var json = CachedResponseWriter.TryWrite(response) ?? JsonSerializer.Serialize(response, AIJsonUtilities.DefaultOptions);
             var now = time.GetUtcNow();
             writer.Enqueue(new CachedResponse(key, provider, model.Name, json, now, now + ttl));

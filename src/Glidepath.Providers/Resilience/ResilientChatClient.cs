@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Glidepath.Errors;
+using Glidepath.Models;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Polly;
@@ -39,7 +40,12 @@ internal sealed class ResilientChatClient : DelegatingChatClient
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
                 try
                 {
-                    return await InnerClient.GetResponseAsync(list, options, linked.Token).ConfigureAwait(false);
+                    // The successful attempt's own time, not the retries' backoff or the wait for a concurrency slot
+                    // before it: what an eval counts as the call's latency, and what the response cache keeps.
+                    var started = _time.GetTimestamp();
+                    var response = await InnerClient.GetResponseAsync(list, options, linked.Token).ConfigureAwait(false);
+                    (response.AdditionalProperties ??= [])[ModelResponseProperties.LatencyMs] = Math.Round(_time.GetElapsedTime(started).TotalMilliseconds, 3);
+                    return response;
                 }
                 catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
                 {

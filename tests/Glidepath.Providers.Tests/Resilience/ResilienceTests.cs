@@ -129,6 +129,34 @@ public sealed class ResilienceTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => hanging);
     }
 
+    // The latency an eval counts (and the response cache keeps) is the successful attempt's: a 429 that asked for a
+    // 50 s wait before it must not make the case 50 s slow. The clock is fake: it moves only when the test moves it,
+    // 1 s at a time while the call waits, so the wait shows in the call's elapsed time and (with the old measurement
+    // around the whole call) would show in its latency.
+    [Fact]
+    public async Task GetResponse_AfterARetry_LatencyIsTheSuccessfulAttemptsOnly()
+    {
+        var wire = WireFormat.OpenAI;
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        _server.Enqueue(FakeProviderServer.Json(wire.Error("slow down"), 429, ("retry-after", "50")), FakeProviderServer.Json(wire.Text("ok", 5, 1)));
+        using var factory = Factory(time);
+        var client = factory.Create(Model(wire), Settings(wire) with { MaxRetries = 1 }, new ModelClientOptions());
+
+        var (messages, options) = ProviderWireTests.Conversation();
+        var started = time.GetTimestamp();
+        var call = client.GetResponseAsync(messages, options);
+        for (var i = 0; i < 1000 && !call.IsCompleted; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(10);
+        }
+
+        var response = await call;
+        Assert.Equal(2, _server.Requests.Count);
+        Assert.True(time.GetElapsedTime(started) >= TimeSpan.FromSeconds(50));
+        Assert.True(Glidepath.Models.ModelResponseProperties.LatencyOf(response.AdditionalProperties) < 50_000, $"latency {Glidepath.Models.ModelResponseProperties.LatencyOf(response.AdditionalProperties)} ms");
+    }
+
     [Theory]
     [InlineData("retry-after-ms", "1e300")]
     [InlineData("retry-after-ms", "Infinity")]

@@ -49,15 +49,12 @@ public sealed class ReleaseTarget : IEvalTarget
         var (messages, options) = _applier.Apply(_prompts.For(VarsFor(evalCase)), evalCase.Messages);
         var started = _time.GetTimestamp();
         var response = await client.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        var latency = _time.GetElapsedTime(started).TotalMilliseconds;
 
-        // A cached answer counts the time the provider took when it gave it: the cache's own microseconds would pass
-        // every max_latency_ms and set a cached baseline against a called candidate on a different footing.
-        if (response.AdditionalProperties?.GetValueOrDefault(ModelResponseProperties.Cached) is true && ModelResponseProperties.LatencyOf(response.AdditionalProperties) is { } original)
-        {
-            latency = original;
-        }
-
+        // The time the provider took for the answer, as the pipeline measured it (one attempt: not the retries' backoff
+        // or the wait for a concurrency slot), and for a cached answer the time it took when it was given: the cache's
+        // own microseconds would pass every max_latency_ms and set a cached baseline against a called candidate on a
+        // different footing. The wall time around the call only when the pipeline did not say.
+        var latency = ModelResponseProperties.LatencyOf(response.AdditionalProperties) ?? _time.GetElapsedTime(started).TotalMilliseconds;
         return new TargetResponse(messages, response, latency, CostOf(response));
     }
 
