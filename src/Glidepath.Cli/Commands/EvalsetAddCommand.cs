@@ -64,6 +64,14 @@ internal static class EvalsetAddCommand
                 return ExitCodes.Ok;
             }
 
+            // A case the manifest's scorers could not check would stop the next eval run and gate (exit 2): refused here,
+            // before anything is written, with what to add.
+            if (manifest.Eval is { } eval && Glidepath.Evals.Scorers.ExpectReads.Of(eval.Scorers, Glidepath.Evals.Scorers.ScorerRegistry.CreateDefault()) is { } reads &&
+                reads.Problems(caseJson["expect"] as System.Text.Json.Nodes.JsonObject ?? []).FirstOrDefault() is { } problem)
+            {
+                throw new BadInputException($"case '{caseId}' from trace {trace.TraceId}: {problem}. Give --expect-contains TEXT (read by a contains scorer), or add a scorer that checks every case to eval.scorers; nothing was added");
+            }
+
             // Check the whole result with the dataset reader before writing, so a bad dataset is never left behind.
             var next = TraceCase.Append(existing, caseJson);
             var checkedSet = await DatasetReader.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(next)), full, datasetPath, ct);
@@ -71,7 +79,7 @@ internal static class EvalsetAddCommand
             await File.WriteAllTextAsync(full, next, new UTF8Encoding(false), ct);
             if (expectations.Count == 0)
             {
-                ctx.Output.Note("note: no --expect-contains: only scorers that need no expectation (not_contains, json_valid, llm_judge…) will judge this case.");
+                ctx.Output.Note("note: no --expect-contains: only the scorers of eval.scorers that check every case (not_contains with values, json_valid, llm_judge…) will judge this case.");
             }
 
             if (ctx.Output.IsJson)

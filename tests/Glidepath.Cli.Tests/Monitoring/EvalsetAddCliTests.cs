@@ -49,6 +49,26 @@ public sealed class EvalsetAddCliTests
         Assert.Equal("trace-" + trace.TraceId[..12], JsonDocument.Parse(stdout).RootElement.GetProperty("case_id").GetString());
     }
 
+    // Without an expectation and without a scorer that checks every case, the case would stop the next eval run and
+    // gate (no scorer checks it): refused before anything is written, saying what to add.
+    [Fact]
+    public async Task EvalsetAdd_NoExpectationAndNoScorerChecksEveryCase_Exit2NothingWritten()
+    {
+        using var app = EvalApp.Create();
+        app.EditManifest(y => y.Replace("    - { type: not_contains, values: [\"As an AI\"] }\n", "", StringComparison.Ordinal));
+        await app.CreateReleaseAsync();
+        var trace = await WriteTraceAsync(app, "Can I return a jacket I bought two weeks ago for a refund?");
+
+        var (code, _, stderr) = await app.RunAsync("evalset", "add", "--from-trace", trace.TraceId, "--dataset", Dataset);
+        var (added, _, addErr) = await app.RunAsync("evalset", "add", "--from-trace", trace.TraceId, "--expect-contains", "30 days", "--dataset", Dataset);
+
+        Assert.Equal(2, code);
+        Assert.Contains("no scorer in eval.scorers checks it", stderr, StringComparison.Ordinal);
+        Assert.Contains("Give --expect-contains TEXT", stderr, StringComparison.Ordinal);
+        Assert.True(added == 0, addErr);
+        Assert.Single(File.ReadAllLines(Path.Combine(app.Dir, Dataset)), l => l.Length > 0);
+    }
+
     [Fact]
     public async Task EvalsetAdd_ThenGate_TheCaseRunsAndAReleaseThatFailsItIsBlocked()
     {

@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using Glidepath.Manifests;
+
 namespace Glidepath.Evals.Scorers;
 
 /// <summary>
@@ -8,6 +11,35 @@ namespace Glidepath.Evals.Scorers;
 /// </summary>
 public sealed record ExpectReads(IReadOnlyList<string> Keys, bool EveryCase)
 {
+    /// <summary>What the scorers <paramref name="specs"/> name read together, or null when a type does not say (a custom one).</summary>
+    public static ExpectReads? Of(IEnumerable<ScorerSpec> specs, ScorerRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        return Union(specs.Select(spec => registry.Find(spec.Type)?.Reads?.Invoke(spec)));
+    }
+
+    /// <summary>
+    /// Why a case with <paramref name="expect"/> would pass with nothing checked: an <c>expect</c> key none of the scorers
+    /// reads (a typo, an <c>expect.regex</c> without a regex scorer), or, when none checks every case, no key any reads.
+    /// </summary>
+    public IEnumerable<string> Problems(JsonObject expect)
+    {
+        ArgumentNullException.ThrowIfNull(expect);
+        var read = Keys.Count > 0 ? string.Join(", ", Keys) : "none";
+        foreach (var (key, _) in expect)
+        {
+            if (!Keys.Contains(key))
+            {
+                yield return $"expect.{key} is read by no scorer in eval.scorers (the keys they read: {read}); expected one of those, or a scorer that reads it in eval.scorers";
+            }
+        }
+
+        if (!EveryCase && !expect.Any(e => Keys.Contains(e.Key)))
+        {
+            yield return $"no scorer in eval.scorers checks it (its expect has none of: {read}); expected one of those keys, or a scorer that checks every case (e.g. not_contains with values)";
+        }
+    }
+
     /// <summary>The expectations a set of scorers reads together, or null when any of them does not say (a custom scorer).</summary>
     public static ExpectReads? Union(IEnumerable<ExpectReads?> reads)
     {

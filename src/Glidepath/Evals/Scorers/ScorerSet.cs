@@ -54,7 +54,7 @@ public sealed class ScorerSet : IDisposable
         }
 
         return new ScorerSet(entries, ReleaseBuilder.HashHex(Encoding.UTF8.GetBytes(fingerprint.ToJsonString())),
-            ExpectReads.Union(specs.Select(spec => registry.Find(spec.Type)?.Reads?.Invoke(spec))));
+            ExpectReads.Of(specs, registry));
     }
 
     /// <summary>Adds a team's own evaluator (library API); it changes the version.</summary>
