@@ -140,7 +140,7 @@ internal static class ScorersSection
                 case "value" or "max_spend_usd":
                     Number(r, at, value, what, 0);
                     break;
-                case "max_concurrency":
+                case "max_concurrency" when Number(r, at, value, what) is not null:
                     r.Int(at, what, 1, 1000);
                     break;
                 case "ignore_case" when value is not JsonValue b || b.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False):
@@ -149,13 +149,15 @@ internal static class ScorersSection
                 case "values":
                     Strings(r, at, value, what);
                     break;
-                case "pattern" or "rubric" or "schema":
-                    r.String(at, what);
+                case "pattern" or "rubric" or "schema" when value is not JsonValue text || text.GetValueKind() != JsonValueKind.String:
+                    // 42 or true is a scalar YAML reads as a number or a boolean: the scorer, wanting a string, would
+                    // drop it and read each case's expectation instead.
+                    r.Error(at, $"{what} is {YamlNodeReader.Found(at)}; expected a string{(key == "pattern" ? " (a regular expression; quote it)" : " (a path relative to the manifest)")}");
                     break;
             }
         }
 
-        if (builtIn && type is "max_latency_ms" or "max_cost" && !options.ContainsKey("value"))
+        if (builtIn && type is "max_latency_ms" or "max_cost" && options.GetValueOrDefault("value") is null)
         {
             r.Error(m, $"scorer '{type}' needs value: a number (the limit)");
         }
@@ -164,9 +166,10 @@ internal static class ScorersSection
     private static void Strings(YamlNodeReader r, YamlNode? at, JsonNode? value, string what)
     {
         const string Expected = "expected a list of strings, e.g. [\"As an AI\"]";
-        if (value is not JsonArray list)
+        if (value is not JsonArray list || list.Count == 0)
         {
-            r.Error(at, $"{what} is {YamlNodeReader.Found(at)}; {Expected}");
+            // An empty list is no list: the scorer would fall back to each case's own expectations.
+            r.Error(at, $"{what} is {(value is JsonArray ? "empty" : YamlNodeReader.Found(at))}; {Expected}");
             return;
         }
 

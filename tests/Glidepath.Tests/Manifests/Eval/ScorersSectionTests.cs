@@ -141,6 +141,11 @@ public sealed class ScorersSectionTests
     [InlineData("{ type: max_latency_ms, value: -5 }", "scorer 'max_latency_ms'.value is -5; expected a number")]
     [InlineData("{ type: max_cost, value: cheap }", "scorer 'max_cost'.value is 'cheap'; expected a number")]
     [InlineData("{ type: max_cost }", "scorer 'max_cost' needs value: a number (the limit)")]
+    [InlineData("{ type: max_cost, value: ~ }", "scorer 'max_cost' needs value: a number (the limit)")]
+    [InlineData("{ type: contains, values: [] }", "scorer 'contains'.values is empty; expected a list of strings")]
+    [InlineData("{ type: regex, pattern: 42 }", "scorer 'regex'.pattern is '42'; expected a string (a regular expression; quote it)")]
+    [InlineData("{ type: json_schema, schema: true }", "scorer 'json_schema'.schema is 'true'; expected a string (a path relative to the manifest)")]
+    [InlineData("{ type: llm_judge, rubric: evals/rubric.md, model: { provider: sim, name: s }, max_concurrency: '4' }", "scorer 'llm_judge'.max_concurrency is '4' (quoted); expected a number")]
     public void Parse_AnOptionOfTheWrongTypeOrRange_ReportedWhereItIs(string scorer, string error)
     {
         var (_, errors) = Parse($"scorers:\n  - {scorer}\n");
