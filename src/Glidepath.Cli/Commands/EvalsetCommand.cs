@@ -60,7 +60,7 @@ internal static class EvalsetCommand
             // Check our own output with the dataset reader, so an import never writes a dataset that fails later.
             var jsonl = result.ToJsonLines();
             // (Its line numbers are the converted dataset's, not the config's: named so.)
-            await DatasetReader.ReadAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(jsonl)), path, $"the dataset converted from {path}, line", ct);
+            await DatasetReader.ReadAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(jsonl)), path, $"(the dataset converted from {path})", ct);
             var outPath = output?.Path;
             if (output is not null)
             {

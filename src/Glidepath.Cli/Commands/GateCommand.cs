@@ -13,7 +13,7 @@ internal static class GateCommand
         var candidateArg = new Argument<string?>("CANDIDATE") { Description = "The release to gate (default: working, the working tree, registered as a release)", DefaultValueFactory = _ => null };
         var baselineOpt = new Option<string?>("--baseline") { Description = "The known-good release: env:production, vN, a hash prefix or git:REV (default: eval.gate.baseline)" };
         var reportOpt = new Option<string?>("--report") { Description = "Also write the verdict to this file (checked before the run: exit 2 if it cannot be written; a missing folder is made)" };
-        var formatOpt = new Option<string?>("--report-format") { Description = "md (pull-request comment), junit, json or html (default: from the file name, else md)" };
+        var formatOpt = new Option<string?>("--report-format") { Description = "md (pull-request comment), junit, json or html (default: from the file name: .md or none, .xml or .junit, .json, .html; another ending is exit 2)" };
         formatOpt.AcceptOnlyFromAmong([.. ReportFormat.Names]);
         var planOpt = new Option<bool>("--plan") { Description = "Run nothing: show how many trials a case needs for the gate to see a drop, for this dataset's size and eval.gate.confidence" };
         var fromOpt = new Option<double?>("--from") { Description = "With --plan: the case's pass rate on the baseline, e.g. 0.9" };

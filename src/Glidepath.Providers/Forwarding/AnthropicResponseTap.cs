@@ -45,6 +45,9 @@ internal sealed class AnthropicResponseTap : ResponseTap
                 case JsonTokenType.String when depth == 2 && At(1, Error) && At(2, Message) && exchange.StreamError is not null:
                     exchange.StreamError = reader.GetString();
                     break;
+                case JsonTokenType.String when depth == 2 && At(1, Error) && At(2, Type) && exchange.StreamError is not null:
+                    exchange.StreamErrorOverloaded = reader.ValueTextEquals("overloaded_error"u8);
+                    break;
                 case JsonTokenType.String when !streamed && depth == 3 && At(1, Content) && At(3, Text):
                 case JsonTokenType.String when streamed && depth == 2 && At(1, Delta) && At(2, Text):
                     Append(ref reader, exchange);

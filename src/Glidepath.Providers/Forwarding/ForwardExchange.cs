@@ -54,6 +54,9 @@ public sealed class ForwardExchange
     /// <summary>Whether the provider ended the stream with an error event of its own (forwarded as it came).</summary>
     public string? StreamError { get; internal set; }
 
+    /// <summary>The provider's error event said it is overloaded (Anthropic's <c>overloaded_error</c>): traced as its 529 would be.</summary>
+    public bool StreamErrorOverloaded { get; internal set; }
+
     /// <summary>Set when the answer failed after its headers (the span's <c>error.type</c>).</summary>
     internal string? Failure { get; set; }
 

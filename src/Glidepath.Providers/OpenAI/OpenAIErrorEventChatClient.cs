@@ -20,7 +20,10 @@ internal sealed class OpenAIErrorEventChatClient(IChatClient inner, string? apiK
         await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
         {
             // Only an update with nothing in it can be an error event: the answer's own chunks are never re-read.
-            if (update.Contents.Count == 0 && update.FinishReason is null && update.RawRepresentation is global::OpenAI.Chat.StreamingChatCompletionUpdate raw && ErrorOf(raw) is { } error)
+            // An error event has no role, no deltas and no usage: the role-only first chunk and the usage chunk are let
+            // through without being written and parsed again (a chunk of fields the SDK does not know still is).
+            if (update.Contents.Count == 0 && update.FinishReason is null && update.RawRepresentation is global::OpenAI.Chat.StreamingChatCompletionUpdate raw &&
+                raw.ContentUpdate.Count == 0 && raw.ToolCallUpdates.Count == 0 && raw.Role is null && raw.Usage is null && ErrorOf(raw) is { } error)
             {
                 throw new ProviderException(ProviderNames.OpenAI, null, ApiKey.Scrub(error, apiKey), ProviderFailure.ServerError);
             }

@@ -103,7 +103,9 @@ public sealed partial class ChatCall
         {
             _forwardErrorTaken = true;
             // The provider's own error event ended the stream: forwarded as it came, traced as the translating side would.
-            Fail(new ProviderException(_trace.Decision.Release.Snapshot.Model.Provider, null, error, ProviderFailure.ServerError));
+            Fail(x.StreamErrorOverloaded
+                ? new ProviderException(_trace.Decision.Release.Snapshot.Model.Provider, 529, error, ProviderFailure.RateLimited)
+                : new ProviderException(_trace.Decision.Release.Snapshot.Model.Provider, null, error, ProviderFailure.ServerError));
         }
     }
 }

@@ -92,4 +92,23 @@ public sealed class MidStreamFailureTests
         Assert.Null(trace.OnlinePassed);
         Assert.Equal(1, upstream.Requests);
     }
+
+    // Anthropic's most common mid-stream failure says it is overloaded: traced as its 529 is, provider_overloaded
+    // (still an error of the release), on the path that forwards the stream as it came.
+    [Fact]
+    public async Task Stream_AnthropicOverloadedAfterFirstToken_PassedThrough_TracedProviderOverloaded()
+    {
+        const string overloaded = "event: error\n" + """data: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}""";
+        await using var upstream = await JunkUpstream.StartAsync(200, "text/event-stream", string.Concat(((string[])[.. AnthropicStart, overloaded]).Select(e => e + "\n\n")));
+        await using var f = await GatewayFixture.CreateAsync(editManifest: upstream.ManifestFor("anthropic"));
+        using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-upstream-key" });
+        await f.StartAsync(s => s with { Models = models }, o => o with { Gateway = o.Gateway with { PassThrough = true } });
+
+        using var response = await f.PostAsync(AnthropicPath, GatewayFixture.Message(extra: ""","stream":true"""));
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Contains("overloaded_error", text, StringComparison.Ordinal);
+        var trace = await f.TraceAsync(response.Headers.GetValues("Glidepath-Trace").Single());
+        Assert.Equal((503, "provider_overloaded", true), (trace.Status, trace.Error, trace.IsError));
+    }
 }

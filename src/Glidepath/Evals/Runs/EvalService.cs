@@ -150,7 +150,7 @@ public sealed class EvalService : IDisposable
             differs.Add(string.Create(CultureInfo.InvariantCulture, $"--trials {trials} (it runs {run.Trials})"));
         }
 
-        if (options.Dataset is { } dataset && dataset != run.DatasetPath)
+        if (options.Dataset is { } dataset && Path.GetFullPath(DatasetFile(dataset)) != Path.GetFullPath(DatasetFile(run.DatasetPath)))
         {
             differs.Add($"--dataset {dataset} (it reads {run.DatasetPath})");
         }
@@ -213,10 +213,18 @@ public sealed class EvalService : IDisposable
         }
         catch (Errors.BadInputException)
         {
-            // Marked, so it does not stay "running" for ever in eval list; resumable once the cause is fixed.
-            await _models.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-            await _store.EvalRuns.SetStatusAsync(run.Id, EvalRunStatus.Stopped, null, CancellationToken.None).ConfigureAwait(false);
-            observer?.Stopped(run);
+            // Marked, so it does not stay "running" for ever in eval list; resumable once the cause is fixed. A store that
+            // cannot mark it leaves it "running" (resumable all the same) and never hides the bad input itself.
+            try
+            {
+                await _models.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+                await _store.EvalRuns.SetStatusAsync(run.Id, EvalRunStatus.Stopped, null, CancellationToken.None).ConfigureAwait(false);
+                observer?.Stopped(run);
+            }
+            catch (Exception ex) when (ex is not Errors.BadInputException and not OperationCanceledException)
+            {
+            }
+
             throw;
         }
 

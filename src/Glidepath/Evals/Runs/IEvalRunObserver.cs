@@ -18,5 +18,7 @@ public interface IEvalRunObserver
     /// The run stopped on bad input (a case that cannot be asked as written, a dataset changed since the start): its
     /// finished results are saved and it is marked stopped, so it can be resumed once the cause is fixed.
     /// </summary>
-    void Stopped(EvalRun run);
+    void Stopped(EvalRun run)
+    {
+    }
 }
