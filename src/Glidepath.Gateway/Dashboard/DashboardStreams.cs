@@ -8,9 +8,17 @@ namespace Glidepath.Gateway.Dashboard;
 /// <see cref="DashboardOptions.MaxLiveStreamsPerActor"/> of them: a script opening thousands would otherwise turn one
 /// viewer's token into thousands of store reads a second.
 /// </summary>
-internal sealed class DashboardStreams(DashboardOptions options)
+internal sealed class DashboardStreams
 {
     private readonly ConcurrentDictionary<string, int> _open = new(StringComparer.Ordinal);
+    private readonly int _max;
+
+    public DashboardStreams(DashboardOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxLiveStreamsPerActor, 1, nameof(options));
+        _max = options.MaxLiveStreamsPerActor;
+    }
 
     /// <summary>Counts one more stream of <paramref name="actor"/>, or false (nothing counted) when it already has the most allowed.</summary>
     public bool TryOpen(string actor)
@@ -27,7 +35,7 @@ internal sealed class DashboardStreams(DashboardOptions options)
                 continue;
             }
 
-            if (count >= options.MaxLiveStreamsPerActor)
+            if (count >= _max)
             {
                 return false;
             }

@@ -149,7 +149,7 @@ public sealed partial class ChatService
     /// </summary>
     internal ChatFailure? ToolChoiceFailure(ServingRelease release, ChatOptions? caller, bool candidate)
     {
-        if (caller?.ToolMode is not RequiredChatToolMode { RequiredFunctionName: { } name } || release.Applier.Declares(name) || Declares(caller.Tools, name))
+        if (caller?.ToolMode is not RequiredChatToolMode { RequiredFunctionName: { } name } || release.Applier.Declares(name) || Glidepath.Models.ReleaseApplier.Declares(caller.Tools, name))
         {
             return null;
         }
@@ -162,23 +162,6 @@ public sealed partial class ChatService
         return new ChatFailure(400, ErrorKinds.InvalidRequest, message, dropped ? "missing_tool" : "bad_request");
     }
 
-    private static bool Declares(IList<AITool>? tools, string name)
-    {
-        if (tools is null)
-        {
-            return false;
-        }
-
-        foreach (var tool in tools)
-        {
-            if (string.Equals(tool.Name, name, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     private void Tag(Activity? activity, RouteDecision decision, SubjectKey key, ChatRequest? request)
     {

@@ -94,9 +94,12 @@ public sealed class ReleaseApplier
     }
 
     /// <summary>Whether the release declares a tool named <paramref name="name"/>: its own comes first and a caller's of that name is dropped.</summary>
-    public bool Declares(string name)
+    public bool Declares(string name) => Declares(_tools, name);
+
+    /// <summary>Whether <paramref name="tools"/> (a release's, a request's; none when null) has one named <paramref name="name"/>.</summary>
+    public static bool Declares(IEnumerable<AITool>? tools, string name)
     {
-        foreach (var tool in _tools)
+        foreach (var tool in tools ?? [])
         {
             if (string.Equals(tool.Name, name, StringComparison.Ordinal))
             {

@@ -73,5 +73,8 @@ public sealed record TraceRecord
     /// declares and the candidate dropped (<c>missing_tool</c>, likewise). A request the gateway itself refused as the
     /// caller's mistake is not an error (and not counted at all, see TraceAggregator).
     /// </summary>
-    public bool IsError => Status >= 500 || Status is 408 or 429 || Error is "provider_rejected" or "missing_variable" or "missing_tool";
+    public bool IsError => Status >= 500 || Status is 408 or 429 || (Error is { } error && CountedRefusals.Contains(error));
+
+    /// <summary>The error classes of a 4xx that count as an error of the release (<see cref="IsError"/>): one list for the code and the stores' queries.</summary>
+    public static readonly IReadOnlyList<string> CountedRefusals = ["provider_rejected", "missing_variable", "missing_tool"];
 }

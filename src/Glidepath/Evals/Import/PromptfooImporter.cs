@@ -175,8 +175,9 @@ public static partial class PromptfooImporter
                 notes.Add($"{label}: the prompt uses {string.Join(", ", missing)}, which the test does not set; left as written");
             }
 
-            // {{ tier | upper }}, {% if %}: nunjucks beyond a plain {{ name }} is not rendered.
-            foreach (var left in Template().Matches(rendered).Select(m => m.Value).Distinct())
+            // {{ tier | upper }}, {% if %}: nunjucks beyond a plain {{ name }} is not rendered. Looked for in the template
+            // (not in what the vars put in), and not counting the plain placeholders noted above.
+            foreach (var left in Template().Matches(template).Select(m => m.Value).Where(t => !Placeholder().IsMatch(t) || Placeholder().Match(t).Length != t.Length).Distinct())
             {
                 notes.Add($"{label}: the prompt's {left} is not converted (only {{{{ name }}}} placeholders are filled); left as written");
             }

@@ -92,7 +92,7 @@ public static class TraceRows
         var wrong = new List<string>();
         if (query.ErrorsOnly)
         {
-            wrong.Add("status >= 500 OR status IN (408, 429) OR error IN ('provider_rejected', 'missing_variable', 'missing_tool')"); // TraceRecord.IsError
+            wrong.Add($"status >= 500 OR status IN (408, 429) OR error IN ({string.Join(", ", TraceRecord.CountedRefusals.Select(e => $"'{e}'"))})"); // TraceRecord.IsError
         }
 
         if (query.OnlineFailedOnly)

@@ -109,6 +109,7 @@ public sealed class PromptfooImporterTests
         Assert.Contains("test 1: assert 'contains-json' conflicts with an earlier is-json", notes, StringComparison.Ordinal);
         Assert.Contains("test 1: assert 'regex' is not a valid .NET regular expression", notes, StringComparison.Ordinal);
         Assert.Contains("test 1: the prompt's {{ tier | upper }} is not converted", notes, StringComparison.Ordinal);
+        Assert.DoesNotContain("the prompt's {{question}}", notes, StringComparison.Ordinal);
         Assert.Equal(["test-1", "test-2", "test-3", "test-4"], result.Cases.Select(c => c["id"]!.GetValue<string>()));
     }
 
