@@ -31,15 +31,8 @@ public sealed class ProviderFailureTests : IAsyncLifetime
         using var factory = Factory();
         var client = factory.Create(Model(wire), Settings(wire) with { MaxRetries = 0 }, new ModelClientOptions());
 
-        var (messages, options) = ProviderWireTests.Conversation();
         var received = new List<string>();
-        var ex = await Assert.ThrowsAsync<ProviderException>(async () =>
-        {
-            await foreach (var u in client.GetStreamingResponseAsync(messages, options))
-            {
-                received.Add(u.Text);
-            }
-        });
+        var ex = await StreamFailsAsync(client, received);
 
         Assert.Contains("upstream broke mid stream", ex.ProviderMessage, StringComparison.Ordinal);
         Assert.Contains("Items ", string.Concat(received), StringComparison.Ordinal);
@@ -58,15 +51,8 @@ public sealed class ProviderFailureTests : IAsyncLifetime
         using var factory = Factory();
         var client = factory.Create(Model(wire), Settings(wire) with { MaxRetries = 0 }, new ModelClientOptions());
 
-        var (messages, options) = ProviderWireTests.Conversation();
         var received = new List<string>();
-        var ex = await Assert.ThrowsAsync<ProviderException>(async () =>
-        {
-            await foreach (var u in client.GetStreamingResponseAsync(messages, options))
-            {
-                received.Add(u.Text);
-            }
-        });
+        var ex = await StreamFailsAsync(client, received);
 
         Assert.Contains("no finish reason", ex.ProviderMessage, StringComparison.Ordinal);
         Assert.Equal(FailureKind.Operational, ex.Kind);
@@ -148,4 +134,17 @@ public sealed class ProviderFailureTests : IAsyncLifetime
         Timeout = TimeSpan.FromSeconds(10),
         MaxRetries = 0,
     };
+
+    /// <summary>Reads the stream into <paramref name="received"/> until it fails, and returns how it failed.</summary>
+    private static Task<ProviderException> StreamFailsAsync(Microsoft.Extensions.AI.IChatClient client, List<string> received)
+    {
+        var (messages, options) = ProviderWireTests.Conversation();
+        return Assert.ThrowsAsync<ProviderException>(async () =>
+        {
+            await foreach (var u in client.GetStreamingResponseAsync(messages, options))
+            {
+                received.Add(u.Text);
+            }
+        });
+    }
 }
