@@ -12,7 +12,6 @@ namespace Glidepath.Providers.Tests.Resilience;
 /// </summary>
 public sealed class ProviderFailureTests : IAsyncLifetime
 {
-    private const string KeyEnv = "GLIDEPATH_TEST_KEY";
     private FakeProviderServer _server = null!;
 
     public async Task InitializeAsync() => _server = await FakeProviderServer.StartAsync();
@@ -120,20 +119,11 @@ public sealed class ProviderFailureTests : IAsyncLifetime
         Assert.Contains($"cannot reach http://127.0.0.1:{port}", ex.ProviderMessage, StringComparison.Ordinal);
     }
 
-    private static ModelClientFactory Factory() => new(
-        TimeProvider.System,
-        new PriceTable(),
-        defaults: new ModelClientDefaults { RetryBaseDelay = TimeSpan.FromMilliseconds(10), GetEnvironmentVariable = n => n == KeyEnv ? "sk-test-0123456789abcdef" : null });
+    private static ModelClientFactory Factory() => ResilienceKit.Factory();
 
-    private static ModelSpec Model(WireFormat wire) => new() { Provider = wire.Provider, Name = wire.Model, Parameters = new ModelParameters { MaxTokens = 300 } };
+    private static ModelSpec Model(WireFormat wire) => ResilienceKit.Model(wire);
 
-    private ProviderSettings Settings(WireFormat wire) => new()
-    {
-        BaseUrl = wire.BaseUrl(_server.BaseUrl),
-        ApiKeyEnv = KeyEnv,
-        Timeout = TimeSpan.FromSeconds(10),
-        MaxRetries = 0,
-    };
+    private ProviderSettings Settings(WireFormat wire) => ResilienceKit.Settings(wire, _server, maxRetries: 0);
 
     /// <summary>Reads the stream into <paramref name="received"/> until it fails, and returns how it failed.</summary>
     private static Task<ProviderException> StreamFailsAsync(Microsoft.Extensions.AI.IChatClient client, List<string> received)

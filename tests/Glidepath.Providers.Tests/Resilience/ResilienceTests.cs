@@ -11,7 +11,6 @@ namespace Glidepath.Providers.Tests.Resilience;
 /// <summary>What a misbehaving upstream does to a call: garbage streams, cut connections, full slots, absurd retry-after.</summary>
 public sealed class ResilienceTests : IAsyncLifetime
 {
-    private const string KeyEnv = "GLIDEPATH_TEST_KEY";
     private FakeProviderServer _server = null!;
 
     public async Task InitializeAsync() => _server = await FakeProviderServer.StartAsync();
@@ -193,18 +192,9 @@ public sealed class ResilienceTests : IAsyncLifetime
         Assert.True(condition());
     }
 
-    private static ModelClientFactory Factory(TimeProvider time) => new(
-        time,
-        new PriceTable(),
-        defaults: new ModelClientDefaults { RetryBaseDelay = TimeSpan.FromMilliseconds(10), GetEnvironmentVariable = n => n == KeyEnv ? "sk-test-0123456789abcdef" : null });
+    private static ModelClientFactory Factory(TimeProvider time) => ResilienceKit.Factory(time);
 
-    private static ModelSpec Model(WireFormat wire) => new() { Provider = wire.Provider, Name = wire.Model, Parameters = new ModelParameters { MaxTokens = 300 } };
+    private static ModelSpec Model(WireFormat wire) => ResilienceKit.Model(wire);
 
-    private ProviderSettings Settings(WireFormat wire) => new()
-    {
-        BaseUrl = wire.BaseUrl(_server.BaseUrl),
-        ApiKeyEnv = KeyEnv,
-        Timeout = TimeSpan.FromSeconds(10),
-        MaxRetries = 2,
-    };
+    private ProviderSettings Settings(WireFormat wire) => ResilienceKit.Settings(wire, _server, maxRetries: 2);
 }
