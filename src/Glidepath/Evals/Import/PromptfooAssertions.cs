@@ -131,39 +131,16 @@ internal static class PromptfooAssertions
         list.Add(value);
     }
 
-    public static List<string> ScorerLines(HashSet<string> kinds)
-    {
-        var lines = new List<string>();
-        if (kinds.Contains("exact"))
-        {
-            lines.Add("{ type: exact }");
-        }
+    /// <summary>The eval.scorers line that reads each kind of converted expectation, in the order printed.</summary>
+    private static readonly (string Kind, string Line)[] Lines =
+    [
+        ("exact", "{ type: exact }"),
+        ("contains", "{ type: contains }          # reads expect.contains and expect.icontains"),
+        ("not_contains", "{ type: not_contains }      # reads expect.not_contains"),
+        ("regex", "{ type: regex }             # reads expect.regex"),
+        ("json", "{ type: json_valid }        # cases with \"json\": false are skipped"),
+        ("llm_judge", "{ type: llm_judge, rubric: evals/rubric.md, model: { provider: anthropic, name: claude-haiku-4-5 }, pass: 0.7 }   # expect.rubric adds each case's criteria"),
+    ];
 
-        if (kinds.Contains("contains"))
-        {
-            lines.Add("{ type: contains }          # reads expect.contains and expect.icontains");
-        }
-
-        if (kinds.Contains("not_contains"))
-        {
-            lines.Add("{ type: not_contains }      # reads expect.not_contains");
-        }
-
-        if (kinds.Contains("regex"))
-        {
-            lines.Add("{ type: regex }             # reads expect.regex");
-        }
-
-        if (kinds.Contains("json"))
-        {
-            lines.Add("{ type: json_valid }        # cases with \"json\": false are skipped");
-        }
-
-        if (kinds.Contains("llm_judge"))
-        {
-            lines.Add("{ type: llm_judge, rubric: evals/rubric.md, model: { provider: anthropic, name: claude-haiku-4-5 }, pass: 0.7 }   # expect.rubric adds each case's criteria");
-        }
-
-        return lines;
-    }
+    public static List<string> ScorerLines(HashSet<string> kinds) => [.. Lines.Where(l => kinds.Contains(l.Kind)).Select(l => l.Line)];
 }
