@@ -26,6 +26,19 @@ internal static class ProviderErrors
             }
         }
 
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            // The Anthropic SDK's error event in a stream ("SSE error returned from server: '{…}'"): the provider's own
+            // message and kind, as the pass-through path reads them from the same event, not the SDK's wrapping.
+            if (e.GetType().Name.Contains("SseException", StringComparison.Ordinal) && ErrorEvent(e.Message) is { } json)
+            {
+                var said = ApiKey.Scrub(ProviderHttpHandler.ErrorMessage(json, null), apiKey);
+                return json.Contains("\"overloaded_error\"", StringComparison.Ordinal)
+                    ? new ProviderException(provider, 529, said, ProviderFailure.RateLimited, inner: null)
+                    : new ProviderException(provider, null, said, ProviderFailure.ServerError, inner: null);
+            }
+        }
+
         var malformed = false;
         for (var e = ex; e is not null; e = e.InnerException)
         {
@@ -39,6 +52,27 @@ internal static class ProviderErrors
         return malformed
             ? new ProviderException(provider, null, $"the response is not in the provider's documented format ({message})", ProviderFailure.MalformedResponse)
             : new ProviderException(provider, null, $"{ex.GetType().Name}: {message}", ProviderFailure.MalformedResponse);
+    }
+
+    /// <summary>The JSON object an SDK's message quotes (from its first <c>{</c> to its last <c>}</c>), or null.</summary>
+    private static string? ErrorEvent(string message)
+    {
+        var (from, to) = (message.IndexOf('{', StringComparison.Ordinal), message.LastIndexOf('}'));
+        if (from < 0 || to <= from)
+        {
+            return null;
+        }
+
+        var json = message[from..(to + 1)];
+        try
+        {
+            using var _ = JsonDocument.Parse(json);
+            return json;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>A stream that ended before the provider said why it stopped: cut short upstream (both provider paths).</summary>

@@ -94,21 +94,26 @@ public sealed class MidStreamFailureTests
     }
 
     // Anthropic's most common mid-stream failure says it is overloaded: traced as its 529 is, provider_overloaded
-    // (still an error of the release), on the path that forwards the stream as it came.
-    [Fact]
-    public async Task Stream_AnthropicOverloadedAfterFirstToken_PassedThrough_TracedProviderOverloaded()
+    // (still an error of the release), whichever path carried the stream, with the provider's own message.
+    [Theory]
+    [InlineData(AnthropicPath, true)]
+    [InlineData(AnthropicPath, false)]
+    [InlineData(OpenAiPath, true)]
+    public async Task Stream_AnthropicOverloadedAfterFirstToken_TracedProviderOverloadedOnEveryPath(string path, bool passThrough)
     {
         const string overloaded = "event: error\n" + """data: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}""";
         await using var upstream = await JunkUpstream.StartAsync(200, "text/event-stream", string.Concat(((string[])[.. AnthropicStart, overloaded]).Select(e => e + "\n\n")));
         await using var f = await GatewayFixture.CreateAsync(editManifest: upstream.ManifestFor("anthropic"));
         using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-upstream-key" });
-        await f.StartAsync(s => s with { Models = models }, o => o with { Gateway = o.Gateway with { PassThrough = true } });
+        await f.StartAsync(s => s with { Models = models }, o => o with { Gateway = o.Gateway with { PassThrough = passThrough } });
 
-        using var response = await f.PostAsync(AnthropicPath, GatewayFixture.Message(extra: ""","stream":true"""));
+        using var response = await f.PostAsync(path, path == AnthropicPath ? GatewayFixture.Message(extra: ""","stream":true""") : GatewayFixture.Chat(extra: ""","stream":true"""));
         var text = await response.Content.ReadAsStringAsync();
 
-        Assert.Contains("overloaded_error", text, StringComparison.Ordinal);
+        Assert.Contains("Overloaded", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("SseException", text, StringComparison.Ordinal);
         var trace = await f.TraceAsync(response.Headers.GetValues("Glidepath-Trace").Single());
         Assert.Equal((503, "provider_overloaded", true), (trace.Status, trace.Error, trace.IsError));
+        Assert.EndsWith("Overloaded", trace.UpstreamMessage, StringComparison.Ordinal);
     }
 }
