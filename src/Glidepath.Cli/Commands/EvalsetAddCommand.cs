@@ -69,7 +69,10 @@ internal static class EvalsetAddCommand
             if (manifest.Eval is { } eval && Glidepath.Evals.Scorers.ExpectReads.Of(eval.Scorers, Glidepath.Evals.Scorers.ScorerRegistry.CreateDefault()) is { } reads &&
                 reads.Problems(caseJson["expect"] as System.Text.Json.Nodes.JsonObject ?? []).FirstOrDefault() is { } problem)
             {
-                throw new BadInputException($"case '{caseId}' from trace {trace.TraceId}: {problem}. Give --expect-contains TEXT (read by a contains scorer), or add a scorer that checks every case to eval.scorers; nothing was added");
+                var fix = reads.Keys.Contains("contains")
+                    ? "Give --expect-contains TEXT (the contains scorer reads it), or add a scorer that checks every case to eval.scorers"
+                    : "Add { type: contains } to eval.scorers (it reads --expect-contains), or a scorer that checks every case";
+                throw new BadInputException($"case '{caseId}' from trace {trace.TraceId}: {problem}. {fix}; nothing was added");
             }
 
             // Check the whole result with the dataset reader before writing, so a bad dataset is never left behind.

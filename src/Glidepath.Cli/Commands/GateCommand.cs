@@ -61,6 +61,12 @@ internal static class GateCommand
             if (parse.GetValue(planOpt))
             {
                 var planned = await evals.ScanDatasetAsync(parse.GetValue(options.Dataset), parse.GetValue(options.Tags) ?? [], ct);
+                if (planned.CaseCount == 0)
+                {
+                    // As the gate itself: a plan for no case is a typo in --tag, not a plan.
+                    throw new BadInputException($"{planned.DisplayName}: no case to plan for{(planned.Tags.Count > 0 ? $" (none has the tag {string.Join(" or ", planned.Tags)})" : "")}");
+                }
+
                 GatePlanOutput.Print(ctx, planned.CaseCount, evals.Config.Gate.Confidence, parse.GetValue(fromOpt), parse.GetValue(toOpt));
                 return ExitCodes.Ok;
             }

@@ -44,7 +44,7 @@ public static partial class PromptTemplate
         {
             var list = string.Join(", ", missing.Select(m => "'" + m + "'"));
             error = $"{source}: template variable {list} {(missing.Count == 1 ? "is" : "are")} not set; " +
-                $"give {(missing.Count == 1 ? "it" : "them")} in the environment's vars, a dataset case's input.vars, a Glidepath-Var-* header or --var NAME=VALUE";
+                $"give {(missing.Count == 1 ? "it" : "them")} in the environment's vars, or per call: in an eval, a dataset case's input.vars or --var NAME=VALUE; through the gateway, a Glidepath-Var-* header the environment's request_vars opens";
             rendered = null;
             return false;
         }

@@ -13,6 +13,18 @@ public sealed class GateCliTests
         ["refund-window-basic", "refund-window-shoes", "refund-window-tags", "refund-window-deadline", "refund-window-unworn", "refund-window-gift"];
 
     [Fact]
+    public async Task GatePlan_ATagThatSelectsNoCase_Exit2LikeTheGate()
+    {
+        using var app = EvalApp.Create();
+
+        var (code, stdout, stderr) = await app.RunAsync("gate", "--plan", "--tag", "nosuchtag");
+
+        Assert.Equal(2, code);
+        Assert.Contains("no case to plan for (none has the tag nosuchtag)", stderr, StringComparison.Ordinal);
+        Assert.Equal("", stdout);
+    }
+
+    [Fact]
     public async Task Gate_UnchangedReleaseAgainstItself_PassesExit0()
     {
         using var app = EvalApp.Create();

@@ -37,9 +37,10 @@ internal static class ExpectationShape
 
     private static string? StringsProblem(JsonNode? value) => value switch
     {
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => null,
-        JsonArray a when a.Count > 0 && a.All(x => x is JsonValue xv && xv.GetValueKind() == JsonValueKind.String) => null,
-        _ => "expected a string or a non-empty list of strings, e.g. [\"30 days\"]",
+        JsonValue v when v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Length > 0 => null,
+        JsonArray a when a.Count > 0 && a.All(x => x is JsonValue xv && xv.GetValueKind() == JsonValueKind.String && xv.GetValue<string>().Length > 0) => null,
+        // An empty string is in every answer: the case would pass whatever the model said.
+        _ => "expected a non-empty string or a non-empty list of them, e.g. [\"30 days\"]",
     };
 
     private static string? RegexProblem(string key, JsonValue value)

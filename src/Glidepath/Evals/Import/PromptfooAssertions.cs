@@ -35,7 +35,7 @@ internal static class PromptfooAssertions
 
         // Keys that change what the assertion checks (transform, threshold, provider, …) cannot be carried over: the
         // check is converted as written, and the note says what it lost.
-        foreach (var (key, _) in a.Where(kv => kv.Key is not ("type" or "value" or "weight" or "metric")))
+        foreach (var (key, _) in Converts(type, value) ? a.Where(kv => kv.Key is not ("type" or "value" or "weight" or "metric")) : [])
         {
             notes.Add($"{label}: assert '{type}': {key} not converted (the check is converted without it)");
         }
@@ -99,6 +99,11 @@ internal static class PromptfooAssertions
                 break;
         }
     }
+
+    /// <summary>Whether an assertion of <paramref name="type"/> is converted at all (else the note says so, not its keys).</summary>
+    private static bool Converts(string type, JsonNode? value) =>
+        type is "equals" or "contains" or "icontains" or "not-contains" or "contains-all" or "regex" or "llm-rubric" ||
+        type is "is-json" or "contains-json" && value is null;
 
     /// <summary>Why an assertion cannot join what the case already expects (a case has one exact answer, one JSON mode), or null.</summary>
     private static string? Conflict(string type, string? text, JsonObject expect) => type switch

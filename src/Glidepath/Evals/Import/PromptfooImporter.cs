@@ -103,6 +103,11 @@ public static partial class PromptfooImporter
                 PromptfooAssertions.Convert(a as JsonObject, expect, label, notes, kinds);
             }
 
+            if (expect.Count == 0)
+            {
+                notes.Add($"{label}: no assertion converted; only a scorer that checks every case can judge it (with none in eval.scorers, eval run stops at this case)");
+            }
+
             var id = UniqueId(test["description"]?.ToString(), i, ids);
             var input = new JsonObject { ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = message }) };
             if (vars.Count > 0)

@@ -165,7 +165,7 @@ internal static class ScorersSection
 
     private static void Strings(YamlNodeReader r, YamlNode? at, JsonNode? value, string what)
     {
-        const string Expected = "expected a list of strings, e.g. [\"As an AI\"]";
+        const string Expected = "expected a list of non-empty strings, e.g. [\"As an AI\"]";
         if (value is not JsonArray list || list.Count == 0)
         {
             // An empty list is no list: the scorer would fall back to each case's own expectations.
@@ -175,7 +175,7 @@ internal static class ScorersSection
 
         foreach (var item in list)
         {
-            if (item is not JsonValue v || v.GetValueKind() != JsonValueKind.String)
+            if (item is not JsonValue v || v.GetValueKind() != JsonValueKind.String || v.GetValue<string>().Length == 0)
             {
                 r.Error(at, $"{what} has {item?.ToJsonString() ?? "null"} in it; {Expected}");
                 return;

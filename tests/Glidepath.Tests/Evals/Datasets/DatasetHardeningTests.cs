@@ -34,8 +34,10 @@ public sealed class DatasetHardeningTests
     }
 
     [Theory]
-    [InlineData("""{"contains":[12345]}""", "expect.contains is [12345]; expected a string or a non-empty list of strings")]
-    [InlineData("""{"contains":[]}""", "expect.contains is []; expected a string or a non-empty list of strings")]
+    [InlineData("""{"contains":[12345]}""", "expect.contains is [12345]; expected a non-empty string or a non-empty list of them")]
+    [InlineData("""{"contains":[]}""", "expect.contains is []; expected a non-empty string or a non-empty list of them")]
+    [InlineData("""{"contains":""}""", "expect.contains is \"\"; expected a non-empty string or a non-empty list of them")]
+    [InlineData("""{"not_contains":["a",""]}""", "expect.not_contains is [\"a\",\"\"]; expected a non-empty string or a non-empty list of them")]
     [InlineData("""{"tool_call":[1]}""", "expect.tool_call is [1]; expected {\"name\"")]
     [InlineData("""{"tool_call":{"arguments":{}}}""", "expect.tool_call is")]
     [InlineData("""{"tool_call":true}""", "expect.tool_call is true")]

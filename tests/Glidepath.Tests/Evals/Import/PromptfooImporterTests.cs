@@ -114,6 +114,18 @@ public sealed class PromptfooImporterTests
     }
 
     [Fact]
+    public void Convert_ATestWithNothingConverted_IsNoted_AnUnconvertedTypeNotedOnce()
+    {
+        var result = PromptfooImporter.Convert("""
+            - vars: { question: a }
+              assert: [{ type: similar, value: "thirty days", threshold: 0.8 }]
+            """, "tests.yaml");
+
+        var notes = result.NotConverted.Where(n => n.StartsWith("test 1:", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["test 1: assert 'similar' is not converted", "test 1: no assertion converted; only a scorer that checks every case can judge it (with none in eval.scorers, eval run stops at this case)"], notes);
+    }
+
+    [Fact]
     public void Convert_AnIdTakenByADescription_NumbersTheGeneratedOneNotAnEmptyName()
     {
         var result = PromptfooImporter.Convert("""

@@ -127,9 +127,9 @@ public sealed class ScorersSectionTests
     // Each of these once ran: dropped (values: a string fell back to the case's expectations, so every case passed),
     // ignored (the default used) or failing the run later with no line (values: [1, 2], exit 3).
     [Theory]
-    [InlineData("{ type: contains, values: ZZZ }", "scorer 'contains'.values is 'ZZZ'; expected a list of strings")]
-    [InlineData("{ type: contains, values: [1, 2] }", "scorer 'contains'.values has 1 in it; expected a list of strings")]
-    [InlineData("{ type: not_contains, values: [null] }", "scorer 'not_contains'.values has null in it; expected a list of strings")]
+    [InlineData("{ type: contains, values: ZZZ }", "scorer 'contains'.values is 'ZZZ'; expected a list of non-empty strings")]
+    [InlineData("{ type: contains, values: [1, 2] }", "scorer 'contains'.values has 1 in it; expected a list of non-empty strings")]
+    [InlineData("{ type: not_contains, values: [null] }", "scorer 'not_contains'.values has null in it; expected a list of non-empty strings")]
     [InlineData("{ type: contains, ignore_case: yes }", "scorer 'contains'.ignore_case is 'yes'; expected true or false")]
     [InlineData("{ type: exact, ignore_case: 1 }", "scorer 'exact'.ignore_case is '1'; expected true or false")]
     [InlineData("{ type: contains, weight: -1 }", "scorer 'contains'.weight is '-1'; expected a number above 0")]
@@ -142,7 +142,8 @@ public sealed class ScorersSectionTests
     [InlineData("{ type: max_cost, value: cheap }", "scorer 'max_cost'.value is 'cheap'; expected a number")]
     [InlineData("{ type: max_cost }", "scorer 'max_cost' needs value: a number (the limit)")]
     [InlineData("{ type: max_cost, value: ~ }", "scorer 'max_cost' needs value: a number (the limit)")]
-    [InlineData("{ type: contains, values: [] }", "scorer 'contains'.values is empty; expected a list of strings")]
+    [InlineData("{ type: contains, values: [] }", "scorer 'contains'.values is empty; expected a list of non-empty strings")]
+    [InlineData("{ type: contains, values: [''] }", "scorer 'contains'.values has \"\" in it; expected a list of non-empty strings")]
     [InlineData("{ type: regex, pattern: 42 }", "scorer 'regex'.pattern is '42'; expected a string (a regular expression; quote it)")]
     [InlineData("{ type: json_schema, schema: true }", "scorer 'json_schema'.schema is 'true'; expected a string (a path relative to the manifest)")]
     [InlineData("{ type: llm_judge, rubric: evals/rubric.md, model: { provider: sim, name: s }, max_concurrency: '4' }", "scorer 'llm_judge'.max_concurrency is '4' (quoted); expected a number")]
