@@ -42,6 +42,17 @@ internal static class MonitorCommand
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
+            // Read before anything is opened: options that would be ignored, or a count below one, are a mistake to say.
+            if (!parse.GetValue(check) && (parse.GetValue(window) is not null || parse.GetValue(reference) is not null))
+            {
+                throw new BadInputException("--window and --reference shape the comparison --check runs; add --check (without it the stored alerts are listed)");
+            }
+
+            if (parse.GetValue(limit) < 1)
+            {
+                throw new BadInputException($"--limit {parse.GetValue(limit)}: expected how many alerts to list, at least 1");
+            }
+
             var store = await ctx.StoreAsync(ct);
             var spec = EnvironmentCommandSupport.Service(ctx, store).Spec(parse.GetValue(environment)!);
             var app = ctx.Manifest.App;

@@ -102,6 +102,21 @@ public sealed class MonitorCliTests
         Assert.Contains("(1500 requests) vs the same clock window on 2 earlier days (2026-11-20 … 2026-11-21, 3000 requests)", text, StringComparison.Ordinal);
     }
 
+    // Options a listing would ignore, and a count below one, are said rather than dropped.
+    [Theory]
+    [InlineData("--window", "30m", "--window and --reference shape the comparison --check runs; add --check")]
+    [InlineData("--reference", "yesterday", "--window and --reference shape the comparison --check runs; add --check")]
+    [InlineData("--limit", "-1", "--limit -1: expected how many alerts to list, at least 1")]
+    public async Task Monitor_AnOptionThatWouldBeIgnoredOrACountBelowOne_Exit2(string option, string value, string error)
+    {
+        await using var app = await MonitorApp.CreateAsync(1);
+
+        var (code, _, stderr) = await app.RunAsync("monitor", "--env", "staging", option, value);
+
+        Assert.Equal(2, code);
+        Assert.Contains(error, stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task MonitorCheck_ReleaseStableForTwentyHours_NotReadyUntilTheSameHourTomorrowPlusTheWindow()
     {
