@@ -25,6 +25,12 @@ internal sealed class CliContext : IAsyncDisposable
 
     public CliOutput Output { get; }
 
+    /// <summary>
+    /// The command that continues a run this command stopped (Ctrl-C, bad input), once one did: added as <c>resume</c> to
+    /// the JSON error object, so a step that reads only stdout can resume it.
+    /// </summary>
+    public string? Resume { get; set; }
+
     public TimeProvider Time => Env.Time;
 
     public Manifest Manifest => _manifest ??= ManifestParser.Load(FindManifest());

@@ -14,7 +14,7 @@ internal static class CliFailure
     public const string DebugVariable = "GLIDEPATH_DEBUG";
 
     /// <summary>Writes the failure to stderr (and a JSON error object to stdout under --format json) and returns the exit code.</summary>
-    public static async Task<int> ReportAsync(Exception ex, CliEnvironment env, bool json)
+    public static async Task<int> ReportAsync(Exception ex, CliEnvironment env, bool json, string? resume = null)
     {
         var (code, lines) = Describe(ex);
         foreach (var line in lines)
@@ -29,19 +29,19 @@ internal static class CliFailure
 
         if (json)
         {
-            await env.Stdout.WriteLineAsync(CliOutput.ErrorObject(ex is ManifestException or GlidepathException ? ex.Message : WithoutPrefix(lines[^1]), code)).ConfigureAwait(false);
+            await env.Stdout.WriteLineAsync(CliOutput.ErrorObject(ex is ManifestException or GlidepathException ? ex.Message : WithoutPrefix(lines[^1]), code, resume: resume)).ConfigureAwait(false);
         }
 
         return code;
     }
 
     /// <summary>A command stopped by Ctrl-C or SIGTERM: one line on stderr, and under --format json an error object like any failure's.</summary>
-    public static async Task<int> InterruptedAsync(CliEnvironment env, bool json, string message)
+    public static async Task<int> InterruptedAsync(CliEnvironment env, bool json, string message, string? resume = null)
     {
         await env.Stderr.WriteLineAsync(message).ConfigureAwait(false);
         if (json)
         {
-            await env.Stdout.WriteLineAsync(CliOutput.ErrorObject(message, ExitCodes.Interrupted)).ConfigureAwait(false);
+            await env.Stdout.WriteLineAsync(CliOutput.ErrorObject(message, ExitCodes.Interrupted, resume: resume)).ConfigureAwait(false);
         }
 
         return ExitCodes.Interrupted;

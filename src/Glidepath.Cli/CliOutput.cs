@@ -126,9 +126,10 @@ internal sealed class CliOutput
 
     /// <summary>
     /// The object every failure prints on stdout under <c>--format json</c>: <c>error</c>, then <c>usage</c> for a
-    /// usage error, then <c>exit_code</c>. Written by hand, so a failing command never starts the reflection-based serializer.
+    /// usage error, <c>resume</c> for a run that can be continued, then <c>exit_code</c>. Written by hand, so a failing command never starts the reflection-based serializer.
     /// </summary>
-    public static string ErrorObject(string error, int exitCode, string? usage = null, bool indented = true)
+    /// <param name="resume">The command that continues a run the failure stopped, written as <c>resume</c>; null: none.</param>
+    public static string ErrorObject(string error, int exitCode, string? usage = null, bool indented = true, string? resume = null)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, Views.ViewJson.Writer(indented)))
@@ -138,6 +139,11 @@ internal sealed class CliOutput
             if (usage is not null)
             {
                 writer.WriteString("usage", usage);
+            }
+
+            if (resume is not null)
+            {
+                writer.WriteString("resume", resume);
             }
 
             writer.WriteNumber("exit_code", exitCode);

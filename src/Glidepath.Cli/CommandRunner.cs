@@ -15,11 +15,11 @@ internal static class CommandRunner
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                return await CliFailure.InterruptedAsync(env, context.Output.IsJson, "cancelled; work finished so far is saved.").ConfigureAwait(false);
+                return await CliFailure.InterruptedAsync(env, context.Output.IsJson, "cancelled; work finished so far is saved.", context.Resume).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
-                return await CliFailure.ReportAsync(ex, env, context.Output.IsJson).ConfigureAwait(false);
+                return await CliFailure.ReportAsync(ex, env, context.Output.IsJson, context.Resume).ConfigureAwait(false);
             }
         });
 }

@@ -26,12 +26,14 @@ internal sealed class RunNotes(CliContext ctx, string resumeCommand) : IEvalRunO
     public void Cancelled(EvalRun run)
     {
         _printer?.Finish();
-        ctx.Output.Note($"stopped; finished results are saved. Continue with: {resumeCommand} --resume {run.Id}");
+        ctx.Resume = $"{resumeCommand} --resume {run.Id}";
+        ctx.Output.Note($"stopped; finished results are saved. Continue with: {ctx.Resume}");
     }
 
     public void Stopped(EvalRun run)
     {
         _printer?.Finish();
-        ctx.Output.Note($"stopped on the error below; finished results are saved. Once it is fixed (a --var, the dataset put back as it was; the run keeps its release and dataset), continue with: {resumeCommand} --resume {run.Id}");
+        ctx.Resume = $"{resumeCommand} --resume {run.Id}";
+        ctx.Output.Note($"stopped on the error below; finished results are saved. Once it is fixed (a --var, the dataset put back as it was; the run keeps its release and dataset), continue with: {ctx.Resume}");
     }
 }

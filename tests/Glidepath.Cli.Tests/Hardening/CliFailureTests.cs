@@ -50,6 +50,24 @@ public sealed class CliFailureTests
         using var doc = JsonDocument.Parse(stdout.ToString());
         Assert.Equal(130, doc.RootElement.GetProperty("exit_code").GetInt32());
         Assert.StartsWith("cancelled", doc.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.False(doc.RootElement.TryGetProperty("resume", out _)); // stopped before a run was made: nothing to resume
+    }
+
+    // A run stopped on bad input names how to resume it in the JSON error object too (it was only on stderr).
+    [Fact]
+    public async Task Run_StoppedOnBadInputWithJson_TheErrorObjectSaysHowToResume()
+    {
+        using var app = EvalApp.Create();
+        await File.WriteAllTextAsync(Path.Combine(app.Dir, "evals", "novar.jsonl"), "{\"id\":\"a\",\"input\":{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}}\n");
+
+        var (code, stdout, stderr) = await app.RunAsync("eval", "run", "--dataset", "evals/novar.jsonl", "--format", "json");
+
+        Assert.Equal(2, code);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.Contains("template variable 'customer_tier'", doc.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+        var resume = doc.RootElement.GetProperty("resume").GetString()!;
+        Assert.StartsWith("glidepath eval run --resume ", resume, StringComparison.Ordinal);
+        Assert.Contains(resume, stderr, StringComparison.Ordinal);
     }
 
     [Fact]
