@@ -78,7 +78,8 @@ internal static partial class OutputLinks
         try
         {
             var logical = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(pwd));
-            return logical != physical && RealPath(logical) == RealPath(physical) ? logical : physical;
+            // The process's own folder has no link in it (getcwd resolves them all).
+            return logical != physical && RealPath(logical) == physical ? logical : physical;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
         {

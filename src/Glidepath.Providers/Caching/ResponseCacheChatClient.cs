@@ -35,9 +35,9 @@ internal sealed class ResponseCacheChatClient(
             return cached;
         }
 
-        var started = time.GetTimestamp();
+        // The provider's time comes stamped by the resilience layer below (one attempt, no backoff or queue).
         var response = await InnerClient.GetResponseAsync(list, options, cancellationToken).ConfigureAwait(false);
-        TrySet(key, response, time.GetElapsedTime(started));
+        TrySet(key, response, latency: null);
         return response;
     }
 
@@ -99,13 +99,16 @@ internal sealed class ResponseCacheChatClient(
     }
 
     /// <summary>Hands the answer to the writer, which stores it off the call path, with the time the provider took.</summary>
-    private void TrySet(string key, ChatResponse response, TimeSpan latency)
+    /// <param name="latency">The time measured here (a stream, which the resilience layer does not time); null: the stamp below is kept.</param>
+    private void TrySet(string key, ChatResponse response, TimeSpan? latency)
     {
         try
         {
-            // The provider's time as the resilience layer measured it (one attempt, no backoff or queue), else the
-            // cache's own measurement around the call (a stream, which that layer does not time).
-            (response.AdditionalProperties ??= []).TryAdd(ModelResponseProperties.LatencyMs, Math.Round(latency.TotalMilliseconds, 3));
+            if (latency is { } measured)
+            {
+                (response.AdditionalProperties ??= []).TryAdd(ModelResponseProperties.LatencyMs, Math.Round(measured.TotalMilliseconds, 3));
+            }
+
             var json = CachedResponseWriter.TryWrite(response) ?? JsonSerializer.Serialize(response, AIJsonUtilities.DefaultOptions);
             var now = time.GetUtcNow();
             writer.Enqueue(new CachedResponse(key, provider, model.Name, json, now, now + ttl));

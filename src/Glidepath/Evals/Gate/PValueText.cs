@@ -12,8 +12,6 @@ public static class PValueText
     public static string? Of(CaseComparison c)
     {
         ArgumentNullException.ThrowIfNull(c);
-        return c.PValue is { } p ? $"p {Equals(p)}, adjusted {Of(c.AdjustedPValue ?? p)}" : null;
+        return c.PValue is { } p ? $"p {(p < 0.0001 ? "" : "= ")}{Of(p)}, adjusted {Of(c.AdjustedPValue ?? p)}" : null;
     }
-
-    private static string Equals(double p) => p < 0.0001 ? Of(p) : "= " + Of(p);
 }
