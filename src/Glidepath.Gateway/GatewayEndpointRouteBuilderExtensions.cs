@@ -27,6 +27,7 @@ public static class GatewayEndpointRouteBuilderExtensions
         group.MapPost("/v1/messages", (HttpContext http) => chat.HandleAsync(http, AnthropicWire.Instance));
         group.MapPost("/v1/feedback", FeedbackEndpoint.HandleAsync);
         group.MapGet("/v1/models", ModelsEndpoint.List);
+        group.MapGet("/v1/models/{id}", ModelsEndpoint.RetrieveAsync);
         group.MapGet("/healthz", HealthEndpoints.Health).AllowAnonymous();
         group.MapGet("/readyz", HealthEndpoints.Ready).AllowAnonymous();
         group.Map(UnmatchedEndpoint.Pattern, UnmatchedEndpoint.HandleAsync).WithOrder(UnmatchedEndpoint.Order);

@@ -70,6 +70,8 @@ public sealed class BadRequestTests : IAsyncLifetime
     [InlineData("GET", "/v1/chat/completions", 405, "/v1/chat/completions takes POST, not GET", "POST")]
     [InlineData("DELETE", "/v1/messages", 405, "/v1/messages takes POST, not DELETE", "POST")]
     [InlineData("POST", "/v1/models", 405, "/v1/models takes GET, not POST", "GET")]
+    [InlineData("DELETE", "/v1/models/support-agent", 405, "/v1/models/{id} takes GET, not DELETE", "GET")]
+    [InlineData("GET", "/v1/models/a/b", 404, "no endpoint at GET /v1/models/a/b", null)]
     [InlineData("POST", "/v1/embeddings", 404, "no endpoint at POST /v1/embeddings; the gateway serves POST /v1/chat/completions", null)]
     [InlineData("GET", "/v1/", 404, "no endpoint at GET /v1", null)]
     public async Task UnmatchedPathOrMethod_StatusWithABodyInTheCallersFormat(string method, string path, int status, string expected, string? allow)

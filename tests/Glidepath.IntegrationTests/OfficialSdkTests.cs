@@ -51,6 +51,21 @@ public sealed class OfficialSdkTests : IAsyncLifetime
         Assert.Contains(models.Value, m => m.Id == "support-agent@staging");
     }
 
+    // Some OpenAI clients retrieve the model they were configured with before the first call (it was a 404).
+    [Fact]
+    public async Task OpenAiSdk_RetrieveModel_TheAppIsThere_AnotherNameIsA404NamingIt()
+    {
+        var client = new OpenAI.Models.OpenAIModelClient(new ApiKeyCredential("unused"), new OpenAIClientOptions { Endpoint = new Uri(_app.Url + "/v1") });
+
+        ClientResult<OpenAI.Models.OpenAIModel> model = await client.GetModelAsync("support-agent@staging");
+        var missing = await Assert.ThrowsAsync<ClientResultException>(() => client.GetModelAsync("gpt-4o"));
+
+        Assert.Equal("support-agent@staging", model.Value.Id);
+        Assert.Equal("glidepath", model.Value.OwnedBy);
+        Assert.Equal(404, missing.Status);
+        Assert.Contains("no model 'gpt-4o': this gateway answers to \"support-agent\"", missing.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task OpenAiSdk_Streaming_ConcatenatesToTheAnswer()
     {

@@ -28,6 +28,7 @@ internal static class UnmatchedEndpoint
         ("/v1/messages", "POST"),
         ("/v1/feedback", "POST"),
         ("/v1/models", "GET"),
+        ("/v1/models/{id}", "GET"),
     ];
 
     public static Task HandleAsync(HttpContext http)
@@ -36,7 +37,7 @@ internal static class UnmatchedEndpoint
         var wire = CallerWire.Of(http.Request);
         foreach (var (known, method) in Known)
         {
-            if (path.Equals(known, StringComparison.OrdinalIgnoreCase))
+            if (Matches(path, known))
             {
                 http.Response.Headers.Allow = method;
                 return HttpAnswers.ErrorAsync(http, wire, StatusCodes.Status405MethodNotAllowed, ErrorKinds.InvalidRequest,
@@ -46,5 +47,14 @@ internal static class UnmatchedEndpoint
 
         return HttpAnswers.ErrorAsync(http, wire, StatusCodes.Status404NotFound, ErrorKinds.NotFound,
             $"no endpoint at {http.Request.Method} {path}; the gateway serves {string.Join(", ", Known.Select(k => $"{k.Method} {k.Path}"))}");
+    }
+
+    /// <summary>A known path, its <c>{id}</c> standing for one path segment.</summary>
+    private static bool Matches(string path, string known)
+    {
+        var slot = known.IndexOf("/{", StringComparison.Ordinal);
+        return slot < 0
+            ? path.Equals(known, StringComparison.OrdinalIgnoreCase)
+            : path.Length > slot + 1 && path.StartsWith(known[..(slot + 1)], StringComparison.OrdinalIgnoreCase) && !path.AsSpan(slot + 1).Contains('/');
     }
 }
