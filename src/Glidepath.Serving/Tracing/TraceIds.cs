@@ -17,6 +17,15 @@ namespace Glidepath.Serving.Tracing;
 /// </summary>
 internal static class TraceIds
 {
+    /// <summary>Random bytes drawn 80 ids' worth at a time: one call into the system's generator per 80 requests, not one each.</summary>
+    private const int RandomBatch = 800;
+
+    [ThreadStatic]
+    private static byte[]? t_random;
+
+    [ThreadStatic]
+    private static int t_used;
+
     public static string Next(Activity? activity, DateTimeOffset startedAt) =>
         activity is not null && activity.TraceId != default && !FromCaller(activity) ? activity.TraceId.ToHexString() : New(startedAt);
 
@@ -39,7 +48,27 @@ internal static class TraceIds
     {
         Span<byte> id = stackalloc byte[16];
         BinaryPrimitives.WriteInt64BigEndian(id, at.ToUnixTimeMilliseconds() << 16);
-        RandomNumberGenerator.Fill(id[6..]);
-        return ActivityTraceId.CreateFromBytes(id).ToHexString();
+        Random(id[6..]);
+        return Convert.ToHexStringLower(id);
+    }
+
+    /// <summary>
+    /// Cryptographically random bytes from a per-thread batch of the system generator's output; each byte is handed
+    /// out once and wiped from the batch.
+    /// </summary>
+    private static void Random(Span<byte> into)
+    {
+        var batch = t_random;
+        if (batch is null || t_used + into.Length > batch.Length)
+        {
+            batch = t_random ??= new byte[RandomBatch];
+            RandomNumberGenerator.Fill(batch);
+            t_used = 0;
+        }
+
+        var slice = batch.AsSpan(t_used, into.Length);
+        slice.CopyTo(into);
+        slice.Clear();
+        t_used += into.Length;
     }
 }
