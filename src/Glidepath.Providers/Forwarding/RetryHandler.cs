@@ -1,6 +1,5 @@
 using Glidepath.Errors;
 using Glidepath.Providers.Resilience;
-using Polly;
 
 namespace Glidepath.Providers.Forwarding;
 
@@ -9,13 +8,13 @@ namespace Glidepath.Providers.Forwarding;
 /// connection errors) are sent again with the same backoff. A whole answer is read under the attempt's timeout (so a
 /// body cut mid-way is retried too); a stream is retried until its headers, then the copy's idle timeout governs.
 /// </summary>
-internal sealed class RetryHandler(ResilienceSettings settings, ResiliencePipeline retry, TimeProvider time, HttpMessageHandler inner) : DelegatingHandler(inner)
+internal sealed class RetryHandler(ResilienceSettings settings, RetryPipeline retry, TimeProvider time, HttpMessageHandler inner) : DelegatingHandler(inner)
 {
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        var stream = ConcurrencyLimitHandler.Exchange(request).Stream;
-        return retry.ExecuteAsync(async ct => await AttemptAsync(request, stream, ct).ConfigureAwait(false), cancellationToken).AsTask();
-    }
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        retry.ExecuteAsync(
+            static (s, ct) => new ValueTask<HttpResponseMessage>(s.Handler.AttemptAsync(s.Request, s.Stream, ct)),
+            (Handler: this, Request: request, ConcurrencyLimitHandler.Exchange(request).Stream),
+            cancellationToken).AsTask();
 
     private async Task<HttpResponseMessage> AttemptAsync(HttpRequestMessage request, bool stream, CancellationToken ct)
     {

@@ -3,7 +3,6 @@ using Glidepath.Errors;
 using Glidepath.Models;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
-using Polly;
 
 namespace Glidepath.Providers.Resilience;
 
@@ -18,7 +17,7 @@ internal sealed class ResilientChatClient : DelegatingChatClient
 {
     private readonly ResilienceSettings _settings;
     private readonly TimeProvider _time;
-    private readonly ResiliencePipeline _retry;
+    private readonly RetryPipeline _retry;
 
     public ResilientChatClient(IChatClient inner, ResilienceSettings settings, TimeProvider time, ILogger logger)
         : base(inner)
@@ -34,7 +33,7 @@ internal sealed class ResilientChatClient : DelegatingChatClient
         await AcquireAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await _retry.ExecuteAsync(async ct =>
+            return await _retry.ExecuteAsync(async (list, ct) =>
             {
                 using var timeout = new CancellationTokenSource(_settings.Timeout, _time);
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
@@ -55,7 +54,7 @@ internal sealed class ResilientChatClient : DelegatingChatClient
                 {
                     throw ProviderErrors.Translate(_settings.Provider, ex, _settings.ApiKey);
                 }
-            }, cancellationToken).ConfigureAwait(false);
+            }, list, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -70,7 +69,7 @@ internal sealed class ResilientChatClient : DelegatingChatClient
         try
         {
             // Open the stream and read its first chunk under the retry policy.
-            var stream = await _retry.ExecuteAsync(async ct =>
+            var stream = await _retry.ExecuteAsync(async (list, ct) =>
             {
                 var s = new Stream(this, InnerClient.GetStreamingResponseAsync(list, options, CancellationToken.None), ct);
                 try
@@ -89,7 +88,7 @@ internal sealed class ResilientChatClient : DelegatingChatClient
                     await s.DisposeAsync().ConfigureAwait(false);
                     throw;
                 }
-            }, cancellationToken).ConfigureAwait(false);
+            }, list, cancellationToken).ConfigureAwait(false);
 
             await using (stream.ConfigureAwait(false))
             {

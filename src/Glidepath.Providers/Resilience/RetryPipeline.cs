@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Glidepath.Errors;
 using Microsoft.Extensions.Logging;
 using Polly;
@@ -8,32 +9,66 @@ namespace Glidepath.Providers.Resilience;
 /// <summary>
 /// The one retry policy of both provider paths (the translating <see cref="ResilientChatClient"/> and the pass-through
 /// forwarder): jittered exponential backoff on transient <see cref="ProviderException"/>s, honouring retry-after up to
-/// <see cref="ResilienceSettings.MaxRetryAfter"/>.
+/// <see cref="ResilienceSettings.MaxRetryAfter"/>. The first attempt runs without the policy's machinery (most calls
+/// need no second one: five fewer asynchronous frames per call on the gateway's hot path); when it fails, its failure
+/// is handed to the policy as its first attempt's, so what is retried, how often and after which delay is the
+/// policy's alone.
 /// </summary>
-internal static class RetryPipeline
+internal sealed class RetryPipeline
 {
-    public static ResiliencePipeline Build(ResilienceSettings settings, TimeProvider time, ILogger logger)
+    private readonly ResiliencePipeline? _retry;
+
+    private RetryPipeline(ResiliencePipeline? retry) => _retry = retry;
+
+    public static RetryPipeline Build(ResilienceSettings settings, TimeProvider time, ILogger logger)
     {
-        var builder = new ResiliencePipelineBuilder { TimeProvider = time };
-        if (settings.MaxRetries > 0)
+        if (settings.MaxRetries <= 0)
         {
-            builder.AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<ProviderException>(e => e.IsTransient && (e.RetryAfter is null || e.RetryAfter <= settings.MaxRetryAfter)),
-                MaxRetryAttempts = settings.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = settings.RetryBaseDelay,
-                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Exception is ProviderException { RetryAfter: { } after } ? after : (TimeSpan?)null),
-                OnRetry = args =>
-                {
-                    var pe = args.Outcome.Exception as ProviderException;
-                    Log.Retrying(logger, settings.Provider, args.AttemptNumber + 1, pe?.StatusCode, pe?.Failure.ToString() ?? "?", (long)args.RetryDelay.TotalMilliseconds);
-                    return default;
-                },
-            });
+            return new RetryPipeline(null);
         }
 
-        return builder.Build();
+        return new RetryPipeline(new ResiliencePipelineBuilder { TimeProvider = time }.AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<ProviderException>(e => e.IsTransient && (e.RetryAfter is null || e.RetryAfter <= settings.MaxRetryAfter)),
+            MaxRetryAttempts = settings.MaxRetries,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = settings.RetryBaseDelay,
+            DelayGenerator = args => ValueTask.FromResult(args.Outcome.Exception is ProviderException { RetryAfter: { } after } ? after : (TimeSpan?)null),
+            OnRetry = args =>
+            {
+                var pe = args.Outcome.Exception as ProviderException;
+                Log.Retrying(logger, settings.Provider, args.AttemptNumber + 1, pe?.StatusCode, pe?.Failure.ToString() ?? "?", (long)args.RetryDelay.TotalMilliseconds);
+                return default;
+            },
+        }).Build());
+    }
+
+    /// <summary>Runs <paramref name="attempt"/> under the policy: once, and again as the policy says while it fails.</summary>
+    public async ValueTask<T> ExecuteAsync<TState, T>(Func<TState, CancellationToken, ValueTask<T>> attempt, TState state, CancellationToken cancellationToken)
+    {
+        ExceptionDispatchInfo first;
+        try
+        {
+            return await attempt(state, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProviderException ex) when (_retry is not null)
+        {
+            first = ExceptionDispatchInfo.Capture(ex);
+        }
+
+        var replayed = false;
+        return await _retry!.ExecuteAsync(
+            async ct =>
+            {
+                if (!replayed)
+                {
+                    replayed = true;
+                    first.Throw();
+                }
+
+                return await attempt(state, ct).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 }

@@ -92,6 +92,32 @@ public sealed class UpstreamFailureTests
         Assert.Equal(1, upstream.Requests);
     }
 
+    // A transient failure is retried on both paths (the first attempt runs outside the retry policy, then hands its
+    // failure to it): the caller sees the answer, the trace a success, the provider two requests.
+    [Theory]
+    [InlineData(503, true)]
+    [InlineData(503, false)]
+    [InlineData(429, true)]
+    [InlineData(500, true)]
+    public async Task Post_ProviderFailsOnceThenAnswers_RetriedAndServed(int status, bool passThrough)
+    {
+        const string completion = """{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"Within 30 days."},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":3,"total_tokens":8}}""";
+        await using var upstream = await JunkUpstream.StartAsync(status, "application/json", """{"error":{"message":"try again","type":"server_error","code":null}}""");
+        upstream.Then = (200, "application/json", completion);
+        upstream.FailFirst = 1;
+        await using var f = await GatewayFixture.CreateAsync(editManifest: y => upstream.Manifest(y).Replace("max_retries: 0", "max_retries: 2", StringComparison.Ordinal));
+        using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-upstream-key", RetryBaseDelay = TimeSpan.FromMilliseconds(1) });
+        await f.StartAsync(s => s with { Models = models }, o => o with { Gateway = o.Gateway with { PassThrough = passThrough } });
+
+        using var response = await f.PostAsync("/v1/chat/completions", GatewayFixture.Chat());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Within 30 days.", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var trace = await WireAssert.TraceAsync(f, response.Headers.GetValues("Glidepath-Trace").Single());
+        Assert.Equal((200, false), (trace.Status, trace.IsError));
+        Assert.Equal(2, upstream.Requests);
+    }
+
     // The provider's Retry-After on a 429 or 503 reaches the caller (its SDK waits that long before its own retry);
     // without one the gateway sends none.
     [Theory]

@@ -21,6 +21,12 @@ internal sealed class JunkUpstream : IAsyncDisposable
 
     public int Requests => _requests;
 
+    /// <summary>When set, requests after the first <see cref="FailFirst"/> get this answer instead (a provider that recovers).</summary>
+    public (int Status, string ContentType, string Body)? Then { get; set; }
+
+    /// <summary>How many requests get the failing answer before <see cref="Then"/>.</summary>
+    public int FailFirst { get; set; }
+
     private int _requests;
 
     /// <summary>An upstream that never answers: each request waits until the caller gives up.</summary>
@@ -37,7 +43,15 @@ internal sealed class JunkUpstream : IAsyncDisposable
         JunkUpstream? upstream = null;
         app.Run(async ctx =>
         {
-            Interlocked.Increment(ref upstream!._requests);
+            var n = Interlocked.Increment(ref upstream!._requests);
+            if (upstream.Then is { } then && n > upstream.FailFirst)
+            {
+                ctx.Response.StatusCode = then.Status;
+                ctx.Response.ContentType = then.ContentType;
+                await ctx.Response.WriteAsync(then.Body);
+                return;
+            }
+
             if (status == 0)
             {
                 await Task.Delay(Timeout.InfiniteTimeSpan, ctx.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
