@@ -31,6 +31,32 @@ public static class AdminServiceCollectionExtensions
                 return Task.CompletedTask;
             });
 
+            // The bodies are read with the views' JSON settings (AdminBody): snake_case names, numbers as numbers, no
+            // other field. The document's schemas come from the host's web defaults (camelCase, numbers also as
+            // strings), which a client generated from it would send and have refused.
+            o.AddSchemaTransformer((schema, context, _) =>
+            {
+                if (context.JsonTypeInfo.Type.Namespace == typeof(Admin.Requests.RollbackRequest).Namespace && schema.Properties is { Count: > 0 } properties)
+                {
+                    foreach (var (name, property) in properties.ToArray())
+                    {
+                        properties.Remove(name);
+                        if (property is Microsoft.OpenApi.OpenApiSchema { Type: { } type } concrete && type.HasFlag(Microsoft.OpenApi.JsonSchemaType.String)
+                            && (type.HasFlag(Microsoft.OpenApi.JsonSchemaType.Integer) || type.HasFlag(Microsoft.OpenApi.JsonSchemaType.Number)))
+                        {
+                            concrete.Type = type & ~Microsoft.OpenApi.JsonSchemaType.String;
+                            concrete.Pattern = null;
+                        }
+
+                        properties[System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(name)] = property;
+                    }
+
+                    schema.AdditionalPropertiesAllowed = false;
+                }
+
+                return Task.CompletedTask;
+            });
+
             // Routing accepts any content type so the access filter can answer first (AdminRoutes.AnyContentType); the
             // document says what a body must be.
             o.AddOperationTransformer((operation, _, _) =>

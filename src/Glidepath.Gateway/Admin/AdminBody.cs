@@ -7,7 +7,9 @@ namespace Glidepath.Gateway.Admin;
 
 /// <summary>
 /// Reads a request body as JSON with the views' names (snake_case) and limits; an empty body is the defaults, a malformed
-/// one a <see cref="BadInputException"/> (400). Fields a body type does not declare — an <c>actor</c>, say — are ignored.
+/// one a <see cref="BadInputException"/> (400). A field the request does not take is refused too (400 naming it and the
+/// fields it takes): a misspelt <c>expected_revison</c> or a camelCase <c>budgetUsdPerDay</c> ignored would have
+/// turned off the guard or the limit it asked for, and an <c>actor</c> is never the body's to say.
 /// </summary>
 internal static class AdminBody
 {
@@ -58,9 +60,11 @@ internal static class AdminBody
             return new T();
         }
 
+        var json = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        RefuseUnknownFields<T>(json);
         try
         {
-            return JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), Strict) ?? new T();
+            return JsonSerializer.Deserialize<T>(json, Strict) ?? new T();
         }
         catch (JsonException ex) when (JsonProblem.IsDuplicateKey(ex))
         {
@@ -70,6 +74,62 @@ internal static class AdminBody
         {
             throw new BadInputException(AdminWording.BodyError(ex, buffer.GetBuffer().AsSpan(0, (int)buffer.Length)), ex);
         }
+    }
+
+    /// <summary>
+    /// Refuses a top-level field <typeparamref name="T"/> does not declare (names as the body spells them: snake_case,
+    /// exact case). A body that is not a JSON object is left to the deserializer, which says what is wrong with it.
+    /// </summary>
+    private static void RefuseUnknownFields<T>(ReadOnlySpan<byte> json)
+    {
+        var declared = Strict.GetTypeInfo(typeof(T)).Properties.Select(p => p.Name).ToArray();
+        var unknown = new List<string>();
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = Strict.MaxDepth == 0 ? 64 : Strict.MaxDepth });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString()!;
+                if (!declared.Contains(name, StringComparer.Ordinal) && !unknown.Contains(name, StringComparer.Ordinal))
+                {
+                    unknown.Add(name);
+                }
+
+                reader.Read();
+                reader.TrySkip();
+            }
+        }
+        catch (JsonException)
+        {
+            return;
+        }
+
+        if (unknown.Count > 0)
+        {
+            var names = string.Join(", ", unknown.Select(n => $"'{Printable(n)}'"));
+            throw new BadInputException(
+                $"this request does not take {(unknown.Count == 1 ? "the field" : "the fields")} {names}; it takes {string.Join(", ", declared.Select(d => $"'{d}'"))} (snake_case, as spelt here)" +
+                (unknown.Contains("actor", StringComparer.OrdinalIgnoreCase) ? "; the actor is always the name the credential carries" : "") +
+                "; nothing was done");
+        }
+    }
+
+    /// <summary>A field name fit for a message: at most 64 characters, control characters shown as '?'.</summary>
+    private static string Printable(string name)
+    {
+        var cut = name.Length > 64 ? name[..64] + "…" : name;
+        return string.Create(cut.Length, cut, static (span, s) =>
+        {
+            for (var i = 0; i < s.Length; i++)
+            {
+                span[i] = char.IsControl(s[i]) ? '?' : s[i];
+            }
+        });
     }
 
     // A key given twice is refused, as on the gateway's other bodies: {"reason":"a","reason":"b"} recorded "b" while a

@@ -247,4 +247,24 @@ public sealed class AdminApiTests
         Assert.Equal(["application/json"], freeze.EnumerateObject().Select(c => c.Name));
         Assert.Equal(AdminOperations.All.Select(o => o.Route).Distinct().Count(), paths.EnumerateObject().Count());
     }
+
+    // The document gave the bodies' fields in camelCase and numbers also as strings (the host's web defaults), which the
+    // API refuses: a client generated from it lost the rollback guard and key budgets.
+    [Fact]
+    public async Task OpenApiDocument_BodyFieldsAreTheOnesTheApiReads_SnakeCaseNumbersOnlyNoOthers()
+    {
+        await using var h = await AdminHarness.StartAsync();
+
+        var (_, body) = await h.SendAsync(HttpMethod.Get, "/admin/v1/openapi.json", bearer: null);
+
+        var schemas = JsonDocument.Parse(body).RootElement.GetProperty("components").GetProperty("schemas");
+        var rollback = schemas.GetProperty("RollbackRequest");
+        Assert.Equal(["to", "reason", "expected_revision"], rollback.GetProperty("properties").EnumerateObject().Select(p => p.Name));
+        Assert.False(rollback.GetProperty("additionalProperties").GetBoolean());
+        var revision = rollback.GetProperty("properties").GetProperty("expected_revision");
+        Assert.Equal(["null", "integer"], revision.GetProperty("type").EnumerateArray().Select(t => t.GetString()));
+        Assert.False(revision.TryGetProperty("pattern", out _));
+        Assert.Equal(["name", "rpm", "budget_usd_per_day"], schemas.GetProperty("KeyCreateRequest").GetProperty("properties").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["release", "steps", "min_requests", "max_duration", "reason", "force"], schemas.GetProperty("RolloutStartRequest").GetProperty("properties").EnumerateObject().Select(p => p.Name));
+    }
 }

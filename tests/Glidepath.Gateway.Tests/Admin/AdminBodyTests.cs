@@ -38,9 +38,57 @@ public sealed class AdminBodyTests
         Assert.Equal("the request body gives a key twice in one object (Duplicate property 'reason'); send each key once", ex.Message);
     }
 
+    // A misspelt guard or a camelCase name (a client generated from web defaults) was ignored: a rollback without its
+    // expected_revision, a key without its budget.
+    [Theory]
+    [InlineData("""{"reason":"x","expected_revison":3}""", "the field 'expected_revison'")]
+    [InlineData("""{"reason":"x","expectedRevision":3}""", "the field 'expectedRevision'")]
+    [InlineData("""{"Reason":"x","bogus":1,"bogus":2}""", "the fields 'Reason', 'bogus'")]
+    public async Task ReadAsync_AFieldTheRequestDoesNotTake_RefusedNamingItAndTheFieldsItTakes(string json, string named)
+    {
+        var ex = await Assert.ThrowsAsync<BadInputException>(() => AdminBody.ReadAsync<GuardedBody>(Body(json)));
+
+        Assert.Equal($"this request does not take {named}; it takes 'reason', 'expected_revision' (snake_case, as spelt here); nothing was done", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("""{"reason":"x","expected_revision":3}""", "x", 3L)]
+    [InlineData("""{}""", null, null)]
+    [InlineData("""null""", null, null)]
+    public async Task ReadAsync_OnlyFieldsItTakes_Read(string json, string? reason, long? revision)
+    {
+        var body = await AdminBody.ReadAsync<GuardedBody>(Body(json));
+
+        Assert.Equal((reason, revision), (body.Reason, body.ExpectedRevision));
+    }
+
+    [Fact]
+    public async Task ReadAsync_NotAnObject_TheShapeIsWhatIsWrong()
+    {
+        var ex = await Assert.ThrowsAsync<BadInputException>(() => AdminBody.ReadAsync<GuardedBody>(Body("""["reason"]""")));
+
+        Assert.DoesNotContain("does not take", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static DefaultHttpContext Body(string json)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(json);
+        var http = new DefaultHttpContext();
+        http.Request.Body = new MemoryStream(bytes);
+        http.Request.ContentLength = bytes.Length;
+        return http;
+    }
+
     private sealed class ReasonBody
     {
         public string? Reason { get; init; }
+    }
+
+    private sealed class GuardedBody
+    {
+        public string? Reason { get; init; }
+
+        public long? ExpectedRevision { get; init; }
     }
 
     private sealed class Chunked : IHttpRequestBodyDetectionFeature

@@ -6,15 +6,16 @@ namespace Glidepath.Gateway.Tests.Admin;
 /// <summary>Who the admin API believes: the authenticated principal only, its grants per environment, and OIDC claims mapped to roles.</summary>
 public sealed class AdminPrincipalTests
 {
+    // Headers that name another actor are not the caller's to set: the history records the token's name.
     [Fact]
-    public async Task Freeze_RequestNamesAnotherActor_HistoryRecordsTheTokensName()
+    public async Task Freeze_HeadersNameAnotherActor_HistoryRecordsTheTokensName()
     {
         await using var h = await AdminHarness.StartAsync();
         await AdminMatrixTests.SeedAsync(h);
         var token = await h.TokenAsync(Role.Owner, "production", "alice");
 
         var (status, body) = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/production/freeze", token,
-            """{"reason":"incident 4711","actor":"support-ai-oncall","created_by":"mallory"}""",
+            """{"reason":"incident 4711"}""",
             r =>
             {
                 r.Headers.Add("Glidepath-Actor", "mallory");
@@ -28,6 +29,25 @@ public sealed class AdminPrincipalTests
         Assert.Equal("token:alice", JsonDocument.Parse(body).RootElement.GetProperty("event").GetProperty("actor").GetString());
     }
 
+    // A body that names an actor is refused (it was ignored): the actor is the credential's, and a field the request
+    // does not take is never silently dropped.
+    [Fact]
+    public async Task Freeze_BodyNamesAnActor_400SayingWhoTheActorIs_NothingRecorded()
+    {
+        await using var h = await AdminHarness.StartAsync();
+        await AdminMatrixTests.SeedAsync(h);
+        var token = await h.TokenAsync(Role.Owner, "production", "alice");
+        var before = (await h.F.Store.Environments.HistoryAsync(h.F.Manifest.App, "production", default)).Count;
+
+        var (status, body) = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/production/freeze", token,
+            """{"reason":"incident 4711","actor":"support-ai-oncall","created_by":"mallory"}""");
+
+        Assert.Equal(400, status);
+        var error = JsonDocument.Parse(body).RootElement.GetProperty("error").GetString();
+        Assert.Equal("this request does not take the fields 'actor', 'created_by'; it takes 'reason' (snake_case, as spelt here); the actor is always the name the credential carries; nothing was done", error);
+        Assert.Equal(before, (await h.F.Store.Environments.HistoryAsync(h.F.Manifest.App, "production", default)).Count);
+    }
+
     [Fact]
     public async Task Jwt_ActorIsItsSubject_NotANameClaim()
     {
@@ -35,7 +55,7 @@ public sealed class AdminPrincipalTests
         await AdminMatrixTests.SeedAsync(h);
         var jwt = AdminHarness.Jwt("00u1a2b3c4", ["Glidepath.Owner"]);
 
-        var (status, _) = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/production/freeze", jwt, """{"reason":"drill","actor":"ceo"}""");
+        var (status, _) = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/production/freeze", jwt, """{"reason":"drill"}""");
 
         Assert.Equal(200, status);
         Assert.Equal("oidc:00u1a2b3c4", (await h.F.Store.Environments.HistoryAsync(h.F.Manifest.App, "production", default))[^1].Actor);
