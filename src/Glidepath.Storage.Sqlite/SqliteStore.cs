@@ -161,11 +161,29 @@ public sealed class SqliteStore : IGlidepathStore
                 Database.ClearPool();
             }
 
+            // An empty file (truncated, a botched restore, `: > glidepath.db`) is no store: it is never made into a new,
+            // empty one and followed (every request would be a 503 "no stable release"); as for a deleted file, the
+            // caller keeps serving from what it has until a store is there again.
+            if (IsEmptyFile(Database.Path))
+            {
+                Database.ClearPool();
+                _file = null;
+                throw new OperationalException($"the store file {Database.Path} is now an empty file; nothing is read or written until a store is there again");
+            }
+
             var now = await ReadIdentityAsync(Database, cancellationToken).ConfigureAwait(false);
             if (_identity is { } known && now.StoreId == known.StoreId && file == _file)
             {
                 _journal.Remember(); // the file is this store's: so is its -wal
                 return Copy(known);
+            }
+
+            if (now.StoreId.Length == 0 && !await HoldsAStoreAsync(Database, cancellationToken).ConfigureAwait(false))
+            {
+                // A database that holds no store (another program's, or one not migrated): not adopted, not written to.
+                Database.ClearPool();
+                _file = null;
+                throw new OperationalException($"the store file {Database.Path} was replaced by a database that holds no Glidepath store; nothing is read or written until a store is there again");
             }
 
             // Another file at the path: pooled connections still hold the old one open, so they go first.
@@ -182,8 +200,26 @@ public sealed class SqliteStore : IGlidepathStore
         }
     }
 
+    /// <summary>A file of 0 bytes with no write-ahead log beside it holding pages: SQLite's "empty database", no store.</summary>
+    internal static bool IsEmptyFile(string path)
+    {
+        var file = new FileInfo(path);
+        var wal = new FileInfo(path + "-wal");
+        return file.Exists && file.Length == 0 && !(wal.Exists && wal.Length > 0);
+    }
+
     // The key is an array: a caller that scribbles on its copy must not change the key this store compares and hands out.
     private static StoreIdentity Copy(StoreIdentity identity) => identity with { SubjectKey = (byte[])identity.SubjectKey.Clone() };
+
+    /// <summary>Whether the file holds a Glidepath store at any schema version (its migrations table).</summary>
+    private static async Task<bool> HoldsAStoreAsync(SqliteDatabase database, CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(database.UnpooledConnectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'";
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) > 0;
+    }
 
     private static async Task<StoreIdentity> ReadIdentityAsync(SqliteDatabase database, CancellationToken cancellationToken)
     {

@@ -22,9 +22,10 @@ public sealed class SqliteStoreProvider : IStoreProvider
     public async Task<IGlidepathStore> OpenAsync(string location, bool create, TimeProvider time, CancellationToken cancellationToken)
     {
         var path = PathOf(location);
-        if (!create && !File.Exists(path))
+        if (!create && (!File.Exists(path) || SqliteStore.IsEmptyFile(path)))
         {
-            throw new BadInputException($"no store at {path}; expected an existing store (commands that write, such as 'glidepath release create', create one)");
+            var what = File.Exists(path) ? $"{path} is an empty file" : $"no store at {path}";
+            throw new BadInputException($"{what}; expected an existing store (commands that write, such as 'glidepath release create', create one)");
         }
 
         return await SqliteStore.OpenAsync(path, time, cancellationToken).ConfigureAwait(false);

@@ -26,6 +26,27 @@ public sealed class SqliteStoreProviderTests
         Assert.False(Directory.Exists(Path.GetDirectoryName(path)));
     }
 
+    // An empty file is no store: a reader (the gateway, the SDK) must not start on a new empty one (all 503s).
+    [Fact]
+    public async Task OpenAsync_EmptyFileWithoutCreate_BadInputAndNothingWritten()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "gp-empty-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var path = Path.Combine(dir, "x.db");
+        await File.WriteAllBytesAsync(path, []);
+        try
+        {
+            var ex = await Assert.ThrowsAsync<BadInputException>(() => Providers.OpenAsync(path, create: false, TimeProvider.System, default));
+
+            Assert.StartsWith($"{path} is an empty file; expected an existing store", ex.Message, StringComparison.Ordinal);
+            Assert.Equal(0, new FileInfo(path).Length);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task OpenAsync_SqliteScheme_OpensThePathAfterIt()
     {

@@ -48,6 +48,60 @@ public sealed class StoreIdentityTests
         Assert.Equal("fresh", (await tmp.Store.Environments.GetAsync("app", "production", default)).StableReleaseId);
     }
 
+    // A trial: a store file truncated to 0 bytes (a botched restore) was made into a new, empty store and followed, so
+    // every request was a 503 "no stable release". It is no store: fail static, nothing written, and a store put back
+    // is followed.
+    [Fact]
+    public async Task ReadIdentityAsync_FileEmptiedUnderTheProcess_FailsStaticWritesNothing_AStorePutBackIsFollowed()
+    {
+        await using var tmp = await TempSqliteFile.CreateAsync();
+        await tmp.Store.Environments.ApplyAsync(Deploy(0, "r1"), default);
+        var before = await tmp.Store.ReadIdentityAsync(default);
+        Delete(tmp.DbPath);
+        await File.WriteAllBytesAsync(tmp.DbPath, []);
+
+        var ex = await Assert.ThrowsAsync<OperationalException>(() => tmp.Store.ReadIdentityAsync(default));
+        await Assert.ThrowsAsync<OperationalException>(() => tmp.Store.ReadIdentityAsync(default));
+
+        Assert.Equal($"the store file {tmp.DbPath} is now an empty file; nothing is read or written until a store is there again", ex.Message);
+        Assert.Equal(0, new FileInfo(tmp.DbPath).Length);
+        await using (var created = await SqliteStore.OpenAsync(tmp.DbPath, TimeProvider.System, default))
+        {
+            await created.Environments.ApplyAsync(Deploy(0, "restored"), default);
+        }
+
+        var after = await tmp.Store.ReadIdentityAsync(default);
+        Assert.NotEqual(before.StoreId, after.StoreId);
+        Assert.Equal("restored", (await tmp.Store.Environments.GetAsync("app", "production", default)).StableReleaseId);
+    }
+
+    [Fact]
+    public async Task ReadIdentityAsync_ReplacedByADatabaseThatHoldsNoStore_NotAdoptedNorWritten()
+    {
+        await using var tmp = await TempSqliteFile.CreateAsync();
+        await tmp.Store.ReadIdentityAsync(default);
+        var foreign = Path.Combine(tmp.Dir, "other.db");
+        await using (var c = new SqliteConnection($"Data Source={foreign};Pooling=False"))
+        {
+            await c.OpenAsync();
+            await using var cmd = c.CreateCommand();
+            cmd.CommandText = "CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('mine');";
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        Delete(tmp.DbPath);
+        File.Move(foreign, tmp.DbPath);
+
+        var ex = await Assert.ThrowsAsync<OperationalException>(() => tmp.Store.ReadIdentityAsync(default));
+
+        Assert.Contains("holds no Glidepath store", ex.Message, StringComparison.Ordinal);
+        await using var check = new SqliteConnection($"Data Source={tmp.DbPath};Pooling=False;Mode=ReadOnly");
+        await check.OpenAsync();
+        await using var tables = check.CreateCommand();
+        tables.CommandText = "SELECT group_concat(name) FROM sqlite_master WHERE type = 'table'";
+        Assert.Equal("notes", await tables.ExecuteScalarAsync());
+    }
+
     // The old store's last change is still in its -wal when the other file is moved over it; SQLite pairs a -wal with
     // whatever file has the name. Whether the old pooled connections are still open when the move is noticed, or were
     // closed in between (an idle pool pruned, or a pool cleared), the old log must not be read into the new file.

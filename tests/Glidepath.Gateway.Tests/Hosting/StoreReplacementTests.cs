@@ -63,6 +63,27 @@ public sealed class StoreReplacementTests : IAsyncLifetime
         Assert.Equal(new Glidepath.Routing.SubjectHasher(subjectKey).Hash("carol"), trace!.SubjectHash);
     }
 
+    // A trial: a store file emptied under the gateway (a botched restore) was made into a new, empty store and
+    // followed, and every request was a 503 "no stable release". Now it is a store that cannot be read: stale, the
+    // last stable release served, the file left empty.
+    [Fact]
+    public async Task StoreFileEmptied_StaleAndStillServingTheLastStable_NothingWrittenToIt()
+    {
+        Assert.Equal(_f.V1.Label, await ServedReleaseAsync());
+
+        foreach (var file in new[] { _f.StorePath, _f.StorePath + "-wal", _f.StorePath + "-shm" })
+        {
+            File.Delete(file);
+        }
+
+        await File.WriteAllBytesAsync(_f.StorePath, []);
+
+        await EventuallyAsync(async () => (await ReadyAsync()).Contains("\"control_plane\":\"stale\"", StringComparison.Ordinal), "readyz never reported the emptied store stale");
+        Assert.Equal(_f.V1.Label, await ServedReleaseAsync());
+        Assert.Equal(_f.V1.Label, await ServedReleaseAsync());
+        Assert.Equal(0, new FileInfo(_f.StorePath).Length);
+    }
+
     private async Task<string> ServedReleaseAsync()
     {
         using var response = await _f.PostAsync("/v1/chat/completions", GatewayFixture.Chat());
