@@ -37,6 +37,31 @@ public sealed class GlidepathChatClientTests : IAsyncLifetime
         Assert.Equal(("my-own-model", _world.V1.Id, await _world.SubjectHashAsync("alice")), (trace.Model, trace.ReleaseId, trace.SubjectHash));
     }
 
+    // A trial: with a shadow on, the candidate was answered by its release's own provider, which this mode never builds:
+    // the app's data went to a provider it never chose, and a missing key made every pair a candidate error (a harm
+    // verdict for good). The candidate is answered by the app's own client, its release applied by the same rule.
+    [Fact]
+    public async Task InnerClientMode_ShadowCandidate_AnsweredByTheAppsOwnClient_NeverTheReleasesProvider()
+    {
+        var own = new ScriptedChatClient("my-own-model");
+        var state = await _world.SetAsync(s => s with { Shadow = new ShadowState("sh-inner", _world.V2.Id, 1, null, null) }, EnvironmentEventKinds.ShadowStart);
+        await using var host = await SdkHost.StartAsync(_world, s => s.AddChatClient(own).UseGlidepath(c => c.Mode = GlidepathMode.InnerClient));
+        var options = new ChatOptions { ModelId = "my-own-model", AdditionalProperties = new() { [GlidepathProperties.Subject] = "alice" } };
+
+        var response = await host.Chat.GetResponseAsync("Can I return shoes after 45 days?", options);
+        var pair = await StoreWait.ShadowPairAsync(_world.Store, "sh-inner", (string)response.AdditionalProperties![GlidepathProperties.TraceId]!);
+
+        Assert.True(state.Revision > 0);
+        Assert.Equal((_world.V1.Id, _world.V2.Id, false), (pair.StableReleaseId, pair.CandidateReleaseId, pair.CandidateError));
+        Assert.Equal(2, own.Calls);
+        Assert.Equal(0, _world.Models.For("canary-model").Calls);
+        Assert.Equal(0, _world.Models.For("stable-model").Calls);
+        Assert.Equal("my-own-model", own.LastOptions!.ModelId);
+        Assert.Contains("You are helping a standard tier customer", own.LastMessages![0].Text, StringComparison.Ordinal);
+        var candidate = await _world.TraceAsync(pair.CandidateTraceId);
+        Assert.Equal((Glidepath.Routing.Arm.Shadow, "my-own-model", 200), (candidate.Arm, candidate.Model, candidate.Status));
+    }
+
     [Fact]
     public async Task TwoCallsInOneAppTrace_EachStoredUnderItsOwnId()
     {

@@ -25,6 +25,9 @@ public sealed partial class ChatCall : IDisposable
     private readonly Activity? _activity;
     private ServingRelease? _release;
     private IChatClient? _client;
+
+    /// <summary>The caller's own client (<see cref="PrepareFor"/>): a shadow candidate is answered by it too.</summary>
+    private IChatClient? _own;
     private List<ChatMessage>? _messages;
     private ChatOptions? _options;
     private CancellationToken _streamToken;
@@ -155,13 +158,8 @@ public sealed partial class ChatCall : IDisposable
         else
         {
             var caller = request.Options;
-            _options!.ModelId = caller.ModelId;
-            _options.ResponseFormat ??= caller.ResponseFormat;
-            _options.AdditionalProperties = caller.AdditionalProperties?.Clone();
-            if (_options.Tools is { IsReadOnly: true } shared)
-            {
-                _options.Tools = [.. shared]; // the app's own client (and its middleware) may add to the list
-            }
+            OwnClient.Keep(_options!, caller);
+            _own = own;
             _trace.Model = caller.ModelId ?? release.Model.Name;
             _trace.Price = _service.Releases.PriceOf(caller.ModelId);
         }
@@ -290,7 +288,7 @@ public sealed partial class ChatCall : IDisposable
         else if (Record(200, null, _cost) is { } stable && _shadow is { } shadow)
         {
             _service.Mirror.Offer(new ShadowJob(shadow, _request!.Messages, _request.Options, _context.Vars, stable, _trace.Output?.ToString() ?? "",
-                _shadowPatch is { } patch ? (_context.Api, patch) : null, _context.AnthropicBeta));
+                _shadowPatch is { } patch ? (_context.Api, patch) : null, _context.AnthropicBeta, _own));
         }
     }
 

@@ -29,7 +29,9 @@ internal sealed class ShadowCaller(ChatService service, PairwiseJudge? judge, Ti
         var latencyMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         var input = response?.Usage?.InputTokenCount ?? 0;
         var output = response?.Usage?.OutputTokenCount ?? 0;
-        var cost = (double)(ModelResponseProperties.CostOf(response?.AdditionalProperties) ?? release?.Price?.Cost(input, output) ?? 0m);
+        // On the caller's own client the model and its price are the caller's, as for the stable call (ChatCall).
+        var price = job.Own is null ? release?.Price : service.Releases.PriceOf(job.Options.ModelId);
+        var cost = (double)(ModelResponseProperties.CostOf(response?.AdditionalProperties) ?? price?.Cost(input, output) ?? 0m);
         var text = response?.Text ?? "";
         var ok = status == 200;
         var stableScore = await service.Online.ScoreAnswerAsync(job.Messages, job.StableText, stable.LatencyMs, stable.CostUsd, cancellationToken).ConfigureAwait(false);
@@ -45,7 +47,7 @@ internal sealed class ShadowCaller(ChatService service, PairwiseJudge? judge, Ti
             SubjectHash = stable.SubjectHash,
             StartedAt = startedAt,
             Api = stable.Api,
-            Model = release?.Model.Name,
+            Model = job.Own is null ? release?.Model.Name : job.Options.ModelId ?? release?.Model.Name,
             Status = status,
             Error = error,
             UpstreamStatus = upstreamStatus,
@@ -132,6 +134,10 @@ internal sealed class ShadowCaller(ChatService service, PairwiseJudge? judge, Ti
             }
 
             (messages, options) = release.Applier.Apply(prompt, job.Messages, job.Options);
+            if (job.Own is not null)
+            {
+                OwnClient.Keep(options, job.Options);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -140,7 +146,9 @@ internal sealed class ShadowCaller(ChatService service, PairwiseJudge? judge, Ti
 
         try
         {
-            var response = job.Forwarded is { } forwarded && release.Forwarder is { } forwarder && forwarder.Wire == forwarded.Wire
+            var response = job.Own is { } own
+                ? await own.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false)
+                : job.Forwarded is { } forwarded && release.Forwarder is { } forwarder && forwarder.Wire == forwarded.Wire
                 ? await ForwardAsync(forwarder, forwarded.Patch(release.Applier, messages[0].Text), job.AnthropicBeta, cancellationToken).ConfigureAwait(false)
                 : await release.Client.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
             return (200, null, response, release, null, null);

@@ -12,6 +12,8 @@ namespace Glidepath.Serving.Shadow;
 /// the wire it is in and how to patch it with another release (its applier and rendered system prompt), so the
 /// candidate is called the same way, through its release's forwarder, when that forwarder speaks the same wire.</param>
 /// <param name="AnthropicBeta">The caller's <c>anthropic-beta</c> header, sent with a forwarded candidate's body as with the caller's.</param>
+/// <param name="Own">The caller's own client when the stable call was answered by it (the SDK's inner-client mode): the
+/// candidate is answered by the same client with its release applied the same way, never by the release's provider.</param>
 internal sealed record ShadowJob(
     ShadowRoute Shadow,
     IReadOnlyList<ChatMessage> Messages,
@@ -20,4 +22,5 @@ internal sealed record ShadowJob(
     TraceRecord Stable,
     string StableText,
     (string Wire, Func<Glidepath.Models.ReleaseApplier, string, ReadOnlyMemory<byte>> Patch)? Forwarded = null,
-    string? AnthropicBeta = null);
+    string? AnthropicBeta = null,
+    IChatClient? Own = null);
