@@ -128,9 +128,7 @@ public sealed class GlidepathChatClient : DelegatingChatClient
             Start = start,
             StartedAt = _runtime.Time.GetUtcNow(),
         };
-        var call = chat.Route(context, request) ?? throw new GlidepathChatException(
-            $"environment '{chat.Environment}' of '{chat.App}' has no stable release yet; deploy one with 'glidepath deploy <REF> --env {chat.Environment}'",
-            503, ErrorKinds.Unavailable, null, null, null, null);
+        var call = chat.Route(context, request) ?? throw new GlidepathChatException(chat.NoStableRelease, 503, ErrorKinds.Unavailable, null, null, null, null);
         return (call, request);
     }
 

@@ -30,6 +30,9 @@ public sealed class GlidepathRuntime : IHostedService, IAsyncDisposable
     private IGlidepathStore? _ownedStore;
     private IDisposable? _ownedModels;
     private volatile ChatService? _chat;
+
+    /// <summary>Whether it ran and was stopped, so a late call is told so rather than to start a host that did.</summary>
+    private volatile bool _stopped;
     private ControlPlaneStatus? _status;
     private int _disposed;
 
@@ -45,8 +48,9 @@ public sealed class GlidepathRuntime : IHostedService, IAsyncDisposable
     }
 
     /// <summary>The serving core, once started.</summary>
-    public ChatService Chat => _chat ?? throw new InvalidOperationException(
-        "Glidepath has not started: AddGlidepath registers it as a hosted service, so start the host first (or call GlidepathRuntime.StartAsync)");
+    public ChatService Chat => _chat ?? throw new InvalidOperationException(_stopped
+        ? "Glidepath has stopped (its host stopped, or the runtime was disposed): calls are not routed after that"
+        : "Glidepath has not started: AddGlidepath registers it as a hosted service, so start the host first (or call GlidepathRuntime.StartAsync)");
 
     /// <summary>The clock calls are timed with.</summary>
     internal TimeProvider Time => _options.Time;
@@ -184,6 +188,7 @@ public sealed class GlidepathRuntime : IHostedService, IAsyncDisposable
 
     private async Task StopCoreAsync(CancellationToken cancellationToken)
     {
+        _stopped |= _chat is not null;
         _chat = null;
         for (var i = _started.Count - 1; i >= 0; i--)
         {

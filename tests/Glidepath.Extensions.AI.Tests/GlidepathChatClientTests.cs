@@ -172,8 +172,23 @@ public sealed class GlidepathChatClientTests : IAsyncLifetime
 
         var ex = await Assert.ThrowsAsync<GlidepathChatException>(() => host.Chat.GetResponseAsync("hi"));
 
+        // production requires staging: deploy is refused there, the first release is promoted (it said deploy).
         Assert.Equal(503, ex.Status);
-        Assert.Contains("glidepath deploy", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("promote one with 'glidepath promote <REF> --env production'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CallAfterTheRuntimeStopped_SaysItStopped_NotThatTheHostShouldStart()
+    {
+        var host = await SdkHost.StartAsync(_world);
+        var chat = host.Chat;
+        var runtime = host.Runtime;
+        await host.DisposeAsync();
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => chat.GetResponseAsync("hi"));
+
+        Assert.False(runtime.IsStarted);
+        Assert.Equal("Glidepath has stopped (its host stopped, or the runtime was disposed): calls are not routed after that", ex.Message);
     }
 
     [Fact]

@@ -155,8 +155,8 @@ public sealed class BadRequestTests : IAsyncLifetime
     [Fact]
     public async Task ChatCompletions_NoStableRelease_503()
     {
-        await _f.SetAsync(s => s with { StableReleaseId = null }, "rollback");
-        await Task.Delay(400);
+        var state = await _f.SetAsync(s => s with { StableReleaseId = null }, "rollback");
+        await _f.WaitForRevisionAsync(state.Revision);
 
         using var response = await _f.PostAsync("/v1/chat/completions", GatewayFixture.Chat());
 

@@ -103,8 +103,7 @@ internal sealed partial class ChatEndpoint(ChatService chat, ServingOptions serv
         var call = state.Call = chat.Route(GatewayHeaders.Context(headers, wire.Name, state.Start, state.StartedAt, state.Key, wire is AnthropicWire ? AnthropicBetaHeader.Read(headers) : null), request);
         if (call is null)
         {
-            await HttpAnswers.ErrorAsync(http, wire, 503, ErrorKinds.Unavailable,
-                $"environment '{chat.Environment}' of '{chat.App}' has no stable release yet; deploy one with 'glidepath deploy <REF> --env {chat.Environment}' (e.g. 'glidepath deploy v1 --env {chat.Environment}')").ConfigureAwait(false);
+            await HttpAnswers.ErrorAsync(http, wire, 503, ErrorKinds.Unavailable, chat.NoStableRelease).ConfigureAwait(false);
             return;
         }
 

@@ -37,7 +37,12 @@ public sealed partial class ChatService
         var spec = options.Manifest.FindEnvironment(options.Environment);
         _environmentVars = new Dictionary<string, string>(spec?.Vars ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase);
         _requestVars = new HashSet<string>(spec?.RequestVars ?? [], StringComparer.OrdinalIgnoreCase);
+        var verb = spec is { Requires.Count: > 0 } ? "promote" : "deploy"; // deploy is refused where a promotion path is required
+        NoStableRelease = $"environment '{Environment}' of '{App}' has no stable release yet; {verb} one with 'glidepath {verb} <REF> --env {Environment}' (e.g. 'glidepath {verb} v1 --env {Environment}')";
     }
+
+    /// <summary>What a caller is told when <see cref="Route"/> finds no stable release: the command that puts one in.</summary>
+    public string NoStableRelease { get; }
 
     /// <summary>The app served.</summary>
     public string App { get; }
