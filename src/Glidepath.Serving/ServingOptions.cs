@@ -86,6 +86,13 @@ public sealed record ServingOptions
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
+    /// How long the store may be unreadable before this process stops serving the canary (every request to stable)
+    /// until it can read it again: a rollback made meanwhile cannot reach it, and nothing judges the canary. Null:
+    /// serve the canary however long the outage lasts.
+    /// </summary>
+    public TimeSpan? StaleCanaryLimit { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
     /// Longest wait for one of a provider's <c>max_concurrency</c> slots; then the request fails fast with 503
     /// overloaded (counted against its release), so upstream calls that hang cannot starve healthy traffic.
     /// </summary>
@@ -113,6 +120,10 @@ public sealed record ServingOptions
         }
 
         Positive(PollInterval, nameof(PollInterval));
+        if (StaleCanaryLimit is { } limit)
+        {
+            Positive(limit, nameof(StaleCanaryLimit));
+        }
         Positive(TraceFlushInterval, nameof(TraceFlushInterval));
         if (ProviderQueueWait < TimeSpan.Zero)
         {

@@ -27,6 +27,11 @@ internal static class ServeCommand
         {
             Description = "Ignore the changes the store pushes (PostgreSQL LISTEN/NOTIFY) and poll instead (10-250 ms): behind a connection pooler that cannot hold a LISTEN session, such as PgBouncer in transaction mode",
         };
+        var staleCanary = new Option<string>("--stale-canary-limit")
+        {
+            Description = "How long the store may be unreadable before this gateway stops serving the canary (every request to stable) until it can read it again: a rollback made meanwhile cannot reach it (e.g. 60s; 'off' serves the canary however long the outage lasts)",
+            DefaultValueFactory = _ => "60s",
+        };
         var controllerEvery = new Option<string>("--controller-interval")
         {
             Description = "How often the rollout controller in this gateway judges the environment's active rollout (e.g. 5s)",
@@ -58,7 +63,8 @@ internal static class ServeCommand
             store): see 'glidepath rollout --help'.
             A rollback or canary change is picked up within a poll (SQLite) or as soon as it commits (PostgreSQL
             LISTEN/NOTIFY, with a slow poll as a safety net); if the store cannot be read the gateway
-            keeps serving its last routing table (fail static). OTLP export when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+            keeps serving its last routing table (fail static), its canary for at most --stale-canary-limit.
+            OTLP export when OTEL_EXPORTER_OTLP_ENDPOINT is set.
             Callers' keys ('glidepath keys create'): required by default when the gateway listens on an address
             other machines can reach (it then refuses to start without a key for the environment), off on
             loopback unless --require-keys; --allow-anonymous serves without keys anywhere.
@@ -80,6 +86,7 @@ internal static class ServeCommand
             urls,
             pollMs,
             pollOnly,
+            staleCanary,
             controllerEvery,
             controllerLease,
             logFormat,
@@ -102,6 +109,10 @@ internal static class ServeCommand
                 throw new BadInputException($"--controller-lease '{parse.GetValue(controllerLease)}' is not a duration of at least three controller intervals ({controllerInterval.TotalMilliseconds * 3:0} ms); expected e.g. 30s");
             }
 
+            var staleText = parse.GetValue(staleCanary)!;
+            TimeSpan? staleLimit = staleText == "off" ? null
+                : Glidepath.Manifests.DurationParser.TryParse(staleText, out var limit) && limit > TimeSpan.Zero ? limit
+                : throw new BadInputException($"--stale-canary-limit '{staleText}' is not a duration above zero or 'off'; expected e.g. 60s");
             var manifest = ctx.Manifest;
             var spec = manifest.FindEnvironment(parse.GetValue(environment)!)
                 ?? throw new BadInputException($"unknown environment '{parse.GetValue(environment)}'; expected one of: {string.Join(", ", manifest.Environments.Select(e => e.Name))}");
@@ -124,6 +135,7 @@ internal static class ServeCommand
                     },
                     Time = ctx.Time,
                     PollInterval = poll,
+                    StaleCanaryLimit = staleLimit,
                     Watch = pushes ? (Glidepath.Storage.IRevisionWatch)store : null,
                 };
                 var listen = parse.GetValue(urls)!;

@@ -49,6 +49,7 @@ internal static class HealthEndpoints
             body["canary"] = table?.Canary?.Release.Label;
             body["canary_weight"] = table?.Canary?.Weight;
             body["frozen"] = table?.Frozen;
+            body["canary_withheld"] = table?.CanaryWithheld; // stale past the limit: every request to stable
         }
 
         return Results.Json(body, statusCode: ok ? 200 : 503);

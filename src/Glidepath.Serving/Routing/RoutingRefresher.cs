@@ -18,6 +18,9 @@ internal sealed partial class RoutingRefresher(
 {
     private StoreIdentity? _store;
 
+    /// <summary>Whether the table in service is the last one read with its canary withheld: the next read reloads it.</summary>
+    private bool _withheld;
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         settings.Watch is { } watch ? WatchAndPollAsync(watch, stoppingToken) : PollAsync(stoppingToken);
 
@@ -106,14 +109,16 @@ internal sealed partial class RoutingRefresher(
             }
 
             var revision = await loader.RevisionAsync(app, settings.Environment, cancellationToken).ConfigureAwait(false);
-            if (replaced || source.Current is not { } current || current.Revision != revision)
+            if (replaced || _withheld || source.Current is not { } current || current.Revision != revision)
             {
                 var table = await loader.LoadAsync(app, settings.Environment, cancellationToken).ConfigureAwait(false);
                 releases.Warm(table);
-                if (source.Update(table, fromAnotherStore: replaced))
+                if (source.Update(table, fromAnotherStore: replaced || _withheld))
                 {
                     LogSwapped(logger, settings.Environment, table.Revision, table.Stable?.Label ?? "none", table.Canary?.Release.Label ?? "none", table.Canary?.Weight ?? 0);
                 }
+
+                _withheld = false;
             }
 
             if (status.Current.Stale)
@@ -131,8 +136,29 @@ internal sealed partial class RoutingRefresher(
             }
 
             status.Failed(settings.Time.GetUtcNow(), ex.Message);
+            WithholdCanaryIfStaleTooLong();
         }
     }
+
+    /// <summary>
+    /// Past <see cref="ServingOptions.StaleCanaryLimit"/> without reading the store, the canary is no longer served
+    /// here: a rollback made meanwhile cannot reach this process, so it would go on serving a release the owners took
+    /// back, to its share of subjects, for as long as the outage lasts. Stable is the known-good release.
+    /// </summary>
+    private void WithholdCanaryIfStaleTooLong()
+    {
+        var now = settings.Time.GetUtcNow();
+        if (settings.StaleCanaryLimit is { } limit && status.Current.StaleSince is { } since && now - since >= limit
+            && source.Current is { Canary: { } canary, CanaryWithheld: false, Frozen: false } table
+            && source.Update(table with { CanaryWithheld = true }))
+        {
+            _withheld = true;
+            LogCanaryWithheld(logger, settings.Environment, canary.Release.Label, (long)limit.TotalSeconds);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The store of {Environment} has been unreadable for over {Seconds} s: canary {Canary} is withheld here (every request to stable) until it can be read, since a rollback made meanwhile cannot reach this process")]
+    private static partial void LogCanaryWithheld(ILogger logger, string environment, string canary, long seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Routing for {Environment} now at revision {Revision}: stable {Stable}, canary {Canary} at {Weight}%")]
     private static partial void LogSwapped(ILogger logger, string environment, long revision, string stable, string canary, double weight);

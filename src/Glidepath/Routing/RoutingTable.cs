@@ -21,6 +21,12 @@ public sealed record RoutingTable
     /// <summary>The kill switch: while frozen, every request goes to stable and the canary is suspended.</summary>
     public bool Frozen { get; init; }
 
+    /// <summary>
+    /// This process has not read the store for longer than its limit: every request goes to stable, since a rollback
+    /// made meanwhile cannot be seen here (<see cref="Canary"/> stays, for status). Reloading the table ends it.
+    /// </summary>
+    public bool CanaryWithheld { get; init; }
+
     public required DateTimeOffset LoadedAt { get; init; }
 
     /// <summary>Routes a request keyed by <paramref name="key"/>; null when there is no stable release to serve.</summary>
@@ -31,7 +37,7 @@ public sealed record RoutingTable
             return null;
         }
 
-        if (Frozen || Canary is not { } canary || canary.Weight <= 0)
+        if (Frozen || CanaryWithheld || Canary is not { } canary || canary.Weight <= 0)
         {
             return new RouteDecision(Stable, Arm.Stable, null, 0);
         }

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Net;
+using Glidepath.Environments;
+using Glidepath.Gateway.Tests.Support;
+using Glidepath.Testing;
+
+namespace Glidepath.Gateway.Tests.Hosting;
+
+/// <summary>
+/// A trial: a gateway cut off from the store kept serving a canary the owners had rolled back, to its share of
+/// subjects, for as long as the partition lasted. Past the stale limit it serves stable only, and the canary comes back
+/// when the store can be read again (the table is reloaded, as it stands then).
+/// </summary>
+public sealed class StaleCanaryTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private GatewayFixture _f = null!;
+
+    public async Task InitializeAsync()
+    {
+        _f = await GatewayFixture.CreateAsync();
+        await _f.StartAsync(s => s with { StaleCanaryLimit = TimeSpan.FromMilliseconds(300) });
+    }
+
+    public async Task DisposeAsync() => await _f.DisposeAsync();
+
+    [Fact]
+    public async Task StoreUnreadablePastTheLimit_CanaryWithheld_ServedAgainOnceTheStoreIsBack()
+    {
+        var state = await _f.SetAsync(s => s with { Canary = new CanaryState(_f.V2.Id, 100, "seed-1") }, "canary_set");
+        await _f.WaitForRevisionAsync(state.Revision);
+        Assert.Equal(_f.V2.Label, await ServedReleaseAsync());
+
+        // Moved away and back, as an unreachable mount would be. Its log is written into the file first: a file that
+        // comes back is not paired with the -wal left at the path (set aside, StaleJournal), so what matters to the
+        // reload must be in the file itself.
+        SqlitePools.ClearFile(_f.StorePath);
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_f.StorePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var checkpoint = connection.CreateCommand();
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            await checkpoint.ExecuteNonQueryAsync();
+        }
+
+        var away = _f.StorePath + ".away";
+        File.Move(_f.StorePath, away);
+        await EventuallyAsync(async () => await ServedReleaseAsync() == _f.V1.Label, "the canary was still served past the stale limit");
+        Assert.Equal(_f.V1.Label, await ServedReleaseAsync());
+
+        File.Move(away, _f.StorePath);
+        await EventuallyAsync(async () => await ServedReleaseAsync() == _f.V2.Label, "the canary never came back once the store could be read");
+    }
+
+    [Fact]
+    public void StaleCanaryLimit_ZeroOrLess_RefusedAsAServingOption()
+    {
+        var options = _f.ServingOptions() with { StaleCanaryLimit = TimeSpan.Zero };
+
+        var ex = Assert.Throws<Glidepath.Errors.BadInputException>(options.Validate);
+
+        Assert.Contains(nameof(Glidepath.Serving.ServingOptions.StaleCanaryLimit), ex.Message, StringComparison.Ordinal);
+    }
+
+    private async Task<string> ServedReleaseAsync()
+    {
+        using var response = await _f.PostAsync("/v1/chat/completions", GatewayFixture.Chat(), r => r.Headers.Add("Glidepath-Subject", "alice"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return response.Headers.GetValues("Glidepath-Release").Single();
+    }
+
+    private static async Task EventuallyAsync(Func<Task<bool>> condition, string failure)
+    {
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed < Patience)
+        {
+            if (await condition())
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new Xunit.Sdk.XunitException(failure);
+    }
+}
