@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Glidepath.Environments;
 using Glidepath.Gateway.Tests.Support;
@@ -13,7 +12,6 @@ namespace Glidepath.Gateway.Tests.Hosting;
 /// </summary>
 public sealed class StaleCanaryTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private GatewayFixture _f = null!;
 
     public async Task InitializeAsync()
@@ -45,11 +43,11 @@ public sealed class StaleCanaryTests : IAsyncLifetime
 
         var away = _f.StorePath + ".away";
         File.Move(_f.StorePath, away);
-        await EventuallyAsync(async () => await ServedReleaseAsync() == _f.V1.Label, "the canary was still served past the stale limit");
+        await Eventually.TrueAsync(async () => await ServedReleaseAsync() == _f.V1.Label, "the canary was still served past the stale limit");
         Assert.Equal(_f.V1.Label, await ServedReleaseAsync());
 
         File.Move(away, _f.StorePath);
-        await EventuallyAsync(async () => await ServedReleaseAsync() == _f.V2.Label, "the canary never came back once the store could be read");
+        await Eventually.TrueAsync(async () => await ServedReleaseAsync() == _f.V2.Label, "the canary never came back once the store could be read");
     }
 
     [Fact]
@@ -67,21 +65,5 @@ public sealed class StaleCanaryTests : IAsyncLifetime
         using var response = await _f.PostAsync("/v1/chat/completions", GatewayFixture.Chat(), r => r.Headers.Add("Glidepath-Subject", "alice"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return response.Headers.GetValues("Glidepath-Release").Single();
-    }
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string failure)
-    {
-        var sw = Stopwatch.StartNew();
-        while (sw.Elapsed < Patience)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new Xunit.Sdk.XunitException(failure);
     }
 }

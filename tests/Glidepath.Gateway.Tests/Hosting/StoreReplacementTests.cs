@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Glidepath.Gateway.Tests.Support;
 using Glidepath.Storage.Sqlite;
@@ -14,7 +13,6 @@ namespace Glidepath.Gateway.Tests.Hosting;
 /// </summary>
 public sealed class StoreReplacementTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private GatewayFixture _f = null!;
     private GatewayFixture _other = null!;
 
@@ -41,7 +39,7 @@ public sealed class StoreReplacementTests : IAsyncLifetime
             File.Delete(file);
         }
 
-        await EventuallyAsync(async () => (await ReadyAsync()).Contains("\"control_plane\":\"stale\"", StringComparison.Ordinal), "readyz never reported the deleted store stale");
+        await Eventually.TrueAsync(async () => (await ReadyAsync()).Contains("\"control_plane\":\"stale\"", StringComparison.Ordinal), "readyz never reported the deleted store stale");
         Assert.Equal(_f.V1.Label, await ServedReleaseAsync());
         Assert.False(File.Exists(_f.StorePath), "the gateway created an empty store in place of the deleted one");
 
@@ -51,14 +49,14 @@ public sealed class StoreReplacementTests : IAsyncLifetime
         await CheckpointAsync(_other.StorePath);
         File.Move(_other.StorePath, _f.StorePath);
 
-        await EventuallyAsync(async () => await ServedReleaseAsync() == _other.V2.Label, "the gateway never followed the new store's stable release");
-        await EventuallyAsync(async () => (await ReadyAsync()).Contains("\"control_plane\":\"ok\"", StringComparison.Ordinal), "readyz never recovered");
+        await Eventually.TrueAsync(async () => await ServedReleaseAsync() == _other.V2.Label, "the gateway never followed the new store's stable release");
+        await Eventually.TrueAsync(async () => (await ReadyAsync()).Contains("\"control_plane\":\"ok\"", StringComparison.Ordinal), "readyz never recovered");
 
         using var response = await _f.PostAsync("/v1/chat/completions", GatewayFixture.Chat(), r => r.Headers.Add("Glidepath-Subject", "carol"));
         var traceId = response.Headers.GetValues("Glidepath-Trace").Single();
         await using var replaced = await SqliteStore.OpenAsync(_f.StorePath, TimeProvider.System, default);
         var subjectKey = (await replaced.ReadIdentityAsync(default)).SubjectKey;
-        await EventuallyAsync(async () => await replaced.Traces.GetAsync(traceId, default) is not null, "the trace never reached the new store");
+        await Eventually.TrueAsync(async () => await replaced.Traces.GetAsync(traceId, default) is not null, "the trace never reached the new store");
         var trace = await replaced.Traces.GetAsync(traceId, default);
         Assert.Equal(new Glidepath.Routing.SubjectHasher(subjectKey).Hash("carol"), trace!.SubjectHash);
     }
@@ -78,7 +76,7 @@ public sealed class StoreReplacementTests : IAsyncLifetime
 
         await File.WriteAllBytesAsync(_f.StorePath, []);
 
-        await EventuallyAsync(async () => (await ReadyAsync()).Contains("\"control_plane\":\"stale\"", StringComparison.Ordinal), "readyz never reported the emptied store stale");
+        await Eventually.TrueAsync(async () => (await ReadyAsync()).Contains("\"control_plane\":\"stale\"", StringComparison.Ordinal), "readyz never reported the emptied store stale");
         Assert.Equal(_f.V1.Label, await ServedReleaseAsync());
         Assert.Equal(_f.V1.Label, await ServedReleaseAsync());
         Assert.Equal(0, new FileInfo(_f.StorePath).Length);
@@ -95,22 +93,6 @@ public sealed class StoreReplacementTests : IAsyncLifetime
     {
         using var response = await _f.Http.GetAsync(_f.Url + "/readyz");
         return await response.Content.ReadAsStringAsync();
-    }
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string failure)
-    {
-        var sw = Stopwatch.StartNew();
-        while (sw.Elapsed < Patience)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new Xunit.Sdk.XunitException(failure);
     }
 
     private static async Task CheckpointAsync(string path)
