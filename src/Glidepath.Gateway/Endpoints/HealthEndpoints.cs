@@ -44,7 +44,7 @@ internal static class HealthEndpoints
             ["last_store_read"] = control.LastOk,
             ["stale_since"] = control.StaleSince,
             ["stale_reason"] = trusted ? control.Reason : PublicStaleReason(control, settings.Time.GetUtcNow()),
-            ["traces_queued"] = queue.Count,
+            ["traces_queued"] = queue.Unwritten,
             ["traces_dropped"] = queue.Dropped,
         };
         if (trusted)
