@@ -43,6 +43,11 @@ public static class AdminEndpointRouteBuilderExtensions
 
         // After the group's endpoints, outside the filter: the description of the API is not a secret.
         endpoints.MapOpenApi(Prefix + "/{documentName}.json");
+
+        // Last, outside the filter: an unknown path or a wrong method, answered in the admin error shape.
+        endpoints.Map(Prefix + AdminUnmatchedEndpoint.Pattern, AdminUnmatchedEndpoint.Handle)
+            .WithOrder(AdminUnmatchedEndpoint.Order)
+            .ExcludeFromDescription();
         return group;
     }
 }

@@ -25,7 +25,7 @@ public sealed record GatewayServerOptions
 
     /// <summary>
     /// When not empty, <c>/metrics</c> is served only on these addresses, without a token (a bare port is 127.0.0.1);
-    /// otherwise on <see cref="Urls"/>, to a request with an access token of any role.
+    /// otherwise on <see cref="Urls"/>, to a request with an access token holding a role (any role) in the environment served.
     /// </summary>
     public IReadOnlyList<string> MetricsUrls { get; init; } = [];
 

@@ -35,7 +35,7 @@ public sealed class ServingTelemetry : IDisposable
         _meter.CreateObservableCounter("glidepath.traces.dropped", () => queue.Dropped, "{trace}", "Traces dropped because the queue was full or the store failed");
         _meter.CreateObservableGauge("glidepath.routing.revision", () => routes.Current?.Revision ?? 0, "{revision}", "Environment revision the routing table was built from");
         _meter.CreateObservableGauge("glidepath.control_plane.stale", () => status.Current.Stale ? 1 : 0, null, "1 while the store cannot be read and the last routing table is served");
-        _meter.CreateObservableGauge("glidepath.traces.queued", () => queue.Count, "{trace}", "Traces waiting for the batch writer");
+        _meter.CreateObservableGauge("glidepath.traces.queued", () => queue.Unwritten, "{trace}", "Traces not yet written to the store: the queue and the batch the writer holds");
     }
 
     internal Counter<long> Requests { get; }

@@ -150,6 +150,40 @@ public sealed class TelemetryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Readyz_StoreUnreadable_TracesQueuedCountsTheWritersBatchInHand()
+    {
+        const int Answered = 25;
+        await using var f = await GatewayFixture.CreateAsync();
+        await f.StartAsync(s => s with { TraceQueueCapacity = 100, TraceBatchSize = 10 });
+        StoreVandal.MakeUnreadable(f.StorePath);
+        try
+        {
+            for (var i = 0; i < Answered; i++)
+            {
+                using var r = await f.PostAsync("/v1/chat/completions", GatewayFixture.Chat());
+                Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            }
+
+            // A trace is queued as its response completes, so this waits until all 25 are counted. Once the writer has
+            // taken its batch of 10 (which it cannot write, and keeps), counting only the queue would stop at 15; the
+            // deterministic case of that is TraceQueueTests. 30 s turns "never" into a failure, it times nothing.
+            var body = "";
+            for (var waited = System.Diagnostics.Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(30) && !body.Contains($"\"traces_queued\":{Answered},", StringComparison.Ordinal); await Task.Delay(25))
+            {
+                using var ready = await f.Http.GetAsync(f.Url + "/readyz");
+                body = await ready.Content.ReadAsStringAsync();
+            }
+
+            Assert.Contains($"\"traces_queued\":{Answered},", body, StringComparison.Ordinal);
+            Assert.Contains("\"traces_dropped\":0", body, StringComparison.Ordinal);
+        }
+        finally
+        {
+            StoreVandal.Restore(f.StorePath);
+        }
+    }
+
+    [Fact]
     public async Task TraceQueueFull_RequestsStillServedAndDropsCounted()
     {
         await using var f = await GatewayFixture.CreateAsync();

@@ -70,7 +70,7 @@ internal static class ServeCommand
             loopback unless --require-keys; --allow-anonymous serves without keys anywhere.
             The admin API (/admin/v1, OpenAPI at /admin/v1/openapi.json) is served on --urls, or only on
             --admin-urls; every operation needs an access token ('glidepath tokens create') or, with --oidc-*,
-            an OpenID Connect token. /metrics needs an access token of any role, or its own --metrics-urls.
+            an OpenID Connect token. /metrics needs an access token with a role in --env, or its own --metrics-urls.
             The web dashboard (/dashboard, docs/dashboard.md) is served beside the admin API, on its listener.
             A request in the provider's own wire format passes through (body patched, answer copied as it
             comes); --no-pass-through translates every request instead.

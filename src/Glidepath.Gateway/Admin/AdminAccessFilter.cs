@@ -1,4 +1,5 @@
 using Glidepath.Access;
+using Glidepath.Environments;
 using Glidepath.Errors;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -9,9 +10,11 @@ namespace Glidepath.Gateway.Admin;
 /// <summary>
 /// In front of every admin endpoint: authenticates the request (401), checks the role its <see cref="AdminAccess"/>
 /// needs in the environment of its route (403), then runs it and turns a domain error into its status. Anything that
-/// goes wrong while checking — a store error, an endpoint without <see cref="AdminAccess"/> — is a refusal.
+/// goes wrong while checking — a store error, an endpoint without <see cref="AdminAccess"/> — is a refusal. An
+/// environment the manifest does not declare is a 400 naming those it does, before the role check: a 403 would send
+/// the caller to ask for a role in an environment that does not exist.
 /// </summary>
-internal sealed partial class AdminAccessFilter(AdminAuthenticator authenticator, ILogger<AdminAccessFilter> logger) : IEndpointFilter
+internal sealed partial class AdminAccessFilter(AdminAuthenticator authenticator, AdminServices services, ILogger<AdminAccessFilter> logger) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -38,6 +41,11 @@ internal sealed partial class AdminAccessFilter(AdminAuthenticator authenticator
         }
 
         var environment = access.EnvironmentScoped ? http.GetRouteValue("env") as string : null;
+        if (environment is not null && environment != Grant.AnyEnvironment && services.Options.Manifest.FindEnvironment(environment) is null)
+        {
+            return AdminResults.Failure(EnvironmentService.UnknownEnvironment(services.Options.Manifest, environment));
+        }
+
         if ((access.EnvironmentScoped && environment is null) || !principal.Allows(environment, access.Role))
         {
             var where = environment is null ? "in any environment" : $"in '{environment}'";

@@ -133,6 +133,15 @@ internal static class AdminBody
     }
 
     // A key given twice is refused, as on the gateway's other bodies: {"reason":"a","reason":"b"} recorded "b" while a
-    // log or proxy in front may have read "a".
-    private static readonly JsonSerializerOptions Strict = new(ViewJson.Options) { AllowDuplicateProperties = false };
+    // log or proxy in front may have read "a". Read-only with its resolver filled in at once: GetTypeInfo on options
+    // that were never used has no resolver (a copy of ViewJson.Options made before ViewJson.Options was first used has
+    // none), so the first body a process read failed with a NotSupportedException, depending on what ran before.
+    private static readonly JsonSerializerOptions Strict = CreateStrict();
+
+    private static JsonSerializerOptions CreateStrict()
+    {
+        var options = new JsonSerializerOptions(ViewJson.Options) { AllowDuplicateProperties = false };
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
 }

@@ -26,7 +26,7 @@ internal static class AdminCredentialEndpoints
         {
             var body = await AdminBody.ReadAsync<KeyCreateRequest>(http);
             var spec = s.Environments.Spec(env);
-            var created = await s.Keys.CreateAsync(s.App, spec.Name, body.Name ?? "", body.Rpm, body.BudgetUsdPerDay, Actor(http), http.RequestAborted);
+            var created = await s.Keys.CreateAsync(s.App, spec.Name, Required(body.Name, "name", "the key's name, e.g. checkout-service"), body.Rpm, body.BudgetUsdPerDay, Actor(http), http.RequestAborted);
             return AdminResults.View(ApiKeyReports.Created(created));
         }).WithTags("credentials");
 
@@ -50,7 +50,8 @@ internal static class AdminCredentialEndpoints
         {
             var body = await AdminBody.ReadAsync<TokenCreateRequest>(http);
             var scope = TokenScope(s, env);
-            var created = await s.Tokens.CreateAsync(s.App, scope, RoleNames.Parse(body.Role), body.Name ?? "", Actor(http), http.RequestAborted);
+            var role = RoleNames.Parse(Required(body.Role, "role", "one of viewer, deployer, owner, admin"));
+            var created = await s.Tokens.CreateAsync(s.App, scope, role, Required(body.Name, "name", "the token's name, e.g. ci-deploy"), Actor(http), http.RequestAborted);
             return AdminResults.View(AccessTokenReports.Created(created));
         }).WithTags("credentials");
 
@@ -66,6 +67,10 @@ internal static class AdminCredentialEndpoints
             return AdminResults.View(AccessTokenReports.Revoked(await s.Tokens.RevokeAsync(s.App, found.Id, http.RequestAborted)));
         }).WithTags("credentials");
     }
+
+    /// <summary>A body field the operation cannot do without: missing or empty is a 400 saying so, not a complaint about <c>''</c>.</summary>
+    private static string Required(string? value, string field, string expected) =>
+        string.IsNullOrEmpty(value) ? throw new BadInputException($"'{field}' is required: {expected}") : value;
 
     /// <summary>A declared environment, or <c>*</c> for tokens of all environments.</summary>
     private static string TokenScope(AdminServices s, string env) => env == Grant.AnyEnvironment ? env : s.Environments.Spec(env).Name;

@@ -56,9 +56,9 @@ internal static class AdminReadEndpoints
                 ReleaseId = releaseId,
                 KeyName = q["key"].ToString() is { Length: > 0 } k ? k : null,
                 Since = q["since"].ToString() is { Length: > 0 } since ? s.Options.Time.GetUtcNow() - Since(since) : null,
-                ErrorsOnly = Flag(q["failed"]),
-                OnlineFailedOnly = Flag(q["online_failed"]),
-                NegativeFeedbackOnly = Flag(q["negative_feedback"]),
+                ErrorsOnly = Flag(q, "failed"),
+                OnlineFailedOnly = Flag(q, "online_failed"),
+                NegativeFeedbackOnly = Flag(q, "negative_feedback"),
                 Limit = Limit(q["limit"], 20),
             }, http.RequestAborted);
             return AdminResults.View(TraceReports.List(s.App, spec.Name, traces, await s.ViewsAsync(http.RequestAborted)));
@@ -87,9 +87,9 @@ internal static class AdminReadEndpoints
             ? span
             : throw new BadInputException($"since '{text}' is not a duration; expected e.g. 15m, 1h, 7d");
 
-    private static bool Flag(Microsoft.Extensions.Primitives.StringValues value) =>
-        value.Count > 0 && (value[0] is "" or "true" or "1" ? true : value[0] is "false" or "0" ? false
-            : throw new BadInputException($"'{value[0]}' is not true or false"));
+    private static bool Flag(IQueryCollection query, string name) =>
+        query[name] is { Count: > 0 } value && (value[0] is "" or "true" or "1" ? true : value[0] is "false" or "0" ? false
+            : throw new BadInputException($"query parameter '{name}' is '{value[0]}'; expected true or false (or 1, 0)"));
 
     private static int Limit(Microsoft.Extensions.Primitives.StringValues value, int fallback) =>
         value.Count == 0 ? fallback

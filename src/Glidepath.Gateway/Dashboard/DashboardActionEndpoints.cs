@@ -15,8 +15,6 @@ namespace Glidepath.Gateway.Dashboard;
 /// </summary>
 internal static class DashboardActionEndpoints
 {
-    private const int MaxReason = 500;
-
     public static void Map(RouteGroupBuilder group) =>
         group.MapPost("/env/{env}/actions/{action}", async (string env, string action, HttpContext http, AdminServices s) =>
         {
@@ -41,11 +39,6 @@ internal static class DashboardActionEndpoints
             var seen = long.TryParse(form["revision"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var rev) ? rev : (long?)null;
             try
             {
-                if (reason?.Length > MaxReason)
-                {
-                    throw new BadInputException($"the reason is longer than {MaxReason} characters");
-                }
-
                 var (next, changed) = await RunAsync(s, act, env, page!.Principal.Actor, reason, seen, http.RequestAborted);
                 return Results.Redirect($"{page.EnvLink(next, env)}?{(changed ? "done" : "unchanged")}={act.Name}");
             }

@@ -13,7 +13,10 @@ namespace Glidepath.Gateway.Endpoints;
 /// <c>/healthz</c>: the process is up. <c>/readyz</c>: traffic can be served (200 even while the control plane
 /// is stale: fail static); <c>/readyz?scope=control-plane</c> is 503 while the store cannot be read. Which releases are
 /// served (stable, canary and its weight, frozen) is in the body only for a caller with an access token of a role in
-/// this environment: an anonymous prober must not learn when a canary is live, or which.
+/// this environment: an anonymous prober must not learn when a canary is live, or which. The same goes for why the
+/// control plane is stale: the store's error names its location (user, host, port, database) and the database's own
+/// text, so without the token <c>stale_reason</c> says only that the store cannot be read, and for how long (the
+/// detail is in the gateway's log, logged once per outage).
 /// </summary>
 internal static class HealthEndpoints
 {
@@ -26,6 +29,7 @@ internal static class HealthEndpoints
     {
         var table = routes.Current;
         var control = status.Current;
+        var trusted = await MaySeeReleasesAsync(http, settings.Environment).ConfigureAwait(false);
         var traffic = table is null ? "not_loaded" : table.Stable is null ? "no_stable_release" : "ready";
         var controlPlaneOnly = string.Equals(http.Request.Query["scope"], "control-plane", StringComparison.Ordinal);
         var ok = controlPlaneOnly ? !control.Stale : traffic == "ready";
@@ -39,11 +43,11 @@ internal static class HealthEndpoints
             ["revision"] = table?.Revision,
             ["last_store_read"] = control.LastOk,
             ["stale_since"] = control.StaleSince,
-            ["stale_reason"] = control.Reason,
-            ["traces_queued"] = queue.Count,
+            ["stale_reason"] = trusted ? control.Reason : PublicStaleReason(control, settings.Time.GetUtcNow()),
+            ["traces_queued"] = queue.Unwritten,
             ["traces_dropped"] = queue.Dropped,
         };
-        if (await MaySeeReleasesAsync(http, settings.Environment).ConfigureAwait(false))
+        if (trusted)
         {
             body["stable"] = table?.Stable?.Label;
             body["canary"] = table?.Canary?.Release.Label;
@@ -53,6 +57,21 @@ internal static class HealthEndpoints
         }
 
         return Results.Json(body, statusCode: ok ? 200 : 503);
+    }
+
+    /// <summary>
+    /// Why the control plane is stale, for anyone who can reach the port: that the store cannot be read and for how long,
+    /// never the store's location or its error text. Null while it is not stale.
+    /// </summary>
+    internal static string? PublicStaleReason(ControlPlaneStatus.StatusSnapshot control, DateTimeOffset now)
+    {
+        if (!control.Stale)
+        {
+            return null;
+        }
+
+        var since = control.StaleSince is { } start ? $" for {Math.Max(0, (long)(now - start).TotalSeconds)} s" : "";
+        return $"cannot read the store{since}; the reason is in the gateway's log (or in this answer with an access token of a role in this environment)";
     }
 
     /// <summary>

@@ -31,7 +31,7 @@ internal static class ListenExposure
         ? null
         : keysRequired
             ? $"NOTE: the gateway listens on {string.Join(", ", exposed)}, which other machines can reach. Chat and feedback need a caller's key; " +
-              "/metrics needs an access token of any role (or its own port, --metrics-urls) and the admin API one with the role of its operation. See docs/security.md."
+              "/metrics needs an access token with a role in the environment it serves (or its own port, --metrics-urls) and the admin API one with the role of its operation. See docs/security.md."
             : $"WARNING: the gateway listens on {string.Join(", ", exposed)}, which other machines can reach, and serves without keys (--allow-anonymous): " +
               "anyone who can connect can send chat requests billed to your provider keys and send feedback (/metrics and the admin API still need an access token). " +
               "Create keys ('glidepath keys create') and drop --allow-anonymous, or restrict access by network. See docs/security.md.";

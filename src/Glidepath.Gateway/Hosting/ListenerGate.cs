@@ -1,5 +1,6 @@
 using Glidepath.Access;
 using Glidepath.Gateway.Admin;
+using Glidepath.Serving;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -7,8 +8,9 @@ namespace Glidepath.Gateway.Hosting;
 
 /// <summary>
 /// Middleware: each listener answers only its own paths (404 otherwise), and <c>/metrics</c> on the main listener needs an
-/// access token of any role — release labels, traffic and cost are not for anyone who can reach the traffic port. Without
-/// the admin API no token can be checked, so there it is refused: fail closed.
+/// access token with a role (any role) in the environment this gateway serves — its release labels, canary arm, traffic and
+/// cost are that environment's, which a token of another environment may not read anywhere else either. Without the admin
+/// API no token can be checked, so there it is refused: fail closed.
 /// </summary>
 internal sealed class ListenerGate(RequestDelegate next, bool adminSeparate, bool metricsSeparate)
 {
@@ -64,9 +66,10 @@ internal sealed class ListenerGate(RequestDelegate next, bool adminSeparate, boo
             return false;
         }
 
-        if (!principal.Allows(null, Role.Viewer))
+        var environment = http.RequestServices.GetRequiredService<ServingOptions>().Environment;
+        if (!principal.Allows(environment, Role.Viewer))
         {
-            await AdminResults.Forbidden($"{principal.Actor} has no role in any environment").ExecuteAsync(http).ConfigureAwait(false);
+            await AdminResults.Forbidden($"{principal.Actor} may not read /metrics of this gateway: it serves '{environment}', and the token needs a role there (any role)").ExecuteAsync(http).ConfigureAwait(false);
             return false;
         }
 

@@ -6,11 +6,14 @@ namespace Glidepath.Serving.Hosting;
 
 /// <summary>
 /// Runs the rollout controller inside the gateway: every <see cref="RolloutControllerOptions.Interval"/> it judges
-/// the environment's active rollout (if this gateway holds its lease) and acts. A failed pass is logged and
-/// retried on the next one; on shutdown the lease is given up so another gateway can take over at once.
+/// the environment's active rollout (if this gateway holds its lease) and acts. A failed pass is retried on the next
+/// one, and logged once per outage (and once more when a pass succeeds again), as the trace writer and the routing
+/// refresh do; on shutdown the lease is given up so another gateway can take over at once.
 /// </summary>
 internal sealed partial class RolloutControllerService(RolloutController controller, RolloutControllerOptions options, ServingOptions settings, ILogger<RolloutControllerService> logger) : BackgroundService
 {
+    private readonly OutageLog _outage = new();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Interval, settings.Time);
@@ -20,7 +23,13 @@ internal sealed partial class RolloutControllerService(RolloutController control
             {
                 try
                 {
-                    foreach (var action in await controller.TickAsync(stoppingToken).ConfigureAwait(false))
+                    var actions = await controller.TickAsync(stoppingToken).ConfigureAwait(false);
+                    if (_outage.Succeeded())
+                    {
+                        LogRecovered(logger, settings.Environment);
+                    }
+
+                    foreach (var action in actions)
                     {
                         // A rollback is what an on-call person must see: warning, not information.
                         if (action.RolledBack)
@@ -35,7 +44,10 @@ internal sealed partial class RolloutControllerService(RolloutController control
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
-                    LogFailed(logger, settings.Environment, ex.Message);
+                    if (_outage.Failed())
+                    {
+                        LogPassesFailing(logger, settings.Environment, ex.Message);
+                    }
                 }
             }
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
@@ -64,6 +76,12 @@ internal sealed partial class RolloutControllerService(RolloutController control
     [LoggerMessage(Level = LogLevel.Information, Message = "rollout: {Action}")]
     private static partial void LogAction(ILogger logger, string action);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "rollout controller pass for {Environment} failed: {Error}; retrying next pass")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "rollout controller pass for {Environment} failed: {Error}; retrying every pass (logged once until one succeeds; nothing advances or rolls back meanwhile)")]
+    private static partial void LogPassesFailing(ILogger logger, string environment, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "rollout controller passes for {Environment} succeed again")]
+    private static partial void LogRecovered(ILogger logger, string environment);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "rollout controller for {Environment} could not give up its lease on shutdown: {Error}; another gateway takes the rollout over when the lease expires")]
     private static partial void LogFailed(ILogger logger, string environment, string error);
 }

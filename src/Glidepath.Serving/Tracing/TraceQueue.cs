@@ -12,6 +12,7 @@ public sealed class TraceQueue
     private readonly Channel<TraceRecord> _channel;
     private readonly RecentTraces _recent = new(4096);
     private long _dropped;
+    private long _unwritten;
 
     internal TraceQueue(int capacity)
     {
@@ -28,8 +29,15 @@ public sealed class TraceQueue
     /// <summary>Traces dropped so far (queue full or store failing).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    /// <summary>Traces waiting for the batch writer.</summary>
+    /// <summary>Traces in the queue, not yet taken by the batch writer (see <see cref="Unwritten"/> for the whole backlog).</summary>
     public int Count => _channel.Reader.Count;
+
+    /// <summary>
+    /// Traces accepted and not yet written or dropped: the queue plus the batch the writer holds, which it keeps and
+    /// retries while the store is unreachable (up to <c>TraceBatchSize</c> beside the queue's capacity). What
+    /// <c>/readyz</c>'s <c>traces_queued</c> reports: an alert on it sees an outage's backlog from the first trace.
+    /// </summary>
+    public long Unwritten => Interlocked.Read(ref _unwritten);
 
     /// <summary>A call was given this trace id; its trace comes later (<see cref="TryEnqueue"/>).</summary>
     internal void Issue(string traceId) => _recent.Add(traceId);
@@ -37,10 +45,14 @@ public sealed class TraceQueue
     internal bool TryEnqueue(TraceRecord trace)
     {
         _recent.Add(trace.TraceId);
+        // Counted before the write: the writer may take it and settle it before TryWrite returns.
+        Interlocked.Increment(ref _unwritten);
         if (_channel.Writer.TryWrite(trace))
         {
             return true;
         }
+
+        Interlocked.Decrement(ref _unwritten);
 
         CountDropped(1);
         _recent.Settle([trace.TraceId]);
@@ -56,7 +68,11 @@ public sealed class TraceQueue
     internal void Settle(string traceId) => _recent.Settle([traceId]);
 
     /// <summary>The batch writer is done with these traces (written to the store, or dropped).</summary>
-    internal void Settled(IReadOnlyList<TraceRecord> traces) => _recent.Settle(traces.Select(t => t.TraceId));
+    internal void Settled(IReadOnlyList<TraceRecord> traces)
+    {
+        Interlocked.Add(ref _unwritten, -traces.Count);
+        _recent.Settle(traces.Select(t => t.TraceId));
+    }
 
     /// <summary>True when this gateway issued the trace id recently (it may still be on its way to the store).</summary>
     public bool IssuedRecently(string traceId) => _recent.Contains(traceId);

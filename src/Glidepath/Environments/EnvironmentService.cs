@@ -170,10 +170,16 @@ public sealed partial class EnvironmentService(
 
     /// <summary>The manifest's environment, or exit 2 naming the declared ones.</summary>
     public EnvironmentSpec Spec(string environment) =>
-        manifest.FindEnvironment(environment)
-        ?? throw new BadInputException(manifest.Environments.Count == 0
+        manifest.FindEnvironment(environment) ?? throw UnknownEnvironment(manifest, environment);
+
+    /// <summary>The error for an environment <paramref name="manifest"/> does not declare: exit 2, naming those it does.</summary>
+    public static BadInputException UnknownEnvironment(Manifest manifest, string environment)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        return new BadInputException(manifest.Environments.Count == 0
             ? $"unknown environment '{environment}': the manifest declares no environments; add an 'environments:' section to {manifest.FilePath}"
             : $"unknown environment '{environment}'; expected one of: {string.Join(", ", manifest.Environments.Select(e => e.Name))}");
+    }
 
     private Task<EnvironmentOutcome> MoveStableAsync(EnvironmentState state, string kind, string releaseId, string actor, string? reason, bool forced, JsonObject details, CancellationToken cancellationToken)
     {

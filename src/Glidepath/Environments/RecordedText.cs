@@ -7,11 +7,18 @@ namespace Glidepath.Environments;
 /// Free text a person puts in the record (a reason, an actor name from an identity provider). It is printed in
 /// terminals by <c>glidepath history</c> and friends, so a control character (an escape sequence, a carriage return)
 /// or a bidirectional override could rewrite what an operator sees there, such as who did it: only printable text is
-/// accepted.
+/// accepted. A reason is also at most <see cref="MaxReasonLength"/> characters: the history is append-only, and a
+/// freeze's reason is shown to everyone refused while it lasts.
 /// </summary>
 public static class RecordedText
 {
-    /// <summary>The reason trimmed, or null when blank; throws (exit 2, 400) when it holds a character that is not printable.</summary>
+    /// <summary>The longest reason recorded, in characters (UTF-16 code units), after trimming; the one limit of the CLI, the admin API and the dashboard.</summary>
+    public const int MaxReasonLength = 500;
+
+    /// <summary>
+    /// The reason trimmed, or null when blank; throws (exit 2, 400) when it holds a character that is not printable or is
+    /// longer than <see cref="MaxReasonLength"/>.
+    /// </summary>
     public static string? Reason(string? reason)
     {
         if (string.IsNullOrWhiteSpace(reason))
@@ -20,6 +27,12 @@ public static class RecordedText
         }
 
         var trimmed = reason.Trim();
+        if (trimmed.Length > MaxReasonLength)
+        {
+            throw new BadInputException(string.Create(CultureInfo.InvariantCulture,
+                $"the reason is {trimmed.Length} characters long; at most {MaxReasonLength} are accepted (it stays in the append-only history): shorten it and link to the details"));
+        }
+
         Ensure(trimmed, "the reason");
         return trimmed;
     }

@@ -80,6 +80,23 @@ public sealed class AdminPrincipalTests
     }
 
     [Fact]
+    public async Task Freeze_ReasonOver500Characters_400AndNothingRecorded()
+    {
+        // 60 KB went into the append-only history through the API, while the dashboard refused over 500 characters.
+        await using var h = await AdminHarness.StartAsync();
+        await AdminMatrixTests.SeedAsync(h);
+        var token = await h.TokenAsync(Role.Owner, "production", "alice");
+        var before = (await h.F.Store.Environments.HistoryAsync(h.F.Manifest.App, "production", default)).Count;
+
+        var (status, body) = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/production/freeze", token,
+            $$"""{"reason":"{{new string('R', 60_000)}}"}""");
+
+        Assert.Equal(400, status);
+        Assert.Contains("the reason is 60000 characters long; at most 500 are accepted", body, StringComparison.Ordinal);
+        Assert.Equal(before, (await h.F.Store.Environments.HistoryAsync(h.F.Manifest.App, "production", default)).Count);
+    }
+
+    [Fact]
     public async Task Promote_ForceByADeployer_403_TheOwnerMayOverride()
     {
         // A CI token (deployer) ships what the policy allows; overriding the gate is the owner's decision, like a rollback.

@@ -7,17 +7,32 @@ namespace Glidepath.Gateway.Tests.Hosting;
 public sealed class ListenerTests
 {
     [Fact]
-    public async Task Metrics_OnTheTrafficPort_NeedsATokenOfAnyRole()
+    public async Task Metrics_OnTheTrafficPort_NeedsATokenWithARoleInTheServedEnvironment()
     {
-        await using var h = await AdminHarness.StartAsync();
+        await using var h = await AdminHarness.StartAsync(); // serves staging
         var viewer = await h.TokenAsync(Role.Viewer, "staging");
+        var everywhere = await h.TokenAsync(Role.Viewer, "*");
 
         var none = await h.SendAsync(HttpMethod.Get, "/metrics", bearer: null);
         var bad = await h.SendAsync(HttpMethod.Get, "/metrics", AccessTokenSecret.New());
         var ok = await h.SendAsync(HttpMethod.Get, "/metrics", viewer);
+        var star = await h.SendAsync(HttpMethod.Get, "/metrics", everywhere);
 
-        Assert.Equal((401, 401, 200), (none.Status, bad.Status, ok.Status));
+        Assert.Equal((401, 401, 200, 200), (none.Status, bad.Status, ok.Status, star.Status));
         Assert.Contains("# TYPE", ok.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Metrics_TokenOfAnotherEnvironment_Is403NamingTheServedEnvironment()
+    {
+        await using var h = await AdminHarness.StartAsync(); // serves staging
+        var productionAdmin = await h.TokenAsync(Role.Admin, "production");
+
+        var refused = await h.SendAsync(HttpMethod.Get, "/metrics", productionAdmin);
+
+        Assert.Equal(403, refused.Status);
+        Assert.Contains("'staging'", refused.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("glidepath_release", refused.Body, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -23,6 +23,16 @@ public sealed class RecordedTextTests
     }
 
     [Fact]
+    public void Reason_OverTheLimit_Exit2NamingItsLengthAndTheLimit_AtTheLimitAccepted()
+    {
+        var longest = new string('r', RecordedText.MaxReasonLength);
+
+        Assert.Equal(longest, RecordedText.Reason("  " + longest + "  "));
+        var ex = Assert.Throws<BadInputException>(() => RecordedText.Reason(longest + "r"));
+        Assert.StartsWith("the reason is 501 characters long; at most 500 are accepted", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Reason_LoneHalfOfASurrogatePair_Exit2()
     {
         var lone = "a" + (char)0xD800 + "b";

@@ -1,0 +1,85 @@
+using System.Text.Json;
+using Glidepath.Access;
+
+namespace Glidepath.Gateway.Tests.Admin;
+
+/// <summary>
+/// Refusals that used to point nowhere or the wrong way: an unknown path or method (an empty body), an unknown
+/// environment with a scoped token (a 403 asking for a role there), a bad flag value or a missing field that did not
+/// name the parameter. Each is the admin error shape naming what the caller can do.
+/// </summary>
+public sealed class AdminRefusalTests
+{
+    [Fact]
+    public async Task UnknownPath_Is404InTheErrorShape_ListingTheOperations()
+    {
+        await using var h = await AdminHarness.StartAsync();
+
+        var (status, body) = await h.SendAsync(HttpMethod.Get, "/admin/v1/environments/staging/nothing", await h.TokenAsync(Role.Viewer));
+
+        Assert.Equal(404, status);
+        var (error, exit) = Error(body);
+        Assert.Equal(2, exit);
+        Assert.Contains("no admin operation at GET /admin/v1/environments/staging/nothing", error, StringComparison.Ordinal);
+        Assert.Contains("POST /environments/{env}/freeze", error, StringComparison.Ordinal);
+        Assert.Contains("GET /status", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WrongMethod_Is405InTheErrorShape_NamingTheMethodItTakes()
+    {
+        await using var h = await AdminHarness.StartAsync();
+
+        using var request = new HttpRequestMessage(HttpMethod.Delete, h.AdminUrl + "/admin/v1/environments/staging/freeze");
+        request.Headers.Authorization = new("Bearer", await h.TokenAsync(Role.Owner));
+        using var response = await h.F.Http.SendAsync(request);
+        var (error, exit) = Error(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(405, (int)response.StatusCode);
+        Assert.Equal("POST", string.Join(",", response.Content.Headers.Allow));
+        Assert.Equal(2, exit);
+        Assert.Equal("/admin/v1/environments/staging/freeze takes POST, not DELETE", error);
+    }
+
+    [Fact]
+    public async Task UnknownEnvironment_WithATokenOfAnotherEnvironment_Is400NamingTheDeclaredOnes()
+    {
+        await using var h = await AdminHarness.StartAsync();
+
+        var (status, body) = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/nope/freeze", await h.TokenAsync(Role.Owner, "production"), """{"reason":"x"}""");
+
+        Assert.Equal(400, status);
+        Assert.StartsWith("unknown environment 'nope'; expected one of: ", Error(body).Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TracesFlag_NotTrueOrFalse_NamesTheParameter()
+    {
+        await using var h = await AdminHarness.StartAsync();
+
+        var (status, body) = await h.SendAsync(HttpMethod.Get, "/admin/v1/environments/staging/traces?failed=maybe", await h.TokenAsync(Role.Viewer));
+
+        Assert.Equal(400, status);
+        Assert.Contains("query parameter 'failed' is 'maybe'", Error(body).Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/tokens", """{"name":"ci"}""", "'role' is required")]
+    [InlineData("/tokens", """{"role":"viewer"}""", "'name' is required")]
+    [InlineData("/keys", """{"rpm":60}""", "'name' is required")]
+    public async Task CredentialCreate_MissingField_SaysTheFieldIsRequired(string path, string json, string expected)
+    {
+        await using var h = await AdminHarness.StartAsync();
+
+        var (status, body) = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/staging" + path, await h.TokenAsync(Role.Admin), json);
+
+        Assert.Equal(400, status);
+        Assert.StartsWith(expected, Error(body).Error, StringComparison.Ordinal);
+    }
+
+    private static (string Error, int ExitCode) Error(string body)
+    {
+        using var doc = JsonDocument.Parse(body);
+        return (doc.RootElement.GetProperty("error").GetString()!, doc.RootElement.GetProperty("exit_code").GetInt32());
+    }
+}

@@ -1,0 +1,56 @@
+using Glidepath.Serving.Tracing;
+using Glidepath.Traces;
+
+namespace Glidepath.Serving.Tests.Tracing;
+
+/// <summary>The backlog a gateway reports (/readyz traces_queued) is every trace not yet written, the writer's batch in hand included.</summary>
+public sealed class TraceQueueTests
+{
+    [Fact]
+    public void Unwritten_BatchTakenByTheWriter_StillCountsUntilSettled()
+    {
+        var queue = new TraceQueue(10);
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.True(queue.TryEnqueue(Trace(i)));
+        }
+
+        // The writer takes a batch of 3 and cannot write it (the store is down): it holds it and retries.
+        var batch = new List<TraceRecord>();
+        while (batch.Count < 3 && queue.Reader.TryRead(out var taken))
+        {
+            batch.Add(taken);
+        }
+
+        Assert.Equal((2, 5L), (queue.Count, queue.Unwritten));
+
+        queue.Settled(batch);
+
+        Assert.Equal((2, 2L), (queue.Count, queue.Unwritten));
+    }
+
+    [Fact]
+    public void Unwritten_QueueFull_ADroppedTraceIsNotCounted()
+    {
+        var queue = new TraceQueue(1);
+
+        Assert.True(queue.TryEnqueue(Trace(0)));
+        Assert.False(queue.TryEnqueue(Trace(1)));
+
+        Assert.Equal((1L, 1L), (queue.Unwritten, queue.Dropped));
+    }
+
+    private static TraceRecord Trace(int i) => new()
+    {
+        TraceId = $"{i:x32}",
+        App = "app",
+        Environment = "staging",
+        ReleaseId = "r1",
+        Arm = "stable",
+        StartedAt = DateTimeOffset.UnixEpoch,
+        Api = "openai",
+        Status = 200,
+        LatencyMs = 1,
+        OverheadMs = 0,
+    };
+}
