@@ -127,12 +127,13 @@ internal static class ShadowCommand
                     return report.Decision.Outcome == PairedOutcome.Harm ? ExitCodes.Negative : ExitCodes.Ok;
                 }
 
-                if (decided || !report.Active || report.CapReached)
+                if (decided || !report.Active || report.CapReached || report.CandidateIsStable)
                 {
                     // A watch that ends without a pass is not one: 'shadow status --watch && rollout start' must stop.
                     if (!decided)
                     {
-                        ctx.Output.Note($"the shadow {(report.Active ? "reached its cap" : "was stopped")} before the judge decided ({report.Decision.Reason}): no pass");
+                        var ended = !report.Active ? "was stopped" : report.CandidateIsStable ? "stopped mirroring (its candidate became the stable release)" : "reached its cap";
+                        ctx.Output.Note($"the shadow {ended} before the judge decided ({report.Decision.Reason}): no pass");
                     }
 
                     return report.Decision.Outcome == PairedOutcome.Pass ? ExitCodes.Ok : ExitCodes.Negative;
@@ -202,12 +203,25 @@ internal static class ShadowCommand
 
         var inv = CultureInfo.InvariantCulture;
         var shadow = report.Shadow;
-        var where = report.Active
-            ? report.CapReached ? "active, cap reached: no more requests are mirrored" : "active"
-            : $"stopped at {TableText.Time(report.StoppedAt)} UTC{(report.StopReason is { } why ? $": {why}" : "")}";
+        var candidate = names.Label(shadow.ReleaseId);
+        var where = report switch
+        {
+            { Active: false } => $"stopped at {TableText.Time(report.StoppedAt)} UTC{(report.StopReason is { } why ? $": {why}" : "")}",
+            { CandidateIsStable: true } => $"active, but {candidate} is now the stable release: nothing is mirrored (end it: glidepath shadow stop --env {report.Environment})",
+            { CapReached: true } => "active, cap reached: no more requests are mirrored",
+            _ => "active",
+        };
+        var against = report.CandidateIsStable
+            ? $"judged against {names.Label(report.StableReleaseId)}, the stable release it replaced,"
+            : $"against stable {names.Label(report.StableReleaseId)}";
         ctx.Output.Line(string.Create(inv,
-            $"{report.Environment}: shadow {shadow.ShadowId} of {names.Label(shadow.ReleaseId)} against stable {names.Label(report.StableReleaseId)} at {shadow.Rate:0.###%} of stable requests{Caps(shadow)} — {where}"));
+            $"{report.Environment}: shadow {shadow.ShadowId} of {candidate} {against} at {shadow.Rate:0.###%} of stable requests{Caps(shadow)} — {where}"));
         ctx.Output.Line($"  started {TableText.Time(report.StartedAt)} UTC by {report.StartedBy}{(report.StartReason is { } r ? $": {r}" : "")}");
+        if (report.PairsAgainstOtherStables.Count > 0)
+        {
+            var others = string.Join(", ", report.PairsAgainstOtherStables.Select(o => string.Create(inv, $"{o.Pairs} against {names.Label(o.StableReleaseId)}")));
+            ctx.Output.Line($"  not judged: pairs with another stable release ({others}); the stable release changed during the shadow, and the judge reads only the pairs against {names.Label(report.StableReleaseId)}, as the checklist and rollout start --require-shadow do");
+        }
         ctx.Output.Line(string.Create(inv,
             $"  pairs {report.Spend.Pairs}{(shadow.MaxRequests is { } max ? $" of {max}" : "")}, candidate spend ${report.Spend.CostUsd:0.####}{(shadow.MaxCostUsd is { } cap ? $" of ${cap:0.##}" : "")}, candidate errors {report.CandidateErrors}; requests a gateway dropped (queue full) are counted on its /metrics as glidepath_shadow_dropped_total"));
         var evidence = report.Decision.Evidence;

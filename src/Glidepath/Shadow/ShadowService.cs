@@ -93,8 +93,24 @@ public sealed class ShadowService(Manifest manifest, EnvironmentService environm
         var spec = environments.Spec(environment);
         var history = await environmentStore.HistoryAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
         var started = ShadowHistory.Starts(history).LastOrDefault();
-        return started is null ? null : await ReportAsync(spec.Name, started, history, cancellationToken).ConfigureAwait(false);
+        if (started is null)
+        {
+            return null;
+        }
+
+        var state = await environmentStore.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
+        var candidate = started.Shadow.ReleaseId;
+        var report = await ReportAsync(spec.Name, started, history, cancellationToken, JudgedAgainst(state.StableReleaseId, candidate, history)).ConfigureAwait(false);
+        return report with { CandidateIsStable = state.StableReleaseId == candidate };
     }
+
+    /// <summary>
+    /// The stable release whose pairs judge <paramref name="candidateId"/>: the environment's stable release, or,
+    /// once the candidate is itself stable, the release it replaced (null when it replaced none: every pair counts).
+    /// <c>shadow status</c>, the checklist and <c>rollout start --require-shadow</c> all judge against it.
+    /// </summary>
+    public static string? JudgedAgainst(string? currentStableId, string candidateId, IEnumerable<EnvironmentEvent> history) =>
+        currentStableId != candidateId ? currentStableId : StableHistory.Replaced(history, candidateId);
 
     /// <summary>
     /// Every shadow of <paramref name="releaseId"/> in <paramref name="environment"/>, judged on its pairs (only those
@@ -157,6 +173,7 @@ public sealed class ShadowService(Manifest manifest, EnvironmentService environm
         var sample = new PairedSample();
         long n = 0, errors = 0;
         double cost = 0;
+        var others = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var pair in pairs)
         {
             n++;
@@ -166,6 +183,10 @@ public sealed class ShadowService(Manifest manifest, EnvironmentService environm
                 sample.Add(pair.ToPair());
                 errors += pair.CandidateError ? 1 : 0;
             }
+            else
+            {
+                others[pair.StableReleaseId] = others.GetValueOrDefault(pair.StableReleaseId) + 1;
+            }
         }
 
         return new ShadowReport
@@ -173,7 +194,8 @@ public sealed class ShadowService(Manifest manifest, EnvironmentService environm
             App = manifest.App,
             Environment = environment,
             Shadow = started.Shadow,
-            StableReleaseId = started.Event.FromReleaseId,
+            StableReleaseId = onlyStable ?? started.Event.FromReleaseId,
+            PairsAgainstOtherStables = [.. others.Select(o => new StablePairCount(o.Key, o.Value)).OrderByDescending(o => o.Pairs).ThenBy(o => o.StableReleaseId, StringComparer.Ordinal)],
             Active = stop is null,
             StartedAt = started.Event.Time,
             StartedBy = started.Event.Actor,

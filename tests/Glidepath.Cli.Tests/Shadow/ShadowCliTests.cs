@@ -16,52 +16,13 @@ public sealed class ShadowCliTests
         return app;
     }
 
-    /// <summary>Writes <paramref name="n"/> pairs of the active shadow; the candidate fails <paramref name="candidateErrorRate"/> of them. Seeded.</summary>
-    private static async Task PairsAsync(EnvApp app, int n, double candidateErrorRate, char prefix = 'x')
-    {
-        await using var store = await SqliteStore.OpenAsync(app.StorePath, TimeProvider.System, CancellationToken.None);
-        var state = await store.Environments.GetAsync("support-agent", "production", CancellationToken.None);
-        var shadow = state.Shadow!;
-        var random = new Random(7);
-        var now = DateTimeOffset.UtcNow;
-        var pairs = new List<ShadowPairRecord>(n);
-        for (var i = 0; i < n; i++)
-        {
-            var latency = 300 * Math.Exp(random.NextDouble() - 0.5);
-            var failed = random.NextDouble() < candidateErrorRate;
-            pairs.Add(new ShadowPairRecord
-            {
-                ShadowId = shadow.ShadowId,
-                App = "support-agent",
-                Environment = "production",
-                StableTraceId = $"s{prefix}{i:x30}",
-                CandidateTraceId = $"c{prefix}{i:x30}",
-                StableReleaseId = app.Ids["v1"],
-                CandidateReleaseId = shadow.ReleaseId,
-                CreatedAt = now,
-                Group = i % 64,
-                CandidateError = failed,
-                StableLatencyMs = latency,
-                CandidateLatencyMs = failed ? null : latency * Math.Exp(0.05 * (random.NextDouble() - 0.5)),
-                StableCostUsd = 0.002,
-                CandidateCostUsd = 0.002,
-                StablePassed = true,
-                CandidatePassed = failed ? null : true,
-                StableScore = 1,
-                CandidateScore = failed ? null : 1,
-            });
-        }
-
-        await store.Shadows.WriteAsync(pairs, CancellationToken.None);
-    }
-
     [Fact]
     public async Task StartStatusStop_RecordsBothInHistoryAndStatusShowsPairsAndDecision()
     {
         await using var app = await ReadyAsync();
 
         var started = await app.JsonAsync("shadow", "start", "v2", "--env", "production", "--rate", "0.1", "--max-cost-usd", "5", "--reason", "try v2");
-        await PairsAsync(app, 30, 0);
+        await ShadowPairs.WriteAsync(app, 30, 0);
         var status = await app.JsonAsync("status");
         var (_, statusText, _) = await app.RunAsync("status");
         var (code, text, _) = await app.RunAsync("shadow", "status", "--env", "production");
@@ -138,7 +99,7 @@ public sealed class ShadowCliTests
     {
         await using var app = await ReadyAsync();
         await app.OkAsync("shadow", "start", "v2", "--env", "production", "--rate", "0.1");
-        await PairsAsync(app, 600, 0.2);
+        await ShadowPairs.WriteAsync(app, 600, 0.2);
 
         var (code, stdout, _) = await app.RunAsync("shadow", "status", "--env", "production", "--format", "json");
 
@@ -157,7 +118,7 @@ public sealed class ShadowCliTests
 
         var (refused, _, stderr) = await app.RunAsync("rollout", "start", "v2", "--env", "production", "--require-shadow");
         await app.OkAsync("shadow", "start", "v2", "--env", "production", "--rate", "0.5");
-        await PairsAsync(app, 3000, 0);
+        await ShadowPairs.WriteAsync(app, 3000, 0);
         var (statusCode, status, _) = await app.RunAsync("shadow", "status", "--env", "production");
         await app.OkAsync("shadow", "stop", "--env", "production");
         var (started, _, startErr) = await app.RunAsync("rollout", "start", "v2", "--env", "production", "--require-shadow");
@@ -178,7 +139,7 @@ public sealed class ShadowCliTests
     {
         await using var app = await ReadyAsync();
         var (startCode, _, startErr) = await app.RunAsync("shadow", "start", "v2", "--env", "production", "--rate", "0.5", "--max-requests", "60");
-        await PairsAsync(app, 60, 0);
+        await ShadowPairs.WriteAsync(app, 60, 0);
         await app.OkAsync("shadow", "stop", "--env", "production");
 
         var (watchCode, _, watchErr) = await app.RunAsync("shadow", "status", "--env", "production", "--watch");
@@ -202,7 +163,7 @@ public sealed class ShadowCliTests
         foreach (var (errors, prefix) in passFirst ? new[] { (0.0, 'p'), (0.2, 'h') } : [(0.2, 'h'), (0.0, 'p')])
         {
             await app.OkAsync("shadow", "start", "v2", "--env", "production", "--rate", "0.5");
-            await PairsAsync(app, errors > 0 ? 600 : 3000, errors, prefix);
+            await ShadowPairs.WriteAsync(app, errors > 0 ? 600 : 3000, errors, prefix);
             await app.OkAsync("shadow", "stop", "--env", "production");
         }
 
