@@ -27,9 +27,15 @@ public sealed class ShadowService(Manifest manifest, EnvironmentService environm
             throw new BadInputException(string.Create(CultureInfo.InvariantCulture, $"--rate is the share of stable requests mirrored, in (0, 1]; got {rate}"));
         }
 
-        if (maxCostUsd is <= 0 || maxRequests is <= 0)
+        // NaN is not <= 0, and neither NaN nor infinity can be recorded in the history's JSON: refuse both here.
+        if (maxCostUsd is { } cost && !(cost > 0 && double.IsFinite(cost)))
         {
-            throw new BadInputException("--max-cost-usd and --max-requests must be above zero when given");
+            throw new BadInputException(string.Create(CultureInfo.InvariantCulture, $"--max-cost-usd is the candidate's spend cap in USD, a finite number above zero; got {cost}"));
+        }
+
+        if (maxRequests is <= 0)
+        {
+            throw new BadInputException(string.Create(CultureInfo.InvariantCulture, $"--max-requests is the most pairs the shadow stores, above zero; got {maxRequests}"));
         }
 
         EnvironmentGuard.EnsurePromptVariablesProvided(spec, release, "shadow start");

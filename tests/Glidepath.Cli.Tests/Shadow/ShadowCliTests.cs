@@ -48,6 +48,13 @@ public sealed class ShadowCliTests
     [InlineData(ExitCodes.BadInput, "v2", "--rate", "0")]
     [InlineData(ExitCodes.BadInput, "v2", "--rate", "1.5")]
     [InlineData(ExitCodes.BadInput, "v2", "--rate", "0.1", "--max-cost-usd", "-1")]
+    [InlineData(ExitCodes.BadInput, "v2", "--rate", "0.1", "--max-cost-usd", "NaN")]
+    [InlineData(ExitCodes.BadInput, "v2", "--rate", "0.1", "--max-cost-usd", "Infinity")]
+    [InlineData(ExitCodes.BadInput, "v2", "--rate", "0.1", "--max-cost-usd", "-Infinity")]
+    [InlineData(ExitCodes.BadInput, "v2", "--rate", "NaN")]
+    [InlineData(ExitCodes.BadInput, "v2", "--rate", "Infinity")]
+    [InlineData(ExitCodes.BadInput, "v2", "--rate", "0.1", "--max-requests", "0")]
+    [InlineData(ExitCodes.BadInput, "v2", "--rate", "0.1", "--max-requests", "1e3")]
     [InlineData(ExitCodes.BadInput, "v9", "--rate", "0.1")]
     [InlineData(ExitCodes.Refused, "v1", "--rate", "0.1")]
     public async Task Start_BadOrRefused_ExitsWithItsCodeAndWritesNothing(int expected, params string[] args)
@@ -58,6 +65,7 @@ public sealed class ShadowCliTests
 
         Assert.True(code == expected, stderr);
         Assert.StartsWith("error: ", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("unexpected", stderr, StringComparison.Ordinal);
         Assert.Null(await StateShadowAsync(app));
     }
 
