@@ -17,14 +17,21 @@ namespace Glidepath.Shadow;
 /// </summary>
 public sealed class ShadowService(Manifest manifest, EnvironmentService environments, IEnvironmentStore environmentStore, IShadowStore shadows, TimeProvider time)
 {
+    /// <summary>
+    /// The smallest <c>--rate</c>: one stable request in a million. Below it a shadow would not collect the pairs a
+    /// decision needs from any real traffic (1e-300 was accepted and shown as "0% of stable"), so it is refused.
+    /// </summary>
+    public const double MinRate = 1e-6;
+
     /// <summary>Starts mirroring <paramref name="release"/> at <paramref name="rate"/> of the stable arm's requests.</summary>
     public async Task<ShadowState> StartAsync(string environment, Release release, double rate, double? maxCostUsd, long? maxRequests, string actor, string? reason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(release);
         var spec = environments.Spec(environment);
-        if (!(rate is > 0 and <= 1))
+        if (!(rate is >= MinRate and <= 1))
         {
-            throw new BadInputException(string.Create(CultureInfo.InvariantCulture, $"--rate is the share of stable requests mirrored, in (0, 1]; got {rate}"));
+            throw new BadInputException(string.Create(CultureInfo.InvariantCulture,
+                $"--rate is the share of stable requests mirrored, from {MinRate:0.######} (one request in a million) to 1; got {rate}"));
         }
 
         // NaN is not <= 0, and neither NaN nor infinity can be recorded in the history's JSON: refuse both here.

@@ -53,6 +53,8 @@ public sealed class ShadowCliTests
     [InlineData(ExitCodes.BadInput, "v2", "--rate", "0.1", "--max-cost-usd", "-Infinity")]
     [InlineData(ExitCodes.BadInput, "v2", "--rate", "NaN")]
     [InlineData(ExitCodes.BadInput, "v2", "--rate", "Infinity")]
+    [InlineData(ExitCodes.BadInput, "v2", "--rate", "1e-300")]
+    [InlineData(ExitCodes.BadInput, "v2", "--rate", "0.0000009")]
     [InlineData(ExitCodes.BadInput, "v2", "--rate", "0.1", "--max-requests", "0")]
     [InlineData(ExitCodes.BadInput, "v2", "--rate", "0.1", "--max-requests", "1e3")]
     [InlineData(ExitCodes.BadInput, "v9", "--rate", "0.1")]
@@ -67,6 +69,22 @@ public sealed class ShadowCliTests
         Assert.StartsWith("error: ", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("unexpected", stderr, StringComparison.Ordinal);
         Assert.Null(await StateShadowAsync(app));
+    }
+
+    // A trial's "--max-cost-usd 0.0003" printed "until $0 spent", and status "of $0".
+    [Fact]
+    public async Task StartAndStatus_SmallestRateAndASmallCostCap_PrintedWithoutRoundingToZero()
+    {
+        await using var app = await ReadyAsync();
+
+        var (code, started, stderr) = await app.RunAsync("shadow", "start", "v2", "--env", "production", "--rate", "0.000001", "--max-cost-usd", "0.0003");
+        var (_, status, _) = await app.RunAsync("shadow", "status", "--env", "production");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("started: 0.0001% of stable", started, StringComparison.Ordinal);
+        Assert.Contains("until $0.0003 spent", started, StringComparison.Ordinal);
+        Assert.Contains("at 0.0001% of stable requests until $0.0003 spent", status, StringComparison.Ordinal);
+        Assert.Contains("candidate spend $0 of $0.0003", status, StringComparison.Ordinal);
     }
 
     [Fact]
