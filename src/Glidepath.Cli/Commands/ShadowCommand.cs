@@ -223,7 +223,13 @@ internal static class ShadowCommand
             ctx.Output.Line($"  not judged: pairs with another stable release ({others}); the stable release changed during the shadow, and the judge reads only the pairs against {names.Label(report.StableReleaseId)}, as the checklist and rollout start --require-shadow do");
         }
         ctx.Output.Line(string.Create(inv,
-            $"  pairs {report.Spend.Pairs}{(shadow.MaxRequests is { } max ? $" of {max}" : "")}, candidate spend {FigureText.Usd(report.Spend.CostUsd)}{(shadow.MaxCostUsd is { } cap ? $" of {FigureText.Usd(cap)}" : "")}, candidate errors {report.CandidateErrors}; requests a gateway dropped (queue full) are counted on its /metrics as glidepath_shadow_dropped_total"));
+            $"  pairs {report.Spend.Pairs}{(shadow.MaxRequests is { } max ? $" of {max}" : "")}, candidate spend {FigureText.Usd(report.Spend.CostUsd)}{(shadow.MaxCostUsd is { } cap ? $" of {FigureText.Usd(cap)}" : "")}, candidate errors {report.CandidateErrors}; requests a gateway dropped (queue full, or shadow stopped while they were queued) are counted on its /metrics as glidepath_shadow_dropped_total"));
+        if (report.PairsAtStop is { } atStop && report.Spend.Pairs > atStop)
+        {
+            ctx.Output.Line(string.Create(inv,
+                $"  {report.Spend.Pairs - atStop} of these pairs were stored after the stop (calls already in flight when it was stopped); the shadow_stop event recorded {atStop}"));
+        }
+
         var evidence = report.Decision.Evidence;
         if (evidence.Count > 0)
         {

@@ -34,6 +34,12 @@ public sealed record ShadowReport
 
     public required ShadowSpend Spend { get; init; }
 
+    /// <summary>
+    /// The pairs stored when the shadow was stopped, as its <c>shadow_stop</c> event records them; null while active.
+    /// Calls in flight at the stop can still store their pairs after it, so <see cref="Spend"/> may count more.
+    /// </summary>
+    public long? PairsAtStop { get; init; }
+
     /// <summary>True when a cap is reached: gateways mirror no more requests for this shadow.</summary>
     public bool CapReached => Spend.Reached(Shadow);
 

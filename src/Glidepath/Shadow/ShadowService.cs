@@ -97,7 +97,7 @@ public sealed class ShadowService(Manifest manifest, EnvironmentService environm
         };
         var now = time.GetUtcNow();
         await ApplyAsync(state, state with { Shadow = null }, EnvironmentEventKinds.ShadowStop, state.StableReleaseId, shadow.ReleaseId, actor, reason, details, now, cancellationToken).ConfigureAwait(false);
-        return report with { Active = false, StoppedAt = now, StopReason = reason };
+        return report with { Active = false, StoppedAt = now, StopReason = reason, PairsAtStop = report.Spend.Pairs };
     }
 
     /// <summary>The environment's active shadow, or its last one; null when it never had one.</summary>
@@ -216,6 +216,7 @@ public sealed class ShadowService(Manifest manifest, EnvironmentService environm
             StoppedAt = stop?.Time,
             StopReason = stop?.Reason,
             Spend = new ShadowSpend(n, cost),
+            PairsAtStop = stop is null ? null : ShadowHistory.PairsAtStop(stop),
             CandidateErrors = errors,
             Decision = Judge().Decide(sample),
         };

@@ -22,6 +22,7 @@ public sealed record ShadowView(
     DateTimeOffset? StoppedAt,
     string? StopReason,
     long Pairs,
+    long? PairsAtStop,
     double CostUsd,
     long CandidateErrors,
     string Outcome,
@@ -38,7 +39,7 @@ public sealed record ShadowView(
             report.CandidateIsStable, [.. report.PairsAgainstOtherStables.Select(o => new OtherStablePairs(names.Ref(o.StableReleaseId), o.Pairs))],
             report.Shadow.Rate, report.Shadow.MaxCostUsd, report.Shadow.MaxRequests, report.Active, report.CapReached,
             report.StartedAt, report.StartedBy, report.StartReason, report.StoppedAt, report.StopReason,
-            report.Spend.Pairs, Math.Round(report.Spend.CostUsd, 6), report.CandidateErrors,
+            report.Spend.Pairs, report.PairsAtStop, Math.Round(report.Spend.CostUsd, 6), report.CandidateErrors,
             report.Decision.OutcomeName, report.Decision.Reason, report.Decision.EffectiveSubjects, report.Decision.Evidence);
     }
 

@@ -71,6 +71,26 @@ public sealed class ShadowCliTests
         Assert.Null(await StateShadowAsync(app));
     }
 
+    // A trial's stop event said "stopped after 0 pairs" while status later showed 4: the calls in flight at the stop.
+    [Fact]
+    public async Task Status_PairsStoredAfterTheStop_SaysHowManyBesideWhatTheStopEventRecorded()
+    {
+        await using var app = await ReadyAsync();
+        await app.OkAsync("shadow", "start", "v2", "--env", "production", "--rate", "0.5");
+        await ShadowPairs.WriteAsync(app, 30, 0);
+        var stopped = await app.JsonAsync("shadow", "stop", "--env", "production");
+        var id = stopped.GetProperty("shadow").GetProperty("shadow_id").GetString();
+        await ShadowPairs.WriteAsync(app, 4, 0, prefix: 'y', shadowId: id);
+
+        var (_, text, _) = await app.RunAsync("shadow", "status", "--env", "production");
+        var json = await app.JsonAsync("shadow", "status", "--env", "production");
+
+        Assert.Equal(30L, stopped.GetProperty("shadow").GetProperty("pairs_at_stop").GetInt64());
+        Assert.Contains("pairs 34,", text, StringComparison.Ordinal);
+        Assert.Contains("4 of these pairs were stored after the stop (calls already in flight when it was stopped); the shadow_stop event recorded 30", text, StringComparison.Ordinal);
+        Assert.Equal((34L, 30L), (json.GetProperty("shadow").GetProperty("pairs").GetInt64(), json.GetProperty("shadow").GetProperty("pairs_at_stop").GetInt64()));
+    }
+
     // A trial's "--max-cost-usd 0.0003" printed "until $0 spent", and status "of $0".
     [Fact]
     public async Task StartAndStatus_SmallestRateAndASmallCostCap_PrintedWithoutRoundingToZero()

@@ -7,12 +7,12 @@ namespace Glidepath.Cli.Tests.Shadow;
 /// <summary>Writes shadow pairs straight to the store, as a gateway's mirror would.</summary>
 internal static class ShadowPairs
 {
-    /// <summary>Writes <paramref name="n"/> pairs of the active shadow of production, answered by <paramref name="stable"/>; the candidate fails <paramref name="candidateErrorRate"/> of them. Seeded.</summary>
-    public static async Task WriteAsync(EnvApp app, int n, double candidateErrorRate, char prefix = 'x', string stable = "v1")
+    /// <summary>Writes <paramref name="n"/> pairs of production's active shadow (or of <paramref name="shadowId"/>) of v2, answered by <paramref name="stable"/>; the candidate fails <paramref name="candidateErrorRate"/> of them. Seeded.</summary>
+    public static async Task WriteAsync(EnvApp app, int n, double candidateErrorRate, char prefix = 'x', string stable = "v1", string? shadowId = null)
     {
         await using var store = await SqliteStore.OpenAsync(app.StorePath, TimeProvider.System, CancellationToken.None);
         var state = await store.Environments.GetAsync("support-agent", "production", CancellationToken.None);
-        var shadow = state.Shadow!;
+        var id = shadowId ?? state.Shadow!.ShadowId;
         var random = new Random(7);
         var now = DateTimeOffset.UtcNow;
         var pairs = new List<ShadowPairRecord>(n);
@@ -22,13 +22,13 @@ internal static class ShadowPairs
             var failed = random.NextDouble() < candidateErrorRate;
             pairs.Add(new ShadowPairRecord
             {
-                ShadowId = shadow.ShadowId,
+                ShadowId = id,
                 App = "support-agent",
                 Environment = "production",
                 StableTraceId = $"s{prefix}{i:x30}",
                 CandidateTraceId = $"c{prefix}{i:x30}",
                 StableReleaseId = app.Ids[stable],
-                CandidateReleaseId = shadow.ReleaseId,
+                CandidateReleaseId = app.Ids["v2"],
                 CreatedAt = now,
                 Group = i % 64,
                 CandidateError = failed,
