@@ -18,6 +18,23 @@ public sealed class InitCommandTests
         Assert.Equal(0, create.ExitCode);
     }
 
+    // docs/shadow.md's pairwise example names evals/pairwise.md; the scoring rubric (evals/rubric.md) asks for JSON,
+    // which made every pair fail closed.
+    [Fact]
+    public async Task Init_EmptyFolder_WritesAPairwiseRubricThatAsksForNoOtherReplyFormat()
+    {
+        using var dir = new TempDir();
+        var target = dir.File("agent");
+
+        var init = await CliRunner.RunAsync("init", target);
+
+        Assert.Equal(0, init.ExitCode);
+        var rubric = await File.ReadAllTextAsync(Path.Combine(target, "evals", "pairwise.md"));
+        Assert.Contains("tie", rubric, StringComparison.Ordinal);
+        Assert.DoesNotContain("JSON", rubric, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("score", rubric, StringComparison.OrdinalIgnoreCase);
+    }
+
     // Nothing can be created under /proc, not even by root: the error says where and what to do, not only .NET's words.
     [Fact]
     public async Task Init_AFolderThatCannotBeWritten_Exit3NamingIt()

@@ -28,6 +28,11 @@ internal static class EnvironmentCommandSupport
     /// <summary>Prints the result of a state change: one line on a terminal, the event as JSON otherwise.</summary>
     public static async Task<int> WriteOutcomeAsync(CliContext ctx, IGlidepathStore store, EnvironmentOutcome outcome, CancellationToken cancellationToken)
     {
+        if (outcome.Note is { } note)
+        {
+            ctx.Output.Note(note);
+        }
+
         if (ctx.Output.IsJson)
         {
             ctx.Output.Json(await EnvironmentReports.OutcomeAsync(ctx.Manifest, store, outcome, cancellationToken));

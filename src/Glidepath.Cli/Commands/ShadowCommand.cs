@@ -35,7 +35,7 @@ internal static class ShadowCommand
     {
         var reference = new Argument<string>("REF") { Description = "The candidate: v7, a hash prefix, env:NAME, git:REV or working (registered if new)" };
         var environment = EnvironmentCommandSupport.EnvOption();
-        var rate = new Option<double>("--rate") { Description = "Share of the stable arm's requests mirrored, in (0, 1], e.g. 0.1", Required = true };
+        var rate = new Option<double>("--rate") { Description = "Share of the stable arm's requests mirrored, from 0.000001 to 1, e.g. 0.1", Required = true };
         var maxCost = new Option<double?>("--max-cost-usd") { Description = "Stop mirroring once the candidate's model cost reaches this many USD" };
         var maxRequests = new Option<long?>("--max-requests") { Description = "Stop mirroring after this many mirrored requests" };
         var reason = EnvironmentCommandSupport.ReasonOption();
@@ -73,7 +73,7 @@ internal static class ShadowCommand
             }
 
             var text = string.Create(CultureInfo.InvariantCulture,
-                $"{report.Environment}: shadow {shadow.ShadowId} of {names.Label(shadow.ReleaseId)} started: {shadow.Rate:0.###%} of stable {names.Label(report.StableReleaseId)}'s requests{Caps(shadow)}; 'glidepath serve --env {report.Environment}' mirrors them");
+                $"{report.Environment}: shadow {shadow.ShadowId} of {names.Label(shadow.ReleaseId)} started: {FigureText.Percent(shadow.Rate)} of stable {names.Label(report.StableReleaseId)}'s requests{Caps(shadow)}; 'glidepath serve --env {report.Environment}' mirrors them");
             ctx.Output.Line(text, $"[green]✓[/] {Spectre.Console.Markup.Escape(text)}");
             ctx.Output.Line($"  watch it: glidepath shadow status --env {report.Environment} --watch");
             return ExitCodes.Ok;
@@ -127,12 +127,13 @@ internal static class ShadowCommand
                     return report.Decision.Outcome == PairedOutcome.Harm ? ExitCodes.Negative : ExitCodes.Ok;
                 }
 
-                if (decided || !report.Active || report.CapReached)
+                if (decided || !report.Active || report.CapReached || report.CandidateIsStable)
                 {
                     // A watch that ends without a pass is not one: 'shadow status --watch && rollout start' must stop.
                     if (!decided)
                     {
-                        ctx.Output.Note($"the shadow {(report.Active ? "reached its cap" : "was stopped")} before the judge decided ({report.Decision.Reason}): no pass");
+                        var ended = !report.Active ? "was stopped" : report.CandidateIsStable ? "stopped mirroring (its candidate became the stable release)" : "reached its cap";
+                        ctx.Output.Note($"the shadow {ended} before the judge decided ({report.Decision.Reason}): no pass");
                     }
 
                     return report.Decision.Outcome == PairedOutcome.Pass ? ExitCodes.Ok : ExitCodes.Negative;
@@ -172,7 +173,7 @@ internal static class ShadowCommand
             }
 
             var text = string.Create(CultureInfo.InvariantCulture,
-                $"{report.Environment}: shadow {report.Shadow.ShadowId} of {names.Label(report.Shadow.ReleaseId)} stopped after {report.Spend.Pairs} pairs (${report.Spend.CostUsd:0.####}) — judge: {report.Decision.OutcomeName}, {report.Decision.Reason}");
+                $"{report.Environment}: shadow {report.Shadow.ShadowId} of {names.Label(report.Shadow.ReleaseId)} stopped after {report.Spend.Pairs} pairs ({FigureText.Usd(report.Spend.CostUsd)}) — judge: {report.Decision.OutcomeName}, {report.Decision.Reason}");
             ctx.Output.Line(text, $"[green]✓[/] {Spectre.Console.Markup.Escape(text)}");
             return ExitCodes.Ok;
         });
@@ -186,9 +187,9 @@ internal static class ShadowCommand
         (shadow.MaxCostUsd, shadow.MaxRequests) switch
         {
             (null, null) => "",
-            ({ } cost, null) => string.Create(CultureInfo.InvariantCulture, $" until ${cost:0.##} spent"),
+            ({ } cost, null) => string.Create(CultureInfo.InvariantCulture, $" until {FigureText.Usd(cost)} spent"),
             (null, { } n) => string.Create(CultureInfo.InvariantCulture, $" for at most {n} requests"),
-            ({ } cost, { } n) => string.Create(CultureInfo.InvariantCulture, $" until ${cost:0.##} spent or {n} requests"),
+            ({ } cost, { } n) => string.Create(CultureInfo.InvariantCulture, $" until {FigureText.Usd(cost)} spent or {n} requests"),
         };
 
     private static async Task WriteStatusAsync(CliContext ctx, IGlidepathStore store, ShadowReport report, CancellationToken ct)
@@ -202,14 +203,33 @@ internal static class ShadowCommand
 
         var inv = CultureInfo.InvariantCulture;
         var shadow = report.Shadow;
-        var where = report.Active
-            ? report.CapReached ? "active, cap reached: no more requests are mirrored" : "active"
-            : $"stopped at {TableText.Time(report.StoppedAt)} UTC{(report.StopReason is { } why ? $": {why}" : "")}";
+        var candidate = names.Label(shadow.ReleaseId);
+        var where = report switch
+        {
+            { Active: false } => $"stopped at {TableText.Time(report.StoppedAt)} UTC{(report.StopReason is { } why ? $": {why}" : "")}",
+            { CandidateIsStable: true } => $"active, but {candidate} is now the stable release: nothing is mirrored (end it: glidepath shadow stop --env {report.Environment})",
+            { CapReached: true } => "active, cap reached: no more requests are mirrored",
+            _ => "active",
+        };
+        var against = report.CandidateIsStable
+            ? $"judged against {names.Label(report.StableReleaseId)}, the stable release it replaced,"
+            : $"against stable {names.Label(report.StableReleaseId)}";
         ctx.Output.Line(string.Create(inv,
-            $"{report.Environment}: shadow {shadow.ShadowId} of {names.Label(shadow.ReleaseId)} against stable {names.Label(report.StableReleaseId)} at {shadow.Rate:0.###%} of stable requests{Caps(shadow)} — {where}"));
+            $"{report.Environment}: shadow {shadow.ShadowId} of {candidate} {against} at {FigureText.Percent(shadow.Rate)} of stable requests{Caps(shadow)} — {where}"));
         ctx.Output.Line($"  started {TableText.Time(report.StartedAt)} UTC by {report.StartedBy}{(report.StartReason is { } r ? $": {r}" : "")}");
+        if (report.PairsAgainstOtherStables.Count > 0)
+        {
+            var others = string.Join(", ", report.PairsAgainstOtherStables.Select(o => string.Create(inv, $"{o.Pairs} against {names.Label(o.StableReleaseId)}")));
+            ctx.Output.Line($"  not judged: pairs with another stable release ({others}); the stable release changed during the shadow, and the judge reads only the pairs against {names.Label(report.StableReleaseId)}, as the checklist and rollout start --require-shadow do");
+        }
         ctx.Output.Line(string.Create(inv,
-            $"  pairs {report.Spend.Pairs}{(shadow.MaxRequests is { } max ? $" of {max}" : "")}, candidate spend ${report.Spend.CostUsd:0.####}{(shadow.MaxCostUsd is { } cap ? $" of ${cap:0.##}" : "")}, candidate errors {report.CandidateErrors}; requests a gateway dropped (queue full) are counted on its /metrics as glidepath_shadow_dropped_total"));
+            $"  pairs {report.Spend.Pairs}{(shadow.MaxRequests is { } max ? $" of {max}" : "")}, candidate spend {FigureText.Usd(report.Spend.CostUsd)}{(shadow.MaxCostUsd is { } cap ? $" of {FigureText.Usd(cap)}" : "")}, candidate errors {report.CandidateErrors}; requests a gateway dropped (queue full, or shadow stopped while they were queued) are counted on its /metrics as glidepath_shadow_dropped_total"));
+        if (report.PairsAtStop is { } atStop && report.Spend.Pairs > atStop)
+        {
+            ctx.Output.Line(string.Create(inv,
+                $"  {report.Spend.Pairs - atStop} of these pairs were stored after the stop (calls already in flight when it was stopped); the shadow_stop event recorded {atStop}"));
+        }
+
         var evidence = report.Decision.Evidence;
         if (evidence.Count > 0)
         {

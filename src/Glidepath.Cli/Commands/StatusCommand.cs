@@ -71,7 +71,7 @@ internal static class StatusCommand
         foreach (var r in rows.Where(r => r.Shadow is not null))
         {
             ctx.Output.Line(string.Create(CultureInfo.InvariantCulture,
-                $"  {r.Name}: shadow {r.Shadow!.ShadowId} mirrors {r.Shadow.Rate:0.###%} of stable's requests to {r.Shadow.Release.Label} (glidepath shadow status --env {r.Name})"));
+                $"  {r.Name}: shadow {r.Shadow!.ShadowId} mirrors {FigureText.Percent(r.Shadow.Rate)} of stable's requests to {r.Shadow.Release.Label} (glidepath shadow status --env {r.Name})"));
         }
 
         return ExitCodes.Ok;

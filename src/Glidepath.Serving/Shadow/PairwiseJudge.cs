@@ -11,7 +11,7 @@ namespace Glidepath.Serving.Shadow;
 /// The manifest's <c>shadow.pairwise</c> judge: a judge model reads the rubric, the caller's input and both answers and
 /// names the better one; it is asked twice, once with each answer first (<see cref="PairwisePreference"/>), so a judge
 /// that favours a position ties. Fail closed: a judge that errs or answers neither A, B nor tie scores the candidate
-/// 0 for that pair — a broken judge can show harm, never a pass.
+/// 0 for that pair — a broken judge can show harm, never a pass. What it is sent: <see cref="PairwisePrompt"/>.
 /// </summary>
 internal sealed partial class PairwiseJudge(IChatClient? client, string rubric, ILogger logger, string? broken = null, float? temperature = 0)
 {
@@ -55,25 +55,7 @@ internal sealed partial class PairwiseJudge(IChatClient? client, string rubric, 
 
     private async Task<PairwisePreference.Verdict> AskAsync(IReadOnlyList<ChatMessage> input, string a, string b, bool candidateIsA, CancellationToken cancellationToken)
     {
-        var question = string.Join("\n", input.Where(m => m.Role != ChatRole.System).Select(m => $"{m.Role}: {m.Text}"));
-        ChatMessage[] messages =
-        [
-            new(ChatRole.System, rubric),
-            new(ChatRole.User, $"""
-                Two assistants answered the same conversation. Judge them by the rubric.
-
-                Conversation:
-                {question}
-
-                Answer A:
-                {a}
-
-                Answer B:
-                {b}
-
-                Which answer is better? Reply with exactly one word first: A, B or tie.
-                """),
-        ];
+        var messages = PairwisePrompt.Messages(rubric, input, a, b);
         var response = await client!.GetResponseAsync(messages, new ChatOptions { Temperature = temperature, MaxOutputTokens = 20 }, cancellationToken).ConfigureAwait(false);
         return PairwisePreference.Parse(response.Text, candidateIsA);
     }

@@ -41,12 +41,7 @@ internal sealed partial class ShadowMirror : BackgroundService
     private readonly Lazy<PairwiseJudge?> _judge;
     private readonly ConcurrentDictionary<string, ShadowBudget> _budgets = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _refresh = new(1, 1);
-    private readonly Meter _meter;
-    private readonly bool _ownsMeter;
-    private long _dropped;
-    private long _mirrored;
-    private long _capped;
-    private long _failed;
+    private readonly ShadowCounters _counters;
 
     public ShadowMirror(ServingOptions options, RoutingTableSource routes, TraceQueue traces, Func<ChatService> service, IMeterFactory? meters, ILogger<ShadowMirror> logger)
     {
@@ -60,18 +55,16 @@ internal sealed partial class ShadowMirror : BackgroundService
         _service = service;
         _logger = logger;
         _judge = new(() => PairwiseJudge.Create(options, logger));
-        _ownsMeter = meters is null;
-        _meter = meters?.Create(ServingTelemetry.Name) ?? new Meter(ServingTelemetry.Name);
-        _meter.CreateObservableCounter("glidepath.shadow.mirrored", () => Mirrored, "{request}", "Stable requests answered by the shadow candidate and stored as pairs");
-        _meter.CreateObservableCounter("glidepath.shadow.dropped", () => Dropped, "{request}", "Sampled requests not mirrored because the shadow queue was full");
-        _meter.CreateObservableCounter("glidepath.shadow.capped", () => Capped, "{request}", "Sampled requests not mirrored because the shadow's cost or request cap was reached");
-        _meter.CreateObservableCounter("glidepath.shadow.failed", () => Failed, "{request}", "Mirrored requests whose pair could not be stored (store or shadow failure)");
+        _counters = new ShadowCounters(meters);
     }
 
-    public long Dropped => Interlocked.Read(ref _dropped);
-    public long Mirrored => Interlocked.Read(ref _mirrored);
-    public long Capped => Interlocked.Read(ref _capped);
-    public long Failed => Interlocked.Read(ref _failed);
+    /// <summary>What became of the sampled requests: mirrored, dropped (by reason), capped or failed.</summary>
+    public ShadowCounters Counters => _counters;
+
+    public long Dropped => _counters.Dropped;
+    public long Mirrored => _counters.Mirrored;
+    public long Capped => _counters.Capped;
+    public long Failed => _counters.Failed;
 
     /// <summary>Answered pairs waiting for their batch write.</summary>
     internal int PendingPairs => _pairs.Reader.Count;
@@ -87,7 +80,7 @@ internal sealed partial class ShadowMirror : BackgroundService
 
         if (_budgets.TryGetValue(shadow.ShadowId, out var budget) && budget.Exhausted)
         {
-            Interlocked.Increment(ref _capped);
+            _counters.Cap();
             return null;
         }
 
@@ -99,7 +92,7 @@ internal sealed partial class ShadowMirror : BackgroundService
     {
         if (!_queue.Writer.TryWrite(job))
         {
-            Interlocked.Increment(ref _dropped);
+            _counters.Drop(ShadowCounters.QueueFull);
         }
     }
 
@@ -148,9 +141,10 @@ internal sealed partial class ShadowMirror : BackgroundService
 
     private async Task MirrorAsync(ShadowCaller caller, ShadowJob job, CancellationToken cancellationToken)
     {
-        // Stopped, replaced or frozen since the call was queued: not mirrored.
+        // Stopped, replaced or frozen since the call was queued: not mirrored, and counted as dropped with that reason.
         if (_routes.Current is not { Frozen: false, Shadow.ShadowId: var current } || current != job.Shadow.ShadowId)
         {
+            _counters.Drop(_routes.Current is { Frozen: true } ? ShadowCounters.Frozen : ShadowCounters.ShadowEnded);
             return;
         }
 
@@ -159,11 +153,11 @@ internal sealed partial class ShadowMirror : BackgroundService
         {
             if (budget.ReadAt is null)
             {
-                Interlocked.Increment(ref _failed);
+                _counters.Fail();
             }
             else
             {
-                Interlocked.Increment(ref _capped);
+                _counters.Cap();
             }
 
             return;
@@ -185,7 +179,7 @@ internal sealed partial class ShadowMirror : BackgroundService
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             budget.Release(answered);
-            Interlocked.Increment(ref _failed);
+            _counters.Fail();
             LogMirrorFailed(_logger, job.Stable.TraceId, job.Shadow.ShadowId, ex.Message);
         }
         catch (OperationCanceledException)
@@ -235,7 +229,7 @@ internal sealed partial class ShadowMirror : BackgroundService
             foreach (var (pair, budget) in batch)
             {
                 budget.Release(pair.CandidateCostUsd);
-                Interlocked.Increment(ref _failed);
+                _counters.Fail();
             }
         }
     }
@@ -262,7 +256,7 @@ internal sealed partial class ShadowMirror : BackgroundService
                 budget.Stored(pair.CandidateCostUsd);
             }
 
-            Interlocked.Add(ref _mirrored, batch.Count);
+            _counters.Mirror(batch.Count);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -271,7 +265,7 @@ internal sealed partial class ShadowMirror : BackgroundService
                 budget.Release(pair.CandidateCostUsd);
             }
 
-            Interlocked.Add(ref _failed, batch.Count);
+            _counters.Fail(batch.Count);
             LogPairsUnwritten(_logger, batch.Count, ex.Message);
         }
         finally
@@ -316,10 +310,7 @@ internal sealed partial class ShadowMirror : BackgroundService
     public override void Dispose()
     {
         _refresh.Dispose();
-        if (_ownsMeter)
-        {
-            _meter.Dispose();
-        }
+        _counters.Dispose();
 
         base.Dispose();
     }

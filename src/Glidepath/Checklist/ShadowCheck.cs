@@ -26,9 +26,8 @@ internal sealed class ShadowCheck(Manifest manifest, IGlidepathStore store, Time
         // Once the release is stable its pairs were against the release it replaced: judge those (a harm against an
         // older stable, before another release came between, is not evidence about this step). With no such release
         // (the first one), any pairs count.
-        var stable = state.StableReleaseId != release.Id
-            ? state.StableReleaseId
-            : StableHistory.Replaced(await store.Environments.HistoryAsync(manifest.App, spec.Name, ct).ConfigureAwait(false), release.Id);
+        var history = await store.Environments.HistoryAsync(manifest.App, spec.Name, ct).ConfigureAwait(false);
+        var stable = ShadowService.JudgedAgainst(state.StableReleaseId, release.Id, history);
         var evidence = await service.EvidenceAsync(spec.Name, release.Id, stable, ct).ConfigureAwait(false);
         if (evidence.Harmed is { } harmed)
         {

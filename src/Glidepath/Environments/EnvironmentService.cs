@@ -212,12 +212,29 @@ public sealed partial class EnvironmentService(
             NewState = next,
             Event = ev,
         }, cancellationToken).ConfigureAwait(false);
-        var names = await NamesAsync([from, to], cancellationToken).ConfigureAwait(false);
+        var names = await NamesAsync([from, to, next.Shadow?.ReleaseId], cancellationToken).ConfigureAwait(false);
         // "production: v1 → v2 (promote, revision 7)"; an event that moves nothing reads "production: freeze (revision 6)".
         var what = $"{kind}{(forced ? ", forced" : "")}";
         return new EnvironmentOutcome(written, ev with { Revision = written.Revision }, to is null
             ? $"{state.Name}: {what} (revision {written.Revision})"
-            : $"{state.Name}: {(from is null ? "(none)" : names(from))} → {names(to)} ({what}, revision {written.Revision})");
+            : $"{state.Name}: {(from is null ? "(none)" : names(from))} → {names(to)} ({what}, revision {written.Revision})",
+            ShadowNote(state.Name, next.Shadow, kind, from, to, names));
+    }
+
+    /// <summary>
+    /// A stable change during a shadow changes what the shadow compares with: its later pairs are against the new
+    /// stable, and only those are judged from now on (or, when the candidate became stable, nothing is mirrored).
+    /// </summary>
+    private static string? ShadowNote(string environment, ShadowState? shadow, string kind, string? from, string? to, Func<string, string> names)
+    {
+        if (shadow is null || to is null || from == to || !EnvironmentEventKinds.ChangesStable(kind))
+        {
+            return null;
+        }
+
+        return to == shadow.ReleaseId
+            ? $"note: {names(to)}, the candidate of the active shadow {shadow.ShadowId}, is now the stable release: the shadow mirrors nothing; end it with: glidepath shadow stop --env {environment}"
+            : $"note: the active shadow {shadow.ShadowId} of {names(shadow.ReleaseId)} now compares with the new stable release {names(to)}; only its pairs against {names(to)} are judged from now on (glidepath shadow status --env {environment})";
     }
 
     private async Task EnsureNoCanaryAsync(EnvironmentState state, string action, CancellationToken cancellationToken)

@@ -28,6 +28,10 @@ internal static class ShadowHistory
         }
     }
 
+    /// <summary>The pairs a <c>shadow_stop</c> event recorded as stored at the stop, or null.</summary>
+    public static long? PairsAtStop(EnvironmentEvent e) =>
+        e.DetailsJson is { } json && JsonNode.Parse(json) is JsonObject o && o["pairs"] is JsonValue v && v.TryGetValue<long>(out var n) ? n : null;
+
     /// <summary>The shadow id a shadow event names, or null.</summary>
     public static string? IdOf(EnvironmentEvent e) =>
         e.DetailsJson is { } json && JsonNode.Parse(json) is JsonObject o && o["shadow_id"] is JsonValue v ? (string?)v : null;

@@ -12,8 +12,18 @@ public sealed record ShadowReport
     public required string Environment { get; init; }
     public required ShadowState Shadow { get; init; }
 
-    /// <summary>The stable release when the shadow started (its pairs record the stable that answered each).</summary>
+    /// <summary>
+    /// The stable release whose pairs are judged: the environment's stable release now (the one the checklist and
+    /// <c>rollout start --require-shadow</c> judge against), or the release the candidate replaced once the candidate
+    /// itself is stable; the stable when the shadow started when the environment has none.
+    /// </summary>
     public string? StableReleaseId { get; init; }
+
+    /// <summary>Pairs answered by another stable release (a deploy, rollback or promote came during the shadow): counted against the caps, not judged.</summary>
+    public IReadOnlyList<StablePairCount> PairsAgainstOtherStables { get; init; } = [];
+
+    /// <summary>True when the candidate has become the environment's stable release: an active shadow mirrors nothing now.</summary>
+    public bool CandidateIsStable { get; init; }
 
     public required bool Active { get; init; }
     public required DateTimeOffset StartedAt { get; init; }
@@ -23,6 +33,12 @@ public sealed record ShadowReport
     public string? StopReason { get; init; }
 
     public required ShadowSpend Spend { get; init; }
+
+    /// <summary>
+    /// The pairs stored when the shadow was stopped, as its <c>shadow_stop</c> event records them; null while active.
+    /// Calls in flight at the stop can still store their pairs after it, so <see cref="Spend"/> may count more.
+    /// </summary>
+    public long? PairsAtStop { get; init; }
 
     /// <summary>True when a cap is reached: gateways mirror no more requests for this shadow.</summary>
     public bool CapReached => Spend.Reached(Shadow);

@@ -17,19 +17,32 @@ namespace Glidepath.Shadow;
 /// </summary>
 public sealed class ShadowService(Manifest manifest, EnvironmentService environments, IEnvironmentStore environmentStore, IShadowStore shadows, TimeProvider time)
 {
+    /// <summary>
+    /// The smallest <c>--rate</c>: one stable request in a million. Below it a shadow would not collect the pairs a
+    /// decision needs from any real traffic (1e-300 was accepted and shown as "0% of stable"), so it is refused.
+    /// </summary>
+    public const double MinRate = 1e-6;
+
     /// <summary>Starts mirroring <paramref name="release"/> at <paramref name="rate"/> of the stable arm's requests.</summary>
     public async Task<ShadowState> StartAsync(string environment, Release release, double rate, double? maxCostUsd, long? maxRequests, string actor, string? reason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(release);
         var spec = environments.Spec(environment);
-        if (!(rate is > 0 and <= 1))
+        if (!(rate is >= MinRate and <= 1))
         {
-            throw new BadInputException(string.Create(CultureInfo.InvariantCulture, $"--rate is the share of stable requests mirrored, in (0, 1]; got {rate}"));
+            throw new BadInputException(string.Create(CultureInfo.InvariantCulture,
+                $"--rate is the share of stable requests mirrored, from {MinRate:0.######} (one request in a million) to 1; got {rate}"));
         }
 
-        if (maxCostUsd is <= 0 || maxRequests is <= 0)
+        // NaN is not <= 0, and neither NaN nor infinity can be recorded in the history's JSON: refuse both here.
+        if (maxCostUsd is { } cost && !(cost > 0 && double.IsFinite(cost)))
         {
-            throw new BadInputException("--max-cost-usd and --max-requests must be above zero when given");
+            throw new BadInputException(string.Create(CultureInfo.InvariantCulture, $"--max-cost-usd is the candidate's spend cap in USD, a finite number above zero; got {cost}"));
+        }
+
+        if (maxRequests is <= 0)
+        {
+            throw new BadInputException(string.Create(CultureInfo.InvariantCulture, $"--max-requests is the most pairs the shadow stores, above zero; got {maxRequests}"));
         }
 
         EnvironmentGuard.EnsurePromptVariablesProvided(spec, release, "shadow start");
@@ -84,7 +97,7 @@ public sealed class ShadowService(Manifest manifest, EnvironmentService environm
         };
         var now = time.GetUtcNow();
         await ApplyAsync(state, state with { Shadow = null }, EnvironmentEventKinds.ShadowStop, state.StableReleaseId, shadow.ReleaseId, actor, reason, details, now, cancellationToken).ConfigureAwait(false);
-        return report with { Active = false, StoppedAt = now, StopReason = reason };
+        return report with { Active = false, StoppedAt = now, StopReason = reason, PairsAtStop = report.Spend.Pairs };
     }
 
     /// <summary>The environment's active shadow, or its last one; null when it never had one.</summary>
@@ -93,8 +106,24 @@ public sealed class ShadowService(Manifest manifest, EnvironmentService environm
         var spec = environments.Spec(environment);
         var history = await environmentStore.HistoryAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
         var started = ShadowHistory.Starts(history).LastOrDefault();
-        return started is null ? null : await ReportAsync(spec.Name, started, history, cancellationToken).ConfigureAwait(false);
+        if (started is null)
+        {
+            return null;
+        }
+
+        var state = await environmentStore.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
+        var candidate = started.Shadow.ReleaseId;
+        var report = await ReportAsync(spec.Name, started, history, cancellationToken, JudgedAgainst(state.StableReleaseId, candidate, history)).ConfigureAwait(false);
+        return report with { CandidateIsStable = state.StableReleaseId == candidate };
     }
+
+    /// <summary>
+    /// The stable release whose pairs judge <paramref name="candidateId"/>: the environment's stable release, or,
+    /// once the candidate is itself stable, the release it replaced (null when it replaced none: every pair counts).
+    /// <c>shadow status</c>, the checklist and <c>rollout start --require-shadow</c> all judge against it.
+    /// </summary>
+    public static string? JudgedAgainst(string? currentStableId, string candidateId, IEnumerable<EnvironmentEvent> history) =>
+        currentStableId != candidateId ? currentStableId : StableHistory.Replaced(history, candidateId);
 
     /// <summary>
     /// Every shadow of <paramref name="releaseId"/> in <paramref name="environment"/>, judged on its pairs (only those
@@ -157,6 +186,7 @@ public sealed class ShadowService(Manifest manifest, EnvironmentService environm
         var sample = new PairedSample();
         long n = 0, errors = 0;
         double cost = 0;
+        var others = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var pair in pairs)
         {
             n++;
@@ -166,6 +196,10 @@ public sealed class ShadowService(Manifest manifest, EnvironmentService environm
                 sample.Add(pair.ToPair());
                 errors += pair.CandidateError ? 1 : 0;
             }
+            else
+            {
+                others[pair.StableReleaseId] = others.GetValueOrDefault(pair.StableReleaseId) + 1;
+            }
         }
 
         return new ShadowReport
@@ -173,7 +207,8 @@ public sealed class ShadowService(Manifest manifest, EnvironmentService environm
             App = manifest.App,
             Environment = environment,
             Shadow = started.Shadow,
-            StableReleaseId = started.Event.FromReleaseId,
+            StableReleaseId = onlyStable ?? started.Event.FromReleaseId,
+            PairsAgainstOtherStables = [.. others.Select(o => new StablePairCount(o.Key, o.Value)).OrderByDescending(o => o.Pairs).ThenBy(o => o.StableReleaseId, StringComparer.Ordinal)],
             Active = stop is null,
             StartedAt = started.Event.Time,
             StartedBy = started.Event.Actor,
@@ -181,6 +216,7 @@ public sealed class ShadowService(Manifest manifest, EnvironmentService environm
             StoppedAt = stop?.Time,
             StopReason = stop?.Reason,
             Spend = new ShadowSpend(n, cost),
+            PairsAtStop = stop is null ? null : ShadowHistory.PairsAtStop(stop),
             CandidateErrors = errors,
             Decision = Judge().Decide(sample),
         };

@@ -9,6 +9,8 @@ public sealed record ShadowView(
     string Environment,
     ReleaseRefView? Candidate,
     ReleaseRefView? Stable,
+    bool CandidateIsStable,
+    IReadOnlyList<ShadowView.OtherStablePairs> PairsAgainstOtherStables,
     double Rate,
     double? MaxCostUsd,
     long? MaxRequests,
@@ -20,6 +22,7 @@ public sealed record ShadowView(
     DateTimeOffset? StoppedAt,
     string? StopReason,
     long Pairs,
+    long? PairsAtStop,
     double CostUsd,
     long CandidateErrors,
     string Outcome,
@@ -33,9 +36,13 @@ public sealed record ShadowView(
         ArgumentNullException.ThrowIfNull(names);
         return new ShadowView(
             report.Shadow.ShadowId, report.Environment, names.Ref(report.Shadow.ReleaseId), names.Ref(report.StableReleaseId),
+            report.CandidateIsStable, [.. report.PairsAgainstOtherStables.Select(o => new OtherStablePairs(names.Ref(o.StableReleaseId), o.Pairs))],
             report.Shadow.Rate, report.Shadow.MaxCostUsd, report.Shadow.MaxRequests, report.Active, report.CapReached,
             report.StartedAt, report.StartedBy, report.StartReason, report.StoppedAt, report.StopReason,
-            report.Spend.Pairs, Math.Round(report.Spend.CostUsd, 6), report.CandidateErrors,
+            report.Spend.Pairs, report.PairsAtStop, Math.Round(report.Spend.CostUsd, 6), report.CandidateErrors,
             report.Decision.OutcomeName, report.Decision.Reason, report.Decision.EffectiveSubjects, report.Decision.Evidence);
     }
+
+    /// <summary>Pairs answered by a stable release other than <see cref="Stable"/>: counted against the caps, not judged.</summary>
+    public sealed record OtherStablePairs(ReleaseRefView? Stable, long Pairs);
 }

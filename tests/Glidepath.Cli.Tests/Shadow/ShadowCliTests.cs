@@ -16,52 +16,13 @@ public sealed class ShadowCliTests
         return app;
     }
 
-    /// <summary>Writes <paramref name="n"/> pairs of the active shadow; the candidate fails <paramref name="candidateErrorRate"/> of them. Seeded.</summary>
-    private static async Task PairsAsync(EnvApp app, int n, double candidateErrorRate, char prefix = 'x')
-    {
-        await using var store = await SqliteStore.OpenAsync(app.StorePath, TimeProvider.System, CancellationToken.None);
-        var state = await store.Environments.GetAsync("support-agent", "production", CancellationToken.None);
-        var shadow = state.Shadow!;
-        var random = new Random(7);
-        var now = DateTimeOffset.UtcNow;
-        var pairs = new List<ShadowPairRecord>(n);
-        for (var i = 0; i < n; i++)
-        {
-            var latency = 300 * Math.Exp(random.NextDouble() - 0.5);
-            var failed = random.NextDouble() < candidateErrorRate;
-            pairs.Add(new ShadowPairRecord
-            {
-                ShadowId = shadow.ShadowId,
-                App = "support-agent",
-                Environment = "production",
-                StableTraceId = $"s{prefix}{i:x30}",
-                CandidateTraceId = $"c{prefix}{i:x30}",
-                StableReleaseId = app.Ids["v1"],
-                CandidateReleaseId = shadow.ReleaseId,
-                CreatedAt = now,
-                Group = i % 64,
-                CandidateError = failed,
-                StableLatencyMs = latency,
-                CandidateLatencyMs = failed ? null : latency * Math.Exp(0.05 * (random.NextDouble() - 0.5)),
-                StableCostUsd = 0.002,
-                CandidateCostUsd = 0.002,
-                StablePassed = true,
-                CandidatePassed = failed ? null : true,
-                StableScore = 1,
-                CandidateScore = failed ? null : 1,
-            });
-        }
-
-        await store.Shadows.WriteAsync(pairs, CancellationToken.None);
-    }
-
     [Fact]
     public async Task StartStatusStop_RecordsBothInHistoryAndStatusShowsPairsAndDecision()
     {
         await using var app = await ReadyAsync();
 
         var started = await app.JsonAsync("shadow", "start", "v2", "--env", "production", "--rate", "0.1", "--max-cost-usd", "5", "--reason", "try v2");
-        await PairsAsync(app, 30, 0);
+        await ShadowPairs.WriteAsync(app, 30, 0);
         var status = await app.JsonAsync("status");
         var (_, statusText, _) = await app.RunAsync("status");
         var (code, text, _) = await app.RunAsync("shadow", "status", "--env", "production");
@@ -87,6 +48,15 @@ public sealed class ShadowCliTests
     [InlineData(ExitCodes.BadInput, "v2", "--rate", "0")]
     [InlineData(ExitCodes.BadInput, "v2", "--rate", "1.5")]
     [InlineData(ExitCodes.BadInput, "v2", "--rate", "0.1", "--max-cost-usd", "-1")]
+    [InlineData(ExitCodes.BadInput, "v2", "--rate", "0.1", "--max-cost-usd", "NaN")]
+    [InlineData(ExitCodes.BadInput, "v2", "--rate", "0.1", "--max-cost-usd", "Infinity")]
+    [InlineData(ExitCodes.BadInput, "v2", "--rate", "0.1", "--max-cost-usd", "-Infinity")]
+    [InlineData(ExitCodes.BadInput, "v2", "--rate", "NaN")]
+    [InlineData(ExitCodes.BadInput, "v2", "--rate", "Infinity")]
+    [InlineData(ExitCodes.BadInput, "v2", "--rate", "1e-300")]
+    [InlineData(ExitCodes.BadInput, "v2", "--rate", "0.0000009")]
+    [InlineData(ExitCodes.BadInput, "v2", "--rate", "0.1", "--max-requests", "0")]
+    [InlineData(ExitCodes.BadInput, "v2", "--rate", "0.1", "--max-requests", "1e3")]
     [InlineData(ExitCodes.BadInput, "v9", "--rate", "0.1")]
     [InlineData(ExitCodes.Refused, "v1", "--rate", "0.1")]
     public async Task Start_BadOrRefused_ExitsWithItsCodeAndWritesNothing(int expected, params string[] args)
@@ -97,7 +67,44 @@ public sealed class ShadowCliTests
 
         Assert.True(code == expected, stderr);
         Assert.StartsWith("error: ", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("unexpected", stderr, StringComparison.Ordinal);
         Assert.Null(await StateShadowAsync(app));
+    }
+
+    // A trial's stop event said "stopped after 0 pairs" while status later showed 4: the calls in flight at the stop.
+    [Fact]
+    public async Task Status_PairsStoredAfterTheStop_SaysHowManyBesideWhatTheStopEventRecorded()
+    {
+        await using var app = await ReadyAsync();
+        await app.OkAsync("shadow", "start", "v2", "--env", "production", "--rate", "0.5");
+        await ShadowPairs.WriteAsync(app, 30, 0);
+        var stopped = await app.JsonAsync("shadow", "stop", "--env", "production");
+        var id = stopped.GetProperty("shadow").GetProperty("shadow_id").GetString();
+        await ShadowPairs.WriteAsync(app, 4, 0, prefix: 'y', shadowId: id);
+
+        var (_, text, _) = await app.RunAsync("shadow", "status", "--env", "production");
+        var json = await app.JsonAsync("shadow", "status", "--env", "production");
+
+        Assert.Equal(30L, stopped.GetProperty("shadow").GetProperty("pairs_at_stop").GetInt64());
+        Assert.Contains("pairs 34,", text, StringComparison.Ordinal);
+        Assert.Contains("4 of these pairs were stored after the stop (calls already in flight when it was stopped); the shadow_stop event recorded 30", text, StringComparison.Ordinal);
+        Assert.Equal((34L, 30L), (json.GetProperty("shadow").GetProperty("pairs").GetInt64(), json.GetProperty("shadow").GetProperty("pairs_at_stop").GetInt64()));
+    }
+
+    // A trial's "--max-cost-usd 0.0003" printed "until $0 spent", and status "of $0".
+    [Fact]
+    public async Task StartAndStatus_SmallestRateAndASmallCostCap_PrintedWithoutRoundingToZero()
+    {
+        await using var app = await ReadyAsync();
+
+        var (code, started, stderr) = await app.RunAsync("shadow", "start", "v2", "--env", "production", "--rate", "0.000001", "--max-cost-usd", "0.0003");
+        var (_, status, _) = await app.RunAsync("shadow", "status", "--env", "production");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("started: 0.0001% of stable", started, StringComparison.Ordinal);
+        Assert.Contains("until $0.0003 spent", started, StringComparison.Ordinal);
+        Assert.Contains("at 0.0001% of stable requests until $0.0003 spent", status, StringComparison.Ordinal);
+        Assert.Contains("candidate spend $0 of $0.0003", status, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -138,7 +145,7 @@ public sealed class ShadowCliTests
     {
         await using var app = await ReadyAsync();
         await app.OkAsync("shadow", "start", "v2", "--env", "production", "--rate", "0.1");
-        await PairsAsync(app, 600, 0.2);
+        await ShadowPairs.WriteAsync(app, 600, 0.2);
 
         var (code, stdout, _) = await app.RunAsync("shadow", "status", "--env", "production", "--format", "json");
 
@@ -157,7 +164,7 @@ public sealed class ShadowCliTests
 
         var (refused, _, stderr) = await app.RunAsync("rollout", "start", "v2", "--env", "production", "--require-shadow");
         await app.OkAsync("shadow", "start", "v2", "--env", "production", "--rate", "0.5");
-        await PairsAsync(app, 3000, 0);
+        await ShadowPairs.WriteAsync(app, 3000, 0);
         var (statusCode, status, _) = await app.RunAsync("shadow", "status", "--env", "production");
         await app.OkAsync("shadow", "stop", "--env", "production");
         var (started, _, startErr) = await app.RunAsync("rollout", "start", "v2", "--env", "production", "--require-shadow");
@@ -178,7 +185,7 @@ public sealed class ShadowCliTests
     {
         await using var app = await ReadyAsync();
         var (startCode, _, startErr) = await app.RunAsync("shadow", "start", "v2", "--env", "production", "--rate", "0.5", "--max-requests", "60");
-        await PairsAsync(app, 60, 0);
+        await ShadowPairs.WriteAsync(app, 60, 0);
         await app.OkAsync("shadow", "stop", "--env", "production");
 
         var (watchCode, _, watchErr) = await app.RunAsync("shadow", "status", "--env", "production", "--watch");
@@ -202,7 +209,7 @@ public sealed class ShadowCliTests
         foreach (var (errors, prefix) in passFirst ? new[] { (0.0, 'p'), (0.2, 'h') } : [(0.2, 'h'), (0.0, 'p')])
         {
             await app.OkAsync("shadow", "start", "v2", "--env", "production", "--rate", "0.5");
-            await PairsAsync(app, errors > 0 ? 600 : 3000, errors, prefix);
+            await ShadowPairs.WriteAsync(app, errors > 0 ? 600 : 3000, errors, prefix);
             await app.OkAsync("shadow", "stop", "--env", "production");
         }
 

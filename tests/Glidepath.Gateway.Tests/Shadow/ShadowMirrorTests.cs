@@ -202,7 +202,7 @@ public sealed class ShadowPairwiseJudgeTests
     [InlineData("neither", 0.0)]
     public async Task Pair_PairwiseJudgeAskedInBothOrders_PreferenceStoredAndAPositionBiasIsATie(string judge, double expected)
     {
-        await using var f = await GatewayFixture.CreateAsync("\nshadow:\n  pairwise: { model: { provider: sim, name: judge-model }, rubric: evals/rubric.md, max_drop: 0.05 }\n");
+        await using var f = await GatewayFixture.CreateAsync("\nshadow:\n  pairwise: { model: { provider: sim, name: judge-model }, rubric: evals/pairwise.md, max_drop: 0.05 }\n");
         f.Models.For("canary-model").Answer = (_, _) => new ChatResponse(new ChatMessage(ChatRole.Assistant, "THE CANDIDATE'S ANSWER"));
         f.Models.For("judge-model").Answer = (messages, _) =>
         {

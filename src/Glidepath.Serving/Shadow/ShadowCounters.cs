@@ -1,0 +1,87 @@
+using System.Diagnostics.Metrics;
+
+namespace Glidepath.Serving.Shadow;
+
+/// <summary>
+/// What became of the requests a gateway sampled for its shadow, on <c>/metrics</c> as <c>glidepath_shadow_*</c>:
+/// mirrored (the pair stored), dropped (with the reason: the queue was full, or the shadow ended or the environment
+/// froze while the request waited in the queue), capped, or failed.
+/// </summary>
+internal sealed class ShadowCounters : IDisposable
+{
+    /// <summary>The queue was full when the caller's answer completed.</summary>
+    public const string QueueFull = "queue_full";
+
+    /// <summary>The shadow was stopped (or replaced by another) while the request waited in the queue.</summary>
+    public const string ShadowEnded = "shadow_ended";
+
+    /// <summary>The environment was frozen while the request waited in the queue.</summary>
+    public const string Frozen = "frozen";
+
+    private readonly Meter _meter;
+    private readonly bool _ownsMeter;
+    private long _queueFull;
+    private long _shadowEnded;
+    private long _frozen;
+    private long _mirrored;
+    private long _capped;
+    private long _failed;
+
+    public ShadowCounters(IMeterFactory? meters)
+    {
+        _ownsMeter = meters is null;
+        _meter = meters?.Create(ServingTelemetry.Name) ?? new Meter(ServingTelemetry.Name);
+        _meter.CreateObservableCounter("glidepath.shadow.mirrored", () => Mirrored, "{request}", "Stable requests answered by the shadow candidate and stored as pairs");
+        _meter.CreateObservableCounter("glidepath.shadow.dropped", DroppedByReason, "{request}",
+            "Sampled requests not mirrored: the shadow queue was full (reason queue_full), or the shadow ended (shadow_ended) or the environment froze (frozen) while they were queued");
+        _meter.CreateObservableCounter("glidepath.shadow.capped", () => Capped, "{request}", "Sampled requests not mirrored because the shadow's cost or request cap was reached");
+        _meter.CreateObservableCounter("glidepath.shadow.failed", () => Failed, "{request}", "Mirrored requests whose pair could not be stored (store or shadow failure)");
+    }
+
+    /// <summary>Dropped for any reason.</summary>
+    public long Dropped => DroppedFor(QueueFull) + DroppedFor(ShadowEnded) + DroppedFor(Frozen);
+
+    public long Mirrored => Interlocked.Read(ref _mirrored);
+    public long Capped => Interlocked.Read(ref _capped);
+    public long Failed => Interlocked.Read(ref _failed);
+
+    public long DroppedFor(string reason) => Interlocked.Read(ref Counter(reason));
+
+    public void Drop(string reason) => Interlocked.Increment(ref Counter(reason));
+
+    public void Mirror(int count) => Interlocked.Add(ref _mirrored, count);
+
+    public void Cap() => Interlocked.Increment(ref _capped);
+
+    public void Fail(int count = 1) => Interlocked.Add(ref _failed, count);
+
+    public void Dispose()
+    {
+        if (_ownsMeter)
+        {
+            _meter.Dispose();
+        }
+    }
+
+    private ref long Counter(string reason)
+    {
+        switch (reason)
+        {
+            case QueueFull:
+                return ref _queueFull;
+            case ShadowEnded:
+                return ref _shadowEnded;
+            case Frozen:
+                return ref _frozen;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(reason), reason, "not a reason a shadow request is dropped for");
+        }
+    }
+
+    private IEnumerable<Measurement<long>> DroppedByReason() =>
+    [
+        new(DroppedFor(QueueFull), new KeyValuePair<string, object?>("reason", QueueFull)),
+        new(DroppedFor(ShadowEnded), new KeyValuePair<string, object?>("reason", ShadowEnded)),
+        new(DroppedFor(Frozen), new KeyValuePair<string, object?>("reason", Frozen)),
+    ];
+}

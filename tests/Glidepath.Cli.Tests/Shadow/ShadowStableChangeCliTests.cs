@@ -1,0 +1,94 @@
+using System.Text.Json;
+using Glidepath.Cli.Tests.Environments;
+
+namespace Glidepath.Cli.Tests.Shadow;
+
+/// <summary>A deploy, rollback or promote during a shadow changes the stable release its later pairs are against.</summary>
+public sealed class ShadowStableChangeCliTests
+{
+    /// <summary>v1 stable in production (through staging), v2 and v3 gated against v1, a shadow of v2 in production.</summary>
+    private static async Task<EnvApp> ShadowOfV2Async()
+    {
+        var app = await EnvApp.CreateAsync(3);
+        await app.DeployAllToStagingAsync();
+        await app.OkAsync("promote", "v1", "--env", "production");
+        await app.SaveVerdictAsync("v2", "v1", "pass");
+        await app.SaveVerdictAsync("v3", "v1", "pass");
+        await app.OkAsync("shadow", "start", "v2", "--env", "production", "--rate", "0.5");
+        return app;
+    }
+
+    // A trial deployed v3 during a shadow of v2 with stable v1: status judged the pairs against both stables together
+    // and still said "against stable v1", while the checklist and --require-shadow judged only those against v3.
+    [Fact]
+    public async Task Status_StableChangedDuringTheShadow_JudgesOnlyPairsAgainstTheNewStableAndNamesTheOthers()
+    {
+        await using var app = await ShadowOfV2Async();
+        await ShadowPairs.WriteAsync(app, 600, 0.2, stable: "v1");
+
+        var (_, _, promoteErr) = await app.RunAsync("promote", "v3", "--env", "production");
+        var (code, text, _) = await app.RunAsync("shadow", "status", "--env", "production");
+        var (jsonCode, stdout, _) = await app.RunAsync("shadow", "status", "--env", "production", "--format", "json");
+        var (_, checklist, _) = await app.RunAsync("checklist", "v2", "--env", "production", "--stage", "rollout");
+
+        Assert.Contains("note: the active shadow sh-", promoteErr, StringComparison.Ordinal);
+        Assert.Contains("now compares with the new stable release v3", promoteErr, StringComparison.Ordinal);
+        Assert.Equal((0, 0), (code, jsonCode));
+        Assert.Matches(@"of v2\+\w+ against stable v3\+", text);
+        Assert.Matches(@"not judged: pairs with another stable release \(600 against v1\+\w+\); .* only the pairs against v3\+", text);
+        Assert.Contains("judge: collecting", text, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(stdout);
+        var shadow = json.RootElement.GetProperty("shadow");
+        Assert.Equal("v3", shadow.GetProperty("stable").GetProperty("name").GetString());
+        var other = shadow.GetProperty("pairs_against_other_stables").EnumerateArray().Single();
+        Assert.Equal(("v1", 600L), (other.GetProperty("stable").GetProperty("name").GetString(), other.GetProperty("pairs").GetInt64()));
+        Assert.False(shadow.GetProperty("candidate_is_stable").GetBoolean());
+        Assert.Contains("still collecting", checklist, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_CandidateBecameStable_SaysNothingIsMirroredAndJudgesAgainstTheReplacedRelease()
+    {
+        await using var app = await ShadowOfV2Async();
+        await ShadowPairs.WriteAsync(app, 3000, 0, stable: "v1");
+
+        var (_, _, promoteErr) = await app.RunAsync("promote", "v2", "--env", "production");
+        var (code, text, _) = await app.RunAsync("shadow", "status", "--env", "production");
+        var json = await app.JsonAsync("shadow", "status", "--env", "production");
+
+        Assert.Contains("note: v2, the candidate of the active shadow sh-", promoteErr, StringComparison.Ordinal);
+        Assert.Contains("is now the stable release: the shadow mirrors nothing", promoteErr, StringComparison.Ordinal);
+        Assert.Equal(0, code);
+        Assert.Matches(@"of v2\+\w+ judged against v1\+\w+, the stable release it replaced,", text);
+        Assert.Matches(@"active, but v2\+\w+ is now the stable release: nothing is mirrored", text);
+        Assert.Contains("judge: pass", text, StringComparison.Ordinal);
+        Assert.True(json.GetProperty("shadow").GetProperty("candidate_is_stable").GetBoolean());
+    }
+
+    // Nothing more is mirrored once the candidate is stable: a watch still collecting would wait for ever.
+    [Fact]
+    public async Task StatusWatch_CandidateBecameStableWhileCollecting_Exit1SayingSo()
+    {
+        await using var app = await ShadowOfV2Async();
+        await ShadowPairs.WriteAsync(app, 60, 0, stable: "v1");
+        await app.OkAsync("promote", "v2", "--env", "production");
+
+        var (code, _, stderr) = await app.RunAsync("shadow", "status", "--env", "production", "--watch");
+
+        Assert.Equal(ExitCodes.Negative, code);
+        Assert.Contains("the shadow stopped mirroring (its candidate became the stable release) before the judge decided", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rollback_WithoutAShadow_PrintsNoShadowNote()
+    {
+        await using var app = await ShadowOfV2Async();
+        await app.OkAsync("shadow", "stop", "--env", "production");
+        await app.OkAsync("promote", "v3", "--env", "production");
+
+        var (code, _, stderr) = await app.RunAsync("rollback", "--env", "production");
+
+        Assert.Equal(0, code);
+        Assert.DoesNotContain("shadow", stderr, StringComparison.Ordinal);
+    }
+}
