@@ -30,7 +30,7 @@ internal sealed partial class ShadowMirror : BackgroundService
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(5);
 
     private readonly Channel<ShadowJob> _queue;
-    private readonly Channel<(ShadowPairRecord Pair, ShadowBudget Budget)> _pairs;
+    private readonly ShadowPairWriter _pairs;
     private readonly ServingOptions _options;
     private readonly RoutingTableSource _routes;
     private readonly TraceQueue _traces;
@@ -40,13 +40,13 @@ internal sealed partial class ShadowMirror : BackgroundService
     private readonly ILogger<ShadowMirror> _logger;
     private readonly Lazy<PairwiseJudge?> _judge;
     private readonly ConcurrentDictionary<string, ShadowBudget> _budgets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _candidateFailureLogged = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private readonly ShadowCounters _counters;
 
     public ShadowMirror(ServingOptions options, RoutingTableSource routes, TraceQueue traces, Func<ChatService> service, IMeterFactory? meters, ILogger<ShadowMirror> logger)
     {
         _queue = Channel.CreateBounded<ShadowJob>(new BoundedChannelOptions(options.ShadowQueueCapacity) { FullMode = BoundedChannelFullMode.Wait });
-        _pairs = Channel.CreateBounded<(ShadowPairRecord, ShadowBudget)>(new BoundedChannelOptions(options.ShadowQueueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
         _options = options;
         _routes = routes;
         _traces = traces;
@@ -56,6 +56,7 @@ internal sealed partial class ShadowMirror : BackgroundService
         _logger = logger;
         _judge = new(() => PairwiseJudge.Create(options, logger));
         _counters = new ShadowCounters(meters);
+        _pairs = new ShadowPairWriter(options, _refresh, _counters, logger);
     }
 
     /// <summary>What became of the sampled requests: mirrored, dropped (by reason), capped or failed.</summary>
@@ -66,8 +67,8 @@ internal sealed partial class ShadowMirror : BackgroundService
     public long Capped => _counters.Capped;
     public long Failed => _counters.Failed;
 
-    /// <summary>Answered pairs waiting for their batch write.</summary>
-    internal int PendingPairs => _pairs.Reader.Count;
+    /// <summary>Answered pairs not yet stored (queued, or in a batch the store has not taken yet).</summary>
+    internal int PendingPairs => _pairs.Pending;
 
     /// <summary>The shadow to mirror a call to, or null: only stable, unfrozen, sampled calls while the shadow's caps have room.</summary>
     public ShadowRoute? Sample(in RouteDecision decision, string traceId)
@@ -98,14 +99,14 @@ internal sealed partial class ShadowMirror : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var writer = WritePairsAsync(stoppingToken);
+        var writer = _pairs.RunAsync(stoppingToken);
         try
         {
             await Task.WhenAll(Enumerable.Range(0, Concurrency).Select(_ => WorkAsync(stoppingToken))).ConfigureAwait(false);
         }
         finally
         {
-            _pairs.Writer.TryComplete();
+            _pairs.Complete();
             await writer.ConfigureAwait(false);
         }
     }
@@ -168,13 +169,14 @@ internal sealed partial class ShadowMirror : BackgroundService
         {
             var (trace, pair) = await caller.CallAsync(job, cancellationToken).ConfigureAwait(false);
             _traces.TryEnqueue(trace);
+            if (pair.CandidateError && _candidateFailureLogged.TryAdd(job.Shadow.ShadowId, 0))
+            {
+                LogCandidateFailed(_logger, job.Shadow.ShadowId, trace.Status, trace.Error ?? "?", trace.UpstreamMessage ?? "");
+            }
+
             budget.Answered(pair.CandidateCostUsd);
             answered = pair.CandidateCostUsd;
-            if (!_pairs.Writer.TryWrite((pair, budget)))
-            {
-                // A full queue (the store is slow): wait for room rather than lose an answered pair.
-                await _pairs.Writer.WriteAsync((pair, budget), cancellationToken).ConfigureAwait(false);
-            }
+            await _pairs.QueueAsync(pair, budget, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -187,93 +189,6 @@ internal sealed partial class ShadowMirror : BackgroundService
             budget.Release(answered);
             throw;
         }
-    }
-
-    /// <summary>
-    /// Stores queued pairs in batches: waits a flush interval for a batch to gather, then writes it in one transaction,
-    /// under the refresh lock (a pair is either in the store when a budget re-reads it or counted locally, never both).
-    /// A batch the store refuses is counted as failed, never retried blind. On shutdown what is queued is written, briefly.
-    /// </summary>
-    private async Task WritePairsAsync(CancellationToken stoppingToken)
-    {
-        var batch = new List<(ShadowPairRecord Pair, ShadowBudget Budget)>(_options.TraceBatchSize);
-        try
-        {
-            while (await _pairs.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
-            {
-                if (_pairs.Reader.Count < _options.TraceBatchSize)
-                {
-                    await Task.Delay(_options.TraceFlushInterval, _options.Time, stoppingToken).ConfigureAwait(false);
-                }
-
-                await WriteBatchAsync(batch, stoppingToken).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-
-        // Shutting down: write what is queued and what the workers still queue until they end (the queue is completed
-        // once they have), briefly.
-        using var last = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        try
-        {
-            do
-            {
-                await WriteBatchAsync(batch, last.Token).ConfigureAwait(false);
-            }
-            while (await _pairs.Reader.WaitToReadAsync(last.Token).ConfigureAwait(false));
-        }
-        catch (OperationCanceledException)
-        {
-            foreach (var (pair, budget) in batch)
-            {
-                budget.Release(pair.CandidateCostUsd);
-                _counters.Fail();
-            }
-        }
-    }
-
-    /// <summary>Writes <paramref name="batch"/> topped up from the queue; a batch interrupted by cancellation is kept for the next call.</summary>
-    private async Task WriteBatchAsync(List<(ShadowPairRecord Pair, ShadowBudget Budget)> batch, CancellationToken cancellationToken)
-    {
-        while (batch.Count < _options.TraceBatchSize && _pairs.Reader.TryRead(out var item))
-        {
-            batch.Add(item);
-        }
-
-        if (batch.Count == 0)
-        {
-            return;
-        }
-
-        await _refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await _store!.WriteAsync([.. batch.Select(b => b.Pair)], cancellationToken).ConfigureAwait(false);
-            foreach (var (pair, budget) in batch)
-            {
-                budget.Stored(pair.CandidateCostUsd);
-            }
-
-            _counters.Mirror(batch.Count);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            foreach (var (pair, budget) in batch)
-            {
-                budget.Release(pair.CandidateCostUsd);
-            }
-
-            _counters.Fail(batch.Count);
-            LogPairsUnwritten(_logger, batch.Count, ex.Message);
-        }
-        finally
-        {
-            _refresh.Release();
-        }
-
-        batch.Clear();
     }
 
     /// <summary>Re-reads the shadow's pairs and spend when due; false when they were never read (the store failed): nothing is mirrored blind.</summary>
@@ -318,8 +233,8 @@ internal sealed partial class ShadowMirror : BackgroundService
     [LoggerMessage(Level = LogLevel.Warning, Message = "shadow {ShadowId}: mirroring trace {TraceId} failed: {Error}")]
     private static partial void LogMirrorFailed(ILogger logger, string traceId, string shadowId, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "shadow pairs: {Count} could not be stored and are not counted: {Error}")]
-    private static partial void LogPairsUnwritten(ILogger logger, int count, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "shadow {ShadowId}: the candidate failed a mirrored request ({Status} {Error}) {Message}; its later failures are counted in the pairs (glidepath shadow status), not logged")]
+    private static partial void LogCandidateFailed(ILogger logger, string shadowId, int status, string error, string message);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "the pairwise judge of shadow.pairwise cannot be built, so every shadow pair counts as a loss for the candidate: {Error}")]
     private static partial void LogJudgeUnavailable(ILogger logger, string error);
