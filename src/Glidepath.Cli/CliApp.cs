@@ -64,7 +64,8 @@ public static class CliApp
             to live traffic, with a way back at every step.
 
             Exit codes: 0 ok, 1 negative verdict, 2 bad input, 3 operational error, 4 refused by policy,
-            130 stopped by Ctrl-C or SIGTERM (what finished is saved; a run can be resumed).
+            130 stopped by Ctrl-C or SIGTERM (what finished is saved; a run can be resumed); the long-running
+            serve and controller stop on SIGTERM with 0, as a service manager expects.
             Errors are one line; set GLIDEPATH_DEBUG=1 to also print the stack trace of an unexpected one.
             """);
         root.Add(GlobalOptions.Manifest);
