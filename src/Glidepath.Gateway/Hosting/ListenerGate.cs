@@ -21,9 +21,11 @@ internal sealed class ListenerGate(RequestDelegate next, bool adminSeparate, boo
         var listener = ListenEndpoints.Of(http);
         var path = http.Request.Path;
         // The dashboard is the admin API's face: it lives on the same listener.
-        var admin = path.StartsWithSegments(AdminEndpointRouteBuilderExtensions.Prefix, StringComparison.Ordinal)
-            || path.StartsWithSegments(DashboardEndpointRouteBuilderExtensions.Prefix, StringComparison.Ordinal);
-        var metrics = path.Equals(MetricsPath, StringComparison.Ordinal);
+        // Compared as routing matches: without regard to case, a trailing slash included (/METRICS and /metrics/ reach
+        // the same endpoint, and were served without the token check).
+        var admin = path.StartsWithSegments(AdminEndpointRouteBuilderExtensions.Prefix, StringComparison.OrdinalIgnoreCase)
+            || path.StartsWithSegments(DashboardEndpointRouteBuilderExtensions.Prefix, StringComparison.OrdinalIgnoreCase);
+        var metrics = path.StartsWithSegments(MetricsPath, StringComparison.OrdinalIgnoreCase);
         var home = admin ? (adminSeparate ? Listener.Admin : Listener.Main)
             : metrics ? (metricsSeparate ? Listener.Metrics : Listener.Main)
             : Listener.Main;

@@ -22,6 +22,37 @@ public sealed class ListenerTests
         Assert.Contains("# TYPE", ok.Body, StringComparison.Ordinal);
     }
 
+    // A review: routing matches /METRICS and /metrics/ too, and the gate compared the exact bytes, so they were served
+    // without the token check (and /ADMIN/v1 reached the admin API on the traffic port when it has its own).
+    [Theory]
+    [InlineData("/METRICS")]
+    [InlineData("/metrics/")]
+    [InlineData("/Metrics")]
+    public async Task Metrics_AnotherCaseOrATrailingSlash_NeedsTheTokenToo(string path)
+    {
+        await using var h = await AdminHarness.StartAsync();
+
+        var none = await h.SendAsync(HttpMethod.Get, path, bearer: null);
+
+        Assert.Equal(401, none.Status);
+        Assert.DoesNotContain("glidepath_", none.Body, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/METRICS")]
+    [InlineData("/metrics/")]
+    [InlineData("/ADMIN/v1/status")]
+    [InlineData("/Dashboard")]
+    public async Task SeparatePorts_AnotherCaseOrATrailingSlash_StillOnlyOnTheirOwnPort(string path)
+    {
+        await using var h = await AdminHarness.StartAsync(o => o with { AdminUrls = ["http://127.0.0.1:0"], MetricsUrls = ["http://127.0.0.1:0"] });
+        var viewer = await h.TokenAsync(Role.Viewer);
+
+        var onMain = await h.SendAsync(HttpMethod.Get, path, viewer, baseUrl: h.F.Server!.Urls.Single());
+
+        Assert.Equal(404, onMain.Status);
+    }
+
     [Fact]
     public async Task Metrics_TokenOfAnotherEnvironment_Is403NamingTheServedEnvironment()
     {
