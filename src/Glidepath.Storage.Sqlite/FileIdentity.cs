@@ -31,6 +31,41 @@ internal static partial class FileIdentity
         }
     }
 
+    /// <summary>
+    /// When the file at <paramref name="path"/> was created, in nanoseconds since 1970 (statx(2)'s birth time, which a
+    /// rename keeps and no write changes); null where it cannot be read (another OS, a file system without it, no file).
+    /// With the inode it tells the same file moved away and back from a new file that was given a freed inode.
+    /// </summary>
+    public static long? Born(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        // struct statx is the same on every architecture: stx_mask at 0, stx_btime (i64 seconds, u32 nanoseconds) at 80.
+        const uint BirthTime = 0x800;
+        var buffer = new byte[256];
+        try
+        {
+            if (Statx(AtCurrentDirectory, path, 0, BirthTime, buffer) != 0 || (BinaryPrimitives.ReadUInt32LittleEndian(buffer) & BirthTime) == 0)
+            {
+                return null;
+            }
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+
+        return (BinaryPrimitives.ReadInt64LittleEndian(buffer.AsSpan(80)) * 1_000_000_000) + BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(88));
+    }
+
+    private const int AtCurrentDirectory = -100;
+
+    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Statx(int directory, string path, int flags, uint mask, [Out] byte[] buffer);
+
     [LibraryImport("libc", EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Stat(string path, [Out] byte[] buffer);
 }

@@ -29,6 +29,14 @@ public sealed class SqliteStore : IGlidepathStore
     private StoreIdentity? _identity;
     private (ulong Device, ulong Inode)? _file;
 
+    /// <summary>
+    /// The file this store read last, with its birth time, kept while the path names none (moved away): the same file
+    /// moved back is this store again, and the -wal beside it is its own (its commits not yet checkpointed), not set aside.
+    /// </summary>
+    private ((ulong Device, ulong Inode) File, long Born)? _away;
+
+    private long? _born;
+
     // The -wal beside the file at the last identity read: if the file is replaced, that log is the old file's.
     private readonly StaleJournal _journal;
     private readonly SemaphoreSlim _identityGate = new(1, 1);
@@ -77,6 +85,7 @@ public sealed class SqliteStore : IGlidepathStore
             await SqliteMigrator.MigrateAsync(database, path, upgrade: false, cancellationToken).ConfigureAwait(false);
             var store = new SqliteStore(database, time ?? TimeProvider.System);
             store._file = FileIdentity.Of(database.Path);
+            store._born = FileIdentity.Born(database.Path);
             store._journal.Remember();
             store._identity = await ReadIdentityAsync(database, cancellationToken).ConfigureAwait(false);
             return store;
@@ -143,14 +152,22 @@ public sealed class SqliteStore : IGlidepathStore
         {
             // Pooled connections would go on writing to the unlinked file, where nothing is ever read again: drop them,
             // so writes fail (and are counted) until a store is back, instead of vanishing.
-            Database.ClearPool();
-            _file = null;
+            LetGo();
             throw new OperationalException($"the store file {Database.Path} is gone (deleted or moved); nothing is read or written until a store is there again");
         }
 
         try
         {
             var file = FileIdentity.Of(Database.Path);
+            if (file is not null && _file is null && _away is { } away && away.File == file && FileIdentity.Born(Database.Path) == away.Born)
+            {
+                // The file this store read before, moved back (a mv away and back, a mount that came back): same inode
+                // and birth time, so not a new file given a freed inode. Its -wal holds commits the closed connections did
+                // not checkpoint (SQLite does not checkpoint a file that was moved): it is kept, not set aside.
+                (_file, _born, _away) = (file, away.Born, null);
+                Database.ClearPool();
+            }
+
             if (file is not null && file != _file)
             {
                 // Another file at the path. Before anything opens it, the old file's -wal is set aside: it would be read
@@ -166,8 +183,7 @@ public sealed class SqliteStore : IGlidepathStore
             // caller keeps serving from what it has until a store is there again.
             if (IsEmptyFile(Database.Path))
             {
-                Database.ClearPool();
-                _file = null;
+                LetGo();
                 throw new OperationalException($"the store file {Database.Path} is now an empty file; nothing is read or written until a store is there again");
             }
 
@@ -181,15 +197,14 @@ public sealed class SqliteStore : IGlidepathStore
             if (now.StoreId.Length == 0 && !await HoldsAStoreAsync(Database, cancellationToken).ConfigureAwait(false))
             {
                 // A database that holds no store (another program's, or one not migrated): not adopted, not written to.
-                Database.ClearPool();
-                _file = null;
+                LetGo();
                 throw new OperationalException($"the store file {Database.Path} was replaced by a database that holds no Glidepath store; nothing is read or written until a store is there again");
             }
 
             // Another file at the path: pooled connections still hold the old one open, so they go first.
             Database.ClearPool();
             await SqliteMigrator.MigrateAsync(Database, Database.Path, upgrade: false, cancellationToken).ConfigureAwait(false);
-            _file = file;
+            (_file, _born, _away) = (file, FileIdentity.Born(Database.Path), null);
             _identity = await ReadIdentityAsync(Database, cancellationToken).ConfigureAwait(false) with { Generation = (_identity?.Generation ?? 0) + 1 };
             _journal.Remember(); // only once adopted: a file whose migration failed is not this store's yet
             return Copy(_identity);
@@ -198,6 +213,21 @@ public sealed class SqliteStore : IGlidepathStore
         {
             throw new OperationalException($"cannot read the store at {Database.Path}: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>
+    /// The path names no file this store can read: its connections go (they would write where nothing is read again),
+    /// and the file it read last is remembered in case it comes back.
+    /// </summary>
+    private void LetGo()
+    {
+        Database.ClearPool();
+        if (_file is { } file && _born is { } born)
+        {
+            _away = (file, born);
+        }
+
+        _file = null;
     }
 
     /// <summary>A file of 0 bytes with no write-ahead log beside it holding pages: SQLite's "empty database", no store.</summary>

@@ -75,6 +75,57 @@ public sealed class StoreIdentityTests
         Assert.Equal("restored", (await tmp.Store.Environments.GetAsync("app", "production", default)).StableReleaseId);
     }
 
+    // A trial: the store file moved away and back (the docs' own fail-static example) came back as "another file", so
+    // its own -wal — commits its closed connections had not checkpointed — was set aside: a deploy vanished from
+    // history and the next change reused its revision. The same file (inode and birth time) keeps its log.
+    [Fact]
+    public async Task ReadIdentityAsync_FileMovedAwayAndBack_ItsOwnLogKept_NoCommitLost()
+    {
+        await using var tmp = await TempSqliteFile.CreateAsync();
+        tmp.Store.Database.ClearPool();
+        await tmp.Store.Environments.ApplyAsync(Deploy(0, "r1"), default);
+        var before = await tmp.Store.ReadIdentityAsync(default);
+        await tmp.Store.Environments.ApplyAsync(Deploy(1, "r2"), default);
+        Assert.True(new FileInfo(tmp.DbPath + "-wal").Length > 0, "the last commit is not in the -wal: the test would not test the log");
+
+        File.Move(tmp.DbPath, tmp.DbPath + ".away");
+        await Assert.ThrowsAsync<OperationalException>(() => tmp.Store.ReadIdentityAsync(default));
+        File.Move(tmp.DbPath + ".away", tmp.DbPath);
+        var after = await tmp.Store.ReadIdentityAsync(default);
+
+        Assert.Equal(before.StoreId, after.StoreId);
+        var state = await tmp.Store.Environments.GetAsync("app", "production", default);
+        Assert.Equal(("r2", 2L), (state.StableReleaseId, state.Revision));
+        Assert.Empty(Directory.GetFiles(tmp.Dir, "glidepath.db-wal.stale-*"));
+    }
+
+    // The other side of the same rule: a file deleted (its -wal left) and a new store created at the path may get the
+    // freed inode; its birth time differs, so the old -wal is still set aside, never read into the new store.
+    [Fact]
+    public async Task ReadIdentityAsync_FileDeletedItsLogLeft_NewStoreCreated_OldLogSetAside()
+    {
+        await using var tmp = await TempSqliteFile.CreateAsync();
+        tmp.Store.Database.ClearPool();
+        await tmp.Store.Environments.ApplyAsync(Deploy(0, "old"), default);
+        await tmp.Store.ReadIdentityAsync(default);
+        await tmp.Store.Environments.ApplyAsync(Deploy(1, "old-2"), default);
+        File.Delete(tmp.DbPath);
+        await Assert.ThrowsAsync<OperationalException>(() => tmp.Store.ReadIdentityAsync(default));
+        var aside = Path.Combine(tmp.Dir, "wal.keep");
+        File.Move(tmp.DbPath + "-wal", aside);
+        await using (var created = await SqliteStore.OpenAsync(tmp.DbPath, TimeProvider.System, default))
+        {
+            await created.Environments.ApplyAsync(Deploy(0, "new"), default);
+            created.Database.ClearPool();
+        }
+
+        File.Move(aside, tmp.DbPath + "-wal", overwrite: true); // the old store's log back beside the new file
+
+        await tmp.Store.ReadIdentityAsync(default);
+
+        Assert.Equal("new", (await tmp.Store.Environments.GetAsync("app", "production", default)).StableReleaseId);
+    }
+
     [Fact]
     public async Task ReadIdentityAsync_ReplacedByADatabaseThatHoldsNoStore_NotAdoptedNorWritten()
     {
