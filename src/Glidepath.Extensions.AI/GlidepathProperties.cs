@@ -24,4 +24,10 @@ public static class GlidepathProperties
 
     /// <summary>Response: the trace id (32 hex digits), for feedback and <c>glidepath traces show</c>.</summary>
     public const string TraceId = "glidepath.trace_id";
+
+    /// <summary>
+    /// In inner-client mode, true in the <see cref="Microsoft.Extensions.AI.ChatOptions.AdditionalProperties"/> of a shadow candidate's call to
+    /// the app's own client (its tools are declarations only, never run): middleware with side effects can skip it.
+    /// </summary>
+    public const string Shadow = "glidepath.shadow";
 }

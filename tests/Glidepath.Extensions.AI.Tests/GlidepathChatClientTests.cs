@@ -62,6 +62,33 @@ public sealed class GlidepathChatClientTests : IAsyncLifetime
         Assert.Equal((Glidepath.Routing.Arm.Shadow, "my-own-model", 200), (candidate.Arm, candidate.Model, candidate.Status));
     }
 
+    // A review: the app's own pipeline below Glidepath may invoke functions (UseFunctionInvocation), and the shadow's
+    // call went through it with the app's invocable tools: a candidate's tool call ran for real in the background.
+    [Fact]
+    public async Task InnerClientMode_ShadowCandidateCallsAnAppTool_NeverRunByTheShadow_AndTheCallIsMarked()
+    {
+        var own = new ScriptedChatClient("my-own-model")
+        {
+            Answer = (messages, _) => messages.Any(m => m.Contents.OfType<FunctionResultContent>().Any())
+                ? new ChatResponse(new ChatMessage(ChatRole.Assistant, "Cancelled."))
+                : new ChatResponse(new ChatMessage(ChatRole.Assistant, [new FunctionCallContent("c1", "cancel_order", new Dictionary<string, object?> { ["order_id"] = "A-1" })])) { FinishReason = ChatFinishReason.ToolCalls },
+        };
+        var runs = 0;
+        var cancel = AIFunctionFactory.Create((string order_id) => { Interlocked.Increment(ref runs); return "cancelled " + order_id; }, "cancel_order");
+        await _world.SetAsync(s => s with { Shadow = new ShadowState("sh-tools", _world.V2.Id, 1, null, null) }, EnvironmentEventKinds.ShadowStart);
+        await using var host = await SdkHost.StartAsync(_world, s => s.AddChatClient(new ChatClientBuilder(own).UseFunctionInvocation().Build()).UseGlidepath(c => c.Mode = GlidepathMode.InnerClient));
+        var options = new ChatOptions { ModelId = "my-own-model", Tools = [cancel] };
+
+        var response = await host.Chat.GetResponseAsync("Cancel order A-1, please.", options);
+        var pair = await StoreWait.ShadowPairAsync(_world.Store, "sh-tools", (string)response.AdditionalProperties![GlidepathProperties.TraceId]!);
+
+        Assert.Equal("Cancelled.", response.Text);
+        Assert.Equal(1, runs); // the caller's own call ran it once; the shadow's never did
+        Assert.False(pair.CandidateError);
+        Assert.Equal(true, own.LastOptions!.AdditionalProperties![GlidepathProperties.Shadow]);
+        Assert.All(own.LastOptions.Tools!, t => Assert.IsNotType<AIFunction>(t, exactMatch: false));
+    }
+
     [Fact]
     public async Task TwoCallsInOneAppTrace_EachStoredUnderItsOwnId()
     {

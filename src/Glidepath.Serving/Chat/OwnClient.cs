@@ -9,6 +9,24 @@ namespace Glidepath.Serving.Chat;
 /// </summary>
 internal static class OwnClient
 {
+    /// <summary>Set (true) in the options of a shadow candidate's call to the app's own client, for its middleware to tell.</summary>
+    public const string ShadowMarker = "glidepath.shadow";
+
+    /// <summary>
+    /// A shadow candidate's call on the app's own client: every tool a declaration only, so a function-invoking layer
+    /// below Glidepath hands a tool call back instead of running it (a shadow never executes tools), and the call
+    /// marked <see cref="ShadowMarker"/>.
+    /// </summary>
+    public static void ForShadow(ChatOptions applied)
+    {
+        if (applied.Tools is { Count: > 0 } tools)
+        {
+            applied.Tools = [.. tools.Select(t => t is AIFunction function ? function.AsDeclarationOnly() : t)];
+        }
+
+        (applied.AdditionalProperties ??= [])[ShadowMarker] = true;
+    }
+
     /// <summary>Keeps the caller's model, response format and additional properties in <paramref name="applied"/>.</summary>
     public static void Keep(ChatOptions applied, ChatOptions caller)
     {

@@ -137,6 +137,7 @@ internal sealed class ShadowCaller(ChatService service, PairwiseJudge? judge, Ti
             if (job.Own is not null)
             {
                 OwnClient.Keep(options, job.Options);
+                OwnClient.ForShadow(options);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
