@@ -9,8 +9,8 @@ namespace Glidepath.Serving.Shadow;
 /// <summary>
 /// Stores answered shadow pairs in batches: waits a flush interval for a batch to gather, then writes it in one
 /// transaction, under the store lock the budgets re-read under (a pair is either in the store when a budget re-reads it
-/// or counted locally, never both). A batch the store refuses is kept and written again with a backoff (250 ms up to
-/// 5 s), as the trace writer does: a pair is written once however often it is sent (its candidate trace id is its key),
+/// or counted locally, never both). A batch the store cannot take because it cannot be reached is kept and written again
+/// with a backoff (250 ms up to 5 s), as the trace writer does (one it refuses while reachable is dropped and counted): a pair is written once however often it is sent (its candidate trace id is its key),
 /// and an outage no longer throws away answers the candidate was paid for. While a batch waits, the bounded queue
 /// fills and the workers wait for room, so nothing more is mirrored. On shutdown what is queued is written, briefly;
 /// what cannot be is counted as failed.
@@ -87,7 +87,7 @@ internal sealed partial class ShadowPairWriter
             {
                 while (!await WriteBatchAsync(last.Token).ConfigureAwait(false))
                 {
-                    await Task.Delay(FirstRetry, last.Token).ConfigureAwait(false);
+                    await Task.Delay(FirstRetry, _options.Time, last.Token).ConfigureAwait(false);
                 }
             }
             while (await _pairs.Reader.WaitToReadAsync(last.Token).ConfigureAwait(false));
@@ -133,6 +133,7 @@ internal sealed partial class ShadowPairWriter
             return true;
         }
 
+        Exception? refusal = null;
         await _storeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -150,16 +151,34 @@ internal sealed partial class ShadowPairWriter
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            if (_outage.Failed())
-            {
-                LogUnwritten(_logger, _batch.Count, ex.Message);
-            }
-
-            return false;
+            refusal = ex;
         }
         finally
         {
             _storeLock.Release();
+        }
+
+        if (refusal is not null)
+        {
+            if (await StoreReachability.UnreachableAsync(_options, cancellationToken).ConfigureAwait(false))
+            {
+                if (_outage.Failed())
+                {
+                    LogUnwritten(_logger, _batch.Count, refusal.Message);
+                }
+
+                return false;
+            }
+
+            // Reachable, and refusing this batch: written again it would be refused again, and the shadow would stop
+            // for good behind it. Dropped, counted failed, its spend taken back.
+            foreach (var (pair, budget) in _batch)
+            {
+                budget.Release(pair.CandidateCostUsd);
+            }
+
+            _counters.Fail(_batch.Count);
+            LogRefused(_logger, _batch.Count, refusal.Message);
         }
 
         _batch.Clear();
@@ -169,6 +188,9 @@ internal sealed partial class ShadowPairWriter
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "shadow pairs: {Count} could not be stored; they are kept and written again with a backoff until the store takes them (logged once): {Error}")]
     private static partial void LogUnwritten(ILogger logger, int count, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "shadow pairs: the store refused a batch of {Count} while reachable; they are not stored and are counted as failed: {Error}")]
+    private static partial void LogRefused(ILogger logger, int count, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "shadow pairs are stored again ({Count} in this batch)")]
     private static partial void LogStoredAgain(ILogger logger, int count);

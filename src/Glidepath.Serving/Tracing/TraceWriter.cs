@@ -104,7 +104,7 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
                 // Fail static: while the store is unreachable the batch waits here and the bounded queue fills behind it
                 // (then new traces are dropped and counted), so an outage shorter than the queue loses nothing. A batch
                 // the store refuses while it is reachable would never be written: it is dropped and counted.
-                if (!await StoreUnreachableAsync(cancellationToken).ConfigureAwait(false))
+                if (!await Hosting.StoreReachability.UnreachableAsync(settings, cancellationToken).ConfigureAwait(false))
                 {
                     queue.CountDropped(batch.Count);
                     queue.Settled(batch);
@@ -114,24 +114,6 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
                 await Task.Delay(backoff, settings.Time, cancellationToken).ConfigureAwait(false);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, LastRetry.Ticks));
             }
-        }
-    }
-
-    private async Task<bool> StoreUnreachableAsync(CancellationToken cancellationToken)
-    {
-        if (settings.Identity is not { } identity)
-        {
-            return false;
-        }
-
-        try
-        {
-            await identity.ReadIdentityAsync(cancellationToken).ConfigureAwait(false);
-            return false;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return true;
         }
     }
 

@@ -19,10 +19,43 @@ namespace Glidepath.Serving.Tests.Shadow;
 public sealed class ShadowPairRetryTests
 {
     [Fact]
-    public async Task StoreRefusesTheFirstBatches_PairsKeptAndWrittenOnceItTakesThem_NoneCountedFailed()
+    public async Task StoreUnreachableForTheFirstBatches_PairsKeptAndWrittenOnceItIsBack_NoneCountedFailed()
     {
         var flaky = (RefusingShadowStore?)null;
-        await using var f = await ServingFixture.StartAsync(configure: o => o with { Shadows = flaky = new RefusingShadowStore(o.Shadows!, refusals: 2) });
+        await using var f = await ServingFixture.StartAsync(configure: o => o with { Shadows = flaky = new RefusingShadowStore(o.Shadows!, o.Identity!), Identity = flaky });
+        var mirror = await StartShadowAsync(f, "sh-retry");
+        flaky!.Outage(refusals: 2, unreachable: true);
+
+        await CallAsync(f, 3);
+
+        // The writer counts a batch after its commit: wait for the counters, then read the store.
+        await WaitAsync(() => Task.FromResult(mirror.Mirrored == 3 && mirror.PendingPairs == 0), "the three pairs to be stored after the outage");
+        Assert.Equal(3, (await f.Store.Shadows.SpendAsync("sh-retry", default)).Pairs);
+        Assert.Equal(2, flaky.Refused);
+        Assert.Equal(0L, mirror.Failed);
+    }
+
+    // A review: a batch the store refuses while it is reachable (a constraint, a read-only store) would be refused for
+    // ever; retried, it stopped the shadow behind it for good. It is dropped and counted, and the next pairs are stored.
+    [Fact]
+    public async Task StoreReachableButRefusesABatch_DroppedAndCountedFailed_LaterPairsStored()
+    {
+        var flaky = (RefusingShadowStore?)null;
+        await using var f = await ServingFixture.StartAsync(configure: o => o with { Shadows = flaky = new RefusingShadowStore(o.Shadows!, o.Identity!), Identity = flaky });
+        var mirror = await StartShadowAsync(f, "sh-refused");
+        flaky!.Outage(refusals: 1, unreachable: false);
+
+        await CallAsync(f, 1);
+        await WaitAsync(() => Task.FromResult(mirror.Failed == 1 && mirror.PendingPairs == 0), "the refused pair to be counted failed");
+        await CallAsync(f, 1);
+        await WaitAsync(() => Task.FromResult(mirror.Mirrored == 1 && mirror.PendingPairs == 0), "the next pair to be stored");
+
+        Assert.Equal(1, (await f.Store.Shadows.SpendAsync("sh-refused", default)).Pairs);
+        Assert.Equal(1, flaky.Refused);
+    }
+
+    private static async Task<ShadowMirror> StartShadowAsync(ServingFixture f, string shadowId)
+    {
         await File.AppendAllTextAsync(Path.Combine(f.Directory, "prompts", "system.md"), "\n- The candidate's extra line.\n");
         var manifest = ManifestParser.Load(Path.Combine(f.Directory, "glidepath.yaml"));
         var v2 = (await f.Store.Releases.RegisterAsync(await ReleaseDrafts.FromWorkingTreeAsync(manifest, "v2", TimeProvider.System, default), default)).Release;
@@ -32,26 +65,23 @@ public sealed class ShadowPairRetryTests
             App = manifest.App,
             Environment = "staging",
             ExpectedRevision = state.Revision,
-            NewState = state with { Shadow = new ShadowState("sh-retry", v2.Id, 1, null, null) },
+            NewState = state with { Shadow = new ShadowState(shadowId, v2.Id, 1, null, null) },
             Event = new EnvironmentEvent { App = manifest.App, Environment = "staging", Revision = 0, Kind = "shadow_start", Actor = "test", Time = DateTimeOffset.UtcNow },
         }, default);
         await WaitAsync(() => Task.FromResult(f.Chat.Routes?.Shadow is not null), "the routing table to carry the shadow");
-        var mirror = f.Services.GetServices<IHostedService>().OfType<ShadowMirror>().Single();
+        return f.Services.GetServices<IHostedService>().OfType<ShadowMirror>().Single();
+    }
 
-        for (var i = 0; i < 3; i++)
+    private static async Task CallAsync(ServingFixture f, int count)
+    {
+        for (var i = 0; i < count; i++)
         {
             var request = new ChatRequest { Model = "support-agent", Messages = [new ChatMessage(ChatRole.User, $"Can I return shoes after {40 + i} days?")], Options = new ChatOptions() };
-            using var call = f.Chat.Route(ServingFixture.Context(subject: $"user-{i}"), request)!;
+            using var call = f.Chat.Route(ServingFixture.Context(subject: $"user-{Guid.NewGuid():N}"), request)!;
             Assert.True(call.Prepare(request));
             Assert.NotNull(await call.GetResponseAsync(CancellationToken.None));
             call.Complete();
         }
-
-        await WaitAsync(async () => (await f.Store.Shadows.SpendAsync("sh-retry", default)).Pairs == 3, "the three pairs to be stored after the refusals");
-
-        Assert.Equal(2, flaky!.Refused);
-        Assert.Equal((3L, 0L), (mirror.Mirrored, mirror.Failed));
-        Assert.Equal(0, mirror.PendingPairs);
     }
 
     private static async Task WaitAsync(Func<Task<bool>> condition, string what)
@@ -68,24 +98,31 @@ public sealed class ShadowPairRetryTests
         }
     }
 
-    /// <summary>Refuses the first writes (an outage), then passes them on; reads always pass.</summary>
-    private sealed class RefusingShadowStore(IShadowStore inner, int refusals) : IShadowStore
+    /// <summary>Refuses the next writes (an outage, or a store that refuses while reachable); reads pass, and the identity fails while the outage is one of reach.</summary>
+    private sealed class RefusingShadowStore(IShadowStore inner, IStoreIdentitySource identity) : IShadowStore, IStoreIdentitySource
     {
-        private int _writes;
+        private int _left;
         private int _refused;
+        private volatile bool _unreachable;
 
         public int Refused => Volatile.Read(ref _refused);
 
+        public void Outage(int refusals, bool unreachable) => (_left, _unreachable) = (refusals, unreachable);
+
         public Task WriteAsync(IReadOnlyList<ShadowPairRecord> pairs, CancellationToken cancellationToken)
         {
-            if (Interlocked.Increment(ref _writes) <= refusals)
+            if (Interlocked.Decrement(ref _left) >= 0)
             {
                 Interlocked.Increment(ref _refused);
-                throw new Glidepath.Errors.OperationalException("the store is down (test)");
+                throw new Glidepath.Errors.OperationalException("the store refused the write (test)");
             }
 
+            _unreachable = false;
             return inner.WriteAsync(pairs, cancellationToken);
         }
+
+        public Task<StoreIdentity> ReadIdentityAsync(CancellationToken cancellationToken) =>
+            _unreachable && Volatile.Read(ref _left) >= 0 ? throw new Glidepath.Errors.OperationalException("the store cannot be reached (test)") : identity.ReadIdentityAsync(cancellationToken);
 
         public Task<IReadOnlyList<ShadowPairRecord>> PairsAsync(string shadowId, CancellationToken cancellationToken) => inner.PairsAsync(shadowId, cancellationToken);
 
