@@ -19,10 +19,22 @@ internal sealed partial class RoutingRefresher(
     private StoreIdentity? _store;
 
     /// <summary>Whether the table in service is the last one read with its canary withheld: the next read reloads it.</summary>
-    private bool _withheld;
+    private volatile bool _withheld;
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        settings.Watch is { } watch ? WatchAndPollAsync(watch, stoppingToken) : PollAsync(stoppingToken);
+    /// <summary>When the read in progress began (UTC ticks), 0 when none is: a read that hangs counts as unreadable too.</summary>
+    private long _readingSince;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // The stale-canary limit is watched on a timer of its own: a read that hangs (a dead mount, a partition that
+        // drops packets) never reaches the refresh's failure path, and the limit counts from the last good read.
+        using var watchdog = settings.StaleCanaryLimit is { } limit
+            ? settings.Time.CreateTimer(_ => WithholdCanaryIfStaleTooLong(), null, Period(limit), Period(limit))
+            : null;
+        await (settings.Watch is { } watch ? WatchAndPollAsync(watch, stoppingToken) : PollAsync(stoppingToken)).ConfigureAwait(false);
+    }
+
+    private static TimeSpan Period(TimeSpan limit) => TimeSpan.FromTicks(Math.Min(limit.Ticks / 4, TimeSpan.TicksPerSecond));
 
     private async Task PollAsync(CancellationToken stoppingToken)
     {
@@ -85,6 +97,7 @@ internal sealed partial class RoutingRefresher(
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
         var app = settings.Manifest.App;
+        Interlocked.Exchange(ref _readingSince, settings.Time.GetUtcNow().UtcTicks);
         try
         {
             // A store file deleted under the gateway is an error here (stale, serving the last table); one replaced by
@@ -138,6 +151,10 @@ internal sealed partial class RoutingRefresher(
             status.Failed(settings.Time.GetUtcNow(), ex.Message);
             WithholdCanaryIfStaleTooLong();
         }
+        finally
+        {
+            Interlocked.Exchange(ref _readingSince, 0);
+        }
     }
 
     /// <summary>
@@ -147,8 +164,18 @@ internal sealed partial class RoutingRefresher(
     /// </summary>
     private void WithholdCanaryIfStaleTooLong()
     {
+        if (settings.StaleCanaryLimit is not { } limit)
+        {
+            return;
+        }
+
+        // Unreadable: the reads fail, counted from the last good one; or a read has hung for the limit.
         var now = settings.Time.GetUtcNow();
-        if (settings.StaleCanaryLimit is { } limit && status.Current.StaleSince is { } since && now - since >= limit
+        var control = status.Current;
+        var reading = Interlocked.Read(ref _readingSince);
+        var unreadable = (control.Stale && now - (control.LastOk ?? control.StaleSince ?? now) >= limit)
+            || (reading > 0 && now.UtcTicks - reading >= limit.Ticks);
+        if (unreadable
             && source.Current is { Canary: { } canary, CanaryWithheld: false, Frozen: false } table
             && source.Update(table with { CanaryWithheld = true }))
         {

@@ -38,6 +38,25 @@ public sealed class StaleCanaryTests : IAsyncLifetime
         await Eventually.TrueAsync(async () => await ServedReleaseAsync() == _f.V2.Label, "the canary never came back once the store could be read");
     }
 
+    // A review: a read that hangs (a dead mount, dropped packets) never fails, so the limit was never applied. It is
+    // watched on its own timer: a read in progress for the limit counts as unreadable.
+    [Fact]
+    public async Task StoreReadHangsPastTheLimit_CanaryWithheld_ServedAgainWhenTheReadReturns()
+    {
+        await using var f = await GatewayFixture.CreateAsync();
+        var hanging = new HangingIdentity(f.Store);
+        await f.StartAsync(s => s with { StaleCanaryLimit = TimeSpan.FromMilliseconds(300), Identity = hanging });
+        var state = await f.SetAsync(s => s with { Canary = new CanaryState(f.V2.Id, 100, "seed-1") }, "canary_set");
+        await f.WaitForRevisionAsync(state.Revision);
+        Assert.Equal(f.V2.Label, await ServedReleaseAsync(f));
+
+        hanging.Hang();
+        await Eventually.TrueAsync(async () => await ServedReleaseAsync(f) == f.V1.Label, "the canary was still served while the store read hung past the limit");
+
+        hanging.Release();
+        await Eventually.TrueAsync(async () => await ServedReleaseAsync(f) == f.V2.Label, "the canary never came back once the read returned");
+    }
+
     [Fact]
     public void StaleCanaryLimit_ZeroOrLess_RefusedAsAServingOption()
     {
@@ -48,10 +67,32 @@ public sealed class StaleCanaryTests : IAsyncLifetime
         Assert.Contains(nameof(Glidepath.Serving.ServingOptions.StaleCanaryLimit), ex.Message, StringComparison.Ordinal);
     }
 
-    private async Task<string> ServedReleaseAsync()
+    private Task<string> ServedReleaseAsync() => ServedReleaseAsync(_f);
+
+    private static async Task<string> ServedReleaseAsync(GatewayFixture f)
     {
-        using var response = await _f.PostAsync("/v1/chat/completions", GatewayFixture.Chat(), r => r.Headers.Add("Glidepath-Subject", "alice"));
+        using var response = await f.PostAsync("/v1/chat/completions", GatewayFixture.Chat(), r => r.Headers.Add("Glidepath-Subject", "alice"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return response.Headers.GetValues("Glidepath-Release").Single();
+    }
+
+    /// <summary>The store's identity, read as usual until <see cref="Hang"/>: then every read waits until <see cref="Release"/>.</summary>
+    private sealed class HangingIdentity(Glidepath.Storage.IStoreIdentitySource inner) : Glidepath.Storage.IStoreIdentitySource
+    {
+        private volatile TaskCompletionSource? _gate;
+
+        public void Hang() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release() => Interlocked.Exchange(ref _gate, null)?.TrySetResult();
+
+        public async Task<Glidepath.Storage.StoreIdentity> ReadIdentityAsync(CancellationToken cancellationToken)
+        {
+            if (_gate is { } gate)
+            {
+                await gate.Task.WaitAsync(cancellationToken);
+            }
+
+            return await inner.ReadIdentityAsync(cancellationToken);
+        }
     }
 }
