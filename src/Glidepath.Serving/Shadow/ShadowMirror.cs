@@ -41,6 +41,8 @@ internal sealed partial class ShadowMirror : BackgroundService
     private readonly Lazy<PairwiseJudge?> _judge;
     private readonly ConcurrentDictionary<string, ShadowBudget> _budgets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _candidateFailureLogged = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _unpriced = new(StringComparer.Ordinal);
+    private readonly Hosting.OutageLog _spendReads = new();
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private readonly ShadowCounters _counters;
 
@@ -149,6 +151,19 @@ internal sealed partial class ShadowMirror : BackgroundService
             return;
         }
 
+        // On the app's own client (SDK inner-client mode) the candidate is priced at the caller's model: with a cost cap and
+        // no price for it, every call would cost $0 and the cap never bind. Fail closed: not mirrored, counted as capped.
+        if (job.Own is not null && job.Shadow.MaxCostUsd is not null && _service().Releases.PriceOf(job.Options.ModelId) is null)
+        {
+            _counters.Cap();
+            if (_unpriced.TryAdd(job.Shadow.ShadowId, 0))
+            {
+                LogCapUnenforceable(_logger, job.Shadow.ShadowId, job.Options.ModelId ?? "(none)");
+            }
+
+            return;
+        }
+
         var budget = _budgets.GetOrAdd(job.Shadow.ShadowId, _ => new ShadowBudget(job.Shadow));
         if (!await RefreshAsync(budget, cancellationToken).ConfigureAwait(false) || !budget.TryReserve())
         {
@@ -209,11 +224,17 @@ internal sealed partial class ShadowMirror : BackgroundService
 
             var before = budget.Local();
             budget.Refresh(await _store!.SpendAsync(budget.Shadow.ShadowId, cancellationToken).ConfigureAwait(false), before, _time.GetUtcNow());
+            _spendReads.Succeeded();
             return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogSpendUnreadable(_logger, budget.Shadow.ShadowId, ex.Message);
+            if (_spendReads.Failed())
+            {
+                // Once per outage (it was once per request). A shadow whose caps were read before goes on from what it
+                // counted locally; one never read mirrors nothing.
+                LogSpendUnreadable(_logger, budget.Shadow.ShadowId, ex.Message);
+            }
             return budget.ReadAt is not null;
         }
         finally
@@ -236,9 +257,12 @@ internal sealed partial class ShadowMirror : BackgroundService
     [LoggerMessage(Level = LogLevel.Warning, Message = "shadow {ShadowId}: the candidate failed a mirrored request ({Status} {Error}) {Message}; its later failures are counted in the pairs (glidepath shadow status), not logged")]
     private static partial void LogCandidateFailed(ILogger logger, string shadowId, int status, string error, string message);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "shadow {ShadowId}: the app's own client answers its candidate with model '{Model}', which has no price in the manifest's prices:, so its cost cap cannot be enforced and nothing is mirrored (counted as capped); add the model's price, or start the shadow without --max-cost-usd")]
+    private static partial void LogCapUnenforceable(ILogger logger, string shadowId, string model);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "the pairwise judge of shadow.pairwise cannot be built, so every shadow pair counts as a loss for the candidate: {Error}")]
     private static partial void LogJudgeUnavailable(ILogger logger, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "shadow {ShadowId}: cannot read its pairs and spend from the store, so nothing is mirrored until it can: {Error}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "shadow {ShadowId}: cannot read its pairs and spend from the store (logged once per outage); it goes on from the caps counted here, and a shadow never read mirrors nothing until it can: {Error}")]
     private static partial void LogSpendUnreadable(ILogger logger, string shadowId, string error);
 }

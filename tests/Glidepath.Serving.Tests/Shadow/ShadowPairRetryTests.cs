@@ -23,13 +23,13 @@ public sealed class ShadowPairRetryTests
     {
         var flaky = (RefusingShadowStore?)null;
         await using var f = await ServingFixture.StartAsync(configure: o => o with { Shadows = flaky = new RefusingShadowStore(o.Shadows!, o.Identity!), Identity = flaky });
-        var mirror = await StartShadowAsync(f, "sh-retry");
+        var mirror = await ShadowSetup.StartShadowAsync(f, "sh-retry");
         flaky!.Outage(refusals: 2, unreachable: true);
 
-        await CallAsync(f, 3);
+        await ShadowSetup.CallAsync(f, 3);
 
         // The writer counts a batch after its commit: wait for the counters, then read the store.
-        await WaitAsync(() => Task.FromResult(mirror.Mirrored == 3 && mirror.PendingPairs == 0), "the three pairs to be stored after the outage");
+        await ShadowSetup.WaitAsync(() => Task.FromResult(mirror.Mirrored == 3 && mirror.PendingPairs == 0), "the three pairs to be stored after the outage");
         Assert.Equal(3, (await f.Store.Shadows.SpendAsync("sh-retry", default)).Pairs);
         Assert.Equal(2, flaky.Refused);
         Assert.Equal(0L, mirror.Failed);
@@ -42,60 +42,16 @@ public sealed class ShadowPairRetryTests
     {
         var flaky = (RefusingShadowStore?)null;
         await using var f = await ServingFixture.StartAsync(configure: o => o with { Shadows = flaky = new RefusingShadowStore(o.Shadows!, o.Identity!), Identity = flaky });
-        var mirror = await StartShadowAsync(f, "sh-refused");
+        var mirror = await ShadowSetup.StartShadowAsync(f, "sh-refused");
         flaky!.Outage(refusals: 1, unreachable: false);
 
-        await CallAsync(f, 1);
-        await WaitAsync(() => Task.FromResult(mirror.Failed == 1 && mirror.PendingPairs == 0), "the refused pair to be counted failed");
-        await CallAsync(f, 1);
-        await WaitAsync(() => Task.FromResult(mirror.Mirrored == 1 && mirror.PendingPairs == 0), "the next pair to be stored");
+        await ShadowSetup.CallAsync(f, 1);
+        await ShadowSetup.WaitAsync(() => Task.FromResult(mirror.Failed == 1 && mirror.PendingPairs == 0), "the refused pair to be counted failed");
+        await ShadowSetup.CallAsync(f, 1);
+        await ShadowSetup.WaitAsync(() => Task.FromResult(mirror.Mirrored == 1 && mirror.PendingPairs == 0), "the next pair to be stored");
 
         Assert.Equal(1, (await f.Store.Shadows.SpendAsync("sh-refused", default)).Pairs);
         Assert.Equal(1, flaky.Refused);
-    }
-
-    private static async Task<ShadowMirror> StartShadowAsync(ServingFixture f, string shadowId)
-    {
-        await File.AppendAllTextAsync(Path.Combine(f.Directory, "prompts", "system.md"), "\n- The candidate's extra line.\n");
-        var manifest = ManifestParser.Load(Path.Combine(f.Directory, "glidepath.yaml"));
-        var v2 = (await f.Store.Releases.RegisterAsync(await ReleaseDrafts.FromWorkingTreeAsync(manifest, "v2", TimeProvider.System, default), default)).Release;
-        var state = await f.Store.Environments.GetAsync(manifest.App, "staging", default);
-        await f.Store.Environments.ApplyAsync(new EnvironmentChange
-        {
-            App = manifest.App,
-            Environment = "staging",
-            ExpectedRevision = state.Revision,
-            NewState = state with { Shadow = new ShadowState(shadowId, v2.Id, 1, null, null) },
-            Event = new EnvironmentEvent { App = manifest.App, Environment = "staging", Revision = 0, Kind = "shadow_start", Actor = "test", Time = DateTimeOffset.UtcNow },
-        }, default);
-        await WaitAsync(() => Task.FromResult(f.Chat.Routes?.Shadow is not null), "the routing table to carry the shadow");
-        return f.Services.GetServices<IHostedService>().OfType<ShadowMirror>().Single();
-    }
-
-    private static async Task CallAsync(ServingFixture f, int count)
-    {
-        for (var i = 0; i < count; i++)
-        {
-            var request = new ChatRequest { Model = "support-agent", Messages = [new ChatMessage(ChatRole.User, $"Can I return shoes after {40 + i} days?")], Options = new ChatOptions() };
-            using var call = f.Chat.Route(ServingFixture.Context(subject: $"user-{Guid.NewGuid():N}"), request)!;
-            Assert.True(call.Prepare(request));
-            Assert.NotNull(await call.GetResponseAsync(CancellationToken.None));
-            call.Complete();
-        }
-    }
-
-    private static async Task WaitAsync(Func<Task<bool>> condition, string what)
-    {
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (waited.Elapsed > TimeSpan.FromSeconds(60))
-            {
-                throw new TimeoutException($"waited 60 s for {what}");
-            }
-
-            await Task.Delay(20);
-        }
     }
 
     /// <summary>Refuses the next writes (an outage, or a store that refuses while reachable); reads pass, and the identity fails while the outage is one of reach.</summary>
