@@ -82,6 +82,7 @@ public sealed class SqliteStore : IGlidepathStore
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             var database = new SqliteDatabase(path);
             await database.CreateFileAsync(cancellationToken).ConfigureAwait(false);
+            await RefuseAForeignDatabaseAsync(database, cancellationToken).ConfigureAwait(false);
             await SqliteMigrator.MigrateAsync(database, path, upgrade: false, cancellationToken).ConfigureAwait(false);
             var store = new SqliteStore(database, time ?? TimeProvider.System);
             store._file = FileIdentity.Of(database.Path);
@@ -109,6 +110,7 @@ public sealed class SqliteStore : IGlidepathStore
             try
             {
                 await database.CreateFileAsync(cancellationToken).ConfigureAwait(false);
+                await RefuseAForeignDatabaseAsync(database, cancellationToken).ConfigureAwait(false);
                 var before = StoreSchema.Version(await SqliteMigrator.AppliedAsync(database, cancellationToken).ConfigureAwait(false));
                 var applied = await SqliteMigrator.MigrateAsync(database, path, upgrade: true, cancellationToken).ConfigureAwait(false);
                 var after = StoreSchema.Version(await SqliteMigrator.AppliedAsync(database, cancellationToken).ConfigureAwait(false));
@@ -240,6 +242,27 @@ public sealed class SqliteStore : IGlidepathStore
 
     // The key is an array: a caller that scribbles on its copy must not change the key this store compares and hands out.
     private static StoreIdentity Copy(StoreIdentity identity) => identity with { SubjectKey = (byte[])identity.SubjectKey.Clone() };
+
+    /// <summary>
+    /// A database that holds other tables and no store (another program's SQLite file named as the store) is refused
+    /// before anything is written: the store's schema was written into it, and a read command exited 0.
+    /// </summary>
+    private static async Task RefuseAForeignDatabaseAsync(SqliteDatabase database, CancellationToken cancellationToken)
+    {
+        if (IsEmptyFile(database.Path) || await HoldsAStoreAsync(database, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        await using var connection = new SqliteConnection(database.UnpooledConnectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM sqlite_master";
+        if (Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) > 0)
+        {
+            throw new BadInputException($"{database.Path} is a SQLite database that holds no Glidepath store (other tables); nothing was written to it. Name another file for the store (a new file is created)");
+        }
+    }
 
     /// <summary>Whether the file holds a Glidepath store at any schema version (its migrations table).</summary>
     private static async Task<bool> HoldsAStoreAsync(SqliteDatabase database, CancellationToken cancellationToken)

@@ -47,6 +47,41 @@ public sealed class SqliteStoreProviderTests
         }
     }
 
+    // A trial: another program's SQLite file named as the store got the store's schema written into it, and a read
+    // command exited 0.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task OpenAsync_AnotherProgramsDatabase_BadInputAndNothingWritten(bool create)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "gp-foreign-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var path = Path.Combine(dir, "app.db");
+        try
+        {
+            await using (var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+            {
+                await c.OpenAsync();
+                await using var cmd = c.CreateCommand();
+                cmd.CommandText = "CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('mine');";
+                await cmd.ExecuteNonQueryAsync();
+            }
+
+            var ex = await Assert.ThrowsAsync<BadInputException>(() => Providers.OpenAsync(path, create, TimeProvider.System, default));
+
+            Assert.StartsWith($"{path} is a SQLite database that holds no Glidepath store", ex.Message, StringComparison.Ordinal);
+            await using var check = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False;Mode=ReadOnly");
+            await check.OpenAsync();
+            await using var tables = check.CreateCommand();
+            tables.CommandText = "SELECT group_concat(name) FROM sqlite_master WHERE type = 'table'";
+            Assert.Equal("notes", await tables.ExecuteScalarAsync());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task OpenAsync_SqliteScheme_OpensThePathAfterIt()
     {
