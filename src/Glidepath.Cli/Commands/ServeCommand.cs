@@ -112,7 +112,7 @@ internal static class ServeCommand
             var staleText = parse.GetValue(staleCanary)!;
             TimeSpan? staleLimit = staleText == "off" ? null
                 : Glidepath.Manifests.DurationParser.TryParse(staleText, out var limit) && limit > TimeSpan.Zero ? limit
-                : throw new BadInputException($"--stale-canary-limit '{staleText}' is not a duration above zero or 'off'; expected e.g. 60s");
+                : throw new BadInputException($"--stale-canary-limit '{staleText}' is not a duration above zero and at most {Glidepath.Manifests.DurationParser.MaxDays:0} days, or 'off'; expected e.g. 60s");
             var manifest = ctx.Manifest;
             var spec = manifest.FindEnvironment(parse.GetValue(environment)!)
                 ?? throw new BadInputException($"unknown environment '{parse.GetValue(environment)}'; expected one of: {string.Join(", ", manifest.Environments.Select(e => e.Name))}");

@@ -32,6 +32,20 @@ public sealed class ServeListenTests
         Assert.StartsWith($"listen URL '{url}'", doc.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("0s")]
+    [InlineData("soon")]
+    [InlineData("100000h")]
+    public async Task Serve_StaleCanaryLimitNotAPositiveDuration_OneLineExit2(string limit)
+    {
+        await using var app = await EnvApp.CreateAsync(0);
+
+        var (code, _, stderr) = await app.RunAsync("serve", "--env", "staging", "--urls", "http://127.0.0.1:0", "--stale-canary-limit", limit);
+
+        Assert.True(code == ExitCodes.BadInput, $"exit {code}: {stderr}");
+        Assert.StartsWith($"error: --stale-canary-limit '{limit}' is not a duration above zero and at most 3650 days, or 'off'", stderr, StringComparison.Ordinal);
+    }
+
     // Keys required and none exists: refused before the host starts, so no host log (with its stack trace) comes first.
     [Theory]
     [InlineData("--require-keys", "http://127.0.0.1:0")]
