@@ -1,6 +1,5 @@
 using Glidepath.Environments;
 using Glidepath.Manifests;
-using Glidepath.Releases;
 using Glidepath.Serving.Chat;
 using Glidepath.Serving.Shadow;
 using Glidepath.Serving.Tests.Support;
@@ -20,12 +19,8 @@ public sealed class ShadowStopTests
     public async Task Complete_ShadowStoppedOrFrozenAfterTheCallWasSampled_CountedAsDroppedWithThatReason(bool freeze, string reason)
     {
         await using var f = await ServingFixture.StartAsync();
-        await File.AppendAllTextAsync(Path.Combine(f.Directory, "prompts", "system.md"), "\n- The candidate's extra line.\n");
         var manifest = ManifestParser.Load(Path.Combine(f.Directory, "glidepath.yaml"));
-        var v2 = (await f.Store.Releases.RegisterAsync(await ReleaseDrafts.FromWorkingTreeAsync(manifest, "v2", TimeProvider.System, default), default)).Release;
-        await ChangeAsync(f, manifest.App, s => s with { Shadow = new ShadowState("sh-stop", v2.Id, 1, null, null) }, "shadow_start");
-        await WaitAsync(() => f.Chat.Routes?.Shadow is not null, "the routing table to carry the shadow");
-        var mirror = f.Services.GetServices<IHostedService>().OfType<ShadowMirror>().Single();
+        var mirror = await ShadowSetup.StartShadowAsync(f, "sh-stop");
 
         // Sampled while the shadow is on; the shadow ends before the answers complete and reach the queue.
         var calls = new List<ChatCall>();
@@ -39,14 +34,14 @@ public sealed class ShadowStopTests
         }
 
         await ChangeAsync(f, manifest.App, s => freeze ? s with { Frozen = true, FrozenReason = "incident" } : s with { Shadow = null }, freeze ? "freeze" : "shadow_stop");
-        await WaitAsync(() => freeze ? f.Chat.Routes?.Frozen == true : f.Chat.Routes?.Shadow is null, "the routing table to drop the shadow");
+        await ShadowSetup.WaitAsync(() => Task.FromResult(freeze ? f.Chat.Routes?.Frozen == true : f.Chat.Routes?.Shadow is null), "the routing table to drop the shadow");
         foreach (var call in calls)
         {
             call.Complete();
             call.Dispose();
         }
 
-        await WaitAsync(() => mirror.Counters.DroppedFor(reason) == 3, $"three requests dropped for {reason}");
+        await ShadowSetup.WaitAsync(() => Task.FromResult(mirror.Counters.DroppedFor(reason) == 3), $"three requests dropped for {reason}");
         Assert.Equal((3L, 0L, 0L, 0L, 0L), (mirror.Dropped, mirror.Counters.DroppedFor(ShadowCounters.QueueFull), mirror.Mirrored, mirror.Capped, mirror.Failed));
         Assert.Equal(0, (await f.Store.Shadows.SpendAsync("sh-stop", default)).Pairs);
     }
@@ -62,19 +57,5 @@ public sealed class ShadowStopTests
             NewState = change(state),
             Event = new EnvironmentEvent { App = app, Environment = "staging", Revision = 0, Kind = kind, Actor = "test", Time = DateTimeOffset.UtcNow },
         }, default);
-    }
-
-    private static async Task WaitAsync(Func<bool> condition, string what)
-    {
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (waited.Elapsed > TimeSpan.FromSeconds(60))
-            {
-                throw new TimeoutException($"waited 60 s for {what}");
-            }
-
-            await Task.Delay(20);
-        }
     }
 }
