@@ -95,7 +95,7 @@ internal static class AdminBody
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var name = reader.GetString()!;
-                if (!declared.Contains(name, StringComparer.Ordinal) && !unknown.Contains(name, StringComparer.Ordinal))
+                if (!declared.Contains(name, StringComparer.Ordinal) && !unknown.Contains(name, StringComparer.Ordinal) && unknown.Count <= 5)
                 {
                     unknown.Add(name);
                 }
@@ -111,7 +111,8 @@ internal static class AdminBody
 
         if (unknown.Count > 0)
         {
-            var names = string.Join(", ", unknown.Select(n => $"'{Printable(n)}'"));
+            // At most five named: a 64 KiB body of made-up names must not come back as a message of hundreds of KiB.
+            var names = string.Join(", ", unknown.Take(5).Select(n => $"'{Printable(n)}'")) + (unknown.Count > 5 ? " and others" : "");
             throw new BadInputException(
                 $"this request does not take {(unknown.Count == 1 ? "the field" : "the fields")} {names}; it takes {string.Join(", ", declared.Select(d => $"'{d}'"))} (snake_case, as spelt here)" +
                 (unknown.Contains("actor", StringComparer.OrdinalIgnoreCase) ? "; the actor is always the name the credential carries" : "") +

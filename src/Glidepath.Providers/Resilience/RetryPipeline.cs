@@ -52,8 +52,9 @@ internal sealed class RetryPipeline
         {
             return await attempt(state, cancellationToken).ConfigureAwait(false);
         }
-        catch (ProviderException ex) when (_retry is not null)
+        catch (ProviderException ex) when (_retry is not null && !cancellationToken.IsCancellationRequested)
         {
+            // (A caller gone meanwhile gets the failure itself, as before, not the policy's cancellation.)
             first = ExceptionDispatchInfo.Capture(ex);
         }
 

@@ -51,6 +51,17 @@ public sealed class AdminBodyTests
         Assert.Equal($"this request does not take {named}; it takes 'reason', 'expected_revision' (snake_case, as spelt here); nothing was done", ex.Message);
     }
 
+    [Fact]
+    public async Task ReadAsync_ManyFieldsItDoesNotTake_NamesFiveAndSaysThereAreOthers()
+    {
+        var json = "{" + string.Join(",", Enumerable.Range(1, 2000).Select(i => $"\"made_up_{i}\":{i}")) + "}";
+
+        var ex = await Assert.ThrowsAsync<BadInputException>(() => AdminBody.ReadAsync<GuardedBody>(Body(json)));
+
+        Assert.StartsWith("this request does not take the fields 'made_up_1', 'made_up_2', 'made_up_3', 'made_up_4', 'made_up_5' and others; it takes", ex.Message, StringComparison.Ordinal);
+        Assert.True(ex.Message.Length < 400, $"{ex.Message.Length} characters");
+    }
+
     [Theory]
     [InlineData("""{"reason":"x","expected_revision":3}""", "x", 3L)]
     [InlineData("""{}""", null, null)]
