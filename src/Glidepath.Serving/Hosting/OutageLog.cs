@@ -8,20 +8,25 @@ namespace Glidepath.Serving.Hosting;
 internal sealed class OutageLog
 {
     private bool _failing;
+    private string? _kind;
 
-    /// <summary>A pass failed: true when it is the first of an outage (log it).</summary>
-    public bool Failed()
+    /// <summary>
+    /// A pass failed: true when it is the first of an outage, or when it failed another way than the last (a
+    /// <paramref name="kind"/>, such as the exception's type, that differs): log it. A different error that begins while
+    /// the first goes on is news too.
+    /// </summary>
+    public bool Failed(string? kind = null)
     {
-        var first = !_failing;
-        _failing = true;
-        return first;
+        var news = !_failing || (kind is not null && !string.Equals(kind, _kind, StringComparison.Ordinal));
+        (_failing, _kind) = (true, kind);
+        return news;
     }
 
     /// <summary>A pass succeeded: true when it ends an outage (log the recovery).</summary>
     public bool Succeeded()
     {
         var recovered = _failing;
-        _failing = false;
+        (_failing, _kind) = (false, null);
         return recovered;
     }
 }

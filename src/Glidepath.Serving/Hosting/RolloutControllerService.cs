@@ -7,7 +7,7 @@ namespace Glidepath.Serving.Hosting;
 /// <summary>
 /// Runs the rollout controller inside the gateway: every <see cref="RolloutControllerOptions.Interval"/> it judges
 /// the environment's active rollout (if this gateway holds its lease) and acts. A failed pass is retried on the next
-/// one, and logged once per outage (and once more when a pass succeeds again), as the trace writer and the routing
+/// one, and logged once per outage and again when it fails another way (and once when a pass succeeds), as the trace writer and the routing
 /// refresh do; on shutdown the lease is given up so another gateway can take over at once.
 /// </summary>
 internal sealed partial class RolloutControllerService(RolloutController controller, RolloutControllerOptions options, ServingOptions settings, ILogger<RolloutControllerService> logger) : BackgroundService
@@ -44,7 +44,7 @@ internal sealed partial class RolloutControllerService(RolloutController control
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
-                    if (_outage.Failed())
+                    if (_outage.Failed(ex.GetType().FullName))
                     {
                         LogPassesFailing(logger, settings.Environment, ex.Message);
                     }

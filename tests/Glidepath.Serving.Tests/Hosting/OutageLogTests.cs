@@ -19,4 +19,19 @@ public sealed class OutageLogTests
 
         Assert.Equal((false, true, 0, true, false, true), (healthy, first, repeats, recovered, stillHealthy, nextOutage));
     }
+
+    // A review: a different error that begins during an outage (the store back, passes failing for another reason)
+    // was never logged until a pass succeeded.
+    [Fact]
+    public void Failed_AnotherKindDuringTheOutage_IsNewsOnce()
+    {
+        var log = new OutageLog();
+
+        var first = log.Failed("TimeoutException");
+        var same = log.Failed("TimeoutException");
+        var other = log.Failed("InvalidOperationException");
+        var otherAgain = log.Failed("InvalidOperationException");
+
+        Assert.Equal((true, false, true, false), (first, same, other, otherAgain));
+    }
 }
