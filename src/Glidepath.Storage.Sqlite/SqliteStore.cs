@@ -196,7 +196,7 @@ public sealed class SqliteStore : IGlidepathStore
                 return Copy(known);
             }
 
-            if (now.StoreId.Length == 0 && !await HoldsAStoreAsync(Database, cancellationToken).ConfigureAwait(false))
+            if (now.StoreId.Length == 0 && !(await CatalogAsync(Database, cancellationToken).ConfigureAwait(false)).HoldsAStore)
             {
                 // A database that holds no store (another program's, or one not migrated): not adopted, not written to.
                 LetGo();
@@ -249,29 +249,22 @@ public sealed class SqliteStore : IGlidepathStore
     /// </summary>
     private static async Task RefuseAForeignDatabaseAsync(SqliteDatabase database, CancellationToken cancellationToken)
     {
-        if (IsEmptyFile(database.Path) || await HoldsAStoreAsync(database, cancellationToken).ConfigureAwait(false))
-        {
-            return;
-        }
-
-        await using var connection = new SqliteConnection(database.UnpooledConnectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT COUNT(*) FROM sqlite_master";
-        if (Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) > 0)
+        if (!IsEmptyFile(database.Path) && await CatalogAsync(database, cancellationToken).ConfigureAwait(false) is { Objects: > 0, HoldsAStore: false })
         {
             throw new BadInputException($"{database.Path} is a SQLite database that holds no Glidepath store (other tables); nothing was written to it. Name another file for the store (a new file is created)");
         }
     }
 
-    /// <summary>Whether the file holds a Glidepath store at any schema version (its migrations table).</summary>
-    private static async Task<bool> HoldsAStoreAsync(SqliteDatabase database, CancellationToken cancellationToken)
+    /// <summary>How many objects the file's schema has, and whether it holds a Glidepath store at any schema version (its migrations table).</summary>
+    private static async Task<(long Objects, bool HoldsAStore)> CatalogAsync(SqliteDatabase database, CancellationToken cancellationToken)
     {
         await using var connection = new SqliteConnection(database.UnpooledConnectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'";
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) > 0;
+        cmd.CommandText = "SELECT COUNT(*), COALESCE(SUM(type = 'table' AND name = 'schema_migrations'), 0) FROM sqlite_master";
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return (reader.GetInt64(0), reader.GetInt64(1) > 0);
     }
 
     private static async Task<StoreIdentity> ReadIdentityAsync(SqliteDatabase database, CancellationToken cancellationToken)
