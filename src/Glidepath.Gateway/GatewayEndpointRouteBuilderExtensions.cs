@@ -31,6 +31,11 @@ public static class GatewayEndpointRouteBuilderExtensions
         group.MapGet("/healthz", HealthEndpoints.Health).AllowAnonymous();
         group.MapGet("/readyz", HealthEndpoints.Ready).AllowAnonymous();
         group.Map(UnmatchedEndpoint.Pattern, UnmatchedEndpoint.HandleAsync).WithOrder(UnmatchedEndpoint.Order);
+        foreach (var path in UnmatchedEndpoint.WithoutPrefix)
+        {
+            group.Map(path + "/{**rest}", UnmatchedEndpoint.HandleWithoutPrefixAsync).WithOrder(UnmatchedEndpoint.Order);
+        }
+
         return group;
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Collections.Concurrent;
 using Glidepath.Errors;
 using Glidepath.Manifests;
@@ -55,8 +56,17 @@ public sealed class ModelClientFactory : IModelClientFactory, IModelForwarderFac
         _ownsHandler = _defaults.HttpHandler is null;
         // Redirects are not followed: a provider's answer is never one (a 3xx is a provider error, ProviderHttpHandler),
         // and following one would send the request again with its key (.NET drops only an Authorization header on a
-        // redirect, not x-api-key). It also takes one handler off every call.
-        _handler = _defaults.HttpHandler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false };
+        // redirect, not x-api-key). It also takes one handler off every call. No cookie jar: the handler is shared by
+        // every caller, so a cookie a provider set while answering one would go with everyone's later calls (one
+        // provider session for all). No trace context either: the caller's trace id, tracestate and baggage stay with
+        // the gateway, as every caller header but the listed betas does (docs/security.md).
+        _handler = _defaults.HttpHandler ?? new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator(),
+        };
     }
 
     public IChatClient Create(ModelSpec model, ProviderSettings settings, ModelClientOptions options)

@@ -49,6 +49,20 @@ internal static class UnmatchedEndpoint
             $"no endpoint at {http.Request.Method} {path}; the gateway serves {string.Join(", ", Known.Select(k => $"{k.Method} {k.Path}"))}");
     }
 
+    /// <summary>
+    /// The gateway's paths without their <c>/v1</c>: what an OpenAI SDK sends when its base URL is the gateway's address
+    /// alone (its base URL ends in <c>/v1</c>; an Anthropic SDK's does not). A 404 that says so, in the caller's format.
+    /// </summary>
+    public static readonly string[] WithoutPrefix = ["/chat/completions", "/messages", "/models", "/feedback"];
+
+    public static Task HandleWithoutPrefixAsync(HttpContext http)
+    {
+        var path = http.Request.Path.Value?.TrimEnd('/') ?? "";
+        var root = $"{http.Request.Scheme}://{http.Request.Host}";
+        return HttpAnswers.ErrorAsync(http, CallerWire.Of(http.Request), StatusCodes.Status404NotFound, ErrorKinds.NotFound,
+            $"no endpoint at {http.Request.Method} {path}: the gateway's paths start with /v1 ({http.Request.Method} /v1{path}); an OpenAI SDK's base URL is {root}/v1, an Anthropic SDK's {root}");
+    }
+
     /// <summary>A known path, its <c>{id}</c> standing for one path segment.</summary>
     private static bool Matches(string path, string known)
     {

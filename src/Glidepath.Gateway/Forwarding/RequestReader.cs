@@ -87,9 +87,10 @@ internal static class RequestReader
                 $"the request's content type is '{contentType ?? "(none)"}'; send the JSON body with 'Content-Type: application/json'");
         }
 
-        if (media.Charset.HasValue && !media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
+        // A charset may be a quoted string (RFC 9110): charset="UTF-8" is UTF-8.
+        if (media.Charset.HasValue && HeaderUtilities.RemoveQuotes(media.Charset) is var charset && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
         {
-            throw new WireException(415, ErrorKinds.InvalidRequest, $"the request's charset is '{media.Charset}'; the gateway reads UTF-8 JSON only: send 'Content-Type: application/json'");
+            throw new WireException(415, ErrorKinds.InvalidRequest, $"the request's charset is '{charset}'; the gateway reads UTF-8 JSON only: send 'Content-Type: application/json'");
         }
     }
 

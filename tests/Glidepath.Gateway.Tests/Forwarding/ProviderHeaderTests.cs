@@ -98,6 +98,40 @@ public sealed class ProviderHeaderTests
         Assert.False(headers.ContainsKey("anthropic-beta"));
     }
 
+    // One connection handler serves every caller: a cookie the provider set for one caller must not go with the next
+    // caller's request, and the caller's trace context (its trace id, tracestate, baggage) is the caller's to keep.
+    [Theory]
+    [InlineData("openai", true, "/v1/chat/completions")]
+    [InlineData("openai", false, "/v1/chat/completions")]
+    [InlineData("anthropic", true, Messages)]
+    [InlineData("anthropic", false, Messages)]
+    [InlineData("anthropic", false, "/v1/chat/completions")]
+    public async Task AnyPath_ProviderCookieAndCallerTraceContext_NeverSentUpstream(string provider, bool passThrough, string path)
+    {
+        await using var f = await StartAsync(new GatewayUpstream(provider, passThrough));
+        var body = path == Messages ? GatewayFixture.Message() : GatewayFixture.Chat();
+
+        for (var i = 0; i < 2; i++)
+        {
+            using var response = await f.PostAsync(path, body, r =>
+            {
+                r.Headers.Add("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+                r.Headers.Add("tracestate", "congo=t61rcWkgMzE");
+                r.Headers.Add("baggage", "tenant=acme,email=alice%40example.com");
+            });
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal(2, f.Upstream!.Requests.Count);
+        foreach (var (_, headers) in f.Upstream.Requests)
+        {
+            Assert.False(headers.ContainsKey("cookie"), "a provider's cookie was sent back: " + headers.GetValueOrDefault("cookie"));
+            Assert.False(headers.ContainsKey("tracestate"));
+            Assert.False(headers.ContainsKey("baggage"));
+            Assert.DoesNotContain(headers, h => h.Value.Contains("4bf92f3577b34da6a3ce929d0e0e4736", StringComparison.Ordinal));
+        }
+    }
+
     private static async Task<GatewayFixture> StartAsync(GatewayUpstream upstream)
     {
         var f = await GatewayFixture.CreateAsync(upstream: upstream);

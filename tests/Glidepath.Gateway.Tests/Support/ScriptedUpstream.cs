@@ -81,6 +81,10 @@ internal sealed class ScriptedUpstream : IAsyncDisposable
         var context = new ResponseContext("up-" + Guid.NewGuid().ToString("N")[..12], request.Model, 1_700_000_000);
         request.Options.ModelId = request.Model;
         var response = ctx.Response;
+
+        // As api.openai.com and api.anthropic.com do (a load balancer's cookie on every answer): a gateway must never
+        // send it back with a later caller's request.
+        response.Headers.Append("Set-Cookie", $"upstream-session={Requests.Count}; Path=/; HttpOnly");
         try
         {
             if (!request.Stream)

@@ -99,6 +99,7 @@ public sealed class MalformedRequestTests : IAsyncLifetime
     [InlineData(Chat, "application/x-www-form-urlencoded")]
     [InlineData(Messages, "multipart/form-data; boundary=x")]
     [InlineData(Chat, "application/json; charset=utf-16")]
+    [InlineData(Messages, "application/json; charset=\"latin1\"")]
     public async Task Post_NonJsonContentType_415InCallersFormat(string path, string contentType)
     {
         var body = path == Chat ? GatewayFixture.Chat() : GatewayFixture.Message();
@@ -110,6 +111,22 @@ public sealed class MalformedRequestTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
         Assert.Contains("application/json", WireAssert.ErrorMessage(path, await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         Assert.Equal(0, _f.Models.For("stable-model").Calls);
+    }
+
+    // A charset may be a quoted string (RFC 9110 §5.6.6): "UTF-8" in quotes is UTF-8.
+    [Theory]
+    [InlineData(Chat, "application/json; charset=\"UTF-8\"")]
+    [InlineData(Messages, "application/json;charset=\"utf-8\"")]
+    [InlineData(Chat, "application/json; charset=UTF-8")]
+    public async Task Post_JsonWithUtf8Charset_QuotedOrNot_Served(string path, string contentType)
+    {
+        var body = path == Chat ? GatewayFixture.Chat() : GatewayFixture.Message();
+        using var request = new HttpRequestMessage(HttpMethod.Post, _f.Url + path) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body)) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+
+        using var response = await _f.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Theory]
