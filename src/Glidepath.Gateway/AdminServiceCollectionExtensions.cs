@@ -51,6 +51,12 @@ public static class AdminServiceCollectionExtensions
                         properties[System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(name)] = property;
                     }
 
+                    // The fields the operation cannot do without ([Required]: missing or empty is a 400 saying so).
+                    if (schema.Required is { Count: > 0 } required)
+                    {
+                        schema.Required = required.Select(System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName).ToHashSet(StringComparer.Ordinal);
+                    }
+
                     schema.AdditionalPropertiesAllowed = false;
                 }
 

@@ -1,9 +1,12 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Glidepath.Gateway.Admin.Requests;
 
 /// <summary><c>POST …/rollout/start</c>: as <c>glidepath rollout start REF --env E [--steps] [--min-requests] [--max-duration] [--force --reason]</c>.</summary>
 public sealed record RolloutStartRequest
 {
     /// <summary>A registered release: v7, a hash prefix, env:NAME.</summary>
+    [Required]
     public string? Release { get; init; }
 
     /// <summary>Canary percentages, e.g. "1,5,25"; null: the manifest's rollout.steps.</summary>
