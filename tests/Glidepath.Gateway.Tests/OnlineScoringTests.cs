@@ -38,6 +38,30 @@ public sealed class OnlineScoringTests
         Assert.Null(trace.InputJson);
     }
 
+    // A trace records 0 for a model with no price: online max_cost read it as "$0 (limit $0.01) pass". Unknown is an
+    // error (fail closed), as offline, and the trace views show no figure; a priced model is still scored on its cost.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task MaxCost_ModelWithoutPrice_ErrorNotPass_PricedModelScored(bool priced)
+    {
+        await using var f = await GatewayFixture.CreateAsync();
+        var yaml = File.ReadAllText(Path.Combine(f.Directory, "glidepath.yaml"))
+            .Replace("sample_rate: 0.2", "sample_rate: 1.0", StringComparison.Ordinal)
+            .Replace("    - { type: max_latency_ms, value: 8000 }", "    - { type: max_cost, value: 0.01 }", StringComparison.Ordinal)
+            .Replace("  sim-support-1: {", priced ? "  stable-model: { input: 1.0, output: 2.0 }\n  sim-support-1: {" : "  sim-support-1: {", StringComparison.Ordinal);
+        var manifest = ManifestParser.Parse(yaml, "glidepath.yaml", new Files.WorkingTreeFileSource(f.Directory)) with { BaseDirectory = f.Directory };
+        await f.StartAsync(s => s with { Manifest = manifest });
+
+        var trace = await ServeAsync(f, "a");
+
+        Assert.Equal(priced, trace.OnlinePassed);
+        Assert.True(trace.OnlineScoresJson!.Contains(priced ? "\"passed\":true" : "max_cost needs the call\\u0027s cost", StringComparison.Ordinal), trace.OnlineScoresJson);
+        var views = new Glidepath.Environments.EnvironmentViews([]);
+        var shown = System.Text.Json.JsonSerializer.SerializeToElement(TraceReports.Show(trace, [], views, Glidepath.Models.PriceTable.For(manifest)));
+        Assert.Equal(priced ? System.Text.Json.JsonValueKind.Number : System.Text.Json.JsonValueKind.Null, shown.GetProperty("trace").GetProperty("cost_usd").ValueKind);
+    }
+
     [Fact]
     public async Task SampleRateZero_NoTraceScored()
     {

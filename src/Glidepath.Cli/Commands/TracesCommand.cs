@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Glidepath.Environments;
 using Glidepath.Errors;
+using Glidepath.Models;
 using Glidepath.Traces;
 
 namespace Glidepath.Cli.Commands;
@@ -101,12 +102,12 @@ internal static class TracesCommand
             var views = new EnvironmentViews(await store.Releases.ListAsync(app, ct));
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(TraceReports.List(app, spec.Name, traces, views));
+                ctx.Output.Json(TraceReports.List(app, spec.Name, traces, views, PriceTable.For(ctx.Manifest)));
                 return ExitCodes.Ok;
             }
 
             // The table is printed from the JSON view, so a client of the admin API prints exactly this too.
-            return WriteList(ctx, Remote.RemoteJson.Read<Remote.Answers.TracesAnswer>(JsonSerializer.Serialize(TraceReports.List(app, spec.Name, traces, views), CliOutput.JsonOptions)));
+            return WriteList(ctx, Remote.RemoteJson.Read<Remote.Answers.TracesAnswer>(JsonSerializer.Serialize(TraceReports.List(app, spec.Name, traces, views, PriceTable.For(ctx.Manifest)), CliOutput.JsonOptions)));
         });
         return command;
     }
@@ -131,7 +132,7 @@ internal static class TracesCommand
                 t.Error is null ? t.Status.ToString(inv) : $"{t.Status} {t.Error}",
                 string.Create(inv, $"{t.LatencyMs:0} ms"),
                 string.Create(inv, $"{t.InputTokens}/{t.OutputTokens}"),
-                string.Create(inv, $"${t.CostUsd:0.000000}"),
+                t.CostUsd is { } usd ? string.Create(inv, $"${usd:0.000000}") : "unknown",
                 t.OnlinePassed is null ? "-" : t.OnlinePassed == true ? "pass" : "FAIL",
             ]),
             title: $"{list.App} / {list.Environment}: {list.Traces.Count} trace(s), newest first");
@@ -161,7 +162,7 @@ internal static class TracesCommand
             var views = new EnvironmentViews(await store.Releases.ListAsync(trace.App, ct));
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(TraceReports.Show(trace, feedback, views));
+                ctx.Output.Json(TraceReports.Show(trace, feedback, views, PriceTable.For(ctx.Manifest)));
                 return ExitCodes.Ok;
             }
 
@@ -183,7 +184,7 @@ internal static class TracesCommand
                 ["time to first token", trace.TimeToFirstTokenMs is { } ttft ? string.Create(inv, $"{ttft:0.0} ms") : "-"],
                 ["gateway overhead", string.Create(inv, $"{trace.OverheadMs:0.00} ms")],
                 ["tokens in / out", string.Create(inv, $"{trace.InputTokens} / {trace.OutputTokens}")],
-                ["cost", string.Create(inv, $"${trace.CostUsd:0.000000}")],
+                ["cost", PriceTable.For(ctx.Manifest).Known(trace.Model, trace.CostUsd) is { } usd ? string.Create(inv, $"${usd:0.000000}") : $"unknown (no price for {trace.Model ?? "the model"} in prices:)"],
                 ["subject", trace.SubjectHash ?? "(per request)"],
                 ["online score", trace.OnlineScore is { } os ? string.Create(inv, $"{os:0.###} ({(trace.OnlinePassed == true ? "passed" : "not passed")})") : "(not sampled)"],
             ], title: $"trace {trace.TraceId}");

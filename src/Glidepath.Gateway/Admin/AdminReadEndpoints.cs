@@ -61,7 +61,7 @@ internal static class AdminReadEndpoints
                 NegativeFeedbackOnly = Flag(q, "negative_feedback"),
                 Limit = Limit(q["limit"], 20),
             }, http.RequestAborted);
-            return AdminResults.View(TraceReports.List(s.App, spec.Name, traces, await s.ViewsAsync(http.RequestAborted)));
+            return AdminResults.View(TraceReports.List(s.App, spec.Name, traces, await s.ViewsAsync(http.RequestAborted), s.Prices));
         }).WithTags("traces");
 
         group.Get("/environments/{env}/traces/{id}", "show a trace", Role.Viewer, async (string env, string id, HttpContext http, AdminServices s) =>
@@ -71,7 +71,7 @@ internal static class AdminReadEndpoints
             var trace = await TraceLookup.FindAsync(s.Store.Traces, s.App, id, $"'GET /admin/v1/environments/{spec.Name}/traces' lists recent ones", http.RequestAborted, spec.Name);
 
             var feedback = await s.Store.Traces.FeedbackAsync(trace.TraceId, http.RequestAborted);
-            return AdminResults.View(TraceReports.Show(trace, feedback, await s.ViewsAsync(http.RequestAborted)));
+            return AdminResults.View(TraceReports.Show(trace, feedback, await s.ViewsAsync(http.RequestAborted), s.Prices));
         }).WithTags("traces");
 
         group.Get("/environments/{env}/alerts", "list drift alerts", Role.Viewer, async (string env, HttpContext http, AdminServices s) =>

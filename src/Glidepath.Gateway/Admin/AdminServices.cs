@@ -27,7 +27,12 @@ internal sealed class AdminServices
     }
 
     public AdminOptions Options { get; }
+    private Glidepath.Models.PriceTable? _prices;
+
     public string App => Options.Manifest.App;
+
+    /// <summary>The manifest's prices (trace views show a cost recorded for an unpriced model as unknown).</summary>
+    public Glidepath.Models.PriceTable Prices => _prices ??= Glidepath.Models.PriceTable.For(Options.Manifest);
     public IGlidepathStore Store => Options.Store;
     public EnvironmentService Environments { get; }
     public RolloutService Rollouts { get; }

@@ -112,7 +112,7 @@ internal sealed class DashboardReads(AdminServices s, IServiceProvider services)
         }
 
         var (names, releases) = await ReleasesAsync(ct);
-        return new TracesModel(filter, traces, [.. releases.Select(x => names.Ref(x.Id)!)], names);
+        return new TracesModel(filter, traces, [.. releases.Select(x => names.Ref(x.Id)!)], names, s.Prices);
     }
 
     public async Task<TraceModel> TraceAsync(string environment, string id, CancellationToken ct)
@@ -121,7 +121,7 @@ internal sealed class DashboardReads(AdminServices s, IServiceProvider services)
         var trace = await TraceLookup.FindAsync(s.Store.Traces, App, id, "the traces page lists recent ones", ct, environment);
 
         var feedback = await s.Store.Traces.FeedbackAsync(trace.TraceId, ct);
-        return new TraceModel(trace, feedback, await s.ViewsAsync(ct), s.Options.Manifest.Eval?.Dataset);
+        return new TraceModel(trace, feedback, await s.ViewsAsync(ct), s.Options.Manifest.Eval?.Dataset, s.Prices);
     }
 
     public async Task<(IReadOnlyList<Monitoring.DriftAlert> Alerts, EnvironmentViews Names)> AlertsAsync(string environment, CancellationToken ct) =>

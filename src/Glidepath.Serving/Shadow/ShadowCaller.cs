@@ -31,11 +31,12 @@ internal sealed class ShadowCaller(ChatService service, PairwiseJudge? judge, Ti
         var output = response?.Usage?.OutputTokenCount ?? 0;
         // On the caller's own client the model and its price are the caller's, as for the stable call (ChatCall).
         var price = job.Own is null ? release?.Price : service.Releases.PriceOf(job.Options.ModelId);
-        var cost = (double)(ModelResponseProperties.CostOf(response?.AdditionalProperties) ?? price?.Cost(input, output) ?? 0m);
+        var known = ModelResponseProperties.CostOf(response?.AdditionalProperties) ?? price?.Cost(input, output);
+        var cost = (double)(known ?? 0m);
         var text = response?.Text ?? "";
         var ok = status == 200;
-        var stableScore = await service.Online.ScoreAnswerAsync(job.Messages, job.StableText, stable.LatencyMs, stable.CostUsd, cancellationToken).ConfigureAwait(false);
-        var candidateScore = ok ? await service.Online.ScoreAnswerAsync(job.Messages, text, latencyMs, cost, cancellationToken).ConfigureAwait(false) : null;
+        var stableScore = await service.Online.ScoreAnswerAsync(job.Messages, job.StableText, stable.LatencyMs, service.Online.KnownCost(stable), cancellationToken).ConfigureAwait(false);
+        var candidateScore = ok ? await service.Online.ScoreAnswerAsync(job.Messages, text, latencyMs, known is null ? null : cost, cancellationToken).ConfigureAwait(false) : null;
         double? preference = ok && judge is not null ? await judge.PreferenceAsync(job.Messages, job.StableText, text, cancellationToken).ConfigureAwait(false) : null;
         var trace = new TraceRecord
         {

@@ -21,6 +21,7 @@ internal sealed partial class OnlineScorer : BackgroundService
     private readonly TraceQueue _traces;
     private readonly ScorerSet? _scorers;
     private readonly double _rate;
+    private readonly PriceTable _prices;
     private readonly ILogger<OnlineScorer> _logger;
     private long _skipped;
 
@@ -28,6 +29,7 @@ internal sealed partial class OnlineScorer : BackgroundService
     {
         _traces = traces;
         _logger = logger;
+        _prices = PriceTable.For(settings.Manifest);
         var online = settings.Manifest.Online;
         if (online is { SampleRate: > 0, Scorers.Count: > 0 })
         {
@@ -79,16 +81,19 @@ internal sealed partial class OnlineScorer : BackgroundService
 
     private async Task<TraceRecord> ScoreAsync(Item item, CancellationToken cancellationToken)
     {
-        var (score, passed, json) = (await ScoreAnswerAsync(item.Request, item.ResponseText, item.Trace.LatencyMs, item.Trace.CostUsd, cancellationToken, item.Trace.TraceId).ConfigureAwait(false))!.Value;
+        var (score, passed, json) = (await ScoreAnswerAsync(item.Request, item.ResponseText, item.Trace.LatencyMs, KnownCost(item.Trace), cancellationToken, item.Trace.TraceId).ConfigureAwait(false))!.Value;
         return item.Trace with { OnlineScore = score, OnlinePassed = passed, OnlineScoresJson = json };
     }
+
+    /// <summary>A trace's cost for the scorers: null (unknown, so max_cost is an error) when its model has no price.</summary>
+    internal double? KnownCost(TraceRecord trace) => _prices.Known(trace.Model, trace.CostUsd);
 
     /// <summary>
     /// Scores one answer with the online scorers (shadow pairs score both answers this way); null when none are
     /// configured. Fail closed: a scorer error scores 0 and does not pass.
     /// </summary>
     internal async Task<(double Score, bool Passed, string Json)?> ScoreAnswerAsync(
-        IReadOnlyList<ChatMessage> request, string responseText, double latencyMs, double costUsd, CancellationToken cancellationToken, string traceId = "-")
+        IReadOnlyList<ChatMessage> request, string responseText, double latencyMs, double? costUsd, CancellationToken cancellationToken, string traceId = "-")
     {
         if (_scorers is null)
         {

@@ -75,6 +75,14 @@ public sealed class PriceTable
         return Find(model)?.Cost(inputTokens, outputTokens);
     }
 
+    /// <summary>
+    /// A recorded call's cost, or null when it is unknown: a trace records 0 for a call whose model has no price, so 0
+    /// for a model this table does not price (and nothing reported a cost) is "unknown", never "free". Online
+    /// <c>max_cost</c> is then an error, not a pass, and the trace views show no figure.
+    /// </summary>
+    public double? Known(string? model, double recordedUsd) =>
+        recordedUsd == 0 && (model is null || Find(model) is null) ? null : recordedUsd;
+
     /// <summary>USD for one call's usage (missing counts are taken as zero).</summary>
     public decimal? Cost(string model, Microsoft.Extensions.AI.UsageDetails? usage) =>
         Cost(model, usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0);

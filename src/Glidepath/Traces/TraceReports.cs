@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Glidepath.Environments;
+using Glidepath.Models;
 
 namespace Glidepath.Traces;
 
@@ -7,16 +8,17 @@ namespace Glidepath.Traces;
 public static class TraceReports
 {
     /// <summary><c>traces list</c>: <c>{app, environment, traces}</c>, newest first.</summary>
-    public static object List(string app, string environment, IReadOnlyList<TraceRecord> traces, EnvironmentViews views) =>
-        new { app, environment, traces = traces.Select(t => Summary(t, views)) };
+    /// <param name="prices">The manifest's prices: a cost recorded as 0 for a model they do not price is null (unknown).</param>
+    public static object List(string app, string environment, IReadOnlyList<TraceRecord> traces, EnvironmentViews views, PriceTable prices) =>
+        new { app, environment, traces = traces.Select(t => Summary(t, views, prices)) };
 
     /// <summary><c>traces show</c>: the summary with timings, online scores, feedback and the content the capture policy kept.</summary>
-    public static object Show(TraceRecord trace, IReadOnlyList<FeedbackRecord> feedback, EnvironmentViews views)
+    public static object Show(TraceRecord trace, IReadOnlyList<FeedbackRecord> feedback, EnvironmentViews views, PriceTable prices)
     {
         ArgumentNullException.ThrowIfNull(trace);
         return new
         {
-            trace = Summary(trace, views),
+            trace = Summary(trace, views, prices),
             subject_hash = trace.SubjectHash,
             api = trace.Api,
             stream = trace.Stream,
@@ -38,7 +40,7 @@ public static class TraceReports
         };
     }
 
-    private static object Summary(TraceRecord t, EnvironmentViews views) => new
+    private static object Summary(TraceRecord t, EnvironmentViews views, PriceTable prices) => new
     {
         id = t.TraceId,
         started_at = t.StartedAt,
@@ -54,7 +56,7 @@ public static class TraceReports
         latency_ms = t.LatencyMs,
         input_tokens = t.InputTokens,
         output_tokens = t.OutputTokens,
-        cost_usd = t.CostUsd,
+        cost_usd = prices.Known(t.Model, t.CostUsd),
         online_score = t.OnlineScore,
         online_passed = t.OnlinePassed,
         content_captured = t.InputJson is not null || t.OutputText is not null,

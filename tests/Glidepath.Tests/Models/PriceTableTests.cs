@@ -35,6 +35,16 @@ public sealed class PriceTableTests
         Assert.Null(new PriceTable().Cost("my-local-llama", 1000, 1000));
     }
 
+    [Theory]
+    [InlineData("my-local-llama", 0.0, null)]        // no price, nothing reported: unknown, not free
+    [InlineData(null, 0.0, null)]
+    [InlineData("my-local-llama", 0.002, 0.002)]     // a cost the provider reported stands
+    [InlineData("gpt-4o-mini", 0.0, 0.0)]            // a priced model's 0 (an error, no tokens) is 0
+    public void Known_RecordedZeroForAModelWithoutPrice_IsUnknown(string? model, double recorded, double? expected)
+    {
+        Assert.Equal(expected, new PriceTable().Known(model, recorded));
+    }
+
     [Fact]
     public void Cost_UsageDetails_UsesInputAndOutputCounts()
     {

@@ -23,5 +23,8 @@ internal static class Fmt
 
     public static string Usd(double v) => "$" + v.ToString("0.######", CultureInfo.InvariantCulture);
 
+    /// <summary>A trace's cost, or "cost unknown" when its model has no price (<see cref="Glidepath.Models.PriceTable.Known"/>).</summary>
+    public static string Usd(double? v) => v is { } usd ? Usd(usd) : "cost unknown";
+
     private static string RolloutDuration(TimeSpan t) => Glidepath.Rollouts.RolloutView.Duration(t);
 }
