@@ -49,6 +49,17 @@ public sealed class BadRequestTests : IAsyncLifetime
         Assert.Contains("gives a key twice in one object (Duplicate property 'trace_id')", ErrorMessage(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{"trace_id":"a","score":1,"comment":"lone \udc00"}""")]
+    [InlineData("""{"trace_id":"a","score":1,"\ud800":"x"}""")]
+    public async Task Feedback_TextNotValidUnicode_400SayingSo(string body)
+    {
+        using var response = await _f.PostAsync("/v1/feedback", body);
+
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Contains("not valid Unicode", ErrorMessage(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+    }
+
     // A body nested past the parser's 64 levels said only "not valid JSON"; the reason names the limit.
     [Theory]
     [InlineData("/v1/chat/completions")]

@@ -68,6 +68,16 @@ internal static class FeedbackEndpoint
         string? comment;
         try
         {
+            RequestReader.CheckText(buffer.AsSpan(0, length));
+        }
+        catch (WireException ex)
+        {
+            await BadAsync(http, wire, ex.Message).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
             using var doc = JsonDocument.Parse(buffer.AsMemory(0, length), JsonProblem.Strict);
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object)

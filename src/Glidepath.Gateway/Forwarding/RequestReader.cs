@@ -58,6 +58,7 @@ internal static class RequestReader
     /// <summary>Parses a whole body (the property-based tests call this directly, without HTTP).</summary>
     public static ChatRequest Parse(ReadOnlyMemory<byte> body, IWireFormat wire)
     {
+        CheckText(body.Span);
         JsonDocument doc;
         try
         {
@@ -71,6 +72,20 @@ internal static class RequestReader
         using (doc)
         {
             return Parse(doc.RootElement, wire);
+        }
+    }
+
+    /// <summary>
+    /// Text that is not valid Unicode anywhere in <paramref name="body"/> is a 400: not only in the fields the parser reads
+    /// (the rest goes to the provider as it came). Run before the parser: its duplicate-key check reads escaped property
+    /// names, and one with an unpaired surrogate threw past its <see cref="JsonException"/> (a 500).
+    /// </summary>
+    public static void CheckText(ReadOnlySpan<byte> body)
+    {
+        if (JsonText.FindInvalid(body) is var at and >= 0)
+        {
+            throw WireException.BadRequest(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the request body has text that is not valid Unicode at byte {at} (bytes that are not UTF-8, or an unpaired surrogate escape such as \\ud800); send UTF-8 text"));
         }
     }
 

@@ -46,13 +46,20 @@ internal static class AnthropicRequestReader
             TopK = Json.Integer(root, "top_k", min: 0),
             MaxOutputTokens = Json.Integer(root, "max_tokens", min: 1),
         };
-        if (root.TryGetProperty("stop_sequences", out var stop) && stop.ValueKind == JsonValueKind.Array)
+        if (root.TryGetProperty("stop_sequences", out var stop) && stop.ValueKind != JsonValueKind.Null)
         {
-            options.StopSequences = Json.Strings(stop, "stop_sequences");
+            options.StopSequences = stop.ValueKind == JsonValueKind.Array
+                ? Json.Strings(stop, "stop_sequences")
+                : throw WireException.BadRequest("'stop_sequences' must be an array of strings");
         }
 
-        if (root.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array)
+        if (root.TryGetProperty("tools", out var tools) && tools.ValueKind != JsonValueKind.Null)
         {
+            if (tools.ValueKind != JsonValueKind.Array)
+            {
+                throw WireException.BadRequest("'tools' must be an array of {\"name\", \"input_schema\", …}");
+            }
+
             options.Tools = [];
             var names = new HashSet<string>(StringComparer.Ordinal);
             var t = 0;

@@ -8,7 +8,9 @@ namespace Glidepath.Gateway.Wire;
 /// in, <see cref="Utf8JsonWriter"/> out): the release's system prompt first (OpenAI: a first <c>system</c> message;
 /// Anthropic: the first <c>system</c> block), its model and the parameters it sets over the caller's, its tools first
 /// with a caller's tool of the same name dropped, and the fields that change cost or data retention dropped
-/// (<see cref="ReleasePatch.Withheld"/>). Everything else the caller sent is copied byte for byte. The body
+/// (<see cref="ReleasePatch.Withheld"/>). A caller's null for a key the patch writes is left out
+/// (<see cref="NullIsAbsent"/>), an empty Anthropic system string too. Everything else the caller sent is copied byte
+/// for byte. The body
 /// was already read and checked by the wire parser, so it is well-formed JSON.
 /// </summary>
 internal static class BodyPatch
@@ -32,7 +34,8 @@ internal static class BodyPatch
             var start = (int)reader.TokenStartIndex;
             reader.Skip();
             var value = body[start..(int)reader.BytesConsumed];
-            if (name.SequenceEqual("model"u8) || patch.Overrides(name) || patch.Withheld(name) || !anthropic && stream && name.SequenceEqual("stream_options"u8))
+            if (name.SequenceEqual("model"u8) || patch.Overrides(name) || patch.Withheld(name) || !anthropic && stream && name.SequenceEqual("stream_options"u8)
+                || value[0] == (byte)'n' && NullIsAbsent(name))
             {
                 continue;
             }
@@ -53,8 +56,15 @@ internal static class BodyPatch
                 sawSystem = true;
                 WriteSystem(w, patch, systemPrompt, value);
             }
-            else if (name.SequenceEqual("tools"u8) && value[0] == (byte)'[')
+            else if (name.SequenceEqual("tools"u8))
             {
+                // Never copied as it came and then written again: an array is merged, anything else (the parser refuses
+                // all but null, dropped above) is dropped.
+                if (value[0] != (byte)'[')
+                {
+                    continue;
+                }
+
                 sawTools = true;
                 w.WriteStartArray("tools");
                 WriteReleaseTools(w, patch);
@@ -99,7 +109,21 @@ internal static class BodyPatch
         w.WriteEndObject();
     }
 
-    /// <summary>Anthropic's system: the release's block, then the caller's (a string becomes one text block; blocks are copied).</summary>
+    /// <summary>
+    /// A caller's <c>null</c> for a key the patch writes or the gateway reads is the key left out, so it is not copied:
+    /// the patch then writes what it writes when the key is absent (the release's tools, Anthropic's default
+    /// <c>max_tokens</c>), and the provider never sees the key twice or a null where it wants a value (until
+    /// 2026-12-05 <c>"tools": null</c> went up followed by a second <c>tools</c>, and <c>"max_tokens": null</c> as null).
+    /// </summary>
+    private static bool NullIsAbsent(ReadOnlySpan<byte> name) =>
+        name.SequenceEqual("tools"u8) || name.SequenceEqual("tool_choice"u8) || name.SequenceEqual("system"u8)
+        || name.SequenceEqual("max_tokens"u8) || name.SequenceEqual("max_completion_tokens"u8)
+        || name.SequenceEqual("temperature"u8) || name.SequenceEqual("top_p"u8) || name.SequenceEqual("top_k"u8) || name.SequenceEqual("seed"u8)
+        || name.SequenceEqual("stop"u8) || name.SequenceEqual("stop_sequences"u8) || name.SequenceEqual("stream_options"u8)
+        || name.SequenceEqual("functions"u8) || name.SequenceEqual("function_call"u8);
+
+    /// <summary>Anthropic's system: the release's block, then the caller's (a string becomes one text block, none when
+    /// empty: Anthropic refuses an empty text block; blocks are copied).</summary>
     private static void WriteSystem(Utf8JsonWriter w, ReleasePatch patch, string systemPrompt, ReadOnlySpan<byte> caller)
     {
         w.WriteStartArray("system");
@@ -108,7 +132,7 @@ internal static class BodyPatch
         w.WritePropertyName("text");
         patch.WritePrompt(w, systemPrompt);
         w.WriteEndObject();
-        if (!caller.IsEmpty && caller[0] == (byte)'"')
+        if (caller.Length > 2 && caller[0] == (byte)'"')
         {
             w.WriteStartObject();
             w.WriteString("type", "text");

@@ -17,16 +17,18 @@ internal static class OpenAiRequestReader
         var model = Json.Model(root);
         var messages = Json.Messages(root);
 
-        if (Json.Integer(root, "n", min: 1) is > 1)
-        {
-            throw WireException.BadRequest("'n' greater than 1 is not supported by the gateway; send one request per choice");
-        }
+        CheckChoices(root);
+        RefuseLegacyFunctions(root);
 
         var list = new List<ChatMessage>(messages.GetArrayLength());
         var i = 0;
         foreach (var m in messages.EnumerateArray())
         {
-            list.Add(Message(m, $"messages[{i++}]"));
+            var message = Message(m, $"messages[{i++}]");
+            if (message.Role != ChatRole.System || KeepsSystemText(message))
+            {
+                list.Add(message);
+            }
         }
 
         var options = new ChatOptions
@@ -47,8 +49,13 @@ internal static class OpenAiRequestReader
             };
         }
 
-        if (root.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array)
+        if (root.TryGetProperty("tools", out var tools) && tools.ValueKind != JsonValueKind.Null)
         {
+            if (tools.ValueKind != JsonValueKind.Array)
+            {
+                throw WireException.BadRequest("'tools' must be an array of {\"type\": \"function\", \"function\": {\"name\", …}}");
+            }
+
             options.Tools = [];
             var names = new HashSet<string>(StringComparer.Ordinal);
             var t = 0;
@@ -72,6 +79,56 @@ internal static class OpenAiRequestReader
             IncludeUsage = include,
             User = Json.String(root, "user", ""),
         };
+    }
+
+    /// <summary>
+    /// <c>n</c>: one choice per request, so 1 or absent (null). Anything else is refused saying so, 2.0 included
+    /// (until 2026-12-05 that said "an integer from 1 to 2147483647").
+    /// </summary>
+    private static void CheckChoices(JsonElement root)
+    {
+        if (root.TryGetProperty("n", out var n) && n.ValueKind != JsonValueKind.Null && !(n.ValueKind == JsonValueKind.Number && n.TryGetInt32(out var count) && count == 1))
+        {
+            throw WireException.BadRequest(n.ValueKind == JsonValueKind.Number
+                ? $"'n' is {n.GetRawText()}; the gateway answers one choice per request, so 'n' can only be 1 (or left out): send one request per choice"
+                : "'n' must be the integer 1 (or left out): the gateway answers one choice per request");
+        }
+    }
+
+    /// <summary>
+    /// OpenAI's deprecated <c>functions</c> and <c>function_call</c> are refused, not passed through: they would declare
+    /// and force a tool around the release's tool rules (its tools first, a caller's tool of the same name dropped, the
+    /// <c>tool_choice</c> check). Null is absent.
+    /// </summary>
+    private static void RefuseLegacyFunctions(JsonElement root)
+    {
+        if (root.TryGetProperty("functions", out var functions) && functions.ValueKind != JsonValueKind.Null)
+        {
+            throw WireException.BadRequest("'functions' (OpenAI's deprecated form) is not accepted by the gateway; declare the functions in 'tools' as {\"type\": \"function\", \"function\": {…}}");
+        }
+
+        if (root.TryGetProperty("function_call", out var call) && call.ValueKind != JsonValueKind.Null)
+        {
+            throw WireException.BadRequest("'function_call' (OpenAI's deprecated form) is not accepted by the gateway; send 'tool_choice' instead (\"none\", \"auto\", \"required\" or {\"type\": \"function\", \"function\": {\"name\": …}})");
+        }
+    }
+
+    /// <summary>
+    /// Drops a system message's empty text parts and says whether anything is left: an empty system text (<c>""</c>)
+    /// would become an empty text block at Anthropic, which refuses it.
+    /// </summary>
+    private static bool KeepsSystemText(ChatMessage message)
+    {
+        var contents = message.Contents;
+        for (var c = contents.Count - 1; c >= 0; c--)
+        {
+            if (contents[c] is TextContent { Text.Length: 0 })
+            {
+                contents.RemoveAt(c);
+            }
+        }
+
+        return contents.Count > 0;
     }
 
     // The forms OpenAI takes: "none", "auto", "required", or {"type":"function","function":{"name":…}}; anything else is

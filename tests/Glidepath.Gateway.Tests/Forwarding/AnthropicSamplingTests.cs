@@ -53,9 +53,20 @@ public sealed class AnthropicSamplingTests
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task NeitherSetsMaxTokens_CallerSendsNull_UpstreamGetsTheDefault1024(bool passThrough)
+    {
+        var body = await SendAsync(passThrough, "parameters: { temperature: 0.2 }", "", "\"max_tokens\":null");
+
+        Assert.Equal(1024, body["max_tokens"]!.GetValue<int>());
+    }
+
     /// <summary>Sends an Anthropic Messages request with <paramref name="callerFields"/> to a gateway whose release (on
     /// Anthropic, at a scripted upstream) has <paramref name="releaseParameters"/>; returns the body the upstream received.</summary>
-    private static async Task<JsonObject> SendAsync(bool passThrough, string releaseParameters, string callerFields)
+    /// <param name="maxTokens">The caller's <c>max_tokens</c> field as written in the body.</param>
+    private static async Task<JsonObject> SendAsync(bool passThrough, string releaseParameters, string callerFields, string maxTokens = "\"max_tokens\":100")
     {
         await using var f = await GatewayFixture.CreateAsync(
             editManifest: y =>
@@ -66,7 +77,7 @@ public sealed class AnthropicSamplingTests
             upstream: passThrough ? GatewayUpstream.AnthropicPassThrough : GatewayUpstream.AnthropicTranslating);
         await f.StartAsync();
 
-        using var response = await f.PostAsync("/v1/messages", GatewayFixture.Message(extra: callerFields));
+        using var response = await f.PostAsync("/v1/messages", GatewayFixture.Message(extra: callerFields).Replace("\"max_tokens\":100", maxTokens, StringComparison.Ordinal));
 
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         var body = JsonNode.Parse(Assert.Single(f.Upstream!.Bodies))!.AsObject();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Glidepath.Errors;
 using Glidepath.Gateway.Tests.Support;
 using Microsoft.Extensions.AI;
 
@@ -55,6 +56,83 @@ public sealed class PassThroughPatchTests
         using var doc = JsonDocument.Parse(passedBody);
         Assert.Equal("stable-model", doc.RootElement.GetProperty("model").GetString());
         Assert.True(doc.RootElement.TryGetProperty(provider == "openai" ? "presence_penalty" : "metadata", out _), "a field the gateway does not read is passed through");
+    }
+
+    [Theory]
+    [InlineData("openai", """{"model":"support-agent","tools":null,"tool_choice":null,"temperature":null,"top_p":null,"seed":null,"max_tokens":null,"max_completion_tokens":null,"stop":null,"stream_options":null,"functions":null,"function_call":null,"messages":[{"role":"user","content":"hi"}]}""")]
+    [InlineData("anthropic", """{"model":"support-agent","tools":null,"tool_choice":null,"temperature":null,"top_p":null,"top_k":null,"max_tokens":null,"stop_sequences":null,"system":null,"messages":[{"role":"user","content":"hi"}]}""")]
+    public async Task CallerSendsNullForKeysThePatchWrites_PassedThrough_EachKeyOnceAndNullsLeftOut(string provider, string body)
+    {
+        var (status, answer, bodies) = await PostAsync(new GatewayUpstream(provider, PassThrough: true), provider == "openai" ? "/v1/chat/completions" : "/v1/messages", body);
+
+        Assert.True(status == 200, answer);
+        var sent = Assert.Single(bodies);
+        using var doc = JsonDocument.Parse(sent, JsonProblem.Strict); // refuses a key given twice
+        var root = doc.RootElement;
+        Assert.All(root.EnumerateObject(), p => Assert.NotEqual(JsonValueKind.Null, p.Value.ValueKind));
+        Assert.Equal(["lookup_order", "issue_refund", "escalate"], root.GetProperty("tools").EnumerateArray()
+            .Select(t => (provider == "openai" ? t.GetProperty("function") : t).GetProperty("name").GetString()));
+        Assert.Equal(0.2, root.GetProperty("temperature").GetDouble(), 6);
+        Assert.Equal(400, root.GetProperty(provider == "openai" ? "max_completion_tokens" : "max_tokens").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("/v1/messages", """{"model":"support-agent","max_tokens":50,"system":"","messages":[{"role":"user","content":"hi"}]}""")]
+    [InlineData("/v1/chat/completions", """{"model":"support-agent","messages":[{"role":"system","content":""},{"role":"developer","content":[{"type":"text","text":""}]},{"role":"user","content":"hi"}]}""")]
+    public async Task CallersSystemTextEmpty_ToAnthropicRelease_NoEmptyTextBlockUpstream(string path, string body)
+    {
+        // /v1/messages is passed through; /v1/chat/completions is translated to the Anthropic release.
+        var (status, answer, bodies) = await PostAsync(GatewayUpstream.AnthropicPassThrough, path, body);
+
+        Assert.True(status == 200, answer);
+        using var doc = JsonDocument.Parse(Assert.Single(bodies));
+        var system = doc.RootElement.GetProperty("system");
+        var texts = system.ValueKind == JsonValueKind.String ? [system.GetString()!] : system.EnumerateArray().Select(b => b.GetProperty("text").GetString()!).ToArray();
+        var text = Assert.Single(texts);
+        Assert.StartsWith("You are the customer support assistant", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("openai", ""","functions":[{"name":"lookup_order","description":"CALLER SHADOW","parameters":{"type":"object"}}],"function_call":{"name":"lookup_order"}""", "'functions' (OpenAI's deprecated form)")]
+    [InlineData("openai", ""","function_call":"auto" """, "'function_call' (OpenAI's deprecated form)")]
+    [InlineData("openai", ""","tools":5""", "'tools' must be an array")]
+    [InlineData("anthropic", ""","tools":{"name":"x"}""", "'tools' must be an array")]
+    [InlineData("openai", ""","x_extra":"lone \udc00" """, "not valid Unicode")]
+    [InlineData("anthropic", ""","x_extra":{"\ud800":"lone high"}""", "not valid Unicode")]
+    public async Task RefusedBody_PassThrough_400InCallersFormatAndNothingSent(string provider, string extra, string expected)
+    {
+        var path = provider == "openai" ? "/v1/chat/completions" : "/v1/messages";
+        var body = provider == "openai" ? GatewayFixture.Chat(extra: extra) : GatewayFixture.Message(extra: extra);
+
+        var (status, answer, bodies) = await PostAsync(new GatewayUpstream(provider, PassThrough: true), path, body);
+
+        Assert.Equal(400, status);
+        Assert.Contains(expected, WireAssert.ErrorMessage(path, answer), StringComparison.Ordinal);
+        Assert.Empty(bodies);
+    }
+
+    [Theory]
+    [InlineData("openai")]
+    [InlineData("anthropic")]
+    public async Task ValidEscapesInAFieldTheGatewayDoesNotRead_PassThrough_ForwardedAsSent(string provider)
+    {
+        // A surrogate pair, and a literal backslash before "ud800" (not an escape): valid text, copied byte for byte.
+        const string Extra = ""","x_extra":"\ud83d\ude00 \\ud800" """;
+        var path = provider == "openai" ? "/v1/chat/completions" : "/v1/messages";
+        var body = provider == "openai" ? GatewayFixture.Chat(extra: Extra) : GatewayFixture.Message(extra: Extra);
+
+        var (status, answer, bodies) = await PostAsync(new GatewayUpstream(provider, PassThrough: true), path, body);
+
+        Assert.True(status == 200, answer);
+        Assert.Contains(Extra[1..].TrimEnd(), Assert.Single(bodies), StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Status, string Answer, string[] Bodies)> PostAsync(GatewayUpstream mode, string path, string body)
+    {
+        await using var f = await GatewayFixture.CreateAsync(upstream: mode);
+        await f.StartAsync();
+        using var response = await f.PostAsync(path, body);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(), [.. f.Upstream!.Bodies]);
     }
 
     private static async Task<(IReadOnlyList<ChatMessage> Messages, ChatOptions Options, string Body)> SendAsync(GatewayUpstream mode)

@@ -49,7 +49,36 @@ public sealed class MalformedRequestTests : IAsyncLifetime
         { Chat, GatewayFixture.Chat(text: "\\ud800"), "not valid Unicode" },
         { Messages, """{"model":"support-agent","max_tokens":5,"system":[1],"messages":[{"role":"user","content":"hi"}]}""", "'system[]' must be an object" },
         { Chat, GatewayFixture.Chat(extra: ""","tools":[7]"""), "'tools[0]' must be an object" },
+        { Chat, GatewayFixture.Chat(extra: ""","tools":{}"""), "'tools' must be an array" },
+        { Messages, GatewayFixture.Message(extra: ""","tools":"lookup_order" """), "'tools' must be an array" },
+        { Messages, GatewayFixture.Message(extra: ""","stop_sequences":"END" """), "'stop_sequences' must be an array of strings" },
+        { Chat, GatewayFixture.Chat(extra: ""","x_extra":"lone \udc00" """), "not valid Unicode at byte" },
+        { Messages, GatewayFixture.Message(extra: ""","metadata":{"user_id":"u","\ud800":1}"""), "not valid Unicode at byte" },
+        { Chat, GatewayFixture.Chat(extra: ""","functions":[{"name":"lookup_order","parameters":{"type":"object"}}]"""), "'functions' (OpenAI's deprecated form) is not accepted by the gateway; declare the functions in 'tools'" },
+        { Chat, GatewayFixture.Chat(extra: ""","function_call":{"name":"lookup_order"}"""), "'function_call' (OpenAI's deprecated form) is not accepted by the gateway; send 'tool_choice' instead" },
+        { Chat, GatewayFixture.Chat(extra: ""","n":2.0"""), "'n' is 2.0; the gateway answers one choice per request, so 'n' can only be 1" },
+        { Chat, GatewayFixture.Chat(extra: ""","n":2"""), "'n' is 2; the gateway answers one choice per request, so 'n' can only be 1" },
+        { Chat, GatewayFixture.Chat(extra: ""","n":"1" """), "'n' must be the integer 1" },
     };
+
+    [Theory]
+    [InlineData(Chat)]
+    [InlineData(Messages)]
+    public async Task Post_BytesNotUtf8InAFieldTheGatewayDoesNotRead_400InCallersFormat(string path)
+    {
+        var body = path == Chat ? GatewayFixture.Chat(extra: ""","x_extra":"caf?" """) : GatewayFixture.Message(extra: ""","metadata":{"user_id":"u","note":"caf?"}""");
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var at = Array.LastIndexOf(bytes, (byte)'?');
+        bytes[at] = 0xE9; // Latin-1 é: not UTF-8
+        using var request = new HttpRequestMessage(HttpMethod.Post, _f.Url + path) { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+
+        using var response = await _f.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains($"not valid Unicode at byte {at}", WireAssert.ErrorMessage(path, await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Equal(0, _f.Models.For("stable-model").Calls);
+    }
 
     [Theory]
     [MemberData(nameof(Shapes))]
