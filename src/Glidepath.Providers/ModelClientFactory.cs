@@ -76,9 +76,9 @@ public sealed class ModelClientFactory : IModelClientFactory, IModelForwarderFac
         var inner = provider switch
         {
             ProviderNames.Anthropic => AnthropicChatClientFactory.Create(model, baseUrl!, apiKey!, Http(provider, apiKey)),
-            ProviderNames.OpenAI when options.LeanClient => new OpenAiWireChatClient(baseUrl!, apiKey, model.Name, Invoker(provider, apiKey),
-                () => OpenAIChatClientFactory.Create(model, baseUrl!, apiKey, Http(provider, apiKey), resilience.Timeout)),
-            ProviderNames.OpenAI => OpenAIChatClientFactory.Create(model, baseUrl!, apiKey, Http(provider, apiKey), resilience.Timeout),
+            ProviderNames.OpenAI when options.LeanClient => new OpenAIToolSchemaChatClient(new OpenAiWireChatClient(baseUrl!, apiKey, model.Name, Invoker(provider, apiKey),
+                () => OpenAIChatClientFactory.Create(model, baseUrl!, apiKey, Http(provider, apiKey), resilience.Timeout))),
+            ProviderNames.OpenAI => new OpenAIToolSchemaChatClient(OpenAIChatClientFactory.Create(model, baseUrl!, apiKey, Http(provider, apiKey), resilience.Timeout)),
             _ => (IChatClient)new SimChatClient(model, SimOptions.Parse(model), options.TrialIndex, _time, _simCalls.For(model)),
         };
 

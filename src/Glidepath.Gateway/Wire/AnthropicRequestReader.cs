@@ -93,6 +93,12 @@ internal static class AnthropicRequestReader
                     : throw WireException.BadRequest("'tool_choice.name' is required with type 'tool': the name of a declared tool"),
                 _ => throw WireException.BadRequest(Expected),
             };
+
+            // At most one tool call per turn when true: translated to OpenAI's parallel_tool_calls: false.
+            if (options.ToolMode is not NoneChatToolMode && choice.TryGetProperty("disable_parallel_tool_use", out var disable) && disable.ValueKind != JsonValueKind.Null)
+            {
+                options.AllowMultipleToolCalls = !Json.Bool(choice, "disable_parallel_tool_use");
+            }
         }
 
         var userId = root.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object

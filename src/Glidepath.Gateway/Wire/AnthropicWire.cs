@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Glidepath.Models;
 using Glidepath.Serving.Chat;
 using Microsoft.Extensions.AI;
 
@@ -52,17 +53,21 @@ internal sealed class AnthropicWire : IWireFormat
         w.WriteEndArray();
         w.WriteString("stop_reason", FinishReasons.Anthropic(response.FinishReason, hasCalls));
         w.WriteNull("stop_sequence");
-        WriteUsage(w, response.Usage?.InputTokenCount ?? 0, response.Usage?.OutputTokenCount ?? 0);
+        WriteUsage(w, response.Usage);
         w.WriteEndObject();
     }
 
-    private static void WriteUsage(Utf8JsonWriter w, long input, long output)
+    /// <summary>
+    /// Usage as Anthropic reports it: <c>input_tokens</c> are the input tokens the prompt cache neither read nor wrote, the
+    /// cache's own beside them (an OpenAI answer's <c>cached_tokens</c> are its <c>cache_read_input_tokens</c>).
+    /// </summary>
+    private static void WriteUsage(Utf8JsonWriter w, UsageDetails? usage)
     {
         w.WriteStartObject("usage");
-        w.WriteNumber("input_tokens", input);
-        w.WriteNumber("output_tokens", output);
-        w.WriteNumber("cache_creation_input_tokens", 0);
-        w.WriteNumber("cache_read_input_tokens", 0);
+        w.WriteNumber("input_tokens", PromptCacheUsage.Uncached(usage));
+        w.WriteNumber("output_tokens", usage?.OutputTokenCount ?? 0);
+        w.WriteNumber("cache_creation_input_tokens", PromptCacheUsage.Written(usage));
+        w.WriteNumber("cache_read_input_tokens", PromptCacheUsage.Read(usage));
         w.WriteEndObject();
     }
 
@@ -179,7 +184,7 @@ internal sealed class AnthropicWire : IWireFormat
                 w.WriteEndArray();
                 w.WriteNull("stop_reason");
                 w.WriteNull("stop_sequence");
-                WriteUsage(w, 0, 0);
+                WriteUsage(w, null);
                 w.WriteEndObject();
                 w.WriteEndObject();
             });
@@ -216,10 +221,7 @@ internal sealed class AnthropicWire : IWireFormat
                 w.WriteString("stop_reason", s.reason);
                 w.WriteNull("stop_sequence");
                 w.WriteEndObject();
-                w.WriteStartObject("usage");
-                w.WriteNumber("input_tokens", s.usage?.InputTokenCount ?? 0);
-                w.WriteNumber("output_tokens", s.usage?.OutputTokenCount ?? 0);
-                w.WriteEndObject();
+                WriteUsage(w, s.usage);
                 w.WriteEndObject();
             });
             Sse.Event(output, "message_stop", 0, static (w, _) =>

@@ -69,6 +69,12 @@ internal static class OpenAiRequestReader
         }
 
         options.ToolMode = ToolMode(root);
+
+        // At most one tool call per turn when false: translated to Anthropic's tool_choice.disable_parallel_tool_use.
+        if (root.TryGetProperty("parallel_tool_calls", out var parallel) && parallel.ValueKind != JsonValueKind.Null)
+        {
+            options.AllowMultipleToolCalls = Json.Bool(root, "parallel_tool_calls");
+        }
         var include = root.TryGetProperty("stream_options", out var so) && so.ValueKind == JsonValueKind.Object && Json.Bool(so, "include_usage");
         return new ChatRequest
         {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Glidepath.Models;
 using Glidepath.Serving.Chat;
 using Microsoft.Extensions.AI;
 
@@ -86,6 +87,11 @@ internal sealed class OpenAiWire : IWireFormat
         w.WriteEndObject();
     }
 
+    /// <summary>
+    /// Usage as OpenAI reports it: <c>prompt_tokens</c> counts every input token, those of the prompt cache included (an
+    /// Anthropic answer's <c>input_tokens</c> plus its cache reads and writes), and <c>prompt_tokens_details.cached_tokens</c>
+    /// the part read from the cache, when the provider said.
+    /// </summary>
     private static void WriteUsage(Utf8JsonWriter w, UsageDetails? usage)
     {
         var input = usage?.InputTokenCount ?? 0;
@@ -94,6 +100,13 @@ internal sealed class OpenAiWire : IWireFormat
         w.WriteNumber("prompt_tokens", input);
         w.WriteNumber("completion_tokens", output);
         w.WriteNumber("total_tokens", usage?.TotalTokenCount ?? input + output);
+        if (usage?.CachedInputTokenCount is { } cached)
+        {
+            w.WriteStartObject("prompt_tokens_details");
+            w.WriteNumber("cached_tokens", cached);
+            w.WriteEndObject();
+        }
+
         w.WriteEndObject();
     }
 

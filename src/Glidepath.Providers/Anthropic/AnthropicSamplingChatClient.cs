@@ -8,6 +8,7 @@ namespace Glidepath.Providers.Anthropic;
 /// Sends <see cref="ChatOptions.Temperature"/>, <see cref="ChatOptions.TopP"/> and <see cref="ChatOptions.TopK"/> to the
 /// Messages API, which the official SDK's chat client (13.14.0) drops: its <see cref="MessageCreateParams"/> no longer models
 /// them (Anthropic deprecated them; models after Claude Opus 4.6 reject them), so the chat client never writes them.
+/// A temperature above Anthropic's range (0 to 1; an OpenAI caller's may be up to 2) is sent as 1.
 /// </summary>
 /// <remarks>
 /// They go in as raw body fields of the request the SDK's chat client starts from (<see cref="ChatOptions.RawRepresentationFactory"/>),
@@ -18,6 +19,9 @@ internal sealed class AnthropicSamplingChatClient : DelegatingChatClient
 {
     private static readonly JsonElement NoMessages = JsonElement.Parse("[]");
     private static readonly Dictionary<string, JsonElement> None = [];
+
+    /// <summary>The Messages API's highest temperature (OpenAI's is 2).</summary>
+    internal const float MaxTemperature = 1f;
 
     private readonly string _model;
     private readonly int _maxTokens;
@@ -73,7 +77,9 @@ internal sealed class AnthropicSamplingChatClient : DelegatingChatClient
         // A field the caller's own raw request already has is theirs (raw representations take precedence over options).
         if (options.Temperature is { } temperature)
         {
-            body.TryAdd("temperature", JsonSerializer.SerializeToElement(temperature));
+            // OpenAI takes 0 to 2, Anthropic 0 to 1: a translated OpenAI caller's 1.5 is Anthropic's most random, 1, not a 400
+            // charged to the release.
+            body.TryAdd("temperature", JsonSerializer.SerializeToElement(Math.Clamp(temperature, 0f, MaxTemperature)));
         }
 
         if (options.TopP is { } topP)

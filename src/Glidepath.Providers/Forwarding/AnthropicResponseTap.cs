@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Glidepath.Models;
 using Microsoft.Extensions.AI;
 
 namespace Glidepath.Providers.Forwarding;
@@ -6,16 +7,19 @@ namespace Glidepath.Providers.Forwarding;
 /// <summary>
 /// Taps Anthropic messages: <c>content[]</c> text and tool use, <c>stop_reason</c>, <c>usage</c>; streamed, the
 /// <c>message_start</c> (input tokens), <c>content_block_start|delta</c> and <c>message_delta</c> (stop reason, output
-/// tokens) events, and an <c>error</c> event.
+/// tokens) events, and an <c>error</c> event. Usage is read as the SDK's chat client reports it: input is
+/// <c>input_tokens</c> plus the prompt cache's <c>cache_read_input_tokens</c> and <c>cache_creation_input_tokens</c>,
+/// which are kept beside it (<see cref="Glidepath.Models.PromptCacheUsage"/>), so both paths count and price them alike.
 /// </summary>
 internal sealed class AnthropicResponseTap : ResponseTap
 {
-    private const int Content = 1, StopReason = 2, Usage = 3, Text = 4, Type = 5, Message = 6, ContentBlock = 7, Delta = 8, Input = 9, Output = 10, Error = 11;
+    private const int Content = 1, StopReason = 2, Usage = 3, Text = 4, Type = 5, Message = 6, ContentBlock = 7, Delta = 8, Input = 9, Output = 10, Error = 11, CacheWrite = 12, CacheRead = 13;
 
     private static readonly byte[][] Names =
     [
         "content"u8.ToArray(), "stop_reason"u8.ToArray(), "usage"u8.ToArray(), "text"u8.ToArray(), "type"u8.ToArray(), "message"u8.ToArray(),
         "content_block"u8.ToArray(), "delta"u8.ToArray(), "input_tokens"u8.ToArray(), "output_tokens"u8.ToArray(), "error"u8.ToArray(),
+        "cache_creation_input_tokens"u8.ToArray(), "cache_read_input_tokens"u8.ToArray(),
     ];
 
     public override void Body(ReadOnlySpan<byte> json, ForwardExchange exchange) => Read(json, exchange, streamed: false);
@@ -29,7 +33,11 @@ internal sealed class AnthropicResponseTap : ResponseTap
     private void Read(ReadOnlySpan<byte> json, ForwardExchange exchange, bool streamed)
     {
         var reader = new Utf8JsonReader(json);
-        long? input = exchange.Usage?.InputTokenCount, output = exchange.Usage?.OutputTokenCount;
+
+        // A stream's usage comes in parts (message_start, then message_delta): what a later event leaves out stays.
+        var known = exchange.Usage;
+        long? input = known is null ? null : PromptCacheUsage.Uncached(known), output = known?.OutputTokenCount;
+        long? cacheRead = known?.CachedInputTokenCount, cacheWrite = known is null ? null : PromptCacheUsage.Written(known);
         var sawUsage = false;
         while (reader.Read())
         {
@@ -68,6 +76,14 @@ internal sealed class AnthropicResponseTap : ResponseTap
                     {
                         output = reader.GetInt64();
                     }
+                    else if (At(depth, CacheRead))
+                    {
+                        cacheRead = reader.GetInt64();
+                    }
+                    else if (At(depth, CacheWrite))
+                    {
+                        cacheWrite = reader.GetInt64();
+                    }
 
                     break;
             }
@@ -75,7 +91,7 @@ internal sealed class AnthropicResponseTap : ResponseTap
 
         if (sawUsage)
         {
-            exchange.Usage = new UsageDetails { InputTokenCount = input, OutputTokenCount = output, TotalTokenCount = (input ?? 0) + (output ?? 0) };
+            exchange.Usage = PromptCacheUsage.FromParts(input, cacheRead, cacheWrite, output);
         }
     }
 

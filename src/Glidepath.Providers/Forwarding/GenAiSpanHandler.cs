@@ -95,6 +95,7 @@ internal sealed class GenAiSpanHandler(string provider, string model, string? en
 
         span.SetTag("gen_ai.usage.input_tokens", usage?.InputTokenCount);
         span.SetTag("gen_ai.usage.output_tokens", usage?.OutputTokenCount);
+        CacheTags(span, usage);
         if (exchange.CostUsd is { } usd)
         {
             span.SetTag(ModelResponseProperties.CostUsd, (double)usd);
@@ -102,5 +103,19 @@ internal sealed class GenAiSpanHandler(string provider, string model, string? en
 
         span.Dispose();
         exchange.Span = null;
+    }
+
+    /// <summary>The parts of the input the prompt cache read and wrote (OpenTelemetry GenAI names; both are in the input tokens), when there were any.</summary>
+    internal static void CacheTags(Activity span, Microsoft.Extensions.AI.UsageDetails? usage)
+    {
+        if (PromptCacheUsage.Read(usage) is > 0 and var read)
+        {
+            span.SetTag("gen_ai.usage.cache_read.input_tokens", read);
+        }
+
+        if (PromptCacheUsage.Written(usage) is > 0 and var written)
+        {
+            span.SetTag("gen_ai.usage.cache_creation.input_tokens", written);
+        }
     }
 }

@@ -6,16 +6,18 @@ namespace Glidepath.Providers.Forwarding;
 
 /// <summary>
 /// Taps OpenAI chat completions: <c>choices[].message|delta.content|tool_calls</c>, <c>choices[].finish_reason</c>,
-/// <c>usage</c>; streamed, also an <c>error</c> event (how OpenAI-compatible servers report a failure after the stream began).
+/// <c>usage</c> (with <c>prompt_tokens_details.cached_tokens</c>, the part of the prompt read from the cache, as the SDK's
+/// chat client reads it); streamed, also an <c>error</c> event (how OpenAI-compatible servers report a failure after the stream began).
 /// </summary>
 internal sealed class OpenAiResponseTap : ResponseTap
 {
-    private const int Choices = 1, Usage = 2, Message = 3, FinishReason = 4, Content = 5, ToolCalls = 6, Prompt = 7, Completion = 8, Total = 9, Error = 10;
+    private const int Choices = 1, Usage = 2, Message = 3, FinishReason = 4, Content = 5, ToolCalls = 6, Prompt = 7, Completion = 8, Total = 9, Error = 10, PromptDetails = 11, Cached = 12;
 
     private static readonly byte[][] Names =
     [
         "choices"u8.ToArray(), "usage"u8.ToArray(), "message"u8.ToArray(), "finish_reason"u8.ToArray(), "content"u8.ToArray(),
         "tool_calls"u8.ToArray(), "prompt_tokens"u8.ToArray(), "completion_tokens"u8.ToArray(), "total_tokens"u8.ToArray(), "error"u8.ToArray(),
+        "prompt_tokens_details"u8.ToArray(), "cached_tokens"u8.ToArray(),
     ];
 
     private static readonly byte[] Delta = "delta"u8.ToArray();
@@ -40,7 +42,7 @@ internal sealed class OpenAiResponseTap : ResponseTap
         var reader = new Utf8JsonReader(json);
         var choices = 0;
         var sawUsage = false;
-        long? input = null, output = null, total = null;
+        long? input = null, output = null, total = null, cached = null;
         while (reader.Read())
         {
             var depth = reader.CurrentDepth;
@@ -92,12 +94,15 @@ internal sealed class OpenAiResponseTap : ResponseTap
                     }
 
                     break;
+                case JsonTokenType.Number when depth == 3 && At(1, Usage) && At(2, PromptDetails) && At(3, Cached):
+                    cached = reader.GetInt64();
+                    break;
             }
         }
 
         if (sawUsage)
         {
-            exchange.Usage = new UsageDetails { InputTokenCount = input, OutputTokenCount = output, TotalTokenCount = total };
+            exchange.Usage = new UsageDetails { InputTokenCount = input, OutputTokenCount = output, TotalTokenCount = total, CachedInputTokenCount = cached };
         }
 
         return (choices, sawUsage);

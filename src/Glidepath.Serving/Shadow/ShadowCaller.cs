@@ -31,7 +31,7 @@ internal sealed class ShadowCaller(ChatService service, PairwiseJudge? judge, Ti
         var output = response?.Usage?.OutputTokenCount ?? 0;
         // On the caller's own client the model and its price are the caller's, as for the stable call (ChatCall).
         var price = job.Own is null ? release?.Price : service.Releases.PriceOf(job.Options.ModelId);
-        var known = ModelResponseProperties.CostOf(response?.AdditionalProperties) ?? price?.Cost(input, output);
+        var known = ModelResponseProperties.CostOf(response?.AdditionalProperties) ?? price?.Cost(response?.Usage);
         var cost = (double)(known ?? 0m);
         var text = response?.Text ?? "";
         var ok = status == 200;

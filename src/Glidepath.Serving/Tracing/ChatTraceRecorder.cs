@@ -33,7 +33,7 @@ internal sealed partial class ChatTraceRecorder(ServingOptions options, TraceQue
         var end = Stopwatch.GetTimestamp();
         var input = usage?.InputTokenCount ?? 0;
         var output = usage?.OutputTokenCount ?? 0;
-        var usd = (double)(cost ?? trace.Price?.Cost(input, output) ?? 0m);
+        var usd = (double)(cost ?? trace.Price?.Cost(usage) ?? 0m);
         var record = new TraceRecord
         {
             TraceId = trace.TraceId,
@@ -84,6 +84,15 @@ internal sealed partial class ChatTraceRecorder(ServingOptions options, TraceQue
             activity.SetTag("gen_ai.response.model", trace.Model);
             activity.SetTag("gen_ai.usage.input_tokens", input);
             activity.SetTag("gen_ai.usage.output_tokens", output);
+            if (Glidepath.Models.PromptCacheUsage.Read(usage) is > 0 and var read)
+            {
+                activity.SetTag("gen_ai.usage.cache_read.input_tokens", read);
+            }
+
+            if (Glidepath.Models.PromptCacheUsage.Written(usage) is > 0 and var written)
+            {
+                activity.SetTag("gen_ai.usage.cache_creation.input_tokens", written);
+            }
             if (finish is { } f)
             {
                 activity.SetTag("gen_ai.response.finish_reasons", new[] { f.Value });

@@ -67,6 +67,7 @@ public sealed class ReleaseApplier
             options.Seed ??= caller.Seed;
             options.StopSequences ??= caller.StopSequences;
             options.ToolMode = caller.ToolMode;
+            options.AllowMultipleToolCalls = caller.AllowMultipleToolCalls;
         }
 
         if (caller?.Tools is not { Count: > 0 })

@@ -24,9 +24,9 @@ public sealed class PriceTableTests
     public void Find_DatedSnapshot_PricesLikeItsFamilyButNotASiblingFamily()
     {
         var table = new PriceTable();
-        Assert.Equal(new ModelPrice(3.0, 15.0), table.Find("claude-sonnet-4-5-20250929"));
-        Assert.Equal(new ModelPrice(0.15, 0.6), table.Find("gpt-4o-mini-2024-07-18"));
-        Assert.Equal(new ModelPrice(2.5, 10.0), table.Find("gpt-4o-2024-08-06"));
+        Assert.Equal((3.0, 15.0), Pair(table.Find("claude-sonnet-4-5-20250929")));
+        Assert.Equal((0.15, 0.6), Pair(table.Find("gpt-4o-mini-2024-07-18")));
+        Assert.Equal((2.5, 10.0), Pair(table.Find("gpt-4o-2024-08-06")));
     }
 
     [Fact]
@@ -51,4 +51,50 @@ public sealed class PriceTableTests
         var usage = new UsageDetails { InputTokenCount = 2_000_000, OutputTokenCount = 1_000_000 };
         Assert.Equal(2 * 0.15m + 0.6m, new PriceTable().Cost("gpt-4o-mini", usage));
     }
+
+    [Fact]
+    public void Cost_AnthropicCacheTokensWithoutCachePrices_ReadAtATenthAndWrittenAtOneAndAQuarterOfInput()
+    {
+        // claude-sonnet-4-5 at 3/15: 20 uncached, 5,000 read, 1,000 written, 15 out (the trial's answer).
+        var usage = PromptCacheUsage.FromParts(20, 5000, 1000, 15);
+
+        Assert.Equal((6020L, 5000L, 1000L, 20L), (usage.InputTokenCount!.Value, PromptCacheUsage.Read(usage), PromptCacheUsage.Written(usage), PromptCacheUsage.Uncached(usage)));
+        Assert.Equal((20 * 3.0m + 5000 * 0.3m + 1000 * 3.75m + 15 * 15.0m) / 1_000_000m, new PriceTable().Cost("claude-sonnet-4-5-20250929", usage));
+    }
+
+    [Fact]
+    public void Cost_ManifestCachePrices_WinOverTheFamilyDefaults()
+    {
+        var table = new PriceTable(new Dictionary<string, ModelPrice> { ["claude-sonnet-4-5"] = new(3.0, 15.0) { CacheRead = 1.0, CacheWrite = 2.0 } });
+
+        Assert.Equal((20 * 3.0m + 5000 * 1.0m + 1000 * 2.0m) / 1_000_000m, table.Cost("claude-sonnet-4-5", PromptCacheUsage.FromParts(20, 5000, 1000, 0)));
+    }
+
+    [Fact]
+    public void Cost_OpenAiCachedTokens_BuiltInCachedPriceOrHalfTheInputPrice()
+    {
+        // 1,000 prompt tokens of which 900 cached, 10 out.
+        var usage = new UsageDetails { InputTokenCount = 1000, CachedInputTokenCount = 900, OutputTokenCount = 10 };
+        var table = new PriceTable(new Dictionary<string, ModelPrice> { ["my-llama"] = new(1.0, 10.0) });
+
+        Assert.Equal((100 * 0.15m + 900 * 0.075m + 10 * 0.6m) / 1_000_000m, table.Cost("gpt-4o-mini", usage));
+        Assert.Equal((100 * 1.0m + 900 * 0.5m + 10 * 10.0m) / 1_000_000m, table.Cost("my-llama", usage));
+    }
+
+    [Fact]
+    public void Cost_CachedCountsAboveTheInput_NeverBilledBeyondTheInput()
+    {
+        var price = new ModelPrice(1.0, 0) { CacheRead = 0.1, CacheWrite = 2.0 };
+
+        Assert.Equal(100 * 0.1m / 1_000_000m, price.Cost(inputTokens: 100, outputTokens: 0, cacheReadTokens: 500, cacheWriteTokens: 500));
+        Assert.Equal((60 * 0.1m + 40 * 2.0m) / 1_000_000m, price.Cost(inputTokens: 100, outputTokens: 0, cacheReadTokens: 60, cacheWriteTokens: 500));
+    }
+
+    [Fact]
+    public void Cost_PriceOutsideATable_BillsCacheTokensAsInput()
+    {
+        Assert.Equal(0.0105m, new ModelPrice(3, 15).Cost(new UsageDetails { InputTokenCount = 1000, CachedInputTokenCount = 800, OutputTokenCount = 500 }));
+    }
+
+    private static (double Input, double Output) Pair(ModelPrice? price) => (price!.Input, price.Output);
 }
