@@ -62,7 +62,8 @@ public class StreamingTests : IAsyncLifetime
         using var response = await _f.PostAsync("/v1/chat/completions", GatewayFixture.Chat(extra: ",\"stream\":true,\"stream_options\":{\"include_usage\":true}"));
         var text = await response.Content.ReadAsStringAsync();
 
-        Assert.Contains("\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":4,\"total_tokens\":16}", text, StringComparison.Ordinal);
+        // prompt_tokens_details.cached_tokens follows when the provider said (an Anthropic upstream always does), as OpenAI's own answers carry it.
+        Assert.True(text.Contains("\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":4,\"total_tokens\":16", StringComparison.Ordinal), text);
         Assert.EndsWith("data: [DONE]\n\n", text, StringComparison.Ordinal);
     }
 
