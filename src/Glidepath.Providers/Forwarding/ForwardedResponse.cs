@@ -133,6 +133,7 @@ public sealed class ForwardedResponse : IDisposable
     private bool Forward(ReadOnlySequence<byte> evt, PipeWriter output, ref bool started, Action beforeFirstWrite)
     {
         bool keep;
+        Exchange.StreamBegan = true;
         try
         {
             keep = !SseEvents.TryData(evt, ref _scratch, ref _joined, out var data) || _tap.Event(data, Exchange);

@@ -78,7 +78,7 @@ internal abstract class ResponseTap
             return;
         }
 
-        exchange.SawToken();
+        exchange.SawText(reader.ValueSpan.Length);
         exchange.Text?.Append(reader.GetString());
     }
 }
