@@ -22,7 +22,16 @@ internal sealed class AnthropicResponseTap : ResponseTap
         "cache_creation_input_tokens"u8.ToArray(), "cache_read_input_tokens"u8.ToArray(),
     ];
 
+    /// <summary>Whole answers: whether the message had its <c>content</c> array.</summary>
+    private bool _content;
+
     public override void Body(ReadOnlySpan<byte> json, ForwardExchange exchange) => Read(json, exchange, streamed: false);
+
+    /// <summary>An answer is a message with a <c>content</c> array and a <c>stop_reason</c> (always set on a whole answer).</summary>
+    protected override string? Lacks(ForwardExchange exchange) =>
+        !_content ? "the message has no content"
+        : exchange.FinishReason is null ? "the message has no stop_reason"
+        : null;
 
     public override bool Event(ReadOnlySpan<byte> data, ForwardExchange exchange)
     {
@@ -48,7 +57,18 @@ internal sealed class AnthropicResponseTap : ResponseTap
                     Name(ref reader, Names);
                     break;
                 case JsonTokenType.String when depth == 1 && At(1, Type) && reader.ValueTextEquals("error"u8):
-                    exchange.StreamError = "error";
+                    if (streamed)
+                    {
+                        exchange.StreamError = "error";
+                    }
+                    else
+                    {
+                        ErrorBody = true; // a whole answer that is {"type": "error", …}
+                    }
+
+                    break;
+                case JsonTokenType.StartArray when !streamed && depth == 1 && At(1, Content):
+                    _content = true;
                     break;
                 case JsonTokenType.String when depth == 2 && At(1, Error) && At(2, Message) && exchange.StreamError is not null:
                     exchange.StreamError = reader.GetString();

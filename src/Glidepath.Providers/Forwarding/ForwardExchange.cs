@@ -51,6 +51,12 @@ public sealed class ForwardExchange
     /// <summary>Text and tool-call events read so far: what a caller who went away mid-stream is charged for (about a token each).</summary>
     public int Deltas { get; private set; }
 
+    /// <summary>Bytes of answer text read so far (as the provider escaped it): with <see cref="Deltas"/>, what a stream that ends early is estimated at.</summary>
+    public long TextBytes { get; private set; }
+
+    /// <summary>Whether an event of the stream was read: a failure after that came once the provider had begun answering (and charging).</summary>
+    public bool StreamBegan { get; internal set; }
+
     /// <summary>Whether the provider ended the stream with an error event of its own (forwarded as it came).</summary>
     public string? StreamError { get; internal set; }
 
@@ -74,6 +80,13 @@ public sealed class ForwardExchange
     }
 
     /// <summary>A streamed answer's first text or tool call (a whole answer has no time to first token, as on the translating path).</summary>
+    /// <summary>A piece of answer text of <paramref name="bytes"/> bytes.</summary>
+    internal void SawText(int bytes)
+    {
+        TextBytes += bytes;
+        SawToken();
+    }
+
     internal void SawToken()
     {
         Deltas++;

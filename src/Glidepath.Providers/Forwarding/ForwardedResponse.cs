@@ -19,6 +19,7 @@ public sealed class ForwardedResponse : IDisposable
     private readonly ResilienceSettings _settings;
     private readonly TimeProvider _time;
     private byte[]? _scratch;
+    private byte[]? _joined;
 
     internal ForwardedResponse(HttpResponseMessage response, ForwardExchange exchange, ResponseTap tap, ResilienceSettings settings, TimeProvider time, ReadOnlyMemory<byte> body)
     {
@@ -132,9 +133,10 @@ public sealed class ForwardedResponse : IDisposable
     private bool Forward(ReadOnlySequence<byte> evt, PipeWriter output, ref bool started, Action beforeFirstWrite)
     {
         bool keep;
+        Exchange.StreamBegan = true;
         try
         {
-            keep = !SseEvents.TryData(evt, ref _scratch, out var data) || _tap.Event(data, Exchange);
+            keep = !SseEvents.TryData(evt, ref _scratch, ref _joined, out var data) || _tap.Event(data, Exchange);
         }
         catch (JsonException ex)
         {

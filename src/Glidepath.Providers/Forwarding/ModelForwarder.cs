@@ -73,13 +73,15 @@ public sealed class ModelForwarder
             exchange.UpstreamTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
         }
 
-        ResponseTap tap = Wire == ProviderNames.Anthropic ? new AnthropicResponseTap() : new OpenAiResponseTap();
+        var tap = ResponseTap.For(Wire);
         if (exchange.Stream)
         {
             if (response.Content.Headers.ContentType?.MediaType is not "text/event-stream")
             {
-                throw Fail(new ForwardedResponse(response, exchange, tap, _settings, _time, default),
-                    "the provider answered a streaming request without a single event (is the body server-sent events?)");
+                // A JSON error body (a proxy's 200 {"error": …}) says why; anything else is simply not a stream.
+                var said = await ErrorInsteadOfStreamAsync(response, cancellationToken).ConfigureAwait(false);
+                throw Fail(new ForwardedResponse(response, exchange, tap, _settings, _time, default), said ?? new ProviderException(_settings.Provider, null,
+                    "the provider answered a streaming request without a single event (is the body server-sent events?)", ProviderFailure.MalformedResponse));
             }
 
             return new ForwardedResponse(response, exchange, tap, _settings, _time, default);
@@ -87,23 +89,47 @@ public sealed class ModelForwarder
 
         var bytes = Buffered(response);
         var forwarded = new ForwardedResponse(response, exchange, tap, _settings, _time, bytes);
+        ProviderException? notAnswer;
         try
         {
             tap.Body(bytes.Span, exchange);
+            notAnswer = tap.NotAnAnswer(_settings.Provider, bytes.Span, exchange, _settings.ApiKey);
         }
         catch (JsonException ex)
         {
-            throw Fail(forwarded, $"the response is not in the provider's documented format ({ex.Message})");
+            notAnswer = new ProviderException(_settings.Provider, null, $"the response is not in the provider's documented format ({ex.Message})", ProviderFailure.MalformedResponse);
         }
 
-        return forwarded;
+        // Valid JSON is not enough: an error body or an answer without its parts is a clean 502, as on the translating path.
+        return notAnswer is null ? forwarded : throw Fail(forwarded, notAnswer);
     }
 
-    private ProviderException Fail(ForwardedResponse response, string message)
+    private static ProviderException Fail(ForwardedResponse response, ProviderException failure)
     {
         response.Exchange.Failure = nameof(ProviderFailure.MalformedResponse);
         response.Dispose();
-        return new ProviderException(_settings.Provider, null, message, ProviderFailure.MalformedResponse);
+        return failure;
+    }
+
+    /// <summary>
+    /// A streaming request answered with JSON (a failure path only): the provider's error when the body is one, as the
+    /// translating path's check reads it (<see cref="Http.AnswerCheckHandler"/>); else null.
+    /// </summary>
+    private async Task<ProviderException?> ErrorInsteadOfStreamAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await response.Content.LoadIntoBufferAsync(Http.AnswerCheckHandler.MaxCheckedBytes, cancellationToken).ConfigureAwait(false);
+            var bytes = Buffered(response);
+            var tap = ResponseTap.For(Wire);
+            var exchange = new ForwardExchange(stream: false, keepText: false, callerWantsUsage: false);
+            tap.Body(bytes.Span, exchange);
+            return tap.NotAnAnswer(_settings.Provider, bytes.Span, exchange, _settings.ApiKey);
+        }
+        catch (Exception ex) when (ex is JsonException or HttpRequestException or IOException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The body the retry handler read into memory (under the attempt's timeout), without another copy.</summary>

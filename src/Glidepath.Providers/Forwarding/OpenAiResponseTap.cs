@@ -22,7 +22,18 @@ internal sealed class OpenAiResponseTap : ResponseTap
 
     private static readonly byte[] Delta = "delta"u8.ToArray();
 
-    public override void Body(ReadOnlySpan<byte> json, ForwardExchange exchange) => Read(json, exchange);
+    /// <summary>Whole answers: how many choices, and whether one carried a message.</summary>
+    private int _choices;
+    private bool _message;
+
+    public override void Body(ReadOnlySpan<byte> json, ForwardExchange exchange) => _choices = Read(json, exchange).Choices;
+
+    /// <summary>An answer is a choice with a message and a finish reason (what the OpenAI SDK's client reads of it).</summary>
+    protected override string? Lacks(ForwardExchange exchange) =>
+        _choices == 0 ? "the chat completion has no choices"
+        : !_message ? "the chat completion's choice has no message"
+        : exchange.FinishReason is null ? "the chat completion has no finish_reason"
+        : null;
 
     public override bool Event(ReadOnlySpan<byte> data, ForwardExchange exchange)
     {
@@ -62,6 +73,9 @@ internal sealed class OpenAiResponseTap : ResponseTap
                 case JsonTokenType.StartObject when depth == 1 && At(1, Usage):
                     sawUsage = true;
                     break;
+                case JsonTokenType.StartObject when depth == 3 && At(1, Choices) && At(3, Message):
+                    _message = true;
+                    break;
                 case JsonTokenType.StartObject when depth == 5 && At(1, Choices) && At(3, Message) && At(4, ToolCalls):
                     exchange.SawToken();
                     break;
@@ -78,6 +92,10 @@ internal sealed class OpenAiResponseTap : ResponseTap
                     break;
                 case JsonTokenType.String when (depth == 1 && At(1, Error) || depth == 2 && At(1, Error) && At(2, Message)) && exchange.Stream:
                     exchange.StreamError = reader.GetString() is { Length: > 0 } said ? said : "error";
+                    break;
+                // A whole answer that is {"error": …} (LiteLLM and other OpenAI-compatible proxies answer a failure with a 200).
+                case JsonTokenType.StartObject or JsonTokenType.String when depth == 1 && At(1, Error) && !exchange.Stream:
+                    ErrorBody = true;
                     break;
                 case JsonTokenType.Number when depth == 2 && At(1, Usage):
                     if (At(2, Prompt))

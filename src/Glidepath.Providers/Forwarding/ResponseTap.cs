@@ -1,4 +1,7 @@
+using System.Text;
 using System.Text.Json;
+using Glidepath.Errors;
+using Glidepath.Providers.Http;
 
 namespace Glidepath.Providers.Forwarding;
 
@@ -17,6 +20,34 @@ internal abstract class ResponseTap
 
     /// <summary>Reads one streamed event's data; false when the event is not for the caller (it is dropped).</summary>
     public abstract bool Event(ReadOnlySpan<byte> data, ForwardExchange exchange);
+
+    /// <summary>The tap for a provider's wire: <c>anthropic</c>, else OpenAI chat completions.</summary>
+    public static ResponseTap For(string provider) => provider == Glidepath.Models.ProviderNames.Anthropic ? new AnthropicResponseTap() : new OpenAiResponseTap();
+
+    /// <summary>
+    /// After <see cref="Body"/>: null when the whole answer is one, else the failure it is (the same rule on both paths:
+    /// the translating path checks the same bytes before the SDK reads them). An error body (OpenAI-compatible
+    /// <c>{"error": …}</c>, Anthropic <c>{"type": "error"}</c>) carries the provider's message, key scrubbed; an answer
+    /// without its parts (<see cref="Lacks"/>) is not in the provider's documented format. Neither is retried.
+    /// </summary>
+    public ProviderException? NotAnAnswer(string provider, ReadOnlySpan<byte> json, ForwardExchange exchange, string? apiKey)
+    {
+        if (ErrorBody)
+        {
+            var said = ProviderHttpHandler.ErrorMessage(Encoding.UTF8.GetString(json), null);
+            return new ProviderException(provider, 200, ApiKey.Scrub($"{said} (an error sent as a 200 answer)", apiKey), ProviderFailure.MalformedResponse);
+        }
+
+        return Lacks(exchange) is { } what
+            ? new ProviderException(provider, null, $"the response is not in the provider's documented format ({what})", ProviderFailure.MalformedResponse)
+            : null;
+    }
+
+    /// <summary>Set by <see cref="Body"/> when the whole body is the provider's error, not an answer.</summary>
+    protected bool ErrorBody { get; set; }
+
+    /// <summary>What the whole answer read by <see cref="Body"/> lacks to be one (e.g. "the chat completion has no choices"), or null.</summary>
+    protected abstract string? Lacks(ForwardExchange exchange);
 
     /// <summary>Remembers the code of a property name at its depth (deeper names are overwritten as they come).</summary>
     protected void Name(ref Utf8JsonReader reader, byte[][] names)
@@ -47,7 +78,7 @@ internal abstract class ResponseTap
             return;
         }
 
-        exchange.SawToken();
+        exchange.SawText(reader.ValueSpan.Length);
         exchange.Text?.Append(reader.GetString());
     }
 }

@@ -22,6 +22,7 @@ internal sealed class OpenAiWireChatClient : IChatClient
     private readonly string _model;
     private readonly Lazy<IChatClient> _sdk;
     private readonly ChatClientMetadata _metadata;
+    private readonly string? _apiKey;
 
     /// <param name="http">The provider handler stack (error mapping over the pooled connections).</param>
     /// <param name="sdk">Builds the SDK client for what this one does not send itself (on first need).</param>
@@ -31,6 +32,7 @@ internal sealed class OpenAiWireChatClient : IChatClient
         _endpoint = new Uri(root + "/chat/completions");
         _authorization = new AuthenticationHeaderValue("Bearer", apiKey ?? OpenAIChatClientFactory.NoKey);
         _model = model;
+        _apiKey = apiKey;
         _http = http;
         _sdk = new Lazy<IChatClient>(sdk);
         _metadata = new ChatClientMetadata("openai", new Uri(root), model);
@@ -61,7 +63,39 @@ internal sealed class OpenAiWireChatClient : IChatClient
             await answer.ReadAllAsync(stream, long.MaxValue, cancellationToken).ConfigureAwait(false);
         }
 
-        return OpenAiChatResponse.Read(answer.Span);
+        ChatResponse result;
+        try
+        {
+            result = OpenAiChatResponse.Read(answer.Span);
+        }
+        catch (System.Text.Json.JsonException) when (NotAnAnswer(answer.Span) is { } failure)
+        {
+            throw failure;
+        }
+
+        // The same rule as the SDK path and the pass-through (ResponseTap.NotAnAnswer), read again only for a rare shape.
+        if ((result.FinishReason is null || result.Messages is [{ Contents.Count: 0 }]) && NotAnAnswer(answer.Span) is { } lacking)
+        {
+            throw lacking;
+        }
+
+        return result;
+    }
+
+    private Glidepath.Errors.ProviderException? NotAnAnswer(ReadOnlySpan<byte> json)
+    {
+        var tap = ResponseTap.For(Glidepath.Models.ProviderNames.OpenAI);
+        var exchange = new ForwardExchange(stream: false, keepText: false, callerWantsUsage: false);
+        try
+        {
+            tap.Body(json, exchange);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+
+        return tap.NotAnAnswer(Glidepath.Models.ProviderNames.OpenAI, json, exchange, _apiKey);
     }
 
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>

@@ -36,7 +36,8 @@ public sealed partial class ChatCall
     }
 
     /// <summary>
-    /// A caller who goes away before the usage arrives (it comes with a stream's last event) still cost the provider
+    /// A caller who goes away before the usage arrives (it comes with a stream's last event), or a stream the provider cut
+    /// or failed after it began, still cost the provider
     /// the prompt and what was sent: estimated at about four characters a token for the prompt and the text seen, and
     /// a token per forwarded text or tool-call event, so the trace's cost (and the key's budget) is not zero.
     /// </summary>
@@ -46,7 +47,8 @@ public sealed partial class ChatCall
         var usage = known ?? new UsageDetails();
         var inputChars = (_prepared is null ? 0 : Characters(_prepared.Messages)) + _promptChars;
         usage.InputTokenCount = Math.Max((inputChars + 3) / 4, known?.InputTokenCount ?? 0);
-        usage.OutputTokenCount = Math.Max(Math.Max((_outputChars + 3) / 4, _forward?.Deltas ?? 0), known?.OutputTokenCount ?? 0);
+        var outputChars = _outputChars + (_forward?.TextBytes ?? 0);
+        usage.OutputTokenCount = Math.Max(Math.Max((outputChars + 3) / 4, _forward?.Deltas ?? 0), known?.OutputTokenCount ?? 0);
         usage.TotalTokenCount = usage.InputTokenCount + usage.OutputTokenCount;
         return usage; // the provider's other counts (cached input, reasoning) as it reported them
     }

@@ -32,6 +32,7 @@ public sealed partial class ChatCall : IDisposable
     private ChatOptions? _options;
     private CancellationToken _streamToken;
     private bool _streamed;
+    private bool _streamBegan;
     private decimal? _cost;
     private ShadowRoute? _shadow;
     private Func<ReleaseApplier, string, ReadOnlyMemory<byte>>? _shadowPatch;
@@ -259,6 +260,7 @@ public sealed partial class ChatCall : IDisposable
             }
 
             var update = updates.Current;
+            _streamBegan = true;
             Observe(update);
             yield return update;
         }
@@ -273,7 +275,9 @@ public sealed partial class ChatCall : IDisposable
         CollectForwarded();
         if (Failure is { } failure)
         {
-            if (failure.IsClientClosed)
+            // A caller gone, or a stream the provider cut (or failed) after it began answering: the prompt and what was
+            // sent cost the provider, and the usage that comes with a stream's last event never came. Estimated alike.
+            if (failure.IsClientClosed || _streamed && (_streamBegan || _forward is { StreamBegan: true }))
             {
                 Usage = EstimatedUsage(Usage);
             }

@@ -93,6 +93,44 @@ public sealed class MidStreamFailureTests
         Assert.Equal(1, upstream.Requests);
     }
 
+    // The caller got part of the answer and the provider charged for it, but the usage (sent with a stream's last event)
+    // never came: estimated as for a caller who went away (499), so the trace's tokens and cost, and the key's budget, are
+    // not zero; the same on both paths (before 2026-12, 0 tokens and $0 for a cut OpenAI stream).
+    [Theory]
+    [InlineData("openai", "cut_short")]
+    [InlineData("openai", "error_event")]
+    [InlineData("anthropic", "cut_short")]
+    [InlineData("anthropic", "error_event")]
+    public async Task Stream_ProviderFailsAfterFirstToken_TokensAndCostEstimated_SameOnBothPaths(string provider, string script)
+    {
+        var events = provider == "openai" ? OpenAiStart : AnthropicStart;
+        if (script == "error_event")
+        {
+            events = [.. events, provider == "openai" ? OpenAiError : AnthropicError];
+        }
+
+        var path = provider == "openai" ? OpenAiPath : AnthropicPath;
+        var traces = new List<Glidepath.Traces.TraceRecord>();
+        foreach (var passThrough in (bool[])[true, false])
+        {
+            await using var upstream = await JunkUpstream.StartAsync(200, "text/event-stream", string.Concat(events.Select(e => e + "\n\n")));
+            await using var f = await GatewayFixture.CreateAsync(editManifest: y => upstream.ManifestFor(provider)(y).Replace("sim-support-1: { input", "stable-model: { input", StringComparison.Ordinal));
+            using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-upstream-key" });
+            await f.StartAsync(s => s with { Models = models }, o => o with { Gateway = o.Gateway with { PassThrough = passThrough } });
+
+            using var response = await f.PostAsync(path, path == AnthropicPath ? GatewayFixture.Message(extra: ""","stream":true""") : GatewayFixture.Chat(extra: ""","stream":true"""));
+            Assert.Contains("Hello", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            traces.Add(await f.TraceAsync(response.Headers.GetValues("Glidepath-Trace").Single()));
+        }
+
+        var (passed, translated) = (traces[0], traces[1]);
+        Assert.Equal(502, passed.Status);
+        Assert.True(passed.InputTokens > 12, $"input tokens {passed.InputTokens}"); // the prompt, estimated (more than Anthropic's message_start said)
+        Assert.Equal(2, passed.OutputTokens); // "Hello": about four characters a token
+        Assert.True(passed.CostUsd > 0, $"cost {passed.CostUsd}");
+        Assert.Equal((passed.Status, passed.InputTokens, passed.OutputTokens, passed.CostUsd), (translated.Status, translated.InputTokens, translated.OutputTokens, translated.CostUsd));
+    }
+
     // Anthropic's most common mid-stream failure says it is overloaded: traced as its 529 is, provider_overloaded
     // (still an error of the release), whichever path carried the stream, with the provider's own message.
     [Theory]
