@@ -35,28 +35,37 @@ public sealed class GlidepathChatClient : DelegatingChatClient
     /// <inheritdoc />
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var (call, request) = Route(messages, options, stream: false);
-        using (call)
+        // In flight until its trace is recorded: a stop of the runtime waits for it.
+        var chat = _runtime.BeginCall();
+        try
         {
-            try
+            var (call, request) = Route(chat, messages, options, stream: false);
+            using (call)
             {
-                Prepare(call, request);
-                var response = await call.GetResponseAsync(cancellationToken).ConfigureAwait(false);
-                if (response is null)
+                try
                 {
-                    throw Failed(call, cancellationToken);
-                }
+                    Prepare(call, request);
+                    var response = await call.GetResponseAsync(cancellationToken).ConfigureAwait(false);
+                    if (response is null)
+                    {
+                        throw Failed(call, cancellationToken);
+                    }
 
-                Annotate(response.AdditionalProperties ??= [], call);
-                call.Complete();
-                return response;
+                    Annotate(response.AdditionalProperties ??= [], call);
+                    call.Complete();
+                    return response;
+                }
+                catch (Exception ex) when (!call.IsCompleted && ex is not OperationCanceledException)
+                {
+                    // A failure of Glidepath itself: traced as the gateway traces its own 500, then thrown as it is.
+                    call.Complete(500, "gateway_error");
+                    throw;
+                }
             }
-            catch (Exception ex) when (!call.IsCompleted && ex is not OperationCanceledException)
-            {
-                // A failure of Glidepath itself: traced as the gateway traces its own 500, then thrown as it is.
-                call.Complete(500, "gateway_error");
-                throw;
-            }
+        }
+        finally
+        {
+            _runtime.EndCall();
         }
     }
 
@@ -64,9 +73,12 @@ public sealed class GlidepathChatClient : DelegatingChatClient
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var (call, request) = Route(messages, options, stream: true);
+        var chat = _runtime.BeginCall();
+        ChatCall? routed = null;
         try
         {
+            var (call, request) = Route(chat, messages, options, stream: true);
+            routed = call;
             Prepare(call, request);
             var first = true;
             await foreach (var update in call.GetStreamingResponseAsync(cancellationToken).ConfigureAwait(false))
@@ -90,12 +102,13 @@ public sealed class GlidepathChatClient : DelegatingChatClient
         finally
         {
             // The caller stopped reading before the end: traced as the gateway traces a caller that went away.
-            if (!call.IsCompleted)
+            if (routed is { IsCompleted: false })
             {
-                call.Complete(ChatFailure.ClientClosed.Status, ChatFailure.ClientClosed.TraceError);
+                routed.Complete(ChatFailure.ClientClosed.Status, ChatFailure.ClientClosed.TraceError);
             }
 
-            call.Dispose();
+            routed?.Dispose();
+            _runtime.EndCall();
         }
     }
 
@@ -106,10 +119,9 @@ public sealed class GlidepathChatClient : DelegatingChatClient
         return serviceKey is null && serviceType == typeof(GlidepathRuntime) ? _runtime : base.GetService(serviceType, serviceKey);
     }
 
-    private (ChatCall Call, ChatRequest Request) Route(IEnumerable<ChatMessage> messages, ChatOptions? options, bool stream)
+    private (ChatCall Call, ChatRequest Request) Route(ChatService chat, IEnumerable<ChatMessage> messages, ChatOptions? options, bool stream)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var chat = _runtime.Chat;
         var start = Stopwatch.GetTimestamp();
         var (callerOptions, subject, conversation, vars) = Split(options);
         var request = new ChatRequest

@@ -19,8 +19,17 @@ namespace Glidepath.Extensions.AI;
 /// writes traces and scores sampled answers in the background, exactly as the gateway does. Registered by
 /// <c>AddGlidepath</c> as a hosted service; an app without a host calls <see cref="StartAsync"/> and <see cref="DisposeAsync"/>.
 /// </summary>
-public sealed class GlidepathRuntime : IHostedService, IAsyncDisposable
+/// <remarks>
+/// A stop takes no new calls, waits for the calls in flight to finish (until the host's shutdown timeout; 30 s when
+/// the stop has none, as <see cref="DisposeAsync"/>), then stops the background services in the reverse order they
+/// started, the trace writer last, so the trace of every call that finished is written before the stop returns. A
+/// call still running when the wait ends, and a trace that cannot be written, are counted in the log.
+/// </remarks>
+public sealed partial class GlidepathRuntime : IHostedService, IAsyncDisposable
 {
+    /// <summary>How long a stop that was given no deadline of its own waits for the calls in flight.</summary>
+    internal static readonly TimeSpan CallsTimeout = TimeSpan.FromSeconds(30);
+
     private readonly GlidepathOptions _options;
     private readonly ILoggerFactory _loggers;
     private readonly IMeterFactory? _meters;
@@ -35,6 +44,12 @@ public sealed class GlidepathRuntime : IHostedService, IAsyncDisposable
     private volatile bool _stopped;
     private ControlPlaneStatus? _status;
     private int _disposed;
+
+    /// <summary>Calls begun (<see cref="BeginCall"/>) and not yet ended; a stop waits for them.</summary>
+    private int _inFlight;
+
+    /// <summary>Set by a stop before it looks at <see cref="_inFlight"/>: the call that ends the last one completes it.</summary>
+    private TaskCompletionSource? _drained;
 
     /// <summary>Creates the runtime; nothing is read until <see cref="StartAsync"/>.</summary>
     public GlidepathRuntime(GlidepathOptions options, ILoggerFactory loggers, IMeterFactory? meters = null)
@@ -51,6 +66,32 @@ public sealed class GlidepathRuntime : IHostedService, IAsyncDisposable
     public ChatService Chat => _chat ?? throw new InvalidOperationException(_stopped
         ? "Glidepath has stopped (its host stopped, or the runtime was disposed): calls are not routed after that"
         : "Glidepath has not started: AddGlidepath registers it as a hosted service, so start the host first (or call GlidepathRuntime.StartAsync)");
+
+    /// <summary>
+    /// Begins a call: the serving core to route it on, counted as in flight until <see cref="EndCall"/> (a stop waits for
+    /// it, so its trace is written). Throws as <see cref="Chat"/> does when the runtime has not started or has stopped.
+    /// </summary>
+    internal ChatService BeginCall()
+    {
+        // Counted before the core is read: a stop clears the core first and counts after, so it sees this call or this call sees no core.
+        Interlocked.Increment(ref _inFlight);
+        if (_chat is { } chat)
+        {
+            return chat;
+        }
+
+        EndCall();
+        return Chat;
+    }
+
+    /// <summary>Ends a call begun with <see cref="BeginCall"/>, once its trace was recorded.</summary>
+    internal void EndCall()
+    {
+        if (Interlocked.Decrement(ref _inFlight) == 0 && Volatile.Read(ref _drained) is { } drained)
+        {
+            drained.TrySetResult();
+        }
+    }
 
     /// <summary>The clock calls are timed with.</summary>
     internal TimeProvider Time => _options.Time;
@@ -189,7 +230,10 @@ public sealed class GlidepathRuntime : IHostedService, IAsyncDisposable
     private async Task StopCoreAsync(CancellationToken cancellationToken)
     {
         _stopped |= _chat is not null;
-        _chat = null;
+        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _drained, drained);
+        Interlocked.Exchange(ref _chat, null);
+        await WaitForCallsAsync(drained.Task, cancellationToken).ConfigureAwait(false);
         for (var i = _started.Count - 1; i >= 0; i--)
         {
             await _started[i].StopAsync(cancellationToken).ConfigureAwait(false);
@@ -210,4 +254,29 @@ public sealed class GlidepathRuntime : IHostedService, IAsyncDisposable
             _ownedStore = null;
         }
     }
+
+    /// <summary>Waits for the calls in flight to end, until the host's deadline (or <see cref="CallsTimeout"/> without one); logs those that did not.</summary>
+    private async Task WaitForCallsAsync(Task drained, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _inFlight) == 0)
+        {
+            return;
+        }
+
+        using var own = cancellationToken.CanBeCanceled ? null : new CancellationTokenSource(CallsTimeout, _options.Time);
+        try
+        {
+            await drained.WaitAsync(own?.Token ?? cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            if (Volatile.Read(ref _inFlight) is var running and > 0)
+            {
+                LogCallsCutOff(_loggers.CreateLogger<GlidepathRuntime>(), running);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping: {Count} Glidepath call(s) were still in flight when the stop's deadline passed; their traces are not written")]
+    private static partial void LogCallsCutOff(ILogger logger, int count);
 }

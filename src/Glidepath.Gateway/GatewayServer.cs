@@ -2,7 +2,6 @@ using Glidepath.Errors;
 using Glidepath.Gateway.Forwarding;
 using Glidepath.Gateway.Hosting;
 using Glidepath.Serving;
-using Glidepath.Serving.Tracing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -147,6 +146,7 @@ public sealed partial class GatewayServer : IAsyncDisposable
         });
 
         var services = builder.Services;
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = server.ShutdownTimeout);
         services.AddGlidepathServing(serving);
         services.AddGlidepathGateway(server.Gateway);
         if (server.Admin is not null)
@@ -173,7 +173,12 @@ public sealed partial class GatewayServer : IAsyncDisposable
         }
 
         app.MapPrometheusScrapingEndpoint(ListenerGate.MetricsPath);
-        app.Lifetime.ApplicationStopping.Register(app.Services.GetRequiredService<TraceQueue>().Complete);
+
+        // Nothing here closes the trace queue when the stop begins (it did, on ApplicationStopping, which fires before
+        // Kestrel has finished the requests in flight: their traces were refused and lost). The host stops Kestrel
+        // first (WebApplication registers its server after every other hosted service), and the serving core's hosted
+        // services after it, the trace writer last of them (AddGlidepathServing): each request's trace is queued before
+        // the writer's final drain.
         return (app, listeners);
     }
 

@@ -43,4 +43,11 @@ public sealed record GatewayServerOptions
 
     /// <summary>Log lines on stderr instead of stdout (a CLI under <c>--format json</c>, whose stdout is its JSON document).</summary>
     public bool LogsToStderr { get; init; }
+
+    /// <summary>
+    /// How long a stop may take (the host's <c>ShutdownTimeout</c>): requests in flight are finished within it (Kestrel
+    /// aborts those still running when it ends), and the traces they and earlier requests left queued are written within
+    /// it too, with at least 5 s for that even when the requests used all of it. 30 s by default.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }

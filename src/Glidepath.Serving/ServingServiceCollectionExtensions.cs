@@ -53,11 +53,15 @@ public static class ServingServiceCollectionExtensions
         services.AddSingleton<TraceWriter>();
         services.AddSingleton<RoutingRefresher>();
 
-        // Started in this order: the table is loaded before anything else runs.
+        // Started in this order: the table is loaded before anything else runs. A host stops them in the reverse order,
+        // after its server has finished the requests in flight, so the trace writer stops last of the trace pipeline: the
+        // shadow mirror (candidates' traces) and the online scorer (sampled traces) hand it what they hold first, and it
+        // writes all of it. The order is the guarantee: a trace producer registered before the writer would be stopped
+        // after it, and its traces lost.
         services.AddHostedService<RoutingStartup>();
+        services.AddHostedService(sp => sp.GetRequiredService<TraceWriter>());
         services.AddHostedService(sp => sp.GetRequiredService<OnlineScorer>());
         services.AddHostedService(sp => sp.GetRequiredService<ShadowMirror>());
-        services.AddHostedService(sp => sp.GetRequiredService<TraceWriter>());
         services.AddHostedService(sp => sp.GetRequiredService<RoutingRefresher>());
         AddControlLoops(services, options);
         return services;

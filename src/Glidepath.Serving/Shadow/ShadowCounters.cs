@@ -5,7 +5,7 @@ namespace Glidepath.Serving.Shadow;
 /// <summary>
 /// What became of the requests a gateway sampled for its shadow, on <c>/metrics</c> as <c>glidepath_shadow_*</c>:
 /// mirrored (the pair stored), dropped (with the reason: the queue was full, or the shadow ended or the environment
-/// froze while the request waited in the queue), capped, or failed.
+/// froze while the request waited in the queue, or the process stopped first), capped, or failed.
 /// </summary>
 internal sealed class ShadowCounters : IDisposable
 {
@@ -18,11 +18,15 @@ internal sealed class ShadowCounters : IDisposable
     /// <summary>The environment was frozen while the request waited in the queue.</summary>
     public const string Frozen = "frozen";
 
+    /// <summary>The gateway (or the app) stopped while the request waited in the queue or its candidate call was in flight.</summary>
+    public const string Stopped = "stopped";
+
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
     private long _queueFull;
     private long _shadowEnded;
     private long _frozen;
+    private long _stopped;
     private long _mirrored;
     private long _capped;
     private long _failed;
@@ -39,7 +43,7 @@ internal sealed class ShadowCounters : IDisposable
     }
 
     /// <summary>Dropped for any reason.</summary>
-    public long Dropped => DroppedFor(QueueFull) + DroppedFor(ShadowEnded) + DroppedFor(Frozen);
+    public long Dropped => DroppedFor(QueueFull) + DroppedFor(ShadowEnded) + DroppedFor(Frozen) + DroppedFor(Stopped);
 
     public long Mirrored => Interlocked.Read(ref _mirrored);
     public long Capped => Interlocked.Read(ref _capped);
@@ -73,6 +77,8 @@ internal sealed class ShadowCounters : IDisposable
                 return ref _shadowEnded;
             case Frozen:
                 return ref _frozen;
+            case Stopped:
+                return ref _stopped;
             default:
                 throw new ArgumentOutOfRangeException(nameof(reason), reason, "not a reason a shadow request is dropped for");
         }
@@ -83,5 +89,6 @@ internal sealed class ShadowCounters : IDisposable
         new(DroppedFor(QueueFull), new KeyValuePair<string, object?>("reason", QueueFull)),
         new(DroppedFor(ShadowEnded), new KeyValuePair<string, object?>("reason", ShadowEnded)),
         new(DroppedFor(Frozen), new KeyValuePair<string, object?>("reason", Frozen)),
+        new(DroppedFor(Stopped), new KeyValuePair<string, object?>("reason", Stopped)),
     ];
 }

@@ -45,6 +45,7 @@ internal sealed partial class ShadowMirror : BackgroundService
     private readonly Hosting.OutageLog _spendReads = new();
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private readonly ShadowCounters _counters;
+    private int _cancelledAtStop;
 
     public ShadowMirror(ServingOptions options, RoutingTableSource routes, TraceQueue traces, Func<ChatService> service, IMeterFactory? meters, ILogger<ShadowMirror> logger)
     {
@@ -108,6 +109,21 @@ internal sealed partial class ShadowMirror : BackgroundService
         }
         finally
         {
+            // Stopping: calls still queued are not mirrored, and say so; the pairs answered are written (and the candidates'
+            // traces were queued to the trace writer, which stops after this).
+            var left = 0;
+            while (_queue.Reader.TryRead(out _))
+            {
+                _counters.Drop(ShadowCounters.Stopped);
+                left++;
+            }
+
+            left += Volatile.Read(ref _cancelledAtStop);
+            if (left > 0)
+            {
+                LogNotMirroredAtStop(_logger, left);
+            }
+
             _pairs.Complete();
             await writer.ConfigureAwait(false);
         }
@@ -120,7 +136,16 @@ internal sealed partial class ShadowMirror : BackgroundService
         {
             await foreach (var job in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
-                await MirrorAsync(caller, job, stoppingToken).ConfigureAwait(false);
+                try
+                {
+                    await MirrorAsync(caller, job, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    _counters.Drop(ShadowCounters.Stopped);
+                    Interlocked.Increment(ref _cancelledAtStop);
+                    throw;
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -250,6 +275,9 @@ internal sealed partial class ShadowMirror : BackgroundService
 
         base.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: {Count} sampled request(s) were not mirrored to the shadow (still queued, or their candidate call was cut short); counted as dropped, reason stopped")]
+    private static partial void LogNotMirroredAtStop(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "shadow {ShadowId}: mirroring trace {TraceId} failed: {Error}")]
     private static partial void LogMirrorFailed(ILogger logger, string traceId, string shadowId, string error);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Glidepath.Evals.Scorers;
 using Glidepath.Models;
+using Glidepath.Serving.Hosting;
 using Glidepath.Traces;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Hosting;
@@ -13,7 +14,10 @@ namespace Glidepath.Serving.Tracing;
 /// Runs the manifest's reference-free <c>online:</c> scorers on a sample of live traffic, off the request
 /// path: a sampled request's trace waits here (bounded queue) until it is scored, then goes to the trace
 /// writer. Both arms are sampled at the same rate, decided by the trace id so the choice is reproducible.
-/// When this queue is full the trace goes on unscored (counted), so scoring never slows traffic.
+/// When this queue is full the trace goes on unscored (counted), so scoring never slows traffic. At a stop, what was
+/// submitted is still scored and handed to the writer (which stops after this), until the host's shutdown timeout and
+/// for at least <see cref="StopDeadline.Floor"/>; what is left by then goes on unscored, counted and logged: a trace is
+/// never lost for being sampled.
 /// </summary>
 internal sealed partial class OnlineScorer : BackgroundService
 {
@@ -23,13 +27,17 @@ internal sealed partial class OnlineScorer : BackgroundService
     private readonly double _rate;
     private readonly PriceTable _prices;
     private readonly ILogger<OnlineScorer> _logger;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _abandon = new();
     private long _skipped;
+    private int _unscoredAtStop;
 
     public OnlineScorer(ServingOptions settings, TraceQueue traces, ILogger<OnlineScorer> logger)
     {
         _traces = traces;
         _logger = logger;
         _prices = PriceTable.For(settings.Manifest);
+        _time = settings.Time;
         var online = settings.Manifest.Online;
         if (online is { SampleRate: > 0, Scorers.Count: > 0 })
         {
@@ -43,7 +51,7 @@ internal sealed partial class OnlineScorer : BackgroundService
         }
     }
 
-    /// <summary>Requests sampled but passed on unscored because the scoring queue was full.</summary>
+    /// <summary>Requests sampled but passed on unscored: the scoring queue was full, or the stop's deadline passed before their turn.</summary>
     public long Skipped => Interlocked.Read(ref _skipped);
 
     /// <summary>Whether this request is scored online: its trace id's draw against the sample rate (<see cref="TraceSampling"/>).</summary>
@@ -61,22 +69,46 @@ internal sealed partial class OnlineScorer : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        try
+        // Runs until StopAsync completes the queue, not until stoppingToken: what was submitted is scored (or passed on) first.
+        await foreach (var item in _queue.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            await foreach (var item in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
-            {
-                _traces.TryEnqueue(await ScoreAsync(item, stoppingToken).ConfigureAwait(false));
-            }
+            _traces.TryEnqueue(await ScoreOrPassAsync(item).ConfigureAwait(false));
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+    }
+
+    /// <summary>Takes no more submissions (a later one goes on unscored), scores what is queued within the stop's deadline, then ends.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        using var deadline = new StopDeadline(cancellationToken, _time);
+        using (deadline.Token.Register(_abandon.Cancel))
         {
+            await base.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
-        // Shutting down: what was not scored yet is still a trace.
-        while (_queue.Reader.TryRead(out var left))
+        if (_unscoredAtStop > 0)
         {
-            _traces.TryEnqueue(left.Trace);
+            LogUnscoredAtStop(_logger, _unscoredAtStop);
         }
+    }
+
+    /// <summary>The trace with its online scores; past the stop's deadline, the trace as it is (a stop never loses it).</summary>
+    private async Task<TraceRecord> ScoreOrPassAsync(Item item)
+    {
+        if (!_abandon.IsCancellationRequested)
+        {
+            try
+            {
+                return await ScoreAsync(item, _abandon.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
+            {
+            }
+        }
+
+        _unscoredAtStop++;
+        Interlocked.Increment(ref _skipped);
+        return item.Trace;
     }
 
     private async Task<TraceRecord> ScoreAsync(Item item, CancellationToken cancellationToken)
@@ -119,8 +151,12 @@ internal sealed partial class OnlineScorer : BackgroundService
     public override void Dispose()
     {
         _scorers?.Dispose();
+        _abandon.Dispose();
         base.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping: {Count} sampled trace(s) could not be scored online before the stop's deadline; they are written unscored")]
+    private static partial void LogUnscoredAtStop(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "online scoring of trace {TraceId} failed: {Error}")]
     private static partial void LogScorerFailed(ILogger logger, string traceId, string error);

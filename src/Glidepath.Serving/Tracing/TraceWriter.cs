@@ -1,3 +1,4 @@
+using Glidepath.Serving.Hosting;
 using Glidepath.Storage;
 using Glidepath.Traces;
 using Microsoft.Extensions.Hosting;
@@ -11,19 +12,27 @@ namespace Glidepath.Serving.Tracing;
 /// traces are dropped and counted (the gateway keeps serving, never waits). When the store is back, the backlog is
 /// written. The failure is logged once per outage.
 /// </summary>
+/// <remarks>
+/// At a stop the writer is the last of the trace pipeline to stop: the host's server has finished its requests in flight
+/// (and the SDK its calls), the online scorer and the shadow mirror have handed over what they held (they are registered
+/// after it, so they stop before it), and only then does <see cref="StopAsync"/> write what is queued, until the host's
+/// shutdown timeout and for at least <see cref="StopDeadline.Floor"/>. What it cannot write by then is counted as dropped
+/// and logged with its number: never lost without a word.
+/// </remarks>
 internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, ServingOptions settings, ILogger<TraceWriter> logger, ServingTelemetry telemetry) : BackgroundService
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(5);
 
+    private readonly List<TraceRecord> _batch = new(settings.TraceBatchSize);
     private bool _failing;
+    private string? _lastError;
     private long _written;
 
     public long Written => Interlocked.Read(ref _written);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var batch = new List<TraceRecord>(settings.TraceBatchSize);
         try
         {
             while (await queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
@@ -34,32 +43,47 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
                     await Task.Delay(settings.TraceFlushInterval, settings.Time, stoppingToken).ConfigureAwait(false);
                 }
 
-                await DrainAsync(batch, stoppingToken).ConfigureAwait(false);
+                await DrainAsync(_batch, stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+            // Stopping: a batch whose write was cancelled is still in _batch; StopAsync writes it with the rest.
         }
+    }
 
-        // Shutting down: write what is left, briefly; what cannot be written by then is counted as dropped.
-        using var last = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+    /// <summary>Ends the batching loop, then writes every trace still queued, within the stop's deadline (<see cref="StopDeadline"/>).</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // The loop ends at once (every wait in it is cancelled); it must have ended before the batch is touched here.
+        await base.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        var droppedBefore = queue.Dropped;
+        using var deadline = new StopDeadline(cancellationToken, settings.Time);
         try
         {
-            await DrainAsync(batch, last.Token).ConfigureAwait(false);
+            await DrainAsync(_batch, deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            queue.CountDropped(batch.Count + queue.Count);
-            queue.Settled(batch);
+            queue.CountDropped(_batch.Count);
+            queue.Settled(_batch);
+            _batch.Clear();
+        }
 
-            // What is still queued is dropped too: feedback waiting for any of it is answered now, not held.
-            batch.Clear();
-            while (queue.Reader.TryRead(out var left))
-            {
-                batch.Add(left);
-            }
+        // Nothing is taken after this: a trace offered later is refused and counted as dropped. What is still queued (the
+        // deadline passed) is dropped too: feedback waiting for any of it is answered now, not held.
+        queue.Complete();
+        while (queue.Reader.TryRead(out var left))
+        {
+            _batch.Add(left);
+        }
 
-            queue.Settled(batch);
+        queue.CountDropped(_batch.Count);
+        queue.Settled(_batch);
+        _batch.Clear();
+        if (queue.Dropped - droppedBefore is var lost and > 0)
+        {
+            LogNotWrittenAtStop(logger, lost, _lastError ?? "the stop's deadline passed");
         }
     }
 
@@ -87,6 +111,7 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
                 queue.Settled(batch);
                 batch.Clear();
                 backoff = FirstRetry;
+                _lastError = null;
                 if (_failing)
                 {
                     _failing = false;
@@ -95,6 +120,7 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                _lastError = ex.Message;
                 if (!_failing)
                 {
                     _failing = true;
@@ -104,7 +130,7 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
                 // Fail static: while the store is unreachable the batch waits here and the bounded queue fills behind it
                 // (then new traces are dropped and counted), so an outage shorter than the queue loses nothing. A batch
                 // the store refuses while it is reachable would never be written: it is dropped and counted.
-                if (!await Hosting.StoreReachability.UnreachableAsync(settings, cancellationToken).ConfigureAwait(false))
+                if (!await StoreReachability.UnreachableAsync(settings, cancellationToken).ConfigureAwait(false))
                 {
                     queue.CountDropped(batch.Count);
                     queue.Settled(batch);
@@ -119,6 +145,9 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot write a batch of {Count} trace(s) to the store: kept and retried while the store is unreachable (dropped only when the queue fills or the store refuses them, counted in /readyz's traces_dropped); logged once per outage: {Reason}")]
     private static partial void LogWriteFailed(ILogger logger, int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stopping: {Count} trace(s) were not written to the store and are lost (counted in traces_dropped): {Reason}")]
+    private static partial void LogNotWrittenAtStop(ILogger logger, long count, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Trace writes to the store work again")]
     private static partial void LogRecovered(ILogger logger);

@@ -150,6 +150,17 @@ internal sealed class GatewayFixture : IAsyncDisposable
         await World.DisposeAsync();
     }
 
+    /// <summary>
+    /// Stops the gateway's host as SIGTERM does (the CLI disposes it) and returns when the stop is over; the upstream and
+    /// the HTTP client stay, so requests in flight can be finished and read.
+    /// </summary>
+    public async Task StopGatewayAsync()
+    {
+        var server = Server ?? throw new InvalidOperationException("the gateway is not running");
+        Server = null;
+        await server.DisposeAsync();
+    }
+
     /// <summary>Stops the gateway only (the world stays with its owner).</summary>
     public async ValueTask StopAsync()
     {

@@ -17,6 +17,9 @@ internal sealed class ScriptedChatClient(string model) : IChatClient
     /// <summary>When set, streaming waits for it after the first update (a slow upstream).</summary>
     public TaskCompletionSource? HoldAfterFirstUpdate { get; set; }
 
+    /// <summary>When set, a whole (not streamed) answer waits for it before it is given: a request held in flight at the upstream.</summary>
+    public TaskCompletionSource? HoldBeforeAnswer { get; set; }
+
     public IReadOnlyList<ChatMessage>? LastMessages { get; private set; }
 
     public ChatOptions? LastOptions { get; private set; }
@@ -28,7 +31,18 @@ internal sealed class ScriptedChatClient(string model) : IChatClient
         Interlocked.Increment(ref Calls);
         LastMessages = [.. messages];
         LastOptions = options;
+        if (HoldBeforeAnswer is { } hold)
+        {
+            return HeldAsync(hold.Task, LastMessages, options, cancellationToken);
+        }
+
         return Failure is { } f ? Task.FromException<ChatResponse>(f) : Task.FromResult(Answer(LastMessages, options));
+    }
+
+    private async Task<ChatResponse> HeldAsync(Task hold, IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+    {
+        await hold.WaitAsync(cancellationToken);
+        return Failure is { } f ? throw f : Answer(messages, options);
     }
 
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
