@@ -13,13 +13,14 @@ internal static class GateRunSeed
     public const string BaselineAnswer = "Returns are accepted within 30 days.";
     public const string CandidateAnswer = "You can return them any time.";
 
-    public static async Task<GateVerdictRecord> SeedAsync(IGlidepathStore store, string app, string candidateId, string baselineId, string result = "blocked")
+    /// <param name="basis">The dataset and scorers the verdict was computed on (a made-up one when null, which counts for nothing).</param>
+    public static async Task<GateVerdictRecord> SeedAsync(IGlidepathStore store, string app, string candidateId, string baselineId, string result = "blocked", Glidepath.Evals.Gate.GateBasis? basis = null)
     {
         var now = DateTimeOffset.UtcNow;
         var run = new EvalRun
         {
             Id = "run-" + Guid.NewGuid().ToString("N")[..12], App = app, Kind = EvalRunKind.Gate, ReleaseId = candidateId, BaselineReleaseId = baselineId,
-            DatasetPath = "evals/support.jsonl", DatasetSha256 = new string('a', 64), Trials = 1, CaseCount = 2, ScorerVersion = "test", CreatedAt = now,
+            DatasetPath = "evals/support.jsonl", DatasetSha256 = basis?.DatasetSha256 ?? new string('a', 64), Trials = 1, CaseCount = 2, ScorerVersion = basis?.ScorerVersion ?? "test", CreatedAt = now,
         };
         await store.EvalRuns.CreateAsync(run, default);
         TrialResult Trial(string release, string @case, bool pass, string output) => new()
@@ -34,7 +35,7 @@ internal static class GateRunSeed
             Trial(baselineId, "greeting", true, "Hello!"),
             Trial(candidateId, "greeting", true, "Hello!"),
         ], default);
-        var verdict = new GateVerdictRecord("gv-" + Guid.NewGuid().ToString("N")[..12], app, candidateId, baselineId, run.DatasetSha256, result, "test", now,
+        var verdict = new GateVerdictRecord("gv-" + Guid.NewGuid().ToString("N")[..12], app, candidateId, baselineId, run.DatasetSha256, result, run.ScorerVersion, now,
             JsonSerializer.Serialize(new { run = run.Id, cases = 2, trials = 1, regressed = new[] { FailedCase }, reasons = new[] { FailedCase + " regressed" } }));
         await store.GateVerdicts.SaveAsync(verdict, default);
         return verdict;

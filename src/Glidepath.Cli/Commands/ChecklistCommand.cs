@@ -19,11 +19,13 @@ internal static class ChecklistCommand
             Run the checklist for a release and an environment, every row measured from the store:
               before   isolated environment  stable in every 'requires' environment and served traffic there
                        eval gate             a passing verdict against the current baseline on the current dataset
+                                             and scorers (says how many earlier runs of the pair blocked)
                        versioned             a registered release from a clean git commit
                        rollback ready        an owner, a known-good release to go back to, a passed drill
               rollout  shadow                a shadow the paired judge passed (skip when none ran; fail on harm)
                        canary first          an active or completed rollout that started below 100%
               after    monitoring on         online sampling above zero and recent traces
+                       drift alerts          no drift alert of the release on the environment still open
             Each failing row says what to do. Exit 1 when a row fails. The checklist records a fingerprint of
             the environment's configuration, so that a drill older than a configuration change stops counting.
 

@@ -92,7 +92,7 @@ internal static class EvalsetAddCommand
             }
 
             ctx.Output.Line($"✓ added case '{caseId}' to {datasetPath} (line {checkedSet.Cases[^1].Line}) from trace {trace.TraceId} ({release?.Label ?? trace.ReleaseId} on {trace.Environment}).");
-            ctx.Output.Line($"  The next 'glidepath gate' runs it; the dataset's sha256 is now {checkedSet.Sha256[..12]}…, so earlier gate verdicts no longer count for the checklist.");
+            ctx.Output.Line($"  The next 'glidepath gate' runs it; the dataset's sha256 is now {checkedSet.Sha256[..12]}…, so earlier gate verdicts no longer count for promote, rollout start or the checklist.");
             return ExitCodes.Ok;
         });
         return command;

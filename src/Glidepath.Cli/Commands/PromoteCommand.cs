@@ -14,8 +14,9 @@ internal static class PromoteCommand
         var command = new Command("promote", """
             Make REF the stable release of an environment, if its policy allows:
               - every environment in its 'requires:' has had REF as its stable release, and
-              - when it already has a stable release, a stored passing gate verdict exists for REF against
-                that stable (written by 'glidepath gate REF --baseline env:ENV').
+              - when it already has a stable release, the newest gate verdict for REF against that stable
+                computed on the current eval.dataset and eval.scorers passed (written by
+                'glidepath gate REF --baseline env:ENV'); a verdict on another dataset or other scorers does not count.
             The first release into an empty environment needs only the first part; the history says so.
             Otherwise exit 4, naming what is missing and the command that provides it.
 

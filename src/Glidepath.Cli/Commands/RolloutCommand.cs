@@ -45,7 +45,8 @@ internal static class RolloutCommand
         var command = new Command("start", """
             Start a canary of REF in an environment. It needs the same evidence as 'glidepath promote': REF has been
             stable in every environment the target 'requires:', and a passing gate verdict exists for REF against the
-            target's stable release. The stable release must exist: the first release goes in with promote.
+            target's stable release on the current dataset and scorers. The stable release must exist: the first
+            release goes in with promote.
 
             Examples:
               glidepath rollout start v3 --env production

@@ -2,7 +2,7 @@ namespace Glidepath.Checklist;
 
 /// <summary>One measured row of the checklist: what was found in the store, and what to do when it fails.</summary>
 /// <param name="Stage">before, rollout or after.</param>
-/// <param name="Check">isolated environment, eval gate, versioned, rollback ready, shadow, canary first, monitoring on.</param>
+/// <param name="Check">isolated environment, eval gate, versioned, rollback ready, shadow, canary first, monitoring on, drift alerts.</param>
 /// <param name="Status">pass, fail, or skip (does not apply here, e.g. a first release has no baseline).</param>
 /// <param name="Measured">What the store says, in plain words.</param>
 /// <param name="Action">What to do about a failure; null unless the row failed.</param>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Glidepath.Environments;
-using Glidepath.Evals.Datasets;
+using Glidepath.Evals.Gate;
 using Glidepath.Manifests;
 using Glidepath.Releases;
 using Glidepath.Rollouts;
@@ -12,7 +12,7 @@ namespace Glidepath.Checklist;
 
 /// <summary>
 /// Measures DESIGN.md's checklist for one release and one environment from the store: isolated environment,
-/// eval gate, versioned, rollback ready (before); canary first (rollout); monitoring on (after). Nothing is
+/// eval gate, versioned, rollback ready (before); shadow, canary first (rollout); monitoring on, drift alerts (after). Nothing is
 /// taken on trust: each row reads events, verdicts, rollouts or traces.
 /// </summary>
 public sealed class ChecklistService(Manifest manifest, IGlidepathStore store, TimeProvider time, ChecklistOptions options)
@@ -45,6 +45,7 @@ public sealed class ChecklistService(Manifest manifest, IGlidepathStore store, T
         if (stage is null or "after")
         {
             rows.Add(await MonitoringAsync(release, spec, cancellationToken).ConfigureAwait(false));
+            rows.Add(await new DriftAlertsCheck(manifest, store, time).RunAsync(release, spec, cancellationToken).ConfigureAwait(false));
         }
 
         return rows;
@@ -110,28 +111,21 @@ public sealed class ChecklistService(Manifest manifest, IGlidepathStore store, T
             ? $"Blocked: this change does not ship until the gate passes against {name(baseline)}, the release it replaced on {spec.Name} — run glidepath gate {release.Name} --baseline {name(baseline)}."
             : $"Blocked: this change does not ship until the gate passes against what {spec.Name} serves today — run glidepath gate {release.Name} --baseline env:{spec.Name}.";
         var baselineIs = alreadyStable ? $"the release it replaced on {spec.Name}" : $"the release {spec.Name} serves now";
-        if (manifest.Eval is not { } eval)
+        if (manifest.Eval is null)
         {
             return new("before", check, ChecklistStatus.Fail, "glidepath.yaml has no eval: section, so no gate can pass", "Blocked: declare eval.dataset and eval.scorers, then run glidepath gate.");
         }
 
-        var path = Path.IsPathRooted(eval.Dataset) ? eval.Dataset : Path.Combine(manifest.BaseDirectory, eval.Dataset);
-        var dataset = await DatasetReader.LoadAsync(path, eval.Dataset, ct).ConfigureAwait(false);
-        var verdicts = await store.GateVerdicts.ListAsync(manifest.App, release.Id, ct).ConfigureAwait(false);
-        var againstBaseline = verdicts.Where(v => v.BaselineReleaseId == baseline).ToList();
-        var current = againstBaseline.FirstOrDefault(v => v.DatasetSha256 == dataset.Sha256);
-        var sha = EnvironmentFingerprint.Short(dataset.Sha256);
-        if (current is { Passed: true })
+        // The same rule as promote and rollout start: the newest verdict of the pair on today's dataset and scorers.
+        var gate = await CountingVerdict.ReadAsync(store.GateVerdicts, manifest, release.Id, baseline, ct).ConfigureAwait(false);
+        if (gate.Passed)
         {
-            return new("before", check, ChecklistStatus.Pass,
-                string.Create(Inv, $"passed against {label(baseline)} on {eval.Dataset} (sha256 {sha}) at {current.CreatedAt.ToUniversalTime():yyyy-MM-dd HH:mm} UTC"), null);
+            return new("before", check, ChecklistStatus.Pass, gate.Describe(release.Name, label(baseline)), null);
         }
 
-        var measured = current is not null
-            ? $"the latest verdict against {label(baseline)} on the current dataset is {current.Result}"
-            : againstBaseline.Count > 0
-                ? $"verdicts against {label(baseline)} exist, but for another dataset: {eval.Dataset} changed since (now sha256 {sha})"
-                : $"no gate verdict against {label(baseline)}, {baselineIs}";
+        var measured = gate is { Unavailable: null, Verdict: null, OtherDataset: 0, OtherScorers: 0 }
+            ? $"no gate verdict against {label(baseline)}, {baselineIs}"
+            : gate.Describe(release.Name, label(baseline));
         return new("before", check, ChecklistStatus.Fail, measured, action);
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Glidepath.Errors;
+using Glidepath.Evals.Gate;
 using Glidepath.Manifests;
 using Glidepath.Releases;
 using Glidepath.Storage;
@@ -77,6 +78,11 @@ public sealed partial class EnvironmentService(
             ["gate_verdict_id"] = assessment.GateVerdictId,
             ["first_release"] = assessment.FirstRelease,
         };
+        if (assessment.Gate is { Passed: true } gate)
+        {
+            details["gate_earlier_blocked"] = gate.EarlierBlocked;
+        }
+
         if (assessment.FirstRelease)
         {
             details["note"] = PromotionPolicy.FirstReleaseNote;
@@ -88,7 +94,10 @@ public sealed partial class EnvironmentService(
             details["overridden"] = new JsonArray(assessment.Missing.Select(m => (JsonNode?)JsonValue.Create(m.Missing)).ToArray());
         }
 
-        return await MoveStableAsync(state, EnvironmentEventKinds.Promote, release.Id, actor, reason, forced: !assessment.Allowed, details, cancellationToken).ConfigureAwait(false);
+        var outcome = await MoveStableAsync(state, EnvironmentEventKinds.Promote, release.Id, actor, reason, forced: !assessment.Allowed, details, cancellationToken).ConfigureAwait(false);
+        return assessment.GateNote is { } note
+            ? outcome with { Note = outcome.Note is null ? note : note + "\n" + outcome.Note }
+            : outcome;
     }
 
     /// <summary>
@@ -106,11 +115,11 @@ public sealed partial class EnvironmentService(
             histories[required] = await environments.HistoryAsync(manifest.App, required, cancellationToken).ConfigureAwait(false);
         }
 
-        var verdict = state.StableReleaseId is { } baseline
-            ? await verdicts.LatestAsync(manifest.App, release.Id, baseline, cancellationToken).ConfigureAwait(false)
+        var gate = state.StableReleaseId is { } baseline
+            ? await CountingVerdict.ReadAsync(verdicts, manifest, release.Id, baseline, cancellationToken).ConfigureAwait(false)
             : null;
         var names = await NamesAsync([release.Id, state.StableReleaseId], cancellationToken).ConfigureAwait(false);
-        return PromotionPolicy.Assess(spec, state, release.Id, histories, verdict, manifest, names);
+        return PromotionPolicy.Assess(spec, state, release.Id, histories, gate, manifest, names);
     }
 
     /// <summary>The kill switch: while frozen, deploy, promote and rollout start are refused; rollback stays allowed.</summary>

@@ -1,13 +1,13 @@
-using System.Globalization;
-using Glidepath.Evals;
+using Glidepath.Evals.Gate;
 using Glidepath.Manifests;
 
 namespace Glidepath.Environments;
 
 /// <summary>
 /// An environment's promotion policy: every environment in <c>requires</c> has had the release as its
-/// stable, and — when the target already has a stable release — a stored passing gate verdict exists for
-/// the release against that stable. Pure: the caller reads the histories and the verdict.
+/// stable, and — when the target already has a stable release — the gate verdict that counts for the release against
+/// that stable (<see cref="CountingVerdict"/>: the newest on today's dataset and scorers) passed. Pure: the caller reads
+/// the histories and the evidence.
 /// </summary>
 public static class PromotionPolicy
 {
@@ -17,7 +17,7 @@ public static class PromotionPolicy
     /// <param name="targetState">Its current state (the stable is the gate's baseline).</param>
     /// <param name="releaseId">The release being promoted.</param>
     /// <param name="requiredHistories">History of each environment in <c>target.Requires</c>.</param>
-    /// <param name="latestVerdict">The most recent verdict for the release against the target's stable, or null.</param>
+    /// <param name="gate">The gate's evidence for the release against the target's stable (<see cref="CountingVerdict.ReadAsync"/>), or null when there is no stable.</param>
     /// <param name="manifest">For the commands to suggest (whether a required environment itself has requires).</param>
     /// <param name="releaseName">Turns a release id into its display name (v3).</param>
     public static PromotionAssessment Assess(
@@ -25,7 +25,7 @@ public static class PromotionPolicy
         EnvironmentState targetState,
         string releaseId,
         IReadOnlyDictionary<string, IReadOnlyList<EnvironmentEvent>> requiredHistories,
-        GateVerdictRecord? latestVerdict,
+        GateEvidence? gate,
         Manifest manifest,
         Func<string, string> releaseName)
     {
@@ -56,30 +56,27 @@ public static class PromotionPolicy
 
         var baseline = targetState.StableReleaseId;
         string? verdictId = null;
+        string? gateNote = null;
         if (baseline is not null)
         {
-            var gate = $"glidepath gate {name} --baseline env:{target.Name}";
-            if (latestVerdict is null || latestVerdict.CandidateReleaseId != releaseId || latestVerdict.BaselineReleaseId != baseline)
+            var command = $"glidepath gate {name} --baseline env:{target.Name}";
+            var against = $"{target.Name}'s stable {releaseName(baseline)}";
+            if (gate is null || gate.CandidateReleaseId != releaseId || gate.BaselineReleaseId != baseline)
             {
-                missing.Add(new PromotionRequirement(
-                    "gate",
-                    $"no passing gate verdict for {name} against {target.Name}'s stable {releaseName(baseline)}",
-                    gate));
+                missing.Add(new PromotionRequirement("gate", $"no passing gate verdict for {name} against {against}", command));
             }
-            else if (!latestVerdict.Passed)
+            else if (!gate.Passed)
             {
-                missing.Add(new PromotionRequirement(
-                    "gate",
-                    $"the latest gate verdict for {name} against {target.Name}'s stable {releaseName(baseline)} is '{latestVerdict.Result}' " +
-                    $"({latestVerdict.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC); fix the change and gate it again",
-                    gate));
+                var why = gate.Describe(name, against);
+                missing.Add(new PromotionRequirement("gate", gate.Verdict is null ? why : why + "; fix the change and gate it again", command));
             }
             else
             {
-                verdictId = latestVerdict.Id;
+                verdictId = gate.Verdict!.Id;
+                gateNote = $"gate: {name} {gate.Describe(name, against)}";
             }
         }
 
-        return new PromotionAssessment { Missing = missing, RequiresMet = met, GateVerdictId = verdictId, BaselineReleaseId = baseline };
+        return new PromotionAssessment { Missing = missing, RequiresMet = met, GateVerdictId = verdictId, BaselineReleaseId = baseline, Gate = baseline is null ? null : gate, GateNote = gateNote };
     }
 }

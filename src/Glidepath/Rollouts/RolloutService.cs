@@ -89,6 +89,11 @@ public sealed class RolloutService(
             ["steps"] = new JsonArray(plan.Steps.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray()),
             ["gate_verdict_id"] = assessment.GateVerdictId,
         };
+        if (assessment.Gate is { Passed: true } gate)
+        {
+            details["gate_earlier_blocked"] = gate.EarlierBlocked;
+        }
+
         if (!assessment.Allowed)
         {
             details["overridden"] = new JsonArray(assessment.Missing.Select(m => (JsonNode?)JsonValue.Create(m.Missing)).ToArray());

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Glidepath.Cli.Commands;
 using Glidepath.Evals;
+using Glidepath.Evals.Gate;
+using Glidepath.Manifests;
 using Glidepath.Storage.Sqlite;
 using Glidepath.Testing;
 
@@ -63,12 +65,17 @@ internal sealed class EnvApp : IAsyncDisposable
         return doc.RootElement.Clone();
     }
 
-    /// <summary>Stores a gate verdict directly, as 'glidepath gate' would.</summary>
-    public async Task SaveVerdictAsync(string candidate, string baseline, string result)
+    /// <summary>
+    /// Stores a gate verdict directly, as 'glidepath gate' would: on the app's dataset and scorers as they are now, unless
+    /// <paramref name="datasetSha256"/> or <paramref name="scorerVersion"/> say it was computed on others.
+    /// </summary>
+    public async Task SaveVerdictAsync(string candidate, string baseline, string result, string? datasetSha256 = null, string? scorerVersion = null, DateTimeOffset? at = null)
     {
+        var basis = await GateBasis.CurrentAsync(ManifestParser.Load(Manifest), CancellationToken.None);
         await using var store = await SqliteStore.OpenAsync(StorePath, TimeProvider.System, CancellationToken.None);
         await store.GateVerdicts.SaveAsync(
-            new GateVerdictRecord(Guid.NewGuid().ToString("N"), "support-agent", Ids[candidate], Ids[baseline], "dataset-sha", result, "test", DateTimeOffset.UtcNow, "{}"),
+            new GateVerdictRecord(Guid.NewGuid().ToString("N"), "support-agent", Ids[candidate], Ids[baseline], datasetSha256 ?? basis.DatasetSha256, result,
+                scorerVersion ?? basis.ScorerVersion, at ?? DateTimeOffset.UtcNow, "{}"),
             CancellationToken.None);
     }
 

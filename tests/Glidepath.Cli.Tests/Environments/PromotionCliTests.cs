@@ -76,6 +76,78 @@ public sealed class PromotionCliTests
         Assert.Equal("v2", await app.StableAsync("production"));
     }
 
+    // Trial A §1: drop the blocking scorer, gate (pass), put it back: the pass was computed with other scorers.
+    [Fact]
+    public async Task Promote_NewestPassComputedWithOtherScorers_Exits4OnTheBlockWithTodaysScorersAndForceOverrides()
+    {
+        await using var app = await EnvApp.CreateAsync(2);
+        await app.DeployAllToStagingAsync();
+        await app.OkAsync("promote", "v1", "--env", "production");
+        await app.SaveVerdictAsync("v2", "v1", "pass", scorerVersion: "scorers-without-the-guard");
+
+        var (code, _, stderr) = await app.RunAsync("promote", "v2", "--env", "production");
+        Assert.Equal(ExitCodes.Refused, code);
+        Assert.Contains("verdicts for v2 against production's stable v1 exist, but for other scorers: eval.scorers (or a rubric or schema they read) changed since", stderr, StringComparison.Ordinal);
+        Assert.Contains("run: glidepath gate v2 --baseline env:production", stderr, StringComparison.Ordinal);
+
+        await app.SaveVerdictAsync("v2", "v1", "blocked", at: DateTimeOffset.UtcNow.AddMinutes(-1));
+        (code, _, stderr) = await app.RunAsync("promote", "v2", "--env", "production");
+        Assert.Equal(ExitCodes.Refused, code);
+        Assert.Contains("on the current dataset and scorers is 'blocked'", stderr, StringComparison.Ordinal);
+        Assert.Equal("v1", await app.StableAsync("production"));
+
+        await app.OkAsync("promote", "v2", "--env", "production", "--force", "--reason", "guard is wrong, tracked in #12");
+        var ev = (await app.JsonAsync("history", "--env", "production")).GetProperty("events")[1];
+        Assert.True(ev.GetProperty("forced").GetBoolean());
+        Assert.Contains("'blocked'", ev.GetProperty("details").GetProperty("overridden")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    // Trial A §2: a case added to the dataset (evalset add --from-trace) makes earlier verdicts stop counting for promote too.
+    [Fact]
+    public async Task Promote_PassOnTheDatasetBeforeACaseWasAdded_Exits4UntilTheGatePassesOnTheNewDataset()
+    {
+        await using var app = await EnvApp.CreateAsync(2);
+        await app.DeployAllToStagingAsync();
+        await app.OkAsync("promote", "v1", "--env", "production");
+        await app.SaveVerdictAsync("v2", "v1", "pass");
+        var dataset = Path.Combine(app.Dir, "evals", "support.jsonl");
+        var added = (await File.ReadAllLinesAsync(dataset)).First(l => l.Contains("\"contains\"", StringComparison.Ordinal)).Replace("\"id\":\"", "\"id\":\"from-trace-", StringComparison.Ordinal);
+        await File.AppendAllTextAsync(dataset, added + "\n");
+
+        var (code, _, stderr) = await app.RunAsync("promote", "v2", "--env", "production");
+        Assert.Equal(ExitCodes.Refused, code);
+        Assert.Contains("verdicts for v2 against production's stable v1 exist, but for another dataset: evals/support.jsonl changed since", stderr, StringComparison.Ordinal);
+        (code, _, stderr) = await app.RunAsync("rollout", "start", "v2", "--env", "production");
+        Assert.Equal(ExitCodes.Refused, code);
+        Assert.Contains("but for another dataset", stderr, StringComparison.Ordinal);
+
+        await app.SaveVerdictAsync("v2", "v1", "pass");
+        await app.OkAsync("promote", "v2", "--env", "production");
+        Assert.Equal("v2", await app.StableAsync("production"));
+    }
+
+    // Trial A §7: newest counts, so a flaky block can be re-rolled into a pass; promote says how many blocks came before.
+    [Fact]
+    public async Task Promote_PassAfterTwoBlocksOfThePair_SaysSoAndRecordsItInTheHistory()
+    {
+        await using var app = await EnvApp.CreateAsync(2);
+        await app.DeployAllToStagingAsync();
+        await app.OkAsync("promote", "v1", "--env", "production");
+        var now = DateTimeOffset.UtcNow;
+        await app.SaveVerdictAsync("v2", "v1", "blocked", at: now.AddMinutes(-3));
+        await app.SaveVerdictAsync("v2", "v1", "blocked", at: now.AddMinutes(-2));
+        await app.SaveVerdictAsync("v2", "v1", "pass", at: now.AddMinutes(-1));
+
+        var (code, stdout, stderr) = await app.RunAsync("promote", "v2", "--env", "production");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("production: v1 → v2", stdout, StringComparison.Ordinal);
+        Assert.Contains("gate: v2 passed against production's stable v1 on evals/support.jsonl", stderr, StringComparison.Ordinal);
+        Assert.Contains("(2 earlier runs of this pair blocked)", stderr, StringComparison.Ordinal);
+        var ev = (await app.JsonAsync("history", "--env", "production")).GetProperty("events")[1];
+        Assert.Equal(2, ev.GetProperty("details").GetProperty("gate_earlier_blocked").GetInt32());
+    }
+
     [Fact]
     public async Task Promote_ForceWithoutReason_Exits2AndForceWithReasonIsRecordedAsForced()
     {

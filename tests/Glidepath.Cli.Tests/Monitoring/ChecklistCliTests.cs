@@ -3,6 +3,9 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Glidepath.Environments;
 using Glidepath.Evals;
+using Glidepath.Evals.Gate;
+using Glidepath.Manifests;
+using Glidepath.Monitoring;
 using Glidepath.Rollouts;
 
 namespace Glidepath.Cli.Tests.Monitoring;
@@ -41,10 +44,11 @@ public sealed class ChecklistCliTests
         }
 
         var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(app.Dir, "evals", "support.jsonl"))));
+        var scorers = (await GateBasis.CurrentAsync(ManifestParser.Load(app.Manifest), CancellationToken.None)).ScorerVersion;
         await using (var store = await app.OpenStoreAsync())
         {
             await store.GateVerdicts.SaveAsync(new GateVerdictRecord("gv-1", "support-agent", app.Ids["v2"], app.Ids["v1"],
-                broken == "eval gate" ? "an-older-dataset" : sha, "pass", null, now, "{}"), CancellationToken.None);
+                broken == "eval gate" ? "an-older-dataset" : sha, "pass", scorers, now, "{}"), CancellationToken.None);
             if (broken != "rollback ready")
             {
                 await DrillAsync(store, "staging", now, passed: true);
@@ -62,6 +66,11 @@ public sealed class ChecklistCliTests
         }
 
         await app.WriteTracesAsync("production", "v2", now.AddMinutes(-2), TimeSpan.FromMinutes(1), 10, shape: (_, t) => t with { Arm = "canary" });
+        if (broken == "drift alerts")
+        {
+            await AlertAsync(app, "v2", "latency", now.AddMinutes(-20));
+        }
+
         if (broken != "canary first" && judged)
         {
             await JudgeAsync(app, canaryRequests: 10);
@@ -153,6 +162,7 @@ public sealed class ChecklistCliTests
     [InlineData("rollback ready")]
     [InlineData("canary first")]
     [InlineData("monitoring on")]
+    [InlineData("drift alerts")]
     public async Task Checklist_EvidenceForOneRowMissing_OnlyThatRowFailsWithItsActionAndExit1(string? broken)
     {
         await using var app = await ScenarioAsync(broken);
@@ -160,7 +170,7 @@ public sealed class ChecklistCliTests
         var (code, json) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production");
 
         var rows = json.GetProperty("rows").EnumerateArray().ToList();
-        Assert.Equal(["isolated environment", "eval gate", "versioned", "rollback ready", "shadow", "canary first", "monitoring on"], rows.Select(r => r.GetProperty("check").GetString()));
+        Assert.Equal(["isolated environment", "eval gate", "versioned", "rollback ready", "shadow", "canary first", "monitoring on", "drift alerts"], rows.Select(r => r.GetProperty("check").GetString()));
         var failed = rows.Where(r => r.GetProperty("status").GetString() == "fail").ToList();
         if (broken is null)
         {
@@ -251,6 +261,100 @@ public sealed class ChecklistCliTests
         app.Time.Advance(TimeSpan.FromDays(31));
         Assert.Equal(1, (await app.RunAsync("checklist", "v2", "--env", "production", "--stage", "before")).Code);
         Assert.Equal(0, (await app.RunAsync("checklist", "v2", "--env", "production", "--stage", "before", "--drill-max-age", "60d")).Code);
+    }
+
+    /// <summary>Stores a drift alert as <c>glidepath monitor --check</c> does, over a 1-hour recent window ending at <paramref name="at"/>.</summary>
+    private static async Task AlertAsync(MonitorApp app, string release, string metric, DateTimeOffset at)
+    {
+        await using var store = await app.OpenStoreAsync();
+        await store.Monitor.SaveAlertAsync(new DriftAlert
+        {
+            Id = "al-" + Guid.NewGuid().ToString("N")[..16],
+            App = "support-agent",
+            Environment = "production",
+            ReleaseId = app.Ids[release],
+            Metric = metric,
+            RaisedAt = at,
+            Windows = new DriftWindows(at.AddDays(-1).AddHours(-1), at.AddDays(-1), at.AddHours(-1), at),
+            Evidence = new MetricEvidence
+            {
+                Metric = metric, Scale = "ratio", CanaryN = 124, StableN = 800, Estimate = 1.49, Lower = 1.3, Upper = 1.7,
+                Tolerance = 1.25, ToleranceText = "max_ratio 1.25", Verdict = "harm", Alpha = 0.008,
+            },
+            Message = $"{metric} drifted on production",
+        }, CancellationToken.None);
+    }
+
+    // Trial A §5: monitor --check had open alerts on the release while the after stage was green.
+    [Fact]
+    public async Task Checklist_StageAfterWithADriftAlertOfTheRelease_FailsNamingItUntilTwoWindowsPass()
+    {
+        await using var app = await ScenarioAsync(null);
+        var now = app.Time.GetUtcNow();
+        await AlertAsync(app, "v1", "error_rate", now.AddMinutes(-5));   // another release's alert does not count
+        await AlertAsync(app, "v2", "latency", now.AddMinutes(-90));
+        await AlertAsync(app, "v2", "latency", now.AddMinutes(-10));
+
+        var (code, json) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "after");
+
+        Assert.Equal(1, code);
+        var row = Row(json, "drift alerts");
+        Assert.Equal("fail", row.GetProperty("status").GetString());
+        var measured = row.GetProperty("measured").GetString()!;
+        Assert.StartsWith("1 open drift alert(s) of v2 on production: latency (al-", measured, StringComparison.Ordinal);
+        Assert.Contains("×1.490", measured, StringComparison.Ordinal);
+        Assert.DoesNotContain("error_rate", measured, StringComparison.Ordinal);
+        Assert.Contains("glidepath monitor --env production", row.GetProperty("action").GetString(), StringComparison.Ordinal);
+
+        app.Time.Advance(TimeSpan.FromMinutes(111));
+        var (later, after) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "after", "--traces-within", "1d");
+        Assert.True(later == 0, after.ToString());
+        Assert.Equal("pass", Row(after, "drift alerts").GetProperty("status").GetString());
+    }
+
+    // Trial A §1: the checklist's eval gate row counts only a verdict computed with today's scorers.
+    [Fact]
+    public async Task Checklist_NewestPassComputedWithOtherScorers_GateRowFailsSayingOtherScorers()
+    {
+        await using var app = await ScenarioAsync("eval gate");
+        var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(app.Dir, "evals", "support.jsonl"))));
+        await using (var store = await app.OpenStoreAsync())
+        {
+            await store.GateVerdicts.SaveAsync(new GateVerdictRecord("gv-weak", "support-agent", app.Ids["v2"], app.Ids["v1"], sha, "pass",
+                "scorers-without-the-guard", app.Time.GetUtcNow(), "{}"), CancellationToken.None);
+        }
+
+        var (code, json) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "before");
+
+        Assert.Equal(1, code);
+        var row = Row(json, "eval gate");
+        Assert.Equal("fail", row.GetProperty("status").GetString());
+        Assert.StartsWith("verdicts for v2 against v1+", row.GetProperty("measured").GetString(), StringComparison.Ordinal);
+        Assert.Contains("exist, but for another dataset or other scorers", row.GetProperty("measured").GetString(), StringComparison.Ordinal);
+    }
+
+    // Trial A §7: newest counts; the row says how many runs of the same pair on the same dataset and scorers blocked before the pass.
+    [Fact]
+    public async Task Checklist_PassAfterBlocksOfTheSamePair_GateRowPassesNamingTheEarlierBlocks()
+    {
+        await using var app = await ScenarioAsync(null);
+        var basis = await GateBasis.CurrentAsync(ManifestParser.Load(app.Manifest), CancellationToken.None);
+        await using (var store = await app.OpenStoreAsync())
+        {
+            var now = app.Time.GetUtcNow();
+            foreach (var (id, result, minutes) in new[] { ("gv-b1", "blocked", -30), ("gv-b2", "blocked", -20), ("gv-p", "pass", 5) })
+            {
+                await store.GateVerdicts.SaveAsync(new GateVerdictRecord(id, "support-agent", app.Ids["v2"], app.Ids["v1"], basis.DatasetSha256, result,
+                    basis.ScorerVersion, now.AddMinutes(minutes), "{}"), CancellationToken.None);
+            }
+        }
+
+        var (code, json) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "before");
+
+        Assert.True(code == 0, json.ToString());
+        var measured = Row(json, "eval gate").GetProperty("measured").GetString()!;
+        Assert.StartsWith("passed against v1+", measured, StringComparison.Ordinal);
+        Assert.EndsWith("(2 earlier runs of this pair blocked)", measured, StringComparison.Ordinal);
     }
 
     private static async Task DrillAsync(Storage.Sqlite.SqliteStore store, string environment, DateTimeOffset time, bool passed)

@@ -133,7 +133,8 @@ public sealed class AdminMatrixTests
         var rollouts = new RolloutService(manifest, environments, store.Environments, store.Rollouts, store.Traces, TimeProvider.System);
         await rollouts.StartAsync("staging", h.F.V2, RolloutService.PlanFrom(manifest, null, null, null), "setup", "seed", force: true, default);
         await rollouts.AbortAsync("staging", "setup", "seed", default);
-        await Glidepath.Testing.GateRunSeed.SeedAsync(store, manifest.App, h.F.V2.Id, h.F.V1.Id, result: "pass"); // v2 may start in staging unforced
+        await Glidepath.Testing.GateRunSeed.SeedAsync(store, manifest.App, h.F.V2.Id, h.F.V1.Id, result: "pass", // v2 may start in staging unforced
+            basis: await Glidepath.Evals.Gate.GateBasis.CurrentAsync(manifest, default));
         await store.Traces.WriteBatchAsync([new TraceRecord
         {
             TraceId = AdminOperations.TraceId,

@@ -1,5 +1,6 @@
 using Glidepath.Environments;
 using Glidepath.Evals;
+using Glidepath.Evals.Gate;
 using static Glidepath.Tests.Environments.EnvironmentTestData;
 
 namespace Glidepath.Tests.Environments;
@@ -16,8 +17,15 @@ public sealed class PromotionPolicyTests
         ["staging"] = stables.Select((id, i) => Event(i + 1, "deploy", null, id)).ToList(),
     };
 
-    private static GateVerdictRecord Verdict(string result, string candidate = "id3", string baseline = "id2") =>
-        new("g1", "app", candidate, baseline, "d", result, null, T0, "{}");
+    private static readonly GateBasis Today = new("evals/cases.jsonl", "d", "s");
+
+    private static GateVerdictRecord Record(string result, string candidate = "id3", string baseline = "id2", string dataset = "d", string scorers = "s", string id = "g1", int minutes = 0) =>
+        new(id, "app", candidate, baseline, dataset, result, scorers, T0.AddMinutes(minutes), "{}");
+
+    /// <summary>The evidence promote reads for v3 against production's stable v2 (id2), from these verdicts, newest first.</summary>
+    private static GateEvidence Gate(params GateVerdictRecord[] newestFirst) => CountingVerdict.Find(newestFirst, "id3", "id2", Today);
+
+    private static GateEvidence Verdict(string result, string candidate = "id3", string baseline = "id2") => Gate(Record(result, candidate, baseline));
 
     [Fact]
     public void Assess_ReleaseNeverStableInRequiredEnvironment_NamesItAndTheDeployCommand()
@@ -60,7 +68,9 @@ public sealed class PromotionPolicyTests
     public void Assess_VerdictAgainstAnotherBaseline_DoesNotCount()
     {
         var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Verdict("pass", baseline: "id1"), Manifest(EnvironmentTestData.Staging, Production), Name);
-        Assert.Equal("gate", Assert.Single(a.Missing).Kind);
+        var missing = Assert.Single(a.Missing);
+        Assert.Equal("gate", missing.Kind);
+        Assert.Equal("no passing gate verdict for v3 against production's stable v2", missing.Missing);
     }
 
     [Fact]
@@ -80,5 +90,60 @@ public sealed class PromotionPolicyTests
         var staging = new global::Glidepath.Manifests.EnvironmentSpec { Name = "staging", Requires = ["qa"], Owner = "x" };
         var a = PromotionPolicy.Assess(Production, Empty, "id3", new Dictionary<string, IReadOnlyList<EnvironmentEvent>>(), null, Manifest(qa, staging, Production), Name);
         Assert.Equal("glidepath promote v3 --env staging", Assert.Single(a.Missing).Command);
+    }
+
+    // Trial A §1: drop the blocking scorer, gate (pass), restore it: the pass was computed with other scorers and must not count.
+    [Fact]
+    public void Assess_PassWithOtherScorersNewerThanBlockWithToday_RefusedNamingOtherScorers()
+    {
+        var gate = Gate(Record("pass", scorers: "weaker", id: "g3", minutes: 2), Record("blocked", id: "g2", minutes: 1));
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), gate, Manifest(EnvironmentTestData.Staging, Production), Name);
+        var missing = Assert.Single(a.Missing);
+        Assert.Contains("'blocked'", missing.Missing, StringComparison.Ordinal);
+        Assert.Null(a.GateVerdictId);
+    }
+
+    [Fact]
+    public void Assess_OnlyPassWithOtherScorers_RefusedSayingOtherScorersAndTheGateCommand()
+    {
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Gate(Record("pass", scorers: "weaker")), Manifest(EnvironmentTestData.Staging, Production), Name);
+        var missing = Assert.Single(a.Missing);
+        Assert.StartsWith("verdicts for v3 against production's stable v2 exist, but for other scorers:", missing.Missing, StringComparison.Ordinal);
+        Assert.Equal("glidepath gate v3 --baseline env:production", missing.Command);
+        Assert.False(a.Allowed);
+    }
+
+    // Trial A §2: a pass on the dataset before a case was added (evalset add --from-trace) does not count.
+    [Fact]
+    public void Assess_OnlyPassOnAnotherDataset_RefusedSayingAnotherDataset()
+    {
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Gate(Record("pass", dataset: "old")), Manifest(EnvironmentTestData.Staging, Production), Name);
+        Assert.StartsWith("verdicts for v3 against production's stable v2 exist, but for another dataset: evals/cases.jsonl changed since", Assert.Single(a.Missing).Missing, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Assess_NoCurrentBasis_RefusedSayingWhy()
+    {
+        var gate = new GateEvidence { CandidateReleaseId = "id3", BaselineReleaseId = "id2", Unavailable = "glidepath.yaml has no eval: section" };
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), gate, Manifest(EnvironmentTestData.Staging, Production), Name);
+        Assert.Equal("no gate verdict for v3 against production's stable v2 can count: glidepath.yaml has no eval: section", Assert.Single(a.Missing).Missing);
+    }
+
+    // Trial A §7: newest counts, but a pass after blocks of the same pair on the same basis says how many.
+    [Fact]
+    public void Assess_PassAfterTwoBlocksOnTheSameBasis_AllowedAndTheNoteCountsTheBlocks()
+    {
+        var gate = Gate(
+            Record("pass", id: "g4", minutes: 4),
+            Record("blocked", id: "g3", minutes: 3),
+            Record("blocked", dataset: "old", id: "g2", minutes: 2),
+            Record("error", id: "g1b", minutes: 1),
+            Record("blocked", id: "g1", minutes: 0));
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), gate, Manifest(EnvironmentTestData.Staging, Production), Name);
+        Assert.True(a.Allowed);
+        Assert.Equal("g4", a.GateVerdictId);
+        Assert.Equal(2, a.Gate!.EarlierBlocked);
+        Assert.EndsWith("(2 earlier runs of this pair blocked)", a.GateNote, StringComparison.Ordinal);
+        Assert.StartsWith("gate: v3 passed against production's stable v2 on evals/cases.jsonl", a.GateNote, StringComparison.Ordinal);
     }
 }

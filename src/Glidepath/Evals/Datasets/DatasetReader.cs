@@ -28,6 +28,16 @@ public static class DatasetReader
         return await ReadAsync(stream, path, displayName, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The sha256 of the dataset file's bytes, without reading its cases: the hash a run and a gate verdict record (they
+    /// hash every byte they read, and read to the end of a valid file). What a verdict is compared with to count.
+    /// </summary>
+    public static async Task<string> Sha256Async(string path, string displayName, CancellationToken cancellationToken)
+    {
+        await using var stream = Open(path, displayName);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
+    }
+
     internal static FileStream Open(string path, string displayName) => File.Exists(path)
         ? Files.BoundedFile.OpenRead(path)
         : throw new BadInputException($"{displayName}: no such dataset file; expected a JSON Lines file (one case a line)");

@@ -33,28 +33,46 @@ public sealed class ScorerSet : IDisposable
 
     public static ScorerSet Build(IReadOnlyList<ScorerSpec> specs, ScorerRegistry registry, ScorerBuildContext context)
     {
+        ArgumentNullException.ThrowIfNull(specs);
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(context);
         var entries = new List<ScorerEntry>();
-        var fingerprint = new JsonArray();
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var spec in specs)
         {
             counts[spec.Type] = counts.GetValueOrDefault(spec.Type) + 1;
             var name = counts[spec.Type] == 1 ? spec.Type : $"{spec.Type}#{counts[spec.Type]}";
             entries.Add(new ScorerEntry(name, spec.Type, registry.Create(spec, name, context), spec.GetDouble("weight") ?? 1));
+        }
+
+        return new ScorerSet(entries, VersionOf(specs, context.ReadFile), ExpectReads.Of(specs, registry));
+    }
+
+    /// <summary>
+    /// The scorer version of <paramref name="specs"/> without building them: a sha256 over every scorer's type and options
+    /// and the content of the files they read. <see cref="Build"/> computes its <see cref="Version"/> with it, and whoever asks
+    /// whether a stored verdict was computed with today's scorers (<see cref="Gate.GateBasis"/>) does too.
+    /// </summary>
+    public static string VersionOf(IReadOnlyList<ScorerSpec> specs, Func<string, byte[]> readFile)
+    {
+        ArgumentNullException.ThrowIfNull(specs);
+        ArgumentNullException.ThrowIfNull(readFile);
+        var fingerprint = new JsonArray();
+        foreach (var spec in specs)
+        {
             var item = new JsonObject { ["type"] = spec.Type, ["options"] = new JsonObject(spec.Options.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => KeyValuePair.Create(o.Key, o.Value?.DeepClone()))) };
             foreach (var fileKey in new[] { "rubric", "schema" })
             {
                 if (spec.GetString(fileKey) is { } path)
                 {
-                    item[fileKey + "_sha256"] = ReleaseBuilder.HashHex(context.ReadFile(path));
+                    item[fileKey + "_sha256"] = ReleaseBuilder.HashHex(readFile(path));
                 }
             }
 
             fingerprint.Add(item);
         }
 
-        return new ScorerSet(entries, ReleaseBuilder.HashHex(Encoding.UTF8.GetBytes(fingerprint.ToJsonString())),
-            ExpectReads.Of(specs, registry));
+        return ReleaseBuilder.HashHex(Encoding.UTF8.GetBytes(fingerprint.ToJsonString()));
     }
 
     /// <summary>Adds a team's own evaluator (library API); it changes the version.</summary>

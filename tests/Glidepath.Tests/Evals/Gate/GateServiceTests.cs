@@ -37,6 +37,32 @@ public sealed class GateServiceTests
         Assert.Equal("refund", Assert.Single(details.RootElement.GetProperty("regressed").EnumerateArray()).GetString());
     }
 
+    // The rule promote and the checklist apply (CountingVerdict) compares a stored verdict with GateBasis.CurrentAsync: both
+    // must hash the dataset and the scorers exactly as the gate did when it stored the verdict (a BOM and CRLF included).
+    [Fact]
+    public async Task RunAsync_StoredVerdict_HoldsForTheCurrentBasisUntilTheDatasetOrAScorerFileChanges()
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        app.WriteFile("schemas/answer.json", """{"type": "string"}""");
+        app.WriteFile("glidepath.yaml", File.ReadAllText(Path.Combine(app.Manifest.BaseDirectory, "glidepath.yaml"))
+            .Replace("- { type: contains }", "- { type: contains }\n    - { type: json_schema, schema: schemas/answer.json, weight: 0.5 }", StringComparison.Ordinal));
+        app.EditDataset(d => "\uFEFF" + d.Replace("\n", "\r\n", StringComparison.Ordinal));
+        var v1 = await app.RegisterAsync();
+        app.EditPrompt(p => p + "Be kind.\n");
+        using var evals = app.Evals();
+        var gates = new GateService(evals, app.Store.GateVerdicts, app.Time);
+
+        var outcome = await gates.RunAsync(await gates.StartAsync("working", v1.Name, new EvalRunOptions(), None), null, None);
+
+        var stored = outcome.Verdict!;
+        Assert.True((await GateBasis.CurrentAsync(app.Manifest, None)).Holds(stored));
+        app.WriteFile("schemas/answer.json", """{"type": "string", "minLength": 1}""");
+        var otherScorers = await GateBasis.CurrentAsync(app.Manifest, None);
+        Assert.Equal((stored.DatasetSha256, false), (otherScorers.DatasetSha256, otherScorers.Holds(stored)));
+        app.EditDataset(d => d + "\r\n");
+        Assert.NotEqual(stored.DatasetSha256, (await GateBasis.CurrentAsync(app.Manifest, None)).DatasetSha256);
+    }
+
     [Fact]
     public async Task StartAsync_NewRun_StoresAGateRunWithTheBaselineFirstInWorkOrder()
     {

@@ -1,0 +1,45 @@
+using System.Globalization;
+using Glidepath.Manifests;
+using Glidepath.Releases;
+using Glidepath.Storage;
+
+namespace Glidepath.Checklist;
+
+/// <summary>
+/// The "drift alerts" row (after): the drift monitor's alerts on this release and environment that are still open. Alerts
+/// have no "resolved" state; the monitor raises a drift it keeps seeing again once per recent window, so an alert counts
+/// as open while it is younger than two of its own recent windows (at least <see cref="MinimumOpen"/>): it drops off
+/// once the monitor stops raising it.
+/// </summary>
+internal sealed class DriftAlertsCheck(Manifest manifest, IGlidepathStore store, TimeProvider time)
+{
+    /// <summary>The shortest time an alert stays open, so a short <c>--window</c> checked by cron every few minutes still shows.</summary>
+    public static readonly TimeSpan MinimumOpen = TimeSpan.FromMinutes(30);
+
+    private const string Check = "drift alerts";
+
+    public async Task<ChecklistRow> RunAsync(Release release, EnvironmentSpec spec, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var alerts = await store.Monitor.ListAlertsAsync(manifest.App, spec.Name, 500, ct).ConfigureAwait(false);
+        var open = alerts
+            .Where(a => a.ReleaseId == release.Id && a.RaisedAt > now - OpenFor(a.Windows.RecentTo - a.Windows.RecentFrom))
+            .GroupBy(a => a.Metric, StringComparer.Ordinal)
+            .Select(g => g.MaxBy(a => a.RaisedAt)!)
+            .OrderByDescending(a => a.RaisedAt)
+            .ToList();
+        if (open.Count == 0)
+        {
+            return new("after", Check, ChecklistStatus.Pass,
+                $"no open drift alert of {release.Name} on {spec.Name} (none raised within two monitor windows)", null);
+        }
+
+        var named = open.Select(a => string.Create(CultureInfo.InvariantCulture,
+            $"{a.Metric} ({a.Id}, raised {a.RaisedAt.ToUniversalTime():yyyy-MM-dd HH:mm} UTC: {a.Evidence.IntervalText()} beyond {a.Evidence.ToleranceText})"));
+        return new("after", Check, ChecklistStatus.Fail,
+            $"{open.Count} open drift alert(s) of {release.Name} on {spec.Name}: {string.Join("; ", named)}",
+            $"Stop: the monitor sees {release.Name} drifting on {spec.Name} — read glidepath monitor --env {spec.Name}, then fix the cause or roll back (glidepath rollback --env {spec.Name}); an alert stops counting two of its windows after it was raised, once the monitor no longer raises it.");
+    }
+
+    private static TimeSpan OpenFor(TimeSpan window) => window * 2 > MinimumOpen ? window * 2 : MinimumOpen;
+}

@@ -1,0 +1,74 @@
+using System.Globalization;
+
+namespace Glidepath.Evals.Gate;
+
+/// <summary>
+/// The gate's evidence for one candidate against one baseline, as <see cref="CountingVerdict"/> finds it: the verdict that
+/// counts (the newest computed on today's dataset and scorers), how many blocks of the same pair on that basis came before
+/// it, and what the other verdicts of the pair were computed on. Promote, rollout start and the checklist read this.
+/// </summary>
+public sealed record GateEvidence
+{
+    public required string CandidateReleaseId { get; init; }
+
+    public required string BaselineReleaseId { get; init; }
+
+    /// <summary>Today's dataset and scorers; null when there is none (<see cref="Unavailable"/> says why).</summary>
+    public GateBasis? Basis { get; init; }
+
+    /// <summary>Why no verdict can count (no <c>eval:</c> section, no dataset file…); null when <see cref="Basis"/> is known.</summary>
+    public string? Unavailable { get; init; }
+
+    /// <summary>The verdict that counts, or null.</summary>
+    public GateVerdictRecord? Verdict { get; init; }
+
+    /// <summary>Blocked verdicts of the same pair on the same basis, older than <see cref="Verdict"/>: a pass after blocks is a re-roll.</summary>
+    public int EarlierBlocked { get; init; }
+
+    /// <summary>Verdicts of the pair computed on another dataset (any scorers).</summary>
+    public int OtherDataset { get; init; }
+
+    /// <summary>Verdicts of the pair computed on today's dataset with other scorers.</summary>
+    public int OtherScorers { get; init; }
+
+    public bool Passed => Verdict is { Passed: true };
+
+    /// <summary>" (2 earlier runs of this pair blocked)", or "" when none did.</summary>
+    public string EarlierBlockedNote => EarlierBlocked switch
+    {
+        0 => "",
+        1 => " (1 earlier run of this pair blocked)",
+        var n => string.Create(CultureInfo.InvariantCulture, $" ({n} earlier runs of this pair blocked)"),
+    };
+
+    /// <summary>
+    /// One sentence on the evidence: what passed and on what, or why nothing that passed counts. <paramref name="candidate"/>
+    /// and <paramref name="baseline"/> are the names to show ("v3", "production's stable v2").
+    /// </summary>
+    public string Describe(string candidate, string baseline)
+    {
+        if (Unavailable is { } why)
+        {
+            return $"no gate verdict for {candidate} against {baseline} can count: {why}";
+        }
+
+        var basis = Basis!;
+        if (Verdict is { } v)
+        {
+            var at = v.CreatedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+            return v.Passed
+                ? $"passed against {baseline} on {basis.Dataset} (sha256 {Short(basis.DatasetSha256)}, scorers {Short(basis.ScorerVersion)}) at {at} UTC{EarlierBlockedNote}"
+                : $"the latest gate verdict for {candidate} against {baseline} on the current dataset and scorers is '{v.Result}' ({at} UTC)";
+        }
+
+        return (OtherDataset, OtherScorers) switch
+        {
+            (0, 0) => $"no passing gate verdict for {candidate} against {baseline}",
+            (0, _) => $"verdicts for {candidate} against {baseline} exist, but for other scorers: eval.scorers (or a rubric or schema they read) changed since (now scorers {Short(basis.ScorerVersion)})",
+            (_, 0) => $"verdicts for {candidate} against {baseline} exist, but for another dataset: {basis.Dataset} changed since (now sha256 {Short(basis.DatasetSha256)})",
+            _ => $"verdicts for {candidate} against {baseline} exist, but for another dataset or other scorers: {basis.Dataset} (now sha256 {Short(basis.DatasetSha256)}) and eval.scorers (now {Short(basis.ScorerVersion)}) are not what they were computed on",
+        };
+    }
+
+    private static string Short(string hex) => hex[..Math.Min(12, hex.Length)];
+}
