@@ -52,7 +52,7 @@ internal static class EvalCommand
                 ctx.Output.Note($"run {start.Run.Id}: {start.Release.Label} over {start.Run.DatasetPath} ({start.Dataset.CaseCount} cases × {start.Run.Trials} trial(s))");
             }
 
-            var outcome = await session.Evals.RunAsync(start, new RunNotes(ctx, "glidepath eval run"), ct);
+            var outcome = await session.Evals.RunAsync(start, new RunNotes(ctx, ResumeLine.From("glidepath eval run", parse, options)), ct);
             await ReportAsync(ctx, outcome, ct);
             return OutcomeExitCodes.For(outcome);
         });
@@ -188,7 +188,20 @@ internal static class EvalCommand
             var views = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(new { run, releases = run.ReleaseIds.Select(views.Ref), summaries, results });
+                // Each result as eval run's not_passed shows one: status pass, fail or error, and why it did not pass as
+                // reason (it printed the status as a number and the record's derived key, why and display).
+                ctx.Output.Json(new
+                {
+                    run,
+                    releases = run.ReleaseIds.Select(views.Ref),
+                    summaries,
+                    results = results.Select(r => new
+                    {
+                        r.RunId, r.ReleaseId, r.CaseId, r.Trial, r.Status, r.Score,
+                        Reason = r.Status == TrialStatus.Pass ? null : EvalRunOutput.Reason(r),
+                        r.Output, r.ToolCalls, r.LatencyMs, r.CostUsd, r.InputTokens, r.OutputTokens, r.Scores, r.Error, r.FinishedAt,
+                    }),
+                });
                 return ExitCodes.Ok;
             }
 

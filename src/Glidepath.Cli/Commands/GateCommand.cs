@@ -82,7 +82,7 @@ internal static class GateCommand
                 ctx.Output.Note($"gate run {start.Run.Id}: candidate {start.Candidate.Label} vs baseline {start.Baseline.Label}{same}, {start.Dataset.CaseCount} cases × {start.Run.Trials} trial(s)");
             }
 
-            var outcome = await gates.RunAsync(start, new RunNotes(ctx, "glidepath gate"), ct);
+            var outcome = await gates.RunAsync(start, new RunNotes(ctx, ResumeLine.From("glidepath gate", parse, options)), ct);
             if (report is not null)
             {
                 await report.WriteAsync(ReportFormat.Render(outcome.Report, format!), ct);

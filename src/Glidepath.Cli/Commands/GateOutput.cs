@@ -1,4 +1,5 @@
 using System.Globalization;
+using Glidepath.Evals;
 using Glidepath.Evals.Gate;
 using Glidepath.Evals.Reports;
 
@@ -38,7 +39,7 @@ internal static class GateOutput
         ctx.Output.Line("  cases corrected: " + d.Correction.Describe());
 
         ctx.Output.Line(string.Create(CultureInfo.InvariantCulture,
-            $"  pass rate {d.BaselinePassRate:0.0%} → {d.CandidatePassRate:0.0%}; mean score difference {d.MeanDifference:+0.000;-0.000;0.000} ({d.Confidence:0%} CI {d.CiLow:+0.000;-0.000;0.000} to {d.CiHigh:+0.000;-0.000;0.000})"));
+            $"  pass rate {d.BaselinePassRate:0.0%} → {d.CandidatePassRate:0.0%}; mean score difference {d.MeanDifference:+0.000;-0.000;0.000} ({d.Confidence:0%} CI {d.CiLow:+0.000;-0.000;0.000} to {ThresholdText.Value(d.CiHigh, -d.Rule.MaxMeanDrop, "+0.000;-0.000;0.000")})"));
         foreach (var c in d.Regressions)
         {
             ctx.Output.Line();

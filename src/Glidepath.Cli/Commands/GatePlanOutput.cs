@@ -8,7 +8,7 @@ namespace Glidepath.Cli.Commands;
 internal static class GatePlanOutput
 {
     private static readonly int[] Trials = [5, 10, 15, 20, 30, 50];
-    private static readonly (double From, double To)[] Drops = [(1.0, 0.3), (1.0, 0.5), (1.0, 0.7), (0.9, 0.6), (0.8, 0.5)];
+    private static readonly (double From, double To)[] Drops = [(1.0, 0.3), (1.0, 0.5), (1.0, 0.7), (1.0, 0.8), (0.9, 0.6), (0.8, 0.5)];
 
     public static void Print(CliContext ctx, int cases, double confidence, double? from, double? to)
     {

@@ -3,8 +3,8 @@ using Glidepath.Evals.Runs;
 namespace Glidepath.Cli.Commands;
 
 /// <summary>What a run says on stderr while it executes: the concurrency that applies, a progress bar, and on Ctrl-C how to resume.</summary>
-/// <param name="resumeCommand">The command that resumes the run, e.g. <c>glidepath gate</c>.</param>
-internal sealed class RunNotes(CliContext ctx, string resumeCommand) : IEvalRunObserver
+/// <param name="resume">The command that resumes the run, with the options the run needs.</param>
+internal sealed class RunNotes(CliContext ctx, ResumeLine resume) : IEvalRunObserver
 {
     private RunProgressPrinter? _printer;
 
@@ -26,14 +26,16 @@ internal sealed class RunNotes(CliContext ctx, string resumeCommand) : IEvalRunO
     public void Cancelled(EvalRun run)
     {
         _printer?.Finish();
-        ctx.Resume = $"{resumeCommand} --resume {run.Id}";
-        ctx.Output.Note($"stopped; finished results are saved. Continue with: {ctx.Resume}");
+        ctx.Resume = resume.For(run);
+        ctx.Output.Note($"stopped; finished results are saved. Continue with: {ctx.Resume}{StoreNote()}");
     }
 
     public void Stopped(EvalRun run)
     {
         _printer?.Finish();
-        ctx.Resume = $"{resumeCommand} --resume {run.Id}";
-        ctx.Output.Note($"stopped on the error below; finished results are saved. Once it is fixed (a --var, the dataset put back as it was; the run keeps its release and dataset), continue with: {ctx.Resume}");
+        ctx.Resume = resume.For(run);
+        ctx.Output.Note($"stopped on the error below; finished results are saved. Once it is fixed (a --var, the dataset put back as it was; the run keeps its release and dataset), continue with: {ctx.Resume}{StoreNote()}");
     }
+
+    private string StoreNote() => resume.StoreLeftOut ? " (and the --store you gave, left out here as it holds a password)" : "";
 }

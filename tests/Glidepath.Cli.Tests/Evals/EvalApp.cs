@@ -31,6 +31,19 @@ internal sealed class EvalApp : IDisposable
         return app;
     }
 
+    /// <summary>The sample app on an OpenAI-compatible endpoint on 127.0.0.1 (no retries), optionally with a provider max_concurrency.</summary>
+    public static EvalApp OnOpenAI(SlowOpenAIEndpoint endpoint, int? maxConcurrency = null)
+    {
+        var app = Create();
+        var limit = maxConcurrency is { } m ? $", max_concurrency: {m}" : "";
+        app.EditManifest(y => y
+            .Replace("provider: sim ", "provider: openai ", StringComparison.Ordinal)
+            .Replace("\n    options: { latency_scale: 0 }", "", StringComparison.Ordinal)
+            .Replace("openai: { base_url: https://api.openai.com/v1, api_key_env: OPENAI_API_KEY }",
+                $"openai: {{ base_url: {endpoint.BaseUrl}, max_retries: 0{limit} }}", StringComparison.Ordinal));
+        return app;
+    }
+
     public void EditManifest(Func<string, string> edit) => File.WriteAllText(Manifest, edit(File.ReadAllText(Manifest)));
 
     public void EditPrompt(Func<string, string> edit)
@@ -49,6 +62,15 @@ internal sealed class EvalApp : IDisposable
     }
 
     public Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args) => RunAsync(args, CancellationToken.None);
+
+    /// <summary>Runs the command line as given, without adding this app's --manifest and --store (a printed command that names them).</summary>
+    public async Task<(int Code, string Stdout, string Stderr)> RunAsGivenAsync(IReadOnlyList<string> args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await CliApp.RunAsync([.. args], new CliEnvironment(stdout, stderr, false) { ModelClients = ModelClients }, CancellationToken.None);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
 
     /// <summary>Registers the working tree as a release and returns its name (v1, v2…).</summary>
     public async Task<string> CreateReleaseAsync()

@@ -6,7 +6,7 @@ public sealed class EvalConcurrencyCliTests
     public async Task EvalRun_ConcurrencyAboveProviderDefault_IsHonouredAndSaysSo()
     {
         using var endpoint = new SlowOpenAIEndpoint(hold: 20);
-        using var app = OpenAIApp(endpoint, maxConcurrency: null);
+        using var app = EvalApp.OnOpenAI(endpoint);
 
         var (code, _, stderr) = await app.RunAsync("eval", "run", "--concurrency", "24", "--no-cache");
 
@@ -19,7 +19,7 @@ public sealed class EvalConcurrencyCliTests
     public async Task EvalRun_LowerMaxConcurrencyInManifest_CapsTheRunAndNamesTheLimit()
     {
         using var endpoint = new SlowOpenAIEndpoint(hold: 4);
-        using var app = OpenAIApp(endpoint, maxConcurrency: 4);
+        using var app = EvalApp.OnOpenAI(endpoint, maxConcurrency: 4);
 
         var (code, stdout, stderr) = await app.RunAsync("eval", "run", "--concurrency", "24", "--no-cache", "--format", "json");
 
@@ -31,17 +31,5 @@ public sealed class EvalConcurrencyCliTests
         Assert.Equal(4, concurrency.GetProperty("effective").GetInt32());
         Assert.Equal("providers.openai.max_concurrency: 4", concurrency.GetProperty("limited_by").GetString());
         Assert.Contains("concurrency 4: providers.openai.max_concurrency: 4 in glidepath.yaml caps the 24 asked for", stderr, StringComparison.Ordinal);
-    }
-
-    private static EvalApp OpenAIApp(SlowOpenAIEndpoint endpoint, int? maxConcurrency)
-    {
-        var app = EvalApp.Create();
-        var limit = maxConcurrency is { } m ? $", max_concurrency: {m}" : "";
-        app.EditManifest(y => y
-            .Replace("provider: sim ", "provider: openai ", StringComparison.Ordinal)
-            .Replace("\n    options: { latency_scale: 0 }", "", StringComparison.Ordinal)
-            .Replace("openai: { base_url: https://api.openai.com/v1, api_key_env: OPENAI_API_KEY }",
-                $"openai: {{ base_url: {endpoint.BaseUrl}, max_retries: 0{limit} }}", StringComparison.Ordinal));
-        return app;
     }
 }

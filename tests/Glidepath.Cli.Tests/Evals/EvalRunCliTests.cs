@@ -1,4 +1,8 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.AI;
 
 namespace Glidepath.Cli.Tests.Evals;
 
@@ -100,7 +104,7 @@ public sealed class EvalRunCliTests
         var (code, _, stderr) = await running;
         Assert.True(code == 130, $"exit {code}: {stderr}");
         var resumeLine = stderr.Split('\n').Single(l => l.Contains("--resume", StringComparison.Ordinal));
-        var runId = resumeLine[(resumeLine.LastIndexOf(' ') + 1)..].Trim();
+        var runId = Regex.Match(resumeLine, "--resume (\\S+)").Groups[1].Value;
 
         var (listCode, listOut, _) = await app.RunAsync("eval", "show", runId, "--format", "json");
         Assert.Equal(0, listCode);
@@ -188,6 +192,113 @@ public sealed class EvalRunCliTests
         var bare = await app.RunAsync("eval", "run", "--dataset", "evals/typo.jsonl");
         Assert.Equal(2, bare.Code);
         Assert.Contains("evals/typo.jsonl:1: case 'bare': no scorer in eval.scorers checks it (its expect has none of: contains, icontains, tool_call)", bare.Stderr, StringComparison.Ordinal);
+    }
+
+    // Both from an outside trial: the resume line left out the --var the run needed (copied, it ran the rest and stopped
+    // again on "template variable … is not set") and --no-cache; and a resume without --no-cache served the rest of a
+    // --no-cache run from the response cache (0 model calls for 488 trials). Real HTTP, real cache: the calls are counted.
+    [Fact]
+    public async Task EvalRun_NoCacheRunStoppedThenResumedByTheCopiedLine_CallsTheModelForTheRestWithTheVars()
+    {
+        using var endpoint = new SlowOpenAIEndpoint(hold: 1);
+        using var app = EvalApp.OnOpenAI(endpoint);
+        app.EditPrompt(p => p.Replace("{{customer_tier}} tier customer.", "{{customer_tier}} tier customer (kb {{kb_url}}).", StringComparison.Ordinal));
+        const string Ask = "\"messages\":[{\"role\":\"user\",\"content\":\"Can I return shoes?\"}]";
+        await File.WriteAllTextAsync(Path.Combine(app.Dir, "evals", "resume.jsonl"), string.Join('\n',
+            "{\"id\":\"a\",\"input\":{" + Ask + ",\"vars\":{\"customer_tier\":\"gold\",\"kb_url\":\"https://kb.a\"}},\"expect\":{\"contains\":[\"ok\"]}}",
+            "{\"id\":\"b\",\"input\":{" + Ask + ",\"vars\":{\"customer_tier\":\"gold\"}},\"expect\":{\"contains\":[\"ok\"]}}",
+            "{\"id\":\"c\",\"input\":{" + Ask + "},\"expect\":{\"contains\":[\"ok\"]}}") + "\n");
+        const string KbUrl = "kb_url=https://kb.test/it's here";
+        var cached = await app.RunAsync("eval", "run", "--dataset", "evals/resume.jsonl", "--var", KbUrl, "--var", "customer_tier=silver");
+        Assert.True(cached.Code == 0, cached.Stderr);
+        Assert.Equal(3, endpoint.Bodies.Count); // every answer, c's included, is now in the response cache
+
+        var (code, stdout, stderr) = await app.RunAsync("eval", "run", "--dataset", "evals/resume.jsonl", "--no-cache", "--concurrency", "1", "--var", KbUrl, "--format", "json");
+
+        Assert.True(code == 2, $"exit {code}: {stderr}"); // c: customer_tier is not set
+        var resume = JsonDocument.Parse(stdout).RootElement.GetProperty("resume").GetString()!;
+        var runId = Regex.Match(resume, "--resume (\\S+)").Groups[1].Value;
+        Assert.Equal($"glidepath eval run --resume {runId} --no-cache --var 'kb_url=https://kb.test/it'\\''s here' --manifest {app.Manifest} --store {app.StorePath}", resume);
+        Assert.Contains(resume, stderr, StringComparison.Ordinal);
+
+        var before = endpoint.Bodies.Count;
+        // The printed line as copied, with the var the stop asked for; without its --no-cache, as the trial typed it: the
+        // run keeps the cache choice it was started with either way.
+        var resumed = await app.RunAsGivenAsync([.. PosixWords(resume).Skip(1).Where(w => w != "--no-cache"), "--var", "customer_tier=silver"]);
+
+        Assert.True(resumed.Code == 0, resumed.Stderr);
+        var note = Regex.Match(resumed.Stderr, "resuming run \\S+: (\\d+) of 3");
+        var saved = note.Success ? int.Parse(note.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        var calls = endpoint.Bodies.Skip(before).ToList();
+        Assert.True(calls.Count == 3 - saved && calls.Count > 0, $"{calls.Count} model call(s) for the {3 - saved} trial(s) left");
+        var c = Assert.Single(calls, body => body.Contains("silver tier", StringComparison.Ordinal)); // case c: both vars from the command line
+        Assert.Matches("kb https://kb.test/it('|\\\\u0027)s here", c);
+    }
+
+    /// <summary>Splits a command line as a POSIX shell does for the quoting the resume line uses: plain words and '…' (with '\'' for a quote).</summary>
+    private static List<string> PosixWords(string line)
+    {
+        var words = new List<string>();
+        var word = new StringBuilder();
+        var inWord = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (c == '\'')
+            {
+                var end = line.IndexOf('\'', i + 1);
+                word.Append(line, i + 1, end - i - 1);
+                (i, inWord) = (end, true);
+            }
+            else if (c == '\\')
+            {
+                word.Append(line[++i]);
+                inWord = true;
+            }
+            else if (c == ' ')
+            {
+                if (inWord)
+                {
+                    words.Add(word.ToString());
+                    (word, inWord) = (new StringBuilder(), false);
+                }
+            }
+            else
+            {
+                word.Append(c);
+                inWord = true;
+            }
+        }
+
+        if (inWord)
+        {
+            words.Add(word.ToString());
+        }
+
+        return words;
+    }
+
+    // eval show --format json gave status as a number (0, 1) where eval run says "fail", and the record's derived key,
+    // why and display; each result now reads as eval run's not_passed does.
+    [Fact]
+    public async Task EvalShow_FormatJson_StatusAsTextReasonAndNoDerivedFields()
+    {
+        using var app = EvalApp.Create();
+        app.ModelClients = (_, _) => new FakeModelClients((_, _) => new ChatResponse(new ChatMessage(ChatRole.Assistant, "As an AI I cannot say.")));
+        var (code, stdout, stderr) = await app.RunAsync("eval", "run", "--tag", "refunds", "--format", "json");
+        Assert.True(code == 0, stderr);
+        using var run = JsonDocument.Parse(stdout);
+        var notPassed = run.RootElement.GetProperty("not_passed")[0];
+
+        var (showCode, showJson, showErr) = await app.RunAsync("eval", "show", run.RootElement.GetProperty("run").GetString()!, "--format", "json");
+
+        Assert.True(showCode == 0, showErr);
+        using var show = JsonDocument.Parse(showJson);
+        var result = show.RootElement.GetProperty("results").EnumerateArray().Single(r => r.GetProperty("case_id").GetString() == notPassed.GetProperty("case_id").GetString());
+        Assert.Equal(["run_id", "release_id", "case_id", "trial", "status", "score", "reason", "output", "tool_calls", "latency_ms", "cost_usd", "input_tokens", "output_tokens", "scores", "error", "finished_at"],
+            result.EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.Equal(("fail", notPassed.GetProperty("reason").GetString()), (result.GetProperty("status").GetString(), result.GetProperty("reason").GetString()));
+        Assert.Contains("not_contains", result.GetProperty("reason").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

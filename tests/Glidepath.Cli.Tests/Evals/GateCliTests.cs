@@ -69,6 +69,19 @@ public sealed class GateCliTests
         Assert.Empty(await store.GateVerdicts.ListAsync("support-agent", releases[^1].Id, CancellationToken.None));
     }
 
+    // docs/eval.md's table (and its "subtle drops (100% → 80%, …)") has a 100% → 80% row that the command did not print.
+    [Fact]
+    public async Task Gate_Plan_PrintsEveryRowOfTheDocumentedTable()
+    {
+        using var app = EvalApp.Create();
+
+        var (code, stdout, stderr) = await app.RunAsync("gate", "--plan");
+
+        Assert.True(code == 0, stderr);
+        var rows = stdout.Split('\n').Where(l => l.Contains('→', StringComparison.Ordinal)).Select(l => l.Trim().Split(' ')[0]).ToArray();
+        Assert.Equal(["100%→30%", "100%→50%", "100%→70%", "100%→80%", "90%→60%", "80%→50%"], rows);
+    }
+
     [Fact]
     public async Task Gate_PlanFrom90To60_PrintsTheTrialsNeededExit0()
     {

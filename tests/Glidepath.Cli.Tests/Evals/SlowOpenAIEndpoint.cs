@@ -6,7 +6,8 @@ namespace Glidepath.Cli.Tests.Evals;
 
 /// <summary>
 /// An OpenAI-compatible chat endpoint on 127.0.0.1 that holds every request until <c>hold</c> are in flight at once
-/// (or 30 seconds pass, after which it stops holding: a capped run fails the test instead of hanging), and records the most it saw in flight.
+/// (or 30 seconds pass, after which it stops holding: a capped run fails the test instead of hanging), and records the most it saw in flight,
+/// the number of requests and their bodies.
 /// </summary>
 internal sealed class SlowOpenAIEndpoint : IDisposable
 {
@@ -18,6 +19,7 @@ internal sealed class SlowOpenAIEndpoint : IDisposable
     private readonly Task _loop;
     private readonly int _hold;
     private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _bodies = new();
     private int _inFlight;
     private int _maxInFlight;
 
@@ -38,6 +40,9 @@ internal sealed class SlowOpenAIEndpoint : IDisposable
     public string BaseUrl { get; }
 
     public int MaxInFlight => Volatile.Read(ref _maxInFlight);
+
+    /// <summary>The request bodies received so far, in order of arrival: one per model call.</summary>
+    public IReadOnlyList<string> Bodies => [.. _bodies];
 
     private async Task LoopAsync()
     {
@@ -71,7 +76,11 @@ internal sealed class SlowOpenAIEndpoint : IDisposable
         }
 
         await _released.Task;
-        await context.Request.InputStream.CopyToAsync(Stream.Null);
+        using (var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8))
+        {
+            _bodies.Enqueue(await reader.ReadToEndAsync());
+        }
+
         var bytes = Encoding.UTF8.GetBytes(Body);
         context.Response.ContentType = "application/json";
         context.Response.ContentLength64 = bytes.Length;

@@ -95,7 +95,7 @@ public static class GateEvaluator
             if (ci.High < -rule.MaxMeanDrop)
             {
                 reasons.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"mean score dropped by {-ci.Mean:0.###} ({rule.Confidence:0%} interval {ci.Low:+0.###;-0.###;0} to {ci.High:+0.###;-0.###;0}), beyond the allowed {rule.MaxMeanDrop:0.###}"));
+                    $"mean score dropped by {-ci.Mean:0.###} ({rule.Confidence:0%} interval {ci.Low:+0.###;-0.###;0} to {ThresholdText.Value(ci.High, -rule.MaxMeanDrop, "+0.###;-0.###;0")}), beyond the allowed {ThresholdText.Limit(rule.MaxMeanDrop)}"));
             }
 
             result = reasons.Count == 0 ? GateResult.Pass : GateResult.Blocked;

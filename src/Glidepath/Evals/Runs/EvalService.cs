@@ -31,20 +31,15 @@ public sealed class EvalService : IDisposable
         _models = models;
         _time = time;
         Releases = releases;
-        var manifest = setup.Manifest;
-        Scorers = ScorerSet.Build(setup.Config.Scorers, ScorerRegistry.CreateDefault(), new ScorerBuildContext
-        {
-            ReadFile = path => Files.AppFile.Read(manifest.BaseDirectory, path, "eval.scorers"),
-            JudgeClient = model => models.Create(model, ProviderSettingsResolver.Resolve(manifest, model.Provider, null), new ModelClientOptions { UseCache = setup.UseCache, LeanClient = true }),
-            Cost = (_, response) => ReleaseTarget.CostOf(response),
-        });
+        Scorers = BuildScorers(setup.UseCache);
     }
 
     public Manifest Manifest => _setup.Manifest;
 
     public EvalConfig Config => _setup.Config;
 
-    public ScorerSet Scorers { get; }
+    /// <summary>The scorers of <c>eval.scorers</c>; a judge's calls use the response cache as the run does.</summary>
+    public ScorerSet Scorers { get; private set; }
 
     public ReleaseResolver Releases { get; }
 
@@ -117,7 +112,9 @@ public sealed class EvalService : IDisposable
     /// <remarks>
     /// A run continues as it was started: a release, baseline, <c>--trials</c>, <c>--dataset</c> or <c>--tag</c> given
     /// with <c>--resume</c> that is not the run's own is bad input (it was ignored, and the run's results reported as if
-    /// they were the ones asked for). <c>--concurrency</c> may change.
+    /// they were the ones asked for). <c>--concurrency</c> may change. The response cache is used as the run was
+    /// started: a <c>--no-cache</c> run stays uncached without the flag, and <c>--no-cache</c> on a cached run is bad input
+    /// (the run would mix cached and fresh answers while it records that it used the cache).
     /// </remarks>
     internal async Task<(EvalRun Run, DatasetScan Dataset)> ResumeAsync(string id, EvalRunKind kind, EvalRunOptions options, CancellationToken cancellationToken, string? release = null, string? baseline = null)
     {
@@ -128,6 +125,15 @@ public sealed class EvalService : IDisposable
         }
 
         await SameAsStartedAsync(run, options, release, baseline, cancellationToken).ConfigureAwait(false);
+        if (!run.UseCache && _setup.UseCache)
+        {
+            // Started with --no-cache: the rest is asked fresh too, the judge's calls included (the resume used to serve
+            // it from the cache while the run still said use_cache false).
+            var uncached = BuildScorers(useCache: false);
+            Scorers.Dispose();
+            Scorers = uncached;
+        }
+
         var dataset = await ScanDatasetAsync(run.DatasetPath, run.Tags, cancellationToken).ConfigureAwait(false);
         if (dataset.Sha256 != run.DatasetSha256)
         {
@@ -153,6 +159,11 @@ public sealed class EvalService : IDisposable
         if (options.Dataset is { } dataset && Path.GetFullPath(DatasetFile(dataset)) != Path.GetFullPath(DatasetFile(run.DatasetPath)))
         {
             differs.Add($"--dataset {dataset} (it reads {run.DatasetPath})");
+        }
+
+        if (!_setup.UseCache && run.UseCache)
+        {
+            differs.Add("--no-cache (it uses the response cache)");
         }
 
         if (options.Tags.Count > 0 && !options.Tags.ToHashSet(StringComparer.Ordinal).SetEquals(run.Tags))
@@ -192,7 +203,7 @@ public sealed class EvalService : IDisposable
             var provider = release.Snapshot().Model.Provider;
             var settings = ProviderSettingsResolver.Resolve(Manifest, provider, _setup.Environment);
             providers.Add((provider, settings));
-            targets.Add(new ReleaseTarget(release, _models, settings, _setup.UseCache, _time) { Vars = _setup.Vars });
+            targets.Add(new ReleaseTarget(release, _models, settings, run.UseCache, _time) { Vars = _setup.Vars });
         }
 
         var done = (await _store.EvalRuns.CompletedAsync(run.Id, cancellationToken).ConfigureAwait(false)).Count;
@@ -240,6 +251,17 @@ public sealed class EvalService : IDisposable
         _store.EvalRuns.ReadResultsAsync(runId, notPassedOnly: false, cancellationToken);
 
     public void Dispose() => Scorers.Dispose();
+
+    private ScorerSet BuildScorers(bool useCache)
+    {
+        var (manifest, models) = (Manifest, _models);
+        return ScorerSet.Build(Config.Scorers, ScorerRegistry.CreateDefault(), new ScorerBuildContext
+        {
+            ReadFile = path => Files.AppFile.Read(manifest.BaseDirectory, path, "eval.scorers"),
+            JudgeClient = model => models.Create(model, ProviderSettingsResolver.Resolve(manifest, model.Provider, null), new ModelClientOptions { UseCache = useCache, LeanClient = true }),
+            Cost = (_, response) => ReleaseTarget.CostOf(response),
+        });
+    }
 
     /// <summary>The file a dataset path names: a relative path is against the manifest's folder.</summary>
     public string DatasetFile(string path) => Path.IsPathRooted(path) ? path : Path.Combine(Manifest.BaseDirectory, path);

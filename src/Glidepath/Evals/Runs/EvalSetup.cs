@@ -20,7 +20,10 @@ public sealed record EvalSetup
     /// <summary>The environment whose provider settings the models are called with, or null for the manifest's own.</summary>
     public string? Environment { get; init; }
 
-    /// <summary>Whether model responses may come from (and go to) the response cache.</summary>
+    /// <summary>
+    /// Whether model responses may come from (and go to) the response cache, for a new run. A resumed run keeps the choice
+    /// it was started with; false here (<c>--no-cache</c>) on the resume of a cached run is refused.
+    /// </summary>
     public bool UseCache { get; init; } = true;
 
     /// <summary>Reads the eval config and resolves the vars; <see cref="BadInputException"/> when the manifest has no <c>eval:</c> section, the environment is unknown or an override is malformed.</summary>

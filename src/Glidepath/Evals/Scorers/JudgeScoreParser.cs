@@ -7,8 +7,9 @@ namespace Glidepath.Evals.Scorers;
 
 /// <summary>
 /// Reads a judge's score from its answer: a JSON object with <c>score</c> (possibly inside prose or a
-/// code fence), or a bare number (<c>0.8</c>, <c>Score: 0.8</c>, <c>4/5</c>). Anything else, or a score
-/// outside [0, 1], is unparseable: the caller turns that into an error, never a pass.
+/// code fence), or a bare number (<c>0.8</c>, <c>Score: 0.8</c>, <c>4/5</c>). Anything else, a score outside [0, 1],
+/// or an answer that states another score beside the one read (<c>score: 0.2</c> in the prose, a second JSON object) is
+/// unparseable: the caller turns that into an error, never a pass.
 /// </summary>
 public static partial class JudgeScoreParser
 {
@@ -59,11 +60,37 @@ public static partial class JudgeScoreParser
             return false;
         }
 
+        if (OtherScore(text, x) is { } other)
+        {
+            // "Score: 0.2 … actually {"score": 0.9}" was read as 0.9, a pass: which one the judge meant is not ours to pick.
+            error = string.Create(CultureInfo.InvariantCulture, $"the judge's answer states two different scores ({x} and {other}); expected one {{\"score\": <0..1>, \"reason\": \"...\"}}: \"{Clip(text)}\"");
+            return false;
+        }
+
         score = x;
         return true;
     }
 
+    /// <summary>A score the answer states (<c>score: 0.2</c>, <c>"score": 0.9</c>, <c>Score = 4/5</c>) other than <paramref name="read"/>, or null.</summary>
+    private static double? OtherScore(string text, double read)
+    {
+        foreach (Match m in StatedScore().Matches(text))
+        {
+            var n = double.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture);
+            var stated = m.Groups["d"].Success ? n / double.Parse(m.Groups["d"].Value, CultureInfo.InvariantCulture) : n;
+            if (stated != read)
+            {
+                return stated;
+            }
+        }
+
+        return null;
+    }
+
     private static string Clip(string s) => s.Length <= 120 ? s : s[..117] + "...";
+
+    [GeneratedRegex(@"(?<![\p{L}\p{N}_])""?score""?[\s*_]*[:=][\s""*_]*(?<n>-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)(?:\s*/\s*(?<d>[0-9]+(?:\.[0-9]+)?))?", RegexOptions.IgnoreCase)]
+    private static partial Regex StatedScore();
 
     [GeneratedRegex(@"^(?:score\s*[:=]?\s*)?(?<n>[0-9]+(?:\.[0-9]+)?)\s*(?:/\s*(?<d>[0-9]+(?:\.[0-9]+)?))?\s*\.?$", RegexOptions.IgnoreCase)]
     private static partial Regex BareScore();

@@ -78,7 +78,7 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
             throw new ScorerException($"judge {Identity.Model}: {error}");
         }
 
-        return new ScoreValue(score, score >= _pass, string.IsNullOrEmpty(reason) ? string.Create(CultureInfo.InvariantCulture, $"judge score {score:0.##}") : reason)
+        return new ScoreValue(score, score >= _pass, string.IsNullOrEmpty(reason) ? $"judge score {ThresholdText.Value(score, _pass, "0.##")} (pass at {ThresholdText.Limit(_pass)})" : reason)
         {
             Metadata = new Dictionary<string, string>
             {

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Glidepath.Evals.Scorers;
 
 /// <summary><c>max_cost</c>: the call cost at most <c>value</c> USD (reference-free). An unknown price is an error, not a pass.</summary>
@@ -12,7 +10,7 @@ public sealed class MaxCostScorer(string name, double maxUsd) : Scorer(name)
             throw new ScorerException("max_cost needs the call's cost: add the model to the manifest's prices: section");
         }
 
-        var text = string.Create(CultureInfo.InvariantCulture, $"${usd:0.######} (limit ${maxUsd:0.######})");
+        var text = $"${ThresholdText.Value(usd, maxUsd, "0.######")} (limit ${ThresholdText.Limit(maxUsd)})";
         return ValueTask.FromResult<ScoreValue?>(usd <= maxUsd ? ScoreValue.Pass(text) : ScoreValue.Fail(text));
     }
 }

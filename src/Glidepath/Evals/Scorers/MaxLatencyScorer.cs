@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Glidepath.Evals.Scorers;
 
 /// <summary><c>max_latency_ms</c>: the call took at most <c>value</c> milliseconds (reference-free).</summary>
@@ -12,7 +10,7 @@ public sealed class MaxLatencyScorer(string name, double maxMs) : Scorer(name)
             throw new ScorerException("max_latency_ms needs the call's latency, which was not measured");
         }
 
-        var text = string.Create(CultureInfo.InvariantCulture, $"{ms:0} ms (limit {maxMs:0} ms)");
+        var text = $"{ThresholdText.Value(ms, maxMs, "0")} ms (limit {ThresholdText.Limit(maxMs)} ms)";
         return ValueTask.FromResult<ScoreValue?>(ms <= maxMs ? ScoreValue.Pass(text) : ScoreValue.Fail(text));
     }
 }

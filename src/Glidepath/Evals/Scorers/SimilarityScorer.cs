@@ -14,8 +14,8 @@ public sealed class SimilarityScorer(string name, double threshold) : Scorer(nam
         }
 
         var f1 = TokenF1(input.ResponseText, reference);
-        var text = f1.ToString("0.00", CultureInfo.InvariantCulture);
-        return ValueTask.FromResult<ScoreValue?>(new ScoreValue(f1, f1 >= threshold, $"token F1 {text} (pass at {threshold.ToString(CultureInfo.InvariantCulture)})"));
+        var text = ThresholdText.Value(f1, threshold, "0.00");
+        return ValueTask.FromResult<ScoreValue?>(new ScoreValue(f1, f1 >= threshold, $"token F1 {text} (pass at {ThresholdText.Limit(threshold)})"));
     }
 
     /// <summary>SQuAD-style token F1: lower-cased words, multiset overlap, harmonic mean of precision and recall.</summary>

@@ -267,6 +267,45 @@ public sealed class GateServiceTests
         Assert.Equal(2, (await app.Store.GateVerdicts.ListAsync("shop", first.Start.Candidate.Id, None)).Count);
     }
 
+    // gate --resume of a gate started with --no-cache served the rest from the response cache (811 results in ~1 s).
+    [Fact]
+    public async Task RunAsync_ResumeOfANoCacheGateWithoutTheFlag_CallsTheModelForBothSides()
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        await app.RegisterAsync();
+        app.EditPrompt(p => p + "Be brief.\n");
+        using (var cached = app.Evals(useCache: true))
+        {
+            var gates = new GateService(cached, app.Store.GateVerdicts, app.Time);
+            await gates.RunAsync(await gates.StartAsync("working", "v1", new EvalRunOptions(), None), null, None);
+        }
+
+        using var cts = new CancellationTokenSource();
+        var answered = 0;
+        app.BeforeAnswer = _ =>
+        {
+            if (Interlocked.Increment(ref answered) == 2)
+            {
+                cts.Cancel();
+                cts.Token.ThrowIfCancellationRequested();
+            }
+        };
+        using var fresh = app.Evals(useCache: false);
+        var freshGates = new GateService(fresh, app.Store.GateVerdicts, app.Time);
+        var start = await freshGates.StartAsync("working", "v1", new EvalRunOptions { Concurrency = 1 }, None);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => freshGates.RunAsync(start, null, cts.Token));
+        app.BeforeAnswer = null;
+
+        using var resuming = app.Evals(useCache: true); // gate --resume RUN, without --no-cache
+        var resumingGates = new GateService(resuming, app.Store.GateVerdicts, app.Time);
+        var resumed = await resumingGates.StartAsync(null, null, new EvalRunOptions { Resume = start.Run.Id }, None);
+        var callsBefore = app.Calls;
+        var outcome = await resumingGates.RunAsync(resumed, null, None);
+
+        Assert.Equal(5, app.Calls - callsBefore); // 3 cases × 2 sides, one saved before the stop; none from the cache
+        Assert.Equal(GateResult.Pass, outcome.Result);
+    }
+
     [Fact]
     public async Task RunAsync_StoredTrials_AnswersOnlyForChangedCasesFromTheTrialsEachSideShows()
     {

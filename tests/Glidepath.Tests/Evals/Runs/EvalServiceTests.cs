@@ -200,6 +200,56 @@ public sealed class EvalServiceTests
         Assert.NotEqual(v1.Id, start.Run.ReleaseId);
     }
 
+    // docs/eval.md: "--no-cache calls the model every time" and "a run continues as it was started". The resume of a
+    // --no-cache run served the rest from the response cache (0 calls for 488 trials) while the run said use_cache false.
+    [Fact]
+    public async Task RunAsync_ResumeOfANoCacheRunWithoutTheFlag_CallsTheModelThoughTheCacheHoldsEveryAnswer()
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        using (var cached = app.Evals(useCache: true))
+        {
+            await cached.RunAsync(await cached.StartAsync("working", new EvalRunOptions(), None), null, None);
+        }
+
+        using var cts = new CancellationTokenSource();
+        var answered = 0;
+        app.BeforeAnswer = _ =>
+        {
+            if (Interlocked.Increment(ref answered) == 2)
+            {
+                cts.Cancel();
+                cts.Token.ThrowIfCancellationRequested();
+            }
+        };
+        using var fresh = app.Evals(useCache: false);
+        var start = await fresh.StartAsync("working", new EvalRunOptions { Concurrency = 1 }, None);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => fresh.RunAsync(start, null, cts.Token));
+        app.BeforeAnswer = null;
+
+        using var resuming = app.Evals(useCache: true); // eval run --resume RUN, without --no-cache
+        var resumed = await resuming.StartAsync(null, new EvalRunOptions { Resume = start.Run.Id }, None);
+        var callsBefore = app.Calls;
+        var outcome = await resuming.RunAsync(resumed, null, None);
+
+        Assert.False(resumed.Run.UseCache);
+        Assert.Equal(2, app.Calls - callsBefore); // the two trials left were asked, not served from the cache
+        Assert.Equal((3, 3), (outcome.Summary.Trials, outcome.Summary.Passed));
+    }
+
+    // The other way round the resumed run would mix cached and fresh answers under a run that records use_cache true.
+    [Fact]
+    public async Task StartAsync_ResumeACachedRunWithNoCache_IsBadInputNamingIt()
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        using var cached = app.Evals(useCache: true);
+        var start = await cached.StartAsync("working", new EvalRunOptions(), None);
+        using var fresh = app.Evals(useCache: false);
+
+        var ex = await Assert.ThrowsAsync<BadInputException>(() => fresh.StartAsync(null, new EvalRunOptions { Resume = start.Run.Id }, None));
+
+        Assert.Equal($"--resume {start.Run.Id} continues the run as it was started, and it was not started with --no-cache (it uses the response cache): leave that out, or start a new run without --resume", ex.Message);
+    }
+
     [Fact]
     public async Task StartAsync_ResumeAfterTheDatasetChanged_IsBadInput()
     {

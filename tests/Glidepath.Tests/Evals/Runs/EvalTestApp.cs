@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Glidepath.Evals.Runs;
 using Glidepath.Manifests;
 using Glidepath.Models;
@@ -10,13 +11,15 @@ namespace Glidepath.Tests.Evals.Runs;
 
 /// <summary>
 /// A small app in a temp folder with a real SQLite store. Its model answers with the lines of the system prompt,
-/// so a prompt that loses a policy line fails the cases that need it.
+/// so a prompt that loses a policy line fails the cases that need it. A client made with <c>UseCache</c> keeps its
+/// answers by trial and conversation, as the response cache does, and serves them again without a model call.
 /// </summary>
 internal sealed class EvalTestApp : IAsyncDisposable
 {
     public const string Prompt = "Refunds are accepted within 30 days.\nShipping takes 5 days.\n";
 
     private readonly TempDir _dir = new();
+    private readonly ConcurrentDictionary<string, string> _cache = new(StringComparer.Ordinal);
     private int _calls;
 
     private EvalTestApp()
@@ -27,7 +30,7 @@ internal sealed class EvalTestApp : IAsyncDisposable
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 26, 9, 15, 0, TimeSpan.Zero));
 
-    /// <summary>Model calls made so far, judge calls included.</summary>
+    /// <summary>Model calls made so far, judge calls included; answers served from the cache are not calls.</summary>
     public int Calls => Volatile.Read(ref _calls);
 
     /// <summary>Called before each answer with the rendered system prompt; throw to make the call fail.</summary>
@@ -93,17 +96,30 @@ internal sealed class EvalTestApp : IAsyncDisposable
 
     private sealed class Clients(EvalTestApp app) : IModelClientFactory
     {
-        public IChatClient Create(ModelSpec model, ProviderSettings settings, ModelClientOptions options) => new Client(app);
+        public IChatClient Create(ModelSpec model, ProviderSettings settings, ModelClientOptions options) => new Client(app, options.UseCache ? options.TrialIndex : null);
     }
 
-    private sealed class Client(EvalTestApp app) : IChatClient
+    /// <param name="cachedTrial">The trial index the answers are cached under, or null for a client without the cache.</param>
+    private sealed class Client(EvalTestApp app, int? cachedTrial) : IChatClient
     {
         public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
         {
+            var list = messages.ToList();
+            var key = $"{cachedTrial}\n{string.Join("\n", list.Select(m => $"{m.Role}: {m.Text}"))}";
+            if (cachedTrial is not null && app._cache.TryGetValue(key, out var cached))
+            {
+                return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, cached)));
+            }
+
             Interlocked.Increment(ref app._calls);
             cancellationToken.ThrowIfCancellationRequested();
-            var system = string.Join("\n", messages.Where(m => m.Role == ChatRole.System).Select(m => m.Text));
+            var system = string.Join("\n", list.Where(m => m.Role == ChatRole.System).Select(m => m.Text));
             app.BeforeAnswer?.Invoke(system);
+            if (cachedTrial is not null)
+            {
+                app._cache[key] = system;
+            }
+
             return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, system)));
         }
 

@@ -101,6 +101,22 @@ public sealed class BuiltInScorerTests
         Assert.False(outcome.Passed);
     }
 
+    // "token F1 0.10 (pass at 0.1)" was printed for a failure (F1 0.0952): the reason shows the side of the threshold.
+    [Fact]
+    public async Task ScorerReasons_ValueJustPastTheLimit_ShowEnoughDigitsToReadWhichSide()
+    {
+        var reference = string.Join(' ', Enumerable.Range(0, 20).Select(i => ((char)('a' + i)).ToString()));
+        var similarity = await ScoreAsync(Spec("similarity", """{"threshold":0.1}"""), "a", Case($$"""{"reference":"{{reference}}"}"""));
+        var latency = await ScoreAsync(Spec("max_latency_ms", """{"value":500}"""), "x", null, latencyMs: 500.4);
+        var cost = await ScoreAsync(Spec("max_cost", """{"value":0.001}"""), "x", null, cost: 0.0010000004);
+        var usual = await ScoreAsync(Spec("similarity", """{"threshold":0.5}"""), "a b c", Case("""{"reference":"a b d e"}"""));
+
+        Assert.Equal((false, "token F1 0.095 (pass at 0.1)"), (similarity.Passed, similarity.Reason));
+        Assert.Equal((false, "500.4 ms (limit 500 ms)"), (latency.Passed, latency.Reason));
+        Assert.Equal((false, "$0.0010000004 (limit $0.001)"), (cost.Passed, cost.Reason));
+        Assert.Equal((true, "token F1 0.57 (pass at 0.5)"), (usual.Passed, usual.Reason));
+    }
+
     [Fact]
     public async Task MaxLatencyAndMaxCost_CompareWithTheMeasuredCall()
     {

@@ -13,6 +13,7 @@ public sealed class JudgeAndCustomEvaluatorTests
     [InlineData("0.9", 0.9)]
     [InlineData("Score: 1", 1.0)]
     [InlineData("4/5", 0.8)]
+    [InlineData("Score: 4/5. {\"score\": 0.8, \"reason\": \"mostly right\"}", 0.8)]
     public void TryParse_ReadableAnswers_GiveTheScore(string answer, double expected)
     {
         Assert.True(JudgeScoreParser.TryParse(answer, out var score, out _, out var error), error);
@@ -27,6 +28,17 @@ public sealed class JudgeAndCustomEvaluatorTests
     [InlineData("I'd say 0.8 or 0.9")]
     public void TryParse_UnreadableOrOutOfRange_Fails(string answer) =>
         Assert.False(JudgeScoreParser.TryParse(answer, out _, out _, out _));
+
+    // Read as 0.9, a pass, although the judge first said 0.2: which score it meant is not the parser's to pick.
+    [Theory]
+    [InlineData("Score: 0.2 because it misses the policy... actually {\"score\": 0.9, \"reason\": \"ok\"}", "0.9 and 0.2")]
+    [InlineData("{\"score\": 0.9, \"reason\": \"first try\"} {\"score\": 0.3, \"reason\": \"second\"}", "0.9 and 0.3")]
+    [InlineData("**Score:** 1/5\n{\"score\": 1}", "1 and 0.2")]
+    public void TryParse_AnswerStatingTwoDifferentScores_FailsNamingBoth(string answer, string both)
+    {
+        Assert.False(JudgeScoreParser.TryParse(answer, out _, out _, out var error));
+        Assert.StartsWith($"the judge's answer states two different scores ({both})", error, StringComparison.Ordinal);
+    }
 
     [Fact]
     public async Task LlmJudge_ParsedScore_RecordsJudgeModelAndRubricHash()

@@ -1,0 +1,43 @@
+using System.Globalization;
+
+namespace Glidepath.Evals;
+
+/// <summary>
+/// A measured value printed beside the threshold it was compared with, with enough decimals to show which side of the
+/// threshold it lies on. Rounded to the usual decimals, a token F1 of 0.0952 against 0.1 read "0.10 (pass at 0.1)" for
+/// a failure; it reads 0.095. Every scorer reason and gate line that sets a value against a limit goes through here.
+/// </summary>
+public static class ThresholdText
+{
+    /// <summary>
+    /// <paramref name="value"/> in <paramref name="format"/> when that keeps its side of <paramref name="threshold"/>
+    /// (above, equal or below), else with as many more decimals as it takes (a format starting with <c>+</c> keeps its sign).
+    /// </summary>
+    public static string Value(double value, double threshold, string format)
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        var text = value.ToString(format, CultureInfo.InvariantCulture);
+        if (!double.IsFinite(value) || SameSide(text, value, threshold))
+        {
+            return text;
+        }
+
+        for (var decimals = 1; decimals <= 15; decimals++)
+        {
+            var digits = new string('#', decimals);
+            text = value.ToString(format.StartsWith('+') ? $"+0.{digits};-0.{digits};0" : $"0.{digits}", CultureInfo.InvariantCulture);
+            if (SameSide(text, value, threshold))
+            {
+                return text;
+            }
+        }
+
+        return value.ToString("R", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A threshold as written in the manifest: every digit it has (0.1, 200, 0.0005).</summary>
+    public static string Limit(double threshold) => threshold.ToString(CultureInfo.InvariantCulture);
+
+    private static bool SameSide(string shown, double value, double threshold) =>
+        double.TryParse(shown, NumberStyles.Float, CultureInfo.InvariantCulture, out var read) && Math.Sign(read.CompareTo(threshold)) == Math.Sign(value.CompareTo(threshold));
+}
