@@ -69,7 +69,7 @@ internal static class AnthropicRequestReader
                 // and reaching outside services: the release declares the tools, so only client tools are accepted.
                 if (Json.Object(tool, $"tools[{t}]").TryGetProperty("type", out var kind) && !(kind.ValueKind == JsonValueKind.String && kind.ValueEquals("custom")))
                 {
-                    throw new WireException(400, ErrorKinds.InvalidRequest, $"tools[{t}]: a tool of type {kind.GetRawText()} (a server tool the provider runs) is not accepted through this gateway; declare client tools (with input_schema) only");
+                    throw new WireException(400, ErrorKinds.InvalidRequest, $"tools[{t}]: a tool of type {kind.GetRawText()} (one of the provider's built-in tool types: a server tool it runs, such as web search, or a client tool with a schema of its own, such as bash or the text editor) is not accepted through this gateway; declare custom tools (name, description, input_schema) only");
                 }
 
                 var schema = Json.Object(tool, $"tools[{t}]").TryGetProperty("input_schema", out var s) ? s : default;
