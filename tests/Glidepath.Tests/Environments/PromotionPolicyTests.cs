@@ -121,6 +121,30 @@ public sealed class PromotionPolicyTests
         Assert.StartsWith("verdicts for v3 against production's stable v2 exist, but for another dataset: evals/cases.jsonl changed since", Assert.Single(a.Missing).Missing, StringComparison.Ordinal);
     }
 
+    // Review: the basis is the files of the process that asks. A gateway image or an old checkout still holding the
+    // dataset before a case was added must not bring back the pass that a newer gate, on the new dataset, blocked.
+    [Theory]
+    [InlineData("blocked")]
+    [InlineData("error")]
+    public void Assess_PassOnThisProcessesFiles_NewerNonPassOnOtherInputs_Refused(string newer)
+    {
+        var gate = Gate(Record(newer, dataset: "newer-dataset", id: "g2", minutes: 5), Record("pass", id: "g1", minutes: 1));
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), gate, Manifest(EnvironmentTestData.Staging, Production), Name);
+        Assert.False(a.Allowed);
+        Assert.Null(a.GateVerdictId);
+        Assert.StartsWith($"a newer gate of v3 against production's stable v2 (", Assert.Single(a.Missing).Missing, StringComparison.Ordinal);
+        Assert.Contains($"is '{newer}', on other inputs than the evals/cases.jsonl", a.Missing[0].Missing, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Assess_PassOnThisProcessesFiles_NewerPassOnOtherInputs_StillCounts()
+    {
+        var gate = Gate(Record("pass", dataset: "newer-dataset", id: "g2", minutes: 5), Record("pass", id: "g1", minutes: 1));
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), gate, Manifest(EnvironmentTestData.Staging, Production), Name);
+        Assert.True(a.Allowed);
+        Assert.Equal("g1", a.GateVerdictId);
+    }
+
     [Fact]
     public void Assess_NoCurrentBasis_RefusedSayingWhy()
     {

@@ -37,10 +37,18 @@ public static class CountingVerdict
     {
         ArgumentNullException.ThrowIfNull(newestFirst);
         ArgumentNullException.ThrowIfNull(basis);
-        GateVerdictRecord? counting = null;
+        GateVerdictRecord? counting = null, newerNotPassed = null;
         int earlierBlocked = 0, otherDataset = 0, otherScorers = 0;
         foreach (var v in newestFirst.Where(v => v.CandidateReleaseId == candidateReleaseId && v.BaselineReleaseId == baselineReleaseId))
         {
+            var onBasis = v.DatasetSha256 == basis.DatasetSha256 && basis.Holds(v);
+            if (!onBasis && counting is null && !v.Passed)
+            {
+                // A newer gate of the pair on other inputs did not pass: the files this process reads may be the stale
+                // ones (a gateway's image, an old checkout), so an older pass on them never outranks it.
+                newerNotPassed ??= v;
+            }
+
             if (v.DatasetSha256 != basis.DatasetSha256)
             {
                 otherDataset++;
@@ -64,8 +72,9 @@ public static class CountingVerdict
             CandidateReleaseId = candidateReleaseId,
             BaselineReleaseId = baselineReleaseId,
             Basis = basis,
-            Verdict = counting,
-            EarlierBlocked = counting is null ? 0 : earlierBlocked,
+            Verdict = newerNotPassed is null ? counting : null,
+            NewerNotPassed = counting is null ? null : newerNotPassed,
+            EarlierBlocked = counting is null || newerNotPassed is not null ? 0 : earlierBlocked,
             OtherDataset = otherDataset,
             OtherScorers = otherScorers,
         };

@@ -22,6 +22,12 @@ public sealed record GateEvidence
     /// <summary>The verdict that counts, or null.</summary>
     public GateVerdictRecord? Verdict { get; init; }
 
+    /// <summary>
+    /// A verdict of the pair newer than the pass on today's basis, computed on other inputs, that did not pass: the pass
+    /// then does not count (this process's files may be the stale ones). Null when there is none.
+    /// </summary>
+    public GateVerdictRecord? NewerNotPassed { get; init; }
+
     /// <summary>Blocked verdicts of the same pair on the same basis, older than <see cref="Verdict"/>: a pass after blocks is a re-roll.</summary>
     public int EarlierBlocked { get; init; }
 
@@ -53,6 +59,12 @@ public sealed record GateEvidence
         }
 
         var basis = Basis!;
+        if (NewerNotPassed is { } newer)
+        {
+            var when = newer.CreatedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+            return $"a newer gate of {candidate} against {baseline} ({when} UTC, on dataset sha256 {Short(newer.DatasetSha256)}, scorers {Short(newer.JudgeVersion ?? "none")}) is '{newer.Result}', on other inputs than the {basis.Dataset} (sha256 {Short(basis.DatasetSha256)}) this process reads: gate again on the current dataset and scorers";
+        }
+
         if (Verdict is { } v)
         {
             var at = v.CreatedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
