@@ -201,7 +201,8 @@ internal static class RolloutCommand
         var reason = EnvironmentCommandSupport.ReasonOption();
         var command = new Command("promote", """
             Advance the rollout one step now without waiting for the judge, or with --full make the canary the
-            stable release at once. Recorded with who did it and why. Refused while the environment is frozen.
+            stable release at once. A paused rollout stays paused at the new weight (resume hands it back to the
+            judge). Recorded with who did it and why. Refused while the environment is frozen.
 
             Examples:
               glidepath rollout promote --env production

@@ -52,9 +52,15 @@ internal static class RolloutOutput
         var active = RolloutState.IsActive(rollout.State);
         var inv = CultureInfo.InvariantCulture;
         var where = active
-            ? string.Create(inv, $"{rollout.State}, step {rollout.Step}/{rollout.Steps} at {rollout.Weight:0.##}% for {RolloutView.Duration(now - rollout.StepStartedAt)} (step limit {rollout.MaxDuration}, min_requests {rollout.MinRequests}, min_subjects {rollout.MinSubjects})")
+            ? string.Create(inv, $"{rollout.State}{(rollout.Frozen ? " (frozen)" : "")}, step {rollout.Step}/{rollout.Steps} at {rollout.Weight:0.##}%{(rollout.Frozen ? " (0% while frozen)" : "")} for {RolloutView.Duration(now - rollout.StepStartedAt)} (step limit {rollout.MaxDuration}, min_requests {rollout.MinRequests}, min_subjects {rollout.MinSubjects})")
             : $"{rollout.State} at {TableText.Time(rollout.EndedAt)} UTC";
         ctx.Output.Line($"{rollout.Environment}: rollout {rollout.Id} of {rollout.Release.Label} against stable {rollout.Baseline.Label} — {where}");
+        if (active && rollout.Frozen)
+        {
+            var frozen = $"  frozen: the canary receives no traffic (every request goes to stable) until 'glidepath unfreeze --env {rollout.Environment}'; the step's time limit does not run while frozen, harm on the requests judged so far still rolls back";
+            ctx.Output.Line(frozen, $"[yellow]{Spectre.Console.Markup.Escape(frozen)}[/]");
+        }
+
         ctx.Output.Line($"  started {TableText.Time(rollout.StartedAt)} UTC by {rollout.StartedBy}{(rollout.Forced ? $" (forced: {rollout.Reason})" : rollout.Reason is { } r ? $": {r}" : "")}");
         var evidence = live?.Metrics ?? (decisions.LastOrDefault(d => d.Evidence.Count > 0) is { } judged ? judged.Evidence : []);
         if (evidence.Count > 0)

@@ -65,7 +65,7 @@ internal static class StatusCommand
                 r.Owner ?? "-",
                 r.Requires.Count == 0 ? "-" : string.Join(", ", r.Requires),
                 r.Frozen ? $"FROZEN: {r.FrozenReason}" : "no",
-                r.Canary is { } c ? $"{c.Release.Label} at {c.Weight.ToString("0.##", CultureInfo.InvariantCulture)}%" : "-",
+                r.Canary is { } c ? $"{c.Release.Label} at {c.Weight.ToString("0.##", CultureInfo.InvariantCulture)}%{(r.Frozen ? " (no traffic while frozen)" : "")}" : "-",
             ]),
             title: $"{app}: environments");
         foreach (var r in rows.Where(r => r.Shadow is not null))

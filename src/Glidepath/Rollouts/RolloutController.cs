@@ -75,7 +75,24 @@ public sealed class RolloutController(IRolloutStore rollouts, IEnvironmentStore 
 
         var judge = new Judge(JudgePolicy.From(rollout.Plan));
         var (canary, stable, canaryTotal, stableTotal) = await RolloutArms.StepAsync(traces, rollout, cancellationToken).ConfigureAwait(false);
-        var decision = judge.Decide(canary, stable, now - rollout.StepStartedAt);
+        var elapsed = now - rollout.StepStartedAt;
+        var decision = judge.Decide(canary, stable, elapsed);
+        if (decision.Outcome is JudgeOutcome.Hold or JudgeOutcome.RollBack && !Harmed(decision))
+        {
+            // The step ran out of time undecided. Time the environment spent frozen does not count: the gateway sent
+            // the canary no traffic then, so on_inconclusive never applies while frozen and only to unfrozen time after.
+            if (state.Frozen)
+            {
+                return await NoteOnceAsync(rollout, RolloutDecisionKinds.Frozen, $"the environment is frozen ({state.FrozenReason}): the canary receives no traffic and the step's time limit does not run; harm still rolls back", decision, now, cancellationToken).ConfigureAwait(false);
+            }
+
+            var frozenFor = await FrozenDuringStepAsync(rollout, now, cancellationToken).ConfigureAwait(false);
+            if (frozenFor > TimeSpan.Zero)
+            {
+                decision = judge.Decide(canary, stable, elapsed - frozenFor);
+            }
+        }
+
         var inv = CultureInfo.InvariantCulture;
         switch (decision.Outcome)
         {
@@ -118,6 +135,37 @@ public sealed class RolloutController(IRolloutStore rollouts, IEnvironmentStore 
             default:
                 return null;
         }
+    }
+
+    /// <summary>Whether the judge found harm (rather than running out of time undecided).</summary>
+    internal static bool Harmed(JudgeDecision decision) => decision.Evidence.Any(e => e.Verdict == "harm");
+
+    /// <summary>How long the environment was frozen since the current step began, from its freeze/unfreeze history.</summary>
+    private async Task<TimeSpan> FrozenDuringStepAsync(Rollout rollout, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var history = await environments.HistoryAsync(rollout.App, rollout.Environment, cancellationToken).ConfigureAwait(false);
+        var total = TimeSpan.Zero;
+        DateTimeOffset? since = null;
+        foreach (var e in history)
+        {
+            if (e.Kind == EnvironmentEventKinds.Freeze)
+            {
+                since ??= e.Time;
+            }
+            else if (e.Kind == EnvironmentEventKinds.Unfreeze && since is { } from)
+            {
+                total += Overlap(from, e.Time, rollout.StepStartedAt);
+                since = null;
+            }
+        }
+
+        return since is { } still ? total + Overlap(still, now, rollout.StepStartedAt) : total;
+    }
+
+    private static TimeSpan Overlap(DateTimeOffset from, DateTimeOffset to, DateTimeOffset stepStart)
+    {
+        var start = from > stepStart ? from : stepStart;
+        return to > start ? to - start : TimeSpan.Zero;
     }
 
     /// <summary>Appends a decision that changes nothing, once per step.</summary>

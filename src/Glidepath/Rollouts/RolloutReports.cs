@@ -22,7 +22,7 @@ public static class RolloutReports
         var (rollout, decisions, live, lease, now) = (status.Rollout, status.Decisions, status.Live, status.Lease, status.Now);
         return new
         {
-            rollout = RolloutView.From(rollout, names),
+            rollout = RolloutView.From(rollout, names, status.Frozen),
             judge = live is null ? null : JudgeView.From(live),
             controller = rollout.IsActive ? new { holder = lease?.Holder, lease_expires_at = lease?.ExpiresAt, judging = lease?.IsHeldAt(now) == true } : null,
             last_decision = decisions.Count == 0 ? null : DecisionView.From(decisions[^1]),

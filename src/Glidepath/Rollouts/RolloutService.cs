@@ -135,7 +135,10 @@ public sealed class RolloutService(
             (rollout with { State = RolloutState.Aborted, EndedAt = now, EndReason = Why("aborted", reason) }, state with { Canary = null },
                 RolloutEventKinds.Aborted, RolloutDecisionKinds.Abort, Why("aborted", reason)));
 
-    /// <summary>Moves to the next step now, without waiting for the judge; <paramref name="full"/> makes the canary the stable release.</summary>
+    /// <summary>
+    /// Moves to the next step now, without waiting for the judge (a paused rollout stays paused at the new weight);
+    /// <paramref name="full"/> makes the canary the stable release.
+    /// </summary>
     public Task<Rollout> PromoteAsync(string environment, bool full, string actor, string? reason, CancellationToken cancellationToken) =>
         ChangeAsync(environment, actor, cancellationToken, (rollout, state, now) =>
         {
@@ -148,9 +151,11 @@ public sealed class RolloutService(
                     RolloutWriter.Promoted(state, rollout, actor, now), RolloutEventKinds.Promoted, RolloutDecisionKinds.Promote, text);
             }
 
-            var advanced = rollout with { StepIndex = next, StepStartedAt = now, State = RolloutState.Progressing };
+            // A paused rollout stays paused at the new weight: the operator paused it, only resume hands it back to the judge.
+            var advanced = rollout with { StepIndex = next, StepStartedAt = now };
+            var still = rollout.State == RolloutState.Paused ? $"; still paused (resume with: glidepath rollout resume --env {rollout.Environment})" : "";
             return (advanced, state with { Canary = state.Canary! with { Weight = advanced.Weight } }, RolloutEventKinds.Step, RolloutDecisionKinds.Advance,
-                Why(string.Create(CultureInfo.InvariantCulture, $"advanced by hand to {advanced.Weight:0.##}% without the judge"), reason));
+                Why(string.Create(CultureInfo.InvariantCulture, $"advanced by hand {rollout.Weight:0.##}% → {advanced.Weight:0.##}% without the judge{still}"), reason));
         }, newStep: true);
 
     /// <summary>The plan a command uses: the manifest's, with flags laid over it.</summary>
@@ -223,7 +228,8 @@ public sealed class RolloutService(
             next = next with { StepCanaryBaseline = canary, StepStableBaseline = stable };
         }
 
-        var decision = RolloutWriter.Decision(next, decisionKind, actor, reason, now);
+        // A decision records the step it was made at (the step a promote left), as the controller's decisions do.
+        var decision = RolloutWriter.Decision(rollout, decisionKind, actor, reason, now);
         return await RolloutWriter.ApplyAsync(rollouts, next, rollout.Version, state, nextState, eventKind, decision, false, null, cancellationToken).ConfigureAwait(false);
     }
 }

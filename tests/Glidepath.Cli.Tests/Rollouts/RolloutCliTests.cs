@@ -187,6 +187,25 @@ public sealed class RolloutCliTests
     }
 
     [Fact]
+    public async Task Status_FrozenEnvironment_SaysTheCanaryGetsNoTraffic()
+    {
+        await using var app = await ReadyAsync();
+        await app.OkAsync("rollout", "start", "v2", "--env", "production");
+        await app.OkAsync("freeze", "--env", "production", "--reason", "incident drill");
+
+        var (_, text, _) = await app.RunAsync("rollout", "status", "--env", "production");
+        var rollout = (await app.JsonAsync("rollout", "status", "--env", "production")).GetProperty("rollout");
+        var (_, table, _) = await app.RunAsync("status");
+
+        Assert.Contains("progressing (frozen)", text, StringComparison.Ordinal);
+        Assert.Contains("frozen: the canary receives no traffic", text, StringComparison.Ordinal);
+        Assert.True(rollout.GetProperty("frozen").GetBoolean());
+        Assert.Equal(0, rollout.GetProperty("served_weight").GetDouble());
+        Assert.Equal(1, rollout.GetProperty("weight").GetDouble());
+        Assert.Contains("no traffic while frozen", table, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PauseResumeAbort_ThroughTheCli_MoveTheStateMachine()
     {
         await using var app = await ReadyAsync();

@@ -254,4 +254,90 @@ public abstract class RolloutControllerContract(IStoreFactory factory) : StoreCo
         Assert.Equal(1, rollout.StepIndex);
         Assert.Equal(5, (await f.StateAsync()).Canary!.Weight);
     }
+    [Fact]
+    public async Task TickAsync_FrozenPastStepLimitWithRollbackOnInconclusive_FrozenTimeDoesNotCount()
+    {
+        var f = await FixtureAsync();
+        var rollout = await f.Service.StartAsync("production", RolloutFixture.V2, RolloutFixture.Plan with { OnInconclusive = "rollback" }, "ana", "test", force: true, None);
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 5);
+        f.Time.Advance(TimeSpan.FromMinutes(10));
+        await f.Environments.FreezeAsync("production", "bob", "incident 12", None);
+        f.Time.Advance(TimeSpan.FromMinutes(40));
+
+        await f.Controller().TickAsync(None);
+
+        Assert.Equal(1, (await f.StateAsync()).Canary!.Weight);
+        var frozen = Assert.Single(await f.Store.Rollouts.DecisionsAsync(rollout.Id, None), d => d.Kind == RolloutDecisionKinds.Frozen);
+        Assert.Contains("time limit does not run", frozen.Reason);
+
+        await f.Environments.UnfreezeAsync("production", "bob", null, None);
+        f.Time.Advance(TimeSpan.FromMinutes(10));
+        await f.Controller().TickAsync(None);
+        Assert.Equal(RolloutState.Progressing, (await f.Store.Rollouts.GetAsync(rollout.Id, None))!.State);
+
+        f.Time.Advance(TimeSpan.FromMinutes(11));
+        await f.Controller().TickAsync(None);
+        Assert.Equal(RolloutState.RolledBack, (await f.Store.Rollouts.GetAsync(rollout.Id, None))!.State);
+    }
+
+    [Fact]
+    public async Task TickAsync_FrozenWithHarmBeforeTheFreeze_RollsBack()
+    {
+        var f = await FixtureAsync();
+        var rollout = await StartAsync(f);
+        f.Time.Advance(TimeSpan.FromSeconds(10));
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 400, errorRate: 0.3);
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 800);
+        await f.Environments.FreezeAsync("production", "bob", "incident 12", None);
+
+        await f.Controller().TickAsync(None);
+
+        Assert.Equal(RolloutState.RolledBack, (await f.Store.Rollouts.GetAsync(rollout.Id, None))!.State);
+        Assert.Null((await f.StateAsync()).Canary);
+    }
+
+    [Fact]
+    public async Task PromoteAsync_PausedRollout_StaysPausedAtTheNewWeight()
+    {
+        var f = await FixtureAsync();
+        var started = await StartAsync(f);
+        await f.Service.PauseAsync("production", "ana", "checking", None);
+
+        var rollout = await f.Service.PromoteAsync("production", full: false, "ana", null, None);
+        await GoodStepTrafficAsync(f);
+        await f.Controller().TickAsync(None);
+
+        Assert.Equal(RolloutState.Paused, (await f.Store.Rollouts.GetAsync(started.Id, None))!.State);
+        Assert.Equal(5, (await f.StateAsync()).Canary!.Weight);
+        var advance = (await f.Store.Rollouts.DecisionsAsync(started.Id, None))[^1];
+        Assert.Contains("still paused", advance.Reason);
+        Assert.Equal(RolloutState.Paused, rollout.State);
+    }
+
+    [Fact]
+    public async Task PromoteAsync_PausedRolloutFull_Completes()
+    {
+        var f = await FixtureAsync();
+        await StartAsync(f);
+        await f.Service.PauseAsync("production", "ana", "checking", None);
+
+        var rollout = await f.Service.PromoteAsync("production", full: true, "ana", "verified", None);
+
+        Assert.Equal(RolloutState.Promoted, rollout.State);
+        Assert.Equal(RolloutFixture.V2.Id, (await f.StateAsync()).StableReleaseId);
+    }
+
+    [Fact]
+    public async Task PromoteAsync_NotFull_RecordsTheStepItLeftLikeTheController()
+    {
+        var f = await FixtureAsync();
+        var started = await StartAsync(f);
+        await GoodStepTrafficAsync(f);
+        await f.Controller().TickAsync(None);
+
+        await f.Service.PromoteAsync("production", full: false, "ana", null, None);
+
+        var advances = (await f.Store.Rollouts.DecisionsAsync(started.Id, None)).Where(d => d.Kind == RolloutDecisionKinds.Advance).ToList();
+        Assert.Equal([(0, 1.0), (1, 5.0)], advances.Select(d => (d.StepIndex, d.Weight)));
+    }
 }
