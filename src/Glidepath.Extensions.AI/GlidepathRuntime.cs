@@ -63,7 +63,9 @@ public sealed partial class GlidepathRuntime : IHostedService, IAsyncDisposable
     }
 
     /// <summary>The serving core, once started.</summary>
-    public ChatService Chat => _chat ?? throw new InvalidOperationException(_stopped
+    public ChatService Chat => _chat ?? throw NotRunning();
+
+    private InvalidOperationException NotRunning() => new(_stopped
         ? "Glidepath has stopped (its host stopped, or the runtime was disposed): calls are not routed after that"
         : "Glidepath has not started: AddGlidepath registers it as a hosted service, so start the host first (or call GlidepathRuntime.StartAsync)");
 
@@ -80,8 +82,10 @@ public sealed partial class GlidepathRuntime : IHostedService, IAsyncDisposable
             return chat;
         }
 
+        // Not counted, so never handed out: reading the core again could find it set by a start meanwhile, and the call
+        // would then end (EndCall) without having been counted.
         EndCall();
-        return Chat;
+        throw NotRunning();
     }
 
     /// <summary>Ends a call begun with <see cref="BeginCall"/>, once its trace was recorded.</summary>

@@ -17,10 +17,15 @@ internal sealed class StopDeadline : IDisposable
     private readonly CancellationTokenRegistration _onHost;
     private readonly CancellationTokenRegistration _onFloor;
 
-    public StopDeadline(CancellationToken host, TimeProvider time)
+    /// <param name="floor">
+    /// The least time this work gets (default <see cref="Floor"/>). Work that runs before other work of the same stop (the
+    /// online scorer hands its traces to the trace writer) takes none when the host has a timeout, so the floors of
+    /// one stop do not add up: the stop then ends at most one <see cref="Floor"/> past the host's timeout.
+    /// </param>
+    public StopDeadline(CancellationToken host, TimeProvider time, TimeSpan? floor = null)
     {
         _host = host;
-        _floor = new CancellationTokenSource(Floor, time);
+        _floor = new CancellationTokenSource(host.CanBeCanceled ? floor ?? Floor : Floor, time);
         _onHost = host.Register(Check);
         _onFloor = _floor.Token.Register(Check);
     }

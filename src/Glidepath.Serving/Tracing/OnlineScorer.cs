@@ -80,7 +80,8 @@ internal sealed partial class OnlineScorer : BackgroundService
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         _queue.Writer.TryComplete();
-        using var deadline = new StopDeadline(cancellationToken, _time);
+        // No floor of its own: the trace writer, which stops after it, has the one floor of this stop.
+        using var deadline = new StopDeadline(cancellationToken, _time, floor: TimeSpan.Zero);
         using (deadline.Token.Register(_abandon.Cancel))
         {
             await base.StopAsync(CancellationToken.None).ConfigureAwait(false);
