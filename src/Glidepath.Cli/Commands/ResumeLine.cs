@@ -11,7 +11,7 @@ namespace Glidepath.Cli.Commands;
 /// set"), and the <c>--manifest</c> and <c>--store</c> the run was found through. <c>--no-cache</c> is written for a run
 /// started with it, so the line says how the rest is asked. Var values are printed: they are prompt text, which the
 /// manifest holds in plain view and every model call sends, not secrets (keys are named by <c>api_key_env</c>). A
-/// <c>--store</c> whose location holds a password is left out, never printed.
+/// <c>--store</c> that is not a file path (a URL or connection string, which may hold a password) is left out, never printed.
 /// </summary>
 internal sealed record ResumeLine(string Command, string? Environment, IReadOnlyList<string> Vars, string? Manifest, string? Store)
 {
@@ -19,8 +19,12 @@ internal sealed record ResumeLine(string Command, string? Environment, IReadOnly
     public static ResumeLine From(string command, ParseResult parse, EvalOptions options) => new(
         command, parse.GetValue(options.Environment), parse.GetValue(options.Vars) ?? [], parse.GetValue(GlobalOptions.Manifest), parse.GetValue(GlobalOptions.Store));
 
-    /// <summary>True when <c>--store</c> was given with a password in it, so the line leaves it out.</summary>
-    public bool StoreLeftOut => Store is not null && StoreProviders.Redacted(Store) != Store;
+    /// <summary>
+    /// True when <c>--store</c> was given as anything but a file path (a URL or a connection string, which may carry a
+    /// password in a form no redaction knows: <c>SslPassword=</c>, <c>?sslpassword=</c>, …), so the line leaves it out.
+    /// </summary>
+    public bool StoreLeftOut => Store is not null
+        && (Store.Contains("://", StringComparison.Ordinal) || Store.Contains('=', StringComparison.Ordinal) || StoreProviders.Redacted(Store) != Store);
 
     public string For(EvalRun run)
     {

@@ -33,7 +33,22 @@ public sealed class ResumeLineTests
 
         Assert.True(line.StoreLeftOut);
         Assert.Equal("glidepath eval run --resume 20261205-065844-d72f", line.For(Run));
-        Assert.False(new ResumeLine("glidepath eval run", null, [], null, "postgres://gp@db.internal/glidepath").StoreLeftOut);
+    }
+
+    // Review: a connection string can carry a password in forms no redaction knows (SslPassword=, ?sslpassword=): only a
+    // file path is printed.
+    [Theory]
+    [InlineData("postgres://gp@db.internal/glidepath?sslpassword=k3y", true)]
+    [InlineData("Host=db;Username=gp;SslPassword=k3y", true)]
+    [InlineData("postgres://gp@db.internal/glidepath", true)]
+    [InlineData("/srv/app/.glidepath/glidepath.db", false)]
+    [InlineData(".glidepath/glidepath.db", false)]
+    public void For_StoreNotAFilePath_LeftOut(string store, bool leftOut)
+    {
+        var line = new ResumeLine("glidepath eval run", null, [], null, store);
+
+        Assert.Equal(leftOut, line.StoreLeftOut);
+        Assert.Equal(!leftOut, line.For(Run).Contains("--store", StringComparison.Ordinal));
     }
 
     [Theory]
