@@ -202,7 +202,7 @@ public sealed class JudgeTests
         var decision = judge.Decide(traffic.Canary, traffic.Stable, time.GetUtcNow() - stepStarted);
 
         Assert.Equal(expected, decision.Outcome);
-        Assert.StartsWith("inconclusive after", decision.Reason);
+        Assert.StartsWith("inconclusive after 30m0s (step limit 30m0s)", decision.Reason); // as the status header prints durations
         Assert.Contains($"on_inconclusive: {onInconclusive}", decision.Reason);
     }
 
