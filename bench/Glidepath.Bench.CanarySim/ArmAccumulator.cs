@@ -37,7 +37,7 @@ internal sealed class ArmAccumulator
 
     public ArmSample Sample(bool withGroups) => total with { LatencyHistogram = histogram, Groups = withGroups ? groups : null };
 
-    /// <summary>One request added to an arm's sums (latency over answered requests only, as the trace store keeps it).</summary>
+    /// <summary>One request added to an arm's sums (latency and cost over answered requests only, as the trace store keeps them).</summary>
     public static ArmSample Step(in ArmSample a, in Request r)
     {
         var log = Math.Log(r.LatencyMs);
@@ -48,8 +48,8 @@ internal sealed class ArmAccumulator
             LatencyCount = a.LatencyCount + (r.Error ? 0 : 1),
             LogLatencySum = a.LogLatencySum + (r.Error ? 0 : log),
             LogLatencySquares = a.LogLatencySquares + (r.Error ? 0 : log * log),
-            CostSum = a.CostSum + r.Cost,
-            CostSquares = a.CostSquares + (r.Cost * r.Cost),
+            CostSum = a.CostSum + (r.Error ? 0 : r.Cost),
+            CostSquares = a.CostSquares + (r.Error ? 0 : r.Cost * r.Cost),
             OnlineScored = a.OnlineScored + 1,
             OnlinePassed = a.OnlinePassed + (r.Passed ? 1 : 0),
             OnlineScoreSum = a.OnlineScoreSum + (r.Passed ? 1 : 0),

@@ -13,13 +13,14 @@ public readonly partial record struct ArmSample
     public long Requests { get; init; }
     public long Errors { get; init; }
 
-    /// <summary>Requests answered without error: the latency sums and histogram cover these only.</summary>
+    /// <summary>Requests answered without error: the latency and cost sums and the histogram cover these only.</summary>
     public long LatencyCount { get; init; }
 
     /// <summary>Sum and sum of squares of ln(latency ms) over answered requests: latency is judged as a ratio.</summary>
     public double LogLatencySum { get; init; }
     public double LogLatencySquares { get; init; }
 
+    /// <summary>Sum and sum of squares of the cost of answered requests: cost per call is judged per answered call.</summary>
     public double CostSum { get; init; }
     public double CostSquares { get; init; }
 

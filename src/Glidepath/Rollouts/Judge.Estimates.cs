@@ -15,12 +15,15 @@ public sealed partial class Judge
     private static (long Nc, long Ns) Counts(MetricRule rule, in ArmSample c, in ArmSample s) =>
         ((long)Unit(rule, c, -1).N, (long)Unit(rule, s, -1).N);
 
-    /// <summary>A unit's numerator and denominator for the metric: the metric is ΣY / ΣN over the units.</summary>
+    /// <summary>
+    /// A unit's numerator and denominator for the metric: the metric is ΣY / ΣN over the units. Latency and cost are
+    /// over answered requests: a failed call's latency or cost would make a failing canary look fast or cheap.
+    /// </summary>
     private static (double Y, double N) Unit(MetricRule rule, in ArmSample a, int tail) => rule.Kind switch
     {
         MetricKind.LogMean => (a.LogLatencySum, a.LatencyCount),
         MetricKind.Mean => (a.OnlineScoreSum, a.OnlineScored),
-        MetricKind.RatioOfMeans => (a.CostSum, a.Requests),
+        MetricKind.RatioOfMeans => (a.CostSum, a.LatencyCount),
         MetricKind.TailShare => (Above(a.LatencyHistogram, tail), a.LatencyCount),
         _ => rule.Name switch
         {
@@ -33,7 +36,7 @@ public sealed partial class Judge
     /// <summary>
     /// Kish's effective number of subject groups over the metric's observations, (Σ N_g)² / Σ N_g² with N_g the
     /// denominator of <see cref="Unit"/> in group g: the arm's <see cref="ArmSample.EffectiveSubjects"/> for a metric
-    /// every request has (errors, cost), fewer for one only some requests have (feedback, online scores).
+    /// every request has (errors), fewer for one only some requests have (answered: latency and cost; feedback, online scores).
     /// </summary>
     private static double EffectiveSubjects(MetricRule rule, in ArmSample arm, int tail)
     {

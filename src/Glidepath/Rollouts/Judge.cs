@@ -126,7 +126,14 @@ public sealed partial class Judge(JudgePolicy policy)
         var allSafe = assessments.All(a => a.Verdict is MetricVerdict.Safe or MetricVerdict.NoData);
         var outcome = harmed.Count > 0 ? JudgeOutcome.RollBack : Outcome(allSafe, canary, stable, stepElapsed);
         var reason = Reason(outcome, harmed, assessments, canary, stable, EnoughArmSubjects(c, s) ? null : (c.EffectiveSubjects, s.EffectiveSubjects), stepElapsed);
-        var evidence = assessments.Select(a => a.ToEvidence(Policy.AlphaPerMetric)).ToList();
+        var evidence = new List<MetricEvidence>(assessments.Count);
+        foreach (var a in assessments)
+        {
+            // The judged n is after the cap of heavy subjects; the count before it shows how much the cap removed.
+            var (nc, ns) = Counts(a.Rule, canary, stable);
+            evidence.Add(a.ToEvidence(Policy.AlphaPerMetric) with { CanaryNBeforeCap = nc, StableNBeforeCap = ns });
+        }
+
         return new JudgeDecision
         {
             Outcome = outcome,
@@ -217,8 +224,8 @@ public sealed partial class Judge(JudgePolicy policy)
         var detail = string.Join("; ", open);
         return outcome switch
         {
-            JudgeOutcome.RollBack => string.Create(inv, $"inconclusive after {elapsed:g} (step limit {Policy.MaxDuration:g}), on_inconclusive: rollback — {detail} ({n})"),
-            JudgeOutcome.Hold => string.Create(inv, $"inconclusive after {elapsed:g} (step limit {Policy.MaxDuration:g}), on_inconclusive: hold — staying at this step; {detail} ({n})"),
+            JudgeOutcome.RollBack => string.Create(inv, $"inconclusive after {RolloutView.Duration(elapsed)} (step limit {RolloutView.Duration(Policy.MaxDuration)}), on_inconclusive: rollback — {detail} ({n})"),
+            JudgeOutcome.Hold => string.Create(inv, $"inconclusive after {RolloutView.Duration(elapsed)} (step limit {RolloutView.Duration(Policy.MaxDuration)}), on_inconclusive: hold — staying at this step; {detail} ({n})"),
             _ => string.Create(inv, $"collecting: {detail} ({n})"),
         };
     }

@@ -12,8 +12,21 @@ public sealed record MetricEvidence
 
     /// <summary>"ratio" or "difference".</summary>
     public required string Scale { get; init; }
+
+    /// <summary>
+    /// Each arm's observations of the metric that were judged: after the cap of heavy subjects (no subject group
+    /// weighs more than three median groups, <see cref="ArmSample.CapSubjects"/>), so fewer than the step's requests
+    /// when a few subjects send most of them.
+    /// </summary>
     public required long CanaryN { get; init; }
     public required long StableN { get; init; }
+
+    /// <summary>
+    /// The same observations before the cap of heavy subjects; null where no cap applies (the shadow's paired judge)
+    /// or in evidence stored before it was kept.
+    /// </summary>
+    public long? CanaryNBeforeCap { get; init; }
+    public long? StableNBeforeCap { get; init; }
 
     /// <summary>Null when there was not enough data to form an interval.</summary>
     public double? Estimate { get; init; }
@@ -40,8 +53,28 @@ public sealed record MetricEvidence
 
         return Scale == "ratio"
             ? string.Create(CultureInfo.InvariantCulture, $"×{e:0.000} [×{l:0.000}, ×{Hi(u)}]")
-            : string.Create(CultureInfo.InvariantCulture, $"{e:+0.0000;-0.0000} [{l:+0.0000;-0.0000}, {u:+0.0000;-0.0000}]");
+            : $"{Signed(e)} [{Signed(l)}, {Signed(u)}]";
 
         static string Hi(double u) => double.IsPositiveInfinity(u) ? "inf" : u.ToString("0.000", CultureInfo.InvariantCulture);
     }
+
+    /// <summary>
+    /// A difference with its sign and four decimals: "+0.0412", "-0.0080", and "+0.0000" for anything that rounds to
+    /// zero (the format "+0.0000;-0.0000" alone printed a tiny negative number as "-+0.0000").
+    /// </summary>
+    public static string Signed(double x)
+    {
+        // Round first, then add 0.0 to turn −0 into +0, so a number that rounds to zero takes the positive section.
+        var rounded = Math.Round(x, 4, MidpointRounding.AwayFromZero) + 0.0;
+        return rounded.ToString("+0.0000;-0.0000", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// The "canary n" / "stable n" cell: the judged observations, and the count before the cap of heavy subjects when it
+    /// removed any ("1657 (4721 before cap)").
+    /// </summary>
+    public static string CountText(long n, long? beforeCap) =>
+        beforeCap is { } before && before != n
+            ? string.Create(CultureInfo.InvariantCulture, $"{n} ({before} before cap)")
+            : n.ToString(CultureInfo.InvariantCulture);
 }

@@ -41,12 +41,12 @@ public sealed record StableProfile
 
         double Variance(double sum, double squares, long n) => n < 2 ? 0 : Math.Max(squares - (sum * sum / n), 0) / (n - 1);
         var assumed = Assumed(onlineSampleRate);
-        var meanCost = stats.CostSum / stats.Requests;
+        var meanCost = stats.LatencyCount > 0 ? stats.CostSum / stats.LatencyCount : 0; // cost is over answered requests, as judged
         return new StableProfile
         {
             ErrorRate = (double)stats.Errors / stats.Requests,
             LogLatencyVariance = stats.LatencyCount >= 2 ? Variance(stats.LogLatencySum, stats.LogLatencySquares, stats.LatencyCount) : assumed.LogLatencyVariance,
-            CostCv2 = meanCost > 0 ? Variance(stats.CostSum, stats.CostSquares, stats.Requests) / (meanCost * meanCost) : 0,
+            CostCv2 = meanCost > 0 ? Variance(stats.CostSum, stats.CostSquares, stats.LatencyCount) / (meanCost * meanCost) : 0,
             OnlinePassRate = stats.OnlineScored > 0 ? (double)stats.OnlinePassed / stats.OnlineScored : assumed.OnlinePassRate,
             OnlineScoreVariance = stats.OnlineScored >= 2 ? Variance(stats.OnlineScoreSum, stats.OnlineScoreSquares, stats.OnlineScored) : assumed.OnlineScoreVariance,
             OnlineSampleRate = stats.OnlineScored > 0 ? (double)stats.OnlineScored / stats.Requests : onlineSampleRate,

@@ -11,7 +11,7 @@ public sealed record ArmStats
     public long Count { get; init; }
     public long Errors { get; init; }
 
-    /// <summary>Requests answered without error: latency sums and the histogram are over these.</summary>
+    /// <summary>Requests answered without error: latency and cost sums and the histogram are over these.</summary>
     public long LatencyCount { get; init; }
     public double LatencyMsSum { get; init; }
 
@@ -20,6 +20,7 @@ public sealed record ArmStats
     public double LogLatencySquares { get; init; }
     public long InputTokens { get; init; }
     public long OutputTokens { get; init; }
+    /// <summary>Sum and sum of squares of the cost (USD) of answered requests (<see cref="LatencyCount"/>).</summary>
     public double CostSum { get; init; }
     public double CostSquares { get; init; }
 

@@ -21,13 +21,14 @@ public sealed class TraceAggregateDelta
     public long Count { get; set; }
     public long Errors { get; set; }
 
-    /// <summary>Requests answered without error: the latency sums and histogram are over these only.</summary>
+    /// <summary>Requests answered without error: the latency and cost sums and the histogram are over these only.</summary>
     public long LatencyCount { get; set; }
     public double LatencyMsSum { get; set; }
     public double LogLatencySum { get; set; }
     public double LogLatencySquares { get; set; }
     public long InputTokens { get; set; }
     public long OutputTokens { get; set; }
+    /// <summary>Sum and sum of squares of the cost (USD) of answered requests (<see cref="LatencyCount"/>).</summary>
     public double CostSum { get; set; }
     public double CostSquares { get; set; }
     public long OnlineScored { get; set; }

@@ -1,8 +1,9 @@
 namespace Glidepath.Traces;
 
 /// <summary>
-/// Folds trace records into per (environment, release, arm, minute, subject group) aggregate deltas. Latency is
-/// summed over answered requests only: an error's latency says how fast it failed, not how fast the release answers.
+/// Folds trace records into per (environment, release, arm, minute, subject group) aggregate deltas. Latency and cost
+/// are summed over answered requests only: an error's latency says how fast it failed, not how fast the release
+/// answers, and a failed call (cost 0, or a cut stream's estimate) would make a failing release look cheaper per call.
 /// Refused requests (the caller's mistakes, see <see cref="IsRefusal"/>) are left out.
 /// </summary>
 public static class TraceAggregator
@@ -39,12 +40,12 @@ public static class TraceAggregator
                 row.LogLatencySum += log;
                 row.LogLatencySquares += log * log;
                 row.LatencyHistogram[LatencyBuckets.IndexOf(t.LatencyMs)]++;
+                row.CostSum += t.CostUsd;
+                row.CostSquares += t.CostUsd * t.CostUsd;
             }
 
             row.InputTokens += t.InputTokens;
             row.OutputTokens += t.OutputTokens;
-            row.CostSum += t.CostUsd;
-            row.CostSquares += t.CostUsd * t.CostUsd;
             if (t.OnlineScore is { } online)
             {
                 row.OnlineScored++;

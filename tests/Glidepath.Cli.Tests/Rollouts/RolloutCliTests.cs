@@ -256,5 +256,6 @@ public sealed class RolloutCliTests
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Contains("the stable release's last 24 h on production: 400 requests", text, StringComparison.Ordinal);
         Assert.Contains("canary requests", text, StringComparison.Ordinal);
+        Assert.Contains("typical, not a bound", text, StringComparison.Ordinal); // the estimate is assumed exactly at stable's
     }
 }

@@ -135,8 +135,8 @@ public sealed class JudgeRealTrafficTests
             Metrics = new Dictionary<string, MetricTolerance> { ["error_rate"] = new() { MaxIncrease = 0.05 }, ["cost_per_call"] = new() { MaxRatio = 1.15 } },
         };
         var judge = new Judge(JudgePolicy.From(plan));
-        var canary = new ArmSample { Requests = 3000 };
-        var stable = new ArmSample { Requests = 3000 };
+        var canary = new ArmSample { Requests = 3000, LatencyCount = 3000 };
+        var stable = new ArmSample { Requests = 3000, LatencyCount = 3000 };
 
         var decision = judge.Decide(canary, stable, TimeSpan.FromMinutes(1));
 

@@ -38,6 +38,22 @@ public sealed class JudgeSubjectCapTests
     }
 
     [Fact]
+    public void Decide_HeavyGroupCapped_EvidenceShowsTheJudgedNAndTheCountBeforeTheCap()
+    {
+        var canary = Flood(Honest(requestsPerGroup: 8, errorEvery: 100), group: 3, requests: 360, errors: 0);
+        var stable = Honest(requestsPerGroup: 80, errorEvery: 100);
+
+        var errors = Assert.Single(Judge.Decide(canary, stable, TimeSpan.FromMinutes(5)).Evidence);
+
+        // 64 groups of 8, one with 360 more: that group is scaled to 3 medians (24), so 63 × 8 + 24 = 528 of 872 are judged.
+        Assert.Equal((528L, 872L), (errors.CanaryN, errors.CanaryNBeforeCap));
+        Assert.Equal((5120L, 5120L), (errors.StableN, errors.StableNBeforeCap));
+        Assert.Equal("528 (872 before cap)", MetricEvidence.CountText(errors.CanaryN, errors.CanaryNBeforeCap));
+        Assert.Equal("5120", MetricEvidence.CountText(errors.StableN, errors.StableNBeforeCap));
+        Assert.Contains("\"canary_n_before_cap\":872", RolloutJson.Evidence([errors]), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Decide_FloodOfFailingRequestsPinnedToStable_StillRollsBackAFailingCanary()
     {
         var canary = Honest(requestsPerGroup: 20, errorEvery: 3.45);  // about 29% of requests fail

@@ -80,6 +80,51 @@ public sealed class JudgeTests
         Assert.True(rate >= 0.95, $"detected in {rate:P1} < 95%");
     }
 
+    /// <summary>An arm whose answered calls cost 0.004 each on average (CV 0.4); its failed calls record no cost.</summary>
+    private static ArmSample Priced(long requests, long errors)
+    {
+        var answered = requests - errors;
+        return new ArmSample
+        {
+            Requests = requests,
+            Errors = errors,
+            LatencyCount = answered,
+            CostSum = answered * 0.004,
+            CostSquares = answered * 0.004 * 0.004 * (1 + (0.4 * 0.4)),
+        };
+    }
+
+    [Fact]
+    public void Assess_CanaryFailsMoreButAnsweredCallsCostTheSame_CostPerCallIsJudgedPerAnsweredCall()
+    {
+        // The trial's canary failed 3.6% of calls against stable's 0.9%; counting the failures as cost 0 showed
+        // cost_per_call ×0.974 with an interval excluding 1, though every answered call cost what stable's do.
+        var judge = new Judge(JudgePolicy.From(Plan()));
+        var rule = MetricRule.From("cost_per_call", new MetricTolerance { MaxRatio = 1.15 });
+
+        var cost = judge.Assess(rule, Priced(20_000, 720), Priced(20_000, 184));
+
+        Assert.Equal((19_280L, 19_816L), (cost.CanaryN, cost.StableN));
+        Assert.Equal(0, cost.Estimate, 12);
+        Assert.True(cost.Lower < 0 && cost.Upper > 0, $"interval [{cost.Lower}, {cost.Upper}] excludes a ratio of 1");
+        Assert.Equal(MetricVerdict.Safe, cost.Verdict);
+    }
+
+    [Fact]
+    public void Assess_CostRegressionOnAFailingCanary_IsNotMaskedByItsFailures()
+    {
+        // Answered calls 20% dearer (tolerance ×1.15) on a canary failing 10% of calls: per request it would look ×1.08.
+        var judge = new Judge(JudgePolicy.From(Plan()));
+        var rule = MetricRule.From("cost_per_call", new MetricTolerance { MaxRatio = 1.15 });
+        var canary = Priced(40_000, 4_000);
+        canary = canary with { CostSum = canary.CostSum * 1.2, CostSquares = canary.CostSquares * 1.44 };
+
+        var cost = judge.Assess(rule, canary, Priced(40_000, 400));
+
+        Assert.Equal(Math.Log(1.2), cost.Estimate, 12);
+        Assert.Equal(MetricVerdict.Harm, cost.Verdict);
+    }
+
     [Fact]
     public void Decide_ErrorRateHarm_RollsBackWithEvidenceOfTheHarmedMetric()
     {
@@ -157,7 +202,7 @@ public sealed class JudgeTests
         var decision = judge.Decide(traffic.Canary, traffic.Stable, time.GetUtcNow() - stepStarted);
 
         Assert.Equal(expected, decision.Outcome);
-        Assert.StartsWith("inconclusive after", decision.Reason);
+        Assert.StartsWith("inconclusive after 30m0s (step limit 30m0s)", decision.Reason); // as the status header prints durations
         Assert.Contains($"on_inconclusive: {onInconclusive}", decision.Reason);
     }
 

@@ -52,6 +52,18 @@ public sealed class TraceAggregatorTests
         Assert.Equal((2L, 1L), (row.Count, row.Errors));
     }
 
+    [Fact]
+    public void Aggregate_FailedCallWithACost_CostIsSummedOverAnsweredRequestsOnly()
+    {
+        // A stream the provider cut is recorded with an estimated cost; cost per call is judged per answered call.
+        var rows = TraceAggregator.Aggregate([Trace(200) with { CostUsd = 0.5 }, Trace(502) with { CostUsd = 0.25 }, Trace(200) with { CostUsd = 1.5 }]);
+
+        var row = Assert.Single(rows);
+        Assert.Equal((3L, 2L), (row.Count, row.LatencyCount));
+        Assert.Equal(2.0, row.CostSum, 12);
+        Assert.Equal((0.5 * 0.5) + (1.5 * 1.5), row.CostSquares, 12);
+    }
+
     private static TraceRecord Trace(int status) => new()
     {
         TraceId = Guid.NewGuid().ToString("N"),
