@@ -149,6 +149,11 @@ internal sealed partial class ShadowPairWriter
                 LogStoredAgain(_logger, _batch.Count);
             }
         }
+        catch (Exception ex) when (ex is not OperationCanceledException && cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled mid-write (a stop): SQLite reports its interrupted statement as an error; not a refusal.
+            throw new OperationCanceledException("the shadow pair write was cancelled", ex, cancellationToken);
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             refusal = ex;

@@ -118,6 +118,12 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
                     LogRecovered(logger);
                 }
             }
+            catch (Exception ex) when (ex is not OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                // Cancelled mid-write (a stop): SQLite reports its interrupted statement as an error, not a cancellation.
+                // The batch is kept for the stop to write, never taken for a refusal and dropped.
+                throw new OperationCanceledException("the trace write was cancelled", ex, cancellationToken);
+            }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 _lastError = ex.Message;
