@@ -120,7 +120,7 @@ internal static class BodyPatch
         || name.SequenceEqual("max_tokens"u8) || name.SequenceEqual("max_completion_tokens"u8)
         || name.SequenceEqual("temperature"u8) || name.SequenceEqual("top_p"u8) || name.SequenceEqual("top_k"u8) || name.SequenceEqual("seed"u8)
         || name.SequenceEqual("stop"u8) || name.SequenceEqual("stop_sequences"u8) || name.SequenceEqual("stream_options"u8)
-        || name.SequenceEqual("functions"u8) || name.SequenceEqual("function_call"u8);
+        || name.SequenceEqual("functions"u8) || name.SequenceEqual("function_call"u8) || name.SequenceEqual("parallel_tool_calls"u8);
 
     /// <summary>Anthropic's system: the release's block, then the caller's (a string becomes one text block, none when
     /// empty: Anthropic refuses an empty text block; blocks are copied).</summary>

@@ -120,13 +120,9 @@ public sealed class ModelForwarder
         try
         {
             await response.Content.LoadIntoBufferAsync(Http.AnswerCheckHandler.MaxCheckedBytes, cancellationToken).ConfigureAwait(false);
-            var bytes = Buffered(response);
-            var tap = ResponseTap.For(Wire);
-            var exchange = new ForwardExchange(stream: false, keepText: false, callerWantsUsage: false);
-            tap.Body(bytes.Span, exchange);
-            return tap.NotAnAnswer(_settings.Provider, bytes.Span, exchange, _settings.ApiKey);
+            return ResponseTap.CheckWhole(Wire, _settings.Provider, Buffered(response).Span, _settings.ApiKey);
         }
-        catch (Exception ex) when (ex is JsonException or HttpRequestException or IOException)
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
             return null;
         }

@@ -43,6 +43,27 @@ internal abstract class ResponseTap
             : null;
     }
 
+    /// <summary>
+    /// A whole body read outside the pass-through's copy (the translating path's check before the SDK reads it, a JSON
+    /// body where a stream was asked for): <see cref="Body"/> then <see cref="NotAnAnswer"/> on a tap of <paramref name="wire"/>.
+    /// Null when it is an answer, or not JSON at all (the reader that follows says so in its own words).
+    /// </summary>
+    public static ProviderException? CheckWhole(string wire, string provider, ReadOnlySpan<byte> json, string? apiKey)
+    {
+        var tap = For(wire);
+        var exchange = new ForwardExchange(stream: false, keepText: false, callerWantsUsage: false);
+        try
+        {
+            tap.Body(json, exchange);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+
+        return tap.NotAnAnswer(provider, json, exchange, apiKey);
+    }
+
     /// <summary>Set by <see cref="Body"/> when the whole body is the provider's error, not an answer.</summary>
     protected bool ErrorBody { get; set; }
 

@@ -39,18 +39,8 @@ internal sealed class AnswerCheckHandler(string provider, string? apiKey, HttpMe
         ReadOnlyMemory<byte> body = stream is MemoryStream memory && memory.TryGetBuffer(out var segment)
             ? segment.AsMemory((int)memory.Position)
             : await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        var tap = ResponseTap.For(provider);
-        var exchange = new ForwardExchange(stream: false, keepText: false, callerWantsUsage: false);
-        try
-        {
-            tap.Body(body.Span, exchange);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return response; // not JSON: the SDK says so, as before
-        }
-
-        if (tap.NotAnAnswer(provider, body.Span, exchange, apiKey) is { } failure)
+        // Not JSON: no failure here, the SDK says so, as before.
+        if (ResponseTap.CheckWhole(provider, provider, body.Span, apiKey) is { } failure)
         {
             response.Dispose();
             throw failure;

@@ -82,21 +82,8 @@ internal sealed class OpenAiWireChatClient : IChatClient
         return result;
     }
 
-    private Glidepath.Errors.ProviderException? NotAnAnswer(ReadOnlySpan<byte> json)
-    {
-        var tap = ResponseTap.For(Glidepath.Models.ProviderNames.OpenAI);
-        var exchange = new ForwardExchange(stream: false, keepText: false, callerWantsUsage: false);
-        try
-        {
-            tap.Body(json, exchange);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
-
-        return tap.NotAnAnswer(Glidepath.Models.ProviderNames.OpenAI, json, exchange, _apiKey);
-    }
+    private Glidepath.Errors.ProviderException? NotAnAnswer(ReadOnlySpan<byte> json) =>
+        ResponseTap.CheckWhole(Glidepath.Models.ProviderNames.OpenAI, Glidepath.Models.ProviderNames.OpenAI, json, _apiKey);
 
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         _sdk.Value.GetStreamingResponseAsync(messages, options, cancellationToken);

@@ -59,7 +59,7 @@ public sealed class PassThroughPatchTests
     }
 
     [Theory]
-    [InlineData("openai", """{"model":"support-agent","tools":null,"tool_choice":null,"temperature":null,"top_p":null,"seed":null,"max_tokens":null,"max_completion_tokens":null,"stop":null,"stream_options":null,"functions":null,"function_call":null,"messages":[{"role":"user","content":"hi"}]}""")]
+    [InlineData("openai", """{"model":"support-agent","tools":null,"tool_choice":null,"temperature":null,"top_p":null,"seed":null,"max_tokens":null,"max_completion_tokens":null,"stop":null,"stream_options":null,"functions":null,"function_call":null,"parallel_tool_calls":null,"messages":[{"role":"user","content":"hi"}]}""")]
     [InlineData("anthropic", """{"model":"support-agent","tools":null,"tool_choice":null,"temperature":null,"top_p":null,"top_k":null,"max_tokens":null,"stop_sequences":null,"system":null,"messages":[{"role":"user","content":"hi"}]}""")]
     public async Task CallerSendsNullForKeysThePatchWrites_PassedThrough_EachKeyOnceAndNullsLeftOut(string provider, string body)
     {
