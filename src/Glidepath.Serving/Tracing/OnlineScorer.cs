@@ -76,7 +76,11 @@ internal sealed partial class OnlineScorer : BackgroundService
         }
     }
 
-    /// <summary>Takes no more submissions (a later one goes on unscored), scores what is queued within the stop's deadline, then ends.</summary>
+    /// <summary>
+    /// Takes no more submissions (a later one goes on unscored), scores what is queued within the stop's deadline, then ends.
+    /// What the loop left is handed on here: BackgroundService starts <see cref="ExecuteAsync"/> on the thread pool with
+    /// the stopping token, so a stop that comes before the pool ran it cancels the loop unrun (a busy pool, a quick stop).
+    /// </summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         _queue.Writer.TryComplete();
@@ -84,7 +88,12 @@ internal sealed partial class OnlineScorer : BackgroundService
         using var deadline = new StopDeadline(cancellationToken, _time, floor: TimeSpan.Zero);
         using (deadline.Token.Register(_abandon.Cancel))
         {
+            // Waits for the loop to end (or for nothing, when it never ran): only then is the queue read here.
             await base.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            while (_queue.Reader.TryRead(out var item))
+            {
+                _traces.TryEnqueue(await ScoreOrPassAsync(item).ConfigureAwait(false));
+            }
         }
 
         if (_unscoredAtStop > 0)
