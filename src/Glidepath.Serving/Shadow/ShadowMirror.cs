@@ -111,21 +111,36 @@ internal sealed partial class ShadowMirror : BackgroundService
         {
             // Stopping: calls still queued are not mirrored, and say so; the pairs answered are written (and the candidates'
             // traces were queued to the trace writer, which stops after this).
-            var left = 0;
-            while (_queue.Reader.TryRead(out _))
-            {
-                _counters.Drop(ShadowCounters.Stopped);
-                left++;
-            }
-
-            left += Volatile.Read(ref _cancelledAtStop);
-            if (left > 0)
-            {
-                LogNotMirroredAtStop(_logger, left);
-            }
-
+            DropQueued(Volatile.Read(ref _cancelledAtStop));
             _pairs.Complete();
             await writer.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Stops the workers (see <see cref="ExecuteAsync"/>), then counts what is still queued: BackgroundService starts
+    /// <see cref="ExecuteAsync"/> on the thread pool with the stopping token, so a stop that comes before the pool ran it
+    /// cancels it unrun, and the jobs offered meanwhile would be neither mirrored nor counted.
+    /// </summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        DropQueued(0);
+    }
+
+    /// <summary>Counts every job still queued as dropped (reason stopped) and logs them with <paramref name="cut"/> cut short.</summary>
+    private void DropQueued(int cut)
+    {
+        var left = cut;
+        while (_queue.Reader.TryRead(out _))
+        {
+            _counters.Drop(ShadowCounters.Stopped);
+            left++;
+        }
+
+        if (left > 0)
+        {
+            LogNotMirroredAtStop(_logger, left);
         }
     }
 

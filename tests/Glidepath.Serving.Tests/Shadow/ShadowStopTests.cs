@@ -3,9 +3,13 @@ using Glidepath.Manifests;
 using Glidepath.Serving.Chat;
 using Glidepath.Serving.Shadow;
 using Glidepath.Serving.Tests.Support;
+using Glidepath.Serving.Tracing;
+using Glidepath.Routing;
+using Glidepath.Traces;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Glidepath.Serving.Tests.Shadow;
 
@@ -45,6 +49,42 @@ public sealed class ShadowStopTests
         Assert.Equal((3L, 0L, 0L, 0L, 0L), (mirror.Dropped, mirror.Counters.DroppedFor(ShadowCounters.QueueFull), mirror.Mirrored, mirror.Capped, mirror.Failed));
         Assert.Equal(0, (await f.Store.Shadows.SpendAsync("sh-stop", default)).Pairs);
     }
+
+    // BackgroundService (.NET 10) starts ExecuteAsync on the thread pool with the stopping token: a stop that comes before
+    // the pool ran it cancels the workers unrun, and the jobs queued meanwhile were neither mirrored nor counted. A start
+    // token already cancelled cancels them unrun the same way, deterministically.
+    [Fact]
+    public async Task StopAsync_WorkersCancelledBeforeTheyRan_QueuedJobsCountedAsDroppedStopped()
+    {
+        await using var f = await ServingFixture.StartAsync();
+        await ShadowSetup.StartShadowAsync(f, "sh-unrun");
+        var shadow = f.Chat.Routes!.Shadow!;
+        using var mirror = new ShadowMirror(f.Options, f.Services.GetRequiredService<RoutingTableSource>(), new TraceQueue(10), () => f.Chat, null,
+            NullLogger<ShadowMirror>.Instance);
+        await mirror.StartAsync(new CancellationToken(canceled: true));
+        for (var i = 0; i < 2; i++)
+        {
+            mirror.Offer(new ShadowJob(shadow, [new ChatMessage(ChatRole.User, "Can I return shoes?")], new ChatOptions(), null, Stable(i), "Yes."));
+        }
+
+        await mirror.StopAsync(CancellationToken.None);
+
+        Assert.Equal((2L, 2L, 0L), (mirror.Counters.DroppedFor(ShadowCounters.Stopped), mirror.Dropped, mirror.Mirrored));
+    }
+
+    private static TraceRecord Stable(int i) => new()
+    {
+        TraceId = $"{i:x32}",
+        App = "support-agent",
+        Environment = "staging",
+        ReleaseId = "r1",
+        Arm = "stable",
+        StartedAt = DateTimeOffset.UnixEpoch,
+        Api = "sdk",
+        Status = 200,
+        LatencyMs = 1,
+        OverheadMs = 0,
+    };
 
     private static async Task ChangeAsync(ServingFixture f, string app, Func<EnvironmentState, EnvironmentState> change, string kind)
     {
