@@ -64,7 +64,7 @@ public sealed class ControllerCliTests
         try
         {
             var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (!Text(stderr).Contains("Controlling rollouts of support-agent@staging", StringComparison.Ordinal))
+            while (!Text(stderr).Contains("Rollout controller of support-agent@staging started", StringComparison.Ordinal))
             {
                 Assert.True(DateTime.UtcNow < deadline && !controller.HasExited, "the controller did not start: " + Text(stderr));
                 await Task.Delay(50);
