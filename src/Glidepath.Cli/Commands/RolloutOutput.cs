@@ -103,7 +103,7 @@ internal static class RolloutOutput
         if (decisions.Count > 0)
         {
             var d = decisions[^1];
-            ctx.Output.Line($"  last decision: {d.Kind}{(d.Cause is { } cause ? $" ({cause})" : "")} by {d.Actor} at {d.Time.ToUniversalTime().ToString("HH:mm:ss", inv)} UTC (step {d.Step}, {d.Weight.ToString("0.##", inv)}%) — {d.Reason}");
+            ctx.Output.Line($"  last decision: {d.Kind} by {d.Actor} at {d.Time.ToUniversalTime().ToString("HH:mm:ss", inv)} UTC (step {d.Step}, {d.Weight.ToString("0.##", inv)}%{(d.Cause is { } cause ? $", cause: {cause}" : "")}) — {d.Reason}");
         }
 
         if (rollout.EndReason is { } end && !active)
