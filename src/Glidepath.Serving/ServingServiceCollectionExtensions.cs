@@ -92,9 +92,15 @@ public static class ServingServiceCollectionExtensions
     {
         if (options.Rollouts is { } rollouts && options.RolloutController is { } controllerOptions)
         {
-            services.AddHostedService(sp => new RolloutControllerService(
-                new RolloutController(rollouts, options.Environments, options.Traces, options.Time, controllerOptions),
-                controllerOptions, options, sp.GetRequiredService<ILogger<RolloutControllerService>>()));
+            services.AddHostedService(sp =>
+            {
+                var logger = sp.GetRequiredService<ILogger<RolloutControllerService>>();
+                var controller = new RolloutController(rollouts, options.Environments, options.Traces, options.Time, controllerOptions)
+                {
+                    LeaseChanged = text => RolloutControllerService.LogLease(logger, text),
+                };
+                return new RolloutControllerService(controller, controllerOptions, options, logger);
+            });
         }
 
         services.AddHostedService<DriftCheckService>();

@@ -43,6 +43,31 @@ public sealed record MetricEvidence
     /// <summary>This metric's share of the error budget (1 − confidence split across the metrics).</summary>
     public required double Alpha { get; init; }
 
+    /// <summary>
+    /// True when the verdict is unclear but the estimate itself lies beyond the tolerance on the harmful side (error_rate
+    /// +0.056 against max_increase 0.01): the interval cannot decide, and a hold at the step limit is a warning. Null
+    /// otherwise, and in evidence stored before it was kept.
+    /// </summary>
+    public bool? EstimateBeyondTolerance { get; init; }
+
+    /// <summary>
+    /// Half the interval's width on the metric's scale: a difference (0.0555 for [−0.0080, +0.1030]), or for a ratio the
+    /// factor √(upper/lower). The judge tells canary from stable only by more than this; with a fixed set of subjects it
+    /// stops narrowing. Null without an interval.
+    /// </summary>
+    public double? HalfWidth => Lower is not { } l || Upper is not { } u
+        ? null
+        : Scale == "ratio"
+            ? l > 0 && double.IsFinite(u) ? Math.Round(Math.Sqrt(u / l), 6) : null
+            : Math.Round((u - l) / 2, 6);
+
+    /// <summary>"±0.0555" for a difference, "×/÷1.083" for a ratio, "n/a" without an interval.</summary>
+    public string HalfWidthText() => HalfWidth is not { } h
+        ? "n/a"
+        : Scale == "ratio"
+            ? string.Create(CultureInfo.InvariantCulture, $"×/÷{h:0.000}")
+            : string.Create(CultureInfo.InvariantCulture, $"±{h:0.0000}");
+
     /// <summary>"+0.041 [+0.021, +0.061]" or "×1.38 [×1.27, ×1.50]", or "n/a" without data.</summary>
     public string IntervalText()
     {
