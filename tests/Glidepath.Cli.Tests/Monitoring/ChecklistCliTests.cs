@@ -309,6 +309,11 @@ public sealed class ChecklistCliTests
     private static async Task AlertAsync(MonitorApp app, string release, string metric, DateTimeOffset at)
     {
         await using var store = await app.OpenStoreAsync();
+        await AlertAsync(store, app, release, metric, at);
+    }
+
+    private static async Task AlertAsync(Storage.Sqlite.SqliteStore store, MonitorApp app, string release, string metric, DateTimeOffset at)
+    {
         await store.Monitor.SaveAlertAsync(new DriftAlert
         {
             Id = "al-" + Guid.NewGuid().ToString("N")[..16],
@@ -352,6 +357,27 @@ public sealed class ChecklistCliTests
         var (later, after) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "after", "--traces-within", "1d");
         Assert.True(later == 0, after.ToString());
         Assert.Equal("pass", Row(after, "drift alerts").GetProperty("status").GetString());
+    }
+
+    // The row read the environment's newest 500 alerts: an open alert behind 500 newer ones (of another release) was missed.
+    [Fact]
+    public async Task Checklist_OpenAlertOlderThan500NewerAlertsOfTheEnvironment_DriftRowStillFails()
+    {
+        await using var app = await ScenarioAsync(null);
+        var now = app.Time.GetUtcNow();
+        await AlertAsync(app, "v2", "latency", now.AddMinutes(-30));
+        await using (var store = await app.OpenStoreAsync())
+        {
+            for (var i = 0; i < 501; i++)
+            {
+                await AlertAsync(store, app, "v1", "error_rate", now.AddMinutes(-20));
+            }
+        }
+
+        var (code, json) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "after");
+
+        Assert.Equal(1, code);
+        Assert.StartsWith("1 open drift alert(s) of v2 on production: latency (al-", Row(json, "drift alerts").GetProperty("measured").GetString(), StringComparison.Ordinal);
     }
 
     // Trial A §1: the checklist's eval gate row counts only a verdict computed with today's scorers.
