@@ -125,7 +125,7 @@ internal static class TracesCommand
             ["trace", "started (UTC)", "release", "arm", "status", "latency", "tokens in/out", "cost", "online"],
             list.Traces.Select(t => (IReadOnlyList<string>)
             [
-                t.Id,
+                t.TraceId,
                 t.StartedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", inv),
                 t.Release?.Label ?? "-",
                 t.Arm,

@@ -10,7 +10,7 @@ public sealed record MetricEvidence
 {
     public required string Metric { get; init; }
 
-    /// <summary>"ratio" or "difference".</summary>
+    /// <summary>"ratio" or "difference"; "count" for the monitor's <c>no_traffic</c> (requests in the recent window, and the fewest and most of an earlier window).</summary>
     public required string Scale { get; init; }
 
     /// <summary>
@@ -68,7 +68,7 @@ public sealed record MetricEvidence
             ? string.Create(CultureInfo.InvariantCulture, $"×/÷{h:0.000}")
             : string.Create(CultureInfo.InvariantCulture, $"±{h:0.0000}");
 
-    /// <summary>"+0.041 [+0.021, +0.061]" or "×1.38 [×1.27, ×1.50]", or "n/a" without data.</summary>
+    /// <summary>"+0.041 [+0.021, +0.061]", "×1.38 [×1.27, ×1.50]" or "0 vs 37–52 per earlier window", or "n/a" without data.</summary>
     public string IntervalText()
     {
         if (Estimate is not { } e || Lower is not { } l || Upper is not { } u)
@@ -76,9 +76,13 @@ public sealed record MetricEvidence
             return "n/a";
         }
 
-        return Scale == "ratio"
-            ? string.Create(CultureInfo.InvariantCulture, $"×{e:0.000} [×{l:0.000}, ×{Hi(u)}]")
-            : $"{Signed(e)} [{Signed(l)}, {Signed(u)}]";
+        return Scale switch
+        {
+            "ratio" => string.Create(CultureInfo.InvariantCulture, $"×{e:0.000} [×{l:0.000}, ×{Hi(u)}]"),
+            "count" when l == u => string.Create(CultureInfo.InvariantCulture, $"{e:0} vs {l:0} per earlier window"),
+            "count" => string.Create(CultureInfo.InvariantCulture, $"{e:0} vs {l:0}–{u:0} per earlier window"),
+            _ => $"{Signed(e)} [{Signed(l)}, {Signed(u)}]",
+        };
 
         static string Hi(double u) => double.IsPositiveInfinity(u) ? "inf" : u.ToString("0.000", CultureInfo.InvariantCulture);
     }

@@ -89,6 +89,11 @@ public static class TraceRows
         // A range on the primary key rather than LIKE, so a prefix lookup uses the index: ids are lower-case hex, below 'g'.
         Add("trace_id", ">=", "prefix", query.IdPrefix);
         Add("trace_id", "<", "prefixEnd", query.IdPrefix is { } p ? p + "g" : null);
+        if (query.ScoredOnly)
+        {
+            where.Add("online_passed IS NOT NULL");
+        }
+
         var wrong = new List<string>();
         if (query.ErrorsOnly)
         {
