@@ -71,7 +71,8 @@ internal sealed class AnthropicWire : IWireFormat
         w.WriteEndObject();
     }
 
-    public void WriteError(Utf8JsonWriter w, string kind, string message)
+    /// <remarks>Anthropic's errors have no <c>param</c> or <c>code</c>: <paramref name="param"/> and <paramref name="code"/> are not written.</remarks>
+    public void WriteError(Utf8JsonWriter w, string kind, string message, string? param = null, string? code = null)
     {
         w.WriteStartObject();
         w.WriteString("type", "error");
