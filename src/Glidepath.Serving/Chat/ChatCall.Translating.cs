@@ -92,6 +92,10 @@ public sealed partial class ChatCall
     private void Observe(ChatResponseUpdate update)
     {
         FinishReason = update.FinishReason ?? FinishReason;
+
+        // What the provider reported before the answer (Anthropic's message_start) is the usage known if the stream is cut:
+        // kept, as the pass-through tap keeps it, so an estimate starts from the provider's own counts.
+        Usage ??= ModelResponseProperties.PromptUsageOf(update.AdditionalProperties);
         foreach (var content in update.Contents)
         {
             switch (content)
