@@ -192,7 +192,7 @@ internal sealed partial class ChatEndpoint(ChatService chat, ServingOptions serv
             http.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(after.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        return HttpAnswers.ErrorAsync(http, wire, failure.Status, failure.Kind, failure.Message);
+        return HttpAnswers.ErrorAsync(http, wire, failure.Status, failure.Kind, failure.Message, failure.Param, failure.Code);
     }
 
     private void CheckModel(string model)

@@ -10,7 +10,7 @@ namespace Glidepath.Gateway.Forwarding;
 internal static class HttpAnswers
 {
     /// <summary>An error body in the caller's format; nothing when the response has already started.</summary>
-    public static async Task ErrorAsync(HttpContext http, IWireFormat wire, int status, string kind, string message)
+    public static async Task ErrorAsync(HttpContext http, IWireFormat wire, int status, string kind, string message, string? param = null, string? code = null)
     {
         var response = http.Response;
         if (response.HasStarted)
@@ -22,7 +22,7 @@ internal static class HttpAnswers
         response.ContentType = "application/json";
         using (var writer = new Utf8JsonWriter(response.BodyWriter))
         {
-            wire.WriteError(writer, kind, message);
+            wire.WriteError(writer, kind, message, param, code);
         }
 
         await FlushQuietlyAsync(response.BodyWriter).ConfigureAwait(false);

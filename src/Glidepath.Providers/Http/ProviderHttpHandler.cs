@@ -66,7 +66,8 @@ internal sealed class ProviderHttpHandler(string provider, string? apiKey, TimeP
                 >= 500 => ProviderFailure.ServerError,
                 _ => ProviderFailure.Rejected,
             };
-            throw new ProviderException(provider, status, message, failure, RetryAfter(response.Headers, time.GetUtcNow()));
+            var (param, code) = status is >= 400 and < 500 ? ErrorFields(body, apiKey) : default;
+            throw new ProviderException(provider, status, message, failure, RetryAfter(response.Headers, time.GetUtcNow())) { ErrorParam = param, ErrorCode = code };
         }
     }
 
@@ -118,6 +119,52 @@ internal sealed class ProviderHttpHandler(string provider, string? apiKey, TimeP
 
         body = body.Trim();
         return body.Length > MaxErrorBodyChars ? body[..MaxErrorBodyChars] + "…" : body;
+    }
+
+    /// <summary>
+    /// OpenAI's <c>error.param</c> and <c>error.code</c> of a 4xx body, for the caller to see which field to fix. Only a
+    /// string in the shape of a field path or a code (letters, digits, <c>_ . [ ] -</c>, at most
+    /// <see cref="MaxErrorFieldChars"/> characters) that holds no part of the key is kept: free text, which could carry
+    /// anything the provider echoed, is never reflected.
+    /// </summary>
+    internal static (string? Param, string? Code) ErrorFields(string body, string? apiKey)
+    {
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            return default;
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object
+                ? (Field(error, "param", apiKey), Field(error, "code", apiKey))
+                : default;
+        }
+        catch (JsonException)
+        {
+            return default;
+        }
+    }
+
+    private const int MaxErrorFieldChars = 128;
+
+    private static string? Field(JsonElement error, string name, string? apiKey)
+    {
+        if (!error.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String || value.GetString() is not { Length: > 0 and <= MaxErrorFieldChars } text)
+        {
+            return null;
+        }
+
+        foreach (var c in text)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '[' or ']' or '-'))
+            {
+                return null;
+            }
+        }
+
+        return ApiKey.Scrub(text, apiKey) == text ? text : null;
     }
 
     internal static TimeSpan? RetryAfter(HttpResponseHeaders headers, DateTimeOffset now)
