@@ -74,6 +74,13 @@ internal sealed class ProviderHttpHandler(string provider, string? apiKey, TimeP
     /// <summary>The message of <c>{"error": {"message": …}}</c> (OpenAI and Anthropic), <c>{"error": "…"}</c> or <c>{"message": …}</c>; else the raw body, cut.</summary>
     internal static string ErrorMessage(string body, string? reason)
     {
+        // Cut before anything scrubs it: the key's scrub is linear in the text times the key.
+        var said = Said(body, reason);
+        return said.Length > MaxErrorBodyChars ? said[..MaxErrorBodyChars] + "…" : said;
+    }
+
+    private static string Said(string body, string? reason)
+    {
         if (string.IsNullOrWhiteSpace(body))
         {
             return reason ?? "no error message in the response";
@@ -110,8 +117,7 @@ internal sealed class ProviderHttpHandler(string provider, string? apiKey, TimeP
             // not JSON: fall through to the raw body
         }
 
-        body = body.Trim();
-        return body.Length > MaxErrorBodyChars ? body[..MaxErrorBodyChars] + "…" : body;
+        return body.Trim();
     }
 
     internal static TimeSpan? RetryAfter(HttpResponseHeaders headers, DateTimeOffset now)
