@@ -52,13 +52,13 @@ internal sealed class RollbackDrill(IEnvironmentStore environments, ITraceStore 
         var on = await ApplyAsync(state, state with { Canary = new CanaryState(options.Candidate.Id, 100, seed) }, "candidate_on", null, cancellationToken).ConfigureAwait(false);
         try
         {
-            Progress?.Invoke($"candidate {options.Candidate.Label} on {options.Environment} (revision {on.Revision}); probing {options.Gateway}");
+            Progress?.Invoke($"candidate {options.Candidate.Label} on {options.Environment} (revision {on.Revision}); probing {ShownUrl.Of(options.Gateway)}");
             var (candidateMs, p1) = await ProbeUntilAsync(options, options.Candidate.Label, options.CandidateTimeout, cancellationToken).ConfigureAwait(false);
             probes.AddRange(p1);
             if (candidateMs is null)
             {
                 throw new OperationalException(
-                    $"the gateway at {options.Gateway} did not serve the candidate within {options.CandidateTimeout.TotalSeconds:0} s; is it serving '{options.Environment}' from this store?");
+                    $"the gateway at {ShownUrl.Of(options.Gateway)} did not serve the candidate within {options.CandidateTimeout.TotalSeconds:0} s; is it serving '{options.Environment}' from this store?");
             }
 
             Progress?.Invoke($"candidate served after {candidateMs:0} ms; rolling back");
@@ -112,14 +112,14 @@ internal sealed class RollbackDrill(IEnvironmentStore environments, ITraceStore 
         }
         catch (Exception ex) when (ex is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            throw new OperationalException($"cannot reach a Glidepath gateway at {options.Gateway}: {ex.Message}; start one with 'glidepath serve --env {options.Environment}'", ex);
+            throw new OperationalException($"cannot reach a Glidepath gateway at {ShownUrl.Of(options.Gateway)}: {ex.Message}; start one with 'glidepath serve --env {options.Environment}'", ex);
         }
 
         var servedApp = ready?["app"]?.GetValue<string>();
         var servedEnv = ready?["environment"]?.GetValue<string>();
         if (servedApp != app || servedEnv != options.Environment)
         {
-            throw new BadInputException($"the gateway at {options.Gateway} serves {servedApp}@{servedEnv}, not {app}@{options.Environment}");
+            throw new BadInputException($"the gateway at {ShownUrl.Of(options.Gateway)} serves {servedApp}@{servedEnv}, not {app}@{options.Environment}");
         }
     }
 

@@ -24,8 +24,9 @@ internal sealed class ProviderHttpHandler(string provider, string? apiKey, TimeP
         catch (HttpRequestException ex)
         {
             // "cannot reach" only when no connection was made (fix base_url, DNS, the network); a connection the provider
-            // cut after the request was sent reached it, and the fix is elsewhere.
-            var where = request.RequestUri?.GetLeftPart(UriPartial.Authority);
+            // cut after the request was sent reached it, and the fix is elsewhere. The address is shown without its user
+            // part or query (ShownUrl), as a redirect's target is: the message reaches callers, traces and CI output.
+            var where = ShownUrl.Of(request.RequestUri);
             var message = ex.HttpRequestError is HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError
                 ? $"cannot reach {where}: {ex.Message}"
                 : $"the connection to {where} failed before the provider answered: {ex.Message}";
@@ -51,10 +52,10 @@ internal sealed class ProviderHttpHandler(string provider, string? apiKey, TimeP
             }
 
             // A redirect is not followed (it would carry the key elsewhere): say where it pointed, without its query or
-            // user part (a signed address), so base_url can be fixed.
+            // user part (a signed address: ShownUrl), so base_url can be fixed.
             var message = ApiKey.Scrub(
                 status is >= 300 and < 400
-                    ? $"redirected ({status}) to {RedirectTarget(response.Headers.Location)}; redirects are not followed: set the provider's base_url to the address it should call"
+                    ? $"redirected ({status}) to {(response.Headers.Location is null ? "no Location" : ShownUrl.Of(response.Headers.Location))}; redirects are not followed: set the provider's base_url to the address it should call"
                     : ErrorMessage(body, response.ReasonPhrase),
                 apiKey);
             // 503 and Anthropic's 529 (overloaded_error) say "too busy, come back": the overloaded signal of RateLimited,
@@ -71,15 +72,15 @@ internal sealed class ProviderHttpHandler(string provider, string? apiKey, TimeP
         }
     }
 
-    private static string RedirectTarget(Uri? location) => location switch
-    {
-        null => "no Location",
-        { IsAbsoluteUri: true } => location.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped),
-        _ => location.OriginalString.Split('?', '#')[0],
-    };
-
     /// <summary>The message of <c>{"error": {"message": …}}</c> (OpenAI and Anthropic), <c>{"error": "…"}</c> or <c>{"message": …}</c>; else the raw body, cut.</summary>
     internal static string ErrorMessage(string body, string? reason)
+    {
+        // Cut before anything scrubs it: the key's scrub is linear in the text times the key.
+        var said = Said(body, reason);
+        return said.Length > MaxErrorBodyChars ? said[..MaxErrorBodyChars] + "…" : said;
+    }
+
+    private static string Said(string body, string? reason)
     {
         if (string.IsNullOrWhiteSpace(body))
         {
@@ -117,8 +118,7 @@ internal sealed class ProviderHttpHandler(string provider, string? apiKey, TimeP
             // not JSON: fall through to the raw body
         }
 
-        body = body.Trim();
-        return body.Length > MaxErrorBodyChars ? body[..MaxErrorBodyChars] + "…" : body;
+        return body.Trim();
     }
 
     /// <summary>
