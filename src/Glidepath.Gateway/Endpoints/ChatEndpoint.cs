@@ -23,6 +23,10 @@ internal sealed partial class ChatEndpoint(ChatService chat, ServingOptions serv
     private readonly FrozenSet<string> _requestVars = (serving.Manifest.FindEnvironment(serving.Environment)?.RequestVars ?? []).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
     private readonly TimeProvider _time = serving.Time;
 
+    // Off unless the environment opts in (routing_headers: true): an answer that names its arm lets any caller learn its
+    // subjects' arms and aim requests the provider rejects at one arm, moving the canary judge (docs/security.md).
+    private readonly bool _routingHeaders = serving.Manifest.FindEnvironment(serving.Environment)?.RoutingHeaders ?? false;
+
     /// <summary>
     /// Handles one chat request. Nothing leaves without a body in the caller's format: a refused request is a 4xx
     /// traced as <c>bad_request</c>, and an unexpected failure is a 500 with a wire-format body and a trace.
@@ -108,8 +112,12 @@ internal sealed partial class ChatEndpoint(ChatService chat, ServingOptions serv
         }
 
         var response = http.Response;
-        response.Headers[GatewayHeaders.Release] = call.ReleaseLabel;
-        response.Headers[GatewayHeaders.Arm] = call.Arm;
+        if (probe || _routingHeaders)
+        {
+            response.Headers[GatewayHeaders.Release] = call.ReleaseLabel;
+            response.Headers[GatewayHeaders.Arm] = call.Arm;
+        }
+
         response.Headers[GatewayHeaders.Trace] = call.TraceId;
         if (probe)
         {
