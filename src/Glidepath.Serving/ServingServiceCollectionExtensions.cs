@@ -38,7 +38,7 @@ public static class ServingServiceCollectionExtensions
         services.AddSingleton(new SubjectHasher([]));
         services.AddSingleton<ControlPlaneStatus>();
         services.AddSingleton<ServingReleases>();
-        services.AddSingleton(new TraceQueue(options.TraceQueueCapacity));
+        services.AddSingleton(new TraceQueue(options.TraceQueueCapacity, options.TraceCaptureBudgetBytes));
         services.AddSingleton(sp => new ServingTelemetry(
             sp.GetService<IMeterFactory>(), sp.GetRequiredService<RoutingTableSource>(), sp.GetRequiredService<ControlPlaneStatus>(), sp.GetRequiredService<TraceQueue>()));
         services.AddSingleton(new ContentCapture(options.Manifest.Capture, options.Manifest.Online?.SampleRate ?? 0.1));

@@ -202,6 +202,12 @@ internal static class TracesCommand
             }
 
             ctx.Output.Line();
+            if (trace.CaptureDropped is { } dropped)
+            {
+                ctx.Output.Line($"Capture dropped: {dropped} (the gateway kept every other field; docs/gateway.md, Traces).");
+                return ExitCodes.Ok;
+            }
+
             if (trace.InputJson is null && trace.OutputText is null)
             {
                 ctx.Output.Line("Content was not captured (capture.content in glidepath.yaml: none, sampled or all).");

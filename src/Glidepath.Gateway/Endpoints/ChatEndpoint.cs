@@ -48,6 +48,7 @@ internal sealed partial class ChatEndpoint(ChatService chat, ServingOptions serv
         }
         finally
         {
+            auth.Leave(state);
             state.Call?.Dispose();
         }
     }
@@ -98,8 +99,9 @@ internal sealed partial class ChatEndpoint(ChatService chat, ServingOptions serv
             return;
         }
 
-        // A request that will call the model takes its place among its budgeted key's requests in flight (not a probe).
-        if (!probe && !await auth.AdmitAsync(http, wire, key).ConfigureAwait(false))
+        // A request that will call the model takes its place among its key's requests in flight (not a probe): before
+        // routing, so a refusal is the caller's own limit, never a request or an error of an arm.
+        if (!probe && !await auth.AdmitAsync(http, wire, state).ConfigureAwait(false))
         {
             return;
         }

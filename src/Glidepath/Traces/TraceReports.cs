@@ -63,5 +63,6 @@ public static class TraceReports
         online_score = t.OnlineScore,
         online_passed = t.OnlinePassed,
         content_captured = t.InputJson is not null || t.OutputText is not null,
+        capture_dropped = t.CaptureDropped,
     };
 }
