@@ -62,7 +62,7 @@ public sealed class MidStreamFailureTests
         await using var upstream = await JunkUpstream.StartAsync(200, "text/event-stream", string.Concat(events.Select(e => e + "\n\n")));
         // Every request sampled for online scoring: a failed answer must not be scored (let alone pass).
         await using var f = await GatewayFixture.CreateAsync(editManifest: y => upstream.ManifestFor(provider)(y).Replace("sample_rate: 0.2", "sample_rate: 1.0", StringComparison.Ordinal));
-        using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-upstream-key" });
+        using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-4f9Qz7Xw2Lk8" });
         await f.StartAsync(s => s with { Models = models }, o => o with { Gateway = o.Gateway with { PassThrough = passThrough } });
         var body = path == AnthropicPath ? GatewayFixture.Message(extra: ""","stream":true""") : GatewayFixture.Chat(extra: ""","stream":true""");
 
@@ -121,7 +121,7 @@ public sealed class MidStreamFailureTests
         {
             await using var upstream = await JunkUpstream.StartAsync(200, "text/event-stream", string.Concat(events.Select(e => e + "\n\n")));
             await using var f = await GatewayFixture.CreateAsync(editManifest: y => upstream.ManifestFor(provider)(y).Replace("sim-support-1: { input", "stable-model: { input", StringComparison.Ordinal));
-            using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-upstream-key" });
+            using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-4f9Qz7Xw2Lk8" });
             await f.StartAsync(s => s with { Models = models }, o => o with { Gateway = o.Gateway with { PassThrough = passThrough } });
 
             using var response = await f.PostAsync(path, path == AnthropicPath ? GatewayFixture.Message(extra: ""","stream":true""") : GatewayFixture.Chat(extra: ""","stream":true"""));
@@ -148,7 +148,7 @@ public sealed class MidStreamFailureTests
         const string overloaded = "event: error\n" + """data: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}""";
         await using var upstream = await JunkUpstream.StartAsync(200, "text/event-stream", string.Concat(((string[])[.. AnthropicStart, overloaded]).Select(e => e + "\n\n")));
         await using var f = await GatewayFixture.CreateAsync(editManifest: upstream.ManifestFor("anthropic"));
-        using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-upstream-key" });
+        using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-4f9Qz7Xw2Lk8" });
         await f.StartAsync(s => s with { Models = models }, o => o with { Gateway = o.Gateway with { PassThrough = passThrough } });
 
         using var response = await f.PostAsync(path, path == AnthropicPath ? GatewayFixture.Message(extra: ""","stream":true""") : GatewayFixture.Chat(extra: ""","stream":true"""));

@@ -17,10 +17,10 @@ public sealed class NotAnAnswerTests
 
     private static readonly Dictionary<string, (string Provider, string Body, string Said)> Bodies = new()
     {
-        ["openai_error"] = ("openai", """{"error":{"message":"quota exceeded for key sk-test-upstream-key","type":"insufficient_quota","param":null,"code":"insufficient_quota"}}""", "quota exceeded"),
+        ["openai_error"] = ("openai", """{"error":{"message":"quota exceeded for key sk-test-4f9Qz7Xw2Lk8","type":"insufficient_quota","param":null,"code":"insufficient_quota"}}""", "quota exceeded"),
         ["openai_no_choices"] = ("openai", """{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"m","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":0,"total_tokens":5}}""", "no choices"),
         ["openai_no_message"] = ("openai", """{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"finish_reason":"stop"}]}""", "no message"),
-        ["anthropic_error"] = ("anthropic", """{"type":"error","error":{"type":"api_error","message":"internal failure for sk-test-upstream-key"}}""", "internal failure"),
+        ["anthropic_error"] = ("anthropic", """{"type":"error","error":{"type":"api_error","message":"internal failure for sk-test-4f9Qz7Xw2Lk8"}}""", "internal failure"),
         ["anthropic_no_content"] = ("anthropic", """{"id":"msg_1","type":"message","role":"assistant","model":"m","stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":5,"output_tokens":0}}""", "no content"),
     };
 
@@ -46,7 +46,7 @@ public sealed class NotAnAnswerTests
         var (provider, answer, said) = Bodies[name];
         await using var upstream = await JunkUpstream.StartAsync(200, "application/json", answer);
         await using var f = await GatewayFixture.CreateAsync(editManifest: provider == "openai" ? y => upstream.Manifest(y, ", api_key_env: OPENAI_API_KEY") : upstream.AnthropicManifest);
-        using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-upstream-key" });
+        using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-4f9Qz7Xw2Lk8" });
         await f.StartAsync(s => s with { Models = models }, o => o with { Gateway = o.Gateway with { PassThrough = passThrough } });
 
         using var response = await f.PostAsync(path, path == AnthropicPath ? GatewayFixture.Message() : GatewayFixture.Chat());
@@ -56,11 +56,11 @@ public sealed class NotAnAnswerTests
         var message = WireAssert.ErrorMessage(path, text);
         Assert.Contains(said, message, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", message, StringComparison.Ordinal);
-        Assert.DoesNotContain("sk-test-upstream-key", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk-test-4f9Qz7Xw2Lk8", text, StringComparison.Ordinal);
         var trace = await WireAssert.TraceAsync(f, response.Headers.GetValues("Glidepath-Trace").Single());
         Assert.Equal((502, "provider_error", true), (trace.Status, trace.Error, trace.IsError));
         Assert.Contains(said, trace.UpstreamMessage, StringComparison.Ordinal);
-        Assert.DoesNotContain("sk-test-upstream-key", trace.UpstreamMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk-test-4f9Qz7Xw2Lk8", trace.UpstreamMessage, StringComparison.Ordinal);
         Assert.Equal(1, upstream.Requests);
     }
 }

@@ -83,7 +83,7 @@ public sealed class PromptCacheUsageTests
                 ? "stable-model: { input: 3.0, output: 15.0, cache_read: 0.3, cache_write: 3.75, cache_write_1h: 6.0 }"
                 : "stable-model: { input: 1.0, output: 10.0, cache_read: 0.5 }", StringComparison.Ordinal));
         });
-        using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-upstream-key" });
+        using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-4f9Qz7Xw2Lk8" });
         await f.StartAsync(s => s with { Models = models }, o => o with { Gateway = o.Gateway with { PassThrough = passThrough } });
         var extra = stream ? (path == OpenAiPath ? ""","stream":true,"stream_options":{"include_usage":true}""" : ""","stream":true""") : "";
 

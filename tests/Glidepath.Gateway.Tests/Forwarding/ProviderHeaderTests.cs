@@ -34,7 +34,7 @@ public sealed class ProviderHeaderTests
         var (_, headers) = Assert.Single(f.Upstream!.Requests);
         Assert.Equal("context-1m-2025-08-07", headers["anthropic-beta"]); // files-api is not in caller_betas
         Assert.Equal("2023-06-01", headers["anthropic-version"]); // the version the gateway's reader and tap are written for
-        Assert.Equal("sk-test-upstream-key", headers["x-api-key"]); // the provider's key, from the manifest's variable
+        Assert.Equal("sk-test-4f9Qz7Xw2Lk8", headers["x-api-key"]); // the provider's key, from the manifest's variable
         Assert.DoesNotContain(headers, h => h.Value.Contains("caller-secret", StringComparison.Ordinal) || h.Value.Contains("private", StringComparison.Ordinal));
         Assert.False(headers.ContainsKey("x-caller-note"));
     }

@@ -57,7 +57,7 @@ public sealed class SseFramingTests
         var stream = string.Concat(events.Select(e => e.Replace("\n", lineEnd, StringComparison.Ordinal) + lineEnd + lineEnd));
         await using var upstream = await JunkUpstream.StartAsync(200, "text/event-stream", stream);
         await using var f = await GatewayFixture.CreateAsync(editManifest: upstream.ManifestFor(provider));
-        using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-upstream-key" });
+        using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-4f9Qz7Xw2Lk8" });
         await f.StartAsync(s => s with { Models = models }, o => o with { Gateway = o.Gateway with { PassThrough = passThrough } });
         var body = path == AnthropicPath ? GatewayFixture.Message(extra: ""","stream":true""") : GatewayFixture.Chat(extra: ""","stream":true""");
 

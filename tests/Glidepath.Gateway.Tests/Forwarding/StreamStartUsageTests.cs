@@ -59,7 +59,7 @@ public sealed class StreamStartUsageTests
     {
         await using var upstream = await JunkUpstream.StartAsync(200, "text/event-stream", string.Concat(events.Select(e => e + "\n\n")));
         await using var f = await GatewayFixture.CreateAsync(editManifest: upstream.ManifestFor(provider));
-        using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-upstream-key" });
+        using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-4f9Qz7Xw2Lk8" });
         await f.StartAsync(s => s with { Models = models }, o => o with { Gateway = o.Gateway with { PassThrough = passThrough } });
         var client = new AnthropicClient(new ClientOptions { ApiKey = "unused", BaseUrl = f.Url, MaxRetries = 0 }).AsIChatClient("support-agent", 100);
 

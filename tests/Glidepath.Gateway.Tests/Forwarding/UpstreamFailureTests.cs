@@ -74,7 +74,7 @@ public sealed class UpstreamFailureTests
             : """{"error":{"message":"Overloaded","type":"server_error","code":null}}""";
         await using var upstream = await JunkUpstream.StartAsync(status, "application/json", error);
         await using var f = await GatewayFixture.CreateAsync(editManifest: upstream.ManifestFor(provider));
-        using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-upstream-key" });
+        using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-4f9Qz7Xw2Lk8" });
         await f.StartAsync(s => s with { Models = models }, o => o with { Gateway = o.Gateway with { PassThrough = passThrough } });
 
         using var response = await f.PostAsync(path, path == "/v1/messages" ? GatewayFixture.Message() : GatewayFixture.Chat());
@@ -106,7 +106,7 @@ public sealed class UpstreamFailureTests
         upstream.Then = (200, "application/json", completion);
         upstream.FailFirst = 1;
         await using var f = await GatewayFixture.CreateAsync(editManifest: y => upstream.Manifest(y).Replace("max_retries: 0", "max_retries: 2", StringComparison.Ordinal));
-        using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-upstream-key", RetryBaseDelay = TimeSpan.FromMilliseconds(1) });
+        using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-4f9Qz7Xw2Lk8", RetryBaseDelay = TimeSpan.FromMilliseconds(1) });
         await f.StartAsync(s => s with { Models = models }, o => o with { Gateway = o.Gateway with { PassThrough = passThrough } });
 
         using var response = await f.PostAsync("/v1/chat/completions", GatewayFixture.Chat());
@@ -130,7 +130,7 @@ public sealed class UpstreamFailureTests
         const string error = """{"error":{"message":"slow down","type":"rate_limit_error","code":null}}""";
         await using var upstream = await JunkUpstream.StartAsync(status, "application/json", error, retryAfter is null ? [] : [("retry-after", retryAfter)]);
         await using var f = await GatewayFixture.CreateAsync(editManifest: upstream.Manifest);
-        using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-upstream-key" });
+        using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-4f9Qz7Xw2Lk8" });
         await f.StartAsync(s => s with { Models = models }, o => o with { Gateway = o.Gateway with { PassThrough = passThrough } });
 
         using var response = await f.PostAsync(path, path == "/v1/messages" ? GatewayFixture.Message() : GatewayFixture.Chat());
@@ -147,7 +147,7 @@ public sealed class UpstreamFailureTests
     [InlineData("/v1/chat/completions", false, false, "messages[0].content", "invalid_value", "messages[0].content", "invalid_value")]
     [InlineData("/v1/chat/completions", true, true, "messages[0].content", "invalid_value", "messages[0].content", "invalid_value")]
     [InlineData("/v1/chat/completions", false, true, "tools[0].function.parameters", "invalid_function_parameters", "tools[0].function.parameters", "invalid_function_parameters")]
-    [InlineData("/v1/chat/completions", true, false, "alice@example.com wrote this", "sk-test-upstream-key", null, "invalid_request_error")]
+    [InlineData("/v1/chat/completions", true, false, "alice@example.com wrote this", "sk-test-4f9Qz7Xw2Lk8", null, "invalid_request_error")]
     [InlineData("/v1/chat/completions", false, false, null, null, null, "invalid_request_error")]
     [InlineData("/v1/messages", false, false, "messages[0].content", "invalid_value", null, null)]
     public async Task Post_OpenAiProviderRejectsWithParamAndCode_OpenAiCallerGetsThem(string path, bool passThrough, bool stream, string? param, string? code, string? expectedParam, string? expectedCode)
@@ -155,7 +155,7 @@ public sealed class UpstreamFailureTests
         var error = System.Text.Json.JsonSerializer.Serialize(new { error = new { message = "Invalid 'messages[0].content': string too long.", type = "invalid_request_error", param, code } });
         await using var upstream = await JunkUpstream.StartAsync(400, "application/json", error);
         await using var f = await GatewayFixture.CreateAsync(editManifest: y => upstream.Manifest(y, ", api_key_env: OPENAI_API_KEY"));
-        using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-upstream-key" });
+        using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-4f9Qz7Xw2Lk8" });
         await f.StartAsync(s => s with { Models = models }, o => o with { Gateway = o.Gateway with { PassThrough = passThrough } });
         var extra = stream ? ""","stream":true""" : "";
 
@@ -177,7 +177,7 @@ public sealed class UpstreamFailureTests
         }
 
         Assert.DoesNotContain("alice", body, StringComparison.Ordinal);
-        Assert.DoesNotContain("sk-test-upstream-key", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk-test-4f9Qz7Xw2Lk8", body, StringComparison.Ordinal);
         var trace = await WireAssert.TraceAsync(f, response.Headers.GetValues("Glidepath-Trace").Single());
         Assert.Equal((400, "provider_rejected", 400), (trace.Status, trace.Error, trace.UpstreamStatus));
     }

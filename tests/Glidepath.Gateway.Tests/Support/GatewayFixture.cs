@@ -67,7 +67,7 @@ internal sealed class GatewayFixture : IAsyncDisposable
         if (_mode is { } mode)
         {
             _providers ??= new Glidepath.Providers.ModelClientFactory(TimeProvider.System, Glidepath.Models.PriceTable.For(serving.Manifest),
-                defaults: new Glidepath.Providers.ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-upstream-key" });
+                defaults: new Glidepath.Providers.ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-4f9Qz7Xw2Lk8" });
             serving = serving with { Models = _providers };
             host = host with { Gateway = host.Gateway with { PassThrough = mode.PassThrough } };
         }
