@@ -76,7 +76,7 @@ public sealed partial class CallerKeys
     /// <summary>
     /// Admits an accepted key's request that will call the model (not feedback, not a route probe): it takes one of the
     /// key's <see cref="MaxInFlight"/> places, given back with <see cref="Left"/>, or is refused when the key holds them
-    /// all; for a key with a daily budget it also takes a place among the key's requests in flight
+    /// all while another key has a request in flight (<see cref="KeyCallsInFlight"/>); for a key with a daily budget it also takes a place among the key's requests in flight
     /// (<see cref="KeySpending.TryAdmit"/>), given back with <see cref="Done"/>, or is refused while those may spend what is left.
     /// </summary>
     public CallerCheck Admit(ApiKey key)
