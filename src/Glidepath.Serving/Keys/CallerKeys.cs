@@ -16,6 +16,9 @@ public sealed partial class CallerKeys
     private readonly KeyCallsInFlight _calls = new();
     private readonly ILogger<CallerKeys> _logger;
     private CallerKeyTable _table = CallerKeyTable.Empty;
+
+    // Whether the served environment has two or more working keys: only then is a key held to its share of the slots.
+    private bool _shared;
     private bool _stale;
 
     internal CallerKeys(ServingOptions settings, ILogger<CallerKeys> logger)
@@ -27,7 +30,10 @@ public sealed partial class CallerKeys
         MaxInFlight = KeyConcurrencyShare.Of(settings);
     }
 
-    /// <summary>Most requests one key may have calling the model at once (<see cref="ServingOptions.KeyMaxInFlight"/>).</summary>
+    /// <summary>
+    /// Most requests one key may have calling the model at once (<see cref="ServingOptions.KeyMaxInFlight"/>) when the
+    /// environment has two or more working keys; a key alone (one backend service) may use every slot.
+    /// </summary>
     public int MaxInFlight { get; }
 
     /// <summary>Keys of the served environment that work now (a host refuses to require keys when there are none).</summary>
@@ -76,13 +82,13 @@ public sealed partial class CallerKeys
     /// <summary>
     /// Admits an accepted key's request that will call the model (not feedback, not a route probe): it takes one of the
     /// key's <see cref="MaxInFlight"/> places, given back with <see cref="Left"/>, or is refused when the key holds them
-    /// all while another key has a request in flight (<see cref="KeyCallsInFlight"/>); for a key with a daily budget it also takes a place among the key's requests in flight
+    /// all while the environment has two or more working keys; for a key with a daily budget it also takes a place among the key's requests in flight
     /// (<see cref="KeySpending.TryAdmit"/>), given back with <see cref="Done"/>, or is refused while those may spend what is left.
     /// </summary>
     public CallerCheck Admit(ApiKey key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (!_calls.TryEnter(key.Id, MaxInFlight))
+        if (!_calls.TryEnter(key.Id, Volatile.Read(ref _shared) ? MaxInFlight : int.MaxValue))
         {
             return new(CallerCheckResult.TooManyInFlight, key, TimeSpan.FromSeconds(1));
         }
@@ -152,7 +158,9 @@ public sealed partial class CallerKeys
     {
         var secret = _settings.Identity is { } identity ? (await identity.ReadIdentityAsync(cancellationToken).ConfigureAwait(false)).SubjectKey : [];
         var keys = await _settings.ApiKeys!.ListAsync(_settings.Manifest.App, null, cancellationToken).ConfigureAwait(false);
-        Volatile.Write(ref _table, new CallerKeyTable(secret, keys));
+        var table = new CallerKeyTable(secret, keys);
+        Volatile.Write(ref _shared, table.WorkingKeys(_settings.Environment) > 1);
+        Volatile.Write(ref _table, table);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot read the keys of {Environment} from the store; checking callers against the last keys read until it can (logged once): {Reason}")]

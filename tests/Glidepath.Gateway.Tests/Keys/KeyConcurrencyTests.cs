@@ -7,19 +7,19 @@ namespace Glidepath.Gateway.Tests.Keys;
 
 /// <summary>
 /// One key cannot hold every provider slot (attack trial D §4: sixteen long streams under one key made every other
-/// caller's request a 503 counted against the release): past its share, while another key has a request in flight, it
-/// gets a 429, refused before routing.
+/// caller's request a 503 counted against the release): past its share it gets a 429, refused before routing, when the
+/// environment has two or more working keys.
 /// </summary>
 public sealed class KeyConcurrencyTests
 {
     [Theory]
     [InlineData(CallerKeyTests.OpenAi)]
     [InlineData(CallerKeyTests.Anthropic)]
-    public async Task Chat_KeyPastItsShareWhileAnotherKeyIsServed_429ForItAloneUntilOneEnds(string path)
+    public async Task Chat_KeyHoldingItsShareOfTheSlots_429ForItAloneUntilOneEnds(string path)
     {
-        // The default share: half of the smallest max_concurrency among the providers (5 here), so 2 places per key.
+        // The default share: half of the smallest max_concurrency among the providers (4 here), so 2 places per key.
         await using var f = await GatewayFixture.CreateAsync(editManifest: y => y
-            .Replace("api_key_env: ANTHROPIC_API_KEY }", "api_key_env: ANTHROPIC_API_KEY, max_concurrency: 5 }", StringComparison.Ordinal)
+            .Replace("api_key_env: ANTHROPIC_API_KEY }", "api_key_env: ANTHROPIC_API_KEY, max_concurrency: 4 }", StringComparison.Ordinal)
             .Replace("api_key_env: OPENAI_API_KEY }", "api_key_env: OPENAI_API_KEY, max_concurrency: 6 }", StringComparison.Ordinal));
         var greedy = await Service(f).CreateAsync(f.Manifest.App, "staging", "greedy", null, null, "test", default);
         var other = await Service(f).CreateAsync(f.Manifest.App, "staging", "other", null, null, "test", default);
@@ -27,26 +27,21 @@ public sealed class KeyConcurrencyTests
         f.Models.For("stable-model").HoldAfterFirstUpdate = hold;
         await f.StartAsync(server: RequireKeys);
 
-        // Three long streams under one key, alone on the gateway: past its share it may use free slots (a deployment
-        // with one key keeps every slot); each holds its place until the upstream lets it finish.
-        var held = new List<HttpResponseMessage>();
-        for (var i = 0; i < 3; i++)
-        {
-            held.Add(await StreamAsync(f, path, greedy.Secret));
-        }
-
+        // Two long streams under one key: each holds its place until the upstream lets it finish.
+        var held = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => StreamAsync(f, path, greedy.Secret)));
         Assert.All(held, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
 
-        // Another caller is served, and while it has a request in flight the first key gets no new place past its share.
-        held.Add(await StreamAsync(f, path, other.Secret));
-        Assert.Equal(HttpStatusCode.OK, held[^1].StatusCode);
         using var refused = await SendAsync(f, path, greedy.Secret);
         var body = await refused.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.Equal("1", refused.Headers.GetValues("Retry-After").Single());
-        Assert.Contains("'greedy' has 2 or more requests calling the model at once", WireAssert.ErrorMessage(path, body), StringComparison.Ordinal);
+        Assert.Contains("'greedy' has 2 requests calling the model at once", WireAssert.ErrorMessage(path, body), StringComparison.Ordinal);
         Assert.Contains("rate_limit_error", body, StringComparison.Ordinal);
         Assert.False(refused.Headers.Contains("Glidepath-Trace")); // refused before routing: not a request of either arm
+
+        // Another caller is served meanwhile.
+        using var served = await StreamAsync(f, path, other.Secret);
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
 
         hold.SetResult();
         foreach (var r in held)
@@ -61,6 +56,33 @@ public sealed class KeyConcurrencyTests
             using var again = await SendAsync(f, path, greedy.Secret);
             return again.StatusCode == HttpStatusCode.OK;
         }, "the key's places never came back after its requests ended");
+    }
+
+    // A deployment whose one backend service holds the only key keeps every slot: the share is for several callers.
+    [Fact]
+    public async Task Chat_OnlyWorkingKeyPastItsShare_Served()
+    {
+        await using var f = await GatewayFixture.CreateAsync(editManifest: y => y
+            .Replace("api_key_env: ANTHROPIC_API_KEY }", "api_key_env: ANTHROPIC_API_KEY, max_concurrency: 4 }", StringComparison.Ordinal)
+            .Replace("api_key_env: OPENAI_API_KEY }", "api_key_env: OPENAI_API_KEY, max_concurrency: 6 }", StringComparison.Ordinal));
+        var only = await Service(f).CreateAsync(f.Manifest.App, "staging", "only", null, null, "test", default);
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        f.Models.For("stable-model").HoldAfterFirstUpdate = hold;
+        await f.StartAsync(server: RequireKeys);
+
+        var held = new List<HttpResponseMessage>();
+        for (var i = 0; i < 3; i++)
+        {
+            held.Add(await StreamAsync(f, CallerKeyTests.OpenAi, only.Secret));
+        }
+
+        Assert.All(held, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode)); // 3 in flight, past a share of 2
+        hold.SetResult();
+        foreach (var r in held)
+        {
+            await r.Content.ReadAsStringAsync();
+            r.Dispose();
+        }
     }
 
     private static Task<HttpResponseMessage> StreamAsync(GatewayFixture f, string path, string key)
