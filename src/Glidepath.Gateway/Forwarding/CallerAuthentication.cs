@@ -64,6 +64,12 @@ internal sealed class CallerAuthentication(CallerKeys keys, GatewayOptions optio
         }
 
         var check = keys.Admit(key);
+        if (check.Accepted)
+        {
+            // Recorded first: the endpoint gives the key's place back by it, whatever happens next.
+            state.AdmittedKeyId = key.Id;
+        }
+
         if (check.InFlight)
         {
             http.Response.RegisterForDispose(new InFlightRequest(keys, key.Id));
@@ -71,7 +77,6 @@ internal sealed class CallerAuthentication(CallerKeys keys, GatewayOptions optio
 
         if (check.Accepted)
         {
-            state.AdmittedKeyId = key.Id;
             return true;
         }
 

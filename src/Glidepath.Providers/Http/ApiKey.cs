@@ -28,8 +28,14 @@ internal static class ApiKey
         return value.Trim();
     }
 
-    /// <summary>The shortest run of a key's characters that <see cref="Scrub"/> removes on its own (a shorter key: the whole key).</summary>
+    /// <summary>The shortest run of a key's characters that <see cref="Scrub"/> removes on its own.</summary>
     public const int MinFragment = 8;
+
+    /// <summary>The shortest key whose fragments and other-case copies <see cref="Scrub"/> removes; a shorter one only whole.</summary>
+    public const int MinFragmentKey = 20;
+
+    /// <summary>The shortest key <see cref="Scrub"/> looks for at all: a 1–3 character placeholder is no secret, and removing it garbles every message.</summary>
+    public const int MinShortKey = 4;
 
     /// <summary>The shortest end of a key that <see cref="Scrub"/> removes: how providers show a key (<c>…wxyz</c>), with margin.</summary>
     public const int MinTail = 6;
@@ -41,13 +47,20 @@ internal static class ApiKey
     /// </summary>
     public static string Scrub(string text, string? key)
     {
-        if (string.IsNullOrEmpty(key) || string.IsNullOrEmpty(text))
+        if (string.IsNullOrEmpty(key) || string.IsNullOrEmpty(text) || key.Length < MinShortKey)
         {
             return text;
         }
 
-        var min = Math.Min(MinFragment, key.Length);
-        var minTail = Math.Min(MinTail, key.Length);
+        if (key.Length < MinFragmentKey)
+        {
+            // A short key (a local server's placeholder: EMPTY, ollama, not-needed) is removed whole, as written: its
+            // fragments, or the key in another case, are ordinary words of the message.
+            return text.Replace(key, "[redacted]", StringComparison.Ordinal);
+        }
+
+        var min = MinFragment;
+        var minTail = MinTail;
         var hidden = new bool[text.Length];
         var any = false;
 

@@ -38,6 +38,7 @@ internal sealed partial class ShadowMirror : BackgroundService
     private readonly TimeProvider _time;
     private readonly Func<ChatService> _service;
     private readonly ILogger<ShadowMirror> _logger;
+    private bool _stopping;
     private readonly Lazy<PairwiseJudge?> _judge;
     private readonly ConcurrentDictionary<string, ShadowBudget> _budgets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _candidateFailureLogged = new(StringComparer.Ordinal);
@@ -96,7 +97,8 @@ internal sealed partial class ShadowMirror : BackgroundService
     {
         if (!_queue.Writer.TryWrite(job))
         {
-            _counters.Drop(ShadowCounters.QueueFull);
+            // Refused by a full queue, or by one closed at the stop (an answer that completed after it).
+            _counters.Drop(Volatile.Read(ref _stopping) ? ShadowCounters.Stopped : ShadowCounters.QueueFull);
         }
     }
 
@@ -124,6 +126,8 @@ internal sealed partial class ShadowMirror : BackgroundService
     /// </summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        Volatile.Write(ref _stopping, true);
+        _queue.Writer.TryComplete();
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         DropQueued(0);
     }

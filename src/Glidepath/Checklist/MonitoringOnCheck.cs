@@ -60,6 +60,18 @@ internal sealed class MonitoringOnCheck(Manifest manifest, IGlidepathStore store
             {
                 parts.Add(string.Create(Inv, $"{errors.Count(e => e is null)} of the {scored.Count} newest scored trace(s) scored without error"));
             }
+            else
+            {
+                // None scored: with enough answered traces that is not chance (expecting 5 or more, none comes with
+                // probability e^-5 < 0.7%), but scoring that does not happen — a full scorer queue, a gateway without it.
+                var answered = (await store.Traces.ListAsync(recent with { Limit = ScoredTracesRead }, ct).ConfigureAwait(false)).Count(t => t.Status == 200);
+                var expected = answered * manifest.Online!.SampleRate;
+                if (expected >= 5)
+                {
+                    fixes.Add("find why nothing is scored (glidepath serve's log, and /readyz's online scoring counters)");
+                    parts.Add(string.Create(Inv, $"none of the {answered} newest answered trace(s) of {release.Name} in the last {options.TracesWithin.TotalMinutes:0} minutes was scored online, where about {expected:0} would be at sample_rate {manifest.Online.SampleRate:0.###}"));
+                }
+            }
         }
 
         // The fix names only what is missing: a hint to turn on scoring that is on sends the reader the wrong way.

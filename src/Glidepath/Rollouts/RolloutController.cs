@@ -16,8 +16,9 @@ public sealed class RolloutController(IRolloutStore rollouts, IEnvironmentStore 
 {
     public const string Actor = "controller";
 
-    // Whether this controller held each environment's lease at its last look, so a change is reported once.
-    private readonly Dictionary<(string App, string Environment), bool> _holding = [];
+    // Whether this controller held each rollout's lease at its last look, so a change is reported once (a tick and a
+    // shutdown's ReleaseLeasesAsync may run at once).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _holding = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Told, once per change, when this controller takes an environment's lease ("Controlling …") or finds another
@@ -151,7 +152,7 @@ public sealed class RolloutController(IRolloutStore rollouts, IEnvironmentStore 
 
     private async Task ReportLeaseAsync(Rollout rollout, bool holds, CancellationToken cancellationToken)
     {
-        var key = (rollout.App, rollout.Environment);
+        var key = rollout.Id;
         if (_holding.TryGetValue(key, out var held) && held == holds)
         {
             return;

@@ -235,8 +235,17 @@ public sealed class RolloutService(
         JudgeDecision? judged = null;
         if (judge)
         {
-            var (canaryStep, stableStep, _, _) = await RolloutArms.StepAsync(traces, rollout, cancellationToken).ConfigureAwait(false);
-            judged = new Judge(JudgePolicy.From(rollout.Plan)).Decide(canaryStep, stableStep, now - rollout.StepStartedAt);
+            // The judge's view is kept as evidence only: an abort in an incident must not fail because the
+            // step's traces cannot be read now; the decision then says so.
+            try
+            {
+                var (canaryStep, stableStep, _, _) = await RolloutArms.StepAsync(traces, rollout, cancellationToken).ConfigureAwait(false);
+                judged = new Judge(JudgePolicy.From(rollout.Plan)).Decide(canaryStep, stableStep, now - rollout.StepStartedAt);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                reason = $"{reason} (the judge's evidence of the step could not be read: {ex.Message})";
+            }
         }
 
         // A decision records the step it was made at (the step a promote left), as the controller's decisions do.

@@ -249,6 +249,22 @@ public sealed class ChecklistCliTests
         Assert.Contains("1 of the 6 newest scored trace(s) scored without error", row.GetProperty("measured").GetString(), StringComparison.Ordinal);
     }
 
+    // Review: traces arriving and scoring configured, but not one scored (a full scorer queue, a gateway without it).
+    [Fact]
+    public async Task Checklist_ManyAnsweredTracesNoneScored_MonitoringRowFails()
+    {
+        await using var app = await ScenarioAsync(null);
+        var now = app.Time.GetUtcNow();
+        await app.WriteTracesAsync("production", "v2", now.AddMinutes(-2), TimeSpan.FromSeconds(2), 40, shape: (_, t) => t with { Arm = "canary" });
+
+        var (code, json) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "after");
+
+        Assert.Equal(1, code);
+        var row = Row(json, "monitoring on");
+        Assert.Equal("fail", row.GetProperty("status").GetString());
+        Assert.Contains("was scored online, where about", row.GetProperty("measured").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Checklist_StageBefore_OnlyTheFourBeforeRowsAndTextNamesTheAction()
     {

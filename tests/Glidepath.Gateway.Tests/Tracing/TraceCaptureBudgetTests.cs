@@ -17,7 +17,10 @@ public sealed class TraceCaptureBudgetTests
     public async Task TryEnqueue_StoreStalledAndLargeCapturedBodies_CapturedBytesStayUnderTheBudgetAndLaterTracesKeepMetadata()
     {
         var text = new string('a', 200_000); // about 400 KB of captured text per trace, as .NET holds it
-        await using var f = await GatewayFixture.CreateAsync(editManifest: y => y.Replace("content: sampled", "content: all", StringComparison.Ordinal));
+        await using var f = await GatewayFixture.CreateAsync(editManifest: y => y
+            .Replace("content: sampled", "content: all", StringComparison.Ordinal)
+            // No online scoring: a sampled trace would reach the queue through the scorer's loop, out of request order.
+            .Replace("sample_rate: 0.2", "sample_rate: 0", StringComparison.Ordinal));
         var store = new GatedTraceStore(f.Store.Traces); // stalled: the writer holds its first batch, the rest wait in the queue
         await f.StartAsync(s => s with { Traces = store, TraceCaptureBudgetBytes = Budget });
         var ids = new List<string>();

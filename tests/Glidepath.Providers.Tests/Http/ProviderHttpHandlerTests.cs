@@ -52,4 +52,12 @@ public sealed class ProviderHttpHandlerTests
     public void Scrub_FragmentsOfEightOrMoreInAnyCase_Redacted(string said, string expected) =>
         // Attack trial D, finding 6: a long echoed prefix left 16 of 32 characters, an upper-cased copy all of them.
         Assert.Equal(expected, ApiKey.Scrub(said, "7f3c9a2b4d5e6f708192a3b4c5d6e7f8"));
+
+    [Theory]
+    [InlineData("EMPTY", "the messages array is empty; key EMPTY refused", "the messages array is empty; key [redacted] refused")]
+    [InlineData("ollama", "model not found, try ollama pull; key ollama", "model not found, try [redacted] pull; key [redacted]")]
+    [InlineData("x", "max_tokens exceeds the context", "max_tokens exceeds the context")]
+    public void Scrub_ShortPlaceholderKey_RemovedOnlyWholeAsWritten(string key, string said, string expected) =>
+        // Review: a local server's placeholder key (EMPTY, x) in any case, or its fragments, are ordinary words.
+        Assert.Equal(expected, ApiKey.Scrub(said, key));
 }

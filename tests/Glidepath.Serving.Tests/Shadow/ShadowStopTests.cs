@@ -68,8 +68,11 @@ public sealed class ShadowStopTests
         }
 
         await mirror.StopAsync(CancellationToken.None);
-
         Assert.Equal((2L, 2L, 0L), (mirror.Counters.DroppedFor(ShadowCounters.Stopped), mirror.Dropped, mirror.Mirrored));
+
+        // An answer that completes after the stop is counted too, as stopped (not as a full queue).
+        mirror.Offer(new ShadowJob(shadow, [new ChatMessage(ChatRole.User, "Can I return shoes?")], new ChatOptions(), null, Stable(2), "Yes."));
+        Assert.Equal((3L, 0L), (mirror.Counters.DroppedFor(ShadowCounters.Stopped), mirror.Counters.DroppedFor(ShadowCounters.QueueFull)));
     }
 
     private static TraceRecord Stable(int i) => new()

@@ -35,6 +35,11 @@ internal static class ProvidersSection
             {
                 r.Error(YamlNodeReader.Get(pm, "base_url"), $"base_url '{Glidepath.Errors.ShownUrl.Of(baseUrl)}' is not an absolute URL; expected e.g. https://api.openai.com/v1");
             }
+            else if (parsed is not null && parsed.Scheme != Uri.UriSchemeHttp && parsed.Scheme != Uri.UriSchemeHttps)
+            {
+                // "user:pass@host" parses as scheme "user" with the password in its path: only http(s) reaches a provider.
+                r.Error(YamlNodeReader.Get(pm, "base_url"), $"base_url must be an http:// or https:// URL; expected e.g. https://api.openai.com/v1");
+            }
             else if (parsed is { UserInfo.Length: > 0 })
             {
                 // The HTTP client never sends a user part, and the manifest is shared (git, CI): a password there is only

@@ -76,6 +76,20 @@ public sealed class ProvidersSectionTests
         Assert.DoesNotContain("QSECRET", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("ubuser:UBPASS@127.0.0.1:18099/v1")]
+    [InlineData("ftp://127.0.0.1/v1")]
+    public void Parse_BaseUrlNotHttp_RejectedAtItsLineWithoutItsText(string url)
+    {
+        // Review: "user:pass@host" without a scheme parses as scheme "user" with the password in its path.
+        var (_, errors) = Read($"providers: {{ openai: {{ base_url: '{url}' }} }}\n",
+            (r, m) => ProvidersSection.Parse(r, m.Children["providers"], "providers"));
+
+        var error = Assert.Single(errors).ToString();
+        Assert.StartsWith("glidepath.yaml:1:34: base_url must be an http:// or https:// URL", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("UBPASS", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Parse_NoSection_IsEmpty()
     {
