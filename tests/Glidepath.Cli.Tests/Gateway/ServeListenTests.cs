@@ -50,7 +50,7 @@ public sealed class ServeListenTests
     [Theory]
     [InlineData("--require-keys", "http://127.0.0.1:0")]
     [InlineData(null, "http://0.0.0.0:0")]
-    public async Task Serve_KeysRequiredButNone_OneLineExit2WithoutTheHostsLog(string? flag, string url)
+    public async Task Serve_KeysRequiredButNone_OneLineExit4WithoutTheHostsLog(string? flag, string url)
     {
         await using var app = await EnvApp.CreateAsync(0);
 
@@ -58,7 +58,7 @@ public sealed class ServeListenTests
             ? await app.RunAsync("serve", "--env", "staging", "--urls", url)
             : await app.RunAsync("serve", "--env", "staging", flag, "--urls", url);
 
-        Assert.True(code == ExitCodes.BadInput, $"exit {code}: {stdout}\n{stderr}");
+        Assert.True(code == ExitCodes.Refused, $"exit {code}: {stdout}\n{stderr}");
         Assert.StartsWith("error: the gateway for 'staging' requires callers' keys", stderr, StringComparison.Ordinal);
         Assert.Single(stderr.Trim().Split('\n'));
         Assert.Equal("", stdout);
