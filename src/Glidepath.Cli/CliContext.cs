@@ -66,7 +66,7 @@ internal sealed class CliContext : IAsyncDisposable
 
         if (Remote is { } remote)
         {
-            throw new BadInputException($"'{CommandPath()}' works on the store itself and cannot talk to --server {remote.Server} yet; run it where the store is, or without --server / {Glidepath.Cli.Remote.RemoteAdmin.ServerVariable}");
+            throw new BadInputException($"'{CommandPath()}' works on the store itself and cannot talk to --server {remote.Shown} yet; run it where the store is, or without --server / {Glidepath.Cli.Remote.RemoteAdmin.ServerVariable}");
         }
 
         var location = StoreLocation();

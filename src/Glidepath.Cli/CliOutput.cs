@@ -219,7 +219,10 @@ internal sealed class CliOutput
         }
     }
 
-    /// <summary>A unified diff, coloured on a terminal.</summary>
+    /// <summary>
+    /// A unified diff, coloured on a terminal. Each line is escaped as <c>release show</c> escapes a file
+    /// (<see cref="RecordedText.Escaped"/>): a change's bytes or file name cannot erase the line a reviewer must see.
+    /// </summary>
     public void Diff(string diff)
     {
         if (IsJson)
@@ -227,8 +230,9 @@ internal sealed class CliOutput
             return;
         }
 
-        foreach (var line in diff.TrimEnd('\n').Split('\n'))
+        foreach (var raw in diff.TrimEnd('\n').Split('\n'))
         {
+            var line = RecordedText.Escaped(raw, keepLineBreaks: true);
             if (_ansi is null)
             {
                 _env.Stdout.WriteLine(line);

@@ -98,8 +98,25 @@ public sealed record ServingOptions
     /// </summary>
     public TimeSpan ProviderQueueWait { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Most requests one caller's key may have calling the model at once; more is a 429 with <c>Retry-After</c>, refused
+    /// before routing like a key's rate limit. Null: half of the smallest <c>max_concurrency</c> among the providers the
+    /// manifest configures for the environment (16 by default, so 8), at least 1. Requests without a key are not limited.
+    /// </summary>
+    public int? KeyMaxInFlight { get; init; }
+
     /// <summary>Traces waiting for the batch writer; when full, new traces are dropped and counted, never waited for.</summary>
     public int TraceQueueCapacity { get; init; } = 10_000;
+
+    /// <summary>256 MiB: the default of <see cref="TraceCaptureBudgetBytes"/>.</summary>
+    public const long DefaultTraceCaptureBudgetBytes = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// Most bytes of captured content (input and output text, two bytes a character as held in memory) that traces not yet
+    /// written may hold: the queue is bounded in number (<see cref="TraceQueueCapacity"/>), but one trace of a 4 MiB request
+    /// holds about 8 MiB. Past it a trace is queued without its content, which it says (<c>capture_dropped</c>), and counted.
+    /// </summary>
+    public long TraceCaptureBudgetBytes { get; init; } = DefaultTraceCaptureBudgetBytes;
 
     /// <summary>
     /// Most traces in one write transaction. Under load a batch fills before the flush interval, so this sets how many
@@ -133,6 +150,16 @@ public sealed record ServingOptions
         if (ShadowQueueCapacity < 1)
         {
             throw new BadInputException($"serving option {nameof(ShadowQueueCapacity)} is {ShadowQueueCapacity}; expected at least 1");
+        }
+
+        if (KeyMaxInFlight is < 1)
+        {
+            throw new BadInputException($"serving option {nameof(KeyMaxInFlight)} is {KeyMaxInFlight}; expected at least 1, or null for half of the providers' slots");
+        }
+
+        if (TraceCaptureBudgetBytes < 0)
+        {
+            throw new BadInputException($"serving option {nameof(TraceCaptureBudgetBytes)} is {TraceCaptureBudgetBytes}; expected zero (capture nothing while traces wait) or more");
         }
 
         if (TraceQueueCapacity < 1 || TraceBatchSize < 1)

@@ -38,7 +38,7 @@ public static class ServingServiceCollectionExtensions
         services.AddSingleton(new SubjectHasher([]));
         services.AddSingleton<ControlPlaneStatus>();
         services.AddSingleton<ServingReleases>();
-        services.AddSingleton(new TraceQueue(options.TraceQueueCapacity));
+        services.AddSingleton(new TraceQueue(options.TraceQueueCapacity, options.TraceCaptureBudgetBytes));
         services.AddSingleton(sp => new ServingTelemetry(
             sp.GetService<IMeterFactory>(), sp.GetRequiredService<RoutingTableSource>(), sp.GetRequiredService<ControlPlaneStatus>(), sp.GetRequiredService<TraceQueue>()));
         services.AddSingleton(new ContentCapture(options.Manifest.Capture, options.Manifest.Online?.SampleRate ?? 0.1));
@@ -92,9 +92,15 @@ public static class ServingServiceCollectionExtensions
     {
         if (options.Rollouts is { } rollouts && options.RolloutController is { } controllerOptions)
         {
-            services.AddHostedService(sp => new RolloutControllerService(
-                new RolloutController(rollouts, options.Environments, options.Traces, options.Time, controllerOptions),
-                controllerOptions, options, sp.GetRequiredService<ILogger<RolloutControllerService>>()));
+            services.AddHostedService(sp =>
+            {
+                var logger = sp.GetRequiredService<ILogger<RolloutControllerService>>();
+                var controller = new RolloutController(rollouts, options.Environments, options.Traces, options.Time, controllerOptions)
+                {
+                    LeaseChanged = text => RolloutControllerService.LogLease(logger, text),
+                };
+                return new RolloutControllerService(controller, controllerOptions, options, logger);
+            });
         }
 
         services.AddHostedService<DriftCheckService>();

@@ -33,6 +33,8 @@ public sealed class ServingTelemetry : IDisposable
 
         // Observable, so the series exists from the first scrape and an alert on drops has a baseline.
         _meter.CreateObservableCounter("glidepath.traces.dropped", () => queue.Dropped, "{trace}", "Traces dropped because the queue was full or the store failed");
+        _meter.CreateObservableCounter("glidepath.traces.capture_dropped", () => queue.CaptureDropped, "{trace}", "Traces queued without their captured content: the queue held its budget of captured bytes");
+        _meter.CreateObservableGauge("glidepath.traces.captured_bytes", () => queue.CapturedBytes, "By", "Bytes of captured content held by traces not yet written to the store");
         _meter.CreateObservableGauge("glidepath.routing.revision", () => routes.Current?.Revision ?? 0, "{revision}", "Environment revision the routing table was built from");
         _meter.CreateObservableGauge("glidepath.control_plane.stale", () => status.Current.Stale ? 1 : 0, null, "1 while the store cannot be read and the last routing table is served");
         _meter.CreateObservableGauge("glidepath.traces.queued", () => queue.Unwritten, "{trace}", "Traces not yet written to the store: the queue and the batch the writer holds");

@@ -24,7 +24,7 @@ internal sealed class PostgresAccessTokenStore(PostgresDatabase database) : IAcc
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             // The id or hash is taken (random, so practically never), or the name is in use.
-            throw new PolicyException($"'{token.App}' already has a token named '{token.Name}' that is not revoked; revoke it first ('glidepath tokens revoke {token.Name}') or choose another name", ex);
+            throw new PolicyException($"the token name '{token.Name}' is not available (names are unique across the app's environments, in any case); choose another name", ex);
         }
     }
 

@@ -34,6 +34,10 @@ internal sealed class PostgresMonitorStore(PostgresDatabase database) : IMonitor
     public Task<IReadOnlyList<DriftAlert>> ListAlertsAsync(string app, string environment, int limit, CancellationToken cancellationToken) =>
         QueryAsync("app = @app AND environment = @env", Math.Max(1, limit), cancellationToken, ("app", app), ("env", environment));
 
+    public Task<IReadOnlyList<DriftAlert>> ListAlertsSinceAsync(string app, string environment, string releaseId, DateTimeOffset since, CancellationToken cancellationToken) =>
+        QueryAsync("app = @app AND environment = @env AND release_id = @rel AND raised_at >= @since", null, cancellationToken,
+            ("app", app), ("env", environment), ("rel", releaseId), ("since", Iso(since)));
+
     public async Task<DriftAlert?> LatestAlertAsync(string app, string environment, string releaseId, string metric, CancellationToken cancellationToken) =>
         (await QueryAsync("app = @app AND environment = @env AND release_id = @rel AND metric = @metric", 1, cancellationToken,
             ("app", app), ("env", environment), ("rel", releaseId), ("metric", metric)).ConfigureAwait(false)).FirstOrDefault();
@@ -78,16 +82,21 @@ internal sealed class PostgresMonitorStore(PostgresDatabase database) : IMonitor
         return known == 0 || isOriginal ? null : firstSeen;
     }
 
-    private async Task<IReadOnlyList<DriftAlert>> QueryAsync(string where, int limit, CancellationToken cancellationToken, params (string Name, object Value)[] args)
+    /// <summary>Alerts matching <paramref name="where"/>, newest first; a null <paramref name="limit"/> is no limit (LIMIT ALL).</summary>
+    private async Task<IReadOnlyList<DriftAlert>> QueryAsync(string where, int? limit, CancellationToken cancellationToken, params (string Name, object Value)[] args)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = connection.Command($"SELECT {Columns} FROM monitor_alerts WHERE {where} ORDER BY raised_at DESC, seq DESC LIMIT @limit");
+        await using var cmd = connection.Command($"SELECT {Columns} FROM monitor_alerts WHERE {where} ORDER BY raised_at DESC, seq DESC LIMIT {(limit is null ? "ALL" : "@limit")}");
         foreach (var (name, value) in args)
         {
             cmd.With(name, value);
         }
 
-        cmd.With("limit", limit);
+        if (limit is { } l)
+        {
+            cmd.With("limit", l);
+        }
+
         var list = new List<DriftAlert>();
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -47,6 +47,7 @@ internal static class PostgresTraceCopy
             await Text(copy, t.UpstreamMessage, cancellationToken).ConfigureAwait(false);
             await Text(copy, t.KeyId, cancellationToken).ConfigureAwait(false);
             await Text(copy, t.KeyName, cancellationToken).ConfigureAwait(false);
+            await Text(copy, t.CaptureDropped, cancellationToken).ConfigureAwait(false);
             await copy.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
         }
 

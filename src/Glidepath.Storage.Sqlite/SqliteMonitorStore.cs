@@ -49,6 +49,10 @@ internal sealed class SqliteMonitorStore(SqliteDatabase database) : IMonitorStor
     public Task<IReadOnlyList<DriftAlert>> ListAlertsAsync(string app, string environment, int limit, CancellationToken cancellationToken) =>
         QueryAsync("app = $app AND environment = $env", Math.Max(1, limit), cancellationToken, ("$app", app), ("$env", environment));
 
+    public Task<IReadOnlyList<DriftAlert>> ListAlertsSinceAsync(string app, string environment, string releaseId, DateTimeOffset since, CancellationToken cancellationToken) =>
+        QueryAsync("app = $app AND environment = $env AND release_id = $rel AND raised_at >= $since", -1, cancellationToken,
+            ("$app", app), ("$env", environment), ("$rel", releaseId), ("$since", Iso(since)));
+
     public async Task<DriftAlert?> LatestAlertAsync(string app, string environment, string releaseId, string metric, CancellationToken cancellationToken) =>
         (await QueryAsync("app = $app AND environment = $env AND release_id = $rel AND metric = $metric", 1, cancellationToken,
             ("$app", app), ("$env", environment), ("$rel", releaseId), ("$metric", metric)).ConfigureAwait(false)).FirstOrDefault();
@@ -94,6 +98,7 @@ internal sealed class SqliteMonitorStore(SqliteDatabase database) : IMonitorStor
         return known == 0 || isOriginal ? null : firstSeen;
     }
 
+    /// <summary>Alerts matching <paramref name="where"/>, newest first; a negative <paramref name="limit"/> is no limit (SQLite's LIMIT -1).</summary>
     private async Task<IReadOnlyList<DriftAlert>> QueryAsync(string where, int limit, CancellationToken cancellationToken, params (string Name, object Value)[] args)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -11,7 +11,9 @@ public sealed class DashboardSecurityTests
     [InlineData("https://DASH.example", null, true)]
     [InlineData(null, "same-origin", true)]
     [InlineData("https://dash.example", "same-origin", true)]
-    [InlineData(null, "none", true)]
+    [InlineData(null, "none", false)]
+    [InlineData("https://dash.example", "none", true)]
+    [InlineData("https://evil.example", "none", false)]
     [InlineData(null, null, false)]
     [InlineData("https://evil.example", null, false)]
     [InlineData("http://dash.example", null, false)]
@@ -45,6 +47,6 @@ public sealed class DashboardSecurityTests
         http.Request.Scheme = "https";
         http.Request.Host = new HostString("dash.example");
 
-        Assert.Contains("no Origin or Sec-Fetch-Site header", DashboardSecurity.CrossOriginRefusal(http.Request), StringComparison.Ordinal);
+        Assert.Contains("no Origin or Sec-Fetch-Site header saying this origin", DashboardSecurity.CrossOriginRefusal(http.Request), StringComparison.Ordinal);
     }
 }

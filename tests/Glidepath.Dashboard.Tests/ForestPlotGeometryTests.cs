@@ -13,6 +13,16 @@ public sealed class ForestPlotGeometryTests
         Tolerance = tolerance, ToleranceText = "t", Verdict = verdict, Alpha = 0.025,
     };
 
+    // A no_traffic alert's evidence (0 requests vs 200 per earlier window, m = 9) drawn as an interval shaded harm above 9.
+    [Theory]
+    [InlineData("ratio", true)]
+    [InlineData("difference", true)]
+    [InlineData("count", false)]
+    public void Draws_CountScaleOfNoTraffic_NotAnIntervalToPlot(string scale, bool drawn)
+    {
+        Assert.Equal(drawn, ForestPlotGeometry.Draws(Evidence(scale, 9, 0, 200, 200, "harm")));
+    }
+
     [Fact]
     public void Build_IncreaseTolerance_ShadesFromTheToleranceToTheRight()
     {

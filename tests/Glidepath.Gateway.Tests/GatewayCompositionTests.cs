@@ -19,6 +19,7 @@ public sealed class GatewayCompositionTests
     public async Task MapGlidepathGateway_HostAddsAFilterAndARouteToTheGroup_BothApplyWithoutEditingTheEndpoints()
     {
         await using var f = await GatewayFixture.CreateAsync();
+        f.ShowRoutingHeaders();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls("http://127.0.0.1:0");

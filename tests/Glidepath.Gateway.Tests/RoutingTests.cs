@@ -11,6 +11,7 @@ public sealed class RoutingTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _f = await GatewayFixture.CreateAsync();
+        _f.ShowRoutingHeaders();
         await _f.StartAsync();
     }
 

@@ -12,6 +12,7 @@ public sealed class FailStaticTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _app = await SampleApp.CreateAsync();
+        _app.ShowRoutingHeaders();
         await _app.StartGatewayAsync();
     }
 

@@ -17,6 +17,7 @@ public sealed class OfficialSdkTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _app = await SampleApp.CreateAsync();
+        _app.ShowRoutingHeaders();
         await _app.StartGatewayAsync();
     }
 

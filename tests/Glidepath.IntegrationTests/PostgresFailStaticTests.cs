@@ -36,6 +36,7 @@ public sealed class PostgresFailStaticTests : IAsyncLifetime
     {
         _db = await TestPostgres.CreateDatabaseAsync();
         _app = await SampleApp.CreateAsync(storeLocation: _db.ConnectionString);
+        _app.ShowRoutingHeaders();
         var direct = new NpgsqlConnectionStringBuilder(_db.ConnectionString);
         _relay = new TcpRelay(direct.Host!, direct.Port);
         var relayed = new NpgsqlConnectionStringBuilder(_db.ConnectionString) { Host = "127.0.0.1", Port = _relay.Port, Timeout = 3 }.ConnectionString;

@@ -24,6 +24,7 @@ public sealed class PostgresRollbackPushTests : IAsyncLifetime
         _db = await TestPostgres.CreateDatabaseAsync();
         _app = await SampleApp.CreateAsync(storeLocation: _db.ConnectionString);
         Assert.Equal(0, (await _app.CliAsync("deploy", "v2", "--env", "staging")).Exit);
+        _app.ShowRoutingHeaders();
         await _app.StartGatewayAsync(pollInterval: HourLongPoll);
     }
 

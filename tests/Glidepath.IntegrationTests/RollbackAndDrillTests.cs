@@ -12,11 +12,9 @@ public sealed class RollbackAndDrillTests : IAsyncLifetime
     private SampleApp _app = null!;
     private readonly HttpClient _http = new();
 
-    public async Task InitializeAsync()
-    {
-        _app = await SampleApp.CreateAsync();
-        await _app.StartGatewayAsync();
-    }
+    // Each test starts the gateway it needs: the rollback test reads the release of ordinary answers (routing_headers
+    // on); the drill runs against the default, where only its route probes name the release.
+    public async Task InitializeAsync() => _app = await SampleApp.CreateAsync();
 
     public async Task DisposeAsync()
     {
@@ -35,6 +33,8 @@ public sealed class RollbackAndDrillTests : IAsyncLifetime
     [Fact]
     public async Task CliRollback_RunningGateway_ServesPreviousReleaseWithinOneSecond()
     {
+        _app.ShowRoutingHeaders();
+        await _app.StartGatewayAsync();
         var v1 = await _app.ReleaseLabelAsync(1);
         var v2 = await _app.ReleaseLabelAsync(2);
         Assert.Equal(0, (await _app.CliAsync("deploy", "v2", "--env", "staging")).Exit);
@@ -60,6 +60,7 @@ public sealed class RollbackAndDrillTests : IAsyncLifetime
     [Fact]
     public async Task Drill_RunningGateway_PassesAndIsRecordedInHistory()
     {
+        await _app.StartGatewayAsync();
         var (exit, stdout, stderr) = await _app.CliAsync("drill", "--env", "staging", "--gateway", _app.Url, "--candidate", "v2", "--format", "json");
 
         Assert.True(exit == 0, stderr + stdout);
@@ -76,10 +77,15 @@ public sealed class RollbackAndDrillTests : IAsyncLifetime
         Assert.Equal("result", details.RootElement.GetProperty("phase").GetString());
         Assert.True(details.RootElement.GetProperty("passed").GetBoolean());
 
-        // The drill leaves the environment as it found it: v1 stable, no canary.
+        // The drill leaves the environment as it found it: v1 stable, no canary. The answer names no release here
+        // (routing_headers is off): its trace does.
         var state = await _app.Store.Environments.GetAsync("support-agent", "staging", default);
         Assert.Null(state.Canary);
-        Assert.Equal(await _app.ReleaseLabelAsync(1), await ServedReleaseAsync());
+        using var response = await _http.PostAsync(_app.Url + "/v1/chat/completions",
+            SampleApp.Json("""{"model":"support-agent","messages":[{"role":"user","content":"How long does shipping take?"}]}"""));
+        Assert.False(response.Headers.Contains("Glidepath-Release"));
+        var trace = await StoreWait.TraceAsync(_app.Store, response.Headers.GetValues("Glidepath-Trace").Single());
+        Assert.Equal((await _app.Store.Releases.GetByVersionAsync("support-agent", 1, default))!.Id, trace.ReleaseId);
     }
 
     [Fact]
@@ -135,6 +141,7 @@ public sealed class RollbackAndDrillTests : IAsyncLifetime
     [Fact]
     public async Task Drill_Production_RefusedWithoutAllowProduction()
     {
+        await _app.StartGatewayAsync();
         var (exit, _, stderr) = await _app.CliAsync("drill", "--env", "production", "--gateway", _app.Url);
 
         Assert.Equal(4, exit);

@@ -37,6 +37,7 @@ public sealed class RolloutTests : IAsyncLifetime
             .Replace("cost_per_call: { max_ratio: 1.15 }", "cost_per_call: { max_ratio: 3 }", StringComparison.Ordinal)
             .Replace("min_requests: 200", "min_requests: 100", StringComparison.Ordinal));
         Assert.Equal(0, (await _app.CliAsync("promote", "v1", "--env", "production")).Exit);
+        _app.ShowRoutingHeaders();
     }
 
     public async Task DisposeAsync()

@@ -63,6 +63,19 @@ internal sealed class SampleApp : IAsyncDisposable
 
     public string ManifestPath => Path.Combine(Directory, "glidepath.yaml");
 
+    /// <summary>
+    /// Sets <c>routing_headers: true</c> on both environments, so every answer names its release and arm (off by default):
+    /// for tests that read which release or arm served a request. Call before the gateway starts.
+    /// </summary>
+    public void ShowRoutingHeaders()
+    {
+        const string RequestVars = "    request_vars: [customer_tier]";
+        var yaml = File.ReadAllText(ManifestPath);
+        Assert.Equal(2, yaml.Split(RequestVars).Length - 1);
+        File.WriteAllText(ManifestPath, yaml.Replace(RequestVars, "    routing_headers: true\n" + RequestVars, StringComparison.Ordinal));
+        Manifest = ManifestParser.Load(ManifestPath);
+    }
+
     /// <param name="requireKeys">Whether callers need a key (gpk_…), as on a non-loopback bind.</param>
     /// <param name="pollInterval">How often the gateway polls the store (default 200 ms).</param>
     public async Task StartGatewayAsync(bool requireKeys = false, TimeSpan? pollInterval = null)

@@ -153,7 +153,7 @@ public sealed class SdkRolloutTests(ITestOutputHelper output) : IAsyncLifetime
         var controller = ChildProcess.Start("glidepath controller", dll, _app.Directory,
             "--manifest", _app.ManifestPath, "controller", "--env", "production", "--interval", "200ms", "--monitor-interval", "0");
         _processes.Add(controller);
-        await controller.WaitForAsync(new Regex("Controlling rollouts of support-agent@production"), TimeSpan.FromSeconds(60));
+        await controller.WaitForAsync(new Regex("Rollout controller of support-agent@production started"), TimeSpan.FromSeconds(60));
     }
 
     /// <summary>Asks <paramref name="app"/> as <paramref name="subject"/>: the status and the arm and release that answered.</summary>

@@ -40,6 +40,7 @@ public sealed class ShadowTests(Xunit.Abstractions.ITestOutputHelper output) : I
             "options: { first_token_ms: 1, tokens_per_second: 100000, faults: { error_rate: 0.3 } }",
             StringComparison.Ordinal));
         await _app.CliAsync("release", "create", "-m", "v4: v3 with the sim failing three calls in ten");
+        _app.ShowRoutingHeaders();
         _models = new ModelClientFactory(TimeProvider.System, PriceTable.For(_app.Manifest));
         _gateway = await GatewayServer.StartAsync(ServingOptions.For(_app.Store, _app.Manifest, "production", _models) with
         {

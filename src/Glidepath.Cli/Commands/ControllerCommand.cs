@@ -103,7 +103,9 @@ internal static class ControllerCommand
                 ctx.Output.Json(new { app = manifest.App, environment = spec.Name, store = store.Location, holder, interval_ms = every.TotalMilliseconds, monitor_interval_ms = monitorEvery.TotalMilliseconds });
             }
 
-            ctx.Output.Note($"Controlling rollouts of {manifest.App}@{spec.Name} every {parse.GetValue(interval)} (store {store.Location}, drift check {(monitorEvery > TimeSpan.Zero ? "every " + monitorRaw : "off")}); Ctrl-C stops.");
+            // Started is not controlling: another process may hold the lease. The controller says "Controlling …" when it
+            // takes the lease and "On standby …" (naming the holder) when another holds it.
+            ctx.Output.Note($"Rollout controller of {manifest.App}@{spec.Name} started, judging every {parse.GetValue(interval)} while it holds the environment's lease (store {store.Location}, drift check {(monitorEvery > TimeSpan.Zero ? "every " + monitorRaw : "off")}); Ctrl-C stops.");
             try
             {
                 await Task.Delay(Timeout.Infinite, ct);

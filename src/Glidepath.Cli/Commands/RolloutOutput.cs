@@ -65,16 +65,18 @@ internal static class RolloutOutput
         }
 
         ctx.Output.Line($"  started {TableText.Time(rollout.StartedAt)} UTC by {rollout.StartedBy}{(rollout.Forced ? $" (forced: {rollout.Reason})" : rollout.Reason is { } r ? $": {r}" : "")}");
-        var evidence = live?.Metrics ?? (decisions.LastOrDefault(d => d.Evidence.Count > 0) is { } judged ? judged.Evidence : []);
+        var judged = live is null ? decisions.LastOrDefault(d => d.Evidence.Count > 0) : null;
+        var evidence = live?.Metrics ?? judged?.Evidence ?? [];
         if (evidence.Count > 0)
         {
             var confidence = 1 - (evidence[0].Alpha * evidence.Count);
             ctx.Output.Table(
-                ["metric", "canary n", "stable n", "estimate", "interval", "tolerance", "verdict"],
-                evidence.Select(TableText.MetricRow),
+                ["metric", "canary n", "stable n", "estimate", "interval", "tolerance", "verdict", "detects beyond"],
+                evidence.Select(e => (IReadOnlyList<string>)[.. TableText.MetricRow(e), e.HalfWidthText()]),
                 title: live is null
-                    ? "evidence of the last judged decision (canary vs stable)"
+                    ? $"evidence of the last judged decision ({judged!.Kind} at {judged.Time.ToUniversalTime().ToString("HH:mm:ss", inv)} UTC, canary vs stable)"
                     : string.Create(inv, $"this step, canary vs stable ({confidence:0.###} confidence, always-valid intervals)"));
+            ctx.Output.Line("  detects beyond: the interval's half-width now; the judge tells canary from stable only by more than this, and it narrows with more subjects, not more requests from the same ones");
         }
 
         if (active)
@@ -95,12 +97,16 @@ internal static class RolloutOutput
         {
             ctx.Output.Line(string.Create(inv, $"  this step: canary {live.CanaryRequests} requests from {Subjects(live.CanarySubjects, live.CanaryEffectiveSubjects)}, stable {live.StableRequests} requests from {Subjects(live.StableSubjects, live.StableEffectiveSubjects)}"));
             ctx.Output.Line($"  judge now: {live.Outcome} — {live.Reason}");
+            if (live.Warning is { } warning)
+            {
+                ctx.Output.Line($"  {warning}", $"[yellow]  {Spectre.Console.Markup.Escape(warning)}[/]");
+            }
         }
 
         if (decisions.Count > 0)
         {
             var d = decisions[^1];
-            ctx.Output.Line($"  last decision: {d.Kind} by {d.Actor} at {d.Time.ToUniversalTime().ToString("HH:mm:ss", inv)} UTC (step {d.Step}, {d.Weight.ToString("0.##", inv)}%) — {d.Reason}");
+            ctx.Output.Line($"  last decision: {d.Kind} by {d.Actor} at {d.Time.ToUniversalTime().ToString("HH:mm:ss", inv)} UTC (step {d.Step}, {d.Weight.ToString("0.##", inv)}%{(d.Cause is { } cause ? $", cause: {cause}" : "")}) — {d.Reason}");
         }
 
         if (rollout.EndReason is { } end && !active)

@@ -86,8 +86,8 @@ internal static class RolloutPlanCommand
                     p.LimitingMetric,
                     string.Join(", ", p.Metrics.Where(m => m.CatchesBeyond is not null).Select(m => Catches(m))),
                 ]),
-                title: "requests each step needs to advance when the canary is as good as stable (typical: with its estimate exactly at stable's)");
-            ctx.Output.Line("  typical, not a bound: a step whose estimate wanders to the unfavourable side, or with several metrics near their tolerance, takes longer (2× and more is common)");
+                title: "requests each step needs to advance when the canary is as good as stable (the median step: computed with its estimate exactly at stable's)");
+            ctx.Output.Line("  typical, not a bound: about the median step; in seeded A/A simulations 1 step in 5 needs 1.3× as many requests and 1 in 10 1.8× or more (the estimate wanders to the unfavourable side, several metrics must be safe at once); plan for up to 2×");
             ctx.Output.Line("  per-request figures: with sticky subjects that differ, a step needs more (the judge counts evidence per subject; docs/rollouts.md)");
             var never = planned.SelectMany(p => p.Metrics).Where(m => m.CanaryRequests is null && m.CatchesBeyond is null).Select(m => m.Metric).Distinct().ToList();
             if (never.Count > 0)

@@ -70,6 +70,12 @@ internal static class StatusCommand
                 r.Canary is { } c ? $"{c.Release.Label} at {c.Weight.ToString("0.##", CultureInfo.InvariantCulture)}%{(r.Frozen ? " (no traffic while frozen)" : "")}" : "-",
             ]),
             title: $"{app}: environments");
+        foreach (var r in rows.Where(r => r.RolloutWarning is not null))
+        {
+            var line = $"  {r.Name}: rollout held — {r.RolloutWarning}";
+            ctx.Output.Line(line, $"[yellow]{Spectre.Console.Markup.Escape(line)}[/]");
+        }
+
         foreach (var r in rows.Where(r => r.Shadow is not null))
         {
             ctx.Output.Line(string.Create(CultureInfo.InvariantCulture,

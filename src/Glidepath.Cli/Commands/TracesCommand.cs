@@ -132,7 +132,7 @@ internal static class TracesCommand
             ["trace", "started (UTC)", "release", "arm", "status", "latency", "tokens in/out", "cost", "online", "content"],
             list.Traces.Select(t => (IReadOnlyList<string>)
             [
-                t.Id,
+                t.TraceId,
                 t.StartedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", inv),
                 t.Release?.Label ?? "-",
                 t.Arm,
@@ -212,6 +212,12 @@ internal static class TracesCommand
             }
 
             ctx.Output.Line();
+            if (trace.CaptureDropped is { } dropped)
+            {
+                ctx.Output.Line($"Capture dropped: {dropped} (the gateway kept every other field; docs/gateway.md, Traces).");
+                return ExitCodes.Ok;
+            }
+
             if (trace.InputJson is null && trace.OutputText is null)
             {
                 ctx.Output.Line("Content was not captured (capture.content in glidepath.yaml: none, sampled or all).");

@@ -15,8 +15,9 @@ namespace Glidepath.Cli.Drills;
 /// probes run until the gateway serves it, the canary is taken off, and the time until every probe is
 /// served by the stable release again is measured. Timing probes are route-only (<c>Glidepath-Probe: route</c>:
 /// the same routing table, no provider call), so the measurement is not blurred by model latency; a few full,
-/// traced requests on each side check that traces carry the release their responses named. Each step is a compare-and-swap with a <c>drill</c>
-/// event; the last event carries the measured result.
+/// traced requests on each side check that their traces name the release the probes showed served (a gateway sends an
+/// ordinary answer's <c>Glidepath-Release</c> only where the environment opts in; when it does, that release is the one
+/// checked). Each step is a compare-and-swap with a <c>drill</c> event; the last event carries the measured result.
 /// </summary>
 internal sealed class RollbackDrill(IEnvironmentStore environments, ITraceStore traces, HttpClient http, TimeProvider time, string app)
 {
@@ -52,29 +53,29 @@ internal sealed class RollbackDrill(IEnvironmentStore environments, ITraceStore 
         var on = await ApplyAsync(state, state with { Canary = new CanaryState(options.Candidate.Id, 100, seed) }, "candidate_on", null, cancellationToken).ConfigureAwait(false);
         try
         {
-            Progress?.Invoke($"candidate {options.Candidate.Label} on {options.Environment} (revision {on.Revision}); probing {options.Gateway}");
+            Progress?.Invoke($"candidate {options.Candidate.Label} on {options.Environment} (revision {on.Revision}); probing {ShownUrl.Of(options.Gateway)}");
             var (candidateMs, p1) = await ProbeUntilAsync(options, options.Candidate.Label, options.CandidateTimeout, cancellationToken).ConfigureAwait(false);
             probes.AddRange(p1);
             if (candidateMs is null)
             {
                 throw new OperationalException(
-                    $"the gateway at {options.Gateway} did not serve the candidate within {options.CandidateTimeout.TotalSeconds:0} s; is it serving '{options.Environment}' from this store?");
+                    $"the gateway at {ShownUrl.Of(options.Gateway)} did not serve the candidate within {options.CandidateTimeout.TotalSeconds:0} s; is it serving '{options.Environment}' from this store?");
             }
 
             Progress?.Invoke($"candidate served after {candidateMs:0} ms; rolling back");
-            probes.AddRange(await TracedProbesAsync(options, cancellationToken).ConfigureAwait(false));
+            probes.AddRange(await TracedProbesAsync(options, options.Candidate.Label, cancellationToken).ConfigureAwait(false));
             var current = await environments.GetAsync(app, options.Environment, cancellationToken).ConfigureAwait(false);
             var off = await ApplyAsync(current, current with { Canary = null }, "rollback", null, cancellationToken).ConfigureAwait(false);
             var (rollbackMs, p2) = await ProbeUntilAsync(options, options.Stable.Label, options.Limit + TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
             probes.AddRange(p2);
             Progress?.Invoke(rollbackMs is { } ms ? $"rollback (revision {off.Revision}) served by every probe after {ms:0} ms" : "rollback not served in time");
-            probes.AddRange(await TracedProbesAsync(options, cancellationToken).ConfigureAwait(false));
+            probes.AddRange(await TracedProbesAsync(options, options.Stable.Label, cancellationToken).ConfigureAwait(false));
 
             var (checkedCount, mismatched, missing) = await CheckTracesAsync(probes, options, cancellationToken).ConfigureAwait(false);
             var inTime = rollbackMs is { } r && r <= options.Limit.TotalMilliseconds;
             var failure = !inTime
                 ? $"the rollback was not served within {options.Limit.TotalMilliseconds:0} ms" + (rollbackMs is { } late ? $" (took {late:0} ms)" : "")
-                : mismatched > 0 ? $"{mismatched} trace(s) name a different release than their response did" : null;
+                : mismatched > 0 ? $"{mismatched} trace(s) name a different release than the gateway served" : null;
             result = new DrillResult
             {
                 Passed = failure is null,
@@ -112,14 +113,14 @@ internal sealed class RollbackDrill(IEnvironmentStore environments, ITraceStore 
         }
         catch (Exception ex) when (ex is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            throw new OperationalException($"cannot reach a Glidepath gateway at {options.Gateway}: {ex.Message}; start one with 'glidepath serve --env {options.Environment}'", ex);
+            throw new OperationalException($"cannot reach a Glidepath gateway at {ShownUrl.Of(options.Gateway)}: {ex.Message}; start one with 'glidepath serve --env {options.Environment}'", ex);
         }
 
         var servedApp = ready?["app"]?.GetValue<string>();
         var servedEnv = ready?["environment"]?.GetValue<string>();
         if (servedApp != app || servedEnv != options.Environment)
         {
-            throw new BadInputException($"the gateway at {options.Gateway} serves {servedApp}@{servedEnv}, not {app}@{options.Environment}");
+            throw new BadInputException($"the gateway at {ShownUrl.Of(options.Gateway)} serves {servedApp}@{servedEnv}, not {app}@{options.Environment}");
         }
     }
 
@@ -166,8 +167,12 @@ internal sealed class RollbackDrill(IEnvironmentStore environments, ITraceStore 
         return (null, probes);
     }
 
-    /// <summary>Full requests through the provider, whose traces are checked for the release their response named.</summary>
-    private async Task<DrillProbe[]> TracedProbesAsync(DrillOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Full requests through the provider, sent while the drill holds the environment where the route probes just saw
+    /// <paramref name="served"/> on every probe; their traces are checked for that release, or for the one a response
+    /// named (a gateway whose environment sets <c>routing_headers: true</c>).
+    /// </summary>
+    private async Task<DrillProbe[]> TracedProbesAsync(DrillOptions options, string served, CancellationToken cancellationToken)
     {
         var start = time.GetTimestamp();
         var tasks = new Task<DrillProbe>[options.TracedProbes];
@@ -176,7 +181,13 @@ internal sealed class RollbackDrill(IEnvironmentStore environments, ITraceStore 
             tasks[i] = ProbeAsync(options, $"drill-traced-{i}", start, routeOnly: false, cancellationToken);
         }
 
-        return await Task.WhenAll(tasks).ConfigureAwait(false);
+        var probes = await Task.WhenAll(tasks).ConfigureAwait(false);
+        for (var i = 0; i < probes.Length; i++)
+        {
+            probes[i] = probes[i] with { ReleaseLabel = probes[i].ReleaseLabel ?? served };
+        }
+
+        return probes;
     }
 
     private async Task<DrillProbe> ProbeAsync(DrillOptions options, string subject, long phaseStart, bool routeOnly, CancellationToken cancellationToken)

@@ -9,7 +9,9 @@ namespace Glidepath.Cli.Remote;
 /// <summary>
 /// The CLI as a client of a gateway's admin API (<c>--server URL</c> with <c>--token</c> or <c>GLIDEPATH_TOKEN</c>): each
 /// answer is the JSON the command prints under <c>--format json</c>; an error answer becomes the exception of its exit
-/// code, so the CLI reports it as if the store had refused. The token is sent, never printed.
+/// code, so the CLI reports it as if the store had refused. The token is sent, never printed; the server's address is
+/// printed without a user part or query (<see cref="ShownUrl"/>). A redirect is not followed: it would send the request
+/// and its body again to wherever <c>Location</c> points.
 /// </summary>
 internal sealed class RemoteAdmin : IDisposable
 {
@@ -23,12 +25,16 @@ internal sealed class RemoteAdmin : IDisposable
     private RemoteAdmin(Uri server, string token)
     {
         Server = server;
-        _http = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(60) };
+        Shown = ShownUrl.Of(server);
+        _http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(60) };
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         _http.DefaultRequestHeaders.Add(Glidepath.Gateway.AdminEndpointRouteBuilderExtensions.ClientHeader, Glidepath.Gateway.AdminEndpointRouteBuilderExtensions.CliClient);
     }
 
     public Uri Server { get; }
+
+    /// <summary>The server's address as messages print it: without a user part or query.</summary>
+    public string Shown { get; }
 
     /// <summary>The client named by <c>--server</c> (or <c>GLIDEPATH_SERVER</c>), or null for local mode.</summary>
     public static RemoteAdmin? From(string? server, string? token)
@@ -44,7 +50,7 @@ internal sealed class RemoteAdmin : IDisposable
         trimmed = trimmed.EndsWith(AdminPrefix, StringComparison.OrdinalIgnoreCase) ? trimmed[..^AdminPrefix.Length] : trimmed;
         if (!Uri.TryCreate(trimmed + "/", UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
-            throw new BadInputException($"--server '{server}' is not an http(s) URL; expected e.g. https://glidepath.internal:4001");
+            throw new BadInputException($"--server '{ShownUrl.Of(server)}' is not an http(s) URL; expected e.g. https://glidepath.internal:4001");
         }
 
         token ??= Environment.GetEnvironmentVariable(TokenVariable);
@@ -74,11 +80,11 @@ internal sealed class RemoteAdmin : IDisposable
         }
         catch (HttpRequestException ex)
         {
-            throw new OperationalException($"cannot reach the admin API at {Server}: {ex.Message}", ex);
+            throw new OperationalException($"cannot reach the admin API at {Shown}: {ex.Message}", ex);
         }
         catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new OperationalException($"the admin API at {Server} did not answer within {_http.Timeout.TotalSeconds:0} s", ex);
+            throw new OperationalException($"the admin API at {Shown} did not answer within {_http.Timeout.TotalSeconds:0} s", ex);
         }
 
         using (response)
@@ -87,6 +93,11 @@ internal sealed class RemoteAdmin : IDisposable
             if (response.IsSuccessStatusCode)
             {
                 return text;
+            }
+
+            if ((int)response.StatusCode is >= 300 and < 400)
+            {
+                throw new BadInputException($"{Shown} answered {(int)response.StatusCode}, a redirect to {(response.Headers.Location is { } to ? ShownUrl.Of(to) : "no Location")}; redirects are not followed (the request would go again, body and all, wherever it points): give --server the admin API's own address");
             }
 
             throw Failure((int)response.StatusCode, text);
@@ -107,7 +118,7 @@ internal sealed class RemoteAdmin : IDisposable
         {
         }
 
-        message = $"{Server} answered {status}: {message ?? "(no error message)"}";
+        message = $"{Shown} answered {status}: {message ?? "(no error message)"}";
         return exit switch
         {
             2 => new BadInputException(message),

@@ -32,7 +32,8 @@ internal static class DashboardSecurity
 
     /// <summary>
     /// Why a form post is not known to come from this origin, or null when it is: an <c>Origin</c> other than this one
-    /// (<c>null</c> included), <c>Sec-Fetch-Site</c> cross-site or same-site (a sibling subdomain), or neither header.
+    /// (<c>null</c> included), <c>Sec-Fetch-Site</c> cross-site or same-site (a sibling subdomain), or neither header
+    /// saying this origin (<c>Sec-Fetch-Site: none</c> without <c>Origin</c> included).
     /// Every current browser sends <c>Origin</c> with a form POST, so a request without either is not one of this
     /// dashboard's forms (an old browser, a script); the antiforgery token alone is not taken as proof of where it came from.
     /// </summary>
@@ -44,14 +45,16 @@ internal static class DashboardSecurity
             return "refused: this form was posted from another site";
         }
 
+        // "none" (a navigation the user started: a bookmark, a typed address) says nothing about a form's origin, and a
+        // browser posting a form sends Origin besides: believed only with this Origin, like no Sec-Fetch-Site at all.
         var site = request.Headers["Sec-Fetch-Site"].ToString();
-        if (site.Length > 0)
+        if (site.Length > 0 && site != "none")
         {
-            return site is "same-origin" or "none" ? null : "refused: this form was posted from another site";
+            return site == "same-origin" ? null : "refused: this form was posted from another site";
         }
 
         return origin.Length > 0
             ? null
-            : "refused: the request does not say where it comes from (no Origin or Sec-Fetch-Site header); post the form from the dashboard's page in a current browser";
+            : "refused: the request does not say where it comes from (no Origin or Sec-Fetch-Site header saying this origin); post the form from the dashboard's page in a current browser";
     }
 }

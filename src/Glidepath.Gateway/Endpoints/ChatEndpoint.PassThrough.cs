@@ -19,7 +19,7 @@ internal sealed partial class ChatEndpoint
     {
         using var patched = new PooledBuffer(body.Length + 1024);
         var anthropic = wire is AnthropicWire;
-        BodyPatch.Write(body.Span, ReleasePatch.For(call.Applier!, anthropic), call.SystemPrompt!, request.Stream, patched);
+        BodyPatch.Write(body.Span, ReleasePatch.For(call.Applier!, anthropic), call.SystemPrompt!, request.Stream, patched, request.HasEmptyText);
         if (call.IsShadowSampled && !request.Stream)
         {
             // The shadow candidate gets the caller's own body too, patched with its release when it is mirrored.
@@ -27,7 +27,7 @@ internal sealed partial class ChatEndpoint
             call.MirrorForwarded((applier, prompt) =>
             {
                 var candidate = new ArrayBufferWriter<byte>(own.Length + 1024);
-                BodyPatch.Write(own, ReleasePatch.For(applier, anthropic), prompt, stream: false, candidate);
+                BodyPatch.Write(own, ReleasePatch.For(applier, anthropic), prompt, stream: false, candidate, request.HasEmptyText);
                 return candidate.WrittenMemory;
             });
         }

@@ -23,6 +23,10 @@ internal sealed partial class ChatEndpoint(ChatService chat, ServingOptions serv
     private readonly FrozenSet<string> _requestVars = (serving.Manifest.FindEnvironment(serving.Environment)?.RequestVars ?? []).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
     private readonly TimeProvider _time = serving.Time;
 
+    // Off unless the environment opts in (routing_headers: true): an answer that names its arm lets any caller learn its
+    // subjects' arms and aim requests the provider rejects at one arm, moving the canary judge (docs/security.md).
+    private readonly bool _routingHeaders = serving.Manifest.FindEnvironment(serving.Environment)?.RoutingHeaders ?? false;
+
     /// <summary>
     /// Handles one chat request. Nothing leaves without a body in the caller's format: a refused request is a 4xx
     /// traced as <c>bad_request</c>, and an unexpected failure is a 500 with a wire-format body and a trace.
@@ -44,6 +48,7 @@ internal sealed partial class ChatEndpoint(ChatService chat, ServingOptions serv
         }
         finally
         {
+            auth.Leave(state);
             state.Call?.Dispose();
         }
     }
@@ -94,8 +99,9 @@ internal sealed partial class ChatEndpoint(ChatService chat, ServingOptions serv
             return;
         }
 
-        // A request that will call the model takes its place among its budgeted key's requests in flight (not a probe).
-        if (!probe && !await auth.AdmitAsync(http, wire, key).ConfigureAwait(false))
+        // A request that will call the model takes its place among its key's requests in flight (not a probe): before
+        // routing, so a refusal is the caller's own limit, never a request or an error of an arm.
+        if (!probe && !await auth.AdmitAsync(http, wire, state).ConfigureAwait(false))
         {
             return;
         }
@@ -108,8 +114,12 @@ internal sealed partial class ChatEndpoint(ChatService chat, ServingOptions serv
         }
 
         var response = http.Response;
-        response.Headers[GatewayHeaders.Release] = call.ReleaseLabel;
-        response.Headers[GatewayHeaders.Arm] = call.Arm;
+        if (probe || _routingHeaders)
+        {
+            response.Headers[GatewayHeaders.Release] = call.ReleaseLabel;
+            response.Headers[GatewayHeaders.Arm] = call.Arm;
+        }
+
         response.Headers[GatewayHeaders.Trace] = call.TraceId;
         if (probe)
         {
@@ -192,7 +202,7 @@ internal sealed partial class ChatEndpoint(ChatService chat, ServingOptions serv
             http.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(after.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        return HttpAnswers.ErrorAsync(http, wire, failure.Status, failure.Kind, failure.Message);
+        return HttpAnswers.ErrorAsync(http, wire, failure.Status, failure.Kind, failure.Message, failure.Param, failure.Code);
     }
 
     private void CheckModel(string model)

@@ -46,6 +46,8 @@ internal static class HealthEndpoints
             ["stale_reason"] = trusted ? control.Reason : PublicStaleReason(control, settings.Time.GetUtcNow()),
             ["traces_queued"] = queue.Unwritten,
             ["traces_dropped"] = queue.Dropped,
+            ["traces_capture_dropped"] = queue.CaptureDropped,
+            ["traces_captured_bytes"] = queue.CapturedBytes,
         };
         if (trusted)
         {

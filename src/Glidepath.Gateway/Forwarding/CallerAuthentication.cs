@@ -51,12 +51,13 @@ internal sealed class CallerAuthentication(CallerKeys keys, GatewayOptions optio
     }
 
     /// <summary>
-    /// For a request that will call the model: admits it against its key's daily budget with the key's requests in
-    /// flight (<see cref="CallerKeys.Admit"/>); false when refused (the 429 is written). The place is given back when
-    /// the request ends.
+    /// For a request that will call the model: admits it against its key's share of the provider slots and its daily
+    /// budget with the key's requests in flight (<see cref="CallerKeys.Admit"/>); false when refused (the 429 is written).
+    /// The places are given back when the request ends (<see cref="Leave"/>, and the budget's when the response is disposed).
     /// </summary>
-    public async Task<bool> AdmitAsync(HttpContext http, IWireFormat wire, ApiKey key)
+    public async Task<bool> AdmitAsync(HttpContext http, IWireFormat wire, RequestState state)
     {
+        var key = state.Key;
         if (!options.RequireKeys || ReferenceEquals(key, Anonymous))
         {
             return true;
@@ -70,11 +71,22 @@ internal sealed class CallerAuthentication(CallerKeys keys, GatewayOptions optio
 
         if (check.Accepted)
         {
+            state.AdmittedKeyId = key.Id;
             return true;
         }
 
         await RefuseAsync(http, wire, check).ConfigureAwait(false);
         return false;
+    }
+
+    /// <summary>The request admitted by <see cref="AdmitAsync"/> has ended (answered, failed or abandoned).</summary>
+    public void Leave(RequestState state)
+    {
+        if (state.AdmittedKeyId is { } keyId)
+        {
+            state.AdmittedKeyId = null;
+            keys.Left(keyId);
+        }
     }
 
     /// <summary>
@@ -112,7 +124,7 @@ internal sealed class CallerAuthentication(CallerKeys keys, GatewayOptions optio
             http.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(check.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         }
 
-        var (status, kind) = check.Result is CallerCheckResult.RateLimited or CallerCheckResult.OverBudget or CallerCheckResult.BudgetInFlight
+        var (status, kind) = check.Result is CallerCheckResult.RateLimited or CallerCheckResult.OverBudget or CallerCheckResult.BudgetInFlight or CallerCheckResult.TooManyInFlight
             ? (429, ErrorKinds.RateLimited)
             : (401, ErrorKinds.Authentication);
         await HttpAnswers.ErrorAsync(http, wire, status, kind, Message(check)).ConfigureAwait(false);
@@ -151,6 +163,7 @@ internal sealed class CallerAuthentication(CallerKeys keys, GatewayOptions optio
         CallerCheckResult.RateLimited => string.Create(CultureInfo.InvariantCulture, $"key '{check.Key!.Name}' is over its limit of {check.Key.RequestsPerMinute} requests per minute; retry after {Math.Ceiling(check.RetryAfter.TotalSeconds)} s"),
         CallerCheckResult.OverBudget => string.Create(CultureInfo.InvariantCulture, $"key '{check.Key!.Name}' has spent its budget of ${check.Key.BudgetUsdPerDay:0.######} for today (UTC, ${keys.SpentToday(check.Key.Id):0.######} so far); it resets at midnight UTC"),
         CallerCheckResult.BudgetInFlight => string.Create(CultureInfo.InvariantCulture, $"key '{check.Key!.Name}' has ${check.Key.BudgetUsdPerDay - keys.SpentToday(check.Key.Id):0.######} of its ${check.Key.BudgetUsdPerDay:0.######} budget left for today, and its requests still in flight may spend it; retry after 1 s"),
+        CallerCheckResult.TooManyInFlight => string.Create(CultureInfo.InvariantCulture, $"key '{check.Key!.Name}' has {keys.MaxInFlight} requests calling the model at once, its share of this gateway's provider slots; retry after 1 s, or when one of them ends"),
         _ => "the key was not accepted",
     };
 }

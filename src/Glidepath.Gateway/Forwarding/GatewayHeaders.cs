@@ -4,9 +4,13 @@ using Microsoft.AspNetCore.Http;
 
 namespace Glidepath.Gateway.Forwarding;
 
-/// <summary>The gateway's own request and response headers (see DESIGN.md, the gateway's wire contract).</summary>
+/// <summary>
+/// The gateway's own request and response headers (see DESIGN.md, the gateway's wire contract; unlike it, the routing
+/// headers are not on every answer: docs/gateway.md, "Response headers").
+/// </summary>
 internal static class GatewayHeaders
 {
+    /// <summary>The release that answered; with <see cref="Arm"/>, sent only to a route probe or where the environment sets <c>routing_headers: true</c>.</summary>
     public const string Release = "Glidepath-Release";
     public const string Arm = "Glidepath-Arm";
     public const string Trace = "Glidepath-Trace";

@@ -17,7 +17,7 @@ internal static class HttpAnswers
     private static readonly JsonWriterOptions ErrorWriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>An error body in the caller's format; nothing when the response has already started.</summary>
-    public static async Task ErrorAsync(HttpContext http, IWireFormat wire, int status, string kind, string message)
+    public static async Task ErrorAsync(HttpContext http, IWireFormat wire, int status, string kind, string message, string? param = null, string? code = null)
     {
         var response = http.Response;
         if (response.HasStarted)
@@ -29,7 +29,7 @@ internal static class HttpAnswers
         response.ContentType = "application/json";
         using (var writer = new Utf8JsonWriter(response.BodyWriter, ErrorWriterOptions))
         {
-            wire.WriteError(writer, kind, message);
+            wire.WriteError(writer, kind, message, param, code);
         }
 
         await FlushQuietlyAsync(response.BodyWriter).ConfigureAwait(false);

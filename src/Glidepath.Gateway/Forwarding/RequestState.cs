@@ -12,6 +12,9 @@ internal sealed class RequestState
     /// <summary>The caller's key once authenticated (<see cref="CallerAuthentication.Anonymous"/> when none is needed).</summary>
     public Glidepath.Keys.ApiKey Key { get; set; } = CallerAuthentication.Anonymous;
 
+    /// <summary>The key whose place among its requests calling the model this request holds (<see cref="CallerAuthentication.AdmitAsync"/>), given back when it ends.</summary>
+    public string? AdmittedKeyId { get; set; }
+
     /// <summary>Null until the request is routed (or refused with a trace).</summary>
     public ChatCall? Call { get; set; }
 

@@ -18,8 +18,10 @@ internal static class AnthropicRequestReader
         var messages = Json.Messages(root);
 
         var list = new List<ChatMessage>(messages.GetArrayLength() + 1);
+        var emptyText = false;
         if (root.TryGetProperty("system", out var system))
         {
+            emptyText = system.ValueKind == JsonValueKind.Array && system.EnumerateArray().Any(b => b.ValueKind == JsonValueKind.Object && string.IsNullOrEmpty(Json.String(b, "text", "system[].")));
             var text = system.ValueKind switch
             {
                 JsonValueKind.String => Json.Text(system, "system"),
@@ -36,7 +38,7 @@ internal static class AnthropicRequestReader
         var i = 0;
         foreach (var m in messages.EnumerateArray())
         {
-            AddMessage(list, m, $"messages[{i++}]");
+            emptyText |= AddMessage(list, m, $"messages[{i++}]");
         }
 
         var options = new ChatOptions
@@ -104,10 +106,11 @@ internal static class AnthropicRequestReader
         var userId = root.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
             ? Json.String(metadata, "user_id", "metadata.")
             : null;
-        return new ChatRequest { Model = model, Messages = list, Options = options, Stream = Json.Bool(root, "stream"), MetadataUserId = userId };
+        return new ChatRequest { Model = model, Messages = list, Options = options, Stream = Json.Bool(root, "stream"), MetadataUserId = userId, HasEmptyText = emptyText };
     }
 
-    private static void AddMessage(List<ChatMessage> list, JsonElement m, string where)
+    /// <summary>Adds the message (and its tool results) without its empty text blocks; none when nothing else is left. True when it had one.</summary>
+    private static bool AddMessage(List<ChatMessage> list, JsonElement m, string where)
     {
         if (m.ValueKind != JsonValueKind.Object)
         {
@@ -127,8 +130,14 @@ internal static class AnthropicRequestReader
 
         if (content.ValueKind == JsonValueKind.String)
         {
-            list.Add(new ChatMessage(role, Json.Text(content, where + ".content")));
-            return;
+            var text = Json.Text(content, where + ".content");
+            if (text.Length == 0)
+            {
+                return true; // Anthropic refuses an empty text: left out, as an empty system text is
+            }
+
+            list.Add(new ChatMessage(role, text));
+            return false;
         }
 
         if (content.ValueKind != JsonValueKind.Array)
@@ -139,13 +148,22 @@ internal static class AnthropicRequestReader
         // Tool results travel in user turns on this wire and in tool-role messages in the pivot.
         var results = new ChatMessage(ChatRole.Tool, (IList<AIContent>)[]);
         var message = new ChatMessage(role, (IList<AIContent>)[]);
+        var emptyText = false;
         foreach (var block in content.EnumerateArray())
         {
             var type = Json.String(block, "type", where + ".content[].");
             switch (type)
             {
                 case "text":
-                    message.Contents.Add(new TextContent(Json.String(block, "text", where + ".content[].") ?? ""));
+                    if (Json.String(block, "text", where + ".content[].") is { Length: > 0 } text)
+                    {
+                        message.Contents.Add(new TextContent(text));
+                    }
+                    else
+                    {
+                        emptyText = true;
+                    }
+
                     break;
                 case "image":
                     message.Contents.Add(Image(block, where + ".content[].source"));
@@ -175,6 +193,8 @@ internal static class AnthropicRequestReader
         {
             list.Add(message);
         }
+
+        return emptyText;
     }
 
     private static AIContent Image(JsonElement block, string where)

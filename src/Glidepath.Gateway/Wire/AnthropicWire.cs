@@ -71,7 +71,8 @@ internal sealed class AnthropicWire : IWireFormat
         w.WriteEndObject();
     }
 
-    public void WriteError(Utf8JsonWriter w, string kind, string message)
+    /// <remarks>Anthropic's errors have no <c>param</c> or <c>code</c>: <paramref name="param"/> and <paramref name="code"/> are not written.</remarks>
+    public void WriteError(Utf8JsonWriter w, string kind, string message, string? param = null, string? code = null)
     {
         w.WriteStartObject();
         w.WriteString("type", "error");
@@ -93,7 +94,7 @@ internal sealed class AnthropicWire : IWireFormat
 
         public void WriteUpdate(IBufferWriter<byte> output, ChatResponseUpdate update)
         {
-            Start(output);
+            Start(output, ModelResponseProperties.PromptUsageOf(update.AdditionalProperties));
             foreach (var content in update.Contents)
             {
                 switch (content)
@@ -163,7 +164,12 @@ internal sealed class AnthropicWire : IWireFormat
             }
         }
 
-        private void Start(IBufferWriter<byte> output)
+        /// <summary>
+        /// The message_start event, with the usage the provider reported before the answer when it did (an Anthropic
+        /// provider's own message_start: the Anthropic SDK reads the input tokens from here). An OpenAI-compatible provider
+        /// reports usage only at its stream's end, so its input tokens are 0 here and come with message_delta.
+        /// </summary>
+        private void Start(IBufferWriter<byte> output, UsageDetails? usage)
         {
             if (_started)
             {
@@ -171,20 +177,20 @@ internal sealed class AnthropicWire : IWireFormat
             }
 
             _started = true;
-            Sse.Event(output, "message_start", context, static (w, c) =>
+            Sse.Event(output, "message_start", (context, usage), static (w, s) =>
             {
                 w.WriteStartObject();
                 w.WriteString("type", "message_start");
                 w.WriteStartObject("message");
-                w.WriteString("id", c.ResponseId);
+                w.WriteString("id", s.context.ResponseId);
                 w.WriteString("type", "message");
                 w.WriteString("role", "assistant");
-                w.WriteString("model", c.Model);
+                w.WriteString("model", s.context.Model);
                 w.WriteStartArray("content");
                 w.WriteEndArray();
                 w.WriteNull("stop_reason");
                 w.WriteNull("stop_sequence");
-                WriteUsage(w, null);
+                WriteUsage(w, s.usage);
                 w.WriteEndObject();
                 w.WriteEndObject();
             });
@@ -210,7 +216,7 @@ internal sealed class AnthropicWire : IWireFormat
 
         public void WriteEnd(IBufferWriter<byte> output, UsageDetails? usage, ChatFinishReason? finishReason)
         {
-            Start(output);
+            Start(output, null);
             CloseText(output);
             var reason = FinishReasons.Anthropic(finishReason, _hadToolCalls);
             Sse.Event(output, "message_delta", (reason, usage), static (w, s) =>

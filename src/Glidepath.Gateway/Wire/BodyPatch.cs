@@ -9,8 +9,9 @@ namespace Glidepath.Gateway.Wire;
 /// Anthropic: the first <c>system</c> block), its model and the parameters it sets over the caller's, its tools first
 /// with a caller's tool of the same name dropped, and the fields that change cost or data retention dropped
 /// (<see cref="ReleasePatch.Withheld"/>). A caller's null for a key the patch writes is left out
-/// (<see cref="NullIsAbsent"/>), an empty Anthropic system string too. Everything else the caller sent is copied byte
-/// for byte. The body
+/// (<see cref="NullIsAbsent"/>), an empty Anthropic system string too, and, when the parser found one (a rare shape), an
+/// Anthropic text block with no text (<see cref="EmptyTextBlocks"/>) and a message left with no content by it. Everything
+/// else the caller sent is copied byte for byte. The body
 /// was already read and checked by the wire parser, so it is well-formed JSON.
 /// </summary>
 internal static class BodyPatch
@@ -18,7 +19,9 @@ internal static class BodyPatch
     /// <summary>Anthropic requires <c>max_tokens</c>: the translating client's default when neither release nor caller set it.</summary>
     private const int AnthropicDefaultMaxTokens = 1024;
 
-    public static void Write(ReadOnlySpan<byte> body, ReleasePatch patch, string systemPrompt, bool stream, IBufferWriter<byte> output)
+    /// <param name="dropEmptyText">The parser found an empty text block in an Anthropic body (<c>ChatRequest.HasEmptyText</c>): the
+    /// <c>system</c> and <c>messages</c> arrays are rewritten without them; otherwise they are copied as they came.</param>
+    public static void Write(ReadOnlySpan<byte> body, ReleasePatch patch, string systemPrompt, bool stream, IBufferWriter<byte> output, bool dropEmptyText = false)
     {
         var anthropic = patch.Anthropic;
         var reader = new Utf8JsonReader(body);
@@ -54,7 +57,11 @@ internal static class BodyPatch
             else if (anthropic && name.SequenceEqual("system"u8))
             {
                 sawSystem = true;
-                WriteSystem(w, patch, systemPrompt, value);
+                WriteSystem(w, patch, systemPrompt, value, dropEmptyText);
+            }
+            else if (anthropic && dropEmptyText && name.SequenceEqual("messages"u8) && value[0] == (byte)'[')
+            {
+                EmptyTextBlocks.WriteMessages(w, value);
             }
             else if (name.SequenceEqual("tools"u8))
             {
@@ -90,7 +97,7 @@ internal static class BodyPatch
 
         if (anthropic && !sawSystem)
         {
-            WriteSystem(w, patch, systemPrompt, default);
+            WriteSystem(w, patch, systemPrompt, default, dropEmptyText: false);
         }
 
         if (anthropic && patch.Parameters.MaxTokens is null && !sawMaxTokens)
@@ -124,7 +131,7 @@ internal static class BodyPatch
 
     /// <summary>Anthropic's system: the release's block, then the caller's (a string becomes one text block, none when
     /// empty: Anthropic refuses an empty text block; blocks are copied).</summary>
-    private static void WriteSystem(Utf8JsonWriter w, ReleasePatch patch, string systemPrompt, ReadOnlySpan<byte> caller)
+    private static void WriteSystem(Utf8JsonWriter w, ReleasePatch patch, string systemPrompt, ReadOnlySpan<byte> caller, bool dropEmptyText)
     {
         w.WriteStartArray("system");
         w.WriteStartObject();
@@ -142,7 +149,14 @@ internal static class BodyPatch
         }
         else if (!caller.IsEmpty && caller[0] == (byte)'[')
         {
-            CopyElements(caller, w, null);
+            if (dropEmptyText)
+            {
+                EmptyTextBlocks.CopyElements(caller, w);
+            }
+            else
+            {
+                CopyElements(caller, w, null);
+            }
         }
 
         w.WriteEndArray();

@@ -19,5 +19,7 @@ internal interface IWireFormat
     IStreamWriter CreateStreamWriter(ResponseContext context, ChatRequest request);
 
     /// <summary>Writes an error body in this format.</summary>
-    void WriteError(System.Text.Json.Utf8JsonWriter writer, string kind, string message);
+    /// <param name="param">The request field the error names (OpenAI's <c>param</c>), when a provider named one.</param>
+    /// <param name="code">The provider's error code (OpenAI's <c>code</c>), else the format's own.</param>
+    void WriteError(System.Text.Json.Utf8JsonWriter writer, string kind, string message, string? param = null, string? code = null);
 }

@@ -110,14 +110,22 @@ internal sealed class OpenAiWire : IWireFormat
         w.WriteEndObject();
     }
 
-    public void WriteError(Utf8JsonWriter w, string kind, string message)
+    public void WriteError(Utf8JsonWriter w, string kind, string message, string? param = null, string? code = null)
     {
         w.WriteStartObject();
         w.WriteStartObject("error");
         w.WriteString("message", message);
         w.WriteString("type", kind);
-        w.WriteNull("param");
-        w.WriteString("code", kind);
+        if (param is null)
+        {
+            w.WriteNull("param");
+        }
+        else
+        {
+            w.WriteString("param", param);
+        }
+
+        w.WriteString("code", code ?? kind);
         w.WriteEndObject();
         w.WriteEndObject();
     }

@@ -9,17 +9,18 @@ namespace Glidepath.Providers.Forwarding;
 /// <c>message_start</c> (input tokens), <c>content_block_start|delta</c> and <c>message_delta</c> (stop reason, output
 /// tokens) events, and an <c>error</c> event. Usage is read as the SDK's chat client reports it: input is
 /// <c>input_tokens</c> plus the prompt cache's <c>cache_read_input_tokens</c> and <c>cache_creation_input_tokens</c>,
-/// which are kept beside it (<see cref="Glidepath.Models.PromptCacheUsage"/>), so both paths count and price them alike.
+/// which are kept beside it (<see cref="Glidepath.Models.PromptCacheUsage"/>) with the part written to the 1-hour cache
+/// (<c>cache_creation.ephemeral_1h_input_tokens</c>), so both paths count and price them alike.
 /// </summary>
 internal sealed class AnthropicResponseTap : ResponseTap
 {
-    private const int Content = 1, StopReason = 2, Usage = 3, Text = 4, Type = 5, Message = 6, ContentBlock = 7, Delta = 8, Input = 9, Output = 10, Error = 11, CacheWrite = 12, CacheRead = 13;
+    private const int Content = 1, StopReason = 2, Usage = 3, Text = 4, Type = 5, Message = 6, ContentBlock = 7, Delta = 8, Input = 9, Output = 10, Error = 11, CacheWrite = 12, CacheRead = 13, CacheCreation = 14, CacheWrite1h = 15;
 
     private static readonly byte[][] Names =
     [
         "content"u8.ToArray(), "stop_reason"u8.ToArray(), "usage"u8.ToArray(), "text"u8.ToArray(), "type"u8.ToArray(), "message"u8.ToArray(),
         "content_block"u8.ToArray(), "delta"u8.ToArray(), "input_tokens"u8.ToArray(), "output_tokens"u8.ToArray(), "error"u8.ToArray(),
-        "cache_creation_input_tokens"u8.ToArray(), "cache_read_input_tokens"u8.ToArray(),
+        "cache_creation_input_tokens"u8.ToArray(), "cache_read_input_tokens"u8.ToArray(), "cache_creation"u8.ToArray(), "ephemeral_1h_input_tokens"u8.ToArray(),
     ];
 
     /// <summary>Whole answers: whether the message had its <c>content</c> array.</summary>
@@ -47,6 +48,7 @@ internal sealed class AnthropicResponseTap : ResponseTap
         var known = exchange.Usage;
         long? input = known is null ? null : PromptCacheUsage.Uncached(known), output = known?.OutputTokenCount;
         long? cacheRead = known?.CachedInputTokenCount, cacheWrite = known is null ? null : PromptCacheUsage.Written(known);
+        long? cacheWrite1h = known is null ? null : PromptCacheUsage.Written1h(known);
         var sawUsage = false;
         while (reader.Read())
         {
@@ -86,6 +88,10 @@ internal sealed class AnthropicResponseTap : ResponseTap
                 case JsonTokenType.String when depth == 1 && At(1, StopReason) || depth == 2 && At(1, Delta) && At(2, StopReason):
                     exchange.FinishReason = Finish(reader.GetString()!);
                     break;
+                case JsonTokenType.Number when depth == 3 && At(1, Usage) && At(2, CacheCreation) && At(3, CacheWrite1h)
+                    || depth == 4 && At(1, Message) && At(2, Usage) && At(3, CacheCreation) && At(4, CacheWrite1h):
+                    cacheWrite1h = reader.GetInt64();
+                    break;
                 case JsonTokenType.Number when depth == 2 && At(1, Usage) || depth == 3 && At(1, Message) && At(2, Usage):
                     sawUsage = true;
                     if (At(depth, Input))
@@ -111,7 +117,7 @@ internal sealed class AnthropicResponseTap : ResponseTap
 
         if (sawUsage)
         {
-            exchange.Usage = PromptCacheUsage.FromParts(input, cacheRead, cacheWrite, output);
+            exchange.Usage = PromptCacheUsage.FromParts(input, cacheRead, cacheWrite, output, cacheWrite1h);
         }
     }
 

@@ -51,8 +51,11 @@ public sealed class ForwardExchange
     /// <summary>Text and tool-call events read so far: what a caller who went away mid-stream is charged for (about a token each).</summary>
     public int Deltas { get; private set; }
 
-    /// <summary>Bytes of answer text read so far (as the provider escaped it): with <see cref="Deltas"/>, what a stream that ends early is estimated at.</summary>
-    public long TextBytes { get; private set; }
+    /// <summary>
+    /// Characters (UTF-16, as the translating path counts a text's length) of answer text read so far, unescaped: with
+    /// <see cref="Deltas"/>, what a stream that ends early is estimated at, by the same rule on both paths.
+    /// </summary>
+    public long TextChars { get; private set; }
 
     /// <summary>Whether an event of the stream was read: a failure after that came once the provider had begun answering (and charging).</summary>
     public bool StreamBegan { get; internal set; }
@@ -79,14 +82,14 @@ public sealed class ForwardExchange
         actions?.Invoke();
     }
 
-    /// <summary>A streamed answer's first text or tool call (a whole answer has no time to first token, as on the translating path).</summary>
-    /// <summary>A piece of answer text of <paramref name="bytes"/> bytes.</summary>
-    internal void SawText(int bytes)
+    /// <summary>A piece of answer text of <paramref name="chars"/> characters.</summary>
+    internal void SawText(int chars)
     {
-        TextBytes += bytes;
+        TextChars += chars;
         SawToken();
     }
 
+    /// <summary>A streamed answer's first text or tool call (a whole answer has no time to first token, as on the translating path).</summary>
     internal void SawToken()
     {
         Deltas++;

@@ -92,14 +92,39 @@ internal abstract class ResponseTap
 
     protected bool At(int depth, int code) => depth < Path.Length && Path[depth] == code;
 
+    /// <summary>
+    /// A piece of answer text: counted in characters of the unescaped text, as the translating path counts it (UTF-8
+    /// bytes would count a CJK answer three times over, an escape such as <c>\n</c> twice), and kept when asked for.
+    /// </summary>
     protected static void Append(ref Utf8JsonReader reader, ForwardExchange exchange)
     {
-        if (reader.ValueSpan.Length == 0)
+        var raw = reader.ValueSpan;
+        if (raw.Length == 0)
         {
             return;
         }
 
-        exchange.SawText(reader.ValueSpan.Length);
-        exchange.Text?.Append(reader.GetString());
+        if (exchange.Text is { } text)
+        {
+            var value = reader.GetString()!;
+            text.Append(value);
+            exchange.SawText(value.Length);
+        }
+        else if (!reader.ValueIsEscaped)
+        {
+            exchange.SawText(Encoding.UTF8.GetCharCount(raw));
+        }
+        else if (raw.Length <= MaxStackChars)
+        {
+            // Unescaped, a text has at most as many characters as its escaped bytes.
+            Span<char> chars = stackalloc char[MaxStackChars];
+            exchange.SawText(reader.CopyString(chars));
+        }
+        else
+        {
+            exchange.SawText(reader.GetString()!.Length); // a long escaped piece: rare in a stream of small deltas
+        }
     }
+
+    private const int MaxStackChars = 512;
 }

@@ -24,8 +24,9 @@ internal sealed class ProviderHttpHandler(string provider, string? apiKey, TimeP
         catch (HttpRequestException ex)
         {
             // "cannot reach" only when no connection was made (fix base_url, DNS, the network); a connection the provider
-            // cut after the request was sent reached it, and the fix is elsewhere.
-            var where = request.RequestUri?.GetLeftPart(UriPartial.Authority);
+            // cut after the request was sent reached it, and the fix is elsewhere. The address is shown without its user
+            // part or query (ShownUrl), as a redirect's target is: the message reaches callers, traces and CI output.
+            var where = ShownUrl.Of(request.RequestUri);
             var message = ex.HttpRequestError is HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError
                 ? $"cannot reach {where}: {ex.Message}"
                 : $"the connection to {where} failed before the provider answered: {ex.Message}";
@@ -51,10 +52,10 @@ internal sealed class ProviderHttpHandler(string provider, string? apiKey, TimeP
             }
 
             // A redirect is not followed (it would carry the key elsewhere): say where it pointed, without its query or
-            // user part (a signed address), so base_url can be fixed.
+            // user part (a signed address: ShownUrl), so base_url can be fixed.
             var message = ApiKey.Scrub(
                 status is >= 300 and < 400
-                    ? $"redirected ({status}) to {RedirectTarget(response.Headers.Location)}; redirects are not followed: set the provider's base_url to the address it should call"
+                    ? $"redirected ({status}) to {(response.Headers.Location is null ? "no Location" : ShownUrl.Of(response.Headers.Location))}; redirects are not followed: set the provider's base_url to the address it should call"
                     : ErrorMessage(body, response.ReasonPhrase),
                 apiKey);
             // 503 and Anthropic's 529 (overloaded_error) say "too busy, come back": the overloaded signal of RateLimited,
@@ -66,19 +67,20 @@ internal sealed class ProviderHttpHandler(string provider, string? apiKey, TimeP
                 >= 500 => ProviderFailure.ServerError,
                 _ => ProviderFailure.Rejected,
             };
-            throw new ProviderException(provider, status, message, failure, RetryAfter(response.Headers, time.GetUtcNow()));
+            var (param, code) = status is >= 400 and < 500 ? ErrorFields(body, apiKey) : default;
+            throw new ProviderException(provider, status, message, failure, RetryAfter(response.Headers, time.GetUtcNow())) { ErrorParam = param, ErrorCode = code };
         }
     }
 
-    private static string RedirectTarget(Uri? location) => location switch
-    {
-        null => "no Location",
-        { IsAbsoluteUri: true } => location.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped),
-        _ => location.OriginalString.Split('?', '#')[0],
-    };
-
     /// <summary>The message of <c>{"error": {"message": …}}</c> (OpenAI and Anthropic), <c>{"error": "…"}</c> or <c>{"message": …}</c>; else the raw body, cut.</summary>
     internal static string ErrorMessage(string body, string? reason)
+    {
+        // Cut before anything scrubs it: the key's scrub is linear in the text times the key.
+        var said = Said(body, reason);
+        return said.Length > MaxErrorBodyChars ? said[..MaxErrorBodyChars] + "…" : said;
+    }
+
+    private static string Said(string body, string? reason)
     {
         if (string.IsNullOrWhiteSpace(body))
         {
@@ -116,8 +118,53 @@ internal sealed class ProviderHttpHandler(string provider, string? apiKey, TimeP
             // not JSON: fall through to the raw body
         }
 
-        body = body.Trim();
-        return body.Length > MaxErrorBodyChars ? body[..MaxErrorBodyChars] + "…" : body;
+        return body.Trim();
+    }
+
+    /// <summary>
+    /// OpenAI's <c>error.param</c> and <c>error.code</c> of a 4xx body, for the caller to see which field to fix. Only a
+    /// string in the shape of a field path or a code (letters, digits, <c>_ . [ ] -</c>, at most
+    /// <see cref="MaxErrorFieldChars"/> characters) that holds no part of the key is kept: free text, which could carry
+    /// anything the provider echoed, is never reflected.
+    /// </summary>
+    internal static (string? Param, string? Code) ErrorFields(string body, string? apiKey)
+    {
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            return default;
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object
+                ? (Field(error, "param", apiKey), Field(error, "code", apiKey))
+                : default;
+        }
+        catch (JsonException)
+        {
+            return default;
+        }
+    }
+
+    private const int MaxErrorFieldChars = 128;
+
+    private static string? Field(JsonElement error, string name, string? apiKey)
+    {
+        if (!error.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String || value.GetString() is not { Length: > 0 and <= MaxErrorFieldChars } text)
+        {
+            return null;
+        }
+
+        foreach (var c in text)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '[' or ']' or '-'))
+            {
+                return null;
+            }
+        }
+
+        return ApiKey.Scrub(text, apiKey) == text ? text : null;
     }
 
     internal static TimeSpan? RetryAfter(HttpResponseHeaders headers, DateTimeOffset now)

@@ -47,7 +47,7 @@ public sealed partial class ChatCall
         var usage = known ?? new UsageDetails();
         var inputChars = (_prepared is null ? 0 : Characters(_prepared.Messages)) + _promptChars;
         usage.InputTokenCount = Math.Max((inputChars + 3) / 4, known?.InputTokenCount ?? 0);
-        var outputChars = _outputChars + (_forward?.TextBytes ?? 0);
+        var outputChars = _outputChars + (_forward?.TextChars ?? 0);
         usage.OutputTokenCount = Math.Max(Math.Max((outputChars + 3) / 4, _forward?.Deltas ?? 0), known?.OutputTokenCount ?? 0);
         usage.TotalTokenCount = usage.InputTokenCount + usage.OutputTokenCount;
         return usage; // the provider's other counts (cached input, reasoning) as it reported them

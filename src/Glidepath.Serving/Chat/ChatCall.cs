@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using Glidepath.Models;
 using Glidepath.Routing;
 using Glidepath.Serving.Routing;
@@ -189,83 +188,6 @@ public sealed partial class ChatCall : IDisposable
         return true;
     }
 
-    /// <summary>Calls the provider for the whole answer; null when it failed (see <see cref="Failure"/>).</summary>
-    public async ValueTask<ChatResponse?> GetResponseAsync(CancellationToken cancellationToken)
-    {
-        var client = _client ?? throw new InvalidOperationException("Prepare the call before calling the provider");
-        var callStart = Stopwatch.GetTimestamp();
-        ChatResponse result;
-        try
-        {
-            result = await client.GetResponseAsync(_messages!, _options, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            _trace.UpstreamTicks = Stopwatch.GetTimestamp() - callStart;
-            Failure = ChatFailure.ClientClosed;
-            return null;
-        }
-        catch (Exception ex)
-        {
-            _trace.UpstreamTicks = Stopwatch.GetTimestamp() - callStart;
-            Fail(ex);
-            return null;
-        }
-
-        _trace.UpstreamTicks = Stopwatch.GetTimestamp() - callStart;
-        _trace.Output?.Append(result.Text);
-        Usage = result.Usage;
-        FinishReason = result.FinishReason;
-        _cost = ModelResponseProperties.CostOf(result.AdditionalProperties);
-        return result;
-    }
-
-    /// <summary>
-    /// Calls the provider for a streamed answer and yields its updates as they come; the stream ends early when the
-    /// provider fails or the caller goes away (see <see cref="Failure"/>). Time spent by the host between updates is
-    /// the host's, not the provider's.
-    /// </summary>
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var client = _client ?? throw new InvalidOperationException("Prepare the call before calling the provider");
-        _streamed = true;
-        _streamToken = cancellationToken;
-        var trace = _trace;
-        await using var updates = client.GetStreamingResponseAsync(_messages!, _options, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        while (true)
-        {
-            var t0 = Stopwatch.GetTimestamp();
-            bool has;
-            try
-            {
-                has = await updates.MoveNextAsync().ConfigureAwait(false);
-                trace.UpstreamTicks += Stopwatch.GetTimestamp() - t0;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                trace.UpstreamTicks += Stopwatch.GetTimestamp() - t0;
-                Failure = ChatFailure.ClientClosed;
-                has = false;
-            }
-            catch (Exception ex)
-            {
-                trace.UpstreamTicks += Stopwatch.GetTimestamp() - t0;
-                Fail(ex);
-                has = false;
-            }
-
-            if (!has)
-            {
-                yield break;
-            }
-
-            var update = updates.Current;
-            _streamBegan = true;
-            Observe(update);
-            yield return update;
-        }
-    }
-
     /// <summary>
     /// Records the trace with the outcome the call reached: its <see cref="Failure"/>, or success (200; a streamed call
     /// whose caller went away is 499). Call it once the answer is written, so the trace's latency covers the writing.
@@ -322,31 +244,6 @@ public sealed partial class ChatCall : IDisposable
 
     private TraceRecord? Record(int status, string? error, decimal? cost) =>
         _trace.Finished ? null : _service.Recorder.Record(_trace, _activity, status, error, Usage, FinishReason, cost);
-
-    private void Observe(ChatResponseUpdate update)
-    {
-        FinishReason = update.FinishReason ?? FinishReason;
-        foreach (var content in update.Contents)
-        {
-            switch (content)
-            {
-                case UsageContent u:
-                    Usage = u.Details;
-                    break;
-                case TextContent { Text.Length: > 0 } text:
-                    _trace.FirstToken ??= Stopwatch.GetTimestamp();
-                    _trace.Output?.Append(text.Text);
-                    _outputChars += text.Text.Length;
-                    break;
-                case FunctionCallContent:
-                    _trace.FirstToken ??= Stopwatch.GetTimestamp();
-                    _outputChars += 16;
-                    break;
-            }
-        }
-
-        _cost = ModelResponseProperties.CostOf(update.AdditionalProperties) ?? _cost;
-    }
 
     private void Fail(Exception ex)
     {

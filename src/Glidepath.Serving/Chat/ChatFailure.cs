@@ -13,4 +13,10 @@ public sealed record ChatFailure(int Status, string Kind, string Message, string
 
     /// <summary>When the provider said to come back (its <c>Retry-After</c> on a 429 or 503), passed on to the caller; else null.</summary>
     public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>The request field a provider's 4xx error named (OpenAI's <c>error.param</c>), passed on to an OpenAI-format caller; else null.</summary>
+    public string? Param { get; init; }
+
+    /// <summary>A provider's 4xx error code (OpenAI's <c>error.code</c>), passed on to an OpenAI-format caller instead of the gateway's own; else null.</summary>
+    public string? Code { get; init; }
 }

@@ -27,4 +27,11 @@ public sealed class ChatRequest
 
     /// <summary>The caller's end-user id (Anthropic <c>metadata.user_id</c>): a sticky key for the split.</summary>
     public string? MetadataUserId { get; init; }
+
+    /// <summary>
+    /// Whether the caller's Anthropic body has an empty text block (a text block whose <c>text</c> is <c>""</c>, or a
+    /// message whose content is <c>""</c>), which Anthropic refuses: the reader leaves them out of <see cref="Messages"/>
+    /// (and a message left with no content), and a host that forwards the caller's own body must leave them out too.
+    /// </summary>
+    public bool HasEmptyText { get; init; }
 }

@@ -10,7 +10,7 @@ internal static class ProviderErrors
     {
         if (ex is ProviderException p)
         {
-            return p.Failure switch
+            ChatFailure failure = p.Failure switch
             {
                 ProviderFailure.RateLimited when p.StatusCode is 529 or 503 => new(503, ErrorKinds.Overloaded, $"the model provider is overloaded: {p.ProviderMessage}", "provider_overloaded") { RetryAfter = p.RetryAfter },
                 ProviderFailure.RateLimited => new(429, ErrorKinds.RateLimited, $"the model provider is rate limiting: {p.ProviderMessage}", "rate_limited") { RetryAfter = p.RetryAfter },
@@ -19,6 +19,11 @@ internal static class ProviderErrors
                 ProviderFailure.Configuration => new(503, ErrorKinds.Unavailable, $"the gateway's provider settings are incomplete: {p.ProviderMessage}", "configuration"),
                 _ => new(502, ErrorKinds.Api, $"the model provider failed: {p.ProviderMessage}", "provider_error"),
             };
+
+            // A provider's 4xx names what to fix (OpenAI's param and code): kept for a caller who gets a 4xx too.
+            return failure.Status is >= 400 and < 500 && (p.ErrorParam is not null || p.ErrorCode is not null)
+                ? failure with { Param = p.ErrorParam, Code = p.ErrorCode }
+                : failure;
         }
 
         var status = StatusOf(ex);

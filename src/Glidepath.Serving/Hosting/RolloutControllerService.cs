@@ -31,8 +31,8 @@ internal sealed partial class RolloutControllerService(RolloutController control
 
                     foreach (var action in actions)
                     {
-                        // A rollback is what an on-call person must see: warning, not information.
-                        if (action.RolledBack)
+                        // A rollback, or a hold that hides a likely harm, is what an on-call person must see: warning, not information.
+                        if (action.RolledBack || action.Warning)
                         {
                             LogRollback(logger, action.Text);
                         }
@@ -75,6 +75,10 @@ internal sealed partial class RolloutControllerService(RolloutController control
 
     [LoggerMessage(Level = LogLevel.Information, Message = "rollout: {Action}")]
     private static partial void LogAction(ILogger logger, string action);
+
+    /// <summary>The controller took an environment's lease, or another process holds it (this one is on standby).</summary>
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Change}")]
+    internal static partial void LogLease(ILogger logger, string change);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "rollout controller pass for {Environment} failed: {Error}; retrying every pass (logged once until one succeeds; nothing advances or rolls back meanwhile)")]
     private static partial void LogPassesFailing(ILogger logger, string environment, string error);

@@ -15,6 +15,9 @@ public enum CallerCheckResult
 
     /// <summary>What is left of today's budget is held by this key's requests still in flight (<see cref="KeySpending.TryAdmit"/>).</summary>
     BudgetInFlight,
+
+    /// <summary>The key has its share of the provider slots calling the model already (<see cref="ServingOptions.KeyMaxInFlight"/>).</summary>
+    TooManyInFlight,
 }
 
 /// <summary>

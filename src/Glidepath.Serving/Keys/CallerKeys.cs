@@ -13,6 +13,7 @@ public sealed partial class CallerKeys
     private readonly ServingOptions _settings;
     private readonly KeyRateLimiter _rate;
     private readonly KeySpending _spending;
+    private readonly KeyCallsInFlight _calls = new();
     private readonly ILogger<CallerKeys> _logger;
     private CallerKeyTable _table = CallerKeyTable.Empty;
     private bool _stale;
@@ -23,7 +24,11 @@ public sealed partial class CallerKeys
         _logger = logger;
         _rate = new KeyRateLimiter(settings.Time);
         _spending = new KeySpending(settings.Time);
+        MaxInFlight = KeyConcurrencyShare.Of(settings);
     }
+
+    /// <summary>Most requests one key may have calling the model at once (<see cref="ServingOptions.KeyMaxInFlight"/>).</summary>
+    public int MaxInFlight { get; }
 
     /// <summary>Keys of the served environment that work now (a host refuses to require keys when there are none).</summary>
     public int WorkingKeys => Volatile.Read(ref _table).WorkingKeys(_settings.Environment);
@@ -69,22 +74,35 @@ public sealed partial class CallerKeys
     }
 
     /// <summary>
-    /// Admits an accepted key's request that will call the model (not feedback, not a route probe): for a key with a
-    /// daily budget it takes a place among the key's requests in flight (<see cref="KeySpending.TryAdmit"/>), given back
-    /// with <see cref="Done"/>, or is refused while those may spend what is left.
+    /// Admits an accepted key's request that will call the model (not feedback, not a route probe): it takes one of the
+    /// key's <see cref="MaxInFlight"/> places, given back with <see cref="Left"/>, or is refused when the key holds them
+    /// all; for a key with a daily budget it also takes a place among the key's requests in flight
+    /// (<see cref="KeySpending.TryAdmit"/>), given back with <see cref="Done"/>, or is refused while those may spend what is left.
     /// </summary>
     public CallerCheck Admit(ApiKey key)
     {
         ArgumentNullException.ThrowIfNull(key);
+        if (!_calls.TryEnter(key.Id, MaxInFlight))
+        {
+            return new(CallerCheckResult.TooManyInFlight, key, TimeSpan.FromSeconds(1));
+        }
+
         if (key.BudgetUsdPerDay is not { } budget)
         {
             return new(CallerCheckResult.Accepted, key);
         }
 
-        return _spending.TryAdmit(key.Id, budget)
-            ? new(CallerCheckResult.Accepted, key, InFlight: true)
-            : new(CallerCheckResult.BudgetInFlight, key, TimeSpan.FromSeconds(1));
+        if (_spending.TryAdmit(key.Id, budget))
+        {
+            return new(CallerCheckResult.Accepted, key, InFlight: true);
+        }
+
+        _calls.Exit(key.Id);
+        return new(CallerCheckResult.BudgetInFlight, key, TimeSpan.FromSeconds(1));
     }
+
+    /// <summary>A request admitted with <see cref="Admit"/> has ended: its key's place is free.</summary>
+    public void Left(string keyId) => _calls.Exit(keyId);
 
     /// <summary>A request admitted with <see cref="CallerCheck.InFlight"/> has ended (its cost, if any, is added by the trace recorder).</summary>
     public void Done(string keyId) => _spending.Done(keyId);

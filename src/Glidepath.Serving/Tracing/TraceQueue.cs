@@ -5,17 +5,23 @@ namespace Glidepath.Serving.Tracing;
 
 /// <summary>
 /// The bounded queue between the request path and the batch writer. <see cref="TryEnqueue"/> never waits:
-/// when the queue is full the trace is dropped and counted.
+/// when the queue is full the trace is dropped and counted. Captured content is bounded in bytes as well as traces are in
+/// number: past <see cref="CaptureBudgetBytes"/> a trace is queued without its content (<see cref="TraceRecord.CaptureDropped"/>).
 /// </summary>
 public sealed class TraceQueue
 {
     private readonly Channel<TraceRecord> _channel;
     private readonly RecentTraces _recent = new(4096);
+    private readonly string _captureDropped;
     private long _dropped;
     private long _unwritten;
+    private long _capturedBytes;
+    private long _captureDroppedCount;
 
-    internal TraceQueue(int capacity)
+    internal TraceQueue(int capacity, long captureBudgetBytes = ServingOptions.DefaultTraceCaptureBudgetBytes)
     {
+        CaptureBudgetBytes = captureBudgetBytes;
+        _captureDropped = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"trace queue over {captureBudgetBytes / (1024.0 * 1024.0):0.##} MiB of captured content");
         _channel = Channel.CreateBounded<TraceRecord>(new BoundedChannelOptions(capacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -39,6 +45,15 @@ public sealed class TraceQueue
     /// </summary>
     public long Unwritten => Interlocked.Read(ref _unwritten);
 
+    /// <summary>Most bytes of captured content (input and output text, two bytes a character as held in memory) the queue and the writer's batch hold at once.</summary>
+    public long CaptureBudgetBytes { get; }
+
+    /// <summary>Bytes of captured content held now by traces not yet written (<see cref="CaptureBudgetBytes"/>).</summary>
+    public long CapturedBytes => Interlocked.Read(ref _capturedBytes);
+
+    /// <summary>Traces queued without their captured content because it would have taken the queue over <see cref="CaptureBudgetBytes"/>.</summary>
+    public long CaptureDropped => Interlocked.Read(ref _captureDroppedCount);
+
     /// <summary>A call was given this trace id; its trace comes later (<see cref="TryEnqueue"/>).</summary>
     internal void Issue(string traceId) => _recent.Add(traceId);
 
@@ -47,12 +62,27 @@ public sealed class TraceQueue
         _recent.Add(trace.TraceId);
         // Counted before the write: the writer may take it and settle it before TryWrite returns.
         Interlocked.Increment(ref _unwritten);
+        var captured = Captured(trace);
+        if (captured > 0 && Interlocked.Add(ref _capturedBytes, captured) > CaptureBudgetBytes)
+        {
+            // A store outage must not turn captured content into the gateway's memory (12,000 traces of 4 MiB requests):
+            // the trace keeps everything the judge and the aggregates read, and says its content was dropped.
+            Interlocked.Add(ref _capturedBytes, -captured);
+            Interlocked.Increment(ref _captureDroppedCount);
+            trace = trace with { InputJson = null, OutputText = null, CaptureDropped = _captureDropped };
+            captured = 0;
+        }
+
         if (_channel.Writer.TryWrite(trace))
         {
             return true;
         }
 
         Interlocked.Decrement(ref _unwritten);
+        if (captured > 0)
+        {
+            Interlocked.Add(ref _capturedBytes, -captured);
+        }
 
         CountDropped(1);
         _recent.Settle([trace.TraceId]);
@@ -71,8 +101,22 @@ public sealed class TraceQueue
     internal void Settled(IReadOnlyList<TraceRecord> traces)
     {
         Interlocked.Add(ref _unwritten, -traces.Count);
+        long captured = 0;
+        for (var i = 0; i < traces.Count; i++)
+        {
+            captured += Captured(traces[i]);
+        }
+
+        if (captured > 0)
+        {
+            Interlocked.Add(ref _capturedBytes, -captured);
+        }
+
         _recent.Settle(traces.Select(t => t.TraceId));
     }
+
+    /// <summary>What a trace's captured content holds in memory: .NET strings are two bytes a character.</summary>
+    private static long Captured(TraceRecord trace) => 2L * ((trace.InputJson?.Length ?? 0) + (trace.OutputText?.Length ?? 0));
 
     /// <summary>True when this gateway issued the trace id recently (it may still be on its way to the store).</summary>
     public bool IssuedRecently(string traceId) => _recent.Contains(traceId);

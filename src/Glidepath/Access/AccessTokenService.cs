@@ -21,6 +21,18 @@ public sealed partial class AccessTokenService(IAccessTokenStore tokens, IStoreI
             throw new BadInputException($"token name '{name}' is not allowed; use 1-64 letters, digits, '.', '_', '@' or '-' (e.g. alice)");
         }
 
+        // Names are the actor in the history: unique among the app's working tokens in any case (ASCII only, so ordinal
+        // ignore-case is the whole rule), so 'ROOT' cannot sit beside 'root'. The store's index holds the exact name
+        // against a race; tokens made before this check keep working. A clash outside the new token's environment says
+        // only that the name is taken: not where, nor with which role.
+        var all = await tokens.ListAsync(app, cancellationToken).ConfigureAwait(false);
+        if (all.FirstOrDefault(t => !t.IsRevoked && string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase)) is { } taken)
+        {
+            throw new PolicyException(taken.Environment == environment
+                ? $"'{app}' already has a token named '{taken.Name}' in '{environment}' that is not revoked (names are unique in any case); revoke it first ('glidepath tokens revoke {taken.Name}') or choose another name"
+                : $"the token name '{name}' is not available (names are unique across the app's environments, in any case); choose another name");
+        }
+
         var secret = AccessTokenSecret.New();
         var storeIdentity = await identity.ReadIdentityAsync(cancellationToken).ConfigureAwait(false);
         var token = new AccessToken

@@ -44,7 +44,7 @@ public sealed class ChecklistService(Manifest manifest, IGlidepathStore store, T
 
         if (stage is null or "after")
         {
-            rows.Add(await MonitoringAsync(release, spec, cancellationToken).ConfigureAwait(false));
+            rows.Add(await new MonitoringOnCheck(manifest, store, time, options).RunAsync(release, spec, cancellationToken).ConfigureAwait(false));
             rows.Add(await new DriftAlertsCheck(manifest, store, time).RunAsync(release, spec, cancellationToken).ConfigureAwait(false));
         }
 
@@ -274,39 +274,5 @@ public sealed class ChecklistService(Manifest manifest, IGlidepathStore store, T
         {
             return false;
         }
-    }
-
-    private async Task<ChecklistRow> MonitoringAsync(Release release, EnvironmentSpec spec, CancellationToken ct)
-    {
-        const string check = "monitoring on";
-        var parts = new List<string>();
-        var fixes = new List<string>();
-        if (manifest.Online is { SampleRate: > 0 } online && online.Scorers.Count > 0)
-        {
-            parts.Add(string.Create(Inv, $"online scoring of {online.SampleRate * 100:0.##}% of requests with {online.Scorers.Count} scorer(s)"));
-        }
-        else
-        {
-            fixes.Add("set online.sample_rate above 0 with online scorers");
-            parts.Add("online scoring is off (online.sample_rate is 0 or no online scorers)");
-        }
-
-        var since = time.GetUtcNow() - options.TracesWithin;
-        var traces = await store.Traces.ListAsync(new TraceQuery { App = manifest.App, Environment = spec.Name, ReleaseId = release.Id, Since = since, Limit = 1 }, ct).ConfigureAwait(false);
-        if (traces.Count > 0)
-        {
-            parts.Add(string.Create(Inv, $"traces arriving (last {traces[0].StartedAt.ToUniversalTime():HH:mm:ss} UTC)"));
-        }
-        else
-        {
-            fixes.Add($"serve {spec.Name} through glidepath serve --env {spec.Name} so traces of {release.Name} flow");
-            parts.Add(string.Create(Inv, $"no trace of {release.Name} on {spec.Name} in the last {options.TracesWithin.TotalMinutes:0} minutes"));
-        }
-
-        // The fix names only what is missing: a hint to turn on scoring that is on sends the reader the wrong way.
-        return fixes.Count == 0
-            ? new("after", check, ChecklistStatus.Pass, string.Join("; ", parts), null)
-            : new("after", check, ChecklistStatus.Fail, string.Join("; ", parts),
-                $"Stop: without it a silent regression ships unseen — {string.Join(", and ", fixes)}.");
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Glidepath.Manifests;
+using Glidepath.Monitoring;
 using Glidepath.Releases;
 using Glidepath.Storage;
 
@@ -21,9 +22,11 @@ internal sealed class DriftAlertsCheck(Manifest manifest, IGlidepathStore store,
     public async Task<ChecklistRow> RunAsync(Release release, EnvironmentSpec spec, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var alerts = await store.Monitor.ListAlertsAsync(manifest.App, spec.Name, 500, ct).ConfigureAwait(false);
+        // No recent window is longer than MaxWindow, so no alert raised before two of them is open: every open alert is read,
+        // however many alerts the environment has.
+        var alerts = await store.Monitor.ListAlertsSinceAsync(manifest.App, spec.Name, release.Id, now - OpenFor(DriftPolicy.MaxWindow), ct).ConfigureAwait(false);
         var open = alerts
-            .Where(a => a.ReleaseId == release.Id && a.RaisedAt > now - OpenFor(a.Windows.RecentTo - a.Windows.RecentFrom))
+            .Where(a => a.RaisedAt > now - OpenFor(a.Windows.RecentTo - a.Windows.RecentFrom))
             .GroupBy(a => a.Metric, StringComparer.Ordinal)
             .Select(g => g.MaxBy(a => a.RaisedAt)!)
             .OrderByDescending(a => a.RaisedAt)

@@ -18,10 +18,26 @@ public static class EnvironmentReports
         var rows = new List<EnvironmentStatusView>();
         foreach (var spec in manifest.Environments)
         {
-            rows.Add(views.Status(spec, await store.Environments.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false)));
+            var state = await store.Environments.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
+            var row = views.Status(spec, state);
+            rows.Add(state.Canary is null ? row : row with { RolloutWarning = await HeldWarningAsync(store, manifest.App, spec.Name, cancellationToken).ConfigureAwait(false) });
         }
 
         return rows;
+    }
+
+    /// <summary>The warning of the active rollout's last decision when it is a hold with an estimate beyond a tolerance; else null.</summary>
+    private static async Task<string?> HeldWarningAsync(IGlidepathStore store, string app, string environment, CancellationToken cancellationToken)
+    {
+        if (await store.Rollouts.ActiveAsync(app, environment, cancellationToken).ConfigureAwait(false) is not { } rollout)
+        {
+            return null;
+        }
+
+        var decisions = await store.Rollouts.DecisionsAsync(rollout.Id, cancellationToken).ConfigureAwait(false);
+        return decisions.Count > 0 && decisions[^1] is { Kind: Rollouts.RolloutDecisionKinds.Hold } hold && hold.StepIndex == rollout.StepIndex
+            ? Rollouts.HoldWarning.Text(Rollouts.RolloutJson.ReadEvidence(hold.EvidenceJson), environment, rollout.Weight, null, null)
+            : null;
     }
 
     /// <summary><c>status</c>: <c>{app, environments}</c>.</summary>

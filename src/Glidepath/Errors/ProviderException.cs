@@ -32,6 +32,15 @@ public sealed class ProviderException : OperationalException
     /// <summary>How long the provider asked us to wait (<c>retry-after</c>), when it said.</summary>
     public TimeSpan? RetryAfter { get; }
 
+    /// <summary>
+    /// The request field the provider's error names (OpenAI's <c>error.param</c>, e.g. <c>messages[0].content</c>), when
+    /// it named one in the identifier shape a field path has; null otherwise.
+    /// </summary>
+    public string? ErrorParam { get; init; }
+
+    /// <summary>The provider's error code (OpenAI's <c>error.code</c>, e.g. <c>invalid_value</c>), when it sent one in that shape; null otherwise.</summary>
+    public string? ErrorCode { get; init; }
+
     /// <summary>Worth retrying: rate limits, server errors, timeouts and connection failures.</summary>
     public bool IsTransient => Failure is ProviderFailure.RateLimited or ProviderFailure.ServerError or ProviderFailure.Timeout or ProviderFailure.Connection;
 

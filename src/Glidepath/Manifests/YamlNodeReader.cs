@@ -196,6 +196,26 @@ internal sealed partial class YamlNodeReader(string fileName)
         return null;
     }
 
+    /// <summary>
+    /// A plain <c>true</c> or <c>false</c>, or null when absent; anything else (<c>yes</c>, <c>1</c>, a quoted
+    /// <c>"true"</c>, which YAML reads as a string) is reported at the node.
+    /// </summary>
+    public bool? Bool(YamlNode? node, string what)
+    {
+        if (IsNull(node))
+        {
+            return null;
+        }
+
+        if (node is YamlScalarNode { Style: ScalarStyle.Plain, Value: "true" or "false" } s)
+        {
+            return s.Value == "true";
+        }
+
+        Error(node, $"{what} is {Found(node)}; expected true or false");
+        return null;
+    }
+
     public long? Long(YamlNode? node, string what)
     {
         if (IsNull(node))

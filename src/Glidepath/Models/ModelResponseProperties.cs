@@ -36,6 +36,18 @@ public static class ModelResponseProperties
             }
             : null;
 
+    /// <summary>
+    /// On a streamed answer's update that carries it: the <see cref="Microsoft.Extensions.AI.UsageDetails"/> the provider
+    /// reported before the answer (Anthropic's <c>message_start</c>: the input tokens, the prompt cache's, the output so
+    /// far). The final usage still comes as the stream's <see cref="Microsoft.Extensions.AI.UsageContent"/>; this one is
+    /// not added to it. OpenAI-compatible servers report usage only at the end, so their streams have none.
+    /// </summary>
+    public const string PromptUsage = "glidepath.prompt_usage";
+
+    /// <summary>The usage under <see cref="PromptUsage"/>, or null when the update has none.</summary>
+    public static Microsoft.Extensions.AI.UsageDetails? PromptUsageOf(Microsoft.Extensions.AI.AdditionalPropertiesDictionary? properties) =>
+        properties is not null && properties.TryGetValue(PromptUsage, out var value) ? value as Microsoft.Extensions.AI.UsageDetails : null;
+
     /// <summary>Provider name (anthropic, openai, sim).</summary>
     public const string Provider = "glidepath.provider";
 }

@@ -9,9 +9,9 @@ namespace Glidepath.Models;
 /// </summary>
 /// <remarks>
 /// A price without cache prices gets them from its model's family: a Claude model (a name containing <c>claude</c>)
-/// reads the cache at 0.1× and writes it at 1.25× its input price (Anthropic's list multipliers, 5-minute cache); any
-/// other model reads at 0.5× (OpenAI's smallest cached-input discount, so an OpenAI model's cost is never below its
-/// list price) and writes at 1× (OpenAI bills no cache write).
+/// reads the cache at 0.1× and writes it at 1.25× its input price, 2× for the 1-hour cache (Anthropic's list
+/// multipliers); any other model reads at 0.5× (OpenAI's smallest cached-input discount, so an OpenAI model's cost is
+/// never below its list price) and writes at 1× (OpenAI bills no cache write), the 1-hour cache at its cache-write price.
 /// </remarks>
 public sealed class PriceTable
 {
@@ -58,10 +58,12 @@ public sealed class PriceTable
     public static ModelPrice WithCachePrices(string model, ModelPrice price)
     {
         var claude = model.Contains("claude", StringComparison.OrdinalIgnoreCase);
+        var cacheWrite = price.CacheWrite ?? (double)((decimal)price.Input * (claude ? 1.25m : 1m));
         return price with
         {
             CacheRead = price.CacheRead ?? (double)((decimal)price.Input * (claude ? 0.1m : 0.5m)),
-            CacheWrite = price.CacheWrite ?? (double)((decimal)price.Input * (claude ? 1.25m : 1m)),
+            CacheWrite = cacheWrite,
+            CacheWrite1h = price.CacheWrite1h ?? (claude ? (double)((decimal)price.Input * 2m) : cacheWrite),
         };
     }
 

@@ -22,6 +22,9 @@ public sealed record DriftPolicy
 
     public static readonly TimeSpan DefaultWindow = TimeSpan.FromHours(1);
 
+    /// <summary>The longest recent window: the reference is the same window on earlier days.</summary>
+    public static readonly TimeSpan MaxWindow = TimeSpan.FromDays(1);
+
     /// <summary>The judge's policy: its rules, α per metric and mixing parameter are what the monitor reuses.</summary>
     public required JudgePolicy Judge { get; init; }
 
@@ -46,7 +49,7 @@ public sealed record DriftPolicy
     {
         ArgumentNullException.ThrowIfNull(manifest);
         var window = recentWindow ?? DefaultWindow;
-        if (window <= TimeSpan.Zero || window > TimeSpan.FromDays(1) || window.Ticks % TimeSpan.TicksPerMinute != 0)
+        if (window <= TimeSpan.Zero || window > MaxWindow || window.Ticks % TimeSpan.TicksPerMinute != 0)
         {
             throw new ArgumentOutOfRangeException(nameof(recentWindow), window, "the recent window is whole minutes, at most one day");
         }

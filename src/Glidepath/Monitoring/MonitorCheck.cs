@@ -18,7 +18,7 @@ public sealed record MonitorCheck
     public long ReferenceRequests { get; init; }
     public long RecentRequests { get; init; }
 
-    /// <summary>Per metric, recent vs reference (empty when the windows are not ready).</summary>
+    /// <summary>Per metric, recent vs reference, then <c>no_traffic</c> (empty when the windows are not ready).</summary>
     public IReadOnlyList<MetricEvidence> Evidence { get; init; } = [];
 
     /// <summary>Alerts raised by this check (a metric already alerted within the recent window is not raised again).</summary>

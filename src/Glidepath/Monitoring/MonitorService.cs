@@ -6,7 +6,8 @@ namespace Glidepath.Monitoring;
 
 /// <summary>
 /// Runs the drift check from the store: the environment's stable release, its recent window, the same clock window on
-/// earlier days (or weeks) while it was stable, the comparison, and a stored (and posted) alert per drifted metric.
+/// earlier days (or weeks) while it was stable, the comparison, and a stored (and posted) alert per drifted metric, and one
+/// when its traffic stopped (<see cref="TrafficStop"/>).
 /// </summary>
 public sealed class MonitorService(
     IEnvironmentStore environments, IReleaseStore releases, ITraceStore traces, IMonitorStore alerts, DriftPolicy policy, TimeProvider time, IAlertNotifier? notifier)
@@ -43,38 +44,43 @@ public sealed class MonitorService(
         }
 
         var reference = default(ArmSample);
+        var perWindow = new List<long>();
         foreach (var (from, to) in windows.ReferenceWindows)
         {
             var stats = await traces.ArmStatsAsync(app, environment, from, to, cancellationToken).ConfigureAwait(false);
-            reference = ArmSamples.Add(reference, ArmSamples.ForRelease(stats, releaseId));
+            var matched = ArmSamples.ForRelease(stats, releaseId);
+            perWindow.Add(matched.Requests);
+            reference = ArmSamples.Add(reference, matched);
         }
 
         var recent = ArmSamples.ForRelease(
             await traces.ArmStatsAsync(app, environment, windows.RecentFrom, windows.RecentTo, cancellationToken).ConfigureAwait(false), releaseId);
-        var assessments = _monitor.Assess(recent, reference);
         var alpha = policy.Judge.AlphaPerMetric;
+        var evidences = _monitor.Assess(recent, reference).Select(a => a.ToEvidence(alpha)).ToList();
+        evidences.Add(TrafficStop.Assess(recent.Requests, perWindow, policy));
         var raised = new List<DriftAlert>();
-        foreach (var a in assessments.Where(a => a.Verdict == MetricVerdict.Harm))
+        foreach (var evidence in evidences.Where(e => e.Verdict == "harm"))
         {
-            var last = await alerts.LatestAlertAsync(app, environment, releaseId, a.Rule.Name, cancellationToken).ConfigureAwait(false);
+            var last = await alerts.LatestAlertAsync(app, environment, releaseId, evidence.Metric, cancellationToken).ConfigureAwait(false);
             if (last is not null && last.RaisedAt > now - policy.RecentWindow)
             {
                 continue;
             }
 
-            var evidence = a.ToEvidence(alpha);
             var alert = new DriftAlert
             {
                 Id = "al-" + Guid.NewGuid().ToString("N")[..16],
                 App = app,
                 Environment = environment,
                 ReleaseId = releaseId,
-                Metric = a.Rule.Name,
+                Metric = evidence.Metric,
                 RaisedAt = now,
                 Windows = windows,
                 Evidence = evidence,
-                Message = string.Create(CultureInfo.InvariantCulture,
-                    $"{a.Rule.Name} drifted on {environment}: recent vs {windows.ReferenceText()} {evidence.IntervalText()} is beyond {a.Rule.ToleranceText} (recent n={a.CanaryN}, reference n={a.StableN})"),
+                Message = evidence.Metric == TrafficStop.Metric
+                    ? TrafficStop.Message(environment, windows, evidence)
+                    : string.Create(CultureInfo.InvariantCulture,
+                        $"{evidence.Metric} drifted on {environment}: recent vs {windows.ReferenceText()} {evidence.IntervalText()} is beyond {evidence.ToleranceText} (recent n={evidence.CanaryN}, reference n={evidence.StableN})"),
             };
             await alerts.SaveAlertAsync(alert, cancellationToken).ConfigureAwait(false);
             if (notifier is not null)
@@ -96,7 +102,7 @@ public sealed class MonitorService(
             Windows = windows,
             ReferenceRequests = reference.Requests,
             RecentRequests = recent.Requests,
-            Evidence = assessments.Select(a => a.ToEvidence(alpha)).ToList(),
+            Evidence = evidences,
             Raised = raised,
         };
     }

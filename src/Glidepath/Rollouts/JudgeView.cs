@@ -1,17 +1,20 @@
 namespace Glidepath.Rollouts;
 
-/// <summary>The judge's view of the current step, recomputed from the store when status is asked for.</summary>
+/// <summary>
+/// The judge's view of the current step, recomputed from the store when status is asked for; <see cref="Warning"/> is set
+/// when the step is held at its limit while a metric's estimate lies beyond its tolerance (<see cref="HoldWarning"/>).
+/// </summary>
 public sealed record JudgeView(
     string Outcome, string Reason, long CanaryRequests, long StableRequests, int? CanarySubjects, int? StableSubjects,
     double? CanaryEffectiveSubjects, double? StableEffectiveSubjects, double StepElapsedSeconds,
-    IReadOnlyList<MetricEvidence> Metrics)
+    IReadOnlyList<MetricEvidence> Metrics, string? Warning = null)
 {
-    public static JudgeView From(JudgeDecision d)
+    public static JudgeView From(JudgeDecision d, string? warning = null)
     {
         ArgumentNullException.ThrowIfNull(d);
         return new JudgeView(
             OutcomeName(d.Outcome), d.Reason, d.CanaryRequests, d.StableRequests, d.CanarySubjects, d.StableSubjects, d.CanaryEffectiveSubjects, d.StableEffectiveSubjects,
-            Math.Round(d.StepElapsed.TotalSeconds, 1), d.Evidence);
+            Math.Round(d.StepElapsed.TotalSeconds, 1), d.Evidence, warning);
     }
 
     /// <summary>advance, rollback, hold or continue.</summary>

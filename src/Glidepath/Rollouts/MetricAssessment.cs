@@ -41,6 +41,7 @@ public readonly record struct MetricAssessment(
                 _ => "not_enough_data",
             },
             Alpha = Math.Round(alpha, 12),
+            EstimateBeyondTolerance = Verdict == MetricVerdict.Unclear && (Rule.HarmIsIncrease ? Estimate > Rule.Threshold : Estimate < Rule.Threshold) ? true : null,
         };
     }
 }

@@ -10,7 +10,7 @@ public sealed record MetricEvidence
 {
     public required string Metric { get; init; }
 
-    /// <summary>"ratio" or "difference".</summary>
+    /// <summary>"ratio" or "difference"; "count" for the monitor's <c>no_traffic</c> (requests in the recent window, and the fewest and most of an earlier window).</summary>
     public required string Scale { get; init; }
 
     /// <summary>
@@ -43,7 +43,32 @@ public sealed record MetricEvidence
     /// <summary>This metric's share of the error budget (1 − confidence split across the metrics).</summary>
     public required double Alpha { get; init; }
 
-    /// <summary>"+0.041 [+0.021, +0.061]" or "×1.38 [×1.27, ×1.50]", or "n/a" without data.</summary>
+    /// <summary>
+    /// True when the verdict is unclear but the estimate itself lies beyond the tolerance on the harmful side (error_rate
+    /// +0.056 against max_increase 0.01): the interval cannot decide, and a hold at the step limit is a warning. Null
+    /// otherwise, and in evidence stored before it was kept.
+    /// </summary>
+    public bool? EstimateBeyondTolerance { get; init; }
+
+    /// <summary>
+    /// Half the interval's width on the metric's scale: a difference (0.0555 for [−0.0080, +0.1030]), or for a ratio the
+    /// factor √(upper/lower). The judge tells canary from stable only by more than this; with a fixed set of subjects it
+    /// stops narrowing. Null without an interval.
+    /// </summary>
+    public double? HalfWidth => Lower is not { } l || Upper is not { } u
+        ? null
+        : Scale == "ratio"
+            ? l > 0 && double.IsFinite(u) ? Math.Round(Math.Sqrt(u / l), 6) : null
+            : Math.Round((u - l) / 2, 6);
+
+    /// <summary>"±0.0555" for a difference, "×/÷1.083" for a ratio, "n/a" without an interval.</summary>
+    public string HalfWidthText() => HalfWidth is not { } h
+        ? "n/a"
+        : Scale == "ratio"
+            ? string.Create(CultureInfo.InvariantCulture, $"×/÷{h:0.000}")
+            : string.Create(CultureInfo.InvariantCulture, $"±{h:0.0000}");
+
+    /// <summary>"+0.041 [+0.021, +0.061]", "×1.38 [×1.27, ×1.50]" or "0 vs 37–52 per earlier window", or "n/a" without data.</summary>
     public string IntervalText()
     {
         if (Estimate is not { } e || Lower is not { } l || Upper is not { } u)
@@ -51,9 +76,13 @@ public sealed record MetricEvidence
             return "n/a";
         }
 
-        return Scale == "ratio"
-            ? string.Create(CultureInfo.InvariantCulture, $"×{e:0.000} [×{l:0.000}, ×{Hi(u)}]")
-            : $"{Signed(e)} [{Signed(l)}, {Signed(u)}]";
+        return Scale switch
+        {
+            "ratio" => string.Create(CultureInfo.InvariantCulture, $"×{e:0.000} [×{l:0.000}, ×{Hi(u)}]"),
+            "count" when l == u => string.Create(CultureInfo.InvariantCulture, $"{e:0} vs {l:0} per earlier window"),
+            "count" => string.Create(CultureInfo.InvariantCulture, $"{e:0} vs {l:0}–{u:0} per earlier window"),
+            _ => $"{Signed(e)} [{Signed(l)}, {Signed(u)}]",
+        };
 
         static string Hi(double u) => double.IsPositiveInfinity(u) ? "inf" : u.ToString("0.000", CultureInfo.InvariantCulture);
     }

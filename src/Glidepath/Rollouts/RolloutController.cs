@@ -16,6 +16,15 @@ public sealed class RolloutController(IRolloutStore rollouts, IEnvironmentStore 
 {
     public const string Actor = "controller";
 
+    // Whether this controller held each environment's lease at its last look, so a change is reported once.
+    private readonly Dictionary<(string App, string Environment), bool> _holding = [];
+
+    /// <summary>
+    /// Told, once per change, when this controller takes an environment's lease ("Controlling …") or finds another
+    /// holder ("On standby …"), for the host to print or log; only one controller acts on a rollout at a time.
+    /// </summary>
+    public Action<string>? LeaseChanged { get; init; }
+
     /// <summary>Evaluates every active rollout once; returns what was done, one line per rollout that changed.</summary>
     public async Task<IReadOnlyList<RolloutAction>> TickAsync(CancellationToken cancellationToken)
     {
@@ -33,7 +42,9 @@ public sealed class RolloutController(IRolloutStore rollouts, IEnvironmentStore 
                 continue;
             }
 
-            if (!await rollouts.TryAcquireLeaseAsync(rollout.App, rollout.Environment, options.Holder, options.LeaseDuration, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+            var holds = await rollouts.TryAcquireLeaseAsync(rollout.App, rollout.Environment, options.Holder, options.LeaseDuration, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            await ReportLeaseAsync(rollout, holds, cancellationToken).ConfigureAwait(false);
+            if (!holds)
             {
                 continue;
             }
@@ -58,6 +69,7 @@ public sealed class RolloutController(IRolloutStore rollouts, IEnvironmentStore 
     /// <summary>Gives up every lease this controller holds (on shutdown), so another gateway can take over at once.</summary>
     public async Task ReleaseLeasesAsync(CancellationToken cancellationToken)
     {
+        _holding.Clear();
         foreach (var rollout in await rollouts.ListActiveAsync(cancellationToken).ConfigureAwait(false))
         {
             await rollouts.ReleaseLeaseAsync(rollout.App, rollout.Environment, options.Holder, cancellationToken).ConfigureAwait(false);
@@ -130,11 +142,36 @@ public sealed class RolloutController(IRolloutStore rollouts, IEnvironmentStore 
             }
 
             case JudgeOutcome.Hold when rollout.State == RolloutState.Progressing:
-                return await NoteOnceAsync(rollout, RolloutDecisionKinds.Hold, decision.Reason, decision, now, cancellationToken).ConfigureAwait(false);
+                return await HoldAsync(rollout, state, decision, now, cancellationToken).ConfigureAwait(false);
 
             default:
                 return null;
         }
+    }
+
+    private async Task ReportLeaseAsync(Rollout rollout, bool holds, CancellationToken cancellationToken)
+    {
+        var key = (rollout.App, rollout.Environment);
+        if (_holding.TryGetValue(key, out var held) && held == holds)
+        {
+            return;
+        }
+
+        _holding[key] = holds;
+        if (LeaseChanged is not { } report)
+        {
+            return;
+        }
+
+        if (holds)
+        {
+            report($"Controlling the rollout {rollout.Id} of {rollout.App}@{rollout.Environment}: this controller ({options.Holder}) holds its lease and acts on it");
+            return;
+        }
+
+        var lease = await rollouts.LeaseAsync(rollout.App, rollout.Environment, cancellationToken).ConfigureAwait(false);
+        var holder = lease?.Holder is { } other ? other : "another controller";
+        report($"On standby for {rollout.App}@{rollout.Environment}: {holder} holds the lease of rollout {rollout.Id} and acts on it; this controller takes over if that lease is not renewed");
     }
 
     /// <summary>Whether the judge found harm (rather than running out of time undecided).</summary>
@@ -166,6 +203,28 @@ public sealed class RolloutController(IRolloutStore rollouts, IEnvironmentStore 
     {
         var start = from > stepStart ? from : stepStart;
         return to > start ? to - start : TimeSpan.Zero;
+    }
+
+    /// <summary>
+    /// Records a hold as a decision and a <c>rollout_held</c> history event, once per step (the step's clock restarts on
+    /// resume, so once per hold) — and once more if a metric's estimate later moves beyond its tolerance, since that hold
+    /// is a warning (<see cref="HoldWarning"/>). Nothing else changes: the canary keeps its weight and is judged on.
+    /// </summary>
+    private async Task<RolloutAction?> HoldAsync(Rollout rollout, EnvironmentState state, JudgeDecision decision, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var warning = HoldWarning.For(decision, rollout);
+        var log = await rollouts.DecisionsAsync(rollout.Id, cancellationToken).ConfigureAwait(false);
+        var held = log.Where(d => d.Kind == RolloutDecisionKinds.Hold && d.StepIndex == rollout.StepIndex && d.Time >= rollout.StepStartedAt).ToList();
+        if (held.Count > 0 && (warning is null || held.Any(d => HoldWarning.Warns(RolloutJson.ReadEvidence(d.EvidenceJson)))))
+        {
+            return null;
+        }
+
+        var reason = warning is null ? decision.Reason : $"{warning} — {decision.Reason}";
+        var record = RolloutWriter.Decision(rollout, RolloutDecisionKinds.Hold, Actor, reason, now, decision);
+        var details = warning is null ? null : new System.Text.Json.Nodes.JsonObject { ["warning"] = warning };
+        await RolloutWriter.ApplyAsync(rollouts, rollout, rollout.Version, state, state, RolloutEventKinds.Held, record, false, details, cancellationToken).ConfigureAwait(false);
+        return new RolloutAction(string.Create(CultureInfo.InvariantCulture, $"{rollout.Environment}: held at {rollout.Weight:0.##}% — {reason}"), Warning: warning is not null);
     }
 
     /// <summary>Appends a decision that changes nothing, once per step.</summary>

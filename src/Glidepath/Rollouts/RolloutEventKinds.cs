@@ -10,4 +10,7 @@ public static class RolloutEventKinds
     public const string Promoted = Glidepath.Environments.EnvironmentEventKinds.RolloutPromoted;
     public const string RolledBack = "rollout_rolled_back";
     public const string Aborted = "rollout_aborted";
+
+    /// <summary>The step reached its time limit undecided and on_inconclusive: hold keeps the canary at its weight (details: warning when an estimate is beyond its tolerance).</summary>
+    public const string Held = "rollout_held";
 }

@@ -15,9 +15,9 @@ public sealed record PlannedStep(double Weight, long? CanaryRequests, long? Tota
 /// interval, computed exactly as the judge computes it (the same confidence sequence, α, ρ and safe-side variance),
 /// lies inside its tolerance when the canary is as good as stable — and the smallest regression each step then
 /// catches. Per-request variances: with sticky subjects that differ a step needs more (docs/rollouts.md).
-/// The figure assumes the canary's estimate sits exactly at stable's value; it is a typical step, not a bound: a real
-/// estimate wanders, and a step where it lies on the unfavourable side (or where every metric must be safe at once
-/// with several near their tolerance) takes longer.
+/// The figure assumes the canary's estimate sits exactly at stable's value; it is about the median step, not a bound
+/// (seeded A/A simulation: 1 step in 10 needs 1.8× or more): a real estimate wanders, and a step where it lies on the
+/// unfavourable side (or where every metric must be safe at once with several near their tolerance) takes longer.
 /// </summary>
 public static class RolloutPlanner
 {

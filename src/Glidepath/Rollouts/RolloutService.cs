@@ -125,11 +125,14 @@ public sealed class RolloutService(
                 ? null
                 : (rollout with { State = RolloutState.Progressing, StepStartedAt = now }, state, RolloutEventKinds.Resumed, RolloutDecisionKinds.Resume, Why("resumed", reason)));
 
-    /// <summary>Ends the rollout: the canary gets no more traffic and the stable release stays. Allowed while frozen.</summary>
+    /// <summary>
+    /// Ends the rollout: the canary gets no more traffic and the stable release stays. Allowed while frozen. The decision
+    /// keeps the judge's evidence on the step at the moment of the abort, so status still shows what was seen.
+    /// </summary>
     public async Task<Rollout> AbortAsync(string environment, string actor, string? reason, CancellationToken cancellationToken) =>
         (await ChangeAsync(environment, actor, cancellationToken, (rollout, state, now) =>
             (rollout with { State = RolloutState.Aborted, EndedAt = now, EndReason = Why("aborted", reason) }, state with { Canary = null },
-                RolloutEventKinds.Aborted, RolloutDecisionKinds.Abort, Why("aborted", reason))).ConfigureAwait(false)).Rollout;
+                RolloutEventKinds.Aborted, RolloutDecisionKinds.Abort, Why("aborted", reason)), judge: true).ConfigureAwait(false)).Rollout;
 
     /// <summary>
     /// Moves to the next step now, without waiting for the judge (a paused rollout stays paused at the new weight);
@@ -206,7 +209,8 @@ public sealed class RolloutService(
         string actor,
         CancellationToken cancellationToken,
         Func<Rollout, EnvironmentState, DateTimeOffset, (Rollout Next, EnvironmentState State, string EventKind, string DecisionKind, string Reason)?> change,
-        bool newStep = false)
+        bool newStep = false,
+        bool judge = false)
     {
         var spec = environments.Spec(environment);
         var rollout = await rollouts.ActiveAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false)
@@ -230,8 +234,15 @@ public sealed class RolloutService(
             next = next with { StepCanaryBaseline = canary, StepStableBaseline = stable };
         }
 
+        JudgeDecision? judged = null;
+        if (judge)
+        {
+            var (canaryStep, stableStep, _, _) = await RolloutArms.StepAsync(traces, rollout, cancellationToken).ConfigureAwait(false);
+            judged = new Judge(JudgePolicy.From(rollout.Plan)).Decide(canaryStep, stableStep, now - rollout.StepStartedAt);
+        }
+
         // A decision records the step it was made at (the step a promote left), as the controller's decisions do.
-        var decision = RolloutWriter.Decision(rollout, decisionKind, actor, reason, now);
+        var decision = RolloutWriter.Decision(rollout, decisionKind, actor, reason, now, judged);
         return new RolloutChange(await RolloutWriter.ApplyAsync(rollouts, next, rollout.Version, state, nextState, eventKind, decision, false, null, cancellationToken).ConfigureAwait(false), true);
     }
 }

@@ -13,6 +13,12 @@ public interface IMonitorStore
     /// <summary>Alerts of one environment, newest first.</summary>
     Task<IReadOnlyList<DriftAlert>> ListAlertsAsync(string app, string environment, int limit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Every alert on this (environment, release) raised at or after <paramref name="since"/>, newest first, with no limit:
+    /// the checklist reads the open ones from it, however many alerts the environment has.
+    /// </summary>
+    Task<IReadOnlyList<DriftAlert>> ListAlertsSinceAsync(string app, string environment, string releaseId, DateTimeOffset since, CancellationToken cancellationToken);
+
     /// <summary>The newest alert on this (environment, release, metric), or null.</summary>
     Task<DriftAlert?> LatestAlertAsync(string app, string environment, string releaseId, string metric, CancellationToken cancellationToken);
 

@@ -26,6 +26,9 @@ public sealed record TraceQuery
     /// <summary>Requests with at least one negative feedback (a score below <see cref="FeedbackScore.PositiveThreshold"/>, as the judge's feedback metric counts it).</summary>
     public bool NegativeFeedbackOnly { get; init; }
 
+    /// <summary>Only requests sampled for online scoring (<c>OnlinePassed</c> set), whatever the outcome; combined with the others by AND.</summary>
+    public bool ScoredOnly { get; init; }
+
     /// <summary>Only trace ids that start with these lower-case hex digits.</summary>
     public string? IdPrefix { get; init; }
 

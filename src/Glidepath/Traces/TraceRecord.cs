@@ -55,6 +55,12 @@ public sealed record TraceRecord
     /// <summary>The response text, redacted, only when the capture policy keeps content; else null.</summary>
     public string? OutputText { get; init; }
 
+    /// <summary>
+    /// Why the captured content was not kept though the capture policy asked for it (the gateway's trace queue held its
+    /// budget of captured bytes, during a store outage); null when it was kept or not asked for.
+    /// </summary>
+    public string? CaptureDropped { get; init; }
+
     /// <summary>Mean score of the online scorers when this request was sampled for online scoring; else null.</summary>
     public double? OnlineScore { get; init; }
 

@@ -4,7 +4,10 @@ using Glidepath.Models;
 
 namespace Glidepath.Traces;
 
-/// <summary>The JSON answers of <c>traces list</c> and <c>traces show</c>, shared by the CLI's <c>--format json</c> and the admin API.</summary>
+/// <summary>
+/// The JSON answers of <c>traces list</c> and <c>traces show</c>, shared by the CLI's <c>--format json</c> and the admin API. A trace's
+/// id is <c>trace_id</c>, as in <c>/v1/feedback</c> and <c>evalset add</c>'s metadata (they said <c>id</c> before).
+/// </summary>
 public static class TraceReports
 {
     /// <summary><c>traces list</c>: <c>{app, environment, traces}</c>, newest first.</summary>
@@ -42,7 +45,7 @@ public static class TraceReports
 
     private static object Summary(TraceRecord t, EnvironmentViews views, PriceTable prices) => new
     {
-        id = t.TraceId,
+        trace_id = t.TraceId,
         started_at = t.StartedAt,
         environment = t.Environment,
         release = views.Ref(t.ReleaseId),
@@ -60,5 +63,6 @@ public static class TraceReports
         online_score = t.OnlineScore,
         online_passed = t.OnlinePassed,
         content_captured = t.InputJson is not null || t.OutputText is not null,
+        capture_dropped = t.CaptureDropped,
     };
 }

@@ -64,7 +64,7 @@ public sealed class ControllerCliTests
         try
         {
             var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (!Text(stderr).Contains("Controlling rollouts of support-agent@staging", StringComparison.Ordinal))
+            while (!Text(stderr).Contains("Rollout controller of support-agent@staging started", StringComparison.Ordinal))
             {
                 Assert.True(DateTime.UtcNow < deadline && !controller.HasExited, "the controller did not start: " + Text(stderr));
                 await Task.Delay(50);
@@ -89,6 +89,40 @@ public sealed class ControllerCliTests
         await stdout;
         Assert.Equal(0, controller.ExitCode);
         Assert.Contains("Stopping: finishing the current pass and giving up the lease.", Text(stderr), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Controller_AnotherProcessHoldsTheLease_SaysStandbyNamingTheHolderNotControlling()
+    {
+        await using var app = await Rollouts.RolloutCliTests.ReadyAsync();
+        await app.OkAsync("rollout", "start", "v2", "--env", "production");
+        await using (var store = await Storage.Sqlite.SqliteStore.OpenAsync(app.StorePath, TimeProvider.System, CancellationToken.None))
+        {
+            Assert.True(await store.Rollouts.TryAcquireLeaseAsync("support-agent", "production", "gw-a", TimeSpan.FromMinutes(10), DateTimeOffset.UtcNow, CancellationToken.None));
+        }
+
+        using var controller = CliRunner.StartProcess(null, "controller", "--env", "production", "--interval", "100ms", "--monitor-interval", "0", "--manifest", app.Manifest, "--store", app.StorePath);
+        var stderr = new StringBuilder();
+        controller.ErrorDataReceived += (_, e) => { lock (stderr) { stderr.AppendLine(e.Data); } };
+        controller.BeginErrorReadLine();
+        var stdout = controller.StandardOutput.ReadToEndAsync();
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (!Text(stderr).Contains("On standby for support-agent@production: gw-a holds the lease", StringComparison.Ordinal))
+            {
+                Assert.True(DateTime.UtcNow < deadline && !controller.HasExited, "the controller did not report standby: " + Text(stderr));
+                await Task.Delay(50);
+            }
+        }
+        finally
+        {
+            controller.Kill(entireProcessTree: true);
+            await controller.WaitForExitAsync();
+        }
+
+        await stdout;
+        Assert.DoesNotContain("Controlling", Text(stderr), StringComparison.Ordinal);
     }
 
     private static string Text(StringBuilder sb)

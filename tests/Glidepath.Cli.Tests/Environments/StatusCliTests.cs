@@ -15,7 +15,7 @@ public sealed class StatusCliTests
         Assert.Equal(["staging", "production"], envs.Select(e => e.GetProperty("name").GetString()));
 
         var staging = envs[0];
-        Assert.Equal(["name", "owner", "requires", "revision", "stable", "stable_since", "stable_by", "frozen", "frozen_reason", "canary", "shadow"],
+        Assert.Equal(["name", "owner", "requires", "revision", "stable", "stable_since", "stable_by", "frozen", "frozen_reason", "canary", "shadow", "rollout_warning"],
             staging.EnumerateObject().Select(p => p.Name));
         Assert.Equal(1, staging.GetProperty("revision").GetInt64());
         Assert.Equal($"v1+{app.Ids["v1"][..8]}", staging.GetProperty("stable").GetProperty("label").GetString());

@@ -207,6 +207,48 @@ public sealed class ChecklistCliTests
         Assert.DoesNotContain("sample_rate", quietAction, StringComparison.Ordinal);
     }
 
+    private const string ScorerError = """[{"scorer":"llm_judge","score":null,"passed":false,"applicable":true,"reason":null,"error":"no API key for judge model gpt-judge"}]""";
+    private const string ScorerPass = """[{"scorer":"not_contains","score":1,"passed":true,"applicable":true,"reason":null,"error":null}]""";
+
+    // Trial A §4/§5: online scoring on in the manifest, traces arriving, yet every online result an error: not monitoring.
+    [Fact]
+    public async Task Checklist_EveryRecentOnlineScoreAnError_MonitoringRowFailsNamingCountAndFirstError()
+    {
+        await using var app = await ScenarioAsync(null);
+        var now = app.Time.GetUtcNow();
+        await app.WriteTracesAsync("production", "v2", now.AddMinutes(-1), TimeSpan.FromSeconds(30), 6,
+            shape: (_, t) => t with { Arm = "canary", OnlineScore = 0, OnlinePassed = false, OnlineScoresJson = ScorerError });
+
+        var (code, json) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "after");
+
+        Assert.Equal(1, code);
+        var row = Row(json, "monitoring on");
+        Assert.Equal("fail", row.GetProperty("status").GetString());
+        var measured = row.GetProperty("measured").GetString()!;
+        Assert.Contains("online scores of v2 are all errors", measured, StringComparison.Ordinal);
+        Assert.Contains("6 of the 6 newest scored trace(s)", measured, StringComparison.Ordinal);
+        Assert.Contains("first error: llm_judge: no API key for judge model gpt-judge", measured, StringComparison.Ordinal);
+        var action = row.GetProperty("action").GetString()!;
+        Assert.Contains("fix the online scorers", action, StringComparison.Ordinal);
+        Assert.DoesNotContain("sample_rate", action, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Checklist_SomeRecentOnlineScoresWithoutError_MonitoringRowPasses()
+    {
+        await using var app = await ScenarioAsync(null);
+        var now = app.Time.GetUtcNow();
+        await app.WriteTracesAsync("production", "v2", now.AddMinutes(-1), TimeSpan.FromSeconds(30), 6,
+            shape: (i, t) => t with { Arm = "canary", OnlineScore = i == 0 ? 1 : 0, OnlinePassed = i == 0, OnlineScoresJson = i == 0 ? ScorerPass : ScorerError });
+
+        var (code, json) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "after");
+
+        Assert.True(code == 0, json.ToString());
+        var row = Row(json, "monitoring on");
+        Assert.Equal("pass", row.GetProperty("status").GetString());
+        Assert.Contains("1 of the 6 newest scored trace(s) scored without error", row.GetProperty("measured").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Checklist_StageBefore_OnlyTheFourBeforeRowsAndTextNamesTheAction()
     {
@@ -267,6 +309,11 @@ public sealed class ChecklistCliTests
     private static async Task AlertAsync(MonitorApp app, string release, string metric, DateTimeOffset at)
     {
         await using var store = await app.OpenStoreAsync();
+        await AlertAsync(store, app, release, metric, at);
+    }
+
+    private static async Task AlertAsync(Storage.Sqlite.SqliteStore store, MonitorApp app, string release, string metric, DateTimeOffset at)
+    {
         await store.Monitor.SaveAlertAsync(new DriftAlert
         {
             Id = "al-" + Guid.NewGuid().ToString("N")[..16],
@@ -310,6 +357,27 @@ public sealed class ChecklistCliTests
         var (later, after) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "after", "--traces-within", "1d");
         Assert.True(later == 0, after.ToString());
         Assert.Equal("pass", Row(after, "drift alerts").GetProperty("status").GetString());
+    }
+
+    // The row read the environment's newest 500 alerts: an open alert behind 500 newer ones (of another release) was missed.
+    [Fact]
+    public async Task Checklist_OpenAlertOlderThan500NewerAlertsOfTheEnvironment_DriftRowStillFails()
+    {
+        await using var app = await ScenarioAsync(null);
+        var now = app.Time.GetUtcNow();
+        await AlertAsync(app, "v2", "latency", now.AddMinutes(-30));
+        await using (var store = await app.OpenStoreAsync())
+        {
+            for (var i = 0; i < 501; i++)
+            {
+                await AlertAsync(store, app, "v1", "error_rate", now.AddMinutes(-20));
+            }
+        }
+
+        var (code, json) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "after");
+
+        Assert.Equal(1, code);
+        Assert.StartsWith("1 open drift alert(s) of v2 on production: latency (al-", Row(json, "drift alerts").GetProperty("measured").GetString(), StringComparison.Ordinal);
     }
 
     // Trial A §1: the checklist's eval gate row counts only a verdict computed with today's scorers.

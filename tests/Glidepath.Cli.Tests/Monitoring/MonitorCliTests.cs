@@ -102,6 +102,61 @@ public sealed class MonitorCliTests
         Assert.Contains("(1500 requests) vs the same clock window on 2 earlier days (2026-11-20 … 2026-11-21, 3000 requests)", text, StringComparison.Ordinal);
     }
 
+    // Trial A §9: a traffic stop was silent (not_enough_data on every metric, exit 0).
+    [Fact]
+    public async Task MonitorCheck_NoRequestThisHourAfterTrafficAtTheSameHourYesterday_RaisesNoTrafficOnceUntilTrafficResumes()
+    {
+        await using var app = await MonitorApp.CreateAsync(1);
+        await app.OkAsync("deploy", "v1", "--env", "staging");
+        await app.OkAsync("promote", "v1", "--env", "production");
+        var t0 = MonitorApp.Start;
+        await app.WriteTracesAsync("production", "v1", t0, TimeSpan.FromHours(1), 200);
+        app.Time.SetUtcNow(t0.AddDays(1).AddHours(1));
+
+        var (code, json) = await app.JsonWithCodeAsync("monitor", "--env", "production", "--check");
+
+        Assert.True(code == 1, json.ToString());
+        var check = json.GetProperty("check");
+        Assert.True(check.GetProperty("drifted").GetBoolean());
+        var harmed = check.GetProperty("metrics").EnumerateArray().Where(m => m.GetProperty("verdict").GetString() == "harm").Select(m => m.GetProperty("metric").GetString()).ToList();
+        Assert.Equal(["no_traffic"], harmed);
+        var alert = Assert.Single(json.GetProperty("alerts").EnumerateArray());
+        Assert.Equal("no_traffic", alert.GetProperty("metric").GetString());
+        Assert.Equal("no_traffic on production: no request of the release in the recent window, while the same clock window 1 day earlier held 200 requests (a stop needs at least 9 in each)",
+            alert.GetProperty("message").GetString());
+
+        // Raised once per recent window, like a drifted metric; the text table names it.
+        app.Time.Advance(TimeSpan.FromMinutes(10));
+        var (again, text, _) = await app.RunAsync("monitor", "--env", "production", "--check");
+        Assert.Equal(1, again);
+        Assert.Contains("0 vs 166 per earlier window", text, StringComparison.Ordinal); // 166 of yesterday's 200 fall in the window 10 minutes on
+        Assert.Single((await app.JsonAsync("monitor", "--env", "production")).GetProperty("alerts").EnumerateArray());
+
+        // Traffic back: nothing new is raised and the check passes.
+        await app.WriteTracesAsync("production", "v1", app.Time.GetUtcNow().AddMinutes(-5), TimeSpan.FromMinutes(4), 20);
+        var (resumed, after) = await app.JsonWithCodeAsync("monitor", "--env", "production", "--check");
+        Assert.True(resumed == 0, after.ToString());
+        Assert.Single(after.GetProperty("alerts").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task MonitorCheck_NoRequestThisHourAfterAQuietHourYesterday_NoAlert()
+    {
+        await using var app = await MonitorApp.CreateAsync(1);
+        await app.OkAsync("deploy", "v1", "--env", "staging");
+        await app.OkAsync("promote", "v1", "--env", "production");
+        var t0 = MonitorApp.Start;
+        await app.WriteTracesAsync("production", "v1", t0, TimeSpan.FromHours(1), 7);
+        app.Time.SetUtcNow(t0.AddDays(1).AddHours(1));
+
+        var (code, json) = await app.JsonWithCodeAsync("monitor", "--env", "production", "--check");
+
+        Assert.True(code == 0, json.ToString());
+        var noTraffic = json.GetProperty("check").GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("metric").GetString() == "no_traffic");
+        Assert.Equal("not_enough_data", noTraffic.GetProperty("verdict").GetString());
+        Assert.Empty(json.GetProperty("alerts").EnumerateArray());
+    }
+
     // Options a listing would ignore, and a count below one, are said rather than dropped.
     [Theory]
     [InlineData("--window", "30m", "--window and --reference shape the comparison --check runs; add --check")]

@@ -62,7 +62,7 @@ public sealed class TracesCliTests
         var traces = json.GetProperty("traces").EnumerateArray().ToList();
         Assert.Equal(3, traces.Count);
         Assert.All(traces, t => Assert.Equal("checkout", t.GetProperty("key").GetProperty("name").GetString()));
-        var (code, text, _) = await app.RunAsync("traces", "show", traces[0].GetProperty("id").GetString()!);
+        var (code, text, _) = await app.RunAsync("traces", "show", traces[0].GetProperty("trace_id").GetString()!);
         Assert.Equal(0, code);
         Assert.Contains("checkout (key_aaaa)", text, StringComparison.Ordinal);
     }
@@ -121,7 +121,7 @@ public sealed class TracesCliTests
         }
 
         async Task<string[]> Ids(params string[] filters) => (await app.JsonAsync(["traces", "list", "--env", "production", .. filters]))
-            .GetProperty("traces").EnumerateArray().Select(t => t.GetProperty("id").GetString()!).Order(StringComparer.Ordinal).ToArray();
+            .GetProperty("traces").EnumerateArray().Select(t => t.GetProperty("trace_id").GetString()!).Order(StringComparer.Ordinal).ToArray();
 
         Assert.Equal([traces[2].TraceId], await Ids("--online-failed"));
         Assert.Equal([traces[6].TraceId], await Ids("--negative-feedback"));
@@ -140,7 +140,23 @@ public sealed class TracesCliTests
 
         var json = await app.JsonAsync("traces", "show", "4BF92F36");
 
-        Assert.Equal(traces[1].TraceId, json.GetProperty("trace").GetProperty("id").GetString());
+        Assert.Equal(traces[1].TraceId, json.GetProperty("trace").GetProperty("trace_id").GetString());
+    }
+
+    // Trial A §9: traces list --format json named the trace id `id`, while /v1/feedback and evalset add say `trace_id`.
+    [Fact]
+    public async Task TracesListAndShow_Json_NameTheTraceIdTraceIdAsFeedbackDoes()
+    {
+        await using var app = await MonitorApp.CreateAsync(1);
+        var trace = (await app.WriteTracesAsync("production", "v1", MonitorApp.Start, TimeSpan.FromMinutes(1), 1))[0];
+        app.Time.SetUtcNow(MonitorApp.Start.AddMinutes(1));
+
+        var listed = Assert.Single((await app.JsonAsync("traces", "list", "--env", "production")).GetProperty("traces").EnumerateArray());
+        var shown = (await app.JsonAsync("traces", "show", trace.TraceId)).GetProperty("trace");
+
+        Assert.Equal((trace.TraceId, trace.TraceId), (listed.GetProperty("trace_id").GetString(), shown.GetProperty("trace_id").GetString()));
+        Assert.False(listed.TryGetProperty("id", out _));
+        Assert.False(shown.TryGetProperty("id", out _));
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace Glidepath.Cli.Tests.Rollouts;
 public sealed class RolloutCliTests
 {
     /// <summary>v1 stable in production, v2 stable in staging with a passing gate verdict against v1: ready to roll out.</summary>
-    private static async Task<EnvApp> ReadyAsync()
+    internal static async Task<EnvApp> ReadyAsync()
     {
         var app = await EnvApp.CreateAsync(2);
         await app.DeployAllToStagingAsync();
@@ -19,7 +19,7 @@ public sealed class RolloutCliTests
         return app;
     }
 
-    private static async Task TrafficAsync(EnvApp app, string release, string arm, int n, double errorRate)
+    internal static async Task TrafficAsync(EnvApp app, string release, string arm, int n, double errorRate)
     {
         await using var store = await SqliteStore.OpenAsync(app.StorePath, TimeProvider.System, CancellationToken.None);
         var random = new Random(n);
@@ -303,5 +303,6 @@ public sealed class RolloutCliTests
         Assert.Contains("the stable release's last 24 h on production: 400 requests", text, StringComparison.Ordinal);
         Assert.Contains("canary requests", text, StringComparison.Ordinal);
         Assert.Contains("typical, not a bound", text, StringComparison.Ordinal); // the estimate is assumed exactly at stable's
+        Assert.Contains("about the median step; in seeded A/A simulations 1 step in 5 needs 1.3×", text, StringComparison.Ordinal);
     }
 }

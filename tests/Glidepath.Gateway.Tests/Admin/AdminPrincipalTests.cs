@@ -213,6 +213,29 @@ public sealed class AdminPrincipalTests
     }
 
     [Fact]
+    public async Task Tokens_NameOfAnotherCaseOrEnvironment_409WithoutSayingWhereItIs()
+    {
+        // Attack trial D, finding 10: 'ROOT' beside the '*' admin 'root', and a 409 naming a production token to a staging admin.
+        await using var h = await AdminHarness.StartAsync();
+        var stagingAdmin = await h.TokenAsync(Role.Admin, "staging", "stage-admin");
+        await h.TokenAsync(Role.Admin, "*", "root");
+        await h.TokenAsync(Role.Admin, "production", "padmin");
+
+        var upper = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/staging/tokens", stagingAdmin, """{"name":"ROOT","role":"owner"}""");
+        var other = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/staging/tokens", stagingAdmin, """{"name":"padmin","role":"viewer"}""");
+        var own = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/staging/tokens", stagingAdmin, """{"name":"Stage-Admin","role":"viewer"}""");
+
+        Assert.Equal((409, 409, 409), (upper.Status, other.Status, own.Status));
+        Assert.Contains("'ROOT' is not available", upper.Body, StringComparison.Ordinal);
+        Assert.Contains("'padmin' is not available", other.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("production", upper.Body + other.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("revoke", upper.Body + other.Body, StringComparison.Ordinal);
+        Assert.Contains("named 'stage-admin' in 'staging'", own.Body, StringComparison.Ordinal);
+        var list = await h.SendAsync(HttpMethod.Get, "/admin/v1/environments/staging/tokens", stagingAdmin);
+        Assert.DoesNotContain("ROOT", list.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Token_RevokedWhileServing_IsRefusedOnTheNextRequest()
     {
         await using var h = await AdminHarness.StartAsync();

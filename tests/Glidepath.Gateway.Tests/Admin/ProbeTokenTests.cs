@@ -17,6 +17,7 @@ public sealed class ProbeTokenTests
     [InlineData("none", 403)]
     public async Task RouteProbe_OnlyAnAdminOfThisEnvironment_Gets204WithRoutingHeaders_NeverAProviderCall(string presented, int expected)
     {
+        // The environment keeps the default (routing_headers off): the probe names the release and arm all the same.
         await using var h = await AdminHarness.StartAsync();
         var revoked = await h.TokenAsync(Role.Admin, "staging", "old");
         await h.Tokens.RevokeAsync(h.F.Manifest.App, "old", default);

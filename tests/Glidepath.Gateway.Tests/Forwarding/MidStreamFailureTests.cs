@@ -95,15 +95,21 @@ public sealed class MidStreamFailureTests
 
     // The caller got part of the answer and the provider charged for it, but the usage (sent with a stream's last event)
     // never came: estimated as for a caller who went away (499), so the trace's tokens and cost, and the key's budget, are
-    // not zero; the same on both paths (before 2026-12, 0 tokens and $0 for a cut OpenAI stream).
+    // not zero; the same on both paths (before 2026-12, 0 tokens and $0 for a cut OpenAI stream). The text seen counts in
+    // characters on both paths, as the prompt does (until 2026-12-05 the pass-through counted UTF-8 bytes as escaped: a
+    // Japanese answer three times over, one sent as \uXXXX escapes six times).
     [Theory]
-    [InlineData("openai", "cut_short")]
-    [InlineData("openai", "error_event")]
-    [InlineData("anthropic", "cut_short")]
-    [InlineData("anthropic", "error_event")]
-    public async Task Stream_ProviderFailsAfterFirstToken_TokensAndCostEstimated_SameOnBothPaths(string provider, string script)
+    [InlineData("openai", "cut_short", "Hello", 2)]
+    [InlineData("openai", "error_event", "Hello", 2)]
+    [InlineData("anthropic", "cut_short", "Hello", 2)]
+    [InlineData("anthropic", "error_event", "Hello", 2)]
+    [InlineData("openai", "cut_short", "こんにちは世界、元気ですか", 4)]
+    [InlineData("anthropic", "error_event", "こんにちは世界、元気ですか", 4)]
+    [InlineData("openai", "cut_short", @"\u3053\u3093\u306b\u3061\u306f\u4e16\u754c\u3001\u5143\u6c17\u3067\u3059\u304b", 4)]
+    [InlineData("anthropic", "cut_short", @"\u3053\u3093\u306b\u3061\u306f\u4e16\u754c\u3001\u5143\u6c17\u3067\u3059\u304b", 4)]
+    public async Task Stream_ProviderFailsAfterFirstToken_TokensAndCostEstimated_SameOnBothPaths(string provider, string script, string text, int outputTokens)
     {
-        var events = provider == "openai" ? OpenAiStart : AnthropicStart;
+        var events = (provider == "openai" ? OpenAiStart : AnthropicStart).Select(e => e.Replace("\"Hello\"", "\"" + text + "\"", StringComparison.Ordinal)).ToArray();
         if (script == "error_event")
         {
             events = [.. events, provider == "openai" ? OpenAiError : AnthropicError];
@@ -119,14 +125,14 @@ public sealed class MidStreamFailureTests
             await f.StartAsync(s => s with { Models = models }, o => o with { Gateway = o.Gateway with { PassThrough = passThrough } });
 
             using var response = await f.PostAsync(path, path == AnthropicPath ? GatewayFixture.Message(extra: ""","stream":true""") : GatewayFixture.Chat(extra: ""","stream":true"""));
-            Assert.Contains("Hello", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Contains(path == AnthropicPath ? "content_block_delta" : "chat.completion.chunk", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             traces.Add(await f.TraceAsync(response.Headers.GetValues("Glidepath-Trace").Single()));
         }
 
         var (passed, translated) = (traces[0], traces[1]);
         Assert.Equal(502, passed.Status);
         Assert.True(passed.InputTokens > 12, $"input tokens {passed.InputTokens}"); // the prompt, estimated (more than Anthropic's message_start said)
-        Assert.Equal(2, passed.OutputTokens); // "Hello": about four characters a token
+        Assert.Equal(outputTokens, passed.OutputTokens); // about four characters a token: "Hello" 2, 13 Japanese characters 4
         Assert.True(passed.CostUsd > 0, $"cost {passed.CostUsd}");
         Assert.Equal((passed.Status, passed.InputTokens, passed.OutputTokens, passed.CostUsd), (translated.Status, translated.InputTokens, translated.OutputTokens, translated.CostUsd));
     }

@@ -97,7 +97,7 @@ public sealed class PassThroughEquivalenceTests
         }
 
         var headers = string.Join(",", response.Headers.Select(h => h.Key).Where(k => k.StartsWith("Glidepath-", StringComparison.Ordinal) || k == "Server-Timing" || k == "Cache-Control").Order(StringComparer.Ordinal))
-            + ";" + response.Content.Headers.ContentType?.MediaType + ";" + response.Headers.GetValues("Glidepath-Release").SingleOrDefault();
+            + ";" + response.Content.Headers.ContentType?.MediaType + ";" + (response.Headers.TryGetValues("Glidepath-Release", out var release) ? release.Single() : "");
         var passedThrough = f.Upstream!.LastBody!.Contains(anthropic ? "\"user_id\":\"u-1\"" : "presence_penalty", StringComparison.Ordinal);
         return new Outcome((int)response.StatusCode, headers, errorType, Comparable(trace), trace.TimeToFirstTokenMs is not null, passedThrough);
     }

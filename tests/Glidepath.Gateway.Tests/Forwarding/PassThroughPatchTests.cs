@@ -92,6 +92,43 @@ public sealed class PassThroughPatchTests
         Assert.StartsWith("You are the customer support assistant", text, StringComparison.Ordinal);
     }
 
+    // Anthropic refuses an empty text block anywhere (a 400 the release would be charged for): one rule for the string
+    // form ("") and the array form ({"type":"text","text":""}), in system and in messages, on the pass-through path and
+    // the translating paths; a message left with nothing is left out, every non-empty text still goes.
+    [Theory]
+    [InlineData("/v1/messages", true)]
+    [InlineData("/v1/messages", false)]
+    [InlineData("/v1/chat/completions", true)]
+    public async Task CallersEmptyTextBlocks_ToAnthropicRelease_NoEmptyTextUpstreamAndTheRestKept(string path, bool passThrough)
+    {
+        var body = path == "/v1/messages"
+            ? """{"model":"support-agent","max_tokens":50,"system":[{"type":"text","text":""},{"type":"text","text":"Be brief."}],"messages":[{"role":"user","content":"first"},{"role":"assistant","content":""},{"role":"assistant","content":[{"type":"text","text":""},{"type":"text","text":"ok"}]},{"role":"user","content":[{"type":"text","text":""}]},{"role":"user","content":[{"type":"text","text":"","cache_control":{"type":"ephemeral"}},{"type":"text","text":"hi"}],"x_keep":1}]}"""
+            : """{"model":"support-agent","messages":[{"role":"system","content":[{"type":"text","text":""},{"type":"text","text":"Be brief."}]},{"role":"user","content":"first"},{"role":"assistant","content":[{"type":"text","text":""},{"type":"text","text":"ok"}]},{"role":"user","content":[{"type":"text","text":""}]},{"role":"user","content":[{"type":"text","text":""},{"type":"text","text":"hi"}]}]}""";
+
+        var (status, answer, bodies) = await PostAsync(new GatewayUpstream("anthropic", passThrough), path, body);
+
+        Assert.True(status == 200, answer);
+        var sent = Assert.Single(bodies);
+        using var doc = JsonDocument.Parse(sent);
+        var root = doc.RootElement;
+        var system = root.GetProperty("system").EnumerateArray().Select(b => b.GetProperty("text").GetString()).ToArray();
+        Assert.Equal(2, system.Length);
+        Assert.Equal("Be brief.", system[1]);
+        var texts = new List<string>();
+        foreach (var message in root.GetProperty("messages").EnumerateArray())
+        {
+            var content = message.GetProperty("content");
+            Assert.True(content.ValueKind == JsonValueKind.Array ? content.GetArrayLength() > 0 : content.GetString()!.Length > 0, sent);
+            texts.AddRange(content.ValueKind == JsonValueKind.String ? [content.GetString()!] : content.EnumerateArray().Select(b => b.GetProperty("text").GetString()!));
+        }
+
+        Assert.Equal(["first", "ok", "hi"], texts);
+        if (path == "/v1/messages" && passThrough)
+        {
+            Assert.Contains("\"x_keep\":1", sent, StringComparison.Ordinal); // the rest of a rewritten message is copied as it came
+        }
+    }
+
     [Theory]
     [InlineData("openai", ""","functions":[{"name":"lookup_order","description":"CALLER SHADOW","parameters":{"type":"object"}}],"function_call":{"name":"lookup_order"}""", "'functions' (OpenAI's deprecated form)")]
     [InlineData("openai", ""","function_call":"auto" """, "'function_call' (OpenAI's deprecated form)")]

@@ -16,12 +16,13 @@ public sealed class PromptCacheUsageTests
 {
     private const string OpenAiPath = "/v1/chat/completions", AnthropicPath = "/v1/messages";
 
-    // Anthropic: 20 input tokens outside the cache, 1,000 written to it, 5,000 read from it, 15 out.
-    private const string AnthropicWhole = """{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[{"type":"text","text":"Hello"}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":20,"cache_creation_input_tokens":1000,"cache_read_input_tokens":5000,"cache_creation":{"ephemeral_5m_input_tokens":1000,"ephemeral_1h_input_tokens":0},"output_tokens":15}}""";
+    // Anthropic: 20 input tokens outside the cache, 1,000 written to it (400 to the 5-minute cache, 600 to the 1-hour
+    // cache, priced higher), 5,000 read from it, 15 out.
+    private const string AnthropicWhole = """{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[{"type":"text","text":"Hello"}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":20,"cache_creation_input_tokens":1000,"cache_read_input_tokens":5000,"cache_creation":{"ephemeral_5m_input_tokens":400,"ephemeral_1h_input_tokens":600},"output_tokens":15}}""";
 
     private static readonly string[] AnthropicStream =
     [
-        "event: message_start\n" + """data: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":20,"cache_creation_input_tokens":1000,"cache_read_input_tokens":5000,"output_tokens":1}}}""",
+        "event: message_start\n" + """data: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":20,"cache_creation_input_tokens":1000,"cache_read_input_tokens":5000,"cache_creation":{"ephemeral_5m_input_tokens":400,"ephemeral_1h_input_tokens":600},"output_tokens":1}}}""",
         "event: content_block_start\n" + """data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}""",
         "event: content_block_delta\n" + """data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello"}}""",
         "event: content_block_stop\n" + """data: {"type":"content_block_stop","index":0}""",
@@ -79,7 +80,7 @@ public sealed class PromptCacheUsageTests
         {
             Assert.Contains(Prices, y, StringComparison.Ordinal);
             return upstream.ManifestFor(provider)(y.Replace(Prices, anthropic
-                ? "stable-model: { input: 3.0, output: 15.0, cache_read: 0.3, cache_write: 3.75 }"
+                ? "stable-model: { input: 3.0, output: 15.0, cache_read: 0.3, cache_write: 3.75, cache_write_1h: 6.0 }"
                 : "stable-model: { input: 1.0, output: 10.0, cache_read: 0.5 }", StringComparison.Ordinal));
         });
         using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-upstream-key" });
@@ -94,9 +95,9 @@ public sealed class PromptCacheUsageTests
         Assert.Equal((200, (string?)null), (trace.Status, trace.Error));
         if (anthropic)
         {
-            // 20 × 3 + 5,000 × 0.3 + 1,000 × 3.75 + 15 × 15, per million.
+            // 20 × 3 + 5,000 × 0.3 + 400 × 3.75 + 600 × 6 + 15 × 15, per million.
             Assert.Equal((6020L, 15L), (trace.InputTokens, trace.OutputTokens));
-            Assert.Equal(0.005535, trace.CostUsd, 9);
+            Assert.Equal(0.006885, trace.CostUsd, 9);
         }
         else
         {

@@ -139,6 +139,49 @@ public sealed class UpstreamFailureTests
         Assert.Equal(expected, response.Headers.TryGetValues("Retry-After", out var values) ? values.Single() : null);
     }
 
+    // An OpenAI provider's 400 names the field to fix (param) and its code: an OpenAI-format caller gets them, on both
+    // paths and streamed or not, as it would from the provider; a value that is not a field path or a code (free text, an
+    // address, the provider key) is never reflected, and an Anthropic-format caller's error has no such fields.
+    [Theory]
+    [InlineData("/v1/chat/completions", true, false, "messages[0].content", "invalid_value", "messages[0].content", "invalid_value")]
+    [InlineData("/v1/chat/completions", false, false, "messages[0].content", "invalid_value", "messages[0].content", "invalid_value")]
+    [InlineData("/v1/chat/completions", true, true, "messages[0].content", "invalid_value", "messages[0].content", "invalid_value")]
+    [InlineData("/v1/chat/completions", false, true, "tools[0].function.parameters", "invalid_function_parameters", "tools[0].function.parameters", "invalid_function_parameters")]
+    [InlineData("/v1/chat/completions", true, false, "alice@example.com wrote this", "sk-test-upstream-key", null, "invalid_request_error")]
+    [InlineData("/v1/chat/completions", false, false, null, null, null, "invalid_request_error")]
+    [InlineData("/v1/messages", false, false, "messages[0].content", "invalid_value", null, null)]
+    public async Task Post_OpenAiProviderRejectsWithParamAndCode_OpenAiCallerGetsThem(string path, bool passThrough, bool stream, string? param, string? code, string? expectedParam, string? expectedCode)
+    {
+        var error = System.Text.Json.JsonSerializer.Serialize(new { error = new { message = "Invalid 'messages[0].content': string too long.", type = "invalid_request_error", param, code } });
+        await using var upstream = await JunkUpstream.StartAsync(400, "application/json", error);
+        await using var f = await GatewayFixture.CreateAsync(editManifest: y => upstream.Manifest(y, ", api_key_env: OPENAI_API_KEY"));
+        using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-upstream-key" });
+        await f.StartAsync(s => s with { Models = models }, o => o with { Gateway = o.Gateway with { PassThrough = passThrough } });
+        var extra = stream ? ""","stream":true""" : "";
+
+        using var response = await f.PostAsync(path, path == "/v1/messages" ? GatewayFixture.Message(extra: extra) : GatewayFixture.Chat(extra: extra));
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("string too long", WireAssert.ErrorMessage(path, body), StringComparison.Ordinal);
+        using var doc = System.Text.Json.JsonDocument.Parse(body);
+        var e = doc.RootElement.GetProperty("error");
+        if (path == "/v1/messages")
+        {
+            Assert.False(e.TryGetProperty("param", out _) || e.TryGetProperty("code", out _), body);
+        }
+        else
+        {
+            Assert.Equal(expectedParam, e.GetProperty("param").GetString());
+            Assert.Equal(expectedCode, e.GetProperty("code").GetString());
+        }
+
+        Assert.DoesNotContain("alice", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk-test-upstream-key", body, StringComparison.Ordinal);
+        var trace = await WireAssert.TraceAsync(f, response.Headers.GetValues("Glidepath-Trace").Single());
+        Assert.Equal((400, "provider_rejected", 400), (trace.Status, trace.Error, trace.UpstreamStatus));
+    }
+
     [Fact]
     public async Task Post_UpstreamFails_TraceKeepsItsStatusAndScrubbedMessage()
     {

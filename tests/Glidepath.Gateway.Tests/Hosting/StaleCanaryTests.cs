@@ -16,6 +16,7 @@ public sealed class StaleCanaryTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _f = await GatewayFixture.CreateAsync();
+        _f.ShowRoutingHeaders();
         await _f.StartAsync(s => s with { StaleCanaryLimit = TimeSpan.FromMilliseconds(300) });
     }
 
@@ -44,6 +45,7 @@ public sealed class StaleCanaryTests : IAsyncLifetime
     public async Task StoreReadHangsPastTheLimit_CanaryWithheld_ServedAgainWhenTheReadReturns()
     {
         await using var f = await GatewayFixture.CreateAsync();
+        f.ShowRoutingHeaders();
         var hanging = new HangingIdentity(f.Store);
         await f.StartAsync(s => s with { StaleCanaryLimit = TimeSpan.FromMilliseconds(300), Identity = hanging });
         var state = await f.SetAsync(s => s with { Canary = new CanaryState(f.V2.Id, 100, "seed-1") }, "canary_set");

@@ -20,6 +20,7 @@ public sealed class StoreReplacementTests : IAsyncLifetime
     {
         _f = await GatewayFixture.CreateAsync();
         _other = await GatewayFixture.CreateAsync();
+        _f.ShowRoutingHeaders();
         await _f.StartAsync();
     }
 

@@ -75,6 +75,9 @@ internal sealed class GatewayFixture : IAsyncDisposable
         Server = await GatewayServer.StartAsync(configure?.Invoke(serving) ?? serving, host, CancellationToken.None);
     }
 
+    /// <summary>Sets staging's <c>routing_headers: true</c> (every answer names its release and arm); call before <see cref="StartAsync"/>.</summary>
+    public void ShowRoutingHeaders() => World.ShowRoutingHeaders();
+
     /// <summary>The serving core's options for the staging environment, as the gateway gets them.</summary>
     public ServingOptions ServingOptions() => World.ServingOptions();
 

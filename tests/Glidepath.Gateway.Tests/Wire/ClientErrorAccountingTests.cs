@@ -17,6 +17,7 @@ public sealed class ClientErrorAccountingTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _f = await GatewayFixture.CreateAsync();
+        _f.ShowRoutingHeaders(); // answers name their arm here: a refusal still must not
         await _f.StartAsync();
     }
 

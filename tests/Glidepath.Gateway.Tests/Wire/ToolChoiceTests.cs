@@ -61,6 +61,7 @@ public sealed class ToolChoiceTests
     {
         // The canary's release no longer declares escalate; callers written for the stable release still name it.
         await using var f = await GatewayFixture.CreateAsync();
+        f.ShowRoutingHeaders(); // a refusal that counts against the canary still does not name it
         f.World.EditManifest("tools/issue_refund.json, tools/escalate.json]", "tools/issue_refund.json]");
         var v3 = (await f.Store.Releases.RegisterAsync(await Glidepath.Releases.ReleaseDrafts.FromWorkingTreeAsync(f.World.LoadManifest(), "v3", TimeProvider.System, default), default)).Release;
         await f.SetAsync(s => s with { Canary = new Glidepath.Environments.CanaryState(v3.Id, 100, "seed") }, "canary_set");
@@ -70,6 +71,7 @@ public sealed class ToolChoiceTests
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("'escalate'", WireAssert.ErrorMessage(path, await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.False(response.Headers.Contains("Glidepath-Arm"), "a refusal must not tell the caller its arm");
         var id = response.Headers.GetValues("Glidepath-Trace").Single();
         var trace = await f.TraceAsync(id);
         Assert.Equal((v3.Id, "canary", 400, "missing_tool", true), (trace.ReleaseId, trace.Arm, trace.Status, trace.Error, trace.IsError));
@@ -80,6 +82,7 @@ public sealed class ToolChoiceTests
     private static async Task<GatewayFixture> StartAsync(string? passThroughTo)
     {
         var f = await GatewayFixture.CreateAsync(upstream: passThroughTo is null ? null : new GatewayUpstream(passThroughTo, PassThrough: true));
+        f.ShowRoutingHeaders(); // answers name their arm here: a refusal still must not
         await f.StartAsync();
         return f;
     }

@@ -42,4 +42,14 @@ public sealed class ProviderHttpHandlerTests
         Assert.DoesNotContain("678XYZ", text, StringComparison.Ordinal);
         Assert.DoesNotContain("sk-proj-", text, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("key: 7F3C9A2B4D5E6F708192A3B4C5D6E7F8", "key: [redacted]")]
+    [InlineData("key 7f3c9a2b...c5d6e7f8 prefix 7f3c9a2b4d5e6f708192a3b4", "key [redacted]...[redacted] prefix [redacted]")]
+    [InlineData("middle 4d5e6f708192 end", "middle [redacted] end")]
+    [InlineData("shown as ...C5D6E7F8 and d6e7f8", "shown as ...[redacted] and [redacted]")]
+    [InlineData("seven 7f3c9a2 and 192a3b4 stay", "seven 7f3c9a2 and 192a3b4 stay")]
+    public void Scrub_FragmentsOfEightOrMoreInAnyCase_Redacted(string said, string expected) =>
+        // Attack trial D, finding 6: a long echoed prefix left 16 of 32 characters, an upper-cased copy all of them.
+        Assert.Equal(expected, ApiKey.Scrub(said, "7f3c9a2b4d5e6f708192a3b4c5d6e7f8"));
 }

@@ -119,6 +119,32 @@ public sealed class ProviderFailureTests : IAsyncLifetime
         Assert.Contains($"cannot reach http://127.0.0.1:{port}", ex.ProviderMessage, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("openai")]
+    [InlineData("anthropic")]
+    public async Task GetResponse_NothingListeningAtAnAddressWithPasswordAndQuery_CannotReachWithoutEither(string provider)
+    {
+        // A host embedding the providers can hand ProviderSettings over without the manifest's check: the message still
+        // names the address the way a redirect's target is named (attack trial D, finding 3).
+        var wire = WireFormat.Of(provider);
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        using var factory = Factory();
+        var settings = Settings(wire) with { BaseUrl = $"http://ubuser:UBPASS-SECRET@127.0.0.1:{port}/v1?api-key=QSECRET", MaxRetries = 0 };
+        var client = factory.Create(Model(wire), settings, new ModelClientOptions());
+
+        var (messages, options) = ProviderWireTests.Conversation();
+        var ex = await Assert.ThrowsAsync<ProviderException>(() => client.GetResponseAsync(messages, options));
+
+        Assert.Equal(ProviderFailure.Connection, ex.Failure);
+        Assert.Contains($"cannot reach http://127.0.0.1:{port}/", ex.ProviderMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain("ubuser", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("UBPASS", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("QSECRET", ex.Message, StringComparison.Ordinal);
+    }
+
     private static ModelClientFactory Factory() => ResilienceKit.Factory();
 
     private static ModelSpec Model(WireFormat wire) => ResilienceKit.Model(wire);

@@ -40,6 +40,30 @@ public sealed class TraceQueueTests
         Assert.Equal((1L, 1L), (queue.Unwritten, queue.Dropped));
     }
 
+    [Fact]
+    public void TryEnqueue_CapturedContentOverTheBudget_QueuedWithoutItUntilTheWriterSettlesWhatItHolds()
+    {
+        var queue = new TraceQueue(10, captureBudgetBytes: 1000);
+        var captured = Trace(0) with { InputJson = new string('a', 300), OutputText = new string('b', 100) }; // 800 bytes held
+
+        Assert.True(queue.TryEnqueue(captured));
+        Assert.True(queue.TryEnqueue(captured with { TraceId = $"{1:x32}" }));
+
+        Assert.True(queue.Reader.TryRead(out var first));
+        Assert.True(queue.Reader.TryRead(out var second));
+        Assert.Equal((first.InputJson, first.CaptureDropped), (captured.InputJson, null));
+        Assert.Equal((null, null, 200), (second.InputJson, second.OutputText, second.Status));
+        Assert.Equal("trace queue over 0 MiB of captured content", second.CaptureDropped);
+        Assert.Equal((800L, 1L), (queue.CapturedBytes, queue.CaptureDropped));
+
+        queue.Settled([first, second]);
+
+        Assert.Equal(0L, queue.CapturedBytes);
+        Assert.True(queue.TryEnqueue(captured with { TraceId = $"{2:x32}" }));
+        Assert.True(queue.Reader.TryRead(out var third));
+        Assert.Null(third.CaptureDropped);
+    }
+
     private static TraceRecord Trace(int i) => new()
     {
         TraceId = $"{i:x32}",

@@ -9,12 +9,12 @@ public abstract class MonitorStoreContract(IStoreFactory factory) : StoreContrac
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 26, 7, 0, 0, TimeSpan.Zero);
 
-    private static DriftAlert Alert(string id, DateTimeOffset at, string metric = "latency", string env = "production") => new()
+    private static DriftAlert Alert(string id, DateTimeOffset at, string metric = "latency", string env = "production", string release = "r1") => new()
     {
         Id = id,
         App = "app",
         Environment = env,
-        ReleaseId = "r1",
+        ReleaseId = release,
         Metric = metric,
         RaisedAt = at,
         Windows = new DriftWindows(at.AddDays(-7), at.AddDays(-1), at.AddHours(-1), at),
@@ -50,6 +50,25 @@ public abstract class MonitorStoreContract(IStoreFactory factory) : StoreContrac
         Assert.Equal((T0.AddHours(2), T0.AddHours(2).AddDays(-7), "none"), (a3.RaisedAt, a3.Windows.ReferenceFrom, a3.Notification));
         Assert.Equal((1.4, 1.2, "harm", 900L), (a3.Evidence.Estimate, a3.Evidence.Lower, a3.Evidence.Verdict, a3.Evidence.StableN));
         Assert.Single(await Store.Monitor.ListAlertsAsync("app", "production", 0, None));
+    }
+
+    [Fact]
+    public async Task ListAlertsSinceAsync_EveryAlertOfTheReleaseFromThatTime_NewestFirstWithoutLimit()
+    {
+        await Store.Monitor.SaveAlertAsync(Alert("old", T0.AddTicks(-1)), None);
+        await Store.Monitor.SaveAlertAsync(Alert("at", T0), None);
+        for (var i = 0; i < 600; i++)
+        {
+            await Store.Monitor.SaveAlertAsync(Alert($"other-{i}", T0.AddMinutes(30), release: "r2"), None);
+        }
+
+        await Store.Monitor.SaveAlertAsync(Alert("later", T0.AddHours(1), metric: "error_rate"), None);
+        await Store.Monitor.SaveAlertAsync(Alert("staging", T0.AddHours(1), env: "staging"), None);
+
+        var alerts = await Store.Monitor.ListAlertsSinceAsync("app", "production", "r1", T0, None);
+
+        Assert.Equal(["later", "at"], alerts.Select(a => a.Id));
+        Assert.Equal(600, (await Store.Monitor.ListAlertsSinceAsync("app", "production", "r2", T0, None)).Count);
     }
 
     [Fact]

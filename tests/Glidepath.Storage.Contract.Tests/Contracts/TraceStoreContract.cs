@@ -275,4 +275,21 @@ public abstract class TraceStoreContract(IStoreFactory factory) : StoreContract(
         Assert.Equal(["below-threshold"], await ListAsync(new TraceQuery { App = "app", NegativeFeedbackOnly = true }));
         Assert.Equal(["below-threshold", "error", "failed-online", "missing-var", "rejected"], await ListAsync(new TraceQuery { App = "app", ErrorsOnly = true, OnlineFailedOnly = true, NegativeFeedbackOnly = true }));
     }
+
+    [Fact]
+    public async Task ListAsync_ScoredOnly_OnlyTracesSampledForOnlineScoringWhateverTheOutcome()
+    {
+        await Store.Traces.WriteBatchAsync(
+        [
+            Trace("unsampled"),
+            Trace("passed") with { OnlineScore = 1, OnlinePassed = true },
+            Trace("failed") with { OnlineScore = 0, OnlinePassed = false },
+            Trace("other-release", "r2") with { OnlineScore = 1, OnlinePassed = true },
+        ], None);
+
+        async Task<IEnumerable<string>> ListAsync(TraceQuery q) => (await Store.Traces.ListAsync(q, None)).Select(t => t.TraceId).Order(StringComparer.Ordinal);
+
+        Assert.Equal(["failed", "passed"], await ListAsync(new TraceQuery { App = "app", ReleaseId = "r1", ScoredOnly = true }));
+        Assert.Equal(["failed"], await ListAsync(new TraceQuery { App = "app", ReleaseId = "r1", ScoredOnly = true, OnlineFailedOnly = true }));
+    }
 }

@@ -62,6 +62,33 @@ public sealed class PriceTableTests
         Assert.Equal((20 * 3.0m + 5000 * 0.3m + 1000 * 3.75m + 15 * 15.0m) / 1_000_000m, new PriceTable().Cost("claude-sonnet-4-5-20250929", usage));
     }
 
+    // Anthropic bills a write to the 1-hour cache at 2× input (5-minute: 1.25×): when the answer splits its cache writes,
+    // the 1-hour part is priced at cache_write_1h, by default 2× input for Claude; an unsplit write stays at cache_write.
+    [Fact]
+    public void Cost_AnthropicOneHourCacheWrites_PricedAtTwiceTheInput()
+    {
+        var usage = PromptCacheUsage.FromParts(20, 5000, 1000, 15, cacheWrite1h: 600);
+
+        Assert.Equal(600L, PromptCacheUsage.Written1h(usage));
+        Assert.Equal((20 * 3.0m + 5000 * 0.3m + 400 * 3.75m + 600 * 6.0m + 15 * 15.0m) / 1_000_000m, new PriceTable().Cost("claude-sonnet-4-5", usage));
+        Assert.Equal((20 * 3.0m + 5000 * 0.3m + 1000 * 3.75m + 15 * 15.0m) / 1_000_000m, new PriceTable().Cost("claude-sonnet-4-5", PromptCacheUsage.FromParts(20, 5000, 1000, 15)));
+    }
+
+    [Fact]
+    public void Cost_ManifestOneHourCachePrice_WinsAndOtherModelsFollowTheirCacheWritePrice()
+    {
+        var table = new PriceTable(new Dictionary<string, ModelPrice>
+        {
+            ["claude-sonnet-4-5"] = new(3.0, 15.0) { CacheWrite1h = 7.0 },
+            ["my-llama"] = new(1.0, 10.0) { CacheWrite = 1.5 },
+        });
+        var usage = PromptCacheUsage.FromParts(0, 0, 1000, 0, cacheWrite1h: 1000);
+
+        Assert.Equal(1000 * 7.0m / 1_000_000m, table.Cost("claude-sonnet-4-5", usage));
+        Assert.Equal(1000 * 1.5m / 1_000_000m, table.Cost("my-llama", usage));
+        Assert.Equal(30.0, new PriceTable().Find("claude-opus-4-1")!.CacheWrite1h); // 2 × its input price, 15
+    }
+
     [Fact]
     public void Cost_ManifestCachePrices_WinOverTheFamilyDefaults()
     {

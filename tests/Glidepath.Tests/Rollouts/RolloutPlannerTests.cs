@@ -70,4 +70,39 @@ public sealed class RolloutPlannerTests
         Assert.Equal(100_000, step.CanaryRequests);
         Assert.Equal("min_requests", step.LimitingMetric);
     }
+
+    [Fact]
+    public void Plan_AaTrafficSeeded_PlannedRequestsAreAboutTheMedianStepNotABound()
+    {
+        // The judge on seeded A/A traffic (per-request, three metrics at a 25% step), looking every 25 canary requests: the
+        // plan's figure (estimate exactly at stable's) is about the median step; the tail is long (an outside trial saw 2.2×).
+        var plan = new RolloutPlan
+        {
+            Steps = [25, 100],
+            MinRequests = 200,
+            Metrics = new Dictionary<string, MetricTolerance>
+            {
+                ["error_rate"] = new() { MaxIncrease = 0.01 }, ["latency"] = new() { MaxRatio = 1.25 }, ["cost_per_call"] = new() { MaxRatio = 1.15 },
+            },
+        };
+        var planned = RolloutPlanner.Plan(plan, StableProfile.Assumed(0))[0].CanaryRequests!.Value;
+        var judge = new Judge(JudgePolicy.From(plan));
+        var arm = new SimulatedTraffic.Arm();
+        var ratios = new List<double>();
+        for (var seed = 1; seed <= 40; seed++)
+        {
+            var traffic = new SimulatedTraffic(seed);
+            while (traffic.CanaryRequests < planned * 6
+                && !(traffic.Next(0.25, arm, arm) && traffic.CanaryRequests % 25 == 0 && judge.Classify(traffic.Canary, traffic.Stable, TimeSpan.Zero) == JudgeOutcome.Advance))
+            {
+            }
+
+            ratios.Add(traffic.CanaryRequests / (double)planned);
+        }
+
+        ratios.Sort();
+        Assert.InRange(ratios[20], 0.8, 1.15); // the median step
+        Assert.InRange(ratios[32], 1.15, 1.5); // 1 in 5 needs about 1.3×
+        Assert.InRange(ratios[36], 1.5, 2.2); // 1 in 10 about 1.8× or more
+    }
 }

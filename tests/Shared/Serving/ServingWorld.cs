@@ -69,6 +69,14 @@ internal sealed class ServingWorld : IAsyncDisposable
 
     public Manifest LoadManifest() => ManifestParser.Load(ManifestPath);
 
+    /// <summary>
+    /// Sets staging's <c>routing_headers: true</c>, so every answer names its release and arm (off by default): for tests
+    /// that read which arm served a request. Call before the host starts.
+    /// </summary>
+    public void ShowRoutingHeaders() => EditManifest(StagingRequestVars, StagingRequestVars + "\n    routing_headers: true");
+
+    private const string StagingRequestVars = "    request_vars: [customer_tier]   # the only Glidepath-Var-* header callers may send";
+
     /// <summary>The serving core's options for staging, as a host gets them: no controller, no drift check, a 100 ms poll.</summary>
     public ServingOptions ServingOptions() => Glidepath.Serving.ServingOptions.For(Store, LoadManifest(), "staging", Models) with
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Glidepath.Gateway.Dashboard.Models;
+using Glidepath.Rollouts;
 
 namespace Glidepath.Gateway.Dashboard.Shared;
 
@@ -15,6 +16,12 @@ internal sealed record ForestPlotGeometry(
     public const double RowHeight = 30;
     private const double Top = 12;
     private const double Bottom = 30;
+
+    /// <summary>
+    /// Whether the evidence is an interval a forest plot can draw: a ratio or a difference. The monitor's <c>no_traffic</c> is
+    /// on the <c>count</c> scale (requests now against the fewest and most of an earlier window), which is no interval.
+    /// </summary>
+    public static bool Draws(MetricEvidence evidence) => evidence?.Scale is "ratio" or "difference";
 
     public static ForestPlotGeometry Build(IReadOnlyList<ForestRow> rows, double width = 480, double labelWidth = 118)
     {

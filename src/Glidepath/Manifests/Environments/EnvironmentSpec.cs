@@ -12,6 +12,13 @@ public sealed record EnvironmentSpec
     /// any other is refused. Empty: callers set none.
     /// </summary>
     public IReadOnlyList<string> RequestVars { get; init; } = [];
+
+    /// <summary>
+    /// Whether this environment's gateway tells every caller which release and arm answered (<c>Glidepath-Release</c>,
+    /// <c>Glidepath-Arm</c>). Off by default: a caller who learns its subjects' arms can aim requests the provider rejects
+    /// at one arm and move the canary judge (docs/security.md). The admin-only route probe answers them either way.
+    /// </summary>
+    public bool RoutingHeaders { get; init; }
     public IReadOnlyList<string> Requires { get; init; } = [];
     public string? Owner { get; init; }
 }

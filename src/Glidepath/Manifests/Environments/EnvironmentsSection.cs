@@ -44,7 +44,7 @@ internal static class EnvironmentsSection
 
     private static EnvironmentSpec ParseEnvironment(YamlNodeReader r, YamlNode k, YamlMappingNode em, string name, HashSet<string> declared)
     {
-        r.CheckKeys(em, $"environments.{name}", ["providers", "vars", "request_vars", "requires", "owner"]);
+        r.CheckKeys(em, $"environments.{name}", ["providers", "vars", "request_vars", "routing_headers", "requires", "owner"]);
         var vars = new Dictionary<string, string>(StringComparer.Ordinal);
         if (r.Mapping(YamlNodeReader.Get(em, "vars"), $"environments.{name}.vars") is { } vm)
         {
@@ -90,6 +90,7 @@ internal static class EnvironmentsSection
             Providers = ProvidersSection.Parse(r, YamlNodeReader.Get(em, "providers"), $"environments.{name}.providers"),
             Vars = vars,
             RequestVars = requestVars,
+            RoutingHeaders = r.Bool(YamlNodeReader.Get(em, "routing_headers"), $"environments.{name}.routing_headers") ?? false,
             Requires = requires,
             Owner = owner,
         };

@@ -30,9 +30,16 @@ internal static class ProvidersSection
 
             r.CheckKeys(pm, $"{where}.{name}", ProviderSettings.KnownKeys.ToArray());
             var baseUrl = r.String(YamlNodeReader.Get(pm, "base_url"), "base_url");
-            if (baseUrl is not null && !Uri.TryCreate(baseUrl, UriKind.Absolute, out _))
+            Uri? parsed = null;
+            if (baseUrl is not null && !Uri.TryCreate(baseUrl, UriKind.Absolute, out parsed))
             {
-                r.Error(YamlNodeReader.Get(pm, "base_url"), $"base_url '{baseUrl}' is not an absolute URL; expected e.g. https://api.openai.com/v1");
+                r.Error(YamlNodeReader.Get(pm, "base_url"), $"base_url '{Glidepath.Errors.ShownUrl.Of(baseUrl)}' is not an absolute URL; expected e.g. https://api.openai.com/v1");
+            }
+            else if (parsed is { UserInfo.Length: > 0 })
+            {
+                // The HTTP client never sends a user part, and the manifest is shared (git, CI): a password there is only
+                // a secret in the repository that errors would show.
+                r.Error(YamlNodeReader.Get(pm, "base_url"), $"base_url '{Glidepath.Errors.ShownUrl.Of(parsed)}' carries a user name or password ('…@'); it is never sent and the manifest is no place for a secret: remove it and give the provider's key in the environment variable api_key_env names");
             }
 
             var keyEnv = r.String(YamlNodeReader.Get(pm, "api_key_env"), "api_key_env");

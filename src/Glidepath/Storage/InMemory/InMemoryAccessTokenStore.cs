@@ -22,7 +22,7 @@ internal sealed class InMemoryAccessTokenStore(string location) : IAccessTokenSt
 
                 if (_tokens.Exists(t => t.App == token.App && t.Name == token.Name && !t.IsRevoked))
                 {
-                    throw new PolicyException($"'{token.App}' already has a token named '{token.Name}' that is not revoked; revoke it first ('glidepath tokens revoke {token.Name}') or choose another name");
+                    throw new PolicyException($"the token name '{token.Name}' is not available (names are unique across the app's environments, in any case); choose another name");
                 }
 
                 _tokens.Add(token with { CreatedAt = token.CreatedAt.ToUniversalTime(), RevokedAt = token.RevokedAt?.ToUniversalTime() });

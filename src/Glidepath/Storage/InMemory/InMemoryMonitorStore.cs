@@ -50,6 +50,9 @@ internal sealed class InMemoryMonitorStore(string location) : IMonitorStore
     public Task<IReadOnlyList<DriftAlert>> ListAlertsAsync(string app, string environment, int limit, CancellationToken cancellationToken) =>
         Synchronously.Run<IReadOnlyList<DriftAlert>>(() => [.. NewestFirst(a => a.App == app && a.Environment == environment).Take(Math.Max(1, limit))], cancellationToken);
 
+    public Task<IReadOnlyList<DriftAlert>> ListAlertsSinceAsync(string app, string environment, string releaseId, DateTimeOffset since, CancellationToken cancellationToken) =>
+        Synchronously.Run<IReadOnlyList<DriftAlert>>(() => NewestFirst(a => a.App == app && a.Environment == environment && a.ReleaseId == releaseId && a.RaisedAt >= since), cancellationToken);
+
     public Task<DriftAlert?> LatestAlertAsync(string app, string environment, string releaseId, string metric, CancellationToken cancellationToken) =>
         Synchronously.Run(() => NewestFirst(a => a.App == app && a.Environment == environment && a.ReleaseId == releaseId && a.Metric == metric).FirstOrDefault(), cancellationToken);
 

@@ -173,7 +173,8 @@ internal sealed class InMemoryTraceStore : ITraceStore
             || (q.KeyName is { } keyName && t.KeyName != keyName)
             || (q.Since is { } since && t.StartedAt < since)
             || (q.Until is { } until && t.StartedAt >= until)
-            || (q.IdPrefix is { } prefix && !t.TraceId.StartsWith(prefix, StringComparison.Ordinal)))
+            || (q.IdPrefix is { } prefix && !t.TraceId.StartsWith(prefix, StringComparison.Ordinal))
+            || (q.ScoredOnly && t.OnlinePassed is null))
         {
             return false;
         }

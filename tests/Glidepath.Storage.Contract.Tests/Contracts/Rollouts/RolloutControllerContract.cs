@@ -203,6 +203,75 @@ public abstract class RolloutControllerContract(IStoreFactory factory) : StoreCo
     }
 
     [Fact]
+    public async Task TickAsync_StepLimitPassedUndecided_RecordsOneHeldHistoryEventWithTheReasonAndEvidence()
+    {
+        var f = await FixtureAsync();
+        await StartAsync(f);
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 5);
+        f.Time.Advance(TimeSpan.FromMinutes(31));
+
+        var first = await f.Controller().TickAsync(None);
+        await f.Controller().TickAsync(None);
+
+        Assert.False(Assert.Single(first).Warning);
+        var held = Assert.Single(await f.Store.Environments.HistoryAsync("app", "production", None), e => e.Kind == RolloutEventKinds.Held);
+        Assert.Equal(RolloutController.Actor, held.Actor);
+        Assert.StartsWith("inconclusive after 31m0s", held.Reason);
+        Assert.Contains("\"evidence\"", held.DetailsJson);
+        Assert.DoesNotContain("warning", held.DetailsJson);
+        Assert.Equal(1, (await f.StateAsync()).Canary!.Weight);
+    }
+
+    [Fact]
+    public async Task TickAsync_HeldWhileAnEstimateIsBeyondItsTolerance_RecordsAWarningHoldOnce()
+    {
+        var f = await FixtureAsync();
+        var rollout = await StartAsync(f);
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 5);
+        f.Time.Advance(TimeSpan.FromMinutes(31));
+        await f.Controller().TickAsync(None);
+
+        // Errors well past max_increase 0.05 in the estimate, on too few requests for the interval to decide.
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 50, errorRate: 0.12);
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 200);
+        var warned = await f.Controller().TickAsync(None);
+        await f.Controller().TickAsync(None);
+
+        Assert.True(Assert.Single(warned).Warning, warned[0].Text);
+        Assert.Equal(RolloutState.Progressing, (await f.Store.Rollouts.GetAsync(rollout.Id, None))!.State);
+        var holds = (await f.Store.Environments.HistoryAsync("app", "production", None)).Where(e => e.Kind == RolloutEventKinds.Held).ToList();
+        Assert.Equal(2, holds.Count);
+        Assert.StartsWith("warning: error_rate +0.", holds[1].Reason);
+        Assert.Contains("the estimate is beyond max_increase 0.05, but the interval cannot decide", holds[1].Reason);
+        Assert.Contains("consider: glidepath rollback --env production", holds[1].Reason);
+        Assert.Contains("\"warning\"", holds[1].DetailsJson);
+        var errors = Assert.Single(RolloutJson.ReadEvidence((await f.Store.Rollouts.DecisionsAsync(rollout.Id, None))[^1].EvidenceJson), e => e.Metric == "error_rate");
+        Assert.Equal("unclear", errors.Verdict);
+        Assert.True(errors.EstimateBeyondTolerance);
+    }
+
+    [Fact]
+    public async Task TickAsync_OtherControllerHoldsTheLease_ReportsStandbyOnceNamingTheHolderThenControllingWhenItTakesOver()
+    {
+        var f = await FixtureAsync();
+        await StartAsync(f);
+        Assert.True(await f.Store.Rollouts.TryAcquireLeaseAsync("app", "production", "gw-a", TimeSpan.FromSeconds(30), f.Time.GetUtcNow(), None));
+        var notes = new List<string>();
+        var standby = new RolloutController(f.Store.Rollouts, f.Store.Environments, f.Store.Traces, f.Time, new RolloutControllerOptions { Holder = "gw-b" }) { LeaseChanged = notes.Add };
+
+        await standby.TickAsync(None);
+        await standby.TickAsync(None);
+        f.Time.Advance(TimeSpan.FromSeconds(31));
+        await standby.TickAsync(None);
+        await standby.TickAsync(None);
+
+        Assert.Equal(2, notes.Count);
+        Assert.StartsWith("On standby for app@production: gw-a holds the lease", notes[0]);
+        Assert.StartsWith("Controlling the rollout ro-", notes[1]);
+        Assert.Contains("(gw-b) holds its lease", notes[1]);
+    }
+
+    [Fact]
     public async Task TickAsync_OtherControllerHoldsTheLease_DoesNothing()
     {
         var f = await FixtureAsync();
@@ -228,6 +297,24 @@ public abstract class RolloutControllerContract(IStoreFactory factory) : StoreCo
         Assert.Equal(RolloutFixture.V1.Id, state.StableReleaseId);
         Assert.Equal(RolloutState.Aborted, (await f.Store.Rollouts.GetAsync(rollout.Id, None))!.State);
         await Assert.ThrowsAsync<PolicyException>(() => f.Service.AbortAsync("production", "ana", null, None));
+    }
+
+    [Fact]
+    public async Task AbortAsync_AfterTraffic_KeepsTheJudgesEvidenceOfTheStep()
+    {
+        var f = await FixtureAsync();
+        var rollout = await StartAsync(f);
+        await GoodStepTrafficAsync(f);
+
+        await f.Service.AbortAsync("production", "ana", "wrong release", None);
+
+        var abort = (await f.Store.Rollouts.DecisionsAsync(rollout.Id, None))[^1];
+        Assert.Equal(RolloutDecisionKinds.Abort, abort.Kind);
+        Assert.Equal(400, abort.CanaryRequests);
+        var errors = Assert.Single(RolloutJson.ReadEvidence(abort.EvidenceJson), e => e.Metric == "error_rate");
+        Assert.Equal(400, errors.CanaryN);
+        Assert.Equal("safe", errors.Verdict);
+        Assert.Equal(RolloutCauses.Manual, DecisionView.From(abort).Cause);
     }
 
     [Fact]

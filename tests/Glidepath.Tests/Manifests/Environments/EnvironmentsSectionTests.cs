@@ -40,6 +40,37 @@ public sealed class EnvironmentsSectionTests
     }
 
     [Fact]
+    public void Parse_RoutingHeaders_ReadPerEnvironment_DefaultOff()
+    {
+        var (envs, errors) = Read("""
+            staging:
+              routing_headers: true
+            production:
+              routing_headers: false
+            dev:
+            """, EnvironmentsSection.Parse);
+
+        Assert.Empty(errors);
+        Assert.Equal([true, false, false], envs.Select(e => e.RoutingHeaders));
+    }
+
+    [Theory]
+    [InlineData("yes")]
+    [InlineData("1")]
+    [InlineData("\"true\"")]
+    [InlineData("[true]")]
+    public void Parse_RoutingHeadersNotABoolean_ReportedAtItsLine(string value)
+    {
+        var (envs, errors) = Read($"staging:\n  owner: a\n  routing_headers: {value}\n", EnvironmentsSection.Parse);
+
+        var error = Assert.Single(errors).ToString();
+        Assert.StartsWith("glidepath.yaml:3:", error, StringComparison.Ordinal);
+        Assert.EndsWith("expected true or false", error, StringComparison.Ordinal);
+        Assert.Contains("environments.staging.routing_headers is ", error, StringComparison.Ordinal);
+        Assert.False(Assert.Single(envs).RoutingHeaders);
+    }
+
+    [Fact]
     public void Parse_RequestVarThatIsNoVariableName_Reported()
     {
         var (_, errors) = Read("staging: { request_vars: [\"customer tier\"] }\n", EnvironmentsSection.Parse);

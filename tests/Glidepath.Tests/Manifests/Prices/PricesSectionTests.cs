@@ -30,18 +30,18 @@ public sealed class PricesSectionTests
         var (_, errors) = Read("prices:\n  m1: { input: -1, output: 2, cached: 1 }\n", (r, m) => PricesSection.Parse(r, m.Children["prices"]));
 
         Assert.Contains("glidepath.yaml:2:16: input is -1; expected a number of at least 0", Single(errors, "input is -1"), StringComparison.Ordinal);
-        Assert.Equal("glidepath.yaml:2:31: unknown key 'cached' in prices.m1; expected one of: input, output, cache_read, cache_write", Single(errors, "cached"));
+        Assert.Equal("glidepath.yaml:2:31: unknown key 'cached' in prices.m1; expected one of: input, output, cache_read, cache_write, cache_write_1h", Single(errors, "cached"));
     }
 
     [Fact]
     public void Parse_CachePrices_ReadWhenGivenAndUnsetOtherwise()
     {
-        var (prices, errors) = Read("prices: { m1: { input: 3, output: 15, cache_read: 0.3, cache_write: 3.75 }, m2: { input: 1, output: 2 } }\n",
+        var (prices, errors) = Read("prices: { m1: { input: 3, output: 15, cache_read: 0.3, cache_write: 3.75, cache_write_1h: 6 }, m2: { input: 1, output: 2 } }\n",
             (r, m) => PricesSection.Parse(r, m.Children["prices"]));
 
         Assert.Empty(errors);
-        Assert.Equal(new ModelPrice(3, 15) { CacheRead = 0.3, CacheWrite = 3.75 }, prices["m1"]);
-        Assert.Equal((null, null), (prices["m2"].CacheRead, prices["m2"].CacheWrite));
+        Assert.Equal(new ModelPrice(3, 15) { CacheRead = 0.3, CacheWrite = 3.75, CacheWrite1h = 6 }, prices["m1"]);
+        Assert.Equal((null, null, null), (prices["m2"].CacheRead, prices["m2"].CacheWrite, prices["m2"].CacheWrite1h));
     }
 
     [Fact]

@@ -64,6 +64,19 @@ public sealed class ProvidersSectionTests
     }
 
     [Fact]
+    public void Parse_BaseUrlWithUserAndPassword_RejectedAtItsLineWithoutThePassword()
+    {
+        var (_, errors) = Read("providers: { openai: { base_url: 'http://ubuser:UBPASS@127.0.0.1:18099/v1?api-key=QSECRET' } }\n",
+            (r, m) => ProvidersSection.Parse(r, m.Children["providers"], "providers"));
+
+        var error = Assert.Single(errors).ToString();
+        Assert.StartsWith("glidepath.yaml:1:34: base_url 'http://127.0.0.1:18099/v1' carries a user name or password", error, StringComparison.Ordinal);
+        Assert.Contains("api_key_env", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("UBPASS", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("QSECRET", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_NoSection_IsEmpty()
     {
         var (providers, errors) = Read("app: x\n", (r, m) => ProvidersSection.Parse(r, null, "providers"));

@@ -1,0 +1,71 @@
+using System.Globalization;
+using Glidepath.Manifests;
+using Glidepath.Releases;
+using Glidepath.Storage;
+using Glidepath.Traces;
+
+namespace Glidepath.Checklist;
+
+/// <summary>
+/// The "monitoring on" row (after): online scoring is configured, traces of the release arrive, and the online scores on
+/// them are results, not errors. Scoring whose every recent result is an error (a misconfigured scorer, a judge without
+/// its key) measures nothing, so it is not monitoring: fail closed.
+/// </summary>
+internal sealed class MonitoringOnCheck(Manifest manifest, IGlidepathStore store, TimeProvider time, ChecklistOptions options)
+{
+    /// <summary>How many of the newest scored traces are read to tell scores from errors.</summary>
+    public const int ScoredTracesRead = 200;
+
+    private const string Check = "monitoring on";
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public async Task<ChecklistRow> RunAsync(Release release, EnvironmentSpec spec, CancellationToken ct)
+    {
+        var parts = new List<string>();
+        var fixes = new List<string>();
+        var scoringOn = manifest.Online is { SampleRate: > 0, Scorers.Count: > 0 };
+        if (scoringOn)
+        {
+            parts.Add(string.Create(Inv, $"online scoring of {manifest.Online!.SampleRate * 100:0.##}% of requests with {manifest.Online.Scorers.Count} scorer(s)"));
+        }
+        else
+        {
+            fixes.Add("set online.sample_rate above 0 with online scorers");
+            parts.Add("online scoring is off (online.sample_rate is 0 or no online scorers)");
+        }
+
+        var since = time.GetUtcNow() - options.TracesWithin;
+        var recent = new TraceQuery { App = manifest.App, Environment = spec.Name, ReleaseId = release.Id, Since = since, Limit = 1 };
+        var traces = await store.Traces.ListAsync(recent, ct).ConfigureAwait(false);
+        if (traces.Count > 0)
+        {
+            parts.Add(string.Create(Inv, $"traces arriving (last {traces[0].StartedAt.ToUniversalTime():HH:mm:ss} UTC)"));
+        }
+        else
+        {
+            fixes.Add($"serve {spec.Name} through glidepath serve --env {spec.Name} so traces of {release.Name} flow");
+            parts.Add(string.Create(Inv, $"no trace of {release.Name} on {spec.Name} in the last {options.TracesWithin.TotalMinutes:0} minutes"));
+        }
+
+        if (scoringOn && traces.Count > 0)
+        {
+            var scored = await store.Traces.ListAsync(recent with { ScoredOnly = true, Limit = ScoredTracesRead }, ct).ConfigureAwait(false);
+            var errors = scored.Select(OnlineScoreErrors.Of).ToList();
+            if (scored.Count > 0 && errors.TrueForAll(e => e is not null))
+            {
+                fixes.Add("fix the online scorers (glidepath traces show on one of these traces shows each scorer's error)");
+                parts.Add(string.Create(Inv, $"online scores of {release.Name} are all errors, so scoring measures nothing: {scored.Count} of the {scored.Count} newest scored trace(s) in the last {options.TracesWithin.TotalMinutes:0} minutes; first error: {errors[0]}"));
+            }
+            else if (scored.Count > 0)
+            {
+                parts.Add(string.Create(Inv, $"{errors.Count(e => e is null)} of the {scored.Count} newest scored trace(s) scored without error"));
+            }
+        }
+
+        // The fix names only what is missing: a hint to turn on scoring that is on sends the reader the wrong way.
+        return fixes.Count == 0
+            ? new("after", Check, ChecklistStatus.Pass, string.Join("; ", parts), null)
+            : new("after", Check, ChecklistStatus.Fail, string.Join("; ", parts),
+                $"Stop: without it a silent regression ships unseen — {string.Join(", and ", fixes)}.");
+    }
+}

@@ -1,0 +1,48 @@
+using System.Globalization;
+
+namespace Glidepath.Rollouts;
+
+/// <summary>
+/// A hold that hides a likely harm: the step reached its time limit undecided while a metric's estimate lies beyond its
+/// tolerance on the harmful side. The judge cannot decide (too few distinct subjects for the spread of their rates), so
+/// the canary would stay at its weight; the warning says so plainly and names the command that ends it. The statistics
+/// are unchanged: this is not a verdict.
+/// </summary>
+public static class HoldWarning
+{
+    /// <summary>The warning for a decision at the step limit under <c>on_inconclusive: hold</c>, or null.</summary>
+    public static string? For(JudgeDecision decision, Rollout rollout)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        ArgumentNullException.ThrowIfNull(rollout);
+        return decision.Outcome == JudgeOutcome.Hold
+            ? Text(decision.Evidence, rollout.Environment, rollout.Weight, decision.CanarySubjects, decision.CanaryEffectiveSubjects)
+            : null;
+    }
+
+    /// <summary>True when some metric's estimate lies beyond its tolerance on the harmful side while undecided.</summary>
+    public static bool Warns(IReadOnlyList<MetricEvidence> evidence) => evidence.Any(e => e.EstimateBeyondTolerance == true);
+
+    /// <summary>
+    /// "warning: error_rate +0.0560 [-0.0080, +0.1030]: the estimate is beyond max_increase 0.01, but the interval cannot
+    /// decide with ≥ 57 canary subjects (effective 41.1; it detects changes beyond ±0.0555 now); …", or null.
+    /// </summary>
+    public static string? Text(IReadOnlyList<MetricEvidence> evidence, string environment, double weight, int? canarySubjects, double? canaryEffectiveSubjects)
+    {
+        ArgumentNullException.ThrowIfNull(evidence);
+        var beyond = evidence.Where(e => e.EstimateBeyondTolerance == true).ToList();
+        if (beyond.Count == 0)
+        {
+            return null;
+        }
+
+        var inv = CultureInfo.InvariantCulture;
+        var subjects = canarySubjects is { } n
+            ? string.Create(inv, $"≥ {n} canary subjects (effective {canaryEffectiveSubjects:0.#}; ")
+            : "the canary's subjects so far (";
+        var each = beyond.Select(e =>
+            $"{e.Metric} {e.IntervalText()}: the estimate is beyond {e.ToleranceText}, but the interval cannot decide with {subjects}it detects changes beyond {e.HalfWidthText()} now)");
+        return string.Create(inv,
+            $"warning: {string.Join("; ", each)}; the canary stays at {weight:0.##}% until someone acts — consider: glidepath rollback --env {environment}");
+    }
+}

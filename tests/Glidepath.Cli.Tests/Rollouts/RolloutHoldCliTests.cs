@@ -1,0 +1,96 @@
+using System.Text.Json;
+using Glidepath.Cli.Tests.Environments;
+using Glidepath.Rollouts;
+using Glidepath.Routing;
+using Glidepath.Storage.Sqlite;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Glidepath.Cli.Tests.Rollouts;
+
+/// <summary>What a user sees of a held step, an abort and a rollback's cause: rollout status (text and JSON), history and status.</summary>
+public sealed class RolloutHoldCliTests
+{
+    /// <summary>Runs the CLI at <paramref name="time"/> (a step limit long passed) instead of the wall clock.</summary>
+    private static async Task<(int Code, string Stdout)> RunAtAsync(EnvApp app, TimeProvider time, params string[] args)
+    {
+        var stdout = new StringWriter();
+        var code = await CliApp.RunAsync([.. args, "--manifest", app.Manifest, "--store", app.StorePath], new CliEnvironment(stdout, new StringWriter(), false) { Time = time }, CancellationToken.None);
+        return (code, stdout.ToString());
+    }
+
+    private static async Task TickAtAsync(EnvApp app, TimeProvider time)
+    {
+        await using var store = await SqliteStore.OpenAsync(app.StorePath, TimeProvider.System, CancellationToken.None);
+        await new RolloutController(store.Rollouts, store.Environments, store.Traces, time, new RolloutControllerOptions { Holder = "test" }).TickAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Status_HeldWithAnErrorEstimateBeyondTolerance_WarnsInRolloutStatusHistoryAndStatus()
+    {
+        await using var app = await RolloutCliTests.ReadyAsync();
+        await app.OkAsync("rollout", "start", "v2", "--env", "production", "--steps", "25,50", "--max-duration", "10m");
+        // 6% errors against stable's 0 on 100 canary requests: the estimate is far past max_increase 0.01, the interval undecided.
+        await RolloutCliTests.TrafficAsync(app, "v2", Arm.Canary, 100, errorRate: 0.06);
+        await RolloutCliTests.TrafficAsync(app, "v1", Arm.Stable, 400, errorRate: 0);
+        var later = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(1));
+
+        await TickAtAsync(app, later);
+        await TickAtAsync(app, later);
+
+        var (_, text) = await RunAtAsync(app, later, "rollout", "status", "--env", "production");
+        Assert.Contains("judge now: hold", text, StringComparison.Ordinal);
+        Assert.Contains("  warning: error_rate +0.", text, StringComparison.Ordinal);
+        Assert.Contains("the estimate is beyond max_increase 0.01, but the interval cannot decide with ≥ ", text, StringComparison.Ordinal);
+        Assert.Contains("consider: glidepath rollback --env production", text, StringComparison.Ordinal);
+        Assert.Contains("detects beyond", text, StringComparison.Ordinal);
+        var (_, json) = await RunAtAsync(app, later, "rollout", "status", "--env", "production", "--format", "json");
+        using var doc = JsonDocument.Parse(json);
+        var judge = doc.RootElement.GetProperty("judge");
+        Assert.StartsWith("warning: error_rate", judge.GetProperty("warning").GetString(), StringComparison.Ordinal);
+        var errors = judge.GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("metric").GetString() == "error_rate");
+        Assert.True(errors.GetProperty("estimate_beyond_tolerance").GetBoolean());
+        Assert.Equal((errors.GetProperty("upper").GetDouble() - errors.GetProperty("lower").GetDouble()) / 2, errors.GetProperty("half_width").GetDouble(), 5);
+        var (_, history, _) = await app.RunAsync("history", "--env", "production");
+        Assert.Single(history.Split('\n'), l => l.Contains("rollout_held", StringComparison.Ordinal) && l.Contains("warning: error_rate", StringComparison.Ordinal));
+        var (_, status, _) = await app.RunAsync("status");
+        Assert.Contains("production: rollout held — warning: error_rate", status, StringComparison.Ordinal);
+        var row = (await app.JsonAsync("status")).GetProperty("environments").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "production");
+        Assert.StartsWith("warning: error_rate", row.GetProperty("rollout_warning").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_AfterAbort_ShowsTheJudgesEvidenceAtTheAbortAndCauseManual()
+    {
+        await using var app = await RolloutCliTests.ReadyAsync();
+        await app.OkAsync("rollout", "start", "v2", "--env", "production", "--steps", "25,50");
+        await RolloutCliTests.TrafficAsync(app, "v2", Arm.Canary, 100, errorRate: 0);
+        await RolloutCliTests.TrafficAsync(app, "v1", Arm.Stable, 400, errorRate: 0);
+
+        await app.OkAsync("rollout", "abort", "--env", "production", "--reason", "wrong build");
+
+        var (_, text, _) = await app.RunAsync("rollout", "status", "--env", "production");
+        Assert.Contains("evidence of the last judged decision (abort at", text, StringComparison.Ordinal);
+        Assert.Contains("25%, cause: manual) — aborted: wrong build", text, StringComparison.Ordinal);
+        var last = (await app.JsonAsync("rollout", "status", "--env", "production")).GetProperty("last_decision");
+        Assert.Equal("manual", last.GetProperty("cause").GetString());
+        var errors = last.GetProperty("evidence").EnumerateArray().Single(e => e.GetProperty("metric").GetString() == "error_rate");
+        Assert.Equal(100, errors.GetProperty("canary_n_before_cap").GetInt64());
+    }
+
+    [Fact]
+    public async Task Status_RolledBackOnHarm_CauseHarmBesideKind()
+    {
+        await using var app = await RolloutCliTests.ReadyAsync();
+        await app.OkAsync("rollout", "start", "v2", "--env", "production", "--min-requests", "50");
+        await RolloutCliTests.TrafficAsync(app, "v2", Arm.Canary, 600, errorRate: 0.3);
+        await RolloutCliTests.TrafficAsync(app, "v1", Arm.Stable, 3000, errorRate: 0);
+
+        await TickAtAsync(app, TimeProvider.System);
+
+        var last = (await app.RunAsync("rollout", "status", "--env", "production", "--format", "json")).Stdout;
+        using var doc = JsonDocument.Parse(last);
+        var decision = doc.RootElement.GetProperty("last_decision");
+        Assert.Equal("rollback", decision.GetProperty("kind").GetString());
+        Assert.Equal("harm", decision.GetProperty("cause").GetString());
+    }
+}

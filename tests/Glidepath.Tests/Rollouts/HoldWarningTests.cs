@@ -1,0 +1,69 @@
+using Glidepath.Rollouts;
+
+namespace Glidepath.Tests.Rollouts;
+
+public sealed class HoldWarningTests
+{
+    // The trial's 500-user case: a +5.6-point error rate that the interval could not decide.
+    private static MetricEvidence ErrorRate(double estimate, double lower, double upper, string verdict = "unclear") => new()
+    {
+        Metric = "error_rate", Scale = "difference", CanaryN = 5595, StableN = 16000, Estimate = estimate, Lower = lower, Upper = upper,
+        Tolerance = 0.01, ToleranceText = "max_increase 0.01", Verdict = verdict, Alpha = 0.01,
+        EstimateBeyondTolerance = verdict == "unclear" && estimate > 0.01 ? true : null,
+    };
+
+    [Fact]
+    public void HalfWidth_Difference_IsHalfTheIntervalsWidth()
+    {
+        var e = ErrorRate(0.056, -0.008, 0.103);
+
+        Assert.Equal(0.0555, e.HalfWidth!.Value, 6);
+        Assert.Equal("±0.0555", e.HalfWidthText());
+    }
+
+    [Fact]
+    public void HalfWidth_Ratio_IsTheFactorFromTheMiddleToEitherBound()
+    {
+        var e = ErrorRate(1.02, 0.9, 1.1) with { Metric = "latency", Scale = "ratio", ToleranceText = "max_ratio 1.25" };
+
+        Assert.Equal(Math.Sqrt(1.1 / 0.9), e.HalfWidth!.Value, 6);
+        Assert.Equal("×/÷1.106", e.HalfWidthText());
+    }
+
+    [Fact]
+    public void Text_EstimateBeyondToleranceUndecided_SaysSoWithTheSubjectsTheWidthAndTheCommand()
+    {
+        var text = HoldWarning.Text([ErrorRate(0.056, -0.008, 0.103)], "production", 25, 57, 41.1);
+
+        Assert.Equal(
+            "warning: error_rate +0.0560 [-0.0080, +0.1030]: the estimate is beyond max_increase 0.01, but the interval cannot decide with ≥ 57 canary subjects "
+            + "(effective 41.1; it detects changes beyond ±0.0555 now); the canary stays at 25% until someone acts — consider: glidepath rollback --env production",
+            text);
+    }
+
+    [Fact]
+    public void Text_EstimateInsideTolerance_NoWarning() =>
+        Assert.Null(HoldWarning.Text([ErrorRate(0.004, -0.02, 0.03)], "production", 25, 57, 41.1));
+
+    [Fact]
+    public void ToEvidence_UnclearWithEstimatePastAMaxDrop_MarksItBeyondTheTolerance()
+    {
+        var rule = MetricRule.From("online_score", new Glidepath.Manifests.MetricTolerance { MaxDrop = 0.03 });
+
+        var beyond = new MetricAssessment(rule, 100, 1000, -0.05, -0.12, 0.02, MetricVerdict.Unclear).ToEvidence(0.01);
+        var inside = new MetricAssessment(rule, 100, 1000, -0.01, -0.08, 0.06, MetricVerdict.Unclear).ToEvidence(0.01);
+
+        Assert.True(beyond.EstimateBeyondTolerance);
+        Assert.Null(inside.EstimateBeyondTolerance);
+    }
+
+    [Theory]
+    [InlineData("rollback", "harm", "harm")]
+    [InlineData("rollback", "unclear", "inconclusive")]
+    [InlineData("abort", "safe", "manual")]
+    [InlineData("ended_externally", "unclear", "external")]
+    [InlineData("hold", "unclear", null)]
+    [InlineData("advance", "safe", null)]
+    public void CauseOf_Decision_NamesWhyTheRolloutEnded(string kind, string verdict, string? cause) =>
+        Assert.Equal(cause, RolloutCauses.Of(kind, [ErrorRate(0.02, 0.011, 0.03, verdict)]));
+}
