@@ -2,6 +2,7 @@ using System.CommandLine;
 using Glidepath.Errors;
 using Glidepath.Manifests;
 using Glidepath.Storage;
+using Glidepath.Storage.Sqlite;
 
 namespace Glidepath.Cli;
 
@@ -68,7 +69,17 @@ internal sealed class CliContext : IAsyncDisposable
             throw new BadInputException($"'{CommandPath()}' works on the store itself and cannot talk to --server {remote.Shown} yet; run it where the store is, or without --server / {Glidepath.Cli.Remote.RemoteAdmin.ServerVariable}");
         }
 
-        _store = await Env.Stores.OpenAsync(StoreLocation(), create, Time, cancellationToken).ConfigureAwait(false);
+        var location = StoreLocation();
+        var isNew = create && Env.Stores.Exists(location) == false;
+        _store = await Env.Stores.OpenAsync(location, create, Time, cancellationToken).ConfigureAwait(false);
+        if (isNew)
+        {
+            // A mistyped --store or GLIDEPATH_STORE would otherwise start a new, empty history without a word.
+            // Only a store that can tell (a SQLite file) gets here, so the location is a path.
+            var path = location.StartsWith(SqliteStoreProvider.Scheme, StringComparison.OrdinalIgnoreCase) ? location[SqliteStoreProvider.Scheme.Length..] : location;
+            Output.Note($"note: created a new store at {Path.GetFullPath(path)} (none was there; check --store / GLIDEPATH_STORE if you meant an existing one)");
+        }
+
         return _store;
     }
 

@@ -5,6 +5,8 @@ namespace Glidepath.Cli;
 /// <summary>Bad usage (an unknown command or option, a missing argument): its message, and a suggestion for a mistyped name.</summary>
 internal static partial class CliUsage
 {
+    private const string Unrecognized = "Unrecognized command or argument '";
+
     /// <summary>
     /// The parse errors, one per line, the one about a token a few typos away from a subcommand of the command it
     /// follows ending with "(did you mean 'release'?)".
@@ -19,6 +21,10 @@ internal static partial class CliUsage
         {
             // "relase create": the mistyped command is the problem; "Required command was not provided" only repeats it.
             messages.RemoveAll(m => m.StartsWith("Required command was not provided", StringComparison.Ordinal));
+
+            // The words after a mistyped command are its own ("relase create"): 'create' is not a second mistake. Errors
+            // are one line.
+            messages.RemoveAll(m => m.StartsWith(Unrecognized, StringComparison.Ordinal) && !m.Contains($"'{word}'", StringComparison.Ordinal));
         }
 
         if (suggestion is { } s)

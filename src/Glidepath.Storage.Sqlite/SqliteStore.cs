@@ -91,6 +91,10 @@ public sealed class SqliteStore : IGlidepathStore
             store._identity = await ReadIdentityAsync(database, cancellationToken).ConfigureAwait(false);
             return store;
         }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == NotADatabase)
+        {
+            throw NotAStore(path, ex);
+        }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
             throw new OperationalException($"cannot open the store at {path}: {ex.Message}", ex);
@@ -120,6 +124,10 @@ public sealed class SqliteStore : IGlidepathStore
             {
                 database.ClearPool();
             }
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == NotADatabase)
+        {
+            throw NotAStore(path, ex);
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
@@ -231,6 +239,13 @@ public sealed class SqliteStore : IGlidepathStore
 
         _file = null;
     }
+
+    /// <summary>SQLITE_NOTADB: the file is not a SQLite database (a manifest, a log, anything else named as the store).</summary>
+    private const int NotADatabase = 26;
+
+    /// <summary>A file that is no SQLite database named as the store: bad input (a mistyped --store), not a failing store.</summary>
+    private static BadInputException NotAStore(string path, SqliteException ex) =>
+        new($"{path} is not a SQLite database, so it cannot be a Glidepath store; nothing was written to it. Check --store / GLIDEPATH_STORE (a path that does not exist yet gets a new store)", ex);
 
     /// <summary>A file of 0 bytes with no write-ahead log beside it holding pages: SQLite's "empty database", no store.</summary>
     internal static bool IsEmptyFile(string path)

@@ -31,6 +31,13 @@ public sealed class SqliteStoreProvider : IStoreProvider
         return await SqliteStore.OpenAsync(path, time, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>A file that is not empty; an empty file is what a new store starts as.</summary>
+    public bool? Exists(string location)
+    {
+        var path = PathOf(location);
+        return File.Exists(path) && !SqliteStore.IsEmptyFile(path);
+    }
+
     private static string PathOf(string location)
     {
         ArgumentNullException.ThrowIfNull(location);

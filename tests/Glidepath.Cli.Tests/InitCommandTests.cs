@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Text.Json;
 using Glidepath.Cli.Tests.Support;
 
 namespace Glidepath.Cli.Tests;
@@ -58,6 +60,55 @@ public sealed class InitCommandTests
 
         Assert.Equal(0, init.ExitCode);
         Assert.Contains(".glidepath/", File.ReadAllLines(Path.Combine(target, ".gitignore")));
+    }
+
+    // docs/concepts.md runs 'glidepath gate … --report gate.md' in the app folder: the untracked report made the next
+    // registration dirty, and the checklist's "versioned" row needs a clean one.
+    [Fact]
+    public async Task Init_ThenGateReportsInTheAppFolder_NextReleaseIsClean()
+    {
+        using var dir = new TempDir();
+        var target = dir.File("agent");
+        Assert.Equal(0, (await CliRunner.RunAsync("init", target)).ExitCode);
+        Git(target, "init", "-q");
+        Git(target, "add", "-A");
+        Git(target, "commit", "-qm", "sample");
+        foreach (var report in new[] { "gate.md", "gate.xml", "gate.json", "gate.html" })
+        {
+            File.WriteAllText(Path.Combine(target, report), "report");
+        }
+
+        var r = await CliRunner.RunAsync("release", "create", "--manifest", target, "--format", "json");
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.False(JsonDocument.Parse(r.Stdout).RootElement.GetProperty("release").GetProperty("dirty").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Init_FolderWithAGitignoreOfItsOwn_AppendsOnlyTheEntriesItLacks()
+    {
+        using var dir = new TempDir();
+        var target = dir.File("agent");
+        Directory.CreateDirectory(target);
+        File.WriteAllText(Path.Combine(target, ".gitignore"), "bin/\n/.glidepath\ngate.md");
+
+        Assert.Equal(0, (await CliRunner.RunAsync("init", target)).ExitCode);
+
+        Assert.Equal(["bin/", "/.glidepath", "gate.md", "gate.xml", "gate.json", "gate.html"], File.ReadAllLines(Path.Combine(target, ".gitignore")));
+    }
+
+    private static void Git(string dir, params string[] args)
+    {
+        var psi = new ProcessStartInfo("git") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "-c", "user.name=Tess Ter", "-c", "user.email=t@example.com" }.Concat(args))
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi)!;
+        p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, p.StandardError.ReadToEnd());
     }
 
     [Theory]

@@ -54,6 +54,49 @@ public sealed class ReleaseProvenanceTests
         Assert.DoesNotContain("uncommitted", r.Stdout + r.Stderr, StringComparison.Ordinal);
     }
 
+    // From an outside trial: 'release list' showed the first registration's "(dirty)" after a clean one was recorded, so
+    // the release read as unversioned although the checklist's "versioned" row passes.
+    [Fact]
+    public async Task List_AfterDirtyThenCleanRegistration_ShowsTheCleanCommit()
+    {
+        using var dir = await DirtyV1Async();
+        Git(dir.Path, "commit", "-qam", "greet by name");
+        var head = Git(dir.Path, "rev-parse", "HEAD");
+        Assert.Equal(0, (await CliRunner.RunAsync("release", "create", "-m", "committed", "--manifest", dir.Path)).ExitCode);
+
+        var list = await CliRunner.RunAsync("release", "list", "--manifest", dir.Path);
+
+        Assert.True(list.ExitCode == 0, list.Stderr);
+        var row = list.Stdout.Split('\n').Single(l => l.StartsWith("v1 ", StringComparison.Ordinal));
+        Assert.Contains(head[..10], row, StringComparison.Ordinal);
+        Assert.DoesNotContain("(dirty)", row, StringComparison.Ordinal);
+    }
+
+    // The dirty case warned; a folder outside git (no commit at all) did not, and the checklist's "versioned" row failed later.
+    [Fact]
+    public async Task Create_OutsideGit_WarnsThatTheReleaseTiesToNoCommit()
+    {
+        using var dir = TempDir.WithSample();
+
+        var r = await CliRunner.RunAsync("release", "create", "--manifest", dir.Path);
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("no git commit", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("warning: the app is not in a git repository with a commit", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Show_Text_ListsEveryParameterTheReleaseSets()
+    {
+        using var dir = TempDir.WithSample();
+        Assert.Equal(0, (await CliRunner.RunAsync("release", "create", "--manifest", dir.Path)).ExitCode);
+
+        var show = await CliRunner.RunAsync("release", "show", "v1", "--manifest", dir.Path);
+
+        Assert.True(show.ExitCode == 0, show.Stderr);
+        Assert.Contains("temperature=0.2 max_tokens=400 seed=7", show.Stdout, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Show_AfterDirtyThenCleanRegistration_ListsBothProvenanceRecordsInJsonAndText()
     {

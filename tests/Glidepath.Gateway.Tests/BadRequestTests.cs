@@ -40,6 +40,18 @@ public sealed class BadRequestTests : IAsyncLifetime
         Assert.Equal(0, _f.Models.For("stable-model").Calls);
     }
 
+    // From an outside trial: with curl, error bodies read "unknown app \u0027billing-bot\u0027".
+    [Fact]
+    public async Task Post_Error_BodyKeepsApostrophesReadableAndIsValidJson()
+    {
+        using var response = await _f.PostAsync("/v1/chat/completions", """{"model":"billing-bot","messages":[{"role":"user","content":"hi"}]}""");
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Contains("unknown app 'billing-bot'", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u0027", text, StringComparison.Ordinal);
+        Assert.Contains("unknown app 'billing-bot'", ErrorMessage(text), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Feedback_AKeyGivenTwice_400SayingSo()
     {

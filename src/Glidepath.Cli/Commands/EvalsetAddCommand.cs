@@ -24,7 +24,7 @@ internal static class EvalsetAddCommand
 
             Examples:
               glidepath evalset add --from-trace 4bf92f3577b34da6a3ce929d0e0e4736 --expect-contains "30 days"
-              glidepath evalset add --from-trace 4bf92f35 --dataset evals/regressions.jsonl
+              glidepath evalset add --from-trace 4bf92f3577b34da6 --dataset evals/regressions.jsonl
             """)
         {
             fromTrace,

@@ -27,7 +27,7 @@ internal static class FreezeCommand
                 return await EnvironmentCommandSupport.RemoteOutcomeAsync(ctx, remote, parse.GetValue(environment)!, "freeze", new { reason = parse.GetValue(reason) }, ct);
             }
 
-            var store = await ctx.StoreAsync(ct);
+            var store = await ctx.ExistingStoreAsync(ct);
             var service = EnvironmentCommandSupport.Service(ctx, store);
             var spec = service.Spec(parse.GetValue(environment)!);
             var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);

@@ -83,16 +83,22 @@ internal static class InitCommand
     }
 
     /// <summary>
-    /// Keeps the local store out of git: a store inside the work tree would make every release look dirty.
+    /// What the docs have a user write in the app folder and git must not see: the local store (a store inside the work
+    /// tree would make every release look dirty) and the gate's reports (<c>glidepath gate --report gate.md</c>, in
+    /// docs/concepts.md and docs/eval.md: an untracked report also marks the next registration dirty).
+    /// </summary>
+    private static readonly string[] Ignored = [".glidepath/", "gate.md", "gate.xml", "gate.json", "gate.html"];
+
+    /// <summary>
+    /// Keeps the local store and the gate's reports out of git: writes <c>.gitignore</c>, or appends the entries it lacks.
     /// Returns true when it wrote or extended <c>.gitignore</c>.
     /// </summary>
     public static bool IgnoreStore(string target)
     {
-        const string entry = ".glidepath/";
         var path = Path.Combine(target, ".gitignore");
         if (!File.Exists(path))
         {
-            File.WriteAllText(path, entry + "\n");
+            File.WriteAllText(path, string.Join('\n', Ignored) + "\n");
             return true;
         }
 
@@ -103,13 +109,15 @@ internal static class InitCommand
             throw new BadInputException($"{path} is a named pipe or a socket, not a file; expected a .gitignore file (or none)");
         }
 
-        var text = Glidepath.Files.BoundedFile.ReadAllText(path, 1024 * 1024) ?? throw new BadInputException($"{path}: larger than 1024 KiB; add '{entry}' to it by hand");
-        if (text.Split('\n').Any(l => l.Trim() is entry or ".glidepath" or "/.glidepath/" or "/.glidepath"))
+        var text = Glidepath.Files.BoundedFile.ReadAllText(path, 1024 * 1024) ?? throw new BadInputException($"{path}: larger than 1024 KiB; add '{string.Join("', '", Ignored)}' to it by hand");
+        var lines = text.Split('\n').Select(l => l.Trim().TrimStart('/').TrimEnd('/')).ToHashSet(StringComparer.Ordinal);
+        var missing = Ignored.Where(entry => !lines.Contains(entry.TrimEnd('/'))).ToList();
+        if (missing.Count == 0)
         {
             return false;
         }
 
-        File.AppendAllText(path, (text.Length == 0 || text.EndsWith('\n') ? "" : "\n") + entry + "\n");
+        File.AppendAllText(path, (text.Length == 0 || text.EndsWith('\n') ? "" : "\n") + string.Join('\n', missing) + "\n");
         return true;
     }
 

@@ -62,6 +62,11 @@ internal static class ReleaseCommand
                 {
                     ctx.Output.Note("warning: the work tree has uncommitted changes; commit them, then run glidepath release create again so this release ties to a clean commit.");
                 }
+                else if (draft.GitCommit is null)
+                {
+                    // The checklist's "versioned" row needs a registration from a clean commit: say so now, not at the checklist.
+                    ctx.Output.Note("warning: the app is not in a git repository with a commit, so this release ties to no commit; git init, commit the app, then run glidepath release create again (the checklist's versioned row needs it).");
+                }
             }
 
             return ExitCodes.Ok;
@@ -93,8 +98,15 @@ internal static class ReleaseCommand
                 return ExitCodes.Ok;
             }
 
+            // A release first registered from a dirty tree and again after its commit shows that clean commit.
+            var commits = new List<string>(releases.Count);
+            foreach (var r in releases)
+            {
+                commits.Add(ReleaseView.Commit(r, await store.Releases.ProvenanceAsync(r.App, r.Id, ct)));
+            }
+
             ctx.Output.Table(["release", "id", "created", "author", "commit", "message"],
-                releases.Select(r => (IReadOnlyList<string>)[r.Name, r.ShortId, r.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), r.Author, ReleaseView.Commit(r), r.Message ?? ""]));
+                releases.Select((r, i) => (IReadOnlyList<string>)[r.Name, r.ShortId, r.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), r.Author, commits[i], r.Message ?? ""]));
             return ExitCodes.Ok;
         });
         return command;
@@ -137,8 +149,9 @@ internal static class ReleaseCommand
                 }
             }
 
-            var p = snap.Model.Parameters;
-            ctx.Output.Line($"  model   {snap.Model.Provider}/{snap.Model.Name}  temperature={p.Temperature?.ToString(CultureInfo.InvariantCulture) ?? "-"} max_tokens={p.MaxTokens?.ToString(CultureInfo.InvariantCulture) ?? "-"}");
+            // Every parameter the release sets (seed, top_p, stop… too), as diff names them.
+            var parameters = ReleaseDiff.Parameters(snap.Model.Parameters);
+            ctx.Output.Line($"  model   {snap.Model.Provider}/{snap.Model.Name}  {(parameters.Count == 0 ? "(no parameters)" : string.Join(' ', parameters.Select(kv => $"{kv.Key}={kv.Value}")))}");
             ctx.Output.Line($"  tools   {(snap.Tools.Count == 0 ? "(none)" : string.Join(", ", snap.Tools.Select(t => t.Name)))}");
             ctx.Output.Table(["file", "bytes", "sha256"], snap.Files.OrderBy(f => f.Key, StringComparer.Ordinal)
                 .Select(f => (IReadOnlyList<string>)[f.Key, f.Value.Length.ToString(CultureInfo.InvariantCulture), ReleaseBuilder.HashHex(f.Value)[..12]]));

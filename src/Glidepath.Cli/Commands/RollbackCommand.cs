@@ -38,7 +38,7 @@ internal static class RollbackCommand
                     new { to = parse.GetValue(to), reason = parse.GetValue(reason), expected_revision = parse.GetValue(expect) }, ct);
             }
 
-            var store = await ctx.StoreAsync(ct);
+            var store = await ctx.ExistingStoreAsync(ct);
             var service = EnvironmentCommandSupport.Service(ctx, store);
             var spec = service.Spec(parse.GetValue(environment)!);
             var target = parse.GetValue(to) is { } r ? await ctx.ReleaseResolver(store).ResolveAsync(r, register: false, ct) : null;

@@ -27,7 +27,7 @@ internal static class RolloutCommand
         command.Subcommands.Add(RolloutPlanCommand.Create(env));
         command.Subcommands.Add(Simple(env, "pause", "Stop advancing: the canary keeps its weight until resumed (harm is still rolled back).", (s, e, a, r, ct) => s.PauseAsync(e, a, r, ct)));
         command.Subcommands.Add(Simple(env, "resume", "Resume a paused rollout; the step's time limit starts again.", (s, e, a, r, ct) => s.ResumeAsync(e, a, r, ct)));
-        command.Subcommands.Add(Simple(env, "abort", "End the rollout now: the canary gets no more traffic, the stable release stays. Allowed while frozen.", (s, e, a, r, ct) => s.AbortAsync(e, a, r, ct)));
+        command.Subcommands.Add(Simple(env, "abort", "End the rollout now: the canary gets no more traffic, the stable release stays. Allowed while frozen.", async (s, e, a, r, ct) => new RolloutChange(await s.AbortAsync(e, a, r, ct), true)));
         command.Subcommands.Add(Promote(env));
         return command;
     }
@@ -121,52 +121,67 @@ internal static class RolloutCommand
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
-            ctx.Output.Lines = parse.GetValue(watch); // a document per refresh: JSON Lines
-            var every = CliDurations.ParseOptional(parse.GetValue(interval), "--interval") ?? TimeSpan.FromSeconds(2);
-            if (ctx.Remote is { } remote)
+            try
             {
-                while (true)
-                {
-                    var json = await remote.GetAsync($"environments/{Remote.RemoteJson.Env(parse.GetValue(environment)!)}/rollout", ct);
-                    var answer = Remote.RemoteJson.Read<Remote.Answers.RolloutStatusAnswer>(json);
-                    if (ctx.Output.IsJson)
-                    {
-                        ctx.Output.RawJson(json);
-                    }
-                    else
-                    {
-                        RolloutOutput.WriteStatusText(ctx, answer, ctx.Time.GetUtcNow());
-                    }
-
-                    var state = answer.Rollout.State;
-                    if (!parse.GetValue(watch) || !RolloutState.IsActive(state))
-                    {
-                        return state is RolloutState.RolledBack || (parse.GetValue(watch) && state == RolloutState.Aborted) ? ExitCodes.Negative : ExitCodes.Ok;
-                    }
-
-                    await Task.Delay(every, ctx.Time, ct);
-                }
+                return await ShowStatusAsync(ctx, parse, environment, watch, interval, ct);
             }
-
-            var store = await ctx.ExistingStoreAsync(ct);
-            var spec = EnvironmentCommandSupport.Service(ctx, store).Spec(parse.GetValue(environment)!);
-            while (true)
+            catch (OperationCanceledException) when (ct.IsCancellationRequested && parse.GetValue(watch))
             {
-                var rollout = await store.Rollouts.LatestAsync(ctx.Manifest.App, spec.Name, ct)
-                    ?? throw new PolicyException($"environment '{spec.Name}' has had no rollout; start one with: glidepath rollout start REF --env {spec.Name}");
-                await RolloutOutput.WriteStatusAsync(ctx, store, rollout, ct);
-                if (!parse.GetValue(watch) || !rollout.IsActive)
-                {
-                    return rollout.State is RolloutState.RolledBack || (parse.GetValue(watch) && rollout.State == RolloutState.Aborted) ? ExitCodes.Negative : ExitCodes.Ok;
-                }
-
-                await Task.Delay(every, ctx.Time, ct);
+                // Ctrl-C is how a watch ends: nothing was being done, so nothing is "saved", and a JSON Lines reader gets
+                // only status documents (no error object after them).
+                ctx.Output.Note("stopped watching; the rollout goes on (watching changed nothing)");
+                return ExitCodes.Interrupted;
             }
         });
         return command;
     }
 
-    private static Command Simple(CliEnvironment env, string name, string description, Func<RolloutService, string, string, string?, CancellationToken, Task<Rollout>> act)
+    private static async Task<int> ShowStatusAsync(CliContext ctx, ParseResult parse, Option<string> environment, Option<bool> watch, Option<string> interval, CancellationToken ct)
+    {
+        ctx.Output.Lines = parse.GetValue(watch); // a document per refresh: JSON Lines
+        var every = CliDurations.ParseOptional(parse.GetValue(interval), "--interval") ?? TimeSpan.FromSeconds(2);
+        if (ctx.Remote is { } remote)
+        {
+            while (true)
+            {
+                var json = await remote.GetAsync($"environments/{Remote.RemoteJson.Env(parse.GetValue(environment)!)}/rollout", ct);
+                var answer = Remote.RemoteJson.Read<Remote.Answers.RolloutStatusAnswer>(json);
+                if (ctx.Output.IsJson)
+                {
+                    ctx.Output.RawJson(json);
+                }
+                else
+                {
+                    RolloutOutput.WriteStatusText(ctx, answer, ctx.Time.GetUtcNow());
+                }
+
+                var state = answer.Rollout.State;
+                if (!parse.GetValue(watch) || !RolloutState.IsActive(state))
+                {
+                    return state is RolloutState.RolledBack || (parse.GetValue(watch) && state == RolloutState.Aborted) ? ExitCodes.Negative : ExitCodes.Ok;
+                }
+
+                await Task.Delay(every, ctx.Time, ct);
+            }
+        }
+
+        var store = await ctx.ExistingStoreAsync(ct);
+        var spec = EnvironmentCommandSupport.Service(ctx, store).Spec(parse.GetValue(environment)!);
+        while (true)
+        {
+            var rollout = await store.Rollouts.LatestAsync(ctx.Manifest.App, spec.Name, ct)
+                ?? throw new PolicyException($"environment '{spec.Name}' has had no rollout; start one with: glidepath rollout start REF --env {spec.Name}");
+            await RolloutOutput.WriteStatusAsync(ctx, store, rollout, ct);
+            if (!parse.GetValue(watch) || !rollout.IsActive)
+            {
+                return rollout.State is RolloutState.RolledBack || (parse.GetValue(watch) && rollout.State == RolloutState.Aborted) ? ExitCodes.Negative : ExitCodes.Ok;
+            }
+
+            await Task.Delay(every, ctx.Time, ct);
+        }
+    }
+
+    private static Command Simple(CliEnvironment env, string name, string description, Func<RolloutService, string, string, string?, CancellationToken, Task<RolloutChange>> act)
     {
         var environment = EnvironmentCommandSupport.EnvOption();
         var reason = EnvironmentCommandSupport.ReasonOption();
@@ -188,8 +203,8 @@ internal static class RolloutCommand
 
             var store = await ctx.StoreAsync(ct);
             var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
-            var rollout = await act(Service(ctx, store), parse.GetValue(environment)!, actor, parse.GetValue(reason), ct);
-            return await WriteChangedAsync(ctx, store, rollout, ct);
+            var change = await act(Service(ctx, store), parse.GetValue(environment)!, actor, parse.GetValue(reason), ct);
+            return await WriteChangedAsync(ctx, store, change, ct);
         });
         return command;
     }
@@ -221,7 +236,7 @@ internal static class RolloutCommand
             var store = await ctx.StoreAsync(ct);
             var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
             var rollout = await Service(ctx, store).PromoteAsync(parse.GetValue(environment)!, parse.GetValue(full), actor, parse.GetValue(reason), ct);
-            return await WriteChangedAsync(ctx, store, rollout, ct);
+            return await WriteChangedAsync(ctx, store, new RolloutChange(rollout, true), ct);
         });
         return command;
     }
@@ -229,17 +244,18 @@ internal static class RolloutCommand
     private static RolloutService Service(CliContext ctx, IGlidepathStore store) =>
         new(ctx.Manifest, EnvironmentCommandSupport.Service(ctx, store), store.Environments, store.Rollouts, store.Traces, ctx.Time);
 
-    private static async Task<int> WriteChangedAsync(CliContext ctx, IGlidepathStore store, Rollout rollout, CancellationToken ct)
+    private static async Task<int> WriteChangedAsync(CliContext ctx, IGlidepathStore store, RolloutChange change, CancellationToken ct)
     {
         var names = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));
-        var last = (await store.Rollouts.DecisionsAsync(rollout.Id, ct))[^1];
+        var last = change.Changed ? (await store.Rollouts.DecisionsAsync(change.Rollout.Id, ct))[^1] : null;
         if (ctx.Output.IsJson)
         {
-            ctx.Output.Json(RolloutReports.Changed(rollout, last, names));
+            ctx.Output.Json(RolloutReports.Changed(change.Rollout, last, names));
             return ExitCodes.Ok;
         }
 
-        return RolloutOutput.WriteChangedText(ctx, RolloutView.From(rollout, names), last.Reason);
+        var view = RolloutView.From(change.Rollout, names);
+        return RolloutOutput.WriteChangedText(ctx, view, last?.Reason ?? RolloutOutput.Unchanged(view));
     }
 
     private static async Task<int> RemoteChangedAsync(CliContext ctx, Remote.RemoteAdmin remote, string environment, string verb, object body, CancellationToken ct)
@@ -252,6 +268,6 @@ internal static class RolloutCommand
         }
 
         var answer = Remote.RemoteJson.Read<Remote.Answers.RolloutAnswer>(json);
-        return RolloutOutput.WriteChangedText(ctx, answer.Rollout, answer.Decision?.Reason ?? "");
+        return RolloutOutput.WriteChangedText(ctx, answer.Rollout, answer.Decision?.Reason ?? RolloutOutput.Unchanged(answer.Rollout));
     }
 }

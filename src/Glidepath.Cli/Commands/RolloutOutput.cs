@@ -16,6 +16,9 @@ internal static class RolloutOutput
         return ExitCodes.Ok;
     }
 
+    /// <summary>The reason shown for a pause or resume that found the rollout as asked.</summary>
+    public static string Unchanged(RolloutView rollout) => $"already {rollout.State}; nothing changed";
+
     public static int WriteStarted(CliContext ctx, RolloutView rollout)
     {
         var text = string.Create(CultureInfo.InvariantCulture,

@@ -34,7 +34,7 @@ internal sealed class RunNotes(CliContext ctx, ResumeLine resume) : IEvalRunObse
     {
         _printer?.Finish();
         ctx.Resume = resume.For(run);
-        ctx.Output.Note($"stopped on the error below; finished results are saved. Once it is fixed (a --var, the dataset put back as it was; the run keeps its release and dataset), continue with: {ctx.Resume}{StoreNote()}");
+        ctx.Output.Note($"stopped on the error below; finished results are saved. Once it is fixed (a --var, the dataset put back as it was, the provider's API key exported; the run keeps its release and dataset), continue with: {ctx.Resume}{StoreNote()}");
     }
 
     private string StoreNote() => resume.StoreLeftOut ? " (and the --store you gave, left out here as it holds a password)" : "";

@@ -12,7 +12,8 @@ internal static class StatusCommand
     {
         var command = new Command("status", """
             Show every environment declared in the manifest: its stable release (v<N>+short id), since when
-            and by whom, its owner, whether it is frozen, and the active canary if any.
+            and by whom, its owner, whether it is frozen, the active canary if any, and its revision (rev: the
+            number 'rollback --expect-revision' takes).
 
             Example:
               glidepath status --format json
@@ -55,10 +56,11 @@ internal static class StatusCommand
         }
 
         ctx.Output.Table(
-            ["environment", "stable", "since (UTC)", "by", "owner", "requires", "frozen", "canary"],
+            ["environment", "rev", "stable", "since (UTC)", "by", "owner", "requires", "frozen", "canary"],
             rows.Select(r => (IReadOnlyList<string>)
             [
                 r.Name,
+                r.Revision.ToString(CultureInfo.InvariantCulture),
                 r.Stable?.Label ?? "(none)",
                 TableText.Time(r.StableSince),
                 r.StableBy ?? "-",

@@ -29,8 +29,12 @@ internal static class TracesCommand
         var since = new Option<string?>("--since") { Description = "Only requests that started within this long (e.g. 15m, 1h, 7d)" };
         var key = new Option<string?>("--key") { Description = "Only requests that came with the caller's key of this name ('glidepath keys list')" };
         var limit = new Option<int>("--limit") { Description = "At most this many, newest first (default 50)", DefaultValueFactory = _ => 50 };
+        bool Filtered(ParseResult p) => p.GetValue(release) is not null || p.GetValue(key) is not null || p.GetValue(since) is not null
+            || p.GetValue(failed) || p.GetValue(onlineFailed) || p.GetValue(negativeFeedback);
         var command = new Command("list", """
-            List an environment's traces, newest first: time, release, arm, status, latency, tokens and cost.
+            List an environment's traces, newest first: time, release, arm, status, latency, tokens, cost, the
+            online scorers' verdict, and whether the request's content was kept (content: kept), which
+            'glidepath evalset add --from-trace' needs.
 
             Examples:
               glidepath traces list --env production --since 1h
@@ -74,7 +78,7 @@ internal static class TracesCommand
                     return ExitCodes.Ok;
                 }
 
-                return WriteList(ctx, Remote.RemoteJson.Read<Remote.Answers.TracesAnswer>(json));
+                return WriteList(ctx, Remote.RemoteJson.Read<Remote.Answers.TracesAnswer>(json), Filtered(parse));
             }
 
             var store = await ctx.ExistingStoreAsync(ct);
@@ -107,22 +111,25 @@ internal static class TracesCommand
             }
 
             // The table is printed from the JSON view, so a client of the admin API prints exactly this too.
-            return WriteList(ctx, Remote.RemoteJson.Read<Remote.Answers.TracesAnswer>(JsonSerializer.Serialize(TraceReports.List(app, spec.Name, traces, views, PriceTable.For(ctx.Manifest)), CliOutput.JsonOptions)));
+            return WriteList(ctx, Remote.RemoteJson.Read<Remote.Answers.TracesAnswer>(JsonSerializer.Serialize(TraceReports.List(app, spec.Name, traces, views, PriceTable.For(ctx.Manifest)), CliOutput.JsonOptions)), Filtered(parse));
         });
         return command;
     }
 
-    private static int WriteList(CliContext ctx, Remote.Answers.TracesAnswer list)
+    private static int WriteList(CliContext ctx, Remote.Answers.TracesAnswer list, bool filtered)
     {
         if (list.Traces.Count == 0)
         {
-            ctx.Output.Line($"No traces on {list.Environment} match. Traces are written by 'glidepath serve --env {list.Environment}'.");
+            // With filters, the gateway may well be writing traces: none of them matched.
+            ctx.Output.Line(filtered
+                ? $"No traces on {list.Environment} match these filters (without them: glidepath traces list --env {list.Environment})."
+                : $"No traces on {list.Environment} yet. Traces are written by 'glidepath serve --env {list.Environment}'.");
             return ExitCodes.Ok;
         }
 
         var inv = CultureInfo.InvariantCulture;
         ctx.Output.Table(
-            ["trace", "started (UTC)", "release", "arm", "status", "latency", "tokens in/out", "cost", "online"],
+            ["trace", "started (UTC)", "release", "arm", "status", "latency", "tokens in/out", "cost", "online", "content"],
             list.Traces.Select(t => (IReadOnlyList<string>)
             [
                 t.TraceId,
@@ -134,6 +141,9 @@ internal static class TracesCommand
                 string.Create(inv, $"{t.InputTokens}/{t.OutputTokens}"),
                 t.CostUsd is { } usd ? string.Create(inv, $"${usd:0.000000}") : "unknown",
                 t.OnlinePassed is null ? "-" : t.OnlinePassed == true ? "pass" : "FAIL",
+
+                // 'evalset add --from-trace' needs the request's content: which traces the capture policy kept it for.
+                t.ContentCaptured ? "kept" : "-",
             ]),
             title: $"{list.App} / {list.Environment}: {list.Traces.Count} trace(s), newest first");
         return ExitCodes.Ok;
@@ -148,7 +158,7 @@ internal static class TracesCommand
 
             Example:
               glidepath traces show 4bf92f3577b34da6a3ce929d0e0e4736
-              glidepath traces show 4bf92f35
+              glidepath traces show 4bf92f3577b34da6
             """)
         {
             id,

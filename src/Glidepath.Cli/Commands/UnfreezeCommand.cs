@@ -26,7 +26,7 @@ internal static class UnfreezeCommand
                 return await EnvironmentCommandSupport.RemoteOutcomeAsync(ctx, remote, parse.GetValue(environment)!, "unfreeze", new { reason = parse.GetValue(reason) }, ct);
             }
 
-            var store = await ctx.StoreAsync(ct);
+            var store = await ctx.ExistingStoreAsync(ct);
             var service = EnvironmentCommandSupport.Service(ctx, store);
             var spec = service.Spec(parse.GetValue(environment)!);
             var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);

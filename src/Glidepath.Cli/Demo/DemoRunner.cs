@@ -34,6 +34,9 @@ internal sealed partial class DemoRunner
         using var ws = await DemoWorkspace.CreateAsync(keepAt, _fast ? 0.02 : 0.08, cancellationToken);
         _ws = ws;
         Outcome.Workspace = ws.Path;
+
+        // The demo's store is new by design: made here, so its first command does not announce "created a new store".
+        await (await _ctx.Env.Stores.OpenAsync(ws.StorePath, create: true, _ctx.Time, cancellationToken)).DisposeAsync();
         _say.Say($"Glidepath demo: the sample support agent, a SQLite store and the simulated model in {ws.Path}.");
         _say.Say("Every command below is the real one a team runs; the demo only types them for you.");
 

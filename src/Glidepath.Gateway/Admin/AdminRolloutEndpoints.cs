@@ -42,30 +42,30 @@ internal static class AdminRolloutEndpoints
 
         MapChange(group, "pause", "pause a rollout", Role.Deployer, (s, env, actor, reason, ct) => s.Rollouts.PauseAsync(env, actor, reason, ct));
         MapChange(group, "resume", "resume a rollout", Role.Deployer, (s, env, actor, reason, ct) => s.Rollouts.ResumeAsync(env, actor, reason, ct));
-        MapChange(group, "abort", "abort a rollout", Role.Owner, (s, env, actor, reason, ct) => s.Rollouts.AbortAsync(env, actor, reason, ct));
+        MapChange(group, "abort", "abort a rollout", Role.Owner, async (s, env, actor, reason, ct) => new RolloutChange(await s.Rollouts.AbortAsync(env, actor, reason, ct), true));
 
         group.Post<RolloutPromoteRequest>("/environments/{env}/rollout/promote", "promote a rollout", Role.Deployer, async (string env, HttpContext http, AdminServices s) =>
         {
             var body = await AdminBody.ReadAsync<RolloutPromoteRequest>(http);
             var spec = s.Environments.Spec(env);
             var rollout = await s.Rollouts.PromoteAsync(spec.Name, body.Full, Actor(http), body.Reason, http.RequestAborted);
-            return await ChangedAsync(s, rollout, http);
+            return await ChangedAsync(s, new RolloutChange(rollout, true), http);
         }).WithTags("rollouts");
     }
 
-    private static void MapChange(RouteGroupBuilder group, string verb, string operation, Role role, Func<AdminServices, string, string, string?, CancellationToken, Task<Rollout>> act) =>
+    private static void MapChange(RouteGroupBuilder group, string verb, string operation, Role role, Func<AdminServices, string, string, string?, CancellationToken, Task<RolloutChange>> act) =>
         group.Post<ReasonRequest>($"/environments/{{env}}/rollout/{verb}", operation, role, async (string env, HttpContext http, AdminServices s) =>
         {
             var body = await AdminBody.ReadAsync<ReasonRequest>(http);
             var spec = s.Environments.Spec(env);
-            var rollout = await act(s, spec.Name, Actor(http), body.Reason, http.RequestAborted);
-            return await ChangedAsync(s, rollout, http);
+            var change = await act(s, spec.Name, Actor(http), body.Reason, http.RequestAborted);
+            return await ChangedAsync(s, change, http);
         }).WithTags("rollouts");
 
-    private static async Task<IResult> ChangedAsync(AdminServices s, Rollout rollout, HttpContext http)
+    private static async Task<IResult> ChangedAsync(AdminServices s, RolloutChange change, HttpContext http)
     {
-        var last = (await s.Store.Rollouts.DecisionsAsync(rollout.Id, http.RequestAborted))[^1];
-        return AdminResults.View(RolloutReports.Changed(rollout, last, await s.ViewsAsync(http.RequestAborted)));
+        var last = change.Changed ? (await s.Store.Rollouts.DecisionsAsync(change.Rollout.Id, http.RequestAborted))[^1] : null;
+        return AdminResults.View(RolloutReports.Changed(change.Rollout, last, await s.ViewsAsync(http.RequestAborted)));
     }
 
     private static TimeSpan? Duration(string? text) => DurationParser.Positive(text, "max_duration", "30s, 10m, 1h");

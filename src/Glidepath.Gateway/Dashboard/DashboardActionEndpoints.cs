@@ -57,7 +57,7 @@ internal static class DashboardActionEndpoints
     /// <summary>
     /// Runs the action as the admin API's endpoint does; returns the page to show next, and whether anything changed
     /// (freezing a frozen environment or unfreezing one that is not frozen records nothing, as the API's
-    /// <c>"changed": false</c> says; the rollout actions refuse instead).
+    /// <c>"changed": false</c> says; nor does pausing a paused rollout or resuming one that is not paused).
     /// </summary>
     /// <param name="seen">The revision the confirmation page showed: a rollback is refused when the environment changed since.</param>
     private static async Task<(string Page, bool Changed)> RunAsync(AdminServices s, DashboardAction act, string env, string actor, string? reason, long? seen, CancellationToken ct)
@@ -74,11 +74,9 @@ internal static class DashboardActionEndpoints
             case "unfreeze":
                 return ("history", (await s.Environments.UnfreezeAsync(spec.Name, actor, reason, ct)).Changed);
             case "pause":
-                await s.Rollouts.PauseAsync(spec.Name, actor, reason, ct);
-                return ("rollout", true);
+                return ("rollout", (await s.Rollouts.PauseAsync(spec.Name, actor, reason, ct)).Changed);
             case "resume":
-                await s.Rollouts.ResumeAsync(spec.Name, actor, reason, ct);
-                return ("rollout", true);
+                return ("rollout", (await s.Rollouts.ResumeAsync(spec.Name, actor, reason, ct)).Changed);
             case "abort":
                 await s.Rollouts.AbortAsync(spec.Name, actor, reason, ct);
                 return ("rollout", true);

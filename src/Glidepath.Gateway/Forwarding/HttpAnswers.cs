@@ -9,6 +9,13 @@ namespace Glidepath.Gateway.Forwarding;
 /// <summary>How the chat endpoint writes what is not a model's answer: errors in the caller's format, stream headers, timing.</summary>
 internal static class HttpAnswers
 {
+    /// <summary>
+    /// Error bodies keep apostrophes and non-ASCII letters as they are ("unknown app 'x'", not "\u0027x\u0027"), so a
+    /// person reading one with curl can; quotes and control characters are still escaped. It is JSON sent as
+    /// application/json, never embedded in HTML, so the HTML-sensitive characters need no escape either.
+    /// </summary>
+    private static readonly JsonWriterOptions ErrorWriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>An error body in the caller's format; nothing when the response has already started.</summary>
     public static async Task ErrorAsync(HttpContext http, IWireFormat wire, int status, string kind, string message, string? param = null, string? code = null)
     {
@@ -20,7 +27,7 @@ internal static class HttpAnswers
 
         response.StatusCode = status;
         response.ContentType = "application/json";
-        using (var writer = new Utf8JsonWriter(response.BodyWriter))
+        using (var writer = new Utf8JsonWriter(response.BodyWriter, ErrorWriterOptions))
         {
             wire.WriteError(writer, kind, message, param, code);
         }

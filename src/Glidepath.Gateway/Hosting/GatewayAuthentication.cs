@@ -20,12 +20,16 @@ public static class GatewayAuthentication
         return requireKeys || (!allowAnonymous && ListenExposure.NonLoopback(urls).Count > 0);
     }
 
-    /// <summary>Refuses to start a gateway that requires keys while none works for its environment: nobody could call it.</summary>
+    /// <summary>
+    /// Refuses to start a gateway that requires keys while none works for its environment: nobody could call it. A
+    /// refusal by policy (exit 4, as DESIGN.md's exit codes have it), not bad input: the command and its flags are right,
+    /// the environment lacks what the policy asks for.
+    /// </summary>
     public static void CheckKeysExist(bool requiresKeys, int workingKeys, string environment)
     {
         if (requiresKeys && workingKeys == 0)
         {
-            throw new BadInputException(
+            throw new PolicyException(
                 $"the gateway for '{environment}' requires callers' keys (it listens on an address other machines can reach, or --require-keys was given) but the environment has none that works; " +
                 $"create one with 'glidepath keys create --env {environment} --name NAME', or pass --allow-anonymous to serve without keys");
         }

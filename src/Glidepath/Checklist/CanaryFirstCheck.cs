@@ -12,7 +12,7 @@ namespace Glidepath.Checklist;
 /// The checklist's <i>canary first</i> row: a rollout of the release that started below 100% and in which a judged
 /// step saw real canary traffic. A rollout promoted by hand before any judgment counts as forced, not as a canary.
 /// </summary>
-internal sealed class CanaryFirstCheck(Manifest manifest, IGlidepathStore store)
+internal sealed class CanaryFirstCheck(Manifest manifest, IGlidepathStore store, TimeProvider time)
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -41,9 +41,18 @@ internal sealed class CanaryFirstCheck(Manifest manifest, IGlidepathStore store)
         }
 
         // A canary no judge looked at protected nothing: starting at 1% and promoting at once is 100% at once.
-        return rollout.State == RolloutState.Promoted
-            ? new("rollout", check, ChecklistStatus.Fail, measured + ": forced — promoted by hand before any judged step saw canary traffic",
-                $"Stop: a canary nobody judged is 100% at once — next time let glidepath serve --env {spec.Name} judge real canary traffic before promoting (glidepath rollout start REF --env {spec.Name}).")
+        if (rollout.State == RolloutState.Promoted)
+        {
+            return new("rollout", check, ChecklistStatus.Fail, measured + ": forced — promoted by hand before any judged step saw canary traffic",
+                $"Stop: a canary nobody judged is 100% at once — next time let glidepath serve --env {spec.Name} judge real canary traffic before promoting (glidepath rollout start REF --env {spec.Name}).");
+        }
+
+        // A controller holding the lease is judging: the row passes at its first stored decision, so the advice is to
+        // wait for it, not to start a controller that runs already.
+        var lease = await store.Rollouts.LeaseAsync(manifest.App, spec.Name, ct).ConfigureAwait(false);
+        return lease is not null && lease.IsHeldAt(time.GetUtcNow())
+            ? new("rollout", check, ChecklistStatus.Fail, measured + $": the controller ({lease.Holder}) is judging the first step; no judged decision on canary traffic yet",
+                $"Wait: the first step's decision is not in yet — run the checklist again after it (glidepath rollout status --env {spec.Name} shows the judge now).")
             : new("rollout", check, ChecklistStatus.Fail, measured + ": no judged step has seen canary traffic yet",
                 $"Stop: a canary nobody judged protects nothing — serve {spec.Name} through glidepath serve --env {spec.Name} so the controller judges canary traffic before it widens.");
     }

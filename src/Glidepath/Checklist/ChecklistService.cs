@@ -39,7 +39,7 @@ public sealed class ChecklistService(Manifest manifest, IGlidepathStore store, T
         if (stage is null or "rollout")
         {
             rows.Add(await new ShadowCheck(manifest, store, time).RunAsync(release, spec, cancellationToken).ConfigureAwait(false));
-            rows.Add(await new CanaryFirstCheck(manifest, store).RunAsync(release, spec, cancellationToken).ConfigureAwait(false));
+            rows.Add(await new CanaryFirstCheck(manifest, store, time).RunAsync(release, spec, cancellationToken).ConfigureAwait(false));
         }
 
         if (stage is null or "after")
@@ -67,14 +67,16 @@ public sealed class ChecklistService(Manifest manifest, IGlidepathStore store, T
         {
             var history = await store.Environments.HistoryAsync(manifest.App, earlier, ct).ConfigureAwait(false);
             var stable = StableHistory.HasBeenStable(history, release.Id);
-            var traces = await store.Traces.ListAsync(new TraceQuery { App = manifest.App, Environment = earlier, ReleaseId = release.Id, Limit = 1 }, ct).ConfigureAwait(false);
-            if (stable && traces.Count > 0)
+            // A rollback drill's own probes are traced: they are no evidence that the release served real traffic.
+            var served = await DrillWindows.Of(history, time.GetUtcNow())
+                .NewestOutsideAsync(store.Traces, new TraceQuery { App = manifest.App, Environment = earlier, ReleaseId = release.Id }, ct).ConfigureAwait(false);
+            if (stable && served is not null)
             {
-                found.Add(string.Create(Inv, $"{earlier}: was stable and served traffic (last trace {traces[0].StartedAt.ToUniversalTime():yyyy-MM-dd HH:mm} UTC)"));
+                found.Add(string.Create(Inv, $"{earlier}: was stable and served traffic (last trace {served.StartedAt.ToUniversalTime():yyyy-MM-dd HH:mm} UTC)"));
             }
             else
             {
-                missing.Add(!stable ? $"{earlier}: never its stable release" : $"{earlier}: stable but no trace: it served no traffic there");
+                missing.Add(!stable ? $"{earlier}: never its stable release" : $"{earlier}: stable but no trace outside rollback drills: it served no real traffic there");
                 (stable ? noTraffic : notStable).Add(earlier);
             }
         }

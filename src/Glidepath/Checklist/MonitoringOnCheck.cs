@@ -36,7 +36,11 @@ internal sealed class MonitoringOnCheck(Manifest manifest, IGlidepathStore store
 
         var since = time.GetUtcNow() - options.TracesWithin;
         var recent = new TraceQuery { App = manifest.App, Environment = spec.Name, ReleaseId = release.Id, Since = since, Limit = 1 };
-        var traces = await store.Traces.ListAsync(recent, ct).ConfigureAwait(false);
+
+        // A drill's probes (drill --allow-production) are traced too: they do not show that monitoring sees real traffic.
+        var history = await store.Environments.HistoryAsync(manifest.App, spec.Name, ct).ConfigureAwait(false);
+        var last = await DrillWindows.Of(history, time.GetUtcNow()).NewestOutsideAsync(store.Traces, recent, ct).ConfigureAwait(false);
+        IReadOnlyList<TraceRecord> traces = last is null ? [] : [last];
         if (traces.Count > 0)
         {
             parts.Add(string.Create(Inv, $"traces arriving (last {traces[0].StartedAt.ToUniversalTime():HH:mm:ss} UTC)"));

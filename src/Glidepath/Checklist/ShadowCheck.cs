@@ -10,7 +10,7 @@ namespace Glidepath.Checklist;
 /// <summary>
 /// The checklist's <i>shadow</i> row: evidence before the canary. A shadow of the release whose pairs against the
 /// environment's stable release the paired judge passes is a pass, unless any shadow of it against that stable was
-/// judged harm, which fails (<see cref="ShadowEvidence"/>); no shadow, or one still collecting, does not apply (a shadow is optional evidence, unless <c>rollout start --require-shadow</c> asks for it).
+/// judged harm, which fails (<see cref="ShadowEvidence"/>); no shadow, one still collecting, or one stopped before a decision, does not apply (a shadow is optional evidence, unless <c>rollout start --require-shadow</c> asks for it).
 /// </summary>
 internal sealed class ShadowCheck(Manifest manifest, IGlidepathStore store, TimeProvider time)
 {
@@ -41,8 +41,11 @@ internal sealed class ShadowCheck(Manifest manifest, IGlidepathStore store, Time
                 $"shadow {passed.Shadow.ShadowId} passed on {passed.Decision.Pairs} pairs from {passed.Decision.EffectiveSubjects:0.#} effective subjects (started {passed.StartedAt.ToUniversalTime():yyyy-MM-dd HH:mm} UTC)"), null);
         }
 
+        // A stopped shadow collects nothing more: it will not conclude, whatever its last decision said.
         return evidence.Latest is { } latest
-            ? new("rollout", check, ChecklistStatus.Skip, $"shadow {latest.Shadow.ShadowId} is still collecting: {latest.Decision.Reason}", null)
+            ? new("rollout", check, ChecklistStatus.Skip, latest.Active
+                ? $"shadow {latest.Shadow.ShadowId} is still collecting: {latest.Decision.Reason}"
+                : string.Create(Inv, $"shadow {latest.Shadow.ShadowId} was stopped{(latest.StoppedAt is { } at ? $" at {at.ToUniversalTime():yyyy-MM-dd HH:mm} UTC" : "")} before the paired judge decided ({latest.Decision.Reason}); it will not conclude (optional: glidepath shadow start {release.Name} --env {spec.Name} starts another)"), null)
             : new("rollout", check, ChecklistStatus.Skip,
                 $"no shadow of {release.Name} on {spec.Name} (optional: glidepath shadow start {release.Name} --env {spec.Name} --rate 0.1 judges it on real inputs before any user sees it)", null);
     }

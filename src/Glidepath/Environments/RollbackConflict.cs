@@ -25,12 +25,18 @@ public static class RollbackConflict
         return new PolicyException(
             $"environment '{environment}' changed since it was looked at (revision {seenRevision}, now {currentRevision}): " +
             $"{string.Join("; ", shown)}{more}. Nothing was rolled back by this request. " +
-            $"Look at it again (glidepath status --env {environment}) and roll back only if it is still needed");
+            $"Look at it again (glidepath status; glidepath history --env {environment}) and roll back only if it is still needed");
     }
 
+    /// <summary>
+    /// One event in the words of <c>glidepath history</c> (<see cref="EnvironmentEventView.ReleasesText"/>): "v3 → v2" only
+    /// for a move of the stable pointer, "canary v2 vs stable v1" for a rollout event that did not move it.
+    /// </summary>
     private static string Describe(EnvironmentEvent e, Func<string, string> name)
     {
-        var move = e.ToReleaseId is { } to ? $" {(e.FromReleaseId is { } from ? name(from) : "(none)")} → {name(to)}" : "";
+        ReleaseRefView? Ref(string? id) => id is null ? null : new ReleaseRefView(name(id), id, name(id));
+        var view = new EnvironmentEventView(e.Revision, e.Kind, e.Time, e.Actor, e.Reason, Ref(e.FromReleaseId), Ref(e.ToReleaseId), e.Forced, null);
+        var move = view.From is null && view.To is null ? "" : " " + view.ReleasesText;
         var why = string.IsNullOrWhiteSpace(e.Reason) ? "" : $" (\"{e.Reason}\")";
         return string.Create(CultureInfo.InvariantCulture, $"{e.Kind}{move} by {e.Actor} at {e.Time.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z{why}");
     }

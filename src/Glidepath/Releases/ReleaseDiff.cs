@@ -15,8 +15,8 @@ public static class ReleaseDiff
         Scalar(changes, "model", "provider", a.Model.Provider, b.Model.Provider);
         Scalar(changes, "model", "name", a.Model.Name, b.Model.Name);
 
-        var pa = Flatten(a.Model.Parameters);
-        var pb = Flatten(b.Model.Parameters);
+        var pa = Parameters(a.Model.Parameters);
+        var pb = Parameters(b.Model.Parameters);
         foreach (var key in pa.Keys.Union(pb.Keys).Order(StringComparer.Ordinal))
         {
             Scalar(changes, "parameter", key, pa.GetValueOrDefault(key), pb.GetValueOrDefault(key));
@@ -81,8 +81,10 @@ public static class ReleaseDiff
         }
     }
 
-    private static Dictionary<string, string> Flatten(Manifests.ModelParameters p)
+    /// <summary>The parameters a release sets, by name, as text (the ones it leaves unset are not listed): how diff and show print them.</summary>
+    public static Dictionary<string, string> Parameters(Manifests.ModelParameters p)
     {
+        ArgumentNullException.ThrowIfNull(p);
         var d = new Dictionary<string, string>(StringComparer.Ordinal);
         void Add(string k, object? v)
         {

@@ -11,9 +11,12 @@ public static class RolloutReports
     /// <summary><c>rollout start</c>: <c>{rollout}</c>.</summary>
     public static object Started(Rollout rollout, EnvironmentViews names) => new { rollout = RolloutView.From(rollout, names) };
 
-    /// <summary>A change to a rollout: <c>{rollout, decision}</c>, the decision it recorded.</summary>
-    public static object Changed(Rollout rollout, RolloutDecisionRecord decision, EnvironmentViews names) =>
-        new { rollout = RolloutView.From(rollout, names), decision = DecisionView.From(decision) };
+    /// <summary>
+    /// A change to a rollout: <c>{changed, rollout, decision}</c>, the decision it recorded; <c>changed</c> false and
+    /// <c>decision</c> null when it already was as asked (a pause of a paused rollout).
+    /// </summary>
+    public static object Changed(Rollout rollout, RolloutDecisionRecord? decision, EnvironmentViews names) =>
+        new { changed = decision is not null, rollout = RolloutView.From(rollout, names), decision = decision is null ? null : DecisionView.From(decision) };
 
     /// <summary><c>rollout status</c>: <c>{rollout, judge, controller, last_decision, decisions}</c>.</summary>
     public static object Status(RolloutStatus status, EnvironmentViews names)

@@ -105,45 +105,41 @@ public sealed class RolloutService(
             RolloutEventKinds.Started, decision, rollout.Forced, details, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Stops advancing: a paused rollout keeps its weight until resumed; harm is still rolled back.</summary>
-    public Task<Rollout> PauseAsync(string environment, string actor, string? reason, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Stops advancing: a paused rollout keeps its weight until resumed; harm is still rolled back. Pausing a paused
+    /// rollout changes nothing (not a conflict).
+    /// </summary>
+    public Task<RolloutChange> PauseAsync(string environment, string actor, string? reason, CancellationToken cancellationToken) =>
         ChangeAsync(environment, actor, cancellationToken, (rollout, state, now) =>
-        {
-            if (rollout.State == RolloutState.Paused)
-            {
-                throw new PolicyException($"the rollout in {rollout.Environment} is already paused; resume it with: glidepath rollout resume --env {rollout.Environment}");
-            }
+            rollout.State == RolloutState.Paused
+                ? null
+                : (rollout with { State = RolloutState.Paused }, state, RolloutEventKinds.Paused, RolloutDecisionKinds.Pause, Why("paused", reason)));
 
-            return (rollout with { State = RolloutState.Paused }, state, RolloutEventKinds.Paused, RolloutDecisionKinds.Pause, Why("paused", reason));
-        });
-
-    /// <summary>Resumes a paused rollout; the step's clock restarts (its requests so far still count).</summary>
-    public Task<Rollout> ResumeAsync(string environment, string actor, string? reason, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Resumes a paused rollout; the step's clock restarts (its requests so far still count). Resuming one that is
+    /// progressing changes nothing (not a conflict).
+    /// </summary>
+    public Task<RolloutChange> ResumeAsync(string environment, string actor, string? reason, CancellationToken cancellationToken) =>
         ChangeAsync(environment, actor, cancellationToken, (rollout, state, now) =>
-        {
-            if (rollout.State != RolloutState.Paused)
-            {
-                throw new PolicyException($"the rollout in {rollout.Environment} is not paused (it is {rollout.State})");
-            }
-
-            return (rollout with { State = RolloutState.Progressing, StepStartedAt = now }, state, RolloutEventKinds.Resumed, RolloutDecisionKinds.Resume, Why("resumed", reason));
-        });
+            rollout.State != RolloutState.Paused
+                ? null
+                : (rollout with { State = RolloutState.Progressing, StepStartedAt = now }, state, RolloutEventKinds.Resumed, RolloutDecisionKinds.Resume, Why("resumed", reason)));
 
     /// <summary>
     /// Ends the rollout: the canary gets no more traffic and the stable release stays. Allowed while frozen. The decision
     /// keeps the judge's evidence on the step at the moment of the abort, so status still shows what was seen.
     /// </summary>
-    public Task<Rollout> AbortAsync(string environment, string actor, string? reason, CancellationToken cancellationToken) =>
-        ChangeAsync(environment, actor, cancellationToken, (rollout, state, now) =>
+    public async Task<Rollout> AbortAsync(string environment, string actor, string? reason, CancellationToken cancellationToken) =>
+        (await ChangeAsync(environment, actor, cancellationToken, (rollout, state, now) =>
             (rollout with { State = RolloutState.Aborted, EndedAt = now, EndReason = Why("aborted", reason) }, state with { Canary = null },
-                RolloutEventKinds.Aborted, RolloutDecisionKinds.Abort, Why("aborted", reason)), judge: true);
+                RolloutEventKinds.Aborted, RolloutDecisionKinds.Abort, Why("aborted", reason)), judge: true).ConfigureAwait(false)).Rollout;
 
     /// <summary>
     /// Moves to the next step now, without waiting for the judge (a paused rollout stays paused at the new weight);
     /// <paramref name="full"/> makes the canary the stable release.
     /// </summary>
-    public Task<Rollout> PromoteAsync(string environment, bool full, string actor, string? reason, CancellationToken cancellationToken) =>
-        ChangeAsync(environment, actor, cancellationToken, (rollout, state, now) =>
+    public async Task<Rollout> PromoteAsync(string environment, bool full, string actor, string? reason, CancellationToken cancellationToken) =>
+        (await ChangeAsync(environment, actor, cancellationToken, (rollout, state, now) =>
         {
             EnvironmentGuard.EnsureNotFrozen(state, "rollout promote");
             var next = rollout.StepIndex + 1;
@@ -159,7 +155,7 @@ public sealed class RolloutService(
             var still = rollout.State == RolloutState.Paused ? $"; still paused (resume with: glidepath rollout resume --env {rollout.Environment})" : "";
             return (advanced, state with { Canary = state.Canary! with { Weight = advanced.Weight } }, RolloutEventKinds.Step, RolloutDecisionKinds.Advance,
                 Why(string.Create(CultureInfo.InvariantCulture, $"advanced by hand {rollout.Weight:0.##}% → {advanced.Weight:0.##}% without the judge{still}"), reason));
-        }, newStep: true);
+        }, newStep: true).ConfigureAwait(false)).Rollout;
 
     /// <summary>The plan a command uses: the manifest's, with flags laid over it.</summary>
     public static RolloutPlan PlanFrom(Manifest manifest, IReadOnlyList<double>? steps, int? minRequests, TimeSpan? maxDuration)
@@ -207,11 +203,12 @@ public sealed class RolloutService(
 
     private static string Why(string what, string? reason) => RecordedText.Reason(reason) is { } why ? $"{what}: {why}" : what;
 
-    private async Task<Rollout> ChangeAsync(
+    /// <param name="change">The change to write, or null when the rollout already is as asked (nothing is written).</param>
+    private async Task<RolloutChange> ChangeAsync(
         string environment,
         string actor,
         CancellationToken cancellationToken,
-        Func<Rollout, EnvironmentState, DateTimeOffset, (Rollout Next, EnvironmentState State, string EventKind, string DecisionKind, string Reason)> change,
+        Func<Rollout, EnvironmentState, DateTimeOffset, (Rollout Next, EnvironmentState State, string EventKind, string DecisionKind, string Reason)?> change,
         bool newStep = false,
         bool judge = false)
     {
@@ -225,7 +222,12 @@ public sealed class RolloutService(
             throw new PolicyException($"the rollout in {spec.Name} has already ended ({ended.State}): {ended.EndReason}");
         }
 
-        var (next, nextState, eventKind, decisionKind, reason) = change(rollout, state, now);
+        if (change(rollout, state, now) is not { } planned)
+        {
+            return new RolloutChange(rollout, false);
+        }
+
+        var (next, nextState, eventKind, decisionKind, reason) = planned;
         if (newStep)
         {
             var (canary, stable) = await RolloutArms.CumulativeAsync(traces, rollout, cancellationToken).ConfigureAwait(false);
@@ -250,6 +252,6 @@ public sealed class RolloutService(
 
         // A decision records the step it was made at (the step a promote left), as the controller's decisions do.
         var decision = RolloutWriter.Decision(rollout, decisionKind, actor, reason, now, judged);
-        return await RolloutWriter.ApplyAsync(rollouts, next, rollout.Version, state, nextState, eventKind, decision, false, null, cancellationToken).ConfigureAwait(false);
+        return new RolloutChange(await RolloutWriter.ApplyAsync(rollouts, next, rollout.Version, state, nextState, eventKind, decision, false, null, cancellationToken).ConfigureAwait(false), true);
     }
 }

@@ -26,6 +26,13 @@ public interface IStoreProvider
     Task<IGlidepathStore> OpenAsync(string location, bool create, TimeProvider time, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Whether a store is already at <paramref name="location"/>, before a command that writes opens it (and so creates it
+    /// when it is not): the CLI says when it created a new one, since a mistyped <c>--store</c> otherwise starts a new,
+    /// empty history silently. Null when the kind of store cannot tell without connecting.
+    /// </summary>
+    bool? Exists(string location) => null;
+
+    /// <summary>
     /// Applies the migrations the store at <paramref name="location"/> lacks, forward-only, creating it if it does not
     /// exist (<c>glidepath store migrate</c>); a schema newer than this binary is refused. A kind of store without
     /// migrations (in memory) has nothing to do.

@@ -20,6 +20,9 @@ public sealed class StoreProviders
     public Task<IGlidepathStore> OpenAsync(string location, bool create, TimeProvider time, CancellationToken cancellationToken) =>
         For(location).OpenAsync(location, create, time, cancellationToken);
 
+    /// <summary>Whether a store is already at <paramref name="location"/> (null: this kind of store cannot tell without connecting).</summary>
+    public bool? Exists(string location) => For(location).Exists(location);
+
     /// <summary>Brings the store at <paramref name="location"/> to this binary's schema version (<c>glidepath store migrate</c>).</summary>
     public Task<Schema.StoreMigration> MigrateAsync(string location, CancellationToken cancellationToken) =>
         For(location).MigrateAsync(location, cancellationToken);

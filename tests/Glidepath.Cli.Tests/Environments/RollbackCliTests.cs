@@ -1,4 +1,6 @@
+using Glidepath.Environments;
 using Glidepath.Errors;
+using Glidepath.Storage.Sqlite;
 
 namespace Glidepath.Cli.Tests.Environments;
 
@@ -54,6 +56,46 @@ public sealed class RollbackCliTests
         Assert.Equal(ExitCodes.BadInput, ahead.Code);
         Assert.Contains("expected revision 999 is ahead of environment 'production'", ahead.Stderr, StringComparison.Ordinal);
         Assert.Equal("v2", await app.StableAsync("production"));
+    }
+
+    // The refusal is read during an incident: it names commands that work and shows a rollout event as history does
+    // ("canary v2 vs stable v3"), not as a move of the stable release ("v2 → v3").
+    [Fact]
+    public async Task Rollback_ExpectRevision_Refusal_NamesWorkingCommandsAndRolloutEventsAsHistoryDoes()
+    {
+        await using var app = await ThreePromotionsAsync();
+        var seen = await RevisionAsync(app, "production");
+        await using (var store = await SqliteStore.OpenAsync(app.StorePath, TimeProvider.System, CancellationToken.None))
+        {
+            var state = await store.Environments.GetAsync("support-agent", "production", CancellationToken.None);
+            await store.Environments.ApplyAsync(new EnvironmentChange
+            {
+                App = "support-agent",
+                Environment = "production",
+                ExpectedRevision = state.Revision,
+                NewState = state,
+                Event = new EnvironmentEvent
+                {
+                    App = "support-agent",
+                    Environment = "production",
+                    Revision = 0,
+                    Kind = "rollout_resumed",
+                    Actor = "ana",
+                    Time = DateTimeOffset.UtcNow,
+                    FromReleaseId = app.Ids["v2"],
+                    ToReleaseId = app.Ids["v3"],
+                },
+            }, CancellationToken.None);
+        }
+
+        await app.OkAsync("rollback", "--env", "production", "--reason", "first");
+        var (code, _, stderr) = await app.RunAsync("rollback", "--env", "production", "--expect-revision", seen.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal(ExitCodes.Refused, code);
+        Assert.Contains("rollout_resumed canary v2 vs stable v3 by ana", stderr, StringComparison.Ordinal);
+        Assert.Contains("rollback v3 → v2", stderr, StringComparison.Ordinal);
+        Assert.Contains("(glidepath status; glidepath history --env production)", stderr, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Ok, (await app.RunAsync("history", "--env", "production")).Code);
     }
 
     private static async Task<long> RevisionAsync(EnvApp app, string environment) =>

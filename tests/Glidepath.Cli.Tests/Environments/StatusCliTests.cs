@@ -40,6 +40,22 @@ public sealed class StatusCliTests
         Assert.Contains(lines, l => l.StartsWith("production", StringComparison.Ordinal) && l.Contains("support-ai-oncall", StringComparison.Ordinal) && l.Contains("FROZEN: launch week", StringComparison.Ordinal));
     }
 
+    // 'rollback --expect-revision N' asks for the revision status shows: the text table shows it too, not only JSON.
+    [Fact]
+    public async Task Status_Text_ShowsEachEnvironmentsRevision()
+    {
+        await using var app = await EnvApp.CreateAsync(2);
+        await app.OkAsync("deploy", "v1", "--env", "staging");
+        await app.OkAsync("deploy", "v2", "--env", "staging");
+        var (code, stdout, _) = await app.RunAsync("status");
+        Assert.Equal(0, code);
+        var lines = stdout.Split('\n');
+        var header = lines.Single(l => l.StartsWith("environment", StringComparison.Ordinal));
+        Assert.Equal(["environment", "rev", "stable"], header.Split(' ', StringSplitOptions.RemoveEmptyEntries)[..3]);
+        Assert.Equal(["staging", "2"], lines.Single(l => l.StartsWith("staging", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[..2]);
+        Assert.Equal(["production", "0"], lines.Single(l => l.StartsWith("production", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[..2]);
+    }
+
     [Fact]
     public async Task EnvDiff_DifferentStableReleases_ReportsReleaseAndPromotionPath()
     {

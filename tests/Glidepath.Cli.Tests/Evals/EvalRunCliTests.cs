@@ -235,6 +235,29 @@ public sealed class EvalRunCliTests
         Assert.Matches("kb https://kb.test/it('|\\\\u0027)s here", c);
     }
 
+    // From an outside trial: with the provider's key variable unset, every case was tried and errored before exit 3. The
+    // key is known to be missing before the first call: the run stops at once, resumable once the key is exported.
+    [Fact]
+    public async Task EvalRun_ProviderKeyVariableNotSet_StopsBeforeTheFirstCaseNamingTheVariable()
+    {
+        using var endpoint = new SlowOpenAIEndpoint(hold: 1);
+        using var app = EvalApp.OnOpenAI(endpoint);
+        var variable = "GLIDEPATH_TEST_UNSET_" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        app.EditManifest(y => y.Replace("max_retries: 0", $"max_retries: 0, api_key_env: {variable}", StringComparison.Ordinal));
+
+        var (code, stdout, stderr) = await app.RunAsync("eval", "run", "--format", "json");
+
+        Assert.True(code == 3, $"exit {code}: {stderr}");
+        Assert.Contains($"environment variable {variable} is not set", stderr, StringComparison.Ordinal);
+        var resume = JsonDocument.Parse(stdout).RootElement.GetProperty("resume").GetString()!;
+        var runId = Regex.Match(resume, "--resume (\\S+)").Groups[1].Value;
+        var (_, shown, _) = await app.RunAsync("eval", "show", runId, "--format", "json");
+        using var run = JsonDocument.Parse(shown);
+        Assert.Equal("stopped", run.RootElement.GetProperty("run").GetProperty("status").GetString());
+        Assert.Equal(0, run.RootElement.GetProperty("results").GetArrayLength());
+        Assert.Empty(endpoint.Bodies);
+    }
+
     /// <summary>Splits a command line as a POSIX shell does for the quoting the resume line uses: plain words and '…' (with '\'' for a quote).</summary>
     private static List<string> PosixWords(string line)
     {

@@ -18,7 +18,7 @@ public sealed class ServeListenTests
     [InlineData("http://:4000", "has no host")]
     public async Task Serve_ListenUrlKestrelCannotUse_OneLineExit2(string url, string problem)
     {
-        await using var app = await EnvApp.CreateAsync(0);
+        await using var app = await EnvApp.CreateAsync(1); // a store to serve from (a new one would be announced on stderr)
 
         var (code, stdout, stderr) = await app.RunAsync("serve", "--env", "staging", "--urls", url);
         var (jsonCode, json, _) = await app.RunAsync("serve", "--env", "staging", "--urls", url, "--format", "json");
@@ -38,7 +38,7 @@ public sealed class ServeListenTests
     [InlineData("100000h")]
     public async Task Serve_StaleCanaryLimitNotAPositiveDuration_OneLineExit2(string limit)
     {
-        await using var app = await EnvApp.CreateAsync(0);
+        await using var app = await EnvApp.CreateAsync(1); // a store to serve from (a new one would be announced on stderr)
 
         var (code, _, stderr) = await app.RunAsync("serve", "--env", "staging", "--urls", "http://127.0.0.1:0", "--stale-canary-limit", limit);
 
@@ -50,15 +50,15 @@ public sealed class ServeListenTests
     [Theory]
     [InlineData("--require-keys", "http://127.0.0.1:0")]
     [InlineData(null, "http://0.0.0.0:0")]
-    public async Task Serve_KeysRequiredButNone_OneLineExit2WithoutTheHostsLog(string? flag, string url)
+    public async Task Serve_KeysRequiredButNone_OneLineExit4WithoutTheHostsLog(string? flag, string url)
     {
-        await using var app = await EnvApp.CreateAsync(0);
+        await using var app = await EnvApp.CreateAsync(1); // a store to serve from (a new one would be announced on stderr)
 
         var (code, stdout, stderr) = flag is null
             ? await app.RunAsync("serve", "--env", "staging", "--urls", url)
             : await app.RunAsync("serve", "--env", "staging", flag, "--urls", url);
 
-        Assert.True(code == ExitCodes.BadInput, $"exit {code}: {stdout}\n{stderr}");
+        Assert.True(code == ExitCodes.Refused, $"exit {code}: {stdout}\n{stderr}");
         Assert.StartsWith("error: the gateway for 'staging' requires callers' keys", stderr, StringComparison.Ordinal);
         Assert.Single(stderr.Trim().Split('\n'));
         Assert.Equal("", stdout);
@@ -67,7 +67,7 @@ public sealed class ServeListenTests
     [Fact]
     public async Task Dashboard_ListenUrlKestrelCannotUse_Exit2()
     {
-        await using var app = await EnvApp.CreateAsync(0);
+        await using var app = await EnvApp.CreateAsync(1); // a store to serve from (a new one would be announced on stderr)
 
         var (code, _, stderr) = await app.RunAsync("dashboard", "--urls", "notaurl");
 
@@ -80,7 +80,7 @@ public sealed class ServeListenTests
     [Fact]
     public async Task Serve_PortInUse_FormatJson_StdoutIsOnlyTheJsonError()
     {
-        await using var app = await EnvApp.CreateAsync(0);
+        await using var app = await EnvApp.CreateAsync(1); // a store to serve from (a new one would be announced on stderr)
         using var taken = new TcpListener(IPAddress.Loopback, 0);
         taken.Start();
         var url = $"http://127.0.0.1:{((IPEndPoint)taken.LocalEndpoint).Port}";
@@ -98,7 +98,7 @@ public sealed class ServeListenTests
     [Fact]
     public async Task Dashboard_PortInUse_OneLineExit3()
     {
-        await using var app = await EnvApp.CreateAsync(0);
+        await using var app = await EnvApp.CreateAsync(1); // a store to serve from (a new one would be announced on stderr)
         using var taken = new TcpListener(IPAddress.Loopback, 0);
         taken.Start();
         var url = $"http://127.0.0.1:{((IPEndPoint)taken.LocalEndpoint).Port}";

@@ -24,6 +24,7 @@ public sealed class CliFailureTests
     public async Task Run_UnexpectedException_OneLineExit3_NoStackTrace()
     {
         using var app = EvalApp.Create();
+        await app.CreateReleaseAsync(); // the store exists: a new one would be announced on a line of its own
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
         var env = new CliEnvironment(stdout, stderr, false) { ModelClients = (_, _) => throw new InvalidOperationException("boom\nsecond line"), Debug = false };

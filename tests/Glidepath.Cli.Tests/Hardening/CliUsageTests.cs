@@ -49,6 +49,19 @@ public sealed class CliUsageTests
         Assert.DoesNotContain("Required command was not provided", r.Stderr, StringComparison.Ordinal);
     }
 
+    // "glidepath relase create" printed a second error for 'create', the word after the mistyped one; errors are one line.
+    [Theory]
+    [InlineData("relase", "create", "-m", "x")]
+    [InlineData("rollout", "statsu", "--env", "production")]
+    public async Task Run_MistypedCommandWithWordsAfterIt_OneErrorLine(params string[] args)
+    {
+        var r = await CliRunner.RunAsync(args);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Single(r.Stderr.Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Contains("(did you mean", r.Stderr, StringComparison.Ordinal);
+    }
+
     // Still said when the command is missing and only an option was mistyped; "help relase" names the word, not help.
     [Theory]
     [InlineData(new[] { "release", "--formt", "json" }, "Required command was not provided")]

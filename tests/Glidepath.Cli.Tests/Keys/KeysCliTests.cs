@@ -85,14 +85,14 @@ public sealed class KeysCliTests
     }
 
     [Fact]
-    public async Task Serve_RequireKeysWithoutAnyKey_RefusedWithExit2NamingTheWayOut()
+    public async Task Serve_RequireKeysWithoutAnyKey_RefusedByPolicyWithExit4NamingTheWayOut()
     {
         await using var app = await EnvApp.CreateAsync(1);
         await app.OkAsync("deploy", "v1", "--env", "staging");
 
         var (code, _, stderr) = await app.RunAsync("serve", "--env", "staging", "--urls", "http://127.0.0.1:0", "--require-keys");
 
-        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Equal(ExitCodes.Refused, code);
         Assert.Contains("--allow-anonymous", stderr, StringComparison.Ordinal);
         Assert.Contains("glidepath keys create --env staging", stderr, StringComparison.Ordinal);
     }

@@ -129,6 +129,72 @@ public sealed class ChecklistCliTests
         Assert.Contains("no judged step has seen canary traffic", Row(json, "canary first").GetProperty("measured").GetString(), StringComparison.Ordinal);
     }
 
+    // From an outside trial: a release deployed to staging, then drilled there, passed "isolated environment" on the
+    // drill's three traced probes alone. Traces inside a drill's window are no evidence of real traffic.
+    [Fact]
+    public async Task Checklist_StagingTracesOnlyFromARollbackDrill_IsolatedEnvironmentFailsUntilRealTraffic()
+    {
+        await using var app = await ScenarioAsync("isolated environment");
+        var now = app.Time.GetUtcNow();
+        await using (var store = await app.OpenStoreAsync())
+        {
+            await DrillPhaseAsync(store, "staging", now.AddMinutes(-3), "candidate_on");
+        }
+
+        await app.WriteTracesAsync("staging", "v2", now.AddMinutes(-2), TimeSpan.FromSeconds(30), 3);
+        await using (var store = await app.OpenStoreAsync())
+        {
+            await DrillPhaseAsync(store, "staging", now.AddMinutes(-1), "result");
+        }
+
+        var (code, json) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "before");
+        await app.WriteTracesAsync("staging", "v2", now.AddMinutes(-10), TimeSpan.FromMinutes(1), 2);
+        var (after, json2) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "before");
+
+        Assert.Equal(1, code);
+        var row = Row(json, "isolated environment");
+        Assert.Equal("fail", row.GetProperty("status").GetString());
+        Assert.Contains("staging: stable but no trace outside rollback drills", row.GetProperty("measured").GetString(), StringComparison.Ordinal);
+        Assert.Equal("pass", Row(json2, "isolated environment").GetProperty("status").GetString());
+        Assert.Equal(0, after);
+    }
+
+    // From an outside trial: 3 minutes into a healthy first step with a controller judging it, the advice was to start
+    // serving production through glidepath serve (it was). While a controller holds the lease: wait for its decision.
+    [Fact]
+    public async Task Checklist_ControllerHoldsTheLeaseBeforeItsFirstDecision_CanaryFirstSaysWait()
+    {
+        await using var app = await ScenarioAsync(null, judged: false);
+        await using (var store = await app.OpenStoreAsync())
+        {
+            Assert.True(await store.Rollouts.TryAcquireLeaseAsync("support-agent", "production", "vm:1:test", TimeSpan.FromMinutes(1), app.Time.GetUtcNow(), CancellationToken.None));
+        }
+
+        var (code, json) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "rollout");
+
+        Assert.Equal(1, code);
+        var row = Row(json, "canary first");
+        Assert.Contains("the controller (vm:1:test) is judging the first step", row.GetProperty("measured").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("Wait: the first step's decision is not in yet", row.GetProperty("action").GetString(), StringComparison.Ordinal);
+    }
+
+    // From an outside trial: after 'shadow stop' the row still said the shadow "is still collecting".
+    [Fact]
+    public async Task Checklist_ShadowStoppedBeforeADecision_ShadowRowSaysItWillNotConclude()
+    {
+        await using var app = await ScenarioAsync("canary first");
+        await app.OkAsync("shadow", "start", "v2", "--env", "production", "--rate", "0.1", "--max-cost-usd", "5");
+        await app.OkAsync("shadow", "stop", "--env", "production", "--reason", "enough for the trial");
+
+        var (_, json) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "rollout");
+
+        var row = Row(json, "shadow");
+        Assert.Equal("skip", row.GetProperty("status").GetString());
+        Assert.Contains("was stopped", row.GetProperty("measured").GetString(), StringComparison.Ordinal);
+        Assert.Contains("it will not conclude", row.GetProperty("measured").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("still collecting", row.GetProperty("measured").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Checklist_JudgedRolloutThenPromotedFull_CanaryFirstPasses()
     {
@@ -462,6 +528,32 @@ public sealed class ChecklistCliTests
                 FromReleaseId = state.StableReleaseId,
                 ToReleaseId = state.StableReleaseId,
                 DetailsJson = $$"""{"passed":{{(passed ? "true" : "false")}},"rollback_served_ms":310,"phase":"result"}""",
+            },
+        }, CancellationToken.None);
+    }
+
+    /// <summary>A drill event of the given phase (candidate_on, rollback, result), as glidepath drill writes it.</summary>
+    private static async Task DrillPhaseAsync(Storage.Sqlite.SqliteStore store, string environment, DateTimeOffset time, string phase)
+    {
+        var state = await store.Environments.GetAsync("support-agent", environment, CancellationToken.None);
+        await store.Environments.ApplyAsync(new EnvironmentChange
+        {
+            App = "support-agent",
+            Environment = environment,
+            ExpectedRevision = state.Revision,
+            NewState = state,
+            Event = new EnvironmentEvent
+            {
+                App = "support-agent",
+                Environment = environment,
+                Revision = 0,
+                Kind = "drill",
+                Actor = "test",
+                Reason = "rollback drill: " + phase,
+                Time = time,
+                FromReleaseId = state.StableReleaseId,
+                ToReleaseId = state.StableReleaseId,
+                DetailsJson = phase == "result" ? """{"passed":true,"rollback_served_ms":310,"phase":"result"}""" : $$"""{"phase":"{{phase}}"}""",
             },
         }, CancellationToken.None);
     }

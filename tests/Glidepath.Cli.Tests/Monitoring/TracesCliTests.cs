@@ -25,6 +25,29 @@ public sealed class TracesCliTests
         Assert.Equal(all.OrderDescending(), all);
     }
 
+    // From an outside trial: 3 of 4 'evalset add --from-trace' attempts named a trace without content; the text list did
+    // not say which traces kept it. And a filter that matched nothing said traces come from 'serve' while it was running.
+    [Fact]
+    public async Task TracesList_Text_SaysWhichTracesKeptContent_AndAnEmptyFilteredListBlamesTheFilters()
+    {
+        await using var app = await MonitorApp.CreateAsync(1);
+        var t0 = MonitorApp.Start;
+        var kept = (await app.WriteTracesAsync("production", "v1", t0, TimeSpan.FromMinutes(1), 1, shape: (_, t) => t with { InputJson = """[{"role":"user","content":"hi"}]""", OutputText = "hello" })).Single();
+        var bare = (await app.WriteTracesAsync("production", "v1", t0.AddMinutes(2), TimeSpan.FromMinutes(1), 1)).Single();
+        app.Time.SetUtcNow(t0.AddMinutes(5));
+
+        var (code, text, _) = await app.RunAsync("traces", "list", "--env", "production");
+        var (_, none, _) = await app.RunAsync("traces", "list", "--env", "production", "--failed");
+
+        Assert.Equal(0, code);
+        var lines = text.Split('\n');
+        Assert.Contains("content", lines.Single(l => l.StartsWith("trace ", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.EndsWith("kept", lines.Single(l => l.StartsWith(kept.TraceId, StringComparison.Ordinal)).TrimEnd(), StringComparison.Ordinal);
+        Assert.EndsWith("-", lines.Single(l => l.StartsWith(bare.TraceId, StringComparison.Ordinal)).TrimEnd(), StringComparison.Ordinal);
+        Assert.Contains("match these filters", none, StringComparison.Ordinal);
+        Assert.DoesNotContain("written by", none, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task TracesList_ByKeyName_OnlyThatKeysRequestsWithTheKeyShown()
     {

@@ -212,7 +212,6 @@ public sealed class RolloutCliTests
         await app.OkAsync("rollout", "start", "v2", "--env", "production");
 
         Assert.Equal("paused", (await app.JsonAsync("rollout", "pause", "--env", "production", "--reason", "checking")).GetProperty("rollout").GetProperty("state").GetString());
-        Assert.Equal(ExitCodes.Refused, (await app.RunAsync("rollout", "pause", "--env", "production")).Code);
         Assert.Equal("progressing", (await app.JsonAsync("rollout", "resume", "--env", "production")).GetProperty("rollout").GetProperty("state").GetString());
         var aborted = await app.JsonAsync("rollout", "abort", "--env", "production", "--reason", "wrong build");
 
@@ -220,6 +219,53 @@ public sealed class RolloutCliTests
         Assert.Equal("aborted: wrong build", aborted.GetProperty("decision").GetProperty("reason").GetString());
         Assert.Equal("v1", await app.StableAsync("production"));
         Assert.Equal(ExitCodes.Refused, (await app.RunAsync("rollout", "abort", "--env", "production")).Code);
+    }
+
+    // Pausing a paused rollout (or resuming a progressing one) is "nothing to change", exit 0 like freezing a frozen
+    // environment, not a refusal (exit 4); nothing is recorded.
+    [Fact]
+    public async Task PauseResume_AlreadyAsAsked_Exit0AndRecordNothing()
+    {
+        await using var app = await ReadyAsync();
+        await app.OkAsync("rollout", "start", "v2", "--env", "production");
+        await app.OkAsync("rollout", "pause", "--env", "production");
+        var events = (await app.JsonAsync("history", "--env", "production")).GetProperty("events").GetArrayLength();
+
+        var again = await app.RunAsync("rollout", "pause", "--env", "production");
+        var json = await app.JsonAsync("rollout", "pause", "--env", "production");
+        await app.OkAsync("rollout", "resume", "--env", "production");
+        var resumeAgain = await app.RunAsync("rollout", "resume", "--env", "production");
+
+        Assert.Equal(ExitCodes.Ok, again.Code);
+        Assert.Contains("is paused at 1% — already paused; nothing changed", again.Stdout, StringComparison.Ordinal);
+        Assert.False(json.GetProperty("changed").GetBoolean());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, json.GetProperty("decision").ValueKind);
+        Assert.Equal("paused", json.GetProperty("rollout").GetProperty("state").GetString());
+        Assert.Equal(ExitCodes.Ok, resumeAgain.Code);
+        Assert.Contains("already progressing; nothing changed", resumeAgain.Stdout, StringComparison.Ordinal);
+        Assert.Equal(events + 1, (await app.JsonAsync("history", "--env", "production")).GetProperty("events").GetArrayLength());
+    }
+
+    // Ctrl-C ends a watch: exit 130 saying the rollout goes on (not "work finished so far is saved"), and a JSON Lines
+    // reader gets no error object after the status documents.
+    [Fact]
+    public async Task StatusWatch_CtrlC_Exits130SayingTheRolloutGoesOn_WithNoErrorObjectInTheJsonLines()
+    {
+        await using var app = await ReadyAsync();
+        await app.OkAsync("rollout", "start", "v2", "--env", "production");
+        using var stopped = new CancellationTokenSource();
+        await stopped.CancelAsync();
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+
+        var code = await CliApp.RunAsync(
+            ["rollout", "status", "--env", "production", "--watch", "--format", "json", "--manifest", app.Manifest, "--store", app.StorePath],
+            stdout, stderr, isTerminal: false, stopped.Token);
+
+        Assert.Equal(ExitCodes.Interrupted, code);
+        Assert.Contains("stopped watching; the rollout goes on", stderr.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("saved", stderr.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("\"error\"", stdout.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -233,7 +233,7 @@ public sealed class CallerKeyTests
         await using var f = await GatewayFixture.CreateAsync();
         await Service(f).CreateAsync(f.Manifest.App, "production", "prod-only", null, null, "test", default);
 
-        var ex = await Assert.ThrowsAsync<BadInputException>(() => f.StartAsync(server: RequireKeys));
+        var ex = await Assert.ThrowsAsync<PolicyException>(() => f.StartAsync(server: RequireKeys));
 
         Assert.Contains("--allow-anonymous", ex.Message, StringComparison.Ordinal);
         Assert.Contains("glidepath keys create --env staging", ex.Message, StringComparison.Ordinal);

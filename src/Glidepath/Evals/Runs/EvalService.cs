@@ -213,6 +213,12 @@ public sealed class EvalService : IDisposable
         IReadOnlyList<RunSummary> summaries;
         try
         {
+            // A missing API key fails every call alike: say so before the first one, not after every trial errored.
+            foreach (var target in targets.OfType<ReleaseTarget>())
+            {
+                target.Prepare();
+            }
+
             summaries = await runner.RunAsync(run, cases, targets, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -222,10 +228,11 @@ public sealed class EvalService : IDisposable
             observer?.Cancelled(run);
             throw;
         }
-        catch (Errors.BadInputException)
+        catch (Exception stop) when (stop is Errors.BadInputException or Errors.ProviderException { Failure: Errors.ProviderFailure.Configuration })
         {
-            // Marked, so it does not stay "running" for ever in eval list; resumable once the cause is fixed. A store that
-            // cannot mark it leaves it "running" (resumable all the same) and never hides the bad input itself.
+            // Marked, so it does not stay "running" for ever in eval list; resumable once the cause is fixed (a --var, the
+            // dataset put back, the provider's key exported). A store that cannot mark it leaves it "running" (resumable
+            // all the same) and never hides the bad input itself.
             try
             {
                 await _models.FlushAsync(CancellationToken.None).ConfigureAwait(false);

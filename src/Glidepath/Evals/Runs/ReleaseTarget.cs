@@ -43,9 +43,15 @@ public sealed class ReleaseTarget : IEvalTarget
 
     public ModelSpec Model => _snapshot.Model;
 
+    /// <summary>
+    /// Builds the first trial's model client now, so what fails for every call (a provider's API key variable that is
+    /// not set) fails the run before its first case rather than once per trial.
+    /// </summary>
+    public void Prepare() => Client(0);
+
     public async Task<TargetResponse> InvokeAsync(EvalCase evalCase, int trial, CancellationToken cancellationToken)
     {
-        var client = _clients.GetOrAdd(trial, t => _factory.Create(_snapshot.Model, _settings, new ModelClientOptions { UseCache = _useCache, TrialIndex = t, LeanClient = true }));
+        var client = Client(trial);
         var (messages, options) = _applier.Apply(_prompts.For(VarsFor(evalCase)), evalCase.Messages);
         var started = _time.GetTimestamp();
         var response = await client.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
@@ -57,6 +63,9 @@ public sealed class ReleaseTarget : IEvalTarget
         var latency = ModelResponseProperties.LatencyOf(response.AdditionalProperties) ?? _time.GetElapsedTime(started).TotalMilliseconds;
         return new TargetResponse(messages, response, latency, CostOf(response));
     }
+
+    private IChatClient Client(int trial) =>
+        _clients.GetOrAdd(trial, t => _factory.Create(_snapshot.Model, _settings, new ModelClientOptions { UseCache = _useCache, TrialIndex = t, LeanClient = true }));
 
     private IReadOnlyDictionary<string, string> VarsFor(EvalCase evalCase)
     {
