@@ -72,7 +72,7 @@ internal sealed class MonitoringOnCheck(Manifest manifest, IGlidepathStore store
                 var expected = answered * manifest.Online!.SampleRate;
                 if (expected >= 5)
                 {
-                    fixes.Add("find why nothing is scored (glidepath serve's log, and /readyz's online scoring counters)");
+                    fixes.Add("find why nothing is scored (the gateway logs each online scoring failure; a trace sampled while its scoring queue is full is written unscored)");
                     parts.Add(string.Create(Inv, $"none of the {answered} newest answered trace(s) of {release.Name} in the last {options.TracesWithin.TotalMinutes:0} minutes was scored online, where about {expected:0} would be at sample_rate {manifest.Online.SampleRate:0.###}"));
                 }
             }

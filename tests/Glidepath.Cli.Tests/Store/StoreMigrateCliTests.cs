@@ -36,6 +36,7 @@ public sealed class StoreMigrateCliTests
         Assert.Contains("0014_access_tokens", migrate.Stdout, StringComparison.Ordinal);
         Assert.Contains("0020_shadow", migrate.Stdout, StringComparison.Ordinal);
         Assert.Contains("0021_sign_outs", migrate.Stdout, StringComparison.Ordinal);
+        Assert.Contains("0022_capture_dropped", migrate.Stdout, StringComparison.Ordinal);
         Assert.Contains("nothing to apply", again.Stdout, StringComparison.Ordinal);
         Assert.True(after.Code == 0, after.Stderr);
         Assert.Contains("deploy", after.Stdout, StringComparison.Ordinal);
@@ -69,6 +70,8 @@ public sealed class StoreMigrateCliTests
 
     // What a store written by the release before callers' keys looks like: migrations 0013 and later undone.
     private static Task DowngradeToVersion12Async(string path) => ExecAsync(path, """
+        ALTER TABLE traces DROP COLUMN capture_dropped;
+        DELETE FROM schema_migrations WHERE version = 22;
         DROP TABLE signed_out_sessions;
         DELETE FROM schema_migrations WHERE version = 21;
         DROP TRIGGER shadow_pairs_no_update;
