@@ -29,7 +29,8 @@ public sealed class GatewayAuthenticationTests
     [Fact]
     public void CheckKeysExist_RequiredWithoutKeys_RefusedNamingAllowAnonymous()
     {
-        var ex = Assert.Throws<BadInputException>(() => GatewayAuthentication.CheckKeysExist(true, 0, "production"));
+        // A refusal by policy (exit 4, DESIGN's exit codes), not a usage error.
+        var ex = Assert.Throws<PolicyException>(() => GatewayAuthentication.CheckKeysExist(true, 0, "production"));
 
         Assert.Contains("--allow-anonymous", ex.Message, StringComparison.Ordinal);
         GatewayAuthentication.CheckKeysExist(true, 1, "production");

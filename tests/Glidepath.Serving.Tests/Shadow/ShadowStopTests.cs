@@ -1,11 +1,10 @@
 using Glidepath.Environments;
 using Glidepath.Manifests;
+using Glidepath.Routing;
 using Glidepath.Serving.Chat;
 using Glidepath.Serving.Shadow;
 using Glidepath.Serving.Tests.Support;
 using Glidepath.Serving.Tracing;
-using Glidepath.Routing;
-using Glidepath.Traces;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -64,30 +63,17 @@ public sealed class ShadowStopTests
         await mirror.StartAsync(new CancellationToken(canceled: true));
         for (var i = 0; i < 2; i++)
         {
-            mirror.Offer(new ShadowJob(shadow, [new ChatMessage(ChatRole.User, "Can I return shoes?")], new ChatOptions(), null, Stable(i), "Yes."));
+            mirror.Offer(new ShadowJob(shadow, [new ChatMessage(ChatRole.User, "Can I return shoes?")], new ChatOptions(), null, TestTraces.Stable(i), "Yes."));
         }
 
         await mirror.StopAsync(CancellationToken.None);
         Assert.Equal((2L, 2L, 0L), (mirror.Counters.DroppedFor(ShadowCounters.Stopped), mirror.Dropped, mirror.Mirrored));
 
         // An answer that completes after the stop is counted too, as stopped (not as a full queue).
-        mirror.Offer(new ShadowJob(shadow, [new ChatMessage(ChatRole.User, "Can I return shoes?")], new ChatOptions(), null, Stable(2), "Yes."));
+        mirror.Offer(new ShadowJob(shadow, [new ChatMessage(ChatRole.User, "Can I return shoes?")], new ChatOptions(), null, TestTraces.Stable(2), "Yes."));
         Assert.Equal((3L, 0L), (mirror.Counters.DroppedFor(ShadowCounters.Stopped), mirror.Counters.DroppedFor(ShadowCounters.QueueFull)));
     }
 
-    private static TraceRecord Stable(int i) => new()
-    {
-        TraceId = $"{i:x32}",
-        App = "support-agent",
-        Environment = "staging",
-        ReleaseId = "r1",
-        Arm = "stable",
-        StartedAt = DateTimeOffset.UnixEpoch,
-        Api = "sdk",
-        Status = 200,
-        LatencyMs = 1,
-        OverheadMs = 0,
-    };
 
     private static async Task ChangeAsync(ServingFixture f, string app, Func<EnvironmentState, EnvironmentState> change, string kind)
     {

@@ -21,7 +21,7 @@ public sealed class OnlineScorerStopTests
         await scorer.StartAsync(new CancellationToken(canceled: true));
         for (var i = 0; i < 3; i++)
         {
-            scorer.Submit(Trace(i), [new ChatMessage(ChatRole.User, "Can I return shoes after 45 days?")], "Yes, within 60 days of purchase.");
+            scorer.Submit(TestTraces.Stable(i), [new ChatMessage(ChatRole.User, "Can I return shoes after 45 days?")], "Yes, within 60 days of purchase.");
         }
 
         await scorer.StopAsync(CancellationToken.None);
@@ -32,22 +32,8 @@ public sealed class OnlineScorerStopTests
             handedOn.Add(trace);
         }
 
-        Assert.Equal([Trace(0).TraceId, Trace(1).TraceId, Trace(2).TraceId], handedOn.Select(t => t.TraceId));
+        Assert.Equal([TestTraces.Stable(0).TraceId, TestTraces.Stable(1).TraceId, TestTraces.Stable(2).TraceId], handedOn.Select(t => t.TraceId));
         Assert.All(handedOn, t => Assert.Equal((1.0, true), (t.OnlineScore, t.OnlinePassed)));
         Assert.Equal(0, scorer.Skipped);
     }
-
-    private static TraceRecord Trace(int i) => new()
-    {
-        TraceId = $"{i:x32}",
-        App = "support-agent",
-        Environment = "staging",
-        ReleaseId = "r1",
-        Arm = "stable",
-        StartedAt = DateTimeOffset.UnixEpoch,
-        Api = "sdk",
-        Status = 200,
-        LatencyMs = 1,
-        OverheadMs = 0,
-    };
 }

@@ -1,3 +1,4 @@
+using Glidepath.Serving.Tests.Support;
 using Glidepath.Serving.Tracing;
 using Glidepath.Traces;
 
@@ -12,7 +13,7 @@ public sealed class TraceQueueTests
         var queue = new TraceQueue(10);
         for (var i = 0; i < 5; i++)
         {
-            Assert.True(queue.TryEnqueue(Trace(i)));
+            Assert.True(queue.TryEnqueue(TestTraces.Stable(i)));
         }
 
         // The writer takes a batch of 3 and cannot write it (the store is down): it holds it and retries.
@@ -34,8 +35,8 @@ public sealed class TraceQueueTests
     {
         var queue = new TraceQueue(1);
 
-        Assert.True(queue.TryEnqueue(Trace(0)));
-        Assert.False(queue.TryEnqueue(Trace(1)));
+        Assert.True(queue.TryEnqueue(TestTraces.Stable(0)));
+        Assert.False(queue.TryEnqueue(TestTraces.Stable(1)));
 
         Assert.Equal((1L, 1L), (queue.Unwritten, queue.Dropped));
     }
@@ -44,7 +45,7 @@ public sealed class TraceQueueTests
     public void TryEnqueue_CapturedContentOverTheBudget_QueuedWithoutItUntilTheWriterSettlesWhatItHolds()
     {
         var queue = new TraceQueue(10, captureBudgetBytes: 1000);
-        var captured = Trace(0) with { InputJson = new string('a', 300), OutputText = new string('b', 100) }; // 800 bytes held
+        var captured = TestTraces.Stable(0) with { InputJson = new string('a', 300), OutputText = new string('b', 100) }; // 800 bytes held
 
         Assert.True(queue.TryEnqueue(captured));
         Assert.True(queue.TryEnqueue(captured with { TraceId = $"{1:x32}" }));
@@ -63,18 +64,4 @@ public sealed class TraceQueueTests
         Assert.True(queue.Reader.TryRead(out var third));
         Assert.Null(third.CaptureDropped);
     }
-
-    private static TraceRecord Trace(int i) => new()
-    {
-        TraceId = $"{i:x32}",
-        App = "app",
-        Environment = "staging",
-        ReleaseId = "r1",
-        Arm = "stable",
-        StartedAt = DateTimeOffset.UnixEpoch,
-        Api = "openai",
-        Status = 200,
-        LatencyMs = 1,
-        OverheadMs = 0,
-    };
 }
