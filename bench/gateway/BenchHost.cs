@@ -99,10 +99,17 @@ internal static class BenchHost
         CopySample(at);
         var path = Path.Combine(at, "glidepath.yaml");
         OnOpenAi(path, upstream);
+        var onRuntime = cli.EndsWith(".dll", StringComparison.Ordinal);
+        var own = Path.GetFullPath(cli) == Path.GetFullPath(CliDll());
         foreach (var command in new[] { new[] { "release", "create", "-m", "bench" }, ["deploy", "v1", "--env", "staging"] })
         {
+            // Another build sets up its own store: an older one cannot read the schema a newer build would create.
+            string[] args = ["--manifest", path, .. command];
             var err = new StringWriter();
-            if (await CliApp.RunAsync(["--manifest", path, .. command], TextWriter.Null, err, isTerminal: false, CancellationToken.None) != 0)
+            var code = own
+                ? await CliApp.RunAsync(args, TextWriter.Null, err, isTerminal: false, CancellationToken.None)
+                : await RunAsync(onRuntime ? "dotnet" : cli, onRuntime ? [cli, .. args] : args, err);
+            if (code != 0)
             {
                 throw new InvalidOperationException($"glidepath {string.Join(' ', command)} failed: {err}");
             }
@@ -110,11 +117,20 @@ internal static class BenchHost
 
         var url = $"http://127.0.0.1:{FreePort()}";
         string[] serve = ["--manifest", path, "serve", "--env", "staging", "--urls", url, "--format", "json", .. flag.Length > 0 ? [flag] : Array.Empty<string>()];
-        var onRuntime = cli.EndsWith(".dll", StringComparison.Ordinal);
         var process = Process.Start(new ProcessStartInfo(onRuntime ? "dotnet" : cli, onRuntime ? [cli, .. serve] : serve) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         using var ready = new HttpClient();
         await WaitReadyAsync(ready, url, process);
         return new GatewayProcess(process, url, at);
+    }
+
+    private static async Task<int> RunAsync(string file, string[] args, StringWriter err)
+    {
+        using var process = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        err.Write(await process.StandardError.ReadToEndAsync());
+        await stdout;
+        await process.WaitForExitAsync();
+        return process.ExitCode;
     }
 
     public static int FreePort()
