@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using Glidepath.Cli.Tests.Support;
 
 namespace Glidepath.Cli.Tests.Evals;
 
@@ -9,14 +9,12 @@ namespace Glidepath.Cli.Tests.Evals;
 /// (or 30 seconds pass, after which it stops holding: a capped run fails the test instead of hanging), and records the most it saw in flight,
 /// the number of requests and their bodies.
 /// </summary>
-internal sealed class SlowOpenAIEndpoint : IDisposable
+internal sealed class SlowOpenAIEndpoint : LoopbackHttpServer
 {
     private const string Body = """
         {"id":"chatcmpl-1","object":"chat.completion","created":0,"model":"sim-support-1","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":10,"completion_tokens":1,"total_tokens":11}}
         """;
 
-    private readonly HttpListener _listener = new();
-    private readonly Task _loop;
     private readonly int _hold;
     private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _bodies = new();
@@ -24,16 +22,11 @@ internal sealed class SlowOpenAIEndpoint : IDisposable
     private int _maxInFlight;
 
     public SlowOpenAIEndpoint(int hold)
+        : base("/v1/", concurrent: true)
     {
         _hold = hold;
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        BaseUrl = $"http://127.0.0.1:{port}/v1";
-        _listener.Prefixes.Add(BaseUrl + "/");
-        _listener.Start();
-        _loop = Task.Run(LoopAsync);
+        BaseUrl = Root + "/v1";
+        Start();
         _ = Task.Delay(TimeSpan.FromSeconds(30)).ContinueWith(_ => _released.TrySetResult(), TaskScheduler.Default);
     }
 
@@ -44,25 +37,7 @@ internal sealed class SlowOpenAIEndpoint : IDisposable
     /// <summary>The request bodies received so far, in order of arrival: one per model call.</summary>
     public IReadOnlyList<string> Bodies => [.. _bodies];
 
-    private async Task LoopAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => AnswerAsync(context));
-        }
-    }
-
-    private async Task AnswerAsync(HttpListenerContext context)
+    protected override async Task HandleAsync(HttpListenerContext context)
     {
         var now = Interlocked.Increment(ref _inFlight);
         int seen;
@@ -89,10 +64,9 @@ internal sealed class SlowOpenAIEndpoint : IDisposable
         context.Response.Close();
     }
 
-    public void Dispose()
+    public override void Dispose()
     {
         _released.TrySetResult();
-        _listener.Close();
-        _loop.Wait(TimeSpan.FromSeconds(5));
+        base.Dispose();
     }
 }

@@ -507,33 +507,16 @@ public sealed class ChecklistCliTests
         Assert.EndsWith("(2 earlier runs of this pair blocked)", measured, StringComparison.Ordinal);
     }
 
-    private static async Task DrillAsync(Storage.Sqlite.SqliteStore store, string environment, DateTimeOffset time, bool passed)
-    {
-        var state = await store.Environments.GetAsync("support-agent", environment, CancellationToken.None);
-        await store.Environments.ApplyAsync(new EnvironmentChange
-        {
-            App = "support-agent",
-            Environment = environment,
-            ExpectedRevision = state.Revision,
-            NewState = state,
-            Event = new EnvironmentEvent
-            {
-                App = "support-agent",
-                Environment = environment,
-                Revision = 0,
-                Kind = "drill",
-                Actor = "test",
-                Reason = "rollback drill",
-                Time = time,
-                FromReleaseId = state.StableReleaseId,
-                ToReleaseId = state.StableReleaseId,
-                DetailsJson = $$"""{"passed":{{(passed ? "true" : "false")}},"rollback_served_ms":310,"phase":"result"}""",
-            },
-        }, CancellationToken.None);
-    }
+    private static Task DrillAsync(Storage.Sqlite.SqliteStore store, string environment, DateTimeOffset time, bool passed) =>
+        DrillEventAsync(store, environment, time, "rollback drill",
+            $$"""{"passed":{{(passed ? "true" : "false")}},"rollback_served_ms":310,"phase":"result"}""");
 
     /// <summary>A drill event of the given phase (candidate_on, rollback, result), as glidepath drill writes it.</summary>
-    private static async Task DrillPhaseAsync(Storage.Sqlite.SqliteStore store, string environment, DateTimeOffset time, string phase)
+    private static Task DrillPhaseAsync(Storage.Sqlite.SqliteStore store, string environment, DateTimeOffset time, string phase) =>
+        DrillEventAsync(store, environment, time, "rollback drill: " + phase,
+            phase == "result" ? """{"passed":true,"rollback_served_ms":310,"phase":"result"}""" : $$"""{"phase":"{{phase}}"}""");
+
+    private static async Task DrillEventAsync(Storage.Sqlite.SqliteStore store, string environment, DateTimeOffset time, string reason, string detailsJson)
     {
         var state = await store.Environments.GetAsync("support-agent", environment, CancellationToken.None);
         await store.Environments.ApplyAsync(new EnvironmentChange
@@ -549,11 +532,11 @@ public sealed class ChecklistCliTests
                 Revision = 0,
                 Kind = "drill",
                 Actor = "test",
-                Reason = "rollback drill: " + phase,
+                Reason = reason,
                 Time = time,
                 FromReleaseId = state.StableReleaseId,
                 ToReleaseId = state.StableReleaseId,
-                DetailsJson = phase == "result" ? """{"passed":true,"rollback_served_ms":310,"phase":"result"}""" : $$"""{"phase":"{{phase}}"}""",
+                DetailsJson = detailsJson,
             },
         }, CancellationToken.None);
     }
