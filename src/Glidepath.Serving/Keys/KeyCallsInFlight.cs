@@ -6,7 +6,7 @@ namespace Glidepath.Serving.Keys;
 /// <summary>
 /// Each key's requests calling the model now, so one key cannot hold every provider slot (attack trial D §4: sixteen long
 /// streams under one key made every other caller's request a 503). One counter per key, kept for the process's life: a
-/// lookup and an interlocked add per request, no lock and no allocation once the key has been seen.
+/// lookup and a compare-and-swap per request, no lock and no allocation once the key has been seen.
 /// </summary>
 internal sealed class KeyCallsInFlight
 {
@@ -15,13 +15,22 @@ internal sealed class KeyCallsInFlight
     /// <summary>Takes a place for one more call of <paramref name="keyId"/>; false (nothing taken) when it has <paramref name="limit"/> already.</summary>
     public bool TryEnter(string keyId, int limit)
     {
+        // A place is taken only while the count is below the limit: a refused request never touches the counter. Adding
+        // first and giving back on refusal let the counter pass the limit for a moment, and a request arriving then was
+        // refused while the key held fewer than its share.
         var count = _calls.GetOrAdd(keyId, static _ => new StrongBox<int>());
-        if (Interlocked.Increment(ref count.Value) <= limit)
+        var seen = Volatile.Read(ref count.Value);
+        while (seen < limit)
         {
-            return true;
+            var was = Interlocked.CompareExchange(ref count.Value, seen + 1, seen);
+            if (was == seen)
+            {
+                return true;
+            }
+
+            seen = was;
         }
 
-        Interlocked.Decrement(ref count.Value);
         return false;
     }
 
