@@ -23,8 +23,8 @@ internal sealed class PostgresAccessTokenStore(PostgresDatabase database) : IAcc
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            // The id or hash is taken (random, so practically never), or the name is in use.
-            throw new PolicyException($"the token name '{token.Name}' is not available (names are unique across the app's environments, in any case); choose another name", ex);
+            // The id or hash is taken (random, so practically never), or the name is in use in some case (0023's index).
+            throw StoreConflicts.TokenNameTaken(token.Name, ex);
         }
     }
 

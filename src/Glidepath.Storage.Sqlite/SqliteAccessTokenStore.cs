@@ -31,8 +31,8 @@ internal sealed class SqliteAccessTokenStore(SqliteDatabase database) : IAccessT
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
         {
-            // SQLITE_CONSTRAINT: the id or hash is taken (random, so practically never), or the name is in use.
-            throw new PolicyException($"the token name '{token.Name}' is not available (names are unique across the app's environments, in any case); choose another name", ex);
+            // SQLITE_CONSTRAINT: the id or hash is taken (random, so practically never), or the name is in use in some case (0023's index).
+            throw StoreConflicts.TokenNameTaken(token.Name, ex);
         }
     }
 

@@ -13,7 +13,7 @@ public sealed record AccessToken
     /// <summary>The environment the role applies to, or <see cref="Grant.AnyEnvironment"/>.</summary>
     public required string Environment { get; init; }
 
-    /// <summary>Who holds it (<c>alice</c>); unique among an app's tokens that are not revoked; recorded as the actor.</summary>
+    /// <summary>Who holds it (<c>alice</c>); unique in any case among an app's tokens that are not revoked; recorded as the actor.</summary>
     public required string Name { get; init; }
     public required Role Role { get; init; }
 

@@ -22,15 +22,16 @@ public sealed partial class AccessTokenService(IAccessTokenStore tokens, IStoreI
         }
 
         // Names are the actor in the history: unique among the app's working tokens in any case (ASCII only, so ordinal
-        // ignore-case is the whole rule), so 'ROOT' cannot sit beside 'root'. The store's index holds the exact name
-        // against a race; tokens made before this check keep working. A clash outside the new token's environment says
-        // only that the name is taken: not where, nor with which role.
+        // ignore-case is the whole rule), so 'ROOT' cannot sit beside 'root'. This check words the refusal; the store's
+        // index on the lower-cased name (migration 0023) holds the rule against a race and refuses the loser with
+        // StoreConflicts.TokenNameTaken. A clash outside the new token's environment says only that the name is taken:
+        // not where, nor with which role.
         var all = await tokens.ListAsync(app, cancellationToken).ConfigureAwait(false);
         if (all.FirstOrDefault(t => !t.IsRevoked && string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase)) is { } taken)
         {
-            throw new PolicyException(taken.Environment == environment
-                ? $"'{app}' already has a token named '{taken.Name}' in '{environment}' that is not revoked (names are unique in any case); revoke it first ('glidepath tokens revoke {taken.Name}') or choose another name"
-                : $"the token name '{name}' is not available (names are unique across the app's environments, in any case); choose another name");
+            throw taken.Environment == environment
+                ? new PolicyException($"'{app}' already has a token named '{taken.Name}' in '{environment}' that is not revoked (names are unique in any case); revoke it first ('glidepath tokens revoke {taken.Name}') or choose another name")
+                : StoreConflicts.TokenNameTaken(name);
         }
 
         var secret = AccessTokenSecret.New();

@@ -5,7 +5,10 @@ namespace Glidepath.Storage;
 /// <summary>Access tokens to the admin API (hashes only, see <see cref="AccessTokenSecret"/>).</summary>
 public interface IAccessTokenStore
 {
-    /// <summary>Adds a token; a <see cref="Errors.PolicyException"/> when another token of the app that is not revoked has its name, or its id is taken.</summary>
+    /// <summary>
+    /// Adds a token; <see cref="StoreConflicts.TokenNameTaken"/> when another token of the app that is not revoked has its
+    /// name in any case (enforced by the store itself, so two creates at once cannot both pass), or its id is taken.
+    /// </summary>
     Task AddAsync(AccessToken token, CancellationToken cancellationToken);
 
     /// <summary>An app's tokens, revoked ones included, oldest first.</summary>

@@ -20,4 +20,11 @@ public static class StoreConflicts
     /// <summary>A rollout would become active in an environment that already has an active one.</summary>
     public static PolicyException ActiveRolloutExists(string environment) =>
         new($"environment '{environment}' already has an active rollout; see: glidepath rollout status --env {environment}");
+
+    /// <summary>
+    /// A working token of the app has this name in some case, possibly in another environment: the refusal says only that
+    /// the name is taken, not where, nor with which role.
+    /// </summary>
+    public static PolicyException TokenNameTaken(string name, Exception? inner = null) =>
+        new($"the token name '{name}' is not available (names are unique across the app's environments, in any case); choose another name", inner);
 }

@@ -37,6 +37,7 @@ public sealed class StoreMigrateCliTests
         Assert.Contains("0020_shadow", migrate.Stdout, StringComparison.Ordinal);
         Assert.Contains("0021_sign_outs", migrate.Stdout, StringComparison.Ordinal);
         Assert.Contains("0022_capture_dropped", migrate.Stdout, StringComparison.Ordinal);
+        Assert.Contains("0023_token_names_any_case", migrate.Stdout, StringComparison.Ordinal);
         Assert.Contains("nothing to apply", again.Stdout, StringComparison.Ordinal);
         Assert.True(after.Code == 0, after.Stderr);
         Assert.Contains("deploy", after.Stdout, StringComparison.Ordinal);
@@ -70,6 +71,9 @@ public sealed class StoreMigrateCliTests
 
     // What a store written by the release before callers' keys looks like: migrations 0013 and later undone.
     private static Task DowngradeToVersion12Async(string path) => ExecAsync(path, """
+        DROP INDEX access_tokens_active_name_any_case;
+        CREATE UNIQUE INDEX access_tokens_active_name ON access_tokens (app, name) WHERE revoked_at IS NULL;
+        DELETE FROM schema_migrations WHERE version = 23;
         ALTER TABLE traces DROP COLUMN capture_dropped;
         DELETE FROM schema_migrations WHERE version = 22;
         DROP TABLE signed_out_sessions;

@@ -5,12 +5,38 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Glidepath.Storage.Contract.Tests.Contracts;
 
-/// <summary>Access tokens to the admin API: hashes only, one working token per name and app, revocation kept with its time.</summary>
+/// <summary>Access tokens to the admin API: hashes only, one working token per name (in any case) and app, revocation kept with its time.</summary>
 public abstract class AccessTokenStoreContract(IStoreFactory factory) : StoreContract(factory)
 {
     private static readonly DateTimeOffset T0 = new(2026, 12, 2, 9, 0, 0, TimeSpan.Zero);
 
     private AccessTokenService Service() => new(Store.AccessTokens, Store, new FakeTimeProvider(T0));
+
+    private static AccessToken Token(string name, string environment) => new()
+    {
+        Id = AccessTokenSecret.NewId(),
+        App = "app",
+        Environment = environment,
+        Name = name,
+        Role = Role.Viewer,
+        TokenHash = AccessTokenSecret.Hash(new byte[32], AccessTokenSecret.New()),
+        CreatedAt = T0,
+        CreatedBy = "root",
+    };
+
+    // The refusal a create got, or null when it created its token.
+    private static async Task<PolicyException?> CreateOrRefusal(AccessTokenService service, string environment, Role role, string name)
+    {
+        try
+        {
+            await service.CreateAsync("app", environment, role, name, "root", None);
+            return null;
+        }
+        catch (PolicyException ex)
+        {
+            return ex;
+        }
+    }
 
     [Fact]
     public async Task CreateAsync_StoresTheKeyedHashAndRole_NeverTheToken()
@@ -59,6 +85,40 @@ public abstract class AccessTokenStoreContract(IStoreFactory factory) : StoreCon
         await Assert.ThrowsAsync<PolicyException>(() => Service().CreateAsync("app", "staging", Role.Viewer, "alice", "root", None));
 
         Assert.Single(await Store.AccessTokens.ListAsync("app", None));
+    }
+
+    [Fact]
+    public async Task AddAsync_NameOfAWorkingTokenInAnotherCase_RefusedByTheStoreWithoutNamingItsEnvironment()
+    {
+        var service = Service();
+        var root = await service.CreateAsync("app", "production", Role.Admin, "root", "root", None);
+        await service.CreateAsync("other", "production", Role.Admin, "ROOT", "root", None);
+
+        // Straight to the store, past the service's check: what a create that lost the race to 'root' would write.
+        var ex = await Assert.ThrowsAsync<PolicyException>(() => Store.AccessTokens.AddAsync(Token("ROOT", "staging"), None));
+        await Store.AccessTokens.RevokeAsync("app", root.Token.Id, T0, None);
+        await Store.AccessTokens.AddAsync(Token("Root", "staging"), None);
+
+        Assert.Equal(StoreConflicts.TokenNameTaken("ROOT").Message, ex.Message);
+        Assert.Equal([("root", true), ("Root", false)], (await Store.AccessTokens.ListAsync("app", None)).Select(t => (t.Name, t.IsRevoked)));
+    }
+
+    [Fact]
+    public async Task CreateAsync_TwoAtOnceWithNamesDifferingOnlyInCase_OneCreatedAndTheOtherRefused()
+    {
+        // Both creates read the tokens before either adds one, so both pass the service's check: the store decides.
+        var service = new AccessTokenService(new RacingAccessTokenStore(Store.AccessTokens), Store, new FakeTimeProvider(T0));
+
+        var outcomes = await Task.WhenAll(
+            CreateOrRefusal(service, "production", Role.Admin, "root"),
+            CreateOrRefusal(service, "staging", Role.Viewer, "ROOT"));
+
+        var created = Assert.Single(await Store.AccessTokens.ListAsync("app", None));
+        var refusal = Assert.Single(outcomes, o => o is not null)!;
+        var loser = created.Name == "root" ? "ROOT" : "root";
+        Assert.Equal(StoreConflicts.TokenNameTaken(loser).Message, refusal.Message);
+        Assert.DoesNotContain(created.Environment, refusal.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(RoleNames.Name(created.Role), refusal.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using Glidepath.Access;
+using Glidepath.Errors;
 using Glidepath.Storage.Postgres;
 using Glidepath.Storage.Schema;
 
@@ -65,6 +67,42 @@ public sealed class PostgresStoreSchemaTests(PostgresTestDatabase database) : IC
 
         Assert.Equal((StoreSchemaState.Newer, StoreSchemaState.Newer), (open.State, migrate.State));
         Assert.Equal(future, await MaxVersionAsync(schema));
+    }
+
+    [Fact]
+    public async Task Migrate_WorkingTokensWhoseNamesDifferOnlyInCase_OldestKeepsItsNameLaterOnesRenamedAndWorking()
+    {
+        var (schema, location) = await OldStoreAsync(throughVersion: 22);
+        // Inserted out of time order: 'ROOT' first, though 'root' is older; 'Root' was made at the same instant as 'root', after it.
+        await PostgresTestServer.ExecAsync(database.Name, $"""
+            INSERT INTO {schema}.access_tokens (id, app, environment, name, role, token_hash, created_at, created_by, revoked_at) VALUES
+              ('tok_00000000000000b0', 'app', 'staging', 'ROOT', 'viewer', 'h-b', '2026-11-02T00:00:00.0000000Z', 'x', NULL),
+              ('tok_00000000000000a0', 'app', 'production', 'root', 'admin', 'h-a', '2026-11-01T00:00:00.0000000Z', 'x', NULL),
+              ('tok_00000000000000c0', 'app', 'staging', 'Root', 'viewer', 'h-c', '2026-11-01T00:00:00.0000000Z', 'x', NULL),
+              ('tok_00000000000000d0', 'app', 'staging', 'rOOT', 'viewer', 'h-d', '2026-11-03T00:00:00.0000000Z', 'x', '2026-11-04T00:00:00.0000000Z'),
+              ('tok_00000000000000e0', 'other', 'staging', 'ROOT', 'viewer', 'h-e', '2026-11-03T00:00:00.0000000Z', 'x', NULL);
+            """);
+
+        var migrated = await Provider.MigrateAsync(location, default);
+
+        Assert.Contains("0023_token_names_any_case", migrated.Applied);
+        await using var store = await Provider.OpenAsync(location, create: false, TimeProvider.System, default);
+        var names = (await store.AccessTokens.ListAsync("app", default)).Concat(await store.AccessTokens.ListAsync("other", default)).ToDictionary(t => t.Id, t => t.Name);
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["tok_00000000000000a0"] = "root",
+            ["tok_00000000000000b0"] = "ROOT.tok_00000000000000b0",
+            ["tok_00000000000000c0"] = "Root.tok_00000000000000c0",
+            ["tok_00000000000000d0"] = "rOOT", // revoked: held to nothing
+            ["tok_00000000000000e0"] = "ROOT", // another app
+        }, names);
+        Assert.Equal("ROOT.tok_00000000000000b0", (await store.AccessTokens.FindAsync("app", "h-b", default))?.Name);
+        var refused = await Assert.ThrowsAsync<PolicyException>(() => store.AccessTokens.AddAsync(new AccessToken
+        {
+            Id = AccessTokenSecret.NewId(), App = "app", Environment = "staging", Name = "rOOt", Role = Role.Viewer,
+            TokenHash = "h-new", CreatedAt = DateTimeOffset.UnixEpoch, CreatedBy = "x",
+        }, default));
+        Assert.Equal(StoreConflicts.TokenNameTaken("rOOt").Message, refused.Message);
     }
 
     private async Task<(string Schema, string Location)> OldStoreAsync(int throughVersion)

@@ -20,9 +20,9 @@ internal sealed class InMemoryAccessTokenStore(string location) : IAccessTokenSt
                     throw new PolicyException($"cannot add token {token.Id} to the store at {location}: a token with this id exists; nothing was written");
                 }
 
-                if (_tokens.Exists(t => t.App == token.App && t.Name == token.Name && !t.IsRevoked))
+                if (_tokens.Exists(t => t.App == token.App && string.Equals(t.Name, token.Name, StringComparison.OrdinalIgnoreCase) && !t.IsRevoked))
                 {
-                    throw new PolicyException($"the token name '{token.Name}' is not available (names are unique across the app's environments, in any case); choose another name");
+                    throw StoreConflicts.TokenNameTaken(token.Name);
                 }
 
                 _tokens.Add(token with { CreatedAt = token.CreatedAt.ToUniversalTime(), RevokedAt = token.RevokedAt?.ToUniversalTime() });
