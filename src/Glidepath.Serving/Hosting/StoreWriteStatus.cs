@@ -13,8 +13,18 @@ public sealed class StoreWriteStatus
 
     public StatusSnapshot Current => _snapshot;
 
-    /// <summary>A write failed because the store is busy; the episode began at the first such failure.</summary>
-    internal void Busy(DateTimeOffset now, string reason) => _snapshot = new(true, _snapshot.BusySince ?? now, reason);
+    /// <summary>A background write failed: busy (the episode began at the first such failure) or, for any other failure, not busy.</summary>
+    internal void Failed(StoreFailure failure, ServingOptions settings, Exception error)
+    {
+        if (failure == StoreFailure.Busy)
+        {
+            _snapshot = new(true, _snapshot.BusySince ?? settings.Time.GetUtcNow(), $"the store at {settings.Failures?.Location} is busy: {error.Message}");
+        }
+        else
+        {
+            NotBusy();
+        }
+    }
 
     /// <summary>A write succeeded, or failed another way: the store is not busy (any more).</summary>
     internal void NotBusy()

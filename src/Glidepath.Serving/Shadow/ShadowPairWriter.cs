@@ -171,15 +171,7 @@ internal sealed partial class ShadowPairWriter
         {
             var failure = await StoreReachability.ClassifyAsync(_options, refusal, cancellationToken).ConfigureAwait(false);
             var busy = failure == StoreFailure.Busy;
-            if (busy)
-            {
-                _writes?.Busy(_options.Time.GetUtcNow(), $"the store at {_options.Failures?.Location} is busy: {refusal.Message}");
-            }
-            else
-            {
-                _writes?.NotBusy();
-            }
-
+            _writes?.Failed(failure, _options, refusal);
             if (failure != StoreFailure.Refused)
             {
                 if (_outage.Failed(busy ? nameof(StoreFailure.Busy) : null))

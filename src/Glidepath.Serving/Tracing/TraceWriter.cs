@@ -134,15 +134,7 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
                 // nothing. A batch the store refuses while it is reachable would never be written: it is dropped and counted.
                 var failure = await StoreReachability.ClassifyAsync(settings, ex, cancellationToken).ConfigureAwait(false);
                 var busy = failure == StoreFailure.Busy;
-                if (busy)
-                {
-                    writes.Busy(settings.Time.GetUtcNow(), $"the store at {settings.Failures?.Location} is busy: {ex.Message}");
-                }
-                else
-                {
-                    writes.NotBusy();
-                }
-
+                writes.Failed(failure, settings, ex);
                 if (_outage.Failed(busy ? nameof(StoreFailure.Busy) : null))
                 {
                     if (busy)
