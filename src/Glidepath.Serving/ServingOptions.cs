@@ -25,6 +25,7 @@ public sealed record ServingOptions
             Manifest = manifest,
             Environment = environment,
             Identity = store,
+            Failures = store,
             Environments = store.Environments,
             Releases = store.Releases,
             Traces = store.Traces,
@@ -51,6 +52,14 @@ public sealed record ServingOptions
     /// stores are wired by hand — hashes subjects with an empty key and never checks.
     /// </summary>
     public Glidepath.Storage.IStoreIdentitySource? Identity { get; init; }
+
+    /// <summary>
+    /// Which of the store's failures pass with time (the store busy: another process holds SQLite's write lock, PostgreSQL
+    /// reports a serialization failure or too many connections), and where the store is, for messages. A batch of traces
+    /// or shadow pairs the store could not take for such a failure is kept and written again, as during an outage. Null
+    /// (only where stores are wired by hand): every failure of a store that can be reached is a refusal.
+    /// </summary>
+    public IStoreFailures? Failures { get; init; }
 
     /// <summary>
     /// Pushed changes of the store (PostgreSQL LISTEN/NOTIFY): the routing table and keys are re-read on each notice,

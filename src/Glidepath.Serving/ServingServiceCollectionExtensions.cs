@@ -37,16 +37,18 @@ public static class ServingServiceCollectionExtensions
         // Keyed with the store's subject key when the host starts (RoutingStartup), re-keyed if the store is replaced.
         services.AddSingleton(new SubjectHasher([]));
         services.AddSingleton<ControlPlaneStatus>();
+        services.AddSingleton<StoreWriteStatus>();
         services.AddSingleton<ServingReleases>();
         services.AddSingleton(new TraceQueue(options.TraceQueueCapacity, options.TraceCaptureBudgetBytes));
         services.AddSingleton(sp => new ServingTelemetry(
-            sp.GetService<IMeterFactory>(), sp.GetRequiredService<RoutingTableSource>(), sp.GetRequiredService<ControlPlaneStatus>(), sp.GetRequiredService<TraceQueue>()));
+            sp.GetService<IMeterFactory>(), sp.GetRequiredService<RoutingTableSource>(), sp.GetRequiredService<ControlPlaneStatus>(), sp.GetRequiredService<TraceQueue>(),
+            sp.GetRequiredService<StoreWriteStatus>()));
         services.AddSingleton(new ContentCapture(options.Manifest.Capture, options.Manifest.Online?.SampleRate ?? 0.1));
         services.AddSingleton<OnlineScorer>();
         services.AddSingleton(sp => new Keys.CallerKeys(options, sp.GetRequiredService<ILogger<Keys.CallerKeys>>()));
         services.AddSingleton<ChatTraceRecorder>();
         services.AddSingleton(sp => new ShadowMirror(options, sp.GetRequiredService<RoutingTableSource>(), sp.GetRequiredService<TraceQueue>(),
-            sp.GetRequiredService<ChatService>, sp.GetService<IMeterFactory>(), sp.GetRequiredService<ILogger<ShadowMirror>>()));
+            sp.GetRequiredService<ChatService>, sp.GetService<IMeterFactory>(), sp.GetRequiredService<ILogger<ShadowMirror>>(), sp.GetRequiredService<StoreWriteStatus>()));
         services.AddSingleton(sp => new ChatService(options, sp.GetRequiredService<RoutingTableSource>(), sp.GetRequiredService<ServingReleases>(),
             sp.GetRequiredService<ContentCapture>(), sp.GetRequiredService<OnlineScorer>(), sp.GetRequiredService<ChatTraceRecorder>(), sp.GetRequiredService<SubjectHasher>(),
             sp.GetRequiredService<ShadowMirror>(), sp.GetRequiredService<ILogger<ChatService>>()));

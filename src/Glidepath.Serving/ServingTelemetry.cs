@@ -20,7 +20,8 @@ public sealed class ServingTelemetry : IDisposable
     private readonly Meter _meter;
 
     /// <param name="meters">The host's meter factory; without one (no host) the meter is created directly.</param>
-    public ServingTelemetry(IMeterFactory? meters, RoutingTableSource routes, ControlPlaneStatus status, TraceQueue queue)
+    /// <param name="writes">Whether the store is busy for background writes; null: the gauge reads 0.</param>
+    public ServingTelemetry(IMeterFactory? meters, RoutingTableSource routes, ControlPlaneStatus status, TraceQueue queue, Hosting.StoreWriteStatus? writes = null)
     {
         _meter = meters?.Create(Name) ?? new Meter(Name);
         Requests = _meter.CreateCounter<long>("glidepath.gateway.requests", "{request}", "Requests served, by environment, release, arm and status class");
@@ -37,6 +38,7 @@ public sealed class ServingTelemetry : IDisposable
         _meter.CreateObservableGauge("glidepath.traces.captured_bytes", () => queue.CapturedBytes, "By", "Bytes of captured content held by traces not yet written to the store");
         _meter.CreateObservableGauge("glidepath.routing.revision", () => routes.Current?.Revision ?? 0, "{revision}", "Environment revision the routing table was built from");
         _meter.CreateObservableGauge("glidepath.control_plane.stale", () => status.Current.Stale ? 1 : 0, null, "1 while the store cannot be read and the last routing table is served");
+        _meter.CreateObservableGauge("glidepath.store.busy", () => writes?.Current.Busy == true ? 1 : 0, null, "1 while the store is busy for trace and shadow pair writes (another connection holds its write lock): they are kept and retried");
         _meter.CreateObservableGauge("glidepath.traces.queued", () => queue.Unwritten, "{trace}", "Traces not yet written to the store: the queue and the batch the writer holds");
     }
 

@@ -137,6 +137,9 @@ public sealed class PostgresStore : IGlidepathStore, IRevisionWatch
         }
     }
 
+    /// <summary>What Npgsql counts as transient (<see cref="PostgresFailures"/>): a busy server or a lost connection.</summary>
+    public bool IsTransient(Exception error) => PostgresFailures.IsTransient(error);
+
     /// <summary>
     /// The identity of the store now in the schema. One dropped and created again (a restore, another store put in its
     /// place) is adopted with a new <see cref="StoreIdentity.Generation"/>; a schema that is gone is an

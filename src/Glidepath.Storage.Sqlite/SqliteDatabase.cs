@@ -5,16 +5,34 @@ namespace Glidepath.Storage.Sqlite;
 /// <summary>Opens connections to one SQLite file with the pragmas Glidepath relies on (WAL, foreign keys, busy wait).</summary>
 public sealed class SqliteDatabase
 {
+    /// <summary>How long a connection waits for another connection's lock before SQLite reports BUSY: 30 s.</summary>
+    public static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly int _busyTimeoutMs;
+
+    // Boxed once: the value kept per native connection, so a connection configured with another busy timeout is set again.
+    private readonly object _configured;
+
     public SqliteDatabase(string path)
+        : this(path, DefaultBusyTimeout)
+    {
+    }
+
+    /// <param name="busyTimeout">How long a connection waits for another connection's lock (tests set a short one).</param>
+    internal SqliteDatabase(string path, TimeSpan busyTimeout)
     {
         Path = System.IO.Path.GetFullPath(path);
+        _busyTimeoutMs = (int)Math.Clamp(busyTimeout.TotalMilliseconds, 1, int.MaxValue);
+        _configured = _busyTimeoutMs;
         var builder = new SqliteConnectionStringBuilder
         {
             DataSource = Path,
             Mode = SqliteOpenMode.ReadWrite,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
-            DefaultTimeout = 30,
+
+            // Microsoft.Data.Sqlite's own retry of a busy statement, in whole seconds (0 would be for ever).
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds)),
         };
         ConnectionString = builder.ToString();
         builder.Pooling = false;
@@ -80,24 +98,23 @@ public sealed class SqliteDatabase
 
         // The pragmas belong to the native connection, which the pool keeps open between uses: set them once per
         // native connection rather than on every open (three statements on every store call otherwise).
-        if (connection.Handle is { } handle && Configured.TryGetValue(handle, out _))
+        if (connection.Handle is { } handle && Configured.TryGetValue(handle, out var set) && set is int busyMs && busyMs == _busyTimeoutMs)
         {
             return connection;
         }
 
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL;";
+        cmd.CommandText = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA synchronous = NORMAL;");
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         if (connection.Handle is { } configured)
         {
-            Configured.AddOrUpdate(configured, Marker);
+            Configured.AddOrUpdate(configured, _configured);
         }
 
         return connection;
     }
 
-    private static readonly object Marker = new();
-
-    /// <summary>Native connections whose pragmas are set; weak, so a closed and collected connection leaves no entry.</summary>
+    /// <summary>Native connections whose pragmas are set, with the busy timeout set; weak, so a closed and collected connection leaves no entry.</summary>
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = [];
 }

@@ -75,12 +75,16 @@ public sealed class SqliteStore : IGlidepathStore
     /// exist or is empty. A store at an older version (or a newer one) is a <see cref="StoreSchemaException"/>:
     /// <see cref="MigrateAsync"/> (<c>glidepath store migrate</c>) brings it up to date.
     /// </summary>
-    public static async Task<SqliteStore> OpenAsync(string path, TimeProvider? time, CancellationToken cancellationToken)
+    public static Task<SqliteStore> OpenAsync(string path, TimeProvider? time, CancellationToken cancellationToken) =>
+        OpenAsync(path, time, SqliteDatabase.DefaultBusyTimeout, cancellationToken);
+
+    /// <summary>The same, with connections that wait <paramref name="busyTimeout"/> for another connection's write lock (tests set a short one).</summary>
+    internal static async Task<SqliteStore> OpenAsync(string path, TimeProvider? time, TimeSpan busyTimeout, CancellationToken cancellationToken)
     {
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            var database = new SqliteDatabase(path);
+            var database = new SqliteDatabase(path, busyTimeout);
             await database.CreateFileAsync(cancellationToken).ConfigureAwait(false);
             await RefuseAForeignDatabaseAsync(database, cancellationToken).ConfigureAwait(false);
             await SqliteMigrator.MigrateAsync(database, path, upgrade: false, cancellationToken).ConfigureAwait(false);
@@ -300,6 +304,9 @@ public sealed class SqliteStore : IGlidepathStore
             ? new StoreIdentity(reader.GetString(0), Convert.FromHexString(reader.GetString(1)))
             : new StoreIdentity("", []);
     }
+
+    /// <summary>SQLite's BUSY or LOCKED: another connection held the write lock past the busy timeout (<see cref="SqliteFailures"/>).</summary>
+    public bool IsTransient(Exception error) => SqliteFailures.IsBusy(error);
 
     /// <summary>Closes this file's pooled connections, so the file can be moved or deleted once every store on it is disposed.</summary>
     public ValueTask DisposeAsync()

@@ -26,6 +26,29 @@ public sealed class SqliteDatabasePragmaTests
         Assert.Equal(1L, await ScalarAsync(fresh, "PRAGMA foreign_keys"));
     }
 
+    [Fact]
+    public async Task OpenAsync_AnotherBusyTimeoutOnTheSamePool_EachConnectionHasItsDatabasesTimeout()
+    {
+        await using var temp = await TempSqliteFile.CreateAsync();
+        var standard = new SqliteDatabase(temp.DbPath);
+
+        // 29.5 s rounds up to the same whole-second command timeout, so both share one pool of native connections.
+        var quick = new SqliteDatabase(temp.DbPath, TimeSpan.FromMilliseconds(29_500));
+        Assert.Equal(standard.ConnectionString, quick.ConnectionString);
+        for (var round = 0; round < 3; round++)
+        {
+            await using (var a = await standard.OpenAsync(CancellationToken.None))
+            {
+                Assert.Equal(30000L, await ScalarAsync(a, "PRAGMA busy_timeout"));
+            }
+
+            await using (var b = await quick.OpenAsync(CancellationToken.None))
+            {
+                Assert.Equal(29500L, await ScalarAsync(b, "PRAGMA busy_timeout"));
+            }
+        }
+    }
+
     private static async Task<object?> ScalarAsync(Microsoft.Data.Sqlite.SqliteConnection connection, string sql)
     {
         await using var cmd = connection.CreateCommand();

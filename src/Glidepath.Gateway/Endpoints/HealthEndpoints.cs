@@ -2,6 +2,7 @@ using Glidepath.Access;
 using Glidepath.Gateway.Admin;
 using Glidepath.Routing;
 using Glidepath.Serving;
+using Glidepath.Serving.Hosting;
 using Glidepath.Serving.Routing;
 using Glidepath.Serving.Tracing;
 using Microsoft.AspNetCore.Http;
@@ -16,7 +17,8 @@ namespace Glidepath.Gateway.Endpoints;
 /// this environment: an anonymous prober must not learn when a canary is live, or which. The same goes for why the
 /// control plane is stale: the store's error names its location (user, host, port, database) and the database's own
 /// text, so without the token <c>stale_reason</c> says only that the store cannot be read, and for how long (the
-/// detail is in the gateway's log, logged once per outage).
+/// detail is in the gateway's log, logged once per outage). <c>store_writes</c> is <c>busy</c> while the store can be read
+/// but trace writes fail on its write lock (held by another process); why, again, only with the token.
 /// </summary>
 internal static class HealthEndpoints
 {
@@ -25,17 +27,18 @@ internal static class HealthEndpoints
 
     public static IResult Health() => Results.Text("ok\n");
 
-    public static async Task<IResult> Ready(HttpContext http, RoutingTableSource routes, ControlPlaneStatus status, TraceQueue queue, ServingOptions settings)
+    public static async Task<IResult> Ready(HttpContext http, RoutingTableSource routes, ControlPlaneStatus status, StoreWriteStatus writes, TraceQueue queue, ServingOptions settings)
     {
         var table = routes.Current;
         var control = status.Current;
+        var store = writes.Current;
         var trusted = await MaySeeReleasesAsync(http, settings.Environment).ConfigureAwait(false);
         var traffic = table is null ? "not_loaded" : table.Stable is null ? "no_stable_release" : "ready";
         var controlPlaneOnly = string.Equals(http.Request.Query["scope"], "control-plane", StringComparison.Ordinal);
         var ok = controlPlaneOnly ? !control.Stale : traffic == "ready";
         var body = new Dictionary<string, object?>
         {
-            ["status"] = traffic != "ready" ? "not_ready" : control.Stale ? "degraded" : "ready",
+            ["status"] = traffic != "ready" ? "not_ready" : control.Stale || store.Busy ? "degraded" : "ready",
             ["app"] = settings.Manifest.App,
             ["environment"] = settings.Environment,
             ["traffic"] = traffic,
@@ -44,6 +47,8 @@ internal static class HealthEndpoints
             ["last_store_read"] = control.LastOk,
             ["stale_since"] = control.StaleSince,
             ["stale_reason"] = trusted ? control.Reason : PublicStaleReason(control, settings.Time.GetUtcNow()),
+            ["store_writes"] = store.Busy ? "busy" : "ok",
+            ["store_busy_since"] = store.BusySince,
             ["traces_queued"] = queue.Unwritten,
             ["traces_dropped"] = queue.Dropped,
             ["traces_capture_dropped"] = queue.CaptureDropped,
@@ -56,6 +61,7 @@ internal static class HealthEndpoints
             body["canary_weight"] = table?.Canary?.Weight;
             body["frozen"] = table?.Frozen;
             body["canary_withheld"] = table?.CanaryWithheld; // stale past the limit: every request to stable
+            body["store_busy_reason"] = store.Reason; // names the store: not for anonymous callers
         }
 
         return Results.Json(body, statusCode: ok ? 200 : 503);

@@ -1,13 +1,25 @@
 namespace Glidepath.Serving.Hosting;
 
 /// <summary>
-/// Tells a store that cannot be reached (an outage: keep what could not be written and try again) from one that is
-/// reachable but refuses a write (a constraint, a read-only store: retrying the same batch would never end), by reading
-/// its identity. Without an identity source the store counts as reachable.
+/// Tells why a background write failed: a store that cannot be reached (an outage) or one that is busy (a failure the
+/// store calls transient, <see cref="ServingOptions.Failures"/>) is kept and written again; one that is reachable and
+/// refuses the write (a constraint, a read-only store: retrying the same batch would never end) is not. Reachability is
+/// probed by reading the store's identity; without an identity source the store counts as reachable.
 /// </summary>
 internal static class StoreReachability
 {
-    public static async Task<bool> UnreachableAsync(ServingOptions settings, CancellationToken cancellationToken)
+    public static async Task<StoreFailure> ClassifyAsync(ServingOptions settings, Exception error, CancellationToken cancellationToken)
+    {
+        // Probed first: a lost connection is transient too, and is an outage, not a busy store.
+        if (await UnreachableAsync(settings, cancellationToken).ConfigureAwait(false))
+        {
+            return StoreFailure.Unreachable;
+        }
+
+        return settings.Failures?.IsTransient(error) == true ? StoreFailure.Busy : StoreFailure.Refused;
+    }
+
+    private static async Task<bool> UnreachableAsync(ServingOptions settings, CancellationToken cancellationToken)
     {
         if (settings.Identity is not { } identity)
         {

@@ -48,7 +48,8 @@ internal sealed partial class ShadowMirror : BackgroundService
     private readonly ShadowCounters _counters;
     private int _cancelledAtStop;
 
-    public ShadowMirror(ServingOptions options, RoutingTableSource routes, TraceQueue traces, Func<ChatService> service, IMeterFactory? meters, ILogger<ShadowMirror> logger)
+    /// <param name="writes">Where the pair writer says the store is busy (<c>/readyz</c>); null: nowhere.</param>
+    public ShadowMirror(ServingOptions options, RoutingTableSource routes, TraceQueue traces, Func<ChatService> service, IMeterFactory? meters, ILogger<ShadowMirror> logger, Hosting.StoreWriteStatus? writes = null)
     {
         _queue = Channel.CreateBounded<ShadowJob>(new BoundedChannelOptions(options.ShadowQueueCapacity) { FullMode = BoundedChannelFullMode.Wait });
         _options = options;
@@ -60,7 +61,7 @@ internal sealed partial class ShadowMirror : BackgroundService
         _logger = logger;
         _judge = new(() => PairwiseJudge.Create(options, logger));
         _counters = new ShadowCounters(meters);
-        _pairs = new ShadowPairWriter(options, _refresh, _counters, logger);
+        _pairs = new ShadowPairWriter(options, _refresh, _counters, logger, writes);
     }
 
     /// <summary>What became of the sampled requests: mirrored, dropped (by reason), capped or failed.</summary>

@@ -9,8 +9,9 @@ namespace Glidepath.Serving.Shadow;
 /// <summary>
 /// Stores answered shadow pairs in batches: waits a flush interval for a batch to gather, then writes it in one
 /// transaction, under the store lock the budgets re-read under (a pair is either in the store when a budget re-reads it
-/// or counted locally, never both). A batch the store cannot take because it cannot be reached is kept and written again
-/// with a backoff (250 ms up to 5 s), as the trace writer does (one it refuses while reachable is dropped and counted): a pair is written once however often it is sent (its candidate trace id is its key),
+/// or counted locally, never both). A batch the store cannot take because it cannot be reached, or because it is busy
+/// (another process holds SQLite's write lock), is kept and written again with a backoff (250 ms up to 5 s), as the trace
+/// writer does (one it refuses while reachable is dropped and counted): a pair is written once however often it is sent (its candidate trace id is its key),
 /// and an outage no longer throws away answers the candidate was paid for. While a batch waits, the bounded queue
 /// fills and the workers wait for room, so nothing more is mirrored. On shutdown what is queued is written, briefly;
 /// what cannot be is counted as failed.
@@ -27,11 +28,13 @@ internal sealed partial class ShadowPairWriter
     private readonly SemaphoreSlim _storeLock;
     private readonly ShadowCounters _counters;
     private readonly ILogger _logger;
+    private readonly StoreWriteStatus? _writes;
     private readonly OutageLog _outage = new();
     private int _held;
 
-    public ShadowPairWriter(ServingOptions options, SemaphoreSlim storeLock, ShadowCounters counters, ILogger logger)
+    public ShadowPairWriter(ServingOptions options, SemaphoreSlim storeLock, ShadowCounters counters, ILogger logger, StoreWriteStatus? writes = null)
     {
+        _writes = writes;
         _pairs = Channel.CreateBounded<(ShadowPairRecord, ShadowBudget)>(new BoundedChannelOptions(options.ShadowQueueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
         _batch = new(options.TraceBatchSize);
         _options = options;
@@ -144,6 +147,7 @@ internal sealed partial class ShadowPairWriter
             }
 
             _counters.Mirror(_batch.Count);
+            _writes?.NotBusy();
             if (_outage.Succeeded())
             {
                 LogStoredAgain(_logger, _batch.Count);
@@ -165,11 +169,21 @@ internal sealed partial class ShadowPairWriter
 
         if (refusal is not null)
         {
-            if (await StoreReachability.UnreachableAsync(_options, cancellationToken).ConfigureAwait(false))
+            var failure = await StoreReachability.ClassifyAsync(_options, refusal, cancellationToken).ConfigureAwait(false);
+            var busy = failure == StoreFailure.Busy;
+            _writes?.Failed(failure, _options, refusal);
+            if (failure != StoreFailure.Refused)
             {
-                if (_outage.Failed())
+                if (_outage.Failed(busy ? nameof(StoreFailure.Busy) : null))
                 {
-                    LogUnwritten(_logger, _batch.Count, refusal.Message);
+                    if (busy)
+                    {
+                        LogBusy(_logger, _options.Failures?.Location, _batch.Count, refusal.Message);
+                    }
+                    else
+                    {
+                        LogUnwritten(_logger, _batch.Count, refusal.Message);
+                    }
                 }
 
                 return false;
@@ -193,6 +207,9 @@ internal sealed partial class ShadowPairWriter
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "shadow pairs: {Count} could not be stored; they are kept and written again with a backoff until the store takes them (logged once): {Error}")]
     private static partial void LogUnwritten(ILogger logger, int count, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "shadow pairs: the store at {Location} is busy (another connection holds its write lock, or it reports another transient failure); {Count} are kept and written again with a backoff until it takes them (logged once while it stays busy): {Error}")]
+    private static partial void LogBusy(ILogger logger, string? location, int count, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "shadow pairs: the store refused a batch of {Count} while reachable; they are not stored and are counted as failed: {Error}")]
     private static partial void LogRefused(ILogger logger, int count, string error);

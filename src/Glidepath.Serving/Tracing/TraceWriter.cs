@@ -7,10 +7,11 @@ using Microsoft.Extensions.Logging;
 namespace Glidepath.Serving.Tracing;
 
 /// <summary>
-/// Drains the trace queue into the store in batches, off the request path. While the store is unreachable the
-/// current batch is kept and retried with a backoff, and the bounded queue buffers behind it; once the queue is full new
-/// traces are dropped and counted (the gateway keeps serving, never waits). When the store is back, the backlog is
-/// written. The failure is logged once per outage.
+/// Drains the trace queue into the store in batches, off the request path. While the store is unreachable, or busy
+/// (another process holds SQLite's write lock; <see cref="StoreReachability"/>), the current batch is kept and retried
+/// with a backoff, and the bounded queue buffers behind it; once the queue is full new traces are dropped and counted
+/// (the gateway keeps serving, never waits). When the store is back, the backlog is written. The failure is logged once
+/// per outage, and once more when it turns busy; a busy store shows in <see cref="StoreWriteStatus"/> (<c>/readyz</c>).
 /// </summary>
 /// <remarks>
 /// At a stop the writer is the last of the trace pipeline to stop: the host's server has finished its requests in flight
@@ -19,13 +20,13 @@ namespace Glidepath.Serving.Tracing;
 /// shutdown timeout and for at least <see cref="StopDeadline.Floor"/>. What it cannot write by then is counted as dropped
 /// and logged with its number: never lost without a word.
 /// </remarks>
-internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, ServingOptions settings, ILogger<TraceWriter> logger, ServingTelemetry telemetry) : BackgroundService
+internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, ServingOptions settings, ILogger<TraceWriter> logger, ServingTelemetry telemetry, StoreWriteStatus writes) : BackgroundService
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(5);
 
     private readonly List<TraceRecord> _batch = new(settings.TraceBatchSize);
-    private bool _failing;
+    private readonly OutageLog _outage = new();
     private string? _lastError;
     private long _written;
 
@@ -112,9 +113,9 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
                 batch.Clear();
                 backoff = FirstRetry;
                 _lastError = null;
-                if (_failing)
+                writes.NotBusy();
+                if (_outage.Succeeded())
                 {
-                    _failing = false;
                     LogRecovered(logger);
                 }
             }
@@ -127,16 +128,26 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 _lastError = ex.Message;
-                if (!_failing)
+
+                // Fail static: while the store is unreachable or busy the batch waits here and the bounded queue fills
+                // behind it (then new traces are dropped and counted), so an outage or a lock shorter than the queue loses
+                // nothing. A batch the store refuses while it is reachable would never be written: it is dropped and counted.
+                var failure = await StoreReachability.ClassifyAsync(settings, ex, cancellationToken).ConfigureAwait(false);
+                var busy = failure == StoreFailure.Busy;
+                writes.Failed(failure, settings, ex);
+                if (_outage.Failed(busy ? nameof(StoreFailure.Busy) : null))
                 {
-                    _failing = true;
-                    LogWriteFailed(logger, batch.Count, ex.Message);
+                    if (busy)
+                    {
+                        LogStoreBusy(logger, settings.Failures?.Location, batch.Count, ex.Message);
+                    }
+                    else
+                    {
+                        LogWriteFailed(logger, batch.Count, ex.Message);
+                    }
                 }
 
-                // Fail static: while the store is unreachable the batch waits here and the bounded queue fills behind it
-                // (then new traces are dropped and counted), so an outage shorter than the queue loses nothing. A batch
-                // the store refuses while it is reachable would never be written: it is dropped and counted.
-                if (!await StoreReachability.UnreachableAsync(settings, cancellationToken).ConfigureAwait(false))
+                if (failure == StoreFailure.Refused)
                 {
                     queue.CountDropped(batch.Count);
                     queue.Settled(batch);
@@ -151,6 +162,9 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot write a batch of {Count} trace(s) to the store: kept and retried while the store is unreachable (dropped only when the queue fills or the store refuses them, counted in /readyz's traces_dropped); logged once per outage: {Reason}")]
     private static partial void LogWriteFailed(ILogger logger, int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The store at {Location} is busy (another connection holds its write lock, or it reports another transient failure): a batch of {Count} trace(s) is kept and retried until it takes them (dropped only when the queue fills, counted in /readyz's traces_dropped); logged once while it stays busy: {Reason}")]
+    private static partial void LogStoreBusy(ILogger logger, string? location, int count, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Stopping: {Count} trace(s) were not written to the store and are lost (counted in traces_dropped): {Reason}")]
     private static partial void LogNotWrittenAtStop(ILogger logger, long count, string reason);

@@ -4,11 +4,8 @@ namespace Glidepath.Storage;
 /// Everything Glidepath persists. SQLite by default, PostgreSQL when state is shared; dialect
 /// details stay inside the storage projects.
 /// </summary>
-public interface IGlidepathStore : IStoreIdentitySource, IAsyncDisposable
+public interface IGlidepathStore : IStoreIdentitySource, IStoreFailures, IAsyncDisposable
 {
-    /// <summary>Where the store lives, for messages (a file path or a redacted connection string).</summary>
-    string Location { get; }
-
     IReleaseStore Releases { get; }
 
     IEnvironmentStore Environments { get; }

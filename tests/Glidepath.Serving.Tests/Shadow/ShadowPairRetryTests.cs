@@ -35,6 +35,24 @@ public sealed class ShadowPairRetryTests
         Assert.Equal(0L, mirror.Failed);
     }
 
+    // An outside verification: another process held SQLite's write lock, the store still answered the reachability probe,
+    // and each batch counted as refused. A busy store is an outage: the pairs are kept and written once it passes.
+    [Fact]
+    public async Task StoreReachableButBusyForTheFirstBatches_PairsKeptAndWrittenOnceItPasses_NoneCountedFailed()
+    {
+        var flaky = (RefusingShadowStore?)null;
+        await using var f = await ServingFixture.StartAsync(configure: o => o with { Shadows = flaky = new RefusingShadowStore(o.Shadows!, o.Identity!), Identity = flaky, Failures = flaky });
+        var mirror = await ShadowSetup.StartShadowAsync(f, "sh-busy");
+        flaky!.Outage(refusals: 2, unreachable: false, busy: true);
+
+        await ShadowSetup.CallAsync(f, 3);
+
+        await ShadowSetup.WaitAsync(() => Task.FromResult(mirror.Mirrored == 3 && mirror.PendingPairs == 0), "the three pairs to be stored once the store is not busy");
+        Assert.Equal(3, (await f.Store.Shadows.SpendAsync("sh-busy", default)).Pairs);
+        Assert.Equal(2, flaky.Refused);
+        Assert.Equal(0L, mirror.Failed);
+    }
+
     // A review: a batch the store refuses while it is reachable (a constraint, a read-only store) would be refused for
     // ever; retried, it stopped the shadow behind it for good. It is dropped and counted, and the next pairs are stored.
     [Fact]
@@ -54,23 +72,31 @@ public sealed class ShadowPairRetryTests
         Assert.Equal(1, flaky.Refused);
     }
 
-    /// <summary>Refuses the next writes (an outage, or a store that refuses while reachable); reads pass, and the identity fails while the outage is one of reach.</summary>
-    private sealed class RefusingShadowStore(IShadowStore inner, IStoreIdentitySource identity) : IShadowStore, IStoreIdentitySource
+    /// <summary>
+    /// Refuses the next writes (an outage, a busy store, or a store that refuses while reachable); reads pass, and the
+    /// identity fails while the outage is one of reach. A busy refusal is the one failure it calls transient.
+    /// </summary>
+    private sealed class RefusingShadowStore(IShadowStore inner, IStoreIdentitySource identity) : IShadowStore, IStoreIdentitySource, IStoreFailures
     {
         private int _left;
         private int _refused;
         private volatile bool _unreachable;
+        private volatile bool _busy;
 
         public int Refused => Volatile.Read(ref _refused);
 
-        public void Outage(int refusals, bool unreachable) => (_left, _unreachable) = (refusals, unreachable);
+        public string Location => "test-store";
+
+        public void Outage(int refusals, bool unreachable, bool busy = false) => (_left, _unreachable, _busy) = (refusals, unreachable, busy);
+
+        public bool IsTransient(Exception error) => error is TimeoutException;
 
         public Task WriteAsync(IReadOnlyList<ShadowPairRecord> pairs, CancellationToken cancellationToken)
         {
             if (Interlocked.Decrement(ref _left) >= 0)
             {
                 Interlocked.Increment(ref _refused);
-                throw new Glidepath.Errors.OperationalException("the store refused the write (test)");
+                throw _busy ? new TimeoutException("the store is busy (test)") : new Glidepath.Errors.OperationalException("the store refused the write (test)");
             }
 
             _unreachable = false;

@@ -73,6 +73,9 @@ public sealed class InMemoryStore : IGlidepathStore
         return Task.FromResult(_identity with { SubjectKey = (byte[])_identity.SubjectKey.Clone() });
     }
 
+    /// <summary>Nothing in memory is ever busy: no failure passes with time.</summary>
+    public bool IsTransient(Exception error) => false;
+
     /// <summary>Holds nothing to release. The data stays: other holders of a named store keep using it.</summary>
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
