@@ -121,9 +121,10 @@ public sealed record ServingOptions
     public const long DefaultTraceCaptureBudgetBytes = 256L * 1024 * 1024;
 
     /// <summary>
-    /// Most bytes of captured content (input and output text, two bytes a character as held in memory) that traces not yet
-    /// written may hold: the queue is bounded in number (<see cref="TraceQueueCapacity"/>), but one trace of a 4 MiB request
-    /// holds about 8 MiB. Past it a trace is queued without its content, which it says (<c>capture_dropped</c>), and counted.
+    /// Most bytes of captured content (text at two bytes a character, as held in memory) the gateway holds before the store:
+    /// traces not yet written, traces waiting for online scoring and requests waiting for the shadow. The queues are bounded
+    /// in number, but one trace of a 4 MiB request holds about 8 MiB. Past it a trace is queued without its content, which it
+    /// says (<c>capture_dropped</c>), a sampled request goes on unscored, and a shadow request is not mirrored; each is counted.
     /// </summary>
     public long TraceCaptureBudgetBytes { get; init; } = DefaultTraceCaptureBudgetBytes;
 

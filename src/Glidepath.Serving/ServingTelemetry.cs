@@ -34,8 +34,9 @@ public sealed class ServingTelemetry : IDisposable
 
         // Observable, so the series exists from the first scrape and an alert on drops has a baseline.
         _meter.CreateObservableCounter("glidepath.traces.dropped", () => queue.Dropped, "{trace}", "Traces dropped because the queue was full or the store failed");
-        _meter.CreateObservableCounter("glidepath.traces.capture_dropped", () => queue.CaptureDropped, "{trace}", "Traces queued without their captured content: the queue held its budget of captured bytes");
-        _meter.CreateObservableGauge("glidepath.traces.captured_bytes", () => queue.CapturedBytes, "By", "Bytes of captured content held by traces not yet written to the store");
+        _meter.CreateObservableCounter("glidepath.traces.capture_dropped", () => queue.CaptureDropped, "{trace}", "Traces queued without their captured content: the gateway held its budget of captured bytes");
+        _meter.CreateObservableGauge("glidepath.traces.captured_bytes", () => queue.CapturedBytes, "By", "Bytes of captured content held before the store: traces not yet written, traces waiting for online scoring, requests waiting for the shadow");
+        _meter.CreateObservableCounter("glidepath.online.capture_skipped", () => queue.Budget.OnlineSkipped, "{request}", "Sampled requests passed on unscored: waiting for online scoring would have taken the gateway over its budget of captured bytes");
         _meter.CreateObservableGauge("glidepath.routing.revision", () => routes.Current?.Revision ?? 0, "{revision}", "Environment revision the routing table was built from");
         _meter.CreateObservableGauge("glidepath.control_plane.stale", () => status.Current.Stale ? 1 : 0, null, "1 while the store cannot be read and the last routing table is served");
         _meter.CreateObservableGauge("glidepath.store.busy", () => writes?.Current.Busy == true ? 1 : 0, null, "1 while the store is busy for trace and shadow pair writes (another connection holds its write lock): they are kept and retried");

@@ -1,5 +1,6 @@
 using Glidepath.Access;
 using Glidepath.Dashboard.Tests.Support;
+using Glidepath.Gateway.Tests.Support;
 using Microsoft.Playwright;
 
 namespace Glidepath.Dashboard.Tests;
@@ -80,6 +81,36 @@ public sealed class DashboardPagesTests(Chromium chromium)
 
         await Assertions.Expect(browser.Page.Locator("main")).ToContainTextAsync("<script>alert(1)</script>");
         Assert.Equal(0, await browser.Page.Locator("main script").CountAsync());
+        Assert.Equal(0, dialogs);
+        Assert.Empty(browser.Errors);
+    }
+
+    // Captured through the gateway, whose JSON escapes only what JSON needs (until 2026-12-05 every non-ASCII character
+    // and markup as \uXXXX): the page HTML-encodes the text, and the case to download reads back the same text.
+    [Fact]
+    public async Task TracePage_CjkAndScriptCapturedByTheGateway_ShownHtmlEscapedAndTheCaseRoundTrips()
+    {
+        const string text = "你好，世界 <script>alert('x')</script> & 1+1";
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser, editManifest: y => y.Replace("content: sampled", "content: all", StringComparison.Ordinal));
+        using var sent = await h.F.PostAsync("/v1/chat/completions", GatewayFixture.Chat(System.Text.Json.JsonEncodedText.Encode(text).ToString()));
+        Assert.Equal(System.Net.HttpStatusCode.OK, sent.StatusCode);
+        var id = (await h.F.TraceAsync(sent.Headers.GetValues("Glidepath-Trace").Single())).TraceId;
+        var browser = await h.SignedInAsync(await h.TokenAsync(Role.Viewer, "vic"));
+        var dialogs = 0;
+        browser.Page.Dialog += (_, d) => { dialogs++; _ = d.DismissAsync(); };
+
+        var response = await browser.Page.GotoAsync($"{h.Url}/dashboard/env/staging/traces/{id}");
+        var html = await response!.TextAsync();
+
+        Assert.Contains("&lt;script&gt;alert(", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>alert(", html, StringComparison.Ordinal);
+        await Assertions.Expect(browser.Page.Locator("main")).ToContainTextAsync(text);
+        Assert.Equal(0, await browser.Page.Locator("main script").CountAsync());
+        var download = await browser.Page.RunAndWaitForDownloadAsync(() => browser.Page.GetByTestId("case-download").ClickAsync());
+        var lines = await File.ReadAllLinesAsync((await download.PathAsync())!);
+        using var json = System.Text.Json.JsonDocument.Parse(Assert.Single(lines));
+        Assert.Equal(text, json.RootElement.GetProperty("input").GetProperty("messages")[0].GetProperty("content").GetString());
+        Assert.Contains(text, lines[0], StringComparison.Ordinal);
         Assert.Equal(0, dialogs);
         Assert.Empty(browser.Errors);
     }

@@ -32,7 +32,7 @@ internal static class DashboardCaseEndpoint
                 var vars = manifest.FindEnvironment(model.Trace.Environment)?.Vars ?? new Dictionary<string, string>();
                 var line = TraceCase.Build(model.Trace, model.Names.Label(model.Trace.ReleaseId), vars, manifest.Capture.Redact, [], s.Options.Time.GetUtcNow());
                 http.Response.Headers.ContentDisposition = $"attachment; filename=\"case-{model.Trace.TraceId}.jsonl\"";
-                return Results.Text(line.ToJsonString() + "\n", "application/x-ndjson", Encoding.UTF8);
+                return Results.Text(TraceCase.Line(line) + "\n", "application/x-ndjson", Encoding.UTF8);
             }
             catch (GlidepathException ex)
             {

@@ -29,7 +29,7 @@ internal sealed partial class ChatEndpoint
                 var candidate = new ArrayBufferWriter<byte>(own.Length + 1024);
                 BodyPatch.Write(own, ReleasePatch.For(applier, anthropic), prompt, stream: false, candidate, request.HasEmptyText);
                 return candidate.WrittenMemory;
-            });
+            }, own.Length);
         }
 
         var forwarded = await call.ForwardAsync(patched.Memory, request.Stream, request.IncludeUsage, ct).ConfigureAwait(false);

@@ -53,6 +53,8 @@ internal static class HealthEndpoints
             ["traces_dropped"] = queue.Dropped,
             ["traces_capture_dropped"] = queue.CaptureDropped,
             ["traces_captured_bytes"] = queue.CapturedBytes,
+            ["online_capture_skipped"] = queue.Budget.OnlineSkipped,
+            ["shadow_capture_skipped"] = queue.Budget.ShadowSkipped,
         };
         if (trusted)
         {

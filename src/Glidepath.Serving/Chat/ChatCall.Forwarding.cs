@@ -69,12 +69,13 @@ public sealed partial class ChatCall
     /// prompt — into a whole (not streamed) request. The candidate is then sent that body through its release's
     /// forwarder, as the caller's was, when that forwarder speaks the caller's wire; otherwise it is translated.
     /// </summary>
-    public void MirrorForwarded(Func<ReleaseApplier, string, ReadOnlyMemory<byte>> patch)
+    /// <param name="keptBytes">The size of the body copy <paramref name="patch"/> keeps: the shadow mirror charges it to the capture budget while the call waits.</param>
+    public void MirrorForwarded(Func<ReleaseApplier, string, ReadOnlyMemory<byte>> patch, int keptBytes)
     {
         ArgumentNullException.ThrowIfNull(patch);
         if (_shadow is not null)
         {
-            _shadowPatch = patch;
+            (_shadowPatch, _shadowPatchBytes) = (patch, keptBytes);
         }
     }
 

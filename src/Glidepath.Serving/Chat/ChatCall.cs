@@ -35,6 +35,7 @@ public sealed partial class ChatCall : IDisposable
     private decimal? _cost;
     private ShadowRoute? _shadow;
     private Func<ReleaseApplier, string, ReadOnlyMemory<byte>>? _shadowPatch;
+    private int _shadowPatchBytes;
     private ChatRequest? _request;
 
     internal ChatCall(ChatService service, ChatCallContext context, TraceBuilder trace, Activity? activity)
@@ -214,7 +215,7 @@ public sealed partial class ChatCall : IDisposable
         else if (Record(200, null, _cost) is { } stable && _shadow is { } shadow)
         {
             _service.Mirror.Offer(new ShadowJob(shadow, _request!.Messages, _request.Options, _context.Vars, stable, _trace.Output?.ToString() ?? "",
-                _shadowPatch is { } patch ? (_context.Api, patch) : null, _context.AnthropicBeta, _own));
+                _shadowPatch is { } patch ? (_context.Api, patch, _shadowPatchBytes) : null, _context.AnthropicBeta, _own));
         }
     }
 

@@ -4,8 +4,8 @@ namespace Glidepath.Serving.Shadow;
 
 /// <summary>
 /// What became of the requests a gateway sampled for its shadow, on <c>/metrics</c> as <c>glidepath_shadow_*</c>:
-/// mirrored (the pair stored), dropped (with the reason: the queue was full, or the shadow ended or the environment
-/// froze while the request waited in the queue, or the process stopped first), capped, or failed.
+/// mirrored (the pair stored), dropped (with the reason: the queue or the gateway's capture budget was full, or the shadow
+/// ended or the environment froze while the request waited in the queue, or the process stopped first), capped, or failed.
 /// </summary>
 internal sealed class ShadowCounters : IDisposable
 {
@@ -21,8 +21,12 @@ internal sealed class ShadowCounters : IDisposable
     /// <summary>The gateway (or the app) stopped while the request waited in the queue or its candidate call was in flight.</summary>
     public const string Stopped = "stopped";
 
+    /// <summary>Queuing it would have taken the gateway's capture budget over its limit (counted by the budget itself).</summary>
+    public const string CaptureBudget = "capture_budget";
+
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
+    private readonly Func<long> _captureBudget;
     private long _queueFull;
     private long _shadowEnded;
     private long _frozen;
@@ -31,25 +35,27 @@ internal sealed class ShadowCounters : IDisposable
     private long _capped;
     private long _failed;
 
-    public ShadowCounters(IMeterFactory? meters)
+    /// <param name="captureBudget">Reads the requests the capture budget kept out of the queue (<see cref="Tracing.CaptureBudget.ShadowSkipped"/>).</param>
+    public ShadowCounters(IMeterFactory? meters, Func<long>? captureBudget = null)
     {
+        _captureBudget = captureBudget ?? (() => 0);
         _ownsMeter = meters is null;
         _meter = meters?.Create(ServingTelemetry.Name) ?? new Meter(ServingTelemetry.Name);
         _meter.CreateObservableCounter("glidepath.shadow.mirrored", () => Mirrored, "{request}", "Stable requests answered by the shadow candidate and stored as pairs");
         _meter.CreateObservableCounter("glidepath.shadow.dropped", DroppedByReason, "{request}",
-            "Sampled requests not mirrored: the shadow queue was full (reason queue_full), or the shadow ended (shadow_ended) or the environment froze (frozen) while they were queued");
+            "Sampled requests not mirrored: the shadow queue was full (reason queue_full) or the gateway's capture budget was (capture_budget), or the shadow ended (shadow_ended) or the environment froze (frozen) while they were queued, or the gateway stopped (stopped)");
         _meter.CreateObservableCounter("glidepath.shadow.capped", () => Capped, "{request}", "Sampled requests not mirrored because the shadow's cost or request cap was reached");
         _meter.CreateObservableCounter("glidepath.shadow.failed", () => Failed, "{request}", "Mirrored requests whose pair could not be stored (store or shadow failure)");
     }
 
     /// <summary>Dropped for any reason.</summary>
-    public long Dropped => DroppedFor(QueueFull) + DroppedFor(ShadowEnded) + DroppedFor(Frozen) + DroppedFor(Stopped);
+    public long Dropped => DroppedFor(QueueFull) + DroppedFor(ShadowEnded) + DroppedFor(Frozen) + DroppedFor(Stopped) + DroppedFor(CaptureBudget);
 
     public long Mirrored => Interlocked.Read(ref _mirrored);
     public long Capped => Interlocked.Read(ref _capped);
     public long Failed => Interlocked.Read(ref _failed);
 
-    public long DroppedFor(string reason) => Interlocked.Read(ref Counter(reason));
+    public long DroppedFor(string reason) => reason == CaptureBudget ? _captureBudget() : Interlocked.Read(ref Counter(reason));
 
     public void Drop(string reason) => Interlocked.Increment(ref Counter(reason));
 
@@ -90,5 +96,6 @@ internal sealed class ShadowCounters : IDisposable
         new(DroppedFor(ShadowEnded), new KeyValuePair<string, object?>("reason", ShadowEnded)),
         new(DroppedFor(Frozen), new KeyValuePair<string, object?>("reason", Frozen)),
         new(DroppedFor(Stopped), new KeyValuePair<string, object?>("reason", Stopped)),
+        new(DroppedFor(CaptureBudget), new KeyValuePair<string, object?>("reason", CaptureBudget)),
     ];
 }

@@ -15,7 +15,8 @@ namespace Glidepath.Serving.Shadow;
 /// <summary>
 /// Mirrors a sampled share of the stable arm's successful requests to the environment's shadow candidate, off the
 /// request path: <see cref="Sample"/> decides when a call is prepared (no I/O), <see cref="Offer"/> queues it once
-/// the caller's answer is complete (a bounded queue: full → dropped and counted, never waited for), and a few
+/// the caller's answer is complete (a bounded queue: full, or the gateway's capture budget full → dropped and counted,
+/// never waited for; a queued call's messages, answer and body are charged to that budget until it is done), and a few
 /// background workers call the candidate (<see cref="ShadowCaller"/>) and queue its trace and the pair — while the
 /// shadow is still the routing table's and its caps have room (<see cref="ShadowBudget"/>). Pairs are stored in
 /// batches, one transaction per trace flush interval, as traces are: less background work beside the callers'. Nothing here can change
@@ -29,7 +30,7 @@ internal sealed partial class ShadowMirror : BackgroundService
     /// <summary>How often a shadow's pairs and spend are re-read from the store (other gateways spend from the same caps).</summary>
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(5);
 
-    private readonly Channel<ShadowJob> _queue;
+    private readonly Channel<(ShadowJob Job, long HeldBytes)> _queue;
     private readonly ShadowPairWriter _pairs;
     private readonly ServingOptions _options;
     private readonly RoutingTableSource _routes;
@@ -51,7 +52,7 @@ internal sealed partial class ShadowMirror : BackgroundService
     /// <param name="writes">Where the pair writer says the store is busy (<c>/readyz</c>); null: nowhere.</param>
     public ShadowMirror(ServingOptions options, RoutingTableSource routes, TraceQueue traces, Func<ChatService> service, IMeterFactory? meters, ILogger<ShadowMirror> logger, Hosting.StoreWriteStatus? writes = null)
     {
-        _queue = Channel.CreateBounded<ShadowJob>(new BoundedChannelOptions(options.ShadowQueueCapacity) { FullMode = BoundedChannelFullMode.Wait });
+        _queue = Channel.CreateBounded<(ShadowJob, long)>(new BoundedChannelOptions(options.ShadowQueueCapacity) { FullMode = BoundedChannelFullMode.Wait });
         _options = options;
         _routes = routes;
         _traces = traces;
@@ -60,7 +61,7 @@ internal sealed partial class ShadowMirror : BackgroundService
         _service = service;
         _logger = logger;
         _judge = new(() => PairwiseJudge.Create(options, logger));
-        _counters = new ShadowCounters(meters);
+        _counters = new ShadowCounters(meters, () => traces.Budget.ShadowSkipped);
         _pairs = new ShadowPairWriter(options, _refresh, _counters, logger, writes);
     }
 
@@ -93,15 +94,29 @@ internal sealed partial class ShadowMirror : BackgroundService
         return shadow;
     }
 
-    /// <summary>Queues a stable call whose answer is complete; never waits (a full queue drops and counts it).</summary>
+    /// <summary>Queues a stable call whose answer is complete; never waits (a full queue or capture budget drops and counts it).</summary>
     public void Offer(ShadowJob job)
     {
-        if (!_queue.Writer.TryWrite(job))
+        var held = Held(job);
+        if (!_traces.Budget.TryCharge(held))
+        {
+            // Counted by the budget (reason capture_budget): a slow candidate or a store outage must not pile large requests up here.
+            _traces.Budget.CountShadowSkipped();
+            return;
+        }
+
+        if (!_queue.Writer.TryWrite((job, held)))
         {
             // Refused by a full queue, or by one closed at the stop (an answer that completed after it).
+            _traces.Budget.Release(held);
             _counters.Drop(Volatile.Read(ref _stopping) ? ShadowCounters.Stopped : ShadowCounters.QueueFull);
         }
     }
+
+    /// <summary>What a queued call keeps: the caller's messages, tools and body copy, the stable answer and the stable trace's content.</summary>
+    private static long Held(ShadowJob job) =>
+        CapturedSize.Of(job.Messages) + CapturedSize.Of(job.Options) + CapturedSize.Of(job.Stable) + (job.Forwarded?.BodyBytes ?? 0)
+        + (ReferenceEquals(job.StableText, job.Stable.OutputText) ? 0 : CapturedSize.Of(job.StableText));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -137,8 +152,9 @@ internal sealed partial class ShadowMirror : BackgroundService
     private void DropQueued(int cut)
     {
         var left = cut;
-        while (_queue.Reader.TryRead(out _))
+        while (_queue.Reader.TryRead(out var queued))
         {
+            _traces.Budget.Release(queued.HeldBytes);
             _counters.Drop(ShadowCounters.Stopped);
             left++;
         }
@@ -154,7 +170,7 @@ internal sealed partial class ShadowMirror : BackgroundService
         var caller = new ShadowCaller(_service(), Judge(), _time);
         try
         {
-            await foreach (var job in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            await foreach (var (job, held) in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
                 try
                 {
@@ -165,6 +181,10 @@ internal sealed partial class ShadowMirror : BackgroundService
                     _counters.Drop(ShadowCounters.Stopped);
                     Interlocked.Increment(ref _cancelledAtStop);
                     throw;
+                }
+                finally
+                {
+                    _traces.Budget.Release(held); // mirrored, dropped, capped, failed or cut short: the job is let go
                 }
             }
         }

@@ -17,13 +17,21 @@ internal sealed class ContentCapture(CaptureConfig config, double sampleRate)
         _ => false,
     };
 
+    /// <summary>
+    /// Escapes what JSON needs (quote, backslash, control characters) and little else: the default encoder writes every
+    /// non-ASCII character and <c>&lt;</c>, <c>&gt;</c>, <c>&amp;</c>, <c>'</c>, <c>+</c> as <c>\uXXXX</c>, up to six times the
+    /// text in memory, in the store and in the capture budget. A lone surrogate is written as U+FFFD; characters outside the
+    /// Basic Multilingual Plane (emoji) stay escaped. Every reader parses the JSON; the dashboard HTML-encodes what it shows.
+    /// </summary>
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     [ThreadStatic]
     private static (System.Buffers.ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? t_writer;
 
     public string InputJson(IReadOnlyList<ChatMessage> messages)
     {
         // One buffer and writer per thread, reset per use: a sampled request's capture allocates only its string.
-        var (buffer, w) = t_writer ??= (new System.Buffers.ArrayBufferWriter<byte>(1024), new Utf8JsonWriter(System.IO.Stream.Null));
+        var (buffer, w) = t_writer ??= (new System.Buffers.ArrayBufferWriter<byte>(1024), new Utf8JsonWriter(System.IO.Stream.Null, WriterOptions));
         buffer.ResetWrittenCount();
         w.Reset(buffer);
         w.WriteStartArray();

@@ -14,7 +14,9 @@ namespace Glidepath.Serving.Tracing;
 /// Runs the manifest's reference-free <c>online:</c> scorers on a sample of live traffic, off the request
 /// path: a sampled request's trace waits here (bounded queue) until it is scored, then goes to the trace
 /// writer. Both arms are sampled at the same rate, decided by the trace id so the choice is reproducible.
-/// When this queue is full the trace goes on unscored (counted), so scoring never slows traffic. At a stop, what was
+/// When this queue is full, or the trace would take the gateway's <see cref="CaptureBudget"/> over its limit (a waiting trace
+/// holds the caller's messages and the answer besides its content), the trace goes on unscored (counted), so scoring never
+/// slows traffic nor holds unbounded memory. At a stop, what was
 /// submitted is still scored and handed to the writer (which stops after this), until the host's shutdown timeout and
 /// for at least <see cref="StopDeadline.Floor"/>; what is left by then goes on unscored, counted and logged: a trace is
 /// never lost for being sampled.
@@ -51,17 +53,28 @@ internal sealed partial class OnlineScorer : BackgroundService
         }
     }
 
-    /// <summary>Requests sampled but passed on unscored: the scoring queue was full, or the stop's deadline passed before their turn.</summary>
+    /// <summary>Requests sampled but passed on unscored: the scoring queue or the capture budget was full, or the stop's deadline passed before their turn.</summary>
     public long Skipped => Interlocked.Read(ref _skipped);
 
     /// <summary>Whether this request is scored online: its trace id's draw against the sample rate (<see cref="TraceSampling"/>).</summary>
     public bool ShouldSample(string traceId) => _scorers is not null && TraceSampling.Sampled(traceId, _rate);
 
-    /// <summary>Queues a finished, successful request for scoring; on a full queue the trace is written unscored.</summary>
+    /// <summary>Queues a finished, successful request for scoring; on a full queue or capture budget the trace is written unscored.</summary>
     public void Submit(TraceRecord trace, IReadOnlyList<ChatMessage> request, string responseText)
     {
-        if (!_queue.Writer.TryWrite(new Item(trace, request, responseText)))
+        // What the waiting item keeps: the trace's content, the caller's messages and the answer (often the trace's own output string).
+        var held = CapturedSize.Of(trace) + CapturedSize.Of(request) + (ReferenceEquals(responseText, trace.OutputText) ? 0 : CapturedSize.Of(responseText));
+        if (!_traces.Budget.TryCharge(held))
         {
+            _traces.Budget.CountOnlineSkipped();
+            Interlocked.Increment(ref _skipped);
+            _traces.TryEnqueue(trace);
+            return;
+        }
+
+        if (!_queue.Writer.TryWrite(new Item(trace, request, responseText, held)))
+        {
+            _traces.Budget.Release(held);
             Interlocked.Increment(ref _skipped);
             _traces.TryEnqueue(trace);
         }
@@ -102,23 +115,33 @@ internal sealed partial class OnlineScorer : BackgroundService
         }
     }
 
-    /// <summary>The trace with its online scores; past the stop's deadline, the trace as it is (a stop never loses it).</summary>
+    /// <summary>
+    /// The trace with its online scores; past the stop's deadline, the trace as it is (a stop never loses it). The item's
+    /// charge on the capture budget is released here, before the trace is handed on (the trace queue charges its content).
+    /// </summary>
     private async Task<TraceRecord> ScoreOrPassAsync(Item item)
     {
-        if (!_abandon.IsCancellationRequested)
+        try
         {
-            try
+            if (!_abandon.IsCancellationRequested)
             {
-                return await ScoreAsync(item, _abandon.Token).ConfigureAwait(false);
+                try
+                {
+                    return await ScoreAsync(item, _abandon.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
+                {
+                }
             }
-            catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
-            {
-            }
-        }
 
-        _unscoredAtStop++;
-        Interlocked.Increment(ref _skipped);
-        return item.Trace;
+            _unscoredAtStop++;
+            Interlocked.Increment(ref _skipped);
+            return item.Trace;
+        }
+        finally
+        {
+            _traces.Budget.Release(item.HeldBytes);
+        }
     }
 
     private async Task<TraceRecord> ScoreAsync(Item item, CancellationToken cancellationToken)
@@ -171,5 +194,6 @@ internal sealed partial class OnlineScorer : BackgroundService
     [LoggerMessage(Level = LogLevel.Warning, Message = "online scoring of trace {TraceId} failed: {Error}")]
     private static partial void LogScorerFailed(ILogger logger, string traceId, string error);
 
-    private sealed record Item(TraceRecord Trace, IReadOnlyList<ChatMessage> Request, string ResponseText);
+    /// <param name="HeldBytes">What <see cref="Submit"/> charged the capture budget for it; released once, when it is handed on.</param>
+    private sealed record Item(TraceRecord Trace, IReadOnlyList<ChatMessage> Request, string ResponseText, long HeldBytes);
 }

@@ -6,7 +6,7 @@ namespace Glidepath.Serving.Tracing;
 /// <summary>
 /// The bounded queue between the request path and the batch writer. <see cref="TryEnqueue"/> never waits:
 /// when the queue is full the trace is dropped and counted. Captured content is bounded in bytes as well as traces are in
-/// number: past <see cref="CaptureBudgetBytes"/> a trace is queued without its content (<see cref="TraceRecord.CaptureDropped"/>).
+/// number: a trace whose content the gateway's <see cref="Budget"/> cannot take is queued without it (<see cref="TraceRecord.CaptureDropped"/>).
 /// </summary>
 public sealed class TraceQueue
 {
@@ -15,13 +15,12 @@ public sealed class TraceQueue
     private readonly string _captureDropped;
     private long _dropped;
     private long _unwritten;
-    private long _capturedBytes;
     private long _captureDroppedCount;
 
     internal TraceQueue(int capacity, long captureBudgetBytes = ServingOptions.DefaultTraceCaptureBudgetBytes)
     {
-        CaptureBudgetBytes = captureBudgetBytes;
-        _captureDropped = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"trace queue over {captureBudgetBytes / (1024.0 * 1024.0):0.##} MiB of captured content");
+        Budget = new CaptureBudget(captureBudgetBytes);
+        _captureDropped = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"gateway over {captureBudgetBytes / (1024.0 * 1024.0):0.##} MiB of captured content not yet stored");
         _channel = Channel.CreateBounded<TraceRecord>(new BoundedChannelOptions(capacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -45,13 +44,19 @@ public sealed class TraceQueue
     /// </summary>
     public long Unwritten => Interlocked.Read(ref _unwritten);
 
-    /// <summary>Most bytes of captured content (input and output text, two bytes a character as held in memory) the queue and the writer's batch hold at once.</summary>
-    public long CaptureBudgetBytes { get; }
+    /// <summary>
+    /// The one bound on captured bytes the gateway holds before they are stored: this queue and the writer's batch, the
+    /// online scorer's queue and the shadow mirror's queue all charge it.
+    /// </summary>
+    public CaptureBudget Budget { get; }
 
-    /// <summary>Bytes of captured content held now by traces not yet written (<see cref="CaptureBudgetBytes"/>).</summary>
-    public long CapturedBytes => Interlocked.Read(ref _capturedBytes);
+    /// <summary>Most bytes of captured content (text at two bytes a character, as held in memory) held at once (<see cref="Budget"/>).</summary>
+    public long CaptureBudgetBytes => Budget.LimitBytes;
 
-    /// <summary>Traces queued without their captured content because it would have taken the queue over <see cref="CaptureBudgetBytes"/>.</summary>
+    /// <summary>Bytes of captured content held now, here and in the online-scoring and shadow queues (<see cref="Budget"/>).</summary>
+    public long CapturedBytes => Budget.HeldBytes;
+
+    /// <summary>Traces queued without their captured content because the <see cref="Budget"/> could not take it.</summary>
     public long CaptureDropped => Interlocked.Read(ref _captureDroppedCount);
 
     /// <summary>A call was given this trace id; its trace comes later (<see cref="TryEnqueue"/>).</summary>
@@ -62,12 +67,11 @@ public sealed class TraceQueue
         _recent.Add(trace.TraceId);
         // Counted before the write: the writer may take it and settle it before TryWrite returns.
         Interlocked.Increment(ref _unwritten);
-        var captured = Captured(trace);
-        if (captured > 0 && Interlocked.Add(ref _capturedBytes, captured) > CaptureBudgetBytes)
+        var captured = CapturedSize.Of(trace);
+        if (!Budget.TryCharge(captured))
         {
             // A store outage must not turn captured content into the gateway's memory (12,000 traces of 4 MiB requests):
             // the trace keeps everything the judge and the aggregates read, and says its content was dropped.
-            Interlocked.Add(ref _capturedBytes, -captured);
             Interlocked.Increment(ref _captureDroppedCount);
             trace = trace with { InputJson = null, OutputText = null, CaptureDropped = _captureDropped };
             captured = 0;
@@ -79,10 +83,7 @@ public sealed class TraceQueue
         }
 
         Interlocked.Decrement(ref _unwritten);
-        if (captured > 0)
-        {
-            Interlocked.Add(ref _capturedBytes, -captured);
-        }
+        Budget.Release(captured);
 
         CountDropped(1);
         _recent.Settle([trace.TraceId]);
@@ -104,19 +105,13 @@ public sealed class TraceQueue
         long captured = 0;
         for (var i = 0; i < traces.Count; i++)
         {
-            captured += Captured(traces[i]);
+            captured += CapturedSize.Of(traces[i]);
         }
 
-        if (captured > 0)
-        {
-            Interlocked.Add(ref _capturedBytes, -captured);
-        }
+        Budget.Release(captured);
 
         _recent.Settle(traces.Select(t => t.TraceId));
     }
-
-    /// <summary>What a trace's captured content holds in memory: .NET strings are two bytes a character.</summary>
-    private static long Captured(TraceRecord trace) => 2L * ((trace.InputJson?.Length ?? 0) + (trace.OutputText?.Length ?? 0));
 
     /// <summary>True when this gateway issued the trace id recently (it may still be on its way to the store).</summary>
     public bool IssuedRecently(string traceId) => _recent.Contains(traceId);

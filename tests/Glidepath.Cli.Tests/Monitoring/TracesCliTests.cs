@@ -205,4 +205,23 @@ public sealed class TracesCliTests
         Assert.Contains("it's not JSON", json, StringComparison.Ordinal);
         Assert.DoesNotContain("\\u0027", json, StringComparison.Ordinal);
     }
+
+    // The gateway stores captured JSON with only what JSON needs escaped (until 2026-12-05 every non-ASCII character and
+    // markup as \uXXXX): both forms show the same text, and a control character in it never reaches the terminal raw.
+    [Theory]
+    [InlineData("""[{"role":"user","content":"你好 <b>x</b> & 'y'\u001B[31m"}]""")]
+    [InlineData("""[{"role":"user","content":"\u4F60\u597D \u003Cb\u003Ex\u003C/b\u003E \u0026 \u0027y\u0027\u001B[31m"}]""")]
+    public async Task TracesShow_CapturedJsonPlainOrEscaped_SameTextWithControlCharactersEscaped(string inputJson)
+    {
+        await using var app = await MonitorApp.CreateAsync(1);
+        var trace = (await app.WriteTracesAsync("production", "v1", MonitorApp.Start, TimeSpan.FromMinutes(1), 1, shape: (_, t) => t with { InputJson = inputJson }))[0];
+
+        var (code, text, _) = await app.RunAsync("traces", "show", trace.TraceId);
+        var json = await app.JsonAsync("traces", "show", trace.TraceId);
+
+        Assert.Equal(0, code);
+        Assert.Contains("[user] 你好 <b>x</b> & 'y'\\u001B[31m", text, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', text);
+        Assert.Equal("你好 <b>x</b> & 'y'\u001b[31m", json.GetProperty("content").GetProperty("input")[0].GetProperty("content").GetString());
+    }
 }

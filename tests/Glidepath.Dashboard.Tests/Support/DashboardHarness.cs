@@ -31,9 +31,10 @@ internal sealed class DashboardHarness : IAsyncDisposable
     public string App => F.Manifest.App;
     public Seed Seed => new(F);
 
-    public static async Task<DashboardHarness> StartAsync(IBrowser browser, Func<GatewayServerOptions, GatewayServerOptions>? server = null)
+    /// <param name="editManifest">Rewrites the sample's manifest before the releases are registered (e.g. <c>content: all</c>).</param>
+    public static async Task<DashboardHarness> StartAsync(IBrowser browser, Func<GatewayServerOptions, GatewayServerOptions>? server = null, Func<string, string>? editManifest = null)
     {
-        var f = await GatewayFixture.CreateAsync();
+        var f = await GatewayFixture.CreateAsync(editManifest: editManifest);
         try
         {
             await f.StartAsync(server: o =>

@@ -64,7 +64,7 @@ public sealed class TraceCaptureBudgetTests
         Assert.All(traces, t => Assert.True(t.LatencyMs > 0 && t.Model is not null && t.SubjectHash is not null));
         Assert.All(traces[..kept], t => Assert.Equal((true, null), (t.InputJson?.Contains(text, StringComparison.Ordinal) == true, t.CaptureDropped)));
         Assert.All(traces[kept..], t => Assert.Equal((null, null), (t.InputJson, t.OutputText)));
-        Assert.All(traces[kept..], t => Assert.Equal("trace queue over 1 MiB of captured content", t.CaptureDropped));
+        Assert.All(traces[kept..], t => Assert.Equal("gateway over 1 MiB of captured content not yet stored", t.CaptureDropped));
         Assert.Equal(0, (await ReadyAsync(f)).GetProperty("traces_captured_bytes").GetInt64());
     }
 

@@ -54,7 +54,7 @@ public sealed class TraceQueueTests
         Assert.True(queue.Reader.TryRead(out var second));
         Assert.Equal((first.InputJson, first.CaptureDropped), (captured.InputJson, null));
         Assert.Equal((null, null, 200), (second.InputJson, second.OutputText, second.Status));
-        Assert.Equal("trace queue over 0 MiB of captured content", second.CaptureDropped);
+        Assert.Equal("gateway over 0 MiB of captured content not yet stored", second.CaptureDropped);
         Assert.Equal((800L, 1L), (queue.CapturedBytes, queue.CaptureDropped));
 
         queue.Settled([first, second]);

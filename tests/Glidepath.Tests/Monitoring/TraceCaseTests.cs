@@ -46,4 +46,24 @@ public sealed class TraceCaseTests
         Assert.Equal(2, text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.EndsWith("\n", text, StringComparison.Ordinal);
     }
+
+    // The gateway stores captured JSON with only what JSON needs escaped (until 2026-12-05 every non-ASCII character and
+    // markup as \uXXXX): a trace of either kind freezes into the same dataset line, which reads back the same text.
+    [Fact]
+    public async Task Line_InputJsonPlainOrEscaped_SameLineThatReadsBackTheText()
+    {
+        const string text = "你好，世界 <script>alert('x')</script> & 1+1\nПривет";
+        var plain = Trace with { InputJson = """[{"role":"user","content":"你好，世界 <script>alert('x')</script> & 1+1\nПривет"}]""" };
+        var escaped = Trace with { InputJson = "[{\"role\":\"user\",\"content\":" + System.Text.Json.JsonSerializer.Serialize(text) + "}]" };
+        Assert.Contains("\\u4F60", escaped.InputJson, StringComparison.Ordinal);
+
+        var line = TraceCase.Line(TraceCase.Build(plain, "v3", new Dictionary<string, string>(), [], [], Trace.StartedAt));
+        var fromEscaped = TraceCase.Line(TraceCase.Build(escaped, "v3", new Dictionary<string, string>(), [], [], Trace.StartedAt));
+        var dataset = await DatasetReader.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(TraceCase.Append("", TraceCase.Build(plain, "v3", new Dictionary<string, string>(), [], [], Trace.StartedAt)))), "x.jsonl", "x.jsonl", CancellationToken.None);
+
+        Assert.Equal(line, fromEscaped);
+        Assert.DoesNotContain('\n', line);
+        Assert.Contains("你好，世界 <script>alert('x')</script> & 1+1\\nПривет", line, StringComparison.Ordinal);
+        Assert.Equal(text, Assert.Single(dataset.Cases).LastUserText);
+    }
 }

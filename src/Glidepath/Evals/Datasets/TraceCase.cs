@@ -16,6 +16,8 @@ public static class TraceCase
 {
     public const string Tag = "from-trace";
 
+    private static readonly JsonSerializerOptions LineOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The case as one JSON line (no newline).</summary>
     /// <param name="vars">The template vars the trace's environment declares: the request was rendered with them.</param>
     public static JsonObject Build(TraceRecord trace, string releaseLabel, IReadOnlyDictionary<string, string> vars, IReadOnlyList<string> redact,
@@ -121,8 +123,18 @@ public static class TraceCase
             sb.Append('\n');
         }
 
-        sb.Append(caseLine.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+        sb.Append(Line(caseLine));
         sb.Append('\n');
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The case as one line of JSON (no newline), its text written as it reads (only what JSON needs is escaped, line
+    /// breaks included), as <see cref="Append"/> adds it to a dataset.
+    /// </summary>
+    public static string Line(JsonObject caseLine)
+    {
+        ArgumentNullException.ThrowIfNull(caseLine);
+        return caseLine.ToJsonString(LineOptions);
     }
 }
