@@ -16,7 +16,7 @@ public static class HoldWarning
         ArgumentNullException.ThrowIfNull(decision);
         ArgumentNullException.ThrowIfNull(rollout);
         return decision.Outcome == JudgeOutcome.Hold
-            ? Text(decision.Evidence, rollout.Environment, rollout.Weight, decision.CanarySubjects, decision.CanaryEffectiveSubjects)
+            ? Text(decision.Evidence, rollout.Environment, rollout.Weight, decision.CanarySubjects, decision.CanaryEffectiveSubjects, rollout.Plan.MaxHold)
             : null;
     }
 
@@ -27,7 +27,7 @@ public static class HoldWarning
     /// "warning: error_rate +0.0560 [-0.0080, +0.1030]: the estimate is beyond max_increase 0.01, but the interval cannot
     /// decide with ≥ 57 canary subjects (effective 41.1; it detects changes beyond ±0.0555 now); …", or null.
     /// </summary>
-    public static string? Text(IReadOnlyList<MetricEvidence> evidence, string environment, double weight, int? canarySubjects, double? canaryEffectiveSubjects)
+    public static string? Text(IReadOnlyList<MetricEvidence> evidence, string environment, double weight, int? canarySubjects, double? canaryEffectiveSubjects, TimeSpan? maxHold = null)
     {
         ArgumentNullException.ThrowIfNull(evidence);
         var beyond = evidence.Where(e => e.EstimateBeyondTolerance == true).ToList();
@@ -42,7 +42,8 @@ public static class HoldWarning
             : "the canary's subjects so far (";
         var each = beyond.Select(e =>
             $"{e.Metric} {e.IntervalText()}: the estimate is beyond {e.ToleranceText}, but the interval cannot decide with {subjects}it detects changes beyond {e.HalfWidthText()} now)");
+        var until = maxHold is { } h ? $"until someone acts or the hold reaches max_hold {RolloutView.Duration(h)} (then it is rolled back)" : "until someone acts";
         return string.Create(inv,
-            $"warning: {string.Join("; ", each)}; the canary stays at {weight:0.##}% until someone acts — consider: glidepath rollback --env {environment}");
+            $"warning: {string.Join("; ", each)}; the canary stays at {weight:0.##}% {until} — consider: glidepath rollback --env {environment}");
     }
 }

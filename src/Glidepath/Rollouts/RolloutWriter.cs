@@ -29,6 +29,11 @@ internal static class RolloutWriter
             details["evidence"] = JsonNode.Parse(evidence);
         }
 
+        if (RolloutCauses.Of(decision.Kind, RolloutJson.ReadEvidence(decision.EvidenceJson), next.Plan) is { } cause)
+        {
+            details["cause"] = cause;
+        }
+
         var ev = new EnvironmentEvent
         {
             App = next.App,

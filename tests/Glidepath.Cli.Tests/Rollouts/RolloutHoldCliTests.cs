@@ -7,7 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Glidepath.Cli.Tests.Rollouts;
 
-/// <summary>What a user sees of a held step, an abort and a rollback's cause: rollout status (text and JSON), history and status.</summary>
+/// <summary>What a user sees of a held step, a deadline, an abort and a rollback's cause: rollout status (text and JSON), history and status.</summary>
 public sealed class RolloutHoldCliTests
 {
     /// <summary>Runs the CLI at <paramref name="time"/> (a step limit long passed) instead of the wall clock.</summary>
@@ -92,5 +92,32 @@ public sealed class RolloutHoldCliTests
         var decision = doc.RootElement.GetProperty("last_decision");
         Assert.Equal("rollback", decision.GetProperty("kind").GetString());
         Assert.Equal("harm", decision.GetProperty("cause").GetString());
+    }
+
+    [Fact]
+    public async Task Status_HeldPastMaxHold_RolledBackWithCauseDeadlineInStatusAndHistory()
+    {
+        await using var app = await RolloutCliTests.ReadyAsync();
+        await File.WriteAllTextAsync(app.Manifest, (await File.ReadAllTextAsync(app.Manifest)).Replace("on_inconclusive: hold", "on_inconclusive: hold\n  max_hold: 20m", StringComparison.Ordinal));
+        await app.OkAsync("rollout", "start", "v2", "--env", "production", "--steps", "25,50", "--max-duration", "10m");
+        await RolloutCliTests.TrafficAsync(app, "v2", Arm.Canary, 100, errorRate: 0.06);
+        await RolloutCliTests.TrafficAsync(app, "v1", Arm.Stable, 400, errorRate: 0);
+        var start = DateTimeOffset.UtcNow;
+
+        var (_, before) = await RunAtAsync(app, new FakeTimeProvider(start.AddMinutes(5)), "rollout", "status", "--env", "production");
+        await TickAtAsync(app, new FakeTimeProvider(start.AddMinutes(31)));
+
+        var (code, text) = await RunAtAsync(app, new FakeTimeProvider(start.AddMinutes(32)), "rollout", "status", "--env", "production");
+        Assert.Contains("(step limit 10m0s, max_hold 20m0s, min_requests", before, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Negative, code);
+        Assert.Contains("25%, cause: deadline) — deadline: undecided after 31m", text, StringComparison.Ordinal);
+        var (_, json, _) = await app.RunAsync("rollout", "status", "--env", "production", "--format", "json");
+        using var doc = JsonDocument.Parse(json);
+        var last = doc.RootElement.GetProperty("last_decision");
+        Assert.Equal("rollback", last.GetProperty("kind").GetString());
+        Assert.Equal("deadline", last.GetProperty("cause").GetString());
+        var events = (await app.JsonAsync("history", "--env", "production")).GetProperty("events").EnumerateArray().ToList();
+        var rolledBack = events.Single(e => e.GetProperty("kind").GetString() == "rollout_rolled_back");
+        Assert.Equal("deadline", rolledBack.GetProperty("details").GetProperty("cause").GetString());
     }
 }

@@ -58,12 +58,23 @@ public sealed class HoldWarningTests
     }
 
     [Theory]
-    [InlineData("rollback", "harm", "harm")]
-    [InlineData("rollback", "unclear", "inconclusive")]
-    [InlineData("abort", "safe", "manual")]
-    [InlineData("ended_externally", "unclear", "external")]
-    [InlineData("hold", "unclear", null)]
-    [InlineData("advance", "safe", null)]
-    public void CauseOf_Decision_NamesWhyTheRolloutEnded(string kind, string verdict, string? cause) =>
-        Assert.Equal(cause, RolloutCauses.Of(kind, [ErrorRate(0.02, 0.011, 0.03, verdict)]));
+    [InlineData("rollback", "harm", "rollback", "harm")]
+    [InlineData("rollback", "harm", "hold", "harm")]
+    [InlineData("rollback", "unclear", "rollback", "inconclusive")]
+    [InlineData("rollback", "unclear", "hold", "deadline")]
+    [InlineData("abort", "safe", "hold", "manual")]
+    [InlineData("ended_externally", "unclear", "hold", "external")]
+    [InlineData("hold", "unclear", "hold", null)]
+    [InlineData("advance", "safe", "hold", null)]
+    public void CauseOf_Decision_NamesWhyTheRolloutEnded(string kind, string verdict, string onInconclusive, string? cause) =>
+        Assert.Equal(cause, RolloutCauses.Of(kind, [ErrorRate(0.02, 0.011, 0.03, verdict)], new Glidepath.Manifests.RolloutPlan { OnInconclusive = onInconclusive, MaxHold = TimeSpan.FromMinutes(30) }));
+
+    [Fact]
+    public void Text_WithMaxHold_SaysTheHoldEndsInARollback()
+    {
+        var text = HoldWarning.Text([ErrorRate(0.056, -0.008, 0.103)], "production", 25, null, null, TimeSpan.FromMinutes(30));
+
+        Assert.Contains("cannot decide with the canary's subjects so far (it detects changes beyond ±0.0555 now)", text, StringComparison.Ordinal);
+        Assert.Contains("the canary stays at 25% until someone acts or the hold reaches max_hold 30m0s (then it is rolled back) — consider:", text, StringComparison.Ordinal);
+    }
 }

@@ -36,7 +36,7 @@ public abstract class RolloutEndedExternallyContract(IStoreFactory factory) : St
         var errors = Assert.Single(RolloutJson.ReadEvidence(ended.EvidenceJson), e => e.Metric == "error_rate");
         Assert.Equal(600, errors.CanaryN);
         Assert.Equal("harm", errors.Verdict);
-        Assert.Equal(RolloutCauses.External, DecisionView.From(ended).Cause);
+        Assert.Equal(RolloutCauses.External, DecisionView.From(ended, rollout.Plan).Cause);
         Assert.DoesNotContain("could not be read", ended.Reason);
     }
 
