@@ -20,12 +20,44 @@ public static class HoldWarning
             : null;
     }
 
+    /// <summary>
+    /// The active rollout's current warning, from the hold decisions the controller stored at this step (not from a live
+    /// look), so <c>status</c> and <c>rollout status</c> show the same warning, also without a judge of their own; null
+    /// when the rollout has ended, its step has not held with an estimate beyond a tolerance, or the step began again.
+    /// </summary>
+    public static string? Current(Rollout rollout, IReadOnlyList<RolloutDecisionRecord> decisions)
+    {
+        ArgumentNullException.ThrowIfNull(rollout);
+        ArgumentNullException.ThrowIfNull(decisions);
+        if (!rollout.IsActive)
+        {
+            return null;
+        }
+
+        for (var i = decisions.Count - 1; i >= 0; i--)
+        {
+            var d = decisions[i];
+            if (d.StepIndex != rollout.StepIndex || d.Time < rollout.StepStartedAt)
+            {
+                return null;
+            }
+
+            if (d.Kind == RolloutDecisionKinds.Hold && Text(RolloutJson.ReadEvidence(d.EvidenceJson), rollout.Environment, rollout.Weight, null, null, rollout.Plan.MaxHold) is { } warning)
+            {
+                return warning;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>True when some metric's estimate lies beyond its tolerance on the harmful side while undecided.</summary>
     public static bool Warns(IReadOnlyList<MetricEvidence> evidence) => evidence.Any(e => e.EstimateBeyondTolerance == true);
 
     /// <summary>
     /// "warning: error_rate +0.0560 [-0.0080, +0.1030]: the estimate is beyond max_increase 0.01, but the interval cannot
-    /// decide with ≥ 57 canary subjects (effective 41.1; it detects changes beyond ±0.0555 now); …", or null.
+    /// decide with ≥ 57 canary subjects (effective 41.1; it detects changes beyond ±0.0555 now); …", or null. Without
+    /// subject counts (a stored decision keeps none) it says "with the canary's subjects so far".
     /// </summary>
     public static string? Text(IReadOnlyList<MetricEvidence> evidence, string environment, double weight, int? canarySubjects, double? canaryEffectiveSubjects, TimeSpan? maxHold = null)
     {

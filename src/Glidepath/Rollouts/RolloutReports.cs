@@ -26,7 +26,7 @@ public static class RolloutReports
         return new
         {
             rollout = RolloutView.From(rollout, names, status.Frozen),
-            judge = live is null ? null : JudgeView.From(live, HoldWarning.For(live, rollout)),
+            judge = live is null ? null : JudgeView.From(live, status.Warning),
             controller = rollout.IsActive ? new { holder = lease?.Holder, lease_expires_at = lease?.ExpiresAt, judging = lease?.IsHeldAt(now) == true } : null,
             last_decision = decisions.Count == 0 ? null : DecisionView.From(decisions[^1], rollout.Plan),
             decisions = decisions.Select(d => DecisionView.From(d, rollout.Plan)),

@@ -94,6 +94,36 @@ public sealed class RolloutHoldCliTests
         Assert.Equal("harm", decision.GetProperty("cause").GetString());
     }
 
+    // The controller stored a warning hold; then the estimate moved back inside the tolerance. Both commands show the
+    // stored warning (status has no live judge): before, rollout status judged live and showed none while status warned.
+    [Fact]
+    public async Task Status_WarningHoldThenEstimateBackInside_StatusAndRolloutStatusShowTheSameWarning()
+    {
+        await using var app = await RolloutCliTests.ReadyAsync();
+        await app.OkAsync("rollout", "start", "v2", "--env", "production", "--steps", "25,50", "--max-duration", "10m");
+        await RolloutCliTests.TrafficAsync(app, "v2", Arm.Canary, 100, errorRate: 0.06);
+        await RolloutCliTests.TrafficAsync(app, "v1", Arm.Stable, 400, errorRate: 0);
+        var later = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(1));
+        await TickAtAsync(app, later);
+        await RolloutCliTests.TrafficAsync(app, "v2", Arm.Canary, 900, errorRate: 0);
+        await RolloutCliTests.TrafficAsync(app, "v1", Arm.Stable, 3600, errorRate: 0);
+
+        var (_, json) = await RunAtAsync(app, later, "rollout", "status", "--env", "production", "--format", "json");
+        var (_, text) = await RunAtAsync(app, later, "rollout", "status", "--env", "production");
+        var row = (await app.JsonAsync("status")).GetProperty("environments").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "production");
+        var (_, status, _) = await app.RunAsync("status");
+
+        using var doc = JsonDocument.Parse(json);
+        var judge = doc.RootElement.GetProperty("judge");
+        var errors = judge.GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("metric").GetString() == "error_rate");
+        Assert.NotEqual(JsonValueKind.True, errors.GetProperty("estimate_beyond_tolerance").ValueKind); // the live look no longer warns
+        var warning = row.GetProperty("rollout_warning").GetString();
+        Assert.StartsWith("warning: error_rate +0.", warning, StringComparison.Ordinal);
+        Assert.Equal(warning, judge.GetProperty("warning").GetString());
+        Assert.Contains($"  {warning}\n", text, StringComparison.Ordinal);
+        Assert.Contains($"production: rollout held — {warning}", status, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Status_HeldPastMaxHold_RolledBackWithCauseDeadlineInStatusAndHistory()
     {

@@ -10,7 +10,7 @@ public sealed record RolloutModel(
     {
         ArgumentNullException.ThrowIfNull(status);
         return new RolloutModel(
-            RolloutView.From(status.Rollout, names), status.Live is null ? null : JudgeView.From(status.Live),
+            RolloutView.From(status.Rollout, names), status.Live is null ? null : JudgeView.From(status.Live, status.Warning),
             [.. status.Decisions.Select(d => DecisionView.From(d, status.Rollout.Plan))], status.Lease, status.Lease?.IsHeldAt(status.Now) == true, status.Now);
     }
 
