@@ -55,7 +55,7 @@ internal static class RolloutOutput
         var active = RolloutState.IsActive(rollout.State);
         var inv = CultureInfo.InvariantCulture;
         var where = active
-            ? string.Create(inv, $"{rollout.State}{(rollout.Frozen ? " (frozen)" : "")}, step {rollout.Step}/{rollout.Steps} at {rollout.Weight:0.##}%{(rollout.Frozen ? " (0% while frozen)" : "")} for {RolloutView.Duration(now - rollout.StepStartedAt)} (step limit {rollout.MaxDuration}, min_requests {rollout.MinRequests}, min_subjects {rollout.MinSubjects})")
+            ? string.Create(inv, $"{rollout.State}{(rollout.Frozen ? " (frozen)" : "")}, step {rollout.Step}/{rollout.Steps} at {rollout.Weight:0.##}%{(rollout.Frozen ? " (0% while frozen)" : "")} for {RolloutView.Duration(now - rollout.StepStartedAt)} (step limit {rollout.MaxDuration}{(rollout.MaxHold is { } maxHold ? $", max_hold {maxHold}" : "")}, min_requests {rollout.MinRequests}, min_subjects {rollout.MinSubjects})")
             : $"{rollout.State} at {TableText.Time(rollout.EndedAt)} UTC";
         ctx.Output.Line($"{rollout.Environment}: rollout {rollout.Id} of {rollout.Release.Label} against stable {rollout.Baseline.Label} — {where}");
         if (active && rollout.Frozen)

@@ -26,7 +26,7 @@ public static class EnvironmentReports
         return rows;
     }
 
-    /// <summary>The warning of the active rollout's last decision when it is a hold with an estimate beyond a tolerance; else null.</summary>
+    /// <summary>The active rollout's hold warning, from the same stored decisions <c>rollout status</c> reads (<see cref="Rollouts.HoldWarning.Current"/>).</summary>
     private static async Task<string?> HeldWarningAsync(IGlidepathStore store, string app, string environment, CancellationToken cancellationToken)
     {
         if (await store.Rollouts.ActiveAsync(app, environment, cancellationToken).ConfigureAwait(false) is not { } rollout)
@@ -35,9 +35,7 @@ public static class EnvironmentReports
         }
 
         var decisions = await store.Rollouts.DecisionsAsync(rollout.Id, cancellationToken).ConfigureAwait(false);
-        return decisions.Count > 0 && decisions[^1] is { Kind: Rollouts.RolloutDecisionKinds.Hold } hold && hold.StepIndex == rollout.StepIndex
-            ? Rollouts.HoldWarning.Text(Rollouts.RolloutJson.ReadEvidence(hold.EvidenceJson), environment, rollout.Weight, null, null)
-            : null;
+        return Rollouts.HoldWarning.Current(rollout, decisions);
     }
 
     /// <summary><c>status</c>: <c>{app, environments}</c>.</summary>

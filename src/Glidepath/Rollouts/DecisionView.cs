@@ -8,11 +8,12 @@ public sealed record DecisionView(
     long Sequence, string Kind, string? Cause, int Step, double Weight, string Actor, string Reason, long CanaryRequests, long StableRequests,
     IReadOnlyList<MetricEvidence> Evidence, DateTimeOffset Time)
 {
-    public static DecisionView From(RolloutDecisionRecord d)
+    /// <param name="plan">The plan of the rollout the decision belongs to: a rollback's cause depends on its on_inconclusive.</param>
+    public static DecisionView From(RolloutDecisionRecord d, Manifests.RolloutPlan plan)
     {
         ArgumentNullException.ThrowIfNull(d);
         var evidence = RolloutJson.ReadEvidence(d.EvidenceJson);
         return new DecisionView(
-            d.Sequence, d.Kind, RolloutCauses.Of(d.Kind, evidence), d.StepIndex + 1, d.Weight, d.Actor, d.Reason, d.CanaryRequests, d.StableRequests, evidence, d.Time);
+            d.Sequence, d.Kind, RolloutCauses.Of(d.Kind, evidence, plan), d.StepIndex + 1, d.Weight, d.Actor, d.Reason, d.CanaryRequests, d.StableRequests, evidence, d.Time);
     }
 }

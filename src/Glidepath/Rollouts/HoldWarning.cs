@@ -16,8 +16,39 @@ public static class HoldWarning
         ArgumentNullException.ThrowIfNull(decision);
         ArgumentNullException.ThrowIfNull(rollout);
         return decision.Outcome == JudgeOutcome.Hold
-            ? Text(decision.Evidence, rollout.Environment, rollout.Weight, decision.CanarySubjects, decision.CanaryEffectiveSubjects)
+            ? Text(decision.Evidence, rollout.Environment, rollout.Weight, decision.CanarySubjects, decision.CanaryEffectiveSubjects, rollout.Plan.MaxHold)
             : null;
+    }
+
+    /// <summary>
+    /// The active rollout's current warning, from the hold decisions the controller stored at this step (not from a live
+    /// look), so <c>status</c> and <c>rollout status</c> show the same warning, also without a judge of their own; null
+    /// when the rollout has ended, its step has not held with an estimate beyond a tolerance, or the step began again.
+    /// </summary>
+    public static string? Current(Rollout rollout, IReadOnlyList<RolloutDecisionRecord> decisions)
+    {
+        ArgumentNullException.ThrowIfNull(rollout);
+        ArgumentNullException.ThrowIfNull(decisions);
+        if (!rollout.IsActive)
+        {
+            return null;
+        }
+
+        for (var i = decisions.Count - 1; i >= 0; i--)
+        {
+            var d = decisions[i];
+            if (d.StepIndex != rollout.StepIndex || d.Time < rollout.StepStartedAt)
+            {
+                return null;
+            }
+
+            if (d.Kind == RolloutDecisionKinds.Hold && Text(RolloutJson.ReadEvidence(d.EvidenceJson), rollout.Environment, rollout.Weight, null, null, rollout.Plan.MaxHold) is { } warning)
+            {
+                return warning;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>True when some metric's estimate lies beyond its tolerance on the harmful side while undecided.</summary>
@@ -25,9 +56,10 @@ public static class HoldWarning
 
     /// <summary>
     /// "warning: error_rate +0.0560 [-0.0080, +0.1030]: the estimate is beyond max_increase 0.01, but the interval cannot
-    /// decide with ≥ 57 canary subjects (effective 41.1; it detects changes beyond ±0.0555 now); …", or null.
+    /// decide with ≥ 57 canary subjects (effective 41.1; it detects changes beyond ±0.0555 now); …", or null. Without
+    /// subject counts (a stored decision keeps none) it says "with the canary's subjects so far".
     /// </summary>
-    public static string? Text(IReadOnlyList<MetricEvidence> evidence, string environment, double weight, int? canarySubjects, double? canaryEffectiveSubjects)
+    public static string? Text(IReadOnlyList<MetricEvidence> evidence, string environment, double weight, int? canarySubjects, double? canaryEffectiveSubjects, TimeSpan? maxHold = null)
     {
         ArgumentNullException.ThrowIfNull(evidence);
         var beyond = evidence.Where(e => e.EstimateBeyondTolerance == true).ToList();
@@ -42,7 +74,8 @@ public static class HoldWarning
             : "the canary's subjects so far (";
         var each = beyond.Select(e =>
             $"{e.Metric} {e.IntervalText()}: the estimate is beyond {e.ToleranceText}, but the interval cannot decide with {subjects}it detects changes beyond {e.HalfWidthText()} now)");
+        var until = maxHold is { } h ? $"until someone acts or the hold reaches max_hold {RolloutView.Duration(h)} (then it is rolled back)" : "until someone acts";
         return string.Create(inv,
-            $"warning: {string.Join("; ", each)}; the canary stays at {weight:0.##}% until someone acts — consider: glidepath rollback --env {environment}");
+            $"warning: {string.Join("; ", each)}; the canary stays at {weight:0.##}% {until} — consider: glidepath rollback --env {environment}");
     }
 }

@@ -5,7 +5,7 @@ namespace Glidepath.Rollouts;
 /// <summary>
 /// Compares canary with stable on every metric of the plan with an always-valid interval for canary − stable,
 /// and decides: harm → roll back (at any look), safe on every metric with minimum samples → advance, step time
-/// limit → on_inconclusive. Pure: the same samples and elapsed time always give the same decision.
+/// limit → on_inconclusive, and under hold max_hold past the limit → roll back (the deadline). Pure: the same samples and elapsed time always give the same decision.
 /// </summary>
 /// <remarks>
 /// Three things keep a verdict honest on real traffic. (1) Sticky subjects: requests of one user are not
@@ -158,11 +158,15 @@ public sealed partial class Judge(JudgePolicy policy)
 
         if (stepElapsed >= Policy.MaxDuration)
         {
-            return Policy.RollBackWhenInconclusive ? JudgeOutcome.RollBack : JudgeOutcome.Hold;
+            // A deadline only ever rolls back: a hold that outlived max_hold is not evidence of safety.
+            return Policy.RollBackWhenInconclusive || PastDeadline(stepElapsed) ? JudgeOutcome.RollBack : JudgeOutcome.Hold;
         }
 
         return JudgeOutcome.Continue;
     }
+
+    /// <summary>True when a step under on_inconclusive: hold has held for max_hold past its time limit.</summary>
+    private bool PastDeadline(TimeSpan stepElapsed) => Policy.MaxHold is { } maxHold && stepElapsed >= Policy.MaxDuration + maxHold;
 
     private static string SubjectsText(in ArmSample canary, in ArmSample stable) =>
         canary.Groups is null && stable.Groups is null
@@ -222,10 +226,13 @@ public sealed partial class Judge(JudgePolicy policy)
         }
 
         var detail = string.Join("; ", open);
+        var limit = RolloutView.Duration(Policy.MaxDuration);
+        var maxHold = Policy.MaxHold is { } h ? $", max_hold {RolloutView.Duration(h)}" : "";
         return outcome switch
         {
-            JudgeOutcome.RollBack => string.Create(inv, $"inconclusive after {RolloutView.Duration(elapsed)} (step limit {RolloutView.Duration(Policy.MaxDuration)}), on_inconclusive: rollback — {detail} ({n})"),
-            JudgeOutcome.Hold => string.Create(inv, $"inconclusive after {RolloutView.Duration(elapsed)} (step limit {RolloutView.Duration(Policy.MaxDuration)}), on_inconclusive: hold — staying at this step; {detail} ({n})"),
+            JudgeOutcome.RollBack when !Policy.RollBackWhenInconclusive => string.Create(inv, $"deadline: undecided after {RolloutView.Duration(elapsed)} (step limit {limit}{maxHold}), on_inconclusive: hold — the hold has run out, rolling back; {detail} ({n})"),
+            JudgeOutcome.RollBack => string.Create(inv, $"inconclusive after {RolloutView.Duration(elapsed)} (step limit {limit}), on_inconclusive: rollback — {detail} ({n})"),
+            JudgeOutcome.Hold => string.Create(inv, $"inconclusive after {RolloutView.Duration(elapsed)} (step limit {limit}{maxHold}), on_inconclusive: hold — staying at this step; {detail} ({n})"),
             _ => string.Create(inv, $"collecting: {detail} ({n})"),
         };
     }

@@ -35,6 +35,16 @@ public sealed record JudgePolicy
     public required TimeSpan MaxDuration { get; init; }
     public required bool RollBackWhenInconclusive { get; init; }
 
+    /// <summary>Under hold: how long past <see cref="MaxDuration"/> a step may hold before it is rolled back (the deadline); null: no deadline.</summary>
+    public TimeSpan? MaxHold { get; init; }
+
+    /// <summary>True when the plan's on_inconclusive is rollback (else a step held at its limit stays, until max_hold if set).</summary>
+    public static bool RollsBackWhenInconclusive(RolloutPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return plan.OnInconclusive == "rollback";
+    }
+
     /// <summary>The policy for a plan; the sequence is tuned to be tightest at the step's min_requests.</summary>
     public static JudgePolicy From(RolloutPlan plan)
     {
@@ -50,7 +60,8 @@ public sealed record JudgePolicy
             MinRequests = plan.MinRequests,
             MinSubjects = plan.MinSubjects,
             MaxDuration = plan.MaxDuration,
-            RollBackWhenInconclusive = plan.OnInconclusive == "rollback",
+            RollBackWhenInconclusive = RollsBackWhenInconclusive(plan),
+            MaxHold = plan.MaxHold,
         };
     }
 }

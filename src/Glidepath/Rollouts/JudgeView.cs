@@ -1,8 +1,9 @@
 namespace Glidepath.Rollouts;
 
 /// <summary>
-/// The judge's view of the current step, recomputed from the store when status is asked for; <see cref="Warning"/> is set
-/// when the step is held at its limit while a metric's estimate lies beyond its tolerance (<see cref="HoldWarning"/>).
+/// The judge's view of the current step, recomputed from the store when status is asked for; <see cref="Warning"/> is the
+/// warning of the hold the controller stored at this step (<see cref="HoldWarning.Current"/>, the one <c>status</c> shows),
+/// not of this look.
 /// </summary>
 public sealed record JudgeView(
     string Outcome, string Reason, long CanaryRequests, long StableRequests, int? CanarySubjects, int? StableSubjects,

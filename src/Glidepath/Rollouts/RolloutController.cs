@@ -81,7 +81,7 @@ public sealed class RolloutController(IRolloutStore rollouts, IEnvironmentStore 
     {
         var now = time.GetUtcNow();
         var state = await environments.GetAsync(rollout.App, rollout.Environment, cancellationToken).ConfigureAwait(false);
-        if (await RolloutWriter.ReconcileAsync(rollouts, environments, rollout, state, now, cancellationToken).ConfigureAwait(false) is { } ended)
+        if (await RolloutWriter.ReconcileAsync(rollouts, environments, traces, rollout, state, now, cancellationToken).ConfigureAwait(false) is { } ended)
         {
             return new RolloutAction($"{rollout.Environment}: {ended.State} — {ended.EndReason}", ended.State == RolloutState.RolledBack);
         }

@@ -16,7 +16,7 @@ public static class RolloutReports
     /// <c>decision</c> null when it already was as asked (a pause of a paused rollout).
     /// </summary>
     public static object Changed(Rollout rollout, RolloutDecisionRecord? decision, EnvironmentViews names) =>
-        new { changed = decision is not null, rollout = RolloutView.From(rollout, names), decision = decision is null ? null : DecisionView.From(decision) };
+        new { changed = decision is not null, rollout = RolloutView.From(rollout, names), decision = decision is null ? null : DecisionView.From(decision, rollout.Plan) };
 
     /// <summary><c>rollout status</c>: <c>{rollout, judge, controller, last_decision, decisions}</c>.</summary>
     public static object Status(RolloutStatus status, EnvironmentViews names)
@@ -26,10 +26,10 @@ public static class RolloutReports
         return new
         {
             rollout = RolloutView.From(rollout, names, status.Frozen),
-            judge = live is null ? null : JudgeView.From(live, HoldWarning.For(live, rollout)),
+            judge = live is null ? null : JudgeView.From(live, status.Warning),
             controller = rollout.IsActive ? new { holder = lease?.Holder, lease_expires_at = lease?.ExpiresAt, judging = lease?.IsHeldAt(now) == true } : null,
-            last_decision = decisions.Count == 0 ? null : DecisionView.From(decisions[^1]),
-            decisions = decisions.Select(DecisionView.From),
+            last_decision = decisions.Count == 0 ? null : DecisionView.From(decisions[^1], rollout.Plan),
+            decisions = decisions.Select(d => DecisionView.From(d, rollout.Plan)),
         };
     }
 }

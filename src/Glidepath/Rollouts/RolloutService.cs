@@ -217,7 +217,7 @@ public sealed class RolloutService(
             ?? throw new PolicyException($"environment '{spec.Name}' has no active rollout; start one with: glidepath rollout start REF --env {spec.Name}");
         var state = await environmentStore.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
-        if (await RolloutWriter.ReconcileAsync(rollouts, environmentStore, rollout, state, now, cancellationToken).ConfigureAwait(false) is { } ended)
+        if (await RolloutWriter.ReconcileAsync(rollouts, environmentStore, traces, rollout, state, now, cancellationToken).ConfigureAwait(false) is { } ended)
         {
             throw new PolicyException($"the rollout in {spec.Name} has already ended ({ended.State}): {ended.EndReason}");
         }
@@ -237,17 +237,7 @@ public sealed class RolloutService(
         JudgeDecision? judged = null;
         if (judge)
         {
-            // The judge's view is kept as evidence only: an abort in an incident must not fail because the
-            // step's traces cannot be read now; the decision then says so.
-            try
-            {
-                var (canaryStep, stableStep, _, _) = await RolloutArms.StepAsync(traces, rollout, cancellationToken).ConfigureAwait(false);
-                judged = new Judge(JudgePolicy.From(rollout.Plan)).Decide(canaryStep, stableStep, now - rollout.StepStartedAt);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                reason = $"{reason} (the judge's evidence of the step could not be read: {ex.Message})";
-            }
+            (judged, reason) = await StepEvidence.ReadAsync(traces, rollout, reason, now, cancellationToken).ConfigureAwait(false);
         }
 
         // A decision records the step it was made at (the step a promote left), as the controller's decisions do.

@@ -7,6 +7,9 @@ namespace Glidepath.Rollouts;
 /// </summary>
 public sealed record RolloutStatus(Rollout Rollout, IReadOnlyList<RolloutDecisionRecord> Decisions, JudgeDecision? Live, ControllerLease? Lease, DateTimeOffset Now, bool Frozen = false)
 {
+    /// <summary>The warning of the hold the controller stored at this step (<see cref="HoldWarning.Current"/>), as <c>status</c> shows it; null otherwise.</summary>
+    public string? Warning => HoldWarning.Current(Rollout, Decisions);
+
     /// <summary>Reads the decisions, and judges the active step from the store's traces (nothing is written).</summary>
     public static async Task<RolloutStatus> ReadAsync(Storage.IGlidepathStore store, Rollout rollout, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -29,6 +29,11 @@ internal static class RolloutWriter
             details["evidence"] = JsonNode.Parse(evidence);
         }
 
+        if (RolloutCauses.Of(decision.Kind, RolloutJson.ReadEvidence(decision.EvidenceJson), next.Plan) is { } cause)
+        {
+            details["cause"] = cause;
+        }
+
         var ev = new EnvironmentEvent
         {
             App = next.App,
@@ -79,9 +84,10 @@ internal static class RolloutWriter
 
     /// <summary>
     /// When the environment's canary is no longer this rollout's (someone rolled back or changed it by hand), the
-    /// rollout ends without touching the environment: a manual action always wins. Returns the ended rollout, or null.
+    /// rollout ends without touching the environment: a manual action always wins. The decision keeps the judge's last
+    /// view of the step, best effort as an abort does (<see cref="StepEvidence"/>). Returns the ended rollout, or null.
     /// </summary>
-    public static async Task<Rollout?> ReconcileAsync(IRolloutStore rollouts, IEnvironmentStore environments, Rollout rollout, EnvironmentState state, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<Rollout?> ReconcileAsync(IRolloutStore rollouts, IEnvironmentStore environments, ITraceStore traces, Rollout rollout, EnvironmentState state, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (state.Canary?.ReleaseId == rollout.ReleaseId)
         {
@@ -99,6 +105,7 @@ internal static class RolloutWriter
             EndedAt = now,
             EndReason = reason,
         };
-        return await rollouts.EndExternallyAsync(ended, rollout.Version, Decision(rollout, RolloutDecisionKinds.EndedExternally, last?.Actor ?? "unknown", reason, now), cancellationToken).ConfigureAwait(false);
+        var (judged, said) = await StepEvidence.ReadAsync(traces, rollout, reason, now, cancellationToken).ConfigureAwait(false);
+        return await rollouts.EndExternallyAsync(ended, rollout.Version, Decision(rollout, RolloutDecisionKinds.EndedExternally, last?.Actor ?? "unknown", said, now, judged), cancellationToken).ConfigureAwait(false);
     }
 }

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Glidepath.Cli.Tests.Rollouts;
 
-/// <summary>What a user sees of a held step, an abort and a rollback's cause: rollout status (text and JSON), history and status.</summary>
+/// <summary>What a user sees of a held step, a deadline, an abort and a rollback's cause: rollout status (text and JSON), history and status.</summary>
 public sealed class RolloutHoldCliTests
 {
     /// <summary>Runs the CLI at <paramref name="time"/> (a step limit long passed) instead of the wall clock.</summary>
@@ -92,5 +92,62 @@ public sealed class RolloutHoldCliTests
         var decision = doc.RootElement.GetProperty("last_decision");
         Assert.Equal("rollback", decision.GetProperty("kind").GetString());
         Assert.Equal("harm", decision.GetProperty("cause").GetString());
+    }
+
+    // The controller stored a warning hold; then the estimate moved back inside the tolerance. Both commands show the
+    // stored warning (status has no live judge): before, rollout status judged live and showed none while status warned.
+    [Fact]
+    public async Task Status_WarningHoldThenEstimateBackInside_StatusAndRolloutStatusShowTheSameWarning()
+    {
+        await using var app = await RolloutCliTests.ReadyAsync();
+        await app.OkAsync("rollout", "start", "v2", "--env", "production", "--steps", "25,50", "--max-duration", "10m");
+        await RolloutCliTests.TrafficAsync(app, "v2", Arm.Canary, 100, errorRate: 0.06);
+        await RolloutCliTests.TrafficAsync(app, "v1", Arm.Stable, 400, errorRate: 0);
+        var later = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(1));
+        await TickAtAsync(app, later);
+        await RolloutCliTests.TrafficAsync(app, "v2", Arm.Canary, 900, errorRate: 0);
+        await RolloutCliTests.TrafficAsync(app, "v1", Arm.Stable, 3600, errorRate: 0);
+
+        var (_, json) = await RunAtAsync(app, later, "rollout", "status", "--env", "production", "--format", "json");
+        var (_, text) = await RunAtAsync(app, later, "rollout", "status", "--env", "production");
+        var row = (await app.JsonAsync("status")).GetProperty("environments").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "production");
+        var (_, status, _) = await app.RunAsync("status");
+
+        using var doc = JsonDocument.Parse(json);
+        var judge = doc.RootElement.GetProperty("judge");
+        var errors = judge.GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("metric").GetString() == "error_rate");
+        Assert.NotEqual(JsonValueKind.True, errors.GetProperty("estimate_beyond_tolerance").ValueKind); // the live look no longer warns
+        var warning = row.GetProperty("rollout_warning").GetString();
+        Assert.StartsWith("warning: error_rate +0.", warning, StringComparison.Ordinal);
+        Assert.Equal(warning, judge.GetProperty("warning").GetString());
+        Assert.Contains($"  {warning}\n", text, StringComparison.Ordinal);
+        Assert.Contains($"production: rollout held — {warning}", status, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_HeldPastMaxHold_RolledBackWithCauseDeadlineInStatusAndHistory()
+    {
+        await using var app = await RolloutCliTests.ReadyAsync();
+        await File.WriteAllTextAsync(app.Manifest, (await File.ReadAllTextAsync(app.Manifest)).Replace("on_inconclusive: hold", "on_inconclusive: hold\n  max_hold: 20m", StringComparison.Ordinal));
+        await app.OkAsync("rollout", "start", "v2", "--env", "production", "--steps", "25,50", "--max-duration", "10m");
+        await RolloutCliTests.TrafficAsync(app, "v2", Arm.Canary, 100, errorRate: 0.06);
+        await RolloutCliTests.TrafficAsync(app, "v1", Arm.Stable, 400, errorRate: 0);
+        var start = DateTimeOffset.UtcNow;
+
+        var (_, before) = await RunAtAsync(app, new FakeTimeProvider(start.AddMinutes(5)), "rollout", "status", "--env", "production");
+        await TickAtAsync(app, new FakeTimeProvider(start.AddMinutes(31)));
+
+        var (code, text) = await RunAtAsync(app, new FakeTimeProvider(start.AddMinutes(32)), "rollout", "status", "--env", "production");
+        Assert.Contains("(step limit 10m0s, max_hold 20m0s, min_requests", before, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Negative, code);
+        Assert.Contains("25%, cause: deadline) — deadline: undecided after 31m", text, StringComparison.Ordinal);
+        var (_, json, _) = await app.RunAsync("rollout", "status", "--env", "production", "--format", "json");
+        using var doc = JsonDocument.Parse(json);
+        var last = doc.RootElement.GetProperty("last_decision");
+        Assert.Equal("rollback", last.GetProperty("kind").GetString());
+        Assert.Equal("deadline", last.GetProperty("cause").GetString());
+        var events = (await app.JsonAsync("history", "--env", "production")).GetProperty("events").EnumerateArray().ToList();
+        var rolledBack = events.Single(e => e.GetProperty("kind").GetString() == "rollout_rolled_back");
+        Assert.Equal("deadline", rolledBack.GetProperty("details").GetProperty("cause").GetString());
     }
 }

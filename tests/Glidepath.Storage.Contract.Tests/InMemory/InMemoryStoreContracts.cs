@@ -22,6 +22,10 @@ public sealed class InMemoryRolloutStoreTests() : RolloutStoreContract(new InMem
 
 public sealed class InMemoryRolloutControllerTests() : RolloutControllerContract(new InMemoryStoreFactory());
 
+public sealed class InMemoryRolloutDeadlineTests() : RolloutDeadlineContract(new InMemoryStoreFactory());
+
+public sealed class InMemoryRolloutEndedExternallyTests() : RolloutEndedExternallyContract(new InMemoryStoreFactory());
+
 public sealed class InMemoryMonitorStoreTests() : MonitorStoreContract(new InMemoryStoreFactory());
 
 public sealed class InMemoryStoreIdentityTests() : StoreIdentityContract(new InMemoryStoreFactory());

@@ -23,6 +23,10 @@ public sealed class PostgresRolloutStoreTests(PostgresTestDatabase db) : Rollout
 
 public sealed class PostgresRolloutControllerTests(PostgresTestDatabase db) : RolloutControllerContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;
 
+public sealed class PostgresRolloutDeadlineTests(PostgresTestDatabase db) : RolloutDeadlineContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;
+
+public sealed class PostgresRolloutEndedExternallyTests(PostgresTestDatabase db) : RolloutEndedExternallyContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;
+
 public sealed class PostgresMonitorStoreTests(PostgresTestDatabase db) : MonitorStoreContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;
 
 public sealed class PostgresStoreIdentityTests(PostgresTestDatabase db) : StoreIdentityContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;

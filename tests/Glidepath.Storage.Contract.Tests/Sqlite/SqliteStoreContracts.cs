@@ -22,6 +22,10 @@ public sealed class SqliteRolloutStoreTests() : RolloutStoreContract(new SqliteS
 
 public sealed class SqliteRolloutControllerTests() : RolloutControllerContract(new SqliteStoreFactory());
 
+public sealed class SqliteRolloutDeadlineTests() : RolloutDeadlineContract(new SqliteStoreFactory());
+
+public sealed class SqliteRolloutEndedExternallyTests() : RolloutEndedExternallyContract(new SqliteStoreFactory());
+
 public sealed class SqliteMonitorStoreTests() : MonitorStoreContract(new SqliteStoreFactory());
 
 public sealed class SqliteApiKeyStoreTests() : ApiKeyStoreContract(new SqliteStoreFactory());

@@ -48,6 +48,7 @@ public sealed class ManifestParserTests
         { "steps not ending at 100", "steps: [1, 5, 25, 50, 100]=>steps: [1, 5, 25, 50]", "the last rollout step must be 100", "[1, 5, 25, 50]" },
         { "bad duration", "max_duration: 30m=>max_duration: soon", "max_duration 'soon' is not a duration", "soon" },
         { "bad on_inconclusive", "on_inconclusive: hold=>on_inconclusive: pray", "on_inconclusive 'pray' is not known; expected hold or rollback", "pray" },
+        { "bad max_hold", "on_inconclusive: hold=>on_inconclusive: hold\n  max_hold: forever", "max_hold 'forever' is not a duration", "forever" },
         { "bad capture mode", "content: sampled=>content: everything", "capture.content 'everything' is not known", "everything" },
         { "reference scorer online", "- { type: max_latency_ms, value: 8000 }=>- { type: tool_call }", "scorer 'tool_call' reads a case's expectations", "tool_call }\n\ncapture" },
         { "yaml syntax error", "app: support-agent\n=>app: [support-agent\n", "expected valid YAML", "" },

@@ -58,12 +58,63 @@ public sealed class HoldWarningTests
     }
 
     [Theory]
-    [InlineData("rollback", "harm", "harm")]
-    [InlineData("rollback", "unclear", "inconclusive")]
-    [InlineData("abort", "safe", "manual")]
-    [InlineData("ended_externally", "unclear", "external")]
-    [InlineData("hold", "unclear", null)]
-    [InlineData("advance", "safe", null)]
-    public void CauseOf_Decision_NamesWhyTheRolloutEnded(string kind, string verdict, string? cause) =>
-        Assert.Equal(cause, RolloutCauses.Of(kind, [ErrorRate(0.02, 0.011, 0.03, verdict)]));
+    [InlineData("rollback", "harm", "rollback", "harm")]
+    [InlineData("rollback", "harm", "hold", "harm")]
+    [InlineData("rollback", "unclear", "rollback", "inconclusive")]
+    [InlineData("rollback", "unclear", "hold", "deadline")]
+    [InlineData("abort", "safe", "hold", "manual")]
+    [InlineData("ended_externally", "unclear", "hold", "external")]
+    [InlineData("hold", "unclear", "hold", null)]
+    [InlineData("advance", "safe", "hold", null)]
+    public void CauseOf_Decision_NamesWhyTheRolloutEnded(string kind, string verdict, string onInconclusive, string? cause) =>
+        Assert.Equal(cause, RolloutCauses.Of(kind, [ErrorRate(0.02, 0.011, 0.03, verdict)], new Glidepath.Manifests.RolloutPlan { OnInconclusive = onInconclusive, MaxHold = TimeSpan.FromMinutes(30) }));
+
+    [Fact]
+    public void Text_WithMaxHold_SaysTheHoldEndsInARollback()
+    {
+        var text = HoldWarning.Text([ErrorRate(0.056, -0.008, 0.103)], "production", 25, null, null, TimeSpan.FromMinutes(30));
+
+        Assert.Contains("cannot decide with the canary's subjects so far (it detects changes beyond ±0.0555 now)", text, StringComparison.Ordinal);
+        Assert.Contains("the canary stays at 25% until someone acts or the hold reaches max_hold 30m0s (then it is rolled back) — consider:", text, StringComparison.Ordinal);
+    }
+
+    private static readonly DateTimeOffset T0 = new(2026, 12, 5, 10, 0, 0, TimeSpan.Zero);
+
+    private static Rollout Held(DateTimeOffset stepStartedAt, string state = RolloutState.Progressing) => new()
+    {
+        Id = "ro-1", App = "app", Environment = "production", ReleaseId = "v2", BaselineReleaseId = "v1", Plan = new Glidepath.Manifests.RolloutPlan { Steps = [25, 50, 100] },
+        State = state, StepIndex = 0, StepStartedAt = stepStartedAt, Seed = "ro-1", StartedAt = T0, StartedBy = "ana",
+    };
+
+    private static RolloutDecisionRecord Decision(string kind, DateTimeOffset time, params MetricEvidence[] evidence) => new()
+    {
+        RolloutId = "ro-1", Kind = kind, StepIndex = 0, Weight = 25, Actor = "controller", Reason = kind, Time = time,
+        EvidenceJson = evidence.Length == 0 ? null : RolloutJson.Evidence(evidence),
+    };
+
+    [Fact]
+    public void Current_StoredWarningHoldAtThisStep_IsItsWarningAlsoAfterLaterNotes()
+    {
+        var decisions = new[]
+        {
+            Decision(RolloutDecisionKinds.Start, T0),
+            Decision(RolloutDecisionKinds.Hold, T0.AddMinutes(31), ErrorRate(0.004, -0.02, 0.03)),
+            Decision(RolloutDecisionKinds.Hold, T0.AddMinutes(40), ErrorRate(0.056, -0.008, 0.103)),
+            Decision(RolloutDecisionKinds.Frozen, T0.AddMinutes(41)),
+        };
+
+        var warning = HoldWarning.Current(Held(T0), decisions);
+
+        Assert.Equal(HoldWarning.Text([ErrorRate(0.056, -0.008, 0.103)], "production", 25, null, null), warning);
+    }
+
+    [Fact]
+    public void Current_HoldWithoutAWarningOrBeforeTheStepBeganAgainOrRolloutEnded_None()
+    {
+        var warned = new[] { Decision(RolloutDecisionKinds.Start, T0), Decision(RolloutDecisionKinds.Hold, T0.AddMinutes(40), ErrorRate(0.056, -0.008, 0.103)) };
+
+        Assert.Null(HoldWarning.Current(Held(T0), [Decision(RolloutDecisionKinds.Hold, T0.AddMinutes(31), ErrorRate(0.004, -0.02, 0.03))]));
+        Assert.Null(HoldWarning.Current(Held(T0.AddMinutes(45)), [.. warned, Decision(RolloutDecisionKinds.Resume, T0.AddMinutes(45))]));
+        Assert.Null(HoldWarning.Current(Held(T0, RolloutState.Aborted), warned));
+    }
 }

@@ -10,8 +10,8 @@ public sealed record RolloutModel(
     {
         ArgumentNullException.ThrowIfNull(status);
         return new RolloutModel(
-            RolloutView.From(status.Rollout, names), status.Live is null ? null : JudgeView.From(status.Live),
-            [.. status.Decisions.Select(DecisionView.From)], status.Lease, status.Lease?.IsHeldAt(status.Now) == true, status.Now);
+            RolloutView.From(status.Rollout, names), status.Live is null ? null : JudgeView.From(status.Live, status.Warning),
+            [.. status.Decisions.Select(d => DecisionView.From(d, status.Rollout.Plan))], status.Lease, status.Lease?.IsHeldAt(status.Now) == true, status.Now);
     }
 
     /// <summary>Every metric judged, in the order the judge lists them (the live look first, then the stored decisions).</summary>

@@ -13,6 +13,12 @@ public sealed record RolloutPlan
     public double Confidence { get; init; } = 0.95;
     public string OnInconclusive { get; init; } = "hold";
 
+    /// <summary>
+    /// How long a step may hold under on_inconclusive: hold (past its max_duration, unfrozen time) before the controller
+    /// rolls it back with cause deadline; null: a hold lasts until someone acts or the judge decides.
+    /// </summary>
+    public TimeSpan? MaxHold { get; init; }
+
     public static readonly IReadOnlyList<string> KnownMetrics =
         ["error_rate", "latency", "latency_p95", "latency_p99", "cost_per_call", "online_score", "online_pass_rate", "feedback"];
 }

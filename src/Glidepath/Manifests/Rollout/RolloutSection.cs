@@ -5,7 +5,8 @@ namespace Glidepath.Manifests;
 
 /// <summary>
 /// Reads the manifest's <c>rollout:</c> section into a <see cref="RolloutPlan"/>: increasing steps ending at 100,
-/// the step policy, a tolerance of the right kind per known metric, the judge's confidence and <c>on_inconclusive</c>.
+/// the step policy, a tolerance of the right kind per known metric, the judge's confidence, <c>on_inconclusive</c> and
+/// <c>max_hold</c>.
 /// </summary>
 internal static class RolloutSection
 {
@@ -16,7 +17,7 @@ internal static class RolloutSection
             return null;
         }
 
-        r.CheckKeys(map, "rollout", ["steps", "step", "metrics", "confidence", "on_inconclusive"]);
+        r.CheckKeys(map, "rollout", ["steps", "step", "metrics", "confidence", "on_inconclusive", "max_hold"]);
         var plan = new RolloutPlan();
         var steps = Steps(r, YamlNodeReader.Get(map, "steps"));
 
@@ -47,6 +48,7 @@ internal static class RolloutSection
             Metrics = metrics,
             Confidence = r.Double(YamlNodeReader.Get(map, "confidence"), "rollout.confidence", 0.5, 0.9999) ?? plan.Confidence,
             OnInconclusive = onInconclusive ?? plan.OnInconclusive,
+            MaxHold = r.Duration(YamlNodeReader.Get(map, "max_hold"), "max_hold"),
         };
     }
 

@@ -314,7 +314,7 @@ public abstract class RolloutControllerContract(IStoreFactory factory) : StoreCo
         var errors = Assert.Single(RolloutJson.ReadEvidence(abort.EvidenceJson), e => e.Metric == "error_rate");
         Assert.Equal(400, errors.CanaryN);
         Assert.Equal("safe", errors.Verdict);
-        Assert.Equal(RolloutCauses.Manual, DecisionView.From(abort).Cause);
+        Assert.Equal(RolloutCauses.Manual, DecisionView.From(abort, rollout.Plan).Cause);
     }
 
     [Fact]

@@ -18,6 +18,7 @@ public sealed class RolloutSectionTests
         Assert.Equal(defaults.MaxDuration, plan.MaxDuration);
         Assert.Equal(defaults.Confidence, plan.Confidence);
         Assert.Equal("hold", plan.OnInconclusive);
+        Assert.Null(plan.MaxHold);
         Assert.Empty(plan.Metrics);
     }
 
@@ -30,6 +31,7 @@ public sealed class RolloutSectionTests
             metrics: { error_rate: { max_increase: 0.02 }, latency: { max_ratio: 1.5 }, feedback: { max_drop: 0.1 } }
             confidence: 0.99
             on_inconclusive: rollback
+            max_hold: 45m
             """, RolloutSection.Parse);
 
         Assert.Empty(errors);
@@ -42,6 +44,7 @@ public sealed class RolloutSectionTests
         Assert.Equal(0.1, plan.Metrics["feedback"].MaxDrop);
         Assert.Equal(0.99, plan.Confidence);
         Assert.Equal("rollback", plan.OnInconclusive);
+        Assert.Equal(TimeSpan.FromMinutes(45), plan.MaxHold);
     }
 
     [Fact]
@@ -76,5 +79,17 @@ public sealed class RolloutSectionTests
         var (_, errors) = Read("step: { min_subjects: 1000 }\n", RolloutSection.Parse);
 
         Assert.StartsWith("glidepath.yaml:1:23: min_subjects is 1000; expected an integer from 2 to ", Assert.Single(errors).ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("soon", "max_hold 'soon' is not a duration; expected a number with a unit up to 3650 days, e.g. 500ms, 30s, 30m, 1h")]
+    [InlineData("0s", "max_hold '0s' is zero; expected a duration above zero, e.g. 30m")]
+    [InlineData("-5m", "max_hold '-5m' is not a duration; expected a number with a unit up to 3650 days, e.g. 500ms, 30s, 30m, 1h")]
+    public void Parse_MaxHoldNotADurationAboveZero_ReportedAtItsValue(string value, string message)
+    {
+        var (plan, errors) = Read($"on_inconclusive: hold\nmax_hold: {value}\n", RolloutSection.Parse);
+
+        Assert.Equal($"glidepath.yaml:2:11: {message}", Assert.Single(errors).ToString());
+        Assert.Null(plan!.MaxHold);
     }
 }
