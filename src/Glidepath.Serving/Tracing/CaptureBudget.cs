@@ -36,13 +36,24 @@ public sealed class CaptureBudget
             return true;
         }
 
-        if (Interlocked.Add(ref _held, bytes) <= LimitBytes)
+        // Compare-and-swap, not add-then-subtract: a refused charge never shows in the total, so it cannot make another
+        // holder's charge look over the limit for a moment.
+        var held = Interlocked.Read(ref _held);
+        while (true)
         {
-            return true;
-        }
+            if (held + bytes > LimitBytes)
+            {
+                return false;
+            }
 
-        Interlocked.Add(ref _held, -bytes);
-        return false;
+            var seen = Interlocked.CompareExchange(ref _held, held + bytes, held);
+            if (seen == held)
+            {
+                return true;
+            }
+
+            held = seen;
+        }
     }
 
     /// <summary>Gives back what a <see cref="TryCharge"/> that returned true charged: once, when its holder lets go.</summary>
