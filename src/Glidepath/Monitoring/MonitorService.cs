@@ -49,7 +49,7 @@ public sealed class MonitorService(
         {
             var stats = await traces.ArmStatsAsync(app, environment, from, to, cancellationToken).ConfigureAwait(false);
             var matched = ArmSamples.ForRelease(stats, releaseId);
-            perWindow.Add(matched.Requests);
+            perWindow.Add(TrafficStop.ActiveSubjects(matched));
             reference = ArmSamples.Add(reference, matched);
         }
 

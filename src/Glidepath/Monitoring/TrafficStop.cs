@@ -5,15 +5,24 @@ namespace Glidepath.Monitoring;
 
 /// <summary>
 /// The <c>no_traffic</c> alert kind: the release answered no request in the recent window, while every matched window on
-/// earlier days held at least <see cref="MinimumPerWindow"/> of its requests. For a Poisson stream of that rate a whole
-/// window is empty by chance with probability e^−m; m = ⌈ln(windows per day / α)⌉ keeps that below α per day of sliding
-/// windows, so a quiet hour of a quiet release is not a stop. Pure.
+/// earlier days held at least m × D active subjects (<see cref="ActiveSubjects"/>). Requests come in conversations, so
+/// they are not the independent unit: subjects are. With independent subjects, P(no request in a window) =
+/// Π(1 − p_group) ≤ e^−E[active groups], however many requests each sends; m = ⌈ln(windows per day / α)⌉ keeps that
+/// below α per day of sliding windows. A request without a subject is its own subject, so conversations sent without one
+/// are clusters again; D, an upper confidence bound on the counts' variance-to-mean ratio from the matched windows
+/// themselves (<see cref="Dispersion"/>), at least 1, raises the evidence needed for them. Pure.
 /// </summary>
 public static class TrafficStop
 {
     public const string Metric = "no_traffic";
 
-    /// <summary>The fewest requests every matched window must hold for an empty recent window to count as a stop.</summary>
+    /// <summary>
+    /// What a matched window counts: its subject groups with at least one request (<see cref="ArmSample.SubjectsAtLeast"/>),
+    /// or its requests where the source keeps no groups.
+    /// </summary>
+    public static long ActiveSubjects(in ArmSample window) => window.Groups is null ? window.Requests : window.SubjectsAtLeast;
+
+    /// <summary>m: the fewest independent units every matched window must hold for an empty recent window to count as a stop.</summary>
     public static long MinimumPerWindow(DriftPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
@@ -21,28 +30,96 @@ public static class TrafficStop
         return (long)Math.Ceiling(Math.Log(windowsPerDay / policy.Judge.AlphaPerMetric));
     }
 
+    /// <summary>Matched windows needed before a stop can be told from clustering: one or two say too little of their spread.</summary>
+    public const int MinimumWindows = 3;
+
     /// <summary>
-    /// The evidence on the <c>count</c> scale: the recent window's requests as the estimate, the fewest and most requests of a
-    /// matched window as the bounds; <c>harm</c> for a stop, <c>safe</c> while requests arrive, <c>not_enough_data</c> when an
+    /// The fewest requests every matched window must hold for an empty recent window to count as a stop:
+    /// ⌈m × <see cref="Dispersion"/>⌉, or <see cref="long.MaxValue"/> with fewer than <see cref="MinimumWindows"/> windows.
+    /// </summary>
+    public static long Required(IReadOnlyList<long> referenceWindowSubjects, DriftPolicy policy)
+    {
+        var dispersion = Dispersion(referenceWindowSubjects);
+        var required = MinimumPerWindow(policy) * dispersion;
+        return double.IsFinite(required) && required < long.MaxValue ? (long)Math.Ceiling(required) : long.MaxValue;
+    }
+
+    /// <summary>
+    /// A 95% upper confidence bound on the variance-to-mean ratio of the matched windows' counts (sample variance
+    /// × (k−1) / χ²(k−1) at its 5% quantile), and never below 1, a Poisson stream's; infinite with fewer than
+    /// <see cref="MinimumWindows"/> windows or none with requests. Day-to-day changes of volume raise it too, which errs
+    /// towards silence.
+    /// </summary>
+    public static double Dispersion(IReadOnlyList<long> counts)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        var k = counts.Count;
+        if (k < MinimumWindows)
+        {
+            return double.PositiveInfinity;
+        }
+
+        double sum = 0;
+        foreach (var c in counts)
+        {
+            sum += c;
+        }
+
+        var mean = sum / k;
+        if (mean <= 0)
+        {
+            return double.PositiveInfinity;
+        }
+
+        double squares = 0;
+        foreach (var c in counts)
+        {
+            squares += (c - mean) * (c - mean);
+        }
+
+        var variance = squares / (k - 1);
+        return Math.Max(1, variance / mean * UpperFactor(k - 1));
+    }
+
+    /// <summary>df / χ²(df) at its 5% quantile: how far a sample variance with df degrees of freedom may fall below the true one.</summary>
+    private static double UpperFactor(int df)
+    {
+        // Exact quantiles for the few windows the monitor pools (4 weeks, 7 days); Wilson–Hilferty beyond.
+        ReadOnlySpan<double> quantiles = [0.003932, 0.1026, 0.3518, 0.7107, 1.1455, 1.6354, 2.1673, 2.7326];
+        if (df <= quantiles.Length)
+        {
+            return df / quantiles[df - 1];
+        }
+
+        var a = 2.0 / (9 * df);
+        var q = df * Math.Pow(1 - a - (1.6449 * Math.Sqrt(a)), 3);
+        return df / q;
+    }
+
+    /// <summary>
+    /// The evidence on the <c>count</c> scale: the recent window's requests as the estimate, the fewest and most active
+    /// subjects of a matched window as the bounds (<see cref="ActiveSubjects"/>); <c>harm</c> for a stop, <c>safe</c> while requests arrive, <c>not_enough_data</c> when an
     /// earlier window was too quiet for an empty one to mean anything.
     /// </summary>
-    public static MetricEvidence Assess(long recentRequests, IReadOnlyList<long> referenceWindowRequests, DriftPolicy policy)
+    public static MetricEvidence Assess(long recentRequests, IReadOnlyList<long> referenceWindowSubjects, DriftPolicy policy)
     {
-        ArgumentNullException.ThrowIfNull(referenceWindowRequests);
-        var minimum = MinimumPerWindow(policy);
-        var fewest = referenceWindowRequests.Count == 0 ? 0 : referenceWindowRequests.Min();
-        var verdict = recentRequests > 0 ? "safe" : referenceWindowRequests.Count > 0 && fewest >= minimum ? "harm" : "not_enough_data";
+        ArgumentNullException.ThrowIfNull(referenceWindowSubjects);
+        var minimum = Required(referenceWindowSubjects, policy);
+        var fewest = referenceWindowSubjects.Count == 0 ? 0 : referenceWindowSubjects.Min();
+        var verdict = recentRequests > 0 ? "safe" : referenceWindowSubjects.Count >= MinimumWindows && fewest >= minimum ? "harm" : "not_enough_data";
         return new MetricEvidence
         {
             Metric = Metric,
             Scale = "count",
             CanaryN = recentRequests,
-            StableN = referenceWindowRequests.Sum(),
+            StableN = referenceWindowSubjects.Sum(),
             Estimate = recentRequests,
             Lower = fewest,
-            Upper = referenceWindowRequests.Count == 0 ? 0 : referenceWindowRequests.Max(),
-            Tolerance = minimum,
-            ToleranceText = string.Create(CultureInfo.InvariantCulture, $"none when each earlier ≥ {minimum}"),
+            Upper = referenceWindowSubjects.Count == 0 ? 0 : referenceWindowSubjects.Max(),
+            Tolerance = minimum == long.MaxValue ? 0 : minimum,
+            ToleranceText = minimum == long.MaxValue
+                ? string.Create(CultureInfo.InvariantCulture, $"none when ≥ {MinimumWindows} earlier each ≥ m·D")
+                : string.Create(CultureInfo.InvariantCulture, $"none when each earlier ≥ {minimum}"),
             Verdict = verdict,
             Alpha = policy.Judge.AlphaPerMetric,
         };
@@ -53,11 +130,11 @@ public static class TrafficStop
     {
         ArgumentNullException.ThrowIfNull(evidence);
         return string.Create(CultureInfo.InvariantCulture,
-            $"no_traffic on {environment}: no request of the release in the recent window, while {windows.ReferenceText()} held {Requests(evidence)} (a stop needs at least {evidence.Tolerance:0} in each)");
+            $"no_traffic on {environment}: no request of the release in the recent window, while {windows.ReferenceText()} held {Subjects(evidence)} (a stop needs at least {evidence.Tolerance:0} in each)");
     }
 
-    /// <summary>"37–52 requests each" or "40 requests": what the matched windows held.</summary>
-    private static string Requests(MetricEvidence e) => e.Lower == e.Upper
-        ? string.Create(CultureInfo.InvariantCulture, $"{e.Lower:0} requests")
-        : string.Create(CultureInfo.InvariantCulture, $"{e.Lower:0}–{e.Upper:0} requests each");
+    /// <summary>"37–52 active subject groups each" or "40 active subject groups": what the matched windows held.</summary>
+    private static string Subjects(MetricEvidence e) => e.Lower == e.Upper
+        ? string.Create(CultureInfo.InvariantCulture, $"{e.Lower:0} active subject groups")
+        : string.Create(CultureInfo.InvariantCulture, $"{e.Lower:0}–{e.Upper:0} active subject groups each");
 }

@@ -110,8 +110,12 @@ public sealed class MonitorCliTests
         await app.OkAsync("deploy", "v1", "--env", "staging");
         await app.OkAsync("promote", "v1", "--env", "production");
         var t0 = MonitorApp.Start;
-        await app.WriteTracesAsync("production", "v1", t0, TimeSpan.FromHours(1), 200);
-        app.Time.SetUtcNow(t0.AddDays(1).AddHours(1));
+        for (var day = 0; day < TrafficStop.MinimumWindows; day++)
+        {
+            await app.WriteTracesAsync("production", "v1", t0.AddDays(day), TimeSpan.FromHours(1), 200);
+        }
+
+        app.Time.SetUtcNow(t0.AddDays(TrafficStop.MinimumWindows).AddHours(1));
 
         var (code, json) = await app.JsonWithCodeAsync("monitor", "--env", "production", "--check");
 
@@ -122,14 +126,14 @@ public sealed class MonitorCliTests
         Assert.Equal(["no_traffic"], harmed);
         var alert = Assert.Single(json.GetProperty("alerts").EnumerateArray());
         Assert.Equal("no_traffic", alert.GetProperty("metric").GetString());
-        Assert.Equal("no_traffic on production: no request of the release in the recent window, while the same clock window 1 day earlier held 200 requests (a stop needs at least 9 in each)",
+        Assert.Equal("no_traffic on production: no request of the release in the recent window, while the same clock window on 3 earlier days held 59–63 active subject groups each (a stop needs at least 13 in each)",
             alert.GetProperty("message").GetString());
 
         // Raised once per recent window, like a drifted metric; the text table names it.
         app.Time.Advance(TimeSpan.FromMinutes(10));
         var (again, text, _) = await app.RunAsync("monitor", "--env", "production", "--check");
         Assert.Equal(1, again);
-        Assert.Contains("0 vs 166 per earlier window", text, StringComparison.Ordinal); // 166 of yesterday's 200 fall in the window 10 minutes on
+        Assert.Contains("0 vs 59–60 per earlier window", text, StringComparison.Ordinal); // the subject groups active in the earlier windows 10 minutes on
         Assert.Single((await app.JsonAsync("monitor", "--env", "production")).GetProperty("alerts").EnumerateArray());
 
         // Traffic back: nothing new is raised and the check passes.
@@ -146,8 +150,12 @@ public sealed class MonitorCliTests
         await app.OkAsync("deploy", "v1", "--env", "staging");
         await app.OkAsync("promote", "v1", "--env", "production");
         var t0 = MonitorApp.Start;
-        await app.WriteTracesAsync("production", "v1", t0, TimeSpan.FromHours(1), 7);
-        app.Time.SetUtcNow(t0.AddDays(1).AddHours(1));
+        for (var day = 0; day < TrafficStop.MinimumWindows; day++)
+        {
+            await app.WriteTracesAsync("production", "v1", t0.AddDays(day), TimeSpan.FromHours(1), 7);
+        }
+
+        app.Time.SetUtcNow(t0.AddDays(TrafficStop.MinimumWindows).AddHours(1));
 
         var (code, json) = await app.JsonWithCodeAsync("monitor", "--env", "production", "--check");
 

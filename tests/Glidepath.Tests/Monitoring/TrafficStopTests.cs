@@ -26,11 +26,11 @@ public sealed class TrafficStopTests
     [Fact]
     public void Assess_NoRequestWhileEveryEarlierWindowHeldTheMinimum_Harm()
     {
-        var evidence = TrafficStop.Assess(0, [8, 40, 12], Hourly);
+        var evidence = TrafficStop.Assess(0, [40, 42, 41], Hourly);
 
         Assert.Equal(("no_traffic", "count", "harm"), (evidence.Metric, evidence.Scale, evidence.Verdict));
-        Assert.Equal((0L, 60L, 8.0), (evidence.CanaryN, evidence.StableN, evidence.Tolerance));
-        Assert.Equal("0 vs 8–40 per earlier window", evidence.IntervalText());
+        Assert.Equal((0L, 123L, 8.0), (evidence.CanaryN, evidence.StableN, evidence.Tolerance));
+        Assert.Equal("0 vs 40–42 per earlier window", evidence.IntervalText());
         Assert.Equal("none when each earlier ≥ 8", evidence.ToleranceText);
     }
 
@@ -39,6 +39,31 @@ public sealed class TrafficStopTests
     {
         Assert.Equal("not_enough_data", TrafficStop.Assess(0, [400, 7, 400], Hourly).Verdict);
         Assert.Equal("not_enough_data", TrafficStop.Assess(0, [], Hourly).Verdict);
+    }
+
+    [Fact]
+    public void Assess_FewerMatchedWindowsThanTheMinimum_NotEnoughData()
+    {
+        Assert.Equal("not_enough_data", TrafficStop.Assess(0, [5000, 5000], Hourly).Verdict);
+    }
+
+    // Conversations make counts over-dispersed: 8, 40, 12 is 1–5 conversations a window, and an empty one is likely.
+    [Fact]
+    public void Assess_OverDispersedEarlierWindows_NeedsMoreThanThePoissonMinimum()
+    {
+        var evidence = TrafficStop.Assess(0, [8, 40, 12, 30, 9, 25, 16], Hourly);
+
+        Assert.Equal("not_enough_data", evidence.Verdict);
+        Assert.True(evidence.Tolerance > 40, evidence.ToleranceText);
+    }
+
+    [Theory]
+    [InlineData(new long[] { 100, 100, 100 }, 1.0)]
+    [InlineData(new long[] { 100, 104, 96, 102, 98, 100, 100 }, 1.0)] // variance/mean 0.07, × 3.67 < 1: Poisson's floor
+    [InlineData(new long[] { 10, 30, 20 }, 5 * 2 / 0.1026)]           // variance/mean 5, 2 degrees of freedom
+    public void Dispersion_MatchedWindowCounts_UpperBoundOfVarianceToMeanAtLeastOne(long[] counts, double expected)
+    {
+        Assert.Equal(expected, TrafficStop.Dispersion(counts), 6);
     }
 
     [Fact]
