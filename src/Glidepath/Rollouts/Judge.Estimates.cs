@@ -162,6 +162,7 @@ public sealed partial class Judge
             vs = Math.Max(vs, fs * (1 - fs) / (ns + 1.0) / ns);
         }
 
+        var iidC = vc;
         vc = AtLeast(vc, ClusterVariance(rule, c, -1));
         vs = AtLeast(vs, ClusterVariance(rule, s, -1));
         if (!ratio)
@@ -175,8 +176,25 @@ public sealed partial class Judge
         }
 
         // Delta method: Var(ln m̂) ≈ Var(m̂) / m².
-        var v = (vc / (mc * mc)) + (vs / (ms * ms));
-        return (Math.Log(mc / ms), v, v);
+        var harm = (vc / (mc * mc)) + (vs / (ms * ms));
+        return (Math.Log(mc / ms), harm, Math.Max(harm, SafeRelativeVariance(vc, iidC, mc, nc, sss, ms, ns) + (vs / (ms * ms))));
+    }
+
+    /// <summary>
+    /// The canary's Var(ln m̂) on the side that declares a ratio safe, a test of "canary = stable × tolerance": a change
+    /// of scale keeps the coefficient of variation, so the canary's relative spread is taken as at least the stable
+    /// arm's (its per-observation CV² / the canary's n, times the canary's design effect from its subject groups). With a
+    /// skewed cost the canary's own sample mean and variance rise and fall together: one that has not yet drawn a large
+    /// bill looks cheap and certain at once, and its interval fell under the tolerance early (an outside trial,
+    /// 2026-12-05: a canary at exactly ×1.15 with Pareto α 1.5 costs was declared safe in 1.02% of runs against
+    /// α/2 = 0.357%). The stable arm is larger, sees more of the tail, and is not the canary's draw.
+    /// </summary>
+    private static double SafeRelativeVariance(double vc, double iidC, double mc, long nc, double sss, double ms, long ns)
+    {
+        var own = vc / (mc * mc);
+        var stableCv2 = sss / (ns - 1) / (ms * ms);
+        var designEffect = iidC > 0 ? vc / iidC : 1;
+        return Math.Max(own, stableCv2 / nc * designEffect);
     }
 
     /// <summary>The histogram bucket holding the stable arm's <paramref name="quantile"/>; −1 without a histogram.</summary>
