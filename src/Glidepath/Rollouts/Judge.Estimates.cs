@@ -197,6 +197,29 @@ public sealed partial class Judge
         return Math.Max(own, stableCv2 / nc * designEffect);
     }
 
+    /// <summary>
+    /// canary − stable on the judge's scale (a difference, or the log of a ratio) without variance or interval: for the
+    /// estimate before the cap of heavy subjects. NaN where the metric has no estimate.
+    /// </summary>
+    private static double PointEstimate(MetricRule rule, in ArmSample canary, in ArmSample stable)
+    {
+        var tail = rule.Kind == MetricKind.TailShare ? TailBucket(stable.LatencyHistogram, rule.Quantile) : -1;
+        var (yc, nc) = Unit(rule, canary, tail);
+        var (ys, ns) = Unit(rule, stable, tail);
+        if (nc <= 0 || ns <= 0)
+        {
+            return double.NaN;
+        }
+
+        return rule.Kind == MetricKind.RatioOfMeans
+            ? yc > 0 && ys > 0 ? Math.Log(yc / nc / (ys / ns)) : double.NaN
+            : (yc / nc) - (ys / ns);
+    }
+
+    /// <summary>An estimate on the scale evidence shows: a ratio for latency and cost, the difference otherwise; null for NaN.</summary>
+    private static double? Shown(MetricRule rule, double estimate) =>
+        double.IsNaN(estimate) ? null : rule.IsRatio ? Math.Exp(estimate) : estimate;
+
     /// <summary>The histogram bucket holding the stable arm's <paramref name="quantile"/>; −1 without a histogram.</summary>
     private static int TailBucket(long[]? histogram, double quantile)
     {
