@@ -162,6 +162,7 @@ public sealed partial class Judge
             vs = Math.Max(vs, fs * (1 - fs) / (ns + 1.0) / ns);
         }
 
+        var iidC = vc;
         vc = AtLeast(vc, ClusterVariance(rule, c, -1));
         vs = AtLeast(vs, ClusterVariance(rule, s, -1));
         if (!ratio)
@@ -175,9 +176,49 @@ public sealed partial class Judge
         }
 
         // Delta method: Var(ln m̂) ≈ Var(m̂) / m².
-        var v = (vc / (mc * mc)) + (vs / (ms * ms));
-        return (Math.Log(mc / ms), v, v);
+        var harm = (vc / (mc * mc)) + (vs / (ms * ms));
+        return (Math.Log(mc / ms), harm, Math.Max(harm, SafeRelativeVariance(vc, iidC, mc, nc, sss, ms, ns) + (vs / (ms * ms))));
     }
+
+    /// <summary>
+    /// The canary's Var(ln m̂) on the side that declares a ratio safe, a test of "canary = stable × tolerance": a change
+    /// of scale keeps the coefficient of variation, so the canary's relative spread is taken as at least the stable
+    /// arm's (its per-observation CV² / the canary's n, times the canary's design effect from its subject groups). With a
+    /// skewed cost the canary's own sample mean and variance rise and fall together: one that has not yet drawn a large
+    /// bill looks cheap and certain at once, and its interval fell under the tolerance early (an outside trial,
+    /// 2026-12-05: a canary at exactly ×1.15 with Pareto α 1.5 costs was declared safe in 1.02% of runs against
+    /// α/2 = 0.357%). The stable arm is larger, sees more of the tail, and is not the canary's draw.
+    /// </summary>
+    private static double SafeRelativeVariance(double vc, double iidC, double mc, long nc, double sss, double ms, long ns)
+    {
+        var own = vc / (mc * mc);
+        var stableCv2 = sss / (ns - 1) / (ms * ms);
+        var designEffect = iidC > 0 ? vc / iidC : 1;
+        return Math.Max(own, stableCv2 / nc * designEffect);
+    }
+
+    /// <summary>
+    /// canary − stable on the judge's scale (a difference, or the log of a ratio) without variance or interval: for the
+    /// estimate before the cap of heavy subjects. NaN where the metric has no estimate.
+    /// </summary>
+    private static double PointEstimate(MetricRule rule, in ArmSample canary, in ArmSample stable)
+    {
+        var tail = rule.Kind == MetricKind.TailShare ? TailBucket(stable.LatencyHistogram, rule.Quantile) : -1;
+        var (yc, nc) = Unit(rule, canary, tail);
+        var (ys, ns) = Unit(rule, stable, tail);
+        if (nc <= 0 || ns <= 0)
+        {
+            return double.NaN;
+        }
+
+        return rule.Kind == MetricKind.RatioOfMeans
+            ? yc > 0 && ys > 0 ? Math.Log(yc / nc / (ys / ns)) : double.NaN
+            : (yc / nc) - (ys / ns);
+    }
+
+    /// <summary>An estimate on the scale evidence shows: a ratio for latency and cost, the difference otherwise; null for NaN.</summary>
+    private static double? Shown(MetricRule rule, double estimate) =>
+        double.IsNaN(estimate) ? null : rule.IsRatio ? Math.Exp(estimate) : estimate;
 
     /// <summary>The histogram bucket holding the stable arm's <paramref name="quantile"/>; −1 without a histogram.</summary>
     private static int TailBucket(long[]? histogram, double quantile)

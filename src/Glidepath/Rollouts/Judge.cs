@@ -129,9 +129,12 @@ public sealed partial class Judge(JudgePolicy policy)
         var evidence = new List<MetricEvidence>(assessments.Count);
         foreach (var a in assessments)
         {
-            // The judged n is after the cap of heavy subjects; the count before it shows how much the cap removed.
+            // The judged n and estimate are after the cap of heavy subjects; the count and the per-request estimate
+            // before it show how much the cap removed, and a harm concentrated on the heaviest subjects.
             var (nc, ns) = Counts(a.Rule, canary, stable);
-            evidence.Add(a.ToEvidence(Policy.AlphaPerMetric) with { CanaryNBeforeCap = nc, StableNBeforeCap = ns });
+            var shown = a.ToEvidence(Policy.AlphaPerMetric);
+            var before = shown.Estimate is null ? (double?)null : Shown(a.Rule, PointEstimate(a.Rule, canary, stable));
+            evidence.Add(shown with { CanaryNBeforeCap = nc, StableNBeforeCap = ns, EstimateBeforeCap = before });
         }
 
         return new JudgeDecision

@@ -30,6 +30,15 @@ public sealed record MetricEvidence
 
     /// <summary>Null when there was not enough data to form an interval.</summary>
     public double? Estimate { get; init; }
+
+    /// <summary>
+    /// The same estimate on every observation the arms had, before the cap of heavy subjects: the per-request rate or
+    /// mean (per answered call for latency and cost). <see cref="Estimate"/> and the interval are of the capped sample,
+    /// in which no subject group weighs more than three median groups; the two differ when the canary's effect is
+    /// concentrated on the few heaviest subjects (or spares them), and only this one shows it. Not judged. Null without
+    /// an interval, where no cap applies (the shadow's paired judge), and in evidence stored before 2026-12-05.
+    /// </summary>
+    public double? EstimateBeforeCap { get; init; }
     public double? Lower { get; init; }
     public double? Upper { get; init; }
 
@@ -96,6 +105,21 @@ public sealed record MetricEvidence
         // Round first, then add 0.0 to turn −0 into +0, so a number that rounds to zero takes the positive section.
         var rounded = Math.Round(x, 4, MidpointRounding.AwayFromZero) + 0.0;
         return rounded.ToString("+0.0000;-0.0000", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// The estimate cell: the judged estimate, and the estimate before the cap of heavy subjects when it shows differently
+    /// ("+0.0043 (+0.0306 before cap)", "×1.010 (×1.120 before cap)").
+    /// </summary>
+    public string EstimateText()
+    {
+        string F(double x) => Scale == "ratio" ? string.Create(CultureInfo.InvariantCulture, $"×{x:0.000}") : Signed(x);
+        if (Estimate is not { } e)
+        {
+            return "n/a";
+        }
+
+        return EstimateBeforeCap is { } before && F(before) != F(e) ? $"{F(e)} ({F(before)} before cap)" : F(e);
     }
 
     /// <summary>

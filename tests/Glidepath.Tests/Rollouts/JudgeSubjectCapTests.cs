@@ -54,6 +54,34 @@ public sealed class JudgeSubjectCapTests
     }
 
     [Fact]
+    public void Decide_HarmOnlyOnTheHeaviestSubject_EvidenceShowsThePerRequestEstimateBesideTheCappedOne()
+    {
+        // One canary subject sends 368 of 872 requests and 10% of them fail; the others fail about 1%, as on stable.
+        var canary = Flood(Honest(requestsPerGroup: 8, errorEvery: 100), group: 3, requests: 360, errors: 36);
+        var stable = Honest(requestsPerGroup: 80, errorEvery: 100);
+
+        var errors = Assert.Single(Judge.Decide(canary, stable, TimeSpan.FromMinutes(5)).Evidence);
+
+        var perRequest = ((double)canary.Errors / canary.Requests) - ((double)stable.Errors / stable.Requests);
+        Assert.Equal(perRequest, errors.EstimateBeforeCap!.Value, 12);
+        Assert.True(errors.Estimate < perRequest - 0.02, $"capped {errors.Estimate} vs per request {perRequest}");
+        Assert.Equal($"{MetricEvidence.Signed(errors.Estimate!.Value)} ({MetricEvidence.Signed(perRequest)} before cap)", errors.EstimateText());
+        Assert.Contains("\"estimate_before_cap\":", RolloutJson.Evidence([errors]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decide_NoGroupOverTheCap_EstimateTextIsTheEstimateAlone()
+    {
+        var canary = Honest(requestsPerGroup: 8, errorEvery: 100);
+        var stable = Honest(requestsPerGroup: 80, errorEvery: 100);
+
+        var errors = Assert.Single(Judge.Decide(canary, stable, TimeSpan.FromMinutes(5)).Evidence);
+
+        Assert.Equal(errors.Estimate!.Value, errors.EstimateBeforeCap!.Value, 12);
+        Assert.Equal(MetricEvidence.Signed(errors.Estimate.Value), errors.EstimateText());
+    }
+
+    [Fact]
     public void Decide_FloodOfFailingRequestsPinnedToStable_StillRollsBackAFailingCanary()
     {
         var canary = Honest(requestsPerGroup: 20, errorEvery: 3.45);  // about 29% of requests fail
