@@ -65,14 +65,14 @@ public sealed class RunSummaryBuilder(string releaseId)
             Passed = _passed,
             Failed = _failed,
             Errors = _errors,
-            PassRate = _trials == 0 ? 0 : (double)_passed / _trials,
-            MeanScore = _scored == 0 ? 0 : _scoreSum / _scored,
+            PassRate = _passed + _failed == 0 ? null : (double)_passed / _trials,
+            MeanScore = _scored == 0 ? null : _scoreSum / _scored,
             LatencyP50Ms = Percentile(latencies, 0.5),
             LatencyP95Ms = Percentile(latencies, 0.95),
             CostUsd = _priced ? _cost : null,
         };
     }
 
-    private static double Percentile(double[] sorted, double q) =>
-        sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
+    private static double? Percentile(double[] sorted, double q) =>
+        sorted.Length == 0 ? null : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
 }
