@@ -12,7 +12,11 @@ public sealed class RunSummaryBuilder(string releaseId)
     private readonly HashSet<string> _cases = new(StringComparer.Ordinal);
     private readonly List<double> _latencies = [];
     private int _trials, _passed, _failed, _errors, _scored;
-    private double _scoreSum, _cost;
+    private double _scoreSum;
+
+    // Money is added up in decimal: each call's cost is a price times tokens (a decimal), and a double sum of them read
+    // "cost_usd": 0.36830399999999985 for a run that cost $0.368304.
+    private decimal _cost;
     private bool _priced;
 
     public string ReleaseId => releaseId;
@@ -49,7 +53,7 @@ public sealed class RunSummaryBuilder(string releaseId)
         if (result.CostUsd is { } cost)
         {
             _priced = true;
-            _cost += cost;
+            _cost += (decimal)cost;
         }
     }
 
@@ -69,7 +73,7 @@ public sealed class RunSummaryBuilder(string releaseId)
             MeanScore = _scored == 0 ? null : _scoreSum / _scored,
             LatencyP50Ms = Percentile(latencies, 0.5),
             LatencyP95Ms = Percentile(latencies, 0.95),
-            CostUsd = _priced ? _cost : null,
+            CostUsd = _priced ? (double)_cost : null,
         };
     }
 

@@ -51,4 +51,22 @@ public sealed class RunSummaryBuilderTests
 
         Assert.Equal((0.0, 0.0, 100.0), (summary.PassRate, summary.MeanScore, summary.LatencyP50Ms));
     }
+
+    // An outside trial read "cost_usd": 0.36830399999999985: the trials' costs were added up as doubles.
+    [Fact]
+    public void Build_ManyPricedTrials_CostIsTheDecimalSumWithoutFloatingPointNoise()
+    {
+        var builder = new RunSummaryBuilder("r");
+        for (var i = 0; i < 22; i++)
+        {
+            builder.Add(Trial(i, TrialStatus.Pass, cost: 0.016512));
+        }
+
+        for (var i = 22; i < 29; i++)
+        {
+            builder.Add(Trial(i, TrialStatus.Pass, cost: 0.0012));
+        }
+
+        Assert.Equal("0.371664", builder.Build().CostUsd?.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+    }
 }
