@@ -114,4 +114,19 @@ public sealed class ErroredRunCliTests
         Assert.False(doc.RootElement.TryGetProperty("error", out _));
         Assert.False(doc.RootElement.TryGetProperty("exit_code", out _));
     }
+
+    // The reason read "the model call failed: ProviderException: model provider 'sim' failed …": an internal type name.
+    [Fact]
+    public async Task EvalRun_ProviderFails_ReasonSaysWhatFailedWithoutAnExceptionTypeName()
+    {
+        using var app = FailingProvider(EvalApp.Create());
+
+        var (code, stdout, stderr) = await app.RunAsync("eval", "run", "--tag", "refunds", "--format", "json");
+
+        Assert.True(code == 3, $"exit {code}: {stderr}");
+        using var doc = JsonDocument.Parse(stdout);
+        var reason = doc.RootElement.GetProperty("not_passed")[0].GetProperty("reason").GetString();
+        Assert.StartsWith("the model call failed: model provider 'sim' failed", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", stdout + stderr, StringComparison.Ordinal);
+    }
 }
