@@ -82,31 +82,32 @@ public static class CliApp
     }
 
     /// <summary>
-    /// <c>glidepath</c> alone and <c>glidepath help [COMMAND…]</c> ask for help, as with git: they show it (exit 0)
-    /// instead of "Required command was not provided". A word that is no command is left to the parser, which names it.
+    /// <c>glidepath</c> alone and <c>glidepath help [COMMAND…] [ARGS/OPTIONS…]</c> ask for help, as with git: they show
+    /// the help of the deepest command named (exit 0) instead of "Required command was not provided", and never run it:
+    /// <c>help rollback --env production</c> shows rollback's help and rolls nothing back. A first word that is no
+    /// command is left to the parser, which names it with a suggestion and exits 2 (a parse with errors never runs).
     /// </summary>
-    internal static string[] HelpRequest(string[] args, Command root) => args switch
+    internal static string[] HelpRequest(string[] args, Command root)
     {
-        [] => ["--help"],
-        ["help", .. var rest] when IsCommandPath(root, rest) => [.. rest, "--help"],
-        ["help", .. var rest] when rest.Length > 0 => rest, // "help relase": the parser names the word, with its suggestion
-        _ => args,
-    };
-
-    private static bool IsCommandPath(Command root, string[] words)
-    {
-        var command = root;
-        foreach (var word in words)
+        if (args.Length == 0)
         {
-            if (command.Subcommands.FirstOrDefault(c => c.Name == word || c.Aliases.Contains(word)) is not { } next)
-            {
-                return false;
-            }
-
-            command = next;
+            return ["--help"];
         }
 
-        return true;
+        if (args[0] != "help")
+        {
+            return args;
+        }
+
+        var rest = args[1..];
+        var parse = root.Parse(rest);
+        var path = new List<string>();
+        for (var r = parse.CommandResult; r is not null && r.Command is not RootCommand; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            path.Insert(0, r.Command.Name);
+        }
+
+        return path.Count == 0 && parse.UnmatchedTokens.Count > 0 ? rest : [.. path, "--help"];
     }
 
     private static bool IsJson(string[] args) =>

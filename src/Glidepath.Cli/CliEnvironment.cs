@@ -8,6 +8,12 @@ public sealed record CliEnvironment(TextWriter Stdout, TextWriter Stderr, bool I
     /// <summary>Builds the model client factory for eval and gate runs; tests swap in fakes (default: the real providers).</summary>
     public Func<Manifests.Manifest, Storage.IGlidepathStore, Models.IModelClientFactory>? ModelClients { get; init; }
 
+    /// <summary>
+    /// No styling (colour, bold) even on a terminal: the env var NO_COLOR set to any non-empty value (https://no-color.org).
+    /// Output is then the plain text a pipe gets.
+    /// </summary>
+    public bool NoColor { get; init; } = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+
     /// <summary>Print the stack trace of an unexpected failure (env GLIDEPATH_DEBUG=1); never by default.</summary>
     public bool Debug { get; init; } = Environment.GetEnvironmentVariable(CliFailure.DebugVariable) == "1";
 

@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace Glidepath.Cli;
 
-/// <summary>Writes results: JSON on stdout with --format json, Spectre tables on a terminal, plain aligned text when piped.</summary>
+/// <summary>Writes results: JSON on stdout with --format json, Spectre tables on a terminal, plain aligned text when piped or with NO_COLOR.</summary>
 internal sealed class CliOutput
 {
     /// <summary>The views' JSON settings (<see cref="Views.ViewJson"/>): the admin API writes the same bytes.</summary>
@@ -20,7 +20,9 @@ internal sealed class CliOutput
     {
         _env = env;
         IsJson = json;
-        if (env.IsTerminal && !json)
+        // Every styled write goes through this console, so without it (NO_COLOR, a pipe, JSON) no escape is written:
+        // Spectre's own NO_COLOR handling drops colours but still wrote bold and resets.
+        if (env.IsTerminal && !json && !env.NoColor)
         {
             _ansi = AnsiConsole.Create(new AnsiConsoleSettings
             {

@@ -68,7 +68,7 @@ internal sealed class OutputFile
         // A device or stream is written in place, by the path given (opening it follows its links, /dev/stdout's too).
         if (IsStream(full))
         {
-            return new OutputFile(path, full, direct: true);
+            return new OutputFile(path, full, direct: true, option);
         }
 
         // A link is not followed: in a checkout it is the pull request's to point anywhere. (The write below moves a
@@ -97,6 +97,49 @@ internal sealed class OutputFile
         }
 
         return file;
+    }
+
+    /// <summary>
+    /// Refuses (exit 2) a file that is this process's stdout when stdout carries the command's JSON document
+    /// (<paramref name="json"/>): the report and the document would share it, or the document would overwrite the report.
+    /// </summary>
+    public void RefuseStdout(bool json)
+    {
+        if (json && NamesStdout(Path, Full))
+        {
+            throw new BadInputException($"{Option} '{Path}' is stdout, which carries the JSON document under --format json; name a file instead, or leave out --format json");
+        }
+    }
+
+    /// <summary>
+    /// '-', stdout named outright (<c>/dev/stdout</c>, <c>/dev/fd/1</c>, <c>/proc/self/fd/1</c>, this process's own
+    /// <c>/proc/PID/fd/1</c>), or the file stdout is redirected to (<c>--report gate.json &gt; gate.json</c>).
+    /// </summary>
+    internal static bool NamesStdout(string path, string full)
+    {
+        if (path == "-")
+        {
+            return true;
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            return false;
+        }
+
+        if (full is "/dev/stdout" or "/dev/fd/1" or "/proc/self/fd/1" or "/proc/thread-self/fd/1" || full == $"/proc/{Environment.ProcessId}/fd/1")
+        {
+            return true;
+        }
+
+        try
+        {
+            return new FileInfo("/proc/self/fd/1").LinkTarget is { } target && target == full;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false; // no /proc to ask: the names above are what can be told
+        }
     }
 
     /// <summary>Writes <paramref name="text"/> (UTF-8, no byte-order mark) in place of whatever the file held, all or nothing.</summary>

@@ -143,7 +143,7 @@ public sealed record ServingOptions
     {
         if (Manifest.FindEnvironment(Environment) is null)
         {
-            throw new BadInputException($"no environment '{Environment}' in the manifest; declared: {string.Join(", ", Manifest.Environments.Select(e => e.Name))}");
+            throw Glidepath.Environments.EnvironmentService.UnknownEnvironment(Manifest, Environment);
         }
 
         Positive(PollInterval, nameof(PollInterval));

@@ -81,6 +81,7 @@ public sealed class SqliteStore : IGlidepathStore
     /// <summary>The same, with connections that wait <paramref name="busyTimeout"/> for another connection's write lock (tests set a short one).</summary>
     internal static async Task<SqliteStore> OpenAsync(string path, TimeProvider? time, TimeSpan busyTimeout, CancellationToken cancellationToken)
     {
+        RefuseAFolder(path);
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
@@ -111,6 +112,7 @@ public sealed class SqliteStore : IGlidepathStore
     /// </summary>
     public static async Task<StoreMigration> MigrateAsync(string path, CancellationToken cancellationToken)
     {
+        RefuseAFolder(path);
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
@@ -250,6 +252,18 @@ public sealed class SqliteStore : IGlidepathStore
     /// <summary>A file that is no SQLite database named as the store: bad input (a mistyped --store), not a failing store.</summary>
     private static BadInputException NotAStore(string path, SqliteException ex) =>
         new($"{path} is not a SQLite database, so it cannot be a Glidepath store; nothing was written to it. Check --store / GLIDEPATH_STORE (a path that does not exist yet gets a new store)", ex);
+
+    /// <summary>
+    /// A folder named as the store is bad input, as a file that is no database is: it was exit 3, "The file '…' already
+    /// exists" (SQLite's attempt to create the store file where the folder is).
+    /// </summary>
+    internal static void RefuseAFolder(string path)
+    {
+        if (Directory.Exists(path) || path.EndsWith('/') || path.EndsWith(Path.DirectorySeparatorChar))
+        {
+            throw new BadInputException($"{path} is a folder; expected the path of a store file, e.g. {Path.Combine(path, "glidepath.db")} (a path that does not exist yet gets a new store). Check --store / GLIDEPATH_STORE");
+        }
+    }
 
     /// <summary>A file of 0 bytes with no write-ahead log beside it holding pages: SQLite's "empty database", no store.</summary>
     internal static bool IsEmptyFile(string path)

@@ -22,6 +22,7 @@ public sealed class SqliteStoreProvider : IStoreProvider
     public async Task<IGlidepathStore> OpenAsync(string location, bool create, TimeProvider time, CancellationToken cancellationToken)
     {
         var path = PathOf(location);
+        SqliteStore.RefuseAFolder(path);
         if (!create && (!File.Exists(path) || SqliteStore.IsEmptyFile(path)))
         {
             var what = File.Exists(path) ? $"{path} is an empty file" : $"no store at {path}";

@@ -64,7 +64,7 @@ public sealed class GatewayCompositionTests
 
         var ex = await Assert.ThrowsAsync<BadInputException>(() => f.StartAsync(s => s with { Environment = "prod" }));
 
-        Assert.Contains("no environment 'prod'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("unknown environment 'prod'; expected one of: ", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed class ServingOptionsTests
 
         var ex = Assert.Throws<BadInputException>(options.Validate);
 
-        Assert.Contains("no environment 'prod'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("unknown environment 'prod'; expected one of: ", ex.Message, StringComparison.Ordinal);
         Assert.Contains("staging, production", ex.Message, StringComparison.Ordinal);
     }
 

@@ -103,6 +103,13 @@ internal static class EvalCommand
             }
 
             json.Writer.WriteEndArray();
+            if (OutcomeExitCodes.For(outcome) is var code and not ExitCodes.Ok)
+            {
+                // The failure contract every exit-3 path keeps (error and exit_code), beside the run's result.
+                w.WriteString("error", ErrorText(summary, firstError));
+                w.WriteNumber("exit_code", code);
+            }
+
             json.Writer.WriteEndObject();
         }
         else
@@ -128,9 +135,12 @@ internal static class EvalCommand
 
         if (summary.Errors > 0)
         {
-            ctx.Output.Note($"error: {summary.Errors} trial(s) could not be scored (provider, scorer or judge failed); an error is never a pass. First: {firstError}");
+            ctx.Output.Note("error: " + ErrorText(summary, firstError));
         }
     }
+
+    private static string ErrorText(RunSummary summary, string? firstError) =>
+        $"{summary.Errors} trial(s) could not be scored (provider, scorer or judge failed); an error is never a pass. First: {firstError}";
 
     private static string N(int n) => n.ToString(CultureInfo.InvariantCulture);
 

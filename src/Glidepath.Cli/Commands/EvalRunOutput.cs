@@ -8,15 +8,26 @@ internal static class EvalRunOutput
 {
     public static string Reason(TrialResult r) => r.Why;
 
-    public static void SummaryTable(CliContext ctx, IReadOnlyList<(string Label, RunSummary Summary)> rows) =>
+    /// <summary>
+    /// One row per release. A figure nothing was measured for is "-" (as an unpriced run's cost), and a release whose
+    /// every trial errored gets a line saying so: its pass rate is not 0%, there is none.
+    /// </summary>
+    public static void SummaryTable(CliContext ctx, IReadOnlyList<(string Label, RunSummary Summary)> rows)
+    {
         ctx.Output.Table(["release", "cases", "trials", "pass", "fail", "error", "pass rate", "mean score", "p50 ms", "p95 ms", "cost $"],
             rows.Select(r => (IReadOnlyList<string>)
             [
                 r.Label, N(r.Summary.Cases), N(r.Summary.Trials), N(r.Summary.Passed), N(r.Summary.Failed), N(r.Summary.Errors),
-                r.Summary.PassRate.ToString("0.0%", CultureInfo.InvariantCulture), r.Summary.MeanScore.ToString("0.000", CultureInfo.InvariantCulture),
-                r.Summary.LatencyP50Ms.ToString("0", CultureInfo.InvariantCulture), r.Summary.LatencyP95Ms.ToString("0", CultureInfo.InvariantCulture),
-                r.Summary.CostUsd?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "-",
+                Figure(r.Summary.PassRate, "0.0%"), Figure(r.Summary.MeanScore, "0.000"),
+                Figure(r.Summary.LatencyP50Ms, "0"), Figure(r.Summary.LatencyP95Ms, "0"), Figure(r.Summary.CostUsd, "0.0000"),
             ]));
+        foreach (var (label, summary) in rows.Where(r => r.Summary.Trials > 0 && r.Summary.PassRate is null))
+        {
+            ctx.Output.Line($"{label}: pass rate, mean score and latency not measured: every one of its {N(summary.Trials)} trial(s) errored");
+        }
+    }
+
+    private static string Figure(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
 
     private static string N(int n) => n.ToString(CultureInfo.InvariantCulture);
 }

@@ -46,6 +46,7 @@ internal static class EvalsetCommand
             }
 
             var output = parse.GetValue(outOpt) is { } target ? OutputFile.Check(target, "--out") : null;
+            output?.RefuseStdout(ctx.Output.IsJson);
             var result = PromptfooImporter.Convert(PromptfooFiles.Read(path) ?? throw new BadInputException($"{path}: no such file"), path, PromptfooFiles.OnDisk(path));
             if (result.Cases.Count == 0)
             {

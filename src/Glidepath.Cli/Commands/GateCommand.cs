@@ -73,6 +73,7 @@ internal static class GateCommand
 
             // The report's path and format are checked before the run: a typo must not cost a run's model calls.
             var report = parse.GetValue(reportOpt) is { } file ? OutputFile.Check(file, "--report") : null;
+            report?.RefuseStdout(ctx.Output.IsJson);
             var format = report is null ? null : ReportFormat.Parse(parse.GetValue(formatOpt) ?? ReportFormat.FromFileName(report.Path));
             var gates = new GateService(evals, session.Store.GateVerdicts, ctx.Time);
             var start = await gates.StartAsync(parse.GetValue(candidateArg), parse.GetValue(baselineOpt), options.Read(parse), ct);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Glidepath.Errors;
 using Glidepath.Evals;
 using Glidepath.Evals.Gate;
 using Glidepath.Evals.Reports;
@@ -14,7 +15,9 @@ internal static class GateOutput
         var d = report.Decision;
         if (ctx.Output.IsJson)
         {
-            ctx.Output.Json(w => JsonReport.Write(w, report));
+            // An error verdict exits 3, and every exit-3 document carries error and exit_code: here beside the verdict.
+            var code = OutcomeExitCodes.For(d.Result);
+            ctx.Output.Json(w => JsonReport.Write(w, report, code == ExitCodes.Operational ? (ErrorText(d), code) : null));
             StoredNote(ctx, outcome);
             return;
         }
@@ -38,8 +41,7 @@ internal static class GateOutput
 
         ctx.Output.Line("  cases corrected: " + d.Correction.Describe());
 
-        ctx.Output.Line(string.Create(CultureInfo.InvariantCulture,
-            $"  pass rate {d.BaselinePassRate:0.0%} → {d.CandidatePassRate:0.0%}; mean score difference {d.MeanDifference:+0.000;-0.000;0.000} ({d.Confidence:0%} CI {d.CiLow:+0.000;-0.000;0.000} to {ThresholdText.Value(d.CiHigh, -d.Rule.MaxMeanDrop, "+0.000;-0.000;0.000")})"));
+        ctx.Output.Line($"  pass rate {GateFigures.PassRate(d.BaselinePassRate)} → {GateFigures.PassRate(d.CandidatePassRate)}; mean score difference {GateFigures.MeanDifference(d)}");
         foreach (var c in d.Regressions)
         {
             ctx.Output.Line();
@@ -70,6 +72,11 @@ internal static class GateOutput
 
         StoredNote(ctx, outcome);
     }
+
+    /// <summary>Why the verdict is an error, with the first errored trial: what the error object's <c>error</c> says.</summary>
+    private static string ErrorText(GateDecision d) =>
+        $"gate verdict error: {string.Join("; ", d.Reasons)}" +
+        (d.Errors.Count > 0 ? $"; first: {d.Errors[0].CaseId} ({d.Errors[0].Side}, trial {d.Errors[0].Trial + 1}): {d.Errors[0].Message}" : "");
 
     /// <summary>Whether the verdict was stored as evidence for promotion (on stderr, in text and JSON alike).</summary>
     private static void StoredNote(CliContext ctx, GateOutcome outcome)

@@ -47,7 +47,13 @@ internal static class RolloutPlanCommand
 
             var profile = observed ?? StableProfile.Assumed(sampleRate);
             var planned = RolloutPlanner.Plan(plan, profile);
-            var perSecond = parse.GetValue(rps) is { } r && r > 0 ? r : (double?)null;
+            var perSecond = parse.GetValue(rps);
+            if (perSecond is { } r && !(r > 0 && double.IsFinite(r)))
+            {
+                // Said, not dropped: "--rps -5" planned as if it were not given.
+                throw new BadInputException(string.Create(CultureInfo.InvariantCulture, $"--rps {r}: expected the requests per second the environment serves, above zero, e.g. 20"));
+            }
+
             var source = profile.Observed
                 ? string.Create(CultureInfo.InvariantCulture, $"the stable release's last 24 h on {spec.Name}: {profile.Requests} requests, {profile.ErrorRate:P2} errors, log-latency σ {Math.Sqrt(profile.LogLatencyVariance):0.##}")
                 : $"typical figures (no stable traffic on {spec.Name} in the last 24 h): 1% errors, log-latency σ 0.5, cost CV 0.41, online pass rate 90%";

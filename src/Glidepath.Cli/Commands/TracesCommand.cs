@@ -54,9 +54,16 @@ internal static class TracesCommand
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
+            // Said, not clamped: "--limit 0" listed one trace with exit 0, answering a question nobody asked.
+            var most = parse.GetValue(limit);
+            if (most < 1)
+            {
+                throw new BadInputException(string.Create(CultureInfo.InvariantCulture, $"--limit {most}: expected how many traces to list, at least 1"));
+            }
+
             if (ctx.Remote is { } remote)
             {
-                var query = new List<string> { $"limit={Math.Max(1, parse.GetValue(limit))}" };
+                var query = new List<string> { string.Create(CultureInfo.InvariantCulture, $"limit={most}") };
                 void Add(string name, string? value)
                 {
                     if (value is not null)
@@ -101,7 +108,7 @@ internal static class TracesCommand
                 ErrorsOnly = parse.GetValue(failed),
                 OnlineFailedOnly = parse.GetValue(onlineFailed),
                 NegativeFeedbackOnly = parse.GetValue(negativeFeedback),
-                Limit = Math.Max(1, parse.GetValue(limit)),
+                Limit = most,
             }, ct);
             var views = new EnvironmentViews(await store.Releases.ListAsync(app, ct));
             if (ctx.Output.IsJson)

@@ -153,13 +153,21 @@ internal sealed partial class DemoRunner
             Time = _ctx.Time,
             PollInterval = TimeSpan.FromMilliseconds(100),
         };
-        return await GatewayServer.StartAsync(serving, new GatewayServerOptions
-        {
-            Urls = ["http://127.0.0.1:0"],
-            LogLevel = LogLevel.Warning,
-            Admin = new Glidepath.Gateway.Admin.AdminOptions { Manifest = manifest, Store = _store!, Time = _ctx.Time }, // the drill's probes need a token check
-        }, cancellationToken);
+        var admin = new Glidepath.Gateway.Admin.AdminOptions { Manifest = manifest, Store = _store!, Time = _ctx.Time }; // the drill's probes need a token check
+        return await GatewayServer.StartAsync(serving, HostOptions(admin, _ctx.Output.IsJson), cancellationToken);
     }
+
+    /// <summary>
+    /// How a demo gateway is hosted. Under <c>--format json</c> its log lines (a canary's automatic rollback is a warning)
+    /// go to stderr with the story, as <c>serve</c>'s do: stdout carries the outcome document only.
+    /// </summary>
+    internal static GatewayServerOptions HostOptions(Glidepath.Gateway.Admin.AdminOptions admin, bool json) => new()
+    {
+        Urls = ["http://127.0.0.1:0"],
+        LogLevel = LogLevel.Warning,
+        LogsToStderr = json,
+        Admin = admin,
+    };
 
     /// <summary>Each gateway gets its own model clients (its own provider concurrency), disposed when the gateways stop.</summary>
     private ModelClientFactory Models(Manifest manifest)

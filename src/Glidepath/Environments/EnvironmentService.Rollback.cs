@@ -21,6 +21,11 @@ public sealed partial class EnvironmentService
         var spec = Spec(environment);
         var state = await environments.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
         var history = await environments.HistoryAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
+        if (expectedRevision is { } negative and < 0)
+        {
+            throw new BadInputException($"expected revision {negative} is not a revision: they count up from 0; give the revision 'glidepath status' shows");
+        }
+
         if (expectedRevision is { } ahead && ahead > state.Revision)
         {
             throw new BadInputException($"expected revision {ahead} is ahead of environment '{spec.Name}' (now at revision {state.Revision}); give the revision 'glidepath status' shows");

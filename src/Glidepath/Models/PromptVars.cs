@@ -19,7 +19,7 @@ public static partial class PromptVars
     {
         var vars = new Dictionary<string, string>(StringComparer.Ordinal);
         var env = environment is not null
-            ? manifest.FindEnvironment(environment) ?? throw new BadInputException($"no environment '{environment}' in {manifest.FilePath}; declared: {string.Join(", ", manifest.Environments.Select(e => e.Name))}")
+            ? manifest.FindEnvironment(environment) ?? throw Environments.EnvironmentService.UnknownEnvironment(manifest, environment)
             : firstByDefault ? manifest.Environments.FirstOrDefault() : null;
         foreach (var (k, v) in env?.Vars ?? new Dictionary<string, string>())
         {

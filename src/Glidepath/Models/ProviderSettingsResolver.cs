@@ -14,7 +14,7 @@ public static class ProviderSettingsResolver
         }
 
         var env = manifest.FindEnvironment(environment)
-            ?? throw new Errors.BadInputException($"no environment '{environment}' in the manifest; declared: {string.Join(", ", manifest.Environments.Select(e => e.Name))}");
+            ?? throw Environments.EnvironmentService.UnknownEnvironment(manifest, environment);
         return env.Providers.TryGetValue(provider, out var overrides) ? settings.Merge(overrides) : settings;
     }
 }

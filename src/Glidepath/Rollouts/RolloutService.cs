@@ -161,6 +161,12 @@ public sealed class RolloutService(
     public static RolloutPlan PlanFrom(Manifest manifest, IReadOnlyList<double>? steps, int? minRequests, TimeSpan? maxDuration)
     {
         ArgumentNullException.ThrowIfNull(manifest);
+        if (minRequests is < 1)
+        {
+            // Said for the flag itself: "rollout plan --min-requests 0" planned with it, exit 0.
+            throw new BadInputException(string.Create(CultureInfo.InvariantCulture, $"--min-requests {minRequests}: expected how many requests each arm needs per step, at least 1"));
+        }
+
         var plan = manifest.Rollout ?? new RolloutPlan();
         if (steps is { Count: > 0 })
         {

@@ -39,10 +39,10 @@ public static class ViewJsonWriter
         w.WriteNumber("passed", s.Passed);
         w.WriteNumber("failed", s.Failed);
         w.WriteNumber("errors", s.Errors);
-        w.WriteNumber("pass_rate", s.PassRate);
-        w.WriteNumber("mean_score", s.MeanScore);
-        w.WriteNumber("latency_p50_ms", s.LatencyP50Ms);
-        w.WriteNumber("latency_p95_ms", s.LatencyP95Ms);
+        NumberOrNull(w, "pass_rate", s.PassRate);
+        NumberOrNull(w, "mean_score", s.MeanScore);
+        NumberOrNull(w, "latency_p50_ms", s.LatencyP50Ms);
+        NumberOrNull(w, "latency_p95_ms", s.LatencyP95Ms);
         NumberOrNull(w, "cost_usd", s.CostUsd);
         w.WriteEndObject();
     }

@@ -65,7 +65,7 @@ public sealed class EvalVarsCliTests
         var (code, _, stderr) = await app.RunAsync("gate", "--env", "qa");
 
         Assert.Equal(2, code);
-        Assert.Contains("no environment 'qa'", stderr, StringComparison.Ordinal);
+        Assert.Contains("unknown environment 'qa'; expected one of: ", stderr, StringComparison.Ordinal);
         Assert.Contains("staging, production", stderr, StringComparison.Ordinal);
     }
 

@@ -55,4 +55,24 @@ public sealed class StoreLocationCliTests
         Assert.DoesNotContain("SQLite Error", result.Stderr, StringComparison.Ordinal);
         Assert.Equal(before, await File.ReadAllTextAsync(app.Manifest));
     }
+
+    // From an outside trial: a folder named as the store was exit 3, "The file '…' already exists"; a file that is no
+    // database was exit 2. Both are a --store that names no store: exit 2, naming the path and what was expected.
+    [Theory]
+    [InlineData("release", "create", "-m", "x")]
+    [InlineData("status")]
+    [InlineData("store", "migrate")]
+    public async Task Command_StoreThatIsAFolder_Exits2NamingThePathAndAStoreFile(params string[] args)
+    {
+        await using var app = await EnvApp.CreateAsync(0);
+        var folder = Directory.CreateDirectory(Path.Combine(app.Dir, "stores")).FullName;
+
+        var result = await CliRunner.RunAsync([.. args, "--manifest", app.Manifest, "--store", folder, "--format", "json"]);
+
+        Assert.True(result.ExitCode == ExitCodes.BadInput, $"exit {result.ExitCode}: {result.Stderr}");
+        using var doc = System.Text.Json.JsonDocument.Parse(result.Stdout);
+        Assert.StartsWith($"{folder} is a folder; expected the path of a store file, e.g. {Path.Combine(folder, "glidepath.db")}",
+            doc.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(folder));
+    }
 }

@@ -38,10 +38,10 @@ public sealed class ViewJsonWriterTests
             Passed = random.Next(100_000),
             Failed = random.Next(100),
             Errors = random.Next(100),
-            PassRate = random.NextDouble(),
-            MeanScore = random.Next(3) == 0 ? 1 : random.NextDouble(),
-            LatencyP50Ms = random.NextDouble() * 5000,
-            LatencyP95Ms = random.Next(3) == 0 ? 0 : random.NextDouble() * 1e7,
+            PassRate = random.Next(4) == 0 ? null : random.NextDouble(),
+            MeanScore = random.Next(4) switch { 0 => null, 1 => 1, _ => random.NextDouble() },
+            LatencyP50Ms = random.Next(4) == 0 ? null : random.NextDouble() * 5000,
+            LatencyP95Ms = random.Next(4) switch { 0 => null, 1 => 0, _ => random.NextDouble() * 1e7 },
             CostUsd = random.Next(3) == 0 ? null : random.NextDouble() / 1000,
         };
 

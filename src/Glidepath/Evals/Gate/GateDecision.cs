@@ -7,12 +7,22 @@ public sealed record GateDecision
     public required IReadOnlyList<string> Reasons { get; init; }
     public required IReadOnlyList<CaseComparison> Cases { get; init; }
     public required IReadOnlyList<GateError> Errors { get; init; }
-    public required double MeanDifference { get; init; }
-    public required double CiLow { get; init; }
-    public required double CiHigh { get; init; }
+
+    /// <summary>The mean per-case score difference (candidate − baseline); null when no case was scored on both sides.</summary>
+    public required double? MeanDifference { get; init; }
+
+    /// <summary>The interval of <see cref="MeanDifference"/> at <see cref="Confidence"/>; null with it.</summary>
+    public required double? CiLow { get; init; }
+
+    public required double? CiHigh { get; init; }
+
     public required double Confidence { get; init; }
-    public required double BaselinePassRate { get; init; }
-    public required double CandidatePassRate { get; init; }
+
+    /// <summary>Passes over trials on the side; null when every trial of the side errored (nothing was measured).</summary>
+    public required double? BaselinePassRate { get; init; }
+
+    public required double? CandidatePassRate { get; init; }
+
     public required int Trials { get; init; }
     public required GateRule Rule { get; init; }
 

@@ -22,6 +22,9 @@ internal sealed class SideTally
 
     public bool Errored => _errors is not null;
 
+    /// <summary>The trials that did not error: passed or failed, so measured.</summary>
+    public int Scored => Trials - (_errors?.Count ?? 0);
+
     /// <summary>The errored trials with their messages, by trial number.</summary>
     public IEnumerable<(int Trial, string Message)> Errors => _errors is null ? [] : _errors.OrderBy(e => e.Trial);
 

@@ -37,8 +37,8 @@ public static class HtmlReport
         }
 
         sb.Append("</ul><table><tr><th></th><th>baseline</th><th>candidate</th></tr>");
-        sb.Append(CultureInfo.InvariantCulture, $"<tr><td>pass rate</td><td>{d.BaselinePassRate:0.0%}</td><td>{d.CandidatePassRate:0.0%}</td></tr>");
-        sb.Append(CultureInfo.InvariantCulture, $"<tr><td>mean score difference</td><td></td><td>{d.MeanDifference:+0.000;-0.000;0.000} ({d.Confidence:0%} CI {d.CiLow:+0.000;-0.000;0.000} to {ThresholdText.Value(d.CiHigh, -d.Rule.MaxMeanDrop, "+0.000;-0.000;0.000")})</td></tr></table>");
+        sb.Append(CultureInfo.InvariantCulture, $"<tr><td>pass rate</td><td>{GateFigures.PassRate(d.BaselinePassRate)}</td><td>{GateFigures.PassRate(d.CandidatePassRate)}</td></tr>");
+        sb.Append(CultureInfo.InvariantCulture, $"<tr><td>mean score difference</td><td></td><td>{GateFigures.MeanDifference(d)}</td></tr></table>");
         sb.Append("<table><tr><th>case</th><th>change</th><th>baseline</th><th>candidate</th><th>p (adjusted)</th><th>baseline answer</th><th>candidate answer</th></tr>");
         foreach (var c in d.Cases.OrderBy(c => c.Change switch { CaseChange.Regressed => 0, CaseChange.Error => 1, CaseChange.Improved => 2, _ => 3 }))
         {

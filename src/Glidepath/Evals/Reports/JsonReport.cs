@@ -25,7 +25,11 @@ public static class JsonReport
     public static string Render(GateReport r) => Text(w => Write(w, r)) + "\n";
 
     /// <summary>The report as one JSON object.</summary>
-    public static void Write(Utf8JsonWriter w, GateReport r)
+    /// <param name="failure">
+    /// What a command that exits with a failure adds at the end, as its error object has it (<c>error</c>,
+    /// <c>exit_code</c>); null for the report file and the stored verdict.
+    /// </param>
+    public static void Write(Utf8JsonWriter w, GateReport r, (string Error, int ExitCode)? failure = null)
     {
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(r);
@@ -48,8 +52,8 @@ public static class JsonReport
         w.WriteNumber("improved", d.Improvements.Count);
         w.WriteNumber("errors", ErroredCases(d));
         w.WriteEndObject();
-        w.WriteNumber("baseline_pass_rate", d.BaselinePassRate);
-        w.WriteNumber("candidate_pass_rate", d.CandidatePassRate);
+        ViewJsonWriter.NumberOrNull(w, "baseline_pass_rate", d.BaselinePassRate);
+        ViewJsonWriter.NumberOrNull(w, "candidate_pass_rate", d.CandidatePassRate);
         MeanDifference(w, d);
         Rule(w, d.Rule);
         w.WriteStartObject("correction");
@@ -84,6 +88,12 @@ public static class JsonReport
 
         w.WriteEndArray();
         w.WriteString("created_at", r.CreatedAt);
+        if (failure is var (error, exitCode))
+        {
+            w.WriteString("error", error);
+            w.WriteNumber("exit_code", exitCode);
+        }
+
         w.WriteEndObject();
     }
 
@@ -103,8 +113,8 @@ public static class JsonReport
             Strings(w, "improved", d.Improvements.Select(c => c.CaseId));
             w.WriteNumber("errors", ErroredCases(d));
             Strings(w, "reasons", d.Reasons);
-            w.WriteNumber("baseline_pass_rate", d.BaselinePassRate);
-            w.WriteNumber("candidate_pass_rate", d.CandidatePassRate);
+            ViewJsonWriter.NumberOrNull(w, "baseline_pass_rate", d.BaselinePassRate);
+            ViewJsonWriter.NumberOrNull(w, "candidate_pass_rate", d.CandidatePassRate);
             MeanDifference(w, d);
             Rule(w, d.Rule);
             w.WriteString("correction", d.Correction.Describe());
@@ -136,9 +146,9 @@ public static class JsonReport
     private static void MeanDifference(Utf8JsonWriter w, GateDecision d)
     {
         w.WriteStartObject("mean_difference");
-        w.WriteNumber("estimate", d.MeanDifference);
-        w.WriteNumber("low", d.CiLow);
-        w.WriteNumber("high", d.CiHigh);
+        ViewJsonWriter.NumberOrNull(w, "estimate", d.MeanDifference);
+        ViewJsonWriter.NumberOrNull(w, "low", d.CiLow);
+        ViewJsonWriter.NumberOrNull(w, "high", d.CiHigh);
         w.WriteNumber("confidence", d.Confidence);
         w.WriteEndObject();
     }

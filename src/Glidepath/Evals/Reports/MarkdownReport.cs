@@ -32,9 +32,9 @@ public static class MarkdownReport
         }
 
         sb.Append("\n| | baseline | candidate |\n|---|---|---|\n");
-        sb.Append(CultureInfo.InvariantCulture, $"| pass rate | {d.BaselinePassRate:0.0%} | {d.CandidatePassRate:0.0%} |\n");
+        sb.Append(CultureInfo.InvariantCulture, $"| pass rate | {GateFigures.PassRate(d.BaselinePassRate)} | {GateFigures.PassRate(d.CandidatePassRate)} |\n");
         sb.Append(CultureInfo.InvariantCulture, $"| regressed / improved cases | | {d.Regressions.Count} / {d.Improvements.Count} |\n");
-        sb.Append(CultureInfo.InvariantCulture, $"| mean score difference | | {d.MeanDifference:+0.000;-0.000;0.000} ({d.Confidence:0%} CI {d.CiLow:+0.000;-0.000;0.000} to {ThresholdText.Value(d.CiHigh, -d.Rule.MaxMeanDrop, "+0.000;-0.000;0.000")}) |\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"| mean score difference | | {GateFigures.MeanDifference(d)} |\n\n");
         Section(sb, "Regressed cases", d.Regressions);
         Section(sb, "Improved cases", d.Improvements);
         if (d.Errors.Count > 0)

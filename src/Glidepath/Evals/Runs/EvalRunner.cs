@@ -214,6 +214,9 @@ public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvi
         }
 
         Debug.Assert(message.Length > 0, "exceptions carry a message");
-        return $"{ex.GetType().Name}: {message}";
+
+        // Our own exceptions are written for people ("model provider 'openai' failed: …"): their type name is noise. An
+        // exception from elsewhere (a custom client's) keeps its type, the only clue to what threw it.
+        return ex is Errors.GlidepathException ? message : $"{ex.GetType().Name}: {message}";
     }
 }

@@ -1,6 +1,10 @@
 namespace Glidepath.Evals.Runs;
 
-/// <summary>Per-release totals of a run: outcomes, pass rate, mean score, latency percentiles and cost.</summary>
+/// <summary>
+/// Per-release totals of a run: outcomes, pass rate, mean score, latency percentiles and cost. A figure nothing was
+/// measured for is null, not 0: a run whose every trial errored has no pass rate, mean score or latency (as an unpriced
+/// run has no cost), so a reader can tell "0% passed" from "nothing was scored".
+/// </summary>
 public sealed record RunSummary
 {
     public required string ReleaseId { get; init; }
@@ -9,10 +13,17 @@ public sealed record RunSummary
     public required int Passed { get; init; }
     public required int Failed { get; init; }
     public required int Errors { get; init; }
-    public required double PassRate { get; init; }
-    public required double MeanScore { get; init; }
-    public required double LatencyP50Ms { get; init; }
-    public required double LatencyP95Ms { get; init; }
+
+    /// <summary>Passed trials over all trials; null when no trial passed or failed (none, or every one errored).</summary>
+    public required double? PassRate { get; init; }
+
+    /// <summary>The mean score of the scored trials; null when none was scored.</summary>
+    public required double? MeanScore { get; init; }
+
+    /// <summary>Latency percentiles of the trials that did not error; null when every trial errored.</summary>
+    public required double? LatencyP50Ms { get; init; }
+
+    public required double? LatencyP95Ms { get; init; }
     public double? CostUsd { get; init; }
 
     /// <summary>One summary per release id, in that order, of <paramref name="results"/> (a release without results has an empty one).</summary>

@@ -12,7 +12,11 @@ public sealed class RunSummaryBuilder(string releaseId)
     private readonly HashSet<string> _cases = new(StringComparer.Ordinal);
     private readonly List<double> _latencies = [];
     private int _trials, _passed, _failed, _errors, _scored;
-    private double _scoreSum, _cost;
+    private double _scoreSum;
+
+    // Money is added up in decimal: each call's cost is a price times tokens (a decimal), and a double sum of them read
+    // "cost_usd": 0.36830399999999985 for a run that cost $0.368304.
+    private decimal _cost;
     private bool _priced;
 
     public string ReleaseId => releaseId;
@@ -49,7 +53,7 @@ public sealed class RunSummaryBuilder(string releaseId)
         if (result.CostUsd is { } cost)
         {
             _priced = true;
-            _cost += cost;
+            _cost += (decimal)cost;
         }
     }
 
@@ -65,14 +69,14 @@ public sealed class RunSummaryBuilder(string releaseId)
             Passed = _passed,
             Failed = _failed,
             Errors = _errors,
-            PassRate = _trials == 0 ? 0 : (double)_passed / _trials,
-            MeanScore = _scored == 0 ? 0 : _scoreSum / _scored,
+            PassRate = _passed + _failed == 0 ? null : (double)_passed / _trials,
+            MeanScore = _scored == 0 ? null : _scoreSum / _scored,
             LatencyP50Ms = Percentile(latencies, 0.5),
             LatencyP95Ms = Percentile(latencies, 0.95),
-            CostUsd = _priced ? _cost : null,
+            CostUsd = _priced ? (double)_cost : null,
         };
     }
 
-    private static double Percentile(double[] sorted, double q) =>
-        sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
+    private static double? Percentile(double[] sorted, double q) =>
+        sorted.Length == 0 ? null : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
 }

@@ -165,6 +165,32 @@ public sealed class GateEvaluatorTests
         Assert.True(decision.CiHigh < 0);
     }
 
+    // An outside trial read "candidate_pass_rate: 0" and a 0 to 0 interval for a candidate that was never scored.
+    [Fact]
+    public void Decide_EveryCandidateTrialErrored_CandidatePassRateAndMeanDifferenceNotMeasured()
+    {
+        var cases = GateSimulation.Cases(new Random(1), 2, (1.0, 1.0), (0.0, 0.0));
+        cases = [.. cases.Select(c => c with { Candidate = [.. c.Candidate.Select(t => GateSimulation.Trial("c", c.CaseId, t.Trial, false, TrialStatus.Error))] })];
+
+        var decision = GateEvaluator.Decide(cases, Rule);
+
+        Assert.Equal(GateResult.Error, decision.Result);
+        Assert.Equal(0.5, decision.BaselinePassRate);
+        Assert.Null(decision.CandidatePassRate);
+        Assert.Equal((null, null, null), (decision.MeanDifference, decision.CiLow, decision.CiHigh));
+    }
+
+    [Fact]
+    public void Decide_EveryCandidateTrialFailed_CandidatePassRateIsAMeasuredZero()
+    {
+        var cases = GateSimulation.Cases(new Random(1), 2, (1.0, 0.0), (1.0, 0.0));
+
+        var decision = GateEvaluator.Decide(cases, Rule);
+
+        Assert.Equal((1.0, 0.0), (decision.BaselinePassRate, decision.CandidatePassRate));
+        Assert.Equal(-1, decision.MeanDifference);
+    }
+
     [Fact]
     public void Decide_AnyErroredTrial_IsError()
     {

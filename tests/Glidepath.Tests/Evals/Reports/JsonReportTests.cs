@@ -69,6 +69,12 @@ public sealed class JsonReportTests
             inputs.Add(new GateCaseInput("errored", [GateSimulation.Trial("b", "errored", 0, true)], [GateSimulation.Trial("c", "errored", 0, false, TrialStatus.Error)]));
         }
 
+        if (seed % 4 == 0)
+        {
+            // Every candidate trial errored: its pass rate and the mean difference are not measured (null).
+            inputs = [.. inputs.Select(c => c with { Candidate = [.. c.Candidate.Select(t => GateSimulation.Trial("c", c.CaseId, t.Trial, false, TrialStatus.Error))] })];
+        }
+
         var decision = GateEvaluator.Decide(inputs, new GateRule { MaxCaseRegressions = random.Next(3), MaxMeanDrop = random.NextDouble() / 10 });
         decision = decision with
         {

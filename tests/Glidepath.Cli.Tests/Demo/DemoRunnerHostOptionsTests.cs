@@ -1,0 +1,28 @@
+using Glidepath.Cli.Commands;
+using Glidepath.Cli.Demo;
+using Glidepath.Gateway.Admin;
+using Glidepath.Manifests;
+using Glidepath.Storage.InMemory;
+
+namespace Glidepath.Cli.Tests.Demo;
+
+/// <summary>
+/// "demo --format json" printed a gateway warning (the canary's automatic rollback) before its JSON document: the demo's
+/// gateways logged to stdout. The whole demo takes about 90 s, so this checks the wiring: under JSON they log to stderr.
+/// </summary>
+public sealed class DemoRunnerHostOptionsTests
+{
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    public async Task HostOptions_Json_LogsToStderr(bool json, bool toStderr)
+    {
+        await using var store = new InMemoryStore();
+        var admin = new AdminOptions { Manifest = ManifestParser.Load(Path.Combine(InitCommand.SamplePath(), ManifestParser.FileName)), Store = store };
+
+        var options = DemoRunner.HostOptions(admin, json);
+
+        Assert.Equal(toStderr, options.LogsToStderr);
+        Assert.Same(admin, options.Admin);
+    }
+}

@@ -1,0 +1,132 @@
+using System.Text.Json;
+
+namespace Glidepath.Cli.Tests.Evals;
+
+/// <summary>
+/// From an outside trial: eval run and gate exited 3 without the error object every other exit 3 prints, and a run whose
+/// every trial errored read "pass_rate: 0, mean_score: 0, latency_p50_ms: 0" beside "cost_usd: null". Not measured is
+/// null (text: "not measured" or "-"), and the exit-3 document carries error and exit_code beside the result.
+/// </summary>
+public sealed class ErroredRunCliTests
+{
+    private static EvalApp FailingProvider(EvalApp app)
+    {
+        app.EditManifest(y => y.Replace("providers:                        # connection settings are not part of a release",
+            "providers:\n  sim: { max_retries: 0 }", StringComparison.Ordinal));
+        app.EditManifest(y => y.Replace("options: { latency_scale: 0 }", "options: { latency_scale: 0, faults: { error_rate: 1.0 } }", StringComparison.Ordinal));
+        return app;
+    }
+
+    [Fact]
+    public async Task EvalRun_EveryTrialErroredAsJson_NullFiguresAndErrorObjectKeysExit3()
+    {
+        using var app = FailingProvider(EvalApp.Create());
+
+        var (code, stdout, stderr) = await app.RunAsync("eval", "run", "--tag", "refunds", "--format", "json");
+
+        Assert.True(code == 3, $"exit {code}: {stderr}");
+        using var doc = JsonDocument.Parse(stdout);
+        var root = doc.RootElement;
+        var summary = root.GetProperty("summary");
+        Assert.Equal(summary.GetProperty("trials").GetInt32(), summary.GetProperty("errors").GetInt32());
+        foreach (var figure in new[] { "pass_rate", "mean_score", "latency_p50_ms", "latency_p95_ms", "cost_usd" })
+        {
+            Assert.True(summary.GetProperty(figure).ValueKind == JsonValueKind.Null, $"{figure}: {summary.GetProperty(figure)}");
+        }
+
+        Assert.Equal(3, root.GetProperty("exit_code").GetInt32());
+        Assert.Contains("could not be scored", root.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.True(root.GetProperty("not_passed").GetArrayLength() > 0);
+    }
+
+    [Fact]
+    public async Task EvalRun_EveryTrialErroredAsText_SaysNotMeasuredNotZero()
+    {
+        using var app = FailingProvider(EvalApp.Create());
+
+        var (code, stdout, stderr) = await app.RunAsync("eval", "run", "--tag", "refunds");
+
+        Assert.True(code == 3, $"exit {code}: {stderr}");
+        Assert.Contains("pass rate, mean score and latency not measured", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("0.0%", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EvalRun_EveryTrialScored_NoErrorKeys()
+    {
+        using var app = EvalApp.Create();
+
+        var (code, stdout, stderr) = await app.RunAsync("eval", "run", "--tag", "refunds", "--format", "json");
+
+        Assert.True(code == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.False(doc.RootElement.TryGetProperty("error", out _));
+        Assert.False(doc.RootElement.TryGetProperty("exit_code", out _));
+        Assert.Equal(JsonValueKind.Number, doc.RootElement.GetProperty("summary").GetProperty("pass_rate").ValueKind);
+    }
+
+    [Fact]
+    public async Task Gate_CandidateEveryTrialErroredAsJson_CandidateFiguresNullAndErrorObjectKeysExit3()
+    {
+        using var app = EvalApp.Create();
+        var v1 = await app.CreateReleaseAsync();
+        FailingProvider(app);
+
+        var (code, stdout, stderr) = await app.RunAsync("gate", "--baseline", v1, "--tag", "refunds", "--format", "json");
+
+        Assert.True(code == 3, $"exit {code}: {stderr}");
+        using var doc = JsonDocument.Parse(stdout);
+        var root = doc.RootElement;
+        Assert.Equal("error", root.GetProperty("verdict").GetString());
+        Assert.Equal(JsonValueKind.Number, root.GetProperty("baseline_pass_rate").ValueKind);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("candidate_pass_rate").ValueKind);
+        var mean = root.GetProperty("mean_difference");
+        Assert.Equal((JsonValueKind.Null, JsonValueKind.Null, JsonValueKind.Null), (mean.GetProperty("estimate").ValueKind, mean.GetProperty("low").ValueKind, mean.GetProperty("high").ValueKind));
+        Assert.Equal(3, root.GetProperty("exit_code").GetInt32());
+        Assert.StartsWith("gate verdict error: ", root.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("; first: ", root.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Gate_CandidateEveryTrialErroredAsText_SaysNotMeasured()
+    {
+        using var app = EvalApp.Create();
+        var v1 = await app.CreateReleaseAsync();
+        FailingProvider(app);
+
+        var (code, stdout, stderr) = await app.RunAsync("gate", "--baseline", v1, "--tag", "refunds");
+
+        Assert.True(code == 3, $"exit {code}: {stderr}");
+        Assert.Contains("→ not measured; mean score difference not measured", stdout, StringComparison.Ordinal);
+        Assert.Contains("(candidate): pass rate, mean score and latency not measured", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Gate_Passes_NoErrorKeysInItsDocument()
+    {
+        using var app = EvalApp.Create();
+        var v1 = await app.CreateReleaseAsync();
+
+        var (code, stdout, stderr) = await app.RunAsync("gate", "--baseline", v1, "--tag", "refunds", "--format", "json");
+
+        Assert.True(code == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.False(doc.RootElement.TryGetProperty("error", out _));
+        Assert.False(doc.RootElement.TryGetProperty("exit_code", out _));
+    }
+
+    // The reason read "the model call failed: ProviderException: model provider 'sim' failed …": an internal type name.
+    [Fact]
+    public async Task EvalRun_ProviderFails_ReasonSaysWhatFailedWithoutAnExceptionTypeName()
+    {
+        using var app = FailingProvider(EvalApp.Create());
+
+        var (code, stdout, stderr) = await app.RunAsync("eval", "run", "--tag", "refunds", "--format", "json");
+
+        Assert.True(code == 3, $"exit {code}: {stderr}");
+        using var doc = JsonDocument.Parse(stdout);
+        var reason = doc.RootElement.GetProperty("not_passed")[0].GetProperty("reason").GetString();
+        Assert.StartsWith("the model call failed: model provider 'sim' failed", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", stdout + stderr, StringComparison.Ordinal);
+    }
+}

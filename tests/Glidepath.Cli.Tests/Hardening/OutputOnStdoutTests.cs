@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Glidepath.Cli.Tests.Evals;
+using Glidepath.Cli.Tests.Support;
+
+namespace Glidepath.Cli.Tests.Hardening;
+
+/// <summary>
+/// From an outside trial: "gate --report /dev/stdout --format json" put the markdown report and the JSON document on the
+/// same stdout. Under --format json a report or dataset aimed at stdout is refused before the run (exit 2), saying why.
+/// </summary>
+public sealed class OutputOnStdoutTests
+{
+    [Theory]
+    [InlineData("/dev/stdout")]
+    [InlineData("-")]
+    [InlineData("/proc/self/fd/1")]
+    [InlineData("/dev/fd/1")]
+    public async Task Gate_ReportOnStdoutWithJson_Exit2BeforeTheRun(string target)
+    {
+        using var app = EvalApp.Create();
+        var v1 = await app.CreateReleaseAsync();
+        app.EditPrompt(p => p + "\nBe brief.\n");
+
+        var (code, stdout, stderr) = await app.RunAsync("gate", "--baseline", v1, "--report", target, "--report-format", "md", "--format", "json");
+
+        Assert.True(code == 2, $"exit {code}: {stderr}");
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.Equal($"--report '{target}' is stdout, which carries the JSON document under --format json; name a file instead, or leave out --format json",
+            doc.RootElement.GetProperty("error").GetString());
+        var (_, runs, _) = await app.RunAsync("eval", "list", "--format", "json");
+        Assert.Equal(0, JsonDocument.Parse(runs).RootElement.GetArrayLength());
+        Assert.False(File.Exists(Path.Combine(Directory.GetCurrentDirectory(), "-")));
+    }
+
+    [Fact]
+    public async Task EvalsetImport_OutOnStdoutWithJson_Exit2()
+    {
+        using var app = EvalApp.Create();
+        var source = Path.Combine(app.Dir, "promptfooconfig.yaml");
+        await File.WriteAllTextAsync(source, "tests:\n  - vars: { question: \"How long is the refund window?\" }\n    assert: [{ type: contains, value: 30 days }]\n");
+
+        var (code, stdout, _) = await app.RunAsync("evalset", "import", "promptfoo", source, "--out", "/dev/stdout", "--format", "json");
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("--out '/dev/stdout' is stdout", JsonDocument.Parse(stdout).RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    // Stdout redirected to the very file the report names: the report was written, then overwritten by the document.
+    [Fact]
+    public async Task Gate_ReportIsTheFileStdoutIsRedirectedTo_Exit2AndTheFileHoldsTheErrorObject()
+    {
+        using var app = EvalApp.Create();
+        var v1 = await app.CreateReleaseAsync();
+        var file = Path.Combine(app.Dir, "gate.json");
+        var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, RedirectStandardError = true };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add("exec dotnet \"$0\" gate --baseline \"$1\" --report \"$2\" --manifest \"$3\" --store \"$4\" --format json > \"$2\"");
+        foreach (var a in new[] { CliRunner.DllPath, v1, file, app.Manifest, app.StorePath })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(psi)!;
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.True(process.ExitCode == 2, $"exit {process.ExitCode}: {stderr}");
+        using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(file));
+        Assert.StartsWith($"--report '{file}' is stdout", doc.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+}
