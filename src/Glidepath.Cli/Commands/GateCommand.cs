@@ -38,6 +38,10 @@ internal static class GateCommand
             difference lies wholly below -max_mean_drop, or regressions exceed max_case_regressions.
             --plan shows how many trials a case needs to see a given drop.
 
+            Answers cached by an earlier run are reused unless --no-cache: a cached baseline is one draw
+            from that run, which today's provider drift does not touch, so the bound above assumes
+            --no-cache (both sides called fresh; a block with the cache on says so).
+
             Examples:
               glidepath gate
               glidepath gate --baseline v3 --trials 10

@@ -19,6 +19,7 @@ internal static class GateOutput
             var code = OutcomeExitCodes.For(d.Result);
             ctx.Output.Json(w => JsonReport.Write(w, report, code == ExitCodes.Operational ? (ErrorText(d), code) : null));
             StoredNote(ctx, outcome);
+            CachedBaselineNote(ctx, outcome);
             return;
         }
 
@@ -71,6 +72,22 @@ internal static class GateOutput
         }
 
         StoredNote(ctx, outcome);
+        CachedBaselineNote(ctx, outcome);
+    }
+
+    /// <summary>
+    /// A block with the response cache on: the baseline's answers may be one draw from an earlier run, which today's
+    /// provider drift did not touch, and a re-run re-draws only the candidate; --no-cache runs both sides fresh and
+    /// interleaved, which the gate's error bound assumes (eval.md, "interleaving").
+    /// </summary>
+    private static void CachedBaselineNote(CliContext ctx, GateOutcome outcome)
+    {
+        if (outcome.Report.Decision.Result == GateResult.Blocked && outcome.Start.Run.UseCache)
+        {
+            ctx.Output.Note("note: this gate reused cached answers where it had them, so the baseline may be one draw from an earlier run that " +
+                            "today's provider did not touch, and running it again re-draws only the candidate; to check this block with both " +
+                            "sides called fresh and interleaved (what the gate's error bound assumes): glidepath gate --no-cache");
+        }
     }
 
     /// <summary>Why the verdict is an error, with the first errored trial: what the error object's <c>error</c> says.</summary>

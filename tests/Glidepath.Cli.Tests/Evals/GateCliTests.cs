@@ -292,8 +292,22 @@ public sealed class GateCliTests
         }
 
         Assert.DoesNotContain("REGRESSED shipping", stdout, StringComparison.Ordinal);
+        Assert.Contains("glidepath gate --no-cache", stderr, StringComparison.Ordinal); // the cache was on: how to check the block
         var failures = XDocument.Load(report).Descendants("testcase").Where(t => t.Element("failure") is not null).Select(t => t.Attribute("name")!.Value).Order().ToList();
         Assert.Equal(RefundCases.Order(), failures);
+    }
+
+    [Fact]
+    public async Task Gate_BlockedWithNoCache_NoCachedBaselineNote()
+    {
+        using var app = EvalApp.Create();
+        var v1 = await app.CreateReleaseAsync();
+        app.EditPrompt(p => string.Join('\n', p.Split('\n').Where(l => !l.Contains("Refund window:", StringComparison.Ordinal))));
+
+        var (code, _, stderr) = await app.RunAsync("gate", "--baseline", v1, "--no-cache");
+
+        Assert.True(code == 1, $"exit {code}: {stderr}");
+        Assert.DoesNotContain("cached answers", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
