@@ -33,8 +33,14 @@ public sealed class PostgresFailuresTests
     [InlineData(PostgresErrorCodes.CheckViolation)]
     [InlineData(PostgresErrorCodes.InsufficientPrivilege)]
     [InlineData(PostgresErrorCodes.ReadOnlySqlTransaction)]
+    [InlineData(PostgresErrorCodes.DiskFull)] // Npgsql calls it transient; the same batch can meet it on every attempt
+    [InlineData(PostgresErrorCodes.OutOfMemory)]
     public void IsTransient_Refusal_False(string sqlState) =>
         Assert.False(PostgresFailures.IsTransient(new PostgresException("refused (test)", "ERROR", "ERROR", sqlState)));
+
+    [Fact]
+    public void IsTransient_CommandTimeout_False() =>
+        Assert.False(PostgresFailures.IsTransient(new NpgsqlException("Exception while reading from stream", new TimeoutException("Timeout during reading attempt"))));
 
     [Fact]
     public void IsTransient_NotADatabaseError_False() =>
