@@ -147,7 +147,7 @@ internal sealed partial class ShadowPairWriter
             }
 
             _counters.Mirror(_batch.Count);
-            _writes?.NotBusy();
+            _writes?.NotBusy(StoreWriteStatus.Writer.ShadowPairs);
             if (_outage.Succeeded())
             {
                 LogStoredAgain(_logger, _batch.Count);
@@ -171,7 +171,7 @@ internal sealed partial class ShadowPairWriter
         {
             var failure = await StoreReachability.ClassifyAsync(_options, refusal, cancellationToken).ConfigureAwait(false);
             var busy = failure == StoreFailure.Busy;
-            _writes?.Failed(failure, _options, refusal);
+            _writes?.Failed(StoreWriteStatus.Writer.ShadowPairs, failure, _options, refusal);
             if (failure != StoreFailure.Refused)
             {
                 if (_outage.Failed(busy ? nameof(StoreFailure.Busy) : null))

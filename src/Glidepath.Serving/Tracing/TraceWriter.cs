@@ -113,7 +113,7 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
                 batch.Clear();
                 backoff = FirstRetry;
                 _lastError = null;
-                writes.NotBusy();
+                writes.NotBusy(StoreWriteStatus.Writer.Traces);
                 if (_outage.Succeeded())
                 {
                     LogRecovered(logger);
@@ -134,7 +134,7 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
                 // nothing. A batch the store refuses while it is reachable would never be written: it is dropped and counted.
                 var failure = await StoreReachability.ClassifyAsync(settings, ex, cancellationToken).ConfigureAwait(false);
                 var busy = failure == StoreFailure.Busy;
-                writes.Failed(failure, settings, ex);
+                writes.Failed(StoreWriteStatus.Writer.Traces, failure, settings, ex);
                 if (_outage.Failed(busy ? nameof(StoreFailure.Busy) : null))
                 {
                     if (busy)
