@@ -54,7 +54,6 @@ internal static class HealthEndpoints
             ["traces_capture_dropped"] = queue.CaptureDropped,
             ["traces_captured_bytes"] = queue.CapturedBytes,
             ["online_capture_skipped"] = queue.Budget.OnlineSkipped,
-            ["shadow_capture_skipped"] = queue.Budget.ShadowSkipped,
         };
         if (trusted)
         {
@@ -64,6 +63,7 @@ internal static class HealthEndpoints
             body["frozen"] = table?.Frozen;
             body["canary_withheld"] = table?.CanaryWithheld; // stale past the limit: every request to stable
             body["store_busy_reason"] = store.Reason; // names the store: not for anonymous callers
+            body["shadow_capture_skipped"] = queue.Budget.ShadowSkipped; // a rising count tells that a shadow is mirrored
         }
 
         return Results.Json(body, statusCode: ok ? 200 : 503);
