@@ -134,7 +134,10 @@ internal sealed class OutputFile
 
         try
         {
-            return new FileInfo("/proc/self/fd/1").LinkTarget is { } target && target == full;
+            // The kernel names stdout's file by its real path: compare with ours resolved too (a folder on the way may be a link).
+            return new FileInfo("/proc/self/fd/1").LinkTarget is { } target
+                   && (target == full || System.IO.Path.GetDirectoryName(full) is { } folder
+                       && target == System.IO.Path.Join(OutputLinks.RealPath(folder), System.IO.Path.GetFileName(full)));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -87,7 +87,7 @@ internal static partial class OutputLinks
         }
     }
 
-    private static string RealPath(string folder) => Walk(System.IO.Path.GetFullPath(folder), null, 0).Real;
+    internal static string RealPath(string folder) => Walk(System.IO.Path.GetFullPath(folder), null, 0).Real;
 
     /// <summary>
     /// Follows <paramref name="folder"/> component by component from the root, replacing each link by its target (as

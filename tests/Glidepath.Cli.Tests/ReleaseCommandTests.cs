@@ -69,7 +69,7 @@ public sealed class ReleaseCommandTests
     public void Diff_OnATerminal_EscapesControlCharacters()
     {
         var stdout = new StringWriter();
-        var output = new CliOutput(new CliEnvironment(stdout, new StringWriter(), IsTerminal: true), json: false);
+        var output = new CliOutput(new CliEnvironment(stdout, new StringWriter(), IsTerminal: true) { NoColor = false }, json: false);
 
         output.Diff("+++ b/agent/x\u001b[31m.md\n+line\u001b[2K\u001b[1A\n");
 

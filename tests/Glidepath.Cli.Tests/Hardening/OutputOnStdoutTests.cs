@@ -47,12 +47,23 @@ public sealed class OutputOnStdoutTests
     }
 
     // Stdout redirected to the very file the report names: the report was written, then overwritten by the document.
-    [Fact]
-    public async Task Gate_ReportIsTheFileStdoutIsRedirectedTo_Exit2AndTheFileHoldsTheErrorObject()
+    // Through a linked folder too: the kernel names stdout's file by its real path.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Gate_ReportIsTheFileStdoutIsRedirectedTo_Exit2AndTheFileHoldsTheErrorObject(bool throughLinkedFolder)
     {
         using var app = EvalApp.Create();
         var v1 = await app.CreateReleaseAsync();
-        var file = Path.Combine(app.Dir, "gate.json");
+        var folder = app.Dir;
+        if (throughLinkedFolder)
+        {
+            folder = app.Dir + "-link";
+            Directory.CreateSymbolicLink(folder, app.Dir);
+        }
+
+        using var unlink = new LinkRemoval(throughLinkedFolder ? folder : null);
+        var file = Path.Combine(folder, "gate.json");
         var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, RedirectStandardError = true };
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add("exec dotnet \"$0\" gate --baseline \"$1\" --report \"$2\" --manifest \"$3\" --store \"$4\" --format json > \"$2\"");
@@ -68,5 +79,16 @@ public sealed class OutputOnStdoutTests
         Assert.True(process.ExitCode == 2, $"exit {process.ExitCode}: {stderr}");
         using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(file));
         Assert.StartsWith($"--report '{file}' is stdout", doc.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    private sealed class LinkRemoval(string? link) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (link is not null)
+            {
+                Directory.Delete(link);
+            }
+        }
     }
 }
