@@ -98,7 +98,7 @@ internal sealed partial class ShadowMirror : BackgroundService
     public void Offer(ShadowJob job)
     {
         var held = Held(job);
-        if (!_traces.Budget.TryCharge(held))
+        if (!_traces.Budget.TryChargeBeside(held))
         {
             // Counted by the budget (reason capture_budget): a slow candidate or a store outage must not pile large requests up here.
             _traces.Budget.CountShadowSkipped();
@@ -108,7 +108,7 @@ internal sealed partial class ShadowMirror : BackgroundService
         if (!_queue.Writer.TryWrite((job, held)))
         {
             // Refused by a full queue, or by one closed at the stop (an answer that completed after it).
-            _traces.Budget.Release(held);
+            _traces.Budget.ReleaseBeside(held);
             _counters.Drop(Volatile.Read(ref _stopping) ? ShadowCounters.Stopped : ShadowCounters.QueueFull);
         }
     }
@@ -154,7 +154,7 @@ internal sealed partial class ShadowMirror : BackgroundService
         var left = cut;
         while (_queue.Reader.TryRead(out var queued))
         {
-            _traces.Budget.Release(queued.HeldBytes);
+            _traces.Budget.ReleaseBeside(queued.HeldBytes);
             _counters.Drop(ShadowCounters.Stopped);
             left++;
         }
@@ -184,7 +184,7 @@ internal sealed partial class ShadowMirror : BackgroundService
                 }
                 finally
                 {
-                    _traces.Budget.Release(held); // mirrored, dropped, capped, failed or cut short: the job is let go
+                    _traces.Budget.ReleaseBeside(held); // mirrored, dropped, capped, failed or cut short: the job is let go
                 }
             }
         }

@@ -7,10 +7,12 @@ namespace Glidepath.Serving.Tracing;
 /// Each holder charges what it keeps before it keeps it and releases that once, whatever becomes of it; a charge that would
 /// take the total over <see cref="LimitBytes"/> is refused, and the holder goes on without the bytes (and counts it).
 /// </summary>
-/// <remarks>A string two holders keep at once (a trace's content while it is also mirrored) is charged by each: the held total is an upper bound.</remarks>
+/// <remarks>The holders beside the trace queue (<see cref="TryChargeBeside"/>) share at most half of the limit: the trace
+/// queue always has the other half. A string two holders keep at once (a trace's content while it is also mirrored) is charged by each: the held total is an upper bound.</remarks>
 public sealed class CaptureBudget
 {
     private long _held;
+    private long _beside;
     private long _onlineSkipped;
     private long _shadowSkipped;
 
@@ -53,6 +55,54 @@ public sealed class CaptureBudget
             }
 
             held = seen;
+        }
+    }
+
+    /// <summary>
+    /// Charges <paramref name="bytes"/> for a holder beside the trace queue (a trace waiting for online scoring, a request
+    /// waiting for the shadow): those together hold at most half of <see cref="LimitBytes"/>, so a slow judge or candidate
+    /// cannot take the whole budget and strip every production trace's content. False (nothing charged) past either bound.
+    /// </summary>
+    internal bool TryChargeBeside(long bytes)
+    {
+        if (bytes <= 0)
+        {
+            return true;
+        }
+
+        var beside = Interlocked.Read(ref _beside);
+        while (true)
+        {
+            if (beside + bytes > LimitBytes / 2)
+            {
+                return false;
+            }
+
+            var seen = Interlocked.CompareExchange(ref _beside, beside + bytes, beside);
+            if (seen == beside)
+            {
+                break;
+            }
+
+            beside = seen;
+        }
+
+        if (TryCharge(bytes))
+        {
+            return true;
+        }
+
+        Interlocked.Add(ref _beside, -bytes);
+        return false;
+    }
+
+    /// <summary>Gives back what a <see cref="TryChargeBeside"/> that returned true charged: once, when its holder lets go.</summary>
+    internal void ReleaseBeside(long bytes)
+    {
+        if (bytes > 0)
+        {
+            Interlocked.Add(ref _beside, -bytes);
+            Release(bytes);
         }
     }
 

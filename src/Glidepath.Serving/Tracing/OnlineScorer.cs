@@ -64,7 +64,7 @@ internal sealed partial class OnlineScorer : BackgroundService
     {
         // What the waiting item keeps: the trace's content, the caller's messages and the answer (often the trace's own output string).
         var held = CapturedSize.Of(trace) + CapturedSize.Of(request) + (ReferenceEquals(responseText, trace.OutputText) ? 0 : CapturedSize.Of(responseText));
-        if (!_traces.Budget.TryCharge(held))
+        if (!_traces.Budget.TryChargeBeside(held))
         {
             _traces.Budget.CountOnlineSkipped();
             Interlocked.Increment(ref _skipped);
@@ -74,7 +74,7 @@ internal sealed partial class OnlineScorer : BackgroundService
 
         if (!_queue.Writer.TryWrite(new Item(trace, request, responseText, held)))
         {
-            _traces.Budget.Release(held);
+            _traces.Budget.ReleaseBeside(held);
             Interlocked.Increment(ref _skipped);
             _traces.TryEnqueue(trace);
         }
@@ -140,7 +140,7 @@ internal sealed partial class OnlineScorer : BackgroundService
         }
         finally
         {
-            _traces.Budget.Release(item.HeldBytes);
+            _traces.Budget.ReleaseBeside(item.HeldBytes);
         }
     }
 

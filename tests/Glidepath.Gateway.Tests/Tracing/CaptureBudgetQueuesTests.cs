@@ -13,7 +13,7 @@ namespace Glidepath.Gateway.Tests.Tracing;
 /// </summary>
 public sealed class CaptureBudgetQueuesTests
 {
-    private const long Budget = 1024 * 1024;
+    private const long Budget = 2 * 1024 * 1024; // scoring and the shadow may hold half of it: 1 MiB
     private const int Requests = 5;
     private static readonly string Text = new('a', 200_000); // about 400 KB as .NET holds it
 
@@ -37,8 +37,9 @@ public sealed class CaptureBudgetQueuesTests
         {
             ids.AddRange(await SendAsync(f));
 
-            // The first trace waits for its judge (its content, the messages and the answer: about 800 KB); the others find
-            // the budget full, go on unscored to the stalled writer, and are counted there, without their content.
+            // The first trace waits for its judge (its content, the messages and the answer: about 800 KB of scoring's 1 MiB
+            // half); the others find that half full and go on unscored to the stalled writer, whose half keeps the content
+            // of at least two of them (about 400 KB each).
             await Eventually.TrueAsync(async () => Volatile.Read(ref judge.Calls) == 1 && (await ReadyAsync(f)).GetProperty("traces_queued").GetInt64() == Requests - 1,
                 "the first trace to wait for its judge and the others to be passed on unscored");
             ready = await ReadyAsync(f);
@@ -51,7 +52,7 @@ public sealed class CaptureBudgetQueuesTests
 
         Assert.InRange(ready.GetProperty("traces_captured_bytes").GetInt64(), 2L * 2 * Text.Length, Budget);
         Assert.Equal(Requests - 1, ready.GetProperty("online_capture_skipped").GetInt64());
-        Assert.Equal(Requests - 1, ready.GetProperty("traces_capture_dropped").GetInt64());
+        Assert.InRange(ready.GetProperty("traces_capture_dropped").GetInt64(), 0, Requests - 1 - 2);
         var traces = new List<Glidepath.Traces.TraceRecord>();
         foreach (var id in ids)
         {
@@ -60,7 +61,8 @@ public sealed class CaptureBudgetQueuesTests
 
         var scored = Assert.Single(traces, t => t.OnlineScore is not null);
         Assert.Contains(Text, scored.InputJson, StringComparison.Ordinal);
-        Assert.All(traces.Where(t => t != scored), t => Assert.Equal((null, null), (t.OnlineScore, t.InputJson)));
+        Assert.All(traces.Where(t => t != scored), t => Assert.Null(t.OnlineScore));
+        Assert.True(traces.Count(t => t != scored && t.InputJson is not null) >= 2, "the trace queue's half keeps the content of at least two unscored traces");
         await Eventually.TrueAsync(async () => (await ReadyAsync(f)).GetProperty("traces_queued").GetInt64() == 0, "every trace written");
         Assert.Equal(0, (await ReadyAsync(f)).GetProperty("traces_captured_bytes").GetInt64());
     }
@@ -85,7 +87,7 @@ public sealed class CaptureBudgetQueuesTests
             await SendAsync(f);
 
             // The first request waits for its candidate (the caller's messages and the body copy its patch keeps: about
-            // 600 KB); the others find the budget full and are not mirrored.
+            // 600 KB); the others find the shadow's half of the budget (1 MiB) full and are not mirrored.
             var budget = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Glidepath.Serving.Tracing.TraceQueue>(f.Server!.Services).Budget;
             await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref candidate.Calls) == 1 && budget.ShadowSkipped == Requests - 1),
                 "the first request to wait for its candidate and the others to be skipped");

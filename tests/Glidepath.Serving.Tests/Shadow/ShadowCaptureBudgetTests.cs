@@ -20,7 +20,7 @@ public sealed class ShadowCaptureBudgetTests
         await using var f = await ServingFixture.StartAsync();
         await ShadowSetup.StartShadowAsync(f, "sh-budget");
         var shadow = f.Chat.Routes!.Shadow!;
-        var traces = new TraceQueue(10, captureBudgetBytes: 10_000);
+        var traces = new TraceQueue(10, captureBudgetBytes: 20_000); // the shadow and scoring may hold half: 10,000
         using var mirror = new ShadowMirror(f.Options, f.Services.GetRequiredService<RoutingTableSource>(), traces, () => f.Chat, null, NullLogger<ShadowMirror>.Instance);
         // A start token already cancelled leaves the workers unrun: what is offered waits in the queue.
         await mirror.StartAsync(new CancellationToken(canceled: true));

@@ -27,6 +27,22 @@ public sealed class CaptureBudgetTests
     }
 
     [Fact]
+    public void TryChargeBeside_PastHalfTheLimit_RefusedWhileTheTraceQueueKeepsItsHalf()
+    {
+        var budget = new CaptureBudget(100);
+
+        Assert.True(budget.TryChargeBeside(30));
+        Assert.True(budget.TryChargeBeside(20));
+        Assert.False(budget.TryChargeBeside(1)); // scoring and the shadow hold half
+        Assert.True(budget.TryCharge(50)); // the trace queue's half is still there
+        Assert.False(budget.TryCharge(1));
+        budget.ReleaseBeside(20);
+        Assert.Equal(80, budget.HeldBytes);
+        Assert.True(budget.TryChargeBeside(20));
+        Assert.Equal(100, budget.HeldBytes);
+    }
+
+    [Fact]
     public void TryCharge_WhileAnotherChargeIsRefused_NeverRefusedBelowTheLimit()
     {
         // 60 of 100 bytes are held; another holder asks for 50 again and again (always over the limit). A charge of 40
