@@ -31,32 +31,7 @@ public sealed class CaptureBudget
     public long ShadowSkipped => Interlocked.Read(ref _shadowSkipped);
 
     /// <summary>Charges <paramref name="bytes"/>; false (nothing charged) when that would pass <see cref="LimitBytes"/>.</summary>
-    internal bool TryCharge(long bytes)
-    {
-        if (bytes <= 0)
-        {
-            return true;
-        }
-
-        // Compare-and-swap, not add-then-subtract: a refused charge never shows in the total, so it cannot make another
-        // holder's charge look over the limit for a moment.
-        var held = Interlocked.Read(ref _held);
-        while (true)
-        {
-            if (held + bytes > LimitBytes)
-            {
-                return false;
-            }
-
-            var seen = Interlocked.CompareExchange(ref _held, held + bytes, held);
-            if (seen == held)
-            {
-                return true;
-            }
-
-            held = seen;
-        }
-    }
+    internal bool TryCharge(long bytes) => bytes <= 0 || TryAdd(ref _held, bytes, LimitBytes);
 
     /// <summary>
     /// Charges <paramref name="bytes"/> for a holder beside the trace queue (a trace waiting for online scoring, a request
@@ -70,30 +45,40 @@ public sealed class CaptureBudget
             return true;
         }
 
-        var beside = Interlocked.Read(ref _beside);
-        while (true)
+        if (!TryAdd(ref _beside, bytes, LimitBytes / 2))
         {
-            if (beside + bytes > LimitBytes / 2)
-            {
-                return false;
-            }
-
-            var seen = Interlocked.CompareExchange(ref _beside, beside + bytes, beside);
-            if (seen == beside)
-            {
-                break;
-            }
-
-            beside = seen;
+            return false;
         }
 
-        if (TryCharge(bytes))
+        if (TryAdd(ref _held, bytes, LimitBytes))
         {
             return true;
         }
 
         Interlocked.Add(ref _beside, -bytes);
         return false;
+    }
+
+    // Compare-and-swap, not add-then-subtract: a refused charge never shows in the total, so it cannot make another
+    // holder's charge look over the limit for a moment.
+    private static bool TryAdd(ref long total, long bytes, long limit)
+    {
+        var seen = Interlocked.Read(ref total);
+        while (true)
+        {
+            if (seen + bytes > limit)
+            {
+                return false;
+            }
+
+            var before = Interlocked.CompareExchange(ref total, seen + bytes, seen);
+            if (before == seen)
+            {
+                return true;
+            }
+
+            seen = before;
+        }
     }
 
     /// <summary>Gives back what a <see cref="TryChargeBeside"/> that returned true charged: once, when its holder lets go.</summary>
