@@ -169,4 +169,37 @@ public sealed class ActionTests(Chromium chromium)
         Assert.DoesNotContain(await h.F.Store.Environments.HistoryAsync(h.App, "staging", default), e => e.Actor == "token:alice");
         Assert.Empty(browser.Errors);
     }
+
+    [Theory]
+    [InlineData("pause", "No change: the rollout in staging is already paused; nothing was recorded.")]
+    [InlineData("resume", "No change: the rollout in staging is not paused; nothing was recorded.")]
+    public async Task PauseOrResume_FromAStalePage_WhenAlreadySo_SaysNoChange_AndRecordsNothing(string action, string notice)
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        await h.Seed.StartRolloutAsync();
+        if (action == "resume")
+        {
+            await h.Seed.PauseOrResumeAsync(pause: true);
+        }
+
+        var browser = await h.SignedInAsync(await h.TokenAsync(Role.Deployer, "dee"));
+        var page = browser.Page;
+        await page.GotoAsync(h.Url + "/dashboard/env/staging/rollout");
+        await page.GetByTestId("action-" + action).ClickAsync();
+        await page.GetByTestId("confirm").WaitForAsync();
+
+        // Someone else acts first: the confirmation page is now stale, and confirming it changes nothing.
+        await h.Seed.PauseOrResumeAsync(pause: action == "pause");
+        var before = (await h.F.Store.Rollouts.ActiveAsync(h.App, "staging", default))!;
+        var decisions = (await h.F.Store.Rollouts.DecisionsAsync(before.Id, default)).Count;
+        await page.GetByTestId("confirm").ClickAsync();
+
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/dashboard/env/staging/rollout\\?unchanged={action}$"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Status).First).ToHaveTextAsync(notice);
+        var after = (await h.F.Store.Rollouts.ActiveAsync(h.App, "staging", default))!;
+        Assert.Equal((before.Version, before.State), (after.Version, after.State));
+        Assert.Equal(decisions, (await h.F.Store.Rollouts.DecisionsAsync(after.Id, default)).Count);
+        Assert.DoesNotContain(await h.F.Store.Rollouts.DecisionsAsync(after.Id, default), d => d.Actor == "token:dee");
+        Assert.Empty(browser.Errors);
+    }
 }

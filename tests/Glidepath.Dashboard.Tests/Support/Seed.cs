@@ -41,6 +41,11 @@ internal sealed class Seed(GatewayFixture f)
     /// <summary>Starts a rollout of v2 in staging (forced: there is no gate verdict for it), as 'rollout start --force' does.</summary>
     public Task<Rollout> StartRolloutAsync() => Rollouts.StartAsync(Environment, f.V2, Plan, "ana", "dashboard test", force: true, CancellationToken.None);
 
+    /// <summary>Pauses or resumes the rollout in staging as someone else ('ana'), as 'rollout pause' and 'rollout resume' do.</summary>
+    public Task<RolloutChange> PauseOrResumeAsync(bool pause) => pause
+        ? Rollouts.PauseAsync(Environment, "ana", "elsewhere", CancellationToken.None)
+        : Rollouts.ResumeAsync(Environment, "ana", "elsewhere", CancellationToken.None);
+
     /// <summary>One pass of the rollout controller, as a gateway's controller runs it every interval.</summary>
     public Task<IReadOnlyList<RolloutAction>> TickAsync() =>
         new RolloutController(f.Store.Rollouts, f.Store.Environments, f.Store.Traces, TimeProvider.System, new RolloutControllerOptions
