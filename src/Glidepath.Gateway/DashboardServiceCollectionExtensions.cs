@@ -1,5 +1,7 @@
 using Glidepath.Gateway.Dashboard;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Glidepath.Gateway;
 
@@ -33,6 +35,9 @@ public static class DashboardServiceCollectionExtensions
         services.AddSingleton<DashboardRules>();
         services.AddSingleton<DashboardReads>();
         services.AddSingleton<DashboardStreams>();
+
+        // The security headers on /dashboard answers no dashboard endpoint gives (404, 405): a middleware, not a filter.
+        services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, DashboardHeadersStartupFilter>());
         return services;
     }
 }
