@@ -1,4 +1,3 @@
-using System.Globalization;
 using Glidepath.Gateway.Dashboard.Models;
 using Glidepath.Gateway.Dashboard.Pages;
 using Microsoft.AspNetCore.Builder;
@@ -36,7 +35,7 @@ internal static class DashboardPageEndpoints
         group.MapGet("/env/{env}/traces", (string env, HttpContext http, DashboardReads reads) =>
             DashboardRequest.PageAsync<TracesPage>(http, "traces", "Traces", env, Api + "/environments/{env}/traces", async (page, ct) => new()
             {
-                ["Model"] = await reads.TracesAsync(env, Filter(http.Request.Query), page.Principal, ct),
+                ["Model"] = await reads.TracesAsync(env, TraceFilter.Parse(http.Request.Query), page.Principal, ct),
             }));
 
         group.MapGet("/env/{env}/traces/{id}", (string env, string id, HttpContext http, DashboardReads reads) =>
@@ -96,15 +95,5 @@ internal static class DashboardPageEndpoints
                     var target = act.Name == "rollback" ? await reads.RollbackTargetAsync(model.Rows[0], ct) : null;
                     return new() { ["Action"] = act, ["Status"] = model.Rows[0], ["Rollout"] = model.Rollouts[env], ["RollbackTo"] = target };
                 }));
-    }
-
-    private static TraceFilter Filter(IQueryCollection q)
-    {
-        var limit = int.TryParse(q["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 500 ? n : 50;
-        var status = q["status"].ToString() is "failed" or "ok" ? q["status"].ToString() : null;
-        var arm = q["arm"].ToString() is "stable" or "canary" or "shadow" ? q["arm"].ToString() : null;
-        return new TraceFilter(Text(q["release"]), arm, status, q["online_failed"].ToString() is "true" or "on" or "1", Text(q["key"]), limit);
-
-        static string? Text(Microsoft.Extensions.Primitives.StringValues v) => v.ToString() is { Length: > 0 and <= 200 } s ? s : null;
     }
 }

@@ -5,6 +5,3 @@ namespace Glidepath.Gateway.Dashboard.Models;
 
 /// <summary>The traces explorer: the filters as given and the traces that match, newest first.</summary>
 public sealed record TracesModel(TraceFilter Filter, IReadOnlyList<TraceRecord> Traces, IReadOnlyList<ReleaseRefView> Releases, EnvironmentViews Names, Glidepath.Models.PriceTable Prices);
-
-/// <summary>The explorer's filters, as the query string gives them.</summary>
-public sealed record TraceFilter(string? Release, string? Arm, string? Status, bool OnlineFailed, string? Key, int Limit);

@@ -1,0 +1,49 @@
+using System.Globalization;
+using Glidepath.Errors;
+using Microsoft.AspNetCore.Http;
+
+namespace Glidepath.Gateway.Dashboard.Models;
+
+/// <summary>The explorer's filters, as the query string gives them.</summary>
+public sealed record TraceFilter(string? Release, string? Arm, string? Status, bool OnlineFailed, string? Key, int Limit)
+{
+    private const int MaxText = 200;
+    private const int MaxLimit = 500;
+
+    /// <summary>
+    /// The filters of <paramref name="query"/>; an empty value means "any". A value that is not one of the filter's is
+    /// refused (a 400 naming it, as the admin API does), never dropped: a page listing every trace under a filter it
+    /// did not apply would look filtered.
+    /// </summary>
+    internal static TraceFilter Parse(IQueryCollection query)
+    {
+        var limit = query["limit"].ToString() is { Length: > 0 } l
+            ? int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxLimit ? n
+                : throw Refused("limit", l, string.Create(CultureInfo.InvariantCulture, $"a whole number from 1 to {MaxLimit}"))
+            : 50;
+        var onlineFailed = query["online_failed"].ToString() switch
+        {
+            "" or "false" or "0" => false,
+            "true" or "on" or "1" => true,
+            var other => throw Refused("online_failed", other, "true or false"),
+        };
+        return new TraceFilter(Text(query, "release"), OneOf(query, "arm", "stable", "canary", "shadow"), OneOf(query, "status", "failed", "ok"),
+            onlineFailed, Text(query, "key"), limit);
+    }
+
+    private static string? OneOf(IQueryCollection query, string name, params ReadOnlySpan<string> allowed)
+    {
+        var value = query[name].ToString();
+        return value.Length == 0 ? null
+            : allowed.Contains(value) ? value
+            : throw Refused(name, value, string.Join(", ", allowed));
+    }
+
+    private static string? Text(IQueryCollection query, string name) =>
+        query[name].ToString() is { Length: > 0 } value
+            ? value.Length <= MaxText ? value : throw new BadInputException($"filter '{name}' is longer than {MaxText} characters; no traces are shown")
+            : null;
+
+    private static BadInputException Refused(string name, string value, string expected) =>
+        new($"filter '{name}' is '{(value.Length <= 40 ? value : value[..40] + "…")}'; expected {expected} (or nothing, for any); no traces are shown");
+}
