@@ -101,6 +101,30 @@ public sealed class SecurityTests(Chromium chromium)
     }
 
     [Fact]
+    public async Task SignInPost_FromAPageOnAnotherSite_IsRefusedOnAPageTitledWithoutAnEmptyAppName()
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        var browser = await h.NewPageAsync();
+        var page = browser.Page;
+
+        // No session yet, so the refusal page knows no app name: its title must not read "Not allowed ·  · Glidepath".
+        var attacker = h.Url.Replace("127.0.0.1", "localhost", StringComparison.Ordinal);
+        await page.RouteAsync(attacker + "/evil", route => route.FulfillAsync(new()
+        {
+            ContentType = "text/html",
+            Body = $"""<form id="f" method="post" action="{h.Url}/dashboard/sign-in"><input name="token" value="gpt_x"></form><script>document.getElementById('f').submit()</script>""",
+        }));
+        var waitForAnswer = page.WaitForResponseAsync(r => r.Url.EndsWith("/dashboard/sign-in", StringComparison.Ordinal) && r.Request.Method == "POST");
+        await page.GotoAsync(attacker + "/evil");
+        var answer = await waitForAnswer;
+
+        Assert.Equal(403, answer.Status);
+        await Assertions.Expect(page.GetByTestId("error")).ToContainTextAsync("posted from another site");
+        await Assertions.Expect(page).ToHaveTitleAsync("Not allowed · Glidepath");
+        Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "glidepath_session");
+    }
+
+    [Fact]
     public async Task SignIn_UnknownToken_IsRefusedAndSetsNoSession()
     {
         await using var h = await DashboardHarness.StartAsync(chromium.Browser);
