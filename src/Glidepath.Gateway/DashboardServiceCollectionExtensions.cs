@@ -24,6 +24,8 @@ public static class DashboardServiceCollectionExtensions
             o.Cookie.Name = "glidepath_csrf";
             o.Cookie.Path = DashboardEndpointRouteBuilderExtensions.Prefix;
             o.Cookie.SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Strict;
+            // Secure over https, as the session cookie (the framework's default never marks it so).
+            o.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest;
             o.FormFieldName = "csrf";
             o.HeaderName = null;
 

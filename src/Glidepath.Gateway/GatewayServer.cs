@@ -21,13 +21,14 @@ public sealed partial class GatewayServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private GatewayServer(WebApplication app, IReadOnlyList<string> urls, IReadOnlyList<string> adminUrls, IReadOnlyList<string> metricsUrls, string? exposureWarning)
+    private GatewayServer(WebApplication app, IReadOnlyList<string> urls, IReadOnlyList<string> adminUrls, IReadOnlyList<string> metricsUrls, string? exposureWarning, string? clearTextWarning)
     {
         _app = app;
         Urls = urls;
         AdminUrls = adminUrls;
         MetricsUrls = metricsUrls;
         ExposureWarning = exposureWarning;
+        ClearTextWarning = clearTextWarning;
     }
 
     /// <summary>The addresses actually bound for traffic (a port 0 in the settings becomes the port chosen).</summary>
@@ -44,6 +45,13 @@ public sealed partial class GatewayServer : IAsyncDisposable
     /// what callers there can do without a key, so a host should print it where the operator sees it.
     /// </summary>
     public string? ExposureWarning { get; }
+
+    /// <summary>
+    /// Set when the admin API and the dashboard listen on plain http on an address other machines can reach and no
+    /// reverse proxy is named (<see cref="GatewayServerOptions.ForwardedFrom"/>): tokens and session cookies would cross
+    /// the network readable. Also logged as a warning.
+    /// </summary>
+    public string? ClearTextWarning { get; }
 
     /// <summary>The host's services (tests drive the chat endpoint with a crafted connection).</summary>
     internal IServiceProvider Services => _app.Services;
@@ -81,14 +89,19 @@ public sealed partial class GatewayServer : IAsyncDisposable
             ? app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? []
             : Bound(listeners, Listener.Main);
         var warning = ListenExposure.Warning(ListenExposure.NonLoopback(server.Urls.Concat(addresses).Distinct(StringComparer.OrdinalIgnoreCase)), server.Gateway.RequireKeys);
-        if (warning is not null)
+        var clearText = server.Admin is null ? null
+            : ListenExposure.ClearTextWarning(server.AdminUrls.Count > 0 ? server.AdminUrls : server.Urls, server.ForwardedFrom is not null);
+        foreach (var line in new[] { warning, clearText })
         {
-            LogExposed(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<GatewayServer>(), warning);
+            if (line is not null)
+            {
+                LogExposed(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<GatewayServer>(), line);
+            }
         }
 
         return listeners is null
-            ? new GatewayServer(app, addresses, [], [], warning)
-            : new GatewayServer(app, addresses, Bound(listeners, Listener.Admin), Bound(listeners, Listener.Metrics), warning);
+            ? new GatewayServer(app, addresses, [], [], warning, clearText)
+            : new GatewayServer(app, addresses, Bound(listeners, Listener.Admin), Bound(listeners, Listener.Metrics), warning, clearText);
     }
 
     public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);
@@ -162,6 +175,11 @@ public sealed partial class GatewayServer : IAsyncDisposable
 
         var app = builder.Build();
         app.UseMiddleware<ListenerGate>(server.AdminUrls.Count > 0, server.MetricsUrls.Count > 0);
+        if (server.ForwardedFrom is { } proxies && server.Admin is not null)
+        {
+            ProxyHeaders.Use(app, proxies);
+        }
+
         app.MapGlidepathGateway();
         if (server.Admin is not null)
         {

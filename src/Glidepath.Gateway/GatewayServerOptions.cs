@@ -29,6 +29,12 @@ public sealed record GatewayServerOptions
     /// </summary>
     public IReadOnlyList<string> MetricsUrls { get; init; } = [];
 
+    /// <summary>
+    /// The reverse proxies whose <c>X-Forwarded-Proto</c> (and <c>X-Forwarded-Host</c>, for the hosts named) the admin
+    /// API and the dashboard believe; null ignores those headers from everyone. Chat traffic never reads them.
+    /// </summary>
+    public TrustedProxies? ForwardedFrom { get; init; }
+
     /// <summary>The endpoints' own options (body size limit).</summary>
     public GatewayOptions Gateway { get; init; } = new();
 

@@ -18,6 +18,7 @@ internal static class DashboardCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var oidc = ServeOidcOptions.Create();
+        var forwarded = ServeForwardedOptions.Create();
         var command = new Command("dashboard", """
             Serve the web dashboard (/dashboard) and the admin API it stands on (/admin/v1) over the store,
             without serving traffic or running a rollout controller. Every gateway started with 'glidepath serve'
@@ -26,27 +27,32 @@ internal static class DashboardCommand
             their diff, gate verdicts, traces, drift alerts, the checklist; rollback, freeze, pause, resume and
             abort with confirmation, each allowed by the same roles as the admin API.
             Sign in with an access token ('glidepath tokens create --role viewer|deployer|owner|admin --env ENV')
-            or, with --oidc-*, an OpenID Connect token. Serve it over https (a reverse proxy) on any address
-            other machines can reach: the session cookie is then marked Secure. See docs/dashboard.md.
+            or, with --oidc-*, an OpenID Connect token. Serve it over https on any address other machines can
+            reach: put a TLS-terminating reverse proxy in front and name it with --forwarded-from, so the dashboard
+            takes the scheme it forwards (X-Forwarded-Proto) and marks the session cookie Secure; from any other
+            address those headers are ignored. See docs/dashboard.md and docs/deploy.md.
 
             Examples:
               glidepath dashboard
               glidepath dashboard --urls http://127.0.0.1:4002 --store "Host=db;Database=glidepath;Username=gp"
+              glidepath dashboard --urls http://127.0.0.1:4002 --forwarded-from 127.0.0.1      # nginx on this machine
             """)
         {
             urls,
         };
         oidc.AddTo(command);
+        forwarded.AddTo(command);
         command.SetAction(env, async (ctx, parse, ct) =>
         {
             var manifest = ctx.Manifest;
+            var proxies = forwarded.Read(parse);
             var store = await ctx.StoreAsync(ct);
             var admin = new AdminOptions { Manifest = manifest, Store = store, Time = ctx.Time, Oidc = oidc.Read(parse, manifest) };
             var listen = parse.GetValue(urls)!;
             DashboardServer server;
             try
             {
-                server = await DashboardServer.StartAsync(admin, new DashboardOptions(), listen,
+                server = await DashboardServer.StartAsync(admin, new DashboardOptions(), listen, proxies,
                     ctx.Output.IsJson ? Microsoft.Extensions.Logging.LogLevel.Warning : Microsoft.Extensions.Logging.LogLevel.Information, logsToStderr: ctx.Output.IsJson, ct);
             }
             catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
@@ -56,12 +62,17 @@ internal static class DashboardCommand
 
             await using (server)
             {
+                if (server.ClearTextWarning is { } clearText)
+                {
+                    ctx.Output.Note(clearText); // stderr, also under --format json; the host logs it too
+                }
+
                 if (ctx.Output.IsJson)
                 {
                     ctx.Output.Json(new { app = manifest.App, urls = server.Urls, dashboard = server.Urls.Select(u => u + DashboardEndpointRouteBuilderExtensions.Prefix), store = store.Location });
                 }
 
-                ctx.Output.Note($"Dashboard of {manifest.App} on {string.Join(", ", server.Urls.Select(u => u + DashboardEndpointRouteBuilderExtensions.Prefix))} (admin API at /admin/v1; store {store.Location}); Ctrl-C stops.");
+                ctx.Output.Note($"Dashboard of {manifest.App} on {string.Join(", ", server.Urls.Select(u => u + DashboardEndpointRouteBuilderExtensions.Prefix))} (admin API at /admin/v1; store {store.Location}{(proxies is null ? "" : $"; forwarded scheme believed from {proxies}")}); Ctrl-C stops.");
                 try
                 {
                     await Task.Delay(Timeout.Infinite, ct);

@@ -54,6 +54,7 @@ internal static class ServeCommand
         var adminUrls = new Option<string[]>("--admin-urls") { Description = "Serve the admin API (/admin/v1) only here, e.g. http://127.0.0.1:4001 (default: on --urls)", AllowMultipleArgumentsPerToken = true };
         var metricsUrls = new Option<string[]>("--metrics-urls") { Description = "Serve /metrics only here, without a token; a bare port is 127.0.0.1 (default: on --urls, with an access token)", AllowMultipleArgumentsPerToken = true };
         var oidc = ServeOidcOptions.Create();
+        var forwarded = ServeForwardedOptions.Create();
         var command = new Command("serve", """
             Serve an environment: an OpenAI-compatible POST /v1/chat/completions and an Anthropic-compatible
             POST /v1/messages (streaming and not) in front of the environment's releases, with the sticky
@@ -72,6 +73,9 @@ internal static class ServeCommand
             --admin-urls; every operation needs an access token ('glidepath tokens create') or, with --oidc-*,
             an OpenID Connect token. /metrics needs an access token with a role in --env, or its own --metrics-urls.
             The web dashboard (/dashboard, docs/dashboard.md) is served beside the admin API, on its listener.
+            Behind a TLS-terminating reverse proxy, name it with --forwarded-from: the admin API and the dashboard
+            then take the scheme it forwards (X-Forwarded-Proto), which the dashboard's sign-in and its Secure
+            cookie need; from any other address those headers are ignored (docs/deploy.md).
             A request in the provider's own wire format passes through (body patched, answer copied as it
             comes); --no-pass-through translates every request instead.
 
@@ -80,6 +84,7 @@ internal static class ServeCommand
               glidepath serve --env production --urls http://0.0.0.0:4000          # keys required
               glidepath serve --env staging --require-keys
               glidepath serve --env production --urls http://0.0.0.0:4000 --admin-urls http://10.0.0.5:4001 --metrics-urls 9464
+              glidepath serve --env production --urls http://0.0.0.0:4000 --admin-urls http://10.0.0.5:4001 --forwarded-from 10.0.0.2
             """)
         {
             environment,
@@ -97,6 +102,7 @@ internal static class ServeCommand
             metricsUrls,
         };
         oidc.AddTo(command);
+        forwarded.AddTo(command);
         command.SetAction(env, async (ctx, parse, ct) =>
         {
             if (!Glidepath.Manifests.DurationParser.TryParse(parse.GetValue(controllerEvery)!, out var controllerInterval) || controllerInterval < TimeSpan.FromMilliseconds(50))
@@ -117,6 +123,7 @@ internal static class ServeCommand
             var spec = manifest.FindEnvironment(parse.GetValue(environment)!)
                 ?? throw new BadInputException($"unknown environment '{parse.GetValue(environment)}'; expected one of: {string.Join(", ", manifest.Environments.Select(e => e.Name))}");
             var oidcOptions = oidc.Read(parse, manifest);
+            var proxies = forwarded.Read(parse);
             var store = await ctx.StoreAsync(ct);
             var pushes = store is Glidepath.Storage.IRevisionWatch && !parse.GetValue(pollOnly);
             var poll = PollInterval(parse.GetValue(pollMs), pushes);
@@ -150,11 +157,17 @@ internal static class ServeCommand
                     Admin = new Glidepath.Gateway.Admin.AdminOptions { Manifest = manifest, Store = store, Time = ctx.Time, Oidc = oidcOptions },
                     AdminUrls = parse.GetValue(adminUrls) ?? [],
                     MetricsUrls = parse.GetValue(metricsUrls) ?? [],
+                    ForwardedFrom = proxies,
                 };
                 await using var server = await StartAsync(serving, host, ct);
                 if (server.ExposureWarning is { } exposed)
                 {
                     ctx.Output.Note(exposed); // stderr, also under --format json; the gateway logs it too
+                }
+
+                if (server.ClearTextWarning is { } clearText)
+                {
+                    ctx.Output.Note(clearText);
                 }
 
                 if (ctx.Output.IsJson)
@@ -173,7 +186,7 @@ internal static class ServeCommand
                 }
 
                 ctx.Output.Note($"Serving {manifest.App}@{spec.Name} on {string.Join(", ", server.Urls)} (store {store.Location}, {(host.Gateway.RequireKeys ? "callers' keys required" : "no keys needed")}); Ctrl-C stops.");
-                ctx.Output.Note($"Admin API on {string.Join(", ", server.AdminUrls.Count > 0 ? server.AdminUrls : server.Urls)}/admin/v1 (access tokens{(oidcOptions is null ? "" : " and OIDC")}), dashboard at /dashboard; /metrics {(server.MetricsUrls.Count > 0 ? $"on {string.Join(", ", server.MetricsUrls)}" : "with an access token")}.");
+                ctx.Output.Note($"Admin API on {string.Join(", ", server.AdminUrls.Count > 0 ? server.AdminUrls : server.Urls)}/admin/v1 (access tokens{(oidcOptions is null ? "" : " and OIDC")}), dashboard at /dashboard; /metrics {(server.MetricsUrls.Count > 0 ? $"on {string.Join(", ", server.MetricsUrls)}" : "with an access token")}{(proxies is null ? "" : $"; forwarded scheme believed from {proxies}")}.");
                 try
                 {
                     await Task.Delay(Timeout.Infinite, ct);

@@ -36,6 +36,28 @@ internal static class ListenExposure
               "anyone who can connect can send chat requests billed to your provider keys and send feedback (/metrics and the admin API still need an access token). " +
               "Create keys ('glidepath keys create') and drop --allow-anonymous, or restrict access by network. See docs/security.md.";
 
+    /// <summary>
+    /// The warning printed and logged when the admin API and the dashboard (<paramref name="controlPlaneUrls"/>) listen on
+    /// plain http on an address other machines can reach, so access tokens and session cookies would cross the network
+    /// readable; null when every such listener is loopback, a Unix socket or https, or when a reverse proxy is named
+    /// (<paramref name="behindProxy"/>: the operator has put TLS in front).
+    /// </summary>
+    public static string? ClearTextWarning(IEnumerable<string> controlPlaneUrls, bool behindProxy)
+    {
+        ArgumentNullException.ThrowIfNull(controlPlaneUrls);
+        if (behindProxy)
+        {
+            return null;
+        }
+
+        var clear = controlPlaneUrls.Where(u => u.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
+            && !u.StartsWith("http://unix:", StringComparison.OrdinalIgnoreCase) && !IsLoopback(u)).ToList();
+        return clear.Count == 0 ? null
+            : $"WARNING: the admin API and the dashboard listen on plain http on {string.Join(", ", clear)}, which other machines can reach: " +
+              "access tokens and session cookies cross the network readable. Put a TLS-terminating reverse proxy in front and name it " +
+              "with --forwarded-from (docs/deploy.md), or listen on loopback.";
+    }
+
     /// <summary>The host part of a Kestrel URL such as <c>http://0.0.0.0:4000</c>, <c>http://[::1]:4000</c> or <c>http://*:4000</c>.</summary>
     private static string Host(string url)
     {

@@ -20,11 +20,9 @@ internal sealed class ListenerGate(RequestDelegate next, bool adminSeparate, boo
     {
         var listener = ListenEndpoints.Of(http);
         var path = http.Request.Path;
-        // The dashboard is the admin API's face: it lives on the same listener.
         // Compared as routing matches: without regard to case, a trailing slash included (/METRICS and /metrics/ reach
         // the same endpoint, and were served without the token check).
-        var admin = path.StartsWithSegments(AdminEndpointRouteBuilderExtensions.Prefix, StringComparison.OrdinalIgnoreCase)
-            || path.StartsWithSegments(DashboardEndpointRouteBuilderExtensions.Prefix, StringComparison.OrdinalIgnoreCase);
+        var admin = IsControlPlane(path);
         var metrics = path.StartsWithSegments(MetricsPath, StringComparison.OrdinalIgnoreCase);
         var home = admin ? (adminSeparate ? Listener.Admin : Listener.Main)
             : metrics ? (metricsSeparate ? Listener.Metrics : Listener.Main)
@@ -42,6 +40,14 @@ internal sealed class ListenerGate(RequestDelegate next, bool adminSeparate, boo
 
         await next(http).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Whether a path is the admin API's or the dashboard's (the dashboard is the admin API's face: it lives on the same
+    /// listener). Compared as routing matches: without regard to case, a trailing slash included.
+    /// </summary>
+    public static bool IsControlPlane(PathString path) =>
+        path.StartsWithSegments(AdminEndpointRouteBuilderExtensions.Prefix, StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments(DashboardEndpointRouteBuilderExtensions.Prefix, StringComparison.OrdinalIgnoreCase);
 
     private static async Task<bool> MetricsAllowedAsync(HttpContext http)
     {

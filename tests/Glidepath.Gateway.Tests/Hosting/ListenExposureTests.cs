@@ -41,6 +41,34 @@ public sealed class ListenExposureTests
     }
 
     [Fact]
+    public void ClearTextWarning_PlainHttpOnAnExposedAddress_NamesItAndSaysTokensTravelReadable()
+    {
+        var warning = ListenExposure.ClearTextWarning(["http://127.0.0.1:4000", "http://192.0.2.2:4312", "https://10.0.0.5:443"], behindProxy: false);
+
+        Assert.NotNull(warning);
+        Assert.Contains("http://192.0.2.2:4312", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain("127.0.0.1", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain("10.0.0.5", warning, StringComparison.Ordinal);
+        Assert.Contains("access tokens and session cookies", warning, StringComparison.Ordinal);
+        Assert.Contains("--forwarded-from", warning, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:4000", false)]
+    [InlineData("http://[::1]:4000", false)]
+    [InlineData("https://0.0.0.0:4443", false)]
+    [InlineData("http://unix:/run/glidepath.sock", false)]
+    [InlineData("4001", false)]
+    [InlineData("http://0.0.0.0:4000", true)]
+    [InlineData("http://gateway.internal:4000", true)]
+    public void ClearTextWarning_OnlyForPlainHttpOtherMachinesReach(string url, bool warns) =>
+        Assert.Equal(warns, ListenExposure.ClearTextWarning([url], behindProxy: false) is not null);
+
+    [Fact]
+    public void ClearTextWarning_ANamedReverseProxy_SilencesIt() =>
+        Assert.Null(ListenExposure.ClearTextWarning(["http://0.0.0.0:4000"], behindProxy: true));
+
+    [Fact]
     public async Task StartAsync_LoopbackOnly_NoExposureWarning()
     {
         await using var f = await GatewayFixture.CreateAsync();
