@@ -39,40 +39,55 @@ internal static class SqliteTraceAggregates
                 online_passed = excluded.online_passed, online_score_sum = excluded.online_score_sum,
                 online_score_squares = excluded.online_score_squares
             """;
+        var readKey = KeyParameters(read);
+        var upsertKey = KeyParameters(upsert);
+        var sums = new SqliteParameter[SumNames.Length];
+        for (var i = 0; i < sums.Length; i++)
+        {
+            sums[i] = upsert.Parameters.Add(SumNames[i], SumTypes[i]);
+        }
+
         foreach (var delta in deltas)
         {
             var row = delta.EmptyCopy();
-            read.Parameters.Clear();
-            AddKey(read, delta);
+            SetKey(readKey, delta);
             await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
                 if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    row.Add(ReadSums(reader, 0, delta.EmptyCopy()));
+                    ReadSums(reader, 0, row); // the stored row, into the empty one
                 }
             }
 
             row.Add(delta);
-            upsert.Parameters.Clear();
-            AddKey(upsert, row);
-            upsert.Parameters.AddWithValue("$count", row.Count);
-            upsert.Parameters.AddWithValue("$errors", row.Errors);
-            upsert.Parameters.AddWithValue("$latn", row.LatencyCount);
-            upsert.Parameters.AddWithValue("$lat", row.LatencyMsSum);
-            upsert.Parameters.AddWithValue("$log", row.LogLatencySum);
-            upsert.Parameters.AddWithValue("$log2", row.LogLatencySquares);
-            upsert.Parameters.AddWithValue("$in", row.InputTokens);
-            upsert.Parameters.AddWithValue("$out", row.OutputTokens);
-            upsert.Parameters.AddWithValue("$cost", row.CostSum);
-            upsert.Parameters.AddWithValue("$cost2", row.CostSquares);
-            upsert.Parameters.AddWithValue("$hist", LatencyBuckets.ToSparseJson(row.LatencyHistogram));
-            upsert.Parameters.AddWithValue("$os", row.OnlineScored);
-            upsert.Parameters.AddWithValue("$op", row.OnlinePassed);
-            upsert.Parameters.AddWithValue("$osum", row.OnlineScoreSum);
-            upsert.Parameters.AddWithValue("$osq", row.OnlineScoreSquares);
+            SetKey(upsertKey, row);
+            sums[0].Value = row.Count;
+            sums[1].Value = row.Errors;
+            sums[2].Value = row.LatencyCount;
+            sums[3].Value = row.LatencyMsSum;
+            sums[4].Value = row.LogLatencySum;
+            sums[5].Value = row.LogLatencySquares;
+            sums[6].Value = row.InputTokens;
+            sums[7].Value = row.OutputTokens;
+            sums[8].Value = row.CostSum;
+            sums[9].Value = row.CostSquares;
+            sums[10].Value = LatencyBuckets.ToSparseJson(row.LatencyHistogram);
+            sums[11].Value = row.OnlineScored;
+            sums[12].Value = row.OnlinePassed;
+            sums[13].Value = row.OnlineScoreSum;
+            sums[14].Value = row.OnlineScoreSquares;
             await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>The upsert's value parameters, in <see cref="Sums"/>' order, with the types their columns hold.</summary>
+    private static readonly string[] SumNames = ["$count", "$errors", "$latn", "$lat", "$log", "$log2", "$in", "$out", "$cost", "$cost2", "$hist", "$os", "$op", "$osum", "$osq"];
+
+    private static readonly SqliteType[] SumTypes =
+    [
+        SqliteType.Integer, SqliteType.Integer, SqliteType.Integer, SqliteType.Real, SqliteType.Real, SqliteType.Real, SqliteType.Integer,
+        SqliteType.Integer, SqliteType.Real, SqliteType.Real, SqliteType.Text, SqliteType.Integer, SqliteType.Integer, SqliteType.Real, SqliteType.Real,
+    ];
 
     /// <summary>Adds every row of the environment inside <paramref name="window"/> to <paramref name="builder"/>.</summary>
     public static async Task ReadAsync(SqliteConnection connection, string app, string environment, AggregateWindow window, ArmStatsBuilder builder, CancellationToken cancellationToken)
@@ -125,13 +140,24 @@ internal static class SqliteTraceAggregates
         return into;
     }
 
-    private static void AddKey(SqliteCommand cmd, TraceAggregateDelta row)
+    /// <summary>The row key's parameters, added once to a command prepared for a batch and set again per row (<see cref="SetKey"/>).</summary>
+    private static SqliteParameter[] KeyParameters(SqliteCommand cmd) =>
+    [
+        cmd.Parameters.Add("$a", SqliteType.Text),
+        cmd.Parameters.Add("$e", SqliteType.Text),
+        cmd.Parameters.Add("$r", SqliteType.Text),
+        cmd.Parameters.Add("$arm", SqliteType.Text),
+        cmd.Parameters.Add("$m", SqliteType.Text),
+        cmd.Parameters.Add("$g", SqliteType.Integer),
+    ];
+
+    private static void SetKey(SqliteParameter[] key, TraceAggregateDelta row)
     {
-        cmd.Parameters.AddWithValue("$a", row.App);
-        cmd.Parameters.AddWithValue("$e", row.Environment);
-        cmd.Parameters.AddWithValue("$r", row.ReleaseId);
-        cmd.Parameters.AddWithValue("$arm", row.Arm);
-        cmd.Parameters.AddWithValue("$m", SqliteTraceStore.Iso(row.Minute));
-        cmd.Parameters.AddWithValue("$g", row.Group);
+        key[0].Value = row.App;
+        key[1].Value = row.Environment;
+        key[2].Value = row.ReleaseId;
+        key[3].Value = row.Arm;
+        key[4].Value = SqliteTraceStore.Iso(row.Minute);
+        key[5].Value = row.Group;
     }
 }

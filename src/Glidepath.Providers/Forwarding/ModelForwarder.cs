@@ -131,6 +131,11 @@ public sealed class ModelForwarder
     /// <summary>The body the retry handler read into memory (under the attempt's timeout), without another copy.</summary>
     private static ReadOnlyMemory<byte> Buffered(HttpResponseMessage response)
     {
+        if (response.Content is PooledContent pooled)
+        {
+            return pooled.Memory;
+        }
+
         var stream = response.Content.ReadAsStream();
         if (stream is MemoryStream memory && memory.TryGetBuffer(out var segment))
         {

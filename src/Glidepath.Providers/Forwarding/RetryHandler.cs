@@ -26,7 +26,7 @@ internal sealed class RetryHandler(ResilienceSettings settings, RetryPipeline re
             response = await base.SendAsync(request, linked.Token).ConfigureAwait(false);
             if (!stream)
             {
-                await response.Content.LoadIntoBufferAsync(linked.Token).ConfigureAwait(false);
+                await PooledContent.BufferAsync(response, linked.Token).ConfigureAwait(false);
             }
 
             return response;

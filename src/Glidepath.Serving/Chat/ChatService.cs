@@ -74,7 +74,7 @@ public sealed partial class ChatService
             return null;
         }
 
-        var activity = ServingTelemetry.Source.StartActivity($"gateway {App}@{Environment}", ActivityKind.Internal);
+        var activity = ServingTelemetry.Source.HasListeners() ? ServingTelemetry.Source.StartActivity($"gateway {App}@{Environment}", ActivityKind.Internal) : null;
         var traceId = TraceIds.Next(context.TraceFromSpan ? activity : null, context.StartedAt);
         if (activity is not null && activity.TraceId.ToHexString() != traceId)
         {

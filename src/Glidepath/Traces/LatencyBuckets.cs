@@ -47,32 +47,90 @@ public static class LatencyBuckets
         return bounds;
     }
 
-    /// <summary>A histogram as stored: nonzero buckets only, as {"bucket": count} (most of a group's minute has a handful).</summary>
+    /// <summary>
+    /// A histogram as stored: nonzero buckets only, as {"bucket": count} in bucket order (most of a group's minute has a
+    /// handful); the text JsonSerializer writes for a SortedDictionary&lt;int, long&gt;, written without one (the trace
+    /// writer stores one per aggregate row it touches).
+    /// </summary>
     public static string ToSparseJson(long[] histogram)
     {
         ArgumentNullException.ThrowIfNull(histogram);
-        var sparse = new SortedDictionary<int, long>();
+        // Each entry is at most "-2147483648":-9223372036854775808, (35 characters).
+        Span<char> text = histogram.Length <= 96 ? stackalloc char[2 + (histogram.Length * 36)] : new char[2 + (histogram.Length * 36)];
+        var n = 0;
+        text[n++] = '{';
         for (var i = 0; i < histogram.Length; i++)
         {
-            if (histogram[i] != 0)
+            if (histogram[i] == 0)
             {
-                sparse[i] = histogram[i];
+                continue;
             }
+
+            if (n > 1)
+            {
+                text[n++] = ',';
+            }
+
+            text[n++] = '"';
+            i.TryFormat(text[n..], out var w, provider: System.Globalization.CultureInfo.InvariantCulture);
+            n += w;
+            text[n++] = '"';
+            text[n++] = ':';
+            histogram[i].TryFormat(text[n..], out w, provider: System.Globalization.CultureInfo.InvariantCulture);
+            n += w;
         }
 
-        return System.Text.Json.JsonSerializer.Serialize(sparse);
+        text[n++] = '}';
+        return new string(text[..n]);
     }
 
-    /// <summary>Adds a stored sparse histogram (<see cref="ToSparseJson"/>) into <paramref name="into"/>; unknown buckets are ignored.</summary>
+    /// <summary>
+    /// Adds a stored sparse histogram (<see cref="ToSparseJson"/>) into <paramref name="into"/>; unknown buckets are
+    /// ignored. Read in place (no dictionary per stored row); text that is not such an object throws a JsonException.
+    /// </summary>
     public static void AddSparseJson(long[] into, string json)
     {
         ArgumentNullException.ThrowIfNull(into);
-        var sparse = System.Text.Json.JsonSerializer.Deserialize<Dictionary<int, long>>(json) ?? [];
-        foreach (var (i, count) in sparse)
+        ArgumentNullException.ThrowIfNull(json);
+        var length = System.Text.Encoding.UTF8.GetMaxByteCount(json.Length);
+        var rented = length <= 4096 ? null : System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        try
         {
-            if (i >= 0 && i < into.Length)
+            Span<byte> bytes = rented is null ? stackalloc byte[length] : rented;
+            bytes = bytes[..System.Text.Encoding.UTF8.GetBytes(json, bytes)];
+            var reader = new System.Text.Json.Utf8JsonReader(bytes);
+            if (!reader.Read() || reader.TokenType != System.Text.Json.JsonTokenType.StartObject)
             {
-                into[i] += count;
+                throw new System.Text.Json.JsonException("a stored latency histogram is a JSON object of bucket counts");
+            }
+
+            while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
+            {
+                var key = reader.HasValueSequence || reader.ValueIsEscaped ? reader.GetString()! : null;
+                var parsed = key is null
+                    ? System.Buffers.Text.Utf8Parser.TryParse(reader.ValueSpan, out int i, out var used) && used == reader.ValueSpan.Length
+                    : int.TryParse(key, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out i);
+                if (!parsed || !reader.Read() || reader.TokenType != System.Text.Json.JsonTokenType.Number || !reader.TryGetInt64(out var count))
+                {
+                    throw new System.Text.Json.JsonException("a stored latency histogram maps bucket numbers to counts");
+                }
+
+                if (i >= 0 && i < into.Length)
+                {
+                    into[i] += count;
+                }
+            }
+
+            if (reader.TokenType != System.Text.Json.JsonTokenType.EndObject || reader.Read())
+            {
+                throw new System.Text.Json.JsonException("a stored latency histogram is one JSON object of bucket counts");
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
             }
         }
     }
