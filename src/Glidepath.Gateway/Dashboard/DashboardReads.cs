@@ -103,13 +103,10 @@ internal sealed class DashboardReads(AdminServices s, IServiceProvider services)
             Arm = filter.Arm is { Length: > 0 } arm ? arm : null,
             KeyName = filter.Key is { Length: > 0 } k ? k : null,
             ErrorsOnly = filter.Status == "failed",
+            AnsweredOnly = filter.Status == "ok", // in the store, so the limit counts answered traces only
             OnlineFailedOnly = filter.OnlineFailed,
             Limit = filter.Limit,
         }, ct);
-        if (filter.Status == "ok")
-        {
-            traces = [.. traces.Where(t => !t.IsError)];
-        }
 
         var (names, releases) = await ReleasesAsync(ct);
         return new TracesModel(filter, traces, [.. releases.Select(x => names.Ref(x.Id)!)], names, s.Prices);

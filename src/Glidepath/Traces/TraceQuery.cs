@@ -20,6 +20,12 @@ public sealed record TraceQuery
     /// <summary>Requests that count against the release (<see cref="TraceRecord.IsError"/>).</summary>
     public bool ErrorsOnly { get; init; }
 
+    /// <summary>
+    /// Only requests that do not count against the release (not <see cref="TraceRecord.IsError"/>); filtered in the
+    /// store, so the limit applies to matches. Combined with the others by AND.
+    /// </summary>
+    public bool AnsweredOnly { get; init; }
+
     /// <summary>Requests an online scorer did not pass (<c>OnlinePassed = false</c>).</summary>
     public bool OnlineFailedOnly { get; init; }
 

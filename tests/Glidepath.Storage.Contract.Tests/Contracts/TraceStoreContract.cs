@@ -277,6 +277,27 @@ public abstract class TraceStoreContract(IStoreFactory factory) : StoreContract(
     }
 
     [Fact]
+    public async Task ListAsync_AnsweredOnly_NotCountedAgainstTheRelease_LimitCountsMatchesOnly()
+    {
+        await Store.Traces.WriteBatchAsync(
+        [
+            Trace("a-fine", at: T0),
+            Trace("b-client-error", status: 400, at: T0.AddSeconds(1)) with { Error = "invalid_request" },
+            Trace("c-fine", at: T0.AddSeconds(2)),
+            Trace("d-error", status: 503, at: T0.AddSeconds(3)),
+            Trace("e-rejected", status: 400, at: T0.AddSeconds(4)) with { Error = "provider_rejected" },
+            Trace("f-timeout", status: 408, at: T0.AddSeconds(5)),
+        ], None);
+
+        var answered = await Store.Traces.ListAsync(new TraceQuery { App = "app", AnsweredOnly = true, Limit = 2 }, None);
+
+        // The three newest went wrong: a limit applied before the filter would have left one or none.
+        Assert.Equal(["c-fine", "b-client-error"], answered.Select(t => t.TraceId));
+        Assert.All(answered, t => Assert.False(t.IsError));
+        Assert.Equal(["a-fine", "b-client-error", "c-fine"], (await Store.Traces.ListAsync(new TraceQuery { App = "app", AnsweredOnly = true }, None)).Select(t => t.TraceId).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task ListAsync_ScoredOnly_OnlyTracesSampledForOnlineScoringWhateverTheOutcome()
     {
         await Store.Traces.WriteBatchAsync(

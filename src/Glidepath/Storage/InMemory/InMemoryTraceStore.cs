@@ -174,7 +174,8 @@ internal sealed class InMemoryTraceStore : ITraceStore
             || (q.Since is { } since && t.StartedAt < since)
             || (q.Until is { } until && t.StartedAt >= until)
             || (q.IdPrefix is { } prefix && !t.TraceId.StartsWith(prefix, StringComparison.Ordinal))
-            || (q.ScoredOnly && t.OnlinePassed is null))
+            || (q.ScoredOnly && t.OnlinePassed is null)
+            || (q.AnsweredOnly && t.IsError))
         {
             return false;
         }

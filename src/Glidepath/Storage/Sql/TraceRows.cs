@@ -95,10 +95,17 @@ public static class TraceRows
             where.Add("online_passed IS NOT NULL");
         }
 
+        // TraceRecord.IsError; error is NULL on most rows (NULL IN (…) is NULL: COALESCE keeps the NOT below true there).
+        var isError = $"status >= 500 OR status IN (408, 429) OR COALESCE(error, '') IN ({string.Join(", ", TraceRecord.CountedRefusals.Select(e => $"'{e}'"))})";
+        if (query.AnsweredOnly)
+        {
+            where.Add($"NOT ({isError})");
+        }
+
         var wrong = new List<string>();
         if (query.ErrorsOnly)
         {
-            wrong.Add($"status >= 500 OR status IN (408, 429) OR error IN ({string.Join(", ", TraceRecord.CountedRefusals.Select(e => $"'{e}'"))})"); // TraceRecord.IsError
+            wrong.Add(isError);
         }
 
         if (query.OnlineFailedOnly)
