@@ -77,10 +77,15 @@ public sealed partial record PostgresLocation
     {
         const string Expected = "expected postgres://user:password@host:5432/database or Host=…;Database=…";
         var shown = StoreProviders.Redacted(location);
-        var detail = Detail(ex.Message, password);
-        return string.IsNullOrEmpty(password) || !Holds(shown, password)
-            ? $"'{shown}' is not a PostgreSQL location ({detail}); {Expected}"
-            : $"the store location is not a PostgreSQL location ({detail}; it is not shown, as it contains the password where it cannot be masked); {Expected}";
+        if (string.IsNullOrEmpty(password) || !Holds(shown, password))
+        {
+            return $"'{shown}' is not a PostgreSQL location ({Detail(ex.Message, password)}); {Expected}";
+        }
+
+        // Said once: neither the location nor (when it holds the password too) the error's text.
+        return Holds(ex.Message, password)
+            ? $"the store location is not a PostgreSQL location (neither it nor the error's details are shown: they contain the password); {Expected}"
+            : $"the store location is not a PostgreSQL location ({ex.Message}; the location is not shown: it contains the password where it cannot be masked); {Expected}";
     }
 
     private static PostgresLocation FromUri(string location)
