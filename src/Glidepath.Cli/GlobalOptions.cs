@@ -13,7 +13,7 @@ internal static class GlobalOptions
 
     public static readonly Option<string?> Store = new("--store")
     {
-        Description = "Store location: a SQLite file path (default: .glidepath/glidepath.db beside the manifest; env GLIDEPATH_STORE) or postgres://user:password@host/db",
+        Description = "Store location: a SQLite file path (default: .glidepath/glidepath.db beside the manifest; env GLIDEPATH_STORE) or postgres://user@host/db; give the password in PGPASSWORD or GLIDEPATH_STORE, not on the command line, where the process list shows it",
         Recursive = true,
     };
 

@@ -40,19 +40,19 @@ public sealed partial record PostgresLocation
 
     /// <summary>
     /// Parses <c>postgres://user:pass@host:port/db?schema=s&amp;sslmode=…</c> (or <c>postgresql://…</c>) or an Npgsql
-    /// connection string (<c>Host=…;Database=…</c>, the schema as <c>Search Path</c>). Bad input never echoes the password.
+    /// connection string (<c>Host=…;Database=…</c>, the schema as <c>Search Path</c>). Bad input never echoes the
+    /// password, nor any piece of it (<see cref="LocationSecrets"/>).
     /// </summary>
     public static PostgresLocation Parse(string location)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(location);
-        var password = PasswordIn(location);
         try
         {
-            return location.Contains("://", StringComparison.Ordinal) ? FromUri(location) : FromConnectionString(location);
+            return LocationSecrets.IsUri(location) ? FromUri(location) : FromConnectionString(location);
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or UriFormatException or KeyNotFoundException)
         {
-            throw new BadInputException(NotALocation(location, password, ex), ex);
+            throw new BadInputException(NotALocation(location, ex), ex);
         }
     }
 
@@ -64,27 +64,39 @@ public sealed partial record PostgresLocation
     public string Detail(Exception error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        return Detail(error.Message, Settings.Password);
+        return Holds(error.Message, Settings.Password) || Holds(error.Message, Settings.SslPassword)
+            ? "the error's details are withheld: they contain the password"
+            : error.Message;
     }
 
-    private static string Detail(string text, string? password) =>
-        string.IsNullOrEmpty(password) || !Holds(text, password) ? text : "the error's details are withheld: they contain the password";
+    private static bool Holds(string text, string? password) =>
+        !string.IsNullOrEmpty(password)
+        && (text.Contains(password, StringComparison.Ordinal) || text.Contains(Uri.EscapeDataString(password), StringComparison.Ordinal));
 
-    private static bool Holds(string text, string password) =>
-        text.Contains(password, StringComparison.Ordinal) || text.Contains(Uri.EscapeDataString(password), StringComparison.Ordinal);
-
-    private static string NotALocation(string location, string? password, Exception ex)
+    // The location as it can be shown (every part that could hold the password masked, by a reader of its own rather
+    // than the parser that just failed on it) and the parser's text only when it holds no piece of the password: a
+    // parser quotes what it could not read ("Couldn't set ret;database" for the password Sec;ret left unquoted).
+    private static string NotALocation(string location, Exception ex)
     {
-        const string Expected = "expected postgres://user:password@host:5432/database or Host=…;Database=…";
-        var shown = StoreProviders.Redacted(location);
-        var detail = Detail(ex.Message, password);
-        return string.IsNullOrEmpty(password) || !Holds(shown, password)
-            ? $"'{shown}' is not a PostgreSQL location ({detail}); {Expected}"
-            : $"the store location is not a PostgreSQL location ({detail}; it is not shown, as it contains the password where it cannot be masked); {Expected}";
+        const string Expected = "expected postgres://user@host:5432/database with the password in PGPASSWORD, or Host=…;Database=…";
+        var secrets = LocationSecrets.In(location, IsNpgsqlKey);
+        var detail = secrets.AreIn(ex.Message) ? "the error's details are withheld: they could contain the password" : ex.Message;
+        return $"'{secrets.Masked}' is not a PostgreSQL location ({detail}); {Expected}";
     }
+
+    private static bool IsNpgsqlKey(string key) => key.Length > 0 && new NpgsqlConnectionStringBuilder().ContainsKey(key);
 
     private static PostgresLocation FromUri(string location)
     {
+        // An '@' past the host is the end of a password holding an unencoded '/', '?' or '#' (postgres://u:5432/x@h/db
+        // parsed as host u, database "x@h/db"): refused, so that no piece of a password is taken for a host or a database.
+        var authority = location.IndexOf("://", StringComparison.Ordinal) + 3;
+        var hostEnd = location.IndexOfAny(['/', '?', '#'], authority);
+        if (hostEnd >= 0 && location.IndexOf('@', hostEnd) >= 0)
+        {
+            throw new FormatException("an '@' after the host; in a URI, percent-encode '/', '?', '#' and '@' in the user name and password (%2F, %3F, %23, %40)");
+        }
+
         var uri = new Uri(location);
         if (uri.Scheme is not ("postgres" or "postgresql"))
         {
@@ -149,25 +161,6 @@ public sealed partial record PostgresLocation
     private static string CheckSchema(string schema) =>
         SchemaName().IsMatch(schema) ? schema : throw new FormatException($"schema '{schema}' must be lower-case letters, digits and underscores");
 
-    // The password as written, found without a full parse, so that even a location that fails to parse is redacted.
-    private static string? PasswordIn(string location)
-    {
-        var uri = UriPassword().Match(location);
-        if (uri.Success)
-        {
-            return Uri.UnescapeDataString(uri.Groups[1].Value);
-        }
-
-        var kv = KeyValuePassword().Match(location);
-        return kv.Success ? kv.Groups[1].Value.Trim() : null;
-    }
-
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
     private static partial Regex SchemaName();
-
-    [GeneratedRegex("^[a-z]+://[^:/@]*:([^@/]*)@", RegexOptions.IgnoreCase)]
-    private static partial Regex UriPassword();
-
-    [GeneratedRegex("(?:^|;)\\s*(?:password|pwd)\\s*=\\s*([^;]*)", RegexOptions.IgnoreCase)]
-    private static partial Regex KeyValuePassword();
 }

@@ -1,11 +1,11 @@
 namespace Glidepath.Storage.Postgres;
 
-/// <summary>The shared store: <c>postgres://user:password@host:port/database</c>, <c>postgresql://…</c> or an Npgsql connection string.</summary>
+/// <summary>The shared store: <c>postgres://user@host:port/database</c> (a password after <c>user:</c>, percent-encoded, or in PGPASSWORD), <c>postgresql://…</c> or an Npgsql connection string.</summary>
 public sealed class PostgresStoreProvider : IStoreProvider
 {
     public string Name => "postgres";
 
-    public string Forms => "postgres://user:password@host:5432/database[?schema=glidepath] (or an Npgsql connection string, Host=…;Database=…)";
+    public string Forms => "postgres://user@host:5432/database[?schema=glidepath] with the password in PGPASSWORD (or an Npgsql connection string, Host=…;Database=…)";
 
     public bool Handles(string location) => location is not null && PostgresLocation.IsPostgres(location);
 

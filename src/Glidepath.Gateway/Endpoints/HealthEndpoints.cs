@@ -17,7 +17,8 @@ namespace Glidepath.Gateway.Endpoints;
 /// this environment: an anonymous prober must not learn when a canary is live, or which. The same goes for why the
 /// control plane is stale: the store's error names its location (user, host, port, database) and the database's own
 /// text, so without the token <c>stale_reason</c> says only that the store cannot be read, and for how long (the
-/// detail is in the gateway's log, logged once per outage). <c>store_writes</c> is <c>busy</c> while the store can be read
+/// detail is in the gateway's log, logged once per outage; an access token is checked in the store, so while the store
+/// is down it gets the anonymous answer too). <c>store_writes</c> is <c>busy</c> while the store can be read
 /// but trace writes fail on its write lock (held by another process); why, again, only with the token.
 /// </summary>
 internal static class HealthEndpoints
@@ -71,7 +72,9 @@ internal static class HealthEndpoints
 
     /// <summary>
     /// Why the control plane is stale, for anyone who can reach the port: that the store cannot be read and for how long,
-    /// never the store's location or its error text. Null while it is not stale.
+    /// never the store's location or its error text. Null while it is not stale. It does not promise the reason to every
+    /// token: an access token is checked in the store, so while the store is down its answer is this one too (an OpenID
+    /// Connect token is checked without the store).
     /// </summary>
     internal static string? PublicStaleReason(ControlPlaneStatus.StatusSnapshot control, DateTimeOffset now)
     {
@@ -81,7 +84,7 @@ internal static class HealthEndpoints
         }
 
         var since = control.StaleSince is { } start ? $" for {Math.Max(0, (long)(now - start).TotalSeconds)} s" : "";
-        return $"cannot read the store{since}; the reason is in the gateway's log (or in this answer with an access token of a role in this environment)";
+        return $"cannot read the store{since}; the reason is in the gateway's log (and in this answer with a token of a role in this environment, but a gpt_ access token only while the store can still check it)";
     }
 
     /// <summary>

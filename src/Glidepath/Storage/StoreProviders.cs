@@ -34,11 +34,9 @@ public sealed class StoreProviders
             ?? throw new BadInputException($"no store provider handles '{Redacted(location)}'; expected one of: {string.Join("; ", _providers.Select(p => p.Forms))}");
     }
 
-    /// <summary>The location for a message: a URI's password and a connection string's <c>Password=</c> replaced by ***.</summary>
-    public static string Redacted(string location)
-    {
-        ArgumentNullException.ThrowIfNull(location);
-        var text = System.Text.RegularExpressions.Regex.Replace(location, @"(?<=://[^/@:]*:)[^/@]*(?=@)", "***");
-        return System.Text.RegularExpressions.Regex.Replace(text, @"(?i)(?<=\b(password|pwd)\s*=)[^;]*", "***");
-    }
+    /// <summary>
+    /// The location for a message: every part that could hold a password (a URI's, a connection string's
+    /// <c>Password=</c>, however written) replaced by ***; see <see cref="LocationSecrets"/>.
+    /// </summary>
+    public static string Redacted(string location) => LocationSecrets.In(location).Masked;
 }
