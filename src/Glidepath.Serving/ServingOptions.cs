@@ -55,7 +55,8 @@ public sealed record ServingOptions
 
     /// <summary>
     /// Which of the store's failures pass with time (the store busy: another process holds SQLite's write lock, PostgreSQL
-    /// reports a serialization failure or too many connections), and where the store is, for messages. A batch of traces
+    /// reports a serialization failure, a lock timeout or too many connections, a command timed out), and where the store
+    /// is, for messages. A batch of traces
     /// or shadow pairs the store could not take for such a failure is kept and written again, as during an outage. Null
     /// (only where stores are wired by hand): every failure of a store that can be reached is a refusal.
     /// </summary>
@@ -138,6 +139,14 @@ public sealed record ServingOptions
     /// <summary>How long the batch writer lets traces gather before one transaction writes them.</summary>
     public TimeSpan TraceFlushInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// How long the trace and shadow pair writers retry one batch while the store stays busy (a lock another session holds,
+    /// a statement or command that timed out) before they give it up: dropped and counted, and logged. A busy failure can
+    /// be the batch's own (one the server cannot write within the command timeout, an aggregate row whose lock is never let
+    /// go) while later batches would be written. An unreachable store is an outage: its batch is kept however long it lasts.
+    /// </summary>
+    public TimeSpan StoreBusyLimit { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Throws a <see cref="BadInputException"/> naming the first setting that cannot be served with.</summary>
     public void Validate()
     {
@@ -152,6 +161,7 @@ public sealed record ServingOptions
             Positive(limit, nameof(StaleCanaryLimit));
         }
         Positive(TraceFlushInterval, nameof(TraceFlushInterval));
+        Positive(StoreBusyLimit, nameof(StoreBusyLimit));
         if (ProviderQueueWait < TimeSpan.Zero)
         {
             throw new BadInputException($"serving option {nameof(ProviderQueueWait)} is {ProviderQueueWait}; expected zero or more");

@@ -2,20 +2,57 @@ using Npgsql;
 
 namespace Glidepath.Storage.Postgres;
 
-/// <summary>Pooled connections to one store: its database, with the search path set to the store's schema.</summary>
+/// <summary>
+/// Pooled connections to one store: its database, with the search path set to the store's schema, TCP keepalives on,
+/// and transactions that end their lock waits and idle sessions on the server (<see cref="PostgresSessionLimits"/>).
+/// </summary>
 public sealed class PostgresDatabase : IAsyncDisposable
 {
     private readonly NpgsqlDataSource _source;
+    private readonly string _setLimits;
 
     public PostgresDatabase(PostgresLocation location)
+        : this(location, null)
+    {
+    }
+
+    /// <param name="limits">Null: <see cref="PostgresSessionLimits.For"/> the location's settings (tests set short ones).</param>
+    internal PostgresDatabase(PostgresLocation location, PostgresSessionLimits? limits)
     {
         ArgumentNullException.ThrowIfNull(location);
         Location = location;
         var settings = new NpgsqlConnectionStringBuilder(location.Settings.ConnectionString) { SearchPath = location.Schema };
+        PostgresSessionLimits.AddClientKeepAlives(settings);
+        Limits = limits ?? PostgresSessionLimits.For(settings);
+        _setLimits = Limits.SetLocalSql;
         _source = NpgsqlDataSource.Create(settings);
     }
 
     public PostgresLocation Location { get; }
+
+    /// <summary>The lock and idle timeouts every transaction of <see cref="BeginAsync"/> runs with.</summary>
+    internal PostgresSessionLimits Limits { get; }
+
+    /// <summary>
+    /// Begins a transaction on <paramref name="connection"/> with the store's <see cref="Limits"/>: a lock wait in it
+    /// ends in a lock timeout (55P03), and the server ends the session if it sits idle in it (its client hung or gone).
+    /// </summary>
+    public async Task<NpgsqlTransaction> BeginAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var limits = new NpgsqlCommand(_setLimits, connection, tx);
+            await limits.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return tx;
+        }
+        catch
+        {
+            await tx.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
 
     public async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

@@ -40,7 +40,7 @@ internal sealed class PostgresEnvironmentStore(PostgresDatabase database) : IEnv
         try
         {
             await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var tx = await database.BeginAsync(connection, cancellationToken).ConfigureAwait(false);
             var state = await CompareAndSwapAsync(database, connection, tx, change, cancellationToken).ConfigureAwait(false);
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
             return state;

@@ -42,7 +42,7 @@ internal sealed class PostgresEvalRunStore(PostgresDatabase database) : IEvalRun
         }
 
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await database.BeginAsync(connection, cancellationToken).ConfigureAwait(false);
         foreach (var r in results)
         {
             await using var cmd = connection.Command($"""

@@ -78,6 +78,8 @@ internal static partial class PostgresMigrator
             var applied = await AppliedAsync(connection, schema, cancellationToken).ConfigureAwait(false);
             foreach (var migration in All.Where(m => !applied.Contains(m.Version)))
             {
+                // Not PostgresDatabase.BeginAsync: a migration may have to wait for the gateways' short transactions to let go
+                // of a table, and a lock timeout would stop the upgrade part way where waiting a moment lets it through.
                 await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                 await ExecAsync(connection, tx, $"SET LOCAL search_path TO \"{schema}\";\n" + migration.Sql, cancellationToken).ConfigureAwait(false);
                 await using (var record = connection.Command($"INSERT INTO \"{schema}\".schema_migrations (version, name, applied_at) VALUES (@v, @n, @t)", tx))

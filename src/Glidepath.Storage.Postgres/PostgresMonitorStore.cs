@@ -45,7 +45,7 @@ internal sealed class PostgresMonitorStore(PostgresDatabase database) : IMonitor
     public async Task<DateTimeOffset?> ObserveConfigAsync(string app, string environment, string sha256, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await database.BeginAsync(connection, cancellationToken).ConfigureAwait(false);
         await database.LockAsync(connection, tx, cancellationToken, "environment_configs", app, environment).ConfigureAwait(false);
         long known;
         await using (var count = connection.Command("SELECT COUNT(*) FROM environment_configs WHERE app = @app AND environment = @env", tx).With("app", app).With("env", environment))

@@ -13,7 +13,7 @@ internal sealed class PostgresReleaseStore(PostgresDatabase database) : IRelease
     {
         ArgumentNullException.ThrowIfNull(draft);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await database.BeginAsync(connection, cancellationToken).ConfigureAwait(false);
         await database.LockAsync(connection, tx, cancellationToken, "releases", draft.App).ConfigureAwait(false);
         var existing = await QueryAsync(connection, tx, "app = @app AND id = @id", cancellationToken, ("app", draft.App), ("id", draft.Id)).ConfigureAwait(false);
         var provenance = ReleaseProvenance.From(draft);

@@ -23,7 +23,7 @@ internal sealed class PostgresRolloutStore(PostgresDatabase database) : IRollout
         try
         {
             await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var tx = await database.BeginAsync(connection, cancellationToken).ConfigureAwait(false);
             var rollout = transition.Rollout with { Version = transition.ExpectedVersion + 1 };
             await PostgresEnvironmentStore.LockAsync(database, connection, tx, rollout.App, rollout.Environment, cancellationToken).ConfigureAwait(false);
             await WriteRolloutAsync(connection, tx, rollout, transition.ExpectedVersion, cancellationToken).ConfigureAwait(false);
@@ -42,7 +42,7 @@ internal sealed class PostgresRolloutStore(PostgresDatabase database) : IRollout
     {
         ArgumentNullException.ThrowIfNull(decision);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await database.BeginAsync(connection, cancellationToken).ConfigureAwait(false);
         await InsertDecisionAsync(connection, tx, decision, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -52,7 +52,7 @@ internal sealed class PostgresRolloutStore(PostgresDatabase database) : IRollout
         ArgumentNullException.ThrowIfNull(ended);
         ArgumentNullException.ThrowIfNull(decision);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await database.BeginAsync(connection, cancellationToken).ConfigureAwait(false);
         await PostgresEnvironmentStore.LockAsync(database, connection, tx, ended.App, ended.Environment, cancellationToken).ConfigureAwait(false);
         var rollout = ended with { Version = expectedVersion + 1 };
         try

@@ -21,7 +21,7 @@ internal sealed class PostgresShadowStore(PostgresDatabase database) : IShadowSt
         }
 
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await database.BeginAsync(connection, cancellationToken).ConfigureAwait(false);
         foreach (var p in pairs)
         {
             await using var cmd = connection.Command($"""

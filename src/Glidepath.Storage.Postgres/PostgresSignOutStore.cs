@@ -10,7 +10,7 @@ internal sealed class PostgresSignOutStore(PostgresDatabase database) : ISignOut
     {
         ArgumentNullException.ThrowIfNull(signOut);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await database.BeginAsync(connection, cancellationToken).ConfigureAwait(false);
         await using (var prune = connection.Command("DELETE FROM signed_out_sessions WHERE until < @forget", tx).With("forget", Iso(signOut.SignedOutAt - ISignOutStore.ForgetAfter)))
         {
             await prune.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -62,10 +62,14 @@ public sealed class PostgresStore : IGlidepathStore, IRevisionWatch
     /// Opens the store at <paramref name="location"/>, applying pending migrations. With <paramref name="create"/> false a
     /// database without the store's schema is a <see cref="BadInputException"/> ("no store at …") and nothing is created.
     /// </summary>
-    public static async Task<PostgresStore> OpenAsync(PostgresLocation location, bool create, CancellationToken cancellationToken)
+    public static Task<PostgresStore> OpenAsync(PostgresLocation location, bool create, CancellationToken cancellationToken) =>
+        OpenAsync(location, create, null, cancellationToken);
+
+    /// <param name="limits">The transactions' lock and idle timeouts; null: for the location's settings (tests set short ones).</param>
+    internal static async Task<PostgresStore> OpenAsync(PostgresLocation location, bool create, PostgresSessionLimits? limits, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(location);
-        var database = new PostgresDatabase(location);
+        var database = new PostgresDatabase(location, limits);
         try
         {
             if (!create)
@@ -137,7 +141,7 @@ public sealed class PostgresStore : IGlidepathStore, IRevisionWatch
         }
     }
 
-    /// <summary>What Npgsql counts as transient (<see cref="PostgresFailures"/>): a busy server or a lost connection.</summary>
+    /// <summary>The failures that pass with time (<see cref="PostgresFailures"/>): a busy server, a lock or command that timed out, a lost connection.</summary>
     public bool IsTransient(Exception error) => PostgresFailures.IsTransient(error);
 
     /// <summary>

@@ -23,7 +23,7 @@ internal sealed class PostgresTraceStore(PostgresDatabase database) : ITraceStor
         }
 
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await database.BeginAsync(connection, cancellationToken).ConfigureAwait(false);
         await using (var temp = connection.Command("CREATE TEMP TABLE trace_batch (LIKE traces INCLUDING DEFAULTS, ord integer NOT NULL) ON COMMIT DROP", tx))
         {
             await temp.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -61,7 +61,7 @@ internal sealed class PostgresTraceStore(PostgresDatabase database) : ITraceStor
     public async Task<int> DeleteBeforeAsync(string app, DateTimeOffset before, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await database.BeginAsync(connection, cancellationToken).ConfigureAwait(false);
         // SKIP LOCKED: two gateways pruning at once take different rows instead of waiting for each other.
         var ids = new List<string>();
         await using (var pick = connection.Command("SELECT trace_id FROM traces WHERE app = @app AND started_at < @before ORDER BY started_at, trace_id LIMIT @limit FOR UPDATE SKIP LOCKED", tx)
@@ -102,7 +102,7 @@ internal sealed class PostgresTraceStore(PostgresDatabase database) : ITraceStor
     {
         ArgumentNullException.ThrowIfNull(feedback);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await database.BeginAsync(connection, cancellationToken).ConfigureAwait(false);
         // One vote per trace (FeedbackRecord): votes on one trace queue here, so the last one written is the one kept.
         await database.LockAsync(connection, tx, cancellationToken, "feedback", feedback.TraceId).ConfigureAwait(false);
 

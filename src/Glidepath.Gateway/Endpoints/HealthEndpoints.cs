@@ -18,8 +18,10 @@ namespace Glidepath.Gateway.Endpoints;
 /// control plane is stale: the store's error names its location (user, host, port, database) and the database's own
 /// text, so without the token <c>stale_reason</c> says only that the store cannot be read, and for how long (the
 /// detail is in the gateway's log, logged once per outage; an access token is checked in the store, so while the store
-/// is down it gets the anonymous answer too). <c>store_writes</c> is <c>busy</c> while the store can be read
-/// but trace writes fail on its write lock (held by another process); why, again, only with the token.
+/// is down it gets the anonymous answer too). <c>store_writes</c> says how the last background write went:
+/// <c>ok</c>, <c>busy</c> (the store can be read but the write failed on a lock or a timeout; kept and retried),
+/// <c>unreachable</c> (kept and retried) or <c>dropping</c> (the batch was refused, or stayed busy too long, and was
+/// dropped); why, again, only with the token.
 /// </summary>
 internal static class HealthEndpoints
 {
@@ -39,7 +41,7 @@ internal static class HealthEndpoints
         var ok = controlPlaneOnly ? !control.Stale : traffic == "ready";
         var body = new Dictionary<string, object?>
         {
-            ["status"] = traffic != "ready" ? "not_ready" : control.Stale || store.Busy ? "degraded" : "ready",
+            ["status"] = traffic != "ready" ? "not_ready" : control.Stale || store.State != StoreWriteState.Ok ? "degraded" : "ready",
             ["app"] = settings.Manifest.App,
             ["environment"] = settings.Environment,
             ["traffic"] = traffic,
@@ -48,7 +50,8 @@ internal static class HealthEndpoints
             ["last_store_read"] = control.LastOk,
             ["stale_since"] = control.StaleSince,
             ["stale_reason"] = trusted ? control.Reason : PublicStaleReason(control, settings.Time.GetUtcNow()),
-            ["store_writes"] = store.Busy ? "busy" : "ok",
+            ["store_writes"] = StoreWrites(store.State),
+            ["store_writes_since"] = store.Since,
             ["store_busy_since"] = store.BusySince,
             ["traces_queued"] = queue.Unwritten,
             ["traces_dropped"] = queue.Dropped,
@@ -63,12 +66,20 @@ internal static class HealthEndpoints
             body["canary_weight"] = table?.Canary?.Weight;
             body["frozen"] = table?.Frozen;
             body["canary_withheld"] = table?.CanaryWithheld; // stale past the limit: every request to stable
-            body["store_busy_reason"] = store.Reason; // names the store: not for anonymous callers
+            body["store_writes_reason"] = store.Reason; // names the store: not for anonymous callers
             body["shadow_capture_skipped"] = queue.Budget.ShadowSkipped; // a rising count tells that a shadow is mirrored
         }
 
         return Results.Json(body, statusCode: ok ? 200 : 503);
     }
+
+    private static string StoreWrites(StoreWriteState state) => state switch
+    {
+        StoreWriteState.Busy => "busy",
+        StoreWriteState.Unreachable => "unreachable",
+        StoreWriteState.Dropping => "dropping",
+        _ => "ok",
+    };
 
     /// <summary>
     /// Why the control plane is stale, for anyone who can reach the port: that the store cannot be read and for how long,

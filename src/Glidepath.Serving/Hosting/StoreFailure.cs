@@ -9,6 +9,9 @@ internal enum StoreFailure
     /// <summary>It cannot be reached (an outage): kept and written again with a backoff.</summary>
     Unreachable,
 
-    /// <summary>Reachable but busy (another connection holds the write lock; a serialization failure; too many connections): kept and written again, as in an outage.</summary>
+    /// <summary>
+    /// Reachable but busy (another connection holds the write lock; a lock, statement or command timeout; a serialization
+    /// failure; too many connections): kept and written again, as in an outage, for up to <see cref="ServingOptions.StoreBusyLimit"/>.
+    /// </summary>
     Busy,
 }

@@ -11,7 +11,8 @@ namespace Glidepath.Serving.Shadow;
 /// transaction, under the store lock the budgets re-read under (a pair is either in the store when a budget re-reads it
 /// or counted locally, never both). A batch the store cannot take because it cannot be reached, or because it is busy
 /// (another process holds SQLite's write lock), is kept and written again with a backoff (250 ms up to 5 s), as the trace
-/// writer does (one it refuses while reachable is dropped and counted): a pair is written once however often it is sent (its candidate trace id is its key),
+/// writer does (one it refuses while reachable, or that stays busy past <see cref="ServingOptions.StoreBusyLimit"/>, is
+/// dropped and counted failed): a pair is written once however often it is sent (its candidate trace id is its key),
 /// and an outage no longer throws away answers the candidate was paid for. While a batch waits, the bounded queue
 /// fills and the workers wait for room, so nothing more is mirrored. On shutdown what is queued is written, briefly;
 /// what cannot be is counted as failed.
@@ -30,6 +31,7 @@ internal sealed partial class ShadowPairWriter
     private readonly ILogger _logger;
     private readonly StoreWriteStatus? _writes;
     private readonly OutageLog _outage = new();
+    private readonly BusyRetryLimit _busy;
     private int _held;
 
     public ShadowPairWriter(ServingOptions options, SemaphoreSlim storeLock, ShadowCounters counters, ILogger logger, StoreWriteStatus? writes = null)
@@ -42,6 +44,7 @@ internal sealed partial class ShadowPairWriter
         _storeLock = storeLock;
         _counters = counters;
         _logger = logger;
+        _busy = new BusyRetryLimit(options.Time, options.StoreBusyLimit);
     }
 
     /// <summary>Answered pairs not yet stored: queued, and in the batch being written (or waiting to be written again).</summary>
@@ -147,7 +150,8 @@ internal sealed partial class ShadowPairWriter
             }
 
             _counters.Mirror(_batch.Count);
-            _writes?.NotBusy(StoreWriteStatus.Writer.ShadowPairs);
+            _busy.Reset();
+            _writes?.Succeeded(StoreWriteStatus.Writer.ShadowPairs);
             if (_outage.Succeeded())
             {
                 LogStoredAgain(_logger, _batch.Count);
@@ -171,14 +175,17 @@ internal sealed partial class ShadowPairWriter
         {
             var failure = await StoreReachability.ClassifyAsync(_options, refusal, cancellationToken).ConfigureAwait(false);
             var busy = failure == StoreFailure.Busy;
-            _writes?.Failed(StoreWriteStatus.Writer.ShadowPairs, failure, _options, refusal);
-            if (failure != StoreFailure.Refused)
+            var givenUp = _busy.Exhausted(failure);
+            _writes?.Failed(StoreWriteStatus.Writer.ShadowPairs,
+                givenUp || failure == StoreFailure.Refused ? StoreWriteState.Dropping : busy ? StoreWriteState.Busy : StoreWriteState.Unreachable,
+                _options, refusal);
+            if (failure != StoreFailure.Refused && !givenUp)
             {
                 if (_outage.Failed(busy ? nameof(StoreFailure.Busy) : null))
                 {
                     if (busy)
                     {
-                        LogBusy(_logger, _options.Failures?.Location, _batch.Count, refusal.Message);
+                        LogBusy(_logger, _options.Failures?.Location, _batch.Count, _busy.Limit, refusal.Message);
                     }
                     else
                     {
@@ -189,15 +196,22 @@ internal sealed partial class ShadowPairWriter
                 return false;
             }
 
-            // Reachable, and refusing this batch: written again it would be refused again, and the shadow would stop
-            // for good behind it. Dropped, counted failed, its spend taken back.
+            // Reachable, and refusing this batch (written again it would be refused again), or busy for it past the limit:
+            // the shadow would stop for good behind it. Dropped, counted failed, its spend taken back.
             foreach (var (pair, budget) in _batch)
             {
                 budget.Release(pair.CandidateCostUsd);
             }
 
             _counters.Fail(_batch.Count);
-            LogRefused(_logger, _batch.Count, refusal.Message);
+            if (givenUp)
+            {
+                LogGivenUp(_logger, _batch.Count, _options.Failures?.Location, _busy.Limit, refusal.Message);
+            }
+            else
+            {
+                LogRefused(_logger, _batch.Count, refusal.Message);
+            }
         }
 
         _batch.Clear();
@@ -208,8 +222,11 @@ internal sealed partial class ShadowPairWriter
     [LoggerMessage(Level = LogLevel.Warning, Message = "shadow pairs: {Count} could not be stored; they are kept and written again with a backoff until the store takes them (logged once): {Error}")]
     private static partial void LogUnwritten(ILogger logger, int count, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "shadow pairs: the store at {Location} is busy (another connection holds its write lock, or it reports another transient failure); {Count} are kept and written again with a backoff until it takes them (logged once while it stays busy): {Error}")]
-    private static partial void LogBusy(ILogger logger, string? location, int count, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "shadow pairs: the store at {Location} is busy (a lock another connection holds, a statement or command that timed out, or another failure that passes with time); {Count} are kept and written again with a backoff for up to {Limit}, then counted as failed (logged once while it stays busy): {Error}")]
+    private static partial void LogBusy(ILogger logger, string? location, int count, TimeSpan limit, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "shadow pairs: {Count} are not stored and are counted as failed: the store at {Location} stayed busy for {Limit} while they were retried, and later pairs are no longer held behind them: {Error}")]
+    private static partial void LogGivenUp(ILogger logger, int count, string? location, TimeSpan limit, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "shadow pairs: the store refused a batch of {Count} while reachable; they are not stored and are counted as failed: {Error}")]
     private static partial void LogRefused(ILogger logger, int count, string error);

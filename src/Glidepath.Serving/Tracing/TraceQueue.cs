@@ -13,6 +13,7 @@ public sealed class TraceQueue
     private readonly Channel<TraceRecord> _channel;
     private readonly RecentTraces _recent = new(4096);
     private readonly string _captureDropped;
+    private readonly long[] _droppedBy = new long[4]; // by TraceDrop
     private long _dropped;
     private long _unwritten;
     private long _captureDroppedCount;
@@ -33,6 +34,9 @@ public sealed class TraceQueue
 
     /// <summary>Traces dropped so far (queue full or store failing).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Traces dropped so far for <paramref name="reason"/> (part of <see cref="Dropped"/>).</summary>
+    internal long DroppedFor(TraceDrop reason) => Interlocked.Read(ref _droppedBy[(int)reason]);
 
     /// <summary>Traces in the queue, not yet taken by the batch writer (see <see cref="Unwritten"/> for the whole backlog).</summary>
     public int Count => _channel.Reader.Count;
@@ -85,13 +89,14 @@ public sealed class TraceQueue
         Interlocked.Decrement(ref _unwritten);
         Budget.Release(captured);
 
-        CountDropped(1);
+        CountDropped(1, TraceDrop.QueueFull);
         _recent.Settle([trace.TraceId]);
         return false;
     }
 
-    internal void CountDropped(int count)
+    internal void CountDropped(int count, TraceDrop reason)
     {
+        Interlocked.Add(ref _droppedBy[(int)reason], count);
         Interlocked.Add(ref _dropped, count);
     }
 

@@ -7,11 +7,14 @@ using Microsoft.Extensions.Logging;
 namespace Glidepath.Serving.Tracing;
 
 /// <summary>
-/// Drains the trace queue into the store in batches, off the request path. While the store is unreachable, or busy
-/// (another process holds SQLite's write lock; <see cref="StoreReachability"/>), the current batch is kept and retried
-/// with a backoff, and the bounded queue buffers behind it; once the queue is full new traces are dropped and counted
-/// (the gateway keeps serving, never waits). When the store is back, the backlog is written. The failure is logged once
-/// per outage, and once more when it turns busy; a busy store shows in <see cref="StoreWriteStatus"/> (<c>/readyz</c>).
+/// Drains the trace queue into the store in batches, off the request path. While the store is unreachable, or busy (a
+/// lock another connection holds, a statement or command that timed out; <see cref="StoreReachability"/>), the current
+/// batch is kept and retried with a backoff, and the bounded queue buffers behind it; once the queue is full new traces
+/// are dropped and counted (the gateway keeps serving, never waits). A batch still busy after
+/// <see cref="ServingOptions.StoreBusyLimit"/> is given up, and one the store refuses while reachable is dropped: either
+/// is counted, and logged. When the store is back, the backlog is written. Each kind of failure is logged once per
+/// episode, drops once a minute with their count (<see cref="TraceDropReport"/>), and the last write's outcome shows in
+/// <see cref="StoreWriteStatus"/> (<c>/readyz</c>'s <c>store_writes</c>).
 /// </summary>
 /// <remarks>
 /// At a stop the writer is the last of the trace pipeline to stop: the host's server has finished its requests in flight
@@ -27,6 +30,8 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
 
     private readonly List<TraceRecord> _batch = new(settings.TraceBatchSize);
     private readonly OutageLog _outage = new();
+    private readonly BusyRetryLimit _busy = new(settings.Time, settings.StoreBusyLimit);
+    private readonly TraceDropReport _drops = new(queue, logger, settings.StoreBusyLimit);
     private string? _lastError;
     private long _written;
 
@@ -34,6 +39,7 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        _drops.Start(settings.Time);
         try
         {
             while (await queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
@@ -58,6 +64,8 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
     {
         // The loop ends at once (every wait in it is cancelled); it must have ended before the batch is touched here.
         await base.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _drops.Dispose();
+        _drops.Report(); // what was dropped while serving, apart from what the stop loses
         var droppedBefore = queue.Dropped;
         using var deadline = new StopDeadline(cancellationToken, settings.Time);
         try
@@ -66,7 +74,7 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
         }
         catch (OperationCanceledException)
         {
-            queue.CountDropped(_batch.Count);
+            queue.CountDropped(_batch.Count, TraceDrop.Stopped);
             queue.Settled(_batch);
             _batch.Clear();
         }
@@ -79,13 +87,19 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
             _batch.Add(left);
         }
 
-        queue.CountDropped(_batch.Count);
+        queue.CountDropped(_batch.Count, TraceDrop.Stopped);
         queue.Settled(_batch);
         _batch.Clear();
         if (queue.Dropped - droppedBefore is var lost and > 0)
         {
             LogNotWrittenAtStop(logger, lost, _lastError ?? "the stop's deadline passed");
         }
+    }
+
+    public override void Dispose()
+    {
+        _drops.Dispose();
+        base.Dispose();
     }
 
     private async Task DrainAsync(List<TraceRecord> batch, CancellationToken cancellationToken)
@@ -113,7 +127,8 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
                 batch.Clear();
                 backoff = FirstRetry;
                 _lastError = null;
-                writes.NotBusy(StoreWriteStatus.Writer.Traces);
+                _busy.Reset();
+                writes.Succeeded(StoreWriteStatus.Writer.Traces);
                 if (_outage.Succeeded())
                 {
                     LogRecovered(logger);
@@ -128,43 +143,67 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 _lastError = ex.Message;
-
-                // Fail static: while the store is unreachable or busy the batch waits here and the bounded queue fills
-                // behind it (then new traces are dropped and counted), so an outage or a lock shorter than the queue loses
-                // nothing. A batch the store refuses while it is reachable would never be written: it is dropped and counted.
-                var failure = await StoreReachability.ClassifyAsync(settings, ex, cancellationToken).ConfigureAwait(false);
-                var busy = failure == StoreFailure.Busy;
-                writes.Failed(StoreWriteStatus.Writer.Traces, failure, settings, ex);
-                if (_outage.Failed(busy ? nameof(StoreFailure.Busy) : null))
-                {
-                    if (busy)
-                    {
-                        LogStoreBusy(logger, settings.Failures?.Location, batch.Count, ex.Message);
-                    }
-                    else
-                    {
-                        LogWriteFailed(logger, batch.Count, ex.Message);
-                    }
-                }
-
-                if (failure == StoreFailure.Refused)
-                {
-                    queue.CountDropped(batch.Count);
-                    queue.Settled(batch);
-                    batch.Clear();
-                }
-
+                await FailedAsync(batch, ex, cancellationToken).ConfigureAwait(false);
                 await Task.Delay(backoff, settings.Time, cancellationToken).ConfigureAwait(false);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, LastRetry.Ticks));
             }
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot write a batch of {Count} trace(s) to the store: kept and retried while the store is unreachable (dropped only when the queue fills or the store refuses them, counted in /readyz's traces_dropped); logged once per outage: {Reason}")]
-    private static partial void LogWriteFailed(ILogger logger, int count, string reason);
+    /// <summary>
+    /// Fail static: while the store is unreachable or busy the batch waits here and the bounded queue fills behind it (then
+    /// new traces are dropped and counted), so an outage or a lock shorter than the queue loses nothing. A batch the store
+    /// refuses while it is reachable would never be written, and one that stays busy past the limit may never be while it
+    /// holds back every later one: either is dropped, counted and logged.
+    /// </summary>
+    private async Task FailedAsync(List<TraceRecord> batch, Exception ex, CancellationToken cancellationToken)
+    {
+        var failure = await StoreReachability.ClassifyAsync(settings, ex, cancellationToken).ConfigureAwait(false);
+        var givenUp = _busy.Exhausted(failure);
+        var state = givenUp || failure == StoreFailure.Refused ? StoreWriteState.Dropping
+            : failure == StoreFailure.Busy ? StoreWriteState.Busy
+            : StoreWriteState.Unreachable;
+        writes.Failed(StoreWriteStatus.Writer.Traces, state, settings, ex);
+        var location = settings.Failures?.Location;
+        if (givenUp)
+        {
+            LogGivenUp(logger, batch.Count, location, _busy.Limit, ex.Message); // at most once per limit
+        }
+        else if (_outage.Failed(failure.ToString()))
+        {
+            switch (failure)
+            {
+                case StoreFailure.Busy:
+                    LogStoreBusy(logger, location, batch.Count, _busy.Limit, ex.Message);
+                    break;
+                case StoreFailure.Refused:
+                    LogRefused(logger, location, batch.Count, ex.Message);
+                    break;
+                default:
+                    LogUnreachable(logger, batch.Count, ex.Message);
+                    break;
+            }
+        }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The store at {Location} is busy (another connection holds its write lock, or it reports another transient failure): a batch of {Count} trace(s) is kept and retried until it takes them (dropped only when the queue fills, counted in /readyz's traces_dropped); logged once while it stays busy: {Reason}")]
-    private static partial void LogStoreBusy(ILogger logger, string? location, int count, string reason);
+        if (state == StoreWriteState.Dropping)
+        {
+            queue.CountDropped(batch.Count, givenUp ? TraceDrop.GivenUp : TraceDrop.Refused);
+            queue.Settled(batch);
+            batch.Clear();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot reach the store to write a batch of {Count} trace(s): the batch is kept and retried with a backoff while new traces wait in the queue; once the queue is full, new traces are dropped (counted in /readyz's traces_dropped and logged once a minute). Logged once per outage: {Reason}")]
+    private static partial void LogUnreachable(ILogger logger, int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The store at {Location} is busy (a lock another connection holds, a statement or command that timed out, or another failure that passes with time): a batch of {Count} trace(s) is kept and retried for up to {Limit}, then dropped; new traces wait in the queue, and once it is full they are dropped (counted in /readyz's traces_dropped and logged once a minute). Logged once while it stays busy: {Reason}")]
+    private static partial void LogStoreBusy(ILogger logger, string? location, int count, TimeSpan limit, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The store at {Location} refused a batch of {Count} trace(s) while it could be reached: the batch is dropped (counted in /readyz's traces_dropped), as written again it would be refused again. Logged once until a write fails another way or succeeds: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string? location, int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} trace(s) is dropped (counted in /readyz's traces_dropped): the store at {Location} stayed busy for {Limit} while it was retried, and later traces are no longer held behind it: {Reason}")]
+    private static partial void LogGivenUp(ILogger logger, int count, string? location, TimeSpan limit, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Stopping: {Count} trace(s) were not written to the store and are lost (counted in traces_dropped): {Reason}")]
     private static partial void LogNotWrittenAtStop(ILogger logger, long count, string reason);

@@ -12,7 +12,8 @@ public interface IStoreFailures
     /// <summary>
     /// Whether <paramref name="error"/> (or an exception it wraps) may pass if the same write is tried again later: the
     /// store busy (SQLite's BUSY or LOCKED, another connection holding the write lock; PostgreSQL's serialization
-    /// failures, lock timeouts, too many connections) or a connection lost. A constraint violation is not.
+    /// failures, lock and statement timeouts, too many connections, a command that timed out) or a connection lost. A
+    /// constraint violation is not.
     /// </summary>
     bool IsTransient(Exception error);
 }

@@ -54,7 +54,7 @@ public sealed class StoreBusyTests
         Assert.NotEqual(JsonValueKind.Null, locked.GetProperty("store_busy_since").ValueKind);
 
         // The reason names the store's file: not for an anonymous caller (it is in the log, and in /readyz with a token).
-        Assert.False(locked.TryGetProperty("store_busy_reason", out _));
+        Assert.False(locked.TryGetProperty("store_writes_reason", out _));
         Assert.DoesNotContain(Path.GetFileName(f.StorePath), locked.GetRawText(), StringComparison.Ordinal);
 
         foreach (var id in ids)

@@ -5,8 +5,9 @@ using Microsoft.Extensions.Time.Testing;
 namespace Glidepath.Serving.Tests.Hosting;
 
 /// <summary>
-/// The trace writer and the shadow pair writer report to one status: the store is busy while either writer's last write
-/// failed on the lock, and one writer's success does not hide the other's kept batch (or restart its episode).
+/// The trace writer and the shadow pair writer report to one status: it says how the last writes went (busy, unreachable,
+/// dropping: never ok while a writer's last write failed), busy while either writer's last write failed busy, and one
+/// writer's success does not hide the other's kept or dropped batch (or restart its episode).
 /// </summary>
 public sealed class StoreWriteStatusTests
 {
@@ -20,34 +21,53 @@ public sealed class StoreWriteStatusTests
         var settings = f.Options with { Time = time };
         var status = new StoreWriteStatus();
 
-        status.Failed(StoreWriteStatus.Writer.Traces, StoreFailure.Busy, settings, Locked);
+        status.Failed(StoreWriteStatus.Writer.Traces, StoreWriteState.Busy, settings, Locked);
         var since = status.Current.BusySince;
         time.Advance(TimeSpan.FromSeconds(5));
-        status.NotBusy(StoreWriteStatus.Writer.ShadowPairs); // the pair writer wrote a batch meanwhile
-        status.Failed(StoreWriteStatus.Writer.Traces, StoreFailure.Busy, settings, Locked);
+        status.Succeeded(StoreWriteStatus.Writer.ShadowPairs); // the pair writer wrote a batch meanwhile
+        status.Failed(StoreWriteStatus.Writer.Traces, StoreWriteState.Busy, settings, Locked);
 
-        Assert.True(status.Current.Busy);
+        Assert.Equal((StoreWriteState.Busy, true, since), (status.Current.State, status.Current.Busy, status.Current.Since));
         Assert.Equal(since, status.Current.BusySince);
         Assert.Contains("database is locked", status.Current.Reason, StringComparison.Ordinal);
 
-        status.NotBusy(StoreWriteStatus.Writer.Traces);
-        Assert.False(status.Current.Busy);
+        status.Succeeded(StoreWriteStatus.Writer.Traces);
+        Assert.Equal((StoreWriteState.Ok, false), (status.Current.State, status.Current.Busy));
         Assert.Null(status.Current.BusySince);
     }
 
     [Fact]
-    public async Task Failed_BothBusyThenOneWritten_BusyUntilTheOtherIsToo()
+    public async Task Failed_BothBusyThenOneDropsItsBatch_DroppingAndStillBusyUntilEachWritesAgain()
     {
         await using var f = await ServingFixture.StartAsync();
         var settings = f.Options;
         var status = new StoreWriteStatus();
 
-        status.Failed(StoreWriteStatus.Writer.Traces, StoreFailure.Busy, settings, Locked);
-        status.Failed(StoreWriteStatus.Writer.ShadowPairs, StoreFailure.Busy, settings, Locked);
-        status.Failed(StoreWriteStatus.Writer.Traces, StoreFailure.Refused, settings, Locked);
+        status.Failed(StoreWriteStatus.Writer.Traces, StoreWriteState.Busy, settings, Locked);
+        status.Failed(StoreWriteStatus.Writer.ShadowPairs, StoreWriteState.Busy, settings, Locked);
+        status.Failed(StoreWriteStatus.Writer.Traces, StoreWriteState.Dropping, settings, Locked);
 
-        Assert.True(status.Current.Busy);
-        status.NotBusy(StoreWriteStatus.Writer.ShadowPairs);
-        Assert.False(status.Current.Busy);
+        // A dropped batch is the worse news; the pairs' batch is still kept, busy.
+        Assert.Equal((StoreWriteState.Dropping, true), (status.Current.State, status.Current.Busy));
+        Assert.Contains("dropped", status.Current.Reason, StringComparison.Ordinal);
+        status.Succeeded(StoreWriteStatus.Writer.ShadowPairs);
+        Assert.Equal((StoreWriteState.Dropping, false), (status.Current.State, status.Current.Busy));
+        status.Succeeded(StoreWriteStatus.Writer.Traces);
+        Assert.Equal(StoreWriteState.Ok, status.Current.State);
+    }
+
+    [Fact]
+    public async Task Failed_StoreUnreachable_NotOkUntilAWriteSucceeds()
+    {
+        await using var f = await ServingFixture.StartAsync();
+        var status = new StoreWriteStatus();
+
+        status.Failed(StoreWriteStatus.Writer.Traces, StoreWriteState.Unreachable, f.Options, new TimeoutException("Failed to connect"));
+
+        Assert.Equal((StoreWriteState.Unreachable, false), (status.Current.State, status.Current.Busy));
+        Assert.NotNull(status.Current.Since);
+        Assert.StartsWith("cannot reach the store at", status.Current.Reason, StringComparison.Ordinal);
+        status.Succeeded(StoreWriteStatus.Writer.Traces);
+        Assert.Equal((StoreWriteState.Ok, null), (status.Current.State, status.Current.Since));
     }
 }

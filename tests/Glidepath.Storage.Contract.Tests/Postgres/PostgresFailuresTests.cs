@@ -5,8 +5,9 @@ using Npgsql;
 namespace Glidepath.Storage.Contract.Tests.Postgres;
 
 /// <summary>
-/// Which PostgreSQL failures pass with time, as Npgsql classifies them: a serialization failure, a lock timeout, too many
-/// connections, a lost connection; the trace writer keeps a batch that failed so. A constraint violation is a refusal.
+/// Which PostgreSQL failures pass with time: a serialization failure, a lock or statement timeout, too many connections,
+/// a session the server ended, a lost connection, a command Npgsql's command timeout ended; the trace writer keeps a batch
+/// that failed so. A constraint violation, a full disk or out of memory is a refusal.
 /// </summary>
 public sealed class PostgresFailuresTests
 {
@@ -14,8 +15,13 @@ public sealed class PostgresFailuresTests
     [InlineData(PostgresErrorCodes.SerializationFailure)]
     [InlineData(PostgresErrorCodes.DeadlockDetected)]
     [InlineData(PostgresErrorCodes.LockNotAvailable)]
+    [InlineData(PostgresErrorCodes.QueryCanceled)] // statement_timeout
     [InlineData(PostgresErrorCodes.TooManyConnections)]
     [InlineData(PostgresErrorCodes.CannotConnectNow)]
+    [InlineData(PostgresErrorCodes.AdminShutdown)] // pg_terminate_backend, a server stopping
+    [InlineData(PostgresErrorCodes.CrashShutdown)]
+    [InlineData(PostgresErrorCodes.IdleSessionTimeout)]
+    [InlineData("25P03")] // idle_in_transaction_session_timeout ended the session
     public void IsTransient_BusyServer_True(string sqlState)
     {
         var error = new PostgresException("busy (test)", "ERROR", "ERROR", sqlState);
@@ -38,9 +44,11 @@ public sealed class PostgresFailuresTests
     public void IsTransient_Refusal_False(string sqlState) =>
         Assert.False(PostgresFailures.IsTransient(new PostgresException("refused (test)", "ERROR", "ERROR", sqlState)));
 
+    // A lock wait (or a slow server, a hung link) that Npgsql's command timeout ended: nothing refused the batch. Until
+    // 2026-12 it counted as a refusal, and a healthy gateway dropped a batch every 30 s behind another's hung session.
     [Fact]
-    public void IsTransient_CommandTimeout_False() =>
-        Assert.False(PostgresFailures.IsTransient(new NpgsqlException("Exception while reading from stream", new TimeoutException("Timeout during reading attempt"))));
+    public void IsTransient_CommandTimeout_True() =>
+        Assert.True(PostgresFailures.IsTransient(new NpgsqlException("Exception while reading from stream", new TimeoutException("Timeout during reading attempt"))));
 
     [Fact]
     public void IsTransient_NotADatabaseError_False() =>
