@@ -77,6 +77,30 @@ public sealed class AdminRefusalTests
         Assert.StartsWith(expected, Error(body).Error, StringComparison.Ordinal);
     }
 
+    // An outside trial: each was a 500 with an empty body and a stack trace in the log. The body's bytes are the text's
+    // Latin-1 bytes, so "\u00ff\u00fe" sends the bytes FF FE, which are not UTF-8.
+    [Theory]
+    [InlineData("{\"reason\":\"\u00ff\u00fe\"}", "the request body is not valid UTF-8")]
+    [InlineData("""{"x\ud800":"x"}""", "the request body is not valid Unicode")]
+    [InlineData("""{"reason":"x\ud800"}""", "the request body is not valid Unicode")]
+    public async Task Freeze_BodyTextNotValidUnicode_Is400InTheErrorShape_AndNothingIsDone(string latin1, string expected)
+    {
+        await using var h = await AdminHarness.StartAsync();
+        var before = await h.F.Store.Environments.GetRevisionAsync(h.F.Manifest.App, "staging", default);
+
+        var (status, body) = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/staging/freeze", await h.TokenAsync(Role.Owner), configure: r =>
+        {
+            r.Content = new ByteArrayContent(System.Text.Encoding.Latin1.GetBytes(latin1));
+            r.Content.Headers.ContentType = new("application/json");
+        });
+
+        Assert.Equal(400, status);
+        var (error, exit) = Error(body);
+        Assert.Equal(2, exit);
+        Assert.StartsWith(expected, error, StringComparison.Ordinal);
+        Assert.Equal(before, await h.F.Store.Environments.GetRevisionAsync(h.F.Manifest.App, "staging", default));
+    }
+
     private static (string Error, int ExitCode) Error(string body)
     {
         using var doc = JsonDocument.Parse(body);
