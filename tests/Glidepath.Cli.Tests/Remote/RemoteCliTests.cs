@@ -122,6 +122,20 @@ public sealed class RemoteCliTests : IAsyncLifetime
         Assert.False((await _app.JsonAsync("status")).GetProperty("environments").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "production").GetProperty("frozen").GetBoolean());
     }
 
+    // An outside trial: a token with a role in one environment read every environment's state here.
+    [Fact]
+    public async Task Status_ThroughTheAdminApi_ListsOnlyTheEnvironmentsTheTokenHoldsARoleIn()
+    {
+        var remote = await RemoteAsync(_viewer, "status", "--format", "json");
+        var text = await RemoteAsync(_viewer, "status");
+
+        Assert.True(remote.Code == 0, remote.Stderr);
+        Assert.Equal(["production"], JsonDocument.Parse(remote.Stdout).RootElement.GetProperty("environments").EnumerateArray().Select(e => e.GetProperty("name").GetString()));
+        Assert.True(text.Code == 0, text.Stderr);
+        Assert.DoesNotContain("\nstaging ", "\n" + text.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\nproduction ", "\n" + text.Stdout, StringComparison.Ordinal);
+    }
+
     // 'serve' prints "Admin API on http://host:port/admin/v1"; a trial pasted that into --server and got a 404.
     [Fact]
     public async Task Server_GivenAsTheAdminApisUrl_Works()

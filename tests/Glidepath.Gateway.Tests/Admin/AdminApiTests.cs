@@ -80,6 +80,36 @@ public sealed class AdminApiTests
         Assert.Contains(h.F.V1.Id[..8], allowed.Body, StringComparison.Ordinal);
     }
 
+    // An outside trial: a viewer of staging only read production's stable release, canary and freeze reason here,
+    // though every other read of production (history, traces, env:production, /metrics) refuses it.
+    [Fact]
+    public async Task Status_ListsOnlyTheEnvironmentsTheCallerHoldsARoleIn()
+    {
+        await using var h = await AdminHarness.StartAsync();
+        await AdminMatrixTests.SeedAsync(h);
+        var owner = await h.TokenAsync(Role.Owner, "production");
+        Assert.Equal(200, (await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/production/freeze", owner, """{"reason":"incident-4711"}""")).Status);
+
+        var staging = await h.SendAsync(HttpMethod.Get, "/admin/v1/status", await h.TokenAsync(Role.Viewer, "staging"));
+        var production = await h.SendAsync(HttpMethod.Get, "/admin/v1/status", owner);
+        var everywhere = await h.SendAsync(HttpMethod.Get, "/admin/v1/status", await h.TokenAsync(Role.Admin));
+        var oidcStaging = await h.SendAsync(HttpMethod.Get, "/admin/v1/status", AdminHarness.Jwt("alice", ["Glidepath.Staging.Owner"]));
+
+        Assert.Equal((200, 200, 200, 200), (staging.Status, production.Status, everywhere.Status, oidcStaging.Status));
+        Assert.Equal(["staging"], Names(staging.Body));
+        Assert.Equal(["staging"], Names(oidcStaging.Body));
+        Assert.Equal(["production"], Names(production.Body));
+        Assert.Equal(h.F.Manifest.Environments.Select(e => e.Name), Names(everywhere.Body));
+        Assert.DoesNotContain("incident-4711", staging.Body + oidcStaging.Body, StringComparison.Ordinal);
+        Assert.Contains("incident-4711", production.Body, StringComparison.Ordinal);
+
+        static List<string> Names(string body)
+        {
+            using var doc = JsonDocument.Parse(body);
+            return doc.RootElement.GetProperty("environments").EnumerateArray().Select(e => e.GetProperty("name").GetString()!).ToList();
+        }
+    }
+
     [Fact]
     public async Task Readyz_NamesTheServedReleases_OnlyWithAnAccessToken()
     {
