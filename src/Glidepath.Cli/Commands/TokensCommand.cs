@@ -74,7 +74,7 @@ internal static class TokensCommand
     {
         var command = new Command("list", """
             List the app's access tokens, oldest first: id, name, role, environment, who created them and when, and
-            when they were revoked. Tokens themselves are never shown.
+            when they were revoked, by whom and why. Tokens themselves are never shown.
 
             Example:
               glidepath tokens list --format json
@@ -96,9 +96,9 @@ internal static class TokensCommand
             }
 
             ctx.Output.Table(
-                ["id", "name", "role", "environment", "created (UTC)", "by", "revoked (UTC)"],
+                ["id", "name", "role", "environment", "created (UTC)", "by", "revoked (UTC)", "revoked by", "reason"],
                 tokens.Select(t => (IReadOnlyList<string>)
-                    [t.Id, t.Name, RoleNames.Name(t.Role), t.Environment, TableText.Time(t.CreatedAt), t.CreatedBy, t.RevokedAt is { } r ? TableText.Time(r) : "-"]),
+                    [t.Id, t.Name, RoleNames.Name(t.Role), t.Environment, TableText.Time(t.CreatedAt), t.CreatedBy, .. RevocationColumns.Of(t.RevokedAt, t.RevokedBy, t.RevokeReason)]),
                 title: $"{ctx.Manifest.App}: {tokens.Count} token(s)");
             return ExitCodes.Ok;
         });
@@ -108,28 +108,32 @@ internal static class TokensCommand
     private static Command Revoke(CliEnvironment env)
     {
         var token = new Argument<string>("ID-OR-NAME") { Description = "The token's id (tok_…), or the name of a token that is not revoked" };
+        var reason = EnvironmentCommandSupport.ReasonOption("Why: kept with the token and shown by 'tokens list'");
         var command = new Command("revoke", """
-            Revoke a token: the admin API refuses it (401) from the next request. It stays listed, with the time it
-            was revoked; its name can be given to a new token.
+            Revoke a token: the admin API refuses it (401) from the next request. It stays listed, with when it
+            was revoked, by whom (the actor, as history records one) and why; its name can be given to a new
+            token.
 
             Examples:
-              glidepath tokens revoke alice
+              glidepath tokens revoke alice --reason "left the team"
               glidepath tokens revoke tok_3f9a0c2d5e7b8a14
             """)
         {
             token,
+            reason,
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
             var store = await ctx.ExistingStoreAsync(ct);
-            var revoked = await Service(ctx, store).RevokeAsync(ctx.Manifest.App, parse.GetValue(token)!, ct);
+            var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
+            var revoked = await Service(ctx, store).RevokeAsync(ctx.Manifest.App, parse.GetValue(token)!, actor, parse.GetValue(reason), ct);
             if (ctx.Output.IsJson)
             {
                 ctx.Output.Json(AccessTokenReports.Revoked(revoked));
                 return ExitCodes.Ok;
             }
 
-            ctx.Output.Line($"Revoked token {revoked.Id} '{revoked.Name}' ({RoleNames.Name(revoked.Role)} in {revoked.Environment}) at {TableText.Time(revoked.RevokedAt!.Value)} UTC.");
+            ctx.Output.Line($"Revoked token {revoked.Id} '{revoked.Name}' ({RoleNames.Name(revoked.Role)} in {revoked.Environment}) at {TableText.Time(revoked.RevokedAt!.Value)} UTC{RevocationColumns.ByAndWhy(revoked.RevokedBy, revoked.RevokeReason)}.");
             return ExitCodes.Ok;
         });
         return command;

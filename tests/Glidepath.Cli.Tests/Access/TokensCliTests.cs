@@ -74,4 +74,38 @@ public sealed class TokensCliTests
         Assert.Equal(ExitCodes.BadInput, again);
         Assert.Contains("no token 'ci'", stderr, StringComparison.Ordinal);
     }
+
+    // An outside trial: nothing said who revoked a token, and there was no way to say why.
+    [Fact]
+    public async Task Revoke_WithAReason_RecordsTheLocalActorAndTheReason_AndListShowsThem()
+    {
+        await using var app = await EnvApp.CreateAsync(0);
+        await app.OkAsync("tokens", "create", "--role", "deployer", "--env", "staging", "--name", "ci");
+
+        var revoked = (await app.JsonAsync("tokens", "revoke", "ci", "--reason", "rotated after the CI leak")).GetProperty("revoked");
+        var listed = Assert.Single((await app.JsonAsync("tokens", "list")).GetProperty("tokens").EnumerateArray());
+        var (code, table, stderr) = await app.RunAsync("tokens", "list");
+
+        var actor = revoked.GetProperty("created_by").GetString();
+        Assert.False(string.IsNullOrEmpty(actor));
+        Assert.Equal((actor, "rotated after the CI leak"), (revoked.GetProperty("revoked_by").GetString(), revoked.GetProperty("revoke_reason").GetString()));
+        Assert.Equal((actor, "rotated after the CI leak"), (listed.GetProperty("revoked_by").GetString(), listed.GetProperty("revoke_reason").GetString()));
+        Assert.True(code == 0, stderr);
+        Assert.Contains("revoked by", table, StringComparison.Ordinal);
+        Assert.Contains("rotated after the CI leak", table, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Revoke_AReasonWithAnEscapeSequence_IsBadInput_AndTheTokenStillWorks()
+    {
+        await using var app = await EnvApp.CreateAsync(0);
+        await app.OkAsync("tokens", "create", "--role", "deployer", "--env", "staging", "--name", "ci");
+
+        var (code, _, stderr) = await app.RunAsync("tokens", "revoke", "ci", "--reason", "ok\u001b[2K");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("not printable", stderr, StringComparison.Ordinal);
+        var listed = Assert.Single((await app.JsonAsync("tokens", "list")).GetProperty("tokens").EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, listed.GetProperty("revoked_at").ValueKind);
+    }
 }

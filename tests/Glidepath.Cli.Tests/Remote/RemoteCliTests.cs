@@ -122,6 +122,20 @@ public sealed class RemoteCliTests : IAsyncLifetime
         Assert.False((await _app.JsonAsync("status")).GetProperty("environments").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "production").GetProperty("frozen").GetBoolean());
     }
 
+    // An outside trial: the reason a revoke sent was thrown away, and nothing recorded who revoked the key.
+    [Fact]
+    public async Task KeysRevoke_ThroughTheAdminApi_RecordsTheTokensNameAndTheReason()
+    {
+        await _app.OkAsync("keys", "create", "--env", "staging", "--name", "to-revoke");
+
+        var (code, stdout, stderr) = await RemoteAsync(_admin, "keys", "revoke", "to-revoke", "--env", "staging", "--reason", "rotating");
+        var listed = (await _app.JsonAsync("keys", "list")).GetProperty("keys").EnumerateArray().Single(k => k.GetProperty("name").GetString() == "to-revoke");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("by token:ops (reason: rotating)", stdout, StringComparison.Ordinal);
+        Assert.Equal(("token:ops", "rotating"), (listed.GetProperty("revoked_by").GetString(), listed.GetProperty("revoke_reason").GetString()));
+    }
+
     // An outside trial: a token with a role in one environment read every environment's state here.
     [Fact]
     public async Task Status_ThroughTheAdminApi_ListsOnlyTheEnvironmentsTheTokenHoldsARoleIn()
