@@ -101,6 +101,22 @@ public sealed class AdminRefusalTests
         Assert.Equal(before, await h.F.Store.Environments.GetRevisionAsync(h.F.Manifest.App, "staging", default));
     }
 
+    // An outside trial: with OpenID Connect configured, a caller's key was refused as "not a well-formed JWT".
+    [Theory]
+    [InlineData(true, "a caller's key (gpk_…) is for the traffic API (/v1/…); the admin API takes a Glidepath access token (gpt_…, from 'glidepath tokens create') or an OpenID Connect token")]
+    [InlineData(false, "a caller's key (gpk_…) is for the traffic API (/v1/…); the admin API takes a Glidepath access token (gpt_…, from 'glidepath tokens create')")]
+    public async Task CallersKey_Is401SayingItIsForTheTrafficApi(bool oidc, string expected)
+    {
+        await using var h = await AdminHarness.StartAsync(oidc ? null : o => o with { Admin = o.Admin! with { Oidc = null } });
+        var key = await new Glidepath.Keys.ApiKeyService(h.F.Store.ApiKeys, h.F.Store, TimeProvider.System).CreateAsync(h.F.Manifest.App, "staging", "svc", null, null, "test", default);
+
+        var (status, body) = await h.SendAsync(HttpMethod.Get, "/admin/v1/status", key.Secret);
+
+        Assert.Equal(401, status);
+        Assert.Equal((expected, 4), Error(body));
+        Assert.DoesNotContain(key.Secret, body, StringComparison.Ordinal);
+    }
+
     private static (string Error, int ExitCode) Error(string body)
     {
         using var doc = JsonDocument.Parse(body);
