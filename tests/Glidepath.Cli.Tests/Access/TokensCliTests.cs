@@ -95,6 +95,26 @@ public sealed class TokensCliTests
         Assert.Contains("rotated after the CI leak", table, StringComparison.Ordinal);
     }
 
+    // --env takes the same arguments locally as with --server (where the admin API needs it): a filter for list, a check for revoke.
+    [Fact]
+    public async Task ListAndRevoke_WithEnv_ListOnlyThatEnvironment_AndRevokeOnlyATokenOfIt()
+    {
+        await using var app = await EnvApp.CreateAsync(0);
+        await app.OkAsync("tokens", "create", "--role", "deployer", "--env", "staging", "--name", "ci");
+        await app.OkAsync("tokens", "create", "--role", "admin", "--name", "root");
+
+        var staging = await app.JsonAsync("tokens", "list", "--env", "staging");
+        var everywhere = await app.JsonAsync("tokens", "list", "--env", "*");
+        var (wrongEnv, _, stderr) = await app.RunAsync("tokens", "revoke", "ci", "--env", "production");
+        var revoked = await app.JsonAsync("tokens", "revoke", "ci", "--env", "staging");
+
+        Assert.Equal(["ci"], staging.GetProperty("tokens").EnumerateArray().Select(t => t.GetProperty("name").GetString()));
+        Assert.Equal(["root"], everywhere.GetProperty("tokens").EnumerateArray().Select(t => t.GetProperty("name").GetString()));
+        Assert.Equal(ExitCodes.BadInput, wrongEnv);
+        Assert.Contains("no token 'ci' in 'production'", stderr, StringComparison.Ordinal);
+        Assert.Equal("ci", revoked.GetProperty("revoked").GetProperty("name").GetString());
+    }
+
     [Fact]
     public async Task Revoke_AReasonWithAnEscapeSequence_IsBadInput_AndTheTokenStillWorks()
     {

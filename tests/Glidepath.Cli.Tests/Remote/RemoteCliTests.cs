@@ -63,6 +63,8 @@ public sealed class RemoteCliTests : IAsyncLifetime
     [InlineData("json", "history", "--env", "production")]
     [InlineData("text", "keys", "list", "--env", "staging")]
     [InlineData("json", "keys", "list", "--env", "staging")]
+    [InlineData("text", "tokens", "list", "--env", "*")]
+    [InlineData("json", "tokens", "list", "--env", "production")]
     [InlineData("text", "traces", "list", "--env", "staging")]
     [InlineData("json", "traces", "list", "--env", "staging")]
     public async Task ReadCommand_ThroughTheAdminApi_PrintsWhatItPrintsOnTheStore(string format, params string[] command)
@@ -120,6 +122,33 @@ public sealed class RemoteCliTests : IAsyncLifetime
         Assert.Contains("'release list' works on the store itself and cannot talk to --server", unsupported.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain(_admin, unsupported.Stderr + badInput.Stderr, StringComparison.Ordinal);
         Assert.False((await _app.JsonAsync("status")).GetProperty("environments").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "production").GetProperty("frozen").GetBoolean());
+    }
+
+    // An outside trial: 'tokens' offered --server in its help and refused it (exit 2).
+    [Fact]
+    public async Task Tokens_ThroughTheAdminApi_CreateListRevoke_RecordedAsTheTokensName()
+    {
+        var created = await RemoteAsync(_admin, "tokens", "create", "--role", "deployer", "--env", "staging", "--name", "ci", "--format", "json");
+        var createdText = await RemoteAsync(_admin, "tokens", "create", "--role", "viewer", "--env", "staging", "--name", "ci2");
+        var list = await RemoteAsync(_admin, "tokens", "list", "--env", "staging");
+        var revoked = await RemoteAsync(_admin, "tokens", "revoke", "ci", "--env", "staging", "--reason", "rotating");
+        var noEnv = await RemoteAsync(_admin, "tokens", "list");
+
+        Assert.True(created.Code == 0, created.Stderr);
+        var secret = JsonDocument.Parse(created.Stdout).RootElement.GetProperty("token").GetString()!;
+        Assert.True(Glidepath.Access.AccessTokenSecret.LooksLikeToken(secret));
+        Assert.True(createdText.Code == 0, createdText.Stderr);
+        Assert.Contains("Created token", createdText.Stdout, StringComparison.Ordinal);
+        Assert.Contains("viewer in staging", createdText.Stdout, StringComparison.Ordinal);
+        Assert.True(list.Code == 0, list.Stderr);
+        Assert.Contains(" ci ", list.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, list.Stdout, StringComparison.Ordinal);
+        Assert.True(revoked.Code == 0, revoked.Stderr);
+        Assert.Contains("by token:ops (reason: rotating)", revoked.Stdout, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.BadInput, noEnv.Code);
+        Assert.Contains("with --server, 'tokens list' needs --env", noEnv.Stderr, StringComparison.Ordinal);
+        var stored = (await _app.JsonAsync("tokens", "list")).GetProperty("tokens").EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!);
+        Assert.Equal(("token:ops", "token:ops", "rotating"), (stored["ci"].GetProperty("created_by").GetString(), stored["ci"].GetProperty("revoked_by").GetString(), stored["ci"].GetProperty("revoke_reason").GetString()));
     }
 
     // An outside trial: the reason a revoke sent was thrown away, and nothing recorded who revoked the key.
