@@ -28,6 +28,7 @@ public static class AdminServiceCollectionExtensions
             {
                 document.Info.Title = "Glidepath admin API";
                 document.Info.Description = "The control plane of one app: status, history, releases, gate verdicts, promote, rollback, freeze, rollouts, traces, alerts, keys and tokens. Every operation needs 'Authorization: Bearer' with a Glidepath access token (gpt_…) or an OpenID Connect token; answers are the CLI's --format json output.";
+                AddBearerSecurity(document);
                 return Task.CompletedTask;
             });
 
@@ -72,5 +73,34 @@ public static class AdminServiceCollectionExtensions
             });
         });
         return services;
+    }
+
+    /// <summary>The name of the document's one security scheme.</summary>
+    internal const string BearerScheme = "bearer";
+
+    /// <summary>
+    /// Declares the bearer scheme and requires it on every operation (every one needs a credential: the document itself,
+    /// which is public, is not an operation in it), so a client generated from the document sends the token. Until
+    /// 2026-12-05 the document declared no scheme, and generated clients sent none.
+    /// </summary>
+    private static void AddBearerSecurity(Microsoft.OpenApi.OpenApiDocument document)
+    {
+        document.Components ??= new Microsoft.OpenApi.OpenApiComponents();
+        document.Components.SecuritySchemes ??= new Dictionary<string, Microsoft.OpenApi.IOpenApiSecurityScheme>(StringComparer.Ordinal);
+        document.Components.SecuritySchemes[BearerScheme] = new Microsoft.OpenApi.OpenApiSecurityScheme
+        {
+            Type = Microsoft.OpenApi.SecuritySchemeType.Http,
+            Scheme = "bearer",
+            Description = "A Glidepath access token (gpt_…, from 'glidepath tokens create') or, when the server is given --oidc-*, an OpenID Connect token (a JWT). A caller's key (gpk_…) is for the traffic API and is refused here.",
+        };
+
+        foreach (var path in document.Paths.Values)
+        {
+            foreach (var operation in path.Operations?.Values ?? Enumerable.Empty<Microsoft.OpenApi.OpenApiOperation>())
+            {
+                operation.Security ??= [];
+                operation.Security.Add(new Microsoft.OpenApi.OpenApiSecurityRequirement { [new Microsoft.OpenApi.OpenApiSecuritySchemeReference(BearerScheme, document)] = [] });
+            }
+        }
     }
 }

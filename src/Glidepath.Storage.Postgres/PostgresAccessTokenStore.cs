@@ -5,18 +5,19 @@ using static Glidepath.Storage.Postgres.PostgresCommands;
 
 namespace Glidepath.Storage.Postgres;
 
-/// <summary>Access tokens (hashes only) in PostgreSQL (migration 0009).</summary>
+/// <summary>Access tokens (hashes only) in PostgreSQL (migrations 0009, 0023 and 0024).</summary>
 internal sealed class PostgresAccessTokenStore(PostgresDatabase database) : IAccessTokenStore
 {
-    private const string Columns = "id, app, environment, name, role, token_hash, created_at, created_by, revoked_at";
+    private const string Columns = "id, app, environment, name, role, token_hash, created_at, created_by, revoked_at, revoked_by, revoke_reason";
 
     public async Task AddAsync(AccessToken token, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = connection.Command($"INSERT INTO access_tokens ({Columns}) VALUES (@id, @app, @env, @name, @role, @hash, @at, @by, @revoked)");
+        await using var cmd = connection.Command($"INSERT INTO access_tokens ({Columns}) VALUES (@id, @app, @env, @name, @role, @hash, @at, @by, @revoked, @revokedBy, @revokeReason)");
         cmd.With("id", token.Id).With("app", token.App).With("env", token.Environment).With("name", token.Name).With("role", RoleNames.Name(token.Role))
-            .With("hash", token.TokenHash).With("at", Iso(token.CreatedAt)).With("by", token.CreatedBy).With("revoked", token.RevokedAt is { } r ? Iso(r) : null);
+            .With("hash", token.TokenHash).With("at", Iso(token.CreatedAt)).With("by", token.CreatedBy).With("revoked", token.RevokedAt is { } r ? Iso(r) : null)
+            .With("revokedBy", token.RevokedBy).With("revokeReason", token.RevokeReason);
         try
         {
             await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -50,11 +51,12 @@ internal sealed class PostgresAccessTokenStore(PostgresDatabase database) : IAcc
         return await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(r) : null;
     }
 
-    public async Task<AccessToken?> RevokeAsync(string app, string id, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task<AccessToken?> RevokeAsync(string app, string id, Revocation revocation, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(revocation);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = connection.Command($"UPDATE access_tokens SET revoked_at = COALESCE(revoked_at, @at) WHERE app = @app AND id = @id RETURNING {Columns}")
-            .With("app", app).With("id", id).With("at", Iso(at));
+        await using var cmd = connection.Command($"UPDATE access_tokens SET {PostgresRevocation.Set} WHERE app = @app AND id = @id RETURNING {Columns}")
+            .With("app", app).With("id", id).WithRevocation(revocation);
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(r) : null;
     }
@@ -70,5 +72,7 @@ internal sealed class PostgresAccessTokenStore(PostgresDatabase database) : IAcc
         CreatedAt = ParseIso(r.GetString(6)),
         CreatedBy = r.GetString(7),
         RevokedAt = r.IsDBNull(8) ? null : ParseIso(r.GetString(8)),
+        RevokedBy = r.StringOrNull(9),
+        RevokeReason = r.StringOrNull(10),
     };
 }

@@ -1,3 +1,4 @@
+using Glidepath.Access;
 using Glidepath.Errors;
 using Glidepath.Keys;
 using Npgsql;
@@ -5,19 +6,19 @@ using static Glidepath.Storage.Postgres.PostgresCommands;
 
 namespace Glidepath.Storage.Postgres;
 
-/// <summary>Callers' keys (hashes only) in PostgreSQL (migration 0008).</summary>
+/// <summary>Callers' keys (hashes only) in PostgreSQL (migrations 0008 and 0024).</summary>
 internal sealed class PostgresApiKeyStore(PostgresDatabase database) : IApiKeyStore
 {
-    private const string Columns = "id, app, environment, name, key_hash, rpm, budget_usd_per_day, created_at, created_by, revoked_at";
+    private const string Columns = "id, app, environment, name, key_hash, rpm, budget_usd_per_day, created_at, created_by, revoked_at, revoked_by, revoke_reason";
 
     public async Task AddAsync(ApiKey key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = connection.Command($"INSERT INTO api_keys ({Columns}) VALUES (@id, @app, @env, @name, @hash, @rpm, @budget, @at, @by, @revoked)");
+        await using var cmd = connection.Command($"INSERT INTO api_keys ({Columns}) VALUES (@id, @app, @env, @name, @hash, @rpm, @budget, @at, @by, @revoked, @revokedBy, @revokeReason)");
         cmd.With("id", key.Id).With("app", key.App).With("env", key.Environment).With("name", key.Name).With("hash", key.KeyHash)
             .With("rpm", key.RequestsPerMinute).With("budget", key.BudgetUsdPerDay).With("at", Iso(key.CreatedAt)).With("by", key.CreatedBy)
-            .With("revoked", key.RevokedAt is { } r ? Iso(r) : null);
+            .With("revoked", key.RevokedAt is { } r ? Iso(r) : null).With("revokedBy", key.RevokedBy).With("revokeReason", key.RevokeReason);
         try
         {
             await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -45,11 +46,12 @@ internal sealed class PostgresApiKeyStore(PostgresDatabase database) : IApiKeySt
         return list;
     }
 
-    public async Task<ApiKey?> RevokeAsync(string app, string id, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task<ApiKey?> RevokeAsync(string app, string id, Revocation revocation, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(revocation);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = connection.Command($"UPDATE api_keys SET revoked_at = COALESCE(revoked_at, @at) WHERE app = @app AND id = @id RETURNING {Columns}")
-            .With("app", app).With("id", id).With("at", Iso(at));
+        await using var cmd = connection.Command($"UPDATE api_keys SET {PostgresRevocation.Set} WHERE app = @app AND id = @id RETURNING {Columns}")
+            .With("app", app).With("id", id).WithRevocation(revocation);
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(r) : null;
     }
@@ -66,5 +68,7 @@ internal sealed class PostgresApiKeyStore(PostgresDatabase database) : IApiKeySt
         CreatedAt = ParseIso(r.GetString(7)),
         CreatedBy = r.GetString(8),
         RevokedAt = r.IsDBNull(9) ? null : ParseIso(r.GetString(9)),
+        RevokedBy = r.StringOrNull(10),
+        RevokeReason = r.StringOrNull(11),
     };
 }

@@ -5,17 +5,17 @@ using Microsoft.Data.Sqlite;
 
 namespace Glidepath.Storage.Sqlite;
 
-/// <summary>Access tokens (hashes only) in SQLite (migration 0014).</summary>
+/// <summary>Access tokens (hashes only) in SQLite (migrations 0014, 0023 and 0024).</summary>
 internal sealed class SqliteAccessTokenStore(SqliteDatabase database) : IAccessTokenStore
 {
-    private const string Columns = "id, app, environment, name, role, token_hash, created_at, created_by, revoked_at";
+    private const string Columns = "id, app, environment, name, role, token_hash, created_at, created_by, revoked_at, revoked_by, revoke_reason";
 
     public async Task AddAsync(AccessToken token, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = $"INSERT INTO access_tokens ({Columns}) VALUES ($id, $app, $env, $name, $role, $hash, $at, $by, $revoked)";
+        cmd.CommandText = $"INSERT INTO access_tokens ({Columns}) VALUES ($id, $app, $env, $name, $role, $hash, $at, $by, $revoked, $revokedBy, $revokeReason)";
         cmd.Parameters.AddWithValue("$id", token.Id);
         cmd.Parameters.AddWithValue("$app", token.App);
         cmd.Parameters.AddWithValue("$env", token.Environment);
@@ -25,6 +25,8 @@ internal sealed class SqliteAccessTokenStore(SqliteDatabase database) : IAccessT
         cmd.Parameters.AddWithValue("$at", Iso(token.CreatedAt));
         cmd.Parameters.AddWithValue("$by", token.CreatedBy);
         cmd.Parameters.AddWithValue("$revoked", token.RevokedAt is { } r ? Iso(r) : DBNull.Value);
+        cmd.Parameters.AddWithValue("$revokedBy", (object?)token.RevokedBy ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$revokeReason", (object?)token.RevokeReason ?? DBNull.Value);
         try
         {
             await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -63,14 +65,15 @@ internal sealed class SqliteAccessTokenStore(SqliteDatabase database) : IAccessT
         return await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(r) : null;
     }
 
-    public async Task<AccessToken?> RevokeAsync(string app, string id, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task<AccessToken?> RevokeAsync(string app, string id, Revocation revocation, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(revocation);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = $"UPDATE access_tokens SET revoked_at = COALESCE(revoked_at, $at) WHERE app = $app AND id = $id RETURNING {Columns}";
+        cmd.CommandText = $"UPDATE access_tokens SET {SqliteRevocation.Set} WHERE app = $app AND id = $id RETURNING {Columns}";
         cmd.Parameters.AddWithValue("$app", app);
         cmd.Parameters.AddWithValue("$id", id);
-        cmd.Parameters.AddWithValue("$at", Iso(at));
+        SqliteRevocation.Bind(cmd, revocation);
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(r) : null;
     }
@@ -86,6 +89,8 @@ internal sealed class SqliteAccessTokenStore(SqliteDatabase database) : IAccessT
         CreatedAt = Parse(r.GetString(6)),
         CreatedBy = r.GetString(7),
         RevokedAt = r.IsDBNull(8) ? null : Parse(r.GetString(8)),
+        RevokedBy = r.IsDBNull(9) ? null : r.GetString(9),
+        RevokeReason = r.IsDBNull(10) ? null : r.GetString(10),
     };
 
     private static string Iso(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);

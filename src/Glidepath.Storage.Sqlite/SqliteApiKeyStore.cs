@@ -1,21 +1,22 @@
 using System.Globalization;
+using Glidepath.Access;
 using Glidepath.Errors;
 using Glidepath.Keys;
 using Microsoft.Data.Sqlite;
 
 namespace Glidepath.Storage.Sqlite;
 
-/// <summary>Callers' keys (hashes only) in SQLite (migration 0013).</summary>
+/// <summary>Callers' keys (hashes only) in SQLite (migrations 0013 and 0024).</summary>
 internal sealed class SqliteApiKeyStore(SqliteDatabase database) : IApiKeyStore
 {
-    private const string Columns = "id, app, environment, name, key_hash, rpm, budget_usd_per_day, created_at, created_by, revoked_at";
+    private const string Columns = "id, app, environment, name, key_hash, rpm, budget_usd_per_day, created_at, created_by, revoked_at, revoked_by, revoke_reason";
 
     public async Task AddAsync(ApiKey key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = $"INSERT INTO api_keys ({Columns}) VALUES ($id, $app, $env, $name, $hash, $rpm, $budget, $at, $by, $revoked)";
+        cmd.CommandText = $"INSERT INTO api_keys ({Columns}) VALUES ($id, $app, $env, $name, $hash, $rpm, $budget, $at, $by, $revoked, $revokedBy, $revokeReason)";
         cmd.Parameters.AddWithValue("$id", key.Id);
         cmd.Parameters.AddWithValue("$app", key.App);
         cmd.Parameters.AddWithValue("$env", key.Environment);
@@ -26,6 +27,8 @@ internal sealed class SqliteApiKeyStore(SqliteDatabase database) : IApiKeyStore
         cmd.Parameters.AddWithValue("$at", Iso(key.CreatedAt));
         cmd.Parameters.AddWithValue("$by", key.CreatedBy);
         cmd.Parameters.AddWithValue("$revoked", key.RevokedAt is { } r ? Iso(r) : DBNull.Value);
+        cmd.Parameters.AddWithValue("$revokedBy", (object?)key.RevokedBy ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$revokeReason", (object?)key.RevokeReason ?? DBNull.Value);
         try
         {
             await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -54,14 +57,15 @@ internal sealed class SqliteApiKeyStore(SqliteDatabase database) : IApiKeyStore
         return list;
     }
 
-    public async Task<ApiKey?> RevokeAsync(string app, string id, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task<ApiKey?> RevokeAsync(string app, string id, Revocation revocation, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(revocation);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = $"UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $at) WHERE app = $app AND id = $id RETURNING {Columns}";
+        cmd.CommandText = $"UPDATE api_keys SET {SqliteRevocation.Set} WHERE app = $app AND id = $id RETURNING {Columns}";
         cmd.Parameters.AddWithValue("$app", app);
         cmd.Parameters.AddWithValue("$id", id);
-        cmd.Parameters.AddWithValue("$at", Iso(at));
+        SqliteRevocation.Bind(cmd, revocation);
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(r) : null;
     }
@@ -78,6 +82,8 @@ internal sealed class SqliteApiKeyStore(SqliteDatabase database) : IApiKeyStore
         CreatedAt = Parse(r.GetString(7)),
         CreatedBy = r.GetString(8),
         RevokedAt = r.IsDBNull(9) ? null : Parse(r.GetString(9)),
+        RevokedBy = r.IsDBNull(10) ? null : r.GetString(10),
+        RevokeReason = r.IsDBNull(11) ? null : r.GetString(11),
     };
 
     private static string Iso(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);

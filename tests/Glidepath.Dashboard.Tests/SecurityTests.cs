@@ -175,7 +175,7 @@ public sealed class SecurityTests(Chromium chromium)
         await using var h = await DashboardHarness.StartAsync(chromium.Browser);
         var browser = await h.SignedInAsync(await h.TokenAsync(Role.Owner, "alice"));
 
-        await new AccessTokenService(h.F.Store.AccessTokens, h.F.Store, TimeProvider.System).RevokeAsync(h.App, "alice", CancellationToken.None);
+        await new AccessTokenService(h.F.Store.AccessTokens, h.F.Store, TimeProvider.System).RevokeAsync(h.App, "alice", "test", null, CancellationToken.None);
         await browser.Page.GotoAsync(h.Url + "/dashboard/env/staging/history");
 
         Assert.EndsWith("/dashboard/sign-in", browser.Page.Url, StringComparison.Ordinal);

@@ -83,7 +83,7 @@ internal static class DrillCommand
             }
             finally
             {
-                await tokens.RevokeAsync(manifest.App, probeToken.Token.Id, CancellationToken.None);
+                await tokens.RevokeAsync(manifest.App, probeToken.Token.Id, actor, "the drill's own probe token: revoked when the drill ended", CancellationToken.None);
             }
 
             if (ctx.Output.IsJson)

@@ -92,7 +92,7 @@ internal static class KeysCommand
         var environment = new Option<string?>("--env", "-e") { Description = "Only keys of this environment (default: all of the app's)" };
         var command = new Command("list", """
             List the app's keys, oldest first: id, name, environment, limits, who created them and when,
-            and when they were revoked. Keys themselves are never shown.
+            and when they were revoked, by whom and why. Keys themselves are never shown.
 
             Examples:
               glidepath keys list
@@ -140,9 +140,9 @@ internal static class KeysCommand
         }
 
         ctx.Output.Table(
-            ["id", "name", "environment", "limits", "created (UTC)", "by", "revoked (UTC)"],
+            ["id", "name", "environment", "limits", "created (UTC)", "by", "revoked (UTC)", "revoked by", "reason"],
             keys.Select(k => (IReadOnlyList<string>)
-                [k.Id, k.Name, k.Environment, Limits(k), TableText.Time(k.CreatedAt), k.CreatedBy, k.RevokedAt is { } r ? TableText.Time(r) : "-"]),
+                [k.Id, k.Name, k.Environment, Limits(k), TableText.Time(k.CreatedAt), k.CreatedBy, .. RevocationColumns.Of(k.RevokedAt, k.RevokedBy, k.RevokeReason)]),
             title: $"{app}: {keys.Count} key(s)");
         return ExitCodes.Ok;
     }
@@ -151,24 +151,27 @@ internal static class KeysCommand
     {
         var key = new Argument<string>("ID-OR-NAME") { Description = "The key's id (key_…), or the name of a key that is not revoked" };
         var environment = new Option<string?>("--env", "-e") { Description = "The key's environment (needed with --server)" };
+        var reason = EnvironmentCommandSupport.ReasonOption("Why: kept with the key and shown by 'keys list'");
         var command = new Command("revoke", """
-            Revoke a key: gateways refuse it (401) within about a second. The key stays listed, with the time
-            it was revoked; its name can be given to a new key.
+            Revoke a key: gateways refuse it (401) within about a second. The key stays listed, with when it
+            was revoked, by whom (the actor, as history records one) and why; its name can be given to a new
+            key.
 
             Examples:
-              glidepath keys revoke checkout-service
+              glidepath keys revoke checkout-service --reason "leaked in a CI log"
               glidepath keys revoke key_3f9a0c2d5e7b8a14
             """)
         {
             key,
             environment,
+            reason,
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
             if (ctx.Remote is { } remote)
             {
                 var remoteEnv = parse.GetValue(environment) ?? throw new BadInputException("with --server, 'keys revoke' needs --env: the key's environment");
-                var json = await remote.PostAsync($"environments/{Remote.RemoteJson.Env(remoteEnv)}/keys/{Uri.EscapeDataString(parse.GetValue(key)!)}/revoke", new { }, ct);
+                var json = await remote.PostAsync($"environments/{Remote.RemoteJson.Env(remoteEnv)}/keys/{Uri.EscapeDataString(parse.GetValue(key)!)}/revoke", new { reason = parse.GetValue(reason) }, ct);
                 if (ctx.Output.IsJson)
                 {
                     ctx.Output.RawJson(json);
@@ -179,7 +182,8 @@ internal static class KeysCommand
             }
 
             var store = await ctx.ExistingStoreAsync(ct);
-            var revoked = await Service(ctx, store).RevokeAsync(ctx.Manifest.App, parse.GetValue(key)!, ct);
+            var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
+            var revoked = await Service(ctx, store).RevokeAsync(ctx.Manifest.App, parse.GetValue(key)!, actor, parse.GetValue(reason), ct);
             if (ctx.Output.IsJson)
             {
                 ctx.Output.Json(ApiKeyReports.Revoked(revoked));
@@ -193,7 +197,7 @@ internal static class KeysCommand
 
     private static int WriteRevoked(CliContext ctx, ApiKey revoked)
     {
-        ctx.Output.Line($"Revoked key {revoked.Id} '{revoked.Name}' of {revoked.Environment} at {TableText.Time(revoked.RevokedAt!.Value)} UTC; gateways refuse it within about a second.");
+        ctx.Output.Line($"Revoked key {revoked.Id} '{revoked.Name}' of {revoked.Environment} at {TableText.Time(revoked.RevokedAt!.Value)} UTC{RevocationColumns.ByAndWhy(revoked.RevokedBy, revoked.RevokeReason)}; gateways refuse it within about a second.");
         return ExitCodes.Ok;
     }
 

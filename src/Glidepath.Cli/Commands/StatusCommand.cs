@@ -5,7 +5,10 @@ using Glidepath.Errors;
 
 namespace Glidepath.Cli.Commands;
 
-/// <summary><c>glidepath status</c>: every environment of the manifest, its stable release, owner, freeze and canary.</summary>
+/// <summary>
+/// <c>glidepath status</c>: every environment of the manifest, its stable release, owner, freeze and canary (with
+/// <c>--server</c>, those the token holds a role in).
+/// </summary>
 internal static class StatusCommand
 {
     public static Command Build(CliEnvironment env)
@@ -13,7 +16,8 @@ internal static class StatusCommand
         var command = new Command("status", """
             Show every environment declared in the manifest: its stable release (v<N>+short id), since when
             and by whom, its owner, whether it is frozen, the active canary if any, and its revision (rev: the
-            number 'rollback --expect-revision' takes).
+            number 'rollback --expect-revision' takes). With --server, only the environments the token holds a
+            role in.
 
             Example:
               glidepath status --format json
@@ -30,7 +34,7 @@ internal static class StatusCommand
                 }
 
                 var answer = Remote.RemoteJson.Read<Remote.Answers.StatusAnswer>(json);
-                return Write(ctx, answer.App, answer.Environments, "the manifest");
+                return Write(ctx, answer.App, answer.Environments, "The server lists no environment this token holds a role in.");
             }
 
             var manifest = ctx.Manifest;
@@ -42,16 +46,16 @@ internal static class StatusCommand
                 return ExitCodes.Ok;
             }
 
-            return Write(ctx, manifest.App, rows, manifest.FilePath);
+            return Write(ctx, manifest.App, rows, $"The manifest declares no environments; add an 'environments:' section to {manifest.FilePath}.");
         });
         return command;
     }
 
-    private static int Write(CliContext ctx, string app, IReadOnlyList<EnvironmentStatusView> rows, string manifestPath)
+    private static int Write(CliContext ctx, string app, IReadOnlyList<EnvironmentStatusView> rows, string whenNone)
     {
         if (rows.Count == 0)
         {
-            ctx.Output.Line($"The manifest declares no environments; add an 'environments:' section to {manifestPath}.");
+            ctx.Output.Line(whenNone);
             return ExitCodes.Ok;
         }
 

@@ -41,6 +41,13 @@ internal sealed partial class AdminAuthenticator(AdminOptions options, AccessTok
                 : AdminAuthentication.Accepted(new Principal("token:" + token.Name, [token.Grant]));
         }
 
+        if (bearer.StartsWith(Glidepath.Keys.ApiKeySecret.Prefix, StringComparison.Ordinal))
+        {
+            // A caller's key sent here by mistake: calling it a malformed JWT sent its holder looking at the identity provider.
+            return AdminAuthentication.Refused("a caller's key (gpk_…) is for the traffic API (/v1/…); the admin API takes a Glidepath access token (gpt_…, from 'glidepath tokens create')" +
+                (options.Oidc is null ? "" : " or an OpenID Connect token"));
+        }
+
         if (options.Oidc is not { } oidc || _oidc is null)
         {
             return AdminAuthentication.Refused("the bearer token is not a Glidepath access token (gpt_…), and this server accepts no OpenID Connect tokens");

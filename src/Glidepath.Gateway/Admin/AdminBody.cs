@@ -61,6 +61,7 @@ internal static class AdminBody
         }
 
         var json = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        RefuseInvalidText(json);
         RefuseUnknownFields<T>(json);
         try
         {
@@ -74,6 +75,23 @@ internal static class AdminBody
         {
             throw new BadInputException(AdminWording.BodyError(ex, buffer.GetBuffer().AsSpan(0, (int)buffer.Length)), ex);
         }
+    }
+
+    /// <summary>
+    /// Text that is not valid Unicode anywhere in the body is a 400 before any JSON is read: bytes that are not UTF-8
+    /// made the wording of a type error transcode them (a 500), an unpaired surrogate escape in a field name threw past
+    /// the unknown-field check (a 500), and one in a value came back as "'reason' must be a string, got a string".
+    /// </summary>
+    private static void RefuseInvalidText(ReadOnlySpan<byte> json)
+    {
+        if (Wire.JsonText.FindInvalid(json) is not (var at and >= 0))
+        {
+            return;
+        }
+
+        throw new BadInputException(System.Text.Unicode.Utf8.IsValid(json)
+            ? $"the request body is not valid Unicode: the escape at byte offset {at} is half of a surrogate pair (such as \\ud800) without its other half; send whole characters; nothing was done"
+            : $"the request body is not valid UTF-8 (at byte offset {at}); send the JSON encoded as UTF-8; nothing was done");
     }
 
     /// <summary>

@@ -32,11 +32,12 @@ internal static class AdminCredentialEndpoints
 
         group.Post<ReasonRequest>("/environments/{env}/keys/{key}/revoke", "revoke a key", Role.Admin, async (string env, string key, HttpContext http, AdminServices s) =>
         {
+            var body = await AdminBody.ReadAsync<ReasonRequest>(http);
             var spec = s.Environments.Spec(env);
             var keys = await s.Keys.ListAsync(s.App, spec.Name, http.RequestAborted);
             var found = keys.FirstOrDefault(k => k.Id == key) ?? keys.FirstOrDefault(k => k.Name == key && !k.IsRevoked)
                 ?? throw new BadInputException($"no key '{key}' in '{spec.Name}' (by id, or by name among keys not revoked)");
-            return AdminResults.View(ApiKeyReports.Revoked(await s.Keys.RevokeAsync(s.App, found.Id, http.RequestAborted)));
+            return AdminResults.View(ApiKeyReports.Revoked(await s.Keys.RevokeAsync(s.App, found.Id, Actor(http), body.Reason, http.RequestAborted)));
         }).WithTags("credentials");
 
         group.Get("/environments/{env}/tokens", "list tokens", Role.Admin, async (string env, HttpContext http, AdminServices s) =>
@@ -57,6 +58,7 @@ internal static class AdminCredentialEndpoints
 
         group.Post<ReasonRequest>("/environments/{env}/tokens/{token}/revoke", "revoke a token", Role.Admin, async (string env, string token, HttpContext http, AdminServices s) =>
         {
+            var body = await AdminBody.ReadAsync<ReasonRequest>(http);
             var scope = TokenScope(s, env);
             var found = await s.Tokens.FindByIdOrNameAsync(s.App, token, http.RequestAborted);
             if (found.Environment != scope)
@@ -64,7 +66,7 @@ internal static class AdminCredentialEndpoints
                 throw new BadInputException($"no token '{token}' in '{scope}' (by id, or by name among tokens not revoked)");
             }
 
-            return AdminResults.View(AccessTokenReports.Revoked(await s.Tokens.RevokeAsync(s.App, found.Id, http.RequestAborted)));
+            return AdminResults.View(AccessTokenReports.Revoked(await s.Tokens.RevokeAsync(s.App, found.Id, Actor(http), body.Reason, http.RequestAborted)));
         }).WithTags("credentials");
     }
 

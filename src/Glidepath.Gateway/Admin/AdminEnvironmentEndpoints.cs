@@ -13,9 +13,12 @@ internal static class AdminEnvironmentEndpoints
 {
     public static void Map(RouteGroupBuilder group)
     {
+        // Only the environments the caller holds a role in: a viewer of staging is refused production's history, traces
+        // and metrics, so it must not read production's stable release, canary and freeze reason here either.
         group.Get("/status", "read status", Role.Viewer, async (HttpContext http, AdminServices s) =>
         {
-            var rows = await EnvironmentReports.StatusRowsAsync(s.Options.Manifest, s.Store, http.RequestAborted);
+            var principal = AdminPrincipal.Of(http);
+            var rows = await EnvironmentReports.StatusRowsAsync(s.Options.Manifest, s.Store, name => principal.Allows(name, Role.Viewer), http.RequestAborted);
             return AdminResults.View(EnvironmentReports.Status(s.App, rows));
         }).WithTags("environments");
 

@@ -26,5 +26,7 @@ public static class AccessTokenReports
         created_at = t.CreatedAt,
         created_by = t.CreatedBy,
         revoked_at = t.RevokedAt,
+        revoked_by = t.RevokedBy,
+        revoke_reason = t.RevokeReason,
     };
 }

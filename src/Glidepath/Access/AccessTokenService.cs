@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Glidepath.Environments;
 using Glidepath.Errors;
 using Glidepath.Storage;
 
@@ -67,11 +68,15 @@ public sealed partial class AccessTokenService(IAccessTokenStore tokens, IStoreI
         return token is { IsRevoked: false } ? token : null;
     }
 
-    /// <summary>Revokes the token with id <paramref name="idOrName"/>, or else the one working token of that name; it is refused from the next request.</summary>
-    public async Task<AccessToken> RevokeAsync(string app, string idOrName, CancellationToken cancellationToken)
+    /// <summary>
+    /// Revokes the token with id <paramref name="idOrName"/>, or else the one working token of that name, recording
+    /// <paramref name="revokedBy"/> (the actor) and <paramref name="reason"/>; it is refused from the next request.
+    /// </summary>
+    public async Task<AccessToken> RevokeAsync(string app, string idOrName, string revokedBy, string? reason, CancellationToken cancellationToken)
     {
+        var revocation = new Revocation(time.GetUtcNow(), revokedBy, RecordedText.Reason(reason));
         var token = await FindByIdOrNameAsync(app, idOrName, cancellationToken).ConfigureAwait(false);
-        return await tokens.RevokeAsync(app, token.Id, time.GetUtcNow(), cancellationToken).ConfigureAwait(false)
+        return await tokens.RevokeAsync(app, token.Id, revocation, cancellationToken).ConfigureAwait(false)
             ?? throw new OperationalException($"token {token.Id} of '{app}' disappeared while it was being revoked; run 'glidepath tokens list'");
     }
 

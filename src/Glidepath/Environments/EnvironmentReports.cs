@@ -10,14 +10,27 @@ namespace Glidepath.Environments;
 public static class EnvironmentReports
 {
     /// <summary>Every declared environment's status, in manifest order.</summary>
-    public static async Task<IReadOnlyList<EnvironmentStatusView>> StatusRowsAsync(Manifest manifest, IGlidepathStore store, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<EnvironmentStatusView>> StatusRowsAsync(Manifest manifest, IGlidepathStore store, CancellationToken cancellationToken) =>
+        StatusRowsAsync(manifest, store, static _ => true, cancellationToken);
+
+    /// <summary>
+    /// The status of the declared environments <paramref name="readable"/> admits, in manifest order; the others' state
+    /// is not read at all (the admin API's <c>/status</c> lists only the environments its caller holds a role in).
+    /// </summary>
+    public static async Task<IReadOnlyList<EnvironmentStatusView>> StatusRowsAsync(Manifest manifest, IGlidepathStore store, Func<string, bool> readable, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(readable);
         var views = new EnvironmentViews(await store.Releases.ListAsync(manifest.App, cancellationToken).ConfigureAwait(false));
         var rows = new List<EnvironmentStatusView>();
         foreach (var spec in manifest.Environments)
         {
+            if (!readable(spec.Name))
+            {
+                continue;
+            }
+
             var state = await store.Environments.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
             var row = views.Status(spec, state);
             rows.Add(state.Canary is null ? row : row with { RolloutWarning = await HeldWarningAsync(store, manifest.App, spec.Name, cancellationToken).ConfigureAwait(false) });

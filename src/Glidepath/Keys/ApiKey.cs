@@ -29,6 +29,12 @@ public sealed record ApiKey
     /// <summary>When it stopped working; null while it works.</summary>
     public DateTimeOffset? RevokedAt { get; init; }
 
+    /// <summary>Who revoked it (an actor, as history records one); null while it works, and for a key revoked before migration 0024.</summary>
+    public string? RevokedBy { get; init; }
+
+    /// <summary>Why it was revoked, as given; null when no reason was.</summary>
+    public string? RevokeReason { get; init; }
+
     public bool IsRevoked => RevokedAt is not null;
 
     /// <summary>Whether a gateway serving <paramref name="environment"/> accepts this key: of that environment and not revoked.</summary>

@@ -27,5 +27,7 @@ public static class ApiKeyReports
         created_at = k.CreatedAt,
         created_by = k.CreatedBy,
         revoked_at = k.RevokedAt,
+        revoked_by = k.RevokedBy,
+        revoke_reason = k.RevokeReason,
     };
 }

@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using Glidepath.Access;
+using Glidepath.Environments;
 using Glidepath.Errors;
 using Glidepath.Storage;
 
@@ -51,15 +53,17 @@ public sealed partial class ApiKeyService(IApiKeyStore keys, IStoreIdentitySourc
         keys.ListAsync(app, environment, cancellationToken);
 
     /// <summary>
-    /// Revokes the key with id <paramref name="idOrName"/>, or else the one key of that name that still works; gateways
-    /// stop accepting it within a poll (about a second).
+    /// Revokes the key with id <paramref name="idOrName"/>, or else the one key of that name that still works, recording
+    /// <paramref name="revokedBy"/> (the actor) and <paramref name="reason"/>; gateways stop accepting it within a poll
+    /// (about a second).
     /// </summary>
-    public async Task<ApiKey> RevokeAsync(string app, string idOrName, CancellationToken cancellationToken)
+    public async Task<ApiKey> RevokeAsync(string app, string idOrName, string revokedBy, string? reason, CancellationToken cancellationToken)
     {
+        var revocation = new Revocation(time.GetUtcNow(), revokedBy, RecordedText.Reason(reason));
         var all = await keys.ListAsync(app, null, cancellationToken).ConfigureAwait(false);
         var key = all.FirstOrDefault(k => k.Id == idOrName) ?? all.FirstOrDefault(k => k.Name == idOrName && !k.IsRevoked)
             ?? throw new BadInputException($"no key '{idOrName}' of '{app}' (by id, or by name among keys not revoked); 'glidepath keys list' shows them");
-        return await keys.RevokeAsync(app, key.Id, time.GetUtcNow(), cancellationToken).ConfigureAwait(false)
+        return await keys.RevokeAsync(app, key.Id, revocation, cancellationToken).ConfigureAwait(false)
             ?? throw new OperationalException($"key {key.Id} of '{app}' disappeared while it was being revoked; run 'glidepath keys list'");
     }
 

@@ -17,6 +17,9 @@ public interface IAccessTokenStore
     /// <summary>The app's token with this hash, revoked or not; null when there is none.</summary>
     Task<AccessToken?> FindAsync(string app, string tokenHash, CancellationToken cancellationToken);
 
-    /// <summary>Marks a token revoked at <paramref name="at"/>; the token as now stored, or null when the app has no token with that id. Revoking twice keeps the first time.</summary>
-    Task<AccessToken?> RevokeAsync(string app, string id, DateTimeOffset at, CancellationToken cancellationToken);
+    /// <summary>
+    /// Marks a token revoked as <paramref name="revocation"/> says (when, by whom, why); the token as now stored, or null
+    /// when the app has no token with that id. Revoking twice keeps the first revocation: its time, actor and reason.
+    /// </summary>
+    Task<AccessToken?> RevokeAsync(string app, string id, Revocation revocation, CancellationToken cancellationToken);
 }

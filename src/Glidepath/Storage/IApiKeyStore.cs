@@ -1,3 +1,4 @@
+using Glidepath.Access;
 using Glidepath.Keys;
 
 namespace Glidepath.Storage;
@@ -11,6 +12,9 @@ public interface IApiKeyStore
     /// <summary>An app's keys (of one environment when given), revoked ones included, oldest first.</summary>
     Task<IReadOnlyList<ApiKey>> ListAsync(string app, string? environment, CancellationToken cancellationToken);
 
-    /// <summary>Marks a key revoked at <paramref name="at"/>; the key as now stored, or null when the app has no key with that id. Revoking twice keeps the first time.</summary>
-    Task<ApiKey?> RevokeAsync(string app, string id, DateTimeOffset at, CancellationToken cancellationToken);
+    /// <summary>
+    /// Marks a key revoked as <paramref name="revocation"/> says (when, by whom, why); the key as now stored, or null when
+    /// the app has no key with that id. Revoking twice keeps the first revocation: its time, actor and reason.
+    /// </summary>
+    Task<ApiKey?> RevokeAsync(string app, string id, Revocation revocation, CancellationToken cancellationToken);
 }

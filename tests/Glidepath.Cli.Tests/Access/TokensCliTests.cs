@@ -74,4 +74,58 @@ public sealed class TokensCliTests
         Assert.Equal(ExitCodes.BadInput, again);
         Assert.Contains("no token 'ci'", stderr, StringComparison.Ordinal);
     }
+
+    // An outside trial: nothing said who revoked a token, and there was no way to say why.
+    [Fact]
+    public async Task Revoke_WithAReason_RecordsTheLocalActorAndTheReason_AndListShowsThem()
+    {
+        await using var app = await EnvApp.CreateAsync(0);
+        await app.OkAsync("tokens", "create", "--role", "deployer", "--env", "staging", "--name", "ci");
+
+        var revoked = (await app.JsonAsync("tokens", "revoke", "ci", "--reason", "rotated after the CI leak")).GetProperty("revoked");
+        var listed = Assert.Single((await app.JsonAsync("tokens", "list")).GetProperty("tokens").EnumerateArray());
+        var (code, table, stderr) = await app.RunAsync("tokens", "list");
+
+        var actor = revoked.GetProperty("created_by").GetString();
+        Assert.False(string.IsNullOrEmpty(actor));
+        Assert.Equal((actor, "rotated after the CI leak"), (revoked.GetProperty("revoked_by").GetString(), revoked.GetProperty("revoke_reason").GetString()));
+        Assert.Equal((actor, "rotated after the CI leak"), (listed.GetProperty("revoked_by").GetString(), listed.GetProperty("revoke_reason").GetString()));
+        Assert.True(code == 0, stderr);
+        Assert.Contains("revoked by", table, StringComparison.Ordinal);
+        Assert.Contains("rotated after the CI leak", table, StringComparison.Ordinal);
+    }
+
+    // --env takes the same arguments locally as with --server (where the admin API needs it): a filter for list, a check for revoke.
+    [Fact]
+    public async Task ListAndRevoke_WithEnv_ListOnlyThatEnvironment_AndRevokeOnlyATokenOfIt()
+    {
+        await using var app = await EnvApp.CreateAsync(0);
+        await app.OkAsync("tokens", "create", "--role", "deployer", "--env", "staging", "--name", "ci");
+        await app.OkAsync("tokens", "create", "--role", "admin", "--name", "root");
+
+        var staging = await app.JsonAsync("tokens", "list", "--env", "staging");
+        var everywhere = await app.JsonAsync("tokens", "list", "--env", "*");
+        var (wrongEnv, _, stderr) = await app.RunAsync("tokens", "revoke", "ci", "--env", "production");
+        var revoked = await app.JsonAsync("tokens", "revoke", "ci", "--env", "staging");
+
+        Assert.Equal(["ci"], staging.GetProperty("tokens").EnumerateArray().Select(t => t.GetProperty("name").GetString()));
+        Assert.Equal(["root"], everywhere.GetProperty("tokens").EnumerateArray().Select(t => t.GetProperty("name").GetString()));
+        Assert.Equal(ExitCodes.BadInput, wrongEnv);
+        Assert.Contains("no token 'ci' in 'production'", stderr, StringComparison.Ordinal);
+        Assert.Equal("ci", revoked.GetProperty("revoked").GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Revoke_AReasonWithAnEscapeSequence_IsBadInput_AndTheTokenStillWorks()
+    {
+        await using var app = await EnvApp.CreateAsync(0);
+        await app.OkAsync("tokens", "create", "--role", "deployer", "--env", "staging", "--name", "ci");
+
+        var (code, _, stderr) = await app.RunAsync("tokens", "revoke", "ci", "--reason", "ok\u001b[2K");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("not printable", stderr, StringComparison.Ordinal);
+        var listed = Assert.Single((await app.JsonAsync("tokens", "list")).GetProperty("tokens").EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, listed.GetProperty("revoked_at").ValueKind);
+    }
 }

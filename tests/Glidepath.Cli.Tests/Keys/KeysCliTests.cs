@@ -56,6 +56,28 @@ public sealed class KeysCliTests
         Assert.Contains("no key 'checkout'", stderr, StringComparison.Ordinal);
     }
 
+    // An outside trial: nothing said who revoked a key (which cuts a service's traffic), and there was no way to say why.
+    [Fact]
+    public async Task Revoke_WithAReason_RecordsTheLocalActorAndTheReason_AndListShowsThem()
+    {
+        await using var app = await EnvApp.CreateAsync(0);
+        await app.OkAsync("keys", "create", "--env", "production", "--name", "checkout");
+
+        var revoked = (await app.JsonAsync("keys", "revoke", "checkout", "--reason", "leaked in a CI log")).GetProperty("revoked");
+        var listed = Assert.Single((await app.JsonAsync("keys", "list")).GetProperty("keys").EnumerateArray());
+        var (code, table, stderr) = await app.RunAsync("keys", "list");
+        var (_, line, _) = await app.RunAsync("keys", "revoke", listed.GetProperty("id").GetString()!, "--reason", "again");
+
+        var actor = revoked.GetProperty("created_by").GetString();
+        Assert.False(string.IsNullOrEmpty(actor));
+        Assert.Equal((actor, "leaked in a CI log"), (revoked.GetProperty("revoked_by").GetString(), revoked.GetProperty("revoke_reason").GetString()));
+        Assert.Equal((actor, "leaked in a CI log"), (listed.GetProperty("revoked_by").GetString(), listed.GetProperty("revoke_reason").GetString()));
+        Assert.True(code == 0, stderr);
+        Assert.Contains("revoked by", table, StringComparison.Ordinal);
+        Assert.Contains("leaked in a CI log", table, StringComparison.Ordinal);
+        Assert.Contains($"by {actor} (reason: leaked in a CI log)", line, StringComparison.Ordinal); // the first revocation stands
+    }
+
     [Fact]
     public async Task Create_NameOfAWorkingKey_IsRefused()
     {

@@ -63,6 +63,8 @@ public sealed class RemoteCliTests : IAsyncLifetime
     [InlineData("json", "history", "--env", "production")]
     [InlineData("text", "keys", "list", "--env", "staging")]
     [InlineData("json", "keys", "list", "--env", "staging")]
+    [InlineData("text", "tokens", "list", "--env", "*")]
+    [InlineData("json", "tokens", "list", "--env", "production")]
     [InlineData("text", "traces", "list", "--env", "staging")]
     [InlineData("json", "traces", "list", "--env", "staging")]
     public async Task ReadCommand_ThroughTheAdminApi_PrintsWhatItPrintsOnTheStore(string format, params string[] command)
@@ -120,6 +122,61 @@ public sealed class RemoteCliTests : IAsyncLifetime
         Assert.Contains("'release list' works on the store itself and cannot talk to --server", unsupported.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain(_admin, unsupported.Stderr + badInput.Stderr, StringComparison.Ordinal);
         Assert.False((await _app.JsonAsync("status")).GetProperty("environments").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "production").GetProperty("frozen").GetBoolean());
+    }
+
+    // An outside trial: 'tokens' offered --server in its help and refused it (exit 2).
+    [Fact]
+    public async Task Tokens_ThroughTheAdminApi_CreateListRevoke_RecordedAsTheTokensName()
+    {
+        var created = await RemoteAsync(_admin, "tokens", "create", "--role", "deployer", "--env", "staging", "--name", "ci", "--format", "json");
+        var createdText = await RemoteAsync(_admin, "tokens", "create", "--role", "viewer", "--env", "staging", "--name", "ci2");
+        var list = await RemoteAsync(_admin, "tokens", "list", "--env", "staging");
+        var revoked = await RemoteAsync(_admin, "tokens", "revoke", "ci", "--env", "staging", "--reason", "rotating");
+        var noEnv = await RemoteAsync(_admin, "tokens", "list");
+
+        Assert.True(created.Code == 0, created.Stderr);
+        var secret = JsonDocument.Parse(created.Stdout).RootElement.GetProperty("token").GetString()!;
+        Assert.True(Glidepath.Access.AccessTokenSecret.LooksLikeToken(secret));
+        Assert.True(createdText.Code == 0, createdText.Stderr);
+        Assert.Contains("Created token", createdText.Stdout, StringComparison.Ordinal);
+        Assert.Contains("viewer in staging", createdText.Stdout, StringComparison.Ordinal);
+        Assert.True(list.Code == 0, list.Stderr);
+        Assert.Contains(" ci ", list.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, list.Stdout, StringComparison.Ordinal);
+        Assert.True(revoked.Code == 0, revoked.Stderr);
+        Assert.Contains("by token:ops (reason: rotating)", revoked.Stdout, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.BadInput, noEnv.Code);
+        Assert.Contains("with --server, 'tokens list' needs --env", noEnv.Stderr, StringComparison.Ordinal);
+        var stored = (await _app.JsonAsync("tokens", "list")).GetProperty("tokens").EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!);
+        Assert.Equal(("token:ops", "token:ops", "rotating"), (stored["ci"].GetProperty("created_by").GetString(), stored["ci"].GetProperty("revoked_by").GetString(), stored["ci"].GetProperty("revoke_reason").GetString()));
+    }
+
+    // An outside trial: the reason a revoke sent was thrown away, and nothing recorded who revoked the key.
+    [Fact]
+    public async Task KeysRevoke_ThroughTheAdminApi_RecordsTheTokensNameAndTheReason()
+    {
+        await _app.OkAsync("keys", "create", "--env", "staging", "--name", "to-revoke");
+
+        var (code, stdout, stderr) = await RemoteAsync(_admin, "keys", "revoke", "to-revoke", "--env", "staging", "--reason", "rotating");
+        var listed = (await _app.JsonAsync("keys", "list")).GetProperty("keys").EnumerateArray().Single(k => k.GetProperty("name").GetString() == "to-revoke");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("by token:ops (reason: rotating)", stdout, StringComparison.Ordinal);
+        Assert.Equal(("token:ops", "rotating"), (listed.GetProperty("revoked_by").GetString(), listed.GetProperty("revoke_reason").GetString()));
+    }
+
+    // An outside trial: a token with a role in one environment read every environment's state here.
+    [Fact]
+    public async Task Status_ThroughTheAdminApi_ListsOnlyTheEnvironmentsTheTokenHoldsARoleIn()
+    {
+        var remote = await RemoteAsync(_viewer, "status", "--format", "json");
+        var text = await RemoteAsync(_viewer, "status");
+
+        Assert.True(remote.Code == 0, remote.Stderr);
+        Assert.Equal(["production"], JsonDocument.Parse(remote.Stdout).RootElement.GetProperty("environments").EnumerateArray().Select(e => e.GetProperty("name").GetString()));
+        Assert.True(text.Code == 0, text.Stderr);
+        Assert.DoesNotContain("\nstaging ", "\n" + text.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\nproduction ", "\n" + text.Stdout, StringComparison.Ordinal);
     }
 
     // 'serve' prints "Admin API on http://host:port/admin/v1"; a trial pasted that into --server and got a 404.

@@ -10,7 +10,7 @@ namespace Glidepath.Cli.Tests.Remote;
 public sealed class RemoteOutsideAppTests
 {
     [Fact]
-    public async Task TokensCreate_WithServerOutsideAnAppFolder_SaysItReadsTheAppsManifestAndCannotGoRemote()
+    public async Task ReleaseCreate_WithServerOutsideAnAppFolder_SaysItReadsTheAppsManifestAndCannotGoRemote()
     {
         using var dir = new TempDir();
         for (var up = new DirectoryInfo(dir.Path); up is not null; up = up.Parent)
@@ -19,7 +19,7 @@ public sealed class RemoteOutsideAppTests
         }
 
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = dir.Path, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Glidepath.Cli.dll"), "tokens", "create", "--name", "ops", "--role", "viewer", "--env", "staging", "--server", "http://127.0.0.1:9", "--token", "gpt_x" })
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Glidepath.Cli.dll"), "release", "create", "-m", "x", "--server", "http://127.0.0.1:9", "--token", "gpt_x" })
         {
             psi.ArgumentList.Add(a);
         }
@@ -32,6 +32,6 @@ public sealed class RemoteOutsideAppTests
         await process.WaitForExitAsync(timeout.Token);
 
         Assert.Equal(ExitCodes.BadInput, process.ExitCode);
-        Assert.Contains("'tokens create' reads the app's manifest and cannot talk to --server yet", await stderr, StringComparison.Ordinal);
+        Assert.Contains("'release create' reads the app's manifest and cannot talk to --server yet", await stderr, StringComparison.Ordinal);
     }
 }

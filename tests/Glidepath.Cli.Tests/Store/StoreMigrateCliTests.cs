@@ -38,6 +38,7 @@ public sealed class StoreMigrateCliTests
         Assert.Contains("0021_sign_outs", migrate.Stdout, StringComparison.Ordinal);
         Assert.Contains("0022_capture_dropped", migrate.Stdout, StringComparison.Ordinal);
         Assert.Contains("0023_token_names_any_case", migrate.Stdout, StringComparison.Ordinal);
+        Assert.Contains("0024_credential_revocations", migrate.Stdout, StringComparison.Ordinal);
         Assert.Contains("nothing to apply", again.Stdout, StringComparison.Ordinal);
         Assert.True(after.Code == 0, after.Stderr);
         Assert.Contains("deploy", after.Stdout, StringComparison.Ordinal);
@@ -71,6 +72,11 @@ public sealed class StoreMigrateCliTests
 
     // What a store written by the release before callers' keys looks like: migrations 0013 and later undone.
     private static Task DowngradeToVersion12Async(string path) => ExecAsync(path, """
+        ALTER TABLE api_keys DROP COLUMN revoked_by;
+        ALTER TABLE api_keys DROP COLUMN revoke_reason;
+        ALTER TABLE access_tokens DROP COLUMN revoked_by;
+        ALTER TABLE access_tokens DROP COLUMN revoke_reason;
+        DELETE FROM schema_migrations WHERE version = 24;
         DROP INDEX access_tokens_active_name_any_case;
         CREATE UNIQUE INDEX access_tokens_active_name ON access_tokens (app, name) WHERE revoked_at IS NULL;
         DELETE FROM schema_migrations WHERE version = 23;

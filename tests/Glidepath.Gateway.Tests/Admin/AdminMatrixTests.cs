@@ -79,7 +79,7 @@ public sealed class AdminMatrixTests
         await using var h = await AdminHarness.StartAsync();
         await SeedAsync(h);
         var revoked = await h.TokenAsync(Role.Admin, "*", "gone");
-        await h.Tokens.RevokeAsync(h.F.Manifest.App, "gone", default);
+        await h.Tokens.RevokeAsync(h.F.Manifest.App, "gone", "test", null, default);
         var callerKey = await new Glidepath.Keys.ApiKeyService(h.F.Store.ApiKeys, h.F.Store, TimeProvider.System).CreateAsync(h.F.Manifest.App, "staging", "svc-key", null, null, "test", default);
         var bearer = credential switch
         {

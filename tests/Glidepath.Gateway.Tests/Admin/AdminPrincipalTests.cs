@@ -242,7 +242,7 @@ public sealed class AdminPrincipalTests
         var token = await h.TokenAsync(Role.Viewer, "*", "temp");
         var first = await h.SendAsync(HttpMethod.Get, "/admin/v1/status", token);
 
-        await h.Tokens.RevokeAsync(h.F.Manifest.App, "temp", default);
+        await h.Tokens.RevokeAsync(h.F.Manifest.App, "temp", "test", null, default);
         var second = await h.SendAsync(HttpMethod.Get, "/admin/v1/status", token);
 
         Assert.Equal((200, 401), (first.Status, second.Status));

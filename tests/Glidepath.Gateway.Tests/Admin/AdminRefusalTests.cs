@@ -77,6 +77,46 @@ public sealed class AdminRefusalTests
         Assert.StartsWith(expected, Error(body).Error, StringComparison.Ordinal);
     }
 
+    // An outside trial: each was a 500 with an empty body and a stack trace in the log. The body's bytes are the text's
+    // Latin-1 bytes, so "\u00ff\u00fe" sends the bytes FF FE, which are not UTF-8.
+    [Theory]
+    [InlineData("{\"reason\":\"\u00ff\u00fe\"}", "the request body is not valid UTF-8")]
+    [InlineData("""{"x\ud800":"x"}""", "the request body is not valid Unicode")]
+    [InlineData("""{"reason":"x\ud800"}""", "the request body is not valid Unicode")]
+    public async Task Freeze_BodyTextNotValidUnicode_Is400InTheErrorShape_AndNothingIsDone(string latin1, string expected)
+    {
+        await using var h = await AdminHarness.StartAsync();
+        var before = await h.F.Store.Environments.GetRevisionAsync(h.F.Manifest.App, "staging", default);
+
+        var (status, body) = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/staging/freeze", await h.TokenAsync(Role.Owner), configure: r =>
+        {
+            r.Content = new ByteArrayContent(System.Text.Encoding.Latin1.GetBytes(latin1));
+            r.Content.Headers.ContentType = new("application/json");
+        });
+
+        Assert.Equal(400, status);
+        var (error, exit) = Error(body);
+        Assert.Equal(2, exit);
+        Assert.StartsWith(expected, error, StringComparison.Ordinal);
+        Assert.Equal(before, await h.F.Store.Environments.GetRevisionAsync(h.F.Manifest.App, "staging", default));
+    }
+
+    // An outside trial: with OpenID Connect configured, a caller's key was refused as "not a well-formed JWT".
+    [Theory]
+    [InlineData(true, "a caller's key (gpk_…) is for the traffic API (/v1/…); the admin API takes a Glidepath access token (gpt_…, from 'glidepath tokens create') or an OpenID Connect token")]
+    [InlineData(false, "a caller's key (gpk_…) is for the traffic API (/v1/…); the admin API takes a Glidepath access token (gpt_…, from 'glidepath tokens create')")]
+    public async Task CallersKey_Is401SayingItIsForTheTrafficApi(bool oidc, string expected)
+    {
+        await using var h = await AdminHarness.StartAsync(oidc ? null : o => o with { Admin = o.Admin! with { Oidc = null } });
+        var key = await new Glidepath.Keys.ApiKeyService(h.F.Store.ApiKeys, h.F.Store, TimeProvider.System).CreateAsync(h.F.Manifest.App, "staging", "svc", null, null, "test", default);
+
+        var (status, body) = await h.SendAsync(HttpMethod.Get, "/admin/v1/status", key.Secret);
+
+        Assert.Equal(401, status);
+        Assert.Equal((expected, 4), Error(body));
+        Assert.DoesNotContain(key.Secret, body, StringComparison.Ordinal);
+    }
+
     private static (string Error, int ExitCode) Error(string body)
     {
         using var doc = JsonDocument.Parse(body);

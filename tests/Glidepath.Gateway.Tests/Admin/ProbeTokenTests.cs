@@ -20,7 +20,7 @@ public sealed class ProbeTokenTests
         // The environment keeps the default (routing_headers off): the probe names the release and arm all the same.
         await using var h = await AdminHarness.StartAsync();
         var revoked = await h.TokenAsync(Role.Admin, "staging", "old");
-        await h.Tokens.RevokeAsync(h.F.Manifest.App, "old", default);
+        await h.Tokens.RevokeAsync(h.F.Manifest.App, "old", "test", null, default);
         var token = presented switch
         {
             "admin-staging" => await h.TokenAsync(Role.Admin, "staging"),

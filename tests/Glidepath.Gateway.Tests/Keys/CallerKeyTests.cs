@@ -34,7 +34,7 @@ public sealed class CallerKeyTests
         var keys = Service(f);
         var valid = await keys.CreateAsync(f.Manifest.App, "staging", "checkout", null, null, "test", default);
         var revoked = await keys.CreateAsync(f.Manifest.App, "staging", "old", null, null, "test", default);
-        await keys.RevokeAsync(f.Manifest.App, "old", default);
+        await keys.RevokeAsync(f.Manifest.App, "old", "test", null, default);
         var production = await keys.CreateAsync(f.Manifest.App, "production", "prod", null, null, "test", default);
         await f.StartAsync(server: RequireKeys);
         var key = presented switch
@@ -159,7 +159,7 @@ public sealed class CallerKeyTests
             Assert.Equal(HttpStatusCode.OK, before.StatusCode);
         }
 
-        await Service(f).RevokeAsync(f.Manifest.App, "checkout", default);
+        await Service(f).RevokeAsync(f.Manifest.App, "checkout", "test", null, default);
         var sw = Stopwatch.StartNew();
         HttpStatusCode status;
         do

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Glidepath.Storage.Contract.Tests.Contracts;
 
-/// <summary>Access tokens to the admin API: hashes only, one working token per name (in any case) and app, revocation kept with its time.</summary>
+/// <summary>Access tokens to the admin API: hashes only, one working token per name (in any case) and app, revocation kept with its time, actor and reason.</summary>
 public abstract class AccessTokenStoreContract(IStoreFactory factory) : StoreContract(factory)
 {
     private static readonly DateTimeOffset T0 = new(2026, 12, 2, 9, 0, 0, TimeSpan.Zero);
@@ -96,7 +96,7 @@ public abstract class AccessTokenStoreContract(IStoreFactory factory) : StoreCon
 
         // Straight to the store, past the service's check: what a create that lost the race to 'root' would write.
         var ex = await Assert.ThrowsAsync<PolicyException>(() => Store.AccessTokens.AddAsync(Token("ROOT", "staging"), None));
-        await Store.AccessTokens.RevokeAsync("app", root.Token.Id, T0, None);
+        await Store.AccessTokens.RevokeAsync("app", root.Token.Id, new Revocation(T0, "root", null), None);
         await Store.AccessTokens.AddAsync(Token("Root", "staging"), None);
 
         Assert.Equal(StoreConflicts.TokenNameTaken("ROOT").Message, ex.Message);
@@ -122,22 +122,26 @@ public abstract class AccessTokenStoreContract(IStoreFactory factory) : StoreCon
     }
 
     [Fact]
-    public async Task RevokeAsync_KeepsTheFirstRevocationTime_FreesTheName_AndTheTokenStopsWorking()
+    public async Task RevokeAsync_KeepsTheFirstRevocationTimeActorAndReason_FreesTheName_AndTheTokenStopsWorking()
     {
         var service = Service();
         var created = await service.CreateAsync("app", "production", Role.Owner, "alice", "root", None);
 
-        var revoked = await Store.AccessTokens.RevokeAsync("app", created.Token.Id, T0.AddHours(1), None);
-        var again = await Store.AccessTokens.RevokeAsync("app", created.Token.Id, T0.AddHours(2), None);
+        var revoked = await Store.AccessTokens.RevokeAsync("app", created.Token.Id, new Revocation(T0.AddHours(1), "token:root", "left the team"), None);
+        var again = await Store.AccessTokens.RevokeAsync("app", created.Token.Id, new Revocation(T0.AddHours(2), "oidc:mallory", "not me"), None);
         await service.CreateAsync("app", "production", Role.Owner, "alice", "root", None);
 
-        Assert.Equal(T0.AddHours(1), revoked!.RevokedAt);
-        Assert.Equal(T0.AddHours(1), again!.RevokedAt);
-        Assert.Equal([true, false], (await Store.AccessTokens.ListAsync("app", None)).Select(t => t.IsRevoked));
+        var first = (T0.AddHours(1), "token:root", "left the team");
+        Assert.Equal(first, (revoked!.RevokedAt!.Value, revoked.RevokedBy, revoked.RevokeReason));
+        Assert.Equal(first, (again!.RevokedAt!.Value, again.RevokedBy, again.RevokeReason));
+        var listed = await Store.AccessTokens.ListAsync("app", None);
+        Assert.Equal([true, false], listed.Select(t => t.IsRevoked));
+        Assert.Equal(first, (listed[0].RevokedAt!.Value, listed[0].RevokedBy, listed[0].RevokeReason));
+        Assert.Equal(((string?)null, (string?)null), (listed[1].RevokedBy, listed[1].RevokeReason));
         Assert.Null(await service.AuthenticateAsync("app", created.Secret, None));
         Assert.True((await Store.AccessTokens.FindAsync("app", created.Token.TokenHash, None))!.IsRevoked);
-        Assert.Null(await Store.AccessTokens.RevokeAsync("app", "tok_0000000000000000", T0, None));
-        Assert.Null(await Store.AccessTokens.RevokeAsync("other", created.Token.Id, T0, None));
+        Assert.Null(await Store.AccessTokens.RevokeAsync("app", "tok_0000000000000000", new Revocation(T0, "root", null), None));
+        Assert.Null(await Store.AccessTokens.RevokeAsync("other", created.Token.Id, new Revocation(T0, "root", null), None));
     }
 
     [Fact]
@@ -146,9 +150,36 @@ public abstract class AccessTokenStoreContract(IStoreFactory factory) : StoreCon
         var service = Service();
         await service.CreateAsync("app", "production", Role.Owner, "alice", "root", None);
 
-        var revoked = await service.RevokeAsync("app", "alice", None);
+        var revoked = await service.RevokeAsync("app", "alice", "token:root", "  left the team ", None);
 
         Assert.True(revoked.IsRevoked);
-        await Assert.ThrowsAsync<BadInputException>(() => service.RevokeAsync("app", "alice", None));
+        var stored = (await Store.AccessTokens.FindAsync("app", revoked.TokenHash, None))!;
+        Assert.Equal((T0, "token:root", "left the team"), (stored.RevokedAt!.Value, stored.RevokedBy, stored.RevokeReason));
+        await Assert.ThrowsAsync<BadInputException>(() => service.RevokeAsync("app", "alice", "token:root", null, None));
+    }
+
+    [Fact]
+    public async Task ServiceRevokeAsync_NoReason_RecordsTheActorAndNoReason()
+    {
+        var service = Service();
+        await service.CreateAsync("app", "production", Role.Owner, "alice", "root", None);
+
+        await service.RevokeAsync("app", "alice", "ops", "   ", None);
+
+        var stored = Assert.Single(await Store.AccessTokens.ListAsync("app", None));
+        Assert.Equal(("ops", (string?)null), (stored.RevokedBy, stored.RevokeReason));
+    }
+
+    [Theory]
+    [InlineData("ok\u001b[2K")]
+    [InlineData(null)]
+    public async Task ServiceRevokeAsync_AReasonNotRecordable_RefusedAndTheTokenStillWorks(string? reason)
+    {
+        var service = Service();
+        var created = await service.CreateAsync("app", "production", Role.Owner, "alice", "root", None);
+
+        await Assert.ThrowsAsync<BadInputException>(() => service.RevokeAsync("app", "alice", "token:root", reason ?? new string('x', 501), None));
+
+        Assert.NotNull(await service.AuthenticateAsync("app", created.Secret, None));
     }
 }

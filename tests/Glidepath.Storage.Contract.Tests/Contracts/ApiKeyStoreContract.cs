@@ -1,3 +1,4 @@
+using Glidepath.Access;
 using Glidepath.Errors;
 using Glidepath.Keys;
 using Glidepath.Storage.Contract.Tests.Support;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Glidepath.Storage.Contract.Tests.Contracts;
 
-/// <summary>Callers' keys: hashes only, one working key per name and app, revocation kept with its time.</summary>
+/// <summary>Callers' keys: hashes only, one working key per name and app, revocation kept with its time, actor and reason.</summary>
 public abstract class ApiKeyStoreContract(IStoreFactory factory) : StoreContract(factory)
 {
     private static readonly DateTimeOffset T0 = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
@@ -51,20 +52,23 @@ public abstract class ApiKeyStoreContract(IStoreFactory factory) : StoreContract
     }
 
     [Fact]
-    public async Task RevokeAsync_KeepsTheKeyWithTheFirstRevocationTime_AndFreesItsName()
+    public async Task RevokeAsync_KeepsTheKeyWithTheFirstRevocationTimeActorAndReason_AndFreesItsName()
     {
         var created = await Service().CreateAsync("app", "production", "checkout", null, null, "alice", None);
 
-        var revoked = await Store.ApiKeys.RevokeAsync("app", created.Key.Id, T0.AddHours(1), None);
-        var again = await Store.ApiKeys.RevokeAsync("app", created.Key.Id, T0.AddHours(2), None);
+        var revoked = await Store.ApiKeys.RevokeAsync("app", created.Key.Id, new Revocation(T0.AddHours(1), "token:p-admin", "rotating: leaked in CI log"), None);
+        var again = await Store.ApiKeys.RevokeAsync("app", created.Key.Id, new Revocation(T0.AddHours(2), "oidc:mallory", null), None);
         await Service().CreateAsync("app", "production", "checkout", null, null, "alice", None);
 
-        Assert.Equal(T0.AddHours(1), revoked!.RevokedAt);
-        Assert.Equal(T0.AddHours(1), again!.RevokedAt);
+        var first = (T0.AddHours(1), "token:p-admin", "rotating: leaked in CI log");
+        Assert.Equal(first, (revoked!.RevokedAt!.Value, revoked.RevokedBy, revoked.RevokeReason));
+        Assert.Equal(first, (again!.RevokedAt!.Value, again.RevokedBy, again.RevokeReason));
         var keys = await Store.ApiKeys.ListAsync("app", "production", None);
         Assert.Equal([true, false], keys.Select(k => k.IsRevoked));
-        Assert.Null(await Store.ApiKeys.RevokeAsync("app", "key_0000000000000000", T0, None));
-        Assert.Null(await Store.ApiKeys.RevokeAsync("other", created.Key.Id, T0, None));
+        Assert.Equal(first, (keys[0].RevokedAt!.Value, keys[0].RevokedBy, keys[0].RevokeReason));
+        Assert.Equal(((string?)null, (string?)null), (keys[1].RevokedBy, keys[1].RevokeReason));
+        Assert.Null(await Store.ApiKeys.RevokeAsync("app", "key_0000000000000000", new Revocation(T0, "alice", null), None));
+        Assert.Null(await Store.ApiKeys.RevokeAsync("other", created.Key.Id, new Revocation(T0, "alice", null), None));
     }
 
     [Fact]
@@ -73,9 +77,22 @@ public abstract class ApiKeyStoreContract(IStoreFactory factory) : StoreContract
         var service = Service();
         await service.CreateAsync("app", "production", "checkout", null, null, "alice", None);
 
-        var revoked = await service.RevokeAsync("app", "checkout", None);
+        var revoked = await service.RevokeAsync("app", "checkout", "token:p-admin", " rotating ", None);
 
         Assert.True(revoked.IsRevoked);
-        await Assert.ThrowsAsync<BadInputException>(() => service.RevokeAsync("app", "checkout", None));
+        var stored = Assert.Single(await Store.ApiKeys.ListAsync("app", null, None));
+        Assert.Equal((T0, "token:p-admin", "rotating"), (stored.RevokedAt!.Value, stored.RevokedBy, stored.RevokeReason));
+        await Assert.ThrowsAsync<BadInputException>(() => service.RevokeAsync("app", "checkout", "token:p-admin", null, None));
+    }
+
+    [Fact]
+    public async Task ServiceRevokeAsync_AReasonWithAnEscapeSequence_RefusedAndTheKeyStillWorks()
+    {
+        var service = Service();
+        await service.CreateAsync("app", "production", "checkout", null, null, "alice", None);
+
+        await Assert.ThrowsAsync<BadInputException>(() => service.RevokeAsync("app", "checkout", "token:p-admin", "ok\u001b[2K", None));
+
+        Assert.False(Assert.Single(await Store.ApiKeys.ListAsync("app", null, None)).IsRevoked);
     }
 }

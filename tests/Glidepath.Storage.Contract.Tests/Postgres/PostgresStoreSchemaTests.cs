@@ -105,10 +105,37 @@ public sealed class PostgresStoreSchemaTests(PostgresTestDatabase database) : IC
         Assert.Equal(StoreConflicts.TokenNameTaken("rOOt").Message, refused.Message);
     }
 
+    [Fact]
+    public async Task Migrate_KeysAndTokensRevokedBefore0024_KeepTheirTimeWithoutAnActor_AndLaterRevocationsRecordOne()
+    {
+        var (schema, location) = await OldStoreAsync(throughVersion: 23);
+        await PostgresTestServer.ExecAsync(database.Name, $"""
+            INSERT INTO {schema}.access_tokens (id, app, environment, name, role, token_hash, created_at, created_by, revoked_at) VALUES
+              ('tok_00000000000000a0', 'app', 'staging', 'old', 'viewer', 'h-a', '2026-11-01T00:00:00.0000000Z', 'x', '2026-11-02T00:00:00.0000000Z'),
+              ('tok_00000000000000b0', 'app', 'staging', 'alice', 'viewer', 'h-b', '2026-11-01T00:00:00.0000000Z', 'x', NULL);
+            INSERT INTO {schema}.api_keys (id, app, environment, name, key_hash, rpm, budget_usd_per_day, created_at, created_by, revoked_at) VALUES
+              ('key_00000000000000a0', 'app', 'staging', 'svc', 'k-a', NULL, NULL, '2026-11-01T00:00:00.0000000Z', 'x', '2026-11-02T00:00:00.0000000Z');
+            """);
+
+        var migrated = await Provider.MigrateAsync(location, default);
+
+        Assert.Contains("0024_credential_revocations", migrated.Applied);
+        await using var store = await Provider.OpenAsync(location, create: false, TimeProvider.System, default);
+        var old = (await store.AccessTokens.ListAsync("app", default))[0];
+        var key = Assert.Single(await store.ApiKeys.ListAsync("app", null, default));
+        var revokedBefore = new DateTimeOffset(2026, 11, 2, 0, 0, 0, TimeSpan.Zero);
+        Assert.Equal((revokedBefore, (string?)null, (string?)null), (old.RevokedAt!.Value, old.RevokedBy, old.RevokeReason));
+        Assert.Equal((revokedBefore, (string?)null, (string?)null), (key.RevokedAt!.Value, key.RevokedBy, key.RevokeReason));
+        var alice = await store.AccessTokens.RevokeAsync("app", "tok_00000000000000b0", new Revocation(revokedBefore.AddDays(1), "token:root", null), default);
+        Assert.Equal(("token:root", (string?)null), (alice!.RevokedBy, alice.RevokeReason));
+    }
+
     private async Task<(string Schema, string Location)> OldStoreAsync(int throughVersion)
     {
         var schema = NewSchema();
+        // One transaction, as the migrator runs each migration in one: 0023 locks a table, which only a transaction may.
         var sql = new System.Text.StringBuilder($"""
+            BEGIN;
             CREATE SCHEMA {schema};
             CREATE TABLE {schema}.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at text NOT NULL);
             SET search_path TO {schema};
@@ -118,6 +145,7 @@ public sealed class PostgresStoreSchemaTests(PostgresTestDatabase database) : IC
             sql.AppendLine(m.Sql).AppendLine(System.FormattableString.Invariant($"INSERT INTO {schema}.schema_migrations VALUES ({m.Version}, '{m.Name}', '2026-11-01T00:00:00Z');"));
         }
 
+        sql.AppendLine("COMMIT;");
         await PostgresTestServer.ExecAsync(database.Name, sql.ToString());
         return (schema, PostgresTestServer.For(database.Name, schema).ConnectionString);
     }

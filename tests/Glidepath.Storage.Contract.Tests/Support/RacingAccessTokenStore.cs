@@ -27,6 +27,6 @@ internal sealed class RacingAccessTokenStore(IAccessTokenStore inner) : IAccessT
 
     public Task<AccessToken?> FindAsync(string app, string tokenHash, CancellationToken cancellationToken) => inner.FindAsync(app, tokenHash, cancellationToken);
 
-    public Task<AccessToken?> RevokeAsync(string app, string id, DateTimeOffset at, CancellationToken cancellationToken) =>
-        inner.RevokeAsync(app, id, at, cancellationToken);
+    public Task<AccessToken?> RevokeAsync(string app, string id, Revocation revocation, CancellationToken cancellationToken) =>
+        inner.RevokeAsync(app, id, revocation, cancellationToken);
 }

@@ -47,9 +47,10 @@ internal sealed class InMemoryAccessTokenStore(string location) : IAccessTokenSt
             }
         }, cancellationToken);
 
-    public Task<AccessToken?> RevokeAsync(string app, string id, DateTimeOffset at, CancellationToken cancellationToken) =>
+    public Task<AccessToken?> RevokeAsync(string app, string id, Revocation revocation, CancellationToken cancellationToken) =>
         Synchronously.Run(() =>
         {
+            ArgumentNullException.ThrowIfNull(revocation);
             lock (_sync)
             {
                 var i = _tokens.FindIndex(t => t.App == app && t.Id == id);
@@ -60,7 +61,7 @@ internal sealed class InMemoryAccessTokenStore(string location) : IAccessTokenSt
 
                 if (!_tokens[i].IsRevoked)
                 {
-                    _tokens[i] = _tokens[i] with { RevokedAt = at.ToUniversalTime() };
+                    _tokens[i] = _tokens[i] with { RevokedAt = revocation.At.ToUniversalTime(), RevokedBy = revocation.By, RevokeReason = revocation.Reason };
                 }
 
                 return _tokens[i];

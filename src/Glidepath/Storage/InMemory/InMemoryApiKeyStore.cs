@@ -1,3 +1,4 @@
+using Glidepath.Access;
 using Glidepath.Errors;
 using Glidepath.Keys;
 
@@ -38,9 +39,10 @@ internal sealed class InMemoryApiKeyStore(string location) : IApiKeyStore
             }
         }, cancellationToken);
 
-    public Task<ApiKey?> RevokeAsync(string app, string id, DateTimeOffset at, CancellationToken cancellationToken) =>
+    public Task<ApiKey?> RevokeAsync(string app, string id, Revocation revocation, CancellationToken cancellationToken) =>
         Synchronously.Run(() =>
         {
+            ArgumentNullException.ThrowIfNull(revocation);
             lock (_sync)
             {
                 var i = _keys.FindIndex(k => k.App == app && k.Id == id);
@@ -51,7 +53,7 @@ internal sealed class InMemoryApiKeyStore(string location) : IApiKeyStore
 
                 if (!_keys[i].IsRevoked)
                 {
-                    _keys[i] = _keys[i] with { RevokedAt = at.ToUniversalTime() };
+                    _keys[i] = _keys[i] with { RevokedAt = revocation.At.ToUniversalTime(), RevokedBy = revocation.By, RevokeReason = revocation.Reason };
                 }
 
                 return _keys[i];
