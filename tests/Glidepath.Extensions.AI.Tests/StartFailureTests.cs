@@ -43,6 +43,51 @@ public sealed class StartFailureTests
         Assert.Equal(before, Snapshot(dir.Path));
     }
 
+    // A trial: a garbage store file said "Check --store / GLIDEPATH_STORE (a path that does not exist yet gets a new
+    // store)"; an app has no --store, and the SDK never creates a store.
+    [Theory]
+    [InlineData("missing")]
+    [InlineData("empty")]
+    [InlineData("not a database")]
+    [InlineData("folder")]
+    [InlineData("another program's database")]
+    public async Task StartAsync_NoStoreAtTheLocation_MessageNamesTheAppsSettingAndCreatesNothing(string kind)
+    {
+        using var dir = TempDir.WithSample();
+        var store = dir.File("glidepath.db");
+        switch (kind)
+        {
+            case "empty":
+                await File.WriteAllBytesAsync(store, []);
+                break;
+            case "not a database":
+                await File.WriteAllTextAsync(store, "app: support-agent\n");
+                break;
+            case "folder":
+                Directory.CreateDirectory(store);
+                break;
+            case "another program's database":
+                await using (var connection = new SqliteConnection($"Data Source={store};Pooling=False"))
+                {
+                    await connection.OpenAsync();
+                    await using var cmd = connection.CreateCommand();
+                    cmd.CommandText = "CREATE TABLE notes (body TEXT)";
+                    await cmd.ExecuteNonQueryAsync();
+                }
+
+                break;
+        }
+
+        await using var runtime = Runtime(dir, store);
+
+        var ex = await Assert.ThrowsAsync<BadInputException>(() => runtime.StartAsync(CancellationToken.None));
+
+        Assert.Contains("Check GlidepathOptions.Store / GLIDEPATH_STORE", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("--store", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("gets a new store", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("a new file is created", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task StartAsync_StoreOfANewerGlidepath_OperationalException()
     {
