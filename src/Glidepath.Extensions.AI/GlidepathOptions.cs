@@ -29,7 +29,10 @@ public sealed class GlidepathOptions
     public IGlidepathStore? StoreInstance { get; set; }
 
     /// <summary>The store providers <see cref="Store"/> is opened with (SQLite; add <c>PostgresStoreProvider</c> for PostgreSQL).</summary>
-    public StoreProviders StoreProviders { get; } = new StoreProviders().Add(new SqliteStoreProvider());
+    public StoreProviders StoreProviders { get; } = new StoreProviders().Add(new SqliteStoreProvider { Setting = StoreSetting });
+
+    /// <summary>Where an app sets the store, as a message that refuses its location names it (an app has no <c>--store</c>).</summary>
+    internal const string StoreSetting = "GlidepathOptions.Store / GLIDEPATH_STORE";
 
     /// <summary>Builds the releases' model clients; default: Glidepath's providers pipeline (Anthropic, OpenAI-compatible, sim).</summary>
     public IModelClientFactory? Models { get; set; }

@@ -115,10 +115,26 @@ public sealed partial class GlidepathRuntime : IHostedService, IAsyncDisposable
     /// </summary>
     public GlidepathChatClient CreateChatClient() => new(new ReleaseProviderOnly(), this);
 
-    /// <summary>Reads the manifest, opens the store, loads the routing table and starts the background services.</summary>
+    /// <summary>
+    /// Reads the manifest, opens the store, loads the routing table and starts the background services. A runtime that was
+    /// disposed cannot start again (<see cref="ObjectDisposedException"/>): create a new one.
+    /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (Volatile.Read(ref _disposed) == 1)
+        {
+            throw Disposed();
+        }
+
+        try
+        {
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            throw Disposed(); // disposed between the check and the wait
+        }
+
         try
         {
             if (_services is not null)
@@ -157,6 +173,9 @@ public sealed partial class GlidepathRuntime : IHostedService, IAsyncDisposable
             _gate.Release();
         }
     }
+
+    private static ObjectDisposedException Disposed() =>
+        new(nameof(GlidepathRuntime), "this GlidepathRuntime was disposed and cannot start again: create a new one (AddGlidepath makes one per host)");
 
     /// <summary>Stops the runtime if it runs; a second call does nothing (a host disposes it as a singleton and as a hosted service).</summary>
     public async ValueTask DisposeAsync()

@@ -165,7 +165,7 @@ public sealed partial class GatewayServer : IAsyncDisposable
 
         var services = builder.Services;
         services.Configure<HostOptions>(o => o.ShutdownTimeout = server.ShutdownTimeout);
-        services.AddGlidepathServing(serving);
+        services.AddGlidepathServing(serving with { TracesDroppedShownIn = "/readyz's traces_dropped" });
         services.AddGlidepathGateway(server.Gateway);
         if (server.Admin is not null)
         {

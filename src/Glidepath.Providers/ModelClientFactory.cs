@@ -33,6 +33,9 @@ public sealed class ModelClientFactory : IModelClientFactory, IModelForwarderFac
     private readonly PriceTable _prices;
     private readonly IResponseCacheStore? _cache;
     private readonly ILoggerFactory _loggerFactory;
+
+    // The OpenTelemetry layer's log: a call its caller cancelled is Debug, not a warning with a stack (CancelledCallLog).
+    private readonly CancelledCallLog _telemetryLoggers;
     private readonly ModelClientDefaults _defaults;
     private readonly HttpMessageHandler _handler;
     private readonly bool _ownsHandler;
@@ -52,6 +55,7 @@ public sealed class ModelClientFactory : IModelClientFactory, IModelForwarderFac
         _prices = prices;
         _cache = responseCache;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _telemetryLoggers = new CancelledCallLog(_loggerFactory);
         _defaults = defaults ?? new ModelClientDefaults();
         _ownsHandler = _defaults.HttpHandler is null;
         // Redirects are not followed: a provider's answer is never one (a 3xx is a provider error, ProviderHttpHandler),
@@ -85,7 +89,7 @@ public sealed class ModelClientFactory : IModelClientFactory, IModelForwarderFac
         var logger = _loggerFactory.CreateLogger("Glidepath.Providers");
 
         var builder = new ChatClientBuilder(inner)
-            .UseOpenTelemetry(_loggerFactory, TelemetrySourceName, otel => otel.EnableSensitiveData = false)
+            .UseOpenTelemetry(_telemetryLoggers, TelemetrySourceName, otel => otel.EnableSensitiveData = false)
             .Use(next => new CostChatClient(next, _prices, provider, model.Name, options.Environment));
         if (options.UseCache)
         {

@@ -118,6 +118,13 @@ public sealed record ServingOptions
     /// <summary>Traces waiting for the batch writer; when full, new traces are dropped and counted, never waited for.</summary>
     public int TraceQueueCapacity { get; init; } = 10_000;
 
+    /// <summary>
+    /// Where this host shows how many traces it dropped, as its log lines name it: by default the
+    /// <c>glidepath.traces.dropped</c> counter of the <c>Glidepath</c> meter, which every host has (an app with the SDK);
+    /// a gateway names its <c>/readyz</c>.
+    /// </summary>
+    public string TracesDroppedShownIn { get; init; } = "the glidepath.traces.dropped counter";
+
     /// <summary>256 MiB: the default of <see cref="TraceCaptureBudgetBytes"/>.</summary>
     public const long DefaultTraceCaptureBudgetBytes = 256L * 1024 * 1024;
 

@@ -92,6 +92,9 @@ public static class ServingServiceCollectionExtensions
 
     private static void AddControlLoops(IServiceCollection services, ServingOptions options)
     {
+        // One per host, shared by every loop that touches the store (the routing poll too): a store file that is gone
+        // skips their passes, and one replaced by another store is followed and said once.
+        services.AddSingleton<StoreFollower>();
         if (options.Rollouts is { } rollouts && options.RolloutController is { } controllerOptions)
         {
             services.AddHostedService(sp =>
@@ -101,7 +104,7 @@ public static class ServingServiceCollectionExtensions
                 {
                     LeaseChanged = text => RolloutControllerService.LogLease(logger, text),
                 };
-                return new RolloutControllerService(controller, controllerOptions, options, logger);
+                return new RolloutControllerService(controller, controllerOptions, options, sp.GetRequiredService<StoreFollower>(), logger);
             });
         }
 

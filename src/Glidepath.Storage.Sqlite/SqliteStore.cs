@@ -79,15 +79,19 @@ public sealed class SqliteStore : IGlidepathStore
         OpenAsync(path, time, SqliteDatabase.DefaultBusyTimeout, cancellationToken);
 
     /// <summary>The same, with connections that wait <paramref name="busyTimeout"/> for another connection's write lock (tests set a short one).</summary>
-    internal static async Task<SqliteStore> OpenAsync(string path, TimeProvider? time, TimeSpan busyTimeout, CancellationToken cancellationToken)
+    internal static Task<SqliteStore> OpenAsync(string path, TimeProvider? time, TimeSpan busyTimeout, CancellationToken cancellationToken) =>
+        OpenAsync(path, time, busyTimeout, StoreNaming.Cli, cancellationToken);
+
+    /// <summary>The same, refusing a file that is no store in the words of the host that named it (<see cref="StoreNaming"/>).</summary>
+    internal static async Task<SqliteStore> OpenAsync(string path, TimeProvider? time, TimeSpan busyTimeout, StoreNaming naming, CancellationToken cancellationToken)
     {
-        RefuseAFolder(path);
+        RefuseAFolder(path, naming);
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             var database = new SqliteDatabase(path, busyTimeout);
             await database.CreateFileAsync(cancellationToken).ConfigureAwait(false);
-            await RefuseAForeignDatabaseAsync(database, cancellationToken).ConfigureAwait(false);
+            await RefuseAForeignDatabaseAsync(database, naming, cancellationToken).ConfigureAwait(false);
             await SqliteMigrator.MigrateAsync(database, path, upgrade: false, cancellationToken).ConfigureAwait(false);
             var store = new SqliteStore(database, time ?? TimeProvider.System);
             store._file = FileIdentity.Of(database.Path);
@@ -98,7 +102,7 @@ public sealed class SqliteStore : IGlidepathStore
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == NotADatabase)
         {
-            throw NotAStore(path, ex);
+            throw naming.NotADatabase(path, ex);
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
@@ -112,7 +116,7 @@ public sealed class SqliteStore : IGlidepathStore
     /// </summary>
     public static async Task<StoreMigration> MigrateAsync(string path, CancellationToken cancellationToken)
     {
-        RefuseAFolder(path);
+        RefuseAFolder(path, StoreNaming.Cli);
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
@@ -120,7 +124,7 @@ public sealed class SqliteStore : IGlidepathStore
             try
             {
                 await database.CreateFileAsync(cancellationToken).ConfigureAwait(false);
-                await RefuseAForeignDatabaseAsync(database, cancellationToken).ConfigureAwait(false);
+                await RefuseAForeignDatabaseAsync(database, StoreNaming.Cli, cancellationToken).ConfigureAwait(false);
                 var before = StoreSchema.Version(await SqliteMigrator.AppliedAsync(database, cancellationToken).ConfigureAwait(false));
                 var applied = await SqliteMigrator.MigrateAsync(database, path, upgrade: true, cancellationToken).ConfigureAwait(false);
                 var after = StoreSchema.Version(await SqliteMigrator.AppliedAsync(database, cancellationToken).ConfigureAwait(false));
@@ -133,7 +137,7 @@ public sealed class SqliteStore : IGlidepathStore
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == NotADatabase)
         {
-            throw NotAStore(path, ex);
+            throw StoreNaming.Cli.NotADatabase(path, ex);
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
@@ -249,19 +253,15 @@ public sealed class SqliteStore : IGlidepathStore
     /// <summary>SQLITE_NOTADB: the file is not a SQLite database (a manifest, a log, anything else named as the store).</summary>
     private const int NotADatabase = 26;
 
-    /// <summary>A file that is no SQLite database named as the store: bad input (a mistyped --store), not a failing store.</summary>
-    private static BadInputException NotAStore(string path, SqliteException ex) =>
-        new($"{path} is not a SQLite database, so it cannot be a Glidepath store; nothing was written to it. Check --store / GLIDEPATH_STORE (a path that does not exist yet gets a new store)", ex);
-
     /// <summary>
     /// A folder named as the store is bad input, as a file that is no database is: it was exit 3, "The file '…' already
     /// exists" (SQLite's attempt to create the store file where the folder is).
     /// </summary>
-    internal static void RefuseAFolder(string path)
+    internal static void RefuseAFolder(string path, StoreNaming naming)
     {
         if (Directory.Exists(path) || path.EndsWith('/') || path.EndsWith(Path.DirectorySeparatorChar))
         {
-            throw new BadInputException($"{path} is a folder; expected the path of a store file, e.g. {Path.Combine(path, "glidepath.db")} (a path that does not exist yet gets a new store). Check --store / GLIDEPATH_STORE");
+            throw naming.AFolder(path);
         }
     }
 
@@ -280,11 +280,11 @@ public sealed class SqliteStore : IGlidepathStore
     /// A database that holds other tables and no store (another program's SQLite file named as the store) is refused
     /// before anything is written: the store's schema was written into it, and a read command exited 0.
     /// </summary>
-    private static async Task RefuseAForeignDatabaseAsync(SqliteDatabase database, CancellationToken cancellationToken)
+    private static async Task RefuseAForeignDatabaseAsync(SqliteDatabase database, StoreNaming naming, CancellationToken cancellationToken)
     {
         if (!IsEmptyFile(database.Path) && await CatalogAsync(database, cancellationToken).ConfigureAwait(false) is { Objects: > 0, HoldsAStore: false })
         {
-            throw new BadInputException($"{database.Path} is a SQLite database that holds no Glidepath store (other tables); nothing was written to it. Name another file for the store (a new file is created)");
+            throw naming.AnotherProgramsDatabase(database.Path);
         }
     }
 

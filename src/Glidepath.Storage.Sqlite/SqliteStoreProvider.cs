@@ -1,5 +1,3 @@
-using Glidepath.Errors;
-
 namespace Glidepath.Storage.Sqlite;
 
 /// <summary>The embedded store: a file path, or <c>sqlite:PATH</c>.</summary>
@@ -10,6 +8,15 @@ public sealed class SqliteStoreProvider : IStoreProvider
     public string Name => "sqlite";
 
     public string Forms => "a SQLite file path (or sqlite:PATH)";
+
+    /// <summary>Where the CLI and the gateway take the store's location from: <c>--store / GLIDEPATH_STORE</c>.</summary>
+    public const string CliSetting = "--store / GLIDEPATH_STORE";
+
+    /// <summary>
+    /// Where the host takes the store's location from, as the messages that refuse a location name it (default
+    /// <see cref="CliSetting"/>; the SDK says <c>GlidepathOptions.Store / GLIDEPATH_STORE</c>).
+    /// </summary>
+    public string Setting { get; init; } = CliSetting;
 
     /// <summary>Anything that is not another provider's URI: a path, with or without the <c>sqlite:</c> prefix.</summary>
     public bool Handles(string location) =>
@@ -22,14 +29,14 @@ public sealed class SqliteStoreProvider : IStoreProvider
     public async Task<IGlidepathStore> OpenAsync(string location, bool create, TimeProvider time, CancellationToken cancellationToken)
     {
         var path = PathOf(location);
-        SqliteStore.RefuseAFolder(path);
+        var naming = new StoreNaming(Setting, create);
+        SqliteStore.RefuseAFolder(path, naming);
         if (!create && (!File.Exists(path) || SqliteStore.IsEmptyFile(path)))
         {
-            var what = File.Exists(path) ? $"{path} is an empty file" : $"no store at {path}";
-            throw new BadInputException($"{what}; expected an existing store (commands that write, such as 'glidepath release create', create one)");
+            throw naming.NoStore(path);
         }
 
-        return await SqliteStore.OpenAsync(path, time, cancellationToken).ConfigureAwait(false);
+        return await SqliteStore.OpenAsync(path, time, SqliteDatabase.DefaultBusyTimeout, naming, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A file that is not empty; an empty file is what a new store starts as.</summary>

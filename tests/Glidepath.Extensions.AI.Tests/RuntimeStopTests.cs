@@ -16,6 +16,23 @@ public sealed class RuntimeStopTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _world.DisposeAsync();
 
+    // A trial: it threw "Cannot access a disposed object. Object name: 'System.Threading.SemaphoreSlim'".
+    [Fact]
+    public async Task StartAsync_AfterDispose_ObjectDisposedNamingTheRuntime()
+    {
+        var runtime = new GlidepathRuntime(
+            new GlidepathOptions { Environment = "staging", Manifest = _world.ManifestPath, StoreInstance = _world.Store, Models = _world.Models },
+            Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        await runtime.StartAsync(CancellationToken.None);
+        await runtime.DisposeAsync();
+
+        var ex = await Assert.ThrowsAsync<ObjectDisposedException>(() => runtime.StartAsync(CancellationToken.None));
+
+        Assert.Equal(nameof(GlidepathRuntime), ex.ObjectName);
+        Assert.Contains("this GlidepathRuntime was disposed", ex.Message, StringComparison.Ordinal);
+        Assert.False(runtime.IsStarted);
+    }
+
     [Fact]
     public async Task StopAsync_CallInFlight_WaitsForItAndItsTraceIsStoredBeforeStopReturns()
     {

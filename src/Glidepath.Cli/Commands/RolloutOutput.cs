@@ -22,7 +22,7 @@ internal static class RolloutOutput
     public static int WriteStarted(CliContext ctx, RolloutView rollout)
     {
         var text = string.Create(CultureInfo.InvariantCulture,
-            $"{rollout.Environment}: rollout {rollout.Id} of {rollout.Release.Label} started at {rollout.Weight:0.##}% (steps {string.Join(" → ", rollout.Plan)}); the controller in 'glidepath serve --env {rollout.Environment}' judges it");
+            $"{rollout.Environment}: rollout {rollout.Id} of {rollout.Release.Label} started at {rollout.Weight:0.##}% (steps {string.Join(" → ", rollout.Plan)}); the rollout controller of a running 'glidepath serve --env {rollout.Environment}' or 'glidepath controller --env {rollout.Environment}' judges it");
         ctx.Output.Line(text, $"[green]✓[/] {Spectre.Console.Markup.Escape(text)}");
         if (rollout.Forced)
         {

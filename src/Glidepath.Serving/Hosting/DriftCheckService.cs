@@ -8,9 +8,10 @@ namespace Glidepath.Serving.Hosting;
 /// <summary>
 /// Runs the drift monitor on the gateway's environment every <see cref="ServingOptions.MonitorInterval"/>:
 /// the same check as <c>glidepath monitor --check</c>, with alerts stored and posted to GLIDEPATH_ALERT_WEBHOOK.
-/// A failed check is logged and retried at the next interval; it never affects traffic.
+/// A failed check is logged and retried at the next interval; it never affects traffic. A store file that is gone
+/// (<see cref="StoreFollower"/>) fails the check before anything is read or stored.
 /// </summary>
-internal sealed partial class DriftCheckService(ServingOptions settings, ILogger<DriftCheckService> logger) : BackgroundService
+internal sealed partial class DriftCheckService(ServingOptions settings, StoreFollower follower, ILogger<DriftCheckService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -39,6 +40,7 @@ internal sealed partial class DriftCheckService(ServingOptions settings, ILogger
             {
                 try
                 {
+                    await follower.ReadAsync(stoppingToken).ConfigureAwait(false);
                     var check = await service.CheckAsync(settings.Manifest.App, settings.Environment, stoppingToken).ConfigureAwait(false);
                     foreach (var alert in check.Raised)
                     {

@@ -5,12 +5,15 @@ using Microsoft.Extensions.Logging;
 namespace Glidepath.Serving.Hosting;
 
 /// <summary>
-/// Runs the rollout controller inside the gateway: every <see cref="RolloutControllerOptions.Interval"/> it judges
-/// the environment's active rollout (if this gateway holds its lease) and acts. A failed pass is retried on the next
-/// one, and logged once per outage and again when it fails another way (and once when a pass succeeds), as the trace writer and the routing
-/// refresh do; on shutdown the lease is given up so another gateway can take over at once.
+/// Runs the rollout controller in a gateway or <c>glidepath controller</c>: every <see cref="RolloutControllerOptions.Interval"/>
+/// it judges the environment's active rollout (if this process holds its lease) and acts. Each pass reads the store's
+/// identity first (<see cref="StoreFollower"/>): a store file that is gone skips the pass, so nothing is judged or written
+/// into a file nobody reads, and a store put back is followed. A failed pass is retried on the next one, and logged once
+/// per outage and again when it fails another way (and once when a pass succeeds), as the trace writer and the routing
+/// refresh do; on shutdown the lease is given up so another process can take over at once.
 /// </summary>
-internal sealed partial class RolloutControllerService(RolloutController controller, RolloutControllerOptions options, ServingOptions settings, ILogger<RolloutControllerService> logger) : BackgroundService
+internal sealed partial class RolloutControllerService(
+    RolloutController controller, RolloutControllerOptions options, ServingOptions settings, StoreFollower follower, ILogger<RolloutControllerService> logger) : BackgroundService
 {
     private readonly OutageLog _outage = new();
 
@@ -21,34 +24,7 @@ internal sealed partial class RolloutControllerService(RolloutController control
         {
             do
             {
-                try
-                {
-                    var actions = await controller.TickAsync(stoppingToken).ConfigureAwait(false);
-                    if (_outage.Succeeded())
-                    {
-                        LogRecovered(logger, settings.Environment);
-                    }
-
-                    foreach (var action in actions)
-                    {
-                        // A rollback, or a hold that hides a likely harm, is what an on-call person must see: warning, not information.
-                        if (action.RolledBack || action.Warning)
-                        {
-                            LogRollback(logger, action.Text);
-                        }
-                        else
-                        {
-                            LogAction(logger, action.Text);
-                        }
-                    }
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-                {
-                    if (_outage.Failed(ex.GetType().FullName))
-                    {
-                        LogPassesFailing(logger, settings.Environment, ex.Message);
-                    }
-                }
+                await PassAsync(stoppingToken).ConfigureAwait(false);
             }
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }
@@ -57,11 +33,47 @@ internal sealed partial class RolloutControllerService(RolloutController control
         }
     }
 
+    /// <summary>One pass: the store's identity, then the controller's tick; a failure is logged (once per outage), never thrown.</summary>
+    internal async Task PassAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await follower.ReadAsync(stoppingToken).ConfigureAwait(false);
+            var actions = await controller.TickAsync(stoppingToken).ConfigureAwait(false);
+            if (_outage.Succeeded())
+            {
+                LogRecovered(logger, settings.Environment);
+            }
+
+            foreach (var action in actions)
+            {
+                // A rollback, or a hold that hides a likely harm, is what an on-call person must see: warning, not information.
+                if (action.RolledBack || action.Warning)
+                {
+                    LogRollback(logger, action.Text);
+                }
+                else
+                {
+                    LogAction(logger, action.Text);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            if (_outage.Failed(ex.GetType().FullName))
+            {
+                LogPassesFailing(logger, settings.Environment, ex.Message);
+            }
+        }
+    }
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // A store file that is gone keeps its lease: giving it up there would be a write nobody reads.
+            await follower.ReadAsync(cancellationToken).ConfigureAwait(false);
             await controller.ReleaseLeasesAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -86,6 +98,6 @@ internal sealed partial class RolloutControllerService(RolloutController control
     [LoggerMessage(Level = LogLevel.Information, Message = "rollout controller passes for {Environment} succeed again")]
     private static partial void LogRecovered(ILogger logger, string environment);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "rollout controller for {Environment} could not give up its lease on shutdown: {Error}; another gateway takes the rollout over when the lease expires")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "rollout controller for {Environment} could not give up its lease on shutdown: {Error}; another controller or gateway takes the rollout over when the lease expires")]
     private static partial void LogFailed(ILogger logger, string environment, string error);
 }

@@ -7,9 +7,10 @@ namespace Glidepath.Serving.Hosting;
 /// <summary>
 /// Applies the manifest's <c>traces.retention</c> every <see cref="Interval"/> (the first pass right after start):
 /// old traces are deleted in small batches (<see cref="TraceRetention"/>), so writers never wait long. Several
-/// gateways may prune at once; each batch takes rows the others have not locked. A failed pass is logged and retried.
+/// gateways may prune at once; each batch takes rows the others have not locked. A failed pass is logged and retried;
+/// a store file that is gone (<see cref="StoreFollower"/>) fails the pass before anything is deleted.
 /// </summary>
-internal sealed partial class TraceRetentionService(ServingOptions settings, ILogger<TraceRetentionService> logger) : BackgroundService
+internal sealed partial class TraceRetentionService(ServingOptions settings, StoreFollower follower, ILogger<TraceRetentionService> logger) : BackgroundService
 {
     public static TimeSpan Interval { get; } = TimeSpan.FromHours(1);
 
@@ -27,6 +28,7 @@ internal sealed partial class TraceRetentionService(ServingOptions settings, ILo
             {
                 try
                 {
+                    await follower.ReadAsync(stoppingToken).ConfigureAwait(false);
                     var deleted = await TraceRetention.PruneAsync(settings.Traces, settings.Manifest.App, retention, settings.Time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
                     if (deleted > 0)
                     {

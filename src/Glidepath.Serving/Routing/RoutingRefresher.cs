@@ -14,7 +14,7 @@ namespace Glidepath.Serving.Routing;
 /// </summary>
 internal sealed partial class RoutingRefresher(
     RoutingTableLoader loader, RoutingTableSource source, ServingReleases releases, ControlPlaneStatus status, ServingOptions settings, SubjectHasher subjects, Keys.CallerKeys keys,
-    ILogger<RoutingRefresher> logger) : BackgroundService
+    Hosting.StoreFollower follower, ILogger<RoutingRefresher> logger) : BackgroundService
 {
     private StoreIdentity? _store;
 
@@ -101,21 +101,15 @@ internal sealed partial class RoutingRefresher(
         try
         {
             // A store file deleted under the gateway is an error here (stale, serving the last table); one replaced by
-            // another store is followed: the store already reads the new file, the table is reloaded whatever its
-            // revision, and subjects are hashed with the new store's key.
+            // another store is followed (StoreFollower says so): the store already reads the new file, the table is
+            // reloaded whatever its revision, and subjects are hashed with the new store's key.
             var replaced = false;
-            if (settings.Identity is { } identity)
+            if (await follower.ReadAsync(cancellationToken).ConfigureAwait(false) is { } id)
             {
-                var id = await identity.ReadIdentityAsync(cancellationToken).ConfigureAwait(false);
-                replaced = _store is not null && (id.StoreId != _store.StoreId || id.Generation != _store.Generation);
+                replaced = _store is not null && Hosting.StoreFollower.IsAnother(_store, id);
                 if (replaced || _store is null)
                 {
                     subjects.Rekey(id.SubjectKey);
-                }
-
-                if (replaced)
-                {
-                    LogReplaced(logger, settings.Environment);
                 }
 
                 _store = id;
@@ -192,9 +186,6 @@ internal sealed partial class RoutingRefresher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot read environment {Environment} from the store; serving the last routing table (revision {Revision}) until it can (logged once): {Reason}")]
     private static partial void LogStale(ILogger logger, string environment, long revision, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The store file of {Environment} was replaced by another store; following the new one (routing reloaded from it)")]
-    private static partial void LogReplaced(ILogger logger, string environment);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Store readable again for {Environment}; routing follows it")]
     private static partial void LogRecovered(ILogger logger, string environment);

@@ -9,15 +9,15 @@ namespace Glidepath.Serving.Routing;
 /// without a table, so a store that cannot be read fails the start with an <see cref="OperationalException"/>.
 /// </summary>
 internal sealed class RoutingStartup(
-    RoutingTableLoader loader, RoutingTableSource source, ServingReleases releases, ControlPlaneStatus status, SubjectHasher subjects, Keys.CallerKeys keys, ServingOptions options) : IHostedService
+    RoutingTableLoader loader, RoutingTableSource source, ServingReleases releases, ControlPlaneStatus status, SubjectHasher subjects, Keys.CallerKeys keys, Hosting.StoreFollower follower, ServingOptions options) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         try
         {
-            if (options.Identity is { } identity)
+            if (await follower.ReadAsync(cancellationToken).ConfigureAwait(false) is { } identity)
             {
-                subjects.Rekey((await identity.ReadIdentityAsync(cancellationToken).ConfigureAwait(false)).SubjectKey);
+                subjects.Rekey(identity.SubjectKey);
             }
 
             source.Update(await loader.LoadAsync(options.Manifest.App, options.Environment, cancellationToken).ConfigureAwait(false));

@@ -4,12 +4,12 @@ namespace Glidepath.Serving.Tracing;
 
 /// <summary>
 /// Logs the traces dropped while serving, at most once a minute while they are: how many since the last such line, why
-/// (the queue full, refused by the store, given up after the store stayed busy), and the running total that
-/// <c>/readyz</c> shows as <c>traces_dropped</c>. A drop on the request path (queue full) is only counted there; this
+/// (the queue full, refused by the store, given up after the store stayed busy), and the running total, named where the
+/// host shows it (<see cref="ServingOptions.TracesDroppedShownIn"/>: a gateway's <c>/readyz</c> <c>traces_dropped</c>). A drop on the request path (queue full) is only counted there; this
 /// line is how the log learns of it. Nothing is logged while nothing is dropped. Traces lost at a stop are logged by the
 /// writer's own line.
 /// </summary>
-internal sealed partial class TraceDropReport(TraceQueue queue, ILogger logger, TimeSpan busyLimit) : IDisposable
+internal sealed partial class TraceDropReport(TraceQueue queue, ILogger logger, TimeSpan busyLimit, string countedIn) : IDisposable
 {
     /// <summary>How often the counts are looked at (and at most one line per).</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
@@ -40,13 +40,13 @@ internal sealed partial class TraceDropReport(TraceQueue queue, ILogger logger, 
 
             if (count > 0)
             {
-                LogDropped(logger, count, since[0], since[1], since[2], busyLimit, queue.Dropped);
+                LogDropped(logger, count, since[0], since[1], since[2], busyLimit, queue.Dropped, countedIn);
             }
         }
     }
 
     public void Dispose() => _timer?.Dispose();
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} trace(s) dropped since the last such line: {QueueFull} because the queue was full, {Refused} refused by the store, {GivenUp} given up after the store stayed busy for {BusyLimit}; {Total} dropped since the gateway started (/readyz traces_dropped). This line comes at most once a minute while traces are dropped")]
-    private static partial void LogDropped(ILogger logger, long count, long queueFull, long refused, long givenUp, TimeSpan busyLimit, long total);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} trace(s) dropped since the last such line: {QueueFull} because the queue was full, {Refused} refused by the store, {GivenUp} given up after the store stayed busy for {BusyLimit}; {Total} dropped since this process started (counted in {CountedIn}). This line comes at most once a minute while traces are dropped")]
+    private static partial void LogDropped(ILogger logger, long count, long queueFull, long refused, long givenUp, TimeSpan busyLimit, long total, string countedIn);
 }

@@ -31,7 +31,7 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
     private readonly List<TraceRecord> _batch = new(settings.TraceBatchSize);
     private readonly OutageLog _outage = new();
     private readonly BusyRetryLimit _busy = new(settings.Time, settings.StoreBusyLimit);
-    private readonly TraceDropReport _drops = new(queue, logger, settings.StoreBusyLimit);
+    private readonly TraceDropReport _drops = new(queue, logger, settings.StoreBusyLimit, settings.TracesDroppedShownIn);
     private string? _lastError;
     private long _written;
 
@@ -92,7 +92,7 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
         _batch.Clear();
         if (queue.Dropped - droppedBefore is var lost and > 0)
         {
-            LogNotWrittenAtStop(logger, lost, _lastError ?? "the stop's deadline passed");
+            LogNotWrittenAtStop(logger, lost, settings.TracesDroppedShownIn, _lastError ?? "the stop's deadline passed");
         }
     }
 
@@ -167,20 +167,20 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
         var location = settings.Failures?.Location;
         if (givenUp)
         {
-            LogGivenUp(logger, batch.Count, location, _busy.Limit, ex.Message); // at most once per limit
+            LogGivenUp(logger, batch.Count, settings.TracesDroppedShownIn, location, _busy.Limit, ex.Message); // at most once per limit
         }
         else if (_outage.Failed(failure.ToString()))
         {
             switch (failure)
             {
                 case StoreFailure.Busy:
-                    LogStoreBusy(logger, location, batch.Count, _busy.Limit, ex.Message);
+                    LogStoreBusy(logger, location, batch.Count, _busy.Limit, settings.TracesDroppedShownIn, ex.Message);
                     break;
                 case StoreFailure.Refused:
-                    LogRefused(logger, location, batch.Count, ex.Message);
+                    LogRefused(logger, location, batch.Count, settings.TracesDroppedShownIn, ex.Message);
                     break;
                 default:
-                    LogUnreachable(logger, batch.Count, ex.Message);
+                    LogUnreachable(logger, batch.Count, settings.TracesDroppedShownIn, ex.Message);
                     break;
             }
         }
@@ -193,20 +193,20 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot reach the store to write a batch of {Count} trace(s): the batch is kept and retried with a backoff while new traces wait in the queue; once the queue is full, new traces are dropped (counted in /readyz's traces_dropped and logged once a minute). Logged once per outage: {Reason}")]
-    private static partial void LogUnreachable(ILogger logger, int count, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot reach the store to write a batch of {Count} trace(s): the batch is kept and retried with a backoff while new traces wait in the queue; once the queue is full, new traces are dropped (counted in {CountedIn} and logged once a minute). Logged once per outage: {Reason}")]
+    private static partial void LogUnreachable(ILogger logger, int count, string countedIn, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The store at {Location} is busy (a lock another connection holds, a statement or command that timed out, or another failure that passes with time): a batch of {Count} trace(s) is kept and retried for up to {Limit}, then dropped; new traces wait in the queue, and once it is full they are dropped (counted in /readyz's traces_dropped and logged once a minute). Logged once while it stays busy: {Reason}")]
-    private static partial void LogStoreBusy(ILogger logger, string? location, int count, TimeSpan limit, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The store at {Location} is busy (a lock another connection holds, a statement or command that timed out, or another failure that passes with time): a batch of {Count} trace(s) is kept and retried for up to {Limit}, then dropped; new traces wait in the queue, and once it is full they are dropped (counted in {CountedIn} and logged once a minute). Logged once while it stays busy: {Reason}")]
+    private static partial void LogStoreBusy(ILogger logger, string? location, int count, TimeSpan limit, string countedIn, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The store at {Location} refused a batch of {Count} trace(s) while it could be reached: the batch is dropped (counted in /readyz's traces_dropped), as written again it would be refused again. Logged once until a write fails another way or succeeds: {Reason}")]
-    private static partial void LogRefused(ILogger logger, string? location, int count, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The store at {Location} refused a batch of {Count} trace(s) while it could be reached: the batch is dropped (counted in {CountedIn}), as written again it would be refused again. Logged once until a write fails another way or succeeds: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string? location, int count, string countedIn, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} trace(s) is dropped (counted in /readyz's traces_dropped): the store at {Location} stayed busy for {Limit} while it was retried, and later traces are no longer held behind it: {Reason}")]
-    private static partial void LogGivenUp(ILogger logger, int count, string? location, TimeSpan limit, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} trace(s) is dropped (counted in {CountedIn}): the store at {Location} stayed busy for {Limit} while it was retried, and later traces are no longer held behind it: {Reason}")]
+    private static partial void LogGivenUp(ILogger logger, int count, string countedIn, string? location, TimeSpan limit, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Stopping: {Count} trace(s) were not written to the store and are lost (counted in traces_dropped): {Reason}")]
-    private static partial void LogNotWrittenAtStop(ILogger logger, long count, string reason);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stopping: {Count} trace(s) were not written to the store and are lost (counted in {CountedIn}): {Reason}")]
+    private static partial void LogNotWrittenAtStop(ILogger logger, long count, string countedIn, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Trace writes to the store work again")]
     private static partial void LogRecovered(ILogger logger);

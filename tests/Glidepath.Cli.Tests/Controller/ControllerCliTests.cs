@@ -125,6 +125,86 @@ public sealed class ControllerCliTests
         Assert.DoesNotContain("Controlling", Text(stderr), StringComparison.Ordinal);
     }
 
+    // A trial: `rm glidepath.db*` under a running controller; it logged nothing and kept the unlinked files open, and its
+    // lease and any decision would have gone into a file nobody reads.
+    [Fact]
+    public async Task Controller_StoreFileDeleted_WarnsAndHoldsNoWritableHandleOnTheDeletedFile()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // /proc
+        }
+
+        await using var app = await Rollouts.RolloutCliTests.ReadyAsync();
+        await app.OkAsync("rollout", "start", "v2", "--env", "production");
+        using var controller = CliRunner.StartProcess(null, "controller", "--env", "production", "--interval", "100ms", "--monitor-interval", "0", "--manifest", app.Manifest, "--store", app.StorePath);
+        var stderr = new StringBuilder();
+        controller.ErrorDataReceived += (_, e) => { lock (stderr) { stderr.AppendLine(e.Data); } };
+        controller.BeginErrorReadLine();
+        var stdout = controller.StandardOutput.ReadToEndAsync();
+        try
+        {
+            await UntilAsync(controller, stderr, "Controlling the rollout");
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(app.StorePath + suffix);
+            }
+
+            await UntilAsync(controller, stderr, $"the store file {app.StorePath} is gone (deleted or moved)");
+
+            Assert.Empty(WritableDeleted(controller.Id, app.StorePath));
+            Assert.False(File.Exists(app.StorePath));
+        }
+        finally
+        {
+            controller.Kill(entireProcessTree: true);
+            await controller.WaitForExitAsync();
+        }
+
+        await stdout;
+    }
+
+    /// <summary>The files under <paramref name="path"/>'s name that the process holds open for writing although they were deleted.</summary>
+    private static List<string> WritableDeleted(int pid, string path)
+    {
+        var found = new List<string>();
+        foreach (var fd in Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd"))
+        {
+            string target;
+            try
+            {
+                target = new FileInfo(fd).LinkTarget ?? "";
+            }
+            catch (IOException)
+            {
+                continue; // closed meanwhile
+            }
+
+            if (!target.StartsWith(path, StringComparison.Ordinal) || !target.EndsWith(" (deleted)", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var flags = File.ReadAllLines($"/proc/{pid}/fdinfo/{Path.GetFileName(fd)}").Single(l => l.StartsWith("flags:", StringComparison.Ordinal));
+            if ((Convert.ToInt32(flags["flags:".Length..].Trim(), 8) & 3) != 0)
+            {
+                found.Add(target);
+            }
+        }
+
+        return found;
+    }
+
+    private static async Task UntilAsync(Process process, StringBuilder stderr, string text)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!Text(stderr).Contains(text, StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline && !process.HasExited, $"the controller did not log \"{text}\": " + Text(stderr));
+            await Task.Delay(50);
+        }
+    }
+
     private static string Text(StringBuilder sb)
     {
         lock (sb)

@@ -65,6 +65,19 @@ public sealed class RolloutCliTests
         Assert.Contains($"v2+{app.Ids["v2"][..8]} at 2%", status, StringComparison.Ordinal);
     }
 
+    // A trial: it said only "the controller in 'glidepath serve' judges it", though an app on the SDK has no gateway and
+    // its rollouts are judged by 'glidepath controller'.
+    [Fact]
+    public async Task Start_Text_NamesBothProcessesThatJudgeIt()
+    {
+        await using var app = await ReadyAsync();
+
+        var (code, stdout, _) = await app.RunAsync("rollout", "start", "v2", "--env", "production");
+
+        Assert.Equal(0, code);
+        Assert.Contains("'glidepath serve --env production' or 'glidepath controller --env production' judges it", stdout, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Start_WithoutGateVerdict_Exits4NamingTheMissingGate()
     {

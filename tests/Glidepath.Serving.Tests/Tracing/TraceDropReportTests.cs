@@ -17,7 +17,7 @@ public sealed class TraceDropReportTests
         var time = new FakeTimeProvider();
         var queue = new TraceQueue(1);
         var log = new CapturedLog<TraceWriter>();
-        using var report = new TraceDropReport(queue, log, TimeSpan.FromMinutes(5));
+        using var report = new TraceDropReport(queue, log, TimeSpan.FromMinutes(5), "/readyz's traces_dropped");
         report.Start(time);
 
         Assert.True(queue.TryEnqueue(TestTraces.Stable(0)));
@@ -30,7 +30,7 @@ public sealed class TraceDropReportTests
         time.Advance(TimeSpan.FromSeconds(1));
         var line = Assert.Single(log.Lines);
         Assert.Equal(LogLevel.Warning, line.Level);
-        Assert.StartsWith("5 trace(s) dropped since the last such line: 2 because the queue was full, 3 refused by the store, 0 given up after the store stayed busy for 00:05:00; 5 dropped since the gateway started", line.Text, StringComparison.Ordinal);
+        Assert.StartsWith("5 trace(s) dropped since the last such line: 2 because the queue was full, 3 refused by the store, 0 given up after the store stayed busy for 00:05:00; 5 dropped since this process started", line.Text, StringComparison.Ordinal);
 
         time.Advance(TimeSpan.FromMinutes(3));
         Assert.Single(log.Lines);
@@ -39,7 +39,7 @@ public sealed class TraceDropReportTests
         time.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal(2, log.Lines.Count);
         Assert.StartsWith("2 trace(s) dropped since the last such line: 0 because the queue was full, 0 refused by the store, 2 given up", log.Lines.Last().Text, StringComparison.Ordinal);
-        Assert.Contains("; 7 dropped since the gateway started", log.Lines.Last().Text, StringComparison.Ordinal);
+        Assert.Contains("; 7 dropped since this process started", log.Lines.Last().Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class TraceDropReportTests
     {
         var queue = new TraceQueue(10);
         var log = new CapturedLog<TraceWriter>();
-        using var report = new TraceDropReport(queue, log, TimeSpan.FromMinutes(5));
+        using var report = new TraceDropReport(queue, log, TimeSpan.FromMinutes(5), "/readyz's traces_dropped");
 
         queue.CountDropped(4, TraceDrop.Stopped);
         report.Report();

@@ -42,6 +42,10 @@ public sealed class TraceWriterBusyTests
         Assert.Contains($"The store at {f.Store.Location} is busy", warning.Text, StringComparison.Ordinal);
         Assert.Contains(BusyTraceStore.Error, warning.Text, StringComparison.Ordinal);
 
+        // Named as every host has it (an SDK app has no /readyz; a gateway sets TracesDroppedShownIn to its /readyz).
+        Assert.Contains("counted in the glidepath.traces.dropped counter", warning.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("/readyz", warning.Text, StringComparison.Ordinal);
+
         busy.LetGo();
         await Until(() => queue.Unwritten == 0, "the kept traces to be written");
         for (var i = 0; i < Count; i++)

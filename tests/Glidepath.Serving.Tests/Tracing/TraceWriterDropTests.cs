@@ -43,7 +43,7 @@ public sealed class TraceWriterDropTests
         await writer.StopAsync(CancellationToken.None);
         var dropped = Assert.Single(log.Lines, l => l.Text.Contains("dropped since the last such line", StringComparison.Ordinal));
         Assert.StartsWith($"{Count} trace(s) dropped since the last such line: 0 because the queue was full, {Count} refused by the store, 0 given up", dropped.Text, StringComparison.Ordinal);
-        Assert.Contains($"; {Count} dropped since the gateway started", dropped.Text, StringComparison.Ordinal);
+        Assert.Contains($"; {Count} dropped since this process started", dropped.Text, StringComparison.Ordinal);
     }
 
     [Fact]
