@@ -12,37 +12,6 @@ namespace Glidepath.Extensions.AI.Tests;
 /// </summary>
 public sealed class StartFailureTests
 {
-    [Theory]
-    [InlineData("missing")]
-    [InlineData("empty")]
-    [InlineData("not a database")]
-    [InlineData("folder")]
-    public async Task StartAsync_NoStoreAtTheLocation_BadInputAndNothingCreated(string kind)
-    {
-        using var dir = TempDir.WithSample();
-        var store = dir.File("glidepath.db");
-        switch (kind)
-        {
-            case "empty":
-                await File.WriteAllBytesAsync(store, []);
-                break;
-            case "not a database":
-                await File.WriteAllTextAsync(store, "app: support-agent\n");
-                break;
-            case "folder":
-                Directory.CreateDirectory(store);
-                break;
-        }
-
-        var before = Snapshot(dir.Path);
-        await using var runtime = Runtime(dir, store);
-
-        await Assert.ThrowsAsync<BadInputException>(() => runtime.StartAsync(CancellationToken.None));
-
-        Assert.False(runtime.IsStarted);
-        Assert.Equal(before, Snapshot(dir.Path));
-    }
-
     // A trial: a garbage store file said "Check --store / GLIDEPATH_STORE (a path that does not exist yet gets a new
     // store)"; an app has no --store, and the SDK never creates a store.
     [Theory]
@@ -51,7 +20,7 @@ public sealed class StartFailureTests
     [InlineData("not a database")]
     [InlineData("folder")]
     [InlineData("another program's database")]
-    public async Task StartAsync_NoStoreAtTheLocation_MessageNamesTheAppsSettingAndCreatesNothing(string kind)
+    public async Task StartAsync_NoStoreAtTheLocation_BadInput_MessageNamesTheAppsSetting_NothingCreated(string kind)
     {
         using var dir = TempDir.WithSample();
         var store = dir.File("glidepath.db");
@@ -78,10 +47,13 @@ public sealed class StartFailureTests
                 break;
         }
 
+        var before = Snapshot(dir.Path);
         await using var runtime = Runtime(dir, store);
 
         var ex = await Assert.ThrowsAsync<BadInputException>(() => runtime.StartAsync(CancellationToken.None));
 
+        Assert.False(runtime.IsStarted);
+        Assert.Equal(before, Snapshot(dir.Path));
         Assert.Contains("Check GlidepathOptions.Store / GLIDEPATH_STORE", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("--store", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("gets a new store", ex.Message, StringComparison.Ordinal);

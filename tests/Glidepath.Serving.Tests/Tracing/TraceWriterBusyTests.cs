@@ -68,7 +68,7 @@ public sealed class TraceWriterBusyTests
     }
 
     /// <summary>Fails every batch write as busy until <see cref="LetGo"/>, and says such a failure is transient; reads pass through.</summary>
-    private sealed class BusyTraceStore(ITraceStore inner, string location) : ITraceStore, IStoreFailures
+    private sealed class BusyTraceStore(ITraceStore inner, string location) : Glidepath.Testing.ForwardingTraceStore(inner), IStoreFailures
     {
         public const string Error = "SQLite Error 5: 'database is locked'. (test)";
 
@@ -83,7 +83,7 @@ public sealed class TraceWriterBusyTests
 
         public bool IsTransient(Exception error) => error is TimeoutException;
 
-        public Task WriteBatchAsync(IReadOnlyList<TraceRecord> traces, CancellationToken cancellationToken)
+        public override Task WriteBatchAsync(IReadOnlyList<TraceRecord> traces, CancellationToken cancellationToken)
         {
             if (_busy)
             {
@@ -91,23 +91,7 @@ public sealed class TraceWriterBusyTests
                 throw new TimeoutException(Error);
             }
 
-            return inner.WriteBatchAsync(traces, cancellationToken);
+            return Inner.WriteBatchAsync(traces, cancellationToken);
         }
-
-        public Task<TraceRecord?> GetAsync(string traceId, CancellationToken cancellationToken) => inner.GetAsync(traceId, cancellationToken);
-
-        public Task<int> DeleteBeforeAsync(string app, DateTimeOffset before, int limit, CancellationToken cancellationToken) => inner.DeleteBeforeAsync(app, before, limit, cancellationToken);
-
-        public Task<IReadOnlyList<TraceRecord>> ListAsync(TraceQuery query, CancellationToken cancellationToken) => inner.ListAsync(query, cancellationToken);
-
-        public Task<bool> AddFeedbackAsync(FeedbackRecord feedback, CancellationToken cancellationToken) => inner.AddFeedbackAsync(feedback, cancellationToken);
-
-        public Task<IReadOnlyList<FeedbackRecord>> FeedbackAsync(string traceId, CancellationToken cancellationToken) => inner.FeedbackAsync(traceId, cancellationToken);
-
-        public Task<IReadOnlyDictionary<string, double>> CostByKeyAsync(string app, string environment, DateTimeOffset since, CancellationToken cancellationToken) =>
-            inner.CostByKeyAsync(app, environment, since, cancellationToken);
-
-        public Task<IReadOnlyList<ArmStats>> ArmStatsAsync(string app, string environment, DateTimeOffset since, DateTimeOffset? until, CancellationToken cancellationToken) =>
-            inner.ArmStatsAsync(app, environment, since, until, cancellationToken);
     }
 }

@@ -95,7 +95,7 @@ public sealed class TraceWriterDropTests
     }
 
     /// <summary>Fails a batch write with what <c>fail</c> returns for it (until <see cref="LetGo"/>); a timeout is transient.</summary>
-    private sealed class FailingTraceStore(ITraceStore inner, string location, Func<IReadOnlyList<TraceRecord>, Exception?> fail) : ITraceStore, IStoreFailures
+    private sealed class FailingTraceStore(ITraceStore inner, string location, Func<IReadOnlyList<TraceRecord>, Exception?> fail) : Glidepath.Testing.ForwardingTraceStore(inner), IStoreFailures
     {
         public const string Refusal = "CHECK constraint failed: traces (test)";
         public const string Timeout = "Timeout during reading attempt (test)";
@@ -111,7 +111,7 @@ public sealed class TraceWriterDropTests
 
         public bool IsTransient(Exception error) => error is TimeoutException;
 
-        public Task WriteBatchAsync(IReadOnlyList<TraceRecord> traces, CancellationToken cancellationToken)
+        public override Task WriteBatchAsync(IReadOnlyList<TraceRecord> traces, CancellationToken cancellationToken)
         {
             if (_failing && fail(traces) is { } error)
             {
@@ -119,23 +119,7 @@ public sealed class TraceWriterDropTests
                 throw error;
             }
 
-            return inner.WriteBatchAsync(traces, cancellationToken);
+            return Inner.WriteBatchAsync(traces, cancellationToken);
         }
-
-        public Task<TraceRecord?> GetAsync(string traceId, CancellationToken cancellationToken) => inner.GetAsync(traceId, cancellationToken);
-
-        public Task<int> DeleteBeforeAsync(string app, DateTimeOffset before, int limit, CancellationToken cancellationToken) => inner.DeleteBeforeAsync(app, before, limit, cancellationToken);
-
-        public Task<IReadOnlyList<TraceRecord>> ListAsync(TraceQuery query, CancellationToken cancellationToken) => inner.ListAsync(query, cancellationToken);
-
-        public Task<bool> AddFeedbackAsync(FeedbackRecord feedback, CancellationToken cancellationToken) => inner.AddFeedbackAsync(feedback, cancellationToken);
-
-        public Task<IReadOnlyList<FeedbackRecord>> FeedbackAsync(string traceId, CancellationToken cancellationToken) => inner.FeedbackAsync(traceId, cancellationToken);
-
-        public Task<IReadOnlyDictionary<string, double>> CostByKeyAsync(string app, string environment, DateTimeOffset since, CancellationToken cancellationToken) =>
-            inner.CostByKeyAsync(app, environment, since, cancellationToken);
-
-        public Task<IReadOnlyList<ArmStats>> ArmStatsAsync(string app, string environment, DateTimeOffset since, DateTimeOffset? until, CancellationToken cancellationToken) =>
-            inner.ArmStatsAsync(app, environment, since, until, cancellationToken);
     }
 }
