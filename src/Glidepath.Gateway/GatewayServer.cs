@@ -125,10 +125,11 @@ public sealed partial class GatewayServer : IAsyncDisposable
         // ASP.NET Core's own per-request lines (four per request) say nothing about releases or arms: the gateway
         // logs one line per request itself. Keep the framework's warnings and errors, and its start/stop lines.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        // Hosting's diagnostics category only ever logs the per-request lines filtered out above, yet while any level of
-        // it is on, ASP.NET Core starts an Activity for every request for their scope, and the provider client, seeing a
-        // current Activity, starts another for every upstream call: two activities (and their execution-context
-        // changes) per request that nothing reads. With OpenTelemetry on, the listener still has hosting start its span.
+        // Hosting's diagnostics category logs the per-request lines filtered out above, and a start-up failure that the
+        // start throws to the caller anyway (serve reports it and exits 3); yet while any level of it is on, ASP.NET Core
+        // starts an Activity for every request for their scope, and the provider client, seeing a current Activity,
+        // starts another for every upstream call: two activities (and their execution-context changes) per request that
+        // nothing reads. With OpenTelemetry on, the listener still has hosting start its span.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         if (server.LogFormat == "json")
         {
