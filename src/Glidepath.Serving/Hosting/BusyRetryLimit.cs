@@ -36,6 +36,15 @@ internal sealed class BusyRetryLimit(TimeProvider time, TimeSpan limit)
         return true;
     }
 
+    /// <summary>
+    /// What a failed write leaves its writer in (<see cref="StoreWriteStatus"/>): dropping the batch when the store refused
+    /// it or it was <paramref name="givenUp"/> (<see cref="Exhausted"/>), else keeping it while the store is busy or unreachable.
+    /// </summary>
+    public static StoreWriteState StateAfter(StoreFailure failure, bool givenUp) =>
+        givenUp || failure == StoreFailure.Refused ? StoreWriteState.Dropping
+        : failure == StoreFailure.Busy ? StoreWriteState.Busy
+        : StoreWriteState.Unreachable;
+
     /// <summary>The batch in hand was written or dropped: the next one starts afresh.</summary>
     public void Reset() => _since = null;
 }

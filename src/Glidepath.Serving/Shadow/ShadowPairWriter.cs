@@ -176,9 +176,7 @@ internal sealed partial class ShadowPairWriter
             var failure = await StoreReachability.ClassifyAsync(_options, refusal, cancellationToken).ConfigureAwait(false);
             var busy = failure == StoreFailure.Busy;
             var givenUp = _busy.Exhausted(failure);
-            _writes?.Failed(StoreWriteStatus.Writer.ShadowPairs,
-                givenUp || failure == StoreFailure.Refused ? StoreWriteState.Dropping : busy ? StoreWriteState.Busy : StoreWriteState.Unreachable,
-                _options, refusal);
+            _writes?.Failed(StoreWriteStatus.Writer.ShadowPairs, BusyRetryLimit.StateAfter(failure, givenUp), _options, refusal);
             if (failure != StoreFailure.Refused && !givenUp)
             {
                 if (_outage.Failed(busy ? nameof(StoreFailure.Busy) : null))

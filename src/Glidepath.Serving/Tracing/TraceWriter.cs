@@ -160,9 +160,7 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
     {
         var failure = await StoreReachability.ClassifyAsync(settings, ex, cancellationToken).ConfigureAwait(false);
         var givenUp = _busy.Exhausted(failure);
-        var state = givenUp || failure == StoreFailure.Refused ? StoreWriteState.Dropping
-            : failure == StoreFailure.Busy ? StoreWriteState.Busy
-            : StoreWriteState.Unreachable;
+        var state = BusyRetryLimit.StateAfter(failure, givenUp);
         writes.Failed(StoreWriteStatus.Writer.Traces, state, settings, ex);
         var location = settings.Failures?.Location;
         if (givenUp)
