@@ -26,12 +26,8 @@ public static class DashboardEndpointRouteBuilderExtensions
             ?? throw new InvalidOperationException("MapGlidepathDashboard needs services.AddGlidepathAdmin(options) in the host's services");
         _ = endpoints.ServiceProvider.GetService<DashboardReads>()
             ?? throw new InvalidOperationException("MapGlidepathDashboard needs services.AddGlidepathDashboard() in the host's services");
+        // Every answer under the prefix gets the security headers from DashboardHeadersStartupFilter (AddGlidepathDashboard).
         var group = endpoints.MapGroup(Prefix);
-        group.AddEndpointFilter(async (context, next) =>
-        {
-            DashboardSecurity.Headers(context.HttpContext.Response);
-            return await next(context);
-        });
         group.ExcludeFromDescription();
         DashboardAssets.Map(group);
         DashboardSignIn.Map(group);

@@ -4,10 +4,12 @@ using Microsoft.AspNetCore.Hosting;
 namespace Glidepath.Gateway.Dashboard;
 
 /// <summary>
-/// Puts the dashboard's security headers (<see cref="DashboardSecurity.Headers"/>) on answers under <c>/dashboard</c> that
-/// no dashboard endpoint gives, so its endpoint filter never runs: routing's 404 for an unknown path and 405 for a known
-/// path with another method. Registered by <see cref="DashboardServiceCollectionExtensions.AddGlidepathDashboard"/>, so
-/// every host gets it first in its pipeline; on any other path it costs one prefix comparison and allocates nothing.
+/// Puts the dashboard's security headers (<see cref="DashboardSecurity.Headers"/>) on every answer under <c>/dashboard</c>:
+/// its pages and actions, and the answers no dashboard endpoint gives (routing's 404 for an unknown path, 405 for a known
+/// path with another method), which an endpoint filter would miss. Registered by
+/// <see cref="DashboardServiceCollectionExtensions.AddGlidepathDashboard"/>, which the dashboard's endpoints require, so
+/// every host that maps them has it first in its pipeline; on any other path it costs one prefix comparison and
+/// allocates nothing.
 /// </summary>
 internal sealed class DashboardHeadersStartupFilter : IStartupFilter
 {
