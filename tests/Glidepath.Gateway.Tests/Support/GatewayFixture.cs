@@ -91,6 +91,19 @@ internal sealed class GatewayFixture : IAsyncDisposable
         return server?.Invoke(options) ?? options;
     }
 
+    /// <summary>Reads /readyz until its body satisfies <paramref name="condition"/> (<see cref="Eventually"/>), and returns that body.</summary>
+    public async Task<System.Text.Json.JsonElement> ReadyUntilAsync(Func<System.Text.Json.JsonElement, bool> condition)
+    {
+        System.Text.Json.JsonElement ready = default;
+        await Eventually.TrueAsync(async () =>
+        {
+            using var response = await Http.GetAsync(Url + "/readyz");
+            ready = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+            return condition(ready);
+        }, "/readyz never reached the expected state");
+        return ready;
+    }
+
     /// <summary>Waits until the gateway serves <paramref name="revision"/> of the environment or a later one (its /readyz says so); fails after 30 s.</summary>
     public async Task WaitForRevisionAsync(long revision)
     {

@@ -42,7 +42,7 @@ public sealed class StoreBusyTests
 
             // Until the writer has failed on the lock (it says busy; a writer that drops counts the traces dropped instead)
             // and every trace is accounted for: kept or dropped. The deadline only turns "never" into a failure.
-            locked = await ReadyUntilAsync(f, r =>
+            locked = await f.ReadyUntilAsync(r =>
                 (r.GetProperty("store_writes").GetString() == "busy" || r.GetProperty("traces_dropped").GetInt64() > 0)
                 && r.GetProperty("traces_queued").GetInt64() + r.GetProperty("traces_dropped").GetInt64() == Requests);
             await ExecuteAsync(holder, "ROLLBACK");
@@ -62,7 +62,7 @@ public sealed class StoreBusyTests
             await f.TraceAsync(id);
         }
 
-        var after = await ReadyUntilAsync(f, r => r.GetProperty("store_writes").GetString() == "ok" && r.GetProperty("traces_queued").GetInt64() == 0);
+        var after = await f.ReadyUntilAsync(r => r.GetProperty("store_writes").GetString() == "ok" && r.GetProperty("traces_queued").GetInt64() == 0);
         Assert.Equal((0L, "ready"), (after.GetProperty("traces_dropped").GetInt64(), after.GetProperty("status").GetString()));
         Assert.Equal(JsonValueKind.Null, after.GetProperty("store_busy_since").ValueKind);
         await f.StopGatewayAsync();
@@ -73,17 +73,5 @@ public sealed class StoreBusyTests
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = sql;
         await cmd.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<JsonElement> ReadyUntilAsync(GatewayFixture f, Func<JsonElement, bool> condition)
-    {
-        JsonElement ready = default;
-        await Eventually.TrueAsync(async () =>
-        {
-            using var response = await f.Http.GetAsync(f.Url + "/readyz");
-            ready = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
-            return condition(ready);
-        }, "/readyz never reached the expected state");
-        return ready;
     }
 }

@@ -30,7 +30,7 @@ public sealed class StoreRefusalTests
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         }
 
-        var refusing = await ReadyUntilAsync(f, r => r.GetProperty("traces_dropped").GetInt64() == Requests && r.GetProperty("traces_queued").GetInt64() == 0);
+        var refusing = await f.ReadyUntilAsync(r => r.GetProperty("traces_dropped").GetInt64() == Requests && r.GetProperty("traces_queued").GetInt64() == 0);
         Assert.Equal(("dropping", "degraded", "ok"), (refusing.GetProperty("store_writes").GetString(), refusing.GetProperty("status").GetString(), refusing.GetProperty("control_plane").GetString()));
         Assert.NotEqual(JsonValueKind.Null, refusing.GetProperty("store_writes_since").ValueKind);
         Assert.Equal(JsonValueKind.Null, refusing.GetProperty("store_busy_since").ValueKind);
@@ -42,7 +42,7 @@ public sealed class StoreRefusalTests
             await f.TraceAsync(r.Headers.GetValues("Glidepath-Trace").Single());
         }
 
-        var after = await ReadyUntilAsync(f, r => r.GetProperty("store_writes").GetString() == "ok");
+        var after = await f.ReadyUntilAsync(r => r.GetProperty("store_writes").GetString() == "ok");
         Assert.Equal(("ready", (long)Requests), (after.GetProperty("status").GetString(), after.GetProperty("traces_dropped").GetInt64()));
         Assert.Equal(JsonValueKind.Null, after.GetProperty("store_writes_since").ValueKind);
         await f.StopGatewayAsync();
@@ -53,17 +53,5 @@ public sealed class StoreRefusalTests
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = sql;
         await cmd.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<JsonElement> ReadyUntilAsync(GatewayFixture f, Func<JsonElement, bool> condition)
-    {
-        JsonElement ready = default;
-        await Eventually.TrueAsync(async () =>
-        {
-            using var response = await f.Http.GetAsync(f.Url + "/readyz");
-            ready = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
-            return condition(ready);
-        }, "/readyz never reached the expected state");
-        return ready;
     }
 }
