@@ -55,7 +55,10 @@ public sealed partial class ChatCall : IDisposable
     /// <summary>The arm that serves the call: stable or canary.</summary>
     public string Arm => _trace.Decision.Arm;
 
-    /// <summary>The model the call goes to (the release's, or the caller's own with <see cref="PrepareFor"/>), once prepared.</summary>
+    /// <summary>
+    /// The model the call goes to once prepared: the release's, or with <see cref="PrepareFor"/> the caller's own
+    /// <see cref="ChatOptions.ModelId"/> (null when the caller named none).
+    /// </summary>
     public string? Model => _release is null ? null : _trace.Model;
 
     /// <summary>Why the call got no answer, or null while it is going well.</summary>
@@ -90,7 +93,7 @@ public sealed partial class ChatCall : IDisposable
     /// Applies the routed release's rendered system prompt, sampling parameters and tools to <paramref name="request"/>
     /// and sends it to <paramref name="client"/> instead of the release's provider: the caller's model id, response format
     /// and additional properties stay (an in-process app that keeps its own client). The trace's model and price are the
-    /// caller's model. False when it cannot, as <see cref="Prepare(ChatRequest)"/>.
+    /// caller's model (none when the caller named none). False when it cannot, as <see cref="Prepare(ChatRequest)"/>.
     /// </summary>
     public bool PrepareFor(ChatRequest request, IChatClient client)
     {
@@ -161,7 +164,9 @@ public sealed partial class ChatCall : IDisposable
             var caller = request.Options;
             OwnClient.Keep(_options!, caller);
             _own = own;
-            _trace.Model = caller.ModelId ?? release.Model.Name;
+            // The model the app asked its own client for; none when it named none (its client's default, not known
+            // here). Never the release's: this mode does not call it, and its price would show a cost as if known.
+            _trace.Model = caller.ModelId;
             _trace.Price = _service.Releases.PriceOf(caller.ModelId);
         }
 

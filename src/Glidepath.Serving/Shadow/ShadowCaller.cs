@@ -48,7 +48,7 @@ internal sealed class ShadowCaller(ChatService service, PairwiseJudge? judge, Ti
             SubjectHash = stable.SubjectHash,
             StartedAt = startedAt,
             Api = stable.Api,
-            Model = job.Own is null ? release?.Model.Name : job.Options.ModelId ?? release?.Model.Name,
+            Model = job.Own is null ? release?.Model.Name : job.Options.ModelId,
             Status = status,
             Error = error,
             UpstreamStatus = upstreamStatus,
