@@ -11,21 +11,35 @@ namespace Glidepath.Gateway.Admin;
 /// store's keyed hashes; any other bearer token is an OpenID Connect JWT, validated by <see cref="OidcTokenValidator"/>
 /// (issuer, audience, lifetime, signature) and mapped to grants through <see cref="OidcOptions.Roles"/>. Nothing else is
 /// believed: no header, body field or query names the actor. A store error propagates (the filter answers 503), so a
-/// failure to check is never an allow.
+/// failure to check is never an allow. A refused credential is logged (<see cref="RefusedCredentialLog"/>) with its
+/// public part only.
 /// </summary>
 internal sealed partial class AdminAuthenticator(AdminOptions options, AccessTokenService tokens, ILogger<AdminAuthenticator> logger)
 {
     private readonly OidcTokenValidator? _oidc = options.Oidc is { } oidc ? new OidcTokenValidator(oidc, options.Time) : null;
+    private readonly RefusedCredentialLog _refusals = new(options.Time, logger);
 
     /// <summary>The request's <c>Authorization: Bearer</c> credential checked.</summary>
     public Task<AdminAuthentication> AuthenticateAsync(HttpContext http) =>
-        AuthenticateAsync(Bearer(http.Request.Headers.Authorization.ToString()), http.RequestAborted);
+        AuthenticateAsync(http, Bearer(http.Request.Headers.Authorization.ToString()));
 
     /// <summary>
-    /// <paramref name="bearer"/> checked as if it came in an Authorization header (the dashboard's session credential):
-    /// each call checks what it is given, so a session's JWT is refused from the moment it expires.
+    /// <paramref name="bearer"/> checked as if it came in an Authorization header of <paramref name="http"/> (the
+    /// dashboard's session credential): each call checks what it is given, so a session's JWT is refused from the
+    /// moment it expires.
     /// </summary>
-    public async Task<AdminAuthentication> AuthenticateAsync(string? bearer, CancellationToken cancellationToken)
+    public async Task<AdminAuthentication> AuthenticateAsync(HttpContext http, string? bearer)
+    {
+        var result = await CheckAsync(bearer, http.RequestAborted).ConfigureAwait(false);
+        if (result.Token is { } refused)
+        {
+            _refusals.Refused(refused, http);
+        }
+
+        return result;
+    }
+
+    private async Task<AdminAuthentication> CheckAsync(string? bearer, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(bearer))
         {
@@ -35,22 +49,30 @@ internal sealed partial class AdminAuthenticator(AdminOptions options, AccessTok
         bearer = bearer.Trim();
         if (bearer.StartsWith(AccessTokenSecret.Prefix, StringComparison.Ordinal))
         {
-            var token = await tokens.AuthenticateAsync(options.Manifest.App, bearer, cancellationToken).ConfigureAwait(false);
-            return token is null
-                ? AdminAuthentication.Refused($"the access token is not one of '{options.Manifest.App}' or has been revoked")
-                : AdminAuthentication.Accepted(new Principal("token:" + token.Name, [token.Grant]));
+            var token = await tokens.FindAsync(options.Manifest.App, bearer, cancellationToken).ConfigureAwait(false);
+            if (token is { IsRevoked: false })
+            {
+                return AdminAuthentication.Accepted(new Principal("token:" + token.Name, [token.Grant]));
+            }
+
+            // The caller is told the same either way; the log says which, naming a known token by its id alone.
+            var refusal = token is not null ? new TokenRefusal(RefusedCredential.RevokedToken, token.Id, "a revoked access token")
+                : AccessTokenSecret.LooksLikeToken(bearer) ? new TokenRefusal(RefusedCredential.UnknownToken, AccessTokenSecret.Prefix, $"not an access token of '{options.Manifest.App}'")
+                : new TokenRefusal(RefusedCredential.MalformedToken, AccessTokenSecret.Prefix, "not the shape of an access token");
+            return AdminAuthentication.Refused($"the access token is not one of '{options.Manifest.App}' or has been revoked", refusal);
         }
 
         if (bearer.StartsWith(Glidepath.Keys.ApiKeySecret.Prefix, StringComparison.Ordinal))
         {
             // A caller's key sent here by mistake: calling it a malformed JWT sent its holder looking at the identity provider.
             return AdminAuthentication.Refused("a caller's key (gpk_…) is for the traffic API (/v1/…); the admin API takes a Glidepath access token (gpt_…, from 'glidepath tokens create')" +
-                (options.Oidc is null ? "" : " or an OpenID Connect token"));
+                (options.Oidc is null ? "" : " or an OpenID Connect token"), new TokenRefusal(RefusedCredential.CallerKey, Glidepath.Keys.ApiKeySecret.Prefix, "a caller's key"));
         }
 
         if (options.Oidc is not { } oidc || _oidc is null)
         {
-            return AdminAuthentication.Refused("the bearer token is not a Glidepath access token (gpt_…), and this server accepts no OpenID Connect tokens");
+            return AdminAuthentication.Refused("the bearer token is not a Glidepath access token (gpt_…), and this server accepts no OpenID Connect tokens",
+                new TokenRefusal(RefusedCredential.NotAccepted, "bearer", "neither an access token nor a caller's key, and no OpenID Connect tokens are accepted"));
         }
 
         TokenValidationResult result;
@@ -61,34 +83,37 @@ internal sealed partial class AdminAuthenticator(AdminOptions options, AccessTok
         catch (InvalidOperationException ex)
         {
             // Not the token's fault, and not a refusal: a failure to check, which every caller answers 503 (never an allow).
-            LogRefused(logger, "the authority's signing keys could not be fetched");
+            LogNotChecked(logger, "the authority's signing keys could not be fetched");
             throw new Glidepath.Errors.OperationalException("the OpenID Connect token could not be checked: the authority's signing keys could not be fetched", ex);
         }
 
         if (!result.IsValid || result.ClaimsIdentity is not { } identity)
         {
             var reason = Reason(result.Exception);
-            LogRefused(logger, reason);
-            return AdminAuthentication.Refused("the OpenID Connect token was refused: " + reason);
+            return AdminAuthentication.Refused("the OpenID Connect token was refused: " + reason,
+                new TokenRefusal(result.Exception is SecurityTokenExpiredException ? RefusedCredential.ExpiredJwt : RefusedCredential.InvalidJwt, Jwt, reason));
         }
 
         var user = new ClaimsPrincipal(identity);
         var actor = user.FindFirst(oidc.ActorClaim)?.Value;
         if (string.IsNullOrWhiteSpace(actor))
         {
-            return AdminAuthentication.Refused($"the OpenID Connect token has no '{oidc.ActorClaim}' claim to record as the actor");
+            return AdminAuthentication.Refused($"the OpenID Connect token has no '{oidc.ActorClaim}' claim to record as the actor",
+                new TokenRefusal(RefusedCredential.UnusableActor, Jwt, $"no '{oidc.ActorClaim}' claim"));
         }
 
         if (actor.Length > MaxActorLength)
         {
             // Recorded in every event it makes and shown in every history table: a name, not a document.
-            return AdminAuthentication.Refused($"the OpenID Connect token's '{oidc.ActorClaim}' claim is {actor.Length} characters; at most {MaxActorLength} are recorded as the actor");
+            return AdminAuthentication.Refused($"the OpenID Connect token's '{oidc.ActorClaim}' claim is {actor.Length} characters; at most {MaxActorLength} are recorded as the actor",
+                new TokenRefusal(RefusedCredential.UnusableActor, Jwt, $"its '{oidc.ActorClaim}' claim is too long"));
         }
 
         if (Glidepath.Environments.RecordedText.UnprintableAt(actor) is not null)
         {
             // The actor is printed in terminals (glidepath history): an escape sequence in it could show another actor.
-            return AdminAuthentication.Refused($"the OpenID Connect token's '{oidc.ActorClaim}' claim holds a character that is not printable; it cannot be recorded as the actor");
+            return AdminAuthentication.Refused($"the OpenID Connect token's '{oidc.ActorClaim}' claim holds a character that is not printable; it cannot be recorded as the actor",
+                new TokenRefusal(RefusedCredential.UnusableActor, Jwt, $"its '{oidc.ActorClaim}' claim is not printable"));
         }
 
         return AdminAuthentication.Accepted(new Principal("oidc:" + actor, Grants(user, oidc)));
@@ -96,6 +121,9 @@ internal sealed partial class AdminAuthenticator(AdminOptions options, AccessTok
 
     /// <summary>The longest actor claim taken (an e-mail address or a subject id is far shorter).</summary>
     public const int MaxActorLength = 200;
+
+    /// <summary>How a refused JWT is named in the log: its claims are not verified, so none of them is logged.</summary>
+    private const string Jwt = "jwt";
 
     private static List<Grant> Grants(ClaimsPrincipal user, OidcOptions oidc)
     {
@@ -136,6 +164,6 @@ internal sealed partial class AdminAuthenticator(AdminOptions options, AccessTok
         _ => "it did not validate",
     };
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "admin: an OpenID Connect token was refused: {Reason}")]
-    private static partial void LogRefused(ILogger logger, string reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "admin: an OpenID Connect token could not be checked: {Reason}")]
+    private static partial void LogNotChecked(ILogger logger, string reason);
 }

@@ -20,7 +20,7 @@ internal sealed class DashboardAuth(DashboardSession session, AdminAuthenticator
 
     /// <summary>Checks <paramref name="credential"/> as the admin API would check it in an Authorization header; a store error propagates.</summary>
     public Task<AdminAuthentication> AuthenticateAsync(HttpContext http, string credential) =>
-        authenticator.AuthenticateAsync(credential, http.RequestAborted);
+        authenticator.AuthenticateAsync(http, credential);
 
     /// <summary>The environments of the app the principal may read, in manifest order.</summary>
     public static IReadOnlyList<string> Readable(Principal principal, Manifests.Manifest manifest) =>

@@ -58,14 +58,23 @@ public sealed partial class AccessTokenService(IAccessTokenStore tokens, IStoreI
     /// <summary>The app's working token <paramref name="secret"/> is, or null (not a token, unknown, revoked). Store errors propagate: never an allow.</summary>
     public async Task<AccessToken?> AuthenticateAsync(string app, string secret, CancellationToken cancellationToken)
     {
+        var token = await FindAsync(app, secret, cancellationToken).ConfigureAwait(false);
+        return token is { IsRevoked: false } ? token : null;
+    }
+
+    /// <summary>
+    /// The app's token <paramref name="secret"/> is, revoked or not, or null (not a token's shape, or unknown): for a
+    /// refusal to say which. Only <see cref="AuthenticateAsync"/> decides an allow. Store errors propagate.
+    /// </summary>
+    public async Task<AccessToken?> FindAsync(string app, string secret, CancellationToken cancellationToken)
+    {
         if (!AccessTokenSecret.LooksLikeToken(secret))
         {
             return null;
         }
 
         var storeIdentity = await identity.ReadIdentityAsync(cancellationToken).ConfigureAwait(false);
-        var token = await tokens.FindAsync(app, AccessTokenSecret.Hash(storeIdentity.SubjectKey, secret), cancellationToken).ConfigureAwait(false);
-        return token is { IsRevoked: false } ? token : null;
+        return await tokens.FindAsync(app, AccessTokenSecret.Hash(storeIdentity.SubjectKey, secret), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
