@@ -87,8 +87,11 @@ internal static class RolloutOutput
             }
             else
             {
-                var since = lease?.Holder is not { } expired ? "no controller has taken the lease" : $"{expired}'s lease expired at {lease.LeaseExpiresAt?.ToUniversalTime().ToString("HH:mm:ss", inv)} UTC";
-                var warning = $"  warning: nobody is judging this rollout ({since}): it neither advances nor rolls back until 'glidepath serve --env {rollout.Environment}' runs";
+                var judges = $"'glidepath serve --env {rollout.Environment}' or 'glidepath controller --env {rollout.Environment}'";
+                var warning = lease is { Holder: { } lapsed, LeaseExpiresAt: { } expiredAt }
+                    ? $"  warning: the lease of {lapsed} expired {Ago(lease.LeaseExpiredForMs, expiredAt, now)} ago (at {expiredAt.ToUniversalTime().ToString("HH:mm:ss", inv)} UTC), so nobody is judging this rollout; " +
+                      $"the next controller to tick takes over (a running {judges}). Until one does, it neither advances nor rolls back"
+                    : $"  warning: nobody is judging this rollout (no controller has taken the lease): it neither advances nor rolls back until {judges} runs";
                 ctx.Output.Line(warning, $"[yellow]{Spectre.Console.Markup.Escape(warning)}[/]");
             }
         }
@@ -114,6 +117,10 @@ internal static class RolloutOutput
             ctx.Output.Line($"  ended: {end}");
         }
     }
+
+    /// <summary>How long ago a lease expired: as the process that read it said (a server's clock), else by this one's.</summary>
+    private static string Ago(double? expiredForMs, DateTimeOffset expiredAt, DateTimeOffset now) =>
+        RolloutView.Duration(expiredForMs is { } ms ? TimeSpan.FromMilliseconds(ms) : now - expiredAt);
 
     /// <summary>"≥ 42 subjects (effective 31.5)": groups that saw a request prove at least that many distinct subjects.</summary>
     private static string Subjects(int? atLeast, double? effective) => atLeast is { } n

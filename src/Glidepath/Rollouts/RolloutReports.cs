@@ -18,7 +18,10 @@ public static class RolloutReports
     public static object Changed(Rollout rollout, RolloutDecisionRecord? decision, EnvironmentViews names) =>
         new { changed = decision is not null, rollout = RolloutView.From(rollout, names), decision = decision is null ? null : DecisionView.From(decision, rollout.Plan) };
 
-    /// <summary><c>rollout status</c>: <c>{rollout, judge, controller, last_decision, decisions}</c>.</summary>
+    /// <summary>
+    /// <c>rollout status</c>: <c>{rollout, judge, controller, last_decision, decisions}</c>; <c>controller</c> is
+    /// <c>{holder, lease_expires_at, judging, lease_expired_for_ms}</c> while the rollout is active.
+    /// </summary>
     public static object Status(RolloutStatus status, EnvironmentViews names)
     {
         ArgumentNullException.ThrowIfNull(status);
@@ -27,7 +30,17 @@ public static class RolloutReports
         {
             rollout = RolloutView.From(rollout, names, status.Frozen),
             judge = live is null ? null : JudgeView.From(live, status.Warning),
-            controller = rollout.IsActive ? new { holder = lease?.Holder, lease_expires_at = lease?.ExpiresAt, judging = lease?.IsHeldAt(now) == true } : null,
+            controller = rollout.IsActive
+                ? new
+                {
+                    holder = lease?.Holder,
+                    lease_expires_at = lease?.ExpiresAt,
+                    judging = lease?.IsHeldAt(now) == true,
+
+                    // A lease left to expire (its holder died, or lost the store): since when, by the clock that read it.
+                    lease_expired_for_ms = lease is { } l && !l.IsHeldAt(now) ? Math.Round((now - l.ExpiresAt).TotalMilliseconds) : (double?)null,
+                }
+                : null,
             last_decision = decisions.Count == 0 ? null : DecisionView.From(decisions[^1], rollout.Plan),
             decisions = decisions.Select(d => DecisionView.From(d, rollout.Plan)),
         };
