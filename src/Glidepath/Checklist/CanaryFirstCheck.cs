@@ -44,7 +44,7 @@ internal sealed class CanaryFirstCheck(Manifest manifest, IGlidepathStore store,
         if (rollout.State == RolloutState.Promoted)
         {
             return new("rollout", check, ChecklistStatus.Fail, measured + ": forced — promoted by hand before any judged step saw canary traffic",
-                $"Stop: a canary nobody judged is 100% at once — next time let glidepath serve --env {spec.Name} judge real canary traffic before promoting (glidepath rollout start REF --env {spec.Name}).");
+                $"Stop: a canary nobody judged is 100% at once. Next time, start with glidepath rollout start REF --env {spec.Name} and let a controller judge real canary traffic before promoting: {Judges(spec)}.");
         }
 
         // A controller holding the lease is judging: the row passes at its first stored decision, so the advice is to
@@ -54,8 +54,12 @@ internal sealed class CanaryFirstCheck(Manifest manifest, IGlidepathStore store,
             ? new("rollout", check, ChecklistStatus.Fail, measured + $": the controller ({lease.Holder}) is judging the first step; no judged decision on canary traffic yet",
                 $"Wait: the first step's decision is not in yet — run the checklist again after it (glidepath rollout status --env {spec.Name} shows the judge now).")
             : new("rollout", check, ChecklistStatus.Fail, measured + ": no judged step has seen canary traffic yet",
-                $"Stop: a canary nobody judged protects nothing — serve {spec.Name} through glidepath serve --env {spec.Name} so the controller judges canary traffic before it widens.");
+                $"Stop: a canary nobody judged protects nothing. Run a controller so it judges canary traffic before it widens: {Judges(spec)}.");
     }
+
+    /// <summary>What judges a rollout: a gateway's controller, or the standalone one for apps that serve through the SDK.</summary>
+    private static string Judges(EnvironmentSpec spec) =>
+        $"glidepath serve --env {spec.Name}, or glidepath controller --env {spec.Name} beside an SDK host";
 
     /// <summary>A decision made on real canary traffic: by the controller, or carrying the judge's evidence.</summary>
     private static bool IsJudgedWithTraffic(RolloutDecisionRecord d) =>

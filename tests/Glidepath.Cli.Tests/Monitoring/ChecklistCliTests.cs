@@ -115,6 +115,8 @@ public sealed class ChecklistCliTests
         Assert.Equal("fail", row.GetProperty("status").GetString());
         Assert.Contains("promoted", row.GetProperty("measured").GetString(), StringComparison.Ordinal);
         Assert.Contains("forced", row.GetProperty("measured").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Next time, start with glidepath rollout start REF --env production and let a controller judge real canary traffic before promoting: glidepath serve --env production, or glidepath controller --env production beside an SDK host.",
+            row.GetProperty("action").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -127,6 +129,10 @@ public sealed class ChecklistCliTests
 
         Assert.Equal(1, code);
         Assert.Contains("no judged step has seen canary traffic", Row(json, "canary first").GetProperty("measured").GetString(), StringComparison.Ordinal);
+
+        // A trial: the advice named only 'glidepath serve', though an app on the SDK has its rollouts judged by 'glidepath controller'.
+        Assert.Equal("Stop: a canary nobody judged protects nothing. Run a controller so it judges canary traffic before it widens: glidepath serve --env production, or glidepath controller --env production beside an SDK host.",
+            Row(json, "canary first").GetProperty("action").GetString());
     }
 
     // From an outside trial: a release deployed to staging, then drilled there, passed "isolated environment" on the
