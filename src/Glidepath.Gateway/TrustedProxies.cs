@@ -103,9 +103,12 @@ public sealed record TrustedProxies
         return false;
     }
 
+    /// <summary>The proxies as the options name them, normalised: addresses, networks, then <c>unix</c> (e.g. <c>10.0.0.2</c>, <c>10.1.0.0/16</c>, <c>unix</c>).</summary>
+    public IReadOnlyList<string> Names() =>
+        [.. Addresses.Select(a => a.ToString()), .. Networks.Select(n => n.ToString()), .. UnixSocket ? [UnixSocketName] : Array.Empty<string>()];
+
     /// <summary>The proxies as the options name them, e.g. <c>10.0.0.2, 10.1.0.0/16, unix</c>.</summary>
-    public override string ToString() =>
-        string.Join(", ", Addresses.Select(a => a.ToString()).Concat(Networks.Select(n => n.ToString())).Concat(UnixSocket ? [UnixSocketName] : []));
+    public override string ToString() => string.Join(", ", Names());
 
     // An IPv4 address written IPv6-mapped (::ffff:10.0.0.2) is kept as IPv4: a proxy connecting over IPv4 matches it.
     private static IPAddress Specific(IPAddress address, string value) =>

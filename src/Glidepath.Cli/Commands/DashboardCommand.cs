@@ -69,10 +69,18 @@ internal static class DashboardCommand
 
                 if (ctx.Output.IsJson)
                 {
-                    ctx.Output.Json(new { app = manifest.App, urls = server.Urls, dashboard = server.Urls.Select(u => u + DashboardEndpointRouteBuilderExtensions.Prefix), store = store.Location });
+                    ctx.Output.Json(new
+                    {
+                        app = manifest.App,
+                        urls = server.Urls,
+                        dashboard = server.Urls.Select(u => u + DashboardEndpointRouteBuilderExtensions.Prefix),
+                        store = store.Location,
+                        forwarded_from = proxies?.Names() ?? [],
+                        forwarded_hosts = proxies?.Hosts ?? [],
+                    });
                 }
 
-                ctx.Output.Note($"Dashboard of {manifest.App} on {string.Join(", ", server.Urls.Select(u => u + DashboardEndpointRouteBuilderExtensions.Prefix))} (admin API at /admin/v1; store {store.Location}{(proxies is null ? "" : $"; forwarded scheme believed from {proxies}")}); Ctrl-C stops.");
+                ctx.Output.Note($"Dashboard of {manifest.App} on {string.Join(", ", server.Urls.Select(u => u + DashboardEndpointRouteBuilderExtensions.Prefix))} (admin API at /admin/v1; store {store.Location}{ServeForwardedOptions.Describe(proxies)}); Ctrl-C stops.");
                 try
                 {
                     await Task.Delay(Timeout.Infinite, ct);

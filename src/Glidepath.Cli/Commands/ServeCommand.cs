@@ -182,11 +182,13 @@ internal static class ServeCommand
                         store = store.Location,
                         keys_required = host.Gateway.RequireKeys,
                         oidc = oidcOptions is not null,
+                        forwarded_from = proxies?.Names() ?? [],
+                        forwarded_hosts = proxies?.Hosts ?? [],
                     });
                 }
 
                 ctx.Output.Note($"Serving {manifest.App}@{spec.Name} on {string.Join(", ", server.Urls)} (store {store.Location}, {(host.Gateway.RequireKeys ? "callers' keys required" : "no keys needed")}); Ctrl-C stops.");
-                ctx.Output.Note($"Admin API on {string.Join(", ", server.AdminUrls.Count > 0 ? server.AdminUrls : server.Urls)}/admin/v1 (access tokens{(oidcOptions is null ? "" : " and OIDC")}), dashboard at /dashboard; /metrics {(server.MetricsUrls.Count > 0 ? $"on {string.Join(", ", server.MetricsUrls)}" : "with an access token")}{(proxies is null ? "" : $"; forwarded scheme believed from {proxies}")}.");
+                ctx.Output.Note($"Admin API on {string.Join(", ", server.AdminUrls.Count > 0 ? server.AdminUrls : server.Urls)}/admin/v1 (access tokens{(oidcOptions is null ? "" : " and OIDC")}), dashboard at /dashboard; /metrics {(server.MetricsUrls.Count > 0 ? $"on {string.Join(", ", server.MetricsUrls)}" : "with an access token")}{ServeForwardedOptions.Describe(proxies)}.");
                 try
                 {
                     await Task.Delay(Timeout.Infinite, ct);

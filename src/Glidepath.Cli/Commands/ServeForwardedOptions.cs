@@ -30,6 +30,10 @@ internal sealed class ServeForwardedOptions
         command.Add(_hosts);
     }
 
+    /// <summary>For a start-up note: "; forwarded scheme believed from 10.0.0.2 (and X-Forwarded-Host naming gp.example.com)", or nothing.</summary>
+    public static string Describe(TrustedProxies? proxies) => proxies is null ? ""
+        : $"; forwarded scheme believed from {proxies}{(proxies.Hosts.Count == 0 ? "" : $" (and X-Forwarded-Host naming {string.Join(", ", proxies.Hosts)})")}";
+
     /// <summary>The proxies named, or null when none is (forwarded headers ignored); a bad value is exit 2 before anything listens.</summary>
     public TrustedProxies? Read(ParseResult parse)
     {

@@ -1,0 +1,130 @@
+using System.Text.Json;
+using Glidepath.Cli.Tests.Environments;
+
+namespace Glidepath.Cli.Tests.Gateway;
+
+/// <summary>
+/// What `serve` and `dashboard` say once they listen: under --format json the start-up document names the trusted
+/// proxies (--forwarded-from, normalised) and the forwarded hosts (--forwarded-host); the text note names both too.
+/// An outside trial found neither in the JSON, and the hosts nowhere.
+/// </summary>
+public sealed class ServeStartupReportTests
+{
+    private static readonly string[] Forwarded =
+        ["--forwarded-from", " ::ffff:10.0.0.2 ", "--forwarded-from", "10.1.0.0/16", "--forwarded-from", "unix", "--forwarded-host", "gp.example.com", "--forwarded-host", "*.example.org"];
+
+    [Theory]
+    [InlineData("serve")]
+    [InlineData("dashboard")]
+    public async Task FormatJson_ListsTheTrustedProxiesNormalisedAndTheForwardedHosts(string command)
+    {
+        await using var app = await EnvApp.CreateAsync(1);
+        await app.DeployAllToStagingAsync();
+
+        var (stdout, _) = await StartedAsync(app, [.. Args(command), "--format", "json", .. Forwarded]);
+
+        var json = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(["10.0.0.2", "10.1.0.0/16", "unix"], json.GetProperty("forwarded_from").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["gp.example.com", "*.example.org"], json.GetProperty("forwarded_hosts").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public async Task FormatJson_WithoutProxies_EmptyLists()
+    {
+        await using var app = await EnvApp.CreateAsync(1);
+        await app.DeployAllToStagingAsync();
+
+        var (stdout, _) = await StartedAsync(app, [.. Args("serve"), "--format", "json"]);
+
+        var json = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(0, json.GetProperty("forwarded_from").GetArrayLength());
+        Assert.Equal(0, json.GetProperty("forwarded_hosts").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("serve")]
+    [InlineData("dashboard")]
+    public async Task Text_NoteNamesTheProxiesAndTheForwardedHosts(string command)
+    {
+        await using var app = await EnvApp.CreateAsync(1);
+        await app.DeployAllToStagingAsync();
+
+        var (_, stderr) = await StartedAsync(app, [.. Args(command), .. Forwarded]);
+
+        Assert.Contains("; forwarded scheme believed from 10.0.0.2, 10.1.0.0/16, unix (and X-Forwarded-Host naming gp.example.com, *.example.org)", stderr, StringComparison.Ordinal);
+    }
+
+    private static string[] Args(string command) => command == "serve"
+        ? ["serve", "--env", "staging", "--urls", "http://127.0.0.1:0"]
+        : ["dashboard", "--urls", "http://127.0.0.1:0"];
+
+    /// <summary>Runs the command in-process until its start-up note ("Ctrl-C stops") is written, then stops it as Ctrl-C would.</summary>
+    private static async Task<(string Stdout, string Stderr)> StartedAsync(EnvApp app, string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new WatchedWriter("Ctrl-C stops.");
+        using var stop = new CancellationTokenSource();
+        var run = CliApp.RunAsync([.. args, "--manifest", app.Manifest, "--store", app.StorePath], new CliEnvironment(stdout, stderr, false), stop.Token);
+        await Task.WhenAny(run, stderr.Seen.Task.WaitAsync(TimeSpan.FromMinutes(2)));
+        if (!stderr.Seen.Task.IsCompletedSuccessfully)
+        {
+            await stop.CancelAsync();
+            Assert.Fail($"exited {await run} without saying it listened: {stderr}");
+        }
+
+        await stop.CancelAsync();
+        Assert.Equal(0, await run);
+        return (stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>A writer that tells when a text has been written to it.</summary>
+    private sealed class WatchedWriter(string text) : StringWriter
+    {
+        private readonly Lock _gate = new();
+
+        public TaskCompletionSource Seen { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void Write(char value)
+        {
+            lock (_gate)
+            {
+                base.Write(value);
+                Check();
+            }
+        }
+
+        public override void Write(string? value)
+        {
+            lock (_gate)
+            {
+                base.Write(value);
+                Check();
+            }
+        }
+
+        public override void Write(char[] buffer, int index, int count)
+        {
+            lock (_gate)
+            {
+                base.Write(buffer, index, count);
+                Check();
+            }
+        }
+
+        public override string ToString()
+        {
+            lock (_gate)
+            {
+                return base.ToString();
+            }
+        }
+
+        private void Check()
+        {
+            if (GetStringBuilder().ToString().Contains(text, StringComparison.Ordinal))
+            {
+                Seen.TrySetResult();
+            }
+        }
+    }
+}
