@@ -16,7 +16,8 @@ internal static class RolloutCommand
         var command = new Command("rollout", """
             Canary rollouts: a release gets a growing share of an environment's traffic (steps such as 1, 5, 25, 50,
             100 percent) while a judge compares it with the stable release on live signals and advances, holds or
-            rolls back. The controller runs inside 'glidepath serve'; these commands start and steer it.
+            rolls back. The controller runs inside 'glidepath serve' (or 'glidepath controller' beside an SDK host);
+            these commands start and steer it.
 
             Examples:
               glidepath rollout start v3 --env production
