@@ -97,7 +97,7 @@ public sealed class BadRequestTests : IAsyncLifetime
     [InlineData("GET", "/v1/models/a/b", 404, "no endpoint at GET /v1/models/a/b", null)]
     [InlineData("POST", "/v1/embeddings", 404, "no endpoint at POST /v1/embeddings; the gateway serves POST /v1/chat/completions", null)]
     [InlineData("GET", "/v1/", 404, "no endpoint at GET /v1", null)]
-    [InlineData("POST", "/chat/completions", 404, "the gateway's paths start with /v1 (POST /v1/chat/completions); an OpenAI SDK's base URL is http://", null)]
+    [InlineData("POST", "/chat/completions", 404, "the gateway's paths start with /v1 (POST /v1/chat/completions); an OpenAI SDK's base URL ends in /v1 (127.0.0.1:", null)]
     [InlineData("GET", "/models/support-agent", 404, "(GET /v1/models/support-agent)", null)]
     public async Task UnmatchedPathOrMethod_StatusWithABodyInTheCallersFormat(string method, string path, int status, string expected, string? allow)
     {

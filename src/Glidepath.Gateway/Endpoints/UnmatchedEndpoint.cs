@@ -58,9 +58,11 @@ internal static class UnmatchedEndpoint
     public static Task HandleWithoutPrefixAsync(HttpContext http)
     {
         var path = http.Request.Path.Value?.TrimEnd('/') ?? "";
-        var root = $"{http.Request.Scheme}://{http.Request.Host}";
+        // No scheme: behind a TLS proxy the connection's own is http while the caller's is https (the traffic path does
+        // not read forwarded headers), so the hint names only the host the caller addressed.
+        var host = http.Request.Host.Value;
         return HttpAnswers.ErrorAsync(http, CallerWire.Of(http.Request), StatusCodes.Status404NotFound, ErrorKinds.NotFound,
-            $"no endpoint at {http.Request.Method} {path}: the gateway's paths start with /v1 ({http.Request.Method} /v1{path}); an OpenAI SDK's base URL is {root}/v1, an Anthropic SDK's {root}");
+            $"no endpoint at {http.Request.Method} {path}: the gateway's paths start with /v1 ({http.Request.Method} /v1{path}); an OpenAI SDK's base URL ends in /v1 ({host}/v1), an Anthropic SDK's is the address alone ({host})");
     }
 
     /// <summary>A known path, its <c>{id}</c> standing for one path segment.</summary>
