@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using Glidepath.Access;
 using Glidepath.Gateway.Admin;
+using Glidepath.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
@@ -18,7 +19,7 @@ public sealed class RefusedCredentialLogTests : IAsyncLifetime
     private const string Remote = "203.0.113.7";
 
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private readonly CapturingLogger _log = new();
+    private readonly CapturedLog<AdminAuthenticator> _log = new();
     private ServingWorld _world = null!;
     private AdminAuthenticator _auth = null!;
 
@@ -147,18 +148,5 @@ public sealed class RefusedCredentialLogTests : IAsyncLifetime
         }
 
         return http;
-    }
-
-    private sealed class CapturingLogger : ILogger<AdminAuthenticator>
-    {
-        public ConcurrentQueue<(LogLevel Level, string Text)> Lines { get; } = new();
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Lines.Enqueue((logLevel, formatter(state, exception)));
     }
 }

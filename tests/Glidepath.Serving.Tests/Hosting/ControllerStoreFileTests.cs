@@ -7,6 +7,7 @@ using Glidepath.Rollouts;
 using Glidepath.Serving.Hosting;
 using Glidepath.Serving.Tests.Support;
 using Glidepath.Storage.Sqlite;
+using Glidepath.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,5 +1,6 @@
 using Glidepath.Serving.Tests.Support;
 using Glidepath.Serving.Tracing;
+using Glidepath.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 

@@ -2,6 +2,7 @@ using Glidepath.Serving.Hosting;
 using Glidepath.Serving.Tests.Support;
 using Glidepath.Serving.Tracing;
 using Glidepath.Storage;
+using Glidepath.Testing;
 using Glidepath.Traces;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Glidepath.Serving.Tests.Support;
+namespace Glidepath.Testing;
 
 /// <summary>A logger for one service that keeps every line it writes, with its level, to check what reaches the log and how often.</summary>
 internal sealed class CapturedLog<T> : ILogger<T>
