@@ -19,6 +19,7 @@ internal static class DashboardCommand
         };
         var oidc = ServeOidcOptions.Create();
         var forwarded = ServeForwardedOptions.Create();
+        var sessionKey = ServeSessionKeyOptions.Create();
         var command = new Command("dashboard", """
             Serve the web dashboard (/dashboard) and the admin API it stands on (/admin/v1) over the store,
             without serving traffic or running a rollout controller. Every gateway started with 'glidepath serve'
@@ -30,29 +31,34 @@ internal static class DashboardCommand
             or, with --oidc-*, an OpenID Connect token. Serve it over https on any address other machines can
             reach: put a TLS-terminating reverse proxy in front and name it with --forwarded-from, so the dashboard
             takes the scheme it forwards (X-Forwarded-Proto) and marks the session cookie Secure; from any other
-            address those headers are ignored. See docs/dashboard.md and docs/deploy.md.
+            address those headers are ignored. Beside gateways behind one load balancer, --session-key-env NAME
+            (an environment variable holding the same random secret on each) makes a sign-in hold on all of them.
+            See docs/dashboard.md and docs/deploy.md.
 
             Examples:
               glidepath dashboard
               glidepath dashboard --urls http://127.0.0.1:4002 --store "Host=db;Database=glidepath;Username=gp"
               glidepath dashboard --urls http://127.0.0.1:4002 --forwarded-from 127.0.0.1      # nginx on this machine
+              glidepath dashboard --urls http://0.0.0.0:4002 --forwarded-from 10.0.0.2 --session-key-env GLIDEPATH_SESSION_KEY
             """)
         {
             urls,
         };
         oidc.AddTo(command);
         forwarded.AddTo(command);
+        sessionKey.AddTo(command);
         command.SetAction(env, async (ctx, parse, ct) =>
         {
             var manifest = ctx.Manifest;
             var proxies = forwarded.Read(parse);
+            var key = sessionKey.Read(parse);
             var store = await ctx.StoreAsync(ct);
             var admin = new AdminOptions { Manifest = manifest, Store = store, Time = ctx.Time, Oidc = oidc.Read(parse, manifest) };
             var listen = parse.GetValue(urls)!;
             DashboardServer server;
             try
             {
-                server = await DashboardServer.StartAsync(admin, new DashboardOptions(), listen, proxies,
+                server = await DashboardServer.StartAsync(admin, new DashboardOptions { SessionKey = key }, listen, proxies,
                     ctx.Output.IsJson ? Microsoft.Extensions.Logging.LogLevel.Warning : Microsoft.Extensions.Logging.LogLevel.Information, logsToStderr: ctx.Output.IsJson, ct);
             }
             catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
@@ -77,10 +83,12 @@ internal static class DashboardCommand
                         store = store.Location,
                         forwarded_from = proxies?.Names() ?? [],
                         forwarded_hosts = proxies?.Hosts ?? [],
+                        shared_sessions = key is not null,
+                        session_key_env = key?.Variable,
                     });
                 }
 
-                ctx.Output.Note($"Dashboard of {manifest.App} on {string.Join(", ", server.Urls.Select(u => u + DashboardEndpointRouteBuilderExtensions.Prefix))} (admin API at /admin/v1; store {store.Location}{ServeForwardedOptions.Describe(proxies)}); Ctrl-C stops.");
+                ctx.Output.Note($"Dashboard of {manifest.App} on {string.Join(", ", server.Urls.Select(u => u + DashboardEndpointRouteBuilderExtensions.Prefix))} (admin API at /admin/v1; store {store.Location}{ServeForwardedOptions.Describe(proxies)}; {ServeSessionKeyOptions.Describe(key)}); Ctrl-C stops.");
                 try
                 {
                     await Task.Delay(Timeout.Infinite, ct);

@@ -55,6 +55,7 @@ internal static class ServeCommand
         var metricsUrls = new Option<string[]>("--metrics-urls") { Description = "Serve /metrics only here, without a token; a bare port is 127.0.0.1 (default: on --urls, with an access token)", AllowMultipleArgumentsPerToken = true };
         var oidc = ServeOidcOptions.Create();
         var forwarded = ServeForwardedOptions.Create();
+        var sessionKey = ServeSessionKeyOptions.Create();
         var command = new Command("serve", """
             Serve an environment: an OpenAI-compatible POST /v1/chat/completions and an Anthropic-compatible
             POST /v1/messages (streaming and not) in front of the environment's releases, with the sticky
@@ -76,6 +77,8 @@ internal static class ServeCommand
             Behind a TLS-terminating reverse proxy, name it with --forwarded-from: the admin API and the dashboard
             then take the scheme it forwards (X-Forwarded-Proto), which the dashboard's sign-in and its Secure
             cookie need; from any other address those headers are ignored (docs/deploy.md).
+            Several gateways behind one load balancer share dashboard sign-ins with --session-key-env NAME: the
+            name of an environment variable holding the same random secret on each (never the secret itself).
             A request in the provider's own wire format passes through (body patched, answer copied as it
             comes); --no-pass-through translates every request instead.
 
@@ -85,6 +88,7 @@ internal static class ServeCommand
               glidepath serve --env staging --require-keys
               glidepath serve --env production --urls http://0.0.0.0:4000 --admin-urls http://10.0.0.5:4001 --metrics-urls 9464
               glidepath serve --env production --urls http://0.0.0.0:4000 --admin-urls http://10.0.0.5:4001 --forwarded-from 10.0.0.2
+              glidepath serve --env production --urls http://0.0.0.0:4000 --session-key-env GLIDEPATH_SESSION_KEY
             """)
         {
             environment,
@@ -103,6 +107,7 @@ internal static class ServeCommand
         };
         oidc.AddTo(command);
         forwarded.AddTo(command);
+        sessionKey.AddTo(command);
         command.SetAction(env, async (ctx, parse, ct) =>
         {
             if (!Glidepath.Manifests.DurationParser.TryParse(parse.GetValue(controllerEvery)!, out var controllerInterval) || controllerInterval < TimeSpan.FromMilliseconds(50))
@@ -124,6 +129,7 @@ internal static class ServeCommand
                 ?? throw new BadInputException($"unknown environment '{parse.GetValue(environment)}'; expected one of: {string.Join(", ", manifest.Environments.Select(e => e.Name))}");
             var oidcOptions = oidc.Read(parse, manifest);
             var proxies = forwarded.Read(parse);
+            var key = sessionKey.Read(parse);
             var store = await ctx.StoreAsync(ct);
             var pushes = store is Glidepath.Storage.IRevisionWatch && !parse.GetValue(pollOnly);
             var poll = PollInterval(parse.GetValue(pollMs), pushes);
@@ -158,6 +164,7 @@ internal static class ServeCommand
                     AdminUrls = parse.GetValue(adminUrls) ?? [],
                     MetricsUrls = parse.GetValue(metricsUrls) ?? [],
                     ForwardedFrom = proxies,
+                    Dashboard = new Glidepath.Gateway.Dashboard.DashboardOptions { SessionKey = key },
                 };
                 await using var server = await StartAsync(serving, host, ct);
                 if (server.ExposureWarning is { } exposed)
@@ -184,11 +191,13 @@ internal static class ServeCommand
                         oidc = oidcOptions is not null,
                         forwarded_from = proxies?.Names() ?? [],
                         forwarded_hosts = proxies?.Hosts ?? [],
+                        shared_sessions = key is not null,
+                        session_key_env = key?.Variable,
                     });
                 }
 
                 ctx.Output.Note($"Serving {manifest.App}@{spec.Name} on {string.Join(", ", server.Urls)} (store {store.Location}, {(host.Gateway.RequireKeys ? "callers' keys required" : "no keys needed")}); Ctrl-C stops.");
-                ctx.Output.Note($"Admin API on {string.Join(", ", server.AdminUrls.Count > 0 ? server.AdminUrls : server.Urls)}/admin/v1 (access tokens{(oidcOptions is null ? "" : " and OIDC")}), dashboard at /dashboard; /metrics {(server.MetricsUrls.Count > 0 ? $"on {string.Join(", ", server.MetricsUrls)}" : "with an access token")}{ServeForwardedOptions.Describe(proxies)}.");
+                ctx.Output.Note($"Admin API on {string.Join(", ", server.AdminUrls.Count > 0 ? server.AdminUrls : server.Urls)}/admin/v1 (access tokens{(oidcOptions is null ? "" : " and OIDC")}), dashboard at /dashboard ({ServeSessionKeyOptions.Describe(key)}); /metrics {(server.MetricsUrls.Count > 0 ? $"on {string.Join(", ", server.MetricsUrls)}" : "with an access token")}{ServeForwardedOptions.Describe(proxies)}.");
                 try
                 {
                     await Task.Delay(Timeout.Infinite, ct);

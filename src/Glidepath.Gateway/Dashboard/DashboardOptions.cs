@@ -14,4 +14,12 @@ public sealed record DashboardOptions
     /// the store about once a second. A page opened beyond it shows that its live updates are off.
     /// </summary>
     public int MaxLiveStreamsPerActor { get; init; } = 16;
+
+    /// <summary>
+    /// The key every gateway of the app shares for the session cookie and the antiforgery tokens (derived from a secret in
+    /// an environment variable), so a sign-in on one gateway holds on the others behind a load balancer; null keeps the
+    /// host's own data-protection key ring. It becomes the host's only data-protection key: see
+    /// <see cref="DashboardServiceCollectionExtensions.AddGlidepathDashboard"/>.
+    /// </summary>
+    public SessionKey? SessionKey { get; init; }
 }

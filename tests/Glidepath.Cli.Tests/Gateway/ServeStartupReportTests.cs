@@ -6,7 +6,8 @@ namespace Glidepath.Cli.Tests.Gateway;
 /// <summary>
 /// What `serve` and `dashboard` say once they listen: under --format json the start-up document names the trusted
 /// proxies (--forwarded-from, normalised) and the forwarded hosts (--forwarded-host); the text note names both too.
-/// An outside trial found neither in the JSON, and the hosts nowhere.
+/// An outside trial found neither in the JSON, and the hosts nowhere. Both also say whether the dashboard's sessions are
+/// shared through --session-key-env (the variable's name; never the secret).
 /// </summary>
 public sealed class ServeStartupReportTests
 {
@@ -39,6 +40,48 @@ public sealed class ServeStartupReportTests
         var json = JsonDocument.Parse(stdout).RootElement;
         Assert.Equal(0, json.GetProperty("forwarded_from").GetArrayLength());
         Assert.Equal(0, json.GetProperty("forwarded_hosts").GetArrayLength());
+        Assert.False(json.GetProperty("shared_sessions").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("session_key_env").ValueKind);
+    }
+
+    [Theory]
+    [InlineData("serve")]
+    [InlineData("dashboard")]
+    public async Task SessionKeyEnv_JsonAndNoteSayTheSessionsAreShared_NamingTheVariable_NeverTheSecret(string command)
+    {
+        const string secret = "Xk4Rz8Lm1Qw6Vb3Nc9Tp5Hs2Gd7Fy0Je+startup/report=";
+        await using var app = await EnvApp.CreateAsync(1);
+        await app.DeployAllToStagingAsync();
+        var variable = "GP_TEST_SK_" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        Environment.SetEnvironmentVariable(variable, secret);
+        try
+        {
+            var (stdout, stderr) = await StartedAsync(app, [.. Args(command), "--format", "json", "--session-key-env", variable]);
+            var (_, note) = await StartedAsync(app, [.. Args(command), "--session-key-env", variable]);
+
+            var json = JsonDocument.Parse(stdout).RootElement;
+            Assert.True(json.GetProperty("shared_sessions").GetBoolean());
+            Assert.Equal(variable, json.GetProperty("session_key_env").GetString());
+            Assert.Contains($"sessions shared by every gateway given the secret in {variable}", note, StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, stdout + stderr + note, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
+
+    [Theory]
+    [InlineData("serve")]
+    [InlineData("dashboard")]
+    public async Task Text_WithoutSessionKey_NoteSaysTheSessionsHoldOnThisHostOnly(string command)
+    {
+        await using var app = await EnvApp.CreateAsync(1);
+        await app.DeployAllToStagingAsync();
+
+        var (_, stderr) = await StartedAsync(app, Args(command));
+
+        Assert.Contains("sessions protected by this host's own keys (a sign-in holds on this host only)", stderr, StringComparison.Ordinal);
     }
 
     [Theory]

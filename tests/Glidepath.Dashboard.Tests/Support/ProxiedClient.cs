@@ -13,11 +13,16 @@ internal sealed partial class ProxiedClient : IDisposable
 {
     private readonly HttpClient _http;
     private readonly string _baseUrl;
-    private readonly Dictionary<string, string> _cookies = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _cookies;
 
     /// <param name="unixSocket">Connects through this Unix socket instead of TCP (the URL's host is then only the Host header).</param>
-    public ProxiedClient(string baseUrl, IReadOnlyDictionary<string, string> proxyHeaders, string? unixSocket = null)
+    /// <param name="cookies">
+    /// The cookie jar, when it is shared with other clients: one browser behind a load balancer, each client a gateway the
+    /// balancer may send a request to. Default: a jar of its own.
+    /// </param>
+    public ProxiedClient(string baseUrl, IReadOnlyDictionary<string, string> proxyHeaders, string? unixSocket = null, Dictionary<string, string>? cookies = null)
     {
+        _cookies = cookies ?? new(StringComparer.Ordinal);
         var handler = new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false };
         if (unixSocket is not null)
         {
