@@ -34,13 +34,13 @@ internal sealed class AnthropicResponseTap : ResponseTap
         : exchange.FinishReason is null ? "the message has no stop_reason"
         : null;
 
-    public override bool Event(ReadOnlySpan<byte> data, ForwardExchange exchange)
-    {
-        Read(data, exchange, streamed: true);
-        return true;
-    }
+    public override TappedEvent Event(ReadOnlySpan<byte> data, ForwardExchange exchange) =>
+        Read(data, exchange, streamed: true) ? TappedEvent.Last : TappedEvent.Copy;
 
-    private void Read(ReadOnlySpan<byte> json, ForwardExchange exchange, bool streamed)
+    public override ReadOnlySpan<byte> LastEvent => "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"u8;
+
+    /// <summary>Reads a body or an event; true when it is the stream's last event, <c>message_stop</c>.</summary>
+    private bool Read(ReadOnlySpan<byte> json, ForwardExchange exchange, bool streamed)
     {
         var reader = new Utf8JsonReader(json);
 
@@ -50,6 +50,7 @@ internal sealed class AnthropicResponseTap : ResponseTap
         long? cacheRead = known?.CachedInputTokenCount, cacheWrite = known is null ? null : PromptCacheUsage.Written(known);
         long? cacheWrite1h = known is null ? null : PromptCacheUsage.Written1h(known);
         var sawUsage = false;
+        var last = false;
         while (reader.Read())
         {
             var depth = reader.CurrentDepth;
@@ -68,6 +69,9 @@ internal sealed class AnthropicResponseTap : ResponseTap
                         ErrorBody = true; // a whole answer that is {"type": "error", …}
                     }
 
+                    break;
+                case JsonTokenType.String when streamed && depth == 1 && At(1, Type) && reader.ValueTextEquals("message_stop"u8):
+                    last = true;
                     break;
                 case JsonTokenType.StartArray when !streamed && depth == 1 && At(1, Content):
                     _content = true;
@@ -119,6 +123,8 @@ internal sealed class AnthropicResponseTap : ResponseTap
         {
             exchange.Usage = PromptCacheUsage.FromParts(input, cacheRead, cacheWrite, output, cacheWrite1h);
         }
+
+        return last;
     }
 
     /// <summary>The pivot's finish reason, as the Anthropic client of Microsoft.Extensions.AI maps it.</summary>

@@ -63,6 +63,9 @@ public sealed class ForwardExchange
     /// <summary>Whether the provider ended the stream with an error event of its own (forwarded as it came).</summary>
     public string? StreamError { get; internal set; }
 
+    /// <summary>Whether the streamed answer read so far ended well: the provider said why it stopped and sent no error event.</summary>
+    internal bool Succeeded => FinishReason is not null && StreamError is null;
+
     /// <summary>The provider's error event said it is overloaded (Anthropic's <c>overloaded_error</c>): traced as its 529 would be.</summary>
     public bool StreamErrorOverloaded { get; internal set; }
 

@@ -7,8 +7,9 @@ namespace Glidepath.Gateway.Tests.Forwarding;
 
 /// <summary>
 /// A provider that fails after its stream began: an error event of its own (how OpenAI-compatible servers and Anthropic
-/// report it), or a stream it ends without a finish reason. Whatever the path (passed through, translated to the same
-/// format, translated to the other), the caller gets an error event in its own format, never a normal end, and the
+/// report it), or a stream it ends without a finish reason (cut short, or closed with its last event, OpenAI's
+/// <c>[DONE]</c> or Anthropic's <c>message_stop</c>, all the same). Whatever the path (passed through, translated to the
+/// same format, translated to the other), the caller gets an error event in its own format, never a normal end, and the
 /// trace is a 502 that counts against the release: the canary judge and error_rate see it (fail closed).
 /// </summary>
 public sealed class MidStreamFailureTests
@@ -28,6 +29,11 @@ public sealed class MidStreamFailureTests
         "event: content_block_delta\n" + """data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello"}}""",
     ];
 
+    // The stream's last event after an answer that never said why it stopped (trial "wire", defect 1: passed through,
+    // OpenAI's [DONE] reached the caller before the gateway's error event, and an SDK stops reading at [DONE]).
+    private const string OpenAiNoReasonDone = """data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":null}]}""" + "\n\ndata: [DONE]";
+    private const string AnthropicNoReasonStop = "event: content_block_stop\n" + """data: {"type":"content_block_stop","index":0}""" + "\n\nevent: message_stop\n" + """data: {"type":"message_stop"}""";
+
     private const string OpenAiError = """data: {"error":{"message":"upstream broke mid stream","type":"server_error"}}""";
     private const string AnthropicError = "event: error\n" + """data: {"type":"error","error":{"type":"api_error","message":"upstream broke mid stream"}}""";
 
@@ -36,7 +42,7 @@ public sealed class MidStreamFailureTests
         var data = new TheoryData<string, string, string, bool>();
         foreach (var provider in (string[])["openai", "anthropic"])
         {
-            foreach (var script in (string[])["error_event", "cut_short"])
+            foreach (var script in (string[])["error_event", "cut_short", "last_event_without_reason"])
             {
                 var own = provider == "openai" ? OpenAiPath : AnthropicPath;
                 var other = provider == "openai" ? AnthropicPath : OpenAiPath;
@@ -57,6 +63,10 @@ public sealed class MidStreamFailureTests
         if (script == "error_event")
         {
             events = [.. events, provider == "openai" ? OpenAiError : AnthropicError];
+        }
+        else if (script == "last_event_without_reason")
+        {
+            events = [.. events, provider == "openai" ? OpenAiNoReasonDone : AnthropicNoReasonStop];
         }
 
         await using var upstream = await JunkUpstream.StartAsync(200, "text/event-stream", string.Concat(events.Select(e => e + "\n\n")));
