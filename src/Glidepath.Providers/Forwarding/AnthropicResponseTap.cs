@@ -98,6 +98,9 @@ internal sealed class AnthropicResponseTap : ResponseTap
                     break;
                 case JsonTokenType.Number when depth == 2 && At(1, Usage) || depth == 3 && At(1, Message) && At(2, Usage):
                     sawUsage = true;
+
+                    // A whole answer's usage, or message_delta's at the end of a stream; message_start's comes before the answer.
+                    exchange.UsageComplete |= depth == 2;
                     if (At(depth, Input))
                     {
                         input = reader.GetInt64();

@@ -37,6 +37,12 @@ public sealed class ForwardExchange
 
     public UsageDetails? Usage { get; internal set; }
 
+    /// <summary>
+    /// Whether <see cref="Usage"/> came where the provider reports an answer's whole usage (a whole answer's, OpenAI's
+    /// usage chunk, Anthropic's <c>message_delta</c>), not only as the input <c>message_start</c> reports before the answer.
+    /// </summary>
+    public bool UsageComplete { get; internal set; }
+
     public ChatFinishReason? FinishReason { get; internal set; }
 
     /// <summary>USD for the call at the manifest's prices, once the answer is complete and its usage known.</summary>

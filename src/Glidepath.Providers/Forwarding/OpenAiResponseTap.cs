@@ -133,7 +133,9 @@ internal sealed class OpenAiResponseTap : ResponseTap
 
         if (sawUsage)
         {
+            // OpenAI reports usage once, when the answer is done (a whole answer's, a stream's usage chunk).
             exchange.Usage = new UsageDetails { InputTokenCount = input, OutputTokenCount = output, TotalTokenCount = total, CachedInputTokenCount = cached };
+            exchange.UsageComplete = true;
         }
 
         return (choices, sawUsage);

@@ -13,7 +13,7 @@ namespace Glidepath.Gateway.Tests.Forwarding;
 /// How a provider's stream ends, on every route (passed through, translated to the same format, translated to the
 /// other): its last event (OpenAI's <c>[DONE]</c>, Anthropic's <c>message_stop</c>) reaches the caller only after a
 /// complete answer; a complete answer whose provider then holds the connection open without that event is answered (200)
-/// at once, ending as it should.
+/// at once, ending as it should; and a success whose provider sent no usage is traced at an estimate, never as free.
 /// </summary>
 public sealed class StreamEndTests
 {
@@ -123,6 +123,39 @@ public sealed class StreamEndTests
         Assert.Null(finish);
         Assert.NotNull(error);
         Assert.Contains("no finish reason", error, StringComparison.Ordinal);
+    }
+
+    // An OpenAI-compatible server that ignores stream_options.include_usage (several servers and proxies do), or a whole
+    // answer without usage: the call was served and billed, so the trace counts it at the estimate a cut stream gets (the
+    // prompt and the answer's characters, about four a token) instead of 0 tokens and $0 (trial "wire", defect 3); the
+    // same on every route.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Answer_ProviderSendsNoUsage_TracedAtTheEstimate_SameOnEveryRoute(bool stream)
+    {
+        const string whole = """{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"Hello there"},"finish_reason":"stop"}]}""";
+        var traces = new List<Glidepath.Traces.TraceRecord>();
+        foreach (var (path, passThrough) in ((string, bool)[])[(OpenAiPath, true), (OpenAiPath, false), (AnthropicPath, true)])
+        {
+            await using var upstream = stream
+                ? await JunkUpstream.StartAsync(200, "text/event-stream", Sse([.. OpenAiText, OpenAiStop, "data: [DONE]"]))
+                : await JunkUpstream.StartAsync(200, "application/json", whole);
+            await using var f = await CreateAsync(upstream, "openai");
+            using var models = await StartAsync(f, passThrough);
+
+            using var response = await f.PostAsync(path, stream ? Streamed(path) : path == AnthropicPath ? GatewayFixture.Message() : GatewayFixture.Chat());
+            Assert.Contains("there", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            traces.Add(await f.TraceAsync(response.Headers.GetValues("Glidepath-Trace").Single()));
+        }
+
+        var first = traces[0];
+        Assert.Equal((200, "stop"), (first.Status, first.FinishReason));
+        Assert.True(first.InputTokens > 100, $"input tokens {first.InputTokens}"); // the release's system prompt and the question
+        Assert.Equal(3, first.OutputTokens); // "Hello there": 11 characters
+        Assert.True(first.CostUsd > 0, $"cost {first.CostUsd}");
+        Assert.All(traces, t => Assert.Equal((first.Status, first.InputTokens, first.OutputTokens, first.CostUsd), (t.Status, t.InputTokens, t.OutputTokens, t.CostUsd)));
     }
 
     private static string Sse(string[] events) => string.Concat(events.Select(e => e + "\n\n"));
