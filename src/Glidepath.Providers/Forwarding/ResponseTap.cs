@@ -41,7 +41,8 @@ internal abstract class ResponseTap
     /// After <see cref="Body"/>: null when the whole answer is one, else the failure it is (the same rule on both paths:
     /// the translating path checks the same bytes before the SDK reads them). An error body (OpenAI-compatible
     /// <c>{"error": …}</c>, Anthropic <c>{"type": "error"}</c>) carries the provider's message, key scrubbed; an answer
-    /// without its parts (<see cref="Lacks"/>) is not in the provider's documented format. Neither is retried.
+    /// without its parts (<see cref="Lacks"/>) is not in the provider's documented format, and carries the usage it
+    /// reported (<see cref="ProviderException.Usage"/>). Neither is retried.
     /// </summary>
     public ProviderException? NotAnAnswer(string provider, ReadOnlySpan<byte> json, ForwardExchange exchange, string? apiKey)
     {
@@ -52,7 +53,7 @@ internal abstract class ResponseTap
         }
 
         return Lacks(exchange) is { } what
-            ? new ProviderException(provider, null, $"the response is not in the provider's documented format ({what})", ProviderFailure.MalformedResponse)
+            ? new ProviderException(provider, null, $"the response is not in the provider's documented format ({what})", ProviderFailure.MalformedResponse) { Usage = exchange.Usage }
             : null;
     }
 

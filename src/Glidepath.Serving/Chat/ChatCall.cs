@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Glidepath.Errors;
 using Glidepath.Models;
 using Glidepath.Routing;
 using Glidepath.Serving.Routing;
@@ -251,6 +252,13 @@ public sealed partial class ChatCall : IDisposable
 
     private void Fail(Exception ex)
     {
+        if (ex is ProviderException { Usage: { } reported })
+        {
+            // An answer that is not one (no finish reason) still came with the provider's usage: it billed the call.
+            Usage ??= reported;
+            _usageComplete = true;
+        }
+
         Failure = ProviderErrors.Map(ex);
         FailureException = ex;
         (_trace.UpstreamStatus, _trace.UpstreamMessage) = ProviderErrors.Upstream(ex);
