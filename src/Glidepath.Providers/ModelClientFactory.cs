@@ -197,7 +197,10 @@ public sealed class ModelClientFactory : IModelClientFactory, IModelForwarderFac
     private HttpMessageInvoker Invoker(string provider, string? apiKey) =>
         new(new ProviderHttpHandler(provider, apiKey, _time, _handler), disposeHandler: false);
 
-    /// <summary>The SDK clients' handler stack: a 200 that is not an answer fails here, by the pass-through path's rule.</summary>
+    /// <summary>
+    /// The SDK clients' handler stack: a 200 that is not an answer fails here, and a streamed answer ends once complete,
+    /// both by the pass-through path's rules.
+    /// </summary>
     private HttpClient Http(string provider, string? apiKey) =>
-        new(new AnswerCheckHandler(provider, apiKey, new ProviderHttpHandler(provider, apiKey, _time, _handler)), disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        new(new AnswerCheckHandler(provider, apiKey, new StreamEndHandler(provider, new ProviderHttpHandler(provider, apiKey, _time, _handler))), disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
 }

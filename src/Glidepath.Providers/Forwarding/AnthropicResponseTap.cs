@@ -34,13 +34,13 @@ internal sealed class AnthropicResponseTap : ResponseTap
         : exchange.FinishReason is null ? "the message has no stop_reason"
         : null;
 
-    public override bool Event(ReadOnlySpan<byte> data, ForwardExchange exchange)
-    {
-        Read(data, exchange, streamed: true);
-        return true;
-    }
+    public override TappedEvent Event(ReadOnlySpan<byte> data, ForwardExchange exchange) =>
+        Read(data, exchange, streamed: true) ? TappedEvent.Last : TappedEvent.Copy;
 
-    private void Read(ReadOnlySpan<byte> json, ForwardExchange exchange, bool streamed)
+    public override ReadOnlySpan<byte> LastEvent => "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"u8;
+
+    /// <summary>Reads a body or an event; true when it is the stream's last event, <c>message_stop</c>.</summary>
+    private bool Read(ReadOnlySpan<byte> json, ForwardExchange exchange, bool streamed)
     {
         var reader = new Utf8JsonReader(json);
 
@@ -50,6 +50,7 @@ internal sealed class AnthropicResponseTap : ResponseTap
         long? cacheRead = known?.CachedInputTokenCount, cacheWrite = known is null ? null : PromptCacheUsage.Written(known);
         long? cacheWrite1h = known is null ? null : PromptCacheUsage.Written1h(known);
         var sawUsage = false;
+        var last = false;
         while (reader.Read())
         {
             var depth = reader.CurrentDepth;
@@ -68,6 +69,9 @@ internal sealed class AnthropicResponseTap : ResponseTap
                         ErrorBody = true; // a whole answer that is {"type": "error", …}
                     }
 
+                    break;
+                case JsonTokenType.String when streamed && depth == 1 && At(1, Type) && reader.ValueTextEquals("message_stop"u8):
+                    last = true;
                     break;
                 case JsonTokenType.StartArray when !streamed && depth == 1 && At(1, Content):
                     _content = true;
@@ -94,6 +98,9 @@ internal sealed class AnthropicResponseTap : ResponseTap
                     break;
                 case JsonTokenType.Number when depth == 2 && At(1, Usage) || depth == 3 && At(1, Message) && At(2, Usage):
                     sawUsage = true;
+
+                    // A whole answer's usage, or message_delta's at the end of a stream; message_start's comes before the answer.
+                    exchange.UsageComplete |= depth == 2;
                     if (At(depth, Input))
                     {
                         input = reader.GetInt64();
@@ -119,6 +126,8 @@ internal sealed class AnthropicResponseTap : ResponseTap
         {
             exchange.Usage = PromptCacheUsage.FromParts(input, cacheRead, cacheWrite, output, cacheWrite1h);
         }
+
+        return last;
     }
 
     /// <summary>The pivot's finish reason, as the Anthropic client of Microsoft.Extensions.AI maps it.</summary>

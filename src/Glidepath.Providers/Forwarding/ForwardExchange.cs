@@ -37,6 +37,12 @@ public sealed class ForwardExchange
 
     public UsageDetails? Usage { get; internal set; }
 
+    /// <summary>
+    /// Whether <see cref="Usage"/> came where the provider reports an answer's whole usage (a whole answer's, OpenAI's
+    /// usage chunk, Anthropic's <c>message_delta</c>), not only as the input <c>message_start</c> reports before the answer.
+    /// </summary>
+    public bool UsageComplete { get; internal set; }
+
     public ChatFinishReason? FinishReason { get; internal set; }
 
     /// <summary>USD for the call at the manifest's prices, once the answer is complete and its usage known.</summary>
@@ -62,6 +68,9 @@ public sealed class ForwardExchange
 
     /// <summary>Whether the provider ended the stream with an error event of its own (forwarded as it came).</summary>
     public string? StreamError { get; internal set; }
+
+    /// <summary>Whether the streamed answer read so far ended well: the provider said why it stopped and sent no error event.</summary>
+    internal bool Succeeded => FinishReason is not null && StreamError is null;
 
     /// <summary>The provider's error event said it is overloaded (Anthropic's <c>overloaded_error</c>): traced as its 529 would be.</summary>
     public bool StreamErrorOverloaded { get; internal set; }

@@ -43,6 +43,13 @@ public sealed class ForwardedResponse : IDisposable
     /// event that is not JSON, a stream that ends without a finish reason) throws a <see cref="ProviderException"/>;
     /// the provider's own error event is copied and left in <see cref="ForwardExchange.StreamError"/>.
     /// </summary>
+    /// <remarks>
+    /// The stream's last event (<see cref="TappedEvent.Last"/>) is copied only after a complete answer, since an SDK
+    /// stops reading there: after a failed one the host's error event comes instead. The copy ends at it, or as soon as
+    /// the answer is complete without it (<see cref="ResponseTap.Answered"/>), and a complete answer the provider ended
+    /// without it gets the gateway's (<see cref="ResponseTap.LastEvent"/>), so a provider holding its connection open
+    /// after answering is not a timeout.
+    /// </remarks>
     public async Task<bool> CopyEventsAsync(PipeWriter output, Action beforeFirstWrite, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(output);
@@ -79,15 +86,24 @@ public sealed class ForwardedResponse : IDisposable
                 idle.CancelAfter(Timeout.InfiniteTimeSpan);
                 var buffer = read.Buffer;
                 var wrote = false;
-                while (SseEvents.TryTake(ref buffer, out var evt))
+                var ended = false;
+                while (!ended && SseEvents.TryTake(ref buffer, out var evt))
                 {
-                    wrote |= Forward(evt, output, ref started, beforeFirstWrite);
+                    wrote |= Forward(evt, output, ref started, beforeFirstWrite, ref ended);
                 }
 
-                if (read.IsCompleted && !buffer.IsEmpty)
+                if (!ended && read.IsCompleted && !buffer.IsEmpty)
                 {
-                    wrote |= Forward(buffer, output, ref started, beforeFirstWrite);
+                    wrote |= Forward(buffer, output, ref started, beforeFirstWrite, ref ended);
                     buffer = buffer.Slice(buffer.End);
+                }
+
+                // A complete answer without its last event: the provider closed the stream, or has nothing left to send
+                // but that event (no part of another waits in the buffer) and may hold the connection open.
+                if (!ended && buffer.IsEmpty && (read.IsCompleted ? Exchange.Succeeded : _tap.Answered(Exchange)))
+                {
+                    output.Write(_tap.LastEvent);
+                    wrote = ended = true;
                 }
 
                 reader.AdvanceTo(buffer.Start, buffer.End);
@@ -100,7 +116,7 @@ public sealed class ForwardedResponse : IDisposable
                     }
                 }
 
-                if (read.IsCompleted)
+                if (ended || read.IsCompleted)
                 {
                     if (Exchange.StreamError is not null)
                     {
@@ -130,20 +146,32 @@ public sealed class ForwardedResponse : IDisposable
         _response.Dispose();
     }
 
-    private bool Forward(ReadOnlySequence<byte> evt, PipeWriter output, ref bool started, Action beforeFirstWrite)
+    /// <summary>Taps one event and copies it unless it is dropped; <paramref name="ended"/> is set at the stream's last event (copied only after a complete answer).</summary>
+    private bool Forward(ReadOnlySequence<byte> evt, PipeWriter output, ref bool started, Action beforeFirstWrite, ref bool ended)
     {
-        bool keep;
+        var tapped = TappedEvent.Copy;
         Exchange.StreamBegan = true;
         try
         {
-            keep = !SseEvents.TryData(evt, ref _scratch, ref _joined, out var data) || _tap.Event(data, Exchange);
+            if (SseEvents.TryData(evt, ref _scratch, ref _joined, out var data))
+            {
+                tapped = _tap.Event(data, Exchange);
+            }
         }
         catch (JsonException ex)
         {
             throw Failed(new ProviderException(_settings.Provider, null, $"the response is not in the provider's documented format ({ex.Message})", ProviderFailure.MalformedResponse));
         }
 
-        if (!keep)
+        if (tapped == TappedEvent.Last)
+        {
+            ended = true;
+            if (!Exchange.Succeeded)
+            {
+                return false; // a failed answer's end: the host's error event (or error status) comes instead
+            }
+        }
+        else if (tapped == TappedEvent.Drop)
         {
             return false;
         }

@@ -26,6 +26,9 @@ internal sealed class OpenAiResponseTap : ResponseTap
     private int _choices;
     private bool _message;
 
+    /// <summary>Streams: whether the usage chunk (usage, no choices: OpenAI's last chunk before <c>[DONE]</c>) has come.</summary>
+    private bool _usageChunk;
+
     public override void Body(ReadOnlySpan<byte> json, ForwardExchange exchange) => _choices = Read(json, exchange).Choices;
 
     /// <summary>An answer is a choice with a message and a finish reason (what the OpenAI SDK's client reads of it).</summary>
@@ -35,18 +38,28 @@ internal sealed class OpenAiResponseTap : ResponseTap
         : exchange.FinishReason is null ? "the chat completion has no finish_reason"
         : null;
 
-    public override bool Event(ReadOnlySpan<byte> data, ForwardExchange exchange)
+    public override TappedEvent Event(ReadOnlySpan<byte> data, ForwardExchange exchange)
     {
         if (data.SequenceEqual("[DONE]"u8))
         {
-            return true;
+            return TappedEvent.Last;
         }
 
         var (choices, usage) = Read(data, exchange);
+        if (choices > 0 || !usage)
+        {
+            return TappedEvent.Copy;
+        }
 
         // The usage chunk (no choices) is always asked of the provider, for the trace; the caller gets it only if it asked.
-        return choices > 0 || !usage || exchange.CallerWantsUsage;
+        _usageChunk = true;
+        return exchange.CallerWantsUsage ? TappedEvent.Copy : TappedEvent.Drop;
     }
+
+    public override ReadOnlySpan<byte> LastEvent => "data: [DONE]\n\n"u8;
+
+    /// <summary>After the finish reason and the usage chunk an OpenAI stream has only <c>[DONE]</c> left to send.</summary>
+    public override bool Answered(ForwardExchange exchange) => _usageChunk && exchange.Succeeded;
 
     private (int Choices, bool Usage) Read(ReadOnlySpan<byte> json, ForwardExchange exchange)
     {
@@ -120,7 +133,9 @@ internal sealed class OpenAiResponseTap : ResponseTap
 
         if (sawUsage)
         {
+            // OpenAI reports usage once, when the answer is done (a whole answer's, a stream's usage chunk).
             exchange.Usage = new UsageDetails { InputTokenCount = input, OutputTokenCount = output, TotalTokenCount = total, CachedInputTokenCount = cached };
+            exchange.UsageComplete = true;
         }
 
         return (choices, sawUsage);

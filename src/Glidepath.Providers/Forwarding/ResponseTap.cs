@@ -18,8 +18,21 @@ internal abstract class ResponseTap
     /// <summary>Reads a whole (non-streamed) answer.</summary>
     public abstract void Body(ReadOnlySpan<byte> json, ForwardExchange exchange);
 
-    /// <summary>Reads one streamed event's data; false when the event is not for the caller (it is dropped).</summary>
-    public abstract bool Event(ReadOnlySpan<byte> data, ForwardExchange exchange);
+    /// <summary>Reads one streamed event's data: whether it is copied, dropped, or the stream's last event.</summary>
+    public abstract TappedEvent Event(ReadOnlySpan<byte> data, ForwardExchange exchange);
+
+    /// <summary>
+    /// The stream's last event as the gateway writes it (<see cref="TappedEvent.Last"/>), for a complete answer whose
+    /// provider did not send its own: it closed the stream without it, or holds the connection open (<see cref="Answered"/>).
+    /// </summary>
+    public abstract ReadOnlySpan<byte> LastEvent { get; }
+
+    /// <summary>
+    /// Whether the streamed answer read so far is complete though its last event has not come, so nothing is left to wait
+    /// for: OpenAI once its finish reason and its usage chunk have come (the usage is always asked for, and only
+    /// <c>[DONE]</c> follows it). Anthropic's <c>message_stop</c> is its last event and carries nothing: false.
+    /// </summary>
+    public virtual bool Answered(ForwardExchange exchange) => false;
 
     /// <summary>The tap for a provider's wire: <c>anthropic</c>, else OpenAI chat completions.</summary>
     public static ResponseTap For(string provider) => provider == Glidepath.Models.ProviderNames.Anthropic ? new AnthropicResponseTap() : new OpenAiResponseTap();
@@ -28,7 +41,8 @@ internal abstract class ResponseTap
     /// After <see cref="Body"/>: null when the whole answer is one, else the failure it is (the same rule on both paths:
     /// the translating path checks the same bytes before the SDK reads them). An error body (OpenAI-compatible
     /// <c>{"error": …}</c>, Anthropic <c>{"type": "error"}</c>) carries the provider's message, key scrubbed; an answer
-    /// without its parts (<see cref="Lacks"/>) is not in the provider's documented format. Neither is retried.
+    /// without its parts (<see cref="Lacks"/>) is not in the provider's documented format, and carries the usage it
+    /// reported (<see cref="ProviderException.Usage"/>). Neither is retried.
     /// </summary>
     public ProviderException? NotAnAnswer(string provider, ReadOnlySpan<byte> json, ForwardExchange exchange, string? apiKey)
     {
@@ -39,7 +53,7 @@ internal abstract class ResponseTap
         }
 
         return Lacks(exchange) is { } what
-            ? new ProviderException(provider, null, $"the response is not in the provider's documented format ({what})", ProviderFailure.MalformedResponse)
+            ? new ProviderException(provider, null, $"the response is not in the provider's documented format ({what})", ProviderFailure.MalformedResponse) { Usage = exchange.Usage }
             : null;
     }
 

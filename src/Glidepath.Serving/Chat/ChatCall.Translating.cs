@@ -38,6 +38,12 @@ public sealed partial class ChatCall
         _trace.UpstreamTicks = Stopwatch.GetTimestamp() - callStart;
         _trace.Output?.Append(result.Text);
         Usage = result.Usage;
+        _usageComplete = result.Usage is not null;
+        if (result.Usage is null)
+        {
+            CountAnswer(result); // for the estimate the trace gets instead (EstimatedUsage)
+        }
+
         FinishReason = result.FinishReason;
         _cost = ModelResponseProperties.CostOf(result.AdditionalProperties);
         return result;
@@ -102,6 +108,7 @@ public sealed partial class ChatCall
             {
                 case UsageContent u:
                     Usage = u.Details;
+                    _usageComplete = true;
                     break;
                 case TextContent { Text.Length: > 0 } text:
                     _trace.FirstToken ??= Stopwatch.GetTimestamp();

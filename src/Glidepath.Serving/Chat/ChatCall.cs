@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Glidepath.Errors;
 using Glidepath.Models;
 using Glidepath.Routing;
 using Glidepath.Serving.Routing;
@@ -204,20 +205,23 @@ public sealed partial class ChatCall : IDisposable
         if (Failure is { } failure)
         {
             // A caller gone, or a stream the provider cut (or failed) after it began answering: the prompt and what was
-            // sent cost the provider, and the usage that comes with a stream's last event never came. Estimated alike.
+            // sent cost the provider, and the usage that comes with a stream's last event may never have come. What it
+            // did not report is estimated, alike on both paths.
             if (failure.IsClientClosed || _streamed && (_streamBegan || _forward is { StreamBegan: true }))
             {
-                Usage = EstimatedUsage(Usage);
+                EstimateUnreportedUsage();
             }
 
             Record(failure.Status, failure.TraceError, null);
         }
         else if (_streamed && _streamToken.IsCancellationRequested)
         {
-            Usage = EstimatedUsage(Usage);
-            Record(ChatFailure.ClientClosed.Status, ChatFailure.ClientClosed.TraceError, _cost);
+            var reported = EstimateUnreportedUsage();
+            Record(ChatFailure.ClientClosed.Status, ChatFailure.ClientClosed.TraceError, reported ? _cost : null);
         }
-        else if (Record(200, null, _cost) is { } stable && _shadow is { } shadow)
+        // An answer the provider sent without usage (a server that ignores stream_options.include_usage) was still
+        // billed: traced at the estimate, priced from it, never as free.
+        else if (Record(200, null, EstimateUnreportedUsage() ? _cost : null) is { } stable && _shadow is { } shadow)
         {
             _service.Mirror.Offer(new ShadowJob(shadow, _request!.Messages, _request.Options, _context.Vars, stable, _trace.Output?.ToString() ?? "",
                 _shadowPatch is { } patch ? (_context.Api, patch, _shadowPatchBytes) : null, _context.AnthropicBeta, _own));
@@ -231,7 +235,7 @@ public sealed partial class ChatCall : IDisposable
         CollectForwarded();
         if (status == ChatFailure.ClientClosed.Status)
         {
-            Usage = EstimatedUsage(Usage);
+            EstimateUnreportedUsage();
         }
 
         _ = Record(status, error, null);
@@ -253,6 +257,13 @@ public sealed partial class ChatCall : IDisposable
 
     private void Fail(Exception ex)
     {
+        if (ex is ProviderException { Usage: { } reported })
+        {
+            // An answer that is not one (no finish reason) still came with the provider's usage: it billed the call.
+            Usage ??= reported;
+            _usageComplete = true;
+        }
+
         Failure = ProviderErrors.Map(ex);
         FailureException = ex;
         (_trace.UpstreamStatus, _trace.UpstreamMessage) = ProviderErrors.Upstream(ex);

@@ -41,6 +41,12 @@ public sealed class ProviderException : OperationalException
     /// <summary>The provider's error code (OpenAI's <c>error.code</c>, e.g. <c>invalid_value</c>), when it sent one in that shape; null otherwise.</summary>
     public string? ErrorCode { get; init; }
 
+    /// <summary>
+    /// The usage the provider reported with an answer that is nonetheless a failure (a whole answer without its finish
+    /// reason): it billed the call, so the trace counts it, on the translating path as on the pass-through. Null otherwise.
+    /// </summary>
+    public Microsoft.Extensions.AI.UsageDetails? Usage { get; init; }
+
     /// <summary>Worth retrying: rate limits, server errors, timeouts and connection failures.</summary>
     public bool IsTransient => Failure is ProviderFailure.RateLimited or ProviderFailure.ServerError or ProviderFailure.Timeout or ProviderFailure.Connection;
 

@@ -7,8 +7,9 @@ namespace Glidepath.Gateway.Tests.Forwarding;
 
 /// <summary>
 /// A provider that fails after its stream began: an error event of its own (how OpenAI-compatible servers and Anthropic
-/// report it), or a stream it ends without a finish reason. Whatever the path (passed through, translated to the same
-/// format, translated to the other), the caller gets an error event in its own format, never a normal end, and the
+/// report it), or a stream it ends without a finish reason (cut short, or closed with its last event, OpenAI's
+/// <c>[DONE]</c> or Anthropic's <c>message_stop</c>, all the same). Whatever the path (passed through, translated to the
+/// same format, translated to the other), the caller gets an error event in its own format, never a normal end, and the
 /// trace is a 502 that counts against the release: the canary judge and error_rate see it (fail closed).
 /// </summary>
 public sealed class MidStreamFailureTests
@@ -28,6 +29,11 @@ public sealed class MidStreamFailureTests
         "event: content_block_delta\n" + """data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello"}}""",
     ];
 
+    // The stream's last event after an answer that never said why it stopped (trial "wire", defect 1: passed through,
+    // OpenAI's [DONE] reached the caller before the gateway's error event, and an SDK stops reading at [DONE]).
+    private const string OpenAiNoReasonDone = """data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":null}]}""" + "\n\ndata: [DONE]";
+    private const string AnthropicNoReasonStop = "event: content_block_stop\n" + """data: {"type":"content_block_stop","index":0}""" + "\n\nevent: message_stop\n" + """data: {"type":"message_stop"}""";
+
     private const string OpenAiError = """data: {"error":{"message":"upstream broke mid stream","type":"server_error"}}""";
     private const string AnthropicError = "event: error\n" + """data: {"type":"error","error":{"type":"api_error","message":"upstream broke mid stream"}}""";
 
@@ -36,7 +42,7 @@ public sealed class MidStreamFailureTests
         var data = new TheoryData<string, string, string, bool>();
         foreach (var provider in (string[])["openai", "anthropic"])
         {
-            foreach (var script in (string[])["error_event", "cut_short"])
+            foreach (var script in (string[])["error_event", "cut_short", "last_event_without_reason"])
             {
                 var own = provider == "openai" ? OpenAiPath : AnthropicPath;
                 var other = provider == "openai" ? AnthropicPath : OpenAiPath;
@@ -57,6 +63,10 @@ public sealed class MidStreamFailureTests
         if (script == "error_event")
         {
             events = [.. events, provider == "openai" ? OpenAiError : AnthropicError];
+        }
+        else if (script == "last_event_without_reason")
+        {
+            events = [.. events, provider == "openai" ? OpenAiNoReasonDone : AnthropicNoReasonStop];
         }
 
         await using var upstream = await JunkUpstream.StartAsync(200, "text/event-stream", string.Concat(events.Select(e => e + "\n\n")));
@@ -94,7 +104,7 @@ public sealed class MidStreamFailureTests
     }
 
     // The caller got part of the answer and the provider charged for it, but the usage (sent with a stream's last event)
-    // never came: estimated as for a caller who went away (499), so the trace's tokens and cost, and the key's budget, are
+    // never came: what the provider did report is kept (Anthropic's message_start has the input), the rest is estimated as for a caller who went away (499), so the trace's tokens and cost, and the key's budget, are
     // not zero; the same on both paths (before 2026-12, 0 tokens and $0 for a cut OpenAI stream). The text seen counts in
     // characters on both paths, as the prompt does (until 2026-12-05 the pass-through counted UTF-8 bytes as escaped: a
     // Japanese answer three times over, one sent as \uXXXX escapes six times).
@@ -131,10 +141,43 @@ public sealed class MidStreamFailureTests
 
         var (passed, translated) = (traces[0], traces[1]);
         Assert.Equal(502, passed.Status);
-        Assert.True(passed.InputTokens > 12, $"input tokens {passed.InputTokens}"); // the prompt, estimated (more than Anthropic's message_start said)
+        if (provider == "anthropic")
+        {
+            // message_start reported the input: kept, only the output is estimated (until 2026-12-05 the prompt's estimate
+            // replaced it when larger, trial "wire", defect 5).
+            Assert.Equal(12, passed.InputTokens);
+        }
+        else
+        {
+            Assert.True(passed.InputTokens > 12, $"input tokens {passed.InputTokens}"); // the prompt, estimated: no usage came
+        }
+
         Assert.Equal(outputTokens, passed.OutputTokens); // about four characters a token: "Hello" 2, 13 Japanese characters 4
         Assert.True(passed.CostUsd > 0, $"cost {passed.CostUsd}");
         Assert.Equal((passed.Status, passed.InputTokens, passed.OutputTokens, passed.CostUsd), (translated.Status, translated.InputTokens, translated.OutputTokens, translated.CostUsd));
+    }
+
+    // An OpenAI stream cut after its usage chunk came (here, before any finish reason): the provider's own counts are the
+    // trace's, not an estimate of the prompt (trial "wire", defect 5), on both paths.
+    [Fact]
+    public async Task Stream_CutAfterTheUsageChunk_TracedWithTheReportedUsage_SameOnBothPaths()
+    {
+        const string usage = """data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[],"usage":{"prompt_tokens":111,"completion_tokens":22,"total_tokens":133}}""";
+        var traces = new List<Glidepath.Traces.TraceRecord>();
+        foreach (var passThrough in (bool[])[true, false])
+        {
+            await using var upstream = await JunkUpstream.StartAsync(200, "text/event-stream", string.Concat(((string[])[.. OpenAiStart, usage]).Select(e => e + "\n\n")));
+            await using var f = await GatewayFixture.CreateAsync(editManifest: y => upstream.Manifest(y).Replace("sim-support-1: { input", "stable-model: { input", StringComparison.Ordinal));
+            using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-4f9Qz7Xw2Lk8" });
+            await f.StartAsync(s => s with { Models = models }, o => o with { Gateway = o.Gateway with { PassThrough = passThrough } });
+
+            using var response = await f.PostAsync(OpenAiPath, GatewayFixture.Chat(extra: ""","stream":true"""));
+            Assert.Contains("no finish reason", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            traces.Add(await f.TraceAsync(response.Headers.GetValues("Glidepath-Trace").Single()));
+        }
+
+        Assert.All(traces, t => Assert.Equal((502, 111L, 22L), (t.Status, t.InputTokens, t.OutputTokens)));
+        Assert.Equal(traces[0].CostUsd, traces[1].CostUsd);
     }
 
     // Anthropic's most common mid-stream failure says it is overloaded: traced as its 529 is, provider_overloaded

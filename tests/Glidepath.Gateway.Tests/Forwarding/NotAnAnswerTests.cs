@@ -63,4 +63,33 @@ public sealed class NotAnAnswerTests
         Assert.DoesNotContain("sk-test-4f9Qz7Xw2Lk8", trace.UpstreamMessage, StringComparison.Ordinal);
         Assert.Equal(1, upstream.Requests);
     }
+
+    // An answer without its finish reason is a 502, but the provider reported (and billed) its usage: every route traces
+    // those tokens and their cost, as the pass-through always did (until 2026-12-05 the translating path traced 0 tokens and
+    // $0, trial "wire", defect 6).
+    [Theory]
+    [InlineData("openai", OpenAiPath, true)]
+    [InlineData("openai", OpenAiPath, false)]
+    [InlineData("openai", AnthropicPath, true)]
+    [InlineData("anthropic", AnthropicPath, true)]
+    [InlineData("anthropic", AnthropicPath, false)]
+    [InlineData("anthropic", OpenAiPath, true)]
+    public async Task Post_AnswerWithoutFinishReason_502TracedWithTheProvidersUsageOnEveryRoute(string provider, string path, bool passThrough)
+    {
+        var answer = provider == "openai"
+            ? """{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"Hello"},"finish_reason":null}],"usage":{"prompt_tokens":111,"completion_tokens":22,"total_tokens":133}}"""
+            : """{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[{"type":"text","text":"Hello"}],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":200,"output_tokens":30}}""";
+        await using var upstream = await JunkUpstream.StartAsync(200, "application/json", answer);
+        await using var f = await GatewayFixture.CreateAsync(editManifest: y => upstream.ManifestFor(provider)(y).Replace("sim-support-1: { input", "stable-model: { input", StringComparison.Ordinal));
+        using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-4f9Qz7Xw2Lk8" });
+        await f.StartAsync(s => s with { Models = models }, o => o with { Gateway = o.Gateway with { PassThrough = passThrough } });
+
+        using var response = await f.PostAsync(path, path == AnthropicPath ? GatewayFixture.Message() : GatewayFixture.Chat());
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        var trace = await WireAssert.TraceAsync(f, response.Headers.GetValues("Glidepath-Trace").Single());
+        var (input, output) = provider == "openai" ? (111L, 22L) : (200L, 30L);
+        Assert.Equal((502, "provider_error", input, output), (trace.Status, trace.Error, trace.InputTokens, trace.OutputTokens));
+        Assert.Equal((double)PriceTable.For(f.Manifest).Cost("stable-model", input, output)!.Value, trace.CostUsd, 9);
+    }
 }

@@ -27,6 +27,9 @@ internal sealed class JunkUpstream : IAsyncDisposable
     /// <summary>How many requests get the failing answer before <see cref="Then"/>.</summary>
     public int FailFirst { get; set; }
 
+    /// <summary>When set, the body is sent and flushed, then the connection is held open until the caller gives up (a provider that never ends its stream).</summary>
+    public bool HoldOpen { get; set; }
+
     private int _requests;
 
     /// <summary>An upstream that never answers: each request waits until the caller gives up.</summary>
@@ -66,6 +69,11 @@ internal sealed class JunkUpstream : IAsyncDisposable
             }
 
             await ctx.Response.WriteAsync(body);
+            if (upstream.HoldOpen)
+            {
+                await ctx.Response.Body.FlushAsync();
+                await Task.Delay(Timeout.InfiniteTimeSpan, ctx.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
         });
         await app.StartAsync();
         upstream = new JunkUpstream(app, app.Urls.First().TrimEnd('/') + "/v1");
