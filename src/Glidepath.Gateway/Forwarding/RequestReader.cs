@@ -55,9 +55,10 @@ internal static class RequestReader
         return Parse(body.Memory, wire);
     }
 
-    /// <summary>Parses a whole body (the property-based tests call this directly, without HTTP).</summary>
+    /// <summary>Parses a whole body (the property-based tests call this directly, without HTTP); a leading byte-order mark is skipped (<see cref="Json"/>).</summary>
     public static ChatRequest Parse(ReadOnlyMemory<byte> body, IWireFormat wire)
     {
+        body = Json(body);
         CheckText(body.Span);
         JsonDocument doc;
         try
@@ -74,6 +75,15 @@ internal static class RequestReader
             return Parse(doc.RootElement, wire);
         }
     }
+
+    /// <summary>
+    /// The JSON of <paramref name="body"/>: the body without a leading UTF-8 byte-order mark, which RFC 8259 lets a parser
+    /// ignore and PowerShell and some .NET writers put first. A slice, not a copy; the pass-through path patches and
+    /// forwards this, so the provider gets the JSON that was parsed, without the mark.
+    /// </summary>
+    public static ReadOnlyMemory<byte> Json(ReadOnlyMemory<byte> body) => body.Span.StartsWith(Utf8Bom) ? body[Utf8Bom.Length..] : body;
+
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     /// <summary>
     /// Text that is not valid Unicode anywhere in <paramref name="body"/> is a 400: not only in the fields the parser reads
