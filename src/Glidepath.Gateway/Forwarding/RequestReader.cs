@@ -41,6 +41,12 @@ internal static class RequestReader
         {
             throw TooLarge(maxBodyBytes);
         }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status408RequestTimeout)
+        {
+            // The server's minimum body data rate: the caller stalled mid-body. Said in our words (the server's message
+            // names its own setting), as a 408, which the caller's SDK may retry.
+            throw TooSlow();
+        }
         catch (BadHttpRequestException ex)
         {
             throw WireException.BadRequest($"the request body could not be read: {ex.Message}");
@@ -144,6 +150,10 @@ internal static class RequestReader
     }
 
     public static WireException TooLarge(long maxBodyBytes) => new(413, ErrorKinds.TooLarge, $"the request body is larger than the gateway's limit of {maxBodyBytes / 1024} KiB");
+
+    /// <summary>A body whose bytes stopped coming (slower than the server's minimum data rate): 408, in the caller's format.</summary>
+    public static WireException TooSlow() => new(408, ErrorKinds.Timeout,
+        "the request body arrived too slowly and the gateway stopped waiting for the rest of it; send the whole body without pauses");
 
     private static ChatRequest Parse(JsonElement root, IWireFormat wire)
     {
