@@ -55,12 +55,13 @@ internal static class AdminBody
             throw new BadInputException($"the request body is over {MaxBytes} bytes");
         }
 
-        if (buffer.Length == 0)
+        // Without a leading byte-order mark (RFC 8259 lets a parser ignore one; PowerShell and some .NET writers send it).
+        var json = Forwarding.RequestReader.Json(buffer.GetBuffer().AsMemory(0, (int)buffer.Length)).Span;
+        if (json.IsEmpty)
         {
             return new T();
         }
 
-        var json = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
         RefuseInvalidText(json);
         RefuseUnknownFields<T>(json);
         try
@@ -73,7 +74,7 @@ internal static class AdminBody
         }
         catch (JsonException ex)
         {
-            throw new BadInputException(AdminWording.BodyError(ex, buffer.GetBuffer().AsSpan(0, (int)buffer.Length)), ex);
+            throw new BadInputException(AdminWording.BodyError(ex, json), ex);
         }
     }
 

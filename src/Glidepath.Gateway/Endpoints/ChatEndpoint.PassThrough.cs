@@ -17,13 +17,14 @@ internal sealed partial class ChatEndpoint
 {
     private static async Task PassThroughAsync(HttpContext http, IWireFormat wire, ChatCall call, ChatRequest request, PooledBuffer body, ResponseContext context, CancellationToken ct)
     {
-        using var patched = new PooledBuffer(body.Length + 1024);
+        var json = RequestReader.Json(body.Memory); // what was parsed: without a leading byte-order mark
+        using var patched = new PooledBuffer(json.Length + 1024);
         var anthropic = wire is AnthropicWire;
-        BodyPatch.Write(body.Span, ReleasePatch.For(call.Applier!, anthropic), call.SystemPrompt!, request.Stream, patched, request.HasEmptyText);
+        BodyPatch.Write(json.Span, ReleasePatch.For(call.Applier!, anthropic), call.SystemPrompt!, request.Stream, patched, request.HasEmptyText);
         if (call.IsShadowSampled && !request.Stream)
         {
             // The shadow candidate gets the caller's own body too, patched with its release when it is mirrored.
-            var own = body.Span.ToArray();
+            var own = json.Span.ToArray();
             call.MirrorForwarded((applier, prompt) =>
             {
                 var candidate = new ArrayBufferWriter<byte>(own.Length + 1024);

@@ -25,7 +25,7 @@ internal sealed partial class ChatEndpoint
 
         http.Response.Headers[GatewayHeaders.Trace] = call.TraceId;
         await HttpAnswers.ErrorAsync(http, wire, ex.Status, ex.Kind, ex.Message).ConfigureAwait(false);
-        call.Complete(ex.Status, "bad_request");
+        call.Complete(ex.Status, Glidepath.Traces.TraceRecord.Refused);
     }
 
     /// <summary>The net under everything: an unexpected failure is logged, answered 500 (or an error event) in the caller's format, and traced.</summary>

@@ -41,6 +41,12 @@ internal static class RequestReader
         {
             throw TooLarge(maxBodyBytes);
         }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status408RequestTimeout)
+        {
+            // The server's minimum body data rate: the caller stalled mid-body. Said in our words (the server's message
+            // names its own setting), as a 408, which the caller's SDK may retry.
+            throw TooSlow();
+        }
         catch (BadHttpRequestException ex)
         {
             throw WireException.BadRequest($"the request body could not be read: {ex.Message}");
@@ -55,9 +61,10 @@ internal static class RequestReader
         return Parse(body.Memory, wire);
     }
 
-    /// <summary>Parses a whole body (the property-based tests call this directly, without HTTP).</summary>
+    /// <summary>Parses a whole body (the property-based tests call this directly, without HTTP); a leading byte-order mark is skipped (<see cref="Json"/>).</summary>
     public static ChatRequest Parse(ReadOnlyMemory<byte> body, IWireFormat wire)
     {
+        body = Json(body);
         CheckText(body.Span);
         JsonDocument doc;
         try
@@ -74,6 +81,15 @@ internal static class RequestReader
             return Parse(doc.RootElement, wire);
         }
     }
+
+    /// <summary>
+    /// The JSON of <paramref name="body"/>: the body without a leading UTF-8 byte-order mark, which RFC 8259 lets a parser
+    /// ignore and PowerShell and some .NET writers put first. A slice, not a copy; the pass-through path patches and
+    /// forwards this, so the provider gets the JSON that was parsed, without the mark.
+    /// </summary>
+    public static ReadOnlyMemory<byte> Json(ReadOnlyMemory<byte> body) => body.Span.StartsWith(Utf8Bom) ? body[Utf8Bom.Length..] : body;
+
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     /// <summary>
     /// Text that is not valid Unicode anywhere in <paramref name="body"/> is a 400: not only in the fields the parser reads
@@ -134,6 +150,10 @@ internal static class RequestReader
     }
 
     public static WireException TooLarge(long maxBodyBytes) => new(413, ErrorKinds.TooLarge, $"the request body is larger than the gateway's limit of {maxBodyBytes / 1024} KiB");
+
+    /// <summary>A body whose bytes stopped coming (slower than the server's minimum data rate): 408, in the caller's format.</summary>
+    public static WireException TooSlow() => new(408, ErrorKinds.Timeout,
+        "the request body arrived too slowly and the gateway stopped waiting for the rest of it; send the whole body without pauses");
 
     private static ChatRequest Parse(JsonElement root, IWireFormat wire)
     {

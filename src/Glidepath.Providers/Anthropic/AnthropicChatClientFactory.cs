@@ -9,7 +9,8 @@ namespace Glidepath.Providers.Anthropic;
 /// The Claude Messages API through the official <c>Anthropic</c> SDK's <see cref="IChatClient"/>
 /// (tools, tool results, streaming, usage, stop reasons), with the temperature, top_p and top_k it drops put back
 /// (<see cref="AnthropicSamplingChatClient"/>) and a limit of one tool call per turn sent even without a tool choice
-/// (<see cref="AnthropicParallelToolsChatClient"/>), and the usage it leaves out put back (<see cref="AnthropicUsageChatClient"/>).
+/// (<see cref="AnthropicParallelToolsChatClient"/>), the usage it leaves out put back (<see cref="AnthropicUsageChatClient"/>),
+/// and tool schemas sent as written, not closed (<see cref="AnthropicToolSchemaChatClient"/>).
 /// Its own retries are off: ours apply.
 /// </summary>
 internal static class AnthropicChatClientFactory
@@ -28,6 +29,6 @@ internal static class AnthropicChatClientFactory
             HttpClient = http,
         });
         var maxTokens = model.Parameters.MaxTokens ?? DefaultMaxTokens;
-        return new AnthropicParallelToolsChatClient(new AnthropicSamplingChatClient(new AnthropicUsageChatClient(client.AsIChatClient(model.Name, maxTokens)), model.Name, maxTokens));
+        return new AnthropicParallelToolsChatClient(new AnthropicSamplingChatClient(new AnthropicUsageChatClient(new AnthropicToolSchemaChatClient(client.AsIChatClient(model.Name, maxTokens))), model.Name, maxTokens));
     }
 }

@@ -63,6 +63,9 @@ public sealed class ForwardExchange
     /// </summary>
     public long TextChars { get; private set; }
 
+    /// <summary>The HTTP status the provider answered with (once its headers came): what a failure after them is traced with.</summary>
+    public int? UpstreamStatus { get; internal set; }
+
     /// <summary>Whether an event of the stream was read: a failure after that came once the provider had begun answering (and charging).</summary>
     public bool StreamBegan { get; internal set; }
 

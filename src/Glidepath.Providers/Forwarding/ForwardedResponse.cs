@@ -190,9 +190,10 @@ public sealed class ForwardedResponse : IDisposable
         return true;
     }
 
+    /// <summary>A failure after the headers: the provider answered, with the status the trace keeps.</summary>
     private ProviderException Failed(ProviderException ex)
     {
         Exchange.Failure = ex.Failure.ToString();
-        return ex;
+        return ProviderErrors.Answered(ex, (int)_response.StatusCode);
     }
 }

@@ -73,6 +73,8 @@ public sealed class ModelForwarder
             exchange.UpstreamTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
         }
 
+        var status = (int)response.StatusCode;
+        exchange.UpstreamStatus = status;
         var tap = ResponseTap.For(Wire);
         if (exchange.Stream)
         {
@@ -80,7 +82,7 @@ public sealed class ModelForwarder
             {
                 // A JSON error body (a proxy's 200 {"error": …}) says why; anything else is simply not a stream.
                 var said = await ErrorInsteadOfStreamAsync(response, cancellationToken).ConfigureAwait(false);
-                throw Fail(new ForwardedResponse(response, exchange, tap, _settings, _time, default), said ?? new ProviderException(_settings.Provider, null,
+                throw Fail(new ForwardedResponse(response, exchange, tap, _settings, _time, default), said ?? new ProviderException(_settings.Provider, status,
                     "the provider answered a streaming request without a single event (is the body server-sent events?)", ProviderFailure.MalformedResponse));
             }
 
@@ -93,11 +95,11 @@ public sealed class ModelForwarder
         try
         {
             tap.Body(bytes.Span, exchange);
-            notAnswer = tap.NotAnAnswer(_settings.Provider, bytes.Span, exchange, _settings.ApiKey);
+            notAnswer = tap.NotAnAnswer(_settings.Provider, status, bytes.Span, exchange, _settings.ApiKey);
         }
         catch (JsonException ex)
         {
-            notAnswer = new ProviderException(_settings.Provider, null, $"the response is not in the provider's documented format ({ex.Message})", ProviderFailure.MalformedResponse);
+            notAnswer = new ProviderException(_settings.Provider, status, $"the response is not in the provider's documented format ({ex.Message})", ProviderFailure.MalformedResponse);
         }
 
         // Valid JSON is not enough: an error body or an answer without its parts is a clean 502, as on the translating path.
@@ -120,7 +122,7 @@ public sealed class ModelForwarder
         try
         {
             await response.Content.LoadIntoBufferAsync(Http.AnswerCheckHandler.MaxCheckedBytes, cancellationToken).ConfigureAwait(false);
-            return ResponseTap.CheckWhole(Wire, _settings.Provider, Buffered(response).Span, _settings.ApiKey);
+            return ResponseTap.CheckWhole(Wire, _settings.Provider, (int)response.StatusCode, Buffered(response).Span, _settings.ApiKey);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {

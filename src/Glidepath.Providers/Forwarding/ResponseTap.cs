@@ -42,18 +42,19 @@ internal abstract class ResponseTap
     /// the translating path checks the same bytes before the SDK reads them). An error body (OpenAI-compatible
     /// <c>{"error": …}</c>, Anthropic <c>{"type": "error"}</c>) carries the provider's message, key scrubbed; an answer
     /// without its parts (<see cref="Lacks"/>) is not in the provider's documented format, and carries the usage it
-    /// reported (<see cref="ProviderException.Usage"/>). Neither is retried.
+    /// reported (<see cref="ProviderException.Usage"/>). Neither is retried. Both carry <paramref name="status"/>, the
+    /// HTTP status the body came with.
     /// </summary>
-    public ProviderException? NotAnAnswer(string provider, ReadOnlySpan<byte> json, ForwardExchange exchange, string? apiKey)
+    public ProviderException? NotAnAnswer(string provider, int status, ReadOnlySpan<byte> json, ForwardExchange exchange, string? apiKey)
     {
         if (ErrorBody)
         {
             var said = ProviderHttpHandler.ErrorMessage(Encoding.UTF8.GetString(json), null);
-            return new ProviderException(provider, 200, ApiKey.Scrub($"{said} (an error sent as a 200 answer)", apiKey), ProviderFailure.MalformedResponse);
+            return new ProviderException(provider, status, ApiKey.Scrub($"{said} (an error sent as a {status} answer)", apiKey), ProviderFailure.MalformedResponse);
         }
 
         return Lacks(exchange) is { } what
-            ? new ProviderException(provider, null, $"the response is not in the provider's documented format ({what})", ProviderFailure.MalformedResponse) { Usage = exchange.Usage }
+            ? new ProviderException(provider, status, $"the response is not in the provider's documented format ({what})", ProviderFailure.MalformedResponse) { Usage = exchange.Usage }
             : null;
     }
 
@@ -62,7 +63,7 @@ internal abstract class ResponseTap
     /// body where a stream was asked for): <see cref="Body"/> then <see cref="NotAnAnswer"/> on a tap of <paramref name="wire"/>.
     /// Null when it is an answer, or not JSON at all (the reader that follows says so in its own words).
     /// </summary>
-    public static ProviderException? CheckWhole(string wire, string provider, ReadOnlySpan<byte> json, string? apiKey)
+    public static ProviderException? CheckWhole(string wire, string provider, int status, ReadOnlySpan<byte> json, string? apiKey)
     {
         var tap = For(wire);
         var exchange = new ForwardExchange(stream: false, keepText: false, callerWantsUsage: false);
@@ -75,7 +76,7 @@ internal abstract class ResponseTap
             return null;
         }
 
-        return tap.NotAnAnswer(provider, json, exchange, apiKey);
+        return tap.NotAnAnswer(provider, status, json, exchange, apiKey);
     }
 
     /// <summary>Set by <see cref="Body"/> when the whole body is the provider's error, not an answer.</summary>

@@ -33,13 +33,18 @@ internal sealed class RetryHandler(ResilienceSettings settings, RetryPipeline re
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
         {
+            var status = Status(response);
             response?.Dispose();
-            throw ProviderErrors.Timeout(settings.Provider, settings.Timeout, streaming: false);
+            throw ProviderErrors.Answered(ProviderErrors.Timeout(settings.Provider, settings.Timeout, streaming: false), status);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            var status = Status(response);
             response?.Dispose();
-            throw ProviderErrors.Translate(settings.Provider, ex, settings.ApiKey);
+            throw ProviderErrors.Answered(ProviderErrors.Translate(settings.Provider, ex, settings.ApiKey), status);
         }
     }
+
+    /// <summary>The status the provider answered with when the body failed after its headers; null when it did not answer.</summary>
+    private static int? Status(HttpResponseMessage? response) => response is null ? null : (int)response.StatusCode;
 }

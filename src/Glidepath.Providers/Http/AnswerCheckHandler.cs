@@ -40,7 +40,7 @@ internal sealed class AnswerCheckHandler(string provider, string? apiKey, HttpMe
             ? segment.AsMemory((int)memory.Position)
             : await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         // Not JSON: no failure here, the SDK says so, as before.
-        if (ResponseTap.CheckWhole(provider, provider, body.Span, apiKey) is { } failure)
+        if (ResponseTap.CheckWhole(provider, provider, (int)response.StatusCode, body.Span, apiKey) is { } failure)
         {
             response.Dispose();
             throw failure;

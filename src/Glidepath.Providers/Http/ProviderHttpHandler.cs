@@ -35,6 +35,7 @@ internal sealed class ProviderHttpHandler(string provider, string? apiKey, TimeP
 
         if (response.IsSuccessStatusCode)
         {
+            AnsweredStatus.Record((int)response.StatusCode);
             return response;
         }
 

@@ -68,13 +68,13 @@ internal sealed class OpenAiWireChatClient : IChatClient
         {
             result = OpenAiChatResponse.Read(answer.Span);
         }
-        catch (System.Text.Json.JsonException) when (NotAnAnswer(answer.Span) is { } failure)
+        catch (System.Text.Json.JsonException) when (NotAnAnswer(response, answer.Span) is { } failure)
         {
             throw failure;
         }
 
         // The same rule as the SDK path and the pass-through (ResponseTap.NotAnAnswer), read again only for a rare shape.
-        if ((result.FinishReason is null || result.Messages is [{ Contents.Count: 0 }]) && NotAnAnswer(answer.Span) is { } lacking)
+        if ((result.FinishReason is null || result.Messages is [{ Contents.Count: 0 }]) && NotAnAnswer(response, answer.Span) is { } lacking)
         {
             throw lacking;
         }
@@ -82,8 +82,8 @@ internal sealed class OpenAiWireChatClient : IChatClient
         return result;
     }
 
-    private Glidepath.Errors.ProviderException? NotAnAnswer(ReadOnlySpan<byte> json) =>
-        ResponseTap.CheckWhole(Glidepath.Models.ProviderNames.OpenAI, Glidepath.Models.ProviderNames.OpenAI, json, _apiKey);
+    private Glidepath.Errors.ProviderException? NotAnAnswer(HttpResponseMessage response, ReadOnlySpan<byte> json) =>
+        ResponseTap.CheckWhole(Glidepath.Models.ProviderNames.OpenAI, Glidepath.Models.ProviderNames.OpenAI, (int)response.StatusCode, json, _apiKey);
 
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         _sdk.Value.GetStreamingResponseAsync(messages, options, cancellationToken);

@@ -75,6 +75,20 @@ internal static class ProviderErrors
         }
     }
 
+    /// <summary>
+    /// <paramref name="failure"/> saying the provider answered with <paramref name="status"/> (its HTTP status, null when
+    /// it did not answer) when the failure carries no status of its own: a failure after the answer began (a malformed
+    /// body, a stream cut or stalled) is traced with the status the provider answered with, on both paths.
+    /// </summary>
+    public static ProviderException Answered(ProviderException failure, int? status) =>
+        failure.StatusCode is not null || status is not { } answered
+            ? failure
+            : new ProviderException(failure.Provider, answered, failure.ProviderMessage, failure.Failure, failure.RetryAfter, failure.InnerException)
+            {
+                ErrorParam = failure.ErrorParam,
+                ErrorCode = failure.ErrorCode,
+            };
+
     /// <summary>A stream that ended before the provider said why it stopped: cut short upstream (both provider paths).</summary>
     public static ProviderException Unfinished(string provider) =>
         new(provider, null, "the stream ended before the provider finished its answer (no finish reason); it was cut short upstream", ProviderFailure.MalformedResponse);

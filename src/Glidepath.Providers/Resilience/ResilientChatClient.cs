@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Glidepath.Errors;
 using Glidepath.Models;
+using Glidepath.Providers.Http;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
@@ -37,6 +38,7 @@ internal sealed class ResilientChatClient : DelegatingChatClient
             {
                 using var timeout = new CancellationTokenSource(_settings.Timeout, _time);
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+                var answered = Answered();
                 try
                 {
                     // The successful attempt's own time, not the retries' backoff or the wait for a concurrency slot
@@ -48,11 +50,11 @@ internal sealed class ResilientChatClient : DelegatingChatClient
                 }
                 catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
                 {
-                    throw ProviderErrors.Timeout(_settings.Provider, _settings.Timeout, streaming: false);
+                    throw answered.Stamp(ProviderErrors.Timeout(_settings.Provider, _settings.Timeout, streaming: false));
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    throw ProviderErrors.Translate(_settings.Provider, ex, _settings.ApiKey);
+                    throw answered.Stamp(ProviderErrors.Translate(_settings.Provider, ex, _settings.ApiKey));
                 }
             }, list, cancellationToken).ConfigureAwait(false);
         }
@@ -71,7 +73,7 @@ internal sealed class ResilientChatClient : DelegatingChatClient
             // Open the stream and read its first chunk under the retry policy.
             var stream = await _retry.ExecuteAsync(async (list, ct) =>
             {
-                var s = new Stream(this, InnerClient.GetStreamingResponseAsync(list, options, CancellationToken.None), ct);
+                var s = new Stream(this, InnerClient.GetStreamingResponseAsync(list, options, CancellationToken.None), ct, Answered());
                 try
                 {
                     await s.MoveNextAsync().ConfigureAwait(false);
@@ -80,8 +82,8 @@ internal sealed class ResilientChatClient : DelegatingChatClient
                     // events at all: that is a broken answer, never an empty success.
                     return s.HasCurrent
                         ? s
-                        : throw new ProviderException(_settings.Provider, null,
-                            "the provider answered a streaming request without a single event (is the body server-sent events?)", ProviderFailure.MalformedResponse);
+                        : throw s.Answered.Stamp(new ProviderException(_settings.Provider, null,
+                            "the provider answered a streaming request without a single event (is the body server-sent events?)", ProviderFailure.MalformedResponse));
                 }
                 catch
                 {
@@ -104,7 +106,7 @@ internal sealed class ResilientChatClient : DelegatingChatClient
                 // error event, which the SDK skips, ends it the same way): a failure, never a quiet end_turn.
                 if (!finished)
                 {
-                    throw ProviderErrors.Unfinished(_settings.Provider);
+                    throw stream.Answered.Stamp(ProviderErrors.Unfinished(_settings.Provider));
                 }
             }
         }
@@ -116,6 +118,9 @@ internal sealed class ResilientChatClient : DelegatingChatClient
 
     private Task AcquireAsync(CancellationToken cancellationToken) => ConcurrencySlots.AcquireAsync(_settings, _time, cancellationToken);
 
+    /// <summary>An attempt's record of the status the provider answers with; none for the sim, which makes no HTTP request.</summary>
+    private AnsweredStatus Answered() => _settings.Provider == ProviderNames.Sim ? AnsweredStatus.None : AnsweredStatus.Begin();
+
     /// <summary>One attempt's stream: each wait for the next chunk is bounded by the timeout, which cancels the underlying read.</summary>
     private sealed class Stream : IAsyncDisposable
     {
@@ -124,15 +129,20 @@ internal sealed class ResilientChatClient : DelegatingChatClient
         private readonly IAsyncEnumerator<ChatResponseUpdate> _enumerator;
         private Task? _abandoned;
 
-        public Stream(ResilientChatClient owner, IAsyncEnumerable<ChatResponseUpdate> source, CancellationToken cancellationToken)
+        /// <param name="answered">The attempt's record of the status the provider answered with (opened before the first read sends the request).</param>
+        public Stream(ResilientChatClient owner, IAsyncEnumerable<ChatResponseUpdate> source, CancellationToken cancellationToken, AnsweredStatus answered)
         {
             _owner = owner;
+            Answered = answered;
             _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             _enumerator = source.GetAsyncEnumerator(_cts.Token);
             CallerToken = cancellationToken;
         }
 
         private CancellationToken CallerToken { get; }
+
+        /// <summary>The status the provider answered this attempt with, which its failures carry.</summary>
+        public AnsweredStatus Answered { get; }
 
         public bool HasCurrent { get; private set; }
 
@@ -150,7 +160,7 @@ internal sealed class ResilientChatClient : DelegatingChatClient
                 _abandoned = move;
                 await _cts.CancelAsync().ConfigureAwait(false);
                 CallerToken.ThrowIfCancellationRequested();
-                throw ProviderErrors.Timeout(settings.Provider, settings.Timeout, streaming: true);
+                throw Answered.Stamp(ProviderErrors.Timeout(settings.Provider, settings.Timeout, streaming: true));
             }
 
             await idle.CancelAsync().ConfigureAwait(false);
@@ -161,7 +171,7 @@ internal sealed class ResilientChatClient : DelegatingChatClient
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                throw ProviderErrors.Translate(settings.Provider, ex, settings.ApiKey);
+                throw Answered.Stamp(ProviderErrors.Translate(settings.Provider, ex, settings.ApiKey));
             }
         }
 

@@ -106,7 +106,7 @@ public sealed partial class ChatCall
             // The provider's own error event ended the stream: forwarded as it came, traced as the translating side would.
             Fail(x.StreamErrorOverloaded
                 ? new ProviderException(_trace.Decision.Release.Snapshot.Model.Provider, 529, error, ProviderFailure.RateLimited)
-                : new ProviderException(_trace.Decision.Release.Snapshot.Model.Provider, null, error, ProviderFailure.ServerError));
+                : new ProviderException(_trace.Decision.Release.Snapshot.Model.Provider, x.UpstreamStatus, error, ProviderFailure.ServerError));
         }
     }
 }

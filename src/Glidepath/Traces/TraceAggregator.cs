@@ -66,8 +66,8 @@ public static class TraceAggregator
     }
 
     /// <summary>
-    /// A request the gateway refused as the caller's mistake (400–498 other than 408 and 429: bad body, wrong content type,
-    /// forbidden probe). It stays in the traces table but counts neither as a request nor as an error of the release, so
+    /// A request the gateway refused as the caller's mistake (400–498 other than 429 and a 408 that is not such a refusal:
+    /// bad body, a body sent too slowly, wrong content type, forbidden probe). It stays in the traces table but counts neither as a request nor as an error of the release, so
     /// a caller cannot move an arm's error rate (up or, by dilution, down) or its request count by sending garbage.
     /// </summary>
     public static bool IsRefusal(TraceRecord trace) => trace.Status is >= 400 and < 499 && !trace.IsError;

@@ -77,9 +77,13 @@ public sealed record TraceRecord
     /// release's prompt needing a per-request variable the caller did not send (<c>missing_variable</c>: a canary whose
     /// prompt needs what callers do not send fails them all), or a <c>tool_choice</c> naming a tool the stable release
     /// declares and the candidate dropped (<c>missing_tool</c>, likewise). A request the gateway itself refused as the
-    /// caller's mistake is not an error (and not counted at all, see TraceAggregator).
+    /// caller's mistake (<see cref="Refused"/>, a 408 for a body that arrived too slowly included) is not an error (and not
+    /// counted at all, see TraceAggregator).
     /// </summary>
-    public bool IsError => Status >= 500 || Status is 408 or 429 || (Error is { } error && CountedRefusals.Contains(error));
+    public bool IsError => Status >= 500 || Status is 429 || (Status is 408 && Error != Refused) || (Error is { } error && CountedRefusals.Contains(error));
+
+    /// <summary>The error class of a request the gateway refused as the caller's mistake (a bad body, a body sent too slowly).</summary>
+    public const string Refused = "bad_request";
 
     /// <summary>The error classes of a 4xx that count as an error of the release (<see cref="IsError"/>): one list for the code and the stores' queries.</summary>
     public static readonly IReadOnlyList<string> CountedRefusals = ["provider_rejected", "missing_variable", "missing_tool"];

@@ -106,6 +106,17 @@ public sealed class AdminBodyTests
         Assert.Equal($"the request body is not valid Unicode: the escape at byte offset {offset} is half of a surrogate pair (such as \\ud800) without its other half; send whole characters; nothing was done", ex.Message);
     }
 
+    // RFC 8259 lets a parser ignore a UTF-8 byte-order mark, which PowerShell and some .NET writers put first: it was a 400.
+    [Fact]
+    public async Task ReadAsync_BodyStartingWithAByteOrderMark_ReadAsWithoutIt()
+    {
+        byte[] bytes = [0xEF, 0xBB, 0xBF, .. System.Text.Encoding.UTF8.GetBytes("""{"reason":"x","expected_revision":3}""")];
+
+        var body = await AdminBody.ReadAsync<GuardedBody>(Body(bytes));
+
+        Assert.Equal(("x", 3L), (body.Reason, body.ExpectedRevision));
+    }
+
     [Fact]
     public async Task ReadAsync_AWholeSurrogatePairAndAnEscapedBackslash_Read()
     {

@@ -9,7 +9,8 @@ namespace Glidepath.Gateway.Tests.Forwarding;
 /// A provider that answers 200 with a body that is JSON but not an answer: an error body (LiteLLM and other
 /// OpenAI-compatible proxies report failures that way, Anthropic's <c>{"type": "error"}</c>), or an answer without
 /// choices or content. Whatever the path (passed through, translated to the same format, translated to the other), the
-/// caller gets a 502 in its own format and the trace agrees with it: a failure of the release (fail closed).
+/// caller gets a 502 in its own format and the trace agrees with it: a failure of the release (fail closed), of a
+/// provider that answered 200.
 /// </summary>
 public sealed class NotAnAnswerTests
 {
@@ -59,6 +60,7 @@ public sealed class NotAnAnswerTests
         Assert.DoesNotContain("sk-test-4f9Qz7Xw2Lk8", text, StringComparison.Ordinal);
         var trace = await WireAssert.TraceAsync(f, response.Headers.GetValues("Glidepath-Trace").Single());
         Assert.Equal((502, "provider_error", true), (trace.Status, trace.Error, trace.IsError));
+        Assert.Equal(200, trace.UpstreamStatus); // the provider answered, with a 200
         Assert.Contains(said, trace.UpstreamMessage, StringComparison.Ordinal);
         Assert.DoesNotContain("sk-test-4f9Qz7Xw2Lk8", trace.UpstreamMessage, StringComparison.Ordinal);
         Assert.Equal(1, upstream.Requests);

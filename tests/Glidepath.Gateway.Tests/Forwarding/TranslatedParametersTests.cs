@@ -6,7 +6,7 @@ namespace Glidepath.Gateway.Tests.Forwarding;
 /// <summary>
 /// What a caller in one format asks of a release on the other provider reaches that provider in its own terms, read from
 /// the body the upstream received: a temperature in OpenAI's range but above Anthropic's is clamped, a limit of one tool
-/// call per turn is kept both ways, and an open tool schema stays open.
+/// call per turn is kept both ways, and tool schemas go as written (an open one stays open).
 /// </summary>
 public sealed class TranslatedParametersTests
 {
@@ -83,11 +83,35 @@ public sealed class TranslatedParametersTests
         Assert.True(sent.ContainsKey("lookup_order"), "the release's tool comes too");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task OpenAiCaller_ToolSchemas_AnthropicGetsThemAsWritten(bool stream)
+    {
+        const string open = """{"type":"object","properties":{}}""";
+        const string annotated = """{"type":"object","properties":{"when":{"type":"string","format":"date-time","minLength":3}},"required":["when"]}""";
+        var tools = $$$""","tools":[{"type":"function","function":{"name":"my_tool","parameters":{{{open}}}}},{"type":"function","function":{"name":"dated_tool","parameters":{{{annotated}}}}}]""";
+        var (body, release) = await SendToReleaseAsync("anthropic", Chat, tools + Stream(stream));
+
+        var sent = body["tools"]!.AsArray().ToDictionary(t => t!["name"]!.GetValue<string>(), t => t!["input_schema"]!);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(open), sent["my_tool"]), sent["my_tool"]!.ToJsonString());
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(annotated), sent["dated_tool"]), sent["dated_tool"]!.ToJsonString());
+        Assert.NotEmpty(release.Tools);
+        foreach (var tool in release.Tools)
+        {
+            Assert.True(JsonNode.DeepEquals(tool.InputSchema, sent[tool.Name]), $"the release's {tool.Name}: {sent[tool.Name]!.ToJsonString()}");
+        }
+    }
+
     private static string Stream(bool stream) => stream ? ""","stream":true""" : "";
 
     /// <summary>Sends a request on <paramref name="path"/> with <paramref name="callerFields"/> to a gateway whose release is on
     /// <paramref name="provider"/> at a scripted upstream (the other format: the translating path); returns the body the upstream received.</summary>
-    private static async Task<JsonObject> SendAsync(string provider, string path, string callerFields, string? releaseParameters = null)
+    private static async Task<JsonObject> SendAsync(string provider, string path, string callerFields, string? releaseParameters = null) =>
+        (await SendToReleaseAsync(provider, path, callerFields, releaseParameters)).Body;
+
+    /// <summary>As <see cref="SendAsync"/>, with the release that answered (v1, on "stable-model").</summary>
+    private static async Task<(JsonObject Body, Glidepath.Releases.ReleaseSnapshot Release)> SendToReleaseAsync(string provider, string path, string callerFields, string? releaseParameters = null)
     {
         await using var f = await GatewayFixture.CreateAsync(
             editManifest: y =>
@@ -103,6 +127,6 @@ public sealed class TranslatedParametersTests
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         var body = JsonNode.Parse(Assert.Single(f.Upstream!.Bodies))!.AsObject();
         Assert.Equal("stable-model", body["model"]!.GetValue<string>());
-        return body;
+        return (body, f.V1.Snapshot());
     }
 }

@@ -25,7 +25,62 @@ public sealed class UpstreamFailureTests
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.Contains("without a single event", WireAssert.ErrorMessage(path, await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         var trace = await WireAssert.TraceAsync(f, response.Headers.GetValues("Glidepath-Trace").Single());
+        Assert.Equal((502, "provider_error", true, 200), (trace.Status, trace.Error, trace.IsError, trace.UpstreamStatus));
+        Assert.Equal(1, upstream.Requests);
+    }
+
+    private const string OpenAiUnfinished =
+        "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"hi\"},\"finish_reason\":null}]}\n\ndata: [DONE]\n\n";
+
+    private const string AnthropicUnfinished =
+        "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"m\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":5,\"output_tokens\":1}}}\n\n" +
+        "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n" +
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"hi\"}}\n\n";
+
+    // The provider answered 200 and then failed to give an answer (a body that is not JSON, an event that is not, a stream
+    // that ends without saying why it stopped, one that ends with the provider's error event): the trace says the provider answered 200, as it does for an error body
+    // sent with a 200, whatever the path (passed through, translated to the same format, translated to the other).
+    [Theory]
+    [InlineData("openai", "/v1/chat/completions", true, "malformed")]
+    [InlineData("openai", "/v1/chat/completions", false, "malformed")]
+    [InlineData("openai", "/v1/messages", true, "malformed")]
+    [InlineData("anthropic", "/v1/messages", true, "malformed")]
+    [InlineData("anthropic", "/v1/chat/completions", true, "malformed")]
+    [InlineData("openai", "/v1/chat/completions", true, "malformed_event")]
+    [InlineData("openai", "/v1/messages", true, "malformed_event")]
+    [InlineData("anthropic", "/v1/messages", true, "malformed_event")]
+    [InlineData("anthropic", "/v1/chat/completions", true, "malformed_event")]
+    [InlineData("openai", "/v1/chat/completions", true, "unfinished")]
+    [InlineData("openai", "/v1/messages", true, "unfinished")]
+    [InlineData("anthropic", "/v1/messages", true, "unfinished")]
+    [InlineData("anthropic", "/v1/chat/completions", true, "unfinished")]
+    [InlineData("openai", "/v1/chat/completions", true, "error_event")]
+    [InlineData("openai", "/v1/messages", true, "error_event")]
+    [InlineData("anthropic", "/v1/messages", true, "error_event")]
+    [InlineData("anthropic", "/v1/chat/completions", true, "error_event")]
+    public async Task Post_Provider200ThenNoAnswer_TraceKeepsUpstreamStatus200(string provider, string path, bool passThrough, string kind)
+    {
+        var (type, body) = kind switch
+        {
+            "malformed" => ("application/json", """{"id":"x","choices":[{"index":0,"""),
+            "malformed_event" => ("text/event-stream", "data: {\"id\":\"x\",\n\n"),
+            "error_event" => ("text/event-stream", provider == "openai"
+                ? OpenAiUnfinished.Replace("data: [DONE]", "data: {\"error\":{\"message\":\"boom\",\"type\":\"server_error\"}}", StringComparison.Ordinal)
+                : AnthropicUnfinished + "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"boom\"}}\n\n"),
+            _ => ("text/event-stream", provider == "openai" ? OpenAiUnfinished : AnthropicUnfinished),
+        };
+        await using var upstream = await JunkUpstream.StartAsync(200, type, body);
+        await using var f = await GatewayFixture.CreateAsync(editManifest: upstream.ManifestFor(provider));
+        using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-4f9Qz7Xw2Lk8" });
+        await f.StartAsync(s => s with { Models = models }, o => o with { Gateway = o.Gateway with { PassThrough = passThrough } });
+        var extra = kind == "malformed" ? "" : ""","stream":true""";
+
+        using var response = await f.PostAsync(path, path == "/v1/messages" ? GatewayFixture.Message(extra: extra) : GatewayFixture.Chat(extra: extra));
+        _ = await response.Content.ReadAsStringAsync();
+
+        var trace = await WireAssert.TraceAsync(f, response.Headers.GetValues("Glidepath-Trace").Single());
         Assert.Equal((502, "provider_error", true), (trace.Status, trace.Error, trace.IsError));
+        Assert.Equal(200, trace.UpstreamStatus);
         Assert.Equal(1, upstream.Requests);
     }
 

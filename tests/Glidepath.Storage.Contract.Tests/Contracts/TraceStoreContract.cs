@@ -287,14 +287,17 @@ public abstract class TraceStoreContract(IStoreFactory factory) : StoreContract(
             Trace("d-error", status: 503, at: T0.AddSeconds(3)),
             Trace("e-rejected", status: 400, at: T0.AddSeconds(4)) with { Error = "provider_rejected" },
             Trace("f-timeout", status: 408, at: T0.AddSeconds(5)),
+            Trace("g-slow-body", status: 408, at: T0.AddSeconds(6)) with { Error = TraceRecord.Refused },
         ], None);
 
         var answered = await Store.Traces.ListAsync(new TraceQuery { App = "app", AnsweredOnly = true, Limit = 2 }, None);
 
-        // The three newest went wrong: a limit applied before the filter would have left one or none.
-        Assert.Equal(["c-fine", "b-client-error"], answered.Select(t => t.TraceId));
+        // Of the four newest only the refused slow body (a 408 the caller caused) is answered: a limit applied before the
+        // filter would have left one or none.
+        Assert.Equal(["g-slow-body", "c-fine"], answered.Select(t => t.TraceId));
         Assert.All(answered, t => Assert.False(t.IsError));
-        Assert.Equal(["a-fine", "b-client-error", "c-fine"], (await Store.Traces.ListAsync(new TraceQuery { App = "app", AnsweredOnly = true }, None)).Select(t => t.TraceId).Order(StringComparer.Ordinal));
+        Assert.Equal(["a-fine", "b-client-error", "c-fine", "g-slow-body"], (await Store.Traces.ListAsync(new TraceQuery { App = "app", AnsweredOnly = true }, None)).Select(t => t.TraceId).Order(StringComparer.Ordinal));
+        Assert.Equal(["d-error", "e-rejected", "f-timeout"], (await Store.Traces.ListAsync(new TraceQuery { App = "app", ErrorsOnly = true }, None)).Select(t => t.TraceId).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -41,6 +41,18 @@ public sealed class TraceAggregatorTests
     }
 
     [Fact]
+    public void Aggregate_BodySentTooSlowly_408RefusalCountsNeitherAsARequestNorAnError()
+    {
+        // The gateway's 408 for a caller whose body stalled is the caller's doing; another 408 (a timeout) still counts.
+        var slow = Trace(408) with { Error = TraceRecord.Refused };
+
+        var row = Assert.Single(TraceAggregator.Aggregate([Trace(200), slow, Trace(408) with { Error = "timeout" }]));
+
+        Assert.True(TraceAggregator.IsRefusal(slow));
+        Assert.Equal((2L, 1L), (row.Count, row.Errors));
+    }
+
+    [Fact]
     public void Aggregate_PromptVariableTheCallerLeftOut_CountsAsAnErrorOfTheRelease()
     {
         // A canary whose prompt needs a per-request variable callers do not send fails every request it gets.

@@ -96,7 +96,7 @@ public static class TraceRows
         }
 
         // TraceRecord.IsError; error is NULL on most rows (NULL IN (…) is NULL: COALESCE keeps the NOT below true there).
-        var isError = $"status >= 500 OR status IN (408, 429) OR COALESCE(error, '') IN ({string.Join(", ", TraceRecord.CountedRefusals.Select(e => $"'{e}'"))})";
+        var isError = $"status >= 500 OR status = 429 OR (status = 408 AND COALESCE(error, '') <> '{TraceRecord.Refused}') OR COALESCE(error, '') IN ({string.Join(", ", TraceRecord.CountedRefusals.Select(e => $"'{e}'"))})";
         if (query.AnsweredOnly)
         {
             where.Add($"NOT ({isError})");
