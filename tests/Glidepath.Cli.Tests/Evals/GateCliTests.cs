@@ -24,6 +24,35 @@ public sealed class GateCliTests
         Assert.Equal("", stdout);
     }
 
+    // Newcomer trial L2: in a fresh app 'glidepath gate' exited 2 (no stable release on production) but left v1 behind.
+    [Fact]
+    public async Task Gate_BaselineEnvironmentWithNoStableRelease_Exit2AndRegistersNoRelease()
+    {
+        using var app = EvalApp.Create();
+
+        var (code, _, stderr) = await app.RunAsync("gate", "--baseline", "env:production");
+
+        Assert.Equal(2, code);
+        Assert.Contains("has no stable release yet", stderr, StringComparison.Ordinal);
+        await using var store = await Storage.Sqlite.SqliteStore.OpenAsync(app.StorePath, null, CancellationToken.None);
+        Assert.Empty(await store.Releases.ListAsync("support-agent", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Gate_ATagThatSelectsNoCase_Exit2AndRegistersNoRelease()
+    {
+        using var app = EvalApp.Create();
+        var v1 = await app.CreateReleaseAsync();
+        app.EditPrompt(p => p + "\nAlways greet the customer by name.\n");
+
+        var (code, _, stderr) = await app.RunAsync("gate", "--baseline", v1, "--tag", "nosuchtag");
+
+        Assert.Equal(2, code);
+        Assert.Contains("nothing was run and no verdict was stored", stderr, StringComparison.Ordinal);
+        await using var store = await Storage.Sqlite.SqliteStore.OpenAsync(app.StorePath, null, CancellationToken.None);
+        Assert.Single(await store.Releases.ListAsync("support-agent", CancellationToken.None));
+    }
+
     [Fact]
     public async Task Gate_UnchangedReleaseAgainstItself_PassesExit0()
     {
