@@ -98,6 +98,19 @@ public sealed class GateCliTests
         Assert.Empty(await store.GateVerdicts.ListAsync("support-agent", releases[^1].Id, CancellationToken.None));
     }
 
+    // Newcomer trial L7: the headline of a partial gate said "Gate PASS:"; only a later line said the verdict was not stored.
+    [Fact]
+    public async Task Gate_OnlyTheTaggedCasesText_HeadlineSaysPartialAndNotStored()
+    {
+        using var app = EvalApp.Create();
+        var v1 = await app.CreateReleaseAsync();
+
+        var (code, stdout, stderr) = await app.RunAsync("gate", "--baseline", v1, "--tag", "shipping");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("Gate PASS (partial: only the cases tagged shipping; verdict not stored): ", stdout, StringComparison.Ordinal);
+    }
+
     // docs/eval.md's table (and its "subtle drops (100% → 80%, …)") has a 100% → 80% row that the command did not print.
     [Fact]
     public async Task Gate_Plan_PrintsEveryRowOfTheDocumentedTable()
