@@ -68,8 +68,43 @@ public sealed class ReleaseProvenanceTests
 
         Assert.True(list.ExitCode == 0, list.Stderr);
         var row = list.Stdout.Split('\n').Single(l => l.StartsWith("v1 ", StringComparison.Ordinal));
-        Assert.Contains(head[..10], row, StringComparison.Ordinal);
-        Assert.DoesNotContain("(dirty)", row, StringComparison.Ordinal);
+        Assert.Contains($"commit {head[..10]} (clean) \"committed\"", row, StringComparison.Ordinal);
+    }
+
+    // Newcomer trial M2: v1 registered outside git, then again from a clean commit with -m "first". The text list showed the
+    // later commit beside the first registration's (empty) message while the JSON said git_commit null, and 'release show'
+    // headed "commit -". Both formats now show the first registration and, apart, the later clean one.
+    [Fact]
+    public async Task ListAndShow_FirstOutsideGitThenFromACleanCommit_TextAndJsonShowTheFirstRegistrationAndAlsoRecordedAtAlike()
+    {
+        using var dir = TempDir.WithSample();
+        Assert.Equal(0, (await CliRunner.RunAsync("release", "create", "--manifest", dir.Path)).ExitCode);
+        Git(dir.Path, "init", "-q");
+        File.WriteAllText(dir.File(".gitignore"), ".glidepath/\n");
+        Git(dir.Path, "add", "-A");
+        Git(dir.Path, "commit", "-qm", "sample");
+        var head = Git(dir.Path, "rev-parse", "HEAD");
+        Assert.Equal(0, (await CliRunner.RunAsync("release", "create", "-m", "first", "--manifest", dir.Path)).ExitCode);
+
+        var text = await CliRunner.RunAsync("release", "list", "--manifest", dir.Path);
+        var json = await CliRunner.RunAsync("release", "list", "--manifest", dir.Path, "--format", "json");
+        var show = await CliRunner.RunAsync("release", "show", "v1", "--manifest", dir.Path);
+        var showJson = await CliRunner.RunAsync("release", "show", "v1", "--manifest", dir.Path, "--format", "json");
+
+        var v1 = Assert.Single(JsonDocument.Parse(json.Stdout).RootElement.EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, v1.GetProperty("git_commit").ValueKind);
+        Assert.Equal(JsonValueKind.Null, v1.GetProperty("message").ValueKind);
+        Assert.Equal(head, v1.GetProperty("also_recorded_at").GetProperty("git_commit").GetString());
+        Assert.Equal("first", v1.GetProperty("also_recorded_at").GetProperty("message").GetString());
+        Assert.Equal(head, JsonDocument.Parse(showJson.Stdout).RootElement.GetProperty("release").GetProperty("also_recorded_at").GetProperty("git_commit").GetString());
+
+        var header = text.Stdout.Split('\n').First(l => l.StartsWith("release ", StringComparison.Ordinal));
+        var row = text.Stdout.Split('\n').Single(l => l.StartsWith("v1 ", StringComparison.Ordinal));
+        var commitColumn = row[header.IndexOf("commit", StringComparison.Ordinal)..header.IndexOf("message", StringComparison.Ordinal)].Trim();
+        Assert.Equal("-", commitColumn);
+        Assert.EndsWith($"commit {head[..10]} (clean) \"first\"", row.TrimEnd(), StringComparison.Ordinal);
+        Assert.Contains("commit -", show.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"also recorded at commit {head[..10]} (clean) \"first\" (#2 below)", show.Stdout, StringComparison.Ordinal);
     }
 
     // The dirty case warned; a folder outside git (no commit at all) did not, and the checklist's "versioned" row failed later.

@@ -34,7 +34,13 @@ internal static class GateOutput
             GateResult.Blocked => ("red", "BLOCKED"),
             _ => ("yellow", "ERROR"),
         };
-        ctx.Output.Line($"Gate {word}: {report.CandidateLabel} vs {report.BaselineLabel}", $"[bold {color}]Gate {word}[/]: {Spectre.Console.Markup.Escape($"{report.CandidateLabel} vs {report.BaselineLabel}")}");
+        // A partial gate says so in its headline: a passing one is not stored, so "Gate PASS" alone read as evidence.
+        if (report.Partial is { } partial)
+        {
+            word += $" (partial: {partial}; verdict {(outcome.Verdict is null ? "not stored" : "stored as partial")})";
+        }
+
+        ctx.Output.Line($"Gate {word}: {report.CandidateLabel} vs {report.BaselineLabel}", $"[bold {color}]Gate {Spectre.Console.Markup.Escape(word)}[/]: {Spectre.Console.Markup.Escape($"{report.CandidateLabel} vs {report.BaselineLabel}")}");
         foreach (var reason in d.Reasons)
         {
             ctx.Output.Line("  " + reason);

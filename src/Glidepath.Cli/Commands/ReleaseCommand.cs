@@ -85,10 +85,10 @@ internal static class ReleaseCommand
         command.SetAction(env, async (ctx, parse, ct) =>
         {
             var store = await ctx.ExistingStoreAsync(ct);
-            var releases = await store.Releases.ListAsync(ctx.Manifest.App, ct);
+            var releases = await ReleaseReports.ListAsync(store.Releases, ctx.Manifest.App, ct);
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(ReleaseReports.List(releases));
+                ctx.Output.Json(releases);
                 return ExitCodes.Ok;
             }
 
@@ -98,19 +98,18 @@ internal static class ReleaseCommand
                 return ExitCodes.Ok;
             }
 
-            // A release first registered from a dirty tree and again after its commit shows that clean commit.
-            var commits = new List<string>(releases.Count);
-            foreach (var r in releases)
-            {
-                commits.Add(ReleaseView.Commit(r, await store.Releases.ProvenanceAsync(r.App, r.Id, ct)));
-            }
-
-            ctx.Output.Table(["release", "id", "created", "author", "commit", "message"],
-                releases.Select((r, i) => (IReadOnlyList<string>)[r.Name, r.ShortId, r.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), r.Author, commits[i], r.Message ?? ""]));
+            // Text and JSON say the same: the first registration's commit and message, and a later clean commit beside them.
+            ctx.Output.Table(["release", "id", "created", "author", "commit", "message", "also recorded at"],
+                releases.Select(r => (IReadOnlyList<string>)[r.Name, r.Id[..Math.Min(8, r.Id.Length)], r.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), r.Author,
+                    ReleaseView.Commit(r.GitCommit, r.Dirty), r.Message ?? "", r.AlsoRecordedAt is { } also ? AlsoText(also) : ""]));
             return ExitCodes.Ok;
         });
         return command;
     }
+
+    /// <summary>A later clean registration, as list and show print it: <c>commit 6d9572658f (clean) "first"</c>.</summary>
+    private static string AlsoText(ProvenanceView also) =>
+        $"commit {ReleaseView.Commit(also.GitCommit, also.Dirty)} (clean){(also.Message is null ? "" : $" \"{also.Message}\"")}";
 
     private static Command Show(CliEnvironment env)
     {
@@ -139,6 +138,11 @@ internal static class ReleaseCommand
             var name = release.Version == 0 ? "working tree (not registered)" : release.Name;
             ctx.Output.Line($"{name}  {release.Id}");
             ctx.Output.Line($"  created {release.CreatedAt:u} by {release.Author}, commit {ReleaseView.Commit(release)}{(release.Message is null || release.Version == 0 ? "" : ", \"" + release.Message + "\"")}");
+            if (release.Version != 0 && ReleaseView.From(release, provenance).AlsoRecordedAt is { } also)
+            {
+                ctx.Output.Line($"  also recorded at {AlsoText(also)} (#{also.Sequence} below)");
+            }
+
             if (provenance.Count > 0)
             {
                 ctx.Output.Line("  provenance (every registration that brought a new commit, state, author or message):");

@@ -10,8 +10,13 @@ internal static class RolloutOutput
 {
     public static int WriteChangedText(CliContext ctx, RolloutView rollout, string reason)
     {
+        // A decision's reason starts with what happened ("aborted", "paused: the on-call asked"): after "is aborted" only
+        // the operator's reason is news ("is aborted — aborted" read as a stutter).
+        var why = reason == rollout.State ? null
+            : reason.StartsWith(rollout.State + ": ", StringComparison.Ordinal) ? reason[(rollout.State.Length + 2)..]
+            : reason;
         var text = string.Create(CultureInfo.InvariantCulture,
-            $"{rollout.Environment}: rollout {rollout.Id} of {rollout.Release.Label} is {rollout.State}{(RolloutState.IsActive(rollout.State) ? $" at {rollout.Weight:0.##}%" : "")} — {reason}");
+            $"{rollout.Environment}: rollout {rollout.Id} of {rollout.Release.Label} is {rollout.State}{(RolloutState.IsActive(rollout.State) ? $" at {rollout.Weight:0.##}%" : "")}{(why is null ? "" : $" — {why}")}");
         ctx.Output.Line(text, $"[green]✓[/] {Spectre.Console.Markup.Escape(text)}");
         return ExitCodes.Ok;
     }

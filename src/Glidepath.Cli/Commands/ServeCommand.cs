@@ -196,6 +196,13 @@ internal static class ServeCommand
                     });
                 }
 
+                // Said once at start, not only by /readyz and each request's 503: serving begins as soon as a release is.
+                if ((await store.Environments.GetAsync(manifest.App, spec.Name, ct)).StableReleaseId is null)
+                {
+                    var fix = spec.Requires.Count > 0 ? $"glidepath promote REF --env {spec.Name}" : $"glidepath deploy REF --env {spec.Name}";
+                    ctx.Output.Note($"warning: {spec.Name} has no stable release yet, so every request is answered 503 until one is there: {fix}");
+                }
+
                 ctx.Output.Note($"Serving {manifest.App}@{spec.Name} on {string.Join(", ", server.Urls)} (store {store.Location}, {(host.Gateway.RequireKeys ? "callers' keys required" : "no keys needed")}); Ctrl-C stops.");
                 ctx.Output.Note($"Admin API on {string.Join(", ", server.AdminUrls.Count > 0 ? server.AdminUrls : server.Urls)}/admin/v1 (access tokens{(oidcOptions is null ? "" : " and OIDC")}), dashboard at /dashboard ({ServeSessionKeyOptions.Describe(key)}); /metrics {(server.MetricsUrls.Count > 0 ? $"on {string.Join(", ", server.MetricsUrls)}" : "with an access token")}{ServeForwardedOptions.Describe(proxies)}.");
                 try

@@ -80,7 +80,9 @@ internal sealed partial class DemoRunner
     {
         _say.Step(6, "The checklist, measured from the store");
         Outcome.ChecklistExit = await GlidepathAsync(cancellationToken, "checklist", "v3", "--env", "production");
-        _say.Result(Outcome.ChecklistExit == 0, Outcome.ChecklistExit == 0 ? "Every row green for v3 on production." : $"The checklist exited {Outcome.ChecklistExit}.");
+        _say.Result(Outcome.ChecklistExit == 0, Outcome.ChecklistExit == 0
+            ? "No row failed for v3 on production. A skip row has no evidence yet: the drift monitor compares v3 from a day after it became stable (glidepath monitor --env production --check)."
+            : $"The checklist exited {Outcome.ChecklistExit}.");
         await StopGatewaysAsync();
         _say.Say("");
         _say.Say("Where to go next:");

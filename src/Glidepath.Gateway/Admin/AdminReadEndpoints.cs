@@ -18,7 +18,7 @@ internal static class AdminReadEndpoints
     public static void Map(RouteGroupBuilder group)
     {
         group.Get("/releases", "list releases", Role.Viewer, async (HttpContext http, AdminServices s) =>
-            AdminResults.View(ReleaseReports.List(await s.Store.Releases.ListAsync(s.App, http.RequestAborted)))).WithTags("releases");
+            AdminResults.View(await ReleaseReports.ListAsync(s.Store.Releases, s.App, http.RequestAborted))).WithTags("releases");
 
         group.Get("/releases/{ref}", "show a release", Role.Viewer, async (string @ref, HttpContext http, AdminServices s) =>
         {

@@ -27,6 +27,10 @@ internal static class GlidepathHost
             ContentRootPath = AppContext.BaseDirectory,
             Args = ["--hostBuilder:reloadConfigOnChange=false"],
         });
+        // The host's start-up lines ("Now listening on", "Hosting environment: Production", "Content root path") repeat
+        // what the command's own banner says, or name ASP.NET's environment, which readers took for a Glidepath
+        // environment. Its warnings and errors still show.
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         if (logsToStderr)
         {
             builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);

@@ -10,7 +10,9 @@ namespace Glidepath.Checklist;
 /// The "drift alerts" row (after): the drift monitor's alerts on this release and environment that are still open. Alerts
 /// have no "resolved" state; the monitor raises a drift it keeps seeing again once per recent window, so an alert counts
 /// as open while it is younger than two of its own recent windows (at least <see cref="MinimumOpen"/>): it drops off
-/// once the monitor stops raising it.
+/// once the monitor stops raising it. With no open alert, the row passes only once the monitor can have compared the
+/// release: it compares the environment's stable release against the same clock window on an earlier day, so until then
+/// there is no evidence either way and the row is a skip, never a pass.
 /// </summary>
 internal sealed class DriftAlertsCheck(Manifest manifest, IGlidepathStore store, TimeProvider time)
 {
@@ -33,8 +35,9 @@ internal sealed class DriftAlertsCheck(Manifest manifest, IGlidepathStore store,
             .ToList();
         if (open.Count == 0)
         {
-            return new("after", Check, ChecklistStatus.Pass,
-                $"no open drift alert of {release.Name} on {spec.Name} (none raised within two monitor windows)", null);
+            return await NotComparedAsync(release, spec, now, ct).ConfigureAwait(false)
+                ?? new("after", Check, ChecklistStatus.Pass,
+                    $"no open drift alert of {release.Name} on {spec.Name} (none raised within two monitor windows)", null);
         }
 
         var named = open.Select(a => string.Create(CultureInfo.InvariantCulture,
@@ -42,6 +45,30 @@ internal sealed class DriftAlertsCheck(Manifest manifest, IGlidepathStore store,
         return new("after", Check, ChecklistStatus.Fail,
             $"{open.Count} open drift alert(s) of {release.Name} on {spec.Name}: {string.Join("; ", named)}",
             $"Stop: the monitor sees {release.Name} drifting on {spec.Name} — read glidepath monitor --env {spec.Name}, then fix the cause or roll back (glidepath rollback --env {spec.Name}); an alert stops counting two of its windows after it was raised, once the monitor no longer raises it.");
+    }
+
+    /// <summary>
+    /// A skip row while the monitor cannot have compared the release (it is not the stable release, or the reference window
+    /// of the default <c>--window</c> is not there yet), or null once it can. Check runs are not stored, so a comparison that
+    /// could have run but did not (no serve, controller or scheduled check) is not seen here: docs/checklist.md says so.
+    /// </summary>
+    private async Task<ChecklistRow?> NotComparedAsync(Release release, EnvironmentSpec spec, DateTimeOffset now, CancellationToken ct)
+    {
+        var state = await store.Environments.GetAsync(manifest.App, spec.Name, ct).ConfigureAwait(false);
+        if (state.StableReleaseId != release.Id || state.StableSince is not { } since)
+        {
+            return new("after", Check, ChecklistStatus.Skip,
+                $"drift not compared yet: {release.Name} is not the stable release of {spec.Name}, and the monitor compares only the stable release (from a day after it became stable)", null);
+        }
+
+        var policy = DriftPolicy.From(manifest);
+        if (DriftWindows.For(since, now, policy) is not null)
+        {
+            return null;
+        }
+
+        return new("after", Check, ChecklistStatus.Skip, string.Create(CultureInfo.InvariantCulture,
+            $"drift not compared yet: ready at {DriftWindows.ReadyAt(since, policy).UtcDateTime:yyyy-MM-dd HH:mm} UTC (the monitor needs the same clock window on an earlier day with {release.Name} stable on {spec.Name}); no open drift alert"), null);
     }
 
     private static TimeSpan OpenFor(TimeSpan window) => window * 2 > MinimumOpen ? window * 2 : MinimumOpen;

@@ -22,6 +22,21 @@ public sealed partial class EnvironmentService(
     /// <summary>Points the stable release of an environment without a promotion path at <paramref name="release"/>.</summary>
     public async Task<EnvironmentOutcome> DeployAsync(string environment, Release release, string actor, string? reason, CancellationToken cancellationToken)
     {
+        var (spec, state) = await CheckDeployAsync(environment, release, cancellationToken).ConfigureAwait(false);
+        if (state.StableReleaseId == release.Id)
+        {
+            return new EnvironmentOutcome(state, null, $"{spec.Name}: {release.Name} is already the stable release; nothing changed");
+        }
+
+        return await MoveStableAsync(state, EnvironmentEventKinds.Deploy, release.Id, actor, reason, forced: false, new JsonObject(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Throws every refusal <see cref="DeployAsync"/> would give, and changes nothing: a caller checks a release it has not
+    /// registered yet (<c>deploy working</c>), so a refused deploy leaves no release behind.
+    /// </summary>
+    public async Task<(EnvironmentSpec Spec, EnvironmentState State)> CheckDeployAsync(string environment, Release release, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(release);
         var spec = Spec(environment);
         if (spec.Requires.Count > 0)
@@ -35,12 +50,7 @@ public sealed partial class EnvironmentService(
         var state = await environments.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
         EnvironmentGuard.EnsureNotFrozen(state, "deploy");
         await EnsureNoCanaryAsync(state, "deploy", cancellationToken).ConfigureAwait(false);
-        if (state.StableReleaseId == release.Id)
-        {
-            return new EnvironmentOutcome(state, null, $"{spec.Name}: {release.Name} is already the stable release; nothing changed");
-        }
-
-        return await MoveStableAsync(state, EnvironmentEventKinds.Deploy, release.Id, actor, reason, forced: false, new JsonObject(), cancellationToken).ConfigureAwait(false);
+        return (spec, state);
     }
 
     /// <summary>Promotes <paramref name="release"/> into <paramref name="environment"/> if its policy allows (or <paramref name="force"/> with a reason).</summary>

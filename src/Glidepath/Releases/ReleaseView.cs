@@ -6,14 +6,23 @@ public sealed record ReleaseView(string Name, string Id, string App, int Version
     public static ReleaseView From(Release r) => new(r.Version == 0 ? r.Message ?? "working" : r.Name, r.Id, r.App, r.Version, r.GitCommit, r.Dirty, r.Author, r.CreatedAt, r.Version == 0 ? null : r.Message);
 
     /// <summary>
-    /// The commit a listing shows: the newest clean commit any registration of the release came from (what the checklist's
-    /// "versioned" row counts), else the first registration's commit, "(dirty)" when it was.
+    /// A later registration from a clean commit, when the first registration (the fields above) was not that clean commit:
+    /// the newest such record, which the checklist's "versioned" row counts. Null when there is none or provenance was not read.
     /// </summary>
-    public static string Commit(Release r, IReadOnlyList<ReleaseProvenance> provenance)
+    public ProvenanceView? AlsoRecordedAt { get; init; }
+
+    /// <summary>The view with <see cref="AlsoRecordedAt"/> read from the release's provenance records.</summary>
+    public static ReleaseView From(Release r, IReadOnlyList<ReleaseProvenance> provenance)
     {
+        ArgumentNullException.ThrowIfNull(r);
         ArgumentNullException.ThrowIfNull(provenance);
-        return provenance.LastOrDefault(p => p.IsCleanCommit) is { GitCommit: { } clean } ? clean[..Math.Min(10, clean.Length)] : Commit(r);
+        var clean = provenance.LastOrDefault(p => p.IsCleanCommit);
+        var sameAsFirst = clean is not null && !r.Dirty && string.Equals(clean.GitCommit, r.GitCommit, StringComparison.Ordinal);
+        return From(r) with { AlsoRecordedAt = clean is null || sameAsFirst ? null : ProvenanceView.From(clean) };
     }
 
-    public static string Commit(Release r) => r.GitCommit is null ? "-" : r.GitCommit[..Math.Min(10, r.GitCommit.Length)] + (r.Dirty ? " (dirty)" : "");
+    public static string Commit(Release r) => Commit((r ?? throw new ArgumentNullException(nameof(r))).GitCommit, r.Dirty);
+
+    /// <summary>A commit shortened to 10 hex digits, " (dirty)" when the work tree had changes, or "-" for none.</summary>
+    public static string Commit(string? gitCommit, bool dirty) => gitCommit is null ? "-" : gitCommit[..Math.Min(10, gitCommit.Length)] + (dirty ? " (dirty)" : "");
 }

@@ -25,6 +25,22 @@ public static class ViewJsonWriter
         w.WriteString("author", v.Author);
         w.WriteString("created_at", v.CreatedAt);
         w.WriteString("message", v.Message);
+        if (v.AlsoRecordedAt is { } also)
+        {
+            w.WriteStartObject("also_recorded_at");
+            w.WriteNumber("sequence", also.Sequence);
+            w.WriteString("git_commit", also.GitCommit);
+            w.WriteBoolean("dirty", also.Dirty);
+            w.WriteString("author", also.Author);
+            w.WriteString("message", also.Message);
+            w.WriteString("recorded_at", also.RecordedAt);
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("also_recorded_at");
+        }
+
         w.WriteEndObject();
     }
 

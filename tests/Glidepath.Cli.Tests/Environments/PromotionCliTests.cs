@@ -195,6 +195,21 @@ public sealed class PromotionCliTests
         Assert.Equal(1, (await app.JsonAsync("history", "--env", "staging")).GetProperty("events").GetArrayLength());
     }
 
+    // Newcomer trial L2: 'deploy working' refused (the prompt uses a variable staging does not set) still created a release.
+    [Fact]
+    public async Task DeployWorking_PromptVariableTheEnvironmentDoesNotSet_Exit2AndRegistersNoRelease()
+    {
+        await using var app = await EnvApp.CreateAsync(1);
+        var prompt = Path.Combine(app.Dir, "prompts", "system.md");
+        await File.AppendAllTextAsync(prompt, "\nAddress the customer as {{customer_name}}.\n");
+
+        var (code, _, stderr) = await app.RunAsync("deploy", "working", "--env", "staging");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("uses template variable 'customer_name'", stderr, StringComparison.Ordinal);
+        Assert.Equal(1, (await app.JsonAsync("release", "list")).GetArrayLength());
+    }
+
     [Fact]
     public async Task EnvRef_AfterPromotion_ResolvesToTheStableRelease()
     {

@@ -24,6 +24,35 @@ public sealed class GateCliTests
         Assert.Equal("", stdout);
     }
 
+    // Newcomer trial L2: in a fresh app 'glidepath gate' exited 2 (no stable release on production) but left v1 behind.
+    [Fact]
+    public async Task Gate_BaselineEnvironmentWithNoStableRelease_Exit2AndRegistersNoRelease()
+    {
+        using var app = EvalApp.Create();
+
+        var (code, _, stderr) = await app.RunAsync("gate", "--baseline", "env:production");
+
+        Assert.Equal(2, code);
+        Assert.Contains("has no stable release yet", stderr, StringComparison.Ordinal);
+        await using var store = await Storage.Sqlite.SqliteStore.OpenAsync(app.StorePath, null, CancellationToken.None);
+        Assert.Empty(await store.Releases.ListAsync("support-agent", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Gate_ATagThatSelectsNoCase_Exit2AndRegistersNoRelease()
+    {
+        using var app = EvalApp.Create();
+        var v1 = await app.CreateReleaseAsync();
+        app.EditPrompt(p => p + "\nAlways greet the customer by name.\n");
+
+        var (code, _, stderr) = await app.RunAsync("gate", "--baseline", v1, "--tag", "nosuchtag");
+
+        Assert.Equal(2, code);
+        Assert.Contains("nothing was run and no verdict was stored", stderr, StringComparison.Ordinal);
+        await using var store = await Storage.Sqlite.SqliteStore.OpenAsync(app.StorePath, null, CancellationToken.None);
+        Assert.Single(await store.Releases.ListAsync("support-agent", CancellationToken.None));
+    }
+
     [Fact]
     public async Task Gate_UnchangedReleaseAgainstItself_PassesExit0()
     {
@@ -67,6 +96,19 @@ public sealed class GateCliTests
         await using var store = await Storage.Sqlite.SqliteStore.OpenAsync(app.StorePath, null, CancellationToken.None);
         var releases = await store.Releases.ListAsync("support-agent", CancellationToken.None);
         Assert.Empty(await store.GateVerdicts.ListAsync("support-agent", releases[^1].Id, CancellationToken.None));
+    }
+
+    // Newcomer trial L7: the headline of a partial gate said "Gate PASS:"; only a later line said the verdict was not stored.
+    [Fact]
+    public async Task Gate_OnlyTheTaggedCasesText_HeadlineSaysPartialAndNotStored()
+    {
+        using var app = EvalApp.Create();
+        var v1 = await app.CreateReleaseAsync();
+
+        var (code, stdout, stderr) = await app.RunAsync("gate", "--baseline", v1, "--tag", "shipping");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("Gate PASS (partial: only the cases tagged shipping; verdict not stored): ", stdout, StringComparison.Ordinal);
     }
 
     // docs/eval.md's table (and its "subtle drops (100% → 80%, …)") has a 100% → 80% row that the command did not print.

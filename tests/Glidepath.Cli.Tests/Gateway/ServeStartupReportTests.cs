@@ -97,6 +97,28 @@ public sealed class ServeStartupReportTests
         Assert.Contains("; forwarded scheme believed from 10.0.0.2, 10.1.0.0/16, unix (and X-Forwarded-Host naming gp.example.com, *.example.org)", stderr, StringComparison.Ordinal);
     }
 
+    // Newcomer trial L3: serve started with the normal banner on an environment with no stable release.
+    [Fact]
+    public async Task Serve_EnvironmentWithNoStableRelease_WarnsAtStartNamingTheDeploy()
+    {
+        await using var app = await EnvApp.CreateAsync(1);
+
+        var (_, stderr) = await StartedAsync(app, Args("serve"));
+
+        Assert.Contains("warning: staging has no stable release yet, so every request is answered 503 until one is there: glidepath deploy REF --env staging", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_EnvironmentWithAStableRelease_NoNoStableWarning()
+    {
+        await using var app = await EnvApp.CreateAsync(1);
+        await app.DeployAllToStagingAsync();
+
+        var (_, stderr) = await StartedAsync(app, Args("serve"));
+
+        Assert.DoesNotContain("has no stable release yet", stderr, StringComparison.Ordinal);
+    }
+
     private static string[] Args(string command) => command == "serve"
         ? ["serve", "--env", "staging", "--urls", "http://127.0.0.1:0"]
         : ["dashboard", "--urls", "http://127.0.0.1:0"];

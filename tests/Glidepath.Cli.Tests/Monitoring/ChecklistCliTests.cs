@@ -425,6 +425,7 @@ public sealed class ChecklistCliTests
     public async Task Checklist_StageAfterWithADriftAlertOfTheRelease_FailsNamingItUntilTwoWindowsPass()
     {
         await using var app = await ScenarioAsync(null);
+        await app.OkAsync("rollout", "promote", "--env", "production", "--full");
         var now = app.Time.GetUtcNow();
         await AlertAsync(app, "v1", "error_rate", now.AddMinutes(-5));   // another release's alert does not count
         await AlertAsync(app, "v2", "latency", now.AddMinutes(-90));
@@ -441,10 +442,45 @@ public sealed class ChecklistCliTests
         Assert.DoesNotContain("error_rate", measured, StringComparison.Ordinal);
         Assert.Contains("glidepath monitor --env production", row.GetProperty("action").GetString(), StringComparison.Ordinal);
 
-        app.Time.Advance(TimeSpan.FromMinutes(111));
-        var (later, after) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "after", "--traces-within", "1d");
+        // Past two windows the alerts are closed; a day and a window after v2 became stable the monitor can compare it.
+        app.Time.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(111));
+        var (later, after) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "after", "--traces-within", "2d");
         Assert.True(later == 0, after.ToString());
         Assert.Equal("pass", Row(after, "drift alerts").GetProperty("status").GetString());
+    }
+
+    // Newcomer trial M1: right after a rollout 'monitor --check' said "Nothing compared: not ready … (ready at …)", yet the
+    // drift row was ✓ pass. No comparison is no evidence: the row skips, naming when the monitor can compare.
+    [Fact]
+    public async Task Checklist_ReleaseJustStableAndNoAlert_DriftRowSkipsWithReadyAtUntilTheMonitorCanCompare()
+    {
+        await using var app = await ScenarioAsync(null);
+        await app.OkAsync("rollout", "promote", "--env", "production", "--full");
+
+        var (code, json) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "after");
+
+        Assert.True(code == 0, json.ToString());
+        var row = Row(json, "drift alerts");
+        Assert.Equal("skip", row.GetProperty("status").GetString());
+        Assert.StartsWith("drift not compared yet: ready at 2026-11-21 09:00 UTC", row.GetProperty("measured").GetString(), StringComparison.Ordinal);
+
+        app.Time.Advance(TimeSpan.FromHours(25));
+        var (later, after) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "after", "--traces-within", "2d");
+        Assert.True(later == 0, after.ToString());
+        Assert.Equal("pass", Row(after, "drift alerts").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Checklist_ReleaseStillACanaryAndNoAlert_DriftRowSkipsAsTheMonitorComparesOnlyTheStableRelease()
+    {
+        await using var app = await ScenarioAsync(null);
+
+        var (code, json) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "after");
+
+        Assert.True(code == 0, json.ToString());
+        var row = Row(json, "drift alerts");
+        Assert.Equal("skip", row.GetProperty("status").GetString());
+        Assert.StartsWith("drift not compared yet: v2 is not the stable release of production", row.GetProperty("measured").GetString(), StringComparison.Ordinal);
     }
 
     // The row read the environment's newest 500 alerts: an open alert behind 500 newer ones (of another release) was missed.

@@ -234,6 +234,21 @@ public sealed class RolloutCliTests
         Assert.Equal(ExitCodes.Refused, (await app.RunAsync("rollout", "abort", "--env", "production")).Code);
     }
 
+    [Fact]
+    public async Task Abort_Text_SaysAbortedOnceWithTheReasonIfAny()
+    {
+        await using var app = await ReadyAsync();
+        await app.OkAsync("rollout", "start", "v2", "--env", "production");
+        var bare = await app.RunAsync("rollout", "abort", "--env", "production");
+        await app.OkAsync("rollout", "start", "v2", "--env", "production");
+        var why = await app.RunAsync("rollout", "abort", "--env", "production", "--reason", "wrong build");
+
+        // Newcomer trial: "is aborted — aborted".
+        Assert.Equal(ExitCodes.Ok, bare.Code);
+        Assert.EndsWith(" is aborted", bare.Stdout.TrimEnd(), StringComparison.Ordinal);
+        Assert.EndsWith(" is aborted — wrong build", why.Stdout.TrimEnd(), StringComparison.Ordinal);
+    }
+
     // Pausing a paused rollout (or resuming a progressing one) is "nothing to change", exit 0 like freezing a frozen
     // environment, not a refusal (exit 4); nothing is recorded.
     [Fact]

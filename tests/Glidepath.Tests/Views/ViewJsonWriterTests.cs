@@ -20,7 +20,11 @@ public sealed class ViewJsonWriterTests
     {
         var random = new Random(seed);
         var view = new ReleaseView(Text(random), new string('a', 64), Text(random), random.Next(0, 1000), Maybe(random), random.Next(2) == 0, Text(random),
-            DateTimeOffset.UnixEpoch.AddTicks(random.NextInt64(0, 700_000_000_000_000_000)).ToOffset(TimeSpan.FromMinutes(30 * random.Next(-24, 25))), Maybe(random));
+            DateTimeOffset.UnixEpoch.AddTicks(random.NextInt64(0, 700_000_000_000_000_000)).ToOffset(TimeSpan.FromMinutes(30 * random.Next(-24, 25))), Maybe(random))
+        {
+            AlsoRecordedAt = random.Next(2) == 0 ? null : new ProvenanceView(random.Next(1, 100), Maybe(random), random.Next(2) == 0, Text(random),
+                Maybe(random), DateTimeOffset.UnixEpoch.AddTicks(random.NextInt64(0, 700_000_000_000_000_000))),
+        };
 
         Assert.Equal(JsonSerializer.Serialize(view, ViewJson.Options), Written(w => ViewJsonWriter.Release(w, view)));
     }

@@ -13,7 +13,7 @@ namespace Glidepath.Evals.Gate;
 public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, TimeProvider time)
 {
     /// <summary>
-    /// Resolves the candidate (registering it) and the baseline (default: <c>eval.gate.baseline</c>), checks the dataset
+    /// Resolves the candidate (registering it once nothing refuses the gate) and the baseline (default: <c>eval.gate.baseline</c>), checks the dataset
     /// without keeping its cases and creates the gate run, or picks up <see cref="EvalRunOptions.Resume"/> with the releases
     /// it was started with. A dataset with no case to run (a <c>--tag</c> that selects none, a typo most often) is bad
     /// input, as for <c>eval run</c>: no run and no verdict, so a mistyped tag cannot take back a release's earlier pass.
@@ -29,7 +29,10 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
             return new GateStart(resumed, resumedCandidate, resumedBaseline, scan, Resumed: true);
         }
 
-        var candidateRelease = await evals.Releases.ResolveAsync(candidate ?? "working", register: true, cancellationToken).ConfigureAwait(false);
+        // Everything that can refuse the gate is checked before the candidate is registered: a refused gate (a baseline
+        // environment with no stable release, a tag with no case) stores nothing, not even a vN name for the working tree.
+        var candidateRef = candidate ?? "working";
+        var candidateRelease = await evals.Releases.ResolveAsync(candidateRef, register: false, cancellationToken).ConfigureAwait(false);
         var baselineRelease = await ResolveBaselineAsync(baseline ?? evals.Config.Gate.Baseline, cancellationToken).ConfigureAwait(false);
         var dataset = await evals.ScanDatasetAsync(options.Dataset, options.Tags, cancellationToken).ConfigureAwait(false);
         if (dataset.CaseCount == 0)
@@ -39,6 +42,9 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
                 ? $"{path}: no case has the tag {string.Join(" or ", options.Tags)}; nothing was run and no verdict was stored"
                 : $"{path}: no cases to gate; nothing was run and no verdict was stored");
         }
+
+        // Registered even when the content is stored: a registration from a new commit adds its provenance record.
+        candidateRelease = await evals.Releases.ResolveAsync(candidateRef, register: true, cancellationToken).ConfigureAwait(false);
 
         var run = await evals.CreateRunAsync(EvalRunKind.Gate, candidateRelease, baselineRelease, dataset.Sha256, dataset.CaseCount, options, cancellationToken).ConfigureAwait(false);
         return new GateStart(run, candidateRelease, baselineRelease, dataset, Resumed: false);
