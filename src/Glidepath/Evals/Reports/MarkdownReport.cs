@@ -25,6 +25,12 @@ public static class MarkdownReport
             sb.Append(CultureInfo.InvariantCulture, $"> **{Text(partial)}.**\n\n");
         }
 
+        if (r.RuleChangeNote is { } ruleChange)
+        {
+            // A pull request's own glidepath.yaml sets the bar its gate is judged by: say so where a reviewer looks first.
+            sb.Append(CultureInfo.InvariantCulture, $"> ⚠️ **{Text(ruleChange)}.** This verdict was decided under the changed rule: review the eval section of the manifest in this change.\n\n");
+        }
+
         // Our words, but with values in them (a dataset path the manifest names): text, like every other value.
         foreach (var reason in d.Reasons)
         {
