@@ -50,6 +50,13 @@ internal sealed class OutputFile
     internal static OutputFile Check(string path, string option, string checkout, string? here = null)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (path == "-")
+        {
+            // Many tools read '-' as stdout; written as a path it made a file named '-' in the checkout (which then marked
+            // every 'working' registration dirty). Refused in every mode, so it never means two things.
+            throw new BadInputException($"{option} '-': a dash is not read as stdout here, and a file named '-' is not written; name a file, or /dev/stdout to write to stdout (not under --format json, where stdout carries the JSON document)");
+        }
+
         string full;
         try
         {

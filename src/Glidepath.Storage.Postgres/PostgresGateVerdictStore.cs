@@ -7,7 +7,7 @@ namespace Glidepath.Storage.Postgres;
 internal sealed class PostgresGateVerdictStore(PostgresDatabase database) : IGateVerdictStore
 {
     private const string Columns =
-        "id, app, candidate_release_id, baseline_release_id, dataset_sha256, result, judge_version, created_at, details_json";
+        "id, app, candidate_release_id, baseline_release_id, dataset_sha256, result, judge_version, created_at, details_json, gate_rule, gate_rule_sha256";
 
     public async Task SaveAsync(GateVerdictRecord verdict, CancellationToken cancellationToken)
     {
@@ -15,11 +15,12 @@ internal sealed class PostgresGateVerdictStore(PostgresDatabase database) : IGat
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = connection.Command($"""
             INSERT INTO gate_verdicts ({Columns})
-            VALUES (@id, @app, @candidate, @baseline, @dataset, @result, @judge, @at, @details)
+            VALUES (@id, @app, @candidate, @baseline, @dataset, @result, @judge, @at, @details, @rule, @rule_sha256)
             """);
         cmd.With("id", verdict.Id).With("app", verdict.App).With("candidate", verdict.CandidateReleaseId).With("baseline", verdict.BaselineReleaseId)
             .With("dataset", verdict.DatasetSha256).With("result", verdict.Result).With("judge", verdict.JudgeVersion)
-            .With("at", Utc(verdict.CreatedAt)).With("details", verdict.DetailsJson);
+            .With("at", Utc(verdict.CreatedAt)).With("details", verdict.DetailsJson)
+            .With("rule", verdict.GateRule).With("rule_sha256", verdict.GateRuleSha256);
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -56,7 +57,11 @@ internal sealed class PostgresGateVerdictStore(PostgresDatabase database) : IGat
                 reader.GetString(5),
                 reader.StringOrNull(6),
                 ParseUtc(reader.GetString(7)),
-                reader.GetString(8)));
+                reader.GetString(8))
+            {
+                GateRule = reader.StringOrNull(9),
+                GateRuleSha256 = reader.StringOrNull(10),
+            });
         }
 
         return list;

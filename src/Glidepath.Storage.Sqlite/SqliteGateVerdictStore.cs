@@ -7,7 +7,7 @@ namespace Glidepath.Storage.Sqlite;
 internal sealed class SqliteGateVerdictStore(SqliteDatabase database) : IGateVerdictStore
 {
     private const string Columns =
-        "id, app, candidate_release_id, baseline_release_id, dataset_sha256, result, judge_version, created_at, details_json";
+        "id, app, candidate_release_id, baseline_release_id, dataset_sha256, result, judge_version, created_at, details_json, gate_rule, gate_rule_sha256";
 
     public async Task SaveAsync(GateVerdictRecord verdict, CancellationToken cancellationToken)
     {
@@ -16,7 +16,7 @@ internal sealed class SqliteGateVerdictStore(SqliteDatabase database) : IGateVer
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = $"""
             INSERT INTO gate_verdicts ({Columns})
-            VALUES ($id, $app, $candidate, $baseline, $dataset, $result, $judge, $at, $details)
+            VALUES ($id, $app, $candidate, $baseline, $dataset, $result, $judge, $at, $details, $rule, $rule_sha256)
             """;
         cmd.Parameters.AddWithValue("$id", verdict.Id);
         cmd.Parameters.AddWithValue("$app", verdict.App);
@@ -27,6 +27,8 @@ internal sealed class SqliteGateVerdictStore(SqliteDatabase database) : IGateVer
         cmd.Parameters.AddWithValue("$judge", (object?)verdict.JudgeVersion ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$at", SqliteEnvironmentStore.Format(verdict.CreatedAt));
         cmd.Parameters.AddWithValue("$details", verdict.DetailsJson);
+        cmd.Parameters.AddWithValue("$rule", (object?)verdict.GateRule ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$rule_sha256", (object?)verdict.GateRuleSha256 ?? DBNull.Value);
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -64,7 +66,11 @@ internal sealed class SqliteGateVerdictStore(SqliteDatabase database) : IGateVer
                 reader.GetString(5),
                 reader.IsDBNull(6) ? null : reader.GetString(6),
                 SqliteEnvironmentStore.Parse(reader.GetString(7)),
-                reader.GetString(8)));
+                reader.GetString(8))
+            {
+                GateRule = reader.IsDBNull(9) ? null : reader.GetString(9),
+                GateRuleSha256 = reader.IsDBNull(10) ? null : reader.GetString(10),
+            });
         }
 
         return list;

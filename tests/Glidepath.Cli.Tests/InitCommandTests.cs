@@ -73,7 +73,7 @@ public sealed class InitCommandTests
         Git(target, "init", "-q");
         Git(target, "add", "-A");
         Git(target, "commit", "-qm", "sample");
-        foreach (var report in new[] { "gate.md", "gate.xml", "gate.json", "gate.html" })
+        foreach (var report in new[] { "gate.md", "gate.xml", "gate.junit", "gate.json", "gate.html" })
         {
             File.WriteAllText(Path.Combine(target, report), "report");
         }
@@ -94,7 +94,7 @@ public sealed class InitCommandTests
 
         Assert.Equal(0, (await CliRunner.RunAsync("init", target)).ExitCode);
 
-        Assert.Equal(["bin/", "/.glidepath", "gate.md", "gate.xml", "gate.json", "gate.html"], File.ReadAllLines(Path.Combine(target, ".gitignore")));
+        Assert.Equal(["bin/", "/.glidepath", "gate.md", "gate.xml", "gate.junit", "gate.json", "gate.html"], File.ReadAllLines(Path.Combine(target, ".gitignore")));
     }
 
     private static void Git(string dir, params string[] args)

@@ -13,7 +13,7 @@ internal static class GateRunSeed
     public const string BaselineAnswer = "Returns are accepted within 30 days.";
     public const string CandidateAnswer = "You can return them any time.";
 
-    /// <param name="basis">The dataset and scorers the verdict was computed on (a made-up one when null, which counts for nothing).</param>
+    /// <param name="basis">The dataset, scorers and rule the verdict was computed on (a made-up one when null, which counts for nothing).</param>
     public static async Task<GateVerdictRecord> SeedAsync(IGlidepathStore store, string app, string candidateId, string baselineId, string result = "blocked", Glidepath.Evals.Gate.GateBasis? basis = null)
     {
         var now = DateTimeOffset.UtcNow;
@@ -36,7 +36,11 @@ internal static class GateRunSeed
             Trial(candidateId, "greeting", true, "Hello!"),
         ], default);
         var verdict = new GateVerdictRecord("gv-" + Guid.NewGuid().ToString("N")[..12], app, candidateId, baselineId, run.DatasetSha256, result, run.ScorerVersion, now,
-            JsonSerializer.Serialize(new { run = run.Id, cases = 2, trials = 1, regressed = new[] { FailedCase }, reasons = new[] { FailedCase + " regressed" } }));
+            JsonSerializer.Serialize(new { run = run.Id, cases = 2, trials = 1, regressed = new[] { FailedCase }, reasons = new[] { FailedCase + " regressed" } }))
+        {
+            GateRule = basis?.Rule.Json,
+            GateRuleSha256 = basis?.Rule.Sha256,
+        };
         await store.GateVerdicts.SaveAsync(verdict, default);
         return verdict;
     }

@@ -92,7 +92,12 @@ internal static class EvalsetAddCommand
             }
 
             ctx.Output.Line($"✓ added case '{caseId}' to {datasetPath} (line {checkedSet.Cases[^1].Line}) from trace {trace.TraceId} ({release?.Label ?? trace.ReleaseId} on {trace.Environment}).");
-            ctx.Output.Line($"  The next 'glidepath gate' runs it; the dataset's sha256 is now {checkedSet.Sha256[..12]}…, so earlier gate verdicts no longer count for promote, rollout start or the checklist.");
+            // Only eval.dataset is the gate's dataset: a case added to another file changes no verdict that counts.
+            var gated = manifest.Eval is { } gate && string.Equals(Path.GetFullPath(full),
+                Path.GetFullPath(Path.IsPathRooted(gate.Dataset) ? gate.Dataset : Path.Combine(manifest.BaseDirectory, gate.Dataset)), StringComparison.Ordinal);
+            ctx.Output.Line(gated
+                ? $"  The next 'glidepath gate' runs it; the dataset's sha256 is now {checkedSet.Sha256[..12]}…, so earlier gate verdicts no longer count for promote, rollout start or the checklist."
+                : $"  {datasetPath} is not eval.dataset ({manifest.Eval?.Dataset ?? "none"}): 'glidepath gate' does not run it, and the gate verdicts that count for promote, rollout start and the checklist are unchanged. 'glidepath gate --dataset {datasetPath}' runs it (a partial gate: its pass is not stored).");
             return ExitCodes.Ok;
         });
         return command;

@@ -18,6 +18,7 @@ internal static class GateOutput
             // An error verdict exits 3, and every exit-3 document carries error and exit_code: here beside the verdict.
             var code = OutcomeExitCodes.For(d.Result);
             ctx.Output.Json(w => JsonReport.Write(w, report, code == ExitCodes.Operational ? (ErrorText(d), code) : null));
+            RuleChangeNote(ctx, report);
             StoredNote(ctx, outcome);
             CachedBaselineNote(ctx, outcome);
             return;
@@ -41,6 +42,11 @@ internal static class GateOutput
         }
 
         ctx.Output.Line($"Gate {word}: {report.CandidateLabel} vs {report.BaselineLabel}", $"[bold {color}]Gate {Spectre.Console.Markup.Escape(word)}[/]: {Spectre.Console.Markup.Escape($"{report.CandidateLabel} vs {report.BaselineLabel}")}");
+        if (report.RuleChangeNote is { } ruleChange)
+        {
+            ctx.Output.Line($"  WARNING: {ruleChange}; this verdict was decided under the changed rule", $"  [bold yellow]WARNING[/]: {Spectre.Console.Markup.Escape(ruleChange)}; this verdict was decided under the changed rule");
+        }
+
         foreach (var reason in d.Reasons)
         {
             ctx.Output.Line("  " + reason);
@@ -93,6 +99,15 @@ internal static class GateOutput
             ctx.Output.Note("note: this gate reused cached answers where it had them, so the baseline may be one draw from an earlier run that " +
                             "today's provider did not touch, and running it again re-draws only the candidate; to check this block with both " +
                             "sides called fresh and interleaved (what the gate's error bound assumes): glidepath gate --no-cache");
+        }
+    }
+
+    /// <summary>Under --format json the document carries <c>rule_change</c>; stderr says it too, where a person reads.</summary>
+    private static void RuleChangeNote(CliContext ctx, GateReport report)
+    {
+        if (report.RuleChangeNote is { } ruleChange)
+        {
+            ctx.Output.Note($"warning: {ruleChange}; this verdict was decided under the changed rule");
         }
     }
 

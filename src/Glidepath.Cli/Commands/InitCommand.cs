@@ -87,7 +87,7 @@ internal static class InitCommand
     /// tree would make every release look dirty) and the gate's reports (<c>glidepath gate --report gate.md</c>, in
     /// docs/concepts.md and docs/eval.md: an untracked report also marks the next registration dirty).
     /// </summary>
-    private static readonly string[] Ignored = [".glidepath/", "gate.md", "gate.xml", "gate.json", "gate.html"];
+    private static readonly string[] Ignored = [".glidepath/", "gate.md", "gate.xml", "gate.junit", "gate.json", "gate.html"];
 
     /// <summary>
     /// Keeps the local store and the gate's reports out of git: writes <c>.gitignore</c>, or appends the entries it lacks.

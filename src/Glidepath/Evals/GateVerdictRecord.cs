@@ -18,5 +18,14 @@ public sealed record GateVerdictRecord(
     DateTimeOffset CreatedAt,
     string DetailsJson)
 {
+    /// <summary>
+    /// The gate rule the verdict was computed under, as <see cref="VerdictRule.Json"/>; null for a verdict stored before
+    /// verdicts recorded it (migration 0025), which counts for nothing.
+    /// </summary>
+    public string? GateRule { get; init; }
+
+    /// <summary>The sha256 of <see cref="GateRule"/> (<see cref="VerdictRule.Sha256"/>): what a verdict's rule is matched on; null with it.</summary>
+    public string? GateRuleSha256 { get; init; }
+
     public bool Passed => Result == StoredName.Of(GateResult.Pass);
 }

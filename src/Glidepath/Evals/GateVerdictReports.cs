@@ -6,7 +6,10 @@ namespace Glidepath.Evals;
 /// <summary>The JSON answer listing a release's stored gate verdicts (the evidence promote and rollout start read), for the admin API.</summary>
 public static class GateVerdictReports
 {
-    /// <summary><c>{release, verdicts}</c>, newest first, each with its baseline, dataset hash, result and details.</summary>
+    /// <summary>
+    /// <c>{release, verdicts}</c>, newest first, each with its baseline, dataset hash, result, the gate rule it was computed
+    /// under (null when none was recorded, or it cannot be read) and details.
+    /// </summary>
     public static object List(string releaseId, IReadOnlyList<GateVerdictRecord> verdicts, EnvironmentViews views)
     {
         ArgumentNullException.ThrowIfNull(views);
@@ -22,6 +25,9 @@ public static class GateVerdictReports
                 result = v.Result,
                 passed = v.Passed,
                 judge_version = v.JudgeVersion,
+                gate_rule = Gate.VerdictRule.Parse(v.GateRule) is { } rule
+                    ? new { max_case_regressions = rule.MaxCaseRegressions, max_mean_drop = rule.MaxMeanDrop, confidence = rule.Confidence, trials = rule.Trials, sha256 = v.GateRuleSha256 }
+                    : null,
                 created_at = v.CreatedAt,
                 details = JsonDocument.Parse(v.DetailsJson).RootElement.Clone(),
             }),

@@ -67,15 +67,20 @@ internal sealed class EnvApp : IAsyncDisposable
 
     /// <summary>
     /// Stores a gate verdict directly, as 'glidepath gate' would: on the app's dataset and scorers as they are now, unless
-    /// <paramref name="datasetSha256"/> or <paramref name="scorerVersion"/> say it was computed on others.
+    /// <paramref name="datasetSha256"/> or <paramref name="scorerVersion"/> say it was computed on others, under the
+    /// manifest's gate rule unless <paramref name="rule"/> names another.
     /// </summary>
-    public async Task SaveVerdictAsync(string candidate, string baseline, string result, string? datasetSha256 = null, string? scorerVersion = null, DateTimeOffset? at = null)
+    public async Task SaveVerdictAsync(string candidate, string baseline, string result, string? datasetSha256 = null, string? scorerVersion = null, DateTimeOffset? at = null, VerdictRule? rule = null)
     {
         var basis = await GateBasis.CurrentAsync(ManifestParser.Load(Manifest), CancellationToken.None);
         await using var store = await SqliteStore.OpenAsync(StorePath, TimeProvider.System, CancellationToken.None);
         await store.GateVerdicts.SaveAsync(
             new GateVerdictRecord(Guid.NewGuid().ToString("N"), "support-agent", Ids[candidate], Ids[baseline], datasetSha256 ?? basis.DatasetSha256, result,
-                scorerVersion ?? basis.ScorerVersion, at ?? DateTimeOffset.UtcNow, "{}"),
+                scorerVersion ?? basis.ScorerVersion, at ?? DateTimeOffset.UtcNow, "{}")
+            {
+                GateRule = (rule ?? basis.Rule).Json,
+                GateRuleSha256 = (rule ?? basis.Rule).Sha256,
+            },
             CancellationToken.None);
     }
 

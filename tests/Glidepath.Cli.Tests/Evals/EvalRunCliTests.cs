@@ -36,7 +36,7 @@ public sealed class EvalRunCliTests
         using var doc = JsonDocument.Parse(stdout);
         var root = doc.RootElement;
         Assert.Equal(["run", "release", "dataset", "scorer_version", "concurrency", "summary", "not_passed"], Names(root));
-        Assert.Equal(["name", "id", "app", "version", "git_commit", "dirty", "author", "created_at", "message"], Names(root.GetProperty("release")));
+        Assert.Equal(["name", "id", "app", "version", "git_commit", "dirty", "author", "created_at", "message", "also_recorded_at"], Names(root.GetProperty("release")));
         Assert.Equal(["path", "sha256"], Names(root.GetProperty("dataset")));
         Assert.Equal(["requested", "effective", "limited_by"], Names(root.GetProperty("concurrency")));
         Assert.Equal(["release_id", "cases", "trials", "passed", "failed", "errors", "pass_rate", "mean_score", "latency_p50_ms", "latency_p95_ms", "cost_usd"], Names(root.GetProperty("summary")));

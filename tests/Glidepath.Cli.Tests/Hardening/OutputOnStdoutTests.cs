@@ -13,7 +13,6 @@ public sealed class OutputOnStdoutTests
 {
     [Theory]
     [InlineData("/dev/stdout")]
-    [InlineData("-")]
     [InlineData("/proc/self/fd/1")]
     [InlineData("/dev/fd/1")]
     public async Task Gate_ReportOnStdoutWithJson_Exit2BeforeTheRun(string target)
@@ -28,6 +27,26 @@ public sealed class OutputOnStdoutTests
         using var doc = JsonDocument.Parse(stdout);
         Assert.Equal($"--report '{target}' is stdout, which carries the JSON document under --format json; name a file instead, or leave out --format json",
             doc.RootElement.GetProperty("error").GetString());
+        var (_, runs, _) = await app.RunAsync("eval", "list", "--format", "json");
+        Assert.Equal(0, JsonDocument.Parse(runs).RootElement.GetArrayLength());
+        Assert.False(File.Exists(Path.Combine(Directory.GetCurrentDirectory(), "-")));
+    }
+
+    // Trial ci D3: in text mode '--report -' wrote a file named '-' into the checkout. Refused in both modes, before the run.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Gate_ReportDash_Exit2BeforeTheRunInEveryModeAndNoFileNamedDash(bool json)
+    {
+        using var app = EvalApp.Create();
+        var v1 = await app.CreateReleaseAsync();
+        string[] args = ["gate", "--baseline", v1, "--report", "-", .. json ? new[] { "--format", "json" } : []];
+
+        var (code, stdout, stderr) = await app.RunAsync(args);
+
+        Assert.True(code == 2, $"exit {code}: {stderr}");
+        const string Expected = "--report '-': a dash is not read as stdout here, and a file named '-' is not written; name a file, or /dev/stdout to write to stdout (not under --format json, where stdout carries the JSON document)";
+        Assert.Equal(Expected, json ? JsonDocument.Parse(stdout).RootElement.GetProperty("error").GetString() : stderr.Trim().Replace("error: ", "", StringComparison.Ordinal));
         var (_, runs, _) = await app.RunAsync("eval", "list", "--format", "json");
         Assert.Equal(0, JsonDocument.Parse(runs).RootElement.GetArrayLength());
         Assert.False(File.Exists(Path.Combine(Directory.GetCurrentDirectory(), "-")));

@@ -44,11 +44,11 @@ public sealed class ChecklistCliTests
         }
 
         var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(app.Dir, "evals", "support.jsonl"))));
-        var scorers = (await GateBasis.CurrentAsync(ManifestParser.Load(app.Manifest), CancellationToken.None)).ScorerVersion;
+        var today = await GateBasis.CurrentAsync(ManifestParser.Load(app.Manifest), CancellationToken.None);
         await using (var store = await app.OpenStoreAsync())
         {
             await store.GateVerdicts.SaveAsync(new GateVerdictRecord("gv-1", "support-agent", app.Ids["v2"], app.Ids["v1"],
-                broken == "eval gate" ? "an-older-dataset" : sha, "pass", scorers, now, "{}"), CancellationToken.None);
+                broken == "eval gate" ? "an-older-dataset" : sha, "pass", today.ScorerVersion, now, "{}") { GateRule = today.Rule.Json, GateRuleSha256 = today.Rule.Sha256 }, CancellationToken.None);
             if (broken != "rollback ready")
             {
                 await DrillAsync(store, "staging", now, passed: true);
@@ -525,6 +525,27 @@ public sealed class ChecklistCliTests
         Assert.Contains("exist, but for another dataset or other scorers", row.GetProperty("measured").GetString(), StringComparison.Ordinal);
     }
 
+    // Trial ci D1: the checklist's eval gate row counts only a verdict computed under the gate rule in force.
+    [Fact]
+    public async Task Checklist_NewestPassComputedUnderALoosenedRule_GateRowFailsNamingTheRule()
+    {
+        await using var app = await ScenarioAsync("eval gate");
+        var basis = await GateBasis.CurrentAsync(ManifestParser.Load(app.Manifest), CancellationToken.None);
+        var loosened = basis.Rule with { MaxCaseRegressions = 100 };
+        await using (var store = await app.OpenStoreAsync())
+        {
+            await store.GateVerdicts.SaveAsync(new GateVerdictRecord("gv-loose", "support-agent", app.Ids["v2"], app.Ids["v1"], basis.DatasetSha256, "pass",
+                basis.ScorerVersion, app.Time.GetUtcNow(), "{}") { GateRule = loosened.Json, GateRuleSha256 = loosened.Sha256 }, CancellationToken.None);
+        }
+
+        var (code, json) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "before");
+
+        Assert.Equal(1, code);
+        var row = Row(json, "eval gate");
+        Assert.Equal("fail", row.GetProperty("status").GetString());
+        Assert.Contains("was computed under another gate rule (max_case_regressions 100, now 0); run glidepath gate again", row.GetProperty("measured").GetString(), StringComparison.Ordinal);
+    }
+
     // Trial A §7: newest counts; the row says how many runs of the same pair on the same dataset and scorers blocked before the pass.
     [Fact]
     public async Task Checklist_PassAfterBlocksOfTheSamePair_GateRowPassesNamingTheEarlierBlocks()
@@ -537,7 +558,7 @@ public sealed class ChecklistCliTests
             foreach (var (id, result, minutes) in new[] { ("gv-b1", "blocked", -30), ("gv-b2", "blocked", -20), ("gv-p", "pass", 5) })
             {
                 await store.GateVerdicts.SaveAsync(new GateVerdictRecord(id, "support-agent", app.Ids["v2"], app.Ids["v1"], basis.DatasetSha256, result,
-                    basis.ScorerVersion, now.AddMinutes(minutes), "{}"), CancellationToken.None);
+                    basis.ScorerVersion, now.AddMinutes(minutes), "{}") { GateRule = basis.Rule.Json, GateRuleSha256 = basis.Rule.Sha256 }, CancellationToken.None);
             }
         }
 

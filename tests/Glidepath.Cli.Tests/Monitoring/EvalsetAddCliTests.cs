@@ -69,6 +69,34 @@ public sealed class EvalsetAddCliTests
         Assert.Single(File.ReadAllLines(Path.Combine(app.Dir, Dataset)), l => l.Length > 0);
     }
 
+    // Trial ci D5: a case added to a file other than eval.dataset neither runs in the next gate nor stops any verdict counting.
+    [Fact]
+    public async Task EvalsetAdd_ToAnotherDataset_SaysTheGateDoesNotRunItAndVerdictsStillCount()
+    {
+        using var app = EvalApp.Create();
+        await app.CreateReleaseAsync();
+        var trace = await WriteTraceAsync(app, "Can I return a jacket I bought two weeks ago for a refund?");
+
+        var (code, stdout, stderr) = await app.RunAsync("evalset", "add", "--from-trace", trace.TraceId, "--expect-contains", "30 days", "--dataset", Dataset);
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains($"{Dataset} is not eval.dataset (evals/support.jsonl): 'glidepath gate' does not run it, and the gate verdicts that count for promote, rollout start and the checklist are unchanged", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("The next 'glidepath gate' runs it", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EvalsetAdd_ToEvalDatasetNamedAnotherWay_SaysTheNextGateRunsIt()
+    {
+        using var app = EvalApp.Create();
+        await app.CreateReleaseAsync();
+        var trace = await WriteTraceAsync(app, "Can I return a blender I bought nine days ago for a refund?");
+
+        var (code, stdout, stderr) = await app.RunAsync("evalset", "add", "--from-trace", trace.TraceId, "--expect-contains", "30 days", "--dataset", "./evals/support.jsonl");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("The next 'glidepath gate' runs it; the dataset's sha256 is now", stdout, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task EvalsetAdd_ThenGate_TheCaseRunsAndAReleaseThatFailsItIsBlocked()
     {

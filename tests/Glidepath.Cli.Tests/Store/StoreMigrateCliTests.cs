@@ -39,6 +39,7 @@ public sealed class StoreMigrateCliTests
         Assert.Contains("0022_capture_dropped", migrate.Stdout, StringComparison.Ordinal);
         Assert.Contains("0023_token_names_any_case", migrate.Stdout, StringComparison.Ordinal);
         Assert.Contains("0024_credential_revocations", migrate.Stdout, StringComparison.Ordinal);
+        Assert.Contains("0025_gate_verdict_rule", migrate.Stdout, StringComparison.Ordinal);
         Assert.Contains("nothing to apply", again.Stdout, StringComparison.Ordinal);
         Assert.True(after.Code == 0, after.Stderr);
         Assert.Contains("deploy", after.Stdout, StringComparison.Ordinal);
@@ -72,6 +73,9 @@ public sealed class StoreMigrateCliTests
 
     // What a store written by the release before callers' keys looks like: migrations 0013 and later undone.
     private static Task DowngradeToVersion12Async(string path) => ExecAsync(path, """
+        ALTER TABLE gate_verdicts DROP COLUMN gate_rule;
+        ALTER TABLE gate_verdicts DROP COLUMN gate_rule_sha256;
+        DELETE FROM schema_migrations WHERE version = 25;
         ALTER TABLE api_keys DROP COLUMN revoked_by;
         ALTER TABLE api_keys DROP COLUMN revoke_reason;
         ALTER TABLE access_tokens DROP COLUMN revoked_by;

@@ -78,4 +78,20 @@ public abstract class GateVerdictStoreContract(IStoreFactory factory) : StoreCon
 
         Assert.False(Assert.Single(await Store.GateVerdicts.ListAsync("app", "v3", None)).Passed);
     }
+
+    // Migration 0025: the rule a verdict was computed under is kept as written; a verdict without one reads back without one.
+    [Fact]
+    public async Task SaveAsync_GateRule_ReadBackAsSaved_AndAVerdictWithoutOneHasNone()
+    {
+        var rule = new Glidepath.Evals.Gate.VerdictRule(100, 1, 0.95, 10, 20240611, 2000);
+        await Store.GateVerdicts.SaveAsync(Verdict("g1", "v3", "v2", "pass", T0) with { GateRule = rule.Json, GateRuleSha256 = rule.Sha256 }, None);
+        await Store.GateVerdicts.SaveAsync(Verdict("g0", "v3", "v2", "blocked", T0.AddMinutes(-1)), None);
+
+        var list = await Store.GateVerdicts.ListAsync("app", "v3", None);
+
+        Assert.Equal(["g1", "g0"], list.Select(v => v.Id));
+        Assert.Equal((rule.Json, rule.Sha256), (list[0].GateRule, list[0].GateRuleSha256));
+        Assert.Equal(((string?)null, (string?)null), (list[1].GateRule, list[1].GateRuleSha256));
+        Assert.Equal(rule.Sha256, (await Store.GateVerdicts.LatestAsync("app", "v3", "v2", None))!.GateRuleSha256);
+    }
 }

@@ -130,6 +130,28 @@ public sealed class PostgresStoreSchemaTests(PostgresTestDatabase database) : IC
         Assert.Equal(("token:root", (string?)null), (alice!.RevokedBy, alice.RevokeReason));
     }
 
+    // Migration 0025: a pass stored before verdicts recorded their gate rule has none after the upgrade, so it counts for nothing.
+    [Fact]
+    public async Task Migrate_PassStoredBefore0025_HasNoRuleAndNoLongerCounts_AndLaterVerdictsKeepTheirRule()
+    {
+        var (schema, location) = await OldStoreAsync(throughVersion: 24);
+        await PostgresTestServer.ExecAsync(database.Name, $"""
+            INSERT INTO {schema}.gate_verdicts (id, app, candidate_release_id, baseline_release_id, dataset_sha256, result, judge_version, created_at, details_json) VALUES
+              ('gv-old', 'app', 'c3', 'b2', 'd5', 'pass', 'scorers-1', '2026-11-01T00:00:00.0000000Z', '{"cases":1}');
+            """);
+
+        var migrated = await Provider.MigrateAsync(location, default);
+
+        Assert.Contains("0025_gate_verdict_rule", migrated.Applied);
+        await using var store = await Provider.OpenAsync(location, create: false, TimeProvider.System, default);
+        var old = Assert.Single(await store.GateVerdicts.ListAsync("app", "c3", default));
+        Assert.Equal(((string?)null, (string?)null), (old.GateRule, old.GateRuleSha256));
+        var today = new Glidepath.Evals.Gate.GateBasis("evals/cases.jsonl", "d5", "scorers-1", new Glidepath.Evals.Gate.VerdictRule(0, 0, 0.95, 1, 20240611, 2000));
+        Assert.False(Glidepath.Evals.Gate.CountingVerdict.Find([old], "c3", "b2", today).Passed);
+        await store.GateVerdicts.SaveAsync(old with { Id = "gv-new", CreatedAt = old.CreatedAt.AddDays(1), GateRule = today.Rule.Json, GateRuleSha256 = today.Rule.Sha256 }, default);
+        Assert.True(Glidepath.Evals.Gate.CountingVerdict.Find(await store.GateVerdicts.ListAsync("app", "c3", default), "c3", "b2", today).Passed);
+    }
+
     private async Task<(string Schema, string Location)> OldStoreAsync(int throughVersion)
     {
         var schema = NewSchema();

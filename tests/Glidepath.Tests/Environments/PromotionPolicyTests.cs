@@ -17,10 +17,18 @@ public sealed class PromotionPolicyTests
         ["staging"] = stables.Select((id, i) => Event(i + 1, "deploy", null, id)).ToList(),
     };
 
-    private static readonly GateBasis Today = new("evals/cases.jsonl", "d", "s");
+    private static readonly VerdictRule Committed = new(MaxCaseRegressions: 0, MaxMeanDrop: 0, Confidence: 0.95, Trials: 3, Seed: 20240611, Resamples: 2000);
 
-    private static GateVerdictRecord Record(string result, string candidate = "id3", string baseline = "id2", string dataset = "d", string scorers = "s", string id = "g1", int minutes = 0) =>
-        new(id, "app", candidate, baseline, dataset, result, scorers, T0.AddMinutes(minutes), "{}");
+    private static readonly GateBasis Today = new("evals/cases.jsonl", "d", "s", Committed);
+
+    /// <param name="rule">The rule it was computed under: today's unless told.</param>
+    /// <param name="ruleRecorded">False for a verdict stored before verdicts recorded their rule (no rule at all).</param>
+    private static GateVerdictRecord Record(string result, string candidate = "id3", string baseline = "id2", string dataset = "d", string scorers = "s", string id = "g1", int minutes = 0, VerdictRule? rule = null, bool ruleRecorded = true) =>
+        new(id, "app", candidate, baseline, dataset, result, scorers, T0.AddMinutes(minutes), "{}")
+        {
+            GateRule = ruleRecorded ? (rule ?? Committed).Json : null,
+            GateRuleSha256 = ruleRecorded ? (rule ?? Committed).Sha256 : null,
+        };
 
     /// <summary>The evidence promote reads for v3 against production's stable v2 (id2), from these verdicts, newest first.</summary>
     private static GateEvidence Gate(params GateVerdictRecord[] newestFirst) => CountingVerdict.Find(newestFirst, "id3", "id2", Today);
@@ -169,5 +177,85 @@ public sealed class PromotionPolicyTests
         Assert.Equal(2, a.Gate!.EarlierBlocked);
         Assert.EndsWith("(2 earlier runs of this pair blocked)", a.GateNote, StringComparison.Ordinal);
         Assert.StartsWith("gate: v3 passed against production's stable v2 on evals/cases.jsonl", a.GateNote, StringComparison.Ordinal);
+    }
+
+    // Trial ci D1: a pass computed under a loosened rule (an uncommitted max_case_regressions: 100) must not count once
+    // the rule is put back, and the refusal names what differed.
+    [Fact]
+    public void Assess_OnlyPassUnderALoosenedRule_RefusedNamingTheRuleDifference()
+    {
+        var loosened = Committed with { MaxCaseRegressions = 100, MaxMeanDrop = 1 };
+
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Gate(Record("pass", rule: loosened)), Manifest(EnvironmentTestData.Staging, Production), Name);
+
+        Assert.False(a.Allowed);
+        Assert.Null(a.GateVerdictId);
+        var missing = Assert.Single(a.Missing);
+        Assert.Equal(
+            "v3's passing verdict against production's stable v2 was computed under another gate rule (max_case_regressions 100, now 0; max_mean_drop 1, now 0); run glidepath gate again",
+            missing.Missing);
+        Assert.Equal("glidepath gate v3 --baseline env:production", missing.Command);
+    }
+
+    // The D1 repro itself: six blocks under the committed rule, then one pass under the loosened one. The blocks count.
+    [Fact]
+    public void Assess_PassUnderALoosenedRuleAfterBlocksUnderToday_RefusedAsBlocked()
+    {
+        var loosened = Committed with { MaxCaseRegressions = 100 };
+        var gate = Gate(Record("pass", rule: loosened, id: "g7", minutes: 7), Record("blocked", id: "g6", minutes: 6), Record("blocked", id: "g5", minutes: 5));
+
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), gate, Manifest(EnvironmentTestData.Staging, Production), Name);
+
+        Assert.False(a.Allowed);
+        Assert.Contains("is 'blocked'", Assert.Single(a.Missing).Missing, StringComparison.Ordinal);
+        Assert.Equal(1, a.Gate!.OtherRules);
+    }
+
+    [Theory]
+    [InlineData(nameof(VerdictRule.Confidence))]
+    [InlineData(nameof(VerdictRule.Trials))]
+    public void Assess_PassUnderAnotherConfidenceOrFewerTrials_DoesNotCount(string field)
+    {
+        var other = field == nameof(VerdictRule.Confidence) ? Committed with { Confidence = 0.5 } : Committed with { Trials = 1 };
+
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Gate(Record("pass", rule: other)), Manifest(EnvironmentTestData.Staging, Production), Name);
+
+        Assert.False(a.Allowed);
+        Assert.Contains(field == nameof(VerdictRule.Confidence) ? "(confidence 0.5, now 0.95)" : "(eval.trials 1, now 3)", Assert.Single(a.Missing).Missing, StringComparison.Ordinal);
+    }
+
+    // After the upgrade (migration 0025) a verdict without a recorded rule counts for nothing: fail closed.
+    [Fact]
+    public void Assess_PassStoredBeforeRulesWereRecorded_RefusedAskingForANewGate()
+    {
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Gate(Record("pass", ruleRecorded: false)), Manifest(EnvironmentTestData.Staging, Production), Name);
+
+        Assert.False(a.Allowed);
+        Assert.Equal(
+            "v3's passing verdict against production's stable v2 was stored before verdicts recorded their gate rule, so it counts for nothing; run glidepath gate again",
+            Assert.Single(a.Missing).Missing);
+    }
+
+    // A store's value is not trusted: a rule text that reads as today's but does not hash to today's rule does not count.
+    [Fact]
+    public void Assess_PassWhoseRecordedHashIsNotTodays_DoesNotCountEvenIfItsTextIsTodays()
+    {
+        var forged = Record("pass") with { GateRuleSha256 = new string('0', 64) };
+
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Gate(forged), Manifest(EnvironmentTestData.Staging, Production), Name);
+
+        Assert.False(a.Allowed);
+        Assert.Contains("another gate rule (rule sha256 000000000000, now ", Assert.Single(a.Missing).Missing, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Assess_PassUnderTodaysRuleAfterAPassUnderALoosenedOne_Counts()
+    {
+        var gate = Gate(Record("pass", id: "g2", minutes: 2), Record("pass", rule: Committed with { MaxCaseRegressions = 100 }, id: "g1", minutes: 1));
+
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), gate, Manifest(EnvironmentTestData.Staging, Production), Name);
+
+        Assert.True(a.Allowed);
+        Assert.Equal("g2", a.GateVerdictId);
     }
 }

@@ -6,8 +6,8 @@ namespace Glidepath.Evals.Gate;
 
 /// <summary>
 /// The one rule for which gate verdict is evidence: the newest verdict for (candidate, baseline) computed on the current
-/// dataset and the current scorers (<see cref="GateBasis"/>). A verdict on another dataset or with other scorers says
-/// nothing about the release as it would be gated today, whichever way it went. Promote, rollout start (CLI and admin API,
+/// dataset and the current scorers, under the gate rule in force (<see cref="GateBasis"/>). A verdict on another dataset,
+/// with other scorers or under another rule says nothing about the release as it would be gated today, whichever way it went. Promote, rollout start (CLI and admin API,
 /// through <c>EnvironmentService.AssessAsync</c>) and the checklist's eval gate row all ask here.
 /// </summary>
 public static class CountingVerdict
@@ -37,15 +37,15 @@ public static class CountingVerdict
     {
         ArgumentNullException.ThrowIfNull(newestFirst);
         ArgumentNullException.ThrowIfNull(basis);
-        GateVerdictRecord? counting = null, newerNotPassed = null;
-        int earlierBlocked = 0, otherDataset = 0, otherScorers = 0;
+        GateVerdictRecord? counting = null, newerNotPassed = null, otherRule = null;
+        int earlierBlocked = 0, otherDataset = 0, otherScorers = 0, otherRules = 0;
         foreach (var v in newestFirst.Where(v => v.CandidateReleaseId == candidateReleaseId && v.BaselineReleaseId == baselineReleaseId))
         {
-            var onBasis = v.DatasetSha256 == basis.DatasetSha256 && basis.Holds(v);
+            var onBasis = basis.Holds(v);
             if (!onBasis && counting is null && !v.Passed)
             {
-                // A newer gate of the pair on other inputs did not pass: the files this process reads may be the stale
-                // ones (a gateway's image, an old checkout), so an older pass on them never outranks it.
+                // A newer gate of the pair on other inputs (or under another rule) did not pass: the files this process
+                // reads may be the stale ones (a gateway's image, an old checkout), so an older pass on them never outranks it.
                 newerNotPassed ??= v;
             }
 
@@ -53,9 +53,16 @@ public static class CountingVerdict
             {
                 otherDataset++;
             }
-            else if (!basis.Holds(v))
+            else if (!basis.HoldsInputs(v))
             {
                 otherScorers++;
+            }
+            else if (!basis.HoldsRule(v))
+            {
+                // Computed on today's dataset and scorers, but under another gate rule (a loosened max_case_regressions,
+                // say, since put back) or before verdicts recorded their rule: evidence for that rule only.
+                otherRules++;
+                otherRule ??= v;
             }
             else if (counting is null)
             {
@@ -77,6 +84,8 @@ public static class CountingVerdict
             EarlierBlocked = counting is null || newerNotPassed is not null ? 0 : earlierBlocked,
             OtherDataset = otherDataset,
             OtherScorers = otherScorers,
+            OtherRules = otherRules,
+            OtherRule = otherRule,
         };
     }
 }

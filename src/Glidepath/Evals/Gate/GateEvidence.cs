@@ -4,7 +4,7 @@ namespace Glidepath.Evals.Gate;
 
 /// <summary>
 /// The gate's evidence for one candidate against one baseline, as <see cref="CountingVerdict"/> finds it: the verdict that
-/// counts (the newest computed on today's dataset and scorers), how many blocks of the same pair on that basis came before
+/// counts (the newest computed on today's dataset and scorers under today's gate rule), how many blocks of the same pair on that basis came before
 /// it, and what the other verdicts of the pair were computed on. Promote, rollout start and the checklist read this.
 /// </summary>
 public sealed record GateEvidence
@@ -37,6 +37,12 @@ public sealed record GateEvidence
     /// <summary>Verdicts of the pair computed on today's dataset with other scorers.</summary>
     public int OtherScorers { get; init; }
 
+    /// <summary>Verdicts of the pair computed on today's dataset and scorers under another gate rule, or with none recorded.</summary>
+    public int OtherRules { get; init; }
+
+    /// <summary>The newest of <see cref="OtherRules"/>, for the message that says which rule it was computed under; null when none.</summary>
+    public GateVerdictRecord? OtherRule { get; init; }
+
     public bool Passed => Verdict is { Passed: true };
 
     /// <summary>" (2 earlier runs of this pair blocked)", or "" when none did.</summary>
@@ -62,7 +68,9 @@ public sealed record GateEvidence
         if (NewerNotPassed is { } newer)
         {
             var when = newer.CreatedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
-            return $"a newer gate of {candidate} against {baseline} ({when} UTC, on dataset sha256 {Short(newer.DatasetSha256)}, scorers {Short(newer.JudgeVersion ?? "none")}) is '{newer.Result}', on other inputs than the {basis.Dataset} (sha256 {Short(basis.DatasetSha256)}) this process reads: gate again on the current dataset and scorers";
+            return basis.HoldsInputs(newer)
+                ? $"a newer gate of {candidate} against {baseline} ({when} UTC) is '{newer.Result}', under another gate rule ({RuleAgainstToday(newer, basis)}): gate again under the current rule"
+                : $"a newer gate of {candidate} against {baseline} ({when} UTC, on dataset sha256 {Short(newer.DatasetSha256)}, scorers {Short(newer.JudgeVersion ?? "none")}) is '{newer.Result}', on other inputs than the {basis.Dataset} (sha256 {Short(basis.DatasetSha256)}) this process reads: gate again on the current dataset and scorers";
         }
 
         if (Verdict is { } v)
@@ -73,6 +81,14 @@ public sealed record GateEvidence
                 : $"the latest gate verdict for {candidate} against {baseline} on the current dataset and scorers is '{v.Result}' ({at} UTC)";
         }
 
+        if (OtherRule is { } other)
+        {
+            var which = other.Passed ? $"{candidate}'s passing verdict against {baseline}" : $"{candidate}'s latest verdict against {baseline} ('{other.Result}')";
+            return other.GateRuleSha256 is null
+                ? $"{which} was stored before verdicts recorded their gate rule, so it counts for nothing; run glidepath gate again"
+                : $"{which} was computed under another gate rule ({RuleAgainstToday(other, basis)}); run glidepath gate again";
+        }
+
         return (OtherDataset, OtherScorers) switch
         {
             (0, 0) => $"no passing gate verdict for {candidate} against {baseline}",
@@ -81,6 +97,15 @@ public sealed record GateEvidence
             _ => $"verdicts for {candidate} against {baseline} exist, but for another dataset or other scorers: {basis.Dataset} (now sha256 {Short(basis.DatasetSha256)}) and eval.scorers (now {Short(basis.ScorerVersion)}) are not what they were computed on",
         };
     }
+
+    // "max_case_regressions 100, now 0"; a rule that cannot be read, or reads as today's but hashes otherwise (a store's
+    // value is not trusted), is named by its hash.
+    private static string RuleAgainstToday(GateVerdictRecord verdict, GateBasis basis) =>
+        VerdictRule.Parse(verdict.GateRule) is { } rule && rule.AgainstToday(basis.Rule) is { Length: > 0 } differences
+            ? differences
+            : verdict.GateRuleSha256 is null
+                ? $"none recorded, now {basis.Rule.Describe()}"
+                : $"rule sha256 {Short(verdict.GateRuleSha256)}, now {Short(basis.Rule.Sha256)}: {basis.Rule.Describe()}";
 
     private static string Short(string hex) => hex[..Math.Min(12, hex.Length)];
 }

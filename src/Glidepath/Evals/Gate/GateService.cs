@@ -33,7 +33,8 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
         // environment with no stable release, a tag with no case) stores nothing, not even a vN name for the working tree.
         var candidateRef = candidate ?? "working";
         var candidateRelease = await evals.Releases.ResolveAsync(candidateRef, register: false, cancellationToken).ConfigureAwait(false);
-        var baselineRelease = await ResolveBaselineAsync(baseline ?? evals.Config.Gate.Baseline, cancellationToken).ConfigureAwait(false);
+        var baselineReference = baseline ?? evals.Config.Gate.Baseline;
+        var baselineRelease = await ResolveBaselineAsync(baselineReference, cancellationToken).ConfigureAwait(false);
         var dataset = await evals.ScanDatasetAsync(options.Dataset, options.Tags, cancellationToken).ConfigureAwait(false);
         if (dataset.CaseCount == 0)
         {
@@ -47,7 +48,10 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
         candidateRelease = await evals.Releases.ResolveAsync(candidateRef, register: true, cancellationToken).ConfigureAwait(false);
 
         var run = await evals.CreateRunAsync(EvalRunKind.Gate, candidateRelease, baselineRelease, dataset.Sha256, dataset.CaseCount, options, cancellationToken).ConfigureAwait(false);
-        return new GateStart(run, candidateRelease, baselineRelease, dataset, Resumed: false);
+        return new GateStart(run, candidateRelease, baselineRelease, dataset, Resumed: false)
+        {
+            BaselineCommit = await BaselineRules.CommitOfAsync(evals.Manifest, baselineReference, cancellationToken).ConfigureAwait(false),
+        };
     }
 
     /// <summary>
@@ -70,6 +74,7 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
         }
 
         var tally = await GateRunTally.ReadAsync(dataset.ReadAsync(cancellationToken), evals.ReadResultsAsync(run.Id, cancellationToken), baseline.Id, candidate.Id, cancellationToken).ConfigureAwait(false);
+        var rule = VerdictRule.Of(evals.Config);
         var decided = GateEvaluator.DecideFromTallies(tally.Cases, GateRule.From(evals.Config.Gate));
         var decision = decided with { Cases = await tally.WithAnswersAsync(decided.Cases, evals.ReadResultsAsync(run.Id, cancellationToken), cancellationToken).ConfigureAwait(false) };
         var report = new GateReport
@@ -87,6 +92,8 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
             Decision = decision,
             CreatedAt = time.GetUtcNow(),
             Partial = GateScope.Partial(run, evals.Config, evals.DatasetFile),
+            Rule = rule,
+            BaselineRule = await BaselineRules.ReadAsync(evals.Manifest, start.BaselineCommit ?? (baseline.Dirty ? null : baseline.GitCommit), cancellationToken).ConfigureAwait(false),
         };
         if (report.Partial is not null && decision.Result == GateResult.Pass)
         {
@@ -95,9 +102,14 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
             return new GateOutcome(start, summaries, report, Verdict: null);
         }
 
+        // The rule it was decided under goes with it: a verdict counts only while that rule is the one in force (GateBasis).
         var verdict = new GateVerdictRecord(
             "gv-" + Guid.NewGuid().ToString("N")[..16], report.App, candidate.Id, baseline.Id, run.DatasetSha256, StoredName.Of(decision.Result),
-            report.ScorerVersion, report.CreatedAt, JsonReport.Details(report));
+            report.ScorerVersion, report.CreatedAt, JsonReport.Details(report))
+        {
+            GateRule = rule.Json,
+            GateRuleSha256 = rule.Sha256,
+        };
         await verdicts.SaveAsync(verdict, cancellationToken).ConfigureAwait(false);
         return new GateOutcome(start, summaries, report, verdict);
     }

@@ -8,6 +8,12 @@ namespace Glidepath.Evals.Gate;
 /// <param name="Resumed">True when the run was stopped earlier and is being continued.</param>
 public sealed record GateStart(EvalRun Run, Release Candidate, Release Baseline, DatasetScan Dataset, bool Resumed)
 {
+    /// <summary>
+    /// The commit a <c>git:REV</c> baseline was built from, or null (another kind of reference, or a resumed run): the
+    /// manifest there holds the baseline's gate rule (<see cref="BaselineRules"/>).
+    /// </summary>
+    public string? BaselineCommit { get; init; }
+
     /// <summary>True when the candidate has the baseline's content: the release is compared with itself and runs once.</summary>
     public bool SameContent => Candidate.Id == Baseline.Id;
 }

@@ -26,6 +26,23 @@ public sealed record GateReport
     /// </summary>
     public string? Partial { get; init; }
 
+    /// <summary>The gate rule the verdict was decided under (and is stored with); null in reports built without one.</summary>
+    public VerdictRule? Rule { get; init; }
+
+    /// <summary>
+    /// The gate rule in the manifest the baseline release was registered from (its clean git commit), when it can be read
+    /// (<see cref="BaselineRules"/>); null otherwise.
+    /// </summary>
+    public VerdictRule? BaselineRule { get; init; }
+
+    /// <summary>
+    /// "the gate rule was changed by this change: max_case_regressions 0 → 100" when the candidate's rule is not the
+    /// baseline's (a pull request that loosens its own bar), else null.
+    /// </summary>
+    public string? RuleChangeNote => Rule is { } rule && BaselineRule is { } before && before.ChangedTo(rule) is { Length: > 0 } changes
+        ? $"the gate rule was changed by this change: {changes}"
+        : null;
+
     /// <summary><c>pass</c>, <c>blocked</c> or <c>error</c>: the verdict as stored and reported.</summary>
     public string ResultWord => StoredName.Of(Decision.Result);
 

@@ -30,6 +30,11 @@ public static class HtmlReport
             sb.Append("<p class=\"partial\"><b>").Append(E(partial)).Append(".</b></p>");
         }
 
+        if (r.RuleChangeNote is { } ruleChange)
+        {
+            sb.Append("<p class=\"partial\"><b>").Append(E(ruleChange)).Append(".</b> This verdict was decided under the changed rule.</p>");
+        }
+
         sb.Append("<ul>");
         foreach (var reason in d.Reasons)
         {

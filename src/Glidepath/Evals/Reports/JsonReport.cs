@@ -55,7 +55,8 @@ public static class JsonReport
         ViewJsonWriter.NumberOrNull(w, "baseline_pass_rate", d.BaselinePassRate);
         ViewJsonWriter.NumberOrNull(w, "candidate_pass_rate", d.CandidatePassRate);
         MeanDifference(w, d);
-        Rule(w, d.Rule);
+        Rule(w, d.Rule, r.Rule);
+        RuleChange(w, r);
         w.WriteStartObject("correction");
         w.WriteString("method", d.Correction.Method);
         w.WriteNumber("family_alpha", Math.Round(d.Correction.FamilyAlpha, 12));
@@ -116,7 +117,8 @@ public static class JsonReport
             ViewJsonWriter.NumberOrNull(w, "baseline_pass_rate", d.BaselinePassRate);
             ViewJsonWriter.NumberOrNull(w, "candidate_pass_rate", d.CandidatePassRate);
             MeanDifference(w, d);
-            Rule(w, d.Rule);
+            Rule(w, d.Rule, r.Rule);
+            RuleChange(w, r);
             w.WriteString("correction", d.Correction.Describe());
             Judges(w, r);
             w.WriteEndObject();
@@ -153,7 +155,7 @@ public static class JsonReport
         w.WriteEndObject();
     }
 
-    private static void Rule(Utf8JsonWriter w, GateRule rule)
+    private static void Rule(Utf8JsonWriter w, GateRule rule, VerdictRule? stored)
     {
         w.WriteStartObject("rule");
         w.WriteNumber("max_case_regressions", rule.MaxCaseRegressions);
@@ -161,6 +163,35 @@ public static class JsonReport
         w.WriteNumber("confidence", rule.Confidence);
         w.WriteNumber("seed", rule.Seed);
         w.WriteNumber("resamples", rule.Resamples);
+        if (stored is not null)
+        {
+            // eval.trials makes a run the whole gate; the hash is what a stored verdict is matched on (GateBasis).
+            w.WriteNumber("trials", stored.Trials);
+            w.WriteString("sha256", stored.Sha256);
+        }
+
+        w.WriteEndObject();
+    }
+
+    // The baseline's rule beside this one when they differ: a pull request that changes its own bar, said in the document.
+    private static void RuleChange(Utf8JsonWriter w, GateReport r)
+    {
+        if (r.RuleChangeNote is not { } note)
+        {
+            w.WriteNull("rule_change");
+            return;
+        }
+
+        var before = r.BaselineRule!;
+        w.WriteStartObject("rule_change");
+        w.WriteString("message", note);
+        w.WriteStartObject("baseline_rule");
+        w.WriteNumber("max_case_regressions", before.MaxCaseRegressions);
+        w.WriteNumber("max_mean_drop", before.MaxMeanDrop);
+        w.WriteNumber("confidence", before.Confidence);
+        w.WriteNumber("trials", before.Trials);
+        w.WriteString("sha256", before.Sha256);
+        w.WriteEndObject();
         w.WriteEndObject();
     }
 

@@ -12,7 +12,20 @@ namespace Glidepath.Evals.Reports;
 /// </summary>
 public static class MarkdownReport
 {
-    public static string Render(GateReport r)
+    /// <summary>
+    /// The most characters a report holds. GitHub refuses a comment body over 65,536, so a report that grew with the
+    /// regressions of a large suite could not be posted exactly when a big change is blocked: the verdict, the summary
+    /// and as many cases as fit are kept (worst first), and a line says how many more there are and where to read them.
+    /// </summary>
+    public const int MaxChars = 60_000;
+
+    // Room kept for each section's "… and N more" line and the footer's judges.
+    private const int MoreLineRoom = 200;
+
+    public static string Render(GateReport r) => Render(r, MaxChars);
+
+    /// <summary>The report in at most <paramref name="maxChars"/> characters (a test's smaller cap).</summary>
+    internal static string Render(GateReport r, int maxChars)
     {
         var d = r.Decision;
         var sb = new StringBuilder();
@@ -25,6 +38,12 @@ public static class MarkdownReport
             sb.Append(CultureInfo.InvariantCulture, $"> **{Text(partial)}.**\n\n");
         }
 
+        if (r.RuleChangeNote is { } ruleChange)
+        {
+            // A pull request's own glidepath.yaml sets the bar its gate is judged by: say so where a reviewer looks first.
+            sb.Append(CultureInfo.InvariantCulture, $"> ⚠️ **{Text(ruleChange)}.** This verdict was decided under the changed rule: review the eval section of the manifest in this change.\n\n");
+        }
+
         // Our words, but with values in them (a dataset path the manifest names): text, like every other value.
         foreach (var reason in d.Reasons)
         {
@@ -35,19 +54,19 @@ public static class MarkdownReport
         sb.Append(CultureInfo.InvariantCulture, $"| pass rate | {GateFigures.PassRate(d.BaselinePassRate)} | {GateFigures.PassRate(d.CandidatePassRate)} |\n");
         sb.Append(CultureInfo.InvariantCulture, $"| regressed / improved cases | | {d.Regressions.Count} / {d.Improvements.Count} |\n");
         sb.Append(CultureInfo.InvariantCulture, $"| mean score difference | | {GateFigures.MeanDifference(d)} |\n\n");
-        Section(sb, "Regressed cases", d.Regressions);
-        Section(sb, "Improved cases", d.Improvements);
-        if (d.Errors.Count > 0)
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"### Errors ({d.Errors.Count})\n\n");
-            foreach (var e in d.Errors.Take(50))
-            {
-                sb.Append(CultureInfo.InvariantCulture, $"- {Code(e.CaseId)} ({e.Side}, trial {e.Trial + 1}): {Text(e.Message)}\n");
-            }
+        var footer = Footer(r);
+        var budget = maxChars - footer.Length - 3 * MoreLineRoom;
+        Section(sb, "Regressed cases", "regressions", d.Regressions, budget);
+        Section(sb, "Improved cases", "improved cases", d.Improvements, budget);
+        Errors(sb, d.Errors, budget);
+        sb.Append(footer);
+        return sb.ToString();
+    }
 
-            sb.Append('\n');
-        }
-
+    private static string Footer(GateReport r)
+    {
+        var d = r.Decision;
+        var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"<sub>Rule: max {d.Rule.MaxCaseRegressions} regressed case(s), max mean drop {d.Rule.MaxMeanDrop:0.###} at {d.Rule.Confidence:0%} confidence. Correction: {d.Correction.Describe()}. Scorers `{r.ScorerVersion[..12]}`");
         foreach (var j in r.Judges)
         {
@@ -58,7 +77,7 @@ public static class MarkdownReport
         return sb.ToString();
     }
 
-    private static void Section(StringBuilder sb, string title, IReadOnlyList<CaseComparison> cases)
+    private static void Section(StringBuilder sb, string title, string noun, IReadOnlyList<CaseComparison> cases, int budget)
     {
         if (cases.Count == 0)
         {
@@ -66,23 +85,64 @@ public static class MarkdownReport
         }
 
         sb.Append(CultureInfo.InvariantCulture, $"### {title} ({cases.Count})\n\n");
-        foreach (var c in cases)
+        for (var i = 0; i < cases.Count; i++)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"<details><summary><code>{Html(Unlinked(Inline(c.CaseId)))}</code>: baseline {c.BaselinePasses}/{c.BaselineTrials} passed, candidate {c.CandidatePasses}/{c.CandidateTrials}");
-            if (PValueText.Of(c) is { } p)
+            var block = Block(cases[i]);
+            if (sb.Length + block.Length > budget)
             {
-                sb.Append($" ({Html(p)})");
+                More(sb, cases.Count - i, noun);
+                return;
             }
 
-            sb.Append("</summary>\n\n| baseline | candidate |\n|---|---|\n");
-            sb.Append('|').Append(Cell(c.BaselineOutput)).Append('|').Append(Cell(c.CandidateOutput)).Append("|\n\n");
-            if (c.CandidateReason.Length > 0)
-            {
-                sb.Append("Candidate: ").Append(Text(c.CandidateReason)).Append('\n');
-            }
-
-            sb.Append("</details>\n\n");
+            sb.Append(block);
         }
+    }
+
+    private static void Errors(StringBuilder sb, IReadOnlyList<GateError> errors, int budget)
+    {
+        if (errors.Count == 0)
+        {
+            return;
+        }
+
+        sb.Append(CultureInfo.InvariantCulture, $"### Errors ({errors.Count})\n\n");
+        for (var i = 0; i < errors.Count; i++)
+        {
+            var e = errors[i];
+            var line = string.Create(CultureInfo.InvariantCulture, $"- {Code(e.CaseId)} ({e.Side}, trial {e.Trial + 1}): {Text(e.Message)}\n");
+            if (i == 50 || sb.Length + line.Length > budget)
+            {
+                More(sb, errors.Count - i, "errors");
+                return;
+            }
+
+            sb.Append(line);
+        }
+
+        sb.Append('\n');
+    }
+
+    private static void More(StringBuilder sb, int more, string noun) =>
+        sb.Append(CultureInfo.InvariantCulture, $"… and {more} more {noun}: see the JUnit report or `gate --format json`\n\n");
+
+    private static string Block(CaseComparison c)
+    {
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"<details><summary><code>{Html(Unlinked(Inline(c.CaseId)))}</code>: baseline {c.BaselinePasses}/{c.BaselineTrials} passed, candidate {c.CandidatePasses}/{c.CandidateTrials}");
+        if (PValueText.Of(c) is { } p)
+        {
+            sb.Append($" ({Html(p)})");
+        }
+
+        sb.Append("</summary>\n\n| baseline | candidate |\n|---|---|\n");
+        sb.Append('|').Append(Cell(c.BaselineOutput)).Append('|').Append(Cell(c.CandidateOutput)).Append("|\n\n");
+        if (c.CandidateReason.Length > 0)
+        {
+            sb.Append("Candidate: ").Append(Text(c.CandidateReason)).Append('\n');
+        }
+
+        sb.Append("</details>\n\n");
+        return sb.ToString();
     }
 
     // A table cell keeps its line breaks as <br>; a '|' would end the cell.

@@ -70,7 +70,10 @@ public static class BuiltInScorers
         var identity = new JudgeIdentity($"{model.Provider}/{model.Name}", ReleaseBuilder.HashHex(rubric));
         var maxConcurrency = (int)(s.GetDouble("max_concurrency") ?? 8);
         return new LlmJudgeScorer(NameOf(s), client, identity, Encoding.UTF8.GetString(rubric), s.GetDouble("pass") ?? 0.7, maxConcurrency,
-            c.Cost is null ? null : r => c.Cost(model, r), s.GetDouble("max_spend_usd"), JudgeSampling.Temperature(model));
+            c.Cost is null ? null : r => c.Cost(model, r), s.GetDouble("max_spend_usd"), JudgeSampling.Temperature(model))
+        {
+            Simulated = string.Equals(model.Provider, "sim", StringComparison.Ordinal),
+        };
     }
 
     private static string NameOf(ScorerSpec s) => s.GetString(ScorerRegistry.NameKey) ?? s.Type;

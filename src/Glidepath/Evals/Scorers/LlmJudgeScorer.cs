@@ -35,6 +35,12 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
 
     public JudgeIdentity Identity { get; }
 
+    /// <summary>
+    /// The judge model is the simulated one (<c>provider: sim</c>), which answers from a release's prompt and cannot grade:
+    /// an answer it gives that is no score says so, rather than only that no score could be read.
+    /// </summary>
+    public bool Simulated { get; init; }
+
     public void Dispose() => _gate.Dispose();
 
     protected override async ValueTask<ScoreValue?> ScoreAsync(ScorerInput input, CancellationToken cancellationToken)
@@ -75,10 +81,13 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
 
         if (!JudgeScoreParser.TryParse(response.Text, out var score, out var reason, out var error))
         {
-            throw new ScorerException($"judge {Identity.Model}: {error}");
+            throw new ScorerException(Simulated
+                ? $"judge {Identity.Model}: the simulated model cannot act as a judge; point the judge at a real provider (its model: in eval.scorers). It answered with no score: {error}"
+                : $"judge {Identity.Model}: {error}");
         }
 
-        return new ScoreValue(score, score >= _pass, string.IsNullOrEmpty(reason) ? $"judge score {ThresholdText.Value(score, _pass, "0.##")} (pass at {ThresholdText.Limit(_pass)})" : reason)
+        score = score == 0 ? 0 : score; // "-0" is a score of 0, and prints as one
+        return new ScoreValue(score, score >= _pass, Reason(score, reason))
         {
             Metadata = new Dictionary<string, string>
             {
@@ -86,6 +95,24 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
                 ["judge.rubric_sha256"] = Identity.RubricSha256,
             },
         };
+    }
+
+    // Without a reason of the judge's own: "judge score 0.2 (pass at 0.7)". With one, the score and the pass mark come first,
+    // so a failure never reads as the judge's words alone: "judge score 0.40 < 0.70: misses the refund window".
+    private string Reason(double score, string? reason)
+    {
+        if (string.IsNullOrEmpty(reason))
+        {
+            return $"judge score {ThresholdText.Value(score, _pass, "0.##")} (pass at {ThresholdText.Limit(_pass)})";
+        }
+
+        var limit = _pass.ToString("0.00", CultureInfo.InvariantCulture);
+        if (double.Parse(limit, CultureInfo.InvariantCulture) != _pass)
+        {
+            limit = ThresholdText.Limit(_pass);
+        }
+
+        return $"judge score {ThresholdText.Value(score, _pass, "0.00")} {(score >= _pass ? "≥" : "<")} {limit}: {reason}";
     }
 
     private string Render(ScorerInput input)

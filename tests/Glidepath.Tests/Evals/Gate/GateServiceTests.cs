@@ -63,6 +63,31 @@ public sealed class GateServiceTests
         Assert.NotEqual(stored.DatasetSha256, (await GateBasis.CurrentAsync(app.Manifest, None)).DatasetSha256);
     }
 
+    // Trial ci D1: the verdict records the rule it was decided under, and stops holding once the manifest's rule is another.
+    [Fact]
+    public async Task RunAsync_StoredVerdict_RecordsTheRuleAndHoldsOnlyWhileThatRuleIsInForce()
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        var v1 = await app.RegisterAsync();
+        app.EditPrompt(p => p + "Be kind.\n");
+        var manifest = File.ReadAllText(Path.Combine(app.Manifest.BaseDirectory, "glidepath.yaml"));
+        app.WriteFile("glidepath.yaml", manifest.Replace("baseline: env:production", "baseline: env:production\n    max_case_regressions: 100", StringComparison.Ordinal));
+        using var evals = app.Evals();
+        var gates = new GateService(evals, app.Store.GateVerdicts, app.Time);
+
+        var stored = (await gates.RunAsync(await gates.StartAsync("working", v1.Name, new EvalRunOptions(), None), null, None)).Verdict!;
+
+        var loosened = await GateBasis.CurrentAsync(app.Manifest, None);
+        Assert.Equal((loosened.Rule.Json, loosened.Rule.Sha256), (stored.GateRule, stored.GateRuleSha256));
+        Assert.Equal(100, VerdictRule.Parse(stored.GateRule)!.MaxCaseRegressions);
+        Assert.True(loosened.Holds(stored));
+        app.WriteFile("glidepath.yaml", manifest);
+        var restored = await GateBasis.CurrentAsync(app.Manifest, None);
+        Assert.True(restored.HoldsInputs(stored));
+        Assert.False(restored.Holds(stored));
+        Assert.False(restored.Holds(stored with { GateRule = null, GateRuleSha256 = null }));
+    }
+
     [Fact]
     public async Task StartAsync_NewRun_StoresAGateRunWithTheBaselineFirstInWorkOrder()
     {

@@ -102,12 +102,39 @@ public sealed class JsonReportTests
             Decision = decision,
             CreatedAt = DateTimeOffset.UnixEpoch.AddTicks(random.NextInt64(0, 700_000_000_000_000_000)).ToOffset(TimeSpan.FromHours(random.Next(-12, 13))),
             Partial = random.Next(2) == 0 ? null : "only the cases tagged " + Text(random),
+            Rule = seed % 3 == 0 ? null : VerdictRule.Of(new global::Glidepath.Manifests.EvalConfig { Dataset = "d", Trials = 1 + random.Next(10), Gate = new() { MaxCaseRegressions = decision.Rule.MaxCaseRegressions, MaxMeanDrop = decision.Rule.MaxMeanDrop } }),
+            BaselineRule = seed % 2 == 0 ? null : new VerdictRule(random.Next(3), 0, 0.95, 3, 20240611, 2000),
         };
     }
 
     private static string Text(Random random) => Texts[random.Next(Texts.Length)];
 
-    // The object graphs the gate serialised before, as they were (plus the later `partial`).
+    // The object graphs the gate serialised before, as they were (plus the later `partial`, and the rule's `trials` and
+    // `sha256` with `rule_change` since the rule became part of the verdict).
+    private static object ReferenceRule(GateReport r) => r.Rule is not { } rule ? r.Decision.Rule : new
+    {
+        max_case_regressions = r.Decision.Rule.MaxCaseRegressions,
+        max_mean_drop = r.Decision.Rule.MaxMeanDrop,
+        confidence = r.Decision.Rule.Confidence,
+        seed = r.Decision.Rule.Seed,
+        resamples = r.Decision.Rule.Resamples,
+        trials = rule.Trials,
+        sha256 = rule.Sha256,
+    };
+
+    private static object? ReferenceRuleChange(GateReport r) => r.RuleChangeNote is not { } note ? null : new
+    {
+        message = note,
+        baseline_rule = new
+        {
+            max_case_regressions = r.BaselineRule!.MaxCaseRegressions,
+            max_mean_drop = r.BaselineRule.MaxMeanDrop,
+            confidence = r.BaselineRule.Confidence,
+            trials = r.BaselineRule.Trials,
+            sha256 = r.BaselineRule.Sha256,
+        },
+    };
+
     private static object ReferenceReport(GateReport r) => new
     {
         verdict = r.ResultWord,
@@ -131,7 +158,8 @@ public sealed class JsonReportTests
         baseline_pass_rate = r.Decision.BaselinePassRate,
         candidate_pass_rate = r.Decision.CandidatePassRate,
         mean_difference = new { estimate = r.Decision.MeanDifference, low = r.Decision.CiLow, high = r.Decision.CiHigh, confidence = r.Decision.Confidence },
-        rule = r.Decision.Rule,
+        rule = ReferenceRule(r),
+        rule_change = ReferenceRuleChange(r),
         correction = new
         {
             method = r.Decision.Correction.Method,
@@ -159,7 +187,8 @@ public sealed class JsonReportTests
         baseline_pass_rate = r.Decision.BaselinePassRate,
         candidate_pass_rate = r.Decision.CandidatePassRate,
         mean_difference = new { estimate = r.Decision.MeanDifference, low = r.Decision.CiLow, high = r.Decision.CiHigh, confidence = r.Decision.Confidence },
-        rule = r.Decision.Rule,
+        rule = ReferenceRule(r),
+        rule_change = ReferenceRuleChange(r),
         correction = r.Decision.Correction.Describe(),
         judges = r.Judges,
     };

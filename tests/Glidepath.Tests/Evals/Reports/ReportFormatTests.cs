@@ -46,6 +46,43 @@ public sealed class ReportFormatTests
         Assert.Contains("judge anthropic/claude-haiku-4-5", md, StringComparison.Ordinal);
     }
 
+    // Trial ci D2: 2,000 cases with 317 regressions wrote 147,433 characters; GitHub refuses a comment over 65,536.
+    [Fact]
+    public void Markdown_LargeBlockedGate_CappedKeepingVerdictSummaryAndTheFirstRegressionsThenCountsTheRest()
+    {
+        var rates = Enumerable.Range(0, 2000).Select(i => i % 6 == 0 && i < 6 * 317 ? (1.0, 0.0) : (1.0, 1.0)).ToArray();
+        var decision = GateEvaluator.Decide(GateSimulation.Cases(new Random(2), 1, rates), new GateRule());
+        var answer = string.Concat(Enumerable.Repeat("The refund window is thirty days from delivery. ", 8));
+        var report = Report() with { Decision = decision with { Cases = [.. decision.Cases.Select(c => c with { BaselineOutput = answer, CandidateOutput = answer, CandidateReason = "missing '30 days'" })] } };
+        var regressions = report.Decision.Regressions;
+
+        var md = ReportFormat.Render(report, "md");
+
+        Assert.Equal(317, regressions.Count);
+        Assert.InRange(md.Length, 50_000, MarkdownReport.MaxChars);
+        Assert.StartsWith("## ❌ Glidepath gate: **blocked**", md, StringComparison.Ordinal);
+        Assert.Contains("| regressed / improved cases | | 317 / 0 |", md, StringComparison.Ordinal);
+        Assert.Contains("### Regressed cases (317)", md, StringComparison.Ordinal);
+        var shown = regressions.TakeWhile(c => md.Contains($"<code>{c.CaseId}</code>", StringComparison.Ordinal)).Count();
+        Assert.InRange(shown, 10, 316);
+        Assert.DoesNotContain($"<code>{regressions[shown].CaseId}</code>", md, StringComparison.Ordinal);
+        Assert.Contains($"… and {317 - shown} more regressions: see the JUnit report or `gate --format json`", md, StringComparison.Ordinal);
+        Assert.EndsWith(".</sub>\n", md, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Markdown_ManyErrors_ListsFiftyThenCountsTheRest()
+    {
+        var errors = Enumerable.Range(0, 76).Select(i => new GateError("candidate", $"case-{i}", 0, "provider answered 500")).ToList();
+        var report = Report() with { Decision = Report().Decision with { Errors = errors } };
+
+        var md = ReportFormat.Render(report, "md");
+
+        Assert.Contains("`case-49` (candidate, trial 1)", md, StringComparison.Ordinal);
+        Assert.DoesNotContain("`case-50` (candidate", md, StringComparison.Ordinal);
+        Assert.Contains("… and 26 more errors: see the JUnit report or `gate --format json`", md, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void JUnit_OneTestcasePerCaseWithFailureForRegressionAndErrorForErrored()
     {

@@ -87,6 +87,41 @@ public sealed class JudgeAndCustomEvaluatorTests
         }
     }
 
+    // Trial ci D6: the simulated model answers a judge's prompt as a policy line; the error says the sim cannot judge.
+    [Theory]
+    [InlineData("sim", true)]
+    [InlineData("openai", false)]
+    public async Task LlmJudge_AnswerWithoutAScore_OnTheSimSaysTheSimCannotJudge(string provider, bool saysSim)
+    {
+        using var set = Set(_ => new JudgeClient(_ => "You grade an AI assistant's answer against a rubric."),
+            Spec("llm_judge", $$$"""{"rubric":"rubric.md","model":{"provider":"{{{provider}}}","name":"j"}}"""));
+
+        var outcome = Assert.Single(await set.ScoreAsync(Case().Messages, new ChatResponse(new ChatMessage(ChatRole.Assistant, "x")), Case(), 10, null, CancellationToken.None));
+
+        Assert.Equal(TrialStatus.Error, CaseScore.Combine([outcome]).Status);
+        Assert.Contains("cannot read a score", outcome.Error, StringComparison.Ordinal);
+        Assert.Equal(saysSim, outcome.Error!.Contains("the simulated model cannot act as a judge; point the judge at a real provider", StringComparison.Ordinal));
+    }
+
+    // Trial ci D7: a failing trial whose judge gave a reason showed only the reason; and "-0" printed as "judge score -0".
+    [Theory]
+    [InlineData("""{"score": 0.4, "reason": "misses the refund window"}""", 0.7, false, "judge score 0.40 < 0.70: misses the refund window")]
+    [InlineData("""{"score": 0.9, "reason": "has a number"}""", 0.95, false, "judge score 0.90 < 0.95: has a number")]
+    [InlineData("""{"score": 0.9, "reason": "fine"}""", 0.7, true, "judge score 0.90 ≥ 0.70: fine")]
+    [InlineData("""{"score": 0.699, "reason": "close"}""", 0.7, false, "judge score 0.699 < 0.70: close")]
+    [InlineData("""{"score": -0}""", 0.7, false, "judge score 0 (pass at 0.7)")]
+    [InlineData("""{"score": -0, "reason": "nothing right"}""", 0.7, false, "judge score 0.00 < 0.70: nothing right")]
+    public async Task LlmJudge_Reason_ShowsTheScoreAgainstThePassMark(string answer, double pass, bool passed, string reason)
+    {
+        using var set = Set(_ => new JudgeClient(_ => answer),
+            Spec("llm_judge", """{"rubric":"rubric.md","model":{"provider":"openai","name":"j"},"pass":""" + pass.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}"));
+
+        var outcome = Assert.Single(await set.ScoreAsync(Case().Messages, new ChatResponse(new ChatMessage(ChatRole.Assistant, "x")), Case(), 10, null, CancellationToken.None));
+
+        Assert.Equal((passed, reason), (outcome.Passed, outcome.Reason));
+        Assert.False(double.IsNegative(outcome.Score!.Value));
+    }
+
     [Fact]
     public async Task Registry_UserEvaluatorByTypeName_IsScoredAndFailClosed()
     {
