@@ -26,33 +26,7 @@ internal sealed class AnthropicToolSchemaChatClient(IChatClient inner) : Delegat
         base.GetStreamingResponseAsync(messages, AsWritten(options), cancellationToken);
 
     /// <summary>The options unchanged when no tool needs its raw form; otherwise a copy with them (the caller's are never changed).</summary>
-    internal static ChatOptions? AsWritten(ChatOptions? options)
-    {
-        if (options?.Tools is not { Count: > 0 } tools)
-        {
-            return options;
-        }
-
-        List<AITool>? raw = null;
-        for (var i = 0; i < tools.Count; i++)
-        {
-            var tool = Raw.GetValue(tools[i], ToRaw);
-            if (!ReferenceEquals(tool, tools[i]))
-            {
-                raw ??= [.. tools];
-                raw[i] = tool;
-            }
-        }
-
-        if (raw is null)
-        {
-            return options;
-        }
-
-        var copy = options.Clone();
-        copy.Tools = raw;
-        return copy;
-    }
+    internal static ChatOptions? AsWritten(ChatOptions? options) => ToolRewrite.Apply(options, Raw, ToRaw);
 
     private static AITool ToRaw(AITool tool)
     {

@@ -24,33 +24,7 @@ internal sealed class OpenAIToolSchemaChatClient(IChatClient inner) : Delegating
         base.GetStreamingResponseAsync(messages, Open(options), cancellationToken);
 
     /// <summary>The options unchanged when no tool needs opening; otherwise a copy with the opened tools (the caller's are never changed).</summary>
-    internal static ChatOptions? Open(ChatOptions? options)
-    {
-        if (options?.Tools is not { Count: > 0 } tools)
-        {
-            return options;
-        }
-
-        List<AITool>? opened = null;
-        for (var i = 0; i < tools.Count; i++)
-        {
-            var open = Opened.GetValue(tools[i], Reopen);
-            if (!ReferenceEquals(open, tools[i]))
-            {
-                opened ??= [.. tools];
-                opened[i] = open;
-            }
-        }
-
-        if (opened is null)
-        {
-            return options;
-        }
-
-        var copy = options.Clone();
-        copy.Tools = opened;
-        return copy;
-    }
+    internal static ChatOptions? Open(ChatOptions? options) => ToolRewrite.Apply(options, Opened, Reopen);
 
     private static AITool Reopen(AITool tool)
     {
