@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Glidepath.Cli.Tests.Support;
 
@@ -70,9 +69,9 @@ public sealed class InitCommandTests
         using var dir = new TempDir();
         var target = dir.File("agent");
         Assert.Equal(0, (await CliRunner.RunAsync("init", target)).ExitCode);
-        Git(target, "init", "-q");
-        Git(target, "add", "-A");
-        Git(target, "commit", "-qm", "sample");
+        TestGit.Run(target, "init", "-q");
+        TestGit.Run(target, "add", "-A");
+        TestGit.Run(target, "commit", "-qm", "sample");
         foreach (var report in new[] { "gate.md", "gate.xml", "gate.junit", "gate.json", "gate.html" })
         {
             File.WriteAllText(Path.Combine(target, report), "report");
@@ -95,20 +94,6 @@ public sealed class InitCommandTests
         Assert.Equal(0, (await CliRunner.RunAsync("init", target)).ExitCode);
 
         Assert.Equal(["bin/", "/.glidepath", "gate.md", "gate.xml", "gate.junit", "gate.json", "gate.html"], File.ReadAllLines(Path.Combine(target, ".gitignore")));
-    }
-
-    private static void Git(string dir, params string[] args)
-    {
-        var psi = new ProcessStartInfo("git") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "-c", "user.name=Tess Ter", "-c", "user.email=t@example.com" }.Concat(args))
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, p.StandardError.ReadToEnd());
     }
 
     [Theory]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Glidepath.Cli.Tests.Support;
 
@@ -103,26 +102,5 @@ public sealed class GateRuleCliTests
         Assert.True(code == 0, $"glidepath {string.Join(' ', args)} exited {code}: {stdout}{stderr}");
     }
 
-    private static void Git(string dir, params string[] args)
-    {
-        var psi = new ProcessStartInfo("git") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "-c", "user.name=Tess Ter", "-c", "user.email=t@example.com" }.Concat(args))
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, p.StandardError.ReadToEnd());
-    }
-
-    private static TempDir Repo()
-    {
-        var dir = TempDir.WithSample();
-        Git(dir.Path, "init", "-q");
-        File.WriteAllText(dir.File(".gitignore"), ".glidepath/\ngate.md\n");
-        Git(dir.Path, "add", "-A");
-        Git(dir.Path, "commit", "-qm", "sample");
-        return dir;
-    }
+    private static TempDir Repo() => TestGit.SampleRepo(".glidepath/\ngate.md\n");
 }

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Glidepath.Cli.Tests.Support;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Glidepath.Environments;
@@ -21,10 +21,10 @@ public sealed class ChecklistCliTests
     private static async Task<MonitorApp> ScenarioAsync(string? broken, bool judged = true)
     {
         var app = await MonitorApp.CreateAsync(0);
-        Git(app.Dir, "init", "-q");
+        TestGit.Run(app.Dir, "init", "-q");
         File.WriteAllText(Path.Combine(app.Dir, ".gitignore"), ".glidepath/\n");
-        Git(app.Dir, "add", "-A");
-        Git(app.Dir, "commit", "-qm", "sample");
+        TestGit.Run(app.Dir, "add", "-A");
+        TestGit.Run(app.Dir, "commit", "-qm", "sample");
         await app.AddReleaseAsync("");
         await app.OkAsync("deploy", "v1", "--env", "staging");
         await app.OkAsync("promote", "v1", "--env", "production");
@@ -32,7 +32,7 @@ public sealed class ChecklistCliTests
         await File.AppendAllTextAsync(Path.Combine(app.Dir, "prompts", "system.md"), "\nAlways greet the customer by name.\n");
         if (broken != "versioned")
         {
-            Git(app.Dir, "commit", "-qam", "greet by name");
+            TestGit.Run(app.Dir, "commit", "-qam", "greet by name");
         }
 
         await app.AddReleaseAsync("");
@@ -602,18 +602,5 @@ public sealed class ChecklistCliTests
                 DetailsJson = detailsJson,
             },
         }, CancellationToken.None);
-    }
-
-    private static void Git(string dir, params string[] args)
-    {
-        var psi = new ProcessStartInfo("git") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "-c", "user.name=Tess Ter", "-c", "user.email=t@example.com" }.Concat(args))
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, p.StandardError.ReadToEnd());
     }
 }
