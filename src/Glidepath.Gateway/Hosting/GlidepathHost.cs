@@ -27,6 +27,7 @@ internal static class GlidepathHost
             ContentRootPath = AppContext.BaseDirectory,
             Args = ["--hostBuilder:reloadConfigOnChange=false"],
         });
+        builder.Logging.AddConsoleTimestamps();
         if (logsToStderr)
         {
             builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
