@@ -45,7 +45,7 @@ public static class ServingServiceCollectionExtensions
             sp.GetRequiredService<StoreWriteStatus>()));
         services.AddSingleton(new ContentCapture(options.Manifest.Capture, options.Manifest.Online?.SampleRate ?? 0.1));
         services.AddSingleton<OnlineScorer>();
-        services.AddSingleton(sp => new Keys.CallerKeys(options, sp.GetRequiredService<ILogger<Keys.CallerKeys>>()));
+        services.AddSingleton(sp => new Keys.CallerKeys(options, sp.GetRequiredService<StoreFollower>(), sp.GetRequiredService<ILogger<Keys.CallerKeys>>()));
         services.AddSingleton<ChatTraceRecorder>();
         services.AddSingleton(sp => new ShadowMirror(options, sp.GetRequiredService<RoutingTableSource>(), sp.GetRequiredService<TraceQueue>(),
             sp.GetRequiredService<ChatService>, sp.GetService<IMeterFactory>(), sp.GetRequiredService<ILogger<ShadowMirror>>(), sp.GetRequiredService<StoreWriteStatus>()));
@@ -93,7 +93,7 @@ public static class ServingServiceCollectionExtensions
     private static void AddControlLoops(IServiceCollection services, ServingOptions options)
     {
         // One per host, shared by every loop that touches the store (the routing poll too): a store file that is gone
-        // skips their passes, and one replaced by another store is followed and said once.
+        // skips their passes, and one replaced by another store is followed (once it has a stable release) and said once.
         services.AddSingleton<StoreFollower>();
         if (options.Rollouts is { } rollouts && options.RolloutController is { } controllerOptions)
         {

@@ -24,10 +24,13 @@ public sealed class ServingTelemetry : IDisposable
     public ServingTelemetry(IMeterFactory? meters, RoutingTableSource routes, ControlPlaneStatus status, TraceQueue queue, Hosting.StoreWriteStatus? writes = null)
     {
         _meter = meters?.Create(Name) ?? new Meter(Name);
-        Requests = _meter.CreateCounter<long>("glidepath.gateway.requests", "{request}", "Requests served, by environment, release, arm and status class");
-        Duration = _meter.CreateHistogram<double>("glidepath.gateway.request.duration", "s", "Time from request received to response complete");
-        Overhead = _meter.CreateHistogram<double>("glidepath.gateway.overhead", "s", "Time spent in the gateway itself (total minus waiting for the provider)");
-        TimeToFirstToken = _meter.CreateHistogram<double>("glidepath.gateway.time_to_first_token", "s", "Time from request received to the first streamed token");
+        Requests = _meter.CreateCounter<long>("glidepath.gateway.requests", "{request}", "Requests served, by environment, release, arm and HTTP status code");
+
+        // Seconds, so bucket bounds in seconds: without advice the SDK uses its default bounds (0, 5, 10, 25 … 10000),
+        // made for milliseconds, and every request landed in le="5".
+        Duration = _meter.CreateHistogram("glidepath.gateway.request.duration", "s", "Time from request received to response complete", tags: null, advice: RequestSeconds);
+        Overhead = _meter.CreateHistogram("glidepath.gateway.overhead", "s", "Time spent in the gateway itself (total minus waiting for the provider)", tags: null, advice: OverheadSeconds);
+        TimeToFirstToken = _meter.CreateHistogram("glidepath.gateway.time_to_first_token", "s", "Time from request received to the first streamed token", tags: null, advice: RequestSeconds);
         Tokens = _meter.CreateCounter<long>("glidepath.gateway.tokens", "{token}", "Tokens used, by type (input, output)");
         Cost = _meter.CreateCounter<double>("glidepath.gateway.cost", "USD", "Cost of provider calls at the manifest's prices");
         TracesWritten = _meter.CreateCounter<long>("glidepath.traces.written", "{trace}", "Traces written to the store");
@@ -42,6 +45,15 @@ public sealed class ServingTelemetry : IDisposable
         _meter.CreateObservableGauge("glidepath.store.busy", () => writes?.Current.Busy == true ? 1 : 0, null, "1 while the store is busy for trace and shadow pair writes (a lock another connection holds, a statement or command that timed out): they are kept and retried");
         _meter.CreateObservableGauge("glidepath.traces.queued", () => queue.Unwritten, "{trace}", "Traces not yet written to the store: the queue and the batch the writer holds");
     }
+
+    /// <summary>Bucket bounds of a request's duration (the OpenTelemetry semantic conventions' for http.server.request.duration, up to a minute for a model's answer).</summary>
+    internal static readonly double[] RequestSecondsBounds = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 30, 60];
+
+    /// <summary>Bucket bounds of the gateway's own time, from 0.1 ms: it is a few milliseconds at most.</summary>
+    internal static readonly double[] OverheadSecondsBounds = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+
+    private static readonly InstrumentAdvice<double> RequestSeconds = new() { HistogramBucketBoundaries = RequestSecondsBounds };
+    private static readonly InstrumentAdvice<double> OverheadSeconds = new() { HistogramBucketBoundaries = OverheadSecondsBounds };
 
     internal Counter<long> Requests { get; }
     internal Histogram<double> Duration { get; }

@@ -14,4 +14,9 @@ public sealed class PostgresStoreProvider : IStoreProvider
 
     public Task<Schema.StoreMigration> MigrateAsync(string location, CancellationToken cancellationToken) =>
         PostgresStore.MigrateAsync(PostgresLocation.Parse(location), cancellationToken);
+
+    /// <summary>A PostgreSQL store is backed up with the server's own tools: glidepath says which.</summary>
+    public Task<StoreBackup> BackupAsync(string location, string file, bool force, CancellationToken cancellationToken) =>
+        throw new Errors.BadInputException("a PostgreSQL store is backed up with PostgreSQL's own tools, not 'glidepath store backup': "
+            + "pg_dump --format=custom --file=FILE (add --schema=NAME for a store in a schema other than the default), and pg_restore to put it back; see docs/stores.md");
 }

@@ -39,6 +39,9 @@ public sealed class SqliteStoreProvider : IStoreProvider
         return await SqliteStore.OpenAsync(path, time, SqliteDatabase.DefaultBusyTimeout, naming, cancellationToken).ConfigureAwait(false);
     }
 
+    public Task<StoreBackup> BackupAsync(string location, string file, bool force, CancellationToken cancellationToken) =>
+        SqliteBackup.RunAsync(PathOf(location), file, force, new StoreNaming(Setting, Creates: false), cancellationToken);
+
     /// <summary>A file that is not empty; an empty file is what a new store starts as.</summary>
     public bool? Exists(string location)
     {

@@ -149,6 +149,52 @@ public sealed class TelemetryTests : IAsyncLifetime
         Assert.Contains("glidepath_traces_dropped", text, StringComparison.Ordinal);
     }
 
+    // An operator trial: the duration histograms are in seconds but had the SDK's default bounds, made for
+    // milliseconds (0, 5, 10, 25 … 10000), so every request landed in le="5" and histogram_quantile said ~2.5 s.
+    [Theory]
+    [InlineData("glidepath_gateway_request_duration_seconds", false)]
+    [InlineData("glidepath_gateway_time_to_first_token_seconds", false)]
+    [InlineData("glidepath_gateway_overhead_seconds", true)]
+    public async Task Metrics_DurationHistograms_BucketsInSecondsAndARequestLandsBelowASecond(string name, bool overhead)
+    {
+        await ServeAsync();
+        using (var streamed = await _f.PostAsync("/v1/chat/completions", GatewayFixture.Chat(extra: ",\"stream\":true")))
+        {
+            Assert.Equal(HttpStatusCode.OK, streamed.StatusCode);
+            await streamed.Content.ReadAsStringAsync();
+        }
+
+        var text = "";
+        await Eventually.TrueAsync(async () => (text = await _f.Http.GetStringAsync(_f.Server!.MetricsUrls.Single() + "/metrics")).Contains(name + "_bucket{", StringComparison.Ordinal), $"no {name} on /metrics");
+
+        // Each series (label set without le): its bounds in order, and the first bound that holds all its requests.
+        var series = System.Text.RegularExpressions.Regex.Matches(text, "^" + name + "_bucket\\{(?<labels>.*?),?le=\"(?<le>[^\"]+)\"\\} (?<count>\\d+)", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .GroupBy(m => m.Groups["labels"].Value)
+            .ToList();
+        Assert.NotEmpty(series);
+        var expected = (overhead ? Glidepath.Serving.ServingTelemetry.OverheadSecondsBounds : Glidepath.Serving.ServingTelemetry.RequestSecondsBounds)
+            .Select(b => b.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append("+Inf").ToArray();
+        foreach (var buckets in series)
+        {
+            Assert.Equal(expected, buckets.Select(m => m.Groups["le"].Value).ToArray());
+            var total = long.Parse(buckets.Last().Groups["count"].Value, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(total > 0);
+            var holdsAll = buckets.First(m => long.Parse(m.Groups["count"].Value, System.Globalization.CultureInfo.InvariantCulture) == total).Groups["le"].Value;
+            Assert.True(double.Parse(holdsAll, System.Globalization.CultureInfo.InvariantCulture) <= 1, $"{name}: a fake model's answer landed in le=\"{holdsAll}\"");
+        }
+    }
+
+    [Fact]
+    public async Task Metrics_RequestsCounter_HelpSaysStatusCode()
+    {
+        await ServeAsync();
+
+        var text = await _f.Http.GetStringAsync(_f.Server!.MetricsUrls.Single() + "/metrics");
+
+        Assert.Contains("# HELP glidepath_gateway_requests_total Requests served, by environment, release, arm and HTTP status code", text, StringComparison.Ordinal);
+        Assert.Contains("http_response_status_code=\"200\"", text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Readyz_StoreUnreadable_TracesQueuedCountsTheWritersBatchInHand()
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Glidepath.Errors;
+using Glidepath.Gateway.Hosting;
 using Glidepath.Models;
 using Glidepath.Providers;
 using Glidepath.Rollouts;
@@ -88,6 +89,7 @@ internal static class ControllerCommand
                     }
 
                     b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+                    b.AddConsoleTimestamps();
                     b.SetMinimumLevel(LogLevel.Information);
                 })
                 .AddGlidepathController(serving);

@@ -3,7 +3,7 @@ using Glidepath.Storage;
 
 namespace Glidepath.Cli.Commands;
 
-/// <summary><c>glidepath store migrate|copy</c>: the store's schema, which only migrate changes, and moving to PostgreSQL.</summary>
+/// <summary><c>glidepath store migrate|backup|copy</c>: the store's schema, which only migrate changes, its backup, and moving to PostgreSQL.</summary>
 internal static class StoreCommand
 {
     public static Command Build(CliEnvironment env)
@@ -14,6 +14,7 @@ internal static class StoreCommand
             glidepath) than this binary; a command that writes creates a new store at the current version.
             """);
         command.Add(Migrate(env));
+        command.Add(Backup(env));
         command.Add(Copy(env));
         return command;
     }
@@ -66,11 +67,46 @@ internal static class StoreCommand
         return command;
     }
 
+    private static Command Backup(CliEnvironment env)
+    {
+        var file = new Argument<string>("FILE") { Description = "Where to write the copy (refused if it exists, unless --force)" };
+        var force = new Option<bool>("--force") { Description = "Replace FILE if it exists" };
+        var command = new Command("backup", """
+            Write a consistent copy of a SQLite store to FILE, safe while gateways read and write it: SQLite's
+            backup API copies one snapshot, the commits still in the store's -wal included (a 'cp' of the
+            .db file alone silently loses them). The copy is checked (integrity_check, the same store id)
+            before it is kept, and is one file (no -wal beside it). Nothing is migrated: take it before
+            'glidepath store migrate'. Put it back with gateways stopped, or with mv (docs/gateway.md). A
+            PostgreSQL store is backed up with pg_dump (exit 2 here; docs/stores.md).
+
+            Examples:
+              glidepath store backup /backups/glidepath-2026-12-06.db
+              glidepath store backup /backups/latest.db --force --format json
+            """)
+        {
+            file,
+            force,
+        };
+        command.SetAction(env, async (ctx, parse, ct) =>
+        {
+            var result = await ctx.Env.Stores.BackupAsync(ctx.StoreLocation(), parse.GetValue(file)!, parse.GetValue(force), ct);
+            if (ctx.Output.IsJson)
+            {
+                ctx.Output.Json(new { from = result.From, to = result.To, store_id = result.StoreId, schema_version = result.SchemaVersion, bytes = result.Bytes, verified = true });
+                return ExitCodes.Ok;
+            }
+
+            ctx.Output.Line($"Backed up {result.From} to {result.To}: store {result.StoreId}, schema version {result.SchemaVersion}, {result.Bytes} bytes, integrity checked.");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
     private static Command Migrate(CliEnvironment env)
     {
         var command = new Command("migrate", """
             Apply the migrations the store lacks, forward-only (creating the store if there is none), so that
-            this glidepath can use it. Back the store up first: there is no way down. Safe to run from several
+            this glidepath can use it. Back the store up first ('glidepath store backup FILE'): there is no way down. Safe to run from several
             machines at once (one applies, the others wait and find nothing left to do). Run it before you start
             gateways of a new version; gateways of the old version then refuse the newer schema.
 

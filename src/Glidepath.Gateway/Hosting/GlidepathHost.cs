@@ -31,6 +31,7 @@ internal static class GlidepathHost
         // what the command's own banner says, or name ASP.NET's environment, which readers took for a Glidepath
         // environment. Its warnings and errors still show.
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        builder.Logging.AddConsoleTimestamps();
         if (logsToStderr)
         {
             builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);

@@ -13,6 +13,18 @@ namespace Glidepath.Serving.Hosting;
 /// </summary>
 internal sealed partial class DriftCheckService(ServingOptions settings, StoreFollower follower, ILogger<DriftCheckService> logger) : BackgroundService
 {
+    /// <summary>Says once, as the host starts, when <c>traces.retention</c> leaves the feedback metric without a reference.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (settings.Monitor is not null && settings.MonitorInterval > TimeSpan.Zero
+            && DriftPolicy.From(settings.Manifest).FeedbackLostToRetention(settings.Manifest.Traces.Retention) is { } lost)
+        {
+            LogFeedbackLost(logger, settings.Environment, lost);
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (settings.Monitor is null || settings.MonitorInterval <= TimeSpan.Zero)
@@ -63,6 +75,9 @@ internal sealed partial class DriftCheckService(ServingOptions settings, StoreFo
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "drift check failed, retrying at the next interval: {Reason}")]
     private static partial void LogCheckFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "drift monitor for {Environment}: {Reason}")]
+    private static partial void LogFeedbackLost(ILogger logger, string environment, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "alert webhook ignored: {Reason}")]
     private static partial void LogWebhookIgnored(ILogger logger, string reason);

@@ -15,15 +15,17 @@ public sealed partial class CallerKeys
     private readonly KeySpending _spending;
     private readonly KeyCallsInFlight _calls = new();
     private readonly ILogger<CallerKeys> _logger;
+    private readonly Hosting.StoreFollower _follower;
     private CallerKeyTable _table = CallerKeyTable.Empty;
 
     // Whether the served environment has two or more working keys: only then is a key held to its share of the slots.
     private bool _shared;
     private bool _stale;
 
-    internal CallerKeys(ServingOptions settings, ILogger<CallerKeys> logger)
+    internal CallerKeys(ServingOptions settings, Hosting.StoreFollower follower, ILogger<CallerKeys> logger)
     {
         _settings = settings;
+        _follower = follower;
         _logger = logger;
         _rate = new KeyRateLimiter(settings.Time);
         _spending = new KeySpending(settings.Time);
@@ -156,7 +158,9 @@ public sealed partial class CallerKeys
 
     private async Task RefreshCoreAsync(CancellationToken cancellationToken)
     {
-        var secret = _settings.Identity is { } identity ? (await identity.ReadIdentityAsync(cancellationToken).ConfigureAwait(false)).SubjectKey : [];
+        // Through the follower: a store put in place of the file that is not followed yet (no stable release) must not
+        // replace the keys callers use with its own (none, in a new store).
+        var secret = (await _follower.ReadAsync(cancellationToken).ConfigureAwait(false))?.SubjectKey ?? [];
         var keys = await _settings.ApiKeys!.ListAsync(_settings.Manifest.App, null, cancellationToken).ConfigureAwait(false);
         var table = new CallerKeyTable(secret, keys);
         Volatile.Write(ref _shared, table.WorkingKeys(_settings.Environment) > 1);

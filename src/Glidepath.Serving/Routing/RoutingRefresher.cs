@@ -100,9 +100,10 @@ internal sealed partial class RoutingRefresher(
         Interlocked.Exchange(ref _readingSince, settings.Time.GetUtcNow().UtcTicks);
         try
         {
-            // A store file deleted under the gateway is an error here (stale, serving the last table); one replaced by
-            // another store is followed (StoreFollower says so): the store already reads the new file, the table is
-            // reloaded whatever its revision, and subjects are hashed with the new store's key.
+            // A store file deleted under the gateway is an error here (stale, serving the last table), and so is one
+            // replaced by another store with no stable release for the environment; one replaced by a store that has
+            // one is followed (StoreFollower says so): the store already reads the new file, the table is reloaded
+            // whatever its revision, and subjects are hashed with the new store's key.
             var replaced = false;
             if (await follower.ReadAsync(cancellationToken).ConfigureAwait(false) is { } id)
             {

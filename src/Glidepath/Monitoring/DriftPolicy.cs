@@ -40,6 +40,43 @@ public sealed record DriftPolicy
     /// <summary>How far apart matched windows are: one day or one week.</summary>
     public TimeSpan Period => Reference == DriftReference.Week ? TimeSpan.FromDays(7) : TimeSpan.FromDays(1);
 
+    /// <summary>How far back the check reads traces: the recent window and every matched reference window before it.</summary>
+    public TimeSpan TracesNeeded => (Period * ReferenceCount) + RecentWindow;
+
+    /// <summary>
+    /// Why <c>feedback</c> cannot alert under <paramref name="retention"/> (<c>traces.retention</c>), or null when it can.
+    /// Feedback is read with its traces and deleted with them (only the per-minute aggregates of requests, errors,
+    /// latency and cost are kept), so a retention shorter than <see cref="TracesNeeded"/> leaves the reference without it.
+    /// </summary>
+    public string? FeedbackLostToRetention(TimeSpan? retention) =>
+        retention is { } kept && kept < TracesNeeded && Judge.Rules.Any(r => r.Name == "feedback")
+            ? $"traces.retention is {DurationText(kept)} but the drift monitor's reference reaches back {DurationText(TracesNeeded)} "
+              + $"({ReferenceCount} × {DurationText(Period)} + the {DurationText(RecentWindow)} window): feedback is deleted with its traces, "
+              + "so the reference has no feedback and the feedback metric can never alert (the other metrics read the kept aggregates). "
+              + $"Keep traces at least {Math.Ceiling(TracesNeeded.TotalDays).ToString(System.Globalization.CultureInfo.InvariantCulture)}d to watch feedback"
+            : null;
+
+    private static string DurationText(TimeSpan span)
+    {
+        var parts = new List<string>(3);
+        if (span.Days > 0)
+        {
+            parts.Add(span.Days.ToString(System.Globalization.CultureInfo.InvariantCulture) + "d");
+        }
+
+        if (span.Hours > 0)
+        {
+            parts.Add(span.Hours.ToString(System.Globalization.CultureInfo.InvariantCulture) + "h");
+        }
+
+        if (span.Minutes > 0 || parts.Count == 0)
+        {
+            parts.Add(span.Minutes.ToString(System.Globalization.CultureInfo.InvariantCulture) + "m");
+        }
+
+        return string.Join(' ', parts);
+    }
+
     /// <summary>
     /// The policy for a manifest: every known metric, tolerances from <c>rollout.metrics</c> where given, and
     /// α = 1 − <c>rollout.confidence</c> per look split across the metrics, as the canary judge does. Each check compares a

@@ -39,4 +39,12 @@ public interface IStoreProvider
     /// </summary>
     Task<Schema.StoreMigration> MigrateAsync(string location, CancellationToken cancellationToken) =>
         Task.FromResult(new Schema.StoreMigration(location, 0, 0, []));
+
+    /// <summary>
+    /// Writes a consistent copy of the store at <paramref name="location"/> to <paramref name="file"/> while it is in use
+    /// (<c>glidepath store backup</c>), verified before it is kept; an existing <paramref name="file"/> only with
+    /// <paramref name="force"/>. A kind of store glidepath cannot back up says how to (a <see cref="Errors.BadInputException"/>).
+    /// </summary>
+    Task<StoreBackup> BackupAsync(string location, string file, bool force, CancellationToken cancellationToken) =>
+        throw new Errors.BadInputException($"a {Name} store is not backed up by glidepath");
 }

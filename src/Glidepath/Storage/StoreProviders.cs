@@ -27,6 +27,10 @@ public sealed class StoreProviders
     public Task<Schema.StoreMigration> MigrateAsync(string location, CancellationToken cancellationToken) =>
         For(location).MigrateAsync(location, cancellationToken);
 
+    /// <summary>A verified copy of the store at <paramref name="location"/> (<c>glidepath store backup</c>).</summary>
+    public Task<StoreBackup> BackupAsync(string location, string file, bool force, CancellationToken cancellationToken) =>
+        For(location).BackupAsync(location, file, force, cancellationToken);
+
     private IStoreProvider For(string location)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(location);

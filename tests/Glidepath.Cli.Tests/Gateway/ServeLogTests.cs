@@ -69,6 +69,8 @@ public sealed class ServeLogTests
 
         var lines = Lines(stdout).Where(l => l.StartsWith('{')).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         var request = Assert.Single(lines, l => l.GetProperty("Message").GetString()!.Contains(traceId, StringComparison.Ordinal));
+        // An operator trial: no line had a Timestamp, though this page promised one. ISO 8601, UTC.
+        Assert.All(lines, l => Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", l.GetProperty("Timestamp").GetString()));
         var state = request.GetProperty("State");
         Assert.Equal("stable", state.GetProperty("Arm").GetString());
         Assert.Equal("200", state.GetProperty("Status").ToString());

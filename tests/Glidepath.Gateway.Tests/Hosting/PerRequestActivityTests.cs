@@ -25,6 +25,8 @@ public sealed class PerRequestActivityTests
         // What HostingApplicationDiagnostics asks before it starts a request's Activity for its logs.
         Assert.False(loggers.CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics").IsEnabled(LogLevel.Critical));
         Assert.True(loggers.CreateLogger("Microsoft.AspNetCore.Server.Kestrel").IsEnabled(LogLevel.Warning), "the server's own errors are still logged");
-        Assert.True(loggers.CreateLogger("Microsoft.Hosting.Lifetime").IsEnabled(level < LogLevel.Information ? LogLevel.Information : level), "start and stop lines are still logged");
+        // The host's start-up lines repeat the command's banner (or name ASP.NET's environment): only its warnings show.
+        Assert.True(loggers.CreateLogger("Microsoft.Hosting.Lifetime").IsEnabled(level < LogLevel.Warning ? LogLevel.Warning : level), "the host's warnings are still logged");
+        Assert.False(loggers.CreateLogger("Microsoft.Hosting.Lifetime").IsEnabled(LogLevel.Information), "the host's start-up lines are not");
     }
 }

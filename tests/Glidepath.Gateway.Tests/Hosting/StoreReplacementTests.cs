@@ -1,4 +1,7 @@
 using System.Net;
+using Glidepath.Access;
+using Glidepath.Environments;
+using Glidepath.Releases;
 using Glidepath.Gateway.Tests.Support;
 using Glidepath.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -21,7 +24,8 @@ public sealed class StoreReplacementTests : IAsyncLifetime
         _f = await GatewayFixture.CreateAsync();
         _other = await GatewayFixture.CreateAsync();
         _f.ShowRoutingHeaders();
-        await _f.StartAsync();
+        // The admin services check access tokens: /readyz gives its full stale_reason to a token of the environment.
+        await _f.StartAsync(server: o => o with { Admin = new Glidepath.Gateway.Admin.AdminOptions { Manifest = _f.Manifest, Store = _f.Store } });
     }
 
     public async Task DisposeAsync()
@@ -83,6 +87,59 @@ public sealed class StoreReplacementTests : IAsyncLifetime
         Assert.Equal(0, new FileInfo(_f.StorePath).Length);
     }
 
+    // An operator trial: after the file was deleted, any write command (`tokens create`, even a failed `release
+    // create`) made a new, empty store there, and the gateway followed it: every request a 503 "no stable release",
+    // /readyz 503. Another store is now followed only once it has a stable release for the environment.
+    [Fact]
+    public async Task StoreDeletedThenANewEmptyStoreMadeThere_StaleAndServingTheLastStableUntilItHasAStableRelease()
+    {
+        Assert.Equal(_f.V1.Label, await ServedReleaseAsync());
+
+        foreach (var file in new[] { _f.StorePath, _f.StorePath + "-wal", _f.StorePath + "-shm" })
+        {
+            File.Delete(file);
+        }
+
+        await Eventually.TrueAsync(async () => (await ReadyAsync()).Contains("\"control_plane\":\"stale\"", StringComparison.Ordinal), "readyz never reported the deleted store stale");
+
+        // What `glidepath tokens create` does at a path with no store: a new store (another store id), no release in it.
+        string token;
+        await using (var made = await SqliteStore.OpenAsync(_f.StorePath, TimeProvider.System, default))
+        {
+            token = (await new AccessTokenService(made.AccessTokens, made, TimeProvider.System).CreateAsync(_f.Manifest.App, "staging", Role.Viewer, "alice", "test", default)).Secret;
+        }
+
+        SqlitePools.ClearFile(_f.StorePath);
+        await Eventually.TrueAsync(async () => (await ReadyAsync(token)).Contains("with no stable release for staging; not followed", StringComparison.Ordinal), "the gateway never said why it does not follow the new store");
+        Assert.Equal(_f.V1.Label, await ServedReleaseAsync());
+        using (var ready = await _f.Http.GetAsync(_f.Url + "/readyz"))
+        {
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+            Assert.Contains("\"control_plane\":\"stale\"", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        // A release deployed there: now the new store is followed.
+        string deployed;
+        await using (var made = await SqliteStore.OpenAsync(_f.StorePath, TimeProvider.System, default))
+        {
+            var v3 = (await made.Releases.RegisterAsync(await ReleaseDrafts.FromWorkingTreeAsync(_f.World.LoadManifest(), "v3", TimeProvider.System, default), default)).Release;
+            deployed = v3.Label;
+            var state = await made.Environments.GetAsync(_f.Manifest.App, "staging", default);
+            await made.Environments.ApplyAsync(new EnvironmentChange
+            {
+                App = _f.Manifest.App,
+                Environment = "staging",
+                ExpectedRevision = state.Revision,
+                NewState = state with { StableReleaseId = v3.Id },
+                Event = new EnvironmentEvent { App = _f.Manifest.App, Environment = "staging", Revision = 0, Kind = "deploy", Actor = "test", Time = DateTimeOffset.UtcNow },
+            }, default);
+        }
+
+        SqlitePools.ClearFile(_f.StorePath);
+        await Eventually.TrueAsync(async () => await ServedReleaseAsync() == deployed, "the gateway never followed the new store once it had a stable release");
+        await Eventually.TrueAsync(async () => (await ReadyAsync()).Contains("\"control_plane\":\"ok\"", StringComparison.Ordinal), "readyz never recovered");
+    }
+
     private async Task<string> ServedReleaseAsync()
     {
         using var response = await _f.PostAsync("/v1/chat/completions", GatewayFixture.Chat());
@@ -90,9 +147,15 @@ public sealed class StoreReplacementTests : IAsyncLifetime
         return response.Headers.GetValues("Glidepath-Release").Single();
     }
 
-    private async Task<string> ReadyAsync()
+    private async Task<string> ReadyAsync(string? token = null)
     {
-        using var response = await _f.Http.GetAsync(_f.Url + "/readyz");
+        using var request = new HttpRequestMessage(HttpMethod.Get, _f.Url + "/readyz");
+        if (token is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
+        using var response = await _f.Http.SendAsync(request);
         return await response.Content.ReadAsStringAsync();
     }
 

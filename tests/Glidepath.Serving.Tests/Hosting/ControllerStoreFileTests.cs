@@ -90,7 +90,7 @@ public sealed class ControllerStoreFileTests
             time.Advance(TimeSpan.FromSeconds(1));
             await controller.PassAsync(CancellationToken.None);
 
-            Assert.Single(follower.Lines, l => l.Level == LogLevel.Warning && l.Text == "The store file of staging was replaced by another store; following the new one");
+            Assert.Single(follower.Lines, l => l.Level == LogLevel.Warning && l.Text == "The store file of staging was restored or reopened (the same store id, another file); following it");
             Assert.Contains(log.Lines, l => l.Text == "rollout controller passes for staging succeed again");
             var lease = await store.Rollouts.LeaseAsync(manifest.App, Environment, CancellationToken.None);
             Assert.Equal(("controller:test", time.GetUtcNow() + TimeSpan.FromSeconds(30)), (lease?.Holder, lease?.ExpiresAt));

@@ -39,7 +39,7 @@ public static class StoreSchema
             StoreSchemaState.Newer => throw new StoreSchemaException(state, Version(applied), Version(known),
                 $"the store at {location} has schema version {Version(applied)}, newer than this glidepath knows ({Version(known)}); upgrade glidepath on every machine that uses this store: an older binary never reads or writes a newer schema"),
             _ => throw new StoreSchemaException(state, Version(applied), Version(known),
-                $"the store at {location} is at schema version {Version(applied)} and this glidepath needs version {Version(known)}; back the store up, then run 'glidepath store migrate --store {location}' (nothing was read or written)"),
+                $"the store at {location} is at schema version {Version(applied)} and this glidepath needs version {Version(known)}; back the store up ('glidepath store backup FILE --store {location}' for a SQLite store, pg_dump for PostgreSQL), then run 'glidepath store migrate --store {location}' (nothing was read or written)"),
         };
     }
 
