@@ -51,7 +51,7 @@ public sealed class ClientErrorAccountingTests : IAsyncLifetime
         http.Request.Method = "POST";
         http.Request.ContentType = "application/json";
         http.Request.Headers["Glidepath-Subject"] = "mallory";
-        http.Request.Body = new FailingStream(Encoding.UTF8.GetBytes("""{"model":"support-agent","mess"""));
+        http.Request.Body = new BrokenBodyStream(Encoding.UTF8.GetBytes("""{"model":"support-agent","mess"""), () => new IOException("Connection reset by peer"));
         http.Response.Body = new MemoryStream();
 
         await forwarder.HandleAsync(http, OpenAiWire.Instance);
@@ -104,38 +104,5 @@ public sealed class ClientErrorAccountingTests : IAsyncLifetime
         Assert.False(http.Response.Headers.ContainsKey("Glidepath-Arm"));
         Assert.Contains("Glidepath-Admin-Token", WireAssert.ErrorMessage("/v1/chat/completions", Encoding.UTF8.GetString(output.ToArray())), StringComparison.Ordinal);
         Assert.Equal(0, _f.Models.For("stable-model").Calls);
-    }
-
-    /// <summary>A request body whose connection resets after its first bytes.</summary>
-    private sealed class FailingStream(byte[] first) : Stream
-    {
-        private bool _sent;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            if (_sent)
-            {
-                throw new IOException("Connection reset by peer");
-            }
-
-            _sent = true;
-            var n = Math.Min(count, first.Length);
-            Array.Copy(first, 0, buffer, offset, n);
-            return n;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -42,7 +42,7 @@ public sealed class SlowBodyTests : IAsyncLifetime
         http.Connection.RemoteIpAddress = IPAddress.Loopback;
         http.Request.Method = "POST";
         http.Request.ContentType = "application/json";
-        http.Request.Body = new StalledStream(Encoding.UTF8.GetBytes("""{"model":"support-agent","mess"""));
+        http.Request.Body = new BrokenBodyStream(Encoding.UTF8.GetBytes("""{"model":"support-agent","mess"""), () => new BadHttpRequestException(KestrelsMessage, StatusCodes.Status408RequestTimeout));
         var output = new MemoryStream();
         http.Response.Body = output;
         IWireFormat wire = path == "/v1/messages" ? AnthropicWire.Instance : OpenAiWire.Instance;
@@ -97,38 +97,5 @@ public sealed class SlowBodyTests : IAsyncLifetime
         Assert.Contains(RequestReader.TooSlow().Message, answer, StringComparison.Ordinal);
         Assert.DoesNotContain("MinRequestBodyDataRate", answer, StringComparison.Ordinal);
         await app.StopAsync();
-    }
-
-    /// <summary>A request body that sends its first bytes and then stalls until the server gives up on it, as Kestrel does.</summary>
-    private sealed class StalledStream(byte[] first) : Stream
-    {
-        private bool _sent;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            if (_sent)
-            {
-                throw new BadHttpRequestException(KestrelsMessage, StatusCodes.Status408RequestTimeout);
-            }
-
-            _sent = true;
-            var n = Math.Min(count, first.Length);
-            Array.Copy(first, 0, buffer, offset, n);
-            return n;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
