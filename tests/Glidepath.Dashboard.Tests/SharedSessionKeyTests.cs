@@ -35,12 +35,9 @@ public sealed class SharedSessionKeyTests
         using var onA = new ProxiedClient(f.Url, ThroughTheBalancer, cookies: jar);
         using var onB = new ProxiedClient(other.Urls[0], ThroughTheBalancer, cookies: jar);
 
-        using var signedIn = await SignInAsync(onA, token);
-        using var historyOnA = await onA.GetAsync("/dashboard/env/staging/history");
-        using var freezeOnB = await onB.PostFormAsync("/dashboard/env/staging/actions/freeze", Origin, await ProxiedClient.CsrfAsync(historyOnA), ("reason", "posted to the other host"));
+        using var freezeOnB = await FreezeOnBAsync(onA, onB, token, "posted to the other host");
         using var pageOnB = await onB.GetAsync("/dashboard/env/staging/history");
 
-        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, freezeOnB.StatusCode);
         Assert.Contains("done=freeze", freezeOnB.Headers.Location!.ToString(), StringComparison.Ordinal);
         var last = (await f.Store.Environments.HistoryAsync(f.Manifest.App, "staging", default))[^1];
@@ -66,12 +63,9 @@ public sealed class SharedSessionKeyTests
         using var onA = new ProxiedClient(f.Url, ThroughTheBalancer, cookies: jar);
         using var onB = new ProxiedClient(other.Urls[0], ThroughTheBalancer, cookies: jar);
 
-        using var signedIn = await SignInAsync(onA, token);
-        using var historyOnA = await onA.GetAsync("/dashboard/env/staging/history");
-        using var freezeOnB = await onB.PostFormAsync("/dashboard/env/staging/actions/freeze", Origin, await ProxiedClient.CsrfAsync(historyOnA), ("reason", "posted to the other host"));
+        using var freezeOnB = await FreezeOnBAsync(onA, onB, token, "posted to the other host");
         using var pageOnB = await onB.GetAsync("/dashboard/env/staging/history");
 
-        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, freezeOnB.StatusCode);
         Assert.Contains("antiforgery token is missing or does not match", WebUtility.HtmlDecode(await freezeOnB.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         Assert.False((await f.Store.Environments.GetAsync(f.Manifest.App, "staging", default)).Frozen);
@@ -90,11 +84,8 @@ public sealed class SharedSessionKeyTests
         using var onA = new ProxiedClient(f.Url, ThroughTheBalancer, cookies: jar);
         using var onB = new ProxiedClient(other.Urls[0], ThroughTheBalancer, cookies: jar);
 
-        using var signedIn = await SignInAsync(onA, token);
-        using var historyOnA = await onA.GetAsync("/dashboard/env/staging/history");
-        using var freezeOnB = await onB.PostFormAsync("/dashboard/env/staging/actions/freeze", Origin, await ProxiedClient.CsrfAsync(historyOnA), ("reason", "posted to another app"));
+        using var freezeOnB = await FreezeOnBAsync(onA, onB, token, "posted to another app");
 
-        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         // The app's name is in the purposes, so the token does not even open there (without it, it would, and only the
         // credential check against the other app's tokens would refuse the post).
         Assert.Equal(HttpStatusCode.Forbidden, freezeOnB.StatusCode);
@@ -147,5 +138,14 @@ public sealed class SharedSessionKeyTests
         using var form = await browser.GetAsync("/dashboard/sign-in");
         Assert.Equal(HttpStatusCode.OK, form.StatusCode);
         return await browser.PostFormAsync("/dashboard/sign-in", Origin, await ProxiedClient.CsrfAsync(form), ("token", token));
+    }
+
+    /// <summary>Signs in on A, then posts a freeze to B with the form token of A's page (as a browser behind a balancer would).</summary>
+    private static async Task<HttpResponseMessage> FreezeOnBAsync(ProxiedClient onA, ProxiedClient onB, string token, string reason)
+    {
+        using var signedIn = await SignInAsync(onA, token);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        using var historyOnA = await onA.GetAsync("/dashboard/env/staging/history");
+        return await onB.PostFormAsync("/dashboard/env/staging/actions/freeze", Origin, await ProxiedClient.CsrfAsync(historyOnA), ("reason", reason));
     }
 }
