@@ -27,7 +27,7 @@ internal sealed class OpenAiResponseTap : ResponseTap
     private bool _message;
 
     /// <summary>Streams: whether the usage chunk (usage, no choices: OpenAI's last chunk before <c>[DONE]</c>) has come.</summary>
-    private bool _usageChunk;
+    private bool _answered;
 
     public override void Body(ReadOnlySpan<byte> json, ForwardExchange exchange) => _choices = Read(json, exchange).Choices;
 
@@ -46,20 +46,27 @@ internal sealed class OpenAiResponseTap : ResponseTap
         }
 
         var (choices, usage) = Read(data, exchange);
-        if (choices > 0 || !usage)
+        if (!usage)
+        {
+            return TappedEvent.Copy;
+        }
+
+        // Usage comes once, when the answer is done: in a chunk of its own (OpenAI), or in the chunk with the finish reason
+        // (vLLM and other OpenAI-compatible servers). Either way only [DONE] is left to send.
+        _answered = exchange.FinishReason is not null;
+        if (choices > 0)
         {
             return TappedEvent.Copy;
         }
 
         // The usage chunk (no choices) is always asked of the provider, for the trace; the caller gets it only if it asked.
-        _usageChunk = true;
         return exchange.CallerWantsUsage ? TappedEvent.Copy : TappedEvent.Drop;
     }
 
     public override ReadOnlySpan<byte> LastEvent => "data: [DONE]\n\n"u8;
 
-    /// <summary>After the finish reason and the usage chunk an OpenAI stream has only <c>[DONE]</c> left to send.</summary>
-    public override bool Answered(ForwardExchange exchange) => _usageChunk && exchange.Succeeded;
+    /// <summary>After the finish reason and the usage an OpenAI stream has only <c>[DONE]</c> left to send.</summary>
+    public override bool Answered(ForwardExchange exchange) => _answered && exchange.Succeeded;
 
     private (int Choices, bool Usage) Read(ReadOnlySpan<byte> json, ForwardExchange exchange)
     {

@@ -91,6 +91,32 @@ public sealed class StreamEndTests
         Assert.Equal(provider == "openai" ? (111L, 22L) : (200L, 30L), (trace.InputTokens, trace.OutputTokens));
     }
 
+    // vLLM and other OpenAI-compatible servers put the usage in the chunk with the finish reason (no separate usage
+    // chunk): that chunk completes the answer, so a provider that then holds the connection must not make the caller wait
+    // for the timeout and get a timeout error after a complete answer (the chunk is the stream's last but [DONE]).
+    [Theory]
+    [InlineData(OpenAiPath, true)]
+    [InlineData(OpenAiPath, false)]
+    [InlineData(AnthropicPath, true)]
+    public async Task Stream_UsageInTheFinishChunkThenProviderHoldsTheConnection_Answered200WithANormalEnd(string path, bool passThrough)
+    {
+        const string stopWithUsage = """data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"prompt_tokens":111,"completion_tokens":22,"total_tokens":133}}""";
+        await using var upstream = await JunkUpstream.StartAsync(200, "text/event-stream", Sse([.. OpenAiText, stopWithUsage]));
+        upstream.HoldOpen = true;
+        await using var f = await CreateAsync(upstream, "openai", ", timeout: 2s");
+        using var models = await StartAsync(f, passThrough);
+
+        using var response = await f.PostAsync(path, Streamed(path));
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(" there", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("error", text, StringComparison.Ordinal);
+        Assert.EndsWith(path == AnthropicPath ? "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n" : "data: [DONE]\n\n", text, StringComparison.Ordinal);
+        var trace = await f.TraceAsync(response.Headers.GetValues("Glidepath-Trace").Single());
+        Assert.Equal((200, null, "stop", 111L, 22L), (trace.Status, trace.Error, trace.FinishReason, trace.InputTokens, trace.OutputTokens));
+    }
+
     // An OpenAI SDK stops reading at [DONE]: passed through before the gateway's error event, the provider's [DONE] made
     // a cut answer (no finish reason) end normally for the caller (trial "wire", defect 1). The official .NET SDK reads an
     // error event as an update with the error in its raw data (it throws on neither that nor a stream without [DONE]), so
