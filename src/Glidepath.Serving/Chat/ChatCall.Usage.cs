@@ -41,44 +41,8 @@ public sealed partial class ChatCall
         return false;
     }
 
-    /// <summary>Characters of the prompt's messages; an image or other file counts as 1,024 (about 256 tokens, a small image's price).</summary>
-    private static long Characters(List<ChatMessage> messages)
-    {
-        long chars = 0;
-        foreach (var message in messages)
-        {
-            foreach (var content in message.Contents)
-            {
-                chars += content switch
-                {
-                    TextContent t => t.Text.Length,
-                    FunctionResultContent r => r.Result?.ToString()?.Length ?? 0,
-                    FunctionCallContent c => 16 + (c.Arguments?.Sum(a => a.Key.Length + (a.Value?.ToString()?.Length ?? 4)) ?? 0),
-                    DataContent or UriContent => 1_024,
-                    _ => 16,
-                };
-            }
-        }
-
-        return chars;
-    }
-
     /// <summary>A whole answer without usage: its text and tool calls are counted as a stream's are (<see cref="Observe"/>), for the estimate.</summary>
-    private void CountAnswer(ChatResponse response)
-    {
-        foreach (var message in response.Messages)
-        {
-            foreach (var content in message.Contents)
-            {
-                _outputChars += content switch
-                {
-                    TextContent t => t.Text.Length,
-                    FunctionCallContent => 16,
-                    _ => 0,
-                };
-            }
-        }
-    }
+    private void CountAnswer(ChatResponse response) => _outputChars += UsageEstimate.AnswerCharacters(response);
 
     /// <summary>
     /// A caller who goes away before the usage arrives (it comes with a stream's last event), a stream the provider cut
@@ -97,12 +61,12 @@ public sealed partial class ChatCall
         var usage = known ?? new UsageDetails();
         if (known?.InputTokenCount is not > 0)
         {
-            var inputChars = (_prepared is null ? 0 : Characters(_prepared.Messages)) + _promptChars;
-            usage.InputTokenCount = (inputChars + 3) / 4;
+            var inputChars = (_prepared is null ? 0 : UsageEstimate.Characters(_prepared.Messages)) + _promptChars;
+            usage.InputTokenCount = UsageEstimate.Tokens(inputChars);
         }
 
         var outputChars = _outputChars + (_forward?.TextChars ?? 0);
-        usage.OutputTokenCount = Math.Max(Math.Max((outputChars + 3) / 4, _forward?.Deltas ?? 0), known?.OutputTokenCount ?? 0);
+        usage.OutputTokenCount = Math.Max(Math.Max(UsageEstimate.Tokens(outputChars), _forward?.Deltas ?? 0), known?.OutputTokenCount ?? 0);
         usage.TotalTokenCount = usage.InputTokenCount + usage.OutputTokenCount;
         return usage; // the provider's other counts (cached input, reasoning) as it reported them
     }

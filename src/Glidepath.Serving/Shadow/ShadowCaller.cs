@@ -153,6 +153,15 @@ internal sealed class ShadowCaller(ChatService service, PairwiseJudge? judge, Ti
                 : job.Forwarded is { } forwarded && release.Forwarder is { } forwarder && forwarder.Wire == forwarded.Wire
                 ? await ForwardAsync(forwarder, forwarded.Patch(release.Applier, messages[0].Text), job.AnthropicBeta, cancellationToken).ConfigureAwait(false)
                 : await release.Client.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+            // A provider that reports no usage still charged for the call: the candidate's trace, its cost in the pair
+            // and the shadow budget get the estimate the served call's trace gets (UsageEstimate), priced as it is (the
+            // cost the client priced from no usage is 0), never free.
+            if (!UsageEstimate.Reported(response.Usage))
+            {
+                response.Usage = UsageEstimate.Of(response, messages);
+                response.AdditionalProperties?.Remove(ModelResponseProperties.CostUsd);
+            }
+
             return (200, null, response, release, null, null);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)

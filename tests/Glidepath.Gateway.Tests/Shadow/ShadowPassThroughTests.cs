@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
+using System.Net;
 using Glidepath.Environments;
+using Glidepath.Models;
+using Glidepath.Providers;
 using Glidepath.Gateway.Tests.Support;
 using Glidepath.Routing;
 using Microsoft.Extensions.AI;
@@ -45,6 +48,39 @@ public sealed class ShadowPassThroughTests
         var candidate = await WireAssert.TraceAsync(f, pair.CandidateTraceId);
         Assert.Equal((Arm.Shadow, f.V2.Id, 200, "canary-model", 30L, 9L, "stop"),
             (candidate.Arm, candidate.ReleaseId, candidate.Status, candidate.Model, candidate.InputTokens, candidate.OutputTokens, candidate.FinishReason));
+    }
+
+    // A candidate provider that reports no usage (an OpenAI-compatible server that ignores it) still charged for the
+    // call: its trace and its cost in the pair (the shadow judge's cost_per_call, the shadow budget) were 0 tokens and
+    // $0, where the served call's trace gets the estimate (trial "wire"). Both paths, both providers.
+    [Theory]
+    [InlineData("openai", true)]
+    [InlineData("anthropic", true)]
+    [InlineData("openai", false)]
+    public async Task Mirror_CandidateAnswersWithoutUsage_TracedAndPairedAtTheEstimateNotFree(string provider, bool passThrough)
+    {
+        var text = new string('x', 400);
+        var anthropic = provider == "anthropic";
+        await using var upstream = await JunkUpstream.StartAsync(200, "application/json", anthropic
+            ? $$"""{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[{"type":"text","text":"{{text}}"}],"stop_reason":"end_turn"}"""
+            : $$"""{"id":"c1","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"{{text}}"},"finish_reason":"stop"}]}""");
+        await using var f = await GatewayFixture.CreateAsync(editManifest: y => upstream.ManifestFor(provider)(y)
+            .Replace("sim-support-1: { input", "canary-model: { input", StringComparison.Ordinal));
+        using var models = new ModelClientFactory(TimeProvider.System, PriceTable.For(f.Manifest), defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "sk-test-4f9Qz7Xw2Lk8" });
+        await f.StartAsync(s => s with { Models = models }, o => o with { Gateway = o.Gateway with { PassThrough = passThrough } });
+        await StartShadowAsync(f);
+
+        using var response = await f.PostAsync(anthropic ? "/v1/messages" : "/v1/chat/completions",
+            anthropic ? GatewayFixture.Message("Where is order A1?") : GatewayFixture.Chat("Where is order A1?"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var pair = await StoreWait.ShadowPairAsync(f.Store, "sh-pass", response.Headers.GetValues("Glidepath-Trace").Single());
+
+        var candidate = await WireAssert.TraceAsync(f, pair.CandidateTraceId);
+        Assert.Equal((200, 100L), (candidate.Status, candidate.OutputTokens)); // 400 characters at four a token
+        Assert.True(candidate.InputTokens > 50, $"input tokens {candidate.InputTokens}: the release's system prompt and the question, estimated");
+        var expected = (candidate.InputTokens * 3.0 + candidate.OutputTokens * 15.0) / 1_000_000;
+        Assert.Equal(expected, candidate.CostUsd, 9);
+        Assert.Equal(expected, pair.CandidateCostUsd, 9);
     }
 
     private static string System(JsonNode body, bool anthropic) =>
