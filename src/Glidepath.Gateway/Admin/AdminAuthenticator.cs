@@ -161,6 +161,7 @@ internal sealed partial class AdminAuthenticator(AdminOptions options, AccessTok
         SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "its signature does not verify with the configured keys",
         SecurityTokenMalformedException => "it is not a well-formed JWT",
         SecurityTokenNoExpirationException => "it has no expiry (exp)",
+        SecurityTokenInvalidLifetimeException => "its nbf (not before) is after its exp",
         _ => "it did not validate",
     };
 

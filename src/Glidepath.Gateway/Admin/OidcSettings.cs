@@ -47,6 +47,13 @@ public static class OidcSettings
     public static SecurityKey SigningKeyFromPem(string pem, string source)
     {
         ArgumentNullException.ThrowIfNull(pem);
+        if (pem.Contains("PRIVATE KEY-----", StringComparison.Ordinal))
+        {
+            // The import would take it (a private key holds the public one), but a gateway that holds the issuer's
+            // private key lets whoever reads its files mint any role's token: refuse it, so the key goes back where it belongs.
+            throw new BadInputException($"{source} holds a private key; give the issuer's public key instead (openssl pkey -in {source} -pubout), and keep the private key off this host");
+        }
+
         try
         {
             var rsa = RSA.Create();

@@ -74,18 +74,24 @@ internal sealed class AdminHarness : IAsyncDisposable
         (await Tokens.CreateAsync(F.Manifest.App, environment, role, name ?? $"{RoleNames.Name(role)}-{Guid.NewGuid():N}"[..20], "test", default)).Secret;
 
     /// <summary>A JWT signed with <paramref name="key"/> (the trusted key by default).</summary>
-    public static string Jwt(string subject, IReadOnlyList<string> roles, TimeSpan? expiresIn = null, string audience = Audience, string issuer = Issuer, SecurityKey? key = null)
+    public static string Jwt(string subject, IReadOnlyList<string> roles, TimeSpan? expiresIn = null, string audience = Audience, string issuer = Issuer, SecurityKey? key = null, DateTime? notBefore = null)
     {
         var expires = DateTime.UtcNow + (expiresIn ?? TimeSpan.FromMinutes(10));
-        var issued = expires - TimeSpan.FromHours(2);
-        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        var issued = notBefore is null ? expires - TimeSpan.FromHours(2) : DateTime.UtcNow;
+
+        // The times as claims (not the descriptor's, which the handler checks): a test may give an nbf after the exp.
+        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer,
             Audience = audience,
-            IssuedAt = issued,
-            NotBefore = issued,
-            Expires = expires,
-            Claims = new Dictionary<string, object> { ["sub"] = subject, ["roles"] = roles.ToArray() },
+            Claims = new Dictionary<string, object>
+            {
+                ["sub"] = subject,
+                ["roles"] = roles.ToArray(),
+                ["iat"] = EpochTime.GetIntDate(issued),
+                ["nbf"] = EpochTime.GetIntDate(notBefore ?? issued),
+                ["exp"] = EpochTime.GetIntDate(expires),
+            },
             SigningCredentials = new SigningCredentials(key ?? SigningKey, SecurityAlgorithms.RsaSha256),
         });
     }

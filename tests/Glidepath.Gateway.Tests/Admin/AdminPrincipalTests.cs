@@ -136,13 +136,19 @@ public sealed class AdminPrincipalTests
     [Theory]
     [InlineData("long-actor", "is 201 characters; at most 200 are recorded as the actor")]
     [InlineData("audience-with-slash", "it is for another audience")]
+    [InlineData("not-yet-valid", "it is not valid yet")]
+    [InlineData("nbf-after-exp", "its nbf (not before) is after its exp")] // was "it did not validate" (trial "attacker")
     public async Task Jwt_ActorTooLong_OrAudienceNotExactly_401(string kind, string expected)
     {
         await using var h = await AdminHarness.StartAsync();
         await AdminMatrixTests.SeedAsync(h);
-        var jwt = kind == "long-actor"
-            ? AdminHarness.Jwt(new string('a', 201), ["Glidepath.Owner"])
-            : AdminHarness.Jwt("alice", ["Glidepath.Owner"], audience: AdminHarness.Audience + "/");
+        var jwt = kind switch
+        {
+            "long-actor" => AdminHarness.Jwt(new string('a', 201), ["Glidepath.Owner"]),
+            "audience-with-slash" => AdminHarness.Jwt("alice", ["Glidepath.Owner"], audience: AdminHarness.Audience + "/"),
+            "not-yet-valid" => AdminHarness.Jwt("alice", ["Glidepath.Owner"], TimeSpan.FromHours(3), notBefore: DateTime.UtcNow + TimeSpan.FromHours(1)),
+            _ => AdminHarness.Jwt("alice", ["Glidepath.Owner"], notBefore: DateTime.UtcNow + TimeSpan.FromHours(1)),
+        };
 
         var (status, body) = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/production/freeze", jwt, """{"reason":"drill"}""");
         var (longest, _) = await h.SendAsync(HttpMethod.Get, "/admin/v1/environments/production/history", AdminHarness.Jwt(new string('a', 200), ["Glidepath.Owner"]));

@@ -27,6 +27,29 @@ public sealed class OidcSettingsTests
         Assert.Contains("keys/issuer.pem", ex.Message, StringComparison.Ordinal);
     }
 
+    // The import takes a private key too (it holds the public one): an operator who gave the issuer's private key started
+    // without a word, and anyone reading the gateway's files could mint tokens of any role (trial "attacker").
+    [Theory]
+    [InlineData("rsa-pkcs8")]
+    [InlineData("rsa-pkcs1")]
+    [InlineData("ec")]
+    public void SigningKeyFromPem_PrivateKey_IsBadInputSayingSo(string kind)
+    {
+        using var rsa = RSA.Create(2048);
+        using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var pem = kind switch
+        {
+            "rsa-pkcs8" => rsa.ExportPkcs8PrivateKeyPem(),
+            "rsa-pkcs1" => rsa.ExportRSAPrivateKeyPem(),
+            _ => ec.ExportECPrivateKeyPem(),
+        };
+
+        var ex = Assert.Throws<BadInputException>(() => OidcSettings.SigningKeyFromPem(pem, "keys/issuer.pem"));
+
+        Assert.Contains("keys/issuer.pem holds a private key", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("-pubout", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ParseRoles_ValueRoleAtEnvironment_AndStarForAll()
     {
