@@ -106,7 +106,7 @@ public sealed class SqliteStore : IGlidepathStore
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
-            throw new OperationalException($"cannot open the store at {path}: {ex.Message}", ex);
+            throw new OperationalException($"cannot open the store at {path}: {SqliteFailures.Describe(ex)}", ex);
         }
     }
 
@@ -141,7 +141,7 @@ public sealed class SqliteStore : IGlidepathStore
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
-            throw new OperationalException($"cannot migrate the store at {path}: {ex.Message}", ex);
+            throw new OperationalException($"cannot migrate the store at {path}: {SqliteFailures.Describe(ex)}", ex);
         }
     }
 
