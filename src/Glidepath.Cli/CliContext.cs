@@ -57,7 +57,13 @@ internal sealed class CliContext : IAsyncDisposable
     /// <summary>Opens an existing store for a read command; a missing store is bad input, never created.</summary>
     public Task<IGlidepathStore> ExistingStoreAsync(CancellationToken cancellationToken) => OpenStoreAsync(create: false, cancellationToken);
 
-    private async Task<IGlidepathStore> OpenStoreAsync(bool create, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens an existing store for a command that only reads: as <see cref="ExistingStoreAsync"/>, and a SQLite store in a
+    /// folder this process cannot write (a read-only file system) is opened read-only, with a note saying so.
+    /// </summary>
+    public Task<IGlidepathStore> ReadStoreAsync(CancellationToken cancellationToken) => OpenStoreAsync(create: false, cancellationToken, toRead: true);
+
+    private async Task<IGlidepathStore> OpenStoreAsync(bool create, CancellationToken cancellationToken, bool toRead = false)
     {
         if (_store is not null)
         {
@@ -71,7 +77,14 @@ internal sealed class CliContext : IAsyncDisposable
 
         var location = StoreLocation();
         var isNew = create && Env.Stores.Exists(location) == false;
-        _store = await Env.Stores.OpenAsync(location, create, Time, cancellationToken).ConfigureAwait(false);
+        _store = toRead
+            ? await Env.Stores.OpenToReadAsync(location, Time, cancellationToken).ConfigureAwait(false)
+            : await Env.Stores.OpenAsync(location, create, Time, cancellationToken).ConfigureAwait(false);
+        if (_store is SqliteStore { ReadOnlyNote: { } readOnly })
+        {
+            Output.Note(readOnly);
+        }
+
         if (isNew)
         {
             // A mistyped --store or GLIDEPATH_STORE would otherwise start a new, empty history without a word.
