@@ -12,6 +12,7 @@ internal sealed class CliContext : IAsyncDisposable
     private readonly ParseResult _parse;
     private Manifest? _manifest;
     private IGlidepathStore? _store;
+    private NewStore? _created;
     private Remote.RemoteAdmin? _remote;
     private bool _remoteRead;
 
@@ -57,7 +58,13 @@ internal sealed class CliContext : IAsyncDisposable
     /// <summary>Opens an existing store for a read command; a missing store is bad input, never created.</summary>
     public Task<IGlidepathStore> ExistingStoreAsync(CancellationToken cancellationToken) => OpenStoreAsync(create: false, cancellationToken);
 
-    private async Task<IGlidepathStore> OpenStoreAsync(bool create, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens an existing store for a command that only reads: as <see cref="ExistingStoreAsync"/>, and a SQLite store in a
+    /// folder this process cannot write (a read-only file system) is opened read-only, with a note saying so.
+    /// </summary>
+    public Task<IGlidepathStore> ReadStoreAsync(CancellationToken cancellationToken) => OpenStoreAsync(create: false, cancellationToken, toRead: true);
+
+    private async Task<IGlidepathStore> OpenStoreAsync(bool create, CancellationToken cancellationToken, bool toRead = false)
     {
         if (_store is not null)
         {
@@ -70,14 +77,21 @@ internal sealed class CliContext : IAsyncDisposable
         }
 
         var location = StoreLocation();
-        var isNew = create && Env.Stores.Exists(location) == false;
-        _store = await Env.Stores.OpenAsync(location, create, Time, cancellationToken).ConfigureAwait(false);
-        if (isNew)
+        // Only a store that can tell (a SQLite file) says it is new, so the location is a path.
+        var created = create && Env.Stores.Exists(location) == false ? NewStore.At(location) : null;
+        _store = toRead
+            ? await Env.Stores.OpenToReadAsync(location, Time, cancellationToken).ConfigureAwait(false)
+            : await Env.Stores.OpenAsync(location, create, Time, cancellationToken).ConfigureAwait(false);
+        if (_store is SqliteStore { ReadOnlyNote: { } readOnly })
+        {
+            Output.Note(readOnly);
+        }
+
+        if (created is not null)
         {
             // A mistyped --store or GLIDEPATH_STORE would otherwise start a new, empty history without a word.
-            // Only a store that can tell (a SQLite file) gets here, so the location is a path.
-            var path = location.StartsWith(SqliteStoreProvider.Scheme, StringComparison.OrdinalIgnoreCase) ? location[SqliteStoreProvider.Scheme.Length..] : location;
-            Output.Note($"note: created a new store at {Path.GetFullPath(path)} (none was there; check --store / GLIDEPATH_STORE if you meant an existing one)");
+            Output.Note(created.CreatedNote);
+            _created = created;
         }
 
         return _store;
@@ -125,6 +139,34 @@ internal sealed class CliContext : IAsyncDisposable
         throw new BadInputException(string.IsNullOrWhiteSpace(server)
             ? $"no {ManifestParser.FileName} in {Directory.GetCurrentDirectory()} or any folder above; run 'glidepath init' or pass --manifest PATH"
             : $"no {ManifestParser.FileName} in {Directory.GetCurrentDirectory()} or any folder above: '{CommandPath()}' reads the app's manifest and cannot talk to --server yet; run it in the app's folder (or pass --manifest PATH), where its store is");
+    }
+
+    /// <summary>
+    /// Ends the command with <paramref name="exitCode"/>: a store this command created is taken back when the command
+    /// failed before writing anything to it, so a failed command leaves no empty store behind. Returns the exit code.
+    /// </summary>
+    public async Task<int> FinishAsync(int exitCode)
+    {
+        if (exitCode == ExitCodes.Ok || _created is not { } created || _store is null)
+        {
+            return exitCode;
+        }
+
+        await _store.DisposeAsync().ConfigureAwait(false);
+        _store = null;
+        try
+        {
+            if (await created.RemoveIfUnusedAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                Output.Note($"note: removed the new store at {created.Path} again: the command failed before writing anything to it");
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            // Left as it is: an empty store, which the next command that writes uses.
+        }
+
+        return exitCode;
     }
 
     public async ValueTask DisposeAsync()

@@ -32,7 +32,7 @@ public sealed class ServingTelemetry : IDisposable
         Overhead = _meter.CreateHistogram("glidepath.gateway.overhead", "s", "Time spent in the gateway itself (total minus waiting for the provider)", tags: null, advice: OverheadSeconds);
         TimeToFirstToken = _meter.CreateHistogram("glidepath.gateway.time_to_first_token", "s", "Time from request received to the first streamed token", tags: null, advice: RequestSeconds);
         Tokens = _meter.CreateCounter<long>("glidepath.gateway.tokens", "{token}", "Tokens used, by type (input, output)");
-        Cost = _meter.CreateCounter<double>("glidepath.gateway.cost", "USD", "Cost of provider calls at the manifest's prices");
+        Cost = _meter.CreateCounter<double>("glidepath.gateway.cost", "usd", "Cost of provider calls in US dollars at the manifest's prices");
         TracesWritten = _meter.CreateCounter<long>("glidepath.traces.written", "{trace}", "Traces written to the store");
 
         // Observable, so the series exists from the first scrape and an alert on drops has a baseline.

@@ -89,6 +89,17 @@ internal sealed class PostgresTraceStore(PostgresDatabase database) : ITraceStor
         return ids.Count;
     }
 
+    /// <summary>The server's clock, so gateways whose clocks disagree cut traces off at one time.</summary>
+    public async Task<TraceClock> ClockAsync(string app, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.Command("SELECT now(), (SELECT max(started_at) FROM traces WHERE app = @app)").With("app", app);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var now = reader.GetFieldValue<DateTimeOffset>(0);
+        return new TraceClock(now, reader.IsDBNull(1) ? null : ParseIso(reader.GetString(1)));
+    }
+
     public async Task<TraceRecord?> GetAsync(string traceId, CancellationToken cancellationToken) =>
         (await QueryAsync("trace_id = @id", "", 1, cancellationToken, ("id", traceId)).ConfigureAwait(false)).FirstOrDefault();
 

@@ -20,14 +20,20 @@ public sealed class SqliteDatabase
 
     /// <param name="busyTimeout">How long a connection waits for another connection's lock (tests set a short one).</param>
     internal SqliteDatabase(string path, TimeSpan busyTimeout)
+        : this(path, busyTimeout, SqliteReadOnlyOpen.Mode.None)
+    {
+    }
+
+    private SqliteDatabase(string path, TimeSpan busyTimeout, SqliteReadOnlyOpen.Mode readOnly)
     {
         Path = System.IO.Path.GetFullPath(path);
         _busyTimeoutMs = (int)Math.Clamp(busyTimeout.TotalMilliseconds, 1, int.MaxValue);
         _configured = _busyTimeoutMs;
         var builder = new SqliteConnectionStringBuilder
         {
-            DataSource = Path,
-            Mode = SqliteOpenMode.ReadWrite,
+            // Immutable: SQLite reads the file as it is, with no -shm (which a read-only folder cannot hold) and no -wal.
+            DataSource = readOnly == SqliteReadOnlyOpen.Mode.Immutable ? new Uri(Path).AbsoluteUri + "?immutable=1" : Path,
+            Mode = readOnly == SqliteReadOnlyOpen.Mode.None ? SqliteOpenMode.ReadWrite : SqliteOpenMode.ReadOnly,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
 
@@ -40,6 +46,9 @@ public sealed class SqliteDatabase
     }
 
     public string Path { get; }
+
+    /// <summary>Connections that only read the file at <paramref name="path"/>, in <paramref name="mode"/> (never <see cref="SqliteReadOnlyOpen.Mode.None"/>).</summary>
+    internal static SqliteDatabase ReadOnly(string path, SqliteReadOnlyOpen.Mode mode) => new(path, DefaultBusyTimeout, mode);
 
     /// <summary>
     /// Opens the existing file only (never creates one): a store file deleted under a running process must show up as

@@ -82,8 +82,12 @@ public sealed class SqliteStore : IGlidepathStore
     internal static Task<SqliteStore> OpenAsync(string path, TimeProvider? time, TimeSpan busyTimeout, CancellationToken cancellationToken) =>
         OpenAsync(path, time, busyTimeout, StoreNaming.Cli, cancellationToken);
 
-    /// <summary>The same, refusing a file that is no store in the words of the host that named it (<see cref="StoreNaming"/>).</summary>
-    internal static async Task<SqliteStore> OpenAsync(string path, TimeProvider? time, TimeSpan busyTimeout, StoreNaming naming, CancellationToken cancellationToken)
+    /// <summary>
+    /// The same, refusing a file that is no store in the words of the host that named it (<see cref="StoreNaming"/>). With
+    /// <paramref name="readOnlyFallback"/> (read commands), a store in a folder this process cannot write is opened
+    /// read-only instead of failing (<see cref="SqliteReadOnlyOpen"/>), and <see cref="ReadOnlyNote"/> says so.
+    /// </summary>
+    internal static async Task<SqliteStore> OpenAsync(string path, TimeProvider? time, TimeSpan busyTimeout, StoreNaming naming, CancellationToken cancellationToken, bool readOnlyFallback = false)
     {
         RefuseAFolder(path, naming);
         try
@@ -91,23 +95,36 @@ public sealed class SqliteStore : IGlidepathStore
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             var database = new SqliteDatabase(path, busyTimeout);
             await database.CreateFileAsync(cancellationToken).ConfigureAwait(false);
-            await RefuseAForeignDatabaseAsync(database, naming, cancellationToken).ConfigureAwait(false);
-            await SqliteMigrator.MigrateAsync(database, path, upgrade: false, cancellationToken).ConfigureAwait(false);
-            var store = new SqliteStore(database, time ?? TimeProvider.System);
-            store._file = FileIdentity.Of(database.Path);
-            store._born = FileIdentity.Born(database.Path);
-            store._journal.Remember();
-            store._identity = await ReadIdentityAsync(database, cancellationToken).ConfigureAwait(false);
-            return store;
+            return await OpenDatabaseAsync(database, path, time, naming, cancellationToken).ConfigureAwait(false);
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == NotADatabase)
         {
             throw naming.NotADatabase(path, ex);
         }
+        catch (Exception ex) when ((ex is SqliteException or IOException or UnauthorizedAccessException) && readOnlyFallback && SqliteReadOnlyOpen.Applies(path, ex))
+        {
+            return await SqliteReadOnlyOpen.OpenAsync(path, time, naming, ex, cancellationToken).ConfigureAwait(false);
+        }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
-            throw new OperationalException($"cannot open the store at {path}: {ex.Message}", ex);
+            throw new OperationalException($"cannot open the store at {path}: {SqliteFailures.Describe(ex)}", ex);
         }
+    }
+
+    /// <summary>Set when the store was opened read-only because its folder cannot be written: the note a command prints.</summary>
+    public string? ReadOnlyNote { get; internal set; }
+
+    /// <summary>Checks and reads the store in <paramref name="database"/>, whose file is there: not another program's, at this schema; its identity.</summary>
+    internal static async Task<SqliteStore> OpenDatabaseAsync(SqliteDatabase database, string path, TimeProvider? time, StoreNaming naming, CancellationToken cancellationToken)
+    {
+        await RefuseAForeignDatabaseAsync(database, naming, cancellationToken).ConfigureAwait(false);
+        await SqliteMigrator.MigrateAsync(database, path, upgrade: false, cancellationToken).ConfigureAwait(false);
+        var store = new SqliteStore(database, time ?? TimeProvider.System);
+        store._file = FileIdentity.Of(database.Path);
+        store._born = FileIdentity.Born(database.Path);
+        store._journal.Remember();
+        store._identity = await ReadIdentityAsync(database, cancellationToken).ConfigureAwait(false);
+        return store;
     }
 
     /// <summary>
@@ -141,7 +158,7 @@ public sealed class SqliteStore : IGlidepathStore
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
-            throw new OperationalException($"cannot migrate the store at {path}: {ex.Message}", ex);
+            throw new OperationalException($"cannot migrate the store at {path}: {SqliteFailures.Describe(ex)}", ex);
         }
     }
 

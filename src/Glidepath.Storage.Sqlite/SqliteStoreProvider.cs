@@ -26,7 +26,14 @@ public sealed class SqliteStoreProvider : IStoreProvider
     public Task<Schema.StoreMigration> MigrateAsync(string location, CancellationToken cancellationToken) =>
         SqliteStore.MigrateAsync(PathOf(location), cancellationToken);
 
-    public async Task<IGlidepathStore> OpenAsync(string location, bool create, TimeProvider time, CancellationToken cancellationToken)
+    public Task<IGlidepathStore> OpenAsync(string location, bool create, TimeProvider time, CancellationToken cancellationToken) =>
+        OpenAsync(location, create, readOnlyFallback: false, time, cancellationToken);
+
+    /// <summary>An existing store, read-only when its folder cannot be written (<see cref="SqliteStore.ReadOnlyNote"/> says so).</summary>
+    public Task<IGlidepathStore> OpenToReadAsync(string location, TimeProvider time, CancellationToken cancellationToken) =>
+        OpenAsync(location, create: false, readOnlyFallback: true, time, cancellationToken);
+
+    private async Task<IGlidepathStore> OpenAsync(string location, bool create, bool readOnlyFallback, TimeProvider time, CancellationToken cancellationToken)
     {
         var path = PathOf(location);
         var naming = new StoreNaming(Setting, create);
@@ -36,7 +43,7 @@ public sealed class SqliteStoreProvider : IStoreProvider
             throw naming.NoStore(path);
         }
 
-        return await SqliteStore.OpenAsync(path, time, SqliteDatabase.DefaultBusyTimeout, naming, cancellationToken).ConfigureAwait(false);
+        return await SqliteStore.OpenAsync(path, time, SqliteDatabase.DefaultBusyTimeout, naming, cancellationToken, readOnlyFallback).ConfigureAwait(false);
     }
 
     public Task<StoreBackup> BackupAsync(string location, string file, bool force, CancellationToken cancellationToken) =>

@@ -58,6 +58,17 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
         return deleted;
     }
 
+    /// <summary>The file is on this machine, so the store has no clock other than the caller's: <see cref="TraceClock.StoreNow"/> is null.</summary>
+    public async Task<TraceClock> ClockAsync(string app, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT max(started_at) FROM traces WHERE app = $app";
+        cmd.Parameters.AddWithValue("$app", app);
+        var newest = await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return new TraceClock(null, newest is string text ? TraceRows.ParseIso(text) : null);
+    }
+
     public async Task<TraceRecord?> GetAsync(string traceId, CancellationToken cancellationToken) =>
         (await QueryAsync("trace_id = $id", "", 1, cancellationToken, ("id", traceId)).ConfigureAwait(false)).FirstOrDefault();
 

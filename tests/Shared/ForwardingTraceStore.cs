@@ -17,6 +17,8 @@ internal abstract class ForwardingTraceStore(ITraceStore inner) : ITraceStore
 
     public Task<int> DeleteBeforeAsync(string app, DateTimeOffset before, int limit, CancellationToken cancellationToken) => inner.DeleteBeforeAsync(app, before, limit, cancellationToken);
 
+    public virtual Task<TraceClock> ClockAsync(string app, CancellationToken cancellationToken) => inner.ClockAsync(app, cancellationToken);
+
     public Task<IReadOnlyList<TraceRecord>> ListAsync(TraceQuery query, CancellationToken cancellationToken) => inner.ListAsync(query, cancellationToken);
 
     public Task<bool> AddFeedbackAsync(FeedbackRecord feedback, CancellationToken cancellationToken) => inner.AddFeedbackAsync(feedback, cancellationToken);

@@ -34,7 +34,7 @@ internal static class EnvCommand
         command.SetAction(env, async (ctx, parse, ct) =>
         {
             var manifest = ctx.Manifest;
-            var store = await ctx.ExistingStoreAsync(ct);
+            var store = await ctx.ReadStoreAsync(ct);
             var service = EnvironmentCommandSupport.Service(ctx, store);
             var specA = service.Spec(parse.GetValue(a)!);
             var specB = service.Spec(parse.GetValue(b)!);

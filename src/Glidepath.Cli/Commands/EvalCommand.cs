@@ -154,7 +154,7 @@ internal static class EvalCommand
             """);
         command.SetAction(env, async (ctx, parse, ct) =>
         {
-            var store = await ctx.ExistingStoreAsync(ct);
+            var store = await ctx.ReadStoreAsync(ct);
             var runs = await store.EvalRuns.ListAsync(ctx.Manifest.App, 50, ct);
             if (ctx.Output.IsJson)
             {
@@ -191,7 +191,7 @@ internal static class EvalCommand
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
-            var store = await ctx.ExistingStoreAsync(ct);
+            var store = await ctx.ReadStoreAsync(ct);
             var run = await EvalRunLookup.FindAsync(store.EvalRuns, ctx.Manifest.App, parse.GetValue(id)!, ct);
             var results = await store.EvalRuns.ResultsAsync(run.Id, ct);
             var summaries = RunSummary.Of(results, run.ReleaseIds);

@@ -40,7 +40,7 @@ internal static class HistoryCommand
                 return Write(ctx, answer.App, answer.Environment, answer.Events, "promote");
             }
 
-            var store = await ctx.ExistingStoreAsync(ct);
+            var store = await ctx.ReadStoreAsync(ct);
             var spec = EnvironmentCommandSupport.Service(ctx, store).Spec(parse.GetValue(environment)!);
             var app = ctx.Manifest.App;
             var views = new EnvironmentViews(await store.Releases.ListAsync(app, ct));

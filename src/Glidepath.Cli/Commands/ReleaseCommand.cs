@@ -84,7 +84,7 @@ internal static class ReleaseCommand
             """);
         command.SetAction(env, async (ctx, parse, ct) =>
         {
-            var store = await ctx.ExistingStoreAsync(ct);
+            var store = await ctx.ReadStoreAsync(ct);
             var releases = await ReleaseReports.ListAsync(store.Releases, ctx.Manifest.App, ct);
             if (ctx.Output.IsJson)
             {

@@ -166,7 +166,7 @@ internal static class RolloutCommand
             }
         }
 
-        var store = await ctx.ExistingStoreAsync(ct);
+        var store = await ctx.ReadStoreAsync(ct);
         var spec = EnvironmentCommandSupport.Service(ctx, store).Spec(parse.GetValue(environment)!);
         while (true)
         {

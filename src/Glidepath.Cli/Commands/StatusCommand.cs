@@ -38,7 +38,7 @@ internal static class StatusCommand
             }
 
             var manifest = ctx.Manifest;
-            var store = await ctx.ExistingStoreAsync(ct);
+            var store = await ctx.ReadStoreAsync(ct);
             var rows = await EnvironmentReports.StatusRowsAsync(manifest, store, ct);
             if (ctx.Output.IsJson)
             {

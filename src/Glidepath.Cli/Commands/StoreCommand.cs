@@ -116,7 +116,15 @@ internal static class StoreCommand
             """);
         command.SetAction(env, async (ctx, parse, ct) =>
         {
+            // Creating the store where there is none is what migrate does; a mistyped path (a folder that is not there
+            // either) is said, as every command that creates a store says it.
+            var created = ctx.Env.Stores.Exists(ctx.StoreLocation()) == false ? NewStore.At(ctx.StoreLocation()) : null;
             var result = await ctx.Env.Stores.MigrateAsync(ctx.StoreLocation(), ct);
+            if (created is not null)
+            {
+                ctx.Output.Note(created.CreatedNote);
+            }
+
             var location = StoreProviders.Redacted(result.Location);
             if (ctx.Output.IsJson)
             {

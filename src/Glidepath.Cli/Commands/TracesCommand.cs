@@ -88,7 +88,7 @@ internal static class TracesCommand
                 return WriteList(ctx, Remote.RemoteJson.Read<Remote.Answers.TracesAnswer>(json), Filtered(parse));
             }
 
-            var store = await ctx.ExistingStoreAsync(ct);
+            var store = await ctx.ReadStoreAsync(ct);
             var spec = EnvironmentCommandSupport.Service(ctx, store).Spec(parse.GetValue(environment)!);
             var app = ctx.Manifest.App;
             string? releaseId = null;
@@ -172,7 +172,7 @@ internal static class TracesCommand
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
-            var store = await ctx.ExistingStoreAsync(ct);
+            var store = await ctx.ReadStoreAsync(ct);
             var trace = await TraceLookup.FindAsync(store.Traces, ctx.Manifest.App, parse.GetValue(id)!, "'glidepath traces list --env ENV' shows recent ones", ct);
 
             var feedback = await store.Traces.FeedbackAsync(trace.TraceId, ct);

@@ -8,7 +8,8 @@ namespace Glidepath.Serving.Hosting;
 /// Applies the manifest's <c>traces.retention</c> every <see cref="Interval"/> (the first pass right after start):
 /// old traces are deleted in small batches (<see cref="TraceRetention"/>), so writers never wait long. Several
 /// gateways may prune at once; each batch takes rows the others have not locked. A failed pass is logged and retried;
-/// a store file that is gone (<see cref="StoreFollower"/>) fails the pass before anything is deleted.
+/// a store file that is gone (<see cref="StoreFollower"/>) fails the pass before anything is deleted. A pass skipped
+/// because the clock is far past the newest trace is said once, with both times, until a pass runs again.
 /// </summary>
 internal sealed partial class TraceRetentionService(ServingOptions settings, StoreFollower follower, ILogger<TraceRetentionService> logger) : BackgroundService
 {
@@ -22,6 +23,7 @@ internal sealed partial class TraceRetentionService(ServingOptions settings, Sto
         }
 
         using var timer = new PeriodicTimer(Interval, settings.Time);
+        var warned = false;
         try
         {
             do
@@ -29,10 +31,17 @@ internal sealed partial class TraceRetentionService(ServingOptions settings, Sto
                 try
                 {
                     await follower.ReadAsync(stoppingToken).ConfigureAwait(false);
-                    var deleted = await TraceRetention.PruneAsync(settings.Traces, settings.Manifest.App, retention, settings.Time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
-                    if (deleted > 0)
+                    var pass = await TraceRetention.PruneAsync(settings.Traces, settings.Manifest.App, retention, settings.Time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
+                    if (pass.Skipped && !warned)
                     {
-                        LogPruned(logger, deleted, retention.TotalDays);
+                        LogSkipped(logger, pass.Now, pass.Newest, TraceRetention.ClockMargin(retention).TotalHours);
+                    }
+
+                    // Once per episode: a pass that runs again ends it, so a later one is said again.
+                    warned = pass.Skipped;
+                    if (pass.Deleted > 0)
+                    {
+                        LogPruned(logger, pass.Deleted, retention.TotalDays);
                     }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
@@ -49,6 +58,9 @@ internal sealed partial class TraceRetentionService(ServingOptions settings, Sto
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} traces older than the retention of {Days} days")]
     private static partial void LogPruned(ILogger logger, long count, double days);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Trace retention skipped: it is {Now:O} by the clock it cuts off from, but the newest trace started at {Newest:O}, more than {MarginHours} hours earlier; a clock that far ahead would delete every trace, so none are deleted until a newer trace is stored (check this host's clock, or the database server's on PostgreSQL; an app that has been idle that long is pruned once it serves again)")]
+    private static partial void LogSkipped(ILogger logger, DateTimeOffset now, DateTimeOffset? newest, double marginHours);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Trace retention pass failed: {Error}; retrying next pass")]
     private static partial void LogFailed(ILogger logger, string error);

@@ -26,6 +26,13 @@ public interface IStoreProvider
     Task<IGlidepathStore> OpenAsync(string location, bool create, TimeProvider time, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Opens an existing store for a command that reads it, as <see cref="OpenAsync"/> with create false; a kind of store
+    /// that can be read where it cannot be written (a SQLite file on a read-only file system) opens it read-only.
+    /// </summary>
+    Task<IGlidepathStore> OpenToReadAsync(string location, TimeProvider time, CancellationToken cancellationToken) =>
+        OpenAsync(location, create: false, time, cancellationToken);
+
+    /// <summary>
     /// Whether a store is already at <paramref name="location"/>, before a command that writes opens it (and so creates it
     /// when it is not): the CLI says when it created a new one, since a mistyped <c>--store</c> otherwise starts a new,
     /// empty history silently. Null when the kind of store cannot tell without connecting.

@@ -20,6 +20,12 @@ public interface ITraceStore
     /// </summary>
     Task<int> DeleteBeforeAsync(string app, DateTimeOffset before, int limit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Retention's clock check: the store's own time (a database server's clock, or null when the store has none of its
+    /// own) and the start of <paramref name="app"/>'s newest trace (null when it has none).
+    /// </summary>
+    Task<TraceClock> ClockAsync(string app, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<TraceRecord>> ListAsync(TraceQuery query, CancellationToken cancellationToken);
 
     /// <summary>

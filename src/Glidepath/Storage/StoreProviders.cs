@@ -20,6 +20,10 @@ public sealed class StoreProviders
     public Task<IGlidepathStore> OpenAsync(string location, bool create, TimeProvider time, CancellationToken cancellationToken) =>
         For(location).OpenAsync(location, create, time, cancellationToken);
 
+    /// <summary>Opens the existing store at <paramref name="location"/> for a command that reads it (<see cref="IStoreProvider.OpenToReadAsync"/>).</summary>
+    public Task<IGlidepathStore> OpenToReadAsync(string location, TimeProvider time, CancellationToken cancellationToken) =>
+        For(location).OpenToReadAsync(location, time, cancellationToken);
+
     /// <summary>Whether a store is already at <paramref name="location"/> (null: this kind of store cannot tell without connecting).</summary>
     public bool? Exists(string location) => For(location).Exists(location);
 

@@ -5,7 +5,8 @@ using Glidepath.Errors;
 namespace Glidepath.Cli.Tests.Store;
 
 /// <summary>
-/// A mistyped <c>--store</c>: a command that writes says when it created a new store, the incident commands (freeze,
+/// A mistyped <c>--store</c>: a command that writes says when it created a new store (and takes it back when it failed
+/// before writing to it), the incident commands (freeze,
 /// unfreeze, rollback) never act on a store that is not there, and a file that is no database is bad input naming it.
 /// </summary>
 public sealed class StoreLocationCliTests
@@ -24,6 +25,37 @@ public sealed class StoreLocationCliTests
         Assert.DoesNotContain("created a new store", first.Stdout, StringComparison.Ordinal);
         Assert.True(second.ExitCode == 0, second.Stderr);
         Assert.DoesNotContain("created a new store", second.Stderr, StringComparison.Ordinal);
+    }
+
+    // An operator trial: "note: created a new store at …", then "error: release v1 does not exist", and an empty store
+    // (and its folder) left behind.
+    [Fact]
+    public async Task Deploy_NewStoreAndAReleaseThatDoesNotExist_TakesTheNewStoreAndItsFolderBack()
+    {
+        await using var app = await EnvApp.CreateAsync(0);
+        var folder = Path.Combine(app.Dir, "typo");
+        var store = Path.Combine(folder, "deeper", "other.db");
+
+        var result = await CliRunner.RunAsync("deploy", "v1", "--env", "staging", "--manifest", app.Manifest, "--store", store);
+
+        Assert.Equal(ExitCodes.BadInput, result.ExitCode);
+        Assert.Contains($"note: created a new store at {store} (none was there", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"note: removed the new store at {store} again: the command failed before writing anything to it", result.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(folder));
+    }
+
+    [Fact]
+    public async Task StoreMigrate_FolderThatDoesNotExist_CreatesTheStoreAndSaysSoNamingTheFolder()
+    {
+        await using var app = await EnvApp.CreateAsync(0);
+        var folder = Path.Combine(app.Dir, "nodir");
+        var store = Path.Combine(folder, "x.db");
+
+        var result = await CliRunner.RunAsync("store", "migrate", "--manifest", app.Manifest, "--store", store);
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains($"note: created a new store at {store} (none was there; check --store / GLIDEPATH_STORE if you meant an existing one); its folder {folder} did not exist either and was created", result.Stderr, StringComparison.Ordinal);
+        Assert.True(File.Exists(store));
     }
 
     [Theory]

@@ -12,6 +12,8 @@ public sealed class InMemoryGateVerdictStoreTests() : GateVerdictStoreContract(n
 
 public sealed class InMemoryTraceStoreTests() : TraceStoreContract(new InMemoryStoreFactory());
 
+public sealed class InMemoryTraceRetentionTests() : TraceRetentionContract(new InMemoryStoreFactory());
+
 public sealed class InMemoryResponseCacheStoreTests() : ResponseCacheStoreContract(new InMemoryStoreFactory());
 
 public sealed class InMemoryEvalRunStoreTests() : EvalRunStoreContract(new InMemoryStoreFactory());

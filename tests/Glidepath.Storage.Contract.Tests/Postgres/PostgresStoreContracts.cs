@@ -13,6 +13,11 @@ public sealed class PostgresGateVerdictStoreTests(PostgresTestDatabase db) : Gat
 
 public sealed class PostgresTraceStoreTests(PostgresTestDatabase db) : TraceStoreContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;
 
+public sealed class PostgresTraceRetentionTests(PostgresTestDatabase db) : TraceRetentionContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>
+{
+    protected override bool StoreHasClock => true;
+}
+
 public sealed class PostgresResponseCacheStoreTests(PostgresTestDatabase db) : ResponseCacheStoreContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;
 
 public sealed class PostgresEvalRunStoreTests(PostgresTestDatabase db) : EvalRunStoreContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;

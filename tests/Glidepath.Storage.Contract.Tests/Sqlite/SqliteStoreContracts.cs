@@ -12,6 +12,8 @@ public sealed class SqliteGateVerdictStoreTests() : GateVerdictStoreContract(new
 
 public sealed class SqliteTraceStoreTests() : TraceStoreContract(new SqliteStoreFactory());
 
+public sealed class SqliteTraceRetentionTests() : TraceRetentionContract(new SqliteStoreFactory());
+
 public sealed class SqliteResponseCacheStoreTests() : ResponseCacheStoreContract(new SqliteStoreFactory());
 
 public sealed class SqliteEvalRunStoreTests() : EvalRunStoreContract(new SqliteStoreFactory());

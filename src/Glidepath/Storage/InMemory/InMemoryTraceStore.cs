@@ -35,6 +35,24 @@ internal sealed class InMemoryTraceStore : ITraceStore
             }
         }, cancellationToken);
 
+    public Task<TraceClock> ClockAsync(string app, CancellationToken cancellationToken) =>
+        Synchronously.Run(() =>
+        {
+            lock (_sync)
+            {
+                DateTimeOffset? newest = null;
+                foreach (var stored in _traces.Values)
+                {
+                    if (stored.Record.App == app && (newest is null || stored.Record.StartedAt > newest))
+                    {
+                        newest = stored.Record.StartedAt;
+                    }
+                }
+
+                return new TraceClock(null, newest);
+            }
+        }, cancellationToken);
+
     public Task WriteBatchAsync(IReadOnlyList<TraceRecord> traces, CancellationToken cancellationToken) =>
         Synchronously.Run(() =>
         {
