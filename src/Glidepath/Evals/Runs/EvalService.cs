@@ -203,7 +203,7 @@ public sealed class EvalService : IDisposable
             var provider = release.Snapshot().Model.Provider;
             var settings = ProviderSettingsResolver.Resolve(Manifest, provider, _setup.Environment);
             providers.Add((provider, settings));
-            targets.Add(new ReleaseTarget(release, _models, settings, run.UseCache, _time) { Vars = _setup.Vars });
+            targets.Add(new ReleaseTarget(release, _models, settings, run.UseCache, _time) { Vars = _setup.Vars, UnsetVarsHint = _setup.UnsetVarsHint });
         }
 
         var done = (await _store.EvalRuns.CompletedAsync(run.Id, cancellationToken).ConfigureAwait(false)).Count;
