@@ -81,4 +81,16 @@ public sealed class RefusedCommandRegistersNothingTests
         Assert.Contains("cannot reach a Glidepath gateway", stderr, StringComparison.Ordinal);
         Assert.Equal(1, await ReleaseCountAsync(app));
     }
+
+    [Fact]
+    public async Task EvalRunWorking_ATagThatSelectsNoCase_Exit2AndRegistersNoRelease()
+    {
+        await using var app = await WithNewWorkingTreeAsync();
+
+        var (code, _, stderr) = await app.RunAsync("eval", "run", "--tag", "nosuchtag");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("no cases to run with the given --tag", stderr, StringComparison.Ordinal);
+        Assert.Equal(1, await ReleaseCountAsync(app));
+    }
 }
