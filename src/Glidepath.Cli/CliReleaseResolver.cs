@@ -12,4 +12,16 @@ internal static class CliReleaseResolver
         EnvironmentStable = EnvironmentRefs.StableLookup(store, ctx.Manifest.App),
         Models = ctx.Env.ModelSpecs,
     };
+
+    /// <summary>
+    /// Resolves <paramref name="reference"/> without registering it, runs <paramref name="check"/> (which throws every refusal
+    /// of the command) on it, and only then registers it: a refused <c>promote working</c> or <c>rollout start git:HEAD</c>
+    /// leaves no new vN behind. The command's own action checks again, on the registered release, as the one that decides.
+    /// </summary>
+    public static async Task<Release> ResolveCheckedAsync(this CliContext ctx, IGlidepathStore store, string reference, Func<Release, Task> check, CancellationToken ct)
+    {
+        var resolver = ctx.ReleaseResolver(store);
+        await check(await resolver.ResolveAsync(reference, register: false, ct));
+        return await resolver.ResolveAsync(reference, register: true, ct);
+    }
 }

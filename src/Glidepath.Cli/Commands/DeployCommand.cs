@@ -30,11 +30,7 @@ internal static class DeployCommand
             var store = await ctx.StoreAsync(ct);
             var service = EnvironmentCommandSupport.Service(ctx, store);
             var spec = service.Spec(parse.GetValue(environment)!);
-            // Check before registering: a refused deploy of the working tree must not use up a vN name.
-            var resolver = ctx.ReleaseResolver(store);
-            var candidate = await resolver.ResolveAsync(parse.GetValue(reference)!, register: false, ct);
-            await service.CheckDeployAsync(spec.Name, candidate, ct);
-            var release = await resolver.ResolveAsync(parse.GetValue(reference)!, register: true, ct);
+            var release = await ctx.ResolveCheckedAsync(store, parse.GetValue(reference)!, r => service.CheckDeployAsync(spec.Name, r, ct), ct);
             var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
             var outcome = await service.DeployAsync(spec.Name, release, actor, parse.GetValue(reason), ct);
             return await EnvironmentCommandSupport.WriteOutcomeAsync(ctx, store, outcome, ct);

@@ -59,11 +59,15 @@ internal static class DrillCommand
             var stable = state.StableReleaseId is { } sid
                 ? await store.Releases.GetByIdAsync(manifest.App, sid, ct) ?? throw new OperationalException($"stable release {sid[..8]} is not in the store")
                 : throw new PolicyException($"environment '{spec.Name}' has no stable release; deploy one first, then drill the rollback to it");
-            var target = await CandidateAsync(ctx, store, spec.Name, stable, parse.GetValue(candidate), ct);
 
             // Redirects are not followed: each probe carries an admin token in Glidepath-Admin-Token, which .NET would send on
             // to wherever a redirect points (it drops only Authorization); a gateway never answers a probe with one.
             using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(30) };
+            DrillOptions Options(Release target) => new() { Environment = spec.Name, Gateway = gatewayUri, Stable = stable, Candidate = target, Limit = limitSpan };
+
+            // A --candidate working is registered only once the drill can run (a gateway there, not frozen, no canary).
+            var target = await CandidateAsync(ctx, store, spec.Name, stable, parse.GetValue(candidate),
+                r => new RollbackDrill(store.Environments, store.Traces, http, ctx.Time, manifest.App).CheckAsync(Options(r), ct), ct);
             var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
 
             // Route probes need an admin token of the environment; the drill has the store (local access is trusted), so it
@@ -79,7 +83,7 @@ internal static class DrillCommand
                     Progress = ctx.Output.Note,
                     ProbeToken = probeToken.Secret,
                 };
-                result = await drill.RunAsync(new DrillOptions { Environment = spec.Name, Gateway = gatewayUri, Stable = stable, Candidate = target, Limit = limitSpan }, ct);
+                result = await drill.RunAsync(Options(target), ct);
             }
             finally
             {
@@ -114,12 +118,19 @@ internal static class DrillCommand
     private static bool IsProduction(Manifest manifest, EnvironmentSpec spec) =>
         spec.Name == "production" || spec.Requires.Count > 0 && !manifest.Environments.Any(e => e.Requires.Contains(spec.Name));
 
-    private static async Task<Release> CandidateAsync(CliContext ctx, Storage.IGlidepathStore store, string environment, Release stable, string? reference, CancellationToken ct)
+    private static async Task<Release> CandidateAsync(CliContext ctx, Storage.IGlidepathStore store, string environment, Release stable, string? reference, Func<Release, Task> check, CancellationToken ct)
     {
         if (reference is not null)
         {
-            var chosen = await ctx.ReleaseResolver(store).ResolveAsync(reference, register: true, ct);
-            return chosen.Id != stable.Id ? chosen : throw new BadInputException($"the candidate {chosen.Name} is already the stable release; pick another release to put on and roll back");
+            return await ctx.ResolveCheckedAsync(store, reference, async chosen =>
+            {
+                if (chosen.Id == stable.Id)
+                {
+                    throw new BadInputException($"the candidate {chosen.Name} is already the stable release; pick another release to put on and roll back");
+                }
+
+                await check(chosen);
+            }, ct);
         }
 
         var history = await store.Environments.HistoryAsync(ctx.Manifest.App, environment, ct);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Glidepath.Environments;
 using Glidepath.Errors;
+using Glidepath.Evals.Gate;
 using Glidepath.Evals.Runs;
 using Glidepath.Evals.Scorers;
 using Glidepath.Storage;
@@ -181,7 +182,9 @@ internal static class EvalCommand
     {
         var id = new Argument<string>("RUN") { Description = "The run id (or a unique prefix)" };
         var command = new Command("show", """
-            Show a run's summary and every case × trial that did not pass, with its answer.
+            Show a run's summary and every case × trial that did not pass, with its answer. For a gate run, also
+            the verdict it stored (PASS, BLOCKED or ERROR) with its reasons, and whether it still holds: computed on
+            the current eval.dataset and eval.scorers under the gate rule in force, as promote requires.
 
             Example:
               glidepath eval show 20261126-091500-3fa2
@@ -196,6 +199,7 @@ internal static class EvalCommand
             var results = await store.EvalRuns.ResultsAsync(run.Id, ct);
             var summaries = RunSummary.Of(results, run.ReleaseIds);
             var views = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));
+            var verdict = await StoredGateVerdict.ReadAsync(store.GateVerdicts, ctx.Manifest, run, ct);
             if (ctx.Output.IsJson)
             {
                 // Each result as eval run's not_passed shows one: status pass, fail or error, and why it did not pass as
@@ -205,6 +209,10 @@ internal static class EvalCommand
                     run,
                     releases = run.ReleaseIds.Select(views.Ref),
                     summaries,
+                    StoredVerdict = verdict is null ? null : new
+                    {
+                        verdict.Record.Id, verdict.Record.Result, verdict.Record.CreatedAt, verdict.Reasons, verdict.Holds, HoldsWhy = verdict.HoldsText,
+                    },
                     results = results.Select(r => new
                     {
                         r.RunId, r.ReleaseId, r.CaseId, r.Trial, r.Status, r.Score,
@@ -217,6 +225,11 @@ internal static class EvalCommand
 
             ctx.Output.Line($"run {run.Id} ({StoredName.Of(run.Kind)}, {StoredName.Of(run.Status)}): {run.CaseCount} cases × {run.Trials} trial(s) over {run.DatasetPath} (sha256 {run.DatasetSha256[..12]})");
             EvalRunOutput.SummaryTable(ctx, summaries.Select(s => (views.Label(s.ReleaseId) + (s.ReleaseId == run.BaselineReleaseId && run.ReleaseIds.Count > 1 ? " (baseline)" : ""), s)).ToList());
+            if (run.Kind == EvalRunKind.Gate)
+            {
+                WriteVerdict(ctx, verdict);
+            }
+
             foreach (var r in results.Where(r => r.Status != TrialStatus.Pass))
             {
                 ctx.Output.Line($"{r.Status.ToString().ToLowerInvariant()} {r.CaseId} trial {r.Trial + 1} [{views.Name(r.ReleaseId)}]: {EvalRunOutput.Reason(r)}");
@@ -226,5 +239,24 @@ internal static class EvalCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>The verdict a gate run stored, or why there is none: eval show is where a past gate is read again.</summary>
+    private static void WriteVerdict(CliContext ctx, StoredGateVerdict? verdict)
+    {
+        if (verdict is null)
+        {
+            ctx.Output.Line("gate verdict: none stored (a gate stores its verdict when it finishes, except a passing partial gate)");
+            return;
+        }
+
+        var v = verdict.Record;
+        ctx.Output.Line(string.Create(CultureInfo.InvariantCulture, $"gate verdict {v.Result.ToUpperInvariant()} ({v.Id}, stored {v.CreatedAt.ToUniversalTime():yyyy-MM-dd HH:mm} UTC)"));
+        foreach (var reason in verdict.Reasons)
+        {
+            ctx.Output.Line("  - " + reason);
+        }
+
+        ctx.Output.Line("  still holds: " + verdict.HoldsText);
     }
 }

@@ -24,7 +24,7 @@ internal static class ModelCommand
     {
         var message = new Option<string>("--message", "-m") { Description = "The user message to send", Required = true };
         var release = new Option<string?>("--release") { Description = "The release: v7, a hash prefix, env:NAME, git:REV or working (default: working)" };
-        var environment = new Option<string?>("--env") { Description = "Environment whose vars and provider settings apply (default: vars of the first environment)" };
+        var environment = new Option<string?>("--env") { Description = "Environment whose vars and provider settings apply (default: vars of the first environment, for a quick look; eval run and gate use none unless given --env)" };
         var vars = new Option<string[]>("--var") { Description = "A prompt variable NAME=VALUE (repeatable; overrides the environment's vars)", AllowMultipleArgumentsPerToken = false };
         var stream = new Option<bool>("--stream") { Description = "Stream the answer as it is generated" };
         var command = new Command("try", """

@@ -41,7 +41,8 @@ internal static class PromoteCommand
             var store = await ctx.StoreAsync(ct);
             var service = EnvironmentCommandSupport.Service(ctx, store);
             var spec = service.Spec(parse.GetValue(environment)!);
-            var release = await ctx.ReleaseResolver(store).ResolveAsync(parse.GetValue(reference)!, register: true, ct);
+            var release = await ctx.ResolveCheckedAsync(store, parse.GetValue(reference)!,
+                r => service.CheckPromoteAsync(spec.Name, r, parse.GetValue(reason), parse.GetValue(force), ct), ct);
             var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
             var outcome = await service.PromoteAsync(spec.Name, release, actor, parse.GetValue(reason), parse.GetValue(force), ct);
             return await EnvironmentCommandSupport.WriteOutcomeAsync(ctx, store, outcome, ct);

@@ -191,14 +191,13 @@ internal static class ReleaseCommand
             var a = await resolver.ResolveAsync(parse.GetValue(from)!, register: false, ct);
             var b = await resolver.ResolveAsync(parse.GetValue(to) ?? "working", register: false, ct);
             var changes = ReleaseDiff.Compute(a.Snapshot(), b.Snapshot());
-            string Label(Release r) => r.Version == 0 ? r.Message ?? "working" : r.Name;
             if (ctx.Output.IsJson)
             {
                 ctx.Output.Json(new { from = ReleaseView.From(a), to = ReleaseView.From(b), identical = a.Id == b.Id, changes });
                 return ExitCodes.Ok;
             }
 
-            ctx.Output.Line($"{Label(a)} ({a.ShortId}) → {Label(b)} ({b.ShortId})");
+            ctx.Output.Line($"{a.Name} ({a.ShortId}) → {b.Name} ({b.ShortId})");
             if (changes.Count == 0)
             {
                 ctx.Output.Line("No differences: same content, same id.");

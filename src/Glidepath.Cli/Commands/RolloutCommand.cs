@@ -81,14 +81,17 @@ internal static class RolloutCommand
 
             var store = await ctx.StoreAsync(ct);
             var service = Service(ctx, store);
-            var release = await ctx.ReleaseResolver(store).ResolveAsync(parse.GetValue(reference)!, register: true, ct);
             var plan = RolloutService.PlanFrom(ctx.Manifest, RolloutSteps.Parse(parse.GetValue(steps)), parse.GetValue(minRequests), CliDurations.ParseOptional(parse.GetValue(maxDuration), "--max-duration"));
-            if (parse.GetValue(requireShadow))
+            var release = await ctx.ResolveCheckedAsync(store, parse.GetValue(reference)!, async r =>
             {
-                await new ShadowService(ctx.Manifest, EnvironmentCommandSupport.Service(ctx, store), store.Environments, store.Shadows, ctx.Time)
-                    .RequirePassedAsync(parse.GetValue(environment)!, release, ct);
-            }
+                if (parse.GetValue(requireShadow))
+                {
+                    await new ShadowService(ctx.Manifest, EnvironmentCommandSupport.Service(ctx, store), store.Environments, store.Shadows, ctx.Time)
+                        .RequirePassedAsync(parse.GetValue(environment)!, r, ct);
+                }
 
+                await service.CheckStartAsync(parse.GetValue(environment)!, r, plan, parse.GetValue(reason), parse.GetValue(force), ct);
+            }, ct);
             var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
             var rollout = await service.StartAsync(parse.GetValue(environment)!, release, plan, actor, parse.GetValue(reason), parse.GetValue(force), ct);
             var names = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));

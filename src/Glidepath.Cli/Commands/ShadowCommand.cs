@@ -54,7 +54,8 @@ internal static class ShadowCommand
         command.SetAction(env, async (ctx, parse, ct) =>
         {
             var store = await ctx.StoreAsync(ct);
-            var release = await ctx.ReleaseResolver(store).ResolveAsync(parse.GetValue(reference)!, register: true, ct);
+            var release = await ctx.ResolveCheckedAsync(store, parse.GetValue(reference)!,
+                r => Service(ctx, store).CheckStartAsync(parse.GetValue(environment)!, r, parse.GetValue(rate), parse.GetValue(maxCost), parse.GetValue(maxRequests), ct), ct);
             var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
             var shadow = await Service(ctx, store).StartAsync(parse.GetValue(environment)!, release, parse.GetValue(rate), parse.GetValue(maxCost), parse.GetValue(maxRequests), actor, parse.GetValue(reason), ct);
             var report = (await Service(ctx, store).ReportAsync(parse.GetValue(environment)!, ct))!;

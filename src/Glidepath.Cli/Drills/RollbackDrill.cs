@@ -30,23 +30,7 @@ internal sealed class RollbackDrill(IEnvironmentStore environments, ITraceStore 
 
     public async Task<DrillResult> RunAsync(DrillOptions options, CancellationToken cancellationToken)
     {
-        await CheckGatewayAsync(options, cancellationToken).ConfigureAwait(false);
-        var state = await environments.GetAsync(app, options.Environment, cancellationToken).ConfigureAwait(false);
-        if (state.Frozen)
-        {
-            throw new PolicyException($"environment '{options.Environment}' is frozen (\"{state.FrozenReason}\"); unfreeze it before a drill");
-        }
-
-        if (state.Canary is not null)
-        {
-            throw new PolicyException($"environment '{options.Environment}' has an active canary; a drill would end it. Finish or roll back the rollout first");
-        }
-
-        if (state.StableReleaseId != options.Stable.Id)
-        {
-            throw new PolicyException($"environment '{options.Environment}' changed while the drill was being set up; run it again");
-        }
-
+        var state = await CheckAsync(options, cancellationToken).ConfigureAwait(false);
         var seed = "drill-" + Convert.ToHexStringLower(BitConverter.GetBytes(time.GetTimestamp()));
         var probes = new List<DrillProbe>();
         DrillResult result;
@@ -101,6 +85,33 @@ internal sealed class RollbackDrill(IEnvironmentStore environments, ITraceStore 
         var end = await environments.GetAsync(app, options.Environment, cancellationToken).ConfigureAwait(false);
         await ApplyAsync(end, end, "result", JsonSerializer.SerializeToNode(result, DrillJson.Options)!.AsObject(), cancellationToken).ConfigureAwait(false);
         return result;
+    }
+
+    /// <summary>
+    /// Every refusal of <see cref="RunAsync"/> before it changes anything (no gateway there, frozen, an active canary), on
+    /// the environment as it is now: <c>glidepath drill --candidate working</c> checks before it registers the candidate.
+    /// </summary>
+    public async Task<EnvironmentState> CheckAsync(DrillOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        await CheckGatewayAsync(options, cancellationToken).ConfigureAwait(false);
+        var state = await environments.GetAsync(app, options.Environment, cancellationToken).ConfigureAwait(false);
+        if (state.Frozen)
+        {
+            throw new PolicyException($"environment '{options.Environment}' is frozen (\"{state.FrozenReason}\"); unfreeze it before a drill");
+        }
+
+        if (state.Canary is not null)
+        {
+            throw new PolicyException($"environment '{options.Environment}' has an active canary; a drill would end it. Finish or roll back the rollout first");
+        }
+
+        if (state.StableReleaseId != options.Stable.Id)
+        {
+            throw new PolicyException($"environment '{options.Environment}' changed while the drill was being set up; run it again");
+        }
+
+        return state;
     }
 
     private async Task CheckGatewayAsync(DrillOptions options, CancellationToken cancellationToken)

@@ -53,63 +53,6 @@ public sealed partial class EnvironmentService(
         return (spec, state);
     }
 
-    /// <summary>Promotes <paramref name="release"/> into <paramref name="environment"/> if its policy allows (or <paramref name="force"/> with a reason).</summary>
-    public async Task<EnvironmentOutcome> PromoteAsync(string environment, Release release, string actor, string? reason, bool force, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(release);
-        var spec = Spec(environment);
-        if (force && string.IsNullOrWhiteSpace(reason))
-        {
-            throw new BadInputException("--force needs --reason \"...\": an override of the promotion policy is recorded with why it was made");
-        }
-
-        EnvironmentGuard.EnsurePromptVariablesProvided(spec, release, "promote");
-        var state = await environments.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
-        EnvironmentGuard.EnsureNotFrozen(state, "promote");
-        await EnsureNoCanaryAsync(state, "promote", cancellationToken).ConfigureAwait(false);
-        if (state.StableReleaseId == release.Id)
-        {
-            return new EnvironmentOutcome(state, null, $"{spec.Name}: {release.Name} is already the stable release; nothing changed");
-        }
-
-        var assessment = await AssessAsync(spec, state, release, cancellationToken).ConfigureAwait(false);
-        if (!assessment.Allowed && !force)
-        {
-            var lines = assessment.Missing.Select(m => "\n  - " + m);
-            throw new PolicyException(
-                $"cannot promote {release.Name} to {spec.Name}:{string.Concat(lines)}\n" +
-                "(to override, add --force --reason \"...\"; the override is recorded in the history)");
-        }
-
-        var details = new JsonObject
-        {
-            ["requires_met"] = new JsonArray(assessment.RequiresMet.Select(r => (JsonNode?)JsonValue.Create(r)).ToArray()),
-            ["baseline_release_id"] = assessment.BaselineReleaseId,
-            ["gate_verdict_id"] = assessment.GateVerdictId,
-            ["first_release"] = assessment.FirstRelease,
-        };
-        if (assessment.Gate is { Passed: true } gate)
-        {
-            details["gate_earlier_blocked"] = gate.EarlierBlocked;
-        }
-
-        if (assessment.FirstRelease)
-        {
-            details["note"] = PromotionPolicy.FirstReleaseNote;
-            reason ??= PromotionPolicy.FirstReleaseNote;
-        }
-
-        if (!assessment.Allowed)
-        {
-            details["overridden"] = new JsonArray(assessment.Missing.Select(m => (JsonNode?)JsonValue.Create(m.Missing)).ToArray());
-        }
-
-        var outcome = await MoveStableAsync(state, EnvironmentEventKinds.Promote, release.Id, actor, reason, forced: !assessment.Allowed, details, cancellationToken).ConfigureAwait(false);
-        return assessment.GateNote is { } note
-            ? outcome with { Note = outcome.Note is null ? note : note + "\n" + outcome.Note }
-            : outcome;
-    }
-
     /// <summary>
     /// Checks <paramref name="release"/> against the environment's promotion policy as of <paramref name="state"/>
     /// without changing anything; <c>rollout start</c> uses the same check before it starts a canary.
@@ -128,8 +71,9 @@ public sealed partial class EnvironmentService(
         var gate = state.StableReleaseId is { } baseline
             ? await CountingVerdict.ReadAsync(verdicts, manifest, release.Id, baseline, cancellationToken).ConfigureAwait(false)
             : null;
-        var names = await NamesAsync([release.Id, state.StableReleaseId], cancellationToken).ConfigureAwait(false);
-        return PromotionPolicy.Assess(spec, state, release.Id, histories, gate, manifest, names);
+        var stored = await NamesAsync([state.StableReleaseId], cancellationToken).ConfigureAwait(false);
+        // The release assessed is named as given: a release checked before it is registered (promote working) is not in the store.
+        return PromotionPolicy.Assess(spec, state, release.Id, histories, gate, manifest, id => id == release.Id ? release.Name : stored(id));
     }
 
     /// <summary>The kill switch: while frozen, deploy, promote and rollout start are refused; rollback stays allowed.</summary>

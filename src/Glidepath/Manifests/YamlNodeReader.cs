@@ -159,6 +159,11 @@ internal sealed partial class YamlNodeReader(string fileName)
             return null;
         }
 
+        if (Quoted(node, what, "a number"))
+        {
+            return null;
+        }
+
         if (node is YamlScalarNode s && double.TryParse(s.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d))
         {
             if (d < min || d > max)
@@ -177,6 +182,11 @@ internal sealed partial class YamlNodeReader(string fileName)
     public int? Int(YamlNode? node, string what, int min = int.MinValue, int max = int.MaxValue)
     {
         if (IsNull(node))
+        {
+            return null;
+        }
+
+        if (Quoted(node, what, "an integer"))
         {
             return null;
         }
@@ -223,6 +233,11 @@ internal sealed partial class YamlNodeReader(string fileName)
             return null;
         }
 
+        if (Quoted(node, what, "an integer"))
+        {
+            return null;
+        }
+
         if (node is YamlScalarNode s && long.TryParse(s.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l))
         {
             return l;
@@ -230,6 +245,21 @@ internal sealed partial class YamlNodeReader(string fileName)
 
         Error(node, $"{what} is {Found(node)}; expected an integer");
         return null;
+    }
+
+    /// <summary>
+    /// The one rule for numbers, as for booleans: a number is written plain. A quoted <c>"3"</c> or <c>"0.9"</c> is a string
+    /// in YAML, and a scorer reading its options as JSON would see a string; every number key refuses it alike, at its line.
+    /// </summary>
+    private bool Quoted(YamlNode? node, string what, string expected)
+    {
+        if (node is YamlScalarNode { Style: not ScalarStyle.Plain } s)
+        {
+            Error(node, $"{what} is '{s.Value}' (quoted); expected {expected}, written without quotes (YAML reads a quoted value as a string)");
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>A duration above zero (500ms, 30s, 30m, 1h, 7d), or null when absent; anything else, zero included, is reported at the node.</summary>

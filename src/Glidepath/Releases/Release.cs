@@ -16,8 +16,11 @@ public sealed record Release
     public required DateTimeOffset CreatedAt { get; init; }
     public string? Message { get; init; }
 
-    /// <summary>The registration-order name, e.g. <c>v7</c>.</summary>
-    public string Name => $"v{Version}";
+    /// <summary>
+    /// The registration-order name, e.g. <c>v7</c>; a release not registered yet (version 0) is named by its ref
+    /// (<c>working</c>, <c>git:HEAD</c>), so a refusal checked before registering names what the user typed.
+    /// </summary>
+    public string Name => Version == 0 ? Message ?? "working" : $"v{Version}";
 
     public string ShortId => Id[..8];
 

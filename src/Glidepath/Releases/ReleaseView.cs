@@ -3,7 +3,7 @@ namespace Glidepath.Releases;
 /// <summary>How a release appears in JSON output.</summary>
 public sealed record ReleaseView(string Name, string Id, string App, int Version, string? GitCommit, bool Dirty, string Author, DateTimeOffset CreatedAt, string? Message)
 {
-    public static ReleaseView From(Release r) => new(r.Version == 0 ? r.Message ?? "working" : r.Name, r.Id, r.App, r.Version, r.GitCommit, r.Dirty, r.Author, r.CreatedAt, r.Version == 0 ? null : r.Message);
+    public static ReleaseView From(Release r) => new(r.Name, r.Id, r.App, r.Version, r.GitCommit, r.Dirty, r.Author, r.CreatedAt, r.Version == 0 ? null : r.Message);
 
     /// <summary>
     /// A later registration from a clean commit, when the first registration (the fields above) was not that clean commit:

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Glidepath.Evals;
 
 namespace Glidepath.Rollouts;
 
@@ -85,16 +86,25 @@ public sealed record MetricEvidence
             return "n/a";
         }
 
+        // Each figure is set against the tolerance: printed with as many digits as it takes to show which side of it it
+        // lies on (an upper bound of 0.020004 against max_increase 0.02 read "+0.0200 … straddles it").
         return Scale switch
         {
-            "ratio" => string.Create(CultureInfo.InvariantCulture, $"×{e:0.000} [×{l:0.000}, ×{Hi(u)}]"),
+            "ratio" => $"×{Ratio(e)} [×{Ratio(l)}, ×{Ratio(u)}]",
             "count" when l == u => string.Create(CultureInfo.InvariantCulture, $"{e:0} vs {l:0} per earlier window"),
             "count" => string.Create(CultureInfo.InvariantCulture, $"{e:0} vs {l:0}–{u:0} per earlier window"),
-            _ => $"{Signed(e)} [{Signed(l)}, {Signed(u)}]",
+            _ => $"{Difference(e)} [{Difference(l)}, {Difference(u)}]",
         };
-
-        static string Hi(double u) => double.IsPositiveInfinity(u) ? "inf" : u.ToString("0.000", CultureInfo.InvariantCulture);
     }
+
+    /// <summary>A ratio against the tolerance: three decimals, or more where those would hide its side; "inf" for no upper bound.</summary>
+    private string Ratio(double x) => double.IsPositiveInfinity(x) ? "inf" : ThresholdText.Value(x, Tolerance, "0.000");
+
+    /// <summary>A difference against the tolerance, signed: <see cref="Signed"/>'s four decimals, or more where those would hide its side.</summary>
+    private string Difference(double x) => ThresholdText.Value(x + 0.0, Tolerance, SignedFormat);
+
+    /// <summary>Signed with four decimals; the third section makes a negative number that rounds to zero read "+0.0000", not "-+0.0000".</summary>
+    private const string SignedFormat = "+0.0000;-0.0000;+0.0000";
 
     /// <summary>
     /// A difference with its sign and four decimals: "+0.0412", "-0.0080", and "+0.0000" for anything that rounds to

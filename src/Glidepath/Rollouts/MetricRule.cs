@@ -1,4 +1,5 @@
 using Glidepath.Errors;
+using Glidepath.Evals;
 using Glidepath.Manifests;
 
 namespace Glidepath.Rollouts;
@@ -16,12 +17,15 @@ public sealed record MetricRule(string Name, MetricKind Kind, bool HarmIsIncreas
     /// <summary>True when the interval is on the log scale and shown as a ratio.</summary>
     public bool IsRatio => Kind is MetricKind.LogMean or MetricKind.RatioOfMeans;
 
-    /// <summary>The tolerance as the user wrote it: "max_increase 0.01", "max_ratio 1.25", "max_drop 0.03".</summary>
+    /// <summary>
+    /// The tolerance as the user wrote it: "max_increase 0.01", "max_ratio 1.25", "max_drop 0.03", with every digit the
+    /// manifest gave (max_increase 0.00005 is not shown as 0.0001): intervals are printed against it.
+    /// </summary>
     public string ToleranceText => IsRatio
-        ? FormattableString.Invariant($"max_ratio {Math.Exp(Threshold):0.###}")
+        ? $"max_ratio {ThresholdText.Limit(Math.Round(Math.Exp(Threshold), 12))}"
         : HarmIsIncrease
-            ? FormattableString.Invariant($"max_increase {Threshold:0.####}")
-            : FormattableString.Invariant($"max_drop {-Threshold:0.####}");
+            ? $"max_increase {ThresholdText.Limit(Threshold)}"
+            : $"max_drop {ThresholdText.Limit(-Threshold)}";
 
     /// <summary>Builds the rule for a manifest metric and its tolerance.</summary>
     public static MetricRule From(string name, MetricTolerance tolerance)

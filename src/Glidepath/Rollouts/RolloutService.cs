@@ -25,41 +25,7 @@ public sealed class RolloutService(
     /// <summary>Starts a canary of <paramref name="release"/> at the plan's first step, if the environment's promotion policy allows it.</summary>
     public async Task<Rollout> StartAsync(string environment, Release release, RolloutPlan plan, string actor, string? reason, bool force, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(release);
-        ArgumentNullException.ThrowIfNull(plan);
-        var spec = environments.Spec(environment);
-        if (force && string.IsNullOrWhiteSpace(reason))
-        {
-            throw new BadInputException("--force needs --reason \"...\": an override of the promotion policy is recorded with why it was made");
-        }
-
-        Validate(plan);
-        EnvironmentGuard.EnsurePromptVariablesProvided(spec, release, "rollout start");
-        var state = await environmentStore.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
-        EnvironmentGuard.EnsureNotFrozen(state, "rollout start");
-        if (state.Canary is not null || await rollouts.ActiveAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false) is not null)
-        {
-            throw new PolicyException($"environment '{spec.Name}' already has an active rollout; see: glidepath rollout status --env {spec.Name}");
-        }
-
-        if (state.StableReleaseId is not { } stable)
-        {
-            throw new PolicyException($"environment '{spec.Name}' has no stable release for a canary to be compared with; the first release goes in with: glidepath promote {release.Name} --env {spec.Name}");
-        }
-
-        if (stable == release.Id)
-        {
-            throw new PolicyException($"{release.Name} is already the stable release of {spec.Name}; nothing to roll out");
-        }
-
-        var assessment = await environments.AssessAsync(spec, state, release, cancellationToken).ConfigureAwait(false);
-        if (!assessment.Allowed && !force)
-        {
-            throw new PolicyException(
-                $"cannot start a rollout of {release.Name} in {spec.Name}:{string.Concat(assessment.Missing.Select(m => "\n  - " + m))}\n" +
-                "(to override, add --force --reason \"...\"; the override is recorded in the history)");
-        }
-
+        var (spec, state, stable, assessment) = await PrepareStartAsync(environment, release, plan, reason, force, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var id = "ro-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
             string.Create(CultureInfo.InvariantCulture, $"{manifest.App}\n{spec.Name}\n{release.Id}\n{now.UtcTicks}"))))[..12];
@@ -103,6 +69,54 @@ public sealed class RolloutService(
             string.Create(CultureInfo.InvariantCulture, $"started at {plan.Steps[0]:0.##}% (steps {string.Join(" → ", plan.Steps)}){(rollout.Reason is { } r ? $": {r}" : "")}"), now);
         return await RolloutWriter.ApplyAsync(rollouts, rollout, 0, state, state with { Canary = new CanaryState(release.Id, plan.Steps[0], rollout.Seed) },
             RolloutEventKinds.Started, decision, rollout.Forced, details, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Throws every refusal <see cref="StartAsync"/> would give, and changes nothing: <c>rollout start working</c> checks the
+    /// working tree before registering it, so a refused start leaves no release behind.
+    /// </summary>
+    public Task CheckStartAsync(string environment, Release release, RolloutPlan plan, string? reason, bool force, CancellationToken cancellationToken) =>
+        PrepareStartAsync(environment, release, plan, reason, force, cancellationToken);
+
+    private async Task<(EnvironmentSpec Spec, EnvironmentState State, string Stable, PromotionAssessment Assessment)> PrepareStartAsync(
+        string environment, Release release, RolloutPlan plan, string? reason, bool force, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(release);
+        ArgumentNullException.ThrowIfNull(plan);
+        var spec = environments.Spec(environment);
+        if (force && string.IsNullOrWhiteSpace(reason))
+        {
+            throw new BadInputException("--force needs --reason \"...\": an override of the promotion policy is recorded with why it was made");
+        }
+
+        Validate(plan);
+        EnvironmentGuard.EnsurePromptVariablesProvided(spec, release, "rollout start");
+        var state = await environmentStore.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
+        EnvironmentGuard.EnsureNotFrozen(state, "rollout start");
+        if (state.Canary is not null || await rollouts.ActiveAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            throw new PolicyException($"environment '{spec.Name}' already has an active rollout; see: glidepath rollout status --env {spec.Name}");
+        }
+
+        if (state.StableReleaseId is not { } stable)
+        {
+            throw new PolicyException($"environment '{spec.Name}' has no stable release for a canary to be compared with; the first release goes in with: glidepath promote {release.Name} --env {spec.Name}");
+        }
+
+        if (stable == release.Id)
+        {
+            throw new PolicyException($"{release.Name} is already the stable release of {spec.Name}; nothing to roll out");
+        }
+
+        var assessment = await environments.AssessAsync(spec, state, release, cancellationToken).ConfigureAwait(false);
+        if (!assessment.Allowed && !force)
+        {
+            throw new PolicyException(
+                $"cannot start a rollout of {release.Name} in {spec.Name}:{string.Concat(assessment.Missing.Select(m => "\n  - " + m))}\n" +
+                "(to override, add --force --reason \"...\"; the override is recorded in the history)");
+        }
+
+        return (spec, state, stable, assessment);
     }
 
     /// <summary>

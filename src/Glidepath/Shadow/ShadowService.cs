@@ -26,6 +26,32 @@ public sealed class ShadowService(Manifest manifest, EnvironmentService environm
     /// <summary>Starts mirroring <paramref name="release"/> at <paramref name="rate"/> of the stable arm's requests.</summary>
     public async Task<ShadowState> StartAsync(string environment, Release release, double rate, double? maxCostUsd, long? maxRequests, string actor, string? reason, CancellationToken cancellationToken)
     {
+        var (spec, state, stable) = await PrepareStartAsync(environment, release, rate, maxCostUsd, maxRequests, cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var id = "sh-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+            string.Create(CultureInfo.InvariantCulture, $"{manifest.App}\n{spec.Name}\n{release.Id}\n{now.UtcTicks}"))))[..12];
+        var shadow = new ShadowState(id, release.Id, rate, maxCostUsd, maxRequests);
+        var details = new JsonObject
+        {
+            ["shadow_id"] = id,
+            ["rate"] = rate,
+            ["max_cost_usd"] = maxCostUsd,
+            ["max_requests"] = maxRequests,
+        };
+        await ApplyAsync(state, state with { Shadow = shadow }, EnvironmentEventKinds.ShadowStart, stable, release.Id, actor, reason, details, now, cancellationToken).ConfigureAwait(false);
+        return shadow;
+    }
+
+    /// <summary>
+    /// Throws every refusal <see cref="StartAsync"/> would give, and changes nothing: <c>shadow start working</c> checks the
+    /// working tree before registering it, so a refused start leaves no release behind.
+    /// </summary>
+    public Task CheckStartAsync(string environment, Release release, double rate, double? maxCostUsd, long? maxRequests, CancellationToken cancellationToken) =>
+        PrepareStartAsync(environment, release, rate, maxCostUsd, maxRequests, cancellationToken);
+
+    private async Task<(EnvironmentSpec Spec, EnvironmentState State, string Stable)> PrepareStartAsync(
+        string environment, Release release, double rate, double? maxCostUsd, long? maxRequests, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(release);
         var spec = environments.Spec(environment);
         if (!(rate is >= MinRate and <= 1))
@@ -63,19 +89,7 @@ public sealed class ShadowService(Manifest manifest, EnvironmentService environm
             throw new PolicyException($"{release.Name} is already the stable release of {spec.Name}; a shadow compares a different release with it");
         }
 
-        var now = time.GetUtcNow();
-        var id = "sh-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            string.Create(CultureInfo.InvariantCulture, $"{manifest.App}\n{spec.Name}\n{release.Id}\n{now.UtcTicks}"))))[..12];
-        var shadow = new ShadowState(id, release.Id, rate, maxCostUsd, maxRequests);
-        var details = new JsonObject
-        {
-            ["shadow_id"] = id,
-            ["rate"] = rate,
-            ["max_cost_usd"] = maxCostUsd,
-            ["max_requests"] = maxRequests,
-        };
-        await ApplyAsync(state, state with { Shadow = shadow }, EnvironmentEventKinds.ShadowStart, stable, release.Id, actor, reason, details, now, cancellationToken).ConfigureAwait(false);
-        return shadow;
+        return (spec, state, stable);
     }
 
     /// <summary>Stops the active shadow; its pairs stay, and the event records the judge's outcome at that moment. Allowed while frozen.</summary>

@@ -103,4 +103,29 @@ public sealed class EvalVarsCliTests
         Assert.DoesNotContain("Exception", stderr, StringComparison.Ordinal);
         Assert.Empty(prompts);
     }
+
+    // Newcomer trial L1: 'model try --release v2' worked (it uses the first environment's vars) while 'eval run v2' stopped
+    // with "template variable 'city' is not set". Eval and gate keep using no environment's vars unless told (a verdict
+    // must not depend on which environment is listed first); the error names the --env that sets the variable.
+    [Theory]
+    [InlineData("eval", "run")]
+    [InlineData("gate", null)]
+    public async Task EvalRunAndGate_VariableOnlyAnEnvironmentSets_Exit2NamingTheEnvToAdd(string command, string? sub)
+    {
+        using var app = EvalApp.Create();
+        var prompts = CaptureSystemPrompts(app);
+        app.EditPrompt(p => p + "\nThe customer is in {{city}}.\n");
+        app.EditManifest(y => y.Replace("vars: { kb_url: \"https://kb.northwind.example\", customer_tier: standard }",
+            "vars: { kb_url: \"https://kb.northwind.example\", customer_tier: standard, city: Berlin }", StringComparison.Ordinal));
+        var dataset = Path.Combine(app.Dir, "evals", "city.jsonl");
+        File.WriteAllText(dataset, """{"id":"a","input":{"messages":[{"role":"user","content":"hi"}],"vars":{"customer_tier":"gold","kb_url":"https://kb.test"}}}""" + "\n");
+        string[] args = sub is null ? [command, "--baseline", await app.CreateReleaseAsync(), "--dataset", dataset] : [command, sub, "--dataset", dataset];
+
+        var (code, _, stderr) = await app.RunAsync(args);
+
+        Assert.True(code == 2, $"exit {code}: {stderr}");
+        Assert.True(stderr.Contains("template variable 'city' is not set", StringComparison.Ordinal), stderr);
+        Assert.True(stderr.Contains("Without --env no environment's vars are used; environment 'production' sets 'city': add --env production", StringComparison.Ordinal), stderr);
+        Assert.Empty(prompts);
+    }
 }

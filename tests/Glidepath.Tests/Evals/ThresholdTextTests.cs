@@ -17,11 +17,16 @@ public sealed class ThresholdTextTests
     public void Value_RoundingWouldMoveItToTheThresholdOrAcross_AddsDigitsUntilItShowsItsSide(double value, double threshold, string format, string expected) =>
         Assert.Equal(expected, ThresholdText.Value(value, threshold, format));
 
+    // Below the threshold but shown at it in four decimals: more digits, never fewer ("+0" hid the value).
+    [Fact]
+    public void Value_RoundsOntoTheThreshold_AddsDigitsBeyondTheFormatsOwn() =>
+        Assert.Equal("+0.0199996", ThresholdText.Value(0.0199996, 0.02, "+0.0000;-0.0000;+0.0000"));
+
     [Fact]
     public void Value_ApartOnlyBeyondFifteenDecimals_PrintsTheRoundTripValue() =>
         Assert.Equal("0.10000000000000002", ThresholdText.Value(Math.BitIncrement(0.1), 0.1, "0.00"));
 
     [Fact]
     public void Limit_PrintsEveryDigitOfTheThreshold() =>
-        Assert.Equal(("0.1", "200", "0.0005"), (ThresholdText.Limit(0.1), ThresholdText.Limit(200), ThresholdText.Limit(0.0005)));
+        Assert.Equal(("0.1", "200", "0.0005", "0.00005"), (ThresholdText.Limit(0.1), ThresholdText.Limit(200), ThresholdText.Limit(0.0005), ThresholdText.Limit(0.00005)));
 }

@@ -1,3 +1,4 @@
+using Glidepath.Manifests;
 using Glidepath.Rollouts;
 
 namespace Glidepath.Tests.Rollouts;
@@ -25,6 +26,43 @@ public sealed class MetricEvidenceTests
         };
 
         Assert.Equal("+0.0000 [+0.0000, +0.0000]", e.IntervalText());
+    }
+
+    // Newcomer trial L9: "error_rate +0.0000 [-0.0040, +0.0200] vs max_increase 0.02 straddles it" printed a bound equal to
+    // the tolerance for one just above it.
+    [Fact]
+    public void IntervalText_BoundJustAboveTheTolerance_PrintsTheDigitsThatShowItIsAbove()
+    {
+        var e = new MetricEvidence
+        {
+            Metric = "error_rate", Scale = "difference", CanaryN = 500, StableN = 5000, Estimate = 0.0, Lower = -0.004, Upper = 0.020004,
+            Tolerance = 0.02, ToleranceText = "max_increase 0.02", Verdict = "unclear", Alpha = 0.0125,
+        };
+
+        Assert.Equal("+0.0000 [-0.0040, +0.020004]", e.IntervalText());
+    }
+
+    [Fact]
+    public void IntervalText_RatioBoundsEitherSideOfMaxRatio_PrintTheirSide()
+    {
+        var e = new MetricEvidence
+        {
+            Metric = "latency", Scale = "ratio", CanaryN = 500, StableN = 5000, Estimate = 1.1, Lower = 0.98, Upper = 1.2500004,
+            Tolerance = 1.25, ToleranceText = "max_ratio 1.25", Verdict = "unclear", Alpha = 0.0125,
+        };
+
+        Assert.Equal("×1.100 [×0.980, ×1.2500004]", e.IntervalText());
+    }
+
+    [Theory]
+    [InlineData("error_rate", "max_increase 0.00005")]
+    [InlineData("online_score", "max_drop 0.03")]
+    [InlineData("latency", "max_ratio 1.25")]
+    public void ToleranceText_EveryDigitTheManifestGave(string metric, string expected)
+    {
+        var tolerance = new MetricTolerance { MaxIncrease = 0.00005, MaxDrop = 0.03, MaxRatio = 1.25 };
+
+        Assert.Equal(expected, MetricRule.From(metric, tolerance).ToleranceText);
     }
 
     [Theory]

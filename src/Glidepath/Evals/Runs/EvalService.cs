@@ -61,12 +61,17 @@ public sealed class EvalService : IDisposable
             return new EvalStart(resumed, await ReleaseByIdAsync(resumed.ReleaseId, cancellationToken).ConfigureAwait(false), cases, Resumed: true);
         }
 
-        var release = await Releases.ResolveAsync(reference ?? "working", register: true, cancellationToken).ConfigureAwait(false);
+        // The ref is checked first (a typo is the likelier mistake), the dataset next, and only then is the working tree
+        // registered: a run refused with exit 2 (a --tag that selects no case) leaves no vN behind, as the gate does.
+        var releaseRef = reference ?? "working";
+        _ = await Releases.ResolveAsync(releaseRef, register: false, cancellationToken).ConfigureAwait(false);
         var dataset = await ScanDatasetAsync(options.Dataset, options.Tags, cancellationToken).ConfigureAwait(false);
         if (dataset.CaseCount == 0)
         {
             throw new BadInputException($"{options.Dataset ?? Config.Dataset}: no cases to run{(options.Tags.Count > 0 ? " with the given --tag" : "")}");
         }
+
+        var release = await Releases.ResolveAsync(releaseRef, register: true, cancellationToken).ConfigureAwait(false);
 
         var run = await CreateRunAsync(EvalRunKind.Eval, release, null, dataset.Sha256, dataset.CaseCount, options, cancellationToken).ConfigureAwait(false);
         return new EvalStart(run, release, dataset, Resumed: false);
@@ -203,7 +208,7 @@ public sealed class EvalService : IDisposable
             var provider = release.Snapshot().Model.Provider;
             var settings = ProviderSettingsResolver.Resolve(Manifest, provider, _setup.Environment);
             providers.Add((provider, settings));
-            targets.Add(new ReleaseTarget(release, _models, settings, run.UseCache, _time) { Vars = _setup.Vars });
+            targets.Add(new ReleaseTarget(release, _models, settings, run.UseCache, _time) { Vars = _setup.Vars, UnsetVarsHint = _setup.UnsetVarsHint });
         }
 
         var done = (await _store.EvalRuns.CompletedAsync(run.Id, cancellationToken).ConfigureAwait(false)).Count;

@@ -26,6 +26,32 @@ public sealed record EvalSetup
     /// </summary>
     public bool UseCache { get; init; } = true;
 
+    /// <summary>
+    /// For the error that stops a run on prompt variables a case leaves unset: when no <c>--env</c> was given (eval run and
+    /// gate use no environment's vars unless told, so a verdict does not depend on which environment the manifest lists
+    /// first; <c>model try</c> does use the first one's), the environments whose <c>vars:</c> set them all and the
+    /// <c>--env</c> to add. Null when an environment was given or none sets them.
+    /// </summary>
+    public string? UnsetVarsHint(IReadOnlyList<string> unset)
+    {
+        ArgumentNullException.ThrowIfNull(unset);
+        if (Environment is not null || unset.Count == 0)
+        {
+            return null;
+        }
+
+        var setting = Manifest.Environments.Where(e => unset.All(e.Vars.ContainsKey)).Select(e => e.Name).ToList();
+        if (setting.Count == 0)
+        {
+            return null;
+        }
+
+        var names = string.Join(", ", unset.Select(v => "'" + v + "'"));
+        return setting.Count == 1
+            ? $"Without --env no environment's vars are used; environment '{setting[0]}' sets {names}: add --env {setting[0]}"
+            : $"Without --env no environment's vars are used; environments {string.Join(", ", setting.Select(e => "'" + e + "'"))} set {names}: add --env with one of them (e.g. --env {setting[0]})";
+    }
+
     /// <summary>Reads the eval config and resolves the vars; <see cref="BadInputException"/> when the manifest has no <c>eval:</c> section, the environment is unknown or an override is malformed.</summary>
     /// <param name="environment">The environment whose vars and provider settings apply, or null.</param>
     /// <param name="vars">Overrides as <c>NAME=VALUE</c>.</param>

@@ -41,6 +41,12 @@ public sealed class ReleaseTarget : IEvalTarget
     /// <summary>Prompt variables for every case (an environment's vars and <c>--var</c>); a case's own <c>input.vars</c> override them.</summary>
     public IReadOnlyDictionary<string, string> Vars { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Adds to the error for prompt variables a case leaves unset where they could come from (<see cref="EvalSetup.UnsetVarsHint"/>):
+    /// given the unset names, a sentence, or null for none.
+    /// </summary>
+    public Func<IReadOnlyList<string>, string?>? UnsetVarsHint { get; init; }
+
     public ModelSpec Model => _snapshot.Model;
 
     /// <summary>
@@ -52,7 +58,19 @@ public sealed class ReleaseTarget : IEvalTarget
     public async Task<TargetResponse> InvokeAsync(EvalCase evalCase, int trial, CancellationToken cancellationToken)
     {
         var client = Client(trial);
-        var (messages, options) = _applier.Apply(_prompts.For(VarsFor(evalCase)), evalCase.Messages);
+        var vars = VarsFor(evalCase);
+        ChatMessage system;
+        try
+        {
+            system = _prompts.For(vars);
+        }
+        catch (Errors.BadInputException ex) when (UnsetVarsHint is not null)
+        {
+            var unset = PromptTemplate.Variables(_snapshot.SystemPrompt).Where(v => !vars.ContainsKey(v)).ToList();
+            throw unset.Count > 0 && UnsetVarsHint(unset) is { } hint ? new Errors.BadInputException($"{ex.Message}. {hint}", ex) : ex;
+        }
+
+        var (messages, options) = _applier.Apply(system, evalCase.Messages);
         var started = _time.GetTimestamp();
         var response = await client.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
 

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Glidepath.Evals.Scorers;
 using Glidepath.Files;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Glidepath.Manifests;
@@ -128,19 +127,19 @@ internal static class ScorersSection
             switch (builtIn ? key : key == "weight" ? key : "")
             {
                 case "weight":
-                    if (Number(r, at, value, what) is <= 0)
+                    if (r.Double(at, what) is <= 0)
                     {
                         r.Error(at, $"{what} is {YamlNodeReader.Found(at)}; expected a number above 0 (a scorer that should not count is left out of the list)");
                     }
 
                     break;
                 case "threshold" or "pass":
-                    Number(r, at, value, what, 0, 1);
+                    r.Double(at, what, 0, 1);
                     break;
                 case "value" or "max_spend_usd":
-                    Number(r, at, value, what, 0);
+                    r.Double(at, what, 0);
                     break;
-                case "max_concurrency" when Number(r, at, value, what) is not null:
+                case "max_concurrency" when r.Double(at, what) is not null:
                     r.Int(at, what, 1, 1000);
                     break;
                 case "ignore_case" when value is not JsonValue b || b.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False):
@@ -181,19 +180,6 @@ internal static class ScorersSection
                 return;
             }
         }
-    }
-
-    /// <summary>A number in range, as the scorer will read it: a quoted <c>"0.9"</c> is a string to the scorer, so it is refused here.</summary>
-    private static double? Number(YamlNodeReader r, YamlNode? at, JsonNode? value, string what, double min = double.MinValue, double max = double.MaxValue)
-    {
-        if (at is YamlScalarNode { Style: ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted } && value is JsonValue v && v.GetValueKind() == JsonValueKind.String &&
-            double.TryParse(v.GetValue<string>(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
-        {
-            r.Error(at, $"{what} is {YamlNodeReader.Found(at)} (quoted); expected a number");
-            return null;
-        }
-
-        return r.Double(at, what, min, max);
     }
 
     private static void CheckPattern(YamlNodeReader r, YamlMappingNode m, string pattern)

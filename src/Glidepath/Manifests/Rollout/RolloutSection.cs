@@ -108,11 +108,15 @@ internal static class RolloutSection
                 _ => ["max_drop"],
             };
             r.CheckKeys(tm, $"rollout.metrics.{metric}", allowed);
+
+            // Only the metric's own key is read: one CheckKeys just declared unknown is not validated a second time.
+            double? Tolerance(string key, double min, double max) =>
+                allowed.Contains(key) ? r.Double(YamlNodeReader.Get(tm, key), $"rollout.metrics.{metric}.{key}", min, max) : null;
             metrics[metric] = new MetricTolerance
             {
-                MaxIncrease = r.Double(YamlNodeReader.Get(tm, "max_increase"), "max_increase", 0, 1),
-                MaxDrop = r.Double(YamlNodeReader.Get(tm, "max_drop"), "max_drop", 0, 1),
-                MaxRatio = r.Double(YamlNodeReader.Get(tm, "max_ratio"), "max_ratio", 1, 100),
+                MaxIncrease = Tolerance("max_increase", 0, 1),
+                MaxDrop = Tolerance("max_drop", 0, 1),
+                MaxRatio = Tolerance("max_ratio", 1, 100),
             };
         }
 

@@ -47,6 +47,16 @@ public sealed class EvalSectionTests
         Assert.Equal("glidepath.yaml:1:10: dataset 'evals/other.jsonl' does not exist; expected a JSON Lines file relative to the manifest", Assert.Single(errors).ToString());
     }
 
+    // Newcomer trial L5: trials: "3" ran 3 trials while a scorer's threshold: "0.9" was refused. One rule: a number is
+    // written plain; quoted, YAML reads it as a string, refused at its line.
+    [Fact]
+    public void Parse_QuotedTrials_RefusedAtItsLine()
+    {
+        var (_, errors) = Read("dataset: evals/cases.jsonl\ntrials: \"3\"\n", (r, m) => EvalSection.Parse(r, m, Dataset, ScorerRegistry.CreateDefault()));
+
+        Assert.Equal("glidepath.yaml:2:9: eval.trials is '3' (quoted); expected an integer, written without quotes (YAML reads a quoted value as a string)", Assert.Single(errors).ToString());
+    }
+
     [Fact]
     public void Parse_NoDataset_ReportedAndBuildsNothing()
     {

@@ -55,6 +55,35 @@ public sealed class RolloutSectionTests
         Assert.Equal("glidepath.yaml:2:17: unknown key 'max_ratio' in rollout.metrics.error_rate; expected one of: max_increase", Assert.Single(errors).ToString());
     }
 
+    // Newcomer trial L6: 'latency: { max_drop: 1.5 }' was reported unknown and then range-checked as well.
+    [Fact]
+    public void Parse_KeyOfAnotherMetricOutOfRange_OnlyTheUnknownKeyIsReported()
+    {
+        var (_, errors) = Read("metrics:\n  latency: { max_drop: 1.5 }\n", RolloutSection.Parse);
+
+        Assert.Equal("glidepath.yaml:2:14: unknown key 'max_drop' in rollout.metrics.latency; expected one of: max_ratio", Assert.Single(errors).ToString());
+    }
+
+    [Fact]
+    public void Parse_ToleranceOutOfRange_NamesTheMetric()
+    {
+        var (_, errors) = Read("metrics:\n  error_rate: { max_increase: 1.5 }\n", RolloutSection.Parse);
+
+        Assert.Equal("glidepath.yaml:2:31: rollout.metrics.error_rate.max_increase is 1.5; expected a number from 0 to 1", Assert.Single(errors).ToString());
+    }
+
+    // Newcomer trial L5: quoted numbers were accepted here and refused in scorer options.
+    [Theory]
+    [InlineData("confidence: \"0.9\"\n", "glidepath.yaml:1:13: rollout.confidence is '0.9' (quoted); expected a number")]
+    [InlineData("step: { min_requests: '50' }\n", "glidepath.yaml:1:23: min_requests is '50' (quoted); expected an integer")]
+    [InlineData("steps: [5, \"50\", 100]\n", "glidepath.yaml:1:12: a rollout step is '50' (quoted); expected a number")]
+    public void Parse_QuotedNumber_RefusedAtItsLine(string yaml, string error)
+    {
+        var (_, errors) = Read(yaml, RolloutSection.Parse);
+
+        Assert.StartsWith(error, Assert.Single(errors).ToString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("0s")]
     [InlineData("0m")]

@@ -1,0 +1,87 @@
+using System.Text.Json.Nodes;
+using Glidepath.Errors;
+using Glidepath.Manifests;
+using Glidepath.Releases;
+
+namespace Glidepath.Environments;
+
+/// <summary>Promote: up the promotion path, by the environment's policy.</summary>
+public sealed partial class EnvironmentService
+{
+    /// <summary>Promotes <paramref name="release"/> into <paramref name="environment"/> if its policy allows (or <paramref name="force"/> with a reason).</summary>
+    public async Task<EnvironmentOutcome> PromoteAsync(string environment, Release release, string actor, string? reason, bool force, CancellationToken cancellationToken)
+    {
+        var (spec, state, assessment) = await PreparePromoteAsync(environment, release, reason, force, cancellationToken).ConfigureAwait(false);
+        if (assessment is null)
+        {
+            return new EnvironmentOutcome(state, null, $"{spec.Name}: {release.Name} is already the stable release; nothing changed");
+        }
+
+        var details = new JsonObject
+        {
+            ["requires_met"] = new JsonArray(assessment.RequiresMet.Select(r => (JsonNode?)JsonValue.Create(r)).ToArray()),
+            ["baseline_release_id"] = assessment.BaselineReleaseId,
+            ["gate_verdict_id"] = assessment.GateVerdictId,
+            ["first_release"] = assessment.FirstRelease,
+        };
+        if (assessment.Gate is { Passed: true } gate)
+        {
+            details["gate_earlier_blocked"] = gate.EarlierBlocked;
+        }
+
+        if (assessment.FirstRelease)
+        {
+            details["note"] = PromotionPolicy.FirstReleaseNote;
+            reason ??= PromotionPolicy.FirstReleaseNote;
+        }
+
+        if (!assessment.Allowed)
+        {
+            details["overridden"] = new JsonArray(assessment.Missing.Select(m => (JsonNode?)JsonValue.Create(m.Missing)).ToArray());
+        }
+
+        var outcome = await MoveStableAsync(state, EnvironmentEventKinds.Promote, release.Id, actor, reason, forced: !assessment.Allowed, details, cancellationToken).ConfigureAwait(false);
+        return assessment.GateNote is { } note
+            ? outcome with { Note = outcome.Note is null ? note : note + "\n" + outcome.Note }
+            : outcome;
+    }
+
+    /// <summary>
+    /// Throws every refusal <see cref="PromoteAsync"/> would give, and changes nothing: <c>promote working</c> checks the
+    /// working tree before registering it, so a refused promote leaves no release behind.
+    /// </summary>
+    public Task CheckPromoteAsync(string environment, Release release, string? reason, bool force, CancellationToken cancellationToken) =>
+        PreparePromoteAsync(environment, release, reason, force, cancellationToken);
+
+    /// <summary>The state a promote acts on and the policy's assessment; a null assessment: the release is already stable.</summary>
+    private async Task<(EnvironmentSpec Spec, EnvironmentState State, PromotionAssessment? Assessment)> PreparePromoteAsync(
+        string environment, Release release, string? reason, bool force, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(release);
+        var spec = Spec(environment);
+        if (force && string.IsNullOrWhiteSpace(reason))
+        {
+            throw new BadInputException("--force needs --reason \"...\": an override of the promotion policy is recorded with why it was made");
+        }
+
+        EnvironmentGuard.EnsurePromptVariablesProvided(spec, release, "promote");
+        var state = await environments.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
+        EnvironmentGuard.EnsureNotFrozen(state, "promote");
+        await EnsureNoCanaryAsync(state, "promote", cancellationToken).ConfigureAwait(false);
+        if (state.StableReleaseId == release.Id)
+        {
+            return (spec, state, null);
+        }
+
+        var assessment = await AssessAsync(spec, state, release, cancellationToken).ConfigureAwait(false);
+        if (!assessment.Allowed && !force)
+        {
+            var lines = assessment.Missing.Select(m => "\n  - " + m);
+            throw new PolicyException(
+                $"cannot promote {release.Name} to {spec.Name}:{string.Concat(lines)}\n" +
+                "(to override, add --force --reason \"...\"; the override is recorded in the history)");
+        }
+
+        return (spec, state, assessment);
+    }
+}
