@@ -181,6 +181,21 @@ public sealed partial class Judge(JudgePolicy policy)
     /// <summary>True when a step under on_inconclusive: hold has held for max_hold past its time limit.</summary>
     private bool PastDeadline(TimeSpan stepElapsed) => Policy.MaxHold is { } maxHold && stepElapsed >= Policy.MaxDuration + maxHold;
 
+    /// <summary>
+    /// A proportion's canary rate on its own, for an unclear verdict: a wide interval may come from stable's spread (a
+    /// few heavy failing users there), and the reason should not leave a reader to think the canary failed (trial "traffic").
+    /// </summary>
+    private static string Alone(MetricRule rule, in ArmSample canary)
+    {
+        if (rule.Kind != MetricKind.Proportion)
+        {
+            return "";
+        }
+
+        var (x, n) = Unit(rule, canary, -1);
+        return n > 0 ? string.Create(CultureInfo.InvariantCulture, $" (the canary alone: {x:0} of {n:0}, {x / n:0.##%})") : "";
+    }
+
     private static string SubjectsText(in ArmSample canary, in ArmSample stable) =>
         canary.Groups is null && stable.Groups is null
             ? ""
@@ -204,7 +219,8 @@ public sealed partial class Judge(JudgePolicy policy)
             }
         }
 
-        var open = all.Where(a => a.Verdict == MetricVerdict.Unclear).Select(a => Describe(a) + " straddles it").ToList();
+        var c = canary;
+        var open = all.Where(a => a.Verdict == MetricVerdict.Unclear).Select(a => Describe(a) + " straddles it" + Alone(a.Rule, c)).ToList();
         var lacking = all.Where(a => a.Verdict == MetricVerdict.NotEnoughData).ToList();
         if (fewSubjects is { } few)
         {

@@ -90,6 +90,22 @@ public sealed class JudgeRealTrafficTests
         Assert.Equal(MetricVerdict.Safe, a.Verdict);
     }
 
+    // The trial's second run: rolled back as inconclusive with only "error_rate -0.0388 [-0.1175, +0.0470] … straddles
+    // it", for a canary with 2 errors in 514 requests; a reader of history saw a failing canary. The reason now says
+    // what the canary did on its own.
+    [Fact]
+    public void Decide_UnclearErrorRate_ReasonSaysTheCanarysOwnRate()
+    {
+        var judge = new Judge(Judge.Policy with { Rules = [.. Judge.Policy.Rules.Where(r => r.Name == "error_rate")] });
+        var canary = Arm(Enumerable.Range(0, 40).Select(g => (Requests: g < 34 ? 13 : 12, Errors: g < 2 ? 1 : 0)));
+        var stable = Arm(Enumerable.Range(0, 64).Select(g => g < 3 ? (Requests: 400, Errors: 120) : (Requests: 60, Errors: 0)));
+
+        var decision = judge.Decide(canary, stable, TimeSpan.FromMinutes(1));
+
+        Assert.Equal(JudgeOutcome.Continue, decision.Outcome);
+        Assert.Contains("straddles it (the canary alone: 2 of 514, 0.39%)", decision.Reason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Classify_SlowestTwoPercentTwiceAsSlow_CaughtInAtLeast90PercentByLatencyP99()
     {
