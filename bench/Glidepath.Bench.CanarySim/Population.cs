@@ -17,7 +17,8 @@ internal sealed class Population
     /// <param name="activityShape">Pareto shape of activity (smaller = heavier tail); ∞ for equal activity.</param>
     /// <param name="latencySigma">Sigma of the per-subject lognormal latency factor.</param>
     /// <param name="errorProneShare">Share of subjects whose requests fail at <see cref="ErrorProneRate"/>.</param>
-    public Population(Rng rng, int subjects, double activityShape = 1.2, double latencySigma = 0.4, double errorProneShare = 0.02, double errorProneRate = 0.2)
+    /// <param name="heaviestErrorProne">The most active subjects, this many, are error-prone too (users whose own errors follow them to either arm).</param>
+    public Population(Rng rng, int subjects, double activityShape = 1.2, double latencySigma = 0.4, double errorProneShare = 0.02, double errorProneRate = 0.2, int heaviestErrorProne = 0)
     {
         Subjects = subjects;
         ErrorProneRate = errorProneRate;
@@ -35,6 +36,15 @@ internal sealed class Population
             errorProne[i] = rng.Bernoulli(errorProneShare);
             bucket[i] = rng.NextDouble() * 100;
             group[i] = (int)(rng.NextDouble() * Glidepath.Traces.SubjectGroups.Count);
+        }
+
+        if (heaviestErrorProne > 0)
+        {
+            var activity = Enumerable.Range(0, subjects).Select(i => (Index: i, Weight: cumulative[i] - (i == 0 ? 0 : cumulative[i - 1])));
+            foreach (var (index, _) in activity.OrderByDescending(a => a.Weight).Take(heaviestErrorProne))
+            {
+                errorProne[index] = true;
+            }
         }
     }
 

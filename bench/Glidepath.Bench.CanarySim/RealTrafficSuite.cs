@@ -21,8 +21,14 @@ internal sealed record RealScenario(
     double VarianceCanary = 0,
     double VarianceStable = 0,
     double Effect = 0,
-    double Tolerance = 0)
+    double Tolerance = 0,
+    double ErrorProneRate = 0.2,
+    int HeaviestErrorProne = 0,
+    string? OnlyMetric = null)
 {
+    /// <summary>The judge for this scenario: the plan's, or only <see cref="OnlyMetric"/>'s rule when the scenario is about one metric.</summary>
+    public Judge JudgeFor(Judge judge) => OnlyMetric is null ? judge : new Judge(judge.Policy with { Rules = [.. judge.Policy.Rules.Where(r => r.Name == OnlyMetric)] });
+
     /// <summary>Canary requests a one-look test at the same α needs for 80% power (per-request variance; sticky subjects need more).</summary>
     public double LookOnceN(double alphaPerMetric)
     {
@@ -98,6 +104,13 @@ internal static class RealTrafficSuite
                 VarianceCanary: 0.02 * 0.98, VarianceStable: 0.01 * 0.99, Effect: 0.01, Tolerance: 0.005),
             new("t-5", "slowest 2% of requests ×5 (median unchanged), per-request routing, 25% canary", 0, 0.25, stable with { TailShare = 0.02, TailFactor = 5 }, true, 30_000,
                 VarianceCanary: 0.02 * 0.98, VarianceStable: 0.01 * 0.99, Effect: 0.01, Tolerance: 0.005),
+            // An outside trial (traffic, 2026-12-06): a few very active users whose own calls fail, on either arm, kept
+            // an equal canary undecided (or rolled back under on_inconclusive: rollback) when they landed on stable.
+            new("h-aa", "error_rate only: A/A at 0.1% errors, 300 subjects, the 3 most active failing 30% of their requests on either arm, 25% canary", 300, 0.25, rare, false, 4000, Stable: rare,
+                ErrorProneShare: 0, ErrorProneRate: 0.3, HeaviestErrorProne: 3, OnlyMetric: "error_rate"),
+            new("h-err", "error_rate only: errors 0.1% → 1.3%, 300 subjects, the 3 most active failing 30% on either arm, 25% canary", 300, 0.25, rare with { ErrorRate = 0.013 }, true, 4000, Stable: rare,
+                ErrorProneShare: 0, ErrorProneRate: 0.3, HeaviestErrorProne: 3, OnlyMetric: "error_rate",
+                VarianceCanary: 0.013 * 0.987, VarianceStable: 0.001 * 0.999, Effect: 0.012, Tolerance: 0.01),
         ];
     }
 
@@ -110,7 +123,7 @@ internal static class RealTrafficSuite
         void One(int run)
         {
             var rng = new Rng((seed * 1_000_003UL) + ((ulong)scenarioIndex * 100_000UL) + (ulong)run);
-            var population = new Population(rng, s.Subjects, errorProneShare: s.ErrorProneShare);
+            var population = new Population(rng, s.Subjects, errorProneShare: s.ErrorProneShare, errorProneRate: s.ErrorProneRate, heaviestErrorProne: s.HeaviestErrorProne);
             var canary = new ArmAccumulator();
             var stableArm = new ArmAccumulator();
             stops[run] = -1;
@@ -183,7 +196,7 @@ internal static class RealTrafficSuite
 
             foreach (var withGroups in new[] { true, false })
             {
-                var r = Run(s, judge, runs, seed, lookEvery, withGroups, i);
+                var r = Run(s, s.JudgeFor(judge), runs, seed, lookEvery, withGroups, i);
                 double back = (double)r.RolledBack / runs, safe = (double)r.Advanced / runs, open = (double)r.Undecided / runs;
                 var p80 = double.IsPositiveInfinity(r.P80Stop) ? "–" : r.P80Stop.ToString("0");
                 var lookOnce = s.Harmful ? s.LookOnceN(policy.AlphaPerMetric).ToString("0") : "–";

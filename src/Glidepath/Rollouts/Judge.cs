@@ -15,7 +15,9 @@ namespace Glidepath.Rollouts;
 /// and no group weighs more than <see cref="ArmSample.SubjectWeightCap"/> × the median group
 /// (<see cref="ArmSample.CapSubjects"/>), so one caller flooding an arm under a pinned key cannot move a verdict. (2) Rare events: on the side that declares a proportion safe, the variance is taken at the
 /// tolerance boundary (the canary's rate at stable + tolerance), not at the observed rate, which is near zero when
-/// errors are rare. (3) Range: a difference of proportions or of [0, 1] scores never leaves [−1, 1].
+/// errors are rare; and a proportion's safe side is also bounded by the canary's own rate (a rate is never below 0,
+/// <see cref="RangeBound"/>), so a stable arm of a few heavy failing users cannot hold a clean canary undecided. (3)
+/// Range: a difference of proportions or of [0, 1] scores never leaves [−1, 1].
 /// </remarks>
 public sealed partial class Judge(JudgePolicy policy)
 {
@@ -57,10 +59,18 @@ public sealed partial class Judge(JudgePolicy policy)
             return new MetricAssessment(rule, nc, ns, double.NaN, double.NaN, double.NaN, MetricVerdict.NotEnoughData);
         }
 
+        // A proportion's safe side also has the canary-alone bound (Judge.Range.cs), so its α is shared with it.
+        var proportion = rule.Kind == MetricKind.Proportion;
         var harmRadius = ConfidenceSequence.Radius(harmVariance, nc, Policy.AlphaPerMetric, Policy.Rho);
-        var safeRadius = ConfidenceSequence.Radius(safeVariance, nc, Policy.AlphaPerMetric, Policy.Rho);
+        var safeRadius = ConfidenceSequence.Radius(safeVariance, nc, Policy.AlphaPerMetric * (proportion ? 1 - RangeShare : 1), Policy.Rho);
         double lower = estimate - (rule.HarmIsIncrease ? harmRadius : safeRadius);
         double upper = estimate + (rule.HarmIsIncrease ? safeRadius : harmRadius);
+        if (proportion)
+        {
+            var range = RangeBound(rule, canary);
+            (lower, upper) = rule.HarmIsIncrease ? (lower, Math.Max(Math.Min(upper, range), estimate)) : (Math.Min(Math.Max(lower, range), estimate), upper);
+        }
+
         if (!rule.IsRatio)
         {
             lower = Math.Max(lower, -1);
@@ -171,6 +181,21 @@ public sealed partial class Judge(JudgePolicy policy)
     /// <summary>True when a step under on_inconclusive: hold has held for max_hold past its time limit.</summary>
     private bool PastDeadline(TimeSpan stepElapsed) => Policy.MaxHold is { } maxHold && stepElapsed >= Policy.MaxDuration + maxHold;
 
+    /// <summary>
+    /// A proportion's canary rate on its own, for an unclear verdict: a wide interval may come from stable's spread (a
+    /// few heavy failing users there), and the reason should not leave a reader to think the canary failed (trial "traffic").
+    /// </summary>
+    private static string Alone(MetricRule rule, in ArmSample canary)
+    {
+        if (rule.Kind != MetricKind.Proportion)
+        {
+            return "";
+        }
+
+        var (x, n) = Unit(rule, canary, -1);
+        return n > 0 ? string.Create(CultureInfo.InvariantCulture, $" (the canary alone: {x:0} of {n:0}, {x / n:0.##%})") : "";
+    }
+
     private static string SubjectsText(in ArmSample canary, in ArmSample stable) =>
         canary.Groups is null && stable.Groups is null
             ? ""
@@ -194,7 +219,8 @@ public sealed partial class Judge(JudgePolicy policy)
             }
         }
 
-        var open = all.Where(a => a.Verdict == MetricVerdict.Unclear).Select(a => Describe(a) + " straddles it").ToList();
+        var c = canary;
+        var open = all.Where(a => a.Verdict == MetricVerdict.Unclear).Select(a => Describe(a) + " straddles it" + Alone(a.Rule, c)).ToList();
         var lacking = all.Where(a => a.Verdict == MetricVerdict.NotEnoughData).ToList();
         if (fewSubjects is { } few)
         {

@@ -18,7 +18,7 @@ public sealed class JudgeRealTrafficTests
 
     // The scenario's position in the suite seeds its runs: fixed for every process (string.GetHashCode is not).
     private static RealResult Run(RealScenario s, int runs, bool withGroups = true, int? horizon = null) =>
-        RealTrafficSuite.Run(s with { Horizon = horizon ?? s.Horizon }, Judge, runs, seed: 12, lookEvery: 10, withGroups,
+        RealTrafficSuite.Run(s with { Horizon = horizon ?? s.Horizon }, s.JudgeFor(Judge), runs, seed: 12, lookEvery: 10, withGroups,
             scenarioIndex: Array.FindIndex(RealTrafficSuite.Scenarios(), x => x.Key == s.Key), parallel: false);
 
     [Fact]
@@ -51,6 +51,59 @@ public sealed class JudgeRealTrafficTests
         var result = Run(Scenario(key), runs: 60, horizon: 3000);
 
         Assert.Equal(0, result.Advanced);
+    }
+
+    // An outside trial (traffic, 2026-12-06): three very active users failing on either arm landed on stable and kept an
+    // equal canary "unclear" for ever (2 errors in 3,907 canary requests at [−0.105, +0.059] against max_increase 0.01):
+    // the difference's interval cannot narrow past stable's spread. The canary's own rate bounds the difference (stable
+    // is never below 0), so with the heavy users all on stable (0.75³ ≈ 42% of runs) the canary is shown safe; before,
+    // in none. A canary with one of them stays undecided: its own rate then is not shown below the tolerance.
+    [Fact]
+    public void Classify_HeavyUsersFailingOnEitherArm_EqualCanaryShownSafeWhenTheyAreOnStable()
+    {
+        var result = Run(Scenario("h-aa"), runs: 60);
+
+        Assert.Equal(0, result.RolledBack);
+        Assert.True(result.Advanced >= 15, $"declared safe in {result.Advanced} of 60");
+    }
+
+    [Fact]
+    public void Classify_HeavyUsersFailingOnEitherArm_HarmNeverDeclaredSafe()
+    {
+        var result = Run(Scenario("h-err"), runs: 60);
+
+        Assert.Equal(0, result.Advanced);
+    }
+
+    [Fact]
+    public void Assess_CanaryWellInsideTheToleranceAgainstAStableOfHeavyFailingUsers_Safe()
+    {
+        // The trial's figures: the canary's 3,907 requests from 60 subjects with 2 errors; stable's from 61 quiet
+        // subjects and 3 heavy ones failing half their requests.
+        var rule = Judge.Policy.Rules.Single(r => r.Name == "error_rate");
+        var canary = Arm(Enumerable.Range(0, 60).Select(g => (Requests: g < 7 ? 66 : 65, Errors: g < 2 ? 1 : 0)));
+        var stable = Arm(Enumerable.Range(0, 64).Select(g => g < 3 ? (Requests: 1_500, Errors: 750) : (Requests: 65, Errors: 0)));
+
+        var a = Judge.Assess(rule, canary.CapSubjects(), stable.CapSubjects());
+
+        Assert.True(a.Upper < 0.01, $"[{a.Lower}, {a.Upper}]");
+        Assert.Equal(MetricVerdict.Safe, a.Verdict);
+    }
+
+    // The trial's second run: rolled back as inconclusive with only "error_rate -0.0388 [-0.1175, +0.0470] … straddles
+    // it", for a canary with 2 errors in 514 requests; a reader of history saw a failing canary. The reason now says
+    // what the canary did on its own.
+    [Fact]
+    public void Decide_UnclearErrorRate_ReasonSaysTheCanarysOwnRate()
+    {
+        var judge = new Judge(Judge.Policy with { Rules = [.. Judge.Policy.Rules.Where(r => r.Name == "error_rate")] });
+        var canary = Arm(Enumerable.Range(0, 40).Select(g => (Requests: g < 34 ? 13 : 12, Errors: g < 2 ? 1 : 0)));
+        var stable = Arm(Enumerable.Range(0, 64).Select(g => g < 3 ? (Requests: 400, Errors: 120) : (Requests: 60, Errors: 0)));
+
+        var decision = judge.Decide(canary, stable, TimeSpan.FromMinutes(1));
+
+        Assert.Equal(JudgeOutcome.Continue, decision.Outcome);
+        Assert.Contains("straddles it (the canary alone: 2 of 514, 0.39%)", decision.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -179,6 +232,25 @@ public sealed class JudgeRealTrafficTests
         var arm = new ArmSample { Requests = 1000, LatencyCount = 1000 };
 
         Assert.Equal(MetricVerdict.NotEnoughData, judge.Assess(rule, arm, arm).Verdict);
+    }
+
+    /// <summary>An arm of one subject per group with the given requests and errors (every request answered in 500 ms).</summary>
+    private static ArmSample Arm(IEnumerable<(int Requests, int Errors)> subjects)
+    {
+        var groups = new ArmSample[SubjectGroups.Count];
+        var g = 0;
+        foreach (var (requests, errors) in subjects)
+        {
+            groups[g++] = new ArmSample { Requests = requests, Errors = errors, LatencyCount = requests - errors, LogLatencySum = (requests - errors) * Math.Log(500) };
+        }
+
+        var total = default(ArmSample);
+        foreach (var group in groups)
+        {
+            total = ArmSample.Add(total, group);
+        }
+
+        return total with { Groups = groups };
     }
 
     /// <summary>An arm whose requests come from <paramref name="subjects"/> subjects in distinct groups, each alike.</summary>
