@@ -7,7 +7,8 @@ namespace Glidepath.Cli;
 /// <summary>
 /// The one place where a failed command becomes its documented exit code and a short message: bad input
 /// is 2 with <c>file:line:col</c>, operational failures are 3 with one line, and an unexpected exception
-/// is 3 with one line (its stack trace only when <c>GLIDEPATH_DEBUG=1</c>). Never a raw stack trace.
+/// is 3 with one line (its stack trace, escaped, only when <c>GLIDEPATH_DEBUG=1</c>, and only for exit code 3). Never
+/// a raw stack trace.
 /// </summary>
 internal static class CliFailure
 {
@@ -22,9 +23,11 @@ internal static class CliFailure
             await env.Stderr.WriteLineAsync(Glidepath.Environments.RecordedText.Escaped(line, keepLineBreaks: true)).ConfigureAwait(false);
         }
 
-        if (env.Debug)
+        // Only for a failure of exit code 3 (operational or unexpected): bad input (2) and a refusal (4) are their
+        // message. Escaped as the error line is: the message may be a server's, or a path's, with escape sequences.
+        if (env.Debug && code == ExitCodes.Operational)
         {
-            await env.Stderr.WriteLineAsync(ex.ToString()).ConfigureAwait(false);
+            await env.Stderr.WriteLineAsync(Glidepath.Environments.RecordedText.Escaped(ex.ToString(), keepLineBreaks: true)).ConfigureAwait(false);
         }
 
         if (json)

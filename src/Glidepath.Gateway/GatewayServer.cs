@@ -21,7 +21,7 @@ public sealed partial class GatewayServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private GatewayServer(WebApplication app, IReadOnlyList<string> urls, IReadOnlyList<string> adminUrls, IReadOnlyList<string> metricsUrls, string? exposureWarning, string? clearTextWarning)
+    private GatewayServer(WebApplication app, IReadOnlyList<string> urls, IReadOnlyList<string> adminUrls, IReadOnlyList<string> metricsUrls, string? exposureWarning, string? clearTextWarning, string? metricsWarning)
     {
         _app = app;
         Urls = urls;
@@ -29,6 +29,7 @@ public sealed partial class GatewayServer : IAsyncDisposable
         MetricsUrls = metricsUrls;
         ExposureWarning = exposureWarning;
         ClearTextWarning = clearTextWarning;
+        MetricsWarning = metricsWarning;
     }
 
     /// <summary>The addresses actually bound for traffic (a port 0 in the settings becomes the port chosen).</summary>
@@ -52,6 +53,12 @@ public sealed partial class GatewayServer : IAsyncDisposable
     /// the network readable. Also logged as a warning.
     /// </summary>
     public string? ClearTextWarning { get; }
+
+    /// <summary>
+    /// Set when <c>/metrics</c> has its own listener (served there without a token) on plain http on an address other
+    /// machines can reach. Also logged as a warning.
+    /// </summary>
+    public string? MetricsWarning { get; }
 
     /// <summary>The host's services (tests drive the chat endpoint with a crafted connection).</summary>
     internal IServiceProvider Services => _app.Services;
@@ -91,7 +98,8 @@ public sealed partial class GatewayServer : IAsyncDisposable
         var warning = ListenExposure.Warning(ListenExposure.NonLoopback(server.Urls.Concat(addresses).Distinct(StringComparer.OrdinalIgnoreCase)), server.Gateway.RequireKeys);
         var clearText = server.Admin is null ? null
             : ListenExposure.ClearTextWarning(server.AdminUrls.Count > 0 ? server.AdminUrls : server.Urls, server.ForwardedFrom is not null);
-        foreach (var line in new[] { warning, clearText })
+        var metrics = ListenExposure.MetricsWarning(server.MetricsUrls);
+        foreach (var line in new[] { warning, clearText, metrics })
         {
             if (line is not null)
             {
@@ -100,8 +108,8 @@ public sealed partial class GatewayServer : IAsyncDisposable
         }
 
         return listeners is null
-            ? new GatewayServer(app, addresses, [], [], warning, clearText)
-            : new GatewayServer(app, addresses, Bound(listeners, Listener.Admin), Bound(listeners, Listener.Metrics), warning, clearText);
+            ? new GatewayServer(app, addresses, [], [], warning, clearText, metrics)
+            : new GatewayServer(app, addresses, Bound(listeners, Listener.Admin), Bound(listeners, Listener.Metrics), warning, clearText, metrics);
     }
 
     public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);

@@ -28,14 +28,14 @@ internal static class SqliteBackup
             throw new BadInputException($"{file} is a folder; expected the path of the backup file, e.g. {Path.Combine(file, "glidepath-backup.db")}");
         }
 
+        if (IsTheStore(target, path))
+        {
+            throw new BadInputException($"{file} is the store itself; choose another file");
+        }
+
         if (File.Exists(target) && !force)
         {
             throw new BadInputException($"{file} exists; nothing was written. Choose another file, or pass --force to replace it");
-        }
-
-        if (string.Equals(target, Path.GetFullPath(path), StringComparison.Ordinal))
-        {
-            throw new BadInputException($"{file} is the store itself; choose another file");
         }
 
         var partial = target + ".partial-" + Guid.NewGuid().ToString("N")[..8];
@@ -53,6 +53,13 @@ internal static class SqliteBackup
                 catch (SqliteException ex) when (ex.SqliteErrorCode == 26) // SQLITE_NOTADB
                 {
                     throw naming.NotADatabase(path, ex);
+                }
+
+                // The copy holds what the store holds (the subject-hashing secret, key and token hashes, captured
+                // content): it is created owner-only before SQLite writes a byte to it, as the store is.
+                if (!OperatingSystem.IsWindows() && !OwnerOnlyFile.TryCreateNew(partial))
+                {
+                    throw new OperationalException($"{partial} appeared while the backup was starting; nothing was kept at {file}. Run the backup again");
                 }
 
                 await using var copy = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = partial, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
@@ -99,6 +106,15 @@ internal static class SqliteBackup
             }
         }
     }
+
+    /// <summary>
+    /// True when <paramref name="target"/> names the store's own file: the same path, or, through a linked folder, a
+    /// link or a hard link, the same (device, inode). Moving the copy there would replace the live store (and leave its
+    /// <c>-wal</c> beside a file it does not belong to), so the strings of the two paths are not enough.
+    /// </summary>
+    private static bool IsTheStore(string target, string path) =>
+        string.Equals(target, Path.GetFullPath(path), StringComparison.Ordinal)
+        || (FileIdentity.Of(target) is { } copy && FileIdentity.Of(path) is { } store && copy == store);
 
     private static async Task<(string StoreId, int Version)> IdentityAsync(SqliteConnection connection, string path, StoreNaming naming, CancellationToken cancellationToken)
     {

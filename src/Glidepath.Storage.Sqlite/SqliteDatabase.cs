@@ -61,8 +61,8 @@ public sealed class SqliteDatabase
 
     /// <summary>
     /// Creates an empty database file at <see cref="Path"/> when none exists, readable and writable by its owner only
-    /// (0600 on Unix): the store holds the subject-hashing secret, key and token hashes and captured request content.
-    /// SQLite gives the <c>-wal</c> and <c>-shm</c> files it creates next to it the same mode.
+    /// (0600 on Unix, <see cref="OwnerOnlyFile"/>): the store holds the subject-hashing secret, key and token hashes and
+    /// captured request content. SQLite gives the <c>-wal</c> and <c>-shm</c> files it creates next to it the same mode.
     /// </summary>
     public async Task CreateFileAsync(CancellationToken cancellationToken)
     {
@@ -71,21 +71,9 @@ public sealed class SqliteDatabase
             return;
         }
 
-        if (!OperatingSystem.IsWindows())
+        if (!OperatingSystem.IsWindows() && !OwnerOnlyFile.TryCreateNew(Path))
         {
-            try
-            {
-                await using var file = new FileStream(Path, new FileStreamOptions
-                {
-                    Mode = FileMode.CreateNew,
-                    Access = FileAccess.Write,
-                    UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-                });
-            }
-            catch (IOException) when (File.Exists(Path))
-            {
-                return; // another process made it first
-            }
+            return; // another process made it first
         }
 
         var create = new SqliteConnectionStringBuilder(UnpooledConnectionString) { Mode = SqliteOpenMode.ReadWriteCreate }.ToString();

@@ -63,6 +63,31 @@ public sealed class ActionTests(Chromium chromium)
         Assert.Empty(browser.Errors);
     }
 
+    // The page said "Stable after: (the canary ends)"; someone aborted the canary before the owner confirmed. The rollback
+    // was meant for that canary: it is refused, naming the abort, and the stable does not move back a release.
+    [Fact]
+    public async Task Rollback_ConfirmedAfterTheCanaryWasAborted_IsRefusedNamingTheAbort_AndTheStableStays()
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        await h.Seed.StartRolloutAsync();
+        var browser = await h.SignedInAsync(await h.TokenAsync(Role.Owner, "alice", "staging"));
+        var page = browser.Page;
+        await page.GotoAsync(h.Url + "/dashboard/env/staging/confirm/rollback");
+        await Assertions.Expect(page.GetByTestId("rollback-to")).ToContainTextAsync("(the canary ends)");
+
+        await h.Seed.AbortAsync();
+        var afterAbort = await h.F.Store.Environments.GetAsync(h.App, "staging", default);
+        await page.GetByLabel("Reason").FillAsync("canary is bad, stop it");
+        var response = await page.RunAndWaitForResponseAsync(() => page.GetByTestId("confirm").ClickAsync(), r => r.Url.Contains("/actions/rollback", StringComparison.Ordinal));
+
+        Assert.Equal(409, response.Status);
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("rollout_aborted");
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Nothing was rolled back by this request");
+        var after = await h.F.Store.Environments.GetAsync(h.App, "staging", default);
+        Assert.Equal((afterAbort.Revision, afterAbort.StableReleaseId), (after.Revision, after.StableReleaseId));
+        Assert.All(browser.Errors, e => Assert.Contains("status of 409", e, StringComparison.Ordinal)); // the refusal page itself
+    }
+
     [Fact]
     public async Task Viewer_SeesNoActionButtons_AndAForcedPostIs403WithNothingChanged()
     {

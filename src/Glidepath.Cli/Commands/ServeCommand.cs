@@ -177,6 +177,11 @@ internal static class ServeCommand
                     ctx.Output.Note(clearText);
                 }
 
+                if (server.MetricsWarning is { } metricsExposed)
+                {
+                    ctx.Output.Note(metricsExposed);
+                }
+
                 if (ctx.Output.IsJson)
                 {
                     ctx.Output.Json(new

@@ -14,10 +14,13 @@ namespace Glidepath.Gateway.Admin;
 /// failure to check is never an allow. A refused credential is logged (<see cref="RefusedCredentialLog"/>) with its
 /// public part only.
 /// </summary>
-internal sealed partial class AdminAuthenticator(AdminOptions options, AccessTokenService tokens, ILogger<AdminAuthenticator> logger)
+internal sealed partial class AdminAuthenticator(AdminOptions options, AccessTokenService tokens, ILogger<AdminAuthenticator> logger) : IDisposable
 {
     private readonly OidcTokenValidator? _oidc = options.Oidc is { } oidc ? new OidcTokenValidator(oidc, options.Time) : null;
     private readonly RefusedCredentialLog _refusals = new(options.Time, logger);
+
+    /// <summary>Stops the refused-credential log's timers (the host disposes this singleton when it stops).</summary>
+    public void Dispose() => _refusals.Dispose();
 
     /// <summary>The request's <c>Authorization: Bearer</c> credential checked.</summary>
     public Task<AdminAuthentication> AuthenticateAsync(HttpContext http) =>

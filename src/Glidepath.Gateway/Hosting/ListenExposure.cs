@@ -50,12 +50,33 @@ internal static class ListenExposure
             return null;
         }
 
-        var clear = controlPlaneUrls.Where(u => u.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
-            && !u.StartsWith("http://unix:", StringComparison.OrdinalIgnoreCase) && !IsLoopback(u)).ToList();
+        var clear = ClearNonLoopback(controlPlaneUrls);
         return clear.Count == 0 ? null
             : $"WARNING: the admin API and the dashboard listen on plain http on {string.Join(", ", clear)}, which other machines can reach: " +
               "access tokens and session cookies cross the network readable. Put a TLS-terminating reverse proxy in front and name it " +
               "with --forwarded-from (docs/deploy.md), or listen on loopback.";
+    }
+
+    /// <summary>
+    /// The warning printed and logged when <c>/metrics</c> has its own listener (<paramref name="metricsUrls"/>, served
+    /// there without a token) on plain http on an address other machines can reach: its release labels, canary arm and
+    /// cost are what an access token of another environment is refused. Null when every such listener is loopback, a
+    /// Unix socket or https.
+    /// </summary>
+    public static string? MetricsWarning(IEnumerable<string> metricsUrls)
+    {
+        var clear = ClearNonLoopback(metricsUrls);
+        return clear.Count == 0 ? null
+            : $"WARNING: /metrics listens on plain http on {string.Join(", ", clear)}, which other machines can reach, and answers " +
+              "there without a token: anyone who can connect reads its release labels, canary arm and cost. Listen on loopback " +
+              "(a bare --metrics-urls port binds 127.0.0.1), or restrict access by network. See docs/security.md.";
+    }
+
+    private static List<string> ClearNonLoopback(IEnumerable<string> urls)
+    {
+        ArgumentNullException.ThrowIfNull(urls);
+        return [.. urls.Where(u => u.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
+            && !u.StartsWith("http://unix:", StringComparison.OrdinalIgnoreCase) && !IsLoopback(u))];
     }
 
     /// <summary>The host part of a Kestrel URL such as <c>http://0.0.0.0:4000</c>, <c>http://[::1]:4000</c> or <c>http://*:4000</c>.</summary>

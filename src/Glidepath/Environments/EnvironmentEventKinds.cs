@@ -27,4 +27,15 @@ public static class EnvironmentEventKinds
 
     /// <summary>True when an event of this kind moves the stable pointer to its ToReleaseId.</summary>
     public static bool ChangesStable(string kind) => kind is Deploy or Promote or Rollback or RolloutPromoted;
+
+    /// <summary>
+    /// True when an event of this kind can change what a rollback does: it moved the stable, or started or ended a
+    /// canary (a rollback ends a canary when there is one, and moves the stable back when there is none). Only the kinds
+    /// known to leave both as they were are false (a controller's step or hold, a pause or resume, a freeze, a drill, a
+    /// shadow), so a kind added later refuses a guarded rollback until it is judged here.
+    /// </summary>
+    public static bool ChangesRollback(string kind) => kind is not (
+        Freeze or Unfreeze or Drill or ShadowStart or ShadowStop
+        or Rollouts.RolloutEventKinds.Step or Rollouts.RolloutEventKinds.Held
+        or Rollouts.RolloutEventKinds.Paused or Rollouts.RolloutEventKinds.Resumed);
 }

@@ -31,10 +31,11 @@ public sealed partial class EnvironmentService
             throw new BadInputException($"expected revision {ahead} is ahead of environment '{spec.Name}' (now at revision {state.Revision}); give the revision 'glidepath status' shows");
         }
 
-        // Refused when what a rollback acts on moved since the operator looked: the stable release (a deploy, promotion
-        // or another rollback, which also ends a canary). A controller's step, a freeze or a shadow does not count: an
-        // emergency rollback must not be refused because the canary's weight changed.
-        if (expectedRevision is { } seen && await StableMovedSinceAsync(spec.Name, seen, history, cancellationToken).ConfigureAwait(false) is { } moved)
+        // Refused when what a rollback acts on changed since the operator looked: the stable release (a deploy, promotion
+        // or another rollback) or the canary (a rollout started, or ended by the judge, an abort or a promotion: the
+        // rollback meant to end that canary would otherwise move the healthy stable back). A controller's step, a pause,
+        // a freeze or a shadow does not count: an emergency rollback must not be refused because the canary's weight changed.
+        if (expectedRevision is { } seen && await RollbackChangedSinceAsync(spec.Name, seen, history, cancellationToken).ConfigureAwait(false) is { } moved)
         {
             throw moved;
         }
@@ -48,7 +49,8 @@ public sealed partial class EnvironmentService
             catch (PolicyException)
             {
                 // Lost a race (another change was written between the read and this write). When that change moved the
-                // stable release, say what it was, instead of "re-run the command", which would roll back a second step.
+                // stable release or started or ended a canary, say what it was, instead of "re-run the command", which
+                // would roll back a second step (or move the stable back when the canary this rollback was to end is gone).
                 // Any other change (a controller's step, a freeze) leaves what the rollback acts on as it was: try again.
                 var now = await environments.HistoryAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
                 if (now.Count == 0 || now[^1].Revision == state.Revision || attempt == 3)
@@ -56,7 +58,7 @@ public sealed partial class EnvironmentService
                     throw;
                 }
 
-                if (await StableMovedSinceAsync(spec.Name, state.Revision, now, cancellationToken).ConfigureAwait(false) is { } lost)
+                if (await RollbackChangedSinceAsync(spec.Name, state.Revision, now, cancellationToken).ConfigureAwait(false) is { } lost)
                 {
                     throw lost;
                 }
@@ -67,13 +69,13 @@ public sealed partial class EnvironmentService
     }
 
     /// <summary>
-    /// The refusal naming what changed when an event after <paramref name="seen"/> moved the stable release (a deploy,
-    /// promotion or rollback); null when none did.
+    /// The refusal naming what changed when an event after <paramref name="seen"/> changed what a rollback does
+    /// (<see cref="EnvironmentEventKinds.ChangesRollback"/>); null when none did.
     /// </summary>
-    private async Task<PolicyException?> StableMovedSinceAsync(string environment, long seen, IReadOnlyList<EnvironmentEvent> history, CancellationToken cancellationToken)
+    private async Task<PolicyException?> RollbackChangedSinceAsync(string environment, long seen, IReadOnlyList<EnvironmentEvent> history, CancellationToken cancellationToken)
     {
         var since = history.Where(e => e.Revision > seen).ToList();
-        if (!since.Any(e => EnvironmentEventKinds.ChangesStable(e.Kind)))
+        if (!since.Any(e => EnvironmentEventKinds.ChangesRollback(e.Kind)))
         {
             return null;
         }

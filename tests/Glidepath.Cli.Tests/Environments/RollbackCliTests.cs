@@ -98,6 +98,78 @@ public sealed class RollbackCliTests
         Assert.Equal(ExitCodes.Ok, (await app.RunAsync("history", "--env", "production")).Code);
     }
 
+    /// <summary>production: v1, then v2 promoted (stable), and a rollout of v3 at its first step.</summary>
+    private static async Task<EnvApp> CanaryOverStableAsync()
+    {
+        var app = await EnvApp.CreateAsync(3);
+        await app.DeployAllToStagingAsync();
+        await app.OkAsync("promote", "v1", "--env", "production");
+        await app.SaveVerdictAsync("v2", "v1", "pass");
+        await app.OkAsync("promote", "v2", "--env", "production");
+        await app.SaveVerdictAsync("v3", "v2", "pass");
+        await app.OkAsync("rollout", "start", "v3", "--env", "production", "--min-requests", "50");
+        return app;
+    }
+
+    // The on-call saw canary v3 over stable v2 and rolled back to end the canary; by then the judge, an abort or a
+    // promotion had ended it. The rollback was meant for that canary: it is refused, not turned into v2 → v1.
+    [Theory]
+    [InlineData("judge", "rollout_rolled_back canary v3 vs stable v2 by controller", "v2")]
+    [InlineData("abort", "rollout_aborted canary v3 vs stable v2 by", "v2")]
+    [InlineData("promote", "rollout_promoted v2 → v3 by", "v3")]
+    public async Task Rollback_ExpectRevision_CanaryEndedSince_IsRefusedAndTheStableStays(string ending, string named, string stable)
+    {
+        await using var app = await CanaryOverStableAsync();
+        var seen = (await RevisionAsync(app, "production")).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        switch (ending)
+        {
+            case "judge":
+                await Rollouts.RolloutCliTests.TrafficAsync(app, "v3", Glidepath.Routing.Arm.Canary, 600, errorRate: 0.3);
+                await Rollouts.RolloutCliTests.TrafficAsync(app, "v2", Glidepath.Routing.Arm.Stable, 3000, errorRate: 0);
+                await Rollouts.RolloutCliTests.TickAsync(app);
+                break;
+            case "abort":
+                await app.OkAsync("rollout", "abort", "--env", "production", "--reason", "wrong build");
+                break;
+            default:
+                await app.OkAsync("rollout", "promote", "--env", "production", "--full", "--reason", "verified");
+                break;
+        }
+
+        var (code, _, stderr) = await app.RunAsync("rollback", "--env", "production", "--expect-revision", seen, "--reason", "v3 canary is failing, stop it");
+
+        Assert.Equal(ExitCodes.Refused, code);
+        Assert.Contains($"environment 'production' changed since it was looked at (revision {seen}, now ", stderr, StringComparison.Ordinal);
+        Assert.Contains(named, stderr, StringComparison.Ordinal);
+        Assert.Contains("Nothing was rolled back by this request", stderr, StringComparison.Ordinal);
+        Assert.Equal(stable, await app.StableAsync("production"));
+        Assert.DoesNotContain((await app.JsonAsync("history", "--env", "production")).GetProperty("events").EnumerateArray(), e => e.GetProperty("kind").GetString() == "rollback");
+    }
+
+    // The operator saw v2 stable with no canary (a rollback would move the stable back); a rollout started since, so the
+    // same rollback would now end a canary nobody looked at: refused. Without the guard, rollback acts on what is there now.
+    [Fact]
+    public async Task Rollback_ExpectRevision_CanaryStartedSince_IsRefused_UnguardedStillActsOnTheStateNow()
+    {
+        await using var app = await EnvApp.CreateAsync(3);
+        await app.DeployAllToStagingAsync();
+        await app.OkAsync("promote", "v1", "--env", "production");
+        await app.SaveVerdictAsync("v2", "v1", "pass");
+        await app.OkAsync("promote", "v2", "--env", "production");
+        var seen = (await RevisionAsync(app, "production")).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await app.SaveVerdictAsync("v3", "v2", "pass");
+        await app.OkAsync("rollout", "start", "v3", "--env", "production");
+
+        var (code, _, stderr) = await app.RunAsync("rollback", "--env", "production", "--expect-revision", seen);
+        var unguarded = await app.JsonAsync("rollback", "--env", "production", "--reason", "end it");
+
+        Assert.Equal(ExitCodes.Refused, code);
+        Assert.Contains("rollout_started", stderr, StringComparison.Ordinal);
+        Assert.Equal("v2", await app.StableAsync("production"));
+        Assert.Equal(("v3", "v2"), (unguarded.GetProperty("event").GetProperty("from").GetProperty("name").GetString(), unguarded.GetProperty("event").GetProperty("to").GetProperty("name").GetString()));
+        Assert.True(unguarded.GetProperty("event").GetProperty("details").TryGetProperty("canary_cleared", out _));
+    }
+
     private static async Task<long> RevisionAsync(EnvApp app, string environment) =>
         (await app.JsonAsync("status")).GetProperty("environments").EnumerateArray()
             .Single(e => e.GetProperty("name").GetString() == environment).GetProperty("revision").GetInt64();

@@ -35,6 +35,44 @@ public sealed class CliFailureTests
         Assert.Equal(["error: unexpected InvalidOperationException: boom second line (set GLIDEPATH_DEBUG=1 for the stack trace)"], err.TrimEnd('\n').Split('\n'));
     }
 
+    // GLIDEPATH_DEBUG=1 prints the stack trace of an exit-3 failure escaped as the error line is: a message from a server
+    // or a path must not write escape sequences to the terminal.
+    [Fact]
+    public async Task Run_UnexpectedExceptionWithDebug_StackTraceWithControlCharactersEscaped()
+    {
+        using var app = EvalApp.Create();
+        await app.CreateReleaseAsync();
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var env = new CliEnvironment(stdout, stderr, false) { ModelClients = (_, _) => throw new InvalidOperationException("boom\u001b[2K\rFAKE"), Debug = true };
+
+        var (code, _, err) = await RunAsync(env, stdout, stderr, "eval", "run", "--manifest", app.Manifest, "--store", app.StorePath);
+
+        Assert.Equal(3, code);
+        Assert.Contains("System.InvalidOperationException: boom\\u001B[2K\\u000DFAKE", err, StringComparison.Ordinal);
+        Assert.Contains("   at ", err, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', err);
+        Assert.DoesNotContain('\r', err);
+    }
+
+    // An ordinary bad-input error (exit 2) is its one line, with or without GLIDEPATH_DEBUG=1.
+    [Fact]
+    public async Task Run_BadInputWithDebug_OneEscapedLineNoStackTrace()
+    {
+        using var app = EvalApp.Create();
+        await app.CreateReleaseAsync();
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var env = new CliEnvironment(stdout, stderr, false) { Debug = true };
+
+        var (code, _, err) = await RunAsync(env, stdout, stderr, "history", "--env", "prod\u001b[2K\rFAKE", "--manifest", app.Manifest, "--store", app.StorePath);
+
+        Assert.Equal(2, code);
+        Assert.Contains("error: unknown environment 'prod\\u001B[2K\\u000DFAKE'", err, StringComparison.Ordinal);
+        AssertNoStackTrace(err);
+        Assert.DoesNotContain('\u001b', err);
+    }
+
     // Stopped by Ctrl-C (or SIGTERM): 130, and under --format json an error object like any failure's (stdout was empty).
     [Fact]
     public async Task Run_CancelledWithJson_Exit130WithAJsonErrorObject()

@@ -214,6 +214,28 @@ public sealed class RemoteCliTests : IAsyncLifetime
         Assert.Equal(("token:ops", "first"), (Assert.Single(rollbacks).GetProperty("actor").GetString(), rollbacks[0].GetProperty("reason").GetString()));
     }
 
+    // A guarded rollback meant to end a canary that was aborted in between: 409 naming the abort (exit 4), and the stable
+    // is not moved back in its place.
+    [Fact]
+    public async Task Rollback_ExpectRevision_ThroughTheAdminApi_CanaryAbortedSince_IsRefused()
+    {
+        await _app.OkAsync("deploy", "v2", "--env", "staging");
+        await _app.SaveVerdictAsync("v2", "v1", "pass");
+        await _app.OkAsync("rollout", "start", "v2", "--env", "production");
+        var seen = (await _app.JsonAsync("status")).GetProperty("environments").EnumerateArray()
+            .Single(e => e.GetProperty("name").GetString() == "production").GetProperty("revision").GetInt64()
+            .ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var aborted = await RemoteAsync(_admin, "rollout", "abort", "--env", "production", "--reason", "wrong build");
+
+        var rollback = await RemoteAsync(_admin, "rollback", "--env", "production", "--expect-revision", seen, "--reason", "stop the canary");
+
+        Assert.True(aborted.Code == 0, aborted.Stderr);
+        Assert.Equal(ExitCodes.Refused, rollback.Code);
+        Assert.Contains($"changed since it was looked at (revision {seen}, now ", rollback.Stderr, StringComparison.Ordinal);
+        Assert.Contains("rollout_aborted canary v2 vs stable v1 by token:ops", rollback.Stderr, StringComparison.Ordinal);
+        Assert.Equal("v1", await _app.StableAsync("production"));
+    }
+
     // The admin API names body fields ('rpm') for other callers; the CLI's user typed a flag, and reads it back.
     [Fact]
     public async Task ServerSideInputError_KeepsTheCliFlagsWording()

@@ -42,7 +42,7 @@ public sealed class RolloutCliTests
             CancellationToken.None);
     }
 
-    private static async Task TickAsync(EnvApp app)
+    internal static async Task TickAsync(EnvApp app)
     {
         await using var store = await SqliteStore.OpenAsync(app.StorePath, TimeProvider.System, CancellationToken.None);
         await new RolloutController(store.Rollouts, store.Environments, store.Traces, TimeProvider.System, new RolloutControllerOptions { Holder = "test" }).TickAsync(CancellationToken.None);

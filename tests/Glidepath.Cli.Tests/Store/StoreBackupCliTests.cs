@@ -59,6 +59,51 @@ public sealed class StoreBackupCliTests
         Assert.Equal(json.GetProperty("store_id").GetString(), (string?)await cmd.ExecuteScalarAsync());
     }
 
+    // The store is kept 0600 (the subject-hashing secret, key and token hashes, captured content); a backup of it is the
+    // same content, so it is 0600 too, whatever the umask, and also when --force replaces a file that was readable by all.
+    [Fact]
+    public async Task Backup_IsOwnerOnly_AlsoWhenForceReplacesAWorldReadableFile()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        await using var app = await EnvApp.CreateAsync(1);
+        await app.OkAsync("deploy", "v1", "--env", "staging");
+        var fresh = Path.Combine(app.Dir, "fresh.db");
+        var replaced = Path.Combine(app.Dir, "replaced.db");
+        await File.WriteAllTextAsync(replaced, "an older backup");
+        File.SetUnixFileMode(replaced, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        await app.OkAsync("store", "backup", fresh);
+        await app.OkAsync("store", "backup", replaced, "--force");
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(fresh));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(replaced));
+        Assert.Contains("v1", await HistoryAsync(app, replaced), StringComparison.Ordinal);
+    }
+
+    // The store named through a linked folder (/srv/gp -> /data/gp) is still the store: --force does not move the copy
+    // over it.
+    [Fact]
+    public async Task Backup_TheStoreThroughALinkedFolder_Exit2EvenWithForce_TheStoreIsUntouched()
+    {
+        await using var app = await EnvApp.CreateAsync(1);
+        await app.OkAsync("deploy", "v1", "--env", "staging");
+        var link = Path.Combine(app.Dir, "linked");
+        Directory.CreateSymbolicLink(link, Path.GetDirectoryName(app.StorePath)!);
+        var before = await File.ReadAllBytesAsync(app.StorePath);
+
+        var (code, _, stderr) = await app.RunAsync("store", "backup", Path.Combine(link, Path.GetFileName(app.StorePath)), "--force");
+
+        Assert.Equal(2, code);
+        Assert.Contains("is the store itself; choose another file", stderr, StringComparison.Ordinal);
+        Assert.Equal(before, await File.ReadAllBytesAsync(app.StorePath));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(app.StorePath)!, "*.partial-*"));
+        Assert.Contains("v1", await HistoryAsync(app, app.StorePath), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Backup_NoStoreThere_Exit2CreatesNothing()
     {

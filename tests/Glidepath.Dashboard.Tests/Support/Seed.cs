@@ -46,6 +46,9 @@ internal sealed class Seed(GatewayFixture f)
         ? Rollouts.PauseAsync(Environment, "ana", "elsewhere", CancellationToken.None)
         : Rollouts.ResumeAsync(Environment, "ana", "elsewhere", CancellationToken.None);
 
+    /// <summary>Aborts the rollout in staging as someone else ('ana'), as 'rollout abort' does.</summary>
+    public Task<Rollout> AbortAsync() => Rollouts.AbortAsync(Environment, "ana", "elsewhere", CancellationToken.None);
+
     /// <summary>One pass of the rollout controller, as a gateway's controller runs it every interval.</summary>
     public Task<IReadOnlyList<RolloutAction>> TickAsync() =>
         new RolloutController(f.Store.Rollouts, f.Store.Environments, f.Store.Traces, TimeProvider.System, new RolloutControllerOptions

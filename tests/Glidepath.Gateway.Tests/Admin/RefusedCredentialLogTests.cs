@@ -96,7 +96,7 @@ public sealed class RefusedCredentialLogTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Flood_OneLineAMinutePerReason_TheNextSaysHowManyWereHeldBack()
+    public async Task Flood_OneLineAtOnceThenOneSummaryAMinutePerReason_WrittenByTheTimerWithoutAnotherRefusal()
     {
         for (var i = 0; i < 5; i++)
         {
@@ -107,11 +107,62 @@ public sealed class RefusedCredentialLogTests : IAsyncLifetime
         Assert.Equal(2, _log.Lines.Count);
 
         _time.Advance(RefusedCredentialLog.Interval);
-        await _auth.AuthenticateAsync(Request(AccessTokenSecret.New(), "/admin/v1/environments"));
 
         Assert.Equal(3, _log.Lines.Count);
-        Assert.Contains("unknown_token", _log.Lines.Last().Text, StringComparison.Ordinal);
-        Assert.Contains("; 4 more refused for this reason since the last such line", _log.Lines.Last().Text, StringComparison.Ordinal);
+        Assert.Equal($"Credential refused: unknown_token, 4 more in the minute after the last such line, from {Remote} (4)", _log.Lines.Last().Text);
+
+        // The flood goes on: summed up a minute after that line; a quiet minute writes nothing.
+        await _auth.AuthenticateAsync(Request(AccessTokenSecret.New(), "/admin/v1/environments"));
+        Assert.Equal(3, _log.Lines.Count);
+        _time.Advance(RefusedCredentialLog.Interval);
+        _time.Advance(RefusedCredentialLog.Interval);
+        Assert.Equal(4, _log.Lines.Count);
+        Assert.Contains("unknown_token, 1 more in the minute after the last such line", _log.Lines.Last().Text, StringComparison.Ordinal);
+
+        await _auth.AuthenticateAsync(Request(AccessTokenSecret.New(), "/admin/v1/environments"));
+        Assert.Equal(5, _log.Lines.Count);
+        Assert.Contains("Credential refused: unknown_token (not an access token", _log.Lines.Last().Text, StringComparison.Ordinal);
+    }
+
+    // An outside trial sent one junk token from a decoy address, then 200 from its own: the log named only the decoy.
+    [Fact]
+    public async Task FloodAfterADecoy_TheSummaryNamesTheFloodingAddressWithItsCount()
+    {
+        await _auth.AuthenticateAsync(Request(AccessTokenSecret.New(), "/admin/v1/status", "127.0.0.2"));
+        for (var i = 0; i < 200; i++)
+        {
+            await _auth.AuthenticateAsync(Request(AccessTokenSecret.New(), "/admin/v1/status", "127.0.0.1"));
+        }
+
+        await _auth.AuthenticateAsync(Request(AccessTokenSecret.New(), "/admin/v1/status", "127.0.0.2"));
+        _time.Advance(RefusedCredentialLog.Interval);
+
+        Assert.Equal(2, _log.Lines.Count);
+        Assert.Contains("from 127.0.0.2, path /admin/v1/status", _log.Lines.First().Text, StringComparison.Ordinal);
+        Assert.Equal("Credential refused: unknown_token, 201 more in the minute after the last such line, from 127.0.0.1 (200), 127.0.0.2 (1)", _log.Lines.Last().Text);
+    }
+
+    // Many addresses: the most frequent are named, the rest counted together, in one line; memory is bounded.
+    [Fact]
+    public async Task FloodFromManyAddresses_OneSummaryNamingTheTopFewAndCountingTheRest()
+    {
+        await _auth.AuthenticateAsync(Request(AccessTokenSecret.New(), "/admin/v1/status"));
+        for (var i = 0; i < 3; i++)
+        {
+            await _auth.AuthenticateAsync(Request(AccessTokenSecret.New(), "/admin/v1/status", "198.51.100.9"));
+        }
+
+        for (var i = 0; i < RefusedCredentialLog.AddressesCounted + 50; i++)
+        {
+            await _auth.AuthenticateAsync(Request(AccessTokenSecret.New(), "/admin/v1/status", $"10.0.{i / 250}.{(i % 250) + 1}"));
+        }
+
+        _time.Advance(RefusedCredentialLog.Interval);
+
+        Assert.Equal(2, _log.Lines.Count);
+        var summary = _log.Lines.Last().Text;
+        Assert.StartsWith($"Credential refused: unknown_token, {3 + RefusedCredentialLog.AddressesCounted + 50} more in the minute after the last such line, from 198.51.100.9 (3), 10.0.0.", summary, StringComparison.Ordinal);
+        Assert.EndsWith($"; {3 + RefusedCredentialLog.AddressesCounted + 50 - 3 - (RefusedCredentialLog.AddressesShown - 1)} from other addresses", summary, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -137,10 +188,10 @@ public sealed class RefusedCredentialLogTests : IAsyncLifetime
         Assert.Empty(_log.Lines);
     }
 
-    private static DefaultHttpContext Request(string? bearer, string path)
+    private static DefaultHttpContext Request(string? bearer, string path, string remote = Remote)
     {
         var http = new DefaultHttpContext();
-        http.Connection.RemoteIpAddress = IPAddress.Parse(Remote);
+        http.Connection.RemoteIpAddress = IPAddress.Parse(remote);
         http.Request.Path = path;
         if (bearer is not null)
         {

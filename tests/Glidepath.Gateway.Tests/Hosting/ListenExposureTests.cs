@@ -68,6 +68,25 @@ public sealed class ListenExposureTests
     public void ClearTextWarning_ANamedReverseProxy_SilencesIt() =>
         Assert.Null(ListenExposure.ClearTextWarning(["http://0.0.0.0:4000"], behindProxy: true));
 
+    // /metrics on its own port answers without a token: on plain http other machines reach, that is said at start, as
+    // for the admin listener (an outside trial found it silent).
+    [Theory]
+    [InlineData("http://0.0.0.0:9464", true)]
+    [InlineData("http://192.0.2.2:9464", true)]
+    [InlineData("9464", false)]
+    [InlineData("http://127.0.0.1:9464", false)]
+    [InlineData("https://0.0.0.0:9464", false)]
+    public void MetricsWarning_OnlyForPlainHttpOtherMachinesReach(string url, bool warns)
+    {
+        var warning = ListenExposure.MetricsWarning([url]);
+
+        Assert.Equal(warns, warning is not null);
+        if (warning is not null)
+        {
+            Assert.StartsWith($"WARNING: /metrics listens on plain http on {url}, which other machines can reach, and answers there without a token", warning, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task StartAsync_LoopbackOnly_NoExposureWarning()
     {

@@ -49,6 +49,21 @@ public sealed class RaceTests
         Assert.Equal("id2", (await store.GetAsync("app", "production", default)).StableReleaseId);
     }
 
+    [Fact]
+    public async Task Rollback_LosingARaceToARolloutStart_RefusedNamingIt_TheStableStays()
+    {
+        // The rollback read no canary, so it was to move the stable back; a canary started in between, and the same
+        // rollback would now end a canary nobody looked at. A canary that ends in between is the same case turned round.
+        var (service, store) = await ProductionAsync(state => state with { Canary = new CanaryState("id2", 5, "seed") }, "rollout_started", from: "id2", to: "id3");
+
+        var ex = await Assert.ThrowsAsync<PolicyException>(() => service.RollbackAsync("production", null, "bob", "v3 bad", default));
+
+        Assert.Contains("rollout_started canary v2 vs stable v3 by other", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Nothing was rolled back by this request", ex.Message, StringComparison.Ordinal);
+        var state = await store.GetAsync("app", "production", default);
+        Assert.Equal(("id3", "id2"), (state.StableReleaseId, state.Canary?.ReleaseId));
+    }
+
     /// <summary>production with id1, id2, id3 deployed in turn; then the store makes <paramref name="race"/> win every write race.</summary>
     private static async Task<(EnvironmentService Service, RacingStore Store)> ProductionAsync(Func<EnvironmentState, EnvironmentState> race, string kind, string? from = null, string? to = null)
     {
