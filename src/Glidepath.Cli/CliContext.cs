@@ -116,6 +116,9 @@ internal sealed class CliContext : IAsyncDisposable
         return string.IsNullOrWhiteSpace(location) ? Path.Combine(Manifest.BaseDirectory, ".glidepath", "glidepath.db") : location;
     }
 
+    /// <summary>The file of the store in use (<see cref="StoreLocation"/>), or null when that store is not a file.</summary>
+    public string? StoreFile() => Env.Stores.FileOf(StoreLocation());
+
     public string FindManifest()
     {
         var explicitPath = _parse.GetValue(GlobalOptions.Manifest);

@@ -11,6 +11,7 @@ internal static class CliReleaseResolver
     {
         EnvironmentStable = EnvironmentRefs.StableLookup(store, ctx.Manifest.App),
         Models = ctx.Env.ModelSpecs,
+        StoreFile = ctx.StoreFile(),
     };
 
     /// <summary>

@@ -56,6 +56,8 @@ public sealed class SqliteStoreProvider : IStoreProvider
         return File.Exists(path) && !SqliteStore.IsEmptyFile(path);
     }
 
+    public string? FileOf(string location) => PathOf(location);
+
     private static string PathOf(string location)
     {
         ArgumentNullException.ThrowIfNull(location);

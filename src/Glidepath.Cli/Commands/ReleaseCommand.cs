@@ -40,7 +40,7 @@ internal static class ReleaseCommand
         command.SetAction(env, async (ctx, parse, ct) =>
         {
             var manifest = ctx.Manifest;
-            var draft = await ReleaseDrafts.FromWorkingTreeAsync(manifest, parse.GetValue(message), ctx.Time, ct);
+            var draft = await ReleaseDrafts.FromWorkingTreeAsync(manifest, parse.GetValue(message), ctx.StoreFile(), ctx.Time, ct);
             ctx.Env.ModelSpecs.EnsureServable(draft.CanonicalJson);
             var store = await ctx.StoreAsync(ct);
             var (release, created, added) = await store.Releases.RegisterAsync(draft, ct);

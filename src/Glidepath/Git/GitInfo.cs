@@ -83,9 +83,24 @@ public static class GitInfo
     /// The HEAD commit and whether the work tree has uncommitted changes under <paramref name="dir"/>, from one
     /// <c>git status</c> (its branch header names the commit): (null, false) outside a work tree or before the first commit.
     /// </summary>
-    public static async Task<(string? Commit, bool Dirty)> ProvenanceAsync(string dir, CancellationToken cancellationToken)
+    public static Task<(string? Commit, bool Dirty)> ProvenanceAsync(string dir, CancellationToken cancellationToken) =>
+        ProvenanceAsync(dir, [], cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ProvenanceAsync(string, CancellationToken)"/>, leaving out <paramref name="excluded"/>: paths relative
+    /// to <paramref name="dir"/> (a folder stands for everything in it) whose changes do not make the tree dirty.
+    /// </summary>
+    public static async Task<(string? Commit, bool Dirty)> ProvenanceAsync(string dir, IReadOnlyList<string> excluded, CancellationToken cancellationToken)
     {
-        var status = await RunAsync(dir, cancellationToken, "status", "--porcelain=v2", "--branch", "--", ".").ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(excluded);
+        var args = new List<string>(5 + excluded.Count) { "status", "--porcelain=v2", "--branch", "--", "." };
+        foreach (var path in excluded)
+        {
+            // literal: a store named with *, ? or [ in its path is that file, not a pattern.
+            args.Add(":(exclude,literal)" + path);
+        }
+
+        var status = await RunAsync(dir, cancellationToken, [.. args]).ConfigureAwait(false);
         return status is null ? (null, false) : ParseStatus(status);
     }
 

@@ -57,7 +57,7 @@ public sealed class MonitorService(
             await traces.ArmStatsAsync(app, environment, windows.RecentFrom, windows.RecentTo, cancellationToken).ConfigureAwait(false), releaseId);
         var alpha = policy.Judge.AlphaPerMetric;
         var evidences = _monitor.Assess(recent, reference).Select(a => a.ToEvidence(alpha)).ToList();
-        evidences.Add(TrafficStop.Assess(recent.Requests, perWindow, policy));
+        evidences.Add(TrafficStop.Assess(TrafficStop.ActiveSubjects(recent), perWindow, policy));
         var raised = new List<DriftAlert>();
         foreach (var evidence in evidences.Where(e => e.Verdict == "harm"))
         {

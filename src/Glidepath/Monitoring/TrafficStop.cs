@@ -97,23 +97,28 @@ public static class TrafficStop
     }
 
     /// <summary>
-    /// The evidence on the <c>count</c> scale: the recent window's requests as the estimate, the fewest and most active
-    /// subjects of a matched window as the bounds (<see cref="ActiveSubjects"/>); <c>harm</c> for a stop, <c>safe</c> while requests arrive, <c>not_enough_data</c> when an
-    /// earlier window was too quiet for an empty one to mean anything.
+    /// The evidence on the <c>count</c> scale, every figure in one unit, <see cref="ActiveSubjects"/> of a window: the recent
+    /// window's as the estimate (and <c>canary_n</c>), the fewest and most of a matched window as the bounds (their sum as
+    /// <c>stable_n</c>); <c>harm</c> for a stop, <c>safe</c> while requests arrive, <c>not_enough_data</c> when an earlier
+    /// window was too quiet for an empty one to mean anything.
     /// </summary>
-    public static MetricEvidence Assess(long recentRequests, IReadOnlyList<long> referenceWindowSubjects, DriftPolicy policy)
+    /// <param name="recentSubjects">
+    /// <see cref="ActiveSubjects"/> of the recent window: 0 exactly when it had no request. Its requests are another unit (a
+    /// row once showed 3150 requests against 0–64 groups), and the check's header already gives them.
+    /// </param>
+    public static MetricEvidence Assess(long recentSubjects, IReadOnlyList<long> referenceWindowSubjects, DriftPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(referenceWindowSubjects);
         var minimum = Required(referenceWindowSubjects, policy);
         var fewest = referenceWindowSubjects.Count == 0 ? 0 : referenceWindowSubjects.Min();
-        var verdict = recentRequests > 0 ? "safe" : referenceWindowSubjects.Count >= MinimumWindows && fewest >= minimum ? "harm" : "not_enough_data";
+        var verdict = recentSubjects > 0 ? "safe" : referenceWindowSubjects.Count >= MinimumWindows && fewest >= minimum ? "harm" : "not_enough_data";
         return new MetricEvidence
         {
             Metric = Metric,
             Scale = "count",
-            CanaryN = recentRequests,
+            CanaryN = recentSubjects,
             StableN = referenceWindowSubjects.Sum(),
-            Estimate = recentRequests,
+            Estimate = recentSubjects,
             Lower = fewest,
             Upper = referenceWindowSubjects.Count == 0 ? 0 : referenceWindowSubjects.Max(),
             Tolerance = minimum == long.MaxValue ? 0 : minimum,

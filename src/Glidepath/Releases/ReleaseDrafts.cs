@@ -7,10 +7,21 @@ namespace Glidepath.Releases;
 /// <summary>Builds release drafts with provenance (git commit, dirty flag, author, time).</summary>
 public static class ReleaseDrafts
 {
-    public static async Task<ReleaseDraft> FromWorkingTreeAsync(Manifest manifest, string? message, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>The working tree's release; the default store's folder beside the manifest does not make it dirty.</summary>
+    public static Task<ReleaseDraft> FromWorkingTreeAsync(Manifest manifest, string? message, TimeProvider time, CancellationToken cancellationToken) =>
+        FromWorkingTreeAsync(manifest, message, storeFile: null, time, cancellationToken);
+
+    /// <summary>
+    /// The working tree's release. Neither the default store's folder beside the manifest nor <paramref name="storeFile"/>
+    /// (the SQLite file of the store in use, null for another kind) with its -wal, -shm and -journal files makes it dirty:
+    /// they are Glidepath's own files, not a change to the app (see <see cref="StoreOwnFiles"/>).
+    /// </summary>
+    public static async Task<ReleaseDraft> FromWorkingTreeAsync(Manifest manifest, string? message, string? storeFile, TimeProvider time, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(manifest);
         var (id, json) = ReleaseBuilder.Build(manifest.Release, new WorkingTreeFileSource(manifest.BaseDirectory));
-        var (commit, dirty) = await GitInfo.ProvenanceAsync(manifest.BaseDirectory, cancellationToken).ConfigureAwait(false);
+        var excluded = StoreOwnFiles.Under(manifest.BaseDirectory, storeFile);
+        var (commit, dirty) = await GitInfo.ProvenanceAsync(manifest.BaseDirectory, excluded, cancellationToken).ConfigureAwait(false);
         return new ReleaseDraft
         {
             Id = id,

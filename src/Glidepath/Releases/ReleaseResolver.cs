@@ -19,6 +19,9 @@ public sealed partial class ReleaseResolver(Manifest manifest, IGlidepathStore s
     /// <summary>Checks the model spec of every release resolved for registering or serving (see <see cref="ModelSpecValidatorExtensions.EnsureServable"/>).</summary>
     public IModelSpecValidator? Models { get; init; }
 
+    /// <summary>The SQLite file of the store in use (null for another kind): a <c>working</c> release is not dirty because of it.</summary>
+    public string? StoreFile { get; init; }
+
     public const string RefHelp = "expected v<N>, a hash prefix of 7+ hex digits, env:<environment>, git:<rev> or working";
 
     /// <summary>
@@ -42,7 +45,7 @@ public sealed partial class ReleaseResolver(Manifest manifest, IGlidepathStore s
         if (reference == "working" || reference.StartsWith("git:", StringComparison.Ordinal))
         {
             var draft = reference == "working"
-                ? await ReleaseDrafts.FromWorkingTreeAsync(manifest, null, time, cancellationToken).ConfigureAwait(false)
+                ? await ReleaseDrafts.FromWorkingTreeAsync(manifest, null, StoreFile, time, cancellationToken).ConfigureAwait(false)
                 : await ReleaseDrafts.FromGitRevisionAsync(manifest, reference[4..], null, time, cancellationToken).ConfigureAwait(false);
             if (register)
             {

@@ -11,7 +11,7 @@ public sealed record MetricEvidence
 {
     public required string Metric { get; init; }
 
-    /// <summary>"ratio" or "difference"; "count" for the monitor's <c>no_traffic</c> (requests in the recent window, and the fewest and most of an earlier window).</summary>
+    /// <summary>"ratio" or "difference"; "count" for the monitor's <c>no_traffic</c> (active subject groups in the recent window, and the fewest and most of an earlier window).</summary>
     public required string Scale { get; init; }
 
     /// <summary>
@@ -78,7 +78,10 @@ public sealed record MetricEvidence
             ? string.Create(CultureInfo.InvariantCulture, $"×/÷{h:0.000}")
             : string.Create(CultureInfo.InvariantCulture, $"±{h:0.0000}");
 
-    /// <summary>"+0.041 [+0.021, +0.061]", "×1.38 [×1.27, ×1.50]" or "0 vs 37–52 per earlier window", or "n/a" without data.</summary>
+    /// <summary>
+    /// "+0.041 [+0.021, +0.061]", "×1.38 [×1.27, ×1.50]" or "0 now vs 37–52 per earlier window (active subject groups)", or
+    /// "n/a" without data.
+    /// </summary>
     public string IntervalText()
     {
         if (Estimate is not { } e || Lower is not { } l || Upper is not { } u)
@@ -91,11 +94,15 @@ public sealed record MetricEvidence
         return Scale switch
         {
             "ratio" => $"×{Ratio(e)} [×{Ratio(l)}, ×{Ratio(u)}]",
-            "count" when l == u => string.Create(CultureInfo.InvariantCulture, $"{e:0} vs {l:0} per earlier window"),
-            "count" => string.Create(CultureInfo.InvariantCulture, $"{e:0} vs {l:0}–{u:0} per earlier window"),
+            // Both sides in one unit, named: an alert stored before the recent side counted groups has 0 there, the same in either unit.
+            "count" when l == u => string.Create(CultureInfo.InvariantCulture, $"{e:0} now vs {l:0} per earlier window ({TrafficUnit})"),
+            "count" => string.Create(CultureInfo.InvariantCulture, $"{e:0} now vs {l:0}–{u:0} per earlier window ({TrafficUnit})"),
             _ => $"{Difference(e)} [{Difference(l)}, {Difference(u)}]",
         };
     }
+
+    /// <summary>What the <c>count</c> scale counts per window (<c>TrafficStop.ActiveSubjects</c>).</summary>
+    private const string TrafficUnit = "active subject groups";
 
     /// <summary>A ratio against the tolerance: three decimals, or more where those would hide its side; "inf" for no upper bound.</summary>
     private string Ratio(double x) => double.IsPositiveInfinity(x) ? "inf" : ThresholdText.Value(x, Tolerance, "0.000");

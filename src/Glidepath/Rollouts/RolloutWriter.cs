@@ -22,8 +22,15 @@ internal static class RolloutWriter
         details ??= [];
         details["rollout_id"] = next.Id;
         details["state"] = next.State;
+        // step and weight are the rollout's after the event (the step entered, on a step or a promote); an event that
+        // moves the canary to another step also names the step it left, which its decision records (step 1, 25%).
         details["step"] = next.StepIndex + 1;
         details["weight"] = next.Weight;
+        if (next.StepIndex != decision.StepIndex)
+        {
+            details["from_step"] = decision.StepIndex + 1;
+            details["from_weight"] = decision.Weight;
+        }
         if (decision.EvidenceJson is { } evidence)
         {
             details["evidence"] = JsonNode.Parse(evidence);

@@ -40,6 +40,12 @@ public interface IStoreProvider
     bool? Exists(string location) => null;
 
     /// <summary>
+    /// The file the store at <paramref name="location"/> keeps its data in, as the location names it (relative to the current
+    /// directory when relative), or null for a store that is not a file: the dirty check of a release leaves it out.
+    /// </summary>
+    string? FileOf(string location) => null;
+
+    /// <summary>
     /// Applies the migrations the store at <paramref name="location"/> lacks, forward-only, creating it if it does not
     /// exist (<c>glidepath store migrate</c>); a schema newer than this binary is refused. A kind of store without
     /// migrations (in memory) has nothing to do.

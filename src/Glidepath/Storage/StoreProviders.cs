@@ -27,6 +27,10 @@ public sealed class StoreProviders
     /// <summary>Whether a store is already at <paramref name="location"/> (null: this kind of store cannot tell without connecting).</summary>
     public bool? Exists(string location) => For(location).Exists(location);
 
+    /// <summary>The store's file (<see cref="IStoreProvider.FileOf"/>), or null for a store that is not a file or a location no provider handles.</summary>
+    public string? FileOf(string location) =>
+        string.IsNullOrWhiteSpace(location) ? null : _providers.FirstOrDefault(p => p.Handles(location))?.FileOf(location);
+
     /// <summary>Brings the store at <paramref name="location"/> to this binary's schema version (<c>glidepath store migrate</c>).</summary>
     public Task<Schema.StoreMigration> MigrateAsync(string location, CancellationToken cancellationToken) =>
         For(location).MigrateAsync(location, cancellationToken);

@@ -102,6 +102,39 @@ public sealed class MonitorCliTests
         Assert.Contains("(1500 requests) vs the same clock window on 2 earlier days (2026-11-20 … 2026-11-21, 3000 requests)", text, StringComparison.Ordinal);
     }
 
+    // Outside trial "traffic" #5: the row read "3150 / 64  3150 vs 0–64 per earlier window", requests on the recent side
+    // and active subject groups on the reference side. Both sides now count active subject groups, and the row says so.
+    [Fact]
+    public async Task MonitorCheck_TrafficArriving_NoTrafficRowCountsActiveSubjectGroupsOnBothSidesAndNamesThem()
+    {
+        await using var app = await MonitorApp.CreateAsync(1);
+        await app.OkAsync("deploy", "v1", "--env", "staging");
+        var t0 = MonitorApp.Start;
+        foreach (var day in new[] { 0, 1, 2 })
+        {
+            await app.WriteTracesAsync("staging", "v1", t0.AddDays(day).AddHours(1), TimeSpan.FromHours(1), 1500);
+        }
+
+        app.Time.SetUtcNow(t0.AddDays(2).AddHours(2));
+
+        var json = await app.JsonAsync("monitor", "--env", "staging", "--check");
+        var (code, text, _) = await app.RunAsync("monitor", "--env", "staging", "--check");
+
+        var check = json.GetProperty("check");
+        Assert.Equal(1500, check.GetProperty("recent_window").GetProperty("requests").GetInt64());
+        var evidence = check.GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("metric").GetString() == "no_traffic");
+        var (recent, lower, upper) = (evidence.GetProperty("canary_n").GetInt64(), evidence.GetProperty("lower").GetDouble(), evidence.GetProperty("upper").GetDouble());
+        Assert.Equal(recent, evidence.GetProperty("estimate").GetDouble());
+        Assert.InRange(recent, 1, 64); // groups, as the earlier windows count them: not the window's 1500 requests
+        Assert.InRange(upper, 1, 64);
+        Assert.Equal(upper + lower, evidence.GetProperty("stable_n").GetInt64()); // two earlier days
+        Assert.Equal(0, code);
+        var row = text.Split('\n').Single(l => l.StartsWith("no_traffic ", StringComparison.Ordinal));
+        var range = lower == upper ? $"{lower}" : $"{lower}–{upper}";
+        Assert.Contains($" {recent} / {upper + lower} ", row, StringComparison.Ordinal);
+        Assert.Contains($" {recent} now vs {range} per earlier window (active subject groups) ", row, StringComparison.Ordinal);
+    }
+
     // Trial A §9: a traffic stop was silent (not_enough_data on every metric, exit 0).
     [Fact]
     public async Task MonitorCheck_NoRequestThisHourAfterTrafficAtTheSameHourYesterday_RaisesNoTrafficOnceUntilTrafficResumes()
@@ -133,7 +166,7 @@ public sealed class MonitorCliTests
         app.Time.Advance(TimeSpan.FromMinutes(10));
         var (again, text, _) = await app.RunAsync("monitor", "--env", "production", "--check");
         Assert.Equal(1, again);
-        Assert.Contains("0 vs 59–60 per earlier window", text, StringComparison.Ordinal); // the subject groups active in the earlier windows 10 minutes on
+        Assert.Contains("0 now vs 59–60 per earlier window (active subject groups)", text, StringComparison.Ordinal); // the subject groups active in the earlier windows 10 minutes on
         Assert.Single((await app.JsonAsync("monitor", "--env", "production")).GetProperty("alerts").EnumerateArray());
 
         // Traffic back: nothing new is raised and the check passes.

@@ -21,12 +21,16 @@ internal static class TestGit
         Assert.True(p.ExitCode == 0, stderr.GetAwaiter().GetResult());
     }
 
-    /// <summary>The sample app in a new repository, committed once with <paramref name="gitignore"/> as its .gitignore.</summary>
-    public static TempDir SampleRepo(string gitignore)
+    /// <summary>The sample app in a new repository, committed once with <paramref name="gitignore"/> as its .gitignore (null: none, as an app set up by hand).</summary>
+    public static TempDir SampleRepo(string? gitignore)
     {
         var dir = TempDir.WithSample();
         Run(dir.Path, "init", "-q");
-        File.WriteAllText(dir.File(".gitignore"), gitignore);
+        if (gitignore is not null)
+        {
+            File.WriteAllText(dir.File(".gitignore"), gitignore);
+        }
+
         Run(dir.Path, "add", "-A");
         Run(dir.Path, "commit", "-qm", "sample");
         return dir;

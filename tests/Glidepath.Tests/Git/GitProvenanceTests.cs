@@ -33,6 +33,30 @@ public sealed class GitProvenanceTests
         Assert.Equal((head, true), await GitInfo.ProvenanceAsync(app, default));
     }
 
+    [Fact]
+    public async Task Provenance_Excluded_TheStoresFilesLeftOutEvenInsideAnUntrackedFolder_AnythingElseStillDirty()
+    {
+        using var tmp = new TempDir();
+        var app = tmp.Path;
+        File.WriteAllText(Path.Combine(app, "glidepath.yaml"), "app: a\n");
+        Git(app, "init", "-q");
+        Git(app, "add", "-A");
+        Git(app, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "first");
+        var head = Git(app, "rev-parse", "HEAD");
+        Directory.CreateDirectory(Path.Combine(app, ".glidepath"));
+        File.WriteAllText(Path.Combine(app, ".glidepath", "glidepath.db"), "store");
+        Directory.CreateDirectory(Path.Combine(app, "data [1]"));
+        File.WriteAllText(Path.Combine(app, "data [1]", "gp.db"), "store");
+        File.WriteAllText(Path.Combine(app, "data [1]", "gp.db-wal"), "wal");
+        var excluded = StoreOwnFiles.Under(app, Path.Combine(app, "data [1]", "gp.db"));
+
+        Assert.Equal((head, true), await GitInfo.ProvenanceAsync(app, default));
+        Assert.Equal((head, false), await GitInfo.ProvenanceAsync(app, excluded, default));
+
+        File.WriteAllText(Path.Combine(app, "data [1]", "gp.db.bak"), "a copy is the user's own file");
+        Assert.Equal((head, true), await GitInfo.ProvenanceAsync(app, excluded, default));
+    }
+
     [Theory]
     [InlineData("# branch.oid (initial)\n# branch.head main\n? a.txt\n", null, false)]
     [InlineData("# branch.oid 0123abcd\n# branch.head main\n", "0123abcd", false)]

@@ -68,7 +68,8 @@ public sealed class TrafficStopSimulationTests
 
                 var minute = (int)(now - ConversationTraffic.Start).TotalMinutes;
                 var reference = windows.ReferenceWindows.Select(w => bySubject ? traffic.ActiveGroups(w.From, w.To) : traffic.Requests(w.From, w.To)).ToList();
-                var evidence = TrafficStop.Assess(traffic.Requests(windows.RecentFrom, windows.RecentTo), reference, Hourly);
+                var recent = bySubject ? traffic.ActiveGroups(windows.RecentFrom, windows.RecentTo) : traffic.Requests(windows.RecentFrom, windows.RecentTo);
+                var evidence = TrafficStop.Assess(recent, reference, Hourly);
                 var day = (minute - 1) / 1440;
                 checkedDays[day] |= minute <= stopAt;
                 if (evidence.Verdict == "harm" && now - last >= Hourly.RecentWindow)

@@ -30,7 +30,7 @@ public sealed class TrafficStopTests
 
         Assert.Equal(("no_traffic", "count", "harm"), (evidence.Metric, evidence.Scale, evidence.Verdict));
         Assert.Equal((0L, 123L, 8.0), (evidence.CanaryN, evidence.StableN, evidence.Tolerance));
-        Assert.Equal("0 vs 40–42 per earlier window", evidence.IntervalText());
+        Assert.Equal("0 now vs 40–42 per earlier window (active subject groups)", evidence.IntervalText());
         Assert.Equal("none when each earlier ≥ 8", evidence.ToleranceText);
     }
 
@@ -69,9 +69,22 @@ public sealed class TrafficStopTests
     [Fact]
     public void Assess_RequestsArriving_SafeHoweverFewer()
     {
-        var evidence = TrafficStop.Assess(1, [5000], Hourly);
+        var evidence = TrafficStop.Assess(1, [60], Hourly);
 
         Assert.Equal("safe", evidence.Verdict);
-        Assert.Equal("1 vs 5000 per earlier window", evidence.IntervalText());
+        Assert.Equal("1 now vs 60 per earlier window (active subject groups)", evidence.IntervalText());
+    }
+
+    // Both sides of the count are ActiveSubjects of a window: a window's requests are another unit (trial "traffic" #5).
+    [Fact]
+    public void ActiveSubjects_ManyRequestsFromFewGroups_CountsTheGroupsNotTheRequests()
+    {
+        var groups = new Glidepath.Rollouts.ArmSample[64];
+        groups[3] = new() { Requests = 3000 };
+        groups[17] = new() { Requests = 150 };
+        var window = new Glidepath.Rollouts.ArmSample { Requests = 3150, Groups = groups };
+
+        Assert.Equal(2, TrafficStop.ActiveSubjects(window));
+        Assert.Equal(0, TrafficStop.ActiveSubjects(default));
     }
 }

@@ -79,6 +79,34 @@ public abstract class RolloutControllerContract(IStoreFactory factory) : StoreCo
         Assert.Equal(["deploy", "rollout_started", "rollout_step", "rollout_step", "rollout_step", "rollout_promoted"], kinds);
     }
 
+    // Outside trial "traffic" #4: the rollout_step event said step 2 / 50 while its decision said step 1 / 25% for the
+    // same advance. step/weight stay the step entered; from_step/from_weight name the step the decision records.
+    [Fact]
+    public async Task TickAsync_Advance_StepEventNamesTheStepEnteredAndTheStepLeftAsItsDecision()
+    {
+        var f = await FixtureAsync();
+        var rollout = await StartAsync(f);
+        await GoodStepTrafficAsync(f);
+
+        await f.Controller().TickAsync(None);
+        await f.Service.PromoteAsync("production", full: true, "ana", "verified", None);
+
+        var history = await f.Store.Environments.HistoryAsync("app", "production", None);
+        var decisions = await f.Store.Rollouts.DecisionsAsync(rollout.Id, None);
+        var advance = decisions.Single(d => d.Kind == RolloutDecisionKinds.Advance);
+        var step = Details(history.Single(e => e.Kind == RolloutEventKinds.Step));
+        Assert.Equal((2, 5.0, 1, 1.0), ((int)step["step"]!, (double)step["weight"]!, (int)step["from_step"]!, (double)step["from_weight"]!));
+        Assert.Equal((advance.StepIndex + 1, advance.Weight), ((int)step["from_step"]!, (double)step["from_weight"]!));
+        var promoted = Details(history.Single(e => e.Kind == RolloutEventKinds.Promoted));
+        Assert.Equal((5, 100.0, 2, 5.0), ((int)promoted["step"]!, (double)promoted["weight"]!, (int)promoted["from_step"]!, (double)promoted["from_weight"]!));
+        var started = Details(history.Single(e => e.Kind == RolloutEventKinds.Started));
+        Assert.Equal((1, 1.0), ((int)started["step"]!, (double)started["weight"]!));
+        Assert.False(started.ContainsKey("from_step")); // a start moves from no step
+    }
+
+    private static System.Text.Json.Nodes.JsonObject Details(Glidepath.Environments.EnvironmentEvent e) =>
+        System.Text.Json.Nodes.JsonNode.Parse(e.DetailsJson!)!.AsObject();
+
     [Fact]
     public async Task TickAsync_CanaryWithTenPercentErrors_RolledBackAtFirstStepWithEvidence()
     {
