@@ -111,6 +111,15 @@ internal static class RealTrafficSuite
             new("h-err", "error_rate only: errors 0.1% → 1.3%, 300 subjects, the 3 most active failing 30% on either arm, 25% canary", 300, 0.25, rare with { ErrorRate = 0.013 }, true, 4000, Stable: rare,
                 ErrorProneShare: 0, ErrorProneRate: 0.3, HeaviestErrorProne: 3, OnlyMetric: "error_rate",
                 VarianceCanary: 0.013 * 0.987, VarianceStable: 0.001 * 0.999, Effect: 0.012, Tolerance: 0.01),
+            // The canary-alone bound's worst case: stable never fails, so the bound and the difference's interval test
+            // the same thing, and a canary exactly at the tolerance must be declared safe in at most α/2 of runs.
+            new("r-edge", "error_rate only: errors 0% → 1.0% (exactly the tolerance), 10,000 subjects, 5% canary", 10_000, 0.05, stable with { ErrorRate = 0.01 }, true, 8000,
+                Stable: stable with { ErrorRate = 0 }, ErrorProneShare: 0, OnlyMetric: "error_rate",
+                VarianceCanary: 0.01 * 0.99, VarianceStable: 0, Effect: 0.01, Tolerance: 0.01),
+            // And its mirror on a drop: stable always passes, the canary passes exactly 1 − max_drop.
+            new("p-edge", "online_pass_rate only: passes 100% → 98% (exactly the tolerance), 10,000 subjects, 5% canary", 10_000, 0.05, stable with { PassRate = 0.98 }, true, 8000,
+                Stable: stable with { PassRate = 1.0 }, OnlyMetric: "online_pass_rate",
+                VarianceCanary: 0.02 * 0.98, VarianceStable: 0, Effect: -0.02, Tolerance: -0.02),
         ];
     }
 
@@ -199,7 +208,7 @@ internal static class RealTrafficSuite
                 var r = Run(s, s.JudgeFor(judge), runs, seed, lookEvery, withGroups, i);
                 double back = (double)r.RolledBack / runs, safe = (double)r.Advanced / runs, open = (double)r.Undecided / runs;
                 var p80 = double.IsPositiveInfinity(r.P80Stop) ? "–" : r.P80Stop.ToString("0");
-                var lookOnce = s.Harmful ? s.LookOnceN(policy.AlphaPerMetric).ToString("0") : "–";
+                var lookOnce = s.Harmful && s.Effect != s.Tolerance ? s.LookOnceN(policy.AlphaPerMetric).ToString("0") : "–"; // at the tolerance: no power to have
                 Console.WriteLine($"| {s.Key}: {s.Title} (horizon {s.Horizon}) | {(withGroups ? "subject groups (shipped)" : "requests (before)")} | {back:P1} | {safe:P1} | {open:P1} | {(s.Harmful ? p80 : "–")} | {lookOnce} |");
                 if (!withGroups)
                 {

@@ -75,6 +75,19 @@ public sealed class JudgeRealTrafficTests
         Assert.Equal(0, result.Advanced);
     }
 
+    // The canary-alone bound's worst cases: stable never fails (or always passes), so that bound and the difference's
+    // interval test the same thing; a canary exactly at the tolerance is never declared safe here (the bench: 0 of
+    // 2,000 and 0 of 1,000 runs).
+    [Theory]
+    [InlineData("r-edge")]
+    [InlineData("p-edge")]
+    public void Classify_CanaryExactlyAtTheToleranceAgainstAPerfectStable_NeverDeclaredSafe(string key)
+    {
+        var result = Run(Scenario(key), runs: 60);
+
+        Assert.Equal(0, result.Advanced);
+    }
+
     [Fact]
     public void Assess_CanaryWellInsideTheToleranceAgainstAStableOfHeavyFailingUsers_Safe()
     {
