@@ -24,7 +24,7 @@ public sealed class SqliteFailuresTests
             await begin.ExecuteNonQueryAsync();
         }
 
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => store.Traces.WriteBatchAsync([Trace()], CancellationToken.None));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => store.Traces.WriteBatchAsync([TestTraces.Minimal("tr-busy-1")], CancellationToken.None));
 
         Assert.True(store.IsTransient(error), error.ToString());
         Assert.Equal(5, Assert.IsType<SqliteException>(error).SqliteErrorCode); // BUSY, after the 100 ms wait
@@ -114,18 +114,4 @@ public sealed class SqliteFailuresTests
         Assert.StartsWith($"cannot open the store at {temp.DbPath}: SQLite Error", ex.Message, StringComparison.Ordinal);
         Assert.Contains("check free disk space, and that the store file and its folder are writable", ex.Message, StringComparison.Ordinal);
     }
-
-    private static TraceRecord Trace() => new()
-    {
-        TraceId = "tr-busy-1",
-        App = "app",
-        Environment = "staging",
-        ReleaseId = "rel",
-        Arm = "stable",
-        StartedAt = DateTimeOffset.UnixEpoch,
-        Api = "openai",
-        Status = 200,
-        LatencyMs = 1,
-        OverheadMs = 0,
-    };
 }
