@@ -12,7 +12,7 @@ internal static class RollbackCommand
         var reason = EnvironmentCommandSupport.ReasonOption();
         var expect = new Option<long?>("--expect-revision")
         {
-            Description = "Roll back only if the environment is still at this revision (from 'glidepath status'); if it changed, nothing is rolled back and the refusal (exit 4) says what changed",
+            Description = "Roll back only if nothing that changes what it does happened since this revision (from 'glidepath status'): the stable moved, or a canary started or ended; otherwise nothing is rolled back and the refusal (exit 4) says what changed (a canary's step, a hold, a pause or a freeze since then do not refuse it)",
         };
         var command = new Command("rollback", """
             One step back, in one transaction: the environment's stable release returns to the previous
@@ -22,7 +22,7 @@ internal static class RollbackCommand
             Examples:
               glidepath rollback --env production --reason "refund answers regressed"
               glidepath rollback --env production --to v1
-              glidepath rollback --env production --expect-revision 12   # only if nobody changed it since revision 12
+              glidepath rollback --env production --expect-revision 12   # only if neither the stable nor a canary changed since revision 12
             """)
         {
             environment,
