@@ -6,8 +6,8 @@ namespace Glidepath.Cli.Tests.Environments;
 
 public sealed class RollbackCliTests
 {
-    /// <summary>production: v1 (first), then v2 and v3 promoted with passing verdicts.</summary>
-    private static async Task<EnvApp> ThreePromotionsAsync()
+    /// <summary>production: v1 (first), then v2 promoted with a passing verdict; v3 has passed its gate against v2.</summary>
+    private static async Task<EnvApp> V2StableAndV3PassedAsync()
     {
         var app = await EnvApp.CreateAsync(3);
         await app.DeployAllToStagingAsync();
@@ -15,6 +15,13 @@ public sealed class RollbackCliTests
         await app.SaveVerdictAsync("v2", "v1", "pass");
         await app.OkAsync("promote", "v2", "--env", "production");
         await app.SaveVerdictAsync("v3", "v2", "pass");
+        return app;
+    }
+
+    /// <summary>production: v1 (first), then v2 and v3 promoted with passing verdicts.</summary>
+    private static async Task<EnvApp> ThreePromotionsAsync()
+    {
+        var app = await V2StableAndV3PassedAsync();
         await app.OkAsync("promote", "v3", "--env", "production");
         return app;
     }
@@ -101,12 +108,7 @@ public sealed class RollbackCliTests
     /// <summary>production: v1, then v2 promoted (stable), and a rollout of v3 at its first step.</summary>
     private static async Task<EnvApp> CanaryOverStableAsync()
     {
-        var app = await EnvApp.CreateAsync(3);
-        await app.DeployAllToStagingAsync();
-        await app.OkAsync("promote", "v1", "--env", "production");
-        await app.SaveVerdictAsync("v2", "v1", "pass");
-        await app.OkAsync("promote", "v2", "--env", "production");
-        await app.SaveVerdictAsync("v3", "v2", "pass");
+        var app = await V2StableAndV3PassedAsync();
         await app.OkAsync("rollout", "start", "v3", "--env", "production", "--min-requests", "50");
         return app;
     }
