@@ -103,20 +103,32 @@ public sealed partial class Judge
 
     private static double AtLeast(double iid, double cluster) => double.IsNaN(cluster) ? iid : Math.Max(iid, cluster);
 
+    /// <summary>
+    /// One arm's proportion: its count and observations, its rate with half a success and half a failure (so an arm
+    /// that has seen no errors yet has a variance above zero), the rate's variance — at least the cluster-robust one over
+    /// subject groups, since subjects that differ (a few error-prone users) make requests of one subject alike — and
+    /// the design effect, that variance over the per-request one.
+    /// </summary>
+    private static (double X, double N, double Rate, double Variance, double DesignEffect) ArmProportion(MetricRule rule, in ArmSample a, int tail)
+    {
+        var (x, n) = Unit(rule, a, tail);
+        var p = (x + 0.5) / (n + 1.0);
+        var iid = p * (1 - p) / n;
+        var v = AtLeast(iid, ClusterVariance(rule, a, tail));
+        return (x, n, p, v, v / iid);
+    }
+
+    /// <summary>The variance of an arm's rate over <paramref name="n"/> observations were it <paramref name="rate"/> (kept half an observation off 0 and 1), times its design effect.</summary>
+    private static double VarianceAt(double rate, double n, double designEffect)
+    {
+        var r = Math.Clamp(rate, 0.5 / (n + 1.0), 1 - (0.5 / (n + 1.0)));
+        return r * (1 - r) / n * designEffect;
+    }
+
     private static (double Estimate, double HarmVariance, double SafeVariance) Proportions(MetricRule rule, in ArmSample c, in ArmSample s, int tail)
     {
-        var (xc, nc) = Unit(rule, c, tail);
-        var (xs, ns) = Unit(rule, s, tail);
-
-        // Half a success and half a failure per arm keep the variance above zero when an arm has seen no errors yet.
-        var pc = (xc + 0.5) / (nc + 1.0);
-        var ps = (xs + 0.5) / (ns + 1.0);
-        double iidC = pc * (1 - pc) / nc, iidS = ps * (1 - ps) / ns;
-
-        // Subjects that differ (a few error-prone users) make requests of one subject alike: each arm's variance is
-        // at least the cluster-robust one over subject groups. The ratio is the design effect, applied below too.
-        var vc = AtLeast(iidC, ClusterVariance(rule, c, tail));
-        var vs = AtLeast(iidS, ClusterVariance(rule, s, tail));
+        var (xc, nc, _, vc, designEffect) = ArmProportion(rule, c, tail);
+        var (xs, ns, ps, vs, _) = ArmProportion(rule, s, tail);
 
         // An arm whose rate happens to sit near 0 or 1 (no errors yet, every answer passed) shrinks its own variance
         // estimate and with it the interval; the pooled rate, as if both arms were equal, does not.
@@ -125,9 +137,8 @@ public sealed partial class Judge
 
         // The side that declares the canary safe is a test of "canary = stable + tolerance": its variance is taken
         // there. With rare errors the observed rate (near 0) would make it 2–3× too small; this does not.
-        var boundary = Math.Clamp(ps + rule.Threshold, 0.5 / (nc + 1.0), 1 - (0.5 / (nc + 1.0)));
-        var safe = Math.Max(harm, (boundary * (1 - boundary) / nc * (vc / iidC)) + vs);
-        return (((double)xc / nc) - ((double)xs / ns), harm, safe);
+        var safe = Math.Max(harm, VarianceAt(ps + rule.Threshold, nc, designEffect) + vs);
+        return ((xc / nc) - (xs / ns), harm, safe);
     }
 
     private static (double Estimate, double HarmVariance, double SafeVariance) Means(MetricRule rule, in ArmSample c, in ArmSample s, bool ratio, bool bounded)

@@ -26,12 +26,8 @@ public sealed partial class Judge
     /// </summary>
     private double RangeBound(MetricRule rule, in ArmSample c)
     {
-        var (xc, nc) = Unit(rule, c, -1);
-        var pc = (xc + 0.5) / (nc + 1.0);
-        var iidC = pc * (1 - pc) / nc;
-        var vc = AtLeast(iidC, ClusterVariance(rule, c, -1));
-        var edge = Math.Clamp(rule.HarmIsIncrease ? rule.Threshold : 1 + rule.Threshold, 0.5 / (nc + 1.0), 1 - (0.5 / (nc + 1.0)));
-        var variance = Math.Max(vc, edge * (1 - edge) / nc * (vc / iidC));
+        var (xc, nc, _, vc, designEffect) = ArmProportion(rule, c, -1);
+        var variance = Math.Max(vc, VarianceAt(rule.HarmIsIncrease ? rule.Threshold : 1 + rule.Threshold, nc, designEffect));
         var radius = ConfidenceSequence.Radius(variance, nc, Policy.AlphaPerMetric * RangeShare, Policy.Rho);
         var rate = xc / nc;
         return rule.HarmIsIncrease ? rate + radius : rate - radius - 1;
