@@ -12,7 +12,8 @@ namespace Glidepath.Dashboard.Tests;
 /// <summary>
 /// Two hosts behind one load balancer, over real HTTP on one store: a gateway (<c>serve</c>) and a dashboard host
 /// (<c>glidepath dashboard</c>). Given the same session key (<c>--session-key-env</c>), a sign-in on the one holds on the
-/// other and a form from the one's page is accepted by the other; given another secret, or none, the other refuses both.
+/// other and a form from the one's page is accepted by the other (in that session only); given another secret, or none,
+/// the other refuses both.
 /// The browser is one cookie jar sent to whichever host the balancer picks, as a browser at one origin does.
 /// </summary>
 public sealed class SharedSessionKeyTests
@@ -49,6 +50,32 @@ public sealed class SharedSessionKeyTests
         Assert.Empty(onB.SetCookies);
         Assert.Equal(key.KeyId, ProtectedWith(jar["glidepath_session"]));
         Assert.Equal(key.KeyId, ProtectedWith(jar["glidepath_csrf"]));
+    }
+
+    // The shared key makes every host read every session's tokens: still, a token is good only with its own session.
+    [Fact]
+    public async Task SameSecret_ASessionsFormToken_IsRefusedOnTheOtherHostWithAnotherSessionsCookie()
+    {
+        await using var f = await StartGatewayAsync(Key(Secret));
+        await using var other = await StartDashboardAsync(f, Key(Secret));
+        var jarOfA = new Dictionary<string, string>(StringComparer.Ordinal);
+        using var sessionA = new ProxiedClient(f.Url, ThroughTheBalancer, cookies: jarOfA);
+        using var signedInA = await SignInAsync(sessionA, await TokenAsync(f, Role.Owner, "alice"));
+        using var historyOfA = await sessionA.GetAsync("/dashboard/env/staging/history");
+        // Session B on the other host, in a browser holding A's antiforgery cookie: only the session differs.
+        var jarOfB = new Dictionary<string, string>(StringComparer.Ordinal) { ["glidepath_csrf"] = jarOfA["glidepath_csrf"] };
+        using var sessionB = new ProxiedClient(other.Urls[0], ThroughTheBalancer, cookies: jarOfB);
+        using var signedInB = await SignInAsync(sessionB, await TokenAsync(f, Role.Owner, "bob"));
+        Assert.Equal((HttpStatusCode.Redirect, HttpStatusCode.Redirect), (signedInA.StatusCode, signedInB.StatusCode));
+
+        using var withAsToken = await sessionB.PostFormAsync("/dashboard/env/staging/actions/freeze", Origin, await ProxiedClient.CsrfAsync(historyOfA), ("reason", "A's token, B's session"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, withAsToken.StatusCode);
+        Assert.Contains("antiforgery token is missing or does not match; reload the page and try again", WebUtility.HtmlDecode(await withAsToken.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.False((await f.Store.Environments.GetAsync(f.Manifest.App, "staging", default)).Frozen);
+        using var historyOfB = await sessionB.GetAsync("/dashboard/env/staging/history");
+        using var withBsToken = await sessionB.PostFormAsync("/dashboard/env/staging/actions/freeze", Origin, await ProxiedClient.CsrfAsync(historyOfB), ("reason", "B's own token"));
+        Assert.Equal(HttpStatusCode.Redirect, withBsToken.StatusCode);
     }
 
     [Theory]

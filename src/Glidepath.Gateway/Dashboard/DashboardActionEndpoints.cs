@@ -18,7 +18,7 @@ internal static class DashboardActionEndpoints
     public static void Map(RouteGroupBuilder group) =>
         group.MapPost("/env/{env}/actions/{action}", async (string env, string action, HttpContext http, AdminServices s) =>
         {
-            if (await FormChecks.RefusalAsync(http) is { } refused)
+            if (await FormChecks.RefusalAsync(http, signedIn: true) is { } refused)
             {
                 return refused;
             }

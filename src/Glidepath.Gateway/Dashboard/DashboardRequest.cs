@@ -2,7 +2,6 @@ using Glidepath.Access;
 using Glidepath.Errors;
 using Glidepath.Gateway.Admin;
 using Glidepath.Gateway.Dashboard.Pages;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -84,7 +83,7 @@ internal static partial class DashboardRequest
             Environment = environment,
             Section = section,
             Title = title,
-            Csrf = services.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http),
+            Csrf = FormTokens.Issue(http, services.GetRequiredService<DashboardSession>().FormBinding(http)),
             Allowed = environment is null ? new HashSet<string>() : DashboardAction.All.Where(a => rules.Allows(principal, a.AdminPattern, environment)).Select(a => a.Name).ToHashSet(),
             Notice = DashboardNotices.Text(http.Request.Query["done"].ToString(), http.Request.Query["unchanged"].ToString(), principal, environment),
             LiveStream = section switch

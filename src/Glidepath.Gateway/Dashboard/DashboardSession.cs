@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 using Glidepath.Access;
 using Glidepath.Gateway.Admin;
 using Microsoft.AspNetCore.DataProtection;
@@ -73,6 +74,17 @@ internal sealed class DashboardSession(IDataProtectionProvider protection, Dashb
 
         return await admin.Store.SignOuts.IsSignedOutAsync(session.Id, http.RequestAborted).ConfigureAwait(false) ? null : session.Credential;
     }
+
+    /// <summary>
+    /// What a signed-in page's form tokens are bound to (<see cref="FormTokens"/>): a SHA-256 of the request's session id
+    /// under a label of its own, or null when the request has no session cookie this host can open (none, expired, made
+    /// with another key). Never the credential, and not the id itself (the id is what the store records at sign-out).
+    /// A signed-out session still has one: its forms pass the token check and are refused as not signed in.
+    /// </summary>
+    public string? FormBinding(HttpContext http) =>
+        Read(http) is { } session ? Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(FormBindingLabel + session.Id))) : null;
+
+    private const string FormBindingLabel = "glidepath/dashboard-form-binding/v1/";
 
     private async Task EndAsync(HttpContext http)
     {

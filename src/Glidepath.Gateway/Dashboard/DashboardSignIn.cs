@@ -1,7 +1,6 @@
 using Glidepath.Access;
 using Glidepath.Gateway.Admin;
 using Glidepath.Gateway.Dashboard.Pages;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -25,7 +24,7 @@ internal static partial class DashboardSignIn
         group.MapGet("/sign-in", (HttpContext http) => Form(http, null, StatusCodes.Status200OK));
         group.MapPost("/sign-in", async (HttpContext http) =>
         {
-            if (await FormChecks.RefusalAsync(http) is { } refused)
+            if (await FormChecks.RefusalAsync(http, signedIn: false) is { } refused)
             {
                 return refused;
             }
@@ -78,7 +77,7 @@ internal static partial class DashboardSignIn
         });
         group.MapPost("/sign-out", async (HttpContext http) =>
         {
-            if (await FormChecks.RefusalAsync(http) is { } refused)
+            if (await FormChecks.RefusalAsync(http, signedIn: true) is { } refused)
             {
                 return refused;
             }
@@ -100,7 +99,8 @@ internal static partial class DashboardSignIn
 
     private static RazorComponentResult<SignInPage> Form(HttpContext http, string? message, int status) => new(new Dictionary<string, object?>
     {
-        ["Csrf"] = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http),
+        // Bound to no session, as its post is checked: whatever session cookie the browser still carries.
+        ["Csrf"] = FormTokens.Issue(http, null),
         ["Message"] = message,
         ["App"] = http.RequestServices.GetRequiredService<DashboardReads>().App,
     })

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -6,11 +5,17 @@ namespace Glidepath.Gateway.Dashboard;
 
 /// <summary>
 /// What every dashboard form post must pass before anything else: it comes from this origin (<see cref="DashboardSecurity.CrossOriginRefusal"/>)
-/// and carries the antiforgery token of this browser's page. Either failing is a 403 and nothing is done.
+/// and carries the antiforgery token of this browser's page — for a signed-in form, a page of the session the request's
+/// cookie carries (<see cref="FormTokens"/>). Either failing is a 403 and nothing is done.
 /// </summary>
 internal static class FormChecks
 {
-    public static async Task<IResult?> RefusalAsync(HttpContext http)
+    /// <param name="signedIn">
+    /// The form is on a signed-in page (an action, sign-out): its token must be bound to the request's session. False for the
+    /// sign-in form, whose token is bound to no session whatever session cookie the browser still carries (one that expired,
+    /// was signed out or whose token was revoked), so that signing in again always works.
+    /// </param>
+    public static async Task<IResult?> RefusalAsync(HttpContext http, bool signedIn)
     {
         if (DashboardSecurity.CrossOriginRefusal(http.Request) is { } crossOrigin)
         {
@@ -22,11 +27,8 @@ internal static class FormChecks
             return DashboardRequest.Error(http, StatusCodes.Status403Forbidden, "refused: not a form post", null);
         }
 
-        try
-        {
-            await http.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(http);
-        }
-        catch (AntiforgeryValidationException)
+        var binding = signedIn ? http.RequestServices.GetRequiredService<DashboardSession>().FormBinding(http) : null;
+        if (!await FormTokens.IsValidAsync(http, binding))
         {
             return DashboardRequest.Error(http, StatusCodes.Status403Forbidden, "refused: the form's antiforgery token is missing or does not match; reload the page and try again", null);
         }
