@@ -27,11 +27,6 @@ internal sealed class DashboardSession(IDataProtectionProvider protection, Dashb
     private readonly ITimeLimitedDataProtector _protector = protection.CreateProtector("Glidepath.Dashboard.Session.v2").ToTimeLimitedDataProtector();
 
     /// <summary>
-    /// A new session for <paramref name="credential"/>. A session the browser already had is ended first, as by "Sign
-    /// out" (a copy of its cookie would otherwise outlive the switch to another token); a store error propagates and
-    /// no new session is made.
-    /// </summary>
-    /// <summary>
     /// Whether a session cookie for <paramref name="credential"/> stays within the 4,096 bytes browsers keep for one
     /// cookie (name and value): a larger one is dropped by the browser without a word, and the user is never signed in.
     /// </summary>
@@ -44,6 +39,11 @@ internal sealed class DashboardSession(IDataProtectionProvider protection, Dashb
 
     private const int MaxCookieBytes = 4096;
 
+    /// <summary>
+    /// A new session for <paramref name="credential"/>. A session the browser already had is ended first, as by "Sign
+    /// out" (a copy of its cookie would otherwise outlive the switch to another token); a store error propagates and
+    /// no new session is made.
+    /// </summary>
     public async Task SignInAsync(HttpContext http, string credential)
     {
         await EndAsync(http).ConfigureAwait(false);
