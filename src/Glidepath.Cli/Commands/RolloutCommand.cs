@@ -61,15 +61,22 @@ internal static class RolloutCommand
         {
             if (ctx.Remote is { } remote)
             {
-                var json = await remote.PostAsync($"environments/{Remote.RemoteJson.Env(parse.GetValue(environment)!)}/rollout/start", new
+                var body = new Dictionary<string, object?>
                 {
-                    release = parse.GetValue(reference),
-                    steps = parse.GetValue(steps),
-                    min_requests = parse.GetValue(minRequests),
-                    max_duration = parse.GetValue(maxDuration),
-                    reason = parse.GetValue(reason),
-                    force = parse.GetValue(force),
-                }, ct);
+                    ["release"] = parse.GetValue(reference),
+                    ["steps"] = parse.GetValue(steps),
+                    ["min_requests"] = parse.GetValue(minRequests),
+                    ["max_duration"] = parse.GetValue(maxDuration),
+                    ["reason"] = parse.GetValue(reason),
+                    ["force"] = parse.GetValue(force),
+                };
+                if (parse.GetValue(requireShadow))
+                {
+                    // Only when asked: a gateway from before the field refuses it (400), never starts without the check.
+                    body["require_shadow"] = true;
+                }
+
+                var json = await remote.PostAsync($"environments/{Remote.RemoteJson.Env(parse.GetValue(environment)!)}/rollout/start", body, ct);
                 if (ctx.Output.IsJson)
                 {
                     ctx.Output.RawJson(json);

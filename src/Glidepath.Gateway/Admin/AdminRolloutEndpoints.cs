@@ -4,6 +4,7 @@ using Glidepath.Gateway.Admin.Requests;
 using Glidepath.Models;
 using Glidepath.Manifests;
 using Glidepath.Rollouts;
+using Glidepath.Shadow;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using static Glidepath.Gateway.Admin.AdminEnvironmentEndpoints;
@@ -35,6 +36,12 @@ internal static class AdminRolloutEndpoints
 
             var release = await s.RegisteredAsync(body.Release, "release", AdminPrincipal.Of(http), http.RequestAborted);
             s.Resolver.Models?.EnsureServable(release.CanonicalJson);
+            if (body.RequireShadow)
+            {
+                await new ShadowService(s.Options.Manifest, s.Environments, s.Store.Environments, s.Store.Shadows, s.Options.Time)
+                    .RequirePassedAsync(spec.Name, release, http.RequestAborted);
+            }
+
             var plan = RolloutService.PlanFrom(s.Options.Manifest, RolloutSteps.Parse(body.Steps), body.MinRequests, Duration(body.MaxDuration));
             var rollout = await s.Rollouts.StartAsync(spec.Name, release, plan, Actor(http), body.Reason, body.Force, http.RequestAborted);
             return AdminResults.View(RolloutReports.Started(rollout, await s.ViewsAsync(http.RequestAborted)));

@@ -109,6 +109,19 @@ public sealed class RemoteCliTests : IAsyncLifetime
         Assert.Equal(local.Stdout, remote.Stdout);
     }
 
+    // An outside trial: --require-shadow was dropped through --server, and a rollout of a release without a passed shadow
+    // started (exit 0). The gateway checks it now; --force does not override it there either.
+    [Fact]
+    public async Task RolloutStart_RequireShadow_ThroughTheAdminApi_IsChecked()
+    {
+        var refused = await RemoteAsync(_admin, "rollout", "start", "v2", "--env", "staging", "--force", "--reason", "remote", "--require-shadow");
+
+        Assert.True(refused.Code == ExitCodes.Refused, refused.Stdout + refused.Stderr);
+        Assert.Contains("--require-shadow: v2 has no passed shadow against the stable release of staging; no shadow of v2 has run in staging", refused.Stderr, StringComparison.Ordinal);
+        var status = await _app.RunAsync("rollout", "status", "--env", "staging", "--format", "json");
+        Assert.Contains("has had no rollout", status.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Refusals_AreTheirExitCodes()
     {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Glidepath.Access;
 using Glidepath.Environments;
 using Glidepath.Keys;
+using Glidepath.Rollouts;
 using Glidepath.Views;
 
 namespace Glidepath.Gateway.Tests.Admin;
@@ -185,6 +186,26 @@ public sealed class AdminApiTests
         {
             Assert.Equal("max_duration '0s' is zero; expected a duration above zero, e.g. 30s, 10m, 1h", json.GetProperty("error").GetString());
         }
+    }
+
+    // An outside trial: the API had no require_shadow, so 'rollout start --require-shadow --server' started the canary.
+    [Fact]
+    public async Task RolloutStart_RequireShadow_WithoutAPassedShadow_IsRefused_AndStartsNothing()
+    {
+        await using var h = await AdminHarness.StartAsync();
+        await AdminMatrixTests.SeedAsync(h);
+        var token = await h.TokenAsync(Role.Admin);
+
+        var refused = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/staging/rollout/start", token, """{"release":"v2","reason":"x","force":true,"require_shadow":true}""");
+        var rolloutAfterRefusal = (await h.F.Store.Rollouts.LatestAsync(h.F.Manifest.App, "staging", default))!.State;
+        var started = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/staging/rollout/start", token, """{"release":"v2","reason":"x","require_shadow":false}""");
+
+        Assert.Equal(409, refused.Status);
+        var json = JsonDocument.Parse(refused.Body).RootElement;
+        Assert.Equal(4, json.GetProperty("exit_code").GetInt32());
+        Assert.Contains("--require-shadow: v2 has no passed shadow against the stable release of staging; no shadow of v2 has run in staging", json.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(RolloutState.Aborted, rolloutAfterRefusal); // the seed's aborted rollout is still the latest
+        Assert.Equal(200, started.Status);
     }
 
     // Trial 2, D7: routing used to answer a form body with a bare 415 before the credential was looked at.

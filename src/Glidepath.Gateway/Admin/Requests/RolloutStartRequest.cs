@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Glidepath.Gateway.Admin.Requests;
 
-/// <summary><c>POST …/rollout/start</c>: as <c>glidepath rollout start REF --env E [--steps] [--min-requests] [--max-duration] [--force --reason]</c>.</summary>
+/// <summary><c>POST …/rollout/start</c>: as <c>glidepath rollout start REF --env E [--steps] [--min-requests] [--max-duration] [--force --reason] [--require-shadow]</c>.</summary>
 public sealed record RolloutStartRequest
 {
     /// <summary>A registered release: v7, a hash prefix, env:NAME.</summary>
@@ -17,4 +17,7 @@ public sealed record RolloutStartRequest
     public string? MaxDuration { get; init; }
     public string? Reason { get; init; }
     public bool Force { get; init; }
+
+    /// <summary>Refuse unless a shadow of the release against the environment's stable release has passed; <c>force</c> does not override it.</summary>
+    public bool RequireShadow { get; init; }
 }
