@@ -34,7 +34,7 @@ public static class EnvironmentGuard
         {
             throw new PolicyException(
                 $"environment '{state.Name}' has an active canary ({releaseName(canary.ReleaseId)} at {canary.Weight:0.##}%): {action} is refused until that rollout ends; " +
-                $"to end it now and send all traffic to the stable release, run: glidepath rollback --env {state.Name}");
+                $"to end it now and send all traffic to the stable release, run: {Rollouts.HoldWarning.RollbackCommand(state.Name, state.Revision)}");
         }
     }
 

@@ -33,14 +33,14 @@ public static class EnvironmentReports
 
             var state = await store.Environments.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
             var row = views.Status(spec, state);
-            rows.Add(state.Canary is null ? row : row with { RolloutWarning = await HeldWarningAsync(store, manifest.App, spec.Name, cancellationToken).ConfigureAwait(false) });
+            rows.Add(state.Canary is null ? row : row with { RolloutWarning = await HeldWarningAsync(store, manifest.App, spec.Name, state.Revision, cancellationToken).ConfigureAwait(false) });
         }
 
         return rows;
     }
 
     /// <summary>The active rollout's hold warning, from the same stored decisions <c>rollout status</c> reads (<see cref="Rollouts.HoldWarning.Current"/>).</summary>
-    private static async Task<string?> HeldWarningAsync(IGlidepathStore store, string app, string environment, CancellationToken cancellationToken)
+    private static async Task<string?> HeldWarningAsync(IGlidepathStore store, string app, string environment, long revision, CancellationToken cancellationToken)
     {
         if (await store.Rollouts.ActiveAsync(app, environment, cancellationToken).ConfigureAwait(false) is not { } rollout)
         {
@@ -48,7 +48,7 @@ public static class EnvironmentReports
         }
 
         var decisions = await store.Rollouts.DecisionsAsync(rollout.Id, cancellationToken).ConfigureAwait(false);
-        return Rollouts.HoldWarning.Current(rollout, decisions);
+        return Rollouts.HoldWarning.Current(rollout, decisions, revision);
     }
 
     /// <summary><c>status</c>: <c>{app, environments}</c>.</summary>

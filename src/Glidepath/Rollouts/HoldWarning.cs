@@ -10,13 +10,16 @@ namespace Glidepath.Rollouts;
 /// </summary>
 public static class HoldWarning
 {
-    /// <summary>The warning for a decision at the step limit under <c>on_inconclusive: hold</c>, or null.</summary>
-    public static string? For(JudgeDecision decision, Rollout rollout)
+    /// <summary>
+    /// The warning for a decision at the step limit under <c>on_inconclusive: hold</c>, or null; its rollback command is
+    /// guarded by <paramref name="revision"/>, the environment's revision the hold was decided at.
+    /// </summary>
+    public static string? For(JudgeDecision decision, Rollout rollout, long? revision = null)
     {
         ArgumentNullException.ThrowIfNull(decision);
         ArgumentNullException.ThrowIfNull(rollout);
         return decision.Outcome == JudgeOutcome.Hold
-            ? Text(decision.Evidence, rollout.Environment, rollout.Weight, decision.CanarySubjects, decision.CanaryEffectiveSubjects, rollout.Plan.MaxHold)
+            ? Text(decision.Evidence, rollout.Environment, rollout.Weight, decision.CanarySubjects, decision.CanaryEffectiveSubjects, rollout.Plan.MaxHold, revision)
             : null;
     }
 
@@ -24,8 +27,9 @@ public static class HoldWarning
     /// The active rollout's current warning, from the hold decisions the controller stored at this step (not from a live
     /// look), so <c>status</c> and <c>rollout status</c> show the same warning, also without a judge of their own; null
     /// when the rollout has ended, its step has not held with an estimate beyond a tolerance, or the step began again.
+    /// Its rollback command is guarded by <paramref name="revision"/>, the environment's revision as the reader saw it.
     /// </summary>
-    public static string? Current(Rollout rollout, IReadOnlyList<RolloutDecisionRecord> decisions)
+    public static string? Current(Rollout rollout, IReadOnlyList<RolloutDecisionRecord> decisions, long? revision = null)
     {
         ArgumentNullException.ThrowIfNull(rollout);
         ArgumentNullException.ThrowIfNull(decisions);
@@ -42,7 +46,7 @@ public static class HoldWarning
                 return null;
             }
 
-            if (d.Kind == RolloutDecisionKinds.Hold && Text(RolloutJson.ReadEvidence(d.EvidenceJson), rollout.Environment, rollout.Weight, null, null, rollout.Plan.MaxHold) is { } warning)
+            if (d.Kind == RolloutDecisionKinds.Hold && Text(RolloutJson.ReadEvidence(d.EvidenceJson), rollout.Environment, rollout.Weight, null, null, rollout.Plan.MaxHold, revision) is { } warning)
             {
                 return warning;
             }
@@ -57,9 +61,12 @@ public static class HoldWarning
     /// <summary>
     /// "warning: error_rate +0.0560 [-0.0080, +0.1030]: the estimate is beyond max_increase 0.01, but the interval cannot
     /// decide with ≥ 57 canary subjects (effective 41.1; it detects changes beyond ±0.0555 now); …", or null. Without
-    /// subject counts (a stored decision keeps none) it says "with the canary's subjects so far".
+    /// subject counts (a stored decision keeps none) it says "with the canary's subjects so far". With
+    /// <paramref name="revision"/> the command it names is <c>glidepath rollback --env E --expect-revision N</c>: a
+    /// rollback that ends this canary, refused if the canary ended or changed meanwhile (two people acting on the same
+    /// warning must not take the stable back a release; docs/environments.md).
     /// </summary>
-    public static string? Text(IReadOnlyList<MetricEvidence> evidence, string environment, double weight, int? canarySubjects, double? canaryEffectiveSubjects, TimeSpan? maxHold = null)
+    public static string? Text(IReadOnlyList<MetricEvidence> evidence, string environment, double weight, int? canarySubjects, double? canaryEffectiveSubjects, TimeSpan? maxHold = null, long? revision = null)
     {
         ArgumentNullException.ThrowIfNull(evidence);
         var beyond = evidence.Where(e => e.EstimateBeyondTolerance == true).ToList();
@@ -76,6 +83,11 @@ public static class HoldWarning
             $"{e.Metric} {e.IntervalText()}: the estimate is beyond {e.ToleranceText}, but the interval cannot decide with {subjects}it detects changes beyond {e.HalfWidthText()} now)");
         var until = maxHold is { } h ? $"until someone acts or the hold reaches max_hold {RolloutView.Duration(h)} (then it is rolled back)" : "until someone acts";
         return string.Create(inv,
-            $"warning: {string.Join("; ", each)}; the canary stays at {weight:0.##}% {until} — consider: glidepath rollback --env {environment}");
+            $"warning: {string.Join("; ", each)}; the canary stays at {weight:0.##}% {until} — consider: {RollbackCommand(environment, revision)}");
     }
+
+    /// <summary><c>glidepath rollback --env E</c>, guarded by <c>--expect-revision N</c> when the revision is known.</summary>
+    public static string RollbackCommand(string environment, long? revision) => revision is { } r
+        ? string.Create(CultureInfo.InvariantCulture, $"glidepath rollback --env {environment} --expect-revision {r}")
+        : $"glidepath rollback --env {environment}";
 }

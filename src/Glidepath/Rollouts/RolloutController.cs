@@ -213,7 +213,7 @@ public sealed class RolloutController(IRolloutStore rollouts, IEnvironmentStore 
     /// </summary>
     private async Task<RolloutAction?> HoldAsync(Rollout rollout, EnvironmentState state, JudgeDecision decision, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var warning = HoldWarning.For(decision, rollout);
+        var warning = HoldWarning.For(decision, rollout, state.Revision);
         var log = await rollouts.DecisionsAsync(rollout.Id, cancellationToken).ConfigureAwait(false);
         var held = log.Where(d => d.Kind == RolloutDecisionKinds.Hold && d.StepIndex == rollout.StepIndex && d.Time >= rollout.StepStartedAt).ToList();
         if (held.Count > 0 && (warning is null || held.Any(d => HoldWarning.Warns(RolloutJson.ReadEvidence(d.EvidenceJson)))))

@@ -56,6 +56,20 @@ public sealed class RolloutHoldCliTests
         Assert.Contains("production: rollout held — warning: error_rate", status, StringComparison.Ordinal);
         var row = (await app.JsonAsync("status")).GetProperty("environments").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "production");
         Assert.StartsWith("warning: error_rate", row.GetProperty("rollout_warning").GetString(), StringComparison.Ordinal);
+
+        // An outside trial: two people acting on the warning's unguarded command took the stable back two releases. The
+        // command it names now expects the revision it was read at: the first run ends the canary, the same command again
+        // is refused and the stable stays.
+        var suggested = System.Text.RegularExpressions.Regex.Match(text, @"consider: glidepath (rollback --env production --expect-revision (\d+))");
+        Assert.True(suggested.Success, text);
+        Assert.Contains("--expect-revision " + suggested.Groups[2].Value, status, StringComparison.Ordinal);
+        Assert.Single(history.Split('\n'), l => l.Contains("rollout_held", StringComparison.Ordinal) && l.Contains("--expect-revision", StringComparison.Ordinal));
+        var command = suggested.Groups[1].Value.Split(' ');
+        var first = await app.RunAsync(command);
+        var second = await app.RunAsync(command);
+        Assert.True(first.Code == 0, first.Stderr);
+        Assert.Equal(4, second.Code);
+        Assert.Equal("v1", (await app.JsonAsync("status")).GetProperty("environments").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "production").GetProperty("stable").GetProperty("name").GetString());
     }
 
     [Fact]
