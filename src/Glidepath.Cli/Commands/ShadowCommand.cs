@@ -208,7 +208,7 @@ internal static class ShadowCommand
         var where = report switch
         {
             { Active: false } => $"stopped at {TableText.Time(report.StoppedAt)} UTC{(report.StopReason is { } why ? $": {why}" : "")}",
-            { CandidateIsStable: true } => $"active, but {candidate} is now the stable release: nothing is mirrored (end it: glidepath shadow stop --env {report.Environment})",
+            { CandidateIsStable: true } => $"active, but {candidate} is now the stable release: nothing is mirrored{(report.CapReached ? "; its cap was reached too" : "")} (end it: glidepath shadow stop --env {report.Environment})",
             { CapReached: true } => "active, cap reached: no more requests are mirrored",
             _ => "active",
         };

@@ -82,8 +82,14 @@ internal static class StatusCommand
 
         foreach (var r in rows.Where(r => r.Shadow is not null))
         {
-            ctx.Output.Line(string.Create(CultureInfo.InvariantCulture,
-                $"  {r.Name}: shadow {r.Shadow!.ShadowId} mirrors {FigureText.Percent(r.Shadow.Rate)} of stable's requests to {r.Shadow.Release.Label} (glidepath shadow status --env {r.Name})"));
+            var shadow = r.Shadow!;
+            var what = shadow switch
+            {
+                { CandidateIsStable: true } => $"of {shadow.Release.Label} mirrors nothing: {shadow.Release.Label} is now the stable release (end it: glidepath shadow stop --env {r.Name})",
+                { CapReached: true } => $"of {shadow.Release.Label} mirrors nothing: its cap is reached (glidepath shadow status --env {r.Name}; end it: glidepath shadow stop --env {r.Name})",
+                _ => string.Create(CultureInfo.InvariantCulture, $"mirrors {FigureText.Percent(shadow.Rate)} of stable's requests to {shadow.Release.Label} (glidepath shadow status --env {r.Name})"),
+            };
+            ctx.Output.Line($"  {r.Name}: shadow {shadow.ShadowId} {what}");
         }
 
         return ExitCodes.Ok;

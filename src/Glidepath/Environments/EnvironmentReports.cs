@@ -33,7 +33,19 @@ public static class EnvironmentReports
 
             var state = await store.Environments.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
             var row = views.Status(spec, state);
-            rows.Add(state.Canary is null ? row : row with { RolloutWarning = await HeldWarningAsync(store, manifest.App, spec.Name, state.Revision, cancellationToken).ConfigureAwait(false) });
+            if (state.Canary is not null)
+            {
+                row = row with { RolloutWarning = await HeldWarningAsync(store, manifest.App, spec.Name, state.Revision, cancellationToken).ConfigureAwait(false) };
+            }
+
+            if (state.Shadow is { } shadow && row.Shadow is { } shown)
+            {
+                // An active shadow whose cap is reached, or whose candidate is now stable, mirrors nothing: say so, as shadow status does.
+                var spend = await store.Shadows.SpendAsync(shadow.ShadowId, cancellationToken).ConfigureAwait(false);
+                row = row with { Shadow = shown with { CapReached = spend.Reached(shadow), CandidateIsStable = shadow.ReleaseId == state.StableReleaseId } };
+            }
+
+            rows.Add(row);
         }
 
         return rows;

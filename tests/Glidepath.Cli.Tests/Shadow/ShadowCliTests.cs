@@ -180,6 +180,24 @@ public sealed class ShadowCliTests
 
     // A trial's CI step 'shadow status --watch && …' went on after a shadow capped at 60 pairs (200 needed) ended
     // still collecting: exit 0. Ending without a decision is not a pass; the start warns that the cap cannot pass.
+    // An outside trial: 'status' said an active shadow whose cap was reached still mirrored its share of requests.
+    [Fact]
+    public async Task Status_ActiveShadowAtItsCap_SaysItMirrorsNothing()
+    {
+        await using var app = await ReadyAsync();
+        await app.OkAsync("shadow", "start", "v2", "--env", "production", "--rate", "0.5", "--max-requests", "60");
+        var (_, before, _) = await app.RunAsync("status");
+        await ShadowPairs.WriteAsync(app, 60, 0);
+
+        var (_, after, _) = await app.RunAsync("status");
+        var row = (await app.JsonAsync("status")).GetProperty("environments").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "production");
+
+        Assert.Matches(@"production: shadow sh-\w+ mirrors 50% of stable's requests to v2\+\w+", before);
+        Assert.Matches(@"production: shadow sh-\w+ of v2\+\w+ mirrors nothing: its cap is reached \(glidepath shadow status --env production; end it: glidepath shadow stop --env production\)", after);
+        Assert.True(row.GetProperty("shadow").GetProperty("cap_reached").GetBoolean());
+        Assert.False(row.GetProperty("shadow").GetProperty("candidate_is_stable").GetBoolean());
+    }
+
     [Fact]
     public async Task StatusWatch_ShadowEndedStillCollecting_Exit1SayingSo_StartWarnedOfTheSmallCap()
     {

@@ -63,6 +63,12 @@ public sealed class ShadowStableChangeCliTests
         Assert.Matches(@"active, but v2\+\w+ is now the stable release: nothing is mirrored", text);
         Assert.Contains("judge: pass", text, StringComparison.Ordinal);
         Assert.True(json.GetProperty("shadow").GetProperty("candidate_is_stable").GetBoolean());
+
+        // An outside trial: 'status' still said the shadow mirrored 100% of stable's requests to the new stable release.
+        var (_, status, _) = await app.RunAsync("status");
+        Assert.Matches(@"production: shadow sh-\w+ of v2\+\w+ mirrors nothing: v2\+\w+ is now the stable release \(end it: glidepath shadow stop --env production\)", status);
+        var row = (await app.JsonAsync("status")).GetProperty("environments").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "production");
+        Assert.True(row.GetProperty("shadow").GetProperty("candidate_is_stable").GetBoolean());
     }
 
     // Nothing more is mirrored once the candidate is stable: a watch still collecting would wait for ever.
