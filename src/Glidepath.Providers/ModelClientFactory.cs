@@ -46,7 +46,7 @@ public sealed class ModelClientFactory : IModelClientFactory, IModelForwarderFac
 
     /// <param name="time">Clock for timeouts, backoff, cache expiry and the sim's latency.</param>
     /// <param name="prices">Price table (defaults + manifest <c>prices:</c>), see <see cref="PriceTable.For"/>.</param>
-    /// <param name="responseCache">The store's response cache; needed only for clients created with <c>UseCache</c>.</param>
+    /// <param name="responseCache">The store's response cache; needed for clients created with <see cref="ResponseCacheMode.Use"/>.</param>
     /// <param name="loggerFactory">Logs retries and cache problems (never a key or message content).</param>
     /// <param name="defaults">Settings the manifest leaves out.</param>
     public ModelClientFactory(TimeProvider time, PriceTable prices, IResponseCacheStore? responseCache = null, ILoggerFactory? loggerFactory = null, ModelClientDefaults? defaults = null)
@@ -91,7 +91,8 @@ public sealed class ModelClientFactory : IModelClientFactory, IModelForwarderFac
         var builder = new ChatClientBuilder(inner)
             .UseOpenTelemetry(_telemetryLoggers, TelemetrySourceName, otel => otel.EnableSensitiveData = false)
             .Use(next => new CostChatClient(next, _prices, provider, model.Name, options.Environment));
-        if (options.UseCache)
+        // Refresh only writes: a factory without a cache store has nowhere to, and the call goes to the provider anyway.
+        if (options.Cache == ResponseCacheMode.Use || (options.Cache == ResponseCacheMode.Refresh && _cache is not null))
         {
             var cache = _cache ?? throw new InvalidOperationException("this ModelClientFactory was built without a response cache store; pass the store's ResponseCache");
             ResponseCacheWriter writer;
@@ -100,7 +101,7 @@ public sealed class ModelClientFactory : IModelClientFactory, IModelForwarderFac
                 writer = _cacheWriter ??= new ResponseCacheWriter(cache, logger);
             }
 
-            builder.Use(next => new ResponseCacheChatClient(next, cache, writer, provider, baseUrl, model, options.TrialIndex, _defaults.CacheTtl, _time, logger));
+            builder.Use(next => new ResponseCacheChatClient(next, cache, writer, provider, baseUrl, model, options.TrialIndex, options.Cache, options.Cacheable, _defaults.CacheTtl, _time, logger));
         }
 
         builder.Use(next => new ResilientChatClient(next, resilience, _time, logger));

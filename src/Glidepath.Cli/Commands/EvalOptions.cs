@@ -14,7 +14,7 @@ internal sealed class EvalOptions
 
     public Option<string[]> Tags { get; } = new("--tag") { Description = "Only cases with this tag (repeatable)", AllowMultipleArgumentsPerToken = false };
 
-    public Option<bool> NoCache { get; } = new("--no-cache") { Description = "Call the model even when a cached response exists" };
+    public Option<bool> NoCache { get; } = new("--no-cache") { Description = "Call the model even when a cached response exists, and write the fresh answers over the cached ones" };
 
     public Option<string?> Resume { get; } = new("--resume") { Description = "Continue a stopped run by id; finished case × trial results are not repeated" };
 

@@ -40,7 +40,9 @@ internal static class GateCommand
 
             Answers cached by an earlier run are reused unless --no-cache: a cached baseline is one draw
             from that run, which today's provider drift does not touch, so the bound above assumes
-            --no-cache (both sides called fresh; a block with the cache on says so).
+            --no-cache (both sides called fresh; a block with the cache on says so). Running a gate
+            again with the cache replays both sides' cached answers and verdict; --no-cache re-draws
+            both and writes its answers over the cached ones.
 
             Examples:
               glidepath gate

@@ -89,16 +89,17 @@ internal static class GateOutput
 
     /// <summary>
     /// A block with the response cache on: the baseline's answers may be one draw from an earlier run, which today's
-    /// provider drift did not touch, and a re-run re-draws only the candidate; --no-cache runs both sides fresh and
-    /// interleaved, which the gate's error bound assumes (eval.md, "interleaving").
+    /// provider drift did not touch, and this run cached the candidate's, so a re-run with the cache replays both sides;
+    /// --no-cache runs both sides fresh and interleaved, which the gate's error bound assumes (eval.md, "interleaving").
     /// </summary>
     private static void CachedBaselineNote(CliContext ctx, GateOutcome outcome)
     {
         if (outcome.Report.Decision.Result == GateResult.Blocked && outcome.Start.Run.UseCache)
         {
             ctx.Output.Note("note: this gate reused cached answers where it had them, so the baseline may be one draw from an earlier run that " +
-                            "today's provider did not touch, and running it again re-draws only the candidate; to check this block with both " +
-                            "sides called fresh and interleaved (what the gate's error bound assumes): glidepath gate --no-cache");
+                            "today's provider did not touch; running it again with the cache replays the same answers on both sides and blocks " +
+                            "again. To check this block with both sides called fresh and interleaved (what the gate's error bound assumes): " +
+                            "glidepath gate --no-cache");
         }
     }
 

@@ -11,7 +11,9 @@ namespace Glidepath.Providers.Caching;
 /// <summary>
 /// Serves eval calls from the store's response cache when an unexpired entry matches, marking the
 /// response with <see cref="ModelResponseProperties.Cached"/>; hands successful answers to the <see cref="ResponseCacheWriter"/> otherwise.
-/// Only errors are never cached. A cache that cannot be read or written is logged and bypassed.
+/// Under <see cref="ResponseCacheMode.Refresh"/> it never serves an entry and writes every answer over it. Errors are never
+/// cached: a failed call throws before anything is written, and an answer <c>cacheable</c> rejects (a judge's answer no
+/// score can be read from) is neither written nor served. A cache that cannot be read or written is logged and bypassed.
 /// </summary>
 internal sealed class ResponseCacheChatClient(
     IChatClient inner,
@@ -21,6 +23,8 @@ internal sealed class ResponseCacheChatClient(
     string? baseUrl,
     ModelSpec model,
     int trialIndex,
+    ResponseCacheMode mode,
+    Func<ChatResponse, bool>? cacheable,
     TimeSpan ttl,
     TimeProvider time,
     ILogger logger) : DelegatingChatClient(inner)
@@ -69,6 +73,11 @@ internal sealed class ResponseCacheChatClient(
 
     private async Task<ChatResponse?> TryGetAsync(string key, CancellationToken cancellationToken)
     {
+        if (mode == ResponseCacheMode.Refresh)
+        {
+            return null;
+        }
+
         try
         {
             var now = time.GetUtcNow();
@@ -81,8 +90,9 @@ internal sealed class ResponseCacheChatClient(
             var response = CachedResponseReader.TryRead(json) ?? JsonSerializer.Deserialize<ChatResponse>(json, AIJsonUtilities.DefaultOptions);
 
             // An entry written before answers kept their latency (2026-12-05) is called again: measured at 0 ms, a
-            // cached baseline would pass every latency limit and make a called candidate look slow.
-            if (response is null || ModelResponseProperties.LatencyOf(response.AdditionalProperties) is null)
+            // cached baseline would pass every latency limit and make a called candidate look slow. So is an answer
+            // written before unreadable ones were kept out (2026-12-06): served, it would fail every run until it expired.
+            if (response is null || ModelResponseProperties.LatencyOf(response.AdditionalProperties) is null || cacheable?.Invoke(response) == false)
             {
                 return null;
             }
@@ -104,6 +114,11 @@ internal sealed class ResponseCacheChatClient(
     {
         try
         {
+            if (cacheable?.Invoke(response) == false)
+            {
+                return;
+            }
+
             if (latency is { } measured)
             {
                 (response.AdditionalProperties ??= []).TryAdd(ModelResponseProperties.LatencyMs, Math.Round(measured.TotalMilliseconds, 3));

@@ -1,10 +1,18 @@
+using Microsoft.Extensions.AI;
+
 namespace Glidepath.Models;
 
 /// <summary>Per-use options of a model client pipeline.</summary>
 public sealed record ModelClientOptions
 {
-    /// <summary>Use the store's response cache (evals); never on live traffic.</summary>
-    public bool UseCache { get; init; }
+    /// <summary>How the store's response cache is used (evals); <see cref="ResponseCacheMode.Off"/> on live traffic.</summary>
+    public ResponseCacheMode Cache { get; init; }
+
+    /// <summary>
+    /// Whether an answer may be cached: one this returns false for is neither written to the response cache nor served
+    /// from it (a judge's answer no score can be read from, which is an error, and errors are never cached). Null: every answer.
+    /// </summary>
+    public Func<ChatResponse, bool>? Cacheable { get; init; }
 
     /// <summary>Which trial of a case this is: part of the cache key so trials are independent samples.</summary>
     public int TrialIndex { get; init; }

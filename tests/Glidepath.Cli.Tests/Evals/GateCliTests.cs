@@ -335,6 +335,8 @@ public sealed class GateCliTests
 
         Assert.DoesNotContain("REGRESSED shipping", stdout, StringComparison.Ordinal);
         Assert.Contains("glidepath gate --no-cache", stderr, StringComparison.Ordinal); // the cache was on: how to check the block
+        // and what a re-run with the cache does: it replays both sides (the candidate's answers were cached by this run).
+        Assert.Contains("running it again with the cache replays the same answers on both sides and blocks again", stderr, StringComparison.Ordinal);
         var failures = XDocument.Load(report).Descendants("testcase").Where(t => t.Element("failure") is not null).Select(t => t.Attribute("name")!.Value).Order().ToList();
         Assert.Equal(RefundCases.Order(), failures);
     }

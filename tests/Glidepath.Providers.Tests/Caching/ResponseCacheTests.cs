@@ -129,10 +129,10 @@ public sealed class ResponseCacheTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task GetResponse_UseCacheOff_AlwaysCallsTheProvider()
+    public async Task GetResponse_CacheOff_AlwaysCallsTheProvider()
     {
         _server.Enqueue(FakeProviderServer.Json(WireFormat.OpenAI.Text("a", 10, 2)), FakeProviderServer.Json(WireFormat.OpenAI.Text("b", 10, 2)));
-        var client = _factory.Create(Model(), Settings(), new ModelClientOptions { UseCache = false });
+        var client = _factory.Create(Model(), Settings(), new ModelClientOptions { Cache = ResponseCacheMode.Off });
 
         await client.GetResponseAsync(Messages());
         var second = await client.GetResponseAsync(Messages());
@@ -141,7 +141,68 @@ public sealed class ResponseCacheTests : IAsyncLifetime
         Assert.Equal(2, _server.Requests.Count);
     }
 
-    private IChatClient Client(int trial) => _factory.Create(Model(), Settings(), new ModelClientOptions { UseCache = true, TrialIndex = trial });
+    // An eval's --no-cache calls every time and writes over the entry (trial index for trial index), so the next cached
+    // run replays the fresh answer. Before, it wrote nothing and the next cached run replayed the older one.
+    [Fact]
+    public async Task GetResponse_Refresh_CallsTheProviderDespiteTheEntry_AndTheNextCachedCallGetsTheFreshAnswer()
+    {
+        _server.Enqueue(FakeProviderServer.Json(WireFormat.OpenAI.Text("old", 10, 2)), FakeProviderServer.Json(WireFormat.OpenAI.Text("new", 10, 2)));
+
+        await Client(trial: 0).GetResponseAsync(Messages());
+        var refreshed = await _factory.Create(Model(), Settings(), new ModelClientOptions { Cache = ResponseCacheMode.Refresh, TrialIndex = 0 }).GetResponseAsync(Messages());
+        await _factory.FlushAsync(CancellationToken.None);
+        using var next = new ModelClientFactory(_time, new PriceTable(), _store.ResponseCache, defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "k" });
+        var cached = await next.Create(Model(), Settings(), new ModelClientOptions { Cache = ResponseCacheMode.Use, TrialIndex = 0 }).GetResponseAsync(Messages());
+
+        Assert.Equal("new", refreshed.Text);
+        Assert.Equal(true, cached.AdditionalProperties?[ModelResponseProperties.Cached]);
+        Assert.Equal("new", cached.Text);
+        Assert.Equal(2, _server.Requests.Count);
+    }
+
+    // A judge that once answered in prose (no score: a trial error) kept every cached gate failing for 14 days.
+    [Fact]
+    public async Task GetResponse_AnswerNotCacheable_IsNotWrittenAndTheNextCallAsksAgain()
+    {
+        _server.Enqueue(
+            FakeProviderServer.Json(WireFormat.OpenAI.Text("I think it is fine.", 10, 5)),
+            FakeProviderServer.Json(WireFormat.OpenAI.Text("{\"score\": 0.9}", 10, 5)));
+
+        var prose = await Judge().GetResponseAsync(Messages());
+        await _factory.FlushAsync(CancellationToken.None);
+        var score = await Judge().GetResponseAsync(Messages());
+        var cached = await Judge().GetResponseAsync(Messages());
+
+        Assert.Equal("I think it is fine.", prose.Text);
+        Assert.Equal("{\"score\": 0.9}", score.Text);
+        Assert.Equal(true, cached.AdditionalProperties?[ModelResponseProperties.Cached]);
+        Assert.Equal(2, _server.Requests.Count);
+    }
+
+    // An entry an older version wrote for such an answer is not served: the call is made again and its answer replaces it.
+    [Fact]
+    public async Task GetResponse_CachedEntryNotCacheable_IsCalledAgainNotServed()
+    {
+        _server.Enqueue(
+            FakeProviderServer.Json(WireFormat.OpenAI.Text("I think it is fine.", 10, 5)),
+            FakeProviderServer.Json(WireFormat.OpenAI.Text("{\"score\": 0.9}", 10, 5)));
+        await Client(trial: 0).GetResponseAsync(Messages()); // written without the check
+        await _factory.FlushAsync(CancellationToken.None);
+
+        var again = await Judge().GetResponseAsync(Messages());
+
+        Assert.Equal("{\"score\": 0.9}", again.Text);
+        Assert.False(again.AdditionalProperties?.ContainsKey(ModelResponseProperties.Cached) ?? false);
+        Assert.Equal(2, _server.Requests.Count);
+    }
+
+    private IChatClient Judge() => _factory.Create(Model(), Settings(), new ModelClientOptions
+    {
+        Cache = ResponseCacheMode.Use,
+        Cacheable = r => r.Text.StartsWith('{'),
+    });
+
+    private IChatClient Client(int trial) => _factory.Create(Model(), Settings(), new ModelClientOptions { Cache = ResponseCacheMode.Use, TrialIndex = trial });
 
     private static ModelSpec Model() => new() { Provider = "openai", Name = "gpt-4o-mini", Parameters = new ModelParameters { Temperature = 0.5 } };
 
@@ -177,7 +238,7 @@ public sealed class ResponseCacheTests : IAsyncLifetime
         using var fresh = new ModelClientFactory(_time, new PriceTable(), _store.ResponseCache, defaults: new ModelClientDefaults { GetEnvironmentVariable = _ => "k" });
         for (var i = 0; i < 300; i += 37)
         {
-            var again = await fresh.Create(Model(), Settings(), new ModelClientOptions { UseCache = true, TrialIndex = 0 }).GetResponseAsync(Messages("question " + i));
+            var again = await fresh.Create(Model(), Settings(), new ModelClientOptions { Cache = ResponseCacheMode.Use, TrialIndex = 0 }).GetResponseAsync(Messages("question " + i));
             Assert.True(again.AdditionalProperties?.ContainsKey(ModelResponseProperties.Cached) == true, $"question {i} was not cached");
         }
 

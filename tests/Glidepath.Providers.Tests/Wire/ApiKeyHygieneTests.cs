@@ -35,7 +35,7 @@ public sealed class ApiKeyHygieneTests
 
             // A successful call goes through the cache into the store.
             server.Enqueue(FakeProviderServer.Json(wire.Text("Items can be returned within 30 days.", 10, 5)));
-            var ok = await factory.Create(model, settings, new ModelClientOptions { UseCache = true }).GetResponseAsync([new ChatMessage(ChatRole.User, "return window?")]);
+            var ok = await factory.Create(model, settings, new ModelClientOptions { Cache = ResponseCacheMode.Use }).GetResponseAsync([new ChatMessage(ChatRole.User, "return window?")]);
             Assert.Equal("Items can be returned within 30 days.", ok.Text);
 
             // Then the provider rate-limits and rejects, echoing the key as real providers partly do.

@@ -11,8 +11,12 @@ public sealed record CaseComparison
     public required int BaselineTrials { get; init; }
     public required int CandidatePasses { get; init; }
     public required int CandidateTrials { get; init; }
-    public required double BaselineScore { get; init; }
-    public required double CandidateScore { get; init; }
+
+    /// <summary>The baseline's mean score over the case's trials; null when every one of them errored (not measured, never 0).</summary>
+    public required double? BaselineScore { get; init; }
+
+    /// <summary>The candidate's mean score over the case's trials; null when every one of them errored (not measured, never 0).</summary>
+    public required double? CandidateScore { get; init; }
 
     /// <summary>Fisher's one-sided p-value for "the candidate passes less often" (trials &gt; 1), else null.</summary>
     public double? PValue { get; init; }

@@ -10,11 +10,14 @@ internal static class CaseView
         BaselineTrials = counts.BaselineTrials,
         CandidatePasses = counts.CandidatePasses,
         CandidateTrials = counts.CandidateTrials,
-        BaselineScore = c.Baseline.MeanScore,
-        CandidateScore = c.Candidate.MeanScore,
+        BaselineScore = MeasuredScore(c.Baseline),
+        CandidateScore = MeasuredScore(c.Candidate),
         PValue = pValue,
         AdjustedPValue = adjusted,
         Change = change,
         Tags = c.Tags,
     };
+
+    // A side whose every trial errored has no score: its errored trials' missing scores would read as a mean of 0.
+    private static double? MeasuredScore(SideTally side) => side.Scored == 0 ? null : side.MeanScore;
 }

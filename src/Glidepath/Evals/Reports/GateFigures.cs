@@ -14,6 +14,10 @@ public static class GateFigures
     /// <summary>A pass rate as <c>87.5%</c>, or "not measured".</summary>
     public static string PassRate(double? rate) => rate?.ToString("0.0%", CultureInfo.InvariantCulture) ?? NotMeasured;
 
+    /// <summary>A side's passes of a case, <c>2/3</c>, or "not measured" when every trial errored (<paramref name="score"/> null): not 0/3.</summary>
+    public static string Passes(int passes, int trials, double? score) =>
+        score is null ? NotMeasured : string.Create(CultureInfo.InvariantCulture, $"{passes}/{trials}");
+
     /// <summary>The mean score difference with its interval, <c>-0.050 (95% CI -0.100 to +0.000)</c>, or "not measured".</summary>
     public static string MeanDifference(GateDecision d)
     {

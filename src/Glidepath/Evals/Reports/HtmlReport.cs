@@ -49,7 +49,7 @@ public static class HtmlReport
         {
             var cls = c.Change switch { CaseChange.Regressed => "regressed", CaseChange.Improved => "improved", CaseChange.Error => "errored", _ => "" };
             sb.Append(CultureInfo.InvariantCulture, $"<tr class=\"{cls}\"><td><code>{E(c.CaseId)}</code></td><td>{c.Change.ToString().ToLowerInvariant()}</td>");
-            sb.Append(CultureInfo.InvariantCulture, $"<td>{c.BaselinePasses}/{c.BaselineTrials}</td><td>{c.CandidatePasses}/{c.CandidateTrials}</td>");
+            sb.Append(CultureInfo.InvariantCulture, $"<td>{GateFigures.Passes(c.BaselinePasses, c.BaselineTrials, c.BaselineScore)}</td><td>{GateFigures.Passes(c.CandidatePasses, c.CandidateTrials, c.CandidateScore)}</td>");
             sb.Append(CultureInfo.InvariantCulture, $"<td>{(c.PValue is { } p ? System.Net.WebUtility.HtmlEncode($"{PValueText.Of(p)} ({PValueText.Of(c.AdjustedPValue ?? p)})") : "")}</td>");
             if (c.Change == CaseChange.Same)
             {

@@ -133,8 +133,8 @@ public static class JsonReport
         w.WriteNumber("baseline_trials", c.BaselineTrials);
         w.WriteNumber("candidate_passes", c.CandidatePasses);
         w.WriteNumber("candidate_trials", c.CandidateTrials);
-        w.WriteNumber("baseline_score", c.BaselineScore);
-        w.WriteNumber("candidate_score", c.CandidateScore);
+        ViewJsonWriter.NumberOrNull(w, "baseline_score", c.BaselineScore);
+        ViewJsonWriter.NumberOrNull(w, "candidate_score", c.CandidateScore);
         ViewJsonWriter.NumberOrNull(w, "p_value", c.PValue);
         ViewJsonWriter.NumberOrNull(w, "adjusted_p_value", c.AdjustedPValue);
         w.WriteString("change", StoredName.Of(c.Change));

@@ -270,7 +270,12 @@ public sealed class EvalService : IDisposable
         return ScorerSet.Build(Config.Scorers, ScorerRegistry.CreateDefault(), new ScorerBuildContext
         {
             ReadFile = path => Files.AppFile.Read(manifest.BaseDirectory, path, "eval.scorers"),
-            JudgeClient = model => models.Create(model, ProviderSettingsResolver.Resolve(manifest, model.Provider, null), new ModelClientOptions { UseCache = useCache, LeanClient = true }),
+            JudgeClient = model => models.Create(model, ProviderSettingsResolver.Resolve(manifest, model.Provider, null), new ModelClientOptions
+            {
+                Cache = EvalCacheMode.Of(useCache),
+                LeanClient = true,
+                Cacheable = LlmJudgeScorer.Readable, // an answer no score can be read from is an error: never cached
+            }),
             Cost = (_, response) => ReleaseTarget.CostOf(response),
         });
     }

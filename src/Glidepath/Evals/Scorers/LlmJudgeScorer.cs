@@ -43,6 +43,16 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
 
     public void Dispose() => _gate.Dispose();
 
+    /// <summary>
+    /// Whether a score can be read from the judge's answer, as <see cref="ScoreAsync"/> reads it. An answer that cannot is a
+    /// trial error, and errors are never cached: the eval's judge client keeps such answers out of the response cache.
+    /// </summary>
+    public static bool Readable(ChatResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        return JudgeScoreParser.TryParse(response.Text, out _, out _, out _);
+    }
+
     protected override async ValueTask<ScoreValue?> ScoreAsync(ScorerInput input, CancellationToken cancellationToken)
     {
         if (_maxSpendUsd is { } limit && Volatile.Read(ref _spent) >= limit)

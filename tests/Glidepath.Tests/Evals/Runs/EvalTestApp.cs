@@ -11,8 +11,9 @@ namespace Glidepath.Tests.Evals.Runs;
 
 /// <summary>
 /// A small app in a temp folder with a real SQLite store. Its model answers with the lines of the system prompt,
-/// so a prompt that loses a policy line fails the cases that need it. A client made with <c>UseCache</c> keeps its
-/// answers by trial and conversation, as the response cache does, and serves them again without a model call.
+/// so a prompt that loses a policy line fails the cases that need it. A client made with the cache (<see cref="ResponseCacheMode.Use"/>)
+/// keeps its answers by trial and conversation, as the response cache does, and serves them again without a model call;
+/// one made with <see cref="ResponseCacheMode.Refresh"/> (<c>--no-cache</c>) calls every time and writes over them.
 /// </summary>
 internal sealed class EvalTestApp : IAsyncDisposable
 {
@@ -96,17 +97,18 @@ internal sealed class EvalTestApp : IAsyncDisposable
 
     private sealed class Clients(EvalTestApp app) : IModelClientFactory
     {
-        public IChatClient Create(ModelSpec model, ProviderSettings settings, ModelClientOptions options) => new Client(app, options.UseCache ? options.TrialIndex : null);
+        public IChatClient Create(ModelSpec model, ProviderSettings settings, ModelClientOptions options) => new Client(app, options.Cache == ResponseCacheMode.Off ? null : options.TrialIndex, options.Cache == ResponseCacheMode.Use);
     }
 
     /// <param name="cachedTrial">The trial index the answers are cached under, or null for a client without the cache.</param>
-    private sealed class Client(EvalTestApp app, int? cachedTrial) : IChatClient
+    /// <param name="read">Whether cached answers are served (false: a --no-cache run, which only writes).</param>
+    private sealed class Client(EvalTestApp app, int? cachedTrial, bool read) : IChatClient
     {
         public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
         {
             var list = messages.ToList();
             var key = $"{cachedTrial}\n{string.Join("\n", list.Select(m => $"{m.Role}: {m.Text}"))}";
-            if (cachedTrial is not null && app._cache.TryGetValue(key, out var cached))
+            if (read && cachedTrial is not null && app._cache.TryGetValue(key, out var cached))
             {
                 return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, cached)));
             }

@@ -1,0 +1,70 @@
+using System.Text.Json;
+
+namespace Glidepath.Cli.Tests.Evals;
+
+/// <summary>
+/// The response cache with an <c>llm_judge</c> on an OpenAI-compatible endpoint: an answer no score can be read from is an
+/// error and is never cached, and a <c>--no-cache</c> run writes its fresh answers over the entries (docs/eval.md, "Cache").
+/// </summary>
+public sealed class JudgeCacheCliTests
+{
+    // Trial "gate" item 3: after one prose answer every cached gate exited 3 with 0 judge calls until the entry expired.
+    [Fact]
+    public async Task Gate_JudgeAnsweredInProseThenFixed_TheNextCachedGateAsksTheJudgeAgainAndPasses()
+    {
+        using var judge = new JudgeEndpoint { Answer = "I think it is fine." };
+        using var app = JudgeApp(judge);
+        var v1 = await app.CreateReleaseAsync();
+        app.EditPrompt(p => p.Replace("\n- ", "\n\n-   ", StringComparison.Ordinal) + "\n\n"); // another release, the same answers
+
+        var (prose, _, proseErr) = await app.RunAsync("gate", "--baseline", v1, "--tag", "refunds");
+        judge.Answer = "{\"score\": 0.9, \"reason\": \"correct\"}";
+        var callsBefore = judge.Calls;
+        var (fixedCode, _, fixedErr) = await app.RunAsync("gate", "--baseline", v1, "--tag", "refunds");
+
+        Assert.True(prose == 3, $"exit {prose}: {proseErr}");
+        Assert.Contains("cannot read a score", proseErr, StringComparison.Ordinal);
+        Assert.True(fixedCode == 0, $"exit {fixedCode}: {fixedErr}");
+        Assert.True(judge.Calls > callsBefore, "the judge was not asked again: its unreadable answers were served from the cache");
+    }
+
+    // A --no-cache run used to write nothing, so the next cached run replayed the answers from before it.
+    [Fact]
+    public async Task EvalRun_NoCacheRun_WritesOverTheCache_TheNextCachedRunReplaysItsAnswers()
+    {
+        using var judge = new JudgeEndpoint { Answer = "{\"score\": 0.9, \"reason\": \"correct\"}" };
+        using var app = JudgeApp(judge);
+
+        var first = await PassedAsync(app);
+        judge.Answer = "{\"score\": 0.1, \"reason\": \"wrong\"}";
+        var fresh = await PassedAsync(app, "--no-cache");
+        judge.Answer = "{\"score\": 0.9, \"reason\": \"correct\"}";
+        var callsBefore = judge.Calls;
+        var replayed = await PassedAsync(app);
+
+        Assert.True(first > 0, "no trial passed with a judge that passes everything");
+        Assert.Equal(0, fresh);
+        Assert.Equal(0, replayed); // the --no-cache run's answers, not the first run's
+        Assert.Equal(callsBefore, judge.Calls);
+    }
+
+    private static async Task<int> PassedAsync(EvalApp app, params string[] extra)
+    {
+        var (code, stdout, stderr) = await app.RunAsync(["eval", "run", "--tag", "refunds", "--format", "json", .. extra]);
+        Assert.True(code == 0, $"exit {code}: {stderr}");
+        using var doc = JsonDocument.Parse(stdout);
+        return doc.RootElement.GetProperty("summary").GetProperty("passed").GetInt32();
+    }
+
+    /// <summary>The sample app (sim model) with an llm_judge on <paramref name="judge"/>, no retries.</summary>
+    private static EvalApp JudgeApp(JudgeEndpoint judge)
+    {
+        var app = EvalApp.Create();
+        app.EditManifest(y => y
+            .Replace("    - { type: tool_call }         # reads expect.tool_call of each case",
+                "    - { type: tool_call }\n    - { type: llm_judge, rubric: evals/rubric.md, model: { provider: openai, name: judge-1 }, pass: 0.7 }", StringComparison.Ordinal)
+            .Replace("openai: { base_url: https://api.openai.com/v1, api_key_env: OPENAI_API_KEY }",
+                $"openai: {{ base_url: {judge.BaseUrl}, max_retries: 0 }}", StringComparison.Ordinal));
+        return app;
+    }
+}
