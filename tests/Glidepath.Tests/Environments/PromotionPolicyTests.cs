@@ -192,7 +192,7 @@ public sealed class PromotionPolicyTests
         Assert.Null(a.GateVerdictId);
         var missing = Assert.Single(a.Missing);
         Assert.Equal(
-            "v3's passing verdict against production's stable v2 was computed under another gate rule (max_case_regressions 100, now 0; max_mean_drop 1, now 0); run glidepath gate again",
+            "v3's passing verdict against production's stable v2 was computed under another gate rule (max_case_regressions 100, now 0; max_mean_drop 1, now 0)",
             missing.Missing);
         Assert.Equal("glidepath gate v3 --baseline env:production", missing.Command);
     }
@@ -232,7 +232,7 @@ public sealed class PromotionPolicyTests
 
         Assert.False(a.Allowed);
         Assert.Equal(
-            "v3's passing verdict against production's stable v2 was stored before verdicts recorded their gate rule, so it counts for nothing; run glidepath gate again",
+            "v3's passing verdict against production's stable v2 was stored before verdicts recorded their gate rule, so it counts for nothing",
             Assert.Single(a.Missing).Missing);
     }
 

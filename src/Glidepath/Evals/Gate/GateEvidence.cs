@@ -84,9 +84,10 @@ public sealed record GateEvidence
         if (OtherRule is { } other)
         {
             var which = other.Passed ? $"{candidate}'s passing verdict against {baseline}" : $"{candidate}'s latest verdict against {baseline} ('{other.Result}')";
+            // No "gate again" here: promote and rollout start add the command to run, the checklist its own action.
             return other.GateRuleSha256 is null
-                ? $"{which} was stored before verdicts recorded their gate rule, so it counts for nothing; run glidepath gate again"
-                : $"{which} was computed under another gate rule ({RuleAgainstToday(other, basis)}); run glidepath gate again";
+                ? $"{which} was stored before verdicts recorded their gate rule, so it counts for nothing"
+                : $"{which} was computed under another gate rule ({RuleAgainstToday(other, basis)})";
         }
 
         return (OtherDataset, OtherScorers) switch
