@@ -93,7 +93,8 @@ public sealed class GateRuleCliTests
         Assert.True(json.ExitCode == 0, json.Stderr);
         using var doc = JsonDocument.Parse(json.Stdout);
         Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("rule_change").ValueKind);
-        Assert.DoesNotContain("gate rule was changed", json.Stderr, StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("dataset_change").ValueKind);
+        Assert.DoesNotContain("warning:", json.Stderr, StringComparison.Ordinal);
     }
 
     private static async Task OkAsync(EvalApp app, params string[] args)

@@ -77,7 +77,7 @@ public sealed record GateEvidence
         {
             var at = v.CreatedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
             return v.Passed
-                ? $"passed against {baseline} on {basis.Dataset} (sha256 {Short(basis.DatasetSha256)}, scorers {Short(basis.ScorerVersion)}) at {at} UTC{EarlierBlockedNote}"
+                ? $"passed against {baseline} on {basis.Dataset} (sha256 {Short(basis.DatasetSha256)}, scorers {Short(basis.ScorerVersion)}) at {at} UTC{EarlierBlockedNote}{VerdictWarnings.Note(v.DetailsJson)}"
                 : $"the latest gate verdict for {candidate} against {baseline} on the current dataset and scorers is '{v.Result}' ({at} UTC)";
         }
 
