@@ -18,7 +18,7 @@ internal static class GateOutput
             // An error verdict exits 3, and every exit-3 document carries error and exit_code: here beside the verdict.
             var code = OutcomeExitCodes.For(d.Result);
             ctx.Output.Json(w => JsonReport.Write(w, report, code == ExitCodes.Operational ? (ErrorText(d), code) : null));
-            RuleChangeNote(ctx, report);
+            WarningNotes(ctx, report);
             StoredNote(ctx, outcome);
             CachedBaselineNote(ctx, outcome);
             return;
@@ -42,9 +42,9 @@ internal static class GateOutput
         }
 
         ctx.Output.Line($"Gate {word}: {report.CandidateLabel} vs {report.BaselineLabel}", $"[bold {color}]Gate {Spectre.Console.Markup.Escape(word)}[/]: {Spectre.Console.Markup.Escape($"{report.CandidateLabel} vs {report.BaselineLabel}")}");
-        if (report.RuleChangeNote is { } ruleChange)
+        foreach (var warning in Warnings(report))
         {
-            ctx.Output.Line($"  WARNING: {ruleChange}; this verdict was decided under the changed rule", $"  [bold yellow]WARNING[/]: {Spectre.Console.Markup.Escape(ruleChange)}; this verdict was decided under the changed rule");
+            ctx.Output.Line($"  WARNING: {warning}", $"  [bold yellow]WARNING[/]: {Spectre.Console.Markup.Escape(warning)}");
         }
 
         foreach (var reason in d.Reasons)
@@ -103,12 +103,34 @@ internal static class GateOutput
         }
     }
 
-    /// <summary>Under --format json the document carries <c>rule_change</c>; stderr says it too, where a person reads.</summary>
-    private static void RuleChangeNote(CliContext ctx, GateReport report)
+    /// <summary>
+    /// Under --format json the document carries <c>rule_change</c>, <c>dataset_change</c> and <c>cannot_block</c>; stderr says
+    /// them too, where a person reads.
+    /// </summary>
+    private static void WarningNotes(CliContext ctx, GateReport report)
+    {
+        foreach (var warning in Warnings(report))
+        {
+            ctx.Output.Note($"warning: {warning}");
+        }
+    }
+
+    /// <summary>What the text output and stderr say loudly: a rule or dataset changed against the baseline's commit, a pass that could not have blocked.</summary>
+    private static IEnumerable<string> Warnings(GateReport report)
     {
         if (report.RuleChangeNote is { } ruleChange)
         {
-            ctx.Output.Note($"warning: {ruleChange}; this verdict was decided under the changed rule");
+            yield return $"{ruleChange}; this verdict was decided under the changed rule";
+        }
+
+        if (report.DatasetChange is { } datasetChange)
+        {
+            yield return datasetChange.Message;
+        }
+
+        if (report.Decision.CannotBlock is { } blind)
+        {
+            yield return blind.Message;
         }
     }
 

@@ -36,7 +36,7 @@ public sealed class GateRuleCliTests
         Assert.True(gate.Code == 0, $"the loosened gate should pass: exit {gate.Code}: {gate.Stderr}");
         Assert.True(code == 4, $"exit {code}: {stdout}{stderr}");
         Assert.Contains(
-            $"{v2}'s passing verdict against production's stable {v1} was computed under another gate rule (max_case_regressions 100, now 0; max_mean_drop 1, now 0); run glidepath gate again",
+            $"{v2}'s passing verdict against production's stable {v1} was computed under another gate rule (max_case_regressions 100, now 0; max_mean_drop 1, now 0); run: glidepath gate {v2} --baseline env:production\n",
             stderr, StringComparison.Ordinal);
     }
 
@@ -93,7 +93,8 @@ public sealed class GateRuleCliTests
         Assert.True(json.ExitCode == 0, json.Stderr);
         using var doc = JsonDocument.Parse(json.Stdout);
         Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("rule_change").ValueKind);
-        Assert.DoesNotContain("gate rule was changed", json.Stderr, StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("dataset_change").ValueKind);
+        Assert.DoesNotContain("warning:", json.Stderr, StringComparison.Ordinal);
     }
 
     private static async Task OkAsync(EvalApp app, params string[] args)

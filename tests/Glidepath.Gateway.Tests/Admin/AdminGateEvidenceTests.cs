@@ -42,9 +42,10 @@ public sealed class AdminGateEvidenceTests
         var rollout = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/staging/rollout/start", deployer, """{"release":"v2","reason":"x"}""");
 
         Assert.Equal((409, 409), (promote.Status, rollout.Status));
-        var expected = $"was computed under another gate rule (max_case_regressions 100, now {today.Rule.MaxCaseRegressions}); run glidepath gate again";
+        var expected = $"was computed under another gate rule (max_case_regressions 100, now {today.Rule.MaxCaseRegressions}); run: glidepath gate v2 ";
         Assert.Contains(expected, promote.Body, StringComparison.Ordinal);
         Assert.Contains(expected, rollout.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("gate again", promote.Body, StringComparison.Ordinal);
         var listed = await h.SendAsync(HttpMethod.Get, "/admin/v1/releases/v2/verdicts", deployer);
         using (var doc = System.Text.Json.JsonDocument.Parse(listed.Body))
         {

@@ -23,8 +23,8 @@ public sealed class PromotionPolicyTests
 
     /// <param name="rule">The rule it was computed under: today's unless told.</param>
     /// <param name="ruleRecorded">False for a verdict stored before verdicts recorded their rule (no rule at all).</param>
-    private static GateVerdictRecord Record(string result, string candidate = "id3", string baseline = "id2", string dataset = "d", string scorers = "s", string id = "g1", int minutes = 0, VerdictRule? rule = null, bool ruleRecorded = true) =>
-        new(id, "app", candidate, baseline, dataset, result, scorers, T0.AddMinutes(minutes), "{}")
+    private static GateVerdictRecord Record(string result, string candidate = "id3", string baseline = "id2", string dataset = "d", string scorers = "s", string id = "g1", int minutes = 0, VerdictRule? rule = null, bool ruleRecorded = true, string details = "{}") =>
+        new(id, "app", candidate, baseline, dataset, result, scorers, T0.AddMinutes(minutes), details)
         {
             GateRule = ruleRecorded ? (rule ?? Committed).Json : null,
             GateRuleSha256 = ruleRecorded ? (rule ?? Committed).Sha256 : null,
@@ -34,6 +34,29 @@ public sealed class PromotionPolicyTests
     private static GateEvidence Gate(params GateVerdictRecord[] newestFirst) => CountingVerdict.Find(newestFirst, "id3", "id2", Today);
 
     private static GateEvidence Verdict(string result, string candidate = "id3", string baseline = "id2") => Gate(Record(result, candidate, baseline));
+
+    // Outside trial gate #1 and #4: a pass that warned (it could not have blocked; cases were dropped) still counts, and says so.
+    [Fact]
+    public void Assess_PassThatWarned_AllowedWithTheWarningInTheGateNote()
+    {
+        const string Details = """{"cannot_block":{"message":"m","cases_lower":5,"examples":["c000"]},"dataset_change":{"message":"m","removed":8,"changed":1,"added":0,"examples":[]}}""";
+
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Gate(Record("pass", details: Details)), Manifest(EnvironmentTestData.Staging, Production), Name);
+
+        Assert.True(a.Allowed);
+        Assert.EndsWith(
+            " (warning: it could not have blocked the 5 case(s) that scored lower: too few trials; 8 case(s) removed and 1 changed against the baseline's commit were not gated)",
+            a.GateNote, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Assess_PassWithoutWarnings_GateNoteHasNone()
+    {
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Gate(Record("pass", details: """{"cannot_block":null,"dataset_change":null}""")), Manifest(EnvironmentTestData.Staging, Production), Name);
+
+        Assert.True(a.Allowed);
+        Assert.DoesNotContain("warning", a.GateNote, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void Assess_ReleaseNeverStableInRequiredEnvironment_NamesItAndTheDeployCommand()
@@ -192,7 +215,7 @@ public sealed class PromotionPolicyTests
         Assert.Null(a.GateVerdictId);
         var missing = Assert.Single(a.Missing);
         Assert.Equal(
-            "v3's passing verdict against production's stable v2 was computed under another gate rule (max_case_regressions 100, now 0; max_mean_drop 1, now 0); run glidepath gate again",
+            "v3's passing verdict against production's stable v2 was computed under another gate rule (max_case_regressions 100, now 0; max_mean_drop 1, now 0)",
             missing.Missing);
         Assert.Equal("glidepath gate v3 --baseline env:production", missing.Command);
     }
@@ -232,7 +255,7 @@ public sealed class PromotionPolicyTests
 
         Assert.False(a.Allowed);
         Assert.Equal(
-            "v3's passing verdict against production's stable v2 was stored before verdicts recorded their gate rule, so it counts for nothing; run glidepath gate again",
+            "v3's passing verdict against production's stable v2 was stored before verdicts recorded their gate rule, so it counts for nothing",
             Assert.Single(a.Missing).Missing);
     }
 

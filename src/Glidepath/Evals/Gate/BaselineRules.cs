@@ -5,9 +5,9 @@ using Glidepath.Manifests;
 namespace Glidepath.Evals.Gate;
 
 /// <summary>
-/// The gate rule the baseline was gated under: read from the manifest at the baseline's git commit (a release's content
-/// holds the <c>release:</c> section only, not <c>eval:</c>). The gate sets it beside the rule in force, so a report shows
-/// a pull request that changes its own bar.
+/// The gate rule the baseline was gated under, and the dataset it was gated on: read from the manifest at the baseline's git
+/// commit (a release's content holds the <c>release:</c> section only, not <c>eval:</c>). The gate sets them beside the rule
+/// and the dataset in force, so a report shows a pull request that changes its own bar or drops the cases it breaks.
 /// </summary>
 public static class BaselineRules
 {
@@ -26,12 +26,12 @@ public static class BaselineRules
     }
 
     /// <summary>
-    /// The rule of the manifest at <paramref name="commit"/> (the <c>git:REV</c> the baseline was named by, else the clean
-    /// commit the baseline release was first registered from), or null when it cannot be told: no commit, a commit this
-    /// repository lacks (a shallow clone), no manifest or no <c>eval:</c> section there, or a manifest there that does not
-    /// parse. Never fails the gate.
+    /// The <c>eval:</c> section of the manifest at <paramref name="commit"/> (the <c>git:REV</c> the baseline was named by, else
+    /// the clean commit the baseline release was first registered from), with the files of that commit, or null when it
+    /// cannot be told: no commit, a commit this repository lacks (a shallow clone), no manifest or no <c>eval:</c> section
+    /// there, or a manifest there that does not parse. Never fails the gate.
     /// </summary>
-    public static async Task<VerdictRule?> ReadAsync(Manifest manifest, string? commit, CancellationToken cancellationToken)
+    public static async Task<BaselineEval?> EvalAtAsync(Manifest manifest, string? commit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         if (commit is not { Length: > 0 } || manifest.FilePath.Length == 0)
@@ -49,7 +49,7 @@ public static class BaselineRules
             }
 
             var yaml = System.Text.Encoding.UTF8.GetString(source.ReadAllBytes(name));
-            return ManifestParser.Parse(yaml, $"{name}@{commit[..Math.Min(12, commit.Length)]}", source).Eval is { } eval ? VerdictRule.Of(eval) : null;
+            return ManifestParser.Parse(yaml, $"{name}@{commit[..Math.Min(12, commit.Length)]}", source).Eval is { } eval ? new BaselineEval(eval, source) : null;
         }
         catch (Exception ex) when (ex is GlidepathException or IOException or InvalidDataException or UnauthorizedAccessException)
         {

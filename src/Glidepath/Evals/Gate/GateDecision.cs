@@ -29,6 +29,12 @@ public sealed record GateDecision
     /// <summary>How the per-case tests were corrected across the suite (method, family-wise α, family size).</summary>
     public required CaseCorrection Correction { get; init; }
 
+    /// <summary>
+    /// On a pass, the cases that scored lower on the candidate which neither rule could have named at these trial counts
+    /// (<see cref="Glidepath.Evals.Gate.CannotBlock"/>): every report says so loudly. Null otherwise.
+    /// </summary>
+    public CannotBlock? CannotBlock { get; init; }
+
     public IReadOnlyList<CaseComparison> Regressions => Cases.Where(c => c.Change == CaseChange.Regressed).ToList();
 
     public IReadOnlyList<CaseComparison> Improvements => Cases.Where(c => c.Change == CaseChange.Improved).ToList();

@@ -125,6 +125,7 @@ public static class GateEvaluator
             Trials = counts.Count == 0 ? 0 : counts.Max(c => Math.Max(c.BaselineTrials, c.CandidateTrials)),
             Rule = rule,
             Correction = family.Correction,
+            CannotBlock = CannotBlock.Find(result, cases, counts, rule, familyAlpha),
         };
     }
 

@@ -77,16 +77,17 @@ public sealed record GateEvidence
         {
             var at = v.CreatedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
             return v.Passed
-                ? $"passed against {baseline} on {basis.Dataset} (sha256 {Short(basis.DatasetSha256)}, scorers {Short(basis.ScorerVersion)}) at {at} UTC{EarlierBlockedNote}"
+                ? $"passed against {baseline} on {basis.Dataset} (sha256 {Short(basis.DatasetSha256)}, scorers {Short(basis.ScorerVersion)}) at {at} UTC{EarlierBlockedNote}{VerdictWarnings.Note(v.DetailsJson)}"
                 : $"the latest gate verdict for {candidate} against {baseline} on the current dataset and scorers is '{v.Result}' ({at} UTC)";
         }
 
         if (OtherRule is { } other)
         {
             var which = other.Passed ? $"{candidate}'s passing verdict against {baseline}" : $"{candidate}'s latest verdict against {baseline} ('{other.Result}')";
+            // No "gate again" here: promote and rollout start add the command to run, the checklist its own action.
             return other.GateRuleSha256 is null
-                ? $"{which} was stored before verdicts recorded their gate rule, so it counts for nothing; run glidepath gate again"
-                : $"{which} was computed under another gate rule ({RuleAgainstToday(other, basis)}); run glidepath gate again";
+                ? $"{which} was stored before verdicts recorded their gate rule, so it counts for nothing"
+                : $"{which} was computed under another gate rule ({RuleAgainstToday(other, basis)})";
         }
 
         return (OtherDataset, OtherScorers) switch

@@ -75,6 +75,7 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
 
         var tally = await GateRunTally.ReadAsync(dataset.ReadAsync(cancellationToken), evals.ReadResultsAsync(run.Id, cancellationToken), baseline.Id, candidate.Id, cancellationToken).ConfigureAwait(false);
         var rule = VerdictRule.Of(evals.Config);
+        var atBaseline = await BaselineRules.EvalAtAsync(evals.Manifest, start.BaselineCommit ?? (baseline.Dirty ? null : baseline.GitCommit), cancellationToken).ConfigureAwait(false);
         var decided = GateEvaluator.DecideFromTallies(tally.Cases, GateRule.From(evals.Config.Gate));
         var decision = decided with { Cases = await tally.WithAnswersAsync(decided.Cases, evals.ReadResultsAsync(run.Id, cancellationToken), cancellationToken).ConfigureAwait(false) };
         var report = new GateReport
@@ -93,7 +94,8 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
             CreatedAt = time.GetUtcNow(),
             Partial = GateScope.Partial(run, evals.Config, evals.DatasetFile),
             Rule = rule,
-            BaselineRule = await BaselineRules.ReadAsync(evals.Manifest, start.BaselineCommit ?? (baseline.Dirty ? null : baseline.GitCommit), cancellationToken).ConfigureAwait(false),
+            BaselineRule = atBaseline is null ? null : VerdictRule.Of(atBaseline.Eval),
+            DatasetChange = await DatasetChangeAsync(atBaseline, run, cancellationToken).ConfigureAwait(false),
         };
         if (report.Partial is not null && decision.Result == GateResult.Pass)
         {
@@ -112,6 +114,15 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
         };
         await verdicts.SaveAsync(verdict, cancellationToken).ConfigureAwait(false);
         return new GateOutcome(start, summaries, report, verdict);
+    }
+
+    // Only for the manifest's own dataset: a run on another --dataset file is partial, and that file was never the baseline's.
+    private async Task<DatasetChange?> DatasetChangeAsync(BaselineEval? atBaseline, EvalRun run, CancellationToken cancellationToken)
+    {
+        var file = evals.DatasetFile(run.DatasetPath);
+        return atBaseline is null || !string.Equals(Path.GetFullPath(file), Path.GetFullPath(evals.DatasetFile(evals.Config.Dataset)), StringComparison.Ordinal)
+            ? null
+            : await DatasetChange.CompareAsync(atBaseline, file, run.DatasetSha256, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<Release> ResolveBaselineAsync(string reference, CancellationToken cancellationToken)

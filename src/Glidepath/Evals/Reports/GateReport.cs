@@ -43,6 +43,12 @@ public sealed record GateReport
         ? $"the gate rule was changed by this change: {changes}"
         : null;
 
+    /// <summary>
+    /// How the gated dataset differs from <c>eval.dataset</c> at the baseline's commit when cases were removed or changed
+    /// (a change that deletes the cases it breaks), else null (same cases, only added ones, or not readable).
+    /// </summary>
+    public DatasetChange? DatasetChange { get; init; }
+
     /// <summary><c>pass</c>, <c>blocked</c> or <c>error</c>: the verdict as stored and reported.</summary>
     public string ResultWord => StoredName.Of(Decision.Result);
 

@@ -35,6 +35,16 @@ public static class HtmlReport
             sb.Append("<p class=\"partial\"><b>").Append(E(ruleChange)).Append(".</b> This verdict was decided under the changed rule.</p>");
         }
 
+        if (r.DatasetChange is { } datasetChange)
+        {
+            sb.Append("<p class=\"partial\"><b>").Append(E(datasetChange.Message)).Append(".</b> Review the dataset in this change.</p>");
+        }
+
+        if (d.CannotBlock is { } blind)
+        {
+            sb.Append("<p class=\"partial\"><b>").Append(E(blind.Message)).Append(".</b></p>");
+        }
+
         sb.Append("<ul>");
         foreach (var reason in d.Reasons)
         {

@@ -57,6 +57,8 @@ public static class JsonReport
         MeanDifference(w, d);
         Rule(w, d.Rule, r.Rule);
         RuleChange(w, r);
+        CannotBlockField(w, d);
+        DatasetChangeField(w, r);
         w.WriteStartObject("correction");
         w.WriteString("method", d.Correction.Method);
         w.WriteNumber("family_alpha", Math.Round(d.Correction.FamilyAlpha, 12));
@@ -119,6 +121,8 @@ public static class JsonReport
             MeanDifference(w, d);
             Rule(w, d.Rule, r.Rule);
             RuleChange(w, r);
+            CannotBlockField(w, d);
+            DatasetChangeField(w, r);
             w.WriteString("correction", d.Correction.Describe());
             Judges(w, r);
             w.WriteEndObject();
@@ -192,6 +196,49 @@ public static class JsonReport
         w.WriteNumber("trials", before.Trials);
         w.WriteString("sha256", before.Sha256);
         w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    // A pass that could not have blocked the cases that scored lower (too few trials, too few cases moved): said in the document.
+    private static void CannotBlockField(Utf8JsonWriter w, GateDecision d)
+    {
+        if (d.CannotBlock is not { } blind)
+        {
+            w.WriteNull("cannot_block");
+            return;
+        }
+
+        w.WriteStartObject("cannot_block");
+        w.WriteString("message", blind.Message);
+        w.WriteNumber("cases_lower", blind.CasesLower);
+        Strings(w, "examples", blind.Examples);
+        w.WriteEndObject();
+    }
+
+    // Cases removed or changed against the baseline's commit: a change that drops the cases it breaks, said in the document.
+    private static void DatasetChangeField(Utf8JsonWriter w, GateReport r)
+    {
+        if (r.DatasetChange is not { } change)
+        {
+            w.WriteNull("dataset_change");
+            return;
+        }
+
+        w.WriteStartObject("dataset_change");
+        w.WriteString("message", change.Message);
+        w.WriteNumber("removed", change.Removed);
+        w.WriteNumber("changed", change.Changed);
+        w.WriteNumber("added", change.Added);
+        w.WriteStartArray("examples");
+        foreach (var (caseId, what) in change.Examples)
+        {
+            w.WriteStartObject();
+            w.WriteString("case_id", caseId);
+            w.WriteString("change", what);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
         w.WriteEndObject();
     }
 

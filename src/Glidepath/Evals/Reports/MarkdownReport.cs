@@ -44,6 +44,18 @@ public static class MarkdownReport
             sb.Append(CultureInfo.InvariantCulture, $"> ⚠️ **{Text(ruleChange)}.** This verdict was decided under the changed rule: review the eval section of the manifest in this change.\n\n");
         }
 
+        if (r.DatasetChange is { } datasetChange)
+        {
+            // A change that deletes (or rewrites) the cases it breaks passes its own gate: as loud as a rule change.
+            sb.Append(CultureInfo.InvariantCulture, $"> ⚠️ **{Sentence(datasetChange.Message)}.** Review the dataset in this change.\n\n");
+        }
+
+        if (d.CannotBlock is { } blind)
+        {
+            // A pass that could not have blocked anything it was shown: said before the reasons, which read "held".
+            sb.Append(CultureInfo.InvariantCulture, $"> ⚠️ **{Sentence(blind.Message)}.**\n\n");
+        }
+
         // Our words, but with values in them (a dataset path the manifest names): text, like every other value.
         foreach (var reason in d.Reasons)
         {
@@ -150,6 +162,12 @@ public static class MarkdownReport
 
     /// <summary>Untrusted text on one markdown line.</summary>
     private static string Text(string s) => Markup(Inline(s));
+
+    /// <summary>
+    /// One of our warnings on one markdown line, whole: it ends with the fix, which a cut at 300 characters would drop. The
+    /// values in it (case ids, a dataset path) are escaped as text, and the gate keeps each case id in it short.
+    /// </summary>
+    private static string Sentence(string s) => Markup(s.Replace("\r\n", " ", StringComparison.Ordinal).Replace('\n', ' ').Replace('\r', ' '));
 
     /// <summary>Untrusted text as a code span: literal inside, so only a backtick (which would close it) and line breaks are replaced.</summary>
     private static string Code(string s) => "`" + Inline(s).Replace('`', '\'') + "`";

@@ -86,6 +86,7 @@ public sealed class JsonReportTests
                 Tags = [.. Enumerable.Range(0, random.Next(3)).Select(_ => Text(random))],
                 PValue = random.Next(3) == 0 ? null : c.PValue ?? random.NextDouble(),
             })],
+            CannotBlock = seed % 2 == 0 ? new CannotBlock(Text(random), 1 + random.Next(20), [Text(random), Text(random)]) : decision.CannotBlock,
         };
         return new GateReport
         {
@@ -104,13 +105,14 @@ public sealed class JsonReportTests
             Partial = random.Next(2) == 0 ? null : "only the cases tagged " + Text(random),
             Rule = seed % 3 == 0 ? null : VerdictRule.Of(new global::Glidepath.Manifests.EvalConfig { Dataset = "d", Trials = 1 + random.Next(10), Gate = new() { MaxCaseRegressions = decision.Rule.MaxCaseRegressions, MaxMeanDrop = decision.Rule.MaxMeanDrop } }),
             BaselineRule = seed % 2 == 0 ? null : new VerdictRule(random.Next(3), 0, 0.95, 3, 20240611, 2000),
+            DatasetChange = seed % 3 == 1 ? null : new DatasetChange(Text(random), random.Next(5), random.Next(5), random.Next(5), [(Text(random), "removed"), (Text(random), "changed")]),
         };
     }
 
     private static string Text(Random random) => Texts[random.Next(Texts.Length)];
 
-    // The object graphs the gate serialised before, as they were (plus the later `partial`, and the rule's `trials` and
-    // `sha256` with `rule_change` since the rule became part of the verdict).
+    // The object graphs the gate serialised before, as they were (plus the later `partial`, the rule's `trials` and
+    // `sha256` with `rule_change` since the rule became part of the verdict, and `cannot_block` and `dataset_change`).
     private static object ReferenceRule(GateReport r) => r.Rule is not { } rule ? r.Decision.Rule : new
     {
         max_case_regressions = r.Decision.Rule.MaxCaseRegressions,
@@ -133,6 +135,22 @@ public sealed class JsonReportTests
             trials = r.BaselineRule.Trials,
             sha256 = r.BaselineRule.Sha256,
         },
+    };
+
+    private static object? ReferenceCannotBlock(GateReport r) => r.Decision.CannotBlock is not { } blind ? null : new
+    {
+        message = blind.Message,
+        cases_lower = blind.CasesLower,
+        examples = blind.Examples,
+    };
+
+    private static object? ReferenceDatasetChange(GateReport r) => r.DatasetChange is not { } change ? null : new
+    {
+        message = change.Message,
+        removed = change.Removed,
+        changed = change.Changed,
+        added = change.Added,
+        examples = change.Examples.Select(e => new { case_id = e.CaseId, change = e.Change }),
     };
 
     private static object ReferenceReport(GateReport r) => new
@@ -160,6 +178,8 @@ public sealed class JsonReportTests
         mean_difference = new { estimate = r.Decision.MeanDifference, low = r.Decision.CiLow, high = r.Decision.CiHigh, confidence = r.Decision.Confidence },
         rule = ReferenceRule(r),
         rule_change = ReferenceRuleChange(r),
+        cannot_block = ReferenceCannotBlock(r),
+        dataset_change = ReferenceDatasetChange(r),
         correction = new
         {
             method = r.Decision.Correction.Method,
@@ -189,6 +209,8 @@ public sealed class JsonReportTests
         mean_difference = new { estimate = r.Decision.MeanDifference, low = r.Decision.CiLow, high = r.Decision.CiHigh, confidence = r.Decision.Confidence },
         rule = ReferenceRule(r),
         rule_change = ReferenceRuleChange(r),
+        cannot_block = ReferenceCannotBlock(r),
+        dataset_change = ReferenceDatasetChange(r),
         correction = r.Decision.Correction.Describe(),
         judges = r.Judges,
     };
