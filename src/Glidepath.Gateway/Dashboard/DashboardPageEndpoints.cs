@@ -26,6 +26,12 @@ internal static class DashboardPageEndpoints
                 ["Model"] = await reads.RolloutAsync(env, ct),
             }));
 
+        group.MapGet("/env/{env}/shadow", (string env, HttpContext http, DashboardReads reads) =>
+            DashboardRequest.PageAsync<ShadowPage>(http, "shadow", "Shadow", env, Api + "/environments/{env}/shadow", async (page, ct) => new()
+            {
+                ["Model"] = await reads.ShadowAsync(env, ct),
+            }));
+
         group.MapGet("/env/{env}/history", (string env, HttpContext http, DashboardReads reads) =>
             DashboardRequest.PageAsync<HistoryPage>(http, "history", "History", env, Api + "/environments/{env}/history", async (page, ct) => new()
             {
