@@ -99,7 +99,8 @@ internal static class DashboardPageEndpoints
                     var reads = http.RequestServices.GetRequiredService<DashboardReads>();
                     var model = await reads.EnvironmentsAsync([env], ct);
                     var target = act.Name == "rollback" ? await reads.RollbackTargetAsync(model.Rows[0], ct) : null;
-                    return new() { ["Action"] = act, ["Status"] = model.Rows[0], ["Rollout"] = model.Rollouts[env], ["RollbackTo"] = target };
+                    var typed = http.Request.Query["reason"].ToString();
+                    return new() { ["Action"] = act, ["Status"] = model.Rows[0], ["Rollout"] = model.Rollouts[env], ["RollbackTo"] = target, ["Reason"] = typed.Length > 0 ? typed : null };
                 }));
     }
 }
