@@ -38,6 +38,7 @@ public static class AdminEndpointRouteBuilderExtensions
         group.AddEndpointFilter<AdminAccessFilter>();
         AdminEnvironmentEndpoints.Map(group);
         AdminRolloutEndpoints.Map(group);
+        AdminShadowEndpoints.Map(group);
         AdminReadEndpoints.Map(group);
         AdminCredentialEndpoints.Map(group);
 

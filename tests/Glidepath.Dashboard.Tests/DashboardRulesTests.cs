@@ -65,7 +65,7 @@ public sealed class DashboardRulesTests(Chromium chromium)
 
         Assert.Equal("/dashboard/environments", root.Headers.Location!.ToString());
         Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
-        Assert.Equal("/dashboard/sign-in", page.Headers.Location!.ToString());
+        Assert.Equal("/dashboard/sign-in?return=%2Fdashboard%2Fenv%2Fstaging%2Frollout", page.Headers.Location!.ToString());
         Assert.Equal(HttpStatusCode.Unauthorized, events.StatusCode);
     }
 }

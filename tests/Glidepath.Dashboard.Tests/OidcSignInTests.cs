@@ -86,7 +86,7 @@ public sealed class OidcSignInTests(Chromium chromium)
         clock.Advance(TimeSpan.FromMinutes(12));
         await browser.Page.GotoAsync(h.Url + "/dashboard/env/staging/history");
 
-        Assert.EndsWith("/dashboard/sign-in", browser.Page.Url, StringComparison.Ordinal);
+        Assert.EndsWith("/dashboard/sign-in?return=%2Fdashboard%2Fenv%2Fstaging%2Fhistory", browser.Page.Url, StringComparison.Ordinal);
         var post = await browser.Page.Context.APIRequest.PostAsync(h.Url + "/dashboard/env/staging/actions/freeze", new()
         {
             Headers = new Dictionary<string, string> { ["Content-Type"] = "application/x-www-form-urlencoded", ["Origin"] = h.Url },

@@ -180,7 +180,7 @@ public sealed class SecurityTests(Chromium chromium)
         await new AccessTokenService(h.F.Store.AccessTokens, h.F.Store, TimeProvider.System).RevokeAsync(h.App, "alice", "test", null, CancellationToken.None);
         await browser.Page.GotoAsync(h.Url + "/dashboard/env/staging/history");
 
-        Assert.EndsWith("/dashboard/sign-in", browser.Page.Url, StringComparison.Ordinal);
+        Assert.EndsWith("/dashboard/sign-in?return=%2Fdashboard%2Fenv%2Fstaging%2Fhistory", browser.Page.Url, StringComparison.Ordinal);
         var post = await browser.Page.Context.APIRequest.PostAsync(h.Url + "/dashboard/env/staging/actions/freeze", new()
         {
             Headers = new Dictionary<string, string> { ["Content-Type"] = "application/x-www-form-urlencoded", ["Origin"] = h.Url },

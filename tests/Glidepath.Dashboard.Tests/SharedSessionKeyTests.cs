@@ -97,7 +97,7 @@ public sealed class SharedSessionKeyTests
         Assert.Contains("antiforgery token is missing or does not match", WebUtility.HtmlDecode(await freezeOnB.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         Assert.False((await f.Store.Environments.GetAsync(f.Manifest.App, "staging", default)).Frozen);
         Assert.Equal(HttpStatusCode.Redirect, pageOnB.StatusCode);
-        Assert.Equal("/dashboard/sign-in", pageOnB.Headers.Location!.ToString());
+        Assert.Equal("/dashboard/sign-in?return=%2Fdashboard%2Fenv%2Fstaging%2Fhistory", pageOnB.Headers.Location!.ToString());
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed class SignOutTests(Chromium chromium)
         Assert.DoesNotContain(await browser.Page.Context.CookiesAsync(), c => c.Name == "glidepath_session");
 
         await copy.Page.GotoAsync(h.Url + "/dashboard/env/staging/history");
-        Assert.EndsWith("/dashboard/sign-in", copy.Page.Url, StringComparison.Ordinal);
+        Assert.EndsWith("/dashboard/sign-in?return=%2Fdashboard%2Fenv%2Fstaging%2Fhistory", copy.Page.Url, StringComparison.Ordinal);
         var post = await copy.Page.Context.APIRequest.PostAsync(h.Url + "/dashboard/env/staging/actions/freeze", new()
         {
             Headers = new Dictionary<string, string> { ["Content-Type"] = "application/x-www-form-urlencoded", ["Origin"] = h.Url },
@@ -57,7 +57,7 @@ public sealed class SignOutTests(Chromium chromium)
         await Assertions.Expect(browser.Page.GetByTestId("actor")).ToHaveTextAsync("token:bob");
 
         await copy.Page.GotoAsync(h.Url + "/dashboard/env/staging/history");
-        Assert.EndsWith("/dashboard/sign-in", copy.Page.Url, StringComparison.Ordinal);
+        Assert.EndsWith("/dashboard/sign-in?return=%2Fdashboard%2Fenv%2Fstaging%2Fhistory", copy.Page.Url, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,29 +1,11 @@
-using System.Globalization;
-
 namespace Glidepath.Cli.Commands;
 
-/// <summary>
-/// Money and shares as people read them: up to two decimals, and three significant digits below that, so a small cap
-/// or rate ($0.0003, 0.0001%) never prints as 0.
-/// </summary>
+/// <summary>Money and shares in command output: <see cref="Views.Figures"/>, the dashboard's figures too.</summary>
 internal static class FigureText
 {
     /// <summary>"$5", "$0.06", "$0.000405".</summary>
-    public static string Usd(double value) => "$" + Figure(value);
+    public static string Usd(double value) => Views.Figures.Usd(value);
 
     /// <summary>A share in [0, 1] as a percentage: "10%", "12.5%", "0.0001%".</summary>
-    public static string Percent(double share) => Figure(share * 100) + "%";
-
-    private static string Figure(double value)
-    {
-        if (value == 0 || !double.IsFinite(value))
-        {
-            return value.ToString(CultureInfo.InvariantCulture);
-        }
-
-        var decimals = Math.Max(2, 2 - (int)Math.Floor(Math.Log10(Math.Abs(value))));
-        return decimals > 15
-            ? value.ToString("G3", CultureInfo.InvariantCulture)
-            : Math.Round(value, decimals).ToString("0." + new string('#', decimals), CultureInfo.InvariantCulture);
-    }
+    public static string Percent(double share) => Views.Figures.Percent(share);
 }

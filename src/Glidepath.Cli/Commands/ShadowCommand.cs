@@ -104,40 +104,67 @@ internal static class ShadowCommand
         command.SetAction(env, async (ctx, parse, ct) =>
         {
             ctx.Output.Lines = parse.GetValue(watch); // a document per refresh: JSON Lines
-            var store = await ctx.ExistingStoreAsync(ct);
-            var service = Service(ctx, store);
             var name = parse.GetValue(environment)!;
             var every = DurationParser.Positive(parse.GetValue(interval), "--interval", "2s, 1m") ?? TimeSpan.FromSeconds(2);
+            Func<CancellationToken, Task<(ShadowStatus Status, string? Json)>> read;
+            if (ctx.Remote is { } remote)
+            {
+                // Through the admin API: the same document the store gives, printed as it came (JSON) or read back (text).
+                read = async c =>
+                {
+                    var json = await remote.GetAsync($"environments/{Remote.RemoteJson.Env(name)}/shadow", c);
+                    return (Remote.RemoteJson.Read<ShadowStatus>(json), json);
+                };
+            }
+            else
+            {
+                var store = await ctx.ExistingStoreAsync(ct);
+                var service = Service(ctx, store);
+                read = async c => (await ShadowStatus.ReadAsync(service, store.Releases, ctx.Manifest.App, name, c)
+                    ?? throw new PolicyException($"environment '{name}' has had no shadow; start one with: glidepath shadow start REF --env {name} --rate 0.1"), null);
+            }
+
             while (true)
             {
-                var report = await service.ReportAsync(name, ct)
-                    ?? throw new PolicyException($"environment '{name}' has had no shadow; start one with: glidepath shadow start REF --env {name} --rate 0.1");
-                await WriteStatusAsync(ctx, store, report, ct);
-                var decided = report.Decision.Outcome != PairedOutcome.Collecting;
-                if (report.Decision.Outcome == PairedOutcome.Pass
-                    && (await service.EvidenceAsync(name, report.Shadow.ReleaseId, report.StableReleaseId, ct)).Harmed is { } harmed)
+                var (status, json) = await read(ct);
+                var view = status.Shadow;
+                if (json is not null && ctx.Output.IsJson)
+                {
+                    ctx.Output.RawJson(json);
+                }
+                else if (ctx.Output.IsJson)
+                {
+                    ctx.Output.Json(status);
+                }
+                else
+                {
+                    WriteStatusText(ctx, view);
+                }
+
+                var decided = view.Outcome != "collecting";
+                if (status.EarlierHarm is { } harmed)
                 {
                     // A release does not change: this pass does not undo an earlier harm (the checklist and
                     // --require-shadow say the same), so 'status --watch && rollout start' must stop here too.
-                    ctx.Output.Note($"an earlier shadow of the same release ({harmed.Shadow.ShadowId}) was judged harm ({harmed.Decision.Reason}); this pass does not undo that");
+                    ctx.Output.Note($"an earlier shadow of the same release ({harmed.ShadowId}) was judged harm ({harmed.Reason}); this pass does not undo that");
                     return ExitCodes.Negative;
                 }
 
                 if (!parse.GetValue(watch))
                 {
-                    return report.Decision.Outcome == PairedOutcome.Harm ? ExitCodes.Negative : ExitCodes.Ok;
+                    return view.Outcome == "harm" ? ExitCodes.Negative : ExitCodes.Ok;
                 }
 
-                if (decided || !report.Active || report.CapReached || report.CandidateIsStable)
+                if (decided || !view.Active || view.CapReached || view.CandidateIsStable)
                 {
                     // A watch that ends without a pass is not one: 'shadow status --watch && rollout start' must stop.
                     if (!decided)
                     {
-                        var ended = !report.Active ? "was stopped" : report.CandidateIsStable ? "stopped mirroring (its candidate became the stable release)" : "reached its cap";
-                        ctx.Output.Note($"the shadow {ended} before the judge decided ({report.Decision.Reason}): no pass");
+                        var ended = !view.Active ? "was stopped" : view.CandidateIsStable ? "stopped mirroring (its candidate became the stable release)" : "reached its cap";
+                        ctx.Output.Note($"the shadow {ended} before the judge decided ({view.Decision}): no pass");
                     }
 
-                    return report.Decision.Outcome == PairedOutcome.Pass ? ExitCodes.Ok : ExitCodes.Negative;
+                    return view.Outcome == "pass" ? ExitCodes.Ok : ExitCodes.Negative;
                 }
 
                 await Task.Delay(every, ctx.Time, ct);
@@ -184,8 +211,10 @@ internal static class ShadowCommand
     private static ShadowService Service(CliContext ctx, IGlidepathStore store) =>
         new(ctx.Manifest, EnvironmentCommandSupport.Service(ctx, store), store.Environments, store.Shadows, ctx.Time);
 
-    private static string Caps(ShadowState shadow) =>
-        (shadow.MaxCostUsd, shadow.MaxRequests) switch
+    private static string Caps(ShadowState shadow) => Caps(shadow.MaxCostUsd, shadow.MaxRequests);
+
+    private static string Caps(double? maxCostUsd, long? maxRequests) =>
+        (maxCostUsd, maxRequests) switch
         {
             (null, null) => "",
             ({ } cost, null) => string.Create(CultureInfo.InvariantCulture, $" until {FigureText.Usd(cost)} spent"),
@@ -193,45 +222,39 @@ internal static class ShadowCommand
             ({ } cost, { } n) => string.Create(CultureInfo.InvariantCulture, $" until {FigureText.Usd(cost)} spent or {n} requests"),
         };
 
-    private static async Task WriteStatusAsync(CliContext ctx, IGlidepathStore store, ShadowReport report, CancellationToken ct)
+    /// <summary>The text of <c>shadow status</c>, printed from the JSON view (locally and through the admin API alike, so the two cannot drift).</summary>
+    private static void WriteStatusText(CliContext ctx, ShadowView view)
     {
-        var names = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));
-        if (ctx.Output.IsJson)
-        {
-            ctx.Output.Json(new { shadow = ShadowView.From(report, names) });
-            return;
-        }
-
         var inv = CultureInfo.InvariantCulture;
-        var shadow = report.Shadow;
-        var candidate = names.Label(shadow.ReleaseId);
-        var where = report switch
+        var candidate = view.Candidate?.Label ?? "-";
+        var stable = view.Stable?.Label ?? "-";
+        var where = view switch
         {
-            { Active: false } => $"stopped at {TableText.Time(report.StoppedAt)} UTC{(report.StopReason is { } why ? $": {why}" : "")}",
-            { CandidateIsStable: true } => $"active, but {candidate} is now the stable release: nothing is mirrored{(report.CapReached ? "; its cap was reached too" : "")} (end it: glidepath shadow stop --env {report.Environment})",
+            { Active: false } => $"stopped at {TableText.Time(view.StoppedAt)} UTC{(view.StopReason is { } why ? $": {why}" : "")}",
+            { CandidateIsStable: true } => $"active, but {candidate} is now the stable release: nothing is mirrored{(view.CapReached ? "; its cap was reached too" : "")} (end it: glidepath shadow stop --env {view.Environment})",
             { CapReached: true } => "active, cap reached: no more requests are mirrored",
             _ => "active",
         };
-        var against = report.CandidateIsStable
-            ? $"judged against {names.Label(report.StableReleaseId)}, the stable release it replaced,"
-            : $"against stable {names.Label(report.StableReleaseId)}";
+        var against = view.CandidateIsStable
+            ? $"judged against {stable}, the stable release it replaced,"
+            : $"against stable {stable}";
         ctx.Output.Line(string.Create(inv,
-            $"{report.Environment}: shadow {shadow.ShadowId} of {candidate} {against} at {FigureText.Percent(shadow.Rate)} of stable requests{Caps(shadow)} — {where}"));
-        ctx.Output.Line($"  started {TableText.Time(report.StartedAt)} UTC by {report.StartedBy}{(report.StartReason is { } r ? $": {r}" : "")}");
-        if (report.PairsAgainstOtherStables.Count > 0)
+            $"{view.Environment}: shadow {view.ShadowId} of {candidate} {against} at {FigureText.Percent(view.Rate)} of stable requests{Caps(view.MaxCostUsd, view.MaxRequests)} — {where}"));
+        ctx.Output.Line($"  started {TableText.Time(view.StartedAt)} UTC by {view.StartedBy}{(view.Reason is { } r ? $": {r}" : "")}");
+        if (view.PairsAgainstOtherStables.Count > 0)
         {
-            var others = string.Join(", ", report.PairsAgainstOtherStables.Select(o => string.Create(inv, $"{o.Pairs} against {names.Label(o.StableReleaseId)}")));
-            ctx.Output.Line($"  not judged: pairs with another stable release ({others}); the stable release changed during the shadow, and the judge reads only the pairs against {names.Label(report.StableReleaseId)}, as the checklist and rollout start --require-shadow do");
+            var others = string.Join(", ", view.PairsAgainstOtherStables.Select(o => string.Create(inv, $"{o.Pairs} against {o.Stable?.Label ?? "-"}")));
+            ctx.Output.Line($"  not judged: pairs with another stable release ({others}); the stable release changed during the shadow, and the judge reads only the pairs against {stable}, as the checklist and rollout start --require-shadow do");
         }
         ctx.Output.Line(string.Create(inv,
-            $"  pairs {report.Spend.Pairs}{(shadow.MaxRequests is { } max ? $" of {max}" : "")}, candidate spend {FigureText.Usd(report.Spend.CostUsd)}{(shadow.MaxCostUsd is { } cap ? $" of {FigureText.Usd(cap)}" : "")}, candidate errors {report.CandidateErrors}; requests a gateway dropped (queue full, or shadow stopped while they were queued) are counted on its /metrics as glidepath_shadow_dropped_total"));
-        if (report.PairsAtStop is { } atStop && report.Spend.Pairs > atStop)
+            $"  pairs {view.Pairs}{(view.MaxRequests is { } max ? $" of {max}" : "")}, candidate spend {FigureText.Usd(view.CostUsd)}{(view.MaxCostUsd is { } cap ? $" of {FigureText.Usd(cap)}" : "")}, candidate errors {view.CandidateErrors}; requests a gateway dropped (queue full, or shadow stopped while they were queued) are counted on its /metrics as glidepath_shadow_dropped_total"));
+        if (view.PairsAtStop is { } atStop && view.Pairs > atStop)
         {
             ctx.Output.Line(string.Create(inv,
-                $"  {report.Spend.Pairs - atStop} of these pairs were stored after the stop (calls already in flight when it was stopped); the shadow_stop event recorded {atStop}"));
+                $"  {view.Pairs - atStop} of these pairs were stored after the stop (calls already in flight when it was stopped); the shadow_stop event recorded {atStop}"));
         }
 
-        var evidence = report.Decision.Evidence;
+        var evidence = view.Metrics;
         if (evidence.Count > 0)
         {
             var confidence = 1 - (evidence[0].Alpha * evidence.Count);
@@ -241,11 +264,11 @@ internal static class ShadowCommand
                 title: string.Create(inv, $"paired differences, candidate − stable on the same inputs ({confidence:0.###} confidence, always-valid intervals)"));
         }
 
-        var line = $"  judge: {report.Decision.OutcomeName} — {report.Decision.Reason}";
-        ctx.Output.Line(line, report.Decision.Outcome switch
+        var line = $"  judge: {view.Outcome} — {view.Decision}";
+        ctx.Output.Line(line, view.Outcome switch
         {
-            PairedOutcome.Harm => $"[red]{Spectre.Console.Markup.Escape(line)}[/]",
-            PairedOutcome.Pass => $"[green]{Spectre.Console.Markup.Escape(line)}[/]",
+            "harm" => $"[red]{Spectre.Console.Markup.Escape(line)}[/]",
+            "pass" => $"[green]{Spectre.Console.Markup.Escape(line)}[/]",
             _ => null,
         });
     }

@@ -14,9 +14,6 @@ internal static class TableText
     public static IReadOnlyList<string> MetricRow(MetricEvidence e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        var inv = CultureInfo.InvariantCulture;
-        string F(double? v) => v is not { } x ? "n/a" : e.Scale == "ratio" ? $"×{x.ToString("0.000", inv)}" : MetricEvidence.Signed(x);
-        var interval = e.Lower is null ? "n/a" : $"[{F(e.Lower)}, {(e.Upper is { } u && double.IsPositiveInfinity(u) ? "inf" : F(e.Upper))}]";
-        return [e.Metric, MetricEvidence.CountText(e.CanaryN, e.CanaryNBeforeCap), MetricEvidence.CountText(e.StableN, e.StableNBeforeCap), e.EstimateText(), interval, e.ToleranceText, e.Verdict];
+        return [e.Metric, MetricEvidence.CountText(e.CanaryN, e.CanaryNBeforeCap), MetricEvidence.CountText(e.StableN, e.StableNBeforeCap), e.EstimateText(), e.BoundsText(), e.ToleranceText, e.Verdict];
     }
 }

@@ -17,6 +17,7 @@ internal sealed class AdminServices
         var store = options.Store;
         Environments = new EnvironmentService(options.Manifest, store.Environments, store.GateVerdicts, store.Releases, options.Time);
         Rollouts = new RolloutService(options.Manifest, Environments, store.Environments, store.Rollouts, store.Traces, options.Time);
+        Shadows = new Glidepath.Shadow.ShadowService(options.Manifest, Environments, store.Environments, store.Shadows, options.Time);
         Keys = new ApiKeyService(store.ApiKeys, store, options.Time);
         Tokens = new AccessTokenService(store.AccessTokens, store, options.Time);
         Resolver = new ReleaseResolver(options.Manifest, store, options.Time)
@@ -36,6 +37,7 @@ internal sealed class AdminServices
     public IGlidepathStore Store => Options.Store;
     public EnvironmentService Environments { get; }
     public RolloutService Rollouts { get; }
+    public Glidepath.Shadow.ShadowService Shadows { get; }
     public ApiKeyService Keys { get; }
     public AccessTokenService Tokens { get; }
     public ReleaseResolver Resolver { get; }

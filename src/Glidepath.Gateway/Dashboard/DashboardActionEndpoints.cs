@@ -50,9 +50,17 @@ internal static class DashboardActionEndpoints
                     FailureKind.Refused => StatusCodes.Status409Conflict,
                     _ => StatusCodes.Status503ServiceUnavailable,
                 };
-                return DashboardRequest.Error(http, status, ex.Message, page);
+                // A refused reason (empty, too long, a newline) goes back to the form with it, so it can be corrected, not retyped.
+                var typed = form["reason"].ToString();
+                var retry = status == StatusCodes.Status400BadRequest && typed.Length > 0
+                    ? $"{page!.EnvLink("confirm/" + act.Name, env)}?reason={Uri.EscapeDataString(typed.Length > MaxRetryReason ? typed[..MaxRetryReason] : typed)}"
+                    : status == StatusCodes.Status400BadRequest ? page!.EnvLink("confirm/" + act.Name, env) : null;
+                return DashboardRequest.Error(http, status, ex.Message, page, retry);
             }
         });
+
+    /// <summary>The most of a refused reason carried back to the form in its link (a reason may have 500 characters).</summary>
+    private const int MaxRetryReason = 1000;
 
     /// <summary>
     /// Runs the action as the admin API's endpoint does; returns the page to show next, and whether anything changed

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 
 namespace Glidepath.Gateway.Dashboard;
 
@@ -9,7 +10,8 @@ namespace Glidepath.Gateway.Dashboard;
 /// path with another method), which an endpoint filter would miss. Registered by
 /// <see cref="DashboardServiceCollectionExtensions.AddGlidepathDashboard"/>, which the dashboard's endpoints require, so
 /// every host that maps them has it first in its pipeline; on any other path it costs one prefix comparison and
-/// allocates nothing.
+/// allocates nothing. A GET under the prefix that no endpoint answers gets the dashboard's own 404 page
+/// (<see cref="DashboardRequest.NotFoundPageAsync"/>) rather than an empty body.
 /// </summary>
 internal sealed class DashboardHeadersStartupFilter : IStartupFilter
 {
@@ -20,6 +22,7 @@ internal sealed class DashboardHeadersStartupFilter : IStartupFilter
             if (context.Request.Path.StartsWithSegments(DashboardEndpointRouteBuilderExtensions.Prefix, StringComparison.OrdinalIgnoreCase))
             {
                 DashboardSecurity.Headers(context.Response);
+                return HttpMethods.IsGet(context.Request.Method) ? DashboardRequest.NotFoundPageAsync(context, nextStep) : nextStep(context);
             }
 
             return nextStep(context);

@@ -26,6 +26,12 @@ internal static class DashboardPageEndpoints
                 ["Model"] = await reads.RolloutAsync(env, ct),
             }));
 
+        group.MapGet("/env/{env}/shadow", (string env, HttpContext http, DashboardReads reads) =>
+            DashboardRequest.PageAsync<ShadowPage>(http, "shadow", "Shadow", env, Api + "/environments/{env}/shadow", async (page, ct) => new()
+            {
+                ["Model"] = await reads.ShadowAsync(env, ct),
+            }));
+
         group.MapGet("/env/{env}/history", (string env, HttpContext http, DashboardReads reads) =>
             DashboardRequest.PageAsync<HistoryPage>(http, "history", "History", env, Api + "/environments/{env}/history", async (page, ct) => new()
             {
@@ -93,7 +99,8 @@ internal static class DashboardPageEndpoints
                     var reads = http.RequestServices.GetRequiredService<DashboardReads>();
                     var model = await reads.EnvironmentsAsync([env], ct);
                     var target = act.Name == "rollback" ? await reads.RollbackTargetAsync(model.Rows[0], ct) : null;
-                    return new() { ["Action"] = act, ["Status"] = model.Rows[0], ["Rollout"] = model.Rollouts[env], ["RollbackTo"] = target };
+                    var typed = http.Request.Query["reason"].ToString();
+                    return new() { ["Action"] = act, ["Status"] = model.Rows[0], ["Rollout"] = model.Rollouts[env], ["RollbackTo"] = target, ["Reason"] = typed.Length > 0 ? typed : null };
                 }));
     }
 }

@@ -50,6 +50,10 @@ internal sealed class DashboardReads(AdminServices s, IServiceProvider services)
         return RolloutModel.From(status, await s.ViewsAsync(ct));
     }
 
+    /// <summary>The environment's active or last shadow as <c>shadow status --format json</c> prints it, or null when it never had one.</summary>
+    public Task<Glidepath.Shadow.ShadowStatus?> ShadowAsync(string environment, CancellationToken ct) =>
+        Glidepath.Shadow.ShadowStatus.ReadAsync(s.Shadows, s.Store.Releases, App, environment, ct);
+
     /// <summary>The environment's history, newest first (the API lists it oldest first; a timeline reads from the top).</summary>
     public async Task<IReadOnlyList<EnvironmentEventView>> HistoryAsync(string environment, CancellationToken ct)
     {

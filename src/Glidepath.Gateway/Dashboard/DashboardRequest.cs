@@ -64,7 +64,7 @@ internal static partial class DashboardRequest
         if (auth.Principal is not { } principal)
         {
             return (null, HttpMethods.IsGet(http.Request.Method)
-                ? Results.Redirect(DashboardEndpointRouteBuilderExtensions.Prefix + "/sign-in", permanent: false)
+                ? Results.Redirect(DashboardReturnUrl.SignInFor(http.Request.Path + http.Request.QueryString), permanent: false)
                 : Error(http, StatusCodes.Status401Unauthorized, "you are not signed in (or your sign-in expired, or its token was revoked): sign in again", null));
         }
 
@@ -97,16 +97,36 @@ internal static partial class DashboardRequest
         {
             var role = rules.Of(adminPattern) is { } access ? RoleNames.Name(access.Role) : "(unknown)";
             var where = environment is null ? "in any environment" : $"in '{environment}'";
-            return (page, Error(http, StatusCodes.Status403Forbidden, $"{principal.Actor} may not do this {where}: it needs the {role} role there", page));
+            // No live stream on a refusal: the stream of an environment the principal may not read answers 403 too, and the
+            // page would say "Reconnecting…" for as long as it is open.
+            return (page, Error(http, StatusCodes.Status403Forbidden, $"{principal.Actor} may not do this {where}: it needs the {role} role there", page with { LiveStream = null }));
         }
 
         return (page, null);
     }
 
-    public static IResult Error(HttpContext http, int status, string message, DashboardPage? page)
+    /// <summary>
+    /// Runs <paramref name="next"/>; when no endpoint answered (routing's bare 404 for an address under the prefix that is
+    /// no page), answers the dashboard's 404 page instead: with the navigation for a signed-in visitor, so there is a way
+    /// back. A 404 a page gave itself (an unknown environment), and a 405, are left as they are.
+    /// </summary>
+    public static async Task NotFoundPageAsync(HttpContext http, RequestDelegate next)
+    {
+        await next(http);
+        if (http.Response.StatusCode != StatusCodes.Status404NotFound || http.Response.HasStarted || http.GetEndpoint() is not null)
+        {
+            return;
+        }
+
+        var (page, _) = await AuthorizeAsync(http, "none", "Not found", null, AdminEndpointRouteBuilderExtensions.Prefix + "/status");
+        await Error(http, StatusCodes.Status404NotFound, "there is no dashboard page at this address", page).ExecuteAsync(http);
+    }
+
+    /// <param name="retry">A link back to the refused form with what was typed (a path the server built), or null.</param>
+    public static IResult Error(HttpContext http, int status, string message, DashboardPage? page, string? retry = null)
     {
         http.Response.StatusCode = status;
-        return new RazorComponentResult<ErrorPage>(new Dictionary<string, object?> { ["Page"] = page, ["Status"] = status, ["Message"] = message })
+        return new RazorComponentResult<ErrorPage>(new Dictionary<string, object?> { ["Page"] = page, ["Status"] = status, ["Message"] = message, ["Retry"] = retry })
         {
             StatusCode = status,
         };

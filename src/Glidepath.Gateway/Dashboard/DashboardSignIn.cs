@@ -21,7 +21,7 @@ internal static partial class DashboardSignIn
     public static void Map(RouteGroupBuilder group)
     {
         group.MapGet("/", () => Results.Redirect(DashboardEndpointRouteBuilderExtensions.Prefix + "/environments"));
-        group.MapGet("/sign-in", (HttpContext http) => Form(http, null, StatusCodes.Status200OK));
+        group.MapGet("/sign-in", (HttpContext http) => Form(http, null, StatusCodes.Status200OK, DashboardReturnUrl.Safe(http.Request.Query["return"].ToString())));
         group.MapPost("/sign-in", async (HttpContext http) =>
         {
             if (await FormChecks.RefusalAsync(http, signedIn: false) is { } refused)
@@ -31,9 +31,10 @@ internal static partial class DashboardSignIn
 
             var form = await http.Request.ReadFormAsync(http.RequestAborted);
             var credential = form["token"].ToString().Trim();
+            var back = DashboardReturnUrl.Safe(form["return"].ToString());
             if (credential.Length is 0 or > MaxCredentialLength)
             {
-                return Form(http, "Paste an access token (gpt_…) or an OpenID Connect token.", StatusCodes.Status400BadRequest);
+                return Form(http, "Paste an access token (gpt_…) or an OpenID Connect token.", StatusCodes.Status400BadRequest, back);
             }
 
             AdminAuthentication auth;
@@ -45,22 +46,22 @@ internal static partial class DashboardSignIn
             {
                 // As on every signed-in page: a failure to check is never a sign-in, and it is not the token's fault either.
                 LogCheckFailed(http.RequestServices.GetRequiredService<ILogger<DashboardSession>>(), ex.GetType().Name);
-                return Form(http, "Not signed in: your token could not be checked (the store or the identity provider is unavailable); try again.", StatusCodes.Status503ServiceUnavailable);
+                return Form(http, "Not signed in: your token could not be checked (the store or the identity provider is unavailable); try again.", StatusCodes.Status503ServiceUnavailable, back);
             }
 
             if (auth.Principal is not { } principal)
             {
-                return Form(http, "Refused: " + auth.Refusal, StatusCodes.Status401Unauthorized);
+                return Form(http, "Refused: " + auth.Refusal, StatusCodes.Status401Unauthorized, back);
             }
 
             if (!principal.Allows(null, Role.Viewer))
             {
-                return Form(http, $"Refused: {principal.Actor} has no role in any environment of this app.", StatusCodes.Status403Forbidden);
+                return Form(http, $"Refused: {principal.Actor} has no role in any environment of this app.", StatusCodes.Status403Forbidden, back);
             }
 
             if (!http.RequestServices.GetRequiredService<DashboardSession>().Fits(credential))
             {
-                return Form(http, $"Not signed in: this token is {credential.Length} characters, too long for the session cookie (browsers keep at most 4 KB per cookie and would drop it silently); sign in with an access token (glidepath tokens create) or ask the identity provider for a smaller token.", StatusCodes.Status400BadRequest);
+                return Form(http, $"Not signed in: this token is {credential.Length} characters, too long for the session cookie (browsers keep at most 4 KB per cookie and would drop it silently); sign in with an access token (glidepath tokens create) or ask the identity provider for a smaller token.", StatusCodes.Status400BadRequest, back);
             }
 
             try
@@ -70,10 +71,10 @@ internal static partial class DashboardSignIn
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 LogSignOutFailed(http.RequestServices.GetRequiredService<ILogger<DashboardSession>>(), ex.GetType().Name);
-                return Form(http, "Not signed in: the session this browser had could not be ended (the store is unavailable); try again.", StatusCodes.Status503ServiceUnavailable);
+                return Form(http, "Not signed in: the session this browser had could not be ended (the store is unavailable); try again.", StatusCodes.Status503ServiceUnavailable, back);
             }
 
-            return Results.Redirect(DashboardEndpointRouteBuilderExtensions.Prefix + "/environments");
+            return Results.Redirect(back ?? DashboardEndpointRouteBuilderExtensions.Prefix + "/environments");
         });
         group.MapPost("/sign-out", async (HttpContext http) =>
         {
@@ -97,8 +98,9 @@ internal static partial class DashboardSignIn
         });
     }
 
-    private static RazorComponentResult<SignInPage> Form(HttpContext http, string? message, int status) => new(new Dictionary<string, object?>
+    private static RazorComponentResult<SignInPage> Form(HttpContext http, string? message, int status, string? back = null) => new(new Dictionary<string, object?>
     {
+        ["Return"] = back,
         // Bound to no session, as its post is checked: whatever session cookie the browser still carries.
         ["Csrf"] = FormTokens.Issue(http, null),
         ["Message"] = message,

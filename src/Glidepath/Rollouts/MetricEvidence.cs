@@ -140,6 +140,16 @@ public sealed record MetricEvidence
     }
 
     /// <summary>
+    /// The interval cell alone, "[+0.0021, +0.0610]", "[×0.930, inf]" or "n/a": the table of <c>rollout status</c> and
+    /// <c>shadow status</c>, and the dashboard's, print it beside <see cref="EstimateText"/>.
+    /// </summary>
+    public string BoundsText()
+    {
+        string F(double? v) => v is not { } x ? "n/a" : Scale == "ratio" ? string.Create(CultureInfo.InvariantCulture, $"×{x:0.000}") : Signed(x);
+        return Lower is null ? "n/a" : $"[{F(Lower)}, {(Upper is { } u && double.IsPositiveInfinity(u) ? "inf" : F(Upper))}]";
+    }
+
+    /// <summary>
     /// The "canary n" / "stable n" cell: the judged observations, and the count before the cap of heavy subjects when it
     /// removed any ("1657 (4721 before cap)").
     /// </summary>

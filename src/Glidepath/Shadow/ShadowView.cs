@@ -3,7 +3,7 @@ using Glidepath.Rollouts;
 
 namespace Glidepath.Shadow;
 
-/// <summary>A shadow as <c>shadow status --format json</c> (and a future admin API) shows it.</summary>
+/// <summary>A shadow as <c>shadow status --format json</c>, the admin API and the dashboard show it (inside <see cref="ShadowStatus"/>).</summary>
 public sealed record ShadowView(
     string ShadowId,
     string Environment,

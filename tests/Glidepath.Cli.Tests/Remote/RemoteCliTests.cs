@@ -122,6 +122,32 @@ public sealed class RemoteCliTests : IAsyncLifetime
         Assert.Contains("has had no rollout", status.Stderr, StringComparison.Ordinal);
     }
 
+    // An outside trial: 'shadow status --server' refused (exit 2), and the admin API had no shadow read.
+    [Fact]
+    public async Task ShadowStatus_ThroughTheAdminApi_PrintsWhatItPrintsOnTheStore_AndRefusesAViewerOfAnotherEnvironment()
+    {
+        await _app.OkAsync("shadow", "start", "v2", "--env", "production", "--rate", "0.1", "--max-cost-usd", "5", "--reason", "try v2");
+        await Shadow.ShadowPairs.WriteAsync(_app, 30, 0);
+
+        var localJson = await _app.RunAsync("shadow", "status", "--env", "production", "--format", "json");
+        var remoteJson = await RemoteAsync(_viewer, "shadow", "status", "--env", "production", "--format", "json");
+        var localText = await _app.RunAsync("shadow", "status", "--env", "production");
+        var remoteText = await RemoteAsync(_viewer, "shadow", "status", "--env", "production");
+        var otherEnvironment = await RemoteAsync(_viewer, "shadow", "status", "--env", "staging");
+        var none = await RemoteAsync(_admin, "shadow", "status", "--env", "staging");
+
+        Assert.True(localJson.Code == 0, localJson.Stderr);
+        Assert.True(remoteJson.Code == 0, remoteJson.Stderr);
+        Assert.Equal(localJson.Stdout, remoteJson.Stdout);
+        Assert.Equal(30, JsonDocument.Parse(remoteJson.Stdout).RootElement.GetProperty("shadow").GetProperty("pairs").GetInt64());
+        Assert.Equal(localText.Stdout, remoteText.Stdout);
+        Assert.Contains("pairs 30, candidate spend $0.06 of $5", remoteText.Stdout, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Refused, otherEnvironment.Code);
+        Assert.Contains("needs the viewer role", otherEnvironment.Stderr, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Refused, none.Code);
+        Assert.Contains("environment 'staging' has had no shadow", none.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Refusals_AreTheirExitCodes()
     {

@@ -49,6 +49,85 @@ internal sealed class Seed(GatewayFixture f)
     /// <summary>Aborts the rollout in staging as someone else ('ana'), as 'rollout abort' does.</summary>
     public Task<Rollout> AbortAsync() => Rollouts.AbortAsync(Environment, "ana", "elsewhere", CancellationToken.None);
 
+    /// <summary>
+    /// A hold the controller stored at the rollout's current step, at its time limit, with error_rate's estimate beyond
+    /// its tolerance (the hold that hides a harm) and the cap of heavy subjects removing some requests from both metrics.
+    /// </summary>
+    public async Task HoldWithWarningAsync(Rollout rollout)
+    {
+        IReadOnlyList<MetricEvidence> evidence =
+        [
+            new()
+            {
+                Metric = "error_rate", Scale = "difference", CanaryN = 992, StableN = 1800, CanaryNBeforeCap = 1029, StableNBeforeCap = 1800,
+                Estimate = 0.0560, EstimateBeforeCap = 0.0612, Lower = -0.0080, Upper = 0.1030, Tolerance = 0.05, ToleranceText = "max_increase 0.05",
+                Verdict = "unclear", Alpha = 0.025, EstimateBeyondTolerance = true,
+            },
+            new()
+            {
+                Metric = "latency", Scale = "ratio", CanaryN = 992, StableN = 1800, CanaryNBeforeCap = 1029, StableNBeforeCap = 1800,
+                Estimate = 0.930, EstimateBeforeCap = 0.931, Lower = 0.85, Upper = 1.02, Tolerance = 2, ToleranceText = "max_ratio 2",
+                Verdict = "safe", Alpha = 0.025, EstimateBeyondTolerance = false,
+            },
+        ];
+        await f.Store.Rollouts.AppendDecisionAsync(new RolloutDecisionRecord
+        {
+            RolloutId = rollout.Id,
+            Kind = RolloutDecisionKinds.Hold,
+            StepIndex = rollout.StepIndex,
+            Weight = rollout.Weight,
+            Actor = "controller",
+            Reason = "step time limit reached undecided; on_inconclusive: hold",
+            CanaryRequests = 1029,
+            StableRequests = 1800,
+            EvidenceJson = RolloutJson.Evidence(evidence),
+            Time = DateTimeOffset.UtcNow,
+        }, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Starts a shadow of v2 in staging at 10% with a $5 cap, as 'shadow start' does, and writes <paramref name="pairs"/>
+    /// pairs as a gateway's mirror would (seeded; the candidate answers as well as stable).
+    /// </summary>
+    public async Task<Glidepath.Environments.ShadowState> ShadowAsync(int pairs)
+    {
+        var shadow = await Shadows.StartAsync(Environment, f.V2, 0.1, 5, null, "ana", "try v2", CancellationToken.None);
+        var random = new Random(7);
+        var records = new List<Glidepath.Shadow.ShadowPairRecord>(pairs);
+        for (var i = 0; i < pairs; i++)
+        {
+            var latency = 300 * Math.Exp(random.NextDouble() - 0.5);
+            records.Add(new Glidepath.Shadow.ShadowPairRecord
+            {
+                ShadowId = shadow.ShadowId,
+                App = f.Manifest.App,
+                Environment = Environment,
+                StableTraceId = $"s{i:x31}",
+                CandidateTraceId = $"c{i:x31}",
+                StableReleaseId = f.V1.Id,
+                CandidateReleaseId = f.V2.Id,
+                CreatedAt = DateTimeOffset.UtcNow,
+                Group = i % 64,
+                StableLatencyMs = latency,
+                CandidateLatencyMs = latency * Math.Exp(0.05 * (random.NextDouble() - 0.5)),
+                StableCostUsd = 0.002,
+                CandidateCostUsd = 0.002,
+                StablePassed = true,
+                CandidatePassed = true,
+                StableScore = 1,
+                CandidateScore = 1,
+            });
+        }
+
+        await f.Store.Shadows.WriteAsync(records, CancellationToken.None);
+        return shadow;
+    }
+
+    /// <summary>The shadow service over the harness's store, as the CLI and the admin API build it.</summary>
+    public Glidepath.Shadow.ShadowService Shadows =>
+        new(f.Manifest, new Glidepath.Environments.EnvironmentService(f.Manifest, f.Store.Environments, f.Store.GateVerdicts, f.Store.Releases, TimeProvider.System),
+            f.Store.Environments, f.Store.Shadows, TimeProvider.System);
+
     /// <summary>One pass of the rollout controller, as a gateway's controller runs it every interval.</summary>
     public Task<IReadOnlyList<RolloutAction>> TickAsync() =>
         new RolloutController(f.Store.Rollouts, f.Store.Environments, f.Store.Traces, TimeProvider.System, new RolloutControllerOptions

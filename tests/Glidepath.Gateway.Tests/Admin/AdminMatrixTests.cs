@@ -124,12 +124,15 @@ public sealed class AdminMatrixTests
         Assert.Equal(AdminOperations.All.Select(o => $"{o.Method} {o.Route}").Order(StringComparer.Ordinal), endpoints);
     }
 
-    /// <summary>Production holds v1 (forced: staging's fixture deploy leaves no promotion evidence); staging had a rollout, aborted, and v2 passed the gate against its v1; one staging trace.</summary>
+    /// <summary>Production holds v1 (forced: staging's fixture deploy leaves no promotion evidence) and had a shadow of v2, stopped; staging had a rollout, aborted, and v2 passed the gate against its v1; one staging trace.</summary>
     internal static async Task SeedAsync(AdminHarness h)
     {
         var (store, manifest) = (h.F.Store, h.F.Manifest);
         var environments = new EnvironmentService(manifest, store.Environments, store.GateVerdicts, store.Releases, TimeProvider.System);
         await environments.PromoteAsync("production", h.F.V1, "setup", "seed", force: true, default);
+        var shadows = new Glidepath.Shadow.ShadowService(manifest, environments, store.Environments, store.Shadows, TimeProvider.System);
+        await shadows.StartAsync("production", h.F.V2, 0.1, null, null, "setup", "seed", default);
+        await shadows.StopAsync("production", "setup", "seed", default);
         var rollouts = new RolloutService(manifest, environments, store.Environments, store.Rollouts, store.Traces, TimeProvider.System);
         await rollouts.StartAsync("staging", h.F.V2, RolloutService.PlanFrom(manifest, null, null, null), "setup", "seed", force: true, default);
         await rollouts.AbortAsync("staging", "setup", "seed", default);

@@ -28,7 +28,7 @@ internal static class EnvironmentsSection
 
             if (!Regex.IsMatch(name, "^[a-z0-9][a-z0-9_-]{0,31}$"))
             {
-                r.Error(k, $"environment name '{name}' is not valid; expected lower-case letters, digits, '_' or '-'");
+                r.Error(k, $"environment name '{name}' is not valid; expected 1 to 32 characters: lower-case letters, digits, '_' or '-', starting with a letter or digit");
             }
 
             var em = YamlNodeReader.IsNull(v) ? new YamlMappingNode() : r.Mapping(v, $"environments.{name}");

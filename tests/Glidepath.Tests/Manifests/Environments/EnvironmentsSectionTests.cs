@@ -129,6 +129,17 @@ public sealed class EnvironmentsSectionTests
     {
         var (_, errors) = Read("Prod:\n", EnvironmentsSection.Parse);
 
-        Assert.Equal("glidepath.yaml:1:1: environment name 'Prod' is not valid; expected lower-case letters, digits, '_' or '-'", Assert.Single(errors).ToString());
+        Assert.Equal("glidepath.yaml:1:1: environment name 'Prod' is not valid; expected 1 to 32 characters: lower-case letters, digits, '_' or '-', starting with a letter or digit", Assert.Single(errors).ToString());
+    }
+
+    // An outside trial: a 33-character name of valid characters got "expected lower-case letters, digits, '_' or '-'".
+    [Fact]
+    public void Parse_NameOver32Characters_TheMessageNamesTheLimit()
+    {
+        var name = new string('a', 33);
+
+        var (_, errors) = Read(name + ":\n", EnvironmentsSection.Parse);
+
+        Assert.Contains($"environment name '{name}' is not valid; expected 1 to 32 characters", Assert.Single(errors).ToString(), StringComparison.Ordinal);
     }
 }

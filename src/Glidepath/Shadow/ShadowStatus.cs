@@ -1,0 +1,33 @@
+using Glidepath.Environments;
+using Glidepath.Storage;
+
+namespace Glidepath.Shadow;
+
+/// <summary>
+/// What <c>shadow status --format json</c> prints and <c>GET /admin/v1/environments/{env}/shadow</c> answers (the dashboard's
+/// shadow page shows it too): the environment's active or last shadow, and, when that shadow passes, an earlier shadow of
+/// the same release judged harm (a release does not change, so the pass does not count: the exit code says so).
+/// </summary>
+public sealed record ShadowStatus(ShadowView Shadow, EarlierHarmView? EarlierHarm)
+{
+    /// <summary>The environment's active (or last) shadow, or null when it never had one.</summary>
+    public static async Task<ShadowStatus?> ReadAsync(ShadowService service, IReleaseStore releases, string app, string environment, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(releases);
+        if (await service.ReportAsync(environment, cancellationToken).ConfigureAwait(false) is not { } report)
+        {
+            return null;
+        }
+
+        var names = new EnvironmentViews(await releases.ListAsync(app, cancellationToken).ConfigureAwait(false));
+        EarlierHarmView? harm = null;
+        if (report.Decision.Outcome == PairedOutcome.Pass
+            && (await service.EvidenceAsync(environment, report.Shadow.ReleaseId, report.StableReleaseId, cancellationToken).ConfigureAwait(false)).Harmed is { } harmed)
+        {
+            harm = new EarlierHarmView(harmed.Shadow.ShadowId, harmed.Decision.Reason);
+        }
+
+        return new ShadowStatus(ShadowView.From(report, names), harm);
+    }
+}

@@ -1,0 +1,67 @@
+using Glidepath.Access;
+using Glidepath.Dashboard.Tests.Support;
+using Glidepath.Shadow;
+using Microsoft.Playwright;
+
+namespace Glidepath.Dashboard.Tests;
+
+/// <summary>The shadow page and the Environments page's shadow line show what <c>shadow status</c> and <c>status</c> print.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class ShadowPageTests(Chromium chromium)
+{
+    // An outside trial: the dashboard had no view of shadow traffic at all.
+    [Fact]
+    public async Task ShadowPage_ActiveShadowWithPairs_ShowsTheFiguresShadowStatusPrints()
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        var shadow = await h.Seed.ShadowAsync(pairs: 40);
+        var status = (await ShadowStatus.ReadAsync(h.Seed.Shadows, h.F.Store.Releases, h.App, Seed.Environment, CancellationToken.None))!;
+        var browser = await h.SignedInAsync(await h.TokenAsync(Role.Viewer, "vic"));
+        var page = browser.Page;
+
+        await Assertions.Expect(page.GetByTestId("shadow-staging")).ToContainTextAsync($"{shadow.ShadowId} mirrors 10% of stable's requests to v2");
+        await page.GotoAsync(h.Url + "/dashboard/env/staging/shadow");
+
+        await Assertions.Expect(page.GetByTestId("shadow-rate")).ToContainTextAsync($"Shadow {shadow.ShadowId} mirrors 10% of stable's requests until $5 spent");
+        await Assertions.Expect(page.GetByTestId("shadow-pairs")).ToHaveTextAsync("40");
+        await Assertions.Expect(page.GetByTestId("shadow-spend")).ToHaveTextAsync("$0.08 of $5");
+        await Assertions.Expect(page.GetByTestId("shadow-outcome")).ToHaveTextAsync(status.Shadow.Outcome);
+        await Assertions.Expect(page.GetByTestId("shadow-decision")).ToHaveTextAsync(status.Shadow.Decision);
+        Assert.NotEmpty(status.Shadow.Metrics);
+        foreach (var metric in status.Shadow.Metrics)
+        {
+            var row = page.GetByTestId("forest-" + metric.Metric).Locator("tbody tr").First;
+            await Assertions.Expect(row.GetByTestId("n-canary")).ToHaveTextAsync(metric.CanaryN.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await Assertions.Expect(row.GetByTestId("estimate")).ToHaveTextAsync(metric.EstimateText());
+            await Assertions.Expect(row.GetByTestId("half-width")).ToHaveTextAsync(metric.HalfWidthText());
+        }
+
+        Assert.Empty(browser.Errors);
+    }
+
+    [Fact]
+    public async Task ShadowPage_ViewerOfAnotherEnvironment_Is403AndShowsNoFigures()
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        await h.Seed.ShadowAsync(pairs: 40);
+        var browser = await h.SignedInAsync(await h.TokenAsync(Role.Viewer, "pia", "production"));
+
+        var response = await browser.Page.GotoAsync(h.Url + "/dashboard/env/staging/shadow");
+
+        Assert.Equal(403, response!.Status);
+        await Assertions.Expect(browser.Page.Locator("main")).ToContainTextAsync("needs the viewer role there");
+        Assert.Equal(0, await browser.Page.GetByTestId("shadow-pairs").CountAsync());
+    }
+
+    [Fact]
+    public async Task ShadowPage_NoShadowYet_SaysHowToStartOne()
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        var browser = await h.SignedInAsync(await h.TokenAsync(Role.Viewer, "vic"));
+
+        var response = await browser.Page.GotoAsync(h.Url + "/dashboard/env/staging/shadow");
+
+        Assert.Equal(200, response!.Status);
+        await Assertions.Expect(browser.Page.GetByTestId("no-shadow")).ToContainTextAsync("glidepath shadow start REF --env staging --rate 0.1");
+    }
+}
