@@ -17,7 +17,7 @@ internal sealed partial class DriftCheckService(ServingOptions settings, StoreFo
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         if (settings.Monitor is not null && settings.MonitorInterval > TimeSpan.Zero
-            && DriftPolicy.From(settings.Manifest).FeedbackLostToRetention(settings.Manifest.Traces.Retention) is { } lost)
+            && settings.MonitorPolicy().FeedbackLostToRetention(settings.Manifest.Traces.Retention) is { } lost)
         {
             LogFeedbackLost(logger, settings.Environment, lost);
         }
@@ -44,7 +44,7 @@ internal sealed partial class DriftCheckService(ServingOptions settings, StoreFo
         }
 
         var service = new MonitorService(settings.Environments, settings.Releases, settings.Traces, settings.Monitor,
-            DriftPolicy.From(settings.Manifest), settings.Time, notifier);
+            settings.MonitorPolicy(), settings.Time, notifier);
         using var timer = new PeriodicTimer(settings.MonitorInterval, settings.Time);
         try
         {
