@@ -122,7 +122,8 @@ internal static class MonitorCommand
             ctx.Output.Line($"{e.Metric} not judged: {e.Reason}.");
         }
 
-        if (result.Evidence.Any(e => e.Reason is not null && e.Metric != TrafficStop.Metric && e.Reason.Contains("recent", StringComparison.Ordinal)))
+        // Advice for low traffic, not for none: an empty recent window is no_traffic's case.
+        if (result.RecentRequests > 0 && result.Evidence.Any(e => e.Reason is not null && e.Metric != TrafficStop.Metric && e.Reason.Contains("recent", StringComparison.Ordinal)))
         {
             ctx.Output.Line("A longer window holds more of the recent traffic: --window here, --monitor-window for the check serve and controller run.");
         }
@@ -133,7 +134,7 @@ internal static class MonitorCommand
             var before = stop.Windows.Count == 0
                 ? "none is left from while the release was stable"
                 : $"it is judged against the {stop.Windows.Count} before it ({TableText.Time(stop.Windows[^1].From)} … {TableText.Time(stop.Windows[0].From)})";
-            ctx.Output.Line($"no_traffic: no request of the release since {TableText.Time(since)}, so the newest {stop.PassedOver} matched window(s) lie inside the stop; {before}.");
+            ctx.Output.Line($"no_traffic: the release had no request from {TableText.Time(since)} on, so the newest {stop.PassedOver} matched window(s) lie inside the stop; {before}.");
         }
 
         foreach (var a in result.Raised)
