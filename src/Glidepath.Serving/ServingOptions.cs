@@ -89,6 +89,15 @@ public sealed record ServingOptions
     /// <summary>How often the drift check of the environment runs (see docs/monitoring.md); zero or less turns it off.</summary>
     public TimeSpan MonitorInterval { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>The drift check's recent window (docs/monitoring.md): whole minutes, at most one day.</summary>
+    public TimeSpan MonitorWindow { get; init; } = Glidepath.Monitoring.DriftPolicy.DefaultWindow;
+
+    /// <summary>The drift check's reference: the same clock window on earlier days, or on earlier weeks.</summary>
+    public Glidepath.Monitoring.DriftReference MonitorReference { get; init; } = Glidepath.Monitoring.DriftReference.Day;
+
+    /// <summary>What the drift check compares: the manifest's metrics with <see cref="MonitorWindow"/> and <see cref="MonitorReference"/>.</summary>
+    public Glidepath.Monitoring.DriftPolicy MonitorPolicy() => Glidepath.Monitoring.DriftPolicy.From(Manifest, MonitorWindow, MonitorReference);
+
     /// <summary>
     /// How often the environment's revision is read: with polling only (SQLite) at most 250 ms so a rollback is served
     /// within 1 s; with a <see cref="Watch"/> a safety net that can be seconds.
@@ -168,6 +177,11 @@ public sealed record ServingOptions
             Positive(limit, nameof(StaleCanaryLimit));
         }
         Positive(TraceFlushInterval, nameof(TraceFlushInterval));
+        if (MonitorWindow <= TimeSpan.Zero || MonitorWindow > Glidepath.Monitoring.DriftPolicy.MaxWindow || MonitorWindow.Ticks % TimeSpan.TicksPerMinute != 0)
+        {
+            throw new BadInputException($"serving option {nameof(MonitorWindow)} is {MonitorWindow}; expected whole minutes, at most one day");
+        }
+
         Positive(StoreBusyLimit, nameof(StoreBusyLimit));
         if (ProviderQueueWait < TimeSpan.Zero)
         {

@@ -30,6 +30,7 @@ internal static class ControllerCommand
             Description = "How often the drift check of the stable release runs (e.g. 5m); 0 turns it off",
             DefaultValueFactory = _ => "5m",
         };
+        var drift = DriftCheckOptions.ForBuiltInCheck();
         var logFormat = new Option<string>("--log-format")
         {
             Description = "Log lines (on stderr) as text or json (one JSON object per line)",
@@ -40,9 +41,11 @@ internal static class ControllerCommand
             Run the rollout controller and the drift check of one environment, without serving traffic: for
             apps that call their model in-process with the Glidepath SDK (Glidepath.Extensions.AI) and have no
             gateway. Every --interval it judges the active rollout from the traces in the store (SDK and gateway
-            traffic alike), widens the canary step by step, promotes, or rolls back on harm; every
-            --monitor-interval it checks the stable release for drift (alerts stored and POSTed to
-            GLIDEPATH_ALERT_WEBHOOK when set). Several controllers and gateways may run at once: a lease in
+            traffic alike), widens the canary step by step, promotes, or rolls back on harm; as it starts and
+            every --monitor-interval after, it checks the stable release for drift (alerts stored and POSTed to
+            GLIDEPATH_ALERT_WEBHOOK when set), comparing the last --monitor-window (default 1h) with the same
+            clock window on earlier days (--monitor-reference day) or weeks (week), as 'glidepath monitor --check'
+            does with --window and --reference. Several controllers and gateways may run at once: a lease in
             the store lets one act at a time, and another takes over when it stops.
             Ctrl-C or SIGTERM stops it cleanly (it gives up its lease). Exit 0 when stopped, 2 on bad input,
             3 when the store cannot be opened.
@@ -50,11 +53,14 @@ internal static class ControllerCommand
             Examples:
               glidepath controller --env production
               glidepath controller --env staging --interval 1s --monitor-interval 0
+              glidepath controller --env production --monitor-window 6h --monitor-reference week
             """)
         {
             environment,
             interval,
             monitorInterval,
+            drift.Window,
+            drift.Reference,
             logFormat,
         };
         command.SetAction(env, async (ctx, parse, ct) =>
@@ -62,6 +68,7 @@ internal static class ControllerCommand
             var every = Duration(parse.GetValue(interval)!, "--interval", TimeSpan.FromMilliseconds(50));
             var monitorRaw = parse.GetValue(monitorInterval)!;
             var monitorEvery = monitorRaw == "0" ? TimeSpan.Zero : Duration(monitorRaw, "--monitor-interval", TimeSpan.FromSeconds(1));
+            var (monitorWindow, monitorReference) = (drift.ReadWindow(parse), drift.ReadReference(parse));
             var manifest = ctx.Manifest;
             var spec = manifest.FindEnvironment(parse.GetValue(environment)!)
                 ?? throw new BadInputException($"unknown environment '{parse.GetValue(environment)}'; expected one of: {string.Join(", ", manifest.Environments.Select(e => e.Name))}");
@@ -74,6 +81,8 @@ internal static class ControllerCommand
             {
                 RolloutController = new RolloutControllerOptions { Holder = holder, Interval = every, App = manifest.App, Environment = spec.Name },
                 MonitorInterval = monitorEvery,
+                MonitorWindow = monitorWindow,
+                MonitorReference = monitorReference,
                 Time = ctx.Time,
             };
             var services = new ServiceCollection()
@@ -102,12 +111,12 @@ internal static class ControllerCommand
 
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(new { app = manifest.App, environment = spec.Name, store = store.Location, holder, interval_ms = every.TotalMilliseconds, monitor_interval_ms = monitorEvery.TotalMilliseconds });
+                ctx.Output.Json(new { app = manifest.App, environment = spec.Name, store = store.Location, holder, interval_ms = every.TotalMilliseconds, monitor_interval_ms = monitorEvery.TotalMilliseconds, monitor_window_minutes = monitorWindow.TotalMinutes, monitor_reference = monitorReference == Monitoring.DriftReference.Week ? "week" : "day" });
             }
 
             // Started is not controlling: another process may hold the lease. The controller says "Controlling …" when it
             // takes the lease and "On standby …" (naming the holder) when another holds it.
-            ctx.Output.Note($"Rollout controller of {manifest.App}@{spec.Name} started, judging every {parse.GetValue(interval)} while it holds the environment's lease (store {store.Location}, drift check {(monitorEvery > TimeSpan.Zero ? "every " + monitorRaw : "off")}); Ctrl-C stops.");
+            ctx.Output.Note($"Rollout controller of {manifest.App}@{spec.Name} started, judging every {parse.GetValue(interval)} while it holds the environment's lease (store {store.Location}, drift check {(monitorEvery > TimeSpan.Zero ? $"at start and every {monitorRaw}, window {DriftCheckOptions.Describe(monitorWindow, monitorReference)}" : "off")}); Ctrl-C stops.");
             try
             {
                 await Task.Delay(Timeout.Infinite, ct);

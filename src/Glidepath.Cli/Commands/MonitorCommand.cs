@@ -13,11 +13,7 @@ internal static class MonitorCommand
     {
         var environment = EnvironmentCommandSupport.EnvOption();
         var check = new Option<bool>("--check") { Description = "Run the drift comparison now from the store (alerts it raises are stored and posted to GLIDEPATH_ALERT_WEBHOOK)" };
-        var window = new Option<string?>("--window") { Description = "How far back 'recent' reaches, whole minutes up to 1d (default 1h)" };
-        var reference = new Option<string?>("--reference")
-        {
-            Description = "day: the same clock window on up to 7 earlier days (default); week: the same clock window 7, 14, 21, 28 days earlier",
-        };
+        var drift = DriftCheckOptions.ForMonitor();
         var limit = new Option<int>("--limit") { Description = "How many alerts to list (default 20)", DefaultValueFactory = _ => 20 };
         var command = new Command("monitor", """
             Watch the stable release after the rollout: compare its recent window (online score and pass
@@ -36,14 +32,14 @@ internal static class MonitorCommand
         {
             environment,
             check,
-            window,
-            reference,
+            drift.Window,
+            drift.Reference,
             limit,
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
             // Read before anything is opened: options that would be ignored, or a count below one, are a mistake to say.
-            if (!parse.GetValue(check) && (parse.GetValue(window) is not null || parse.GetValue(reference) is not null))
+            if (!parse.GetValue(check) && drift.Given(parse))
             {
                 throw new BadInputException("--window and --reference shape the comparison --check runs; add --check (without it the stored alerts are listed)");
             }
@@ -60,7 +56,7 @@ internal static class MonitorCommand
             MonitorCheck? result = null;
             if (parse.GetValue(check))
             {
-                var policy = DriftPolicy.From(ctx.Manifest, RecentWindow(parse.GetValue(window)), Reference(parse.GetValue(reference)));
+                var policy = DriftPolicy.From(ctx.Manifest, drift.ReadWindow(parse), drift.ReadReference(parse));
                 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
                 var service = new MonitorService(store, policy, ctx.Time, WebhookNotifier.FromEnvironment(http));
                 result = await service.CheckAsync(app, spec.Name, ct);
@@ -105,21 +101,6 @@ internal static class MonitorCommand
         return oldest == newest ? oldest : $"{oldest} … {newest}";
     }
 
-    private static TimeSpan RecentWindow(string? text)
-    {
-        var span = CliDurations.Parse(text, "--window", DriftPolicy.DefaultWindow, "30m, 1h or 1d");
-        return span <= TimeSpan.FromDays(1) && span.Ticks % TimeSpan.TicksPerMinute == 0
-            ? span
-            : throw new BadInputException($"--window '{text}' must be whole minutes and at most 1d: the reference is the same window on earlier days");
-    }
-
-    private static DriftReference Reference(string? text) => text switch
-    {
-        null or "" or "day" => DriftReference.Day,
-        "week" => DriftReference.Week,
-        _ => throw new BadInputException($"--reference '{text}' is not day or week; the reference is the same clock window on earlier days (day) or weeks (week)"),
-    };
-
     private static void WriteCheck(CliContext ctx, EnvironmentViews views, MonitorCheck result)
     {
         if (result.Skipped is not null)
@@ -136,6 +117,26 @@ internal static class MonitorCommand
             ["metric", "n recent / reference", "recent vs reference", "tolerance", "verdict"],
             result.Evidence.Select(e => (IReadOnlyList<string>)
                 [e.Metric, string.Create(inv, $"{e.CanaryN} / {e.StableN}"), e.IntervalText(), e.ToleranceText, e.Verdict == "harm" ? "DRIFT" : e.Verdict]));
+        foreach (var e in result.Evidence.Where(e => e.Reason is not null))
+        {
+            ctx.Output.Line($"{e.Metric} not judged: {e.Reason}.");
+        }
+
+        // Advice for low traffic, not for none: an empty recent window is no_traffic's case.
+        if (result.RecentRequests > 0 && result.Evidence.Any(e => e.Reason is not null && e.Metric != TrafficStop.Metric && e.Reason.Contains("recent", StringComparison.Ordinal)))
+        {
+            ctx.Output.Line("A longer window holds more of the recent traffic: --window here, --monitor-window for the check serve and controller run.");
+        }
+
+        if (result.TrafficStopReference is { } stop)
+        {
+            var since = w.RecentFrom - (w.Period * stop.PassedOver);
+            var before = stop.Windows.Count == 0
+                ? "none is left from while the release was stable"
+                : $"it is judged against the {stop.Windows.Count} before it ({TableText.Time(stop.Windows[^1].From)} … {TableText.Time(stop.Windows[0].From)})";
+            ctx.Output.Line($"no_traffic: the release had no request from {TableText.Time(since)} on, so the newest {stop.PassedOver} matched window(s) lie inside the stop; {before}.");
+        }
+
         foreach (var a in result.Raised)
         {
             ctx.Output.Line($"ALERT {a.Id}: {a.Message} (webhook: {a.Notification})");

@@ -53,6 +53,7 @@ internal static class ServeCommand
         var noPassThrough = new Option<bool>("--no-pass-through") { Description = "Translate every request through the providers pipeline, even when the caller's wire format is the provider's (pass-through is on by default)" };
         var adminUrls = new Option<string[]>("--admin-urls") { Description = "Serve the admin API (/admin/v1) only here, e.g. http://127.0.0.1:4001 (default: on --urls)", AllowMultipleArgumentsPerToken = true };
         var metricsUrls = new Option<string[]>("--metrics-urls") { Description = "Serve /metrics only here, without a token; a bare port is 127.0.0.1 (default: on --urls, with an access token)", AllowMultipleArgumentsPerToken = true };
+        var drift = DriftCheckOptions.ForBuiltInCheck();
         var oidc = ServeOidcOptions.Create();
         var forwarded = ServeForwardedOptions.Create();
         var sessionKey = ServeSessionKeyOptions.Create();
@@ -62,7 +63,9 @@ internal static class ServeCommand
             stable/canary split, per-release traces, POST /v1/feedback, /healthz, /readyz and /metrics.
             Point an app's OpenAI or Anthropic SDK at it (base URL only) and send "model": "<app>".
             It also runs the rollout controller for the environment (one gateway acts at a time, by a lease in the
-            store): see 'glidepath rollout --help'.
+            store): see 'glidepath rollout --help'; and the drift check of its stable release as it starts and every
+            5 minutes after, comparing the last --monitor-window (default 1h) with the same clock window on earlier
+            days (--monitor-reference day) or weeks (week), as 'glidepath monitor --check' does (docs/monitoring.md).
             A rollback or canary change is picked up within a poll (SQLite) or as soon as it commits (PostgreSQL
             LISTEN/NOTIFY, with a slow poll as a safety net); if the store cannot be read the gateway
             keeps serving its last routing table (fail static), its canary for at most --stale-canary-limit.
@@ -86,6 +89,7 @@ internal static class ServeCommand
               glidepath serve --env staging --urls http://127.0.0.1:4000
               glidepath serve --env production --urls http://0.0.0.0:4000          # keys required
               glidepath serve --env staging --require-keys
+              glidepath serve --env staging --monitor-window 6h                    # low traffic: compare 6 hours
               glidepath serve --env production --urls http://0.0.0.0:4000 --admin-urls http://10.0.0.5:4001 --metrics-urls 9464
               glidepath serve --env production --urls http://0.0.0.0:4000 --admin-urls http://10.0.0.5:4001 --forwarded-from 10.0.0.2
               glidepath serve --env production --urls http://0.0.0.0:4000 --session-key-env GLIDEPATH_SESSION_KEY
@@ -105,6 +109,7 @@ internal static class ServeCommand
             adminUrls,
             metricsUrls,
         };
+        drift.AddTo(command);
         oidc.AddTo(command);
         forwarded.AddTo(command);
         sessionKey.AddTo(command);
@@ -124,6 +129,7 @@ internal static class ServeCommand
             TimeSpan? staleLimit = staleText == "off" ? null
                 : Glidepath.Manifests.DurationParser.TryParse(staleText, out var limit) && limit > TimeSpan.Zero ? limit
                 : throw new BadInputException($"--stale-canary-limit '{staleText}' is not a duration above zero and at most {Glidepath.Manifests.DurationParser.MaxDays:0} days, or 'off'; expected e.g. 60s");
+            var (monitorWindow, monitorReference) = (drift.ReadWindow(parse), drift.ReadReference(parse));
             var manifest = ctx.Manifest;
             var spec = manifest.FindEnvironment(parse.GetValue(environment)!)
                 ?? throw new BadInputException($"unknown environment '{parse.GetValue(environment)}'; expected one of: {string.Join(", ", manifest.Environments.Select(e => e.Name))}");
@@ -147,6 +153,8 @@ internal static class ServeCommand
                         Environment = spec.Name,
                     },
                     Time = ctx.Time,
+                    MonitorWindow = monitorWindow,
+                    MonitorReference = monitorReference,
                     PollInterval = poll,
                     StaleCanaryLimit = staleLimit,
                     Watch = pushes ? (Glidepath.Storage.IRevisionWatch)store : null,

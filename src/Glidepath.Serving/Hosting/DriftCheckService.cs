@@ -6,18 +6,23 @@ using Microsoft.Extensions.Logging;
 namespace Glidepath.Serving.Hosting;
 
 /// <summary>
-/// Runs the drift monitor on the gateway's environment every <see cref="ServingOptions.MonitorInterval"/>:
+/// Runs the drift monitor on the gateway's environment as soon as the host has started and then every <see cref="ServingOptions.MonitorInterval"/>:
 /// the same check as <c>glidepath monitor --check</c>, with alerts stored and posted to GLIDEPATH_ALERT_WEBHOOK.
 /// A failed check is logged and retried at the next interval; it never affects traffic. A store file that is gone
 /// (<see cref="StoreFollower"/>) fails the check before anything is read or stored.
 /// </summary>
 internal sealed partial class DriftCheckService(ServingOptions settings, StoreFollower follower, ILogger<DriftCheckService> logger) : BackgroundService
 {
+    private readonly TaskCompletionSource _firstCheck = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the check at start has run (whatever it found, failed included): for tests, with no clock to wait on.</summary>
+    internal Task FirstCheck => _firstCheck.Task;
+
     /// <summary>Says once, as the host starts, when <c>traces.retention</c> leaves the feedback metric without a reference.</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         if (settings.Monitor is not null && settings.MonitorInterval > TimeSpan.Zero
-            && DriftPolicy.From(settings.Manifest).FeedbackLostToRetention(settings.Manifest.Traces.Retention) is { } lost)
+            && settings.MonitorPolicy().FeedbackLostToRetention(settings.Manifest.Traces.Retention) is { } lost)
         {
             LogFeedbackLost(logger, settings.Environment, lost);
         }
@@ -44,29 +49,45 @@ internal sealed partial class DriftCheckService(ServingOptions settings, StoreFo
         }
 
         var service = new MonitorService(settings.Environments, settings.Releases, settings.Traces, settings.Monitor,
-            DriftPolicy.From(settings.Manifest), settings.Time, notifier);
-        using var timer = new PeriodicTimer(settings.MonitorInterval, settings.Time);
+            settings.MonitorPolicy(), settings.Time, notifier);
+
+        // The first check runs as soon as the host has started (off the start-up path: StartAsync is not held up by the
+        // store), not one interval later: a gateway restarted more often than the interval never checked (trial "drift" #7).
+        // Whatever traces the store holds can be read at once; the recent window is whatever came in its last minutes.
+        await Task.Yield();
         try
         {
+            await CheckOnceAsync(service, stoppingToken).ConfigureAwait(false);
+            _firstCheck.TrySetResult();
+            using var timer = new PeriodicTimer(settings.MonitorInterval, settings.Time);
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                try
-                {
-                    await follower.ReadAsync(stoppingToken).ConfigureAwait(false);
-                    var check = await service.CheckAsync(settings.Manifest.App, settings.Environment, stoppingToken).ConfigureAwait(false);
-                    foreach (var alert in check.Raised)
-                    {
-                        LogAlert(logger, alert.Id, alert.Message, alert.Notification);
-                    }
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    LogCheckFailed(logger, ex.Message);
-                }
+                await CheckOnceAsync(service, stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            _firstCheck.TrySetCanceled(CancellationToken.None);
+        }
+    }
+
+    private async Task CheckOnceAsync(MonitorService service, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await follower.ReadAsync(stoppingToken).ConfigureAwait(false);
+            var check = await service.CheckAsync(settings.Manifest.App, settings.Environment, stoppingToken).ConfigureAwait(false);
+            foreach (var alert in check.Raised)
+            {
+                LogAlert(logger, alert.Id, alert.Message, alert.Notification);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogCheckFailed(logger, ex.Message);
         }
     }
 

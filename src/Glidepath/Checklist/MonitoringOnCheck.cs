@@ -39,7 +39,8 @@ internal sealed class MonitoringOnCheck(Manifest manifest, IGlidepathStore store
 
         // A drill's probes (drill --allow-production) are traced too: they do not show that monitoring sees real traffic.
         var history = await store.Environments.HistoryAsync(manifest.App, spec.Name, ct).ConfigureAwait(false);
-        var last = await DrillWindows.Of(history, time.GetUtcNow()).NewestOutsideAsync(store.Traces, recent, ct).ConfigureAwait(false);
+        var drills = DrillWindows.Of(history, time.GetUtcNow());
+        var last = await drills.NewestOutsideAsync(store.Traces, recent, ct).ConfigureAwait(false);
         IReadOnlyList<TraceRecord> traces = last is null ? [] : [last];
         if (traces.Count > 0)
         {
@@ -47,8 +48,21 @@ internal sealed class MonitoringOnCheck(Manifest manifest, IGlidepathStore store
         }
         else
         {
-            fixes.Add($"serve {spec.Name} through glidepath serve --env {spec.Name} so traces of {release.Name} flow");
             parts.Add(string.Create(Inv, $"no trace of {release.Name} on {spec.Name} in the last {options.TracesWithin.TotalMinutes:0} minutes"));
+
+            // Traces that flowed before and stopped mean the gateway was set up: advising to start it sends the reader
+            // the wrong way when it runs and the callers stopped (trial "drift" #4). Only a release that never served here
+            // needs a gateway.
+            var earlier = await drills.NewestOutsideAsync(store.Traces, recent with { Since = null }, ct).ConfigureAwait(false);
+            if (earlier is not null)
+            {
+                parts.Add(string.Create(Inv, $"its traffic stopped: last trace {earlier.StartedAt.ToUniversalTime():yyyy-MM-dd HH:mm} UTC"));
+                fixes.Add($"find why requests of {release.Name} stopped reaching {spec.Name}: check that its gateway (glidepath serve --env {spec.Name}) or SDK host is running and reachable and that callers and any load balancer still send to it (glidepath monitor --env {spec.Name} --check shows no_traffic)");
+            }
+            else
+            {
+                fixes.Add($"serve {spec.Name} through glidepath serve --env {spec.Name} so traces of {release.Name} flow");
+            }
         }
 
         if (scoringOn && traces.Count > 0)

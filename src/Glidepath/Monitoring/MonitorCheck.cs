@@ -21,6 +21,12 @@ public sealed record MonitorCheck
     /// <summary>Per metric, recent vs reference, then <c>no_traffic</c> (empty when the windows are not ready).</summary>
     public IReadOnlyList<MetricEvidence> Evidence { get; init; } = [];
 
+    /// <summary>
+    /// The windows <c>no_traffic</c> was judged against when they are not the matched windows: the release had no request
+    /// since before the newest of them, so those lie inside the stop and earlier ones were read (<see cref="Monitoring.TrafficStopReference"/>). Null otherwise.
+    /// </summary>
+    public TrafficStopReference? TrafficStopReference { get; init; }
+
     /// <summary>Alerts raised by this check (a metric already alerted within the recent window is not raised again).</summary>
     public IReadOnlyList<DriftAlert> Raised { get; init; } = [];
 

@@ -30,6 +30,13 @@ public static class MonitorReports
                     }
                     : null,
                 recent_window = result.Windows is { } w2 ? new { from = w2.RecentFrom, to = w2.RecentTo, requests = result.RecentRequests } : null,
+                no_traffic_reference = result.TrafficStopReference is { } stop
+                    ? new
+                    {
+                        passed_over = stop.PassedOver,
+                        windows = stop.Windows.Select(x => new { from = x.From, to = x.To }),
+                    }
+                    : null,
                 drifted,
                 metrics = result.Evidence,
                 raised = result.Raised.Select(a => a.Id),

@@ -55,9 +55,10 @@ public sealed class MonitorService(
 
         var recent = ArmSamples.ForRelease(
             await traces.ArmStatsAsync(app, environment, windows.RecentFrom, windows.RecentTo, cancellationToken).ConfigureAwait(false), releaseId);
-        var alpha = policy.Judge.AlphaPerMetric;
-        var evidences = _monitor.Assess(recent, reference).Select(a => a.ToEvidence(alpha)).ToList();
-        evidences.Add(TrafficStop.Assess(TrafficStop.ActiveSubjects(recent), perWindow, policy));
+        var evidences = _monitor.Evidence(recent, reference).ToList();
+        var stopReference = await TrafficStopReference.ReadAsync(
+            traces, app, environment, releaseId, windows, perWindow, recent.Requests, since, policy, cancellationToken).ConfigureAwait(false);
+        evidences.Add(TrafficStop.Assess(TrafficStop.ActiveSubjects(recent), stopReference.Subjects, policy));
         var raised = new List<DriftAlert>();
         foreach (var evidence in evidences.Where(e => e.Verdict == "harm"))
         {
@@ -103,6 +104,7 @@ public sealed class MonitorService(
             ReferenceRequests = reference.Requests,
             RecentRequests = recent.Requests,
             Evidence = evidences,
+            TrafficStopReference = stopReference.PassedOver > 0 ? stopReference : null,
             Raised = raised,
         };
     }

@@ -127,8 +127,31 @@ public static class TrafficStop
                 : string.Create(CultureInfo.InvariantCulture, $"none when each earlier ≥ {minimum}"),
             Verdict = verdict,
             Alpha = policy.Judge.AlphaPerMetric,
+            Reason = verdict == "not_enough_data" ? Shortfall(referenceWindowSubjects, fewest, minimum, policy) : null,
         };
     }
+
+    /// <summary>Why an empty recent window is not judged a stop: too few matched windows, or one too quiet for it to mean anything.</summary>
+    private static string Shortfall(IReadOnlyList<long> windows, long fewest, long minimum, DriftPolicy policy)
+    {
+        if (windows.Count < MinimumWindows)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{windows.Count} matched window(s), at least {MinimumWindows} needed to tell a stop from a quiet spell");
+        }
+
+        if (minimum == long.MaxValue)
+        {
+            return "no matched window had a request: an empty one now is as usual";
+        }
+
+        return string.Create(CultureInfo.InvariantCulture,
+            $"the quietest matched window held {fewest} active subject groups, and an empty window is a stop only when each held at least {minimum} (m {MinimumPerWindow(policy)} × D {Dispersion(windows):0.##}): {Limit(minimum)}");
+    }
+
+    private static string Limit(long minimum) => minimum > Traces.SubjectGroups.Count
+        ? string.Create(CultureInfo.InvariantCulture, $"a window counts at most {Traces.SubjectGroups.Count} groups, so no stop can be alerted while the matched windows vary this much")
+        : "an empty window is common at this volume";
 
     /// <summary>The alert's sentence.</summary>
     public static string Message(string environment, DriftWindows windows, MetricEvidence evidence)

@@ -40,7 +40,7 @@ public sealed partial class Judge(JudgePolicy policy)
             return new MetricAssessment(rule, nc, ns, double.NaN, double.NaN, double.NaN, MetricVerdict.NoData);
         }
 
-        if (nc < JudgePolicy.MinObservations || ns < JudgePolicy.MinObservations || !EnoughSubjects(rule, canary, stable, tail)
+        if (FewObservations(nc, ns) || !EnoughSubjects(rule, canary, stable, tail)
             || (rule.Kind == MetricKind.TailShare && tail < 0))
         {
             return new MetricAssessment(rule, nc, ns, double.NaN, double.NaN, double.NaN, MetricVerdict.NotEnoughData);
@@ -230,7 +230,7 @@ public sealed partial class Judge(JudgePolicy policy)
         else if (lacking.Count > 0)
         {
             // Enough observations but too few subjects behind them (a metric only some requests carry): say that.
-            var fewObservations = lacking.Where(a => a.CanaryN < JudgePolicy.MinObservations || a.StableN < JudgePolicy.MinObservations).ToList();
+            var fewObservations = lacking.Where(a => FewObservations(a.CanaryN, a.StableN)).ToList();
             var fewSubjectsOnly = lacking.Except(fewObservations).ToList();
             if (fewSubjectsOnly.Count > 0)
             {

@@ -61,6 +61,13 @@ public sealed record MetricEvidence
     public bool? EstimateBeyondTolerance { get; init; }
 
     /// <summary>
+    /// Why a metric was not judged (<c>not_enough_data</c>), in words: "82 scored requests in the recent window, at least 20
+    /// needed on each side". Set by the drift monitor's check; null otherwise, and left out of JSON when null.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Reason { get; init; }
+
+    /// <summary>
     /// Half the interval's width on the metric's scale: a difference (0.0555 for [−0.0080, +0.1030]), or for a ratio the
     /// factor √(upper/lower). The judge tells canary from stable only by more than this; with a fixed set of subjects it
     /// stops narrowing. Null without an interval.

@@ -23,6 +23,9 @@ public sealed class ControllerCliTests
     [InlineData("--interval", "10ms")]
     [InlineData("--interval", "soon")]
     [InlineData("--monitor-interval", "-1m")]
+    [InlineData("--monitor-window", "2d")]
+    [InlineData("--monitor-window", "90s")]
+    [InlineData("--monitor-reference", "month")]
     public async Task Controller_BadInterval_Exit2(string option, string value)
     {
         using var dir = TempDir.WithSample();

@@ -32,6 +32,24 @@ public sealed class ServeListenTests
         Assert.StartsWith($"listen URL '{url}'", doc.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 
+    // The built-in drift check's window and reference are checked as monitor's own --window and --reference are.
+    [Theory]
+    [InlineData("--monitor-window", "0m", "--monitor-window")]
+    [InlineData("--monitor-window", "2d", "--monitor-window '2d' must be whole minutes and at most 1d")]
+    [InlineData("--monitor-window", "90s", "--monitor-window '90s' must be whole minutes and at most 1d")]
+    [InlineData("--monitor-reference", "month", "--monitor-reference 'month' is not day or week")]
+    public async Task Serve_MonitorWindowOrReferenceMonitorWouldRefuse_OneLineExit2(string option, string value, string problem)
+    {
+        await using var app = await EnvApp.CreateAsync(1);
+
+        var (code, stdout, stderr) = await app.RunAsync("serve", "--env", "staging", "--urls", "http://127.0.0.1:0", option, value);
+
+        Assert.True(code == ExitCodes.BadInput, $"exit {code}: {stderr}");
+        Assert.Contains(problem, stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.Equal("", stdout);
+    }
+
     [Theory]
     [InlineData("0s")]
     [InlineData("soon")]

@@ -275,8 +275,29 @@ public sealed class ChecklistCliTests
         quiet.Time.Advance(TimeSpan.FromDays(2));
         var (_, later) = await quiet.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "after");
         var quietAction = Row(later, "monitoring on").GetProperty("action").GetString()!;
-        Assert.Contains("glidepath serve --env production so traces of v2 flow", quietAction, StringComparison.Ordinal);
+        Assert.Contains("stopped reaching production", quietAction, StringComparison.Ordinal);
         Assert.DoesNotContain("sample_rate", quietAction, StringComparison.Ordinal);
+    }
+
+    // Trial "drift" #4: the gateway ran, the traffic stopped upstream of it, and the row advised starting the gateway. Traces
+    // that flowed and stopped are a stop to look for; only a release that never served on the environment needs serving.
+    [Fact]
+    public async Task Checklist_MonitoringRow_TracesStoppedAfterFlowing_AdvisesFindingTheStopNotStartingAGateway()
+    {
+        await using var app = await ScenarioAsync(null);
+        var lastTrace = app.Time.GetUtcNow();
+        app.Time.Advance(TimeSpan.FromDays(2));
+
+        var (_, stopped) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "after");
+        var row = Row(stopped, "monitoring on");
+        var action = row.GetProperty("action").GetString()!;
+        Assert.Contains("find why requests of v2 stopped reaching production", action, StringComparison.Ordinal);
+        Assert.DoesNotContain("so traces of v2 flow", action, StringComparison.Ordinal);
+        Assert.Contains($"its traffic stopped: last trace {lastTrace.AddMinutes(-2).UtcDateTime:yyyy-MM-dd} ", row.GetProperty("measured").GetString()!, StringComparison.Ordinal);
+
+        // v1 never served on production in this scenario (v2's canary did): that one needs a gateway.
+        var (_, never) = await app.JsonWithCodeAsync("checklist", "v1", "--env", "production", "--stage", "after");
+        Assert.Contains("glidepath serve --env production so traces of v1 flow", Row(never, "monitoring on").GetProperty("action").GetString()!, StringComparison.Ordinal);
     }
 
     private const string ScorerError = """[{"scorer":"llm_judge","score":null,"passed":false,"applicable":true,"reason":null,"error":"no API key for judge model gpt-judge"}]""";

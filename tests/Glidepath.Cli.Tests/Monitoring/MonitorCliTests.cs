@@ -176,6 +176,30 @@ public sealed class MonitorCliTests
         Assert.Single(after.GetProperty("alerts").EnumerateArray());
     }
 
+    // Trial "drift" #5: not_enough_data came with no reason; the online metrics at modest traffic are the common case.
+    [Fact]
+    public async Task MonitorCheck_FewScoredRequests_SaysWhyEachMetricIsNotJudgedAndThatALongerWindowHoldsMore()
+    {
+        await using var app = await MonitorApp.CreateAsync(1);
+        await app.OkAsync("deploy", "v1", "--env", "staging");
+        var t0 = MonitorApp.Start;
+        static Func<int, Traces.TraceRecord, Traces.TraceRecord> Scored() => (i, t) => i % 5 != 0 ? t : t with { OnlinePassed = true, OnlineScore = 1 };
+        await app.WriteTracesAsync("staging", "v1", t0.AddHours(1), TimeSpan.FromHours(1), 60, shape: Scored());
+        await app.WriteTracesAsync("staging", "v1", t0.AddDays(1).AddHours(1), TimeSpan.FromHours(1), 60, shape: Scored());
+        app.Time.SetUtcNow(t0.AddDays(1).AddHours(2));
+
+        var json = await app.JsonAsync("monitor", "--env", "staging", "--check");
+        var (code, text, _) = await app.RunAsync("monitor", "--env", "staging", "--check");
+
+        var metrics = json.GetProperty("check").GetProperty("metrics").EnumerateArray().ToDictionary(m => m.GetProperty("metric").GetString()!);
+        Assert.Equal("not_enough_data", metrics["online_score"].GetProperty("verdict").GetString());
+        Assert.Equal("12 scored requests in the recent 1h window and 12 in the reference, at least 20 needed on each side", metrics["online_score"].GetProperty("reason").GetString());
+        Assert.False(metrics["error_rate"].TryGetProperty("reason", out _), "a judged metric has no reason");
+        Assert.Equal(0, code);
+        Assert.Contains("online_pass_rate not judged: 12 scored requests in the recent 1h window and 12 in the reference, at least 20 needed on each side.", text, StringComparison.Ordinal);
+        Assert.Contains("A longer window holds more of the recent traffic: --window here, --monitor-window for the check serve and controller run.", text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task MonitorCheck_NoRequestThisHourAfterAQuietHourYesterday_NoAlert()
     {
