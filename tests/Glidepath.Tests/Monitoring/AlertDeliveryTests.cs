@@ -68,22 +68,26 @@ public sealed class AlertDeliveryTests
     }
 
     [Fact]
-    public async Task DeliverAsync_TwoMonitorsAtOnce_EachAlertPostedOnce()
+    public async Task DeliverAsync_SecondMonitorWhileTheFirstIsPosting_ClaimsNothing_EachAlertPostedOnce()
     {
         var store = new InMemoryStore();
         var time = new FakeTimeProvider(T0);
-        for (var i = 0; i < 20; i++)
+        for (var i = 0; i < 5; i++)
         {
             await SaveAsync(store, $"a{i}", "latency", T0);
         }
 
-        var notifier = new ScriptedNotifier(AlertDelivery.Sent);
-        var results = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ =>
-            Task.Run(() => new AlertDelivery(store.Monitor, store.Releases, notifier, time).DeliverAsync("app", "production", CancellationToken.None))));
+        var notifier = new GatedNotifier(expected: 5);
+        var first = new AlertDelivery(store.Monitor, store.Releases, notifier, time).DeliverAsync("app", "production", CancellationToken.None);
+        await notifier.AllStarted.WaitAsync(TimeSpan.FromMinutes(1));
 
-        Assert.Equal(20, results.Sum(r => r.Count));
-        Assert.Equal(20, notifier.Posts);
-        Assert.Empty(await store.Monitor.ListUndeliveredAsync("app", "production", T0, CancellationToken.None));
+        // The first monitor's five posts are in flight (claimed, not yet recorded): the second finds every alert held.
+        var second = new AlertDelivery(store.Monitor, store.Releases, notifier, time).DeliverAsync("app", "production", CancellationToken.None);
+        notifier.Open();
+
+        Assert.Equal(5, (await first).Count);
+        Assert.Empty(await second);
+        Assert.Equal(5, notifier.Posts);
     }
 
     private static Task SaveAsync(InMemoryStore store, string id, string metric, DateTimeOffset at) => store.Monitor.SaveAlertAsync(new DriftAlert
@@ -116,6 +120,31 @@ public sealed class AlertDeliveryTests
             }
 
             await Task.Delay(Timeout.Infinite, cancellationToken);
+            return AlertDelivery.Sent;
+        }
+    }
+
+    /// <summary>Holds every post until <see cref="Open"/>, then answers sent; <see cref="AllStarted"/> completes once <c>expected</c> posts wait.</summary>
+    private sealed class GatedNotifier(int expected) : IAlertNotifier
+    {
+        private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _posts;
+
+        public Task AllStarted => _all.Task;
+
+        public int Posts => _posts;
+
+        public void Open() => _gate.TrySetResult();
+
+        public async Task<string> NotifyAsync(DriftAlert alert, string releaseLabel, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _posts) == expected)
+            {
+                _all.SetResult();
+            }
+
+            await _gate.Task.WaitAsync(cancellationToken);
             return AlertDelivery.Sent;
         }
     }
