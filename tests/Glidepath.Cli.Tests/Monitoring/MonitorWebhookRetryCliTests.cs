@@ -33,7 +33,7 @@ public sealed class MonitorWebhookRetryCliTests
             Assert.Empty(second.GetProperty("check").GetProperty("raised").EnumerateArray());
             var retry = Assert.Single(second.GetProperty("check").GetProperty("deliveries").EnumerateArray());
             Assert.Equal((id, 2, "sent"), (retry.GetProperty("alert").GetString(), retry.GetProperty("attempt").GetInt32(), retry.GetProperty("outcome").GetString()));
-            Assert.Equal([id, id], hook.Received.Select(p => p.GetProperty("id").GetString()));
+            Assert.Equal([(id, 1), (id, 2)], hook.Received.Select(p => (p.GetProperty("id").GetString(), p.GetProperty("attempt").GetInt32())));
 
             app.Time.Advance(TimeSpan.FromMinutes(5));
             var (_, third) = await app.JsonWithCodeAsync("monitor", "--env", "production", "--check");
