@@ -5,10 +5,10 @@ using static Glidepath.Storage.Postgres.PostgresCommands;
 
 namespace Glidepath.Storage.Postgres;
 
-/// <summary>Drift alerts and observed environment configurations (migration 0006).</summary>
+/// <summary>Drift alerts and observed environment configurations (migrations 0006 and 0026).</summary>
 internal sealed class PostgresMonitorStore(PostgresDatabase database) : IMonitorStore
 {
-    private const string Columns = "id, app, environment, release_id, metric, raised_at, reference_from, reference_to, recent_from, recent_to, evidence_json, message, notification";
+    private const string Columns = "id, app, environment, release_id, metric, raised_at, reference_from, reference_to, recent_from, recent_to, evidence_json, message, notification, delivery_attempts, delivery_due";
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -16,30 +16,48 @@ internal sealed class PostgresMonitorStore(PostgresDatabase database) : IMonitor
     {
         ArgumentNullException.ThrowIfNull(alert);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = connection.Command($"INSERT INTO monitor_alerts ({Columns}) VALUES (@id, @app, @env, @rel, @metric, @at, @rf, @rt, @cf, @ct, @ev, @msg, @note)");
+        await using var cmd = connection.Command($"INSERT INTO monitor_alerts ({Columns}) VALUES (@id, @app, @env, @rel, @metric, @at, @rf, @rt, @cf, @ct, @ev, @msg, @note, @attempts, @due)");
         var w = alert.Windows;
         cmd.With("id", alert.Id).With("app", alert.App).With("env", alert.Environment).With("rel", alert.ReleaseId).With("metric", alert.Metric)
             .With("at", Iso(alert.RaisedAt)).With("rf", Iso(w.ReferenceFrom)).With("rt", Iso(w.ReferenceTo)).With("cf", Iso(w.RecentFrom))
-            .With("ct", Iso(w.RecentTo)).With("ev", JsonSerializer.Serialize(alert.Evidence, Json)).With("msg", alert.Message).With("note", alert.Notification);
+            .With("ct", Iso(w.RecentTo)).With("ev", JsonSerializer.Serialize(alert.Evidence, Json)).With("msg", alert.Message).With("note", alert.Notification)
+            .With("attempts", alert.DeliveryAttempts).With("due", alert.DeliveryDue is { } due ? Iso(due) : DBNull.Value);
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task SetNotificationAsync(string alertId, string notification, CancellationToken cancellationToken)
+    public async Task RecordDeliveryAsync(string alertId, string notification, DateTimeOffset? nextDue, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = connection.Command("UPDATE monitor_alerts SET notification = @note WHERE id = @id").With("id", alertId).With("note", notification);
+        await using var cmd = connection.Command("UPDATE monitor_alerts SET notification = @note, delivery_due = @due WHERE id = @id AND notification <> 'sent'")
+            .With("id", alertId).With("note", notification).With("due", nextDue is { } due ? Iso(due) : DBNull.Value);
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<bool> ClaimDeliveryAsync(string alertId, DateTimeOffset now, DateTimeOffset leaseUntil, DateTimeOffset ignoreDueAfter, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        // Under READ COMMITTED a concurrent UPDATE of the row waits for the first and re-checks its WHERE on the new row,
+        // so of two claims at once the second finds the first's lease and changes nothing.
+        await using var cmd = connection.Command("""
+            UPDATE monitor_alerts SET delivery_attempts = delivery_attempts + 1, delivery_due = @lease
+            WHERE id = @id AND notification <> 'sent' AND (delivery_due IS NULL OR delivery_due <= @now OR delivery_due > @horizon)
+            """).With("id", alertId).With("now", Iso(now)).With("lease", Iso(leaseUntil)).With("horizon", Iso(ignoreDueAfter));
+        return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    public Task<IReadOnlyList<DriftAlert>> ListUndeliveredAsync(string app, string environment, DateTimeOffset since, CancellationToken cancellationToken) =>
+        QueryAsync("app = @app AND environment = @env AND raised_at >= @since AND notification <> 'sent'", null, cancellationToken, "ASC",
+            ("app", app), ("env", environment), ("since", Iso(since)));
+
     public Task<IReadOnlyList<DriftAlert>> ListAlertsAsync(string app, string environment, int limit, CancellationToken cancellationToken) =>
-        QueryAsync("app = @app AND environment = @env", Math.Max(1, limit), cancellationToken, ("app", app), ("env", environment));
+        QueryAsync("app = @app AND environment = @env", Math.Max(1, limit), cancellationToken, "DESC", ("app", app), ("env", environment));
 
     public Task<IReadOnlyList<DriftAlert>> ListAlertsSinceAsync(string app, string environment, string releaseId, DateTimeOffset since, CancellationToken cancellationToken) =>
-        QueryAsync("app = @app AND environment = @env AND release_id = @rel AND raised_at >= @since", null, cancellationToken,
+        QueryAsync("app = @app AND environment = @env AND release_id = @rel AND raised_at >= @since", null, cancellationToken, "DESC",
             ("app", app), ("env", environment), ("rel", releaseId), ("since", Iso(since)));
 
     public async Task<DriftAlert?> LatestAlertAsync(string app, string environment, string releaseId, string metric, CancellationToken cancellationToken) =>
-        (await QueryAsync("app = @app AND environment = @env AND release_id = @rel AND metric = @metric", 1, cancellationToken,
+        (await QueryAsync("app = @app AND environment = @env AND release_id = @rel AND metric = @metric", 1, cancellationToken, "DESC",
             ("app", app), ("env", environment), ("rel", releaseId), ("metric", metric)).ConfigureAwait(false)).FirstOrDefault();
 
     public async Task<DateTimeOffset?> ObserveConfigAsync(string app, string environment, string sha256, DateTimeOffset now, CancellationToken cancellationToken)
@@ -82,11 +100,14 @@ internal sealed class PostgresMonitorStore(PostgresDatabase database) : IMonitor
         return known == 0 || isOriginal ? null : firstSeen;
     }
 
-    /// <summary>Alerts matching <paramref name="where"/>, newest first; a null <paramref name="limit"/> is no limit (LIMIT ALL).</summary>
-    private async Task<IReadOnlyList<DriftAlert>> QueryAsync(string where, int? limit, CancellationToken cancellationToken, params (string Name, object Value)[] args)
+    /// <summary>
+    /// Alerts matching <paramref name="where"/>, newest first (<paramref name="order"/> DESC) or oldest first (ASC); a null
+    /// <paramref name="limit"/> is no limit (LIMIT ALL).
+    /// </summary>
+    private async Task<IReadOnlyList<DriftAlert>> QueryAsync(string where, int? limit, CancellationToken cancellationToken, string order, params (string Name, object Value)[] args)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = connection.Command($"SELECT {Columns} FROM monitor_alerts WHERE {where} ORDER BY raised_at DESC, seq DESC LIMIT {(limit is null ? "ALL" : "@limit")}");
+        await using var cmd = connection.Command($"SELECT {Columns} FROM monitor_alerts WHERE {where} ORDER BY raised_at {order}, seq {order} LIMIT {(limit is null ? "ALL" : "@limit")}");
         foreach (var (name, value) in args)
         {
             cmd.With(name, value);
@@ -113,6 +134,8 @@ internal sealed class PostgresMonitorStore(PostgresDatabase database) : IMonitor
                 Evidence = JsonSerializer.Deserialize<MetricEvidence>(r.GetString(10), Json)!,
                 Message = r.GetString(11),
                 Notification = r.GetString(12),
+                DeliveryAttempts = r.GetInt32(13),
+                DeliveryDue = r.IsDBNull(14) ? null : ParseIso(r.GetString(14)),
             });
         }
 

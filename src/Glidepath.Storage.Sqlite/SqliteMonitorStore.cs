@@ -6,10 +6,10 @@ using Microsoft.Data.Sqlite;
 
 namespace Glidepath.Storage.Sqlite;
 
-/// <summary>Drift alerts and observed environment configurations in SQLite (migration 0007).</summary>
+/// <summary>Drift alerts and observed environment configurations in SQLite (migrations 0007 and 0026).</summary>
 internal sealed class SqliteMonitorStore(SqliteDatabase database) : IMonitorStore
 {
-    private const string Columns = "id, app, environment, release_id, metric, raised_at, reference_from, reference_to, recent_from, recent_to, evidence_json, message, notification";
+    private const string Columns = "id, app, environment, release_id, metric, raised_at, reference_from, reference_to, recent_from, recent_to, evidence_json, message, notification, delivery_attempts, delivery_due";
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -18,7 +18,7 @@ internal sealed class SqliteMonitorStore(SqliteDatabase database) : IMonitorStor
         ArgumentNullException.ThrowIfNull(alert);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = $"INSERT INTO monitor_alerts ({Columns}) VALUES ($id, $app, $env, $rel, $metric, $at, $rf, $rt, $cf, $ct, $ev, $msg, $note)";
+        cmd.CommandText = $"INSERT INTO monitor_alerts ({Columns}) VALUES ($id, $app, $env, $rel, $metric, $at, $rf, $rt, $cf, $ct, $ev, $msg, $note, $attempts, $due)";
         var w = alert.Windows;
         cmd.Parameters.AddWithValue("$id", alert.Id);
         cmd.Parameters.AddWithValue("$app", alert.App);
@@ -33,28 +33,51 @@ internal sealed class SqliteMonitorStore(SqliteDatabase database) : IMonitorStor
         cmd.Parameters.AddWithValue("$ev", JsonSerializer.Serialize(alert.Evidence, Json));
         cmd.Parameters.AddWithValue("$msg", alert.Message);
         cmd.Parameters.AddWithValue("$note", alert.Notification);
+        cmd.Parameters.AddWithValue("$attempts", alert.DeliveryAttempts);
+        cmd.Parameters.AddWithValue("$due", alert.DeliveryDue is { } due ? Iso(due) : DBNull.Value);
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task SetNotificationAsync(string alertId, string notification, CancellationToken cancellationToken)
+    public async Task RecordDeliveryAsync(string alertId, string notification, DateTimeOffset? nextDue, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "UPDATE monitor_alerts SET notification = $note WHERE id = $id";
+        cmd.CommandText = "UPDATE monitor_alerts SET notification = $note, delivery_due = $due WHERE id = $id AND notification <> 'sent'";
         cmd.Parameters.AddWithValue("$id", alertId);
         cmd.Parameters.AddWithValue("$note", notification);
+        cmd.Parameters.AddWithValue("$due", nextDue is { } due ? Iso(due) : DBNull.Value);
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<bool> ClaimDeliveryAsync(string alertId, DateTimeOffset now, DateTimeOffset leaseUntil, DateTimeOffset ignoreDueAfter, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        // One UPDATE is atomic under SQLite's single writer: of two claims at once, the second finds the first's lease.
+        cmd.CommandText = """
+            UPDATE monitor_alerts SET delivery_attempts = delivery_attempts + 1, delivery_due = $lease
+            WHERE id = $id AND notification <> 'sent' AND (delivery_due IS NULL OR delivery_due <= $now OR delivery_due > $horizon)
+            """;
+        cmd.Parameters.AddWithValue("$id", alertId);
+        cmd.Parameters.AddWithValue("$now", Iso(now));
+        cmd.Parameters.AddWithValue("$lease", Iso(leaseUntil));
+        cmd.Parameters.AddWithValue("$horizon", Iso(ignoreDueAfter));
+        return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    public Task<IReadOnlyList<DriftAlert>> ListUndeliveredAsync(string app, string environment, DateTimeOffset since, CancellationToken cancellationToken) =>
+        QueryAsync("app = $app AND environment = $env AND raised_at >= $since AND notification <> 'sent'", -1, cancellationToken, "ASC",
+            ("$app", app), ("$env", environment), ("$since", Iso(since)));
+
     public Task<IReadOnlyList<DriftAlert>> ListAlertsAsync(string app, string environment, int limit, CancellationToken cancellationToken) =>
-        QueryAsync("app = $app AND environment = $env", Math.Max(1, limit), cancellationToken, ("$app", app), ("$env", environment));
+        QueryAsync("app = $app AND environment = $env", Math.Max(1, limit), cancellationToken, "DESC", ("$app", app), ("$env", environment));
 
     public Task<IReadOnlyList<DriftAlert>> ListAlertsSinceAsync(string app, string environment, string releaseId, DateTimeOffset since, CancellationToken cancellationToken) =>
-        QueryAsync("app = $app AND environment = $env AND release_id = $rel AND raised_at >= $since", -1, cancellationToken,
+        QueryAsync("app = $app AND environment = $env AND release_id = $rel AND raised_at >= $since", -1, cancellationToken, "DESC",
             ("$app", app), ("$env", environment), ("$rel", releaseId), ("$since", Iso(since)));
 
     public async Task<DriftAlert?> LatestAlertAsync(string app, string environment, string releaseId, string metric, CancellationToken cancellationToken) =>
-        (await QueryAsync("app = $app AND environment = $env AND release_id = $rel AND metric = $metric", 1, cancellationToken,
+        (await QueryAsync("app = $app AND environment = $env AND release_id = $rel AND metric = $metric", 1, cancellationToken, "DESC",
             ("$app", app), ("$env", environment), ("$rel", releaseId), ("$metric", metric)).ConfigureAwait(false)).FirstOrDefault();
 
     public async Task<DateTimeOffset?> ObserveConfigAsync(string app, string environment, string sha256, DateTimeOffset now, CancellationToken cancellationToken)
@@ -98,12 +121,15 @@ internal sealed class SqliteMonitorStore(SqliteDatabase database) : IMonitorStor
         return known == 0 || isOriginal ? null : firstSeen;
     }
 
-    /// <summary>Alerts matching <paramref name="where"/>, newest first; a negative <paramref name="limit"/> is no limit (SQLite's LIMIT -1).</summary>
-    private async Task<IReadOnlyList<DriftAlert>> QueryAsync(string where, int limit, CancellationToken cancellationToken, params (string Name, object Value)[] args)
+    /// <summary>
+    /// Alerts matching <paramref name="where"/>, newest first (<paramref name="order"/> DESC) or oldest first (ASC); a
+    /// negative <paramref name="limit"/> is no limit (SQLite's LIMIT -1).
+    /// </summary>
+    private async Task<IReadOnlyList<DriftAlert>> QueryAsync(string where, int limit, CancellationToken cancellationToken, string order, params (string Name, object Value)[] args)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = $"SELECT {Columns} FROM monitor_alerts WHERE {where} ORDER BY raised_at DESC, seq DESC LIMIT $limit";
+        cmd.CommandText = $"SELECT {Columns} FROM monitor_alerts WHERE {where} ORDER BY raised_at {order}, seq {order} LIMIT $limit";
         foreach (var (name, value) in args)
         {
             cmd.Parameters.AddWithValue(name, value);
@@ -126,6 +152,8 @@ internal sealed class SqliteMonitorStore(SqliteDatabase database) : IMonitorStor
                 Evidence = JsonSerializer.Deserialize<MetricEvidence>(r.GetString(10), Json)!,
                 Message = r.GetString(11),
                 Notification = r.GetString(12),
+                DeliveryAttempts = r.GetInt32(13),
+                DeliveryDue = r.IsDBNull(14) ? null : Parse(r.GetString(14)),
             });
         }
 

@@ -63,10 +63,11 @@ internal static class MonitorCommand
             }
 
             var alerts = await store.Monitor.ListAlertsAsync(app, spec.Name, parse.GetValue(limit), ct);
+            var now = ctx.Time.GetUtcNow();
             var drifted = result?.Evidence.Any(e => e.Verdict == "harm") == true;
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(MonitorReports.Report(app, spec.Name, result, alerts, views));
+                ctx.Output.Json(MonitorReports.Report(app, spec.Name, result, alerts, views, now));
                 return drifted ? ExitCodes.Negative : ExitCodes.Ok;
             }
 
@@ -84,8 +85,13 @@ internal static class MonitorCommand
                 ctx.Output.Table(
                     ["raised (UTC)", "release", "metric", "recent vs reference", "tolerance", "webhook"],
                     alerts.Select(a => (IReadOnlyList<string>)
-                        [TableText.Time(a.RaisedAt), views.Label(a.ReleaseId), a.Metric, a.Evidence.IntervalText(), a.Evidence.ToleranceText, a.Notification]),
+                        [TableText.Time(a.RaisedAt) + (a.RaisedAheadOf(now) ? " (clock ahead)" : ""), views.Label(a.ReleaseId), a.Metric,
+                            a.Evidence.IntervalText(), a.Evidence.ToleranceText, AlertDeliveryStatus.Text(a, now)]),
                     title: $"{app} / {spec.Name}: drift alerts (newest first)");
+                if (alerts.Any(a => a.RaisedAheadOf(now)))
+                {
+                    ctx.Output.Line($"(clock ahead): raised after this host's time {TableText.Time(now)} UTC by more than {DriftAlert.ClockSlack.TotalMinutes:0} minutes, by a host whose clock was ahead; such an alert does not stop a check here from raising its metric again. Check that host's clock.");
+                }
             }
 
             return drifted ? ExitCodes.Negative : ExitCodes.Ok;
@@ -140,6 +146,16 @@ internal static class MonitorCommand
         foreach (var a in result.Raised)
         {
             ctx.Output.Line($"ALERT {a.Id}: {a.Message} (webhook: {a.Notification})");
+        }
+
+        foreach (var d in result.Delivered.Where(d => result.Raised.All(a => a.Id != d.AlertId)))
+        {
+            ctx.Output.Line(string.Create(CultureInfo.InvariantCulture, $"Webhook retry of {d.AlertId} (attempt {d.Attempt}): {d.Outcome}"));
+        }
+
+        foreach (var a in result.RaisedAhead)
+        {
+            ctx.Output.Line($"Note: {a.Metric} alert {a.Id} is dated {TableText.Time(a.RaisedAt)} UTC, after this host's time: a host whose clock was ahead raised it, so it did not stop this check raising {a.Metric}.");
         }
     }
 }

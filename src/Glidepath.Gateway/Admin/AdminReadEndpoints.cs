@@ -78,7 +78,7 @@ internal static class AdminReadEndpoints
         {
             var spec = s.Environments.Spec(env);
             var alerts = await s.Store.Monitor.ListAlertsAsync(s.App, spec.Name, Limit(http.Request.Query["limit"], 20), http.RequestAborted);
-            return AdminResults.View(MonitorReports.Report(s.App, spec.Name, null, alerts, await s.ViewsAsync(http.RequestAborted)));
+            return AdminResults.View(MonitorReports.Report(s.App, spec.Name, null, alerts, await s.ViewsAsync(http.RequestAborted), s.Options.Time.GetUtcNow()));
         }).WithTags("monitoring");
     }
 

@@ -7,7 +7,8 @@ namespace Glidepath.Serving.Hosting;
 
 /// <summary>
 /// Runs the drift monitor on the gateway's environment as soon as the host has started and then every <see cref="ServingOptions.MonitorInterval"/>:
-/// the same check as <c>glidepath monitor --check</c>, with alerts stored and posted to GLIDEPATH_ALERT_WEBHOOK.
+/// the same check as <c>glidepath monitor --check</c>, with alerts stored and posted to GLIDEPATH_ALERT_WEBHOOK (and
+/// earlier alerts whose post failed posted again).
 /// A failed check is logged and retried at the next interval; it never affects traffic. A store file that is gone
 /// (<see cref="StoreFollower"/>) fails the check before anything is read or stored.
 /// </summary>
@@ -84,6 +85,11 @@ internal sealed partial class DriftCheckService(ServingOptions settings, StoreFo
             {
                 LogAlert(logger, alert.Id, alert.Message, alert.Notification);
             }
+
+            foreach (var retry in check.Delivered.Where(d => check.Raised.All(a => a.Id != d.AlertId)))
+            {
+                LogRetry(logger, retry.AlertId, retry.Attempt, retry.Outcome);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -93,6 +99,9 @@ internal sealed partial class DriftCheckService(ServingOptions settings, StoreFo
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "drift alert {Id}: {Message} (webhook: {Notification})")]
     private static partial void LogAlert(ILogger logger, string id, string message, string notification);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "drift alert {Id}: webhook retry, attempt {Attempt}: {Outcome}")]
+    private static partial void LogRetry(ILogger logger, string id, int attempt, string outcome);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "drift check failed, retrying at the next interval: {Reason}")]
     private static partial void LogCheckFailed(ILogger logger, string reason);

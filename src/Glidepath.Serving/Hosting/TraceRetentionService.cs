@@ -41,7 +41,7 @@ internal sealed partial class TraceRetentionService(ServingOptions settings, Sto
                     warned = pass.Skipped;
                     if (pass.Deleted > 0)
                     {
-                        LogPruned(logger, pass.Deleted, retention.TotalDays);
+                        LogPruned(logger, pass.Deleted, RetentionText(retention));
                     }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
@@ -56,8 +56,13 @@ internal sealed partial class TraceRetentionService(ServingOptions settings, Sto
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} traces older than the retention of {Days} days")]
-    private static partial void LogPruned(ILogger logger, long count, double days);
+    /// <summary>"1 day", "30 days", "12 hours": the retention as the log says it.</summary>
+    internal static string RetentionText(TimeSpan retention) => retention.TotalDays >= 1
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{retention.TotalDays:0.##} {(retention.TotalDays == 1 ? "day" : "days")}")
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{retention.TotalHours:0.##} {(retention.TotalHours == 1 ? "hour" : "hours")}");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} traces older than the retention of {Retention}")]
+    private static partial void LogPruned(ILogger logger, long count, string retention);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Trace retention skipped: it is {Now:O} by the clock it cuts off from, but the newest trace started at {Newest:O}, more than {MarginHours} hours earlier; a clock that far ahead would delete every trace, so none are deleted until a newer trace is stored (check this host's clock, or the database server's on PostgreSQL; an app that has been idle that long is pruned once it serves again)")]
     private static partial void LogSkipped(ILogger logger, DateTimeOffset now, DateTimeOffset? newest, double marginHours);

@@ -9,16 +9,13 @@ namespace Glidepath.Checklist;
 /// <summary>
 /// The "drift alerts" row (after): the drift monitor's alerts on this release and environment that are still open. Alerts
 /// have no "resolved" state; the monitor raises a drift it keeps seeing again once per recent window, so an alert counts
-/// as open while it is younger than two of its own recent windows (at least <see cref="MinimumOpen"/>): it drops off
+/// as open while it is younger than two of its own recent windows (<see cref="DriftAlert.OpenUntil"/>): it drops off
 /// once the monitor stops raising it. With no open alert, the row passes only once the monitor can have compared the
 /// release: it compares the environment's stable release against the same clock window on an earlier day, so until then
 /// there is no evidence either way and the row is a skip, never a pass.
 /// </summary>
 internal sealed class DriftAlertsCheck(Manifest manifest, IGlidepathStore store, TimeProvider time)
 {
-    /// <summary>The shortest time an alert stays open, so a short <c>--window</c> checked by cron every few minutes still shows.</summary>
-    public static readonly TimeSpan MinimumOpen = TimeSpan.FromMinutes(30);
-
     private const string Check = "drift alerts";
 
     public async Task<ChecklistRow> RunAsync(Release release, EnvironmentSpec spec, CancellationToken ct)
@@ -26,9 +23,9 @@ internal sealed class DriftAlertsCheck(Manifest manifest, IGlidepathStore store,
         var now = time.GetUtcNow();
         // No recent window is longer than MaxWindow, so no alert raised before two of them is open: every open alert is read,
         // however many alerts the environment has.
-        var alerts = await store.Monitor.ListAlertsSinceAsync(manifest.App, spec.Name, release.Id, now - OpenFor(DriftPolicy.MaxWindow), ct).ConfigureAwait(false);
+        var alerts = await store.Monitor.ListAlertsSinceAsync(manifest.App, spec.Name, release.Id, now - DriftAlert.OpenFor(DriftPolicy.MaxWindow), ct).ConfigureAwait(false);
         var open = alerts
-            .Where(a => a.RaisedAt > now - OpenFor(a.Windows.RecentTo - a.Windows.RecentFrom))
+            .Where(a => now < a.OpenUntil)
             .GroupBy(a => a.Metric, StringComparer.Ordinal)
             .Select(g => g.MaxBy(a => a.RaisedAt)!)
             .OrderByDescending(a => a.RaisedAt)
@@ -41,7 +38,7 @@ internal sealed class DriftAlertsCheck(Manifest manifest, IGlidepathStore store,
         }
 
         var named = open.Select(a => string.Create(CultureInfo.InvariantCulture,
-            $"{a.Metric} ({a.Id}, raised {a.RaisedAt.ToUniversalTime():yyyy-MM-dd HH:mm} UTC: {a.Evidence.IntervalText()} beyond {a.Evidence.ToleranceText})"));
+            $"{a.Metric} ({a.Id}, raised {a.RaisedAt.ToUniversalTime():yyyy-MM-dd HH:mm} UTC{Ahead(a, now)}: {a.Evidence.IntervalText()} beyond {a.Evidence.ToleranceText})"));
         return new("after", Check, ChecklistStatus.Fail,
             $"{open.Count} open drift alert(s) of {release.Name} on {spec.Name}: {string.Join("; ", named)}",
             $"Stop: the monitor sees {release.Name} drifting on {spec.Name} — read glidepath monitor --env {spec.Name}, then fix the cause or roll back (glidepath rollback --env {spec.Name}); an alert stops counting two of its windows after it was raised, once the monitor no longer raises it.");
@@ -71,5 +68,8 @@ internal sealed class DriftAlertsCheck(Manifest manifest, IGlidepathStore store,
             $"drift not compared yet: ready at {DriftWindows.ReadyAt(since, policy).UtcDateTime:yyyy-MM-dd HH:mm} UTC (the monitor needs the same clock window on an earlier day with {release.Name} stable on {spec.Name}); no open drift alert"), null);
     }
 
-    private static TimeSpan OpenFor(TimeSpan window) => window * 2 > MinimumOpen ? window * 2 : MinimumOpen;
+    /// <summary>", after now: raised by a host whose clock was ahead", or "" for an alert raised within the clock slack of now.</summary>
+    private static string Ahead(DriftAlert alert, DateTimeOffset now) => alert.RaisedAheadOf(now)
+        ? string.Create(CultureInfo.InvariantCulture, $", {(alert.RaisedAt - now).TotalHours:0.#} h after now: raised by a host whose clock was ahead")
+        : "";
 }

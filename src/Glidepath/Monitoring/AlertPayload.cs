@@ -10,7 +10,8 @@ public static class AlertPayload
 
     private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public static JsonObject Build(DriftAlert alert, string releaseLabel)
+    /// <summary>The alert as JSON; a post also carries its <paramref name="attempt"/> number (1, then 2, 3 … for retries of the same id).</summary>
+    public static JsonObject Build(DriftAlert alert, string releaseLabel, int? attempt = null)
     {
         ArgumentNullException.ThrowIfNull(alert);
         var w = alert.Windows;
@@ -21,7 +22,7 @@ public static class AlertPayload
                 .Select(x => (JsonNode)new JsonObject { ["from"] = x.From.ToUniversalTime(), ["to"] = x.To.ToUniversalTime() }).ToArray());
         }
 
-        return new JsonObject
+        var body = new JsonObject
         {
             ["kind"] = Kind,
             ["id"] = alert.Id,
@@ -36,5 +37,11 @@ public static class AlertPayload
             ["evidence"] = JsonSerializer.SerializeToNode(alert.Evidence, Options),
             ["notification"] = alert.Notification,
         };
+        if (attempt is { } n)
+        {
+            body["attempt"] = n;
+        }
+
+        return body;
     }
 }

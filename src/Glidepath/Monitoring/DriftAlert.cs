@@ -22,6 +22,39 @@ public sealed record DriftAlert
     /// <summary>One sentence in plain words.</summary>
     public required string Message { get; init; }
 
-    /// <summary>none (no webhook configured), sent, or failed: reason.</summary>
+    /// <summary>
+    /// How the webhook delivery stands: <c>none</c> (no webhook where it was raised), <c>pending</c> (not attempted yet),
+    /// <c>sent</c>, or <c>failed: reason</c> (the last attempt's; <see cref="AlertDelivery"/> retries it while the alert is open).
+    /// </summary>
     public string Notification { get; init; } = "none";
+
+    /// <summary>Delivery attempts started so far.</summary>
+    public int DeliveryAttempts { get; init; }
+
+    /// <summary>When the next delivery may start (a running attempt's lease, or a failed one's back-off), or null.</summary>
+    public DateTimeOffset? DeliveryDue { get; init; }
+
+    /// <summary>The shortest time an alert stays open, so a short <c>--window</c> checked by cron every few minutes still shows.</summary>
+    public static readonly TimeSpan MinimumOpen = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// How far after a checking host's clock an alert may have been raised and still be taken at its word: hosts' clocks
+    /// differ by seconds; one further ahead was raised by a host whose clock is wrong.
+    /// </summary>
+    public static readonly TimeSpan ClockSlack = TimeSpan.FromMinutes(5);
+
+    /// <summary>The recent window this alert was judged on.</summary>
+    public TimeSpan Window => Windows.RecentTo - Windows.RecentFrom;
+
+    /// <summary>
+    /// Alerts have no resolved state; the monitor raises a drift it keeps seeing once per recent window, so an alert is
+    /// open until two of its own recent windows (at least <see cref="MinimumOpen"/>) after it was raised.
+    /// </summary>
+    public DateTimeOffset OpenUntil => RaisedAt + OpenFor(Window);
+
+    /// <summary>True when the alert was raised more than <see cref="ClockSlack"/> after <paramref name="now"/>: by a host whose clock was ahead.</summary>
+    public bool RaisedAheadOf(DateTimeOffset now) => RaisedAt > now + ClockSlack;
+
+    /// <summary>How long an alert of a <paramref name="window"/> recent window stays open.</summary>
+    public static TimeSpan OpenFor(TimeSpan window) => window * 2 > MinimumOpen ? window * 2 : MinimumOpen;
 }

@@ -30,6 +30,15 @@ public sealed record MonitorCheck
     /// <summary>Alerts raised by this check (a metric already alerted within the recent window is not raised again).</summary>
     public IReadOnlyList<DriftAlert> Raised { get; init; } = [];
 
+    /// <summary>Every webhook delivery this check attempted: its own alerts' first posts and retries of earlier ones, oldest alert first.</summary>
+    public IReadOnlyList<AlertDeliveryResult> Delivered { get; init; } = [];
+
+    /// <summary>
+    /// Recent alerts raised more than <see cref="DriftAlert.ClockSlack"/> after this check's time, by a host whose clock was
+    /// ahead: they did not stop this check raising their metric.
+    /// </summary>
+    public IReadOnlyList<DriftAlert> RaisedAhead { get; init; } = [];
+
     /// <summary>Why nothing was compared, or null.</summary>
     public string? Skipped { get; init; }
 

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Glidepath.Environments;
 
 namespace Glidepath.Monitoring;
@@ -5,8 +7,11 @@ namespace Glidepath.Monitoring;
 /// <summary>The JSON answer of <c>monitor</c> (stored drift alerts, and a check's evidence when one ran), shared by the CLI and the admin API.</summary>
 public static class MonitorReports
 {
-    /// <summary><c>{app, environment, check, alerts}</c>; <paramref name="result"/> is null when no check ran.</summary>
-    public static object Report(string app, string environment, MonitorCheck? result, IReadOnlyList<DriftAlert> alerts, EnvironmentViews views)
+    /// <summary>
+    /// <c>{app, environment, check, alerts}</c>; <paramref name="result"/> is null when no check ran. Each alert is its
+    /// webhook body plus how its delivery stands at <paramref name="now"/> and whether a host whose clock was ahead raised it.
+    /// </summary>
+    public static object Report(string app, string environment, MonitorCheck? result, IReadOnlyList<DriftAlert> alerts, EnvironmentViews views, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(views);
         var drifted = result?.Evidence.Any(e => e.Verdict == "harm") == true;
@@ -40,8 +45,18 @@ public static class MonitorReports
                 drifted,
                 metrics = result.Evidence,
                 raised = result.Raised.Select(a => a.Id),
+                deliveries = result.Delivered.Select(d => new { alert = d.AlertId, attempt = d.Attempt, outcome = d.Outcome }),
+                raised_ahead = result.RaisedAhead.Select(a => a.Id),
             },
-            alerts = alerts.Select(a => AlertPayload.Build(a, views.Label(a.ReleaseId))),
+            alerts = alerts.Select(a => Listed(a, views, now)),
         };
+    }
+
+    private static JsonObject Listed(DriftAlert alert, EnvironmentViews views, DateTimeOffset now)
+    {
+        var body = AlertPayload.Build(alert, views.Label(alert.ReleaseId));
+        body["delivery"] = JsonSerializer.SerializeToNode(AlertDeliveryStatus.Json(alert, now));
+        body["raised_ahead_of_clock"] = alert.RaisedAheadOf(now);
+        return body;
     }
 }

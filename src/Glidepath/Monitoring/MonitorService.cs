@@ -1,4 +1,5 @@
 using System.Globalization;
+using Glidepath.Environments;
 using Glidepath.Rollouts;
 using Glidepath.Storage;
 
@@ -7,7 +8,8 @@ namespace Glidepath.Monitoring;
 /// <summary>
 /// Runs the drift check from the store: the environment's stable release, its recent window, the same clock window on
 /// earlier days (or weeks) while it was stable, the comparison, and a stored (and posted) alert per drifted metric, and one
-/// when its traffic stopped (<see cref="TrafficStop"/>).
+/// when its traffic stopped (<see cref="TrafficStop"/>). Alerts are stored before they are posted, and every check with a
+/// webhook also posts the environment's open alerts that earlier posts missed (<see cref="AlertDelivery"/>).
 /// </summary>
 public sealed class MonitorService(
     IEnvironmentStore environments, IReleaseStore releases, ITraceStore traces, IMonitorStore alerts, DriftPolicy policy, TimeProvider time, IAlertNotifier? notifier)
@@ -19,7 +21,29 @@ public sealed class MonitorService(
     {
     }
 
+    /// <summary>
+    /// Compares and raises, then (with a webhook) posts the environment's open alerts not yet delivered — also when
+    /// nothing could be compared, since an earlier release's alerts may still be waiting for their page.
+    /// </summary>
     public async Task<MonitorCheck> CheckAsync(string app, string environment, CancellationToken cancellationToken)
+    {
+        var check = await CompareAsync(app, environment, cancellationToken).ConfigureAwait(false);
+        if (notifier is null)
+        {
+            return check;
+        }
+
+        var delivered = await new AlertDelivery(alerts, releases, notifier, time).DeliverAsync(app, environment, cancellationToken).ConfigureAwait(false);
+        return check with
+        {
+            Raised = [.. check.Raised.Select(a => delivered.FirstOrDefault(d => d.AlertId == a.Id) is { } d
+                ? a with { Notification = d.Outcome, DeliveryAttempts = d.Attempt }
+                : a)],
+            Delivered = delivered,
+        };
+    }
+
+    private async Task<MonitorCheck> CompareAsync(string app, string environment, CancellationToken cancellationToken)
     {
         var state = await environments.GetAsync(app, environment, cancellationToken).ConfigureAwait(false);
         if (state.StableReleaseId is not { } releaseId || state.StableSince is not { } since)
@@ -59,11 +83,14 @@ public sealed class MonitorService(
         var stopReference = await TrafficStopReference.ReadAsync(
             traces, app, environment, releaseId, windows, perWindow, recent.Requests, since, policy, cancellationToken).ConfigureAwait(false);
         evidences.Add(TrafficStop.Assess(TrafficStop.ActiveSubjects(recent), stopReference.Subjects, policy));
+        // An alert raised after now (beyond the clock slack) came from a host whose clock is ahead: it does not stop this
+        // host raising the metric, or a wrong clock would silence it everywhere for up to a window.
+        var recentAlerts = await alerts.ListAlertsSinceAsync(app, environment, releaseId, now - policy.RecentWindow, cancellationToken).ConfigureAwait(false);
+        var ahead = recentAlerts.Where(a => a.RaisedAheadOf(now)).ToList();
         var raised = new List<DriftAlert>();
         foreach (var evidence in evidences.Where(e => e.Verdict == "harm"))
         {
-            var last = await alerts.LatestAlertAsync(app, environment, releaseId, evidence.Metric, cancellationToken).ConfigureAwait(false);
-            if (last is not null && last.RaisedAt > now - policy.RecentWindow)
+            if (recentAlerts.Any(a => a.Metric == evidence.Metric && a.RaisedAt > now - policy.RecentWindow && !a.RaisedAheadOf(now)))
             {
                 continue;
             }
@@ -78,20 +105,12 @@ public sealed class MonitorService(
                 RaisedAt = now,
                 Windows = windows,
                 Evidence = evidence,
-                Message = evidence.Metric == TrafficStop.Metric
-                    ? TrafficStop.Message(environment, windows, evidence)
-                    : string.Create(CultureInfo.InvariantCulture,
-                        $"{evidence.Metric} drifted on {environment}: recent vs {windows.ReferenceText()} {evidence.IntervalText()} is beyond {evidence.ToleranceText} (recent n={evidence.CanaryN}, reference n={evidence.StableN})"),
+                Message = AlertMessage(state, windows, evidence),
+                Notification = notifier is null ? AlertDelivery.NotConfigured : AlertDelivery.Pending,
             };
-            await alerts.SaveAlertAsync(alert, cancellationToken).ConfigureAwait(false);
-            if (notifier is not null)
-            {
-                var label = (await releases.GetByIdAsync(app, releaseId, cancellationToken).ConfigureAwait(false))?.Label ?? releaseId[..Math.Min(8, releaseId.Length)];
-                var outcome = await notifier.NotifyAsync(alert, label, cancellationToken).ConfigureAwait(false);
-                await alerts.SetNotificationAsync(alert.Id, outcome, cancellationToken).ConfigureAwait(false);
-                alert = alert with { Notification = outcome };
-            }
 
+            // Stored before any post: a monitor that stops now leaves it pending, and the next check delivers it.
+            await alerts.SaveAlertAsync(alert, cancellationToken).ConfigureAwait(false);
             raised.Add(alert);
         }
 
@@ -106,6 +125,18 @@ public sealed class MonitorService(
             Evidence = evidences,
             TrafficStopReference = stopReference.PassedOver > 0 ? stopReference : null,
             Raised = raised,
+            RaisedAhead = ahead,
         };
+    }
+
+    /// <summary>What drifted, and what to do about it: for a metric the checklist drift row's next step, for a stop where to look.</summary>
+    private static string AlertMessage(EnvironmentState state, DriftWindows windows, MetricEvidence evidence)
+    {
+        var environment = state.Name;
+        return evidence.Metric == TrafficStop.Metric
+            ? TrafficStop.Message(environment, windows, evidence)
+                + $". Check that the gateway serving {environment} is up and reachable, and that the clients, load balancer or proxy in front of it still send it traffic (glidepath monitor --env {environment})"
+            : string.Create(CultureInfo.InvariantCulture,
+                $"{evidence.Metric} drifted on {environment}: recent vs {windows.ReferenceText()} {evidence.IntervalText()} is beyond {evidence.ToleranceText} (recent n={evidence.CanaryN}, reference n={evidence.StableN}). Read glidepath monitor --env {environment}, then fix the cause or roll back ({HoldWarning.RollbackCommand(environment, state.Revision)})");
     }
 }

@@ -28,7 +28,7 @@ public sealed class WebhookNotifier(HttpClient http, Uri url) : IAlertNotifier
     {
         try
         {
-            using var response = await http.PostAsJsonAsync(url, AlertPayload.Build(alert, releaseLabel), cancellationToken).ConfigureAwait(false);
+            using var response = await http.PostAsJsonAsync(url, AlertPayload.Build(alert, releaseLabel, alert.DeliveryAttempts), cancellationToken).ConfigureAwait(false);
             return response.IsSuccessStatusCode ? "sent" : $"failed: HTTP {(int)response.StatusCode}";
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)

@@ -2,13 +2,28 @@ using Glidepath.Monitoring;
 
 namespace Glidepath.Storage;
 
-/// <summary>Drift alerts (append-only apart from their notification status) and the environment configurations the checklist has seen.</summary>
+/// <summary>Drift alerts (append-only apart from their webhook delivery) and the environment configurations the checklist has seen.</summary>
 public interface IMonitorStore
 {
     Task SaveAlertAsync(DriftAlert alert, CancellationToken cancellationToken);
 
-    /// <summary>Records how the webhook delivery went (sent, or failed: reason).</summary>
-    Task SetNotificationAsync(string alertId, string notification, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records how a webhook delivery went (sent, or failed: reason) and when the next one may start
+    /// (<paramref name="nextDue"/>, null when none is wanted). A delivered alert stays <c>sent</c>: a later, slower
+    /// attempt's failure never replaces it.
+    /// </summary>
+    Task RecordDeliveryAsync(string alertId, string notification, DateTimeOffset? nextDue, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Claims the next webhook delivery of an alert not yet <c>sent</c>, as one atomic compare-and-set: it succeeds only
+    /// when no delivery is due later (its due time is unset, at or before <paramref name="now"/>, or after
+    /// <paramref name="ignoreDueAfter"/> — so far ahead that a host whose clock was ahead set it), and then counts one
+    /// more attempt and holds the alert until <paramref name="leaseUntil"/>. Of several monitors claiming at once, one wins.
+    /// </summary>
+    Task<bool> ClaimDeliveryAsync(string alertId, DateTimeOffset now, DateTimeOffset leaseUntil, DateTimeOffset ignoreDueAfter, CancellationToken cancellationToken);
+
+    /// <summary>Alerts of one environment raised at or after <paramref name="since"/> that are not <c>sent</c>, oldest first.</summary>
+    Task<IReadOnlyList<DriftAlert>> ListUndeliveredAsync(string app, string environment, DateTimeOffset since, CancellationToken cancellationToken);
 
     /// <summary>Alerts of one environment, newest first.</summary>
     Task<IReadOnlyList<DriftAlert>> ListAlertsAsync(string app, string environment, int limit, CancellationToken cancellationToken);

@@ -470,6 +470,20 @@ public sealed class ChecklistCliTests
         Assert.Equal("pass", Row(after, "drift alerts").GetProperty("status").GetString());
     }
 
+    // Trial drift #2: a host a day ahead raised alerts dated tomorrow; the row listed them with no hint the clock was wrong.
+    [Fact]
+    public async Task Checklist_DriftAlertDatedADayAhead_RowSaysAHostWhoseClockWasAheadRaisedIt()
+    {
+        await using var app = await ScenarioAsync(null);
+        await app.OkAsync("rollout", "promote", "--env", "production", "--full");
+        await AlertAsync(app, "v2", "latency", app.Time.GetUtcNow().AddDays(1));
+
+        var (code, json) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "after");
+
+        Assert.Equal(1, code);
+        Assert.Contains("24 h after now: raised by a host whose clock was ahead", Row(json, "drift alerts").GetProperty("measured").GetString(), StringComparison.Ordinal);
+    }
+
     // Newcomer trial M1: right after a rollout 'monitor --check' said "Nothing compared: not ready … (ready at …)", yet the
     // drift row was ✓ pass. No comparison is no evidence: the row skips, naming when the monitor can compare.
     [Fact]

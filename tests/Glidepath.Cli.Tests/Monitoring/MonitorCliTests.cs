@@ -159,7 +159,7 @@ public sealed class MonitorCliTests
         Assert.Equal(["no_traffic"], harmed);
         var alert = Assert.Single(json.GetProperty("alerts").EnumerateArray());
         Assert.Equal("no_traffic", alert.GetProperty("metric").GetString());
-        Assert.Equal("no_traffic on production: no request of the release in the recent window, while the same clock window on 3 earlier days held 59–63 active subject groups each (a stop needs at least 13 in each)",
+        Assert.Equal("no_traffic on production: no request of the release in the recent window, while the same clock window on 3 earlier days held 59–63 active subject groups each (a stop needs at least 13 in each). Check that the gateway serving production is up and reachable, and that the clients, load balancer or proxy in front of it still send it traffic (glidepath monitor --env production)",
             alert.GetProperty("message").GetString());
 
         // Raised once per recent window, like a drifted metric; the text table names it.

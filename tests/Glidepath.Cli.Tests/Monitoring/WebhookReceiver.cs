@@ -4,7 +4,7 @@ using Glidepath.Cli.Tests.Support;
 
 namespace Glidepath.Cli.Tests.Monitoring;
 
-/// <summary>A webhook endpoint on 127.0.0.1 (port chosen at run time) that keeps every JSON body posted to it.</summary>
+/// <summary>A webhook endpoint on 127.0.0.1 (port chosen at run time) that keeps every JSON body posted to it and answers <see cref="Status"/>.</summary>
 internal sealed class WebhookReceiver : LoopbackHttpServer
 {
     public WebhookReceiver()
@@ -18,6 +18,9 @@ internal sealed class WebhookReceiver : LoopbackHttpServer
 
     public List<JsonElement> Received { get; } = [];
 
+    /// <summary>The status every post is answered with (204 unless a test makes the receiver fail).</summary>
+    public int Status { get; set; } = 204;
+
     protected override async Task HandleAsync(HttpListenerContext context)
     {
         using (var doc = await JsonDocument.ParseAsync(context.Request.InputStream))
@@ -28,7 +31,7 @@ internal sealed class WebhookReceiver : LoopbackHttpServer
             }
         }
 
-        context.Response.StatusCode = 204;
+        context.Response.StatusCode = Status;
         context.Response.Close();
     }
 }

@@ -83,14 +83,89 @@ public abstract class MonitorStoreContract(IStoreFactory factory) : StoreContrac
     }
 
     [Fact]
-    public async Task SetNotificationAsync_ChangesOnlyTheDeliveryStatus()
+    public async Task RecordDeliveryAsync_ChangesOnlyTheDeliveryStatusAndDueTime()
     {
-        await Store.Monitor.SaveAlertAsync(Alert("a1", T0), None);
+        await Store.Monitor.SaveAlertAsync(Alert("a1", T0) with { Notification = AlertDelivery.Pending }, None);
 
-        await Store.Monitor.SetNotificationAsync("a1", "failed: 502 from the webhook", None);
+        await Store.Monitor.RecordDeliveryAsync("a1", "failed: 502 from the webhook", T0.AddMinutes(1), None);
 
         var alert = Assert.Single(await Store.Monitor.ListAlertsAsync("app", "production", 10, None));
-        Assert.Equal(("failed: 502 from the webhook", "latency drifted"), (alert.Notification, alert.Message));
+        Assert.Equal(("failed: 502 from the webhook", "latency drifted", T0.AddMinutes(1)), (alert.Notification, alert.Message, alert.DeliveryDue));
+    }
+
+    [Fact]
+    public async Task RecordDeliveryAsync_AfterSent_ALaterFailureDoesNotReplaceIt()
+    {
+        await Store.Monitor.SaveAlertAsync(Alert("a1", T0) with { Notification = AlertDelivery.Pending }, None);
+        await Store.Monitor.RecordDeliveryAsync("a1", AlertDelivery.Sent, null, None);
+
+        await Store.Monitor.RecordDeliveryAsync("a1", "failed: TaskCanceledException", T0.AddMinutes(1), None);
+
+        var alert = Assert.Single(await Store.Monitor.ListAlertsAsync("app", "production", 10, None));
+        Assert.Equal((AlertDelivery.Sent, (DateTimeOffset?)null), (alert.Notification, alert.DeliveryDue));
+    }
+
+    [Fact]
+    public async Task ClaimDeliveryAsync_HeldUntilItsLeaseOrBackoffPasses_ThenClaimedAgainAndCounted()
+    {
+        await Store.Monitor.SaveAlertAsync(Alert("a1", T0) with { Notification = AlertDelivery.Pending }, None);
+        var horizon = TimeSpan.FromHours(2);
+
+        Assert.True(await Store.Monitor.ClaimDeliveryAsync("a1", T0, T0.AddMinutes(2), T0 + horizon, None));
+        Assert.False(await Store.Monitor.ClaimDeliveryAsync("a1", T0.AddMinutes(1), T0.AddMinutes(3), T0.AddMinutes(1) + horizon, None));
+        await Store.Monitor.RecordDeliveryAsync("a1", "failed: HTTP 500", T0.AddMinutes(4), None);
+        Assert.False(await Store.Monitor.ClaimDeliveryAsync("a1", T0.AddMinutes(3), T0.AddMinutes(5), T0.AddMinutes(3) + horizon, None));
+        Assert.True(await Store.Monitor.ClaimDeliveryAsync("a1", T0.AddMinutes(4), T0.AddMinutes(6), T0.AddMinutes(4) + horizon, None));
+
+        var alert = Assert.Single(await Store.Monitor.ListAlertsAsync("app", "production", 10, None));
+        Assert.Equal((2, T0.AddMinutes(6), "failed: HTTP 500"), (alert.DeliveryAttempts, alert.DeliveryDue, alert.Notification));
+    }
+
+    [Fact]
+    public async Task ClaimDeliveryAsync_SentOrUnknownAlert_NeverClaimed()
+    {
+        await Store.Monitor.SaveAlertAsync(Alert("a1", T0) with { Notification = AlertDelivery.Pending }, None);
+        await Store.Monitor.RecordDeliveryAsync("a1", AlertDelivery.Sent, null, None);
+
+        Assert.False(await Store.Monitor.ClaimDeliveryAsync("a1", T0.AddDays(1), T0.AddDays(1).AddMinutes(2), T0.AddDays(2), None));
+        Assert.False(await Store.Monitor.ClaimDeliveryAsync("nope", T0, T0.AddMinutes(2), T0.AddHours(2), None));
+    }
+
+    [Fact]
+    public async Task ClaimDeliveryAsync_DueBeyondTheHorizon_SetByAHostWhoseClockWasAhead_DoesNotHoldItBack()
+    {
+        await Store.Monitor.SaveAlertAsync(Alert("a1", T0) with { Notification = "failed: HTTP 500", DeliveryAttempts = 1, DeliveryDue = T0.AddDays(1) }, None);
+
+        Assert.False(await Store.Monitor.ClaimDeliveryAsync("a1", T0, T0.AddMinutes(2), T0.AddDays(2), None));
+        Assert.True(await Store.Monitor.ClaimDeliveryAsync("a1", T0, T0.AddMinutes(2), T0.AddHours(2), None));
+    }
+
+    [Fact]
+    public async Task ClaimDeliveryAsync_ManyMonitorsAtOnce_ExactlyOneWins()
+    {
+        await Store.Monitor.SaveAlertAsync(Alert("a1", T0) with { Notification = AlertDelivery.Pending }, None);
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            Task.Run(() => Store.Monitor.ClaimDeliveryAsync("a1", T0, T0.AddMinutes(2), T0.AddHours(2), None))));
+
+        Assert.Equal(1, claims.Count(c => c));
+        Assert.Equal(1, Assert.Single(await Store.Monitor.ListAlertsAsync("app", "production", 10, None)).DeliveryAttempts);
+    }
+
+    [Fact]
+    public async Task ListUndeliveredAsync_NotSentFromThatTimeInThisEnvironment_OldestFirst()
+    {
+        await Store.Monitor.SaveAlertAsync(Alert("old", T0.AddTicks(-1)) with { Notification = AlertDelivery.Pending }, None);
+        await Store.Monitor.SaveAlertAsync(Alert("b", T0.AddHours(2)) with { Notification = "failed: HTTP 500", DeliveryAttempts = 1 }, None);
+        await Store.Monitor.SaveAlertAsync(Alert("a", T0) with { Notification = AlertDelivery.Pending }, None);
+        await Store.Monitor.SaveAlertAsync(Alert("n", T0.AddHours(3), release: "r2"), None);
+        await Store.Monitor.SaveAlertAsync(Alert("s", T0.AddHours(1)) with { Notification = AlertDelivery.Sent }, None);
+        await Store.Monitor.SaveAlertAsync(Alert("staging", T0.AddHours(1), env: "staging") with { Notification = AlertDelivery.Pending }, None);
+
+        var undelivered = await Store.Monitor.ListUndeliveredAsync("app", "production", T0, None);
+
+        Assert.Equal(["a", "b", "n"], undelivered.Select(a => a.Id));
+        Assert.Equal((1, "failed: HTTP 500"), (undelivered[1].DeliveryAttempts, undelivered[1].Notification));
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using Glidepath.Monitoring;
 
 namespace Glidepath.Storage.InMemory;
 
-/// <summary>Drift alerts (append-only apart from their notification status) and the environment configurations seen.</summary>
+/// <summary>Drift alerts (append-only apart from their webhook delivery) and the environment configurations seen.</summary>
 internal sealed class InMemoryMonitorStore(string location) : IMonitorStore
 {
     private readonly Lock _sync = new();
@@ -29,22 +29,47 @@ internal sealed class InMemoryMonitorStore(string location) : IMonitorStore
                 _alerts.Add(alert with
                 {
                     RaisedAt = alert.RaisedAt.ToUniversalTime(),
+                    DeliveryDue = alert.DeliveryDue?.ToUniversalTime(),
                     Windows = new DriftWindows(w.ReferenceFrom.ToUniversalTime(), w.ReferenceTo.ToUniversalTime(), w.RecentFrom.ToUniversalTime(), w.RecentTo.ToUniversalTime()),
                 });
             }
         }, cancellationToken);
 
-    public Task SetNotificationAsync(string alertId, string notification, CancellationToken cancellationToken) =>
+    public Task RecordDeliveryAsync(string alertId, string notification, DateTimeOffset? nextDue, CancellationToken cancellationToken) =>
         Synchronously.Run(() =>
         {
             lock (_sync)
             {
                 var i = _alerts.FindIndex(a => a.Id == alertId);
-                if (i >= 0)
+                if (i >= 0 && _alerts[i].Notification != AlertDelivery.Sent)
                 {
-                    _alerts[i] = _alerts[i] with { Notification = notification };
+                    _alerts[i] = _alerts[i] with { Notification = notification, DeliveryDue = nextDue?.ToUniversalTime() };
                 }
             }
+        }, cancellationToken);
+
+    public Task<bool> ClaimDeliveryAsync(string alertId, DateTimeOffset now, DateTimeOffset leaseUntil, DateTimeOffset ignoreDueAfter, CancellationToken cancellationToken) =>
+        Synchronously.Run(() =>
+        {
+            lock (_sync)
+            {
+                var i = _alerts.FindIndex(a => a.Id == alertId);
+                if (i < 0 || _alerts[i].Notification == AlertDelivery.Sent || (_alerts[i].DeliveryDue is { } due && due > now && due <= ignoreDueAfter))
+                {
+                    return false;
+                }
+
+                _alerts[i] = _alerts[i] with { DeliveryAttempts = _alerts[i].DeliveryAttempts + 1, DeliveryDue = leaseUntil.ToUniversalTime() };
+                return true;
+            }
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<DriftAlert>> ListUndeliveredAsync(string app, string environment, DateTimeOffset since, CancellationToken cancellationToken) =>
+        Synchronously.Run<IReadOnlyList<DriftAlert>>(() =>
+        {
+            var newestFirst = NewestFirst(a => a.App == app && a.Environment == environment && a.RaisedAt >= since && a.Notification != AlertDelivery.Sent);
+            newestFirst.Reverse();
+            return newestFirst;
         }, cancellationToken);
 
     public Task<IReadOnlyList<DriftAlert>> ListAlertsAsync(string app, string environment, int limit, CancellationToken cancellationToken) =>

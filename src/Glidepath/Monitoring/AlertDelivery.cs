@@ -1,0 +1,94 @@
+using System.Globalization;
+using Glidepath.Storage;
+
+namespace Glidepath.Monitoring;
+
+/// <summary>
+/// Posts an environment's alerts that are not yet delivered and still open (<see cref="DriftAlert.OpenUntil"/>), oldest
+/// first: the ones the check just raised, and earlier ones whose delivery failed or never ran (a monitor stopped between
+/// storing and posting). Each attempt is claimed in the store first (<see cref="IMonitorStore.ClaimDeliveryAsync"/>), so
+/// of several monitors checking at once one posts it; a failed attempt is tried again after a back-off (1, 2, 4 …
+/// minutes, at most <see cref="MaxBackoff"/>) by any later check, until it is sent or the alert is no longer open. The
+/// posts of one check run side by side within <see cref="Budget"/>, so a receiver that hangs costs a check one budget,
+/// not a timeout per alert. Delivery is at least once: a receiver that took a post but whose answer was lost gets it again.
+/// </summary>
+public sealed class AlertDelivery(IMonitorStore alerts, IReleaseStore releases, IAlertNotifier notifier, TimeProvider time)
+{
+    public const string Sent = "sent";
+    public const string Pending = "pending";
+    public const string NotConfigured = "none";
+
+    /// <summary>How long all the posts of one check may take together.</summary>
+    public static readonly TimeSpan Budget = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long a claimed attempt holds the alert; longer than <see cref="Budget"/>, so only a monitor that stopped mid-post lets it lapse.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+
+    /// <summary>The longest wait between two attempts.</summary>
+    public static readonly TimeSpan MaxBackoff = TimeSpan.FromHours(1);
+
+    /// <summary>Delivers what is due now; the attempts made, oldest alert first (empty when none was due or another monitor holds them).</summary>
+    public async Task<IReadOnlyList<AlertDeliveryResult>> DeliverAsync(string app, string environment, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var due = await alerts.ListUndeliveredAsync(app, environment, now - DriftAlert.OpenFor(DriftPolicy.MaxWindow), cancellationToken).ConfigureAwait(false);
+        var claimed = new List<DriftAlert>();
+        foreach (var alert in due.Where(a => now < a.OpenUntil))
+        {
+            // A due time further ahead than any back-off or lease was set by a host whose clock is ahead: it holds nothing back.
+            if (await alerts.ClaimDeliveryAsync(alert.Id, now, now + Lease, now + MaxBackoff + Lease, cancellationToken).ConfigureAwait(false))
+            {
+                claimed.Add(alert with { Notification = Pending, DeliveryAttempts = alert.DeliveryAttempts + 1 });
+            }
+        }
+
+        if (claimed.Count == 0)
+        {
+            return [];
+        }
+
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var id in claimed.Select(a => a.ReleaseId).Distinct(StringComparer.Ordinal))
+        {
+            labels[id] = (await releases.GetByIdAsync(app, id, cancellationToken).ConfigureAwait(false))?.Label ?? id[..Math.Min(8, id.Length)];
+        }
+
+        using var budget = new CancellationTokenSource(Budget, time);
+        using var posting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
+        var outcomes = await Task.WhenAll(claimed.Select(a => PostAsync(a, labels[a.ReleaseId], posting.Token, cancellationToken))).ConfigureAwait(false);
+        var results = new List<AlertDeliveryResult>(claimed.Count);
+        for (var i = 0; i < claimed.Count; i++)
+        {
+            var alert = claimed[i];
+            DateTimeOffset? next = outcomes[i] == Sent ? null : now + Backoff(alert.DeliveryAttempts);
+            await alerts.RecordDeliveryAsync(alert.Id, outcomes[i], next, cancellationToken).ConfigureAwait(false);
+            results.Add(new AlertDeliveryResult(alert.Id, alert.DeliveryAttempts, outcomes[i]));
+        }
+
+        return results;
+    }
+
+    /// <summary>The wait after failed attempt <paramref name="attempt"/>: 1 minute, doubling, at most <see cref="MaxBackoff"/>.</summary>
+    public static TimeSpan Backoff(int attempt)
+    {
+        var minutes = Math.Pow(2, Math.Clamp(attempt - 1, 0, 10));
+        return TimeSpan.FromMinutes(Math.Min(minutes, MaxBackoff.TotalMinutes));
+    }
+
+    private async Task<string> PostAsync(DriftAlert alert, string label, CancellationToken posting, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await notifier.NotifyAsync(alert, label, posting).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"failed: no answer within the check's {Budget.TotalSeconds:0} s");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A notifier that throws is a failed delivery like any other: recorded and retried, never a lost alert.
+            return $"failed: {ex.GetType().Name}";
+        }
+    }
+}
