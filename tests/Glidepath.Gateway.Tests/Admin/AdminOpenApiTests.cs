@@ -63,7 +63,7 @@ public sealed class AdminOpenApiTests
         Assert.Equal(["null", "integer"], revision.GetProperty("type").EnumerateArray().Select(t => t.GetString()));
         Assert.False(revision.TryGetProperty("pattern", out _));
         Assert.Equal(["name", "rpm", "budget_usd_per_day"], schemas.GetProperty("KeyCreateRequest").GetProperty("properties").EnumerateObject().Select(p => p.Name));
-        Assert.Equal(["release", "steps", "min_requests", "max_duration", "reason", "force"], schemas.GetProperty("RolloutStartRequest").GetProperty("properties").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["release", "steps", "min_requests", "max_duration", "reason", "force", "require_shadow"], schemas.GetProperty("RolloutStartRequest").GetProperty("properties").EnumerateObject().Select(p => p.Name));
 
         // The fields an operation cannot do without are listed as required, by the names the API reads.
         string[] Required(string schema) => schemas.GetProperty(schema).TryGetProperty("required", out var r) ? [.. r.EnumerateArray().Select(n => n.GetString()!).Order()] : [];
