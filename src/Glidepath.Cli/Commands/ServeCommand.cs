@@ -201,6 +201,8 @@ internal static class ServeCommand
                         metrics_urls = server.MetricsUrls,
                         store = store.Location,
                         keys_required = host.Gateway.RequireKeys,
+                        monitor_window_minutes = monitorWindow.TotalMinutes,
+                        monitor_reference = monitorReference == Monitoring.DriftReference.Week ? "week" : "day",
                         oidc = oidcOptions is not null,
                         forwarded_from = proxies?.Names() ?? [],
                         forwarded_hosts = proxies?.Hosts ?? [],
@@ -216,7 +218,7 @@ internal static class ServeCommand
                     ctx.Output.Note($"warning: {spec.Name} has no stable release yet, so every request is answered 503 until one is there: {fix}");
                 }
 
-                ctx.Output.Note($"Serving {manifest.App}@{spec.Name} on {string.Join(", ", server.Urls)} (store {store.Location}, {(host.Gateway.RequireKeys ? "callers' keys required" : "no keys needed")}); Ctrl-C stops.");
+                ctx.Output.Note($"Serving {manifest.App}@{spec.Name} on {string.Join(", ", server.Urls)} (store {store.Location}, {(host.Gateway.RequireKeys ? "callers' keys required" : "no keys needed")}, drift check at start and every 5 minutes, window {DriftCheckOptions.Describe(monitorWindow, monitorReference)}); Ctrl-C stops.");
                 ctx.Output.Note($"Admin API on {string.Join(", ", server.AdminUrls.Count > 0 ? server.AdminUrls : server.Urls)}/admin/v1 (access tokens{(oidcOptions is null ? "" : " and OIDC")}), dashboard at /dashboard ({ServeSessionKeyOptions.Describe(key)}); /metrics {(server.MetricsUrls.Count > 0 ? $"on {string.Join(", ", server.MetricsUrls)}" : "with an access token")}{ServeForwardedOptions.Describe(proxies)}.");
                 try
                 {

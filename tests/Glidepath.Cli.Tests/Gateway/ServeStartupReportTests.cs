@@ -42,6 +42,22 @@ public sealed class ServeStartupReportTests
         Assert.Equal(0, json.GetProperty("forwarded_hosts").GetArrayLength());
         Assert.False(json.GetProperty("shared_sessions").GetBoolean());
         Assert.Equal(JsonValueKind.Null, json.GetProperty("session_key_env").ValueKind);
+        Assert.Equal((60.0, "day"), (json.GetProperty("monitor_window_minutes").GetDouble(), json.GetProperty("monitor_reference").GetString()));
+    }
+
+    // An outside trial (drift): serve's start-up said nothing of the drift check's window, while controller's did.
+    [Fact]
+    public async Task MonitorWindowAndReference_NamedInTheNoteAndTheJson()
+    {
+        await using var app = await EnvApp.CreateAsync(1);
+        await app.DeployAllToStagingAsync();
+
+        var (_, note) = await StartedAsync(app, [.. Args("serve"), "--monitor-window", "6h", "--monitor-reference", "week"]);
+        var (stdout, _) = await StartedAsync(app, [.. Args("serve"), "--format", "json", "--monitor-window", "90m"]);
+
+        Assert.Contains("drift check at start and every 5 minutes, window 6h against earlier weeks); Ctrl-C stops.", note, StringComparison.Ordinal);
+        var json = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal((90.0, "day"), (json.GetProperty("monitor_window_minutes").GetDouble(), json.GetProperty("monitor_reference").GetString()));
     }
 
     [Theory]
