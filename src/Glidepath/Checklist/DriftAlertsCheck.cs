@@ -37,11 +37,13 @@ internal sealed class DriftAlertsCheck(Manifest manifest, IGlidepathStore store,
                     $"no open drift alert of {release.Name} on {spec.Name} (none raised within two monitor windows)", null);
         }
 
+        // The guarded rollback, as the alerts themselves name it: ends this state of the environment, or is refused if it moved.
+        var revision = (await store.Environments.GetAsync(manifest.App, spec.Name, ct).ConfigureAwait(false)).Revision;
         var named = open.Select(a => string.Create(CultureInfo.InvariantCulture,
             $"{a.Metric} ({a.Id}, raised {a.RaisedAt.ToUniversalTime():yyyy-MM-dd HH:mm} UTC{Ahead(a, now)}: {a.Evidence.IntervalText()} beyond {a.Evidence.ToleranceText})"));
         return new("after", Check, ChecklistStatus.Fail,
             $"{open.Count} open drift alert(s) of {release.Name} on {spec.Name}: {string.Join("; ", named)}",
-            $"Stop: the monitor sees {release.Name} drifting on {spec.Name} — read glidepath monitor --env {spec.Name}, then fix the cause or roll back (glidepath rollback --env {spec.Name}); an alert stops counting two of its windows after it was raised, once the monitor no longer raises it.");
+            $"Stop: the monitor sees {release.Name} drifting on {spec.Name} — read glidepath monitor --env {spec.Name}, then fix the cause or roll back ({Rollouts.HoldWarning.RollbackCommand(spec.Name, revision)}); an alert stops counting two of its windows after it was raised, once the monitor no longer raises it.");
     }
 
     /// <summary>

@@ -462,6 +462,8 @@ public sealed class ChecklistCliTests
         Assert.Contains("×1.490", measured, StringComparison.Ordinal);
         Assert.DoesNotContain("error_rate", measured, StringComparison.Ordinal);
         Assert.Contains("glidepath monitor --env production", row.GetProperty("action").GetString(), StringComparison.Ordinal);
+        var revision = (await app.JsonAsync("status")).GetProperty("environments").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "production").GetProperty("revision").GetInt64();
+        Assert.Contains($"roll back (glidepath rollback --env production --expect-revision {revision})", row.GetProperty("action").GetString(), StringComparison.Ordinal);
 
         // Past two windows the alerts are closed; a day and a window after v2 became stable the monitor can compare it.
         app.Time.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(111));
