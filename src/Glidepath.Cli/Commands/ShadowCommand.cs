@@ -53,33 +53,69 @@ internal static class ShadowCommand
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
+            var name = parse.GetValue(environment)!;
+            if (ctx.Remote is { } remote)
+            {
+                var body = new Dictionary<string, object?>
+                {
+                    ["release"] = parse.GetValue(reference),
+                    ["rate"] = parse.GetValue(rate),
+                    ["max_cost_usd"] = parse.GetValue(maxCost),
+                    ["max_requests"] = parse.GetValue(maxRequests),
+                    ["reason"] = parse.GetValue(reason),
+                };
+                var json = await remote.PostAsync($"environments/{Remote.RemoteJson.Env(name)}/shadow/start", body, ct);
+                return WriteStarted(ctx, Remote.RemoteJson.Read<ShadowAnswer>(json), json);
+            }
+
             var store = await ctx.StoreAsync(ct);
+            var service = Service(ctx, store);
             var release = await ctx.ResolveCheckedAsync(store, parse.GetValue(reference)!,
-                r => Service(ctx, store).CheckStartAsync(parse.GetValue(environment)!, r, parse.GetValue(rate), parse.GetValue(maxCost), parse.GetValue(maxRequests), ct), ct);
+                r => service.CheckStartAsync(name, r, parse.GetValue(rate), parse.GetValue(maxCost), parse.GetValue(maxRequests), ct), ct);
             var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
-            var shadow = await Service(ctx, store).StartAsync(parse.GetValue(environment)!, release, parse.GetValue(rate), parse.GetValue(maxCost), parse.GetValue(maxRequests), actor, parse.GetValue(reason), ct);
-            var report = (await Service(ctx, store).ReportAsync(parse.GetValue(environment)!, ct))!;
+            var shadow = await service.StartAsync(name, release, parse.GetValue(rate), parse.GetValue(maxCost), parse.GetValue(maxRequests), actor, parse.GetValue(reason), ct);
+            var report = (await service.ReportAsync(name, ct))!;
             var names = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));
-            var needed = Service(ctx, store).Judge().Policy.MinPairs;
-            if (shadow.MaxRequests is { } cap && cap < needed)
-            {
-                ctx.Output.Note(string.Create(CultureInfo.InvariantCulture,
-                    $"note: --max-requests {cap} is below the {needed} pairs the judge needs for a pass (rollout.step.min_requests): this shadow can show harm but cannot pass"));
-            }
-
-            if (ctx.Output.IsJson)
-            {
-                ctx.Output.Json(new { shadow = ShadowView.From(report, names) });
-                return ExitCodes.Ok;
-            }
-
-            var text = string.Create(CultureInfo.InvariantCulture,
-                $"{report.Environment}: shadow {shadow.ShadowId} of {names.Label(shadow.ReleaseId)} started: {FigureText.Percent(shadow.Rate)} of stable {names.Label(report.StableReleaseId)}'s requests{Caps(shadow)}; 'glidepath serve --env {report.Environment}' mirrors them");
-            ctx.Output.Line(text, $"[green]✓[/] {Spectre.Console.Markup.Escape(text)}");
-            ctx.Output.Line($"  watch it: glidepath shadow status --env {report.Environment} --watch");
-            return ExitCodes.Ok;
+            return WriteStarted(ctx, new ShadowAnswer(ShadowView.From(report, names), service.StartNotes(shadow)), null);
         });
         return command;
+    }
+
+    /// <summary>
+    /// What <c>shadow start</c> prints, from the same document locally and through the admin API (<paramref name="json"/>:
+    /// the server's answer, printed as it came with <c>--format json</c>).
+    /// </summary>
+    private static int WriteStarted(CliContext ctx, ShadowAnswer answer, string? json)
+    {
+        foreach (var note in answer.Notes)
+        {
+            ctx.Output.Note($"note: {note}");
+        }
+
+        if (ctx.Output.IsJson)
+        {
+            WriteJson(ctx, answer, json);
+            return ExitCodes.Ok;
+        }
+
+        var view = answer.Shadow;
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"{view.Environment}: shadow {view.ShadowId} of {view.Candidate?.Label ?? "-"} started: {FigureText.Percent(view.Rate)} of stable {view.Stable?.Label ?? "-"}'s requests{Caps(view.MaxCostUsd, view.MaxRequests)}; 'glidepath serve --env {view.Environment}' mirrors them");
+        ctx.Output.Line(text, $"[green]✓[/] {Spectre.Console.Markup.Escape(text)}");
+        ctx.Output.Line($"  watch it: glidepath shadow status --env {view.Environment} --watch");
+        return ExitCodes.Ok;
+    }
+
+    private static void WriteJson(CliContext ctx, ShadowAnswer answer, string? json)
+    {
+        if (json is not null)
+        {
+            ctx.Output.RawJson(json);
+        }
+        else
+        {
+            ctx.Output.Json(answer);
+        }
     }
 
     private static Command Status(CliEnvironment env)
@@ -190,28 +226,39 @@ internal static class ShadowCommand
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
-            var store = await ctx.StoreAsync(ct);
-            var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
-            var report = await Service(ctx, store).StopAsync(parse.GetValue(environment)!, actor, parse.GetValue(reason), ct);
-            var names = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));
-            if (ctx.Output.IsJson)
+            var name = parse.GetValue(environment)!;
+            if (ctx.Remote is { } remote)
             {
-                ctx.Output.Json(new { shadow = ShadowView.From(report, names) });
-                return ExitCodes.Ok;
+                var json = await remote.PostAsync($"environments/{Remote.RemoteJson.Env(name)}/shadow/stop", new { reason = parse.GetValue(reason) }, ct);
+                return WriteStopped(ctx, Remote.RemoteJson.Read<ShadowAnswer>(json), json);
             }
 
-            var text = string.Create(CultureInfo.InvariantCulture,
-                $"{report.Environment}: shadow {report.Shadow.ShadowId} of {names.Label(report.Shadow.ReleaseId)} stopped after {report.Spend.Pairs} pairs ({FigureText.Usd(report.Spend.CostUsd)}) — judge: {report.Decision.OutcomeName}, {report.Decision.Reason}");
-            ctx.Output.Line(text, $"[green]✓[/] {Spectre.Console.Markup.Escape(text)}");
-            return ExitCodes.Ok;
+            var store = await ctx.StoreAsync(ct);
+            var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
+            var report = await Service(ctx, store).StopAsync(name, actor, parse.GetValue(reason), ct);
+            var names = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));
+            return WriteStopped(ctx, new ShadowAnswer(ShadowView.From(report, names), []), null);
         });
         return command;
     }
 
+    private static int WriteStopped(CliContext ctx, ShadowAnswer answer, string? json)
+    {
+        if (ctx.Output.IsJson)
+        {
+            WriteJson(ctx, answer, json);
+            return ExitCodes.Ok;
+        }
+
+        var view = answer.Shadow;
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"{view.Environment}: shadow {view.ShadowId} of {view.Candidate?.Label ?? "-"} stopped after {view.Pairs} pairs ({FigureText.Usd(view.CostUsd)}) — judge: {view.Outcome}, {view.Decision}");
+        ctx.Output.Line(text, $"[green]✓[/] {Spectre.Console.Markup.Escape(text)}");
+        return ExitCodes.Ok;
+    }
+
     private static ShadowService Service(CliContext ctx, IGlidepathStore store) =>
         new(ctx.Manifest, EnvironmentCommandSupport.Service(ctx, store), store.Environments, store.Shadows, ctx.Time);
-
-    private static string Caps(ShadowState shadow) => Caps(shadow.MaxCostUsd, shadow.MaxRequests);
 
     private static string Caps(double? maxCostUsd, long? maxRequests) =>
         (maxCostUsd, maxRequests) switch

@@ -64,7 +64,7 @@ internal sealed partial class AdminAccessFilter(AdminAuthenticator authenticator
         }
         catch (GlidepathException ex)
         {
-            return AdminResults.Failure(ex, http.Request.Headers[Glidepath.Gateway.AdminEndpointRouteBuilderExtensions.ClientHeader] == Glidepath.Gateway.AdminEndpointRouteBuilderExtensions.CliClient);
+            return AdminResults.Failure(ex, AdminResults.FromCli(http));
         }
     }
 

@@ -26,6 +26,13 @@ internal static class AdminResults
         return Error(status, inCliTerms ? ex.Message : AdminWording.InBodyTerms(ex.Message), exit);
     }
 
+    /// <summary>Whether the caller is the glidepath CLI, which is told things in its own flags' terms (<c>--rate</c>, not <c>'rate'</c>).</summary>
+    public static bool FromCli(HttpContext http) =>
+        http.Request.Headers[AdminEndpointRouteBuilderExtensions.ClientHeader] == AdminEndpointRouteBuilderExtensions.CliClient;
+
+    /// <summary>A service's message in the caller's terms: as it is for the CLI, with the body's field names for anyone else.</summary>
+    public static string InCallerTerms(HttpContext http, string message) => FromCli(http) ? message : AdminWording.InBodyTerms(message);
+
     public static IResult Unauthenticated(string reason) => new JsonViewResult(new { error = reason, exit_code = 4 }, StatusCodes.Status401Unauthorized, challenge: true);
 
     public static IResult Forbidden(string reason) => Error(StatusCodes.Status403Forbidden, reason, 4);

@@ -4,7 +4,6 @@ using Glidepath.Gateway.Admin.Requests;
 using Glidepath.Models;
 using Glidepath.Manifests;
 using Glidepath.Rollouts;
-using Glidepath.Shadow;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using static Glidepath.Gateway.Admin.AdminEnvironmentEndpoints;
@@ -38,8 +37,7 @@ internal static class AdminRolloutEndpoints
             s.Resolver.Models?.EnsureServable(release.CanonicalJson);
             if (body.RequireShadow)
             {
-                await new ShadowService(s.Options.Manifest, s.Environments, s.Store.Environments, s.Store.Shadows, s.Options.Time)
-                    .RequirePassedAsync(spec.Name, release, http.RequestAborted);
+                await s.Shadows.RequirePassedAsync(spec.Name, release, http.RequestAborted);
             }
 
             var plan = RolloutService.PlanFrom(s.Options.Manifest, RolloutSteps.Parse(body.Steps), body.MinRequests, Duration(body.MaxDuration));

@@ -1,12 +1,15 @@
 using Glidepath.Access;
 using Glidepath.Errors;
+using Glidepath.Gateway.Admin.Requests;
+using Glidepath.Models;
 using Glidepath.Shadow;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using static Glidepath.Gateway.Admin.AdminEnvironmentEndpoints;
 
 namespace Glidepath.Gateway.Admin;
 
-/// <summary>Shadow traffic: the CLI's <c>shadow status</c> (starting and stopping a shadow stay on the store, for now).</summary>
+/// <summary>Shadow traffic: the CLI's <c>shadow status</c>, <c>shadow start</c> and <c>shadow stop</c>.</summary>
 internal static class AdminShadowEndpoints
 {
     public static void Map(RouteGroupBuilder group)
@@ -18,5 +21,31 @@ internal static class AdminShadowEndpoints
                 ?? throw new PolicyException($"environment '{spec.Name}' has had no shadow; start one with: glidepath shadow start REF --env {spec.Name} --rate 0.1");
             return AdminResults.View(status);
         }).WithTags("shadow");
+
+        group.Post<ShadowStartRequest>("/environments/{env}/shadow/start", "start a shadow", Role.Deployer, async (string env, HttpContext http, AdminServices s) =>
+        {
+            var body = await AdminBody.ReadAsync<ShadowStartRequest>(http);
+            var spec = s.Environments.Spec(env);
+            var rate = body.Rate ?? throw new BadInputException("'rate' is required: the share of the stable release's requests mirrored, from 0.000001 to 1, e.g. \"rate\": 0.1");
+            var release = await s.RegisteredAsync(body.Release, "release", AdminPrincipal.Of(http), http.RequestAborted);
+            s.Resolver.Models?.EnsureServable(release.CanonicalJson);
+            var shadow = await s.Shadows.StartAsync(spec.Name, release, rate, body.MaxCostUsd, body.MaxRequests, Actor(http), body.Reason, http.RequestAborted);
+            return await AnswerAsync(s, spec.Name, [.. s.Shadows.StartNotes(shadow).Select(n => AdminResults.InCallerTerms(http, n))], http);
+        }).WithTags("shadow");
+
+        group.Post<ReasonRequest>("/environments/{env}/shadow/stop", "stop a shadow", Role.Deployer, async (string env, HttpContext http, AdminServices s) =>
+        {
+            var body = await AdminBody.ReadAsync<ReasonRequest>(http);
+            var spec = s.Environments.Spec(env);
+            var report = await s.Shadows.StopAsync(spec.Name, Actor(http), body.Reason, http.RequestAborted);
+            return AdminResults.View(new ShadowAnswer(ShadowView.From(report, await s.ViewsAsync(http.RequestAborted)), []));
+        }).WithTags("shadow");
+    }
+
+    private static async Task<IResult> AnswerAsync(AdminServices s, string environment, IReadOnlyList<string> notes, HttpContext http)
+    {
+        var report = await s.Shadows.ReportAsync(environment, http.RequestAborted)
+            ?? throw new OperationalException($"the shadow just started in '{environment}' is not in its history");
+        return AdminResults.View(new ShadowAnswer(ShadowView.From(report, await s.ViewsAsync(http.RequestAborted)), notes));
     }
 }

@@ -18,10 +18,13 @@ internal static partial class AdminWording
         {
             ("--budget-usd-per-day", "budget_usd_per_day"),
             ("--expect-revision", "expected_revision"),
+            ("--max-cost-usd", "max_cost_usd"),
             ("--max-duration", "max_duration"),
+            ("--max-requests", "max_requests"),
             ("--min-requests", "min_requests"),
             ("--force", "force"),
             ("--steps", "steps"),
+            ("--rate", "rate"),
             ("--rpm", "rpm"),
             ("--to", "to"),
         }.Select(f => (new Regex($@"(?<![\w-]){Regex.Escape(f.Item1)}(?![\w-])", RegexOptions.CultureInvariant), f.Item2)),

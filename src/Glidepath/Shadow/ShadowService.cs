@@ -92,6 +92,20 @@ public sealed class ShadowService(Manifest manifest, EnvironmentService environm
         return (spec, state, stable);
     }
 
+    /// <summary>
+    /// What a started shadow's caller should be told: a <paramref name="shadow"/> whose request cap is below the pairs the
+    /// judge needs for a pass (<c>rollout.step.min_requests</c>) can show harm but never pass.
+    /// </summary>
+    public IReadOnlyList<string> StartNotes(ShadowState shadow)
+    {
+        ArgumentNullException.ThrowIfNull(shadow);
+        var needed = Judge().Policy.MinPairs;
+        return shadow.MaxRequests is { } cap && cap < needed
+            ? [string.Create(CultureInfo.InvariantCulture,
+                $"--max-requests {cap} is below the {needed} pairs the judge needs for a pass (rollout.step.min_requests): this shadow can show harm but cannot pass")]
+            : [];
+    }
+
     /// <summary>Stops the active shadow; its pairs stay, and the event records the judge's outcome at that moment. Allowed while frozen.</summary>
     public async Task<ShadowReport> StopAsync(string environment, string actor, string? reason, CancellationToken cancellationToken)
     {

@@ -148,6 +148,36 @@ public sealed class RemoteCliTests : IAsyncLifetime
         Assert.Contains("environment 'staging' has had no shadow", none.Stderr, StringComparison.Ordinal);
     }
 
+    // An outside trial: 'shadow start' and 'shadow stop' refused --server, so an operator with only a token could not run
+    // the shadow that 'rollout start --require-shadow --server' asks for.
+    [Fact]
+    public async Task ShadowStartAndStop_ThroughTheAdminApi_ActAsTheToken_AndSayWhatALocalRunSays()
+    {
+        var viewer = await RemoteAsync(_viewer, "shadow", "start", "v2", "--env", "production", "--rate", "0.5");
+        var badRate = await RemoteAsync(_admin, "shadow", "start", "v2", "--env", "production", "--rate", "5");
+        var start = await RemoteAsync(_admin, "shadow", "start", "v2", "--env", "production", "--rate", "0.5", "--max-requests", "5", "--reason", "remote try", "--format", "json");
+        var local = await _app.RunAsync("shadow", "status", "--env", "production", "--format", "json");
+        var again = await RemoteAsync(_admin, "shadow", "start", "v2", "--env", "production", "--rate", "0.5");
+        var stop = await RemoteAsync(_admin, "shadow", "stop", "--env", "production", "--reason", "enough");
+        var history = await _app.JsonAsync("history", "--env", "production");
+
+        Assert.Equal(ExitCodes.Refused, viewer.Code);
+        Assert.Contains("needs the deployer role", viewer.Stderr, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.BadInput, badRate.Code);
+        Assert.Contains("--rate is the share of stable requests mirrored, from 0.000001 (one request in a million) to 1; got 5", badRate.Stderr, StringComparison.Ordinal);
+        Assert.True(start.Code == 0, start.Stderr);
+        Assert.Contains("note: --max-requests 5 is below the 200 pairs the judge needs for a pass", start.Stderr, StringComparison.Ordinal);
+        var started = JsonDocument.Parse(start.Stdout).RootElement;
+        Assert.Equal(JsonDocument.Parse(local.Stdout).RootElement.GetProperty("shadow").GetRawText(), started.GetProperty("shadow").GetRawText());
+        Assert.Equal(("v2", "token:ops", "remote try"), (started.GetProperty("shadow").GetProperty("candidate").GetProperty("name").GetString(),
+            started.GetProperty("shadow").GetProperty("started_by").GetString(), started.GetProperty("shadow").GetProperty("reason").GetString()));
+        Assert.Equal(ExitCodes.Refused, again.Code);
+        Assert.True(stop.Code == 0, stop.Stderr);
+        Assert.Matches(@"^production: shadow sh-[0-9a-f]{12} of v2\+[0-9a-f]{8} stopped after 0 pairs \(\$0\) — judge: collecting, ", stop.Stdout);
+        var kinds = history.GetProperty("events").EnumerateArray().Select(e => (e.GetProperty("kind").GetString(), e.GetProperty("actor").GetString())).TakeLast(2);
+        Assert.Equal([("shadow_start", "token:ops"), ("shadow_stop", "token:ops")], kinds);
+    }
+
     [Fact]
     public async Task Refusals_AreTheirExitCodes()
     {

@@ -208,6 +208,39 @@ public sealed class AdminApiTests
         Assert.Equal(200, started.Status);
     }
 
+    // Starting and stopping a shadow were CLI-only; through the API a caller gets the notes a local run prints on stderr,
+    // in the body's terms, and the same refusals.
+    [Fact]
+    public async Task ShadowStartAndStop_AnswerTheShadow_WithNotesInTheBodysTerms()
+    {
+        await using var h = await AdminHarness.StartAsync();
+        await AdminMatrixTests.SeedAsync(h);
+        var token = await h.TokenAsync(Role.Deployer);
+
+        var noRate = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/production/shadow/start", token, """{"release":"v2"}""");
+        var misspelt = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/production/shadow/start", token, """{"release":"v2","rate":0.1,"max_request":5}""");
+        var started = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/production/shadow/start", token, """{"release":"v2","rate":0.1,"max_requests":5}""");
+        var second = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/production/shadow/start", token, """{"release":"v2","rate":0.1}""");
+        var stopped = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/production/shadow/stop", token, """{"reason":"enough"}""");
+        var none = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/production/shadow/stop", token, "{}");
+
+        Assert.Equal(400, noRate.Status);
+        Assert.StartsWith("'rate' is required", JsonDocument.Parse(noRate.Body).RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(400, misspelt.Status);
+        Assert.Contains("max_request", misspelt.Body, StringComparison.Ordinal);
+        Assert.Equal(200, started.Status);
+        var answer = JsonDocument.Parse(started.Body).RootElement;
+        Assert.True(answer.GetProperty("shadow").GetProperty("active").GetBoolean());
+        Assert.Equal(5, answer.GetProperty("shadow").GetProperty("max_requests").GetInt64());
+        Assert.StartsWith("'max_requests' 5 is below the 200 pairs", Assert.Single(answer.GetProperty("notes").EnumerateArray()).GetString(), StringComparison.Ordinal);
+        Assert.Equal(409, second.Status);
+        Assert.Equal(200, stopped.Status);
+        Assert.False(JsonDocument.Parse(stopped.Body).RootElement.GetProperty("shadow").GetProperty("active").GetBoolean());
+        Assert.Equal("enough", JsonDocument.Parse(stopped.Body).RootElement.GetProperty("shadow").GetProperty("stop_reason").GetString());
+        Assert.Equal(409, none.Status);
+        Assert.Contains("has no active shadow", none.Body, StringComparison.Ordinal);
+    }
+
     // Trial 2, D7: routing used to answer a form body with a bare 415 before the credential was looked at.
     [Theory]
     [InlineData(null, "application/x-www-form-urlencoded", 401)]

@@ -64,6 +64,7 @@ public sealed class AdminOpenApiTests
         Assert.False(revision.TryGetProperty("pattern", out _));
         Assert.Equal(["name", "rpm", "budget_usd_per_day"], schemas.GetProperty("KeyCreateRequest").GetProperty("properties").EnumerateObject().Select(p => p.Name));
         Assert.Equal(["release", "steps", "min_requests", "max_duration", "reason", "force", "require_shadow"], schemas.GetProperty("RolloutStartRequest").GetProperty("properties").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["release", "rate", "max_cost_usd", "max_requests", "reason"], schemas.GetProperty("ShadowStartRequest").GetProperty("properties").EnumerateObject().Select(p => p.Name));
 
         // The fields an operation cannot do without are listed as required, by the names the API reads.
         string[] Required(string schema) => schemas.GetProperty(schema).TryGetProperty("required", out var r) ? [.. r.EnumerateArray().Select(n => n.GetString()!).Order()] : [];
@@ -71,6 +72,7 @@ public sealed class AdminOpenApiTests
         Assert.Equal(["name"], Required("KeyCreateRequest"));
         Assert.Equal(["release"], Required("PromoteRequest"));
         Assert.Equal(["release"], Required("RolloutStartRequest"));
+        Assert.Equal(["rate", "release"], Required("ShadowStartRequest"));
         Assert.Empty(Required("RollbackRequest"));
     }
 }
