@@ -229,6 +229,7 @@ public sealed partial class GlidepathRuntime : IHostedService, IAsyncDisposable
             RolloutController = null,
             PollInterval = _options.PollInterval,
             Time = _options.Time,
+            RequestLogLevel = Microsoft.Extensions.Logging.LogLevel.Debug, // the host app's log is not our access log
         };
         var services = new ServiceCollection();
         services.AddSingleton(_loggers);

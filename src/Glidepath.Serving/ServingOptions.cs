@@ -112,6 +112,18 @@ public sealed record ServingOptions
     public TimeSpan? StaleCanaryLimit { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
+    /// The level of the one log line per request (trace id, release, arm, status, latency): Information on a gateway,
+    /// where it is the access log; Debug in the SDK, where it would otherwise fill the host app's log.
+    /// </summary>
+    public Microsoft.Extensions.Logging.LogLevel RequestLogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
+
+    /// <summary>
+    /// How long a read of the store may go unanswered before <c>/readyz</c> reports the control plane stale while it
+    /// hangs (a frozen connection or a dead mount never fails the read; the driver may wait a minute or more).
+    /// </summary>
+    public TimeSpan HungReadAfter { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// Longest wait for one of a provider's <c>max_concurrency</c> slots; then the request fails fast with 503
     /// overloaded (counted against its release), so upstream calls that hang cannot starve healthy traffic.
     /// </summary>
@@ -172,6 +184,7 @@ public sealed record ServingOptions
         }
 
         Positive(PollInterval, nameof(PollInterval));
+        Positive(HungReadAfter, nameof(HungReadAfter));
         if (StaleCanaryLimit is { } limit)
         {
             Positive(limit, nameof(StaleCanaryLimit));

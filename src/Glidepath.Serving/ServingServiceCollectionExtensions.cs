@@ -36,7 +36,7 @@ public static class ServingServiceCollectionExtensions
 
         // Keyed with the store's subject key when the host starts (RoutingStartup), re-keyed if the store is replaced.
         services.AddSingleton(new SubjectHasher([]));
-        services.AddSingleton<ControlPlaneStatus>();
+        services.AddSingleton(new ControlPlaneStatus(options.Time, options.HungReadAfter));
         services.AddSingleton<StoreWriteStatus>();
         services.AddSingleton<ServingReleases>();
         services.AddSingleton(new TraceQueue(options.TraceQueueCapacity, options.TraceCaptureBudgetBytes));

@@ -94,7 +94,8 @@ internal static class HealthEndpoints
             return null;
         }
 
-        var since = control.StaleSince is { } start ? $" for {Math.Max(0, (long)(now - start).TotalSeconds)} s" : "";
+        // Counted from the last good read, as the stale-canary limit is (not from the first read that failed).
+        var since = (control.LastOk ?? control.StaleSince) is { } start ? $" for {Math.Max(0, (long)(now - start).TotalSeconds)} s" : "";
         return $"cannot read the store{since}; the reason is in the gateway's log (and in this answer with a token of a role in this environment, but a gpt_ access token only while the store can still check it)";
     }
 

@@ -18,19 +18,19 @@ internal sealed partial class RoutingRefresher(
 {
     private StoreIdentity? _store;
 
+    /// <summary>The start (UTC ticks) of the hung read last logged: each hung read is logged once.</summary>
+    private long _hungLogged;
+
     /// <summary>Whether the table in service is the last one read with its canary withheld: the next read reloads it.</summary>
     private volatile bool _withheld;
-
-    /// <summary>When the read in progress began (UTC ticks), 0 when none is: a read that hangs counts as unreadable too.</summary>
-    private long _readingSince;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // The stale-canary limit is watched on a timer of its own: a read that hangs (a dead mount, a partition that
         // drops packets) never reaches the refresh's failure path, and the limit counts from the last good read.
-        using var watchdog = settings.StaleCanaryLimit is { } limit
-            ? settings.Time.CreateTimer(_ => WithholdCanaryIfStaleTooLong(), null, Period(limit), Period(limit))
-            : null;
+        // The same timer logs a read that has hung (once per read): it never reaches the failure path's log line either.
+        var period = Period(settings.StaleCanaryLimit ?? TimeSpan.FromSeconds(4));
+        using var watchdog = settings.Time.CreateTimer(_ => Watch(), null, period, period);
         await (settings.Watch is { } watch ? WatchAndPollAsync(watch, stoppingToken) : PollAsync(stoppingToken)).ConfigureAwait(false);
     }
 
@@ -97,7 +97,7 @@ internal sealed partial class RoutingRefresher(
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
         var app = settings.Manifest.App;
-        Interlocked.Exchange(ref _readingSince, settings.Time.GetUtcNow().UtcTicks);
+        status.ReadStarted(settings.Time.GetUtcNow());
         try
         {
             // A store file deleted under the gateway is an error here (stale, serving the last table), and so is one
@@ -148,8 +148,19 @@ internal sealed partial class RoutingRefresher(
         }
         finally
         {
-            Interlocked.Exchange(ref _readingSince, 0);
+            status.ReadEnded();
         }
+    }
+
+    private void Watch()
+    {
+        if (status.ReadingSince is { } started && settings.Time.GetUtcNow() - started >= settings.HungReadAfter
+            && Interlocked.Exchange(ref _hungLogged, started.UtcTicks) != started.UtcTicks)
+        {
+            LogHung(logger, settings.Environment, source.Current?.Revision ?? 0, (long)settings.HungReadAfter.TotalSeconds);
+        }
+
+        WithholdCanaryIfStaleTooLong();
     }
 
     /// <summary>
@@ -167,9 +178,8 @@ internal sealed partial class RoutingRefresher(
         // Unreadable: the reads fail, counted from the last good one; or a read has hung for the limit.
         var now = settings.Time.GetUtcNow();
         var control = status.Current;
-        var reading = Interlocked.Read(ref _readingSince);
         var unreadable = (control.Stale && now - (control.LastOk ?? control.StaleSince ?? now) >= limit)
-            || (reading > 0 && now.UtcTicks - reading >= limit.Ticks);
+            || (status.ReadingSince is { } reading && now - reading >= limit);
         if (unreadable
             && source.Current is { Canary: { } canary, CanaryWithheld: false, Frozen: false } table
             && source.Update(table with { CanaryWithheld = true }))
@@ -187,6 +197,9 @@ internal sealed partial class RoutingRefresher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot read environment {Environment} from the store; serving the last routing table (revision {Revision}) until it can (logged once): {Reason}")]
     private static partial void LogStale(ILogger logger, string environment, long revision, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A read of environment {Environment} from the store has not answered for {Seconds} s; serving the last routing table (revision {Revision}) and reporting the control plane stale until it does (logged once per read)")]
+    private static partial void LogHung(ILogger logger, string environment, long revision, long seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Store readable again for {Environment}; routing follows it")]
     private static partial void LogRecovered(ILogger logger, string environment);

@@ -76,7 +76,7 @@ internal sealed partial class ChatTraceRecorder(ServingOptions options, TraceQue
             traces.TryEnqueue(record);
         }
 
-        LogRequest(logger, record.TraceId, trace.Decision.Release.Label, record.Arm, record.Status, Math.Round(record.LatencyMs, 1), record.Error ?? "-", record.UpstreamStatus);
+        LogRequest(logger, options.RequestLogLevel, record.TraceId, trace.Decision.Release.Label, record.Arm, record.Status, Math.Round(record.LatencyMs, 1), record.Error ?? "-", record.UpstreamStatus);
         Measure(record, trace.Decision.Release.Label, usd, input, output);
         if (activity is not null)
         {
@@ -143,6 +143,6 @@ internal sealed partial class ChatTraceRecorder(ServingOptions options, TraceQue
     }
 
     /// <summary>One line per request: what a person (or a log query) needs to find it and its trace.</summary>
-    [LoggerMessage(Level = LogLevel.Information, Message = "request {TraceId} release {Release} arm {Arm} status {Status} latency_ms {LatencyMs} error {Error} upstream_status {UpstreamStatus}")]
-    private static partial void LogRequest(ILogger logger, string traceId, string release, string arm, int status, double latencyMs, string error, int? upstreamStatus);
+    [LoggerMessage(Message = "request {TraceId} release {Release} arm {Arm} status {Status} latency_ms {LatencyMs} error {Error} upstream_status {UpstreamStatus}")]
+    private static partial void LogRequest(ILogger logger, LogLevel level, string traceId, string release, string arm, int status, double latencyMs, string error, int? upstreamStatus);
 }

@@ -59,6 +59,59 @@ public sealed class StaleCanaryTests : IAsyncLifetime
         await Eventually.TrueAsync(async () => await ServedReleaseAsync(f) == f.V2.Label, "the canary never came back once the read returned");
     }
 
+    // An outside trial (PostgreSQL behind a frozen relay): a read that hung kept /readyz at "control_plane": "ok" for
+    // 20-60 s while a rollback could not reach the gateway. A read unanswered for HungReadAfter is stale while it hangs.
+    [Fact]
+    public async Task StoreReadHangs_ReadyzSaysStaleWhileItHangs_AndOkOnceItReturns()
+    {
+        await using var f = await GatewayFixture.CreateAsync();
+        var hanging = new HangingIdentity(f.Store);
+        await f.StartAsync(s => s with { StaleCanaryLimit = null, HungReadAfter = TimeSpan.FromMilliseconds(200), Identity = hanging });
+        Assert.Equal(HttpStatusCode.OK, (await ControlPlaneAsync(f)).Status);
+
+        hanging.Hang();
+        await Eventually.TrueAsync(async () => (await ControlPlaneAsync(f)).Status == HttpStatusCode.ServiceUnavailable, "/readyz?scope=control-plane stayed 200 while the store read hung");
+        var (_, body) = await ControlPlaneAsync(f);
+        Assert.Contains("\"control_plane\":\"stale\"", body, StringComparison.Ordinal);
+        Assert.Contains("\"stale_reason\":\"cannot read the store for ", body, StringComparison.Ordinal);
+
+        hanging.Release();
+        await Eventually.TrueAsync(async () => (await ControlPlaneAsync(f)).Status == HttpStatusCode.OK, "/readyz?scope=control-plane stayed 503 once the read returned");
+    }
+
+    [Fact]
+    public void ControlPlaneStatus_ReadInProgress_StaleOnlyOnceItHasHungForTheLimit_FromItsStart()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 9, 0, 0, TimeSpan.Zero));
+        var status = new Glidepath.Serving.Routing.ControlPlaneStatus(time, TimeSpan.FromSeconds(5));
+        status.Ok(time.GetUtcNow());
+        var started = time.GetUtcNow().AddSeconds(1);
+        time.Advance(TimeSpan.FromSeconds(1));
+        status.ReadStarted(started);
+
+        time.Advance(TimeSpan.FromSeconds(4.9));
+        var early = status.Current;
+        time.Advance(TimeSpan.FromSeconds(0.2));
+        var hung = status.Current;
+        status.Failed(time.GetUtcNow(), "timeout");
+        var failed = status.Current;
+        status.ReadEnded();
+        status.Ok(time.GetUtcNow());
+
+        Assert.False(early.Stale);
+        Assert.True(hung.Stale);
+        Assert.Equal(started, hung.StaleSince);
+        Assert.Equal("a read of the store started at 09:00:01 UTC has not answered for 5 s", hung.Reason);
+        Assert.Equal((true, started, "timeout"), (failed.Stale, failed.StaleSince, failed.Reason));
+        Assert.False(status.Current.Stale);
+    }
+
+    private static async Task<(HttpStatusCode Status, string Body)> ControlPlaneAsync(GatewayFixture f)
+    {
+        using var response = await f.Http.GetAsync(f.Url + "/readyz?scope=control-plane");
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public void StaleCanaryLimit_ZeroOrLess_RefusedAsAServingOption()
     {
