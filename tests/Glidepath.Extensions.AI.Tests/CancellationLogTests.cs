@@ -61,6 +61,19 @@ public sealed class CancellationLogTests
         Assert.DoesNotContain(app.Log.Entries, e => e.Exception is not null);
     }
 
+    // An outside trial: every model call through the SDK added an Information line (the gateway's access-log line) to
+    // the host app's log: 6,645 in a few minutes. It is at Debug in the SDK.
+    [Fact]
+    public async Task AnsweredCall_ThePerCallLineIsAtDebug()
+    {
+        await using var app = await SimAppAsync();
+
+        await app.Chat.GetResponseAsync("Where is my order A-1?");
+
+        var line = Assert.Single(app.Log.Entries, e => e.Text.StartsWith("request ", StringComparison.Ordinal) && e.Text.Contains(" arm stable ", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Debug, line.Level);
+    }
+
     /// <summary>A copy of the sample (the simulated model) with v1 stable in staging, and a runtime on it whose log is kept.</summary>
     private static async Task<SimApp> SimAppAsync()
     {
