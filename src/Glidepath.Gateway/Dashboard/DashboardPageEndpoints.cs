@@ -35,7 +35,7 @@ internal static class DashboardPageEndpoints
         group.MapGet("/env/{env}/history", (string env, HttpContext http, DashboardReads reads) =>
             DashboardRequest.PageAsync<HistoryPage>(http, "history", "History", env, Api + "/environments/{env}/history", async (page, ct) => new()
             {
-                ["Events"] = await reads.HistoryAsync(env, ct),
+                ["Model"] = await reads.HistoryAsync(env, HistoryModel.ParseBefore(http.Request.Query["before"].ToString()), ct),
             }));
 
         group.MapGet("/env/{env}/traces", (string env, HttpContext http, DashboardReads reads) =>

@@ -54,12 +54,15 @@ internal sealed class DashboardReads(AdminServices s, IServiceProvider services)
     public Task<Glidepath.Shadow.ShadowStatus?> ShadowAsync(string environment, CancellationToken ct) =>
         Glidepath.Shadow.ShadowStatus.ReadAsync(s.Shadows, s.Store.Releases, App, environment, ct);
 
-    /// <summary>The environment's history, newest first (the API lists it oldest first; a timeline reads from the top).</summary>
-    public async Task<IReadOnlyList<EnvironmentEventView>> HistoryAsync(string environment, CancellationToken ct)
+    /// <summary>
+    /// One page of the environment's history, newest first, below the revision <paramref name="before"/> (the API lists
+    /// it oldest first; a timeline reads from the top). Read with the admin API's store call, paged here.
+    /// </summary>
+    public async Task<HistoryModel> HistoryAsync(string environment, long? before, CancellationToken ct)
     {
         var names = await s.ViewsAsync(ct);
         var events = await s.Store.Environments.HistoryAsync(App, environment, ct);
-        return [.. events.Select(names.Event).Reverse()];
+        return HistoryModel.Page(events, before, names);
     }
 
     /// <summary>

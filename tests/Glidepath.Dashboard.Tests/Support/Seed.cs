@@ -123,10 +123,25 @@ internal sealed class Seed(GatewayFixture f)
         return shadow;
     }
 
+    /// <summary>The environment service over the harness's store, as the CLI and the admin API build it.</summary>
+    public Glidepath.Environments.EnvironmentService Environments =>
+        new(f.Manifest, f.Store.Environments, f.Store.GateVerdicts, f.Store.Releases, TimeProvider.System);
+
+    /// <summary><paramref name="count"/> more events in staging's history: freezes and unfreezes by turns, each with its own reason.</summary>
+    public async Task EventsAsync(int count)
+    {
+        var service = Environments;
+        for (var i = 0; i < count; i++)
+        {
+            var state = await f.Store.Environments.GetAsync(f.Manifest.App, Environment, CancellationToken.None);
+            _ = state.Frozen
+                ? await service.UnfreezeAsync(Environment, "ana", $"event {i}", CancellationToken.None)
+                : await service.FreezeAsync(Environment, "ana", $"event {i}", CancellationToken.None);
+        }
+    }
+
     /// <summary>The shadow service over the harness's store, as the CLI and the admin API build it.</summary>
-    public Glidepath.Shadow.ShadowService Shadows =>
-        new(f.Manifest, new Glidepath.Environments.EnvironmentService(f.Manifest, f.Store.Environments, f.Store.GateVerdicts, f.Store.Releases, TimeProvider.System),
-            f.Store.Environments, f.Store.Shadows, TimeProvider.System);
+    public Glidepath.Shadow.ShadowService Shadows => new(f.Manifest, Environments, f.Store.Environments, f.Store.Shadows, TimeProvider.System);
 
     /// <summary>One pass of the rollout controller, as a gateway's controller runs it every interval.</summary>
     public Task<IReadOnlyList<RolloutAction>> TickAsync() =>
