@@ -102,6 +102,12 @@ internal sealed class DashboardReads(AdminServices s, IServiceProvider services)
     public async Task<TracesModel> TracesAsync(string environment, TraceFilter filter, Access.Principal caller, CancellationToken ct)
     {
         var releaseId = filter.Release is { Length: > 0 } r ? (await s.RegisteredAsync(r, "release", caller, ct)).Id : null;
+
+        // The cursor names a trace of this environment, looked up as the trace page does: one of another environment is
+        // "not found", like an unknown id, so a viewer learns nothing of it.
+        var olderThan = filter.Before is { } before
+            ? TraceCursor.At(await TraceLookup.FindAsync(s.Store.Traces, App, before, "the 'Older traces' link names the last trace of the page before (it may since have been deleted by retention); no traces are shown", ct, environment))
+            : null;
         var traces = await s.Store.Traces.ListAsync(new TraceQuery
         {
             App = App,
@@ -112,11 +118,14 @@ internal sealed class DashboardReads(AdminServices s, IServiceProvider services)
             ErrorsOnly = filter.Status == "failed",
             AnsweredOnly = filter.Status == "ok", // in the store, so the limit counts answered traces only
             OnlineFailedOnly = filter.OnlineFailed,
-            Limit = filter.Limit,
+            OlderThan = olderThan,
+            Limit = filter.Limit + 1, // one more than shown: whether an older page exists, without a query of its own
         }, ct);
 
+        var older = traces.Count > filter.Limit ? traces[filter.Limit - 1].TraceId : null;
+        var shown = older is null ? traces : traces.Take(filter.Limit).ToList();
         var (names, releases) = await ReleasesAsync(ct);
-        return new TracesModel(filter, traces, [.. releases.Select(x => names.Ref(x.Id)!)], names, s.Prices);
+        return new TracesModel(filter, shown, [.. releases.Select(x => names.Ref(x.Id)!)], names, s.Prices, older);
     }
 
     public async Task<TraceModel> TraceAsync(string environment, string id, CancellationToken ct)
