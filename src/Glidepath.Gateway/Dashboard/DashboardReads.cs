@@ -56,13 +56,17 @@ internal sealed class DashboardReads(AdminServices s, IServiceProvider services)
 
     /// <summary>
     /// One page of the environment's history, newest first, below the revision <paramref name="before"/> (the API lists
-    /// it oldest first; a timeline reads from the top). Read with the admin API's store call, paged here.
+    /// it oldest first; a timeline reads from the top), with the environment's status and what a rollback would leave
+    /// stable: the page offers only the actions that apply. Read with the admin API's store calls, paged here; the
+    /// status first, so the history read after it holds every event up to the status's revision.
     /// </summary>
-    public async Task<HistoryModel> HistoryAsync(string environment, long? before, CancellationToken ct)
+    public async Task<(HistoryModel History, EnvironmentStatusView Status, ReleaseRefView? RollbackTo)> HistoryAsync(string environment, long? before, CancellationToken ct)
     {
+        var name = s.Environments.Spec(environment).Name;
+        var status = (await EnvironmentReports.StatusRowsAsync(s.Options.Manifest, s.Store, e => e == name, ct)).Single();
         var names = await s.ViewsAsync(ct);
-        var events = await s.Store.Environments.HistoryAsync(App, environment, ct);
-        return HistoryModel.Page(events, before, names);
+        var events = await s.Store.Environments.HistoryAsync(App, name, ct);
+        return (HistoryModel.Page(events, before, names), status, RollbackTarget(status, events, names));
     }
 
     /// <summary>
@@ -77,8 +81,13 @@ internal sealed class DashboardReads(AdminServices s, IServiceProvider services)
         }
 
         var history = await s.Store.Environments.HistoryAsync(App, status.Name, ct);
-        return StableHistory.KnownGood(history, status.Stable.Id) is [var target, ..] ? (await s.ViewsAsync(ct)).Ref(target) : null;
+        return RollbackTarget(status, history, await s.ViewsAsync(ct));
     }
+
+    /// <summary>The rule of <see cref="RollbackTargetAsync"/> over a history already read (the service's: <see cref="StableHistory.KnownGood"/>).</summary>
+    private static ReleaseRefView? RollbackTarget(EnvironmentStatusView status, IReadOnlyList<EnvironmentEvent> history, EnvironmentViews names) =>
+        status.Canary is not null || status.Stable is null ? status.Stable
+        : StableHistory.KnownGood(history, status.Stable.Id) is [var target, ..] ? names.Ref(target) : null;
 
     public async Task<(EnvironmentViews Names, IReadOnlyList<Releases.Release> Releases)> ReleasesAsync(CancellationToken ct)
     {

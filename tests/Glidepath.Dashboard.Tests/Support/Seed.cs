@@ -49,6 +49,9 @@ internal sealed class Seed(GatewayFixture f)
     /// <summary>Aborts the rollout in staging as someone else ('ana'), as 'rollout abort' does.</summary>
     public Task<Rollout> AbortAsync() => Rollouts.AbortAsync(Environment, "ana", "elsewhere", CancellationToken.None);
 
+    /// <summary>Promotes the rollout in staging to 100% as someone else ('ana'), as 'rollout promote --full' does: the canary becomes stable.</summary>
+    public Task<Rollout> PromoteAsync() => Rollouts.PromoteAsync(Environment, full: true, "ana", "elsewhere", CancellationToken.None);
+
     /// <summary>
     /// A hold the controller stored at the rollout's current step, at its time limit, with error_rate's estimate beyond
     /// its tolerance (the hold that hides a harm) and the cap of heavy subjects removing some requests from both metrics.
