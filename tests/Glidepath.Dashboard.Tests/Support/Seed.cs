@@ -95,9 +95,16 @@ internal sealed class Seed(GatewayFixture f)
     public async Task<Glidepath.Environments.ShadowState> ShadowAsync(int pairs)
     {
         var shadow = await Shadows.StartAsync(Environment, f.V2, 0.1, 5, null, "ana", "try v2", CancellationToken.None);
-        var random = new Random(7);
-        var records = new List<Glidepath.Shadow.ShadowPairRecord>(pairs);
-        for (var i = 0; i < pairs; i++)
+        await PairsAsync(shadow, 0, pairs);
+        return shadow;
+    }
+
+    /// <summary>Writes the pairs numbered <paramref name="from"/> to <paramref name="from"/> + <paramref name="count"/> - 1 of <paramref name="shadow"/>, as a gateway's mirror would.</summary>
+    public async Task PairsAsync(Glidepath.Environments.ShadowState shadow, int from, int count)
+    {
+        var random = new Random(7 + from);
+        var records = new List<Glidepath.Shadow.ShadowPairRecord>(count);
+        for (var i = from; i < from + count; i++)
         {
             var latency = 300 * Math.Exp(random.NextDouble() - 0.5);
             records.Add(new Glidepath.Shadow.ShadowPairRecord
@@ -123,7 +130,6 @@ internal sealed class Seed(GatewayFixture f)
         }
 
         await f.Store.Shadows.WriteAsync(records, CancellationToken.None);
-        return shadow;
     }
 
     /// <summary>The environment service over the harness's store, as the CLI and the admin API build it.</summary>
