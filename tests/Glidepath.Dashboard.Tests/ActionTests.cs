@@ -166,20 +166,25 @@ public sealed class ActionTests(Chromium chromium)
     [Theory]
     [InlineData("freeze", "No change: staging is already frozen; nothing was recorded.")]
     [InlineData("unfreeze", "No change: staging is not frozen; nothing was recorded.")]
-    public async Task FreezeOrUnfreeze_WhenAlreadySo_SaysNoChange_AndRecordsNothing(string action, string notice)
+    public async Task FreezeOrUnfreeze_FromAStaleConfirmationPage_WhenAlreadySo_SaysNoChange_AndRecordsNothing(string action, string notice)
     {
         await using var h = await DashboardHarness.StartAsync(chromium.Browser);
-        if (action == "freeze")
+        var environments = h.Seed.Environments;
+        if (action == "unfreeze")
         {
-            var environments = new Glidepath.Environments.EnvironmentService(h.F.Manifest, h.F.Store.Environments, h.F.Store.GateVerdicts, h.F.Store.Releases, TimeProvider.System);
             await environments.FreezeAsync("staging", "ana", "incident 41", CancellationToken.None);
         }
 
-        var before = await h.F.Store.Environments.GetAsync(h.App, "staging", default);
         var browser = await h.SignedInAsync(await h.TokenAsync(Role.Owner, "alice"));
         var page = browser.Page;
+        // The history page offers the action (it applies), and its confirmation page opens; then someone else does it first.
         await page.GotoAsync(h.Url + "/dashboard/env/staging/history");
         await page.GetByTestId("action-" + action).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("confirm")).ToBeVisibleAsync();
+        _ = action == "freeze"
+            ? await environments.FreezeAsync("staging", "ana", "incident 41", CancellationToken.None)
+            : await environments.UnfreezeAsync("staging", "ana", "over", CancellationToken.None);
+        var before = await h.F.Store.Environments.GetAsync(h.App, "staging", default);
         if (action == "freeze")
         {
             await page.GetByLabel("Reason").FillAsync("incident 42");

@@ -14,10 +14,12 @@ namespace Glidepath.Gateway.Dashboard;
 
 /// <summary>
 /// A live page's stream (server-sent events, <c>GET /dashboard/events?env=E</c>): every <see cref="DashboardOptions.LivePoll"/>
-/// it reads what a live page shows of the environment — its revision (any change of stable, canary, frozen), its rollout's
-/// state, step and decisions, the requests the judge has counted in the step — and sends <c>event: change</c> when that
-/// moved. The page then fetches itself again (dashboard.js). The sign-in is checked again at every look: a revoked token
-/// ends the stream.
+/// it reads what a live page shows of the environment — its revision (any change of stable, canary, frozen, a shadow's
+/// start or stop), its rollout's state, step and decisions, the requests the judge has counted in the step — and sends
+/// <c>event: change</c> when that moved. The shadow page's stream (<c>&amp;page=shadow</c>) reads the revision and the active
+/// shadow's pair count instead of the rollout: the pairs arrive without a revision change, and the other pages need not
+/// redraw for each of them. The page then fetches itself again (dashboard.js). The sign-in is checked again at every
+/// look: a revoked token ends the stream.
 /// </summary>
 internal static partial class DashboardEvents
 {
@@ -30,6 +32,19 @@ internal static partial class DashboardEvents
             if (refusal is not null)
             {
                 http.Response.StatusCode = refusal is IStatusCodeHttpResult { StatusCode: { } code } ? code : StatusCodes.Status401Unauthorized;
+                return;
+            }
+
+            // Which page follows: a value the dashboard does not send is refused, never read as another page's stream.
+            var shadow = http.Request.Query["page"].ToString() switch
+            {
+                "" => false,
+                "shadow" when env.Length > 0 => true,
+                _ => (bool?)null,
+            };
+            if (shadow is null)
+            {
+                http.Response.StatusCode = StatusCodes.Status400BadRequest;
                 return;
             }
 
@@ -46,7 +61,7 @@ internal static partial class DashboardEvents
 
             try
             {
-                await FollowAsync(http, s, options, lifetime, env);
+                await FollowAsync(http, s, options, lifetime, env, shadow.Value);
             }
             finally
             {
@@ -54,7 +69,7 @@ internal static partial class DashboardEvents
             }
         });
 
-    private static async Task FollowAsync(HttpContext http, AdminServices s, DashboardOptions options, IHostApplicationLifetime lifetime, string env)
+    private static async Task FollowAsync(HttpContext http, AdminServices s, DashboardOptions options, IHostApplicationLifetime lifetime, string env, bool shadow)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
         var ct = stop.Token;
@@ -77,7 +92,9 @@ internal static partial class DashboardEvents
 
                 // Only environments the principal may read, and only as a digest: the page needs to know that
                 // something changed, not another environment's revision or rollout.
-                var now = Digest(await FingerprintAsync(s, env.Length > 0 ? env : null, name => principal.Allows(name, Role.Viewer), ct));
+                var now = Digest(shadow
+                    ? await ShadowFingerprintAsync(s, env, principal.Allows(env, Role.Viewer), ct)
+                    : await FingerprintAsync(s, env.Length > 0 ? env : null, name => principal.Allows(name, Role.Viewer), ct));
                 if (now != last)
                 {
                     await Write(response, $"event: {(last is null ? "hello" : "change")}\ndata: {now}\n\n", ct);
@@ -116,6 +133,27 @@ internal static partial class DashboardEvents
         }
 
         return text.ToString();
+    }
+
+    /// <summary>
+    /// What the shadow page shows changes with: the environment's revision (a shadow started or stopped, the stable
+    /// changed) and the active shadow's stored pairs (its figures, spend and judge all follow from them).
+    /// </summary>
+    internal static async Task<string> ShadowFingerprintAsync(AdminServices s, string environment, bool readable, CancellationToken ct)
+    {
+        if (!readable || s.Options.Manifest.FindEnvironment(environment) is not { } spec)
+        {
+            return "";
+        }
+
+        var state = await s.Store.Environments.GetAsync(s.App, spec.Name, ct);
+        if (state.Shadow is not { } active)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"{spec.Name}@{state.Revision};");
+        }
+
+        var spend = await s.Store.Shadows.SpendAsync(active.ShadowId, ct);
+        return string.Create(CultureInfo.InvariantCulture, $"{spec.Name}@{state.Revision};{active.ShadowId}:{spend.Pairs};");
     }
 
     private static string Digest(string fingerprint) =>

@@ -33,9 +33,10 @@ internal static class DashboardPageEndpoints
             }));
 
         group.MapGet("/env/{env}/history", (string env, HttpContext http, DashboardReads reads) =>
-            DashboardRequest.PageAsync<HistoryPage>(http, "history", "History", env, Api + "/environments/{env}/history", async (page, ct) => new()
+            DashboardRequest.PageAsync<HistoryPage>(http, "history", "History", env, Api + "/environments/{env}/history", async (page, ct) =>
             {
-                ["Events"] = await reads.HistoryAsync(env, ct),
+                var (history, status, rollbackTo) = await reads.HistoryAsync(env, HistoryModel.ParseBefore(http.Request.Query["before"].ToString()), ct);
+                return new() { ["Model"] = history, ["Status"] = status, ["RollbackTo"] = rollbackTo };
             }));
 
         group.MapGet("/env/{env}/traces", (string env, HttpContext http, DashboardReads reads) =>

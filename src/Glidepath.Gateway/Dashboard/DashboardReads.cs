@@ -54,12 +54,19 @@ internal sealed class DashboardReads(AdminServices s, IServiceProvider services)
     public Task<Glidepath.Shadow.ShadowStatus?> ShadowAsync(string environment, CancellationToken ct) =>
         Glidepath.Shadow.ShadowStatus.ReadAsync(s.Shadows, s.Store.Releases, App, environment, ct);
 
-    /// <summary>The environment's history, newest first (the API lists it oldest first; a timeline reads from the top).</summary>
-    public async Task<IReadOnlyList<EnvironmentEventView>> HistoryAsync(string environment, CancellationToken ct)
+    /// <summary>
+    /// One page of the environment's history, newest first, below the revision <paramref name="before"/> (the API lists
+    /// it oldest first; a timeline reads from the top), with the environment's status and what a rollback would leave
+    /// stable: the page offers only the actions that apply. Read with the admin API's store calls, paged here; the
+    /// status first, so the history read after it holds every event up to the status's revision.
+    /// </summary>
+    public async Task<(HistoryModel History, EnvironmentStatusView Status, ReleaseRefView? RollbackTo)> HistoryAsync(string environment, long? before, CancellationToken ct)
     {
+        var name = s.Environments.Spec(environment).Name;
+        var status = (await EnvironmentReports.StatusRowsAsync(s.Options.Manifest, s.Store, e => e == name, ct)).Single();
         var names = await s.ViewsAsync(ct);
-        var events = await s.Store.Environments.HistoryAsync(App, environment, ct);
-        return [.. events.Select(names.Event).Reverse()];
+        var events = await s.Store.Environments.HistoryAsync(App, name, ct);
+        return (HistoryModel.Page(events, before, names), status, RollbackTarget(status, events, names));
     }
 
     /// <summary>
@@ -74,8 +81,13 @@ internal sealed class DashboardReads(AdminServices s, IServiceProvider services)
         }
 
         var history = await s.Store.Environments.HistoryAsync(App, status.Name, ct);
-        return StableHistory.KnownGood(history, status.Stable.Id) is [var target, ..] ? (await s.ViewsAsync(ct)).Ref(target) : null;
+        return RollbackTarget(status, history, await s.ViewsAsync(ct));
     }
+
+    /// <summary>The rule of <see cref="RollbackTargetAsync"/> over a history already read (the service's: <see cref="StableHistory.KnownGood"/>).</summary>
+    private static ReleaseRefView? RollbackTarget(EnvironmentStatusView status, IReadOnlyList<EnvironmentEvent> history, EnvironmentViews names) =>
+        status.Canary is not null || status.Stable is null ? status.Stable
+        : StableHistory.KnownGood(history, status.Stable.Id) is [var target, ..] ? names.Ref(target) : null;
 
     public async Task<(EnvironmentViews Names, IReadOnlyList<Releases.Release> Releases)> ReleasesAsync(CancellationToken ct)
     {
@@ -99,6 +111,12 @@ internal sealed class DashboardReads(AdminServices s, IServiceProvider services)
     public async Task<TracesModel> TracesAsync(string environment, TraceFilter filter, Access.Principal caller, CancellationToken ct)
     {
         var releaseId = filter.Release is { Length: > 0 } r ? (await s.RegisteredAsync(r, "release", caller, ct)).Id : null;
+
+        // The cursor names a trace of this environment, looked up as the trace page does: one of another environment is
+        // "not found", like an unknown id, so a viewer learns nothing of it.
+        var olderThan = filter.Before is { } before
+            ? TraceCursor.At(await TraceLookup.FindAsync(s.Store.Traces, App, before, "the 'Older traces' link names the last trace of the page before (it may since have been deleted by retention); no traces are shown", ct, environment))
+            : null;
         var traces = await s.Store.Traces.ListAsync(new TraceQuery
         {
             App = App,
@@ -109,11 +127,14 @@ internal sealed class DashboardReads(AdminServices s, IServiceProvider services)
             ErrorsOnly = filter.Status == "failed",
             AnsweredOnly = filter.Status == "ok", // in the store, so the limit counts answered traces only
             OnlineFailedOnly = filter.OnlineFailed,
-            Limit = filter.Limit,
+            OlderThan = olderThan,
+            Limit = filter.Limit + 1, // one more than shown: whether an older page exists, without a query of its own
         }, ct);
 
+        var older = traces.Count > filter.Limit ? traces[filter.Limit - 1].TraceId : null;
+        var shown = older is null ? traces : traces.Take(filter.Limit).ToList();
         var (names, releases) = await ReleasesAsync(ct);
-        return new TracesModel(filter, traces, [.. releases.Select(x => names.Ref(x.Id)!)], names, s.Prices);
+        return new TracesModel(filter, shown, [.. releases.Select(x => names.Ref(x.Id)!)], names, s.Prices, older);
     }
 
     public async Task<TraceModel> TraceAsync(string environment, string id, CancellationToken ct)

@@ -90,6 +90,7 @@ internal static partial class DashboardRequest
             {
                 "environments" when environment is null => DashboardEndpointRouteBuilderExtensions.Prefix + "/events",
                 "rollout" or "history" or "alerts" => $"{DashboardEndpointRouteBuilderExtensions.Prefix}/events?env={Uri.EscapeDataString(environment!)}",
+                "shadow" => $"{DashboardEndpointRouteBuilderExtensions.Prefix}/events?env={Uri.EscapeDataString(environment!)}&page=shadow",
                 _ => null,
             },
         };

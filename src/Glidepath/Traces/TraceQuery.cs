@@ -17,6 +17,12 @@ public sealed record TraceQuery
     public string? KeyName { get; init; }
     public DateTimeOffset? Until { get; init; }
 
+    /// <summary>
+    /// Only traces listed after this one, newest first (the next page of a list whose last trace it is): started earlier,
+    /// or at the same instant with a greater id. Paging by time alone would skip or repeat traces that share an instant.
+    /// </summary>
+    public TraceCursor? OlderThan { get; init; }
+
     /// <summary>Requests that count against the release (<see cref="TraceRecord.IsError"/>).</summary>
     public bool ErrorsOnly { get; init; }
 

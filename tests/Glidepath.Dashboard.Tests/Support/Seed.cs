@@ -49,6 +49,9 @@ internal sealed class Seed(GatewayFixture f)
     /// <summary>Aborts the rollout in staging as someone else ('ana'), as 'rollout abort' does.</summary>
     public Task<Rollout> AbortAsync() => Rollouts.AbortAsync(Environment, "ana", "elsewhere", CancellationToken.None);
 
+    /// <summary>Promotes the rollout in staging to 100% as someone else ('ana'), as 'rollout promote --full' does: the canary becomes stable.</summary>
+    public Task<Rollout> PromoteAsync() => Rollouts.PromoteAsync(Environment, full: true, "ana", "elsewhere", CancellationToken.None);
+
     /// <summary>
     /// A hold the controller stored at the rollout's current step, at its time limit, with error_rate's estimate beyond
     /// its tolerance (the hold that hides a harm) and the cap of heavy subjects removing some requests from both metrics.
@@ -92,9 +95,16 @@ internal sealed class Seed(GatewayFixture f)
     public async Task<Glidepath.Environments.ShadowState> ShadowAsync(int pairs)
     {
         var shadow = await Shadows.StartAsync(Environment, f.V2, 0.1, 5, null, "ana", "try v2", CancellationToken.None);
-        var random = new Random(7);
-        var records = new List<Glidepath.Shadow.ShadowPairRecord>(pairs);
-        for (var i = 0; i < pairs; i++)
+        await PairsAsync(shadow, 0, pairs);
+        return shadow;
+    }
+
+    /// <summary>Writes the pairs numbered <paramref name="from"/> to <paramref name="from"/> + <paramref name="count"/> - 1 of <paramref name="shadow"/>, as a gateway's mirror would.</summary>
+    public async Task PairsAsync(Glidepath.Environments.ShadowState shadow, int from, int count)
+    {
+        var random = new Random(7 + from);
+        var records = new List<Glidepath.Shadow.ShadowPairRecord>(count);
+        for (var i = from; i < from + count; i++)
         {
             var latency = 300 * Math.Exp(random.NextDouble() - 0.5);
             records.Add(new Glidepath.Shadow.ShadowPairRecord
@@ -120,13 +130,27 @@ internal sealed class Seed(GatewayFixture f)
         }
 
         await f.Store.Shadows.WriteAsync(records, CancellationToken.None);
-        return shadow;
+    }
+
+    /// <summary>The environment service over the harness's store, as the CLI and the admin API build it.</summary>
+    public Glidepath.Environments.EnvironmentService Environments =>
+        new(f.Manifest, f.Store.Environments, f.Store.GateVerdicts, f.Store.Releases, TimeProvider.System);
+
+    /// <summary><paramref name="count"/> more events in staging's history: freezes and unfreezes by turns, each with its own reason.</summary>
+    public async Task EventsAsync(int count)
+    {
+        var service = Environments;
+        for (var i = 0; i < count; i++)
+        {
+            var state = await f.Store.Environments.GetAsync(f.Manifest.App, Environment, CancellationToken.None);
+            _ = state.Frozen
+                ? await service.UnfreezeAsync(Environment, "ana", $"event {i}", CancellationToken.None)
+                : await service.FreezeAsync(Environment, "ana", $"event {i}", CancellationToken.None);
+        }
     }
 
     /// <summary>The shadow service over the harness's store, as the CLI and the admin API build it.</summary>
-    public Glidepath.Shadow.ShadowService Shadows =>
-        new(f.Manifest, new Glidepath.Environments.EnvironmentService(f.Manifest, f.Store.Environments, f.Store.GateVerdicts, f.Store.Releases, TimeProvider.System),
-            f.Store.Environments, f.Store.Shadows, TimeProvider.System);
+    public Glidepath.Shadow.ShadowService Shadows => new(f.Manifest, Environments, f.Store.Environments, f.Store.Shadows, TimeProvider.System);
 
     /// <summary>One pass of the rollout controller, as a gateway's controller runs it every interval.</summary>
     public Task<IReadOnlyList<RolloutAction>> TickAsync() =>

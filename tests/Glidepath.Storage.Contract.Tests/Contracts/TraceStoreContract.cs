@@ -253,6 +253,23 @@ public abstract class TraceStoreContract(IStoreFactory factory) : StoreContract(
     }
 
     [Fact]
+    public async Task ListAsync_OlderThanTheLastListed_PagesOnWithoutSkippingOrRepeatingTracesOfOneInstant()
+    {
+        await Store.Traces.WriteBatchAsync([Trace("a1", at: T0.AddSeconds(2)), Trace("b3", at: T0.AddSeconds(1)), Trace("b1", at: T0.AddSeconds(1)),
+            Trace("b2", at: T0.AddSeconds(1)), Trace("c1", at: T0), Trace("z9", "r2", at: T0.AddSeconds(1))], None);
+        var query = new TraceQuery { App = "app", ReleaseId = "r1", Limit = 2 };
+
+        var first = await Store.Traces.ListAsync(query, None);
+        var second = await Store.Traces.ListAsync(query with { OlderThan = TraceCursor.At(first[^1]) }, None);
+        var third = await Store.Traces.ListAsync(query with { OlderThan = TraceCursor.At(second[^1]) }, None);
+
+        Assert.Equal(["a1", "b1"], first.Select(t => t.TraceId));
+        Assert.Equal(["b2", "b3"], second.Select(t => t.TraceId));
+        Assert.Equal(["c1"], third.Select(t => t.TraceId));
+        Assert.Empty(await Store.Traces.ListAsync(query with { OlderThan = TraceCursor.At(third[^1]) }, None));
+    }
+
+    [Fact]
     public async Task ListAsync_WentWrongFilters_MatchATraceThatWentWrongInAnyOfTheirWays()
     {
         await Store.Traces.WriteBatchAsync(

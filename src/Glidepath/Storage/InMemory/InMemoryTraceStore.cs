@@ -191,6 +191,7 @@ internal sealed class InMemoryTraceStore : ITraceStore
             || (q.KeyName is { } keyName && t.KeyName != keyName)
             || (q.Since is { } since && t.StartedAt < since)
             || (q.Until is { } until && t.StartedAt >= until)
+            || (q.OlderThan is { } cursor && !cursor.IsBefore(t))
             || (q.IdPrefix is { } prefix && !t.TraceId.StartsWith(prefix, StringComparison.Ordinal))
             || (q.ScoredOnly && t.OnlinePassed is null)
             || (q.AnsweredOnly && t.IsError))

@@ -86,6 +86,13 @@ public static class TraceRows
         Add("key_name", "=", "keyName", query.KeyName);
         Add("started_at", ">=", "since", query.Since is { } s ? Iso(s) : null);
         Add("started_at", "<", "until", query.Until is { } u ? Iso(u) : null);
+        if (query.OlderThan is { } cursor)
+        {
+            // The list's own order (started_at DESC, trace_id): a keyset, so a page's edge neither skips nor repeats a trace.
+            where.Add($"(started_at < {marker}olderAt OR (started_at = {marker}olderAt AND trace_id > {marker}olderId))");
+            args.Add(("olderAt", Iso(cursor.StartedAt)));
+            args.Add(("olderId", cursor.TraceId));
+        }
 
         // A range on the primary key rather than LIKE, so a prefix lookup uses the index: ids are lower-case hex, below 'g'.
         Add("trace_id", ">=", "prefix", query.IdPrefix);
