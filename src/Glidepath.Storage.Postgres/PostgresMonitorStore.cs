@@ -84,6 +84,9 @@ internal sealed class PostgresMonitorStore(PostgresDatabase database) : IMonitor
         QueryAsync("app = @app AND environment = @env AND release_id = @rel AND raised_at >= @since", null, cancellationToken, "DESC",
             ("app", app), ("env", environment), ("rel", releaseId), ("since", Iso(since)));
 
+    public async Task<DriftAlert?> GetAlertAsync(string app, string alertId, CancellationToken cancellationToken) =>
+        (await QueryAsync("app = @app AND id = @id", 1, cancellationToken, "DESC", ("app", app), ("id", alertId)).ConfigureAwait(false)).FirstOrDefault();
+
     public async Task<DriftAlert?> LatestAlertAsync(string app, string environment, string releaseId, string metric, CancellationToken cancellationToken) =>
         (await QueryAsync("app = @app AND environment = @env AND release_id = @rel AND metric = @metric", 1, cancellationToken, "DESC",
             ("app", app), ("env", environment), ("rel", releaseId), ("metric", metric)).ConfigureAwait(false)).FirstOrDefault();

@@ -43,6 +43,9 @@ public interface IMonitorStore
     /// </summary>
     Task<IReadOnlyList<DriftAlert>> ListAlertsSinceAsync(string app, string environment, string releaseId, DateTimeOffset since, CancellationToken cancellationToken);
 
+    /// <summary>The alert of <paramref name="app"/> with this id, or null.</summary>
+    Task<DriftAlert?> GetAlertAsync(string app, string alertId, CancellationToken cancellationToken);
+
     /// <summary>The newest alert on this (environment, release, metric), or null.</summary>
     Task<DriftAlert?> LatestAlertAsync(string app, string environment, string releaseId, string metric, CancellationToken cancellationToken);
 

@@ -83,6 +83,21 @@ public abstract class MonitorStoreContract(IStoreFactory factory) : StoreContrac
     }
 
     [Fact]
+    public async Task GetAlertAsync_ByIdWithinTheApp_NullForAnotherAppOrAnUnknownId()
+    {
+        await Store.Monitor.SaveAlertAsync(Alert("a1", T0) with { Notification = "failed: HTTP 500", DeliveryAttempts = 3 }, None);
+        await Store.Monitor.SaveAlertAsync(Alert("a2", T0.AddHours(1), env: "staging"), None);
+        await Store.Monitor.SaveAlertAsync(Alert("other", T0) with { App = "other-app" }, None);
+
+        var a1 = await Store.Monitor.GetAlertAsync("app", "a1", None);
+
+        Assert.Equal(("a1", "production", "failed: HTTP 500", 3, T0), (a1!.Id, a1.Environment, a1.Notification, a1.DeliveryAttempts, a1.RaisedAt));
+        Assert.Equal("staging", (await Store.Monitor.GetAlertAsync("app", "a2", None))!.Environment);
+        Assert.Null(await Store.Monitor.GetAlertAsync("app", "other", None));
+        Assert.Null(await Store.Monitor.GetAlertAsync("app", "nope", None));
+    }
+
+    [Fact]
     public async Task RecordDeliveryAsync_ChangesOnlyTheDeliveryStatusAndDueTime()
     {
         await Store.Monitor.SaveAlertAsync(Alert("a1", T0) with { Notification = AlertDelivery.Pending }, None);

@@ -124,6 +124,8 @@ public sealed class ConcurrentDriftCheckTests
         public Task<IReadOnlyList<DriftAlert>> ListAlertsAsync(string app, string environment, int limit, CancellationToken cancellationToken) =>
             inner.ListAlertsAsync(app, environment, limit, cancellationToken);
 
+        public Task<DriftAlert?> GetAlertAsync(string app, string alertId, CancellationToken cancellationToken) => inner.GetAlertAsync(app, alertId, cancellationToken);
+
         public Task<DriftAlert?> LatestAlertAsync(string app, string environment, string releaseId, string metric, CancellationToken cancellationToken) =>
             inner.LatestAlertAsync(app, environment, releaseId, metric, cancellationToken);
 

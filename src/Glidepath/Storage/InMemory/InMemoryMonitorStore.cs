@@ -91,6 +91,9 @@ internal sealed class InMemoryMonitorStore(string location) : IMonitorStore
     public Task<IReadOnlyList<DriftAlert>> ListAlertsSinceAsync(string app, string environment, string releaseId, DateTimeOffset since, CancellationToken cancellationToken) =>
         Synchronously.Run<IReadOnlyList<DriftAlert>>(() => NewestFirst(a => a.App == app && a.Environment == environment && a.ReleaseId == releaseId && a.RaisedAt >= since), cancellationToken);
 
+    public Task<DriftAlert?> GetAlertAsync(string app, string alertId, CancellationToken cancellationToken) =>
+        Synchronously.Run(() => NewestFirst(a => a.App == app && a.Id == alertId).FirstOrDefault(), cancellationToken);
+
     public Task<DriftAlert?> LatestAlertAsync(string app, string environment, string releaseId, string metric, CancellationToken cancellationToken) =>
         Synchronously.Run(() => NewestFirst(a => a.App == app && a.Environment == environment && a.ReleaseId == releaseId && a.Metric == metric).FirstOrDefault(), cancellationToken);
 
