@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Glidepath.Monitoring;
 using Glidepath.Rollouts;
+using Npgsql;
 using static Glidepath.Storage.Postgres.PostgresCommands;
 
 namespace Glidepath.Storage.Postgres;
@@ -12,17 +13,44 @@ internal sealed class PostgresMonitorStore(PostgresDatabase database) : IMonitor
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
+    private const string Values = "@id, @app, @env, @rel, @metric, @at, @rf, @rt, @cf, @ct, @ev, @msg, @note, @attempts, CAST(@due AS text)";
+
     public async Task SaveAlertAsync(DriftAlert alert, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(alert);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = connection.Command($"INSERT INTO monitor_alerts ({Columns}) VALUES (@id, @app, @env, @rel, @metric, @at, @rf, @rt, @cf, @ct, @ev, @msg, @note, @attempts, @due)");
+        await using var cmd = Bind(connection.Command($"INSERT INTO monitor_alerts ({Columns}) VALUES ({Values})"), alert);
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> RaiseAlertAsync(DriftAlert alert, DateTimeOffset raisedAfter, DateTimeOffset raisedUntil, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await database.BeginAsync(connection, cancellationToken).ConfigureAwait(false);
+        // Under READ COMMITTED two INSERT … WHERE NOT EXISTS at once would each see no row and both insert: monitors raising
+        // the same metric queue on one lock, and each statement's snapshot, taken after it, sees the one before.
+        await database.LockAsync(connection, tx, cancellationToken, "monitor_alerts", alert.App, alert.Environment, alert.ReleaseId, alert.Metric).ConfigureAwait(false);
+        int inserted;
+        await using (var cmd = Bind(connection.Command($"""
+            INSERT INTO monitor_alerts ({Columns}) SELECT {Values}
+            WHERE NOT EXISTS (SELECT 1 FROM monitor_alerts WHERE app = @app AND environment = @env AND release_id = @rel AND metric = @metric AND raised_at > @after AND raised_at <= @until)
+            """, tx), alert).With("after", Iso(raisedAfter)).With("until", Iso(raisedUntil)))
+        {
+            inserted = await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return inserted == 1;
+    }
+
+    private static NpgsqlCommand Bind(NpgsqlCommand cmd, DriftAlert alert)
+    {
         var w = alert.Windows;
-        cmd.With("id", alert.Id).With("app", alert.App).With("env", alert.Environment).With("rel", alert.ReleaseId).With("metric", alert.Metric)
+        return cmd.With("id", alert.Id).With("app", alert.App).With("env", alert.Environment).With("rel", alert.ReleaseId).With("metric", alert.Metric)
             .With("at", Iso(alert.RaisedAt)).With("rf", Iso(w.ReferenceFrom)).With("rt", Iso(w.ReferenceTo)).With("cf", Iso(w.RecentFrom))
             .With("ct", Iso(w.RecentTo)).With("ev", JsonSerializer.Serialize(alert.Evidence, Json)).With("msg", alert.Message).With("note", alert.Notification)
             .With("attempts", alert.DeliveryAttempts).With("due", alert.DeliveryDue is { } due ? Iso(due) : DBNull.Value);
-        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task RecordDeliveryAsync(string alertId, string notification, DateTimeOffset? nextDue, CancellationToken cancellationToken)
@@ -55,6 +83,9 @@ internal sealed class PostgresMonitorStore(PostgresDatabase database) : IMonitor
     public Task<IReadOnlyList<DriftAlert>> ListAlertsSinceAsync(string app, string environment, string releaseId, DateTimeOffset since, CancellationToken cancellationToken) =>
         QueryAsync("app = @app AND environment = @env AND release_id = @rel AND raised_at >= @since", null, cancellationToken, "DESC",
             ("app", app), ("env", environment), ("rel", releaseId), ("since", Iso(since)));
+
+    public async Task<DriftAlert?> GetAlertAsync(string app, string alertId, CancellationToken cancellationToken) =>
+        (await QueryAsync("app = @app AND id = @id", 1, cancellationToken, "DESC", ("app", app), ("id", alertId)).ConfigureAwait(false)).FirstOrDefault();
 
     public async Task<DriftAlert?> LatestAlertAsync(string app, string environment, string releaseId, string metric, CancellationToken cancellationToken) =>
         (await QueryAsync("app = @app AND environment = @env AND release_id = @rel AND metric = @metric", 1, cancellationToken, "DESC",

@@ -13,12 +13,32 @@ internal sealed class SqliteMonitorStore(SqliteDatabase database) : IMonitorStor
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public async Task SaveAlertAsync(DriftAlert alert, CancellationToken cancellationToken)
+    private const string Values = "$id, $app, $env, $rel, $metric, $at, $rf, $rt, $cf, $ct, $ev, $msg, $note, $attempts, $due";
+
+    public Task SaveAlertAsync(DriftAlert alert, CancellationToken cancellationToken) => InsertAsync(alert, null, cancellationToken);
+
+    public Task<bool> RaiseAlertAsync(DriftAlert alert, DateTimeOffset raisedAfter, DateTimeOffset raisedUntil, CancellationToken cancellationToken) =>
+        InsertAsync(alert, (raisedAfter, raisedUntil), cancellationToken);
+
+    private async Task<bool> InsertAsync(DriftAlert alert, (DateTimeOffset After, DateTimeOffset Until)? unlessRaised, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(alert);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = $"INSERT INTO monitor_alerts ({Columns}) VALUES ($id, $app, $env, $rel, $metric, $at, $rf, $rt, $cf, $ct, $ev, $msg, $note, $attempts, $due)";
+        // One INSERT … WHERE NOT EXISTS takes SQLite's single write lock before it reads: of two monitors raising the same
+        // metric at once, the second reads the first's row and inserts nothing.
+        cmd.CommandText = unlessRaised is not var (after, until)
+            ? $"INSERT INTO monitor_alerts ({Columns}) VALUES ({Values})"
+            : $"""
+                INSERT INTO monitor_alerts ({Columns}) SELECT {Values}
+                WHERE NOT EXISTS (SELECT 1 FROM monitor_alerts WHERE app = $app AND environment = $env AND release_id = $rel AND metric = $metric AND raised_at > $after AND raised_at <= $until)
+                """;
+        if (unlessRaised is var (from, to))
+        {
+            cmd.Parameters.AddWithValue("$after", Iso(from));
+            cmd.Parameters.AddWithValue("$until", Iso(to));
+        }
+
         var w = alert.Windows;
         cmd.Parameters.AddWithValue("$id", alert.Id);
         cmd.Parameters.AddWithValue("$app", alert.App);
@@ -35,7 +55,7 @@ internal sealed class SqliteMonitorStore(SqliteDatabase database) : IMonitorStor
         cmd.Parameters.AddWithValue("$note", alert.Notification);
         cmd.Parameters.AddWithValue("$attempts", alert.DeliveryAttempts);
         cmd.Parameters.AddWithValue("$due", alert.DeliveryDue is { } due ? Iso(due) : DBNull.Value);
-        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
     public async Task RecordDeliveryAsync(string alertId, string notification, DateTimeOffset? nextDue, CancellationToken cancellationToken)
@@ -75,6 +95,9 @@ internal sealed class SqliteMonitorStore(SqliteDatabase database) : IMonitorStor
     public Task<IReadOnlyList<DriftAlert>> ListAlertsSinceAsync(string app, string environment, string releaseId, DateTimeOffset since, CancellationToken cancellationToken) =>
         QueryAsync("app = $app AND environment = $env AND release_id = $rel AND raised_at >= $since", -1, cancellationToken, "DESC",
             ("$app", app), ("$env", environment), ("$rel", releaseId), ("$since", Iso(since)));
+
+    public async Task<DriftAlert?> GetAlertAsync(string app, string alertId, CancellationToken cancellationToken) =>
+        (await QueryAsync("app = $app AND id = $id", 1, cancellationToken, "DESC", ("$app", app), ("$id", alertId)).ConfigureAwait(false)).FirstOrDefault();
 
     public async Task<DriftAlert?> LatestAlertAsync(string app, string environment, string releaseId, string metric, CancellationToken cancellationToken) =>
         (await QueryAsync("app = $app AND environment = $env AND release_id = $rel AND metric = $metric", 1, cancellationToken, "DESC",

@@ -15,6 +15,11 @@ internal static class MonitorCommand
         var check = new Option<bool>("--check") { Description = "Run the drift comparison now from the store (alerts it raises are stored and posted to GLIDEPATH_ALERT_WEBHOOK)" };
         var drift = DriftCheckOptions.ForMonitor();
         var limit = new Option<int>("--limit") { Description = "How many alerts to list (default 20)", DefaultValueFactory = _ => 20 };
+        var resend = new Option<string?>("--resend")
+        {
+            Description = "Post one stored alert (its id, al-…) again to GLIDEPATH_ALERT_WEBHOOK now: one whose delivery gave up while the receiver was down",
+            HelpName = "ALERT_ID",
+        };
         var command = new Command("monitor", """
             Watch the stable release after the rollout: compare its recent window (online score and pass
             rate, error rate, latency, cost per call, feedback) with its own traffic in the same clock window
@@ -22,12 +27,14 @@ internal static class MonitorCommand
             intervals (1 - confidence per check). Not ready until the release has been stable for a day and
             a window. A metric beyond its tolerance (rollout.metrics, or the defaults) raises a stored alert,
             POSTed as JSON to GLIDEPATH_ALERT_WEBHOOK when set. Without --check, lists the stored alerts.
-            With --check, exit 1 when a metric has drifted.
+            With --check, exit 1 when a metric has drifted. With --resend ALERT_ID, posts that alert again
+            (exit 3 when the post fails, 4 when there is no such alert on the environment).
 
             Examples:
               glidepath monitor --env production
               glidepath monitor --env production --check --window 30m
               glidepath monitor --env production --check --reference week
+              glidepath monitor --env production --resend al-5c1e0f7a2b9d4e61
             """)
         {
             environment,
@@ -35,10 +42,21 @@ internal static class MonitorCommand
             drift.Window,
             drift.Reference,
             limit,
+            resend,
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
             // Read before anything is opened: options that would be ignored, or a count below one, are a mistake to say.
+            if (parse.GetValue(resend) is { } resendId)
+            {
+                if (parse.GetValue(check) || drift.Given(parse) || parse.GetResult(limit) is { Implicit: false })
+                {
+                    throw new BadInputException("--resend posts one stored alert again and lists or compares nothing: drop --check, --window, --reference and --limit");
+                }
+
+                return await ResendAsync(ctx, parse.GetValue(environment)!, resendId, ct);
+            }
+
             if (!parse.GetValue(check) && drift.Given(parse))
             {
                 throw new BadInputException("--window and --reference shape the comparison --check runs; add --check (without it the stored alerts are listed)");
@@ -88,6 +106,11 @@ internal static class MonitorCommand
                         [TableText.Time(a.RaisedAt) + (a.RaisedAheadOf(now) ? " (clock ahead)" : ""), views.Label(a.ReleaseId), a.Metric,
                             a.Evidence.IntervalText(), a.Evidence.ToleranceText, AlertDeliveryStatus.Text(a, now)]),
                     title: $"{app} / {spec.Name}: drift alerts (newest first)");
+                foreach (var a in alerts.Where(a => AlertDeliveryStatus.State(a, now) == "gave_up"))
+                {
+                    ctx.Output.Line($"{a.Id}: the webhook was not sent while the alert was open, and no check posts it again; resend it with: glidepath monitor --env {spec.Name} --resend {a.Id}");
+                }
+
                 if (alerts.Any(a => a.RaisedAheadOf(now)))
                 {
                     ctx.Output.Line($"(clock ahead): raised after this host's time {TableText.Time(now)} UTC by more than {DriftAlert.ClockSlack.TotalMinutes:0} minutes, by a host whose clock was ahead; such an alert does not stop a check here from raising its metric again. Check that host's clock.");
@@ -97,6 +120,37 @@ internal static class MonitorCommand
             return drifted ? ExitCodes.Negative : ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>
+    /// <c>--resend ALERT_ID</c>: posts the alert again (<see cref="AlertDelivery.ResendAsync"/>). Exit 0 when sent, 3 when
+    /// the post failed (recorded on the alert), 4 for no such alert; no webhook configured is a usage error.
+    /// </summary>
+    private static async Task<int> ResendAsync(CliContext ctx, string environmentName, string alertId, CancellationToken ct)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var notifier = WebhookNotifier.FromEnvironment(http)
+            ?? throw new BadInputException($"--resend posts to the webhook in {WebhookNotifier.EnvironmentVariable}, which is not set; set it to the receiver's http(s) URL");
+        var store = await ctx.StoreAsync(ct);
+        var spec = EnvironmentCommandSupport.Service(ctx, store).Spec(environmentName);
+        var result = await new AlertDelivery(store.Monitor, store.Releases, notifier, ctx.Time).ResendAsync(ctx.Manifest.App, spec.Name, alertId, ct);
+        if (!result.Sent)
+        {
+            throw new OperationalException(string.Create(CultureInfo.InvariantCulture,
+                $"drift alert {alertId}: the webhook post (attempt {result.Attempt}) {result.Outcome}; recorded on the alert (glidepath monitor --env {spec.Name} shows it); run --resend again once the receiver answers"));
+        }
+
+        var alert = await store.Monitor.GetAlertAsync(ctx.Manifest.App, alertId, ct);
+        if (ctx.Output.IsJson)
+        {
+            ctx.Output.Json(new { alert = alertId, attempt = result.Attempt, outcome = result.Outcome, delivery = alert is null ? null : AlertDeliveryStatus.Json(alert, ctx.Time.GetUtcNow()) });
+        }
+        else
+        {
+            ctx.Output.Line(string.Create(CultureInfo.InvariantCulture, $"Resent {alertId} to the webhook (attempt {result.Attempt}): {result.Outcome}"));
+        }
+
+        return ExitCodes.Ok;
     }
 
     /// <summary>"2026-11-20", or "2026-11-14 … 2026-11-20": the days the matched windows start on.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Glidepath.Errors;
 using Glidepath.Storage;
 
 namespace Glidepath.Monitoring;
@@ -66,6 +67,42 @@ public sealed class AlertDelivery(IMonitorStore alerts, IReleaseStore releases, 
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// Posts one stored alert of <paramref name="environment"/> again now (<c>glidepath monitor --resend</c>): one whose
+    /// receiver stayed down until it closed is never posted by a check again. Claimed like any attempt, so it counts one
+    /// more and is recorded <c>sent</c> or <c>failed: reason</c>; it does not wait out a back-off, only an attempt in flight.
+    /// </summary>
+    /// <exception cref="PolicyException">No such alert on this environment, it was sent already, or another monitor is posting it now.</exception>
+    public async Task<AlertDeliveryResult> ResendAsync(string app, string environment, string alertId, CancellationToken cancellationToken)
+    {
+        var alert = await alerts.GetAlertAsync(app, alertId, cancellationToken).ConfigureAwait(false);
+        if (alert is null || alert.Environment != environment)
+        {
+            throw new PolicyException($"environment '{environment}' has no drift alert '{alertId}'; list its alerts with: glidepath monitor --env {environment}");
+        }
+
+        var now = time.GetUtcNow();
+        // A due time within one lease of now is an attempt in flight (or the shortest back-off after one); a later one is a
+        // back-off this resend does not wait for.
+        if (alert.Notification == Sent || !await alerts.ClaimDeliveryAsync(alertId, now, now + Lease, now + Lease, cancellationToken).ConfigureAwait(false))
+        {
+            var held = await alerts.GetAlertAsync(app, alertId, cancellationToken).ConfigureAwait(false) ?? alert;
+            throw new PolicyException(held.Notification == Sent
+                ? string.Create(CultureInfo.InvariantCulture, $"drift alert {alertId} was delivered already (sent, attempt {held.DeliveryAttempts}); --resend posts an alert whose webhook delivery did not succeed")
+                : string.Create(CultureInfo.InvariantCulture, $"drift alert {alertId} is held by another monitor's delivery attempt until {held.DeliveryDue?.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC; run --resend again after that"));
+        }
+
+        var claimed = alert with { Notification = Pending, DeliveryAttempts = alert.DeliveryAttempts + 1 };
+        var label = (await releases.GetByIdAsync(app, alert.ReleaseId, cancellationToken).ConfigureAwait(false))?.Label ?? alert.ReleaseId[..Math.Min(8, alert.ReleaseId.Length)];
+        using var budget = new CancellationTokenSource(Budget, time);
+        using var posting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
+        var outcome = await PostAsync(claimed, label, posting.Token, cancellationToken).ConfigureAwait(false);
+        // While the alert is open a failure is retried by the checks as usual; once it closed, nothing is due.
+        DateTimeOffset? next = outcome == Sent || now >= alert.OpenUntil ? null : now + Backoff(claimed.DeliveryAttempts);
+        await alerts.RecordDeliveryAsync(alertId, outcome, next, cancellationToken).ConfigureAwait(false);
+        return new AlertDeliveryResult(alertId, claimed.DeliveryAttempts, outcome);
     }
 
     /// <summary>The wait after failed attempt <paramref name="attempt"/>: 1 minute, doubling, at most <see cref="MaxBackoff"/>.</summary>

@@ -55,6 +55,14 @@ public sealed record DriftAlert
     /// <summary>True when the alert was raised more than <see cref="ClockSlack"/> after <paramref name="now"/>: by a host whose clock was ahead.</summary>
     public bool RaisedAheadOf(DateTimeOffset now) => RaisedAt > now + ClockSlack;
 
+    /// <summary>
+    /// When an alert on the same (environment, release, metric) means a check at <paramref name="now"/> with a
+    /// <paramref name="recentWindow"/> does not raise it again: raised after <c>now − recentWindow</c> (once per recent
+    /// window) and at or before <c>now + </c><see cref="ClockSlack"/> (one raised further ahead came from a host whose clock
+    /// is ahead, and a wrong clock must not silence the metric everywhere).
+    /// </summary>
+    public static (DateTimeOffset After, DateTimeOffset Until) RaisedSpan(DateTimeOffset now, TimeSpan recentWindow) => (now - recentWindow, now + ClockSlack);
+
     /// <summary>How long an alert of a <paramref name="window"/> recent window stays open.</summary>
     public static TimeSpan OpenFor(TimeSpan window) => window * 2 > MinimumOpen ? window * 2 : MinimumOpen;
 }

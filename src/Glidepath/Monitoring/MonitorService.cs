@@ -84,17 +84,13 @@ public sealed class MonitorService(
             traces, app, environment, releaseId, windows, perWindow, recent.Requests, since, policy, cancellationToken).ConfigureAwait(false);
         evidences.Add(TrafficStop.Assess(TrafficStop.ActiveSubjects(recent), stopReference.Subjects, policy));
         // An alert raised after now (beyond the clock slack) came from a host whose clock is ahead: it does not stop this
-        // host raising the metric, or a wrong clock would silence it everywhere for up to a window.
-        var recentAlerts = await alerts.ListAlertsSinceAsync(app, environment, releaseId, now - policy.RecentWindow, cancellationToken).ConfigureAwait(false);
+        // host raising the metric (DriftAlert.RaisedSpan), or a wrong clock would silence it everywhere for up to a window.
+        var (raisedAfter, raisedUntil) = DriftAlert.RaisedSpan(now, policy.RecentWindow);
+        var recentAlerts = await alerts.ListAlertsSinceAsync(app, environment, releaseId, raisedAfter, cancellationToken).ConfigureAwait(false);
         var ahead = recentAlerts.Where(a => a.RaisedAheadOf(now)).ToList();
         var raised = new List<DriftAlert>();
         foreach (var evidence in evidences.Where(e => e.Verdict == "harm"))
         {
-            if (recentAlerts.Any(a => a.Metric == evidence.Metric && a.RaisedAt > now - policy.RecentWindow && !a.RaisedAheadOf(now)))
-            {
-                continue;
-            }
-
             var alert = new DriftAlert
             {
                 Id = "al-" + Guid.NewGuid().ToString("N")[..16],
@@ -109,9 +105,13 @@ public sealed class MonitorService(
                 Notification = notifier is null ? AlertDelivery.NotConfigured : AlertDelivery.Pending,
             };
 
-            // Stored before any post: a monitor that stops now leaves it pending, and the next check delivers it.
-            await alerts.SaveAlertAsync(alert, cancellationToken).ConfigureAwait(false);
-            raised.Add(alert);
+            // Stored before any post: a monitor that stops now leaves it pending, and the next check delivers it. The store
+            // decides "already raised" and stores in one step: of two checks at once (the gateway's and a cron's), one
+            // raises the metric, and the other has no alert of its own to post.
+            if (await alerts.RaiseAlertAsync(alert, raisedAfter, raisedUntil, cancellationToken).ConfigureAwait(false))
+            {
+                raised.Add(alert);
+            }
         }
 
         return new MonitorCheck

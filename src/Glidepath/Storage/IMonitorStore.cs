@@ -5,7 +5,16 @@ namespace Glidepath.Storage;
 /// <summary>Drift alerts (append-only apart from their webhook delivery) and the environment configurations the checklist has seen.</summary>
 public interface IMonitorStore
 {
+    /// <summary>Stores <paramref name="alert"/> as it is (an import, a test's seed); the monitor raises through <see cref="RaiseAlertAsync"/>.</summary>
     Task SaveAlertAsync(DriftAlert alert, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores <paramref name="alert"/> unless its metric is already raised: an alert on the same (environment, release,
+    /// metric) raised after <paramref name="raisedAfter"/> and at or before <paramref name="raisedUntil"/> exists
+    /// (<see cref="DriftAlert.RaisedSpan"/>). One atomic step: of several monitors raising the same metric at once (the
+    /// gateway's check and a cron's), exactly one stores it. True when it was stored.
+    /// </summary>
+    Task<bool> RaiseAlertAsync(DriftAlert alert, DateTimeOffset raisedAfter, DateTimeOffset raisedUntil, CancellationToken cancellationToken);
 
     /// <summary>
     /// Records how a webhook delivery went (sent, or failed: reason) and when the next one may start
@@ -33,6 +42,9 @@ public interface IMonitorStore
     /// the checklist reads the open ones from it, however many alerts the environment has.
     /// </summary>
     Task<IReadOnlyList<DriftAlert>> ListAlertsSinceAsync(string app, string environment, string releaseId, DateTimeOffset since, CancellationToken cancellationToken);
+
+    /// <summary>The alert of <paramref name="app"/> with this id, or null.</summary>
+    Task<DriftAlert?> GetAlertAsync(string app, string alertId, CancellationToken cancellationToken);
 
     /// <summary>The newest alert on this (environment, release, metric), or null.</summary>
     Task<DriftAlert?> LatestAlertAsync(string app, string environment, string releaseId, string metric, CancellationToken cancellationToken);

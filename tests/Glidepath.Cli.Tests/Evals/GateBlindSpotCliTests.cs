@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Xml.Linq;
 using Glidepath.Cli.Tests.Support;
 
 namespace Glidepath.Cli.Tests.Evals;
@@ -36,6 +37,27 @@ public sealed class GateBlindSpotCliTests
         Assert.True(text.ExitCode == 0, text.Stderr);
         Assert.Contains("  WARNING: " + message, text.Stdout, StringComparison.Ordinal);
         Assert.Contains("this gate could not have blocked the 2 case(s)", dir.Read("gate.html"), StringComparison.Ordinal);
+    }
+
+    // The same trial read through a CI test tab (GitLab and GitHub's JUnit viewers show a skipped testcase's text, not a
+    // passed one's or the suite's): the JUnit report carried no word of it until 2026-12-06.
+    [Fact]
+    public async Task Gate_TwoCasesCollapseAtThreeTrials_JUnitReportCarriesTheWarningAndStaysAPass()
+    {
+        using var dir = Repo(trials: 3);
+        dir.Write("prompts/system.md", string.Join('\n', dir.Read("prompts/system.md").Split('\n').Where(l => !l.Contains("Price match:", StringComparison.Ordinal))));
+
+        var run = await CliRunner.RunAsync("gate", "--baseline", "git:HEAD", "--manifest", dir.Path, "--no-cache", "--report", dir.File("gate.xml"));
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var suite = XDocument.Parse(dir.Read("gate.xml")).Root!.Element("testsuite")!;
+        Assert.Equal(("0", "0", "1"), (suite.Attribute("failures")!.Value, suite.Attribute("errors")!.Value, suite.Attribute("skipped")!.Value));
+        Assert.Empty(suite.Descendants("failure"));
+        var skipped = suite.Elements("testcase").Select(t => t.Element("skipped")).OfType<XElement>().Single();
+        Assert.Equal("gate warning (cannot_block): this gate could not have blocked the 2 case(s) that scored lower on the candidate", skipped.Parent!.Attribute("name")!.Value);
+        Assert.StartsWith("this gate could not have blocked the 2 case(s) that scored lower on the candidate", skipped.Value, StringComparison.Ordinal);
+        Assert.EndsWith("A warning, not a failure: the verdict is pass.", skipped.Value, StringComparison.Ordinal);
+        Assert.Contains("warning: this gate could not have blocked the 2 case(s)", suite.Element("system-err")!.Value, StringComparison.Ordinal);
     }
 
     // The change drops two cases and rewrites a third against the dataset of the baseline's commit; it adds one.
@@ -98,7 +120,7 @@ public sealed class GateBlindSpotCliTests
         dir.Write("glidepath.yaml", dir.Read("glidepath.yaml")
             .Replace("  trials: 1\n", $"  trials: {trials}\n", StringComparison.Ordinal)
             .Replace("parameters: { temperature: 0.2, max_tokens: 400, seed: 7 }", "parameters: { temperature: 0.2, max_tokens: 400, seed: 7 }\n    options: { latency_scale: 0 }", StringComparison.Ordinal));
-        dir.Write(".gitignore", ".glidepath/\ngate.md\ngate.html\n");
+        dir.Write(".gitignore", ".glidepath/\ngate.md\ngate.html\ngate.xml\n");
         TestGit.Run(dir.Path, "init", "-q");
         TestGit.Run(dir.Path, "add", "-A");
         TestGit.Run(dir.Path, "commit", "-qm", "sample");

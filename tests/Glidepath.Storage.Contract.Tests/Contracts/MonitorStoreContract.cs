@@ -83,6 +83,21 @@ public abstract class MonitorStoreContract(IStoreFactory factory) : StoreContrac
     }
 
     [Fact]
+    public async Task GetAlertAsync_ByIdWithinTheApp_NullForAnotherAppOrAnUnknownId()
+    {
+        await Store.Monitor.SaveAlertAsync(Alert("a1", T0) with { Notification = "failed: HTTP 500", DeliveryAttempts = 3 }, None);
+        await Store.Monitor.SaveAlertAsync(Alert("a2", T0.AddHours(1), env: "staging"), None);
+        await Store.Monitor.SaveAlertAsync(Alert("other", T0) with { App = "other-app" }, None);
+
+        var a1 = await Store.Monitor.GetAlertAsync("app", "a1", None);
+
+        Assert.Equal(("a1", "production", "failed: HTTP 500", 3, T0), (a1!.Id, a1.Environment, a1.Notification, a1.DeliveryAttempts, a1.RaisedAt));
+        Assert.Equal("staging", (await Store.Monitor.GetAlertAsync("app", "a2", None))!.Environment);
+        Assert.Null(await Store.Monitor.GetAlertAsync("app", "other", None));
+        Assert.Null(await Store.Monitor.GetAlertAsync("app", "nope", None));
+    }
+
+    [Fact]
     public async Task RecordDeliveryAsync_ChangesOnlyTheDeliveryStatusAndDueTime()
     {
         await Store.Monitor.SaveAlertAsync(Alert("a1", T0) with { Notification = AlertDelivery.Pending }, None);
@@ -176,6 +191,46 @@ public abstract class MonitorStoreContract(IStoreFactory factory) : StoreContrac
         await StoreAssert.RefusedAsync(() => Store.Monitor.SaveAlertAsync(Alert("a1", T0.AddHours(1), metric: "cost_per_call"), None));
 
         Assert.Equal("latency", Assert.Single(await Store.Monitor.ListAlertsAsync("app", "production", 10, None)).Metric);
+    }
+
+    // The monitor's rule (DriftAlert.RaisedSpan): the same (environment, release, metric) raised after the span's start
+    // and at or before its end is already raised; one raised further ahead came from a host whose clock is ahead.
+    [Fact]
+    public async Task RaiseAlertAsync_SameMetricRaisedWithinTheSpan_NotStored_OtherwiseStored()
+    {
+        await Store.Monitor.SaveAlertAsync(Alert("first", T0), None);
+        await Store.Monitor.SaveAlertAsync(Alert("ahead", T0.AddHours(3)), None);
+        var now = T0.AddMinutes(30);
+        var (after, until) = DriftAlert.RaisedSpan(now, TimeSpan.FromHours(1));
+
+        Assert.False(await Store.Monitor.RaiseAlertAsync(Alert("again", now), after, until, None));
+        Assert.True(await Store.Monitor.RaiseAlertAsync(Alert("other-metric", now, metric: "error_rate"), after, until, None));
+        Assert.True(await Store.Monitor.RaiseAlertAsync(Alert("other-release", now, release: "r2"), after, until, None));
+        Assert.True(await Store.Monitor.RaiseAlertAsync(Alert("other-env", now, env: "staging"), after, until, None));
+        // The span's start is open: an alert raised exactly then is a window old, and the metric is raised again; "ahead"
+        // (three hours ahead of this check, beyond the slack) does not count.
+        var (later, laterUntil) = DriftAlert.RaisedSpan(T0.AddHours(1), TimeSpan.FromHours(1));
+        Assert.True(await Store.Monitor.RaiseAlertAsync(Alert("window-later", T0.AddHours(1)), later, laterUntil, None));
+        // Its end is closed: "ahead" raised exactly at the end of the clock slack counts.
+        var (edge, edgeUntil) = DriftAlert.RaisedSpan(T0.AddHours(3) - DriftAlert.ClockSlack, TimeSpan.FromHours(1));
+        Assert.False(await Store.Monitor.RaiseAlertAsync(Alert("at-the-edge", T0.AddHours(3) - DriftAlert.ClockSlack), edge, edgeUntil, None));
+
+        var stored = await Store.Monitor.ListAlertsAsync("app", "production", 20, None);
+        Assert.Equal(["ahead", "window-later", "other-release", "other-metric", "first"], stored.Select(a => a.Id));
+    }
+
+    // Two drift checks at the same instant (the gateway's and `monitor --check` in another process) raised the same
+    // metric twice, and each alert was posted: of eight raising at once, one stores it.
+    [Fact]
+    public async Task RaiseAlertAsync_ManyMonitorsAtOnce_ExactlyOneStores()
+    {
+        var (after, until) = DriftAlert.RaisedSpan(T0, TimeSpan.FromHours(1));
+
+        var raised = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            Task.Run(() => Store.Monitor.RaiseAlertAsync(Alert($"a{i}", T0) with { Notification = AlertDelivery.Pending }, after, until, None))));
+
+        Assert.Equal(1, raised.Count(r => r));
+        Assert.Single(await Store.Monitor.ListAlertsSinceAsync("app", "production", "r1", after, None));
     }
 
     [Fact]

@@ -90,6 +90,40 @@ public sealed class AlertDeliveryTests
         Assert.Equal(5, notifier.Posts);
     }
 
+    // --resend while a check's post of the alert is in flight (its lease): refused, and nothing posted twice.
+    [Fact]
+    public async Task ResendAsync_AnotherMonitorIsPostingIt_RefusedNamingWhenItIsFree()
+    {
+        var store = new InMemoryStore();
+        var time = new FakeTimeProvider(T0);
+        await SaveAsync(store, "a1", "latency", T0);
+        Assert.True(await store.Monitor.ClaimDeliveryAsync("a1", T0, T0 + AlertDelivery.Lease, T0 + AlertDelivery.MaxBackoff, CancellationToken.None));
+        var notifier = new ScriptedNotifier(AlertDelivery.Sent);
+
+        var refused = await Assert.ThrowsAsync<Glidepath.Errors.PolicyException>(() =>
+            new AlertDelivery(store.Monitor, store.Releases, notifier, time).ResendAsync("app", "production", "a1", CancellationToken.None));
+
+        Assert.Equal("drift alert a1 is held by another monitor's delivery attempt until 2026-11-04 13:02:00 UTC; run --resend again after that", refused.Message);
+        Assert.Equal(0, notifier.Posts);
+    }
+
+    // A failure 30 minutes into an open alert waits out a back-off before a check retries it; a resend does not.
+    [Fact]
+    public async Task ResendAsync_OpenAlertInItsBackoff_PostedNowAsTheNextAttempt_AFailureBacksOffAgain()
+    {
+        var store = new InMemoryStore();
+        var time = new FakeTimeProvider(T0.AddMinutes(30));
+        await SaveAsync(store, "a1", "latency", T0);
+        await store.Monitor.RecordDeliveryAsync("a1", "failed: HTTP 500", T0.AddMinutes(60), CancellationToken.None);
+        var notifier = new ScriptedNotifier("failed: HTTP 502");
+
+        var result = await new AlertDelivery(store.Monitor, store.Releases, notifier, time).ResendAsync("app", "production", "a1", CancellationToken.None);
+
+        Assert.Equal(new AlertDeliveryResult("a1", 1, "failed: HTTP 502"), result);
+        var alert = (await store.Monitor.GetAlertAsync("app", "a1", CancellationToken.None))!;
+        Assert.Equal(("failed: HTTP 502", 1, T0.AddMinutes(30) + AlertDelivery.Backoff(1)), (alert.Notification, alert.DeliveryAttempts, alert.DeliveryDue));
+    }
+
     private static Task SaveAsync(InMemoryStore store, string id, string metric, DateTimeOffset at) => store.Monitor.SaveAlertAsync(new DriftAlert
     {
         Id = id,

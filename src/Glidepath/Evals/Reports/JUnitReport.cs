@@ -8,19 +8,22 @@ namespace Glidepath.Evals.Reports;
 /// <summary>
 /// The gate as JUnit XML: one testcase per case; a regression is a failure, an errored case an error. A character XML
 /// 1.0 cannot carry (a control character in a model's answer, a lone surrogate) is written as <c>\uXXXX</c> instead of
-/// failing the report.
+/// failing the report. A warning (a rule or dataset changed against the baseline's commit, a pass that could not have
+/// blocked) is a <c>skipped</c> testcase of its own, a suite property and a line of the suite's <c>system-err</c>.
 /// </summary>
 public static class JUnitReport
 {
     public static string Render(GateReport r)
     {
         var d = r.Decision;
+        var warnings = Warnings(r);
         var errorsByCase = d.Errors.GroupBy(e => e.CaseId).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var suite = new XElement("testsuite",
             new XAttribute("name", Xml($"glidepath gate {r.App}: {r.CandidateLabel} vs {r.BaselineLabel}")),
-            new XAttribute("tests", d.Cases.Count),
+            new XAttribute("tests", d.Cases.Count + warnings.Count),
             new XAttribute("failures", d.Regressions.Count),
             new XAttribute("errors", d.Cases.Count(c => c.Change == CaseChange.Error)),
+            new XAttribute("skipped", warnings.Count),
             new XAttribute("timestamp", r.CreatedAt.ToString("s", CultureInfo.InvariantCulture)),
             new XElement("properties",
                 Property("verdict", r.ResultWord),
@@ -30,7 +33,17 @@ public static class JUnitReport
                 Property("dataset_sha256", r.DatasetSha256),
                 Property("scorer_version", r.ScorerVersion),
                 Property("correction", d.Correction.Describe()),
-                r.PartialNote is { } partial ? Property("partial", partial) : null));
+                r.PartialNote is { } partial ? Property("partial", partial) : null,
+                warnings.Select(w => Property(w.Name, w.Message))));
+        // A JUnit viewer shows the text of a failure, an error or a skipped testcase and nothing of a passed one (GitLab
+        // shows neither a suite's properties nor its system-err): a warning is a skipped testcase, which fails no build, so
+        // a pass that warned stays a pass and the warning is read where the cases are.
+        foreach (var w in warnings)
+        {
+            suite.Add(new XElement("testcase", new XAttribute("classname", Xml($"glidepath.{r.App}.warnings")), new XAttribute("name", Xml($"gate warning ({w.Name}): {w.Title}")),
+                new XElement("skipped", new XAttribute("message", Xml(w.Message)), Xml($"{w.Message}.\n\n{w.Action}A warning, not a failure: the verdict is {r.ResultWord}."))));
+        }
+
         foreach (var c in d.Cases)
         {
             var testcase = new XElement("testcase", new XAttribute("classname", Xml($"glidepath.{r.App}")), new XAttribute("name", Xml(c.CaseId)));
@@ -54,7 +67,39 @@ public static class JUnitReport
             suite.Add(testcase);
         }
 
+        if (warnings.Count > 0)
+        {
+            suite.Add(new XElement("system-err", Xml(string.Concat(warnings.Select(w => $"warning: {w.Message}\n")))));
+        }
+
         return "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n" + new XElement("testsuites", suite) + "\n";
+    }
+
+    /// <summary>
+    /// The report's warnings in the markdown report's order, each with its JSON name, a title short enough for a list of
+    /// tests, its message and what the reader should do (empty when the message ends with it).
+    /// </summary>
+    private static List<(string Name, string Title, string Message, string Action)> Warnings(GateReport r)
+    {
+        var warnings = new List<(string, string, string, string)>(3);
+        if (r.RuleChangeNote is { } ruleChange)
+        {
+            warnings.Add(("rule_change", ruleChange, ruleChange, "This verdict was decided under the changed rule: review the eval section of the manifest in this change. "));
+        }
+
+        if (r.DatasetChange is { } datasetChange)
+        {
+            var title = string.Create(CultureInfo.InvariantCulture, $"the dataset was changed by this change: {datasetChange.Removed} case(s) removed, {datasetChange.Changed} changed");
+            warnings.Add(("dataset_change", title, datasetChange.Message, "Review the dataset in this change. "));
+        }
+
+        if (r.Decision.CannotBlock is { } blind)
+        {
+            var title = string.Create(CultureInfo.InvariantCulture, $"this gate could not have blocked the {blind.CasesLower} case(s) that scored lower on the candidate");
+            warnings.Add(("cannot_block", title, blind.Message, ""));
+        }
+
+        return warnings;
     }
 
     private static XElement Property(string name, string value) => new("property", new XAttribute("name", name), new XAttribute("value", Xml(value)));

@@ -15,25 +15,38 @@ internal sealed class InMemoryMonitorStore(string location) : IMonitorStore
     private readonly Dictionary<(string App, string Environment), Dictionary<string, DateTimeOffset>> _configs = [];
 
     public Task SaveAlertAsync(DriftAlert alert, CancellationToken cancellationToken) =>
-        Synchronously.Run(() =>
-        {
-            ArgumentNullException.ThrowIfNull(alert);
-            lock (_sync)
-            {
-                if (_alerts.Exists(a => a.Id == alert.Id))
-                {
-                    throw new OperationalException($"cannot save drift alert {alert.Id} in the store at {location}: an alert with this id exists; nothing was written");
-                }
+        Synchronously.Run(() => Insert(alert, unlessRaised: null), cancellationToken);
 
-                var w = alert.Windows;
-                _alerts.Add(alert with
-                {
-                    RaisedAt = alert.RaisedAt.ToUniversalTime(),
-                    DeliveryDue = alert.DeliveryDue?.ToUniversalTime(),
-                    Windows = new DriftWindows(w.ReferenceFrom.ToUniversalTime(), w.ReferenceTo.ToUniversalTime(), w.RecentFrom.ToUniversalTime(), w.RecentTo.ToUniversalTime()),
-                });
+    public Task<bool> RaiseAlertAsync(DriftAlert alert, DateTimeOffset raisedAfter, DateTimeOffset raisedUntil, CancellationToken cancellationToken) =>
+        Synchronously.Run(() => Insert(alert, (raisedAfter, raisedUntil)), cancellationToken);
+
+    // The check and the insert under one lock: of two monitors raising the same metric at once, the second finds the first's.
+    private bool Insert(DriftAlert alert, (DateTimeOffset After, DateTimeOffset Until)? unlessRaised)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        lock (_sync)
+        {
+            if (_alerts.Exists(a => a.Id == alert.Id))
+            {
+                throw new OperationalException($"cannot save drift alert {alert.Id} in the store at {location}: an alert with this id exists; nothing was written");
             }
-        }, cancellationToken);
+
+            if (unlessRaised is var (after, until) && _alerts.Exists(a => a.App == alert.App && a.Environment == alert.Environment && a.ReleaseId == alert.ReleaseId
+                && a.Metric == alert.Metric && a.RaisedAt > after && a.RaisedAt <= until))
+            {
+                return false;
+            }
+
+            var w = alert.Windows;
+            _alerts.Add(alert with
+            {
+                RaisedAt = alert.RaisedAt.ToUniversalTime(),
+                DeliveryDue = alert.DeliveryDue?.ToUniversalTime(),
+                Windows = new DriftWindows(w.ReferenceFrom.ToUniversalTime(), w.ReferenceTo.ToUniversalTime(), w.RecentFrom.ToUniversalTime(), w.RecentTo.ToUniversalTime()),
+            });
+            return true;
+        }
+    }
 
     public Task RecordDeliveryAsync(string alertId, string notification, DateTimeOffset? nextDue, CancellationToken cancellationToken) =>
         Synchronously.Run(() =>
@@ -77,6 +90,9 @@ internal sealed class InMemoryMonitorStore(string location) : IMonitorStore
 
     public Task<IReadOnlyList<DriftAlert>> ListAlertsSinceAsync(string app, string environment, string releaseId, DateTimeOffset since, CancellationToken cancellationToken) =>
         Synchronously.Run<IReadOnlyList<DriftAlert>>(() => NewestFirst(a => a.App == app && a.Environment == environment && a.ReleaseId == releaseId && a.RaisedAt >= since), cancellationToken);
+
+    public Task<DriftAlert?> GetAlertAsync(string app, string alertId, CancellationToken cancellationToken) =>
+        Synchronously.Run(() => NewestFirst(a => a.App == app && a.Id == alertId).FirstOrDefault(), cancellationToken);
 
     public Task<DriftAlert?> LatestAlertAsync(string app, string environment, string releaseId, string metric, CancellationToken cancellationToken) =>
         Synchronously.Run(() => NewestFirst(a => a.App == app && a.Environment == environment && a.ReleaseId == releaseId && a.Metric == metric).FirstOrDefault(), cancellationToken);

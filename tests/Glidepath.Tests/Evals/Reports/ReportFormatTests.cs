@@ -95,6 +95,55 @@ public sealed class ReportFormatTests
         Assert.NotNull(suite.Elements("testcase").Single(t => t.Attribute("name")!.Value == "errored").Element("error"));
     }
 
+    // Outside trial gate #1 read through a CI test tab: the pass that could not have blocked five collapsed cases said nothing
+    // in JUnit (a suite of 200 passed testcases). The warning is a skipped testcase, a property and system-err: still a pass.
+    [Fact]
+    public void JUnit_PassThatCouldNotHaveBlocked_CarriesTheWarningAsASkippedTestcaseAndStaysAPass()
+    {
+        var rates = Enumerable.Repeat((1.0, 0.0), 5).Concat(Enumerable.Repeat((1.0, 1.0), 195)).ToArray();
+        var decision = GateEvaluator.Decide(GateSimulation.Cases(new Random(1), 3, rates), new GateRule());
+        var blind = Assert.IsType<CannotBlock>(decision.CannotBlock);
+
+        var suite = XDocument.Parse(ReportFormat.Render(Report() with { Decision = decision }, "junit")).Root!.Element("testsuite")!;
+
+        Assert.Equal(GateResult.Pass, decision.Result);
+        Assert.Equal("pass", suite.Descendants("property").Single(p => p.Attribute("name")!.Value == "verdict").Attribute("value")!.Value);
+        Assert.Equal(("201", "0", "0", "1"), (suite.Attribute("tests")!.Value, suite.Attribute("failures")!.Value, suite.Attribute("errors")!.Value, suite.Attribute("skipped")!.Value));
+        Assert.Empty(suite.Descendants("failure"));
+        Assert.Empty(suite.Descendants("error"));
+        var warning = suite.Elements("testcase").Single(t => t.Element("skipped") is not null);
+        Assert.Equal("glidepath.support-agent.warnings", warning.Attribute("classname")!.Value);
+        Assert.Equal("gate warning (cannot_block): this gate could not have blocked the 5 case(s) that scored lower on the candidate", warning.Attribute("name")!.Value);
+        Assert.Equal(blind.Message, warning.Element("skipped")!.Attribute("message")!.Value);
+        Assert.Equal(blind.Message + ".\n\nA warning, not a failure: the verdict is pass.", warning.Element("skipped")!.Value);
+        Assert.Equal(blind.Message, suite.Descendants("property").Single(p => p.Attribute("name")!.Value == "cannot_block").Attribute("value")!.Value);
+        Assert.Equal("warning: " + blind.Message + "\n", suite.Element("system-err")!.Value);
+    }
+
+    [Fact]
+    public void JUnit_DatasetAndRuleChanged_EachAWarningTestcaseAndProperty()
+    {
+        var change = new DatasetChange("the dataset was changed by this change: against evals/support.jsonl at the baseline's commit 1f0c2d3e4a5b, 2 case(s) removed, 1 changed and 0 added (a, b, c); this verdict does not gate the removed cases, nor the changed ones as the baseline had them", 2, 1, 0, [("a", "removed"), ("b", "removed"), ("c", "changed")]);
+        var report = Report() with
+        {
+            DatasetChange = change,
+            Rule = new VerdictRule(100, 0, 0.95, 1, 20240611, 2000),
+            BaselineRule = new VerdictRule(0, 0, 0.95, 1, 20240611, 2000),
+        };
+
+        var suite = XDocument.Parse(ReportFormat.Render(report, "junit")).Root!.Element("testsuite")!;
+
+        var warnings = suite.Elements("testcase").Where(t => t.Element("skipped") is not null).ToList();
+        Assert.Equal(
+            ["gate warning (rule_change): the gate rule was changed by this change: max_case_regressions 0 → 100", "gate warning (dataset_change): the dataset was changed by this change: 2 case(s) removed, 1 changed"],
+            warnings.Select(t => t.Attribute("name")!.Value));
+        Assert.StartsWith(change.Message + ".\n\nReview the dataset in this change. A warning, not a failure: the verdict is error.", warnings[1].Element("skipped")!.Value, StringComparison.Ordinal);
+        Assert.Equal(("6", "2"), (suite.Attribute("tests")!.Value, suite.Attribute("skipped")!.Value));
+        Assert.Equal(change.Message, suite.Descendants("property").Single(p => p.Attribute("name")!.Value == "dataset_change").Attribute("value")!.Value);
+        Assert.Equal(report.RuleChangeNote, suite.Descendants("property").Single(p => p.Attribute("name")!.Value == "rule_change").Attribute("value")!.Value);
+        Assert.Contains("warning: " + change.Message + "\n", suite.Element("system-err")!.Value, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Json_CarriesVerdictCountsAndInterval()
     {
