@@ -98,6 +98,8 @@ public sealed class SqliteStoreProviderTests
         var ex = await Assert.ThrowsAsync<BadInputException>(() => Providers.OpenAsync("postgres://u@h/db", create: true, TimeProvider.System, default));
 
         Assert.StartsWith("no store provider handles", ex.Message, StringComparison.Ordinal);
+        // An outside trial's SDK app stopped here without a word of what to add.
+        Assert.EndsWith("reference the Glidepath.Storage.Postgres package and add new PostgresStoreProvider() to the host's StoreProviders (docs/sdk.md)", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

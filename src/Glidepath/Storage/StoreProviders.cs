@@ -43,8 +43,15 @@ public sealed class StoreProviders
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(location);
         return _providers.FirstOrDefault(p => p.Handles(location))
-            ?? throw new BadInputException($"no store provider handles '{Redacted(location)}'; expected one of: {string.Join("; ", _providers.Select(p => p.Forms))}");
+            ?? throw new BadInputException($"no store provider handles '{Redacted(location)}'; expected one of: {string.Join("; ", _providers.Select(p => p.Forms))}{Hint(location)}");
     }
+
+    /// <summary>A PostgreSQL location in a host that has not added its provider (an SDK app): what to add.</summary>
+    private static string Hint(string location) =>
+        location.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || location.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
+            || location.Contains("Host=", StringComparison.OrdinalIgnoreCase)
+            ? ". A PostgreSQL store needs its provider in this host: reference the Glidepath.Storage.Postgres package and add new PostgresStoreProvider() to the host's StoreProviders (docs/sdk.md)"
+            : "";
 
     /// <summary>
     /// The location for a message: every part that could hold a password (a URI's, a connection string's
