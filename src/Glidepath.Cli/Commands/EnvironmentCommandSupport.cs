@@ -49,13 +49,18 @@ internal static class EnvironmentCommandSupport
     public static async Task<int> RemoteOutcomeAsync(CliContext ctx, Remote.RemoteAdmin remote, string environment, string verb, object body, CancellationToken cancellationToken)
     {
         var json = await remote.PostAsync($"environments/{Remote.RemoteJson.Env(environment)}/{verb}", body, cancellationToken);
+        var answer = Remote.RemoteJson.Read<Remote.Answers.OutcomeAnswer>(json);
+        if (answer.Note is { } note)
+        {
+            ctx.Output.Note(note);
+        }
+
         if (ctx.Output.IsJson)
         {
             ctx.Output.RawJson(json);
             return Glidepath.Cli.ExitCodes.Ok;
         }
 
-        var answer = Remote.RemoteJson.Read<Remote.Answers.OutcomeAnswer>(json);
         return WriteOutcomeText(ctx, answer.Changed, answer.Summary, answer.Event?.Reason);
     }
 

@@ -87,6 +87,7 @@ public static class EnvironmentReports
             summary = outcome.Summary,
             environment = views.Status(spec, outcome.State),
             @event = outcome.Event is null ? null : views.Event(outcome.Event),
+            note = outcome.Note, // what a local run says on stderr (the active shadow and the new stable release), for an API caller too
         };
     }
 }

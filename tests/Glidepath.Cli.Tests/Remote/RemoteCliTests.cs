@@ -178,6 +178,19 @@ public sealed class RemoteCliTests : IAsyncLifetime
         Assert.Equal([("shadow_start", "token:ops"), ("shadow_stop", "token:ops")], kinds);
     }
 
+    // shadow.md said it: through --server the answer did not carry the note a local promote prints about the active shadow.
+    [Fact]
+    public async Task Promote_ThroughTheAdminApi_SaysWhatALocalPromoteSaysAboutTheActiveShadow()
+    {
+        await _app.OkAsync("shadow", "start", "v2", "--env", "production", "--rate", "0.1");
+
+        var promote = await RemoteAsync(_admin, "promote", "v2", "--env", "production", "--force", "--reason", "ship it", "--format", "json");
+
+        Assert.True(promote.Code == 0, promote.Stderr);
+        Assert.Contains("the candidate of the active shadow", promote.Stderr, StringComparison.Ordinal);
+        Assert.Contains("is now the stable release: the shadow mirrors nothing", JsonDocument.Parse(promote.Stdout).RootElement.GetProperty("note").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Refusals_AreTheirExitCodes()
     {
