@@ -172,6 +172,11 @@ public abstract class RolloutControllerContract(IStoreFactory factory) : StoreCo
         Assert.Equal(5, (await f.StateAsync()).Canary!.Weight);
         f.Time.Advance(TimeSpan.FromSeconds(31));
         await GoodStepTrafficAsync(f);
+
+        // A lease that expired without being given up: gw-b waits out the settle window first (RolloutSettleContract).
+        await restarted.TickAsync(None);
+        Assert.Equal(5, (await f.StateAsync()).Canary!.Weight);
+        f.Time.Advance(TimeSpan.FromSeconds(30));
         await restarted.TickAsync(None);
 
         Assert.Equal(25, (await f.StateAsync()).Canary!.Weight);
