@@ -15,7 +15,14 @@ namespace Glidepath.Rollouts;
 /// </summary>
 public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironmentStore environments, ITraceStore traces, TimeProvider time, RolloutControllerOptions options)
 {
+    /// <summary>
+    /// The actor of every decision and history event the controller records (kept as is for the tools that look for it);
+    /// which controller it was, its lease holder, is in the event's details as <c>controller</c>.
+    /// </summary>
     public const string Actor = "controller";
+
+    /// <summary>The key, in the details of a history event the controller records, of its lease holder (<see cref="RolloutControllerOptions.Holder"/>).</summary>
+    public const string HolderDetail = "controller";
 
     // Whether this controller held each rollout's lease at its last look, so a change is reported once (a tick and a
     // shutdown's ReleaseLeasesAsync may run at once).
@@ -141,7 +148,7 @@ public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironme
             {
                 var next = rollout with { State = RolloutState.RolledBack, EndedAt = now, EndReason = decision.Reason };
                 var record = RolloutWriter.Decision(rollout, RolloutDecisionKinds.Rollback, Actor, decision.Reason, now, decision);
-                await RolloutWriter.ApplyAsync(rollouts, next, rollout.Version, state, state with { Canary = null }, RolloutEventKinds.RolledBack, record, false, null, cancellationToken).ConfigureAwait(false);
+                await RolloutWriter.ApplyAsync(rollouts, next, rollout.Version, state, state with { Canary = null }, RolloutEventKinds.RolledBack, record, false, Details(), cancellationToken).ConfigureAwait(false);
                 return new RolloutAction($"{rollout.Environment}: rolled back at {rollout.Weight:0.##}% — {decision.Reason}", RolledBack: true);
             }
 
@@ -162,14 +169,14 @@ public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironme
                     var reason = $"{decision.Reason}; last step passed: the canary becomes the stable release";
                     var promoted = rollout with { State = RolloutState.Promoted, StepIndex = rollout.Plan.Steps.Count - 1, EndedAt = now, EndReason = reason };
                     var record = RolloutWriter.Decision(rollout, RolloutDecisionKinds.Promote, Actor, reason, now, decision);
-                    await RolloutWriter.ApplyAsync(rollouts, promoted, rollout.Version, state, RolloutWriter.Promoted(state, rollout, Actor, now), RolloutEventKinds.Promoted, record, false, null, cancellationToken).ConfigureAwait(false);
+                    await RolloutWriter.ApplyAsync(rollouts, promoted, rollout.Version, state, RolloutWriter.Promoted(state, rollout, Actor, now), RolloutEventKinds.Promoted, record, false, Details(), cancellationToken).ConfigureAwait(false);
                     return new RolloutAction($"{rollout.Environment}: promoted — {reason}");
                 }
 
                 var advanced = rollout with { StepIndex = index, StepStartedAt = now, StepCanaryBaseline = canaryTotal, StepStableBaseline = stableTotal };
                 var text = string.Create(inv, $"{decision.Reason}; advancing {rollout.Weight:0.##}% → {advanced.Weight:0.##}%");
                 var advance = RolloutWriter.Decision(rollout, RolloutDecisionKinds.Advance, Actor, text, now, decision);
-                await RolloutWriter.ApplyAsync(rollouts, advanced, rollout.Version, state, state with { Canary = state.Canary! with { Weight = advanced.Weight } }, RolloutEventKinds.Step, advance, false, null, cancellationToken).ConfigureAwait(false);
+                await RolloutWriter.ApplyAsync(rollouts, advanced, rollout.Version, state, state with { Canary = state.Canary! with { Weight = advanced.Weight } }, RolloutEventKinds.Step, advance, false, Details(), cancellationToken).ConfigureAwait(false);
                 return new RolloutAction($"{rollout.Environment}: {text}");
             }
 
@@ -180,6 +187,9 @@ public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironme
                 return null;
         }
     }
+
+    /// <summary>The details every history event of this controller starts from: which controller decided (its lease holder).</summary>
+    private System.Text.Json.Nodes.JsonObject Details() => new() { [HolderDetail] = options.Holder };
 
     /// <summary>Whether the judge found harm (rather than running out of time undecided).</summary>
     internal static bool Harmed(JudgeDecision decision) => decision.Evidence.Any(e => e.Verdict == "harm");
@@ -229,7 +239,12 @@ public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironme
 
         var reason = warning is null ? decision.Reason : $"{warning} — {decision.Reason}";
         var record = RolloutWriter.Decision(rollout, RolloutDecisionKinds.Hold, Actor, reason, now, decision);
-        var details = warning is null ? null : new System.Text.Json.Nodes.JsonObject { ["warning"] = warning };
+        var details = Details();
+        if (warning is not null)
+        {
+            details["warning"] = warning;
+        }
+
         await RolloutWriter.ApplyAsync(rollouts, rollout, rollout.Version, state, state, RolloutEventKinds.Held, record, false, details, cancellationToken).ConfigureAwait(false);
         return new RolloutAction(string.Create(CultureInfo.InvariantCulture, $"{rollout.Environment}: held at {rollout.Weight:0.##}% — {reason}"), Warning: warning is not null);
     }
@@ -237,7 +252,7 @@ public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironme
     /// <summary>Holds a step that would advance (or end undecided) after store trouble: a <c>settling</c> decision, once per episode.</summary>
     private Task<RolloutAction?> SettleAsync(Rollout rollout, StoreTrouble trouble, JudgeDecision decision, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var reason = $"{SettleWindow.Reason(trouble, options.SettleWindow)} (the judge: {decision.Reason})";
+        var reason = $"{SettleWindow.Reason(trouble, options.SettleWindow, options.Holder)} (the judge: {decision.Reason})";
         return NoteOnceAsync(rollout, RolloutDecisionKinds.Settling, reason, decision, now, cancellationToken, since: trouble.Since);
     }
 

@@ -77,10 +77,11 @@ internal sealed class SettleWindow
     }
 
     /// <summary>
-    /// "holding: this controller could not use the store from 08:47:58 until 08:48:28 UTC (its passes failed); traces the
+    /// "holding: this controller (HOLDER) could not use the store from 08:47:58 until 08:48:28 UTC (its passes failed); traces the
     /// gateways queued meanwhile are written first; advancing resumes at 08:48:58 UTC …": why, and until when.
     /// </summary>
-    public static string Reason(StoreTrouble trouble, TimeSpan window)
+    /// <param name="holder">This controller's lease holder, named in the reason (the decision's actor says only <c>controller</c>).</param>
+    public static string Reason(StoreTrouble trouble, TimeSpan window, string holder)
     {
         ArgumentNullException.ThrowIfNull(trouble);
         var since = Time(trouble.Since);
@@ -90,14 +91,14 @@ internal sealed class SettleWindow
         var what = trouble.Kind switch
         {
             StoreTroubleKind.LeaseTakenOver =>
-                $"this controller took over the lease of {trouble.LapsedHolder}, which expired at {Time(trouble.LapsedAt ?? trouble.Since)} UTC without being given up (its host may have died or lost the store); traces the gateways queued meanwhile are written first",
+                $"this controller ({holder}) took over the lease of {trouble.LapsedHolder}, which expired at {Time(trouble.LapsedAt ?? trouble.Since)} UTC without being given up (its host may have died or lost the store); traces the gateways queued meanwhile are written first",
             StoreTroubleKind.UnwrittenTraces when trouble.Until is { } end =>
-                $"this host's trace writer could not write traces to the store from {since} until {Time(end)} UTC; what it and the other gateways kept is written first",
+                $"the trace writer of this host ({holder}) could not write traces to the store from {since} until {Time(end)} UTC; what it and the other gateways kept is written first",
             StoreTroubleKind.UnwrittenTraces =>
-                $"this host's trace writer keeps traces it could not write to the store since {since} UTC; what it and the other gateways kept is written first",
+                $"the trace writer of this host ({holder}) keeps traces it could not write to the store since {since} UTC; what it and the other gateways kept is written first",
             _ when trouble.Until is { } end =>
-                $"this controller could not use the store from {since} until {Time(end)} UTC (its passes failed); traces the gateways queued meanwhile are written first",
-            _ => $"this controller cannot use the store since {since} UTC (its passes fail); traces the gateways queue meanwhile are written first",
+                $"this controller ({holder}) could not use the store from {since} until {Time(end)} UTC (its passes failed); traces the gateways queued meanwhile are written first",
+            _ => $"this controller ({holder}) cannot use the store since {since} UTC (its passes fail); traces the gateways queue meanwhile are written first",
         };
         return $"holding: {what}; {resumes}; harm still rolls back at once";
     }

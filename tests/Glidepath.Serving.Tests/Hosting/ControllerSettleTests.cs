@@ -34,7 +34,7 @@ public sealed class ControllerSettleTests
 
         await host.Controller.PassAsync(CancellationToken.None);
 
-        Assert.Contains(host.Log.Lines, l => l.Text.Contains("holding: this host's trace writer keeps traces it could not write to the store since 09:00:00 UTC", StringComparison.Ordinal));
+        Assert.Contains(host.Log.Lines, l => l.Text.Contains("holding: the trace writer of this host (controller:test) keeps traces it could not write to the store since 09:00:00 UTC", StringComparison.Ordinal));
         Assert.Equal(10, await host.WeightAsync());
 
         writes.Succeeded(StoreWriteStatus.Writer.Traces);
@@ -72,7 +72,7 @@ public sealed class ControllerSettleTests
 
         await host.Controller.PassAsync(CancellationToken.None); // 09:00:11: back, held until 09:00:41
 
-        Assert.Contains(host.Log.Lines, l => l.Text.Contains("holding: this controller could not use the store from 09:00:01 until 09:00:11 UTC", StringComparison.Ordinal));
+        Assert.Contains(host.Log.Lines, l => l.Text.Contains("holding: this controller (controller:test) could not use the store from 09:00:01 until 09:00:11 UTC", StringComparison.Ordinal));
         Assert.Equal(10, await host.WeightAsync());
         host.Time.Advance(Window);
         await host.Controller.PassAsync(CancellationToken.None);

@@ -56,7 +56,7 @@ public abstract class RolloutSettleContract(IStoreFactory factory) : StoreContra
 
         var held = Assert.Single(await controller.TickAsync(None));
 
-        Assert.Contains("holding: this controller could not use the store from 08:00:05 until 08:00:40 UTC (its passes failed); traces the gateways queued meanwhile are written first; advancing resumes at 08:01:10 UTC", held.Text);
+        Assert.Contains("holding: this controller (gw-a) could not use the store from 08:00:05 until 08:00:40 UTC (its passes failed); traces the gateways queued meanwhile are written first; advancing resumes at 08:01:10 UTC", held.Text);
         Assert.False(held.RolledBack);
         Assert.Equal(50, (await f.StateAsync()).Canary!.Weight);
         var settling = (await DecisionsAsync(f, rollout))[^1];
@@ -102,7 +102,7 @@ public abstract class RolloutSettleContract(IStoreFactory factory) : StoreContra
 
         var held = Assert.Single(await controller.TickAsync(None));
 
-        Assert.Contains("holding: this controller could not use the store", held.Text);
+        Assert.Contains("holding: this controller (gw-a) could not use the store", held.Text);
         Assert.Equal(RolloutState.Progressing, (await f.Store.Rollouts.GetAsync(rollout.Id, None))!.State);
         f.Time.Advance(Window);
         Assert.True(Assert.Single(await controller.TickAsync(None)).RolledBack);
@@ -146,7 +146,7 @@ public abstract class RolloutSettleContract(IStoreFactory factory) : StoreContra
         var takeover = Controller(f, f.Store.Traces, "gw-b");
         var held = Assert.Single(await takeover.TickAsync(None));
 
-        Assert.Contains("holding: this controller took over the lease of gw-a, which expired at 08:00:30 UTC without being given up (its host may have died or lost the store); traces the gateways queued meanwhile are written first; advancing resumes at 08:01:01 UTC", held.Text);
+        Assert.Contains("holding: this controller (gw-b) took over the lease of gw-a, which expired at 08:00:30 UTC without being given up (its host may have died or lost the store); traces the gateways queued meanwhile are written first; advancing resumes at 08:01:01 UTC", held.Text);
         Assert.Equal(1, (await f.StateAsync()).Canary!.Weight);
         Assert.Equal("gw-b", (await f.Store.Rollouts.LeaseAsync("app", "production", None))!.Holder);
 
@@ -182,7 +182,7 @@ public abstract class RolloutSettleContract(IStoreFactory factory) : StoreContra
 
         var held = Assert.Single(await controller.TickAsync(None));
 
-        Assert.Contains("holding: this host's trace writer keeps traces it could not write to the store since 08:00:00 UTC; what it and the other gateways kept is written first; advancing resumes 30s after it ends", held.Text);
+        Assert.Contains("holding: the trace writer of this host (gw-a) keeps traces it could not write to the store since 08:00:00 UTC; what it and the other gateways kept is written first; advancing resumes 30s after it ends", held.Text);
         f.Time.Advance(TimeSpan.FromMinutes(5));
         Assert.Empty(await controller.TickAsync(None)); // still keeping them: still held, said once
         unwritten = null;
