@@ -100,9 +100,13 @@ public static class ServingServiceCollectionExtensions
             services.AddHostedService(sp =>
             {
                 var logger = sp.GetRequiredService<ILogger<RolloutControllerService>>();
+                // A gateway's own trace writer keeping traces it could not write holds advancing too; `glidepath
+                // controller` has no writer (no StoreWriteStatus).
+                var writes = sp.GetService<StoreWriteStatus>();
                 var controller = new RolloutController(rollouts, options.Environments, options.Traces, options.Time, controllerOptions)
                 {
                     LeaseChanged = text => RolloutControllerService.LogLease(logger, text),
+                    UnwrittenTracesSince = writes is null ? null : () => writes.KeepingSince(StoreWriteStatus.Writer.Traces),
                 };
                 return new RolloutControllerService(controller, controllerOptions, options, sp.GetRequiredService<StoreFollower>(), logger);
             });

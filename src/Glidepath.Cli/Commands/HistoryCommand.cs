@@ -72,7 +72,7 @@ internal static class HistoryCommand
                 TableText.Time(e.Time),
                 e.Forced ? e.Kind + " (FORCED)" : e.Kind,
                 e.ReleasesText,
-                e.Actor,
+                e.ActorText,
                 e.Reason ?? "",
             ]),
             title: $"{app} / {environment}: history");

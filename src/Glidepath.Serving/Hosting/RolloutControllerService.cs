@@ -10,7 +10,8 @@ namespace Glidepath.Serving.Hosting;
 /// identity first (<see cref="StoreFollower"/>): a store file that is gone skips the pass, so nothing is judged or written
 /// into a file nobody reads, and a store put back is followed. A failed pass is retried on the next one, and logged once
 /// per outage and again when it fails another way (and once when a pass succeeds), as the trace writer and the routing
-/// refresh do; on shutdown the lease is given up so another process can take over at once.
+/// refresh do; after a failed pass the controller advances nothing until its settle window has passed
+/// (<see cref="RolloutControllerOptions.SettleWindow"/>). On shutdown the lease is given up so another process can take over at once.
 /// </summary>
 internal sealed partial class RolloutControllerService(
     RolloutController controller, RolloutControllerOptions options, ServingOptions settings, StoreFollower follower, ILogger<RolloutControllerService> logger) : BackgroundService
@@ -60,6 +61,9 @@ internal sealed partial class RolloutControllerService(
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
+            // Store trouble (a failed tick has said so already; the identity read has not): after it, nothing advances
+            // until the traces the gateways kept meanwhile can have been written.
+            controller.PassFailed();
             if (_outage.Failed(ex.GetType().FullName))
             {
                 LogPassesFailing(logger, settings.Environment, ex.Message);

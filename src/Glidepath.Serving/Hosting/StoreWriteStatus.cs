@@ -45,6 +45,23 @@ public sealed class StoreWriteStatus
         }
     }
 
+    /// <summary>
+    /// Since when <paramref name="writer"/> keeps a batch it could not write (its last write failed busy or unreachable),
+    /// or null: it keeps none (written, or dropped). The rollout controller of this host does not advance meanwhile.
+    /// </summary>
+    internal DateTimeOffset? KeepingSince(Writer writer)
+    {
+        if (_snapshot.State == StoreWriteState.Ok)
+        {
+            return null; // the common case: no lock
+        }
+
+        lock (_writers)
+        {
+            return _writers[(int)writer] is { State: StoreWriteState.Busy or StoreWriteState.Unreachable, Since: { } since } ? since : null;
+        }
+    }
+
     /// <summary>A write of <paramref name="writer"/> succeeded: it is ok (again).</summary>
     internal void Succeeded(Writer writer)
     {

@@ -18,6 +18,17 @@ public sealed record EnvironmentEventView(
     public bool MovesStable => !(Kind.StartsWith("rollout_", StringComparison.Ordinal) && Kind != Rollouts.RolloutEventKinds.Promoted)
         && Kind is not (EnvironmentEventKinds.Drill or EnvironmentEventKinds.ShadowStart or EnvironmentEventKinds.ShadowStop);
 
+    /// <summary>
+    /// Who, in words: the actor, and for an event the rollout controller recorded, which controller (its lease holder,
+    /// <c>details.controller</c>): "controller (vm:6670:…)". The <see cref="Actor"/> field itself stays <c>controller</c>.
+    /// </summary>
+    [JsonIgnore]
+    public string ActorText =>
+        Actor == Rollouts.RolloutController.Actor && Details is { ValueKind: JsonValueKind.Object } d
+            && d.TryGetProperty(Rollouts.RolloutController.HolderDetail, out var holder) && holder.ValueKind == JsonValueKind.String
+            ? $"{Actor} ({holder.GetString()})"
+            : Actor;
+
     /// <summary>The releases of an event in words: "v3 → v4" for a move, "canary v4 vs stable v3", "served v1+…, stable v2 kept", "shadow v4+… vs stable v3", or "-".</summary>
     [JsonIgnore]
     public string ReleasesText =>

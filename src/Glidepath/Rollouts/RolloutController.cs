@@ -10,15 +10,26 @@ namespace Glidepath.Rollouts;
 /// step's requests and act — roll back on harm (at any step, also while paused or frozen), advance or promote when
 /// safe (not while paused or frozen), record a hold when the step limit passes undecided. Every action is a
 /// transition through the environment's compare-and-swap, so a concurrent manual change wins and the action is
-/// re-judged on the next pass; a crash between passes loses nothing and applies nothing twice.
+/// re-judged on the next pass; a crash between passes loses nothing and applies nothing twice. After store trouble it
+/// does not advance or promote until the traces the gateways kept meanwhile can have been written (<see cref="SettleWindow"/>).
 /// </summary>
-public sealed class RolloutController(IRolloutStore rollouts, IEnvironmentStore environments, ITraceStore traces, TimeProvider time, RolloutControllerOptions options)
+public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironmentStore environments, ITraceStore traces, TimeProvider time, RolloutControllerOptions options)
 {
+    /// <summary>
+    /// The actor of every decision and history event the controller records (kept as is for the tools that look for it);
+    /// which controller it was, its lease holder, is in the event's details as <c>controller</c>.
+    /// </summary>
     public const string Actor = "controller";
+
+    /// <summary>The key, in the details of a history event the controller records, of its lease holder (<see cref="RolloutControllerOptions.Holder"/>).</summary>
+    public const string HolderDetail = "controller";
 
     // Whether this controller held each rollout's lease at its last look, so a change is reported once (a tick and a
     // shutdown's ReleaseLeasesAsync may run at once).
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _holding = new(StringComparer.Ordinal);
+
+    // Store trouble this controller saw, and whether it still holds advancing.
+    private readonly SettleWindow _settle = new();
 
     /// <summary>
     /// Told, once per change, when this controller takes an environment's lease ("Controlling …") or finds another
@@ -26,10 +37,41 @@ public sealed class RolloutController(IRolloutStore rollouts, IEnvironmentStore 
     /// </summary>
     public Action<string>? LeaseChanged { get; init; }
 
+    /// <summary>
+    /// Since when this host's own trace writer keeps traces it could not write to the store (null: it keeps none), read
+    /// at the start of every pass; a gateway sets it. While it keeps some, and for the settle window after, nothing advances.
+    /// </summary>
+    public Func<DateTimeOffset?>? UnwrittenTracesSince { get; init; }
+
     /// <summary>Evaluates every active rollout once; returns what was done, one line per rollout that changed.</summary>
+    /// <remarks>A pass that fails (it throws) is store trouble: advancing waits for the settle window after the next good pass.</remarks>
     public async Task<IReadOnlyList<RolloutAction>> TickAsync(CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _settle.PassStarted(time.GetUtcNow(), UnwrittenTracesSince?.Invoke(), options.SettleWindow);
+        try
+        {
+            return await PassAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            PassFailed();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The host's pass failed before the tick (reading the store's identity): store trouble, as a tick that fails. Nothing
+    /// advances until the settle window has passed after the next good pass.
+    /// </summary>
+    public void PassFailed()
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _settle.PassFailed(time.GetUtcNow(), options.SettleWindow);
+    }
+
+    private async Task<IReadOnlyList<RolloutAction>> PassAsync(CancellationToken cancellationToken)
+    {
         var done = new List<RolloutAction>();
         foreach (var rollout in await rollouts.ListActiveAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -43,9 +85,7 @@ public sealed class RolloutController(IRolloutStore rollouts, IEnvironmentStore 
                 continue;
             }
 
-            var holds = await rollouts.TryAcquireLeaseAsync(rollout.App, rollout.Environment, options.Holder, options.LeaseDuration, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-            await ReportLeaseAsync(rollout, holds, cancellationToken).ConfigureAwait(false);
-            if (!holds)
+            if (!await AcquireAsync(rollout, cancellationToken).ConfigureAwait(false))
             {
                 continue;
             }
@@ -65,16 +105,6 @@ public sealed class RolloutController(IRolloutStore rollouts, IEnvironmentStore 
         }
 
         return done;
-    }
-
-    /// <summary>Gives up every lease this controller holds (on shutdown), so another gateway can take over at once.</summary>
-    public async Task ReleaseLeasesAsync(CancellationToken cancellationToken)
-    {
-        _holding.Clear();
-        foreach (var rollout in await rollouts.ListActiveAsync(cancellationToken).ConfigureAwait(false))
-        {
-            await rollouts.ReleaseLeaseAsync(rollout.App, rollout.Environment, options.Holder, cancellationToken).ConfigureAwait(false);
-        }
     }
 
     private async Task<RolloutAction?> EvaluateAsync(Rollout rollout, CancellationToken cancellationToken)
@@ -109,11 +139,16 @@ public sealed class RolloutController(IRolloutStore rollouts, IEnvironmentStore 
         var inv = CultureInfo.InvariantCulture;
         switch (decision.Outcome)
         {
+            // Ending a step for lack of a decision (on_inconclusive: rollback, max_hold) waits for the kept traces too: they
+            // may decide it. Harm does not wait: harm on part of the data is harm.
+            case JudgeOutcome.RollBack when !Harmed(decision) && _settle.Holding(rollout.Id, now, options.SettleWindow) is { } trouble:
+                return await SettleAsync(rollout, trouble, decision, now, cancellationToken).ConfigureAwait(false);
+
             case JudgeOutcome.RollBack:
             {
                 var next = rollout with { State = RolloutState.RolledBack, EndedAt = now, EndReason = decision.Reason };
                 var record = RolloutWriter.Decision(rollout, RolloutDecisionKinds.Rollback, Actor, decision.Reason, now, decision);
-                await RolloutWriter.ApplyAsync(rollouts, next, rollout.Version, state, state with { Canary = null }, RolloutEventKinds.RolledBack, record, false, null, cancellationToken).ConfigureAwait(false);
+                await RolloutWriter.ApplyAsync(rollouts, next, rollout.Version, state, state with { Canary = null }, RolloutEventKinds.RolledBack, record, false, Details(), cancellationToken).ConfigureAwait(false);
                 return new RolloutAction($"{rollout.Environment}: rolled back at {rollout.Weight:0.##}% — {decision.Reason}", RolledBack: true);
             }
 
@@ -123,6 +158,9 @@ public sealed class RolloutController(IRolloutStore rollouts, IEnvironmentStore 
             case JudgeOutcome.Advance when state.Frozen:
                 return await NoteOnceAsync(rollout, RolloutDecisionKinds.Frozen, $"safe to advance, but the environment is frozen ({state.FrozenReason}); holding at this step", decision, now, cancellationToken).ConfigureAwait(false);
 
+            case JudgeOutcome.Advance when _settle.Holding(rollout.Id, now, options.SettleWindow) is { } trouble:
+                return await SettleAsync(rollout, trouble, decision, now, cancellationToken).ConfigureAwait(false);
+
             case JudgeOutcome.Advance:
             {
                 var index = rollout.StepIndex + 1;
@@ -131,14 +169,14 @@ public sealed class RolloutController(IRolloutStore rollouts, IEnvironmentStore 
                     var reason = $"{decision.Reason}; last step passed: the canary becomes the stable release";
                     var promoted = rollout with { State = RolloutState.Promoted, StepIndex = rollout.Plan.Steps.Count - 1, EndedAt = now, EndReason = reason };
                     var record = RolloutWriter.Decision(rollout, RolloutDecisionKinds.Promote, Actor, reason, now, decision);
-                    await RolloutWriter.ApplyAsync(rollouts, promoted, rollout.Version, state, RolloutWriter.Promoted(state, rollout, Actor, now), RolloutEventKinds.Promoted, record, false, null, cancellationToken).ConfigureAwait(false);
+                    await RolloutWriter.ApplyAsync(rollouts, promoted, rollout.Version, state, RolloutWriter.Promoted(state, rollout, Actor, now), RolloutEventKinds.Promoted, record, false, Details(), cancellationToken).ConfigureAwait(false);
                     return new RolloutAction($"{rollout.Environment}: promoted — {reason}");
                 }
 
                 var advanced = rollout with { StepIndex = index, StepStartedAt = now, StepCanaryBaseline = canaryTotal, StepStableBaseline = stableTotal };
                 var text = string.Create(inv, $"{decision.Reason}; advancing {rollout.Weight:0.##}% → {advanced.Weight:0.##}%");
                 var advance = RolloutWriter.Decision(rollout, RolloutDecisionKinds.Advance, Actor, text, now, decision);
-                await RolloutWriter.ApplyAsync(rollouts, advanced, rollout.Version, state, state with { Canary = state.Canary! with { Weight = advanced.Weight } }, RolloutEventKinds.Step, advance, false, null, cancellationToken).ConfigureAwait(false);
+                await RolloutWriter.ApplyAsync(rollouts, advanced, rollout.Version, state, state with { Canary = state.Canary! with { Weight = advanced.Weight } }, RolloutEventKinds.Step, advance, false, Details(), cancellationToken).ConfigureAwait(false);
                 return new RolloutAction($"{rollout.Environment}: {text}");
             }
 
@@ -150,30 +188,8 @@ public sealed class RolloutController(IRolloutStore rollouts, IEnvironmentStore 
         }
     }
 
-    private async Task ReportLeaseAsync(Rollout rollout, bool holds, CancellationToken cancellationToken)
-    {
-        var key = rollout.Id;
-        if (_holding.TryGetValue(key, out var held) && held == holds)
-        {
-            return;
-        }
-
-        _holding[key] = holds;
-        if (LeaseChanged is not { } report)
-        {
-            return;
-        }
-
-        if (holds)
-        {
-            report($"Controlling the rollout {rollout.Id} of {rollout.App}@{rollout.Environment}: this controller ({options.Holder}) holds its lease and acts on it");
-            return;
-        }
-
-        var lease = await rollouts.LeaseAsync(rollout.App, rollout.Environment, cancellationToken).ConfigureAwait(false);
-        var holder = lease?.Holder is { } other ? other : "another controller";
-        report($"On standby for {rollout.App}@{rollout.Environment}: {holder} holds the lease of rollout {rollout.Id} and acts on it; this controller takes over if that lease is not renewed");
-    }
+    /// <summary>The details every history event of this controller starts from: which controller decided (its lease holder).</summary>
+    private System.Text.Json.Nodes.JsonObject Details() => new() { [HolderDetail] = options.Holder };
 
     /// <summary>Whether the judge found harm (rather than running out of time undecided).</summary>
     internal static bool Harmed(JudgeDecision decision) => decision.Evidence.Any(e => e.Verdict == "harm");
@@ -223,16 +239,29 @@ public sealed class RolloutController(IRolloutStore rollouts, IEnvironmentStore 
 
         var reason = warning is null ? decision.Reason : $"{warning} — {decision.Reason}";
         var record = RolloutWriter.Decision(rollout, RolloutDecisionKinds.Hold, Actor, reason, now, decision);
-        var details = warning is null ? null : new System.Text.Json.Nodes.JsonObject { ["warning"] = warning };
+        var details = Details();
+        if (warning is not null)
+        {
+            details["warning"] = warning;
+        }
+
         await RolloutWriter.ApplyAsync(rollouts, rollout, rollout.Version, state, state, RolloutEventKinds.Held, record, false, details, cancellationToken).ConfigureAwait(false);
         return new RolloutAction(string.Create(CultureInfo.InvariantCulture, $"{rollout.Environment}: held at {rollout.Weight:0.##}% — {reason}"), Warning: warning is not null);
     }
 
-    /// <summary>Appends a decision that changes nothing, once per step.</summary>
-    private async Task<RolloutAction?> NoteOnceAsync(Rollout rollout, string kind, string reason, JudgeDecision decision, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Holds a step that would advance (or end undecided) after store trouble: a <c>settling</c> decision, once per episode.</summary>
+    private Task<RolloutAction?> SettleAsync(Rollout rollout, StoreTrouble trouble, JudgeDecision decision, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var reason = $"{SettleWindow.Reason(trouble, options.SettleWindow, options.Holder)} (the judge: {decision.Reason})";
+        return NoteOnceAsync(rollout, RolloutDecisionKinds.Settling, reason, decision, now, cancellationToken, since: trouble.Since);
+    }
+
+    /// <summary>Appends a decision that changes nothing, once per step (or, with <paramref name="since"/>, once per step since then).</summary>
+    private async Task<RolloutAction?> NoteOnceAsync(Rollout rollout, string kind, string reason, JudgeDecision decision, DateTimeOffset now, CancellationToken cancellationToken, DateTimeOffset? since = null)
+    {
+        var from = since is { } s && s > rollout.StepStartedAt ? s : rollout.StepStartedAt;
         var log = await rollouts.DecisionsAsync(rollout.Id, cancellationToken).ConfigureAwait(false);
-        if (log.Any(d => d.Kind == kind && d.StepIndex == rollout.StepIndex && d.Time >= rollout.StepStartedAt))
+        if (log.Any(d => d.Kind == kind && d.StepIndex == rollout.StepIndex && d.Time >= from))
         {
             return null;
         }

@@ -9,6 +9,12 @@ public static class RolloutDecisionKinds
     public const string Rollback = "rollback";
     public const string Hold = "hold";
     public const string Frozen = "frozen";
+
+    /// <summary>
+    /// Safe to advance (or undecided at the step's limit), but held after store trouble until the traces the gateways kept
+    /// meanwhile can have been written (<see cref="RolloutControllerOptions.SettleWindow"/>); recorded once per episode.
+    /// </summary>
+    public const string Settling = "settling";
     public const string Pause = "pause";
     public const string Resume = "resume";
     public const string Abort = "abort";

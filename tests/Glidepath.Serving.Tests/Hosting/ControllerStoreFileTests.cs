@@ -103,7 +103,7 @@ public sealed class ControllerStoreFileTests
     }
 
     /// <summary>v1 stable in staging and a rollout of v2 (a changed prompt) started, forced as 'rollout start --force' is.</summary>
-    private static async Task StartRolloutAsync(SqliteStore store, Manifest manifest, Glidepath.Testing.TempDir dir, TimeProvider time)
+    internal static async Task StartRolloutAsync(SqliteStore store, Manifest manifest, Glidepath.Testing.TempDir dir, TimeProvider time)
     {
         var v1 = (await store.Releases.RegisterAsync(await ReleaseDrafts.FromWorkingTreeAsync(manifest, "v1", time, default), default)).Release;
         await File.AppendAllTextAsync(dir.File(Path.Combine("prompts", "system.md")), "\nAlways greet the customer by name.\n");
@@ -131,7 +131,7 @@ public sealed class ControllerStoreFileTests
     }
 
     /// <summary>A copy of the store as it is now (SQLite's own VACUUM INTO: what the -wal holds included), as a backup is made.</summary>
-    private static async Task BackUpAsync(string path, string to)
+    internal static async Task BackUpAsync(string path, string to)
     {
         await using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
         await connection.OpenAsync();

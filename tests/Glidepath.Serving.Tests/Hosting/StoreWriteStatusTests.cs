@@ -36,6 +36,32 @@ public sealed class StoreWriteStatusTests
         Assert.Null(status.Current.BusySince);
     }
 
+    // What holds the rollout controller of a gateway (docs/rollouts.md, "After store trouble"): traces kept, not dropped,
+    // and only the trace writer's; the episode counts from its first failure.
+    [Fact]
+    public async Task KeepingSince_TracesKeptThenDropped_SinceTheFirstKeptFailureAndNullOnceDroppedOrWritten()
+    {
+        await using var f = await ServingFixture.StartAsync();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 5, 12, 0, 0, TimeSpan.Zero));
+        var settings = f.Options with { Time = time };
+        var status = new StoreWriteStatus();
+        Assert.Null(status.KeepingSince(StoreWriteStatus.Writer.Traces));
+
+        status.Failed(StoreWriteStatus.Writer.ShadowPairs, StoreWriteState.Unreachable, settings, Locked);
+        Assert.Null(status.KeepingSince(StoreWriteStatus.Writer.Traces));
+        status.Failed(StoreWriteStatus.Writer.Traces, StoreWriteState.Unreachable, settings, Locked);
+        time.Advance(TimeSpan.FromSeconds(5));
+        status.Failed(StoreWriteStatus.Writer.Traces, StoreWriteState.Unreachable, settings, Locked);
+        Assert.Equal(new DateTimeOffset(2026, 12, 5, 12, 0, 0, TimeSpan.Zero), status.KeepingSince(StoreWriteStatus.Writer.Traces));
+
+        status.Failed(StoreWriteStatus.Writer.Traces, StoreWriteState.Dropping, settings, Locked);
+        Assert.Null(status.KeepingSince(StoreWriteStatus.Writer.Traces));
+        status.Failed(StoreWriteStatus.Writer.Traces, StoreWriteState.Busy, settings, Locked);
+        Assert.Equal(time.GetUtcNow(), status.KeepingSince(StoreWriteStatus.Writer.Traces));
+        status.Succeeded(StoreWriteStatus.Writer.Traces);
+        Assert.Null(status.KeepingSince(StoreWriteStatus.Writer.Traces));
+    }
+
     [Fact]
     public async Task Failed_BothBusyThenOneDropsItsBatch_DroppingAndStillBusyUntilEachWritesAgain()
     {

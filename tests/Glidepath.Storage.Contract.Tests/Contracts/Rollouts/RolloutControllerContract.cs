@@ -79,6 +79,26 @@ public abstract class RolloutControllerContract(IStoreFactory factory) : StoreCo
         Assert.Equal(["deploy", "rollout_started", "rollout_step", "rollout_step", "rollout_step", "rollout_promoted"], kinds);
     }
 
+    // Outside trial "pgops" #5: with several hosts the history said only "controller". The actor stays "controller" (tools
+    // look for it); each event the controller records names its lease holder in details.controller.
+    [Fact]
+    public async Task TickAsync_AdvanceAndRollback_EventsKeepActorControllerAndNameTheLeaseHolder()
+    {
+        var f = await FixtureAsync();
+        var rollout = await StartAsync(f);
+        await GoodStepTrafficAsync(f);
+        await f.Controller("vm:6670:abc").TickAsync(None);
+        f.Time.Advance(TimeSpan.FromSeconds(10));
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 600, errorRate: 0.10);
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 6000);
+        await f.Controller("vm:6670:abc").TickAsync(None);
+
+        var events = (await f.Store.Environments.HistoryAsync("app", "production", None)).Where(e => e.Kind is RolloutEventKinds.Step or RolloutEventKinds.RolledBack).ToList();
+        Assert.Equal([RolloutEventKinds.Step, RolloutEventKinds.RolledBack], events.Select(e => e.Kind));
+        Assert.All(events, e => Assert.Equal((RolloutController.Actor, "vm:6670:abc"), (e.Actor, (string?)Details(e)[RolloutController.HolderDetail])));
+        Assert.All(await f.Store.Rollouts.DecisionsAsync(rollout.Id, None), d => Assert.True(d.Kind == RolloutDecisionKinds.Start || d.Actor == RolloutController.Actor, d.Actor));
+    }
+
     // Outside trial "traffic" #4: the rollout_step event said step 2 / 50 while its decision said step 1 / 25% for the
     // same advance. step/weight stay the step entered; from_step/from_weight name the step the decision records.
     [Fact]
@@ -172,6 +192,11 @@ public abstract class RolloutControllerContract(IStoreFactory factory) : StoreCo
         Assert.Equal(5, (await f.StateAsync()).Canary!.Weight);
         f.Time.Advance(TimeSpan.FromSeconds(31));
         await GoodStepTrafficAsync(f);
+
+        // A lease that expired without being given up: gw-b waits out the settle window first (RolloutSettleContract).
+        await restarted.TickAsync(None);
+        Assert.Equal(5, (await f.StateAsync()).Canary!.Weight);
+        f.Time.Advance(TimeSpan.FromSeconds(30));
         await restarted.TickAsync(None);
 
         Assert.Equal(25, (await f.StateAsync()).Canary!.Weight);
