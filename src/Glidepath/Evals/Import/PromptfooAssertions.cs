@@ -114,10 +114,28 @@ internal static class PromptfooAssertions
                 kinds.Add("llm_judge");
                 break;
             default:
-                notes.Add($"{label}: assert '{type}'{(text is null && value is not null ? " with a non-text value" : "")} is not converted");
+                // Name what is not supported: the assertion type itself, or (for a type that is converted) the kind of its value.
+                notes.Add(Converts(type, value)
+                    ? $"{label}: assert '{type}' with {Kind(value)} value is not supported (expected {(type == "contains-all" ? "a list" : "text")}); not converted"
+                    : $"{label}: assert '{type}' is not supported; not converted");
                 break;
         }
     }
+
+    private static string Kind(JsonNode? value) => value switch
+    {
+        null => "no",
+        JsonArray => "a list",
+        JsonObject => "a mapping",
+        JsonValue v => v.GetValueKind() switch
+        {
+            JsonValueKind.True or JsonValueKind.False => "a true/false",
+            JsonValueKind.Null => "a null",
+            JsonValueKind.Number => "a number",
+            _ => "a text",
+        },
+        _ => "an unknown",
+    };
 
     private static string? Text(JsonNode? value) =>
         value is JsonValue v && v.GetValueKind() is JsonValueKind.String or JsonValueKind.Number ? v.ToString() : null;
@@ -219,7 +237,7 @@ internal static class PromptfooAssertions
         ("not_contains", "{ type: not_contains }      # reads expect.not_contains"),
         ("regex", "{ type: regex }             # reads expect.regex"),
         ("json", "{ type: json_valid }        # cases with \"json\": false are skipped"),
-        ("llm_judge", "{ type: llm_judge, rubric: evals/rubric.md, model: { provider: anthropic, name: claude-haiku-4-5 }, pass: 0.7 }   # expect.rubric adds each case's criteria"),
+        ("llm_judge", "{ type: llm_judge, rubric: evals/rubric.md, model: { provider: anthropic, name: claude-haiku-4-5 }, pass: 0.7 }   # write evals/rubric.md (the judge's criteria) first; expect.rubric adds each case's"),
     ];
 
     public static List<string> ScorerLines(HashSet<string> kinds) => [.. Lines.Where(l => kinds.Contains(l.Kind)).Select(l => l.Line)];

@@ -195,7 +195,39 @@ public sealed class PromptfooImporterTests
             """, "tests.yaml");
 
         var notes = result.NotConverted.Where(n => n.StartsWith("test 1:", StringComparison.Ordinal)).ToList();
-        Assert.Equal(["test 1: assert 'similar' is not converted", "test 1: no assertion converted; only a scorer that checks every case can judge it (with none in eval.scorers, eval run stops at this case)"], notes);
+        Assert.Equal(["test 1: assert 'similar' is not supported; not converted", "test 1: no assertion converted; only a scorer that checks every case can judge it (with none in eval.scorers, eval run stops at this case)"], notes);
+    }
+
+    // Outside trial author (#10): a list value is what contains-any takes; the note blamed the value, not the type.
+    [Fact]
+    public void Convert_UnsupportedTypeOrValueKind_IsNamedAsNotSupported_AndAMappingVarIsListed()
+    {
+        var result = PromptfooImporter.Convert("""
+            - vars: { question: q, order: { id: LB-1, items: [a, b] } }
+              assert:
+                - { type: contains-any, value: [a, b] }
+                - { type: icontains-all, value: [c] }
+                - { type: contains, value: [d] }
+                - { type: contains-all, value: e }
+                - { type: llm-rubric, value: { text: f } }
+            """, "tests.yaml");
+
+        var notes = result.NotConverted.ToList();
+        Assert.Contains("test 1: assert 'contains-any' is not supported; not converted", notes);
+        Assert.Contains("test 1: assert 'icontains-all' is not supported; not converted", notes);
+        Assert.Contains("test 1: assert 'contains' with a list value is not supported (expected text); not converted", notes);
+        Assert.Contains("test 1: assert 'contains-all' with a text value is not supported (expected a list); not converted", notes);
+        Assert.Contains("test 1: assert 'llm-rubric' with a mapping value is not supported (expected text); not converted", notes);
+        Assert.DoesNotContain(notes, n => n.Contains("non-text", StringComparison.Ordinal));
+        Assert.Contains(notes, n => n.StartsWith("test 1: var 'order' is a mapping; converted as one JSON text", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ScorersYaml_JudgeLine_SaysTheRubricFileMustBeWrittenFirst()
+    {
+        var result = PromptfooImporter.Convert("- { vars: { question: q }, assert: [{ type: llm-rubric, value: polite }] }", "tests.yaml");
+
+        Assert.Contains("write evals/rubric.md (the judge's criteria) first", result.ScorersYaml(), StringComparison.Ordinal);
     }
 
     [Fact]
