@@ -104,7 +104,7 @@ internal static class GateOutput
     }
 
     /// <summary>
-    /// Under --format json the document carries <c>rule_change</c>, <c>dataset_change</c> and <c>cannot_block</c>; stderr says
+    /// Under --format json the document carries <c>rule_change</c>, <c>dataset_change</c>, <c>cannot_block</c> and <c>always_failing</c>; stderr says
     /// them too, where a person reads.
     /// </summary>
     private static void WarningNotes(CliContext ctx, GateReport report)
@@ -115,7 +115,10 @@ internal static class GateOutput
         }
     }
 
-    /// <summary>What the text output and stderr say loudly: a rule or dataset changed against the baseline's commit, a pass that could not have blocked.</summary>
+    /// <summary>
+    /// What the text output and stderr say loudly: a rule or dataset changed against the baseline's commit, a pass that could
+    /// not have blocked, cases that failed every trial on both sides.
+    /// </summary>
     private static IEnumerable<string> Warnings(GateReport report)
     {
         if (report.RuleChangeNote is { } ruleChange)
@@ -131,6 +134,11 @@ internal static class GateOutput
         if (report.Decision.CannotBlock is { } blind)
         {
             yield return blind.Message;
+        }
+
+        if (report.Decision.AlwaysFailing is { } failing)
+        {
+            yield return failing.Message;
         }
     }
 

@@ -21,7 +21,7 @@ public sealed class EvalsetCliTests
         Assert.True(code == 0, stderr);
         Assert.Contains("Wrote 1 case(s)", stdout, StringComparison.Ordinal);
         Assert.Contains("{ type: contains }", stdout, StringComparison.Ordinal);
-        Assert.Contains("assert 'python' is not converted", stdout, StringComparison.Ordinal);
+        Assert.Contains("assert 'python' is not supported; not converted", stdout, StringComparison.Ordinal);
 
         // The imported dataset runs as it is against the sample release.
         var (runCode, runOut, runErr) = await app.RunAsync("eval", "run", "--dataset", output, "--format", "json");
@@ -106,7 +106,7 @@ public sealed class EvalsetCliTests
         Assert.True(code == 0, stderr);
         Assert.DoesNotContain("scorers:", stdout, StringComparison.Ordinal);
         Assert.Contains("No scorers to add", stdout, StringComparison.Ordinal);
-        Assert.Contains("assert 'python' is not converted", stdout, StringComparison.Ordinal);
+        Assert.Contains("assert 'python' is not supported; not converted", stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -113,6 +113,40 @@ public sealed class GateBlindSpotCliTests
         Assert.DoesNotContain("warning:", json.Stderr, StringComparison.Ordinal);
     }
 
+    // Outside trial author #1: an expectation no answer meets (a promptfoo template kept as text) fails on both sides for
+    // good; the gate passes without blocking on it, but every report names it.
+    [Fact]
+    public async Task Gate_ACaseFailingEveryTrialOnBothSides_EveryReportNamesIt_VerdictUnchanged()
+    {
+        using var dir = Repo(trials: 2);
+        var lines = dir.Read("evals/support.jsonl").Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+        lines[0] = lines[0].Replace("\"contains\": [\"30 days\"]", "\"contains\": [\"{{expected}}\"]", StringComparison.Ordinal);
+        dir.Write("evals/support.jsonl", string.Join('\n', lines) + "\n");
+        TestGit.Run(dir.Path, "commit", "-qam", "a broken expectation");
+        dir.Write("prompts/system.md", dir.Read("prompts/system.md") + "\nBe brief.\n");
+        var (md, html) = (dir.File("gate.md"), dir.File("gate.html"));
+
+        var json = await CliRunner.RunAsync("gate", "--baseline", "git:HEAD", "--manifest", dir.Path, "--format", "json", "--report", md);
+        var text = await CliRunner.RunAsync("gate", "--baseline", "git:HEAD", "--manifest", dir.Path, "--report", html, "--report-format", "html");
+
+        Assert.True(json.ExitCode == 0, json.Stderr);
+        using var doc = JsonDocument.Parse(json.Stdout);
+        Assert.Equal("pass", doc.RootElement.GetProperty("verdict").GetString());
+        var failing = doc.RootElement.GetProperty("always_failing");
+        Assert.Equal(1, failing.GetProperty("cases").GetInt32());
+        Assert.Equal(new[] { "refund-window-basic" }, failing.GetProperty("examples").EnumerateArray().Select(e => e.GetString()!));
+        var message = failing.GetProperty("message").GetString()!;
+        var run = doc.RootElement.GetProperty("run").GetString()!;
+        Assert.Equal($"1 case(s) failed on every trial on both sides (refund-window-basic): they cannot show a regression; check their expectations (glidepath eval show {run} lists each failed trial with its answer and why it failed)", message);
+        Assert.Contains("warning: " + message, json.Stderr, StringComparison.Ordinal);
+        var report = dir.Read("gate.md");
+        Assert.Contains("> ⚠️ **1 case\\(s\\) failed on every trial on both sides", report, StringComparison.Ordinal);
+        Assert.True(report.IndexOf("failed on every trial", StringComparison.Ordinal) < report.IndexOf("the baseline is held", StringComparison.Ordinal), report);
+        Assert.True(text.ExitCode == 0, text.Stderr);
+        Assert.Contains("  WARNING: 1 case(s) failed on every trial on both sides (refund-window-basic)", text.Stdout, StringComparison.Ordinal);
+        Assert.Contains("1 case(s) failed on every trial on both sides", dir.Read("gate.html"), StringComparison.Ordinal);
+    }
+
     // The sample app committed in a new repository, its sim model without latency, at the given eval.trials.
     private static TempDir Repo(int trials)
     {

@@ -35,6 +35,12 @@ public sealed record GateDecision
     /// </summary>
     public CannotBlock? CannotBlock { get; init; }
 
+    /// <summary>
+    /// On a pass or a block, the cases that failed every trial on both sides (<see cref="Glidepath.Evals.Gate.AlwaysFailing"/>):
+    /// they cannot show a regression, and every report says so. Null otherwise.
+    /// </summary>
+    public AlwaysFailing? AlwaysFailing { get; init; }
+
     public IReadOnlyList<CaseComparison> Regressions => Cases.Where(c => c.Change == CaseChange.Regressed).ToList();
 
     public IReadOnlyList<CaseComparison> Improvements => Cases.Where(c => c.Change == CaseChange.Improved).ToList();

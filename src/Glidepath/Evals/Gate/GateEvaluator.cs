@@ -126,6 +126,7 @@ public static class GateEvaluator
             Rule = rule,
             Correction = family.Correction,
             CannotBlock = CannotBlock.Find(result, cases, counts, rule, familyAlpha),
+            AlwaysFailing = AlwaysFailing.Find(result, cases, counts),
         };
     }
 

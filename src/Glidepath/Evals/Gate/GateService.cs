@@ -77,7 +77,11 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
         var rule = VerdictRule.Of(evals.Config);
         var atBaseline = await BaselineRules.EvalAtAsync(evals.Manifest, start.BaselineCommit ?? (baseline.Dirty ? null : baseline.GitCommit), cancellationToken).ConfigureAwait(false);
         var decided = GateEvaluator.DecideFromTallies(tally.Cases, GateRule.From(evals.Config.Gate));
-        var decision = decided with { Cases = await tally.WithAnswersAsync(decided.Cases, evals.ReadResultsAsync(run.Id, cancellationToken), cancellationToken).ConfigureAwait(false) };
+        var decision = decided with
+        {
+            Cases = await tally.WithAnswersAsync(decided.Cases, evals.ReadResultsAsync(run.Id, cancellationToken), cancellationToken).ConfigureAwait(false),
+            AlwaysFailing = decided.AlwaysFailing?.ForRun(run.Id),
+        };
         var report = new GateReport
         {
             App = evals.Manifest.App,

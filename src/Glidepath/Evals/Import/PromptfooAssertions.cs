@@ -9,7 +9,11 @@ namespace Glidepath.Evals.Import;
 /// </summary>
 internal static class PromptfooAssertions
 {
-    public static void Convert(JsonObject? a, JsonObject expect, string label, List<string> notes, HashSet<string> kinds)
+    /// <summary>
+    /// Adds assertion <paramref name="a"/> to <paramref name="expect"/>, its string values rendered with the test's text
+    /// <paramref name="vars"/> (as promptfoo renders them with nunjucks), or notes why it is not converted.
+    /// </summary>
+    public static void Convert(JsonObject? a, JsonObject expect, JsonObject vars, string label, List<string> notes, HashSet<string> kinds)
     {
         var type = a?["type"]?.ToString();
         if (a is null || type is null)
@@ -19,7 +23,7 @@ internal static class PromptfooAssertions
         }
 
         var value = a["value"];
-        var text = value is JsonValue v && v.GetValueKind() is JsonValueKind.String or JsonValueKind.Number ? v.ToString() : null;
+        var text = Text(value);
         if (text?.StartsWith("file://", StringComparison.Ordinal) == true)
         {
             notes.Add($"{label}: assert '{type}' reads {text}; file references are not converted");
@@ -31,6 +35,21 @@ internal static class PromptfooAssertions
         {
             notes.Add($"{label}: assert '{type}' has weight 0 (informational in promptfoo); skipped");
             return;
+        }
+
+        // promptfoo fills {{ expected }} in a value from the test's vars; kept as written, the answer could never contain it
+        // and the case would fail on every side for good (outside trial author, #1).
+        if (Converts(type, value))
+        {
+            var (rendered, problem) = Render(value, vars);
+            if (problem is not null)
+            {
+                notes.Add($"{label}: assert '{type}' {problem}; not converted");
+                return;
+            }
+
+            value = rendered;
+            text = Text(value);
         }
 
         // Keys that change what the assertion checks (transform, threshold, provider, …) cannot be carried over: the
@@ -95,9 +114,83 @@ internal static class PromptfooAssertions
                 kinds.Add("llm_judge");
                 break;
             default:
-                notes.Add($"{label}: assert '{type}'{(text is null && value is not null ? " with a non-text value" : "")} is not converted");
+                // Name what is not supported: the assertion type itself, or (for a type that is converted) the kind of its value.
+                notes.Add(Converts(type, value)
+                    ? $"{label}: assert '{type}' with {Kind(value)} value is not supported (expected {(type == "contains-all" ? "a list" : "text")}); not converted"
+                    : $"{label}: assert '{type}' is not supported; not converted");
                 break;
         }
+    }
+
+    private static string Kind(JsonNode? value) => value switch
+    {
+        null => "no",
+        JsonArray => "a list",
+        JsonObject => "a mapping",
+        JsonValue v => v.GetValueKind() switch
+        {
+            JsonValueKind.True or JsonValueKind.False => "a true/false",
+            JsonValueKind.Null => "a null",
+            JsonValueKind.Number => "a number",
+            _ => "a text",
+        },
+        _ => "an unknown",
+    };
+
+    private static string? Text(JsonNode? value) =>
+        value is JsonValue v && v.GetValueKind() is JsonValueKind.String or JsonValueKind.Number ? v.ToString() : null;
+
+    /// <summary>
+    /// The value with the <c>{{ var }}</c> references of its strings (alone, or in a list) filled from <paramref name="vars"/>, or
+    /// why it cannot be: a var the test does not set as text, or nunjucks beyond a plain placeholder.
+    /// </summary>
+    private static (JsonNode? Value, string? Problem) Render(JsonNode? value, JsonObject vars)
+    {
+        switch (value)
+        {
+            case JsonValue v when v.GetValueKind() == JsonValueKind.String:
+                var one = PromptfooTemplate.Render(v.GetValue<string>(), vars);
+                return one.Complete ? (JsonValue.Create(one.Text), null) : (null, Problem(one));
+            case JsonArray list:
+                var items = new JsonArray();
+                foreach (var item in list)
+                {
+                    if (item is JsonValue iv && iv.GetValueKind() == JsonValueKind.String)
+                    {
+                        var each = PromptfooTemplate.Render(iv.GetValue<string>(), vars);
+                        if (!each.Complete)
+                        {
+                            return (null, Problem(each));
+                        }
+
+                        items.Add(each.Text);
+                    }
+                    else
+                    {
+                        items.Add(item?.DeepClone());
+                    }
+                }
+
+                return (items, null);
+            default:
+                return (value, null);
+        }
+    }
+
+    private static string Problem(PromptfooRendering r)
+    {
+        var parts = new List<string>();
+        if (r.Missing.Count > 0)
+        {
+            parts.Add($"uses {string.Join(", ", r.Missing.Select(m => "{{ " + m + " }}"))}, which the test's vars do not set as text");
+        }
+
+        if (r.Unsupported.Count > 0)
+        {
+            parts.Add($"has {string.Join(", ", r.Unsupported)}, template syntax beyond {{{{ name }}}} that is not rendered");
+        }
+
+        return string.Join(" and ", parts);
     }
 
     /// <summary>Whether an assertion of <paramref name="type"/> is converted at all (else the note says so, not its keys).</summary>
@@ -144,7 +237,7 @@ internal static class PromptfooAssertions
         ("not_contains", "{ type: not_contains }      # reads expect.not_contains"),
         ("regex", "{ type: regex }             # reads expect.regex"),
         ("json", "{ type: json_valid }        # cases with \"json\": false are skipped"),
-        ("llm_judge", "{ type: llm_judge, rubric: evals/rubric.md, model: { provider: anthropic, name: claude-haiku-4-5 }, pass: 0.7 }   # expect.rubric adds each case's criteria"),
+        ("llm_judge", "{ type: llm_judge, rubric: evals/rubric.md, model: { provider: anthropic, name: claude-haiku-4-5 }, pass: 0.7 }   # write evals/rubric.md (the judge's criteria) first; expect.rubric adds each case's"),
     ];
 
     public static List<string> ScorerLines(HashSet<string> kinds) => [.. Lines.Where(l => kinds.Contains(l.Kind)).Select(l => l.Line)];

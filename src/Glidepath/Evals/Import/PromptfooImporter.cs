@@ -82,11 +82,20 @@ public static partial class PromptfooImporter
             }
 
             var vars = new JsonObject();
+            var structured = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (from, map) in new[] { (config, PromptfooReferences.VarsMap(defaults?["vars"], config, files, "defaultTest", notes)), (source, PromptfooReferences.VarsMap(test["vars"], source, files, label, notes)) })
             {
                 foreach (var (k, v) in map ?? [])
                 {
                     vars[k] = PromptfooReferences.Var(k, v, from, files, label, notes);
+                    if (v is JsonArray or JsonObject)
+                    {
+                        structured.Add(k);
+                    }
+                    else
+                    {
+                        structured.Remove(k);
+                    }
                 }
             }
 
@@ -98,9 +107,12 @@ public static partial class PromptfooImporter
 
             var expect = new JsonObject();
             var asserts = (defaults?["assert"] as JsonArray ?? []).Concat(test["assert"] as JsonArray ?? []).ToList();
+            // A list or mapping var is JSON text here, not what promptfoo would put into an assertion (one value per test, or
+            // nunjucks' own rendering of an object): an assertion that uses one is not converted.
+            var textVars = structured.Count == 0 ? vars : new JsonObject(vars.Where(kv => !structured.Contains(kv.Key)).Select(kv => KeyValuePair.Create(kv.Key, kv.Value?.DeepClone())));
             foreach (var a in asserts)
             {
-                PromptfooAssertions.Convert(a as JsonObject, expect, label, notes, kinds);
+                PromptfooAssertions.Convert(a as JsonObject, expect, textVars, label, notes, kinds);
             }
 
             if (expect.Count == 0)
@@ -163,31 +175,18 @@ public static partial class PromptfooImporter
     {
         if (template is not null)
         {
-            var missing = new List<string>();
-            var rendered = Placeholder().Replace(template, m =>
+            var rendered = PromptfooTemplate.Render(template, vars);
+            if (rendered.Missing.Count > 0)
             {
-                var name = m.Groups[1].Value;
-                if (vars[name] is { } value)
-                {
-                    return value.ToString();
-                }
-
-                missing.Add(name);
-                return m.Value;
-            });
-            if (missing.Count > 0)
-            {
-                notes.Add($"{label}: the prompt uses {string.Join(", ", missing)}, which the test does not set; left as written");
+                notes.Add($"{label}: the prompt uses {string.Join(", ", rendered.Missing)}, which the test does not set; left as written");
             }
 
-            // {{ tier | upper }}, {% if %}: nunjucks beyond a plain {{ name }} is not rendered. Looked for in the template
-            // (not in what the vars put in), and not counting the plain placeholders noted above.
-            foreach (var left in Template().Matches(template).Select(m => m.Value).Where(t => !Placeholder().IsMatch(t) || Placeholder().Match(t).Length != t.Length).Distinct())
+            foreach (var left in rendered.Unsupported)
             {
                 notes.Add($"{label}: the prompt's {left} is not converted (only {{{{ name }}}} placeholders are filled); left as written");
             }
 
-            return rendered;
+            return rendered.Text;
         }
 
         var named = MessageVars.FirstOrDefault(n => vars[n] is not null);
@@ -222,12 +221,6 @@ public static partial class PromptfooImporter
 
         return id;
     }
-
-    [GeneratedRegex(@"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")]
-    private static partial Regex Placeholder();
-
-    [GeneratedRegex(@"\{\{.*?\}\}|\{%.*?%\}", RegexOptions.Singleline)]
-    private static partial Regex Template();
 
     [GeneratedRegex("[^a-z0-9]+")]
     private static partial Regex Slug();

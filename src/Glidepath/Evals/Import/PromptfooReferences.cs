@@ -130,6 +130,10 @@ internal static class PromptfooReferences
         {
             notes.Add($"{label}: var '{name}' is a list (promptfoo runs one test per value); converted as one JSON text");
         }
+        else if (value is JsonObject)
+        {
+            notes.Add($"{label}: var '{name}' is a mapping; converted as one JSON text (a template using it gets the JSON, not what promptfoo renders)");
+        }
 
         return value?.ToJsonString() ?? "";
     }

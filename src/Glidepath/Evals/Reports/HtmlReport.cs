@@ -45,6 +45,11 @@ public static class HtmlReport
             sb.Append("<p class=\"partial\"><b>").Append(E(blind.Message)).Append(".</b></p>");
         }
 
+        if (d.AlwaysFailing is { } failing)
+        {
+            sb.Append("<p class=\"partial\"><b>").Append(E(failing.Message)).Append(".</b></p>");
+        }
+
         sb.Append("<ul>");
         foreach (var reason in d.Reasons)
         {

@@ -58,6 +58,7 @@ public static class JsonReport
         Rule(w, d.Rule, r.Rule);
         RuleChange(w, r);
         CannotBlockField(w, d);
+        AlwaysFailingField(w, d);
         DatasetChangeField(w, r);
         w.WriteStartObject("correction");
         w.WriteString("method", d.Correction.Method);
@@ -122,6 +123,7 @@ public static class JsonReport
             Rule(w, d.Rule, r.Rule);
             RuleChange(w, r);
             CannotBlockField(w, d);
+            AlwaysFailingField(w, d);
             DatasetChangeField(w, r);
             w.WriteString("correction", d.Correction.Describe());
             Judges(w, r);
@@ -212,6 +214,22 @@ public static class JsonReport
         w.WriteString("message", blind.Message);
         w.WriteNumber("cases_lower", blind.CasesLower);
         Strings(w, "examples", blind.Examples);
+        w.WriteEndObject();
+    }
+
+    // Cases that failed every trial on both sides, which cannot show a regression (a broken expectation): said in the document.
+    private static void AlwaysFailingField(Utf8JsonWriter w, GateDecision d)
+    {
+        if (d.AlwaysFailing is not { } failing)
+        {
+            w.WriteNull("always_failing");
+            return;
+        }
+
+        w.WriteStartObject("always_failing");
+        w.WriteString("message", failing.Message);
+        w.WriteNumber("cases", failing.Cases);
+        Strings(w, "examples", failing.Examples);
         w.WriteEndObject();
     }
 

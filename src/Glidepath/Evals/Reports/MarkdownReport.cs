@@ -56,6 +56,12 @@ public static class MarkdownReport
             sb.Append(CultureInfo.InvariantCulture, $"> ⚠️ **{Sentence(blind.Message)}.**\n\n");
         }
 
+        if (d.AlwaysFailing is { } failing)
+        {
+            // Already failing on the baseline, these cases cannot regress: a broken expectation hides a regression there.
+            sb.Append(CultureInfo.InvariantCulture, $"> ⚠️ **{Sentence(failing.Message)}.**\n\n");
+        }
+
         // Our words, but with values in them (a dataset path the manifest names): text, like every other value.
         foreach (var reason in d.Reasons)
         {

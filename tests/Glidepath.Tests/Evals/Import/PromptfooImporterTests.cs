@@ -113,6 +113,79 @@ public sealed class PromptfooImporterTests
         Assert.Equal(["test-1", "test-2", "test-3", "test-4"], result.Cases.Select(c => c["id"]!.GetValue<string>()));
     }
 
+    // Outside trial author (#1), its exact repro: kept as literal text, "{{expected}}" failed on both sides for good and the
+    // gate passed the regression it was written to catch.
+    [Fact]
+    public void Convert_AssertionValueUsingAVar_IsRenderedWithTheTestsVars()
+    {
+        var result = PromptfooImporter.Convert("""
+            tests:
+              - description: hours
+                vars:
+                  question: When is your support desk open?
+                  expected: Monday to Friday
+                assert:
+                  - type: contains
+                    value: "{{expected}}"
+            """, "pf3.yaml");
+
+        Assert.Equal(["Monday to Friday"], result.Cases[0]["expect"]!["contains"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Empty(result.NotConverted);
+    }
+
+    [Fact]
+    public void Convert_AssertionValuesInListsAndFromDefaultTest_AreRenderedLikePrompts()
+    {
+        var result = PromptfooImporter.Convert("""
+            prompts: ["{{question}}"]
+            defaultTest:
+              vars: { brand: Libro }
+              assert: [{ type: not-contains, value: "As an AI from {{ brand }}" }]
+            tests:
+              - vars: { question: q, expected: Monday, day: Friday }
+                assert:
+                  - { type: icontains, value: "{{ expected }}" }
+                  - { type: contains-all, value: ["{{expected}} to {{day}}", "{{brand}}"] }
+                  - { type: llm-rubric, value: "Says {{ day }}" }
+                  - { type: equals, value: "{{expected}}" }
+                  - { type: regex, value: "^{{day}}$" }
+            """, "p.yaml");
+
+        var expect = result.Cases[0]["expect"]!;
+        Assert.Equal("Monday", expect["icontains"]![0]!.GetValue<string>());
+        Assert.Equal(["Monday to Friday", "Libro"], expect["contains"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Equal("As an AI from Libro", expect["not_contains"]![0]!.GetValue<string>());
+        Assert.Equal("Says Friday", expect["rubric"]!.GetValue<string>());
+        Assert.Equal("Monday", expect["exact"]!.GetValue<string>());
+        Assert.Equal("^Friday$", expect["regex"]!.GetValue<string>());
+        Assert.Empty(result.NotConverted);
+    }
+
+    // What the import cannot render is never kept as template text: the assertion is listed as not converted.
+    [Fact]
+    public void Convert_AssertionValueItCannotRender_IsNotConvertedAndListed()
+    {
+        var result = PromptfooImporter.Convert("""
+            - vars: { question: q, expected: Monday, days: [Mon, Tue] }
+              assert:
+                - { type: contains, value: "{{ expected | upper }}" }
+                - { type: icontains, value: "{% if expected %}x{% endif %}" }
+                - { type: not-contains, value: "{{nope}}" }
+                - { type: contains-all, value: ["{{expected}}", "{{ days }}"] }
+                - { type: contains, value: "{{expected}}" }
+            """, "tests.yaml");
+
+        var json = result.ToJsonLines();
+        Assert.DoesNotContain("{{", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("{%", json, StringComparison.Ordinal);
+        Assert.Equal(["Monday"], result.Cases[0]["expect"]!["contains"]!.AsArray().Select(n => n!.GetValue<string>()));
+        var notes = string.Join("\n", result.NotConverted);
+        Assert.Contains("test 1: assert 'contains' has {{ expected | upper }}, template syntax beyond {{ name }} that is not rendered; not converted", notes, StringComparison.Ordinal);
+        Assert.Contains("test 1: assert 'icontains' has {% if expected %}, {% endif %}, template syntax", notes, StringComparison.Ordinal);
+        Assert.Contains("test 1: assert 'not-contains' uses {{ nope }}, which the test's vars do not set as text; not converted", notes, StringComparison.Ordinal);
+        Assert.Contains("test 1: assert 'contains-all' uses {{ days }}, which the test's vars do not set as text; not converted", notes, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Convert_ATestWithNothingConverted_IsNoted_AnUnconvertedTypeNotedOnce()
     {
@@ -122,7 +195,39 @@ public sealed class PromptfooImporterTests
             """, "tests.yaml");
 
         var notes = result.NotConverted.Where(n => n.StartsWith("test 1:", StringComparison.Ordinal)).ToList();
-        Assert.Equal(["test 1: assert 'similar' is not converted", "test 1: no assertion converted; only a scorer that checks every case can judge it (with none in eval.scorers, eval run stops at this case)"], notes);
+        Assert.Equal(["test 1: assert 'similar' is not supported; not converted", "test 1: no assertion converted; only a scorer that checks every case can judge it (with none in eval.scorers, eval run stops at this case)"], notes);
+    }
+
+    // Outside trial author (#10): a list value is what contains-any takes; the note blamed the value, not the type.
+    [Fact]
+    public void Convert_UnsupportedTypeOrValueKind_IsNamedAsNotSupported_AndAMappingVarIsListed()
+    {
+        var result = PromptfooImporter.Convert("""
+            - vars: { question: q, order: { id: LB-1, items: [a, b] } }
+              assert:
+                - { type: contains-any, value: [a, b] }
+                - { type: icontains-all, value: [c] }
+                - { type: contains, value: [d] }
+                - { type: contains-all, value: e }
+                - { type: llm-rubric, value: { text: f } }
+            """, "tests.yaml");
+
+        var notes = result.NotConverted.ToList();
+        Assert.Contains("test 1: assert 'contains-any' is not supported; not converted", notes);
+        Assert.Contains("test 1: assert 'icontains-all' is not supported; not converted", notes);
+        Assert.Contains("test 1: assert 'contains' with a list value is not supported (expected text); not converted", notes);
+        Assert.Contains("test 1: assert 'contains-all' with a text value is not supported (expected a list); not converted", notes);
+        Assert.Contains("test 1: assert 'llm-rubric' with a mapping value is not supported (expected text); not converted", notes);
+        Assert.DoesNotContain(notes, n => n.Contains("non-text", StringComparison.Ordinal));
+        Assert.Contains(notes, n => n.StartsWith("test 1: var 'order' is a mapping; converted as one JSON text", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ScorersYaml_JudgeLine_SaysTheRubricFileMustBeWrittenFirst()
+    {
+        var result = PromptfooImporter.Convert("- { vars: { question: q }, assert: [{ type: llm-rubric, value: polite }] }", "tests.yaml");
+
+        Assert.Contains("write evals/rubric.md (the judge's criteria) first", result.ScorersYaml(), StringComparison.Ordinal);
     }
 
     [Fact]

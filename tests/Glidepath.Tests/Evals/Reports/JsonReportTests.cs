@@ -87,6 +87,7 @@ public sealed class JsonReportTests
                 PValue = random.Next(3) == 0 ? null : c.PValue ?? random.NextDouble(),
             })],
             CannotBlock = seed % 2 == 0 ? new CannotBlock(Text(random), 1 + random.Next(20), [Text(random), Text(random)]) : decision.CannotBlock,
+            AlwaysFailing = seed % 3 == 0 ? new AlwaysFailing(Text(random), 1 + random.Next(20), [Text(random), Text(random)]) : decision.AlwaysFailing,
         };
         return new GateReport
         {
@@ -112,7 +113,7 @@ public sealed class JsonReportTests
     private static string Text(Random random) => Texts[random.Next(Texts.Length)];
 
     // The object graphs the gate serialised before, as they were (plus the later `partial`, the rule's `trials` and
-    // `sha256` with `rule_change` since the rule became part of the verdict, and `cannot_block` and `dataset_change`).
+    // `sha256` with `rule_change` since the rule became part of the verdict, `cannot_block`, `dataset_change` and `always_failing`).
     private static object ReferenceRule(GateReport r) => r.Rule is not { } rule ? r.Decision.Rule : new
     {
         max_case_regressions = r.Decision.Rule.MaxCaseRegressions,
@@ -142,6 +143,13 @@ public sealed class JsonReportTests
         message = blind.Message,
         cases_lower = blind.CasesLower,
         examples = blind.Examples,
+    };
+
+    private static object? ReferenceAlwaysFailing(GateReport r) => r.Decision.AlwaysFailing is not { } failing ? null : new
+    {
+        message = failing.Message,
+        cases = failing.Cases,
+        examples = failing.Examples,
     };
 
     private static object? ReferenceDatasetChange(GateReport r) => r.DatasetChange is not { } change ? null : new
@@ -179,6 +187,7 @@ public sealed class JsonReportTests
         rule = ReferenceRule(r),
         rule_change = ReferenceRuleChange(r),
         cannot_block = ReferenceCannotBlock(r),
+        always_failing = ReferenceAlwaysFailing(r),
         dataset_change = ReferenceDatasetChange(r),
         correction = new
         {
@@ -210,6 +219,7 @@ public sealed class JsonReportTests
         rule = ReferenceRule(r),
         rule_change = ReferenceRuleChange(r),
         cannot_block = ReferenceCannotBlock(r),
+        always_failing = ReferenceAlwaysFailing(r),
         dataset_change = ReferenceDatasetChange(r),
         correction = r.Decision.Correction.Describe(),
         judges = r.Judges,
