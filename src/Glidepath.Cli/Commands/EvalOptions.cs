@@ -16,7 +16,7 @@ internal sealed class EvalOptions
 
     public Option<bool> NoCache { get; } = new("--no-cache") { Description = "Call the model even when a cached response exists, and write the fresh answers over the cached ones" };
 
-    public Option<string?> Resume { get; } = new("--resume") { Description = "Continue a stopped run by id; finished case × trial results are not repeated" };
+    public Option<string?> Resume { get; } = new("--resume") { Description = "Continue a stopped run by id; case × trial results already saved are not repeated, errored ones are run again" };
 
     public Option<string?> Environment { get; } = new("--env") { Description = "Render the system prompt with this environment's vars and use its provider settings (default: no environment's vars, so a verdict does not depend on the order of environments; unlike model try. A variable no case sets then stops the run, naming the --env that sets it)" };
 

@@ -13,7 +13,7 @@ namespace Glidepath.Evals.Runs;
 /// <summary>
 /// Runs cases × trials × releases with bounded concurrency, interleaving the releases case by case so that
 /// provider drift hits every side. Each result is persisted as soon as it finishes (through one batching
-/// writer), so a cancelled or crashed run resumes without repeating finished work.
+/// writer), so a cancelled or crashed run resumes without repeating finished work (an errored trial is asked again).
 /// </summary>
 public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvider time)
 {
@@ -32,6 +32,13 @@ public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvi
         var done = new HashSet<TrialKey>();
         await foreach (var saved in store.ReadResultsAsync(run.Id, notPassedOnly: false, cancellationToken).ConfigureAwait(false))
         {
+            // An errored trial is no measurement (a timeout, a 5xx, a judge answer without a score): a resume asks it again,
+            // and the store puts the new result in its place. Kept, a run whose errors had gone could only end in exit 3.
+            if (saved.Status == TrialStatus.Error)
+            {
+                continue;
+            }
+
             done.Add(saved.Key);
             Summarize(summaries, saved);
         }
