@@ -11,6 +11,10 @@ internal sealed class PostgresEvalRunStore(PostgresDatabase database) : IEvalRun
     private const string RunColumns = "id, app, kind, release_id, baseline_release_id, dataset_path, dataset_sha256, trials, case_count, tags_json, scorer_version, use_cache, concurrency, status, created_at, finished_at";
     private const string ResultColumns = "run_id, release_id, case_id, trial, status, score, output, tool_calls, latency_ms, cost_usd, input_tokens, output_tokens, scores_json, error, finished_at";
 
+    // A result already stored is kept, unless it is an error: a resumed run asks an errored trial again, and its new result
+    // takes the error's place (and its place in the saved order).
+    private const string ReplaceError = "status = excluded.status, score = excluded.score, output = excluded.output, tool_calls = excluded.tool_calls, latency_ms = excluded.latency_ms, cost_usd = excluded.cost_usd, input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, scores_json = excluded.scores_json, error = excluded.error, finished_at = excluded.finished_at WHERE eval_results.status = 'error'";
+
     public async Task CreateAsync(EvalRun run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -47,7 +51,7 @@ internal sealed class PostgresEvalRunStore(PostgresDatabase database) : IEvalRun
         {
             await using var cmd = connection.Command($"""
                 INSERT INTO eval_results ({ResultColumns}) VALUES (@run, @rel, @case, @trial, @status, @score, @out, @tools, @lat, @cost, @in, @outt, @scores, @err, @at)
-                ON CONFLICT (run_id, release_id, case_id, trial) DO NOTHING
+                ON CONFLICT (run_id, release_id, case_id, trial) DO UPDATE SET {ReplaceError}
                 """, tx);
             cmd.With("run", r.RunId).With("rel", r.ReleaseId).With("case", r.CaseId).With("trial", r.Trial).With("status", r.Status.ToString().ToLowerInvariant())
                 .With("score", r.Score).With("out", r.Output).With("tools", StoredResultJson.Strings(r.ToolCalls)).With("lat", r.LatencyMs)
@@ -95,7 +99,7 @@ internal sealed class PostgresEvalRunStore(PostgresDatabase database) : IEvalRun
     public async Task<IReadOnlySet<TrialKey>> CompletedAsync(string runId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = connection.Command("SELECT release_id, case_id, trial FROM eval_results WHERE run_id = @run").With("run", runId);
+        await using var cmd = connection.Command("SELECT release_id, case_id, trial FROM eval_results WHERE run_id = @run AND status <> 'error'").With("run", runId);
         var set = new HashSet<TrialKey>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

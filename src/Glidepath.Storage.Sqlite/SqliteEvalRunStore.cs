@@ -11,6 +11,10 @@ internal sealed class SqliteEvalRunStore(SqliteDatabase database) : IEvalRunStor
     private const string RunColumns = "id, app, kind, release_id, baseline_release_id, dataset_path, dataset_sha256, trials, case_count, tags_json, scorer_version, use_cache, concurrency, status, created_at, finished_at";
     private const string ResultColumns = "run_id, release_id, case_id, trial, status, score, output, tool_calls, latency_ms, cost_usd, input_tokens, output_tokens, scores_json, error, finished_at";
 
+    // A result already stored is kept, unless it is an error: a resumed run asks an errored trial again, and its new result
+    // takes the error's place (and its place in the saved order).
+    private const string ReplaceError = "status = excluded.status, score = excluded.score, output = excluded.output, tool_calls = excluded.tool_calls, latency_ms = excluded.latency_ms, cost_usd = excluded.cost_usd, input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, scores_json = excluded.scores_json, error = excluded.error, finished_at = excluded.finished_at WHERE eval_results.status = 'error'";
+
     public async Task CreateAsync(EvalRun run, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -55,7 +59,8 @@ internal sealed class SqliteEvalRunStore(SqliteDatabase database) : IEvalRunStor
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = connection.CreateCommand();
         cmd.Transaction = tx;
-        cmd.CommandText = $"INSERT OR IGNORE INTO eval_results ({ResultColumns}) VALUES ($run, $rel, $case, $trial, $status, $score, $out, $tools, $lat, $cost, $in, $outt, $scores, $err, $at)";
+        cmd.CommandText = $"INSERT INTO eval_results ({ResultColumns}) VALUES ($run, $rel, $case, $trial, $status, $score, $out, $tools, $lat, $cost, $in, $outt, $scores, $err, $at) " +
+            $"ON CONFLICT (run_id, release_id, case_id, trial) DO UPDATE SET {ReplaceError}";
         var names = new[] { "$run", "$rel", "$case", "$trial", "$status", "$score", "$out", "$tools", "$lat", "$cost", "$in", "$outt", "$scores", "$err", "$at" };
         var ps = names.Select(n => cmd.Parameters.Add(n, SqliteType.Text)).ToArray();
         foreach (var r in results)
@@ -116,7 +121,7 @@ internal sealed class SqliteEvalRunStore(SqliteDatabase database) : IEvalRunStor
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT release_id, case_id, trial FROM eval_results WHERE run_id = $run";
+        cmd.CommandText = "SELECT release_id, case_id, trial FROM eval_results WHERE run_id = $run AND status <> 'error'";
         cmd.Parameters.AddWithValue("$run", runId);
         var set = new HashSet<TrialKey>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

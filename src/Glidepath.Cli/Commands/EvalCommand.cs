@@ -224,7 +224,9 @@ internal static class EvalCommand
             }
 
             ctx.Output.Line($"run {run.Id} ({StoredName.Of(run.Kind)}, {StoredName.Of(run.Status)}): {run.CaseCount} cases × {run.Trials} trial(s) over {run.DatasetPath} (sha256 {run.DatasetSha256[..12]})");
-            EvalRunOutput.SummaryTable(ctx, summaries.Select(s => (views.Label(s.ReleaseId) + (s.ReleaseId == run.BaselineReleaseId && run.ReleaseIds.Count > 1 ? " (baseline)" : ""), s)).ToList());
+            // A gate run names both sides as the gate does (until 2026-12-06 only the baseline row was labelled).
+            string Side(string id) => run.ReleaseIds.Count < 2 ? "" : id == run.BaselineReleaseId ? " (baseline)" : id == run.ReleaseId ? " (candidate)" : "";
+            EvalRunOutput.SummaryTable(ctx, summaries.Select(s => (views.Label(s.ReleaseId) + Side(s.ReleaseId), s)).ToList());
             if (run.Kind == EvalRunKind.Gate)
             {
                 WriteVerdict(ctx, verdict);

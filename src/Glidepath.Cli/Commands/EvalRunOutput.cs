@@ -10,7 +10,8 @@ internal static class EvalRunOutput
 
     /// <summary>
     /// One row per release. A figure nothing was measured for is "-" (as an unpriced run's cost), and a release whose
-    /// every trial errored gets a line saying so: its pass rate is not 0%, there is none.
+    /// every trial errored gets a line saying so: its pass rate is not 0%, there is none. A release with some errored trials
+    /// gets a line saying its pass rate and mean score are of the scored trials.
     /// </summary>
     public static void SummaryTable(CliContext ctx, IReadOnlyList<(string Label, RunSummary Summary)> rows)
     {
@@ -21,9 +22,13 @@ internal static class EvalRunOutput
                 Figure(r.Summary.PassRate, "0.0%"), Figure(r.Summary.MeanScore, "0.000"),
                 Figure(r.Summary.LatencyP50Ms, "0"), Figure(r.Summary.LatencyP95Ms, "0"), Figure(r.Summary.CostUsd, "0.0000"),
             ]));
-        foreach (var (label, summary) in rows.Where(r => r.Summary.Trials > 0 && r.Summary.PassRate is null))
+        foreach (var (label, summary) in rows.Where(r => r.Summary.Errors > 0))
         {
-            ctx.Output.Line($"{label}: pass rate, mean score and latency not measured: every one of its {N(summary.Trials)} trial(s) errored");
+            // Both figures leave the errored trials out alike (until 2026-12-06 the pass rate counted them and the mean score
+            // did not: 42.9% beside 0.950), and the line says so, so neither reads as a figure over every trial.
+            ctx.Output.Line(summary.PassRate is null
+                ? $"{label}: pass rate, mean score and latency not measured: every one of its {N(summary.Trials)} trial(s) errored"
+                : $"{label}: pass rate and mean score are of its {N(summary.Passed + summary.Failed)} scored trial(s); its {N(summary.Errors)} errored trial(s) are in neither");
         }
     }
 

@@ -13,7 +13,10 @@ public interface IEvalRunStore
     /// <summary>Most recent first.</summary>
     Task<IReadOnlyList<EvalRun>> ListAsync(string app, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Saves finished results in one transaction. A result already stored for the same key is kept (first write wins).</summary>
+    /// <summary>
+    /// Saves finished results in one transaction. A result already stored for the same key is kept (first write wins),
+    /// unless it is an error: a resumed run asks an errored trial again, and the new result replaces the error in its place.
+    /// </summary>
     Task SaveResultsAsync(IReadOnlyList<TrialResult> results, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<TrialResult>> ResultsAsync(string runId, CancellationToken cancellationToken);
@@ -24,7 +27,7 @@ public interface IEvalRunStore
     /// </summary>
     IAsyncEnumerable<TrialResult> ReadResultsAsync(string runId, bool notPassedOnly, CancellationToken cancellationToken);
 
-    /// <summary>The keys already finished: what a resumed run skips.</summary>
+    /// <summary>The keys already finished with a result, pass or fail: what a resumed run skips (it asks an errored trial again).</summary>
     Task<IReadOnlySet<TrialKey>> CompletedAsync(string runId, CancellationToken cancellationToken);
 
     /// <summary>Moves a run to <paramref name="status"/>; <paramref name="finishedAt"/> is set when it finished.</summary>

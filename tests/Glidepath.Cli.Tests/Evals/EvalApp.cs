@@ -44,6 +44,21 @@ internal sealed class EvalApp : IDisposable
         return app;
     }
 
+    /// <summary>
+    /// The sample app (sim model) with an <c>llm_judge</c> on <paramref name="judge"/>; <paramref name="settings"/> are the
+    /// judge's provider settings (default: no retries).
+    /// </summary>
+    public static EvalApp WithJudge(JudgeEndpoint judge, string settings = "max_retries: 0")
+    {
+        var app = Create();
+        app.EditManifest(y => y
+            .Replace("    - { type: tool_call }         # reads expect.tool_call of each case",
+                "    - { type: tool_call }\n    - { type: llm_judge, rubric: evals/rubric.md, model: { provider: openai, name: judge-1 }, pass: 0.7 }", StringComparison.Ordinal)
+            .Replace("openai: { base_url: https://api.openai.com/v1, api_key_env: OPENAI_API_KEY }",
+                $"openai: {{ base_url: {judge.BaseUrl}, {settings} }}", StringComparison.Ordinal));
+        return app;
+    }
+
     public void EditManifest(Func<string, string> edit) => File.WriteAllText(Manifest, edit(File.ReadAllText(Manifest)));
 
     public void EditPrompt(Func<string, string> edit)

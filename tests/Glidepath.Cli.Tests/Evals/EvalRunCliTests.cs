@@ -153,6 +153,22 @@ public sealed class EvalRunCliTests
         }
     }
 
+    // Outside trial (author #11): --trials 100000 ran 700,000 trials; with a paid model one typo is a large bill.
+    [Theory]
+    [InlineData("eval", "run")]
+    [InlineData("gate", "--baseline")]
+    public async Task TrialsAboveTheLimit_Exit2BeforeAnyRun(string command, string next)
+    {
+        using var app = EvalApp.Create();
+        string[] args = next == "--baseline" ? [command, next, await app.CreateReleaseAsync()] : [command, next];
+
+        // --tag nothing: were the limit not checked first, the command would stop on "no cases to run", not run for hours.
+        var (code, _, stderr) = await app.RunAsync([.. args, "--trials", "100000", "--tag", "nothing"]);
+
+        Assert.True(code == 2, $"exit {code}: {stderr}");
+        Assert.Contains("--trials 100000 is more than 1000; expected at most 1000 trials a case, as eval.trials", stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task EvalRun_BadDatasetLines_Exit2ListingEveryLine()
     {

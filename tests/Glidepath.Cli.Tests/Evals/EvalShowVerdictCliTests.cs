@@ -30,6 +30,21 @@ public sealed class EvalShowVerdictCliTests
         Assert.Contains("still holds: yes: computed on the current eval.dataset and eval.scorers, under the gate rule in force", stdout, StringComparison.Ordinal);
     }
 
+    // Outside trial (author #11): 'eval show' labelled the baseline row of a gate run but not the candidate's; 'gate' labels both.
+    [Fact]
+    public async Task EvalShow_GateRun_LabelsBothTheBaselineAndTheCandidateRow()
+    {
+        var (app, runId) = await BlockedGateAsync();
+        using var _ = app;
+
+        var (code, stdout, stderr) = await app.RunAsync("eval", "show", runId);
+
+        Assert.True(code == 0, stderr);
+        var rows = stdout.Split('\n');
+        Assert.Single(rows, l => l.StartsWith("v1+", StringComparison.Ordinal) && l.Contains(" (baseline) ", StringComparison.Ordinal));
+        Assert.Single(rows, l => l.StartsWith("v2+", StringComparison.Ordinal) && l.Contains(" (candidate) ", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task EvalShowJson_GateRuleChangedSince_VerdictIsBlockedAndNoLongerHolds()
     {

@@ -13,7 +13,7 @@ public sealed class JudgeCacheCliTests
     public async Task Gate_JudgeAnsweredInProseThenFixed_TheNextCachedGateAsksTheJudgeAgainAndPasses()
     {
         using var judge = new JudgeEndpoint { Answer = "I think it is fine." };
-        using var app = JudgeApp(judge);
+        using var app = EvalApp.WithJudge(judge);
         var v1 = await app.CreateReleaseAsync();
         app.EditPrompt(p => p.Replace("\n- ", "\n\n-   ", StringComparison.Ordinal) + "\n\n"); // another release, the same answers
 
@@ -33,7 +33,7 @@ public sealed class JudgeCacheCliTests
     public async Task EvalRun_NoCacheRun_WritesOverTheCache_TheNextCachedRunReplaysItsAnswers()
     {
         using var judge = new JudgeEndpoint { Answer = "{\"score\": 0.9, \"reason\": \"correct\"}" };
-        using var app = JudgeApp(judge);
+        using var app = EvalApp.WithJudge(judge);
 
         var first = await PassedAsync(app);
         judge.Answer = "{\"score\": 0.1, \"reason\": \"wrong\"}";
@@ -54,17 +54,5 @@ public sealed class JudgeCacheCliTests
         Assert.True(code == 0, $"exit {code}: {stderr}");
         using var doc = JsonDocument.Parse(stdout);
         return doc.RootElement.GetProperty("summary").GetProperty("passed").GetInt32();
-    }
-
-    /// <summary>The sample app (sim model) with an llm_judge on <paramref name="judge"/>, no retries.</summary>
-    private static EvalApp JudgeApp(JudgeEndpoint judge)
-    {
-        var app = EvalApp.Create();
-        app.EditManifest(y => y
-            .Replace("    - { type: tool_call }         # reads expect.tool_call of each case",
-                "    - { type: tool_call }\n    - { type: llm_judge, rubric: evals/rubric.md, model: { provider: openai, name: judge-1 }, pass: 0.7 }", StringComparison.Ordinal)
-            .Replace("openai: { base_url: https://api.openai.com/v1, api_key_env: OPENAI_API_KEY }",
-                $"openai: {{ base_url: {judge.BaseUrl}, max_retries: 0 }}", StringComparison.Ordinal));
-        return app;
     }
 }

@@ -4,7 +4,7 @@ using Glidepath.Storage.Contract.Tests.Support;
 
 namespace Glidepath.Storage.Contract.Tests.Contracts;
 
-/// <summary>Eval runs and results: looked up by id or unique prefix, results first-write-wins.</summary>
+/// <summary>Eval runs and results: looked up by id or unique prefix, results first-write-wins (an error is replaced).</summary>
 public abstract class EvalRunStoreContract(IStoreFactory factory) : StoreContract(factory)
 {
     internal static EvalRun Run(string id, int cases, int concurrency = 16, DateTimeOffset? at = null) => new()
@@ -57,6 +57,23 @@ public abstract class EvalRunStoreContract(IStoreFactory factory) : StoreContrac
         Assert.Equal("missing: \"x\"", Assert.Single(back.Scores).Reason);
         Assert.Equal(["lookup_order({})"], back.ToolCalls);
         Assert.Equal([new TrialKey(run.ReleaseId, "c", 0)], await Store.EvalRuns.CompletedAsync(run.Id, None));
+    }
+
+    // A resume asks an errored trial again (docs/eval.md, "Persistence and resume"): its new result must take the error's
+    // place, where first-write-wins kept the error and the resumed run could only end in exit 3.
+    [Fact]
+    public async Task SaveResultsAsync_OverAStoredError_ReplacesItInItsPlace_OverAPassOrFail_KeepsTheFirst()
+    {
+        var run = Run("20260101-000000-e770", 3);
+        await Store.EvalRuns.CreateAsync(run, None);
+        await Store.EvalRuns.SaveResultsAsync([Result(run.Id, "a", "first", TrialStatus.Error), Result(run.Id, "b", "first"), Result(run.Id, "c", "first", TrialStatus.Pass)], None);
+        Assert.Equal([new TrialKey(run.ReleaseId, "b", 0), new TrialKey(run.ReleaseId, "c", 0)], (await Store.EvalRuns.CompletedAsync(run.Id, None)).OrderBy(k => k.CaseId));
+
+        await Store.EvalRuns.SaveResultsAsync([Result(run.Id, "a", "again", TrialStatus.Pass), Result(run.Id, "b", "again", TrialStatus.Pass), Result(run.Id, "c", "again")], None);
+
+        var back = await Store.EvalRuns.ReadResultsAsync(run.Id, notPassedOnly: false, None).Select(r => (r.CaseId, r.Output, r.Status)).ToListAsync();
+        Assert.Equal([("a", "again", TrialStatus.Pass), ("b", "first", TrialStatus.Fail), ("c", "first", TrialStatus.Pass)], back);
+        Assert.Equal(3, (await Store.EvalRuns.CompletedAsync(run.Id, None)).Count);
     }
 
     [Fact]

@@ -116,11 +116,33 @@ public abstract class EvalRunnerContract(IStoreFactory factory) : StoreContract(
         });
     }
 
+    // Outside trial (author #2): errors saved by a run (a judge that timed out) were skipped by --resume, so the run could
+    // only end in exit 3 after the cause was fixed. Resumed, the errored trials run again and their results replace the errors.
+    [Fact]
+    public async Task RunAsync_ResumedAfterErrors_RunsTheErroredTrialsAgainAndCountsTheirNewResults()
+    {
+        var run = EvalRunStoreContract.Run("20260101-000000-0005", 4);
+        await Store.EvalRuns.CreateAsync(run, None);
+        var target = new CountingTarget(run.ReleaseId) { Fail = true };
+        using var scorers = Scorers();
+        await new EvalRunner(Store.EvalRuns, scorers, TimeProvider.System).RunAsync(run, Cases(4).ToAsyncEnumerable(), [target], None);
+        Assert.Empty(await Store.EvalRuns.CompletedAsync(run.Id, None));
+
+        target.Fail = false;
+        var summary = Assert.Single(await new EvalRunner(Store.EvalRuns, scorers, TimeProvider.System).RunAsync(run, Cases(4).ToAsyncEnumerable(), [target], None));
+
+        Assert.Equal((4, 4, 0), (summary.Trials, summary.Passed, summary.Errors));
+        var results = await Store.EvalRuns.ResultsAsync(run.Id, None);
+        Assert.Equal(4, results.Count);
+        Assert.All(results, r => Assert.Equal(TrialStatus.Pass, r.Status));
+        Assert.All(target.Completed.Values, n => Assert.Equal(1, n));
+    }
+
     private sealed class CountingTarget(string releaseId) : IEvalTarget
     {
         public ConcurrentDictionary<string, int> Completed { get; } = new();
 
-        public bool Fail { get; init; }
+        public bool Fail { get; set; }
 
         public Action<string>? OnCall { get; set; }
 

@@ -82,6 +82,12 @@ public static class DatasetReader
                 yield break;
             }
 
+            if (TextEncodingCheck.Problem(raw.Bytes.Span, lineNo) is { } encoding)
+            {
+                errors.Add($"{displayName}:{lineNo}: {encoding}; expected a UTF-8 text file: save it as UTF-8 (the rest of the file was not read)");
+                yield break;
+            }
+
             var bytes = raw.Bytes.Span;
             if (lineNo == 1 && bytes.StartsWith(Utf8Bom))
             {
@@ -208,6 +214,7 @@ public static class DatasetReader
             errors.Add($"{Where()}: \"tags\" must be an array; expected e.g. [\"refunds\"]");
         }
 
+        EmptyMessageCheck.Check(obj, Where(), errors);
         return errors.Count > before ? null : new EvalCase { Id = id!, Messages = messages, Vars = vars, Expect = expect, Tags = tags, Line = lineNo };
     }
 

@@ -107,7 +107,7 @@ public static class GateEvaluator
 
         // Not measured is null, not 0: a side whose every trial errored has no pass rate, and with no case scored on
         // both sides there is no difference to estimate (the errored trials' missing scores would read as a 0 to 0 interval).
-        var (baselineTrials, candidateTrials) = (counts.Sum(c => c.BaselineTrials), counts.Sum(c => c.CandidateTrials));
+        // A pass rate is of the scored trials, as every mean score is: an errored trial is in neither.
         var (baselineScored, candidateScored) = (cases.Sum(c => c.Baseline.Scored), cases.Sum(c => c.Candidate.Scored));
         var compared = cases.Any(c => c.Baseline.Scored > 0 && c.Candidate.Scored > 0);
         return new GateDecision
@@ -120,8 +120,8 @@ public static class GateEvaluator
             CiLow = compared ? ci.Low : null,
             CiHigh = compared ? ci.High : null,
             Confidence = rule.Confidence,
-            BaselinePassRate = baselineScored == 0 ? null : (double)counts.Sum(c => c.BaselinePasses) / baselineTrials,
-            CandidatePassRate = candidateScored == 0 ? null : (double)counts.Sum(c => c.CandidatePasses) / candidateTrials,
+            BaselinePassRate = baselineScored == 0 ? null : (double)counts.Sum(c => c.BaselinePasses) / baselineScored,
+            CandidatePassRate = candidateScored == 0 ? null : (double)counts.Sum(c => c.CandidatePasses) / candidateScored,
             Trials = counts.Count == 0 ? 0 : counts.Max(c => Math.Max(c.BaselineTrials, c.CandidateTrials)),
             Rule = rule,
             Correction = family.Correction,

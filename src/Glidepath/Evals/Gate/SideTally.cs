@@ -17,8 +17,11 @@ internal sealed class SideTally
 
     public int Trials { get; private set; }
 
-    /// <summary>The mean score over the trials (a missing score counts 0), or 0 without trials.</summary>
-    public double MeanScore => Trials == 0 ? 0 : _scores.Value / Trials;
+    /// <summary>
+    /// The mean score over the scored trials, or 0 without one. An errored trial is in neither the sum nor the count, as in
+    /// the pass rate: until 2026-12-06 it counted 0 here while a run's mean score left it out.
+    /// </summary>
+    public double MeanScore => Scored == 0 ? 0 : _scores.Value / Scored;
 
     public bool Errored => _errors is not null;
 
@@ -38,7 +41,11 @@ internal sealed class SideTally
     {
         ArgumentNullException.ThrowIfNull(trial);
         Trials++;
-        _scores.Add(trial.Score ?? 0);
+        if (trial.Status != TrialStatus.Error)
+        {
+            _scores.Add(trial.Score ?? 0);
+        }
+
         First(ref _first, trial.Trial);
         if (trial.Status == TrialStatus.Pass)
         {

@@ -13,7 +13,7 @@ namespace Glidepath.Evals.Runs;
 /// <summary>
 /// Runs cases × trials × releases with bounded concurrency, interleaving the releases case by case so that
 /// provider drift hits every side. Each result is persisted as soon as it finishes (through one batching
-/// writer), so a cancelled or crashed run resumes without repeating finished work.
+/// writer), so a cancelled or crashed run resumes without repeating finished work (an errored trial is asked again).
 /// </summary>
 public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvider time)
 {
@@ -32,6 +32,13 @@ public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvi
         var done = new HashSet<TrialKey>();
         await foreach (var saved in store.ReadResultsAsync(run.Id, notPassedOnly: false, cancellationToken).ConfigureAwait(false))
         {
+            // An errored trial is no measurement (a timeout, a 5xx, a judge answer without a score): a resume asks it again,
+            // and the store puts the new result in its place. Kept, a run whose errors had gone could only end in exit 3.
+            if (saved.Status == TrialStatus.Error)
+            {
+                continue;
+            }
+
             done.Add(saved.Key);
             Summarize(summaries, saved);
         }
@@ -155,9 +162,19 @@ public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvi
             };
         }
 
-        // The answer is paid for: score it even if a stop was requested meanwhile, so it is not repeated.
-        var outcomes = await scorers.ScoreAsync(answer.Request, answer.Response, c, answer.LatencyMs, answer.CostUsd, CancellationToken.None).ConfigureAwait(false);
+        // Scored under the run's token: a stop interrupts an llm_judge call as it does a model call. (Scored under none, as
+        // until 2026-12-06, a Ctrl-C waited for the judge's provider timeout, up to 4 minutes with its retries, and saved the
+        // trial as a timeout error that --resume then skipped.) The interrupted trial is not saved, so --resume asks it again;
+        // a run with the response cache keeps the model's answer there, so only the judge is asked again.
+        var outcomes = await scorers.ScoreAsync(answer.Request, answer.Response, c, answer.LatencyMs, answer.CostUsd, cancellationToken).ConfigureAwait(false);
         var combined = CaseScore.Combine(outcomes);
+        if (combined.Status == TrialStatus.Error && cancellationToken.IsCancellationRequested)
+        {
+            // An error that ends as the run stops may be the stop itself (a scorer of one's own that turns cancellation into
+            // an error): not a result. Resumed, the trial runs again.
+            throw new OperationCanceledException(cancellationToken);
+        }
+
         var usage = answer.Response.Usage;
         return new TrialResult
         {

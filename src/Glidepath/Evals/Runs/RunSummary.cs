@@ -14,10 +14,13 @@ public sealed record RunSummary
     public required int Failed { get; init; }
     public required int Errors { get; init; }
 
-    /// <summary>Passed trials over all trials; null when no trial passed or failed (none, or every one errored).</summary>
+    /// <summary>
+    /// Passed trials over the scored ones (passed or failed), as <see cref="MeanScore"/>: an errored trial was not measured
+    /// and is in neither (it is counted in <see cref="Errors"/>); null when no trial passed or failed (none, or every one errored).
+    /// </summary>
     public required double? PassRate { get; init; }
 
-    /// <summary>The mean score of the scored trials; null when none was scored.</summary>
+    /// <summary>The mean score of the scored trials (passed or failed); null when none was scored.</summary>
     public required double? MeanScore { get; init; }
 
     /// <summary>Latency percentiles of the trials that did not error; null when every trial errored.</summary>

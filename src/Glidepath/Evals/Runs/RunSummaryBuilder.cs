@@ -44,7 +44,7 @@ public sealed class RunSummaryBuilder(string releaseId)
             _latencies.Add(result.LatencyMs);
         }
 
-        if (result.Score is { } score)
+        if (result.Status != TrialStatus.Error && result.Score is { } score)
         {
             _scored++;
             _scoreSum += score;
@@ -69,7 +69,7 @@ public sealed class RunSummaryBuilder(string releaseId)
             Passed = _passed,
             Failed = _failed,
             Errors = _errors,
-            PassRate = _passed + _failed == 0 ? null : (double)_passed / _trials,
+            PassRate = _passed + _failed == 0 ? null : (double)_passed / (_passed + _failed),
             MeanScore = _scored == 0 ? null : _scoreSum / _scored,
             LatencyP50Ms = Percentile(latencies, 0.5),
             LatencyP95Ms = Percentile(latencies, 0.95),

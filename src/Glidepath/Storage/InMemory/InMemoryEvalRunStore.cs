@@ -3,7 +3,7 @@ using Glidepath.Evals.Runs;
 
 namespace Glidepath.Storage.InMemory;
 
-/// <summary>Eval runs and their results; a result already stored for the same key is kept (first write wins).</summary>
+/// <summary>Eval runs and their results; a result already stored for the same key is kept (first write wins), unless it is an error.</summary>
 internal sealed class InMemoryEvalRunStore(string location) : IEvalRunStore
 {
     private readonly Lock _sync = new();
@@ -66,9 +66,15 @@ internal sealed class InMemoryEvalRunStore(string location) : IEvalRunStore
 
                 foreach (var result in results)
                 {
+                    var copy = result with { ToolCalls = [.. result.ToolCalls], Scores = [.. result.Scores] };
+                    var stored = _results[result.RunId];
                     if (_completed[result.RunId].Add(result.Key))
                     {
-                        _results[result.RunId].Add(result with { ToolCalls = [.. result.ToolCalls], Scores = [.. result.Scores] });
+                        stored.Add(copy);
+                    }
+                    else if (stored.FindIndex(r => r.Key == result.Key) is var at && stored[at].Status == Evals.Scorers.TrialStatus.Error)
+                    {
+                        stored[at] = copy; // an error is replaced by the trial asked again, in its place
                     }
                 }
             }
@@ -100,7 +106,9 @@ internal sealed class InMemoryEvalRunStore(string location) : IEvalRunStore
         {
             lock (_sync)
             {
-                return _completed.TryGetValue(runId, out var keys) ? new HashSet<TrialKey>(keys) : [];
+                return _results.TryGetValue(runId, out var results)
+                    ? results.Where(r => r.Status != Evals.Scorers.TrialStatus.Error).Select(r => r.Key).ToHashSet()
+                    : [];
             }
         }, cancellationToken);
 

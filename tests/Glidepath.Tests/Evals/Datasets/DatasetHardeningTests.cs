@@ -69,6 +69,38 @@ public sealed class DatasetHardeningTests
         Assert.StartsWith("cases.jsonl:3: not valid JSON", ex.Problems[1], StringComparison.Ordinal);
     }
 
+    // Outside trial (author #11): a UTF-16 file of 7 lines gave 7 errors ("not valid UTF-8", "not valid JSON at column 1
+    // ('0x00' …)"), none of them saying what the file was or how to fix it.
+    [Theory]
+    [InlineData("utf-16", true, "cases.jsonl:1: the file is UTF-16 (it starts with a UTF-16 byte-order mark)")]
+    [InlineData("utf-16BE", true, "cases.jsonl:1: the file is UTF-16 (it starts with a UTF-16 byte-order mark)")]
+    [InlineData("utf-32", true, "cases.jsonl:1: the file is UTF-32 (it starts with a UTF-32 byte-order mark)")]
+    [InlineData("utf-16", false, "cases.jsonl:1: a NUL byte, which a UTF-8 JSON Lines file never holds: the file is likely UTF-16 or UTF-32")]
+    public async Task Read_FileSavedAsUtf16Or32_OneErrorSayingSaveItAsUtf8(string encoding, bool bom, string problem)
+    {
+        var text = string.Join('\n', Enumerable.Range(0, 7).Select(i => Good.Replace("\"ok\"", $"\"ok{i}\"", StringComparison.Ordinal))) + "\n";
+        var codec = Encoding.GetEncoding(encoding);
+        byte[] bytes = [.. bom ? codec.GetPreamble() : [], .. codec.GetBytes(text)];
+
+        var ex = await Assert.ThrowsAsync<DatasetException>(() => ReadAsync(bytes));
+
+        Assert.Equal([problem + "; expected a UTF-8 text file: save it as UTF-8 (the rest of the file was not read)"], ex.Problems);
+    }
+
+    // Outside trial (author #11): "content": "" was accepted and sent; providers refuse an empty message.
+    [Theory]
+    [InlineData("\"\"", "user")]
+    [InlineData("\"  \\n \"", "user")]
+    [InlineData("\"\"", "assistant")]
+    public async Task Read_MessageWithoutText_RefusedOnItsLine(string content, string role)
+    {
+        var line = "{\"id\":\"b\",\"input\":{\"messages\":[{\"role\":\"" + role + "\",\"content\":" + content + "},{\"role\":\"user\",\"content\":\"hi\"}]}}";
+
+        var problem = await RejectAsync(Good + "\n" + line);
+
+        Assert.Equal($"cases.jsonl:2: input.messages[0] is an empty {role} message (\"content\": {content}); expected its text (providers refuse an empty message)", problem);
+    }
+
     [Fact]
     public async Task Read_BomAndCrLf_Accepted()
     {

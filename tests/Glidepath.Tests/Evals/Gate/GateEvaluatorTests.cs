@@ -180,6 +180,23 @@ public sealed class GateEvaluatorTests
         Assert.Equal((null, null, null), (decision.MeanDifference, decision.CiLow, decision.CiHigh));
     }
 
+    // Outside trial (author #11): errored trials were in the pass rate's denominator and counted 0 in a case's mean score,
+    // while a run's mean score left them out. Every figure is of the scored trials now.
+    [Fact]
+    public void Decide_SomeCandidateTrialsErrored_PassRateAndCaseScoreAreOfTheScoredTrials()
+    {
+        var cases = GateSimulation.Cases(new Random(1), 4, (1.0, 1.0));
+        cases = [.. cases.Select(c => c with { Candidate = [.. c.Candidate.Select(t => t.Trial < 2 ? t : GateSimulation.Trial("c", c.CaseId, t.Trial, false, TrialStatus.Error))] })];
+
+        var decision = GateEvaluator.Decide(cases, Rule);
+
+        Assert.Equal(GateResult.Error, decision.Result);
+        Assert.Equal((1.0, 1.0), (decision.BaselinePassRate, decision.CandidatePassRate));
+        var only = Assert.Single(decision.Cases);
+        Assert.Equal((1.0, 1.0), (only.BaselineScore, only.CandidateScore));
+        Assert.Equal(0, decision.MeanDifference);
+    }
+
     [Fact]
     public void Decide_EveryCandidateTrialFailed_CandidatePassRateIsAMeasuredZero()
     {

@@ -52,6 +52,29 @@ public sealed class RunSummaryBuilderTests
         Assert.Equal((0.0, 0.0, 100.0), (summary.PassRate, summary.MeanScore, summary.LatencyP50Ms));
     }
 
+    // Outside trial (author #11): 3 of 7 trials scored 0.95 and passed, 4 errored: "pass rate 42.9%" (errors in the
+    // denominator) beside "mean score 0.950" (errors left out). Both are of the scored trials now.
+    [Fact]
+    public void Build_SomeTrialsErrored_PassRateAndMeanScoreAreBothOfTheScoredTrials()
+    {
+        var builder = new RunSummaryBuilder("r");
+        for (var i = 0; i < 3; i++)
+        {
+            builder.Add(Trial(i, TrialStatus.Pass) with { Score = 0.95 });
+        }
+
+        for (var i = 3; i < 7; i++)
+        {
+            builder.Add(Trial(i, TrialStatus.Error) with { Score = 0 });
+        }
+
+        var summary = builder.Build();
+
+        Assert.Equal((7, 3, 4), (summary.Trials, summary.Passed, summary.Errors));
+        Assert.Equal(1.0, summary.PassRate);
+        Assert.Equal(0.95, summary.MeanScore!.Value, 12);
+    }
+
     // An outside trial read "cost_usd": 0.36830399999999985: the trials' costs were added up as doubles.
     [Fact]
     public void Build_ManyPricedTrials_CostIsTheDecimalSumWithoutFloatingPointNoise()
