@@ -39,13 +39,13 @@ public sealed class PromotionPolicyTests
     [Fact]
     public void Assess_PassThatWarned_AllowedWithTheWarningInTheGateNote()
     {
-        const string Details = """{"cannot_block":{"message":"m","cases_lower":5,"examples":["c000"]},"dataset_change":{"message":"m","removed":8,"changed":1,"added":0,"examples":[]}}""";
+        const string Details = """{"cannot_block":{"message":"m","cases_lower":5,"examples":["c000"]},"dataset_change":{"message":"m","removed":8,"changed":1,"added":0,"examples":[]},"always_failing":{"message":"m","cases":3,"examples":["x"]}}""";
 
         var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Gate(Record("pass", details: Details)), Manifest(EnvironmentTestData.Staging, Production), Name);
 
         Assert.True(a.Allowed);
         Assert.EndsWith(
-            " (warning: it could not have blocked the 5 case(s) that scored lower: too few trials; 8 case(s) removed and 1 changed against the baseline's commit were not gated)",
+            " (warning: it could not have blocked the 5 case(s) that scored lower: too few trials; 8 case(s) removed and 1 changed against the baseline's commit were not gated; 3 case(s) failed on every trial on both sides and cannot show a regression: check their expectations)",
             a.GateNote, StringComparison.Ordinal);
     }
 

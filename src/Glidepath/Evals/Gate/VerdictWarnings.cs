@@ -5,8 +5,8 @@ namespace Glidepath.Evals.Gate;
 
 /// <summary>
 /// What a stored pass warned about, read back from its details (as <c>JsonReport.Details</c> writes them): a pass that could
-/// not have blocked the cases that scored lower (<see cref="CannotBlock"/>), and cases removed or changed against the
-/// baseline's commit (<see cref="DatasetChange"/>). Promote and the checklist repeat it beside the pass they count on.
+/// not have blocked the cases that scored lower (<see cref="CannotBlock"/>), cases removed or changed against the
+/// baseline's commit (<see cref="DatasetChange"/>), and cases failing on both sides (<see cref="AlwaysFailing"/>). Promote and the checklist repeat it beside the pass they count on.
 /// </summary>
 public static class VerdictWarnings
 {
@@ -28,6 +28,11 @@ public static class VerdictWarnings
                 if ((Count(root, "dataset_change", "removed") ?? 0, Count(root, "dataset_change", "changed") ?? 0) is var (removed, changed) && removed + changed > 0)
                 {
                     notes.Add(string.Create(CultureInfo.InvariantCulture, $"{removed} case(s) removed and {changed} changed against the baseline's commit were not gated"));
+                }
+
+                if (Count(root, "always_failing", "cases") is > 0 and var failing)
+                {
+                    notes.Add(string.Create(CultureInfo.InvariantCulture, $"{failing} case(s) failed on every trial on both sides and cannot show a regression: check their expectations"));
                 }
             }
         }

@@ -81,7 +81,7 @@ public static class JUnitReport
     /// </summary>
     private static List<(string Name, string Title, string Message, string Action)> Warnings(GateReport r)
     {
-        var warnings = new List<(string, string, string, string)>(3);
+        var warnings = new List<(string, string, string, string)>(4);
         if (r.RuleChangeNote is { } ruleChange)
         {
             warnings.Add(("rule_change", ruleChange, ruleChange, "This verdict was decided under the changed rule: review the eval section of the manifest in this change. "));
@@ -97,6 +97,12 @@ public static class JUnitReport
         {
             var title = string.Create(CultureInfo.InvariantCulture, $"this gate could not have blocked the {blind.CasesLower} case(s) that scored lower on the candidate");
             warnings.Add(("cannot_block", title, blind.Message, ""));
+        }
+
+        if (r.Decision.AlwaysFailing is { } failing)
+        {
+            var title = string.Create(CultureInfo.InvariantCulture, $"{failing.Cases} case(s) failed on every trial on both sides: they cannot show a regression");
+            warnings.Add(("always_failing", title, failing.Message, ""));
         }
 
         return warnings;

@@ -120,6 +120,22 @@ public sealed class ReportFormatTests
         Assert.Equal("warning: " + blind.Message + "\n", suite.Element("system-err")!.Value);
     }
 
+    // The always_failing warning (cases failing every trial on both sides cannot show a regression) reached the JSON,
+    // markdown and HTML reports but not JUnit, the one a CI test tab reads.
+    [Fact]
+    public void JUnit_AlwaysFailingCases_AWarningTestcaseAndProperty()
+    {
+        var failing = new AlwaysFailing("2 case(s) failed on every trial on both sides (a, b): they cannot show a regression; check their expectations (glidepath eval show r1)", 2, ["a", "b"]);
+        var report = Report() with { Decision = Report().Decision with { AlwaysFailing = failing } };
+
+        var suite = XDocument.Parse(ReportFormat.Render(report, "junit")).Root!.Element("testsuite")!;
+
+        var warning = suite.Elements("testcase").Single(t => t.Element("skipped") is not null);
+        Assert.Equal("gate warning (always_failing): 2 case(s) failed on every trial on both sides: they cannot show a regression", warning.Attribute("name")!.Value);
+        Assert.Equal(failing.Message, suite.Descendants("property").Single(p => p.Attribute("name")!.Value == "always_failing").Attribute("value")!.Value);
+        Assert.Contains("warning: " + failing.Message + "\n", suite.Element("system-err")!.Value, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void JUnit_DatasetAndRuleChanged_EachAWarningTestcaseAndProperty()
     {
