@@ -9,8 +9,9 @@ public sealed class ScorersSectionTests
 {
     private static readonly Glidepath.Files.IFileSource Rubric = FileSource(("evals/rubric.md", "Score 1 when right."));
 
-    private static (List<ScorerSpec> Specs, IReadOnlyList<ManifestError> Errors) Parse(string yaml, ScorerRegistry? registry = null, bool online = false) =>
-        Read(yaml, (r, m) => ScorersSection.Parse(r, m.Children["scorers"], online ? "online.scorers" : "eval.scorers", Rubric, registry ?? ScorerRegistry.CreateDefault(), online));
+    private static (List<ScorerSpec> Specs, IReadOnlyList<ManifestError> Errors) Parse(string yaml, ScorerRegistry? registry = null, bool online = false,
+        Dictionary<string, ModelPrice>? prices = null) =>
+        Read(yaml, (r, m) => ScorersSection.Parse(r, m.Children["scorers"], online ? "online.scorers" : "eval.scorers", Rubric, registry ?? ScorerRegistry.CreateDefault(), online, prices));
 
     private static IEvaluator Unused(ScorerSpec spec, ScorerBuildContext context) => throw new NotSupportedException();
 
@@ -106,6 +107,23 @@ public sealed class ScorersSectionTests
 
         Assert.Empty(errors);
         Assert.Equal("evals/rubric.md", Assert.Single(specs).GetString("rubric"));
+    }
+
+    // Trial author D4: with no price for judge-1 every call added nothing to the spend, so a $0.0000001 cap let 21 calls through.
+    [Fact]
+    public void Parse_JudgeSpendLimitOnAnUnpricedModel_ReportedAtTheLimit()
+    {
+        const string Yaml = "scorers:\n  - { type: llm_judge, rubric: evals/rubric.md, model: { provider: openai, name: judge-1 }, max_spend_usd: 0.0000001 }\n";
+
+        var (_, errors) = Parse(Yaml);
+
+        Assert.Equal(
+            "glidepath.yaml:2:108: max_spend_usd cannot be enforced: the judge model 'judge-1' has no price, so its calls cost nothing that can be added up; " +
+            "expected its price in prices: (e.g. prices: { judge-1: { input: 1.0, output: 5.0 } }, USD per million tokens), or no max_spend_usd",
+            Assert.Single(errors).ToString());
+        Assert.Empty(Parse(Yaml, prices: new() { ["judge-1"] = new ModelPrice(3, 15) }).Errors);
+        Assert.Empty(Parse(Yaml.Replace("judge-1", "claude-haiku-4-5", StringComparison.Ordinal)).Errors); // a built-in price
+        Assert.Empty(Parse(Yaml.Replace(", max_spend_usd: 0.0000001", "", StringComparison.Ordinal)).Errors);
     }
 
     [Fact]
