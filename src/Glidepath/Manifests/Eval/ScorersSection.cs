@@ -78,9 +78,11 @@ internal static class ScorersSection
         CheckOptionTypes(r, m, type, options, builtIn: known.Options is not null);
         foreach (var fileKey in new[] { "rubric", "schema" })
         {
-            if (options.TryGetValue(fileKey, out var f) && f is JsonValue fv && fv.TryGetValue<string>(out var path))
+            if (options.TryGetValue(fileKey, out var f) && f is JsonValue fv && fv.TryGetValue<string>(out var path) &&
+                r.RequireFile(YamlNodeReader.Get(m, fileKey), files, path, $"{fileKey} file", "expected a path relative to the manifest") &&
+                known.Options is not null)
             {
-                r.RequireFile(YamlNodeReader.Get(m, fileKey), files, path, $"{fileKey} file", "expected a path relative to the manifest");
+                ScorerFiles.Check(r, YamlNodeReader.Get(m, fileKey), files, fileKey, path);
             }
         }
 

@@ -134,6 +134,29 @@ public sealed class ScorersSectionTests
         Assert.Equal("glidepath.yaml:2:34: schema file 's.json' does not exist; expected a path relative to the manifest", Assert.Single(errors).ToString());
     }
 
+    // Trial author D5: both were "unexpected ScorerException …", exit 3, with no line, once the run had started.
+    [Theory]
+    [InlineData("""{"type": "object", "required": [""", "schema file 'evals/s.json' is not a valid JSON schema (Expected depth to be zero at the end of the JSON payload")]
+    [InlineData("""{"type": "objekt"}""", "schema file 'evals/s.json' is not a valid JSON schema (")]
+    public void Parse_SchemaFileThatIsNoJsonSchema_ReportedAtTheSchemaOption(string content, string error)
+    {
+        var (_, errors) = Read("scorers:\n  - { type: json_schema, schema: evals/s.json }\n",
+            (r, m) => ScorersSection.Parse(r, m.Children["scorers"], "eval.scorers", FileSource(("evals/s.json", content)), ScorerRegistry.CreateDefault(), online: false));
+
+        var message = Assert.Single(errors).ToString();
+        Assert.StartsWith("glidepath.yaml:2:34: " + error, message, StringComparison.Ordinal);
+        Assert.EndsWith("; expected a JSON schema, e.g. {\"type\": \"object\", \"required\": [\"answer\"]}", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_SchemaFileThatIsAJsonSchema_Accepted()
+    {
+        var (_, errors) = Read("scorers:\n  - { type: json_schema, schema: evals/s.json }\n",
+            (r, m) => ScorersSection.Parse(r, m.Children["scorers"], "eval.scorers", FileSource(("evals/s.json", "\uFEFF{\"type\": \"object\"}")), ScorerRegistry.CreateDefault(), online: false));
+
+        Assert.Empty(errors);
+    }
+
     [Fact]
     public void Parse_RegexThatDoesNotCompile_Reported()
     {

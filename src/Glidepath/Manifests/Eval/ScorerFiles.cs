@@ -1,0 +1,41 @@
+using System.Text;
+using Glidepath.Errors;
+using Glidepath.Evals.Scorers;
+using Glidepath.Files;
+using YamlDotNet.RepresentationModel;
+
+namespace Glidepath.Manifests;
+
+/// <summary>
+/// Checks what is in a file a built-in scorer names, where the manifest names it: a <c>schema</c> must be a JSON schema
+/// the scorer can compile. Found only when the scorer was built, a broken one stopped a run as an "unexpected" error
+/// (exit 3) with no line; here it is bad input at <c>glidepath.yaml:LINE:COL</c> before any model call.
+/// </summary>
+internal static class ScorerFiles
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
+
+    public static void Check(YamlNodeReader r, YamlNode? at, IFileSource files, string key, string path)
+    {
+        string text;
+        try
+        {
+            text = StrictUtf8.GetString(files.ReadAllBytes(path));
+        }
+        catch (DecoderFallbackException)
+        {
+            r.Error(at, $"{key} file '{path}' is not UTF-8 text; expected a text file saved as UTF-8");
+            return;
+        }
+        catch (BadInputException ex)
+        {
+            r.Error(at, $"{key} file: {ex.Message}");
+            return;
+        }
+
+        if (key == "schema" && !JsonSchemaScorer.TryParse(text, out _, out var error))
+        {
+            r.Error(at, $"schema file '{path}' is not a valid JSON schema ({error}); expected a JSON schema, e.g. {{\"type\": \"object\", \"required\": [\"answer\"]}}");
+        }
+    }
+}
