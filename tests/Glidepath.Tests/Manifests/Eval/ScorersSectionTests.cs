@@ -148,6 +148,22 @@ public sealed class ScorersSectionTests
         Assert.EndsWith("; expected a JSON schema, e.g. {\"type\": \"object\", \"required\": [\"answer\"]}", message, StringComparison.Ordinal);
     }
 
+    // Trial author D7: after ': > evals/rubric.md' the judge was sent "# Rubric" and nothing, and every case passed.
+    [Theory]
+    [InlineData("")]
+    [InlineData("  \n\t\n")]
+    [InlineData("# Rubric\n\n## Criteria\n")]
+    public void Parse_RubricWithNoCriteria_ReportedAtTheRubricOption(string content)
+    {
+        var (_, errors) = Read("scorers:\n  - { type: llm_judge, rubric: evals/r.md, model: { provider: openai, name: j } }\n",
+            (r, m) => ScorersSection.Parse(r, m.Children["scorers"], "eval.scorers", FileSource(("evals/r.md", content)), ScorerRegistry.CreateDefault(), online: false));
+
+        Assert.Equal(
+            "glidepath.yaml:2:32: rubric file 'evals/r.md' has no criteria (it is empty or holds only headings), so the judge would grade by nothing; " +
+            "expected the criteria the judge scores an answer by, e.g. \"Score 1 when the answer states the 30-day return window\"",
+            Assert.Single(errors).ToString());
+    }
+
     [Fact]
     public void Parse_SchemaFileThatIsAJsonSchema_Accepted()
     {
