@@ -30,6 +30,7 @@ internal static class EvalSection
             Trials = r.Int(YamlNodeReader.Get(map, "trials"), "eval.trials", 1, 1000) ?? 1,
             Concurrency = r.Int(YamlNodeReader.Get(map, "concurrency"), "eval.concurrency", 1, 4096),
             Scorers = scorers,
+            ScorersLocation = $"{r.FileName}:{(YamlNodeReader.Get(map, "scorers") ?? map).Start.Line}:{(YamlNodeReader.Get(map, "scorers") ?? map).Start.Column}",
             Gate = gate,
         };
     }
