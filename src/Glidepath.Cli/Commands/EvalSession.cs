@@ -22,7 +22,7 @@ internal sealed class EvalSession : IDisposable
 
     public EvalService Evals { get; }
 
-    /// <summary>Checks the eval setup (before the store is opened), then builds the service; warns when no scorer is configured.</summary>
+    /// <summary>Checks the eval setup (before the store is opened: an empty eval.scorers is refused there), then builds the service.</summary>
     public static async Task<EvalSession> OpenAsync(CliContext ctx, EvalOptions options, ParseResult parse, CancellationToken cancellationToken)
     {
         var manifest = ctx.Manifest;
@@ -44,11 +44,6 @@ internal sealed class EvalSession : IDisposable
         {
             owned?.Dispose();
             throw;
-        }
-
-        if (evals.Scorers.Entries.Count == 0)
-        {
-            ctx.Output.Note("warning: eval.scorers is empty: every case passes. Add scorers such as { type: contains }.");
         }
 
         return new EvalSession(store, evals, owned);

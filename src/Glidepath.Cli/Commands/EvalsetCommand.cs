@@ -93,7 +93,7 @@ internal static class EvalsetCommand
             }
             else
             {
-                report("No scorers to add: no assertion was converted. Choose scorers for eval.scorers in glidepath.yaml (docs/eval.md); with none, every case passes.");
+                report("No scorers to add: no assertion was converted. Choose scorers for eval.scorers in glidepath.yaml (docs/eval.md): with none, eval run and gate refuse to start (exit 2).");
             }
             if (result.NotConverted.Count > 0)
             {

@@ -163,10 +163,10 @@ public static class ManifestParser
         var release = ReleaseSection.Parse(r, r.Mapping(releaseNode, "release"), files);
         var providers = ProvidersSection.Parse(r, YamlNodeReader.Get(root, "providers"), "providers");
         var prices = PricesSection.Parse(r, YamlNodeReader.Get(root, "prices"));
-        var eval = EvalSection.Parse(r, r.Mapping(YamlNodeReader.Get(root, "eval"), "eval"), files, scorers);
+        var eval = EvalSection.Parse(r, r.Mapping(YamlNodeReader.Get(root, "eval"), "eval"), files, scorers, prices);
         var environments = EnvironmentsSection.Parse(r, r.Mapping(YamlNodeReader.Get(root, "environments"), "environments"));
         var rollout = RolloutSection.Parse(r, r.Mapping(YamlNodeReader.Get(root, "rollout"), "rollout"));
-        var online = OnlineSection.Parse(r, r.Mapping(YamlNodeReader.Get(root, "online"), "online"), files, scorers);
+        var online = OnlineSection.Parse(r, r.Mapping(YamlNodeReader.Get(root, "online"), "online"), files, scorers, prices);
         var capture = CaptureSection.Parse(r, r.Mapping(YamlNodeReader.Get(root, "capture"), "capture"));
         var shadow = ShadowSection.Parse(r, r.Mapping(YamlNodeReader.Get(root, "shadow"), "shadow"));
         var traces = TracesSection.Parse(r, r.Mapping(YamlNodeReader.Get(root, "traces"), "traces"));

@@ -31,7 +31,8 @@ public static partial class PromptVars
             var eq = pair.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0 || !Name().IsMatch(pair[..eq]))
             {
-                throw new BadInputException($"--var {pair}: expected NAME=VALUE, with NAME a template variable such as customer_tier");
+                // Not the sample's customer_tier: an app's own prompt has other names, and the sample's would mislead.
+                throw new BadInputException($"--var {pair}: expected NAME=VALUE, with NAME the name of a template variable ({{{{NAME}}}} in the system prompt: a letter or '_', then letters, digits, '_', '.' or '-')");
             }
 
             vars[pair[..eq]] = pair[(eq + 1)..];

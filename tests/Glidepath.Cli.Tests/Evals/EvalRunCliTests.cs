@@ -210,6 +210,22 @@ public sealed class EvalRunCliTests
         Assert.Contains("evals/typo.jsonl:1: case 'bare': no scorer in eval.scorers checks it (its expect has none of: contains, icontains, tool_call)", bare.Stderr, StringComparison.Ordinal);
     }
 
+    // Trial author D6: "warning: eval.scorers is empty: every case passes", then per case "its expect has none of: none".
+    [Fact]
+    public async Task EvalRun_EmptyScorers_OneErrorAtEvalScorers_NoWarning()
+    {
+        using var app = EvalApp.Create();
+        app.EditManifest(y => System.Text.RegularExpressions.Regex.Replace(y, @"  scorers:\n(    - .*\n)+", "  scorers: []\n"));
+
+        var (code, stdout, stderr) = await app.RunAsync("eval", "run");
+
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.Contains("glidepath.yaml:26:12: eval.scorers is empty, so no case could be checked; expected at least one scorer", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("every case passes", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("none of: none", stderr, StringComparison.Ordinal);
+    }
+
     // Both from an outside trial: the resume line left out the --var the run needed (copied, it ran the rest and stopped
     // again on "template variable … is not set") and --no-cache; and a resume without --no-cache served the rest of a
     // --no-cache run from the response cache (0 model calls for 488 trials). Real HTTP, real cache: the calls are counted.

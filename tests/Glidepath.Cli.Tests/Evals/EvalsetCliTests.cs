@@ -106,6 +106,8 @@ public sealed class EvalsetCliTests
         Assert.True(code == 0, stderr);
         Assert.DoesNotContain("scorers:", stdout, StringComparison.Ordinal);
         Assert.Contains("No scorers to add", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("every case passes", stdout, StringComparison.Ordinal); // trial author D6: it said so, and the run then refused
+        Assert.Contains("with none, eval run and gate refuse to start (exit 2)", stdout, StringComparison.Ordinal);
         Assert.Contains("assert 'python' is not supported; not converted", stdout, StringComparison.Ordinal);
     }
 

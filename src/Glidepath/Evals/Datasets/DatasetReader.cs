@@ -183,8 +183,7 @@ public static class DatasetReader
         }
         else
         {
-            ReadMessages(input, messages, Where(), errors);
-            ReadVars(input, vars, Where(), errors);
+            CaseInputReader.Read(input, messages, vars, Where(), errors);
         }
 
         var expect = obj["expect"] switch
@@ -216,60 +215,6 @@ public static class DatasetReader
 
         EmptyMessageCheck.Check(obj, Where(), errors);
         return errors.Count > before ? null : new EvalCase { Id = id!, Messages = messages, Vars = vars, Expect = expect, Tags = tags, Line = lineNo };
-    }
-
-    private static void ReadMessages(JsonObject input, List<ChatMessage> messages, string where, List<string> errors)
-    {
-        if (input["messages"] is not JsonArray arr || arr.Count == 0)
-        {
-            errors.Add($"{where}: \"input.messages\" is missing or empty; expected [{{\"role\": \"user\", \"content\": \"...\"}}]");
-            return;
-        }
-
-        for (var i = 0; i < arr.Count; i++)
-        {
-            var message = arr[i] as JsonObject;
-            var role = message?["role"] is JsonValue rv && rv.TryGetValue<string>(out var r) ? r : null;
-            var content = message?["content"] is JsonValue cv && cv.TryGetValue<string>(out var c) ? c : null;
-            if (role is not ("user" or "assistant" or "system") || content is null)
-            {
-                errors.Add($"{where}: input.messages[{i}] is not a message; expected {{\"role\": \"user\" | \"assistant\" | \"system\", \"content\": \"...\"}}");
-                continue;
-            }
-
-            messages.Add(new ChatMessage(new ChatRole(role), content));
-        }
-
-        if (messages.Count > 0 && messages[^1].Role != ChatRole.User)
-        {
-            errors.Add($"{where}: the last message must be from the user; expected the conversation to end with the question");
-        }
-    }
-
-    private static void ReadVars(JsonObject input, Dictionary<string, string> vars, string where, List<string> errors)
-    {
-        switch (input["vars"])
-        {
-            case null:
-                return;
-            case JsonObject vo:
-                foreach (var (k, v) in vo)
-                {
-                    if (v is JsonValue value && value.GetValueKind() is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
-                    {
-                        vars[k] = value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString();
-                    }
-                    else
-                    {
-                        errors.Add($"{where}: input.vars.{k} has the wrong type; expected a string, number or boolean");
-                    }
-                }
-
-                return;
-            default:
-                errors.Add($"{where}: \"input.vars\" must be an object; expected e.g. {{\"customer_tier\": \"gold\"}}");
-                return;
-        }
     }
 
     private static JsonObject CheckedExpect(JsonObject expect, string where, List<string> errors)

@@ -25,7 +25,7 @@ internal static class ExpectationShape
                 "tool_call" => ToolCallProblem(value),
                 "json" => value is JsonValue j && (j.GetValueKind() is JsonValueKind.True or JsonValueKind.False || (j.GetValueKind() == JsonValueKind.String && j.GetValue<string>() == "contains"))
                     ? null : "expected true, false or \"contains\"",
-                "json_schema" => value is JsonObject ? null : "expected an inline JSON schema object",
+                "json_schema" => value is JsonObject schema ? SchemaProblem(schema) : "expected an inline JSON schema object",
                 _ => null,
             };
             if (problem is not null)
@@ -60,6 +60,12 @@ internal static class ExpectationShape
             return $"not a valid regular expression ({ex.Message}); expected a .NET regex";
         }
     }
+
+    // Compiled here as the scorer compiles it: a schema it cannot read would error every trial after the model was called.
+    private static string? SchemaProblem(JsonObject schema) =>
+        Scorers.JsonSchemaScorer.TryParse(schema.ToJsonString(), out _, out var error)
+            ? null
+            : $"not a valid JSON schema ({error}); expected a JSON schema object, e.g. {{\"type\": \"object\", \"required\": [\"answer\"]}}";
 
     private static string? ToolCallProblem(JsonNode? value)
     {

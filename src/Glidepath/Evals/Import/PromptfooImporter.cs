@@ -117,7 +117,7 @@ public static partial class PromptfooImporter
 
             if (expect.Count == 0)
             {
-                notes.Add($"{label}: no assertion converted; only a scorer that checks every case can judge it (with none in eval.scorers, eval run stops at this case)");
+                notes.Add($"{label}: no assertion converted, so its expect is empty: eval run and gate refuse the dataset (exit 2) unless eval.scorers has a scorer that checks every case (e.g. not_contains with values, llm_judge)");
             }
 
             var id = UniqueId(test["description"]?.ToString(), i, ids);

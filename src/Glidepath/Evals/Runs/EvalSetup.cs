@@ -52,13 +52,20 @@ public sealed record EvalSetup
             : $"Without --env no environment's vars are used; environments {string.Join(", ", setting.Select(e => "'" + e + "'"))} set {names}: add --env with one of them (e.g. --env {setting[0]})";
     }
 
-    /// <summary>Reads the eval config and resolves the vars; <see cref="BadInputException"/> when the manifest has no <c>eval:</c> section, the environment is unknown or an override is malformed.</summary>
+    /// <summary>Reads the eval config and resolves the vars; <see cref="BadInputException"/> when the manifest has no <c>eval:</c> section or no scorer in it, the environment is unknown or an override is malformed.</summary>
     /// <param name="environment">The environment whose vars and provider settings apply, or null.</param>
     /// <param name="vars">Overrides as <c>NAME=VALUE</c>.</param>
     public static EvalSetup For(Manifest manifest, string? environment, IReadOnlyList<string> vars, bool useCache)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         var config = manifest.Eval ?? throw new BadInputException($"{manifest.FilePath}: no eval: section; expected eval: {{ dataset: evals/cases.jsonl, scorers: [...] }}");
+        if (config.Scorers.Count == 0)
+        {
+            // Every case would be refused by the dataset check (no scorer reads its expect) or pass with nothing checked.
+            throw new BadInputException($"{(config.ScorersLocation.Length > 0 ? config.ScorersLocation : manifest.FilePath)}: eval.scorers is empty, so no case " +
+                "could be checked; expected at least one scorer, e.g. scorers: [ { type: contains } ] (docs/eval.md lists them)");
+        }
+
         var (resolved, _) = PromptVars.Resolve(manifest, environment, vars, firstByDefault: false);
         return new EvalSetup { Manifest = manifest, Config = config, Vars = resolved, Environment = environment, UseCache = useCache };
     }

@@ -25,18 +25,22 @@ public sealed record ExpectReads(IReadOnlyList<string> Keys, bool EveryCase)
     public IEnumerable<string> Problems(JsonObject expect)
     {
         ArgumentNullException.ThrowIfNull(expect);
-        var read = Keys.Count > 0 ? string.Join(", ", Keys) : "none";
+        var read = string.Join(", ", Keys);
         foreach (var (key, _) in expect)
         {
             if (!Keys.Contains(key))
             {
-                yield return $"expect.{key} is read by no scorer in eval.scorers (the keys they read: {read}); expected one of those, or a scorer that reads it in eval.scorers";
+                yield return Keys.Count > 0
+                    ? $"expect.{key} is read by no scorer in eval.scorers (the keys they read: {read}); expected one of those, or a scorer that reads it in eval.scorers"
+                    : $"expect.{key} is read by no scorer in eval.scorers (they read no expect key); expected a scorer that reads it in eval.scorers";
             }
         }
 
         if (!EveryCase && !expect.Any(e => Keys.Contains(e.Key)))
         {
-            yield return $"no scorer in eval.scorers checks it (its expect has none of: {read}); expected one of those keys, or a scorer that checks every case (e.g. not_contains with values)";
+            yield return Keys.Count > 0
+                ? $"no scorer in eval.scorers checks it (its expect has none of: {read}); expected one of those keys, or a scorer that checks every case (e.g. not_contains with values)"
+                : "no scorer in eval.scorers checks it (there is none); expected a scorer in eval.scorers, e.g. { type: contains }";
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
@@ -7,16 +8,33 @@ namespace Glidepath.Evals.Scorers;
 /// <summary><c>json_schema</c>: the response is JSON valid against the scorer's <c>schema</c> file, or else the case's <c>expect.json_schema</c>.</summary>
 public sealed class JsonSchemaScorer(string name, JsonSchema? schema) : Scorer(name)
 {
-    public static JsonSchema Parse(string json, string where)
+    public static JsonSchema Parse(string json, string where) =>
+        TryParse(json, out var schema, out var error) ? schema : throw new ScorerException($"{where} is not a valid JSON schema: {error}");
+
+    /// <summary>
+    /// The schema <paramref name="json"/> holds, or false with why it is none (not JSON, or a keyword of the wrong form such
+    /// as <c>"type": "objekt"</c>): what the manifest and the dataset check at load, so a broken schema is bad input at its
+    /// line before any model call, not a scorer error on every trial.
+    /// </summary>
+    public static bool TryParse(string json, [NotNullWhen(true)] out JsonSchema? schema, [NotNullWhen(false)] out string? error)
     {
         try
         {
-            return JsonSchema.FromText(json, new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+            schema = JsonSchema.FromText(json.TrimStart('\uFEFF'), new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+            error = null;
+            return true;
         }
-        catch (Exception ex) when (ex is JsonException or JsonSchemaException or InvalidOperationException or ArgumentException)
+        catch (JsonException ex)
         {
-            throw new ScorerException($"{where} is not a valid JSON schema: {ex.Message}");
+            error = Errors.JsonProblem.Reason(ex);
         }
+        catch (Exception ex) when (ex is JsonSchemaException or InvalidOperationException or ArgumentException)
+        {
+            error = ex.Message.TrimEnd('.', ' ');
+        }
+
+        schema = null;
+        return false;
     }
 
     protected override ValueTask<ScoreValue?> ScoreAsync(ScorerInput input, CancellationToken cancellationToken)

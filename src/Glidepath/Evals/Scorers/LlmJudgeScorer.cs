@@ -57,7 +57,7 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
     {
         if (_maxSpendUsd is { } limit && Volatile.Read(ref _spent) >= limit)
         {
-            throw new ScorerException(string.Create(CultureInfo.InvariantCulture, $"the judge's spend limit of ${limit} is reached; raise max_spend_usd or use fewer cases"));
+            throw new ScorerException($"the judge's spend limit of {Views.Figures.Usd(limit)} is reached; raise max_spend_usd or use fewer cases");
         }
 
         List<ChatMessage> prompt =

@@ -7,11 +7,15 @@ namespace Glidepath.Evals.Scorers;
 
 /// <summary>
 /// <c>tool_call</c>: the response calls the tool named in the case's <c>expect.tool_call</c>
-/// (<c>{"name": …, "arguments": {…}}</c>, arguments compared as a subset), or a list of such calls.
-/// <c>"tool_call": false</c> expects no tool call at all.
+/// (<c>{"name": …, "arguments": {…}}</c>, arguments compared as a subset), or a list of such calls: each expected call
+/// needs a call of its own (two identical expected calls need two calls), in any order, and other calls are allowed.
+/// <c>"tool_call": false</c> expects no tool call at all. A failure names what differed: the argument, with the expected
+/// and the actual value.
 /// </summary>
 public sealed class ToolCallScorer(string name) : Scorer(name)
 {
+    private const int MaxValueChars = 40;
+
     protected override ValueTask<ScoreValue?> ScoreAsync(ScorerInput input, CancellationToken cancellationToken)
     {
         var expect = input.Case?.Expect["tool_call"];
@@ -20,10 +24,11 @@ public sealed class ToolCallScorer(string name) : Scorer(name)
             return ValueTask.FromResult<ScoreValue?>(null);
         }
 
-        var called = string.Join(", ", input.ToolCalls.Select(c => c.Name));
+        var calls = input.ToolCalls;
+        var called = string.Join(", ", calls.Select(c => c.Name));
         if (expect is JsonValue v && v.GetValueKind() == JsonValueKind.False)
         {
-            return ValueTask.FromResult<ScoreValue?>(input.ToolCalls.Count == 0 ? ScoreValue.Pass("called no tool") : ScoreValue.Fail($"called {called}; expected no tool call"));
+            return ValueTask.FromResult<ScoreValue?>(calls.Count == 0 ? ScoreValue.Pass("called no tool") : ScoreValue.Fail($"called {called}; expected no tool call"));
         }
 
         var wanted = expect switch
@@ -32,32 +37,98 @@ public sealed class ToolCallScorer(string name) : Scorer(name)
             JsonArray a => a.OfType<JsonObject>().ToList(),
             _ => throw new ScorerException("expect.tool_call must be {\"name\": …, \"arguments\": {…}}, a list of those, or false"),
         };
-        var missing = new List<string>();
-        foreach (var w in wanted)
+        var names = wanted.Select(w => w["name"] is JsonValue nv && nv.TryGetValue<string>(out var n) ? n : throw new ScorerException("expect.tool_call needs a \"name\"")).ToList();
+        var actual = calls.Select(c => JsonNode.Parse(ToolArguments.ToJson(c.Arguments)) as JsonObject ?? []).ToList();
+        bool Matches(int w, int c) => calls[c].Name == names[w] && ArgumentsMatch(wanted[w]["arguments"] as JsonObject, actual[c]);
+
+        var matchOf = Match(wanted.Count, calls.Count, Matches);
+        var missing = Enumerable.Range(0, wanted.Count).Where(w => matchOf[w] < 0).ToList();
+        if (missing.Count == 0)
         {
-            var toolName = w["name"] is JsonValue nv && nv.TryGetValue<string>(out var n) ? n : throw new ScorerException("expect.tool_call needs a \"name\"");
-            if (!input.ToolCalls.Any(c => c.Name == toolName && ArgumentsMatch(w["arguments"] as JsonObject, c)))
+            return ValueTask.FromResult<ScoreValue?>(new ScoreValue(1, true, $"called {string.Join(", ", names)}"));
+        }
+
+        var why = missing.Select(w => Why(names[w], wanted[w]["arguments"] as JsonObject, names.Count(n => n == names[w]), calls, actual));
+        var score = 1.0 - ((double)missing.Count / wanted.Count);
+        return ValueTask.FromResult<ScoreValue?>(new ScoreValue(score, false,
+            $"did not call as expected: {string.Join("; ", why.Distinct(StringComparer.Ordinal))} (called {(called.Length == 0 ? "no tool" : called)})"));
+    }
+
+    /// <summary>
+    /// Which call each expected call is matched to (-1 for none), each call matched at most once: a maximum bipartite
+    /// matching (augmenting paths), so an expected call is never left out because another took the one call it fits.
+    /// </summary>
+    private static int[] Match(int wanted, int calls, Func<int, int, bool> fits)
+    {
+        var callTakenBy = Enumerable.Repeat(-1, calls).ToArray();
+        for (var w = 0; w < wanted; w++)
+        {
+            TryAssign(w, new bool[calls]);
+        }
+
+        var matchOf = Enumerable.Repeat(-1, wanted).ToArray();
+        for (var c = 0; c < calls; c++)
+        {
+            if (callTakenBy[c] >= 0)
             {
-                missing.Add(toolName);
+                matchOf[callTakenBy[c]] = c;
             }
         }
 
-        var score = 1.0 - ((double)missing.Count / wanted.Count);
-        return ValueTask.FromResult<ScoreValue?>(missing.Count == 0
-            ? new ScoreValue(1, true, $"called {string.Join(", ", wanted.Select(w => w["name"]))}")
-            : new ScoreValue(score, false, $"did not call {string.Join(", ", missing)} as expected; called {(called.Length == 0 ? "no tool" : called)}"));
+        return matchOf;
+
+        bool TryAssign(int w, bool[] seen)
+        {
+            for (var c = 0; c < calls; c++)
+            {
+                if (!seen[c] && fits(w, c))
+                {
+                    seen[c] = true;
+                    if (callTakenBy[c] < 0 || TryAssign(callTakenBy[c], seen))
+                    {
+                        callTakenBy[c] = w;
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
     }
 
-    private static bool ArgumentsMatch(JsonObject? expected, FunctionCallContent call)
+    // Why an expected call found no call of its own: the tool not called, called too few times, or called with an argument
+    // that differs (the first that does, against the first call of that tool).
+    private static string Why(string tool, JsonObject? arguments, int expectedTimes, IReadOnlyList<FunctionCallContent> calls, List<JsonObject> actual)
     {
-        if (expected is null)
+        var same = Enumerable.Range(0, calls.Count).Where(c => calls[c].Name == tool).ToList();
+        if (same.Count == 0)
         {
-            return true;
+            return $"{tool} was not called";
         }
 
-        var actual = JsonNode.Parse(ToolArguments.ToJson(call.Arguments)) as JsonObject ?? [];
-        return expected.All(kv => actual.TryGetPropertyValue(kv.Key, out var a) && JsonNode.DeepEquals(Normalize(a), Normalize(kv.Value)));
+        foreach (var c in same)
+        {
+            if (arguments is null || ArgumentsMatch(arguments, actual[c]))
+            {
+                return $"{tool} called {same.Count} time(s), expected {expectedTimes}";
+            }
+        }
+
+        var first = actual[same[0]];
+        var (key, value) = arguments!.First(kv => !first.TryGetPropertyValue(kv.Key, out var a) || !JsonNode.DeepEquals(Normalize(a), Normalize(kv.Value)));
+        return first.TryGetPropertyValue(key, out var got)
+            ? $"{tool} called with {key} {Text(got)}, expected {Text(value)}"
+            : $"{tool} called without {key}, expected {Text(value)}";
     }
+
+    private static string Text(JsonNode? value)
+    {
+        var text = value?.ToJsonString() ?? "null";
+        return text.Length > MaxValueChars ? text[..MaxValueChars] + "…" : text;
+    }
+
+    private static bool ArgumentsMatch(JsonObject? expected, JsonObject actual) =>
+        expected is null || expected.All(kv => actual.TryGetPropertyValue(kv.Key, out var a) && JsonNode.DeepEquals(Normalize(a), Normalize(kv.Value)));
 
     // Tools often receive numbers as strings ("42" vs 42); compare their text.
     private static JsonNode? Normalize(JsonNode? n) =>

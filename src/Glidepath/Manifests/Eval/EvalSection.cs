@@ -7,7 +7,8 @@ namespace Glidepath.Manifests;
 /// <summary>Reads the manifest's <c>eval:</c> section: the dataset, trials, concurrency, scorers and the gate rule.</summary>
 internal static class EvalSection
 {
-    public static EvalConfig? Parse(YamlNodeReader r, YamlMappingNode? map, IFileSource files, ScorerRegistry registry)
+    /// <param name="prices">The manifest's <c>prices:</c>, for the checks of a judge's <c>max_spend_usd</c>.</param>
+    public static EvalConfig? Parse(YamlNodeReader r, YamlMappingNode? map, IFileSource files, ScorerRegistry registry, IReadOnlyDictionary<string, ModelPrice>? prices = null)
     {
         if (map is null)
         {
@@ -21,7 +22,7 @@ internal static class EvalSection
             r.RequireFile(YamlNodeReader.Get(map, "dataset"), files, dataset, "dataset", "expected a JSON Lines file relative to the manifest");
         }
 
-        var scorers = ScorersSection.Parse(r, YamlNodeReader.Get(map, "scorers"), "eval.scorers", files, registry, online: false);
+        var scorers = ScorersSection.Parse(r, YamlNodeReader.Get(map, "scorers"), "eval.scorers", files, registry, online: false, prices);
         var gate = Gate(r, r.Mapping(YamlNodeReader.Get(map, "gate"), "eval.gate"));
         return dataset is null ? null : new EvalConfig
         {
@@ -29,6 +30,7 @@ internal static class EvalSection
             Trials = r.Int(YamlNodeReader.Get(map, "trials"), "eval.trials", 1, 1000) ?? 1,
             Concurrency = r.Int(YamlNodeReader.Get(map, "concurrency"), "eval.concurrency", 1, 4096),
             Scorers = scorers,
+            ScorersLocation = $"{r.FileName}:{(YamlNodeReader.Get(map, "scorers") ?? map).Start.Line}:{(YamlNodeReader.Get(map, "scorers") ?? map).Start.Column}",
             Gate = gate,
         };
     }

@@ -14,7 +14,9 @@ namespace Glidepath.Manifests;
 /// </summary>
 internal static class ScorersSection
 {
-    public static List<ScorerSpec> Parse(YamlNodeReader r, YamlNode? node, string where, IFileSource files, ScorerRegistry registry, bool online)
+    /// <param name="prices">The manifest's <c>prices:</c> (over the built-in ones): a judge's <c>max_spend_usd</c> needs its model priced.</param>
+    public static List<ScorerSpec> Parse(YamlNodeReader r, YamlNode? node, string where, IFileSource files, ScorerRegistry registry, bool online,
+        IReadOnlyDictionary<string, ModelPrice>? prices = null)
     {
         var result = new List<ScorerSpec>();
         if (YamlNodeReader.IsNull(node))
@@ -30,7 +32,7 @@ internal static class ScorersSection
 
         foreach (var item in seq.Children)
         {
-            if (r.Mapping(item, $"an item of {where}") is { } m && Scorer(r, m, where, files, registry, online) is { } spec)
+            if (r.Mapping(item, $"an item of {where}") is { } m && Scorer(r, m, where, files, registry, online, prices) is { } spec)
             {
                 result.Add(spec with { Location = $"{r.FileName}:{item.Start.Line}:{item.Start.Column}" });
             }
@@ -39,7 +41,8 @@ internal static class ScorersSection
         return result;
     }
 
-    private static ScorerSpec? Scorer(YamlNodeReader r, YamlMappingNode m, string where, IFileSource files, ScorerRegistry registry, bool online)
+    private static ScorerSpec? Scorer(YamlNodeReader r, YamlMappingNode m, string where, IFileSource files, ScorerRegistry registry, bool online,
+        IReadOnlyDictionary<string, ModelPrice>? prices)
     {
         var type = r.String(YamlNodeReader.Get(m, "type"), $"{where}[].type", required: true, parent: m);
         if (type is null)
@@ -75,15 +78,17 @@ internal static class ScorersSection
         CheckOptionTypes(r, m, type, options, builtIn: known.Options is not null);
         foreach (var fileKey in new[] { "rubric", "schema" })
         {
-            if (options.TryGetValue(fileKey, out var f) && f is JsonValue fv && fv.TryGetValue<string>(out var path))
+            if (options.TryGetValue(fileKey, out var f) && f is JsonValue fv && fv.TryGetValue<string>(out var path) &&
+                r.RequireFile(YamlNodeReader.Get(m, fileKey), files, path, $"{fileKey} file", "expected a path relative to the manifest") &&
+                known.Options is not null)
             {
-                r.RequireFile(YamlNodeReader.Get(m, fileKey), files, path, $"{fileKey} file", "expected a path relative to the manifest");
+                ScorerFiles.Check(r, YamlNodeReader.Get(m, fileKey), files, fileKey, path);
             }
         }
 
         if (type == BuiltInScorers.JudgeType)
         {
-            CheckJudge(r, m);
+            CheckJudge(r, m, prices);
         }
 
         if (type == BuiltInScorers.RegexType && options.TryGetValue("pattern", out var pat) && pat is JsonValue pv && pv.TryGetValue<string>(out var pattern))
@@ -94,22 +99,27 @@ internal static class ScorersSection
         return new ScorerSpec { Type = type, Options = options };
     }
 
-    private static void CheckJudge(YamlNodeReader r, YamlMappingNode m)
+    private static void CheckJudge(YamlNodeReader r, YamlMappingNode m, IReadOnlyDictionary<string, ModelPrice>? prices)
     {
         if (YamlNodeReader.Get(m, "rubric") is null)
         {
             r.Error(m, "llm_judge needs 'rubric:'; expected a path to a rubric file");
         }
 
-        if (YamlNodeReader.Get(m, "model") is { } judgeModel)
-        {
-            ModelSection.Parse(r, judgeModel, $"scorer 'llm_judge'.model", m);
-        }
-        else
+        if (YamlNodeReader.Get(m, "model") is not { } judgeModel)
         {
             r.Error(m, "llm_judge needs 'model:'; expected { provider, name } of the judge model");
+            return;
         }
 
+        // The judge's spend is added up from the prices of its calls: for a model with none every call adds nothing, and
+        // a limit the author set as a safety cap would never bind (a trial found 21 calls past a $0.0000001 cap).
+        if (ModelSection.Parse(r, judgeModel, $"scorer 'llm_judge'.model", m) is { } model &&
+            YamlNodeReader.Get(m, "max_spend_usd") is { } spend && new Models.PriceTable(prices).Find(model.Name) is null)
+        {
+            r.Error(spend, $"max_spend_usd cannot be enforced: the judge model '{model.Name}' has no price, so its calls cost nothing that can be added up; " +
+                $"expected its price in prices: (e.g. prices: {{ {model.Name}: {{ input: 1.0, output: 5.0 }} }}, USD per million tokens), or no max_spend_usd");
+        }
     }
 
     /// <summary>

@@ -45,6 +45,9 @@ public sealed class DatasetHardeningTests
     [InlineData("""{"regex":"("}""", "expect.regex is \"(\"; not a valid regular expression")]
     [InlineData("""{"json":"maybe"}""", "expect.json is \"maybe\"; expected true, false or \"contains\"")]
     [InlineData("""{"json_schema":"schema.json"}""", "expect.json_schema is \"schema.json\"; expected an inline JSON schema object")]
+    // Trial author D5: found only after the model was called for every case (exit 3 per trial).
+    [InlineData("""{"json_schema":{"type":"objekt"}}""", "expect.json_schema is {\"type\":\"objekt\"}; not a valid JSON schema (")]
+    [InlineData("""{"json_schema":{"type":"object","required":"answer"}}""", "expect.json_schema is {\"type\":\"object\",\"required\":\"answer\"}; not a valid JSON schema (")]
     public async Task Read_MalformedExpectation_FailsClosedWithLine(string expect, string message)
     {
         var problem = await RejectAsync(Good + "\n" + "{\"id\":\"b\",\"input\":{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]},\"expect\":" + expect + "}");

@@ -74,6 +74,29 @@ public sealed class DatasetReaderTests
         Assert.Contains("last message must be from the user", Assert.Single(ex.Problems), StringComparison.Ordinal);
     }
 
+    // Found by a trial: "varz" ran the case with the environment's tier, and an assistant's tool_calls were dropped.
+    [Fact]
+    public async Task Read_UnknownKeysInInputAndMessages_AreErrorsNamingWhatIsExpected()
+    {
+        var text = """
+            {"id":"v","input":{"messages":[{"role":"user","content":"q"}],"varz":{"tier":"gold"}}}
+            {"id":"t","input":{"messages":[{"role":"user","content":"q"},{"role":"assistant","content":"checking","tool_calls":[{"name":"find_order"}]},{"role":"user","content":"q2","name":"bob","extra":1}]}}
+            {"id":"r","input":{"messages":[{"role":"tool","content":"{}"},{"role":"user","content":"q"}]}}
+            """;
+
+        var ex = await Assert.ThrowsAsync<DatasetException>(() => ReadAsync(text));
+
+        Assert.Equal(
+            [
+                "cases.jsonl:1: unknown key 'varz' in input; expected only messages, vars",
+                "cases.jsonl:2: input.messages[1].tool_calls: tool calls and tool results in a case's conversation are not supported (they would not be sent); expected only role, content (write what the tool returned into a message's content)",
+                "cases.jsonl:2: unknown key 'name' in input.messages[2]; expected only role, content",
+                "cases.jsonl:2: unknown key 'extra' in input.messages[2]; expected only role, content",
+                "cases.jsonl:3: input.messages[0] has role 'tool': tool results in a case's conversation are not supported; expected {\"role\": \"user\" | \"assistant\" | \"system\", \"content\": \"...\"} (write what the tool returned into a message's content)",
+            ],
+            ex.Problems);
+    }
+
     [Fact]
     public async Task WithTags_KeepsOnlyTaggedCases()
     {

@@ -195,7 +195,7 @@ public sealed class PromptfooImporterTests
             """, "tests.yaml");
 
         var notes = result.NotConverted.Where(n => n.StartsWith("test 1:", StringComparison.Ordinal)).ToList();
-        Assert.Equal(["test 1: assert 'similar' is not supported; not converted", "test 1: no assertion converted; only a scorer that checks every case can judge it (with none in eval.scorers, eval run stops at this case)"], notes);
+        Assert.Equal(["test 1: assert 'similar' is not supported; not converted", "test 1: no assertion converted, so its expect is empty: eval run and gate refuse the dataset (exit 2) unless eval.scorers has a scorer that checks every case (e.g. not_contains with values, llm_judge)"], notes);
     }
 
     // Outside trial author (#10): a list value is what contains-any takes; the note blamed the value, not the type.

@@ -91,6 +91,41 @@ public sealed class BuiltInScorerTests
         Assert.True((await ScoreAsync(Spec("tool_call"), "ok", Case("""{"tool_call":false}"""))).Passed);
     }
 
+    // Trial author D8: the reason read "did not call find_order as expected; called find_order", naming no argument.
+    [Fact]
+    public async Task ToolCall_WrongOrMissingArgument_ReasonNamesItWithExpectedAndActualValues()
+    {
+        var c = Case("""{"tool_call":{"name":"find_order","arguments":{"order_id":"LB-9999"}}}""");
+        var wrong = new FunctionCallContent("1", "find_order", new Dictionary<string, object?> { ["order_id"] = "LB-5521" });
+        var without = new FunctionCallContent("1", "find_order", new Dictionary<string, object?> { ["id"] = "LB-9999" });
+        var long_ = new FunctionCallContent("1", "find_order", new Dictionary<string, object?> { ["order_id"] = new string('x', 100) });
+
+        Assert.Equal("did not call as expected: find_order called with order_id \"LB-5521\", expected \"LB-9999\" (called find_order)",
+            (await ScoreAsync(Spec("tool_call"), "", c, calls: [wrong])).Reason);
+        Assert.Equal("did not call as expected: find_order called without order_id, expected \"LB-9999\" (called find_order)",
+            (await ScoreAsync(Spec("tool_call"), "", c, calls: [without])).Reason);
+        Assert.Equal($"did not call as expected: find_order called with order_id \"{new string('x', 39)}…, expected \"LB-9999\" (called find_order)",
+            (await ScoreAsync(Spec("tool_call"), "", c, calls: [long_])).Reason);
+    }
+
+    // Trial author D8: two identical expected refunds passed on one call, each expected entry matching the same call.
+    [Fact]
+    public async Task ToolCall_ListOfExpectedCalls_EachNeedsACallOfItsOwn()
+    {
+        var c = Case("""{"tool_call":[{"name":"issue_refund"},{"name":"issue_refund","arguments":{"amount":5}}]}""");
+        FunctionCallContent Refund(int amount) => new("1", "issue_refund", new Dictionary<string, object?> { ["amount"] = amount });
+
+        var one = await ScoreAsync(Spec("tool_call"), "", c, calls: [Refund(5)]);
+        Assert.False(one.Passed);
+        Assert.Equal(0.5, one.Score);
+        Assert.Equal("did not call as expected: issue_refund called 1 time(s), expected 2 (called issue_refund)", one.Reason);
+
+        // The bare expectation must not take the one call the one with arguments fits: order of the calls does not matter.
+        Assert.True((await ScoreAsync(Spec("tool_call"), "", c, calls: [Refund(5), Refund(7)])).Passed);
+        Assert.True((await ScoreAsync(Spec("tool_call"), "", c, calls: [Refund(7), Refund(5)])).Passed);
+        Assert.Equal("did not call as expected: issue_refund was not called (called no tool)", (await ScoreAsync(Spec("tool_call"), "", c)).Reason);
+    }
+
     [Fact]
     public async Task Similarity_TokenF1AgainstReference()
     {

@@ -74,6 +74,20 @@ public sealed class JudgeAndCustomEvaluatorTests
         Assert.Equal(expected, sent.Temperature);
     }
 
+    // Trial author D4: the limit read "$1E-07".
+    [Fact]
+    public async Task LlmJudge_SpendLimitReached_IsAnErrorNamingTheLimitAsAPlainDecimal()
+    {
+        using var judge = new LlmJudgeScorer("llm_judge", new JudgeClient(_ => "{\"score\": 1}"), new JudgeIdentity("openai/j", "00"), "Score 1 when correct.", 0.7, 1,
+            cost: _ => 0.001, maxSpendUsd: 0.0000001);
+        var response = new ChatResponse(new ChatMessage(ChatRole.Assistant, "x"));
+        Assert.True(Assert.Single(ScoreReader.Read("llm_judge", 1, await judge.EvaluateAsync(Case().Messages, response))).Passed);
+
+        var second = Assert.Single(ScoreReader.Read("llm_judge", 1, await judge.EvaluateAsync(Case().Messages, response)));
+
+        Assert.Equal("the judge's spend limit of $0.0000001 is reached; raise max_spend_usd or use fewer cases", second.Error);
+    }
+
     [Fact]
     public async Task LlmJudge_UnparseableAnswerOrThrowingJudge_IsAnErrorNeverAPass()
     {

@@ -9,8 +9,9 @@ public sealed class ScorersSectionTests
 {
     private static readonly Glidepath.Files.IFileSource Rubric = FileSource(("evals/rubric.md", "Score 1 when right."));
 
-    private static (List<ScorerSpec> Specs, IReadOnlyList<ManifestError> Errors) Parse(string yaml, ScorerRegistry? registry = null, bool online = false) =>
-        Read(yaml, (r, m) => ScorersSection.Parse(r, m.Children["scorers"], online ? "online.scorers" : "eval.scorers", Rubric, registry ?? ScorerRegistry.CreateDefault(), online));
+    private static (List<ScorerSpec> Specs, IReadOnlyList<ManifestError> Errors) Parse(string yaml, ScorerRegistry? registry = null, bool online = false,
+        Dictionary<string, ModelPrice>? prices = null) =>
+        Read(yaml, (r, m) => ScorersSection.Parse(r, m.Children["scorers"], online ? "online.scorers" : "eval.scorers", Rubric, registry ?? ScorerRegistry.CreateDefault(), online, prices));
 
     private static IEvaluator Unused(ScorerSpec spec, ScorerBuildContext context) => throw new NotSupportedException();
 
@@ -108,12 +109,68 @@ public sealed class ScorersSectionTests
         Assert.Equal("evals/rubric.md", Assert.Single(specs).GetString("rubric"));
     }
 
+    // Trial author D4: with no price for judge-1 every call added nothing to the spend, so a $0.0000001 cap let 21 calls through.
+    [Fact]
+    public void Parse_JudgeSpendLimitOnAnUnpricedModel_ReportedAtTheLimit()
+    {
+        const string Yaml = "scorers:\n  - { type: llm_judge, rubric: evals/rubric.md, model: { provider: openai, name: judge-1 }, max_spend_usd: 0.0000001 }\n";
+
+        var (_, errors) = Parse(Yaml);
+
+        Assert.Equal(
+            "glidepath.yaml:2:108: max_spend_usd cannot be enforced: the judge model 'judge-1' has no price, so its calls cost nothing that can be added up; " +
+            "expected its price in prices: (e.g. prices: { judge-1: { input: 1.0, output: 5.0 } }, USD per million tokens), or no max_spend_usd",
+            Assert.Single(errors).ToString());
+        Assert.Empty(Parse(Yaml, prices: new() { ["judge-1"] = new ModelPrice(3, 15) }).Errors);
+        Assert.Empty(Parse(Yaml.Replace("judge-1", "claude-haiku-4-5", StringComparison.Ordinal)).Errors); // a built-in price
+        Assert.Empty(Parse(Yaml.Replace(", max_spend_usd: 0.0000001", "", StringComparison.Ordinal)).Errors);
+    }
+
     [Fact]
     public void Parse_RubricOrSchemaThatDoesNotExist_Reported()
     {
         var (_, errors) = Parse("scorers:\n  - { type: json_schema, schema: s.json }\n");
 
         Assert.Equal("glidepath.yaml:2:34: schema file 's.json' does not exist; expected a path relative to the manifest", Assert.Single(errors).ToString());
+    }
+
+    // Trial author D5: both were "unexpected ScorerException …", exit 3, with no line, once the run had started.
+    [Theory]
+    [InlineData("""{"type": "object", "required": [""", "schema file 'evals/s.json' is not a valid JSON schema (Expected depth to be zero at the end of the JSON payload")]
+    [InlineData("""{"type": "objekt"}""", "schema file 'evals/s.json' is not a valid JSON schema (")]
+    public void Parse_SchemaFileThatIsNoJsonSchema_ReportedAtTheSchemaOption(string content, string error)
+    {
+        var (_, errors) = Read("scorers:\n  - { type: json_schema, schema: evals/s.json }\n",
+            (r, m) => ScorersSection.Parse(r, m.Children["scorers"], "eval.scorers", FileSource(("evals/s.json", content)), ScorerRegistry.CreateDefault(), online: false));
+
+        var message = Assert.Single(errors).ToString();
+        Assert.StartsWith("glidepath.yaml:2:34: " + error, message, StringComparison.Ordinal);
+        Assert.EndsWith("; expected a JSON schema, e.g. {\"type\": \"object\", \"required\": [\"answer\"]}", message, StringComparison.Ordinal);
+    }
+
+    // Trial author D7: after ': > evals/rubric.md' the judge was sent "# Rubric" and nothing, and every case passed.
+    [Theory]
+    [InlineData("")]
+    [InlineData("  \n\t\n")]
+    [InlineData("# Rubric\n\n## Criteria\n")]
+    public void Parse_RubricWithNoCriteria_ReportedAtTheRubricOption(string content)
+    {
+        var (_, errors) = Read("scorers:\n  - { type: llm_judge, rubric: evals/r.md, model: { provider: openai, name: j } }\n",
+            (r, m) => ScorersSection.Parse(r, m.Children["scorers"], "eval.scorers", FileSource(("evals/r.md", content)), ScorerRegistry.CreateDefault(), online: false));
+
+        Assert.Equal(
+            "glidepath.yaml:2:32: rubric file 'evals/r.md' has no criteria (it is empty or holds only headings), so the judge would grade by nothing; " +
+            "expected the criteria the judge scores an answer by, e.g. \"Score 1 when the answer states the 30-day return window\"",
+            Assert.Single(errors).ToString());
+    }
+
+    [Fact]
+    public void Parse_SchemaFileThatIsAJsonSchema_Accepted()
+    {
+        var (_, errors) = Read("scorers:\n  - { type: json_schema, schema: evals/s.json }\n",
+            (r, m) => ScorersSection.Parse(r, m.Children["scorers"], "eval.scorers", FileSource(("evals/s.json", "\uFEFF{\"type\": \"object\"}")), ScorerRegistry.CreateDefault(), online: false));
+
+        Assert.Empty(errors);
     }
 
     [Fact]
