@@ -24,6 +24,8 @@ public sealed class SqliteStoreSchemaTests : IDisposable
         Assert.Equal(StoreSchemaState.Outdated, ex.State);
         Assert.Equal((11, SqliteMigrator.All[^1].Version), (ex.StoreVersion, ex.KnownVersion));
         Assert.Contains("glidepath store migrate --store " + DbPath, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("back the store up ('glidepath store backup FILE --store " + DbPath + "')", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("pg_dump", ex.Message, StringComparison.Ordinal);
         Assert.Equal(11L, await MaxVersionAsync());
     }
 

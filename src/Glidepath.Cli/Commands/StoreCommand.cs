@@ -22,7 +22,7 @@ internal static class StoreCommand
     private static Command Copy(CliEnvironment env)
     {
         var from = new Option<string>("--from") { Description = "The SQLite store to copy (default: .glidepath/glidepath.db beside the manifest)" };
-        var to = new Option<string>("--to") { Description = "The PostgreSQL store to fill: postgres://user@host:5432/database[?schema=NAME] or an Npgsql connection string; created if missing, refused if it holds any row", Required = true };
+        var to = new Option<string>("--to") { Description = "The PostgreSQL store to fill: postgres://user@host:5432/database[?schema=NAME] or an Npgsql connection string; created if missing, refused if it holds any row; give the password in PGPASSWORD (or ~/.pgpass), not here, where the process list shows it", Required = true };
         var command = new Command("copy", """
             Copy an embedded SQLite store into a new PostgreSQL store, to move a team from one machine to
             several: releases (same ids and numbers), environments and their history, gate verdicts, eval
@@ -41,6 +41,12 @@ internal static class StoreCommand
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
+            if (Glidepath.Storage.LocationSecrets.In(parse.GetValue(to)!).Masked != parse.GetValue(to))
+            {
+                // Masked in every output, but on the command line the process list and the shell history have it.
+                ctx.Output.Note("note: --to holds a password, which the process list and the shell history show; give it in PGPASSWORD (or ~/.pgpass) instead");
+            }
+
             var source = parse.GetValue(from) is { Length: > 0 } f ? f : ctx.StoreLocation();
             var result = await new Glidepath.Cli.StoreCopy.StoreCopier(ctx.Env.Stores).CopyAsync(source, parse.GetValue(to)!, ctx.Time, ct);
             if (ctx.Output.IsJson)

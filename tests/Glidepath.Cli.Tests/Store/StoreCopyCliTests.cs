@@ -38,6 +38,7 @@ public sealed class StoreCopyCliTests
         Assert.Equal(4, again.Code);
         Assert.Contains("is not empty", again.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("gp-test-only-pw", again.Stderr + copy, StringComparison.Ordinal);
+        Assert.Contains("note: --to holds a password, which the process list and the shell history show", again.Stderr, StringComparison.Ordinal); // an outside trial: no word of it
 
         await using var from = await SqliteStore.OpenAsync(app.StorePath, null, default);
         await using var to = await new StoreProviders().Add(new PostgresStoreProvider()).OpenAsync(db.ConnectionString, create: false, TimeProvider.System, default);

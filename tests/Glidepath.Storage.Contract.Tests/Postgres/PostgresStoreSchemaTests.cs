@@ -23,6 +23,9 @@ public sealed class PostgresStoreSchemaTests(PostgresTestDatabase database) : IC
         Assert.Equal(StoreSchemaState.Outdated, ex.State);
         Assert.Contains("glidepath store migrate --store", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("gp-test-only-pw", ex.Message, StringComparison.Ordinal);
+        // An outside trial: it suggested 'glidepath store backup', which refuses a PostgreSQL store.
+        Assert.Contains($"back the store up (with pg_dump, e.g. 'pg_dump --format=custom --schema={schema} --file=glidepath-backup.dump DATABASE')", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("store backup", ex.Message, StringComparison.Ordinal);
         Assert.Equal(7, await MaxVersionAsync(schema));
     }
 

@@ -39,8 +39,27 @@ public static class StoreSchema
             StoreSchemaState.Newer => throw new StoreSchemaException(state, Version(applied), Version(known),
                 $"the store at {location} has schema version {Version(applied)}, newer than this glidepath knows ({Version(known)}); upgrade glidepath on every machine that uses this store: an older binary never reads or writes a newer schema"),
             _ => throw new StoreSchemaException(state, Version(applied), Version(known),
-                $"the store at {location} is at schema version {Version(applied)} and this glidepath needs version {Version(known)}; back the store up ('glidepath store backup FILE --store {location}' for a SQLite store, pg_dump for PostgreSQL), then run 'glidepath store migrate --store {location}' (nothing was read or written)"),
+                $"the store at {location} is at schema version {Version(applied)} and this glidepath needs version {Version(known)}; back the store up ({BackupAdvice(location)}), then run 'glidepath store migrate --store {location}' (nothing was read or written)"),
         };
+    }
+
+    /// <summary>
+    /// How to back up the store at <paramref name="location"/>: <c>glidepath store backup</c> for a SQLite file, pg_dump of its
+    /// schema for PostgreSQL (where <c>store backup</c> refuses: docs/stores.md).
+    /// </summary>
+    internal static string BackupAdvice(string location)
+    {
+        var postgres = location.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || location.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
+            || location.Contains("Host=", StringComparison.OrdinalIgnoreCase);
+        if (!postgres)
+        {
+            return $"'glidepath store backup FILE --store {location}'";
+        }
+
+        var schema = System.Text.RegularExpressions.Regex.Match(location, @"(?:^|[?&;])\s*(?:schema|Search ?Path)\s*=\s*([A-Za-z_][A-Za-z0-9_]*)", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant) is { Success: true } m
+            ? m.Groups[1].Value
+            : "glidepath";
+        return $"with pg_dump, e.g. 'pg_dump --format=custom --schema={schema} --file=glidepath-backup.dump DATABASE'";
     }
 
     /// <summary>
