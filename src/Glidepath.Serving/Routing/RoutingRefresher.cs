@@ -105,9 +105,11 @@ internal sealed partial class RoutingRefresher(
             // one is followed (StoreFollower says so): the store already reads the new file, the table is reloaded
             // whatever its revision, and subjects are hashed with the new store's key.
             var replaced = false;
+            var sameStore = true;
             if (await follower.ReadAsync(cancellationToken).ConfigureAwait(false) is { } id)
             {
                 replaced = _store is not null && Hosting.StoreFollower.IsAnother(_store, id);
+                sameStore = _store is null || _store.StoreId == id.StoreId;
                 if (replaced || _store is null)
                 {
                     subjects.Rekey(id.SubjectKey);
@@ -121,8 +123,15 @@ internal sealed partial class RoutingRefresher(
             {
                 var table = await loader.LoadAsync(app, settings.Environment, cancellationToken).ConfigureAwait(false);
                 releases.Warm(table);
+                var previous = source.Current?.Revision;
                 if (source.Update(table, fromAnotherStore: replaced || _withheld))
                 {
+                    if (sameStore && previous is { } before && table.Revision < before)
+                    {
+                        // The same store, an older state: a backup put back (or a database restored to a point in time).
+                        LogRevisionBack(logger, settings.Environment, before, table.Revision, table.Revision + 1);
+                    }
+
                     LogSwapped(logger, settings.Environment, table.Revision, table.Stable?.Label ?? "none", table.Canary?.Release.Label ?? "none", table.Canary?.Weight ?? 0);
                 }
 
@@ -191,6 +200,9 @@ internal sealed partial class RoutingRefresher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The store of {Environment} has been unreadable for over {Seconds} s: canary {Canary} is withheld here (every request to stable) until it can be read, since a rollback made meanwhile cannot reach this process")]
     private static partial void LogCanaryWithheld(ILogger logger, string environment, string canary, long seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The revision of {Environment} went back from {Before} to {After} (a backup put back, or a database restored to an earlier point): routing follows the store as it is now; the changes recorded after revision {After} are not in it, and the next change is numbered {Next} again with other content (glidepath history --env {Environment})")]
+    private static partial void LogRevisionBack(ILogger logger, string environment, long before, long after, long next);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Routing for {Environment} now at revision {Revision}: stable {Stable}, canary {Canary} at {Weight}%")]
     private static partial void LogSwapped(ILogger logger, string environment, long revision, string stable, string canary, double weight);
