@@ -38,6 +38,9 @@ public sealed class ControlPlaneStatus(TimeProvider time, TimeSpan hungAfter)
         }
     }
 
+    /// <summary>The status as the last read that ended left it, without a read in progress that hangs.</summary>
+    public StatusSnapshot LastRead => _snapshot;
+
     /// <summary>The start of the read in progress, or null when none is.</summary>
     public DateTimeOffset? ReadingSince => Interlocked.Read(ref _readingSince) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
 

@@ -147,7 +147,8 @@ internal sealed partial class RoutingRefresher(
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            if (!status.Current.Stale)
+            // Once per outage, with the store's own error: also after a read that hung first (its hang was said already).
+            if (!status.LastRead.Stale)
             {
                 LogStale(logger, settings.Environment, source.Current?.Revision ?? 0, ex.Message);
             }
@@ -186,7 +187,9 @@ internal sealed partial class RoutingRefresher(
 
         // Unreadable: the reads fail, counted from the last good one; or a read has hung for the limit.
         var now = settings.Time.GetUtcNow();
-        var control = status.Current;
+        // Reads that failed count from the last good one; a read in progress only from its own start (a slow read after a
+        // long poll interval is not an outage of that length).
+        var control = status.LastRead;
         var unreadable = (control.Stale && now - (control.LastOk ?? control.StaleSince ?? now) >= limit)
             || (status.ReadingSince is { } reading && now - reading >= limit);
         if (unreadable

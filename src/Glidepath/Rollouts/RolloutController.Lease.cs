@@ -30,7 +30,9 @@ public sealed partial class RolloutController
         var holds = await rollouts.TryAcquireLeaseAsync(rollout.App, rollout.Environment, options.Holder, options.LeaseDuration, now, cancellationToken).ConfigureAwait(false);
 
         // Judged at the moment of taking it: a lease that was still valid when read and then given up is no takeover.
-        if (holds && before is { } lapsed && lapsed.Holder != options.Holder && !lapsed.IsHeldAt(now))
+        // A lease that lapsed before this rollout started is a row left by an earlier one (leases are kept per environment,
+        // and given up only for active rollouts): no host of this rollout lost the store with it.
+        if (holds && before is { } lapsed && lapsed.Holder != options.Holder && !lapsed.IsHeldAt(now) && lapsed.ExpiresAt > rollout.StartedAt)
         {
             _settle.TookOver(rollout.Id, lapsed, now, options.SettleWindow);
         }

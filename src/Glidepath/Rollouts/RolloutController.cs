@@ -43,6 +43,13 @@ public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironme
     /// </summary>
     public Func<DateTimeOffset?>? UnwrittenTracesSince { get; init; }
 
+    /// <summary>The store trouble that holds advancing <paramref name="rolloutId"/> now, with this host's trace writer looked at again.</summary>
+    private StoreTrouble? Settling(string rolloutId, DateTimeOffset now)
+    {
+        _settle.BeforeDeciding(now, UnwrittenTracesSince?.Invoke(), options.SettleWindow);
+        return _settle.Holding(rolloutId, now, options.SettleWindow);
+    }
+
     /// <summary>Evaluates every active rollout once; returns what was done, one line per rollout that changed.</summary>
     /// <remarks>A pass that fails (it throws) is store trouble: advancing waits for the settle window after the next good pass.</remarks>
     public async Task<IReadOnlyList<RolloutAction>> TickAsync(CancellationToken cancellationToken)
@@ -141,7 +148,7 @@ public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironme
         {
             // Ending a step for lack of a decision (on_inconclusive: rollback, max_hold) waits for the kept traces too: they
             // may decide it. Harm does not wait: harm on part of the data is harm.
-            case JudgeOutcome.RollBack when !Harmed(decision) && _settle.Holding(rollout.Id, now, options.SettleWindow) is { } trouble:
+            case JudgeOutcome.RollBack when !Harmed(decision) && Settling(rollout.Id, now) is { } trouble:
                 return await SettleAsync(rollout, trouble, decision, now, cancellationToken).ConfigureAwait(false);
 
             case JudgeOutcome.RollBack:
@@ -158,7 +165,7 @@ public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironme
             case JudgeOutcome.Advance when state.Frozen:
                 return await NoteOnceAsync(rollout, RolloutDecisionKinds.Frozen, $"safe to advance, but the environment is frozen ({state.FrozenReason}); holding at this step", decision, now, cancellationToken).ConfigureAwait(false);
 
-            case JudgeOutcome.Advance when _settle.Holding(rollout.Id, now, options.SettleWindow) is { } trouble:
+            case JudgeOutcome.Advance when Settling(rollout.Id, now) is { } trouble:
                 return await SettleAsync(rollout, trouble, decision, now, cancellationToken).ConfigureAwait(false);
 
             case JudgeOutcome.Advance:

@@ -40,6 +40,18 @@ internal sealed class SettleWindow
         }
     }
 
+    /// <summary>
+    /// Right before a decision: this host's trace writer may have begun keeping traces while the pass read the store (a
+    /// read that hangs through an outage never fails the pass), so it is looked at again, not only when the pass began.
+    /// </summary>
+    public void BeforeDeciding(DateTimeOffset now, DateTimeOffset? unwrittenSince, TimeSpan window)
+    {
+        if (unwrittenSince is { } since)
+        {
+            Begin(StoreTroubleKind.UnwrittenTraces, since, now, window);
+        }
+    }
+
     /// <summary>A pass (or the store read before it) failed at <paramref name="now"/>.</summary>
     public void PassFailed(DateTimeOffset now, TimeSpan window) => Begin(StoreTroubleKind.PassFailed, now, now, window);
 

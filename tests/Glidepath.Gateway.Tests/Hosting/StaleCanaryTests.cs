@@ -93,6 +93,7 @@ public sealed class StaleCanaryTests : IAsyncLifetime
         var early = status.Current;
         time.Advance(TimeSpan.FromSeconds(0.2));
         var hung = status.Current;
+        var lastRead = status.LastRead;
         status.Failed(time.GetUtcNow(), "timeout");
         var failed = status.Current;
         status.ReadEnded();
@@ -100,6 +101,7 @@ public sealed class StaleCanaryTests : IAsyncLifetime
 
         Assert.False(early.Stale);
         Assert.True(hung.Stale);
+        Assert.False(lastRead.Stale); // what the refresher's once-per-outage log and the canary limit read
         Assert.Equal(started, hung.StaleSince);
         Assert.Equal("a read of the store started at 09:00:01 UTC has not answered for 5 s", hung.Reason);
         Assert.Equal((true, started, "timeout"), (failed.Stale, failed.StaleSince, failed.Reason));

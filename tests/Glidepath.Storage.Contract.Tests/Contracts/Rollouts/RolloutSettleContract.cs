@@ -155,6 +155,26 @@ public abstract class RolloutSettleContract(IStoreFactory factory) : StoreContra
         Assert.Equal(["start", "settling", "advance"], (await DecisionsAsync(f, rollout)).Select(d => d.Kind));
     }
 
+    // A review: leases are kept per environment and given up only for active rollouts, so an ended rollout's holder left
+    // its row, and the next rollout's first controller (a new process has a new holder name) "took over" a lease that had
+    // lapsed days before and held for the window with a note that a host may have died.
+    [Fact]
+    public async Task TickAsync_LeaseLeftByAnEarlierRollout_NewRolloutAdvancesAtOnce()
+    {
+        var f = await RolloutFixture.CreateAsync(Store);
+        await StartAsync(f);
+        Assert.Empty(await Controller(f, f.Store.Traces, "gw-a").TickAsync(None)); // gw-a's lease: until 08:00:30
+        await f.Service.AbortAsync("production", "ana", "not this one", None);
+        f.Time.Advance(TimeSpan.FromMinutes(5));
+        await StartAsync(f);
+        await GoodStepTrafficAsync(f);
+
+        var action = Assert.Single(await Controller(f, f.Store.Traces, "gw-b").TickAsync(None));
+
+        Assert.Contains("advancing 1% → 5%", action.Text);
+        Assert.Equal(5, (await f.StateAsync()).Canary!.Weight);
+    }
+
     [Fact]
     public async Task TickAsync_LeaseGivenUpOnShutdown_NewHolderAdvancesAtOnce()
     {
