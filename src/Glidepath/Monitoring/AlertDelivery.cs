@@ -91,7 +91,7 @@ public sealed class AlertDelivery(IMonitorStore alerts, IReleaseStore releases, 
             var held = await alerts.GetAlertAsync(app, alertId, cancellationToken).ConfigureAwait(false) ?? alert;
             throw new PolicyException(held.Notification == Sent
                 ? string.Create(CultureInfo.InvariantCulture, $"drift alert {alertId} was delivered already (sent, attempt {held.DeliveryAttempts}); --resend posts an alert whose webhook delivery did not succeed")
-                : string.Create(CultureInfo.InvariantCulture, $"drift alert {alertId} is held by another monitor's delivery attempt until {held.DeliveryDue?.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC; run --resend again after that"));
+                : string.Create(CultureInfo.InvariantCulture, $"drift alert {alertId} has a delivery attempt in flight (another monitor's), or waits out the first minutes of back-off after one that failed, until {held.DeliveryDue?.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC; run --resend again after that"));
         }
 
         var claimed = alert with { Notification = Pending, DeliveryAttempts = alert.DeliveryAttempts + 1 };

@@ -103,7 +103,7 @@ public sealed class AlertDeliveryTests
         var refused = await Assert.ThrowsAsync<Glidepath.Errors.PolicyException>(() =>
             new AlertDelivery(store.Monitor, store.Releases, notifier, time).ResendAsync("app", "production", "a1", CancellationToken.None));
 
-        Assert.Equal("drift alert a1 is held by another monitor's delivery attempt until 2026-11-04 13:02:00 UTC; run --resend again after that", refused.Message);
+        Assert.Equal("drift alert a1 has a delivery attempt in flight (another monitor's), or waits out the first minutes of back-off after one that failed, until 2026-11-04 13:02:00 UTC; run --resend again after that", refused.Message);
         Assert.Equal(0, notifier.Posts);
     }
 
