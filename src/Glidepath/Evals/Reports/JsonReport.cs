@@ -57,8 +57,7 @@ public static class JsonReport
         MeanDifference(w, d);
         Rule(w, d.Rule, r.Rule);
         RuleChange(w, r);
-        CannotBlockField(w, d);
-        AlwaysFailingField(w, d);
+        CaseWarningFields(w, d);
         DatasetChangeField(w, r);
         w.WriteStartObject("correction");
         w.WriteString("method", d.Correction.Method);
@@ -122,8 +121,7 @@ public static class JsonReport
             MeanDifference(w, d);
             Rule(w, d.Rule, r.Rule);
             RuleChange(w, r);
-            CannotBlockField(w, d);
-            AlwaysFailingField(w, d);
+            CaseWarningFields(w, d);
             DatasetChangeField(w, r);
             w.WriteString("correction", d.Correction.Describe());
             Judges(w, r);
@@ -201,35 +199,26 @@ public static class JsonReport
         w.WriteEndObject();
     }
 
-    // A pass that could not have blocked the cases that scored lower (too few trials, too few cases moved): said in the document.
-    private static void CannotBlockField(Utf8JsonWriter w, GateDecision d)
+    // A pass that could not have blocked the cases that scored lower (too few trials, too few cases moved), and cases that
+    // failed every trial on both sides, which cannot show a regression (a broken expectation): each said in the document.
+    private static void CaseWarningFields(Utf8JsonWriter w, GateDecision d)
     {
-        if (d.CannotBlock is not { } blind)
-        {
-            w.WriteNull("cannot_block");
-            return;
-        }
-
-        w.WriteStartObject("cannot_block");
-        w.WriteString("message", blind.Message);
-        w.WriteNumber("cases_lower", blind.CasesLower);
-        Strings(w, "examples", blind.Examples);
-        w.WriteEndObject();
+        CaseWarningField(w, "cannot_block", d.CannotBlock is { } blind ? (blind.Message, "cases_lower", blind.CasesLower, blind.Examples) : null);
+        CaseWarningField(w, "always_failing", d.AlwaysFailing is { } failing ? (failing.Message, "cases", failing.Cases, failing.Examples) : null);
     }
 
-    // Cases that failed every trial on both sides, which cannot show a regression (a broken expectation): said in the document.
-    private static void AlwaysFailingField(Utf8JsonWriter w, GateDecision d)
+    private static void CaseWarningField(Utf8JsonWriter w, string name, (string Message, string CountName, int Count, IReadOnlyList<string> Examples)? warning)
     {
-        if (d.AlwaysFailing is not { } failing)
+        if (warning is not { } found)
         {
-            w.WriteNull("always_failing");
+            w.WriteNull(name);
             return;
         }
 
-        w.WriteStartObject("always_failing");
-        w.WriteString("message", failing.Message);
-        w.WriteNumber("cases", failing.Cases);
-        Strings(w, "examples", failing.Examples);
+        w.WriteStartObject(name);
+        w.WriteString("message", found.Message);
+        w.WriteNumber(found.CountName, found.Count);
+        Strings(w, "examples", found.Examples);
         w.WriteEndObject();
     }
 
