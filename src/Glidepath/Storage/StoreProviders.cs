@@ -48,10 +48,14 @@ public sealed class StoreProviders
 
     /// <summary>A PostgreSQL location in a host that has not added its provider (an SDK app): what to add.</summary>
     private static string Hint(string location) =>
-        location.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || location.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
-            || location.Contains("Host=", StringComparison.OrdinalIgnoreCase)
+        LooksLikePostgres(location)
             ? ". A PostgreSQL store needs its provider in this host: reference the Glidepath.Storage.Postgres package and add new PostgresStoreProvider() to the host's StoreProviders (docs/sdk.md)"
             : "";
+
+    /// <summary>Whether <paramref name="location"/> is written as a PostgreSQL one (a postgres:// URI or an Npgsql connection string).</summary>
+    internal static bool LooksLikePostgres(string location) =>
+        location.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || location.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
+        || location.Contains("Host=", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// The location for a message: every part that could hold a password (a URI's, a connection string's

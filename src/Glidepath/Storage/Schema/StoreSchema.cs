@@ -49,9 +49,7 @@ public static class StoreSchema
     /// </summary>
     internal static string BackupAdvice(string location)
     {
-        var postgres = location.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || location.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
-            || location.Contains("Host=", StringComparison.OrdinalIgnoreCase);
-        if (!postgres)
+        if (!StoreProviders.LooksLikePostgres(location))
         {
             return $"'glidepath store backup FILE --store {location}'";
         }
