@@ -17,7 +17,12 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
     private readonly Func<ChatResponse, double?>? _cost;
     private readonly double? _maxSpendUsd;
     private readonly float? _temperature;
+    private readonly Lock _spend = new();
+    private TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private double _spent;
+    private double _largest;
+    private int _inFlight;
+    private bool _answered;
 
     /// <param name="temperature">The temperature the judge asks its model for (<see cref="JudgeSampling.Temperature"/>), or null for none.</param>
     public LlmJudgeScorer(string name, IChatClient judge, JudgeIdentity identity, string rubric, double pass, int maxConcurrency, Func<ChatResponse, double?>? cost = null, double? maxSpendUsd = null, float? temperature = 0)
@@ -55,39 +60,13 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
 
     protected override async ValueTask<ScoreValue?> ScoreAsync(ScorerInput input, CancellationToken cancellationToken)
     {
-        if (_maxSpendUsd is { } limit && Volatile.Read(ref _spent) >= limit)
-        {
-            throw new ScorerException($"the judge's spend limit of {Views.Figures.Usd(limit)} is reached; raise max_spend_usd or use fewer cases");
-        }
-
         List<ChatMessage> prompt =
         [
             new(ChatRole.System, "You grade an AI assistant's answer against a rubric. Be strict and consistent. " +
                 "Reply with JSON only: {\"score\": <a number from 0 to 1>, \"reason\": \"<one sentence>\"}."),
             new(ChatRole.User, Render(input)),
         ];
-        ChatResponse response;
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            response = await _judge.GetResponseAsync(prompt, new ChatOptions { Temperature = _temperature }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            throw new ScorerException($"the judge {Identity.Model} failed: {ex.Message}", ex);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-
-        if (_cost?.Invoke(response) is { } usd)
-        {
-            lock (_gate)
-            {
-                _spent += usd;
-            }
-        }
+        var response = await CallAsync(prompt, cancellationToken).ConfigureAwait(false);
 
         if (!JudgeScoreParser.TryParse(response.Text, out var score, out var reason, out var error))
         {
@@ -105,6 +84,96 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
                 ["judge.rubric_sha256"] = Identity.RubricSha256,
             },
         };
+    }
+
+    private async Task<ChatResponse> CallAsync(List<ChatMessage> prompt, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_maxSpendUsd is { } limit)
+            {
+                await ReserveAsync(limit, cancellationToken).ConfigureAwait(false);
+            }
+
+            ChatResponse? response = null;
+            try
+            {
+                response = await _judge.GetResponseAsync(prompt, new ChatOptions { Temperature = _temperature }, cancellationToken).ConfigureAwait(false);
+                return response;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                throw new ScorerException($"the judge {Identity.Model} failed: {ex.Message}", ex);
+            }
+            finally
+            {
+                if (_maxSpendUsd is not null)
+                {
+                    Settle(response);
+                }
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    // The spend limit holds across concurrent calls: until one call has answered (and its cost is known) calls go one at a
+    // time; after that a call starts only when what is spent plus every call in flight, each counted at the largest cost one
+    // call has had, stays within the limit, and otherwise waits for calls in flight to end. So the spend passes the limit
+    // only by a call dearer than every call before it. Refused once even one more call would pass it.
+    private async Task ReserveAsync(double limit, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task settled;
+            lock (_spend)
+            {
+                if (_spent >= limit)
+                {
+                    throw new ScorerException($"the judge's spend limit of {Views.Figures.Usd(limit)} is reached; raise max_spend_usd or use fewer cases");
+                }
+
+                if (_spent + _largest > limit)
+                {
+                    throw new ScorerException($"the judge's spend limit of {Views.Figures.Usd(limit)} is reached: {Views.Figures.Usd(_spent)} is spent and " +
+                        $"one call has cost up to {Views.Figures.Usd(_largest)}; raise max_spend_usd or use fewer cases");
+                }
+
+                if (_inFlight == 0 || (_answered && _spent + ((_inFlight + 1) * _largest) <= limit))
+                {
+                    _inFlight++;
+                    return;
+                }
+
+                settled = _settled.Task;
+            }
+
+            await settled.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void Settle(ChatResponse? response)
+    {
+        var usd = response is null ? null : _cost?.Invoke(response);
+        TaskCompletionSource settled;
+        lock (_spend)
+        {
+            _inFlight--;
+            if (usd is { } cost)
+            {
+                _spent += cost;
+                _largest = Math.Max(_largest, cost);
+            }
+
+            _answered |= response is not null;
+            settled = _settled;
+            _settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        settled.SetResult();
     }
 
     // Without a reason of the judge's own: "judge score 0.2 (pass at 0.7)". With one, the score and the pass mark come first,

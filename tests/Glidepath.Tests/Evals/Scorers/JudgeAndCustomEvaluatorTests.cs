@@ -88,6 +88,29 @@ public sealed class JudgeAndCustomEvaluatorTests
         Assert.Equal("the judge's spend limit of $0.0000001 is reached; raise max_spend_usd or use fewer cases", second.Error);
     }
 
+    // Eight trials at once against a cap of $1 and calls of $0.40: the cap was checked before each call, so all eight
+    // started ($3.20 spent). Now the first call goes alone, then a call starts only if the spend plus the calls in flight
+    // (each at the dearest call so far) stays within the cap: two calls, $0.80, and six errors naming the limit.
+    [Fact]
+    public async Task LlmJudge_SpendLimit_HoldsAcrossConcurrentCalls()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = 0;
+        var client = new BlockingJudgeClient(release.Task, () => Interlocked.Increment(ref calls));
+        using var judge = new LlmJudgeScorer("llm_judge", client, new JudgeIdentity("openai/j", "00"), "Score 1 when correct.", 0.7, maxConcurrency: 8,
+            cost: _ => 0.4, maxSpendUsd: 1.0);
+        var response = new ChatResponse(new ChatMessage(ChatRole.Assistant, "x"));
+
+        var trials = Enumerable.Range(0, 8).Select(_ => judge.EvaluateAsync(Case().Messages, response).AsTask()).ToList();
+        release.SetResult();
+        var scores = (await Task.WhenAll(trials)).Select(r => Assert.Single(ScoreReader.Read("llm_judge", 1, r))).ToList();
+
+        Assert.Equal(2, calls);
+        Assert.Equal(2, scores.Count(s => s.Passed));
+        Assert.All(scores.Where(s => !s.Passed), s => Assert.Equal(
+            "the judge's spend limit of $1 is reached: $0.8 is spent and one call has cost up to $0.4; raise max_spend_usd or use fewer cases", s.Error));
+    }
+
     [Fact]
     public async Task LlmJudge_UnparseableAnswerOrThrowingJudge_IsAnErrorNeverAPass()
     {
@@ -174,6 +197,25 @@ public sealed class JudgeAndCustomEvaluatorTests
             }
 
             return ValueTask.FromResult(new EvaluationResult(new BooleanMetric("polite", modelResponse.Text.Contains("thank", StringComparison.OrdinalIgnoreCase))));
+        }
+    }
+
+    private sealed class BlockingJudgeClient(Task release, Action onCall) : IChatClient
+    {
+        public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            onCall();
+            await release.ConfigureAwait(false);
+            return new ChatResponse(new ChatMessage(ChatRole.Assistant, "{\"score\": 1}"));
+        }
+
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
         }
     }
 
