@@ -60,6 +60,18 @@ public sealed class ModelCommandTests
         Assert.Contains("nowhere", r.Stderr, StringComparison.Ordinal);
     }
 
+    // Trial author: `model try -m ""` was sent; real providers reject an empty user message.
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public async Task Try_EmptyMessage_ExitsBadInputBeforeAnyCall(string text)
+    {
+        using var dir = TempDir.WithSample();
+        var r = await CliRunner.RunAsync("model", "try", "-m", text, "--manifest", dir.Path);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--message is empty; expected the user message to send", r.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Try_AnthropicWithoutKey_ExitsOperationalNamingTheVariable()
     {

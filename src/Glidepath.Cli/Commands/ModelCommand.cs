@@ -47,6 +47,13 @@ internal static class ModelCommand
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
+            var text = parse.GetValue(message)!;
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                // Providers reject an empty user message with a 400; say so here, before any call.
+                throw new BadInputException("--message is empty; expected the user message to send (e.g. -m \"How long do I have to return an item?\")");
+            }
+
             var manifest = ctx.Manifest;
             var store = await ctx.StoreAsync(ct);
             var resolved = await ctx.ReleaseResolver(store).ResolveAsync(parse.GetValue(release) ?? "working", register: false, ct);
@@ -64,7 +71,7 @@ internal static class ModelCommand
                 ctx.Output.Note("note: Anthropic models released after Claude Opus 4.6 reject temperature other than 1, top_p below 0.99 and any top_k with a 400 (docs/providers.md)");
             }
 
-            var (messages, options) = ReleaseConversation.Prepare(snapshot, promptVars, [new ChatMessage(ChatRole.User, parse.GetValue(message)!)]);
+            var (messages, options) = ReleaseConversation.Prepare(snapshot, promptVars, [new ChatMessage(ChatRole.User, text)]);
             var settings = ProviderSettingsResolver.Resolve(manifest, snapshot.Model.Provider, envName);
             var factory = ctx.Env.ModelClients?.Invoke(manifest, store) ?? new ModelClientFactory(ctx.Time, PriceTable.For(manifest), store.ResponseCache);
             try
