@@ -33,8 +33,7 @@ internal sealed class DriftAlertsCheck(Manifest manifest, IGlidepathStore store,
         if (open.Count == 0)
         {
             return await NotComparedAsync(release, spec, now, ct).ConfigureAwait(false)
-                ?? new("after", Check, ChecklistStatus.Pass,
-                    $"no open drift alert of {release.Name} on {spec.Name} (none raised within two monitor windows)", null);
+                ?? await LastWindowAsync(release, spec, ct).ConfigureAwait(false);
         }
 
         // The guarded rollback, as the alerts themselves name it: ends this state of the environment, or is refused if it moved.
@@ -68,6 +67,37 @@ internal sealed class DriftAlertsCheck(Manifest manifest, IGlidepathStore store,
 
         return new("after", Check, ChecklistStatus.Skip, string.Create(CultureInfo.InvariantCulture,
             $"drift not compared yet: ready at {DriftWindows.ReadyAt(since, policy).UtcDateTime:yyyy-MM-dd HH:mm} UTC (the monitor needs the same clock window on an earlier day with {release.Name} stable on {spec.Name}); no open drift alert"), null);
+    }
+
+    /// <summary>
+    /// With no open alert and the monitor able to compare: the comparison of the last default window, raising nothing, so a
+    /// pass says which metrics it rests on. Metrics that window could not compare (at modest traffic the online scores are
+    /// <c>not_enough_data</c> in every 1-hour window: trial drift #3) are named with why; a window that compared no metric is
+    /// a skip, never a pass.
+    /// </summary>
+    private async Task<ChecklistRow> LastWindowAsync(Release release, EnvironmentSpec spec, CancellationToken ct)
+    {
+        var policy = DriftPolicy.From(manifest);
+        var check = await new MonitorService(store, policy, time, null).CompareOnlyAsync(manifest.App, spec.Name, ct).ConfigureAwait(false);
+        var none = $"no open drift alert of {release.Name} on {spec.Name} (none raised within two monitor windows)";
+        // Compared: judged safe, unclear or harm; not: not_enough_data, or no_data (no request of the kind on either side).
+        var notCompared = check.Evidence.Where(e => e.Verdict is not ("safe" or "unclear" or "harm")).ToList();
+        if (check.Evidence.Count == 0 || notCompared.Count == 0)
+        {
+            return new("after", Check, ChecklistStatus.Pass, none, null);
+        }
+
+        var window = DriftMonitor.WindowText(policy.RecentWindow);
+        var named = string.Join("; ", notCompared.Select(e => $"{e.Metric} ({e.Reason ?? "no data on either side"})"));
+        var fix = $"Run glidepath monitor --env {spec.Name} --check --window 6h (a longer window holds more requests), or raise online.sample_rate for the online scores; the gateway's own check uses a {window} window";
+        if (notCompared.Count == check.Evidence.Count)
+        {
+            return new("after", Check, ChecklistStatus.Skip,
+                $"drift not compared: the last {window} window compared no metric of {release.Name} on {spec.Name}: {named}; {none}", fix);
+        }
+
+        return new("after", Check, ChecklistStatus.Pass,
+            $"{none}; the last {window} window compared {check.Evidence.Count - notCompared.Count} of {check.Evidence.Count} metrics, not: {named}", null);
     }
 
     /// <summary>", after now: raised by a host whose clock was ahead", or "" for an alert raised within the clock slack of now.</summary>

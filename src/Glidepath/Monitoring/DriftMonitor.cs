@@ -49,7 +49,7 @@ public sealed class DriftMonitor(DriftPolicy policy)
     /// <summary>"recent 1h window": the canary's seat, named with its length.</summary>
     private string RecentName => "recent " + WindowText(Policy.RecentWindow) + " window";
 
-    private static string WindowText(TimeSpan w) =>
+    internal static string WindowText(TimeSpan w) =>
         w.Ticks % TimeSpan.TicksPerDay == 0 ? FormattableString.Invariant($"{w.TotalDays:0}d")
         : w.TotalHours >= 1 && w.Ticks % TimeSpan.TicksPerHour == 0
             ? FormattableString.Invariant($"{w.TotalHours:0}h")

@@ -43,7 +43,17 @@ public sealed class MonitorService(
         };
     }
 
-    private async Task<MonitorCheck> CompareAsync(string app, string environment, CancellationToken cancellationToken)
+    /// <summary>
+    /// The comparison alone, as <see cref="CheckAsync"/> makes it, raising and posting nothing: what the checklist reads to
+    /// say which metrics the last window could not compare.
+    /// </summary>
+    public Task<MonitorCheck> CompareOnlyAsync(string app, string environment, CancellationToken cancellationToken) =>
+        CompareAsync(app, environment, raise: false, cancellationToken);
+
+    private async Task<MonitorCheck> CompareAsync(string app, string environment, CancellationToken cancellationToken) =>
+        await CompareAsync(app, environment, raise: true, cancellationToken).ConfigureAwait(false);
+
+    private async Task<MonitorCheck> CompareAsync(string app, string environment, bool raise, CancellationToken cancellationToken)
     {
         var state = await environments.GetAsync(app, environment, cancellationToken).ConfigureAwait(false);
         if (state.StableReleaseId is not { } releaseId || state.StableSince is not { } since)
@@ -83,6 +93,21 @@ public sealed class MonitorService(
         var stopReference = await TrafficStopReference.ReadAsync(
             traces, app, environment, releaseId, windows, perWindow, recent.Requests, since, policy, cancellationToken).ConfigureAwait(false);
         evidences.Add(TrafficStop.Assess(TrafficStop.ActiveSubjects(recent), stopReference.Subjects, policy));
+        if (!raise)
+        {
+            return new MonitorCheck
+            {
+                App = app,
+                Environment = environment,
+                ReleaseId = releaseId,
+                Windows = windows,
+                ReferenceRequests = reference.Requests,
+                RecentRequests = recent.Requests,
+                Evidence = evidences,
+                TrafficStopReference = stopReference.PassedOver > 0 ? stopReference : null,
+            };
+        }
+
         // An alert raised after now (beyond the clock slack) came from a host whose clock is ahead: it does not stop this
         // host raising the metric (DriftAlert.RaisedSpan), or a wrong clock would silence it everywhere for up to a window.
         var (raisedAfter, raisedUntil) = DriftAlert.RaisedSpan(now, policy.RecentWindow);

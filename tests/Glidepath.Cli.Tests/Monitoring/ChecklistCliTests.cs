@@ -7,6 +7,7 @@ using Glidepath.Evals.Gate;
 using Glidepath.Manifests;
 using Glidepath.Monitoring;
 using Glidepath.Rollouts;
+using Glidepath.Traces;
 
 namespace Glidepath.Cli.Tests.Monitoring;
 
@@ -465,11 +466,13 @@ public sealed class ChecklistCliTests
         var revision = (await app.JsonAsync("status")).GetProperty("environments").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "production").GetProperty("revision").GetInt64();
         Assert.Contains($"roll back (glidepath rollback --env production --expect-revision {revision})", row.GetProperty("action").GetString(), StringComparison.Ordinal);
 
-        // Past two windows the alerts are closed; a day and a window after v2 became stable the monitor can compare it.
+        // Past two windows the alerts are closed; a day and a window after v2 became stable the monitor can compare it, but
+        // with no traffic in the last window it compared nothing: a skip, not a pass.
         app.Time.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(111));
         var (later, after) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "after", "--traces-within", "2d");
         Assert.True(later == 0, after.ToString());
-        Assert.Equal("pass", Row(after, "drift alerts").GetProperty("status").GetString());
+        Assert.True("skip" == Row(after, "drift alerts").GetProperty("status").GetString(), Row(after, "drift alerts").ToString());
+        Assert.StartsWith("drift not compared: the last 1h window compared no metric of v2 on production", Row(after, "drift alerts").GetProperty("measured").GetString(), StringComparison.Ordinal);
     }
 
     // Trial drift #2: a host a day ahead raised alerts dated tomorrow; the row listed them with no hint the clock was wrong.
@@ -504,7 +507,39 @@ public sealed class ChecklistCliTests
         app.Time.Advance(TimeSpan.FromHours(25));
         var (later, after) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "after", "--traces-within", "2d");
         Assert.True(later == 0, after.ToString());
-        Assert.Equal("pass", Row(after, "drift alerts").GetProperty("status").GetString());
+        Assert.StartsWith("drift not compared: the last 1h window", Row(after, "drift alerts").GetProperty("measured").GetString(), StringComparison.Ordinal);
+    }
+
+    // Trial drift #3: at modest traffic the online scores were not_enough_data in 141 of 141 checks, and the row passed
+    // saying only "no open drift alert". It passes now on what the last window compared and names what it did not.
+    [Fact]
+    public async Task Checklist_StableReleaseWithTrafficButNoOnlineScores_DriftRowPassesNamingTheMetricsNotCompared()
+    {
+        await using var app = await ScenarioAsync(null);
+        await app.OkAsync("rollout", "promote", "--env", "production", "--full");
+        app.Time.Advance(TimeSpan.FromHours(26));
+        var now = app.Time.GetUtcNow();
+        // 300 requests an hour from 40 subjects, 1 in 30 scored online: ten scores a window, too few to compare.
+        static TraceRecord Shape(int i, TraceRecord t) => t with
+        {
+            SubjectHash = $"s{i % 40}",
+            OnlineScore = i % 30 == 0 ? 1 : null,
+            OnlinePassed = i % 30 == 0 ? true : null,
+            OnlineScoresJson = i % 30 == 0 ? ScorerPass : null,
+        };
+        await app.WriteTracesAsync("production", "v2", now.AddHours(-25), TimeSpan.FromHours(1), 300, shape: Shape);
+        await app.WriteTracesAsync("production", "v2", now.AddHours(-1), TimeSpan.FromHours(1), 300, shape: Shape);
+
+        var (code, json) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "after", "--traces-within", "2d");
+
+        Assert.True(code == 0, json.ToString());
+        var row = Row(json, "drift alerts");
+        Assert.Equal("pass", row.GetProperty("status").GetString());
+        var measured = row.GetProperty("measured").GetString()!;
+        Assert.StartsWith("no open drift alert of v2 on production (none raised within two monitor windows); the last 1h window compared ", measured, StringComparison.Ordinal);
+        Assert.Contains(", not: online_score (", measured, StringComparison.Ordinal);
+        Assert.Contains("online_pass_rate (", measured, StringComparison.Ordinal);
+        Assert.DoesNotContain("latency (", measured, StringComparison.Ordinal);
     }
 
     [Fact]
