@@ -26,8 +26,9 @@ internal static class EvalsetCommand
             Convert promptfoo tests (vars + assert) to dataset cases. Assertions equals, contains, icontains,
             contains-all, not-contains, regex, is-json, contains-json and llm-rubric become expectations
             ({{ name }} in a value is filled from the test's vars, as in the prompt); the scorers that read
-            them are printed as a snippet for glidepath.yaml. file:// vars and test files are read relative
-            to the config's folder (a path outside it, or a missing file, is exit 2).
+            them are printed as a snippet for glidepath.yaml. file:// text prompts (.txt, .md), defaultTest,
+            vars and test files are read relative to the config's folder (a path outside it, or a missing
+            file, is exit 2).
             Anything else is listed as not converted. Exit 0 when at least one case was converted, 2 otherwise.
 
             Examples:

@@ -65,6 +65,47 @@ public sealed class EvalsetCliTests
         Assert.Contains("providers: not converted", doc.RootElement.GetProperty("not_converted")[0].GetString(), StringComparison.Ordinal);
     }
 
+    // Outside trial (LOW, common): a file:// prompt and a file:// defaultTest were only listed as not converted.
+    [Fact]
+    public async Task ImportPromptfoo_PromptFileAndDefaultTestFile_AreReadIntoTheWrittenDataset()
+    {
+        using var app = EvalApp.Create();
+        var folder = Path.Combine(app.Dir, "pf");
+        Directory.CreateDirectory(Path.Combine(folder, "prompts"));
+        await File.WriteAllTextAsync(Path.Combine(folder, "prompts", "main.txt"), "A {{tier}} customer asks: {{question}}\n");
+        await File.WriteAllTextAsync(Path.Combine(folder, "defaults.yaml"), "vars: { tier: gold }\nassert: [{ type: not-contains, value: As an AI }]\n");
+        var source = Path.Combine(folder, "promptfooconfig.yaml");
+        await File.WriteAllTextAsync(source, """
+            prompts: [file://prompts/main.txt]
+            defaultTest: file://defaults.yaml
+            tests:
+              - vars: { question: How long do I have to return shoes? }
+                assert: [{ type: contains, value: 30 days }]
+            """);
+        var output = Path.Combine(app.Dir, "evals", "imported.jsonl");
+
+        var (code, stdout, stderr) = await app.RunAsync("evalset", "import", "promptfoo", source, "--out", output);
+
+        Assert.True(code == 0, stderr);
+        Assert.Equal(
+            """{"id":"test-1","input":{"messages":[{"role":"user","content":"A gold customer asks: How long do I have to return shoes?"}],"vars":{"tier":"gold","question":"How long do I have to return shoes?"}},"expect":{"not_contains":["As an AI"],"contains":["30 days"]}}""" + "\n",
+            await File.ReadAllTextAsync(output));
+        Assert.DoesNotContain("Not converted", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ImportPromptfoo_MissingPromptFile_Exit2WithFileAndLine()
+    {
+        using var app = EvalApp.Create();
+        var source = Path.Combine(app.Dir, "promptfooconfig.yaml");
+        await File.WriteAllTextAsync(source, "prompts:\n  - file://prompts/main.txt\ntests:\n  - vars: { question: hi }\n");
+
+        var (code, _, stderr) = await app.RunAsync("evalset", "import", "promptfoo", source);
+
+        Assert.Equal(2, code);
+        Assert.Contains(source + ":2: file://prompts/main.txt: no such file", stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ImportPromptfoo_FileOutsideTheConfigFolder_Exit2NamingThePath()
     {

@@ -27,6 +27,7 @@ public static partial class PromptfooImporter
         var notes = new List<string>();
         JsonArray tests;
         JsonObject? defaults = null;
+        var defaultsSource = config;
         string? template = null;
         switch (root)
         {
@@ -45,17 +46,12 @@ public static partial class PromptfooImporter
 
         if (root is JsonObject top)
         {
-            defaults = top["defaultTest"] as JsonObject;
-            if (top["defaultTest"] is JsonValue reference)
-            {
-                notes.Add($"defaultTest: {reference} is not converted (only an inline defaultTest is read)");
-            }
-
+            (defaults, defaultsSource) = PromptfooReferences.Defaults(top["defaultTest"], config, files, notes);
             foreach (var (key, _) in defaults?.Where(kv => kv.Key is not ("vars" or "assert")) ?? [])
             {
                 notes.Add($"defaultTest: {key} not converted");
             }
-            template = PromptTemplate(top["prompts"], notes);
+            template = PromptfooPrompt.Template(top["prompts"], config, files, notes);
             foreach (var (key, _) in top.Where(kv => !ConfigKeys.Contains(kv.Key)))
             {
                 notes.Add($"{key}: not converted{(key == "providers" ? " (the release's model is used)" : "")}");
@@ -83,7 +79,7 @@ public static partial class PromptfooImporter
 
             var vars = new JsonObject();
             var structured = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var (from, map) in new[] { (config, PromptfooReferences.VarsMap(defaults?["vars"], config, files, "defaultTest", notes)), (source, PromptfooReferences.VarsMap(test["vars"], source, files, label, notes)) })
+            foreach (var (from, map) in new[] { (defaultsSource, PromptfooReferences.VarsMap(defaults?["vars"], defaultsSource, files, "defaultTest", notes)), (source, PromptfooReferences.VarsMap(test["vars"], source, files, label, notes)) })
             {
                 foreach (var (k, v) in map ?? [])
                 {
@@ -140,35 +136,6 @@ public static partial class PromptfooImporter
         }
 
         return new PromptfooImport { Cases = cases, Scorers = PromptfooAssertions.ScorerLines(kinds), NotConverted = notes };
-    }
-
-    private static string? PromptTemplate(JsonNode? prompts, List<string> notes)
-    {
-        var list = prompts switch
-        {
-            JsonArray a => a.ToList(),
-            JsonValue v => [v],
-            _ => [],
-        };
-        var texts = list.Select(p => p is JsonObject o ? o["raw"]?.ToString() : p?.ToString()).ToList();
-        if (texts.Count == 0)
-        {
-            return null;
-        }
-
-        if (texts.Count > 1)
-        {
-            notes.Add($"{texts.Count} prompts: only the first is used to build each case's user message (a Glidepath release has one system prompt)");
-        }
-
-        var first = texts[0];
-        if (first is null || first.StartsWith("file://", StringComparison.Ordinal))
-        {
-            notes.Add($"prompt {first ?? "(object)"} is a file reference; the user message is taken from the test vars instead");
-            return null;
-        }
-
-        return first;
     }
 
     private static string? UserMessage(string? template, JsonObject vars, string label, List<string> notes)

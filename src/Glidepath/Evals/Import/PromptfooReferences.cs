@@ -7,10 +7,10 @@ using YamlDotNet.RepresentationModel;
 
 namespace Glidepath.Evals.Import;
 
-/// <summary>Reads promptfoo YAML under the manifest's limits and resolves its <c>file://</c> test files and vars.</summary>
+/// <summary>Reads promptfoo YAML under the manifest's limits and resolves its <c>file://</c> test files, defaultTest and vars.</summary>
 internal static class PromptfooReferences
 {
-    private static readonly string[] ScriptExtensions = [".py", ".js", ".mjs", ".cjs", ".ts"];
+    internal static readonly string[] ScriptExtensions = [".py", ".js", ".mjs", ".cjs", ".ts"];
 
     /// <summary>Parses a promptfoo YAML file to JSON; invalid YAML or input over the limits is <see cref="BadInputException"/> at file:line.</summary>
     internal static JsonNode? Parse(string yaml, string file)
@@ -63,7 +63,7 @@ internal static class PromptfooReferences
             }
 
             var text = files.Read(reference, config);
-            var name = Path.Combine(Path.GetDirectoryName(config.Name) ?? "", reference["file://".Length..]);
+            var name = NameOf(reference, config);
             switch (Parse(text, name))
             {
                 case JsonArray list:
@@ -79,6 +79,40 @@ internal static class PromptfooReferences
         }
 
         return entries;
+    }
+
+    /// <summary>How errors name a file a <paramref name="config"/>'s reference reads: its path beside the config as given.</summary>
+    internal static string NameOf(string reference, PromptfooSource config) =>
+        Path.Combine(Path.GetDirectoryName(config.Name) ?? "", reference["file://".Length..]);
+
+    /// <summary>
+    /// The config's <c>defaultTest</c>: inline, or read from a <c>file://</c> YAML or JSON mapping; anything else is reported. The
+    /// source is the file it was read from (the config for an inline one), so its vars' references are placed on its lines.
+    /// </summary>
+    internal static (JsonObject? Defaults, PromptfooSource Source) Defaults(JsonNode? node, PromptfooSource config, PromptfooFiles files, List<string> notes)
+    {
+        switch (node)
+        {
+            case null:
+                return (null, config);
+            case JsonObject map:
+                return (map, config);
+            case JsonValue v when v.GetValueKind() == JsonValueKind.String && PromptfooFiles.IsReference(v.GetValue<string>())
+                && !v.GetValue<string>().Contains('*', StringComparison.Ordinal)
+                && Path.GetExtension(v.GetValue<string>()).ToLowerInvariant() is ".yaml" or ".yml" or ".json":
+                var reference = v.GetValue<string>();
+                var source = new PromptfooSource(NameOf(reference, config), files.Read(reference, config));
+                if (Parse(source.Text, source.Name) is JsonObject loaded)
+                {
+                    return (loaded, source);
+                }
+
+                notes.Add($"defaultTest: {reference} holds no mapping; not converted");
+                return (null, config);
+            default:
+                notes.Add($"defaultTest: {node.ToJsonString()} is not converted (only an inline mapping or a file:// YAML or JSON file without wildcards is read)");
+                return (null, config);
+        }
     }
 
     /// <summary>A test's <c>vars</c>: inline, or read from a <c>file://</c> YAML or JSON mapping; anything else is reported.</summary>

@@ -123,15 +123,90 @@ public sealed class PromptfooFileReferenceTests
     }
 
     [Fact]
-    public void Convert_VarsFileAndDefaultTestReference_VarsAreLoadedAndTheReferenceIsListed()
+    public void Convert_VarsFile_IsLoaded()
     {
         var result = PromptfooImporter.Convert("""
-            defaultTest: file://defaults.yaml
             tests:
               - vars: file://vars/refund.yaml
             """, ConfigPath, Files(("vars/refund.yaml", "question: Refund?\ntier: gold\n")));
 
         Assert.Equal("gold", result.Cases[0]["input"]!["vars"]!["tier"]!.GetValue<string>());
-        Assert.Contains(result.NotConverted, n => n.StartsWith("defaultTest: file://defaults.yaml is not converted", StringComparison.Ordinal));
+    }
+
+    private const string DefaultTest = """
+        vars: { tier: gold, policy: file://policy.txt }
+        assert: [{ type: not-contains, value: "As an AI" }, { type: contains, value: "{{tier}}" }]
+        options: { provider: x }
+        """;
+
+    private const string DefaultTestTests = """
+        tests:
+          - vars: { question: Refund? }
+          - vars: { question: Exchange?, tier: silver }
+            assert: [{ type: icontains, value: exchange }]
+        """;
+
+    // Outside trial (LOW, common): defaultTest: file://defaults.yaml was only listed, so its vars and assertions were lost.
+    [Theory]
+    [InlineData("defaults.yaml", DefaultTest)]
+    [InlineData("defaults.json", """{"vars": {"tier": "gold", "policy": "file://policy.txt"}, "assert": [{"type": "not-contains", "value": "As an AI"}, {"type": "contains", "value": "{{tier}}"}], "options": {"provider": "x"}}""")]
+    public void Convert_DefaultTestFile_IsMergedAsTheSameInlineDefaultTest(string file, string text)
+    {
+        var inline = PromptfooImporter.Convert("defaultTest:\n" + string.Concat(DefaultTest.Split('\n').Select(l => "  " + l + "\n")) + DefaultTestTests, ConfigPath, Files(("policy.txt", "30 days")));
+
+        var fromFile = PromptfooImporter.Convert($"defaultTest: file://{file}\n" + DefaultTestTests, ConfigPath, Files((file, text), ("policy.txt", "30 days")));
+
+        Assert.Equal(
+            """
+            {"id":"test-1","input":{"messages":[{"role":"user","content":"Refund?"}],"vars":{"tier":"gold","policy":"30 days","question":"Refund?"}},"expect":{"not_contains":["As an AI"],"contains":["gold"]}}
+            {"id":"test-2","input":{"messages":[{"role":"user","content":"Exchange?"}],"vars":{"tier":"silver","policy":"30 days","question":"Exchange?"}},"expect":{"not_contains":["As an AI"],"contains":["silver"],"icontains":["exchange"]}}
+
+            """.ReplaceLineEndings("\n"),
+            fromFile.ToJsonLines());
+        Assert.Equal(inline.ToJsonLines(), fromFile.ToJsonLines());
+        Assert.Equal(inline.NotConverted, fromFile.NotConverted);
+        Assert.Equal(["defaultTest: options not converted"], fromFile.NotConverted);
+    }
+
+    [Theory]
+    [InlineData("file://defaults.yaml", ":2: file://defaults.yaml: no such file")]
+    [InlineData("file://../defaults.yaml", ":2: file://../defaults.yaml is outside the config's folder")]
+    public void Convert_DefaultTestFileMissingOrOutside_IsBadInputAtTheConfigsLine(string reference, string expected)
+    {
+        var ex = Assert.Throws<BadInputException>(() => PromptfooImporter.Convert($"prompts: ['{{{{question}}}}']\ndefaultTest: {reference}\n" + DefaultTestTests,
+            ConfigPath, Files(("../defaults.yaml", "vars: { s3cret: x }"))));
+
+        Assert.StartsWith(ConfigPath + expected, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Convert_DefaultTestFileNamingAMissingVarFile_IsBadInputAtTheDefaultTestFilesLine()
+    {
+        var ex = Assert.Throws<BadInputException>(() => PromptfooImporter.Convert("defaultTest: file://suite/defaults.yaml\n" + DefaultTestTests, ConfigPath,
+            Files(("suite/defaults.yaml", "vars:\n  tier: gold\n  policy: file://policy.txt\n"))));
+
+        Assert.StartsWith(Path.Combine(Folder, "suite", "defaults.yaml") + ":3: file://policy.txt: no such file", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("file://defaults.js", "defaultTest: \"file://defaults.js\" is not converted")]
+    [InlineData("file://defaults/*.yaml", "defaultTest: \"file://defaults/*.yaml\" is not converted")]
+    [InlineData("[a, b]", "defaultTest: [\"a\",\"b\"] is not converted")]
+    public void Convert_DefaultTestScriptWildcardOrList_IsListedAsNotConverted(string value, string expected)
+    {
+        var result = PromptfooImporter.Convert($"defaultTest: '{value}'\n".Replace("'[a, b]'", "[a, b]", StringComparison.Ordinal) + DefaultTestTests, ConfigPath, Files());
+
+        Assert.Equal(2, result.Cases.Count);
+        Assert.Contains(result.NotConverted, n => n.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Convert_DefaultTestFileHoldingNoMapping_IsListed()
+    {
+        var result = PromptfooImporter.Convert("defaultTest: file://defaults.yaml\n" + DefaultTestTests, ConfigPath, Files(("defaults.yaml", "- a\n- b\n")));
+
+        Assert.Equal(2, result.Cases.Count);
+        Assert.Contains("defaultTest: file://defaults.yaml holds no mapping; not converted", result.NotConverted);
     }
 }
