@@ -74,24 +74,31 @@ internal sealed class AdminHarness : IAsyncDisposable
         (await Tokens.CreateAsync(F.Manifest.App, environment, role, name ?? $"{RoleNames.Name(role)}-{Guid.NewGuid():N}"[..20], "test", default)).Secret;
 
     /// <summary>A JWT signed with <paramref name="key"/> (the trusted key by default).</summary>
-    public static string Jwt(string subject, IReadOnlyList<string> roles, TimeSpan? expiresIn = null, string audience = Audience, string issuer = Issuer, SecurityKey? key = null, DateTime? notBefore = null)
+    public static string Jwt(string subject, IReadOnlyList<string> roles, TimeSpan? expiresIn = null, string audience = Audience, string issuer = Issuer, SecurityKey? key = null, DateTime? notBefore = null, bool noExpiry = false)
     {
         var expires = DateTime.UtcNow + (expiresIn ?? TimeSpan.FromMinutes(10));
         var issued = notBefore is null ? expires - TimeSpan.FromHours(2) : DateTime.UtcNow;
 
         // The times as claims (not the descriptor's, which the handler checks): a test may give an nbf after the exp.
+        var claims = new Dictionary<string, object>
+        {
+            ["sub"] = subject,
+            ["roles"] = roles.ToArray(),
+            ["iat"] = EpochTime.GetIntDate(issued),
+            ["nbf"] = EpochTime.GetIntDate(notBefore ?? issued),
+            ["exp"] = EpochTime.GetIntDate(expires),
+        };
+        if (noExpiry)
+        {
+            claims.Remove("exp");
+            claims.Remove("nbf");
+        }
+
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer,
             Audience = audience,
-            Claims = new Dictionary<string, object>
-            {
-                ["sub"] = subject,
-                ["roles"] = roles.ToArray(),
-                ["iat"] = EpochTime.GetIntDate(issued),
-                ["nbf"] = EpochTime.GetIntDate(notBefore ?? issued),
-                ["exp"] = EpochTime.GetIntDate(expires),
-            },
+            Claims = claims,
             SigningCredentials = new SigningCredentials(key ?? SigningKey, SecurityAlgorithms.RsaSha256),
         });
     }

@@ -138,6 +138,7 @@ public sealed class AdminPrincipalTests
     [InlineData("audience-with-slash", "it is for another audience")]
     [InlineData("not-yet-valid", "it is not valid yet")]
     [InlineData("nbf-after-exp", "its nbf (not before) is after its exp")] // was "it did not validate" (trial "attacker")
+    [InlineData("no-exp", "it has no expiry (exp)")] // was "it did not validate" (trial "pgedge")
     public async Task Jwt_ActorTooLong_OrAudienceNotExactly_401(string kind, string expected)
     {
         await using var h = await AdminHarness.StartAsync();
@@ -147,6 +148,7 @@ public sealed class AdminPrincipalTests
             "long-actor" => AdminHarness.Jwt(new string('a', 201), ["Glidepath.Owner"]),
             "audience-with-slash" => AdminHarness.Jwt("alice", ["Glidepath.Owner"], audience: AdminHarness.Audience + "/"),
             "not-yet-valid" => AdminHarness.Jwt("alice", ["Glidepath.Owner"], TimeSpan.FromHours(3), notBefore: DateTime.UtcNow + TimeSpan.FromHours(1)),
+            "no-exp" => AdminHarness.Jwt("alice", ["Glidepath.Owner"], noExpiry: true),
             _ => AdminHarness.Jwt("alice", ["Glidepath.Owner"], notBefore: DateTime.UtcNow + TimeSpan.FromHours(1)),
         };
 
