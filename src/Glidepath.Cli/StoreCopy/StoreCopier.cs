@@ -20,6 +20,9 @@ internal sealed class StoreCopier(StoreProviders providers)
     // Transient (who judges a rollout right now), bookkeeping that the migrator writes itself, or the copy's own mark.
     private static readonly HashSet<string> NotCopied = new(StringComparer.Ordinal) { "schema_migrations", "rollout_leases", UnfinishedCopy.Table };
 
+    /// <summary>For tests: runs once the mark is committed, before the data transaction begins.</summary>
+    internal Func<CancellationToken, Task>? AfterMark { get; init; }
+
     /// <summary>For tests: runs inside the data transaction, right before its commit (a copy cut short there, as by a kill).</summary>
     internal Func<CancellationToken, Task>? BeforeCommit { get; init; }
 
@@ -75,6 +78,11 @@ internal sealed class StoreCopier(StoreProviders providers)
                         """, pg, marking) { Parameters = { new("s", mark.Source), new("t", mark.StartedAt) } };
                     await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     await marking.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                if (AfterMark is { } marked)
+                {
+                    await marked(cancellationToken).ConfigureAwait(false);
                 }
 
                 await using var tx = await pg.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

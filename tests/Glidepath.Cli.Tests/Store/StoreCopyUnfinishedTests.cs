@@ -89,12 +89,15 @@ public sealed class StoreCopyUnfinishedTests
         await using var app = await EnvApp.CreateAsync(1);
         var stores = new CliEnvironment(TextWriter.Null, TextWriter.Null, IsTerminal: false).Stores;
         (int Code, string Stdout, string Stderr) second = default;
-        var first = new StoreCopier(stores) { BeforeCommit = async _ => second = await app.RunAsync("store", "copy", "--to", db.ConnectionString) };
+        // Without the lock the second would find the store empty and marked, as the first did, and fill it; the first's
+        // data would then be refused, and a second copy a moment later could mark a store the first had just filled.
+        var first = new StoreCopier(stores) { AfterMark = async _ => second = await app.RunAsync("store", "copy", "--to", db.ConnectionString) };
 
-        await first.CopyAsync(app.StorePath, db.ConnectionString, TimeProvider.System, default);
+        var result = await first.CopyAsync(app.StorePath, db.ConnectionString, TimeProvider.System, default);
 
         Assert.Equal(4, second.Code);
         Assert.Contains("another 'glidepath store copy' into postgres://", second.Stderr, StringComparison.Ordinal);
+        Assert.Contains(result.Tables, t => t.Table == "releases" && t.Rows == 1);
         Assert.Equal(0L, await MarksAsync(db));
     }
 
