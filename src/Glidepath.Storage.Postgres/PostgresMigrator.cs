@@ -54,7 +54,8 @@ internal static partial class PostgresMigrator
     /// applies what an older one lacks; refuses a newer schema, and an older one without <paramref name="upgrade"/>.
     /// Returns the migrations applied.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> MigrateAsync(PostgresDatabase database, bool upgrade, CancellationToken cancellationToken)
+    /// <param name="copying">For <c>glidepath store copy</c>: the mark a store this creates gets with its identity, in one statement.</param>
+    public static async Task<IReadOnlyList<string>> MigrateAsync(PostgresDatabase database, bool upgrade, UnfinishedCopy? copying, CancellationToken cancellationToken)
     {
         var done = new List<string>();
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -92,13 +93,27 @@ internal static partial class PostgresMigrator
                 done.Add($"{migration.Version:D4}_{migration.Name}");
             }
 
-            await using var identity = connection.Command($"""
-                INSERT INTO "{schema}".store_identity (id, store_id, subject_key, created_at) VALUES (1, @id, @key, @at)
-                ON CONFLICT (id) DO NOTHING
-                """);
+            // A store a copy creates is marked by the statement that makes it a store (its identity): only a store that
+            // existed before, whose emptiness the copy checks first, is ever without the mark while the copy runs.
+            await using var identity = connection.Command(copying is null
+                ? $"""
+                    INSERT INTO "{schema}".store_identity (id, store_id, subject_key, created_at) VALUES (1, @id, @key, @at)
+                    ON CONFLICT (id) DO NOTHING
+                    """
+                : $"""
+                    WITH created AS (
+                        INSERT INTO "{schema}".store_identity (id, store_id, subject_key, created_at) VALUES (1, @id, @key, @at)
+                        ON CONFLICT (id) DO NOTHING RETURNING id)
+                    INSERT INTO "{schema}".{UnfinishedCopy.Table} (id, source, started_at) SELECT id, @source, @started FROM created
+                    """);
             identity.With("id", Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)))
                 .With("key", RandomNumberGenerator.GetBytes(32))
                 .With("at", PostgresCommands.Iso(DateTimeOffset.UtcNow));
+            if (copying is not null)
+            {
+                identity.With("source", copying.Source).With("started", copying.StartedAt);
+            }
+
             await identity.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return done;
         }

@@ -61,6 +61,7 @@ public sealed class PostgresStore : IGlidepathStore, IRevisionWatch
     /// <summary>
     /// Opens the store at <paramref name="location"/>, applying pending migrations. With <paramref name="create"/> false a
     /// database without the store's schema is a <see cref="BadInputException"/> ("no store at …") and nothing is created.
+    /// The target of a <c>glidepath store copy</c> that did not finish is refused (<see cref="UnfinishedCopy"/>).
     /// </summary>
     public static Task<PostgresStore> OpenAsync(PostgresLocation location, bool create, CancellationToken cancellationToken) =>
         OpenAsync(location, create, null, cancellationToken);
@@ -88,8 +89,10 @@ public sealed class PostgresStore : IGlidepathStore, IRevisionWatch
                 var applied = await PostgresMigrator.AppliedAsync(connection, location.Schema, cancellationToken).ConfigureAwait(false);
                 if (StoreSchema.Compare(applied, PostgresMigrator.Known) != StoreSchemaState.Current)
                 {
-                    await PostgresMigrator.MigrateAsync(database, upgrade: false, cancellationToken).ConfigureAwait(false);
+                    await PostgresMigrator.MigrateAsync(database, upgrade: false, copying: null, cancellationToken).ConfigureAwait(false);
                 }
+
+                await PostgresUnfinishedCopy.RefuseAsync(connection, location, cancellationToken).ConfigureAwait(false);
             }
 
             var store = new PostgresStore(database);
@@ -120,7 +123,16 @@ public sealed class PostgresStore : IGlidepathStore, IRevisionWatch
     /// forward-only, each in its own transaction under the migration lock; a newer schema is refused.
     /// <c>glidepath store migrate</c>.
     /// </summary>
-    public static async Task<StoreMigration> MigrateAsync(PostgresLocation location, CancellationToken cancellationToken)
+    public static Task<StoreMigration> MigrateAsync(PostgresLocation location, CancellationToken cancellationToken) =>
+        MigrateAsync(location, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="MigrateAsync(PostgresLocation, CancellationToken)"/>, for <c>glidepath store copy</c>: a store this
+    /// creates gets <paramref name="copying"/>'s mark in the statement that writes its identity, so that at no moment is
+    /// it an ordinary new, empty store that other processes would open. A store that was already there is left to the
+    /// copy, which marks it only once it has found it empty.
+    /// </summary>
+    public static async Task<StoreMigration> MigrateAsync(PostgresLocation location, UnfinishedCopy? copying, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(location);
         await using var database = new PostgresDatabase(location);
@@ -132,7 +144,7 @@ public sealed class PostgresStore : IGlidepathStore, IRevisionWatch
                 before = StoreSchema.Version(await PostgresMigrator.AppliedAsync(connection, location.Schema, cancellationToken).ConfigureAwait(false));
             }
 
-            var applied = await PostgresMigrator.MigrateAsync(database, upgrade: true, cancellationToken).ConfigureAwait(false);
+            var applied = await PostgresMigrator.MigrateAsync(database, upgrade: true, copying, cancellationToken).ConfigureAwait(false);
             return new StoreMigration(location.Display, before, StoreSchema.Version(PostgresMigrator.Known), applied);
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)

@@ -114,11 +114,12 @@ public sealed class SqliteStore : IGlidepathStore
     /// <summary>Set when the store was opened read-only because its folder cannot be written: the note a command prints.</summary>
     public string? ReadOnlyNote { get; internal set; }
 
-    /// <summary>Checks and reads the store in <paramref name="database"/>, whose file is there: not another program's, at this schema; its identity.</summary>
+    /// <summary>Checks and reads the store in <paramref name="database"/>, whose file is there: not another program's, at this schema, not an unfinished copy's target; its identity.</summary>
     internal static async Task<SqliteStore> OpenDatabaseAsync(SqliteDatabase database, string path, TimeProvider? time, StoreNaming naming, CancellationToken cancellationToken)
     {
         await RefuseAForeignDatabaseAsync(database, naming, cancellationToken).ConfigureAwait(false);
         await SqliteMigrator.MigrateAsync(database, path, upgrade: false, cancellationToken).ConfigureAwait(false);
+        await SqliteUnfinishedCopy.RefuseAsync(database, path, cancellationToken).ConfigureAwait(false);
         var store = new SqliteStore(database, time ?? TimeProvider.System);
         store._file = FileIdentity.Of(database.Path);
         store._born = FileIdentity.Born(database.Path);

@@ -28,8 +28,10 @@ internal static class StoreCommand
             several: releases (same ids and numbers), environments and their history, gate verdicts, eval
             runs, traces and their aggregates, rollouts and their decisions, drift alerts, callers' keys and
             the store's identity (so subject hashes and keys stay valid). One transaction: every table is
-            read back and verified (rows and a checksum) before it commits; a mismatch commits nothing. Stop
-            the gateways on the SQLite store first, then point them at the new store.
+            read back and verified (rows and a checksum) before it commits; a mismatch commits nothing. Until
+            it commits, the target is marked as an unfinished copy, which every other command, 'serve' and
+            the SDK refuse (exit 3): a copy cut short (killed, disconnected) is finished by running it again.
+            Stop the gateways on the SQLite store first, then point them at the new store.
 
             Examples:
               glidepath store copy --to postgres://glidepath@db.internal:5432/glidepath

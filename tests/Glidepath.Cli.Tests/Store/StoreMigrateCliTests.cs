@@ -41,6 +41,7 @@ public sealed class StoreMigrateCliTests
         Assert.Contains("0024_credential_revocations", migrate.Stdout, StringComparison.Ordinal);
         Assert.Contains("0025_gate_verdict_rule", migrate.Stdout, StringComparison.Ordinal);
         Assert.Contains("0026_alert_delivery", migrate.Stdout, StringComparison.Ordinal);
+        Assert.Contains("0027_unfinished_copy", migrate.Stdout, StringComparison.Ordinal);
         Assert.Contains("nothing to apply", again.Stdout, StringComparison.Ordinal);
         Assert.True(after.Code == 0, after.Stderr);
         Assert.Contains("deploy", after.Stdout, StringComparison.Ordinal);
@@ -74,6 +75,8 @@ public sealed class StoreMigrateCliTests
 
     // What a store written by the release before callers' keys looks like: migrations 0013 and later undone.
     private static Task DowngradeToVersion12Async(string path) => ExecAsync(path, """
+        DROP TABLE unfinished_copy;
+        DELETE FROM schema_migrations WHERE version = 27;
         ALTER TABLE monitor_alerts DROP COLUMN delivery_attempts;
         ALTER TABLE monitor_alerts DROP COLUMN delivery_due;
         DELETE FROM schema_migrations WHERE version = 26;
