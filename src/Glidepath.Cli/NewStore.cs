@@ -8,10 +8,11 @@ namespace Glidepath.Cli;
 /// </summary>
 internal sealed class NewStore
 {
-    private NewStore(string path, IReadOnlyList<string> folders)
+    private NewStore(string path, IReadOnlyList<string> folders, bool emptyFile)
     {
         Path = path;
         Folders = folders;
+        EmptyFile = emptyFile;
     }
 
     /// <summary>The store file's full path.</summary>
@@ -19,6 +20,12 @@ internal sealed class NewStore
 
     /// <summary>The folders that do not exist yet and that creating the store creates, deepest first.</summary>
     public IReadOnlyList<string> Folders { get; }
+
+    /// <summary>
+    /// A file of 0 bytes was there (SQLite takes it for an empty database): a restored CI cache or a copy that held nothing,
+    /// not "none was there" (trial ciflow #7).
+    /// </summary>
+    public bool EmptyFile { get; }
 
     /// <summary>The new store at <paramref name="location"/>, a SQLite file path (with or without <c>sqlite:</c>), before it is created.</summary>
     public static NewStore At(string location)
@@ -30,12 +37,14 @@ internal sealed class NewStore
             folders.Add(folder);
         }
 
-        return new NewStore(path, folders);
+        var file = new FileInfo(path);
+        return new NewStore(path, folders, file.Exists && file.Length == 0);
     }
 
     /// <summary>The note a command prints once it created the store.</summary>
-    public string CreatedNote =>
-        $"note: created a new store at {Path} (none was there; check --store / GLIDEPATH_STORE if you meant an existing one)"
+    public string CreatedNote => EmptyFile
+        ? $"note: created a new store in {Path}, an empty file (0 bytes) until now: check --store / GLIDEPATH_STORE if you meant an existing one, and where that empty file came from (a restored cache or a copy that held nothing?)"
+        : $"note: created a new store at {Path} (none was there; check --store / GLIDEPATH_STORE if you meant an existing one)"
         + (Folders.Count switch
         {
             0 => "",

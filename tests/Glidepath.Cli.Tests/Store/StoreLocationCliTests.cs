@@ -58,6 +58,21 @@ public sealed class StoreLocationCliTests
         Assert.True(File.Exists(store));
     }
 
+    // Trial ciflow #7: a CI cache restored as a 0-byte file was reported as "none was there".
+    [Fact]
+    public async Task StoreMigrate_EmptyFile_SaysTheEmptyFileWasThere()
+    {
+        await using var app = await EnvApp.CreateAsync(0);
+        var store = Path.Combine(app.Dir, "restored.db");
+        await File.WriteAllBytesAsync(store, []);
+
+        var result = await CliRunner.RunAsync("store", "migrate", "--manifest", app.Manifest, "--store", store);
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains($"note: created a new store in {store}, an empty file (0 bytes) until now", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("none was there", result.Stderr, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("freeze", "--env", "production", "--reason", "incident")]
     [InlineData("unfreeze", "--env", "production")]
