@@ -40,8 +40,12 @@ public static class GateEvaluator
         return decision with { Cases = answers.Apply(decision.Cases) };
     }
 
-    /// <summary>Decides from each case's trials added up (<see cref="CaseTally"/>); the cases' answers are left empty.</summary>
-    internal static GateDecision DecideFromTallies(IReadOnlyList<CaseTally> cases, GateRule rule)
+    /// <summary>
+    /// Decides from each case's trials added up (<see cref="CaseTally"/>); the cases' answers are left empty. With
+    /// <paramref name="oneRun"/> (a release gated against itself, one set of results on both sides) each errored trial is
+    /// one error, not one a side (trial ciflow #5: "90 trial(s) could not be scored" of 45).
+    /// </summary>
+    internal static GateDecision DecideFromTallies(IReadOnlyList<CaseTally> cases, GateRule rule, bool oneRun = false)
     {
         ArgumentNullException.ThrowIfNull(cases);
         ArgumentNullException.ThrowIfNull(rule);
@@ -51,7 +55,11 @@ public static class GateEvaluator
         var differences = new List<double>(cases.Count);
         foreach (var c in cases)
         {
-            errors.AddRange(c.Baseline.Errors.Select(e => new GateError("baseline", c.CaseId, e.Trial, e.Message)));
+            if (!oneRun)
+            {
+                errors.AddRange(c.Baseline.Errors.Select(e => new GateError("baseline", c.CaseId, e.Trial, e.Message)));
+            }
+
             errors.AddRange(c.Candidate.Errors.Select(e => new GateError("candidate", c.CaseId, e.Trial, e.Message)));
             counts.Add(c.Counts);
             if (c.Baseline.Trials > 0 && c.Candidate.Trials > 0)

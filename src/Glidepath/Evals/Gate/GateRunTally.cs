@@ -24,6 +24,9 @@ internal sealed class GateRunTally
     /// <summary>The cases in dataset order (or, read without the dataset, in the order their first result came).</summary>
     public IReadOnlyList<CaseTally> Cases => _cases;
 
+    /// <summary>A release gated against itself: one set of results, counted on both sides (its errors once: <see cref="GateEvaluator.DecideFromTallies"/>).</summary>
+    public bool OneRun => string.Equals(_baselineId, _candidateId, StringComparison.Ordinal);
+
     /// <summary>
     /// One pass over the cases (ids and tags, in order) and one over the results. A release gated against itself has one
     /// set of results, counted on both sides. Results of cases outside <paramref name="cases"/> are left out.

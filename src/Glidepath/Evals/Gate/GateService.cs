@@ -76,7 +76,7 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
         var tally = await GateRunTally.ReadAsync(dataset.ReadAsync(cancellationToken), evals.ReadResultsAsync(run.Id, cancellationToken), baseline.Id, candidate.Id, cancellationToken).ConfigureAwait(false);
         var rule = VerdictRule.Of(evals.Config);
         var atBaseline = await BaselineRules.EvalAtAsync(evals.Manifest, start.BaselineCommit ?? (baseline.Dirty ? null : baseline.GitCommit), cancellationToken).ConfigureAwait(false);
-        var decided = GateEvaluator.DecideFromTallies(tally.Cases, GateRule.From(evals.Config.Gate));
+        var decided = GateEvaluator.DecideFromTallies(tally.Cases, GateRule.From(evals.Config.Gate), tally.OneRun);
         var decision = decided with
         {
             Cases = await tally.WithAnswersAsync(decided.Cases, evals.ReadResultsAsync(run.Id, cancellationToken), cancellationToken).ConfigureAwait(false),

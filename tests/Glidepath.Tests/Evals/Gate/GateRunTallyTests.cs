@@ -51,6 +51,21 @@ public sealed class GateRunTallyTests
         Assert.Equal((4, 4), (only.Baseline.Trials, only.Candidate.Trials));
     }
 
+    // Trial ciflow #5: with the judge down, a release gated against itself said "90 trial(s) could not be scored" with 90
+    // entries in errors[] when 45 trials ran: its one set of results was counted a side.
+    [Fact]
+    public async Task DecideFromTallies_ReleaseGatedAgainstItselfWithErrors_CountsEachErroredTrialOnce()
+    {
+        var trials = Enumerable.Range(0, 4).Select(t => GateSimulation.Trial("same", "a", t, pass: false, TrialStatus.Error)).ToList();
+        var tally = await GateRunTally.ReadAsync(new[] { new EvalCase { Id = "a", Messages = [] } }.ToAsyncEnumerable(), trials.ToAsyncEnumerable(), "same", "same", None);
+
+        var decided = GateEvaluator.DecideFromTallies(tally.Cases, new GateRule(), tally.OneRun);
+
+        Assert.Equal(GateResult.Error, decided.Result);
+        Assert.Equal(4, decided.Errors.Count);
+        Assert.Contains("4 trial(s) could not be scored", decided.Reasons[0], StringComparison.Ordinal);
+    }
+
     /// <summary>30 cases × 10 trials a side: stable, flaky, dropped and risen cases, about 1% errored trials, and partial scores on failures.</summary>
     private static List<GateCaseInput> Suite(Random random)
     {
