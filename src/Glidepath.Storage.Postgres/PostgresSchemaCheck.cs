@@ -28,6 +28,7 @@ internal static class PostgresSchemaCheck
     /// schema of none is let through: no schema on the path exists yet (a store about to be created; the migrator names its
     /// schema in every statement), and an unqualified name then resolves nowhere, so nothing is read or written elsewhere.
     /// </summary>
+    /// <remarks>No cancellation token: Npgsql's initializer gets none; the location's command timeout bounds the query.</remarks>
     public static async Task OnConnectAsync(PostgresLocation location, NpgsqlConnection connection)
     {
         await using var cmd = new NpgsqlCommand(SessionSql, connection);
