@@ -3,13 +3,14 @@ using Npgsql;
 namespace Glidepath.Storage.Postgres;
 
 /// <summary>
-/// Pooled connections to one store: its database, with the search path set to the store's schema, TCP keepalives on,
-/// and transactions that end their lock waits and idle sessions on the server (<see cref="PostgresSessionLimits"/>).
+/// Pooled connections to one store: its database, with the search path set to the store's schema (and checked on each
+/// new connection, <see cref="PostgresSchemaCheck"/>), TCP keepalives on, and transactions that set the search path
+/// again and end their lock waits and idle sessions on the server (<see cref="PostgresSessionLimits"/>).
 /// </summary>
 public sealed class PostgresDatabase : IAsyncDisposable
 {
     private readonly NpgsqlDataSource _source;
-    private readonly string _setLimits;
+    private readonly string _begin;
 
     public PostgresDatabase(PostgresLocation location)
         : this(location, null)
@@ -21,11 +22,20 @@ public sealed class PostgresDatabase : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(location);
         Location = location;
-        var settings = new NpgsqlConnectionStringBuilder(location.Settings.ConnectionString) { SearchPath = location.Schema };
+        var settings = new NpgsqlConnectionStringBuilder(location.Settings.ConnectionString);
+        if (location.SendsSearchPath)
+        {
+            settings.SearchPath = location.Schema;
+        }
+
         PostgresSessionLimits.AddClientKeepAlives(settings);
         Limits = limits ?? PostgresSessionLimits.For(settings);
-        _setLimits = Limits.SetLocalSql;
-        _source = NpgsqlDataSource.Create(settings);
+        _begin = Limits.SetLocalSql(location.Schema);
+        var builder = new NpgsqlDataSourceBuilder(settings.ConnectionString);
+        builder.UsePhysicalConnectionInitializer(
+            _ => throw new NotSupportedException("the store's connections are opened with OpenAsync"),
+            connection => PostgresSchemaCheck.OnConnectAsync(location, connection));
+        _source = builder.Build();
     }
 
     public PostgresLocation Location { get; }
@@ -34,8 +44,10 @@ public sealed class PostgresDatabase : IAsyncDisposable
     internal PostgresSessionLimits Limits { get; }
 
     /// <summary>
-    /// Begins a transaction on <paramref name="connection"/> with the store's <see cref="Limits"/>: a lock wait in it
-    /// ends in a lock timeout (55P03), and the server ends the session if it sits idle in it (its client hung or gone).
+    /// Begins a transaction on <paramref name="connection"/> in the store's schema (its search path set for the
+    /// transaction, so it holds on whatever server connection a transaction pooler hands out) with the store's
+    /// <see cref="Limits"/>: a lock wait in it ends in a lock timeout (55P03), and the server ends the session if it sits
+    /// idle in it (its client hung or gone).
     /// </summary>
     public async Task<NpgsqlTransaction> BeginAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
@@ -43,7 +55,7 @@ public sealed class PostgresDatabase : IAsyncDisposable
         var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await using var limits = new NpgsqlCommand(_setLimits, connection, tx);
+            await using var limits = new NpgsqlCommand(_begin, connection, tx);
             await limits.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return tx;
         }

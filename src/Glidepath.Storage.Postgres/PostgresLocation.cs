@@ -32,6 +32,12 @@ public sealed partial record PostgresLocation
     /// <summary>The location as a URI without the password: what <see cref="IGlidepathStore.Location"/> shows.</summary>
     public string Display { get; }
 
+    /// <summary>
+    /// Whether connections ask for the store's schema with the <c>search_path</c> startup parameter (always, outside
+    /// tests: false is a session whose pooler dropped it, <c>ignore_startup_parameters</c>).
+    /// </summary>
+    internal bool SendsSearchPath { get; init; } = true;
+
     /// <summary>Whether <paramref name="location"/> is a PostgreSQL URI or an Npgsql connection string.</summary>
     public static bool IsPostgres(string location) =>
         location.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
@@ -64,9 +70,12 @@ public sealed partial record PostgresLocation
     public string Detail(Exception error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        return Holds(error.Message, Settings.Password) || Holds(error.Message, Settings.SslPassword)
+
+        // The server's own words on one line: Npgsql's Message adds lines (POSITION: 35) that a one-line error cannot hold.
+        var text = error is PostgresException pg ? $"{pg.SqlState}: {pg.MessageText}" : error.Message;
+        return Holds(text, Settings.Password) || Holds(text, Settings.SslPassword)
             ? "the error's details are withheld: they contain the password"
-            : error.Message;
+            : text;
     }
 
     private static bool Holds(string text, string? password) =>

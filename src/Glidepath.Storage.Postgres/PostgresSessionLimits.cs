@@ -65,9 +65,14 @@ internal sealed record PostgresSessionLimits(TimeSpan LockTimeout, TimeSpan Idle
         settings.TcpKeepAliveInterval = ClientKeepAliveInterval;
     }
 
-    /// <summary>The statement that sets these limits for the rest of the transaction it runs in (one round trip, with the <c>BEGIN</c>).</summary>
-    public string SetLocalSql => string.Create(CultureInfo.InvariantCulture, $"""
-        SELECT set_config('lock_timeout', '{(long)LockTimeout.TotalMilliseconds}', true),
+    /// <summary>
+    /// The statement that sets these limits, and the search path to <paramref name="schema"/> (a name the location
+    /// checked: lower-case letters, digits and underscores), for the rest of the transaction it runs in (one round trip,
+    /// with the <c>BEGIN</c>).
+    /// </summary>
+    public string SetLocalSql(string schema) => string.Create(CultureInfo.InvariantCulture, $"""
+        SELECT set_config('search_path', '"{schema}"', true),
+               set_config('lock_timeout', '{(long)LockTimeout.TotalMilliseconds}', true),
                set_config('idle_in_transaction_session_timeout', '{(long)IdleInTransactionTimeout.TotalMilliseconds}', true),
                set_config('tcp_keepalives_idle', '{ServerKeepAliveIdle}', true),
                set_config('tcp_keepalives_interval', '{ServerKeepAliveInterval}', true),

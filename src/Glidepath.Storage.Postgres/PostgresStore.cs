@@ -109,7 +109,7 @@ public sealed class PostgresStore : IGlidepathStore, IRevisionWatch
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
         {
             await database.DisposeAsync().ConfigureAwait(false);
-            throw new OperationalException($"cannot open the store at {location.Display}: {location.Detail(ex)}", ex);
+            throw new OperationalException($"cannot open the store at {location.Display}: {PostgresSchemaCheck.Explain(location, ex)}", ex);
         }
         catch
         {
@@ -149,7 +149,7 @@ public sealed class PostgresStore : IGlidepathStore, IRevisionWatch
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
         {
-            throw new OperationalException($"cannot migrate the store at {location.Display}: {location.Detail(ex)}", ex);
+            throw new OperationalException($"cannot migrate the store at {location.Display}: {PostgresSchemaCheck.Explain(location, ex)}", ex);
         }
     }
 
@@ -168,13 +168,13 @@ public sealed class PostgresStore : IGlidepathStore, IRevisionWatch
         {
             now = await ReadStoredIdentityAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidCatalogName)
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName or PostgresErrorCodes.InvalidCatalogName)
         {
             throw new OperationalException($"the store at {Location} is gone (its schema or database was dropped); nothing is read or written until a store is there again", ex);
         }
         catch (NpgsqlException ex)
         {
-            throw new OperationalException($"cannot read the store at {Location}: {Database.Location.Detail(ex)}", ex);
+            throw new OperationalException($"cannot read the store at {Location}: {PostgresSchemaCheck.Explain(Database.Location, ex)}", ex);
         }
 
         if (_identity is { } known && known.StoreId == now.StoreId)
@@ -198,16 +198,23 @@ public sealed class PostgresStore : IGlidepathStore, IRevisionWatch
     private static BadInputException NoStore(PostgresLocation location) =>
         new($"no store at {location.Display}; expected an existing store (commands that write, such as 'glidepath release create', create one)");
 
+    // The identity of the store's own schema (named, not found on the path), and, in the same query, the schema this
+    // session's unqualified SQL reaches: at open and on every pass of a gateway's loops, so a pooler that drops or loses
+    // the search path is refused rather than followed into another store (PostgresSchemaCheck).
     private async Task<StoreIdentity> ReadStoredIdentityAsync(CancellationToken cancellationToken)
     {
+        var location = Database.Location;
         await using var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = connection.Command("SELECT store_id, subject_key FROM store_identity WHERE id = 1");
+        await using var cmd = connection.Command($"""
+            SELECT store_id, subject_key, current_schema(), current_setting('search_path') FROM "{location.Schema}".store_identity WHERE id = 1
+            """);
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             throw new OperationalException($"the store at {Location} has no identity row; it was not created by Glidepath");
         }
 
+        PostgresSchemaCheck.Require(location, reader.StringOrNull(2), reader.StringOrNull(3));
         return new StoreIdentity(reader.GetString(0), reader.GetFieldValue<byte[]>(1));
     }
 }

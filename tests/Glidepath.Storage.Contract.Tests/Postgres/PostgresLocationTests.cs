@@ -119,6 +119,15 @@ public sealed class PostgresLocationTests
         Assert.DoesNotContain("p@ss", ex.Message, StringComparison.Ordinal);
     }
 
+    // A trial's error ended in a stray line: "…: 42P01: relation \"store_identity\" does not exist" then "POSITION: 35".
+    [Fact]
+    public void Detail_ServerErrorWithAPosition_ItsCodeAndTextOnOneLine()
+    {
+        var error = new Npgsql.PostgresException("relation \"store_identity\" does not exist", "ERROR", "ERROR", "42P01", position: 35);
+
+        Assert.Equal("42P01: relation \"store_identity\" does not exist", PostgresLocation.Parse("postgres://gp@127.0.0.1/gp").Detail(error));
+    }
+
     // What the location's parse says (it fails) or shows (Display), and what opening it says.
     private static async Task<List<string>> MessagesAboutAsync(string location)
     {
