@@ -139,8 +139,12 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
         }
         catch (BadInputException ex) when (IsDeclaredEnvironment(reference))
         {
-            // The environment exists but cannot name a baseline (no stable release yet): say how to gate anyway.
-            throw new BadInputException($"baseline {reference}: {ex.Message}. Gate against a registered release instead, e.g. --baseline v1 ('glidepath release list' shows them)", ex);
+            // The environment exists but cannot name a baseline (no stable release yet): say how to gate anyway. A store with
+            // no release at all (a fresh CI runner) has no v1 to name; in a git checkout the base branch is one.
+            var advice = !await evals.HasReleasesAsync(cancellationToken).ConfigureAwait(false) && await BaseBranch.GuessAsync(evals.Manifest, cancellationToken).ConfigureAwait(false) is { } branch
+                ? $"This store has no release of {evals.Manifest.App} yet: gate against the base branch instead, e.g. --baseline git:{branch}"
+                : "Gate against a registered release instead, e.g. --baseline v1 ('glidepath release list' shows them)";
+            throw new BadInputException($"baseline {reference}: {ex.Message}. {advice}", ex);
         }
     }
 
