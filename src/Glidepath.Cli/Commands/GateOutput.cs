@@ -104,7 +104,7 @@ internal static class GateOutput
     }
 
     /// <summary>
-    /// Under --format json the document carries <c>rule_change</c>, <c>dataset_change</c>, <c>cannot_block</c> and <c>always_failing</c>; stderr says
+    /// Under --format json the document carries <c>rule_change</c>, <c>scorer_change</c>, <c>dataset_change</c>, <c>cannot_block</c> and <c>always_failing</c>; stderr says
     /// them too, where a person reads.
     /// </summary>
     private static void WarningNotes(CliContext ctx, GateReport report)
@@ -116,14 +116,19 @@ internal static class GateOutput
     }
 
     /// <summary>
-    /// What the text output and stderr say loudly: a rule or dataset changed against the baseline's commit, a pass that could
+    /// What the text output and stderr say loudly: a rule, scorers or dataset changed against the baseline's commit, a pass that could
     /// not have blocked, cases that failed every trial on both sides.
     /// </summary>
     private static IEnumerable<string> Warnings(GateReport report)
     {
-        if (report.RuleChangeNote is { } ruleChange)
+        if (report.RuleChange is { } ruleChange)
         {
-            yield return $"{ruleChange}; this verdict was decided under the changed rule";
+            yield return ruleChange.Line;
+        }
+
+        if (report.ScorerChange is { } scorerChange)
+        {
+            yield return scorerChange.Line;
         }
 
         if (report.DatasetChange is { } datasetChange)

@@ -86,6 +86,7 @@ public sealed class GateBlindSpotCliTests
             change.GetProperty("examples").EnumerateArray().Select(e => (e.GetProperty("case_id").GetString()!, e.GetProperty("change").GetString()!)));
         var message = change.GetProperty("message").GetString()!;
         Assert.StartsWith("the dataset was changed by this change: against evals/support.jsonl at the baseline's commit ", message, StringComparison.Ordinal);
+        Assert.Equal("this_change", change.GetProperty("changed_by").GetString());
         Assert.Contains("2 case(s) removed, 1 changed and 1 added", message, StringComparison.Ordinal);
         Assert.Contains("warning: " + message, json.Stderr, StringComparison.Ordinal);
         Assert.Contains("> ⚠️ **the dataset was changed by this change", dir.Read("gate.md"), StringComparison.Ordinal);

@@ -74,6 +74,7 @@ public sealed class GateRuleCliTests
         using var doc = JsonDocument.Parse(json.Stdout);
         var change = doc.RootElement.GetProperty("rule_change");
         Assert.Equal(Change, change.GetProperty("message").GetString());
+        Assert.Equal("this_change", change.GetProperty("changed_by").GetString());
         Assert.Equal(0, change.GetProperty("baseline_rule").GetProperty("max_case_regressions").GetInt32());
         Assert.Equal(100, doc.RootElement.GetProperty("rule").GetProperty("max_case_regressions").GetInt32());
         Assert.Contains("warning: " + Change, json.Stderr, StringComparison.Ordinal);

@@ -49,6 +49,21 @@ public sealed class PromotionPolicyTests
             a.GateNote, StringComparison.Ordinal);
     }
 
+    // Outside trial ciflow #2: a pass whose gate ran other scorers (or another rule) than the baseline's commit says so where it counts.
+    [Fact]
+    public void Assess_PassWhoseGateChangedTheRuleAndTheScorers_GateNoteRepeatsWhoChangedThem()
+    {
+        const string Details = """{"rule_change":{"message":"m","changed_by":"base_branch","baseline_rule":{}},"scorer_change":{"message":"m","changed_by":"this_change","baseline_scorer_version":null,"changes":[]},"cannot_block":null,"dataset_change":null}""";
+
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Gate(Record("pass", details: Details)), Manifest(EnvironmentTestData.Staging, Production), Name);
+
+        Assert.True(a.Allowed);
+        Assert.EndsWith(
+            " (warning: the gate rule differed from the baseline commit's, changed on the base branch after this change forked (gated under this change's own); " +
+            "eval.scorers differed from the baseline commit's, changed by this change)",
+            a.GateNote, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Assess_PassWithoutWarnings_GateNoteHasNone()
     {

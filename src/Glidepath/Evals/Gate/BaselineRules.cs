@@ -5,9 +5,10 @@ using Glidepath.Manifests;
 namespace Glidepath.Evals.Gate;
 
 /// <summary>
-/// The gate rule the baseline was gated under, and the dataset it was gated on: read from the manifest at the baseline's git
-/// commit (a release's content holds the <c>release:</c> section only, not <c>eval:</c>). The gate sets them beside the rule
-/// and the dataset in force, so a report shows a pull request that changes its own bar or drops the cases it breaks.
+/// The gate rule the baseline was gated under, the dataset it was gated on and its scorers: read from the manifest at the
+/// baseline's git commit (a release's content holds the <c>release:</c> section only, not <c>eval:</c>), and at the merge
+/// base of <c>HEAD</c> and that commit. The gate sets them beside the rule, the dataset and the scorers in force, so a report
+/// shows a pull request that changes its own bar or drops the cases it breaks, and a branch that is only behind the base.
 /// </summary>
 public static class BaselineRules
 {
@@ -23,6 +24,29 @@ public static class BaselineRules
 
         var commit = await GitInfo.RunAsync(manifest.BaseDirectory, cancellationToken, "rev-parse", "--verify", "--quiet", reference[4..] + "^{commit}").ConfigureAwait(false);
         return commit is { Length: > 0 } ? commit.Trim() : null;
+    }
+
+    /// <summary>
+    /// The baseline's eval section at <paramref name="commit"/> (<see cref="EvalAtAsync"/>) and where <c>HEAD</c> forked from
+    /// it (<c>git merge-base</c>), or null when the baseline's cannot be read. <paramref name="revision"/> is the <c>REV</c> of a
+    /// <c>git:REV</c> baseline, for messages. Never fails the gate: with no merge base (a shallow clone) who changed what is unknown.
+    /// </summary>
+    public static async Task<BaselineFork?> ForkAsync(Manifest manifest, string? commit, string? revision, CancellationToken cancellationToken)
+    {
+        var baseline = await EvalAtAsync(manifest, commit, cancellationToken).ConfigureAwait(false);
+        if (baseline is null)
+        {
+            return null;
+        }
+
+        var full = baseline.Files is GitRevisionFileSource git ? git.Commit : commit!;
+        var mergeBase = await GitInfo.RunAsync(manifest.BaseDirectory, cancellationToken, "merge-base", "HEAD", full).ConfigureAwait(false) is { Length: > 0 } found
+            ? found.Trim()
+            : null;
+        var atMergeBase = mergeBase is null ? null
+            : string.Equals(mergeBase, full, StringComparison.Ordinal) ? baseline
+            : await EvalAtAsync(manifest, mergeBase, cancellationToken).ConfigureAwait(false);
+        return new BaselineFork(baseline, full) { Revision = revision, MergeBaseCommit = mergeBase, AtMergeBase = atMergeBase };
     }
 
     /// <summary>

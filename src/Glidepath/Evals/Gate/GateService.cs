@@ -51,6 +51,7 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
         return new GateStart(run, candidateRelease, baselineRelease, dataset, Resumed: false)
         {
             BaselineCommit = await BaselineRules.CommitOfAsync(evals.Manifest, baselineReference, cancellationToken).ConfigureAwait(false),
+            BaselineRevision = baselineReference.StartsWith("git:", StringComparison.Ordinal) ? baselineReference[4..].Trim() : null,
         };
     }
 
@@ -75,7 +76,7 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
 
         var tally = await GateRunTally.ReadAsync(dataset.ReadAsync(cancellationToken), evals.ReadResultsAsync(run.Id, cancellationToken), baseline.Id, candidate.Id, cancellationToken).ConfigureAwait(false);
         var rule = VerdictRule.Of(evals.Config);
-        var atBaseline = await BaselineRules.EvalAtAsync(evals.Manifest, start.BaselineCommit ?? (baseline.Dirty ? null : baseline.GitCommit), cancellationToken).ConfigureAwait(false);
+        var fork = await BaselineRules.ForkAsync(evals.Manifest, start.BaselineCommit ?? (baseline.Dirty ? null : baseline.GitCommit), start.BaselineRevision, cancellationToken).ConfigureAwait(false);
         var decided = GateEvaluator.DecideFromTallies(tally.Cases, GateRule.From(evals.Config.Gate), tally.OneRun);
         var decision = decided with
         {
@@ -98,8 +99,9 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
             CreatedAt = time.GetUtcNow(),
             Partial = GateScope.Partial(run, evals.Config, evals.DatasetFile),
             Rule = rule,
-            BaselineRule = atBaseline is null ? null : VerdictRule.Of(atBaseline.Eval),
-            DatasetChange = await DatasetChangeAsync(atBaseline, run, cancellationToken).ConfigureAwait(false),
+            RuleChange = fork is null ? null : RuleChange.Of(rule, fork),
+            ScorerChange = fork is null ? null : ScorerChange.Of(evals.Config.Scorers, file => Files.AppFile.Read(evals.Manifest.BaseDirectory, file, "eval.scorers"), fork),
+            DatasetChange = await DatasetChangeAsync(fork, run, cancellationToken).ConfigureAwait(false),
         };
         if (report.Partial is not null && decision.Result == GateResult.Pass)
         {
@@ -121,12 +123,12 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
     }
 
     // Only for the manifest's own dataset: a run on another --dataset file is partial, and that file was never the baseline's.
-    private async Task<DatasetChange?> DatasetChangeAsync(BaselineEval? atBaseline, EvalRun run, CancellationToken cancellationToken)
+    private async Task<DatasetChange?> DatasetChangeAsync(BaselineFork? fork, EvalRun run, CancellationToken cancellationToken)
     {
         var file = evals.DatasetFile(run.DatasetPath);
-        return atBaseline is null || !string.Equals(Path.GetFullPath(file), Path.GetFullPath(evals.DatasetFile(evals.Config.Dataset)), StringComparison.Ordinal)
+        return fork is null || !string.Equals(Path.GetFullPath(file), Path.GetFullPath(evals.DatasetFile(evals.Config.Dataset)), StringComparison.Ordinal)
             ? null
-            : await DatasetChange.CompareAsync(atBaseline, file, run.DatasetSha256, cancellationToken).ConfigureAwait(false);
+            : await DatasetChange.CompareAsync(fork, file, run.DatasetSha256, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<Release> ResolveBaselineAsync(string reference, CancellationToken cancellationToken)
@@ -137,8 +139,12 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
         }
         catch (BadInputException ex) when (IsDeclaredEnvironment(reference))
         {
-            // The environment exists but cannot name a baseline (no stable release yet): say how to gate anyway.
-            throw new BadInputException($"baseline {reference}: {ex.Message}. Gate against a registered release instead, e.g. --baseline v1 ('glidepath release list' shows them)", ex);
+            // The environment exists but cannot name a baseline (no stable release yet): say how to gate anyway. A store with
+            // no release at all (a fresh CI runner) has no v1 to name; in a git checkout the base branch is one.
+            var advice = !await evals.HasReleasesAsync(cancellationToken).ConfigureAwait(false) && await BaseBranch.GuessAsync(evals.Manifest, cancellationToken).ConfigureAwait(false) is { } branch
+                ? $"This store has no release of {evals.Manifest.App} yet: gate against the base branch instead, e.g. --baseline git:{branch}"
+                : "Gate against a registered release instead, e.g. --baseline v1 ('glidepath release list' shows them)";
+            throw new BadInputException($"baseline {reference}: {ex.Message}. {advice}", ex);
         }
     }
 

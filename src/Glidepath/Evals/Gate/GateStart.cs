@@ -14,6 +14,9 @@ public sealed record GateStart(EvalRun Run, Release Candidate, Release Baseline,
     /// </summary>
     public string? BaselineCommit { get; init; }
 
+    /// <summary>The <c>REV</c> of a <c>git:REV</c> baseline (<c>origin/main</c>), for the warnings' words; null otherwise.</summary>
+    public string? BaselineRevision { get; init; }
+
     /// <summary>True when the candidate has the baseline's content: the release is compared with itself and runs once.</summary>
     public bool SameContent => Candidate.Id == Baseline.Id;
 }

@@ -66,23 +66,20 @@ public sealed record VerdictRule(int MaxCaseRegressions, double MaxMeanDrop, dou
     public IReadOnlyList<(string Name, string This, string Other)> Differences(VerdictRule other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        var list = new List<(string, string, string)>();
-        void Add(string name, string mine, string theirs)
-        {
-            if (!string.Equals(mine, theirs, StringComparison.Ordinal))
-            {
-                list.Add((name, mine, theirs));
-            }
-        }
-
-        Add("max_case_regressions", Int(MaxCaseRegressions), Int(other.MaxCaseRegressions));
-        Add("max_mean_drop", Number(MaxMeanDrop), Number(other.MaxMeanDrop));
-        Add("confidence", Number(Confidence), Number(other.Confidence));
-        Add("eval.trials", Int(Trials), Int(other.Trials));
-        Add("the mean rule's seed", Int(Seed), Int(other.Seed));
-        Add("the mean rule's resamples", Int(Resamples), Int(other.Resamples));
-        return list;
+        var theirs = other.Values();
+        return [.. Values().Select((v, i) => (v.Name, v.Value, theirs[i].Value)).Where(d => !string.Equals(d.Item2, d.Item3, StringComparison.Ordinal))];
     }
+
+    /// <summary>Every value by its manifest name, as <see cref="Differences"/> compares them, in a fixed order.</summary>
+    public IReadOnlyList<(string Name, string Value)> Values() =>
+    [
+        ("max_case_regressions", Int(MaxCaseRegressions)),
+        ("max_mean_drop", Number(MaxMeanDrop)),
+        ("confidence", Number(Confidence)),
+        ("eval.trials", Int(Trials)),
+        ("the mean rule's seed", Int(Seed)),
+        ("the mean rule's resamples", Int(Resamples)),
+    ];
 
     /// <summary>"max_case_regressions 100, now 0; max_mean_drop 1, now 0": this (a stored verdict's) rule against today's.</summary>
     public string AgainstToday(VerdictRule today) =>

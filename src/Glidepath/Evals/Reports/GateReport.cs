@@ -30,18 +30,16 @@ public sealed record GateReport
     public VerdictRule? Rule { get; init; }
 
     /// <summary>
-    /// The gate rule in the manifest the baseline release was registered from (its clean git commit), when it can be read
-    /// (<see cref="BaselineRules"/>); null otherwise.
+    /// How the rule differs from the one in the manifest at the baseline's commit (a pull request that loosens its own bar,
+    /// or a branch behind a base that moved it), and who changed it; null when they agree or the baseline's cannot be read.
     /// </summary>
-    public VerdictRule? BaselineRule { get; init; }
+    public RuleChange? RuleChange { get; init; }
 
     /// <summary>
-    /// "the gate rule was changed by this change: max_case_regressions 0 → 100" when the candidate's rule is not the
-    /// baseline's (a pull request that loosens its own bar), else null.
+    /// How <c>eval.scorers</c> differ from the manifest's at the baseline's commit (an option, a threshold, a rubric's content,
+    /// a scorer added or removed), and who changed them; null when they agree or the baseline's cannot be read.
     /// </summary>
-    public string? RuleChangeNote => Rule is { } rule && BaselineRule is { } before && before.ChangedTo(rule) is { Length: > 0 } changes
-        ? $"the gate rule was changed by this change: {changes}"
-        : null;
+    public ScorerChange? ScorerChange { get; init; }
 
     /// <summary>
     /// How the gated dataset differs from <c>eval.dataset</c> at the baseline's commit when cases were removed or changed

@@ -30,14 +30,12 @@ public static class HtmlReport
             sb.Append("<p class=\"partial\"><b>").Append(E(partial)).Append(".</b></p>");
         }
 
-        if (r.RuleChangeNote is { } ruleChange)
+        foreach (var (message, action) in new[] { (r.RuleChange?.Message, r.RuleChange?.Action), (r.ScorerChange?.Message, r.ScorerChange?.Action), (r.DatasetChange?.Message, r.DatasetChange?.Action) })
         {
-            sb.Append("<p class=\"partial\"><b>").Append(E(ruleChange)).Append(".</b> This verdict was decided under the changed rule.</p>");
-        }
-
-        if (r.DatasetChange is { } datasetChange)
-        {
-            sb.Append("<p class=\"partial\"><b>").Append(E(datasetChange.Message)).Append(".</b> Review the dataset in this change.</p>");
+            if (message is not null)
+            {
+                sb.Append("<p class=\"partial\"><b>").Append(E(message)).Append(".</b>").Append(action is { Length: > 0 } ? " " + E(action) : "").Append("</p>");
+            }
         }
 
         if (d.CannotBlock is { } blind)

@@ -8,7 +8,7 @@ namespace Glidepath.Evals.Reports;
 /// <summary>
 /// The gate as JUnit XML: one testcase per case; a regression is a failure, an errored case an error. A character XML
 /// 1.0 cannot carry (a control character in a model's answer, a lone surrogate) is written as <c>\uXXXX</c> instead of
-/// failing the report. A warning (a rule or dataset changed against the baseline's commit, a pass that could not have
+/// failing the report. A warning (a rule, scorers or dataset changed against the baseline's commit, a pass that could not have
 /// blocked) is a <c>skipped</c> testcase of its own, a suite property and a line of the suite's <c>system-err</c>.
 /// </summary>
 public static class JUnitReport
@@ -81,16 +81,20 @@ public static class JUnitReport
     /// </summary>
     private static List<(string Name, string Title, string Message, string Action)> Warnings(GateReport r)
     {
-        var warnings = new List<(string, string, string, string)>(4);
-        if (r.RuleChangeNote is { } ruleChange)
+        var warnings = new List<(string, string, string, string)>(5);
+        if (r.RuleChange is { } ruleChange)
         {
-            warnings.Add(("rule_change", ruleChange, ruleChange, "This verdict was decided under the changed rule: review the eval section of the manifest in this change. "));
+            warnings.Add(("rule_change", ruleChange.Message, ruleChange.Message, Then(ruleChange.Action)));
+        }
+
+        if (r.ScorerChange is { } scorerChange)
+        {
+            warnings.Add(("scorer_change", scorerChange.Title, scorerChange.Message, Then(scorerChange.Action)));
         }
 
         if (r.DatasetChange is { } datasetChange)
         {
-            var title = string.Create(CultureInfo.InvariantCulture, $"the dataset was changed by this change: {datasetChange.Removed} case(s) removed, {datasetChange.Changed} changed");
-            warnings.Add(("dataset_change", title, datasetChange.Message, "Review the dataset in this change. "));
+            warnings.Add(("dataset_change", datasetChange.Title, datasetChange.Message, Then(datasetChange.Action)));
         }
 
         if (r.Decision.CannotBlock is { } blind)
@@ -107,6 +111,8 @@ public static class JUnitReport
 
         return warnings;
     }
+
+    private static string Then(string action) => action.Length > 0 ? action + " " : "";
 
     private static XElement Property(string name, string value) => new("property", new XAttribute("name", name), new XAttribute("value", Xml(value)));
 

@@ -56,9 +56,7 @@ public static class JsonReport
         ViewJsonWriter.NumberOrNull(w, "candidate_pass_rate", d.CandidatePassRate);
         MeanDifference(w, d);
         Rule(w, d.Rule, r.Rule);
-        RuleChange(w, r);
-        CaseWarningFields(w, d);
-        DatasetChangeField(w, r);
+        JsonReportWarnings.Write(w, r);
         w.WriteStartObject("correction");
         w.WriteString("method", d.Correction.Method);
         w.WriteNumber("family_alpha", Math.Round(d.Correction.FamilyAlpha, 12));
@@ -120,9 +118,7 @@ public static class JsonReport
             ViewJsonWriter.NumberOrNull(w, "candidate_pass_rate", d.CandidatePassRate);
             MeanDifference(w, d);
             Rule(w, d.Rule, r.Rule);
-            RuleChange(w, r);
-            CaseWarningFields(w, d);
-            DatasetChangeField(w, r);
+            JsonReportWarnings.Write(w, r);
             w.WriteString("correction", d.Correction.Describe());
             Judges(w, r);
             w.WriteEndObject();
@@ -177,78 +173,6 @@ public static class JsonReport
         w.WriteEndObject();
     }
 
-    // The baseline's rule beside this one when they differ: a pull request that changes its own bar, said in the document.
-    private static void RuleChange(Utf8JsonWriter w, GateReport r)
-    {
-        if (r.RuleChangeNote is not { } note)
-        {
-            w.WriteNull("rule_change");
-            return;
-        }
-
-        var before = r.BaselineRule!;
-        w.WriteStartObject("rule_change");
-        w.WriteString("message", note);
-        w.WriteStartObject("baseline_rule");
-        w.WriteNumber("max_case_regressions", before.MaxCaseRegressions);
-        w.WriteNumber("max_mean_drop", before.MaxMeanDrop);
-        w.WriteNumber("confidence", before.Confidence);
-        w.WriteNumber("trials", before.Trials);
-        w.WriteString("sha256", before.Sha256);
-        w.WriteEndObject();
-        w.WriteEndObject();
-    }
-
-    // A pass that could not have blocked the cases that scored lower (too few trials, too few cases moved), and cases that
-    // failed every trial on both sides, which cannot show a regression (a broken expectation): each said in the document.
-    private static void CaseWarningFields(Utf8JsonWriter w, GateDecision d)
-    {
-        CaseWarningField(w, "cannot_block", d.CannotBlock is { } blind ? (blind.Message, "cases_lower", blind.CasesLower, blind.Examples) : null);
-        CaseWarningField(w, "always_failing", d.AlwaysFailing is { } failing ? (failing.Message, "cases", failing.Cases, failing.Examples) : null);
-    }
-
-    private static void CaseWarningField(Utf8JsonWriter w, string name, (string Message, string CountName, int Count, IReadOnlyList<string> Examples)? warning)
-    {
-        if (warning is not { } found)
-        {
-            w.WriteNull(name);
-            return;
-        }
-
-        w.WriteStartObject(name);
-        w.WriteString("message", found.Message);
-        w.WriteNumber(found.CountName, found.Count);
-        Strings(w, "examples", found.Examples);
-        w.WriteEndObject();
-    }
-
-    // Cases removed or changed against the baseline's commit: a change that drops the cases it breaks, said in the document.
-    private static void DatasetChangeField(Utf8JsonWriter w, GateReport r)
-    {
-        if (r.DatasetChange is not { } change)
-        {
-            w.WriteNull("dataset_change");
-            return;
-        }
-
-        w.WriteStartObject("dataset_change");
-        w.WriteString("message", change.Message);
-        w.WriteNumber("removed", change.Removed);
-        w.WriteNumber("changed", change.Changed);
-        w.WriteNumber("added", change.Added);
-        w.WriteStartArray("examples");
-        foreach (var (caseId, what) in change.Examples)
-        {
-            w.WriteStartObject();
-            w.WriteString("case_id", caseId);
-            w.WriteString("change", what);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-        w.WriteEndObject();
-    }
-
     private static void Judges(Utf8JsonWriter w, GateReport r)
     {
         w.WriteStartArray("judges");
@@ -271,7 +195,7 @@ public static class JsonReport
         w.WriteEndObject();
     }
 
-    private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    internal static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
     {
         w.WriteStartArray(name);
         foreach (var v in values)

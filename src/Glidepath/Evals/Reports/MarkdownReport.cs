@@ -38,28 +38,34 @@ public static class MarkdownReport
             sb.Append(CultureInfo.InvariantCulture, $"> **{Text(partial)}.**\n\n");
         }
 
-        if (r.RuleChangeNote is { } ruleChange)
+        if (r.RuleChange is { } ruleChange)
         {
             // A pull request's own glidepath.yaml sets the bar its gate is judged by: say so where a reviewer looks first.
-            sb.Append(CultureInfo.InvariantCulture, $"> ⚠️ **{Text(ruleChange)}.** This verdict was decided under the changed rule: review the eval section of the manifest in this change.\n\n");
+            Warning(sb, ruleChange.Message, ruleChange.Action);
+        }
+
+        if (r.ScorerChange is { } scorerChange)
+        {
+            // Loosening a scorer (ignore_case, a lower pass mark, a softer rubric) lowers the bar as a rule change does.
+            Warning(sb, scorerChange.Message, scorerChange.Action);
         }
 
         if (r.DatasetChange is { } datasetChange)
         {
             // A change that deletes (or rewrites) the cases it breaks passes its own gate: as loud as a rule change.
-            sb.Append(CultureInfo.InvariantCulture, $"> ⚠️ **{Sentence(datasetChange.Message)}.** Review the dataset in this change.\n\n");
+            Warning(sb, datasetChange.Message, datasetChange.Action);
         }
 
         if (d.CannotBlock is { } blind)
         {
             // A pass that could not have blocked anything it was shown: said before the reasons, which read "held".
-            sb.Append(CultureInfo.InvariantCulture, $"> ⚠️ **{Sentence(blind.Message)}.**\n\n");
+            Warning(sb, blind.Message, "");
         }
 
         if (d.AlwaysFailing is { } failing)
         {
             // Already failing on the baseline, these cases cannot regress: a broken expectation hides a regression there.
-            sb.Append(CultureInfo.InvariantCulture, $"> ⚠️ **{Sentence(failing.Message)}.**\n\n");
+            Warning(sb, failing.Message, "");
         }
 
         // Our words, but with values in them (a dataset path the manifest names): text, like every other value.
@@ -80,6 +86,9 @@ public static class MarkdownReport
         sb.Append(footer);
         return sb.ToString();
     }
+
+    private static void Warning(StringBuilder sb, string message, string action) =>
+        sb.Append(CultureInfo.InvariantCulture, $"> ⚠️ **{Sentence(message)}.**{(action.Length > 0 ? " " + Sentence(action) : "")}\n\n");
 
     private static string Footer(GateReport r)
     {

@@ -190,6 +190,10 @@ public sealed class EvalService : IDisposable
         }
     }
 
+    /// <summary>Whether the store holds any release of the app (a fresh CI store holds none).</summary>
+    internal async Task<bool> HasReleasesAsync(CancellationToken cancellationToken) =>
+        (await _store.Releases.ListAsync(Manifest.App, cancellationToken).ConfigureAwait(false)).Count > 0;
+
     internal async Task<Release> ReleaseByIdAsync(string id, CancellationToken cancellationToken) =>
         await _store.Releases.GetByIdAsync(Manifest.App, id, cancellationToken).ConfigureAwait(false)
         ?? throw new OperationalException($"release {id[..12]} of run is missing from the store");

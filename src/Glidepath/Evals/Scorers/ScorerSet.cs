@@ -37,15 +37,32 @@ public sealed class ScorerSet : IDisposable
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(context);
         var entries = new List<ScorerEntry>();
+        var names = NamesOf(specs);
+        for (var i = 0; i < specs.Count; i++)
+        {
+            var spec = specs[i];
+            entries.Add(new ScorerEntry(names[i], spec.Type, registry.Create(spec, names[i], context), spec.GetDouble("weight") ?? 1));
+        }
+
+        return new ScorerSet(entries, VersionOf(specs, context.ReadFile), ExpectReads.Of(specs, registry));
+    }
+
+    /// <summary>The options that name a file whose content is part of the scorer (and of <see cref="VersionOf"/>).</summary>
+    public static IReadOnlyList<string> FileOptions { get; } = ["rubric", "schema"];
+
+    /// <summary>Each scorer's name, as its outcomes are reported: its type, and <c>type#2</c>, <c>type#3</c>… for the second and later of one type.</summary>
+    public static IReadOnlyList<string> NamesOf(IReadOnlyList<ScorerSpec> specs)
+    {
+        ArgumentNullException.ThrowIfNull(specs);
+        var names = new List<string>(specs.Count);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var spec in specs)
         {
             counts[spec.Type] = counts.GetValueOrDefault(spec.Type) + 1;
-            var name = counts[spec.Type] == 1 ? spec.Type : $"{spec.Type}#{counts[spec.Type]}";
-            entries.Add(new ScorerEntry(name, spec.Type, registry.Create(spec, name, context), spec.GetDouble("weight") ?? 1));
+            names.Add(counts[spec.Type] == 1 ? spec.Type : $"{spec.Type}#{counts[spec.Type]}");
         }
 
-        return new ScorerSet(entries, VersionOf(specs, context.ReadFile), ExpectReads.Of(specs, registry));
+        return names;
     }
 
     /// <summary>
@@ -61,7 +78,7 @@ public sealed class ScorerSet : IDisposable
         foreach (var spec in specs)
         {
             var item = new JsonObject { ["type"] = spec.Type, ["options"] = new JsonObject(spec.Options.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => KeyValuePair.Create(o.Key, o.Value?.DeepClone()))) };
-            foreach (var fileKey in new[] { "rubric", "schema" })
+            foreach (var fileKey in FileOptions)
             {
                 if (spec.GetString(fileKey) is { } path)
                 {

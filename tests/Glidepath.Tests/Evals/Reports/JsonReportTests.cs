@@ -105,15 +105,20 @@ public sealed class JsonReportTests
             CreatedAt = DateTimeOffset.UnixEpoch.AddTicks(random.NextInt64(0, 700_000_000_000_000_000)).ToOffset(TimeSpan.FromHours(random.Next(-12, 13))),
             Partial = random.Next(2) == 0 ? null : "only the cases tagged " + Text(random),
             Rule = seed % 3 == 0 ? null : VerdictRule.Of(new global::Glidepath.Manifests.EvalConfig { Dataset = "d", Trials = 1 + random.Next(10), Gate = new() { MaxCaseRegressions = decision.Rule.MaxCaseRegressions, MaxMeanDrop = decision.Rule.MaxMeanDrop } }),
-            BaselineRule = seed % 2 == 0 ? null : new VerdictRule(random.Next(3), 0, 0.95, 3, 20240611, 2000),
-            DatasetChange = seed % 3 == 1 ? null : new DatasetChange(Text(random), random.Next(5), random.Next(5), random.Next(5), [(Text(random), "removed"), (Text(random), "changed")]),
+            RuleChange = seed % 2 == 0 ? null : new RuleChange(Text(random), By(random), new VerdictRule(random.Next(3), 0, 0.95, 3, 20240611, 2000)),
+            ScorerChange = seed % 3 == 2 ? null : new ScorerChange(Text(random), By(random), random.Next(2) == 0 ? null : new string('f', 64),
+                [new ScorerDifference(Text(random), "option", Text(random), random.Next(2) == 0 ? null : "true", Text(random), By(random)), new ScorerDifference("tool_call", "removed", null, "tool_call", null, By(random))]),
+            DatasetChange = seed % 3 == 1 ? null : new DatasetChange(Text(random), random.Next(5), random.Next(5), random.Next(5), [(Text(random), "removed"), (Text(random), "changed")]) { ChangedBy = By(random) },
         };
     }
 
     private static string Text(Random random) => Texts[random.Next(Texts.Length)];
 
+    private static ChangedBy? By(Random random) => random.Next(4) switch { 0 => null, 1 => ChangedBy.ThisChange, 2 => ChangedBy.BaseBranch, _ => ChangedBy.Both };
+
     // The object graphs the gate serialised before, as they were (plus the later `partial`, the rule's `trials` and
-    // `sha256` with `rule_change` since the rule became part of the verdict, `cannot_block`, `dataset_change` and `always_failing`).
+    // `sha256` with `rule_change` since the rule became part of the verdict, `cannot_block`, `dataset_change` and `always_failing`,
+    // `scorer_change` and the warnings' `changed_by`).
     private static object ReferenceRule(GateReport r) => r.Rule is not { } rule ? r.Decision.Rule : new
     {
         max_case_regressions = r.Decision.Rule.MaxCaseRegressions,
@@ -125,17 +130,26 @@ public sealed class JsonReportTests
         sha256 = rule.Sha256,
     };
 
-    private static object? ReferenceRuleChange(GateReport r) => r.RuleChangeNote is not { } note ? null : new
+    private static object? ReferenceRuleChange(GateReport r) => r.RuleChange is not { } change ? null : new
     {
-        message = note,
+        message = change.Message,
+        changed_by = change.ChangedBy,
         baseline_rule = new
         {
-            max_case_regressions = r.BaselineRule!.MaxCaseRegressions,
-            max_mean_drop = r.BaselineRule.MaxMeanDrop,
-            confidence = r.BaselineRule.Confidence,
-            trials = r.BaselineRule.Trials,
-            sha256 = r.BaselineRule.Sha256,
+            max_case_regressions = change.BaselineRule.MaxCaseRegressions,
+            max_mean_drop = change.BaselineRule.MaxMeanDrop,
+            confidence = change.BaselineRule.Confidence,
+            trials = change.BaselineRule.Trials,
+            sha256 = change.BaselineRule.Sha256,
         },
+    };
+
+    private static object? ReferenceScorerChange(GateReport r) => r.ScorerChange is not { } change ? null : new
+    {
+        message = change.Message,
+        changed_by = change.ChangedBy,
+        baseline_scorer_version = change.BaselineScorerVersion,
+        changes = change.Changes.Select(c => new { scorer = c.Scorer, change = c.Change, name = c.Name, baseline = c.Baseline, candidate = c.Candidate, changed_by = c.ChangedBy }),
     };
 
     private static object? ReferenceCannotBlock(GateReport r) => r.Decision.CannotBlock is not { } blind ? null : new
@@ -155,6 +169,7 @@ public sealed class JsonReportTests
     private static object? ReferenceDatasetChange(GateReport r) => r.DatasetChange is not { } change ? null : new
     {
         message = change.Message,
+        changed_by = change.ChangedBy,
         removed = change.Removed,
         changed = change.Changed,
         added = change.Added,
@@ -186,6 +201,7 @@ public sealed class JsonReportTests
         mean_difference = new { estimate = r.Decision.MeanDifference, low = r.Decision.CiLow, high = r.Decision.CiHigh, confidence = r.Decision.Confidence },
         rule = ReferenceRule(r),
         rule_change = ReferenceRuleChange(r),
+        scorer_change = ReferenceScorerChange(r),
         cannot_block = ReferenceCannotBlock(r),
         always_failing = ReferenceAlwaysFailing(r),
         dataset_change = ReferenceDatasetChange(r),
@@ -218,6 +234,7 @@ public sealed class JsonReportTests
         mean_difference = new { estimate = r.Decision.MeanDifference, low = r.Decision.CiLow, high = r.Decision.CiHigh, confidence = r.Decision.Confidence },
         rule = ReferenceRule(r),
         rule_change = ReferenceRuleChange(r),
+        scorer_change = ReferenceScorerChange(r),
         cannot_block = ReferenceCannotBlock(r),
         always_failing = ReferenceAlwaysFailing(r),
         dataset_change = ReferenceDatasetChange(r),

@@ -139,12 +139,12 @@ public sealed class ReportFormatTests
     [Fact]
     public void JUnit_DatasetAndRuleChanged_EachAWarningTestcaseAndProperty()
     {
-        var change = new DatasetChange("the dataset was changed by this change: against evals/support.jsonl at the baseline's commit 1f0c2d3e4a5b, 2 case(s) removed, 1 changed and 0 added (a, b, c); this verdict does not gate the removed cases, nor the changed ones as the baseline had them", 2, 1, 0, [("a", "removed"), ("b", "removed"), ("c", "changed")]);
+        var change = new DatasetChange("the dataset was changed by this change: against evals/support.jsonl at the baseline's commit 1f0c2d3e4a5b, 2 case(s) removed, 1 changed and 0 added (a, b, c); this verdict does not gate the removed cases, nor the changed ones as the baseline had them", 2, 1, 0, [("a", "removed"), ("b", "removed"), ("c", "changed")]) { ChangedBy = ChangedBy.ThisChange };
         var report = Report() with
         {
             DatasetChange = change,
             Rule = new VerdictRule(100, 0, 0.95, 1, 20240611, 2000),
-            BaselineRule = new VerdictRule(0, 0, 0.95, 1, 20240611, 2000),
+            RuleChange = new RuleChange("the gate rule was changed by this change: max_case_regressions 0 → 100", ChangedBy.ThisChange, new VerdictRule(0, 0, 0.95, 1, 20240611, 2000)),
         };
 
         var suite = XDocument.Parse(ReportFormat.Render(report, "junit")).Root!.Element("testsuite")!;
@@ -156,8 +156,43 @@ public sealed class ReportFormatTests
         Assert.StartsWith(change.Message + ".\n\nReview the dataset in this change. A warning, not a failure: the verdict is error.", warnings[1].Element("skipped")!.Value, StringComparison.Ordinal);
         Assert.Equal(("6", "2"), (suite.Attribute("tests")!.Value, suite.Attribute("skipped")!.Value));
         Assert.Equal(change.Message, suite.Descendants("property").Single(p => p.Attribute("name")!.Value == "dataset_change").Attribute("value")!.Value);
-        Assert.Equal(report.RuleChangeNote, suite.Descendants("property").Single(p => p.Attribute("name")!.Value == "rule_change").Attribute("value")!.Value);
+        Assert.Equal(report.RuleChange.Message, suite.Descendants("property").Single(p => p.Attribute("name")!.Value == "rule_change").Attribute("value")!.Value);
         Assert.Contains("warning: " + change.Message + "\n", suite.Element("system-err")!.Value, StringComparison.Ordinal);
+    }
+
+    // Outside trial ciflow #2: a scorer change is warned in every format, as rule_change is; one the base branch made
+    // since the fork asks no review of this change.
+    [Theory]
+    [InlineData(ChangedBy.ThisChange, "in this change.")]
+    [InlineData(ChangedBy.BaseBranch, null)]
+    public void EveryFormat_ScorerChange_AWarningAtTheTopWithItsAction(ChangedBy by, string? action)
+    {
+        var change = new ScorerChange("eval.scorers were changed here: contains ignore_case (none) → true", by, null,
+            [new ScorerDifference("contains", "option", "ignore_case", null, "true", by)]);
+        var report = Report() with { ScorerChange = change };
+
+        var md = ReportFormat.Render(report, "md");
+        var html = ReportFormat.Render(report, "html");
+        using var json = JsonDocument.Parse(ReportFormat.Render(report, "json"));
+        var junit = XDocument.Parse(ReportFormat.Render(report, "junit")).Root!.Element("testsuite")!;
+
+        Assert.Contains("> ⚠️ **eval.scorers were changed here: contains ignore\\_case \\(none\\) → true.**", md, StringComparison.Ordinal);
+        Assert.True(md.IndexOf("eval.scorers were changed here", StringComparison.Ordinal) < md.IndexOf("| pass rate", StringComparison.Ordinal), md);
+        Assert.Contains("<p class=\"partial\"><b>eval.scorers were changed here: contains ignore_case (none) → true.</b>", html, StringComparison.Ordinal);
+        Assert.Equal(change.Message, json.RootElement.GetProperty("scorer_change").GetProperty("message").GetString());
+        Assert.Equal(by == ChangedBy.ThisChange ? "this_change" : "base_branch", json.RootElement.GetProperty("scorer_change").GetProperty("changed_by").GetString());
+        var skipped = junit.Elements("testcase").Select(t => t.Element("skipped")).OfType<XElement>().Single();
+        Assert.StartsWith("gate warning (scorer_change): eval.scorers ", skipped.Parent!.Attribute("name")!.Value, StringComparison.Ordinal);
+        if (action is null)
+        {
+            Assert.DoesNotContain("in this change", md + html + skipped.Value, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains(action, md, StringComparison.Ordinal);
+            Assert.Contains(action, html, StringComparison.Ordinal);
+            Assert.Contains(action, skipped.Value, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
