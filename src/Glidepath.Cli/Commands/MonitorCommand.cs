@@ -104,7 +104,7 @@ internal static class MonitorCommand
                     ["raised (UTC)", "release", "metric", "recent vs reference", "tolerance", "webhook"],
                     alerts.Select(a => (IReadOnlyList<string>)
                         [TableText.Time(a.RaisedAt) + (a.RaisedAheadOf(now) ? " (clock ahead)" : ""), views.Label(a.ReleaseId), a.Metric,
-                            a.Evidence.IntervalText(), a.Evidence.ToleranceText, AlertDeliveryStatus.Text(a, now)]),
+                            a.Evidence.IntervalText(), a.Evidence.ToleranceText, AlertDeliveryStatus.View(a, now).Text()]),
                     title: $"{app} / {spec.Name}: drift alerts (newest first)");
                 foreach (var a in alerts.Where(a => AlertDeliveryStatus.State(a, now) == "gave_up"))
                 {
@@ -143,7 +143,7 @@ internal static class MonitorCommand
         var alert = await store.Monitor.GetAlertAsync(ctx.Manifest.App, alertId, ct);
         if (ctx.Output.IsJson)
         {
-            ctx.Output.Json(new { alert = alertId, attempt = result.Attempt, outcome = result.Outcome, delivery = alert is null ? null : AlertDeliveryStatus.Json(alert, ctx.Time.GetUtcNow()) });
+            ctx.Output.Json(new { alert = alertId, attempt = result.Attempt, outcome = result.Outcome, delivery = alert is null ? null : AlertDeliveryStatus.View(alert, ctx.Time.GetUtcNow()) });
         }
         else
         {
