@@ -19,7 +19,7 @@ internal static class GlobalOptions
 
     public static readonly Option<string?> Server = new("--server")
     {
-        Description = "Talk to this admin API (e.g. https://glidepath.internal:4001) instead of opening the store (env GLIDEPATH_SERVER); status, history, promote, rollback, freeze, unfreeze, rollout, shadow, keys, tokens and traces list",
+        Description = "Talk to this admin API (e.g. https://glidepath.internal:4001) instead of opening the store (env GLIDEPATH_SERVER); status, history, promote, rollback, freeze, unfreeze, rollout, shadow, keys, tokens, traces list and monitor (not --check)",
         Recursive = true,
     };
 

@@ -40,6 +40,7 @@ public static class AdminEndpointRouteBuilderExtensions
         AdminRolloutEndpoints.Map(group);
         AdminShadowEndpoints.Map(group);
         AdminReadEndpoints.Map(group);
+        AdminAlertEndpoints.Map(group);
         AdminCredentialEndpoints.Map(group);
 
         // After the group's endpoints, outside the filter: the description of the API is not a secret.

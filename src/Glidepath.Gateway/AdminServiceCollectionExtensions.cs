@@ -37,11 +37,11 @@ public static class AdminServiceCollectionExtensions
             // strings), which a client generated from it would send and have refused.
             o.AddSchemaTransformer((schema, context, _) =>
             {
-                if (context.JsonTypeInfo.Type.Namespace == typeof(Admin.Requests.RollbackRequest).Namespace && schema.Properties is { Count: > 0 } properties)
+                if (context.JsonTypeInfo.Type.Namespace == typeof(Admin.Requests.RollbackRequest).Namespace && context.JsonTypeInfo.Kind == System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Object)
                 {
-                    foreach (var (name, property) in properties.ToArray())
+                    foreach (var (name, property) in schema.Properties?.ToArray() ?? [])
                     {
-                        properties.Remove(name);
+                        schema.Properties!.Remove(name);
                         if (property is Microsoft.OpenApi.OpenApiSchema { Type: { } type } concrete && type.HasFlag(Microsoft.OpenApi.JsonSchemaType.String)
                             && (type.HasFlag(Microsoft.OpenApi.JsonSchemaType.Integer) || type.HasFlag(Microsoft.OpenApi.JsonSchemaType.Number)))
                         {
@@ -49,7 +49,7 @@ public static class AdminServiceCollectionExtensions
                             concrete.Pattern = null;
                         }
 
-                        properties[System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(name)] = property;
+                        schema.Properties![System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(name)] = property;
                     }
 
                     // The fields the operation cannot do without ([Required]: missing or empty is a 400 saying so).

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
+using Glidepath.Cli.Remote.Answers;
 using Glidepath.Environments;
 using Glidepath.Errors;
 using Glidepath.Monitoring;
@@ -29,12 +31,16 @@ internal static class MonitorCommand
             POSTed as JSON to GLIDEPATH_ALERT_WEBHOOK when set. Without --check, lists the stored alerts.
             With --check, exit 1 when a metric has drifted. With --resend ALERT_ID, posts that alert again
             (exit 3 when the post fails, 4 when there is no such alert on the environment).
+            With --server (the admin API), lists and resends without the store: the gateway posts a resent
+            alert to its own GLIDEPATH_ALERT_WEBHOOK (exit 4 when it has none); --check needs the store (the
+            gateway serving the environment runs the check itself).
 
             Examples:
               glidepath monitor --env production
               glidepath monitor --env production --check --window 30m
               glidepath monitor --env production --check --reference week
               glidepath monitor --env production --resend al-5c1e0f7a2b9d4e61
+              glidepath monitor --env production --server https://glidepath.internal:4001 --resend al-5c1e0f7a2b9d4e61
             """)
         {
             environment,
@@ -67,6 +73,27 @@ internal static class MonitorCommand
                 throw new BadInputException($"--limit {parse.GetValue(limit)}: expected how many alerts to list, at least 1");
             }
 
+            if (ctx.Remote is { } remote)
+            {
+                if (parse.GetValue(check))
+                {
+                    var name = parse.GetValue(environment)!;
+                    throw new BadInputException($"--check compares traces in the store, which --server does not reach: the gateway serving {name} ('glidepath serve --env {name}', or 'glidepath controller --env {name}') runs the same check itself as it starts and every 5 minutes, posting to its own {WebhookNotifier.EnvironmentVariable}; list what it raised with: glidepath monitor --env {name} --server {remote.Shown}, or run --check where the store is");
+                }
+
+                var answer = await remote.GetAsync(string.Create(CultureInfo.InvariantCulture, $"environments/{Remote.RemoteJson.Env(parse.GetValue(environment)!)}/alerts?limit={parse.GetValue(limit)}"), ct);
+                if (ctx.Output.IsJson)
+                {
+                    ctx.Output.RawJson(answer);
+                }
+                else
+                {
+                    MonitorOutput.WriteAlerts(ctx, Remote.RemoteJson.Read<MonitorAnswer>(answer));
+                }
+
+                return ExitCodes.Ok;
+            }
+
             var store = await ctx.StoreAsync(ct);
             var spec = EnvironmentCommandSupport.Service(ctx, store).Spec(parse.GetValue(environment)!);
             var app = ctx.Manifest.App;
@@ -81,135 +108,63 @@ internal static class MonitorCommand
             }
 
             var alerts = await store.Monitor.ListAlertsAsync(app, spec.Name, parse.GetValue(limit), ct);
-            var now = ctx.Time.GetUtcNow();
+            var report = MonitorReports.Report(app, spec.Name, result, alerts, views, ctx.Time.GetUtcNow());
             var drifted = result?.Evidence.Any(e => e.Verdict == "harm") == true;
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(MonitorReports.Report(app, spec.Name, result, alerts, views, now));
+                ctx.Output.Json(report);
                 return drifted ? ExitCodes.Negative : ExitCodes.Ok;
             }
 
             if (result is not null)
             {
-                WriteCheck(ctx, views, result);
+                MonitorOutput.WriteCheck(ctx, views, result);
             }
 
-            if (alerts.Count == 0)
-            {
-                ctx.Output.Line($"No drift alerts on {spec.Name}.");
-            }
-            else
-            {
-                ctx.Output.Table(
-                    ["raised (UTC)", "release", "metric", "recent vs reference", "tolerance", "webhook"],
-                    alerts.Select(a => (IReadOnlyList<string>)
-                        [TableText.Time(a.RaisedAt) + (a.RaisedAheadOf(now) ? " (clock ahead)" : ""), views.Label(a.ReleaseId), a.Metric,
-                            a.Evidence.IntervalText(), a.Evidence.ToleranceText, AlertDeliveryStatus.Text(a, now)]),
-                    title: $"{app} / {spec.Name}: drift alerts (newest first)");
-                foreach (var a in alerts.Where(a => AlertDeliveryStatus.State(a, now) == "gave_up"))
-                {
-                    ctx.Output.Line($"{a.Id}: the webhook was not sent while the alert was open, and no check posts it again; resend it with: glidepath monitor --env {spec.Name} --resend {a.Id}");
-                }
-
-                if (alerts.Any(a => a.RaisedAheadOf(now)))
-                {
-                    ctx.Output.Line($"(clock ahead): raised after this host's time {TableText.Time(now)} UTC by more than {DriftAlert.ClockSlack.TotalMinutes:0} minutes, by a host whose clock was ahead; such an alert does not stop a check here from raising its metric again. Check that host's clock.");
-                }
-            }
-
+            // The alerts are printed from the JSON view, so a client of the admin API prints exactly this too.
+            MonitorOutput.WriteAlerts(ctx, Remote.RemoteJson.Read<MonitorAnswer>(JsonSerializer.Serialize(report, CliOutput.JsonOptions)));
             return drifted ? ExitCodes.Negative : ExitCodes.Ok;
         });
         return command;
     }
 
     /// <summary>
-    /// <c>--resend ALERT_ID</c>: posts the alert again (<see cref="AlertDelivery.ResendAsync"/>). Exit 0 when sent, 3 when
-    /// the post failed (recorded on the alert), 4 for no such alert; no webhook configured is a usage error.
+    /// <c>--resend ALERT_ID</c>: posts the alert again (<see cref="AlertDelivery.ResendReportAsync"/>). Exit 0 when sent, 3 when
+    /// the post failed (recorded on the alert), 4 for no such alert; no webhook configured is a usage error. With
+    /// <c>--server</c> the gateway posts it, with its own GLIDEPATH_ALERT_WEBHOOK (none there: exit 4).
     /// </summary>
     private static async Task<int> ResendAsync(CliContext ctx, string environmentName, string alertId, CancellationToken ct)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        var notifier = WebhookNotifier.FromEnvironment(http)
-            ?? throw new BadInputException($"--resend posts to the webhook in {WebhookNotifier.EnvironmentVariable}, which is not set; set it to the receiver's http(s) URL");
-        var store = await ctx.StoreAsync(ct);
-        var spec = EnvironmentCommandSupport.Service(ctx, store).Spec(environmentName);
-        var result = await new AlertDelivery(store.Monitor, store.Releases, notifier, ctx.Time).ResendAsync(ctx.Manifest.App, spec.Name, alertId, ct);
-        if (!result.Sent)
+        string json;
+        if (ctx.Remote is { } remote)
         {
-            throw new OperationalException(string.Create(CultureInfo.InvariantCulture,
-                $"drift alert {alertId}: the webhook post (attempt {result.Attempt}) {result.Outcome}; recorded on the alert (glidepath monitor --env {spec.Name} shows it); run --resend again once the receiver answers"));
-        }
-
-        var alert = await store.Monitor.GetAlertAsync(ctx.Manifest.App, alertId, ct);
-        if (ctx.Output.IsJson)
-        {
-            ctx.Output.Json(new { alert = alertId, attempt = result.Attempt, outcome = result.Outcome, delivery = alert is null ? null : AlertDeliveryStatus.Json(alert, ctx.Time.GetUtcNow()) });
+            json = await remote.PostAsync($"environments/{Remote.RemoteJson.Env(environmentName)}/alerts/{Uri.EscapeDataString(alertId)}/resend", new { }, ct);
+            if (ctx.Output.IsJson)
+            {
+                ctx.Output.RawJson(json);
+                return ExitCodes.Ok;
+            }
         }
         else
         {
-            ctx.Output.Line(string.Create(CultureInfo.InvariantCulture, $"Resent {alertId} to the webhook (attempt {result.Attempt}): {result.Outcome}"));
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            var notifier = WebhookNotifier.FromEnvironment(http)
+                ?? throw new BadInputException($"--resend posts to the webhook in {WebhookNotifier.EnvironmentVariable}, which is not set; set it to the receiver's http(s) URL");
+            var store = await ctx.StoreAsync(ct);
+            var spec = EnvironmentCommandSupport.Service(ctx, store).Spec(environmentName);
+            var report = await new AlertDelivery(store.Monitor, store.Releases, notifier, ctx.Time).ResendReportAsync(ctx.Manifest.App, spec.Name, alertId, ct);
+            if (ctx.Output.IsJson)
+            {
+                ctx.Output.Json(report);
+                return ExitCodes.Ok;
+            }
+
+            json = JsonSerializer.Serialize(report, CliOutput.JsonOptions);
         }
 
+        // Printed from the JSON view, here and through the admin API alike.
+        var answer = Remote.RemoteJson.Read<ResendAnswer>(json);
+        ctx.Output.Line(string.Create(CultureInfo.InvariantCulture, $"Resent {answer.Alert} to the webhook (attempt {answer.Attempt}): {answer.Outcome}"));
         return ExitCodes.Ok;
-    }
-
-    /// <summary>"2026-11-20", or "2026-11-14 … 2026-11-20": the days the matched windows start on.</summary>
-    private static string Days(DriftWindows w)
-    {
-        var oldest = w.ReferenceFrom.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var newest = w.RecentFrom.Add(-w.Period).UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        return oldest == newest ? oldest : $"{oldest} … {newest}";
-    }
-
-    private static void WriteCheck(CliContext ctx, EnvironmentViews views, MonitorCheck result)
-    {
-        if (result.Skipped is not null)
-        {
-            ctx.Output.Line($"Nothing compared: {result.Skipped}.");
-            return;
-        }
-
-        var w = result.Windows!.Value;
-        var inv = CultureInfo.InvariantCulture;
-        ctx.Output.Line(string.Create(inv,
-            $"{views.Label(result.ReleaseId)} on {result.Environment}: recent {TableText.Time(w.RecentFrom)}–{TableText.Time(w.RecentTo)} ({result.RecentRequests} requests) vs {w.ReferenceText()} ({Days(w)}, {result.ReferenceRequests} requests)"));
-        ctx.Output.Table(
-            ["metric", "n recent / reference", "recent vs reference", "tolerance", "verdict"],
-            result.Evidence.Select(e => (IReadOnlyList<string>)
-                [e.Metric, string.Create(inv, $"{e.CanaryN} / {e.StableN}"), e.IntervalText(), e.ToleranceText, e.Verdict == "harm" ? "DRIFT" : e.Verdict]));
-        foreach (var e in result.Evidence.Where(e => e.Reason is not null))
-        {
-            ctx.Output.Line($"{e.Metric} not judged: {e.Reason}.");
-        }
-
-        // Advice for low traffic, not for none: an empty recent window is no_traffic's case.
-        if (result.RecentRequests > 0 && result.Evidence.Any(e => e.Reason is not null && e.Metric != TrafficStop.Metric && e.Reason.Contains("recent", StringComparison.Ordinal)))
-        {
-            ctx.Output.Line("A longer window holds more of the recent traffic: --window here, --monitor-window for the check serve and controller run.");
-        }
-
-        if (result.TrafficStopReference is { } stop)
-        {
-            var since = w.RecentFrom - (w.Period * stop.PassedOver);
-            var before = stop.Windows.Count == 0
-                ? "none is left from while the release was stable"
-                : $"it is judged against the {stop.Windows.Count} before it ({TableText.Time(stop.Windows[^1].From)} … {TableText.Time(stop.Windows[0].From)})";
-            ctx.Output.Line($"no_traffic: the release had no request from {TableText.Time(since)} on, so the newest {stop.PassedOver} matched window(s) lie inside the stop; {before}.");
-        }
-
-        foreach (var a in result.Raised)
-        {
-            ctx.Output.Line($"ALERT {a.Id}: {a.Message} (webhook: {a.Notification})");
-        }
-
-        foreach (var d in result.Delivered.Where(d => result.Raised.All(a => a.Id != d.AlertId)))
-        {
-            ctx.Output.Line(string.Create(CultureInfo.InvariantCulture, $"Webhook retry of {d.AlertId} (attempt {d.Attempt}): {d.Outcome}"));
-        }
-
-        foreach (var a in result.RaisedAhead)
-        {
-            ctx.Output.Line($"Note: {a.Metric} alert {a.Id} is dated {TableText.Time(a.RaisedAt)} UTC, after this host's time: a host whose clock was ahead raised it, so it did not stop this check raising {a.Metric}.");
-        }
     }
 }

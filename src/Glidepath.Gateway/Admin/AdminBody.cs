@@ -133,7 +133,8 @@ internal static class AdminBody
             // At most five named: a 64 KiB body of made-up names must not come back as a message of hundreds of KiB.
             var names = string.Join(", ", unknown.Take(5).Select(n => $"'{Printable(n)}'")) + (unknown.Count > 5 ? " and others" : "");
             throw new BadInputException(
-                $"this request does not take {(unknown.Count == 1 ? "the field" : "the fields")} {names}; it takes {string.Join(", ", declared.Select(d => $"'{d}'"))} (snake_case, as spelt here)" +
+                $"this request does not take {(unknown.Count == 1 ? "the field" : "the fields")} {names}; " +
+                (declared.Length == 0 ? "it takes no field (send {} or no body)" : $"it takes {string.Join(", ", declared.Select(d => $"'{d}'"))} (snake_case, as spelt here)") +
                 (unknown.Contains("actor", StringComparer.OrdinalIgnoreCase) ? "; the actor is always the name the credential carries" : "") +
                 "; nothing was done");
         }

@@ -18,6 +18,13 @@ public sealed record AdminOptions
     /// <summary>OpenID Connect bearer tokens accepted besides Glidepath access tokens; null accepts access tokens only.</summary>
     public OidcOptions? Oidc { get; init; }
 
+    /// <summary>
+    /// Where <c>POST /environments/{env}/alerts/{id}/resend</c> posts a stored drift alert again. Null (the default): the
+    /// webhook in this process's GLIDEPATH_ALERT_WEBHOOK, read at each resend, which the gateway's own drift check posts to
+    /// too; without one a resend is refused (409) naming that variable.
+    /// </summary>
+    public Monitoring.IAlertNotifier? AlertNotifier { get; init; }
+
     /// <summary>Throws a <see cref="BadInputException"/> naming a setting the API cannot work with.</summary>
     public void Validate() => Oidc?.Validate();
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using Glidepath.Access;
 using Glidepath.Errors;
 using Glidepath.Evals;
-using Glidepath.Monitoring;
 using Glidepath.Releases;
 using Glidepath.Traces;
 using Microsoft.AspNetCore.Http;
@@ -10,7 +9,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Glidepath.Gateway.Admin;
 
-/// <summary>Releases, gate verdicts, traces and drift alerts: the CLI's release list/show, traces list/show and monitor.</summary>
+/// <summary>Releases, gate verdicts and traces: the CLI's release list/show and traces list/show.</summary>
 internal static class AdminReadEndpoints
 {
     private const int MaxLimit = 1000;
@@ -73,13 +72,6 @@ internal static class AdminReadEndpoints
             var feedback = await s.Store.Traces.FeedbackAsync(trace.TraceId, http.RequestAborted);
             return AdminResults.View(TraceReports.Show(trace, feedback, await s.ViewsAsync(http.RequestAborted), s.Prices));
         }).WithTags("traces");
-
-        group.Get("/environments/{env}/alerts", "list drift alerts", Role.Viewer, async (string env, HttpContext http, AdminServices s) =>
-        {
-            var spec = s.Environments.Spec(env);
-            var alerts = await s.Store.Monitor.ListAlertsAsync(s.App, spec.Name, Limit(http.Request.Query["limit"], 20), http.RequestAborted);
-            return AdminResults.View(MonitorReports.Report(s.App, spec.Name, null, alerts, await s.ViewsAsync(http.RequestAborted), s.Options.Time.GetUtcNow()));
-        }).WithTags("monitoring");
     }
 
     private static TimeSpan Since(string text) =>
@@ -91,7 +83,7 @@ internal static class AdminReadEndpoints
         query[name] is { Count: > 0 } value && (value[0] is "" or "true" or "1" ? true : value[0] is "false" or "0" ? false
             : throw new BadInputException($"query parameter '{name}' is '{value[0]}'; expected true or false (or 1, 0)"));
 
-    private static int Limit(Microsoft.Extensions.Primitives.StringValues value, int fallback) =>
+    internal static int Limit(Microsoft.Extensions.Primitives.StringValues value, int fallback) =>
         value.Count == 0 ? fallback
         : int.TryParse(value[0], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxLimit ? n
         : throw new BadInputException($"limit '{value[0]}' is not a whole number from 1 to {MaxLimit}");

@@ -2,6 +2,7 @@ using Glidepath.Access;
 using Glidepath.Environments;
 using Glidepath.Errors;
 using Glidepath.Keys;
+using Glidepath.Monitoring;
 using Glidepath.Releases;
 using Glidepath.Rollouts;
 using Glidepath.Storage;
@@ -9,8 +10,11 @@ using Glidepath.Storage;
 namespace Glidepath.Gateway.Admin;
 
 /// <summary>The core's use-case services the admin endpoints call, built once over the host's store and manifest: the same ones the CLI builds per command.</summary>
-internal sealed class AdminServices
+internal sealed class AdminServices : IDisposable
 {
+    // For resends to GLIDEPATH_ALERT_WEBHOOK: the timeout the drift check's and the CLI's webhook clients have.
+    private readonly Lazy<HttpClient> _webhookHttp = new(() => new HttpClient { Timeout = TimeSpan.FromSeconds(10) });
+
     public AdminServices(AdminOptions options)
     {
         Options = options;
@@ -75,7 +79,47 @@ internal sealed class AdminServices
         return release;
     }
 
+    /// <summary>
+    /// What a resend posts with: <see cref="AdminOptions.AlertNotifier"/>, else the webhook in this process's
+    /// GLIDEPATH_ALERT_WEBHOOK. Without one the resend is refused (409), naming the variable and where it is read: the
+    /// server's environment, which the caller may not know is not their own.
+    /// </summary>
+    public AlertDelivery ResendDelivery(string environment, string alertId)
+    {
+        if (Options.AlertNotifier is { } given)
+        {
+            return new AlertDelivery(Store.Monitor, Store.Releases, given, Options.Time);
+        }
+
+        string problem;
+        try
+        {
+            if (WebhookNotifier.FromEnvironment(_webhookHttp.Value) is { } webhook)
+            {
+                return new AlertDelivery(Store.Monitor, Store.Releases, webhook, Options.Time);
+            }
+
+            problem = "is not set";
+        }
+        catch (BadInputException)
+        {
+            problem = "is not an http(s) URL";
+        }
+
+        throw new PolicyException(
+            $"this server has no alert webhook to post drift alert {alertId} to: {WebhookNotifier.EnvironmentVariable} {problem} in the environment the gateway runs in (the server's, not yours); " +
+            $"set it there to the receiver's http(s) URL and restart the gateway, or resend where the store is: glidepath monitor --env {environment} --resend {alertId}");
+    }
+
     /// <summary>Views naming release ids from the app's registered releases.</summary>
     public async Task<EnvironmentViews> ViewsAsync(CancellationToken cancellationToken) =>
         new(await Store.Releases.ListAsync(App, cancellationToken).ConfigureAwait(false));
+
+    public void Dispose()
+    {
+        if (_webhookHttp.IsValueCreated)
+        {
+            _webhookHttp.Value.Dispose();
+        }
+    }
 }

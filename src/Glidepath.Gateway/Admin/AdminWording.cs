@@ -49,7 +49,9 @@ internal static partial class AdminWording
     {
         var text = prose
             .Replace("add --force --reason \"...\"", "send \"force\": true with a \"reason\"", StringComparison.Ordinal)
-            .Replace("--reason \"...\"", "a 'reason'", StringComparison.Ordinal);
+            .Replace("--reason \"...\"", "a 'reason'", StringComparison.Ordinal)
+            .Replace("run --resend again", "resend it again", StringComparison.Ordinal)
+            .Replace("--resend posts an alert", "a resend posts an alert", StringComparison.Ordinal);
         text = StepsExample().Replace(text, "e.g. \"steps\": \"$1\"");
 
         // Odd parts are quoted: a reason someone wrote, or a field name already in the body's words.

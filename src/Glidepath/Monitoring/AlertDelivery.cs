@@ -105,6 +105,25 @@ public sealed class AlertDelivery(IMonitorStore alerts, IReleaseStore releases, 
         return new AlertDeliveryResult(alertId, claimed.DeliveryAttempts, outcome);
     }
 
+    /// <summary>
+    /// <see cref="ResendAsync"/> as <c>glidepath monitor --resend</c> and the admin API answer it: the report of a post that
+    /// was sent (<see cref="MonitorReports.Resent"/>); one that failed, recorded on the alert, is an
+    /// <see cref="OperationalException"/> (exit 3, 503 in the admin API).
+    /// </summary>
+    /// <exception cref="PolicyException">As <see cref="ResendAsync"/>: no such alert on this environment, sent already, or held by another monitor.</exception>
+    public async Task<object> ResendReportAsync(string app, string environment, string alertId, CancellationToken cancellationToken)
+    {
+        var result = await ResendAsync(app, environment, alertId, cancellationToken).ConfigureAwait(false);
+        if (!result.Sent)
+        {
+            throw new OperationalException(string.Create(CultureInfo.InvariantCulture,
+                $"drift alert {alertId}: the webhook post (attempt {result.Attempt}) {result.Outcome}; recorded on the alert (glidepath monitor --env {environment} shows it); run --resend again once the receiver answers"));
+        }
+
+        var alert = await alerts.GetAlertAsync(app, alertId, cancellationToken).ConfigureAwait(false);
+        return MonitorReports.Resent(result, alert, time.GetUtcNow());
+    }
+
     /// <summary>The wait after failed attempt <paramref name="attempt"/>: 1 minute, doubling, at most <see cref="MaxBackoff"/>.</summary>
     public static TimeSpan Backoff(int attempt)
     {

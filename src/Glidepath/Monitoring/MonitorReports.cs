@@ -52,10 +52,20 @@ public static class MonitorReports
         };
     }
 
+    /// <summary>
+    /// The answer to a resend that was sent (<c>monitor --resend --format json</c>, the admin API's resend):
+    /// <c>{alert, attempt, outcome, delivery}</c>, <paramref name="alert"/> read again after the attempt was recorded.
+    /// </summary>
+    public static object Resent(AlertDeliveryResult result, DriftAlert? alert, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return new { alert = result.AlertId, attempt = result.Attempt, outcome = result.Outcome, delivery = alert is null ? null : AlertDeliveryStatus.View(alert, now) };
+    }
+
     private static JsonObject Listed(DriftAlert alert, EnvironmentViews views, DateTimeOffset now)
     {
         var body = AlertPayload.Build(alert, views.Label(alert.ReleaseId));
-        body["delivery"] = JsonSerializer.SerializeToNode(AlertDeliveryStatus.Json(alert, now));
+        body["delivery"] = JsonSerializer.SerializeToNode(AlertDeliveryStatus.View(alert, now), Views.ViewJson.Options);
         body["raised_ahead_of_clock"] = alert.RaisedAheadOf(now);
         return body;
     }

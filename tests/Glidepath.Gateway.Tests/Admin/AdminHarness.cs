@@ -4,6 +4,8 @@ using System.Text;
 using Glidepath.Access;
 using Glidepath.Gateway.Admin;
 using Glidepath.Gateway.Tests.Support;
+using Glidepath.Monitoring;
+using Glidepath.Rollouts;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -21,9 +23,16 @@ internal sealed class AdminHarness : IAsyncDisposable
     private static readonly RSA SigningRsa = RSA.Create(2048);
     private static readonly RSA OtherRsa = RSA.Create(2048);
 
-    private AdminHarness(GatewayFixture fixture) => F = fixture;
+    private AdminHarness(GatewayFixture fixture, CountingAlertNotifier notifier)
+    {
+        F = fixture;
+        Notifier = notifier;
+    }
 
     public GatewayFixture F { get; }
+
+    /// <summary>What the admin API's alert resends post with: it counts them and answers <see cref="CountingAlertNotifier.Outcome"/>.</summary>
+    public CountingAlertNotifier Notifier { get; }
 
     public static RsaSecurityKey SigningKey { get; } = new(SigningRsa) { KeyId = "test-key" };
 
@@ -51,14 +60,15 @@ internal sealed class AdminHarness : IAsyncDisposable
     public static async Task<AdminHarness> StartAsync(Func<GatewayServerOptions, GatewayServerOptions>? server = null)
     {
         var f = await GatewayFixture.CreateAsync();
+        var notifier = new CountingAlertNotifier();
         try
         {
             await f.StartAsync(server: o =>
             {
-                var withAdmin = o with { Admin = new AdminOptions { Manifest = f.Manifest, Store = f.Store, Oidc = Oidc } };
+                var withAdmin = o with { Admin = new AdminOptions { Manifest = f.Manifest, Store = f.Store, Oidc = Oidc, AlertNotifier = notifier } };
                 return server?.Invoke(withAdmin) ?? withAdmin;
             });
-            return new AdminHarness(f);
+            return new AdminHarness(f, notifier);
         }
         catch
         {
@@ -119,6 +129,37 @@ internal sealed class AdminHarness : IAsyncDisposable
         configure?.Invoke(request);
         using var response = await F.Http.SendAsync(request);
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>A stored drift alert of the error rate on <paramref name="environment"/>, raised now, its webhook never posted.</summary>
+    public DriftAlert Alert(string id, string environment, string releaseId)
+    {
+        var at = DateTimeOffset.UtcNow;
+        return new DriftAlert
+        {
+            Id = id,
+            App = F.Manifest.App,
+            Environment = environment,
+            ReleaseId = releaseId,
+            Metric = "error_rate",
+            RaisedAt = at,
+            Windows = new DriftWindows(at.AddDays(-1).AddHours(-1), at.AddDays(-1), at.AddHours(-1), at),
+            Evidence = new MetricEvidence
+            {
+                Metric = "error_rate",
+                Scale = "difference",
+                CanaryN = 2000,
+                StableN = 2000,
+                Estimate = 0.09,
+                Lower = 0.07,
+                Upper = 0.11,
+                Tolerance = 0.01,
+                ToleranceText = "max_increase 0.01",
+                Verdict = "harm",
+                Alpha = 0.008,
+            },
+            Message = "error_rate drifted",
+        };
     }
 
     public ValueTask DisposeAsync() => F.DisposeAsync();

@@ -58,9 +58,13 @@ public sealed class AdminMatrixTests
         {
             var events = (await h.F.Store.Environments.HistoryAsync(h.F.Manifest.App, environment, default)).Skip(before[environment]).ToList();
             Assert.All(events, e => Assert.Equal(actor, e.Actor));
-            var writes = AdminOperations.All.Count(op => op.Method == "POST" && op.Path.Contains($"/{environment}/", StringComparison.Ordinal) && !op.Path.Contains("/keys", StringComparison.Ordinal) && !op.Path.Contains("/tokens", StringComparison.Ordinal) && role >= op.Needs);
+            // Credentials and an alert's resend are not environment events: the resend is recorded on the alert.
+            var writes = AdminOperations.All.Count(op => op.Method == "POST" && op.Path.Contains($"/{environment}/", StringComparison.Ordinal) && !op.Path.Contains("/keys", StringComparison.Ordinal) && !op.Path.Contains("/tokens", StringComparison.Ordinal) && !op.Path.Contains("/alerts/", StringComparison.Ordinal) && role >= op.Needs);
             Assert.Equal(writes, events.Count);
         }
+
+        var alert = await h.F.Store.Monitor.GetAlertAsync(h.F.Manifest.App, AdminOperations.AlertId, default);
+        Assert.Equal(role >= Role.Deployer ? ("sent", 1, 1) : ("none", 0, 0), (alert!.Notification, alert.DeliveryAttempts, h.Notifier.Posts));
 
         if (role == Role.Admin)
         {
@@ -109,6 +113,7 @@ public sealed class AdminMatrixTests
         Assert.True(wrong.Count == 0, string.Join("\n", wrong));
         Assert.Equal(before, await EventCountsAsync(h));
         Assert.Single(await h.F.Store.ApiKeys.ListAsync(h.F.Manifest.App, null, default));
+        Assert.Equal(0, h.Notifier.Posts);
     }
 
     [Fact]
@@ -124,7 +129,7 @@ public sealed class AdminMatrixTests
         Assert.Equal(AdminOperations.All.Select(o => $"{o.Method} {o.Route}").Order(StringComparer.Ordinal), endpoints);
     }
 
-    /// <summary>Production holds v1 (forced: staging's fixture deploy leaves no promotion evidence) and had a shadow of v2, stopped; staging had a rollout, aborted, and v2 passed the gate against its v1; one staging trace.</summary>
+    /// <summary>Production holds v1 (forced: staging's fixture deploy leaves no promotion evidence) and had a shadow of v2, stopped; staging had a rollout, aborted, and v2 passed the gate against its v1; one staging trace and one drift alert, never posted.</summary>
     internal static async Task SeedAsync(AdminHarness h)
     {
         var (store, manifest) = (h.F.Store, h.F.Manifest);
@@ -151,6 +156,7 @@ public sealed class AdminMatrixTests
             LatencyMs = 10,
             OverheadMs = 1,
         }], default);
+        await store.Monitor.SaveAlertAsync(h.Alert(AdminOperations.AlertId, "staging", h.F.V1.Id), default);
     }
 
     private static async Task<Dictionary<string, int>> EventCountsAsync(AdminHarness h) => new()

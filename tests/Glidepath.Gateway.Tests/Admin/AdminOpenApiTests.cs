@@ -66,6 +66,11 @@ public sealed class AdminOpenApiTests
         Assert.Equal(["release", "steps", "min_requests", "max_duration", "reason", "force", "require_shadow"], schemas.GetProperty("RolloutStartRequest").GetProperty("properties").EnumerateObject().Select(p => p.Name));
         Assert.Equal(["release", "rate", "max_cost_usd", "max_requests", "reason"], schemas.GetProperty("ShadowStartRequest").GetProperty("properties").EnumerateObject().Select(p => p.Name));
 
+        // A resend takes no field: the document says so, as the API refuses one.
+        var resend = schemas.GetProperty("AlertResendRequest");
+        Assert.False(resend.GetProperty("additionalProperties").GetBoolean());
+        Assert.Empty(resend.TryGetProperty("properties", out var fields) ? fields.EnumerateObject().Select(p => p.Name) : []);
+
         // The fields an operation cannot do without are listed as required, by the names the API reads.
         string[] Required(string schema) => schemas.GetProperty(schema).TryGetProperty("required", out var r) ? [.. r.EnumerateArray().Select(n => n.GetString()!).Order()] : [];
         Assert.Equal(["name", "role"], Required("TokenCreateRequest"));

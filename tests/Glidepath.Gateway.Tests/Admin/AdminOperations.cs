@@ -17,6 +17,9 @@ internal static class AdminOperations
 
     public const string TraceId = "0123456789abcdef0123456789abcdef";
 
+    /// <summary>A drift alert on staging whose webhook delivery never ran (<see cref="AdminMatrixTests.SeedAsync"/>).</summary>
+    public const string AlertId = "al-0123456789abcdef";
+
     public static IReadOnlyList<Operation> All { get; } =
     [
         new("GET", "/admin/v1/status", "/admin/v1/status", Role.Viewer),
@@ -28,6 +31,7 @@ internal static class AdminOperations
         new("GET", "/admin/v1/environments/{env}/traces", "/admin/v1/environments/staging/traces?limit=5", Role.Viewer),
         new("GET", "/admin/v1/environments/{env}/traces/{id}", $"/admin/v1/environments/staging/traces/{TraceId}", Role.Viewer),
         new("GET", "/admin/v1/environments/{env}/alerts", "/admin/v1/environments/staging/alerts", Role.Viewer),
+        new("POST", "/admin/v1/environments/{env}/alerts/{id}/resend", $"/admin/v1/environments/staging/alerts/{AlertId}/resend", Role.Deployer),
         new("POST", "/admin/v1/environments/{env}/rollout/start", "/admin/v1/environments/staging/rollout/start", Role.Deployer, """{"release":"v2","reason":"matrix"}"""),
         new("GET", "/admin/v1/environments/{env}/rollout", "/admin/v1/environments/staging/rollout", Role.Viewer),
         new("GET", "/admin/v1/environments/{env}/shadow", "/admin/v1/environments/production/shadow", Role.Viewer),
