@@ -167,7 +167,7 @@ public sealed class PostgresStore : IGlidepathStore, IRevisionWatch
 
         if (_identity is { } known && known.StoreId == now.StoreId)
         {
-            return Copy(known);
+            return Copy(known) with { SchemaVersion = now.SchemaVersion }; // a newer glidepath may have migrated it meanwhile
         }
 
         _identity = now with { Generation = (_identity?.Generation ?? 0) + 1 };
@@ -176,7 +176,34 @@ public sealed class PostgresStore : IGlidepathStore, IRevisionWatch
 
     /// <summary>Changes pushed with LISTEN/NOTIFY (see <see cref="PostgresRevisionWatch"/>).</summary>
     public Task WatchAsync(Action<RevisionNotice> changed, CancellationToken cancellationToken) =>
-        new PostgresRevisionWatch(Database.Location).WatchAsync(changed, cancellationToken);
+        new PostgresRevisionWatch(Database.Location, ListenChannel).WatchAsync(changed, cancellationToken);
+
+    /// <summary>
+    /// The channel the watch LISTENs on instead of the store's own; null (always, outside tests): the store's. A test makes
+    /// the watch deaf with it, as a pooler in transaction mode does: the LISTEN succeeds, and no notice ever arrives.
+    /// </summary>
+    internal string? ListenChannel { get; set; }
+
+    /// <summary>
+    /// A NOTIFY of the probe on the store's channel from a pooled connection, the way a change committed by another
+    /// process is announced (<see cref="IRevisionWatch.ProbeAsync"/>).
+    /// </summary>
+    public async Task ProbeAsync(string token, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        try
+        {
+            await using var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var cmd = connection.Command("SELECT pg_notify(@channel, @payload)")
+                .With("channel", PostgresRevisionWatch.ChannelOf(Database.Location))
+                .With("payload", RevisionNotice.ProbeApp + "\t" + token);
+            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw new OperationalException($"cannot send a probe to the store at {Location}: {Database.Location.Detail(ex)}", ex);
+        }
+    }
 
     public ValueTask DisposeAsync() => Database.DisposeAsync();
 
@@ -189,13 +216,18 @@ public sealed class PostgresStore : IGlidepathStore, IRevisionWatch
     private async Task<StoreIdentity> ReadStoredIdentityAsync(CancellationToken cancellationToken)
     {
         await using var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = connection.Command("SELECT store_id, subject_key FROM store_identity WHERE id = 1");
+        // The schema version in the same statement: every poll reads the identity, so a store a newer glidepath migrated
+        // under this process is noticed without another round trip.
+        await using var cmd = connection.Command("SELECT store_id, subject_key, (SELECT COALESCE(MAX(version), 0) FROM schema_migrations) FROM store_identity WHERE id = 1");
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             throw new OperationalException($"the store at {Location} has no identity row; it was not created by Glidepath");
         }
 
-        return new StoreIdentity(reader.GetString(0), reader.GetFieldValue<byte[]>(1));
+        return new StoreIdentity(reader.GetString(0), reader.GetFieldValue<byte[]>(1)) { SchemaVersion = reader.GetInt32(2), KnownSchemaVersion = KnownVersion };
     }
+
+    /// <summary>The highest schema version this binary knows.</summary>
+    private static readonly int KnownVersion = StoreSchema.Version(PostgresMigrator.Known);
 }
