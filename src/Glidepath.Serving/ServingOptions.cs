@@ -64,7 +64,8 @@ public sealed record ServingOptions
 
     /// <summary>
     /// Pushed changes of the store (PostgreSQL LISTEN/NOTIFY): the routing table and keys are re-read on each notice,
-    /// and <see cref="PollInterval"/> becomes a safety net. Null: polling only (SQLite, in-memory).
+    /// and <see cref="PollInterval"/> becomes a safety net. Probes check that the notices arrive; while they do not (a
+    /// pooler in transaction mode), the host polls every 200 ms at most. Null: polling only (SQLite, in-memory).
     /// </summary>
     public IRevisionWatch? Watch { get; init; }
 

@@ -36,7 +36,10 @@ public static class ServingServiceCollectionExtensions
 
         // Keyed with the store's subject key when the host starts (RoutingStartup), re-keyed if the store is replaced.
         services.AddSingleton(new SubjectHasher([]));
-        services.AddSingleton(new ControlPlaneStatus(options.Time, options.HungReadAfter));
+        services.AddSingleton(new ControlPlaneStatus(options.Time, options.HungReadAfter)
+        {
+            Changes = options.Watch is null ? ChangeFeed.Polled : ChangeFeed.PushedNotCheckedYet,
+        });
         services.AddSingleton<StoreWriteStatus>();
         services.AddSingleton<ServingReleases>();
         services.AddSingleton(new TraceQueue(options.TraceQueueCapacity, options.TraceCaptureBudgetBytes));
@@ -94,7 +97,8 @@ public static class ServingServiceCollectionExtensions
     {
         // One per host, shared by every loop that touches the store (the routing poll too): a store file that is gone
         // skips their passes, and one replaced by another store is followed (once it has a stable release) and said once.
-        services.AddSingleton<StoreFollower>();
+        // A gateway reports a store migrated by a newer glidepath in /readyz too; `glidepath controller` has no status, only the log.
+        services.AddSingleton(sp => new StoreFollower(options, sp.GetRequiredService<ILogger<StoreFollower>>(), sp.GetService<ControlPlaneStatus>()));
         if (options.Rollouts is { } rollouts && options.RolloutController is { } controllerOptions)
         {
             services.AddHostedService(sp =>

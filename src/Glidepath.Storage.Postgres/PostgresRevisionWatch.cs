@@ -4,19 +4,25 @@ using Npgsql;
 namespace Glidepath.Storage.Postgres;
 
 /// <summary>
-/// LISTENs on the store's channel (<c>&lt;schema&gt;_changes</c>, fed by the triggers of migration 0009) on a dedicated,
+/// LISTENs on the store's channel (<c>&lt;schema&gt;_changes</c>, fed by the triggers of migration 0010) on a dedicated,
 /// unpooled connection. After every (re)connection it reports <see cref="RevisionNotice.Resync"/>, so what changed while
 /// it was not listening is re-read. A quiet connection is checked with <c>SELECT 1</c> every
-/// <see cref="Heartbeat"/>, so a network that silently drops packets is noticed and the watch reconnects.
+/// <see cref="Heartbeat"/>, so a network that silently drops packets is noticed and the watch reconnects. Whether
+/// notices arrive at all (a pooler in transaction mode takes the LISTEN, then never delivers) is not something this
+/// connection can tell: serving checks it with probes (<see cref="IRevisionWatch.ProbeAsync"/>).
 /// </summary>
-internal sealed class PostgresRevisionWatch(PostgresLocation location) : IRevisionWatch
+/// <param name="channel">The channel to LISTEN on; null: the store's (<see cref="ChannelOf"/>). Tests make a deaf watch with another.</param>
+internal sealed class PostgresRevisionWatch(PostgresLocation location, string? channel = null)
 {
     public static TimeSpan Heartbeat { get; } = TimeSpan.FromSeconds(10);
 
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(5);
 
-    public string Channel => location.Schema + "_changes";
+    public string Channel => channel ?? ChannelOf(location);
+
+    /// <summary>The channel the triggers of migration 0010 (and probes) NOTIFY for the store at <paramref name="at"/>.</summary>
+    public static string ChannelOf(PostgresLocation at) => at.Schema + "_changes";
 
     public async Task WatchAsync(Action<RevisionNotice> changed, CancellationToken cancellationToken)
     {

@@ -179,7 +179,7 @@ public sealed class PostgresStore : IGlidepathStore, IRevisionWatch
 
         if (_identity is { } known && known.StoreId == now.StoreId)
         {
-            return Copy(known);
+            return Copy(known) with { SchemaVersion = now.SchemaVersion }; // a newer glidepath may have migrated it meanwhile
         }
 
         _identity = now with { Generation = (_identity?.Generation ?? 0) + 1 };
@@ -188,7 +188,34 @@ public sealed class PostgresStore : IGlidepathStore, IRevisionWatch
 
     /// <summary>Changes pushed with LISTEN/NOTIFY (see <see cref="PostgresRevisionWatch"/>).</summary>
     public Task WatchAsync(Action<RevisionNotice> changed, CancellationToken cancellationToken) =>
-        new PostgresRevisionWatch(Database.Location).WatchAsync(changed, cancellationToken);
+        new PostgresRevisionWatch(Database.Location, ListenChannel).WatchAsync(changed, cancellationToken);
+
+    /// <summary>
+    /// The channel the watch LISTENs on instead of the store's own; null (always, outside tests): the store's. A test makes
+    /// the watch deaf with it, as a pooler in transaction mode does: the LISTEN succeeds, and no notice ever arrives.
+    /// </summary>
+    internal string? ListenChannel { get; set; }
+
+    /// <summary>
+    /// A NOTIFY of the probe on the store's channel from a pooled connection, the way a change committed by another
+    /// process is announced (<see cref="IRevisionWatch.ProbeAsync"/>).
+    /// </summary>
+    public async Task ProbeAsync(string token, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        try
+        {
+            await using var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var cmd = connection.Command("SELECT pg_notify(@channel, @payload)")
+                .With("channel", PostgresRevisionWatch.ChannelOf(Database.Location))
+                .With("payload", RevisionNotice.ProbeApp + "\t" + token);
+            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw new OperationalException($"cannot send a probe to the store at {Location}: {Database.Location.Detail(ex)}", ex);
+        }
+    }
 
     public ValueTask DisposeAsync() => Database.DisposeAsync();
 
@@ -205,8 +232,13 @@ public sealed class PostgresStore : IGlidepathStore, IRevisionWatch
     {
         var location = Database.Location;
         await using var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        // The schema version in the same statement: every poll reads the identity, so a store a newer glidepath migrated
+        // under this process is noticed without another round trip. Both tables named with the store's schema, and the
+        // session's schema read beside them (PostgresSchemaCheck).
         await using var cmd = connection.Command($"""
-            SELECT store_id, subject_key, current_schema(), current_setting('search_path') FROM "{location.Schema}".store_identity WHERE id = 1
+            SELECT store_id, subject_key, current_schema(), current_setting('search_path'),
+                   (SELECT COALESCE(MAX(version), 0) FROM "{location.Schema}".schema_migrations)
+            FROM "{location.Schema}".store_identity WHERE id = 1
             """);
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -215,6 +247,9 @@ public sealed class PostgresStore : IGlidepathStore, IRevisionWatch
         }
 
         PostgresSchemaCheck.Require(location, reader.StringOrNull(2), reader.StringOrNull(3));
-        return new StoreIdentity(reader.GetString(0), reader.GetFieldValue<byte[]>(1));
+        return new StoreIdentity(reader.GetString(0), reader.GetFieldValue<byte[]>(1)) { SchemaVersion = reader.GetInt32(4), KnownSchemaVersion = KnownVersion };
     }
+
+    /// <summary>The highest schema version this binary knows.</summary>
+    private static readonly int KnownVersion = StoreSchema.Version(PostgresMigrator.Known);
 }

@@ -229,7 +229,7 @@ public sealed class SqliteStore : IGlidepathStore
             if (_identity is { } known && now.StoreId == known.StoreId && file == _file)
             {
                 _journal.Remember(); // the file is this store's: so is its -wal
-                return Copy(known);
+                return Copy(known) with { SchemaVersion = now.SchemaVersion }; // a newer glidepath may have migrated it meanwhile
             }
 
             if (now.StoreId.Length == 0 && !(await CatalogAsync(Database, cancellationToken).ConfigureAwait(false)).HoldsAStore)
@@ -330,12 +330,17 @@ public sealed class SqliteStore : IGlidepathStore
             return new StoreIdentity("", []);
         }
 
-        cmd.CommandText = "SELECT store_id, subject_key FROM store_identity WHERE id = 1";
+        // The schema version in the same statement: every poll reads the identity, so a store a newer glidepath migrated
+        // under this process is noticed without another round trip.
+        cmd.CommandText = "SELECT store_id, subject_key, (SELECT COALESCE(MAX(version), 0) FROM schema_migrations) FROM store_identity WHERE id = 1";
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-            ? new StoreIdentity(reader.GetString(0), Convert.FromHexString(reader.GetString(1)))
+            ? new StoreIdentity(reader.GetString(0), Convert.FromHexString(reader.GetString(1))) { SchemaVersion = reader.GetInt32(2), KnownSchemaVersion = KnownVersion }
             : new StoreIdentity("", []);
     }
+
+    /// <summary>The highest schema version this binary knows.</summary>
+    private static readonly int KnownVersion = StoreSchema.Version(SqliteMigrator.Known);
 
     /// <summary>SQLite's BUSY or LOCKED: another connection held the write lock past the busy timeout (<see cref="SqliteFailures"/>).</summary>
     public bool IsTransient(Exception error) => SqliteFailures.IsBusy(error);

@@ -30,6 +30,30 @@ public sealed class StoreIdentityTests
         Assert.False(File.Exists(tmp.DbPath), "a read after the delete created an empty store in its place");
     }
 
+    // An outside trial: a newer build migrated the store under a running old gateway, which went on without a word.
+    // Opening refuses such a store; one already open says so with every identity read (the follower logs and reports it).
+    [Fact]
+    public async Task ReadIdentityAsync_StoreMigratedByANewerGlidepathWhileOpen_ReportsTheNewerVersion()
+    {
+        await using var tmp = await TempSqliteFile.CreateAsync();
+        var before = await tmp.Store.ReadIdentityAsync(default);
+        var known = SqliteMigrator.All[^1].Version;
+
+        await using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = tmp.DbPath, Pooling = false }.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = $"INSERT INTO schema_migrations (version, name, applied_at) VALUES ({known + 1}, 'from_the_future', '2027-01-01T00:00:00Z')";
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        var after = await tmp.Store.ReadIdentityAsync(default);
+
+        Assert.Equal((known, known, false), (before.SchemaVersion, before.KnownSchemaVersion, before.SchemaIsNewer));
+        Assert.Equal((known + 1, known, true), (after.SchemaVersion, after.KnownSchemaVersion, after.SchemaIsNewer));
+        Assert.Equal((before.StoreId, before.Generation), (after.StoreId, after.Generation)); // the same store, not another one
+    }
+
     [Fact]
     public async Task ReadIdentityAsync_FileDeletedThenCreatedAgain_FollowsTheNewStore()
     {

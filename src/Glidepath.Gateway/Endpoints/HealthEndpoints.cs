@@ -21,7 +21,11 @@ namespace Glidepath.Gateway.Endpoints;
 /// is down it gets the anonymous answer too). <c>store_writes</c> says how the last background write went:
 /// <c>ok</c>, <c>busy</c> (the store can be read but the write failed on a lock or a timeout; kept and retried),
 /// <c>unreachable</c> (kept and retried) or <c>dropping</c> (the batch was refused, or stayed busy too long, and was
-/// dropped); why, again, only with the token.
+/// dropped); why, again, only with the token. <c>changes</c> says how the store's changes reach this gateway: polled,
+/// pushed, or pushed but not arriving (a pooler in transaction mode; the gateway then polls often, and serving is fine,
+/// so nothing turns 503 for it). A store a newer glidepath migrated under this gateway makes the control plane
+/// <c>outdated</c>: traffic is served and changes are followed, but what this gateway writes may lack what the new schema
+/// records, and its controller judges by its old rules, so <c>?scope=control-plane</c> is 503 until it is upgraded.
 /// </summary>
 internal static class HealthEndpoints
 {
@@ -37,15 +41,18 @@ internal static class HealthEndpoints
         var store = writes.Current;
         var trusted = await MaySeeReleasesAsync(http, settings.Environment).ConfigureAwait(false);
         var traffic = table is null ? "not_loaded" : table.Stable is null ? "no_stable_release" : "ready";
+        var newer = status.NewerSchema;
         var controlPlaneOnly = string.Equals(http.Request.Query["scope"], "control-plane", StringComparison.Ordinal);
-        var ok = controlPlaneOnly ? !control.Stale : traffic == "ready";
+        var ok = controlPlaneOnly ? !control.Stale && newer is null : traffic == "ready";
         var body = new Dictionary<string, object?>
         {
-            ["status"] = traffic != "ready" ? "not_ready" : control.Stale || store.State != StoreWriteState.Ok ? "degraded" : "ready",
+            ["status"] = traffic != "ready" ? "not_ready" : control.Stale || newer is not null || store.State != StoreWriteState.Ok ? "degraded" : "ready",
             ["app"] = settings.Manifest.App,
             ["environment"] = settings.Environment,
             ["traffic"] = traffic,
-            ["control_plane"] = control.Stale ? "stale" : "ok",
+            ["control_plane"] = control.Stale ? "stale" : newer is not null ? "outdated" : "ok",
+            ["outdated_reason"] = newer is null ? null : OutdatedReason(newer),
+            ["changes"] = Changes(status.Changes),
             ["revision"] = table?.Revision,
             ["last_store_read"] = control.LastOk,
             ["stale_since"] = control.StaleSince,
@@ -72,6 +79,19 @@ internal static class HealthEndpoints
 
         return Results.Json(body, statusCode: ok ? 200 : 503);
     }
+
+    private static string Changes(ChangeFeed changes) => changes switch
+    {
+        ChangeFeed.Pushed => "pushed",
+        ChangeFeed.PushedNotCheckedYet => "pushed (not checked yet)",
+        ChangeFeed.PushesNotArriving => "polling (pushed changes not arriving)",
+        _ => "polling",
+    };
+
+    // Versions only, no location: for anonymous callers too.
+    internal static string OutdatedReason(ControlPlaneStatus.SchemaAhead newer) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"the store was migrated to schema {newer.Store} by a newer glidepath; this gateway (schema {newer.Known}) serves and follows changes, but may drop what the new version records: upgrade and restart it");
 
     private static string StoreWrites(StoreWriteState state) => state switch
     {

@@ -12,12 +12,18 @@ namespace Glidepath.Serving.Hosting;
 /// backup put back) is followed at once. Another store (another store id) is followed only once it has a stable release
 /// for the environment: a write command run after the file was deleted makes a new, empty store there, and following it
 /// turned every request into a 503 "no stable release"; until then the read fails as for a file that is gone. Each
-/// change is logged once per host, whichever loop saw it first. One per host, shared by its loops.
+/// change is logged once per host, whichever loop saw it first. One per host, shared by its loops. The identity is read
+/// with the store's schema version: a store a newer glidepath migrated under this process is logged as an error once
+/// (per version) and reported in <paramref name="status"/> (a gateway's <c>/readyz</c>); this process goes on serving,
+/// since migrations only add, but it may drop what the new schema records.
 /// </summary>
-internal sealed partial class StoreFollower(ServingOptions settings, ILogger<StoreFollower> logger)
+internal sealed partial class StoreFollower(ServingOptions settings, ILogger<StoreFollower> logger, Routing.ControlPlaneStatus? status = null)
 {
     private readonly Lock _gate = new();
     private StoreIdentity? _last;
+
+    /// <summary>The newer schema version last logged (0: none): logged once per version.</summary>
+    private int _newerLogged;
 
     /// <summary>The store not followed that was last warned about: the warning is logged once per such store.</summary>
     private StoreIdentity? _held;
@@ -35,6 +41,7 @@ internal sealed partial class StoreFollower(ServingOptions settings, ILogger<Sto
         }
 
         var now = await identity.ReadIdentityAsync(cancellationToken).ConfigureAwait(false);
+        NoteSchema(now);
         StoreIdentity? before;
         lock (_gate)
         {
@@ -83,11 +90,24 @@ internal sealed partial class StoreFollower(ServingOptions settings, ILogger<Sto
         return now;
     }
 
+    private void NoteSchema(StoreIdentity now)
+    {
+        status?.SchemaRead(now.SchemaVersion, now.KnownSchemaVersion);
+        var newer = now.SchemaIsNewer ? now.SchemaVersion : 0;
+        if (Interlocked.Exchange(ref _newerLogged, newer) != newer && newer > 0)
+        {
+            LogNewerSchema(logger, settings.Environment, now.SchemaVersion, now.KnownSchemaVersion);
+        }
+    }
+
     /// <summary>Whether <paramref name="now"/> is another store than <paramref name="before"/>, or the same one found again in another file.</summary>
     public static bool IsAnother(StoreIdentity before, StoreIdentity now) => now.StoreId != before.StoreId || now.Generation != before.Generation;
 
     private static bool IsNewer(StoreIdentity last, StoreIdentity now) =>
         now.Generation > last.Generation || (now.Generation == last.Generation && now.StoreId != last.StoreId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The store of {Environment} was migrated to schema {Store} by a newer glidepath; this glidepath (schema {Known}) may drop what the new version records, and its rollout controller judges by its own rules: upgrade it and restart it (it goes on serving meanwhile; logged once)")]
+    private static partial void LogNewerSchema(ILogger logger, string environment, int store, int known);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The store file of {Environment} was replaced by another store; following the new one")]
     private static partial void LogReplaced(ILogger logger, string environment);

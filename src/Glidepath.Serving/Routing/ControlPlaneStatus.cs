@@ -5,11 +5,32 @@ namespace Glidepath.Serving.Routing;
 /// <summary>
 /// Whether the gateway can read its environment from the store, and since when it cannot. A read that has not answered
 /// for <c>hungAfter</c> counts as unreadable while it hangs (a frozen connection, a dead mount, a network that drops
-/// packets): it never fails, so without this <c>/readyz</c> said <c>ok</c> for as long as the driver waited.
+/// packets): it never fails, so without this <c>/readyz</c> said <c>ok</c> for as long as the driver waited. Also how the
+/// store's changes reach this host (<see cref="Changes"/>), and whether a newer glidepath migrated the store under it
+/// (<see cref="NewerSchema"/>).
 /// </summary>
 public sealed class ControlPlaneStatus(TimeProvider time, TimeSpan hungAfter)
 {
     private volatile StatusSnapshot _snapshot = new(false, null, null, null);
+    private volatile int _changes = (int)ChangeFeed.Polled;
+    private volatile SchemaAhead? _newerSchema;
+
+    /// <summary>How the store's changes reach this host: polled, pushed, or pushed but not arriving (then polled often).</summary>
+    public ChangeFeed Changes
+    {
+        get => (ChangeFeed)_changes;
+        set => _changes = (int)value;
+    }
+
+    /// <summary>
+    /// Set while the store is at a schema newer than this binary knows (a newer glidepath migrated it under this process,
+    /// which may drop what the new schema records); null otherwise.
+    /// </summary>
+    public SchemaAhead? NewerSchema => _newerSchema;
+
+    /// <summary>Records the schema version read with the store's identity, and the highest this binary knows.</summary>
+    public void SchemaRead(int store, int known) =>
+        _newerSchema = store <= known ? null : _newerSchema is { } same && same.Store == store && same.Known == known ? same : new SchemaAhead(store, known);
 
     /// <summary>When the read in progress began (UTC ticks), 0 when none is.</summary>
     private long _readingSince;
@@ -57,4 +78,7 @@ public sealed class ControlPlaneStatus(TimeProvider time, TimeSpan hungAfter)
     private static DateTimeOffset Earlier(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x < b ? x : b;
 
     public sealed record StatusSnapshot(bool Stale, DateTimeOffset? LastOk, DateTimeOffset? StaleSince, string? Reason);
+
+    /// <summary>The store's schema version and the highest this binary knows, the first above the second.</summary>
+    public sealed record SchemaAhead(int Store, int Known);
 }

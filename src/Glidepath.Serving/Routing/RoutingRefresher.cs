@@ -8,7 +8,8 @@ namespace Glidepath.Serving.Routing;
 
 /// <summary>
 /// Polls the environment's revision and swaps in a new routing table when it changes; with a store that pushes its
-/// changes (<see cref="IRevisionWatch"/>, PostgreSQL LISTEN/NOTIFY) it refreshes on each notice and polls as a safety net. When the store cannot
+/// changes (<see cref="IRevisionWatch"/>, PostgreSQL LISTEN/NOTIFY) it refreshes on each notice and polls as a safety net,
+/// and often while its <see cref="PushCheck"/> finds that the notices do not arrive. When the store cannot
 /// be read the last table stays in service (fail static): the outage is logged once and /readyz reports the
 /// control plane stale, while traffic keeps flowing.
 /// </summary>
@@ -54,25 +55,31 @@ internal sealed partial class RoutingRefresher(
 
     // A store that pushes its changes (PostgreSQL NOTIFY): refresh as soon as a notice for this environment (or a
     // resync after the watch reconnected) arrives, and otherwise every poll interval, the safety net for a lost notice.
-    // Notices that arrive during a refresh collapse into one more refresh, which reads the latest state anyway.
+    // Notices that arrive during a refresh collapse into one more refresh, which reads the latest state anyway. While
+    // the push check finds that notices do not arrive (a pooler holds the LISTEN), poll as --poll-only does.
     private async Task WatchAndPollAsync(IRevisionWatch watch, CancellationToken stoppingToken)
     {
         var app = settings.Manifest.App;
         var wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        var fallback = settings.PollInterval < PushCheck.FallbackPoll ? settings.PollInterval : PushCheck.FallbackPoll;
+        var check = new PushCheck(watch, status, settings.Time, settings.Environment, settings.PollInterval, () => wake.Writer.TryWrite(true), logger);
         var watching = Task.Run(() => watch.WatchAsync(notice =>
         {
+            check.Observe(notice);
             if (notice.Concerns(app, settings.Environment))
             {
                 wake.Writer.TryWrite(true);
             }
         }, stoppingToken), CancellationToken.None);
+        var checking = Task.Run(() => check.RunAsync(stoppingToken), CancellationToken.None);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
                 using (var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
                 {
-                    var poll = Task.Delay(settings.PollInterval, settings.Time, wait.Token);
+                    var interval = status.Changes == ChangeFeed.PushesNotArriving ? fallback : settings.PollInterval;
+                    var poll = Task.Delay(interval, settings.Time, wait.Token);
                     var notice = wake.Reader.WaitToReadAsync(wait.Token).AsTask();
                     await Task.WhenAny(poll, notice).ConfigureAwait(false);
                     await wait.CancelAsync().ConfigureAwait(false);
@@ -90,6 +97,7 @@ internal sealed partial class RoutingRefresher(
         finally
         {
             await watching.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await checking.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 

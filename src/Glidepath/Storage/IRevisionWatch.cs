@@ -12,4 +12,12 @@ public interface IRevisionWatch
     /// changes made while it was not listening were missed. Connection failures are retried, never thrown.
     /// </summary>
     Task WatchAsync(Action<RevisionNotice> changed, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Announces <see cref="RevisionNotice.Probe"/> of <paramref name="token"/> the way a change is announced: from another
+    /// session than the watch's (a pooled connection of the store), so it reaches a watch only where a change committed
+    /// elsewhere would. Every watch on the store receives it; it concerns no environment. Throws when the store cannot
+    /// be reached.
+    /// </summary>
+    Task ProbeAsync(string token, CancellationToken cancellationToken);
 }

@@ -17,6 +17,16 @@ public abstract class StoreIdentityContract(IStoreFactory factory) : StoreContra
         Assert.Equal(first.SubjectKey, second.SubjectKey);
     }
 
+    // Read with the identity on every poll, so a long-running process learns that a newer glidepath migrated its store.
+    [Fact]
+    public async Task ReadIdentityAsync_StoreThisBinaryMade_AtTheSchemaVersionItKnows()
+    {
+        var identity = await Store.ReadIdentityAsync(None);
+
+        Assert.Equal(identity.KnownSchemaVersion, identity.SchemaVersion);
+        Assert.False(identity.SchemaIsNewer);
+    }
+
     [Fact]
     public async Task ReadIdentityAsync_AnotherHandleOnTheSameStore_SameIdAndKey()
     {

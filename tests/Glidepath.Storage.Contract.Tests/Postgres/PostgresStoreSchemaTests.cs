@@ -72,6 +72,25 @@ public sealed class PostgresStoreSchemaTests(PostgresTestDatabase database) : IC
         Assert.Equal(future, await MaxVersionAsync(schema));
     }
 
+    // An outside trial: a newer build migrated the store under a running old gateway, which went on without a word.
+    // Opening refuses such a store; one already open says so with every identity read (the follower logs and reports it).
+    [Fact]
+    public async Task ReadIdentity_StoreMigratedByANewerGlidepathWhileOpen_ReportsTheNewerVersion()
+    {
+        var schema = NewSchema();
+        var location = PostgresTestServer.For(database.Name, schema).ConnectionString;
+        await using var store = await Provider.OpenAsync(location, create: true, TimeProvider.System, default);
+        var before = await store.ReadIdentityAsync(default);
+        var known = PostgresMigrator.All[^1].Version;
+
+        await PostgresTestServer.ExecAsync(database.Name, $"INSERT INTO {schema}.schema_migrations VALUES ({known + 1}, 'from_the_future', '2027-01-01T00:00:00Z')");
+        var after = await store.ReadIdentityAsync(default);
+
+        Assert.Equal((known, known, false), (before.SchemaVersion, before.KnownSchemaVersion, before.SchemaIsNewer));
+        Assert.Equal((known + 1, known, true), (after.SchemaVersion, after.KnownSchemaVersion, after.SchemaIsNewer));
+        Assert.Equal((before.StoreId, before.Generation), (after.StoreId, after.Generation)); // the same store, not another one
+    }
+
     [Fact]
     public async Task Migrate_WorkingTokensWhoseNamesDifferOnlyInCase_OldestKeepsItsNameLaterOnesRenamedAndWorking()
     {
