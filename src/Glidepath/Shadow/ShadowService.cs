@@ -192,15 +192,17 @@ public sealed class ShadowService(Manifest manifest, EnvironmentService environm
             return;
         }
 
-        var why = evidence switch
+        var runOne = $"Run one with: glidepath shadow start {release.Name} --env {spec.Name} --rate 0.1, and wait for 'glidepath shadow status --env {spec.Name}' to say pass";
+        var (why, next) = evidence switch
         {
-            { Harmed: { } harmed } => $"shadow {harmed.Shadow.ShadowId} of {release.Name} was judged harm ({harmed.Decision.Reason}); a release does not change, so a later shadow's pass does not undo that",
-            { Latest: { } latest } => $"the latest shadow of {release.Name} ({latest.Shadow.ShadowId}) is {latest.Decision.OutcomeName}: {latest.Decision.Reason}",
-            _ => $"no shadow of {release.Name} has run in {spec.Name}",
+            // Another shadow of this release cannot help (a release does not change): the way on is a new release.
+            { Harmed: { } harmed } => (
+                $"shadow {harmed.Shadow.ShadowId} of {release.Name} was judged harm ({harmed.Decision.Reason}); a release does not change, so a later shadow's pass does not undo that",
+                $"Fix the change, register the fix as a new release (glidepath release create) and shadow that: glidepath shadow start REF --env {spec.Name} --rate 0.1, with REF the new release"),
+            { Latest: { } latest } => ($"the latest shadow of {release.Name} ({latest.Shadow.ShadowId}) is {latest.Decision.OutcomeName}: {latest.Decision.Reason}", runOne),
+            _ => ($"no shadow of {release.Name} has run in {spec.Name}", runOne),
         };
-        throw new PolicyException(
-            $"--require-shadow: {release.Name} has no passed shadow against the stable release of {spec.Name}; {why}. " +
-            $"Run one with: glidepath shadow start {release.Name} --env {spec.Name} --rate 0.1, and wait for 'glidepath shadow status --env {spec.Name}' to say pass");
+        throw new PolicyException($"--require-shadow: {release.Name} has no passed shadow against the stable release of {spec.Name}; {why}. {next}");
     }
 
     /// <summary>
