@@ -39,6 +39,28 @@ public sealed class ShadowPageTests(Chromium chromium)
         Assert.Empty(browser.Errors);
     }
 
+    // An outside trial: after a promote during a shadow, the figures beside the pairs counted only the pairs against the
+    // new stable, so a candidate that failed every call against the old one showed "Candidate errors 0".
+    [Fact]
+    public async Task ShadowPage_CandidateFailedAgainstAnEarlierStable_ShowsItsErrorsOverEveryPairAndTheJudgedOnes()
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        var shadow = await h.Seed.Shadows.StartAsync(Seed.Environment, h.F.V2, 0.1, 5, null, "ana", "try v2", CancellationToken.None);
+        await h.Seed.PairsAsync(shadow, 0, 40, candidateFails: true);
+        var v3 = await h.Seed.StableV3Async();
+        await h.Seed.PairsAsync(shadow, 40, 10, stable: v3);
+        var browser = await h.SignedInAsync(await h.TokenAsync(Role.Viewer, "vic"));
+
+        await browser.Page.GotoAsync(h.Url + "/dashboard/env/staging/shadow");
+
+        await Assertions.Expect(browser.Page.GetByTestId("shadow-pairs")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^50 \(every stable release; 10 against v3\+\w+, judged\)$"));
+        await Assertions.Expect(browser.Page.GetByTestId("shadow-errors")).ToHaveTextAsync("40 (0 in the judged pairs)");
+        await Assertions.Expect(browser.Page.GetByTestId("shadow-spend")).ToHaveTextAsync("$0.1 of $5");
+        await Assertions.Expect(browser.Page.GetByTestId("shadow-not-judged")).ToContainTextAsync("40 against v1");
+        await Assertions.Expect(browser.Page.GetByTestId("shadow-not-judged")).ToContainTextAsync("with 40 candidate errors");
+        Assert.Empty(browser.Errors);
+    }
+
     [Fact]
     public async Task ShadowPage_ViewerOfAnotherEnvironment_Is403AndShowsNoFigures()
     {

@@ -100,7 +100,7 @@ internal static class ShadowCommand
 
         var view = answer.Shadow;
         var text = string.Create(CultureInfo.InvariantCulture,
-            $"{view.Environment}: shadow {view.ShadowId} of {view.Candidate?.Label ?? "-"} started: {FigureText.Percent(view.Rate)} of stable {view.Stable?.Label ?? "-"}'s requests{Caps(view.MaxCostUsd, view.MaxRequests)}; 'glidepath serve --env {view.Environment}' mirrors them");
+            $"{view.Environment}: shadow {view.ShadowId} of {view.Candidate?.Label ?? "-"} started: {FigureText.Percent(view.Rate)} of stable {view.Stable?.Label ?? "-"}'s requests{ShadowOutput.Caps(view.MaxCostUsd, view.MaxRequests)}; 'glidepath serve --env {view.Environment}' mirrors them");
         ctx.Output.Line(text, $"[green]✓[/] {Spectre.Console.Markup.Escape(text)}");
         ctx.Output.Line($"  watch it: glidepath shadow status --env {view.Environment} --watch");
         return ExitCodes.Ok;
@@ -174,7 +174,7 @@ internal static class ShadowCommand
                 }
                 else
                 {
-                    WriteStatusText(ctx, view);
+                    ShadowOutput.WriteStatus(ctx, view);
                 }
 
                 var decided = view.Outcome != "collecting";
@@ -250,73 +250,11 @@ internal static class ShadowCommand
             return ExitCodes.Ok;
         }
 
-        var view = answer.Shadow;
-        var text = string.Create(CultureInfo.InvariantCulture,
-            $"{view.Environment}: shadow {view.ShadowId} of {view.Candidate?.Label ?? "-"} stopped after {view.Pairs} pairs ({FigureText.Usd(view.CostUsd)}) — judge: {view.Outcome}, {view.Decision}");
+        var text = ShadowOutput.Stopped(answer.Shadow);
         ctx.Output.Line(text, $"[green]✓[/] {Spectre.Console.Markup.Escape(text)}");
         return ExitCodes.Ok;
     }
 
     private static ShadowService Service(CliContext ctx, IGlidepathStore store) =>
         new(ctx.Manifest, EnvironmentCommandSupport.Service(ctx, store), store.Environments, store.Shadows, ctx.Time);
-
-    private static string Caps(double? maxCostUsd, long? maxRequests) =>
-        (maxCostUsd, maxRequests) switch
-        {
-            (null, null) => "",
-            ({ } cost, null) => string.Create(CultureInfo.InvariantCulture, $" until {FigureText.Usd(cost)} spent"),
-            (null, { } n) => string.Create(CultureInfo.InvariantCulture, $" for at most {n} requests"),
-            ({ } cost, { } n) => string.Create(CultureInfo.InvariantCulture, $" until {FigureText.Usd(cost)} spent or {n} requests"),
-        };
-
-    /// <summary>The text of <c>shadow status</c>, printed from the JSON view (locally and through the admin API alike, so the two cannot drift).</summary>
-    private static void WriteStatusText(CliContext ctx, ShadowView view)
-    {
-        var inv = CultureInfo.InvariantCulture;
-        var candidate = view.Candidate?.Label ?? "-";
-        var stable = view.Stable?.Label ?? "-";
-        var where = view switch
-        {
-            { Active: false } => $"stopped at {TableText.Time(view.StoppedAt)} UTC{(view.StopReason is { } why ? $": {why}" : "")}",
-            { CandidateIsStable: true } => $"active, but {candidate} is now the stable release: nothing is mirrored{(view.CapReached ? "; its cap was reached too" : "")} (end it: glidepath shadow stop --env {view.Environment})",
-            { CapReached: true } => "active, cap reached: no more requests are mirrored",
-            _ => "active",
-        };
-        var against = view.CandidateIsStable
-            ? $"judged against {stable}, the stable release it replaced,"
-            : $"against stable {stable}";
-        ctx.Output.Line(string.Create(inv,
-            $"{view.Environment}: shadow {view.ShadowId} of {candidate} {against} at {FigureText.Percent(view.Rate)} of stable requests{Caps(view.MaxCostUsd, view.MaxRequests)} — {where}"));
-        ctx.Output.Line($"  started {TableText.Time(view.StartedAt)} UTC by {view.StartedBy}{(view.Reason is { } r ? $": {r}" : "")}");
-        if (view.PairsAgainstOtherStables.Count > 0)
-        {
-            var others = string.Join(", ", view.PairsAgainstOtherStables.Select(o => string.Create(inv, $"{o.Pairs} against {o.Stable?.Label ?? "-"}")));
-            ctx.Output.Line($"  not judged: pairs with another stable release ({others}); the stable release changed during the shadow, and the judge reads only the pairs against {stable}, as the checklist and rollout start --require-shadow do");
-        }
-        ctx.Output.Line(string.Create(inv,
-            $"  pairs {view.Pairs}{(view.MaxRequests is { } max ? $" of {max}" : "")}, candidate spend {FigureText.Usd(view.CostUsd)}{(view.MaxCostUsd is { } cap ? $" of {FigureText.Usd(cap)}" : "")}, candidate errors {view.CandidateErrors}; requests a gateway dropped (queue full, or shadow stopped while they were queued) are counted on its /metrics as glidepath_shadow_dropped_total"));
-        if (view.PairsAtStop is { } atStop && view.Pairs > atStop)
-        {
-            ctx.Output.Line(string.Create(inv,
-                $"  {view.Pairs - atStop} of these pairs were stored after the stop (calls already in flight when it was stopped); the shadow_stop event recorded {atStop}"));
-        }
-
-        var evidence = view.Metrics;
-        if (evidence.Count > 0)
-        {
-            var confidence = 1 - (evidence[0].Alpha * evidence.Count);
-            ctx.Output.Table(
-                ["metric", "candidate n", "stable n", "estimate", "interval", "tolerance", "verdict"],
-                evidence.Select(TableText.MetricRow),
-                title: string.Create(inv, $"paired differences, candidate − stable on the same inputs ({confidence:0.###} confidence, always-valid intervals)"));
-        }
-
-        var line = $"  judge: {view.Outcome} — {view.Decision}";
-        ctx.Output.Line(line, view.Outcome switch
-        {
-            "harm" => $"[red]{Spectre.Console.Markup.Escape(line)}[/]",
-            "pass" => $"[green]{Spectre.Console.Markup.Escape(line)}[/]",
-            _ => null,
-        });
-    }
 }

@@ -224,7 +224,7 @@ public sealed partial class ChatCall : IDisposable
         else if (Record(200, null, EstimateUnreportedUsage() ? _cost : null) is { } stable && _shadow is { } shadow)
         {
             _service.Mirror.Offer(new ShadowJob(shadow, _request!.Messages, _request.Options, _context.Vars, stable, _trace.Output?.ToString() ?? "",
-                _shadowPatch is { } patch ? (_context.Api, patch, _shadowPatchBytes) : null, _context.AnthropicBeta, _own));
+                _shadowPatch is { } patch ? (_context.Api, patch, _shadowPatchBytes) : null, _context.AnthropicBeta, _own, _streamed));
         }
     }
 

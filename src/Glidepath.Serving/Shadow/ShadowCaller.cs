@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Glidepath.Models;
 using Glidepath.Routing;
 using Glidepath.Serving.Chat;
@@ -12,21 +11,28 @@ namespace Glidepath.Serving.Shadow;
 
 /// <summary>
 /// Answers one mirrored request with the candidate exactly as serving would (its release applied by the same
-/// <see cref="ReleaseApplier"/>, its model client from <see cref="ServingReleases"/>), never streamed and never
-/// returned; a tool call in its answer is recorded, never executed. Scores both answers with the online scorers (and
-/// asks the pairwise judge, when the manifest names one, which is better) and
-/// builds the candidate's trace (arm <c>shadow</c>) and the pair. A failure of the candidate is a candidate error in
-/// the pair, never a pass.
+/// <see cref="ReleaseApplier"/>, its model client from <see cref="ServingReleases"/>), in the caller's mode (streamed
+/// when the caller's answer was, read to its end) and never returned; a tool call in its answer is recorded, never
+/// executed. Scores both answers with the online scorers (and asks the pairwise judge, when the manifest names one,
+/// which is better) and builds the candidate's trace (arm <c>shadow</c>) and the pair. A failure of the candidate is a
+/// candidate error in the pair, never a pass.
 /// </summary>
+/// <remarks>
+/// The pair's latencies are like for like: each side's time waiting for its provider, measured as <see cref="ChatCall"/>
+/// measures the stable call's — a whole answer from the call to its return, a streamed one as the waits for each of its
+/// updates up to the last. Until 2026-12-06 the candidate was always called whole, and beside a streamed stable call
+/// that compared two different timings (an outside trial: ×1.09–1.11 for an identical sim candidate).
+/// </remarks>
 internal sealed class ShadowCaller(ChatService service, PairwiseJudge? judge, TimeProvider time)
 {
     public async Task<(TraceRecord Trace, ShadowPairRecord Pair)> CallAsync(ShadowJob job, CancellationToken cancellationToken)
     {
         var stable = job.Stable;
         var startedAt = time.GetUtcNow();
-        var start = Stopwatch.GetTimestamp();
-        var (status, error, response, release, upstreamStatus, upstreamMessage) = await AnswerAsync(job, cancellationToken).ConfigureAwait(false);
-        var latencyMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        var start = time.GetTimestamp();
+        var clock = new ProviderClock(time, start);
+        var (status, error, response, release, upstreamStatus, upstreamMessage) = await AnswerAsync(job, clock, cancellationToken).ConfigureAwait(false);
+        var latencyMs = time.GetElapsedTime(start).TotalMilliseconds;
         var input = response?.Usage?.InputTokenCount ?? 0;
         var output = response?.Usage?.OutputTokenCount ?? 0;
         // On the caller's own client the model and its price are the caller's, as for the stable call (ChatCall).
@@ -54,6 +60,7 @@ internal sealed class ShadowCaller(ChatService service, PairwiseJudge? judge, Ti
             UpstreamStatus = upstreamStatus,
             UpstreamMessage = upstreamMessage,
             LatencyMs = latencyMs,
+            TimeToFirstTokenMs = clock.FirstTokenMs,
             OverheadMs = 0,
             InputTokens = input,
             OutputTokens = output,
@@ -81,7 +88,7 @@ internal sealed class ShadowCaller(ChatService service, PairwiseJudge? judge, Ti
 
             // Time waiting for the provider on both sides: the stable trace's latency includes writing to the caller.
             StableLatencyMs = Math.Max(stable.LatencyMs - stable.OverheadMs, 0),
-            CandidateLatencyMs = ok ? latencyMs : null,
+            CandidateLatencyMs = ok ? clock.WaitedMs : null,
             StableCostUsd = stable.CostUsd,
             CandidateCostUsd = cost,
             StablePassed = stableScore?.Passed,
@@ -114,7 +121,7 @@ internal sealed class ShadowCaller(ChatService service, PairwiseJudge? judge, Ti
         return response;
     }
 
-    private async Task<(int Status, string? Error, ChatResponse? Response, ServingRelease? Release, int? UpstreamStatus, string? UpstreamMessage)> AnswerAsync(ShadowJob job, CancellationToken cancellationToken)
+    private async Task<(int Status, string? Error, ChatResponse? Response, ServingRelease? Release, int? UpstreamStatus, string? UpstreamMessage)> AnswerAsync(ShadowJob job, ProviderClock clock, CancellationToken cancellationToken)
     {
         ServingRelease release;
         List<ChatMessage> messages;
@@ -148,11 +155,21 @@ internal sealed class ShadowCaller(ChatService service, PairwiseJudge? judge, Ti
 
         try
         {
-            var response = job.Own is { } own
-                ? await own.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false)
-                : job.Forwarded is { } forwarded && release.Forwarder is { } forwarder && forwarder.Wire == forwarded.Wire
-                ? await ForwardAsync(forwarder, forwarded.Patch(release.Applier, messages[0].Text), job.AnthropicBeta, cancellationToken).ConfigureAwait(false)
-                : await release.Client.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+            var client = job.Own ?? release.Client;
+            ChatResponse response;
+            if (job.Streamed)
+            {
+                response = await clock.ReadStreamAsync(client.GetStreamingResponseAsync(messages, options, cancellationToken), cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var t0 = time.GetTimestamp();
+                response = job.Own is null && job.Forwarded is { } forwarded && release.Forwarder is { } forwarder && forwarder.Wire == forwarded.Wire
+                    ? await ForwardAsync(forwarder, forwarded.Patch(release.Applier, messages[0].Text), job.AnthropicBeta, cancellationToken).ConfigureAwait(false)
+                    : await client.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+                clock.Waited(t0);
+            }
+
             // A provider that reports no usage still charged for the call: the candidate's trace, its cost in the pair
             // and the shadow budget get the estimate the served call's trace gets (UsageEstimate), priced as it is (the
             // cost the client priced from no usage is 0), never free.

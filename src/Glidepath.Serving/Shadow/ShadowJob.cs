@@ -15,6 +15,8 @@ namespace Glidepath.Serving.Shadow;
 /// <param name="AnthropicBeta">The caller's <c>anthropic-beta</c> header, sent with a forwarded candidate's body as with the caller's.</param>
 /// <param name="Own">The caller's own client when the stable call was answered by it (the SDK's inner-client mode): the
 /// candidate is answered by the same client with its release applied the same way, never by the release's provider.</param>
+/// <param name="Streamed">Whether the caller's answer was streamed: the candidate is then streamed too, so the pair's
+/// latencies are measured alike (<see cref="ProviderClock"/>).</param>
 internal sealed record ShadowJob(
     ShadowRoute Shadow,
     IReadOnlyList<ChatMessage> Messages,
@@ -24,4 +26,5 @@ internal sealed record ShadowJob(
     string StableText,
     (string Wire, Func<Glidepath.Models.ReleaseApplier, string, ReadOnlyMemory<byte>> Patch, int BodyBytes)? Forwarded = null,
     string? AnthropicBeta = null,
-    IChatClient? Own = null);
+    IChatClient? Own = null,
+    bool Streamed = false);

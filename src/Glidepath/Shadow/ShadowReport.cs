@@ -43,8 +43,18 @@ public sealed record ShadowReport
     /// <summary>True when a cap is reached: gateways mirror no more requests for this shadow.</summary>
     public bool CapReached => Spend.Reached(Shadow);
 
-    /// <summary>Pairs whose candidate errored: a candidate that cannot be served shows here, not as a pass.</summary>
+    /// <summary>
+    /// Pairs whose candidate errored, over every pair <see cref="Spend"/> counts (whatever stable release answered them):
+    /// a candidate that cannot be served shows here, not as a pass. Until 2026-12-06 only the judged pairs were counted,
+    /// so after a stable change a candidate that failed every call showed 0.
+    /// </summary>
     public required long CandidateErrors { get; init; }
+
+    /// <summary>The pairs against <see cref="StableReleaseId"/>: the ones the judge reads.</summary>
+    public required long JudgedPairs { get; init; }
+
+    /// <summary>The candidate's errors among <see cref="JudgedPairs"/>.</summary>
+    public required long JudgedCandidateErrors { get; init; }
 
     public required PairedDecision Decision { get; init; }
 }

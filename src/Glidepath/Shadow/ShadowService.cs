@@ -120,6 +120,8 @@ public sealed class ShadowService(Manifest manifest, EnvironmentService environm
             ["shadow_id"] = shadow.ShadowId,
             ["pairs"] = report.Spend.Pairs,
             ["cost_usd"] = Math.Round(report.Spend.CostUsd, 6),
+            ["candidate_errors"] = report.CandidateErrors,
+            ["judged_pairs"] = report.JudgedPairs,
             ["outcome"] = report.Decision.OutcomeName,
             ["decision"] = report.Decision.Reason,
         };
@@ -190,15 +192,17 @@ public sealed class ShadowService(Manifest manifest, EnvironmentService environm
             return;
         }
 
-        var why = evidence switch
+        var runOne = $"Run one with: glidepath shadow start {release.Name} --env {spec.Name} --rate 0.1, and wait for 'glidepath shadow status --env {spec.Name}' to say pass";
+        var (why, next) = evidence switch
         {
-            { Harmed: { } harmed } => $"shadow {harmed.Shadow.ShadowId} of {release.Name} was judged harm ({harmed.Decision.Reason}); a release does not change, so a later shadow's pass does not undo that",
-            { Latest: { } latest } => $"the latest shadow of {release.Name} ({latest.Shadow.ShadowId}) is {latest.Decision.OutcomeName}: {latest.Decision.Reason}",
-            _ => $"no shadow of {release.Name} has run in {spec.Name}",
+            // Another shadow of this release cannot help (a release does not change): the way on is a new release.
+            { Harmed: { } harmed } => (
+                $"shadow {harmed.Shadow.ShadowId} of {release.Name} was judged harm ({harmed.Decision.Reason}); a release does not change, so a later shadow's pass does not undo that",
+                $"Fix the change, register the fix as a new release (glidepath release create) and shadow that: glidepath shadow start REF --env {spec.Name} --rate 0.1, with REF the new release"),
+            { Latest: { } latest } => ($"the latest shadow of {release.Name} ({latest.Shadow.ShadowId}) is {latest.Decision.OutcomeName}: {latest.Decision.Reason}", runOne),
+            _ => ($"no shadow of {release.Name} has run in {spec.Name}", runOne),
         };
-        throw new PolicyException(
-            $"--require-shadow: {release.Name} has no passed shadow against the stable release of {spec.Name}; {why}. " +
-            $"Run one with: glidepath shadow start {release.Name} --env {spec.Name} --rate 0.1, and wait for 'glidepath shadow status --env {spec.Name}' to say pass");
+        throw new PolicyException($"--require-shadow: {release.Name} has no passed shadow against the stable release of {spec.Name}; {why}. {next}");
     }
 
     /// <summary>
@@ -212,21 +216,27 @@ public sealed class ShadowService(Manifest manifest, EnvironmentService environm
         var stop = history.FirstOrDefault(e => e.Kind == EnvironmentEventKinds.ShadowStop && e.Revision > started.Event.Revision && ShadowHistory.IdOf(e) == started.Shadow.ShadowId);
         var pairs = await shadows.PairsAsync(started.Shadow.ShadowId, cancellationToken).ConfigureAwait(false);
         var sample = new PairedSample();
-        long n = 0, errors = 0;
+        long n = 0, errors = 0, judged = 0, judgedErrors = 0;
         double cost = 0;
-        var others = new Dictionary<string, long>(StringComparer.Ordinal);
+        var others = new Dictionary<string, (long Pairs, long Errors)>(StringComparer.Ordinal);
         foreach (var pair in pairs)
         {
+            // The pairs, the spend and the candidate's errors cover every pair (the caps count them all, and a candidate
+            // that failed is failing whatever the stable was); the judge reads only those against the judged stable.
+            var error = pair.CandidateError ? 1 : 0;
             n++;
+            errors += error;
             cost += pair.CandidateCostUsd;
             if (onlyStable is null || pair.StableReleaseId == onlyStable)
             {
                 sample.Add(pair.ToPair());
-                errors += pair.CandidateError ? 1 : 0;
+                judged++;
+                judgedErrors += error;
             }
             else
             {
-                others[pair.StableReleaseId] = others.GetValueOrDefault(pair.StableReleaseId) + 1;
+                var (otherPairs, otherErrors) = others.GetValueOrDefault(pair.StableReleaseId);
+                others[pair.StableReleaseId] = (otherPairs + 1, otherErrors + error);
             }
         }
 
@@ -236,7 +246,7 @@ public sealed class ShadowService(Manifest manifest, EnvironmentService environm
             Environment = environment,
             Shadow = started.Shadow,
             StableReleaseId = onlyStable ?? started.Event.FromReleaseId,
-            PairsAgainstOtherStables = [.. others.Select(o => new StablePairCount(o.Key, o.Value)).OrderByDescending(o => o.Pairs).ThenBy(o => o.StableReleaseId, StringComparer.Ordinal)],
+            PairsAgainstOtherStables = [.. others.Select(o => new StablePairCount(o.Key, o.Value.Pairs, o.Value.Errors)).OrderByDescending(o => o.Pairs).ThenBy(o => o.StableReleaseId, StringComparer.Ordinal)],
             Active = stop is null,
             StartedAt = started.Event.Time,
             StartedBy = started.Event.Actor,
@@ -246,6 +256,8 @@ public sealed class ShadowService(Manifest manifest, EnvironmentService environm
             Spend = new ShadowSpend(n, cost),
             PairsAtStop = stop is null ? null : ShadowHistory.PairsAtStop(stop),
             CandidateErrors = errors,
+            JudgedPairs = judged,
+            JudgedCandidateErrors = judgedErrors,
             Decision = Judge().Decide(sample),
         };
     }

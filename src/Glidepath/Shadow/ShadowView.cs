@@ -25,6 +25,8 @@ public sealed record ShadowView(
     long? PairsAtStop,
     double CostUsd,
     long CandidateErrors,
+    long JudgedPairs,
+    long JudgedCandidateErrors,
     string Outcome,
     string Decision,
     double EffectiveSubjects,
@@ -36,13 +38,13 @@ public sealed record ShadowView(
         ArgumentNullException.ThrowIfNull(names);
         return new ShadowView(
             report.Shadow.ShadowId, report.Environment, names.Ref(report.Shadow.ReleaseId), names.Ref(report.StableReleaseId),
-            report.CandidateIsStable, [.. report.PairsAgainstOtherStables.Select(o => new OtherStablePairs(names.Ref(o.StableReleaseId), o.Pairs))],
+            report.CandidateIsStable, [.. report.PairsAgainstOtherStables.Select(o => new OtherStablePairs(names.Ref(o.StableReleaseId), o.Pairs, o.CandidateErrors))],
             report.Shadow.Rate, report.Shadow.MaxCostUsd, report.Shadow.MaxRequests, report.Active, report.CapReached,
             report.StartedAt, report.StartedBy, report.StartReason, report.StoppedAt, report.StopReason,
             report.Spend.Pairs, report.PairsAtStop, Math.Round(report.Spend.CostUsd, 6), report.CandidateErrors,
-            report.Decision.OutcomeName, report.Decision.Reason, report.Decision.EffectiveSubjects, report.Decision.Evidence);
+            report.JudgedPairs, report.JudgedCandidateErrors, report.Decision.OutcomeName, report.Decision.Reason, report.Decision.EffectiveSubjects, report.Decision.Evidence);
     }
 
-    /// <summary>Pairs answered by a stable release other than <see cref="Stable"/>: counted against the caps, not judged.</summary>
-    public sealed record OtherStablePairs(ReleaseRefView? Stable, long Pairs);
+    /// <summary>Pairs answered by a stable release other than <see cref="Stable"/>, and the candidate's errors among them: counted against the caps and in <see cref="CandidateErrors"/>, not judged.</summary>
+    public sealed record OtherStablePairs(ReleaseRefView? Stable, long Pairs, long CandidateErrors);
 }

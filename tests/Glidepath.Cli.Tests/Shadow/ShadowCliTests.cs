@@ -242,6 +242,11 @@ public sealed class ShadowCliTests
         Assert.Equal(ExitCodes.Refused, refused);
         Assert.Contains("was judged harm (candidate is worse than stable on the same inputs: error_rate", stderr, StringComparison.Ordinal);
         Assert.Contains("a later shadow's pass does not undo that", stderr, StringComparison.Ordinal);
+
+        // An outside trial: the refusal went on to advise running another shadow of v2 and waiting for a pass, which
+        // cannot help; the way on is a new release.
+        Assert.Contains("register the fix as a new release (glidepath release create) and shadow that: glidepath shadow start REF --env production", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Run one with", stderr, StringComparison.Ordinal);
         Assert.Contains("answered worse than the stable release", checklist, StringComparison.Ordinal);
         Assert.DoesNotContain("passed on 3000 pairs", checklist, StringComparison.Ordinal);
     }

@@ -35,7 +35,7 @@ public sealed class ShadowStableChangeCliTests
         Assert.Contains("now compares with the new stable release v3", promoteErr, StringComparison.Ordinal);
         Assert.Equal((0, 0), (code, jsonCode));
         Assert.Matches(@"of v2\+\w+ against stable v3\+", text);
-        Assert.Matches(@"not judged: pairs with another stable release \(600 against v1\+\w+\); .* only the pairs against v3\+", text);
+        Assert.Matches(@"not judged: pairs with another stable release \(600 against v1\+\w+ with \d+ candidate errors\); .* only the pairs against v3\+", text);
         Assert.Contains("judge: collecting", text, StringComparison.Ordinal);
         using var json = JsonDocument.Parse(stdout);
         var shadow = json.RootElement.GetProperty("shadow");
@@ -44,6 +44,32 @@ public sealed class ShadowStableChangeCliTests
         Assert.Equal(("v1", 600L), (other.GetProperty("stable").GetProperty("name").GetString(), other.GetProperty("pairs").GetInt64()));
         Assert.False(shadow.GetProperty("candidate_is_stable").GetBoolean());
         Assert.Contains("still collecting", checklist, StringComparison.Ordinal);
+    }
+
+    // An outside trial: a candidate that failed all of its 400 calls against v1, then v3 promoted: status said "pairs 400
+    // of 400, candidate spend $0, candidate errors 0" (the errors counted only the pairs against v3, the pairs every
+    // stable) and stop recorded "stopped after 400 pairs". The figures on one line now cover the same pairs, and the
+    // judged subset is named beside them.
+    [Fact]
+    public async Task StatusAndStop_CandidateFailedAgainstAnEarlierStable_CountItsErrorsOverEveryPairAndNameTheJudgedOnes()
+    {
+        await using var app = await ShadowOfV2Async();
+        await ShadowPairs.WriteAsync(app, 400, 1.0, stable: "v1");
+        await app.OkAsync("promote", "v3", "--env", "production");
+        await ShadowPairs.WriteAsync(app, 30, 0, prefix: 'y', stable: "v3");
+
+        var (code, text, _) = await app.RunAsync("shadow", "status", "--env", "production");
+        var shadow = (await app.JsonAsync("shadow", "status", "--env", "production")).GetProperty("shadow");
+        var (stopCode, stop, _) = await app.RunAsync("shadow", "stop", "--env", "production");
+
+        Assert.Equal((0, 0), (code, stopCode));
+        Assert.Matches(@"not judged: pairs with another stable release \(400 against v1\+\w+ with 400 candidate errors\)", text);
+        Assert.Matches(@"  pairs 430 \(every stable release\), candidate spend \$0\.86, candidate errors 400; judged: 30 pairs against v3\+\w+, 0 candidate errors; ", text);
+        Assert.Equal((430L, 400L, 30L, 0L), (shadow.GetProperty("pairs").GetInt64(), shadow.GetProperty("candidate_errors").GetInt64(),
+            shadow.GetProperty("judged_pairs").GetInt64(), shadow.GetProperty("judged_candidate_errors").GetInt64()));
+        Assert.Equal(0.86, shadow.GetProperty("cost_usd").GetDouble(), 6);
+        Assert.Equal(400L, shadow.GetProperty("pairs_against_other_stables").EnumerateArray().Single().GetProperty("candidate_errors").GetInt64());
+        Assert.Matches(@"stopped after 430 pairs \(\$0\.86\), 400 candidate errors; the judge read the 30 against stable v3\+\w+ \(0 candidate errors\) — judge: collecting, ", stop);
     }
 
     [Fact]

@@ -99,8 +99,23 @@ internal sealed class Seed(GatewayFixture f)
         return shadow;
     }
 
+    /// <summary>
+    /// Registers a v3 (one more prompt line) and makes it staging's stable release, as a promote during a shadow does:
+    /// the shadow's earlier pairs are then against another stable release.
+    /// </summary>
+    public async Task<Glidepath.Releases.Release> StableV3Async()
+    {
+        await File.AppendAllTextAsync(Path.Combine(f.Directory, "prompts", "system.md"), "\n- A line only v3 has.\n");
+        var draft = await Glidepath.Releases.ReleaseDrafts.FromWorkingTreeAsync(f.World.LoadManifest(), "v3", TimeProvider.System, CancellationToken.None);
+        var v3 = (await f.Store.Releases.RegisterAsync(draft, CancellationToken.None)).Release;
+        await f.SetAsync(s => s with { StableReleaseId = v3.Id }, "promote");
+        return v3;
+    }
+
     /// <summary>Writes the pairs numbered <paramref name="from"/> to <paramref name="from"/> + <paramref name="count"/> - 1 of <paramref name="shadow"/>, as a gateway's mirror would.</summary>
-    public async Task PairsAsync(Glidepath.Environments.ShadowState shadow, int from, int count)
+    /// <param name="stable">The stable release that answered them (v1 when null).</param>
+    /// <param name="candidateFails">Whether the candidate failed every one of them.</param>
+    public async Task PairsAsync(Glidepath.Environments.ShadowState shadow, int from, int count, Glidepath.Releases.Release? stable = null, bool candidateFails = false)
     {
         var random = new Random(7 + from);
         var records = new List<Glidepath.Shadow.ShadowPairRecord>(count);
@@ -114,18 +129,19 @@ internal sealed class Seed(GatewayFixture f)
                 Environment = Environment,
                 StableTraceId = $"s{i:x31}",
                 CandidateTraceId = $"c{i:x31}",
-                StableReleaseId = f.V1.Id,
+                StableReleaseId = (stable ?? f.V1).Id,
                 CandidateReleaseId = f.V2.Id,
                 CreatedAt = DateTimeOffset.UtcNow,
                 Group = i % 64,
+                CandidateError = candidateFails,
                 StableLatencyMs = latency,
-                CandidateLatencyMs = latency * Math.Exp(0.05 * (random.NextDouble() - 0.5)),
+                CandidateLatencyMs = candidateFails ? null : latency * Math.Exp(0.05 * (random.NextDouble() - 0.5)),
                 StableCostUsd = 0.002,
                 CandidateCostUsd = 0.002,
                 StablePassed = true,
-                CandidatePassed = true,
+                CandidatePassed = candidateFails ? null : true,
                 StableScore = 1,
-                CandidateScore = 1,
+                CandidateScore = candidateFails ? null : 1,
             });
         }
 

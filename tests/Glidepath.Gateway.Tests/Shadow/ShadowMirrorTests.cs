@@ -60,6 +60,14 @@ public sealed partial class ShadowMirrorTests : IAsyncLifetime
         var candidate = await WireAssert.TraceAsync(_f, pair.CandidateTraceId);
         Assert.Equal((Arm.Shadow, _f.V2.Id, 200, 0.01), (candidate.Arm, candidate.ReleaseId, candidate.Status, candidate.CostUsd));
         Assert.Equal((await WireAssert.TraceAsync(_f, on.TraceId)).SubjectHash, candidate.SubjectHash);
+
+        // An outside trial: the candidate was always called whole, so on streamed callers the pair compared a stream's
+        // latency with a whole call's (an identical candidate looked ×1.1 slower with the sim). It is called as its
+        // caller was: a streamed candidate's trace has a time to first token, a whole one's none.
+        var streamed = body.Contains("\"stream\":true", StringComparison.Ordinal);
+        Assert.Equal(streamed, candidate.TimeToFirstTokenMs is not null);
+        Assert.Equal((30L, 9L, "stop"), (candidate.InputTokens, candidate.OutputTokens, candidate.FinishReason));
+        Assert.NotNull(pair.CandidateLatencyMs);
     }
 
     [Fact]

@@ -50,6 +50,39 @@ public sealed class ShadowPassThroughTests
             (candidate.Arm, candidate.ReleaseId, candidate.Status, candidate.Model, candidate.InputTokens, candidate.OutputTokens, candidate.FinishReason));
     }
 
+    // A streamed caller on the pass-through path: the candidate is streamed too (through its provider's client, read to
+    // the end), so the pair's latencies are both a stream's; it was called whole, and an identical candidate looked
+    // ×1.1 slower on streamed callers (trial "shadowscale").
+    [Theory]
+    [InlineData("openai")]
+    [InlineData("anthropic")]
+    public async Task Mirror_StreamedPassThroughCaller_CandidateStreamedToo(string provider)
+    {
+        await using var f = await GatewayFixture.CreateAsync(upstream: new GatewayUpstream(provider, PassThrough: true));
+        await f.StartAsync();
+        f.Models.For("canary-model").Answer = (_, _) => new ChatResponse(new ChatMessage(ChatRole.Assistant, "THE CANDIDATE'S ANSWER"))
+        {
+            FinishReason = ChatFinishReason.Stop,
+            Usage = new UsageDetails { InputTokenCount = 30, OutputTokenCount = 9 },
+        };
+        await StartShadowAsync(f);
+        var anthropic = provider == "anthropic";
+
+        using var response = await f.PostAsync(anthropic ? "/v1/messages" : "/v1/chat/completions", anthropic
+            ? GatewayFixture.Message("Where is order A1?", extra: ""","stream":true""")
+            : GatewayFixture.Chat("Where is order A1?", extra: ""","stream":true,"stream_options":{"include_usage":true}"""));
+        var text = await response.Content.ReadAsStringAsync();
+        var pair = await StoreWait.ShadowPairAsync(f.Store, "sh-pass", response.Headers.GetValues("Glidepath-Trace").Single());
+
+        Assert.DoesNotContain("CANDIDATE", text, StringComparison.Ordinal);
+        var sent = JsonNode.Parse(Assert.Single(f.Upstream!.Bodies, b => b.Contains("\"canary-model\"", StringComparison.Ordinal)))!;
+        Assert.True(sent["stream"]!.GetValue<bool>());
+        var candidate = await WireAssert.TraceAsync(f, pair.CandidateTraceId);
+        Assert.Equal((200, 30L, 9L, "stop"), (candidate.Status, candidate.InputTokens, candidate.OutputTokens, candidate.FinishReason));
+        Assert.NotNull(candidate.TimeToFirstTokenMs);
+        Assert.Equal((false, true), (pair.CandidateError, pair.CandidateLatencyMs is > 0));
+    }
+
     // A candidate provider that reports no usage (an OpenAI-compatible server that ignores it) still charged for the
     // call: its trace and its cost in the pair (the shadow judge's cost_per_call, the shadow budget) were 0 tokens and
     // $0, where the served call's trace gets the estimate (trial "wire"). Both paths, both providers.

@@ -81,7 +81,8 @@ internal sealed class ScriptedChatClient(string model) : IChatClient
             }
         }
 
-        yield return new ChatResponseUpdate { FinishReason = response.FinishReason, Contents = [new UsageContent(response.Usage ?? new UsageDetails())] };
+        // The last update carries the answer's additional properties, as the providers pipeline puts the cost it priced there.
+        yield return new ChatResponseUpdate { FinishReason = response.FinishReason, Contents = [new UsageContent(response.Usage ?? new UsageDetails())], AdditionalProperties = response.AdditionalProperties };
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null) => null;

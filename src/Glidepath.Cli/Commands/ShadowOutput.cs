@@ -1,0 +1,92 @@
+using System.Globalization;
+using Glidepath.Shadow;
+
+namespace Glidepath.Cli.Commands;
+
+/// <summary>
+/// The text of <c>shadow status</c> and <c>shadow stop</c>, printed from the JSON view (locally and through the admin
+/// API alike, so the two cannot drift).
+/// </summary>
+internal static class ShadowOutput
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static string Caps(double? maxCostUsd, long? maxRequests) =>
+        (maxCostUsd, maxRequests) switch
+        {
+            (null, null) => "",
+            ({ } cost, null) => string.Create(Inv, $" until {FigureText.Usd(cost)} spent"),
+            (null, { } n) => string.Create(Inv, $" for at most {n} requests"),
+            ({ } cost, { } n) => string.Create(Inv, $" until {FigureText.Usd(cost)} spent or {n} requests"),
+        };
+
+    /// <summary>
+    /// <c>shadow stop</c>'s line: the pairs, spend and candidate errors over every pair, and, when the stable release
+    /// changed during the shadow, how many of them the judge read.
+    /// </summary>
+    public static string Stopped(ShadowView view)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        var judged = view.PairsAgainstOtherStables.Count > 0
+            ? string.Create(Inv, $"; the judge read the {view.JudgedPairs} against stable {view.Stable?.Label ?? "-"} ({view.JudgedCandidateErrors} candidate errors)")
+            : "";
+        return string.Create(Inv,
+            $"{view.Environment}: shadow {view.ShadowId} of {view.Candidate?.Label ?? "-"} stopped after {view.Pairs} pairs ({FigureText.Usd(view.CostUsd)}), {view.CandidateErrors} candidate errors{judged} — judge: {view.Outcome}, {view.Decision}");
+    }
+
+    /// <summary>The text of <c>shadow status</c>.</summary>
+    public static void WriteStatus(CliContext ctx, ShadowView view)
+    {
+        var candidate = view.Candidate?.Label ?? "-";
+        var stable = view.Stable?.Label ?? "-";
+        var where = view switch
+        {
+            { Active: false } => $"stopped at {TableText.Time(view.StoppedAt)} UTC{(view.StopReason is { } why ? $": {why}" : "")}",
+            { CandidateIsStable: true } => $"active, but {candidate} is now the stable release: nothing is mirrored{(view.CapReached ? "; its cap was reached too" : "")} (end it: glidepath shadow stop --env {view.Environment})",
+            { CapReached: true } => "active, cap reached: no more requests are mirrored",
+            _ => "active",
+        };
+        var against = view.CandidateIsStable
+            ? $"judged against {stable}, the stable release it replaced,"
+            : $"against stable {stable}";
+        ctx.Output.Line(string.Create(Inv,
+            $"{view.Environment}: shadow {view.ShadowId} of {candidate} {against} at {FigureText.Percent(view.Rate)} of stable requests{Caps(view.MaxCostUsd, view.MaxRequests)} — {where}"));
+        ctx.Output.Line($"  started {TableText.Time(view.StartedAt)} UTC by {view.StartedBy}{(view.Reason is { } r ? $": {r}" : "")}");
+
+        // The figures on one line cover the same pairs: all of them. When the stable release changed, the judged subset
+        // is named beside them, and the pairs it leaves out (with the candidate's errors there) on a line of their own.
+        var split = view.PairsAgainstOtherStables.Count > 0;
+        if (split)
+        {
+            var others = string.Join(", ", view.PairsAgainstOtherStables.Select(o => string.Create(Inv, $"{o.Pairs} against {o.Stable?.Label ?? "-"} with {o.CandidateErrors} candidate errors")));
+            ctx.Output.Line($"  not judged: pairs with another stable release ({others}); the stable release changed during the shadow, and the judge reads only the pairs against {stable}, as the checklist and rollout start --require-shadow do");
+        }
+
+        var judged = split ? string.Create(Inv, $"; judged: {view.JudgedPairs} pairs against {stable}, {view.JudgedCandidateErrors} candidate errors") : "";
+        ctx.Output.Line(string.Create(Inv,
+            $"  pairs {view.Pairs}{(view.MaxRequests is { } max ? $" of {max}" : "")}{(split ? " (every stable release)" : "")}, candidate spend {FigureText.Usd(view.CostUsd)}{(view.MaxCostUsd is { } cap ? $" of {FigureText.Usd(cap)}" : "")}, candidate errors {view.CandidateErrors}{judged}; requests a gateway dropped (queue full, or shadow stopped while they were queued) are counted on its /metrics as glidepath_shadow_dropped_total"));
+        if (view.PairsAtStop is { } atStop && view.Pairs > atStop)
+        {
+            ctx.Output.Line(string.Create(Inv,
+                $"  {view.Pairs - atStop} of these pairs were stored after the stop (calls already in flight when it was stopped); the shadow_stop event recorded {atStop}"));
+        }
+
+        var evidence = view.Metrics;
+        if (evidence.Count > 0)
+        {
+            var confidence = 1 - (evidence[0].Alpha * evidence.Count);
+            ctx.Output.Table(
+                ["metric", "candidate n", "stable n", "estimate", "interval", "tolerance", "verdict"],
+                evidence.Select(TableText.MetricRow),
+                title: string.Create(Inv, $"paired differences, candidate − stable on the same inputs ({confidence:0.###} confidence, always-valid intervals)"));
+        }
+
+        var line = $"  judge: {view.Outcome} — {view.Decision}";
+        ctx.Output.Line(line, view.Outcome switch
+        {
+            "harm" => $"[red]{Spectre.Console.Markup.Escape(line)}[/]",
+            "pass" => $"[green]{Spectre.Console.Markup.Escape(line)}[/]",
+            _ => null,
+        });
+    }
+}
