@@ -80,24 +80,42 @@ internal sealed class DriftAlertsCheck(Manifest manifest, IGlidepathStore store,
         var policy = DriftPolicy.From(manifest);
         var check = await new MonitorService(store, policy, time, null).CompareOnlyAsync(manifest.App, spec.Name, ct).ConfigureAwait(false);
         var none = $"no open drift alert of {release.Name} on {spec.Name} (none raised within two monitor windows)";
-        // Compared: judged safe, unclear or harm; not: not_enough_data, or no_data (no request of the kind on either side).
-        var notCompared = check.Evidence.Where(e => e.Verdict is not ("safe" or "unclear" or "harm")).ToList();
-        if (check.Evidence.Count == 0 || notCompared.Count == 0)
+        var window = DriftMonitor.WindowText(policy.RecentWindow);
+        if (check.Skipped is not null || check.ReleaseId != release.Id)
+        {
+            // The stable release changed between the two reads, or the monitor could not compare: no evidence, no pass.
+            return new("after", Check, ChecklistStatus.Skip, $"drift not compared: {check.Skipped ?? $"{release.Name} is no longer the stable release of {spec.Name}"}; {none}", null);
+        }
+
+        // Drift the comparison sees that no alert records: no monitor ran (no serve, controller or scheduled check) since.
+        var harm = check.Evidence.Where(e => e.Verdict == "harm").ToList();
+        if (harm.Count > 0)
+        {
+            return new("after", Check, ChecklistStatus.Fail,
+                $"the last {window} window shows drift of {release.Name} on {spec.Name} that no alert records: " +
+                string.Join("; ", harm.Select(e => $"{e.Metric} {e.IntervalText()} beyond {e.ToleranceText}")),
+                $"Stop: is a monitor running for {spec.Name} (glidepath serve or glidepath controller, or a scheduled monitor --check)? Run glidepath monitor --env {spec.Name} --check to raise and post the alert, then fix the cause or roll back.");
+        }
+
+        // Compared: judged safe or unclear; not: not_enough_data, or no_data (no request of the kind on either side). The
+        // traffic-stop check is not a metric of the release's behaviour: one request makes it safe, so it is not counted.
+        var metrics = check.Evidence.Where(e => e.Metric != TrafficStop.Metric).ToList();
+        var notCompared = metrics.Where(e => e.Verdict is not ("safe" or "unclear")).ToList();
+        if (metrics.Count > 0 && notCompared.Count == 0)
         {
             return new("after", Check, ChecklistStatus.Pass, none, null);
         }
 
-        var window = DriftMonitor.WindowText(policy.RecentWindow);
         var named = string.Join("; ", notCompared.Select(e => $"{e.Metric} ({e.Reason ?? "no data on either side"})"));
         var fix = $"Run glidepath monitor --env {spec.Name} --check --window 6h (a longer window holds more requests), or raise online.sample_rate for the online scores; the gateway's own check uses a {window} window";
-        if (notCompared.Count == check.Evidence.Count)
+        if (notCompared.Count == metrics.Count)
         {
             return new("after", Check, ChecklistStatus.Skip,
                 $"drift not compared: the last {window} window compared no metric of {release.Name} on {spec.Name}: {named}; {none}", fix);
         }
 
         return new("after", Check, ChecklistStatus.Pass,
-            $"{none}; the last {window} window compared {check.Evidence.Count - notCompared.Count} of {check.Evidence.Count} metrics, not: {named}", null);
+            $"{none}; the last {window} window compared {metrics.Count - notCompared.Count} of {metrics.Count} metrics, not: {named}", null);
     }
 
     /// <summary>", after now: raised by a host whose clock was ahead", or "" for an alert raised within the clock slack of now.</summary>

@@ -26,6 +26,12 @@ public sealed class GitRevisionFileSource : IFileSource
     /// <summary>Opens revision <paramref name="rev"/> for the manifest folder <paramref name="manifestDir"/>.</summary>
     public static async Task<GitRevisionFileSource> OpenAsync(string manifestDir, string rev, CancellationToken cancellationToken)
     {
+        if (rev.StartsWith('-'))
+        {
+            // Never an option to git: a revision is a commit, branch or tag, and none starts with '-'.
+            throw new Errors.BadInputException($"git revision '{rev}' starts with '-'; expected a commit, branch or tag");
+        }
+
         var root = await GitInfo.RunAsync(manifestDir, cancellationToken, "rev-parse", "--show-toplevel").ConfigureAwait(false)
             ?? throw new Errors.BadInputException($"'git:{rev}' needs a git work tree, but {manifestDir} is not inside one");
         var commit = await GitInfo.RunAsync(manifestDir, cancellationToken, "rev-parse", "--verify", "--quiet", rev + "^{commit}").ConfigureAwait(false)

@@ -542,6 +542,27 @@ public sealed class ChecklistCliTests
         Assert.DoesNotContain("latency (", measured, StringComparison.Ordinal);
     }
 
+    // Review: the row ran the comparison and passed on "no open drift alert" while that comparison showed drift that no
+    // monitor had raised (none running). It fails now, naming the metric.
+    [Fact]
+    public async Task Checklist_LastWindowDriftedButNoMonitorRaisedIt_DriftRowFailsNamingTheMetric()
+    {
+        await using var app = await ScenarioAsync(null);
+        await app.OkAsync("rollout", "promote", "--env", "production", "--full");
+        app.Time.Advance(TimeSpan.FromHours(26));
+        var now = app.Time.GetUtcNow();
+        await app.WriteTracesAsync("production", "v2", now.AddHours(-25), TimeSpan.FromHours(1), 300, shape: (i, t) => t with { SubjectHash = $"s{i % 40}" });
+        await app.WriteTracesAsync("production", "v2", now.AddHours(-1), TimeSpan.FromHours(1), 300, shape: (i, t) => t with { SubjectHash = $"s{i % 40}", LatencyMs = t.LatencyMs * 3 });
+
+        var (code, json) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "after", "--traces-within", "2d");
+
+        var row = Row(json, "drift alerts");
+        Assert.True("fail" == row.GetProperty("status").GetString(), row.ToString());
+        Assert.Equal(1, code);
+        Assert.StartsWith("the last 1h window shows drift of v2 on production that no alert records: latency ", row.GetProperty("measured").GetString(), StringComparison.Ordinal);
+        Assert.Contains("glidepath monitor --env production --check", row.GetProperty("action").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Checklist_ReleaseStillACanaryAndNoAlert_DriftRowSkipsAsTheMonitorComparesOnlyTheStableRelease()
     {

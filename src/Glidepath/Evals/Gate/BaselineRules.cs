@@ -17,7 +17,7 @@ public static class BaselineRules
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(reference);
-        if (!reference.StartsWith("git:", StringComparison.Ordinal))
+        if (!reference.StartsWith("git:", StringComparison.Ordinal) || reference[4..].StartsWith('-'))
         {
             return null;
         }
@@ -40,6 +40,12 @@ public static class BaselineRules
         }
 
         var full = baseline.Files is GitRevisionFileSource git ? git.Commit : commit!;
+        if (!full.All(Uri.IsHexDigit))
+        {
+            // A commit read from the store (a release's git_commit) is untrusted: only a hash goes to git as an argument.
+            return new BaselineFork(baseline, full) { Revision = revision };
+        }
+
         var mergeBase = await GitInfo.RunAsync(manifest.BaseDirectory, cancellationToken, "merge-base", "HEAD", full).ConfigureAwait(false) is { Length: > 0 } found
             ? found.Trim()
             : null;

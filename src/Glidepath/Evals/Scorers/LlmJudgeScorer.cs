@@ -157,7 +157,25 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
 
     private void Settle(ChatResponse? response)
     {
-        var usd = response is null ? null : _cost?.Invoke(response);
+        double? usd = null;
+        try
+        {
+            usd = response is null ? null : _cost?.Invoke(response);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Its spend unknown, the answer cannot count under the cap: an error, never a score.
+            throw new ScorerException($"the judge {Identity.Model}: the cost of its answer could not be read against max_spend_usd: {ex.Message}", ex);
+        }
+        finally
+        {
+            Settled(usd);
+        }
+    }
+
+    // Always reached, also when reading the cost throws: otherwise the calls waiting in ReserveAsync would wait forever.
+    private void Settled(double? usd)
+    {
         TaskCompletionSource settled;
         lock (_spend)
         {
@@ -166,9 +184,12 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
             {
                 _spent += cost;
                 _largest = Math.Max(_largest, cost);
+
+                // Calls go one at a time until an answer's cost is known: an answer that carries none (a server that reports
+                // no usage) teaches nothing about what the next call costs.
+                _answered = true;
             }
 
-            _answered |= response is not null;
             settled = _settled;
             _settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }

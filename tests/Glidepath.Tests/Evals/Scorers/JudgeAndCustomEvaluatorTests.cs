@@ -111,6 +111,24 @@ public sealed class JudgeAndCustomEvaluatorTests
             "the judge's spend limit of $1 is reached: $0.8 is spent and one call has cost up to $0.4; raise max_spend_usd or use fewer cases", s.Error));
     }
 
+    // Review: a cost reader that threw left its call counted in flight, and the calls waiting for it waited forever.
+    [Fact]
+    public async Task LlmJudge_SpendLimitCostReaderThrows_TheOtherCallsStillEnd()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = 0;
+        using var judge = new LlmJudgeScorer("llm_judge", new BlockingJudgeClient(release.Task, () => Interlocked.Increment(ref calls)), new JudgeIdentity("openai/j", "00"),
+            "Score 1 when correct.", 0.7, maxConcurrency: 4, cost: _ => throw new InvalidOperationException("no price"), maxSpendUsd: 1.0);
+        var response = new ChatResponse(new ChatMessage(ChatRole.Assistant, "x"));
+
+        var trials = Enumerable.Range(0, 4).Select(_ => judge.EvaluateAsync(Case().Messages, response).AsTask()).ToList();
+        release.SetResult();
+        var all = await Task.WhenAll(trials).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(4, calls);
+        Assert.All(all, r => Assert.False(Assert.Single(ScoreReader.Read("llm_judge", 1, r)).Passed));
+    }
+
     [Fact]
     public async Task LlmJudge_UnparseableAnswerOrThrowingJudge_IsAnErrorNeverAPass()
     {
