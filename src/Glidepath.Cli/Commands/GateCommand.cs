@@ -87,6 +87,13 @@ internal static class GateCommand
             {
                 var same = start.SameContent ? " (same content: the release is compared with itself)" : "";
                 ctx.Output.Note($"gate run {start.Run.Id}: candidate {start.Candidate.Label} vs baseline {start.Baseline.Label}{same}, {start.Dataset.CaseCount} cases × {start.Run.Trials} trial(s)");
+                if (!string.Equals(start.Candidate.App, start.Baseline.App, StringComparison.Ordinal))
+                {
+                    // Trial ciflow #9: "v1+8e2d05e1 vs v1+8865eb1d", two releases of different apps both named v1, unremarked.
+                    ctx.Output.Note($"note: the candidate is a release of app '{start.Candidate.App}' and the baseline of app '{start.Baseline.App}': this change renames the app (app: in the manifest). " +
+                        "Releases are numbered per app, so their names say nothing about each other (compare them by id), and the store's environments, " +
+                        $"rollouts, keys and verdicts of '{start.Baseline.App}' do not carry over to '{start.Candidate.App}'");
+                }
             }
 
             var outcome = await gates.RunAsync(start, new RunNotes(ctx, ResumeLine.From("glidepath gate", parse, options)), ct);

@@ -120,6 +120,19 @@ public sealed class GateForkCliTests
         Commit(dir, "main: a new case and a stricter confidence");
     }
 
+    // Trial ciflow #9: a change that renames the app printed "v1+… vs v1+…" with no word that these are two apps.
+    [Fact]
+    public async Task Gate_ChangeRenamesTheApp_NotesTheTwoAppsAndThatNamesArePerApp()
+    {
+        using var dir = TestGit.SampleRepo(".glidepath/\n");
+        dir.Write("glidepath.yaml", dir.Read("glidepath.yaml").Replace("app: support-agent", "app: help-desk", StringComparison.Ordinal));
+
+        var r = await CliRunner.RunAsync("gate", "--baseline", "git:HEAD", "--manifest", dir.Path, "--format", "json");
+
+        Assert.True(r.ExitCode is 0 or 1, r.Stderr);
+        Assert.Contains("note: the candidate is a release of app 'help-desk' and the baseline of app 'support-agent': this change renames the app", r.Stderr, StringComparison.Ordinal);
+    }
+
     private static void Commit(TempDir dir, string message)
     {
         TestGit.Run(dir.Path, "add", "-A");
