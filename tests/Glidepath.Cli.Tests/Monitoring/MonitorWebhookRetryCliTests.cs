@@ -145,29 +145,6 @@ public sealed class MonitorWebhookRetryCliTests
     private static JsonElement Delivery(JsonElement report, string? id) =>
         report.GetProperty("alerts").EnumerateArray().Single(a => a.GetProperty("id").GetString() == id).GetProperty("delivery");
 
-    private static DriftAlert Alert(MonitorApp app, string id, string metric, DateTimeOffset at) => new()
-    {
-        Id = id,
-        App = "support-agent",
-        Environment = "production",
-        ReleaseId = app.Ids["v1"],
-        Metric = metric,
-        RaisedAt = at,
-        Windows = new DriftWindows(at.AddDays(-1).AddHours(-1), at.AddDays(-1), at.AddHours(-1), at),
-        Evidence = new MetricEvidence
-        {
-            Metric = metric,
-            Scale = "difference",
-            CanaryN = 2000,
-            StableN = 2000,
-            Estimate = 0.09,
-            Lower = 0.07,
-            Upper = 0.11,
-            Tolerance = 0.01,
-            ToleranceText = "max_increase 0.01",
-            Verdict = "harm",
-            Alpha = 0.008,
-        },
-        Message = $"{metric} drifted",
-    };
+    private static DriftAlert Alert(MonitorApp app, string id, string metric, DateTimeOffset at) =>
+        Glidepath.Testing.TestDriftAlerts.Drifted(id, "support-agent", "production", app.Ids["v1"], at, metric);
 }

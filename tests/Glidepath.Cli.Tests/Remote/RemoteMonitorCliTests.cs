@@ -256,29 +256,6 @@ public sealed class RemoteMonitorCliTests : IAsyncLifetime
     }
 
     /// <summary>An error_rate alert of v1 on production raised at <paramref name="at"/>, never posted.</summary>
-    private DriftAlert Alert(string id, DateTimeOffset at) => new()
-    {
-        Id = id,
-        App = "support-agent",
-        Environment = "production",
-        ReleaseId = _app.Ids["v1"],
-        Metric = "error_rate",
-        RaisedAt = at,
-        Windows = new DriftWindows(at.AddDays(-1).AddHours(-1), at.AddDays(-1), at.AddHours(-1), at),
-        Evidence = new MetricEvidence
-        {
-            Metric = "error_rate",
-            Scale = "difference",
-            CanaryN = 2000,
-            StableN = 2000,
-            Estimate = 0.09,
-            Lower = 0.07,
-            Upper = 0.11,
-            Tolerance = 0.01,
-            ToleranceText = "max_increase 0.01",
-            Verdict = "harm",
-            Alpha = 0.008,
-        },
-        Message = "error_rate drifted",
-    };
+    private DriftAlert Alert(string id, DateTimeOffset at) =>
+        Glidepath.Testing.TestDriftAlerts.Drifted(id, "support-agent", "production", _app.Ids["v1"], at);
 }

@@ -132,35 +132,8 @@ internal sealed class AdminHarness : IAsyncDisposable
     }
 
     /// <summary>A stored drift alert of the error rate on <paramref name="environment"/>, raised now, its webhook never posted.</summary>
-    public DriftAlert Alert(string id, string environment, string releaseId)
-    {
-        var at = DateTimeOffset.UtcNow;
-        return new DriftAlert
-        {
-            Id = id,
-            App = F.Manifest.App,
-            Environment = environment,
-            ReleaseId = releaseId,
-            Metric = "error_rate",
-            RaisedAt = at,
-            Windows = new DriftWindows(at.AddDays(-1).AddHours(-1), at.AddDays(-1), at.AddHours(-1), at),
-            Evidence = new MetricEvidence
-            {
-                Metric = "error_rate",
-                Scale = "difference",
-                CanaryN = 2000,
-                StableN = 2000,
-                Estimate = 0.09,
-                Lower = 0.07,
-                Upper = 0.11,
-                Tolerance = 0.01,
-                ToleranceText = "max_increase 0.01",
-                Verdict = "harm",
-                Alpha = 0.008,
-            },
-            Message = "error_rate drifted",
-        };
-    }
+    public DriftAlert Alert(string id, string environment, string releaseId) =>
+        Glidepath.Testing.TestDriftAlerts.Drifted(id, F.Manifest.App, environment, releaseId, DateTimeOffset.UtcNow);
 
     public ValueTask DisposeAsync() => F.DisposeAsync();
 }
