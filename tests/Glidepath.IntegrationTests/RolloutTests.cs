@@ -175,6 +175,34 @@ public sealed class RolloutTests : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Waits for the judge to move on from <paramref name="step"/>, sending more traffic while it has not, as live traffic
+    /// would: online scores are sampled at random (<c>sample_rate: 0.2</c>) and scored in the background, so the step's
+    /// requests may give online_score too few observations or subjects to judge (seen on a loaded machine: 108 canary
+    /// scores from fewer than 20 effective subjects), and then only more traffic decides it.
+    /// </summary>
+    private async Task AdvancedAsync(int step)
+    {
+        bool Moved(Rollout r) => r.StepIndex > step || r.State != RolloutState.Progressing;
+        for (var round = 0; round < 10; round++)
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+            while (DateTime.UtcNow < deadline)
+            {
+                if (Moved((await _app.Store.Rollouts.LatestAsync("support-agent", "production", default))!))
+                {
+                    return;
+                }
+
+                await Task.Delay(100);
+            }
+
+            await TrafficAsync(CanaryPerStep / 4, StablePerStep / 4);
+        }
+
+        await WaitForAsync(Moved, $"the judge to advance from step {step + 1}");
+    }
+
     [Fact]
     public async Task GoodRelease_GoesThroughEveryStepAcrossAGatewayRestartAndBecomesStable()
     {
@@ -205,7 +233,7 @@ public sealed class RolloutTests : IAsyncLifetime
                 await TrafficAsync(10, 10);
             }
 
-            await WaitForAsync(r => r.StepIndex > step || r.State != RolloutState.Progressing, $"the judge to advance from step {step + 1}");
+            await AdvancedAsync(step);
         }
 
         var done = await WaitForAsync(r => !r.IsActive, "promotion");
@@ -229,6 +257,48 @@ public sealed class RolloutTests : IAsyncLifetime
         }
 
         Assert.Equal(("stable", HttpStatusCode.OK), (arm, status));
+    }
+
+    [Fact]
+    public async Task StoreMigratedByANewerGlidepath_GatewaysControllerHoldsASafeStep_AndGoesOnOnceTheSchemaIsKnown()
+    {
+        await StartGatewayAsync("gw-a");
+        Assert.Equal(0, (await _app.CliAsync("rollout", "start", "v2", "--env", "production", "--force", "--reason", "integration test")).Exit);
+
+        // A newer glidepath migrated the store under this gateway (one migration this build does not know; the CLI of
+        // this build would refuse to open it from now on).
+        var db = Path.Combine(_app.Directory, ".glidepath", "glidepath.db");
+        var known = Convert.ToInt32(await SqlAsync(db, "SELECT MAX(version) FROM schema_migrations"), System.Globalization.CultureInfo.InvariantCulture);
+        await SqlAsync(db, $"INSERT INTO schema_migrations (version, name, applied_at) VALUES ({known + 1}, 'from_a_newer_glidepath', '2027-01-01T00:00:00Z')");
+
+        await TrafficAsync(CanaryPerStep, StablePerStep);
+        var rollout = await WaitForAsync(r => true, "the rollout");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        IReadOnlyList<RolloutDecisionRecord> decisions;
+        while ((decisions = await _app.Store.Rollouts.DecisionsAsync(rollout.Id, default)).All(d => d.Kind != RolloutDecisionKinds.Outdated))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the controller never held the safe step: " + string.Join("; ", decisions.Select(d => $"{d.Kind}: {d.Reason}")));
+            await Task.Delay(100);
+        }
+
+        var outdated = decisions.Single(d => d.Kind == RolloutDecisionKinds.Outdated);
+        Assert.Contains($"the store is at schema version {known + 1}, newer than this controller (gw-a) knows ({known})", outdated.Reason);
+        Assert.Contains("(the judge: safe: ", outdated.Reason);
+        rollout = (await _app.Store.Rollouts.GetAsync(rollout.Id, default))!;
+        Assert.Equal((RolloutState.Progressing, 0), (rollout.State, rollout.StepIndex));
+
+        // The newer version's migration gone (as if this build were the newer one): the judged step advances.
+        await SqlAsync(db, $"DELETE FROM schema_migrations WHERE version = {known + 1}");
+        await WaitForAsync(r => r.StepIndex > 0, "the step to advance once the schema is known");
+    }
+
+    private static async Task<object?> SqlAsync(string path, string sql)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        return await cmd.ExecuteScalarAsync();
     }
 
     [Fact]

@@ -39,8 +39,9 @@ internal sealed partial class RolloutControllerService(
     {
         try
         {
-            await follower.ReadAsync(stoppingToken).ConfigureAwait(false);
-            var actions = await controller.TickAsync(stoppingToken).ConfigureAwait(false);
+            // The identity carries the store's schema version: on a store a newer glidepath migrated, nothing advances.
+            var identity = await follower.ReadAsync(stoppingToken).ConfigureAwait(false);
+            var actions = await controller.TickAsync(identity, stoppingToken).ConfigureAwait(false);
             if (_outage.Succeeded())
             {
                 LogRecovered(logger, settings.Environment);

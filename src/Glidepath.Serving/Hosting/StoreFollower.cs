@@ -106,7 +106,7 @@ internal sealed partial class StoreFollower(ServingOptions settings, ILogger<Sto
     private static bool IsNewer(StoreIdentity last, StoreIdentity now) =>
         now.Generation > last.Generation || (now.Generation == last.Generation && now.StoreId != last.StoreId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The store of {Environment} was migrated to schema {Store} by a newer glidepath; this glidepath (schema {Known}) may drop what the new version records, and its rollout controller judges by its own rules: upgrade it and restart it (it goes on serving meanwhile; logged once)")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "The store of {Environment} was migrated to schema {Store} by a newer glidepath; this glidepath (schema {Known}) may drop what the new version records, and its rollout controller neither advances, promotes nor ends a step undecided (harm still rolls back): upgrade it and restart it (it goes on serving meanwhile; logged once)")]
     private static partial void LogNewerSchema(ILogger logger, string environment, int store, int known);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The store file of {Environment} was replaced by another store; following the new one")]

@@ -31,6 +31,9 @@ public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironme
     // Store trouble this controller saw, and whether it still holds advancing.
     private readonly SettleWindow _settle = new();
 
+    // The store's identity as the current pass was given it when its schema is newer than this controller knows; null otherwise.
+    private StoreIdentity? _newerSchema;
+
     /// <summary>
     /// Told, once per change, when this controller takes an environment's lease ("Controlling …") or finds another
     /// holder ("On standby …"), for the host to print or log; only one controller acts on a rollout at a time.
@@ -52,9 +55,18 @@ public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironme
 
     /// <summary>Evaluates every active rollout once; returns what was done, one line per rollout that changed.</summary>
     /// <remarks>A pass that fails (it throws) is store trouble: advancing waits for the settle window after the next good pass.</remarks>
-    public async Task<IReadOnlyList<RolloutAction>> TickAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<RolloutAction>> TickAsync(CancellationToken cancellationToken) => TickAsync(null, cancellationToken);
+
+    /// <summary>
+    /// Evaluates every active rollout once, with the store's identity as the host read it before the pass: a store at a
+    /// schema newer than this controller knows holds every advance, promotion and end for lack of a decision (an
+    /// <c>outdated</c> decision, once per step), since what the newer glidepath records may be what decides; harm still
+    /// rolls back.
+    /// </summary>
+    public async Task<IReadOnlyList<RolloutAction>> TickAsync(StoreIdentity? store, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _newerSchema = store is { SchemaIsNewer: true } ? store : null;
         _settle.PassStarted(time.GetUtcNow(), UnwrittenTracesSince?.Invoke(), options.SettleWindow);
         try
         {
@@ -148,6 +160,9 @@ public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironme
         {
             // Ending a step for lack of a decision (on_inconclusive: rollback, max_hold) waits for the kept traces too: they
             // may decide it. Harm does not wait: harm on part of the data is harm.
+            case JudgeOutcome.RollBack when !Harmed(decision) && _newerSchema is { } newer:
+                return await OutdatedAsync(rollout, newer, decision, now, cancellationToken).ConfigureAwait(false);
+
             case JudgeOutcome.RollBack when !Harmed(decision) && Settling(rollout.Id, now) is { } trouble:
                 return await SettleAsync(rollout, trouble, decision, now, cancellationToken).ConfigureAwait(false);
 
@@ -164,6 +179,9 @@ public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironme
 
             case JudgeOutcome.Advance when state.Frozen:
                 return await NoteOnceAsync(rollout, RolloutDecisionKinds.Frozen, $"safe to advance, but the environment is frozen ({state.FrozenReason}); holding at this step", decision, now, cancellationToken).ConfigureAwait(false);
+
+            case JudgeOutcome.Advance when _newerSchema is { } newer:
+                return await OutdatedAsync(rollout, newer, decision, now, cancellationToken).ConfigureAwait(false);
 
             case JudgeOutcome.Advance when Settling(rollout.Id, now) is { } trouble:
                 return await SettleAsync(rollout, trouble, decision, now, cancellationToken).ConfigureAwait(false);
@@ -261,6 +279,14 @@ public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironme
     {
         var reason = $"{SettleWindow.Reason(trouble, options.SettleWindow, options.Holder)} (the judge: {decision.Reason})";
         return NoteOnceAsync(rollout, RolloutDecisionKinds.Settling, reason, decision, now, cancellationToken, since: trouble.Since);
+    }
+
+    /// <summary>Holds a step that would advance (or end undecided) on a store a newer glidepath migrated: an <c>outdated</c> decision, once per step.</summary>
+    private Task<RolloutAction?> OutdatedAsync(Rollout rollout, StoreIdentity newer, JudgeDecision decision, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var reason = string.Create(CultureInfo.InvariantCulture,
+            $"holding: the store is at schema version {newer.SchemaVersion}, newer than this controller ({options.Holder}) knows ({newer.KnownSchemaVersion}); a newer glidepath migrated it and may record what this one cannot read, so this one neither advances, promotes nor ends a step undecided; upgrade it (or stop it so a controller of the newer version takes the lease over); harm still rolls back (the judge: {decision.Reason})");
+        return NoteOnceAsync(rollout, RolloutDecisionKinds.Outdated, reason, decision, now, cancellationToken);
     }
 
     /// <summary>Appends a decision that changes nothing, once per step (or, with <paramref name="since"/>, once per step since then).</summary>

@@ -15,6 +15,13 @@ public static class RolloutDecisionKinds
     /// meanwhile can have been written (<see cref="RolloutControllerOptions.SettleWindow"/>); recorded once per episode.
     /// </summary>
     public const string Settling = "settling";
+
+    /// <summary>
+    /// Safe to advance (or undecided at the step's limit), but held because the store is at a schema newer than this
+    /// controller knows: a newer glidepath migrated it, and may record in the plan or the traces what this one cannot
+    /// read. Recorded once per step; harm still rolls back.
+    /// </summary>
+    public const string Outdated = "outdated";
     public const string Pause = "pause";
     public const string Resume = "resume";
     public const string Abort = "abort";

@@ -64,7 +64,7 @@ public sealed class NewerSchemaTests
         Assert.Null(status.NewerSchema);
         var error = Assert.Single(log.Lines, l => l.Level == LogLevel.Error);
         Assert.Equal(
-            $"The store of staging was migrated to schema {known + 1} by a newer glidepath; this glidepath (schema {known}) may drop what the new version records, and its rollout controller judges by its own rules: upgrade it and restart it (it goes on serving meanwhile; logged once)",
+            $"The store of staging was migrated to schema {known + 1} by a newer glidepath; this glidepath (schema {known}) may drop what the new version records, and its rollout controller neither advances, promotes nor ends a step undecided (harm still rolls back): upgrade it and restart it (it goes on serving meanwhile; logged once)",
             error.Text);
     }
 

@@ -28,6 +28,8 @@ public sealed class InMemoryRolloutDeadlineTests() : RolloutDeadlineContract(new
 
 public sealed class InMemoryRolloutEndedExternallyTests() : RolloutEndedExternallyContract(new InMemoryStoreFactory());
 
+public sealed class InMemoryRolloutOutdatedTests() : RolloutOutdatedContract(new InMemoryStoreFactory());
+
 public sealed class InMemoryRolloutSettleTests() : RolloutSettleContract(new InMemoryStoreFactory());
 
 public sealed class InMemoryMonitorStoreTests() : MonitorStoreContract(new InMemoryStoreFactory());

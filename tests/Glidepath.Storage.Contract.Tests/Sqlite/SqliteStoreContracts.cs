@@ -28,6 +28,8 @@ public sealed class SqliteRolloutDeadlineTests() : RolloutDeadlineContract(new S
 
 public sealed class SqliteRolloutEndedExternallyTests() : RolloutEndedExternallyContract(new SqliteStoreFactory());
 
+public sealed class SqliteRolloutOutdatedTests() : RolloutOutdatedContract(new SqliteStoreFactory());
+
 public sealed class SqliteRolloutSettleTests() : RolloutSettleContract(new SqliteStoreFactory());
 
 public sealed class SqliteMonitorStoreTests() : MonitorStoreContract(new SqliteStoreFactory());
