@@ -88,13 +88,16 @@ internal static class GateOutput
     }
 
     /// <summary>
-    /// A block with the response cache on: the baseline's answers may be one draw from an earlier run, which today's
+    /// A block with the response cache on that replayed cached answers: the baseline's answers may be one draw from an earlier run, which today's
     /// provider drift did not touch, and this run cached the candidate's, so a re-run with the cache replays both sides;
     /// --no-cache runs both sides fresh and interleaved, which the gate's error bound assumes (eval.md, "interleaving").
     /// </summary>
     private static void CachedBaselineNote(CliContext ctx, GateOutcome outcome)
     {
-        if (outcome.Report.Decision.Result == GateResult.Blocked && outcome.Start.Run.UseCache)
+        // Only when an answer was replayed (or may have been: results of an earlier process, before a resume, do not say):
+        // on a fresh store nothing was, and --no-cache would only pay for the same calls again (trial ciflow #6).
+        if (outcome.Report.Decision.Result == GateResult.Blocked && outcome.Start.Run.UseCache
+            && outcome.Summaries.Any(s => s.CachedAnswers > 0 || s.CacheUnknown > 0))
         {
             ctx.Output.Note("note: this gate reused cached answers where it had them, so the baseline may be one draw from an earlier run that " +
                             "today's provider did not touch; running it again with the cache replays the same answers on both sides and blocks " +

@@ -334,11 +334,26 @@ public sealed class GateCliTests
         }
 
         Assert.DoesNotContain("REGRESSED shipping", stdout, StringComparison.Ordinal);
-        Assert.Contains("glidepath gate --no-cache", stderr, StringComparison.Ordinal); // the cache was on: how to check the block
-        // and what a re-run with the cache does: it replays both sides (the candidate's answers were cached by this run).
-        Assert.Contains("running it again with the cache replays the same answers on both sides and blocks again", stderr, StringComparison.Ordinal);
+        // A fresh store had no cached answer to reuse: no note about them (trial ciflow #6: it was said on every block).
+        Assert.DoesNotContain("cached answers", stderr, StringComparison.Ordinal);
         var failures = XDocument.Load(report).Descendants("testcase").Where(t => t.Element("failure") is not null).Select(t => t.Attribute("name")!.Value).Order().ToList();
         Assert.Equal(RefundCases.Order(), failures);
+    }
+
+    [Fact]
+    public async Task Gate_BlockedOnCachedAnswers_SaysHowToCheckItFresh()
+    {
+        using var app = EvalApp.Create();
+        var v1 = await app.CreateReleaseAsync();
+        app.EditPrompt(p => string.Join('\n', p.Split('\n').Where(l => !l.Contains("Refund window:", StringComparison.Ordinal))));
+        Assert.Equal(1, (await app.RunAsync("gate", "--baseline", v1)).Code);
+
+        // The same gate again: every answer is replayed from the cache this first run filled.
+        var (code, _, stderr) = await app.RunAsync("gate", "--baseline", v1);
+
+        Assert.True(code == 1, $"exit {code}: {stderr}");
+        Assert.Contains("glidepath gate --no-cache", stderr, StringComparison.Ordinal);
+        Assert.Contains("running it again with the cache replays the same answers on both sides and blocks again", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -159,6 +159,7 @@ public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvi
                 Status = TrialStatus.Error,
                 Error = $"the model call failed: {Describe(ex)}",
                 FinishedAt = time.GetUtcNow(),
+                Cached = false,
             };
         }
 
@@ -194,6 +195,7 @@ public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvi
             Scores = outcomes,
             Error = combined.Error,
             FinishedAt = time.GetUtcNow(),
+            Cached = answer.Response.AdditionalProperties?.ContainsKey(ModelResponseProperties.Cached) == true,
         };
     }
 

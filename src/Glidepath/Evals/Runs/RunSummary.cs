@@ -29,6 +29,12 @@ public sealed record RunSummary
     public required double? LatencyP95Ms { get; init; }
     public double? CostUsd { get; init; }
 
+    /// <summary>Trials whose answer came from the response cache, of those this process ran.</summary>
+    public int CachedAnswers { get; init; }
+
+    /// <summary>Trials read back from the store (run by an earlier process, before a resume): whether their answers were cached is not kept.</summary>
+    public int CacheUnknown { get; init; }
+
     /// <summary>One summary per release id, in that order, of <paramref name="results"/> (a release without results has an empty one).</summary>
     public static IReadOnlyList<RunSummary> Of(IEnumerable<TrialResult> results, IEnumerable<string> releaseIds)
     {

@@ -11,7 +11,7 @@ public sealed class RunSummaryBuilder(string releaseId)
 {
     private readonly HashSet<string> _cases = new(StringComparer.Ordinal);
     private readonly List<double> _latencies = [];
-    private int _trials, _passed, _failed, _errors, _scored;
+    private int _trials, _passed, _failed, _errors, _scored, _cached, _cacheUnknown;
     private double _scoreSum;
 
     // Money is added up in decimal: each call's cost is a price times tokens (a decimal), and a double sum of them read
@@ -26,6 +26,15 @@ public sealed class RunSummaryBuilder(string releaseId)
         ArgumentNullException.ThrowIfNull(result);
         _cases.Add(result.CaseId);
         _trials++;
+        if (result.Cached is not { } cached)
+        {
+            _cacheUnknown++;
+        }
+        else if (cached)
+        {
+            _cached++;
+        }
+
         switch (result.Status)
         {
             case TrialStatus.Pass:
@@ -74,6 +83,8 @@ public sealed class RunSummaryBuilder(string releaseId)
             LatencyP50Ms = Percentile(latencies, 0.5),
             LatencyP95Ms = Percentile(latencies, 0.95),
             CostUsd = _priced ? (double)_cost : null,
+            CachedAnswers = _cached,
+            CacheUnknown = _cacheUnknown,
         };
     }
 

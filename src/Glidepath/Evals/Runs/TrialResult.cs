@@ -26,6 +26,12 @@ public sealed record TrialResult
     public string? Error { get; init; }
     public DateTimeOffset FinishedAt { get; init; }
 
+    /// <summary>
+    /// Whether the answer came from the response cache: known (true or false) for a trial this process ran, null for one
+    /// read back from the store, which does not keep it.
+    /// </summary>
+    public bool? Cached { get; init; }
+
     public TrialKey Key => new(ReleaseId, CaseId, Trial);
 
     /// <summary>Why it did not pass: the error, else each applicable score that failed with its reason (empty for a pass).</summary>
