@@ -73,6 +73,9 @@ public sealed partial class GatewayServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(serving);
         ArgumentNullException.ThrowIfNull(server);
         var (app, listeners) = Build(serving, server);
+
+        // A model factory built before this host (serve, the demo) logs its clients' retries through the host's logging.
+        (serving.Models as Glidepath.Providers.ModelClientFactory)?.UseHostLogging(app.Services.GetRequiredService<ILoggerFactory>());
         try
         {
             // Before the host starts, so the refusal reaches the caller as one error rather than after the host's own

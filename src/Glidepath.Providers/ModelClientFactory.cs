@@ -34,6 +34,9 @@ public sealed class ModelClientFactory : IModelClientFactory, IModelForwarderFac
     private readonly IResponseCacheStore? _cache;
     private readonly ILoggerFactory _loggerFactory;
 
+    // Set when built without a logger factory: the host's can be attached later (UseHostLogging).
+    private readonly LateLoggerFactory? _late;
+
     // The OpenTelemetry layer's log: a call its caller cancelled is Debug, not a warning with a stack (CancelledCallLog).
     private readonly CancelledCallLog _telemetryLoggers;
     private readonly ModelClientDefaults _defaults;
@@ -54,8 +57,11 @@ public sealed class ModelClientFactory : IModelClientFactory, IModelForwarderFac
         _time = time;
         _prices = prices;
         _cache = responseCache;
-        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
-        _telemetryLoggers = new CancelledCallLog(_loggerFactory);
+        _loggerFactory = loggerFactory ?? (_late = new LateLoggerFactory());
+
+        // The GenAI layer's own log (a warning with the stack for every failed call) only where the host gave its logging
+        // up front (an SDK app); a gateway traces each failure instead, and logs the retries (UseHostLogging).
+        _telemetryLoggers = new CancelledCallLog(loggerFactory ?? NullLoggerFactory.Instance);
         _defaults = defaults ?? new ModelClientDefaults();
         _ownsHandler = _defaults.HttpHandler is null;
         // Redirects are not followed: a provider's answer is never one (a 3xx is a provider error, ProviderHttpHandler),
@@ -106,6 +112,18 @@ public sealed class ModelClientFactory : IModelClientFactory, IModelForwarderFac
 
         builder.Use(next => new ResilientChatClient(next, resilience, _time, logger));
         return builder.Build();
+    }
+
+    /// <summary>
+    /// For a factory built without a logger factory: its clients log (a retried provider call, a cache failure) through
+    /// <paramref name="loggers"/> from now on, those built before included. A host calls it once its logging exists
+    /// (<c>glidepath serve</c> builds the factory before the gateway's host; until 2026-12-06 its retries were logged nowhere).
+    /// A factory given a logger factory keeps it.
+    /// </summary>
+    public void UseHostLogging(ILoggerFactory loggers)
+    {
+        ArgumentNullException.ThrowIfNull(loggers);
+        _late?.Attach(loggers);
     }
 
     /// <inheritdoc />
