@@ -93,6 +93,17 @@ public sealed class RolloutService(
         EnvironmentGuard.EnsurePromptVariablesProvided(spec, release, "rollout start");
         var state = await environmentStore.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
         EnvironmentGuard.EnsureNotFrozen(state, "rollout start");
+
+        // A rollout whose canary someone removed (a rollback, a promote) is over, but only a controller's pass or a rollout
+        // command records that; with no controller running (an SDK app, a gateway stopped) it blocked every new rollout
+        // while status showed no canary (trial sdkapp #1). End it here, as the controller would, and go on.
+        if (await rollouts.ActiveAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false) is { } active
+            && state.Canary?.ReleaseId != active.ReleaseId)
+        {
+            await RolloutWriter.ReconcileAsync(rollouts, environmentStore, traces, active, state, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            state = await environmentStore.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
+        }
+
         if (state.Canary is not null || await rollouts.ActiveAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false) is not null)
         {
             throw new PolicyException($"environment '{spec.Name}' already has an active rollout; see: glidepath rollout status --env {spec.Name}");

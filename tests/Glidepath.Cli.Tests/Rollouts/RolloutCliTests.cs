@@ -131,6 +131,32 @@ public sealed class RolloutCliTests
         Assert.Contains("active", stderr, StringComparison.Ordinal);
     }
 
+    // Trial sdkapp #1: with no controller running, a rollback left the rollout "progressing" and every new start refused.
+    [Fact]
+    public async Task Start_AfterAManualRollbackWithNoControllerRunning_EndsTheOldRolloutAndStarts()
+    {
+        await using var app = await ReadyAsync();
+        await app.OkAsync("rollout", "start", "v2", "--env", "production");
+        await app.OkAsync("rollback", "--env", "production", "--reason", "by hand");
+        Rollout first;
+        await using (var before = await SqliteStore.OpenAsync(app.StorePath, TimeProvider.System, CancellationToken.None))
+        {
+            first = (await before.Rollouts.ActiveAsync("support-agent", "production", CancellationToken.None))!;
+        }
+
+        var (code, _, stderr) = await app.RunAsync("rollout", "start", "v2", "--env", "production");
+
+        Assert.True(code == 0, stderr);
+        var (_, history, _) = await app.RunAsync("history", "--env", "production", "--format", "json");
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(history, "\"rollout_started\""));
+        await using var store = await SqliteStore.OpenAsync(app.StorePath, TimeProvider.System, CancellationToken.None);
+        var second = (await store.Rollouts.ActiveAsync("support-agent", "production", CancellationToken.None))!;
+        Assert.NotEqual(first.Id, second.Id);
+        var ended = (await store.Rollouts.GetAsync(first.Id, CancellationToken.None))!;
+        Assert.Equal(RolloutState.RolledBack, ended.State);
+        Assert.Contains("the canary was removed outside the rollout by 'rollback'", ended.EndReason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Status_AfterControllerRollsBackErrors_ShowsEvidenceAndExits1()
     {
