@@ -25,11 +25,8 @@ namespace Glidepath.Extensions.AI;
 /// started, the trace writer last, so the trace of every call that finished is written before the stop returns. A
 /// call still running when the wait ends, and a trace that cannot be written, are counted in the log.
 /// </remarks>
-public sealed partial class GlidepathRuntime : IHostedService, IAsyncDisposable
+public sealed class GlidepathRuntime : IHostedService, IAsyncDisposable
 {
-    /// <summary>How long a stop that was given no deadline of its own waits for the calls in flight.</summary>
-    internal static readonly TimeSpan CallsTimeout = TimeSpan.FromSeconds(30);
-
     private readonly GlidepathOptions _options;
     private readonly ILoggerFactory _loggers;
     private readonly IMeterFactory? _meters;
@@ -46,10 +43,7 @@ public sealed partial class GlidepathRuntime : IHostedService, IAsyncDisposable
     private int _disposed;
 
     /// <summary>Calls begun (<see cref="BeginCall"/>) and not yet ended; a stop waits for them.</summary>
-    private int _inFlight;
-
-    /// <summary>Set by a stop before it looks at <see cref="_inFlight"/>: the call that ends the last one completes it.</summary>
-    private TaskCompletionSource? _drained;
+    private readonly CallsInFlight _inFlight;
 
     /// <summary>Creates the runtime; nothing is read until <see cref="StartAsync"/>.</summary>
     public GlidepathRuntime(GlidepathOptions options, ILoggerFactory loggers, IMeterFactory? meters = null)
@@ -60,6 +54,7 @@ public sealed partial class GlidepathRuntime : IHostedService, IAsyncDisposable
         _options = options;
         _loggers = loggers;
         _meters = meters;
+        _inFlight = new CallsInFlight(options.Time);
     }
 
     /// <summary>The serving core, once started.</summary>
@@ -76,7 +71,7 @@ public sealed partial class GlidepathRuntime : IHostedService, IAsyncDisposable
     internal ChatService BeginCall()
     {
         // Counted before the core is read: a stop clears the core first and counts after, so it sees this call or this call sees no core.
-        Interlocked.Increment(ref _inFlight);
+        _inFlight.Begin();
         if (_chat is { } chat)
         {
             return chat;
@@ -89,13 +84,7 @@ public sealed partial class GlidepathRuntime : IHostedService, IAsyncDisposable
     }
 
     /// <summary>Ends a call begun with <see cref="BeginCall"/>, once its trace was recorded.</summary>
-    internal void EndCall()
-    {
-        if (Interlocked.Decrement(ref _inFlight) == 0 && Volatile.Read(ref _drained) is { } drained)
-        {
-            drained.TrySetResult();
-        }
-    }
+    internal void EndCall() => _inFlight.End();
 
     /// <summary>The clock calls are timed with.</summary>
     internal TimeProvider Time => _options.Time;
@@ -254,10 +243,9 @@ public sealed partial class GlidepathRuntime : IHostedService, IAsyncDisposable
     private async Task StopCoreAsync(CancellationToken cancellationToken)
     {
         _stopped |= _chat is not null;
-        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref _drained, drained);
+        var drained = _inFlight.Draining();
         Interlocked.Exchange(ref _chat, null);
-        await WaitForCallsAsync(drained.Task, cancellationToken).ConfigureAwait(false);
+        await _inFlight.WaitAsync(drained, _loggers.CreateLogger<GlidepathRuntime>(), cancellationToken).ConfigureAwait(false);
         for (var i = _started.Count - 1; i >= 0; i--)
         {
             await _started[i].StopAsync(cancellationToken).ConfigureAwait(false);
@@ -278,29 +266,4 @@ public sealed partial class GlidepathRuntime : IHostedService, IAsyncDisposable
             _ownedStore = null;
         }
     }
-
-    /// <summary>Waits for the calls in flight to end, until the host's deadline (or <see cref="CallsTimeout"/> without one); logs those that did not.</summary>
-    private async Task WaitForCallsAsync(Task drained, CancellationToken cancellationToken)
-    {
-        if (Volatile.Read(ref _inFlight) == 0)
-        {
-            return;
-        }
-
-        using var own = cancellationToken.CanBeCanceled ? null : new CancellationTokenSource(CallsTimeout, _options.Time);
-        try
-        {
-            await drained.WaitAsync(own?.Token ?? cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            if (Volatile.Read(ref _inFlight) is var running and > 0)
-            {
-                LogCallsCutOff(_loggers.CreateLogger<GlidepathRuntime>(), running);
-            }
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping: {Count} Glidepath call(s) were still in flight when the stop's deadline passed; their traces are not written")]
-    private static partial void LogCallsCutOff(ILogger logger, int count);
 }
