@@ -96,7 +96,24 @@ public sealed class GlidepathRuntime : IHostedService, IAsyncDisposable
     /// Whether the store could be read at the last poll. When it cannot, calls keep being routed on the last routing table
     /// (fail static) and this reports stale, with since when and why: report it in the app's readiness for its control plane.
     /// </summary>
-    public ControlPlaneStatus.StatusSnapshot ControlPlane => (_status ?? throw new InvalidOperationException("Glidepath has not started")).Current;
+    public ControlPlaneStatus.StatusSnapshot ControlPlane => Status.Current;
+
+    /// <summary>
+    /// How the store's changes reach this app: <see cref="ChangeFeed.Polled"/> (SQLite, or <see cref="GlidepathOptions.FollowPushes"/>
+    /// off), pushed (PostgreSQL LISTEN/NOTIFY; <see cref="ChangeFeed.PushedNotCheckedYet"/> until the first probe is judged,
+    /// about 2 s), or <see cref="ChangeFeed.PushesNotArriving"/> (a pooler in transaction mode: the app polls every 200 ms
+    /// meanwhile and says so once in its log). Calls are served in every state: report it, do not fail traffic on it.
+    /// </summary>
+    public ChangeFeed Changes => Status.Changes;
+
+    /// <summary>
+    /// Set while the store is at a schema newer than this app's Glidepath knows (a newer glidepath migrated it): the app
+    /// goes on serving and following changes, but its traces may lack what the new schema records, so upgrade the app's
+    /// Glidepath packages. Null otherwise. A gateway's <c>/readyz</c> says <c>control_plane: outdated</c> for it.
+    /// </summary>
+    public ControlPlaneStatus.SchemaAhead? NewerSchema => Status.NewerSchema;
+
+    private ControlPlaneStatus Status => _status ?? throw new InvalidOperationException("Glidepath has not started");
 
     /// <summary>
     /// A chat client on this runtime whose answers come from the routed release's own model
@@ -210,16 +227,7 @@ public sealed class GlidepathRuntime : IHostedService, IAsyncDisposable
             models = factory;
         }
 
-        // The rollout controller and the drift check run in `glidepath controller` (or a gateway), not in every app process.
-        var serving = ServingOptions.For(store, manifest, _options.Environment!, models) with
-        {
-            Rollouts = null,
-            Monitor = null,
-            RolloutController = null,
-            PollInterval = _options.PollInterval,
-            Time = _options.Time,
-            RequestLogLevel = Microsoft.Extensions.Logging.LogLevel.Debug, // the host app's log is not our access log
-        };
+        var serving = SdkServing.For(_options, store, manifest, models);
         var services = new ServiceCollection();
         services.AddSingleton(_loggers);
         services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
