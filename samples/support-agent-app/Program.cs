@@ -38,7 +38,15 @@ app.MapPost("/ask", async (Question question, IChatClient chat, CancellationToke
     }
 });
 
-app.MapGet("/healthz", (GlidepathRuntime glidepath) => Results.Ok(new { control_plane = glidepath.ControlPlane.Stale ? "stale" : "ok" }));
+// The control plane, as a gateway's /readyz?scope=control-plane: 503 while the store cannot be read or a newer glidepath
+// migrated it. For alerting, not for the load balancer: calls are served meanwhile, on the last routing table.
+app.MapGet("/readyz/control-plane", (GlidepathRuntime glidepath) =>
+{
+    var state = glidepath.ControlPlane;
+    var controlPlane = state.Stale ? "stale" : glidepath.NewerSchema is not null ? "outdated" : "ok";
+    var body = new { control_plane = controlPlane, changes = glidepath.Changes.ToString(), stale_since = state.StaleSince, store_schema = glidepath.NewerSchema?.Store };
+    return Results.Json(body, statusCode: controlPlane == "ok" ? 200 : 503);
+});
 
 app.Run();
 

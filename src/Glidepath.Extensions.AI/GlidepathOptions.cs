@@ -40,6 +40,14 @@ public sealed class GlidepathOptions
     /// <summary>How often the environment's revision is read: at most 250 ms, so a rollback is followed within a second. Default 200 ms.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// Whether changes the store pushes (PostgreSQL LISTEN/NOTIFY) are followed as they come, with <see cref="PollInterval"/>
+    /// as the safety net. Default true. Set false behind a connection pooler that cannot hold a LISTEN session (PgBouncer in
+    /// transaction mode): the app then polls every <see cref="PollInterval"/> only, as <c>glidepath serve --poll-only</c>
+    /// does. A SQLite store pushes nothing: it is always polled.
+    /// </summary>
+    public bool FollowPushes { get; set; } = true;
+
     /// <summary>The clock (tests inject a fake one).</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 

@@ -25,11 +25,8 @@ namespace Glidepath.Extensions.AI;
 /// started, the trace writer last, so the trace of every call that finished is written before the stop returns. A
 /// call still running when the wait ends, and a trace that cannot be written, are counted in the log.
 /// </remarks>
-public sealed partial class GlidepathRuntime : IHostedService, IAsyncDisposable
+public sealed class GlidepathRuntime : IHostedService, IAsyncDisposable
 {
-    /// <summary>How long a stop that was given no deadline of its own waits for the calls in flight.</summary>
-    internal static readonly TimeSpan CallsTimeout = TimeSpan.FromSeconds(30);
-
     private readonly GlidepathOptions _options;
     private readonly ILoggerFactory _loggers;
     private readonly IMeterFactory? _meters;
@@ -46,10 +43,7 @@ public sealed partial class GlidepathRuntime : IHostedService, IAsyncDisposable
     private int _disposed;
 
     /// <summary>Calls begun (<see cref="BeginCall"/>) and not yet ended; a stop waits for them.</summary>
-    private int _inFlight;
-
-    /// <summary>Set by a stop before it looks at <see cref="_inFlight"/>: the call that ends the last one completes it.</summary>
-    private TaskCompletionSource? _drained;
+    private readonly CallsInFlight _inFlight;
 
     /// <summary>Creates the runtime; nothing is read until <see cref="StartAsync"/>.</summary>
     public GlidepathRuntime(GlidepathOptions options, ILoggerFactory loggers, IMeterFactory? meters = null)
@@ -60,6 +54,7 @@ public sealed partial class GlidepathRuntime : IHostedService, IAsyncDisposable
         _options = options;
         _loggers = loggers;
         _meters = meters;
+        _inFlight = new CallsInFlight(options.Time);
     }
 
     /// <summary>The serving core, once started.</summary>
@@ -76,7 +71,7 @@ public sealed partial class GlidepathRuntime : IHostedService, IAsyncDisposable
     internal ChatService BeginCall()
     {
         // Counted before the core is read: a stop clears the core first and counts after, so it sees this call or this call sees no core.
-        Interlocked.Increment(ref _inFlight);
+        _inFlight.Begin();
         if (_chat is { } chat)
         {
             return chat;
@@ -89,13 +84,7 @@ public sealed partial class GlidepathRuntime : IHostedService, IAsyncDisposable
     }
 
     /// <summary>Ends a call begun with <see cref="BeginCall"/>, once its trace was recorded.</summary>
-    internal void EndCall()
-    {
-        if (Interlocked.Decrement(ref _inFlight) == 0 && Volatile.Read(ref _drained) is { } drained)
-        {
-            drained.TrySetResult();
-        }
-    }
+    internal void EndCall() => _inFlight.End();
 
     /// <summary>The clock calls are timed with.</summary>
     internal TimeProvider Time => _options.Time;
@@ -107,7 +96,24 @@ public sealed partial class GlidepathRuntime : IHostedService, IAsyncDisposable
     /// Whether the store could be read at the last poll. When it cannot, calls keep being routed on the last routing table
     /// (fail static) and this reports stale, with since when and why: report it in the app's readiness for its control plane.
     /// </summary>
-    public ControlPlaneStatus.StatusSnapshot ControlPlane => (_status ?? throw new InvalidOperationException("Glidepath has not started")).Current;
+    public ControlPlaneStatus.StatusSnapshot ControlPlane => Status.Current;
+
+    /// <summary>
+    /// How the store's changes reach this app: <see cref="ChangeFeed.Polled"/> (SQLite, or <see cref="GlidepathOptions.FollowPushes"/>
+    /// off), pushed (PostgreSQL LISTEN/NOTIFY; <see cref="ChangeFeed.PushedNotCheckedYet"/> until the first probe is judged,
+    /// about 2 s), or <see cref="ChangeFeed.PushesNotArriving"/> (a pooler in transaction mode: the app polls every 200 ms
+    /// meanwhile and says so once in its log). Calls are served in every state: report it, do not fail traffic on it.
+    /// </summary>
+    public ChangeFeed Changes => Status.Changes;
+
+    /// <summary>
+    /// Set while the store is at a schema newer than this app's Glidepath knows (a newer glidepath migrated it): the app
+    /// goes on serving and following changes, but its traces may lack what the new schema records, so upgrade the app's
+    /// Glidepath packages. Null otherwise. A gateway's <c>/readyz</c> says <c>control_plane: outdated</c> for it.
+    /// </summary>
+    public ControlPlaneStatus.SchemaAhead? NewerSchema => Status.NewerSchema;
+
+    private ControlPlaneStatus Status => _status ?? throw new InvalidOperationException("Glidepath has not started");
 
     /// <summary>
     /// A chat client on this runtime whose answers come from the routed release's own model
@@ -221,16 +227,7 @@ public sealed partial class GlidepathRuntime : IHostedService, IAsyncDisposable
             models = factory;
         }
 
-        // The rollout controller and the drift check run in `glidepath controller` (or a gateway), not in every app process.
-        var serving = ServingOptions.For(store, manifest, _options.Environment!, models) with
-        {
-            Rollouts = null,
-            Monitor = null,
-            RolloutController = null,
-            PollInterval = _options.PollInterval,
-            Time = _options.Time,
-            RequestLogLevel = Microsoft.Extensions.Logging.LogLevel.Debug, // the host app's log is not our access log
-        };
+        var serving = SdkServing.For(_options, store, manifest, models);
         var services = new ServiceCollection();
         services.AddSingleton(_loggers);
         services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
@@ -254,10 +251,9 @@ public sealed partial class GlidepathRuntime : IHostedService, IAsyncDisposable
     private async Task StopCoreAsync(CancellationToken cancellationToken)
     {
         _stopped |= _chat is not null;
-        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref _drained, drained);
+        var drained = _inFlight.Draining();
         Interlocked.Exchange(ref _chat, null);
-        await WaitForCallsAsync(drained.Task, cancellationToken).ConfigureAwait(false);
+        await _inFlight.WaitAsync(drained, _loggers.CreateLogger<GlidepathRuntime>(), cancellationToken).ConfigureAwait(false);
         for (var i = _started.Count - 1; i >= 0; i--)
         {
             await _started[i].StopAsync(cancellationToken).ConfigureAwait(false);
@@ -278,29 +274,4 @@ public sealed partial class GlidepathRuntime : IHostedService, IAsyncDisposable
             _ownedStore = null;
         }
     }
-
-    /// <summary>Waits for the calls in flight to end, until the host's deadline (or <see cref="CallsTimeout"/> without one); logs those that did not.</summary>
-    private async Task WaitForCallsAsync(Task drained, CancellationToken cancellationToken)
-    {
-        if (Volatile.Read(ref _inFlight) == 0)
-        {
-            return;
-        }
-
-        using var own = cancellationToken.CanBeCanceled ? null : new CancellationTokenSource(CallsTimeout, _options.Time);
-        try
-        {
-            await drained.WaitAsync(own?.Token ?? cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            if (Volatile.Read(ref _inFlight) is var running and > 0)
-            {
-                LogCallsCutOff(_loggers.CreateLogger<GlidepathRuntime>(), running);
-            }
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping: {Count} Glidepath call(s) were still in flight when the stop's deadline passed; their traces are not written")]
-    private static partial void LogCallsCutOff(ILogger logger, int count);
 }

@@ -147,6 +147,12 @@ public sealed record ServingOptions
     /// </summary>
     public string TracesDroppedShownIn { get; init; } = "the glidepath.traces.dropped counter";
 
+    /// <summary>
+    /// The process hosting this core, as its log lines name it and the settings they advise (how to turn pushed changes
+    /// off, how to upgrade): a gateway by default; the SDK names the app and its <c>GlidepathOptions</c>.
+    /// </summary>
+    public ServingHost Host { get; init; } = ServingHost.Gateway;
+
     /// <summary>256 MiB: the default of <see cref="TraceCaptureBudgetBytes"/>.</summary>
     public const long DefaultTraceCaptureBudgetBytes = 256L * 1024 * 1024;
 
@@ -182,6 +188,11 @@ public sealed record ServingOptions
         if (Manifest.FindEnvironment(Environment) is null)
         {
             throw Glidepath.Environments.EnvironmentService.UnknownEnvironment(Manifest, Environment);
+        }
+
+        if (Host is null || string.IsNullOrWhiteSpace(Host.Name) || string.IsNullOrWhiteSpace(Host.PushesOff) || string.IsNullOrWhiteSpace(Host.OnNewerSchema))
+        {
+            throw new BadInputException($"serving option {nameof(Host)} names no host or leaves its advice empty; expected e.g. {nameof(ServingHost)}.{nameof(ServingHost.Gateway)}");
         }
 
         Positive(PollInterval, nameof(PollInterval));

@@ -15,7 +15,8 @@ namespace Glidepath.Serving.Hosting;
 /// change is logged once per host, whichever loop saw it first. One per host, shared by its loops. The identity is read
 /// with the store's schema version: a store a newer glidepath migrated under this process is logged as an error once
 /// (per version) and reported in <paramref name="status"/> (a gateway's <c>/readyz</c>); this process goes on serving,
-/// since migrations only add, but it may drop what the new schema records.
+/// since migrations only add, but it may drop what the new schema records. What the line advises is the host's
+/// (<see cref="ServingOptions.Host"/>): a gateway's controller holds and it is upgraded; an SDK app upgrades its packages.
 /// </summary>
 internal sealed partial class StoreFollower(ServingOptions settings, ILogger<StoreFollower> logger, Routing.ControlPlaneStatus? status = null)
 {
@@ -96,7 +97,7 @@ internal sealed partial class StoreFollower(ServingOptions settings, ILogger<Sto
         var newer = now.SchemaIsNewer ? now.SchemaVersion : 0;
         if (Interlocked.Exchange(ref _newerLogged, newer) != newer && newer > 0)
         {
-            LogNewerSchema(logger, settings.Environment, now.SchemaVersion, now.KnownSchemaVersion);
+            LogNewerSchema(logger, settings.Environment, now.SchemaVersion, now.KnownSchemaVersion, settings.Host.OnNewerSchema);
         }
     }
 
@@ -106,8 +107,8 @@ internal sealed partial class StoreFollower(ServingOptions settings, ILogger<Sto
     private static bool IsNewer(StoreIdentity last, StoreIdentity now) =>
         now.Generation > last.Generation || (now.Generation == last.Generation && now.StoreId != last.StoreId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The store of {Environment} was migrated to schema {Store} by a newer glidepath; this glidepath (schema {Known}) may drop what the new version records, and its rollout controller neither advances, promotes nor ends a step undecided (harm still rolls back): upgrade it and restart it (it goes on serving meanwhile; logged once)")]
-    private static partial void LogNewerSchema(ILogger logger, string environment, int store, int known);
+    [LoggerMessage(Level = LogLevel.Error, Message = "The store of {Environment} was migrated to schema {Store} by a newer glidepath; this glidepath (schema {Known}) may drop what the new version records, {Advice} (it goes on serving meanwhile; logged once)")]
+    private static partial void LogNewerSchema(ILogger logger, string environment, int store, int known, string advice);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The store file of {Environment} was replaced by another store; following the new one")]
     private static partial void LogReplaced(ILogger logger, string environment);

@@ -1,9 +1,12 @@
 namespace Glidepath.Serving.Routing;
 
-/// <summary>How the changes of the store (a rollback, a step, a key revoked) reach this host (<c>/readyz</c>'s <c>changes</c>).</summary>
+/// <summary>
+/// How the changes of the store (a rollback, a step, a key revoked) reach this host: a gateway's <c>/readyz</c>
+/// <c>changes</c>, an app's <c>GlidepathRuntime.Changes</c>.
+/// </summary>
 public enum ChangeFeed
 {
-    /// <summary>Read by polling only: the store pushes nothing (SQLite, in memory), or the host ignores its pushes (<c>--poll-only</c>).</summary>
+    /// <summary>Read by polling only: the store pushes nothing (SQLite, in memory), or the host ignores its pushes (<c>serve --poll-only</c>; an app's <c>GlidepathOptions.FollowPushes = false</c>).</summary>
     Polled,
 
     /// <summary>Pushed by the store (PostgreSQL LISTEN/NOTIFY); no probe has come back yet.</summary>

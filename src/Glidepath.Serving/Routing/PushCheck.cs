@@ -12,6 +12,7 @@ namespace Glidepath.Serving.Routing;
 /// a change is announced (<see cref="IRevisionWatch.ProbeAsync"/>: one NOTIFY) and waits <see cref="DefaultTimeout"/>
 /// for it to come back to the watch. One that does not is logged once, <see cref="ControlPlaneStatus.Changes"/> says
 /// so, and the refresher polls every <see cref="FallbackPoll"/> (as <c>--poll-only</c> does) until a probe comes back.
+/// The warning names the host and how it turns pushes off in the host's own words (<see cref="ServingOptions.Host"/>).
 /// A probe that cannot be sent (the store unreachable) decides nothing: the refresher reports the outage.
 /// </summary>
 internal sealed partial class PushCheck
@@ -34,6 +35,7 @@ internal sealed partial class PushCheck
     private readonly TimeSpan _interval;
     private readonly TimeSpan _timeout;
     private readonly TimeSpan _poll;
+    private readonly ServingHost _host;
 
     // The watch (re)connected: probe at once. Several in a row collapse into one.
     private readonly Channel<bool> _listening = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -42,9 +44,11 @@ internal sealed partial class PushCheck
 
     /// <param name="pushesLost">Called when a probe did not come back: the refresher stops waiting out its slow poll.</param>
     /// <param name="poll">How often the host polls while pushes arrive (the safety net), for the log line when they arrive again.</param>
+    /// <param name="host">How the log names the host and its setting that turns pushes off; default a gateway's.</param>
     public PushCheck(IRevisionWatch watch, ControlPlaneStatus status, TimeProvider time, string environment, TimeSpan poll, Action pushesLost, ILogger logger,
-        TimeSpan? interval = null, TimeSpan? timeout = null)
+        TimeSpan? interval = null, TimeSpan? timeout = null, ServingHost? host = null)
     {
+        _host = host ?? ServingHost.Gateway;
         _watch = watch;
         _status = status;
         _time = time;
@@ -125,7 +129,7 @@ internal sealed partial class PushCheck
         {
             if (_status.Changes == ChangeFeed.PushesNotArriving)
             {
-                LogArriving(_logger, _environment, (long)_poll.TotalMilliseconds);
+                LogArriving(_logger, _environment, _host.Name, (long)_poll.TotalMilliseconds);
             }
 
             _status.Changes = ChangeFeed.Pushed;
@@ -133,16 +137,16 @@ internal sealed partial class PushCheck
         else if (cameBack is false && _status.Changes != ChangeFeed.PushesNotArriving)
         {
             _status.Changes = ChangeFeed.PushesNotArriving;
-            LogNotArriving(_logger, _environment, _timeout.TotalSeconds, (long)FallbackPoll.TotalMilliseconds);
+            LogNotArriving(_logger, _environment, _host.Name, _timeout.TotalSeconds, _host.PushesOff, (long)FallbackPoll.TotalMilliseconds);
             _pushesLost();
         }
     }
 
     private sealed record Probe(string Token, TaskCompletionSource Back);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Changes pushed by the store of {Environment} are not reaching this gateway (a NOTIFY it sent did not come back within {Seconds} s); a connection pooler in transaction mode cannot hold a LISTEN session: run with --poll-only or connect this gateway to PostgreSQL directly; following by polling every {Milliseconds} ms meanwhile (logged once, until a NOTIFY comes back)")]
-    private static partial void LogNotArriving(ILogger logger, string environment, double seconds, long milliseconds);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Changes pushed by the store of {Environment} are not reaching this {Host} (a NOTIFY it sent did not come back within {Seconds} s); a connection pooler in transaction mode cannot hold a LISTEN session: {PushesOff} or connect this {Host} to PostgreSQL directly; following by polling every {Milliseconds} ms meanwhile (logged once, until a NOTIFY comes back)")]
+    private static partial void LogNotArriving(ILogger logger, string environment, string host, double seconds, string pushesOff, long milliseconds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Changes pushed by the store of {Environment} reach this gateway again (a NOTIFY it sent came back): following them as they come, with a poll every {Milliseconds} ms as a safety net")]
-    private static partial void LogArriving(ILogger logger, string environment, long milliseconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Changes pushed by the store of {Environment} reach this {Host} again (a NOTIFY it sent came back): following them as they come, with a poll every {Milliseconds} ms as a safety net")]
+    private static partial void LogArriving(ILogger logger, string environment, string host, long milliseconds);
 }

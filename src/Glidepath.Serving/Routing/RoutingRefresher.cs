@@ -56,13 +56,14 @@ internal sealed partial class RoutingRefresher(
     // A store that pushes its changes (PostgreSQL NOTIFY): refresh as soon as a notice for this environment (or a
     // resync after the watch reconnected) arrives, and otherwise every poll interval, the safety net for a lost notice.
     // Notices that arrive during a refresh collapse into one more refresh, which reads the latest state anyway. While
-    // the push check finds that notices do not arrive (a pooler holds the LISTEN), poll as --poll-only does.
+    // the push check finds that notices do not arrive (a pooler holds the LISTEN), poll as --poll-only does (an SDK
+    // app: GlidepathOptions.FollowPushes = false).
     private async Task WatchAndPollAsync(IRevisionWatch watch, CancellationToken stoppingToken)
     {
         var app = settings.Manifest.App;
         var wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         var fallback = settings.PollInterval < PushCheck.FallbackPoll ? settings.PollInterval : PushCheck.FallbackPoll;
-        var check = new PushCheck(watch, status, settings.Time, settings.Environment, settings.PollInterval, () => wake.Writer.TryWrite(true), logger);
+        var check = new PushCheck(watch, status, settings.Time, settings.Environment, settings.PollInterval, () => wake.Writer.TryWrite(true), logger, host: settings.Host);
         var watching = Task.Run(() => watch.WatchAsync(notice =>
         {
             check.Observe(notice);

@@ -117,7 +117,7 @@ internal sealed partial class ShadowPairWriter
             if (unwritten > 0)
             {
                 _counters.Fail(unwritten);
-                LogUnwrittenAtStop(_logger, unwritten);
+                LogUnwrittenAtStop(_logger, unwritten, _options.Host.Name);
             }
         }
     }
@@ -232,6 +232,6 @@ internal sealed partial class ShadowPairWriter
     [LoggerMessage(Level = LogLevel.Information, Message = "shadow pairs are stored again ({Count} in this batch)")]
     private static partial void LogStoredAgain(ILogger logger, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "shadow pairs: {Count} could not be stored before the gateway stopped and are not counted")]
-    private static partial void LogUnwrittenAtStop(ILogger logger, int count);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "shadow pairs: {Count} could not be stored before the {Host} stopped and are not counted")]
+    private static partial void LogUnwrittenAtStop(ILogger logger, int count, string host);
 }

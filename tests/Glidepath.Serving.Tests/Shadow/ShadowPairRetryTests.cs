@@ -6,6 +6,7 @@ using Glidepath.Serving.Shadow;
 using Glidepath.Serving.Tests.Support;
 using Glidepath.Shadow;
 using Glidepath.Storage;
+using Glidepath.Testing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -70,6 +71,25 @@ public sealed class ShadowPairRetryTests
 
         Assert.Equal(1, (await f.Store.Shadows.SpendAsync("sh-refused", default)).Pairs);
         Assert.Equal(1, flaky.Refused);
+    }
+
+    // An app with the SDK was told its pairs "could not be stored before the gateway stopped": the line names the host.
+    [Fact]
+    public async Task StoreUnreachableAtStop_PairsCountedFailed_LoggedNamingTheHost()
+    {
+        var flaky = (RefusingShadowStore?)null;
+        var app = new ServingHost("app", "set FollowPushes = false", "upgrade the app");
+        await using var f = await ServingFixture.StartAsync(configure: o => o with { Shadows = flaky = new RefusingShadowStore(o.Shadows!, o.Identity!), Identity = flaky, Host = app }, keepLogs: true);
+        var mirror = await ShadowSetup.StartShadowAsync(f, "sh-stop");
+        flaky!.Outage(refusals: int.MaxValue, unreachable: true);
+
+        await ShadowSetup.CallAsync(f, 1);
+        await ShadowSetup.WaitAsync(() => Task.FromResult(mirror.PendingPairs == 1 && flaky.Refused > 0), "the pair to be kept after a refused write");
+        await f.StopServicesAsync(); // the writer tries for 5 s more, then gives up
+
+        var log = (CapturedLog<ShadowMirror>)f.Services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ShadowMirror>>();
+        Assert.Contains(log.Lines, l => l.Text == "shadow pairs: 1 could not be stored before the app stopped and are not counted");
+        Assert.Equal(1L, mirror.Failed);
     }
 
     /// <summary>

@@ -42,7 +42,8 @@ internal sealed class ServingFixture : IAsyncDisposable
     /// <param name="promptAppend">Text appended to the sample's system prompt before v1 is registered.</param>
     /// <param name="environment">The environment served (only staging has a stable release).</param>
     /// <param name="configure">Changes the serving core's options before it is built.</param>
-    public static async Task<ServingFixture> StartAsync(string? promptAppend = null, string environment = "staging", Func<ServingOptions, ServingOptions>? configure = null)
+    /// <param name="keepLogs">Keeps every service's log lines (<see cref="CapturedLog{T}"/>) instead of discarding them.</param>
+    public static async Task<ServingFixture> StartAsync(string? promptAppend = null, string environment = "staging", Func<ServingOptions, ServingOptions>? configure = null, bool keepLogs = false)
     {
         var dir = Path.Combine(Path.GetTempPath(), "gp-serving-" + Guid.NewGuid().ToString("N")[..12]);
         Glidepath.Testing.TempDir.CopySample(dir);
@@ -75,7 +76,7 @@ internal sealed class ServingFixture : IAsyncDisposable
         options = configure?.Invoke(options) ?? options;
         var services = new ServiceCollection()
             .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
-            .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
+            .AddSingleton(typeof(ILogger<>), keepLogs ? typeof(CapturedLog<>) : typeof(NullLogger<>))
             .AddGlidepathServing(options)
             .BuildServiceProvider();
         var fixture = new ServingFixture(dir, store, v1, options, services);
