@@ -40,6 +40,7 @@ public sealed class GlidepathRuntime : IHostedService, IAsyncDisposable
     /// <summary>Whether it ran and was stopped, so a late call is told so rather than to start a host that did.</summary>
     private volatile bool _stopped;
     private ControlPlaneStatus? _status;
+    private ReleaseReadiness? _readiness;
     private int _disposed;
 
     /// <summary>Calls begun (<see cref="BeginCall"/>) and not yet ended; a stop waits for them.</summary>
@@ -114,6 +115,13 @@ public sealed class GlidepathRuntime : IHostedService, IAsyncDisposable
     public ControlPlaneStatus.SchemaAhead? NewerSchema => Status.NewerSchema;
 
     private ControlPlaneStatus Status => _status ?? throw new InvalidOperationException("Glidepath has not started");
+
+    /// <summary>
+    /// The releases of the routing table in service whose model client cannot be built here (their provider's key variable
+    /// is not set, say), checked when the table is loaded, as a gateway's <c>/readyz</c> does: a call routed to one with
+    /// <see cref="GlidepathMode.ReleaseProvider"/> fails; one with <see cref="GlidepathMode.InnerClient"/> does not use it.
+    /// </summary>
+    public ReleaseReadiness.Snapshot ReleaseProviders => (_readiness ?? throw new InvalidOperationException("Glidepath has not started")).Current;
 
     /// <summary>
     /// A chat client on this runtime whose answers come from the routed release's own model
@@ -245,6 +253,7 @@ public sealed class GlidepathRuntime : IHostedService, IAsyncDisposable
         }
 
         _status = _services.GetRequiredService<ControlPlaneStatus>();
+        _readiness = _services.GetRequiredService<ReleaseReadiness>();
         _chat = _services.GetRequiredService<ChatService>();
     }
 

@@ -42,6 +42,7 @@ public static class ServingServiceCollectionExtensions
         });
         services.AddSingleton<StoreWriteStatus>();
         services.AddSingleton<ServingReleases>();
+        services.AddSingleton(sp => new ReleaseReadiness(options, sp.GetRequiredService<ILogger<ReleaseReadiness>>()));
         services.AddSingleton(new TraceQueue(options.TraceQueueCapacity, options.TraceCaptureBudgetBytes));
         services.AddSingleton(sp => new ServingTelemetry(
             sp.GetService<IMeterFactory>(), sp.GetRequiredService<RoutingTableSource>(), sp.GetRequiredService<ControlPlaneStatus>(), sp.GetRequiredService<TraceQueue>(),

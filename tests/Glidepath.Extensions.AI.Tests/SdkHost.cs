@@ -22,7 +22,8 @@ internal sealed class SdkHost : IAsyncDisposable
     public IChatClient Chat => Services.GetRequiredService<IChatClient>();
 
     /// <param name="pipeline">Registers the app's chat client; default <c>AddGlidepathChatClient()</c> (the release's provider answers).</param>
-    public static async Task<SdkHost> StartAsync(ServingWorld world, Action<IServiceCollection>? pipeline = null, string environment = "staging")
+    /// <param name="models">The model clients; default the world's scripted ones.</param>
+    public static async Task<SdkHost> StartAsync(ServingWorld world, Action<IServiceCollection>? pipeline = null, string environment = "staging", Glidepath.Models.IModelClientFactory? models = null)
     {
         var services = new ServiceCollection();
         services.AddGlidepath(o =>
@@ -31,7 +32,7 @@ internal sealed class SdkHost : IAsyncDisposable
             o.Environment = environment;
             o.Manifest = world.ManifestPath;
             o.StoreInstance = world.Store;
-            o.Models = world.Models;
+            o.Models = models ?? world.Models;
             o.PollInterval = TimeSpan.FromMilliseconds(100);
         });
         if (pipeline is null)

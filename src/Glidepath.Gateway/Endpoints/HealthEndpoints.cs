@@ -12,7 +12,9 @@ namespace Glidepath.Gateway.Endpoints;
 
 /// <summary>
 /// <c>/healthz</c>: the process is up. <c>/readyz</c>: traffic can be served (200 even while the control plane
-/// is stale: fail static); <c>/readyz?scope=control-plane</c> is 503 while the store cannot be read. Which releases are
+/// is stale: fail static; 503 while the stable release's model client cannot be built, its provider's key variable unset,
+/// and <c>degraded</c> while only the canary's or the shadow's cannot: <see cref="ReleaseReadiness"/>, checked at each
+/// table load); <c>/readyz?scope=control-plane</c> is 503 while the store cannot be read. Which releases are
 /// served (stable, canary and its weight, frozen) is in the body only for a caller with an access token of a role in
 /// this environment: an anonymous prober must not learn when a canary is live, or which. The same goes for why the
 /// control plane is stale: the store's error names its location (user, host, port, database) and the database's own
@@ -34,22 +36,25 @@ internal static class HealthEndpoints
 
     public static IResult Health() => Results.Text("ok\n");
 
-    public static async Task<IResult> Ready(HttpContext http, RoutingTableSource routes, ControlPlaneStatus status, StoreWriteStatus writes, TraceQueue queue, ServingOptions settings)
+    public static async Task<IResult> Ready(HttpContext http, RoutingTableSource routes, ControlPlaneStatus status, ReleaseReadiness releases, StoreWriteStatus writes, TraceQueue queue, ServingOptions settings)
     {
         var table = routes.Current;
+        var servable = releases.Current;
         var control = status.Current;
         var store = writes.Current;
         var trusted = await MaySeeReleasesAsync(http, settings.Environment).ConfigureAwait(false);
-        var traffic = table is null ? "not_loaded" : table.Stable is null ? "no_stable_release" : "ready";
+        var traffic = table is null ? "not_loaded" : table.Stable is null ? "no_stable_release" : servable.StableUnservable ? "stable_not_servable" : "ready";
         var newer = status.NewerSchema;
         var controlPlaneOnly = string.Equals(http.Request.Query["scope"], "control-plane", StringComparison.Ordinal);
         var ok = controlPlaneOnly ? !control.Stale && newer is null : traffic == "ready";
         var body = new Dictionary<string, object?>
         {
-            ["status"] = traffic != "ready" ? "not_ready" : control.Stale || newer is not null || store.State != StoreWriteState.Ok ? "degraded" : "ready",
+            ["status"] = traffic != "ready" ? "not_ready"
+                : control.Stale || newer is not null || store.State != StoreWriteState.Ok || servable.Unservable.Count > 0 ? "degraded" : "ready",
             ["app"] = settings.Manifest.App,
             ["environment"] = settings.Environment,
             ["traffic"] = traffic,
+            ["traffic_reason"] = trusted ? servable.Reason : servable.PublicReason, // names a variable, never its value
             ["control_plane"] = control.Stale ? "stale" : newer is not null ? "outdated" : "ok",
             ["outdated_reason"] = newer is null ? null : OutdatedReason(newer),
             ["changes"] = Changes(status.Changes),

@@ -14,7 +14,7 @@ namespace Glidepath.Serving.Routing;
 /// control plane stale, while traffic keeps flowing.
 /// </summary>
 internal sealed partial class RoutingRefresher(
-    RoutingTableLoader loader, RoutingTableSource source, ServingReleases releases, ControlPlaneStatus status, ServingOptions settings, SubjectHasher subjects, Keys.CallerKeys keys,
+    RoutingTableLoader loader, RoutingTableSource source, ServingReleases releases, ReleaseReadiness readiness, ControlPlaneStatus status, ServingOptions settings, SubjectHasher subjects, Keys.CallerKeys keys,
     Hosting.StoreFollower follower, ILogger<RoutingRefresher> logger) : BackgroundService
 {
     private StoreIdentity? _store;
@@ -131,10 +131,11 @@ internal sealed partial class RoutingRefresher(
             if (replaced || _withheld || source.Current is not { } current || current.Revision != revision)
             {
                 var table = await loader.LoadAsync(app, settings.Environment, cancellationToken).ConfigureAwait(false);
-                releases.Warm(table);
+                var check = releases.Warm(table);
                 var previous = source.Current?.Revision;
                 if (source.Update(table, fromAnotherStore: replaced || _withheld))
                 {
+                    readiness.Checked(check);
                     if (sameStore && previous is { } before && table.Revision < before)
                     {
                         // The same store, an older state: a backup put back (or a database restored to a point in time).

@@ -9,7 +9,7 @@ namespace Glidepath.Serving.Routing;
 /// without a table, so a store that cannot be read fails the start with an <see cref="OperationalException"/>.
 /// </summary>
 internal sealed class RoutingStartup(
-    RoutingTableLoader loader, RoutingTableSource source, ServingReleases releases, ControlPlaneStatus status, SubjectHasher subjects, Keys.CallerKeys keys, Hosting.StoreFollower follower, ServingOptions options) : IHostedService
+    RoutingTableLoader loader, RoutingTableSource source, ServingReleases releases, ReleaseReadiness readiness, ControlPlaneStatus status, SubjectHasher subjects, Keys.CallerKeys keys, Hosting.StoreFollower follower, ServingOptions options) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -28,7 +28,7 @@ internal sealed class RoutingStartup(
             throw new OperationalException($"cannot read environment '{options.Environment}' from the store: {ex.Message}", ex);
         }
 
-        releases.Warm(source.Current!);
+        readiness.Checked(releases.Warm(source.Current!));
         status.Ok(options.Time.GetUtcNow());
     }
 

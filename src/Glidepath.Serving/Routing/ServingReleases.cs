@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Glidepath.Errors;
 using Glidepath.Models;
 using Glidepath.Routing;
 
@@ -13,26 +14,48 @@ internal sealed class ServingReleases(ServingOptions settings)
     public ServingRelease Get(RoutedRelease release) =>
         _cache.TryGetValue(release.Id, out var serving) ? serving : _cache.GetOrAdd(release.Id, _ => Build(release));
 
-    /// <summary>Builds the table's releases ahead of their first request; a failure shows on that request instead.</summary>
-    public void Warm(RoutingTable table)
+    /// <summary>
+    /// Builds the table's releases (stable, canary, shadow) ahead of their first request, which resolves each provider's
+    /// settings (its key's environment variable, where it needs one) without calling it; returns those that cannot be
+    /// built. A request routed to one is refused with a 503 and a log line, as before: building is tried again then.
+    /// </summary>
+    public ReleaseReadiness.Snapshot Warm(RoutingTable table)
     {
-        foreach (var release in (RoutedRelease?[])[table.Stable, table.Canary?.Release])
-        {
-            if (release is null)
-            {
-                continue;
-            }
+        List<UnservableRelease>? unservable = null;
+        Check(table.Stable, Arm.Stable, ref unservable);
+        Check(table.Canary?.Release, Arm.Canary, ref unservable);
+        Check(table.Shadow?.Release, Arm.Shadow, ref unservable);
+        return unservable is null ? ReleaseReadiness.Snapshot.AllServable : new ReleaseReadiness.Snapshot(unservable);
+    }
 
-            try
-            {
-                _ = Get(release).Client;
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // Reported with a 503 and a log line when a request is routed to it.
-            }
+    private void Check(RoutedRelease? release, string arm, ref List<UnservableRelease>? unservable)
+    {
+        if (release is null)
+        {
+            return;
+        }
+
+        try
+        {
+            _ = Get(release).Client;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            (unservable ??= []).Add(new UnservableRelease(arm, release.Label, Reason(ex), PublicReason(ex)));
         }
     }
+
+    // Glidepath's own configuration messages name a setting or an environment variable, never a value; a custom factory's
+    // exception may say anything, so a caller without a token is sent to the log for it.
+    private static string Reason(Exception ex) =>
+        ex is ProviderException { Failure: ProviderFailure.Configuration } configuration ? configuration.ProviderMessage : ex.Message;
+
+    private static string PublicReason(Exception ex) => ex switch
+    {
+        ProviderException { Failure: ProviderFailure.Configuration } configuration => configuration.ProviderMessage,
+        BadInputException => ex.Message,
+        _ => "its model client cannot be built; the reason is in the log",
+    };
 
     /// <summary>The manifest's price of a model (a host's own client names its model), or null when it has none.</summary>
     public Glidepath.Manifests.ModelPrice? PriceOf(string? model) => model is null ? null : _prices.Find(model);
