@@ -79,8 +79,8 @@ internal static partial class CliUsage
                 ? OptionsOf(parse.CommandResult).SelectMany(o => o.Aliases.Prepend(o.Name).Select(name => (o.Name, Alias: name)))
                 : command.Subcommands.Where(c => !c.Hidden).SelectMany(c => c.Aliases.Prepend(c.Name).Select(name => (c.Name, Alias: name)));
             var best = names
-                .Select(n => (n.Name, Distance: Distance(token, n.Alias)))
-                .Where(c => c.Distance <= Math.Max(1, Math.Min(2, token.TrimStart('-').Length / 3)))
+                .Select(n => (n.Name, Distance: Errors.ClosestName.Distance(token, n.Alias)))
+                .Where(c => c.Distance <= Errors.ClosestName.MaxDistance(token))
                 .OrderBy(c => c.Distance)
                 .ThenBy(c => c.Name, StringComparer.Ordinal)
                 .Select(c => c.Name)
@@ -100,35 +100,5 @@ internal static partial class CliUsage
         return result.Parent is System.CommandLine.Parsing.CommandResult parent
             ? own.Concat(OptionsOf(parent).Where(o => o.Recursive))
             : own;
-    }
-
-    /// <summary>Edit distance with transpositions (optimal string alignment): "relase" is one from "release".</summary>
-    internal static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++)
-        {
-            d[i, 0] = i;
-        }
-
-        for (var j = 0; j <= b.Length; j++)
-        {
-            d[0, j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = char.ToLowerInvariant(a[i - 1]) == char.ToLowerInvariant(b[j - 1]) ? 0 : 1;
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
-                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                {
-                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
-                }
-            }
-        }
-
-        return d[a.Length, b.Length];
     }
 }

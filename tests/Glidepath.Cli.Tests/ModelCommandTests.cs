@@ -87,6 +87,22 @@ public sealed class ModelCommandTests
         Assert.Contains("GLIDEPATH_TEST_KEY_THAT_IS_NOT_SET", r.Stderr, StringComparison.Ordinal);
     }
 
+    // Trial author #9: a --var naming no template variable (memberlevel for member_level) was ignored without a word. Exit
+    // 2 before any call: on a provider whose key is not set, a call would have been exit 3.
+    [Fact]
+    public async Task Try_VarNoTemplateUses_ExitsBadInputBeforeAnyCall()
+    {
+        using var dir = TempDir.WithSample();
+        dir.Write("glidepath.yaml", dir.Read("glidepath.yaml")
+            .Replace("provider: sim ", "provider: anthropic ", StringComparison.Ordinal)
+            .Replace("api_key_env: ANTHROPIC_API_KEY }", "api_key_env: GLIDEPATH_TEST_KEY_THAT_IS_NOT_SET }", StringComparison.Ordinal));
+
+        var r = await CliRunner.RunAsync("model", "try", "-m", "hi", "--var", "customertier=gold", "--manifest", dir.Path);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("error: --var customertier: no template of the release uses it (it uses: customer_tier); did you mean 'customer_tier'?", r.Stderr, StringComparison.Ordinal);
+    }
+
     /// <summary>The sample's sim takes real-model time (~1 s); tests turn it off.</summary>
     private static void FastSim(TempDir dir) =>
         dir.Write("glidepath.yaml", dir.Read("glidepath.yaml").Replace(

@@ -48,6 +48,7 @@ internal static class EvalCommand
         {
             using var session = await EvalSession.OpenAsync(ctx, options, parse, ct);
             var start = await session.Evals.StartAsync(parse.GetValue(reference), options.Read(parse), ct);
+            RunNotes.Warnings(ctx, start.Dataset);
             if (!start.Resumed)
             {
                 ctx.Output.Note($"run {start.Run.Id}: {start.Release.Label} over {start.Run.DatasetPath} ({start.Dataset.CaseCount} cases × {start.Run.Trials} trial(s))");

@@ -23,7 +23,7 @@ internal sealed class EvalOptions
 
     public Option<string?> Environment { get; } = new("--env") { Description = "Render the system prompt with this environment's vars and use its provider settings (default: no environment's vars, so a verdict does not depend on the order of environments; unlike model try. A variable no case sets then stops the run, naming the --env that sets it)" };
 
-    public Option<string[]> Vars { get; } = new("--var") { Description = "A prompt variable NAME=VALUE (repeatable; overrides --env's vars; a case's input.vars override both)", AllowMultipleArgumentsPerToken = false };
+    public Option<string[]> Vars { get; } = new("--var") { Description = "A prompt variable NAME=VALUE (repeatable; overrides --env's vars; a case's input.vars override both; a NAME no template of the release uses is exit 2)", AllowMultipleArgumentsPerToken = false };
 
     public void AddTo(Command command)
     {

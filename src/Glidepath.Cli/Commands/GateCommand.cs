@@ -83,6 +83,7 @@ internal static class GateCommand
             var format = report is null ? null : ReportFormat.Parse(parse.GetValue(formatOpt) ?? ReportFormat.FromFileName(report.Path));
             var gates = new GateService(evals, session.Store.GateVerdicts, ctx.Time);
             var start = await gates.StartAsync(parse.GetValue(candidateArg), parse.GetValue(baselineOpt), options.Read(parse), ct);
+            RunNotes.Warnings(ctx, start.Dataset);
             if (!start.Resumed)
             {
                 var same = start.SameContent ? " (same content: the release is compared with itself)" : "";

@@ -25,7 +25,7 @@ internal static class ModelCommand
         var message = new Option<string>("--message", "-m") { Description = "The user message to send", Required = true };
         var release = new Option<string?>("--release") { Description = "The release: v7, a hash prefix, env:NAME, git:REV or working (default: working)" };
         var environment = new Option<string?>("--env") { Description = "Environment whose vars and provider settings apply (default: vars of the first environment, for a quick look; eval run and gate use none unless given --env)" };
-        var vars = new Option<string[]>("--var") { Description = "A prompt variable NAME=VALUE (repeatable; overrides the environment's vars)", AllowMultipleArgumentsPerToken = false };
+        var vars = new Option<string[]>("--var") { Description = "A prompt variable NAME=VALUE (repeatable; overrides the environment's vars; a NAME no template of the release uses is exit 2)", AllowMultipleArgumentsPerToken = false };
         var stream = new Option<bool>("--stream") { Description = "Stream the answer as it is generated" };
         var command = new Command("try", """
             Send one message to the release's model and print the answer, tool calls, tokens, cost and latency.
@@ -59,7 +59,9 @@ internal static class ModelCommand
             var resolved = await ctx.ReleaseResolver(store).ResolveAsync(parse.GetValue(release) ?? "working", register: false, ct);
             var snapshot = resolved.Snapshot();
             var envName = parse.GetValue(environment);
-            var (promptVars, varsFrom) = PromptVars.Resolve(manifest, envName, parse.GetValue(vars) ?? [], firstByDefault: true);
+            var varOptions = parse.GetValue(vars) ?? [];
+            var (promptVars, varsFrom) = PromptVars.Resolve(manifest, envName, varOptions, firstByDefault: true);
+            Releases.ReleaseNames.Of(resolved).CheckVarOptions(PromptVars.Names(varOptions));
             if (varsFrom is not null && PromptTemplate.Variables(snapshot.SystemPrompt).Count > 0)
             {
                 ctx.Output.Note($"prompt vars from environment '{varsFrom}' (choose with --env or --var)");

@@ -2,7 +2,7 @@ using Glidepath.Evals.Runs;
 
 namespace Glidepath.Cli.Commands;
 
-/// <summary>What a run says on stderr while it executes: the concurrency that applies, a progress bar, and on Ctrl-C how to resume.</summary>
+/// <summary>What a run says on stderr while it executes: the dataset's warnings, the concurrency that applies, a progress bar, and on Ctrl-C how to resume.</summary>
 /// <param name="resume">The command that resumes the run, with the options the run needs.</param>
 internal sealed class RunNotes(CliContext ctx, ResumeLine resume) : IEvalRunObserver
 {
@@ -35,6 +35,15 @@ internal sealed class RunNotes(CliContext ctx, ResumeLine resume) : IEvalRunObse
         _printer?.Finish();
         ctx.Resume = resume.For(run);
         ctx.Output.Note($"stopped on the error below; finished results are saved. Once it is fixed (a --var, the dataset put back as it was, the provider's API key exported; the run keeps its release and dataset), continue with: {ctx.Resume}{StoreNote()}");
+    }
+
+    /// <summary>The dataset check's warnings (input.vars no template uses), each a <c>warning:</c> line on stderr, never on stdout (where --format json writes).</summary>
+    public static void Warnings(CliContext ctx, Glidepath.Evals.Datasets.DatasetScan dataset)
+    {
+        foreach (var warning in dataset.Warnings)
+        {
+            ctx.Output.Note("warning: " + warning);
+        }
     }
 
     private string StoreNote() => resume.StoreLeftOut ? " (and the --store you gave, left out here as it holds a password)" : "";

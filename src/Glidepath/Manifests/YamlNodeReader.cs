@@ -39,7 +39,8 @@ internal sealed partial class YamlNodeReader(string fileName)
     }
 
     /// <summary>Reports keys that are not in <paramref name="known"/> and keys that are not plain strings.</summary>
-    public void CheckKeys(YamlMappingNode map, string section, IReadOnlyCollection<string> known)
+    /// <param name="hint">What to add to the error for an unknown key (null for nothing): why a likely key is not one.</param>
+    public void CheckKeys(YamlMappingNode map, string section, IReadOnlyCollection<string> known, Func<string, string?>? hint = null)
     {
         foreach (var key in map.Children.Keys)
         {
@@ -49,7 +50,7 @@ internal sealed partial class YamlNodeReader(string fileName)
             }
             else if (!known.Contains(name))
             {
-                Error(key, $"unknown key '{name}' in {section}; expected one of: {string.Join(", ", known)}");
+                Error(key, $"unknown key '{name}' in {section}; expected one of: {string.Join(", ", known)}{hint?.Invoke(name)}");
             }
         }
     }

@@ -41,6 +41,13 @@ public static partial class PromptVars
         return (vars, environment is null ? env?.Name : null);
     }
 
+    /// <summary>The variable names of <c>--var NAME=VALUE</c> overrides that <see cref="Resolve"/> accepted, in order.</summary>
+    public static IReadOnlyList<string> Names(IReadOnlyList<string> overrides)
+    {
+        ArgumentNullException.ThrowIfNull(overrides);
+        return [.. overrides.Select(pair => pair.IndexOf('=', StringComparison.Ordinal) is var eq && eq > 0 ? pair[..eq] : pair).Distinct(StringComparer.Ordinal)];
+    }
+
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_.-]*$")]
     private static partial Regex Name();
 }

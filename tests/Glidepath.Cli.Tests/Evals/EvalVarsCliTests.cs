@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 
 namespace Glidepath.Cli.Tests.Evals;
@@ -37,7 +38,7 @@ public sealed class EvalVarsCliTests
         using var app = EvalApp.Create();
         var prompts = CaptureSystemPrompts(app);
 
-        var (code, _, stderr) = await app.RunAsync("eval", "run", "--var", "kb_url=https://kb.test", "--var", "unused=a=b", "--tag", "refunds");
+        var (code, _, stderr) = await app.RunAsync("eval", "run", "--var", "kb_url=https://kb.test", "--var", "customer_tier=a=b", "--tag", "refunds");
 
         Assert.True(code is 0 or 1, stderr);
         Assert.All(prompts, p => Assert.Contains("(kb https://kb.test)", p, StringComparison.Ordinal));
@@ -55,6 +56,63 @@ public sealed class EvalVarsCliTests
 
         Assert.Equal(2, code);
         Assert.Contains("--var kb_url: expected NAME=VALUE", stderr, StringComparison.Ordinal);
+    }
+
+    // Trial author #9: --var memberlevel=gold (for member_level) ran with the environment's value, exit 0, without a word.
+    [Theory]
+    [InlineData("eval", "run")]
+    [InlineData("gate", null)]
+    public async Task EvalRunAndGate_VarNoTemplateUses_Exit2NamingTheVariablesItUsesBeforeAnyCall(string command, string? sub)
+    {
+        using var app = EvalApp.Create();
+        var prompts = CaptureSystemPrompts(app);
+        string[] args = sub is null ? [command, "--baseline", await app.CreateReleaseAsync()] : [command, sub];
+        app.EditPrompt(p => p + "\nReply in {{language}}.\n"); // the gate's candidate then differs from its baseline
+
+        var (code, _, stderr) = await app.RunAsync([.. args, "--env", "staging", "--var", "language=en", "--var", "customertier=gold", "--tag", "refunds"]);
+
+        Assert.True(code == 2, $"exit {code}: {stderr}");
+        var uses = sub is null
+            ? "no template of the candidate or the baseline uses it (the candidate's variables: customer_tier, kb_url, language; the baseline's: customer_tier, kb_url)"
+            : "no template of the release uses it (it uses: customer_tier, kb_url, language)";
+        Assert.Contains($"error: --var customertier: {uses}; did you mean 'customer_tier'?", stderr, StringComparison.Ordinal);
+        Assert.Empty(prompts);
+    }
+
+    // The candidate renamed a variable: a --var naming the new one must not stop the gate because the baseline uses the old.
+    [Fact]
+    public async Task Gate_VarOnlyTheCandidateUses_Runs()
+    {
+        using var app = EvalApp.Create();
+        var prompts = CaptureSystemPrompts(app);
+        var baseline = await app.CreateReleaseAsync();
+        app.EditPrompt(p => p.Replace("{{kb_url}}", "{{help_url}}", StringComparison.Ordinal));
+
+        var (code, _, stderr) = await app.RunAsync("gate", "--baseline", baseline, "--env", "staging", "--var", "help_url=https://help.test", "--tag", "refunds");
+
+        Assert.True(code is 0 or 1, $"exit {code}: {stderr}");
+        Assert.Contains(prompts, p => p.Contains("(kb https://help.test)", StringComparison.Ordinal));
+    }
+
+    // Trial author #9: input.vars no template uses were accepted without a word. A warning on stderr, once per name (a
+    // promptfoo import keeps every var of its tests), and stdout stays one JSON document.
+    [Fact]
+    public async Task EvalRun_CaseVarsNoTemplateUses_OneWarningPerNameOnStderrAndJsonOnStdout()
+    {
+        using var app = EvalApp.Create();
+        var dataset = Path.Combine(app.Dir, "evals", "unused.jsonl");
+        File.WriteAllText(dataset, string.Join('\n',
+            """{"id":"a","input":{"messages":[{"role":"user","content":"Can I return shoes?"}],"vars":{"customer_tier":"gold","expected":"30 days"}},"expect":{"contains":["30 days"]}}""",
+            """{"id":"b","input":{"messages":[{"role":"user","content":"Can I return a jacket?"}],"vars":{"customer_tier":"gold","expected":"30 days","customertier":"silver"}},"expect":{"contains":["30 days"]}}""") + "\n");
+
+        var (code, stdout, stderr) = await app.RunAsync("eval", "run", "--dataset", "evals/unused.jsonl", "--format", "json");
+
+        Assert.True(code is 0, $"exit {code}: {stderr}");
+        Assert.Contains("warning: evals/unused.jsonl:1: input.vars 'expected' (set by 2 case(s), the first on this line) is ignored: no template of the release uses it (it uses: customer_tier)", stderr, StringComparison.Ordinal);
+        Assert.Contains("warning: evals/unused.jsonl:2: input.vars 'customertier' (set by 1 case(s), the first on this line) is ignored: no template of the release uses it (it uses: customer_tier); did you mean 'customer_tier'?", stderr, StringComparison.Ordinal);
+        Assert.Equal(2, stderr.Split("warning: ").Length - 1);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal(2, json.RootElement.GetProperty("summary").GetProperty("cases").GetInt32());
     }
 
     [Fact]

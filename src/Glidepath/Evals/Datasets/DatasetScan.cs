@@ -12,17 +12,28 @@ namespace Glidepath.Evals.Datasets;
 public sealed record DatasetScan(string Path, string DisplayName, string Sha256, IReadOnlyList<string> Tags, int CaseCount)
 {
     /// <summary>
+    /// What is odd but not wrong, for the host to show on stderr: <c>input.vars</c> names no template of the run's releases
+    /// uses, one line per name (<c>file:line: input.vars 'memberlevel' (set by 3 case(s), …) is ignored: …</c>).
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>
     /// Checks every line of the file (all problems reported at once, exit 2) and counts the cases <paramref name="tags"/>
     /// select. With <paramref name="reads"/> (what the run's scorers read), a case's <c>expect</c> key that no scorer reads,
-    /// or a case that no scorer checks, is a problem too: it would pass without anything having been checked.
+    /// or a case that no scorer checks, is a problem too: it would pass without anything having been checked. With
+    /// <paramref name="releases"/> (those the run scores), an <c>expect.tool_call</c> naming a tool none of them defines is
+    /// a problem (the case could never pass), and <c>input.vars</c> names no template of theirs uses are
+    /// <see cref="Warnings"/>. Every case of the file is checked, also those <paramref name="tags"/> leave out.
     /// </summary>
-    public static async Task<DatasetScan> ScanAsync(string path, string displayName, IReadOnlyList<string> tags, CancellationToken cancellationToken, Scorers.ExpectReads? reads = null)
+    public static async Task<DatasetScan> ScanAsync(string path, string displayName, IReadOnlyList<string> tags, CancellationToken cancellationToken,
+        Scorers.ExpectReads? reads = null, Releases.ReleaseNames? releases = null)
     {
         ArgumentNullException.ThrowIfNull(tags);
         await using var stream = DatasetReader.Open(path, displayName);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var errors = new List<string>();
         var count = 0;
+        var unusedVars = releases is null ? null : new UnusedCaseVars(releases, displayName);
         await foreach (var c in DatasetReader.ReadCasesAsync(stream, displayName, sha, errors, checkIds: true, cancellationToken).ConfigureAwait(false))
         {
             count += EvalDataset.Carries(c, tags) ? 1 : 0;
@@ -30,11 +41,18 @@ public sealed record DatasetScan(string Path, string DisplayName, string Sha256,
             {
                 Unchecked(c, reads, displayName, errors);
             }
+
+            if (releases is not null && errors.Count < 1000)
+            {
+                errors.AddRange(ExpectedTools.Problems(c, releases).Select(problem => $"{displayName}:{c.Line}: case '{c.Id}': {problem}"));
+            }
+
+            unusedVars?.Add(c);
         }
 
         return errors.Count > 0
             ? throw new DatasetException(errors)
-            : new DatasetScan(path, displayName, Convert.ToHexStringLower(sha.GetHashAndReset()), tags, count);
+            : new DatasetScan(path, displayName, Convert.ToHexStringLower(sha.GetHashAndReset()), tags, count) { Warnings = unusedVars?.Warnings() ?? [] };
     }
 
     /// <summary>The selected cases in file order, one at a time; a file that no longer hashes to <see cref="Sha256"/> fails the read.</summary>

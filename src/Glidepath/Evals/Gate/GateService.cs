@@ -23,10 +23,8 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
         ArgumentNullException.ThrowIfNull(options);
         if (options.Resume is { } id)
         {
-            var (resumed, scan) = await evals.ResumeAsync(id, EvalRunKind.Gate, options, cancellationToken, candidate, baseline).ConfigureAwait(false);
-            var resumedCandidate = await evals.ReleaseByIdAsync(resumed.ReleaseId, cancellationToken).ConfigureAwait(false);
-            var resumedBaseline = await evals.ReleaseByIdAsync(resumed.BaselineReleaseId!, cancellationToken).ConfigureAwait(false);
-            return new GateStart(resumed, resumedCandidate, resumedBaseline, scan, Resumed: true);
+            var (resumed, scan, resumedCandidate, resumedBaseline) = await evals.ResumeAsync(id, EvalRunKind.Gate, options, cancellationToken, candidate, baseline).ConfigureAwait(false);
+            return new GateStart(resumed, resumedCandidate, resumedBaseline!, scan, Resumed: true);
         }
 
         // Everything that can refuse the gate is checked before the candidate is registered: a refused gate (a baseline
@@ -35,7 +33,10 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
         var candidateRelease = await evals.Releases.ResolveAsync(candidateRef, register: false, cancellationToken).ConfigureAwait(false);
         var baselineReference = baseline ?? evals.Config.Gate.Baseline;
         var baselineRelease = await ResolveBaselineAsync(baselineReference, cancellationToken).ConfigureAwait(false);
-        var dataset = await evals.ScanDatasetAsync(options.Dataset, options.Tags, cancellationToken).ConfigureAwait(false);
+        // The names either release defines count (ReleaseNames): a candidate that renames a tool or a variable must not
+        // stop the gate because the baseline still has the old name, nor the other way round.
+        var names = evals.CheckedNames(ReleaseNames.Of(candidateRelease, baselineRelease));
+        var dataset = await evals.ScanDatasetAsync(options.Dataset, options.Tags, cancellationToken, names).ConfigureAwait(false);
         if (dataset.CaseCount == 0)
         {
             var path = options.Dataset ?? evals.Config.Dataset;

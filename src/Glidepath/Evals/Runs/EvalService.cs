@@ -43,11 +43,24 @@ public sealed class EvalService : IDisposable
 
     public ReleaseResolver Releases { get; }
 
-    /// <summary>Checks a dataset named relative to the manifest (default: <c>eval.dataset</c>) without keeping its cases.</summary>
-    public Task<DatasetScan> ScanDatasetAsync(string? path, IReadOnlyList<string> tags, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks a dataset named relative to the manifest (default: <c>eval.dataset</c>) without keeping its cases; with
+    /// <paramref name="releases"/> (those the run scores), also the tools its cases expect and the vars they set.
+    /// </summary>
+    public Task<DatasetScan> ScanDatasetAsync(string? path, IReadOnlyList<string> tags, CancellationToken cancellationToken, ReleaseNames? releases = null)
     {
         path ??= Config.Dataset;
-        return DatasetScan.ScanAsync(DatasetFile(path), path, tags, cancellationToken, Scorers.Reads);
+        return DatasetScan.ScanAsync(DatasetFile(path), path, tags, cancellationToken, Scorers.Reads, releases);
+    }
+
+    /// <summary>
+    /// What a run of <paramref name="releases"/> checks before its dataset: every <c>--var</c> names a variable their
+    /// templates use (exit 2 otherwise, naming the ones they use). Returns the names, for the dataset check.
+    /// </summary>
+    internal ReleaseNames CheckedNames(ReleaseNames releases)
+    {
+        releases.CheckVarOptions(_setup.VarOptions);
+        return releases;
     }
 
     /// <summary>Creates the run record for scoring <paramref name="reference"/> (registering it), or picks up <see cref="EvalRunOptions.Resume"/>.</summary>
@@ -57,15 +70,15 @@ public sealed class EvalService : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         if (options.Resume is { } id)
         {
-            var (resumed, cases) = await ResumeAsync(id, EvalRunKind.Eval, options, cancellationToken, reference).ConfigureAwait(false);
-            return new EvalStart(resumed, await ReleaseByIdAsync(resumed.ReleaseId, cancellationToken).ConfigureAwait(false), cases, Resumed: true);
+            var (resumed, cases, resumedRelease, _) = await ResumeAsync(id, EvalRunKind.Eval, options, cancellationToken, reference).ConfigureAwait(false);
+            return new EvalStart(resumed, resumedRelease, cases, Resumed: true);
         }
 
         // The ref is checked first (a typo is the likelier mistake), the dataset next, and only then is the working tree
         // registered: a run refused with exit 2 (a --tag that selects no case) leaves no vN behind, as the gate does.
         var releaseRef = reference ?? "working";
-        _ = await Releases.ResolveAsync(releaseRef, register: false, cancellationToken).ConfigureAwait(false);
-        var dataset = await ScanDatasetAsync(options.Dataset, options.Tags, cancellationToken).ConfigureAwait(false);
+        var names = CheckedNames(ReleaseNames.Of(await Releases.ResolveAsync(releaseRef, register: false, cancellationToken).ConfigureAwait(false)));
+        var dataset = await ScanDatasetAsync(options.Dataset, options.Tags, cancellationToken, names).ConfigureAwait(false);
         if (dataset.CaseCount == 0)
         {
             throw new BadInputException($"{options.Dataset ?? Config.Dataset}: no cases to run{(options.Tags.Count > 0 ? " with the given --tag" : "")}");
@@ -121,7 +134,9 @@ public sealed class EvalService : IDisposable
     /// started: a <c>--no-cache</c> run stays uncached without the flag, and <c>--no-cache</c> on a cached run is bad input
     /// (the run would mix cached and fresh answers while it records that it used the cache).
     /// </remarks>
-    internal async Task<(EvalRun Run, DatasetScan Dataset)> ResumeAsync(string id, EvalRunKind kind, EvalRunOptions options, CancellationToken cancellationToken, string? release = null, string? baseline = null)
+    /// <returns>The run, its dataset checked, and the releases it scores (the baseline null for an eval run).</returns>
+    internal async Task<(EvalRun Run, DatasetScan Dataset, Release Release, Release? Baseline)> ResumeAsync(
+        string id, EvalRunKind kind, EvalRunOptions options, CancellationToken cancellationToken, string? release = null, string? baseline = null)
     {
         var run = await EvalRunLookup.FindAsync(_store.EvalRuns, Manifest.App, id, cancellationToken).ConfigureAwait(false);
         if (run.Kind != kind)
@@ -139,7 +154,10 @@ public sealed class EvalService : IDisposable
             Scorers = uncached;
         }
 
-        var dataset = await ScanDatasetAsync(run.DatasetPath, run.Tags, cancellationToken).ConfigureAwait(false);
+        var scored = await ReleaseByIdAsync(run.ReleaseId, cancellationToken).ConfigureAwait(false);
+        var baselineRelease = run.BaselineReleaseId is { } b ? await ReleaseByIdAsync(b, cancellationToken).ConfigureAwait(false) : null;
+        var names = CheckedNames(baselineRelease is null ? ReleaseNames.Of(scored) : ReleaseNames.Of(scored, baselineRelease));
+        var dataset = await ScanDatasetAsync(run.DatasetPath, run.Tags, cancellationToken, names).ConfigureAwait(false);
         if (dataset.Sha256 != run.DatasetSha256)
         {
             throw new BadInputException($"{run.DatasetPath} changed since run {run.Id} started (sha256 {run.DatasetSha256[..12]} → {dataset.Sha256[..12]}); results would not be comparable: start a new run");
@@ -150,7 +168,7 @@ public sealed class EvalService : IDisposable
             throw new BadInputException($"the scorers (eval.scorers, rubrics, judge) changed since run {run.Id} started; start a new run");
         }
 
-        return (run with { Concurrency = options.Concurrency ?? run.Concurrency }, dataset);
+        return (run with { Concurrency = options.Concurrency ?? run.Concurrency }, dataset, scored, baselineRelease);
     }
 
     private async Task SameAsStartedAsync(EvalRun run, EvalRunOptions options, string? release, string? baseline, CancellationToken cancellationToken)

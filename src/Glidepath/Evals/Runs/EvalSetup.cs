@@ -17,6 +17,12 @@ public sealed record EvalSetup
     /// <summary>Prompt variables for every case; a case's own <c>input.vars</c> override them.</summary>
     public IReadOnlyDictionary<string, string> Vars { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// The names given with <c>--var</c>: each must be a variable a template of the run's releases uses (checked once they
+    /// are known, before any model call), while an environment's <c>vars:</c> serve every release and are not checked.
+    /// </summary>
+    public IReadOnlyList<string> VarOptions { get; init; } = [];
+
     /// <summary>The environment whose provider settings the models are called with, or null for the manifest's own.</summary>
     public string? Environment { get; init; }
 
@@ -67,6 +73,6 @@ public sealed record EvalSetup
         }
 
         var (resolved, _) = PromptVars.Resolve(manifest, environment, vars, firstByDefault: false);
-        return new EvalSetup { Manifest = manifest, Config = config, Vars = resolved, Environment = environment, UseCache = useCache };
+        return new EvalSetup { Manifest = manifest, Config = config, Vars = resolved, VarOptions = PromptVars.Names(vars), Environment = environment, UseCache = useCache };
     }
 }

@@ -17,6 +17,9 @@ public static class BuiltInScorers
     /// <summary>The judge's type name: the manifest also checks its rubric, judge model and pass mark.</summary>
     public const string JudgeType = "llm_judge";
 
+    /// <summary>The tool_call scorer's type name: the manifest explains that it names no tool (each case does).</summary>
+    public const string ToolCallType = "tool_call";
+
     /// <summary>The regex scorer's type name: the manifest also compiles its pattern.</summary>
     public const string RegexType = "regex";
 
@@ -29,7 +32,7 @@ public static class BuiltInScorers
         new("json_valid", (s, _) => new JsonValidScorer(NameOf(s))) { Options = ["weight"], Reads = _ => new(["json"], true) },
         new("json_schema", (s, c) => new JsonSchemaScorer(NameOf(s), s.GetString("schema") is { } path
             ? JsonSchemaScorer.Parse(Encoding.UTF8.GetString(c.ReadFile(path)), path) : null)) { Options = ["schema", "weight"], Reads = s => s.GetString("schema") is null ? new(["json_schema"], false) : new([], true) },
-        new("tool_call", (s, _) => new ToolCallScorer(NameOf(s))) { Options = ["weight"], NeedsReference = true, Reads = _ => new(["tool_call"], false) },
+        new(ToolCallType, (s, _) => new ToolCallScorer(NameOf(s))) { Options = ["weight"], NeedsReference = true, Reads = _ => new(["tool_call"], false) },
         new("similarity", (s, _) => new SimilarityScorer(NameOf(s), s.GetDouble("threshold") ?? 0.5)) { Options = ["threshold", "weight"], NeedsReference = true, Reads = _ => new(["reference", "exact"], false) },
         new("max_latency_ms", (s, _) => new MaxLatencyScorer(NameOf(s), Required(s, "value"))) { Options = ["value", "weight"], Reads = _ => new([], true) },
         new("max_cost", (s, _) => new MaxCostScorer(NameOf(s), Required(s, "value"))) { Options = ["value", "weight"], Reads = _ => new([], true) },

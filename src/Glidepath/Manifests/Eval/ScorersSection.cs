@@ -63,7 +63,7 @@ internal static class ScorersSection
 
         if (known.Options is { } keys)
         {
-            r.CheckKeys(m, $"scorer '{type}'", ["type", .. keys]);
+            r.CheckKeys(m, $"scorer '{type}'", ["type", .. keys], type == BuiltInScorers.ToolCallType ? ToolCallHint : null);
         }
 
         var options = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
@@ -98,6 +98,11 @@ internal static class ScorersSection
 
         return new ScorerSpec { Type = type, Options = options };
     }
+
+    // { type: tool_call, name: find_order } reads as a check of that tool, but the scorer names none: each case does.
+    private static string? ToolCallHint(string key) => key is "name" or "tool" or "tools" or "arguments" or "function"
+        ? " (the tool_call scorer names no tool: each case's expect.tool_call names the call it expects, e.g. {\"tool_call\": {\"name\": \"lookup_order\"}}, and eval run and gate check that name against the release's tools before any call)"
+        : null;
 
     private static void CheckJudge(YamlNodeReader r, YamlMappingNode m, IReadOnlyDictionary<string, ModelPrice>? prices)
     {

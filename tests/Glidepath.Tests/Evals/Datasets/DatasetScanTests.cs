@@ -1,5 +1,7 @@
 using Glidepath.Errors;
 using Glidepath.Evals.Datasets;
+using Glidepath.Releases;
+using Glidepath.Tests.Releases;
 
 namespace Glidepath.Tests.Evals.Datasets;
 
@@ -56,5 +58,65 @@ public sealed class DatasetScanTests : IDisposable
         var ex = await Assert.ThrowsAsync<BadInputException>(async () => await scan.ReadAsync(CancellationToken.None).ToListAsync());
 
         Assert.Contains("cases.jsonl changed while the run was reading it", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static string VarsCase(string id, string vars) =>
+        "{\"id\":\"" + id + "\",\"input\":{\"messages\":[{\"role\":\"user\",\"content\":\"q\"}],\"vars\":{" + vars + "}},\"expect\":{\"contains\":[\"x\"]}}";
+
+    // Trial author #8: a case expecting "find_ordr" failed on both sides for ever, so it could never block a gate.
+    [Fact]
+    public async Task ScanAsync_ToolCallNamesAToolNoReleaseDefines_ProblemAtItsLineWithTheClosest()
+    {
+        var path = Write(
+            """{"id":"ok","input":{"messages":[{"role":"user","content":"q"}]},"expect":{"tool_call":{"name":"lookup_order"}}}""",
+            """{"id":"typo","input":{"messages":[{"role":"user","content":"q"}]},"expect":{"tool_call":[{"name":"lookup_ordr"},{"name":"lookup_ordr"},{"name":"escalate"}]}}""",
+            """{"id":"none","input":{"messages":[{"role":"user","content":"q"}]},"expect":{"tool_call":false}}""");
+
+        var ex = await Assert.ThrowsAsync<DatasetException>(() => DatasetScan.ScanAsync(path, "cases.jsonl", [], CancellationToken.None, releases: ReleaseNames.Of(TestReleases.Sample())));
+
+        Assert.Equal("cases.jsonl:2: case 'typo': expect.tool_call names tool 'lookup_ordr', which the release does not define "
+            + "(its tools: lookup_order, issue_refund, escalate); did you mean 'lookup_order'?", Assert.Single(ex.Problems));
+    }
+
+    [Fact]
+    public async Task ScanAsync_ToolOnlyTheGateCandidateDefines_NoProblem()
+    {
+        var path = Write("""{"id":"renamed","input":{"messages":[{"role":"user","content":"q"}]},"expect":{"tool_call":{"name":"find_order"}}}""");
+
+        var scan = await DatasetScan.ScanAsync(path, "cases.jsonl", [], CancellationToken.None, releases: ReleaseNames.Of(TestReleases.WithLookupNamed("find_order"), TestReleases.Sample()));
+
+        Assert.Equal(1, scan.CaseCount);
+    }
+
+    // Trial author #9: a typo'd var ran the case with another value, without a word. A warning per name, not per case.
+    [Fact]
+    public async Task ScanAsync_VarsNoTemplateUses_OneWarningPerNameWithItsCountAndFirstLine()
+    {
+        var path = Write(
+            VarsCase("a", "\"customer_tier\":\"gold\",\"expected\":\"30 days\""),
+            VarsCase("b", "\"customertier\":\"gold\",\"expected\":\"5 days\""),
+            VarsCase("c", "\"expected\":\"x\""));
+
+        var scan = await DatasetScan.ScanAsync(path, "cases.jsonl", [], CancellationToken.None, releases: ReleaseNames.Of(TestReleases.Sample()));
+
+        Assert.Equal(
+            [
+                "cases.jsonl:1: input.vars 'expected' (set by 3 case(s), the first on this line) is ignored: no template of the release uses it (it uses: customer_tier)",
+                "cases.jsonl:2: input.vars 'customertier' (set by 1 case(s), the first on this line) is ignored: no template of the release uses it (it uses: customer_tier); did you mean 'customer_tier'?",
+            ],
+            scan.Warnings);
+    }
+
+    [Fact]
+    public async Task ScanAsync_ManyUnusedVarNames_TenLinesThenOneForTheRest()
+    {
+        var vars = string.Join(",", Enumerable.Range(1, 13).Select(i => $"\"v{i:00}\":\"x\""));
+        var path = Write(VarsCase("a", vars + ",\"customer_tier\":\"gold\""), VarsCase("b", vars));
+
+        var scan = await DatasetScan.ScanAsync(path, "cases.jsonl", [], CancellationToken.None, releases: ReleaseNames.Of(TestReleases.Sample()));
+
+        Assert.Equal(11, scan.Warnings.Count);
+        Assert.StartsWith("cases.jsonl:1: input.vars 'v01' (set by 2 case(s)", scan.Warnings[0], StringComparison.Ordinal);
+        Assert.Equal("cases.jsonl: 3 more input.vars name(s) no template uses are ignored ('v11', 'v12', 'v13')", scan.Warnings[^1]);
     }
 }

@@ -46,6 +46,18 @@ public sealed class ScorersSectionTests
         Assert.Equal("glidepath.yaml:2:25: unknown key 'treshold' in scorer 'similarity'; expected one of: type, threshold, weight", Assert.Single(errors).ToString());
     }
 
+    // { type: tool_call, name: find_order } reads as a check of that tool; the scorer names none (each case does).
+    [Theory]
+    [InlineData("name")]
+    [InlineData("tool")]
+    public void Parse_ToolCallNamingATool_SaysEachCaseNamesTheTool(string key)
+    {
+        var (_, errors) = Parse($"scorers:\n  - {{ type: tool_call, {key}: find_order }}\n");
+
+        var error = Assert.Single(errors).ToString();
+        Assert.StartsWith($"glidepath.yaml:2:24: unknown key '{key}' in scorer 'tool_call'; expected one of: type, weight (the tool_call scorer names no tool: each case's expect.tool_call names the call it expects", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Parse_TypeRegisteredWithoutOptions_KeepsEveryOptionAsJson()
     {

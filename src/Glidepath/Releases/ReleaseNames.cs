@@ -1,0 +1,119 @@
+using Glidepath.Errors;
+using Glidepath.Models;
+
+namespace Glidepath.Releases;
+
+/// <summary>
+/// The names the releases of one run define: the tools each declares and the template variables its system prompt uses
+/// (the prompt is a release's one template). A dataset or a command line that names a tool or a variable none of them
+/// has is a typo most often: a case expecting such a tool fails on every side for good, and such a variable is ignored.
+/// </summary>
+/// <remarks>
+/// A gate scores two releases over one dataset, so a name counts as defined when either defines it: a candidate that
+/// renames a tool (its dataset updated) must not stop the baseline's run, nor a baseline that still has the old name
+/// the candidate's. A tool only one side has is a difference the gate measures (the side without it fails those cases).
+/// </remarks>
+public sealed class ReleaseNames
+{
+    private readonly IReadOnlyList<Side> _sides;
+
+    private ReleaseNames(IReadOnlyList<Side> sides) => _sides = sides;
+
+    /// <summary>The names of the release an eval run or <c>model try</c> scores.</summary>
+    public static ReleaseNames Of(Release release)
+    {
+        ArgumentNullException.ThrowIfNull(release);
+        return new([Side.Of(release)]);
+    }
+
+    /// <summary>The names of a gate's two releases; one release when both have the same content (it runs once).</summary>
+    public static ReleaseNames Of(Release candidate, Release baseline)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        ArgumentNullException.ThrowIfNull(baseline);
+        return candidate.Id == baseline.Id ? Of(candidate) : new([Side.Of(candidate), Side.Of(baseline)]);
+    }
+
+    /// <summary>Whether any of the releases declares the tool <paramref name="name"/>.</summary>
+    public bool DefinesTool(string name) => _sides.Any(s => s.Tools.Contains(name, StringComparer.Ordinal));
+
+    /// <summary>Whether any of the releases' prompts uses the template variable <paramref name="name"/>.</summary>
+    public bool UsesVariable(string name) => _sides.Any(s => s.Variables.Contains(name, StringComparer.Ordinal));
+
+    /// <summary>
+    /// Why the tool <paramref name="name"/> cannot be expected (<c>which the release does not define (its tools: find_order);
+    /// did you mean 'find_order'?</c>), or null when a release defines it.
+    /// </summary>
+    public string? UndefinedTool(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (DefinesTool(name))
+        {
+            return null;
+        }
+
+        var which = _sides.Count == 1 ? "which the release does not define" : "which neither the candidate nor the baseline defines";
+        return $"{which} ({Listed(s => s.Tools, "tools", "its tools: ", "defines no tool")}){Suggestion(name, s => s.Tools)}";
+    }
+
+    /// <summary>
+    /// Why the variable <paramref name="name"/> does nothing (<c>no template of the release uses it (it uses: member_level);
+    /// did you mean 'member_level'?</c>), or null when a release's prompt uses it.
+    /// </summary>
+    public string? UnusedVariable(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (UsesVariable(name))
+        {
+            return null;
+        }
+
+        var which = _sides.Count == 1 ? "no template of the release uses it" : "no template of the candidate or the baseline uses it";
+        return $"{which} ({Listed(s => s.Variables, "variables", "it uses: ", "uses none")}){Suggestion(name, s => s.Variables)}";
+    }
+
+    /// <summary>
+    /// Refuses <c>--var</c> names no template uses (exit 2, before any model call): the value would be ignored while the
+    /// environment's, or none, was used, and the run would look like it tested what the command line said.
+    /// </summary>
+    public void CheckVarOptions(IEnumerable<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var problems = names.Distinct(StringComparer.Ordinal).Select(n => UnusedVariable(n) is { } why ? $"--var {n}: {why}" : null).OfType<string>().ToList();
+        if (problems.Count > 0)
+        {
+            throw new BadInputException(string.Join('\n', problems));
+        }
+    }
+
+    // "its tools: a, b" for one release; "their tools: a, b" when both sides have the same; else each side's own.
+    private string Listed(Func<Side, IReadOnlyList<string>> names, string what, string onePrefix, string oneNone)
+    {
+        if (_sides.Count == 1)
+        {
+            var own = names(_sides[0]);
+            return own.Count == 0 ? "it " + oneNone : onePrefix + string.Join(", ", own);
+        }
+
+        var (c, b) = (names(_sides[0]), names(_sides[1]));
+        if (c.SequenceEqual(b, StringComparer.Ordinal))
+        {
+            return c.Count == 0 ? $"neither has any {what}" : $"both {(what == "tools" ? "define" : "use")}: {string.Join(", ", c)}";
+        }
+
+        static string Text(IReadOnlyList<string> list) => list.Count == 0 ? "none" : string.Join(", ", list);
+        return $"the candidate's {what}: {Text(c)}; the baseline's: {Text(b)}";
+    }
+
+    private string Suggestion(string name, Func<Side, IReadOnlyList<string>> names) =>
+        ClosestName.Of(name, _sides.SelectMany(names).Distinct(StringComparer.Ordinal)) is { } close ? $"; did you mean '{close}'?" : "";
+
+    private sealed record Side(IReadOnlyList<string> Tools, IReadOnlyList<string> Variables)
+    {
+        public static Side Of(Release release)
+        {
+            var snapshot = release.Snapshot();
+            return new([.. snapshot.Tools.Select(t => t.Name)], PromptTemplate.Variables(snapshot.SystemPrompt));
+        }
+    }
+}
