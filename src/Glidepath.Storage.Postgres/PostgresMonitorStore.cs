@@ -61,14 +61,16 @@ internal sealed class PostgresMonitorStore(PostgresDatabase database) : IMonitor
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<bool> ClaimDeliveryAsync(string alertId, DateTimeOffset now, DateTimeOffset leaseUntil, DateTimeOffset ignoreDueAfter, CancellationToken cancellationToken)
+    public async Task<bool> ClaimDeliveryAsync(string alertId, DateTimeOffset now, DateTimeOffset leaseUntil, DateTimeOffset ignoreDueAfter, bool resend, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         // Under READ COMMITTED a concurrent UPDATE of the row waits for the first and re-checks its WHERE on the new row,
-        // so of two claims at once the second finds the first's lease and changes nothing.
-        await using var cmd = connection.Command("""
+        // so of two claims at once the second finds the first's lease and changes nothing, and a check's claim finds a
+        // give-up recorded meanwhile (attempted, no due time).
+        await using var cmd = connection.Command($"""
             UPDATE monitor_alerts SET delivery_attempts = delivery_attempts + 1, delivery_due = @lease
             WHERE id = @id AND notification <> 'sent' AND (delivery_due IS NULL OR delivery_due <= @now OR delivery_due > @horizon)
+            {(resend ? "" : "AND (delivery_attempts = 0 OR delivery_due IS NOT NULL)")}
             """).With("id", alertId).With("now", Iso(now)).With("lease", Iso(leaseUntil)).With("horizon", Iso(ignoreDueAfter));
         return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }

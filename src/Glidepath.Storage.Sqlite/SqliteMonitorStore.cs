@@ -69,14 +69,16 @@ internal sealed class SqliteMonitorStore(SqliteDatabase database) : IMonitorStor
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<bool> ClaimDeliveryAsync(string alertId, DateTimeOffset now, DateTimeOffset leaseUntil, DateTimeOffset ignoreDueAfter, CancellationToken cancellationToken)
+    public async Task<bool> ClaimDeliveryAsync(string alertId, DateTimeOffset now, DateTimeOffset leaseUntil, DateTimeOffset ignoreDueAfter, bool resend, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = connection.CreateCommand();
-        // One UPDATE is atomic under SQLite's single writer: of two claims at once, the second finds the first's lease.
-        cmd.CommandText = """
+        // One UPDATE is atomic under SQLite's single writer: of two claims at once, the second finds the first's lease, and
+        // a check's claim finds a give-up recorded meanwhile (attempted, no due time).
+        cmd.CommandText = $"""
             UPDATE monitor_alerts SET delivery_attempts = delivery_attempts + 1, delivery_due = $lease
             WHERE id = $id AND notification <> 'sent' AND (delivery_due IS NULL OR delivery_due <= $now OR delivery_due > $horizon)
+            {(resend ? "" : "AND (delivery_attempts = 0 OR delivery_due IS NOT NULL)")}
             """;
         cmd.Parameters.AddWithValue("$id", alertId);
         cmd.Parameters.AddWithValue("$now", Iso(now));

@@ -25,13 +25,13 @@ internal static class MonitorOutput
             title: $"{answer.App} / {answer.Environment}: drift alerts (newest first)");
         foreach (var a in answer.Alerts.Where(a => a.Delivery.State == "gave_up"))
         {
-            ctx.Output.Line($"{a.Id}: the webhook was not sent while the alert was open, and no check posts it again; resend it with: glidepath monitor --env {answer.Environment} --resend {a.Id}");
+            ctx.Output.Line($"{a.Id}: the webhook was not sent, and no check posts it again; resend it with: glidepath monitor --env {answer.Environment} --resend {a.Id}");
         }
 
         // Not the listing host's time itself: through the admin API that is the server's, which the JSON view does not carry.
         if (answer.Alerts.Any(a => a.RaisedAheadOfClock))
         {
-            ctx.Output.Line($"(clock ahead): raised more than {DriftAlert.ClockSlack.TotalMinutes:0} minutes later than the clock of the host that listed it, by a host whose clock was ahead; such an alert does not stop a check from raising its metric again. Check that host's clock.");
+            ctx.Output.Line($"(clock ahead): raised more than {DriftAlert.ClockSlack.TotalMinutes:0} minutes later than the clock of the host that listed it, by a host whose clock was ahead; such an alert does not stop a check from raising its metric again, and no check posts it to the webhook before its time (less {DriftAlert.ClockSlack.TotalMinutes:0} minutes) by the check's own clock. Check that host's clock.");
         }
     }
 
@@ -92,7 +92,7 @@ internal static class MonitorOutput
 
         foreach (var a in result.RaisedAhead)
         {
-            ctx.Output.Line($"Note: {a.Metric} alert {a.Id} is dated {TableText.Time(a.RaisedAt)} UTC, after this host's time: a host whose clock was ahead raised it, so it did not stop this check raising {a.Metric}.");
+            ctx.Output.Line($"Note: {a.Metric} alert {a.Id} is dated {TableText.Time(a.RaisedAt)} UTC, after this host's time: a host whose clock was ahead raised it, so it did not stop this check raising {a.Metric}, and no check posts it to the webhook before its time.");
         }
     }
 }

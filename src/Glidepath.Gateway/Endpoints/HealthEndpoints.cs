@@ -61,7 +61,7 @@ internal static class HealthEndpoints
             ["revision"] = table?.Revision,
             ["last_store_read"] = control.LastOk,
             ["stale_since"] = control.StaleSince,
-            ["stale_reason"] = trusted ? control.Reason : PublicStaleReason(control, settings.Time.GetUtcNow()),
+            ["stale_reason"] = trusted ? control.Reason : PublicStaleReason(control),
             ["store_writes"] = StoreWrites(store.State),
             ["store_writes_since"] = store.Since,
             ["store_busy_since"] = store.BusySince,
@@ -112,15 +112,16 @@ internal static class HealthEndpoints
     /// token: an access token is checked in the store, so while the store is down its answer is this one too (an OpenID
     /// Connect token is checked without the store).
     /// </summary>
-    internal static string? PublicStaleReason(ControlPlaneStatus.StatusSnapshot control, DateTimeOffset now)
+    internal static string? PublicStaleReason(ControlPlaneStatus.StatusSnapshot control)
     {
         if (!control.Stale)
         {
             return null;
         }
 
-        // Counted from the last good read, as the stale-canary limit is (not from the first read that failed).
-        var since = (control.LastOk ?? control.StaleSince) is { } start ? $" for {Math.Max(0, (long)(now - start).TotalSeconds)} s" : "";
+        // Counted from the last good read, as the stale-canary limit is (not from the first read that failed), on the
+        // monotonic clock as that limit is: a step of the wall clock does not change it.
+        var since = control.StaleFor is { } staleFor ? $" for {Math.Max(0, (long)staleFor.TotalSeconds)} s" : "";
         return $"cannot read the store{since}; the reason is in the gateway's log (and in this answer with a token of a role in this environment, but a gpt_ access token only while the store can still check it)";
     }
 

@@ -5,13 +5,14 @@ namespace Glidepath.Serving.Routing;
 /// <summary>
 /// Whether the gateway can read its environment from the store, and since when it cannot. A read that has not answered
 /// for <c>hungAfter</c> counts as unreadable while it hangs (a frozen connection, a dead mount, a network that drops
-/// packets): it never fails, so without this <c>/readyz</c> said <c>ok</c> for as long as the driver waited. Also how the
+/// packets): it never fails, so without this <c>/readyz</c> said <c>ok</c> for as long as the driver waited. Durations
+/// (a hung read, how long the store has been unreadable) are measured on the monotonic clock, so a step of the wall
+/// clock is never a hang or an outage (trial longrun #3); wall-clock times are kept for display only. Also how the
 /// store's changes reach this host (<see cref="Changes"/>), and whether a newer glidepath migrated the store under it
 /// (<see cref="NewerSchema"/>).
 /// </summary>
 public sealed class ControlPlaneStatus(TimeProvider time, TimeSpan hungAfter)
 {
-    private volatile StatusSnapshot _snapshot = new(false, null, null, null);
     private volatile int _changes = (int)ChangeFeed.Polled;
     private volatile SchemaAhead? _newerSchema;
 
@@ -32,53 +33,95 @@ public sealed class ControlPlaneStatus(TimeProvider time, TimeSpan hungAfter)
     public void SchemaRead(int store, int known) =>
         _newerSchema = store <= known ? null : _newerSchema is { } same && same.Store == store && same.Known == known ? same : new SchemaAhead(store, known);
 
-    /// <summary>When the read in progress began (UTC ticks), 0 when none is.</summary>
-    private long _readingSince;
+    /// <summary>The read in progress, or null when none is.</summary>
+    private volatile ReadInProgress? _reading;
+
+    /// <summary>
+    /// The status as the last read that ended left it, with the monotonic timestamps (<see cref="TimeProvider.GetTimestamp"/>)
+    /// its durations are measured from: a step of the wall clock (NTP, a VM resumed) moves neither.
+    /// </summary>
+    private volatile Tracked _last = new(new StatusSnapshot(false, null, null, null), null, null);
 
     /// <summary>The status now: as the last read left it, or stale while a read has hung for <c>hungAfter</c>.</summary>
     public StatusSnapshot Current
     {
         get
         {
-            var snapshot = _snapshot;
-            if (snapshot.Stale || ReadingSince is not { } started)
+            var last = _last;
+            if (last.Snapshot.Stale)
             {
-                return snapshot;
+                return last.Snapshot with { StaleFor = time.GetElapsedTime(last.LastOkAt ?? last.StaleSinceAt!.Value) };
             }
 
-            var waited = time.GetUtcNow() - started;
+            if (_reading is not { } reading)
+            {
+                return last.Snapshot;
+            }
+
+            var waited = time.GetElapsedTime(reading.Timestamp);
             return waited < hungAfter
-                ? snapshot
-                : snapshot with
+                ? last.Snapshot
+                : last.Snapshot with
                 {
                     Stale = true,
-                    StaleSince = started,
+                    StaleSince = reading.Since,
                     Reason = string.Create(CultureInfo.InvariantCulture,
-                        $"a read of the store started at {started:HH:mm:ss} UTC has not answered for {(long)waited.TotalSeconds} s"),
+                        $"a read of the store started at {reading.Since:HH:mm:ss} UTC has not answered for {(long)waited.TotalSeconds} s"),
+                    StaleFor = time.GetElapsedTime(last.LastOkAt ?? reading.Timestamp),
                 };
         }
     }
 
     /// <summary>The status as the last read that ended left it, without a read in progress that hangs.</summary>
-    public StatusSnapshot LastRead => _snapshot;
+    public StatusSnapshot LastRead => _last.Snapshot;
 
-    /// <summary>The start of the read in progress, or null when none is.</summary>
-    public DateTimeOffset? ReadingSince => Interlocked.Read(ref _readingSince) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+    /// <summary>The start of the read in progress (wall clock, for display), or null when none is.</summary>
+    public DateTimeOffset? ReadingSince => _reading?.Since;
 
-    public void ReadStarted(DateTimeOffset now) => Interlocked.Exchange(ref _readingSince, now.UtcTicks);
+    /// <summary>The read in progress, one object per read: its start on both clocks.</summary>
+    internal ReadInProgress? Reading => _reading;
 
-    public void ReadEnded() => Interlocked.Exchange(ref _readingSince, 0);
+    /// <summary>How long the read in progress has taken so far, on the monotonic clock; null when none is.</summary>
+    public TimeSpan? ReadingFor => _reading is { } reading ? time.GetElapsedTime(reading.Timestamp) : null;
 
-    public void Ok(DateTimeOffset now) => _snapshot = new StatusSnapshot(false, now, null, null);
+    /// <summary>
+    /// While the last read that ended failed: how long the store has not been read, counted from the last good read (or
+    /// from the first failed or hung one when there was none), on the monotonic clock. Null while the last read was good.
+    /// </summary>
+    public TimeSpan? UnreadableFor => _last is { Snapshot.Stale: true } last ? time.GetElapsedTime(last.LastOkAt ?? last.StaleSinceAt!.Value) : null;
+
+    public void ReadStarted() => _reading = new ReadInProgress(time.GetUtcNow(), time.GetTimestamp());
+
+    public void ReadEnded() => _reading = null;
+
+    public void Ok() => _last = new Tracked(new StatusSnapshot(false, time.GetUtcNow(), null, null), time.GetTimestamp(), null);
 
     /// <summary>A read failed: stale since the first read that did not come back good (one that hung first counts from its start).</summary>
-    public void Failed(DateTimeOffset now, string reason) =>
-        _snapshot = new StatusSnapshot(true, _snapshot.LastOk, _snapshot.StaleSince ?? Earlier(ReadingSince, now), reason);
+    public void Failed(string reason)
+    {
+        var last = _last;
+        var (since, sinceAt) = last.StaleSinceAt is { } at ? (last.Snapshot.StaleSince!.Value, at)
+            : _reading is { } reading ? (reading.Since, reading.Timestamp)
+            : (time.GetUtcNow(), time.GetTimestamp());
+        _last = new Tracked(new StatusSnapshot(true, last.Snapshot.LastOk, since, reason), last.LastOkAt, sinceAt);
+    }
 
-    private static DateTimeOffset Earlier(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x < b ? x : b;
-
-    public sealed record StatusSnapshot(bool Stale, DateTimeOffset? LastOk, DateTimeOffset? StaleSince, string? Reason);
+    public sealed record StatusSnapshot(bool Stale, DateTimeOffset? LastOk, DateTimeOffset? StaleSince, string? Reason)
+    {
+        /// <summary>
+        /// While stale, how long the store has not been read when the snapshot was taken: since the last good read, or the
+        /// first failed or hung one when there was none; on the monotonic clock (<see cref="LastOk"/> and
+        /// <see cref="StaleSince"/> are wall-clock times, for display). Null otherwise.
+        /// </summary>
+        public TimeSpan? StaleFor { get; init; }
+    }
 
     /// <summary>The store's schema version and the highest this binary knows, the first above the second.</summary>
     public sealed record SchemaAhead(int Store, int Known);
+
+    /// <summary>A read in progress: when it began on the wall clock (shown) and on the monotonic one (measured).</summary>
+    internal sealed record ReadInProgress(DateTimeOffset Since, long Timestamp);
+
+    /// <summary>A snapshot with the monotonic timestamps of its last good read and of the start of its staleness.</summary>
+    private sealed record Tracked(StatusSnapshot Snapshot, long? LastOkAt, long? StaleSinceAt);
 }

@@ -19,8 +19,8 @@ internal sealed partial class RoutingRefresher(
 {
     private StoreIdentity? _store;
 
-    /// <summary>The start (UTC ticks) of the hung read last logged: each hung read is logged once.</summary>
-    private long _hungLogged;
+    /// <summary>The hung read last logged: each hung read is logged once.</summary>
+    private ControlPlaneStatus.ReadInProgress? _hungLogged;
 
     /// <summary>Whether the table in service is the last one read with its canary withheld: the next read reloads it.</summary>
     private volatile bool _withheld;
@@ -106,7 +106,7 @@ internal sealed partial class RoutingRefresher(
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
         var app = settings.Manifest.App;
-        status.ReadStarted(settings.Time.GetUtcNow());
+        status.ReadStarted();
         try
         {
             // A store file deleted under the gateway is an error here (stale, serving the last table), and so is one
@@ -153,7 +153,7 @@ internal sealed partial class RoutingRefresher(
                 LogRecovered(logger, settings.Environment);
             }
 
-            status.Ok(settings.Time.GetUtcNow());
+            status.Ok();
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -163,7 +163,7 @@ internal sealed partial class RoutingRefresher(
                 LogStale(logger, settings.Environment, source.Current?.Revision ?? 0, ex.Message);
             }
 
-            status.Failed(settings.Time.GetUtcNow(), ex.Message);
+            status.Failed(ex.Message);
             WithholdCanaryIfStaleTooLong();
         }
         finally
@@ -172,10 +172,15 @@ internal sealed partial class RoutingRefresher(
         }
     }
 
-    private void Watch()
+    /// <summary>
+    /// The watchdog's tick: logs a read that has hung (once per read) and withholds the canary past the stale limit.
+    /// Durations are on the monotonic clock (<see cref="ControlPlaneStatus"/>): a step of the wall clock during a read is
+    /// neither a hang nor an outage, and withholds no canary (trial longrun #3).
+    /// </summary>
+    internal void Watch()
     {
-        if (status.ReadingSince is { } started && settings.Time.GetUtcNow() - started >= settings.HungReadAfter
-            && Interlocked.Exchange(ref _hungLogged, started.UtcTicks) != started.UtcTicks)
+        if (status.Reading is { } reading && status.ReadingFor >= settings.HungReadAfter
+            && !ReferenceEquals(Interlocked.Exchange(ref _hungLogged, reading), reading))
         {
             LogHung(logger, settings.Environment, source.Current?.Revision ?? 0, (long)settings.HungReadAfter.TotalSeconds);
         }
@@ -195,13 +200,9 @@ internal sealed partial class RoutingRefresher(
             return;
         }
 
-        // Unreadable: the reads fail, counted from the last good one; or a read has hung for the limit.
-        var now = settings.Time.GetUtcNow();
-        // Reads that failed count from the last good one; a read in progress only from its own start (a slow read after a
-        // long poll interval is not an outage of that length).
-        var control = status.LastRead;
-        var unreadable = (control.Stale && now - (control.LastOk ?? control.StaleSince ?? now) >= limit)
-            || (status.ReadingSince is { } reading && now - reading >= limit);
+        // Unreadable: the reads fail, counted from the last good one; or a read has hung for the limit, counted only from its
+        // own start (a slow read after a long poll interval is not an outage of that length).
+        var unreadable = status.UnreadableFor >= limit || status.ReadingFor >= limit;
         if (unreadable
             && source.Current is { Canary: { } canary, CanaryWithheld: false, Frozen: false } table
             && source.Update(table with { CanaryWithheld = true }))

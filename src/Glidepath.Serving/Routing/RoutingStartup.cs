@@ -29,7 +29,7 @@ internal sealed class RoutingStartup(
         }
 
         readiness.Checked(releases.Warm(source.Current!));
-        status.Ok(options.Time.GetUtcNow());
+        status.Ok();
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -9,7 +9,10 @@ namespace Glidepath.Monitoring;
 /// first: the ones the check just raised, and earlier ones whose delivery failed or never ran (a monitor stopped between
 /// storing and posting). Each attempt is claimed in the store first (<see cref="IMonitorStore.ClaimDeliveryAsync"/>), so
 /// of several monitors checking at once one posts it; a failed attempt is tried again after a back-off (1, 2, 4 …
-/// minutes, at most <see cref="MaxBackoff"/>) by any later check, until it is sent or the alert is no longer open. The
+/// minutes, at most <see cref="MaxBackoff"/>) by any later check, while the back-off ends before the alert closes: the
+/// attempt after which it would not is the last, and the delivery is stored as given up
+/// (<see cref="DriftAlert.DeliveryGaveUp"/>; only <see cref="ResendAsync"/> posts it then). An alert dated after this
+/// host's clock is not posted before its time (<see cref="DriftAlert.PostableFrom"/>). The
 /// posts of one check run side by side within <see cref="Budget"/>, so a receiver that hangs costs a check one budget,
 /// not a timeout per alert. Delivery is at least once: a receiver that took a post but whose answer was lost gets it again.
 /// </summary>
@@ -34,10 +37,12 @@ public sealed class AlertDelivery(IMonitorStore alerts, IReleaseStore releases, 
         var now = time.GetUtcNow();
         var due = await alerts.ListUndeliveredAsync(app, environment, now - DriftAlert.OpenFor(DriftPolicy.MaxWindow), cancellationToken).ConfigureAwait(false);
         var claimed = new List<DriftAlert>();
-        foreach (var alert in due.Where(a => now < a.OpenUntil))
+        // Not one that gave up (whatever this clock says of its open span), nor one dated after this host's clock (a host
+        // whose clock was ahead raised it, or this clock stepped back): such a one waits for its own time.
+        foreach (var alert in due.Where(a => now < a.OpenUntil && now >= a.PostableFrom && !a.DeliveryGaveUp))
         {
             // A due time further ahead than any back-off or lease was set by a host whose clock is ahead: it holds nothing back.
-            if (await alerts.ClaimDeliveryAsync(alert.Id, now, now + Lease, now + MaxBackoff + Lease, cancellationToken).ConfigureAwait(false))
+            if (await alerts.ClaimDeliveryAsync(alert.Id, now, now + Lease, now + MaxBackoff + Lease, resend: false, cancellationToken).ConfigureAwait(false))
             {
                 claimed.Add(alert with { Notification = Pending, DeliveryAttempts = alert.DeliveryAttempts + 1 });
             }
@@ -61,8 +66,7 @@ public sealed class AlertDelivery(IMonitorStore alerts, IReleaseStore releases, 
         for (var i = 0; i < claimed.Count; i++)
         {
             var alert = claimed[i];
-            DateTimeOffset? next = outcomes[i] == Sent ? null : now + Backoff(alert.DeliveryAttempts);
-            await alerts.RecordDeliveryAsync(alert.Id, outcomes[i], next, cancellationToken).ConfigureAwait(false);
+            await alerts.RecordDeliveryAsync(alert.Id, outcomes[i], NextAttempt(alert, outcomes[i], now), cancellationToken).ConfigureAwait(false);
             results.Add(new AlertDeliveryResult(alert.Id, alert.DeliveryAttempts, outcomes[i]));
         }
 
@@ -86,7 +90,7 @@ public sealed class AlertDelivery(IMonitorStore alerts, IReleaseStore releases, 
         var now = time.GetUtcNow();
         // A due time within one lease of now is an attempt in flight (or the shortest back-off after one); a later one is a
         // back-off this resend does not wait for.
-        if (alert.Notification == Sent || !await alerts.ClaimDeliveryAsync(alertId, now, now + Lease, now + Lease, cancellationToken).ConfigureAwait(false))
+        if (alert.Notification == Sent || !await alerts.ClaimDeliveryAsync(alertId, now, now + Lease, now + Lease, resend: true, cancellationToken).ConfigureAwait(false))
         {
             var held = await alerts.GetAlertAsync(app, alertId, cancellationToken).ConfigureAwait(false) ?? alert;
             throw new PolicyException(held.Notification == Sent
@@ -99,9 +103,9 @@ public sealed class AlertDelivery(IMonitorStore alerts, IReleaseStore releases, 
         using var budget = new CancellationTokenSource(Budget, time);
         using var posting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
         var outcome = await PostAsync(claimed, label, posting.Token, cancellationToken).ConfigureAwait(false);
-        // While the alert is open a failure is retried by the checks as usual; once it closed, nothing is due.
-        DateTimeOffset? next = outcome == Sent || now >= alert.OpenUntil ? null : now + Backoff(claimed.DeliveryAttempts);
-        await alerts.RecordDeliveryAsync(alertId, outcome, next, cancellationToken).ConfigureAwait(false);
+        // While the alert is open a failure is retried by the checks as usual; once no back-off ends before it closes, the
+        // delivery gives up again.
+        await alerts.RecordDeliveryAsync(alertId, outcome, NextAttempt(claimed, outcome, now), cancellationToken).ConfigureAwait(false);
         return new AlertDeliveryResult(alertId, claimed.DeliveryAttempts, outcome);
     }
 
@@ -122,6 +126,17 @@ public sealed class AlertDelivery(IMonitorStore alerts, IReleaseStore releases, 
 
         var alert = await alerts.GetAlertAsync(app, alertId, cancellationToken).ConfigureAwait(false);
         return MonitorReports.Resent(result, alert, time.GetUtcNow());
+    }
+
+    /// <summary>
+    /// When a check may try again after <paramref name="claimed"/>'s attempt at <paramref name="now"/> ended in
+    /// <paramref name="outcome"/>: null when it was sent, or when the back-off would end after the alert closes — that
+    /// attempt was the last, and the delivery gave up (<see cref="DriftAlert.DeliveryGaveUp"/>).
+    /// </summary>
+    private static DateTimeOffset? NextAttempt(DriftAlert claimed, string outcome, DateTimeOffset now)
+    {
+        var next = now + Backoff(claimed.DeliveryAttempts);
+        return outcome == Sent || next >= claimed.OpenUntil ? null : next;
     }
 
     /// <summary>The wait after failed attempt <paramref name="attempt"/>: 1 minute, doubling, at most <see cref="MaxBackoff"/>.</summary>

@@ -6,7 +6,8 @@ public static class AlertDeliveryStatus
     /// <summary>
     /// <c>sent</c>; <c>none</c> (no webhook where it was raised and no check with one has posted it); <c>pending</c> (not
     /// attempted yet, the next check with a webhook posts it); <c>retrying</c> (failed, tried again while the alert is
-    /// open); <c>gave_up</c> (not sent, and the alert closed: no more attempts).
+    /// open); <c>gave_up</c> (not sent, and no more attempts: the last one's back-off would have ended after the alert
+    /// closes, as stored, or the alert closed).
     /// </summary>
     public static string State(DriftAlert alert, DateTimeOffset now)
     {
@@ -21,7 +22,7 @@ public static class AlertDeliveryStatus
             return "none";
         }
 
-        return now >= alert.OpenUntil ? "gave_up" : alert.DeliveryAttempts == 0 ? "pending" : "retrying";
+        return alert.DeliveryGaveUp || now >= alert.OpenUntil ? "gave_up" : alert.DeliveryAttempts == 0 ? "pending" : "retrying";
     }
 
     /// <summary>The <c>delivery</c> of an alert in <c>glidepath monitor --format json</c> and the admin API, from which its text is written too.</summary>
@@ -29,6 +30,12 @@ public static class AlertDeliveryStatus
     {
         ArgumentNullException.ThrowIfNull(alert);
         var state = State(alert, now);
-        return new AlertDeliveryView(state, alert.DeliveryAttempts, alert.Notification, state is "retrying" or "pending" ? alert.DeliveryDue : null, alert.OpenUntil);
+        return new AlertDeliveryView(state, alert.DeliveryAttempts, alert.Notification, state is "retrying" or "pending" ? NextAttemptAfter(alert, now) : null, alert.OpenUntil);
     }
+
+    /// <summary>The stored due time, or for an alert dated after <paramref name="now"/> the later of it and the alert's own time (<see cref="DriftAlert.PostableFrom"/>).</summary>
+    private static DateTimeOffset? NextAttemptAfter(DriftAlert alert, DateTimeOffset now) =>
+        now >= alert.PostableFrom ? alert.DeliveryDue
+        : alert.DeliveryDue is { } due && due > alert.PostableFrom ? due
+        : alert.PostableFrom;
 }

@@ -31,8 +31,18 @@ public sealed record DriftAlert
     /// <summary>Delivery attempts started so far.</summary>
     public int DeliveryAttempts { get; init; }
 
-    /// <summary>When the next delivery may start (a running attempt's lease, or a failed one's back-off), or null.</summary>
+    /// <summary>
+    /// When the next delivery may start (a running attempt's lease, or a failed one's back-off), or null: not attempted
+    /// yet, sent, or — after an attempt that failed — none wanted (<see cref="DeliveryGaveUp"/>).
+    /// </summary>
     public DateTimeOffset? DeliveryDue { get; init; }
+
+    /// <summary>
+    /// True when the webhook delivery gave up, as stored: attempted, not sent, and no next attempt wanted (the last
+    /// attempt's back-off would have ended after the alert closes). Stored rather than read off a clock, so a check whose
+    /// clock stepped back (or lags) never takes it up again; only <c>glidepath monitor --resend</c> posts it.
+    /// </summary>
+    public bool DeliveryGaveUp => Notification != AlertDelivery.Sent && DeliveryAttempts > 0 && DeliveryDue is null;
 
     /// <summary>The shortest time an alert stays open, so a short <c>--window</c> checked by cron every few minutes still shows.</summary>
     public static readonly TimeSpan MinimumOpen = TimeSpan.FromMinutes(30);
@@ -54,6 +64,13 @@ public sealed record DriftAlert
 
     /// <summary>True when the alert was raised more than <see cref="ClockSlack"/> after <paramref name="now"/>: by a host whose clock was ahead.</summary>
     public bool RaisedAheadOf(DateTimeOffset now) => RaisedAt > now + ClockSlack;
+
+    /// <summary>
+    /// The earliest time a check posts this alert to the webhook: its own time, less <see cref="ClockSlack"/>. A check
+    /// whose clock is behind that (the raising host's clock was ahead, or this one's stepped back) leaves it alone until
+    /// then, so a wrong clock pages nobody ahead of its time.
+    /// </summary>
+    public DateTimeOffset PostableFrom => RaisedAt - ClockSlack;
 
     /// <summary>
     /// When an alert on the same (environment, release, metric) means a check at <paramref name="now"/> with a

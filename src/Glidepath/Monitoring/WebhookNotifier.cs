@@ -1,10 +1,12 @@
-using System.Net.Http.Json;
+using System.Net.Http.Headers;
+using System.Text.Json;
 
 namespace Glidepath.Monitoring;
 
 /// <summary>
-/// POSTs each alert as JSON to a URL (from GLIDEPATH_ALERT_WEBHOOK). The URL may carry a token, so it is never
-/// printed or stored; failures are reported as "failed: status" only.
+/// POSTs each alert as JSON to a URL (from GLIDEPATH_ALERT_WEBHOOK), with a Content-Length: the body is serialized first,
+/// not streamed chunked, which receivers that read Content-Length bytes took as empty (trial longrun #2). The URL may
+/// carry a token, so it is never printed or stored; failures are reported as "failed: status" only.
 /// </summary>
 public sealed class WebhookNotifier(HttpClient http, Uri url) : IAlertNotifier
 {
@@ -28,7 +30,9 @@ public sealed class WebhookNotifier(HttpClient http, Uri url) : IAlertNotifier
     {
         try
         {
-            using var response = await http.PostAsJsonAsync(url, AlertPayload.Build(alert, releaseLabel, alert.DeliveryAttempts), cancellationToken).ConfigureAwait(false);
+            using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(AlertPayload.Build(alert, releaseLabel, alert.DeliveryAttempts), JsonSerializerOptions.Web));
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            using var response = await http.PostAsync(url, content, cancellationToken).ConfigureAwait(false);
             return response.IsSuccessStatusCode ? "sent" : $"failed: HTTP {(int)response.StatusCode}";
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)

@@ -18,8 +18,8 @@ public interface IMonitorStore
 
     /// <summary>
     /// Records how a webhook delivery went (sent, or failed: reason) and when the next one may start
-    /// (<paramref name="nextDue"/>, null when none is wanted). A delivered alert stays <c>sent</c>: a later, slower
-    /// attempt's failure never replaces it.
+    /// (<paramref name="nextDue"/>, null when none is wanted: after a failure, the delivery gave up). A delivered alert
+    /// stays <c>sent</c>: a later, slower attempt's failure never replaces it.
     /// </summary>
     Task RecordDeliveryAsync(string alertId, string notification, DateTimeOffset? nextDue, CancellationToken cancellationToken);
 
@@ -28,8 +28,10 @@ public interface IMonitorStore
     /// when no delivery is due later (its due time is unset, at or before <paramref name="now"/>, or after
     /// <paramref name="ignoreDueAfter"/> — so far ahead that a host whose clock was ahead set it), and then counts one
     /// more attempt and holds the alert until <paramref name="leaseUntil"/>. Of several monitors claiming at once, one wins.
+    /// A delivery that gave up (attempted, not sent, and no next attempt wanted: <see cref="DriftAlert.DeliveryGaveUp"/>)
+    /// is claimed only by a <paramref name="resend"/> (<c>glidepath monitor --resend</c>), never by a check.
     /// </summary>
-    Task<bool> ClaimDeliveryAsync(string alertId, DateTimeOffset now, DateTimeOffset leaseUntil, DateTimeOffset ignoreDueAfter, CancellationToken cancellationToken);
+    Task<bool> ClaimDeliveryAsync(string alertId, DateTimeOffset now, DateTimeOffset leaseUntil, DateTimeOffset ignoreDueAfter, bool resend, CancellationToken cancellationToken);
 
     /// <summary>Alerts of one environment raised at or after <paramref name="since"/> that are not <c>sent</c>, oldest first.</summary>
     Task<IReadOnlyList<DriftAlert>> ListUndeliveredAsync(string app, string environment, DateTimeOffset since, CancellationToken cancellationToken);

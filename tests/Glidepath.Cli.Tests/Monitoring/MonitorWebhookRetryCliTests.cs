@@ -102,6 +102,37 @@ public sealed class MonitorWebhookRetryCliTests
         Assert.Contains("by a host whose clock was ahead", text, StringComparison.Ordinal);
     }
 
+    // Trial longrun #1: a check posted every alert a host whose clock was ahead had stored (a false no_traffic among
+    // them) hours before its time, and alerts whose delivery had given up. It posts its own alert only.
+    [Fact]
+    public async Task MonitorCheck_AlertsDatedAheadOrWhoseDeliveryGaveUp_NotPosted_OnlyTheCheckOwnAlertIs()
+    {
+        await using var app = await ErrorRateDriftAsync();
+        var now = app.Time.GetUtcNow();
+        await using (var store = await app.OpenStoreAsync())
+        {
+            await store.Monitor.SaveAlertAsync(Alert(app, "al-ahead", TrafficStop.Metric, now.AddHours(17)) with { Notification = AlertDelivery.NotConfigured }, CancellationToken.None);
+            await store.Monitor.SaveAlertAsync(Alert(app, "al-gaveup", "latency", now.AddMinutes(-30)) with { Notification = "failed: HTTP 500", DeliveryAttempts = 7 }, CancellationToken.None);
+        }
+
+        using var hook = new WebhookReceiver();
+        Environment.SetEnvironmentVariable(WebhookNotifier.EnvironmentVariable, hook.Url);
+        try
+        {
+            var (code, json) = await app.JsonWithCodeAsync("monitor", "--env", "production", "--check");
+
+            Assert.Equal(1, code);
+            var raised = Assert.Single(json.GetProperty("check").GetProperty("raised").EnumerateArray()).GetString();
+            Assert.Equal([raised], hook.Received.Select(p => p.GetProperty("id").GetString()));
+            Assert.Equal("none", Delivery(json, "al-ahead").GetProperty("state").GetString());
+            Assert.Equal(("gave_up", 7), (Delivery(json, "al-gaveup").GetProperty("state").GetString(), Delivery(json, "al-gaveup").GetProperty("attempts").GetInt32()));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(WebhookNotifier.EnvironmentVariable, null);
+        }
+    }
+
     [Fact]
     public async Task MonitorCheck_AlertOfTheMetricDatedWithinTheClockSlack_StillCountsAsRaised()
     {

@@ -18,16 +18,22 @@ internal sealed class WebhookReceiver : LoopbackHttpServer
 
     public List<JsonElement> Received { get; } = [];
 
+    /// <summary>Per post, its Content-Length header (null when it had none: a chunked body) and the bytes of body read.</summary>
+    public List<(string? ContentLength, string? TransferEncoding, int BodyBytes)> Framing { get; } = [];
+
     /// <summary>The status every post is answered with (204 unless a test makes the receiver fail).</summary>
     public int Status { get; set; } = 204;
 
     protected override async Task HandleAsync(HttpListenerContext context)
     {
-        using (var doc = await JsonDocument.ParseAsync(context.Request.InputStream))
+        using var body = new MemoryStream();
+        await context.Request.InputStream.CopyToAsync(body);
+        using (var doc = JsonDocument.Parse(body.ToArray()))
         {
             lock (Received)
             {
                 Received.Add(doc.RootElement.Clone());
+                Framing.Add((context.Request.Headers["Content-Length"], context.Request.Headers["Transfer-Encoding"], (int)body.Length));
             }
         }
 

@@ -87,7 +87,7 @@ public sealed class RemoteMonitorCliTests : IAsyncLifetime
             // Both delivery lines under the table: an alert that gave up, and one from a clock ahead.
             Assert.Contains($"resend it with: glidepath monitor --env production --resend {id}", remote.Stdout, StringComparison.Ordinal);
             Assert.Contains("(clock ahead)", remote.Stdout, StringComparison.Ordinal);
-            Assert.Contains("failed: HTTP 500 (gave up at", remote.Stdout, StringComparison.Ordinal);
+            Assert.Contains("failed: HTTP 500 (gave up after", remote.Stdout, StringComparison.Ordinal);
         }
         else if (format == "json")
         {

@@ -18,9 +18,10 @@ public sealed class HealthEndpointsTests
     {
         var since = new DateTimeOffset(2026, 12, 5, 10, 0, 0, TimeSpan.Zero);
         var control = new ControlPlaneStatus.StatusSnapshot(true, since.AddMinutes(-1), since,
-            "cannot read the store at postgres://glidepath@10.0.0.7:5432/glidepath: 57P01: terminating connection due to administrator command");
+            "cannot read the store at postgres://glidepath@10.0.0.7:5432/glidepath: 57P01: terminating connection due to administrator command")
+        { StaleFor = TimeSpan.FromSeconds(92.4) };
 
-        var reason = HealthEndpoints.PublicStaleReason(control, since.AddSeconds(32));
+        var reason = HealthEndpoints.PublicStaleReason(control);
 
         Assert.StartsWith("cannot read the store for 92 s; the reason is in the gateway's log", reason, StringComparison.Ordinal);
         Assert.DoesNotContain("postgres://", reason, StringComparison.Ordinal);
@@ -33,16 +34,16 @@ public sealed class HealthEndpointsTests
     [Fact]
     public void PublicStaleReason_Stale_PromisesTheReasonToATokenOnlyWhileTheStoreCanCheckIt()
     {
-        var control = new ControlPlaneStatus.StatusSnapshot(true, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, "cannot read the store: Failed to connect");
+        var control = new ControlPlaneStatus.StatusSnapshot(true, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, "cannot read the store: Failed to connect") { StaleFor = TimeSpan.FromSeconds(77) };
 
-        var reason = HealthEndpoints.PublicStaleReason(control, DateTimeOffset.UnixEpoch.AddSeconds(77))!;
+        var reason = HealthEndpoints.PublicStaleReason(control)!;
 
         Assert.EndsWith("with a token of a role in this environment, but a gpt_ access token only while the store can still check it)", reason, StringComparison.Ordinal);
     }
 
     [Fact]
     public void PublicStaleReason_NotStale_IsNull() =>
-        Assert.Null(HealthEndpoints.PublicStaleReason(new ControlPlaneStatus.StatusSnapshot(false, DateTimeOffset.UnixEpoch, null, null), DateTimeOffset.UnixEpoch));
+        Assert.Null(HealthEndpoints.PublicStaleReason(new ControlPlaneStatus.StatusSnapshot(false, DateTimeOffset.UnixEpoch, null, null)));
 
     [Fact]
     public async Task Readyz_StoreUnreadable_AnonymousAnswerIsStaleWithoutTheStoreLocationOrError()

@@ -84,20 +84,20 @@ public sealed class StaleCanaryTests : IAsyncLifetime
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 9, 0, 0, TimeSpan.Zero));
         var status = new Glidepath.Serving.Routing.ControlPlaneStatus(time, TimeSpan.FromSeconds(5));
-        status.Ok(time.GetUtcNow());
+        status.Ok();
         var started = time.GetUtcNow().AddSeconds(1);
         time.Advance(TimeSpan.FromSeconds(1));
-        status.ReadStarted(started);
+        status.ReadStarted();
 
         time.Advance(TimeSpan.FromSeconds(4.9));
         var early = status.Current;
         time.Advance(TimeSpan.FromSeconds(0.2));
         var hung = status.Current;
         var lastRead = status.LastRead;
-        status.Failed(time.GetUtcNow(), "timeout");
+        status.Failed("timeout");
         var failed = status.Current;
         status.ReadEnded();
-        status.Ok(time.GetUtcNow());
+        status.Ok();
 
         Assert.False(early.Stale);
         Assert.True(hung.Stale);

@@ -126,11 +126,11 @@ public abstract class MonitorStoreContract(IStoreFactory factory) : StoreContrac
         await Store.Monitor.SaveAlertAsync(Alert("a1", T0) with { Notification = AlertDelivery.Pending }, None);
         var horizon = TimeSpan.FromHours(2);
 
-        Assert.True(await Store.Monitor.ClaimDeliveryAsync("a1", T0, T0.AddMinutes(2), T0 + horizon, None));
-        Assert.False(await Store.Monitor.ClaimDeliveryAsync("a1", T0.AddMinutes(1), T0.AddMinutes(3), T0.AddMinutes(1) + horizon, None));
+        Assert.True(await Store.Monitor.ClaimDeliveryAsync("a1", T0, T0.AddMinutes(2), T0 + horizon, resend: false, None));
+        Assert.False(await Store.Monitor.ClaimDeliveryAsync("a1", T0.AddMinutes(1), T0.AddMinutes(3), T0.AddMinutes(1) + horizon, resend: false, None));
         await Store.Monitor.RecordDeliveryAsync("a1", "failed: HTTP 500", T0.AddMinutes(4), None);
-        Assert.False(await Store.Monitor.ClaimDeliveryAsync("a1", T0.AddMinutes(3), T0.AddMinutes(5), T0.AddMinutes(3) + horizon, None));
-        Assert.True(await Store.Monitor.ClaimDeliveryAsync("a1", T0.AddMinutes(4), T0.AddMinutes(6), T0.AddMinutes(4) + horizon, None));
+        Assert.False(await Store.Monitor.ClaimDeliveryAsync("a1", T0.AddMinutes(3), T0.AddMinutes(5), T0.AddMinutes(3) + horizon, resend: false, None));
+        Assert.True(await Store.Monitor.ClaimDeliveryAsync("a1", T0.AddMinutes(4), T0.AddMinutes(6), T0.AddMinutes(4) + horizon, resend: false, None));
 
         var alert = Assert.Single(await Store.Monitor.ListAlertsAsync("app", "production", 10, None));
         Assert.Equal((2, T0.AddMinutes(6), "failed: HTTP 500"), (alert.DeliveryAttempts, alert.DeliveryDue, alert.Notification));
@@ -142,8 +142,8 @@ public abstract class MonitorStoreContract(IStoreFactory factory) : StoreContrac
         await Store.Monitor.SaveAlertAsync(Alert("a1", T0) with { Notification = AlertDelivery.Pending }, None);
         await Store.Monitor.RecordDeliveryAsync("a1", AlertDelivery.Sent, null, None);
 
-        Assert.False(await Store.Monitor.ClaimDeliveryAsync("a1", T0.AddDays(1), T0.AddDays(1).AddMinutes(2), T0.AddDays(2), None));
-        Assert.False(await Store.Monitor.ClaimDeliveryAsync("nope", T0, T0.AddMinutes(2), T0.AddHours(2), None));
+        Assert.False(await Store.Monitor.ClaimDeliveryAsync("a1", T0.AddDays(1), T0.AddDays(1).AddMinutes(2), T0.AddDays(2), resend: false, None));
+        Assert.False(await Store.Monitor.ClaimDeliveryAsync("nope", T0, T0.AddMinutes(2), T0.AddHours(2), resend: false, None));
     }
 
     [Fact]
@@ -151,8 +151,24 @@ public abstract class MonitorStoreContract(IStoreFactory factory) : StoreContrac
     {
         await Store.Monitor.SaveAlertAsync(Alert("a1", T0) with { Notification = "failed: HTTP 500", DeliveryAttempts = 1, DeliveryDue = T0.AddDays(1) }, None);
 
-        Assert.False(await Store.Monitor.ClaimDeliveryAsync("a1", T0, T0.AddMinutes(2), T0.AddDays(2), None));
-        Assert.True(await Store.Monitor.ClaimDeliveryAsync("a1", T0, T0.AddMinutes(2), T0.AddHours(2), None));
+        Assert.False(await Store.Monitor.ClaimDeliveryAsync("a1", T0, T0.AddMinutes(2), T0.AddDays(2), resend: false, None));
+        Assert.True(await Store.Monitor.ClaimDeliveryAsync("a1", T0, T0.AddMinutes(2), T0.AddHours(2), resend: false, None));
+    }
+
+    // A failed attempt recorded with no next one wanted is a delivery that gave up: a check never takes it up again,
+    // however its clock reads (trial longrun #1); monitor --resend does.
+    [Fact]
+    public async Task ClaimDeliveryAsync_DeliveryGaveUp_NotClaimedByACheck_ClaimedByAResend()
+    {
+        await Store.Monitor.SaveAlertAsync(Alert("a1", T0) with { Notification = AlertDelivery.Pending }, None);
+        await Store.Monitor.SaveAlertAsync(Alert("a2", T0) with { Notification = AlertDelivery.Pending }, None);
+        Assert.True(await Store.Monitor.ClaimDeliveryAsync("a1", T0, T0.AddMinutes(2), T0.AddHours(2), resend: false, None));
+        await Store.Monitor.RecordDeliveryAsync("a1", "failed: HTTP 500", null, None);
+
+        Assert.False(await Store.Monitor.ClaimDeliveryAsync("a1", T0.AddMinutes(5), T0.AddMinutes(7), T0.AddHours(2), resend: false, None));
+        Assert.True(await Store.Monitor.ClaimDeliveryAsync("a2", T0.AddMinutes(5), T0.AddMinutes(7), T0.AddHours(2), resend: false, None));
+        Assert.True(await Store.Monitor.ClaimDeliveryAsync("a1", T0.AddMinutes(5), T0.AddMinutes(7), T0.AddMinutes(7), resend: true, None));
+        Assert.Equal(2, (await Store.Monitor.GetAlertAsync("app", "a1", None))!.DeliveryAttempts);
     }
 
     [Fact]
@@ -161,7 +177,7 @@ public abstract class MonitorStoreContract(IStoreFactory factory) : StoreContrac
         await Store.Monitor.SaveAlertAsync(Alert("a1", T0) with { Notification = AlertDelivery.Pending }, None);
 
         var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
-            Task.Run(() => Store.Monitor.ClaimDeliveryAsync("a1", T0, T0.AddMinutes(2), T0.AddHours(2), None))));
+            Task.Run(() => Store.Monitor.ClaimDeliveryAsync("a1", T0, T0.AddMinutes(2), T0.AddHours(2), resend: false, None))));
 
         Assert.Equal(1, claims.Count(c => c));
         Assert.Equal(1, Assert.Single(await Store.Monitor.ListAlertsAsync("app", "production", 10, None)).DeliveryAttempts);

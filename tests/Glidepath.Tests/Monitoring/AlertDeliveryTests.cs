@@ -67,6 +67,63 @@ public sealed class AlertDeliveryTests
         Assert.Equal(0, notifier.Posts);
     }
 
+    // Trial longrun #1: once a delivery gave up, a check whose clock stepped back into the alert's open span (or a host
+    // whose clock is behind) posted it again, continuing its attempt count. Giving up is stored, not read off the clock.
+    [Fact]
+    public async Task DeliverAsync_DeliveryGaveUp_ACheckWhoseClockSteppedBackIntoItsOpenSpan_DoesNotPostItAgain()
+    {
+        var store = new InMemoryStore();
+        var time = new FakeTimeProvider(T0);
+        await SaveAsync(store, "a1", "latency", T0);
+        var notifier = new ScriptedNotifier("failed: HTTP 500");
+        var delivery = new AlertDelivery(store.Monitor, store.Releases, notifier, time);
+
+        // A check every 5 minutes while the receiver answers 500: attempts at 0, 5, 10, 15, 25, 45 and 80 minutes; the
+        // back-off after the 7th (64 minutes) ends after the alert closes (2 hours), so that attempt was the last.
+        for (var minute = 0; minute <= 115; minute += 5)
+        {
+            time.SetUtcNow(T0.AddMinutes(minute));
+            await delivery.DeliverAsync("app", "production", CancellationToken.None);
+        }
+
+        var alert = (await store.Monitor.GetAlertAsync("app", "a1", CancellationToken.None))!;
+        Assert.Equal(7, notifier.Posts);
+        Assert.Equal("gave_up", AlertDeliveryStatus.State(alert, time.GetUtcNow()));
+        Assert.Equal("failed: HTTP 500 (gave up after 7 attempt(s); alert open until 2026-11-04 15:00 UTC)", AlertDeliveryStatus.View(alert, time.GetUtcNow()).Text());
+
+        var steppedBack = new FakeTimeProvider(T0.AddMinutes(30));
+        Assert.Empty(await new AlertDelivery(store.Monitor, store.Releases, notifier, steppedBack).DeliverAsync("app", "production", CancellationToken.None));
+        Assert.Equal(7, notifier.Posts);
+        Assert.Equal("gave_up", AlertDeliveryStatus.State(alert, steppedBack.GetUtcNow()));
+
+        // Only a resend posts it again.
+        var resent = await new AlertDelivery(store.Monitor, store.Releases, new ScriptedNotifier(AlertDelivery.Sent), steppedBack).ResendAsync("app", "production", "a1", CancellationToken.None);
+        Assert.Equal(new AlertDeliveryResult("a1", 8, AlertDelivery.Sent), resent);
+    }
+
+    // Trial longrun #1: a correctly clocked host posted the alerts a host whose clock was ahead had raised (a false
+    // no_traffic among them), hours before their time. It posts one only once its own clock reaches the alert's time.
+    [Fact]
+    public async Task DeliverAsync_AlertDatedAfterThisHostsClock_NotPostedUntilItsOwnTimeComes()
+    {
+        var store = new InMemoryStore();
+        var raisedAt = T0.AddHours(17);
+        await SaveAsync(store, "a1", TrafficStop.Metric, raisedAt);
+        var notifier = new ScriptedNotifier(AlertDelivery.Sent);
+        var time = new FakeTimeProvider(T0);
+        var delivery = new AlertDelivery(store.Monitor, store.Releases, notifier, time);
+
+        Assert.Empty(await delivery.DeliverAsync("app", "production", CancellationToken.None));
+        var held = AlertDeliveryStatus.View((await store.Monitor.GetAlertAsync("app", "a1", CancellationToken.None))!, time.GetUtcNow());
+        Assert.Equal(("pending", raisedAt - DriftAlert.ClockSlack), (held.State, held.NextAttemptAfter));
+        time.SetUtcNow(raisedAt - DriftAlert.ClockSlack - TimeSpan.FromSeconds(1));
+        Assert.Empty(await delivery.DeliverAsync("app", "production", CancellationToken.None));
+        Assert.Equal(0, notifier.Posts);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(new AlertDeliveryResult("a1", 1, AlertDelivery.Sent), Assert.Single(await delivery.DeliverAsync("app", "production", CancellationToken.None)));
+    }
+
     [Fact]
     public async Task DeliverAsync_SecondMonitorWhileTheFirstIsPosting_ClaimsNothing_EachAlertPostedOnce()
     {
@@ -97,7 +154,7 @@ public sealed class AlertDeliveryTests
         var store = new InMemoryStore();
         var time = new FakeTimeProvider(T0);
         await SaveAsync(store, "a1", "latency", T0);
-        Assert.True(await store.Monitor.ClaimDeliveryAsync("a1", T0, T0 + AlertDelivery.Lease, T0 + AlertDelivery.MaxBackoff, CancellationToken.None));
+        Assert.True(await store.Monitor.ClaimDeliveryAsync("a1", T0, T0 + AlertDelivery.Lease, T0 + AlertDelivery.MaxBackoff, resend: false, CancellationToken.None));
         var notifier = new ScriptedNotifier(AlertDelivery.Sent);
 
         var refused = await Assert.ThrowsAsync<Glidepath.Errors.PolicyException>(() =>

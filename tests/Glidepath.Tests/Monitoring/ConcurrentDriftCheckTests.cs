@@ -115,8 +115,8 @@ public sealed class ConcurrentDriftCheckTests
         public Task RecordDeliveryAsync(string alertId, string notification, DateTimeOffset? nextDue, CancellationToken cancellationToken) =>
             inner.RecordDeliveryAsync(alertId, notification, nextDue, cancellationToken);
 
-        public Task<bool> ClaimDeliveryAsync(string alertId, DateTimeOffset now, DateTimeOffset leaseUntil, DateTimeOffset ignoreDueAfter, CancellationToken cancellationToken) =>
-            inner.ClaimDeliveryAsync(alertId, now, leaseUntil, ignoreDueAfter, cancellationToken);
+        public Task<bool> ClaimDeliveryAsync(string alertId, DateTimeOffset now, DateTimeOffset leaseUntil, DateTimeOffset ignoreDueAfter, bool resend, CancellationToken cancellationToken) =>
+            inner.ClaimDeliveryAsync(alertId, now, leaseUntil, ignoreDueAfter, resend, cancellationToken);
 
         public Task<IReadOnlyList<DriftAlert>> ListUndeliveredAsync(string app, string environment, DateTimeOffset since, CancellationToken cancellationToken) =>
             inner.ListUndeliveredAsync(app, environment, since, cancellationToken);

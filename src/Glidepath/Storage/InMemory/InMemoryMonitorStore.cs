@@ -61,13 +61,14 @@ internal sealed class InMemoryMonitorStore(string location) : IMonitorStore
             }
         }, cancellationToken);
 
-    public Task<bool> ClaimDeliveryAsync(string alertId, DateTimeOffset now, DateTimeOffset leaseUntil, DateTimeOffset ignoreDueAfter, CancellationToken cancellationToken) =>
+    public Task<bool> ClaimDeliveryAsync(string alertId, DateTimeOffset now, DateTimeOffset leaseUntil, DateTimeOffset ignoreDueAfter, bool resend, CancellationToken cancellationToken) =>
         Synchronously.Run(() =>
         {
             lock (_sync)
             {
                 var i = _alerts.FindIndex(a => a.Id == alertId);
-                if (i < 0 || _alerts[i].Notification == AlertDelivery.Sent || (_alerts[i].DeliveryDue is { } due && due > now && due <= ignoreDueAfter))
+                if (i < 0 || _alerts[i].Notification == AlertDelivery.Sent || (_alerts[i].DeliveryDue is { } due && due > now && due <= ignoreDueAfter)
+                    || (!resend && _alerts[i].DeliveryGaveUp))
                 {
                     return false;
                 }
