@@ -32,6 +32,8 @@ public sealed class PostgresRolloutDeadlineTests(PostgresTestDatabase db) : Roll
 
 public sealed class PostgresRolloutEndedExternallyTests(PostgresTestDatabase db) : RolloutEndedExternallyContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;
 
+public sealed class PostgresRolloutOutdatedTests(PostgresTestDatabase db) : RolloutOutdatedContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;
+
 public sealed class PostgresRolloutSettleTests(PostgresTestDatabase db) : RolloutSettleContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;
 
 public sealed class PostgresMonitorStoreTests(PostgresTestDatabase db) : MonitorStoreContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;
