@@ -9,7 +9,7 @@ public sealed record ModelClientDefaults
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Retries after the first attempt on 429, 5xx, timeouts and connection errors.</summary>
-    public int MaxRetries { get; init; } = 3;
+    public int MaxRetries { get; init; } = Glidepath.Manifests.ProviderSettings.DefaultMaxRetries;
 
     /// <summary>Calls in flight per provider endpoint.</summary>
     public int MaxConcurrency { get; init; } = 16;

@@ -13,7 +13,7 @@ namespace Glidepath.Storage.Postgres;
 internal static class PostgresTraceAggregates
 {
     private const string Sums = "count, errors, latency_count, latency_ms_sum, log_latency_sum, log_latency_squares, input_tokens, output_tokens, " +
-        "cost_sum, cost_squares, latency_histogram, online_scored, online_passed, online_score_sum, online_score_squares";
+        "cost_sum, cost_squares, latency_histogram, online_scored, online_passed, online_score_sum, online_score_squares, provider_calls, retried_calls";
 
     private const string Key = "app = @a AND environment = @e AND release_id = @r AND arm = @arm AND minute = @m AND grp = @g";
 
@@ -43,7 +43,7 @@ internal static class PostgresTraceAggregates
         row.Add(delta);
         await using var upsert = connection.Command($"""
             INSERT INTO trace_aggregates (app, environment, release_id, arm, minute, grp, {Sums})
-            VALUES (@a, @e, @r, @arm, @m, @g, @count, @errors, @latn, @lat, @log, @log2, @in, @out, @cost, @cost2, @hist, @os, @op, @osum, @osq)
+            VALUES (@a, @e, @r, @arm, @m, @g, @count, @errors, @latn, @lat, @log, @log2, @in, @out, @cost, @cost2, @hist, @os, @op, @osum, @osq, @calls, @retried)
             ON CONFLICT (app, environment, release_id, arm, minute, grp) DO UPDATE SET
                 count = excluded.count, errors = excluded.errors, latency_count = excluded.latency_count,
                 latency_ms_sum = excluded.latency_ms_sum, log_latency_sum = excluded.log_latency_sum,
@@ -51,13 +51,15 @@ internal static class PostgresTraceAggregates
                 output_tokens = excluded.output_tokens, cost_sum = excluded.cost_sum, cost_squares = excluded.cost_squares,
                 latency_histogram = excluded.latency_histogram, online_scored = excluded.online_scored,
                 online_passed = excluded.online_passed, online_score_sum = excluded.online_score_sum,
-                online_score_squares = excluded.online_score_squares
+                online_score_squares = excluded.online_score_squares, provider_calls = excluded.provider_calls,
+                retried_calls = excluded.retried_calls
             """, tx);
         AddKey(upsert, row);
         upsert.With("count", row.Count).With("errors", row.Errors).With("latn", row.LatencyCount).With("lat", row.LatencyMsSum)
             .With("log", row.LogLatencySum).With("log2", row.LogLatencySquares).With("in", row.InputTokens).With("out", row.OutputTokens)
             .With("cost", row.CostSum).With("cost2", row.CostSquares).With("hist", LatencyBuckets.ToSparseJson(row.LatencyHistogram))
-            .With("os", row.OnlineScored).With("op", row.OnlinePassed).With("osum", row.OnlineScoreSum).With("osq", row.OnlineScoreSquares);
+            .With("os", row.OnlineScored).With("op", row.OnlinePassed).With("osum", row.OnlineScoreSum).With("osq", row.OnlineScoreSquares)
+            .With("calls", row.ProviderCalls).With("retried", row.RetriedCalls);
         await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -107,6 +109,8 @@ internal static class PostgresTraceAggregates
         into.OnlinePassed = reader.GetInt64(i + 12);
         into.OnlineScoreSum = reader.GetDouble(i + 13);
         into.OnlineScoreSquares = reader.GetDouble(i + 14);
+        into.ProviderCalls = reader.GetInt64(i + 15);
+        into.RetriedCalls = reader.GetInt64(i + 16);
         return into;
     }
 

@@ -48,6 +48,7 @@ internal static class PostgresTraceCopy
             await Text(copy, t.KeyId, cancellationToken).ConfigureAwait(false);
             await Text(copy, t.KeyName, cancellationToken).ConfigureAwait(false);
             await Text(copy, t.CaptureDropped, cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync(t.Attempts, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
             await copy.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
         }
 

@@ -12,7 +12,7 @@ namespace Glidepath.Storage.Sqlite;
 internal static class SqliteTraceAggregates
 {
     private const string Sums = "count, errors, latency_count, latency_ms_sum, log_latency_sum, log_latency_squares, input_tokens, output_tokens, " +
-        "cost_sum, cost_squares, latency_histogram, online_scored, online_passed, online_score_sum, online_score_squares";
+        "cost_sum, cost_squares, latency_histogram, online_scored, online_passed, online_score_sum, online_score_squares, provider_calls, retried_calls";
 
     private const string Key = "app = $a AND environment = $e AND release_id = $r AND arm = $arm AND minute = $m AND grp = $g";
 
@@ -29,7 +29,7 @@ internal static class SqliteTraceAggregates
         upsert.Transaction = tx;
         upsert.CommandText = $"""
             INSERT INTO trace_aggregates (app, environment, release_id, arm, minute, grp, {Sums})
-            VALUES ($a, $e, $r, $arm, $m, $g, $count, $errors, $latn, $lat, $log, $log2, $in, $out, $cost, $cost2, $hist, $os, $op, $osum, $osq)
+            VALUES ($a, $e, $r, $arm, $m, $g, $count, $errors, $latn, $lat, $log, $log2, $in, $out, $cost, $cost2, $hist, $os, $op, $osum, $osq, $calls, $retried)
             ON CONFLICT (app, environment, release_id, arm, minute, grp) DO UPDATE SET
                 count = excluded.count, errors = excluded.errors, latency_count = excluded.latency_count,
                 latency_ms_sum = excluded.latency_ms_sum, log_latency_sum = excluded.log_latency_sum,
@@ -37,7 +37,8 @@ internal static class SqliteTraceAggregates
                 output_tokens = excluded.output_tokens, cost_sum = excluded.cost_sum, cost_squares = excluded.cost_squares,
                 latency_histogram = excluded.latency_histogram, online_scored = excluded.online_scored,
                 online_passed = excluded.online_passed, online_score_sum = excluded.online_score_sum,
-                online_score_squares = excluded.online_score_squares
+                online_score_squares = excluded.online_score_squares, provider_calls = excluded.provider_calls,
+                retried_calls = excluded.retried_calls
             """;
         var readKey = KeyParameters(read);
         var upsertKey = KeyParameters(upsert);
@@ -76,17 +77,20 @@ internal static class SqliteTraceAggregates
             sums[12].Value = row.OnlinePassed;
             sums[13].Value = row.OnlineScoreSum;
             sums[14].Value = row.OnlineScoreSquares;
+            sums[15].Value = row.ProviderCalls;
+            sums[16].Value = row.RetriedCalls;
             await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>The upsert's value parameters, in <see cref="Sums"/>' order, with the types their columns hold.</summary>
-    private static readonly string[] SumNames = ["$count", "$errors", "$latn", "$lat", "$log", "$log2", "$in", "$out", "$cost", "$cost2", "$hist", "$os", "$op", "$osum", "$osq"];
+    private static readonly string[] SumNames = ["$count", "$errors", "$latn", "$lat", "$log", "$log2", "$in", "$out", "$cost", "$cost2", "$hist", "$os", "$op", "$osum", "$osq", "$calls", "$retried"];
 
     private static readonly SqliteType[] SumTypes =
     [
         SqliteType.Integer, SqliteType.Integer, SqliteType.Integer, SqliteType.Real, SqliteType.Real, SqliteType.Real, SqliteType.Integer,
         SqliteType.Integer, SqliteType.Real, SqliteType.Real, SqliteType.Text, SqliteType.Integer, SqliteType.Integer, SqliteType.Real, SqliteType.Real,
+        SqliteType.Integer, SqliteType.Integer,
     ];
 
     /// <summary>Adds every row of the environment inside <paramref name="window"/> to <paramref name="builder"/>.</summary>
@@ -137,6 +141,8 @@ internal static class SqliteTraceAggregates
         into.OnlinePassed = reader.GetInt64(i + 12);
         into.OnlineScoreSum = reader.GetDouble(i + 13);
         into.OnlineScoreSquares = reader.GetDouble(i + 14);
+        into.ProviderCalls = reader.GetInt64(i + 15);
+        into.RetriedCalls = reader.GetInt64(i + 16);
         return into;
     }
 

@@ -6,14 +6,14 @@ using SQLitePCL;
 namespace Glidepath.Storage.Sqlite;
 
 /// <summary>
-/// The trace batch's one hot statement on SQLite's own API: prepared once per batch, its 30 values bound by position,
+/// The trace batch's one hot statement on SQLite's own API: prepared once per batch, its 31 values bound by position,
 /// stepped inside the caller's transaction on the same connection. Microsoft.Data.Sqlite looks every parameter up by
 /// name on every execution and builds a data reader per row, which at thousands of traces a second showed up as a
 /// share of the gateway's CPU (docs/benchmarks.md). Same SQL and values as before: the store reads them back alike.
 /// </summary>
 internal sealed class SqliteTraceInsert : IDisposable
 {
-    private static readonly string Sql = $"INSERT OR IGNORE INTO traces ({TraceRows.Columns}) VALUES ({string.Join(", ", Enumerable.Repeat("?", 30))})";
+    private static readonly string Sql = $"INSERT OR IGNORE INTO traces ({TraceRows.Columns}) VALUES ({string.Join(", ", Enumerable.Repeat("?", 31))})";
 
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
@@ -58,6 +58,7 @@ internal sealed class SqliteTraceInsert : IDisposable
         Text(s, 28, t.KeyId);
         Text(s, 29, t.KeyName);
         Text(s, 30, t.CaptureDropped);
+        raw.sqlite3_bind_int64(s, 31, t.Attempts);
         try
         {
             var rc = raw.sqlite3_step(s);

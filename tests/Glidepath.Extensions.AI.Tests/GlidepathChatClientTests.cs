@@ -175,6 +175,7 @@ public sealed class GlidepathChatClientTests : IAsyncLifetime
         Assert.Equal(_world.V1.Label, updates[0].AdditionalProperties![GlidepathProperties.Release]);
         var trace = await _world.TraceAsync((string)updates[0].AdditionalProperties![GlidepathProperties.TraceId]!);
         Assert.Equal((200, true, "sdk", 16L), (trace.Status, trace.Stream, trace.Api, trace.InputTokens + trace.OutputTokens));
+        Assert.Equal(1, trace.Attempts); // the release's client: one provider call, counted (retry_rate)
     }
 
     [Fact]

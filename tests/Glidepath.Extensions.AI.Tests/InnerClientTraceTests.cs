@@ -36,6 +36,7 @@ public sealed class InnerClientTraceTests : IAsyncLifetime
 
         var trace = await _world.TraceAsync(ex.TraceId!);
         Assert.True(trace.IsError);
+        Assert.Equal(0, trace.Attempts); // the app's own client: its retries are not Glidepath's to count (retry_rate no_data)
         Assert.Null(trace.Model);
         Assert.Null(PriceTable.For(_world.LoadManifest()).Known(trace.Model, trace.CostUsd));
     }

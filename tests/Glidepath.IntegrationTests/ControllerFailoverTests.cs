@@ -33,6 +33,7 @@ public sealed class ControllerFailoverTests(ITestOutputHelper output) : IAsyncLi
         _app = await SampleApp.CreateAsync(yaml => yaml
             .Replace("steps: [1, 5, 25, 50, 100]", "steps: [10, 50, 100]", StringComparison.Ordinal)
             .Replace("error_rate:    { max_increase: 0.01 }", "error_rate:    { max_increase: 0.03 }", StringComparison.Ordinal)
+            .Replace("retry_rate:    { max_increase: 0.01 }", "retry_rate:    { max_increase: 0.03 }", StringComparison.Ordinal)
             .Replace("latency:       { max_ratio: 1.25 }", "latency:       { max_ratio: 4 }", StringComparison.Ordinal)
             .Replace("latency_p95:   { max_increase: 0.05 }", "latency_p95:   { max_increase: 0.3 }", StringComparison.Ordinal)
             .Replace("cost_per_call: { max_ratio: 1.15 }", "cost_per_call: { max_ratio: 3 }", StringComparison.Ordinal)

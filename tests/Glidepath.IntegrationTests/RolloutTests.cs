@@ -32,6 +32,7 @@ public sealed class RolloutTests : IAsyncLifetime
         // Tolerances for a sim whose answers take a millisecond; the rest of the plan comes from the sample manifest.
         _app = await SampleApp.CreateAsync(yaml => yaml
             .Replace("error_rate:    { max_increase: 0.01 }", "error_rate:    { max_increase: 0.03 }", StringComparison.Ordinal)
+            .Replace("retry_rate:    { max_increase: 0.01 }", "retry_rate:    { max_increase: 0.03 }", StringComparison.Ordinal)
             .Replace("latency:       { max_ratio: 1.25 }", "latency:       { max_ratio: 4 }", StringComparison.Ordinal)
             .Replace("latency_p95:   { max_increase: 0.05 }", "latency_p95:   { max_increase: 0.3 }", StringComparison.Ordinal)
             .Replace("cost_per_call: { max_ratio: 1.15 }", "cost_per_call: { max_ratio: 3 }", StringComparison.Ordinal)

@@ -29,6 +29,7 @@ public sealed class ShadowTests(Xunit.Abstractions.ITestOutputHelper output) : I
         // workers would otherwise change from run to run; the judge's A/A rate over random draws is the unit tests'.
         _app = await SampleApp.CreateAsync(yaml => yaml
             .Replace("error_rate:    { max_increase: 0.01 }", "error_rate:    { max_increase: 0.05 }", StringComparison.Ordinal)
+            .Replace("retry_rate:    { max_increase: 0.01 }", "retry_rate:    { max_increase: 0.05 }", StringComparison.Ordinal)
             .Replace("latency:       { max_ratio: 1.25 }", "latency:       { max_ratio: 4 }", StringComparison.Ordinal)
             .Replace("min_requests: 200", "min_requests: 100", StringComparison.Ordinal)
             .Replace("temperature: 0.2", "temperature: 0", StringComparison.Ordinal));

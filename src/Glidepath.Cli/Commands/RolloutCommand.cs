@@ -101,6 +101,11 @@ internal static class RolloutCommand
             }, ct);
             var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
             var rollout = await service.StartAsync(parse.GetValue(environment)!, release, plan, actor, parse.GetValue(reason), parse.GetValue(force), ct);
+            if (RetryRateWarning.For(ctx.Manifest, plan, release.Snapshot().Model.Provider, parse.GetValue(environment)!) is { } unjudged)
+            {
+                ctx.Output.Note(unjudged);
+            }
+
             var names = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));
             if (ctx.Output.IsJson)
             {

@@ -196,6 +196,7 @@ internal static class TracesCommand
                 ["model", trace.Model ?? "-"],
                 ["status", trace.Error is null ? trace.Status.ToString(inv) : $"{trace.Status} {trace.Error}"],
                 ["provider said", trace.UpstreamStatus is null && trace.UpstreamMessage is null ? "-" : $"{trace.UpstreamStatus?.ToString(inv) ?? "?"} {trace.UpstreamMessage}".Trim()],
+                ["provider attempts", trace.Attempts switch { 0 => "- (none counted)", 1 => "1", var n => string.Create(inv, $"{n} (retried)") }],
                 ["finish reason", trace.FinishReason ?? "-"],
                 ["total", string.Create(inv, $"{trace.LatencyMs:0.0} ms")],
                 ["time to first token", trace.TimeToFirstTokenMs is { } ttft ? string.Create(inv, $"{ttft:0.0} ms") : "-"],

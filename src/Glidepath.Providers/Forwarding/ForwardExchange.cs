@@ -63,6 +63,12 @@ public sealed class ForwardExchange
     /// </summary>
     public long TextChars { get; private set; }
 
+    /// <summary>
+    /// Attempts sent to the provider so far: 1 for the first, more once the retry policy sent the request again (0 before
+    /// the send). What the trace records, and retry_rate judges, whatever the final outcome.
+    /// </summary>
+    public int Attempts { get; internal set; }
+
     /// <summary>The HTTP status the provider answered with (once its headers came): what a failure after them is traced with.</summary>
     public int? UpstreamStatus { get; internal set; }
 

@@ -6,14 +6,19 @@ namespace Glidepath.Providers.Forwarding;
 /// <summary>
 /// The translating path's retries and per-attempt timeout as a handler: transient failures (429, 5xx, timeouts,
 /// connection errors) are sent again with the same backoff. A whole answer is read under the attempt's timeout (so a
-/// body cut mid-way is retried too); a stream is retried until its headers, then the copy's idle timeout governs.
+/// body cut mid-way is retried too); a stream is retried until its headers, then the copy's idle timeout governs. Each
+/// attempt is counted on the call's <see cref="ForwardExchange.Attempts"/> as it begins (the trace's retry count).
 /// </summary>
 internal sealed class RetryHandler(ResilienceSettings settings, RetryPipeline retry, TimeProvider time, HttpMessageHandler inner) : DelegatingHandler(inner)
 {
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
         retry.ExecuteAsync(
-            static (s, ct) => new ValueTask<HttpResponseMessage>(s.Handler.AttemptAsync(s.Request, s.Stream, ct)),
-            (Handler: this, Request: request, ConcurrencyLimitHandler.Exchange(request).Stream),
+            static (s, attempt, ct) =>
+            {
+                s.Exchange.Attempts = attempt;
+                return new ValueTask<HttpResponseMessage>(s.Handler.AttemptAsync(s.Request, s.Exchange.Stream, ct));
+            },
+            (Handler: this, Request: request, Exchange: ConcurrencyLimitHandler.Exchange(request)),
             cancellationToken).AsTask();
 
     private async Task<HttpResponseMessage> AttemptAsync(HttpRequestMessage request, bool stream, CancellationToken ct)

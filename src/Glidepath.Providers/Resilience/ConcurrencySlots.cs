@@ -34,7 +34,7 @@ internal static class ConcurrencySlots
             throw new ProviderException(settings.Provider, 503,
                 string.Create(CultureInfo.InvariantCulture,
                     $"all {settings.MaxConcurrency} calls allowed in flight to {settings.Provider} are busy and none finished within {wait.TotalSeconds:0.###} s; raise providers.{settings.Provider}.max_concurrency or lower its timeout"),
-                ProviderFailure.RateLimited);
+                ProviderFailure.RateLimited) { Attempts = 0 }; // never sent: not a provider call, nor a retried one
         }
     }
 }

@@ -34,7 +34,7 @@ internal sealed class ResilientChatClient : DelegatingChatClient
         await AcquireAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await _retry.ExecuteAsync(async (list, ct) =>
+            return await _retry.ExecuteAsync(async (list, attempt, ct) =>
             {
                 using var timeout = new CancellationTokenSource(_settings.Timeout, _time);
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
@@ -45,7 +45,9 @@ internal sealed class ResilientChatClient : DelegatingChatClient
                     // before it: what an eval counts as the call's latency, and what the response cache keeps.
                     var started = _time.GetTimestamp();
                     var response = await InnerClient.GetResponseAsync(list, options, linked.Token).ConfigureAwait(false);
-                    (response.AdditionalProperties ??= [])[ModelResponseProperties.LatencyMs] = Math.Round(_time.GetElapsedTime(started).TotalMilliseconds, 3);
+                    var properties = response.AdditionalProperties ??= [];
+                    properties[ModelResponseProperties.LatencyMs] = Math.Round(_time.GetElapsedTime(started).TotalMilliseconds, 3);
+                    ModelResponseProperties.SetAttempts(properties, attempt);
                     return response;
                 }
                 catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
@@ -71,7 +73,7 @@ internal sealed class ResilientChatClient : DelegatingChatClient
         try
         {
             // Open the stream and read its first chunk under the retry policy.
-            var stream = await _retry.ExecuteAsync(async (list, ct) =>
+            var stream = await _retry.ExecuteAsync(async (list, attempt, ct) =>
             {
                 var s = new Stream(this, InnerClient.GetStreamingResponseAsync(list, options, CancellationToken.None), ct, Answered());
                 try
@@ -79,7 +81,13 @@ internal sealed class ResilientChatClient : DelegatingChatClient
                     await s.MoveNextAsync().ConfigureAwait(false);
 
                     // A 200 whose body is not server-sent events (a JSON answer, an HTML error page) parses as no
-                    // events at all: that is a broken answer, never an empty success.
+                    // events at all: that is a broken answer, never an empty success. The first update says how many
+                    // attempts the stream took, when more than one.
+                    if (s.HasCurrent && attempt > 1)
+                    {
+                        ModelResponseProperties.SetAttempts(s.Current!.AdditionalProperties ??= [], attempt);
+                    }
+
                     return s.HasCurrent
                         ? s
                         : throw s.Answered.Stamp(new ProviderException(_settings.Provider, null,

@@ -44,13 +44,18 @@ internal sealed class RetryPipeline
         }).Build());
     }
 
-    /// <summary>Runs <paramref name="attempt"/> under the policy: once, and again as the policy says while it fails.</summary>
-    public async ValueTask<T> ExecuteAsync<TState, T>(Func<TState, CancellationToken, ValueTask<T>> attempt, TState state, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="attempt"/> under the policy: once, and again as the policy says while it fails. Each attempt
+    /// is given its number (1 for the first), so an answer can say how many it took; a failure that ends the call says it
+    /// in <see cref="ProviderException.Attempts"/> (judged as retry_rate: a retried call that then succeeds is a 200 to the
+    /// caller and no error).
+    /// </summary>
+    public async ValueTask<T> ExecuteAsync<TState, T>(Func<TState, int, CancellationToken, ValueTask<T>> attempt, TState state, CancellationToken cancellationToken)
     {
         ExceptionDispatchInfo first;
         try
         {
-            return await attempt(state, cancellationToken).ConfigureAwait(false);
+            return await attempt(state, 1, cancellationToken).ConfigureAwait(false);
         }
         catch (ProviderException ex) when (_retry is not null && !cancellationToken.IsCancellationRequested)
         {
@@ -59,17 +64,26 @@ internal sealed class RetryPipeline
         }
 
         var replayed = false;
-        return await _retry!.ExecuteAsync(
-            async ct =>
-            {
-                if (!replayed)
+        var attempts = 1;
+        try
+        {
+            return await _retry!.ExecuteAsync(
+                async ct =>
                 {
-                    replayed = true;
-                    first.Throw();
-                }
+                    if (!replayed)
+                    {
+                        replayed = true;
+                        first.Throw();
+                    }
 
-                return await attempt(state, ct).ConfigureAwait(false);
-            },
-            cancellationToken).ConfigureAwait(false);
+                    return await attempt(state, ++attempts, ct).ConfigureAwait(false);
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProviderException ex)
+        {
+            ex.Attempts = attempts;
+            throw;
+        }
     }
 }

@@ -91,6 +91,7 @@ public sealed partial class ChatCall
         }
 
         _trace.UpstreamTicks = x.UpstreamTicks;
+        _trace.Attempts = x.Attempts;
         _trace.FirstToken ??= x.FirstToken;
         Usage = x.Usage ?? Usage;
         FinishReason = x.FinishReason ?? FinishReason;

@@ -25,6 +25,7 @@ public sealed partial class ChatCall
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             _trace.UpstreamTicks = Stopwatch.GetTimestamp() - callStart;
+            CountCancelledAttempt();
             Failure = ChatFailure.ClientClosed;
             return null;
         }
@@ -36,6 +37,11 @@ public sealed partial class ChatCall
         }
 
         _trace.UpstreamTicks = Stopwatch.GetTimestamp() - callStart;
+        if (_own is null)
+        {
+            _trace.Attempts = ModelResponseProperties.AttemptsOf(result.AdditionalProperties);
+        }
+
         _trace.Output?.Append(result.Text);
         Usage = result.Usage;
         _usageComplete = result.Usage is not null;
@@ -73,6 +79,7 @@ public sealed partial class ChatCall
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 trace.UpstreamTicks += Stopwatch.GetTimestamp() - t0;
+                CountCancelledAttempt();
                 Failure = ChatFailure.ClientClosed;
                 has = false;
             }
@@ -89,9 +96,27 @@ public sealed partial class ChatCall
             }
 
             var update = updates.Current;
+            if (!_streamBegan && _own is null)
+            {
+                // The pipeline puts the attempts a stream took on its first update (only when more than one).
+                trace.Attempts = ModelResponseProperties.AttemptsOf(update.AdditionalProperties);
+            }
+
             _streamBegan = true;
             Observe(update);
             yield return update;
+        }
+    }
+
+    /// <summary>
+    /// A translated call the caller left before it ended: at least one attempt was sent (how many more, the retry policy
+    /// did not say before it was cancelled).
+    /// </summary>
+    private void CountCancelledAttempt()
+    {
+        if (_own is null)
+        {
+            _trace.Attempts = Math.Max(_trace.Attempts, 1);
         }
     }
 

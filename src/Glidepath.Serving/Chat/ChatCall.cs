@@ -264,6 +264,14 @@ public sealed partial class ChatCall : IDisposable
             _usageComplete = true;
         }
 
+        // The translating path's attempts leave with its failure (0 when it never reached the provider: no slot free); a
+        // stream that failed after its first update keeps the count that update carried. The pass-through path counts
+        // its own (CollectForwarded), an app's own client none.
+        if (_forward is null && _own is null)
+        {
+            _trace.Attempts = Math.Max(_trace.Attempts, ex is ProviderException pe ? pe.Attempts : 1);
+        }
+
         Failure = ProviderErrors.Map(ex);
         FailureException = ex;
         (_trace.UpstreamStatus, _trace.UpstreamMessage) = ProviderErrors.Upstream(ex);

@@ -52,6 +52,7 @@ internal sealed partial class ChatTraceRecorder(ServingOptions options, TraceQue
             Error = error,
             UpstreamStatus = trace.UpstreamStatus,
             UpstreamMessage = trace.UpstreamMessage,
+            Attempts = trace.Attempts,
             LatencyMs = Stopwatch.GetElapsedTime(trace.Start, end).TotalMilliseconds,
             TimeToFirstTokenMs = trace.FirstToken is { } ft ? Stopwatch.GetElapsedTime(trace.Start, ft).TotalMilliseconds : null,
             OverheadMs = trace.OverheadMs(end),

@@ -22,6 +22,9 @@ internal sealed class TraceBuilder
     /// <summary>Ticks spent waiting for the provider.</summary>
     public long UpstreamTicks { get; set; }
 
+    /// <summary>Attempts Glidepath's provider pipeline sent (<see cref="Glidepath.Traces.TraceRecord.Attempts"/>); 0 while none is counted.</summary>
+    public int Attempts { get; set; }
+
     /// <summary>What the provider said when it failed: its status and its scrubbed message.</summary>
     public int? UpstreamStatus { get; set; }
     public string? UpstreamMessage { get; set; }

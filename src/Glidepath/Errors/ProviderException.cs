@@ -47,6 +47,12 @@ public sealed class ProviderException : OperationalException
     /// </summary>
     public Microsoft.Extensions.AI.UsageDetails? Usage { get; init; }
 
+    /// <summary>
+    /// How many times the provider was sent the request before this failure ended the call: 1 unless the retry policy
+    /// tried again (set by it as the failure leaves). A trace records it, and retry_rate judges it.
+    /// </summary>
+    public int Attempts { get; set; } = 1;
+
     /// <summary>Worth retrying: rate limits, server errors, timeouts and connection failures.</summary>
     public bool IsTransient => Failure is ProviderFailure.RateLimited or ProviderFailure.ServerError or ProviderFailure.Timeout or ProviderFailure.Connection;
 

@@ -48,6 +48,26 @@ public static class ModelResponseProperties
     public static Microsoft.Extensions.AI.UsageDetails? PromptUsageOf(Microsoft.Extensions.AI.AdditionalPropertiesDictionary? properties) =>
         properties is not null && properties.TryGetValue(PromptUsage, out var value) ? value as Microsoft.Extensions.AI.UsageDetails : null;
 
+    /// <summary>
+    /// On an answer (or a streamed answer's first update) that took more than one attempt: how many the provider pipeline
+    /// sent (an <see cref="int"/>). Absent after one attempt, so a call that needed no retry adds nothing to its answer.
+    /// </summary>
+    public const string Attempts = "glidepath.attempts";
+
+    /// <summary>Records <paramref name="attempts"/> under <see cref="Attempts"/> when it is more than one.</summary>
+    public static void SetAttempts(Microsoft.Extensions.AI.AdditionalPropertiesDictionary properties, int attempts)
+    {
+        ArgumentNullException.ThrowIfNull(properties);
+        if (attempts > 1)
+        {
+            properties[Attempts] = attempts;
+        }
+    }
+
+    /// <summary>The attempts recorded under <see cref="Attempts"/>; 1 when none is (the first attempt answered).</summary>
+    public static int AttemptsOf(Microsoft.Extensions.AI.AdditionalPropertiesDictionary? properties) =>
+        properties is not null && properties.TryGetValue(Attempts, out var value) && value is int n && n > 1 ? n : 1;
+
     /// <summary>Provider name (anthropic, openai, sim).</summary>
     public const string Provider = "glidepath.provider";
 }

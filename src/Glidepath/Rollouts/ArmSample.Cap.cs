@@ -98,6 +98,8 @@ public readonly partial record struct ArmSample
         {
             Requests = requests,
             Errors = Round(Errors, f),
+            ProviderCalls = Round(ProviderCalls, f),
+            RetriedCalls = Round(RetriedCalls, f),
             LatencyCount = latencyCount,
             LogLatencySum = LogLatencySum * Factor(latencyCount, LatencyCount, f),
             LogLatencySquares = LogLatencySquares * Factor(latencyCount, LatencyCount, f),

@@ -13,6 +13,10 @@ public readonly partial record struct ArmSample
     public long Requests { get; init; }
     public long Errors { get; init; }
 
+    /// <summary>Requests whose provider call was counted, and those among them that needed more than one attempt (<c>retry_rate</c>).</summary>
+    public long ProviderCalls { get; init; }
+    public long RetriedCalls { get; init; }
+
     /// <summary>Requests answered without error: the latency and cost sums and the histogram cover these only.</summary>
     public long LatencyCount { get; init; }
 
@@ -141,6 +145,8 @@ public readonly partial record struct ArmSample
     {
         Requests = a.Requests + (sign * b.Requests),
         Errors = a.Errors + (sign * b.Errors),
+        ProviderCalls = a.ProviderCalls + (sign * b.ProviderCalls),
+        RetriedCalls = a.RetriedCalls + (sign * b.RetriedCalls),
         LatencyCount = a.LatencyCount + (sign * b.LatencyCount),
         LogLatencySum = a.LogLatencySum + (sign * b.LogLatencySum),
         LogLatencySquares = a.LogLatencySquares + (sign * b.LogLatencySquares),
@@ -175,6 +181,8 @@ public readonly partial record struct ArmSample
     {
         Requests = stats.Count,
         Errors = stats.Errors,
+        ProviderCalls = stats.ProviderCalls,
+        RetriedCalls = stats.RetriedCalls,
         LatencyCount = stats.LatencyCount,
         LogLatencySum = stats.LogLatencySum,
         LogLatencySquares = stats.LogLatencySquares,

@@ -17,7 +17,8 @@ public sealed partial class Judge
 
     /// <summary>
     /// A unit's numerator and denominator for the metric: the metric is ΣY / ΣN over the units. Latency and cost are
-    /// over answered requests: a failed call's latency or cost would make a failing canary look fast or cheap.
+    /// over answered requests: a failed call's latency or cost would make a failing canary look fast or cheap. Retries are
+    /// over the requests whose provider call was counted (<see cref="ArmSample.ProviderCalls"/>).
     /// </summary>
     private static (double Y, double N) Unit(MetricRule rule, in ArmSample a, int tail) => rule.Kind switch
     {
@@ -28,6 +29,7 @@ public sealed partial class Judge
         _ => rule.Name switch
         {
             "error_rate" => (a.Errors, a.Requests),
+            "retry_rate" => (a.RetriedCalls, a.ProviderCalls),
             "online_pass_rate" => (a.OnlinePassed, a.OnlineScored),
             _ => (a.FeedbackPositive, a.FeedbackCount),
         },

@@ -73,6 +73,7 @@ public sealed partial class Judge
     private static string Observations(MetricRule rule) => rule.Name switch
     {
         "error_rate" => "requests",
+        "retry_rate" => "provider calls",
         "online_score" or "online_pass_rate" => "scored requests",
         "feedback" => "rated requests",
         _ => "answered requests",

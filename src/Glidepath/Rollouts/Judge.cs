@@ -29,7 +29,9 @@ public sealed partial class Judge(JudgePolicy policy)
         ArgumentNullException.ThrowIfNull(rule);
         var tail = rule.Kind == MetricKind.TailShare ? TailBucket(stable.LatencyHistogram, rule.Quantile) : -1;
         var (nc, ns) = Counts(rule, canary, stable);
-        if (nc == 0 && ns == 0 && rule.Name is "online_pass_rate" or "online_score" or "feedback")
+        // Metrics only some traffic carries: none on either arm is nothing to compare (no scorer, no votes, no provider
+        // call Glidepath counted: an app's own client), not a reason to hold the step.
+        if (nc == 0 && ns == 0 && rule.Name is "online_pass_rate" or "online_score" or "feedback" or "retry_rate")
         {
             return new MetricAssessment(rule, 0, 0, double.NaN, double.NaN, double.NaN, MetricVerdict.NoData);
         }

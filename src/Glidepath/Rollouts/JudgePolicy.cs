@@ -11,10 +11,15 @@ public sealed record JudgePolicy
     /// <summary>An interval needs at least this many observations of the metric on each arm.</summary>
     public const int MinObservations = 20;
 
-    /// <summary>Judged when a plan names no metrics: the two every gateway measures.</summary>
+    /// <summary>
+    /// Judged when a plan names no metrics: the three every gateway measures. retry_rate is here because the provider
+    /// pipeline's retries turn most provider failures into answers: a canary whose provider fails ten times as often
+    /// shows no more errors than stable, only more retried calls (trial "tail", defect 1).
+    /// </summary>
     public static readonly IReadOnlyDictionary<string, MetricTolerance> DefaultMetrics = new Dictionary<string, MetricTolerance>
     {
         ["error_rate"] = new() { MaxIncrease = 0.01 },
+        ["retry_rate"] = new() { MaxIncrease = 0.01 },
         ["latency"] = new() { MaxRatio = 1.25 },
     };
 

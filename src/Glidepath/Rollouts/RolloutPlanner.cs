@@ -41,7 +41,8 @@ public static class RolloutPlanner
                 needs.Add((rule, n is { } obs ? (long)Math.Ceiling(obs / perRequest) : null, perRequest, vc, vs));
             }
 
-            // The online metrics without a sample (no scorer, no feedback) are no_data and do not hold a step.
+            // The online metrics without a sample (no scorer, no feedback), and retry_rate without a provider call Glidepath
+            // counts (an app's own client), are no_data and do not hold a step.
             var judged = needs.Where(x => x.PerRequest > 0).ToList();
             var limiting = judged.Count == 0 ? default : judged.MaxBy(x => x.Requests ?? long.MaxValue);
             long? canary = judged.Any(x => x.Requests is null) ? null : Math.Max(plan.MinRequests, limiting.Requests ?? 0);
@@ -69,6 +70,7 @@ public static class RolloutPlanner
             _ => rule.Name switch
             {
                 "error_rate" => (1, Bernoulli(s.ErrorRate + rule.Threshold), Bernoulli(s.ErrorRate)),
+                "retry_rate" => (s.ProviderCallShare, Bernoulli(s.RetryRate + rule.Threshold), Bernoulli(s.RetryRate)),
                 "online_pass_rate" => (s.OnlineSampleRate, Bernoulli(s.OnlinePassRate + rule.Threshold), Bernoulli(s.OnlinePassRate)),
                 _ => (s.FeedbackShare, Bernoulli(s.FeedbackPositiveRate + rule.Threshold), Bernoulli(s.FeedbackPositiveRate)),
             },

@@ -8,6 +8,10 @@ public sealed record StableProfile
 {
     public double ErrorRate { get; init; } = 0.01;
 
+    /// <summary>Share of provider calls that needed a retry, and the share of requests whose provider call was counted.</summary>
+    public double RetryRate { get; init; } = 0.01;
+    public double ProviderCallShare { get; init; } = 1;
+
     /// <summary>Variance of ln(latency ms) of answered requests.</summary>
     public double LogLatencyVariance { get; init; } = 0.25;
 
@@ -28,7 +32,7 @@ public sealed record StableProfile
 
     public bool Observed => Requests > 0;
 
-    /// <summary>Typical figures when the stable release has no traffic yet (1% errors, lognormal latency σ 0.5…).</summary>
+    /// <summary>Typical figures when the stable release has no traffic yet (1% errors, 1% retried calls, lognormal latency σ 0.5…).</summary>
     public static StableProfile Assumed(double onlineSampleRate) => new() { OnlineSampleRate = onlineSampleRate };
 
     /// <summary>The profile of observed stable traffic; null with fewer than 100 requests.</summary>
@@ -45,6 +49,9 @@ public sealed record StableProfile
         return new StableProfile
         {
             ErrorRate = (double)stats.Errors / stats.Requests,
+            RetryRate = stats.ProviderCalls > 0 ? (double)stats.RetriedCalls / stats.ProviderCalls : assumed.RetryRate,
+            // No counted call at all: traffic stored before migration 0028 as likely as an app's own client; planned as judged.
+            ProviderCallShare = stats.ProviderCalls > 0 ? (double)stats.ProviderCalls / stats.Requests : assumed.ProviderCallShare,
             LogLatencyVariance = stats.LatencyCount >= 2 ? Variance(stats.LogLatencySum, stats.LogLatencySquares, stats.LatencyCount) : assumed.LogLatencyVariance,
             CostCv2 = meanCost > 0 ? Variance(stats.CostSum, stats.CostSquares, stats.LatencyCount) / (meanCost * meanCost) : 0,
             OnlinePassRate = stats.OnlineScored > 0 ? (double)stats.OnlinePassed / stats.OnlineScored : assumed.OnlinePassRate,

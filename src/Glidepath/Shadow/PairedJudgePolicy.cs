@@ -13,9 +13,10 @@ public sealed record PairedJudgePolicy
     /// <summary>The pairwise win rate's tolerance when the plan gives none: the candidate may lose at most 5 points.</summary>
     public const double DefaultPairwiseMaxDrop = 0.05;
 
-    /// <summary>Metrics a pair cannot judge: the callers never see the candidate's answer (no feedback), and a
-    /// tail share needs the stable arm's own quantile, which the latency ratio of the pairs already covers.</summary>
-    public static readonly IReadOnlyList<string> NotJudgedInShadow = ["feedback", "latency_p95", "latency_p99"];
+    /// <summary>Metrics a pair cannot judge: the callers never see the candidate's answer (no feedback), a tail share
+    /// needs the stable arm's own quantile, which the latency ratio of the pairs already covers, and a shadow pair keeps
+    /// no count of provider attempts on either side (retry_rate: docs/shadow.md).</summary>
+    public static readonly IReadOnlyList<string> NotJudgedInShadow = ["feedback", "latency_p95", "latency_p99", "retry_rate"];
 
     public required IReadOnlyList<MetricRule> Rules { get; init; }
     public required double AlphaPerMetric { get; init; }

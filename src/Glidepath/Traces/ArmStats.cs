@@ -11,6 +11,10 @@ public sealed record ArmStats
     public long Count { get; init; }
     public long Errors { get; init; }
 
+    /// <summary>Requests whose provider call was counted, and those that needed a retry (<see cref="TraceAggregateDelta.ProviderCalls"/>).</summary>
+    public long ProviderCalls { get; init; }
+    public long RetriedCalls { get; init; }
+
     /// <summary>Requests answered without error: latency and cost sums and the histogram are over these.</summary>
     public long LatencyCount { get; init; }
     public double LatencyMsSum { get; init; }

@@ -85,6 +85,8 @@ public sealed class ArmStatsBuilder
             Arm = Traffic.Arm,
             Count = Traffic.Count,
             Errors = Traffic.Errors,
+            ProviderCalls = Traffic.ProviderCalls,
+            RetriedCalls = Traffic.RetriedCalls,
             LatencyCount = Traffic.LatencyCount,
             LatencyMsSum = Traffic.LatencyMsSum,
             LogLatencySum = Traffic.LogLatencySum,

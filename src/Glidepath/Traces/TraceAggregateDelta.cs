@@ -21,6 +21,14 @@ public sealed class TraceAggregateDelta
     public long Count { get; set; }
     public long Errors { get; set; }
 
+    /// <summary>
+    /// Requests whose provider call was counted (<see cref="TraceRecord.Attempts"/> ≥ 1), and those among them that
+    /// needed more than one attempt: <c>retry_rate</c> is their ratio, so requests that never reached the provider (and
+    /// rows stored before migration 0028) are in neither.
+    /// </summary>
+    public long ProviderCalls { get; set; }
+    public long RetriedCalls { get; set; }
+
     /// <summary>Requests answered without error: the latency and cost sums and the histogram are over these only.</summary>
     public long LatencyCount { get; set; }
     public double LatencyMsSum { get; set; }
@@ -46,6 +54,8 @@ public sealed class TraceAggregateDelta
         ArgumentNullException.ThrowIfNull(other);
         Count += other.Count;
         Errors += other.Errors;
+        ProviderCalls += other.ProviderCalls;
+        RetriedCalls += other.RetriedCalls;
         LatencyCount += other.LatencyCount;
         LatencyMsSum += other.LatencyMsSum;
         LogLatencySum += other.LogLatencySum;

@@ -28,6 +28,12 @@ public static class TraceAggregator
             }
 
             row.Count++;
+            if (t.Attempts > 0)
+            {
+                row.ProviderCalls++;
+                row.RetriedCalls += t.Attempts > 1 ? 1 : 0;
+            }
+
             if (t.IsError)
             {
                 row.Errors++;

@@ -38,6 +38,14 @@ public sealed record TraceRecord
     /// <summary>The provider's error message, scrubbed (<see cref="UpstreamText"/>): what it said, without keys or personal data.</summary>
     public string? UpstreamMessage { get; init; }
 
+    /// <summary>
+    /// How many times Glidepath's provider pipeline sent this request to the model provider: 1 when the first attempt
+    /// answered (or failed for good), more when retries were needed (whatever the final outcome), 0 when no provider call
+    /// was counted (the request never reached the provider, or an app's own client called it, whose retries Glidepath
+    /// does not see; also every trace stored before migration 0028). Judged as <c>retry_rate</c>.
+    /// </summary>
+    public int Attempts { get; init; }
+
     public required double LatencyMs { get; init; }
     public double? TimeToFirstTokenMs { get; init; }
 

@@ -56,6 +56,7 @@ public static class TraceReports
         failed = t.IsError,
         upstream_status = t.UpstreamStatus,
         upstream_message = t.UpstreamMessage,
+        attempts = t.Attempts,
         latency_ms = t.LatencyMs,
         input_tokens = t.InputTokens,
         output_tokens = t.OutputTokens,

@@ -42,6 +42,7 @@ public sealed class StoreMigrateCliTests
         Assert.Contains("0025_gate_verdict_rule", migrate.Stdout, StringComparison.Ordinal);
         Assert.Contains("0026_alert_delivery", migrate.Stdout, StringComparison.Ordinal);
         Assert.Contains("0027_unfinished_copy", migrate.Stdout, StringComparison.Ordinal);
+        Assert.Contains("0028_provider_attempts", migrate.Stdout, StringComparison.Ordinal);
         Assert.Contains("nothing to apply", again.Stdout, StringComparison.Ordinal);
         Assert.True(after.Code == 0, after.Stderr);
         Assert.Contains("deploy", after.Stdout, StringComparison.Ordinal);
@@ -75,6 +76,10 @@ public sealed class StoreMigrateCliTests
 
     // What a store written by the release before callers' keys looks like: migrations 0013 and later undone.
     private static Task DowngradeToVersion12Async(string path) => ExecAsync(path, """
+        ALTER TABLE traces DROP COLUMN attempts;
+        ALTER TABLE trace_aggregates DROP COLUMN provider_calls;
+        ALTER TABLE trace_aggregates DROP COLUMN retried_calls;
+        DELETE FROM schema_migrations WHERE version = 28;
         DROP TABLE unfinished_copy;
         DELETE FROM schema_migrations WHERE version = 27;
         ALTER TABLE monitor_alerts DROP COLUMN delivery_attempts;

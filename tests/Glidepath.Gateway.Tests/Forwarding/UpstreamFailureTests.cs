@@ -109,6 +109,7 @@ public sealed class UpstreamFailureTests
         Assert.Contains("max_concurrency", WireAssert.ErrorMessage(path, await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         var trace = await WireAssert.TraceAsync(f, response.Headers.GetValues("Glidepath-Trace").Single());
         Assert.Equal((503, "provider_overloaded", true), (trace.Status, trace.Error, trace.IsError));
+        Assert.Equal(0, trace.Attempts); // never sent: neither a provider call nor a retried one (retry_rate)
         Assert.Equal(1, upstream.Requests);
         await giveUp.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => hanging);

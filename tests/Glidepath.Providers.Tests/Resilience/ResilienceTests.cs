@@ -90,13 +90,36 @@ public sealed class ResilienceTests : IAsyncLifetime
 
         var (messages, options) = ProviderWireTests.Conversation();
         var text = "";
+        int? attempts = null;
         await foreach (var u in client.GetStreamingResponseAsync(messages, options))
         {
+            attempts ??= Glidepath.Models.ModelResponseProperties.AttemptsOf(u.AdditionalProperties);
             text += u.Text;
         }
 
         Assert.Equal("Items can be returned.", text);
         Assert.Equal(2, _server.Requests.Count);
+        Assert.Equal(2, attempts); // on the first update: what the trace records (retry_rate)
+    }
+
+    // A call that fails on every attempt says how many it made: the trace records them (retry_rate), whatever the caller got.
+    [Theory]
+    [InlineData("openai", false)]
+    [InlineData("anthropic", false)]
+    [InlineData("openai", true)]
+    [InlineData("anthropic", true)]
+    public async Task GetResponse_ServerErrorOnEveryAttempt_FailureCarriesEveryAttempt(string provider, bool streaming)
+    {
+        var wire = WireFormat.Of(provider);
+        _server.Enqueue(FakeProviderServer.Json(wire.Error("boom"), 500), FakeProviderServer.Json(wire.Error("boom"), 500), FakeProviderServer.Json(wire.Error("boom"), 500));
+        using var factory = Factory(TimeProvider.System);
+        var client = factory.Create(Model(wire), Settings(wire), new ModelClientOptions());
+
+        var (messages, options) = ProviderWireTests.Conversation();
+        var ex = await Assert.ThrowsAsync<ProviderException>(() => streaming ? DrainAsync(client.GetStreamingResponseAsync(messages, options)) : client.GetResponseAsync(messages, options));
+
+        Assert.Equal((ProviderFailure.ServerError, 500, 3), (ex.Failure, ex.StatusCode, ex.Attempts));
+        Assert.Equal(3, _server.Requests.Count);
     }
 
     [Theory]
@@ -121,7 +144,7 @@ public sealed class ResilienceTests : IAsyncLifetime
         time.Advance(TimeSpan.FromSeconds(2));
         var ex = await Assert.ThrowsAsync<ProviderException>(() => waiting);
 
-        Assert.Equal((ProviderFailure.RateLimited, 503), (ex.Failure, ex.StatusCode));
+        Assert.Equal((ProviderFailure.RateLimited, 503, 0), (ex.Failure, ex.StatusCode, ex.Attempts)); // never sent
         Assert.Contains("max_concurrency", ex.ProviderMessage, StringComparison.Ordinal);
         Assert.Single(_server.Requests);
         await hang.CancelAsync();
@@ -152,6 +175,7 @@ public sealed class ResilienceTests : IAsyncLifetime
 
         var response = await call;
         Assert.Equal(2, _server.Requests.Count);
+        Assert.Equal(2, Glidepath.Models.ModelResponseProperties.AttemptsOf(response.AdditionalProperties));
         Assert.True(time.GetElapsedTime(started) >= TimeSpan.FromSeconds(50));
         Assert.True(Glidepath.Models.ModelResponseProperties.LatencyOf(response.AdditionalProperties) < 50_000, $"latency {Glidepath.Models.ModelResponseProperties.LatencyOf(response.AdditionalProperties)} ms");
     }
@@ -170,7 +194,7 @@ public sealed class ResilienceTests : IAsyncLifetime
         var (messages, options) = ProviderWireTests.Conversation();
         var ex = await Assert.ThrowsAsync<ProviderException>(() => client.GetResponseAsync(messages, options));
 
-        Assert.Equal((ProviderFailure.RateLimited, 429), (ex.Failure, ex.StatusCode));
+        Assert.Equal((ProviderFailure.RateLimited, 429, 1), (ex.Failure, ex.StatusCode, ex.Attempts));
         Assert.True(ex.RetryAfter > TimeSpan.FromMinutes(1));
         Assert.Single(_server.Requests);
     }

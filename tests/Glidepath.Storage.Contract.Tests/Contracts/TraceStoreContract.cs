@@ -68,6 +68,31 @@ public abstract class TraceStoreContract(IStoreFactory factory) : StoreContract(
         Assert.Equal((1L, 0L, 0.25, 0.0625), (group.OnlineScored, group.OnlinePassed, group.OnlineScoreSum, group.OnlineScoreSquares));
     }
 
+    // retry_rate's counts (migration 0028): a call that needed a retry is counted whatever the caller got, and a request
+    // whose provider call was not counted (attempts 0) is in neither count; merged per row across batches like every sum.
+    [Fact]
+    public async Task ArmStatsAsync_ProviderAttempts_CountCallsAndRetriedCallsPerRowAndGroup()
+    {
+        var subject = new string('b', 64);
+        await Store.Traces.WriteBatchAsync([Trace("r1", subject: subject) with { Attempts = 1 }, Trace("r2", subject: subject) with { Attempts = 3 }], None);
+        await Store.Traces.WriteBatchAsync(
+        [
+            Trace("r3", status: 502, subject: subject, at: T0.AddSeconds(20)) with { Attempts = 4 },
+            Trace("r4", status: 503, subject: subject, at: T0.AddSeconds(30)) with { Attempts = 0 },
+            Trace("r5", "r2", "canary") with { Attempts = 2 },
+        ], None);
+
+        var stats = await Store.Traces.ArmStatsAsync("app", "staging", T0, null, None);
+
+        var stable = Assert.Single(stats, s => s.Arm == "stable");
+        Assert.Equal((4L, 2L, 3L, 2L), (stable.Count, stable.Errors, stable.ProviderCalls, stable.RetriedCalls));
+        var group = stable.Groups[SubjectGroups.Of(subject, "")];
+        Assert.Equal((3L, 2L), (group.ProviderCalls, group.RetriedCalls));
+        var canary = Assert.Single(stats, s => s.Arm == "canary");
+        Assert.Equal((1L, 1L), (canary.ProviderCalls, canary.RetriedCalls));
+        Assert.Equal(3, (await Store.Traces.GetAsync("r2", None))!.Attempts);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(10)]
@@ -141,6 +166,7 @@ public abstract class TraceStoreContract(IStoreFactory factory) : StoreContract(
             OnlineScore = 0.75,
             OnlinePassed = true,
             OnlineScoresJson = "[]",
+            Attempts = 4,
         };
         await Store.Traces.WriteBatchAsync([trace], None);
 

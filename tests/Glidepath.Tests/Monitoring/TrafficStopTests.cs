@@ -13,9 +13,9 @@ public sealed class TrafficStopTests
 
     private static readonly DriftPolicy Hourly = DriftPolicy.From(Manifest);
 
-    // α per metric at the defaults is 0.05 / 6: ⌈ln(24 / α)⌉ = 8 for 1-hour windows, ⌈ln(1 / α)⌉ = 5 for a day, ⌈ln(288 / α)⌉ = 11 for 5 minutes.
+    // α per metric at the defaults is 0.05 / 7: ⌈ln(24 / α)⌉ = 9 for 1-hour windows, ⌈ln(1 / α)⌉ = 5 for a day, ⌈ln(288 / α)⌉ = 11 for 5 minutes.
     [Theory]
-    [InlineData(60, 8)]
+    [InlineData(60, 9)]
     [InlineData(1440, 5)]
     [InlineData(5, 11)]
     public void MinimumPerWindow_DefaultConfidence_ShorterWindowsNeedMoreRequestsPerWindow(int minutes, long expected)
@@ -29,9 +29,9 @@ public sealed class TrafficStopTests
         var evidence = TrafficStop.Assess(0, [40, 42, 41], Hourly);
 
         Assert.Equal(("no_traffic", "count", "harm"), (evidence.Metric, evidence.Scale, evidence.Verdict));
-        Assert.Equal((0L, 123L, 8.0), (evidence.CanaryN, evidence.StableN, evidence.Tolerance));
+        Assert.Equal((0L, 123L, 9.0), (evidence.CanaryN, evidence.StableN, evidence.Tolerance));
         Assert.Equal("0 now vs 40–42 per earlier window (active subject groups)", evidence.IntervalText());
-        Assert.Equal("none when each earlier ≥ 8", evidence.ToleranceText);
+        Assert.Equal("none when each earlier ≥ 9", evidence.ToleranceText);
     }
 
     [Fact]

@@ -278,6 +278,7 @@ public sealed class JudgeRealTrafficTests
             {
                 Requests = requestsEach,
                 Errors = errorsEach,
+                ProviderCalls = requestsEach,
                 LatencyCount = answered,
                 LogLatencySum = answered * (log + (0.01 * (g % 3))),
                 LogLatencySquares = answered * (log + (0.01 * (g % 3))) * (log + (0.01 * (g % 3))),

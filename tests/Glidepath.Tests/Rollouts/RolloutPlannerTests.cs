@@ -31,6 +31,20 @@ public sealed class RolloutPlannerTests
     }
 
     [Fact]
+    public void Plan_DefaultPlan_RetryRateIsPlannedLikeErrorRateOverTheCountedCalls()
+    {
+        var plan = new RolloutPlan { Steps = [50, 100], MinRequests = 200 };
+        var profile = StableProfile.Assumed(0) with { ErrorRate = 0.002, RetryRate = 0.02 };
+
+        var step = RolloutPlanner.Plan(plan, profile)[0];
+
+        var retry = Assert.Single(step.Metrics, m => m.Metric == "retry_rate");
+        var errors = Assert.Single(step.Metrics, m => m.Metric == "error_rate");
+        Assert.True(retry.CanaryRequests > errors.CanaryRequests, $"retry_rate {retry.CanaryRequests} vs error_rate {errors.CanaryRequests}: a 2% base rate needs more than a 0.2% one");
+        Assert.Equal("retry_rate", step.LimitingMetric);
+    }
+
+    [Fact]
     public void Plan_LargerStepWithEqualArms_NeedsMoreCanaryRequestsButFewerInTotal()
     {
         var steps = RolloutPlanner.Plan(ErrorsOnly, StableProfile.Assumed(0));

@@ -28,6 +28,22 @@ public sealed class TraceAggregatorTests
         Assert.Equal((3L, 2L, 1L), (row.Count, row.Errors, row.LatencyCount));
     }
 
+    // A retried call that then succeeded is a 200 and no error: only the retry count shows the provider failing (trial "tail").
+    [Fact]
+    public void Aggregate_Attempts_CountsProviderCallsAndRetriedOnesWhateverTheOutcome()
+    {
+        var row = Assert.Single(TraceAggregator.Aggregate(
+        [
+            Trace(200) with { Attempts = 1 },
+            Trace(200) with { Attempts = 3 },
+            Trace(502) with { Attempts = 4 },
+            Trace(503) with { Attempts = 0 }, // never reached the provider (no slot), or an app's own client
+            Trace(400) with { Attempts = 2 }, // the caller's mistake: not counted at all
+        ]));
+
+        Assert.Equal((4L, 2L, 3L, 2L), (row.Count, row.Errors, row.ProviderCalls, row.RetriedCalls));
+    }
+
     [Fact]
     public void Aggregate_ProviderRejectedWhatTheReleaseSent_CountsAsAnErrorOfTheRelease()
     {

@@ -3,6 +3,9 @@ namespace Glidepath.Manifests;
 /// <summary>How to connect to a provider. Not part of a release; secrets only by environment-variable name.</summary>
 public sealed record ProviderSettings
 {
+    /// <summary>Retries after the first attempt when <c>max_retries</c> is left out (the sim's default is 0).</summary>
+    public const int DefaultMaxRetries = 3;
+
     public string? BaseUrl { get; init; }
     public string? ApiKeyEnv { get; init; }
     public TimeSpan? Timeout { get; init; }

@@ -13,7 +13,7 @@ public static class TraceRows
 {
     public const string Columns = "trace_id, app, environment, release_id, arm, subject_hash, started_at, api, stream, model, status, error, " +
         "latency_ms, ttft_ms, overhead_ms, input_tokens, output_tokens, cost_usd, finish_reason, input_json, output_text, online_score, online_passed, " +
-        "online_scores_json, subject_group, upstream_status, upstream_message, key_id, key_name, capture_dropped";
+        "online_scores_json, subject_group, upstream_status, upstream_message, key_id, key_name, capture_dropped, attempts";
 
     /// <summary>Fixed-width UTC text ending in Z: sorts as time does.</summary>
     public static string Iso(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
@@ -59,6 +59,7 @@ public static class TraceRows
             KeyId = Text(27),
             KeyName = Text(28),
             CaptureDropped = Text(29),
+            Attempts = r.GetInt32(30),
         };
     }
 

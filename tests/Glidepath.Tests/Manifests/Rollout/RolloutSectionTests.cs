@@ -28,7 +28,7 @@ public sealed class RolloutSectionTests
         var (plan, errors) = Read("""
             steps: [10, 50, 100]
             step: { min_requests: 50, min_subjects: 8, max_duration: 2h }
-            metrics: { error_rate: { max_increase: 0.02 }, latency: { max_ratio: 1.5 }, feedback: { max_drop: 0.1 } }
+            metrics: { error_rate: { max_increase: 0.02 }, retry_rate: { max_increase: 0.03 }, latency: { max_ratio: 1.5 }, feedback: { max_drop: 0.1 } }
             confidence: 0.99
             on_inconclusive: rollback
             max_hold: 45m
@@ -40,6 +40,7 @@ public sealed class RolloutSectionTests
         Assert.Equal(8, plan.MinSubjects);
         Assert.Equal(TimeSpan.FromHours(2), plan.MaxDuration);
         Assert.Equal(0.02, plan.Metrics["error_rate"].MaxIncrease);
+        Assert.Equal(0.03, plan.Metrics["retry_rate"].MaxIncrease);
         Assert.Equal(1.5, plan.Metrics["latency"].MaxRatio);
         Assert.Equal(0.1, plan.Metrics["feedback"].MaxDrop);
         Assert.Equal(0.99, plan.Confidence);
