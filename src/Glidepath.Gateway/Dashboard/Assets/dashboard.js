@@ -69,9 +69,16 @@
   // the page as still loading, for as long as the stream stays open).
   function follow() {
     var events = new EventSource(src);
+    var helloSeen = false;
     events.addEventListener("hello", function () {
       main.setAttribute("data-live-ready", "true");
       say("Live");
+      // A stream's first word is always a hello, never a change: after a reconnection, whatever moved while the stream
+      // was down would stay hidden until the next change. Fetch the page again.
+      if (helloSeen) {
+        refresh();
+      }
+      helloSeen = true;
     });
     events.addEventListener("change", refresh);
     events.addEventListener("signed-out", function () {
@@ -83,6 +90,7 @@
       say("Not live: this sign-in has too many live pages open. Close some, then reload.");
     });
     events.onerror = function () {
+      main.removeAttribute("data-live-ready");
       say("Reconnecting…");
     };
   }
