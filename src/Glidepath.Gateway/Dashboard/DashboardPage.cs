@@ -29,6 +29,9 @@ public sealed record DashboardPage
     /// <summary>The stream a live page follows (server-sent events), or null for a page that does not update by itself.</summary>
     public string? LiveStream { get; init; }
 
+    /// <summary>How often the live stream beats when nothing changed (<see cref="DashboardOptions.LiveHeartbeat"/>): the page's clock for "not live".</summary>
+    public TimeSpan LiveHeartbeat { get; init; }
+
     public bool Can(string action) => Allowed.Contains(action);
 
     /// <summary>A link to a page of <see cref="Environment"/>, e.g. <c>/dashboard/env/staging/history</c>.</summary>
