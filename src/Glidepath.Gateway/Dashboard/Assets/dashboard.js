@@ -73,6 +73,55 @@
     return el && body.contains(el) && /^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName);
   }
 
+  // Where an element sits, so that its counterpart in the new content can be found: its nearest ancestor (or itself)
+  // with an id or a data-testid, and the child positions from there (a history event's details stay its own when newer
+  // events are added above it).
+  function place(el) {
+    var path = [];
+    for (var node = el; node && node !== body; node = node.parentElement) {
+      var id = node.getAttribute("id");
+      var testid = node.getAttribute("data-testid");
+      if (id || testid) {
+        return { id: id, testid: testid, path: path, tag: el.tagName, href: el.getAttribute("href") };
+      }
+      path.unshift(Array.prototype.indexOf.call(node.parentElement.children, node));
+    }
+    return node === body ? { id: null, testid: null, path: path, tag: el.tagName, href: el.getAttribute("href") } : null;
+  }
+
+  function find(p) {
+    var node = body;
+    if (p.id) {
+      node = document.getElementById(p.id);
+    } else if (p.testid) {
+      node = body.querySelector('[data-testid="' + CSS.escape(p.testid) + '"]');
+    }
+    for (var i = 0; node && i < p.path.length; i++) {
+      node = node.children[p.path[i]];
+    }
+    return node && body.contains(node) && node.tagName === p.tag && node.getAttribute("href") === p.href ? node : null;
+  }
+
+  // Replaces the content with the new page's, keeping what the reader was doing: the keyboard focus (a link, a button,
+  // a summary: a focus dropped to the page's start would lose their place, and an Enter pressed then would do nothing)
+  // and which details were open.
+  function swap(next) {
+    var active = document.activeElement;
+    var focus = active && active !== body && body.contains(active) ? place(active) : null;
+    var open = Array.prototype.map.call(body.querySelectorAll("details[open]"), place);
+    body.replaceChildren.apply(body, Array.prototype.slice.call(next.childNodes));
+    open.forEach(function (p) {
+      var details = p && find(p);
+      if (details) {
+        details.open = true;
+      }
+    });
+    if (focus) {
+      // When the element is gone (a Pause button once the rollout ended), the content's start keeps the focus.
+      (find(focus) || main).focus({ preventScroll: true });
+    }
+  }
+
   function refresh() {
     if (busy || editing()) {
       again = true;
@@ -90,7 +139,7 @@
       .then(function (html) {
         var next = new DOMParser().parseFromString(html, "text/html").getElementById("main-body");
         if (next) {
-          body.replaceChildren.apply(body, Array.prototype.slice.call(next.childNodes));
+          swap(next);
           main.setAttribute("data-updated", new Date().toISOString());
           updated.textContent = "· updated " + utc(Date.now());
           markActions();
