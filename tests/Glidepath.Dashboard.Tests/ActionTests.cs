@@ -25,7 +25,8 @@ public sealed class ActionTests(Chromium chromium)
 
         // The URL polled, not WaitForURLAsync, which waits for a load event the live page may never fire (DashboardHarness).
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/dashboard/env/staging/history\\?done=rollback$"));
-        await Assertions.Expect(page.GetByRole(AriaRole.Status).First).ToContainTextAsync("History records it as token:alice");
+        await Assertions.Expect(page.GetByTestId("notice")).ToContainTextAsync("History records it as token:alice");
+        await Assertions.Expect(page.GetByTestId("notice")).ToBeFocusedAsync();
         var newest = page.GetByTestId("history").Locator("li").First;
         await Assertions.Expect(newest).ToContainTextAsync("rollback");
         await Assertions.Expect(newest).ToContainTextAsync("by token:alice");
@@ -193,7 +194,7 @@ public sealed class ActionTests(Chromium chromium)
         await page.GetByTestId("confirm").ClickAsync();
 
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/dashboard/env/staging/history\\?unchanged={action}$"));
-        await Assertions.Expect(page.GetByRole(AriaRole.Status).First).ToHaveTextAsync(notice);
+        await Assertions.Expect(page.GetByTestId("notice")).ToHaveTextAsync(notice);
         var after = await h.F.Store.Environments.GetAsync(h.App, "staging", default);
         Assert.Equal((before.Revision, before.Frozen), (after.Revision, after.Frozen));
         Assert.DoesNotContain(await h.F.Store.Environments.HistoryAsync(h.App, "staging", default), e => e.Actor == "token:alice");
@@ -225,7 +226,7 @@ public sealed class ActionTests(Chromium chromium)
         await page.GetByTestId("confirm").ClickAsync();
 
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/dashboard/env/staging/rollout\\?unchanged={action}$"));
-        await Assertions.Expect(page.GetByRole(AriaRole.Status).First).ToHaveTextAsync(notice);
+        await Assertions.Expect(page.GetByTestId("notice")).ToHaveTextAsync(notice);
         var after = (await h.F.Store.Rollouts.ActiveAsync(h.App, "staging", default))!;
         Assert.Equal((before.Version, before.State), (after.Version, after.State));
         Assert.Equal(decisions, (await h.F.Store.Rollouts.DecisionsAsync(after.Id, default)).Count);

@@ -5,6 +5,13 @@
   "use strict";
   var main = document.getElementById("main");
   var body = document.getElementById("main-body");
+
+  // The notice after an action ("Done: freeze…") takes the focus, so it is read out and Tab goes on from there.
+  var notice = body && body.querySelector(".notice");
+  if (notice) {
+    notice.focus({ preventScroll: true });
+  }
+
   var line = document.getElementById("live");
   var state = document.getElementById("live-state");
   var updated = document.getElementById("live-updated");
