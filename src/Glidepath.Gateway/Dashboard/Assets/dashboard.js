@@ -15,8 +15,9 @@
   var line = document.getElementById("live");
   var state = document.getElementById("live-state");
   var updated = document.getElementById("live-updated");
+  var news = document.getElementById("live-news");
   var src = main && main.getAttribute("data-live");
-  if (!src || !body || !line || !window.EventSource) {
+  if (!src || !body || !line || !news || !window.EventSource) {
     return;
   }
 
@@ -109,14 +110,29 @@
     return node && body.contains(node) && node.tagName === p.tag && node.getAttribute("href") === p.href ? node : null;
   }
 
+  // What the content says a screen reader should hear when it changes ("Rollout rolled_back.", "The judge now says
+  // rollback."): only these, not every redraw (traffic redraws a rollout page about once a second).
+  function sayings() {
+    return Array.prototype.map.call(body.querySelectorAll("[data-live-say]"), function (el) {
+      return el.getAttribute("data-live-say");
+    });
+  }
+
   // Replaces the content with the new page's, keeping what the reader was doing: the keyboard focus (a link, a button,
   // a summary: a focus dropped to the page's start would lose their place, and an Enter pressed then would do nothing)
-  // and which details were open.
+  // and which details were open. Then says what changed, with the time in UTC as every time on the page.
   function swap(next) {
     var active = document.activeElement;
     var focus = active && active !== body && body.contains(active) ? place(active) : null;
     var open = Array.prototype.map.call(body.querySelectorAll("details[open]"), place);
+    var before = sayings();
     body.replaceChildren.apply(body, Array.prototype.slice.call(next.childNodes));
+    var changed = sayings().filter(function (text) {
+      return text && before.indexOf(text) < 0;
+    });
+    if (changed.length > 0) {
+      news.textContent = utc(Date.now()) + ": " + changed.join(" ");
+    }
     open.forEach(function (p) {
       var details = p && find(p);
       if (details) {
