@@ -39,6 +39,25 @@ public sealed class ActionTests(Chromium chromium)
     }
 
     [Fact]
+    public async Task ConfirmPage_FromHistory_MarksNoSectionCurrent_SwitchesToRollout_AndCancelsBackToHistory()
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        var browser = await h.SignedInAsync(await h.TokenAsync(Role.Owner, "alice"));
+        var page = browser.Page;
+        await page.GotoAsync(h.Url + "/dashboard/env/staging/history");
+
+        await page.GetByTestId("action-freeze").ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("confirm")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("nav.sections [aria-current=page]")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("nav.sections .envs a", new() { HasTextString = "production" })).ToHaveAttributeAsync("href", "/dashboard/env/production/rollout");
+        await page.GetByTestId("cancel").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(h.Url + "/dashboard/env/staging/history");
+        Assert.False((await h.F.Store.Environments.GetAsync(h.App, "staging", default)).Frozen);
+        Assert.Empty(browser.Errors);
+    }
+
+    [Fact]
     public async Task Rollback_TwoConfirmationPagesOfTheSameView_OnlyTheFirstActs_TheSecondSaysWhatChanged()
     {
         await using var h = await DashboardHarness.StartAsync(chromium.Browser);
