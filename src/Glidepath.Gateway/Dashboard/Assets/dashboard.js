@@ -205,6 +205,10 @@
   // The stream failed, ended, was refused (an EventSource given a 503 closes for good), or went silent (a hung server,
   // or a proxy that holds the connection): say so at once, and connect again by hand, waiting longer each time.
   function down() {
+    // Once ended (signed out, too many pages) it stays so: a redraw that failed meanwhile does not start reconnecting.
+    if (main.getAttribute("data-live-state") === "ended") {
+      return;
+    }
     stop();
     show("down", "Not live since " + utc(lastHeard) + ": this page may be out of date. Reconnecting…");
     var wait = Math.min(30000, 1000 * Math.pow(2, attempts)) * (0.75 + Math.random() / 2);
