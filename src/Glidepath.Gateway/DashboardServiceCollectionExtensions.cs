@@ -22,7 +22,10 @@ public static class DashboardServiceCollectionExtensions
     public static IServiceCollection AddGlidepathDashboard(this IServiceCollection services, DashboardOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddSingleton(options ?? new DashboardOptions());
+        options ??= new DashboardOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.LivePoll, TimeSpan.Zero, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.LiveHeartbeat, TimeSpan.Zero, nameof(options));
+        services.AddSingleton(options);
         services.AddRazorComponents();
         services.AddAntiforgery(o =>
         {
@@ -37,7 +40,7 @@ public static class DashboardServiceCollectionExtensions
             // The dashboard sends X-Frame-Options: DENY and frame-ancestors 'none' itself (DashboardSecurity).
             o.SuppressXFrameOptionsHeader = true;
         });
-        if (options?.SessionKey is { } key)
+        if (options.SessionKey is { } key)
         {
             UseSessionKey(services, key);
         }

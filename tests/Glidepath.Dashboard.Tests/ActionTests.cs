@@ -25,7 +25,8 @@ public sealed class ActionTests(Chromium chromium)
 
         // The URL polled, not WaitForURLAsync, which waits for a load event the live page may never fire (DashboardHarness).
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/dashboard/env/staging/history\\?done=rollback$"));
-        await Assertions.Expect(page.GetByRole(AriaRole.Status).First).ToContainTextAsync("History records it as token:alice");
+        await Assertions.Expect(page.GetByTestId("notice")).ToContainTextAsync("History records it as token:alice");
+        await Assertions.Expect(page.GetByTestId("notice")).ToBeFocusedAsync();
         var newest = page.GetByTestId("history").Locator("li").First;
         await Assertions.Expect(newest).ToContainTextAsync("rollback");
         await Assertions.Expect(newest).ToContainTextAsync("by token:alice");
@@ -34,6 +35,25 @@ public sealed class ActionTests(Chromium chromium)
         Assert.Null(state.Canary);
         var last = (await h.F.Store.Environments.HistoryAsync(h.App, "staging", default))[^1];
         Assert.Equal(("rollback", "token:alice"), (last.Kind, last.Actor));
+        Assert.Empty(browser.Errors);
+    }
+
+    [Fact]
+    public async Task ConfirmPage_FromHistory_MarksNoSectionCurrent_SwitchesToRollout_AndCancelsBackToHistory()
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        var browser = await h.SignedInAsync(await h.TokenAsync(Role.Owner, "alice"));
+        var page = browser.Page;
+        await page.GotoAsync(h.Url + "/dashboard/env/staging/history");
+
+        await page.GetByTestId("action-freeze").ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("confirm")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("nav.sections [aria-current=page]")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("nav.sections .envs a", new() { HasTextString = "production" })).ToHaveAttributeAsync("href", "/dashboard/env/production/rollout");
+        await page.GetByTestId("cancel").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(h.Url + "/dashboard/env/staging/history");
+        Assert.False((await h.F.Store.Environments.GetAsync(h.App, "staging", default)).Frozen);
         Assert.Empty(browser.Errors);
     }
 
@@ -193,7 +213,7 @@ public sealed class ActionTests(Chromium chromium)
         await page.GetByTestId("confirm").ClickAsync();
 
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/dashboard/env/staging/history\\?unchanged={action}$"));
-        await Assertions.Expect(page.GetByRole(AriaRole.Status).First).ToHaveTextAsync(notice);
+        await Assertions.Expect(page.GetByTestId("notice")).ToHaveTextAsync(notice);
         var after = await h.F.Store.Environments.GetAsync(h.App, "staging", default);
         Assert.Equal((before.Revision, before.Frozen), (after.Revision, after.Frozen));
         Assert.DoesNotContain(await h.F.Store.Environments.HistoryAsync(h.App, "staging", default), e => e.Actor == "token:alice");
@@ -225,7 +245,7 @@ public sealed class ActionTests(Chromium chromium)
         await page.GetByTestId("confirm").ClickAsync();
 
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/dashboard/env/staging/rollout\\?unchanged={action}$"));
-        await Assertions.Expect(page.GetByRole(AriaRole.Status).First).ToHaveTextAsync(notice);
+        await Assertions.Expect(page.GetByTestId("notice")).ToHaveTextAsync(notice);
         var after = (await h.F.Store.Rollouts.ActiveAsync(h.App, "staging", default))!;
         Assert.Equal((before.Version, before.State), (after.Version, after.State));
         Assert.Equal(decisions, (await h.F.Store.Rollouts.DecisionsAsync(after.Id, default)).Count);

@@ -101,7 +101,7 @@ public sealed class FormTokenBindingTests
         await SignInAsync(f, browser, await TokenAsync(f, "bob"));
 
         using var page = await browser.GetAsync("/dashboard/environments");
-        Assert.Contains("Signed in as <strong data-testid=\"actor\">token:bob</strong>", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("Signed in as <strong data-testid=\"actor\"><bdi>token:bob</bdi></strong>", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     private static async Task AssertRefusedAsync(GatewayFixture f, HttpResponseMessage answer)

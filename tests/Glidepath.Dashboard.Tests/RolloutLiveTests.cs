@@ -61,6 +61,30 @@ public sealed class RolloutLiveTests(Chromium chromium)
         Assert.Empty(browser.Errors);
     }
 
+    // The status regions say what changed and when, in UTC as the page's other times; the state line keeps saying "Live"
+    // (it once said "Updated 2:52:40 PM" in the browser's zone at every redraw, about once a second under traffic).
+    [Fact]
+    public async Task RolloutPage_StepAdvanced_AnnouncesTheStepWithUtcTime_AndTheStateStaysLive()
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        await h.Seed.StartRolloutAsync();
+        var browser = await h.SignedInAsync(await h.TokenAsync(Role.Viewer, "vic"));
+        var page = browser.Page;
+        await page.GotoAsync(h.Url + "/dashboard/env/staging/rollout");
+        await Assertions.Expect(page.Locator("main[data-live-ready=true]")).ToHaveCountAsync(1);
+
+        await h.Seed.TrafficAsync(canary: 400, stable: 800);
+        await Assertions.Expect(page.GetByTestId("judge-n")).ToContainTextAsync("canary 400 · stable 800");
+        await h.Seed.TickAsync();
+        await Assertions.Expect(page.GetByTestId("rollout-step")).ToContainTextAsync("Step 2 of 3");
+
+        var news = page.Locator("#live-news[role=status]");
+        await Assertions.Expect(news).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d\d:\d\d:\d\d UTC: .*Step 2 of 3, canary at 50%\."));
+        await Assertions.Expect(page.Locator("#live-state")).ToHaveTextAsync("Live");
+        await Assertions.Expect(page.Locator("#live-updated")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^· updated \d\d:\d\d:\d\d UTC$"));
+        Assert.Empty(browser.Errors);
+    }
+
     [Fact]
     public async Task EnvironmentsPage_CanaryRemovedElsewhere_ShowsItWithoutReload()
     {

@@ -44,7 +44,7 @@ public sealed class SharedSessionKeyTests
         var last = (await f.Store.Environments.HistoryAsync(f.Manifest.App, "staging", default))[^1];
         Assert.Equal(("freeze", "token:alice", "posted to the other host"), (last.Kind, last.Actor, last.Reason));
         Assert.Equal(HttpStatusCode.OK, pageOnB.StatusCode);
-        Assert.Contains("Signed in as <strong data-testid=\"actor\">token:alice</strong>", await pageOnB.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("Signed in as <strong data-testid=\"actor\"><bdi>token:alice</bdi></strong>", await pageOnB.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         // B read A's session and antiforgery cookies as they were: it set none of its own. Both were protected with the
         // key derived from the secret (its id heads every payload), not with a key ring the two hosts happen to share.
         Assert.Empty(onB.SetCookies);

@@ -28,7 +28,7 @@ internal static class DashboardActionEndpoints
                 return Results.NotFound();
             }
 
-            var (page, refusal) = await DashboardRequest.AuthorizeAsync(http, "environments", act.Title, env, act.AdminPattern);
+            var (page, refusal) = await DashboardRequest.AuthorizeAsync(http, "confirm", act.Title, env, act.AdminPattern);
             if (refusal is not null)
             {
                 return refusal;

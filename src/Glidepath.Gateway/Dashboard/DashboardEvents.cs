@@ -16,7 +16,7 @@ namespace Glidepath.Gateway.Dashboard;
 /// A live page's stream (server-sent events, <c>GET /dashboard/events?env=E</c>): every <see cref="DashboardOptions.LivePoll"/>
 /// it reads what a live page shows of the environment — its revision (any change of stable, canary, frozen, a shadow's
 /// start or stop), its rollout's state, step and decisions, the requests the judge has counted in the step — and sends
-/// <c>event: change</c> when that moved. The shadow page's stream (<c>&amp;page=shadow</c>) reads the revision and the active
+/// <c>event: change</c> when that moved, and <c>event: beat</c> when nothing was sent for <see cref="DashboardOptions.LiveHeartbeat"/>. The shadow page's stream (<c>&amp;page=shadow</c>) reads the revision and the active
 /// shadow's pair count instead of the rollout: the pairs arrive without a revision change, and the other pages need not
 /// redraw for each of them. The page then fetches itself again (dashboard.js). The sign-in is checked again at every
 /// look: a revoked token ends the stream.
@@ -79,6 +79,8 @@ internal static partial class DashboardEvents
         response.Headers["X-Accel-Buffering"] = "no";
         var auth = http.RequestServices.GetRequiredService<DashboardAuth>();
         string? last = null;
+        var time = s.Options.Time;
+        var written = time.GetTimestamp();
         try
         {
             await Write(response, "retry: 2000\n\n", ct);
@@ -99,9 +101,18 @@ internal static partial class DashboardEvents
                 {
                     await Write(response, $"event: {(last is null ? "hello" : "change")}\ndata: {now}\n\n", ct);
                     last = now;
+                    written = time.GetTimestamp();
+                }
+                else if (time.GetElapsedTime(written) >= options.LiveHeartbeat)
+                {
+                    // Nothing changed: say so, or the page cannot tell a quiet store from a hung server or proxy. An event,
+                    // not a comment: a page's script never sees comments. Sent after a look, so a store read that hangs
+                    // stops the beat too.
+                    await Write(response, "event: beat\ndata: 1\n\n", ct);
+                    written = time.GetTimestamp();
                 }
 
-                await Task.Delay(options.LivePoll, s.Options.Time, ct);
+                await Task.Delay(options.LivePoll, time, ct);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -6,6 +6,12 @@ public sealed record DashboardOptions
     /// <summary>How often a live page's stream (server-sent events) looks at the store for a change worth redrawing.</summary>
     public TimeSpan LivePoll { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often a live page's stream says it is still there when nothing changed (<c>event: beat</c>); a page that hears
+    /// nothing for about two of these says it is not live and reconnects, so a hung server or proxy is not shown as live.
+    /// </summary>
+    public TimeSpan LiveHeartbeat { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>How long a sign-in lasts; the credential itself is checked again on every request, so a revoked token ends it at once.</summary>
     public TimeSpan SessionLifetime { get; init; } = TimeSpan.FromHours(12);
 

@@ -15,7 +15,10 @@ public sealed record DashboardPage
     /// <summary>The environment the page is about, or null for app-wide pages.</summary>
     public string? Environment { get; init; }
 
-    /// <summary>Which navigation entry is current: environments, rollout, history, releases, traces, alerts, checklist.</summary>
+    /// <summary>
+    /// Which navigation entry is current: environments, releases, or an environment's rollout, shadow, history, traces,
+    /// alerts, checklist; none for a confirmation page (confirm) or an error page (none).
+    /// </summary>
     public required string Section { get; init; }
     public required string Title { get; init; }
     public required AntiforgeryTokenSet Csrf { get; init; }
@@ -28,6 +31,9 @@ public sealed record DashboardPage
 
     /// <summary>The stream a live page follows (server-sent events), or null for a page that does not update by itself.</summary>
     public string? LiveStream { get; init; }
+
+    /// <summary>How often the live stream beats when nothing changed (<see cref="DashboardOptions.LiveHeartbeat"/>): the page's clock for "not live".</summary>
+    public TimeSpan LiveHeartbeat { get; init; }
 
     public bool Can(string action) => Allowed.Contains(action);
 

@@ -95,13 +95,17 @@ internal static class DashboardPageEndpoints
         group.MapGet("/env/{env}/confirm/{action}", (string env, string action, HttpContext http) =>
             DashboardAction.Find(action) is not { } act
                 ? Task.FromResult(Results.NotFound())
-                : DashboardRequest.PageAsync<ConfirmPage>(http, "environments", act.Title, env, act.AdminPattern, async (page, ct) =>
+                : DashboardRequest.PageAsync<ConfirmPage>(http, "confirm", act.Title, env, act.AdminPattern, async (page, ct) =>
                 {
                     var reads = http.RequestServices.GetRequiredService<DashboardReads>();
                     var model = await reads.EnvironmentsAsync([env], ct);
                     var target = act.Name == "rollback" ? await reads.RollbackTargetAsync(model.Rows[0], ct) : null;
                     var typed = http.Request.Query["reason"].ToString();
-                    return new() { ["Action"] = act, ["Status"] = model.Rows[0], ["Rollout"] = model.Rollouts[env], ["RollbackTo"] = target, ["Reason"] = typed.Length > 0 ? typed : null };
+                    return new()
+                    {
+                        ["Action"] = act, ["Status"] = model.Rows[0], ["Rollout"] = model.Rollouts[env], ["RollbackTo"] = target, ["Reason"] = typed.Length > 0 ? typed : null,
+                        ["From"] = ConfirmPage.Back(http.Request.Query["from"].ToString()),
+                    };
                 }));
     }
 }

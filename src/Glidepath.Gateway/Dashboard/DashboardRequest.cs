@@ -93,6 +93,7 @@ internal static partial class DashboardRequest
                 "shadow" => $"{DashboardEndpointRouteBuilderExtensions.Prefix}/events?env={Uri.EscapeDataString(environment!)}&page=shadow",
                 _ => null,
             },
+            LiveHeartbeat = services.GetRequiredService<DashboardOptions>().LiveHeartbeat,
         };
         if (!rules.Allows(principal, adminPattern, environment))
         {

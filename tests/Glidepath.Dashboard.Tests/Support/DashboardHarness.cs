@@ -60,10 +60,11 @@ internal sealed class DashboardHarness : IAsyncDisposable
         (await new AccessTokenService(F.Store.AccessTokens, F.Store, TimeProvider.System).CreateAsync(App, environment, role, name, "test", default)).Secret;
 
     /// <summary>A new browser context (its own cookies) at <paramref name="width"/>×<paramref name="height"/>, signed in with <paramref name="token"/>.</summary>
-    public async Task<BrowserPage> SignedInAsync(string token, int width = 1280, int height = 800)
+    /// <param name="through">Where the browser reaches the gateway (a <see cref="TcpRelay"/>'s URL); default <see cref="Url"/>.</param>
+    public async Task<BrowserPage> SignedInAsync(string token, int width = 1280, int height = 800, string? through = null)
     {
         var page = await NewPageAsync(width, height);
-        await page.Page.GotoAsync(Url + "/dashboard/sign-in");
+        await page.Page.GotoAsync((through ?? Url) + "/dashboard/sign-in");
         await page.Page.GetByLabel("Access token").FillAsync(token);
         await page.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         try

@@ -39,7 +39,7 @@ internal sealed class Seed(GatewayFixture f)
     }
 
     /// <summary>Starts a rollout of v2 in staging (forced: there is no gate verdict for it), as 'rollout start --force' does.</summary>
-    public Task<Rollout> StartRolloutAsync() => Rollouts.StartAsync(Environment, f.V2, Plan, "ana", "dashboard test", force: true, CancellationToken.None);
+    public Task<Rollout> StartRolloutAsync(string reason = "dashboard test") => Rollouts.StartAsync(Environment, f.V2, Plan, "ana", reason, force: true, CancellationToken.None);
 
     /// <summary>Pauses or resumes the rollout in staging as someone else ('ana'), as 'rollout pause' and 'rollout resume' do.</summary>
     public Task<RolloutChange> PauseOrResumeAsync(bool pause) => pause
