@@ -29,10 +29,12 @@ public sealed record RunSummary
     public required double? LatencyP95Ms { get; init; }
     public double? CostUsd { get; init; }
 
-    /// <summary>Trials whose answer came from the response cache, of those this process ran.</summary>
+    /// <summary>Trials whose answer came from the response cache, of those this process ran (not in the JSON view).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public int CachedAnswers { get; init; }
 
     /// <summary>Trials read back from the store (run by an earlier process, before a resume): whether their answers were cached is not kept.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public int CacheUnknown { get; init; }
 
     /// <summary>One summary per release id, in that order, of <paramref name="results"/> (a release without results has an empty one).</summary>
