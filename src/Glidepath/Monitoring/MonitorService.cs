@@ -93,19 +93,20 @@ public sealed class MonitorService(
         var stopReference = await TrafficStopReference.ReadAsync(
             traces, app, environment, releaseId, windows, perWindow, recent.Requests, since, policy, cancellationToken).ConfigureAwait(false);
         evidences.Add(TrafficStop.Assess(TrafficStop.ActiveSubjects(recent), stopReference.Subjects, policy));
+        var check = new MonitorCheck
+        {
+            App = app,
+            Environment = environment,
+            ReleaseId = releaseId,
+            Windows = windows,
+            ReferenceRequests = reference.Requests,
+            RecentRequests = recent.Requests,
+            Evidence = evidences,
+            TrafficStopReference = stopReference.PassedOver > 0 ? stopReference : null,
+        };
         if (!raise)
         {
-            return new MonitorCheck
-            {
-                App = app,
-                Environment = environment,
-                ReleaseId = releaseId,
-                Windows = windows,
-                ReferenceRequests = reference.Requests,
-                RecentRequests = recent.Requests,
-                Evidence = evidences,
-                TrafficStopReference = stopReference.PassedOver > 0 ? stopReference : null,
-            };
+            return check;
         }
 
         // An alert raised after now (beyond the clock slack) came from a host whose clock is ahead: it does not stop this
@@ -139,19 +140,7 @@ public sealed class MonitorService(
             }
         }
 
-        return new MonitorCheck
-        {
-            App = app,
-            Environment = environment,
-            ReleaseId = releaseId,
-            Windows = windows,
-            ReferenceRequests = reference.Requests,
-            RecentRequests = recent.Requests,
-            Evidence = evidences,
-            TrafficStopReference = stopReference.PassedOver > 0 ? stopReference : null,
-            Raised = raised,
-            RaisedAhead = ahead,
-        };
+        return check with { Raised = raised, RaisedAhead = ahead };
     }
 
     /// <summary>What drifted, and what to do about it: for a metric the checklist drift row's next step, for a stop where to look.</summary>
