@@ -84,6 +84,7 @@ internal static class ControllerCommand
                 MonitorWindow = monitorWindow,
                 MonitorReference = monitorReference,
                 Time = ctx.Time,
+                Host = ServingHost.Controller,
             };
             var services = new ServiceCollection()
                 .AddLogging(b =>

@@ -44,6 +44,7 @@ internal static class RollbackCommand
             var target = parse.GetValue(to) is { } r ? await ctx.ReleaseResolver(store).ResolveAsync(r, register: false, ct) : null;
             var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
             var outcome = await service.RollbackAsync(spec.Name, target, actor, parse.GetValue(reason), ct, parse.GetValue(expect));
+            outcome = await RolloutCommand.Service(ctx, store).EndRolledBackAsync(outcome, ct);
             return await EnvironmentCommandSupport.WriteOutcomeAsync(ctx, store, outcome, ct);
         });
         return command;

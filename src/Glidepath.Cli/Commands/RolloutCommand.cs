@@ -257,7 +257,7 @@ internal static class RolloutCommand
         return command;
     }
 
-    private static RolloutService Service(CliContext ctx, IGlidepathStore store) =>
+    internal static RolloutService Service(CliContext ctx, IGlidepathStore store) =>
         new(ctx.Manifest, EnvironmentCommandSupport.Service(ctx, store), store.Environments, store.Rollouts, store.Traces, ctx.Time);
 
     private static async Task<int> WriteChangedAsync(CliContext ctx, IGlidepathStore store, RolloutChange change, CancellationToken ct)

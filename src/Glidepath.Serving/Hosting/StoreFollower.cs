@@ -14,7 +14,7 @@ namespace Glidepath.Serving.Hosting;
 /// turned every request into a 503 "no stable release"; until then the read fails as for a file that is gone. Each
 /// change is logged once per host, whichever loop saw it first. One per host, shared by its loops. The identity is read
 /// with the store's schema version: a store a newer glidepath migrated under this process is logged as an error once
-/// (per version) and reported in <paramref name="status"/> (a gateway's <c>/readyz</c>); this process goes on serving,
+/// (per version) and reported in <paramref name="status"/> (a gateway's <c>/readyz</c>); this process goes on serving (if it serves),
 /// since migrations only add, but it may drop what the new schema records. What the line advises is the host's
 /// (<see cref="ServingOptions.Host"/>): a gateway's controller holds and it is upgraded; an SDK app upgrades its packages.
 /// </summary>
@@ -97,7 +97,7 @@ internal sealed partial class StoreFollower(ServingOptions settings, ILogger<Sto
         var newer = now.SchemaIsNewer ? now.SchemaVersion : 0;
         if (Interlocked.Exchange(ref _newerLogged, newer) != newer && newer > 0)
         {
-            LogNewerSchema(logger, settings.Environment, now.SchemaVersion, now.KnownSchemaVersion, settings.Host.OnNewerSchema);
+            LogNewerSchema(logger, settings.Environment, now.SchemaVersion, now.KnownSchemaVersion, settings.Host.OnNewerSchema, settings.Host.Serves ? "it goes on serving meanwhile; " : "");
         }
     }
 
@@ -107,8 +107,8 @@ internal sealed partial class StoreFollower(ServingOptions settings, ILogger<Sto
     private static bool IsNewer(StoreIdentity last, StoreIdentity now) =>
         now.Generation > last.Generation || (now.Generation == last.Generation && now.StoreId != last.StoreId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The store of {Environment} was migrated to schema {Store} by a newer glidepath; this glidepath (schema {Known}) may drop what the new version records, {Advice} (it goes on serving meanwhile; logged once)")]
-    private static partial void LogNewerSchema(ILogger logger, string environment, int store, int known, string advice);
+    [LoggerMessage(Level = LogLevel.Error, Message = "The store of {Environment} was migrated to schema {Store} by a newer glidepath; this glidepath (schema {Known}) may drop what the new version records, {Advice} ({Meanwhile}logged once)")]
+    private static partial void LogNewerSchema(ILogger logger, string environment, int store, int known, string advice, string meanwhile);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The store file of {Environment} was replaced by another store; following the new one")]
     private static partial void LogReplaced(ILogger logger, string environment);

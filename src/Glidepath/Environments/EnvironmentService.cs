@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Glidepath.Errors;
 using Glidepath.Evals.Gate;
@@ -177,10 +178,15 @@ public sealed partial class EnvironmentService(
         }, cancellationToken).ConfigureAwait(false);
         var names = await NamesAsync([from, to, next.Shadow?.ReleaseId], cancellationToken).ConfigureAwait(false);
         // "production: v1 → v2 (promote, revision 7)"; an event that moves nothing reads "production: freeze (revision 6)".
+        // A rollback that only ends the canary leaves the stable where it was: "v2 → v1" read as if v1 had just come
+        // back (trial sdkapp), so it names the canary that ended and the stable that now takes all traffic.
         var what = $"{kind}{(forced ? ", forced" : "")}";
+        var endsCanary = state.Canary is { } canary && next.Canary is null && next.StableReleaseId == state.StableReleaseId && to is not null && from == canary.ReleaseId;
         return new EnvironmentOutcome(written, ev with { Revision = written.Revision }, to is null
             ? $"{state.Name}: {what} (revision {written.Revision})"
-            : $"{state.Name}: {(from is null ? "(none)" : names(from))} → {names(to)} ({what}, revision {written.Revision})",
+            : endsCanary
+                ? $"{state.Name}: canary {names(from!)} at {state.Canary!.Weight.ToString("0.##", CultureInfo.InvariantCulture)}% ended; all traffic to the stable {names(to)} ({what}, revision {written.Revision})"
+                : $"{state.Name}: {(from is null ? "(none)" : names(from))} → {names(to)} ({what}, revision {written.Revision})",
             ShadowNote(state.Name, next.Shadow, kind, from, to, names));
     }
 

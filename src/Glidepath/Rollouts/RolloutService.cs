@@ -14,7 +14,7 @@ namespace Glidepath.Rollouts;
 /// What people do to rollouts: start (with the same evidence promotion needs), pause, resume, abort and promote.
 /// Every change is one transition through the environment's compare-and-swap.
 /// </summary>
-public sealed class RolloutService(
+public sealed partial class RolloutService(
     Manifest manifest,
     EnvironmentService environments,
     IEnvironmentStore environmentStore,
@@ -94,13 +94,12 @@ public sealed class RolloutService(
         var state = await environmentStore.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
         EnvironmentGuard.EnsureNotFrozen(state, "rollout start");
 
-        // A rollout whose canary someone removed (a rollback, a promote) is over, but only a controller's pass or a rollout
-        // command records that; with no controller running (an SDK app, a gateway stopped) it blocked every new rollout
-        // while status showed no canary (trial sdkapp #1). End it here, as the controller would, and go on.
-        if (await rollouts.ActiveAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false) is { } active
-            && state.Canary?.ReleaseId != active.ReleaseId)
+        // A rollout whose canary someone removed (a rollback from a build before rollbacks ended it, a hand edit) is over,
+        // but only a controller's pass or a rollout command records that; with no controller running (an SDK app, a
+        // gateway stopped) it blocked every new rollout while status showed no canary (trial sdkapp #1). End it here, as
+        // the controller would, and go on.
+        if (await EndRemovedAsync(spec.Name, state, cancellationToken).ConfigureAwait(false) is not null)
         {
-            await RolloutWriter.ReconcileAsync(rollouts, environmentStore, traces, active, state, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             state = await environmentStore.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
         }
 

@@ -167,6 +167,44 @@ public sealed class ControllerCliTests
         await stdout;
     }
 
+    // Stop 53's leftover: on a store a newer glidepath migrated, `glidepath controller` logged the gateway's line, "it goes
+    // on serving meanwhile", from a process that serves nothing.
+    [Fact]
+    public async Task Controller_StoreMigratedByANewerGlidepath_SaysItHoldsAndNotThatItServes()
+    {
+        await using var app = await Rollouts.RolloutCliTests.ReadyAsync();
+        await app.OkAsync("rollout", "start", "v2", "--env", "production");
+        using var controller = CliRunner.StartProcess(null, "controller", "--env", "production", "--interval", "100ms", "--monitor-interval", "0", "--manifest", app.Manifest, "--store", app.StorePath);
+        var stderr = new StringBuilder();
+        controller.ErrorDataReceived += (_, e) => { lock (stderr) { stderr.AppendLine(e.Data); } };
+        controller.BeginErrorReadLine();
+        var stdout = controller.StandardOutput.ReadToEndAsync();
+        try
+        {
+            // A binary refuses to open a store newer than it at start; this is a store migrated under a running one.
+            await UntilAsync(controller, stderr, "Controlling the rollout");
+            await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={app.StorePath};Pooling=False"))
+            {
+                await connection.OpenAsync();
+                await using var command = connection.CreateCommand();
+                command.CommandText = "INSERT INTO schema_migrations (version, name, applied_at) SELECT MAX(version) + 1, 'from_a_newer_glidepath', '2027-01-01T00:00:00Z' FROM schema_migrations";
+                await command.ExecuteNonQueryAsync();
+            }
+
+            await UntilAsync(controller, stderr, "by a newer glidepath");
+        }
+        finally
+        {
+            controller.Kill(entireProcessTree: true);
+            await controller.WaitForExitAsync();
+        }
+
+        await stdout;
+        var line = Text(stderr).Split('\n').Single(l => l.Contains("by a newer glidepath", StringComparison.Ordinal));
+        Assert.Contains("may drop what the new version records, and this rollout controller neither advances, promotes nor ends a step undecided (harm still rolls back): upgrade it and restart it (logged once)", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("serving", line, StringComparison.Ordinal);
+    }
+
     /// <summary>The files under <paramref name="path"/>'s name that the process holds open for writing although they were deleted.</summary>
     private static List<string> WritableDeleted(int pid, string path)
     {

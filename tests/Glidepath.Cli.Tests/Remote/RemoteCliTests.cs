@@ -318,6 +318,27 @@ public sealed class RemoteCliTests : IAsyncLifetime
         Assert.Equal("v1", await _app.StableAsync("production"));
     }
 
+    // Trial sdkapp: through the admin API too, a rollback during a rollout ends the rollout at once and says so (the note
+    // travels back), though no controller runs here.
+    [Fact]
+    public async Task Rollback_DuringARollout_ThroughTheAdminApi_EndsTheRolloutAndSaysSo()
+    {
+        await _app.OkAsync("deploy", "v2", "--env", "staging");
+        await _app.SaveVerdictAsync("v2", "v1", "pass");
+        await _app.OkAsync("rollout", "start", "v2", "--env", "production");
+
+        var rollback = await RemoteAsync(_admin, "rollback", "--env", "production", "--reason", "stop the canary");
+
+        Assert.True(rollback.Code == 0, rollback.Stderr);
+        Assert.Contains("production: canary v2 at 1% ended; all traffic to the stable v1 (rollback, revision", rollback.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"rollout ro-[0-9a-f]{12} ended \(rolled_back\): its canary was removed by this rollback", rollback.Stderr);
+        var (code, json, _) = await _app.RunAsync("rollout", "status", "--env", "production", "--format", "json");
+        Assert.Equal(ExitCodes.Negative, code); // a rollout that ended rolled back
+        using var status = System.Text.Json.JsonDocument.Parse(json);
+        Assert.Equal("rolled_back", status.RootElement.GetProperty("rollout").GetProperty("state").GetString());
+        Assert.Equal("v1", await _app.StableAsync("production"));
+    }
+
     // The admin API names body fields ('rpm') for other callers; the CLI's user typed a flag, and reads it back.
     [Fact]
     public async Task ServerSideInputError_KeepsTheCliFlagsWording()

@@ -131,17 +131,64 @@ public sealed class RolloutCliTests
         Assert.Contains("active", stderr, StringComparison.Ordinal);
     }
 
-    // Trial sdkapp #1: with no controller running, a rollback left the rollout "progressing" and every new start refused.
+    // Trial sdkapp: with no controller running, a rollback left the rollout "progressing" at its step (rollout status said
+    // so) after the canary was gone, and the rollback said "v2 → v1" as if v1 had just come back.
     [Fact]
-    public async Task Start_AfterAManualRollbackWithNoControllerRunning_EndsTheOldRolloutAndStarts()
+    public async Task Rollback_DuringARolloutWithNoControllerRunning_EndsTheRolloutAtOnceAndSaysSo()
     {
         await using var app = await ReadyAsync();
         await app.OkAsync("rollout", "start", "v2", "--env", "production");
-        await app.OkAsync("rollback", "--env", "production", "--reason", "by hand");
+
+        var (code, stdout, stderr) = await app.RunAsync("rollback", "--env", "production", "--reason", "by hand");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("production: canary v2 at 1% ended; all traffic to the stable v1 (rollback, revision", stdout, StringComparison.Ordinal);
+        Assert.Matches(@"rollout ro-[0-9a-f]{12} ended \(rolled_back\): its canary was removed by this rollback", stderr);
+        await using (var store = await SqliteStore.OpenAsync(app.StorePath, TimeProvider.System, CancellationToken.None))
+        {
+            Assert.Null(await store.Rollouts.ActiveAsync("support-agent", "production", CancellationToken.None));
+            var ended = (await store.Rollouts.LatestAsync("support-agent", "production", CancellationToken.None))!;
+            Assert.Equal(RolloutState.RolledBack, ended.State);
+            Assert.Contains("the canary was removed outside the rollout by 'rollback'", ended.EndReason, StringComparison.Ordinal);
+            Assert.Equal(RolloutDecisionKinds.EndedExternally, (await store.Rollouts.DecisionsAsync(ended.Id, CancellationToken.None))[^1].Kind);
+        }
+
+        var (_, status, _) = await app.RunAsync("rollout", "status", "--env", "production");
+        Assert.Contains("rolled_back", status, StringComparison.Ordinal);
+        Assert.DoesNotContain("progressing", status, StringComparison.Ordinal);
+        await app.OkAsync("rollout", "start", "v2", "--env", "production");
+    }
+
+    // Trial sdkapp #1: a rollout whose canary went by other means (a rollback by a build from before rollbacks ended their
+    // rollout) blocked every new start while status showed no canary. Start ends it as the controller would.
+    [Fact]
+    public async Task Start_AfterTheCanaryWasRemovedOutsideTheRollout_EndsTheOldRolloutAndStarts()
+    {
+        await using var app = await ReadyAsync();
+        await app.OkAsync("rollout", "start", "v2", "--env", "production");
         Rollout first;
         await using (var before = await SqliteStore.OpenAsync(app.StorePath, TimeProvider.System, CancellationToken.None))
         {
             first = (await before.Rollouts.ActiveAsync("support-agent", "production", CancellationToken.None))!;
+            var state = await before.Environments.GetAsync("support-agent", "production", CancellationToken.None);
+            await before.Environments.ApplyAsync(new Glidepath.Environments.EnvironmentChange
+            {
+                App = "support-agent",
+                Environment = "production",
+                ExpectedRevision = state.Revision,
+                NewState = state with { Canary = null },
+                Event = new Glidepath.Environments.EnvironmentEvent
+                {
+                    App = "support-agent",
+                    Environment = "production",
+                    Revision = state.Revision + 1,
+                    Kind = "rollback",
+                    Actor = "an older build",
+                    Time = DateTimeOffset.UtcNow,
+                    FromReleaseId = app.Ids["v2"],
+                    ToReleaseId = app.Ids["v1"],
+                },
+            }, CancellationToken.None);
         }
 
         var (code, _, stderr) = await app.RunAsync("rollout", "start", "v2", "--env", "production");
@@ -154,7 +201,7 @@ public sealed class RolloutCliTests
         Assert.NotEqual(first.Id, second.Id);
         var ended = (await store.Rollouts.GetAsync(first.Id, CancellationToken.None))!;
         Assert.Equal(RolloutState.RolledBack, ended.State);
-        Assert.Contains("the canary was removed outside the rollout by 'rollback'", ended.EndReason, StringComparison.Ordinal);
+        Assert.Contains("the canary was removed outside the rollout by 'rollback' by an older build", ended.EndReason, StringComparison.Ordinal);
     }
 
     [Fact]
