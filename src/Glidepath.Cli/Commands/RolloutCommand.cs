@@ -77,13 +77,19 @@ internal static class RolloutCommand
                 }
 
                 var json = await remote.PostAsync($"environments/{Remote.RemoteJson.Env(parse.GetValue(environment)!)}/rollout/start", body, ct);
+                var answer = Remote.RemoteJson.Read<Remote.Answers.RolloutAnswer>(json);
+                if (answer.Note is { } said)
+                {
+                    ctx.Output.Note(said); // the server's manifest decides it (a gateway from before the field sends none)
+                }
+
                 if (ctx.Output.IsJson)
                 {
                     ctx.Output.RawJson(json);
                     return ExitCodes.Ok;
                 }
 
-                return RolloutOutput.WriteStarted(ctx, Remote.RemoteJson.Read<Remote.Answers.RolloutAnswer>(json).Rollout);
+                return RolloutOutput.WriteStarted(ctx, answer.Rollout);
             }
 
             var store = await ctx.StoreAsync(ct);
@@ -101,7 +107,8 @@ internal static class RolloutCommand
             }, ct);
             var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
             var rollout = await service.StartAsync(parse.GetValue(environment)!, release, plan, actor, parse.GetValue(reason), parse.GetValue(force), ct);
-            if (RetryRateWarning.For(ctx.Manifest, plan, release.Snapshot().Model.Provider, parse.GetValue(environment)!) is { } unjudged)
+            var unjudged = RetryRateWarning.For(ctx.Manifest, plan, release.Snapshot().Model.Provider, parse.GetValue(environment)!);
+            if (unjudged is not null)
             {
                 ctx.Output.Note(unjudged);
             }
@@ -109,7 +116,7 @@ internal static class RolloutCommand
             var names = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(RolloutReports.Started(rollout, names));
+                ctx.Output.Json(RolloutReports.Started(rollout, names, unjudged));
                 return ExitCodes.Ok;
             }
 

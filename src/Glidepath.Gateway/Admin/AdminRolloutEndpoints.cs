@@ -42,7 +42,8 @@ internal static class AdminRolloutEndpoints
 
             var plan = RolloutService.PlanFrom(s.Options.Manifest, RolloutSteps.Parse(body.Steps), body.MinRequests, Duration(body.MaxDuration));
             var rollout = await s.Rollouts.StartAsync(spec.Name, release, plan, Actor(http), body.Reason, body.Force, http.RequestAborted);
-            return AdminResults.View(RolloutReports.Started(rollout, await s.ViewsAsync(http.RequestAborted)));
+            var note = RetryRateWarning.For(s.Options.Manifest, plan, release.Snapshot().Model.Provider, spec.Name);
+            return AdminResults.View(RolloutReports.Started(rollout, await s.ViewsAsync(http.RequestAborted), note));
         }).WithTags("rollouts");
 
         MapChange(group, "pause", "pause a rollout", Role.Deployer, (s, env, actor, reason, ct) => s.Rollouts.PauseAsync(env, actor, reason, ct));

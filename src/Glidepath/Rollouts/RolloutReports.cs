@@ -9,7 +9,7 @@ namespace Glidepath.Rollouts;
 public static class RolloutReports
 {
     /// <summary><c>rollout start</c>: <c>{rollout}</c>.</summary>
-    public static object Started(Rollout rollout, EnvironmentViews names) => new { rollout = RolloutView.From(rollout, names) };
+    public static object Started(Rollout rollout, EnvironmentViews names, string? note) => new { rollout = RolloutView.From(rollout, names), note };
 
     /// <summary>
     /// A change to a rollout: <c>{changed, rollout, decision}</c>, the decision it recorded; <c>changed</c> false and

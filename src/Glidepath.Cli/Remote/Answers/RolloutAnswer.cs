@@ -2,5 +2,8 @@ using Glidepath.Rollouts;
 
 namespace Glidepath.Cli.Remote.Answers;
 
-/// <summary>A rollout change's or start's answer, read back for the text output (the decision's reason only).</summary>
-internal sealed record RolloutAnswer(RolloutView Rollout, DecisionReason? Decision);
+/// <summary>
+/// A rollout change's or start's answer, read back for the text output (the decision's reason only; a start's
+/// <paramref name="Note"/>, the warning the server's plan gave, printed on stderr as a local start prints it).
+/// </summary>
+internal sealed record RolloutAnswer(RolloutView Rollout, DecisionReason? Decision, string? Note = null);
