@@ -33,9 +33,9 @@ public sealed record CannotBlock(string Message, int CasesLower, IReadOnlyList<s
         var (scored, moved) = (0, 0);
         for (var i = 0; i < cases.Count; i++)
         {
-            if (counts[i].BaselineTrials == 0 || counts[i].CandidateTrials == 0)
+            if (cases[i].Baseline.Scored == 0 || cases[i].Candidate.Scored == 0)
             {
-                continue;
+                continue; // no score on a side: not in the mean difference either
             }
 
             scored++;

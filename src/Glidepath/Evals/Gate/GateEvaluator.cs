@@ -62,7 +62,8 @@ public static class GateEvaluator
 
             errors.AddRange(c.Candidate.Errors.Select(e => new GateError("candidate", c.CaseId, e.Trial, e.Message)));
             counts.Add(c.Counts);
-            if (c.Baseline.Trials > 0 && c.Candidate.Trials > 0)
+            // Of the scored trials only: a side whose every trial errored has no score, not a score of 0 (trial newcomer2 M2).
+            if (c.Baseline.Scored > 0 && c.Candidate.Scored > 0)
             {
                 differences.Add(c.Candidate.MeanScore - c.Baseline.MeanScore);
             }

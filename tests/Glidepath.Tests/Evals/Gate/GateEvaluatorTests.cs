@@ -197,6 +197,21 @@ public sealed class GateEvaluatorTests
         Assert.Equal(0, decision.MeanDifference);
     }
 
+    // Trial newcomer2 M2: one case of eight whose only candidate trial errored entered the mean difference as 0 − 1, so
+    // "mean score difference -0.125 (95% CI -0.500 to 0.000)" for a candidate that scored as the baseline on every case
+    // it was measured on. A case with a side that has no scored trial is in no figure.
+    [Fact]
+    public void Decide_OneCaseWhollyErroredOnOneSide_IsLeftOutOfTheMeanDifference()
+    {
+        var cases = GateSimulation.Cases(new Random(1), 1, Enumerable.Repeat((1.0, 1.0), 8).ToArray());
+        cases[3] = cases[3] with { Candidate = [GateSimulation.Trial("c", cases[3].CaseId, 0, false, TrialStatus.Error)] };
+
+        var decision = GateEvaluator.Decide(cases, Rule);
+
+        Assert.Equal(GateResult.Error, decision.Result);
+        Assert.Equal((0.0, 0.0, 0.0), (decision.MeanDifference, decision.CiLow, decision.CiHigh));
+    }
+
     [Fact]
     public void Decide_EveryCandidateTrialFailed_CandidatePassRateIsAMeasuredZero()
     {
