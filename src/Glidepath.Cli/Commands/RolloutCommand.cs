@@ -107,7 +107,7 @@ internal static class RolloutCommand
             }, ct);
             var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
             var rollout = await service.StartAsync(parse.GetValue(environment)!, release, plan, actor, parse.GetValue(reason), parse.GetValue(force), ct);
-            var unjudged = RetryRateWarning.For(ctx.Manifest, plan, release.Snapshot().Model.Provider, parse.GetValue(environment)!);
+            var unjudged = await service.StartNoteAsync(rollout, release, ct);
             if (unjudged is not null)
             {
                 ctx.Output.Note(unjudged);

@@ -62,6 +62,17 @@ internal static class RolloutPlanCommand
                 ctx.Output.Note(unjudged);
             }
 
+            // At --rps, or else at the stable release's last hour of traffic: a step that cannot finish in max_duration.
+            var slow = perSecond is { } given
+                ? StepPaceWarning.For(plan, planned, given, "--rps")
+                : state.StableReleaseId is { } stable
+                    ? await StepPaceWarning.ObservedAsync(store.Traces, ctx.Manifest, plan, spec.Name, stable, ctx.Time.GetUtcNow(), ct)
+                    : null;
+            if (slow is not null)
+            {
+                ctx.Output.Note(slow);
+            }
+
             if (ctx.Output.IsJson)
             {
                 ctx.Output.Json(new

@@ -42,7 +42,7 @@ internal static class AdminRolloutEndpoints
 
             var plan = RolloutService.PlanFrom(s.Options.Manifest, RolloutSteps.Parse(body.Steps), body.MinRequests, Duration(body.MaxDuration));
             var rollout = await s.Rollouts.StartAsync(spec.Name, release, plan, Actor(http), body.Reason, body.Force, http.RequestAborted);
-            var note = RetryRateWarning.For(s.Options.Manifest, plan, release.Snapshot().Model.Provider, spec.Name);
+            var note = await s.Rollouts.StartNoteAsync(rollout, release, http.RequestAborted);
             return AdminResults.View(RolloutReports.Started(rollout, await s.ViewsAsync(http.RequestAborted), note));
         }).WithTags("rollouts");
 

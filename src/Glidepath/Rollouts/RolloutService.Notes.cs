@@ -1,0 +1,22 @@
+using Glidepath.Releases;
+
+namespace Glidepath.Rollouts;
+
+/// <summary>What a started rollout's starter should know: printed on stderr by <c>rollout start</c>, the admin API's <c>note</c>.</summary>
+public sealed partial class RolloutService
+{
+    /// <summary>
+    /// The warnings for a rollout just started, one a line, or null: its plan leaves retry_rate out while the provider
+    /// retries (<see cref="RetryRateWarning"/>), or a step cannot finish within max_duration at the stable release's last
+    /// hour of traffic (<see cref="StepPaceWarning"/>).
+    /// </summary>
+    public async Task<string?> StartNoteAsync(Rollout rollout, Release release, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rollout);
+        ArgumentNullException.ThrowIfNull(release);
+        var retry = RetryRateWarning.For(manifest, rollout.Plan, release.Snapshot().Model.Provider, rollout.Environment);
+        var pace = await StepPaceWarning.ObservedAsync(traces, manifest, rollout.Plan, rollout.Environment, rollout.BaselineReleaseId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        string?[] lines = [retry, pace];
+        return lines.Any(l => l is not null) ? string.Join('\n', lines.Where(l => l is not null)) : null;
+    }
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+using Glidepath.Manifests;
+using Glidepath.Monitoring;
+using Glidepath.Storage;
+
+namespace Glidepath.Rollouts;
+
+/// <summary>
+/// A plan whose steps cannot finish in time: at the environment's request rate a step needs more time than
+/// <c>rollout.step.max_duration</c> to advance a canary as good as stable, so it ends inconclusive, and with
+/// <c>on_inconclusive: rollback</c> a good release is rolled back (trial newcomer2 M3: steps 10/50/100, max_duration 5m,
+/// a 10% step that needed 32 minutes at 5 requests/s; the good release was rolled back "inconclusive after 5m0s" and the
+/// team concluded it was bad). Printed by <c>rollout plan</c> and <c>rollout start</c>; not a refusal.
+/// </summary>
+public static class StepPaceWarning
+{
+    /// <summary>The window whose stable traffic gives the request rate when none is given.</summary>
+    public static readonly TimeSpan RateWindow = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// The warning for <paramref name="plan"/> at <paramref name="rps"/> requests a second (<paramref name="rateSource"/> says
+    /// where the rate came from), or null when every step fits in <c>max_duration</c>.
+    /// </summary>
+    public static string? For(RolloutPlan plan, IReadOnlyList<PlannedStep> planned, double rps, string rateSource)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(planned);
+        if (!(rps > 0) || !double.IsFinite(rps))
+        {
+            return null;
+        }
+
+        var inv = CultureInfo.InvariantCulture;
+        var slow = planned
+            .Where(p => p.TotalRequests is { } t && TimeSpan.FromSeconds(Math.Ceiling(t / rps)) > plan.MaxDuration)
+            .Select(p => string.Create(inv, $"{p.Weight:0.##}% needs about {RolloutView.Duration(TimeSpan.FromSeconds(Math.Ceiling(p.TotalRequests!.Value / rps)))}"))
+            .ToList();
+        if (slow.Count == 0)
+        {
+            return null;
+        }
+
+        var then = plan.OnInconclusive == "rollback"
+            ? "it ends inconclusive and on_inconclusive: rollback rolls back even a release as good as stable"
+            : $"it ends inconclusive and on_inconclusive: {plan.OnInconclusive} applies, however good the release";
+        return string.Create(inv, $"warning: at {rps:0.###} requests/s ({rateSource}) ")
+            + $"{(slow.Count == 1 ? "step " : "steps ")}{string.Join(", ", slow)} to advance a canary as good as stable (the median step), "
+            + $"beyond rollout.step.max_duration {RolloutView.Duration(plan.MaxDuration)}: {then}. "
+            + "Raise max_duration, start at a larger step, or see the plan: glidepath rollout plan --env ENV --rps N";
+    }
+
+    /// <summary>
+    /// The warning at the stable release's rate over the last <see cref="RateWindow"/> in <paramref name="environment"/>,
+    /// rates from its last 24 hours as <c>rollout plan</c> takes them; null without stable traffic in that hour (nothing
+    /// to say the step is slow from) or when every step fits.
+    /// </summary>
+    public static async Task<string?> ObservedAsync(ITraceStore traces, Manifest manifest, RolloutPlan plan, string environment, string stableId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(traces);
+        ArgumentNullException.ThrowIfNull(manifest);
+        var hour = await traces.ArmStatsAsync(manifest.App, environment, now - RateWindow, null, cancellationToken).ConfigureAwait(false);
+        var requests = ArmSamples.ForRelease(hour, stableId).Requests;
+        if (requests <= 0)
+        {
+            return null;
+        }
+
+        var sampleRate = manifest.Online?.SampleRate ?? 0;
+        var day = await traces.ArmStatsAsync(manifest.App, environment, now - TimeSpan.FromHours(24), null, cancellationToken).ConfigureAwait(false);
+        var profile = StableProfile.From(ArmSamples.ForRelease(day, stableId), sampleRate) ?? StableProfile.Assumed(sampleRate);
+        return For(plan, RolloutPlanner.Plan(plan, profile), requests / RateWindow.TotalSeconds, "the stable release's last hour");
+    }
+}

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using Glidepath.Routing;
+
+namespace Glidepath.Cli.Tests.Rollouts;
+
+/// <summary>
+/// Trial newcomer2 M3: a plan whose step cannot finish within max_duration at the environment's rate ends inconclusive,
+/// and with on_inconclusive: rollback rolls a good release back. rollout plan (at --rps, or the stable's last hour) and
+/// rollout start (the stable's last hour) say so on stderr; start's JSON carries it as note.
+/// </summary>
+public sealed class RolloutPaceWarningCliTests
+{
+    [Fact]
+    public async Task Plan_AtAnRpsTooLowForAStep_WarnsOnStderr_AndNotAtOneHighEnough()
+    {
+        await using var app = await RolloutCliTests.ReadyAsync();
+
+        var (code, stdout, stderr) = await app.RunAsync("rollout", "plan", "--env", "production", "--rps", "5", "--steps", "10,50");
+        var (fastCode, _, fastStderr) = await app.RunAsync("rollout", "plan", "--env", "production", "--rps", "100000", "--steps", "10,50");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("canary requests", stdout, StringComparison.Ordinal);
+        Assert.Contains("warning: at 5 requests/s (--rps) step", stderr, StringComparison.Ordinal);
+        Assert.Contains("beyond rollout.step.max_duration 30m0s: it ends inconclusive and on_inconclusive: hold applies", stderr, StringComparison.Ordinal);
+        Assert.True(fastCode == 0, fastStderr);
+        Assert.DoesNotContain("requests/s", fastStderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_StableTrafficInTheLastHourTooLowForTheFirstStep_Warns_AndNoteInJson()
+    {
+        await using var app = await RolloutCliTests.ReadyAsync();
+        await RolloutCliTests.TrafficAsync(app, "v1", Arm.Stable, 600, errorRate: 0);
+
+        var (code, stdout, stderr) = await app.RunAsync("rollout", "start", "v2", "--env", "production", "--format", "json");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("warning: at 0.167 requests/s (the stable release's last hour) step", stderr, StringComparison.Ordinal);
+        Assert.Contains("1% needs about ", stderr, StringComparison.Ordinal);
+        using var answer = JsonDocument.Parse(stdout);
+        Assert.StartsWith("warning: at 0.167 requests/s", answer.RootElement.GetProperty("note").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_NoStableTrafficToTellTheRateFrom_NoWarningAndANullNote()
+    {
+        await using var app = await RolloutCliTests.ReadyAsync();
+
+        var (code, stdout, stderr) = await app.RunAsync("rollout", "start", "v2", "--env", "production", "--format", "json");
+
+        Assert.True(code == 0, stderr);
+        Assert.DoesNotContain("warning", stderr, StringComparison.Ordinal);
+        using var answer = JsonDocument.Parse(stdout);
+        Assert.Equal(JsonValueKind.Null, answer.RootElement.GetProperty("note").ValueKind);
+    }
+}
