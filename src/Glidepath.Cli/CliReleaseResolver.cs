@@ -17,12 +17,14 @@ internal static class CliReleaseResolver
     /// <summary>
     /// Resolves <paramref name="reference"/> without registering it, runs <paramref name="check"/> (which throws every refusal
     /// of the command) on it, and only then registers it: a refused <c>promote working</c> or <c>rollout start git:HEAD</c>
-    /// leaves no new vN behind. The command's own action checks again, on the registered release, as the one that decides.
+    /// leaves no new vN behind. The release registered is the one checked (the working tree is read, and git run, once).
+    /// The command's own action checks again, on the registered release, as the one that decides.
     /// </summary>
     public static async Task<Release> ResolveCheckedAsync(this CliContext ctx, IGlidepathStore store, string reference, Func<Release, Task> check, CancellationToken ct)
     {
         var resolver = ctx.ReleaseResolver(store);
-        await check(await resolver.ResolveAsync(reference, register: false, ct));
-        return await resolver.ResolveAsync(reference, register: true, ct);
+        var resolved = await resolver.ResolveRefAsync(reference, ct);
+        await check(resolved.Release);
+        return await resolver.RegisterAsync(resolved, ct);
     }
 }

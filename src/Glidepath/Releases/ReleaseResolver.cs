@@ -31,32 +31,65 @@ public sealed partial class ReleaseResolver(Manifest manifest, IGlidepathStore s
     /// </summary>
     public async Task<Release> ResolveAsync(string reference, bool register, CancellationToken cancellationToken)
     {
-        var release = await ResolveCoreAsync(reference.Trim(), register, cancellationToken).ConfigureAwait(false);
-        if (register)
+        ArgumentNullException.ThrowIfNull(reference);
+        reference = reference.Trim();
+        if (register && IsDraft(reference))
         {
-            Models?.EnsureServable(release.CanonicalJson);
+            // Registered without asking the store first whether the content is there: registering is idempotent.
+            var draft = await DraftAsync(reference, cancellationToken).ConfigureAwait(false);
+            return await RegisterAsync(new ResolvedRef(draft.AsUnregistered(reference), draft), cancellationToken).ConfigureAwait(false);
         }
 
+        var resolved = await ResolveRefAsync(reference, cancellationToken).ConfigureAwait(false);
+        return register ? await RegisterAsync(resolved, cancellationToken).ConfigureAwait(false) : resolved.Release;
+    }
+
+    /// <summary>
+    /// Resolves <paramref name="reference"/> without registering it, keeping what <see cref="RegisterAsync"/> needs to
+    /// register it later: a command that checks a release before registering it builds a working-tree release once.
+    /// </summary>
+    public async Task<ResolvedRef> ResolveRefAsync(string reference, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        reference = reference.Trim();
+        if (!IsDraft(reference))
+        {
+            return new ResolvedRef(await ResolveStoredAsync(reference, cancellationToken).ConfigureAwait(false), null);
+        }
+
+        var draft = await DraftAsync(reference, cancellationToken).ConfigureAwait(false);
+        var stored = await store.Releases.GetByIdAsync(manifest.App, draft.Id, cancellationToken).ConfigureAwait(false);
+        return new ResolvedRef(stored ?? draft.AsUnregistered(reference), draft);
+    }
+
+    /// <summary>
+    /// Registers what <paramref name="resolved"/> names (its draft idempotently, adding its provenance; a stored release
+    /// as it is) once its model spec is servable: the release <c>ResolveAsync(reference, register: true)</c> gives.
+    /// </summary>
+    public async Task<Release> RegisterAsync(ResolvedRef resolved, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resolved);
+        var release = resolved.Release;
+        if (resolved.Draft is { } draft)
+        {
+            Models?.EnsureServable(draft.CanonicalJson);
+            release = (await store.Releases.RegisterAsync(draft, cancellationToken).ConfigureAwait(false)).Release;
+        }
+
+        Models?.EnsureServable(release.CanonicalJson);
         return release;
     }
 
-    private async Task<Release> ResolveCoreAsync(string reference, bool register, CancellationToken cancellationToken)
+    /// <summary>Whether <paramref name="reference"/> is built from files (<c>working</c>, <c>git:REV</c>) rather than read from the store.</summary>
+    private static bool IsDraft(string reference) => reference == "working" || reference.StartsWith("git:", StringComparison.Ordinal);
+
+    private Task<ReleaseDraft> DraftAsync(string reference, CancellationToken cancellationToken) => reference == "working"
+        ? ReleaseDrafts.FromWorkingTreeAsync(manifest, null, StoreFile, time, cancellationToken)
+        : ReleaseDrafts.FromGitRevisionAsync(manifest, reference[4..], null, time, cancellationToken);
+
+    /// <summary>A ref to a release already in the store: <c>env:NAME</c>, <c>vN</c> or a hash prefix.</summary>
+    private async Task<Release> ResolveStoredAsync(string reference, CancellationToken cancellationToken)
     {
-        if (reference == "working" || reference.StartsWith("git:", StringComparison.Ordinal))
-        {
-            var draft = reference == "working"
-                ? await ReleaseDrafts.FromWorkingTreeAsync(manifest, null, StoreFile, time, cancellationToken).ConfigureAwait(false)
-                : await ReleaseDrafts.FromGitRevisionAsync(manifest, reference[4..], null, time, cancellationToken).ConfigureAwait(false);
-            if (register)
-            {
-                Models?.EnsureServable(draft.CanonicalJson);
-                return (await store.Releases.RegisterAsync(draft, cancellationToken).ConfigureAwait(false)).Release;
-            }
-
-            return await store.Releases.GetByIdAsync(manifest.App, draft.Id, cancellationToken).ConfigureAwait(false)
-                ?? draft.AsUnregistered(reference);
-        }
-
         if (reference.StartsWith("env:", StringComparison.Ordinal))
         {
             var env = reference[4..];

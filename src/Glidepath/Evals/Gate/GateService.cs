@@ -30,7 +30,8 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
         // Everything that can refuse the gate is checked before the candidate is registered: a refused gate (a baseline
         // environment with no stable release, a tag with no case) stores nothing, not even a vN name for the working tree.
         var candidateRef = candidate ?? "working";
-        var candidateRelease = await evals.Releases.ResolveAsync(candidateRef, register: false, cancellationToken).ConfigureAwait(false);
+        var resolvedCandidate = await evals.Releases.ResolveRefAsync(candidateRef, cancellationToken).ConfigureAwait(false);
+        var candidateRelease = resolvedCandidate.Release;
         var baselineReference = baseline ?? evals.Config.Gate.Baseline;
         var baselineRelease = await ResolveBaselineAsync(baselineReference, cancellationToken).ConfigureAwait(false);
         // The names either release defines count (ReleaseNames): a candidate that renames a tool or a variable must not
@@ -46,7 +47,8 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
         }
 
         // Registered even when the content is stored: a registration from a new commit adds its provenance record.
-        candidateRelease = await evals.Releases.ResolveAsync(candidateRef, register: true, cancellationToken).ConfigureAwait(false);
+        // The candidate checked above: the working tree is read (and git run) once.
+        candidateRelease = await evals.Releases.RegisterAsync(resolvedCandidate, cancellationToken).ConfigureAwait(false);
 
         var run = await evals.CreateRunAsync(EvalRunKind.Gate, candidateRelease, baselineRelease, dataset.Sha256, dataset.CaseCount, options, cancellationToken).ConfigureAwait(false);
         return new GateStart(run, candidateRelease, baselineRelease, dataset, Resumed: false)

@@ -77,14 +77,16 @@ public sealed class EvalService : IDisposable
         // The ref is checked first (a typo is the likelier mistake), the dataset next, and only then is the working tree
         // registered: a run refused with exit 2 (a --tag that selects no case) leaves no vN behind, as the gate does.
         var releaseRef = reference ?? "working";
-        var names = CheckedNames(ReleaseNames.Of(await Releases.ResolveAsync(releaseRef, register: false, cancellationToken).ConfigureAwait(false)));
+        var resolved = await Releases.ResolveRefAsync(releaseRef, cancellationToken).ConfigureAwait(false);
+        var names = CheckedNames(ReleaseNames.Of(resolved.Release));
         var dataset = await ScanDatasetAsync(options.Dataset, options.Tags, cancellationToken, names).ConfigureAwait(false);
         if (dataset.CaseCount == 0)
         {
             throw new BadInputException($"{options.Dataset ?? Config.Dataset}: no cases to run{(options.Tags.Count > 0 ? " with the given --tag" : "")}");
         }
 
-        var release = await Releases.ResolveAsync(releaseRef, register: true, cancellationToken).ConfigureAwait(false);
+        // The release checked above, registered: the working tree is read (and git run) once.
+        var release = await Releases.RegisterAsync(resolved, cancellationToken).ConfigureAwait(false);
 
         var run = await CreateRunAsync(EvalRunKind.Eval, release, null, dataset.Sha256, dataset.CaseCount, options, cancellationToken).ConfigureAwait(false);
         return new EvalStart(run, release, dataset, Resumed: false);
