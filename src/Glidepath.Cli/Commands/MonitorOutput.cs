@@ -85,6 +85,11 @@ internal static class MonitorOutput
             ctx.Output.Line($"ALERT {a.Id}: {a.Message} (webhook: {a.Notification})");
         }
 
+        foreach (var a in result.AlreadyAlerted)
+        {
+            ctx.Output.Line($"{a.Metric}: already alerted as {a.Id} at {TableText.Time(a.RaisedAt)} UTC, within this window: not raised again ('glidepath monitor' lists it)");
+        }
+
         foreach (var d in result.Delivered.Where(d => result.Raised.All(a => a.Id != d.AlertId)))
         {
             ctx.Output.Line(string.Create(CultureInfo.InvariantCulture, $"Webhook retry of {d.AlertId} (attempt {d.Attempt}): {d.Outcome}"));

@@ -39,6 +39,12 @@ public sealed record MonitorCheck
     /// </summary>
     public IReadOnlyList<DriftAlert> RaisedAhead { get; init; } = [];
 
+    /// <summary>
+    /// The metrics that drifted and were not raised by this check because an alert of theirs from within the recent window
+    /// is open: that alert, one per metric (trial pgtwo: a check exited 1 on DRIFT with no alert line and no reason).
+    /// </summary>
+    public IReadOnlyList<DriftAlert> AlreadyAlerted { get; init; } = [];
+
     /// <summary>Why nothing was compared, or null.</summary>
     public string? Skipped { get; init; }
 

@@ -47,6 +47,7 @@ public static class MonitorReports
                 raised = result.Raised.Select(a => a.Id),
                 deliveries = result.Delivered.Select(d => new { alert = d.AlertId, attempt = d.Attempt, outcome = d.Outcome }),
                 raised_ahead = result.RaisedAhead.Select(a => a.Id),
+                already_alerted = result.AlreadyAlerted.Select(a => new { metric = a.Metric, alert = a.Id, raised_at = a.RaisedAt }),
             },
             alerts = alerts.Select(a => Listed(a, views, now)),
         };

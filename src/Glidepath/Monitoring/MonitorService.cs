@@ -140,7 +140,19 @@ public sealed class MonitorService(
             }
         }
 
-        return check with { Raised = raised, RaisedAhead = ahead };
+        // A drifted metric not raised here was raised within the window, by an earlier check or one running at once: read
+        // again, since a concurrent check's alert is not in the list read before.
+        var alreadyAlerted = new List<DriftAlert>();
+        var unraised = evidences.Where(e => e.Verdict == "harm" && raised.All(a => a.Metric != e.Metric)).Select(e => e.Metric).ToList();
+        if (unraised.Count > 0)
+        {
+            var open = await alerts.ListAlertsSinceAsync(app, environment, releaseId, raisedAfter, cancellationToken).ConfigureAwait(false);
+            alreadyAlerted.AddRange(unraised
+                .Select(m => open.Where(a => a.Metric == m && !a.RaisedAheadOf(now)).MaxBy(a => a.RaisedAt))
+                .OfType<DriftAlert>());
+        }
+
+        return check with { Raised = raised, RaisedAhead = ahead, AlreadyAlerted = alreadyAlerted };
     }
 
     /// <summary>What drifted, and what to do about it: for a metric the checklist drift row's next step, for a stop where to look.</summary>

@@ -47,6 +47,12 @@ public sealed class ConcurrentDriftCheckTests
         Assert.Equal(1, checks.Sum(c => c.Raised.Count));
         Assert.Equal(1, notifier.Posts);
         Assert.Equal(AlertDelivery.Sent, stored[0].Notification);
+        // The check that raised nothing says why (trial pgtwo: it exited 1 on the drift with no alert line and no reason).
+        var quiet = checks.Single(c => c.Raised.Count == 0);
+        Assert.Equal(stored[0].Id, Assert.Single(quiet.AlreadyAlerted).Id);
+        Assert.Empty(checks.Single(c => c.Raised.Count == 1).AlreadyAlerted);
+        var later = await Check().CheckAsync(App, Env, default);
+        Assert.Equal((0, stored[0].Id), (later.Raised.Count, Assert.Single(later.AlreadyAlerted).Id));
     }
 
     /// <summary>Release r1 stable from <see cref="Start"/>; 30 requests an hour from 300 users until <see cref="StopAt"/>, none after.</summary>

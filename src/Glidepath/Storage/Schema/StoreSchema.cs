@@ -37,7 +37,7 @@ public static class StoreSchema
             StoreSchemaState.Current => state,
             StoreSchemaState.Fresh when mayCreate => state,
             StoreSchemaState.Newer => throw new StoreSchemaException(state, Version(applied), Version(known),
-                $"the store at {location} has schema version {Version(applied)}, newer than this glidepath knows ({Version(known)}); upgrade glidepath on every machine that uses this store: an older binary never reads or writes a newer schema"),
+                $"the store at {location} has schema version {Version(applied)}, newer than this glidepath knows ({Version(known)}); upgrade glidepath on every machine that uses this store: an older binary does not start on a newer schema (one already running when the store was migrated goes on, says so once in its log, and its rollout controller holds)"),
             _ => throw new StoreSchemaException(state, Version(applied), Version(known),
                 $"the store at {location} is at schema version {Version(applied)} and this glidepath needs version {Version(known)}; back the store up ({BackupAdvice(location)}), then run 'glidepath store migrate --store {location}' (nothing was read or written)"),
         };
