@@ -152,7 +152,9 @@ public sealed record MetricEvidence
     /// </summary>
     public string BoundsText()
     {
-        string F(double? v) => v is not { } x ? "n/a" : Scale == "ratio" ? string.Create(CultureInfo.InvariantCulture, $"×{x:0.000}") : Signed(x);
+        // Against the tolerance, as the reasons are (trial steps: "[-0.0027, +0.0100] vs max_increase 0.01 safe" for an
+        // upper bound of 0.00997).
+        string F(double? v) => v is not { } x ? "n/a" : Scale == "ratio" ? "×" + Ratio(x) : Difference(x);
         return Lower is null ? "n/a" : $"[{F(Lower)}, {(Upper is { } u && double.IsPositiveInfinity(u) ? "inf" : F(Upper))}]";
     }
 

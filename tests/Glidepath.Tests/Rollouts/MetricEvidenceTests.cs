@@ -42,6 +42,23 @@ public sealed class MetricEvidenceTests
         Assert.Equal("+0.0000 [-0.0040, +0.020004]", e.IntervalText());
     }
 
+    // Trial steps #5: the status table's interval cell printed "[-0.0027, +0.0100]" beside "max_increase 0.01" and "safe"
+    // for an upper bound of 0.00997; the cell (rollout and shadow status, the dashboard) sets its bounds against the
+    // tolerance as the interval text does.
+    [Fact]
+    public void BoundsText_BoundsJustInsideTheTolerance_PrintTheDigitsThatShowTheirSide()
+    {
+        var difference = new MetricEvidence
+        {
+            Metric = "error_rate", Scale = "difference", CanaryN = 500, StableN = 5000, Estimate = 0.0, Lower = -0.0027, Upper = 0.00997,
+            Tolerance = 0.01, ToleranceText = "max_increase 0.01", Verdict = "safe", Alpha = 0.0125,
+        };
+        var ratio = difference with { Metric = "latency", Scale = "ratio", Lower = 0.9, Upper = 1.2499996, Tolerance = 1.25, ToleranceText = "max_ratio 1.25" };
+
+        Assert.Equal("[-0.0027, +0.00997]", difference.BoundsText());
+        Assert.Equal("[×0.900, ×1.2499996]", ratio.BoundsText());
+    }
+
     [Fact]
     public void IntervalText_RatioBoundsEitherSideOfMaxRatio_PrintTheirSide()
     {
