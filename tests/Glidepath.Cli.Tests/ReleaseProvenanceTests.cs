@@ -155,6 +155,23 @@ public sealed class ReleaseProvenanceTests
         Assert.Contains($"commit {head[..10]} (clean)", text.Stdout, StringComparison.Ordinal);
     }
 
+    // Trial newcomer2 M4: an untracked gate report made every release dirty, and the warning did not say which file.
+    [Fact]
+    public async Task Create_DirtyTree_TheWarningNamesTheChangedFilesAndSuggestsIgnoringAReport()
+    {
+        using var dir = await DirtyV1Async();
+        dir.Write("gate.md", "# Gate PASS\n");
+
+        var again = await CliRunner.RunAsync("release", "create", "--manifest", dir.Path);
+
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        Assert.Contains("warning: the work tree has uncommitted changes (", again.Stderr, StringComparison.Ordinal);
+        var named = again.Stderr[(again.Stderr.IndexOf("changes (", StringComparison.Ordinal) + 9)..];
+        named = named[..named.IndexOf(')', StringComparison.Ordinal)];
+        Assert.Equal(["gate.md", "prompts/system.md"], named.Split(", ").Order(StringComparer.Ordinal));
+        Assert.Contains("such as a gate report, to .gitignore", again.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Create_SameProvenanceAgain_AddsNoRecord()
     {

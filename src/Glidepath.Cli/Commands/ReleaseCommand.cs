@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Glidepath.Errors;
+using Glidepath.Git;
 using Glidepath.Models;
 using Glidepath.Releases;
 
@@ -60,7 +61,10 @@ internal static class ReleaseCommand
                 ctx.Output.Line($"  app {release.App}, {now.CommitLabel}, author {draft.Author}{(draft.Message is null ? "" : $", \"{draft.Message}\"")}");
                 if (draft.Dirty)
                 {
-                    ctx.Output.Note("warning: the work tree has uncommitted changes; commit them, then run glidepath release create again so this release ties to a clean commit.");
+                    var changed = await GitInfo.ChangedPathsAsync(manifest.BaseDirectory, StoreOwnFiles.Under(manifest.BaseDirectory, ctx.StoreFile()), ct);
+                    var named = changed.Count == 0 ? ""
+                        : $" ({string.Join(", ", changed.Take(5))}{(changed.Count > 5 ? $" and {changed.Count - 5} more" : "")})";
+                    ctx.Output.Note($"warning: the work tree has uncommitted changes{named}; commit them (or add files Glidepath should not see, such as a gate report, to .gitignore), then run glidepath release create again so this release ties to a clean commit.");
                 }
                 else if (draft.GitCommit is null)
                 {

@@ -64,6 +64,13 @@ public sealed class GitProvenanceTests
     public void ParseStatus_BranchHeaderAndEntries(string status, string? commit, bool dirty) =>
         Assert.Equal((commit, dirty), GitInfo.ParseStatus(status));
 
+    [Theory]
+    [InlineData(" M prompts/system.md\0?? gate.md\0", new[] { "prompts/system.md", "gate.md" })]
+    [InlineData("R  new name.md\0old.md\0A  b.md\0", new[] { "new name.md", "b.md" })]
+    [InlineData("", new string[0])]
+    public void ParseChangedPaths_EntriesRenamesAndNothing(string status, string[] paths) =>
+        Assert.Equal(paths, GitInfo.ParseChangedPaths(status));
+
     private static string Git(string dir, params string[] args)
     {
         var psi = new ProcessStartInfo("git") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
