@@ -35,6 +35,10 @@ public static class ClosestName
         return best;
     }
 
+    /// <summary>"; did you mean 'X'?" for the name of <paramref name="known"/> nearest <paramref name="typed"/> (<see cref="Of"/>), else "".</summary>
+    public static string Suggestion(string typed, IEnumerable<string> known) =>
+        Of(typed, known) is { } close ? $"; did you mean '{close}'?" : "";
+
     /// <summary>How many edits a typo of <paramref name="typed"/> may be: one, or two for six characters or more (leading dashes not counted).</summary>
     public static int MaxDistance(string typed) => Math.Max(1, Math.Min(2, (typed ?? "").TrimStart('-').Length / 3));
 

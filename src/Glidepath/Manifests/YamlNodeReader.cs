@@ -1,4 +1,5 @@
 using System.Globalization;
+using Glidepath.Errors;
 using Glidepath.Files;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -50,7 +51,7 @@ internal sealed partial class YamlNodeReader(string fileName)
             }
             else if (!known.Contains(name))
             {
-                Error(key, $"unknown key '{name}' in {section}; expected one of: {string.Join(", ", known)}{hint?.Invoke(name)}");
+                Error(key, $"unknown key '{name}' in {section}; expected one of: {string.Join(", ", known)}{hint?.Invoke(name) ?? ClosestName.Suggestion(name, known)}");
             }
         }
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Glidepath.Errors;
 using Microsoft.Extensions.AI;
 
 namespace Glidepath.Evals.Datasets;
@@ -20,7 +21,7 @@ internal static class CaseInputReader
         {
             if (key is not ("messages" or "vars"))
             {
-                errors.Add($"{where}: unknown key '{key}' in input; expected only messages, vars");
+                errors.Add($"{where}: unknown key '{key}' in input; expected only messages, vars{ClosestName.Suggestion(key, ["messages", "vars"])}");
             }
         }
 

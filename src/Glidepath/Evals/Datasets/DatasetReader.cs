@@ -163,7 +163,7 @@ public static class DatasetReader
         {
             if (key is not ("id" or "input" or "expect" or "tags" or "metadata"))
             {
-                errors.Add($"{Where()}: unknown key '{key}'; expected only id, input, expect, tags, metadata");
+                errors.Add($"{Where()}: unknown key '{key}'; expected only id, input, expect, tags, metadata{ClosestName.Suggestion(key, ["id", "input", "expect", "tags", "metadata"])}");
             }
         }
 

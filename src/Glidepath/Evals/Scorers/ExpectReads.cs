@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Glidepath.Errors;
 using Glidepath.Manifests;
 
 namespace Glidepath.Evals.Scorers;
@@ -31,7 +32,7 @@ public sealed record ExpectReads(IReadOnlyList<string> Keys, bool EveryCase)
             if (!Keys.Contains(key))
             {
                 yield return Keys.Count > 0
-                    ? $"expect.{key} is read by no scorer in eval.scorers (the keys they read: {read}); expected one of those, or a scorer that reads it in eval.scorers"
+                    ? $"expect.{key} is read by no scorer in eval.scorers (the keys they read: {read}); expected one of those, or a scorer that reads it in eval.scorers{ClosestName.Suggestion(key, Keys)}"
                     : $"expect.{key} is read by no scorer in eval.scorers (they read no expect key); expected a scorer that reads it in eval.scorers";
             }
         }

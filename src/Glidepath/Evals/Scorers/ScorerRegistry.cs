@@ -39,7 +39,7 @@ public sealed class ScorerRegistry
     public IEvaluator Create(ScorerSpec spec, string name, ScorerBuildContext context) =>
         _types.TryGetValue(spec.Type, out var t)
             ? t.Create(spec with { Options = spec.Options.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal).WithName(name) }, context)
-            : throw new BadInputException($"{spec.Location}: unknown scorer type '{spec.Type}'; expected one of: {string.Join(", ", _types.Keys)}");
+            : throw new BadInputException($"{spec.Location}: unknown scorer type '{spec.Type}'; expected one of: {string.Join(", ", _types.Keys)}{ClosestName.Suggestion(spec.Type, _types.Keys)}");
 
     /// <summary>A registry holding the <see cref="BuiltInScorers"/>.</summary>
     public static ScorerRegistry CreateDefault()

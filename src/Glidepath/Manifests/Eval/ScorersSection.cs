@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Glidepath.Errors;
 using Glidepath.Evals.Scorers;
 using Glidepath.Files;
 using YamlDotNet.RepresentationModel;
@@ -52,7 +53,7 @@ internal static class ScorersSection
 
         if (registry.Find(type) is not { } known)
         {
-            r.Error(YamlNodeReader.Get(m, "type"), $"unknown scorer type '{type}'; expected one of: {string.Join(", ", registry.Types)}");
+            r.Error(YamlNodeReader.Get(m, "type"), $"unknown scorer type '{type}'; expected one of: {string.Join(", ", registry.Types)}{ClosestName.Suggestion(type, registry.Types)}");
             return null;
         }
 

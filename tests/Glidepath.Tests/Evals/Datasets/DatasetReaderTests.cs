@@ -88,7 +88,7 @@ public sealed class DatasetReaderTests
 
         Assert.Equal(
             [
-                "cases.jsonl:1: unknown key 'varz' in input; expected only messages, vars",
+                "cases.jsonl:1: unknown key 'varz' in input; expected only messages, vars; did you mean 'vars'?",
                 "cases.jsonl:2: input.messages[1].tool_calls: tool calls and tool results in a case's conversation are not supported (they would not be sent); expected only role, content (write what the tool returned into a message's content)",
                 "cases.jsonl:2: unknown key 'name' in input.messages[2]; expected only role, content",
                 "cases.jsonl:2: unknown key 'extra' in input.messages[2]; expected only role, content",

@@ -114,7 +114,7 @@ public sealed class CustomScorerTypeTests
         var ex = Assert.Throws<ManifestException>(() => ManifestParser.Load(dir.File("glidepath.yaml"), WithPolite()));
 
         Assert.Equal("glidepath.yaml:26:15: unknown scorer type 'polit'; expected one of: exact, contains, not_contains, regex, json_valid, json_schema, "
-            + "tool_call, similarity, max_latency_ms, max_cost, llm_judge, polite", Assert.Single(ex.Errors).ToString());
+            + "tool_call, similarity, max_latency_ms, max_cost, llm_judge, polite; did you mean 'polite'?", Assert.Single(ex.Errors).ToString());
     }
 
     [Fact]

@@ -5,6 +5,17 @@ namespace Glidepath.Tests.Evals.Scorers;
 
 public sealed class ExpectReadsTests
 {
+    // Trial newcomer2: expect.contians was reported with the keys the scorers read, and no "did you mean".
+    [Fact]
+    public void Problems_AMistypedKey_SaysWhichItLikelyMeant()
+    {
+        var reads = new ExpectReads(["contains", "tool_call"], EveryCase: false);
+
+        var problems = reads.Problems(new JsonObject { ["contians"] = "refund", ["contains"] = "x" }).ToList();
+
+        Assert.EndsWith("; did you mean 'contains'?", Assert.Single(problems), StringComparison.Ordinal);
+    }
+
     // Trial author D6: with no key read, the problems read "(the keys they read: none)" and "its expect has none of: none".
     [Fact]
     public void Problems_ScorersThatReadNoKey_SayItInWords()

@@ -34,8 +34,18 @@ public sealed class ScorersSectionTests
         var (specs, errors) = Parse("scorers:\n  - { type: polit }\n", registry);
 
         Assert.Empty(specs);
-        Assert.Equal($"glidepath.yaml:2:13: unknown scorer type 'polit'; expected one of: {string.Join(", ", BuiltInScorers.All.Select(t => t.Name))}, polite",
+        Assert.Equal($"glidepath.yaml:2:13: unknown scorer type 'polit'; expected one of: {string.Join(", ", BuiltInScorers.All.Select(t => t.Name))}, polite; did you mean 'polite'?",
             Assert.Single(errors).ToString());
+    }
+
+    // Trial newcomer2: a typo in a scorer type ("similarty") got the list of types but no "did you mean", while a mistyped
+    // variable or tool name got one.
+    [Fact]
+    public void Parse_TypoInABuiltInType_SaysWhichItLikelyMeant()
+    {
+        var (_, errors) = Parse("scorers:\n  - { type: similarty }\n", ScorerRegistry.CreateDefault());
+
+        Assert.EndsWith("; did you mean 'similarity'?", Assert.Single(errors).ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -43,7 +53,7 @@ public sealed class ScorersSectionTests
     {
         var (_, errors) = Parse("scorers:\n  - { type: similarity, treshold: 0.4 }\n");
 
-        Assert.Equal("glidepath.yaml:2:25: unknown key 'treshold' in scorer 'similarity'; expected one of: type, threshold, weight", Assert.Single(errors).ToString());
+        Assert.Equal("glidepath.yaml:2:25: unknown key 'treshold' in scorer 'similarity'; expected one of: type, threshold, weight; did you mean 'threshold'?", Assert.Single(errors).ToString());
     }
 
     // { type: tool_call, name: find_order } reads as a check of that tool; the scorer names none (each case does).
@@ -89,7 +99,7 @@ public sealed class ScorersSectionTests
 
         var (_, errors) = Parse("scorers:\n  - { type: polite, phrase: thanks }\n", registry);
 
-        Assert.Equal("glidepath.yaml:2:21: unknown key 'phrase' in scorer 'polite'; expected one of: type, phrases, weight", Assert.Single(errors).ToString());
+        Assert.Equal("glidepath.yaml:2:21: unknown key 'phrase' in scorer 'polite'; expected one of: type, phrases, weight; did you mean 'phrases'?", Assert.Single(errors).ToString());
     }
 
     [Fact]
