@@ -35,6 +35,7 @@ public sealed class RolloutHarmGateCliTests
 
         var (promoted, _, promoteErr) = await app.RunAsync("promote", "v2", "--env", "production");
         var (started, _, startErr) = await app.RunAsync("rollout", "start", "v2", "--env", "production");
+        var (_, checklist, _) = await app.RunAsync("checklist", "v2", "--env", "production", "--stage", "rollout", "--format", "json");
 
         Assert.Equal(ExitCodes.Refused, promoted);
         Assert.Equal(ExitCodes.Refused, started);
@@ -46,6 +47,13 @@ public sealed class RolloutHarmGateCliTests
         }
 
         Assert.Equal("v1", await app.StableAsync("production"));
+
+        // The checklist said only "no active or completed rollout of v2", hiding the rollback for harm.
+        using var json = JsonDocument.Parse(checklist);
+        var row = json.RootElement.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("check").GetString() == "canary first");
+        Assert.Equal("fail", row.GetProperty("status").GetString());
+        Assert.StartsWith($"no active or completed rollout of v2 on production: rollout {id} was rolled back for harm at ", row.GetProperty("measured").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("Stop: the judge rolled v2 back for harm on real traffic", row.GetProperty("action").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
