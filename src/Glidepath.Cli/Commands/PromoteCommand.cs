@@ -16,7 +16,10 @@ internal static class PromoteCommand
               - every environment in its 'requires:' has had REF as its stable release, and
               - when it already has a stable release, the newest gate verdict for REF against that stable
                 computed on the current eval.dataset and eval.scorers passed (written by
-                'glidepath gate REF --baseline env:ENV'); a verdict on another dataset or other scorers does not count.
+                'glidepath gate REF --baseline env:ENV'); a verdict on another dataset or other scorers does not count, and
+              - the judge has not found harm in REF there against that stable: a rollout of REF rolled back for harm,
+                or a shadow of REF stopped at harm (see 'glidepath history'), unless a later rollout of REF was
+                promoted by the judge.
             The first release into an empty environment needs only the first part; the history says so.
             Otherwise exit 4, naming what is missing and the command that provides it.
 

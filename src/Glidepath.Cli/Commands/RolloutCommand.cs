@@ -45,9 +45,10 @@ internal static class RolloutCommand
         var requireShadow = new Option<bool>("--require-shadow") { Description = "Refuse unless a shadow of REF against the environment's stable release has passed (glidepath shadow); --force does not override it" };
         var command = new Command("start", """
             Start a canary of REF in an environment. It needs the same evidence as 'glidepath promote': REF has been
-            stable in every environment the target 'requires:', and a passing gate verdict exists for REF against the
-            target's stable release on the current dataset and scorers. The stable release must exist: the first
-            release goes in with promote.
+            stable in every environment the target 'requires:', a passing gate verdict exists for REF against the
+            target's stable release on the current dataset and scorers, and the judge has not found harm in REF there
+            against that stable (an earlier rollout of REF rolled back for harm, a shadow of REF stopped at harm).
+            The stable release must exist: the first release goes in with promote.
 
             Examples:
               glidepath rollout start v3 --env production
@@ -95,6 +96,7 @@ internal static class RolloutCommand
             var store = await ctx.StoreAsync(ct);
             var service = Service(ctx, store);
             var plan = RolloutService.PlanFrom(ctx.Manifest, RolloutSteps.Parse(parse.GetValue(steps)), parse.GetValue(minRequests), CliDurations.ParseOptional(parse.GetValue(maxDuration), "--max-duration"));
+            string? harmNote = null;
             var release = await ctx.ResolveCheckedAsync(store, parse.GetValue(reference)!, async r =>
             {
                 if (parse.GetValue(requireShadow))
@@ -103,10 +105,15 @@ internal static class RolloutCommand
                         .RequirePassedAsync(parse.GetValue(environment)!, r, ct);
                 }
 
-                await service.CheckStartAsync(parse.GetValue(environment)!, r, plan, parse.GetValue(reason), parse.GetValue(force), ct);
+                harmNote = (await service.CheckStartAsync(parse.GetValue(environment)!, r, plan, parse.GetValue(reason), parse.GetValue(force), ct)).HarmNote;
             }, ct);
             var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
             var rollout = await service.StartAsync(parse.GetValue(environment)!, release, plan, actor, parse.GetValue(reason), parse.GetValue(force), ct);
+            if (harmNote is not null)
+            {
+                ctx.Output.Note(harmNote); // a harm against an earlier stable: said, not refused
+            }
+
             var unjudged = await service.StartNoteAsync(rollout, release, ct);
             if (unjudged is not null)
             {
@@ -116,7 +123,7 @@ internal static class RolloutCommand
             var names = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(RolloutReports.Started(rollout, names, unjudged));
+                ctx.Output.Json(RolloutReports.Started(rollout, names, RolloutService.JoinNotes(harmNote, unjudged)));
                 return ExitCodes.Ok;
             }
 

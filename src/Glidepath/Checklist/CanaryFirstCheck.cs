@@ -11,6 +11,7 @@ namespace Glidepath.Checklist;
 /// <summary>
 /// The checklist's <i>canary first</i> row: a rollout of the release that started below 100% and in which a judged
 /// step saw real canary traffic. A rollout promoted by hand before any judgment counts as forced, not as a canary.
+/// Without one, a rollout of the release that the judge rolled back for harm is named (<see cref="JudgedHarms"/>).
 /// </summary>
 internal sealed class CanaryFirstCheck(Manifest manifest, IGlidepathStore store, TimeProvider time)
 {
@@ -23,6 +24,19 @@ internal sealed class CanaryFirstCheck(Manifest manifest, IGlidepathStore store,
         var rollout = await RolloutOfAsync(release, spec, ct).ConfigureAwait(false);
         if (rollout is null)
         {
+            // A rollout the judge rolled back for harm is not "no rollout": say what it found, as promote's refusal does.
+            var history = await store.Environments.HistoryAsync(manifest.App, spec.Name, ct).ConfigureAwait(false);
+            if (JudgedHarms.Standing(history, release.Id).FirstOrDefault(h => h.Kind == JudgedHarm.Rollout) is { } harm)
+            {
+                var state = await store.Environments.GetAsync(manifest.App, spec.Name, ct).ConfigureAwait(false);
+                var names = new EnvironmentViews(await store.Releases.ListAsync(manifest.App, ct).ConfigureAwait(false));
+                var stableNow = harm.AgainstReleaseId == state.StableReleaseId || state.StableReleaseId is null
+                    ? ""
+                    : $"; {spec.Name}'s stable is {names.Name(state.StableReleaseId)} now, so that comparison no longer holds";
+                return new("rollout", check, ChecklistStatus.Fail, $"no active or completed rollout of {release.Name} on {spec.Name}: {harm.Describe(names.Name)}{stableNow}",
+                    $"Stop: the judge rolled {release.Name} back for harm on real traffic — fix it and register the fix as a new release (glidepath release create); promote and rollout start refuse {release.Name} against the stable it harmed unless --force --reason \"...\".");
+            }
+
             return new("rollout", check, ChecklistStatus.Fail, $"no active or completed rollout of {release.Name} on {spec.Name}", action);
         }
 

@@ -24,24 +24,15 @@ public sealed partial class EnvironmentService
             ["gate_verdict_id"] = assessment.GateVerdictId,
             ["first_release"] = assessment.FirstRelease,
         };
-        if (assessment.Gate is { Passed: true } gate)
-        {
-            details["gate_earlier_blocked"] = gate.EarlierBlocked;
-        }
-
         if (assessment.FirstRelease)
         {
             details["note"] = PromotionPolicy.FirstReleaseNote;
             reason ??= PromotionPolicy.FirstReleaseNote;
         }
 
-        if (!assessment.Allowed)
-        {
-            details["overridden"] = new JsonArray(assessment.Missing.Select(m => (JsonNode?)JsonValue.Create(m.Missing)).ToArray());
-        }
-
+        assessment.WriteTo(details);
         var outcome = await MoveStableAsync(state, EnvironmentEventKinds.Promote, release.Id, actor, reason, forced: !assessment.Allowed, details, cancellationToken).ConfigureAwait(false);
-        return assessment.GateNote is { } note
+        return assessment.Notes is { } note
             ? outcome with { Note = outcome.Note is null ? note : note + "\n" + outcome.Note }
             : outcome;
     }

@@ -56,7 +56,8 @@ public sealed partial class EnvironmentService(
 
     /// <summary>
     /// Checks <paramref name="release"/> against the environment's promotion policy as of <paramref name="state"/>
-    /// without changing anything; <c>rollout start</c> uses the same check before it starts a canary.
+    /// without changing anything (the path, the gate, and the judge's standing verdicts of harm on the release there);
+    /// <c>rollout start</c> uses the same check before it starts a canary.
     /// </summary>
     public async Task<PromotionAssessment> AssessAsync(EnvironmentSpec spec, EnvironmentState state, Release release, CancellationToken cancellationToken)
     {
@@ -72,9 +73,12 @@ public sealed partial class EnvironmentService(
         var gate = state.StableReleaseId is { } baseline
             ? await CountingVerdict.ReadAsync(verdicts, manifest, release.Id, baseline, cancellationToken).ConfigureAwait(false)
             : null;
-        var stored = await NamesAsync([state.StableReleaseId], cancellationToken).ConfigureAwait(false);
+        // The judge's verdicts on the release in this environment: a release never judged here has none (nor does one
+        // checked before it is registered, promote working), which costs one history read.
+        var harms = JudgedHarms.Standing(await environments.HistoryAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false), release.Id);
+        var stored = await NamesAsync([state.StableReleaseId, .. harms.Select(h => h.AgainstReleaseId)], cancellationToken).ConfigureAwait(false);
         // The release assessed is named as given: a release checked before it is registered (promote working) is not in the store.
-        return PromotionPolicy.Assess(spec, state, release.Id, histories, gate, manifest, id => id == release.Id ? release.Name : stored(id));
+        return PromotionPolicy.Assess(spec, state, release.Id, histories, gate, manifest, id => id == release.Id ? release.Name : stored(id), harms);
     }
 
     /// <summary>The kill switch: while frozen, deploy, promote and rollout start are refused; rollback stays allowed.</summary>

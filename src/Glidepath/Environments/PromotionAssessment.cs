@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Glidepath.Evals.Gate;
 
 namespace Glidepath.Environments;
@@ -30,4 +31,53 @@ public sealed record PromotionAssessment
     /// counted; null otherwise. Newest counts, so a pass after blocks may be a re-roll of a flaky block: it is said, not hidden.
     /// </summary>
     public string? GateNote { get; init; }
+
+    /// <summary>
+    /// The newest verdict of harm the judge recorded for the release in the target against its current stable (a rollout
+    /// rolled back for harm, a shadow stopped at harm): it refuses, unless forced. Null when none stands.
+    /// </summary>
+    public JudgedHarm? Harm { get; init; }
+
+    /// <summary>"note: v3 has an earlier verdict of harm … against v1; production's stable is v2 now, …": a harm against another stable, which does not refuse; null when there is none.</summary>
+    public string? HarmNote { get; init; }
+
+    /// <summary>What a command that went through says on stderr: the gate's note and the harm note, or null.</summary>
+    public string? Notes => (GateNote, HarmNote) switch
+    {
+        (null, null) => null,
+        ({ } gate, null) => gate,
+        (null, { } harm) => harm,
+        var (gate, harm) => gate + "\n" + harm,
+    };
+
+    /// <summary>
+    /// Writes what the assessment counted into the history event of the promote or rollout start that went through:
+    /// <c>gate_earlier_blocked</c> after a passing gate, <c>judged_harm</c> (the verdict of harm that refused) and
+    /// <c>overridden</c> (every unmet prerequisite) when forced.
+    /// </summary>
+    public void WriteTo(JsonObject details)
+    {
+        ArgumentNullException.ThrowIfNull(details);
+        if (Gate is { Passed: true } gate)
+        {
+            details["gate_earlier_blocked"] = gate.EarlierBlocked;
+        }
+
+        if (Harm is { } harm)
+        {
+            details["judged_harm"] = new JsonObject
+            {
+                ["kind"] = harm.Kind,
+                ["id"] = harm.Id,
+                ["at"] = harm.Time,
+                ["against_release_id"] = harm.AgainstReleaseId,
+                ["evidence"] = harm.Evidence,
+            };
+        }
+
+        if (!Allowed)
+        {
+            details["overridden"] = new JsonArray(Missing.Select(m => (JsonNode?)JsonValue.Create(m.Missing)).ToArray());
+        }
+    }
 }

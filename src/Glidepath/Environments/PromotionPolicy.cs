@@ -6,8 +6,9 @@ namespace Glidepath.Environments;
 /// <summary>
 /// An environment's promotion policy: every environment in <c>requires</c> has had the release as its
 /// stable, and — when the target already has a stable release — the gate verdict that counts for the release against
-/// that stable (<see cref="CountingVerdict"/>: the newest on today's dataset and scorers) passed. Pure: the caller reads
-/// the histories and the evidence.
+/// that stable (<see cref="CountingVerdict"/>: the newest on today's dataset and scorers) passed, and no verdict of harm
+/// the judge recorded for the release in the target against that stable still stands (<see cref="JudgedHarms"/>). Pure:
+/// the caller reads the histories and the evidence.
 /// </summary>
 public static class PromotionPolicy
 {
@@ -20,6 +21,7 @@ public static class PromotionPolicy
     /// <param name="gate">The gate's evidence for the release against the target's stable (<see cref="CountingVerdict.ReadAsync"/>), or null when there is no stable.</param>
     /// <param name="manifest">For the commands to suggest (whether a required environment itself has requires).</param>
     /// <param name="releaseName">Turns a release id into its display name (v3).</param>
+    /// <param name="harms">The judge's standing verdicts of harm on the release in the target, newest first (<see cref="JudgedHarms.Standing"/>).</param>
     public static PromotionAssessment Assess(
         EnvironmentSpec target,
         EnvironmentState targetState,
@@ -27,9 +29,11 @@ public static class PromotionPolicy
         IReadOnlyDictionary<string, IReadOnlyList<EnvironmentEvent>> requiredHistories,
         GateEvidence? gate,
         Manifest manifest,
-        Func<string, string> releaseName)
+        Func<string, string> releaseName,
+        IReadOnlyList<JudgedHarm> harms)
     {
         ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(harms);
         ArgumentNullException.ThrowIfNull(targetState);
         ArgumentNullException.ThrowIfNull(requiredHistories);
         ArgumentNullException.ThrowIfNull(manifest);
@@ -77,6 +81,35 @@ public static class PromotionPolicy
             }
         }
 
-        return new PromotionAssessment { Missing = missing, RequiresMet = met, GateVerdictId = verdictId, BaselineReleaseId = baseline, Gate = baseline is null ? null : gate, GateNote = gateNote };
+        // The judge's harm against the stable this promotion replaces refuses, beside the gate (a passing gate does not
+        // outweigh it: the gate ran on the dataset, the judge on real traffic). Against another release the comparison
+        // no longer holds: said, not refused.
+        var harm = baseline is null ? null : harms.FirstOrDefault(h => h.AgainstReleaseId == baseline);
+        if (harm is not null)
+        {
+            missing.Add(new PromotionRequirement(
+                "harm",
+                $"the judge found harm in {name} on {target.Name}: {harm.Describe(releaseName)}; a release does not change, so fix it and register the fix as a new release",
+                $"glidepath history --env {target.Name}"));
+        }
+
+        string? harmNote = null;
+        if (harms.FirstOrDefault(h => h.AgainstReleaseId != baseline) is { } elsewhere)
+        {
+            var now = baseline is null ? $"{target.Name} has no stable release now" : $"{target.Name}'s stable is {releaseName(baseline)} now";
+            harmNote = $"note: {name} has an earlier verdict of harm on {target.Name}: {elsewhere.Describe(releaseName)}; {now}, so that comparison no longer holds and does not refuse this";
+        }
+
+        return new PromotionAssessment
+        {
+            Missing = missing,
+            RequiresMet = met,
+            GateVerdictId = verdictId,
+            BaselineReleaseId = baseline,
+            Gate = baseline is null ? null : gate,
+            GateNote = gateNote,
+            Harm = harm,
+            HarmNote = harmNote,
+        };
     }
 }

@@ -16,7 +16,10 @@ public sealed partial class RolloutService
         ArgumentNullException.ThrowIfNull(release);
         var retry = RetryRateWarning.For(manifest, rollout.Plan, release.Snapshot().Model.Provider, rollout.Environment);
         var pace = await StepPaceWarning.ObservedAsync(traces, manifest, rollout.Plan, rollout.Environment, rollout.BaselineReleaseId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        string?[] lines = [retry, pace];
-        return lines.Any(l => l is not null) ? string.Join('\n', lines.Where(l => l is not null)) : null;
+        return JoinNotes(retry, pace);
     }
+
+    /// <summary>The notes given, one a line, or null when none is.</summary>
+    public static string? JoinNotes(params string?[] notes) =>
+        notes.Any(n => n is not null) ? string.Join('\n', notes.Where(n => n is not null)) : null;
 }

@@ -55,16 +55,7 @@ public sealed partial class RolloutService(
             ["steps"] = new JsonArray(plan.Steps.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray()),
             ["gate_verdict_id"] = assessment.GateVerdictId,
         };
-        if (assessment.Gate is { Passed: true } gate)
-        {
-            details["gate_earlier_blocked"] = gate.EarlierBlocked;
-        }
-
-        if (!assessment.Allowed)
-        {
-            details["overridden"] = new JsonArray(assessment.Missing.Select(m => (JsonNode?)JsonValue.Create(m.Missing)).ToArray());
-        }
-
+        assessment.WriteTo(details);
         var decision = RolloutWriter.Decision(rollout, RolloutDecisionKinds.Start, actor,
             string.Create(CultureInfo.InvariantCulture, $"started at {plan.Steps[0]:0.##}% (steps {string.Join(" → ", plan.Steps)}){(rollout.Reason is { } r ? $": {r}" : "")}"), now);
         return await RolloutWriter.ApplyAsync(rollouts, rollout, 0, state, state with { Canary = new CanaryState(release.Id, plan.Steps[0], rollout.Seed) },
@@ -75,8 +66,9 @@ public sealed partial class RolloutService(
     /// Throws every refusal <see cref="StartAsync"/> would give, and changes nothing: <c>rollout start working</c> checks the
     /// working tree before registering it, so a refused start leaves no release behind.
     /// </summary>
-    public Task CheckStartAsync(string environment, Release release, RolloutPlan plan, string? reason, bool force, CancellationToken cancellationToken) =>
-        PrepareStartAsync(environment, release, plan, reason, force, cancellationToken);
+    /// <returns>The policy's assessment, for its notes (<see cref="PromotionAssessment.Notes"/>: a harm against an earlier stable is said, not refused).</returns>
+    public async Task<PromotionAssessment> CheckStartAsync(string environment, Release release, RolloutPlan plan, string? reason, bool force, CancellationToken cancellationToken) =>
+        (await PrepareStartAsync(environment, release, plan, reason, force, cancellationToken).ConfigureAwait(false)).Assessment;
 
     private async Task<(EnvironmentSpec Spec, EnvironmentState State, string Stable, PromotionAssessment Assessment)> PrepareStartAsync(
         string environment, Release release, RolloutPlan plan, string? reason, bool force, CancellationToken cancellationToken)

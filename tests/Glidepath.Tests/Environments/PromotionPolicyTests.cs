@@ -41,7 +41,7 @@ public sealed class PromotionPolicyTests
     {
         const string Details = """{"cannot_block":{"message":"m","cases_lower":5,"examples":["c000"]},"dataset_change":{"message":"m","removed":8,"changed":1,"added":0,"examples":[]},"always_failing":{"message":"m","cases":3,"examples":["x"]}}""";
 
-        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Gate(Record("pass", details: Details)), Manifest(EnvironmentTestData.Staging, Production), Name);
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Gate(Record("pass", details: Details)), Manifest(EnvironmentTestData.Staging, Production), Name, []);
 
         Assert.True(a.Allowed);
         Assert.EndsWith(
@@ -55,7 +55,7 @@ public sealed class PromotionPolicyTests
     {
         const string Details = """{"rule_change":{"message":"m","changed_by":"base_branch","baseline_rule":{}},"scorer_change":{"message":"m","changed_by":"this_change","baseline_scorer_version":null,"changes":[]},"cannot_block":null,"dataset_change":null}""";
 
-        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Gate(Record("pass", details: Details)), Manifest(EnvironmentTestData.Staging, Production), Name);
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Gate(Record("pass", details: Details)), Manifest(EnvironmentTestData.Staging, Production), Name, []);
 
         Assert.True(a.Allowed);
         Assert.EndsWith(
@@ -64,10 +64,46 @@ public sealed class PromotionPolicyTests
             a.GateNote, StringComparison.Ordinal);
     }
 
+    private static JudgedHarm RolledBackForHarm(string against) =>
+        new(JudgedHarm.Rollout, "ro-1a2b", against, T0.AddMinutes(30), "harm: error_rate +0.158 [+0.036, +0.282] vs max_increase 0.02");
+
+    // An outside trial: promote accepted v3 minutes after the canary judge rolled it back for harm against the same stable.
+    [Fact]
+    public void Assess_HarmAgainstTheCurrentStable_RefusedBesideAPassingGate_NamingTheRolloutWhenAndEvidence()
+    {
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Verdict("pass"), Manifest(EnvironmentTestData.Staging, Production), Name, [RolledBackForHarm("id2")]);
+
+        Assert.False(a.Allowed);
+        var missing = Assert.Single(a.Missing);
+        Assert.Equal("harm", missing.Kind);
+        Assert.Equal(
+            "the judge found harm in v3 on production: rollout ro-1a2b was rolled back for harm at 2026-11-26 07:30 UTC against v2 (harm: error_rate +0.158 [+0.036, +0.282] vs max_increase 0.02); " +
+            "a release does not change, so fix it and register the fix as a new release; run: glidepath history --env production",
+            missing.ToString());
+        Assert.Equal("ro-1a2b", a.Harm!.Id);
+        Assert.Null(a.HarmNote);
+    }
+
+    // The comparison no longer holds once another release is stable: said, not refused.
+    [Fact]
+    public void Assess_HarmAgainstAnEarlierStable_AllowedWithANote()
+    {
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Verdict("pass"), Manifest(EnvironmentTestData.Staging, Production), Name, [RolledBackForHarm("id1")]);
+
+        Assert.True(a.Allowed);
+        Assert.Null(a.Harm);
+        Assert.Equal(
+            "note: v3 has an earlier verdict of harm on production: rollout ro-1a2b was rolled back for harm at 2026-11-26 07:30 UTC against v1 (harm: error_rate +0.158 [+0.036, +0.282] vs max_increase 0.02); " +
+            "production's stable is v2 now, so that comparison no longer holds and does not refuse this",
+            a.HarmNote);
+        Assert.EndsWith(a.HarmNote, a.Notes, StringComparison.Ordinal);
+        Assert.StartsWith(a.GateNote!, a.Notes, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Assess_PassWithoutWarnings_GateNoteHasNone()
     {
-        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Gate(Record("pass", details: """{"cannot_block":null,"dataset_change":null}""")), Manifest(EnvironmentTestData.Staging, Production), Name);
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Gate(Record("pass", details: """{"cannot_block":null,"dataset_change":null}""")), Manifest(EnvironmentTestData.Staging, Production), Name, []);
 
         Assert.True(a.Allowed);
         Assert.DoesNotContain("warning", a.GateNote, StringComparison.Ordinal);
@@ -76,7 +112,7 @@ public sealed class PromotionPolicyTests
     [Fact]
     public void Assess_ReleaseNeverStableInRequiredEnvironment_NamesItAndTheDeployCommand()
     {
-        var a = PromotionPolicy.Assess(Production, Empty, "id3", Staging("id1"), null, Manifest(EnvironmentTestData.Staging, Production), Name);
+        var a = PromotionPolicy.Assess(Production, Empty, "id3", Staging("id1"), null, Manifest(EnvironmentTestData.Staging, Production), Name, []);
         var missing = Assert.Single(a.Missing);
         Assert.Equal("requires", missing.Kind);
         Assert.Contains("staging", missing.Missing, StringComparison.Ordinal);
@@ -87,7 +123,7 @@ public sealed class PromotionPolicyTests
     [Fact]
     public void Assess_FirstReleaseStableInStaging_IsAllowedWithoutGate()
     {
-        var a = PromotionPolicy.Assess(Production, Empty, "id3", Staging("id3"), null, Manifest(EnvironmentTestData.Staging, Production), Name);
+        var a = PromotionPolicy.Assess(Production, Empty, "id3", Staging("id3"), null, Manifest(EnvironmentTestData.Staging, Production), Name, []);
         Assert.True(a.Allowed);
         Assert.True(a.FirstRelease);
         Assert.Equal(["staging"], a.RequiresMet);
@@ -96,7 +132,7 @@ public sealed class PromotionPolicyTests
     [Fact]
     public void Assess_NoVerdictAgainstCurrentStable_NamesTheGateCommand()
     {
-        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), null, Manifest(EnvironmentTestData.Staging, Production), Name);
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), null, Manifest(EnvironmentTestData.Staging, Production), Name, []);
         var missing = Assert.Single(a.Missing);
         Assert.Equal("gate", missing.Kind);
         Assert.Equal("no passing gate verdict for v3 against production's stable v2", missing.Missing);
@@ -106,14 +142,14 @@ public sealed class PromotionPolicyTests
     [Fact]
     public void Assess_LatestVerdictBlocked_IsRefusedSayingSo()
     {
-        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Verdict("blocked"), Manifest(EnvironmentTestData.Staging, Production), Name);
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Verdict("blocked"), Manifest(EnvironmentTestData.Staging, Production), Name, []);
         Assert.Contains("'blocked'", Assert.Single(a.Missing).Missing, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Assess_VerdictAgainstAnotherBaseline_DoesNotCount()
     {
-        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Verdict("pass", baseline: "id1"), Manifest(EnvironmentTestData.Staging, Production), Name);
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Verdict("pass", baseline: "id1"), Manifest(EnvironmentTestData.Staging, Production), Name, []);
         var missing = Assert.Single(a.Missing);
         Assert.Equal("gate", missing.Kind);
         Assert.Equal("no passing gate verdict for v3 against production's stable v2", missing.Missing);
@@ -122,7 +158,7 @@ public sealed class PromotionPolicyTests
     [Fact]
     public void Assess_StagingAndPassingVerdict_IsAllowedWithTheVerdictAsEvidence()
     {
-        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id1", "id3"), Verdict("pass"), Manifest(EnvironmentTestData.Staging, Production), Name);
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id1", "id3"), Verdict("pass"), Manifest(EnvironmentTestData.Staging, Production), Name, []);
         Assert.True(a.Allowed);
         Assert.Equal("g1", a.GateVerdictId);
         Assert.Equal("id2", a.BaselineReleaseId);
@@ -134,7 +170,7 @@ public sealed class PromotionPolicyTests
     {
         var qa = new global::Glidepath.Manifests.EnvironmentSpec { Name = "qa" };
         var staging = new global::Glidepath.Manifests.EnvironmentSpec { Name = "staging", Requires = ["qa"], Owner = "x" };
-        var a = PromotionPolicy.Assess(Production, Empty, "id3", new Dictionary<string, IReadOnlyList<EnvironmentEvent>>(), null, Manifest(qa, staging, Production), Name);
+        var a = PromotionPolicy.Assess(Production, Empty, "id3", new Dictionary<string, IReadOnlyList<EnvironmentEvent>>(), null, Manifest(qa, staging, Production), Name, []);
         Assert.Equal("glidepath promote v3 --env staging", Assert.Single(a.Missing).Command);
     }
 
@@ -143,7 +179,7 @@ public sealed class PromotionPolicyTests
     public void Assess_PassWithOtherScorersNewerThanBlockWithToday_RefusedNamingOtherScorers()
     {
         var gate = Gate(Record("pass", scorers: "weaker", id: "g3", minutes: 2), Record("blocked", id: "g2", minutes: 1));
-        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), gate, Manifest(EnvironmentTestData.Staging, Production), Name);
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), gate, Manifest(EnvironmentTestData.Staging, Production), Name, []);
         var missing = Assert.Single(a.Missing);
         Assert.Contains("'blocked'", missing.Missing, StringComparison.Ordinal);
         Assert.Null(a.GateVerdictId);
@@ -152,7 +188,7 @@ public sealed class PromotionPolicyTests
     [Fact]
     public void Assess_OnlyPassWithOtherScorers_RefusedSayingOtherScorersAndTheGateCommand()
     {
-        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Gate(Record("pass", scorers: "weaker")), Manifest(EnvironmentTestData.Staging, Production), Name);
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Gate(Record("pass", scorers: "weaker")), Manifest(EnvironmentTestData.Staging, Production), Name, []);
         var missing = Assert.Single(a.Missing);
         Assert.StartsWith("verdicts for v3 against production's stable v2 exist, but for other scorers:", missing.Missing, StringComparison.Ordinal);
         Assert.Equal("glidepath gate v3 --baseline env:production", missing.Command);
@@ -163,7 +199,7 @@ public sealed class PromotionPolicyTests
     [Fact]
     public void Assess_OnlyPassOnAnotherDataset_RefusedSayingAnotherDataset()
     {
-        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Gate(Record("pass", dataset: "old")), Manifest(EnvironmentTestData.Staging, Production), Name);
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Gate(Record("pass", dataset: "old")), Manifest(EnvironmentTestData.Staging, Production), Name, []);
         Assert.StartsWith("verdicts for v3 against production's stable v2 exist, but for another dataset: evals/cases.jsonl changed since", Assert.Single(a.Missing).Missing, StringComparison.Ordinal);
     }
 
@@ -175,7 +211,7 @@ public sealed class PromotionPolicyTests
     public void Assess_PassOnThisProcessesFiles_NewerNonPassOnOtherInputs_Refused(string newer)
     {
         var gate = Gate(Record(newer, dataset: "newer-dataset", id: "g2", minutes: 5), Record("pass", id: "g1", minutes: 1));
-        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), gate, Manifest(EnvironmentTestData.Staging, Production), Name);
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), gate, Manifest(EnvironmentTestData.Staging, Production), Name, []);
         Assert.False(a.Allowed);
         Assert.Null(a.GateVerdictId);
         Assert.StartsWith($"a newer gate of v3 against production's stable v2 (", Assert.Single(a.Missing).Missing, StringComparison.Ordinal);
@@ -186,7 +222,7 @@ public sealed class PromotionPolicyTests
     public void Assess_PassOnThisProcessesFiles_NewerPassOnOtherInputs_StillCounts()
     {
         var gate = Gate(Record("pass", dataset: "newer-dataset", id: "g2", minutes: 5), Record("pass", id: "g1", minutes: 1));
-        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), gate, Manifest(EnvironmentTestData.Staging, Production), Name);
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), gate, Manifest(EnvironmentTestData.Staging, Production), Name, []);
         Assert.True(a.Allowed);
         Assert.Equal("g1", a.GateVerdictId);
     }
@@ -195,7 +231,7 @@ public sealed class PromotionPolicyTests
     public void Assess_NoCurrentBasis_RefusedSayingWhy()
     {
         var gate = new GateEvidence { CandidateReleaseId = "id3", BaselineReleaseId = "id2", Unavailable = "glidepath.yaml has no eval: section" };
-        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), gate, Manifest(EnvironmentTestData.Staging, Production), Name);
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), gate, Manifest(EnvironmentTestData.Staging, Production), Name, []);
         Assert.Equal("no gate verdict for v3 against production's stable v2 can count: glidepath.yaml has no eval: section", Assert.Single(a.Missing).Missing);
     }
 
@@ -209,7 +245,7 @@ public sealed class PromotionPolicyTests
             Record("blocked", dataset: "old", id: "g2", minutes: 2),
             Record("error", id: "g1b", minutes: 1),
             Record("blocked", id: "g1", minutes: 0));
-        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), gate, Manifest(EnvironmentTestData.Staging, Production), Name);
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), gate, Manifest(EnvironmentTestData.Staging, Production), Name, []);
         Assert.True(a.Allowed);
         Assert.Equal("g4", a.GateVerdictId);
         Assert.Equal(2, a.Gate!.EarlierBlocked);
@@ -224,7 +260,7 @@ public sealed class PromotionPolicyTests
     {
         var loosened = Committed with { MaxCaseRegressions = 100, MaxMeanDrop = 1 };
 
-        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Gate(Record("pass", rule: loosened)), Manifest(EnvironmentTestData.Staging, Production), Name);
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Gate(Record("pass", rule: loosened)), Manifest(EnvironmentTestData.Staging, Production), Name, []);
 
         Assert.False(a.Allowed);
         Assert.Null(a.GateVerdictId);
@@ -242,7 +278,7 @@ public sealed class PromotionPolicyTests
         var loosened = Committed with { MaxCaseRegressions = 100 };
         var gate = Gate(Record("pass", rule: loosened, id: "g7", minutes: 7), Record("blocked", id: "g6", minutes: 6), Record("blocked", id: "g5", minutes: 5));
 
-        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), gate, Manifest(EnvironmentTestData.Staging, Production), Name);
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), gate, Manifest(EnvironmentTestData.Staging, Production), Name, []);
 
         Assert.False(a.Allowed);
         Assert.Contains("is 'blocked'", Assert.Single(a.Missing).Missing, StringComparison.Ordinal);
@@ -256,7 +292,7 @@ public sealed class PromotionPolicyTests
     {
         var other = field == nameof(VerdictRule.Confidence) ? Committed with { Confidence = 0.5 } : Committed with { Trials = 1 };
 
-        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Gate(Record("pass", rule: other)), Manifest(EnvironmentTestData.Staging, Production), Name);
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Gate(Record("pass", rule: other)), Manifest(EnvironmentTestData.Staging, Production), Name, []);
 
         Assert.False(a.Allowed);
         Assert.Contains(field == nameof(VerdictRule.Confidence) ? "(confidence 0.5, now 0.95)" : "(eval.trials 1, now 3)", Assert.Single(a.Missing).Missing, StringComparison.Ordinal);
@@ -266,7 +302,7 @@ public sealed class PromotionPolicyTests
     [Fact]
     public void Assess_PassStoredBeforeRulesWereRecorded_RefusedAskingForANewGate()
     {
-        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Gate(Record("pass", ruleRecorded: false)), Manifest(EnvironmentTestData.Staging, Production), Name);
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Gate(Record("pass", ruleRecorded: false)), Manifest(EnvironmentTestData.Staging, Production), Name, []);
 
         Assert.False(a.Allowed);
         Assert.Equal(
@@ -280,7 +316,7 @@ public sealed class PromotionPolicyTests
     {
         var forged = Record("pass") with { GateRuleSha256 = new string('0', 64) };
 
-        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Gate(forged), Manifest(EnvironmentTestData.Staging, Production), Name);
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), Gate(forged), Manifest(EnvironmentTestData.Staging, Production), Name, []);
 
         Assert.False(a.Allowed);
         Assert.Contains("another gate rule (rule sha256 000000000000, now ", Assert.Single(a.Missing).Missing, StringComparison.Ordinal);
@@ -291,7 +327,7 @@ public sealed class PromotionPolicyTests
     {
         var gate = Gate(Record("pass", id: "g2", minutes: 2), Record("pass", rule: Committed with { MaxCaseRegressions = 100 }, id: "g1", minutes: 1));
 
-        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), gate, Manifest(EnvironmentTestData.Staging, Production), Name);
+        var a = PromotionPolicy.Assess(Production, OnV2, "id3", Staging("id3"), gate, Manifest(EnvironmentTestData.Staging, Production), Name, []);
 
         Assert.True(a.Allowed);
         Assert.Equal("g2", a.GateVerdictId);
