@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.IO.Pipelines;
 using System.Text;
 using Microsoft.Extensions.AI;
 
@@ -83,6 +84,12 @@ public sealed class ForwardExchange
 
     /// <summary>The provider's error event said it is overloaded (Anthropic's <c>overloaded_error</c>): traced as its 529 would be.</summary>
     public bool StreamErrorOverloaded { get; internal set; }
+
+    /// <summary>
+    /// A stream's body, its first chunk read (under the attempt's timeout, so a stream is retried until it) and not
+    /// consumed: what the copy reads from. Null before that, for a whole answer, and once the copy took it.
+    /// </summary>
+    internal PipeReader? Events { get; set; }
 
     /// <summary>Set when the answer failed after its headers (the span's <c>error.type</c>).</summary>
     internal string? Failure { get; set; }

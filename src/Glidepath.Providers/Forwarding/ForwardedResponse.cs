@@ -14,6 +14,9 @@ namespace Glidepath.Providers.Forwarding;
 /// </summary>
 public sealed class ForwardedResponse : IDisposable
 {
+    /// <summary>How a stream's body is read: the retry handler opens the reader for its first chunk, the copy goes on with it.</summary>
+    internal static readonly StreamPipeReaderOptions ReaderOptions = new(bufferSize: 16 * 1024, leaveOpen: true);
+
     private readonly HttpResponseMessage _response;
     private readonly ResponseTap _tap;
     private readonly ResilienceSettings _settings;
@@ -57,8 +60,8 @@ public sealed class ForwardedResponse : IDisposable
         var started = false;
         using var idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
-        var stream = await _response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, leaveOpen: true));
+        var reader = Exchange.Events ?? PipeReader.Create(await _response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), ReaderOptions);
+        Exchange.Events = null;
         try
         {
             while (true)
@@ -142,6 +145,8 @@ public sealed class ForwardedResponse : IDisposable
     /// <summary>Completes the call (cost, span, concurrency slot) and releases the connection.</summary>
     public void Dispose()
     {
+        Exchange.Events?.Complete(); // a stream never copied (the caller went away first)
+        Exchange.Events = null;
         Exchange.RunCompletions();
         _response.Dispose();
     }

@@ -38,7 +38,16 @@ internal sealed class RetryPipeline
             OnRetry = args =>
             {
                 var pe = args.Outcome.Exception as ProviderException;
-                Log.Retrying(logger, settings.Provider, args.AttemptNumber + 1, pe?.StatusCode, pe?.Failure.ToString() ?? "?", (long)args.RetryDelay.TotalMilliseconds);
+                var (attempt, failure, delayMs) = (args.AttemptNumber + 1, pe?.Failure.ToString() ?? "?", (long)args.RetryDelay.TotalMilliseconds);
+                if (pe?.StatusCode is { } status)
+                {
+                    Log.Retrying(logger, settings.Provider, attempt, status, failure, delayMs);
+                }
+                else
+                {
+                    Log.RetryingUnanswered(logger, settings.Provider, attempt, failure, delayMs);
+                }
+
                 return default;
             },
         }).Build());

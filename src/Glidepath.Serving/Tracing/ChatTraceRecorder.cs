@@ -77,7 +77,15 @@ internal sealed partial class ChatTraceRecorder(ServingOptions options, TraceQue
             traces.TryEnqueue(record);
         }
 
-        LogRequest(logger, options.RequestLogLevel, record.TraceId, trace.Decision.Release.Label, record.Arm, record.Status, Math.Round(record.LatencyMs, 1), record.Error ?? "-", record.UpstreamStatus);
+        if (record.UpstreamStatus is { } upstreamStatus)
+        {
+            LogRequest(logger, options.RequestLogLevel, record.TraceId, trace.Decision.Release.Label, record.Arm, record.Status, Math.Round(record.LatencyMs, 1), record.Error ?? "-", upstreamStatus);
+        }
+        else
+        {
+            LogRequestUnanswered(logger, options.RequestLogLevel, record.TraceId, trace.Decision.Release.Label, record.Arm, record.Status, Math.Round(record.LatencyMs, 1), record.Error ?? "-");
+        }
+
         Measure(record, trace.Decision.Release.Label, usd, input, output);
         if (activity is not null)
         {
@@ -145,5 +153,9 @@ internal sealed partial class ChatTraceRecorder(ServingOptions options, TraceQue
 
     /// <summary>One line per request: what a person (or a log query) needs to find it and its trace.</summary>
     [LoggerMessage(Message = "request {TraceId} release {Release} arm {Arm} status {Status} latency_ms {LatencyMs} error {Error} upstream_status {UpstreamStatus}")]
-    private static partial void LogRequest(ILogger logger, LogLevel level, string traceId, string release, string arm, int status, double latencyMs, string error, int? upstreamStatus);
+    private static partial void LogRequest(ILogger logger, LogLevel level, string traceId, string release, string arm, int status, double latencyMs, string error, int upstreamStatus);
+
+    /// <summary>As <see cref="LogRequest"/> when no HTTP status came from a provider (the sim, a timeout before the headers, no call made): "none", not "(null)".</summary>
+    [LoggerMessage(Message = "request {TraceId} release {Release} arm {Arm} status {Status} latency_ms {LatencyMs} error {Error} upstream_status none")]
+    private static partial void LogRequestUnanswered(ILogger logger, LogLevel level, string traceId, string release, string arm, int status, double latencyMs, string error);
 }

@@ -75,6 +75,8 @@ public sealed class ServeLogTests
         Assert.Equal("stable", state.GetProperty("Arm").GetString());
         Assert.Equal("200", state.GetProperty("Status").ToString());
         Assert.StartsWith("v1", state.GetProperty("Release").GetString(), StringComparison.Ordinal);
+        // The sim makes no HTTP call: the line said "upstream_status (null)" (trial "steps", defect 4).
+        Assert.EndsWith("upstream_status none", request.GetProperty("Message").GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain(lines, l => l.GetProperty("Category").GetString()!.StartsWith("Microsoft.AspNetCore.Hosting", StringComparison.Ordinal));
     }
 

@@ -30,6 +30,12 @@ internal sealed class JunkUpstream : IAsyncDisposable
     /// <summary>When set, the body is sent and flushed, then the connection is held open until the caller gives up (a provider that never ends its stream).</summary>
     public bool HoldOpen { get; set; }
 
+    /// <summary>
+    /// How many requests (the first ones) get their status and headers at once and then no byte of body until the caller
+    /// gives up: a model whose first chunk comes after the gateway's timeout.
+    /// </summary>
+    public int StallFirstChunk { get; set; }
+
     private int _requests;
 
     /// <summary>An upstream that never answers: each request waits until the caller gives up.</summary>
@@ -47,6 +53,16 @@ internal sealed class JunkUpstream : IAsyncDisposable
         app.Run(async ctx =>
         {
             var n = Interlocked.Increment(ref upstream!._requests);
+            if (n <= upstream.StallFirstChunk)
+            {
+                ctx.Response.StatusCode = status;
+                ctx.Response.ContentType = contentType;
+                await ctx.Response.StartAsync();
+                await ctx.Response.Body.FlushAsync();
+                await Task.Delay(Timeout.InfiniteTimeSpan, ctx.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                return;
+            }
+
             if (upstream.Then is { } then && n > upstream.FailFirst)
             {
                 ctx.Response.StatusCode = then.Status;

@@ -251,7 +251,7 @@ public sealed class ProviderWireTests : IAsyncLifetime
     [Theory]
     [InlineData("openai")]
     [InlineData("anthropic")]
-    public async Task GetResponse_NoAnswer_ThrowsTimeoutAfterRetries(string provider)
+    public async Task GetResponse_NoAnswer_ThrowsTimeoutAfterRetriesLoggedAsNoResponse(string provider)
     {
         var wire = WireFormat.Of(provider);
         _server.Enqueue(FakeProviderServer.Stall(), FakeProviderServer.Stall());
@@ -266,6 +266,9 @@ public sealed class ProviderWireTests : IAsyncLifetime
         Assert.Equal(ProviderFailure.Timeout, ex.Failure);
         Assert.Null(ex.StatusCode);
         Assert.Equal(2, _server.Arrivals);
+        // The retry's warning said "(status (null), Timeout)" when no status came (trial "steps", defect 4).
+        Assert.Contains(_logs.Lines, l => l.Contains($"model provider {provider}: attempt 1 failed (no response, Timeout); retrying after", StringComparison.Ordinal));
+        Assert.DoesNotContain(_logs.Lines, l => l.Contains("(null)", StringComparison.Ordinal));
     }
 
     [Fact]
