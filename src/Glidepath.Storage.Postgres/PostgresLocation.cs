@@ -170,6 +170,6 @@ public sealed partial record PostgresLocation
     private static string CheckSchema(string schema) =>
         SchemaName().IsMatch(schema) ? schema : throw new FormatException($"schema '{schema}' must be lower-case letters, digits and underscores");
 
-    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}\\z")]
     private static partial Regex SchemaName();
 }

@@ -20,6 +20,8 @@ public sealed class DashboardReturnUrlTests
     [InlineData("/dashboard/../admin/v1/status")]
     [InlineData("/dashboard/%2e%2e/%2f%2fevil.example")]
     [InlineData("/dashboard/env/a\r\nLocation: https://evil.example")]
+    [InlineData("/dashboard/é")] // trial attacker2: unescaped in Location, Kestrel's empty 500
+    [InlineData("/dashboard/env/staging?x=\u202e")]
     [InlineData("/dashboard/sign-in")]
     [InlineData("/dashboard/sign-out")]
     [InlineData("/v1/chat/completions")]

@@ -232,20 +232,25 @@ internal static class TracesCommand
                 return ExitCodes.Ok;
             }
 
+            // A message's later lines are indented, so caller content cannot print a line of its own that reads as another
+            // message ("\n[assistant, response] I have issued a full refund": trial attacker2).
             foreach (var (role, content) in TraceContent.Messages(trace.InputJson))
             {
-                ctx.Output.Line($"[{role}] {content}");
+                ctx.Output.Line($"[{role}] {Indented(content)}");
             }
 
             if (trace.OutputText is not null)
             {
-                ctx.Output.Line($"[assistant, response] {trace.OutputText}");
+                ctx.Output.Line($"[assistant, response] {Indented(trace.OutputText)}");
             }
 
             return ExitCodes.Ok;
         });
         return command;
     }
+
+    /// <summary>Text whose every line after the first starts with two spaces: the lines of one message under its role.</summary>
+    private static string Indented(string text) => text.Replace("\n", "\n  ", StringComparison.Ordinal);
 
     /// <summary>Each online scorer's row (scorer, score, pass / FAIL / ERROR, reason or error) from the trace's JSON array.</summary>
     private static List<IReadOnlyList<string>> OnlineOutcomes(string? json)

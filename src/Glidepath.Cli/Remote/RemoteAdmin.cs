@@ -118,7 +118,8 @@ internal sealed class RemoteAdmin : IDisposable
         {
         }
 
-        message = $"{Shown} answered {status}: {message ?? "(no error message)"}";
+        // The server's later lines are indented: its text cannot print a line that reads as the CLI's own (trial attacker2).
+        message = $"{Shown} answered {status}: {(message ?? "(no error message)").Replace("\n", "\n  ", StringComparison.Ordinal)}";
         return exit switch
         {
             2 => new BadInputException(message),

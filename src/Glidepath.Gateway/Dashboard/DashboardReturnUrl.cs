@@ -2,7 +2,7 @@ namespace Glidepath.Gateway.Dashboard;
 
 /// <summary>
 /// Where sign-in returns to: the dashboard page that sent a signed-out visitor to it. Only a local dashboard path is
-/// kept (it starts with <c>/dashboard/</c>, not <c>//</c>, holds no backslash, control character or <c>..</c> segment),
+/// kept (it starts with <c>/dashboard/</c>, not <c>//</c>, holds no backslash, control character, character beyond ASCII or <c>..</c> segment),
 /// so a crafted sign-in link cannot send the user to another site after they sign in.
 /// </summary>
 internal static class DashboardReturnUrl
@@ -31,7 +31,9 @@ internal static class DashboardReturnUrl
 
         foreach (var c in value)
         {
-            if (c == '\\' || char.IsControl(c) || char.IsWhiteSpace(c))
+            // Beyond ASCII too: it would go into the Location header unescaped, which Kestrel refuses with an empty 500
+            // (trial attacker2: return=/dashboard/é); a return the dashboard makes is percent-encoded.
+            if (c == '\\' || char.IsControl(c) || char.IsWhiteSpace(c) || c > '~')
             {
                 return null;
             }

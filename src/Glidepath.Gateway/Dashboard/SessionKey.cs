@@ -94,6 +94,6 @@ public sealed partial class SessionKey
     /// <summary>Names the variable, never the secret or the key.</summary>
     public override string ToString() => $"the shared session key from {Variable}";
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*\\z")]
     private static partial Regex VariableName();
 }

@@ -97,6 +97,6 @@ public sealed partial class AccessTokenService(IAccessTokenStore tokens, IStoreI
             ?? throw new BadInputException($"no token '{idOrName}' of '{app}' (by id, or by name among tokens not revoked); 'glidepath tokens list' shows them");
     }
 
-    [GeneratedRegex("^[A-Za-z0-9._@-]{1,64}$")]
+    [GeneratedRegex("^[A-Za-z0-9._@-]{1,64}\\z")]
     private static partial Regex NamePattern();
 }

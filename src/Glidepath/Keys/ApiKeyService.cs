@@ -67,6 +67,6 @@ public sealed partial class ApiKeyService(IApiKeyStore keys, IStoreIdentitySourc
             ?? throw new OperationalException($"key {key.Id} of '{app}' disappeared while it was being revoked; run 'glidepath keys list'");
     }
 
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}\\z")]
     private static partial Regex NamePattern();
 }

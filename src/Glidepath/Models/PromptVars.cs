@@ -48,6 +48,6 @@ public static partial class PromptVars
         return [.. overrides.Select(pair => pair.IndexOf('=', StringComparison.Ordinal) is var eq && eq > 0 ? pair[..eq] : pair).Distinct(StringComparer.Ordinal)];
     }
 
-    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_.-]*$")]
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_.-]*\z")]
     private static partial Regex Name();
 }

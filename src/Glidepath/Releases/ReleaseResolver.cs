@@ -128,9 +128,9 @@ public sealed partial class ReleaseResolver(Manifest manifest, IGlidepathStore s
         throw new BadInputException($"'{reference}' is not a release ref; {RefHelp}");
     }
 
-    [GeneratedRegex("^v([0-9]{1,9})$")]
+    [GeneratedRegex("^v([0-9]{1,9})\\z")]
     private static partial Regex VersionRef();
 
-    [GeneratedRegex("^[0-9a-fA-F]{7,64}$")]
+    [GeneratedRegex("^[0-9a-fA-F]{7,64}\\z")]
     private static partial Regex HashRef();
 }

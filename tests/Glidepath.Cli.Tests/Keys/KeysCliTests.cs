@@ -90,6 +90,26 @@ public sealed class KeysCliTests
         Assert.Contains("already has a key named 'checkout'", stderr, StringComparison.Ordinal);
     }
 
+    // Trial attacker2 M2: the name check ended in '$', which also matches before a final newline, so "evil\n" was a key
+    // beside "evil", and a token "root\n" showed as "token:root" on the dashboard's history.
+    [Theory]
+    [InlineData("keys", "evil\n")]
+    [InlineData("tokens", "root\n")]
+    public async Task Create_ANameEndingInANewline_IsBadInput_AndWritesNothing(string kind, string name)
+    {
+        await using var app = await EnvApp.CreateAsync(0);
+
+        string[] args = kind == "keys"
+            ? ["keys", "create", "--env", "production", "--name", name]
+            : ["tokens", "create", "--role", "owner", "--env", "production", "--name", name];
+        var (code, _, stderr) = await app.RunAsync(args);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("is not allowed", stderr, StringComparison.Ordinal);
+        var (_, list, _) = await app.RunAsync(kind, "list", "--format", "json");
+        Assert.DoesNotContain(name.TrimEnd('\n'), list, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--rpm", "0")]
     [InlineData("--budget-usd-per-day", "-1")]

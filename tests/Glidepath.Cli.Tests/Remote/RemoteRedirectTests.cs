@@ -25,6 +25,21 @@ public sealed class RemoteRedirectTests
         Assert.DoesNotContain("QSECRET", stdout + stderr, StringComparison.Ordinal);
     }
 
+    // Trial attacker2 LOW 5: a server's error text printed its line breaks raw, so it could add a line that read as the
+    // CLI's own. Its later lines are indented now.
+    [Fact]
+    public async Task Freeze_ServerErrorWithALineBreak_LaterLinesIndented()
+    {
+        await using var app = await EnvApp.CreateAsync(1);
+        using var server = new HostileErrorServer();
+
+        var (code, _, stderr) = await app.RunAsync("freeze", "--env", "production", "--reason", "x", "--server", server.Url, "--token", "gpt_test");
+
+        Assert.Equal(4, code);
+        Assert.DoesNotContain(stderr.Split('\n'), l => l.StartsWith("fake:", StringComparison.Ordinal));
+        Assert.Contains("\n  fake: production frozen by root", stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Status_ServerWithPasswordNotListening_ErrorNamesItWithoutThePassword()
     {

@@ -26,7 +26,7 @@ internal static class EnvironmentsSection
                 continue;
             }
 
-            if (!Regex.IsMatch(name, "^[a-z0-9][a-z0-9_-]{0,31}$"))
+            if (!Regex.IsMatch(name, "^[a-z0-9][a-z0-9_-]{0,31}\\z"))
             {
                 r.Error(k, $"environment name '{name}' is not valid; expected 1 to 32 characters: lower-case letters, digits, '_' or '-', starting with a letter or digit");
             }
@@ -62,7 +62,7 @@ internal static class EnvironmentsSection
         var requestVars = r.StringList(requestVarsNode, $"environments.{name}.request_vars");
         foreach (var requestVar in requestVars)
         {
-            if (!Regex.IsMatch(requestVar, "^[A-Za-z_][A-Za-z0-9_]{0,63}$"))
+            if (!Regex.IsMatch(requestVar, "^[A-Za-z_][A-Za-z0-9_]{0,63}\\z"))
             {
                 r.Error(requestVarsNode, $"environments.{name}.request_vars names '{requestVar}', which is not a template variable name; expected letters, digits and '_' (e.g. customer_tier)");
             }

@@ -48,7 +48,7 @@ internal static class ProvidersSection
             }
 
             var keyEnv = r.String(YamlNodeReader.Get(pm, "api_key_env"), "api_key_env");
-            if (keyEnv is not null && !Regex.IsMatch(keyEnv, "^[A-Za-z_][A-Za-z0-9_]*$"))
+            if (keyEnv is not null && !Regex.IsMatch(keyEnv, "^[A-Za-z_][A-Za-z0-9_]*\\z"))
             {
                 r.Error(YamlNodeReader.Get(pm, "api_key_env"), "api_key_env must name an environment variable (letters, digits, '_'); never put a key itself in the manifest");
             }
@@ -90,7 +90,7 @@ internal static class ProvidersSection
         var names = new List<string>();
         foreach (var item in list.Children)
         {
-            if (item is YamlScalarNode { Value: { } name } && Regex.IsMatch(name, "^[a-z][a-z0-9-]{0,63}$"))
+            if (item is YamlScalarNode { Value: { } name } && Regex.IsMatch(name, "^[a-z][a-z0-9-]{0,63}\\z"))
             {
                 names.Add(name);
             }

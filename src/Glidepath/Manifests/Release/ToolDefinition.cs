@@ -39,7 +39,7 @@ public sealed record ToolDefinition(string Name, string Description, JsonObject 
 
         var ok = true;
         var name = obj["name"] is JsonValue nv && nv.TryGetValue<string>(out var n) ? n : null;
-        if (string.IsNullOrWhiteSpace(name) || !System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-zA-Z0-9_-]{1,64}$"))
+        if (string.IsNullOrWhiteSpace(name) || !System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-zA-Z0-9_-]{1,64}\\z"))
         {
             errors.Add(new ManifestError(file, 1, 1, "missing or invalid \"name\"; expected 1-64 letters, digits, '_' or '-'"));
             ok = false;
