@@ -212,7 +212,14 @@ public sealed partial class ChatCall : IDisposable
                 EstimateUnreportedUsage();
             }
 
-            Record(failure.Status, failure.TraceError, null);
+            // A failed stable call is mirrored too (not a caller's leaving): with only stable's successes paired, an
+            // identical candidate's errors were compared with none, and judged harm whenever stable failed as often
+            // (trial shadowcaps #1). The pair records stable's failure.
+            if (Record(failure.Status, failure.TraceError, null) is { } failed && _shadow is { } mirrored && !failure.IsClientClosed && _request is not null)
+            {
+                _service.Mirror.Offer(new ShadowJob(mirrored, _request.Messages, _request.Options, _context.Vars, failed, "",
+                    _shadowPatch is { } patch ? (_context.Api, patch, _shadowPatchBytes) : null, _context.AnthropicBeta, _own, _streamed));
+            }
         }
         else if (_streamed && _streamToken.IsCancellationRequested)
         {

@@ -41,9 +41,11 @@ internal sealed class ShadowCaller(ChatService service, PairwiseJudge? judge, Ti
         var cost = (double)(known ?? 0m);
         var text = response?.Text ?? "";
         var ok = status == 200;
-        var stableScore = await service.Online.ScoreAnswerAsync(job.Messages, job.StableText, stable.LatencyMs, service.Online.KnownCost(stable), cancellationToken).ConfigureAwait(false);
+        // A stable call that failed is mirrored too: its pair holds stable's error, no stable score and no preference.
+        var stableOk = stable.Status == 200;
+        var stableScore = stableOk ? await service.Online.ScoreAnswerAsync(job.Messages, job.StableText, stable.LatencyMs, service.Online.KnownCost(stable), cancellationToken).ConfigureAwait(false) : null;
         var candidateScore = ok ? await service.Online.ScoreAnswerAsync(job.Messages, text, latencyMs, known is null ? null : cost, cancellationToken).ConfigureAwait(false) : null;
-        double? preference = ok && judge is not null ? await judge.PreferenceAsync(job.Messages, job.StableText, text, cancellationToken).ConfigureAwait(false) : null;
+        double? preference = ok && stableOk && judge is not null ? await judge.PreferenceAsync(job.Messages, job.StableText, text, cancellationToken).ConfigureAwait(false) : null;
         var trace = new TraceRecord
         {
             TraceId = Tracing.TraceIds.New(startedAt),
@@ -83,7 +85,7 @@ internal sealed class ShadowCaller(ChatService service, PairwiseJudge? judge, Ti
             CandidateReleaseId = job.Shadow.Release.Id,
             CreatedAt = startedAt,
             Group = SubjectGroups.Of(stable.SubjectHash, stable.TraceId),
-            StableError = false,
+            StableError = !stableOk,
             CandidateError = !ok,
 
             // Time waiting for the provider on both sides: the stable trace's latency includes writing to the caller.

@@ -15,7 +15,8 @@ public sealed partial class RolloutService
         ArgumentNullException.ThrowIfNull(rollout);
         ArgumentNullException.ThrowIfNull(release);
         var retry = RetryRateWarning.For(manifest, rollout.Plan, release.Snapshot().Model.Provider, rollout.Environment);
-        var pace = await StepPaceWarning.ObservedAsync(traces, manifest, rollout.Plan, rollout.Environment, rollout.BaselineReleaseId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var state = await environmentStore.GetAsync(manifest.App, rollout.Environment, cancellationToken).ConfigureAwait(false);
+        var pace = await StepPaceWarning.ObservedAsync(traces, manifest, rollout.Plan, rollout.Environment, rollout.BaselineReleaseId, state.StableSince, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         return JoinNotes(retry, pace);
     }
 

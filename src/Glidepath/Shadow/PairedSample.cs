@@ -50,7 +50,8 @@ public sealed class PairedSample
             Add("latency", g, Math.Log(lc) - Math.Log(ls));
         }
 
-        if (pair is { StableCost: > 0 and var cs, CandidateCost: > 0 and var cc })
+        // Both answered, as the canary judge's cost covers answered requests only (a failed stable call is paired too).
+        if (pair is { StableCost: > 0 and var cs, CandidateCost: > 0 and var cc, StableError: false, CandidateError: false })
         {
             Add("cost_per_call", g, Math.Log(cc) - Math.Log(cs));
         }

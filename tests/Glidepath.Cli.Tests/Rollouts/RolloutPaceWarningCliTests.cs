@@ -30,6 +30,7 @@ public sealed class RolloutPaceWarningCliTests
     public async Task Start_StableTrafficInTheLastHourTooLowForTheFirstStep_Warns_AndNoteInJson()
     {
         await using var app = await RolloutCliTests.ReadyAsync();
+        await StableSinceAsync(app, TimeSpan.FromHours(2));
         await RolloutCliTests.TrafficAsync(app, "v1", Arm.Stable, 600, errorRate: 0);
 
         var (code, stdout, stderr) = await app.RunAsync("rollout", "start", "v2", "--env", "production", "--format", "json");
@@ -39,6 +40,20 @@ public sealed class RolloutPaceWarningCliTests
         Assert.Contains("1% needs about ", stderr, StringComparison.Ordinal);
         using var answer = JsonDocument.Parse(stdout);
         Assert.StartsWith("warning: at 0.167 requests/s", answer.RootElement.GetProperty("note").GetString(), StringComparison.Ordinal);
+    }
+
+    // Trial shadowcaps #7: a release stable for 2 minutes had its rate read over the whole hour, 30 times too slow.
+    [Fact]
+    public async Task Start_StableForLessThanAnHour_RateIsOverTheTimeItHasBeenStable()
+    {
+        await using var app = await RolloutCliTests.ReadyAsync();
+        await StableSinceAsync(app, TimeSpan.FromMinutes(10));
+        await RolloutCliTests.TrafficAsync(app, "v1", Arm.Stable, 600, errorRate: 0);
+
+        var (code, _, stderr) = await app.RunAsync("rollout", "start", "v2", "--env", "production");
+
+        Assert.True(code == 0, stderr);
+        Assert.Matches(@"warning: at 0\.9\d* requests/s \(the stable release's 10m\d+s since it became stable\)|warning: at 1(\.0\d*)? requests/s \(the stable release's 10m0s since it became stable\)", stderr);
     }
 
     [Fact]
@@ -52,5 +67,20 @@ public sealed class RolloutPaceWarningCliTests
         Assert.DoesNotContain("warning", stderr, StringComparison.Ordinal);
         using var answer = JsonDocument.Parse(stdout);
         Assert.Equal(JsonValueKind.Null, answer.RootElement.GetProperty("note").ValueKind);
+    }
+
+    /// <summary>Moves production's stable-since back by <paramref name="ago"/> (the release was promoted just now).</summary>
+    private static async Task StableSinceAsync(Environments.EnvApp app, TimeSpan ago)
+    {
+        await using var store = await Glidepath.Storage.Sqlite.SqliteStore.OpenAsync(app.StorePath, TimeProvider.System, CancellationToken.None);
+        var state = await store.Environments.GetAsync("support-agent", "production", CancellationToken.None);
+        await store.Environments.ApplyAsync(new Glidepath.Environments.EnvironmentChange
+        {
+            App = "support-agent",
+            Environment = "production",
+            ExpectedRevision = state.Revision,
+            NewState = state with { StableSince = DateTimeOffset.UtcNow - ago },
+            Event = new Glidepath.Environments.EnvironmentEvent { App = "support-agent", Environment = "production", Revision = state.Revision + 1, Kind = "freeze", Actor = "test", Time = DateTimeOffset.UtcNow },
+        }, CancellationToken.None);
     }
 }

@@ -127,6 +127,30 @@ public sealed partial class ShadowMirrorTests : IAsyncLifetime
         Assert.Equal(7, _f.Models.For("canary-model").Calls);
     }
 
+    // Trial shadowcaps #1: only stable's successes were mirrored and every pair said "stable answered", so an identical
+    // candidate's errors were compared with none: harm whenever stable itself failed on 1% of calls or more. A failed
+    // stable call is mirrored too, its pair holding stable's error.
+    [Fact]
+    public async Task Mirror_StableCallFailed_IsMirroredWithStablesErrorInThePair()
+    {
+        await StartShadowAsync(rate: 1, maxCostUsd: null, maxRequests: null);
+        _f.Models.For("stable-model").Failure = new Glidepath.Errors.ProviderException("sim", 500, "boom", Glidepath.Errors.ProviderFailure.ServerError);
+        for (var i = 0; i < 3; i++)
+        {
+            var (status, _, _, _) = await CallAsync("/v1/chat/completions", GatewayFixture.Chat(extra: $",\"user\":\"user-{i}\""));
+            Assert.NotEqual(200, status);
+        }
+
+        _f.Models.For("stable-model").Failure = null;
+        await CallAsync("/v1/chat/completions", GatewayFixture.Chat(extra: ",\"user\":\"user-ok\""));
+
+        await WaitForMetricsAsync(m => m.Mirrored == 4);
+        var pairs = await _f.Store.Shadows.PairsAsync("sh-test", default);
+        Assert.Equal((3, 1), (pairs.Count(p => p.StableError), pairs.Count(p => !p.StableError)));
+        Assert.All(pairs, p => Assert.False(p.CandidateError));
+        Assert.All(pairs.Where(p => p.StableError), p => Assert.Null(p.StablePassed));
+    }
+
     [Fact]
     public async Task Mirror_RateOfAQuarter_MirrorsExactlyTheTraceIdsTheDrawPicks()
     {
