@@ -171,7 +171,7 @@ public sealed class ModelClientFactory : IModelClientFactory, IModelForwarderFac
             _ => throw new BadInputException($"unknown model provider '{provider}'; expected anthropic, openai or sim"),
         };
 
-        var limit = _limits.GetOrAdd(provider + "|" + baseUrl, _ => new SemaphoreSlim(maxConcurrency, maxConcurrency));
+        var limit = _limits.GetOrAdd(provider + "|" + baseUrl + (options.Lane is { } lane ? "|" + lane : ""), _ => new SemaphoreSlim(maxConcurrency, maxConcurrency));
         var resilience = new ResilienceSettings(provider, timeout, maxRetries, _defaults.RetryBaseDelay, _defaults.MaxRetryAfter, limit, apiKey)
         {
             MaxConcurrency = maxConcurrency,

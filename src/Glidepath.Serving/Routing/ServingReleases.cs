@@ -11,8 +11,20 @@ internal sealed class ServingReleases(ServingOptions settings)
     private readonly ConcurrentDictionary<string, ServingRelease> _cache = new(StringComparer.Ordinal);
     private readonly PriceTable _prices = PriceTable.For(settings.Manifest);
 
+    private readonly ConcurrentDictionary<string, ServingRelease> _shadows = new(StringComparer.Ordinal);
+
     public ServingRelease Get(RoutedRelease release) =>
         _cache.TryGetValue(release.Id, out var serving) ? serving : _cache.GetOrAdd(release.Id, _ => Build(release));
+
+    /// <summary>
+    /// The release as a shadow candidate: its clients draw on their own pool of the provider's slots
+    /// (<see cref="ModelClientOptions.Lane"/>), so a candidate that hangs cannot hold the slots callers are served from.
+    /// </summary>
+    public ServingRelease GetShadow(RoutedRelease release) =>
+        _shadows.TryGetValue(release.Id, out var serving) ? serving : _shadows.GetOrAdd(release.Id, _ => Build(release, ShadowLane));
+
+    /// <summary>The name of the shadow calls' pool of provider slots.</summary>
+    public const string ShadowLane = "shadow";
 
     /// <summary>
     /// Builds the table's releases (stable, canary, shadow) ahead of their first request, which resolves each provider's
@@ -24,11 +36,11 @@ internal sealed class ServingReleases(ServingOptions settings)
         List<UnservableRelease>? unservable = null;
         Check(table.Stable, Arm.Stable, ref unservable);
         Check(table.Canary?.Release, Arm.Canary, ref unservable);
-        Check(table.Shadow?.Release, Arm.Shadow, ref unservable);
+        Check(table.Shadow?.Release, Arm.Shadow, ref unservable, shadow: true);
         return unservable is null ? ReleaseReadiness.Snapshot.AllServable : new ReleaseReadiness.Snapshot(unservable);
     }
 
-    private void Check(RoutedRelease? release, string arm, ref List<UnservableRelease>? unservable)
+    private void Check(RoutedRelease? release, string arm, ref List<UnservableRelease>? unservable, bool shadow = false)
     {
         if (release is null)
         {
@@ -37,7 +49,7 @@ internal sealed class ServingReleases(ServingOptions settings)
 
         try
         {
-            _ = Get(release).Client;
+            _ = (shadow ? GetShadow(release) : Get(release)).Client;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -60,11 +72,11 @@ internal sealed class ServingReleases(ServingOptions settings)
     /// <summary>The manifest's price of a model (a host's own client names its model), or null when it has none.</summary>
     public Glidepath.Manifests.ModelPrice? PriceOf(string? model) => model is null ? null : _prices.Find(model);
 
-    private ServingRelease Build(RoutedRelease release)
+    private ServingRelease Build(RoutedRelease release, string? lane = null)
     {
         var model = release.Snapshot.Model;
         var providerSettings = ProviderSettingsResolver.Resolve(settings.Manifest, model.Provider, settings.Environment);
-        var options = new ModelClientOptions { Environment = settings.Environment, MaxQueueWait = settings.ProviderQueueWait };
+        var options = new ModelClientOptions { Environment = settings.Environment, MaxQueueWait = settings.ProviderQueueWait, Lane = lane };
         var forwarders = settings.Models as Glidepath.Providers.Forwarding.IModelForwarderFactory;
         return new ServingRelease(() => settings.Models.Create(model, providerSettings, options), () => forwarders?.CreateForwarder(model, providerSettings, options))
         {

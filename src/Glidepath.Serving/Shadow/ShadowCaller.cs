@@ -130,7 +130,7 @@ internal sealed class ShadowCaller(ChatService service, PairwiseJudge? judge, Ti
         ChatOptions options;
         try
         {
-            release = service.Releases.Get(job.Shadow.Release);
+            release = service.Releases.GetShadow(job.Shadow.Release);
             var (vars, environmentOnly) = service.Vars(job.Vars);
             if (!release.TrySystemPrompt(vars, environmentOnly, shared: true, out var prompt, out var error))
             {
