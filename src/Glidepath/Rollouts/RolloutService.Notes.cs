@@ -7,8 +7,9 @@ public sealed partial class RolloutService
 {
     /// <summary>
     /// The warnings for a rollout just started, one a line, or null: its plan leaves retry_rate out while the provider
-    /// retries (<see cref="RetryRateWarning"/>), or a step cannot finish within max_duration at the stable release's last
-    /// hour of traffic (<see cref="StepPaceWarning"/>).
+    /// retries (<see cref="RetryRateWarning"/>), a step cannot finish within max_duration at the stable release's last
+    /// hour of traffic (<see cref="StepPaceWarning"/>), or it judges no first_token_latency while the stable release's last
+    /// 24 hours were more than a tenth streamed answers (<see cref="FirstTokenLatencyWarning"/>).
     /// </summary>
     public async Task<string?> StartNoteAsync(Rollout rollout, Release release, CancellationToken cancellationToken)
     {
@@ -16,7 +17,8 @@ public sealed partial class RolloutService
         ArgumentNullException.ThrowIfNull(release);
         var retry = RetryRateWarning.For(manifest, rollout.Plan, release.Snapshot().Model.Provider, rollout.Environment);
         var pace = await StepPaceWarning.ObservedAsync(traces, manifest, rollout.Plan, rollout.Environment, rollout.BaselineReleaseId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        string?[] lines = [retry, pace];
+        var firstToken = await FirstTokenLatencyWarning.ObservedAsync(traces, manifest, rollout.Plan, rollout.Environment, rollout.BaselineReleaseId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        string?[] lines = [retry, pace, firstToken];
         return lines.Any(l => l is not null) ? string.Join('\n', lines.Where(l => l is not null)) : null;
     }
 }
