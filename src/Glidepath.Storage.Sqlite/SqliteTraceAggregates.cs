@@ -12,7 +12,8 @@ namespace Glidepath.Storage.Sqlite;
 internal static class SqliteTraceAggregates
 {
     private const string Sums = "count, errors, latency_count, latency_ms_sum, log_latency_sum, log_latency_squares, input_tokens, output_tokens, " +
-        "cost_sum, cost_squares, latency_histogram, online_scored, online_passed, online_score_sum, online_score_squares, provider_calls, retried_calls";
+        "cost_sum, cost_squares, latency_histogram, online_scored, online_passed, online_score_sum, online_score_squares, provider_calls, retried_calls, " +
+        "first_token_count, log_first_token_sum, log_first_token_squares";
 
     private const string Key = "app = $a AND environment = $e AND release_id = $r AND arm = $arm AND minute = $m AND grp = $g";
 
@@ -29,7 +30,7 @@ internal static class SqliteTraceAggregates
         upsert.Transaction = tx;
         upsert.CommandText = $"""
             INSERT INTO trace_aggregates (app, environment, release_id, arm, minute, grp, {Sums})
-            VALUES ($a, $e, $r, $arm, $m, $g, $count, $errors, $latn, $lat, $log, $log2, $in, $out, $cost, $cost2, $hist, $os, $op, $osum, $osq, $calls, $retried)
+            VALUES ($a, $e, $r, $arm, $m, $g, $count, $errors, $latn, $lat, $log, $log2, $in, $out, $cost, $cost2, $hist, $os, $op, $osum, $osq, $calls, $retried, $ftn, $ftlog, $ftlog2)
             ON CONFLICT (app, environment, release_id, arm, minute, grp) DO UPDATE SET
                 count = excluded.count, errors = excluded.errors, latency_count = excluded.latency_count,
                 latency_ms_sum = excluded.latency_ms_sum, log_latency_sum = excluded.log_latency_sum,
@@ -38,7 +39,8 @@ internal static class SqliteTraceAggregates
                 latency_histogram = excluded.latency_histogram, online_scored = excluded.online_scored,
                 online_passed = excluded.online_passed, online_score_sum = excluded.online_score_sum,
                 online_score_squares = excluded.online_score_squares, provider_calls = excluded.provider_calls,
-                retried_calls = excluded.retried_calls
+                retried_calls = excluded.retried_calls, first_token_count = excluded.first_token_count,
+                log_first_token_sum = excluded.log_first_token_sum, log_first_token_squares = excluded.log_first_token_squares
             """;
         var readKey = KeyParameters(read);
         var upsertKey = KeyParameters(upsert);
@@ -79,18 +81,21 @@ internal static class SqliteTraceAggregates
             sums[14].Value = row.OnlineScoreSquares;
             sums[15].Value = row.ProviderCalls;
             sums[16].Value = row.RetriedCalls;
+            sums[17].Value = row.FirstTokenCount;
+            sums[18].Value = row.LogFirstTokenSum;
+            sums[19].Value = row.LogFirstTokenSquares;
             await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>The upsert's value parameters, in <see cref="Sums"/>' order, with the types their columns hold.</summary>
-    private static readonly string[] SumNames = ["$count", "$errors", "$latn", "$lat", "$log", "$log2", "$in", "$out", "$cost", "$cost2", "$hist", "$os", "$op", "$osum", "$osq", "$calls", "$retried"];
+    private static readonly string[] SumNames = ["$count", "$errors", "$latn", "$lat", "$log", "$log2", "$in", "$out", "$cost", "$cost2", "$hist", "$os", "$op", "$osum", "$osq", "$calls", "$retried", "$ftn", "$ftlog", "$ftlog2"];
 
     private static readonly SqliteType[] SumTypes =
     [
         SqliteType.Integer, SqliteType.Integer, SqliteType.Integer, SqliteType.Real, SqliteType.Real, SqliteType.Real, SqliteType.Integer,
         SqliteType.Integer, SqliteType.Real, SqliteType.Real, SqliteType.Text, SqliteType.Integer, SqliteType.Integer, SqliteType.Real, SqliteType.Real,
-        SqliteType.Integer, SqliteType.Integer,
+        SqliteType.Integer, SqliteType.Integer, SqliteType.Integer, SqliteType.Real, SqliteType.Real,
     ];
 
     /// <summary>Adds every row of the environment inside <paramref name="window"/> to <paramref name="builder"/>.</summary>
@@ -143,6 +148,9 @@ internal static class SqliteTraceAggregates
         into.OnlineScoreSquares = reader.GetDouble(i + 14);
         into.ProviderCalls = reader.GetInt64(i + 15);
         into.RetriedCalls = reader.GetInt64(i + 16);
+        into.FirstTokenCount = reader.GetInt64(i + 17);
+        into.LogFirstTokenSum = reader.GetDouble(i + 18);
+        into.LogFirstTokenSquares = reader.GetDouble(i + 19);
         return into;
     }
 

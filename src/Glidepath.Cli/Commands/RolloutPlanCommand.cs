@@ -55,8 +55,9 @@ internal static class RolloutPlanCommand
             }
 
             var source = profile.Observed
-                ? string.Create(CultureInfo.InvariantCulture, $"the stable release's last 24 h on {spec.Name}: {profile.Requests} requests, {profile.ErrorRate:P2} errors, {profile.RetryRate:P2} of provider calls retried, log-latency σ {Math.Sqrt(profile.LogLatencyVariance):0.##}")
-                : $"typical figures (no stable traffic on {spec.Name} in the last 24 h): 1% errors, 1% of provider calls retried, log-latency σ 0.5, cost CV 0.41, online pass rate 90%";
+                ? string.Create(CultureInfo.InvariantCulture, $"the stable release's last 24 h on {spec.Name}: {profile.Requests} requests, {profile.ErrorRate:P2} errors, {profile.RetryRate:P2} of provider calls retried, log-latency σ {Math.Sqrt(profile.LogLatencyVariance):0.##}, {profile.FirstTokenShare:0%} answered streams")
+                : $"typical figures (no stable traffic on {spec.Name} in the last 24 h): 1% errors, 1% of provider calls retried, log-latency σ 0.5, cost CV 0.41, online pass rate 90%"
+                    + (plan.Metrics.ContainsKey(Judge.FirstTokenLatency) ? ", every request an answered stream with first-token log σ 0.5" : "");
             if (RetryRateWarning.For(ctx.Manifest, plan, ctx.Manifest.Release.Model.Provider, spec.Name) is { } unjudged)
             {
                 ctx.Output.Note(unjudged);
@@ -71,6 +72,11 @@ internal static class RolloutPlanCommand
             if (slow is not null)
             {
                 ctx.Output.Note(slow);
+            }
+
+            if (observed is { } measured && FirstTokenLatencyWarning.For(plan, measured, spec.Name) is { } unseen)
+            {
+                ctx.Output.Note(unseen);
             }
 
             if (ctx.Output.IsJson)

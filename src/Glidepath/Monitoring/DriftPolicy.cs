@@ -18,6 +18,9 @@ public sealed record DriftPolicy
         // reference from before it is short of observations (not judged) rather than a rate of 0 that recent retries exceed.
         ["retry_rate"] = new() { MaxIncrease = 0.01 },
         ["latency"] = new() { MaxRatio = 1.25 },
+
+        // Over answered streams only: without streams in the window or its reference it is not_enough_data, never judged.
+        ["first_token_latency"] = new() { MaxRatio = 1.25 },
         ["cost_per_call"] = new() { MaxRatio = 1.15 },
         ["online_score"] = new() { MaxDrop = 0.03 },
         ["online_pass_rate"] = new() { MaxDrop = 0.03 },

@@ -94,6 +94,7 @@ public readonly partial record struct ArmSample
         var requests = Round(Requests, f);
         var latencyCount = Round(LatencyCount, f);
         var onlineScored = Round(OnlineScored, f);
+        var firstTokens = Round(FirstTokenCount, f);
         return new ArmSample
         {
             Requests = requests,
@@ -109,6 +110,9 @@ public readonly partial record struct ArmSample
             OnlinePassed = Round(OnlinePassed, f),
             OnlineScoreSum = OnlineScoreSum * Factor(onlineScored, OnlineScored, f),
             OnlineScoreSquares = OnlineScoreSquares * Factor(onlineScored, OnlineScored, f),
+            FirstTokenCount = firstTokens,
+            LogFirstTokenSum = LogFirstTokenSum * Factor(firstTokens, FirstTokenCount, f),
+            LogFirstTokenSquares = LogFirstTokenSquares * Factor(firstTokens, FirstTokenCount, f),
             FeedbackCount = Round(FeedbackCount, f),
             FeedbackPositive = Round(FeedbackPositive, f),
             LatencyHistogram = ScaledHistogram(LatencyHistogram, f, latencyCount),

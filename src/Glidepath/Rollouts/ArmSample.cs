@@ -34,6 +34,14 @@ public readonly partial record struct ArmSample
     public double OnlineScoreSum { get; init; }
     public double OnlineScoreSquares { get; init; }
 
+    /// <summary>
+    /// Answered streams that produced a first token, and the sum and sum of squares of ln(time to first token ms) over
+    /// them: <c>first_token_latency</c> is judged as a ratio of their geometric means.
+    /// </summary>
+    public long FirstTokenCount { get; init; }
+    public double LogFirstTokenSum { get; init; }
+    public double LogFirstTokenSquares { get; init; }
+
     public long FeedbackCount { get; init; }
 
     /// <summary>Feedback that counts as positive (<see cref="Traces.FeedbackScore.IsPositive"/>).</summary>
@@ -156,6 +164,9 @@ public readonly partial record struct ArmSample
         OnlinePassed = a.OnlinePassed + (sign * b.OnlinePassed),
         OnlineScoreSum = a.OnlineScoreSum + (sign * b.OnlineScoreSum),
         OnlineScoreSquares = a.OnlineScoreSquares + (sign * b.OnlineScoreSquares),
+        FirstTokenCount = a.FirstTokenCount + (sign * b.FirstTokenCount),
+        LogFirstTokenSum = a.LogFirstTokenSum + (sign * b.LogFirstTokenSum),
+        LogFirstTokenSquares = a.LogFirstTokenSquares + (sign * b.LogFirstTokenSquares),
         FeedbackCount = a.FeedbackCount + (sign * b.FeedbackCount),
         FeedbackPositive = a.FeedbackPositive + (sign * b.FeedbackPositive),
         LatencyHistogram = Histogram(a.LatencyHistogram, b.LatencyHistogram, sign),
@@ -192,6 +203,9 @@ public readonly partial record struct ArmSample
         OnlinePassed = stats.OnlinePassed,
         OnlineScoreSum = stats.OnlineScoreSum,
         OnlineScoreSquares = stats.OnlineScoreSquares,
+        FirstTokenCount = stats.FirstTokenCount,
+        LogFirstTokenSum = stats.LogFirstTokenSum,
+        LogFirstTokenSquares = stats.LogFirstTokenSquares,
         FeedbackCount = stats.FeedbackCount,
         FeedbackPositive = stats.FeedbackPositive,
         LatencyHistogram = stats.LatencyHistogram.Count == 0 ? null : [.. stats.LatencyHistogram],

@@ -11,6 +11,9 @@ public sealed partial class Judge
     /// look-alike values cannot make an arm's variance (and the interval) implausibly small.</summary>
     private const double VariancePrior = 10;
 
+    /// <summary>The metric of time to first token of streamed answers, judged like latency over its own sums.</summary>
+    public const string FirstTokenLatency = "first_token_latency";
+
     /// <summary>Each arm's observations of the metric: the denominators of <see cref="Unit"/>.</summary>
     private static (long Nc, long Ns) Counts(MetricRule rule, in ArmSample c, in ArmSample s) =>
         ((long)Unit(rule, c, -1).N, (long)Unit(rule, s, -1).N);
@@ -18,10 +21,12 @@ public sealed partial class Judge
     /// <summary>
     /// A unit's numerator and denominator for the metric: the metric is ΣY / ΣN over the units. Latency and cost are
     /// over answered requests: a failed call's latency or cost would make a failing canary look fast or cheap. Retries are
-    /// over the requests whose provider call was counted (<see cref="ArmSample.ProviderCalls"/>).
+    /// over the requests whose provider call was counted (<see cref="ArmSample.ProviderCalls"/>). Time to first token is
+    /// over answered streams that produced one (<see cref="ArmSample.FirstTokenCount"/>): a whole answer has none.
     /// </summary>
     private static (double Y, double N) Unit(MetricRule rule, in ArmSample a, int tail) => rule.Kind switch
     {
+        MetricKind.LogMean when rule.Name == FirstTokenLatency => (a.LogFirstTokenSum, a.FirstTokenCount),
         MetricKind.LogMean => (a.LogLatencySum, a.LatencyCount),
         MetricKind.Mean => (a.OnlineScoreSum, a.OnlineScored),
         MetricKind.RatioOfMeans => (a.CostSum, a.LatencyCount),
@@ -155,6 +160,7 @@ public sealed partial class Judge
 
         var (sqC, sqS) = rule.Kind switch
         {
+            MetricKind.LogMean when rule.Name == FirstTokenLatency => (c.LogFirstTokenSquares, s.LogFirstTokenSquares),
             MetricKind.LogMean => (c.LogLatencySquares, s.LogLatencySquares),
             MetricKind.Mean => (c.OnlineScoreSquares, s.OnlineScoreSquares),
             _ => (c.CostSquares, s.CostSquares),

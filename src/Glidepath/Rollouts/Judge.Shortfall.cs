@@ -76,6 +76,7 @@ public sealed partial class Judge
         "retry_rate" => "provider calls",
         "online_score" or "online_pass_rate" => "scored requests",
         "feedback" => "rated requests",
+        FirstTokenLatency => "answered streams",
         _ => "answered requests",
     };
 }

@@ -9,7 +9,7 @@ public enum MetricKind
     /// <summary>Difference of means (online mean score).</summary>
     Mean,
 
-    /// <summary>Difference of mean logs, reported as a ratio of geometric means (latency).</summary>
+    /// <summary>Difference of mean logs, reported as a ratio of geometric means (latency, first_token_latency).</summary>
     LogMean,
 
     /// <summary>Log of the ratio of means by the delta method, reported as a ratio (cost per call).</summary>

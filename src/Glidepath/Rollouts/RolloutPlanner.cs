@@ -42,8 +42,9 @@ public static class RolloutPlanner
             }
 
             // The online metrics without a sample (no scorer, no feedback), and retry_rate without a provider call Glidepath
-            // counts (an app's own client), are no_data and do not hold a step.
-            var judged = needs.Where(x => x.PerRequest > 0).ToList();
+            // counts (an app's own client), are no_data and do not hold a step. first_token_latency without streams is
+            // not_enough_data (an arm without a first token is no evidence of a fast one): the step never advances.
+            var judged = needs.Where(x => x.PerRequest > 0 || x.Rule.Name == Judge.FirstTokenLatency).ToList();
             var limiting = judged.Count == 0 ? default : judged.MaxBy(x => x.Requests ?? long.MaxValue);
             long? canary = judged.Any(x => x.Requests is null) ? null : Math.Max(plan.MinRequests, limiting.Requests ?? 0);
             var metrics = needs.Select(x => new PlannedMetric(
@@ -63,6 +64,7 @@ public static class RolloutPlanner
         static double Bernoulli(double p) => Math.Clamp(p, 1e-6, 1 - 1e-6) * (1 - Math.Clamp(p, 1e-6, 1 - 1e-6));
         return rule.Kind switch
         {
+            MetricKind.LogMean when rule.Name == Judge.FirstTokenLatency => (s.FirstTokenShare, s.LogFirstTokenVariance, s.LogFirstTokenVariance),
             MetricKind.LogMean => (1 - s.ErrorRate, s.LogLatencyVariance, s.LogLatencyVariance),
             MetricKind.RatioOfMeans => (s.CostCv2 > 0 ? 1 : 0, s.CostCv2, s.CostCv2),
             MetricKind.Mean => (s.OnlineSampleRate, s.OnlineScoreVariance, s.OnlineScoreVariance),

@@ -7,8 +7,9 @@ public sealed partial class RolloutService
 {
     /// <summary>
     /// The warnings for a rollout just started, one a line, or null: its plan leaves retry_rate out while the provider
-    /// retries (<see cref="RetryRateWarning"/>), or a step cannot finish within max_duration at the stable release's last
-    /// hour of traffic (<see cref="StepPaceWarning"/>).
+    /// retries (<see cref="RetryRateWarning"/>), a step cannot finish within max_duration at the stable release's last
+    /// hour of traffic (<see cref="StepPaceWarning"/>), or it judges no first_token_latency while the stable release's last
+    /// 24 hours were more than a tenth streamed answers (<see cref="FirstTokenLatencyWarning"/>).
     /// </summary>
     public async Task<string?> StartNoteAsync(Rollout rollout, Release release, CancellationToken cancellationToken)
     {
@@ -17,7 +18,8 @@ public sealed partial class RolloutService
         var retry = RetryRateWarning.For(manifest, rollout.Plan, release.Snapshot().Model.Provider, rollout.Environment);
         var state = await environmentStore.GetAsync(manifest.App, rollout.Environment, cancellationToken).ConfigureAwait(false);
         var pace = await StepPaceWarning.ObservedAsync(traces, manifest, rollout.Plan, rollout.Environment, rollout.BaselineReleaseId, state.StableSince, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        return JoinNotes(retry, pace);
+        var firstToken = await FirstTokenLatencyWarning.ObservedAsync(traces, manifest, rollout.Plan, rollout.Environment, rollout.BaselineReleaseId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        return JoinNotes(retry, pace, firstToken);
     }
 
     /// <summary>The notes given, one a line, or null when none is.</summary>

@@ -15,6 +15,14 @@ public sealed record StableProfile
     /// <summary>Variance of ln(latency ms) of answered requests.</summary>
     public double LogLatencyVariance { get; init; } = 0.25;
 
+    /// <summary>
+    /// Share of requests that were answered streams with a first token (the observations of <c>first_token_latency</c>),
+    /// and the variance of ln(time to first token ms) over them. Assumed: every request, σ 0.5, so a plan that names the
+    /// metric before any traffic is planned as judged.
+    /// </summary>
+    public double FirstTokenShare { get; init; } = 1;
+    public double LogFirstTokenVariance { get; init; } = 0.25;
+
     /// <summary>Squared coefficient of variation of cost per call.</summary>
     public double CostCv2 { get; init; } = 0.17;
     public double OnlinePassRate { get; init; } = 0.9;
@@ -53,6 +61,9 @@ public sealed record StableProfile
             // No counted call at all: traffic stored before migration 0028 as likely as an app's own client; planned as judged.
             ProviderCallShare = stats.ProviderCalls > 0 ? (double)stats.ProviderCalls / stats.Requests : assumed.ProviderCallShare,
             LogLatencyVariance = stats.LatencyCount >= 2 ? Variance(stats.LogLatencySum, stats.LogLatencySquares, stats.LatencyCount) : assumed.LogLatencyVariance,
+            // No stream at all is 0, not assumed: first_token_latency then has nothing to judge on this traffic.
+            FirstTokenShare = (double)stats.FirstTokenCount / stats.Requests,
+            LogFirstTokenVariance = stats.FirstTokenCount >= 2 ? Variance(stats.LogFirstTokenSum, stats.LogFirstTokenSquares, stats.FirstTokenCount) : assumed.LogFirstTokenVariance,
             CostCv2 = meanCost > 0 ? Variance(stats.CostSum, stats.CostSquares, stats.LatencyCount) / (meanCost * meanCost) : 0,
             OnlinePassRate = stats.OnlineScored > 0 ? (double)stats.OnlinePassed / stats.OnlineScored : assumed.OnlinePassRate,
             OnlineScoreVariance = stats.OnlineScored >= 2 ? Variance(stats.OnlineScoreSum, stats.OnlineScoreSquares, stats.OnlineScored) : assumed.OnlineScoreVariance,

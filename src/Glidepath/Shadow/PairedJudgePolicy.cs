@@ -15,8 +15,9 @@ public sealed record PairedJudgePolicy
 
     /// <summary>Metrics a pair cannot judge: the callers never see the candidate's answer (no feedback), a tail share
     /// needs the stable arm's own quantile, which the latency ratio of the pairs already covers, and a shadow pair keeps
-    /// no count of provider attempts on either side (retry_rate: docs/shadow.md).</summary>
-    public static readonly IReadOnlyList<string> NotJudgedInShadow = ["feedback", "latency_p95", "latency_p99", "retry_rate"];
+    /// no count of provider attempts on either side (retry_rate), nor either side's time to first token
+    /// (first_token_latency; docs/shadow.md).</summary>
+    public static readonly IReadOnlyList<string> NotJudgedInShadow = ["feedback", "latency_p95", "latency_p99", "retry_rate", "first_token_latency"];
 
     public required IReadOnlyList<MetricRule> Rules { get; init; }
     public required double AlphaPerMetric { get; init; }

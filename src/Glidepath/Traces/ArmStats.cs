@@ -37,6 +37,11 @@ public sealed record ArmStats
     public double OnlineScoreSum { get; init; }
     public double OnlineScoreSquares { get; init; }
 
+    /// <summary>Answered streams with a first token, and sums of ln(time to first token ms) over them (<see cref="TraceAggregateDelta.FirstTokenCount"/>).</summary>
+    public long FirstTokenCount { get; init; }
+    public double LogFirstTokenSum { get; init; }
+    public double LogFirstTokenSquares { get; init; }
+
     public long FeedbackCount { get; init; }
     public double FeedbackSum { get; init; }
 

@@ -46,6 +46,15 @@ public sealed class TraceAggregateDelta
     public long[] LatencyHistogram { get; } = new long[LatencyBuckets.UpperBoundsMs.Count];
 
     /// <summary>
+    /// Streamed requests answered without error that produced a first token, and the sum and sum of squares of
+    /// ln(time to first token ms) over them: <c>first_token_latency</c> is judged on these. Whole (not streamed) answers
+    /// and streams that failed are in none of them; 0 on rows stored before migration 0029.
+    /// </summary>
+    public long FirstTokenCount { get; set; }
+    public double LogFirstTokenSum { get; set; }
+    public double LogFirstTokenSquares { get; set; }
+
+    /// <summary>
     /// Adds <paramref name="other"/>'s sums and histogram to this row's: how a store merges a batch into the row it
     /// already has for the same minute, and how rows are summed into an arm. The key is the caller's to match.
     /// </summary>
@@ -68,6 +77,9 @@ public sealed class TraceAggregateDelta
         OnlinePassed += other.OnlinePassed;
         OnlineScoreSum += other.OnlineScoreSum;
         OnlineScoreSquares += other.OnlineScoreSquares;
+        FirstTokenCount += other.FirstTokenCount;
+        LogFirstTokenSum += other.LogFirstTokenSum;
+        LogFirstTokenSquares += other.LogFirstTokenSquares;
         for (var i = 0; i < LatencyHistogram.Length; i++)
         {
             LatencyHistogram[i] += other.LatencyHistogram[i];

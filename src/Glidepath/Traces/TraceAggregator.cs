@@ -4,7 +4,8 @@ namespace Glidepath.Traces;
 /// Folds trace records into per (environment, release, arm, minute, subject group) aggregate deltas. Latency and cost
 /// are summed over answered requests only: an error's latency says how fast it failed, not how fast the release
 /// answers, and a failed call (cost 0, or a cut stream's estimate) would make a failing release look cheaper per call.
-/// Refused requests (the caller's mistakes, see <see cref="IsRefusal"/>) are left out.
+/// Refused requests (the caller's mistakes, see <see cref="IsRefusal"/>) are left out. Time to first token is summed
+/// over answered streams that produced one: a whole answer has none, and a stream that failed is an error.
 /// </summary>
 public static class TraceAggregator
 {
@@ -48,6 +49,13 @@ public static class TraceAggregator
                 row.LatencyHistogram[LatencyBuckets.IndexOf(t.LatencyMs)]++;
                 row.CostSum += t.CostUsd;
                 row.CostSquares += t.CostUsd * t.CostUsd;
+                if (t is { Stream: true, TimeToFirstTokenMs: { } ttft })
+                {
+                    var first = Math.Log(Math.Max(ttft, 0.001));
+                    row.FirstTokenCount++;
+                    row.LogFirstTokenSum += first;
+                    row.LogFirstTokenSquares += first * first;
+                }
             }
 
             row.InputTokens += t.InputTokens;

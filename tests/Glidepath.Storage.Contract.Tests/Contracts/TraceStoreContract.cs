@@ -93,6 +93,39 @@ public abstract class TraceStoreContract(IStoreFactory factory) : StoreContract(
         Assert.Equal(3, (await Store.Traces.GetAsync("r2", None))!.Attempts);
     }
 
+    // first_token_latency's sums (migration 0029): answered streams with a first token only, not a whole answer (even one
+    // whose trace carries a time to first token), not a failed stream; merged per row and subject group across batches.
+    [Fact]
+    public async Task ArmStatsAsync_FirstTokens_SumLogsOfAnsweredStreamsPerRowAndGroup()
+    {
+        var subject = new string('c', 64);
+        await Store.Traces.WriteBatchAsync(
+        [
+            Trace("f1", subject: subject, latency: 900) with { Stream = true, TimeToFirstTokenMs = 100 },
+            Trace("f2", subject: subject, latency: 900) with { TimeToFirstTokenMs = 900 },
+        ], None);
+        await Store.Traces.WriteBatchAsync(
+        [
+            Trace("f3", subject: subject, latency: 1200, at: T0.AddSeconds(20)) with { Stream = true, TimeToFirstTokenMs = 400 },
+            Trace("f4", status: 504, subject: subject, at: T0.AddSeconds(30)) with { Stream = true, TimeToFirstTokenMs = 50 },
+            Trace("f5", subject: subject, at: T0.AddSeconds(40)) with { Stream = true },
+            Trace("f6", "r2", "canary") with { Stream = true, TimeToFirstTokenMs = 2500 },
+        ], None);
+
+        var stats = await Store.Traces.ArmStatsAsync("app", "staging", T0, null, None);
+
+        var stable = Assert.Single(stats, s => s.Arm == "stable");
+        Assert.Equal((5L, 4L, 2L), (stable.Count, stable.LatencyCount, stable.FirstTokenCount));
+        Assert.Equal(Math.Log(100) + Math.Log(400), stable.LogFirstTokenSum, 9);
+        Assert.Equal((Math.Log(100) * Math.Log(100)) + (Math.Log(400) * Math.Log(400)), stable.LogFirstTokenSquares, 9);
+        var group = stable.Groups[SubjectGroups.Of(subject, "")];
+        Assert.Equal(2L, group.FirstTokenCount);
+        Assert.Equal(Math.Log(100) + Math.Log(400), group.LogFirstTokenSum, 9);
+        var canary = Assert.Single(stats, s => s.Arm == "canary");
+        Assert.Equal(1L, canary.FirstTokenCount);
+        Assert.Equal(Math.Log(2500), canary.LogFirstTokenSum, 9);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(10)]

@@ -105,7 +105,7 @@ public sealed class DriftMonitorTests
         // The tail metrics are judged only when the manifest's rollout.metrics names them.
         Assert.Equal(RolloutPlan.KnownMetrics.Where(m => m is not ("latency_p95" or "latency_p99")), policy.Judge.Rules.Select(r => r.Name));
         Assert.Equal(-0.05, policy.Judge.Rules.Single(r => r.Name == "feedback").Threshold, 6);
-        Assert.Equal(0.05 / 7, policy.Judge.AlphaPerMetric, 9);
+        Assert.Equal(0.05 / 8, policy.Judge.AlphaPerMetric, 9);
     }
 
     // The monitor promised the canary judge's min_subjects rule but always used the default 20.

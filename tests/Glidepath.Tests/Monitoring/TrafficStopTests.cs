@@ -13,10 +13,10 @@ public sealed class TrafficStopTests
 
     private static readonly DriftPolicy Hourly = DriftPolicy.From(Manifest);
 
-    // α per metric at the defaults is 0.05 / 7: ⌈ln(24 / α)⌉ = 9 for 1-hour windows, ⌈ln(1 / α)⌉ = 5 for a day, ⌈ln(288 / α)⌉ = 11 for 5 minutes.
+    // α per metric at the defaults is 0.05 / 8: ⌈ln(24 / α)⌉ = 9 for 1-hour windows, ⌈ln(1 / α)⌉ = 6 for a day, ⌈ln(288 / α)⌉ = 11 for 5 minutes.
     [Theory]
     [InlineData(60, 9)]
-    [InlineData(1440, 5)]
+    [InlineData(1440, 6)]
     [InlineData(5, 11)]
     public void MinimumPerWindow_DefaultConfidence_ShorterWindowsNeedMoreRequestsPerWindow(int minutes, long expected)
     {

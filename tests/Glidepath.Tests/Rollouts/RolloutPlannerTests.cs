@@ -44,6 +44,52 @@ public sealed class RolloutPlannerTests
         Assert.Equal("retry_rate", step.LimitingMetric);
     }
 
+    private static readonly RolloutPlan WithFirstToken = new()
+    {
+        Steps = [50, 100],
+        MinRequests = 200,
+        Metrics = new Dictionary<string, MetricTolerance> { ["latency"] = new() { MaxRatio = 1.25 }, ["first_token_latency"] = new() { MaxRatio = 1.25 } },
+    };
+
+    [Fact]
+    public void Plan_FirstTokenLatency_PlannedLikeLatencyOverTheStableReleasesAnsweredStreams()
+    {
+        // Half the requests are answered streams, with the same spread as the total: twice the requests for as many observations.
+        var stats = new ArmSample
+        {
+            Requests = 1000,
+            LatencyCount = 1000,
+            LogLatencySum = 1000 * 7.0,
+            LogLatencySquares = 1000 * (49 + 0.25),
+            FirstTokenCount = 500,
+            LogFirstTokenSum = 500 * 5.8,
+            LogFirstTokenSquares = 500 * ((5.8 * 5.8) + 0.25),
+        };
+        var profile = StableProfile.From(stats, 0)!;
+
+        var step = RolloutPlanner.Plan(WithFirstToken, profile)[0];
+
+        Assert.Equal(0.5, profile.FirstTokenShare, 9);
+        Assert.Equal(0.25 * 1000 / 999, profile.LogLatencyVariance, 6);
+        Assert.Equal(0.25 * 500 / 499, profile.LogFirstTokenVariance, 6);
+        var latency = Assert.Single(step.Metrics, m => m.Metric == "latency");
+        var first = Assert.Single(step.Metrics, m => m.Metric == "first_token_latency");
+        Assert.InRange(first.CanaryRequests!.Value, (2 * latency.CanaryRequests!.Value) - 2, (2 * latency.CanaryRequests!.Value) + 4);
+        Assert.Equal("first_token_latency", step.LimitingMetric);
+    }
+
+    [Fact]
+    public void Plan_FirstTokenLatencyListedButStableServedNoStream_StepNeverAdvances()
+    {
+        // Not no_data: the judge holds a step whose arms have no first token to compare, and the plan says so.
+        var stats = new ArmSample { Requests = 1000, LatencyCount = 1000, LogLatencySum = 1000 * 7.0, LogLatencySquares = 1000 * 49.25 };
+
+        var step = RolloutPlanner.Plan(WithFirstToken, StableProfile.From(stats, 0)!)[0];
+
+        Assert.Null(step.CanaryRequests);
+        Assert.Equal("first_token_latency", step.LimitingMetric);
+    }
+
     [Fact]
     public void Plan_LargerStepWithEqualArms_NeedsMoreCanaryRequestsButFewerInTotal()
     {
