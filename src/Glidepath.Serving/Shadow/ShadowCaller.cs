@@ -56,6 +56,7 @@ internal sealed class ShadowCaller(ChatService service, PairwiseJudge? judge, Ti
             SubjectHash = stable.SubjectHash,
             StartedAt = startedAt,
             Api = stable.Api,
+            Stream = job.Streamed, // called in the caller's mode (trial shadowcaps #5: stored as 0 with a time to first token)
             Model = job.Own is null ? release?.Model.Name : job.Options.ModelId,
             Status = status,
             Error = error,

@@ -26,11 +26,14 @@ public static class RecordedText
             return null;
         }
 
+        // Characters as people count them (Unicode scalar values): an emoji was two (trial attacker2: 500 emoji read "1000
+        // characters long").
         var trimmed = reason.Trim();
-        if (trimmed.Length > MaxReasonLength)
+        var characters = trimmed.EnumerateRunes().Count();
+        if (characters > MaxReasonLength)
         {
             throw new BadInputException(string.Create(CultureInfo.InvariantCulture,
-                $"the reason is {trimmed.Length} characters long; at most {MaxReasonLength} are accepted (it stays in the append-only history): shorten it and link to the details"));
+                $"the reason is {characters} characters long; at most {MaxReasonLength} are accepted (it stays in the append-only history): shorten it and link to the details"));
         }
 
         Ensure(trimmed, "the reason");

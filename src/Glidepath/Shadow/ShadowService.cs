@@ -192,7 +192,13 @@ public sealed class ShadowService(Manifest manifest, EnvironmentService environm
             return;
         }
 
-        var runOne = $"Run one with: glidepath shadow start {release.Name} --env {spec.Name} --rate 0.1, and wait for 'glidepath shadow status --env {spec.Name}' to say pass";
+        // A shadow still active (another release's, or this one's against an earlier stable) refuses a new start: stop it
+        // first, or the advice fails as written (trial shadowcaps #8).
+        var runOne = state.Shadow is { } active
+            ? active.ReleaseId == release.Id && evidence.Latest?.Shadow.ShadowId == active.ShadowId
+                ? $"Wait for shadow {active.ShadowId} to say pass: glidepath shadow status --env {spec.Name} --watch"
+                : $"Run one with: glidepath shadow stop --env {spec.Name} (shadow {active.ShadowId} is still active), then glidepath shadow start {release.Name} --env {spec.Name} --rate 0.1, and wait for 'glidepath shadow status --env {spec.Name}' to say pass"
+            : $"Run one with: glidepath shadow start {release.Name} --env {spec.Name} --rate 0.1, and wait for 'glidepath shadow status --env {spec.Name}' to say pass";
         var (why, next) = evidence switch
         {
             // Another shadow of this release cannot help (a release does not change): the way on is a new release.

@@ -59,11 +59,8 @@ public sealed class ControllerCliTests
         using var dir = TempDir.WithSample();
         var store = Path.Combine(dir.Path, ".glidepath", "g.db");
         Assert.Equal(0, (await CliRunner.RunAsync("release", "create", "--manifest", dir.Path, "--store", store)).ExitCode);
-        using var controller = CliRunner.StartProcess(null, "controller", "--env", "staging", "--interval", "100ms", "--manifest", dir.Path, "--store", store);
-        var stderr = new StringBuilder();
-        controller.ErrorDataReceived += (_, e) => { lock (stderr) { stderr.AppendLine(e.Data); } };
-        controller.BeginErrorReadLine();
-        var stdout = controller.StandardOutput.ReadToEndAsync();
+        var (controller, stderr, stdout) = Start("controller", "--env", "staging", "--interval", "100ms", "--manifest", dir.Path, "--store", store);
+        using var process = controller;
         try
         {
             var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -104,11 +101,8 @@ public sealed class ControllerCliTests
             Assert.True(await store.Rollouts.TryAcquireLeaseAsync("support-agent", "production", "gw-a", TimeSpan.FromMinutes(10), DateTimeOffset.UtcNow, CancellationToken.None));
         }
 
-        using var controller = CliRunner.StartProcess(null, "controller", "--env", "production", "--interval", "100ms", "--monitor-interval", "0", "--manifest", app.Manifest, "--store", app.StorePath);
-        var stderr = new StringBuilder();
-        controller.ErrorDataReceived += (_, e) => { lock (stderr) { stderr.AppendLine(e.Data); } };
-        controller.BeginErrorReadLine();
-        var stdout = controller.StandardOutput.ReadToEndAsync();
+        var (controller, stderr, stdout) = Start("controller", "--env", "production", "--interval", "100ms", "--monitor-interval", "0", "--manifest", app.Manifest, "--store", app.StorePath);
+        using var process = controller;
         try
         {
             var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -140,11 +134,8 @@ public sealed class ControllerCliTests
 
         await using var app = await Rollouts.RolloutCliTests.ReadyAsync();
         await app.OkAsync("rollout", "start", "v2", "--env", "production");
-        using var controller = CliRunner.StartProcess(null, "controller", "--env", "production", "--interval", "100ms", "--monitor-interval", "0", "--manifest", app.Manifest, "--store", app.StorePath);
-        var stderr = new StringBuilder();
-        controller.ErrorDataReceived += (_, e) => { lock (stderr) { stderr.AppendLine(e.Data); } };
-        controller.BeginErrorReadLine();
-        var stdout = controller.StandardOutput.ReadToEndAsync();
+        var (controller, stderr, stdout) = Start("controller", "--env", "production", "--interval", "100ms", "--monitor-interval", "0", "--manifest", app.Manifest, "--store", app.StorePath);
+        using var process = controller;
         try
         {
             await UntilAsync(controller, stderr, "Controlling the rollout");
@@ -174,11 +165,8 @@ public sealed class ControllerCliTests
     {
         await using var app = await Rollouts.RolloutCliTests.ReadyAsync();
         await app.OkAsync("rollout", "start", "v2", "--env", "production");
-        using var controller = CliRunner.StartProcess(null, "controller", "--env", "production", "--interval", "100ms", "--monitor-interval", "0", "--manifest", app.Manifest, "--store", app.StorePath);
-        var stderr = new StringBuilder();
-        controller.ErrorDataReceived += (_, e) => { lock (stderr) { stderr.AppendLine(e.Data); } };
-        controller.BeginErrorReadLine();
-        var stdout = controller.StandardOutput.ReadToEndAsync();
+        var (controller, stderr, stdout) = Start("controller", "--env", "production", "--interval", "100ms", "--monitor-interval", "0", "--manifest", app.Manifest, "--store", app.StorePath);
+        using var process = controller;
         try
         {
             // A binary refuses to open a store newer than it at start; this is a store migrated under a running one.
@@ -203,6 +191,16 @@ public sealed class ControllerCliTests
         var line = Text(stderr).Split('\n').Single(l => l.Contains("by a newer glidepath", StringComparison.Ordinal));
         Assert.Contains("may drop what the new version records, and this rollout controller neither advances, promotes nor ends a step undecided (harm still rolls back): upgrade it and restart it (logged once)", line, StringComparison.Ordinal);
         Assert.DoesNotContain("serving", line, StringComparison.Ordinal);
+    }
+
+    /// <summary>Starts <c>glidepath</c> with <paramref name="args"/> as a process, its stderr gathered as it comes and its stdout read to the end.</summary>
+    private static (Process Process, StringBuilder Stderr, Task<string> Stdout) Start(params string[] args)
+    {
+        var process = CliRunner.StartProcess(null, args);
+        var stderr = new StringBuilder();
+        process.ErrorDataReceived += (_, e) => { lock (stderr) { stderr.AppendLine(e.Data); } };
+        process.BeginErrorReadLine();
+        return (process, stderr, process.StandardOutput.ReadToEndAsync());
     }
 
     /// <summary>The files under <paramref name="path"/>'s name that the process holds open for writing although they were deleted.</summary>

@@ -157,6 +157,21 @@ public sealed class ShadowCliTests
         Assert.Contains("answered worse than the stable release", checklist.Stdout, StringComparison.Ordinal);
     }
 
+    // Trial shadowcaps #8: the refusal said "Run one with: glidepath shadow start …", which is refused while a shadow is
+    // active. It says to wait for the release's own shadow, or to stop another first.
+    [Fact]
+    public async Task RolloutStartRequireShadow_WhileAShadowIsActive_AdviceThatWorks()
+    {
+        await using var app = await ReadyAsync();
+        await app.OkAsync("shadow", "start", "v2", "--env", "production", "--rate", "0.5");
+
+        var (own, _, ownErr) = await app.RunAsync("rollout", "start", "v2", "--env", "production", "--require-shadow");
+
+        Assert.Equal(ExitCodes.Refused, own);
+        Assert.Matches(@"Wait for shadow sh-[0-9a-f]+ to say pass: glidepath shadow status --env production --watch", ownErr);
+        Assert.DoesNotContain("glidepath shadow start", ownErr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task RolloutStartRequireShadow_WithoutThenWithAPassedShadow_RefusedThenStarted()
     {

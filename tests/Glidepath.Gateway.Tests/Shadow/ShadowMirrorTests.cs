@@ -66,6 +66,7 @@ public sealed partial class ShadowMirrorTests : IAsyncLifetime
         // caller was: a streamed candidate's trace has a time to first token, a whole one's none.
         var streamed = body.Contains("\"stream\":true", StringComparison.Ordinal);
         Assert.Equal(streamed, candidate.TimeToFirstTokenMs is not null);
+        Assert.Equal(streamed, candidate.Stream); // trial shadowcaps #5: stored as not streamed
         Assert.Equal((30L, 9L, "stop"), (candidate.InputTokens, candidate.OutputTokens, candidate.FinishReason));
         Assert.NotNull(pair.CandidateLatencyMs);
     }

@@ -22,6 +22,17 @@ public sealed class RecordedTextTests
         Assert.Contains($"at position {at + 1}", ex.Message, StringComparison.Ordinal);
     }
 
+    // Trial attacker2 LOW 6: 500 emoji were refused as "1000 characters long": the limit counted UTF-16 units.
+    [Fact]
+    public void Reason_OfCharactersBeyondTheBasicPlane_CountsEachOnce()
+    {
+        var emoji = string.Concat(Enumerable.Repeat("\U0001F680", RecordedText.MaxReasonLength));
+
+        Assert.Equal(emoji, RecordedText.Reason(emoji));
+        var ex = Assert.Throws<BadInputException>(() => RecordedText.Reason(emoji + "\U0001F680"));
+        Assert.StartsWith("the reason is 501 characters long", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Reason_OverTheLimit_Exit2NamingItsLengthAndTheLimit_AtTheLimitAccepted()
     {
