@@ -67,7 +67,7 @@ internal static class RolloutPlanCommand
             var slow = perSecond is { } given
                 ? StepPaceWarning.For(plan, planned, given, "--rps")
                 : state.StableReleaseId is { } stable
-                    ? await StepPaceWarning.ObservedAsync(store.Traces, ctx.Manifest, plan, spec.Name, stable, state.StableSince, ctx.Time.GetUtcNow(), ct)
+                    ? await StepPaceWarning.ObservedAsync(store.Traces, ctx.Manifest.App, plan, planned, spec.Name, stable, state.StableSince, ctx.Time.GetUtcNow(), ct)
                     : null;
             if (slow is not null)
             {

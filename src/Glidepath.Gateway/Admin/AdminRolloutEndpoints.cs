@@ -42,8 +42,7 @@ internal static class AdminRolloutEndpoints
 
             var plan = RolloutService.PlanFrom(s.Options.Manifest, RolloutSteps.Parse(body.Steps), body.MinRequests, Duration(body.MaxDuration));
             // The assessment's note (a harm judged against an earlier stable: said, not refused), as a local start says it.
-            var assessed = await s.Rollouts.CheckStartAsync(spec.Name, release, plan, body.Reason, body.Force, http.RequestAborted);
-            var rollout = await s.Rollouts.StartAsync(spec.Name, release, plan, Actor(http), body.Reason, body.Force, http.RequestAborted);
+            var (rollout, assessed) = await s.Rollouts.StartAssessedAsync(spec.Name, release, plan, Actor(http), body.Reason, body.Force, http.RequestAborted);
             var note = RolloutService.JoinNotes(assessed.HarmNote, await s.Rollouts.StartNoteAsync(rollout, release, http.RequestAborted));
             return AdminResults.View(RolloutReports.Started(rollout, await s.ViewsAsync(http.RequestAborted), note));
         }).WithTags("rollouts");

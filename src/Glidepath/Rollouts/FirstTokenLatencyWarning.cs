@@ -1,7 +1,5 @@
 using System.Globalization;
 using Glidepath.Manifests;
-using Glidepath.Monitoring;
-using Glidepath.Storage;
 
 namespace Glidepath.Rollouts;
 
@@ -36,16 +34,5 @@ public static class FirstTokenLatencyWarning
             + "and the rollout judges no first_token_latency: latency is the total time (for a stream, its last byte), so a canary "
             + "whose first token comes several times later with about the same total is promoted. "
             + "Add first_token_latency: { max_ratio: 1.25 } to rollout.metrics (docs/rollouts.md)";
-    }
-
-    /// <summary>The warning from the stable release's last 24 hours in <paramref name="environment"/>, as <c>rollout plan</c> reads them.</summary>
-    public static async Task<string?> ObservedAsync(ITraceStore traces, Manifest manifest, RolloutPlan plan, string environment, string stableId, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(traces);
-        ArgumentNullException.ThrowIfNull(manifest);
-        var day = await traces.ArmStatsAsync(manifest.App, environment, now - TimeSpan.FromHours(24), null, cancellationToken).ConfigureAwait(false);
-        return StableProfile.From(ArmSamples.ForRelease(day, stableId), manifest.Online?.SampleRate ?? 0) is { } profile
-            ? For(plan, profile, environment)
-            : null;
     }
 }

@@ -1,3 +1,4 @@
+using Glidepath.Monitoring;
 using Glidepath.Releases;
 
 namespace Glidepath.Rollouts;
@@ -16,9 +17,15 @@ public sealed partial class RolloutService
         ArgumentNullException.ThrowIfNull(rollout);
         ArgumentNullException.ThrowIfNull(release);
         var retry = RetryRateWarning.For(manifest, rollout.Plan, release.Snapshot().Model.Provider, rollout.Environment);
+        // The stable release's last 24 hours, read once, as rollout plan reads them: the profile both warnings plan from.
+        var now = time.GetUtcNow();
+        var day = await traces.ArmStatsAsync(manifest.App, rollout.Environment, now - TimeSpan.FromHours(24), null, cancellationToken).ConfigureAwait(false);
+        var sampleRate = manifest.Online?.SampleRate ?? 0;
+        var observed = StableProfile.From(ArmSamples.ForRelease(day, rollout.BaselineReleaseId), sampleRate);
         var state = await environmentStore.GetAsync(manifest.App, rollout.Environment, cancellationToken).ConfigureAwait(false);
-        var pace = await StepPaceWarning.ObservedAsync(traces, manifest, rollout.Plan, rollout.Environment, rollout.BaselineReleaseId, state.StableSince, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        var firstToken = await FirstTokenLatencyWarning.ObservedAsync(traces, manifest, rollout.Plan, rollout.Environment, rollout.BaselineReleaseId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var planned = RolloutPlanner.Plan(rollout.Plan, observed ?? StableProfile.Assumed(sampleRate));
+        var pace = await StepPaceWarning.ObservedAsync(traces, manifest.App, rollout.Plan, planned, rollout.Environment, rollout.BaselineReleaseId, state.StableSince, now, cancellationToken).ConfigureAwait(false);
+        var firstToken = observed is null ? null : FirstTokenLatencyWarning.For(rollout.Plan, observed, rollout.Environment);
         return JoinNotes(retry, pace, firstToken);
     }
 

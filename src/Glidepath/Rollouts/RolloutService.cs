@@ -23,7 +23,11 @@ public sealed partial class RolloutService(
     TimeProvider time)
 {
     /// <summary>Starts a canary of <paramref name="release"/> at the plan's first step, if the environment's promotion policy allows it.</summary>
-    public async Task<Rollout> StartAsync(string environment, Release release, RolloutPlan plan, string actor, string? reason, bool force, CancellationToken cancellationToken)
+    public async Task<Rollout> StartAsync(string environment, Release release, RolloutPlan plan, string actor, string? reason, bool force, CancellationToken cancellationToken) =>
+        (await StartAssessedAsync(environment, release, plan, actor, reason, force, cancellationToken).ConfigureAwait(false)).Rollout;
+
+    /// <summary>As <see cref="StartAsync"/>, with the policy's assessment it started on (its notes: a harm against an earlier stable is said, not refused).</summary>
+    public async Task<(Rollout Rollout, PromotionAssessment Assessment)> StartAssessedAsync(string environment, Release release, RolloutPlan plan, string actor, string? reason, bool force, CancellationToken cancellationToken)
     {
         var (spec, state, stable, assessment) = await PrepareStartAsync(environment, release, plan, reason, force, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
@@ -58,8 +62,8 @@ public sealed partial class RolloutService(
         assessment.WriteTo(details);
         var decision = RolloutWriter.Decision(rollout, RolloutDecisionKinds.Start, actor,
             string.Create(CultureInfo.InvariantCulture, $"started at {plan.Steps[0]:0.##}% (steps {string.Join(" → ", plan.Steps)}){(rollout.Reason is { } r ? $": {r}" : "")}"), now);
-        return await RolloutWriter.ApplyAsync(rollouts, rollout, 0, state, state with { Canary = new CanaryState(release.Id, plan.Steps[0], rollout.Seed) },
-            RolloutEventKinds.Started, decision, rollout.Forced, details, cancellationToken).ConfigureAwait(false);
+        return (await RolloutWriter.ApplyAsync(rollouts, rollout, 0, state, state with { Canary = new CanaryState(release.Id, plan.Steps[0], rollout.Seed) },
+            RolloutEventKinds.Started, decision, rollout.Forced, details, cancellationToken).ConfigureAwait(false), assessment);
     }
 
     /// <summary>

@@ -50,34 +50,30 @@ public static class StepPaceWarning
     }
 
     /// <summary>
-    /// The warning at the stable release's rate over the last <see cref="RateWindow"/> in <paramref name="environment"/>,
-    /// rates from its last 24 hours as <c>rollout plan</c> takes them; null without stable traffic in that hour (nothing
-    /// to say the step is slow from) or when every step fits.
+    /// The warning for <paramref name="planned"/> (the plan made from the stable release's profile) at the stable
+    /// release's rate over the last <see cref="RateWindow"/> in <paramref name="environment"/>; null without stable
+    /// traffic in that time (nothing to say the step is slow from) or when every step fits.
     /// </summary>
     /// <param name="stableSince">When the stable release became stable: a release stable for less than the window is
     /// measured over the time it has been (over the whole hour, one stable for 2 minutes read 30 times too slow: trial
     /// shadowcaps #7); under a minute says nothing.</param>
-    public static async Task<string?> ObservedAsync(ITraceStore traces, Manifest manifest, RolloutPlan plan, string environment, string stableId, DateTimeOffset? stableSince, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<string?> ObservedAsync(ITraceStore traces, string app, RolloutPlan plan, IReadOnlyList<PlannedStep> planned, string environment, string stableId, DateTimeOffset? stableSince, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(traces);
-        ArgumentNullException.ThrowIfNull(manifest);
         var window = stableSince is { } since && now - since < RateWindow ? now - since : RateWindow;
         if (window < TimeSpan.FromMinutes(1))
         {
             return null;
         }
 
-        var recent = await traces.ArmStatsAsync(manifest.App, environment, now - window, null, cancellationToken).ConfigureAwait(false);
+        var recent = await traces.ArmStatsAsync(app, environment, now - window, null, cancellationToken).ConfigureAwait(false);
         var requests = ArmSamples.ForRelease(recent, stableId).Requests;
         if (requests <= 0)
         {
             return null;
         }
 
-        var sampleRate = manifest.Online?.SampleRate ?? 0;
-        var day = await traces.ArmStatsAsync(manifest.App, environment, now - TimeSpan.FromHours(24), null, cancellationToken).ConfigureAwait(false);
-        var profile = StableProfile.From(ArmSamples.ForRelease(day, stableId), sampleRate) ?? StableProfile.Assumed(sampleRate);
         var source = window == RateWindow ? "the stable release's last hour" : $"the stable release's {RolloutView.Duration(window)} since it became stable";
-        return For(plan, RolloutPlanner.Plan(plan, profile), requests / window.TotalSeconds, source);
+        return For(plan, planned, requests / window.TotalSeconds, source);
     }
 }
