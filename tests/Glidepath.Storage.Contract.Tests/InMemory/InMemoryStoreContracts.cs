@@ -25,6 +25,7 @@ public sealed class InMemoryRolloutStoreTests() : RolloutStoreContract(new InMem
 public sealed class InMemoryRolloutControllerTests() : RolloutControllerContract(new InMemoryStoreFactory());
 
 public sealed class InMemoryRolloutDeadlineTests() : RolloutDeadlineContract(new InMemoryStoreFactory());
+public sealed class InMemoryRolloutErrorMixTests() : RolloutErrorMixContract(new InMemoryStoreFactory());
 
 public sealed class InMemoryRolloutEndedExternallyTests() : RolloutEndedExternallyContract(new InMemoryStoreFactory());
 

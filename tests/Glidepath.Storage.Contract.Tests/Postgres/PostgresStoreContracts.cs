@@ -29,6 +29,7 @@ public sealed class PostgresRolloutStoreTests(PostgresTestDatabase db) : Rollout
 public sealed class PostgresRolloutControllerTests(PostgresTestDatabase db) : RolloutControllerContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;
 
 public sealed class PostgresRolloutDeadlineTests(PostgresTestDatabase db) : RolloutDeadlineContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;
+public sealed class PostgresRolloutErrorMixTests(PostgresTestDatabase db) : RolloutErrorMixContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;
 
 public sealed class PostgresRolloutEndedExternallyTests(PostgresTestDatabase db) : RolloutEndedExternallyContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;
 

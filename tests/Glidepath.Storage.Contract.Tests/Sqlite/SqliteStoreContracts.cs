@@ -25,6 +25,7 @@ public sealed class SqliteRolloutStoreTests() : RolloutStoreContract(new SqliteS
 public sealed class SqliteRolloutControllerTests() : RolloutControllerContract(new SqliteStoreFactory());
 
 public sealed class SqliteRolloutDeadlineTests() : RolloutDeadlineContract(new SqliteStoreFactory());
+public sealed class SqliteRolloutErrorMixTests() : RolloutErrorMixContract(new SqliteStoreFactory());
 
 public sealed class SqliteRolloutEndedExternallyTests() : RolloutEndedExternallyContract(new SqliteStoreFactory());
 

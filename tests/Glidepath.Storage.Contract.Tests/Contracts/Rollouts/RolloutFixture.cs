@@ -57,12 +57,17 @@ internal sealed class RolloutFixture
     public RolloutController Controller(string holder = "gw-a") =>
         new(Store.Rollouts, Store.Environments, Store.Traces, Time, new RolloutControllerOptions { Holder = holder });
 
-    /// <summary>Writes <paramref name="n"/> traces on one arm, <paramref name="errorRate"/> of them failing.</summary>
-    public async Task TrafficAsync(string releaseId, string arm, int n, double errorRate = 0, double latencyMs = 300)
+    /// <summary>
+    /// Writes <paramref name="n"/> traces on one arm, <paramref name="errorRate"/> of them failing: with a 500, or, given
+    /// <paramref name="error"/>, with that error code and a 400 (a refusal such as <c>provider_rejected</c>); every trace
+    /// under the caller key <paramref name="key"/> when given.
+    /// </summary>
+    public async Task TrafficAsync(string releaseId, string arm, int n, double errorRate = 0, double latencyMs = 300, string? error = null, string? key = null)
     {
         var batch = new List<TraceRecord>(n);
         for (var i = 0; i < n; i++)
         {
+            var failed = random.NextDouble() < errorRate;
             batch.Add(new TraceRecord
             {
                 TraceId = (++traceCounter).ToString("x32", System.Globalization.CultureInfo.InvariantCulture),
@@ -72,7 +77,9 @@ internal sealed class RolloutFixture
                 Arm = arm,
                 StartedAt = Time.GetUtcNow(),
                 Api = "openai",
-                Status = random.NextDouble() < errorRate ? 500 : 200,
+                Status = failed ? (error is null ? 500 : 400) : 200,
+                Error = failed ? error : null,
+                KeyName = key,
                 LatencyMs = latencyMs * Math.Exp(0.3 * ((random.NextDouble() * 2) - 1)),
                 OverheadMs = 0.1,
                 CostUsd = 0.001,

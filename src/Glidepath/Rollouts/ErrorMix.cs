@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Text;
+using Glidepath.Storage;
+using Glidepath.Traces;
+
+namespace Glidepath.Rollouts;
+
+/// <summary>
+/// What one arm's counted errors in a rollout step were, read from its error traces when a decision rests on them: how
+/// many of each kind, how many were refusals of the request itself (<see cref="TraceRecord.CountedRefusals"/>), and
+/// which caller keys they came from. A request that only one arm's provider rejects aims itself at that arm (docs/security.md,
+/// "Aiming at one arm"); the judge cannot tell such a caller from a real one, so it still counts them, and this says
+/// where the errors came from for the person reading the decision.
+/// </summary>
+public sealed record ErrorMix
+{
+    /// <summary>The most error traces read per decision: the newest this many of the step.</summary>
+    public const int ReadLimit = 1000;
+
+    /// <summary>The share of the errors read, and of the refusals, above which they are said to be concentrated.</summary>
+    public const double Concentrated = 0.8;
+
+    /// <summary>Error traces read (at most <see cref="ReadLimit"/>).</summary>
+    public int Read { get; init; }
+
+    /// <summary>Whether the step had more errors than were read.</summary>
+    public bool Truncated { get; init; }
+
+    /// <summary>Each kind's count, most frequent first (ties by name): the trace's error code, else <c>status N</c>.</summary>
+    public IReadOnlyList<KeyValuePair<string, int>> Kinds { get; init; } = [];
+
+    /// <summary>Errors among those read that were refusals of the request (provider_rejected, missing_variable, missing_tool).</summary>
+    public int Refusals { get; init; }
+
+    /// <summary>Distinct caller keys among the errors read (requests without a key count as one).</summary>
+    public int Keys { get; init; }
+
+    /// <summary>The key most of the refusals came from (null: none came with a key), and how many.</summary>
+    public string? TopRefusalKey { get; init; }
+    public int TopRefusalKeyCount { get; init; }
+
+    /// <summary>
+    /// Whether most of the errors read were refusals of the request and most of those came from one caller key: what a
+    /// caller sending requests only this arm's provider rejects looks like (and a real client the new model refuses).
+    /// </summary>
+    public bool ConcentratedRefusals =>
+        Read > 0 && Refusals >= Concentrated * Read && TopRefusalKey is not null && TopRefusalKeyCount >= Concentrated * Refusals;
+
+    /// <summary>Reads <paramref name="arm"/>'s error traces of <paramref name="releaseId"/> in the rollout's current step.</summary>
+    public static async Task<ErrorMix> ReadAsync(ITraceStore traces, Rollout rollout, string releaseId, string arm, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(traces);
+        ArgumentNullException.ThrowIfNull(rollout);
+        var query = new TraceQuery
+        {
+            App = rollout.App,
+            Environment = rollout.Environment,
+            ReleaseId = releaseId,
+            Arm = arm,
+            Since = rollout.StepStartedAt,
+            ErrorsOnly = true,
+            Limit = ReadLimit + 1,
+        };
+        var list = await traces.ListAsync(query, cancellationToken).ConfigureAwait(false);
+        return From(list.Count > ReadLimit ? list.Take(ReadLimit) : list, list.Count > ReadLimit);
+    }
+
+    /// <summary>The mix of <paramref name="errors"/> (each counted against its release).</summary>
+    public static ErrorMix From(IEnumerable<TraceRecord> errors, bool truncated = false)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        var kinds = new Dictionary<string, int>(StringComparer.Ordinal);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        var refusalKeys = new Dictionary<string, int>(StringComparer.Ordinal);
+        int read = 0, refusals = 0;
+        foreach (var t in errors)
+        {
+            read++;
+            var kind = t.Error ?? string.Create(CultureInfo.InvariantCulture, $"status {t.Status}");
+            kinds[kind] = kinds.GetValueOrDefault(kind) + 1;
+            keys.Add(t.KeyName ?? string.Empty);
+            if (t.Error is { } e && TraceRecord.CountedRefusals.Contains(e))
+            {
+                refusals++;
+                if (t.KeyName is { } key)
+                {
+                    refusalKeys[key] = refusalKeys.GetValueOrDefault(key) + 1;
+                }
+            }
+        }
+
+        var top = refusalKeys.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).FirstOrDefault();
+        return new ErrorMix
+        {
+            Read = read,
+            Truncated = truncated,
+            Kinds = [.. kinds.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal)],
+            Refusals = refusals,
+            Keys = keys.Count,
+            TopRefusalKey = top.Key,
+            TopRefusalKeyCount = top.Value,
+        };
+    }
+
+    /// <summary>
+    /// One clause for a decision's reason, e.g. <c>the canary's errors this step: 20 provider_rejected (from 1 key)</c>,
+    /// and, when the refusals are concentrated, what that may mean; null when none were read.
+    /// </summary>
+    public string? Describe(string whose)
+    {
+        if (Read == 0)
+        {
+            return null;
+        }
+
+        var inv = CultureInfo.InvariantCulture;
+        var text = new StringBuilder();
+        text.Append(inv, $"{whose} errors this step: ");
+        text.AppendJoin(", ", Kinds.Select(k => string.Create(inv, $"{k.Value} {k.Key}")));
+        text.Append(inv, $" (from {Keys} {(Keys == 1 ? "key" : "keys")}{(Truncated ? string.Create(inv, $"; the newest {Read} read") : string.Empty)})");
+        if (ConcentratedRefusals)
+        {
+            text.Append(inv, $"; {Refusals} of them refusals of the request, {TopRefusalKeyCount} from key '{TopRefusalKey}': a caller's requests that only this arm's provider rejects look like this (docs/security.md, \"Aiming at one arm\")");
+        }
+
+        return text.ToString();
+    }
+}
