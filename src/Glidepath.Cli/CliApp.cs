@@ -31,7 +31,7 @@ public static class CliApp
     private static async Task<int> RunCoreAsync(string[] args, CliEnvironment env, CancellationToken cancellationToken)
     {
         var (stdout, stderr) = (env.Stdout, env.Stderr);
-        var root = Build(env);
+        var root = Build(env, args);
         var parse = root.Parse(HelpRequest(args, root));
         if ((parse.Errors.Count > 0 || CliUsage.OptionsTakenAsArguments(parse).Count > 0) && parse.Action is not System.CommandLine.Help.HelpAction)
         {
@@ -57,7 +57,13 @@ public static class CliApp
 
     public static RootCommand Build(TextWriter stdout, TextWriter stderr, bool isTerminal) => Build(new CliEnvironment(stdout, stderr, isTerminal));
 
-    public static RootCommand Build(CliEnvironment env)
+    public static RootCommand Build(CliEnvironment env) => Build(env, null);
+
+    /// <summary>
+    /// The command tree for a run of <paramref name="args"/>: the root, its options and only the commands the run needs
+    /// (<see cref="CommandCatalog.For"/>); every command when <paramref name="args"/> is null.
+    /// </summary>
+    public static RootCommand Build(CliEnvironment env, string[]? args)
     {
         var root = new RootCommand("""
             Glidepath takes a change to an AI system (prompt, model, tools, agent config) from a passing eval
@@ -73,7 +79,7 @@ public static class CliApp
         root.Add(GlobalOptions.Server);
         root.Add(GlobalOptions.Token);
         root.Add(GlobalOptions.Format);
-        foreach (var command in CommandCatalog.All(env))
+        foreach (var command in args is null ? CommandCatalog.All(env) : CommandCatalog.For(env, args))
         {
             root.Add(command);
         }
