@@ -210,9 +210,9 @@ public sealed class EvalService : IDisposable
         }
     }
 
-    /// <summary>Whether the store holds any release of the app (a fresh CI store holds none).</summary>
-    internal async Task<bool> HasReleasesAsync(CancellationToken cancellationToken) =>
-        (await _store.Releases.ListAsync(Manifest.App, cancellationToken).ConfigureAwait(false)).Count > 0;
+    /// <summary>The releases of the app in the store (a fresh CI store holds none).</summary>
+    internal Task<IReadOnlyList<Release>> ListReleasesAsync(CancellationToken cancellationToken) =>
+        _store.Releases.ListAsync(Manifest.App, cancellationToken);
 
     internal async Task<Release> ReleaseByIdAsync(string id, CancellationToken cancellationToken) =>
         await _store.Releases.GetByIdAsync(Manifest.App, id, cancellationToken).ConfigureAwait(false)
