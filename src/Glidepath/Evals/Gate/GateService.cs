@@ -32,6 +32,9 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
         var candidateRef = candidate ?? "working";
         var resolvedCandidate = await evals.Releases.ResolveRefAsync(candidateRef, cancellationToken).ConfigureAwait(false);
         var candidateRelease = resolvedCandidate.Release;
+        // A provider key that is not set would fail every call: refused before anything is registered (a git: baseline
+        // is registered as it is resolved), the baseline's once it is known.
+        evals.CheckProvider(candidateRelease);
         var baselineReference = baseline ?? evals.Config.Gate.Baseline;
         var baselineRelease = await ResolveBaselineAsync(baselineReference, candidateRelease, cancellationToken).ConfigureAwait(false);
         // The names either release defines count (ReleaseNames): a candidate that renames a tool or a variable must not
@@ -44,6 +47,11 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
             throw new BadInputException(options.Tags.Count > 0
                 ? $"{path}: no case has the tag {string.Join(" or ", options.Tags)}; nothing was run and no verdict was stored"
                 : $"{path}: no cases to gate; nothing was run and no verdict was stored");
+        }
+
+        if (candidateRelease.Id != baselineRelease.Id)
+        {
+            evals.CheckProvider(baselineRelease);
         }
 
         // Registered even when the content is stored: a registration from a new commit adds its provenance record.
