@@ -161,15 +161,7 @@ public sealed class ModelClientFactory : IModelClientFactory, IModelForwarderFac
             throw new BadInputException($"providers.{provider}: timeout must be positive, max_retries ≥ 0 and max_concurrency ≥ 1");
         }
 
-        var (baseUrl, apiKey) = provider switch
-        {
-            ProviderNames.Anthropic => (settings.BaseUrl ?? ProviderDefaults.AnthropicDefaultBaseUrl, ApiKey.Resolve(provider, settings, _defaults.GetEnvironmentVariable, required: true)),
-
-            // A custom base_url (Ollama, vLLM, llama.cpp) may need no key; api.openai.com always does.
-            ProviderNames.OpenAI => (settings.BaseUrl ?? ProviderDefaults.OpenAIDefaultBaseUrl, ApiKey.Resolve(provider, settings, _defaults.GetEnvironmentVariable, required: settings.BaseUrl is null)),
-            ProviderNames.Sim => ((string?)null, (string?)null),
-            _ => throw new BadInputException($"unknown model provider '{provider}'; expected anthropic, openai or sim"),
-        };
+        var (baseUrl, apiKey) = Endpoint(provider, settings);
 
         var limit = _limits.GetOrAdd(provider + "|" + baseUrl + (options.Lane is { } lane ? "|" + lane : ""), _ => new SemaphoreSlim(maxConcurrency, maxConcurrency));
         var resilience = new ResilienceSettings(provider, timeout, maxRetries, _defaults.RetryBaseDelay, _defaults.MaxRetryAfter, limit, apiKey)
@@ -179,6 +171,25 @@ public sealed class ModelClientFactory : IModelClientFactory, IModelForwarderFac
         };
         return (baseUrl, apiKey, resilience);
     }
+
+    /// <inheritdoc />
+    public void CheckSettings(ModelSpec model, ProviderSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(settings);
+        _ = Endpoint(model.Provider, settings);
+    }
+
+    /// <summary>The provider's base URL and its key, read from the variable <c>api_key_env</c> names (none for the sim, nor for a custom base URL without one).</summary>
+    private (string? BaseUrl, string? ApiKey) Endpoint(string provider, ProviderSettings settings) => provider switch
+    {
+        ProviderNames.Anthropic => (settings.BaseUrl ?? ProviderDefaults.AnthropicDefaultBaseUrl, ApiKey.Resolve(provider, settings, _defaults.GetEnvironmentVariable, required: true)),
+
+        // A custom base_url (Ollama, vLLM, llama.cpp) may need no key; api.openai.com always does.
+        ProviderNames.OpenAI => (settings.BaseUrl ?? ProviderDefaults.OpenAIDefaultBaseUrl, ApiKey.Resolve(provider, settings, _defaults.GetEnvironmentVariable, required: settings.BaseUrl is null)),
+        ProviderNames.Sim => ((string?)null, (string?)null),
+        _ => throw new BadInputException($"unknown model provider '{provider}'; expected anthropic, openai or sim"),
+    };
 
     /// <inheritdoc />
     public Task FlushAsync(CancellationToken cancellationToken)

@@ -63,30 +63,6 @@ public static class ManifestParser
             $"byte 0x{bytes[start + read]:X2} is not valid UTF-8; expected the manifest saved as UTF-8 text")]);
     }
 
-    /// <summary>Where the first tab in a line's leading whitespace is, from line <paramref name="fromLine"/> on (YAML indents with spaces only), or null.</summary>
-    private static Mark? FirstTabIndent(string yaml, long fromLine)
-    {
-        var line = 1;
-        var start = 0;
-        while (start <= yaml.Length)
-        {
-            var end = yaml.IndexOf('\n', start);
-            end = end < 0 ? yaml.Length : end;
-            var indent = yaml.AsSpan(start, end - start);
-            var text = indent.TrimStart(" \t");
-            var tab = indent[..(indent.Length - text.Length)].IndexOf('\t');
-            if (tab >= 0 && text.Length > 0 && line >= fromLine)
-            {
-                return new Mark(start + tab, line, tab + 1);
-            }
-
-            line++;
-            start = end + 1;
-        }
-
-        return null;
-    }
-
     /// <summary>Parses manifest text; files it names are checked in <paramref name="files"/>; scorers may name the built-in types.</summary>
     public static Manifest Parse(string yaml, string fileName, IFileSource files) => Parse(yaml, fileName, files, BuiltInScorerTypes);
 
@@ -94,50 +70,14 @@ public static class ManifestParser
     public static Manifest Parse(string yaml, string fileName, IFileSource files, ScorerRegistry scorers)
     {
         var r = new YamlNodeReader(fileName);
-        if (yaml.Length > ManifestLimits.MaxBytes)
-        {
-            r.Error(Mark.Empty, $"the manifest is larger than {ManifestLimits.MaxBytes / 1024} KiB; expected a smaller file");
-            throw new ManifestException(r.Errors);
-        }
-
-        var stream = new YamlStream();
-        var lastGood = Mark.Empty;
+        YamlStream stream;
         try
         {
-            // A first pass over the parser's events enforces the limits before any node is built, and
-            // remembers where parsing last succeeded, because some scanner failures surface without a position.
-            if (YamlGuard.Check(yaml, out lastGood) is { } tooMuch)
-            {
-                r.Error(tooMuch.Where, tooMuch.Message);
-                throw new ManifestException(r.Errors);
-            }
-
-            stream.Load(new StringReader(yaml));
+            stream = YamlLoader.Load(yaml, "the manifest");
         }
-        catch (YamlException ex)
+        catch (YamlSyntaxException ex)
         {
-            var inner = ex.InnerException as YamlException;
-            var message = (inner ?? ex).Message.Trim().TrimEnd('.');
-            var at = ex.Start.Line > 0 ? ex.Start : lastGood;
-            if (message.Contains(" tab", StringComparison.Ordinal) && FirstTabIndent(yaml, at.Line) is { } tab)
-            {
-                // The scanner reports a tab in a line's indentation where the enclosing mapping began (1:1 for a
-                // top-level key on line 63): name the line that has the tab.
-                at = tab;
-            }
-
-            r.Error(at, $"{message}; expected valid YAML");
-            throw new ManifestException(r.Errors);
-        }
-        catch (InvalidOperationException)
-        {
-            r.Error(lastGood, "the YAML cannot be parsed after this point (an unclosed bracket or quote?); expected valid YAML");
-            throw new ManifestException(r.Errors);
-        }
-        catch (ArgumentException)
-        {
-            // YamlDotNet's node loader refuses some event sequences its parser accepts (e.g. a line holding only ':').
-            r.Error(Mark.Empty, "the YAML has a key or value the loader cannot place (a line holding only ':'?); expected valid YAML");
+            r.Error(ex.Where, ex.Message);
             throw new ManifestException(r.Errors);
         }
 

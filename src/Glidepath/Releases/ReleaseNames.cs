@@ -41,6 +41,26 @@ public sealed class ReleaseNames
     public bool UsesVariable(string name) => _sides.Any(s => s.Variables.Contains(name, StringComparer.Ordinal));
 
     /// <summary>
+    /// The variables a release's prompt uses that neither <paramref name="caseVars"/> nor <paramref name="given"/> sets, in
+    /// order of first use (either side's, in a gate: both releases ask every case). Empty when the prompt can be rendered.
+    /// </summary>
+    public IReadOnlyList<string> UnsetVariables(IReadOnlyDictionary<string, string> caseVars, IReadOnlyDictionary<string, string> given)
+    {
+        ArgumentNullException.ThrowIfNull(caseVars);
+        ArgumentNullException.ThrowIfNull(given);
+        List<string>? unset = null;
+        foreach (var name in _sides.SelectMany(s => s.Variables))
+        {
+            if (!caseVars.ContainsKey(name) && !given.ContainsKey(name) && !(unset ??= []).Contains(name, StringComparer.Ordinal))
+            {
+                unset.Add(name);
+            }
+        }
+
+        return unset ?? (IReadOnlyList<string>)[];
+    }
+
+    /// <summary>
     /// Why the tool <paramref name="name"/> cannot be expected (<c>which the release does not define (its tools: find_order);
     /// did you mean 'find_order'?</c>), or null when a release defines it.
     /// </summary>

@@ -229,6 +229,7 @@ public sealed class EvalRunCliTests
     // Both from an outside trial: the resume line left out the --var the run needed (copied, it ran the rest and stopped
     // again on "template variable … is not set") and --no-cache; and a resume without --no-cache served the rest of a
     // --no-cache run from the response cache (0 model calls for 488 trials). Real HTTP, real cache: the calls are counted.
+    // (A variable nobody sets now refuses the run before it starts: the run is stopped here by Ctrl-C, its first call held.)
     [Fact]
     public async Task EvalRun_NoCacheRunStoppedThenResumedByTheCopiedLine_CallsTheModelForTheRestWithTheVars()
     {
@@ -245,18 +246,24 @@ public sealed class EvalRunCliTests
         Assert.True(cached.Code == 0, cached.Stderr);
         Assert.Equal(3, endpoint.Bodies.Count); // every answer, c's included, is now in the response cache
 
-        var (code, stdout, stderr) = await app.RunAsync("eval", "run", "--dataset", "evals/resume.jsonl", "--no-cache", "--concurrency", "1", "--var", KbUrl, "--format", "json");
+        var held = endpoint.HoldFromNow();
+        using var cts = new CancellationTokenSource();
+        var running = app.RunAsync(["eval", "run", "--dataset", "evals/resume.jsonl", "--no-cache", "--concurrency", "1", "--var", KbUrl, "--var", "customer_tier=silver", "--format", "json"], cts.Token);
+        await Task.WhenAny(held, running);
+        Assert.True(held.IsCompleted, "the run ended before its first call");
+        await cts.CancelAsync();
+        var (code, stdout, stderr) = await running;
 
-        Assert.True(code == 2, $"exit {code}: {stderr}"); // c: customer_tier is not set
+        Assert.True(code == 130, $"exit {code}: {stderr}");
         var resume = JsonDocument.Parse(stdout).RootElement.GetProperty("resume").GetString()!;
         var runId = Regex.Match(resume, "--resume (\\S+)").Groups[1].Value;
-        Assert.Equal($"glidepath eval run --resume {runId} --no-cache --var 'kb_url=https://kb.test/it'\\''s here' --manifest {app.Manifest} --store {app.StorePath}", resume);
-        Assert.Contains(resume, stderr, StringComparison.Ordinal);
+        Assert.Equal($"glidepath eval run --resume {runId} --no-cache --var 'kb_url=https://kb.test/it'\\''s here' --var customer_tier=silver --manifest {app.Manifest} --store {app.StorePath}", resume);
 
+        endpoint.ReleaseHeld();
         var before = endpoint.Bodies.Count;
-        // The printed line as copied, with the var the stop asked for; without its --no-cache, as the trial typed it: the
-        // run keeps the cache choice it was started with either way.
-        var resumed = await app.RunAsGivenAsync([.. PosixWords(resume).Skip(1).Where(w => w != "--no-cache"), "--var", "customer_tier=silver"]);
+        // The printed line as copied; without its --no-cache, as the trial typed it: the run keeps the cache choice it
+        // was started with either way.
+        var resumed = await app.RunAsGivenAsync([.. PosixWords(resume).Skip(1).Where(w => w != "--no-cache")]);
 
         Assert.True(resumed.Code == 0, resumed.Stderr);
         var note = Regex.Match(resumed.Stderr, "resuming run \\S+: (\\d+) of 3");
@@ -267,27 +274,51 @@ public sealed class EvalRunCliTests
         Assert.Matches("kb https://kb.test/it('|\\\\u0027)s here", c);
     }
 
-    // From an outside trial: with the provider's key variable unset, every case was tried and errored before exit 3. The
-    // key is known to be missing before the first call: the run stops at once, resumable once the key is exported.
+    // From an outside trial: with the provider's key variable unset, every case was tried and errored before exit 3; then
+    // (newcomer trial L3) the run stopped before the first case, but only after it had registered the release and stored a
+    // 'stopped' run, one more for every retry. The key is known to be missing before anything is stored: exit 2, nothing stored.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task EvalRunAndGate_ProviderKeyVariableNotSet_Exit2NamingTheVariableBeforeAnyRunOrRelease(bool gate)
+    {
+        using var endpoint = new SlowOpenAIEndpoint(hold: 1);
+        using var app = EvalApp.OnOpenAI(endpoint);
+        var v1 = await app.CreateReleaseAsync();
+        app.EditPrompt(p => p + "Be brief.\n");
+        var variable = "GLIDEPATH_TEST_UNSET_" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        app.EditManifest(y => y.Replace("max_retries: 0", $"max_retries: 0, api_key_env: {variable}", StringComparison.Ordinal));
+
+        var (code, stdout, stderr) = await app.RunAsync(gate ? ["gate", "--baseline", v1, "--format", "json"] : ["eval", "run", "--format", "json"]);
+
+        Assert.True(code == 2, $"exit {code}: {stderr}");
+        var error = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal($"working calls provider 'openai', and environment variable {variable} is not set; export it with the provider's API key (providers.openai.api_key_env names it); nothing was run or stored",
+            error.GetProperty("error").GetString());
+        Assert.False(error.TryGetProperty("resume", out _));
+        var (_, runs, _) = await app.RunAsync("eval", "list", "--format", "json");
+        Assert.Equal(0, JsonDocument.Parse(runs).RootElement.GetArrayLength());
+        var (_, releases, _) = await app.RunAsync("release", "list", "--format", "json");
+        Assert.DoesNotContain("\"v2\"", releases, StringComparison.Ordinal);
+        Assert.Empty(endpoint.Bodies);
+    }
+
+    // The check reads the key variable the settings in force name: a sim release needs none, an OpenAI-compatible
+    // base_url without api_key_env needs none, and --env's providers: override names the variable to read.
     [Fact]
-    public async Task EvalRun_ProviderKeyVariableNotSet_StopsBeforeTheFirstCaseNamingTheVariable()
+    public async Task EvalRun_KeyNamedOnlyByAnEnvironmentsOverride_CheckedUnderThatEnvOnly()
     {
         using var endpoint = new SlowOpenAIEndpoint(hold: 1);
         using var app = EvalApp.OnOpenAI(endpoint);
         var variable = "GLIDEPATH_TEST_UNSET_" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
-        app.EditManifest(y => y.Replace("max_retries: 0", $"max_retries: 0, api_key_env: {variable}", StringComparison.Ordinal));
+        app.EditManifest(y => y.Replace("  staging:\n", $"  staging:\n    providers: {{ openai: {{ api_key_env: {variable} }} }}\n", StringComparison.Ordinal));
 
-        var (code, stdout, stderr) = await app.RunAsync("eval", "run", "--format", "json");
+        var without = await app.RunAsync("eval", "run", "--tag", "refunds");
+        var staging = await app.RunAsync("eval", "run", "--tag", "refunds", "--env", "staging");
 
-        Assert.True(code == 3, $"exit {code}: {stderr}");
-        Assert.Contains($"environment variable {variable} is not set", stderr, StringComparison.Ordinal);
-        var resume = JsonDocument.Parse(stdout).RootElement.GetProperty("resume").GetString()!;
-        var runId = Regex.Match(resume, "--resume (\\S+)").Groups[1].Value;
-        var (_, shown, _) = await app.RunAsync("eval", "show", runId, "--format", "json");
-        using var run = JsonDocument.Parse(shown);
-        Assert.Equal("stopped", run.RootElement.GetProperty("run").GetProperty("status").GetString());
-        Assert.Equal(0, run.RootElement.GetProperty("results").GetArrayLength());
-        Assert.Empty(endpoint.Bodies);
+        Assert.True(without.Code is 0 or 1, without.Stderr);
+        Assert.True(staging.Code == 2, $"exit {staging.Code}: {staging.Stderr}");
+        Assert.Contains($"environment variable {variable} is not set", staging.Stderr, StringComparison.Ordinal);
     }
 
     /// <summary>Splits a command line as a POSIX shell does for the quoting the resume line uses: plain words and '…' (with '\'' for a quote).</summary>

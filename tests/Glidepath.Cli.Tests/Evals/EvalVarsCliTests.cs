@@ -186,4 +186,36 @@ public sealed class EvalVarsCliTests
         Assert.True(stderr.Contains("Without --env no environment's vars are used; environment 'production' sets 'city': add --env production", StringComparison.Ordinal), stderr);
         Assert.Empty(prompts);
     }
+
+    // Newcomer trial L3: the run found the unset variable only once it had started, so every retry without --env left
+    // one more 'stopped' run (and a gate registered its candidate). Now refused before: no run, no new release.
+    [Theory]
+    [InlineData("eval", "run")]
+    [InlineData("gate", null)]
+    public async Task EvalRunAndGate_VariableNoCaseSets_RefusedBeforeAnyRunOrReleaseIsStored(string command, string? sub)
+    {
+        using var app = EvalApp.Create();
+        var prompts = CaptureSystemPrompts(app);
+        app.EditPrompt(p => p + "\nThe customer is in {{city}}.\n");
+        var v1 = await app.CreateReleaseAsync();
+        app.EditPrompt(p => p + "Be brief.\n");
+        var dataset = Path.Combine(app.Dir, "evals", "city.jsonl");
+        File.WriteAllText(dataset, string.Join('\n',
+            """{"id":"a","input":{"messages":[{"role":"user","content":"hi"}],"vars":{"city":"Oslo"}}}""",
+            """{"id":"b","input":{"messages":[{"role":"user","content":"hi"}]}}""",
+            """{"id":"c","input":{"messages":[{"role":"user","content":"hi"}]}}""") + "\n");
+        string[] args = sub is null ? [command, "--baseline", v1, "--dataset", dataset] : [command, sub, "--dataset", dataset];
+
+        var (code, _, stderr) = await app.RunAsync([.. args, "--var", "customer_tier=gold", "--var", "kb_url=https://kb.test"]);
+
+        Assert.True(code == 2, $"exit {code}: {stderr}");
+        Assert.True(stderr.Contains("city.jsonl:2: case 'b': template variable 'city' is not set (1 more case(s) leave 'city' unset); give it in the case's input.vars, with --var NAME=VALUE, or with --env", StringComparison.Ordinal), stderr);
+        Assert.True(stderr.Contains("Nothing was run or stored", StringComparison.Ordinal), stderr);
+        Assert.DoesNotContain("--resume", stderr, StringComparison.Ordinal);
+        Assert.Empty(prompts);
+        var (_, runs, _) = await app.RunAsync("eval", "list", "--format", "json");
+        Assert.Equal(0, JsonDocument.Parse(runs).RootElement.GetArrayLength());
+        var (_, releases, _) = await app.RunAsync("release", "list", "--format", "json");
+        Assert.DoesNotContain("\"v2\"", releases, StringComparison.Ordinal);
+    }
 }

@@ -53,17 +53,24 @@ public sealed class GateFreshStoreCliTests
         Assert.Contains("gate against the base branch instead, e.g. --baseline git:origin/trunk\n", run.Stderr, StringComparison.Ordinal);
     }
 
-    // With a release in the store, naming it is still the advice.
+    // With another release in the store, naming it is still the advice; the candidate itself never is (newcomer trial L5:
+    // "--baseline v1" with v1 the working tree's own content, and following it stored a pass of v1 against v1).
     [Fact]
-    public async Task Gate_AReleaseInTheStore_StillSuggestsARegisteredRelease()
+    public async Task Gate_AReleaseInTheStore_SuggestsItUnlessItIsTheCandidate()
     {
         using var dir = TestGit.SampleRepo(".glidepath/\n");
         var create = await CliRunner.RunAsync("release", "create", "--manifest", dir.Path);
         Assert.True(create.ExitCode == 0, create.Stderr);
 
-        var run = await CliRunner.RunAsync("gate", "--manifest", dir.Path);
+        var self = await CliRunner.RunAsync("gate", "--manifest", dir.Path);
+        var prompt = Path.Combine(dir.Path, "prompts", "system.md");
+        await File.AppendAllTextAsync(prompt, "Be brief.\n");
+        var other = await CliRunner.RunAsync("gate", "--manifest", dir.Path);
 
-        Assert.Equal(2, run.ExitCode);
-        Assert.Contains("Gate against a registered release instead, e.g. --baseline v1 ('glidepath release list' shows them)", run.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, self.ExitCode);
+        Assert.DoesNotContain("--baseline v1", self.Stderr, StringComparison.Ordinal);
+        Assert.Contains("No other release of support-agent is registered, so there is nothing to gate", self.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, other.ExitCode);
+        Assert.Contains("Gate against another registered release instead, e.g. --baseline v1 ('glidepath release list' shows them)", other.Stderr, StringComparison.Ordinal);
     }
 }

@@ -18,6 +18,8 @@ internal sealed class SlowOpenAIEndpoint : LoopbackHttpServer
     private readonly int _hold;
     private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _bodies = new();
+    private volatile TaskCompletionSource _door = Opened();
+    private volatile TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _inFlight;
     private int _maxInFlight;
 
@@ -37,8 +39,42 @@ internal sealed class SlowOpenAIEndpoint : LoopbackHttpServer
     /// <summary>The request bodies received so far, in order of arrival: one per model call.</summary>
     public IReadOnlyList<string> Bodies => [.. _bodies];
 
+    /// <summary>
+    /// Holds every request from now on, with no time limit, until <see cref="ReleaseHeld"/>; the task completes when the
+    /// first held request has arrived (its body recorded in <see cref="Bodies"/>).
+    /// </summary>
+    public Task HoldFromNow()
+    {
+        _arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _door = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return _arrived.Task;
+    }
+
+    /// <summary>Answers the requests <see cref="HoldFromNow"/> held (those whose caller gave up fail to be written) and holds no more.</summary>
+    public void ReleaseHeld() => _door.TrySetResult();
+
+    private static TaskCompletionSource Opened()
+    {
+        var open = new TaskCompletionSource();
+        open.SetResult();
+        return open;
+    }
+
     protected override async Task HandleAsync(HttpListenerContext context)
     {
+        // Recorded on arrival: a call its caller gives up while it is held still counts as one model call, once.
+        using (var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8))
+        {
+            _bodies.Enqueue(await reader.ReadToEndAsync());
+        }
+
+        var door = _door;
+        if (!door.Task.IsCompleted)
+        {
+            _arrived.TrySetResult();
+            await door.Task;
+        }
+
         var now = Interlocked.Increment(ref _inFlight);
         int seen;
         while ((seen = Volatile.Read(ref _maxInFlight)) < now && Interlocked.CompareExchange(ref _maxInFlight, now, seen) != seen)
@@ -51,10 +87,6 @@ internal sealed class SlowOpenAIEndpoint : LoopbackHttpServer
         }
 
         await _released.Task;
-        using (var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8))
-        {
-            _bodies.Enqueue(await reader.ReadToEndAsync());
-        }
 
         var bytes = Encoding.UTF8.GetBytes(Body);
         context.Response.ContentType = "application/json";
@@ -67,6 +99,7 @@ internal sealed class SlowOpenAIEndpoint : LoopbackHttpServer
     public override void Dispose()
     {
         _released.TrySetResult();
+        _door.TrySetResult();
         base.Dispose();
     }
 }

@@ -25,8 +25,13 @@ public sealed record DatasetScan(string Path, string DisplayName, string Sha256,
     /// a problem (the case could never pass), and <c>input.vars</c> names no template of theirs uses are
     /// <see cref="Warnings"/>. Every case of the file is checked, also those <paramref name="tags"/> leave out.
     /// </summary>
+    /// <param name="given">
+    /// With <paramref name="releases"/>: the vars the run gives every case (an environment's <c>vars:</c>, <c>--var</c>) and
+    /// the hint for a missing one (<see cref="Runs.EvalSetup.UnsetVarsHint"/>). A case the run asks that leaves a template
+    /// variable unset is then bad input (exit 2), once the file has no other problem.
+    /// </param>
     public static async Task<DatasetScan> ScanAsync(string path, string displayName, IReadOnlyList<string> tags, CancellationToken cancellationToken,
-        Scorers.ExpectReads? reads = null, Releases.ReleaseNames? releases = null)
+        Scorers.ExpectReads? reads = null, Releases.ReleaseNames? releases = null, Runs.EvalSetup? given = null)
     {
         ArgumentNullException.ThrowIfNull(tags);
         await using var stream = DatasetReader.Open(path, displayName);
@@ -34,9 +39,16 @@ public sealed record DatasetScan(string Path, string DisplayName, string Sha256,
         var errors = new List<string>();
         var count = 0;
         var unusedVars = releases is null ? null : new UnusedCaseVars(releases, displayName);
+        var unsetVars = releases is null || given is null ? null : new UnsetCaseVars(releases, given.Vars, given.UnsetVarsHint, displayName);
         await foreach (var c in DatasetReader.ReadCasesAsync(stream, displayName, sha, errors, checkIds: true, cancellationToken).ConfigureAwait(false))
         {
-            count += EvalDataset.Carries(c, tags) ? 1 : 0;
+            var asked = EvalDataset.Carries(c, tags);
+            count += asked ? 1 : 0;
+            if (asked)
+            {
+                unsetVars?.Add(c);
+            }
+
             if (reads is not null && errors.Count < 1000)
             {
                 Unchecked(c, reads, displayName, errors);
@@ -48,6 +60,11 @@ public sealed record DatasetScan(string Path, string DisplayName, string Sha256,
             }
 
             unusedVars?.Add(c);
+        }
+
+        if (errors.Count == 0)
+        {
+            unsetVars?.ThrowIfAny();
         }
 
         return errors.Count > 0

@@ -32,8 +32,11 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
         var candidateRef = candidate ?? "working";
         var resolvedCandidate = await evals.Releases.ResolveRefAsync(candidateRef, cancellationToken).ConfigureAwait(false);
         var candidateRelease = resolvedCandidate.Release;
+        // A provider key that is not set would fail every call: refused before anything is registered (a git: baseline
+        // is registered as it is resolved), the baseline's once it is known.
+        evals.CheckProvider(candidateRelease);
         var baselineReference = baseline ?? evals.Config.Gate.Baseline;
-        var baselineRelease = await ResolveBaselineAsync(baselineReference, cancellationToken).ConfigureAwait(false);
+        var baselineRelease = await ResolveBaselineAsync(baselineReference, candidateRelease, cancellationToken).ConfigureAwait(false);
         // The names either release defines count (ReleaseNames): a candidate that renames a tool or a variable must not
         // stop the gate because the baseline still has the old name, nor the other way round.
         var names = evals.CheckedNames(ReleaseNames.Of(candidateRelease, baselineRelease));
@@ -44,6 +47,11 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
             throw new BadInputException(options.Tags.Count > 0
                 ? $"{path}: no case has the tag {string.Join(" or ", options.Tags)}; nothing was run and no verdict was stored"
                 : $"{path}: no cases to gate; nothing was run and no verdict was stored");
+        }
+
+        if (candidateRelease.Id != baselineRelease.Id)
+        {
+            evals.CheckProvider(baselineRelease);
         }
 
         // Registered even when the content is stored: a registration from a new commit adds its provenance record.
@@ -134,7 +142,7 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
             : await DatasetChange.CompareAsync(fork, file, run.DatasetSha256, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<Release> ResolveBaselineAsync(string reference, CancellationToken cancellationToken)
+    private async Task<Release> ResolveBaselineAsync(string reference, Release candidate, CancellationToken cancellationToken)
     {
         try
         {
@@ -142,13 +150,36 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
         }
         catch (BadInputException ex) when (IsDeclaredEnvironment(reference))
         {
-            // The environment exists but cannot name a baseline (no stable release yet): say how to gate anyway. A store with
-            // no release at all (a fresh CI runner) has no v1 to name; in a git checkout the base branch is one.
-            var advice = !await evals.HasReleasesAsync(cancellationToken).ConfigureAwait(false) && await BaseBranch.GuessAsync(evals.Manifest, cancellationToken).ConfigureAwait(false) is { } branch
-                ? $"This store has no release of {evals.Manifest.App} yet: gate against the base branch instead, e.g. --baseline git:{branch}"
-                : "Gate against a registered release instead, e.g. --baseline v1 ('glidepath release list' shows them)";
-            throw new BadInputException($"baseline {reference}: {ex.Message}. {advice}", ex);
+            throw new BadInputException($"baseline {reference}: {ex.Message}. {await NoBaselineAdviceAsync(candidate, cancellationToken).ConfigureAwait(false)}", ex);
         }
+    }
+
+    /// <summary>
+    /// How to gate anyway when the baseline environment has no stable release: another registered release, never the
+    /// candidate itself (a gate of a release against its own content passes whatever it does, and was once suggested to a
+    /// new app as "--baseline v1" with v1 the candidate); on a store with no release at all, in a git checkout, the base
+    /// branch; else that there is nothing to gate against yet, and what a first release does instead.
+    /// </summary>
+    private async Task<string> NoBaselineAdviceAsync(Release candidate, CancellationToken cancellationToken)
+    {
+        var app = evals.Manifest.App;
+        var all = await evals.ListReleasesAsync(cancellationToken).ConfigureAwait(false);
+        if (all.Where(r => r.Id != candidate.Id).MaxBy(r => r.Version) is { } other)
+        {
+            return $"Gate against another registered release instead, e.g. --baseline {other.Name} ('glidepath release list' shows them)";
+        }
+
+        if (all.Count == 0 && await BaseBranch.GuessAsync(evals.Manifest, cancellationToken).ConfigureAwait(false) is { } branch)
+        {
+            return $"This store has no release of {app} yet: gate against the base branch instead, e.g. --baseline git:{branch}";
+        }
+
+        var first = evals.Manifest.Environments.FirstOrDefault(e => e.Requires.Count == 0)?.Name ?? evals.Manifest.Environments.FirstOrDefault()?.Name ?? "ENV";
+        var deploy = candidate.Version > 0
+            ? $"glidepath deploy {candidate.Name} --env {first}"
+            : $"glidepath release create, then glidepath deploy vN --env {first}";
+        return $"No other release of {app} is registered, so there is nothing to gate {candidate.Name} against (gating it against itself would pass whatever it does). " +
+            $"A first release needs no gate: {deploy}; gate the next change against it";
     }
 
     private bool IsDeclaredEnvironment(string reference) =>

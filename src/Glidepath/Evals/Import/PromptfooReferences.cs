@@ -15,30 +15,15 @@ internal static class PromptfooReferences
     /// <summary>Parses a promptfoo YAML file to JSON; invalid YAML or input over the limits is <see cref="BadInputException"/> at file:line.</summary>
     internal static JsonNode? Parse(string yaml, string file)
     {
+        // The same loader as the manifest's: its limits (size, nesting depth, alias expansion) and its wording of a syntax error.
         try
         {
-            // The same limits as the manifest: size, nesting depth and alias expansion.
-            if (yaml.Length > ManifestLimits.MaxBytes)
-            {
-                throw new BadInputException($"{file}: larger than {ManifestLimits.MaxBytes / 1024} KiB; expected a smaller suite");
-            }
-
-            if (YamlGuard.Check(yaml, out _) is { } tooMuch)
-            {
-                throw new BadInputException($"{file}:{tooMuch.Where.Line}:{tooMuch.Where.Column}: {tooMuch.Message}");
-            }
-
-            var stream = new YamlStream();
-            stream.Load(new StringReader(yaml));
+            var stream = YamlLoader.Load(yaml, "the suite");
             return stream.Documents.Count == 0 ? null : YamlNodeReader.ToJson(stream.Documents[0].RootNode);
         }
-        catch (YamlException ex)
+        catch (YamlSyntaxException ex)
         {
-            throw new BadInputException($"{file}:{ex.Start.Line}:{ex.Start.Column}: not valid YAML ({ex.Message}); expected a promptfoo config or a list of tests");
-        }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
-        {
-            throw new BadInputException($"{file}: not valid YAML ({ex.Message}); expected a promptfoo config or a list of tests");
+            throw new BadInputException(ex.Where.Line > 0 ? $"{file}:{ex.Where.Line}:{ex.Where.Column}: {ex.Message}" : $"{file}: {ex.Message}");
         }
     }
 

@@ -45,12 +45,13 @@ public sealed class EvalService : IDisposable
 
     /// <summary>
     /// Checks a dataset named relative to the manifest (default: <c>eval.dataset</c>) without keeping its cases; with
-    /// <paramref name="releases"/> (those the run scores), also the tools its cases expect and the vars they set.
+    /// <paramref name="releases"/> (those the run scores), also the tools its cases expect, the vars they set, and that
+    /// every case the run asks has each template variable set (by the case, <c>--env</c> or <c>--var</c>).
     /// </summary>
     public Task<DatasetScan> ScanDatasetAsync(string? path, IReadOnlyList<string> tags, CancellationToken cancellationToken, ReleaseNames? releases = null)
     {
         path ??= Config.Dataset;
-        return DatasetScan.ScanAsync(DatasetFile(path), path, tags, cancellationToken, Scorers.Reads, releases);
+        return DatasetScan.ScanAsync(DatasetFile(path), path, tags, cancellationToken, Scorers.Reads, releases, releases is null ? null : _setup);
     }
 
     /// <summary>
@@ -61,6 +62,25 @@ public sealed class EvalService : IDisposable
     {
         releases.CheckVarOptions(_setup.VarOptions);
         return releases;
+    }
+
+    /// <summary>
+    /// Refuses a run of <paramref name="release"/> that could not make one call (exit 2, before a release is registered or a
+    /// run stored): its provider's key variable, as the provider settings in force name it (the manifest's
+    /// <c>providers:</c>, overlaid by <c>--env</c>'s), is not set. The sim, and an OpenAI-compatible <c>base_url</c>
+    /// without <c>api_key_env</c>, need none. A key that goes missing after this still stops the run, resumable.
+    /// </summary>
+    internal void CheckProvider(Release release)
+    {
+        var model = release.Snapshot().Model;
+        try
+        {
+            _models.CheckSettings(model, ProviderSettingsResolver.Resolve(Manifest, model.Provider, _setup.Environment));
+        }
+        catch (ProviderException ex) when (ex.Failure == ProviderFailure.Configuration)
+        {
+            throw new BadInputException($"{release.Name} calls provider '{ex.Provider}', and {ex.ProviderMessage}; nothing was run or stored", ex);
+        }
     }
 
     /// <summary>Creates the run record for scoring <paramref name="reference"/> (registering it), or picks up <see cref="EvalRunOptions.Resume"/>.</summary>
@@ -84,6 +104,8 @@ public sealed class EvalService : IDisposable
         {
             throw new BadInputException($"{options.Dataset ?? Config.Dataset}: no cases to run{(options.Tags.Count > 0 ? " with the given --tag" : "")}");
         }
+
+        CheckProvider(resolved.Release);
 
         // The release checked above, registered: the working tree is read (and git run) once.
         var release = await Releases.RegisterAsync(resolved, cancellationToken).ConfigureAwait(false);
@@ -210,9 +232,9 @@ public sealed class EvalService : IDisposable
         }
     }
 
-    /// <summary>Whether the store holds any release of the app (a fresh CI store holds none).</summary>
-    internal async Task<bool> HasReleasesAsync(CancellationToken cancellationToken) =>
-        (await _store.Releases.ListAsync(Manifest.App, cancellationToken).ConfigureAwait(false)).Count > 0;
+    /// <summary>The releases of the app in the store (a fresh CI store holds none).</summary>
+    internal Task<IReadOnlyList<Release>> ListReleasesAsync(CancellationToken cancellationToken) =>
+        _store.Releases.ListAsync(Manifest.App, cancellationToken);
 
     internal async Task<Release> ReleaseByIdAsync(string id, CancellationToken cancellationToken) =>
         await _store.Releases.GetByIdAsync(Manifest.App, id, cancellationToken).ConfigureAwait(false)

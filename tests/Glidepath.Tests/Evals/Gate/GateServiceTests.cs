@@ -244,9 +244,13 @@ public sealed class GateServiceTests
     }
 
     [Fact]
-    public async Task StartAsync_BaselineEnvironmentWithoutAStableRelease_SaysToGateAgainstARegisteredRelease()
+    public async Task StartAsync_BaselineEnvironmentWithoutAStableRelease_SaysToGateAgainstAnotherRegisteredRelease()
     {
         await using var app = await EvalTestApp.CreateAsync();
+        await app.RegisterAsync();
+        app.EditPrompt(p => p + "Be kind.\n");
+        await app.RegisterAsync();
+        app.EditPrompt(p => p + "Be brief.\n");
         using var evals = app.Evals();
         var gates = new GateService(evals, app.Store.GateVerdicts, app.Time);
 
@@ -254,8 +258,31 @@ public sealed class GateServiceTests
 
         Assert.Equal(
             "baseline env:production: environment 'production' has no stable release yet; deploy or promote one first. " +
-            "Gate against a registered release instead, e.g. --baseline v1 ('glidepath release list' shows them)",
+            "Gate against another registered release instead, e.g. --baseline v2 ('glidepath release list' shows them)",
             ex.Message);
+    }
+
+    // Newcomer trial L5: on a fresh app the hint was "--baseline v1" with v1 the candidate itself; following it stored a
+    // meaningless "Gate PASS: v1+… vs v1+…". The candidate is never suggested; with no other release the hint says so.
+    [Theory]
+    [InlineData("working", "nothing to gate working against", "A first release needs no gate: glidepath release create, then glidepath deploy vN --env production")]
+    [InlineData("v1", "nothing to gate v1 against", "A first release needs no gate: glidepath deploy v1 --env production; gate the next change against it")]
+    public async Task StartAsync_BaselineEnvironmentEmptyAndTheCandidateIsTheOnlyRelease_NeverSuggestsTheCandidate(string candidate, string nothing, string first)
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        if (candidate == "v1")
+        {
+            await app.RegisterAsync();
+        }
+
+        using var evals = app.Evals();
+        var gates = new GateService(evals, app.Store.GateVerdicts, app.Time);
+
+        var ex = await Assert.ThrowsAsync<BadInputException>(() => gates.StartAsync(candidate, null, new EvalRunOptions(), None));
+
+        Assert.DoesNotContain("--baseline v1", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"No other release of shop is registered, so there is {nothing}", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(first, ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
