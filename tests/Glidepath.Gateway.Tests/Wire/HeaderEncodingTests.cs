@@ -45,6 +45,19 @@ public sealed class HeaderEncodingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Chat_KeysRequiredAndAKeyNotUtf8_401InTheCallersFormat()
+    {
+        await using var f = await GatewayFixture.CreateAsync();
+        await CallerKeyTests.Service(f).CreateAsync(f.Manifest.App, "staging", "checkout", null, null, "test", default);
+        await f.StartAsync(server: CallerKeyTests.RequireKeys);
+
+        var (status, body) = await SendAsync(f, CallerKeyTests.Anthropic, "x-api-key", [.. "gpk_"u8, 0xFF, 0xFE]);
+
+        Assert.Equal(401, status);
+        Assert.Contains("is not a key of this gateway", WireAssert.ErrorMessage(CallerKeyTests.Anthropic, body), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Chat_VarInUtf8_ReachesThePromptAsBefore()
     {
         var (status, _) = await SendAsync(CallerKeyTests.OpenAi, "Glidepath-Var-customer_tier", "café"u8.ToArray());
@@ -54,10 +67,12 @@ public sealed class HeaderEncodingTests : IAsyncLifetime
     }
 
     /// <summary>Posts a chat request with one header whose value is <paramref name="value"/>'s bytes as they are; the status and body of the answer.</summary>
-    private async Task<(int Status, string Body)> SendAsync(string path, string header, byte[] value)
+    private Task<(int Status, string Body)> SendAsync(string path, string header, byte[] value) => SendAsync(_f, path, header, value);
+
+    private static async Task<(int Status, string Body)> SendAsync(GatewayFixture f, string path, string header, byte[] value)
     {
         var body = path == CallerKeyTests.Anthropic ? GatewayFixture.Message() : GatewayFixture.Chat();
-        var url = new Uri(_f.Url);
+        var url = new Uri(f.Url);
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(url.Host, url.Port);
         var stream = tcp.GetStream();
