@@ -173,6 +173,10 @@ public sealed partial class GatewayServer : IAsyncDisposable
             // (RequestReader), so a caller over ours gets a 431 in its wire format.
             k.Limits.MaxRequestHeadersTotalSize = 4 * RequestReader.MaxHeaderBytes;
             k.Limits.MaxRequestHeaderCount = 4 * RequestReader.MaxHeaderCount;
+
+            // Kestrel answers a header value that is neither ASCII nor UTF-8 with an empty 400; the headers the gateway
+            // reads are decoded leniently instead, and such a value is refused in the caller's format (HeaderText).
+            k.RequestHeaderEncodingSelector = HeaderText.Decoding;
         });
 
         var services = builder.Services;

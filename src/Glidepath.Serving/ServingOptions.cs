@@ -124,6 +124,17 @@ public sealed record ServingOptions
     /// </summary>
     public TimeSpan HungReadAfter { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>10 s: the default of <see cref="HungWriteAfter"/>.</summary>
+    public static readonly TimeSpan DefaultHungWriteAfter = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a background write of traces may go unanswered before <c>/readyz</c> reports <c>store_writes: busy</c>
+    /// while it hangs (a frozen server or connection never fails the write; the driver may wait for its 30 s command
+    /// timeout or longer). Above a batch's usual time (well under a second) and a short lock wait; below the 20 s lock
+    /// timeout, after which a write fails busy anyway.
+    /// </summary>
+    public TimeSpan HungWriteAfter { get; init; } = DefaultHungWriteAfter;
+
     /// <summary>
     /// Longest wait for one of a provider's <c>max_concurrency</c> slots; then the request fails fast with 503
     /// overloaded (counted against its release), so upstream calls that hang cannot starve healthy traffic.
@@ -197,6 +208,7 @@ public sealed record ServingOptions
 
         Positive(PollInterval, nameof(PollInterval));
         Positive(HungReadAfter, nameof(HungReadAfter));
+        Positive(HungWriteAfter, nameof(HungWriteAfter));
         if (StaleCanaryLimit is { } limit)
         {
             Positive(limit, nameof(StaleCanaryLimit));

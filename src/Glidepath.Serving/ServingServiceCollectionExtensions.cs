@@ -40,7 +40,7 @@ public static class ServingServiceCollectionExtensions
         {
             Changes = options.Watch is null ? ChangeFeed.Polled : ChangeFeed.PushedNotCheckedYet,
         });
-        services.AddSingleton<StoreWriteStatus>();
+        services.AddSingleton(new StoreWriteStatus(options.Time, options.HungWriteAfter));
         services.AddSingleton<ServingReleases>();
         services.AddSingleton(sp => new ReleaseReadiness(options, sp.GetRequiredService<ILogger<ReleaseReadiness>>()));
         services.AddSingleton(new TraceQueue(options.TraceQueueCapacity, options.TraceCaptureBudgetBytes));

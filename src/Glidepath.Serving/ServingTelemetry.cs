@@ -42,7 +42,7 @@ public sealed class ServingTelemetry : IDisposable
         _meter.CreateObservableCounter("glidepath.online.capture_skipped", () => queue.Budget.OnlineSkipped, "{request}", "Sampled requests passed on unscored: waiting for online scoring would have taken the gateway over its budget of captured bytes");
         _meter.CreateObservableGauge("glidepath.routing.revision", () => routes.Current?.Revision ?? 0, "{revision}", "Environment revision the routing table was built from");
         _meter.CreateObservableGauge("glidepath.control_plane.stale", () => status.Current.Stale ? 1 : 0, null, "1 while the store cannot be read and the last routing table is served");
-        _meter.CreateObservableGauge("glidepath.store.busy", () => writes?.Current.Busy == true ? 1 : 0, null, "1 while the store is busy for trace and shadow pair writes (a lock another connection holds, a statement or command that timed out): they are kept and retried");
+        _meter.CreateObservableGauge("glidepath.store.busy", () => writes?.Current.Busy == true ? 1 : 0, null, "1 while the store is busy for trace and shadow pair writes (a lock another connection holds, a statement or command that timed out, a trace write unanswered for HungWriteAfter, 10 s by default): they are kept and retried");
         _meter.CreateObservableGauge("glidepath.traces.queued", () => queue.Unwritten, "{trace}", "Traces not yet written to the store: the queue and the batch the writer holds");
     }
 

@@ -125,7 +125,10 @@ internal static class RequestReader
         }
     }
 
-    /// <summary>The gateway's own header limits, below Kestrel's (which answers without a body), so the caller gets its format.</summary>
+    /// <summary>
+    /// The gateway's own header limits, below Kestrel's (which answers without a body), so the caller gets its format; and
+    /// a header the gateway reads whose value was not UTF-8 (<see cref="HeaderText"/>) is a 400, named, its value not shown.
+    /// </summary>
     public static void CheckHeaders(IHeaderDictionary headers)
     {
         if (headers.Count > MaxHeaderCount)
@@ -140,6 +143,10 @@ internal static class RequestReader
             foreach (var value in values)
             {
                 bytes += value?.Length ?? 0;
+                if (HeaderText.Malformed(value) && HeaderText.Read(name))
+                {
+                    throw WireException.BadRequest($"header '{name}' is not UTF-8 text (it holds bytes that are not UTF-8, such as a Latin-1 character, or a NUL); send its value as ASCII or UTF-8");
+                }
             }
         }
 

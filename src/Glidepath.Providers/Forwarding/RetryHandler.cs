@@ -7,13 +7,17 @@ namespace Glidepath.Providers.Forwarding;
 /// <summary>
 /// The translating path's retries and per-attempt timeout as a handler: transient failures (429, 5xx, timeouts,
 /// connection errors) are sent again with the same backoff. A whole answer is read under the attempt's timeout (so a
-/// body cut mid-way is retried too); a stream is retried until its first chunk, as on the translating path: its headers
-/// and first read come under the attempt's timeout, then the copy's idle timeout governs. Nothing reaches the caller
+/// body cut mid-way is retried too); a stream is retried until its first data line, as on the translating path until
+/// its first event: its headers and the reads up to that line (past comments and blank lines before it) come under the
+/// attempt's timeout, then the copy's idle timeout governs. Nothing reaches the caller
 /// before that read, so a retry is invisible to it. Each attempt is counted on the call's
 /// <see cref="ForwardExchange.Attempts"/> as it begins (the trace's retry count).
 /// </summary>
 internal sealed class RetryHandler(ResilienceSettings settings, RetryPipeline retry, TimeProvider time, HttpMessageHandler inner) : DelegatingHandler(inner)
 {
+    /// <summary>Most bytes of comments and blank lines held while a stream's first data line is awaited (a provider's keep-alives take a few).</summary>
+    internal const int FirstEventLimit = 64 * 1024;
+
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
         retry.ExecuteAsync(
             static (s, attempt, ct) =>
@@ -39,12 +43,21 @@ internal sealed class RetryHandler(ResilienceSettings settings, RetryPipeline re
             }
             else if (response.Content.Headers.ContentType?.MediaType is "text/event-stream")
             {
-                // Wait for the stream's first bytes (or its end) and leave them unconsumed in the reader the copy goes on
-                // with, whose first read returns them at once: the reader the copy would open, read here rather than in
-                // a method of its own, so a stream costs no allocation more. (Any other body is not a stream: the
-                // forwarder reads it whole to say why.)
+                // Wait for the stream's first data line (or its end) and leave what came unconsumed in the reader the
+                // copy goes on with, whose first read returns it at once: the reader the copy would open, read here rather
+                // than in a method of its own, so a stream costs no allocation more. Comments and blank lines before it
+                // (": keep-alive", sent at once by some servers and proxies) are no answer: a stall after them is retried
+                // like any other, and they reach the caller with the answering attempt's data, byte for byte. Past
+                // FirstEventLimit of them the stream goes on as it is. (Any other body is not a stream: the forwarder
+                // reads it whole to say why.)
                 events = PipeReader.Create(await response.Content.ReadAsStreamAsync(linked.Token).ConfigureAwait(false), ForwardedResponse.ReaderOptions);
                 var first = await events.ReadAsync(linked.Token).ConfigureAwait(false);
+                while (!first.IsCompleted && first.Buffer.Length < FirstEventLimit && !SseEvents.HasData(first.Buffer))
+                {
+                    events.AdvanceTo(first.Buffer.Start, first.Buffer.End); // nothing taken, all seen: the next read waits for more
+                    first = await events.ReadAsync(linked.Token).ConfigureAwait(false);
+                }
+
                 events.AdvanceTo(first.Buffer.Start);
                 exchange.Events = events;
             }

@@ -11,6 +11,32 @@ internal static class SseEvents
 {
     private static ReadOnlySpan<byte> LineEnds => "\r\n"u8;
 
+    /// <summary>
+    /// Whether <paramref name="buffer"/>, a stream's beginning, holds the start of its first <c>data</c> line (the field
+    /// name and its colon, or the name alone on its line): what comes before it is comments (<c>: keep-alive</c>), blank
+    /// lines and other fields, which carry no answer. False while the buffer may still end inside what comes before it.
+    /// Reads no further than that line's first five bytes; allocates nothing.
+    /// </summary>
+    public static bool HasData(in ReadOnlySequence<byte> buffer)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        reader.IsNext("\uFEFF"u8, advancePast: true); // a byte-order mark at the stream's start is no part of a line
+        while (!reader.End)
+        {
+            if (reader.IsNext("data:"u8) || (reader.IsNext("data"u8) && reader.TryPeek(4, out var end) && end is (byte)'\r' or (byte)'\n'))
+            {
+                return true;
+            }
+
+            if (!reader.TryAdvanceToAny(LineEnds, advancePastDelimiter: true))
+            {
+                return false; // a line not ended yet: more is needed to know what it is
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Takes the first complete event (with its closing blank line) off <paramref name="buffer"/>.</summary>
     /// <remarks>
     /// A blank line ending in a CR at the end of what arrived is taken at once (a stream of bare CRs must not wait for

@@ -118,6 +118,9 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
                 return;
             }
 
+            // In progress from here until its outcome is recorded (a failure's once it is classified, which may take as
+            // long again on a store that hangs), so /readyz's store_writes never reads ok in between.
+            writes.WriteStarted(StoreWriteStatus.Writer.Traces, settings.Failures?.Location);
             try
             {
                 await store.WriteBatchAsync(batch, cancellationToken).ConfigureAwait(false);
@@ -129,6 +132,7 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
                 _lastError = null;
                 _busy.Reset();
                 writes.Succeeded(StoreWriteStatus.Writer.Traces);
+                writes.WriteEnded(StoreWriteStatus.Writer.Traces);
                 if (_outage.Succeeded())
                 {
                     LogRecovered(logger);
@@ -138,14 +142,28 @@ internal sealed partial class TraceWriter(TraceQueue queue, ITraceStore store, S
             {
                 // Cancelled mid-write (a stop): SQLite reports its interrupted statement as an error, not a cancellation.
                 // The batch is kept for the stop to write, never taken for a refusal and dropped.
+                writes.WriteEnded(StoreWriteStatus.Writer.Traces);
                 throw new OperationCanceledException("the trace write was cancelled", ex, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 _lastError = ex.Message;
-                await FailedAsync(batch, ex, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await FailedAsync(batch, ex, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    writes.WriteEnded(StoreWriteStatus.Writer.Traces);
+                }
+
                 await Task.Delay(backoff, settings.Time, cancellationToken).ConfigureAwait(false);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, LastRetry.Ticks));
+            }
+            catch (OperationCanceledException)
+            {
+                writes.WriteEnded(StoreWriteStatus.Writer.Traces);
+                throw;
             }
         }
     }

@@ -55,6 +55,53 @@ public sealed class StreamFirstChunkRetryTests
         Assert.Equal(3, upstream.Requests);
     }
 
+    // Stop 54: a server or proxy that sends an SSE comment at once (": keep-alive") before its model has answered. The
+    // comment counted as the first chunk, so a stall after it was not retried: a 504 after one attempt on this path.
+    [Theory]
+    [InlineData("openai", OpenAiPath, ": keep-alive\n\n")]
+    [InlineData("anthropic", AnthropicPath, ": keep-alive\n\n")]
+    [InlineData("openai", OpenAiPath, "\r\n:\r\n\r\n")]
+    [InlineData("anthropic", AnthropicPath, "\n\n: ping\n\n")]
+    public async Task PassThroughStream_CommentThenStallOnTwoAttempts_RetriedAndTheAnsweringAttemptsBytes(string provider, string path, string preamble)
+    {
+        await using var upstream = await JunkUpstream.StartAsync(200, "text/event-stream", Stream(provider));
+        upstream.StallFirstChunk = 2;
+        upstream.Preamble = preamble;
+        await using var f = await FixtureAsync(upstream, provider, "2s");
+        using var models = await StartAsync(f, passThrough: true);
+
+        using var response = await f.PostAsync(path, Streamed(path));
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(preamble + Stream(provider), text); // the answering attempt's bytes as sent, its comment included
+        var trace = await f.TraceAsync(response.Headers.GetValues("Glidepath-Trace").Single());
+        Assert.Equal((200, null, 3), (trace.Status, trace.Error, trace.Attempts));
+        Assert.NotNull(trace.TimeToFirstTokenMs);
+        Assert.Equal(3, upstream.Requests);
+    }
+
+    [Theory]
+    [InlineData("openai", OpenAiPath)]
+    [InlineData("anthropic", AnthropicPath)]
+    public async Task PassThroughStream_CommentThenDataInTime_OneAttemptAndEveryByteAsSent(string provider, string path)
+    {
+        await using var upstream = await JunkUpstream.StartAsync(200, "text/event-stream", Stream(provider));
+        upstream.Preamble = ": keep-alive\n\n";
+        await using var f = await FixtureAsync(upstream, provider, "60s");
+        using var models = await StartAsync(f, passThrough: true);
+
+        using var response = await f.PostAsync(path, Streamed(path));
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(": keep-alive\n\n" + Stream(provider), text);
+        var trace = await f.TraceAsync(response.Headers.GetValues("Glidepath-Trace").Single());
+        Assert.Equal((200, null, 1), (trace.Status, trace.Error, trace.Attempts));
+        Assert.NotNull(trace.TimeToFirstTokenMs);
+        Assert.Equal(1, upstream.Requests);
+    }
+
     [Theory]
     [InlineData("openai", OpenAiPath, true)]
     [InlineData("anthropic", AnthropicPath, true)]

@@ -36,6 +36,12 @@ internal sealed class JunkUpstream : IAsyncDisposable
     /// </summary>
     public int StallFirstChunk { get; set; }
 
+    /// <summary>
+    /// Sent and flushed before anything else of a stalled request's body (<see cref="StallFirstChunk"/>) and of every
+    /// other answer's, e.g. an SSE comment (<c>": keep-alive\n\n"</c>): a server or proxy that sends one at once.
+    /// </summary>
+    public string? Preamble { get; set; }
+
     private int _requests;
 
     /// <summary>An upstream that never answers: each request waits until the caller gives up.</summary>
@@ -58,6 +64,11 @@ internal sealed class JunkUpstream : IAsyncDisposable
                 ctx.Response.StatusCode = status;
                 ctx.Response.ContentType = contentType;
                 await ctx.Response.StartAsync();
+                if (upstream.Preamble is { } stalled)
+                {
+                    await ctx.Response.WriteAsync(stalled);
+                }
+
                 await ctx.Response.Body.FlushAsync();
                 await Task.Delay(Timeout.InfiniteTimeSpan, ctx.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
                 return;
@@ -82,6 +93,12 @@ internal sealed class JunkUpstream : IAsyncDisposable
             foreach (var (name, value) in headers)
             {
                 ctx.Response.Headers[name] = value;
+            }
+
+            if (upstream.Preamble is { } preamble)
+            {
+                await ctx.Response.WriteAsync(preamble);
+                await ctx.Response.Body.FlushAsync();
             }
 
             await ctx.Response.WriteAsync(body);

@@ -37,6 +37,34 @@ public sealed class SseEventsTests
         Assert.Equal(stream, all);
     }
 
+    // What the retry handler waits for before a stream counts as begun: its first data line, past comments (a server's
+    // ": keep-alive" sent at once), blank lines and other fields; never a line it cannot yet tell from one.
+    [Theory]
+    [InlineData("data: {\"a\":1}\n\n", true)]
+    [InlineData("data:", true)]
+    [InlineData("data\n\n", true)]
+    [InlineData("\uFEFFdata: 1", true)]
+    [InlineData(": keep-alive\n\ndata: 1", true)]
+    [InlineData(": a\r\r\r\ndata: 1", true)]
+    [InlineData("event: message_start\ndata: {", true)]
+    [InlineData("", false)]
+    [InlineData("dat", false)]
+    [InlineData("data", false)]
+    [InlineData(": keep-alive\n\n", false)]
+    [InlineData(": keep-alive", false)]
+    [InlineData(": data: 1\n", false)]
+    [InlineData("\r\n\r\n", false)]
+    [InlineData("event: message_start\n", false)]
+    [InlineData("datax: 1\n\n", false)]
+    [InlineData(" data: 1\n\n", false)]
+    public void HasData_StreamBeginning_TrueOnlyOnceItsFirstDataLineHasBegun(string begun, bool expected)
+    {
+        var bytes = Encoding.UTF8.GetBytes(begun);
+
+        Assert.Equal(expected, SseEvents.HasData(new ReadOnlySequence<byte>(bytes)));
+        Assert.Equal(expected, SseEvents.HasData(Segmented(bytes)));
+    }
+
     /// <summary>Reads <paramref name="bytes"/> arriving in reads of the given sizes, as the copy loop does (a read is kept until its event completes).</summary>
     private static (List<string> Data, string Copied) Read(byte[] bytes, int[] reads)
     {

@@ -96,4 +96,57 @@ public sealed class StoreWriteStatusTests
         status.Succeeded(StoreWriteStatus.Writer.Traces);
         Assert.Equal((StoreWriteState.Ok, null), (status.Current.State, status.Current.Since));
     }
+
+    // An outside trial froze PostgreSQL (SIGSTOP) for 32 s: the trace writer's batch hung, traces_queued climbed, and
+    // store_writes said ok throughout, as no write had failed yet (trial pgtwo #1).
+    [Fact]
+    public void Current_WriteInProgress_BusyOnlyOnceItHasHungForTheLimit_FromItsStart()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 9, 0, 0, TimeSpan.Zero));
+        var status = new StoreWriteStatus(time, TimeSpan.FromSeconds(10));
+        var started = time.GetUtcNow();
+        status.WriteStarted(StoreWriteStatus.Writer.Traces, "Host=db;Database=gp");
+
+        time.Advance(TimeSpan.FromSeconds(9.9));
+        var early = status.Current;
+        time.Advance(TimeSpan.FromSeconds(0.2));
+        var hung = status.Current;
+        status.WriteEnded(StoreWriteStatus.Writer.Traces);
+
+        Assert.Equal((StoreWriteState.Ok, false), (early.State, early.Busy));
+        Assert.Equal((StoreWriteState.Busy, true, started, started), (hung.State, hung.Busy, hung.Since, hung.BusySince));
+        Assert.Equal("a write to the store at Host=db;Database=gp started at 09:00:00 UTC has not answered for 10 s", hung.Reason);
+        Assert.Equal(StoreWriteState.Ok, status.Current.State); // it returned: as the last write left it
+        Assert.Null(status.KeepingSince(StoreWriteStatus.Writer.Traces)); // the controller's rule is unchanged by a hang
+    }
+
+    [Fact]
+    public async Task Failed_WriteHungThenFailed_TheEpisodeBeganAtTheWritesStart()
+    {
+        await using var f = await ServingFixture.StartAsync();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 9, 0, 0, TimeSpan.Zero));
+        var status = new StoreWriteStatus(time, TimeSpan.FromSeconds(10));
+        var started = time.GetUtcNow();
+        status.WriteStarted(StoreWriteStatus.Writer.Traces, f.Store.Location);
+        time.Advance(TimeSpan.FromSeconds(30));
+
+        status.Failed(StoreWriteStatus.Writer.Traces, StoreWriteState.Unreachable, f.Options with { Time = time }, new TimeoutException("Timeout during reading attempt"));
+        status.WriteEnded(StoreWriteStatus.Writer.Traces);
+
+        Assert.Equal((StoreWriteState.Unreachable, started), (status.Current.State, status.Current.Since));
+    }
+
+    [Fact]
+    public async Task Current_WriteInProgressWhileAnotherWriterIsUnreachable_StaysUnreachable()
+    {
+        await using var f = await ServingFixture.StartAsync();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 9, 0, 0, TimeSpan.Zero));
+        var status = new StoreWriteStatus(time, TimeSpan.FromSeconds(10));
+        status.Failed(StoreWriteStatus.Writer.ShadowPairs, StoreWriteState.Unreachable, f.Options with { Time = time }, Locked);
+        status.WriteStarted(StoreWriteStatus.Writer.Traces, "gp.db");
+
+        time.Advance(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(StoreWriteState.Unreachable, status.Current.State);
+    }
 }
