@@ -96,7 +96,7 @@ public sealed class ReleaseProvenanceTests
         Assert.Equal("v1 with the refund policy", row[header.IndexOf("message", StringComparison.Ordinal)..].Trim());
         var v1 = Assert.Single(JsonDocument.Parse(json.Stdout).RootElement.EnumerateArray());
         Assert.Equal("v1 with the refund policy", v1.GetProperty("message").GetString());
-        Assert.Contains("(clean), \"v1 with the refund policy\"", show.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"commit {Git(dir.Path, "rev-parse", "HEAD")[..10]}, \"v1 with the refund policy\"", show.Stdout, StringComparison.Ordinal);
     }
 
     // Newcomer trial M2: v1 registered outside git, then again from a clean commit with -m "first". The text list showed the
