@@ -68,7 +68,35 @@ public sealed class ReleaseProvenanceTests
 
         Assert.True(list.ExitCode == 0, list.Stderr);
         var row = list.Stdout.Split('\n').Single(l => l.StartsWith("v1 ", StringComparison.Ordinal));
-        Assert.Contains($"commit {head[..10]} (clean) \"committed\"", row, StringComparison.Ordinal);
+        Assert.Contains("committed", row, StringComparison.Ordinal);
+        Assert.EndsWith($"commit {head[..10]} (clean)", row.TrimEnd(), StringComparison.Ordinal);
+    }
+
+    // Newcomer trial L7: v1 registered from a clean commit without a message (an eval run registers the working tree), then
+    // 'release create -m "v1"' from the same commit. The list showed the first registration's empty message, and the later
+    // record (same commit, so no "also recorded at") was visible only in 'release show'.
+    [Fact]
+    public async Task List_MessageGivenAtALaterRegistrationOfTheSameCommit_ShowsThatMessageInTextAndJson()
+    {
+        using var dir = TempDir.WithSample();
+        Git(dir.Path, "init", "-q");
+        File.WriteAllText(dir.File(".gitignore"), ".glidepath/\n");
+        Git(dir.Path, "add", "-A");
+        Git(dir.Path, "commit", "-qm", "sample");
+        Assert.Equal(0, (await CliRunner.RunAsync("release", "create", "--manifest", dir.Path)).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync("release", "create", "-m", "v1 with the refund policy", "--manifest", dir.Path)).ExitCode);
+
+        var text = await CliRunner.RunAsync("release", "list", "--manifest", dir.Path);
+        var json = await CliRunner.RunAsync("release", "list", "--manifest", dir.Path, "--format", "json");
+        var show = await CliRunner.RunAsync("release", "show", "v1", "--manifest", dir.Path);
+
+        Assert.True(text.ExitCode == 0, text.Stderr);
+        var header = text.Stdout.Split('\n').First(l => l.StartsWith("release ", StringComparison.Ordinal));
+        var row = text.Stdout.Split('\n').Single(l => l.StartsWith("v1 ", StringComparison.Ordinal));
+        Assert.Equal("v1 with the refund policy", row[header.IndexOf("message", StringComparison.Ordinal)..].Trim());
+        var v1 = Assert.Single(JsonDocument.Parse(json.Stdout).RootElement.EnumerateArray());
+        Assert.Equal("v1 with the refund policy", v1.GetProperty("message").GetString());
+        Assert.Contains($"commit {Git(dir.Path, "rev-parse", "HEAD")[..10]}, \"v1 with the refund policy\"", show.Stdout, StringComparison.Ordinal);
     }
 
     // Newcomer trial M2: v1 registered outside git, then again from a clean commit with -m "first". The text list showed the
@@ -93,7 +121,7 @@ public sealed class ReleaseProvenanceTests
 
         var v1 = Assert.Single(JsonDocument.Parse(json.Stdout).RootElement.EnumerateArray());
         Assert.Equal(JsonValueKind.Null, v1.GetProperty("git_commit").ValueKind);
-        Assert.Equal(JsonValueKind.Null, v1.GetProperty("message").ValueKind);
+        Assert.Equal("first", v1.GetProperty("message").GetString());
         Assert.Equal(head, v1.GetProperty("also_recorded_at").GetProperty("git_commit").GetString());
         Assert.Equal("first", v1.GetProperty("also_recorded_at").GetProperty("message").GetString());
         Assert.Equal(head, JsonDocument.Parse(showJson.Stdout).RootElement.GetProperty("release").GetProperty("also_recorded_at").GetProperty("git_commit").GetString());
@@ -102,7 +130,9 @@ public sealed class ReleaseProvenanceTests
         var row = text.Stdout.Split('\n').Single(l => l.StartsWith("v1 ", StringComparison.Ordinal));
         var commitColumn = row[header.IndexOf("commit", StringComparison.Ordinal)..header.IndexOf("message", StringComparison.Ordinal)].Trim();
         Assert.Equal("-", commitColumn);
-        Assert.EndsWith($"commit {head[..10]} (clean) \"first\"", row.TrimEnd(), StringComparison.Ordinal);
+        var messageColumn = row[header.IndexOf("message", StringComparison.Ordinal)..header.IndexOf("also recorded at", StringComparison.Ordinal)].Trim();
+        Assert.Equal("first", messageColumn);
+        Assert.EndsWith($"commit {head[..10]} (clean)", row.TrimEnd(), StringComparison.Ordinal);
         Assert.Contains("commit -", show.Stdout, StringComparison.Ordinal);
         Assert.Contains($"also recorded at commit {head[..10]} (clean) \"first\" (#2 below)", show.Stdout, StringComparison.Ordinal);
     }

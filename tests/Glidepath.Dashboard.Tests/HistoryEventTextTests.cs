@@ -23,4 +23,28 @@ public sealed class HistoryEventTextTests(Chromium chromium)
 
         Assert.Matches(@"\brollout_started canary v2\S* vs stable v1\S* forced$", text.Trim());
     }
+
+    // Newcomer trial L8: details were raw JSON, with 64-hex ids and a .NET TimeSpan ("was_frozen_for":"00:00:02.2606801").
+    [Fact]
+    public async Task HistoryPage_FreezeAndUnfreeze_DetailsAreKeyValuePairsWithShortIdsAndSeconds()
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        await h.Seed.EventsAsync(2);
+        var browser = await h.SignedInAsync(await h.TokenAsync(Role.Viewer, "vic"));
+        var page = browser.Page;
+        await page.GotoAsync(h.Url + "/dashboard/env/staging/history");
+        var events = (await h.F.Store.Environments.HistoryAsync(h.App, Seed.Environment, CancellationToken.None)).ToList();
+        var freeze = events.Single(e => e.Kind == "freeze").Revision;
+        var unfreeze = events.Single(e => e.Kind == "unfreeze").Revision;
+
+        var frozen = await page.GetByTestId($"details-{freeze}").InnerTextAsync();
+        var unfrozen = await page.GetByTestId($"details-{unfreeze}").InnerTextAsync();
+
+        Assert.Contains("stable release id", frozen, StringComparison.Ordinal);
+        Assert.Contains(h.F.V1.Id[..8] + "…", frozen, StringComparison.Ordinal);
+        Assert.DoesNotContain(h.F.V1.Id, frozen, StringComparison.Ordinal);
+        Assert.Contains("was frozen for", unfrozen, StringComparison.Ordinal);
+        Assert.Matches(@"\d+\.\d s", unfrozen);
+        Assert.DoesNotContain("{", unfrozen, StringComparison.Ordinal);
+    }
 }

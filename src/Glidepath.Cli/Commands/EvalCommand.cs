@@ -218,7 +218,10 @@ internal static class EvalCommand
                     {
                         r.RunId, r.ReleaseId, r.CaseId, r.Trial, r.Status, r.Score,
                         Reason = r.Status == TrialStatus.Pass ? null : EvalRunOutput.Reason(r),
-                        r.Output, r.ToolCalls, r.LatencyMs, r.CostUsd, r.InputTokens, r.OutputTokens, r.Scores, r.Error, r.FinishedAt,
+                        // Tool calls as {name, arguments} and a scorer that did not apply with passed null (until 2026-12-06
+                        // "name(args)" strings, and "passed": true beside "applicable": false).
+                        r.Output, ToolCalls = r.ToolCalls.Select(ToolCallView.Parse), r.LatencyMs, r.CostUsd, r.InputTokens, r.OutputTokens,
+                        Scores = r.Scores.Select(ScoreView.From), r.Error, r.FinishedAt,
                     }),
                 });
                 return ExitCodes.Ok;

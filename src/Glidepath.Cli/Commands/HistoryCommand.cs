@@ -17,7 +17,8 @@ internal static class HistoryCommand
             freeze, unfreeze, rollout, drill and shadow event with its revision, time, actor, reason and release:
             from → to for a move of the stable pointer, "canary vN vs stable vM" for a rollout event that does not
             move it, "served vN, stable vM kept" for a drill, "shadow vN vs stable vM" for a shadow's start and stop.
-            Forced promotions are marked.
+            Forced promotions are marked. Each event's details read as key: value pairs (durations in seconds,
+            ids shortened); --format json gives them as stored.
 
             Example:
               glidepath history --env production
@@ -65,7 +66,7 @@ internal static class HistoryCommand
         }
 
         ctx.Output.Table(
-            ["rev", "time (UTC)", "event", "release", "actor", "reason"],
+            ["rev", "time (UTC)", "event", "release", "actor", "reason", "details"],
             events.Select(e => (IReadOnlyList<string>)
             [
                 e.Revision.ToString(CultureInfo.InvariantCulture),
@@ -74,6 +75,7 @@ internal static class HistoryCommand
                 e.ReleasesText,
                 e.ActorText,
                 e.Reason ?? "",
+                EventDetailsText.Line(e.Details),
             ]),
             title: $"{app} / {environment}: history");
         return ExitCodes.Ok;

@@ -102,18 +102,22 @@ internal static class ReleaseCommand
                 return ExitCodes.Ok;
             }
 
-            // Text and JSON say the same: the first registration's commit and message, and a later clean commit beside them.
+            // Text and JSON say the same: the first registration's commit, the newest message given, and a later clean commit
+            // beside them (its message left out when it is the one the message column shows).
             ctx.Output.Table(["release", "id", "created", "author", "commit", "message", "also recorded at"],
                 releases.Select(r => (IReadOnlyList<string>)[r.Name, r.Id[..Math.Min(8, r.Id.Length)], r.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), r.Author,
-                    ReleaseView.Commit(r.GitCommit, r.Dirty), r.Message ?? "", r.AlsoRecordedAt is { } also ? AlsoText(also) : ""]));
+                    ReleaseView.Commit(r.GitCommit, r.Dirty), r.Message ?? "", r.AlsoRecordedAt is { } also ? AlsoText(also, r.Message) : ""]));
             return ExitCodes.Ok;
         });
         return command;
     }
 
-    /// <summary>A later clean registration, as list and show print it: <c>commit 6d9572658f (clean) "first"</c>.</summary>
-    private static string AlsoText(ProvenanceView also) =>
-        $"commit {ReleaseView.Commit(also.GitCommit, also.Dirty)} (clean){(also.Message is null ? "" : $" \"{also.Message}\"")}";
+    /// <summary>
+    /// A later clean registration, as list and show print it: <c>commit 6d9572658f (clean) "first"</c>; without the message
+    /// when it is <paramref name="shown"/> already.
+    /// </summary>
+    private static string AlsoText(ProvenanceView also, string? shown = null) =>
+        $"commit {ReleaseView.Commit(also.GitCommit, also.Dirty)} (clean){(also.Message is null || also.Message == shown ? "" : $" \"{also.Message}\"")}";
 
     private static Command Show(CliEnvironment env)
     {
@@ -141,8 +145,9 @@ internal static class ReleaseCommand
 
             var name = release.Version == 0 ? "working tree (not registered)" : release.Name;
             ctx.Output.Line($"{name}  {release.Id}");
-            ctx.Output.Line($"  created {release.CreatedAt:u} by {release.Author}, commit {ReleaseView.Commit(release)}{(release.Message is null || release.Version == 0 ? "" : ", \"" + release.Message + "\"")}");
-            if (release.Version != 0 && ReleaseView.From(release, provenance).AlsoRecordedAt is { } also)
+            var view = ReleaseView.From(release, provenance);
+            ctx.Output.Line($"  created {release.CreatedAt:u} by {release.Author}, commit {ReleaseView.Commit(release)}{(view.Message is null ? "" : ", \"" + view.Message + "\"")}");
+            if (release.Version != 0 && view.AlsoRecordedAt is { } also)
             {
                 ctx.Output.Line($"  also recorded at {AlsoText(also)} (#{also.Sequence} below)");
             }

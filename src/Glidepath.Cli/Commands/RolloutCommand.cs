@@ -90,7 +90,7 @@ internal static class RolloutCommand
                     return ExitCodes.Ok;
                 }
 
-                return RolloutOutput.WriteStarted(ctx, answer.Rollout);
+                return RolloutOutput.WriteStarted(ctx, answer.Rollout, answer.JudgedBy);
             }
 
             var store = await ctx.StoreAsync(ct);
@@ -114,20 +114,20 @@ internal static class RolloutCommand
                 ctx.Output.Note(harmNote); // a harm against an earlier stable: said, not refused
             }
 
-            var unjudged = await service.StartNoteAsync(rollout, release, ct);
-            if (unjudged is not null)
+            var (startNote, judgedBy) = await service.StartNoteAsync(rollout, release, ct);
+            if (startNote is not null)
             {
-                ctx.Output.Note(unjudged);
+                ctx.Output.Note(startNote);
             }
 
             var names = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(RolloutReports.Started(rollout, names, RolloutService.JoinNotes(harmNote, unjudged)));
+                ctx.Output.Json(RolloutReports.Started(rollout, names, RolloutService.JoinNotes(harmNote, startNote), judgedBy));
                 return ExitCodes.Ok;
             }
 
-            return RolloutOutput.WriteStarted(ctx, RolloutView.From(rollout, names));
+            return RolloutOutput.WriteStarted(ctx, RolloutView.From(rollout, names), judgedBy);
         });
         return command;
     }

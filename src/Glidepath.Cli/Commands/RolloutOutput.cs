@@ -24,10 +24,14 @@ internal static class RolloutOutput
     /// <summary>The reason shown for a pause or resume that found the rollout as asked.</summary>
     public static string Unchanged(RolloutView rollout) => $"already {rollout.State}; nothing changed";
 
-    public static int WriteStarted(CliContext ctx, RolloutView rollout)
+    /// <summary>
+    /// The started line: judged by <paramref name="judgedBy"/>, the controller holding the environment's lease; without
+    /// one it claims no judge (the start's note on stderr says what judges it).
+    /// </summary>
+    public static int WriteStarted(CliContext ctx, RolloutView rollout, string? judgedBy)
     {
         var text = string.Create(CultureInfo.InvariantCulture,
-            $"{rollout.Environment}: rollout {rollout.Id} of {rollout.Release.Label} started at {rollout.Weight:0.##}% (steps {string.Join(" → ", rollout.Plan)}); the rollout controller of a running 'glidepath serve --env {rollout.Environment}' or 'glidepath controller --env {rollout.Environment}' judges it");
+            $"{rollout.Environment}: rollout {rollout.Id} of {rollout.Release.Label} started at {rollout.Weight:0.##}% (steps {string.Join(" → ", rollout.Plan)}){(judgedBy is null ? "" : $"; judged by {judgedBy}, the controller holding the lease of {rollout.Environment}")}");
         ctx.Output.Line(text, $"[green]✓[/] {Spectre.Console.Markup.Escape(text)}");
         if (rollout.Forced)
         {
@@ -92,11 +96,9 @@ internal static class RolloutOutput
             }
             else
             {
-                var judges = $"'glidepath serve --env {rollout.Environment}' or 'glidepath controller --env {rollout.Environment}'";
                 var warning = lease is { Holder: { } lapsed, LeaseExpiresAt: { } expiredAt }
-                    ? $"  warning: the lease of {lapsed} expired {Ago(lease.LeaseExpiredForMs, expiredAt, now)} ago (at {expiredAt.ToUniversalTime().ToString("HH:mm:ss", inv)} UTC), so nobody is judging this rollout; " +
-                      $"the next controller to tick takes over (a running {judges}). Until one does, it neither advances nor rolls back"
-                    : $"  warning: nobody is judging this rollout (no controller has taken the lease): it neither advances nor rolls back until {judges} runs";
+                    ? "  " + UnjudgedWarning.Status(rollout.Environment, lapsed, expiredAt, Ago(lease.LeaseExpiredForMs, expiredAt, now))
+                    : "  " + UnjudgedWarning.Status(rollout.Environment, null, null, TimeSpan.Zero);
                 ctx.Output.Line(warning, $"[yellow]{Spectre.Console.Markup.Escape(warning)}[/]");
             }
         }
@@ -124,8 +126,8 @@ internal static class RolloutOutput
     }
 
     /// <summary>How long ago a lease expired: as the process that read it said (a server's clock), else by this one's.</summary>
-    private static string Ago(double? expiredForMs, DateTimeOffset expiredAt, DateTimeOffset now) =>
-        RolloutView.Duration(expiredForMs is { } ms ? TimeSpan.FromMilliseconds(ms) : now - expiredAt);
+    private static TimeSpan Ago(double? expiredForMs, DateTimeOffset expiredAt, DateTimeOffset now) =>
+        expiredForMs is { } ms ? TimeSpan.FromMilliseconds(ms) : now - expiredAt;
 
     /// <summary>"≥ 42 subjects (effective 31.5)": groups that saw a request prove at least that many distinct subjects.</summary>
     private static string Subjects(int? atLeast, double? effective) => atLeast is { } n

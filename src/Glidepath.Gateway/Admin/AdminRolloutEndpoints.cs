@@ -43,8 +43,8 @@ internal static class AdminRolloutEndpoints
             var plan = RolloutService.PlanFrom(s.Options.Manifest, RolloutSteps.Parse(body.Steps), body.MinRequests, Duration(body.MaxDuration));
             // The assessment's note (a harm judged against an earlier stable: said, not refused), as a local start says it.
             var (rollout, assessed) = await s.Rollouts.StartAssessedAsync(spec.Name, release, plan, Actor(http), body.Reason, body.Force, http.RequestAborted);
-            var note = RolloutService.JoinNotes(assessed.HarmNote, await s.Rollouts.StartNoteAsync(rollout, release, http.RequestAborted));
-            return AdminResults.View(RolloutReports.Started(rollout, await s.ViewsAsync(http.RequestAborted), note));
+            var (startNote, judgedBy) = await s.Rollouts.StartNoteAsync(rollout, release, http.RequestAborted);
+            return AdminResults.View(RolloutReports.Started(rollout, await s.ViewsAsync(http.RequestAborted), RolloutService.JoinNotes(assessed.HarmNote, startNote), judgedBy));
         }).WithTags("rollouts");
 
         MapChange(group, "pause", "pause a rollout", Role.Deployer, (s, env, actor, reason, ct) => s.Rollouts.PauseAsync(env, actor, reason, ct));

@@ -52,10 +52,11 @@ public static class EnvironmentParity
                 differences.Add(new ParityDifference("release", "stable", stableA.Label, stableB.Label));
                 foreach (var change in ReleaseDiff.Compute(snapA, snapB))
                 {
-                    // Model changes carry scalar values; content changes are shown by 'glidepath release diff'.
+                    // Model changes carry scalar values; content changes name each side's content by its sha256 prefix (as
+                    // 'release show' lists files), and 'glidepath release diff' shows the lines.
                     differences.Add(change.Kind is "model" or "parameter" or "option"
                         ? new ParityDifference("model", $"{change.Kind} {change.Name}", change.Before, change.After)
-                        : new ParityDifference("release", $"{change.Kind.Replace('_', ' ')} {change.Name}", Presence(change.Kind, true), Presence(change.Kind, false)));
+                        : new ParityDifference("release", $"{change.Kind.Replace('_', ' ')} {change.Name}", Side(change, snapA, true), Side(change, snapB, false)));
                 }
             }
         }
@@ -119,10 +120,33 @@ public static class EnvironmentParity
 
     private static string? Blank(string value) => value.Length == 0 ? null : value;
 
-    private static string? Presence(string kind, bool before) => kind switch
+    /// <summary>
+    /// One side's cell of a content change: "present" or null for an added or removed tool or file, else the content's
+    /// sha256 prefix (<c>sha256:3f9c2a1b0c4d</c>, the prompt's path first when the two prompts are different files).
+    /// </summary>
+    private static string? Side(ReleaseChange change, ReleaseSnapshot snap, bool before) => change.Kind switch
     {
         "tool_added" or "file_added" => before ? null : "present",
         "tool_removed" or "file_removed" => before ? "present" : null,
-        _ => "differs",
+        "prompt" => change.Before == change.After ? Hash(snap.Files, snap.SystemPromptPath) : $"{snap.SystemPromptPath} {Hash(snap.Files, snap.SystemPromptPath)}",
+        "tool_changed" => Hash(snap.Files, ToolFile(snap, change.Name)),
+        _ => Hash(snap.Files, change.Name),
     };
+
+    private static string? ToolFile(ReleaseSnapshot snap, string tool)
+    {
+        // Tools are read from ToolFiles in order, one each.
+        for (var i = 0; i < snap.Tools.Count && i < snap.ToolFiles.Count; i++)
+        {
+            if (snap.Tools[i].Name == tool)
+            {
+                return snap.ToolFiles[i];
+            }
+        }
+
+        return null;
+    }
+
+    private static string Hash(IReadOnlyDictionary<string, byte[]> files, string? path) =>
+        path is not null && files.TryGetValue(path, out var bytes) ? "sha256:" + ReleaseBuilder.HashHex(bytes)[..12] : "differs";
 }

@@ -123,14 +123,15 @@ public sealed partial class EnvironmentService(
             return new EnvironmentOutcome(state, null, $"{spec.Name} is not frozen; nothing changed");
         }
 
-        // was_frozen_for is how long (d.hh:mm:ss, from the last freeze event); the reason given then is frozen_reason.
+        // was_frozen_for_seconds is how long (from the last freeze event; until 2026-12-06 stored as was_frozen_for,
+        // d.hh:mm:ss, which older events keep); the reason given then is frozen_reason.
         var history = await environments.HistoryAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
         var frozenAt = history.LastOrDefault(e => e.Kind == EnvironmentEventKinds.Freeze)?.Time;
         var details = new JsonObject { ["frozen_reason"] = state.FrozenReason };
         if (frozenAt is { } at)
         {
             details["frozen_at"] = at;
-            details["was_frozen_for"] = (time.GetUtcNow() - at).ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+            details["was_frozen_for_seconds"] = Math.Round((time.GetUtcNow() - at).TotalSeconds, 3);
         }
 
         return await ApplyAsync(state, state with { Frozen = false, FrozenReason = null }, EnvironmentEventKinds.Unfreeze, null, null, actor, reason, false, details, cancellationToken).ConfigureAwait(false);

@@ -11,14 +11,19 @@ public sealed record ReleaseView(string Name, string Id, string App, int Version
     /// </summary>
     public ProvenanceView? AlsoRecordedAt { get; init; }
 
-    /// <summary>The view with <see cref="AlsoRecordedAt"/> read from the release's provenance records.</summary>
+    /// <summary>
+    /// The view with <see cref="AlsoRecordedAt"/> read from the release's provenance records, and <see cref="Message"/> the
+    /// newest message any registration gave: a message given at a later <c>release create -m</c> is not hidden behind the
+    /// first registration's none (an <c>eval run</c> that registered the working tree first, say).
+    /// </summary>
     public static ReleaseView From(Release r, IReadOnlyList<ReleaseProvenance> provenance)
     {
         ArgumentNullException.ThrowIfNull(r);
         ArgumentNullException.ThrowIfNull(provenance);
         var clean = provenance.LastOrDefault(p => p.IsCleanCommit);
         var sameAsFirst = clean is not null && !r.Dirty && string.Equals(clean.GitCommit, r.GitCommit, StringComparison.Ordinal);
-        return From(r) with { AlsoRecordedAt = clean is null || sameAsFirst ? null : ProvenanceView.From(clean) };
+        var message = provenance.LastOrDefault(p => !string.IsNullOrWhiteSpace(p.Message))?.Message ?? r.Message;
+        return From(r) with { Message = r.Version == 0 ? null : message, AlsoRecordedAt = clean is null || sameAsFirst ? null : ProvenanceView.From(clean) };
     }
 
     public static string Commit(Release r) => Commit((r ?? throw new ArgumentNullException(nameof(r))).GitCommit, r.Dirty);

@@ -8,8 +8,12 @@ namespace Glidepath.Rollouts;
 /// </summary>
 public static class RolloutReports
 {
-    /// <summary><c>rollout start</c>: <c>{rollout}</c>.</summary>
-    public static object Started(Rollout rollout, EnvironmentViews names, string? note) => new { rollout = RolloutView.From(rollout, names), note };
+    /// <summary>
+    /// <c>rollout start</c>: <c>{rollout, note, judged_by}</c>; <c>judged_by</c> is the holder of the environment's controller
+    /// lease when one held it at the start, else null (and <c>note</c> warns of it).
+    /// </summary>
+    public static object Started(Rollout rollout, EnvironmentViews names, string? note, string? judgedBy = null) =>
+        new { rollout = RolloutView.From(rollout, names), note, judged_by = judgedBy };
 
     /// <summary>
     /// A change to a rollout: <c>{changed, rollout, decision}</c>, the decision it recorded; <c>changed</c> false and

@@ -9,10 +9,11 @@ public sealed partial class RolloutService
     /// <summary>
     /// The warnings for a rollout just started, one a line, or null: its plan leaves retry_rate out while the provider
     /// retries (<see cref="RetryRateWarning"/>), a step cannot finish within max_duration at the stable release's last
-    /// hour of traffic (<see cref="StepPaceWarning"/>), or it judges no first_token_latency while the stable release's last
-    /// 24 hours were more than a tenth streamed answers (<see cref="FirstTokenLatencyWarning"/>).
+    /// hour of traffic (<see cref="StepPaceWarning"/>), it judges no first_token_latency while the stable release's last
+    /// 24 hours were more than a tenth streamed answers (<see cref="FirstTokenLatencyWarning"/>), or no controller holds
+    /// the environment's lease (<see cref="UnjudgedWarning.AtStart"/>); and the holder of that lease while it is held.
     /// </summary>
-    public async Task<string?> StartNoteAsync(Rollout rollout, Release release, CancellationToken cancellationToken)
+    public async Task<(string? Note, string? JudgedBy)> StartNoteAsync(Rollout rollout, Release release, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rollout);
         ArgumentNullException.ThrowIfNull(release);
@@ -26,7 +27,9 @@ public sealed partial class RolloutService
         var planned = RolloutPlanner.Plan(rollout.Plan, observed ?? StableProfile.Assumed(sampleRate));
         var pace = await StepPaceWarning.ObservedAsync(traces, manifest.App, rollout.Plan, planned, rollout.Environment, rollout.BaselineReleaseId, state.StableSince, now, cancellationToken).ConfigureAwait(false);
         var firstToken = observed is null ? null : FirstTokenLatencyWarning.For(rollout.Plan, observed, rollout.Environment);
-        return JoinNotes(retry, pace, firstToken);
+        var lease = await rollouts.LeaseAsync(rollout.App, rollout.Environment, cancellationToken).ConfigureAwait(false);
+        var unjudged = UnjudgedWarning.AtStart(rollout.Environment, lease, time.GetUtcNow());
+        return (JoinNotes(retry, pace, firstToken, unjudged), unjudged is null ? lease?.Holder : null);
     }
 
     /// <summary>The notes given, one a line, or null when none is.</summary>

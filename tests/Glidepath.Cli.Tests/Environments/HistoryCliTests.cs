@@ -53,8 +53,28 @@ public sealed class HistoryCliTests
         var events = (await app.JsonAsync("history", "--env", "production")).GetProperty("events").EnumerateArray().ToList();
         var details = events.Single(e => e.GetProperty("kind").GetString() == "unfreeze").GetProperty("details");
 
-        Assert.Equal("02:00:00", details.GetProperty("was_frozen_for").GetString());
+        Assert.Equal(7200, details.GetProperty("was_frozen_for_seconds").GetDouble());
+        Assert.False(details.TryGetProperty("was_frozen_for", out _));
         Assert.Equal("incident 4711", details.GetProperty("frozen_reason").GetString());
+    }
+
+    // Newcomer trial L8: the details were JSON only (in the dashboard raw, with a .NET TimeSpan); the text shows them as
+    // key: value pairs.
+    [Fact]
+    public async Task History_Text_DetailsAsKeyValuePairs()
+    {
+        await using var app = await MonitorApp.CreateAsync(1);
+        await app.OkAsync("freeze", "--env", "production", "--reason", "incident 4711");
+        app.Time.Advance(TimeSpan.FromSeconds(2.3));
+        await app.OkAsync("unfreeze", "--env", "production", "--reason", "resolved");
+
+        var (code, text, stderr) = await app.RunAsync("history", "--env", "production");
+
+        Assert.True(code == 0, stderr);
+        var row = text.Split('\n').Single(l => l.Contains("unfreeze", StringComparison.Ordinal));
+        Assert.Contains("frozen reason: incident 4711", row, StringComparison.Ordinal);
+        Assert.Contains("was frozen for: 2.3 s", row, StringComparison.Ordinal);
+        Assert.Contains("frozen at: 20", row, StringComparison.Ordinal);
     }
 
     // Text recorded before the printable-text rule (or by another tool) still reaches terminals: the CLI prints its

@@ -387,6 +387,33 @@ public sealed class EvalRunCliTests
         Assert.Contains("not_contains", result.GetProperty("reason").GetString(), StringComparison.Ordinal);
     }
 
+    // Newcomer trial L6: tool_calls were "lookup_order({\"order_id\":\"NW-1\"})" strings, and a scorer that did not apply
+    // to the case said "passed": true beside "applicable": false.
+    [Fact]
+    public async Task EvalShow_FormatJson_ToolCallsAsNameAndArgumentsAndANotApplicableScorerNotPassed()
+    {
+        using var app = EvalApp.Create();
+        app.ModelClients = (_, _) => new FakeModelClients((_, _) => new ChatResponse(new ChatMessage(ChatRole.Assistant,
+            [new TextContent("Within 30 days."), new FunctionCallContent("c1", "lookup_order", new Dictionary<string, object?> { ["order_id"] = "NW-1" })])));
+        var (code, stdout, stderr) = await app.RunAsync("eval", "run", "--tag", "refunds", "--format", "json");
+        Assert.True(code == 0, stderr);
+        using var run = JsonDocument.Parse(stdout);
+
+        var (showCode, showJson, showErr) = await app.RunAsync("eval", "show", run.RootElement.GetProperty("run").GetString()!, "--format", "json");
+
+        Assert.True(showCode == 0, showErr);
+        using var show = JsonDocument.Parse(showJson);
+        var result = show.RootElement.GetProperty("results")[0];
+        var call = Assert.Single(result.GetProperty("tool_calls").EnumerateArray());
+        Assert.Equal("lookup_order", call.GetProperty("name").GetString());
+        Assert.Equal("NW-1", call.GetProperty("arguments").GetProperty("order_id").GetString());
+        var toolCall = result.GetProperty("scores").EnumerateArray().Single(s => s.GetProperty("scorer").GetString() == "tool_call");
+        Assert.False(toolCall.GetProperty("applicable").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, toolCall.GetProperty("passed").ValueKind);
+        var contains = result.GetProperty("scores").EnumerateArray().Single(s => s.GetProperty("scorer").GetString() == "contains");
+        Assert.True(contains.GetProperty("passed").GetBoolean());
+    }
+
     [Fact]
     public async Task EvalRun_ResumeAfterDatasetChanged_Exit2()
     {

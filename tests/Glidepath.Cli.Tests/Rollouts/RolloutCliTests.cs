@@ -66,16 +66,16 @@ public sealed class RolloutCliTests
     }
 
     // A trial: it said only "the controller in 'glidepath serve' judges it", though an app on the SDK has no gateway and
-    // its rollouts are judged by 'glidepath controller'.
+    // its rollouts are judged by 'glidepath controller'. Without a controller holding the lease, the start's warning names both.
     [Fact]
     public async Task Start_Text_NamesBothProcessesThatJudgeIt()
     {
         await using var app = await ReadyAsync();
 
-        var (code, stdout, _) = await app.RunAsync("rollout", "start", "v2", "--env", "production");
+        var (code, _, stderr) = await app.RunAsync("rollout", "start", "v2", "--env", "production");
 
         Assert.Equal(0, code);
-        Assert.Contains("'glidepath serve --env production' or 'glidepath controller --env production' judges it", stdout, StringComparison.Ordinal);
+        Assert.Contains("a running 'glidepath serve --env production' or 'glidepath controller --env production' takes it at its next pass", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

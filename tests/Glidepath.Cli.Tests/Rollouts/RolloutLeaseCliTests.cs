@@ -58,6 +58,43 @@ public sealed partial class RolloutLeaseCliTests
         Assert.Contains("nobody is judging this rollout (no controller has taken the lease): it neither advances nor rolls back until 'glidepath serve --env production' or 'glidepath controller --env production' runs", text, StringComparison.Ordinal);
     }
 
+    // Newcomer trial L4: with no gateway or controller running, 'rollout start' said "… judges it" and warned of nothing;
+    // only 'rollout status' said that nobody was judging the rollout.
+    [Fact]
+    public async Task Start_NoControllerHoldsTheLease_WarnsInTextAndJsonAndClaimsNoJudge()
+    {
+        await using var app = await RolloutCliTests.ReadyAsync();
+        await LeaseAsync(app, "vm:4242:dead", expiresAt: DateTimeOffset.UtcNow - TimeSpan.FromMinutes(2));
+
+        var (code, stdout, stderr) = await app.RunAsync("rollout", "start", "v2", "--env", "production");
+        await app.OkAsync("rollout", "abort", "--env", "production", "--reason", "again as JSON");
+        var json = await app.JsonAsync("rollout", "start", "v2", "--env", "production");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("warning: no controller holds the lease of production yet (the last, vm:4242:dead's, expired", stderr, StringComparison.Ordinal);
+        Assert.Contains("if none runs, the rollout neither advances nor rolls back", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("judges it", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("judged by", stdout, StringComparison.Ordinal);
+        Assert.Contains("warning: no controller holds the lease of production yet", json.GetProperty("note").GetString(), StringComparison.Ordinal);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, json.GetProperty("judged_by").ValueKind);
+    }
+
+    [Fact]
+    public async Task Start_AControllerHoldsTheLease_NamesItAndNoLeaseWarning()
+    {
+        await using var app = await RolloutCliTests.ReadyAsync();
+        await LeaseAsync(app, "vm:4242:alive", expiresAt: DateTimeOffset.UtcNow + TimeSpan.FromHours(1));
+
+        var (code, stdout, stderr) = await app.RunAsync("rollout", "start", "v2", "--env", "production");
+        await app.OkAsync("rollout", "abort", "--env", "production", "--reason", "again as JSON");
+        var json = await app.JsonAsync("rollout", "start", "v2", "--env", "production");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("judged by vm:4242:alive, the controller holding the lease of production", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("no controller holds", stderr, StringComparison.Ordinal);
+        Assert.Equal("vm:4242:alive", json.GetProperty("judged_by").GetString());
+    }
+
     /// <summary>A lease as a controller takes it: <paramref name="expiresAt"/> is its last renewal plus the lease's duration.</summary>
     private static async Task LeaseAsync(Environments.EnvApp app, string holder, DateTimeOffset expiresAt)
     {

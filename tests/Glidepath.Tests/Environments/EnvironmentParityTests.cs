@@ -1,5 +1,7 @@
 using Glidepath.Environments;
 using Glidepath.Manifests;
+using Glidepath.Releases;
+using Glidepath.Tests.Releases;
 using static Glidepath.Tests.Environments.EnvironmentTestData;
 
 namespace Glidepath.Tests.Environments;
@@ -54,5 +56,30 @@ public sealed class EnvironmentParityTests
         var report = EnvironmentParity.Compare(Manifest(Staging, Production), Staging, Production, null, null);
         Assert.Equal(2, report.Differences.Count);
         Assert.True(report.Parity);
+    }
+
+    // Newcomer trial L9: a changed prompt read "release  prompt prompts/system.md  differs  differs", a cell pair that said
+    // nothing the key had not. Each side now names its content by sha256 prefix, as 'release show' lists files.
+    [Fact]
+    public void Compare_StablesWithDifferentPromptToolAndFile_EachSideShowsItsContentHashPrefix()
+    {
+        var a = TestReleases.Sample();
+        var b = TestReleases.Sample(dir =>
+        {
+            dir.Write("prompts/system.md", dir.Read("prompts/system.md") + "\nAlways greet the customer by name.\n");
+            dir.Write("agent/handoff.md", dir.Read("agent/handoff.md") + "\nOne more line.\n");
+            dir.Write("tools/escalate.json", dir.Read("tools/escalate.json").Replace("\"description\": \"", "\"description\": \"Now: ", StringComparison.Ordinal));
+        });
+
+        var report = EnvironmentParity.Compare(Manifest(Staging, Production), Staging, Production, a, b);
+
+        string Prefix(Release r, string path) => "sha256:" + ReleaseBuilder.HashHex(r.Snapshot().Files[path])[..12];
+        var prompt = Assert.Single(report.Differences, d => d.Key == "prompt prompts/system.md");
+        Assert.Equal((Prefix(a, "prompts/system.md"), Prefix(b, "prompts/system.md")), (prompt.A, prompt.B));
+        var file = Assert.Single(report.Differences, d => d.Key == "file changed agent/handoff.md");
+        Assert.Equal((Prefix(a, "agent/handoff.md"), Prefix(b, "agent/handoff.md")), (file.A, file.B));
+        var tool = Assert.Single(report.Differences, d => d.Key == "tool changed escalate");
+        Assert.Equal((Prefix(a, "tools/escalate.json"), Prefix(b, "tools/escalate.json")), (tool.A, tool.B));
+        Assert.DoesNotContain(report.Differences, d => d.A == "differs" || d.B == "differs");
     }
 }
