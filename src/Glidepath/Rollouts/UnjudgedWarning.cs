@@ -37,7 +37,8 @@ public static class UnjudgedWarning
         }
 
         var last = lease is null ? "" : $" (the last, {lease.Holder}'s, expired {RolloutView.Duration(now - lease.ExpiresAt)} ago at {Clock(lease.ExpiresAt)} UTC)";
-        return $"warning: no controller holds the lease of {environment} yet{last}, so nobody may be judging this rollout: a running " +
+        // A note, not a warning: with a gateway running this is the usual case at a start (see above).
+        return $"note: no controller holds the lease of {environment} yet{last}, so nobody may be judging this rollout: a running " +
                $"{Judges(environment)} takes it at its next pass (every 5s by default); if none runs, the rollout neither advances nor rolls back. " +
                $"'glidepath rollout status --env {environment}' says who judges it";
     }

@@ -71,11 +71,11 @@ public sealed partial class RolloutLeaseCliTests
         var json = await app.JsonAsync("rollout", "start", "v2", "--env", "production");
 
         Assert.True(code == 0, stderr);
-        Assert.Contains("warning: no controller holds the lease of production yet (the last, vm:4242:dead's, expired", stderr, StringComparison.Ordinal);
+        Assert.Contains("note: no controller holds the lease of production yet (the last, vm:4242:dead's, expired", stderr, StringComparison.Ordinal);
         Assert.Contains("if none runs, the rollout neither advances nor rolls back", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("judges it", stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("judged by", stdout, StringComparison.Ordinal);
-        Assert.Contains("warning: no controller holds the lease of production yet", json.GetProperty("note").GetString(), StringComparison.Ordinal);
+        Assert.Contains("note: no controller holds the lease of production yet", json.GetProperty("note").GetString(), StringComparison.Ordinal);
         Assert.Equal(System.Text.Json.JsonValueKind.Null, json.GetProperty("judged_by").ValueKind);
     }
 
