@@ -1,6 +1,7 @@
 using System.Globalization;
 using Glidepath.Rollouts;
 using Glidepath.Traces;
+using Glidepath.Views;
 
 namespace Glidepath.Shadow;
 
@@ -75,6 +76,29 @@ public sealed record PairsForPass(long? Pairs, string BoundBy)
             ? string.Create(CultureInfo.InvariantCulture,
                 $"--max-requests {cap} is below the {needed} pairs a pass needs under this plan, even for a candidate as good as stable with no error on either side ({BoundBy} bounds it): this shadow can show harm but cannot pass; raise --max-requests to at least {needed}")
             : null;
+    }
+
+    /// <summary>
+    /// The note for a shadow whose cost cap <paramref name="maxCostUsd"/> pays for fewer pairs than a pass needs at
+    /// <paramref name="costPerCall"/> (the stable release's recent cost per answered call: an estimate of the candidate's),
+    /// or null when it pays for enough, or the cost is unknown.
+    /// </summary>
+    public string? CostCapNote(double maxCostUsd, double costPerCall, string costSource)
+    {
+        if (Pairs is not { } needed || !(costPerCall > 0) || !double.IsFinite(costPerCall) || !(maxCostUsd > 0))
+        {
+            return null;
+        }
+
+        var affordable = Math.Round(maxCostUsd / costPerCall); // "about": a sum of costs is not exact in binary
+        if (affordable >= needed)
+        {
+            return null;
+        }
+
+        var enough = Math.Ceiling(needed * costPerCall * 100) / 100;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"--max-cost-usd {Figures.Usd(maxCostUsd)[1..]} pays for about {affordable:0} pairs at {Figures.Usd(costPerCall)} a call ({costSource}; the candidate's own cost may differ), below the {needed} pairs a pass needs under this plan, even for a candidate as good as stable with no error on either side ({BoundBy} bounds it): this shadow can show harm but likely cannot pass; raise --max-cost-usd to about {Figures.Usd(enough)[1..]}");
     }
 
     /// <summary>What <c>shadow status</c> adds to a collecting decision on <paramref name="judgedPairs"/> pairs, or null once they reach the figure.</summary>

@@ -126,6 +126,21 @@ public sealed class PairsForPassTests
     }
 
     [Fact]
+    public void CostCapNote_CapPaysForFewerPairsThanThePassNeeds_Warns_OtherwiseOrUnknownCostSaysNothing()
+    {
+        var figure = PairsForPass.For(JudgeOf(SamplePlan), scored: true);
+        var needed = figure.Pairs!.Value;
+
+        var note = figure.CostCapNote(1, 0.002, "the stable release's cost per answered call over the last 24 h");
+
+        Assert.StartsWith("--max-cost-usd 1 pays for about 500 pairs at $0.002 a call (the stable release's cost per answered call over the last 24 h; the candidate's own cost may differ), below the " + needed + " pairs", note, StringComparison.Ordinal);
+        Assert.EndsWith($"raise --max-cost-usd to about {Math.Ceiling(needed * 0.2) / 100:0.##}", note, StringComparison.Ordinal);
+        Assert.Null(figure.CostCapNote(needed * 0.002, 0.002, "x"));
+        Assert.Null(figure.CostCapNote(1, 0, "x"));
+        Assert.Null(figure.CostCapNote(1, double.NaN, "x"));
+    }
+
+    [Fact]
     public void Add_ManyCopiesAtOnce_SameSumsAsOneByOne()
     {
         var pair = new ShadowPair(5, false, true, 900, 1100, 0.002, 0.003, true, false, 0.8, 0.4, 1);
