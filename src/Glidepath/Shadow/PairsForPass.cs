@@ -102,10 +102,12 @@ public sealed record PairsForPass(long? Pairs, string BoundBy)
     }
 
     /// <summary>What <c>shadow status</c> adds to a collecting decision on <paramref name="judgedPairs"/> pairs, or null once they reach the figure.</summary>
-    public string? CollectingNote(long judgedPairs) =>
-        Pairs is { } needed && judgedPairs < needed
-            ? string.Create(CultureInfo.InvariantCulture, $"a pass needs at least {needed} pairs under this plan ({BoundBy} bounds it)")
-            : null;
+    public string? CollectingNote(long judgedPairs) => Pairs switch
+    {
+        null => $"no number of pairs can pass a candidate as good as stable under this plan ({BoundBy} bounds it)",
+        { } needed when judgedPairs < needed => string.Create(CultureInfo.InvariantCulture, $"a pass needs at least {needed} pairs under this plan ({BoundBy} bounds it)"),
+        _ => null,
+    };
 
     private static ShadowPair BestCase(PairedJudgePolicy policy, bool scored)
     {

@@ -106,7 +106,7 @@ public sealed class PairsForPassTests
         Assert.Null(figure.Pairs);
         Assert.Equal("error_rate max_increase 0", figure.BoundBy);
         Assert.StartsWith("no number of pairs can pass", figure.CapNote(null), StringComparison.Ordinal);
-        Assert.Null(figure.CollectingNote(10));
+        Assert.Equal("no number of pairs can pass a candidate as good as stable under this plan (error_rate max_increase 0 bounds it)", figure.CollectingNote(10));
     }
 
     [Fact]
