@@ -35,7 +35,7 @@ public sealed class PairsForPassTests
     [InlineData(true, false)]
     [InlineData(false, false)]
     [InlineData(true, true)]
-    public void For_SamplePlan_TheJudgeFedPairByPairIsCollectingOnePairBeforeAndPassesAtTheFigure(bool scored, bool pairwise)
+    public void For_SamplePlan_TheJudgeFedPairByPairIsCollectingUpToOnePairBeforeAndPassesAtTheFigure(bool scored, bool pairwise)
     {
         var judge = JudgeOf(SamplePlan, pairwise ? PairedJudgePolicy.DefaultPairwiseMaxDrop : null);
 
@@ -43,11 +43,17 @@ public sealed class PairsForPassTests
 
         var needed = figure.Pairs!.Value;
         var sample = new PairedSample();
+        var firstPass = 0L;
         for (var i = 0; i < needed - 1; i++)
         {
             sample.Add(Clean(i % SubjectGroups.Count, scored, pairwise));
+            if (firstPass == 0 && judge.Classify(sample) == PairedOutcome.Pass)
+            {
+                firstPass = i + 1;
+            }
         }
 
+        Assert.Equal(0, firstPass); // looked at after every pair: no pass before the figure
         Assert.Equal(PairedOutcome.Collecting, judge.Classify(sample));
         sample.Add(Clean((int)((needed - 1) % SubjectGroups.Count), scored, pairwise));
         Assert.Equal(PairedOutcome.Pass, judge.Classify(sample));
