@@ -76,7 +76,7 @@ internal static class ShadowCommand
             var shadow = await service.StartAsync(name, release, parse.GetValue(rate), parse.GetValue(maxCost), parse.GetValue(maxRequests), actor, parse.GetValue(reason), ct);
             var report = (await service.ReportAsync(name, ct))!;
             var names = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));
-            return WriteStarted(ctx, new ShadowAnswer(ShadowView.From(report, names), service.StartNotes(shadow)), null);
+            return WriteStarted(ctx, new ShadowAnswer(ShadowView.From(report, names), await service.StartNotesAsync(name, shadow, store.Traces, ct)), null);
         });
         return command;
     }

@@ -30,7 +30,8 @@ internal static class AdminShadowEndpoints
             var release = await s.RegisteredAsync(body.Release, "release", AdminPrincipal.Of(http), http.RequestAborted);
             s.Resolver.Models?.EnsureServable(release.CanonicalJson);
             var shadow = await s.Shadows.StartAsync(spec.Name, release, rate, body.MaxCostUsd, body.MaxRequests, Actor(http), body.Reason, http.RequestAborted);
-            return await AnswerAsync(s, spec.Name, [.. s.Shadows.StartNotes(shadow).Select(n => AdminResults.InCallerTerms(http, n))], http);
+            var notes = await s.Shadows.StartNotesAsync(spec.Name, shadow, s.Store.Traces, http.RequestAborted);
+            return await AnswerAsync(s, spec.Name, [.. notes.Select(n => AdminResults.InCallerTerms(http, n))], http);
         }).WithTags("shadow");
 
         group.Post<ReasonRequest>("/environments/{env}/shadow/stop", "stop a shadow", Role.Deployer, async (string env, HttpContext http, AdminServices s) =>

@@ -39,36 +39,43 @@ public sealed class PairedSample
     }
 
     /// <summary>Adds one pair: each metric takes its difference when both sides have the value.</summary>
-    public void Add(in ShadowPair pair)
+    public void Add(in ShadowPair pair) => Add(pair, 1);
+
+    /// <summary>
+    /// Adds <paramref name="count"/> copies of one pair at once (the same sums as adding it that many times): the
+    /// judge's best case at any number of pairs (<see cref="PairsForPass"/>) without building it pair by pair.
+    /// </summary>
+    public void Add(in ShadowPair pair, long count)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
         var g = Math.Clamp(pair.Group, 0, SubjectGroups.Count - 1);
-        Pairs++;
-        _pairsPerGroup[g]++;
-        Add("error_rate", g, (pair.CandidateError ? 1 : 0) - (pair.StableError ? 1 : 0));
+        Pairs += count;
+        _pairsPerGroup[g] += count;
+        Add("error_rate", g, (pair.CandidateError ? 1 : 0) - (pair.StableError ? 1 : 0), count);
         if (pair is { StableLatencyMs: > 0 and var ls, CandidateLatencyMs: > 0 and var lc, StableError: false, CandidateError: false })
         {
-            Add("latency", g, Math.Log(lc) - Math.Log(ls));
+            Add("latency", g, Math.Log(lc) - Math.Log(ls), count);
         }
 
         // Both answered, as the canary judge's cost covers answered requests only (a failed stable call is paired too).
         if (pair is { StableCost: > 0 and var cs, CandidateCost: > 0 and var cc, StableError: false, CandidateError: false })
         {
-            Add("cost_per_call", g, Math.Log(cc) - Math.Log(cs));
+            Add("cost_per_call", g, Math.Log(cc) - Math.Log(cs), count);
         }
 
         if (pair is { StablePassed: { } ps, CandidatePassed: { } pc })
         {
-            Add("online_pass_rate", g, (pc ? 1 : 0) - (ps ? 1 : 0));
+            Add("online_pass_rate", g, (pc ? 1 : 0) - (ps ? 1 : 0), count);
         }
 
         if (pair is { StableScore: { } ss, CandidateScore: { } sc })
         {
-            Add("online_score", g, Math.Clamp(sc, 0, 1) - Math.Clamp(ss, 0, 1));
+            Add("online_score", g, Math.Clamp(sc, 0, 1) - Math.Clamp(ss, 0, 1), count);
         }
 
         if (pair.CandidatePreference is { } w)
         {
-            Add(PairwiseMetric, g, Math.Clamp(w, 0, 1) - 0.5);
+            Add(PairwiseMetric, g, Math.Clamp(w, 0, 1) - 0.5, count);
         }
     }
 
@@ -78,17 +85,20 @@ public sealed class PairedSample
     /// <summary>The metric's differences in one subject group.</summary>
     public Sums Group(string metric, int group) => _sums[metric][group];
 
-    private void Add(string metric, int group, double d)
+    private void Add(string metric, int group, double d, long count)
     {
         var sums = _sums[metric];
-        sums[group] = sums[group].Add(d);
-        sums[SubjectGroups.Count] = sums[SubjectGroups.Count].Add(d);
+        sums[group] = sums[group].Add(d, count);
+        sums[SubjectGroups.Count] = sums[SubjectGroups.Count].Add(d, count);
     }
 
     /// <summary>Count, sum and sum of squares of one metric's differences.</summary>
     public readonly record struct Sums(long N, double Sum, double Squares)
     {
-        public Sums Add(double d) => new(N + 1, Sum + d, Squares + (d * d));
+        public Sums Add(double d) => Add(d, 1);
+
+        /// <summary>The sums with <paramref name="count"/> more differences equal to <paramref name="d"/>.</summary>
+        public Sums Add(double d, long count) => new(N + count, Sum + (count * d), Squares + (count * d * d));
 
         public double Mean => N == 0 ? double.NaN : Sum / N;
     }

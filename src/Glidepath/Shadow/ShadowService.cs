@@ -15,7 +15,7 @@ namespace Glidepath.Shadow;
 /// background), stop it, read where it stands, and ask whether a release has passed one. Start and stop are
 /// compare-and-swaps on the environment with a history event, so every gateway picks them up on the revision change.
 /// </summary>
-public sealed class ShadowService(Manifest manifest, EnvironmentService environments, IEnvironmentStore environmentStore, IShadowStore shadows, TimeProvider time)
+public sealed partial class ShadowService(Manifest manifest, EnvironmentService environments, IEnvironmentStore environmentStore, IShadowStore shadows, TimeProvider time)
 {
     /// <summary>
     /// The smallest <c>--rate</c>: one stable request in a million. Below it a shadow would not collect the pairs a
@@ -90,20 +90,6 @@ public sealed class ShadowService(Manifest manifest, EnvironmentService environm
         }
 
         return (spec, state, stable);
-    }
-
-    /// <summary>
-    /// What a started shadow's caller should be told: a <paramref name="shadow"/> whose request cap is below the pairs the
-    /// judge needs for a pass (<c>rollout.step.min_requests</c>) can show harm but never pass.
-    /// </summary>
-    public IReadOnlyList<string> StartNotes(ShadowState shadow)
-    {
-        ArgumentNullException.ThrowIfNull(shadow);
-        var needed = Judge().Policy.MinPairs;
-        return shadow.MaxRequests is { } cap && cap < needed
-            ? [string.Create(CultureInfo.InvariantCulture,
-                $"--max-requests {cap} is below the {needed} pairs the judge needs for a pass (rollout.step.min_requests): this shadow can show harm but cannot pass")]
-            : [];
     }
 
     /// <summary>Stops the active shadow; its pairs stay, and the event records the judge's outcome at that moment. Allowed while frozen.</summary>
@@ -264,7 +250,7 @@ public sealed class ShadowService(Manifest manifest, EnvironmentService environm
             CandidateErrors = errors,
             JudgedPairs = judged,
             JudgedCandidateErrors = judgedErrors,
-            Decision = Judge().Decide(sample),
+            Decision = WithPairsNeeded(Judge().Decide(sample), judged),
         };
     }
 

@@ -166,7 +166,7 @@ public sealed class RemoteCliTests : IAsyncLifetime
         Assert.Equal(ExitCodes.BadInput, badRate.Code);
         Assert.Contains("--rate is the share of stable requests mirrored, from 0.000001 (one request in a million) to 1; got 5", badRate.Stderr, StringComparison.Ordinal);
         Assert.True(start.Code == 0, start.Stderr);
-        Assert.Contains("note: --max-requests 5 is below the 200 pairs the judge needs for a pass", start.Stderr, StringComparison.Ordinal);
+        Assert.Contains("note: --max-requests 5 is below the 1313 pairs a pass needs under this plan", start.Stderr, StringComparison.Ordinal);
         var started = JsonDocument.Parse(start.Stdout).RootElement;
         Assert.Equal(JsonDocument.Parse(local.Stdout).RootElement.GetProperty("shadow").GetRawText(), started.GetProperty("shadow").GetRawText());
         Assert.Equal(("v2", "token:ops", "remote try"), (started.GetProperty("shadow").GetProperty("candidate").GetProperty("name").GetString(),

@@ -7,7 +7,7 @@ namespace Glidepath.Cli.Tests.Shadow;
 public sealed class ShadowCliTests
 {
     /// <summary>v1 stable in production (through staging), v2 registered and gated against v1.</summary>
-    private static async Task<EnvApp> ReadyAsync()
+    internal static async Task<EnvApp> ReadyAsync()
     {
         var app = await EnvApp.CreateAsync(2);
         await app.DeployAllToStagingAsync();
@@ -225,7 +225,7 @@ public sealed class ShadowCliTests
         var (plainCode, _, _) = await app.RunAsync("shadow", "status", "--env", "production");
 
         Assert.Equal(0, startCode);
-        Assert.Contains("--max-requests 60 is below the 200 pairs the judge needs for a pass", startErr, StringComparison.Ordinal);
+        Assert.Contains("--max-requests 60 is below the 1313 pairs a pass needs under this plan", startErr, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.Negative, watchCode);
         Assert.Contains("the shadow was stopped before the judge decided (", watchErr, StringComparison.Ordinal);
         Assert.Equal(0, plainCode);

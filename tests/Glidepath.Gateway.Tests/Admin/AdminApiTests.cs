@@ -232,7 +232,9 @@ public sealed class AdminApiTests
         var answer = JsonDocument.Parse(started.Body).RootElement;
         Assert.True(answer.GetProperty("shadow").GetProperty("active").GetBoolean());
         Assert.Equal(5, answer.GetProperty("shadow").GetProperty("max_requests").GetInt64());
-        Assert.StartsWith("'max_requests' 5 is below the 200 pairs", Assert.Single(answer.GetProperty("notes").EnumerateArray()).GetString(), StringComparison.Ordinal);
+        var note = Assert.Single(answer.GetProperty("notes").EnumerateArray()).GetString();
+        Assert.StartsWith("'max_requests' 5 is below the 1313 pairs a pass needs under this plan", note, StringComparison.Ordinal);
+        Assert.EndsWith("raise 'max_requests' to at least 1313", note, StringComparison.Ordinal);
         Assert.Equal(409, second.Status);
         Assert.Equal(200, stopped.Status);
         Assert.False(JsonDocument.Parse(stopped.Body).RootElement.GetProperty("shadow").GetProperty("active").GetBoolean());
