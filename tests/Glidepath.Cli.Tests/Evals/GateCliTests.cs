@@ -383,13 +383,14 @@ public sealed class GateCliTests
     }
 
     [Fact]
-    public async Task Gate_BaselineEnvironmentWithoutStableRelease_Exit2SuggestsBaselineVersion()
+    public async Task Gate_BaselineEnvironmentWithoutStableReleaseNorAnyRelease_Exit2SaysThereIsNothingToGateAgainst()
     {
         using var app = EvalApp.Create();
         var (code, _, stderr) = await app.RunAsync("gate");
         Assert.Equal(2, code);
         Assert.Contains("no stable release", stderr, StringComparison.Ordinal);
-        Assert.Contains("--baseline v", stderr, StringComparison.Ordinal);
+        Assert.Contains("there is nothing to gate working against", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("--baseline v", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
