@@ -1,0 +1,50 @@
+using Glidepath.Environments;
+
+namespace Glidepath.Shadow;
+
+/// <summary>What the gates on a release (promote, <c>rollout start</c>, <c>--require-shadow</c>) read from its active shadow.</summary>
+public sealed partial class ShadowService
+{
+    /// <summary>
+    /// The paired judge's decision harm on the pairs of the active shadow of <paramref name="releaseId"/> against the
+    /// environment's stable release now, judged as <c>shadow status</c> judges it (the same pairs, the same judge); null
+    /// when there is no such shadow or its decision is not harm. A stopped shadow's harm is read from its
+    /// <c>shadow_stop</c> event instead (<see cref="JudgedHarms"/>). Fails closed: pairs that cannot be read or judged
+    /// count as harm, saying so, as an unreadable <c>shadow_stop</c> does; <c>--force</c> overrides it.
+    /// </summary>
+    /// <param name="state">The environment's state the caller decides on.</param>
+    /// <param name="history">The environment's history, oldest first, read after <paramref name="state"/>.</param>
+    public async Task<JudgedHarm?> ActiveHarmAsync(EnvironmentState state, IReadOnlyList<EnvironmentEvent> history, string releaseId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(history);
+        if (state.Shadow is not { } active || active.ReleaseId != releaseId || state.StableReleaseId is not { } stable || stable == releaseId)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        string evidence;
+        try
+        {
+            var started = ShadowHistory.Starts(history).LastOrDefault(s => s.Shadow.ShadowId == active.ShadowId);
+            if (started is not null)
+            {
+                var report = await ReportAsync(state.Name, started, history, cancellationToken, stable).ConfigureAwait(false);
+                return report.Decision.Outcome == PairedOutcome.Harm
+                    ? new JudgedHarm(JudgedHarm.Shadow, active.ShadowId, stable, now, report.Decision.Reason) { Active = true }
+                    : null;
+            }
+
+            evidence = "its shadow_start event is not in the history, so its pairs cannot be judged";
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var message = ex.Message.ReplaceLineEndings(" ");
+            evidence = $"its pairs cannot be read or judged now ({ex.GetType().Name}: {(message.Length > 200 ? message[..200] + "…" : message)})";
+        }
+
+        return new JudgedHarm(JudgedHarm.Shadow, active.ShadowId, stable, now, evidence + "; what it found cannot be shown to be anything but harm") { Active = true };
+    }
+
+}
