@@ -1,4 +1,7 @@
+using System.Globalization;
 using Glidepath.Environments;
+using Glidepath.Releases;
+using Glidepath.Views;
 
 namespace Glidepath.Shadow;
 
@@ -47,4 +50,26 @@ public sealed partial class ShadowService
         return new JudgedHarm(JudgedHarm.Shadow, active.ShadowId, stable, now, evidence + "; what it found cannot be shown to be anything but harm") { Active = true };
     }
 
+    /// <summary>
+    /// What <c>--require-shadow</c> says of the release's active shadow whose cap is reached: it mirrors no more requests,
+    /// so it will not say pass however long one waits, and the way on is another shadow with a larger cap (the cap reached
+    /// doubled, the pairs a pass needs at least).
+    /// </summary>
+    private string CappedAdvice(ShadowReport capped, Release release, string environment)
+    {
+        var shadow = capped.Shadow;
+        var inv = CultureInfo.InvariantCulture;
+        var requestsReached = shadow.MaxRequests is { } max && capped.Spend.Pairs >= max;
+        var which = requestsReached
+            ? string.Create(inv, $"{capped.Spend.Pairs} pairs of the {shadow.MaxRequests} it may store")
+            : string.Create(inv, $"{Figures.Usd(capped.Spend.CostUsd)} of the {Figures.Usd(shadow.MaxCostUsd ?? 0)} it may spend");
+        var maxRequests = requestsReached ? Math.Max(2 * shadow.MaxRequests!.Value, Judge().Policy.MinPairs) : shadow.MaxRequests;
+        var maxCost = requestsReached ? shadow.MaxCostUsd : 2 * shadow.MaxCostUsd;
+        var caps = (maxCost is { } c ? string.Create(inv, $" --max-cost-usd {c:0.######}") : "")
+            + (maxRequests is { } n ? string.Create(inv, $" --max-requests {n}") : "");
+        return string.Create(inv,
+            $"Shadow {shadow.ShadowId} has reached its cap ({which}) and mirrors no more requests, so it will not say pass. "
+            + $"Stop it and start one with a larger cap: glidepath shadow stop --env {environment}, then glidepath shadow start {release.Name} --env {environment} --rate {shadow.Rate:0.######}{caps}, "
+            + $"and wait for 'glidepath shadow status --env {environment}' to say pass");
+    }
 }
