@@ -53,7 +53,8 @@ public sealed partial class ShadowService
     /// <summary>
     /// What <c>--require-shadow</c> says of the release's active shadow whose cap is reached: it mirrors no more requests,
     /// so it will not say pass however long one waits, and the way on is another shadow with a larger cap (the cap reached
-    /// doubled, the pairs a pass needs at least).
+    /// doubled, a request cap at least the pairs a pass needs: <see cref="PairsNeeded"/>), or, when no number of pairs can
+    /// pass under the plan, a wider tolerance.
     /// </summary>
     private string CappedAdvice(ShadowReport capped, Release release, string environment)
     {
@@ -63,13 +64,19 @@ public sealed partial class ShadowService
         var which = requestsReached
             ? string.Create(inv, $"{capped.Spend.Pairs} pairs of the {shadow.MaxRequests} it may store")
             : string.Create(inv, $"{Figures.Usd(capped.Spend.CostUsd)} of the {Figures.Usd(shadow.MaxCostUsd ?? 0)} it may spend");
-        var maxRequests = requestsReached ? Math.Max(2 * shadow.MaxRequests!.Value, Judge().Policy.MinPairs) : shadow.MaxRequests;
+        var said = $"Shadow {shadow.ShadowId} has reached its cap ({which}) and mirrors no more requests, so it will not say pass";
+        var needed = PairsNeeded();
+        if (needed.Pairs is not { } pairs)
+        {
+            return $"{said}, and no larger cap would help: {needed.CapNote(null)}";
+        }
+
+        var maxRequests = shadow.MaxRequests is { } m ? Math.Max(requestsReached ? 2 * m : m, pairs) : (long?)null;
         var maxCost = requestsReached ? shadow.MaxCostUsd : 2 * shadow.MaxCostUsd;
         var caps = (maxCost is { } c ? string.Create(inv, $" --max-cost-usd {c:0.######}") : "")
             + (maxRequests is { } n ? string.Create(inv, $" --max-requests {n}") : "");
         return string.Create(inv,
-            $"Shadow {shadow.ShadowId} has reached its cap ({which}) and mirrors no more requests, so it will not say pass. "
-            + $"Stop it and start one with a larger cap: glidepath shadow stop --env {environment}, then glidepath shadow start {release.Name} --env {environment} --rate {shadow.Rate:0.######}{caps}, "
+            $"{said}. Stop it and start one with a larger cap: glidepath shadow stop --env {environment}, then glidepath shadow start {release.Name} --env {environment} --rate {shadow.Rate:0.######}{caps}, "
             + $"and wait for 'glidepath shadow status --env {environment}' to say pass");
     }
 }

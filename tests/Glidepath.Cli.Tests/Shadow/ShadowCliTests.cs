@@ -185,7 +185,7 @@ public sealed class ShadowCliTests
 
         Assert.Equal(ExitCodes.Refused, code);
         Assert.Matches(@"Shadow sh-[0-9a-f]+ has reached its cap \(60 pairs of the 60 it may store\) and mirrors no more requests, so it will not say pass\.", stderr);
-        Assert.Contains("glidepath shadow stop --env production, then glidepath shadow start v2 --env production --rate 0.5 --max-requests 200, and wait for", stderr, StringComparison.Ordinal);
+        Assert.Contains("glidepath shadow stop --env production, then glidepath shadow start v2 --env production --rate 0.5 --max-requests 1313, and wait for", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("Wait for shadow", stderr, StringComparison.Ordinal);
     }
 
