@@ -32,7 +32,7 @@ public sealed class LayoutTests(Chromium chromium)
     {
         await h.Seed.StartRolloutAsync(Reason);
         await h.Seed.TrafficAsync(canary: 40, stable: 80);
-        var environments = new EnvironmentService(h.F.Manifest, h.F.Store.Environments, h.F.Store.GateVerdicts, h.F.Store.Releases, TimeProvider.System);
+        var environments = new EnvironmentService(h.F.Manifest, h.F.Store.Environments, h.F.Store.GateVerdicts, h.F.Store.Releases, h.F.Store.Shadows, TimeProvider.System);
         await environments.FreezeAsync("staging", "token:" + TokenName, Reason, CancellationToken.None);
     }
 

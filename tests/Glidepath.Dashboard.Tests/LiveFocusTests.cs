@@ -54,7 +54,7 @@ public sealed class LiveFocusTests(Chromium chromium)
         await Assertions.Expect(page.GetByTestId(testid!).Locator("details")).ToHaveAttributeAsync("open", "");
 
         // Someone freezes staging: a new event above it, and Unfreeze instead of Freeze.
-        var environments = new EnvironmentService(h.F.Manifest, h.F.Store.Environments, h.F.Store.GateVerdicts, h.F.Store.Releases, TimeProvider.System);
+        var environments = new EnvironmentService(h.F.Manifest, h.F.Store.Environments, h.F.Store.GateVerdicts, h.F.Store.Releases, h.F.Store.Shadows, TimeProvider.System);
         await environments.FreezeAsync("staging", "token:bob", "elsewhere", CancellationToken.None);
         await Assertions.Expect(page.GetByTestId("action-unfreeze")).ToBeVisibleAsync();
 

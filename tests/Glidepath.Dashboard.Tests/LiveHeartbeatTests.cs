@@ -73,7 +73,7 @@ public sealed partial class LiveHeartbeatTests(Chromium chromium)
         // The stream is cut and every reconnection is refused with a 503 (a store that cannot be read answers so).
         relay.Set(RelayMode.Answer503);
         await Assertions.Expect(page.Locator("#live-state")).ToHaveTextAsync(NotLiveSince());
-        var environments = new EnvironmentService(h.F.Manifest, h.F.Store.Environments, h.F.Store.GateVerdicts, h.F.Store.Releases, TimeProvider.System);
+        var environments = new EnvironmentService(h.F.Manifest, h.F.Store.Environments, h.F.Store.GateVerdicts, h.F.Store.Releases, h.F.Store.Shadows, TimeProvider.System);
         await environments.FreezeAsync("staging", "token:bob", "while the stream was refused", CancellationToken.None);
 
         // An EventSource closes for good after one refusal; the page tries again by itself.

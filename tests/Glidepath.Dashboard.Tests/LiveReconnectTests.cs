@@ -28,7 +28,7 @@ public sealed class LiveReconnectTests(Chromium chromium)
         await Assertions.Expect(page.Locator("main[data-live-ready=true]")).ToHaveCountAsync(0);
 
         // Someone freezes staging meanwhile: no stream carries it to the page as a change.
-        var environments = new EnvironmentService(h.F.Manifest, h.F.Store.Environments, h.F.Store.GateVerdicts, h.F.Store.Releases, TimeProvider.System);
+        var environments = new EnvironmentService(h.F.Manifest, h.F.Store.Environments, h.F.Store.GateVerdicts, h.F.Store.Releases, h.F.Store.Shadows, TimeProvider.System);
         await environments.FreezeAsync("staging", "token:bob", "while the dashboard was away", CancellationToken.None);
 
         // The stream comes back: its first word is a hello, and the page fetches itself again on it.

@@ -96,7 +96,7 @@ public sealed class RolloutLiveTests(Chromium chromium)
         await Assertions.Expect(page.GetByTestId("canary-staging")).ToContainTextAsync("v2 at 10%");
 
         // Someone else rolls back (the CLI, the admin API): every open dashboard shows it.
-        var environments = new Glidepath.Environments.EnvironmentService(h.F.Manifest, h.F.Store.Environments, h.F.Store.GateVerdicts, h.F.Store.Releases, TimeProvider.System);
+        var environments = new Glidepath.Environments.EnvironmentService(h.F.Manifest, h.F.Store.Environments, h.F.Store.GateVerdicts, h.F.Store.Releases, h.F.Store.Shadows, TimeProvider.System);
         await environments.RollbackAsync("staging", null, "token:bob", "from the CLI", CancellationToken.None);
 
         await Assertions.Expect(page.GetByTestId("canary-staging")).ToContainTextAsync("none");

@@ -20,6 +20,8 @@ public sealed class ShadowPageTests(Chromium chromium)
         var page = browser.Page;
 
         await Assertions.Expect(page.GetByTestId("shadow-staging")).ToContainTextAsync($"{shadow.ShadowId} mirrors 10% of stable's requests to v2");
+        Assert.NotEqual("harm", status.Shadow.Outcome);
+        Assert.Equal(0, await page.GetByTestId("shadow-harm-staging").CountAsync());
         await page.GotoAsync(h.Url + "/dashboard/env/staging/shadow");
 
         await Assertions.Expect(page.GetByTestId("shadow-rate")).ToContainTextAsync($"Shadow {shadow.ShadowId} mirrors 10% of stable's requests until $5 spent");
@@ -36,6 +38,23 @@ public sealed class ShadowPageTests(Chromium chromium)
             await Assertions.Expect(row.GetByTestId("half-width")).ToHaveTextAsync(metric.HalfWidthText());
         }
 
+        Assert.Empty(browser.Errors);
+    }
+
+    // Trial dash2 #1: the row said only "mirrors 100% of stable's requests to v6" while the shadow's judge said harm,
+    // beside a canary of the same release.
+    [Fact]
+    public async Task EnvironmentsPage_ActiveShadowJudgedHarm_TheShadowRowSaysTheJudgesHarm()
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        var shadow = await h.Seed.Shadows.StartAsync(Seed.Environment, h.F.V2, 0.1, 5, null, "ana", "try v2", CancellationToken.None);
+        await h.Seed.PairsAsync(shadow, 0, 300, candidateFails: true);
+        var status = (await ShadowStatus.ReadAsync(h.Seed.Shadows, h.F.Store.Releases, h.App, Seed.Environment, CancellationToken.None))!;
+        var browser = await h.SignedInAsync(await h.TokenAsync(Role.Viewer, "vic"));
+
+        Assert.Equal("harm", status.Shadow.Outcome);
+        await Assertions.Expect(browser.Page.GetByTestId("shadow-harm-staging")).ToContainTextAsync($"judge: harm — {status.Shadow.Decision}");
+        await Assertions.Expect(browser.Page.GetByTestId("shadow-harm-staging")).ToContainTextAsync("promote and rollout start of it are refused");
         Assert.Empty(browser.Errors);
     }
 

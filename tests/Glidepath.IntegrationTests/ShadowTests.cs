@@ -118,7 +118,7 @@ public sealed class ShadowTests(Xunit.Abstractions.ITestOutputHelper output) : I
     }
 
     private ShadowService Service() =>
-        new(_app.Manifest, new EnvironmentService(_app.Manifest, _app.Store.Environments, _app.Store.GateVerdicts, _app.Store.Releases, TimeProvider.System),
+        new(_app.Manifest, new EnvironmentService(_app.Manifest, _app.Store.Environments, _app.Store.GateVerdicts, _app.Store.Releases, _app.Store.Shadows, TimeProvider.System),
             _app.Store.Environments, _app.Store.Shadows, TimeProvider.System);
 
     /// <summary>Starts a shadow of <paramref name="release"/> at rate 1 with the CLI and waits until the gateway serves that revision.</summary>

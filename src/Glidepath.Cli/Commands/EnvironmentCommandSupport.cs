@@ -20,7 +20,7 @@ internal static class EnvironmentCommandSupport
     };
 
     public static EnvironmentService Service(CliContext ctx, IGlidepathStore store) =>
-        new(ctx.Manifest, store.Environments, store.GateVerdicts, store.Releases, ctx.Time);
+        new(ctx.Manifest, store.Environments, store.GateVerdicts, store.Releases, store.Shadows, ctx.Time);
 
     public static Task<string> ActorAsync(CliContext ctx, CancellationToken cancellationToken) =>
         Actor.ResolveAsync(ctx.Manifest.BaseDirectory, cancellationToken);

@@ -19,7 +19,7 @@ internal static class PromoteCommand
                 'glidepath gate REF --baseline env:ENV'); a verdict on another dataset or other scorers does not count, and
               - the judge has not found harm in REF there against that stable: a rollout of REF rolled back for harm,
                 or a shadow of REF stopped at harm (see 'glidepath history'), unless a later rollout of REF was
-                promoted by the judge.
+                promoted by the judge; nor does the active shadow of REF judge harm now ('glidepath shadow status').
             The first release into an empty environment needs only the first part; the history says so.
             Otherwise exit 4, naming what is missing and the command that provides it.
 

@@ -47,7 +47,8 @@ internal static class RolloutCommand
             Start a canary of REF in an environment. It needs the same evidence as 'glidepath promote': REF has been
             stable in every environment the target 'requires:', a passing gate verdict exists for REF against the
             target's stable release on the current dataset and scorers, and the judge has not found harm in REF there
-            against that stable (an earlier rollout of REF rolled back for harm, a shadow of REF stopped at harm).
+            against that stable (an earlier rollout of REF rolled back for harm, a shadow of REF stopped at harm, the
+            active shadow of REF judged harm now).
             The stable release must exist: the first release goes in with promote.
 
             Examples:

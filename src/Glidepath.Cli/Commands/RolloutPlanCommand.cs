@@ -65,7 +65,7 @@ internal static class RolloutPlanCommand
 
             // At --rps, or else at the stable release's last hour of traffic: a step that cannot finish in max_duration.
             var slow = perSecond is { } given
-                ? StepPaceWarning.For(plan, planned, given, "--rps")
+                ? StepPaceWarning.For(plan, planned, given, "--rps", spec.Name)
                 : state.StableReleaseId is { } stable
                     ? await StepPaceWarning.ObservedAsync(store.Traces, ctx.Manifest.App, plan, planned, spec.Name, stable, state.StableSince, ctx.Time.GetUtcNow(), ct)
                     : null;

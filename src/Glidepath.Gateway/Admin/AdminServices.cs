@@ -19,7 +19,7 @@ internal sealed class AdminServices : IDisposable
     {
         Options = options;
         var store = options.Store;
-        Environments = new EnvironmentService(options.Manifest, store.Environments, store.GateVerdicts, store.Releases, options.Time);
+        Environments = new EnvironmentService(options.Manifest, store.Environments, store.GateVerdicts, store.Releases, store.Shadows, options.Time);
         Rollouts = new RolloutService(options.Manifest, Environments, store.Environments, store.Rollouts, store.Traces, options.Time);
         Shadows = new Glidepath.Shadow.ShadowService(options.Manifest, Environments, store.Environments, store.Shadows, options.Time);
         Keys = new ApiKeyService(store.ApiKeys, store, options.Time);

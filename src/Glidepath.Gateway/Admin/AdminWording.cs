@@ -22,6 +22,7 @@ internal static partial class AdminWording
             ("--max-duration", "max_duration"),
             ("--max-requests", "max_requests"),
             ("--min-requests", "min_requests"),
+            ("--require-shadow", "require_shadow"),
             ("--force", "force"),
             ("--steps", "steps"),
             ("--rate", "rate"),

@@ -27,14 +27,24 @@ internal sealed class DashboardReads(AdminServices s, IServiceProvider services)
         var names = await s.ViewsAsync(ct);
         var rollouts = new Dictionary<string, RolloutView?>(StringComparer.Ordinal);
         var leases = new Dictionary<string, ControllerLease?>(StringComparer.Ordinal);
+        var harms = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
             var active = await s.Store.Rollouts.ActiveAsync(App, row.Name, ct);
             rollouts[row.Name] = active is null ? null : RolloutView.From(active, names);
             leases[row.Name] = await s.Store.Rollouts.LeaseAsync(App, row.Name, ct);
+
+            // Trial dash2 #1: the row said only that the shadow mirrors, while its judge said harm beside a canary of the
+            // same release. Judged as shadow status judges it; a candidate now stable mirrors nothing and is not judged here.
+            if (row.Shadow is { CandidateIsStable: false } shown
+                && await s.Shadows.ReportAsync(row.Name, ct) is { Active: true, Decision.Outcome: Glidepath.Shadow.PairedOutcome.Harm } report
+                && report.Shadow.ShadowId == shown.ShadowId)
+            {
+                harms[row.Name] = report.Decision.Reason;
+            }
         }
 
-        return new EnvironmentsModel(rows, rollouts, leases, Gateway(readable), s.Options.Time.GetUtcNow());
+        return new EnvironmentsModel(rows, rollouts, leases, harms, Gateway(readable), s.Options.Time.GetUtcNow());
     }
 
     /// <summary>The environment's latest rollout, or null when it never had one.</summary>

@@ -19,7 +19,7 @@ internal sealed class ShadowCheck(Manifest manifest, IGlidepathStore store, Time
     public async Task<ChecklistRow> RunAsync(Release release, EnvironmentSpec spec, CancellationToken ct)
     {
         const string check = "shadow";
-        var environments = new EnvironmentService(manifest, store.Environments, store.GateVerdicts, store.Releases, time);
+        var environments = new EnvironmentService(manifest, store.Environments, store.GateVerdicts, store.Releases, store.Shadows, time);
         var service = new ShadowService(manifest, environments, store.Environments, store.Shadows, time);
         var state = await store.Environments.GetAsync(manifest.App, spec.Name, ct).ConfigureAwait(false);
 

@@ -4,6 +4,7 @@ using Glidepath.Errors;
 using Glidepath.Evals.Gate;
 using Glidepath.Manifests;
 using Glidepath.Releases;
+using Glidepath.Shadow;
 using Glidepath.Storage;
 
 namespace Glidepath.Environments;
@@ -18,6 +19,7 @@ public sealed partial class EnvironmentService(
     IEnvironmentStore environments,
     IGateVerdictStore verdicts,
     IReleaseStore releases,
+    IShadowStore shadows,
     TimeProvider time)
 {
     /// <summary>Points the stable release of an environment without a promotion path at <paramref name="release"/>.</summary>
@@ -56,7 +58,8 @@ public sealed partial class EnvironmentService(
 
     /// <summary>
     /// Checks <paramref name="release"/> against the environment's promotion policy as of <paramref name="state"/>
-    /// without changing anything (the path, the gate, and the judge's standing verdicts of harm on the release there);
+    /// without changing anything (the path, the gate, and the judge's standing verdicts of harm on the release there,
+    /// with the paired judge's decision now on an active shadow of it);
     /// <c>rollout start</c> uses the same check before it starts a canary.
     /// </summary>
     public async Task<PromotionAssessment> AssessAsync(EnvironmentSpec spec, EnvironmentState state, Release release, CancellationToken cancellationToken)
@@ -74,8 +77,17 @@ public sealed partial class EnvironmentService(
             ? await CountingVerdict.ReadAsync(verdicts, manifest, release.Id, baseline, cancellationToken).ConfigureAwait(false)
             : null;
         // The judge's verdicts on the release in this environment: a release never judged here has none (nor does one
-        // checked before it is registered, promote working), which costs one history read.
-        var harms = JudgedHarms.Standing(await environments.HistoryAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false), release.Id);
+        // checked before it is registered, promote working), which costs one history read. An active shadow of the release
+        // whose pairs the paired judge finds harmful now counts as the newest (trial dash2 #1: a deployer started a rollout
+        // of a release its running shadow showed as harm, and real users got it until the controller rolled it back).
+        var history = await environments.HistoryAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
+        var harms = JudgedHarms.Standing(history, release.Id);
+        var shadowing = new ShadowService(manifest, this, environments, shadows, time);
+        if (await shadowing.ActiveHarmAsync(state, history, release.Id, cancellationToken).ConfigureAwait(false) is { } live)
+        {
+            harms = [live, .. harms];
+        }
+
         var stored = await NamesAsync([state.StableReleaseId, .. harms.Select(h => h.AgainstReleaseId)], cancellationToken).ConfigureAwait(false);
         // The release assessed is named as given: a release checked before it is registered (promote working) is not in the store.
         return PromotionPolicy.Assess(spec, state, release.Id, histories, gate, manifest, id => id == release.Id ? release.Name : stored(id), harms);

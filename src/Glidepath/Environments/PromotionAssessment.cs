@@ -34,7 +34,8 @@ public sealed record PromotionAssessment
 
     /// <summary>
     /// The newest verdict of harm the judge recorded for the release in the target against its current stable (a rollout
-    /// rolled back for harm, a shadow stopped at harm): it refuses, unless forced. Null when none stands.
+    /// rolled back for harm, a shadow stopped at harm, an active shadow the paired judge finds harmful now): it refuses,
+    /// unless forced. Null when none stands.
     /// </summary>
     public JudgedHarm? Harm { get; init; }
 
@@ -72,6 +73,7 @@ public sealed record PromotionAssessment
                 ["at"] = harm.Time,
                 ["against_release_id"] = harm.AgainstReleaseId,
                 ["evidence"] = harm.Evidence,
+                ["active"] = harm.Active,
             };
         }
 

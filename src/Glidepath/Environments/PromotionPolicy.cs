@@ -7,8 +7,9 @@ namespace Glidepath.Environments;
 /// An environment's promotion policy: every environment in <c>requires</c> has had the release as its
 /// stable, and — when the target already has a stable release — the gate verdict that counts for the release against
 /// that stable (<see cref="CountingVerdict"/>: the newest on today's dataset and scorers) passed, and no verdict of harm
-/// the judge recorded for the release in the target against that stable still stands (<see cref="JudgedHarms"/>). Pure:
-/// the caller reads the histories and the evidence.
+/// the judge recorded for the release in the target against that stable still stands (<see cref="JudgedHarms"/>, and
+/// the decision on the pairs of an active shadow of it: <c>ShadowService.ActiveHarmAsync</c>). Pure: the caller reads
+/// the histories and the evidence.
 /// </summary>
 public static class PromotionPolicy
 {
@@ -21,7 +22,7 @@ public static class PromotionPolicy
     /// <param name="gate">The gate's evidence for the release against the target's stable (<see cref="CountingVerdict.ReadAsync"/>), or null when there is no stable.</param>
     /// <param name="manifest">For the commands to suggest (whether a required environment itself has requires).</param>
     /// <param name="releaseName">Turns a release id into its display name (v3).</param>
-    /// <param name="harms">The judge's standing verdicts of harm on the release in the target, newest first (<see cref="JudgedHarms.Standing"/>).</param>
+    /// <param name="harms">The judge's standing verdicts of harm on the release in the target, newest first (<see cref="JudgedHarms.Standing"/>, after the active shadow's harm when it has one).</param>
     public static PromotionAssessment Assess(
         EnvironmentSpec target,
         EnvironmentState targetState,
@@ -90,7 +91,7 @@ public static class PromotionPolicy
             missing.Add(new PromotionRequirement(
                 "harm",
                 $"the judge found harm in {name} on {target.Name}: {harm.Describe(releaseName)}; a release does not change, so fix it and register the fix as a new release",
-                $"glidepath history --env {target.Name}"));
+                harm.Active ? $"glidepath shadow status --env {target.Name}" : $"glidepath history --env {target.Name}"));
         }
 
         string? harmNote = null;

@@ -18,13 +18,16 @@ public static class StepPaceWarning
     public static readonly TimeSpan RateWindow = TimeSpan.FromHours(1);
 
     /// <summary>
-    /// The warning for <paramref name="plan"/> at <paramref name="rps"/> requests a second (<paramref name="rateSource"/> says
-    /// where the rate came from), or null when every step fits in <c>max_duration</c>.
+    /// The warning for <paramref name="plan"/> in <paramref name="environment"/> at <paramref name="rps"/> requests a second
+    /// (<paramref name="rateSource"/> says where the rate came from), or null when every step fits in <c>max_duration</c>.
+    /// Its closing command names the environment and that rate, so it runs as printed (until 2026-12-06 it ended with a
+    /// literal <c>--env ENV --rps N</c>: trial dash2 #6).
     /// </summary>
-    public static string? For(RolloutPlan plan, IReadOnlyList<PlannedStep> planned, double rps, string rateSource)
+    public static string? For(RolloutPlan plan, IReadOnlyList<PlannedStep> planned, double rps, string rateSource, string environment)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(planned);
+        ArgumentNullException.ThrowIfNull(environment);
         if (!(rps > 0) || !double.IsFinite(rps))
         {
             return null;
@@ -43,10 +46,12 @@ public static class StepPaceWarning
         var then = plan.OnInconclusive == "rollback"
             ? "it ends inconclusive and on_inconclusive: rollback rolls back even a release as good as stable"
             : $"it ends inconclusive and on_inconclusive: {plan.OnInconclusive} applies, however good the release";
-        return string.Create(inv, $"warning: at {rps:0.###} requests/s ({rateSource}) ")
+        // Below 0.001/s "0.###" reads 0, which --rps refuses: such a rate keeps three significant digits.
+        var rate = rps >= 0.001 ? rps.ToString("0.###", inv) : rps.ToString("0.###E0", inv);
+        return $"warning: at {rate} requests/s ({rateSource}) "
             + $"{(slow.Count == 1 ? "step " : "steps ")}{string.Join(", ", slow)} to advance a canary as good as stable (the median step), "
             + $"beyond rollout.step.max_duration {RolloutView.Duration(plan.MaxDuration)}: {then}. "
-            + "Raise max_duration, start at a larger step, or see the plan: glidepath rollout plan --env ENV --rps N";
+            + $"Raise max_duration, start at a larger step, or see the plan: glidepath rollout plan --env {environment} --rps {rate}";
     }
 
     /// <summary>
@@ -73,7 +78,9 @@ public static class StepPaceWarning
             return null;
         }
 
-        var source = window == RateWindow ? "the stable release's last hour" : $"the stable release's {RolloutView.Duration(window)} since it became stable";
-        return For(plan, planned, requests / window.TotalSeconds, source);
+        var source = window == RateWindow
+            ? "measured over the stable release's last hour"
+            : $"measured over the {RolloutView.Duration(window)} since the stable release became stable";
+        return For(plan, planned, requests / window.TotalSeconds, source, environment);
     }
 }

@@ -180,9 +180,12 @@ public sealed partial class ShadowService(Manifest manifest, EnvironmentService 
 
         // A shadow still active (another release's, or this one's against an earlier stable) refuses a new start: stop it
         // first, or the advice fails as written (trial shadowcaps #8).
+        // One whose cap is reached collects nothing more and will not say pass (trial dash2 #3): a larger cap is the way on.
         var runOne = state.Shadow is { } active
-            ? active.ReleaseId == release.Id && evidence.Latest?.Shadow.ShadowId == active.ShadowId
-                ? $"Wait for shadow {active.ShadowId} to say pass: glidepath shadow status --env {spec.Name} --watch"
+            ? active.ReleaseId == release.Id && evidence.Latest is { } current && current.Shadow.ShadowId == active.ShadowId
+                ? current.CapReached
+                    ? CappedAdvice(current, release, spec.Name)
+                    : $"Wait for shadow {active.ShadowId} to say pass: glidepath shadow status --env {spec.Name} --watch"
                 : $"Run one with: glidepath shadow stop --env {spec.Name} (shadow {active.ShadowId} is still active), then glidepath shadow start {release.Name} --env {spec.Name} --rate 0.1, and wait for 'glidepath shadow status --env {spec.Name}' to say pass"
             : $"Run one with: glidepath shadow start {release.Name} --env {spec.Name} --rate 0.1, and wait for 'glidepath shadow status --env {spec.Name}' to say pass";
         var (why, next) = evidence switch

@@ -36,7 +36,8 @@ public sealed class RolloutPaceWarningCliTests
         var (code, stdout, stderr) = await app.RunAsync("rollout", "start", "v2", "--env", "production", "--format", "json");
 
         Assert.True(code == 0, stderr);
-        Assert.Contains("warning: at 0.167 requests/s (the stable release's last hour) step", stderr, StringComparison.Ordinal);
+        Assert.Contains("warning: at 0.167 requests/s (measured over the stable release's last hour) step", stderr, StringComparison.Ordinal);
+        Assert.Contains("see the plan: glidepath rollout plan --env production --rps 0.167", stderr, StringComparison.Ordinal);
         Assert.Contains("1% needs about ", stderr, StringComparison.Ordinal);
         using var answer = JsonDocument.Parse(stdout);
         Assert.StartsWith("warning: at 0.167 requests/s", answer.RootElement.GetProperty("note").GetString(), StringComparison.Ordinal);
@@ -53,7 +54,7 @@ public sealed class RolloutPaceWarningCliTests
         var (code, _, stderr) = await app.RunAsync("rollout", "start", "v2", "--env", "production");
 
         Assert.True(code == 0, stderr);
-        Assert.Matches(@"warning: at 0\.9\d* requests/s \(the stable release's 10m\d+s since it became stable\)|warning: at 1(\.0\d*)? requests/s \(the stable release's 10m0s since it became stable\)", stderr);
+        Assert.Matches(@"warning: at 0\.9\d* requests/s \(measured over the 10m\d+s since the stable release became stable\)|warning: at 1(\.0\d*)? requests/s \(measured over the 10m0s since the stable release became stable\)", stderr);
     }
 
     [Fact]

@@ -172,6 +172,23 @@ public sealed class ShadowCliTests
         Assert.DoesNotContain("glidepath shadow start", ownErr, StringComparison.Ordinal);
     }
 
+    // Trial dash2 #3: the refusal said to wait for a shadow whose cap was reached, which mirrors nothing more and will
+    // never say pass. It says so, and how to run one with a larger cap.
+    [Fact]
+    public async Task RolloutStartRequireShadow_ActiveShadowAtItsCapStillCollecting_SaysItWillNotPassAndToRaiseTheCap()
+    {
+        await using var app = await ReadyAsync();
+        await app.OkAsync("shadow", "start", "v2", "--env", "production", "--rate", "0.5", "--max-requests", "60");
+        await ShadowPairs.WriteAsync(app, 60, 0);
+
+        var (code, _, stderr) = await app.RunAsync("rollout", "start", "v2", "--env", "production", "--require-shadow");
+
+        Assert.Equal(ExitCodes.Refused, code);
+        Assert.Matches(@"Shadow sh-[0-9a-f]+ has reached its cap \(60 pairs of the 60 it may store\) and mirrors no more requests, so it will not say pass\.", stderr);
+        Assert.Contains("glidepath shadow stop --env production, then glidepath shadow start v2 --env production --rate 0.5 --max-requests 1313, and wait for", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Wait for shadow", stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task RolloutStartRequireShadow_WithoutThenWithAPassedShadow_RefusedThenStarted()
     {

@@ -33,7 +33,7 @@ internal sealed class Seed(GatewayFixture f)
     {
         get
         {
-            var environments = new Glidepath.Environments.EnvironmentService(f.Manifest, f.Store.Environments, f.Store.GateVerdicts, f.Store.Releases, TimeProvider.System);
+            var environments = new Glidepath.Environments.EnvironmentService(f.Manifest, f.Store.Environments, f.Store.GateVerdicts, f.Store.Releases, f.Store.Shadows, TimeProvider.System);
             return new RolloutService(f.Manifest, environments, f.Store.Environments, f.Store.Rollouts, f.Store.Traces, TimeProvider.System);
         }
     }
@@ -150,7 +150,7 @@ internal sealed class Seed(GatewayFixture f)
 
     /// <summary>The environment service over the harness's store, as the CLI and the admin API build it.</summary>
     public Glidepath.Environments.EnvironmentService Environments =>
-        new(f.Manifest, f.Store.Environments, f.Store.GateVerdicts, f.Store.Releases, TimeProvider.System);
+        new(f.Manifest, f.Store.Environments, f.Store.GateVerdicts, f.Store.Releases, f.Store.Shadows, TimeProvider.System);
 
     /// <summary><paramref name="count"/> more events in staging's history: freezes and unfreezes by turns, each with its own reason.</summary>
     public async Task EventsAsync(int count)

@@ -203,7 +203,8 @@ public sealed class AdminApiTests
         Assert.Equal(409, refused.Status);
         var json = JsonDocument.Parse(refused.Body).RootElement;
         Assert.Equal(4, json.GetProperty("exit_code").GetInt32());
-        Assert.Contains("--require-shadow: v2 has no passed shadow against the stable release of staging; no shadow of v2 has run in staging", json.GetProperty("error").GetString(), StringComparison.Ordinal);
+        // Trial dash2 #3: the API's answer named the CLI's flag; it names the body's field.
+        Assert.Contains("'require_shadow': v2 has no passed shadow against the stable release of staging; no shadow of v2 has run in staging", json.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal(RolloutState.Aborted, rolloutAfterRefusal); // the seed's aborted rollout is still the latest
         Assert.Equal(200, started.Status);
     }

@@ -38,6 +38,36 @@ public sealed class AdminHarmGateTests
         Assert.Contains($"\"judged_harm\":{{\"kind\":\"shadow\",\"id\":\"{shadowId}\"", last.DetailsJson, StringComparison.Ordinal);
     }
 
+    // Trial dash2 #1: a deployer started a rollout of a release its still-running shadow showed as harm (no force, no
+    // note), and the controller rolled it back 24 s later, after real users got it.
+    [Fact]
+    public async Task PromoteAndRolloutStart_WhileItsActiveShadowIsJudgedHarm_409UntilAnOwnerForcesIt()
+    {
+        await using var h = await AdminHarness.StartAsync();
+        await GateRunSeed.SeedAsync(h.F.Store, h.F.Manifest.App, h.F.V2.Id, h.F.V1.Id, result: "pass", basis: await GateBasis.CurrentAsync(h.F.Manifest, default));
+        var deployer = await h.TokenAsync(Role.Deployer, "staging");
+        var owner = await h.TokenAsync(Role.Owner, "staging");
+        var started = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/staging/shadow/start", deployer, """{"release":"v2","rate":0.5,"reason":"try v2"}""");
+        Assert.True(started.Status == 200, started.Body);
+        var shadowId = (await h.F.Store.Environments.GetAsync(h.F.Manifest.App, "staging", default)).Shadow!.ShadowId;
+        await WriteFailingPairsAsync(h, shadowId, 600, 0.2);
+
+        var rollout = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/staging/rollout/start", deployer, """{"release":"v2","reason":"x"}""");
+        var promote = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/staging/promote", deployer, """{"release":"v2"}""");
+        var ownerForce = await h.SendAsync(HttpMethod.Post, "/admin/v1/environments/staging/rollout/start", owner, """{"release":"v2","force":true,"reason":"the provider's outage"}""");
+
+        Assert.Equal((409, 409), (rollout.Status, promote.Status));
+        var said = $"the judge found harm in v2 on staging: shadow {shadowId}, still active, has the judge's decision harm at ";
+        Assert.Contains(said, rollout.Body, StringComparison.Ordinal);
+        Assert.Contains(said, promote.Body, StringComparison.Ordinal);
+        Assert.Contains("(candidate is worse than stable on the same inputs: error_rate", rollout.Body, StringComparison.Ordinal);
+        Assert.True(ownerForce.Status == 200, ownerForce.Body);
+        var last = (await h.F.Store.Environments.HistoryAsync(h.F.Manifest.App, "staging", default))[^1];
+        Assert.True(last.Forced);
+        Assert.Contains($"\"judged_harm\":{{\"kind\":\"shadow\",\"id\":\"{shadowId}\"", last.DetailsJson, StringComparison.Ordinal);
+        Assert.Contains("\"active\":true", last.DetailsJson, StringComparison.Ordinal);
+    }
+
     private static async Task WriteFailingPairsAsync(AdminHarness h, string shadowId, int n, double candidateErrorRate)
     {
         var random = new Random(7);

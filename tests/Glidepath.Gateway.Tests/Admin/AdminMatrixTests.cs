@@ -133,7 +133,7 @@ public sealed class AdminMatrixTests
     internal static async Task SeedAsync(AdminHarness h)
     {
         var (store, manifest) = (h.F.Store, h.F.Manifest);
-        var environments = new EnvironmentService(manifest, store.Environments, store.GateVerdicts, store.Releases, TimeProvider.System);
+        var environments = new EnvironmentService(manifest, store.Environments, store.GateVerdicts, store.Releases, store.Shadows, TimeProvider.System);
         await environments.PromoteAsync("production", h.F.V1, "setup", "seed", force: true, default);
         var shadows = new Glidepath.Shadow.ShadowService(manifest, environments, store.Environments, store.Shadows, TimeProvider.System);
         await shadows.StartAsync("production", h.F.V2, 0.1, null, null, "setup", "seed", default);

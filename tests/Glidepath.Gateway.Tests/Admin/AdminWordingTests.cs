@@ -44,6 +44,7 @@ public sealed class AdminWordingTests
     [InlineData("--steps: 'abc' is not a percentage from 0.01 to 100; expected e.g. --steps 1,5,25", "'steps': 'abc' is not a percentage from 0.01 to 100; expected e.g. \"steps\": \"1,5,25\"")]
     [InlineData("v2 was skipped by a rollback --to in production, so it is not known-good; rollback --to accepts a known-good release (v1); to ship v2, run: glidepath promote v2 --env production", "v2 was skipped by a rollback 'to' in production, so it is not known-good; rollback 'to' accepts a known-good release (v1); to ship v2, run: glidepath promote v2 --env production")]
     [InlineData("cannot promote v3:\n- run: glidepath deploy v3 --env staging --force\n- --force was not given", "cannot promote v3:\n- run: glidepath deploy v3 --env staging --force\n- 'force' was not given")]
+    [InlineData("--require-shadow: v2 has no passed shadow; Wait for shadow sh-1 to say pass: glidepath shadow status --env production --watch", "'require_shadow': v2 has no passed shadow; Wait for shadow sh-1 to say pass: glidepath shadow status --env production --watch")]
     public void InBodyTerms_FlagsBecomeFields(string message, string expected) =>
         Assert.Equal(expected, AdminWording.InBodyTerms(message));
 

@@ -117,7 +117,7 @@ public sealed class ControllerStoreFileTests
             NewState = state with { StableReleaseId = v1.Id },
             Event = new EnvironmentEvent { App = manifest.App, Environment = Environment, Revision = 0, Kind = "deploy", Actor = "test", Time = time.GetUtcNow() },
         }, default);
-        var environments = new EnvironmentService(manifest, store.Environments, store.GateVerdicts, store.Releases, time);
+        var environments = new EnvironmentService(manifest, store.Environments, store.GateVerdicts, store.Releases, store.Shadows, time);
         var plan = new RolloutPlan
         {
             Steps = [10, 50, 100],

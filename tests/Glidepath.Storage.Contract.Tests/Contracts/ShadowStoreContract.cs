@@ -47,7 +47,7 @@ public abstract class ShadowStoreContract(IStoreFactory factory) : StoreContract
     private (ShadowService Service, EnvironmentService Environments) Services(IGlidepathStore store)
     {
         var time = new FakeTimeProvider(T0);
-        var environments = new EnvironmentService(Manifest, store.Environments, store.GateVerdicts, store.Releases, time);
+        var environments = new EnvironmentService(Manifest, store.Environments, store.GateVerdicts, store.Releases, store.Shadows, time);
         return (new ShadowService(Manifest, environments, store.Environments, store.Shadows, time), environments);
     }
 

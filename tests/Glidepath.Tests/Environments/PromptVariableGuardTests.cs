@@ -22,7 +22,7 @@ public sealed class PromptVariableGuardTests
     {
         var store = new InMemoryStore();
         var manifest = Manifest(new EnvironmentSpec { Name = "production" });
-        var environments = new EnvironmentService(manifest, store.Environments, store.GateVerdicts, store.Releases, TimeProvider.System);
+        var environments = new EnvironmentService(manifest, store.Environments, store.GateVerdicts, store.Releases, store.Shadows, TimeProvider.System);
         var v1 = await RegisterAsync(store, "id1", "{\"content\":{\"p.md\":{\"text\":\"Hello.\"}},\"prompt\":{\"system\":\"p.md\"}}");
         var content = bom
             ? $"{{\"base64\":\"{Convert.ToBase64String([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(Prompt)])}\"}}"

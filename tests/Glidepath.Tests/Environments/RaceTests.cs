@@ -69,7 +69,7 @@ public sealed class RaceTests
     {
         var inner = new InMemoryStore();
         var store = new RacingStore(inner.Environments);
-        var service = new EnvironmentService(Manifest(new Glidepath.Manifests.EnvironmentSpec { Name = "production" }), store, inner.GateVerdicts, inner.Releases, TimeProvider.System);
+        var service = new EnvironmentService(Manifest(new Glidepath.Manifests.EnvironmentSpec { Name = "production" }), store, inner.GateVerdicts, inner.Releases, inner.Shadows, TimeProvider.System);
         foreach (var id in new[] { "id1", "id2", "id3" })
         {
             var release = (await inner.Releases.RegisterAsync(new Glidepath.Releases.ReleaseDraft { Id = id, App = "app", CanonicalJson = "{}", Author = "ana", CreatedAt = T0 }, default)).Release;

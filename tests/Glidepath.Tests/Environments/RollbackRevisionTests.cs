@@ -72,7 +72,7 @@ public sealed class RollbackRevisionTests
             releases[i] = (await store.Releases.RegisterAsync(new ReleaseDraft { Id = $"id{i + 1}", App = "app", CanonicalJson = $"{{\"n\":{i}}}", Author = "ana", CreatedAt = T0 }, default)).Release;
         }
 
-        var service = new EnvironmentService(manifest, store.Environments, store.GateVerdicts, store.Releases, TimeProvider.System);
+        var service = new EnvironmentService(manifest, store.Environments, store.GateVerdicts, store.Releases, store.Shadows, TimeProvider.System);
         foreach (var release in releases)
         {
             await service.DeployAsync("production", release, "ana", null, default);

@@ -24,7 +24,7 @@ internal sealed class RolloutFixture
             Release = new ReleaseSpec { Model = new ModelSpec { Provider = "sim", Name = "m" }, Prompt = new PromptSpec { System = "s.md" } },
             Environments = [new EnvironmentSpec { Name = "production" }],
         };
-        Environments = new EnvironmentService(Manifest, Store.Environments, Store.GateVerdicts, Store.Releases, time);
+        Environments = new EnvironmentService(Manifest, Store.Environments, Store.GateVerdicts, Store.Releases, Store.Shadows, time);
         Service = new RolloutService(Manifest, Environments, Store.Environments, Store.Rollouts, Store.Traces, time);
     }
 
