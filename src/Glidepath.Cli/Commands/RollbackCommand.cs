@@ -43,8 +43,7 @@ internal static class RollbackCommand
             var spec = service.Spec(parse.GetValue(environment)!);
             var target = parse.GetValue(to) is { } r ? await ctx.ReleaseResolver(store).ResolveAsync(r, register: false, ct) : null;
             var actor = await EnvironmentCommandSupport.ActorAsync(ctx, ct);
-            var outcome = await service.RollbackAsync(spec.Name, target, actor, parse.GetValue(reason), ct, parse.GetValue(expect));
-            outcome = await RolloutCommand.Service(ctx, store).EndRolledBackAsync(outcome, ct);
+            var outcome = await RolloutCommand.Service(ctx, store).RollbackAsync(spec.Name, target, actor, parse.GetValue(reason), parse.GetValue(expect), ct);
             return await EnvironmentCommandSupport.WriteOutcomeAsync(ctx, store, outcome, ct);
         });
         return command;

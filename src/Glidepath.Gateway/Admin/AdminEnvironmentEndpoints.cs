@@ -49,8 +49,7 @@ internal static class AdminEnvironmentEndpoints
             var body = await AdminBody.ReadAsync<RollbackRequest>(http);
             var spec = s.Environments.Spec(env);
             var to = body.To is null ? null : await s.RegisteredAsync(body.To, "to", AdminPrincipal.Of(http), http.RequestAborted);
-            var outcome = await s.Rollouts.EndRolledBackAsync(
-                await s.Environments.RollbackAsync(spec.Name, to, Actor(http), body.Reason, http.RequestAborted, body.ExpectedRevision), http.RequestAborted);
+            var outcome = await s.Rollouts.RollbackAsync(spec.Name, to, Actor(http), body.Reason, body.ExpectedRevision, http.RequestAborted);
             return await OutcomeAsync(s, outcome, http);
         }).WithTags("environments");
 

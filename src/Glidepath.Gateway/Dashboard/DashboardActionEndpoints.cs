@@ -75,7 +75,7 @@ internal static class DashboardActionEndpoints
         {
             case "rollback":
                 var expected = seen ?? throw new BadInputException("the confirmation form did not say which revision it showed; open the confirmation page again");
-                return ("history", (await s.Rollouts.EndRolledBackAsync(await s.Environments.RollbackAsync(spec.Name, null, actor, reason, ct, expected), ct)).Changed);
+                return ("history", (await s.Rollouts.RollbackAsync(spec.Name, null, actor, reason, expected, ct)).Changed);
             case "freeze":
                 var why = reason ?? throw new BadInputException("a reason is required to freeze: it is shown to everyone refused while frozen");
                 return ("history", (await s.Environments.FreezeAsync(spec.Name, actor, why, ct)).Changed);

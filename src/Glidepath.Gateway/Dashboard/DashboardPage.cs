@@ -26,7 +26,7 @@ public sealed record DashboardPage
     /// <summary>The actions (<see cref="DashboardAction.Name"/>) the principal may take in <see cref="Environment"/>.</summary>
     public IReadOnlySet<string> Allowed { get; init; } = new HashSet<string>();
 
-    /// <summary>A fixed message chosen by the server after an action (never text from the request).</summary>
+    /// <summary>After an action, what History records for the signed-in user (<see cref="DashboardNotices"/>); never text from the request.</summary>
     public string? Notice { get; init; }
 
     /// <summary>The stream a live page follows (server-sent events), or null for a page that does not update by itself.</summary>

@@ -30,7 +30,8 @@ internal static partial class DashboardRequest
 
         try
         {
-            var parameters = await build(page!, http.RequestAborted);
+            page = page! with { Notice = await DashboardNotices.ReadAsync(http.Request.Query, page.Principal, page.Environment, http.RequestServices.GetRequiredService<AdminServices>(), http.RequestAborted) };
+            var parameters = await build(page, http.RequestAborted);
             parameters["Page"] = page;
             return new RazorComponentResult<TPage>(parameters);
         }
@@ -69,12 +70,23 @@ internal static partial class DashboardRequest
         }
 
         var manifest = admin.Options.Manifest;
+        var rules = services.GetRequiredService<DashboardRules>();
+        var csrf = FormTokens.Issue(http, services.GetRequiredService<DashboardSession>().FormBinding(http));
         if (environment is not null && manifest.FindEnvironment(environment) is null)
         {
-            return (null, Error(http, StatusCodes.Status404NotFound, $"'{environment}' is not an environment of {manifest.App}", null));
+            // In the signed-in frame (app, who, sign out, navigation), as the 404 of an unknown address: a way back.
+            var frame = new DashboardPage
+            {
+                App = manifest.App,
+                Principal = principal,
+                Environments = DashboardAuth.Readable(principal, manifest),
+                Section = "none",
+                Title = "Not found",
+                Csrf = csrf,
+            };
+            return (null, Error(http, StatusCodes.Status404NotFound, $"'{environment}' is not an environment of {manifest.App}", frame));
         }
 
-        var rules = services.GetRequiredService<DashboardRules>();
         var page = new DashboardPage
         {
             App = manifest.App,
@@ -83,9 +95,8 @@ internal static partial class DashboardRequest
             Environment = environment,
             Section = section,
             Title = title,
-            Csrf = FormTokens.Issue(http, services.GetRequiredService<DashboardSession>().FormBinding(http)),
+            Csrf = csrf,
             Allowed = environment is null ? new HashSet<string>() : DashboardAction.All.Where(a => rules.Allows(principal, a.AdminPattern, environment)).Select(a => a.Name).ToHashSet(),
-            Notice = DashboardNotices.Text(http.Request.Query["done"].ToString(), http.Request.Query["unchanged"].ToString(), principal, environment),
             LiveStream = section switch
             {
                 "environments" when environment is null => DashboardEndpointRouteBuilderExtensions.Prefix + "/events",

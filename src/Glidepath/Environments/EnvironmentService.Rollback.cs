@@ -16,7 +16,9 @@ public sealed partial class EnvironmentService
     /// <param name="expectedRevision">The revision the operator looked at (a confirmation page, <c>--expect-revision</c>):
     /// when the environment has changed since, nothing is rolled back and the refusal says what changed, so two people
     /// who both saw v3 and both confirmed do not take the environment back two steps.</param>
-    public async Task<EnvironmentOutcome> RollbackAsync(string environment, Release? to, string actor, string? reason, CancellationToken cancellationToken, long? expectedRevision = null)
+    /// <param name="activeRollout">The environment's active rollout as read before (<see cref="Rollouts.RolloutService.RollbackAsync"/>):
+    /// when the canary this rollback removes is that rollout's, the event's details name it (<c>rollout_id</c>).</param>
+    public async Task<EnvironmentOutcome> RollbackAsync(string environment, Release? to, string actor, string? reason, CancellationToken cancellationToken, long? expectedRevision = null, Rollouts.Rollout? activeRollout = null)
     {
         var spec = Spec(environment);
         var state = await environments.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
@@ -44,7 +46,7 @@ public sealed partial class EnvironmentService
         {
             try
             {
-                return await RollbackFromAsync(spec, state, history, to, actor, reason, cancellationToken).ConfigureAwait(false);
+                return await RollbackFromAsync(spec, state, history, to, actor, reason, activeRollout, cancellationToken).ConfigureAwait(false);
             }
             catch (PolicyException)
             {
@@ -84,12 +86,18 @@ public sealed partial class EnvironmentService
         return RollbackConflict.ChangedSince(environment, seen, since[^1].Revision, history, names);
     }
 
-    private async Task<EnvironmentOutcome> RollbackFromAsync(EnvironmentSpec spec, EnvironmentState state, IReadOnlyList<EnvironmentEvent> history, Release? to, string actor, string? reason, CancellationToken cancellationToken)
+    private async Task<EnvironmentOutcome> RollbackFromAsync(EnvironmentSpec spec, EnvironmentState state, IReadOnlyList<EnvironmentEvent> history, Release? to, string actor, string? reason, Rollouts.Rollout? activeRollout, CancellationToken cancellationToken)
     {
         var details = new JsonObject();
         if (state.Canary is { } canary)
         {
             details["canary_cleared"] = new JsonObject { ["release_id"] = canary.ReleaseId, ["weight"] = canary.Weight };
+            // The rollout this ends (the caller ends it right after): History then names it, not only its canary.
+            if (activeRollout is { } rollout && rollout.Environment == state.Name && rollout.ReleaseId == canary.ReleaseId)
+            {
+                details["rollout_id"] = rollout.Id;
+            }
+
             if (to is null)
             {
                 return await ApplyAsync(state, state with { Canary = null }, EnvironmentEventKinds.Rollback, canary.ReleaseId, state.StableReleaseId, actor, reason, false, details, cancellationToken).ConfigureAwait(false);

@@ -1,10 +1,24 @@
 using Glidepath.Environments;
+using Glidepath.Releases;
 
 namespace Glidepath.Rollouts;
 
 /// <summary>A rollout whose canary was removed outside it: ended as soon as whoever removed it is done.</summary>
 public sealed partial class RolloutService
 {
+    /// <summary>
+    /// A rollback (<see cref="EnvironmentService.RollbackAsync"/>) that, when it removes the canary of the environment's
+    /// active rollout, names that rollout in its history event and ends it at once (<see cref="EndRolledBackAsync"/>).
+    /// The CLI, the admin API and the dashboard roll back through here.
+    /// </summary>
+    public async Task<EnvironmentOutcome> RollbackAsync(string environment, Release? to, string actor, string? reason, long? expectedRevision, CancellationToken cancellationToken)
+    {
+        var name = environments.Spec(environment).Name;
+        var active = await rollouts.ActiveAsync(manifest.App, name, cancellationToken).ConfigureAwait(false);
+        var outcome = await environments.RollbackAsync(name, to, actor, reason, cancellationToken, expectedRevision, active).ConfigureAwait(false);
+        return await EndRolledBackAsync(outcome, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>
     /// After a rollback: when it removed the canary of the environment's active rollout, ends that rollout now
     /// (<c>ended_externally</c>, rolled back), as the controller's next pass would, and says so in the outcome's note.

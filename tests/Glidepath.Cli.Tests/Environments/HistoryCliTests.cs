@@ -77,6 +77,24 @@ public sealed class HistoryCliTests
         Assert.Contains("frozen at: 20", row, StringComparison.Ordinal);
     }
 
+    // Trial dash2 #4: a rollback during a rollout read "rollback  v2 → v1" though v1 was stable before and after, and its
+    // details did not name the rollout it ended.
+    [Fact]
+    public async Task History_RollbackDuringARollout_SaysTheCanaryEndedAndNamesTheRollout()
+    {
+        await using var app = await Rollouts.RolloutCliTests.ReadyAsync();
+        await app.OkAsync("rollout", "start", "v2", "--env", "production");
+        await app.OkAsync("rollback", "--env", "production", "--reason", "by hand");
+
+        var (code, text, stderr) = await app.RunAsync("history", "--env", "production");
+
+        Assert.True(code == 0, stderr);
+        var row = text.Split('\n').Single(l => l.Contains(" rollback ", StringComparison.Ordinal));
+        Assert.Matches(@"canary v2\S* at 1% ended; all traffic to the stable v1", row);
+        Assert.Matches(@"rollout id: ro-[0-9a-f]{12}", row);
+        Assert.DoesNotContain("→", row, StringComparison.Ordinal);
+    }
+
     // Text recorded before the printable-text rule (or by another tool) still reaches terminals: the CLI prints its
     // control characters as codes, so an escape sequence in a reason cannot erase or rewrite the history row.
     [Fact]

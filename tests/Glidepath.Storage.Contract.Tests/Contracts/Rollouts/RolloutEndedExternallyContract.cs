@@ -66,4 +66,32 @@ public abstract class RolloutEndedExternallyContract(IStoreFactory factory) : St
         Assert.Null(ended.EvidenceJson);
         Assert.EndsWith($"(the judge's evidence of the step could not be read: {UnreadableArmStats.Error})", ended.Reason);
     }
+
+    // Trial dash2 #4: the rollback's history event named only the canary it cleared, not the rollout it ended.
+    [Fact]
+    public async Task RollbackAsync_DuringARollout_NamesTheRolloutInTheEventAndEndsIt()
+    {
+        var f = await RolloutFixture.CreateAsync(Store);
+        var rollout = await f.Service.StartAsync("production", RolloutFixture.V2, RolloutFixture.Plan, "ana", "test rollout", force: true, None);
+
+        var outcome = await f.Service.RollbackAsync("production", null, "bob", "errors on the dashboard", null, None);
+
+        var details = System.Text.Json.Nodes.JsonNode.Parse(outcome.Event!.DetailsJson!)!;
+        Assert.Equal(rollout.Id, details["rollout_id"]!.GetValue<string>());
+        Assert.Equal(RolloutFixture.V2.Id, details["canary_cleared"]!["release_id"]!.GetValue<string>());
+        Assert.Equal(rollout.Id, System.Text.Json.Nodes.JsonNode.Parse((await f.Store.Environments.HistoryAsync("app", "production", None))[^1].DetailsJson!)!["rollout_id"]!.GetValue<string>());
+        Assert.Equal(RolloutState.RolledBack, (await f.Store.Rollouts.GetAsync(rollout.Id, None))!.State);
+        Assert.Contains($"rollout {rollout.Id} ended (rolled_back)", outcome.Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RollbackAsync_WithNoRollout_NamesNone()
+    {
+        var f = await RolloutFixture.CreateAsync(Store);
+        await f.Environments.DeployAsync("production", RolloutFixture.V2, "ana", "second", None);
+
+        var outcome = await f.Service.RollbackAsync("production", null, "bob", "v2 is bad", null, None);
+
+        Assert.Null(System.Text.Json.Nodes.JsonNode.Parse(outcome.Event!.DetailsJson!)!["rollout_id"]);
+    }
 }
