@@ -100,12 +100,14 @@ public static class CliApp
             return ["--help"];
         }
 
-        if (args[0] != "help")
+        // "help" may follow the global options (glidepath --store x.db help release), as a command's name may.
+        var at = CommandCatalog.FirstWordIndex(args);
+        if (at < 0 || args[at] != "help")
         {
             return args;
         }
 
-        var rest = args[1..];
+        string[] rest = [.. args[..at], .. args[(at + 1)..]];
         var parse = root.Parse(rest);
         var path = new List<string>();
         for (var r = parse.CommandResult; r is not null && r.Command is not RootCommand; r = r.Parent as System.CommandLine.Parsing.CommandResult)

@@ -63,12 +63,19 @@ internal static class CommandCatalog
     /// <summary>The first word of <paramref name="args"/> after the global options and their values; null when there is none or the arguments are anything else.</summary>
     internal static string? FirstWord(IReadOnlyList<string> args)
     {
+        var at = FirstWordIndex(args);
+        return at < 0 || args[at].StartsWith('@') || args[at].StartsWith('[') ? null : args[at];
+    }
+
+    /// <summary>Where the first word of <paramref name="args"/> is, after the global options and their values; −1 when an argument before it is anything else, or there is none.</summary>
+    internal static int FirstWordIndex(IReadOnlyList<string> args)
+    {
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
             if (!arg.StartsWith('-'))
             {
-                return arg.StartsWith('@') || arg.StartsWith('[') ? null : arg;
+                return i;
             }
 
             if (arg is "--manifest" or "--store" or "--server" or "--token" or "--format")
@@ -80,10 +87,10 @@ internal static class CommandCatalog
             if (!(arg.StartsWith("--manifest=", StringComparison.Ordinal) || arg.StartsWith("--store=", StringComparison.Ordinal) || arg.StartsWith("--server=", StringComparison.Ordinal)
                 || arg.StartsWith("--token=", StringComparison.Ordinal) || arg.StartsWith("--format=", StringComparison.Ordinal)))
             {
-                return null;
+                return -1;
             }
         }
 
-        return null;
+        return -1;
     }
 }

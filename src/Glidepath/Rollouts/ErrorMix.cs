@@ -7,13 +7,20 @@ namespace Glidepath.Rollouts;
 
 /// <summary>
 /// What one arm's counted errors in a rollout step were, read from its error traces when a decision rests on them: how
-/// many of each kind, how many were refusals of the request itself (<see cref="TraceRecord.CountedRefusals"/>), and
+/// many of each kind, how many a caller's request can cause on one arm alone (<see cref="CallerCaused"/>: refusals of the
+/// request and timeouts), and
 /// which caller keys they came from. A request that only one arm's provider rejects aims itself at that arm (docs/security.md,
 /// "Aiming at one arm"); the judge cannot tell such a caller from a real one, so it still counts them, and this says
 /// where the errors came from for the person reading the decision.
 /// </summary>
 public sealed record ErrorMix
 {
+    /// <summary>
+    /// The errors a caller's request alone can cause on one arm: a refusal of the request (<see cref="TraceRecord.CountedRefusals"/>)
+    /// and a timeout (a prompt that runs a slower model into it); not a provider's own failure (5xx, 429).
+    /// </summary>
+    public static readonly IReadOnlyList<string> CallerCaused = [.. TraceRecord.CountedRefusals, "timeout"];
+
     /// <summary>The most error traces read per decision: the newest this many of the step.</summary>
     public const int ReadLimit = 1000;
 
@@ -29,7 +36,7 @@ public sealed record ErrorMix
     /// <summary>Each kind's count, most frequent first (ties by name): the trace's error code, else <c>status N</c>.</summary>
     public IReadOnlyList<KeyValuePair<string, int>> Kinds { get; init; } = [];
 
-    /// <summary>Errors among those read that were refusals of the request (provider_rejected, missing_variable, missing_tool).</summary>
+    /// <summary>Errors among those read that a caller's request can cause on one arm alone (<see cref="CallerCaused"/>).</summary>
     public int Refusals { get; init; }
 
     /// <summary>Distinct caller keys among the errors read (requests without a key count as one).</summary>
@@ -40,8 +47,9 @@ public sealed record ErrorMix
     public int TopRefusalKeyCount { get; init; }
 
     /// <summary>
-    /// Whether most of the errors read were refusals of the request and most of those came from one caller key: what a
-    /// caller sending requests only this arm's provider rejects looks like (and a real client the new model refuses).
+    /// Whether most of the errors read were refusals of the request or timeouts and most of those came from one caller
+    /// key: what a caller sending requests only this arm's provider rejects or times out on looks like (and a real client
+    /// the new model refuses).
     /// </summary>
     public bool ConcentratedRefusals =>
         Read > 0 && Refusals >= Concentrated * Read && TopRefusalKey is not null && TopRefusalKeyCount >= Concentrated * Refusals;
@@ -79,7 +87,7 @@ public sealed record ErrorMix
             var kind = t.Error ?? string.Create(CultureInfo.InvariantCulture, $"status {t.Status}");
             kinds[kind] = kinds.GetValueOrDefault(kind) + 1;
             keys.Add(t.KeyName ?? string.Empty);
-            if (t.Error is { } e && TraceRecord.CountedRefusals.Contains(e))
+            if (t.Error is { } e && CallerCaused.Contains(e))
             {
                 refusals++;
                 if (t.KeyName is { } key)
@@ -120,7 +128,7 @@ public sealed record ErrorMix
         text.Append(inv, $" (from {Keys} {(Keys == 1 ? "key" : "keys")}{(Truncated ? string.Create(inv, $"; the newest {Read} read") : string.Empty)})");
         if (ConcentratedRefusals)
         {
-            text.Append(inv, $"; {Refusals} of them refusals of the request, {TopRefusalKeyCount} from key '{TopRefusalKey}': a caller's requests that only this arm's provider rejects look like this (docs/security.md, \"Aiming at one arm\")");
+            text.Append(inv, $"; {Refusals} of them refusals of the request or timeouts, {TopRefusalKeyCount} from key '{TopRefusalKey}': a caller's requests that only this arm's provider rejects or times out on look like this (docs/security.md, \"Aiming at one arm\")");
         }
 
         return text.ToString();

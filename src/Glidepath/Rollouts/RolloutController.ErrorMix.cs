@@ -22,8 +22,8 @@ public sealed partial class RolloutController
     }
 
     /// <summary>
-    /// A warning for an advance or promotion judged on <c>error_rate</c> while refusals of the request (provider_rejected,
-    /// missing_tool, missing_variable) were a larger share of the stable arm's requests than of the canary's by more than
+    /// A warning for an advance or promotion judged on <c>error_rate</c> while refusals of the request and timeouts
+    /// (<see cref="ErrorMix.CallerCaused"/>) were a larger share of the stable arm's requests than of the canary's by more than
     /// half the tolerance: the canary was compared with a stable they inflate, which a caller sending requests only
     /// stable's provider rejects can do on purpose to hide a canary's errors (and a new model that accepts what the old
     /// one refused does honestly). Null when not so.
@@ -50,7 +50,8 @@ public sealed partial class RolloutController
             return null;
         }
 
+        var canaryOwn = canaryMix?.Describe("the canary's") ?? "the canary had no error this step";
         return string.Create(CultureInfo.InvariantCulture,
-            $"warning: refusals of the request were {stableRate:0.####} of stable's requests this step and {canaryRate:0.####} of the canary's, so the canary's error_rate was judged against a stable they inflate ({stableMix.Describe("stable's")}); requests only stable's provider rejects, sent on purpose, can hide a canary's errors: review this before relying on it (docs/security.md, \"Aiming at one arm\")");
+            $"warning: refusals of the request or timeouts were {stableRate:0.####} of stable's requests this step and {canaryRate:0.####} of the canary's, so the canary's error_rate was judged against a stable they inflate ({stableMix.Describe("stable's")}); the canary's own error rate this step: {(double)canary.Errors / canary.Requests:0.####} ({canary.Errors} of {canary.Requests} requests; {canaryOwn}); requests only stable's provider rejects or times out on, sent on purpose, can hide a canary's errors: review this before relying on it (docs/security.md, \"Aiming at one arm\")");
     }
 }

@@ -23,6 +23,8 @@ public sealed class CliUsageTests
     [InlineData(new[] { "help" }, " [command] [options]")]
     [InlineData(new[] { "help", "release" }, " release [command] [options]")]
     [InlineData(new[] { "help", "rollout", "start" }, " rollout start <REF> [options]")]
+    [InlineData(new[] { "--store", "x.db", "help", "release" }, " release [command] [options]")] // trial "today": was exit 2
+    [InlineData(new[] { "--format", "json", "--manifest=m.yaml", "help", "rollout", "start" }, " rollout start <REF> [options]")]
     public async Task Run_NoCommandOrHelp_ShowsHelpExit0(string[] args, string usage)
     {
         var r = await CliRunner.RunAsync(args);

@@ -31,7 +31,7 @@ public abstract class RolloutErrorMixContract(IStoreFactory factory) : StoreCont
         var action = Assert.Single(await f.Controller().TickAsync(None));
 
         Assert.True(action.RolledBack);
-        Assert.Contains("the canary's errors this step: 60 provider_rejected (from 1 key); 60 of them refusals of the request, 60 from key 'k2'", action.Text);
+        Assert.Contains("the canary's errors this step: 60 provider_rejected (from 1 key); 60 of them refusals of the request or timeouts, 60 from key 'k2'", action.Text);
         Assert.Contains("\"Aiming at one arm\"", action.Text);
         var ended = await f.Store.Rollouts.GetAsync(rollout.Id, None);
         Assert.Contains("60 from key 'k2'", ended!.EndReason);
@@ -65,14 +65,33 @@ public abstract class RolloutErrorMixContract(IStoreFactory factory) : StoreCont
 
         Assert.True(action.Warning);
         Assert.Contains("advancing 1% → 5%", action.Text);
-        Assert.StartsWith("production: warning: refusals of the request were 0.1111 of stable's requests this step and 0 of the canary's", action.Text);
-        Assert.Contains("stable's errors this step: 100 provider_rejected (from 1 key); 100 of them refusals of the request, 100 from key 'k2'", action.Text);
+        Assert.StartsWith("production: warning: refusals of the request or timeouts were 0.1111 of stable's requests this step and 0 of the canary's", action.Text);
+        Assert.Contains("stable's errors this step: 100 provider_rejected (from 1 key); 100 of them refusals of the request or timeouts, 100 from key 'k2'", action.Text);
+        Assert.Contains("the canary's own error rate this step: 0 (0 of 400 requests; the canary had no error this step)", action.Text);
         Assert.Equal(5, (await f.StateAsync()).Canary!.Weight);
         var advance = (await f.Store.Rollouts.DecisionsAsync(rollout.Id, None))[^1];
         Assert.Equal(RolloutDecisionKinds.Advance, advance.Kind);
-        Assert.StartsWith("warning: refusals of the request", advance.Reason);
+        Assert.StartsWith("warning: refusals of the request or timeouts", advance.Reason);
         var step = (await f.Store.Environments.HistoryAsync("app", "production", None))[^1];
-        Assert.Contains("\"warning\":\"warning: refusals of the request", step.DetailsJson);
+        Assert.Contains("\"warning\":\"warning: refusals of the request or timeouts", step.DetailsJson);
+    }
+
+    // Trial "today": the same attack with requests stable's slower model times out on, and a canary with errors of its own.
+    [Fact]
+    public async Task TickAsync_StableInflatedByOneKeysTimeouts_AdvancesWithAWarningThatNamesTheCanarysOwnErrors()
+    {
+        var (f, _) = await StartedAsync(Store);
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 390, key: "app");
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 10, errorRate: 1, key: "app");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 800, key: "app");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 100, errorRate: 1, error: "timeout", key: "k2");
+
+        var action = Assert.Single(await f.Controller().TickAsync(None));
+
+        Assert.True(action.Warning);
+        Assert.Contains("advancing 1% → 5%", action.Text);
+        Assert.Contains("stable's errors this step: 100 timeout (from 1 key); 100 of them refusals of the request or timeouts, 100 from key 'k2'", action.Text);
+        Assert.Contains("the canary's own error rate this step: 0.025 (10 of 400 requests; the canary's errors this step: 10 status 500 (from 1 key))", action.Text);
     }
 
     [Fact]

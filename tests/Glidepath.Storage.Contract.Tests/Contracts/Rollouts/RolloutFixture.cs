@@ -59,7 +59,8 @@ internal sealed class RolloutFixture
 
     /// <summary>
     /// Writes <paramref name="n"/> traces on one arm, <paramref name="errorRate"/> of them failing: with a 500, or, given
-    /// <paramref name="error"/>, with that error code and a 400 (a refusal such as <c>provider_rejected</c>); every trace
+    /// <paramref name="error"/>, with that error code and a 400 (a refusal such as <c>provider_rejected</c>; a 504 for
+    /// <c>timeout</c>); every trace
     /// under the caller key <paramref name="key"/> when given.
     /// </summary>
     public async Task TrafficAsync(string releaseId, string arm, int n, double errorRate = 0, double latencyMs = 300, string? error = null, string? key = null)
@@ -77,7 +78,7 @@ internal sealed class RolloutFixture
                 Arm = arm,
                 StartedAt = Time.GetUtcNow(),
                 Api = "openai",
-                Status = failed ? (error is null ? 500 : 400) : 200,
+                Status = failed ? (error is null ? 500 : error == "timeout" ? 504 : 400) : 200,
                 Error = failed ? error : null,
                 KeyName = key,
                 LatencyMs = latencyMs * Math.Exp(0.3 * ((random.NextDouble() * 2) - 1)),
