@@ -19,7 +19,7 @@ internal abstract class ForwardingTraceStore(ITraceStore inner) : ITraceStore
 
     public virtual Task<TraceClock> ClockAsync(string app, CancellationToken cancellationToken) => inner.ClockAsync(app, cancellationToken);
 
-    public Task<IReadOnlyList<TraceRecord>> ListAsync(TraceQuery query, CancellationToken cancellationToken) => inner.ListAsync(query, cancellationToken);
+    public virtual Task<IReadOnlyList<TraceRecord>> ListAsync(TraceQuery query, CancellationToken cancellationToken) => inner.ListAsync(query, cancellationToken);
 
     public Task<bool> AddFeedbackAsync(FeedbackRecord feedback, CancellationToken cancellationToken) => inner.AddFeedbackAsync(feedback, cancellationToken);
 

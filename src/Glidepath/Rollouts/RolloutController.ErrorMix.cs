@@ -17,8 +17,16 @@ public sealed partial class RolloutController
             return decision.Reason;
         }
 
-        var mix = await ErrorMix.ReadAsync(traces, rollout, rollout.ReleaseId, Arm.Canary, cancellationToken).ConfigureAwait(false);
-        return mix.Describe("the canary's") is { } clause ? $"{decision.Reason}; {clause}" : decision.Reason;
+        try
+        {
+            var mix = await ErrorMix.ReadAsync(traces, rollout, rollout.ReleaseId, Arm.Canary, cancellationToken).ConfigureAwait(false);
+            return mix.Describe("the canary's") is { } clause ? $"{decision.Reason}; {clause}" : decision.Reason;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Harm rolls back whatever the reason can say: a failed read of where the errors came from never holds it.
+            return $"{decision.Reason}; the canary's errors this step could not be read ({ex.GetType().Name})";
+        }
     }
 
     /// <summary>

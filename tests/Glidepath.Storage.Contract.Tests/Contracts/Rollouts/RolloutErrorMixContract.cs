@@ -39,6 +39,22 @@ public abstract class RolloutErrorMixContract(IStoreFactory factory) : StoreCont
     }
 
     [Fact]
+    public async Task TickAsync_TheErrorTracesCannotBeRead_HarmStillRollsBackAndSaysSo()
+    {
+        var (f, rollout) = await StartedAsync(Store);
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 600, errorRate: 0.1, key: "app");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 6000, key: "app");
+        var controller = new RolloutController(f.Store.Rollouts, f.Store.Environments, new UnlistableTraces(f.Store.Traces), f.Time, new RolloutControllerOptions { Holder = "gw-a" });
+
+        var action = Assert.Single(await controller.TickAsync(None));
+
+        Assert.True(action.RolledBack);
+        Assert.EndsWith("; the canary's errors this step could not be read (InvalidOperationException)", action.Text);
+        Assert.Equal(RolloutState.RolledBack, (await f.Store.Rollouts.GetAsync(rollout.Id, None))!.State);
+        Assert.Null((await f.StateAsync()).Canary);
+    }
+
+    [Fact]
     public async Task TickAsync_CanaryErrorsAreServerErrors_RollbackReasonCountsThemWithoutTheRefusalNote()
     {
         var (f, _) = await StartedAsync(Store);
