@@ -67,6 +67,9 @@ internal static class CommandCatalog
         return at < 0 || args[at].StartsWith('@') || args[at].StartsWith('[') ? null : args[at];
     }
 
+    /// <summary>The global options, each taking a value (<see cref="GlobalOptions"/>): the words a run's first command may follow.</summary>
+    private static readonly string[] GlobalNames = [GlobalOptions.Manifest.Name, GlobalOptions.Store.Name, GlobalOptions.Server.Name, GlobalOptions.Token.Name, GlobalOptions.Format.Name];
+
     /// <summary>Where the first word of <paramref name="args"/> is, after the global options and their values; −1 when an argument before it is anything else, or there is none.</summary>
     internal static int FirstWordIndex(IReadOnlyList<string> args)
     {
@@ -78,17 +81,13 @@ internal static class CommandCatalog
                 return i;
             }
 
-            if (arg is "--manifest" or "--store" or "--server" or "--token" or "--format")
-            {
-                i++;
-                continue;
-            }
-
-            if (!(arg.StartsWith("--manifest=", StringComparison.Ordinal) || arg.StartsWith("--store=", StringComparison.Ordinal) || arg.StartsWith("--server=", StringComparison.Ordinal)
-                || arg.StartsWith("--token=", StringComparison.Ordinal) || arg.StartsWith("--format=", StringComparison.Ordinal)))
+            var name = arg.Split('=', 2)[0];
+            if (!GlobalNames.Contains(name))
             {
                 return -1;
             }
+
+            i += name.Length == arg.Length ? 1 : 0; // "--store x.db" takes the next word; "--store=x.db" does not
         }
 
         return -1;
