@@ -9,12 +9,15 @@ namespace Glidepath.Bench.CanarySim;
 /// </summary>
 internal sealed class ArmAccumulator
 {
+    private readonly bool tellOneArm;
     private readonly ArmSample[] groups = new ArmSample[SubjectGroups.Count];
     private readonly long[] histogram = new long[LatencyBuckets.UpperBoundsMs.Count];
     private ArmSample total;
 
-    public ArmAccumulator()
+    /// <param name="tellOneArm">False: one-arm errors are errors like any other (the judge before it told them apart).</param>
+    public ArmAccumulator(bool tellOneArm = true)
     {
+        this.tellOneArm = tellOneArm;
         for (var g = 0; g < groups.Length; g++)
         {
             groups[g] = new ArmSample { LatencyHistogram = new long[LatencyBuckets.UpperBoundsMs.Count] };
@@ -26,11 +29,12 @@ internal sealed class ArmAccumulator
     /// <param name="group">The subject group, or −1 to keep no groups (the judge then treats requests as units).</param>
     public void Add(int group, in Request r)
     {
-        total = Step(total, r);
+        var request = tellOneArm ? r : r with { OneArm = false };
+        total = Step(total, request);
         histogram[LatencyBuckets.IndexOf(r.LatencyMs)] += r.Error ? 0 : 1;
         if (group >= 0)
         {
-            groups[group] = Step(groups[group], r);
+            groups[group] = Step(groups[group], request);
             groups[group].LatencyHistogram![LatencyBuckets.IndexOf(r.LatencyMs)] += r.Error ? 0 : 1;
         }
     }
@@ -45,6 +49,7 @@ internal sealed class ArmAccumulator
         {
             Requests = a.Requests + 1,
             Errors = a.Errors + (r.Error ? 1 : 0),
+            OneArmErrors = a.OneArmErrors + (r.OneArm ? 1 : 0),
             LatencyCount = a.LatencyCount + (r.Error ? 0 : 1),
             LogLatencySum = a.LogLatencySum + (r.Error ? 0 : log),
             LogLatencySquares = a.LogLatencySquares + (r.Error ? 0 : log * log),

@@ -7,6 +7,8 @@ namespace Glidepath.Bench.CanarySim;
 /// <summary>
 /// One scenario of traffic the per-request suite does not make: sticky subjects that differ, rare errors, a slower
 /// tail. For harmful ones, the per-request variances, effect and tolerance of the changed metric give the look-once n.
+/// <see cref="OneArm"/> scenarios have errors a caller can cause on one arm; their "before" row is the judge that did
+/// not tell those apart, not the one without subject groups.
 /// </summary>
 internal sealed record RealScenario(
     string Key,
@@ -24,7 +26,8 @@ internal sealed record RealScenario(
     double Tolerance = 0,
     double ErrorProneRate = 0.2,
     int HeaviestErrorProne = 0,
-    string? OnlyMetric = null)
+    string? OnlyMetric = null,
+    bool OneArm = false)
 {
     /// <summary>The judge for this scenario: the plan's, or only <see cref="OnlyMetric"/>'s rule when the scenario is about one metric.</summary>
     public Judge JudgeFor(Judge judge) => OnlyMetric is null ? judge : new Judge(judge.Policy with { Rules = [.. judge.Policy.Rules.Where(r => r.Name == OnlyMetric)] });
@@ -120,11 +123,27 @@ internal static class RealTrafficSuite
             new("p-edge", "online_pass_rate only: passes 100% → 98% (exactly the tolerance), 10,000 subjects, 5% canary", 10_000, 0.05, stable with { PassRate = 0.98 }, true, 8000,
                 Stable: stable with { PassRate = 1.0 }, OnlyMetric: "online_pass_rate",
                 VarianceCanary: 0.02 * 0.98, VarianceStable: 0, Effect: -0.02, Tolerance: -0.02),
+            // Errors a caller's request alone can cause on one arm (refusals of the request, timeouts; outside trials
+            // attacker2 and "today"): the judge credits a canary with fewer of them than stable only within chance.
+            new("o-aa", "error_rate only: A/A, 1% errors and 3% refusals of the request on either arm, 2,000 subjects, 5% canary", 2_000, 0.05,
+                stable with { OneArmRate = 0.03 }, false, 8000, Stable: stable with { OneArmRate = 0.03 }, OnlyMetric: "error_rate", OneArm: true),
+            new("o-aa-h", "error_rate only: A/A, the 3 most active of 300 subjects refused 30% of their requests on either arm, 25% canary", 300, 0.25,
+                rare with { ErrorProneOneArm = true }, false, 4000, Stable: rare with { ErrorProneOneArm = true }, ErrorProneShare: 0, ErrorProneRate: 0.3,
+                HeaviestErrorProne: 3, OnlyMetric: "error_rate", OneArm: true),
+            new("o-better", "error_rate only: the canary accepts the 5% of requests stable refuses, other errors equal (1%), 2,000 subjects, 5% canary", 2_000, 0.05,
+                stable, false, 8000, Stable: stable with { OneArmRate = 0.05 }, OnlyMetric: "error_rate", OneArm: true),
+            new("o-hide", "error_rate only: errors 1% → 2.5% on a canary, and 3% of stable's requests refused that the canary accepts, 2,000 subjects, 5% canary", 2_000, 0.05,
+                stable with { ErrorRate = 0.025 }, true, 8000, Stable: stable with { OneArmRate = 0.03 }, OnlyMetric: "error_rate", OneArm: true,
+                VarianceCanary: 0.025 * 0.975, VarianceStable: 0.04 * 0.96, Effect: 0.015, Tolerance: 0.01),
+            new("o-attack", "error_rate only: errors 1% → 12% on a canary, and 11% of stable's requests timed out that the canary answers (trial \"today\"), 2,000 subjects, 5% canary", 2_000, 0.05,
+                stable with { ErrorRate = 0.12 }, true, 8000, Stable: stable with { OneArmRate = 0.11 }, OnlyMetric: "error_rate", OneArm: true,
+                VarianceCanary: 0.12 * 0.88, VarianceStable: 0.12 * 0.88, Effect: 0.11, Tolerance: 0.01),
         ];
     }
 
     /// <summary>Runs <paramref name="runs"/> seeded rollouts of one scenario; the judge looks every <paramref name="lookEvery"/> canary requests.</summary>
-    public static RealResult Run(RealScenario s, Judge judge, int runs, ulong seed, int lookEvery, bool withGroups, int scenarioIndex, bool parallel = true)
+    /// <param name="tellOneArm">False: the judge sees one-arm errors as errors like any other (as before it told them apart).</param>
+    public static RealResult Run(RealScenario s, Judge judge, int runs, ulong seed, int lookEvery, bool withGroups, int scenarioIndex, bool parallel = true, bool tellOneArm = true)
     {
         var stops = new long[runs];
         var advanced = new bool[runs];
@@ -133,8 +152,8 @@ internal static class RealTrafficSuite
         {
             var rng = new Rng((seed * 1_000_003UL) + ((ulong)scenarioIndex * 100_000UL) + (ulong)run);
             var population = new Population(rng, s.Subjects, errorProneShare: s.ErrorProneShare, errorProneRate: s.ErrorProneRate, heaviestErrorProne: s.HeaviestErrorProne);
-            var canary = new ArmAccumulator();
-            var stableArm = new ArmAccumulator();
+            var canary = new ArmAccumulator(tellOneArm);
+            var stableArm = new ArmAccumulator(tellOneArm);
             stops[run] = -1;
             long nextLook = lookEvery;
             var budget = (long)(s.Horizon / s.Weight * 20);
@@ -203,14 +222,16 @@ internal static class RealTrafficSuite
                 continue;
             }
 
-            foreach (var withGroups in new[] { true, false })
+            foreach (var shipped in new[] { true, false })
             {
-                var r = Run(s, s.JudgeFor(judge), runs, seed, lookEvery, withGroups, i);
+                // A one-arm scenario's "before" is the judge that did not tell one-arm errors apart (with groups).
+                var withGroups = shipped || s.OneArm;
+                var r = Run(s, s.JudgeFor(judge), runs, seed, lookEvery, withGroups, i, tellOneArm: shipped || !s.OneArm);
                 double back = (double)r.RolledBack / runs, safe = (double)r.Advanced / runs, open = (double)r.Undecided / runs;
                 var p80 = double.IsPositiveInfinity(r.P80Stop) ? "–" : r.P80Stop.ToString("0");
                 var lookOnce = s.Harmful && s.Effect != s.Tolerance ? s.LookOnceN(policy.AlphaPerMetric).ToString("0") : "–"; // at the tolerance: no power to have
-                Console.WriteLine($"| {s.Key}: {s.Title} (horizon {s.Horizon}) | {(withGroups ? "subject groups (shipped)" : "requests (before)")} | {back:P1} | {safe:P1} | {open:P1} | {(s.Harmful ? p80 : "–")} | {lookOnce} |");
-                if (!withGroups)
+                Console.WriteLine($"| {s.Key}: {s.Title} (horizon {s.Horizon}) | {(shipped ? "subject groups (shipped)" : s.OneArm ? "one-arm errors not told apart (before)" : "requests (before)")} | {back:P1} | {safe:P1} | {open:P1} | {(s.Harmful ? p80 : "–")} | {lookOnce} |");
+                if (!shipped)
                 {
                     continue;
                 }

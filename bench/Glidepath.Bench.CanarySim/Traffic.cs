@@ -32,6 +32,15 @@ internal sealed record Traffic
     public double CostFactor { get; init; } = 1;
     public double PassRate { get; init; } = 0.90;
 
+    /// <summary>
+    /// Share of requests failing with an error a caller's request alone can cause on this arm (a refusal of the request, a
+    /// timeout: <c>TraceRecord.OneArmErrors</c>), besides <see cref="ErrorRate"/>'s other errors.
+    /// </summary>
+    public double OneArmRate { get; init; }
+
+    /// <summary>Whether an error-prone subject's errors are one-arm ones (content every model refuses, on either arm).</summary>
+    public bool ErrorProneOneArm { get; init; }
+
     public Request Draw(Rng rng) => Draw(rng, default);
 
     /// <summary>A request of <paramref name="subject"/>: its own latency factor; an error-prone subject fails at the population's rate.</summary>
@@ -51,8 +60,13 @@ internal sealed record Traffic
 
         var cost = CostMedian * CostFactor * Math.Exp(CostSigma * rng.Normal());
         var errorRate = subject.ErrorProne ? Math.Max(ErrorRate, errorProneRate) : ErrorRate;
-        return new Request(rng.Bernoulli(errorRate), latency, cost, rng.Bernoulli(PassRate));
+        var error = rng.Bernoulli(errorRate);
+        var passed = rng.Bernoulli(PassRate);
+        // Drawn only when set, so the scenarios without one-arm errors keep their random sequences.
+        var oneArm = (error && subject.ErrorProne && ErrorProneOneArm) || (!error && OneArmRate > 0 && rng.Bernoulli(OneArmRate));
+        return new Request(error || oneArm, latency, cost, passed, oneArm);
     }
 }
 
-internal readonly record struct Request(bool Error, double LatencyMs, double Cost, bool Passed);
+/// <param name="OneArm">An error of a class a caller's request alone can cause on one arm (then <paramref name="Error"/> too).</param>
+internal readonly record struct Request(bool Error, double LatencyMs, double Cost, bool Passed, bool OneArm = false);

@@ -99,6 +99,7 @@ public readonly partial record struct ArmSample
         {
             Requests = requests,
             Errors = Round(Errors, f),
+            OneArmErrors = Round(OneArmErrors, f),
             ProviderCalls = Round(ProviderCalls, f),
             RetriedCalls = Round(RetriedCalls, f),
             LatencyCount = latencyCount,

@@ -13,6 +13,12 @@ public readonly partial record struct ArmSample
     public long Requests { get; init; }
     public long Errors { get; init; }
 
+    /// <summary>
+    /// The errors among <see cref="Errors"/> a caller's request alone can cause on one arm (<see cref="TraceRecord.OneArmErrors"/>):
+    /// the judge does not credit a canary with fewer of them than stable beyond chance (<c>error_rate</c>).
+    /// </summary>
+    public long OneArmErrors { get; init; }
+
     /// <summary>Requests whose provider call was counted, and those among them that needed more than one attempt (<c>retry_rate</c>).</summary>
     public long ProviderCalls { get; init; }
     public long RetriedCalls { get; init; }
@@ -153,6 +159,7 @@ public readonly partial record struct ArmSample
     {
         Requests = a.Requests + (sign * b.Requests),
         Errors = a.Errors + (sign * b.Errors),
+        OneArmErrors = a.OneArmErrors + (sign * b.OneArmErrors),
         ProviderCalls = a.ProviderCalls + (sign * b.ProviderCalls),
         RetriedCalls = a.RetriedCalls + (sign * b.RetriedCalls),
         LatencyCount = a.LatencyCount + (sign * b.LatencyCount),
@@ -192,6 +199,7 @@ public readonly partial record struct ArmSample
     {
         Requests = stats.Count,
         Errors = stats.Errors,
+        OneArmErrors = stats.OneArmErrors,
         ProviderCalls = stats.ProviderCalls,
         RetriedCalls = stats.RetriedCalls,
         LatencyCount = stats.LatencyCount,

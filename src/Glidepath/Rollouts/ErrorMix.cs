@@ -19,7 +19,7 @@ public sealed record ErrorMix
     /// The errors a caller's request alone can cause on one arm: a refusal of the request (<see cref="TraceRecord.CountedRefusals"/>)
     /// and a timeout (a prompt that runs a slower model into it); not a provider's own failure (5xx, 429).
     /// </summary>
-    public static readonly IReadOnlyList<string> CallerCaused = [.. TraceRecord.CountedRefusals, "timeout"];
+    public static IReadOnlyList<string> CallerCaused => TraceRecord.OneArmErrors;
 
     /// <summary>The most error traces read per decision: the newest this many of the step.</summary>
     public const int ReadLimit = 1000;

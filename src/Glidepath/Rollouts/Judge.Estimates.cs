@@ -137,6 +137,12 @@ public sealed partial class Judge
         var (xc, nc, _, vc, designEffect) = ArmProportion(rule, c, tail);
         var (xs, ns, ps, vs, _) = ArmProportion(rule, s, tail);
 
+        // Stable's lead in errors a caller can cause on one arm, beyond chance, is not credited (Judge.OneArm.cs): stable
+        // is judged at its rate without it, here and at the boundaries below; its variance stays that of all its errors.
+        var uncredited = OneArmUncredited(rule, c, s);
+        xs -= uncredited * ns;
+        ps -= uncredited;
+
         // An arm whose rate happens to sit near 0 or 1 (no errors yet, every answer passed) shrinks its own variance
         // estimate and with it the interval; the pooled rate, as if both arms were equal, does not.
         var pooled = (xc + xs + 1.0) / (nc + ns + 2.0);
@@ -232,7 +238,7 @@ public sealed partial class Judge
 
         return rule.Kind == MetricKind.RatioOfMeans
             ? yc > 0 && ys > 0 ? Math.Log(yc / nc / (ys / ns)) : double.NaN
-            : (yc / nc) - (ys / ns);
+            : (yc / nc) - (ys / ns) + OneArmUncredited(rule, canary, stable);
     }
 
     /// <summary>An estimate on the scale evidence shows: a ratio for latency and cost, the difference otherwise; null for NaN.</summary>

@@ -146,7 +146,12 @@ public sealed partial class Judge(JudgePolicy policy)
             var (nc, ns) = Counts(a.Rule, canary, stable);
             var shown = a.ToEvidence(Policy.AlphaPerMetric);
             var before = shown.Estimate is null ? (double?)null : Shown(a.Rule, PointEstimate(a.Rule, canary, stable));
-            evidence.Add(shown with { CanaryNBeforeCap = nc, StableNBeforeCap = ns, EstimateBeforeCap = before });
+            var uncredited = shown.Estimate is null ? 0 : OneArmUncredited(a.Rule, c, s);
+            evidence.Add(shown with { CanaryNBeforeCap = nc, StableNBeforeCap = ns, EstimateBeforeCap = before, OneArmUncredited = uncredited > 0 ? Math.Round(uncredited, 6) : null });
+            if (uncredited > 0 && OneArmClause(c, s, uncredited) is { } clause)
+            {
+                reason = $"{reason}; {clause}";
+            }
         }
 
         return new JudgeDecision

@@ -40,6 +40,15 @@ public sealed record MetricEvidence
     /// an interval, where no cap applies (the shadow's paired judge), and in evidence stored before 2026-12-05.
     /// </summary>
     public double? EstimateBeforeCap { get; init; }
+
+    /// <summary>
+    /// For <c>error_rate</c>: the part of stable's lead in errors a caller can cause on one arm (refusals of the request,
+    /// timeouts) beyond chance, which the canary is not credited with; it is included in <see cref="Estimate"/>, the
+    /// interval and <see cref="EstimateBeforeCap"/>. Null when none (and in evidence stored before 2026-12-07); left out of
+    /// JSON when null.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public double? OneArmUncredited { get; init; }
     public double? Lower { get; init; }
     public double? Upper { get; init; }
 

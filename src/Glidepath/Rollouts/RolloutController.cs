@@ -189,28 +189,21 @@ public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironme
 
             case JudgeOutcome.Advance:
             {
-                var warning = await StableRefusalWarningAsync(rollout, decision, canary, stable, cancellationToken).ConfigureAwait(false);
-                var details = Details();
-                if (warning is not null)
-                {
-                    details["warning"] = warning;
-                }
-
                 var index = rollout.StepIndex + 1;
                 if (index >= rollout.Plan.Steps.Count || rollout.Plan.Steps[index] >= 100)
                 {
-                    var reason = $"{Warned(warning, decision.Reason)}; last step passed: the canary becomes the stable release";
+                    var reason = $"{decision.Reason}; last step passed: the canary becomes the stable release";
                     var promoted = rollout with { State = RolloutState.Promoted, StepIndex = rollout.Plan.Steps.Count - 1, EndedAt = now, EndReason = reason };
                     var record = RolloutWriter.Decision(rollout, RolloutDecisionKinds.Promote, Actor, reason, now, decision);
-                    await RolloutWriter.ApplyAsync(rollouts, promoted, rollout.Version, state, RolloutWriter.Promoted(state, rollout, Actor, now), RolloutEventKinds.Promoted, record, false, details, cancellationToken).ConfigureAwait(false);
-                    return new RolloutAction($"{rollout.Environment}: promoted — {reason}", Warning: warning is not null);
+                    await RolloutWriter.ApplyAsync(rollouts, promoted, rollout.Version, state, RolloutWriter.Promoted(state, rollout, Actor, now), RolloutEventKinds.Promoted, record, false, Details(), cancellationToken).ConfigureAwait(false);
+                    return new RolloutAction($"{rollout.Environment}: promoted — {reason}");
                 }
 
                 var advanced = rollout with { StepIndex = index, StepStartedAt = now, StepCanaryBaseline = canaryTotal, StepStableBaseline = stableTotal };
-                var text = string.Create(inv, $"{Warned(warning, decision.Reason)}; advancing {rollout.Weight:0.##}% → {advanced.Weight:0.##}%");
+                var text = string.Create(inv, $"{decision.Reason}; advancing {rollout.Weight:0.##}% → {advanced.Weight:0.##}%");
                 var advance = RolloutWriter.Decision(rollout, RolloutDecisionKinds.Advance, Actor, text, now, decision);
-                await RolloutWriter.ApplyAsync(rollouts, advanced, rollout.Version, state, state with { Canary = state.Canary! with { Weight = advanced.Weight } }, RolloutEventKinds.Step, advance, false, details, cancellationToken).ConfigureAwait(false);
-                return new RolloutAction($"{rollout.Environment}: {text}", Warning: warning is not null);
+                await RolloutWriter.ApplyAsync(rollouts, advanced, rollout.Version, state, state with { Canary = state.Canary! with { Weight = advanced.Weight } }, RolloutEventKinds.Step, advance, false, Details(), cancellationToken).ConfigureAwait(false);
+                return new RolloutAction($"{rollout.Environment}: {text}");
             }
 
             case JudgeOutcome.Hold when rollout.State == RolloutState.Progressing:
@@ -223,9 +216,6 @@ public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironme
 
     /// <summary>The details every history event of this controller starts from: which controller decided (its lease holder).</summary>
     private System.Text.Json.Nodes.JsonObject Details() => new() { [HolderDetail] = options.Holder };
-
-    /// <summary>A decision's reason with a warning put before it, as a hold's is.</summary>
-    private static string Warned(string? warning, string reason) => warning is null ? reason : $"{warning} — {reason}";
 
     /// <summary>Whether the judge found harm (rather than running out of time undecided).</summary>
     internal static bool Harmed(JudgeDecision decision) => decision.Evidence.Any(e => e.Verdict == "harm");

@@ -11,6 +11,9 @@ public sealed record ArmStats
     public long Count { get; init; }
     public long Errors { get; init; }
 
+    /// <summary>The errors of a class a caller's request alone can cause on one arm (<see cref="TraceRecord.OneArmErrors"/>).</summary>
+    public long OneArmErrors { get; init; }
+
     /// <summary>Requests whose provider call was counted, and those that needed a retry (<see cref="TraceAggregateDelta.ProviderCalls"/>).</summary>
     public long ProviderCalls { get; init; }
     public long RetriedCalls { get; init; }

@@ -85,6 +85,7 @@ public sealed class ArmStatsBuilder
             Arm = Traffic.Arm,
             Count = Traffic.Count,
             Errors = Traffic.Errors,
+            OneArmErrors = Traffic.OneArmErrors,
             ProviderCalls = Traffic.ProviderCalls,
             RetriedCalls = Traffic.RetriedCalls,
             LatencyCount = Traffic.LatencyCount,

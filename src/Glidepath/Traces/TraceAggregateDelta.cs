@@ -22,6 +22,12 @@ public sealed class TraceAggregateDelta
     public long Errors { get; set; }
 
     /// <summary>
+    /// The errors among <see cref="Errors"/> of a class a caller's request alone can cause on one arm
+    /// (<see cref="TraceRecord.OneArmErrors"/>: refusals of the request, timeouts); 0 on rows stored before migration 0030.
+    /// </summary>
+    public long OneArmErrors { get; set; }
+
+    /// <summary>
     /// Requests whose provider call was counted (<see cref="TraceRecord.Attempts"/> ≥ 1), and those among them that
     /// needed more than one attempt: <c>retry_rate</c> is their ratio, so requests that never reached the provider (and
     /// rows stored before migration 0028) are in neither.
@@ -63,6 +69,7 @@ public sealed class TraceAggregateDelta
         ArgumentNullException.ThrowIfNull(other);
         Count += other.Count;
         Errors += other.Errors;
+        OneArmErrors += other.OneArmErrors;
         ProviderCalls += other.ProviderCalls;
         RetriedCalls += other.RetriedCalls;
         LatencyCount += other.LatencyCount;

@@ -38,6 +38,7 @@ public static class TraceAggregator
             if (t.IsError)
             {
                 row.Errors++;
+                row.OneArmErrors += t.IsOneArmError ? 1 : 0;
             }
             else
             {

@@ -95,4 +95,14 @@ public sealed record TraceRecord
 
     /// <summary>The error classes of a 4xx that count as an error of the release (<see cref="IsError"/>): one list for the code and the stores' queries.</summary>
     public static readonly IReadOnlyList<string> CountedRefusals = ["provider_rejected", "missing_variable", "missing_tool"];
+
+    /// <summary>
+    /// The error classes a caller's request alone can cause on one arm: a refusal of the request (<see cref="CountedRefusals"/>)
+    /// and a timeout (a prompt that runs a slower model into it); not a provider's own failure (5xx, 429). The judge does not
+    /// credit a canary with fewer of these than stable beyond chance (docs/rollouts.md, "Errors a caller can cause on one arm").
+    /// </summary>
+    public static readonly IReadOnlyList<string> OneArmErrors = [.. CountedRefusals, "timeout"];
+
+    /// <summary>Whether this request counts as an error (<see cref="IsError"/>) of a class in <see cref="OneArmErrors"/>.</summary>
+    public bool IsOneArmError => IsError && Error is { } error && OneArmErrors.Contains(error);
 }

@@ -126,6 +126,36 @@ public abstract class TraceStoreContract(IStoreFactory factory) : StoreContract(
         Assert.Equal(Math.Log(2500), canary.LogFirstTokenSum, 9);
     }
 
+    // The errors a caller's request alone can cause on one arm (migration 0030): refusals of the request and timeouts
+    // that count as errors, not a provider's own failure, not a request the gateway refused as the caller's mistake;
+    // merged per row and subject group across batches.
+    [Fact]
+    public async Task ArmStatsAsync_OneArmErrors_CountRefusalsAndTimeoutsPerRowAndGroup()
+    {
+        var subject = new string('d', 64);
+        await Store.Traces.WriteBatchAsync(
+        [
+            Trace("o1", status: 400, subject: subject) with { Error = "provider_rejected" },
+            Trace("o2", status: 504, subject: subject) with { Error = "timeout" },
+            Trace("o3", status: 502, subject: subject) with { Error = "upstream_error" },
+        ], None);
+        await Store.Traces.WriteBatchAsync(
+        [
+            Trace("o4", status: 400, subject: subject, at: T0.AddSeconds(20)) with { Error = "missing_variable" },
+            Trace("o5", status: 400, subject: subject, at: T0.AddSeconds(30)) with { Error = TraceRecord.Refused },
+            Trace("o6", status: 200, subject: subject, at: T0.AddSeconds(40)),
+            Trace("o7", "r2", "canary", status: 504) with { Error = "timeout" },
+        ], None);
+
+        var stats = await Store.Traces.ArmStatsAsync("app", "staging", T0, null, None);
+
+        var stable = Assert.Single(stats, s => s.Arm == "stable");
+        Assert.Equal((4L, 3L), (stable.Errors, stable.OneArmErrors));
+        Assert.Equal(3L, stable.Groups[SubjectGroups.Of(subject, "")].OneArmErrors);
+        var canary = Assert.Single(stats, s => s.Arm == "canary");
+        Assert.Equal((1L, 1L), (canary.Errors, canary.OneArmErrors));
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(10)]

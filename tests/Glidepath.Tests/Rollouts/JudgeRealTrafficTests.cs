@@ -17,9 +17,44 @@ public sealed class JudgeRealTrafficTests
     private static RealScenario Scenario(string key) => RealTrafficSuite.Scenarios().Single(s => s.Key == key);
 
     // The scenario's position in the suite seeds its runs: fixed for every process (string.GetHashCode is not).
-    private static RealResult Run(RealScenario s, int runs, bool withGroups = true, int? horizon = null) =>
+    private static RealResult Run(RealScenario s, int runs, bool withGroups = true, int? horizon = null, bool tellOneArm = true) =>
         RealTrafficSuite.Run(s with { Horizon = horizon ?? s.Horizon }, s.JudgeFor(Judge), runs, seed: 12, lookEvery: 10, withGroups,
-            scenarioIndex: Array.FindIndex(RealTrafficSuite.Scenarios(), x => x.Key == s.Key), parallel: false);
+            scenarioIndex: Array.FindIndex(RealTrafficSuite.Scenarios(), x => x.Key == s.Key), parallel: false, tellOneArm: tellOneArm);
+
+    // Outside trials attacker2 and "today": requests only stable's provider rejects or times out on inflated stable's
+    // error rate, and a canary with more errors of its own was declared safe against it. Stable's lead in such errors is
+    // now credited only within chance (Judge.OneArm.cs); the judge that did not tell them apart shows the defect.
+    [Theory]
+    [InlineData("o-hide", 3000, 15)]
+    [InlineData("o-attack", 1000, 0)]
+    public void Classify_StableInflatedByOneArmErrors_HarmNeverDeclaredSafe(string key, int horizon, int safeBefore)
+    {
+        var s = Scenario(key);
+
+        var shipped = Run(s, runs: 30, horizon: horizon);
+        var before = Run(s, runs: 30, horizon: horizon, tellOneArm: false);
+
+        Assert.Equal(0, shipped.Advanced);
+        Assert.True(before.Advanced >= safeBefore && before.RolledBack == 0, $"before: {before.Advanced} of 30 declared safe, {before.RolledBack} rolled back: the scenario no longer shows the defect");
+        if (key == "o-attack")
+        {
+            Assert.Equal(30, shipped.RolledBack);
+        }
+    }
+
+    // The unfavourable side: no false rollback where both arms have such errors alike (spread evenly, or from three
+    // heavy users on either arm), nor for a canary that accepts what stable refused; that canary is declared safe less
+    // often than before (it is judged as an equal canary, not a better one).
+    [Theory]
+    [InlineData("o-aa")]
+    [InlineData("o-aa-h")]
+    [InlineData("o-better")]
+    public void Classify_OneArmErrorsAlikeOrFewerOnTheCanary_NoFalseRollback(string key)
+    {
+        var result = Run(Scenario(key), runs: 30, horizon: 3000);
+
+        Assert.Equal(0, result.RolledBack);
+    }
 
     [Fact]
     public void Classify_StickyHeterogeneousSubjectsAa_NoFalseRollbackWhereRequestsAsUnitsRollBack()

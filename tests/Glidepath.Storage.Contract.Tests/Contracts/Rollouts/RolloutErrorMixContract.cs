@@ -6,9 +6,9 @@ namespace Glidepath.Storage.Contract.Tests.Contracts.Rollouts;
 
 /// <summary>
 /// Where the errors behind a decision came from, on a store: a rollback on <c>error_rate</c> says which kinds of error
-/// the canary had and from which keys, and an advance judged against a stable arm inflated by refusals of the request
-/// the canary did not share carries a warning (outside trial attacker2: requests only one arm's provider rejects aim
-/// themselves at that arm).
+/// the canary had and from which keys, and stable's lead in refusals of the request and timeouts beyond chance is not
+/// credited to the canary, whose own errors are judged (outside trials attacker2 and "today": requests only one arm's
+/// provider rejects or times out on aim themselves at that arm).
 /// </summary>
 public abstract class RolloutErrorMixContract(IStoreFactory factory) : StoreContract(factory)
 {
@@ -69,60 +69,60 @@ public abstract class RolloutErrorMixContract(IStoreFactory factory) : StoreCont
         Assert.DoesNotContain("refusals of the request", action.Text);
     }
 
+    // Stable's lead in refusals of the request and timeouts beyond chance is not credited to the canary (Judge.OneArm.cs):
+    // a clean canary still advances, and its reason says so.
     [Fact]
-    public async Task TickAsync_StableInflatedByRefusalsTheCanaryDidNotHave_AdvancesWithAWarning()
+    public async Task TickAsync_StableInflatedByOneKeysRefusals_CleanCanaryAdvances_ReasonSaysTheLeadIsNotCredited()
     {
         var (f, rollout) = await StartedAsync(Store);
-        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 400, key: "app");
-        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 800, key: "app");
-        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 100, errorRate: 1, error: "provider_rejected", key: "k2");
-
-        var action = Assert.Single(await f.Controller().TickAsync(None));
-
-        Assert.True(action.Warning);
-        Assert.Contains("advancing 1% → 5%", action.Text);
-        Assert.StartsWith("production: warning: refusals of the request or timeouts were 0.1111 of stable's requests this step and 0 of the canary's", action.Text);
-        Assert.Contains("stable's errors this step: 100 provider_rejected (from 1 key); 100 of them refusals of the request or timeouts, 100 from key 'k2'", action.Text);
-        Assert.Contains("the canary's own error rate this step: 0 (0 of 400 requests; the canary had no error this step)", action.Text);
-        Assert.Equal(5, (await f.StateAsync()).Canary!.Weight);
-        var advance = (await f.Store.Rollouts.DecisionsAsync(rollout.Id, None))[^1];
-        Assert.Equal(RolloutDecisionKinds.Advance, advance.Kind);
-        Assert.StartsWith("warning: refusals of the request or timeouts", advance.Reason);
-        var step = (await f.Store.Environments.HistoryAsync("app", "production", None))[^1];
-        Assert.Contains("\"warning\":\"warning: refusals of the request or timeouts", step.DetailsJson);
-    }
-
-    // Trial "today": the same attack with requests stable's slower model times out on, and a canary with errors of its own.
-    [Fact]
-    public async Task TickAsync_StableInflatedByOneKeysTimeouts_AdvancesWithAWarningThatNamesTheCanarysOwnErrors()
-    {
-        var (f, _) = await StartedAsync(Store);
-        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 390, key: "app");
-        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 10, errorRate: 1, key: "app");
-        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 800, key: "app");
-        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 100, errorRate: 1, error: "timeout", key: "k2");
-
-        var action = Assert.Single(await f.Controller().TickAsync(None));
-
-        Assert.True(action.Warning);
-        Assert.Contains("advancing 1% → 5%", action.Text);
-        Assert.Contains("stable's errors this step: 100 timeout (from 1 key); 100 of them refusals of the request or timeouts, 100 from key 'k2'", action.Text);
-        Assert.Contains("the canary's own error rate this step: 0.025 (10 of 400 requests; the canary's errors this step: 10 status 500 (from 1 key))", action.Text);
-    }
-
-    [Fact]
-    public async Task TickAsync_StableRefusalsBelowHalfTheTolerance_AdvancesWithoutAWarning()
-    {
-        var (f, rollout) = await StartedAsync(Store);
-        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 400, key: "app");
-        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 800, key: "app");
-        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 10, errorRate: 1, error: "provider_rejected", key: "k2");
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 3000, key: "app");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 6000, key: "app");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 700, errorRate: 1, error: "provider_rejected", key: "k2");
 
         var action = Assert.Single(await f.Controller().TickAsync(None));
 
         Assert.False(action.Warning);
-        Assert.DoesNotContain("warning", action.Text);
         Assert.Contains("advancing 1% → 5%", action.Text);
-        Assert.DoesNotContain("warning", (await f.Store.Rollouts.DecisionsAsync(rollout.Id, None))[^1].Reason);
+        Assert.Contains("error_rate: refusals of the request and timeouts were 0.1045 of stable's requests and 0 of the canary's;", action.Text);
+        Assert.Contains("not credited to the canary", action.Text);
+        Assert.Equal(5, (await f.StateAsync()).Canary!.Weight);
+        var advance = (await f.Store.Rollouts.DecisionsAsync(rollout.Id, None))[^1];
+        Assert.Equal(RolloutDecisionKinds.Advance, advance.Kind);
+        Assert.Contains("\"one_arm_uncredited\"", advance.EvidenceJson!);
+    }
+
+    // Trial "today": one key's requests a slower stable timed out on hid a canary failing 12% of the others' requests,
+    // which was promoted (with a warning, until 2026-12-07). The canary's own errors now roll it back.
+    [Fact]
+    public async Task TickAsync_StableInflatedByOneKeysTimeouts_CanaryWithErrorsOfItsOwnRollsBack()
+    {
+        var (f, rollout) = await StartedAsync(Store);
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 880, key: "app");
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 120, errorRate: 1, key: "app");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 1600, key: "app");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 200, errorRate: 1, error: "timeout", key: "k2");
+
+        var action = Assert.Single(await f.Controller().TickAsync(None));
+
+        Assert.True(action.RolledBack);
+        Assert.Contains("not credited to the canary", action.Text);
+        Assert.Contains("the canary's errors this step: 120 status 500 (from 1 key)", action.Text);
+        Assert.Equal(RolloutState.RolledBack, (await f.Store.Rollouts.GetAsync(rollout.Id, None))!.State);
+    }
+
+    [Fact]
+    public async Task TickAsync_StablesLeadInRefusalsWithinChance_AdvancesWithoutTheClause()
+    {
+        var (f, rollout) = await StartedAsync(Store);
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 3000, key: "app");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 6000, key: "app");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 4, errorRate: 1, error: "provider_rejected", key: "k2");
+
+        var action = Assert.Single(await f.Controller().TickAsync(None));
+
+        Assert.False(action.Warning);
+        Assert.Contains("advancing 1% → 5%", action.Text);
+        Assert.DoesNotContain("not credited", action.Text);
+        Assert.DoesNotContain("one_arm_uncredited", (await f.Store.Rollouts.DecisionsAsync(rollout.Id, None))[^1].EvidenceJson!);
     }
 }
