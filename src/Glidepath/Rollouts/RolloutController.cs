@@ -12,6 +12,7 @@ namespace Glidepath.Rollouts;
 /// transition through the environment's compare-and-swap, so a concurrent manual change wins and the action is
 /// re-judged on the next pass; a crash between passes loses nothing and applies nothing twice. After store trouble it
 /// does not advance or promote until the traces the gateways kept meanwhile can have been written (<see cref="SettleWindow"/>).
+/// A controller serving one environment holds its lease with no rollout active there too, so a running one is seen.
 /// </summary>
 public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironmentStore environments, ITraceStore traces, TimeProvider time, RolloutControllerOptions options)
 {
@@ -53,7 +54,10 @@ public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironme
         return _settle.Holding(rolloutId, now, options.SettleWindow);
     }
 
-    /// <summary>Evaluates every active rollout once; returns what was done, one line per rollout that changed.</summary>
+    /// <summary>
+    /// Evaluates every active rollout once (a controller serving one environment with none active there renews that
+    /// environment's lease instead); returns what was done, one line per rollout that changed.
+    /// </summary>
     /// <remarks>A pass that fails (it throws) is store trouble: advancing waits for the settle window after the next good pass.</remarks>
     public Task<IReadOnlyList<RolloutAction>> TickAsync(CancellationToken cancellationToken) => TickAsync(null, cancellationToken);
 
@@ -92,6 +96,7 @@ public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironme
     private async Task<IReadOnlyList<RolloutAction>> PassAsync(CancellationToken cancellationToken)
     {
         var done = new List<RolloutAction>();
+        var idle = true;
         foreach (var rollout in await rollouts.ListActiveAsync(cancellationToken).ConfigureAwait(false))
         {
             if (options.App is { } app && app != rollout.App)
@@ -104,6 +109,7 @@ public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironme
                 continue;
             }
 
+            idle = false;
             if (!await AcquireAsync(rollout, cancellationToken).ConfigureAwait(false))
             {
                 continue;
@@ -121,6 +127,12 @@ public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironme
                 // Someone changed the environment or the rollout between our read and our write: theirs stands.
                 done.Add(new RolloutAction($"{rollout.Environment}: not applied ({ex.Message}); re-judged next pass"));
             }
+        }
+
+        // With no rollout to judge, the environment's lease still says that this controller runs and judges the next one.
+        if (idle && Served() is { } served)
+        {
+            await HoldServedAsync(served, cancellationToken).ConfigureAwait(false);
         }
 
         return done;

@@ -18,9 +18,9 @@ public sealed record RolloutControllerOptions
     /// </summary>
     public TimeSpan SettleWindow { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Only rollouts of this app (null: all).</summary>
+    /// <summary>Only rollouts of this app (null: all). With <see cref="Environment"/> set too, the controller holds that environment's lease on every pass, a rollout active there or not.</summary>
     public string? App { get; init; }
 
-    /// <summary>Only rollouts in this environment (null: all).</summary>
+    /// <summary>Only rollouts in this environment (null: all). With <see cref="App"/> set too, the controller holds that environment's lease on every pass, a rollout active there or not.</summary>
     public string? Environment { get; init; }
 }

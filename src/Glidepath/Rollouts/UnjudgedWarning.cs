@@ -25,8 +25,8 @@ public static class UnjudgedWarning
 
     /// <summary>
     /// <c>rollout start</c>'s warning, or null while a controller holds the environment's lease at <paramref name="now"/>.
-    /// A controller renews an environment's lease only while a rollout there is active, so one that runs takes it at its
-    /// next pass after the start: the warning says what holds if none runs, not that none does.
+    /// A running controller holds its environment's lease on every pass, a rollout active there or not, so no lease held
+    /// at the start means none runs (or its holder stopped renewing it): nobody judges the rollout, and it is a warning.
     /// </summary>
     public static string? AtStart(string environment, ControllerLease? lease, DateTimeOffset now)
     {
@@ -37,10 +37,9 @@ public static class UnjudgedWarning
         }
 
         var last = lease is null ? "" : $" (the last, {lease.Holder}'s, expired {RolloutView.Duration(now - lease.ExpiresAt)} ago at {Clock(lease.ExpiresAt)} UTC)";
-        // A note, not a warning: with a gateway running this is the usual case at a start (see above).
-        return $"note: no controller holds the lease of {environment} yet{last}, so nobody may be judging this rollout: a running " +
-               $"{Judges(environment)} takes it at its next pass (every 5s by default); if none runs, the rollout neither advances nor rolls back. " +
-               $"'glidepath rollout status --env {environment}' says who judges it";
+        return $"warning: no controller holds the lease of {environment}{last}, so nobody is judging this rollout: it neither advances nor " +
+               $"rolls back until {Judges(environment)} runs (a running one holds the lease whether or not a rollout is active, and " +
+               $"one started just now takes it at its first pass). 'glidepath rollout status --env {environment}' says who judges it";
     }
 
     private static string Clock(DateTimeOffset t) => t.ToUniversalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture);

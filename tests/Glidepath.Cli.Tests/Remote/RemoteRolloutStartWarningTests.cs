@@ -57,8 +57,8 @@ public sealed class RemoteRolloutStartWarningTests
         using var answer = JsonDocument.Parse(stdout);
         Assert.StartsWith("warning: rollout.metrics does not list retry_rate", answer.RootElement.GetProperty("note").GetString(), StringComparison.Ordinal);
         // Newcomer trial L4: this gateway runs no controller, and the admin API's note says what a local start says of it.
-        Assert.Contains("note: no controller holds the lease of production yet", answer.RootElement.GetProperty("note").GetString(), StringComparison.Ordinal);
-        Assert.Contains("note: no controller holds the lease of production yet", stderr, StringComparison.Ordinal);
+        Assert.Contains("warning: no controller holds the lease of production", answer.RootElement.GetProperty("note").GetString(), StringComparison.Ordinal);
+        Assert.Contains("warning: no controller holds the lease of production", stderr, StringComparison.Ordinal);
         Assert.Equal(JsonValueKind.Null, answer.RootElement.GetProperty("judged_by").ValueKind);
         Assert.Equal("progressing", answer.RootElement.GetProperty("rollout").GetProperty("state").GetString());
     }

@@ -75,7 +75,7 @@ public sealed class RolloutCliTests
         var (code, _, stderr) = await app.RunAsync("rollout", "start", "v2", "--env", "production");
 
         Assert.Equal(0, code);
-        Assert.Contains("a running 'glidepath serve --env production' or 'glidepath controller --env production' takes it at its next pass", stderr, StringComparison.Ordinal);
+        Assert.Contains("it neither advances nor rolls back until 'glidepath serve --env production' or 'glidepath controller --env production' runs", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

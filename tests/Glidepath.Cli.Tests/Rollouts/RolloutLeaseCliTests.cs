@@ -71,11 +71,11 @@ public sealed partial class RolloutLeaseCliTests
         var json = await app.JsonAsync("rollout", "start", "v2", "--env", "production");
 
         Assert.True(code == 0, stderr);
-        Assert.Contains("note: no controller holds the lease of production yet (the last, vm:4242:dead's, expired", stderr, StringComparison.Ordinal);
-        Assert.Contains("if none runs, the rollout neither advances nor rolls back", stderr, StringComparison.Ordinal);
+        Assert.Contains("warning: no controller holds the lease of production (the last, vm:4242:dead's, expired", stderr, StringComparison.Ordinal);
+        Assert.Contains("so nobody is judging this rollout: it neither advances nor rolls back until", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("judges it", stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("judged by", stdout, StringComparison.Ordinal);
-        Assert.Contains("note: no controller holds the lease of production yet", json.GetProperty("note").GetString(), StringComparison.Ordinal);
+        Assert.Contains("warning: no controller holds the lease of production", json.GetProperty("note").GetString(), StringComparison.Ordinal);
         Assert.Equal(System.Text.Json.JsonValueKind.Null, json.GetProperty("judged_by").ValueKind);
     }
 
@@ -93,6 +93,29 @@ public sealed partial class RolloutLeaseCliTests
         Assert.Contains("judged by vm:4242:alive, the controller holding the lease of production", stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("no controller holds", stderr, StringComparison.Ordinal);
         Assert.Equal("vm:4242:alive", json.GetProperty("judged_by").GetString());
+    }
+
+    // The README demo: right after 'rollout start' its 'rollout status' warned "nobody is judging this rollout" and the
+    // start noted that no controller held the lease, though its gateways ran controllers; they took the lease only once
+    // a rollout was active. A controller's pass with no rollout active now holds it.
+    [Fact]
+    public async Task Start_AfterAPassOfTheEnvironmentsController_SaysJudgedByItAndStatusDoesNotWarn()
+    {
+        await using var app = await RolloutCliTests.ReadyAsync();
+        await using (var store = await SqliteStore.OpenAsync(app.StorePath, TimeProvider.System, CancellationToken.None))
+        {
+            var options = new Glidepath.Rollouts.RolloutControllerOptions { Holder = "vm:4242:serving", App = "support-agent", Environment = "production", LeaseDuration = TimeSpan.FromHours(1) };
+            Assert.Empty(await new Glidepath.Rollouts.RolloutController(store.Rollouts, store.Environments, store.Traces, TimeProvider.System, options).TickAsync(CancellationToken.None));
+        }
+
+        var (code, stdout, stderr) = await app.RunAsync("rollout", "start", "v2", "--env", "production");
+        var (_, status, _) = await app.RunAsync("rollout", "status", "--env", "production");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("judged by vm:4242:serving, the controller holding the lease of production", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("no controller holds", stderr, StringComparison.Ordinal);
+        Assert.Contains("judged by vm:4242:serving (controller lease renewed, valid until", status, StringComparison.Ordinal);
+        Assert.DoesNotContain("nobody is judging", status, StringComparison.Ordinal);
     }
 
     /// <summary>A lease as a controller takes it: <paramref name="expiresAt"/> is its last renewal plus the lease's duration.</summary>

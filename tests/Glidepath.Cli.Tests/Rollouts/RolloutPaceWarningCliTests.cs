@@ -68,7 +68,7 @@ public sealed class RolloutPaceWarningCliTests
         Assert.DoesNotContain("requests/s", stderr, StringComparison.Ordinal);
         using var answer = JsonDocument.Parse(stdout);
         // No controller runs here: the lease warning is the note's only line.
-        Assert.StartsWith("note: no controller holds the lease of production yet", answer.RootElement.GetProperty("note").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("warning: no controller holds the lease of production", answer.RootElement.GetProperty("note").GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain("\n", answer.RootElement.GetProperty("note").GetString(), StringComparison.Ordinal);
     }
 

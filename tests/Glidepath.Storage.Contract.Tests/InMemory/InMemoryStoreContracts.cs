@@ -33,6 +33,8 @@ public sealed class InMemoryRolloutOutdatedTests() : RolloutOutdatedContract(new
 
 public sealed class InMemoryRolloutSettleTests() : RolloutSettleContract(new InMemoryStoreFactory());
 
+public sealed class InMemoryRolloutPresenceTests() : RolloutPresenceContract(new InMemoryStoreFactory());
+
 public sealed class InMemoryMonitorStoreTests() : MonitorStoreContract(new InMemoryStoreFactory());
 
 public sealed class InMemoryStoreIdentityTests() : StoreIdentityContract(new InMemoryStoreFactory());

@@ -37,6 +37,8 @@ public sealed class PostgresRolloutOutdatedTests(PostgresTestDatabase db) : Roll
 
 public sealed class PostgresRolloutSettleTests(PostgresTestDatabase db) : RolloutSettleContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;
 
+public sealed class PostgresRolloutPresenceTests(PostgresTestDatabase db) : RolloutPresenceContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;
+
 public sealed class PostgresMonitorStoreTests(PostgresTestDatabase db) : MonitorStoreContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;
 
 public sealed class PostgresStoreIdentityTests(PostgresTestDatabase db) : StoreIdentityContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;

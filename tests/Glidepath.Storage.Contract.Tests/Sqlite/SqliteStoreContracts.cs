@@ -33,6 +33,8 @@ public sealed class SqliteRolloutOutdatedTests() : RolloutOutdatedContract(new S
 
 public sealed class SqliteRolloutSettleTests() : RolloutSettleContract(new SqliteStoreFactory());
 
+public sealed class SqliteRolloutPresenceTests() : RolloutPresenceContract(new SqliteStoreFactory());
+
 public sealed class SqliteMonitorStoreTests() : MonitorStoreContract(new SqliteStoreFactory());
 
 public sealed class SqliteApiKeyStoreTests() : ApiKeyStoreContract(new SqliteStoreFactory());
