@@ -16,6 +16,17 @@ internal static partial class CliUsage
         var messages = OptionsTakenAsArguments(parse).Select(t => $"unknown option '{t}'")
             .Concat(parse.Errors.Select(e => Readable(e.Message.TrimEnd('.'))))
             .ToList();
+        foreach (var (token, value, option) in OptionsBeforeTheirCommand(parse))
+        {
+            // "--env staging rollout status": the option is rollout status's own, not a global one; its value and the
+            // "required" error are the same mistake, and a suggestion would name the very word typed.
+            messages.RemoveAll(m => m == $"{Unrecognized}{value}'" || m == $"Option '{option.Name}' is required");
+            var i = messages.FindIndex(m => m == $"{Unrecognized}{token}'");
+            var path = string.Join(' ', CommandNames(parse.CommandResult));
+            var message = $"'{option.Name}' is an option of '{path}', not a global one: put it after the command (glidepath {path} {token}{(value is null ? "" : " " + value)})";
+            messages[i < 0 ? 0 : i] = message;
+        }
+
         var suggestion = Suggestion(parse);
         if (suggestion is { Token: var word } && !word.StartsWith('-'))
         {
@@ -55,6 +66,40 @@ internal static partial class CliUsage
         return found;
     }
 
+    /// <summary>
+    /// Tokens before the command word that name an option of the command run (<c>--env staging rollout status</c>):
+    /// the parser takes them, and their value, as unmatched words. Only global options may come before the command.
+    /// </summary>
+    private static IEnumerable<(string Token, string? Value, System.CommandLine.Option Option)> OptionsBeforeTheirCommand(ParseResult parse)
+    {
+        var unmatched = parse.UnmatchedTokens;
+        var options = OptionsOf(parse.CommandResult).ToList();
+        for (var i = 0; i < unmatched.Count; i++)
+        {
+            var token = unmatched[i];
+            var name = token.Split('=', 2)[0];
+            if (!token.StartsWith('-') || options.Find(o => o.Name == name || o.Aliases.Contains(name)) is not { } option)
+            {
+                continue;
+            }
+
+            var takesValue = option.Arity.MaximumNumberOfValues > 0 && name.Length == token.Length && option.ValueType != typeof(bool);
+            var value = takesValue && i + 1 < unmatched.Count && !unmatched[i + 1].StartsWith('-') ? unmatched[++i] : null;
+            yield return (token, value, option);
+        }
+    }
+
+    private static IEnumerable<string> CommandNames(System.CommandLine.Parsing.CommandResult? result)
+    {
+        var names = new List<string>();
+        for (; result is not null && result.Command is not RootCommand; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Insert(0, result.Command.Name);
+        }
+
+        return names;
+    }
+
     // System.CommandLine names .NET types ("as expected type 'System.Nullable`1[System.Int32]'"): say what to type instead.
     private static string Readable(string message) => TypeName().Replace(message, m => m.Groups[1].Value switch
     {
@@ -78,9 +123,14 @@ internal static partial class CliUsage
             var names = token.StartsWith('-')
                 ? OptionsOf(parse.CommandResult).SelectMany(o => o.Aliases.Prepend(o.Name).Select(name => (o.Name, Alias: name)))
                 : command.Subcommands.Where(c => !c.Hidden).SelectMany(c => c.Aliases.Prepend(c.Name).Select(name => (c.Name, Alias: name)));
+            if (names.Any(n => n.Alias == token.Split('=', 2)[0]))
+            {
+                continue; // an option of this command placed before it: OptionsBeforeTheirCommand says so
+            }
+
             var best = names
                 .Select(n => (n.Name, Distance: Errors.ClosestName.Distance(token, n.Alias)))
-                .Where(c => c.Distance <= Errors.ClosestName.MaxDistance(token))
+                .Where(c => c.Distance > 0 && c.Distance <= Errors.ClosestName.MaxDistance(token)) // never the very word typed
                 .OrderBy(c => c.Distance)
                 .ThenBy(c => c.Name, StringComparer.Ordinal)
                 .Select(c => c.Name)

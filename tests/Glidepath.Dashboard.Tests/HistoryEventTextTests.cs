@@ -47,4 +47,37 @@ public sealed class HistoryEventTextTests(Chromium chromium)
         Assert.Matches(@"\d+\.\d s", unfrozen);
         Assert.DoesNotContain("{", unfrozen, StringComparison.Ordinal);
     }
+
+    // Trial "lows" #3: a promotion with a warning showed it twice on the page, in its reason and again in its details.
+    [Fact]
+    public async Task HistoryPage_PromotionWithAWarning_ShowsTheWarningOnce()
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        await h.Seed.StartRolloutAsync();
+        const string warning = "warning: refusals of the request or timeouts were 0.1111 of stable's requests this step and 0 of the canary's";
+        var state = await h.F.Store.Environments.GetAsync(h.App, Seed.Environment, CancellationToken.None);
+        var applied = await h.F.Store.Environments.ApplyAsync(new Glidepath.Environments.EnvironmentChange
+        {
+            App = h.App,
+            Environment = Seed.Environment,
+            ExpectedRevision = state.Revision,
+            NewState = state,
+            Event = new Glidepath.Environments.EnvironmentEvent
+            {
+                App = h.App, Environment = Seed.Environment, Revision = 0, Kind = "rollout_promoted", Actor = "controller",
+                Reason = $"{warning} — all metrics safe; last step passed: the canary becomes the stable release",
+                Time = DateTimeOffset.UtcNow,
+                DetailsJson = $$"""{"warning":"{{warning}}","canary_requests":40}""",
+            },
+        }, CancellationToken.None);
+        var browser = await h.SignedInAsync(await h.TokenAsync(Role.Viewer, "vic"));
+        var page = browser.Page;
+
+        await page.GotoAsync(h.Url + "/dashboard/env/staging/history");
+
+        var text = await page.GetByTestId($"event-{applied.Revision}").InnerTextAsync();
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(text, System.Text.RegularExpressions.Regex.Escape(warning)));
+        await Assertions.Expect(page.GetByTestId($"details-{applied.Revision}")).ToContainTextAsync("canary requests");
+        Assert.Empty(browser.Errors);
+    }
 }

@@ -75,7 +75,7 @@ internal static class HistoryCommand
                 e.ReleasesText,
                 e.ActorText,
                 e.Reason ?? "",
-                EventDetailsText.Line(e.Details),
+                EventDetailsText.Line(e.Details, e.Reason),
             ]),
             title: $"{app} / {environment}: history");
         return ExitCodes.Ok;

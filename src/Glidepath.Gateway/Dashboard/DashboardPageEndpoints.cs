@@ -81,7 +81,7 @@ internal static class DashboardPageEndpoints
                     pair = (ra.Label, rb.Label);
                 }
 
-                return new() { ["Releases"] = releases, ["Names"] = names, ["Changes"] = changes, ["Pair"] = pair };
+                return new() { ["Releases"] = releases, ["Rows"] = await reads.ReleaseRowsAsync(ct), ["Names"] = names, ["Changes"] = changes, ["Pair"] = pair };
             }));
 
         group.MapGet("/releases/{ref}/verdicts", (string @ref, HttpContext http, DashboardReads reads) =>

@@ -105,6 +105,12 @@ internal sealed class DashboardReads(AdminServices s, IServiceProvider services)
         return (new EnvironmentViews(releases), releases);
     }
 
+    /// <summary>
+    /// The Releases table's rows, as <c>glidepath release list</c> and the admin API's <c>GET /releases</c> read them
+    /// (<see cref="Releases.ReleaseReports.ListAsync"/>): each release's newest message given, not its first registration's.
+    /// </summary>
+    public Task<IReadOnlyList<Releases.ReleaseView>> ReleaseRowsAsync(CancellationToken ct) => Releases.ReleaseReports.ListAsync(s.Store.Releases, App, ct);
+
     /// <summary>A registered release by <c>vN</c>, hash prefix or <c>env:NAME</c>, as the admin API resolves it.</summary>
     public Task<Releases.Release> ReleaseAsync(string reference, string field, Access.Principal caller, CancellationToken ct) => s.RegisteredAsync(reference, field, caller, ct);
 

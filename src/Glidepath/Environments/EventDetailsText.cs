@@ -11,8 +11,11 @@ namespace Glidepath.Environments;
 /// </summary>
 public static class EventDetailsText
 {
-    /// <summary>The pairs, in the stored order; empty for none.</summary>
-    public static IReadOnlyList<KeyValuePair<string, string>> Pairs(JsonElement? details)
+    /// <summary>
+    /// The pairs, in the stored order; empty for none. A <c>warning</c> that the event's <paramref name="reason"/>
+    /// already says in full (a promote or hold with a warning puts it first in its reason) is left out: said once.
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> Pairs(JsonElement? details, string? reason = null)
     {
         if (details is not { ValueKind: JsonValueKind.Object } d)
         {
@@ -22,14 +25,20 @@ public static class EventDetailsText
         var pairs = new List<KeyValuePair<string, string>>();
         foreach (var p in d.EnumerateObject())
         {
+            if (p.Name == "warning" && p.Value.ValueKind == JsonValueKind.String && reason is not null
+                && p.Value.GetString() is { Length: > 0 } warning && reason.Contains(warning, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             pairs.Add(new(Key(p.Name), Value(p.Name, p.Value, nested: false)));
         }
 
         return pairs;
     }
 
-    /// <summary>The pairs on one line, <c>key: value; key: value</c>, or "" for none.</summary>
-    public static string Line(JsonElement? details) => string.Join("; ", Pairs(details).Select(p => $"{p.Key}: {p.Value}"));
+    /// <summary>The pairs on one line, <c>key: value; key: value</c>, or "" for none (a warning the reason says left out, as in <see cref="Pairs"/>).</summary>
+    public static string Line(JsonElement? details, string? reason = null) => string.Join("; ", Pairs(details, reason).Select(p => $"{p.Key}: {p.Value}"));
 
     // "was_frozen_for_seconds" reads "was frozen for": the unit is in the value.
     private static string Key(string name) =>

@@ -78,10 +78,15 @@ public sealed record PairsForPass(long? Pairs, string BoundBy)
             : null;
     }
 
+    /// <summary>The margin the cost cap a <see cref="CostCapNote"/> suggests adds to the pairs' cost, for the candidate's own cost.</summary>
+    public const double CostCapMargin = 0.05;
+
     /// <summary>
     /// The note for a shadow whose cost cap <paramref name="maxCostUsd"/> pays for fewer pairs than a pass needs at
     /// <paramref name="costPerCall"/> (the stable release's recent cost per answered call: an estimate of the candidate's),
-    /// or null when it pays for enough, or the cost is unknown.
+    /// or null when it pays for enough, or the cost is unknown. The pairs a cap pays for are whole ones (a cap of
+    /// 0.0215 pays for 204.8 of 205 pairs: 204, too few); the cap suggested is that cost plus <see cref="CostCapMargin"/>,
+    /// rounded up to three significant figures, and the note says so.
     /// </summary>
     public string? CostCapNote(double maxCostUsd, double costPerCall, string costSource)
     {
@@ -90,15 +95,24 @@ public sealed record PairsForPass(long? Pairs, string BoundBy)
             return null;
         }
 
-        var affordable = Math.Round(maxCostUsd / costPerCall); // "about": a sum of costs is not exact in binary
+        // Whole pairs: 204.8 is 204, short of 205. The cost per call is a mean of binary sums, so 499.9999999 is 500.
+        var affordable = Math.Floor(Math.Round(maxCostUsd / costPerCall, 6));
         if (affordable >= needed)
         {
             return null;
         }
 
-        var enough = Math.Ceiling(needed * costPerCall * 100) / 100;
+        var enough = RoundUp(needed * costPerCall * (1 + CostCapMargin), significantFigures: 3);
         return string.Create(CultureInfo.InvariantCulture,
-            $"--max-cost-usd {Figures.Usd(maxCostUsd)[1..]} pays for about {affordable:0} pairs at {Figures.Usd(costPerCall)} a call ({costSource}; the candidate's own cost may differ), below the {needed} pairs a pass needs under this plan, even for a candidate as good as stable with no error on either side ({BoundBy} bounds it): this shadow can show harm but likely cannot pass; raise --max-cost-usd to about {Figures.Usd(enough)[1..]}");
+            $"--max-cost-usd {Figures.Usd(maxCostUsd)[1..]} pays for about {affordable:0} pairs at {Figures.Usd(costPerCall)} a call ({costSource}; the candidate's own cost may differ), below the {needed} pairs a pass needs under this plan, even for a candidate as good as stable with no error on either side ({BoundBy} bounds it): this shadow can show harm but likely cannot pass; raise --max-cost-usd to about {Figures.Usd(enough)[1..]} ({needed} pairs at {Figures.Usd(costPerCall)} a call, plus {CostCapMargin:0%} for the candidate's own cost, rounded up to 3 significant figures)");
+    }
+
+    /// <summary><paramref name="value"/> (&gt; 0) rounded up to <paramref name="significantFigures"/> significant figures.</summary>
+    internal static double RoundUp(double value, int significantFigures)
+    {
+        var step = Math.Pow(10, Math.Floor(Math.Log10(value)) - significantFigures + 1);
+        var steps = Math.Ceiling(Math.Round(value / step, 9)); // 226.0000000001 steps is 226: the division's binary error is no step
+        return Math.Round(steps * step, Math.Clamp(-(int)Math.Floor(Math.Log10(step)), 0, 15)); // 0.0226, not 0.022600000000000002
     }
 
     /// <summary>What <c>shadow status</c> adds to a collecting decision on <paramref name="judgedPairs"/> pairs, or null once they reach the figure.</summary>

@@ -76,6 +76,47 @@ public sealed class CliUsageTests
         Assert.Contains(expected, r.Stderr, StringComparison.Ordinal);
     }
 
+    // "--env staging rollout status" said "Unrecognized command or argument '--env' (did you mean '--env'?)": a command's
+    // own option before the command is named as such, once, with the command line that works.
+    [Theory]
+    [InlineData(new[] { "--env", "staging", "rollout", "status" }, "error: '--env' is an option of 'rollout status', not a global one: put it after the command (glidepath rollout status --env staging)")]
+    [InlineData(new[] { "--env=staging", "rollout", "status" }, "error: '--env' is an option of 'rollout status', not a global one: put it after the command (glidepath rollout status --env=staging)")]
+    [InlineData(new[] { "--format", "json", "--limit", "3", "traces", "list", "--env", "staging" }, "error: '--limit' is an option of 'traces list', not a global one: put it after the command (glidepath traces list --limit 3)")]
+    [InlineData(new[] { "--failed", "traces", "list", "--env", "staging" }, "error: '--failed' is an option of 'traces list', not a global one: put it after the command (glidepath traces list --failed)")]
+    public async Task Run_CommandOptionBeforeTheCommand_OneErrorNamingWhereItGoes(string[] args, string expected)
+    {
+        var r = await CliRunner.RunAsync(args);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal([expected], r.Stderr.Split('\n').Where(l => l.StartsWith("error:", StringComparison.Ordinal)));
+        Assert.DoesNotContain("did you mean", r.Stderr, StringComparison.Ordinal);
+    }
+
+    // Every global option goes before or after the command word, with or without '='.
+    [Theory]
+    [MemberData(nameof(GlobalOptionPlacements))]
+    public void Parse_GlobalOptionBeforeOrAfterTheCommand_NoError(string[] args)
+    {
+        var parse = CliApp.Build(TextWriter.Null, TextWriter.Null, false).Parse(args);
+
+        Assert.Empty(parse.Errors);
+        Assert.Equal("status", parse.CommandResult.Command.Name);
+    }
+
+    public static TheoryData<string[]> GlobalOptionPlacements()
+    {
+        var data = new TheoryData<string[]>();
+        foreach (var (option, value) in new[] { ("--manifest", "m.yaml"), ("--store", "x.db"), ("--server", "http://127.0.0.1:1"), ("--token", "gpt_x"), ("--format", "json") })
+        {
+            data.Add([option, value, "rollout", "status", "--env", "staging"]);
+            data.Add([$"{option}={value}", "rollout", "status", "--env", "staging"]);
+            data.Add(["rollout", "status", option, value, "--env", "staging"]);
+            data.Add(["rollout", "status", "--env", "staging", $"{option}={value}"]);
+        }
+
+        return data;
+    }
+
     [Fact]
     public async Task Run_UnknownOptionAsText_NothingOnStdout()
     {

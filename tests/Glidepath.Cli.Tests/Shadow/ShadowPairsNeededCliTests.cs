@@ -68,7 +68,7 @@ public sealed class ShadowPairsNeededCliTests
 
         Assert.Equal(0, code);
         Assert.Contains("note: --max-cost-usd 1 pays for about 500 pairs at $0.002 a call (the stable release's cost per answered call over the last 24 h; the candidate's own cost may differ), below the 1313 pairs a pass needs", stderr, StringComparison.Ordinal);
-        Assert.Contains("raise --max-cost-usd to about 2.63", stderr, StringComparison.Ordinal);
+        Assert.Contains("raise --max-cost-usd to about 2.76 (1313 pairs at $0.002 a call, plus 5% for the candidate's own cost, rounded up to 3 significant figures)", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("note:", enoughErr, StringComparison.Ordinal);
         Assert.Contains("note: --max-requests 400 is below the 1313 pairs", bothErr, StringComparison.Ordinal);
         Assert.DoesNotContain("--max-cost-usd 1 pays", bothErr, StringComparison.Ordinal);

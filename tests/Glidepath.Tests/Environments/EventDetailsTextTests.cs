@@ -36,6 +36,17 @@ public sealed class EventDetailsTextTests
             pairs);
     }
 
+    // Trial "lows" #3: a promotion's warning was shown twice, first in its reason and again in its details.
+    [Fact]
+    public void Pairs_WarningTheReasonSays_LeftOut_OtherwiseKept()
+    {
+        var details = Json("""{"warning":"warning: refusals were 0.11 of stable's requests","canary_requests":40}""");
+
+        Assert.Equal("canary requests: 40", EventDetailsText.Line(details, "warning: refusals were 0.11 of stable's requests — all safe; last step passed"));
+        Assert.Equal("warning: warning: refusals were 0.11 of stable's requests; canary requests: 40", EventDetailsText.Line(details, "all safe"));
+        Assert.Equal(2, EventDetailsText.Pairs(details).Count);
+    }
+
     [Fact]
     public void Pairs_NoDetails_Empty()
     {

@@ -140,11 +140,37 @@ public sealed class PairsForPassTests
         var note = figure.CostCapNote(1, 0.002, "the stable release's cost per answered call over the last 24 h");
 
         Assert.StartsWith("--max-cost-usd 1 pays for about 500 pairs at $0.002 a call (the stable release's cost per answered call over the last 24 h; the candidate's own cost may differ), below the " + needed + " pairs", note, StringComparison.Ordinal);
-        Assert.EndsWith($"raise --max-cost-usd to about {Math.Ceiling(needed * 0.2) / 100:0.##}", note, StringComparison.Ordinal);
+        Assert.EndsWith($"raise --max-cost-usd to about {Math.Ceiling(needed * 0.002 * 1.05 * 100) / 100:0.##} ({needed} pairs at $0.002 a call, plus 5% for the candidate's own cost, rounded up to 3 significant figures)", note, StringComparison.Ordinal);
         Assert.Null(figure.CostCapNote(needed * 0.002, 0.002, "x"));
         Assert.Null(figure.CostCapNote(1, 0, "x"));
         Assert.Null(figure.CostCapNote(1, double.NaN, "x"));
     }
+
+    // Trial "lows" #2: a cap of 0.0215 paying for 204.8 of 205 pairs was rounded to 205 and said nothing, and the cap
+    // suggested was rounded up to the cent (0.03, 40% more than the pairs cost).
+    [Fact]
+    public void CostCapNote_CapAFractionOfAPairShort_WarnsWithWholePairsAndSuggestsTheCostPlusTheStatedMargin()
+    {
+        var figure = new PairsForPass(205, "error_rate max_increase 0.01");
+        var costPerCall = 0.0215 / 204.8;
+
+        var note = figure.CostCapNote(0.0215, costPerCall, "s");
+
+        Assert.NotNull(note);
+        Assert.StartsWith("--max-cost-usd 0.0215 pays for about 204 pairs at $0.000105 a call (s;", note, StringComparison.Ordinal);
+        Assert.EndsWith("raise --max-cost-usd to about 0.0226 (205 pairs at $0.000105 a call, plus 5% for the candidate's own cost, rounded up to 3 significant figures)", note, StringComparison.Ordinal);
+        Assert.Null(figure.CostCapNote(205 * costPerCall, costPerCall, "s"));
+        Assert.Null(figure.CostCapNote(0.0226, costPerCall, "s"));
+    }
+
+    [Theory]
+    [InlineData(0.0225971, 0.0226)]
+    [InlineData(0.0226, 0.0226)]
+    [InlineData(2.75730, 2.76)]
+    [InlineData(1234.5, 1240)]
+    [InlineData(0.1 + 0.2, 0.3)]
+    public void RoundUp_ToThreeSignificantFigures(double value, double expected) =>
+        Assert.Equal(expected, PairsForPass.RoundUp(value, 3));
 
     [Fact]
     public void Add_ManyCopiesAtOnce_SameSumsAsOneByOne()
