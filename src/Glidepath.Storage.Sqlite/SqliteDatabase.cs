@@ -41,6 +41,7 @@ public sealed class SqliteDatabase
             DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds)),
         };
         ConnectionString = builder.ToString();
+        _generation = Generations.GetOrAdd(ConnectionString, _ => new System.Runtime.CompilerServices.StrongBox<long>());
         builder.Pooling = false;
         UnpooledConnectionString = builder.ToString();
     }
@@ -81,12 +82,30 @@ public sealed class SqliteDatabase
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Drops pooled connections, so the next ones open the file now at <see cref="Path"/> (after it was replaced).</summary>
+    /// <summary>
+    /// Drops pooled connections, so the next ones open the file now at <see cref="Path"/> (after it was replaced), and
+    /// with them those a <see cref="SqlitePreparedQuery"/> keeps open (any database's on the same pool, as the pool is shared).
+    /// </summary>
     public void ClearPool()
     {
+        Interlocked.Increment(ref _generation.Value);
+        PoolClearing?.Invoke();
         using var connection = new SqliteConnection(ConnectionString);
         SqliteConnection.ClearPool(connection);
     }
+
+    /// <summary>Raised by <see cref="ClearPool"/> before the pool is cleared: connections kept open outside the pool are closed into it.</summary>
+    internal event Action? PoolClearing;
+
+    /// <summary>
+    /// How many times the pool of <see cref="ConnectionString"/> was cleared in this process (by any database on it): a
+    /// connection opened under an older value is one the pool has let go of.
+    /// </summary>
+    internal long PoolGeneration => Volatile.Read(ref _generation.Value);
+
+    private readonly System.Runtime.CompilerServices.StrongBox<long> _generation;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, System.Runtime.CompilerServices.StrongBox<long>> Generations = new(StringComparer.Ordinal);
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {

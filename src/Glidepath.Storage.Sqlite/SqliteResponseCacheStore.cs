@@ -4,15 +4,14 @@ namespace Glidepath.Storage.Sqlite;
 
 internal sealed class SqliteResponseCacheStore(SqliteDatabase database) : IResponseCacheStore
 {
-    public async Task<string?> GetAsync(string key, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT response_json FROM response_cache WHERE cache_key = $k AND expires_at > $now";
-        cmd.Parameters.AddWithValue("$k", key);
-        cmd.Parameters.AddWithValue("$now", Timestamp(now));
-        return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
-    }
+    // Read once per eval case: the statement is prepared once per kept connection, not parsed and planned on every read.
+    private readonly SqlitePreparedQuery _get = new(database, "SELECT response_json FROM response_cache WHERE cache_key = $k AND expires_at > $now", "$k", "$now");
+
+    /// <summary>The query <see cref="GetAsync"/> runs: for tests.</summary>
+    internal SqlitePreparedQuery Reads => _get;
+
+    public async Task<string?> GetAsync(string key, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await _get.ScalarAsync([key, Timestamp(now)], cancellationToken).ConfigureAwait(false) as string;
 
     public Task SetAsync(CachedResponse entry, CancellationToken cancellationToken) => SetManyAsync([entry], cancellationToken);
 
