@@ -148,7 +148,8 @@ public sealed partial class Judge(JudgePolicy policy)
             var before = shown.Estimate is null ? (double?)null : Shown(a.Rule, PointEstimate(a.Rule, canary, stable));
             var uncredited = shown.Estimate is null ? 0 : OneArmUncredited(a.Rule, c, s);
             evidence.Add(shown with { CanaryNBeforeCap = nc, StableNBeforeCap = ns, EstimateBeforeCap = before, OneArmUncredited = uncredited > 0 ? Math.Round(uncredited, 6) : null });
-            if (uncredited > 0 && OneArmClause(c, s, uncredited) is { } clause)
+            // Said where error_rate bore on the decision: not on a rollback another metric decided.
+            if (uncredited > 0 && (outcome != JudgeOutcome.RollBack || a.Verdict == MetricVerdict.Harm) && OneArmClause(c, s, uncredited) is { } clause)
             {
                 reason = $"{reason}; {clause}";
             }

@@ -28,9 +28,10 @@ public sealed class TraceAggregateDelta
     public long OneArmErrors { get; set; }
 
     /// <summary>
-    /// Requests whose provider call was counted (<see cref="TraceRecord.Attempts"/> ≥ 1), and those among them that
-    /// needed more than one attempt: <c>retry_rate</c> is their ratio, so requests that never reached the provider (and
-    /// rows stored before migration 0028) are in neither.
+    /// Requests whose provider call was counted (<see cref="TraceRecord.Attempts"/> ≥ 1) and did not end in an error of
+    /// <see cref="TraceRecord.OneArmErrors"/> (from 2026-12-07), and those among them that needed more than one attempt:
+    /// <c>retry_rate</c> is their ratio, so requests that never reached the provider (and rows stored before migration
+    /// 0028) are in neither.
     /// </summary>
     public long ProviderCalls { get; set; }
     public long RetriedCalls { get; set; }

@@ -29,7 +29,11 @@ public static class TraceAggregator
             }
 
             row.Count++;
-            if (t.Attempts > 0)
+
+            // retry_rate is over calls that did not end in an error a caller's request alone can cause on one arm (a
+            // refusal, a timeout on every attempt): those are error_rate's to judge, and requests only stable times out on,
+            // sent on purpose, would otherwise lower the canary's retry_rate against stable (outside trial attacker3).
+            if (t.Attempts > 0 && !t.IsOneArmError)
             {
                 row.ProviderCalls++;
                 row.RetriedCalls += t.Attempts > 1 ? 1 : 0;

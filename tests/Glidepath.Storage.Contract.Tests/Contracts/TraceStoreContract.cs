@@ -156,6 +156,25 @@ public abstract class TraceStoreContract(IStoreFactory factory) : StoreContract(
         Assert.Equal((1L, 1L), (canary.Errors, canary.OneArmErrors));
     }
 
+    // retry_rate leaves out calls that ended in an error a caller's request alone can cause on one arm (outside trial
+    // attacker3: requests only stable timed out on, every attempt, lowered the canary's retry_rate against stable).
+    [Fact]
+    public async Task ArmStatsAsync_CallsEndingInATimeoutOrRefusal_NotInRetryRatesCounts()
+    {
+        await Store.Traces.WriteBatchAsync(
+        [
+            Trace("q1") with { Attempts = 2 },
+            Trace("q2", status: 504) with { Error = "timeout", Attempts = 4 },
+            Trace("q3", status: 400) with { Error = "provider_rejected", Attempts = 1 },
+            Trace("q4", status: 502) with { Error = "upstream_error", Attempts = 4 },
+        ], None);
+
+        var stable = Assert.Single(await Store.Traces.ArmStatsAsync("app", "staging", T0, null, None));
+
+        Assert.Equal((4L, 3L, 2L), (stable.Count, stable.Errors, stable.OneArmErrors));
+        Assert.Equal((2L, 2L), (stable.ProviderCalls, stable.RetriedCalls));
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(10)]
