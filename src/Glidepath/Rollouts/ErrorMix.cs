@@ -42,6 +42,9 @@ public sealed record ErrorMix
     /// <summary>Distinct caller keys among the errors read (requests without a key count as one).</summary>
     public int Keys { get; init; }
 
+    /// <summary>The refusals and timeouts read (<see cref="Refusals"/>) per caller key, requests without a key under "".</summary>
+    public IReadOnlyDictionary<string, int> RefusalsByKey { get; init; } = new Dictionary<string, int>();
+
     /// <summary>The key most of the refusals came from (null: none came with a key), and how many.</summary>
     public string? TopRefusalKey { get; init; }
     public int TopRefusalKeyCount { get; init; }
@@ -80,6 +83,7 @@ public sealed record ErrorMix
         var kinds = new Dictionary<string, int>(StringComparer.Ordinal);
         var keys = new HashSet<string>(StringComparer.Ordinal);
         var refusalKeys = new Dictionary<string, int>(StringComparer.Ordinal);
+        var byKey = new Dictionary<string, int>(StringComparer.Ordinal);
         int read = 0, refusals = 0;
         foreach (var t in errors)
         {
@@ -90,6 +94,7 @@ public sealed record ErrorMix
             if (t.Error is { } e && CallerCaused.Contains(e))
             {
                 refusals++;
+                byKey[t.KeyName ?? string.Empty] = byKey.GetValueOrDefault(t.KeyName ?? string.Empty) + 1;
                 if (t.KeyName is { } key)
                 {
                     refusalKeys[key] = refusalKeys.GetValueOrDefault(key) + 1;
@@ -104,6 +109,7 @@ public sealed record ErrorMix
             Truncated = truncated,
             Kinds = [.. kinds.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal)],
             Refusals = refusals,
+            RefusalsByKey = byKey,
             Keys = keys.Count,
             TopRefusalKey = top.Key,
             TopRefusalKeyCount = top.Value,

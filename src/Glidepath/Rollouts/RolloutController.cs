@@ -201,6 +201,11 @@ public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironme
 
             case JudgeOutcome.Advance:
             {
+                if (await NettedAcrossCallersAsync(rollout, decision, canary, stable, cancellationToken).ConfigureAwait(false) is { } netted)
+                {
+                    return await NoteOnceAsync(rollout, RolloutDecisionKinds.Netted, netted, decision, now, cancellationToken).ConfigureAwait(false);
+                }
+
                 var index = rollout.StepIndex + 1;
                 if (index >= rollout.Plan.Steps.Count || rollout.Plan.Steps[index] >= 100)
                 {

@@ -125,4 +125,44 @@ public abstract class RolloutErrorMixContract(IStoreFactory factory) : StoreCont
         Assert.DoesNotContain("not credited", action.Text);
         Assert.DoesNotContain("one_arm_uncredited", (await f.Store.Rollouts.DecisionsAsync(rollout.Id, None))[^1].EvidenceJson!);
     }
+
+    // Trial attacker3, HIGH 1: error_rate nets the arms' timeouts and refusals whoever sent them, so an attacker key making
+    // stable time out hid a canary timing out on ordinary callers' requests. The advance is held when the two arms' such
+    // errors came from different keys.
+    [Fact]
+    public async Task TickAsync_CanarysTimeoutsNettedAgainstAnotherKeysOnStable_AdvanceHeldWithTheKeysNamed()
+    {
+        var (f, rollout) = await StartedAsync(Store);
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 2850, key: "alice");
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 150, errorRate: 1, error: "timeout", key: "alice");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 6000, key: "alice");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 400, errorRate: 1, error: "timeout", key: "attacker");
+
+        var action = Assert.Single(await f.Controller().TickAsync(None));
+        var again = await f.Controller().TickAsync(None);
+
+        Assert.StartsWith("production: netted — safe to advance on the judge's figures, but held", action.Text);
+        Assert.Contains("(0.05 of its requests; from 1 key, most from 'alice' (150))", action.Text);
+        Assert.Contains("most from 'attacker' (400)) came from different callers (their shares by key overlap 0)", action.Text);
+        Assert.Contains("glidepath rollout promote --env production", action.Text);
+        Assert.Empty(again);
+        Assert.Equal(1, (await f.StateAsync()).Canary!.Weight);
+        var held = (await f.Store.Rollouts.DecisionsAsync(rollout.Id, None))[^1];
+        Assert.Equal(RolloutDecisionKinds.Netted, held.Kind);
+    }
+
+    [Fact]
+    public async Task TickAsync_BothArmsTimeOutOnTheSameKeys_Advances()
+    {
+        var (f, _) = await StartedAsync(Store);
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 2850, key: "alice");
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 150, errorRate: 1, error: "timeout", key: "alice");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 6000, key: "alice");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 400, errorRate: 1, error: "timeout", key: "alice");
+
+        var action = Assert.Single(await f.Controller().TickAsync(None));
+
+        Assert.Contains("advancing 1% → 5%", action.Text);
+        Assert.Equal(5, (await f.StateAsync()).Canary!.Weight);
+    }
 }

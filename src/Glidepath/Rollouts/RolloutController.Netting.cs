@@ -1,0 +1,69 @@
+using System.Globalization;
+using Glidepath.Routing;
+
+namespace Glidepath.Rollouts;
+
+/// <summary>
+/// An advance held when the one-arm errors the judge netted came from different callers (outside trial attacker3, HIGH 1).
+/// </summary>
+/// <remarks>
+/// <c>error_rate</c> credits a canary with fewer refusals of the request and timeouts than stable only within chance
+/// (Judge.OneArm.cs), but it nets the two arms' such errors against each other whoever sent the requests: a canary timing
+/// out on 5% of ordinary callers' requests was promoted against a key that made stable time out on 5.7% of its own. The
+/// aggregates keep no caller key, so this is checked from the error traces (the newest 1,000 per arm) when an advance is
+/// about to be applied: when the canary's such errors are material (at least half the tolerance of its requests) and the
+/// two arms' shares per key overlap by less than <see cref="NettedOverlap"/>, the advance is held with the keys named, once
+/// per step, and a person advances it with <c>rollout promote</c> after looking. Where both arms refuse the same callers'
+/// requests (one model's limits shared by both), the shares overlap and nothing is held.
+/// </remarks>
+public sealed partial class RolloutController
+{
+    /// <summary>The overlap of the two arms' per-key shares of one-arm errors (Σ min) below which they came from different callers.</summary>
+    public const double NettedOverlap = 0.5;
+
+    private async Task<string?> NettedAcrossCallersAsync(Rollout rollout, JudgeDecision decision, ArmSample canary, ArmSample stable, CancellationToken cancellationToken)
+    {
+        var evidence = decision.Evidence.FirstOrDefault(e => e.Metric == "error_rate");
+        if (evidence?.Estimate is null || canary.OneArmErrors <= 0 || stable.OneArmErrors <= 0 || canary.Requests <= 0
+            || (double)canary.OneArmErrors / canary.Requests < evidence.Tolerance / 2)
+        {
+            return null;
+        }
+
+        var canaryMix = await ErrorMix.ReadAsync(traces, rollout, rollout.ReleaseId, Arm.Canary, cancellationToken).ConfigureAwait(false);
+        var stableMix = await ErrorMix.ReadAsync(traces, rollout, rollout.BaselineReleaseId, Arm.Stable, cancellationToken).ConfigureAwait(false);
+        var overlap = Overlap(canaryMix.RefusalsByKey, stableMix.RefusalsByKey);
+        if (canaryMix.Refusals == 0 || stableMix.Refusals == 0 || overlap >= NettedOverlap)
+        {
+            return null;
+        }
+
+        return string.Create(CultureInfo.InvariantCulture,
+            $"safe to advance on the judge's figures, but held: the canary's refusals of the request and timeouts ({(double)canary.OneArmErrors / canary.Requests:0.####} of its requests; {Keys(canaryMix)}) and stable's ({(double)stable.OneArmErrors / stable.Requests:0.####}; {Keys(stableMix)}) came from different callers (their shares by key overlap {overlap:0.##}), and error_rate nets one caller's against another's: stable's may hide the canary's own (docs/security.md, \"Aiming at one arm\"); check with glidepath traces list --env {rollout.Environment} --failed --key KEY, then advance by hand with glidepath rollout promote --env {rollout.Environment} --reason \"…\" or end it with glidepath rollout abort --env {rollout.Environment}");
+    }
+
+    /// <summary>Σ over keys of the smaller of the two shares: 1 for the same callers in the same proportions, 0 for none in common.</summary>
+    internal static double Overlap(IReadOnlyDictionary<string, int> a, IReadOnlyDictionary<string, int> b)
+    {
+        double totalA = a.Values.Sum(), totalB = b.Values.Sum();
+        if (totalA <= 0 || totalB <= 0)
+        {
+            return 1;
+        }
+
+        return a.Sum(p => Math.Min(p.Value / totalA, b.GetValueOrDefault(p.Key) / totalB));
+    }
+
+    /// <summary>"from 3 keys, most from 'alice' (176)", or "without a key" when none came with one.</summary>
+    private static string Keys(ErrorMix mix)
+    {
+        var keyed = mix.RefusalsByKey.Where(p => p.Key.Length > 0).OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).ToList();
+        if (keyed.Count == 0)
+        {
+            return "without a key";
+        }
+
+        var count = mix.RefusalsByKey.Count;
+        return string.Create(CultureInfo.InvariantCulture, $"from {count} {(count == 1 ? "key" : "keys")}, most from '{keyed[0].Key}' ({keyed[0].Value})");
+    }
+}
