@@ -139,7 +139,8 @@ internal static class ShadowCommand
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
-            ctx.Output.Lines = parse.GetValue(watch); // a document per refresh: JSON Lines
+            var watching = parse.GetValue(watch);
+            ctx.Output.Lines = watching; // a document per refresh: JSON Lines
             var name = parse.GetValue(environment)!;
             var every = DurationParser.Positive(parse.GetValue(interval), "--interval", "2s, 1m") ?? TimeSpan.FromSeconds(2);
             Func<CancellationToken, Task<(ShadowStatus Status, string? Json)>> read;
@@ -154,59 +155,62 @@ internal static class ShadowCommand
             }
             else
             {
-                var store = await ctx.ExistingStoreAsync(ct);
+                var store = await ctx.ReadStoreAsync(ct);
                 var service = Service(ctx, store);
                 read = async c => (await ShadowStatus.ReadAsync(service, store.Releases, ctx.Manifest.App, name, c)
                     ?? throw new PolicyException($"environment '{name}' has had no shadow; start one with: glidepath shadow start REF --env {name} --rate 0.1"), null);
             }
 
-            while (true)
-            {
-                var (status, json) = await read(ct);
-                var view = status.Shadow;
-                if (json is not null && ctx.Output.IsJson)
-                {
-                    ctx.Output.RawJson(json);
-                }
-                else if (ctx.Output.IsJson)
-                {
-                    ctx.Output.Json(status);
-                }
-                else
-                {
-                    ShadowOutput.WriteStatus(ctx, view);
-                }
-
-                var decided = view.Outcome != "collecting";
-                if (status.EarlierHarm is { } harmed)
-                {
-                    // A release does not change: this pass does not undo an earlier harm (the checklist and
-                    // --require-shadow say the same), so 'status --watch && rollout start' must stop here too.
-                    ctx.Output.Note($"an earlier shadow of the same release ({harmed.ShadowId}) was judged harm ({harmed.Reason}); this pass does not undo that");
-                    return ExitCodes.Negative;
-                }
-
-                if (!parse.GetValue(watch))
-                {
-                    return view.Outcome == "harm" ? ExitCodes.Negative : ExitCodes.Ok;
-                }
-
-                if (decided || !view.Active || view.CapReached || view.CandidateIsStable)
-                {
-                    // A watch that ends without a pass is not one: 'shadow status --watch && rollout start' must stop.
-                    if (!decided)
-                    {
-                        var ended = !view.Active ? "was stopped" : view.CandidateIsStable ? "stopped mirroring (its candidate became the stable release)" : "reached its cap";
-                        ctx.Output.Note($"the shadow {ended} before the judge decided ({view.Decision}): no pass");
-                    }
-
-                    return view.Outcome == "pass" ? ExitCodes.Ok : ExitCodes.Negative;
-                }
-
-                await Task.Delay(every, ctx.Time, ct);
-            }
+            return await WatchLoop.RunAsync(ctx, watching, every, async c => Show(ctx, watching, await read(c)), ct);
         });
         return command;
+    }
+
+    /// <summary>Prints one refresh of <c>shadow status</c>; the exit code when the watch (or the command) is over, null to go on.</summary>
+    private static int? Show(CliContext ctx, bool watching, (ShadowStatus Status, string? Json) read)
+    {
+        var (status, json) = read;
+        var view = status.Shadow;
+        if (json is not null && ctx.Output.IsJson)
+        {
+            ctx.Output.RawJson(json);
+        }
+        else if (ctx.Output.IsJson)
+        {
+            ctx.Output.Json(status);
+        }
+        else
+        {
+            ShadowOutput.WriteStatus(ctx, view);
+        }
+
+        var decided = view.Outcome != "collecting";
+        if (status.EarlierHarm is { } harmed)
+        {
+            // A release does not change: this pass does not undo an earlier harm (the checklist and
+            // --require-shadow say the same), so 'status --watch && rollout start' must stop here too.
+            ctx.Output.Note($"an earlier shadow of the same release ({harmed.ShadowId}) was judged harm ({harmed.Reason}); this pass does not undo that");
+            return ExitCodes.Negative;
+        }
+
+        if (!watching)
+        {
+            return view.Outcome == "harm" ? ExitCodes.Negative : ExitCodes.Ok;
+        }
+
+        if (decided || !view.Active || view.CapReached || view.CandidateIsStable)
+        {
+            // A watch that ends without a pass is not one: 'shadow status --watch && rollout start' must stop.
+            if (!decided)
+            {
+                var ended = !view.Active ? "was stopped" : view.CandidateIsStable ? "stopped mirroring (its candidate became the stable release)" : "reached its cap";
+                ctx.Output.Note($"the shadow {ended} before the judge decided ({view.Decision}): no pass");
+            }
+
+            return view.Outcome == "pass" ? ExitCodes.Ok : ExitCodes.Negative;
+        }
+
+        return null;
     }
 
     private static Command Stop(CliEnvironment env)
