@@ -136,7 +136,7 @@ internal static class RolloutCommand
     private static Command Status(CliEnvironment env)
     {
         var environment = EnvironmentCommandSupport.EnvOption();
-        var watch = new Option<bool>("--watch", "-w") { Description = "Refresh until the rollout ends; exit 0 when promoted, 1 when rolled back or aborted (with --format json: one compact document per refresh, one per line)" };
+        var watch = new Option<bool>("--watch", "-w") { Description = "Refresh until the rollout ends; exit 0 when promoted, 1 when rolled back or aborted; a refresh the store (or --server) fails is reported on one line and retried at the interval, for as long as it fails (with --format json: one compact document per refresh, one per line)" };
         var interval = new Option<string>("--interval") { Description = "Refresh interval with --watch", DefaultValueFactory = _ => "2s" };
         var command = new Command("status", """
             Show the environment's current (or last) rollout: step and weight, requests per arm in this step, each
