@@ -6,8 +6,8 @@ namespace Glidepath.Storage.Postgres;
 /// <summary>
 /// LISTENs on the store's channel (<c>&lt;schema&gt;_changes</c>, fed by the triggers of migration 0010) on a dedicated,
 /// unpooled connection. After every (re)connection it reports <see cref="RevisionNotice.Resync"/>, so what changed while
-/// it was not listening is re-read; every failed connection (or attempt) it reports as <see
-/// cref="RevisionNotice.Lost"/>. A quiet connection is checked with <c>SELECT 1</c> every <see cref="Heartbeat"/>, so a
+/// it was not listening is re-read; every failed connection (or attempt) it reports as
+/// <see cref="RevisionNotice.Lost"/>. A quiet connection is checked with <c>SELECT 1</c> every <see cref="Heartbeat"/>, so a
 /// network that silently drops packets is noticed and the watch reconnects. Whether notices arrive at all (a pooler in
 /// transaction mode takes the LISTEN, then never delivers) is not something this connection can tell: serving checks it
 /// with probes (<see cref="IRevisionWatch.ProbeAsync"/>).
