@@ -12,6 +12,7 @@ internal sealed class CliContext : IAsyncDisposable
     private readonly ParseResult _parse;
     private Manifest? _manifest;
     private IGlidepathStore? _store;
+    private bool _storeWrites;
     private NewStore? _created;
     private Remote.RemoteAdmin? _remote;
     private bool _remoteRead;
@@ -34,6 +35,9 @@ internal sealed class CliContext : IAsyncDisposable
     public string? Resume { get; set; }
 
     public TimeProvider Time => Env.Time;
+
+    /// <summary>The store this command has opened, null before it opens one: a store failure's message names it.</summary>
+    public StoreInUse? StoreInUse => _store is null ? null : new(_store, _storeWrites);
 
     public Manifest Manifest => _manifest ??= ManifestParser.Load(FindManifest());
 
@@ -79,6 +83,7 @@ internal sealed class CliContext : IAsyncDisposable
         var location = StoreLocation();
         // Only a store that can tell (a SQLite file) says it is new, so the location is a path.
         var created = create && Env.Stores.Exists(location) == false ? NewStore.At(location) : null;
+        _storeWrites = !toRead;
         _store = toRead
             ? await Env.Stores.OpenToReadAsync(location, Time, cancellationToken).ConfigureAwait(false)
             : await Env.Stores.OpenAsync(location, create, Time, cancellationToken).ConfigureAwait(false);

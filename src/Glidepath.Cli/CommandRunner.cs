@@ -19,11 +19,11 @@ internal static class CommandRunner
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                code = await CliFailure.InterruptedAsync(env, context.Output.IsJson, "cancelled; work finished so far is saved.", context.Resume).ConfigureAwait(false);
+                code = await CliFailure.InterruptedAsync(env, context.Output.IsJson, "cancelled; work finished so far is saved.", context.Resume, context.Output.Lines).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
-                code = await CliFailure.ReportAsync(ex, env, context.Output.IsJson, context.Resume).ConfigureAwait(false);
+                code = await CliFailure.ReportAsync(ex, env, context.Output.IsJson, context.Resume, context.Output.Lines, context.StoreInUse).ConfigureAwait(false);
             }
 
             return await context.FinishAsync(code).ConfigureAwait(false);

@@ -103,7 +103,9 @@ public sealed class GlidepathRuntime : IHostedService, IAsyncDisposable
     /// How the store's changes reach this app: <see cref="ChangeFeed.Polled"/> (SQLite, or <see cref="GlidepathOptions.FollowPushes"/>
     /// off), pushed (PostgreSQL LISTEN/NOTIFY; <see cref="ChangeFeed.PushedNotCheckedYet"/> until the first probe is judged,
     /// about 2 s), or <see cref="ChangeFeed.PushesNotArriving"/> (a pooler in transaction mode: the app polls every 200 ms
-    /// meanwhile and says so once in its log). Calls are served in every state: report it, do not fail traffic on it.
+    /// meanwhile and says so once in its log), or <see cref="ChangeFeed.Reconnecting"/> (the LISTEN connection is lost, in a
+    /// database outage or restart, until it is made again: changes arrive by the poll only). Calls are served in every
+    /// state: report it, do not fail traffic on it.
     /// </summary>
     public ChangeFeed Changes => Status.Changes;
 

@@ -38,6 +38,36 @@ internal static class PostgresFailures
         IdleInTransactionSessionTimeout,
     };
 
+    /// <summary>
+    /// The connection is gone or the server cannot take one now: a server stopping (57P01, and 57P02 after a crash of
+    /// another backend) or starting (57P03), a connection exception (class 08), or a connection lost under Npgsql (an
+    /// I/O or socket failure). What a restart, a failover or a pooler's reload looks like to a client.
+    /// </summary>
+    public static bool IsConnectionLost(Exception error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case PostgresException pg:
+                    return pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
+                        || pg.SqlState.StartsWith("08", StringComparison.Ordinal);
+                case NpgsqlException { InnerException: IOException or SocketException }:
+                    return true;
+                case SocketException or IOException:
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>What to check after <paramref name="error"/>, for a command's message; null when there is nothing specific to say.</summary>
+    public static string? Advice(Exception error) =>
+        IsConnectionLost(error) ? "the server closed the connection or is restarting; retry when it is back"
+        : IsTransient(error) ? "the server was busy (a lock or statement timeout, a conflict with another transaction, or too many connections); retry"
+        : null;
+
     public static bool IsTransient(Exception error)
     {
         for (var e = error; e is not null; e = e.InnerException)

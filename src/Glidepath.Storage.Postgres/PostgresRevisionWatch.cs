@@ -6,10 +6,11 @@ namespace Glidepath.Storage.Postgres;
 /// <summary>
 /// LISTENs on the store's channel (<c>&lt;schema&gt;_changes</c>, fed by the triggers of migration 0010) on a dedicated,
 /// unpooled connection. After every (re)connection it reports <see cref="RevisionNotice.Resync"/>, so what changed while
-/// it was not listening is re-read. A quiet connection is checked with <c>SELECT 1</c> every
-/// <see cref="Heartbeat"/>, so a network that silently drops packets is noticed and the watch reconnects. Whether
-/// notices arrive at all (a pooler in transaction mode takes the LISTEN, then never delivers) is not something this
-/// connection can tell: serving checks it with probes (<see cref="IRevisionWatch.ProbeAsync"/>).
+/// it was not listening is re-read; every failed connection (or attempt) it reports as
+/// <see cref="RevisionNotice.Lost"/>. A quiet connection is checked with <c>SELECT 1</c> every <see cref="Heartbeat"/>, so a
+/// network that silently drops packets is noticed and the watch reconnects. Whether notices arrive at all (a pooler in
+/// transaction mode takes the LISTEN, then never delivers) is not something this connection can tell: serving checks it
+/// with probes (<see cref="IRevisionWatch.ProbeAsync"/>).
 /// </summary>
 /// <param name="channel">The channel to LISTEN on; null: the store's (<see cref="ChannelOf"/>). Tests make a deaf watch with another.</param>
 internal sealed class PostgresRevisionWatch(PostgresLocation location, string? channel = null)
@@ -60,6 +61,8 @@ internal sealed class PostgresRevisionWatch(PostgresLocation location, string? c
             catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or System.Net.Sockets.SocketException or InvalidOperationException)
             {
                 // Unreachable or dropped: the poll of whoever watches keeps going (and reports stale); try again later.
+                // Said to whoever watches, so that nobody reports changes as pushed meanwhile (trial pgoutage LOW 4).
+                changed(RevisionNotice.Lost);
                 try
                 {
                     await Task.Delay(retry, cancellationToken).ConfigureAwait(false);

@@ -156,6 +156,14 @@ public sealed class PostgresStore : IGlidepathStore, IRevisionWatch
     /// <summary>The failures that pass with time (<see cref="PostgresFailures"/>): a busy server, a lock or command that timed out, a lost connection.</summary>
     public bool IsTransient(Exception error) => PostgresFailures.IsTransient(error);
 
+    /// <summary>The server's words (withheld if they hold the password, <see cref="PostgresLocation.Detail"/>) and PostgreSQL's advice (<see cref="PostgresFailures.Advice"/>).</summary>
+    public string DescribeFailure(Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var detail = Database.Location.Detail(error).ReplaceLineEndings(" ").Trim();
+        return PostgresFailures.Advice(error) is { } advice ? $"{detail}; {advice}" : detail;
+    }
+
     /// <summary>
     /// The identity of the store now in the schema. One dropped and created again (a restore, another store put in its
     /// place) is adopted with a new <see cref="StoreIdentity.Generation"/>; a schema that is gone is an

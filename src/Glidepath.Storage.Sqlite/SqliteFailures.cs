@@ -39,6 +39,19 @@ internal static class SqliteFailures
         return null;
     }
 
+    /// <summary>
+    /// The failure's message for a command's report, with what to check: another process held the write lock (BUSY,
+    /// LOCKED), or otherwise the disk and the store file (<see cref="OpenHint"/>'s words when they apply).
+    /// </summary>
+    public static string Explain(Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var message = error.Message.ReplaceLineEndings(" ").Trim().TrimEnd('.');
+        var hint = IsBusy(error) ? "another process held the store's write lock for longer than the busy timeout; retry"
+            : OpenHint(error) ?? "check free disk space and that the store file is writable";
+        return $"{message}; {hint}";
+    }
+
     public static bool IsBusy(Exception error)
     {
         for (var e = error; e is not null; e = e.InnerException)

@@ -213,6 +213,9 @@ public sealed partial class SqliteStore : IGlidepathStore
     /// <summary>SQLite's BUSY or LOCKED: another connection held the write lock past the busy timeout (<see cref="SqliteFailures"/>).</summary>
     public bool IsTransient(Exception error) => SqliteFailures.IsBusy(error);
 
+    /// <summary>SQLite's words and what to check: another process holding the write lock, or the disk and the store file's permissions.</summary>
+    public string DescribeFailure(Exception error) => SqliteFailures.Explain(error);
+
     /// <summary>Closes this file's pooled connections, so the file can be moved or deleted once every store on it is disposed.</summary>
     public ValueTask DisposeAsync()
     {

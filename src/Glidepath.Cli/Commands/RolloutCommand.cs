@@ -136,7 +136,7 @@ internal static class RolloutCommand
     private static Command Status(CliEnvironment env)
     {
         var environment = EnvironmentCommandSupport.EnvOption();
-        var watch = new Option<bool>("--watch", "-w") { Description = "Refresh until the rollout ends; exit 0 when promoted, 1 when rolled back or aborted (with --format json: one compact document per refresh, one per line)" };
+        var watch = new Option<bool>("--watch", "-w") { Description = "Refresh until the rollout ends; exit 0 when promoted, 1 when rolled back or aborted; a refresh the store (or --server) fails is reported on one line and retried at the interval, for as long as it fails (with --format json: one compact document per refresh, one per line)" };
         var interval = new Option<string>("--interval") { Description = "Refresh interval with --watch", DefaultValueFactory = _ => "2s" };
         var command = new Command("status", """
             Show the environment's current (or last) rollout: step and weight, requests per arm in this step, each
@@ -169,13 +169,14 @@ internal static class RolloutCommand
 
     private static async Task<int> ShowStatusAsync(CliContext ctx, ParseResult parse, Option<string> environment, Option<bool> watch, Option<string> interval, CancellationToken ct)
     {
-        ctx.Output.Lines = parse.GetValue(watch); // a document per refresh: JSON Lines
+        var watching = parse.GetValue(watch);
+        ctx.Output.Lines = watching; // a document per refresh: JSON Lines
         var every = CliDurations.ParseOptional(parse.GetValue(interval), "--interval") ?? TimeSpan.FromSeconds(2);
         if (ctx.Remote is { } remote)
         {
-            while (true)
+            return await WatchLoop.RunAsync(ctx, watching, every, async c =>
             {
-                var json = await remote.GetAsync($"environments/{Remote.RemoteJson.Env(parse.GetValue(environment)!)}/rollout", ct);
+                var json = await remote.GetAsync($"environments/{Remote.RemoteJson.Env(parse.GetValue(environment)!)}/rollout", c);
                 var answer = Remote.RemoteJson.Read<Remote.Answers.RolloutStatusAnswer>(json);
                 if (ctx.Output.IsJson)
                 {
@@ -187,30 +188,23 @@ internal static class RolloutCommand
                 }
 
                 var state = answer.Rollout.State;
-                if (!parse.GetValue(watch) || !RolloutState.IsActive(state))
-                {
-                    return state is RolloutState.RolledBack || (parse.GetValue(watch) && state == RolloutState.Aborted) ? ExitCodes.Negative : ExitCodes.Ok;
-                }
-
-                await Task.Delay(every, ctx.Time, ct);
-            }
+                return !watching || !RolloutState.IsActive(state) ? StatusExit(state, watching) : null;
+            }, ct);
         }
 
         var store = await ctx.ReadStoreAsync(ct);
         var spec = EnvironmentCommandSupport.Service(ctx, store).Spec(parse.GetValue(environment)!);
-        while (true)
+        return await WatchLoop.RunAsync(ctx, watching, every, async c =>
         {
-            var rollout = await store.Rollouts.LatestAsync(ctx.Manifest.App, spec.Name, ct)
+            var rollout = await store.Rollouts.LatestAsync(ctx.Manifest.App, spec.Name, c)
                 ?? throw new PolicyException($"environment '{spec.Name}' has had no rollout; start one with: glidepath rollout start REF --env {spec.Name}");
-            await RolloutOutput.WriteStatusAsync(ctx, store, rollout, ct);
-            if (!parse.GetValue(watch) || !rollout.IsActive)
-            {
-                return rollout.State is RolloutState.RolledBack || (parse.GetValue(watch) && rollout.State == RolloutState.Aborted) ? ExitCodes.Negative : ExitCodes.Ok;
-            }
-
-            await Task.Delay(every, ctx.Time, ct);
-        }
+            await RolloutOutput.WriteStatusAsync(ctx, store, rollout, c);
+            return !watching || !rollout.IsActive ? StatusExit(rollout.State, watching) : null;
+        }, ct);
     }
+
+    private static int StatusExit(string state, bool watching) =>
+        state is RolloutState.RolledBack || (watching && state == RolloutState.Aborted) ? ExitCodes.Negative : ExitCodes.Ok;
 
     private static Command Simple(CliEnvironment env, string name, string description, Func<RolloutService, string, string, string?, CancellationToken, Task<RolloutChange>> act)
     {

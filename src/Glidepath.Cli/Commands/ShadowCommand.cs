@@ -121,7 +121,7 @@ internal static class ShadowCommand
     private static Command Status(CliEnvironment env)
     {
         var environment = EnvironmentCommandSupport.EnvOption();
-        var watch = new Option<bool>("--watch", "-w") { Description = "Refresh until the judge decides (pass or harm) or the shadow ends; exit 0 on pass, 1 on harm (this shadow's, or an earlier one's of the same release) or when the shadow ends (stopped, cap reached) before a decision (with --format json: one compact document per refresh, one per line)" };
+        var watch = new Option<bool>("--watch", "-w") { Description = "Refresh until the judge decides (pass or harm) or the shadow ends; exit 0 on pass, 1 on harm (this shadow's, or an earlier one's of the same release) or when the shadow ends (stopped, cap reached) before a decision; a refresh the store (or --server) fails is reported on one line and retried at the interval (with --format json: one compact document per refresh, one per line)" };
         var interval = new Option<string>("--interval") { Description = "Refresh interval with --watch", DefaultValueFactory = _ => "2s" };
         var command = new Command("status", """
             Show the environment's active (or last) shadow: the candidate, the rate and caps, the pairs stored and
@@ -139,7 +139,8 @@ internal static class ShadowCommand
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
-            ctx.Output.Lines = parse.GetValue(watch); // a document per refresh: JSON Lines
+            var watching = parse.GetValue(watch);
+            ctx.Output.Lines = watching; // a document per refresh: JSON Lines
             var name = parse.GetValue(environment)!;
             var every = DurationParser.Positive(parse.GetValue(interval), "--interval", "2s, 1m") ?? TimeSpan.FromSeconds(2);
             Func<CancellationToken, Task<(ShadowStatus Status, string? Json)>> read;
@@ -154,59 +155,62 @@ internal static class ShadowCommand
             }
             else
             {
-                var store = await ctx.ExistingStoreAsync(ct);
+                var store = await ctx.ReadStoreAsync(ct);
                 var service = Service(ctx, store);
                 read = async c => (await ShadowStatus.ReadAsync(service, store.Releases, ctx.Manifest.App, name, c)
                     ?? throw new PolicyException($"environment '{name}' has had no shadow; start one with: glidepath shadow start REF --env {name} --rate 0.1"), null);
             }
 
-            while (true)
-            {
-                var (status, json) = await read(ct);
-                var view = status.Shadow;
-                if (json is not null && ctx.Output.IsJson)
-                {
-                    ctx.Output.RawJson(json);
-                }
-                else if (ctx.Output.IsJson)
-                {
-                    ctx.Output.Json(status);
-                }
-                else
-                {
-                    ShadowOutput.WriteStatus(ctx, view);
-                }
-
-                var decided = view.Outcome != "collecting";
-                if (status.EarlierHarm is { } harmed)
-                {
-                    // A release does not change: this pass does not undo an earlier harm (the checklist and
-                    // --require-shadow say the same), so 'status --watch && rollout start' must stop here too.
-                    ctx.Output.Note($"an earlier shadow of the same release ({harmed.ShadowId}) was judged harm ({harmed.Reason}); this pass does not undo that");
-                    return ExitCodes.Negative;
-                }
-
-                if (!parse.GetValue(watch))
-                {
-                    return view.Outcome == "harm" ? ExitCodes.Negative : ExitCodes.Ok;
-                }
-
-                if (decided || !view.Active || view.CapReached || view.CandidateIsStable)
-                {
-                    // A watch that ends without a pass is not one: 'shadow status --watch && rollout start' must stop.
-                    if (!decided)
-                    {
-                        var ended = !view.Active ? "was stopped" : view.CandidateIsStable ? "stopped mirroring (its candidate became the stable release)" : "reached its cap";
-                        ctx.Output.Note($"the shadow {ended} before the judge decided ({view.Decision}): no pass");
-                    }
-
-                    return view.Outcome == "pass" ? ExitCodes.Ok : ExitCodes.Negative;
-                }
-
-                await Task.Delay(every, ctx.Time, ct);
-            }
+            return await WatchLoop.RunAsync(ctx, watching, every, async c => Show(ctx, watching, await read(c)), ct);
         });
         return command;
+    }
+
+    /// <summary>Prints one refresh of <c>shadow status</c>; the exit code when the watch (or the command) is over, null to go on.</summary>
+    private static int? Show(CliContext ctx, bool watching, (ShadowStatus Status, string? Json) read)
+    {
+        var (status, json) = read;
+        var view = status.Shadow;
+        if (json is not null && ctx.Output.IsJson)
+        {
+            ctx.Output.RawJson(json);
+        }
+        else if (ctx.Output.IsJson)
+        {
+            ctx.Output.Json(status);
+        }
+        else
+        {
+            ShadowOutput.WriteStatus(ctx, view);
+        }
+
+        var decided = view.Outcome != "collecting";
+        if (status.EarlierHarm is { } harmed)
+        {
+            // A release does not change: this pass does not undo an earlier harm (the checklist and
+            // --require-shadow say the same), so 'status --watch && rollout start' must stop here too.
+            ctx.Output.Note($"an earlier shadow of the same release ({harmed.ShadowId}) was judged harm ({harmed.Reason}); this pass does not undo that");
+            return ExitCodes.Negative;
+        }
+
+        if (!watching)
+        {
+            return view.Outcome == "harm" ? ExitCodes.Negative : ExitCodes.Ok;
+        }
+
+        if (decided || !view.Active || view.CapReached || view.CandidateIsStable)
+        {
+            // A watch that ends without a pass is not one: 'shadow status --watch && rollout start' must stop.
+            if (!decided)
+            {
+                var ended = !view.Active ? "was stopped" : view.CandidateIsStable ? "stopped mirroring (its candidate became the stable release)" : "reached its cap";
+                ctx.Output.Note($"the shadow {ended} before the judge decided ({view.Decision}): no pass");
+            }
+
+            return view.Outcome == "pass" ? ExitCodes.Ok : ExitCodes.Negative;
+        }
+
+        return null;
     }
 
     private static Command Stop(CliEnvironment env)

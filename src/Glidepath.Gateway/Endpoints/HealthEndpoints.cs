@@ -90,6 +90,7 @@ internal static class HealthEndpoints
         ChangeFeed.Pushed => "pushed",
         ChangeFeed.PushedNotCheckedYet => "pushed (not checked yet)",
         ChangeFeed.PushesNotArriving => "polling (pushed changes not arriving)",
+        ChangeFeed.Reconnecting => "polling (push connection lost, reconnecting)",
         _ => "polling",
     };
 

@@ -11,7 +11,8 @@ namespace Glidepath.Serving.Hosting;
 /// into a file nobody reads, and a store put back is followed. A failed pass is retried on the next one, and logged once
 /// per outage and again when it fails another way (and once when a pass succeeds), as the trace writer and the routing
 /// refresh do; after a failed pass the controller advances nothing until its settle window has passed
-/// (<see cref="RolloutControllerOptions.SettleWindow"/>). On shutdown the lease is given up so another process can take over at once.
+/// (<see cref="RolloutControllerOptions.SettleWindow"/>). On shutdown the lease is given up so another process can take over at once (a standby that cannot reach the store then
+/// says nothing above debug: it held none).
 /// </summary>
 internal sealed partial class RolloutControllerService(
     RolloutController controller, RolloutControllerOptions options, ServingOptions settings, StoreFollower follower, ILogger<RolloutControllerService> logger) : BackgroundService
@@ -75,6 +76,7 @@ internal sealed partial class RolloutControllerService(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        var held = controller.HeldAnyLease; // read before giving up, which forgets what was held
         try
         {
             // A store file that is gone keeps its lease: giving it up there would be a write nobody reads.
@@ -83,7 +85,16 @@ internal sealed partial class RolloutControllerService(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogFailed(logger, settings.Environment, ex.Message);
+            // Only a lease holder leaves the rollout waiting for its lease to expire; a standby (trial pgoutage LOW 2)
+            // held nothing, and saying otherwise would tell the on-call person the rollout is unattended.
+            if (held)
+            {
+                LogFailed(logger, settings.Environment, ex.Message);
+            }
+            else
+            {
+                LogStandbyStopFailed(logger, settings.Environment, ex.Message);
+            }
         }
     }
 
@@ -105,4 +116,7 @@ internal sealed partial class RolloutControllerService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "rollout controller for {Environment} could not give up its lease on shutdown: {Error}; another controller or gateway takes the rollout over when the lease expires")]
     private static partial void LogFailed(ILogger logger, string environment, string error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "rollout controller for {Environment} held no lease at its last pass (standby); the check on shutdown that none is left failed: {Error}")]
+    private static partial void LogStandbyStopFailed(ILogger logger, string environment, string error);
 }

@@ -20,4 +20,10 @@ public enum ChangeFeed
     /// holds the LISTEN on a session nobody reads): the host polls as often as <c>--poll-only</c> does until one does.
     /// </summary>
     PushesNotArriving,
+
+    /// <summary>
+    /// The store should push them, but the connection that listens for them is gone (the server stopped, restarted or
+    /// became unreachable) and is being made again: until it is, changes reach the host only by its poll.
+    /// </summary>
+    Reconnecting,
 }

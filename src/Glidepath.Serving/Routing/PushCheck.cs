@@ -13,7 +13,10 @@ namespace Glidepath.Serving.Routing;
 /// for it to come back to the watch. One that does not is logged once, <see cref="ControlPlaneStatus.Changes"/> says
 /// so, and the refresher polls every <see cref="FallbackPoll"/> (as <c>--poll-only</c> does) until a probe comes back.
 /// The warning names the host and how it turns pushes off in the host's own words (<see cref="ServingOptions.Host"/>).
-/// A probe that cannot be sent (the store unreachable) decides nothing: the refresher reports the outage.
+/// A probe that cannot be sent (the store unreachable) decides nothing: the refresher reports the outage. While the
+/// watch's own connection is lost (<see cref="RevisionNotice.Lost"/>, until its next resync) the changes are
+/// <see cref="ChangeFeed.Reconnecting"/>, and a probe decides nothing either (trial pgoutage LOW 4: a gateway said
+/// <c>pushed</c> through a whole outage).
 /// </summary>
 internal sealed partial class PushCheck
 {
@@ -42,6 +45,13 @@ internal sealed partial class PushCheck
 
     private volatile Probe? _pending;
 
+    // What the watch said of its connection, and what the probes found, under one lock: the watch's thread and the
+    // probe's both change ControlPlaneStatus.Changes. A verdict on a probe sent before the connection was lost is none.
+    private readonly Lock _gate = new();
+    private int _connection;
+    private bool _lost;
+    private bool _notArriving;
+
     /// <param name="pushesLost">Called when a probe did not come back: the refresher stops waiting out its slow poll.</param>
     /// <param name="poll">How often the host polls while pushes arrive (the safety net), for the log line when they arrive again.</param>
     /// <param name="host">How the log names the host and its setting that turns pushes off; default a gateway's.</param>
@@ -63,8 +73,27 @@ internal sealed partial class PushCheck
     /// <summary>Takes every notice the watch reports (on the watch's thread): a resync starts a probe, this host's own probe ends its wait.</summary>
     public void Observe(RevisionNotice notice)
     {
-        if (notice.IsResync)
+        if (notice.IsLost)
         {
+            lock (_gate)
+            {
+                _connection++;
+                _lost = true;
+                _status.Changes = ChangeFeed.Reconnecting;
+            }
+        }
+        else if (notice.IsResync)
+        {
+            lock (_gate)
+            {
+                if (_lost)
+                {
+                    // Listening again: what the probe sent now finds decides; until then, what was known before the loss.
+                    _lost = false;
+                    _status.Changes = _notArriving ? ChangeFeed.PushesNotArriving : ChangeFeed.PushedNotCheckedYet;
+                }
+            }
+
             _listening.Writer.TryWrite(true);
         }
         else if (notice.ProbeToken is { } token && _pending is { } pending && string.Equals(pending.Token, token, StringComparison.Ordinal))
@@ -82,7 +111,8 @@ internal sealed partial class PushCheck
             while (true)
             {
                 _listening.Reader.TryRead(out _);
-                Judge(await ProbeAsync(cancellationToken).ConfigureAwait(false));
+                var connection = Volatile.Read(ref _connection);
+                Judge(await ProbeAsync(cancellationToken).ConfigureAwait(false), connection);
                 using (var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
                 {
                     var next = Task.Delay(_interval, _time, wait.Token);
@@ -123,20 +153,36 @@ internal sealed partial class PushCheck
         return first == probe.Back.Task ? true : first == timeout ? false : null;
     }
 
-    private void Judge(bool? cameBack)
+    private void Judge(bool? cameBack, int connection)
     {
-        if (cameBack is true)
+        var (arriving, lost) = (false, false);
+        lock (_gate)
         {
-            if (_status.Changes == ChangeFeed.PushesNotArriving)
+            if (cameBack is null || _lost || connection != _connection)
             {
-                LogArriving(_logger, _environment, _host.Name, (long)_poll.TotalMilliseconds);
+                return; // no verdict, or one about a connection that is gone: a lost LISTEN says nothing of a pooler
             }
 
-            _status.Changes = ChangeFeed.Pushed;
+            if (cameBack is true)
+            {
+                arriving = _notArriving;
+                _notArriving = false;
+                _status.Changes = ChangeFeed.Pushed;
+            }
+            else if (!_notArriving)
+            {
+                _notArriving = lost = true;
+                _status.Changes = ChangeFeed.PushesNotArriving;
+            }
         }
-        else if (cameBack is false && _status.Changes != ChangeFeed.PushesNotArriving)
+
+        if (arriving)
         {
-            _status.Changes = ChangeFeed.PushesNotArriving;
+            LogArriving(_logger, _environment, _host.Name, (long)_poll.TotalMilliseconds);
+        }
+
+        if (lost)
+        {
             LogNotArriving(_logger, _environment, _host.Name, _timeout.TotalSeconds, _host.PushesOff, (long)FallbackPoll.TotalMilliseconds);
             _pushesLost();
         }

@@ -8,6 +8,12 @@ namespace Glidepath.Rollouts;
 /// </summary>
 public sealed partial class RolloutController
 {
+    /// <summary>
+    /// Whether this controller held the lease of a rollout at its last look (the last pass that reached the store): a
+    /// controller on standby holds none, so a failure to give leases up on shutdown leaves nothing unattended.
+    /// </summary>
+    public bool HeldAnyLease => _holding.Values.Any(held => held);
+
     /// <summary>Gives up every lease this controller holds (on shutdown), so another gateway can take over at once.</summary>
     public async Task ReleaseLeasesAsync(CancellationToken cancellationToken)
     {

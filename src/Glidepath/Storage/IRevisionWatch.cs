@@ -9,7 +9,8 @@ public interface IRevisionWatch
     /// <summary>
     /// Runs until <paramref name="cancellationToken"/> is cancelled, calling <paramref name="changed"/> for every change
     /// of an environment's state or keys, and with <see cref="RevisionNotice.Resync"/> after every (re)connection, since
-    /// changes made while it was not listening were missed. Connection failures are retried, never thrown.
+    /// changes made while it was not listening were missed, and with <see cref="RevisionNotice.Lost"/> when its connection
+    /// fails or cannot be made (nothing is pushed until the next resync). Connection failures are retried, never thrown.
     /// </summary>
     Task WatchAsync(Action<RevisionNotice> changed, CancellationToken cancellationToken);
 

@@ -16,4 +16,12 @@ public interface IStoreFailures
     /// constraint violation is not.
     /// </summary>
     bool IsTransient(Exception error);
+
+    /// <summary>
+    /// <paramref name="error"/> (a failure of this store's driver) as a command reports it: the store's own words on one
+    /// line, without any secret, then what to check for this kind of store (PostgreSQL: a server that closed the
+    /// connection or is restarting; SQLite: free disk space and a writable file). Without <see cref="Location"/>: the
+    /// caller names the store. The default is the error's message.
+    /// </summary>
+    string DescribeFailure(Exception error) => error.Message;
 }

@@ -2,7 +2,7 @@ namespace Glidepath.Storage;
 
 /// <summary>
 /// What an <see cref="IRevisionWatch"/> reports: one environment changed, or (both null) re-read everything, or a probe
-/// (<see cref="IRevisionWatch.ProbeAsync"/>) came back.
+/// (<see cref="IRevisionWatch.ProbeAsync"/>) came back, or the watch lost its connection (<see cref="Lost"/>).
 /// </summary>
 public readonly record struct RevisionNotice(string? App, string? Environment)
 {
@@ -17,6 +17,20 @@ public readonly record struct RevisionNotice(string? App, string? Environment)
     public static RevisionNotice Resync { get; } = new(null, null);
 
     public bool IsResync => App is null;
+
+    /// <summary>
+    /// The app of <see cref="Lost"/>. No app can be named so, and a notice that arrives from the server always has an
+    /// environment (a probe's token, or ""), so only the watch itself reports one.
+    /// </summary>
+    public const string LostApp = "#lost";
+
+    /// <summary>
+    /// The watch's connection failed or could not be made (the server stopped, restarted or became unreachable): nothing
+    /// is pushed until the next <see cref="Resync"/>. It concerns no environment: the poll reads what changed meanwhile.
+    /// </summary>
+    public static RevisionNotice Lost { get; } = new(LostApp, null);
+
+    public bool IsLost => Environment is null && string.Equals(App, LostApp, StringComparison.Ordinal);
 
     /// <summary>The token of a probe's notice (whichever host sent it); null for any other notice.</summary>
     public string? ProbeToken => string.Equals(App, ProbeApp, StringComparison.Ordinal) ? Environment : null;

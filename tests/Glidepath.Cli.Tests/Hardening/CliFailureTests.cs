@@ -151,7 +151,8 @@ public sealed class CliFailureTests
         var (code, _, stderr) = await app.RunAsync("release", "create");
 
         Assert.Equal(3, code);
-        Assert.StartsWith("error: the store failed: ", stderr, StringComparison.Ordinal);
+        Assert.StartsWith($"error: the store at {app.StorePath} failed, and nothing more was written: ", stderr, StringComparison.Ordinal);
+        Assert.EndsWith("; check free disk space and that the store file is writable", stderr.TrimEnd('\n'), StringComparison.Ordinal); // SQLite's advice, for SQLite
         Assert.Single(stderr.TrimEnd('\n').Split('\n'));
     }
 
@@ -165,7 +166,7 @@ public sealed class CliFailureTests
         var (code, _, stderr) = await app.RunAsync("eval", "run");
 
         Assert.True(code == 3, stderr);
-        Assert.Contains("the store failed", stderr, StringComparison.Ordinal);
+        Assert.Contains("failed, and nothing more was written", stderr, StringComparison.Ordinal);
         AssertNoStackTrace(stderr);
     }
 

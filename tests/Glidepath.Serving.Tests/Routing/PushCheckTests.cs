@@ -140,6 +140,57 @@ public sealed class PushCheckTests : IAsyncDisposable
         Assert.Empty(Warnings());
     }
 
+    // Trial pgoutage (LOW 4): /readyz said "pushed" through a whole database outage, its LISTEN connection long gone.
+    [Fact]
+    public async Task WatchLosesItsConnection_Reconnecting_UntilItListensAgainAndAProbeComesBack()
+    {
+        _check.Observe(RevisionNotice.Resync);
+        await _time.TimersAsync(2);
+        var before = _status.Changes;
+
+        _check.Observe(RevisionNotice.Lost);
+        var lost = _status.Changes;
+        _check.Observe(RevisionNotice.Lost); // each failed reconnect says so again
+        var stillLost = _status.Changes;
+        _watch.Hears = false; // the probe stays out until the test brings it back
+        _check.Observe(RevisionNotice.Resync); // listening again: probed at once
+        await _time.TimersAsync(3); // the interval cut short, the new probe's timeout
+        var listening = _status.Changes;
+        _check.Observe(RevisionNotice.Probe(_watch.Sent.Last())); // it comes back
+        await _time.TimersAsync(4); // judged: the next interval
+
+        Assert.Equal((ChangeFeed.Pushed, ChangeFeed.Reconnecting, ChangeFeed.Reconnecting), (before, lost, stillLost));
+        Assert.Equal(ChangeFeed.PushedNotCheckedYet, listening);
+        Assert.Equal(ChangeFeed.Pushed, _status.Changes);
+        Assert.Empty(_log.Lines);
+    }
+
+    // A probe sent before the connection dropped cannot come back on it: that is the outage, not a pooler holding the LISTEN.
+    [Fact]
+    public async Task ProbeLostWithTheConnection_NoPoolerWarning_StaysReconnecting()
+    {
+        _watch.Hears = false;
+        _check.Observe(RevisionNotice.Resync);
+        await _time.TimersAsync(1); // the probe is out, its timeout running
+
+        _check.Observe(RevisionNotice.Lost);
+        _time.Advance(Timeout);
+        await _time.TimersAsync(2); // judged, and the next interval made
+
+        Assert.Equal(ChangeFeed.Reconnecting, _status.Changes);
+        Assert.Empty(Warnings());
+        Assert.Equal(0, _woken);
+    }
+
+    [Fact]
+    public void LostNotice_ConcernsNoEnvironment_AndNoNoticeFromTheServerIsOne()
+    {
+        Assert.True(RevisionNotice.Lost.IsLost);
+        Assert.False(RevisionNotice.Lost.IsResync);
+        Assert.False(RevisionNotice.Lost.Concerns("#lost", "staging"));
+        Assert.False(new RevisionNotice(RevisionNotice.LostApp, "").IsLost); // a NOTIFY payload "#lost\t" anyone could send
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();

@@ -53,4 +53,29 @@ public sealed class PostgresFailuresTests
     [Fact]
     public void IsTransient_NotADatabaseError_False() =>
         Assert.False(PostgresFailures.IsTransient(new InvalidOperationException("no")));
+
+    [Theory]
+    [InlineData(PostgresErrorCodes.AdminShutdown)] // a server stopping, pg_terminate_backend
+    [InlineData(PostgresErrorCodes.CrashShutdown)]
+    [InlineData(PostgresErrorCodes.CannotConnectNow)] // starting up, or shutting down
+    [InlineData(PostgresErrorCodes.ConnectionFailure)] // class 08
+    [InlineData("08P01")]
+    public void IsConnectionLost_ServerStoppingStartingOrConnectionFailed_True(string sqlState) =>
+        Assert.True(PostgresFailures.IsConnectionLost(new PostgresException("gone (test)", "FATAL", "FATAL", sqlState)));
+
+    [Theory]
+    [InlineData(PostgresErrorCodes.SerializationFailure)]
+    [InlineData(PostgresErrorCodes.QueryCanceled)]
+    [InlineData(PostgresErrorCodes.UniqueViolation)]
+    public void IsConnectionLost_TheServerAnswered_False(string sqlState) =>
+        Assert.False(PostgresFailures.IsConnectionLost(new PostgresException("answered (test)", "ERROR", "ERROR", sqlState)));
+
+    [Fact]
+    public void Advice_ByKindOfFailure()
+    {
+        Assert.Equal("the server closed the connection or is restarting; retry when it is back",
+            PostgresFailures.Advice(new NpgsqlException("Failed to connect to 127.0.0.1:44502", new System.Net.Sockets.SocketException(111))));
+        Assert.StartsWith("the server was busy", PostgresFailures.Advice(new PostgresException("deadlock", "ERROR", "ERROR", PostgresErrorCodes.DeadlockDetected)), StringComparison.Ordinal);
+        Assert.Null(PostgresFailures.Advice(new PostgresException("refused", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation)));
+    }
 }

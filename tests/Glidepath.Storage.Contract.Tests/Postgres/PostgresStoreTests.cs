@@ -122,6 +122,26 @@ public sealed class PostgresStoreTests(PostgresTestDatabase database) : IClassFi
         Assert.StartsWith($"postgres://{settings.Username}@{settings.Host}", store.Location, StringComparison.Ordinal);
     }
 
+    // Trial pgoutage (MEDIUM 1): a command whose connection a restart cut was told to check free disk space and that "the
+    // store file" is writable. Now the server's words, PostgreSQL's advice, and never the password.
+    [Fact]
+    public async Task DescribeFailure_ServerRestarting_SaysSoInTheServersWords_WithoutThePassword()
+    {
+        var settings = PostgresTestServer.For(database.Name, NewSchema());
+        var store = await OpenAsync(settings.ConnectionString, create: true);
+
+        var restart = store.DescribeFailure(new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", PostgresErrorCodes.AdminShutdown));
+        var lost = store.DescribeFailure(new NpgsqlException("Exception while reading from stream", new IOException("connection reset")));
+        var refused = store.DescribeFailure(new PostgresException("permission denied for table releases", "ERROR", "ERROR", PostgresErrorCodes.InsufficientPrivilege));
+        var secret = store.DescribeFailure(new PostgresException($"password authentication failed ({settings.Password})", "FATAL", "FATAL", PostgresErrorCodes.InvalidPassword));
+
+        Assert.Equal("57P01: terminating connection due to administrator command; the server closed the connection or is restarting; retry when it is back", restart);
+        Assert.EndsWith("; the server closed the connection or is restarting; retry when it is back", lost, StringComparison.Ordinal);
+        Assert.Equal("42501: permission denied for table releases", refused);
+        Assert.DoesNotContain(settings.Password!, secret, StringComparison.Ordinal);
+        Assert.DoesNotContain("disk", restart + lost + refused + secret, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("postgres://glidepath_test:{0}@127.0.0.1:1/db")]                 // nothing listens on port 1
     [InlineData("Host=127.0.0.1;Port=1;Username=glidepath_test;Password={0};Database=db")]
