@@ -64,7 +64,7 @@ internal static class RolloutOutput
         var active = RolloutState.IsActive(rollout.State);
         var inv = CultureInfo.InvariantCulture;
         var where = active
-            ? string.Create(inv, $"{rollout.State}{(rollout.Frozen ? " (frozen)" : "")}, step {rollout.Step}/{rollout.Steps} at {rollout.Weight:0.##}%{(rollout.Frozen ? " (0% while frozen)" : "")} for {RolloutView.Duration(now - rollout.StepStartedAt)} (step limit {rollout.MaxDuration}{(rollout.MaxHold is { } maxHold ? $", max_hold {maxHold}" : "")}, min_requests {rollout.MinRequests}, min_subjects {rollout.MinSubjects})")
+            ? string.Create(inv, $"{rollout.State}{Held(rollout, live)}{(rollout.Frozen ? " (frozen)" : "")}, step {rollout.Step}/{rollout.Steps} at {rollout.Weight:0.##}%{(rollout.Frozen ? " (0% while frozen)" : "")} for {RolloutView.Duration(now - rollout.StepStartedAt)} (step limit {rollout.MaxDuration}{(rollout.MaxHold is { } maxHold ? $", max_hold {maxHold}" : "")}, min_requests {rollout.MinRequests}, min_subjects {rollout.MinSubjects})")
             : $"{rollout.State} at {TableText.Time(rollout.EndedAt)} UTC";
         ctx.Output.Line($"{rollout.Environment}: rollout {rollout.Id} of {rollout.Release.Label} against stable {rollout.Baseline.Label} — {where}");
         if (active && rollout.Frozen)
@@ -123,6 +123,23 @@ internal static class RolloutOutput
         {
             ctx.Output.Line($"  ended: {end}");
         }
+    }
+
+    /// <summary>
+    /// " (held at this step: …)" while the judge holds a progressing rollout: the state alone read as if it were moving
+    /// (trial newcomer3 M1: `progressing` while the judge said hold for ever).
+    /// </summary>
+    private static string Held(RolloutView rollout, JudgeView? live)
+    {
+        if (live?.Outcome != JudgeView.OutcomeName(JudgeOutcome.Hold) || rollout.State != RolloutState.Progressing)
+        {
+            return "";
+        }
+
+        var few = live.CanaryEffectiveSubjects < rollout.MinSubjects || live.StableEffectiveSubjects < rollout.MinSubjects;
+        return few
+            ? string.Create(CultureInfo.InvariantCulture, $" (held at this step: fewer than min_subjects {rollout.MinSubjects} effective subjects on an arm, see judge now)")
+            : " (held at this step: undecided past its step limit, see judge now)";
     }
 
     /// <summary>How long ago a lease expired: as the process that read it said (a server's clock), else by this one's.</summary>

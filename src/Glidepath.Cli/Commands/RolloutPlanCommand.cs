@@ -22,7 +22,8 @@ internal static class RolloutPlanCommand
             that weight, the time at --rps, which metric sets the pace, and the smallest regression the step then
             catches. Rates come from the stable release's last 24 hours of traffic in the environment, or typical
             figures when it has none (said so). Per-request figures: with sticky subjects that differ a step needs
-            more (docs/rollouts.md).
+            more (docs/rollouts.md). The subjects column is the effective subjects each step's canary would count
+            over that day's users; a step below rollout.step.min_subjects is warned about, as it never advances.
 
             Examples:
               glidepath rollout plan --env production
@@ -39,10 +40,12 @@ internal static class RolloutPlanCommand
             var sampleRate = ctx.Manifest.Online?.SampleRate ?? 0;
             var state = await store.Environments.GetAsync(ctx.Manifest.App, spec.Name, ct);
             StableProfile? observed = null;
+            var stableDay = default(ArmSample);
             if (state.StableReleaseId is { } stableId)
             {
                 var stats = await store.Traces.ArmStatsAsync(ctx.Manifest.App, spec.Name, ctx.Time.GetUtcNow() - TimeSpan.FromHours(24), null, ct);
-                observed = StableProfile.From(ArmSamples.ForRelease(stats, stableId), sampleRate);
+                stableDay = ArmSamples.ForRelease(stats, stableId);
+                observed = StableProfile.From(stableDay, sampleRate);
             }
 
             var profile = observed ?? StableProfile.Assumed(sampleRate);
@@ -79,6 +82,13 @@ internal static class RolloutPlanCommand
                 ctx.Output.Note(unseen);
             }
 
+            // Per step, the effective subjects the smaller arm would count over the stable release's day of subjects.
+            var reach = SubjectShortfallWarning.Estimates(plan, stableDay).ToDictionary(e => e.Weight, e => e.Estimate);
+            if (SubjectShortfallWarning.For(plan, stableDay, spec.Name) is { } fewSubjects)
+            {
+                ctx.Output.Note(fewSubjects);
+            }
+
             if (ctx.Output.IsJson)
             {
                 ctx.Output.Json(new
@@ -87,6 +97,7 @@ internal static class RolloutPlanCommand
                     profile,
                     confidence = plan.Confidence,
                     min_requests = plan.MinRequests,
+                    min_subjects = plan.MinSubjects,
                     rps = perSecond,
                     steps = planned.Select(p => new
                     {
@@ -95,6 +106,8 @@ internal static class RolloutPlanCommand
                         total_requests = p.TotalRequests,
                         seconds = perSecond is { } ps && p.TotalRequests is { } t ? Math.Ceiling(t / ps) : (double?)null,
                         limiting_metric = p.LimitingMetric,
+                        effective_subjects = reach.TryGetValue(p.Weight, out var e) ? Math.Round(e.Expected, 1) : (double?)null,
+                        effective_subjects_short_share = reach.TryGetValue(p.Weight, out var f) ? f.ShareBelow : (double?)null,
                         metrics = p.Metrics,
                     }),
                 });
@@ -104,7 +117,7 @@ internal static class RolloutPlanCommand
             var inv = CultureInfo.InvariantCulture;
             ctx.Output.Line($"{spec.Name}: rollout plan {string.Join(" → ", plan.Steps)} at {plan.Confidence:0.###} confidence, min_requests {plan.MinRequests}; rates from {source}");
             ctx.Output.Table(
-                ["step", "canary requests", "total requests", perSecond is null ? "time (--rps)" : string.Create(inv, $"time at {perSecond} rps"), "set by", "catches (by the step's end)"],
+                ["step", "canary requests", "total requests", perSecond is null ? "time (--rps)" : string.Create(inv, $"time at {perSecond} rps"), "set by", string.Create(inv, $"subjects (min {plan.MinSubjects})"), "catches (by the step's end)"],
                 planned.Select(p => (IReadOnlyList<string>)
                 [
                     string.Create(inv, $"{p.Weight:0.##}%"),
@@ -112,11 +125,15 @@ internal static class RolloutPlanCommand
                     p.TotalRequests?.ToString("N0", inv) ?? "never",
                     perSecond is { } ps && p.TotalRequests is { } t ? RolloutView.Duration(TimeSpan.FromSeconds(Math.Ceiling(t / ps))) : "–",
                     p.LimitingMetric,
+                    reach.TryGetValue(p.Weight, out var r) ? string.Create(inv, $"{r.Expected:0.#}{(r.ShareBelow >= SubjectShortfallWarning.ShortShare ? " (short)" : "")}") : "–",
                     string.Join(", ", p.Metrics.Where(m => m.CatchesBeyond is not null).Select(m => Catches(m))),
                 ]),
                 title: "requests each step needs to advance when the canary is as good as stable (the median step: computed with its estimate exactly at stable's)");
             ctx.Output.Line("  typical, not a bound: about the median step; in seeded A/A simulations 1 step in 5 needs 1.3× as many requests and 1 in 10 1.8× or more (the estimate wanders to the unfavourable side, several metrics must be safe at once); plan for up to 2×");
             ctx.Output.Line("  per-request figures: with sticky subjects that differ, a step needs more (the judge counts evidence per subject; docs/rollouts.md)");
+            ctx.Output.Line(reach.Count > 0
+                ? "  subjects: the effective subjects the canary (the stable arm above 50%) would count over the stable release's last 24 h of subjects, a ceiling however long the step runs; below min_subjects no metric is judged"
+                : "  subjects: – without the stable release's traffic in the last 24 h to estimate them from");
             var never = planned.SelectMany(p => p.Metrics).Where(m => m.CanaryRequests is null && m.CatchesBeyond is null).Select(m => m.Metric).Distinct().ToList();
             if (never.Count > 0)
             {

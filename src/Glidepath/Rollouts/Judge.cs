@@ -23,6 +23,9 @@ public sealed partial class Judge(JudgePolicy policy)
 {
     public JudgePolicy Policy { get; } = policy ?? throw new ArgumentNullException(nameof(policy));
 
+    /// <summary>What to do about a step held or ended for too few effective subjects: the same advice as <see cref="SubjectShortfallWarning"/>.</summary>
+    public const string FewSubjectsAction = "abort and start again at a larger first step (glidepath rollout plan shows each step's subjects), or lower " + SubjectShortfallWarning.LowerMinSubjects;
+
     /// <summary>The interval and verdict of one metric.</summary>
     public MetricAssessment Assess(MetricRule rule, in ArmSample canary, in ArmSample stable)
     {
@@ -232,7 +235,9 @@ public sealed partial class Judge(JudgePolicy policy)
         var lacking = all.Where(a => a.Verdict == MetricVerdict.NotEnoughData).ToList();
         if (fewSubjects is { } few)
         {
-            open.Insert(0, string.Create(inv, $"fewer than min_subjects {Policy.MinSubjects} effective subjects on an arm (canary {few.Canary:0.#}, stable {few.Stable:0.#}): no metric is judged until each arm's evidence rests on that many equally active subjects"));
+            // Past the step limit the arm's subjects have had their time: say what gets the rollout going (trial newcomer3 M1).
+            var next = outcome == JudgeOutcome.Continue ? "" : $" — an arm's subjects level off at its weight, so next: {FewSubjectsAction}";
+            open.Insert(0, string.Create(inv, $"fewer than min_subjects {Policy.MinSubjects} effective subjects on an arm (canary {few.Canary:0.#}, stable {few.Stable:0.#}): no metric is judged until each arm's evidence rests on that many equally active subjects{next}"));
             lacking.Clear();
         }
         else if (lacking.Count > 0)

@@ -1,0 +1,107 @@
+namespace Glidepath.Rollouts;
+
+/// <summary>
+/// What an arm that gets a share of an environment's traffic would count as effective subjects (Kish's effective number
+/// of subject groups, after the judge's cap of heavy groups: what <see cref="JudgePolicy.MinSubjects"/> is checked
+/// against), estimated from the requests per subject group of traffic that went wholly to one release (the stable
+/// release's last 24 hours). A few hundred users hash into 64 groups, so a 10% canary of 300 users levels off near 19
+/// effective subjects however long it runs (trial newcomer3 M1): this says so before the rollout starts.
+/// </summary>
+/// <remarks>
+/// Method. The groups' request counts nᵍ (N = Σ nᵍ, Q = Σ nᵍ²) do not show single subjects, but subjects fall in groups
+/// by a uniform hash, so E[Q] = R + (N² − R) / G, where R = Σ rᵢ² over the subjects' own request counts and G = 64: the
+/// moment estimate R = (G·Q − N²) / (G − 1), kept within [N, Q] (every subject sent a request; no group holds less than
+/// one subject), gives the day's subjects as S = N² / R equally active ones. Each group g then holds
+/// kᵍ = max(1, round(nᵍ·S/N)) subjects of nᵍ/kᵍ requests each, which reproduces the observed group counts. The
+/// sticky split sends each subject to the canary with probability w, independently of its group (the split and the
+/// groups hash the subject differently), so an arm of share p gets Binomial(kᵍ, p) of group g's subjects. The estimate
+/// is the mean, over <see cref="Draws"/> draws of that assignment from a fixed seed, of the arm's Kish count after
+/// <see cref="ArmSample.CapSubjects"/>, and the share of draws below min_subjects: one rollout's split is one draw,
+/// so a mean just above min_subjects still leaves many splits short. It is a ceiling for a step of a day's mix of
+/// subjects; a step shorter than a day sees fewer of them, and counts fewer.
+/// </remarks>
+public static class SubjectReach
+{
+    /// <summary>Draws of the subject-to-arm assignment; with the fixed seed the same counts always give the same estimate.</summary>
+    public const int Draws = 200;
+
+    /// <summary>Fewer requests than this over the day estimate nothing (as <see cref="StableProfile.From"/>).</summary>
+    public const long MinRequests = 100;
+
+    private const int Seed = 20261208;
+
+    /// <summary>Above this many subjects in a group its binomial draw is taken from the normal approximation.</summary>
+    private const int ExactUpTo = 256;
+
+    /// <summary>
+    /// The estimate for an arm that gets <paramref name="share"/> (0 &lt; share &lt; 1) of the traffic whose requests per
+    /// subject group were <paramref name="groupRequests"/>; null with fewer than <see cref="MinRequests"/> requests.
+    /// </summary>
+    public static SubjectReachEstimate? Estimate(IReadOnlyList<long> groupRequests, double share, int minSubjects)
+    {
+        ArgumentNullException.ThrowIfNull(groupRequests);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(share);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(share, 1);
+        double n = 0, q = 0;
+        foreach (var g in groupRequests)
+        {
+            n += Math.Max(g, 0);
+            q += (double)Math.Max(g, 0) * Math.Max(g, 0);
+        }
+
+        if (n < MinRequests || groupRequests.Count < 2)
+        {
+            return null;
+        }
+
+        var groupCount = groupRequests.Count;
+        var r = Math.Clamp(((groupCount * q) - (n * n)) / (groupCount - 1), n, q);
+        var subjects = n * n / r;
+        var population = new (long Subjects, double Each)[groupCount];
+        for (var g = 0; g < groupCount; g++)
+        {
+            var ng = Math.Max(groupRequests[g], 0);
+            var k = ng == 0 ? 0 : Math.Max(1L, (long)Math.Round(ng * subjects / n, MidpointRounding.AwayFromZero));
+            population[g] = (k, k == 0 ? 0 : (double)ng / k);
+        }
+
+        var random = new Random(Seed);
+        var arm = new ArmSample[groupCount];
+        double sum = 0;
+        var below = 0;
+        for (var d = 0; d < Draws; d++)
+        {
+            long total = 0;
+            for (var g = 0; g < groupCount; g++)
+            {
+                var requests = (long)Math.Round(Binomial(random, population[g].Subjects, share) * population[g].Each, MidpointRounding.AwayFromZero);
+                arm[g] = new ArmSample { Requests = requests };
+                total += requests;
+            }
+
+            var effective = new ArmSample { Requests = total, Groups = arm }.CapSubjects().EffectiveSubjects;
+            sum += effective;
+            below += effective < minSubjects ? 1 : 0;
+        }
+
+        return new SubjectReachEstimate(sum / Draws, (double)below / Draws, subjects);
+    }
+
+    private static long Binomial(Random random, long trials, double p)
+    {
+        if (trials <= ExactUpTo)
+        {
+            var hits = 0L;
+            for (var i = 0; i < trials; i++)
+            {
+                hits += random.NextDouble() < p ? 1 : 0;
+            }
+
+            return hits;
+        }
+
+        // Box–Muller: with more than 256 trials the normal approximation is within a subject of the exact draw.
+        var z = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+        return Math.Clamp((long)Math.Round((trials * p) + (z * Math.Sqrt(trials * p * (1 - p))), MidpointRounding.AwayFromZero), 0, trials);
+    }
+}
