@@ -38,7 +38,7 @@ public sealed class FirstReleaseTests
     {
         using var dir = TempDir.WithSample();
         var yaml = File.ReadAllText(dir.File("glidepath.yaml"));
-        yaml = yaml.Replace("environments:\n  staging:\n", "environments:\n  dev:\n    vars: { customer_tier: standard }\n  staging:\n    requires: [dev]\n", StringComparison.Ordinal);
+        yaml = yaml.Replace("environments:\n  staging:\n", "environments:\n  dev:\n    vars: { customer_tier: standard }\n  staging:\n    requires: [dev]\n    owner: support-ai-oncall\n", StringComparison.Ordinal);
         File.WriteAllText(dir.File("glidepath.yaml"), yaml);
         var manifest = ManifestParser.Load(dir.File("glidepath.yaml"));
         Assert.Equal(["dev"], manifest.FindEnvironment("staging")!.Requires);
