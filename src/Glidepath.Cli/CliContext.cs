@@ -75,9 +75,10 @@ internal sealed class CliContext : IAsyncDisposable
             return _store;
         }
 
-        if (Remote is { } remote)
+        // Said before a missing token is: a token would not make this command go remote (newcomer trial L2).
+        if (Glidepath.Cli.Remote.RemoteAdmin.ServerOf(_parse.GetValue(GlobalOptions.Server)) is { } server)
         {
-            throw new BadInputException($"'{CommandPath()}' works on the store itself and cannot talk to --server {remote.Shown} yet; run it where the store is, or without --server / {Glidepath.Cli.Remote.RemoteAdmin.ServerVariable}");
+            throw new BadInputException($"'{CommandPath()}' works on the store itself and cannot talk to --server {ShownUrl.Of(server)} yet; run it where the store is, or without --server / {Glidepath.Cli.Remote.RemoteAdmin.ServerVariable}");
         }
 
         var location = StoreLocation();

@@ -19,6 +19,65 @@ public sealed class InitCommandTests
         Assert.Equal(0, create.ExitCode);
     }
 
+    // Newcomer trial L4: 'glidepath init helpdesk-bot' wrote app: support-agent, so the new team's gateway answered as
+    // support-agent. The app is named after its folder; the release registered from it is that app's.
+    [Fact]
+    public async Task Init_FolderName_IsTheAppsName()
+    {
+        using var dir = new TempDir();
+        var target = dir.File("helpdesk-bot");
+
+        var init = await CliRunner.RunAsync("init", target, "--format", "json");
+        var create = await CliRunner.RunAsync("release", "create", "--manifest", target);
+
+        Assert.True(init.ExitCode == 0, init.Stderr);
+        Assert.Equal("helpdesk-bot", JsonDocument.Parse(init.Stdout).RootElement.GetProperty("app").GetString());
+        var yaml = File.ReadAllText(Path.Combine(target, "glidepath.yaml"));
+        Assert.Contains("\napp: helpdesk-bot\n", yaml, StringComparison.Ordinal);
+        Assert.DoesNotContain("support-agent", yaml, StringComparison.Ordinal);
+        Assert.True(create.ExitCode == 0, create.Stderr);
+        Assert.Equal("helpdesk-bot", Glidepath.Manifests.ManifestParser.Load(Path.Combine(target, "glidepath.yaml")).App);
+    }
+
+    [Fact]
+    public async Task Init_AppOption_NamesTheAppWhateverTheFolder()
+    {
+        using var dir = new TempDir();
+        var target = dir.File("Helpdesk Bot");
+
+        var init = await CliRunner.RunAsync("init", target, "--app", "helpdesk");
+
+        Assert.True(init.ExitCode == 0, init.Stderr);
+        Assert.Contains("Created the app 'helpdesk'", init.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\napp: helpdesk\n", File.ReadAllText(Path.Combine(target, "glidepath.yaml")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Init_FolderNameNotAValidAppName_Exit2SuggestingAnAppOptionAndWritesNothing()
+    {
+        using var dir = new TempDir();
+        var target = dir.File("Helpdesk Bot");
+
+        var init = await CliRunner.RunAsync("init", target);
+
+        Assert.Equal(2, init.ExitCode);
+        Assert.Contains("the folder's name 'Helpdesk Bot' is not a valid app name", init.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--app helpdesk-bot", init.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any());
+    }
+
+    [Fact]
+    public async Task Init_InvalidAppOption_Exit2()
+    {
+        using var dir = new TempDir();
+
+        var init = await CliRunner.RunAsync("init", dir.File("agent"), "--app", "Support Agent");
+
+        Assert.Equal(2, init.ExitCode);
+        Assert.Contains("--app 'Support Agent' is not a valid app name; expected lower-case letters", init.Stderr, StringComparison.Ordinal);
+        Assert.Contains("e.g. --app support-agent", init.Stderr, StringComparison.Ordinal);
+    }
+
     // docs/shadow.md's pairwise example names evals/pairwise.md; the scoring rubric (evals/rubric.md) asks for JSON,
     // which made every pair fail closed.
     [Fact]

@@ -18,8 +18,8 @@ internal static class EvalsetAddCommand
             Append a case built from a captured trace to the dataset, so that the next gate runs it: the
             production failure becomes a frozen case, and a release that would bring it back is blocked.
             The request messages are redacted again with capture.redact; the case carries its provenance
-            (trace id, environment, release, time) under "metadata", and the trace environment's vars
-            as input.vars (Glidepath-Var-* headers of the request are not recorded). A request already in the dataset
+            (trace id, environment, release, time) under "metadata", and as input.vars the trace environment's vars
+            that the prompt of the trace's release uses (Glidepath-Var-* headers of the request are not recorded). A request already in the dataset
             (same messages, by sha256) is not added twice.
 
             Examples:
@@ -43,7 +43,7 @@ internal static class EvalsetAddCommand
 
             var release = await store.Releases.GetByIdAsync(manifest.App, trace.ReleaseId, ct);
             var expectations = (parse.GetValue(expect) ?? []).Where(e => !string.IsNullOrWhiteSpace(e)).ToList();
-            var vars = manifest.FindEnvironment(trace.Environment)?.Vars ?? new Dictionary<string, string>();
+            var vars = TraceCase.VarsUsedBy(release, manifest.FindEnvironment(trace.Environment)?.Vars ?? new Dictionary<string, string>());
             var caseJson = TraceCase.Build(trace, release?.Label ?? trace.ReleaseId, vars, manifest.Capture.Redact, expectations, ctx.Time.GetUtcNow());
             var hash = caseJson["metadata"]!["input_sha256"]!.GetValue<string>();
             var caseId = caseJson["id"]!.GetValue<string>();

@@ -59,12 +59,12 @@ internal static class GateOutput
         {
             ctx.Output.Line();
             ctx.Output.Line(string.Create(CultureInfo.InvariantCulture, $"REGRESSED {c.CaseId}: baseline {c.BaselinePasses}/{c.BaselineTrials} passed, candidate {c.CandidatePasses}/{c.CandidateTrials}{(PValueText.Of(c) is { } p ? $" ({p})" : "")}"));
-            if (c.CandidateReason.Length > 0)
+            if (c.CandidateReason is { Length: > 0 })
             {
                 ctx.Output.Line("  why: " + c.CandidateReason);
             }
 
-            SideBySide(ctx, c.BaselineOutput, c.CandidateOutput);
+            SideBySide(ctx, c.BaselineOutput ?? "", c.CandidateOutput ?? "");
         }
 
         if (d.Improvements.Count > 0)

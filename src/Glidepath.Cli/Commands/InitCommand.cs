@@ -1,22 +1,27 @@
 using System.CommandLine;
 using Glidepath.Errors;
+using Glidepath.Manifests;
 
 namespace Glidepath.Cli.Commands;
 
-/// <summary><c>glidepath init [DIR]</c>: copies the bundled support-agent sample.</summary>
+/// <summary><c>glidepath init [DIR]</c>: copies the bundled support-agent sample, named after its folder (or <c>--app</c>).</summary>
 internal static class InitCommand
 {
     public static Command Build(CliEnvironment env)
     {
         var dir = new Argument<string>("DIR") { Description = "Folder to create the app in (default: the current folder)", DefaultValueFactory = _ => "." };
+        var appOption = new Option<string?>("--app") { Description = "The app's name (app: in glidepath.yaml, the model callers send): lower-case letters, digits, '.', '_' or '-' (default: the folder's name)" };
         var command = new Command("init", """
-            Create a new Glidepath app from the bundled sample (a customer-support agent on the simulated model).
+            Create a new Glidepath app from the bundled sample (a customer-support agent on the simulated model),
+            named after its folder (app: in glidepath.yaml; --app NAME names it otherwise).
 
-            Example:
+            Examples:
               glidepath init my-agent && cd my-agent && git init && git add -A && git commit -m "sample" && glidepath release create
+              glidepath init "Helpdesk Bot" --app helpdesk-bot
             """)
         {
             dir,
+            appOption,
         };
         command.SetAction(env, (ctx, parse, ct) =>
         {
@@ -46,10 +51,12 @@ internal static class InitCommand
                 throw new BadInputException($"{target} already has {clashes.Count} of the sample's files ({shown}); nothing was written. Move them, or choose another folder");
             }
 
+            var app = AppNameFor(parse.GetValue(appOption), target);
             List<string> copied;
             try
             {
                 copied = CopyTree(sample, target);
+                NameApp(target, app);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -62,17 +69,58 @@ internal static class InitCommand
 
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(new { directory = target, files = copied });
+                ctx.Output.Json(new { directory = target, app, files = copied });
             }
             else
             {
-                ctx.Output.Line($"Created the support-agent sample in {target} ({copied.Count} files).");
-                ctx.Output.Line("Next: cd there, commit it (git init && git add -A && git commit -m \"support-agent sample\"), then 'glidepath release create' and 'glidepath release list'.");
+                ctx.Output.Line($"Created the app '{app}' from the support-agent sample in {target} ({copied.Count} files); callers send \"model\": \"{app}\" (app: in glidepath.yaml).");
+                ctx.Output.Line($"Next: cd there, commit it (git init && git add -A && git commit -m \"{app} from the sample\"), then 'glidepath release create' and 'glidepath release list'.");
             }
 
             return Task.FromResult(ExitCodes.Ok);
         });
         return command;
+    }
+
+    /// <summary>The sample's own name, which <see cref="NameApp"/> replaces.</summary>
+    private const string SampleAppLine = "\napp: support-agent\n";
+
+    /// <summary>
+    /// <paramref name="given"/> (<c>--app</c>), or the folder's name, if it is a valid app name (as the manifest checks it);
+    /// otherwise bad input saying what a name may hold and which to pass (newcomer trial L4: every app was support-agent).
+    /// </summary>
+    private static string AppNameFor(string? given, string target)
+    {
+        if (given is not null)
+        {
+            return AppName.IsValid(given)
+                ? given
+                : throw new BadInputException($"init: --app '{given}' is not a valid app name; expected {AppName.Expected}{(AppName.Suggest(given) is { } s ? $", e.g. --app {s}" : "")}; nothing was written");
+        }
+
+        var folder = Path.GetFileName(Path.TrimEndingDirectorySeparator(target));
+        if (AppName.IsValid(folder))
+        {
+            return folder;
+        }
+
+        var suggestion = AppName.Suggest(folder) ?? "my-agent";
+        throw new BadInputException($"init: the folder's name '{folder}' is not a valid app name (app: in glidepath.yaml, the model callers send); " +
+            $"expected {AppName.Expected}. Name the app with --app NAME, e.g. --app {suggestion}, or choose a folder so named; nothing was written");
+    }
+
+    /// <summary>Writes <paramref name="app"/> as the app's name in the copied manifest.</summary>
+    private static void NameApp(string target, string app)
+    {
+        var manifest = Path.Combine(target, ManifestParser.FileName);
+        var text = File.ReadAllText(manifest);
+        var at = text.IndexOf(SampleAppLine, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            throw new OperationalException($"the bundled sample's {ManifestParser.FileName} has no '{SampleAppLine.Trim()}' line to name the app; reinstall the tool");
+        }
+
+        File.WriteAllText(manifest, string.Concat(text.AsSpan(0, at), $"\napp: {app}\n", text.AsSpan(at + SampleAppLine.Length)));
     }
 
     /// <summary>The sample ships beside the tool (see Glidepath.Cli.csproj).</summary>

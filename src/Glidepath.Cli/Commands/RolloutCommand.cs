@@ -49,7 +49,8 @@ internal static class RolloutCommand
             target's stable release on the current dataset and scorers, and the judge has not found harm in REF there
             against that stable (an earlier rollout of REF rolled back for harm, a shadow of REF stopped at harm, the
             active shadow of REF judged harm now).
-            The stable release must exist: the first release goes in with promote.
+            The stable release must exist: the first release goes in with deploy on the first environment of the
+            promotion path, then promote up to this one (the refusal prints the commands).
 
             Examples:
               glidepath rollout start v3 --env production

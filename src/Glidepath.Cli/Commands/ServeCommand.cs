@@ -214,7 +214,7 @@ internal static class ServeCommand
                 // Said once at start, not only by /readyz and each request's 503: serving begins as soon as a release is.
                 if ((await store.Environments.GetAsync(manifest.App, spec.Name, ct)).StableReleaseId is null)
                 {
-                    var fix = spec.Requires.Count > 0 ? $"glidepath promote REF --env {spec.Name}" : $"glidepath deploy REF --env {spec.Name}";
+                    var fix = Glidepath.Environments.FirstRelease.Describe(Glidepath.Environments.FirstRelease.Commands(manifest, spec, "REF"));
                     ctx.Output.Note($"warning: {spec.Name} has no stable release yet, so every request is answered 503 until one is there: {fix}");
                 }
 

@@ -39,6 +39,23 @@ internal sealed class RemoteAdmin : IDisposable
     /// <summary>The client named by <c>--server</c> (or <c>GLIDEPATH_SERVER</c>), or null for local mode.</summary>
     public static RemoteAdmin? From(string? server, string? token)
     {
+        if (ServerOf(server) is not { } uri)
+        {
+            return null;
+        }
+
+        token ??= Environment.GetEnvironmentVariable(TokenVariable);
+        return string.IsNullOrWhiteSpace(token)
+            ? throw new BadInputException($"--server needs a token: set {TokenVariable} (or --token) to an access token from 'glidepath tokens create' or an OIDC token")
+            : new RemoteAdmin(uri, token.Trim());
+    }
+
+    /// <summary>
+    /// The server named by <c>--server</c> (or <c>GLIDEPATH_SERVER</c>), without asking for a token: null for local mode.
+    /// A command that cannot use a server says so before anything asks for a token (newcomer trial L2).
+    /// </summary>
+    public static Uri? ServerOf(string? server)
+    {
         server ??= Environment.GetEnvironmentVariable(ServerVariable);
         if (string.IsNullOrWhiteSpace(server))
         {
@@ -48,15 +65,9 @@ internal sealed class RemoteAdmin : IDisposable
         // 'serve' prints "Admin API on http://host:port/admin/v1": that URL is the server too (requests add the prefix).
         var trimmed = server.Trim().TrimEnd('/');
         trimmed = trimmed.EndsWith(AdminPrefix, StringComparison.OrdinalIgnoreCase) ? trimmed[..^AdminPrefix.Length] : trimmed;
-        if (!Uri.TryCreate(trimmed + "/", UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-        {
-            throw new BadInputException($"--server '{ShownUrl.Of(server)}' is not an http(s) URL; expected e.g. https://glidepath.internal:4001");
-        }
-
-        token ??= Environment.GetEnvironmentVariable(TokenVariable);
-        return string.IsNullOrWhiteSpace(token)
-            ? throw new BadInputException($"--server needs a token: set {TokenVariable} (or --token) to an access token from 'glidepath tokens create' or an OIDC token")
-            : new RemoteAdmin(uri, token.Trim());
+        return Uri.TryCreate(trimmed + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? uri
+            : throw new BadInputException($"--server '{ShownUrl.Of(server)}' is not an http(s) URL; expected e.g. https://glidepath.internal:4001");
     }
 
     /// <summary>GETs <paramref name="path"/> (under <c>admin/v1/</c>), returning the answer's JSON text.</summary>

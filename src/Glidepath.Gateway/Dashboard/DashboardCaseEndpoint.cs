@@ -29,7 +29,8 @@ internal static class DashboardCaseEndpoint
             {
                 var model = await reads.TraceAsync(env, id, http.RequestAborted);
                 var manifest = s.Options.Manifest;
-                var vars = manifest.FindEnvironment(model.Trace.Environment)?.Vars ?? new Dictionary<string, string>();
+                var release = await s.Store.Releases.GetByIdAsync(manifest.App, model.Trace.ReleaseId, http.RequestAborted);
+                var vars = TraceCase.VarsUsedBy(release, manifest.FindEnvironment(model.Trace.Environment)?.Vars ?? new Dictionary<string, string>());
                 var line = TraceCase.Build(model.Trace, model.Names.Label(model.Trace.ReleaseId), vars, manifest.Capture.Redact, [], s.Options.Time.GetUtcNow());
                 http.Response.Headers.ContentDisposition = $"attachment; filename=\"case-{model.Trace.TraceId}.jsonl\"";
                 return Results.Text(TraceCase.Line(line) + "\n", "application/x-ndjson", Encoding.UTF8);

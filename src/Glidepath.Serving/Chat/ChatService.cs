@@ -37,8 +37,10 @@ public sealed partial class ChatService
         var spec = options.Manifest.FindEnvironment(options.Environment);
         _environmentVars = new Dictionary<string, string>(spec?.Vars ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase);
         _requestVars = new HashSet<string>(spec?.RequestVars ?? [], StringComparer.OrdinalIgnoreCase);
-        var verb = spec is { Requires.Count: > 0 } ? "promote" : "deploy"; // deploy is refused where a promotion path is required
-        NoStableRelease = $"environment '{Environment}' of '{App}' has no stable release yet; {verb} one with 'glidepath {verb} <REF> --env {Environment}' (e.g. 'glidepath {verb} v1 --env {Environment}')";
+        // Said without a store read (a release the answer could name is not known here): the whole path, in order, with
+        // <REF> to fill in; deploy is refused where a promotion path is required.
+        var path = spec is null ? $"'glidepath deploy <REF> --env {Environment}'" : Glidepath.Environments.FirstRelease.Describe(Glidepath.Environments.FirstRelease.Commands(options.Manifest, spec, "<REF>"), "'");
+        NoStableRelease = $"environment '{Environment}' of '{App}' has no stable release yet; put one in with {path} (<REF>: a release from 'glidepath release list')";
     }
 
     /// <summary>What a caller is told when <see cref="Route"/> finds no stable release: the command that puts one in.</summary>

@@ -44,6 +44,37 @@ public sealed partial class EnvironmentService
     public Task CheckPromoteAsync(string environment, Release release, string? reason, bool force, CancellationToken cancellationToken) =>
         PreparePromoteAsync(environment, release, reason, force, cancellationToken);
 
+    /// <summary>
+    /// The commands that put <paramref name="release"/> in as the first stable release of <paramref name="spec"/>, in
+    /// order (<see cref="FirstRelease"/>): an environment on the path where the release has been stable needs none.
+    /// </summary>
+    public async Task<string> FirstReleaseCommandsAsync(EnvironmentSpec spec, Release release, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(release);
+        var stableIn = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Queue<string>(spec.Requires);
+        var seen = new HashSet<string>(spec.Requires, StringComparer.Ordinal);
+        while (pending.TryDequeue(out var name))
+        {
+            if (StableHistory.HasBeenStable(await environments.HistoryAsync(manifest.App, name, cancellationToken).ConfigureAwait(false), release.Id))
+            {
+                stableIn.Add(name);
+                continue;
+            }
+
+            foreach (var before in manifest.FindEnvironment(name)?.Requires ?? [])
+            {
+                if (seen.Add(before))
+                {
+                    pending.Enqueue(before);
+                }
+            }
+        }
+
+        return FirstRelease.Describe(FirstRelease.Commands(manifest, spec, release.Name, stableIn.Contains));
+    }
+
     /// <summary>The state a promote acts on and the policy's assessment; a null assessment: the release is already stable.</summary>
     private async Task<(EnvironmentSpec Spec, EnvironmentState State, PromotionAssessment? Assessment)> PreparePromoteAsync(
         string environment, Release release, string? reason, bool force, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Glidepath.Evals.Scorers;
 using Glidepath.Files;
 using YamlDotNet.Core;
@@ -89,7 +88,7 @@ public static class ManifestParser
 
         r.CheckKeys(root, "the manifest", TopKeys);
         var app = r.String(YamlNodeReader.Get(root, "app"), "app", required: true, parent: root);
-        if (app is not null && !Regex.IsMatch(app, "^[a-z0-9][a-z0-9_.-]{0,62}\\z"))
+        if (app is not null && !AppName.IsValid(app))
         {
             r.Error(YamlNodeReader.Get(root, "app"), $"app '{app}' is not a valid name; expected lower-case letters, digits, '.', '_' or '-'");
         }

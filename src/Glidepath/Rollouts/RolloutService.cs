@@ -106,7 +106,7 @@ public sealed partial class RolloutService(
 
         if (state.StableReleaseId is not { } stable)
         {
-            throw new PolicyException($"environment '{spec.Name}' has no stable release for a canary to be compared with; the first release goes in with: glidepath promote {release.Name} --env {spec.Name}");
+            throw new PolicyException($"environment '{spec.Name}' has no stable release for a canary to be compared with; the first release goes in with: {await environments.FirstReleaseCommandsAsync(spec, release, cancellationToken).ConfigureAwait(false)}");
         }
 
         if (stable == release.Id)

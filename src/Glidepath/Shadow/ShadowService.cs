@@ -81,7 +81,7 @@ public sealed partial class ShadowService(Manifest manifest, EnvironmentService 
 
         if (state.StableReleaseId is not { } stable)
         {
-            throw new PolicyException($"environment '{spec.Name}' has no stable release whose requests a shadow could mirror; the first release goes in with: glidepath promote {release.Name} --env {spec.Name}");
+            throw new PolicyException($"environment '{spec.Name}' has no stable release whose requests a shadow could mirror; the first release goes in with: {await environments.FirstReleaseCommandsAsync(spec, release, cancellationToken).ConfigureAwait(false)}");
         }
 
         if (stable == release.Id)

@@ -60,6 +60,9 @@ public sealed class StatusCliTests
     public async Task EnvDiff_DifferentStableReleases_ReportsReleaseAndPromotionPath()
     {
         await using var app = await EnvApp.CreateAsync(2);
+        // Vars that differ by environment (the sample's do not) are expected differences, not a lack of parity.
+        File.WriteAllText(app.Manifest, File.ReadAllText(app.Manifest).Replace("# owns the rollback decision\n    vars: { customer_tier: standard }",
+            "# owns the rollback decision\n    vars: { customer_tier: gold }", StringComparison.Ordinal));
         await app.DeployAllToStagingAsync();
         await app.OkAsync("promote", "v1", "--env", "production", "--force", "--reason", "setup");
         var diff = await app.JsonAsync("env", "diff", "staging", "production");
@@ -70,7 +73,7 @@ public sealed class StatusCliTests
         Assert.Contains("promotion_path:requires", keys);
         Assert.Contains("promotion_path:owner", keys);
         Assert.Contains("release:stable", keys);
-        Assert.Contains(diff.GetProperty("expected").EnumerateArray(), d => d.GetProperty("key").GetString() == "kb_url");
+        Assert.Contains(diff.GetProperty("expected").EnumerateArray(), d => d.GetProperty("key").GetString() == "customer_tier");
 
         await app.SaveVerdictAsync("v2", "v1", "pass");
         await app.OkAsync("promote", "v2", "--env", "production");

@@ -10,12 +10,25 @@ public sealed class EvalVarsCliTests
     {
         var prompts = new ConcurrentBag<string>();
         app.EditPrompt(p => p.Replace("{{customer_tier}} tier customer.", "{{customer_tier}} tier customer (kb {{kb_url}}).", StringComparison.Ordinal));
+        app.EditManifest(WithKbUrls);
         app.ModelClients = (_, _) => new FakeModelClients((_, messages) =>
         {
             prompts.Add(messages[0].Text);
             return new ChatResponse(new ChatMessage(ChatRole.Assistant, "You have 30 days."));
         });
         return prompts;
+    }
+
+    /// <summary>The sample's environments with a kb_url each (the sample's prompt uses none, so it sets none).</summary>
+    private static string WithKbUrls(string yaml)
+    {
+        const string Vars = "    vars: { customer_tier: standard }";
+        var staging = yaml.IndexOf(Vars, StringComparison.Ordinal);
+        var production = yaml.IndexOf(Vars, staging + Vars.Length, StringComparison.Ordinal);
+        Assert.True(staging > 0 && production > staging, "the sample's environments no longer set vars as this test expects");
+        return yaml[..staging] + "    vars: { kb_url: \"https://kb.staging.northwind.example\", customer_tier: standard }"
+            + yaml[(staging + Vars.Length)..production] + "    vars: { kb_url: \"https://kb.northwind.example\", customer_tier: standard }"
+            + yaml[(production + Vars.Length)..];
     }
 
     [Fact]

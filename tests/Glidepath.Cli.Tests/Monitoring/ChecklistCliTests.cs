@@ -379,7 +379,7 @@ public sealed class ChecklistCliTests
         Assert.Equal(0, (await app.RunAsync("checklist", "v2", "--env", "production", "--stage", "before")).Code);
 
         app.Time.Advance(TimeSpan.FromHours(1));
-        app.EditManifest(y => y.Replace("vars: { kb_url: \"https://kb.northwind.example\"", "vars: { kb_url: \"https://kb2.northwind.example\"", StringComparison.Ordinal));
+        app.EditManifest(y => y.Replace("# owns the rollback decision\n    vars: { customer_tier: standard }", "# owns the rollback decision\n    vars: { customer_tier: gold }", StringComparison.Ordinal));
         var (changed, json) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "before");
         Assert.Equal(1, changed);
         var row = json.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("check").GetString() == "rollback ready");

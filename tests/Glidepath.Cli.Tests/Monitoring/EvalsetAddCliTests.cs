@@ -36,6 +36,32 @@ public sealed class EvalsetAddCliTests
         Assert.Equal("production", meta.GetProperty("environment").GetString());
     }
 
+    // Newcomer trial M2: the case took every var of the environment, kb_url too, which no template used, so every eval
+    // run and gate after it warned "input.vars 'kb_url' … is ignored". It takes those the trace's release uses: that
+    // release rendered the request, so a variable only the working tree's prompt has does not come along either.
+    [Fact]
+    public async Task EvalsetAdd_EnvironmentVarsTheTracesReleaseDoesNotUse_LeftOutSoTheEvalRunDoesNotWarn()
+    {
+        using var app = EvalApp.Create();
+        app.EditManifest(y => y.Replace("owner: support-ai-oncall      # owns the rollback decision\n    vars: { customer_tier: standard }",
+            "owner: support-ai-oncall      # owns the rollback decision\n    vars: { customer_tier: standard, kb_url: \"https://kb.example\", help_url: \"https://help.example\" }", StringComparison.Ordinal));
+        var v1 = await app.CreateReleaseAsync();
+        var trace = await WriteTraceAsync(app, "Can I return a jacket I bought two weeks ago for a refund?");
+        app.EditPrompt(p => p + "\nLinks go to {{help_url}}.\n"); // the working tree's prompt uses one more: not the trace's
+
+        var (code, _, stderr) = await app.RunAsync("evalset", "add", "--from-trace", trace.TraceId, "--expect-contains", "30 days", "--dataset", Dataset);
+        Assert.True(code == 0, stderr);
+        var line = Assert.Single(File.ReadAllLines(Path.Combine(app.Dir, Dataset)), l => l.Length > 0);
+        using var doc = JsonDocument.Parse(line);
+        var vars = doc.RootElement.GetProperty("input").GetProperty("vars");
+        Assert.Equal(["customer_tier"], vars.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("standard", vars.GetProperty("customer_tier").GetString());
+
+        var run = await app.RunAsync("eval", "run", v1, "--dataset", Dataset);
+        Assert.True(run.Code is 0 or 1, run.Stderr);
+        Assert.DoesNotContain("is ignored", run.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task EvalsetAdd_TraceIdPrefix_AddsThatTrace()
     {

@@ -86,6 +86,17 @@ public sealed class ChatServiceTests
         Assert.Null(f.Chat.Route(ServingFixture.Context(), Request()));
     }
 
+    // Newcomer trial L1: the 503 said 'glidepath promote v1 --env production' when no v1 existed and production requires
+    // staging first. It gives the path in order, with a placeholder for a release that exists.
+    [Fact]
+    public async Task NoStableRelease_EnvironmentWithRequires_GivesTheWholePathInOrderNamingNoRelease()
+    {
+        await using var f = await ServingFixture.StartAsync(environment: "production");
+
+        Assert.Equal("environment 'production' of 'support-agent' has no stable release yet; put one in with 'glidepath deploy <REF> --env staging', "
+            + "then 'glidepath promote <REF> --env production' (<REF>: a release from 'glidepath release list')", f.Chat.NoStableRelease);
+    }
+
     private static ChatRequest Request(bool stream = false) => new()
     {
         Model = "support-agent",

@@ -18,8 +18,26 @@ public static class TraceCase
 
     private static readonly JsonSerializerOptions LineOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>
+    /// The environment's <paramref name="vars"/> that the prompt of the release that served the trace uses: the others
+    /// never reached the request, and a case that set them would be warned about on every eval run and gate. That release,
+    /// not the working tree: the case freezes what the trace was rendered with, and a variable only a later prompt uses
+    /// is the environment's (or <c>--env</c>'s) to give. All of them when the release is not in the store (nothing to tell by).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> VarsUsedBy(Releases.Release? release, IReadOnlyDictionary<string, string> vars)
+    {
+        ArgumentNullException.ThrowIfNull(vars);
+        if (release is null)
+        {
+            return vars;
+        }
+
+        var used = Models.PromptTemplate.Variables(release.Snapshot().SystemPrompt);
+        return vars.Where(kv => used.Contains(kv.Key, StringComparer.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+    }
+
     /// <summary>The case as one JSON line (no newline).</summary>
-    /// <param name="vars">The template vars the trace's environment declares: the request was rendered with them.</param>
+    /// <param name="vars">The template vars the request was rendered with (<see cref="VarsUsedBy"/>).</param>
     public static JsonObject Build(TraceRecord trace, string releaseLabel, IReadOnlyDictionary<string, string> vars, IReadOnlyList<string> redact,
         IReadOnlyList<string> expectContains, DateTimeOffset now)
     {

@@ -29,14 +29,17 @@ public sealed record CaseComparison
 
     public required CaseChange Change { get; init; }
 
-    /// <summary>The baseline's shown answer (a passing trial if any); empty for an unchanged case, whose answers the gate does not keep.</summary>
-    public string BaselineOutput { get; init; } = "";
+    /// <summary>
+    /// The baseline's shown answer (a passing trial if any); null for an unchanged case, whose answers the gate does not
+    /// load (not an empty answer: newcomer trial L6), empty when the side had no trial.
+    /// </summary>
+    public string? BaselineOutput { get; init; }
 
-    /// <summary>The candidate's shown answer (a trial that did not pass if any); empty for an unchanged case.</summary>
-    public string CandidateOutput { get; init; } = "";
+    /// <summary>The candidate's shown answer (a trial that did not pass if any); null for an unchanged case (not loaded).</summary>
+    public string? CandidateOutput { get; init; }
 
-    /// <summary>Why the candidate's shown trial did not pass (its error, or the failed scorers' reasons); empty for an unchanged case.</summary>
-    public string CandidateReason { get; init; } = "";
+    /// <summary>Why the candidate's shown trial did not pass (its error, or the failed scorers' reasons; empty when it passed); null for an unchanged case (not loaded).</summary>
+    public string? CandidateReason { get; init; }
 
     public IReadOnlyList<string> Tags { get; init; } = [];
 }

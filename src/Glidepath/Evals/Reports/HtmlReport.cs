@@ -71,8 +71,8 @@ public static class HtmlReport
                 continue;
             }
 
-            sb.Append("<td><pre>").Append(E(c.BaselineOutput)).Append("</pre></td><td><pre>").Append(E(c.CandidateOutput)).Append("</pre>");
-            if (c.CandidateReason.Length > 0)
+            sb.Append("<td><pre>").Append(E(c.BaselineOutput ?? "")).Append("</pre></td><td><pre>").Append(E(c.CandidateOutput ?? "")).Append("</pre>");
+            if (c.CandidateReason is { Length: > 0 })
             {
                 sb.Append("<p class=\"muted\">").Append(E(c.CandidateReason)).Append("</p>");
             }

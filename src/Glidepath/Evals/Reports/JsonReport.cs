@@ -138,6 +138,7 @@ public static class JsonReport
         ViewJsonWriter.NumberOrNull(w, "p_value", c.PValue);
         ViewJsonWriter.NumberOrNull(w, "adjusted_p_value", c.AdjustedPValue);
         w.WriteString("change", StoredName.Of(c.Change));
+        // null: not loaded (an unchanged case's answers are not kept), never an empty answer (newcomer trial L6).
         w.WriteString("baseline_output", c.BaselineOutput);
         w.WriteString("candidate_output", c.CandidateOutput);
         w.WriteString("candidate_reason", c.CandidateReason);

@@ -162,8 +162,8 @@ public static class MarkdownReport
         }
 
         sb.Append("</summary>\n\n| baseline | candidate |\n|---|---|\n");
-        sb.Append('|').Append(Cell(c.BaselineOutput)).Append('|').Append(Cell(c.CandidateOutput)).Append("|\n\n");
-        if (c.CandidateReason.Length > 0)
+        sb.Append('|').Append(Cell(c.BaselineOutput ?? "")).Append('|').Append(Cell(c.CandidateOutput ?? "")).Append("|\n\n");
+        if (c.CandidateReason is { Length: > 0 })
         {
             sb.Append("Candidate: ").Append(Text(c.CandidateReason)).Append('\n');
         }

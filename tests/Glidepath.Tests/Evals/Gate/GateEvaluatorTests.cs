@@ -267,7 +267,7 @@ public sealed class GateEvaluatorTests
         var decision = GateEvaluator.Decide(cases, new GateRule());
 
         Assert.Equal(
-            [("case-0", CaseChange.Regressed, "good answer", "bad answer"), ("case-1", CaseChange.Same, "", ""), ("case-2", CaseChange.Improved, "bad answer", "good answer")],
+            [("case-0", CaseChange.Regressed, "good answer", "bad answer"), ("case-1", CaseChange.Same, null, null), ("case-2", CaseChange.Improved, "bad answer", "good answer")],
             decision.Cases.Select(c => (c.CaseId, c.Change, c.BaselineOutput, c.CandidateOutput)));
     }
 }

@@ -406,7 +406,7 @@ public sealed class GateServiceTests
             [
                 ("refund", CaseChange.Regressed, "baseline refund trial 0", "candidate refund trial 1", "contains: missing '30 days'"),
                 ("shipping", CaseChange.Error, "baseline shipping trial 1", "", error.Message),
-                ("shipping-again", CaseChange.Same, "", "", ""),
+                ("shipping-again", CaseChange.Same, null, null, null),
             ],
             outcome.Report.Decision.Cases.Select(c => (c.CaseId, c.Change, c.BaselineOutput, c.CandidateOutput, c.CandidateReason)));
     }

@@ -43,6 +43,30 @@ public sealed class JsonReportTests
         Assert.Equal(JsonSerializer.Serialize(ReferenceDetails(report), ReferenceOptions), JsonReport.Details(report));
     }
 
+    // Newcomer trial L6: an unchanged case had "baseline_output": "" — an empty answer, to the reader. Null: not loaded.
+    [Fact]
+    public void Write_UnchangedCaseAnswersNotLoaded_NullNotAnEmptyAnswer()
+    {
+        var report = Generated(1);
+        var cases = report.Decision.Cases;
+        report = report with
+        {
+            Decision = report.Decision with
+            {
+                Cases = [cases[0] with { Change = CaseChange.Same, BaselineOutput = null, CandidateOutput = null, CandidateReason = null },
+                    cases[1] with { Change = CaseChange.Regressed, BaselineOutput = "", CandidateOutput = "", CandidateReason = "" }, .. cases.Skip(2)],
+            },
+        };
+
+        using var doc = JsonDocument.Parse(JsonReport.Render(report));
+        var written = doc.RootElement.GetProperty("cases");
+        foreach (var name in new[] { "baseline_output", "candidate_output", "candidate_reason" })
+        {
+            Assert.Equal(JsonValueKind.Null, written[0].GetProperty(name).ValueKind);
+            Assert.Equal("", written[1].GetProperty(name).GetString());
+        }
+    }
+
     [Fact]
     public void Write_ManyCases_PassesTextOnAsItGoes()
     {
