@@ -200,9 +200,9 @@ public sealed class GlidepathChatClientTests : IAsyncLifetime
 
         var ex = await Assert.ThrowsAsync<GlidepathChatException>(() => host.Chat.GetResponseAsync("hi"));
 
-        // production requires staging: deploy is refused there, the first release is promoted (it said deploy).
+        // production requires staging: the path goes through staging first, then promotes (it said deploy on production).
         Assert.Equal(503, ex.Status);
-        Assert.Contains("promote one with 'glidepath promote <REF> --env production'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("put one in with 'glidepath deploy <REF> --env staging', then 'glidepath promote <REF> --env production'", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -69,7 +69,7 @@ public sealed class PromptVariableTests
     private static async Task<GatewayFixture> StartAsync(bool callersMaySetIt)
     {
         var f = await GatewayFixture.CreateAsync();
-        f.World.EditManifest("\"https://kb.staging.northwind.example\", customer_tier: standard }", "\"https://kb.staging.northwind.example\" }");
+        f.World.EditManifest("vars: { customer_tier: standard }   # fills", "vars: {}   # fills");
         if (!callersMaySetIt)
         {
             f.World.EditManifest("request_vars: [customer_tier]   # the only", "request_vars: []   # the only");
