@@ -203,7 +203,10 @@ public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironme
             {
                 if (await NettedAcrossCallersAsync(rollout, decision, canary, stable, cancellationToken).ConfigureAwait(false) is { } netted)
                 {
-                    return await NoteOnceAsync(rollout, RolloutDecisionKinds.Netted, netted, decision, now, cancellationToken).ConfigureAwait(false);
+                    // It needs a person: logged at warning level, as a hold beyond a tolerance is.
+                    return await NoteOnceAsync(rollout, RolloutDecisionKinds.Netted, netted, decision, now, cancellationToken).ConfigureAwait(false) is { } held
+                        ? held with { Warning = true }
+                        : null;
                 }
 
                 var index = rollout.StepIndex + 1;

@@ -142,6 +142,7 @@ public abstract class RolloutErrorMixContract(IStoreFactory factory) : StoreCont
         var again = await f.Controller().TickAsync(None);
 
         Assert.StartsWith("production: netted — safe to advance on the judge's figures, but held", action.Text);
+        Assert.True(action.Warning);
         Assert.Contains("(0.05 of its requests; from 1 key, most from 'alice' (150))", action.Text);
         Assert.Contains("most from 'attacker' (400)) came from different callers (their shares by key overlap 0)", action.Text);
         Assert.Contains("glidepath rollout promote --env production", action.Text);
