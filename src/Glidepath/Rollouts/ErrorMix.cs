@@ -7,7 +7,7 @@ namespace Glidepath.Rollouts;
 
 /// <summary>
 /// What one arm's counted errors in a rollout step were, read from its error traces when a decision rests on them: how
-/// many of each kind, how many a caller's request can cause on one arm alone (<see cref="CallerCaused"/>: refusals of the
+/// many of each kind, how many a caller's request can cause on one arm alone (<see cref="TraceRecord.OneArmErrors"/>: refusals of the
 /// request and timeouts), and
 /// which caller keys they came from. A request that only one arm's provider rejects aims itself at that arm (docs/security.md,
 /// "Aiming at one arm"); the judge cannot tell such a caller from a real one, so it still counts them, and this says
@@ -15,12 +15,6 @@ namespace Glidepath.Rollouts;
 /// </summary>
 public sealed record ErrorMix
 {
-    /// <summary>
-    /// The errors a caller's request alone can cause on one arm: a refusal of the request (<see cref="TraceRecord.CountedRefusals"/>)
-    /// and a timeout (a prompt that runs a slower model into it); not a provider's own failure (5xx, 429).
-    /// </summary>
-    public static IReadOnlyList<string> CallerCaused => TraceRecord.OneArmErrors;
-
     /// <summary>The most error traces read per decision: the newest this many of the step.</summary>
     public const int ReadLimit = 1000;
 
@@ -36,7 +30,7 @@ public sealed record ErrorMix
     /// <summary>Each kind's count, most frequent first (ties by name): the trace's error code, else <c>status N</c>.</summary>
     public IReadOnlyList<KeyValuePair<string, int>> Kinds { get; init; } = [];
 
-    /// <summary>Errors among those read that a caller's request can cause on one arm alone (<see cref="CallerCaused"/>).</summary>
+    /// <summary>Errors among those read that a caller's request can cause on one arm alone (<see cref="TraceRecord.OneArmErrors"/>).</summary>
     public int Refusals { get; init; }
 
     /// <summary>Distinct caller keys among the errors read (requests without a key count as one).</summary>
@@ -91,7 +85,7 @@ public sealed record ErrorMix
             var kind = t.Error ?? string.Create(CultureInfo.InvariantCulture, $"status {t.Status}");
             kinds[kind] = kinds.GetValueOrDefault(kind) + 1;
             keys.Add(t.KeyName ?? string.Empty);
-            if (t.Error is { } e && CallerCaused.Contains(e))
+            if (t.IsOneArmError)
             {
                 refusals++;
                 byKey[t.KeyName ?? string.Empty] = byKey.GetValueOrDefault(t.KeyName ?? string.Empty) + 1;
