@@ -39,6 +39,9 @@ public sealed record ErrorMix
     /// <summary>The refusals and timeouts read (<see cref="Refusals"/>) per caller key, requests without a key under "".</summary>
     public IReadOnlyDictionary<string, int> RefusalsByKey { get; init; } = new Dictionary<string, int>();
 
+    /// <summary>Each refusal or timeout read, as (caller key, "" without one; subject hash, null without one): what <see cref="NettedCallers"/> tests.</summary>
+    public IReadOnlyList<KeyValuePair<string, string?>> RefusalSources { get; init; } = [];
+
     /// <summary>The key most of the refusals came from (null: none came with a key), and how many.</summary>
     public string? TopRefusalKey { get; init; }
     public int TopRefusalKeyCount { get; init; }
@@ -78,6 +81,7 @@ public sealed record ErrorMix
         var keys = new HashSet<string>(StringComparer.Ordinal);
         var refusalKeys = new Dictionary<string, int>(StringComparer.Ordinal);
         var byKey = new Dictionary<string, int>(StringComparer.Ordinal);
+        var sources = new List<KeyValuePair<string, string?>>();
         int read = 0, refusals = 0;
         foreach (var t in errors)
         {
@@ -89,6 +93,7 @@ public sealed record ErrorMix
             {
                 refusals++;
                 byKey[t.KeyName ?? string.Empty] = byKey.GetValueOrDefault(t.KeyName ?? string.Empty) + 1;
+                sources.Add(new(t.KeyName ?? string.Empty, t.SubjectHash));
                 if (t.KeyName is { } key)
                 {
                     refusalKeys[key] = refusalKeys.GetValueOrDefault(key) + 1;
@@ -104,6 +109,7 @@ public sealed record ErrorMix
             Kinds = [.. kinds.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal)],
             Refusals = refusals,
             RefusalsByKey = byKey,
+            RefusalSources = sources,
             Keys = keys.Count,
             TopRefusalKey = top.Key,
             TopRefusalKeyCount = top.Value,

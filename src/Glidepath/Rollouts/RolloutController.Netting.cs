@@ -11,15 +11,24 @@ namespace Glidepath.Rollouts;
 /// (Judge.OneArm.cs), but it nets the two arms' such errors against each other whoever sent the requests: a canary timing
 /// out on 5% of ordinary callers' requests was promoted against a key that made stable time out on 5.7% of its own. The
 /// aggregates keep no caller key, so this is checked from the error traces (the newest 1,000 per arm) when an advance is
-/// about to be applied: when the canary's such errors are material (at least half the tolerance of its requests) and the
-/// two arms' shares per key overlap by less than <see cref="NettedOverlap"/>, the advance is held with the keys named, once
-/// per step, and a person advances it with <c>rollout promote</c> after looking. Where both arms refuse the same callers'
-/// requests (one model's limits shared by both), the shares overlap and nothing is held.
+/// about to be applied: when the canary's such errors are material (at least half the tolerance of its requests), the
+/// two arms' shares per key overlap by less than <see cref="NettedOverlap"/>, and that difference is beyond chance
+/// (<see cref="NettedCallers"/>' p-value below <see cref="NettedAlpha"/>, whole subjects moved between the arms as the split
+/// does), the advance is held with the keys named, once per step, and a person advances it with <c>rollout promote</c>
+/// after looking. Until 2026-12-07 the overlap alone decided, and a healthy canary with a few refusals from a few of many
+/// callers was held by chance (docs/benchmarks.md, "Errors a caller can cause on one arm"). Where both arms refuse the
+/// same callers' requests (one model's limits shared by both), the shares overlap and nothing is held.
 /// </remarks>
 public sealed partial class RolloutController
 {
     /// <summary>The overlap of the two arms' per-key shares of one-arm errors (Σ min) below which they came from different callers.</summary>
     public const double NettedOverlap = 0.5;
+
+    /// <summary>
+    /// The p-value below which the arms' shares by key differ beyond chance: an advance of a canary whose errors come from
+    /// the same callers as stable's is held in at most this share of steps.
+    /// </summary>
+    public const double NettedAlpha = 0.001;
 
     private async Task<string?> NettedAcrossCallersAsync(Rollout rollout, JudgeDecision decision, ArmSample canary, ArmSample stable, CancellationToken cancellationToken)
     {
@@ -32,26 +41,20 @@ public sealed partial class RolloutController
 
         var canaryMix = await ErrorMix.ReadAsync(traces, rollout, rollout.ReleaseId, Arm.Canary, cancellationToken).ConfigureAwait(false);
         var stableMix = await ErrorMix.ReadAsync(traces, rollout, rollout.BaselineReleaseId, Arm.Stable, cancellationToken).ConfigureAwait(false);
-        var overlap = Overlap(canaryMix.RefusalsByKey, stableMix.RefusalsByKey);
+        var overlap = NettedCallers.Overlap(canaryMix.RefusalsByKey, stableMix.RefusalsByKey);
         if (canaryMix.Refusals == 0 || stableMix.Refusals == 0 || overlap >= NettedOverlap)
         {
             return null;
         }
 
-        return string.Create(CultureInfo.InvariantCulture,
-            $"safe to advance on the judge's figures, but held: the canary's refusals of the request and timeouts ({(double)canary.OneArmErrors / canary.Requests:0.####} of its requests; {Keys(canaryMix)}) and stable's ({(double)stable.OneArmErrors / stable.Requests:0.####}; {Keys(stableMix)}) came from different callers (their shares by key overlap {overlap:0.##}), and error_rate nets one caller's against another's: stable's may hide the canary's own (docs/security.md, \"Aiming at one arm\"); check with glidepath traces list --env {rollout.Environment} --failed --key KEY, then advance by hand with glidepath rollout promote --env {rollout.Environment} --reason \"…\" or end it with glidepath rollout abort --env {rollout.Environment}");
-    }
-
-    /// <summary>Σ over keys of the smaller of the two shares: 1 for the same callers in the same proportions, 0 for none in common.</summary>
-    internal static double Overlap(IReadOnlyDictionary<string, int> a, IReadOnlyDictionary<string, int> b)
-    {
-        double totalA = a.Values.Sum(), totalB = b.Values.Sum();
-        if (totalA <= 0 || totalB <= 0)
+        var p = NettedCallers.PValue(canaryMix.RefusalSources, stableMix.RefusalSources);
+        if (p >= NettedAlpha)
         {
-            return 1;
+            return null;
         }
 
-        return a.Sum(p => Math.Min(p.Value / totalA, b.GetValueOrDefault(p.Key) / totalB));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"safe to advance on the judge's figures, but held: the canary's refusals of the request and timeouts ({(double)canary.OneArmErrors / canary.Requests:0.####} of its requests; {Keys(canaryMix)}) and stable's ({(double)stable.OneArmErrors / stable.Requests:0.####}; {Keys(stableMix)}) came from different callers (their shares by key overlap {overlap:0.##}, beyond chance: p {p:0.####}), and error_rate nets one caller's against another's: stable's may hide the canary's own (docs/security.md, \"Aiming at one arm\"); check with glidepath traces list --env {rollout.Environment} --failed --key KEY, then advance by hand with glidepath rollout promote --env {rollout.Environment} --reason \"…\" or end it with glidepath rollout abort --env {rollout.Environment}");
     }
 
     /// <summary>"from 3 keys, most from 'alice' (176)", or "without a key" when none came with one.</summary>
