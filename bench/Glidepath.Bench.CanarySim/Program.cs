@@ -9,11 +9,17 @@ using Glidepath.Rollouts;
 // Usage: dotnet run -c Release --project bench/Glidepath.Bench.CanarySim [-- --runs 1000 --horizon 6000 --weight 0.05 --seed 1]
 //        dotnet run -c Release --project bench/Glidepath.Bench.CanarySim -- --suite real [--runs 1000 --seed 1 --look-every 10 --only s-lat,t-2]
 //        dotnet run -c Release --project bench/Glidepath.Bench.CanarySim -- --suite shadow [--runs 300 --seed 1 --horizon 6000]
+//        dotnet run -c Release --project bench/Glidepath.Bench.CanarySim -- --suite netting [--runs 1000 --seed 1 --only aa-user,atk]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (Arg("--suite", "per-request") == "real")
 {
     return RealTrafficSuite.Report(Arg("--runs", 1000), (ulong)Arg("--seed", 1), Arg("--look-every", 10), Arg("--only", ""));
+}
+
+if (Arg("--suite", "per-request") == "netting")
+{
+    return NettingSuite.Report(Arg("--runs", 1000), (ulong)Arg("--seed", 1), Arg("--only", ""));
 }
 
 if (Arg("--suite", "per-request") == "shadow")

@@ -35,10 +35,11 @@ public static class NettedCallers
             return 1;
         }
 
+        // Units in a fixed order, so that the same errors listed in another order draw the same assignments.
         var keys = new Dictionary<string, int>(StringComparer.Ordinal);
         var units = new List<Dictionary<int, int>>();
-        var canaryUnits = AddUnits(canary, keys, units);
-        AddUnits(stable, keys, units);
+        var canaryUnits = AddUnits(Sorted(canary), keys, units);
+        AddUnits(Sorted(stable), keys, units);
         var totals = new int[keys.Count];
         foreach (var unit in units)
         {
@@ -85,6 +86,9 @@ public static class NettedCallers
 
         return a.Sum(p => Math.Min(p.Value / totalA, b.GetValueOrDefault(p.Key) / totalB));
     }
+
+    private static List<KeyValuePair<string, string?>> Sorted(IReadOnlyList<KeyValuePair<string, string?>> errors) =>
+        [.. errors.OrderBy(e => e.Key, StringComparer.Ordinal).ThenBy(e => e.Value, StringComparer.Ordinal)];
 
     /// <summary>Groups one arm's errors into units (one per subject; one per error without a subject) and returns how many.</summary>
     private static int AddUnits(IReadOnlyList<KeyValuePair<string, string?>> errors, Dictionary<string, int> keys, List<Dictionary<int, int>> units)

@@ -144,7 +144,7 @@ public abstract class RolloutErrorMixContract(IStoreFactory factory) : StoreCont
         Assert.StartsWith("production: netted — safe to advance on the judge's figures, but held", action.Text);
         Assert.True(action.Warning);
         Assert.Contains("(0.05 of its requests; from 1 key, most from 'alice' (150))", action.Text);
-        Assert.Contains("most from 'attacker' (400)) came from different callers (their shares by key overlap 0)", action.Text);
+        Assert.Contains("most from 'attacker' (400)) came from different callers (their shares by key overlap 0, beyond chance: p 0.0002)", action.Text);
         Assert.Contains("glidepath rollout promote --env production", action.Text);
         Assert.Empty(again);
         Assert.Equal(1, (await f.StateAsync()).Canary!.Weight);
@@ -164,6 +164,33 @@ public abstract class RolloutErrorMixContract(IStoreFactory factory) : StoreCont
         var action = Assert.Single(await f.Controller().TickAsync(None));
 
         Assert.Contains("advancing 1% → 5%", action.Text);
+        Assert.Equal(5, (await f.StateAsync()).Canary!.Weight);
+    }
+
+    // A healthy canary refusing 3% of requests from 400 keys, as stable does: its 90 errors overlap stable's 180 by key
+    // poorly by chance alone (about 0.3), which held it until 2026-12-07. The difference is not beyond chance: it advances.
+    [Fact]
+    public async Task TickAsync_BothArmsRefuseManyKeysAlikeButTheirSharesOverlapPoorlyByChance_Advances()
+    {
+        var (f, rollout) = await StartedAsync(Store);
+        var random = new Random(7);
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 2910, key: "app");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 5820, key: "app");
+        foreach (var (release, arm, errors) in new[] { (RolloutFixture.V2.Id, Arm.Canary, 90), (RolloutFixture.V1.Id, Arm.Stable, 180) })
+        {
+            foreach (var group in Enumerable.Range(0, errors).Select(_ => random.Next(400)).GroupBy(k => k))
+            {
+                await f.TrafficAsync(release, arm, group.Count(), errorRate: 1, error: "provider_rejected", key: $"k{group.Key}");
+            }
+        }
+
+        var canary = await ErrorMix.ReadAsync(f.Store.Traces, rollout, RolloutFixture.V2.Id, Arm.Canary, None);
+        var stable = await ErrorMix.ReadAsync(f.Store.Traces, rollout, RolloutFixture.V1.Id, Arm.Stable, None);
+        var action = Assert.Single(await f.Controller().TickAsync(None));
+
+        Assert.True(NettedCallers.Overlap(canary.RefusalsByKey, stable.RefusalsByKey) < RolloutController.NettedOverlap);
+        Assert.Contains("advancing 1% → 5%", action.Text);
+        Assert.False(action.Warning);
         Assert.Equal(5, (await f.StateAsync()).Canary!.Weight);
     }
 }
