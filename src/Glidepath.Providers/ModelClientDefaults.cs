@@ -26,6 +26,12 @@ public sealed record ModelClientDefaults
     /// <summary>Reads an environment variable (API keys). Tests pass their own.</summary>
     public Func<string, string?> GetEnvironmentVariable { get; init; } = Environment.GetEnvironmentVariable;
 
+    /// <summary>
+    /// Mixed into the sim's per-call draws (faults, off-policy answers, latency): null (evals, tests) draws the same
+    /// sequence in every process; <c>glidepath serve</c> sets one per process (<see cref="SimProcessSalt.ForProcess"/>).
+    /// </summary>
+    public string? SimSalt { get; init; }
+
     /// <summary>Innermost HTTP handler (tests may inject one); null = a pooled SocketsHttpHandler.</summary>
     public HttpMessageHandler? HttpHandler { get; init; }
 }

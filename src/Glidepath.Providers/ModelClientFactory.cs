@@ -89,7 +89,7 @@ public sealed class ModelClientFactory : IModelClientFactory, IModelForwarderFac
             ProviderNames.OpenAI when options.LeanClient => new OpenAIToolSchemaChatClient(new OpenAiWireChatClient(baseUrl!, apiKey, model.Name, Invoker(provider, apiKey),
                 () => OpenAIChatClientFactory.Create(model, baseUrl!, apiKey, Http(provider, apiKey), resilience.Timeout))),
             ProviderNames.OpenAI => new OpenAIToolSchemaChatClient(OpenAIChatClientFactory.Create(model, baseUrl!, apiKey, Http(provider, apiKey), resilience.Timeout)),
-            _ => (IChatClient)new SimChatClient(model, SimOptions.Parse(model), options.TrialIndex, _time, _simCalls.For(model)),
+            _ => (IChatClient)new SimChatClient(model, SimOptions.Parse(model), options.TrialIndex, _time, _simCalls.For(model), _defaults.SimSalt),
         };
 
         var logger = _loggerFactory.CreateLogger("Glidepath.Providers");

@@ -36,11 +36,12 @@ public static class ServingServiceCollectionExtensions
 
         // Keyed with the store's subject key when the host starts (RoutingStartup), re-keyed if the store is replaced.
         services.AddSingleton(new SubjectHasher([]));
-        services.AddSingleton(new ControlPlaneStatus(options.Time, options.HungReadAfter)
+        var controlPlane = new ControlPlaneStatus(options.Time, options.HungReadAfter)
         {
             Changes = options.Watch is null ? ChangeFeed.Polled : ChangeFeed.PushedNotCheckedYet,
-        });
-        services.AddSingleton(new StoreWriteStatus(options.Time, options.HungWriteAfter));
+        };
+        services.AddSingleton(controlPlane);
+        services.AddSingleton(new StoreWriteStatus(options.Time, options.HungWriteAfter, controlPlane));
         services.AddSingleton<ServingReleases>();
         services.AddSingleton(sp => new ReleaseReadiness(options, sp.GetRequiredService<ILogger<ReleaseReadiness>>()));
         services.AddSingleton(new TraceQueue(options.TraceQueueCapacity, options.TraceCaptureBudgetBytes));

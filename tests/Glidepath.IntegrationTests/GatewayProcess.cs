@@ -42,6 +42,7 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
 
         psi.Environment["DOTNET_NOLOGO"] = "1";
         psi.Environment.Remove("DOTNET_TieredPGO"); // as a user starts it: serve turns PGO on itself (PgoRestart)
+        psi.Environment[Glidepath.Providers.SimProcessSalt.VariableName] = "integration-tests"; // the sim's draws as in every run (a variable below may change it)
         foreach (var (name, value) in variables)
         {
             psi.Environment[name] = value;

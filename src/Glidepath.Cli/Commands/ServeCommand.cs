@@ -139,7 +139,9 @@ internal static class ServeCommand
             var store = await ctx.StoreAsync(ct);
             var pushes = store is Glidepath.Storage.IRevisionWatch && !parse.GetValue(pollOnly);
             var poll = PollInterval(parse.GetValue(pollMs), pushes);
-            var models = ctx.Env.ModelClients?.Invoke(manifest, store) ?? new ModelClientFactory(ctx.Time, PriceTable.For(manifest));
+            // Each gateway process draws its own sim faults (GLIDEPATH_SIM_SALT fixes them for a reproducible drill).
+            var models = ctx.Env.ModelClients?.Invoke(manifest, store) ?? new ModelClientFactory(ctx.Time, PriceTable.For(manifest),
+                defaults: new ModelClientDefaults { SimSalt = SimProcessSalt.ForProcess(Environment.GetEnvironmentVariable) });
             try
             {
                 var serving = ServingOptions.For(store, manifest, spec.Name, models) with

@@ -8,8 +8,9 @@ namespace Glidepath.Providers.Sim;
 /// <summary>
 /// <c>provider: sim</c>: answers with <see cref="SimEngine"/>, takes time drawn from a seeded log-normal
 /// (first token ~300 ms, ~40 tokens/s, times <c>latency_scale</c>), and injects the release's faults.
+/// The per-call draws take the process's <c>salt</c> when there is one (<see cref="SimProcessSalt"/>).
 /// </summary>
-internal sealed class SimChatClient(ModelSpec model, SimOptions sim, int trialIndex, TimeProvider time, SimCallCounter.Sequence calls) : IChatClient
+internal sealed class SimChatClient(ModelSpec model, SimOptions sim, int trialIndex, TimeProvider time, SimCallCounter.Sequence calls, string? salt = null) : IChatClient
 {
     private readonly ChatClientMetadata _metadata = new("sim", new Uri("sim://local"), model.Name);
 
@@ -68,18 +69,22 @@ internal sealed class SimChatClient(ModelSpec model, SimOptions sim, int trialIn
     private SimPlan Plan(IEnumerable<ChatMessage> messages, ChatOptions? options)
     {
         var call = calls.Next();
-        var faults = SimRandom.From("faults", sim.Seed, call);
+        var faults = Draw("faults", call);
         var roll = faults.NextDouble();
         var fault = roll < sim.ErrorRate ? Fault.Error : roll < sim.ErrorRate + sim.TimeoutRate ? Fault.Timeout : Fault.None;
         var offPolicy = faults.NextDouble() < sim.OffPolicyRate;
         var list = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
         var answer = SimEngine.Answer(list, options, sim, trialIndex, offPolicy, faults);
 
-        var latency = SimRandom.From("latency", sim.Seed, call);
+        var latency = Draw("latency", call);
         var first = TimeSpan.FromMilliseconds(SimRandom.LogNormal(latency, sim.FirstTokenMs, 0.3) * sim.LatencyScale + sim.SlowFirstTokenMs);
         var perToken = TimeSpan.FromMilliseconds(1000.0 / sim.TokensPerSecond * sim.LatencyScale * SimRandom.LogNormal(latency, 1.0, 0.15));
         return new SimPlan(answer, fault, first, perToken, "sim-" + call.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    // Unsalted, the draws are those of every release before salts existed (evals and tests reproduce them).
+    private Random Draw(string stream, long call) =>
+        salt is null ? SimRandom.From(stream, sim.Seed, call) : SimRandom.From(stream, sim.Seed, salt, call);
 
     private async Task FaultAsync(SimPlan plan, CancellationToken cancellationToken)
     {

@@ -14,7 +14,9 @@ namespace Glidepath.Serving.Hosting;
 /// </summary>
 /// <param name="time">The clock a write in progress is timed on (monotonic) and its start shown with (wall clock).</param>
 /// <param name="hungAfter">How long a write may take before it counts as busy while it goes on.</param>
-public sealed class StoreWriteStatus(TimeProvider time, TimeSpan hungAfter)
+/// <param name="controlPlane">Told of every write that found the store unreachable: the control plane is stale from then
+/// until a read succeeds, not from the next read, up to a poll interval later (trial pgoutage LOW 4).</param>
+public sealed class StoreWriteStatus(TimeProvider time, TimeSpan hungAfter, Routing.ControlPlaneStatus? controlPlane = null)
 {
     private static readonly WriterState Written = new(StoreWriteState.Ok, null, null);
     private static readonly StatusSnapshot OkSnapshot = new(StoreWriteState.Ok, null, null, null);
@@ -94,6 +96,7 @@ public sealed class StoreWriteStatus(TimeProvider time, TimeSpan hungAfter)
             return;
         }
 
+        var reason = Reason(state, settings.Failures?.Location, error.Message);
         lock (_writers)
         {
             var last = _writers[(int)writer];
@@ -102,8 +105,13 @@ public sealed class StoreWriteStatus(TimeProvider time, TimeSpan hungAfter)
             var since = last.State == state ? last.Since
                 : Volatile.Read(ref _writing[(int)writer]) is { } w && time.GetElapsedTime(w.Timestamp) >= hungAfter ? w.Since
                 : settings.Time.GetUtcNow();
-            _writers[(int)writer] = new(state, since, Reason(state, settings.Failures?.Location, error.Message));
+            _writers[(int)writer] = new(state, since, reason);
             Combine();
+        }
+
+        if (state == StoreWriteState.Unreachable)
+        {
+            controlPlane?.StoreFailed(reason);
         }
     }
 

@@ -9,7 +9,10 @@ namespace Glidepath.Serving.Routing;
 /// (a hung read, how long the store has been unreadable) are measured on the monotonic clock, so a step of the wall
 /// clock is never a hang or an outage (trial longrun #3); wall-clock times are kept for display only. Also how the
 /// store's changes reach this host (<see cref="Changes"/>), and whether a newer glidepath migrated the store under it
-/// (<see cref="NewerSchema"/>).
+/// (<see cref="NewerSchema"/>). A failure to reach the store that this host saw elsewhere (a background write,
+/// <see cref="StoreFailed"/>) makes it stale too until a read succeeds: a read comes only every poll interval, so
+/// <c>/readyz?scope=control-plane</c> said <c>ok</c> for seconds while <c>store_writes</c> already said
+/// <c>unreachable</c> (trial pgoutage LOW 4).
 /// </summary>
 public sealed class ControlPlaneStatus(TimeProvider time, TimeSpan hungAfter)
 {
@@ -42,8 +45,30 @@ public sealed class ControlPlaneStatus(TimeProvider time, TimeSpan hungAfter)
     /// </summary>
     private volatile Tracked _last = new(new StatusSnapshot(false, null, null, null), null, null);
 
-    /// <summary>The status now: as the last read left it, or stale while a read has hung for <c>hungAfter</c>.</summary>
+    /// <summary>A failure to reach the store seen outside the reads, newer than the last good read; null when none is.</summary>
+    private volatile SeenFailure? _seen;
+
+    /// <summary>
+    /// The status now: as the last read left it, or stale while a read has hung for <c>hungAfter</c>, or while a failure
+    /// to reach the store (<see cref="StoreFailed"/>) is newer than the last good read.
+    /// </summary>
     public StatusSnapshot Current
+    {
+        get
+        {
+            var reads = FromReads;
+            if (reads.Stale || _seen is not { } seen)
+            {
+                return reads;
+            }
+
+            var lastOkAt = _last.LastOkAt;
+            return reads with { Stale = true, StaleSince = seen.Since, Reason = seen.Reason, StaleFor = time.GetElapsedTime(lastOkAt ?? seen.Timestamp) };
+        }
+    }
+
+    /// <summary>The status as the reads alone left it (the last one that ended, or one that hangs): what the refresher logs by.</summary>
+    internal StatusSnapshot FromReads
     {
         get
         {
@@ -94,15 +119,47 @@ public sealed class ControlPlaneStatus(TimeProvider time, TimeSpan hungAfter)
 
     public void ReadEnded() => _reading = null;
 
-    public void Ok() => _last = new Tracked(new StatusSnapshot(false, time.GetUtcNow(), null, null), time.GetTimestamp(), null);
+    /// <summary>
+    /// A read succeeded. It clears a failure seen elsewhere only when that failure came before the read began: a read
+    /// that started before the store went away says nothing about it since.
+    /// </summary>
+    public void Ok()
+    {
+        var began = _reading?.Timestamp;
+        _last = new Tracked(new StatusSnapshot(false, time.GetUtcNow(), null, null), time.GetTimestamp(), null);
+        if (_seen is { } seen && (began is null || seen.Timestamp < began))
+        {
+            _seen = null;
+        }
+    }
 
-    /// <summary>A read failed: stale since the first read that did not come back good (one that hung first counts from its start).</summary>
+    /// <summary>
+    /// This host failed to reach the store outside its reads (a background write found it unreachable): stale from now
+    /// until a read that begins after it succeeds, with <paramref name="reason"/> (which may name the store: shown only to
+    /// a caller with a token). Called per failed batch, never per request.
+    /// </summary>
+    public void StoreFailed(string reason)
+    {
+        var seen = _seen;
+        // Since the first failure seen after the last good read: a later one does not move stale_since forward.
+        _seen = new SeenFailure(seen?.Since ?? time.GetUtcNow(), seen?.Timestamp ?? time.GetTimestamp(), reason);
+    }
+
+    /// <summary>
+    /// A read failed: stale since the first read that did not come back good (one that hung first counts from its start),
+    /// or since a failure seen elsewhere before it (<see cref="StoreFailed"/>): <c>stale_since</c> does not jump forward.
+    /// </summary>
     public void Failed(string reason)
     {
         var last = _last;
         var (since, sinceAt) = last.StaleSinceAt is { } at ? (last.Snapshot.StaleSince!.Value, at)
             : _reading is { } reading ? (reading.Since, reading.Timestamp)
             : (time.GetUtcNow(), time.GetTimestamp());
+        if (last.StaleSinceAt is null && _seen is { } seen && seen.Timestamp < sinceAt)
+        {
+            (since, sinceAt) = (seen.Since, seen.Timestamp);
+        }
+
         _last = new Tracked(new StatusSnapshot(true, last.Snapshot.LastOk, since, reason), last.LastOkAt, sinceAt);
     }
 
@@ -121,6 +178,9 @@ public sealed class ControlPlaneStatus(TimeProvider time, TimeSpan hungAfter)
 
     /// <summary>A read in progress: when it began on the wall clock (shown) and on the monotonic one (measured).</summary>
     internal sealed record ReadInProgress(DateTimeOffset Since, long Timestamp);
+
+    /// <summary>A failure to reach the store seen outside the reads: its first moment on both clocks, and the last reason.</summary>
+    private sealed record SeenFailure(DateTimeOffset Since, long Timestamp, string Reason);
 
     /// <summary>A snapshot with the monotonic timestamps of its last good read and of the start of its staleness.</summary>
     private sealed record Tracked(StatusSnapshot Snapshot, long? LastOkAt, long? StaleSinceAt);

@@ -148,7 +148,8 @@ internal sealed partial class RoutingRefresher(
                 _withheld = false;
             }
 
-            if (status.Current.Stale)
+            // By the reads: a write's failure (StoreFailed) is logged by its writer, and so is its recovery.
+            if (status.FromReads.Stale)
             {
                 LogRecovered(logger, settings.Environment);
             }
