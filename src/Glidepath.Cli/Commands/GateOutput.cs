@@ -19,6 +19,7 @@ internal static class GateOutput
             var code = OutcomeExitCodes.For(d.Result);
             ctx.Output.Json(w => JsonReport.Write(w, report, code == ExitCodes.Operational ? (ErrorText(d), code) : null));
             WarningNotes(ctx, report);
+            RolloutNotes(ctx, outcome);
             StoredNote(ctx, outcome);
             CachedBaselineNote(ctx, outcome);
             return;
@@ -83,8 +84,26 @@ internal static class GateOutput
             ctx.Output.Note($"… and {d.Errors.Count - 10} more errors ('glidepath eval show {run.Id}')");
         }
 
+        RolloutNotes(ctx, outcome);
         StoredNote(ctx, outcome);
         CachedBaselineNote(ctx, outcome);
+    }
+
+    /// <summary>The candidate's latency or cost per call beyond the manifest's rollout tolerance (<see cref="RolloutPreview"/>): notes, never a block.</summary>
+    private static void RolloutNotes(CliContext ctx, GateOutcome outcome)
+    {
+        var report = outcome.Report;
+        var baseline = outcome.Summaries.FirstOrDefault(s => s.ReleaseId == report.BaselineId);
+        var candidate = outcome.Summaries.FirstOrDefault(s => s.ReleaseId == report.CandidateId);
+        if (baseline is null || candidate is null || report.Decision.Result == GateResult.Error || report.BaselineId == report.CandidateId)
+        {
+            return;
+        }
+
+        foreach (var note in RolloutPreview.Notes(baseline, candidate, ctx.Manifest.Rollout))
+        {
+            ctx.Output.Note("note: " + note);
+        }
     }
 
     /// <summary>

@@ -66,6 +66,24 @@ public sealed class GateCliTests
     }
 
     [Fact]
+    public async Task Gate_CandidateSlowerThanTheRolloutsLatencyRatio_PassesWithANoteNamingIt()
+    {
+        // Outside trial newcomer3 L13: a candidate whose median latency went far past rollout.metrics.latency's max_ratio
+        // passed without a word, and its canary was then rolled back for latency. The sim answers in real time at
+        // latency_scale 0.2 (some 60 ms and up a call) where the baseline answered at once.
+        using var app = EvalApp.Create();
+        var v1 = await app.CreateReleaseAsync();
+        app.EditManifest(y => y.Replace("options: { latency_scale: 0 }", "options: { latency_scale: 0.2 }", StringComparison.Ordinal));
+
+        var (code, stdout, stderr) = await app.RunAsync("gate", "--baseline", v1, "--concurrency", "44");
+
+        Assert.True(code == 0, $"exit {code}: {stdout}\n{stderr}");
+        Assert.Contains("Gate PASS", stdout, StringComparison.Ordinal);
+        Assert.Matches(@"note: latency p50 \d+ → \d+ ms \(×[\d.]+\) over these cases is beyond rollout\.metrics\.latency max_ratio 1\.25: a canary of this release would likely be rolled back on latency", stderr);
+        Assert.Contains("add a max_latency_ms scorer", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Gate_JsonVerdict_NamesTheCorrectionAcrossCases()
     {
         using var app = EvalApp.Create();
