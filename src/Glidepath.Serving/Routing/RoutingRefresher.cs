@@ -67,7 +67,11 @@ internal sealed partial class RoutingRefresher(
         var watching = Task.Run(() => watch.WatchAsync(notice =>
         {
             check.Observe(notice);
-            if (notice.Concerns(app, settings.Environment))
+
+            // A lost watch is read at once rather than at the next poll: if the store itself is gone, the control plane
+            // turns stale now, not up to a poll interval later on a gateway with no traffic to find it out (trial
+            // pgoutage LOW 4); if only the watch's session was cut, it is one read more.
+            if (notice.Concerns(app, settings.Environment) || notice.IsLost)
             {
                 wake.Writer.TryWrite(true);
             }
