@@ -12,18 +12,19 @@ internal static class RolloutPlanCommand
     public static Command Create(CliEnvironment env)
     {
         var environment = EnvironmentCommandSupport.EnvOption();
-        var rps = new Option<double?>("--rps") { Description = "Requests per second the environment serves: adds how long each step takes" };
+        var rps = new Option<double?>("--rps") { Description = "Requests per second the environment serves, for how long each step takes (default: the stable release's rate over its last hour, measured from its traces; none without them)" };
         var steps = new Option<string?>("--steps") { Description = "Canary percentages to plan instead of the manifest's rollout.steps, e.g. 5,25,50" };
         var minRequests = new Option<int?>("--min-requests") { Description = "min_requests to plan with instead of rollout.step.min_requests" };
         var command = new Command("plan", """
             How long will this rollout take? For each step below 100%, the canary requests the judge needs before
             every metric's interval lies inside its tolerance when the canary is as good as stable (computed as the
             judge computes it: same confidence sequence, α per metric and safe-side variance), the total requests at
-            that weight, the time at --rps, which metric sets the pace, and the smallest regression the step then
-            catches. Rates come from the stable release's last 24 hours of traffic in the environment, or typical
-            figures when it has none (said so). Per-request figures: with sticky subjects that differ a step needs
-            more (docs/rollouts.md). The subjects column is the effective subjects each step's canary would count
-            over that day's users; a step below rollout.step.min_subjects is warned about, as it never advances.
+            that weight, the time at --rps (without it: at the stable release's measured rate, said so), which
+            metric sets the pace, and the smallest regression the step then catches. Rates come from the stable
+            release's last 24 hours of traffic in the environment, or typical figures when it has none (said so).
+            Per-request figures: with sticky subjects that differ a step needs more (docs/rollouts.md). The subjects
+            column is the effective subjects each step's canary would count over that day's users; a step below
+            rollout.step.min_subjects is warned about, as it never advances.
 
             Examples:
               glidepath rollout plan --env production
@@ -70,7 +71,7 @@ internal static class RolloutPlanCommand
             // time column (until 2026-12-07 that column stayed empty without --rps while the warning above it measured
             // the rate: newcomer trial L8).
             var rate = perSecond is { } given
-                ? new StableRate(given, "--rps")
+                ? StableRate.Given(given)
                 : state.StableReleaseId is { } stable
                     ? await StableRate.MeasureAsync(store.Traces, ctx.Manifest.App, spec.Name, stable, state.StableSince, ctx.Time.GetUtcNow(), ct)
                     : null;
@@ -136,9 +137,9 @@ internal static class RolloutPlanCommand
             ctx.Output.Line("  typical, not a bound: about the median step; in seeded A/A simulations 1 step in 5 needs 1.3× as many requests and 1 in 10 1.8× or more (the estimate wanders to the unfavourable side, several metrics must be safe at once); plan for up to 2×");
             ctx.Output.Line(rate is null
                 ? "  time: – without --rps or the stable release's traffic in the last hour to measure the rate from"
-                : rate.Source == "--rps"
-                    ? $"  time: at {StepPaceWarning.RateText(rate.RequestsPerSecond)} requests/s (--rps)"
-                    : $"  time: at {StepPaceWarning.RateText(rate.RequestsPerSecond)} requests/s, {rate.Source}; --rps N plans at another rate");
+                : rate.Measured
+                    ? $"  time: at {StepPaceWarning.RateText(rate.RequestsPerSecond)} requests/s, {rate.Source}; --rps N plans at another rate"
+                    : $"  time: at {StepPaceWarning.RateText(rate.RequestsPerSecond)} requests/s (--rps)");
             ctx.Output.Line("  per-request figures: with sticky subjects that differ, a step needs more (the judge counts evidence per subject; docs/rollouts.md)");
             ctx.Output.Line(reach.Count > 0
                 ? "  subjects: the effective subjects the canary (the stable arm above 50%) would count over the stable release's last 24 h of subjects, a ceiling however long the step runs; below min_subjects no metric is judged"
@@ -158,7 +159,7 @@ internal static class RolloutPlanCommand
     private static string TimeHeading(StableRate? rate) => rate switch
     {
         null => "time (--rps)",
-        { Source: "--rps" } => $"time at {StepPaceWarning.RateText(rate.RequestsPerSecond)} rps",
+        { Measured: false } => $"time at {StepPaceWarning.RateText(rate.RequestsPerSecond)} rps",
         _ => $"time at {StepPaceWarning.RateText(rate.RequestsPerSecond)} rps (measured)",
     };
 

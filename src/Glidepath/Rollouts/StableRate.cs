@@ -11,6 +11,12 @@ namespace Glidepath.Rollouts;
 /// <param name="Source">Where it was measured, e.g. "measured over the stable release's last hour".</param>
 public sealed record StableRate(double RequestsPerSecond, string Source)
 {
+    /// <summary>False for a rate given by hand (<see cref="Given"/>), true for one measured from traces.</summary>
+    public bool Measured { get; init; } = true;
+
+    /// <summary>A rate given by hand, as <c>--rps</c>: its source reads "--rps".</summary>
+    public static StableRate Given(double requestsPerSecond) => new(requestsPerSecond, "--rps") { Measured = false };
+
     /// <summary>The window whose stable traffic gives the rate.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromHours(1);
 
