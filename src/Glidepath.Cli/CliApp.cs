@@ -56,7 +56,7 @@ public static class CliApp
         {
             // A command's help leaves out the global options it refuses (init: --manifest, --store, --server, --token).
             using var help = new StringWriter();
-            var shown = await parse.InvokeAsync(new InvocationConfiguration { Output = help, Error = stderr }, cancellationToken).ConfigureAwait(false);
+            var shown = await parse.InvokeAsync(new InvocationConfiguration { Output = help, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, cancellationToken).ConfigureAwait(false);
             await stdout.WriteAsync(UnusedGlobalOptions.LeaveOutOfHelp(parse.CommandResult.Command, help.ToString())).ConfigureAwait(false);
             return shown;
         }
