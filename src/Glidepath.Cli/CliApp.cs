@@ -52,6 +52,15 @@ public static class CliApp
             return ExitCodes.BadInput;
         }
 
+        if (parse.Action is System.CommandLine.Help.HelpAction)
+        {
+            // A command's help leaves out the global options it refuses (init: --manifest, --store, --server, --token).
+            using var help = new StringWriter();
+            var shown = await parse.InvokeAsync(new InvocationConfiguration { Output = help, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, cancellationToken).ConfigureAwait(false);
+            await stdout.WriteAsync(UnusedGlobalOptions.LeaveOutOfHelp(parse.CommandResult.Command, help.ToString())).ConfigureAwait(false);
+            return shown;
+        }
+
         return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, cancellationToken).ConfigureAwait(false);
     }
 

@@ -51,6 +51,27 @@ public sealed class ModelCommandTests
         Assert.Contains("platinum member", JsonDocument.Parse(r.Stdout).RootElement.GetProperty("answer").GetString(), StringComparison.Ordinal);
     }
 
+    // Newcomer trial L14: 'model try -m hi v4' was "Unrecognized command or argument 'v4'"; eval run, gate and checklist
+    // take the release as REF. REF works, --release still does, and two different releases are bad input.
+    [Fact]
+    public async Task Try_PositionalRef_TriesThatRelease_AsReleaseOptionDoes()
+    {
+        using var dir = TempDir.WithSample();
+        FastSim(dir);
+        Assert.Equal(0, (await CliRunner.RunAsync("release", "create", "--manifest", dir.Path)).ExitCode);
+
+        var positional = await CliRunner.RunAsync("model", "try", "v1", "-m", "hi", "--manifest", dir.Path, "--format", "json");
+        var option = await CliRunner.RunAsync("model", "try", "-m", "hi", "--release", "v1", "--manifest", dir.Path, "--format", "json");
+        var both = await CliRunner.RunAsync("model", "try", "v1", "-m", "hi", "--release", "working", "--manifest", dir.Path);
+
+        Assert.True(positional.ExitCode == 0, positional.Stderr);
+        Assert.Equal("v1", JsonDocument.Parse(positional.Stdout).RootElement.GetProperty("release").GetProperty("name").GetString());
+        Assert.True(option.ExitCode == 0, option.Stderr);
+        Assert.Equal("v1", JsonDocument.Parse(option.Stdout).RootElement.GetProperty("release").GetProperty("name").GetString());
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("REF 'v1' and --release 'working' name two releases", both.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Try_UnknownEnvironment_ExitsBadInput()
     {

@@ -26,7 +26,8 @@ internal static class ChecklistCommand
                        canary first          an active or completed rollout that started below 100%
               after    monitoring on         online sampling above zero and recent traces
                        drift alerts          no drift alert of the release on the environment still open
-            Each failing row says what to do. Exit 1 when a row fails. The checklist records a fingerprint of
+            Each failing row says what to do; a pending row (the first step's decision not in yet) what to wait for.
+            Exit 1 when a row fails or is pending: pending is not a pass. The checklist records a fingerprint of
             the environment's configuration, so that a drill older than a configuration change stops counting.
 
             Examples:
@@ -55,6 +56,8 @@ internal static class ChecklistCommand
             };
             var rows = await new ChecklistService(ctx.Manifest, store, ctx.Time, options).RunAsync(release, spec, ct);
             var failed = rows.Count(r => r.Failed);
+            var pending = rows.Count(r => r.Pending);
+            var exit = failed + pending == 0 ? ExitCodes.Ok : ExitCodes.Negative;
             var label = release.Version == 0 ? $"{release.Message ?? "working"} ({release.ShortId})" : release.Label;
             if (ctx.Output.IsJson)
             {
@@ -63,25 +66,35 @@ internal static class ChecklistCommand
                     release = new { name = release.Version == 0 ? null : release.Name, id = release.Id, label },
                     environment = spec.Name,
                     stage = options.Stage ?? "all",
-                    passed = failed == 0,
+                    passed = exit == ExitCodes.Ok,
+                    pending,
                     rows = rows.Select(r => new { stage = r.Stage, check = r.Check, status = r.Status, measured = r.Measured, action = r.Action }),
                 });
-                return failed == 0 ? ExitCodes.Ok : ExitCodes.Negative;
+                return exit;
             }
 
             ctx.Output.Table(
                 ["stage", "check", "result", "measured"],
-                rows.Select(r => (IReadOnlyList<string>)[r.Stage, r.Check, r.Status switch { ChecklistStatus.Pass => "✓ pass", ChecklistStatus.Fail => "✗ FAIL", _ => "– skip" }, r.Measured]),
+                rows.Select(r => (IReadOnlyList<string>)[r.Stage, r.Check, r.Status switch { ChecklistStatus.Pass => "✓ pass", ChecklistStatus.Fail => "✗ FAIL", ChecklistStatus.Pending => "… pending", _ => "– skip" }, r.Measured]),
                 title: $"checklist: {label} → {spec.Name}");
             foreach (var r in rows.Where(r => r.Failed))
             {
                 ctx.Output.Line($"✗ {r.Check}: {r.Action}", $"[red]✗ {Spectre.Console.Markup.Escape(r.Check)}[/]: {Spectre.Console.Markup.Escape(r.Action!)}");
             }
 
-            ctx.Output.Line(failed == 0
-                ? $"All {rows.Count} row(s) hold for {label} on {spec.Name}."
-                : $"{failed} of {rows.Count} row(s) failed: {label} is not ready for {spec.Name}.");
-            return failed == 0 ? ExitCodes.Ok : ExitCodes.Negative;
+            foreach (var r in rows.Where(r => r.Pending))
+            {
+                ctx.Output.Line($"… {r.Check}: {r.Action}", $"[yellow]… {Spectre.Console.Markup.Escape(r.Check)}[/]: {Spectre.Console.Markup.Escape(r.Action!)}");
+            }
+
+            ctx.Output.Line((failed, pending) switch
+            {
+                (0, 0) => $"All {rows.Count} row(s) hold for {label} on {spec.Name}.",
+                (0, _) => $"{pending} of {rows.Count} row(s) pending, none failed: {label} is not ready for {spec.Name} yet.",
+                (_, 0) => $"{failed} of {rows.Count} row(s) failed: {label} is not ready for {spec.Name}.",
+                _ => $"{failed} of {rows.Count} row(s) failed and {pending} pending: {label} is not ready for {spec.Name}.",
+            });
+            return exit;
         });
         return command;
     }

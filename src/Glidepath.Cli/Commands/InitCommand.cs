@@ -23,6 +23,13 @@ internal static class InitCommand
             dir,
             appOption,
         };
+        // init writes files only: the app's store is created by the first command that needs one, beside the manifest.
+        UnusedGlobalOptions.Refuse(
+            command,
+            (GlobalOptions.Manifest, "the manifest is written to DIR/glidepath.yaml; name the app's folder as DIR (glidepath init DIR)"),
+            (GlobalOptions.Store, "it writes no store; give --store to the commands after it (the first that needs the store creates it there)"),
+            (GlobalOptions.Server, "it writes files in DIR on this machine and talks to no admin API; run it without --server"),
+            (GlobalOptions.Token, "it talks to no admin API; run it without --token"));
         command.SetAction(env, (ctx, parse, ct) =>
         {
             var given = parse.GetValue(dir)!;

@@ -23,7 +23,8 @@ internal static class ModelCommand
     private static Command Try(CliEnvironment env)
     {
         var message = new Option<string>("--message", "-m") { Description = "The user message to send", Required = true };
-        var release = new Option<string?>("--release") { Description = "The release: v7, a hash prefix, env:NAME, git:REV or working (default: working)" };
+        var reference = new Argument<string?>("REF") { Description = "The release: v7, a hash prefix, env:NAME, git:REV or working (default: working), as eval run and gate take it", DefaultValueFactory = _ => null };
+        var release = new Option<string?>("--release") { Description = "The release, as REF (kept for scripts written before REF)" };
         var environment = new Option<string?>("--env") { Description = "Environment whose vars and provider settings apply (default: vars of the first environment, for a quick look; eval run and gate use none unless given --env)" };
         var vars = new Option<string[]>("--var") { Description = "A prompt variable NAME=VALUE (repeatable; overrides the environment's vars; a NAME no template of the release uses is exit 2)", AllowMultipleArgumentsPerToken = false };
         var stream = new Option<bool>("--stream") { Description = "Stream the answer as it is generated" };
@@ -35,10 +36,11 @@ internal static class ModelCommand
 
             Examples:
               glidepath model try --message "How long do I have to return an item?"
-              glidepath model try -m "Where is order NW-48213?" --release v3 --env staging --stream
+              glidepath model try v3 -m "Where is order NW-48213?" --env staging --stream
               glidepath model try -m "hi" --var customer_tier=gold --format json
             """)
         {
+            reference,
             message,
             release,
             environment,
@@ -56,7 +58,7 @@ internal static class ModelCommand
 
             var manifest = ctx.Manifest;
             var store = await ctx.StoreAsync(ct);
-            var resolved = await ctx.ReleaseResolver(store).ResolveAsync(parse.GetValue(release) ?? "working", register: false, ct);
+            var resolved = await ctx.ReleaseResolver(store).ResolveAsync(Ref(parse.GetValue(reference), parse.GetValue(release)) ?? "working", register: false, ct);
             var snapshot = resolved.Snapshot();
             var envName = parse.GetValue(environment);
             var varOptions = parse.GetValue(vars) ?? [];
@@ -130,6 +132,15 @@ internal static class ModelCommand
         });
         return command;
     }
+
+    /// <summary>
+    /// The release asked for: REF, as <c>eval run</c>, <c>gate</c> and <c>checklist</c> take it, or <c>--release</c> (newcomer
+    /// trial L14: <c>model try -m hi v4</c> was "Unrecognized command or argument 'v4'"); both, when they differ, is bad input.
+    /// </summary>
+    private static string? Ref(string? positional, string? option) =>
+        positional is not null && option is not null && positional != option
+            ? throw new BadInputException($"model try: REF '{positional}' and --release '{option}' name two releases; give one of them")
+            : positional ?? option;
 
     private static void Print(CliContext ctx, Releases.Release release, ModelSpec model, ChatResponse response, TimeSpan latency, TimeSpan? firstToken, bool printAnswer)
     {

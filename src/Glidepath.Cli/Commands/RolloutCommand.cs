@@ -137,12 +137,18 @@ internal static class RolloutCommand
     private static Command Status(CliEnvironment env)
     {
         var environment = EnvironmentCommandSupport.EnvOption();
-        var watch = new Option<bool>("--watch", "-w") { Description = "Refresh until the rollout ends; exit 0 when promoted, 1 when rolled back or aborted; a refresh the store (or --server) fails is reported on one line and retried at the interval, for as long as it fails (with --format json: one compact document per refresh, one per line)" };
+        var watch = new Option<bool>("--watch", "-w") { Description = "Refresh until the rollout ends, then exit as without --watch (0 promoted, 1 rolled back or aborted); a refresh the store (or --server) fails is reported on one line and retried at the interval, for as long as it fails (with --format json: one compact document per refresh, one per line)" };
         var interval = new Option<string>("--interval") { Description = "Refresh interval with --watch", DefaultValueFactory = _ => "2s" };
         var command = new Command("status", """
             Show the environment's current (or last) rollout: step and weight, requests per arm in this step, each
             metric's estimate and always-valid interval against its tolerance, the judge's verdict right now, and
-            the last decision with its reason. Exit 1 when the rollout was rolled back.
+            the last decision with its reason.
+
+            Exit codes, the same with and without --watch (--watch exits once the rollout has ended):
+              0  the rollout is in progress or paused (without --watch), or was promoted
+              1  the rollout was rolled back (by the judge or by hand) or aborted: its release is not stable
+              2  the environment has had no rollout (or bad usage)
+              3  the store (or --server) could not be read
 
             Examples:
               glidepath rollout status --env production
@@ -189,7 +195,7 @@ internal static class RolloutCommand
                 }
 
                 var state = answer.Rollout.State;
-                return !watching || !RolloutState.IsActive(state) ? StatusExit(state, watching) : null;
+                return !watching || !RolloutState.IsActive(state) ? StatusExit(state) : null;
             }, ct);
         }
 
@@ -198,14 +204,19 @@ internal static class RolloutCommand
         return await WatchLoop.RunAsync(ctx, watching, every, async c =>
         {
             var rollout = await store.Rollouts.LatestAsync(ctx.Manifest.App, spec.Name, c)
-                ?? throw new PolicyException($"environment '{spec.Name}' has had no rollout; start one with: glidepath rollout start REF --env {spec.Name}");
+                ?? throw RolloutReports.NoRollout(spec.Name);
             await RolloutOutput.WriteStatusAsync(ctx, store, rollout, c);
-            return !watching || !rollout.IsActive ? StatusExit(rollout.State, watching) : null;
+            return !watching || !rollout.IsActive ? StatusExit(rollout.State) : null;
         }, ct);
     }
 
-    private static int StatusExit(string state, bool watching) =>
-        state is RolloutState.RolledBack || (watching && state == RolloutState.Aborted) ? ExitCodes.Negative : ExitCodes.Ok;
+    /// <summary>
+    /// One table for <c>status</c> and <c>status --watch</c>: a rollout that ended without its release becoming stable
+    /// (rolled back, or aborted) is 1. Until 2026-12-07 an aborted rollout was 0 without --watch and 1 with it (newcomer
+    /// trial L7).
+    /// </summary>
+    private static int StatusExit(string state) =>
+        state is RolloutState.RolledBack or RolloutState.Aborted ? ExitCodes.Negative : ExitCodes.Ok;
 
     private static Command Simple(CliEnvironment env, string name, string description, Func<RolloutService, string, string, string?, CancellationToken, Task<RolloutChange>> act)
     {

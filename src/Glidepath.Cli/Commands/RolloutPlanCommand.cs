@@ -12,18 +12,19 @@ internal static class RolloutPlanCommand
     public static Command Create(CliEnvironment env)
     {
         var environment = EnvironmentCommandSupport.EnvOption();
-        var rps = new Option<double?>("--rps") { Description = "Requests per second the environment serves: adds how long each step takes" };
+        var rps = new Option<double?>("--rps") { Description = "Requests per second the environment serves, for how long each step takes (default: the stable release's rate over its last hour, measured from its traces; none without them)" };
         var steps = new Option<string?>("--steps") { Description = "Canary percentages to plan instead of the manifest's rollout.steps, e.g. 5,25,50" };
         var minRequests = new Option<int?>("--min-requests") { Description = "min_requests to plan with instead of rollout.step.min_requests" };
         var command = new Command("plan", """
             How long will this rollout take? For each step below 100%, the canary requests the judge needs before
             every metric's interval lies inside its tolerance when the canary is as good as stable (computed as the
             judge computes it: same confidence sequence, α per metric and safe-side variance), the total requests at
-            that weight, the time at --rps, which metric sets the pace, and the smallest regression the step then
-            catches. Rates come from the stable release's last 24 hours of traffic in the environment, or typical
-            figures when it has none (said so). Per-request figures: with sticky subjects that differ a step needs
-            more (docs/rollouts.md). The subjects column is the effective subjects each step's canary would count
-            over that day's users; a step below rollout.step.min_subjects is warned about, as it never advances.
+            that weight, the time at --rps (without it: at the stable release's measured rate, said so), which
+            metric sets the pace, and the smallest regression the step then catches. Rates come from the stable
+            release's last 24 hours of traffic in the environment, or typical figures when it has none (said so).
+            Per-request figures: with sticky subjects that differ a step needs more (docs/rollouts.md). The subjects
+            column is the effective subjects each step's canary would count over that day's users; a step below
+            rollout.step.min_subjects is warned about, as it never advances.
 
             Examples:
               glidepath rollout plan --env production
@@ -66,12 +67,15 @@ internal static class RolloutPlanCommand
                 ctx.Output.Note(unjudged);
             }
 
-            // At --rps, or else at the stable release's last hour of traffic: a step that cannot finish in max_duration.
-            var slow = perSecond is { } given
-                ? StepPaceWarning.For(plan, planned, given, "--rps", spec.Name)
+            // At --rps, or else at the stable release's measured rate: a step that cannot finish in max_duration, and the
+            // time column (until 2026-12-07 that column stayed empty without --rps while the warning above it measured
+            // the rate: newcomer trial L8).
+            var rate = perSecond is { } given
+                ? StableRate.Given(given)
                 : state.StableReleaseId is { } stable
-                    ? await StepPaceWarning.ObservedAsync(store.Traces, ctx.Manifest.App, plan, planned, spec.Name, stable, state.StableSince, ctx.Time.GetUtcNow(), ct)
+                    ? await StableRate.MeasureAsync(store.Traces, ctx.Manifest.App, spec.Name, stable, state.StableSince, ctx.Time.GetUtcNow(), ct)
                     : null;
+            var slow = rate is null ? null : StepPaceWarning.For(plan, planned, rate.RequestsPerSecond, rate.Source, spec.Name);
             if (slow is not null)
             {
                 ctx.Output.Note(slow);
@@ -98,13 +102,14 @@ internal static class RolloutPlanCommand
                     confidence = plan.Confidence,
                     min_requests = plan.MinRequests,
                     min_subjects = plan.MinSubjects,
-                    rps = perSecond,
+                    rps = rate?.RequestsPerSecond,
+                    rps_source = rate?.Source,
                     steps = planned.Select(p => new
                     {
                         weight = p.Weight,
                         canary_requests = p.CanaryRequests,
                         total_requests = p.TotalRequests,
-                        seconds = perSecond is { } ps && p.TotalRequests is { } t ? Math.Ceiling(t / ps) : (double?)null,
+                        seconds = rate is { RequestsPerSecond: var ps } && p.TotalRequests is { } t ? Math.Ceiling(t / ps) : (double?)null,
                         limiting_metric = p.LimitingMetric,
                         effective_subjects = reach.TryGetValue(p.Weight, out var e) ? Math.Round(e.Expected, 1) : (double?)null,
                         effective_subjects_short_share = reach.TryGetValue(p.Weight, out var f) ? f.ShareBelow : (double?)null,
@@ -117,19 +122,24 @@ internal static class RolloutPlanCommand
             var inv = CultureInfo.InvariantCulture;
             ctx.Output.Line($"{spec.Name}: rollout plan {string.Join(" → ", plan.Steps)} at {plan.Confidence:0.###} confidence, min_requests {plan.MinRequests}; rates from {source}");
             ctx.Output.Table(
-                ["step", "canary requests", "total requests", perSecond is null ? "time (--rps)" : string.Create(inv, $"time at {perSecond} rps"), "set by", string.Create(inv, $"subjects (min {plan.MinSubjects})"), "catches (by the step's end)"],
+                ["step", "canary requests", "total requests", TimeHeading(rate), "set by", string.Create(inv, $"subjects (min {plan.MinSubjects})"), "catches (by the step's end)"],
                 planned.Select(p => (IReadOnlyList<string>)
                 [
                     string.Create(inv, $"{p.Weight:0.##}%"),
                     p.CanaryRequests?.ToString("N0", inv) ?? "never",
                     p.TotalRequests?.ToString("N0", inv) ?? "never",
-                    perSecond is { } ps && p.TotalRequests is { } t ? RolloutView.Duration(TimeSpan.FromSeconds(Math.Ceiling(t / ps))) : "–",
+                    rate is { RequestsPerSecond: var ps } && p.TotalRequests is { } t ? RolloutView.Duration(TimeSpan.FromSeconds(Math.Ceiling(t / ps))) : "–",
                     p.LimitingMetric,
                     reach.TryGetValue(p.Weight, out var r) ? string.Create(inv, $"{r.Expected:0.#}{(r.ShareBelow >= SubjectShortfallWarning.ShortShare ? " (short)" : "")}") : "–",
                     string.Join(", ", p.Metrics.Where(m => m.CatchesBeyond is not null).Select(m => Catches(m))),
                 ]),
                 title: "requests each step needs to advance when the canary is as good as stable (the median step: computed with its estimate exactly at stable's)");
             ctx.Output.Line("  typical, not a bound: about the median step; in seeded A/A simulations 1 step in 5 needs 1.3× as many requests and 1 in 10 1.8× or more (the estimate wanders to the unfavourable side, several metrics must be safe at once); plan for up to 2×");
+            ctx.Output.Line(rate is null
+                ? "  time: – without --rps or the stable release's traffic in the last hour to measure the rate from"
+                : rate.Measured
+                    ? $"  time: at {StepPaceWarning.RateText(rate.RequestsPerSecond)} requests/s, {rate.Source}; --rps N plans at another rate"
+                    : $"  time: at {StepPaceWarning.RateText(rate.RequestsPerSecond)} requests/s (--rps)");
             ctx.Output.Line("  per-request figures: with sticky subjects that differ, a step needs more (the judge counts evidence per subject; docs/rollouts.md)");
             ctx.Output.Line(reach.Count > 0
                 ? "  subjects: the effective subjects the canary (the stable arm above 50%) would count over the stable release's last 24 h of subjects, a ceiling however long the step runs; below min_subjects no metric is judged"
@@ -144,6 +154,14 @@ internal static class RolloutPlanCommand
         });
         return command;
     }
+
+    /// <summary>The time column's heading: the rate it is at, and whether it was measured.</summary>
+    private static string TimeHeading(StableRate? rate) => rate switch
+    {
+        null => "time (--rps)",
+        { Measured: false } => $"time at {StepPaceWarning.RateText(rate.RequestsPerSecond)} rps",
+        _ => $"time at {StepPaceWarning.RateText(rate.RequestsPerSecond)} rps (measured)",
+    };
 
     private static string Catches(PlannedMetric m) => m.ToleranceText.StartsWith("max_ratio", StringComparison.Ordinal)
         ? string.Create(CultureInfo.InvariantCulture, $"{m.Metric} ≥ ×{m.CatchesBeyond:0.00}")

@@ -161,7 +161,9 @@ internal sealed partial class DemoRunner
 
     /// <summary>
     /// How a demo gateway is hosted. Under <c>--format json</c> its log lines (a canary's automatic rollback is a warning)
-    /// go to stderr with the story, as <c>serve</c>'s do: stdout carries the outcome document only.
+    /// go to stderr with the story, as <c>serve</c>'s do: stdout carries the outcome document only. No dashboard: the
+    /// story never opens one, and its data protection, creating a key ring at start, logged ASP.NET's "No XML encryptor
+    /// configured" warning in the middle of Step 3 (and wrote a key under ~/.aspnet) (newcomer trial L14).
     /// </summary>
     internal static GatewayServerOptions HostOptions(Glidepath.Gateway.Admin.AdminOptions admin, bool json) => new()
     {
@@ -169,6 +171,7 @@ internal sealed partial class DemoRunner
         LogLevel = LogLevel.Warning,
         LogsToStderr = json,
         Admin = admin,
+        Dashboard = null,
     };
 
     /// <summary>Each gateway gets its own model clients (its own provider concurrency), disposed when the gateways stop.</summary>

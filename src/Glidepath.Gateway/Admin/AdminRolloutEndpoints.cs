@@ -19,7 +19,7 @@ internal static class AdminRolloutEndpoints
         {
             var spec = s.Environments.Spec(env);
             var rollout = await s.Store.Rollouts.LatestAsync(s.App, spec.Name, http.RequestAborted)
-                ?? throw new PolicyException($"environment '{spec.Name}' has had no rollout; start one with: glidepath rollout start REF --env {spec.Name}");
+                ?? throw RolloutReports.NoRollout(spec.Name);
             var status = await RolloutStatus.ReadAsync(s.Store, rollout, s.Options.Time.GetUtcNow(), http.RequestAborted);
             return AdminResults.View(RolloutReports.Status(status, await s.ViewsAsync(http.RequestAborted)));
         }).WithTags("rollouts");

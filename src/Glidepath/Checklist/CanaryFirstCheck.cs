@@ -61,11 +61,11 @@ internal sealed class CanaryFirstCheck(Manifest manifest, IGlidepathStore store,
                 $"Stop: a canary nobody judged is 100% at once. Next time, start with glidepath rollout start REF --env {spec.Name} and let a controller judge real canary traffic before promoting: {Judges(spec)}.");
         }
 
-        // A controller holding the lease is judging: the row passes at its first stored decision, so the advice is to
-        // wait for it, not to start a controller that runs already.
+        // A controller holding the lease is judging: the row passes at its first stored decision, so it is pending (not a
+        // failure, nor a pass) and the advice is to wait for it, not to start a controller that runs already.
         var lease = await store.Rollouts.LeaseAsync(manifest.App, spec.Name, ct).ConfigureAwait(false);
         return lease is not null && lease.IsHeldAt(time.GetUtcNow())
-            ? new("rollout", check, ChecklistStatus.Fail, measured + $": the controller ({lease.Holder}) is judging the first step; no judged decision on canary traffic yet",
+            ? new("rollout", check, ChecklistStatus.Pending, measured + $": the controller ({lease.Holder}) is judging the first step; no judged decision on canary traffic yet",
                 $"Wait: the first step's decision is not in yet — run the checklist again after it (glidepath rollout status --env {spec.Name} shows the judge now).")
             : new("rollout", check, ChecklistStatus.Fail, measured + ": no judged step has seen canary traffic yet",
                 $"Stop: a canary nobody judged protects nothing. Run a controller so it judges canary traffic before it widens: {Judges(spec)}.");

@@ -15,14 +15,37 @@ public static class EnvironmentGuard
     /// <summary>Throws (exit 4) when the environment is frozen; <paramref name="action"/> names what was refused, e.g. "promote".</summary>
     public static void EnsureNotFrozen(EnvironmentState state, string action)
     {
-        ArgumentNullException.ThrowIfNull(state);
-        if (state.Frozen)
+        if (FrozenRefusal(state, action) is { } refusal)
         {
-            var why = string.IsNullOrWhiteSpace(state.FrozenReason) ? "" : $" (\"{state.FrozenReason}\")";
-            throw new PolicyException(
-                $"environment '{state.Name}' is frozen{why}: {action} is refused while frozen (rollback stays allowed); " +
-                $"when it is safe again, run: glidepath unfreeze --env {state.Name} --reason \"...\"");
+            throw new PolicyException(refusal);
         }
+    }
+
+    /// <summary>The refusal of a frozen environment, as <see cref="EnsureNotFrozen"/> throws it; null when it is not frozen.</summary>
+    public static string? FrozenRefusal(EnvironmentState state, string action)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (!state.Frozen)
+        {
+            return null;
+        }
+
+        var why = string.IsNullOrWhiteSpace(state.FrozenReason) ? "" : $" (\"{state.FrozenReason}\")";
+        return $"environment '{state.Name}' is frozen{why}: {action} is refused while frozen (rollback stays allowed); " +
+            $"when it is safe again, run: glidepath unfreeze --env {state.Name} --reason \"...\"";
+    }
+
+    /// <summary>
+    /// Every refusal at once, as one policy failure (exit 4): <paramref name="heading"/> and one line per refusal; a single
+    /// refusal alone, as it always read. So a frozen environment says what unfreezing would still leave refused (newcomer
+    /// trial L12: deploy said only "promotion path", promote only "frozen", and the gate came after unfreezing).
+    /// </summary>
+    public static PolicyException Refusals(string heading, IReadOnlyList<string> refusals, string? footer = null)
+    {
+        ArgumentNullException.ThrowIfNull(refusals);
+        return refusals.Count == 1 && footer is null
+            ? new PolicyException(refusals[0])
+            : new PolicyException($"{heading}:{string.Concat(refusals.Select(r => "\n  - " + r))}{(footer is null ? "" : "\n" + footer)}");
     }
 
     /// <summary>Throws (exit 4) when a canary is active: the stable pointer belongs to that rollout until it ends.</summary>

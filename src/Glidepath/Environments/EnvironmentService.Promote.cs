@@ -75,6 +75,25 @@ public sealed partial class EnvironmentService
         return FirstRelease.Describe(FirstRelease.Commands(manifest, spec, release.Name, stableIn.Contains));
     }
 
+    /// <summary>
+    /// Throws (exit 4) when the environment is frozen, listing with the freeze, when <paramref name="assess"/>, every
+    /// prerequisite of the promotion policy the release lacks, so unfreezing does not reveal a second refusal (newcomer
+    /// trial L12: promote said only "frozen", and the missing gate came after the unfreeze). Used by promote and
+    /// <c>rollout start</c>.
+    /// </summary>
+    public async Task EnsureNotFrozenAsync(EnvironmentSpec spec, EnvironmentState state, Release release, string action, string heading, bool assess, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (EnvironmentGuard.FrozenRefusal(state, action) is not { } frozen)
+        {
+            return;
+        }
+
+        var missing = assess ? (await AssessAsync(spec, state, release, cancellationToken).ConfigureAwait(false)).Missing : [];
+        throw EnvironmentGuard.Refusals(heading, [frozen, .. missing.Select(m => m.ToString())], missing.Count == 0 ? null :
+            "(a freeze is not overridden: unfreeze first; the rest can be overridden with --force --reason \"...\", recorded in the history)");
+    }
+
     /// <summary>The state a promote acts on and the policy's assessment; a null assessment: the release is already stable.</summary>
     private async Task<(EnvironmentSpec Spec, EnvironmentState State, PromotionAssessment? Assessment)> PreparePromoteAsync(
         string environment, Release release, string? reason, bool force, CancellationToken cancellationToken)
@@ -88,7 +107,8 @@ public sealed partial class EnvironmentService
 
         EnvironmentGuard.EnsurePromptVariablesProvided(spec, release, "promote");
         var state = await environments.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
-        EnvironmentGuard.EnsureNotFrozen(state, "promote");
+        await EnsureNotFrozenAsync(spec, state, release, "promote", $"cannot promote {release.Name} to {spec.Name}",
+            assess: !force && state.Canary is null && state.StableReleaseId != release.Id, cancellationToken).ConfigureAwait(false);
         await EnsureNoCanaryAsync(state, "promote", cancellationToken).ConfigureAwait(false);
         if (state.StableReleaseId == release.Id)
         {

@@ -42,16 +42,23 @@ public sealed partial class EnvironmentService(
     {
         ArgumentNullException.ThrowIfNull(release);
         var spec = Spec(environment);
-        if (spec.Requires.Count > 0)
+        var path = spec.Requires.Count == 0
+            ? null
+            : $"environment '{spec.Name}' has a promotion path (requires: {string.Join(", ", spec.Requires)}), so deploy is refused there; " +
+                $"run: glidepath promote {release.Name} --env {spec.Name} (or glidepath rollout start {release.Name} --env {spec.Name} for a gradual canary)";
+        if (path is null)
         {
-            throw new PolicyException(
-                $"environment '{spec.Name}' has a promotion path (requires: {string.Join(", ", spec.Requires)}), so deploy is refused there; " +
-                $"run: glidepath promote {release.Name} --env {spec.Name} (or glidepath rollout start {release.Name} --env {spec.Name} for a gradual canary)");
+            EnvironmentGuard.EnsurePromptVariablesProvided(spec, release, "deploy");
         }
 
-        EnvironmentGuard.EnsurePromptVariablesProvided(spec, release, "deploy");
+        // The promotion path and a freeze, both at once when both refuse (newcomer trial L12).
         var state = await environments.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
-        EnvironmentGuard.EnsureNotFrozen(state, "deploy");
+        string[] refusals = [.. new[] { path, EnvironmentGuard.FrozenRefusal(state, "deploy") }.OfType<string>()];
+        if (refusals.Length > 0)
+        {
+            throw EnvironmentGuard.Refusals($"cannot deploy {release.Name} to {spec.Name}", refusals);
+        }
+
         await EnsureNoCanaryAsync(state, "deploy", cancellationToken).ConfigureAwait(false);
         return (spec, state);
     }

@@ -23,6 +23,14 @@ public static class RolloutReports
         new { changed = decision is not null, rollout = RolloutView.From(rollout, names), decision = decision is null ? null : DecisionView.From(decision, rollout.Plan) };
 
     /// <summary>
+    /// <c>rollout status</c> of an environment that has had no rollout: there is nothing to show, the environment named
+    /// holds none (bad input, exit 2 and HTTP 400, as a run id no run has), not a refusal by policy (exit 4 and 409 until
+    /// 2026-12-07: newcomer trial L7).
+    /// </summary>
+    public static Errors.BadInputException NoRollout(string environment) =>
+        new($"environment '{environment}' has had no rollout; start one with: glidepath rollout start REF --env {environment}");
+
+    /// <summary>
     /// <c>rollout status</c>: <c>{rollout, judge, controller, last_decision, decisions}</c>; <c>controller</c> is
     /// <c>{holder, lease_expires_at, judging, lease_expired_for_ms}</c> while the rollout is active.
     /// </summary>

@@ -88,7 +88,8 @@ public sealed partial class RolloutService(
         Validate(plan);
         EnvironmentGuard.EnsurePromptVariablesProvided(spec, release, "rollout start");
         var state = await environmentStore.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
-        EnvironmentGuard.EnsureNotFrozen(state, "rollout start");
+        await environments.EnsureNotFrozenAsync(spec, state, release, "rollout start", $"cannot start a rollout of {release.Name} in {spec.Name}",
+            assess: !force && state.Canary is null && state.StableReleaseId is { } current && current != release.Id, cancellationToken).ConfigureAwait(false);
 
         // A rollout whose canary someone removed (a rollback from a build before rollbacks ended it, a hand edit) is over,
         // but only a controller's pass or a rollout command records that; with no controller running (an SDK app, a

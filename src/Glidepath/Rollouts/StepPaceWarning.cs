@@ -14,9 +14,6 @@ namespace Glidepath.Rollouts;
 /// </summary>
 public static class StepPaceWarning
 {
-    /// <summary>The window whose stable traffic gives the request rate when none is given.</summary>
-    public static readonly TimeSpan RateWindow = TimeSpan.FromHours(1);
-
     /// <summary>
     /// The warning for <paramref name="plan"/> in <paramref name="environment"/> at <paramref name="rps"/> requests a second
     /// (<paramref name="rateSource"/> says where the rate came from), or null when every step fits in <c>max_duration</c>.
@@ -46,41 +43,26 @@ public static class StepPaceWarning
         var then = plan.OnInconclusive == "rollback"
             ? "it ends inconclusive and on_inconclusive: rollback rolls back even a release as good as stable"
             : $"it ends inconclusive and on_inconclusive: {plan.OnInconclusive} applies, however good the release";
-        // Below 0.001/s "0.###" reads 0, which --rps refuses: such a rate keeps three significant digits.
-        var rate = rps >= 0.001 ? rps.ToString("0.###", inv) : rps.ToString("0.###E0", inv);
+        var rate = RateText(rps);
         return $"warning: at {rate} requests/s ({rateSource}) "
             + $"{(slow.Count == 1 ? "step " : "steps ")}{string.Join(", ", slow)} to advance a canary as good as stable (the median step), "
             + $"beyond rollout.step.max_duration {RolloutView.Duration(plan.MaxDuration)}: {then}. "
             + $"Raise max_duration, start at a larger step, or see the plan: glidepath rollout plan --env {environment} --rps {rate}";
     }
 
+    /// <summary>A request rate as the warning and <c>rollout plan</c> write it, so that it can be passed back as <c>--rps</c>.</summary>
+    public static string RateText(double rps) =>
+        // Below 0.001/s "0.###" reads 0, which --rps refuses: such a rate keeps three significant digits.
+        rps >= 0.001 ? rps.ToString("0.###", CultureInfo.InvariantCulture) : rps.ToString("0.###E0", CultureInfo.InvariantCulture);
+
     /// <summary>
     /// The warning for <paramref name="planned"/> (the plan made from the stable release's profile) at the stable
-    /// release's rate over the last <see cref="RateWindow"/> in <paramref name="environment"/>; null without stable
-    /// traffic in that time (nothing to say the step is slow from) or when every step fits.
+    /// release's measured rate (<see cref="StableRate"/>) in <paramref name="environment"/>; null without stable traffic
+    /// in that time (nothing to say the step is slow from) or when every step fits.
     /// </summary>
-    /// <param name="stableSince">When the stable release became stable: a release stable for less than the window is
-    /// measured over the time it has been (over the whole hour, one stable for 2 minutes read 30 times too slow: trial
-    /// shadowcaps #7); under a minute says nothing.</param>
     public static async Task<string?> ObservedAsync(ITraceStore traces, string app, RolloutPlan plan, IReadOnlyList<PlannedStep> planned, string environment, string stableId, DateTimeOffset? stableSince, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(traces);
-        var window = stableSince is { } since && now - since < RateWindow ? now - since : RateWindow;
-        if (window < TimeSpan.FromMinutes(1))
-        {
-            return null;
-        }
-
-        var recent = await traces.ArmStatsAsync(app, environment, now - window, null, cancellationToken).ConfigureAwait(false);
-        var requests = ArmSamples.ForRelease(recent, stableId).Requests;
-        if (requests <= 0)
-        {
-            return null;
-        }
-
-        var source = window == RateWindow
-            ? "measured over the stable release's last hour"
-            : $"measured over the {RolloutView.Duration(window)} since the stable release became stable";
-        return For(plan, planned, requests / window.TotalSeconds, source, environment);
+        var rate = await StableRate.MeasureAsync(traces, app, environment, stableId, stableSince, now, cancellationToken).ConfigureAwait(false);
+        return rate is null ? null : For(plan, planned, rate.RequestsPerSecond, rate.Source, environment);
     }
 }

@@ -25,4 +25,17 @@ public sealed class DemoRunnerHostOptionsTests
         Assert.Equal(toStderr, options.LogsToStderr);
         Assert.Same(admin, options.Admin);
     }
+
+    // Newcomer trial L14: the demo's gateways hosted a dashboard nobody opened, whose data protection logged "No XML
+    // encryptor configured" in the middle of Step 3's narration.
+    [Fact]
+    public async Task HostOptions_NoDashboard_SoNoDataProtectionWarningInTheStory()
+    {
+        await using var store = new InMemoryStore();
+        var admin = new AdminOptions { Manifest = ManifestParser.Load(Path.Combine(InitCommand.SamplePath(), ManifestParser.FileName)), Store = store };
+
+        var options = DemoRunner.HostOptions(admin, json: false);
+
+        Assert.Null(options.Dashboard);
+    }
 }

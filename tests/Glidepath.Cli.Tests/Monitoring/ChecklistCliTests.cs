@@ -185,6 +185,31 @@ public sealed class ChecklistCliTests
         Assert.StartsWith("Wait: the first step's decision is not in yet", row.GetProperty("action").GetString(), StringComparison.Ordinal);
     }
 
+    // Newcomer trial L10: a healthy first step still being judged read "✗ FAIL". It is pending: shown as such, and not a
+    // pass (exit 1, passed false), so a script waiting for "ready" still waits.
+    [Fact]
+    public async Task Checklist_FirstStepStillBeingJudged_RowIsPendingNotFailed_AndNotAPass()
+    {
+        await using var app = await ScenarioAsync(null, judged: false);
+        await using (var store = await app.OpenStoreAsync())
+        {
+            Assert.True(await store.Rollouts.TryAcquireLeaseAsync("support-agent", "production", "vm:1:test", TimeSpan.FromMinutes(1), app.Time.GetUtcNow(), CancellationToken.None));
+        }
+
+        var (code, json) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "rollout");
+        var (textCode, text, _) = await app.RunAsync("checklist", "v2", "--env", "production", "--stage", "rollout");
+
+        Assert.Equal(1, code);
+        Assert.Equal("pending", Row(json, "canary first").GetProperty("status").GetString());
+        Assert.False(json.GetProperty("passed").GetBoolean());
+        Assert.Equal(1, json.GetProperty("pending").GetInt32());
+        Assert.Equal(1, textCode);
+        Assert.Contains("… pending", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("FAIL", text, StringComparison.Ordinal);
+        Assert.Contains("… canary first: Wait: the first step's decision is not in yet", text, StringComparison.Ordinal);
+        Assert.Matches(@"1 of \d row\(s\) pending, none failed: .* is not ready for production yet\.", text);
+    }
+
     // From an outside trial: after 'shadow stop' the row still said the shadow "is still collecting".
     [Fact]
     public async Task Checklist_ShadowStoppedBeforeADecision_ShadowRowSaysItWillNotConclude()

@@ -85,7 +85,11 @@ public sealed class RolloutHoldCliTests
         var (_, text, _) = await app.RunAsync("rollout", "status", "--env", "production");
         Assert.Contains("evidence of the last judged decision (abort at", text, StringComparison.Ordinal);
         Assert.Contains("25%, cause: manual) — aborted: wrong build", text, StringComparison.Ordinal);
-        var last = (await app.JsonAsync("rollout", "status", "--env", "production")).GetProperty("last_decision");
+        // An aborted rollout is exit 1 (its release is not stable), with and without --watch.
+        var (code, json, _) = await app.RunAsync("rollout", "status", "--env", "production", "--format", "json");
+        Assert.Equal(ExitCodes.Negative, code);
+        using var status = System.Text.Json.JsonDocument.Parse(json);
+        var last = status.RootElement.GetProperty("last_decision");
         Assert.Equal("manual", last.GetProperty("cause").GetString());
         var errors = last.GetProperty("evidence").EnumerateArray().Single(e => e.GetProperty("metric").GetString() == "error_rate");
         Assert.Equal(100, errors.GetProperty("canary_n_before_cap").GetInt64());

@@ -26,6 +26,41 @@ public sealed class RolloutPaceWarningCliTests
         Assert.DoesNotContain("requests/s", fastStderr, StringComparison.Ordinal);
     }
 
+    // Newcomer trial L8: the warning measured the rate, and the table's time column below it stayed empty without --rps.
+    [Fact]
+    public async Task Plan_WithoutRps_TimesTheStepsAtTheMeasuredRate_AndSaysSo()
+    {
+        await using var app = await RolloutCliTests.ReadyAsync();
+        await StableSinceAsync(app, TimeSpan.FromHours(2));
+        await RolloutCliTests.TrafficAsync(app, "v1", Arm.Stable, 600, errorRate: 0);
+
+        var (code, stdout, stderr) = await app.RunAsync("rollout", "plan", "--env", "production", "--steps", "10,50");
+        var json = await app.JsonAsync("rollout", "plan", "--env", "production", "--steps", "10,50");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("time at 0.167 rps (measured)", stdout, StringComparison.Ordinal);
+        Assert.Contains("time: at 0.167 requests/s, measured over the stable release's last hour; --rps N plans at another rate", stdout, StringComparison.Ordinal);
+        Assert.Equal(600 / 3600.0, json.GetProperty("rps").GetDouble(), 6);
+        Assert.Equal("measured over the stable release's last hour", json.GetProperty("rps_source").GetString());
+        var first = json.GetProperty("steps")[0];
+        Assert.Equal(Math.Ceiling(first.GetProperty("total_requests").GetDouble() / (600 / 3600.0)), first.GetProperty("seconds").GetDouble(), 6);
+    }
+
+    [Fact]
+    public async Task Plan_WithoutRpsOrStableTraffic_LeavesTheTimeColumnEmpty_AndSaysWhy()
+    {
+        await using var app = await RolloutCliTests.ReadyAsync();
+
+        var (code, stdout, stderr) = await app.RunAsync("rollout", "plan", "--env", "production", "--steps", "10,50");
+        var json = await app.JsonAsync("rollout", "plan", "--env", "production", "--steps", "10,50");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("time (--rps)", stdout, StringComparison.Ordinal);
+        Assert.Contains("time: – without --rps or the stable release's traffic in the last hour", stdout, StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("rps").ValueKind);
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("steps")[0].GetProperty("seconds").ValueKind);
+    }
+
     [Fact]
     public async Task Start_StableTrafficInTheLastHourTooLowForTheFirstStep_Warns_AndNoteInJson()
     {
