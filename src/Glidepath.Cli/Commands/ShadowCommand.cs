@@ -158,7 +158,7 @@ internal static class ShadowCommand
                 var store = await ctx.ReadStoreAsync(ct);
                 var service = Service(ctx, store);
                 read = async c => (await ShadowStatus.ReadAsync(service, store.Releases, ctx.Manifest.App, name, c)
-                    ?? throw new PolicyException($"environment '{name}' has had no shadow; start one with: glidepath shadow start REF --env {name} --rate 0.1"), null);
+                    ?? throw ShadowStatus.NoShadow(name), null);
             }
 
             return await WatchLoop.RunAsync(ctx, watching, every, async c => Show(ctx, watching, await read(c)), ct);

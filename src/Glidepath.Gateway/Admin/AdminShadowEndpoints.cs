@@ -18,7 +18,7 @@ internal static class AdminShadowEndpoints
         {
             var spec = s.Environments.Spec(env);
             var status = await ShadowStatus.ReadAsync(s.Shadows, s.Store.Releases, s.App, spec.Name, http.RequestAborted)
-                ?? throw new PolicyException($"environment '{spec.Name}' has had no shadow; start one with: glidepath shadow start REF --env {spec.Name} --rate 0.1");
+                ?? throw ShadowStatus.NoShadow(spec.Name);
             return AdminResults.View(status);
         }).WithTags("shadow");
 

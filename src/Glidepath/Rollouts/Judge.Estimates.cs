@@ -138,10 +138,17 @@ public sealed partial class Judge
         var (xs, ns, ps, vs, _) = ArmProportion(rule, s, tail);
 
         // Stable's lead in errors a caller can cause on one arm, beyond chance, is not credited (Judge.OneArm.cs): stable
-        // is judged at its rate without it, here and at the boundaries below; its variance stays that of all its errors.
+        // is judged at its rate without it, here and at the boundaries below, and so is its variance (the share of its
+        // one-arm errors not credited taken out of every subject group alike). Until 2026-12-07 the variance stayed that of
+        // all its errors: one caller's refusals in a few subjects then widened the interval so much that a real rise in
+        // the other errors was unclear, never harm (outside trial ops2, drift: +0.0302 [−0.0948, +0.0689]).
         var uncredited = OneArmUncredited(rule, c, s);
-        xs -= uncredited * ns;
-        ps -= uncredited;
+        if (uncredited > 0)
+        {
+            xs -= uncredited * ns;
+            ps -= uncredited;
+            vs = StableVarianceWithout(s, uncredited * ns / s.OneArmErrors, ps);
+        }
 
         // An arm whose rate happens to sit near 0 or 1 (no errors yet, every answer passed) shrinks its own variance
         // estimate and with it the interval; the pooled rate, as if both arms were equal, does not.

@@ -10,6 +10,13 @@ namespace Glidepath.Shadow;
 /// </summary>
 public sealed record ShadowStatus(ShadowView Shadow, EarlierHarmView? EarlierHarm)
 {
+    /// <summary>
+    /// <c>shadow status</c> of an environment that never had a shadow: bad input (exit 2, the admin API's 400), as
+    /// <c>rollout status</c> of one that never had a rollout (trial newcomer3 L7), not a refusal by policy.
+    /// </summary>
+    public static Errors.BadInputException NoShadow(string environment) =>
+        new($"environment '{environment}' has had no shadow; start one with: glidepath shadow start REF --env {environment} --rate 0.1");
+
     /// <summary>The environment's active (or last) shadow, or null when it never had one.</summary>
     public static async Task<ShadowStatus?> ReadAsync(ShadowService service, IReleaseStore releases, string app, string environment, CancellationToken cancellationToken)
     {

@@ -144,7 +144,7 @@ public sealed class RemoteCliTests : IAsyncLifetime
         Assert.Contains("pairs 30, candidate spend $0.06 of $5", remoteText.Stdout, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.Refused, otherEnvironment.Code);
         Assert.Contains("needs the viewer role", otherEnvironment.Stderr, StringComparison.Ordinal);
-        Assert.Equal(ExitCodes.Refused, none.Code);
+        Assert.Equal(ExitCodes.BadInput, none.Code);
         Assert.Contains("environment 'staging' has had no shadow", none.Stderr, StringComparison.Ordinal);
     }
 

@@ -63,6 +63,40 @@ public sealed class JudgeOneArmErrorsTests
     }
 
     [Fact]
+    public void Decide_StablesUncreditedRefusalsInAFewSubjects_DoNotWidenTheIntervalOverTheCanarysOwnRise()
+    {
+        // Outside trial ops2 (the drift monitor judges today against yesterday with this judge): one caller's requests,
+        // in 5 subjects, were refused on 8% of yesterday's requests; today 3% more of everyone's fail with a 500. The
+        // refusals were not credited, but their variance stayed in the interval (the trial: +0.0302 [−0.0948, +0.0689]), unclear,
+        // no alert. Taken out with them, today's rise is harm.
+        var stable = Grouped(SubjectGroups.Count, g => g < 5 ? (230, 1, 160) : (150, 1, 0));
+        var canary = Grouped(SubjectGroups.Count, _ => (100, 4, 0));
+
+        var decision = Judge.Decide(canary, stable, TimeSpan.FromMinutes(1));
+
+        var evidence = Assert.Single(decision.Evidence);
+        Assert.True(evidence.OneArmUncredited > 0.07, $"uncredited {evidence.OneArmUncredited}");
+        Assert.Equal("harm", evidence.Verdict);
+        Assert.Equal(JudgeOutcome.RollBack, decision.Outcome);
+    }
+
+    /// <summary>An arm of <paramref name="count"/> subject groups, each with (requests, other errors, one-arm errors) from <paramref name="group"/>.</summary>
+    private static ArmSample Grouped(int count, Func<int, (int Requests, int OtherErrors, int OneArmErrors)> group)
+    {
+        var groups = new ArmSample[count];
+        var total = default(ArmSample);
+        for (var g = 0; g < count; g++)
+        {
+            var (n, other, oneArm) = group(g);
+            var errors = other + oneArm;
+            groups[g] = new ArmSample { Requests = n, Errors = errors, OneArmErrors = oneArm, LatencyCount = n - errors, LogLatencySum = (n - errors) * Math.Log(500) };
+            total = ArmSample.Add(total, groups[g]);
+        }
+
+        return total with { Groups = groups };
+    }
+
+    [Fact]
     public void Assess_OneArmErrorsAlikeOnBothArms_EstimateIsTheWholeDifference()
     {
         var canary = Arm(4_000, otherErrors: 40, oneArmErrors: 120);
