@@ -12,6 +12,10 @@ namespace Glidepath.Bench.CanarySim;
 /// <param name="AttackShare">The share of stable's requests the attacker makes time out (0: no attacker).</param>
 /// <param name="AttackKeys">Keys the attacker spreads its requests over.</param>
 /// <param name="AttackPinned">Whether the attacker's subjects all land on stable (it picked subjects that hash there).</param>
+/// <param name="AttackRefused">
+/// The share of all requests the attacker also sends that both arms refuse, under its own keys (outside trial attacker4:
+/// its key then makes up over half of the canary's such errors, and the arms' shares by key overlap above one half).
+/// </param>
 internal sealed record NettingScenario(
     string Key,
     string Title,
@@ -23,7 +27,8 @@ internal sealed record NettingScenario(
     double CanaryTimeouts = 0,
     double AttackShare = 0,
     int AttackKeys = 1,
-    bool AttackPinned = false)
+    bool AttackPinned = false,
+    double AttackRefused = 0)
 {
     public bool Attack => AttackShare > 0;
 

@@ -34,6 +34,7 @@ internal static class NettingSuite
         new("atk-r", "attack as above, with 1% refused on either arm", 2_000, 200, 0.05, 0.01, CanaryTimeouts: 0.05, AttackShare: 0.057),
         new("atk-5", "attack over 5 keys, 1% refused on either arm", 2_000, 200, 0.05, 0.01, CanaryTimeouts: 0.05, AttackShare: 0.057, AttackKeys: 5),
         new("atk-pin", "attack with the attacker's subjects all on stable, 1% refused", 2_000, 200, 0.05, 0.01, CanaryTimeouts: 0.05, AttackShare: 0.057, AttackPinned: true),
+        new("atk-dilute", "attack as atk-r, and the attacker also sends 6% of all requests that both arms refuse (its key over half the canary's such errors)", 2_000, 200, 0.05, 0.01, CanaryTimeouts: 0.05, AttackShare: 0.057, AttackRefused: 0.06),
         new("atk-user", "attack, one key per ordinary subject, the attacker's subjects all on stable, 1% refused", 2_000, 0, 0.05, 0.01, CanaryTimeouts: 0.05, AttackShare: 0.057, AttackPinned: true),
     ];
 
@@ -57,16 +58,14 @@ internal static class NettingSuite
                 }
 
                 material[run] = true;
-                var overlap = NettedCallers.Overlap(c.ByKey(), st.ByKey());
-                if (overlap >= RolloutController.NettedOverlap)
-                {
-                    continue;
-                }
-
-                before[run] = true;
+                before[run] |= NettedCallers.Overlap(c.ByKey(), st.ByKey()) < RolloutController.NettedOverlap;
                 if (!after[run] && NettedCallers.PValue(c.Newest(), st.Newest()) < RolloutController.NettedAlpha)
                 {
                     after[run] = true;
+                }
+
+                if (before[run] && after[run])
+                {
                     return;
                 }
             }
@@ -122,7 +121,7 @@ internal static class NettingSuite
     public static int Report(int runs, ulong seed, string only)
     {
         Console.WriteLine($"canary-sim --suite netting: {runs} seeded steps per scenario, seed {seed}; the hold is checked at {string.Join(", ", Passes)} canary requests (held: at any), on the newest {ErrorMix.ReadLimit} one-arm errors per arm, when the canary's are ≥ {Tolerance / 2:0.###} of its requests");
-        Console.WriteLine($"before: held when the arms' shares by key overlap < {RolloutController.NettedOverlap}; after: and the permutation p-value (whole subjects) < {RolloutController.NettedAlpha}");
+        Console.WriteLine($"before: held when the arms' shares by key overlap < {RolloutController.NettedOverlap}; after: held when the permutation p-value (whole subjects) < {RolloutController.NettedAlpha}, whatever the overlap");
         Console.WriteLine("subjects: Pareto(1.2) activity, sticky (a subject's requests all on one arm), keys Zipf(1) over subjects");
         Console.WriteLine();
         Console.WriteLine("| scenario | checked | held before (95% upper) | held after (95% upper) |");
@@ -146,9 +145,11 @@ internal static class NettingSuite
                 failures.Add($"{s.Key}: false holds {(double)r.HeldAfter / runs:P1}, upper bound > 1%");
             }
 
-            if (s.Attack && s.Keys > 0 && (double)r.HeldAfter / runs < 0.95)
+            // A diluted attack (requests both arms refuse under the attacker's keys) is the hardest to tell apart: 80%.
+            var floor = s.AttackRefused > 0 ? 0.8 : 0.95;
+            if (s.Attack && s.Keys > 0 && (double)r.HeldAfter / runs < floor)
             {
-                failures.Add($"{s.Key}: attack held in {(double)r.HeldAfter / runs:P1} < 95%");
+                failures.Add($"{s.Key}: attack held in {(double)r.HeldAfter / runs:P1} < {floor:P0}");
             }
         }
 
@@ -160,7 +161,7 @@ internal static class NettingSuite
             return 1;
         }
 
-        Console.WriteLine("acceptance: honest false holds' 95% upper bound ≤ 1%, the attack on shared keys held in ≥ 95% of runs — met");
+        Console.WriteLine("acceptance: honest false holds' 95% upper bound ≤ 1%, the attack on shared keys held in ≥ 95% of runs (a diluted one in ≥ 80%) — met");
         return 0;
     }
 }

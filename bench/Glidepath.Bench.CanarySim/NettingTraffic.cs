@@ -54,6 +54,14 @@ internal sealed class NettingTraffic
         var attack = s.AttackTraffic;
         while (Canary.Requests < canaryRequests)
         {
+            if (s.AttackRefused > 0 && rng.NextDouble() < s.AttackRefused)
+            {
+                // Requests both arms refuse, sent to dilute the arms' difference by key.
+                var d = (int)(rng.NextDouble() * AttackSubjects);
+                (attackerOnCanary[d] ? Canary : Stable).Add(true, attackKeys[d % attackKeys.Length], "a" + d.ToString(CultureInfo.InvariantCulture));
+                continue;
+            }
+
             if (attack > 0 && rng.NextDouble() < attack)
             {
                 var a = (int)(rng.NextDouble() * AttackSubjects);

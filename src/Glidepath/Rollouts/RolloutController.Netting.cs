@@ -11,17 +11,21 @@ namespace Glidepath.Rollouts;
 /// (Judge.OneArm.cs), but it nets the two arms' such errors against each other whoever sent the requests: a canary timing
 /// out on 5% of ordinary callers' requests was promoted against a key that made stable time out on 5.7% of its own. The
 /// aggregates keep no caller key, so this is checked from the error traces (the newest 1,000 per arm) when an advance is
-/// about to be applied: when the canary's such errors are material (at least half the tolerance of its requests), the
-/// two arms' shares per key overlap by less than <see cref="NettedOverlap"/>, and that difference is beyond chance
-/// (<see cref="NettedCallers"/>' p-value below <see cref="NettedAlpha"/>, whole subjects moved between the arms as the split
-/// does), the advance is held with the keys named, once per step, and a person advances it with <c>rollout promote</c>
-/// after looking. Until 2026-12-07 the overlap alone decided, and a healthy canary with a few refusals from a few of many
-/// callers was held by chance (docs/benchmarks.md, "Errors a caller can cause on one arm"). Where both arms refuse the
-/// same callers' requests (one model's limits shared by both), the shares overlap and nothing is held.
+/// about to be applied: when the canary's such errors are material (at least half the tolerance of its requests) and the
+/// two arms' shares per key differ beyond chance (<see cref="NettedCallers"/>' p-value below <see cref="NettedAlpha"/>,
+/// whole subjects moved between the arms as the split does), the advance is held with the keys named, once per step, and
+/// a person advances it with <c>rollout promote</c> after looking. Until the morning of 2026-12-07 an overlap of the
+/// shares below <see cref="NettedOverlap"/> alone decided, and a healthy canary with a few refusals from a few of many
+/// callers was held by chance; until that afternoon both had to hold, and an attacker lifted the overlap above one half
+/// with requests both arms refuse (outside trial attacker4). Where both arms refuse the same callers' requests (one
+/// model's limits shared by both), the shares differ only by chance and nothing is held.
 /// </remarks>
 public sealed partial class RolloutController
 {
-    /// <summary>The overlap of the two arms' per-key shares of one-arm errors (Σ min) below which they came from different callers.</summary>
+    /// <summary>
+    /// The overlap of the two arms' per-key shares of one-arm errors (Σ min) below which the first rule held (until
+    /// 2026-12-07; kept for the bench's "before"): the p-value alone decides now.
+    /// </summary>
     public const double NettedOverlap = 0.5;
 
     /// <summary>
@@ -41,8 +45,10 @@ public sealed partial class RolloutController
 
         var canaryMix = await ErrorMix.ReadAsync(traces, rollout, rollout.ReleaseId, Arm.Canary, cancellationToken).ConfigureAwait(false);
         var stableMix = await ErrorMix.ReadAsync(traces, rollout, rollout.BaselineReleaseId, Arm.Stable, cancellationToken).ConfigureAwait(false);
+        // The p-value alone decides: the overlap is shown, not a gate (outside trial attacker4: an attacker that also sent
+        // requests both arms refuse, under its own key, lifted the overlap to 0.56 and the check was skipped).
         var overlap = NettedCallers.Overlap(canaryMix.RefusalsByKey, stableMix.RefusalsByKey);
-        if (canaryMix.Refusals == 0 || stableMix.Refusals == 0 || overlap >= NettedOverlap)
+        if (canaryMix.Refusals == 0 || stableMix.Refusals == 0)
         {
             return null;
         }

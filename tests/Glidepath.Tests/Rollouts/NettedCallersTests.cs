@@ -92,6 +92,17 @@ public sealed class NettedCallersTests
         Assert.Equal(30, r.HeldAfter);
     }
 
+    [Fact]
+    public void Hold_AttackDilutedWithRequestsBothArmsRefuse_MostlyHeldWhereTheOverlapRuleWasNot()
+    {
+        // Outside trial attacker4: the attacker also sent requests both arms refuse, under its own key, which lifted the
+        // arms' overlap by key above one half; the rule then in force needed the overlap below it and never held.
+        var r = Run("atk-dilute", runs: 30);
+
+        Assert.True(r.HeldAfter >= 21, $"held after {r.HeldAfter} of 30");
+        Assert.True(r.HeldBefore < r.HeldAfter, $"held before {r.HeldBefore}, after {r.HeldAfter}");
+    }
+
     private static NettingResult Run(string key, int runs)
     {
         var scenarios = NettingSuite.Scenarios();
