@@ -64,7 +64,7 @@ internal static class RolloutOutput
         var active = RolloutState.IsActive(rollout.State);
         var inv = CultureInfo.InvariantCulture;
         var where = active
-            ? string.Create(inv, $"{rollout.State}{Held(rollout, live)}{(rollout.Frozen ? " (frozen)" : "")}, step {rollout.Step}/{rollout.Steps} at {rollout.Weight:0.##}%{(rollout.Frozen ? " (0% while frozen)" : "")} for {RolloutView.Duration(now - rollout.StepStartedAt)} (step limit {rollout.MaxDuration}{(rollout.MaxHold is { } maxHold ? $", max_hold {maxHold}" : "")}, min_requests {rollout.MinRequests}, min_subjects {rollout.MinSubjects})")
+            ? string.Create(inv, $"{rollout.State}{Held(rollout, live, status.LastDecision)}{(rollout.Frozen ? " (frozen)" : "")}, step {rollout.Step}/{rollout.Steps} at {rollout.Weight:0.##}%{(rollout.Frozen ? " (0% while frozen)" : "")} for {RolloutView.Duration(now - rollout.StepStartedAt)} (step limit {rollout.MaxDuration}{(rollout.MaxHold is { } maxHold ? $", max_hold {maxHold}" : "")}, min_requests {rollout.MinRequests}, min_subjects {rollout.MinSubjects})")
             : $"{rollout.State} at {TableText.Time(rollout.EndedAt)} UTC";
         ctx.Output.Line($"{rollout.Environment}: rollout {rollout.Id} of {rollout.Release.Label} against stable {rollout.Baseline.Label} — {where}");
         if (active && rollout.Frozen)
@@ -129,8 +129,14 @@ internal static class RolloutOutput
     /// " (held at this step: …)" while the judge holds a progressing rollout: the state alone read as if it were moving
     /// (trial newcomer3 M1: `progressing` while the judge said hold for ever).
     /// </summary>
-    private static string Held(RolloutView rollout, JudgeView? live)
+    private static string Held(RolloutView rollout, JudgeView? live, DecisionView? last)
     {
+        // A netted hold: the judge says advance and nothing advances (trial attacker4 MEDIUM 3).
+        if (rollout.State == RolloutState.Progressing && last is { Kind: RolloutDecisionKinds.Netted } netted && netted.Step == rollout.Step && netted.Time >= rollout.StepStartedAt)
+        {
+            return $" (held at this step: netted, one-arm errors from different callers; see the last decision, then glidepath rollout promote or rollout abort --env {rollout.Environment})";
+        }
+
         if (live?.Outcome != JudgeView.OutcomeName(JudgeOutcome.Hold) || rollout.State != RolloutState.Progressing)
         {
             return "";

@@ -63,6 +63,15 @@ public sealed partial class RolloutController
             $"safe to advance on the judge's figures, but held: the canary's refusals of the request and timeouts ({(double)canary.OneArmErrors / canary.Requests:0.####} of its requests; {Keys(canaryMix)}) and stable's ({(double)stable.OneArmErrors / stable.Requests:0.####}; {Keys(stableMix)}) came from different callers (their shares by key overlap {overlap:0.##}, beyond chance: p {p:0.####}), and error_rate nets one caller's against another's: stable's may hide the canary's own (docs/security.md, \"Aiming at one arm\"); check with glidepath traces list --env {rollout.Environment} --failed --key KEY, then advance by hand with glidepath rollout promote --env {rollout.Environment} --reason \"…\" or end it with glidepath rollout abort --env {rollout.Environment}");
     }
 
+    /// <summary>
+    /// "held as netted past max_hold 10m0s beyond the step's limit 30m0s" when the step has run <c>max_duration + max_hold</c>
+    /// (the deadline of an undecided hold), else null: without max_hold a netted hold waits for a person, as any hold does.
+    /// </summary>
+    private static string? NettedPastMaxHold(Rollout rollout, TimeSpan elapsed) =>
+        rollout.Plan.MaxHold is { } maxHold && elapsed >= rollout.Plan.MaxDuration + maxHold
+            ? $"held as netted past max_hold {RolloutView.Duration(maxHold)} beyond the step's limit {RolloutView.Duration(rollout.Plan.MaxDuration)}, rolled back as an undecided hold is"
+            : null;
+
     /// <summary>"from 3 keys, most from 'alice' (176)", or "without a key" when none came with one.</summary>
     private static string Keys(ErrorMix mix)
     {

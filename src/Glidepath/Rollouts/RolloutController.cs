@@ -179,13 +179,7 @@ public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironme
                 return await SettleAsync(rollout, trouble, decision, now, cancellationToken).ConfigureAwait(false);
 
             case JudgeOutcome.RollBack:
-            {
-                var because = await RollbackReasonAsync(rollout, decision, cancellationToken).ConfigureAwait(false);
-                var next = rollout with { State = RolloutState.RolledBack, EndedAt = now, EndReason = because };
-                var record = RolloutWriter.Decision(rollout, RolloutDecisionKinds.Rollback, Actor, because, now, decision);
-                await RolloutWriter.ApplyAsync(rollouts, next, rollout.Version, state, state with { Canary = null }, RolloutEventKinds.RolledBack, record, false, Details(), cancellationToken).ConfigureAwait(false);
-                return new RolloutAction($"{rollout.Environment}: rolled back at {rollout.Weight:0.##}% — {because}", RolledBack: true);
-            }
+                return await RollBackAsync(rollout, state, await RollbackReasonAsync(rollout, decision, cancellationToken).ConfigureAwait(false), decision, now, cancellationToken).ConfigureAwait(false);
 
             case JudgeOutcome.Advance when rollout.State == RolloutState.Paused:
                 return null;
@@ -203,6 +197,13 @@ public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironme
             {
                 if (await NettedAcrossCallersAsync(rollout, decision, canary, stable, cancellationToken).ConfigureAwait(false) is { } netted)
                 {
+                    // Held past max_hold beyond the step's limit, as an undecided hold: not evidence of safety (trial
+                    // attacker4 MEDIUM 2: an attacker otherwise bought a hold without end at the canary's weight).
+                    if (NettedPastMaxHold(rollout, elapsed) is { } expired)
+                    {
+                        return await RollBackAsync(rollout, state, $"{expired}: {netted}", decision, now, cancellationToken).ConfigureAwait(false);
+                    }
+
                     // It needs a person: logged at warning level, as a hold beyond a tolerance is.
                     return await NoteOnceAsync(rollout, RolloutDecisionKinds.Netted, netted, decision, now, cancellationToken).ConfigureAwait(false) is { } held
                         ? held with { Warning = true }
@@ -293,6 +294,15 @@ public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironme
 
         await RolloutWriter.ApplyAsync(rollouts, rollout, rollout.Version, state, state, RolloutEventKinds.Held, record, false, details, cancellationToken).ConfigureAwait(false);
         return new RolloutAction(string.Create(CultureInfo.InvariantCulture, $"{rollout.Environment}: held at {rollout.Weight:0.##}% — {reason}"), Warning: warning is not null);
+    }
+
+    /// <summary>Ends the rollout rolled back because of <paramref name="because"/>: the canary stops being served.</summary>
+    private async Task<RolloutAction> RollBackAsync(Rollout rollout, EnvironmentState state, string because, JudgeDecision decision, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var next = rollout with { State = RolloutState.RolledBack, EndedAt = now, EndReason = because };
+        var record = RolloutWriter.Decision(rollout, RolloutDecisionKinds.Rollback, Actor, because, now, decision);
+        await RolloutWriter.ApplyAsync(rollouts, next, rollout.Version, state, state with { Canary = null }, RolloutEventKinds.RolledBack, record, false, Details(), cancellationToken).ConfigureAwait(false);
+        return new RolloutAction(string.Create(CultureInfo.InvariantCulture, $"{rollout.Environment}: rolled back at {rollout.Weight:0.##}% — {because}"), RolledBack: true);
     }
 
     /// <summary>Holds a step that would advance (or end undecided) after store trouble: a <c>settling</c> decision, once per episode.</summary>

@@ -152,6 +152,34 @@ public abstract class RolloutErrorMixContract(IStoreFactory factory) : StoreCont
         Assert.Equal(RolloutDecisionKinds.Netted, held.Kind);
     }
 
+    // Outside trial attacker4 MEDIUM 2: a netted hold had no end, so the attack bought a hold at the canary's weight for as
+    // long as nobody looked. With max_hold it ends where an undecided hold does: rolled back, not promoted.
+    [Fact]
+    public async Task TickAsync_NettedHoldPastMaxHold_RolledBack()
+    {
+        var f = await RolloutFixture.CreateAsync(Store);
+        var plan = RolloutFixture.Plan with { MaxHold = TimeSpan.FromMinutes(10) };
+        var rollout = await f.Service.StartAsync("production", RolloutFixture.V2, plan, "ana", "test rollout", force: true, None);
+        f.Time.Advance(TimeSpan.FromSeconds(10));
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 2850, key: "alice");
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 150, errorRate: 1, error: "timeout", key: "alice");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 6000, key: "alice");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 400, errorRate: 1, error: "timeout", key: "attacker");
+
+        var held = Assert.Single(await f.Controller().TickAsync(None));
+        f.Time.Advance(TimeSpan.FromMinutes(39));
+        var stillHeld = await f.Controller().TickAsync(None);
+        f.Time.Advance(TimeSpan.FromMinutes(1));
+        var ended = Assert.Single(await f.Controller().TickAsync(None));
+
+        Assert.StartsWith("production: netted", held.Text);
+        Assert.Empty(stillHeld);
+        Assert.True(ended.RolledBack, ended.Text);
+        Assert.Contains("held as netted past max_hold 10m0s beyond the step's limit 30m0s, rolled back as an undecided hold is: safe to advance on the judge's figures, but held", ended.Text);
+        Assert.Null((await f.StateAsync()).Canary);
+        Assert.Equal(RolloutState.RolledBack, (await f.Store.Rollouts.GetAsync(rollout.Id, None))!.State);
+    }
+
     [Fact]
     public async Task TickAsync_BothArmsTimeOutOnTheSameKeys_Advances()
     {
