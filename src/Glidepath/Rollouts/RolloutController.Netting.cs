@@ -72,7 +72,7 @@ public sealed partial class RolloutController
             ? $"held as netted past max_hold {RolloutView.Duration(maxHold)} beyond the step's limit {RolloutView.Duration(rollout.Plan.MaxDuration)}, rolled back as an undecided hold is"
             : null;
 
-    /// <summary>"from 3 keys, most from 'alice' (176)", or "without a key" when none came with one.</summary>
+    /// <summary>"from 5 keys, most from 'alice' (176), 'bob' (40), 'carol' (12)", or "without a key" when none came with one.</summary>
     private static string Keys(ErrorMix mix)
     {
         var keyed = mix.RefusalsByKey.Where(p => p.Key.Length > 0).OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).ToList();
@@ -81,7 +81,9 @@ public sealed partial class RolloutController
             return "without a key";
         }
 
+        // The three busiest, not one: a spread attack's other keys are what a person looks up next (trial attacker4 LOW 6).
         var count = mix.RefusalsByKey.Count;
-        return string.Create(CultureInfo.InvariantCulture, $"from {count} {(count == 1 ? "key" : "keys")}, most from '{keyed[0].Key}' ({keyed[0].Value})");
+        var most = string.Join(", ", keyed.Take(3).Select(p => string.Create(CultureInfo.InvariantCulture, $"'{p.Key}' ({p.Value})")));
+        return string.Create(CultureInfo.InvariantCulture, $"from {count} {(count == 1 ? "key" : "keys")}, most from {most}");
     }
 }

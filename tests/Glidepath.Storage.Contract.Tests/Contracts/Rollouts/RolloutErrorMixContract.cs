@@ -152,6 +152,25 @@ public abstract class RolloutErrorMixContract(IStoreFactory factory) : StoreCont
         Assert.Equal(RolloutDecisionKinds.Netted, held.Kind);
     }
 
+    // Outside trial attacker4 LOW 6: a spread attack's hold named only its busiest key.
+    [Fact]
+    public async Task TickAsync_NettedAgainstSeveralKeys_TheThreeBusiestNamed()
+    {
+        var (f, _) = await StartedAsync(Store);
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 2850, key: "alice");
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 150, errorRate: 1, error: "timeout", key: "alice");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 6000, key: "alice");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 200, errorRate: 1, error: "timeout", key: "attacker-a");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 150, errorRate: 1, error: "timeout", key: "attacker-b");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 40, errorRate: 1, error: "timeout", key: "attacker-c");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 10, errorRate: 1, error: "timeout", key: "attacker-d");
+
+        var action = Assert.Single(await f.Controller().TickAsync(None));
+
+        Assert.StartsWith("production: netted", action.Text);
+        Assert.Contains("from 4 keys, most from 'attacker-a' (200), 'attacker-b' (150), 'attacker-c' (40))", action.Text);
+    }
+
     // Outside trial attacker4 MEDIUM 2: a netted hold had no end, so the attack bought a hold at the canary's weight for as
     // long as nobody looked. With max_hold it ends where an undecided hold does: rolled back, not promoted.
     [Fact]
