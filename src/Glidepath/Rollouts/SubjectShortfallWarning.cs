@@ -81,7 +81,7 @@ public static class SubjectShortfallWarning
                 : $"lower {LowerMinSubjects}";
         return string.Create(inv,
             $"warning: effective subjects per step, from the stable release's last 24 h on {environment} (about {shortSteps[0].Estimate.DaySubjects:0} equally active subjects over its {stable.Groups!.Length} subject groups): "
-            + $"{(shortSteps.Count == 1 ? "step " : "steps ")}{string.Join(", ", each)}. Short of rollout.step.min_subjects {plan.MinSubjects} a step judges no metric however long it runs: "
+            + $"{(shortSteps.Count == 1 ? "step " : "steps ")}{string.Join(", ", each)}. Short of rollout.step.min_subjects {plan.MinSubjects} a step judges no metric: if these are all the users there are (a release that has served for less than a day may not have seen them all yet), "
             + $"{then}. {char.ToUpperInvariant(first[0])}{first[1..]} (docs/rollouts.md, \"Subjects, not requests\")");
     }
 

@@ -25,7 +25,7 @@ public sealed class SubjectShortfallWarningTests
         Assert.StartsWith("warning: effective subjects per step, from the stable release's last 24 h on production (about ", warning, StringComparison.Ordinal);
         Assert.True(Regex.IsMatch(warning, @"step 10% gives the canary about (1\d|2[0-3])\.\d effective subjects \(fewer than 20 in \d+% of 200 seeded splits of which subjects land on it\)\. Short of"), warning);
         Assert.DoesNotContain("50% gives", warning, StringComparison.Ordinal);
-        Assert.Contains("Short of rollout.step.min_subjects 20 a step judges no metric however long it runs", warning, StringComparison.Ordinal);
+        Assert.Contains("Short of rollout.step.min_subjects 20 a step judges no metric: if these are all the users there are (a release that has served for less than a day may not have seen them all yet), it ends inconclusive", warning, StringComparison.Ordinal);
         Assert.Contains("on_inconclusive: hold keeps it there until someone acts", warning, StringComparison.Ordinal);
         Assert.Matches(@"Start at a larger step \(the smallest that reaches it: (15|20|25|30)%, e\.g\. --steps (15|20|25|30),50\) or lower rollout\.step\.min_subjects in the manifest", warning);
     }
