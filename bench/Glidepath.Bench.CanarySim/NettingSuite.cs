@@ -71,17 +71,7 @@ internal static class NettingSuite
             }
         }
 
-        if (parallel)
-        {
-            Parallel.For(0, runs, One);
-        }
-        else
-        {
-            for (var run = 0; run < runs; run++)
-            {
-                One(run);
-            }
-        }
+        SeededRuns.Each(runs, parallel, One);
 
         return new NettingResult(runs, material.Count(m => m), before.Count(h => h), after.Count(h => h));
     }

@@ -185,17 +185,7 @@ internal static class RealTrafficSuite
             }
         }
 
-        if (parallel)
-        {
-            Parallel.For(0, runs, One);
-        }
-        else
-        {
-            for (var run = 0; run < runs; run++)
-            {
-                One(run);
-            }
-        }
+        SeededRuns.Each(runs, parallel, One);
 
         return new RealResult(runs, stops.Count(x => x >= 0), advanced.Count(a => a), stops);
     }

@@ -132,12 +132,16 @@ public sealed class ShadowCliTests
     }
 
     [Fact]
-    public async Task StopAndStatus_NoShadow_Exit4()
+    public async Task StopAndStatus_NoShadow_StopRefusedExit4_StatusBadInputExit2()
     {
+        // Status of an environment that never had a shadow is a read of nothing: exit 2, as rollout status of one that
+        // never had a rollout (trial newcomer3 L7); stopping none is refused (4).
         await using var app = await ReadyAsync();
 
         Assert.Equal(ExitCodes.Refused, (await app.RunAsync("shadow", "stop", "--env", "production")).Code);
-        Assert.Equal(ExitCodes.Refused, (await app.RunAsync("shadow", "status", "--env", "production")).Code);
+        var status = await app.RunAsync("shadow", "status", "--env", "production");
+        Assert.Equal(ExitCodes.BadInput, status.Code);
+        Assert.Contains("environment 'production' has had no shadow; start one with: glidepath shadow start REF --env production --rate 0.1", status.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
