@@ -67,7 +67,8 @@ public sealed partial class Judge
     /// The cluster-robust (CR1) variance of the arm's ratio estimate ΣY/ΣN, over its subject groups: k/(k−1) ·
     /// Σ (Y_g − m·N_g)² / N², with k the groups that saw the metric. NaN without groups or with fewer than two.
     /// </summary>
-    private static double ClusterVariance(MetricRule rule, in ArmSample arm, int tail)
+    /// <param name="oneArmShare">The share of each group's one-arm errors left out of its numerator (error_rate: the part of stable's lead not credited, Judge.OneArm.cs).</param>
+    private static double ClusterVariance(MetricRule rule, in ArmSample arm, int tail, double oneArmShare = 0)
     {
         if (arm.Groups is not { } groups || groups.Length > 1024)
         {
@@ -81,6 +82,7 @@ public sealed partial class Judge
         for (var g = 0; g < groups.Length; g++)
         {
             (ys[g], ns[g]) = Unit(rule, groups[g], tail);
+            ys[g] -= oneArmShare * groups[g].OneArmErrors;
             if (ns[g] > 0)
             {
                 sumY += ys[g];
@@ -147,7 +149,7 @@ public sealed partial class Judge
         {
             xs -= uncredited * ns;
             ps -= uncredited;
-            vs = StableVarianceWithout(s, uncredited * ns / s.OneArmErrors, ps);
+            vs = AtLeast(VarianceAt(ps, ns, 1), ClusterVariance(rule, s, tail, uncredited * ns / s.OneArmErrors));
         }
 
         // An arm whose rate happens to sit near 0 or 1 (no errors yet, every answer passed) shrinks its own variance

@@ -15,7 +15,8 @@ namespace Glidepath.Rollouts;
 /// stable's lead cut to <see cref="OneArmChance"/> (k) of its standard error. k keeps the estimate unbiased where both
 /// arms have such errors alike (the cut applies only in the 2.3% tail beyond −2 se, where it moves the estimate by a
 /// fraction of one se); a lead beyond chance (the attack) is not credited, so the canary's own errors are judged, and
-/// stable's variance is that of its errors without the uncredited part (<see cref="StableVarianceWithout"/>). The cost: a canary that
+/// stable's variance is that of its errors without the uncredited part (its cluster variance with that share of each
+/// subject group's one-arm errors left out). The cost: a canary that
 /// really stops errors the stable's model causes (accepts what it refused) gets no credit for it beyond chance, so it
 /// needs its other errors to be within the tolerance on their own.
 /// </remarks>
@@ -46,52 +47,6 @@ public sealed partial class Judge
         double pc = (c.OneArmErrors + 0.5) / (nc + 1), ps = (s.OneArmErrors + 0.5) / (ns + 1);
         var se = Math.Sqrt((pc * (1 - pc) / nc) + (ps * (1 - ps) / ns));
         return Math.Max(0, lead - (OneArmChance * se));
-    }
-
-    /// <summary>
-    /// Stable's error-rate variance with <paramref name="share"/> of its one-arm errors taken out of each subject group (the
-    /// part of its lead not credited to the canary): per request at <paramref name="rate"/>, at least the cluster-robust one
-    /// over the groups so adjusted.
-    /// </summary>
-    private static double StableVarianceWithout(in ArmSample s, double share, double rate)
-    {
-        double n = s.Requests;
-        var p = Math.Clamp(rate, 0.5 / (n + 1.0), 1 - (0.5 / (n + 1.0)));
-        var iid = p * (1 - p) / n;
-        if (s.Groups is not { } groups || groups.Length > 1024)
-        {
-            return iid;
-        }
-
-        double sumY = 0, sumN = 0;
-        var k = 0;
-        foreach (var g in groups)
-        {
-            if (g.Requests > 0)
-            {
-                sumY += g.Errors - (share * g.OneArmErrors);
-                sumN += g.Requests;
-                k++;
-            }
-        }
-
-        if (k < 2 || sumN <= 0)
-        {
-            return iid;
-        }
-
-        var m = sumY / sumN;
-        double ss = 0;
-        foreach (var g in groups)
-        {
-            if (g.Requests > 0)
-            {
-                var r = g.Errors - (share * g.OneArmErrors) - (m * g.Requests);
-                ss += r * r;
-            }
-        }
-
-        return Math.Max(iid, k / (k - 1.0) * ss / (sumN * sumN));
     }
 
     /// <summary>
