@@ -100,7 +100,7 @@ internal static class ShadowCommand
 
         var view = answer.Shadow;
         var text = string.Create(CultureInfo.InvariantCulture,
-            $"{view.Environment}: shadow {view.ShadowId} of {view.Candidate?.Label ?? "-"} started: {FigureText.Percent(view.Rate)} of stable {view.Stable?.Label ?? "-"}'s requests{ShadowOutput.Caps(view.MaxCostUsd, view.MaxRequests)}; 'glidepath serve --env {view.Environment}' mirrors them");
+            $"{view.Environment}: shadow {view.ShadowId} of {view.Candidate?.Label ?? "-"} started: {FigureText.Percent(view.Rate)} of stable {view.Stable?.Label ?? "-"}'s requests{ShadowOutput.Caps(view.MaxCostUsd, view.MaxRequests)}; every 'glidepath serve --env {view.Environment}' gateway and SDK app serving {view.Environment} mirrors them");
         ctx.Output.Line(text, $"[green]✓[/] {Spectre.Console.Markup.Escape(text)}");
         ctx.Output.Line($"  watch it: glidepath shadow status --env {view.Environment} --watch");
         return ExitCodes.Ok;

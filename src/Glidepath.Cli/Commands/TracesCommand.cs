@@ -160,7 +160,7 @@ internal static class TracesCommand
     {
         var id = new Argument<string>("ID") { Description = "The trace id (the Glidepath-Trace response header), or a unique prefix of 8+ hex digits (ids the gateway makes begin with the time, so a prefix needs about 16)" };
         var command = new Command("show", """
-            Show one trace: release and arm, timings (total, time to first token, gateway overhead), tokens,
+            Show one trace: release and arm, timings (total, time to first token, gateway or SDK overhead), tokens,
             cost, status, online scores, user feedback, and the content when the capture policy kept it.
 
             Example:
@@ -200,7 +200,7 @@ internal static class TracesCommand
                 ["finish reason", trace.FinishReason ?? "-"],
                 ["total", string.Create(inv, $"{trace.LatencyMs:0.0} ms")],
                 ["time to first token", trace.TimeToFirstTokenMs is { } ttft ? string.Create(inv, $"{ttft:0.0} ms") : "-"],
-                ["gateway overhead", string.Create(inv, $"{trace.OverheadMs:0.00} ms")],
+                [trace.Api == "sdk" ? "overhead in the app (SDK)" : "gateway overhead", string.Create(inv, $"{trace.OverheadMs:0.00} ms")],
                 ["tokens in / out", string.Create(inv, $"{trace.InputTokens} / {trace.OutputTokens}")],
                 ["cost", PriceTable.For(ctx.Manifest).Known(trace.Model, trace.CostUsd) is { } usd ? string.Create(inv, $"${usd:0.000000}") : $"unknown (no price for {trace.Model ?? "the model"} in prices:)"],
                 ["subject", trace.SubjectHash ?? "(per request)"],

@@ -116,6 +116,22 @@ public sealed class TracesCliTests
         Assert.Contains("  How can I help?", lines);
     }
 
+    // Trial sdkapp2 LOW 3: an SDK trace's own time was labelled "gateway overhead", in an app with no gateway.
+    [Fact]
+    public async Task TracesShow_SdkTrace_CallsItsOverheadTheApps()
+    {
+        await using var app = await MonitorApp.CreateAsync(1);
+        var sdk = (await app.WriteTracesAsync("production", "v1", MonitorApp.Start, TimeSpan.FromMinutes(1), 1, shape: (_, t) => t with { Api = "sdk" }))[0];
+        var gateway = (await app.WriteTracesAsync("production", "v1", MonitorApp.Start.AddMinutes(2), TimeSpan.FromMinutes(1), 1))[0];
+
+        var (_, sdkText, _) = await app.RunAsync("traces", "show", sdk.TraceId);
+        var (_, gatewayText, _) = await app.RunAsync("traces", "show", gateway.TraceId);
+
+        Assert.Contains("overhead in the app (SDK)", sdkText, StringComparison.Ordinal);
+        Assert.DoesNotContain("gateway overhead", sdkText, StringComparison.Ordinal);
+        Assert.Contains("gateway overhead", gatewayText, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task TracesShow_UnknownId_Exit2()
     {

@@ -102,6 +102,7 @@ public sealed class ShadowCliTests
 
         Assert.True(code == 0, stderr);
         Assert.Contains("started: 0.0001% of stable", started, StringComparison.Ordinal);
+        Assert.Contains("gateway and SDK app serving production mirrors them", started, StringComparison.Ordinal); // trial sdkapp2 LOW 2
         Assert.Contains("until $0.0003 spent", started, StringComparison.Ordinal);
         Assert.Contains("at 0.0001% of stable requests until $0.0003 spent", status, StringComparison.Ordinal);
         Assert.Contains("candidate spend $0 of $0.0003", status, StringComparison.Ordinal);
