@@ -162,8 +162,8 @@ public sealed partial class GatewayServer : IAsyncDisposable
             if (listeners is not null)
             {
                 listeners.AddRange(ListenEndpoints.Bind(k, server.Urls, Listener.Main).Select(o => (Listener.Main, o)));
-                listeners.AddRange(ListenEndpoints.Bind(k, server.AdminUrls, Listener.Admin).Select(o => (Listener.Admin, o)));
-                listeners.AddRange(ListenEndpoints.Bind(k, server.MetricsUrls, Listener.Metrics).Select(o => (Listener.Metrics, o)));
+                listeners.AddRange(ListenEndpoints.Bind(k, server.AdminUrls, Listener.Admin, server.SidePortMaxConnections).Select(o => (Listener.Admin, o)));
+                listeners.AddRange(ListenEndpoints.Bind(k, server.MetricsUrls, Listener.Metrics, server.SidePortMaxConnections).Select(o => (Listener.Metrics, o)));
             }
 
             k.AddServerHeader = false;

@@ -30,6 +30,14 @@ public sealed record GatewayServerOptions
     public IReadOnlyList<string> MetricsUrls { get; init; } = [];
 
     /// <summary>
+    /// The most connections open at once on the admin port (all of <see cref="AdminUrls"/>), and separately on the
+    /// metrics port; a connection beyond it is closed as it is accepted. Only for separate ports: many slow connections
+    /// to them would otherwise use up the file descriptors the traffic port shares (trial attacker2). An open dashboard
+    /// page holds one for its live updates.
+    /// </summary>
+    public int SidePortMaxConnections { get; init; } = 256;
+
+    /// <summary>
     /// The reverse proxies whose <c>X-Forwarded-Proto</c> (and <c>X-Forwarded-Host</c>, for the hosts named) the admin
     /// API and the dashboard believe; null ignores those headers from everyone. Chat traffic never reads them.
     /// </summary>

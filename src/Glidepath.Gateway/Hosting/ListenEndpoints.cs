@@ -19,15 +19,22 @@ internal static class ListenEndpoints
 
     /// <summary>Listens on every URL of <paramref name="urls"/> as <paramref name="listener"/>.</summary>
     /// <returns>The listen options, whose <see cref="ListenOptions.IPEndPoint"/> holds the port chosen once Kestrel has started.</returns>
-    public static List<ListenOptions> Bind(KestrelServerOptions kestrel, IEnumerable<string> urls, Listener listener)
+    /// <param name="maxConnections">Null: no cap; else the most connections open at once over all of <paramref name="urls"/> (<see cref="ConnectionCap"/>).</param>
+    public static List<ListenOptions> Bind(KestrelServerOptions kestrel, IEnumerable<string> urls, Listener listener, int? maxConnections = null)
     {
         ArgumentNullException.ThrowIfNull(kestrel);
         var bound = new List<ListenOptions>();
+        var cap = maxConnections is { } max ? new ConnectionCap(max) : null;
         foreach (var url in urls)
         {
             var (address, port) = Parse(url);
             kestrel.Listen(address, port, o =>
             {
+                if (cap is not null)
+                {
+                    o.Use(cap.Middleware);
+                }
+
                 o.Use(next => connection =>
                 {
                     connection.Items[Key] = listener;

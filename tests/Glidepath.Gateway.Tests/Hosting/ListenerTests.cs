@@ -96,6 +96,94 @@ public sealed class ListenerTests
         Assert.Equal((200, 404, 200, 404, 404, 200), (adminOnAdmin.Status, adminOnMain.Status, metricsOnMetrics.Status, metricsOnMain.Status, chatOnAdmin.Status, chatOnMain.Status));
     }
 
+    // Slow connections to the admin port used up file descriptors the traffic port shares (security.md said: no cap).
+    [Fact]
+    public async Task SeparateAdminPort_MoreConnectionsThanItsCap_TheNextIsClosedUntilOneEnds_TheTrafficPortUnaffected()
+    {
+        await using var h = await AdminHarness.StartAsync(o => o with { AdminUrls = ["http://127.0.0.1:0"], SidePortMaxConnections = 2 });
+        var admin = new Uri(h.F.Server!.AdminUrls.Single());
+        var main = new Uri(h.F.Server!.Urls.Single());
+
+        using var first = await OpenAsync(admin);
+        using var second = await OpenAsync(admin);
+        using var third = new System.Net.Sockets.TcpClient();
+        await third.ConnectAsync(admin.Host, admin.Port);
+        var refused = await AskAsync(third);
+        using var onMain1 = await OpenAsync(main, "/healthz");
+        using var onMain2 = await OpenAsync(main, "/healthz");
+        using var onMain3 = await OpenAsync(main, "/healthz");
+
+        Assert.Null(refused);
+        first.Dispose();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        string? accepted = null;
+        while (accepted is null)
+        {
+            // Until the server has seen the first connection end; each try that comes before is closed as the third was.
+            deadline.Token.ThrowIfCancellationRequested();
+            using var next = new System.Net.Sockets.TcpClient();
+            await next.ConnectAsync(admin.Host, admin.Port, deadline.Token);
+            accepted = await AskAsync(next);
+        }
+
+        Assert.StartsWith("HTTP/1.1 200", accepted, StringComparison.Ordinal);
+    }
+
+    // A connection that has had an answer (so it is counted) and is kept open.
+    private static async Task<System.Net.Sockets.TcpClient> OpenAsync(Uri url, string path = AdminPath)
+    {
+        var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(url.Host, url.Port);
+        Assert.StartsWith("HTTP/1.1 200", await AskAsync(client, path), StringComparison.Ordinal);
+        return client;
+    }
+
+    private const string AdminPath = "/admin/v1/openapi.json";
+
+    // The status line of one request on the connection, read to the end of its answer; null when the server closed the
+    // connection without one.
+    private static async Task<string?> AskAsync(System.Net.Sockets.TcpClient client, string path = AdminPath)
+    {
+        var stream = client.GetStream();
+        try
+        {
+            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n"));
+            var received = new System.Text.StringBuilder();
+            var buffer = new byte[64 * 1024];
+            while (!Complete(received.ToString()))
+            {
+                var read = await stream.ReadAsync(buffer);
+                if (read == 0)
+                {
+                    return received.Length == 0 ? null : throw new IOException("closed mid-answer");
+                }
+
+                received.Append(System.Text.Encoding.ASCII.GetString(buffer, 0, read));
+            }
+
+            var text = received.ToString();
+            return text[..text.IndexOf('\r', StringComparison.Ordinal)];
+        }
+        catch (IOException) when (!client.Connected || client.Available == 0)
+        {
+            return null; // reset instead of closed
+        }
+    }
+
+    private static bool Complete(string text)
+    {
+        var headerEnd = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        if (headerEnd < 0)
+        {
+            return false;
+        }
+
+        var length = System.Text.RegularExpressions.Regex.Match(text[..headerEnd], "(?i)\r\ncontent-length: *([0-9]+)");
+        return length.Success
+            ? text.Length - headerEnd - 4 >= int.Parse(length.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
+            : text.EndsWith("\r\n0\r\n\r\n", StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("9464", "127.0.0.1", 9464)]
     [InlineData("http://localhost:0", "127.0.0.1", 0)]
