@@ -65,6 +65,11 @@ internal static class MonitorOutput
             ctx.Output.Line($"{e.Metric} not judged: {e.Reason}.");
         }
 
+        if (result.OneArm is { } oneArm)
+        {
+            ctx.Output.Line($"{oneArm}.");
+        }
+
         // Advice for low traffic, not for none: an empty recent window is no_traffic's case.
         if (result.RecentRequests > 0 && result.Evidence.Any(e => e.Reason is not null && e.Metric != TrafficStop.Metric && e.Reason.Contains("recent", StringComparison.Ordinal)))
         {

@@ -38,12 +38,35 @@ public sealed class DriftMonitor(DriftPolicy policy)
         {
             var assessment = _judge.Assess(rules[i], recent, reference);
             var evidence = assessment.ToEvidence(Policy.Judge.AlphaPerMetric);
+            // As a canary's evidence: the part of the reference's lead in one-arm errors added to error_rate's estimate.
+            var uncredited = evidence.Estimate is null ? 0 : Judge.OneArmUncredited(rules[i], recent, reference);
+            evidence = uncredited > 0 ? evidence with { OneArmUncredited = Math.Round(uncredited, 6) } : evidence;
             result.Add(assessment.Verdict == MetricVerdict.NotEnoughData
                 ? evidence with { Reason = _judge.Shortfall(rules[i], recent, reference, RecentName, "reference") }
                 : evidence);
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// What <c>error_rate</c> did with the errors a caller's request alone can cause on one arm (refusals of the request,
+    /// timeouts) when either window had some: the canary judge's clause (<see cref="Judge.OneArmClause"/>), with the recent
+    /// window in the canary's seat and the reference in stable's, e.g. <c>error_rate: refusals of the request and timeouts
+    /// were 0 of the reference's requests and 0.049 of the recent 1h window's; counted in full against the recent 1h window,
+    /// weighed as the subjects they came from: …</c>. Null when neither had any, or error_rate is not judged or had no interval.
+    /// </summary>
+    public string? OneArm(in ArmSample recent, in ArmSample reference)
+    {
+        foreach (var rule in Policy.Judge.Rules)
+        {
+            if (rule.Name == "error_rate" && _judge.Assess(rule, recent, reference).Verdict is not (MetricVerdict.NotEnoughData or MetricVerdict.NoData))
+            {
+                return Judge.OneArmClause(recent, reference, Judge.OneArmUncredited(rule, recent, reference), "the " + RecentName, "the reference");
+            }
+        }
+
+        return null;
     }
 
     /// <summary>"recent 1h window": the canary's seat, named with its length.</summary>

@@ -27,6 +27,13 @@ public sealed record MonitorCheck
     /// </summary>
     public TrafficStopReference? TrafficStopReference { get; init; }
 
+    /// <summary>
+    /// What <c>error_rate</c> did with refusals of the request and timeouts when either window had some (credited, not
+    /// credited, or counted in full and weighed as their subjects: <see cref="DriftMonitor.OneArm"/>), so a reader can tell
+    /// why one caller's refusals raised no alert; null when neither had any.
+    /// </summary>
+    public string? OneArm { get; init; }
+
     /// <summary>Alerts raised by this check (a metric already alerted within the recent window is not raised again).</summary>
     public IReadOnlyList<DriftAlert> Raised { get; init; } = [];
 

@@ -44,6 +44,7 @@ public static class MonitorReports
                     : null,
                 drifted,
                 metrics = result.Evidence,
+                one_arm = result.OneArm,
                 raised = result.Raised.Select(a => a.Id),
                 deliveries = result.Delivered.Select(d => new { alert = d.AlertId, attempt = d.Attempt, outcome = d.Outcome }),
                 raised_ahead = result.RaisedAhead.Select(a => a.Id),

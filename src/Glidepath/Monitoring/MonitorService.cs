@@ -90,6 +90,7 @@ public sealed class MonitorService(
         var recent = ArmSamples.ForRelease(
             await traces.ArmStatsAsync(app, environment, windows.RecentFrom, windows.RecentTo, cancellationToken).ConfigureAwait(false), releaseId);
         var evidences = _monitor.Evidence(recent, reference).ToList();
+        var oneArm = _monitor.OneArm(recent, reference);
         var stopReference = await TrafficStopReference.ReadAsync(
             traces, app, environment, releaseId, windows, perWindow, recent.Requests, since, policy, cancellationToken).ConfigureAwait(false);
         evidences.Add(TrafficStop.Assess(TrafficStop.ActiveSubjects(recent), stopReference.Subjects, policy));
@@ -102,6 +103,7 @@ public sealed class MonitorService(
             ReferenceRequests = reference.Requests,
             RecentRequests = recent.Requests,
             Evidence = evidences,
+            OneArm = oneArm,
             TrafficStopReference = stopReference.PassedOver > 0 ? stopReference : null,
         };
         if (!raise)
@@ -127,7 +129,7 @@ public sealed class MonitorService(
                 RaisedAt = now,
                 Windows = windows,
                 Evidence = evidence,
-                Message = AlertMessage(state, windows, evidence),
+                Message = AlertMessage(state, windows, evidence, evidence.Metric == "error_rate" ? oneArm : null),
                 Notification = notifier is null ? AlertDelivery.NotConfigured : AlertDelivery.Pending,
             };
 
@@ -155,14 +157,17 @@ public sealed class MonitorService(
         return check with { Raised = raised, RaisedAhead = ahead, AlreadyAlerted = alreadyAlerted };
     }
 
-    /// <summary>What drifted, and what to do about it: for a metric the checklist drift row's next step, for a stop where to look.</summary>
-    private static string AlertMessage(EnvironmentState state, DriftWindows windows, MetricEvidence evidence)
+    /// <summary>
+    /// What drifted, and what to do about it: for a metric the checklist drift row's next step, for a stop where to look;
+    /// for <c>error_rate</c> with refusals of the request or timeouts in either window, what was done with them (<paramref name="oneArm"/>).
+    /// </summary>
+    private static string AlertMessage(EnvironmentState state, DriftWindows windows, MetricEvidence evidence, string? oneArm)
     {
         var environment = state.Name;
         return evidence.Metric == TrafficStop.Metric
             ? TrafficStop.Message(environment, windows, evidence)
                 + $". Check that the gateway serving {environment} is up and reachable, and that the clients, load balancer or proxy in front of it still send it traffic (glidepath monitor --env {environment})"
             : string.Create(CultureInfo.InvariantCulture,
-                $"{evidence.Metric} drifted on {environment}: recent vs {windows.ReferenceText()} {evidence.IntervalText()} is beyond {evidence.ToleranceText} (recent n={evidence.CanaryN}, reference n={evidence.StableN}). Read glidepath monitor --env {environment}, then fix the cause or roll back ({HoldWarning.RollbackCommand(environment, state.Revision)})");
+                $"{evidence.Metric} drifted on {environment}: recent vs {windows.ReferenceText()} {evidence.IntervalText()} is beyond {evidence.ToleranceText} (recent n={evidence.CanaryN}, reference n={evidence.StableN}){(oneArm is null ? "" : "; " + oneArm)}. Read glidepath monitor --env {environment}, then fix the cause or roll back ({HoldWarning.RollbackCommand(environment, state.Revision)})");
     }
 }

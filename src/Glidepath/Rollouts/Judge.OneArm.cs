@@ -51,16 +51,29 @@ public sealed partial class Judge
 
     /// <summary>
     /// The clause a decision's reason carries when <c>error_rate</c>'s estimate includes an uncredited lead, e.g.
-    /// <c>error_rate: refusals of the request and timeouts were 0.1111 of stable's requests and 0 of the canary's; +0.0901 of stable's lead is beyond chance and not credited to the canary</c>; null otherwise.
+    /// <c>error_rate: refusals of the request and timeouts were 0.1111 of stable's requests and 0 of the canary's; +0.0901 of stable's lead is beyond chance and not credited to the canary</c>;
+    /// null when neither seat had such errors. <paramref name="canary"/> and <paramref name="stable"/> name the seats ("the
+    /// canary" and "stable"; the drift monitor's "the recent 1h window" and "the reference"). Without an uncredited lead it
+    /// says what was done with them instead: a lead of <paramref name="stable"/>'s within chance is credited, and more on
+    /// <paramref name="canary"/>'s side is counted in full, weighed as the subjects it came from (the drift monitor says so
+    /// whenever it saw such errors: one caller's refusals raised no alert, and an operator should read why; the rollout
+    /// judge only with an uncredited lead).
     /// </summary>
-    private static string? OneArmClause(in ArmSample c, in ArmSample s, double uncredited)
+    internal static string? OneArmClause(in ArmSample c, in ArmSample s, double uncredited, string canary, string stable)
     {
-        if (uncredited <= 0 || c.Requests <= 0 || s.Requests <= 0)
+        if (c.Requests <= 0 || s.Requests <= 0 || (c.OneArmErrors <= 0 && s.OneArmErrors <= 0))
         {
             return null;
         }
 
-        return string.Create(CultureInfo.InvariantCulture,
-            $"error_rate: refusals of the request and timeouts were {(double)s.OneArmErrors / s.Requests:0.####} of stable's requests and {(double)c.OneArmErrors / c.Requests:0.####} of the canary's; {MetricEvidence.Signed(uncredited)} of stable's lead is beyond chance and not credited to the canary, whose own errors are judged (docs/rollouts.md, \"Errors a caller can cause on one arm\")");
+        var inv = CultureInfo.InvariantCulture;
+        double rc = (double)c.OneArmErrors / c.Requests, rs = (double)s.OneArmErrors / s.Requests;
+        var done = uncredited > 0
+            ? string.Create(inv, $"{MetricEvidence.Signed(uncredited)} of {stable}'s lead is beyond chance and not credited to {canary}, whose own errors are judged")
+            : rs > rc
+                ? $"{stable}'s lead is within chance and credited to {canary}"
+                : $"counted in full against {canary}, weighed as the subjects they came from: one caller's errors from a few subjects are a few units of the interval, however many requests they are";
+        return string.Create(inv,
+            $"error_rate: refusals of the request and timeouts were {rs:0.####} of {stable}'s requests and {rc:0.####} of {canary}'s; {done} (docs/rollouts.md, \"Errors a caller can cause on one arm\")");
     }
 }

@@ -152,7 +152,7 @@ public sealed partial class Judge(JudgePolicy policy)
             var uncredited = shown.Estimate is null ? 0 : OneArmUncredited(a.Rule, c, s);
             evidence.Add(shown with { CanaryNBeforeCap = nc, StableNBeforeCap = ns, EstimateBeforeCap = before, OneArmUncredited = uncredited > 0 ? Math.Round(uncredited, 6) : null });
             // Said where error_rate bore on the decision: not on a rollback another metric decided.
-            if (uncredited > 0 && (outcome != JudgeOutcome.RollBack || a.Verdict == MetricVerdict.Harm) && OneArmClause(c, s, uncredited) is { } clause)
+            if (uncredited > 0 && (outcome != JudgeOutcome.RollBack || a.Verdict == MetricVerdict.Harm) && OneArmClause(c, s, uncredited, "the canary", "stable") is { } clause)
             {
                 reason = $"{reason}; {clause}";
             }

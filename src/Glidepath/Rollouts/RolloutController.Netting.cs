@@ -1,4 +1,5 @@
 using System.Globalization;
+using Glidepath.Environments;
 using Glidepath.Routing;
 
 namespace Glidepath.Rollouts;
@@ -13,8 +14,9 @@ namespace Glidepath.Rollouts;
 /// aggregates keep no caller key, so this is checked from the error traces (the newest 1,000 per arm) when an advance is
 /// about to be applied: when the canary's such errors are material (at least half the tolerance of its requests) and the
 /// two arms' shares per key differ beyond chance (<see cref="NettedCallers"/>' p-value below <see cref="NettedAlpha"/>,
-/// whole subjects moved between the arms as the split does), the advance is held with the keys named, once per step, and
-/// a person advances it with <c>rollout promote</c> after looking. Until the morning of 2026-12-07 an overlap of the
+/// whole subjects moved between the arms as the split does), the advance is held with the keys named, once per step (a
+/// <c>netted</c> decision and a <c>rollout_held</c> history event with <c>hold: netted</c>), and a person advances it with
+/// <c>rollout promote</c> after looking. Until the morning of 2026-12-07 an overlap of the
 /// shares below <see cref="NettedOverlap"/> alone decided, and a healthy canary with a few refusals from a few of many
 /// callers was held by chance; until that afternoon both had to hold, and an attacker lifted the overlap above one half
 /// with requests both arms refuse (outside trial attacker4). Where both arms refuse the same callers' requests (one
@@ -34,7 +36,7 @@ public sealed partial class RolloutController
     /// </summary>
     public const double NettedAlpha = 0.001;
 
-    private async Task<string?> NettedAcrossCallersAsync(Rollout rollout, JudgeDecision decision, ArmSample canary, ArmSample stable, CancellationToken cancellationToken)
+    private async Task<NettedHold?> NettedAcrossCallersAsync(Rollout rollout, JudgeDecision decision, ArmSample canary, ArmSample stable, CancellationToken cancellationToken)
     {
         var evidence = decision.Evidence.FirstOrDefault(e => e.Metric == "error_rate");
         if (evidence?.Estimate is null || canary.OneArmErrors <= 0 || stable.OneArmErrors <= 0 || canary.Requests <= 0
@@ -59,8 +61,30 @@ public sealed partial class RolloutController
             return null;
         }
 
-        return string.Create(CultureInfo.InvariantCulture,
+        var reason = string.Create(CultureInfo.InvariantCulture,
             $"safe to advance on the judge's figures, but held: the canary's refusals of the request and timeouts ({(double)canary.OneArmErrors / canary.Requests:0.####} of its requests; {Keys(canaryMix)}) and stable's ({(double)stable.OneArmErrors / stable.Requests:0.####}; {Keys(stableMix)}) came from different callers (their shares by key overlap {overlap:0.##}, beyond chance: p {p:0.####}), and error_rate nets one caller's against another's: stable's may hide the canary's own (docs/security.md, \"Aiming at one arm\"); check with glidepath traces list --env {rollout.Environment} --failed --key KEY, then advance by hand with glidepath rollout promote --env {rollout.Environment} --reason \"…\" or end it with glidepath rollout abort --env {rollout.Environment}");
+        return new NettedHold(reason, p, overlap, canaryMix.RefusalsByKey.Count, [.. Busiest(canaryMix).Select(k => k.Key)], stableMix.RefusalsByKey.Count, [.. Busiest(stableMix).Select(k => k.Key)]);
+    }
+
+    /// <summary>
+    /// Records a netted hold once per step: a <c>netted</c> decision and, in the same transition, a <c>rollout_held</c>
+    /// history event whose details carry <see cref="NettedHold.AddTo"/>'s figures, so <c>glidepath history</c> shows the
+    /// hold as it shows an undecided one. A step begun again (<c>rollout promote</c>, or a resume after a pause) that is
+    /// held again records it again; a later check of the same step that still finds it netted records nothing.
+    /// </summary>
+    private async Task<RolloutAction?> NettedHoldAsync(Rollout rollout, EnvironmentState state, NettedHold netted, JudgeDecision decision, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var log = await rollouts.DecisionsAsync(rollout.Id, cancellationToken).ConfigureAwait(false);
+        if (log.Any(d => d.Kind == RolloutDecisionKinds.Netted && d.StepIndex == rollout.StepIndex && d.Time >= rollout.StepStartedAt))
+        {
+            return null;
+        }
+
+        var record = RolloutWriter.Decision(rollout, RolloutDecisionKinds.Netted, Actor, netted.Reason, now, decision);
+        var details = Details();
+        netted.AddTo(details);
+        await RolloutWriter.ApplyAsync(rollouts, rollout, rollout.Version, state, state, RolloutEventKinds.Held, record, false, details, cancellationToken).ConfigureAwait(false);
+        return new RolloutAction($"{rollout.Environment}: {RolloutDecisionKinds.Netted} — {netted.Reason}");
     }
 
     /// <summary>
@@ -75,15 +99,21 @@ public sealed partial class RolloutController
     /// <summary>"from 5 keys, most from 'alice' (176), 'bob' (40), 'carol' (12)", or "without a key" when none came with one.</summary>
     private static string Keys(ErrorMix mix)
     {
-        var keyed = mix.RefusalsByKey.Where(p => p.Key.Length > 0).OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).ToList();
+        var keyed = Busiest(mix);
         if (keyed.Count == 0)
         {
             return "without a key";
         }
 
-        // The three busiest, not one: a spread attack's other keys are what a person looks up next (trial attacker4 LOW 6).
         var count = mix.RefusalsByKey.Count;
-        var most = string.Join(", ", keyed.Take(3).Select(p => string.Create(CultureInfo.InvariantCulture, $"'{p.Key}' ({p.Value})")));
+        var most = string.Join(", ", keyed.Select(p => string.Create(CultureInfo.InvariantCulture, $"'{p.Key}' ({p.Value})")));
         return string.Create(CultureInfo.InvariantCulture, $"from {count} {(count == 1 ? "key" : "keys")}, most from {most}");
     }
+
+    /// <summary>
+    /// The three keys most of an arm's refusals and timeouts came from, most first (ties by name), never requests without a
+    /// key: the three busiest, not one, since a spread attack's other keys are what a person looks up next (trial attacker4 LOW 6).
+    /// </summary>
+    private static List<KeyValuePair<string, int>> Busiest(ErrorMix mix) =>
+        [.. mix.RefusalsByKey.Where(p => p.Key.Length > 0).OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(3)];
 }

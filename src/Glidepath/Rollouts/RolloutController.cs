@@ -201,11 +201,11 @@ public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironme
                     // attacker4 MEDIUM 2: an attacker otherwise bought a hold without end at the canary's weight).
                     if (NettedPastMaxHold(rollout, elapsed) is { } expired)
                     {
-                        return await RollBackAsync(rollout, state, $"{expired}: {netted}", decision, now, cancellationToken).ConfigureAwait(false);
+                        return await RollBackAsync(rollout, state, $"{expired}: {netted.Reason}", decision, now, cancellationToken).ConfigureAwait(false);
                     }
 
                     // It needs a person: logged at warning level, as a hold beyond a tolerance is.
-                    return await NoteOnceAsync(rollout, RolloutDecisionKinds.Netted, netted, decision, now, cancellationToken).ConfigureAwait(false) is { } held
+                    return await NettedHoldAsync(rollout, state, netted, decision, now, cancellationToken).ConfigureAwait(false) is { } held
                         ? held with { Warning = true }
                         : null;
                 }

@@ -26,7 +26,8 @@ public static class RolloutDecisionKinds
     /// <summary>
     /// Safe to advance, but held because the canary's refusals of the request and timeouts and stable's came from different
     /// callers, so the judge netted one caller's against another's (<see cref="RolloutController"/>, docs/security.md "Aiming at
-    /// one arm"); recorded once per step; a person advances it with <c>rollout promote</c>. Harm still rolls back.
+    /// one arm"); recorded once per step, with a <c>rollout_held</c> history event (<see cref="NettedHold"/>); a person
+    /// advances it with <c>rollout promote</c>. Harm still rolls back.
     /// </summary>
     public const string Netted = "netted";
     public const string Pause = "pause";

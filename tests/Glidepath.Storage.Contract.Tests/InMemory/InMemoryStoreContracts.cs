@@ -27,6 +27,8 @@ public sealed class InMemoryRolloutControllerTests() : RolloutControllerContract
 public sealed class InMemoryRolloutDeadlineTests() : RolloutDeadlineContract(new InMemoryStoreFactory());
 public sealed class InMemoryRolloutErrorMixTests() : RolloutErrorMixContract(new InMemoryStoreFactory());
 
+public sealed class InMemoryRolloutNettedHoldTests() : RolloutNettedHoldContract(new InMemoryStoreFactory());
+
 public sealed class InMemoryRolloutEndedExternallyTests() : RolloutEndedExternallyContract(new InMemoryStoreFactory());
 
 public sealed class InMemoryRolloutOutdatedTests() : RolloutOutdatedContract(new InMemoryStoreFactory());

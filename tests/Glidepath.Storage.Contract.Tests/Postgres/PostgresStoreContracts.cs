@@ -31,6 +31,8 @@ public sealed class PostgresRolloutControllerTests(PostgresTestDatabase db) : Ro
 public sealed class PostgresRolloutDeadlineTests(PostgresTestDatabase db) : RolloutDeadlineContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;
 public sealed class PostgresRolloutErrorMixTests(PostgresTestDatabase db) : RolloutErrorMixContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;
 
+public sealed class PostgresRolloutNettedHoldTests(PostgresTestDatabase db) : RolloutNettedHoldContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;
+
 public sealed class PostgresRolloutEndedExternallyTests(PostgresTestDatabase db) : RolloutEndedExternallyContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;
 
 public sealed class PostgresRolloutOutdatedTests(PostgresTestDatabase db) : RolloutOutdatedContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;

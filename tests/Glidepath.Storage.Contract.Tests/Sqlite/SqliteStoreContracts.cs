@@ -27,6 +27,8 @@ public sealed class SqliteRolloutControllerTests() : RolloutControllerContract(n
 public sealed class SqliteRolloutDeadlineTests() : RolloutDeadlineContract(new SqliteStoreFactory());
 public sealed class SqliteRolloutErrorMixTests() : RolloutErrorMixContract(new SqliteStoreFactory());
 
+public sealed class SqliteRolloutNettedHoldTests() : RolloutNettedHoldContract(new SqliteStoreFactory());
+
 public sealed class SqliteRolloutEndedExternallyTests() : RolloutEndedExternallyContract(new SqliteStoreFactory());
 
 public sealed class SqliteRolloutOutdatedTests() : RolloutOutdatedContract(new SqliteStoreFactory());
