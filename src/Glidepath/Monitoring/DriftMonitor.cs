@@ -13,14 +13,20 @@ public sealed class DriftMonitor(DriftPolicy policy)
 
     public DriftPolicy Policy { get; } = policy;
 
-    /// <summary>Every metric's assessment; <see cref="MetricVerdict.Harm"/> means drift.</summary>
+    /// <summary>
+    /// Every metric's assessment; <see cref="MetricVerdict.Harm"/> means drift. Both windows are judged with the canary
+    /// judge's cap of heavy subjects (<see cref="ArmSample.CapSubjects"/>: no subject group weighs more than three median
+    /// groups), as the canary is: without it one busy caller made every metric not_enough_data, and one caller's own
+    /// errors widened the interval until a real rise read unclear (trial drift3 H1–H3).
+    /// </summary>
     public IReadOnlyList<MetricAssessment> Assess(in ArmSample recent, in ArmSample reference)
     {
+        var (r, f) = (recent, reference);
         var rules = Policy.Judge.Rules;
         var result = new MetricAssessment[rules.Count];
         for (var i = 0; i < rules.Count; i++)
         {
-            result[i] = _judge.Assess(rules[i], recent, reference);
+            result[i] = _judge.Assess(rules[i], r, f);
         }
 
         return result;
@@ -32,17 +38,18 @@ public sealed class DriftMonitor(DriftPolicy policy)
     /// </summary>
     public IReadOnlyList<MetricEvidence> Evidence(in ArmSample recent, in ArmSample reference)
     {
+        var (r, f) = (recent, reference);
         var rules = Policy.Judge.Rules;
         var result = new List<MetricEvidence>(rules.Count + 1);
         for (var i = 0; i < rules.Count; i++)
         {
-            var assessment = _judge.Assess(rules[i], recent, reference);
-            var evidence = assessment.ToEvidence(Policy.Judge.AlphaPerMetric);
+            var assessment = _judge.Assess(rules[i], r, f);
+            var evidence = _judge.EvidenceBeforeCap(assessment, recent, reference);
             // As a canary's evidence: the part of the reference's lead in one-arm errors added to error_rate's estimate.
-            var uncredited = evidence.Estimate is null ? 0 : Judge.OneArmUncredited(rules[i], recent, reference);
+            var uncredited = evidence.Estimate is null ? 0 : Judge.OneArmUncredited(rules[i], r, f);
             evidence = uncredited > 0 ? evidence with { OneArmUncredited = Math.Round(uncredited, 6) } : evidence;
             result.Add(assessment.Verdict == MetricVerdict.NotEnoughData
-                ? evidence with { Reason = _judge.Shortfall(rules[i], recent, reference, RecentName, "reference") }
+                ? evidence with { Reason = _judge.Shortfall(rules[i], r, f, RecentName, "reference") }
                 : evidence);
         }
 
@@ -58,11 +65,12 @@ public sealed class DriftMonitor(DriftPolicy policy)
     /// </summary>
     public string? OneArm(in ArmSample recent, in ArmSample reference)
     {
+        var (r, f) = (recent, reference);
         foreach (var rule in Policy.Judge.Rules)
         {
-            if (rule.Name == "error_rate" && _judge.Assess(rule, recent, reference).Verdict is not (MetricVerdict.NotEnoughData or MetricVerdict.NoData))
+            if (rule.Name == "error_rate" && _judge.Assess(rule, r, f).Verdict is not (MetricVerdict.NotEnoughData or MetricVerdict.NoData))
             {
-                return Judge.OneArmClause(recent, reference, Judge.OneArmUncredited(rule, recent, reference), "the " + RecentName, "the reference");
+                return Judge.OneArmClause(r, f, Judge.OneArmUncredited(rule, r, f), "the " + RecentName, "the reference");
             }
         }
 
@@ -81,9 +89,10 @@ public sealed class DriftMonitor(DriftPolicy policy)
     /// <summary>True when any metric has drifted: the cheap form for looking after every request.</summary>
     public bool HasDrifted(in ArmSample recent, in ArmSample reference)
     {
+        var (r, f) = (recent, reference);
         foreach (var rule in Policy.Judge.Rules)
         {
-            if (_judge.Assess(rule, recent, reference).Verdict == MetricVerdict.Harm)
+            if (_judge.Assess(rule, r, f).Verdict == MetricVerdict.Harm)
             {
                 return true;
             }

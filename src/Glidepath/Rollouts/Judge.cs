@@ -127,6 +127,19 @@ public sealed partial class Judge(JudgePolicy policy)
         return Outcome(allSafe, canary, stable, stepElapsed);
     }
 
+    /// <summary>
+    /// <paramref name="assessment"/> (made on the capped samples, <see cref="ArmSample.CapSubjects"/>) as evidence, with each
+    /// side's count and the estimate on every observation the arms had before the cap (<paramref name="canary"/> and
+    /// <paramref name="stable"/> uncapped): how much the cap removed. The canary's and the drift monitor's evidence alike.
+    /// </summary>
+    public MetricEvidence EvidenceBeforeCap(MetricAssessment assessment, in ArmSample canary, in ArmSample stable)
+    {
+        var (nc, ns) = Counts(assessment.Rule, canary, stable);
+        var shown = assessment.ToEvidence(Policy.AlphaPerMetric);
+        var before = shown.Estimate is null ? (double?)null : Shown(assessment.Rule, PointEstimate(assessment.Rule, canary, stable));
+        return shown with { CanaryNBeforeCap = nc, StableNBeforeCap = ns, EstimateBeforeCap = before };
+    }
+
     /// <summary>The decision with its evidence and a reason in plain words.</summary>
     public JudgeDecision Decide(in ArmSample canary, in ArmSample stable, TimeSpan stepElapsed)
     {
@@ -146,11 +159,9 @@ public sealed partial class Judge(JudgePolicy policy)
         {
             // The judged n and estimate are after the cap of heavy subjects; the count and the per-request estimate
             // before it show how much the cap removed, and a harm concentrated on the heaviest subjects.
-            var (nc, ns) = Counts(a.Rule, canary, stable);
-            var shown = a.ToEvidence(Policy.AlphaPerMetric);
-            var before = shown.Estimate is null ? (double?)null : Shown(a.Rule, PointEstimate(a.Rule, canary, stable));
+            var shown = EvidenceBeforeCap(a, canary, stable);
             var uncredited = shown.Estimate is null ? 0 : OneArmUncredited(a.Rule, c, s);
-            evidence.Add(shown with { CanaryNBeforeCap = nc, StableNBeforeCap = ns, EstimateBeforeCap = before, OneArmUncredited = uncredited > 0 ? Math.Round(uncredited, 6) : null });
+            evidence.Add(shown with { OneArmUncredited = uncredited > 0 ? Math.Round(uncredited, 6) : null });
             // Said where error_rate bore on the decision: not on a rollback another metric decided.
             if (uncredited > 0 && (outcome != JudgeOutcome.RollBack || a.Verdict == MetricVerdict.Harm) && OneArmClause(c, s, uncredited, "the canary", "stable") is { } clause)
             {
