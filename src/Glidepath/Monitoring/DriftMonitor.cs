@@ -21,7 +21,7 @@ public sealed class DriftMonitor(DriftPolicy policy)
     /// </summary>
     public IReadOnlyList<MetricAssessment> Assess(in ArmSample recent, in ArmSample reference)
     {
-        var (r, f) = (recent, reference);
+        var (r, f) = (recent.CapSubjects(), reference.CapSubjects());
         var rules = Policy.Judge.Rules;
         var result = new MetricAssessment[rules.Count];
         for (var i = 0; i < rules.Count; i++)
@@ -38,7 +38,7 @@ public sealed class DriftMonitor(DriftPolicy policy)
     /// </summary>
     public IReadOnlyList<MetricEvidence> Evidence(in ArmSample recent, in ArmSample reference)
     {
-        var (r, f) = (recent, reference);
+        var (r, f) = (recent.CapSubjects(), reference.CapSubjects());
         var rules = Policy.Judge.Rules;
         var result = new List<MetricEvidence>(rules.Count + 1);
         for (var i = 0; i < rules.Count; i++)
@@ -65,7 +65,7 @@ public sealed class DriftMonitor(DriftPolicy policy)
     /// </summary>
     public string? OneArm(in ArmSample recent, in ArmSample reference)
     {
-        var (r, f) = (recent, reference);
+        var (r, f) = (recent.CapSubjects(), reference.CapSubjects());
         foreach (var rule in Policy.Judge.Rules)
         {
             if (rule.Name == "error_rate" && _judge.Assess(rule, r, f).Verdict is not (MetricVerdict.NotEnoughData or MetricVerdict.NoData))
@@ -89,7 +89,7 @@ public sealed class DriftMonitor(DriftPolicy policy)
     /// <summary>True when any metric has drifted: the cheap form for looking after every request.</summary>
     public bool HasDrifted(in ArmSample recent, in ArmSample reference)
     {
-        var (r, f) = (recent, reference);
+        var (r, f) = (recent.CapSubjects(), reference.CapSubjects());
         foreach (var rule in Policy.Judge.Rules)
         {
             if (_judge.Assess(rule, r, f).Verdict == MetricVerdict.Harm)
