@@ -10,6 +10,7 @@ using Glidepath.Rollouts;
 //        dotnet run -c Release --project bench/Glidepath.Bench.CanarySim -- --suite real [--runs 1000 --seed 1 --look-every 10 --only s-lat,t-2]
 //        dotnet run -c Release --project bench/Glidepath.Bench.CanarySim -- --suite shadow [--runs 300 --seed 1 --horizon 6000]
 //        dotnet run -c Release --project bench/Glidepath.Bench.CanarySim -- --suite netting [--runs 1000 --seed 1 --only aa-user,atk]
+//        dotnet run -c Release --project bench/Glidepath.Bench.CanarySim -- --suite cancel [--runs 400 --seed 1 --horizon 20000 --habit-sigma 1 --tolerances none,0.02,0.03,0.05]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (Arg("--suite", "per-request") == "real")
@@ -20,6 +21,11 @@ if (Arg("--suite", "per-request") == "real")
 if (Arg("--suite", "per-request") == "netting")
 {
     return NettingSuite.Report(Arg("--runs", 1000), (ulong)Arg("--seed", 1), Arg("--only", ""));
+}
+
+if (Arg("--suite", "per-request") == "cancel")
+{
+    return CancelSuite.Report(Arg("--runs", 400), (ulong)Arg("--seed", 1), Arg("--horizon", 20000), Arg("--habit-sigma", 1.0), Arg("--tolerances", "none,0.02,0.03,0.05"));
 }
 
 if (Arg("--suite", "per-request") == "shadow")

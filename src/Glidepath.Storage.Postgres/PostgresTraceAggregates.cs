@@ -14,7 +14,7 @@ internal static class PostgresTraceAggregates
 {
     private const string Sums = "count, errors, latency_count, latency_ms_sum, log_latency_sum, log_latency_squares, input_tokens, output_tokens, " +
         "cost_sum, cost_squares, latency_histogram, online_scored, online_passed, online_score_sum, online_score_squares, provider_calls, retried_calls, " +
-        "first_token_count, log_first_token_sum, log_first_token_squares, one_arm_errors";
+        "first_token_count, log_first_token_sum, log_first_token_squares, one_arm_errors, cancelled";
 
     private const string Key = "app = @a AND environment = @e AND release_id = @r AND arm = @arm AND minute = @m AND grp = @g";
 
@@ -44,7 +44,7 @@ internal static class PostgresTraceAggregates
         row.Add(delta);
         await using var upsert = connection.Command($"""
             INSERT INTO trace_aggregates (app, environment, release_id, arm, minute, grp, {Sums})
-            VALUES (@a, @e, @r, @arm, @m, @g, @count, @errors, @latn, @lat, @log, @log2, @in, @out, @cost, @cost2, @hist, @os, @op, @osum, @osq, @calls, @retried, @ftn, @ftlog, @ftlog2, @onearm)
+            VALUES (@a, @e, @r, @arm, @m, @g, @count, @errors, @latn, @lat, @log, @log2, @in, @out, @cost, @cost2, @hist, @os, @op, @osum, @osq, @calls, @retried, @ftn, @ftlog, @ftlog2, @onearm, @cancelled)
             ON CONFLICT (app, environment, release_id, arm, minute, grp) DO UPDATE SET
                 count = excluded.count, errors = excluded.errors, latency_count = excluded.latency_count,
                 latency_ms_sum = excluded.latency_ms_sum, log_latency_sum = excluded.log_latency_sum,
@@ -55,7 +55,7 @@ internal static class PostgresTraceAggregates
                 online_score_squares = excluded.online_score_squares, provider_calls = excluded.provider_calls,
                 retried_calls = excluded.retried_calls, first_token_count = excluded.first_token_count,
                 log_first_token_sum = excluded.log_first_token_sum, log_first_token_squares = excluded.log_first_token_squares,
-                one_arm_errors = excluded.one_arm_errors
+                one_arm_errors = excluded.one_arm_errors, cancelled = excluded.cancelled
             """, tx);
         AddKey(upsert, row);
         upsert.With("count", row.Count).With("errors", row.Errors).With("latn", row.LatencyCount).With("lat", row.LatencyMsSum)
@@ -64,7 +64,7 @@ internal static class PostgresTraceAggregates
             .With("os", row.OnlineScored).With("op", row.OnlinePassed).With("osum", row.OnlineScoreSum).With("osq", row.OnlineScoreSquares)
             .With("calls", row.ProviderCalls).With("retried", row.RetriedCalls)
             .With("ftn", row.FirstTokenCount).With("ftlog", row.LogFirstTokenSum).With("ftlog2", row.LogFirstTokenSquares)
-            .With("onearm", row.OneArmErrors);
+            .With("onearm", row.OneArmErrors).With("cancelled", row.Cancelled);
         await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -120,6 +120,7 @@ internal static class PostgresTraceAggregates
         into.LogFirstTokenSum = reader.GetDouble(i + 18);
         into.LogFirstTokenSquares = reader.GetDouble(i + 19);
         into.OneArmErrors = reader.GetInt64(i + 20);
+        into.Cancelled = reader.GetInt64(i + 21);
         return into;
     }
 

@@ -13,7 +13,7 @@ internal static class SqliteTraceAggregates
 {
     private const string Sums = "count, errors, latency_count, latency_ms_sum, log_latency_sum, log_latency_squares, input_tokens, output_tokens, " +
         "cost_sum, cost_squares, latency_histogram, online_scored, online_passed, online_score_sum, online_score_squares, provider_calls, retried_calls, " +
-        "first_token_count, log_first_token_sum, log_first_token_squares, one_arm_errors";
+        "first_token_count, log_first_token_sum, log_first_token_squares, one_arm_errors, cancelled";
 
     private const string Key = "app = $a AND environment = $e AND release_id = $r AND arm = $arm AND minute = $m AND grp = $g";
 
@@ -30,7 +30,7 @@ internal static class SqliteTraceAggregates
         upsert.Transaction = tx;
         upsert.CommandText = $"""
             INSERT INTO trace_aggregates (app, environment, release_id, arm, minute, grp, {Sums})
-            VALUES ($a, $e, $r, $arm, $m, $g, $count, $errors, $latn, $lat, $log, $log2, $in, $out, $cost, $cost2, $hist, $os, $op, $osum, $osq, $calls, $retried, $ftn, $ftlog, $ftlog2, $onearm)
+            VALUES ($a, $e, $r, $arm, $m, $g, $count, $errors, $latn, $lat, $log, $log2, $in, $out, $cost, $cost2, $hist, $os, $op, $osum, $osq, $calls, $retried, $ftn, $ftlog, $ftlog2, $onearm, $cancelled)
             ON CONFLICT (app, environment, release_id, arm, minute, grp) DO UPDATE SET
                 count = excluded.count, errors = excluded.errors, latency_count = excluded.latency_count,
                 latency_ms_sum = excluded.latency_ms_sum, log_latency_sum = excluded.log_latency_sum,
@@ -41,7 +41,7 @@ internal static class SqliteTraceAggregates
                 online_score_squares = excluded.online_score_squares, provider_calls = excluded.provider_calls,
                 retried_calls = excluded.retried_calls, first_token_count = excluded.first_token_count,
                 log_first_token_sum = excluded.log_first_token_sum, log_first_token_squares = excluded.log_first_token_squares,
-                one_arm_errors = excluded.one_arm_errors
+                one_arm_errors = excluded.one_arm_errors, cancelled = excluded.cancelled
             """;
         var readKey = KeyParameters(read);
         var upsertKey = KeyParameters(upsert);
@@ -86,18 +86,19 @@ internal static class SqliteTraceAggregates
             sums[18].Value = row.LogFirstTokenSum;
             sums[19].Value = row.LogFirstTokenSquares;
             sums[20].Value = row.OneArmErrors;
+            sums[21].Value = row.Cancelled;
             await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>The upsert's value parameters, in <see cref="Sums"/>' order, with the types their columns hold.</summary>
-    private static readonly string[] SumNames = ["$count", "$errors", "$latn", "$lat", "$log", "$log2", "$in", "$out", "$cost", "$cost2", "$hist", "$os", "$op", "$osum", "$osq", "$calls", "$retried", "$ftn", "$ftlog", "$ftlog2", "$onearm"];
+    private static readonly string[] SumNames = ["$count", "$errors", "$latn", "$lat", "$log", "$log2", "$in", "$out", "$cost", "$cost2", "$hist", "$os", "$op", "$osum", "$osq", "$calls", "$retried", "$ftn", "$ftlog", "$ftlog2", "$onearm", "$cancelled"];
 
     private static readonly SqliteType[] SumTypes =
     [
         SqliteType.Integer, SqliteType.Integer, SqliteType.Integer, SqliteType.Real, SqliteType.Real, SqliteType.Real, SqliteType.Integer,
         SqliteType.Integer, SqliteType.Real, SqliteType.Real, SqliteType.Text, SqliteType.Integer, SqliteType.Integer, SqliteType.Real, SqliteType.Real,
-        SqliteType.Integer, SqliteType.Integer, SqliteType.Integer, SqliteType.Real, SqliteType.Real, SqliteType.Integer,
+        SqliteType.Integer, SqliteType.Integer, SqliteType.Integer, SqliteType.Real, SqliteType.Real, SqliteType.Integer, SqliteType.Integer,
     ];
 
     /// <summary>Adds every row of the environment inside <paramref name="window"/> to <paramref name="builder"/>.</summary>
@@ -154,6 +155,7 @@ internal static class SqliteTraceAggregates
         into.LogFirstTokenSum = reader.GetDouble(i + 18);
         into.LogFirstTokenSquares = reader.GetDouble(i + 19);
         into.OneArmErrors = reader.GetInt64(i + 20);
+        into.Cancelled = reader.GetInt64(i + 21);
         return into;
     }
 

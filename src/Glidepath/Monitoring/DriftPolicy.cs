@@ -27,6 +27,15 @@ public sealed record DriftPolicy
         ["feedback"] = new() { MaxDrop = 0.05 },
     };
 
+    /// <summary>
+    /// Rollout metrics the monitor leaves out even when <c>rollout.metrics</c> names them. <c>cancel_rate</c>: minutes
+    /// stored before migration 0031 count no cancels, so for a week after an upgrade any cancel would read as a rise
+    /// against the reference; and how often callers give up follows their own habits and clients (a new app version with
+    /// a shorter timeout), which a comparison of a release with its own past cannot tell from harm. A rollout compares
+    /// two arms at the same time, which both see alike (docs/monitoring.md).
+    /// </summary>
+    public static readonly IReadOnlyList<string> NotMonitored = [Rollouts.Judge.CancelRate];
+
     public static readonly TimeSpan DefaultWindow = TimeSpan.FromHours(1);
 
     /// <summary>The longest recent window: the reference is the same window on earlier days.</summary>
@@ -85,7 +94,7 @@ public sealed record DriftPolicy
     }
 
     /// <summary>
-    /// The policy for a manifest: every known metric, tolerances from <c>rollout.metrics</c> where given, and
+    /// The policy for a manifest: every known metric but <see cref="NotMonitored"/>, tolerances from <c>rollout.metrics</c> where given, and
     /// α = 1 − <c>rollout.confidence</c> per look split across the metrics, as the canary judge does. Each check compares a
     /// different sliding window, so this is not a bound per day: docs/benchmarks.md measures the rate per day.
     /// </summary>
@@ -105,7 +114,7 @@ public sealed record DriftPolicy
             metrics[name] = tolerance;
         }
 
-        var rules = RolloutPlan.KnownMetrics.Where(metrics.ContainsKey).Select(m => MetricRule.From(m, metrics[m])).ToList();
+        var rules = RolloutPlan.KnownMetrics.Where(m => metrics.ContainsKey(m) && !NotMonitored.Contains(m)).Select(m => MetricRule.From(m, metrics[m])).ToList();
         var alpha = (1 - plan.Confidence) / rules.Count;
         return new DriftPolicy
         {

@@ -102,6 +102,7 @@ public readonly partial record struct ArmSample
             OneArmErrors = Round(OneArmErrors, f),
             ProviderCalls = Round(ProviderCalls, f),
             RetriedCalls = Round(RetriedCalls, f),
+            Cancelled = Round(Cancelled, f),
             LatencyCount = latencyCount,
             LogLatencySum = LogLatencySum * Factor(latencyCount, LatencyCount, f),
             LogLatencySquares = LogLatencySquares * Factor(latencyCount, LatencyCount, f),

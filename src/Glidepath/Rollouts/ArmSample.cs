@@ -23,7 +23,13 @@ public readonly partial record struct ArmSample
     public long ProviderCalls { get; init; }
     public long RetriedCalls { get; init; }
 
-    /// <summary>Requests answered without error: the latency and cost sums and the histogram cover these only.</summary>
+    /// <summary>
+    /// Requests the caller closed before the answer ended (<see cref="TraceRecord.IsCancelled"/>): among
+    /// <see cref="Requests"/>, neither errors nor answered (<c>cancel_rate</c>).
+    /// </summary>
+    public long Cancelled { get; init; }
+
+    /// <summary>Requests answered without error (not cancelled by the caller): the latency and cost sums and the histogram cover these only.</summary>
     public long LatencyCount { get; init; }
 
     /// <summary>Sum and sum of squares of ln(latency ms) over answered requests: latency is judged as a ratio.</summary>
@@ -162,6 +168,7 @@ public readonly partial record struct ArmSample
         OneArmErrors = a.OneArmErrors + (sign * b.OneArmErrors),
         ProviderCalls = a.ProviderCalls + (sign * b.ProviderCalls),
         RetriedCalls = a.RetriedCalls + (sign * b.RetriedCalls),
+        Cancelled = a.Cancelled + (sign * b.Cancelled),
         LatencyCount = a.LatencyCount + (sign * b.LatencyCount),
         LogLatencySum = a.LogLatencySum + (sign * b.LogLatencySum),
         LogLatencySquares = a.LogLatencySquares + (sign * b.LogLatencySquares),
@@ -202,6 +209,7 @@ public readonly partial record struct ArmSample
         OneArmErrors = stats.OneArmErrors,
         ProviderCalls = stats.ProviderCalls,
         RetriedCalls = stats.RetriedCalls,
+        Cancelled = stats.Cancelled,
         LatencyCount = stats.LatencyCount,
         LogLatencySum = stats.LogLatencySum,
         LogLatencySquares = stats.LogLatencySquares,

@@ -14,6 +14,12 @@ public sealed partial class Judge
     /// <summary>The metric of time to first token of streamed answers, judged like latency over its own sums.</summary>
     public const string FirstTokenLatency = "first_token_latency";
 
+    /// <summary>
+    /// The share of an arm's requests the caller closed before the answer ended (499), judged like error_rate. Such a
+    /// request is in no latency or cost sum, so abandonment on one arm shows here and not as a faster, cheaper arm.
+    /// </summary>
+    public const string CancelRate = "cancel_rate";
+
     /// <summary>Each arm's observations of the metric: the denominators of <see cref="Unit"/>.</summary>
     private static (long Nc, long Ns) Counts(MetricRule rule, in ArmSample c, in ArmSample s) =>
         ((long)Unit(rule, c, -1).N, (long)Unit(rule, s, -1).N);
@@ -21,8 +27,8 @@ public sealed partial class Judge
     /// <summary>
     /// A unit's numerator and denominator for the metric: the metric is ΣY / ΣN over the units. Latency and cost are
     /// over answered requests: a failed call's latency or cost would make a failing canary look fast or cheap. Retries are
-    /// over the requests whose provider call was counted (<see cref="ArmSample.ProviderCalls"/>). Time to first token is
-    /// over answered streams that produced one (<see cref="ArmSample.FirstTokenCount"/>): a whole answer has none.
+    /// over the requests whose provider call was counted (<see cref="ArmSample.ProviderCalls"/>); cancels over every request. Time to first token is
+    /// over streams that produced one and did not fail (<see cref="ArmSample.FirstTokenCount"/>): a whole answer has none.
     /// </summary>
     private static (double Y, double N) Unit(MetricRule rule, in ArmSample a, int tail) => rule.Kind switch
     {
@@ -35,6 +41,7 @@ public sealed partial class Judge
         {
             "error_rate" => (a.Errors, a.Requests),
             "retry_rate" => (a.RetriedCalls, a.ProviderCalls),
+            CancelRate => (a.Cancelled, a.Requests),
             "online_pass_rate" => (a.OnlinePassed, a.OnlineScored),
             _ => (a.FeedbackPositive, a.FeedbackCount),
         },

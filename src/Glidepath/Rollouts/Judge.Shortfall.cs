@@ -72,7 +72,7 @@ public sealed partial class Judge
     /// <summary>What one observation of the metric is.</summary>
     private static string Observations(MetricRule rule) => rule.Name switch
     {
-        "error_rate" => "requests",
+        "error_rate" or CancelRate => "requests",
         "retry_rate" => "provider calls",
         "online_score" or "online_pass_rate" => "scored requests",
         "feedback" => "rated requests",

@@ -12,16 +12,22 @@ public sealed record JudgePolicy
     public const int MinObservations = 20;
 
     /// <summary>
-    /// Judged when a plan names no metrics: the three every gateway measures. retry_rate is here because the provider
-    /// pipeline's retries turn most provider failures into answers: a canary whose provider fails ten times as often
-    /// shows no more errors than stable, only more retried calls (trial "tail", defect 1).
+    /// Judged when a plan names no metrics: the four every gateway and SDK measure. retry_rate is here because the
+    /// provider pipeline's retries turn most provider failures into answers: a canary whose provider fails ten times as
+    /// often shows no more errors than stable, only more retried calls (trial "tail", defect 1). cancel_rate is here
+    /// because latency is over answered requests: a canary so slow that its callers give up shows no errors and only its
+    /// few fast answers in latency (outside trial sdkapp2: every canary stream abandoned, latency ×1.23, inside 1.25).
     /// </summary>
     public static readonly IReadOnlyDictionary<string, MetricTolerance> DefaultMetrics = new Dictionary<string, MetricTolerance>
     {
         ["error_rate"] = new() { MaxIncrease = 0.01 },
         ["retry_rate"] = new() { MaxIncrease = 0.01 },
+        ["cancel_rate"] = new() { MaxIncrease = DefaultCancelRateMaxIncrease },
         ["latency"] = new() { MaxRatio = 1.25 },
     };
+
+    /// <summary>cancel_rate's tolerance in the default plan (docs/benchmarks.md, "cancel_rate": the seeded simulation it was chosen from).</summary>
+    public const double DefaultCancelRateMaxIncrease = 0.05;
 
     public required IReadOnlyList<MetricRule> Rules { get; init; }
 

@@ -3,7 +3,7 @@ namespace Glidepath.Rollouts;
 /// <summary>How a metric's canary − stable comparison is formed.</summary>
 public enum MetricKind
 {
-    /// <summary>Difference of proportions (error rate, retry rate, online pass rate, positive feedback).</summary>
+    /// <summary>Difference of proportions (error rate, retry rate, cancel rate, online pass rate, positive feedback).</summary>
     Proportion,
 
     /// <summary>Difference of means (online mean score).</summary>

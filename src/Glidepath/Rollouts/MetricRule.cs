@@ -8,7 +8,7 @@ namespace Glidepath.Rollouts;
 /// One judged metric: how it is compared, which direction is harmful, and its tolerance on the scale the
 /// interval is computed on (a difference, or the log of a ratio).
 /// </summary>
-/// <param name="Name">The manifest's metric name (error_rate, retry_rate, latency, first_token_latency, …).</param>
+/// <param name="Name">The manifest's metric name (error_rate, retry_rate, cancel_rate, latency, first_token_latency, …).</param>
 /// <param name="HarmIsIncrease">True when a higher canary value is worse (errors, latency, cost).</param>
 /// <param name="Threshold">The tolerance on the interval's scale: +max_increase, −max_drop or +ln(max_ratio).</param>
 /// <param name="Quantile">For <see cref="MetricKind.TailShare"/>: the stable arm's quantile that marks a slow request (0.95, 0.99).</param>
@@ -33,7 +33,7 @@ public sealed record MetricRule(string Name, MetricKind Kind, bool HarmIsIncreas
         ArgumentNullException.ThrowIfNull(tolerance);
         return name switch
         {
-            "error_rate" or "retry_rate" => new(name, MetricKind.Proportion, true, Required(name, tolerance.MaxIncrease, "max_increase")),
+            "error_rate" or "retry_rate" or Judge.CancelRate => new(name, MetricKind.Proportion, true, Required(name, tolerance.MaxIncrease, "max_increase")),
             "latency" or Judge.FirstTokenLatency => new(name, MetricKind.LogMean, true, Math.Log(Required(name, tolerance.MaxRatio, "max_ratio"))),
             "cost_per_call" => new(name, MetricKind.RatioOfMeans, true, Math.Log(Required(name, tolerance.MaxRatio, "max_ratio"))),
             "latency_p95" => new(name, MetricKind.TailShare, true, Required(name, tolerance.MaxIncrease, "max_increase"), 0.95),

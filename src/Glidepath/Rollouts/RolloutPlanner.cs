@@ -65,19 +65,23 @@ public static class RolloutPlanner
         return rule.Kind switch
         {
             MetricKind.LogMean when rule.Name == Judge.FirstTokenLatency => (s.FirstTokenShare, s.LogFirstTokenVariance, s.LogFirstTokenVariance),
-            MetricKind.LogMean => (1 - s.ErrorRate, s.LogLatencyVariance, s.LogLatencyVariance),
-            MetricKind.RatioOfMeans => (s.CostCv2 > 0 ? 1 : 0, s.CostCv2, s.CostCv2),
+            MetricKind.LogMean => (Answered(s), s.LogLatencyVariance, s.LogLatencyVariance),
+            MetricKind.RatioOfMeans => (s.CostCv2 > 0 ? Answered(s) : 0, s.CostCv2, s.CostCv2),
             MetricKind.Mean => (s.OnlineSampleRate, s.OnlineScoreVariance, s.OnlineScoreVariance),
-            MetricKind.TailShare => (1 - s.ErrorRate, Bernoulli(1 - rule.Quantile + rule.Threshold), Bernoulli(1 - rule.Quantile)),
+            MetricKind.TailShare => (Answered(s), Bernoulli(1 - rule.Quantile + rule.Threshold), Bernoulli(1 - rule.Quantile)),
             _ => rule.Name switch
             {
                 "error_rate" => (1, Bernoulli(s.ErrorRate + rule.Threshold), Bernoulli(s.ErrorRate)),
                 "retry_rate" => (s.ProviderCallShare, Bernoulli(s.RetryRate + rule.Threshold), Bernoulli(s.RetryRate)),
+                Judge.CancelRate => (1, Bernoulli(s.CancelRate + rule.Threshold), Bernoulli(s.CancelRate)),
                 "online_pass_rate" => (s.OnlineSampleRate, Bernoulli(s.OnlinePassRate + rule.Threshold), Bernoulli(s.OnlinePassRate)),
                 _ => (s.FeedbackShare, Bernoulli(s.FeedbackPositiveRate + rule.Threshold), Bernoulli(s.FeedbackPositiveRate)),
             },
         };
     }
+
+    /// <summary>The share of requests answered: latency and cost are over these (not errors, not cancelled by the caller).</summary>
+    private static double Answered(StableProfile s) => Math.Max(1 - s.ErrorRate - s.CancelRate, 0);
 
     private static double Radius(double vc, double vs, double stablePerCanary, double n, JudgePolicy policy) =>
         ConfidenceSequence.Radius((vc / n) + (vs / (n * stablePerCanary)), n, policy.AlphaPerMetric, policy.Rho);

@@ -12,6 +12,9 @@ public sealed record StableProfile
     public double RetryRate { get; init; } = 0.01;
     public double ProviderCallShare { get; init; } = 1;
 
+    /// <summary>Share of requests the caller closed before the answer ended (<c>cancel_rate</c>); assumed 5%.</summary>
+    public double CancelRate { get; init; } = 0.05;
+
     /// <summary>Variance of ln(latency ms) of answered requests.</summary>
     public double LogLatencyVariance { get; init; } = 0.25;
 
@@ -40,7 +43,7 @@ public sealed record StableProfile
 
     public bool Observed => Requests > 0;
 
-    /// <summary>Typical figures when the stable release has no traffic yet (1% errors, 1% retried calls, lognormal latency σ 0.5…).</summary>
+    /// <summary>Typical figures when the stable release has no traffic yet (1% errors, 1% retried calls, 5% cancelled, lognormal latency σ 0.5…).</summary>
     public static StableProfile Assumed(double onlineSampleRate) => new() { OnlineSampleRate = onlineSampleRate };
 
     /// <summary>The profile of observed stable traffic; null with fewer than 100 requests.</summary>
@@ -57,6 +60,7 @@ public sealed record StableProfile
         return new StableProfile
         {
             ErrorRate = (double)stats.Errors / stats.Requests,
+            CancelRate = (double)stats.Cancelled / stats.Requests,
             RetryRate = stats.ProviderCalls > 0 ? (double)stats.RetriedCalls / stats.ProviderCalls : assumed.RetryRate,
             // No counted call at all: traffic stored before migration 0028 as likely as an app's own client; planned as judged.
             ProviderCallShare = stats.ProviderCalls > 0 ? (double)stats.ProviderCalls / stats.Requests : assumed.ProviderCallShare,

@@ -16,8 +16,9 @@ public sealed record PairedJudgePolicy
     /// <summary>Metrics a pair cannot judge: the callers never see the candidate's answer (no feedback), a tail share
     /// needs the stable arm's own quantile, which the latency ratio of the pairs already covers, and a shadow pair keeps
     /// no count of provider attempts on either side (retry_rate), nor either side's time to first token
-    /// (first_token_latency; docs/shadow.md).</summary>
-    public static readonly IReadOnlyList<string> NotJudgedInShadow = ["feedback", "latency_p95", "latency_p99", "retry_rate", "first_token_latency"];
+    /// (first_token_latency), and no caller reads the candidate's answer, so none can close it early (cancel_rate; a
+    /// caller who closed stable's is not mirrored; docs/shadow.md).</summary>
+    public static readonly IReadOnlyList<string> NotJudgedInShadow = ["feedback", "latency_p95", "latency_p99", "retry_rate", "first_token_latency", "cancel_rate"];
 
     public required IReadOnlyList<MetricRule> Rules { get; init; }
     public required double AlphaPerMetric { get; init; }
@@ -44,7 +45,7 @@ public sealed record PairedJudgePolicy
 
         if (rules.Count == 0)
         {
-            rules.AddRange(JudgePolicy.DefaultMetrics.Select(m => MetricRule.From(m.Key, m.Value)));
+            rules.AddRange(JudgePolicy.DefaultMetrics.Where(m => !NotJudgedInShadow.Contains(m.Key)).Select(m => MetricRule.From(m.Key, m.Value)));
         }
 
         var alpha = (1 - plan.Confidence) / rules.Count;

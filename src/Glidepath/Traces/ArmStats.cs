@@ -18,7 +18,10 @@ public sealed record ArmStats
     public long ProviderCalls { get; init; }
     public long RetriedCalls { get; init; }
 
-    /// <summary>Requests answered without error: latency and cost sums and the histogram are over these.</summary>
+    /// <summary>Requests the caller closed before the answer ended (<see cref="TraceAggregateDelta.Cancelled"/>): in <see cref="Count"/>, in no latency or cost sum.</summary>
+    public long Cancelled { get; init; }
+
+    /// <summary>Requests answered without error (and not cancelled by the caller): latency and cost sums and the histogram are over these.</summary>
     public long LatencyCount { get; init; }
     public double LatencyMsSum { get; init; }
 

@@ -88,6 +88,7 @@ public sealed class ArmStatsBuilder
             OneArmErrors = Traffic.OneArmErrors,
             ProviderCalls = Traffic.ProviderCalls,
             RetriedCalls = Traffic.RetriedCalls,
+            Cancelled = Traffic.Cancelled,
             LatencyCount = Traffic.LatencyCount,
             LatencyMsSum = Traffic.LatencyMsSum,
             LogLatencySum = Traffic.LogLatencySum,

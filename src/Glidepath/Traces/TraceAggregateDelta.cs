@@ -36,6 +36,13 @@ public sealed class TraceAggregateDelta
     public long ProviderCalls { get; set; }
     public long RetriedCalls { get; set; }
 
+    /// <summary>
+    /// Requests the caller closed before the answer ended (<see cref="TraceRecord.IsCancelled"/>, 499 <c>client_closed</c>):
+    /// counted in <see cref="Count"/>, neither an error nor answered, so in no latency or cost sum; <c>cancel_rate</c> is
+    /// their share of the requests. 0 on rows stored before migration 0031.
+    /// </summary>
+    public long Cancelled { get; set; }
+
     /// <summary>Requests answered without error: the latency and cost sums and the histogram are over these only.</summary>
     public long LatencyCount { get; set; }
     public double LatencyMsSum { get; set; }
@@ -54,8 +61,9 @@ public sealed class TraceAggregateDelta
 
     /// <summary>
     /// Streamed requests answered without error that produced a first token, and the sum and sum of squares of
-    /// ln(time to first token ms) over them: <c>first_token_latency</c> is judged on these. Whole (not streamed) answers
-    /// and streams that failed are in none of them; 0 on rows stored before migration 0029.
+    /// ln(time to first token ms) over them: <c>first_token_latency</c> is judged on these. A stream the caller closed
+    /// after its first token is among them (that token was delivered). Whole (not streamed) answers and streams that
+    /// failed are in none of them; 0 on rows stored before migration 0029.
     /// </summary>
     public long FirstTokenCount { get; set; }
     public double LogFirstTokenSum { get; set; }
@@ -73,6 +81,7 @@ public sealed class TraceAggregateDelta
         OneArmErrors += other.OneArmErrors;
         ProviderCalls += other.ProviderCalls;
         RetriedCalls += other.RetriedCalls;
+        Cancelled += other.Cancelled;
         LatencyCount += other.LatencyCount;
         LatencyMsSum += other.LatencyMsSum;
         LogLatencySum += other.LogLatencySum;

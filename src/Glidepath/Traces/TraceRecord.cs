@@ -103,6 +103,13 @@ public sealed record TraceRecord
     /// </summary>
     public static readonly IReadOnlyList<string> OneArmErrors = [.. CountedRefusals, "timeout"];
 
+    /// <summary>
+    /// The caller closed the request before the answer ended (499 <c>client_closed</c>, gateway and SDK alike): not an
+    /// error of the release and not an answered request. Its latency is the time until the caller left and its cost a
+    /// partial estimate, so neither is in the latency or cost sums; it counts in <c>cancel_rate</c> (docs/rollouts.md).
+    /// </summary>
+    public bool IsCancelled => Status == 499 && !IsError;
+
     /// <summary>Whether this request counts as an error (<see cref="IsError"/>) of a class in <see cref="OneArmErrors"/>.</summary>
     public bool IsOneArmError => IsError && Error is { } error && OneArmErrors.Contains(error);
 }

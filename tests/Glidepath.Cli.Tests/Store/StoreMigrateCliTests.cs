@@ -45,6 +45,7 @@ public sealed class StoreMigrateCliTests
         Assert.Contains("0028_provider_attempts", migrate.Stdout, StringComparison.Ordinal);
         Assert.Contains("0029_first_token_latency", migrate.Stdout, StringComparison.Ordinal);
         Assert.Contains("0030_one_arm_errors", migrate.Stdout, StringComparison.Ordinal);
+        Assert.Contains("0031_cancelled", migrate.Stdout, StringComparison.Ordinal);
         Assert.Contains("nothing to apply", again.Stdout, StringComparison.Ordinal);
         Assert.True(after.Code == 0, after.Stderr);
         Assert.Contains("deploy", after.Stdout, StringComparison.Ordinal);
@@ -78,6 +79,8 @@ public sealed class StoreMigrateCliTests
 
     // What a store written by the release before callers' keys looks like: migrations 0013 and later undone.
     private static Task DowngradeToVersion12Async(string path) => ExecAsync(path, """
+        ALTER TABLE trace_aggregates DROP COLUMN cancelled;
+        DELETE FROM schema_migrations WHERE version = 31;
         ALTER TABLE trace_aggregates DROP COLUMN one_arm_errors;
         DELETE FROM schema_migrations WHERE version = 30;
         ALTER TABLE trace_aggregates DROP COLUMN first_token_count;

@@ -156,6 +156,40 @@ public abstract class TraceStoreContract(IStoreFactory factory) : StoreContract(
         Assert.Equal((1L, 1L), (canary.Errors, canary.OneArmErrors));
     }
 
+    // cancel_rate's count (migration 0031): a request the caller closed before the answer ended (499) is a request of its
+    // arm, not an error, and in no latency or cost sum; its time to first token, when it had one, is kept. Merged per row
+    // and subject group across batches (outside trial sdkapp2).
+    [Fact]
+    public async Task ArmStatsAsync_CallerClosed_CountedAsCancelledNotInLatencyOrCost_FirstTokenKept()
+    {
+        var subject = new string('e', 64);
+        await Store.Traces.WriteBatchAsync(
+        [
+            Trace("c1", subject: subject, latency: 900, cost: 0.02) with { Stream = true, TimeToFirstTokenMs = 100 },
+            Trace("c2", status: 499, subject: subject, latency: 150, cost: 0.005) with { Error = "client_closed", Stream = true, TimeToFirstTokenMs = 120 },
+        ], None);
+        await Store.Traces.WriteBatchAsync(
+        [
+            Trace("c3", status: 499, subject: subject, latency: 80, cost: 0.001, at: T0.AddSeconds(20)) with { Error = "client_closed", Stream = true },
+            Trace("c4", status: 499, subject: subject, latency: 300, at: T0.AddSeconds(30)) with { Error = "client_closed" },
+            Trace("c5", "r2", "canary", status: 499, latency: 50) with { Error = "client_closed" },
+        ], None);
+
+        var stats = await Store.Traces.ArmStatsAsync("app", "staging", T0, null, None);
+
+        var stable = Assert.Single(stats, s => s.Arm == "stable");
+        Assert.Equal((4L, 0L, 3L, 1L), (stable.Count, stable.Errors, stable.Cancelled, stable.LatencyCount));
+        Assert.Equal(900, stable.LatencyMsSum, 6);
+        Assert.Equal(0.02, stable.CostSum, 9);
+        Assert.Equal(1, stable.LatencyHistogram.Sum());
+        Assert.Equal(2L, stable.FirstTokenCount);
+        Assert.Equal(Math.Log(100) + Math.Log(120), stable.LogFirstTokenSum, 9);
+        var group = stable.Groups[SubjectGroups.Of(subject, "")];
+        Assert.Equal((4L, 3L, 1L), (group.Count, group.Cancelled, group.LatencyCount));
+        var canary = Assert.Single(stats, s => s.Arm == "canary");
+        Assert.Equal((1L, 1L, 0L, 0L), (canary.Count, canary.Cancelled, canary.Errors, canary.LatencyCount));
+    }
+
     // retry_rate leaves out calls that ended in an error a caller's request alone can cause on one arm (outside trial
     // attacker3: requests only stable timed out on, every attempt, lowered the canary's retry_rate against stable).
     [Fact]

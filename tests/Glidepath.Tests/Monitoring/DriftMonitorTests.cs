@@ -102,10 +102,22 @@ public sealed class DriftMonitorTests
     public void From_ManifestWithoutFeedbackTolerance_UsesDefaultsForEveryKnownMetric()
     {
         var policy = DriftPolicy.From(SampleManifest);
-        // The tail metrics are judged only when the manifest's rollout.metrics names them.
-        Assert.Equal(RolloutPlan.KnownMetrics.Where(m => m is not ("latency_p95" or "latency_p99")), policy.Judge.Rules.Select(r => r.Name));
+        // The tail metrics are judged only when the manifest's rollout.metrics names them; cancel_rate never (DriftPolicy.NotMonitored).
+        Assert.Equal(RolloutPlan.KnownMetrics.Where(m => m is not ("latency_p95" or "latency_p99" or "cancel_rate")), policy.Judge.Rules.Select(r => r.Name));
         Assert.Equal(-0.05, policy.Judge.Rules.Single(r => r.Name == "feedback").Threshold, 6);
         Assert.Equal(0.05 / 8, policy.Judge.AlphaPerMetric, 9);
+    }
+
+    // A reference stored before migration 0031 counts no cancel: judged, any cancel since would read as drift.
+    [Fact]
+    public void From_PlanNamesCancelRate_TheMonitorLeavesItOut()
+    {
+        var plan = SampleManifest.Rollout!;
+        var manifest = SampleManifest with { Rollout = plan with { Metrics = new Dictionary<string, MetricTolerance>(plan.Metrics) { ["cancel_rate"] = new() { MaxIncrease = 0.05 } } } };
+
+        var policy = DriftPolicy.From(manifest);
+
+        Assert.DoesNotContain(policy.Judge.Rules, r => r.Name == "cancel_rate");
     }
 
     // The monitor promised the canary judge's min_subjects rule but always used the default 20.

@@ -240,12 +240,12 @@ public sealed class JudgeTests
     }
 
     [Fact]
-    public void From_PlanWithoutMetrics_JudgesErrorRateRetryRateAndLatencyWithFullAlphaSplitInThree()
+    public void From_PlanWithoutMetrics_JudgesErrorRateRetryRateCancelRateAndLatencyWithFullAlphaSplitInFour()
     {
         var policy = JudgePolicy.From(new RolloutPlan { Confidence = 0.9 });
 
-        Assert.Equal(["error_rate", "retry_rate", "latency"], policy.Rules.Select(r => r.Name));
-        Assert.Equal(0.1 / 3, policy.AlphaPerMetric, 10);
+        Assert.Equal(["error_rate", "retry_rate", "cancel_rate", "latency"], policy.Rules.Select(r => r.Name));
+        Assert.Equal(0.1 / 4, policy.AlphaPerMetric, 10);
     }
 
     [Fact]

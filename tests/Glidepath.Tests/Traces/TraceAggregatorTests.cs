@@ -92,6 +92,47 @@ public sealed class TraceAggregatorTests
         Assert.Equal((0.5 * 0.5) + (1.5 * 1.5), row.CostSquares, 12);
     }
 
+    // Outside trial sdkapp2: a caller who closed the request (499) waited only until they left and was charged a partial
+    // estimate; summed as answered, a canary whose streams every user abandoned showed latency x1.23 and cost x0.70.
+    [Fact]
+    public void Aggregate_CallerClosed_CountedAsRequestAndCancelled_NotInLatencyCostOrHistogram()
+    {
+        var answered = Trace(200) with { LatencyMs = 2000, CostUsd = 0.03, Stream = true, TimeToFirstTokenMs = 400 };
+        var left = Trace(499) with { Error = "client_closed", LatencyMs = 150, CostUsd = 0.004, Stream = true };
+
+        var row = Assert.Single(TraceAggregator.Aggregate([answered, left]));
+
+        Assert.Equal((2L, 0L, 1L, 1L), (row.Count, row.Errors, row.Cancelled, row.LatencyCount));
+        Assert.Equal(2000, row.LatencyMsSum);
+        Assert.Equal(Math.Log(2000), row.LogLatencySum, 9);
+        Assert.Equal(0.03, row.CostSum, 9);
+        Assert.Equal(1, row.LatencyHistogram.Sum());
+        Assert.Equal(0, row.LatencyHistogram[LatencyBuckets.IndexOf(150)]);
+    }
+
+    // The first token of a stream the caller closed later was delivered: first_token_latency counts it.
+    [Fact]
+    public void Aggregate_CallerClosedAfterTheFirstToken_KeepsItsTimeToFirstToken()
+    {
+        var left = Trace(499) with { Error = "client_closed", LatencyMs = 900, Stream = true, TimeToFirstTokenMs = 250 };
+        var early = Trace(499) with { Error = "client_closed", LatencyMs = 90, Stream = true };
+
+        var row = Assert.Single(TraceAggregator.Aggregate([left, early]));
+
+        Assert.Equal((2L, 1L), (row.Cancelled, row.FirstTokenCount));
+        Assert.Equal(Math.Log(250), row.LogFirstTokenSum, 9);
+        Assert.Equal(0L, row.LatencyCount);
+    }
+
+    [Fact]
+    public void IsCancelled_Only499()
+    {
+        Assert.True((Trace(499) with { Error = "client_closed" }).IsCancelled);
+        Assert.False(Trace(200).IsCancelled);
+        Assert.False(Trace(502).IsCancelled);
+        Assert.False(Trace(408).IsCancelled);
+    }
+
     private static TraceRecord Trace(int status) => new()
     {
         TraceId = Guid.NewGuid().ToString("N"),

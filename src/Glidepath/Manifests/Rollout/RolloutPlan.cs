@@ -20,5 +20,5 @@ public sealed record RolloutPlan
     public TimeSpan? MaxHold { get; init; }
 
     public static readonly IReadOnlyList<string> KnownMetrics =
-        ["error_rate", "retry_rate", "latency", "first_token_latency", "latency_p95", "latency_p99", "cost_per_call", "online_score", "online_pass_rate", "feedback"];
+        ["error_rate", "retry_rate", "cancel_rate", "latency", "first_token_latency", "latency_p95", "latency_p99", "cost_per_call", "online_score", "online_pass_rate", "feedback"];
 }

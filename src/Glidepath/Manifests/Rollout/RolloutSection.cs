@@ -103,7 +103,7 @@ internal static class RolloutSection
 
             string[] allowed = metric switch
             {
-                "error_rate" or "retry_rate" or "latency_p95" or "latency_p99" => ["max_increase"],
+                "error_rate" or "retry_rate" or "cancel_rate" or "latency_p95" or "latency_p99" => ["max_increase"],
                 "latency" or "first_token_latency" or "cost_per_call" => ["max_ratio"],
                 _ => ["max_drop"],
             };
