@@ -70,10 +70,17 @@ internal static class MonitorOutput
             ctx.Output.Line($"{oneArm}.");
         }
 
-        // Advice for low traffic, not for none: an empty recent window is no_traffic's case.
-        if (result.RecentRequests > 0 && result.Evidence.Any(e => e.Reason is not null && e.Metric != TrafficStop.Metric && e.Reason.Contains("recent", StringComparison.Ordinal)))
+        // Advice for low traffic, not for none: an empty recent window is no_traffic's case; and only where the recent
+        // side had too few observations, which a longer window helps (not too few subjects: SubjectShortfall's case).
+        if (result.RecentRequests > 0 && result.Evidence.Any(e => e.Reason is not null && e.Metric != TrafficStop.Metric
+            && e.CanaryN < Glidepath.Rollouts.JudgePolicy.MinObservations && e.Reason.Contains("recent", StringComparison.Ordinal)))
         {
             ctx.Output.Line("A longer window holds more of the recent traffic: --window here, --monitor-window for the check serve and controller run.");
+        }
+
+        if (result.SubjectShortfall is { } subjects)
+        {
+            ctx.Output.Line($"Not judged for subjects: {subjects}.");
         }
 
         if (result.TrafficStopReference is { } stop)

@@ -77,6 +77,38 @@ public sealed class DriftMonitor(DriftPolicy policy)
         return null;
     }
 
+    /// <summary>
+    /// Why a metric with enough observations on both sides was not judged, when the cause is how the requests spread over
+    /// subjects (Kish's count below <c>min_subjects</c>): the busiest subject group's share of each window's requests,
+    /// that a longer window does not help, and the setting that decides it; null when no metric fell short that way.
+    /// Outside trial drift3 M3: the only advice printed was "a longer window holds more", which cannot help here.
+    /// </summary>
+    public string? SubjectShortfall(in ArmSample recent, in ArmSample reference, IReadOnlyList<MetricEvidence> evidence)
+    {
+        ArgumentNullException.ThrowIfNull(evidence);
+        var shortOfSubjects = evidence.Any(e => e.Verdict == "not_enough_data"
+            && e.CanaryN >= JudgePolicy.MinObservations && e.StableN >= JudgePolicy.MinObservations
+            && e.Reason?.StartsWith("effective subjects", StringComparison.Ordinal) == true);
+        if (!shortOfSubjects)
+        {
+            return null;
+        }
+
+        var needed = Math.Max(Policy.Judge.MinSubjects, 2);
+        return FormattableString.Invariant(
+            $"the busiest subject group holds {BusiestShare(recent):0%} of the {RecentName}'s requests and {BusiestShare(reference):0%} of the reference's: effective subjects count how evenly requests spread over subjects, so a longer window does not add them. rollout.step.min_subjects ({needed}) sets how many the monitor needs, as for a canary; one caller sending under one sticky subject can be the cause ('glidepath traces list --env E --key NAME' shows a key's requests)");
+    }
+
+    private static double BusiestShare(in ArmSample sample)
+    {
+        if (sample.Groups is not { Length: > 0 } groups || sample.Requests == 0)
+        {
+            return 0;
+        }
+
+        return (double)groups.Max(g => g.Requests) / sample.Requests;
+    }
+
     /// <summary>"recent 1h window": the canary's seat, named with its length.</summary>
     private string RecentName => "recent " + WindowText(Policy.RecentWindow) + " window";
 

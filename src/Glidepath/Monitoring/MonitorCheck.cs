@@ -34,6 +34,12 @@ public sealed record MonitorCheck
     /// </summary>
     public string? OneArm { get; init; }
 
+    /// <summary>
+    /// Why metrics with enough requests were not judged when the cause is how they spread over subjects
+    /// (<see cref="DriftMonitor.SubjectShortfall"/>); null otherwise.
+    /// </summary>
+    public string? SubjectShortfall { get; init; }
+
     /// <summary>Alerts raised by this check (a metric already alerted within the recent window is not raised again).</summary>
     public IReadOnlyList<DriftAlert> Raised { get; init; } = [];
 

@@ -45,6 +45,7 @@ public static class MonitorReports
                 drifted,
                 metrics = result.Evidence,
                 one_arm = result.OneArm,
+                subject_shortfall = result.SubjectShortfall,
                 raised = result.Raised.Select(a => a.Id),
                 deliveries = result.Delivered.Select(d => new { alert = d.AlertId, attempt = d.Attempt, outcome = d.Outcome }),
                 raised_ahead = result.RaisedAhead.Select(a => a.Id),

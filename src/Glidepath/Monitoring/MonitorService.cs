@@ -104,6 +104,7 @@ public sealed class MonitorService(
             RecentRequests = recent.Requests,
             Evidence = evidences,
             OneArm = oneArm,
+            SubjectShortfall = _monitor.SubjectShortfall(recent, reference, evidences)?.Replace("--env E", "--env " + environment, StringComparison.Ordinal),
             TrafficStopReference = stopReference.PassedOver > 0 ? stopReference : null,
         };
         if (!raise)
@@ -117,6 +118,10 @@ public sealed class MonitorService(
         var recentAlerts = await alerts.ListAlertsSinceAsync(app, environment, releaseId, raisedAfter, cancellationToken).ConfigureAwait(false);
         var ahead = recentAlerts.Where(a => a.RaisedAheadOf(now)).ToList();
         var raised = new List<DriftAlert>();
+        // Whether a rollback has somewhere to go, read only when something drifted: an alert that advised
+        // 'glidepath rollback' on an environment's first stable release named a command that exits 4 (trial drift3 L1).
+        var rollBackTo = evidences.Any(e => e.Verdict == "harm")
+            && StableHistory.KnownGood(await environments.HistoryAsync(app, environment, cancellationToken).ConfigureAwait(false), releaseId).Count > 0;
         foreach (var evidence in evidences.Where(e => e.Verdict == "harm"))
         {
             var alert = new DriftAlert
@@ -129,7 +134,7 @@ public sealed class MonitorService(
                 RaisedAt = now,
                 Windows = windows,
                 Evidence = evidence,
-                Message = AlertMessage(state, windows, evidence, evidence.Metric == "error_rate" ? oneArm : null),
+                Message = AlertMessage(state, windows, evidence, evidence.Metric == "error_rate" ? oneArm : null, rollBackTo),
                 Notification = notifier is null ? AlertDelivery.NotConfigured : AlertDelivery.Pending,
             };
 
@@ -161,13 +166,16 @@ public sealed class MonitorService(
     /// What drifted, and what to do about it: for a metric the checklist drift row's next step, for a stop where to look;
     /// for <c>error_rate</c> with refusals of the request or timeouts in either window, what was done with them (<paramref name="oneArm"/>).
     /// </summary>
-    private static string AlertMessage(EnvironmentState state, DriftWindows windows, MetricEvidence evidence, string? oneArm)
+    private static string AlertMessage(EnvironmentState state, DriftWindows windows, MetricEvidence evidence, string? oneArm, bool rollBackTo)
     {
         var environment = state.Name;
+        var act = rollBackTo
+            ? $"fix the cause or roll back ({HoldWarning.RollbackCommand(environment, state.Revision)})"
+            : $"fix the cause ({environment} has no earlier known-good release to roll back to)";
         return evidence.Metric == TrafficStop.Metric
             ? TrafficStop.Message(environment, windows, evidence)
                 + $". Check that the gateway serving {environment} is up and reachable, and that the clients, load balancer or proxy in front of it still send it traffic (glidepath monitor --env {environment})"
             : string.Create(CultureInfo.InvariantCulture,
-                $"{evidence.Metric} drifted on {environment}: recent vs {windows.ReferenceText()} {evidence.IntervalText()} is beyond {evidence.ToleranceText} (recent n={evidence.CanaryN}, reference n={evidence.StableN}){(oneArm is null ? "" : "; " + oneArm)}. Read glidepath monitor --env {environment}, then fix the cause or roll back ({HoldWarning.RollbackCommand(environment, state.Revision)})");
+                $"{evidence.Metric} drifted on {environment}: recent vs {windows.ReferenceText()} {evidence.IntervalText()} is beyond {evidence.ToleranceText} (recent n={evidence.CanaryN}, reference n={evidence.StableN}){(oneArm is null ? "" : "; " + oneArm)}. Read glidepath monitor --env {environment}, then {act}");
     }
 }

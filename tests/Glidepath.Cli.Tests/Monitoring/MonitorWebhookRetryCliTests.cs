@@ -153,22 +153,46 @@ public sealed class MonitorWebhookRetryCliTests
     [Fact]
     public async Task MonitorCheck_DriftAlertMessage_SaysWhatToDo()
     {
-        await using var app = await ErrorRateDriftAsync();
+        await using var app = await ErrorRateDriftAsync(earlierStable: true);
 
         var (_, stdout, _) = await app.RunAsync("monitor", "--env", "production", "--check");
 
         Assert.Matches(@"ALERT al-\w+: error_rate drifted on production: .*\. Read glidepath monitor --env production, then fix the cause or roll back \(glidepath rollback --env production --expect-revision \d+\)", stdout);
     }
 
-    /// <summary>v1 stable on production, 1% errors in yesterday's hour and 10% in today's, checked at the end of today's hour.</summary>
-    private static async Task<MonitorApp> ErrorRateDriftAsync()
+    // Trial drift3 L1: on the environment's first stable release the advised rollback exits 4 (nothing to go back to).
+    [Fact]
+    public async Task MonitorCheck_DriftOfTheFirstStableRelease_AlertDoesNotAdviseARollback()
     {
-        var app = await MonitorApp.CreateAsync(1);
+        await using var app = await ErrorRateDriftAsync(earlierStable: false);
+
+        var (_, stdout, _) = await app.RunAsync("monitor", "--env", "production", "--check");
+
+        Assert.Matches(@"ALERT al-\w+: error_rate drifted on production: .*\. Read glidepath monitor --env production, then fix the cause \(production has no earlier known-good release to roll back to\)", stdout);
+        Assert.DoesNotContain("glidepath rollback", stdout, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// v1 (or, with an earlier stable, v2 after v1) stable on production, 1% errors in yesterday's hour and 10% in today's,
+    /// checked at the end of today's hour.
+    /// </summary>
+    private static async Task<MonitorApp> ErrorRateDriftAsync(bool earlierStable = false)
+    {
+        var app = await MonitorApp.CreateAsync(earlierStable ? 2 : 1);
         await app.OkAsync("deploy", "v1", "--env", "staging");
         await app.OkAsync("promote", "v1", "--env", "production");
+        var stable = "v1";
+        if (earlierStable)
+        {
+            await app.OkAsync("gate", "v2", "--baseline", "env:production");
+            await app.OkAsync("deploy", "v2", "--env", "staging");
+            await app.OkAsync("promote", "v2", "--env", "production");
+            stable = "v2";
+        }
+
         var t0 = MonitorApp.Start;
-        await app.WriteTracesAsync("production", "v1", t0, TimeSpan.FromHours(1), 2000, errorRate: 0.01);
-        await app.WriteTracesAsync("production", "v1", t0.AddDays(1), TimeSpan.FromHours(1), 2000, errorRate: 0.1);
+        await app.WriteTracesAsync("production", stable, t0, TimeSpan.FromHours(1), 2000, errorRate: 0.01);
+        await app.WriteTracesAsync("production", stable, t0.AddDays(1), TimeSpan.FromHours(1), 2000, errorRate: 0.1);
         app.Time.SetUtcNow(t0.AddDays(1).AddHours(1));
         return app;
     }

@@ -58,4 +58,19 @@ public sealed class DriftHeavySubjectsTests
         Assert.DoesNotContain(Monitor.Evidence(window, window), e => e.Verdict == "harm");
         Assert.False(Monitor.HasDrifted(window, window));
     }
+
+    [Fact]
+    public void SubjectShortfall_FewSubjectsSendEverything_NamesTheBusiestShareAndMinSubjects_NotALongerWindow()
+    {
+        // 8 subjects, one of them sending half: however long the window, Kish's count stays below 20.
+        var window = Window(g => g switch { 0 => (700, 7), < 8 => (100, 1), _ => (0, 0) });
+
+        var evidence = Monitor.Evidence(window, window);
+        var shortfall = Monitor.SubjectShortfall(window, window, evidence);
+
+        Assert.Equal("not_enough_data", evidence.Single(e => e.Metric == "error_rate").Verdict);
+        Assert.StartsWith("the busiest subject group holds 50% of the recent 1h window's requests and 50% of the reference's", shortfall, StringComparison.Ordinal);
+        Assert.Contains("rollout.step.min_subjects (20)", shortfall, StringComparison.Ordinal);
+        Assert.Null(Monitor.SubjectShortfall(Window(_ => (60, 1)), Window(_ => (60, 1)), Monitor.Evidence(Window(_ => (60, 1)), Window(_ => (60, 1)))));
+    }
 }
