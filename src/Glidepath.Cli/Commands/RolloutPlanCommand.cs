@@ -86,6 +86,11 @@ internal static class RolloutPlanCommand
                 ctx.Output.Note(unseen);
             }
 
+            if (observed is { } cancels && CancelRateWarning.For(plan, cancels, spec.Name) is { } abandoned)
+            {
+                ctx.Output.Note(abandoned);
+            }
+
             // Per step, the effective subjects the smaller arm would count over the stable release's day of subjects.
             var reach = SubjectShortfallWarning.Estimates(plan, stableDay).ToDictionary(e => e.Weight, e => e.Estimate);
             if (SubjectShortfallWarning.For(plan, stableDay, spec.Name) is { } fewSubjects)

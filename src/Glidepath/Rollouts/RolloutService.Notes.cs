@@ -10,7 +10,8 @@ public sealed partial class RolloutService
     /// The warnings for a rollout just started, one a line, or null: its plan leaves retry_rate out while the provider
     /// retries (<see cref="RetryRateWarning"/>), a step cannot finish within max_duration at the stable release's last
     /// hour of traffic (<see cref="StepPaceWarning"/>), it judges no first_token_latency while the stable release's last
-    /// 24 hours were more than a tenth streamed answers (<see cref="FirstTokenLatencyWarning"/>), a step's canary would
+    /// 24 hours were more than a tenth streamed answers (<see cref="FirstTokenLatencyWarning"/>), its plan leaves cancel_rate
+    /// out while more than 1% of those requests were closed by their callers (<see cref="CancelRateWarning"/>), a step's canary would
     /// count fewer than min_subjects effective subjects over that day's subjects (<see cref="SubjectShortfallWarning"/>), or no controller holds
     /// the environment's lease (<see cref="UnjudgedWarning.AtStart"/>); and the holder of that lease while it is held.
     /// </summary>
@@ -29,10 +30,11 @@ public sealed partial class RolloutService
         var planned = RolloutPlanner.Plan(rollout.Plan, observed ?? StableProfile.Assumed(sampleRate));
         var pace = await StepPaceWarning.ObservedAsync(traces, manifest.App, rollout.Plan, planned, rollout.Environment, rollout.BaselineReleaseId, state.StableSince, now, cancellationToken).ConfigureAwait(false);
         var firstToken = observed is null ? null : FirstTokenLatencyWarning.For(rollout.Plan, observed, rollout.Environment);
+        var cancels = observed is null ? null : CancelRateWarning.For(rollout.Plan, observed, rollout.Environment);
         var subjects = SubjectShortfallWarning.For(rollout.Plan, stableDay, rollout.Environment);
         var lease = await rollouts.LeaseAsync(rollout.App, rollout.Environment, cancellationToken).ConfigureAwait(false);
         var unjudged = UnjudgedWarning.AtStart(rollout.Environment, lease, time.GetUtcNow());
-        return (JoinNotes(retry, pace, firstToken, subjects, unjudged), unjudged is null ? lease?.Holder : null);
+        return (JoinNotes(retry, pace, firstToken, cancels, subjects, unjudged), unjudged is null ? lease?.Holder : null);
     }
 
     /// <summary>The notes given, one a line, or null when none is.</summary>
