@@ -1,4 +1,3 @@
-using Glidepath.Manifests;
 using Glidepath.Monitoring;
 using Glidepath.Rollouts;
 using Glidepath.Traces;
@@ -13,27 +12,11 @@ namespace Glidepath.Tests.Monitoring;
 /// </summary>
 public sealed class DriftHeavySubjectsTests
 {
-    private static readonly DriftMonitor Monitor = new(DriftPolicy.From(new Manifest
-    {
-        App = "support-agent",
-        Release = new ReleaseSpec { Model = new ModelSpec { Provider = "sim", Name = "sim-support-1" }, Prompt = new PromptSpec { System = "prompts/system.md" } },
-        Rollout = new RolloutPlan { Metrics = new Dictionary<string, MetricTolerance> { ["error_rate"] = new() { MaxIncrease = 0.01 } } },
-    }));
+    private static readonly DriftMonitor Monitor = DriftOneArmTests.Monitor; // error_rate at max_increase 0.01
 
     /// <summary>A window of 64 subject groups, each with (requests, errors) from <paramref name="group"/>.</summary>
-    private static ArmSample Window(Func<int, (int Requests, int Errors)> group)
-    {
-        var groups = new ArmSample[SubjectGroups.Count];
-        var total = default(ArmSample);
-        for (var g = 0; g < groups.Length; g++)
-        {
-            var (n, errors) = group(g);
-            groups[g] = new ArmSample { Requests = n, Errors = errors, LatencyCount = n - errors, LogLatencySum = (n - errors) * Math.Log(500) };
-            total = ArmSample.Add(total, groups[g]);
-        }
-
-        return total with { Groups = groups };
-    }
+    private static ArmSample Window(Func<int, (int Requests, int Errors)> group) =>
+        DriftOneArmTests.Window(SubjectGroups.Count, g => group(g) is var (n, errors) ? (n, errors, 0) : default);
 
     [Theory]
     [InlineData(1_000)] // the busiest user sends about a fifth of the requests: Kish's count 18.6 before the cap

@@ -12,7 +12,7 @@ namespace Glidepath.Tests.Monitoring;
 /// </summary>
 public sealed class DriftOneArmTests
 {
-    private static readonly DriftMonitor Monitor = new(DriftPolicy.From(new Manifest
+    internal static readonly DriftMonitor Monitor = new(DriftPolicy.From(new Manifest
     {
         App = "support-agent",
         Release = new ReleaseSpec { Model = new ModelSpec { Provider = "sim", Name = "sim-support-1" }, Prompt = new PromptSpec { System = "prompts/system.md" } },
@@ -20,7 +20,7 @@ public sealed class DriftOneArmTests
     }));
 
     /// <summary>A window of <paramref name="count"/> subject groups, each with (requests, other errors, one-arm errors) from <paramref name="group"/>.</summary>
-    private static ArmSample Window(int count, Func<int, (int Requests, int OtherErrors, int OneArmErrors)> group)
+    internal static ArmSample Window(int count, Func<int, (int Requests, int OtherErrors, int OneArmErrors)> group)
     {
         var groups = new ArmSample[count];
         var total = default(ArmSample);
