@@ -97,6 +97,12 @@ internal static class GateCommand
                 }
             }
 
+            if (JudgeNoise.Warning(start.Run.Trials, evals.Scorers.Judges, start.SameContent) is { } judgeNoise)
+            {
+                // Before the run, on stderr in every format: the judge's calls are the dearer part of a gate (trial gatejudge M5).
+                ctx.Output.Note("warning: " + judgeNoise);
+            }
+
             var outcome = await gates.RunAsync(start, new RunNotes(ctx, ResumeLine.From("glidepath gate", parse, options)), ct);
             if (report is not null)
             {

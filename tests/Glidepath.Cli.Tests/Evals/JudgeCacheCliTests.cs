@@ -74,6 +74,24 @@ public sealed class JudgeCacheCliTests
         Assert.Equal(first, again); // and read the same score for every trial
     }
 
+    // Trial gatejudge M5: at 1 trial a side the judge's noise alone made "regressions" of a byte-identical candidate.
+    [Theory]
+    [InlineData("1", true)]
+    [InlineData("3", false)]
+    public async Task Gate_WithAnLlmJudge_WarnsOnStderrOnlyAtOneTrial(string trials, bool warned)
+    {
+        using var judge = new JudgeEndpoint();
+        using var app = EvalApp.WithJudge(judge);
+        var v1 = await app.CreateReleaseAsync();
+        app.EditPrompt(p => p + "\nBe brief.\n");
+
+        var (code, stdout, stderr) = await app.RunAsync("gate", "--baseline", v1, "--tag", "refunds", "--trials", trials, "--format", "json");
+
+        Assert.True(code is 0 or 1, $"exit {code}: {stderr}");
+        Assert.Equal(warned, stderr.Contains("warning: 1 trial a side with an llm_judge (openai/judge-1)", StringComparison.Ordinal));
+        Assert.DoesNotContain("llm_judge (openai", stdout, StringComparison.Ordinal);
+    }
+
     private static string RunId(string json)
     {
         using var doc = JsonDocument.Parse(json);
