@@ -103,14 +103,15 @@ internal static class GateCommand
                 ctx.Output.Note("warning: " + judgeNoise);
             }
 
-            var outcome = await gates.RunAsync(start, new RunNotes(ctx, ResumeLine.From("glidepath gate", parse, options)), ct);
+            var notes = new RunNotes(ctx, ResumeLine.From("glidepath gate", parse, options));
+            var outcome = await gates.RunAsync(start, notes, ct);
             if (report is not null)
             {
                 await report.WriteAsync(ReportFormat.Render(outcome.Report, format!), ct);
                 ctx.Output.Note($"report written to {report.Path} ({format})");
             }
 
-            GateOutput.Print(ctx, outcome);
+            GateOutput.Print(ctx, outcome, notes);
             return OutcomeExitCodes.For(outcome.Result);
         });
         return command;

@@ -91,14 +91,13 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
         }
 
         score = score == 0 ? 0 : score; // "-0" is a score of 0, and prints as one
-        return new ScoreValue(score, score >= _pass, Reason(score, reason))
+        var metadata = new Dictionary<string, string>
         {
-            Metadata = new Dictionary<string, string>
-            {
-                ["judge.model"] = Identity.Model,
-                ["judge.rubric_sha256"] = Identity.RubricSha256,
-            },
+            ["judge.model"] = Identity.Model,
+            ["judge.rubric_sha256"] = Identity.RubricSha256,
         };
+        JudgeUsage.Write(metadata, response);
+        return new ScoreValue(score, score >= _pass, Reason(score, reason)) { Metadata = metadata };
     }
 
     private async Task<ChatResponse> CallAsync(IChatClient judge, List<ChatMessage> prompt, CancellationToken cancellationToken)
