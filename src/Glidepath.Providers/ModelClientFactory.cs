@@ -107,7 +107,7 @@ public sealed class ModelClientFactory : IModelClientFactory, IModelForwarderFac
                 writer = _cacheWriter ??= new ResponseCacheWriter(cache, logger);
             }
 
-            builder.Use(next => new ResponseCacheChatClient(next, cache, writer, provider, baseUrl, model, options.TrialIndex, options.Cache, options.Cacheable, _defaults.CacheTtl, _time, logger));
+            builder.Use(next => new ResponseCacheChatClient(next, cache, writer, provider, baseUrl, model, options.TrialIndex, options.CacheScope, options.Cache, options.Cacheable, _defaults.CacheTtl, _time, logger));
         }
 
         builder.Use(next => new ResilientChatClient(next, resilience, _time, logger));

@@ -54,15 +54,16 @@ internal static class EvalCommand
                 ctx.Output.Note($"run {start.Run.Id}: {start.Release.Label} over {start.Run.DatasetPath} ({start.Dataset.CaseCount} cases × {start.Run.Trials} trial(s))");
             }
 
-            var outcome = await session.Evals.RunAsync(start, new RunNotes(ctx, ResumeLine.From("glidepath eval run", parse, options)), ct);
-            await ReportAsync(ctx, outcome, ct);
+            var notes = new RunNotes(ctx, ResumeLine.From("glidepath eval run", parse, options));
+            var outcome = await session.Evals.RunAsync(start, notes, ct);
+            await ReportAsync(ctx, outcome, notes, ct);
             return OutcomeExitCodes.For(outcome);
         });
         return command;
     }
 
     /// <summary>The summary and the trials that did not pass, read back from the store one at a time (a run of any size prints in the same memory).</summary>
-    private static async Task ReportAsync(CliContext ctx, EvalOutcome outcome, CancellationToken ct)
+    private static async Task ReportAsync(CliContext ctx, EvalOutcome outcome, RunNotes notes, CancellationToken ct)
     {
         var (run, release, summary) = (outcome.Start.Run, outcome.Start.Release, outcome.Summary);
         var concurrency = outcome.Concurrency;
@@ -109,6 +110,7 @@ internal static class EvalCommand
             {
                 // The failure contract every exit-3 path keeps (error and exit_code), beside the run's result.
                 w.WriteString("error", ErrorText(summary, firstError));
+                w.WriteString("resume", notes.ResumeCommand(run));
                 w.WriteNumber("exit_code", code);
             }
 
@@ -138,6 +140,7 @@ internal static class EvalCommand
         if (summary.Errors > 0)
         {
             ctx.Output.Note("error: " + ErrorText(summary, firstError));
+            notes.Errored(run);
         }
     }
 

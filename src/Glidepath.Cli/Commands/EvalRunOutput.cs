@@ -15,12 +15,16 @@ internal static class EvalRunOutput
     /// </summary>
     public static void SummaryTable(CliContext ctx, IReadOnlyList<(string Label, RunSummary Summary)> rows)
     {
-        ctx.Output.Table(["release", "cases", "trials", "pass", "fail", "error", "pass rate", "mean score", "p50 ms", "p95 ms", "cost $"],
+        // The judge's calls and cost beside the model's, when a judge scored (its spend can be several times the model's).
+        var judged = rows.Any(r => r.Summary.JudgeCalls > 0 || r.Summary.JudgeCostUsd is not null);
+        string[] judgeColumns = judged ? ["judge calls", "judge $"] : [];
+        ctx.Output.Table(["release", "cases", "trials", "pass", "fail", "error", "pass rate", "mean score", "p50 ms", "p95 ms", "cost $", .. judgeColumns],
             rows.Select(r => (IReadOnlyList<string>)
             [
                 r.Label, N(r.Summary.Cases), N(r.Summary.Trials), N(r.Summary.Passed), N(r.Summary.Failed), N(r.Summary.Errors),
                 Figure(r.Summary.PassRate, "0.0%"), Figure(r.Summary.MeanScore, "0.000"),
                 Figure(r.Summary.LatencyP50Ms, "0"), Figure(r.Summary.LatencyP95Ms, "0"), Figure(r.Summary.CostUsd, "0.0000"),
+                .. judged ? [N(r.Summary.JudgeCalls), Figure(r.Summary.JudgeCostUsd, "0.0000")] : Array.Empty<string>(),
             ]));
         foreach (var (label, summary) in rows.Where(r => r.Summary.Errors > 0))
         {

@@ -97,14 +97,21 @@ internal static class GateCommand
                 }
             }
 
-            var outcome = await gates.RunAsync(start, new RunNotes(ctx, ResumeLine.From("glidepath gate", parse, options)), ct);
+            if (JudgeNoise.Warning(start.Run.Trials, evals.Scorers.Judges, start.SameContent) is { } judgeNoise)
+            {
+                // Before the run, on stderr in every format: the judge's calls are the dearer part of a gate (trial gatejudge M5).
+                ctx.Output.Note("warning: " + judgeNoise);
+            }
+
+            var notes = new RunNotes(ctx, ResumeLine.From("glidepath gate", parse, options));
+            var outcome = await gates.RunAsync(start, notes, ct);
             if (report is not null)
             {
                 await report.WriteAsync(ReportFormat.Render(outcome.Report, format!), ct);
                 ctx.Output.Note($"report written to {report.Path} ({format})");
             }
 
-            GateOutput.Print(ctx, outcome);
+            GateOutput.Print(ctx, outcome, notes);
             return OutcomeExitCodes.For(outcome.Result);
         });
         return command;

@@ -9,19 +9,28 @@ namespace Glidepath.Cli.Commands;
 /// <summary>How <c>glidepath gate</c> shows a verdict: the summary table, the reasons, and each regressed case with both answers side by side.</summary>
 internal static class GateOutput
 {
-    public static void Print(CliContext ctx, GateOutcome outcome)
+    /// <param name="notes">What the run said while it ran; it names the command that resumes it.</param>
+    public static void Print(CliContext ctx, GateOutcome outcome, RunNotes notes)
     {
         var (report, run) = (outcome.Report, outcome.Start.Run);
         var d = report.Decision;
+        var errored = d.Result == GateResult.Error;
         if (ctx.Output.IsJson)
         {
-            // An error verdict exits 3, and every exit-3 document carries error and exit_code: here beside the verdict.
+            // An error verdict exits 3, and every exit-3 document carries error and exit_code: here beside the verdict, with
+            // the command that asks the errored trials again as resume (as a stopped run's error object has it).
             var code = OutcomeExitCodes.For(d.Result);
-            ctx.Output.Json(w => JsonReport.Write(w, report, code == ExitCodes.Operational ? (ErrorText(d), code) : null));
+            var failed = code == ExitCodes.Operational;
+            ctx.Output.Json(w => JsonReport.Write(w, report, failed ? (ErrorText(d), code) : null, outcome.Summaries, failed ? notes.ResumeCommand(run) : null));
             WarningNotes(ctx, report);
             RolloutNotes(ctx, outcome);
             StoredNote(ctx, outcome);
             CachedBaselineNote(ctx, outcome);
+            if (errored)
+            {
+                notes.Errored(run);
+            }
+
             return;
         }
 
@@ -87,6 +96,10 @@ internal static class GateOutput
         RolloutNotes(ctx, outcome);
         StoredNote(ctx, outcome);
         CachedBaselineNote(ctx, outcome);
+        if (errored)
+        {
+            notes.Errored(run);
+        }
     }
 
     /// <summary>The candidate's latency or cost per call beyond the manifest's rollout tolerance (<see cref="RolloutPreview"/>): notes, never a block.</summary>

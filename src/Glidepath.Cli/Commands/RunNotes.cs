@@ -37,6 +37,17 @@ internal sealed class RunNotes(CliContext ctx, ResumeLine resume) : IEvalRunObse
         ctx.Output.Note($"stopped on the error below; finished results are saved. Once it is fixed (a --var, the dataset put back as it was, the provider's API key exported; the run keeps its release and dataset), continue with: {ctx.Resume}{StoreNote()}");
     }
 
+    /// <summary>The command that continues <paramref name="run"/>: after errored trials it asks them again, and only them.</summary>
+    public string ResumeCommand(EvalRun run) => resume.For(run);
+
+    /// <summary>
+    /// After a run that ended with errored trials (exit 3): the exact command that asks them again. Most runs against a real
+    /// judge error on a few of thousands of trials, and this is the line they need (trial gatejudge L6: it was printed
+    /// only after Ctrl-C).
+    /// </summary>
+    public void Errored(EvalRun run) =>
+        ctx.Output.Note($"the other results are saved; to ask only the errored trials again once the cause is gone: {resume.For(run)}{StoreNote()}");
+
     /// <summary>The dataset check's warnings (input.vars no template uses), each a <c>warning:</c> line on stderr, never on stdout (where --format json writes).</summary>
     public static void Warnings(CliContext ctx, Glidepath.Evals.Datasets.DatasetScan dataset)
     {

@@ -23,6 +23,7 @@ internal sealed class ResponseCacheChatClient(
     string? baseUrl,
     ModelSpec model,
     int trialIndex,
+    string? scope,
     ResponseCacheMode mode,
     Func<ChatResponse, bool>? cacheable,
     TimeSpan ttl,
@@ -32,7 +33,7 @@ internal sealed class ResponseCacheChatClient(
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var list = messages as IList<ChatMessage> ?? messages.ToList();
-        var key = ResponseCacheKey.Compute(provider, baseUrl, model, list, options, trialIndex);
+        var key = ResponseCacheKey.Compute(provider, baseUrl, model, list, options, trialIndex, scope);
         var cached = await TryGetAsync(key, cancellationToken).ConfigureAwait(false);
         if (cached is not null)
         {
@@ -48,7 +49,7 @@ internal sealed class ResponseCacheChatClient(
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var list = messages as IList<ChatMessage> ?? messages.ToList();
-        var key = ResponseCacheKey.Compute(provider, baseUrl, model, list, options, trialIndex);
+        var key = ResponseCacheKey.Compute(provider, baseUrl, model, list, options, trialIndex, scope);
         var cached = await TryGetAsync(key, cancellationToken).ConfigureAwait(false);
         if (cached is not null)
         {

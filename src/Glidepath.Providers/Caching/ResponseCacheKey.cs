@@ -11,8 +11,8 @@ using Microsoft.Extensions.AI;
 namespace Glidepath.Providers.Caching;
 
 /// <summary>
-/// sha256 of (provider, endpoint, model, parameters, provider options, messages, tools, trial index),
-/// computed over canonical JSON. Never includes an API key.
+/// sha256 of (provider, endpoint, model, parameters, provider options, messages, tools, trial index, and the
+/// <see cref="ModelClientOptions.CacheScope"/> when there is one), computed over canonical JSON. Never includes an API key.
 /// </summary>
 /// <remarks>
 /// Written in one pass with a <see cref="Utf8JsonWriter"/> into a pooled buffer, with each tool's JSON kept per
@@ -38,7 +38,9 @@ internal static class ResponseCacheKey
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? _buffer;
 
-    public static string Compute(string provider, string? baseUrl, ModelSpec model, IEnumerable<ChatMessage> messages, ChatOptions? options, int trialIndex)
+    /// <param name="scope">What the call is made for (<see cref="ModelClientOptions.CacheScope"/>); null writes nothing, so a
+    /// release's keys are the bytes they always were.</param>
+    public static string Compute(string provider, string? baseUrl, ModelSpec model, IEnumerable<ChatMessage> messages, ChatOptions? options, int trialIndex, string? scope = null)
     {
         var buffer = _buffer ??= new ArrayBufferWriter<byte>(4096);
         buffer.ResetWrittenCount();
@@ -116,6 +118,11 @@ internal static class ResponseCacheKey
 
             w.WriteEndArray();
             w.WriteNumber("trial", trialIndex);
+            if (scope is not null)
+            {
+                w.WriteString("scope", scope);
+            }
+
             w.WriteEndObject();
         }
 

@@ -47,7 +47,7 @@ internal sealed partial class OnlineScorer : BackgroundService
             _scorers = ScorerSet.Build(online.Scorers, ScorerRegistry.CreateDefault(), new ScorerBuildContext
             {
                 ReadFile = path => Glidepath.Files.AppFile.Read(manifest.BaseDirectory, path, "online.scorers"),
-                JudgeClient = model => settings.Models.Create(model, ProviderSettingsResolver.Resolve(manifest, model.Provider, settings.Environment), new ModelClientOptions { Environment = settings.Environment }),
+                JudgeClient = (model, _) => settings.Models.Create(model, ProviderSettingsResolver.Resolve(manifest, model.Provider, settings.Environment), new ModelClientOptions { Environment = settings.Environment }),
             });
             _rate = online.SampleRate;
         }

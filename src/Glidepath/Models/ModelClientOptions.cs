@@ -17,6 +17,17 @@ public sealed record ModelClientOptions
     /// <summary>Which trial of a case this is: part of the cache key so trials are independent samples.</summary>
     public int TrialIndex { get; init; }
 
+    /// <summary>
+    /// What the calls are made for, written into their response-cache key beside the request and the trial: an eval's judge
+    /// calls are <see cref="JudgeCacheScope"/>, so a judge's answer is never served for a release's call of the same text, and
+    /// the judge answers cached before its calls were keyed by trial (2026-12-07: every trial of a case read trial 0's
+    /// verdict) are not served at all. Null (a release's calls) leaves the key as it always was.
+    /// </summary>
+    public string? CacheScope { get; init; }
+
+    /// <summary>The <see cref="CacheScope"/> of an eval judge's calls.</summary>
+    public const string JudgeCacheScope = "judge";
+
     /// <summary>Environment name for telemetry, when serving an environment.</summary>
     public string? Environment { get; init; }
 

@@ -60,6 +60,8 @@ public static class ViewJsonWriter
         NumberOrNull(w, "latency_p50_ms", s.LatencyP50Ms);
         NumberOrNull(w, "latency_p95_ms", s.LatencyP95Ms);
         NumberOrNull(w, "cost_usd", s.CostUsd);
+        w.WriteNumber("judge_calls", s.JudgeCalls);
+        NumberOrNull(w, "judge_cost_usd", s.JudgeCostUsd);
         w.WriteEndObject();
     }
 

@@ -115,6 +115,45 @@ public sealed class ErroredRunCliTests
         Assert.False(doc.RootElement.TryGetProperty("exit_code", out _));
     }
 
+    // Trial gatejudge L6: a gate that ended in error (a few unreadable judge answers) did not say it could be resumed,
+    // though resuming asks only the errored trials again; only a Ctrl-C printed the command.
+    [Fact]
+    public async Task Gate_JudgeErrorsAsJson_DocumentAndStderrNameTheResumeCommand_WhichPassesOnceTheJudgeIsFixed()
+    {
+        using var judge = new JudgeEndpoint { Answer = "I think it is fine." };
+        using var app = EvalApp.WithJudge(judge);
+        var v1 = await app.CreateReleaseAsync();
+        app.EditPrompt(p => p + "\nBe brief.\n");
+
+        var (code, stdout, stderr) = await app.RunAsync("gate", "--baseline", v1, "--tag", "refunds", "--format", "json");
+        Assert.True(code == 3, $"exit {code}: {stderr}");
+        using var doc = JsonDocument.Parse(stdout);
+        var run = doc.RootElement.GetProperty("run").GetString();
+        var resume = doc.RootElement.GetProperty("resume").GetString()!;
+        judge.Answer = "{\"score\": 0.9, \"reason\": \"correct\"}";
+        var resumed = await app.RunAsGivenAsync(resume.Split(' ').Skip(1).ToList());
+
+        Assert.Equal($"glidepath gate --resume {run} --manifest {app.Manifest} --store {app.StorePath}", resume);
+        Assert.Contains("to ask only the errored trials again once the cause is gone: " + resume, stderr, StringComparison.Ordinal);
+        Assert.True(resumed.Code == 0, $"exit {resumed.Code}: {resumed.Stderr}");
+    }
+
+    [Fact]
+    public async Task EvalRun_TrialsErroredAsText_StderrNamesTheResumeCommand_AScoredRunDoesNot()
+    {
+        using var judge = new JudgeEndpoint { Answer = "I think it is fine." };
+        using var app = EvalApp.WithJudge(judge);
+
+        var (code, _, stderr) = await app.RunAsync("eval", "run", "--tag", "refunds");
+        judge.Answer = "{\"score\": 0.9, \"reason\": \"correct\"}";
+        var (fine, _, fineErr) = await app.RunAsync("eval", "run", "--tag", "refunds");
+
+        Assert.True(code == 3, $"exit {code}: {stderr}");
+        Assert.Matches(@"to ask only the errored trials again once the cause is gone: glidepath eval run --resume \d{8}-\d{6}-[0-9a-f]{4} --manifest ", stderr);
+        Assert.True(fine == 0, $"exit {fine}: {fineErr}");
+        Assert.DoesNotContain("--resume", fineErr, StringComparison.Ordinal);
+    }
+
     // The reason read "the model call failed: ProviderException: model provider 'sim' failed …": an internal type name.
     [Fact]
     public async Task EvalRun_ProviderFails_ReasonSaysWhatFailedWithoutAnExceptionTypeName()

@@ -39,7 +39,7 @@ public sealed class EvalRunCliTests
         Assert.Equal(["name", "id", "app", "version", "git_commit", "dirty", "author", "created_at", "message", "also_recorded_at"], Names(root.GetProperty("release")));
         Assert.Equal(["path", "sha256"], Names(root.GetProperty("dataset")));
         Assert.Equal(["requested", "effective", "limited_by"], Names(root.GetProperty("concurrency")));
-        Assert.Equal(["release_id", "cases", "trials", "passed", "failed", "errors", "pass_rate", "mean_score", "latency_p50_ms", "latency_p95_ms", "cost_usd"], Names(root.GetProperty("summary")));
+        Assert.Equal(["release_id", "cases", "trials", "passed", "failed", "errors", "pass_rate", "mean_score", "latency_p50_ms", "latency_p95_ms", "cost_usd", "judge_calls", "judge_cost_usd"], Names(root.GetProperty("summary")));
         var first = root.GetProperty("not_passed")[0];
         Assert.Equal(["case_id", "trial", "status", "score", "reason", "output"], Names(first));
         Assert.Equal(("fail", JsonValueKind.Number, JsonValueKind.Null), (first.GetProperty("status").GetString(), first.GetProperty("trial").ValueKind, root.GetProperty("concurrency").GetProperty("limited_by").ValueKind));

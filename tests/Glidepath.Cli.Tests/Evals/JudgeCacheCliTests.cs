@@ -48,6 +48,69 @@ public sealed class JudgeCacheCliTests
         Assert.Equal(callsBefore, judge.Calls);
     }
 
+    // Trial gatejudge HIGH 1: the judge's answers were cached without the trial, so the trials of a case that gave the same
+    // answer (a deterministic release) shared one judge draw, and the gate's test counted the copies as independent trials.
+    [Fact]
+    public async Task EvalRun_DeterministicReleaseJudgeThatDiffersByCall_EveryTrialAsksTheJudge_ACachedRerunReplaysEveryScoreWithoutACall()
+    {
+        using var judge = new JudgeEndpoint { AnswerFor = n => n % 2 == 0 ? "{\"score\": 0.9, \"reason\": \"fine\"}" : "{\"score\": 0.2, \"reason\": \"poor\"}" };
+        using var app = EvalApp.WithJudge(judge);
+        app.EditManifest(y => y.Replace("temperature: 0.2", "temperature: 0", StringComparison.Ordinal)); // the same answer every trial
+
+        // One at a time: a trial starts after the one before it was judged (and cached), as most trials did in the trial.
+        string[] run = ["eval", "run", "--tag", "refunds", "--trials", "4", "--concurrency", "1", "--format", "json"];
+        var (code, stdout, stderr) = await app.RunAsync(run);
+        Assert.True(code == 0, $"exit {code}: {stderr}");
+        var firstCalls = judge.Calls;
+        var first = await JudgeScoresAsync(app, RunId(stdout));
+        var (againCode, againOut, againErr) = await app.RunAsync(run);
+        Assert.True(againCode == 0, $"exit {againCode}: {againErr}");
+        var again = await JudgeScoresAsync(app, RunId(againOut));
+
+        Assert.Equal(first.Count, firstCalls); // each case × trial asked the judge once
+        Assert.Equal(4 * first.Select(s => s.Case).Distinct().Count(), first.Count);
+        Assert.Equal(2, first.Select(s => s.Score).Distinct().Count()); // both verdicts were drawn
+        Assert.Equal(firstCalls, judge.Calls); // the re-run asked nothing
+        Assert.Equal(first, again); // and read the same score for every trial
+    }
+
+    // Trial gatejudge M5: at 1 trial a side the judge's noise alone made "regressions" of a byte-identical candidate.
+    [Theory]
+    [InlineData("1", true)]
+    [InlineData("3", false)]
+    public async Task Gate_WithAnLlmJudge_WarnsOnStderrOnlyAtOneTrial(string trials, bool warned)
+    {
+        using var judge = new JudgeEndpoint();
+        using var app = EvalApp.WithJudge(judge);
+        var v1 = await app.CreateReleaseAsync();
+        app.EditPrompt(p => p + "\nBe brief.\n");
+
+        var (code, stdout, stderr) = await app.RunAsync("gate", "--baseline", v1, "--tag", "refunds", "--trials", trials, "--format", "json");
+
+        Assert.True(code is 0 or 1, $"exit {code}: {stderr}");
+        Assert.Equal(warned, stderr.Contains("warning: 1 trial a side with an llm_judge (openai/judge-1)", StringComparison.Ordinal));
+        Assert.DoesNotContain("llm_judge (openai", stdout, StringComparison.Ordinal);
+    }
+
+    private static string RunId(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return doc.RootElement.GetProperty("run").GetString()!;
+    }
+
+    /// <summary>The llm_judge score of every case × trial of a run, in case and trial order.</summary>
+    private static async Task<List<(string Case, int Trial, double Score)>> JudgeScoresAsync(EvalApp app, string runId)
+    {
+        var (code, stdout, stderr) = await app.RunAsync("eval", "show", runId, "--format", "json");
+        Assert.True(code == 0, $"exit {code}: {stderr}");
+        using var doc = JsonDocument.Parse(stdout);
+        return doc.RootElement.GetProperty("results").EnumerateArray()
+            .Select(r => (r.GetProperty("case_id").GetString()!, r.GetProperty("trial").GetInt32(),
+                r.GetProperty("scores").EnumerateArray().Single(s => s.GetProperty("scorer").GetString() == "llm_judge").GetProperty("score").GetDouble()))
+            .OrderBy(r => r.Item1, StringComparer.Ordinal).ThenBy(r => r.Item2)
+            .ToList();
+    }
+
     private static async Task<int> PassedAsync(EvalApp app, params string[] extra)
     {
         var (code, stdout, stderr) = await app.RunAsync(["eval", "run", "--tag", "refunds", "--format", "json", .. extra]);

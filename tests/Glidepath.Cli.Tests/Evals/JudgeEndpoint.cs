@@ -33,6 +33,9 @@ internal sealed class JudgeEndpoint : LoopbackHttpServer
         set => Volatile.Write(ref _answer, value);
     }
 
+    /// <summary>The answer text for the n-th call (1-based) when set, in place of <see cref="Answer"/>: a judge whose verdict differs by call.</summary>
+    public Func<int, string>? AnswerFor { get; set; }
+
     /// <summary>Calls received so far (answered, or held while <see cref="Hang"/>).</summary>
     public int Calls => Volatile.Read(ref _calls);
 
@@ -64,7 +67,7 @@ internal sealed class JudgeEndpoint : LoopbackHttpServer
 
     protected override async Task HandleAsync(HttpListenerContext context)
     {
-        Interlocked.Increment(ref _calls);
+        var call = Interlocked.Increment(ref _calls);
         using (var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8))
         {
             await reader.ReadToEndAsync();
@@ -74,7 +77,7 @@ internal sealed class JudgeEndpoint : LoopbackHttpServer
         await Volatile.Read(ref _released).Task;
 
         var body = $$$"""
-            {"id":"chatcmpl-1","object":"chat.completion","created":0,"model":"judge-1","choices":[{"index":0,"message":{"role":"assistant","content":{{{JsonSerializer.Serialize(Answer)}}}},"finish_reason":"stop"}],"usage":{"prompt_tokens":10,"completion_tokens":5,"total_tokens":15}}
+            {"id":"chatcmpl-1","object":"chat.completion","created":0,"model":"judge-1","choices":[{"index":0,"message":{"role":"assistant","content":{{{JsonSerializer.Serialize(AnswerFor?.Invoke(call) ?? Answer)}}}},"finish_reason":"stop"}],"usage":{"prompt_tokens":10,"completion_tokens":5,"total_tokens":15}}
             """;
         var bytes = Encoding.UTF8.GetBytes(body);
         context.Response.ContentType = "application/json";

@@ -85,6 +85,8 @@ public sealed class ResponseCacheKeyTests
         Assert.NotEqual(a, ResponseCacheKey.Compute("sim", null, new ModelSpec { Provider = "sim", Name = "sim-1" }, [new ChatMessage(ChatRole.User, "hi")], null, 1));
         Assert.NotEqual(a, ResponseCacheKey.Compute("sim", null, new ModelSpec { Provider = "sim", Name = "sim-1" }, [new ChatMessage(ChatRole.User, "hi!")], null, 0));
         Assert.NotEqual(a, ResponseCacheKey.Compute("sim", null, new ModelSpec { Provider = "sim", Name = "sim-1" }, [new ChatMessage(ChatRole.User, "hi")], new ChatOptions { Tools = [Tool] }, 0));
+        Assert.NotEqual(a, ResponseCacheKey.Compute("sim", null, new ModelSpec { Provider = "sim", Name = "sim-1" }, [new ChatMessage(ChatRole.User, "hi")], null, 0, "judge"));
+        Assert.Equal(a, ResponseCacheKey.Compute("sim", null, new ModelSpec { Provider = "sim", Name = "sim-1" }, [new ChatMessage(ChatRole.User, "hi")], null, 0, scope: null));
     }
 
     // Answers cached for Anthropic before its sampling parameters were sent were sampled at the provider's default: the

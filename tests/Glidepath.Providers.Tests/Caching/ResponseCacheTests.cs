@@ -196,6 +196,37 @@ public sealed class ResponseCacheTests : IAsyncLifetime
         Assert.Equal(2, _server.Requests.Count);
     }
 
+    // Trial gatejudge HIGH 1: an eval's judge client keys its answers by trial and by its scope, so an entry of another
+    // trial, or one written before judge calls had a scope (every trial of a case read trial 0's), is never served.
+    [Fact]
+    public async Task GetResponse_JudgeScopeAndTrial_EntryOfAnotherTrialOrWrittenWithoutTheScope_IsNotServed()
+    {
+        _server.Enqueue(
+            FakeProviderServer.Json(WireFormat.OpenAI.Text("{\"score\": 0.1}", 10, 5)),
+            FakeProviderServer.Json(WireFormat.OpenAI.Text("{\"score\": 0.9}", 10, 5)),
+            FakeProviderServer.Json(WireFormat.OpenAI.Text("{\"score\": 0.3}", 10, 5)));
+        await Client(trial: 0).GetResponseAsync(Messages()); // as a judge's answer was cached before: no scope, trial 0
+        await _factory.FlushAsync(CancellationToken.None);
+
+        var trial0 = await JudgeAt(0).GetResponseAsync(Messages());
+        var trial1 = await JudgeAt(1).GetResponseAsync(Messages());
+        await _factory.FlushAsync(CancellationToken.None);
+        var trial0Again = await JudgeAt(0).GetResponseAsync(Messages());
+        var trial1Again = await JudgeAt(1).GetResponseAsync(Messages());
+
+        Assert.Equal(("{\"score\": 0.9}", "{\"score\": 0.3}"), (trial0.Text, trial1.Text));
+        Assert.Equal((trial0.Text, trial1.Text), (trial0Again.Text, trial1Again.Text));
+        Assert.Equal(true, trial0Again.AdditionalProperties?[ModelResponseProperties.Cached]);
+        Assert.Equal(3, _server.Requests.Count);
+    }
+
+    private IChatClient JudgeAt(int trial) => _factory.Create(Model(), Settings(), new ModelClientOptions
+    {
+        Cache = ResponseCacheMode.Use,
+        TrialIndex = trial,
+        CacheScope = ModelClientOptions.JudgeCacheScope,
+    });
+
     private IChatClient Judge() => _factory.Create(Model(), Settings(), new ModelClientOptions
     {
         Cache = ResponseCacheMode.Use,

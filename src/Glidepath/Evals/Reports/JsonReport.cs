@@ -29,7 +29,12 @@ public static class JsonReport
     /// What a command that exits with a failure adds at the end, as its error object has it (<c>error</c>,
     /// <c>exit_code</c>); null for the report file and the stored verdict.
     /// </param>
-    public static void Write(Utf8JsonWriter w, GateReport r, (string Error, int ExitCode)? failure = null)
+    /// <param name="summaries">
+    /// Each side's totals as <c>eval run</c> writes its <c>summary</c> (cost, latency, the judge's calls and cost), as
+    /// <c>summaries</c>; the command's document has them, the report file and the stored verdict do not. Null: left out.
+    /// </param>
+    /// <param name="resume">With <paramref name="failure"/>: the command that asks the errored trials again, as <c>resume</c>.</param>
+    public static void Write(Utf8JsonWriter w, GateReport r, (string Error, int ExitCode)? failure = null, IReadOnlyList<Runs.RunSummary>? summaries = null, string? resume = null)
     {
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(r);
@@ -89,9 +94,25 @@ public static class JsonReport
 
         w.WriteEndArray();
         w.WriteString("created_at", r.CreatedAt);
+        if (summaries is not null)
+        {
+            w.WriteStartArray("summaries");
+            foreach (var summary in summaries)
+            {
+                ViewJsonWriter.Summary(w, summary);
+            }
+
+            w.WriteEndArray();
+        }
+
         if (failure is var (error, exitCode))
         {
             w.WriteString("error", error);
+            if (resume is not null)
+            {
+                w.WriteString("resume", resume);
+            }
+
             w.WriteNumber("exit_code", exitCode);
         }
 

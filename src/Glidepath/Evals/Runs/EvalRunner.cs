@@ -167,7 +167,7 @@ public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvi
         // until 2026-12-06, a Ctrl-C waited for the judge's provider timeout, up to 4 minutes with its retries, and saved the
         // trial as a timeout error that --resume then skipped.) The interrupted trial is not saved, so --resume asks it again;
         // a run with the response cache keeps the model's answer there, so only the judge is asked again.
-        var outcomes = await scorers.ScoreAsync(answer.Request, answer.Response, c, answer.LatencyMs, answer.CostUsd, cancellationToken).ConfigureAwait(false);
+        var outcomes = await scorers.ScoreAsync(answer.Request, answer.Response, c, trial, answer.LatencyMs, answer.CostUsd, cancellationToken).ConfigureAwait(false);
         var combined = CaseScore.Combine(outcomes);
         if (combined.Status == TrialStatus.Error && cancellationToken.IsCancellationRequested)
         {

@@ -316,9 +316,13 @@ public sealed class EvalService : IDisposable
         return ScorerSet.Build(Config.Scorers, ScorerRegistry.CreateDefault(), new ScorerBuildContext
         {
             ReadFile = path => Files.AppFile.Read(manifest.BaseDirectory, path, "eval.scorers"),
-            JudgeClient = model => models.Create(model, ProviderSettingsResolver.Resolve(manifest, model.Provider, null), new ModelClientOptions
+            // Each trial's judge calls are cached under its index (and the judge's scope): keyed by the prompt alone, the
+            // trials of a case that gave the same answer read one judge draw, which the gate's test counted as independent.
+            JudgeClient = (model, trial) => models.Create(model, ProviderSettingsResolver.Resolve(manifest, model.Provider, null), new ModelClientOptions
             {
                 Cache = EvalCacheMode.Of(useCache),
+                TrialIndex = trial,
+                CacheScope = ModelClientOptions.JudgeCacheScope,
                 LeanClient = true,
                 Cacheable = LlmJudgeScorer.Readable, // an answer no score can be read from is an error: never cached
             }),

@@ -1,7 +1,7 @@
 namespace Glidepath.Evals.Runs;
 
 /// <summary>
-/// Per-release totals of a run: outcomes, pass rate, mean score, latency percentiles and cost. A figure nothing was
+/// Per-release totals of a run: outcomes, pass rate, mean score, latency percentiles, cost, and the judge's calls and cost. A figure nothing was
 /// measured for is null, not 0: a run whose every trial errored has no pass rate, mean score or latency (as an unpriced
 /// run has no cost), so a reader can tell "0% passed" from "nothing was scored".
 /// </summary>
@@ -28,6 +28,18 @@ public sealed record RunSummary
 
     public required double? LatencyP95Ms { get; init; }
     public double? CostUsd { get; init; }
+
+    /// <summary>
+    /// Calls this run made to its <c>llm_judge</c> models: answers that gave a score, not served from the response cache
+    /// (an unreadable answer is an error, and its usage is not kept).
+    /// </summary>
+    public int JudgeCalls { get; init; }
+
+    /// <summary>
+    /// What the judge answers behind this release's scores cost, priced as <see cref="CostUsd"/> is (an answer served from the
+    /// cache counts at what it cost when given, as the model's do); null when no judge answer was priced.
+    /// </summary>
+    public double? JudgeCostUsd { get; init; }
 
     /// <summary>Trials whose answer came from the response cache, of those this process ran (not in the JSON view).</summary>
     [System.Text.Json.Serialization.JsonIgnore]

@@ -4,7 +4,7 @@ namespace Glidepath.Evals.Runs;
 
 /// <summary>
 /// Adds results of one release up as they finish, so a run's summary needs neither every result in memory nor a read
-/// back from the store: counts, score sum, cost, one latency per scored trial (for the percentiles) and the case ids seen.
+/// back from the store: counts, score sum, cost (the model's and the judge's), one latency per scored trial (for the percentiles) and the case ids seen.
 /// Not thread-safe: one writer adds.
 /// </summary>
 public sealed class RunSummaryBuilder(string releaseId)
@@ -18,6 +18,9 @@ public sealed class RunSummaryBuilder(string releaseId)
     // "cost_usd": 0.36830399999999985 for a run that cost $0.368304.
     private decimal _cost;
     private bool _priced;
+    private decimal _judgeCost;
+    private bool _judgePriced;
+    private int _judgeCalls;
 
     public string ReleaseId => releaseId;
 
@@ -64,6 +67,19 @@ public sealed class RunSummaryBuilder(string releaseId)
             _priced = true;
             _cost += (decimal)cost;
         }
+
+        foreach (var outcome in result.Scores)
+        {
+            if (JudgeUsage.TryRead(outcome.Metadata, out var judgeCached, out var judgeCost))
+            {
+                _judgeCalls += judgeCached ? 0 : 1;
+                if (judgeCost is { } usd)
+                {
+                    _judgePriced = true;
+                    _judgeCost += usd;
+                }
+            }
+        }
     }
 
     public RunSummary Build()
@@ -83,6 +99,8 @@ public sealed class RunSummaryBuilder(string releaseId)
             LatencyP50Ms = Percentile(latencies, 0.5),
             LatencyP95Ms = Percentile(latencies, 0.95),
             CostUsd = _priced ? (double)_cost : null,
+            JudgeCalls = _judgeCalls,
+            JudgeCostUsd = _judgePriced ? (double)_judgeCost : null,
             CachedAnswers = _cached,
             CacheUnknown = _cacheUnknown,
         };

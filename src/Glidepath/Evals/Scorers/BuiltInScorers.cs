@@ -69,10 +69,10 @@ public static class BuiltInScorers
         var rubricPath = s.GetString("rubric") ?? throw new BadInputException($"{s.Location}: llm_judge needs rubric: a file path");
         var rubric = c.ReadFile(rubricPath);
         var model = JudgeModel(s);
-        var client = c.JudgeClient?.Invoke(model) ?? throw new BadInputException($"{s.Location}: llm_judge needs a judge model client, which this command cannot build");
+        var clients = c.JudgeClient ?? throw new BadInputException($"{s.Location}: llm_judge needs a judge model client, which this command cannot build");
         var identity = new JudgeIdentity($"{model.Provider}/{model.Name}", ReleaseBuilder.HashHex(rubric));
         var maxConcurrency = (int)(s.GetDouble("max_concurrency") ?? 8);
-        return new LlmJudgeScorer(NameOf(s), client, identity, Encoding.UTF8.GetString(rubric), s.GetDouble("pass") ?? 0.7, maxConcurrency,
+        return new LlmJudgeScorer(NameOf(s), trial => clients(model, trial), identity, Encoding.UTF8.GetString(rubric), s.GetDouble("pass") ?? 0.7, maxConcurrency,
             c.Cost is null ? null : r => c.Cost(model, r), s.GetDouble("max_spend_usd"), JudgeSampling.Temperature(model))
         {
             Simulated = string.Equals(model.Provider, "sim", StringComparison.Ordinal),

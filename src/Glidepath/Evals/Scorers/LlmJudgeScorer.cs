@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.AI;
@@ -10,7 +11,8 @@ namespace Glidepath.Evals.Scorers;
 /// </summary>
 public sealed class LlmJudgeScorer : Scorer, IDisposable
 {
-    private readonly IChatClient _judge;
+    private readonly Func<int, IChatClient> _judgeFor;
+    private readonly ConcurrentDictionary<int, IChatClient> _judges = new();
     private readonly string _rubric;
     private readonly double _pass;
     private readonly SemaphoreSlim _gate;
@@ -26,10 +28,23 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
 
     /// <param name="temperature">The temperature the judge asks its model for (<see cref="JudgeSampling.Temperature"/>), or null for none.</param>
     public LlmJudgeScorer(string name, IChatClient judge, JudgeIdentity identity, string rubric, double pass, int maxConcurrency, Func<ChatResponse, double?>? cost = null, double? maxSpendUsd = null, float? temperature = 0)
+        : this(name, _ => judge, identity, rubric, pass, maxConcurrency, cost, maxSpendUsd, temperature)
+    {
+    }
+
+    /// <param name="judgeForTrial">
+    /// The judge's client for the calls that score one trial index, built once per index: an eval's caches each trial's
+    /// answers apart, so the trials of a case are independent judge draws. Trial 0's is built here, so what fails every
+    /// call (a judge key that is not set) fails before the run.
+    /// </param>
+    /// <param name="temperature">The temperature the judge asks its model for (<see cref="JudgeSampling.Temperature"/>), or null for none.</param>
+    public LlmJudgeScorer(string name, Func<int, IChatClient> judgeForTrial, JudgeIdentity identity, string rubric, double pass, int maxConcurrency, Func<ChatResponse, double?>? cost = null, double? maxSpendUsd = null, float? temperature = 0)
         : base(name)
     {
+        ArgumentNullException.ThrowIfNull(judgeForTrial);
         _temperature = temperature;
-        _judge = judge;
+        _judgeFor = judgeForTrial;
+        _judges[0] = judgeForTrial(0);
         Identity = identity;
         _rubric = rubric;
         _pass = pass;
@@ -66,7 +81,7 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
                 "Reply with JSON only: {\"score\": <a number from 0 to 1>, \"reason\": \"<one sentence>\"}."),
             new(ChatRole.User, Render(input)),
         ];
-        var response = await CallAsync(prompt, cancellationToken).ConfigureAwait(false);
+        var response = await CallAsync(_judges.GetOrAdd(input.Trial, _judgeFor), prompt, cancellationToken).ConfigureAwait(false);
 
         if (!JudgeScoreParser.TryParse(response.Text, out var score, out var reason, out var error))
         {
@@ -76,17 +91,16 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
         }
 
         score = score == 0 ? 0 : score; // "-0" is a score of 0, and prints as one
-        return new ScoreValue(score, score >= _pass, Reason(score, reason))
+        var metadata = new Dictionary<string, string>
         {
-            Metadata = new Dictionary<string, string>
-            {
-                ["judge.model"] = Identity.Model,
-                ["judge.rubric_sha256"] = Identity.RubricSha256,
-            },
+            ["judge.model"] = Identity.Model,
+            ["judge.rubric_sha256"] = Identity.RubricSha256,
         };
+        JudgeUsage.Write(metadata, response);
+        return new ScoreValue(score, score >= _pass, Reason(score, reason)) { Metadata = metadata };
     }
 
-    private async Task<ChatResponse> CallAsync(List<ChatMessage> prompt, CancellationToken cancellationToken)
+    private async Task<ChatResponse> CallAsync(IChatClient judge, List<ChatMessage> prompt, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -99,7 +113,7 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
             ChatResponse? response = null;
             try
             {
-                response = await _judge.GetResponseAsync(prompt, new ChatOptions { Temperature = _temperature }, cancellationToken).ConfigureAwait(false);
+                response = await judge.GetResponseAsync(prompt, new ChatOptions { Temperature = _temperature }, cancellationToken).ConfigureAwait(false);
                 return response;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -25,12 +25,14 @@ public abstract class Scorer(string name) : IEvaluator
     {
         var contexts = additionalContext?.ToList() ?? [];
         var call = contexts.OfType<CallMetricsContext>().FirstOrDefault();
+        var evalCase = contexts.OfType<EvalCaseContext>().FirstOrDefault();
         var input = new ScorerInput
         {
             Messages = messages.ToList(),
             ResponseText = modelResponse.Text,
             ToolCalls = modelResponse.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToList(),
-            Case = contexts.OfType<EvalCaseContext>().FirstOrDefault()?.Case,
+            Case = evalCase?.Case,
+            Trial = evalCase?.Trial ?? 0,
             LatencyMs = call?.LatencyMs,
             CostUsd = call?.CostUsd,
             HasCostContext = call is not null,

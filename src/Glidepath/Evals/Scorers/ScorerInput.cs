@@ -10,6 +10,9 @@ public sealed record ScorerInput
     public required string ResponseText { get; init; }
     public required IReadOnlyList<FunctionCallContent> ToolCalls { get; init; }
     public EvalCase? Case { get; init; }
+
+    /// <summary>Which trial of <see cref="Case"/> the response is; 0 online.</summary>
+    public int Trial { get; init; }
     public double? LatencyMs { get; init; }
     public double? CostUsd { get; init; }
     public bool HasCostContext { get; init; }

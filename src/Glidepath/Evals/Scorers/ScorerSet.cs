@@ -101,13 +101,21 @@ public sealed class ScorerSet : IDisposable
     /// Runs every scorer on one response. Offline, <paramref name="evalCase"/> carries the expectations;
     /// online it is null and only reference-free scorers apply. Exceptions become error outcomes.
     /// </summary>
-    public async Task<IReadOnlyList<ScoreOutcome>> ScoreAsync(IReadOnlyList<ChatMessage> messages, ChatResponse response, EvalCase? evalCase,
+    public Task<IReadOnlyList<ScoreOutcome>> ScoreAsync(IReadOnlyList<ChatMessage> messages, ChatResponse response, EvalCase? evalCase,
+        double? latencyMs, double? costUsd, CancellationToken cancellationToken) =>
+        ScoreAsync(messages, response, evalCase, trial: 0, latencyMs, costUsd, cancellationToken);
+
+    /// <summary>
+    /// Runs every scorer on trial <paramref name="trial"/> of <paramref name="evalCase"/>: a judge's calls for one trial are
+    /// cached apart from another's, so each trial is its own judge draw.
+    /// </summary>
+    public async Task<IReadOnlyList<ScoreOutcome>> ScoreAsync(IReadOnlyList<ChatMessage> messages, ChatResponse response, EvalCase? evalCase, int trial,
         double? latencyMs, double? costUsd, CancellationToken cancellationToken)
     {
         var contexts = new List<EvaluationContext>();
         if (evalCase is not null)
         {
-            contexts.Add(new EvalCaseContext(evalCase));
+            contexts.Add(new EvalCaseContext(evalCase, trial));
         }
 
         if (latencyMs is { } ms)

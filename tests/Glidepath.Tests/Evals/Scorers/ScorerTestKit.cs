@@ -33,7 +33,7 @@ internal static class ScorerTestKit
                 "schema.json" => """{"type":"object","required":["answer"],"properties":{"answer":{"type":"string"}}}"""u8.ToArray(),
                 _ => throw new FileNotFoundException(path),
             },
-            JudgeClient = judge,
+            JudgeClient = judge is null ? null : (model, _) => judge(model),
         });
 
     public static async Task<ScoreOutcome> ScoreAsync(ScorerSpec spec, string response, EvalCase? evalCase = null, double latencyMs = 100, double? cost = 0.001,
