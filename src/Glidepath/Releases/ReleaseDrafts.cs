@@ -19,17 +19,36 @@ public static class ReleaseDrafts
     public static async Task<ReleaseDraft> FromWorkingTreeAsync(Manifest manifest, string? message, string? storeFile, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        var (id, json) = ReleaseBuilder.Build(manifest.Release, new WorkingTreeFileSource(manifest.BaseDirectory));
+
+        // The two git processes (status, user.name) start first and run side by side while the release's files are read:
+        // a short eval run spends a tenth of its start-up waiting on them (docs/benchmarks.md). A release that cannot be
+        // built still fails with its own error, after they end.
         var excluded = StoreOwnFiles.Under(manifest.BaseDirectory, storeFile);
-        var (commit, dirty) = await GitInfo.ProvenanceAsync(manifest.BaseDirectory, excluded, cancellationToken).ConfigureAwait(false);
+        var provenance = GitInfo.ProvenanceAsync(manifest.BaseDirectory, excluded, cancellationToken);
+        var author = Actor.ResolveAsync(manifest.BaseDirectory, cancellationToken);
+        (string Id, string Json) built;
+        try
+        {
+            built = ReleaseBuilder.Build(manifest.Release, new WorkingTreeFileSource(manifest.BaseDirectory));
+        }
+        catch
+        {
+            await Task.WhenAny(Task.WhenAll(provenance, author)).ConfigureAwait(false);
+            _ = provenance.Exception;
+            _ = author.Exception;
+            throw;
+        }
+
+        var (commit, dirty) = await provenance.ConfigureAwait(false);
+        var name = await author.ConfigureAwait(false);
         return new ReleaseDraft
         {
-            Id = id,
+            Id = built.Id,
             App = manifest.App,
-            CanonicalJson = json,
+            CanonicalJson = built.Json,
             GitCommit = commit,
             Dirty = dirty,
-            Author = await Actor.ResolveAsync(manifest.BaseDirectory, cancellationToken).ConfigureAwait(false),
+            Author = name,
             CreatedAt = time.GetUtcNow(),
             Message = message,
         };

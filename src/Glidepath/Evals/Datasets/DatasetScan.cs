@@ -30,47 +30,62 @@ public sealed record DatasetScan(string Path, string DisplayName, string Sha256,
     /// the hint for a missing one (<see cref="Runs.EvalSetup.UnsetVarsHint"/>). A case the run asks that leaves a template
     /// variable unset is then bad input (exit 2), once the file has no other problem.
     /// </param>
+    public static Task<DatasetScan> ScanAsync(string path, string displayName, IReadOnlyList<string> tags, CancellationToken cancellationToken,
+        Scorers.ExpectReads? reads = null, Releases.ReleaseNames? releases = null, Runs.EvalSetup? given = null) =>
+        ScanAsync(path, displayName, tags, cancellationToken, reads, releases is null ? null : Task.FromResult(releases), given);
+
+    /// <summary>
+    /// As the overload taking the names, while they are still being resolved: the file is read, hashed and parsed at
+    /// once, and up to <see cref="PendingLimit"/> cases wait for <paramref name="releases"/> before the checks that need
+    /// them. The outcome (problems in the same order, the same warnings, the same count) is the one the names given up
+    /// front would give; <paramref name="releases"/> failing or cancelled fails the scan.
+    /// </summary>
     public static async Task<DatasetScan> ScanAsync(string path, string displayName, IReadOnlyList<string> tags, CancellationToken cancellationToken,
-        Scorers.ExpectReads? reads = null, Releases.ReleaseNames? releases = null, Runs.EvalSetup? given = null)
+        Scorers.ExpectReads? reads, Task<Releases.ReleaseNames>? releases, Runs.EvalSetup? given)
     {
         ArgumentNullException.ThrowIfNull(tags);
         await using var stream = DatasetReader.Open(path, displayName);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var errors = new List<string>();
         var count = 0;
-        var unusedVars = releases is null ? null : new UnusedCaseVars(releases, displayName);
-        var unsetVars = releases is null || given is null ? null : new UnsetCaseVars(releases, given.Vars, given.UnsetVarsHint, displayName);
+        var checks = new CaseChecks(reads, given, displayName, errors);
+        var pending = new List<(EvalCase Case, bool Asked, int ErrorIndex)>();
         await foreach (var c in DatasetReader.ReadCasesAsync(stream, displayName, sha, errors, checkIds: true, cancellationToken).ConfigureAwait(false))
         {
             var asked = EvalDataset.Carries(c, tags);
             count += asked ? 1 : 0;
-            if (asked)
+            if (releases is not null && !checks.HasNames && (releases.IsCompleted || pending.Count >= PendingLimit))
             {
-                unsetVars?.Add(c);
+                checks.Named(await releases.ConfigureAwait(false), pending);
             }
 
-            if (reads is not null && errors.Count < 1000)
+            if (releases is null || checks.HasNames)
             {
-                Unchecked(c, reads, displayName, errors);
+                checks.Check(c, asked, errors.Count);
             }
-
-            if (releases is not null && errors.Count < 1000)
+            else
             {
-                errors.AddRange(ExpectedTools.Problems(c, releases).Select(problem => $"{displayName}:{c.Line}: case '{c.Id}': {problem}"));
+                pending.Add((c, asked, errors.Count));
             }
+        }
 
-            unusedVars?.Add(c);
+        if (releases is not null && !checks.HasNames)
+        {
+            checks.Named(await releases.ConfigureAwait(false), pending);
         }
 
         if (errors.Count == 0)
         {
-            unsetVars?.ThrowIfAny();
+            checks.ThrowIfUnsetVars();
         }
 
         return errors.Count > 0
             ? throw new DatasetException(errors)
-            : new DatasetScan(path, displayName, Convert.ToHexStringLower(sha.GetHashAndReset()), tags, count) { Warnings = unusedVars?.Warnings() ?? [] };
+            : new DatasetScan(path, displayName, Convert.ToHexStringLower(sha.GetHashAndReset()), tags, count) { Warnings = checks.Warnings() };
     }
+
+    /// <summary>How many parsed cases may wait for the release names (bounded memory: the file may hold millions).</summary>
+    internal const int PendingLimit = 2048;
 
     /// <summary>The selected cases in file order, one at a time; a file that no longer hashes to <see cref="Sha256"/> fails the read.</summary>
     public async IAsyncEnumerable<EvalCase> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -96,9 +111,6 @@ public sealed record DatasetScan(string Path, string DisplayName, string Sha256,
             throw Changed();
         }
     }
-
-    private static void Unchecked(EvalCase c, Scorers.ExpectReads reads, string file, List<string> errors) =>
-        errors.AddRange(reads.Problems(c.Expect).Select(problem => $"{file}:{c.Line}: case '{c.Id}': {problem}"));
 
     private BadInputException Changed() =>
         new($"{DisplayName} changed while the run was reading it (sha256 {Sha256[..12]} when it started); results would not be comparable: start a new run");

@@ -29,18 +29,20 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
 
         // Everything that can refuse the gate is checked before the candidate is registered: a refused gate (a baseline
         // environment with no stable release, a tag with no case) stores nothing, not even a vN name for the working tree.
-        var candidateRef = candidate ?? "working";
-        var resolvedCandidate = await evals.Releases.ResolveRefAsync(candidateRef, cancellationToken).ConfigureAwait(false);
-        var candidateRelease = resolvedCandidate.Release;
-        // A provider key that is not set would fail every call: refused before anything is registered (a git: baseline
-        // is registered as it is resolved), the baseline's once it is known.
-        evals.CheckProvider(candidateRelease);
         var baselineReference = baseline ?? evals.Config.Gate.Baseline;
-        var baselineRelease = await ResolveBaselineAsync(baselineReference, candidateRelease, cancellationToken).ConfigureAwait(false);
-        // The names either release defines count (ReleaseNames): a candidate that renames a tool or a variable must not
-        // stop the gate because the baseline still has the old name, nor the other way round.
-        var names = evals.CheckedNames(ReleaseNames.Of(candidateRelease, baselineRelease));
-        var dataset = await evals.ScanDatasetAsync(options.Dataset, options.Tags, cancellationToken, names).ConfigureAwait(false);
+        var candidateRef = candidate ?? "working";
+        var ((resolvedCandidate, baselineRelease), dataset) = await evals.ResolveWhileScanningAsync(options.Dataset, options.Tags, async ct =>
+        {
+            var resolvedCandidate = await evals.Releases.ResolveRefAsync(candidateRef, ct).ConfigureAwait(false);
+            // A provider key that is not set would fail every call: refused before anything is registered (a git: baseline
+            // is registered as it is resolved), the baseline's once it is known.
+            evals.CheckProvider(resolvedCandidate.Release);
+            var baselineRelease = await ResolveBaselineAsync(baselineReference, resolvedCandidate.Release, ct).ConfigureAwait(false);
+            // The names either release defines count (ReleaseNames): a candidate that renames a tool or a variable must not
+            // stop the gate because the baseline still has the old name, nor the other way round.
+            return ((resolvedCandidate, baselineRelease), evals.CheckedNames(ReleaseNames.Of(resolvedCandidate.Release, baselineRelease)));
+        }, cancellationToken).ConfigureAwait(false);
+        var candidateRelease = resolvedCandidate.Release;
         if (dataset.CaseCount == 0)
         {
             var path = options.Dataset ?? evals.Config.Dataset;

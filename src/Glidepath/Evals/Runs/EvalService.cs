@@ -55,6 +55,39 @@ public sealed class EvalService : IDisposable
     }
 
     /// <summary>
+    /// Resolves the releases a new run scores (<paramref name="resolve"/>: every check that refuses the run before its
+    /// dataset, ending with <see cref="CheckedNames"/>) while the dataset is read and parsed on another thread; the checks
+    /// that need the names wait for them (<see cref="DatasetScan"/>). A refusal by <paramref name="resolve"/> comes first,
+    /// as it would with the dataset checked after it: the scan is then stopped and its outcome dropped. The two overlap
+    /// because both are mostly a cold start's compiling and reading (docs/benchmarks.md, the eval runner's start-up).
+    /// </summary>
+    internal async Task<(T Resolved, DatasetScan Dataset)> ResolveWhileScanningAsync<T>(string? dataset, IReadOnlyList<string> tags,
+        Func<CancellationToken, Task<(T Resolved, ReleaseNames Names)>> resolve, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resolve);
+        dataset ??= Config.Dataset;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var names = new TaskCompletionSource<ReleaseNames>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var scan = Task.Run(() => DatasetScan.ScanAsync(DatasetFile(dataset), dataset, tags, stop.Token, Scorers.Reads, names.Task, _setup), stop.Token);
+        (T Resolved, ReleaseNames Names) resolved;
+        try
+        {
+            resolved = await resolve(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            names.TrySetCanceled(stop.Token);
+            await stop.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAny(scan).ConfigureAwait(false);
+            _ = scan.Exception;
+            throw;
+        }
+
+        names.SetResult(resolved.Names);
+        return (resolved.Resolved, await scan.ConfigureAwait(false));
+    }
+
+    /// <summary>
     /// What a run of <paramref name="releases"/> checks before its dataset: every <c>--var</c> names a variable their
     /// templates use (exit 2 otherwise, naming the ones they use). Returns the names, for the dataset check.
     /// </summary>
@@ -97,9 +130,11 @@ public sealed class EvalService : IDisposable
         // The ref is checked first (a typo is the likelier mistake), the dataset next, and only then is the working tree
         // registered: a run refused with exit 2 (a --tag that selects no case) leaves no vN behind, as the gate does.
         var releaseRef = reference ?? "working";
-        var resolved = await Releases.ResolveRefAsync(releaseRef, cancellationToken).ConfigureAwait(false);
-        var names = CheckedNames(ReleaseNames.Of(resolved.Release));
-        var dataset = await ScanDatasetAsync(options.Dataset, options.Tags, cancellationToken, names).ConfigureAwait(false);
+        var (resolved, dataset) = await ResolveWhileScanningAsync(options.Dataset, options.Tags, async ct =>
+        {
+            var resolved = await Releases.ResolveRefAsync(releaseRef, ct).ConfigureAwait(false);
+            return (resolved, CheckedNames(ReleaseNames.Of(resolved.Release)));
+        }, cancellationToken).ConfigureAwait(false);
         if (dataset.CaseCount == 0)
         {
             throw new BadInputException($"{options.Dataset ?? Config.Dataset}: no cases to run{(options.Tags.Count > 0 ? " with the given --tag" : "")}");

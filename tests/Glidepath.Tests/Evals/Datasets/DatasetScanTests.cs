@@ -78,6 +78,37 @@ public sealed class DatasetScanTests : IDisposable
             + "(its tools: lookup_order, issue_refund, escalate); did you mean 'lookup_order'?", Assert.Single(ex.Problems));
     }
 
+    // Issue 19: the scan reads and parses while the releases are still being resolved; the outcome is the same.
+    [Fact]
+    public async Task ScanAsync_NamesArriveLate_SameProblemsInTheSameOrderAsNamesUpFront()
+    {
+        var path = Write(
+            """{"id":"t1","input":{"messages":[{"role":"user","content":"q"}]},"expect":{"tool_call":{"name":"lookup_ordr"}}}""",
+            "not json",
+            """{"id":"t2","input":{"messages":[{"role":"user","content":"q"}]},"expect":{"tool_call":{"name":"escalat"}}}""",
+            """{"id":"t1","input":{"messages":[{"role":"user","content":"q"}]},"expect":{"tool_call":{"name":"escalate"}}}""");
+        var names = ReleaseNames.Of(TestReleases.Sample());
+
+        var upFront = await Assert.ThrowsAsync<DatasetException>(() => DatasetScan.ScanAsync(path, "cases.jsonl", [], CancellationToken.None, releases: names));
+        var late = new TaskCompletionSource<ReleaseNames>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var scan = DatasetScan.ScanAsync(path, "cases.jsonl", [], CancellationToken.None, null, late.Task, null);
+        late.SetResult(names);
+        var afterwards = await Assert.ThrowsAsync<DatasetException>(() => scan);
+
+        Assert.Equal(4, upFront.Problems.Count);
+        Assert.Equal(upFront.Problems, afterwards.Problems);
+    }
+
+    [Fact]
+    public async Task ScanAsync_NamesFail_TheScanFailsWithoutAVerdictOnTheFile()
+    {
+        var path = Write(Case("a", "x"));
+        var names = new TaskCompletionSource<ReleaseNames>();
+        names.SetCanceled();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => DatasetScan.ScanAsync(path, "cases.jsonl", [], CancellationToken.None, null, names.Task, null));
+    }
+
     [Fact]
     public async Task ScanAsync_ToolOnlyTheGateCandidateDefines_NoProblem()
     {
