@@ -64,6 +64,25 @@ public sealed class JudgeCostCliTests
         Assert.Contains("judge $", text, StringComparison.Ordinal);
     }
 
+    // Trial gatejudge M3: max_spend_usd was per process, so every --resume of a run stopped by it spent the cap again.
+    [Fact]
+    public async Task EvalRun_StoppedByTheJudgesSpendLimit_ResumeSpendsNothingMore()
+    {
+        using var judge = new JudgeEndpoint();
+        using var app = PricedJudgeApp(judge);
+        app.EditManifest(y => y.Replace("name: judge-1 }, pass: 0.7 }", "name: judge-1 }, pass: 0.7, max_spend_usd: 0.02 }", StringComparison.Ordinal));
+
+        var (code, stdout, stderr) = await app.RunAsync("eval", "run", "--tag", "refunds", "--trials", "4", "--no-cache", "--format", "json");
+        var spentFirst = judge.Calls;
+        var (resumed, _, resumedErr) = await app.RunAsync("eval", "run", "--resume", RunId(stdout), "--format", "json");
+
+        Assert.True(code == 3, $"exit {code}: {stderr}");
+        Assert.InRange(spentFirst, 1, 4); // $0.006 a call: the fourth would pass $0.02
+        Assert.True(resumed == 3, $"resume exit {resumed}: {resumedErr}");
+        Assert.Contains("spend limit of $0.02 is reached", resumedErr, StringComparison.Ordinal);
+        Assert.Equal(spentFirst, judge.Calls); // before: up to four more calls, the cap spent again
+    }
+
     [Fact]
     public async Task EvalRun_NoJudge_NoJudgeColumns_ZeroCallsAndNullCost()
     {

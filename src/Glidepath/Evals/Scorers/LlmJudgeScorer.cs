@@ -55,6 +55,27 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
 
     public JudgeIdentity Identity { get; }
 
+    /// <summary>Whether the judge has a <c>max_spend_usd</c>: then a resumed run tells it what the run spent before (<see cref="CountSpent"/>).</summary>
+    public bool HasSpendLimit => _maxSpendUsd is not null;
+
+    /// <summary>
+    /// Adds what the run's earlier processes spent on this judge (a resumed run: the cost its stored scores record), so
+    /// <c>max_spend_usd</c> holds for the run, not for each process (trial gatejudge M3: every --resume spent the cap again).
+    /// </summary>
+    /// <param name="usd">What the earlier calls cost in all.</param>
+    /// <param name="dearest">The dearest of them: what the next call is counted at, as after calls of this process.</param>
+    public void CountSpent(double usd, double dearest)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(usd);
+        ArgumentOutOfRangeException.ThrowIfNegative(dearest);
+        lock (_spend)
+        {
+            _spent += usd;
+            _largest = Math.Max(_largest, dearest);
+            _answered |= dearest > 0;
+        }
+    }
+
     /// <summary>
     /// The judge model is the simulated one (<c>provider: sim</c>), which answers from a release's prompt and cannot grade:
     /// an answer it gives that is no score says so, rather than only that no score could be read.
