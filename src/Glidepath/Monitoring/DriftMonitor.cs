@@ -16,8 +16,8 @@ public sealed class DriftMonitor(DriftPolicy policy)
     /// <summary>
     /// Every metric's assessment; <see cref="MetricVerdict.Harm"/> means drift. Both windows are judged with the canary
     /// judge's cap of heavy subjects (<see cref="ArmSample.CapSubjects"/>: no subject group weighs more than three median
-    /// groups), as the canary is: without it one busy caller made every metric not_enough_data, and one caller's own
-    /// errors widened the interval until a real rise read unclear (trial drift3 H1–H3).
+    /// groups), as the canary is: without it one busy caller made every metric not_enough_data and hid a real rise
+    /// (trial drift3 H1, H2).
     /// </summary>
     public IReadOnlyList<MetricAssessment> Assess(in ArmSample recent, in ArmSample reference)
     {
@@ -83,20 +83,20 @@ public sealed class DriftMonitor(DriftPolicy policy)
     /// that a longer window does not help, and the setting that decides it; null when no metric fell short that way.
     /// Outside trial drift3 M3: the only advice printed was "a longer window holds more", which cannot help here.
     /// </summary>
-    public string? SubjectShortfall(in ArmSample recent, in ArmSample reference, IReadOnlyList<MetricEvidence> evidence)
+    /// <param name="evidence">This check's evidence (<see cref="Evidence"/>): its reasons say which metrics fell short of subjects.</param>
+    /// <param name="environment">The environment checked, for the command the text names.</param>
+    public string? SubjectShortfall(in ArmSample recent, in ArmSample reference, IReadOnlyList<MetricEvidence> evidence, string environment)
     {
         ArgumentNullException.ThrowIfNull(evidence);
-        var shortOfSubjects = evidence.Any(e => e.Verdict == "not_enough_data"
-            && e.CanaryN >= JudgePolicy.MinObservations && e.StableN >= JudgePolicy.MinObservations
-            && e.Reason?.StartsWith("effective subjects", StringComparison.Ordinal) == true);
-        if (!shortOfSubjects)
+        // Judge.Shortfall words a shortfall of subjects so only once both sides have enough observations.
+        if (!evidence.Any(e => e.Reason?.StartsWith("effective subjects", StringComparison.Ordinal) == true))
         {
             return null;
         }
 
         var needed = Math.Max(Policy.Judge.MinSubjects, 2);
         return FormattableString.Invariant(
-            $"the busiest subject group holds {BusiestShare(recent):0%} of the {RecentName}'s requests and {BusiestShare(reference):0%} of the reference's: effective subjects count how evenly requests spread over subjects, so a longer window does not add them. rollout.step.min_subjects ({needed}) sets how many the monitor needs, as for a canary; one caller sending under one sticky subject can be the cause ('glidepath traces list --env E --key NAME' shows a key's requests)");
+            $"the busiest subject group holds {BusiestShare(recent):0%} of the {RecentName}'s requests and {BusiestShare(reference):0%} of the reference's: effective subjects count how evenly requests spread over subjects, so a longer window does not add them. rollout.step.min_subjects ({needed}) sets how many the monitor needs, as for a canary; one caller sending under one sticky subject can be the cause ('glidepath traces list --env {environment} --key NAME' shows a key's requests)");
     }
 
     private static double BusiestShare(in ArmSample sample)

@@ -104,7 +104,7 @@ public sealed class MonitorService(
             RecentRequests = recent.Requests,
             Evidence = evidences,
             OneArm = oneArm,
-            SubjectShortfall = _monitor.SubjectShortfall(recent, reference, evidences)?.Replace("--env E", "--env " + environment, StringComparison.Ordinal),
+            SubjectShortfall = _monitor.SubjectShortfall(recent, reference, evidences, environment),
             TrafficStopReference = stopReference.PassedOver > 0 ? stopReference : null,
         };
         if (!raise)

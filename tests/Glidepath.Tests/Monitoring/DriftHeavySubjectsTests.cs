@@ -49,11 +49,12 @@ public sealed class DriftHeavySubjectsTests
         var window = Window(g => g switch { 0 => (700, 7), < 8 => (100, 1), _ => (0, 0) });
 
         var evidence = Monitor.Evidence(window, window);
-        var shortfall = Monitor.SubjectShortfall(window, window, evidence);
+        var shortfall = Monitor.SubjectShortfall(window, window, evidence, "production");
 
         Assert.Equal("not_enough_data", evidence.Single(e => e.Metric == "error_rate").Verdict);
         Assert.StartsWith("the busiest subject group holds 50% of the recent 1h window's requests and 50% of the reference's", shortfall, StringComparison.Ordinal);
         Assert.Contains("rollout.step.min_subjects (20)", shortfall, StringComparison.Ordinal);
-        Assert.Null(Monitor.SubjectShortfall(Window(_ => (60, 1)), Window(_ => (60, 1)), Monitor.Evidence(Window(_ => (60, 1)), Window(_ => (60, 1)))));
+        Assert.Contains("glidepath traces list --env production --key NAME", shortfall, StringComparison.Ordinal);
+        Assert.Null(Monitor.SubjectShortfall(Window(_ => (60, 1)), Window(_ => (60, 1)), Monitor.Evidence(Window(_ => (60, 1)), Window(_ => (60, 1))), "production"));
     }
 }
