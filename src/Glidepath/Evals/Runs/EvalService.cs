@@ -58,7 +58,7 @@ public sealed partial class EvalService : IDisposable
     /// Resolves the releases a new run scores (<paramref name="resolve"/>: every check that refuses the run before its
     /// dataset, ending with <see cref="CheckedNames"/>) while the dataset is read and parsed on another thread; the checks
     /// that need the names wait for them (<see cref="DatasetScan"/>). A refusal by <paramref name="resolve"/> comes first,
-    /// as it would with the dataset checked after it: the scan is then stopped and its outcome dropped. The two overlap
+    /// as it would with the dataset checked after it, without waiting for the scan: it is cancelled and its outcome dropped. The two overlap
     /// because both are mostly a cold start's compiling and reading (docs/benchmarks.md, the eval runner's start-up).
     /// </summary>
     internal async Task<(T Resolved, DatasetScan Dataset)> ResolveWhileScanningAsync<T>(string? dataset, IReadOnlyList<string> tags,
@@ -66,7 +66,7 @@ public sealed partial class EvalService : IDisposable
     {
         ArgumentNullException.ThrowIfNull(resolve);
         dataset ??= Config.Dataset;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var names = new TaskCompletionSource<ReleaseNames>(TaskCreationOptions.RunContinuationsAsynchronously);
         var scan = Task.Run(() => DatasetScan.ScanAsync(DatasetFile(dataset), dataset, tags, stop.Token, Scorers.Reads, names.Task, _setup), stop.Token);
         (T Resolved, ReleaseNames Names) resolved;
@@ -76,15 +76,21 @@ public sealed partial class EvalService : IDisposable
         }
         catch
         {
+            // The refusal does not wait for the scan: a read of a pipe whose writer has not written yet does not see the
+            // cancellation, and the refusal must come as soon as it would with the dataset checked after it. The scan
+            // only reads the file; its outcome is dropped (and its token's source disposed) when it ends.
             names.TrySetCanceled(stop.Token);
             await stop.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAny(scan).ConfigureAwait(false);
-            _ = scan.Exception;
+            _ = scan.ContinueWith(static (t, s) => { _ = t.Exception; ((CancellationTokenSource)s!).Dispose(); }, stop,
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             throw;
         }
 
-        names.SetResult(resolved.Names);
-        return (resolved.Resolved, await scan.ConfigureAwait(false));
+        using (stop)
+        {
+            names.SetResult(resolved.Names);
+            return (resolved.Resolved, await scan.ConfigureAwait(false));
+        }
     }
 
     /// <summary>
