@@ -43,6 +43,9 @@ public sealed class ModelClientFactory : IModelClientFactory, IModelForwarderFac
     private readonly HttpMessageHandler _handler;
     private readonly bool _ownsHandler;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _limits = new(StringComparer.Ordinal);
+
+    // Per provider endpoint, whatever the lane: a provider's rate limit is its own, not one pool's.
+    private readonly ConcurrentDictionary<string, ProviderBackoff> _backoffs = new(StringComparer.Ordinal);
     private readonly SimCallCounter _simCalls = new();
     private readonly object _writerLock = new();
     private ResponseCacheWriter? _cacheWriter;
@@ -168,6 +171,7 @@ public sealed class ModelClientFactory : IModelClientFactory, IModelForwarderFac
         {
             MaxConcurrency = maxConcurrency,
             MaxQueueWait = options.MaxQueueWait,
+            Backoff = options.SharedBackoff && !isSim ? _backoffs.GetOrAdd(provider + "|" + baseUrl, _ => new ProviderBackoff(_time, _defaults.MaxRetryAfter)) : null,
         };
         return (baseUrl, apiKey, resilience);
     }

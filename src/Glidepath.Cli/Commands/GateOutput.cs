@@ -83,6 +83,22 @@ internal static class GateOutput
             ctx.Output.Line("Improved: " + string.Join(", ", d.Improvements.Select(c => c.CaseId)));
         }
 
+        if (d.DropsNotSignificant is { } drops)
+        {
+            // Not regressions, and they change nothing; but a case that collapsed reads "same" everywhere else (trial gatejudge M4).
+            ctx.Output.Line();
+            ctx.Output.Line($"{DropsNotSignificant.Title}: {drops.Message}");
+            foreach (var c in drops.Largest)
+            {
+                ctx.Output.Line("  " + drops.Line(c));
+            }
+
+            if (drops.Cases > drops.Largest.Count)
+            {
+                ctx.Output.Line($"  … and {drops.Cases - drops.Largest.Count} more (gate --format json lists the largest {DropsNotSignificant.MaxShown}; every case's p-values are in its cases)");
+            }
+        }
+
         foreach (var e in d.Errors.Take(10))
         {
             ctx.Output.Note($"error: {e.CaseId} ({e.Side}, trial {e.Trial + 1}): {e.Message}");

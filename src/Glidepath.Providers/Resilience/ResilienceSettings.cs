@@ -15,4 +15,7 @@ internal sealed record ResilienceSettings(
 
     /// <summary>Longest wait for a concurrency slot; null waits until one frees.</summary>
     public TimeSpan? MaxQueueWait { get; init; }
+
+    /// <summary>The back-off shared by the endpoint's calls (<see cref="Models.ModelClientOptions.SharedBackoff"/>); null: each call backs off alone.</summary>
+    public ProviderBackoff? Backoff { get; init; }
 }

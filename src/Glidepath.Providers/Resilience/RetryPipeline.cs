@@ -12,19 +12,27 @@ namespace Glidepath.Providers.Resilience;
 /// <see cref="ResilienceSettings.MaxRetryAfter"/>. The first attempt runs without the policy's machinery (most calls
 /// need no second one: five fewer asynchronous frames per call on the gateway's hot path); when it fails, its failure
 /// is handed to the policy as its first attempt's, so what is retried, how often and after which delay is the
-/// policy's alone.
+/// policy's alone. With a shared back-off (<see cref="ProviderBackoff"/>, evals) each attempt first waits for it and
+/// then reports what it met.
 /// </summary>
 internal sealed class RetryPipeline
 {
     private readonly ResiliencePipeline? _retry;
+    private readonly ProviderBackoff? _backoff;
+    private readonly TimeSpan _baseDelay;
 
-    private RetryPipeline(ResiliencePipeline? retry) => _retry = retry;
+    private RetryPipeline(ResiliencePipeline? retry, ResilienceSettings settings)
+    {
+        _retry = retry;
+        _backoff = settings.Backoff;
+        _baseDelay = settings.RetryBaseDelay;
+    }
 
     public static RetryPipeline Build(ResilienceSettings settings, TimeProvider time, ILogger logger)
     {
         if (settings.MaxRetries <= 0)
         {
-            return new RetryPipeline(null);
+            return new RetryPipeline(null, settings);
         }
 
         return new RetryPipeline(new ResiliencePipelineBuilder { TimeProvider = time }.AddRetry(new RetryStrategyOptions
@@ -50,7 +58,7 @@ internal sealed class RetryPipeline
 
                 return default;
             },
-        }).Build());
+        }).Build(), settings);
     }
 
     /// <summary>
@@ -64,7 +72,7 @@ internal sealed class RetryPipeline
         ExceptionDispatchInfo first;
         try
         {
-            return await attempt(state, 1, cancellationToken).ConfigureAwait(false);
+            return await AttemptAsync(attempt, state, 1, cancellationToken).ConfigureAwait(false);
         }
         catch (ProviderException ex) when (_retry is not null && !cancellationToken.IsCancellationRequested)
         {
@@ -85,7 +93,7 @@ internal sealed class RetryPipeline
                         first.Throw();
                     }
 
-                    return await attempt(state, ++attempts, ct).ConfigureAwait(false);
+                    return await AttemptAsync(attempt, state, ++attempts, ct).ConfigureAwait(false);
                 },
                 cancellationToken).ConfigureAwait(false);
         }
@@ -93,6 +101,37 @@ internal sealed class RetryPipeline
         {
             ex.Attempts = attempts;
             throw;
+        }
+    }
+
+    /// <summary>One attempt; with a shared back-off, after its wait, and what it met reported to it.</summary>
+    private ValueTask<T> AttemptAsync<TState, T>(Func<TState, int, CancellationToken, ValueTask<T>> attempt, TState state, int number, CancellationToken cancellationToken) =>
+        _backoff is null ? attempt(state, number, cancellationToken) : BackedOffAsync(_backoff, attempt, state, number, cancellationToken);
+
+    private async ValueTask<T> BackedOffAsync<TState, T>(ProviderBackoff backoff, Func<TState, int, CancellationToken, ValueTask<T>> attempt, TState state, int number, CancellationToken cancellationToken)
+    {
+        var probe = await backoff.EnterAsync(cancellationToken).ConfigureAwait(false);
+        var reported = false;
+        try
+        {
+            var result = await attempt(state, number, cancellationToken).ConfigureAwait(false);
+            reported = true;
+            backoff.Completed(probe, null, default);
+            return result;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Without retry-after, the wait this attempt's own retry would take at the least: the policy's base delay doubled per attempt.
+            reported = true;
+            backoff.Completed(probe, ex, _baseDelay * Math.Pow(2, Math.Min(number - 1, 16)));
+            throw;
+        }
+        finally
+        {
+            if (probe && !reported)
+            {
+                backoff.Abandoned();
+            }
         }
     }
 }

@@ -39,6 +39,53 @@ public sealed class GateBlindSpotCliTests
         Assert.Contains("this gate could not have blocked the 2 case(s)", dir.Read("gate.html"), StringComparison.Ordinal);
     }
 
+    // Trial gatejudge M4: a case that collapsed but is not significant after the correction read "same" everywhere. At 4
+    // trials each of the two cases that lose the price-match policy goes 4/4 → 0/4: p = 1/70 ≈ 0.014 alone, but the
+    // correction charges the two together (2/70 > 0.025), so neither is a regression. Every report lists them now.
+    [Fact]
+    public async Task Gate_TwoDropsNotSignificantAfterCorrection_ListedInTextJsonAndMarkdown_VerdictPass()
+    {
+        using var dir = Repo(trials: 4);
+        dir.Write("prompts/system.md", string.Join('\n', dir.Read("prompts/system.md").Split('\n').Where(l => !l.Contains("Price match:", StringComparison.Ordinal))));
+        var md = dir.File("gate.md");
+
+        var json = await CliRunner.RunAsync("gate", "--baseline", "git:HEAD", "--manifest", dir.Path, "--no-cache", "--format", "json", "--report", md);
+        var text = await CliRunner.RunAsync("gate", "--baseline", "git:HEAD", "--manifest", dir.Path);
+
+        Assert.True(json.ExitCode == 0, json.Stderr);
+        using var doc = JsonDocument.Parse(json.Stdout);
+        Assert.Equal("pass", doc.RootElement.GetProperty("verdict").GetString());
+        var drops = doc.RootElement.GetProperty("drops_not_significant");
+        Assert.Equal(2, drops.GetProperty("cases").GetInt32());
+        var largest = drops.GetProperty("largest").EnumerateArray().ToList();
+        Assert.Equal(new[] { "price-match", "price-match-window" }, largest.Select(c => c.GetProperty("case_id").GetString()!).Order(StringComparer.Ordinal));
+        Assert.All(largest, c => Assert.Equal((4, 0, Math.Round(1.0 / 70, 9), Math.Round(2.0 / 70, 9)), (c.GetProperty("baseline_passes").GetInt32(), c.GetProperty("candidate_passes").GetInt32(),
+            Math.Round(c.GetProperty("p_value").GetDouble(), 9), Math.Round(c.GetProperty("adjusted_p_value").GetDouble(), 9))));
+        Assert.All(doc.RootElement.GetProperty("cases").EnumerateArray(), c => Assert.NotEqual("regressed", c.GetProperty("change").GetString()));
+        Assert.Contains("### Largest drops not significant after correction (2)", dir.Read("gate.md"), StringComparison.Ordinal);
+        Assert.Contains("| price-match | 4/4 | 0/4 | 0.0143 | 0.0286 |", dir.Read("gate.md"), StringComparison.Ordinal);
+        Assert.True(text.ExitCode == 0, text.Stderr);
+        Assert.Contains("Largest drops not significant after correction: 2 case(s) scored lower on the candidate with p at or below 0.025 on their own", text.Stdout, StringComparison.Ordinal);
+        Assert.Contains("  price-match: baseline 4/4 → candidate 0/4 (p = 0.0143, adjusted 0.0286)", text.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Gate_NoCaseDrops_NoDropsNotSignificantInTextOrJson()
+    {
+        using var dir = Repo(trials: 4);
+        dir.Write("prompts/system.md", dir.Read("prompts/system.md") + "\nBe brief.\n");
+
+        var json = await CliRunner.RunAsync("gate", "--baseline", "git:HEAD", "--manifest", dir.Path, "--no-cache", "--format", "json");
+        var text = await CliRunner.RunAsync("gate", "--baseline", "git:HEAD", "--manifest", dir.Path);
+
+        Assert.True(json.ExitCode == 0, json.Stderr);
+        using var doc = JsonDocument.Parse(json.Stdout);
+        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("drops_not_significant").ValueKind);
+        Assert.True(text.ExitCode == 0, text.Stderr);
+        Assert.Contains("Gate PASS", text.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("not significant after correction", text.Stdout, StringComparison.Ordinal);
+    }
+
     // The same trial read through a CI test tab (GitLab and GitHub's JUnit viewers show a skipped testcase's text, not a
     // passed one's or the suite's): the JUnit report carried no word of it until 2026-12-06.
     [Fact]

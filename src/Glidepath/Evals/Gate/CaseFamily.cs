@@ -8,7 +8,11 @@ namespace Glidepath.Evals.Gate;
 internal static class CaseFamily
 {
     /// <summary>Per case (input order): raw and adjusted p-values, null for cases outside the family.</summary>
-    public sealed record Outcome(double?[] PValues, double?[] AdjustedWorse, double?[] AdjustedBetter, CaseCorrection Correction);
+    /// <param name="ChanceBelowAlpha">
+    /// Σ over the family of the largest "worse" p-value each case can produce at or below the family's α: a bound on how many
+    /// cases of an unchanged candidate show p ≤ α on average (an exact test gives P(p ≤ α) ≤ that value, given the case's margins).
+    /// </param>
+    public sealed record Outcome(double?[] PValues, double?[] AdjustedWorse, double?[] AdjustedBetter, CaseCorrection Correction, double ChanceBelowAlpha);
 
     public static Outcome Correct(IReadOnlyList<CaseCounts> counts, double familyAlpha)
     {
@@ -50,6 +54,6 @@ internal static class CaseFamily
             Testable = worseAttainable.Count(a => a.First(v => v > 0) <= familyAlpha),
             SingleTrial = counts.Count(c => c.SingleTrial),
         };
-        return new Outcome(p, aw, ab, correction);
+        return new Outcome(p, aw, ab, correction, worseAttainable.Sum(a => DiscreteHolm.Charge(a, familyAlpha)));
     }
 }

@@ -41,6 +41,12 @@ public sealed record GateDecision
     /// </summary>
     public AlwaysFailing? AlwaysFailing { get; init; }
 
+    /// <summary>
+    /// On a pass or a block, the cases that scored lower with p ≤ the family's α but not after the correction
+    /// (<see cref="Glidepath.Evals.Gate.DropsNotSignificant"/>): every report lists the largest. Null otherwise.
+    /// </summary>
+    public DropsNotSignificant? DropsNotSignificant { get; init; }
+
     public IReadOnlyList<CaseComparison> Regressions => Cases.Where(c => c.Change == CaseChange.Regressed).ToList();
 
     public IReadOnlyList<CaseComparison> Improvements => Cases.Where(c => c.Change == CaseChange.Improved).ToList();

@@ -57,6 +57,17 @@ public static class HtmlReport
         sb.Append("</ul><table><tr><th></th><th>baseline</th><th>candidate</th></tr>");
         sb.Append(CultureInfo.InvariantCulture, $"<tr><td>pass rate</td><td>{GateFigures.PassRate(d.BaselinePassRate)}</td><td>{GateFigures.PassRate(d.CandidatePassRate)}</td></tr>");
         sb.Append(CultureInfo.InvariantCulture, $"<tr><td>mean score difference</td><td></td><td>{GateFigures.MeanDifference(d)}</td></tr></table>");
+        if (d.DropsNotSignificant is { } drops)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"<h2>{E(DropsNotSignificant.Title)} ({drops.Cases})</h2><p>{E(drops.Message)}.</p><ul>");
+            foreach (var c in drops.Largest)
+            {
+                sb.Append("<li>").Append(E(drops.Line(c))).Append("</li>");
+            }
+
+            sb.Append("</ul>");
+        }
+
         sb.Append("<table><tr><th>case</th><th>change</th><th>baseline</th><th>candidate</th><th>p (adjusted)</th><th>baseline answer</th><th>candidate answer</th></tr>");
         foreach (var c in d.Cases.OrderBy(c => c.Change switch { CaseChange.Regressed => 0, CaseChange.Error => 1, CaseChange.Improved => 2, _ => 3 }))
         {

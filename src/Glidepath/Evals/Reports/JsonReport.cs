@@ -62,6 +62,7 @@ public static class JsonReport
         MeanDifference(w, d);
         Rule(w, d.Rule, r.Rule);
         JsonReportWarnings.Write(w, r);
+        JsonReportDrops.Write(w, d.DropsNotSignificant);
         w.WriteStartObject("correction");
         w.WriteString("method", d.Correction.Method);
         w.WriteNumber("family_alpha", Math.Round(d.Correction.FamilyAlpha, 12));

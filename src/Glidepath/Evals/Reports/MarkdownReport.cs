@@ -78,6 +78,12 @@ public static class MarkdownReport
         sb.Append(CultureInfo.InvariantCulture, $"| pass rate | {GateFigures.PassRate(d.BaselinePassRate)} | {GateFigures.PassRate(d.CandidatePassRate)} |\n");
         sb.Append(CultureInfo.InvariantCulture, $"| regressed / improved cases | | {d.Regressions.Count} / {d.Improvements.Count} |\n");
         sb.Append(CultureInfo.InvariantCulture, $"| mean score difference | | {GateFigures.MeanDifference(d)} |\n\n");
+        if (d.DropsNotSignificant is { } drops)
+        {
+            // Before the case lists, which a large gate cuts: at most MaxShown short lines.
+            Drops(sb, drops);
+        }
+
         var footer = Footer(r);
         var budget = maxChars - footer.Length - 3 * MoreLineRoom;
         Section(sb, "Regressed cases", "regressions", d.Regressions, budget);
@@ -122,6 +128,23 @@ public static class MarkdownReport
             }
 
             sb.Append(block);
+        }
+    }
+
+    private static void Drops(StringBuilder sb, DropsNotSignificant drops)
+    {
+        sb.Append(CultureInfo.InvariantCulture, $"### {DropsNotSignificant.Title} ({drops.Cases})\n\n");
+        sb.Append(Sentence(drops.Message)).Append(".\n\n| case | baseline | candidate | p | adjusted p |\n|---|---|---|---|---|\n");
+        foreach (var c in drops.Largest)
+        {
+            sb.Append(CultureInfo.InvariantCulture,
+                $"| {Cell(Inline(c.CaseId))} | {c.BaselinePasses}/{c.BaselineTrials} | {c.CandidatePasses}/{c.CandidateTrials} | {Html(PValueText.Of(c.PValue ?? 1))} | {drops.AdjustedText(c)} |\n");
+        }
+
+        sb.Append('\n');
+        if (drops.Cases > drops.Largest.Count)
+        {
+            More(sb, drops.Cases - drops.Largest.Count, "such drops");
         }
     }
 

@@ -283,6 +283,7 @@ public sealed partial class EvalService : IDisposable
                 TrialIndex = trial,
                 CacheScope = ModelClientOptions.JudgeCacheScope,
                 LeanClient = true,
+                SharedBackoff = true, // a judge's 429 storm waits once for all its calls, as the release's does
                 Cacheable = LlmJudgeScorer.Readable, // an answer no score can be read from is an error: never cached
             }),
             Cost = (_, response) => ReleaseTarget.CostOf(response),

@@ -83,7 +83,7 @@ public sealed class ReleaseTarget : IEvalTarget
     }
 
     private IChatClient Client(int trial) =>
-        _clients.GetOrAdd(trial, t => _factory.Create(_snapshot.Model, _settings, new ModelClientOptions { Cache = EvalCacheMode.Of(_useCache), TrialIndex = t, LeanClient = true }));
+        _clients.GetOrAdd(trial, t => _factory.Create(_snapshot.Model, _settings, new ModelClientOptions { Cache = EvalCacheMode.Of(_useCache), TrialIndex = t, LeanClient = true, SharedBackoff = true }));
 
     private IReadOnlyDictionary<string, string> VarsFor(EvalCase evalCase)
     {

@@ -113,6 +113,11 @@ public sealed class JsonReportTests
             CannotBlock = seed % 2 == 0 ? new CannotBlock(Text(random), 1 + random.Next(20), [Text(random), Text(random)]) : decision.CannotBlock,
             AlwaysFailing = seed % 3 == 0 ? new AlwaysFailing(Text(random), 1 + random.Next(20), [Text(random), Text(random)]) : decision.AlwaysFailing,
         };
+        if (seed % 2 == 1)
+        {
+            decision = decision with { DropsNotSignificant = new DropsNotSignificant(1 + random.Next(20), [.. decision.Cases.Take(1 + random.Next(3))], 0.025, decision.Cases.Count, random.NextDouble() * 3) };
+        }
+
         return new GateReport
         {
             App = Text(random),
@@ -142,7 +147,7 @@ public sealed class JsonReportTests
 
     // The object graphs the gate serialised before, as they were (plus the later `partial`, the rule's `trials` and
     // `sha256` with `rule_change` since the rule became part of the verdict, `cannot_block`, `dataset_change` and `always_failing`,
-    // `scorer_change` and the warnings' `changed_by`).
+    // `scorer_change` and the warnings' `changed_by`, `drops_not_significant`).
     private static object ReferenceRule(GateReport r) => r.Rule is not { } rule ? r.Decision.Rule : new
     {
         max_case_regressions = r.Decision.Rule.MaxCaseRegressions,
@@ -190,6 +195,24 @@ public sealed class JsonReportTests
         examples = failing.Examples,
     };
 
+    private static object? ReferenceDrops(GateReport r) => r.Decision.DropsNotSignificant is not { } drops ? null : new
+    {
+        message = drops.Message,
+        cases = drops.Cases,
+        family_alpha = Math.Round(drops.FamilyAlpha, 12),
+        expected_by_chance = Math.Round(drops.ExpectedByChance, 6),
+        largest = drops.Largest.Select(c => new
+        {
+            case_id = c.CaseId,
+            baseline_passes = c.BaselinePasses,
+            baseline_trials = c.BaselineTrials,
+            candidate_passes = c.CandidatePasses,
+            candidate_trials = c.CandidateTrials,
+            p_value = c.PValue,
+            adjusted_p_value = c.AdjustedPValue,
+        }),
+    };
+
     private static object? ReferenceDatasetChange(GateReport r) => r.DatasetChange is not { } change ? null : new
     {
         message = change.Message,
@@ -229,6 +252,7 @@ public sealed class JsonReportTests
         cannot_block = ReferenceCannotBlock(r),
         always_failing = ReferenceAlwaysFailing(r),
         dataset_change = ReferenceDatasetChange(r),
+        drops_not_significant = ReferenceDrops(r),
         correction = new
         {
             method = r.Decision.Correction.Method,

@@ -1,0 +1,129 @@
+using Glidepath.Errors;
+using Glidepath.Providers.Resilience;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Glidepath.Providers.Tests.Resilience;
+
+/// <summary>
+/// The back-off an eval's calls to one provider endpoint share: after a 429 no attempt starts before its retry time, then
+/// one goes first (the probe) while the rest wait for its answer. The clock is fake: nothing waits on real time.
+/// </summary>
+public sealed class ProviderBackoffTests
+{
+    private static readonly ProviderException RateLimited = new("openai", 429, "slow down", ProviderFailure.RateLimited, TimeSpan.FromSeconds(5));
+
+    [Fact]
+    public async Task EnterAsync_NoRateLimitMet_GoesAtOnceAndIsNoProbe()
+    {
+        var backoff = new ProviderBackoff(new FakeTimeProvider(), TimeSpan.FromSeconds(60));
+
+        var enter = backoff.EnterAsync(CancellationToken.None).AsTask();
+        Assert.True(enter.IsCompletedSuccessfully);
+        Assert.False(await enter);
+        backoff.Completed(false, new ProviderException("openai", 500, "boom", ProviderFailure.ServerError), TimeSpan.FromSeconds(1));
+
+        var after500 = backoff.EnterAsync(CancellationToken.None).AsTask();
+        Assert.True(after500.IsCompletedSuccessfully); // a 500 sets no wait
+        Assert.False(await after500);
+    }
+
+    [Fact]
+    public async Task EnterAsync_AfterA429_WaitsForItsRetryAfter_ThenOneProbeWhileTheOthersWaitForItsAnswer()
+    {
+        var time = new FakeTimeProvider();
+        var backoff = new ProviderBackoff(time, TimeSpan.FromSeconds(60));
+        backoff.Completed(false, RateLimited, TimeSpan.FromSeconds(1));
+
+        var first = backoff.EnterAsync(CancellationToken.None).AsTask();
+        var second = backoff.EnterAsync(CancellationToken.None).AsTask();
+        time.Advance(TimeSpan.FromSeconds(4));
+        Assert.False(first.IsCompleted || second.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        var probe = await Task.WhenAny(first, second);
+        Assert.True(await probe);
+        var other = probe == first ? second : first;
+        Assert.False(other.IsCompleted);
+        var newCall = backoff.EnterAsync(CancellationToken.None).AsTask();
+        Assert.False(newCall.IsCompleted); // a new call waits for the probe too
+
+        backoff.Completed(true, null, default);
+        Assert.False(await other);
+        Assert.False(await newCall);
+        var afterProbe = backoff.EnterAsync(CancellationToken.None).AsTask();
+        Assert.True(afterProbe.IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task Completed_ProbeRateLimitedAgain_TheOthersWaitAnotherRetryAfterAndOneOfThemProbes()
+    {
+        var time = new FakeTimeProvider();
+        var backoff = new ProviderBackoff(time, TimeSpan.FromSeconds(60));
+        backoff.Completed(false, RateLimited, TimeSpan.FromSeconds(1));
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.True(await backoff.EnterAsync(CancellationToken.None));
+        var waiting = backoff.EnterAsync(CancellationToken.None).AsTask();
+
+        backoff.Completed(true, RateLimited, TimeSpan.FromSeconds(1));
+        time.Advance(TimeSpan.FromSeconds(4));
+        Assert.False(waiting.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.True(await waiting);
+    }
+
+    // No retry-after: the backoff the failed attempt's retry would take. A retry-after beyond the cap waits the cap.
+    [Theory]
+    [InlineData(null, 2, 2)]
+    [InlineData(3600, 2, 60)]
+    public async Task Completed_WaitIsRetryAfterOrTheBackoff_Capped(int? retryAfterSeconds, int backoffSeconds, int expectedSeconds)
+    {
+        var time = new FakeTimeProvider();
+        var backoff = new ProviderBackoff(time, TimeSpan.FromSeconds(60));
+        var limited = new ProviderException("anthropic", 503, "overloaded", ProviderFailure.RateLimited, retryAfterSeconds is { } s ? TimeSpan.FromSeconds(s) : null);
+        backoff.Completed(false, limited, TimeSpan.FromSeconds(backoffSeconds));
+
+        var waiting = backoff.EnterAsync(CancellationToken.None).AsTask();
+        time.Advance(TimeSpan.FromSeconds(expectedSeconds) - TimeSpan.FromMilliseconds(1));
+        Assert.False(waiting.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.True(await waiting);
+    }
+
+    [Fact]
+    public async Task EnterAsync_Cancelled_WhileWaitingForTheRetryTimeOrTheProbe_Throws()
+    {
+        var time = new FakeTimeProvider();
+        var backoff = new ProviderBackoff(time, TimeSpan.FromSeconds(60));
+        backoff.Completed(false, RateLimited, TimeSpan.FromSeconds(1));
+        using var early = new CancellationTokenSource();
+        var beforeRetryTime = backoff.EnterAsync(early.Token).AsTask();
+
+        await early.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => beforeRetryTime);
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.True(await backoff.EnterAsync(CancellationToken.None));
+        using var late = new CancellationTokenSource();
+        var behindTheProbe = backoff.EnterAsync(late.Token).AsTask();
+        await late.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => behindTheProbe);
+    }
+
+    // The probe's caller went away: someone else must probe, or every later call would wait for good.
+    [Fact]
+    public async Task Abandoned_Probe_AWaitingCallBecomesTheProbe()
+    {
+        var time = new FakeTimeProvider();
+        var backoff = new ProviderBackoff(time, TimeSpan.FromSeconds(60));
+        backoff.Completed(false, RateLimited, TimeSpan.FromSeconds(1));
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.True(await backoff.EnterAsync(CancellationToken.None));
+        var waiting = backoff.EnterAsync(CancellationToken.None).AsTask();
+
+        backoff.Abandoned();
+
+        Assert.True(await waiting);
+    }
+}
