@@ -190,7 +190,8 @@ internal static class RealTrafficSuite
         return new RealResult(runs, stops.Count(x => x >= 0), advanced.Count(a => a), stops);
     }
 
-    public static int Report(int runs, ulong seed, int lookEvery, string only)
+    /// <param name="shippedOnly">Only the judge as shipped (subject groups): the "before" rows are left out.</param>
+    public static int Report(int runs, ulong seed, int lookEvery, string only, bool shippedOnly = false)
     {
         var policy = JudgePolicy.From(Plan);
         var judge = new Judge(policy);
@@ -212,7 +213,7 @@ internal static class RealTrafficSuite
                 continue;
             }
 
-            foreach (var shipped in new[] { true, false })
+            foreach (var shipped in shippedOnly ? new[] { true } : new[] { true, false })
             {
                 // A one-arm scenario's "before" is the judge that did not tell one-arm errors apart (with groups).
                 var withGroups = shipped || s.OneArm;

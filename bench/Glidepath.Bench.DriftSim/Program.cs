@@ -8,8 +8,14 @@ using Glidepath.Rollouts;
 // Seeded drift-monitor simulation: traffic with a daily cycle, a release that becomes stable at 02:00 on day 0, checked
 // every 5 minutes (as `glidepath serve` does) by the product's DriftMonitor with three choices of what to compare.
 // Usage: dotnet run -c Release --project bench/Glidepath.Bench.DriftSim [-- --runs 100 --days 10 --rate 50 --seed 1 --only S,a]
+//        dotnet run -c Release --project bench/Glidepath.Bench.DriftSim -- --suite subjects [--runs 2000 --seed 1 --only hide-flat,one-flat]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+if (Arg("--suite", "cycle") == "subjects")
+{
+    return SubjectSuite.Report(Arg("--runs", 2000), (ulong)Arg("--seed", 1), Arg("--only", ""));
+}
+
 var runs = Arg("--runs", 100);
 var days = Arg("--days", 10);
 var rate = Arg("--rate", 50.0);
@@ -143,6 +149,7 @@ for (var si = 0; si < scenarios.Length; si++)
 
 Console.WriteLine();
 Console.WriteLine($"Elapsed: {clock.Elapsed.TotalSeconds:0} s");
+return 0;
 
 T Arg<T>(string name, T fallback)
     where T : IParsable<T>

@@ -51,13 +51,7 @@ public sealed partial class Judge(JudgePolicy policy)
             return new MetricAssessment(rule, nc, ns, double.NaN, double.NaN, double.NaN, MetricVerdict.NotEnoughData);
         }
 
-        var (estimate, harmVariance, safeVariance) = rule.Kind switch
-        {
-            MetricKind.Proportion or MetricKind.TailShare => Proportions(rule, canary, stable, tail),
-            MetricKind.Mean => Means(rule, canary, stable, ratio: false, bounded: true),
-            MetricKind.LogMean => Means(rule, canary, stable, ratio: false, bounded: false),
-            _ => Means(rule, canary, stable, ratio: true, bounded: false),
-        };
+        var (estimate, harmVariance, safeVariance) = Estimates(rule, canary, stable, tail);
 
         if (double.IsNaN(estimate) || double.IsNaN(harmVariance) || double.IsNaN(safeVariance))
         {
@@ -70,6 +64,12 @@ public sealed partial class Judge(JudgePolicy policy)
         var safeRadius = ConfidenceSequence.Radius(safeVariance, nc, Policy.AlphaPerMetric * (proportion ? 1 - RangeShare : 1), Policy.Rho);
         double lower = estimate - (rule.HarmIsIncrease ? harmRadius : safeRadius);
         double upper = estimate + (rule.HarmIsIncrease ? safeRadius : harmRadius);
+
+        // The harm side is judged without the canary seat's most harmful subject group, in both seats (Judge.LeaveOneOut.cs).
+        if (HarmBoundWithoutWorstGroup(rule, canary, stable, tail) is var bound && !double.IsNaN(bound))
+        {
+            (lower, upper) = rule.HarmIsIncrease ? (Math.Min(bound, estimate), upper) : (lower, Math.Max(bound, estimate));
+        }
         if (proportion)
         {
             var range = RangeBound(rule, canary);

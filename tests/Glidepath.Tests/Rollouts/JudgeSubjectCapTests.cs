@@ -82,6 +82,24 @@ public sealed class JudgeSubjectCapTests
     }
 
     [Fact]
+    public void Decide_RealHarmBesideOneCanarySubjectWhoseRequestsAllFail_RollsBack()
+    {
+        // Outside trial drift3 H3 on a canary: 10% of every honest subject's requests fail against stable's 1%, and one
+        // canary subject's own requests all fail. Capped at three median groups, its group still held nearly all of the
+        // canary's variance and hid the harm; the harm side is judged without it (Judge.LeaveOneOut.cs).
+        var canary = Honest(requestsPerGroup: 20, errorEvery: 10);
+        var stable = Honest(requestsPerGroup: 80, errorEvery: 100);
+        var attacked = Flood(canary, group: 3, requests: 300, errors: 300);
+
+        var assessment = Judge.Assess(ErrorRate, attacked.CapSubjects(), stable.CapSubjects());
+
+        Assert.Equal(JudgeOutcome.RollBack, Judge.Decide(canary, stable, TimeSpan.FromMinutes(5)).Outcome);
+        Assert.Equal(MetricVerdict.Harm, assessment.Verdict);
+        Assert.Equal(JudgeOutcome.RollBack, Judge.Decide(attacked, stable, TimeSpan.FromMinutes(5)).Outcome);
+        Assert.Equal(JudgeOutcome.RollBack, DefaultSubjects.Decide(attacked, stable, TimeSpan.FromMinutes(5)).Outcome);
+    }
+
+    [Fact]
     public void Decide_FloodOfFailingRequestsPinnedToStable_StillRollsBackAFailingCanary()
     {
         var canary = Honest(requestsPerGroup: 20, errorEvery: 3.45);  // about 29% of requests fail
