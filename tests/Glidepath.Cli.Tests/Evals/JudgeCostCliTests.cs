@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 
 namespace Glidepath.Cli.Tests.Evals;
 
@@ -81,6 +82,37 @@ public sealed class JudgeCostCliTests
         Assert.True(resumed == 3, $"resume exit {resumed}: {resumedErr}");
         Assert.Contains("spend limit of $0.02 is reached", resumedErr, StringComparison.Ordinal);
         Assert.Equal(spentFirst, judge.Calls); // before: up to four more calls, the cap spent again
+    }
+
+    // Trial gatejudge: once the judge's spend limit was reached, every remaining trial still paid for the release's answer
+    // before its score was refused.
+    [Fact]
+    public async Task EvalRun_PastTheJudgesSpendLimit_TheReleaseIsNotAskedEither()
+    {
+        using var judge = new JudgeEndpoint();
+        using var app = PricedJudgeApp(judge);
+        app.EditManifest(y => y.Replace("name: judge-1 }, pass: 0.7 }", "name: judge-1 }, pass: 0.7, max_spend_usd: 0.02 }", StringComparison.Ordinal));
+
+        // One trial at a time: nothing is in flight when the limit is reached, so no trial can pass the check before it.
+        var (code, _, stderr) = await app.RunAsync("eval", "run", "--tag", "refunds", "--trials", "4", "--no-cache", "--concurrency", "1", "--format", "json");
+
+        Assert.True(code == 3, $"exit {code}: {stderr}");
+        using var connection = new SqliteConnection($"Data Source={app.StorePath}");
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT count(*), count(cost_usd) FROM eval_results WHERE error LIKE '%spend limit of $0.02 is reached%'";
+        using var reader = cmd.ExecuteReader();
+        Assert.True(reader.Read());
+        Assert.True(reader.GetInt64(0) > 0, "no trial was refused for the spend limit");
+        Assert.Equal(0, reader.GetInt64(1)); // no refused trial has a cost: the release's model was not called for it
+        Assert.Equal(judge.Calls, await CountAsync(connection, "SELECT count(*) FROM eval_results WHERE cost_usd IS NOT NULL"));
+    }
+
+    private static async Task<int> CountAsync(SqliteConnection connection, string sql)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        return Convert.ToInt32(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Fact]

@@ -137,6 +137,25 @@ public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvi
     private async Task<TrialResult> RunOneAsync(EvalRun run, EvalCase c, int trial, IEvalTarget target, CancellationToken cancellationToken)
     {
         var runId = run.Id;
+        if (scorers.RefusedBeforeAnswer() is { } refused)
+        {
+            // A judge past its spend limit would refuse this trial's score: the release is not asked either (before, every
+            // remaining trial still paid for the release's answer; found by trial gatejudge).
+            var error = CaseScore.Combine(refused);
+            return new TrialResult
+            {
+                RunId = runId,
+                ReleaseId = target.ReleaseId,
+                CaseId = c.Id,
+                Trial = trial,
+                Status = error.Status,
+                Scores = refused,
+                Error = error.Error,
+                FinishedAt = time.GetUtcNow(),
+                Cached = false,
+            };
+        }
+
         TargetResponse answer;
         try
         {

@@ -155,6 +155,31 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
         }
     }
 
+    /// <summary>
+    /// Why the judge would refuse its next call for <c>max_spend_usd</c> whatever it were asked (what is spent reaches the
+    /// limit, or one more call at the dearest cost so far would pass it), or null. The runner asks before calling the
+    /// release: a trial the judge cannot score would only spend on the release's model too.
+    /// </summary>
+    public string? SpendRefusal()
+    {
+        if (_maxSpendUsd is not { } limit)
+        {
+            return null;
+        }
+
+        lock (_spend)
+        {
+            return Refusal(limit);
+        }
+    }
+
+    // Under _spend.
+    private string? Refusal(double limit) =>
+        _spent >= limit ? $"the judge's spend limit of {Views.Figures.Usd(limit)} is reached; raise max_spend_usd or use fewer cases"
+        : _spent + _largest > limit ? $"the judge's spend limit of {Views.Figures.Usd(limit)} is reached: {Views.Figures.Usd(_spent)} is spent and " +
+            $"one call has cost up to {Views.Figures.Usd(_largest)}; raise max_spend_usd or use fewer cases"
+        : null;
+
     // The spend limit holds across concurrent calls: until one call has answered (and its cost is known) calls go one at a
     // time; after that a call starts only when what is spent plus every call in flight, each counted at the largest cost one
     // call has had, stays within the limit, and otherwise waits for calls in flight to end. So the spend passes the limit
@@ -166,15 +191,9 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
             Task settled;
             lock (_spend)
             {
-                if (_spent >= limit)
+                if (Refusal(limit) is { } refusal)
                 {
-                    throw new ScorerException($"the judge's spend limit of {Views.Figures.Usd(limit)} is reached; raise max_spend_usd or use fewer cases");
-                }
-
-                if (_spent + _largest > limit)
-                {
-                    throw new ScorerException($"the judge's spend limit of {Views.Figures.Usd(limit)} is reached: {Views.Figures.Usd(_spent)} is spent and " +
-                        $"one call has cost up to {Views.Figures.Usd(_largest)}; raise max_spend_usd or use fewer cases");
+                    throw new ScorerException(refusal);
                 }
 
                 if (_inFlight == 0 || (_answered && _spent + ((_inFlight + 1) * _largest) <= limit))

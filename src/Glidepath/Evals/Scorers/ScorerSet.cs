@@ -140,6 +140,24 @@ public sealed class ScorerSet : IDisposable
         return outcomes;
     }
 
+    /// <summary>
+    /// The outcomes of a trial no scorer could score whatever the answer (an <c>llm_judge</c> whose <c>max_spend_usd</c> is
+    /// reached: <see cref="LlmJudgeScorer.SpendRefusal"/>), as <see cref="ScoreAsync(IReadOnlyList{ChatMessage}, ChatResponse, EvalCase?, int, double?, double?, CancellationToken)"/>
+    /// would record that judge's refusal; null when every scorer can still score.
+    /// </summary>
+    public IReadOnlyList<ScoreOutcome>? RefusedBeforeAnswer()
+    {
+        foreach (var entry in Entries)
+        {
+            if (entry.Evaluator is LlmJudgeScorer judge && judge.SpendRefusal() is { } refusal)
+            {
+                return [ScoreOutcome.Failed(entry.Name, refusal, entry.Weight)];
+            }
+        }
+
+        return null;
+    }
+
     public void Dispose()
     {
         foreach (var e in Entries)
