@@ -150,15 +150,7 @@ public static class JsonReport
     private static void Case(Utf8JsonWriter w, CaseComparison c)
     {
         w.WriteStartObject();
-        w.WriteString("case_id", c.CaseId);
-        w.WriteNumber("baseline_passes", c.BaselinePasses);
-        w.WriteNumber("baseline_trials", c.BaselineTrials);
-        w.WriteNumber("candidate_passes", c.CandidatePasses);
-        w.WriteNumber("candidate_trials", c.CandidateTrials);
-        ViewJsonWriter.NumberOrNull(w, "baseline_score", c.BaselineScore);
-        ViewJsonWriter.NumberOrNull(w, "candidate_score", c.CandidateScore);
-        ViewJsonWriter.NumberOrNull(w, "p_value", c.PValue);
-        ViewJsonWriter.NumberOrNull(w, "adjusted_p_value", c.AdjustedPValue);
+        CaseCounts(w, c, scores: true);
         w.WriteString("change", StoredName.Of(c.Change));
         // null: not loaded (an unchanged case's answers are not kept), never an empty answer (newcomer trial L6).
         w.WriteString("baseline_output", c.BaselineOutput);
@@ -166,6 +158,24 @@ public static class JsonReport
         w.WriteString("candidate_reason", c.CandidateReason);
         Strings(w, "tags", c.Tags);
         w.WriteEndObject();
+    }
+
+    /// <summary>A compared case's id, both sides' passes and trials, (with <paramref name="scores"/>) its mean scores, and its p-values: a case in <c>cases</c> and in <c>drops_not_significant</c> alike.</summary>
+    internal static void CaseCounts(Utf8JsonWriter w, CaseComparison c, bool scores)
+    {
+        w.WriteString("case_id", c.CaseId);
+        w.WriteNumber("baseline_passes", c.BaselinePasses);
+        w.WriteNumber("baseline_trials", c.BaselineTrials);
+        w.WriteNumber("candidate_passes", c.CandidatePasses);
+        w.WriteNumber("candidate_trials", c.CandidateTrials);
+        if (scores)
+        {
+            ViewJsonWriter.NumberOrNull(w, "baseline_score", c.BaselineScore);
+            ViewJsonWriter.NumberOrNull(w, "candidate_score", c.CandidateScore);
+        }
+
+        ViewJsonWriter.NumberOrNull(w, "p_value", c.PValue);
+        ViewJsonWriter.NumberOrNull(w, "adjusted_p_value", c.AdjustedPValue);
     }
 
     private static void MeanDifference(Utf8JsonWriter w, GateDecision d)

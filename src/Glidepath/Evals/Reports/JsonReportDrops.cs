@@ -28,13 +28,7 @@ internal static class JsonReportDrops
         foreach (var c in drops.Largest)
         {
             w.WriteStartObject();
-            w.WriteString("case_id", c.CaseId);
-            w.WriteNumber("baseline_passes", c.BaselinePasses);
-            w.WriteNumber("baseline_trials", c.BaselineTrials);
-            w.WriteNumber("candidate_passes", c.CandidatePasses);
-            w.WriteNumber("candidate_trials", c.CandidateTrials);
-            ViewJsonWriter.NumberOrNull(w, "p_value", c.PValue);
-            ViewJsonWriter.NumberOrNull(w, "adjusted_p_value", c.AdjustedPValue);
+            JsonReport.CaseCounts(w, c, scores: false);
             w.WriteEndObject();
         }
 

@@ -134,6 +134,19 @@ public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvi
         }
     }
 
+    /// <summary>A trial errored without the release's answer: its call failed, or it was refused before it.</summary>
+    private TrialResult Unanswered(string runId, EvalCase c, int trial, IEvalTarget target, string? error) => new()
+    {
+        RunId = runId,
+        ReleaseId = target.ReleaseId,
+        CaseId = c.Id,
+        Trial = trial,
+        Status = TrialStatus.Error,
+        Error = error,
+        FinishedAt = time.GetUtcNow(),
+        Cached = false,
+    };
+
     private async Task<TrialResult> RunOneAsync(EvalRun run, EvalCase c, int trial, IEvalTarget target, CancellationToken cancellationToken)
     {
         var runId = run.Id;
@@ -141,19 +154,7 @@ public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvi
         {
             // A judge past its spend limit would refuse this trial's score: the release is not asked either (before, every
             // remaining trial still paid for the release's answer; found by trial gatejudge).
-            var error = CaseScore.Combine(refused);
-            return new TrialResult
-            {
-                RunId = runId,
-                ReleaseId = target.ReleaseId,
-                CaseId = c.Id,
-                Trial = trial,
-                Status = error.Status,
-                Scores = refused,
-                Error = error.Error,
-                FinishedAt = time.GetUtcNow(),
-                Cached = false,
-            };
+            return Unanswered(runId, c, trial, target, CaseScore.Combine(refused).Error) with { Scores = refused };
         }
 
         TargetResponse answer;
@@ -169,17 +170,7 @@ public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvi
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            return new TrialResult
-            {
-                RunId = runId,
-                ReleaseId = target.ReleaseId,
-                CaseId = c.Id,
-                Trial = trial,
-                Status = TrialStatus.Error,
-                Error = $"the model call failed: {Describe(ex)}",
-                FinishedAt = time.GetUtcNow(),
-                Cached = false,
-            };
+            return Unanswered(runId, c, trial, target, $"the model call failed: {Describe(ex)}");
         }
 
         // Scored under the run's token: a stop interrupts an llm_judge call as it does a model call. (Scored under none, as
