@@ -44,7 +44,8 @@ public sealed class ModelClientFactory : IModelClientFactory, IModelForwarderFac
     private readonly bool _ownsHandler;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _limits = new(StringComparer.Ordinal);
 
-    // Per provider endpoint, whatever the lane: a provider's rate limit is its own, not one pool's.
+    // Per provider endpoint and model, whatever the lane: a provider's rate limit is its own, not one pool's, and providers
+    // limit each model apart (a judge's 429s on one model do not pause the release's calls on another: trial gatejudge2).
     private readonly ConcurrentDictionary<string, ProviderBackoff> _backoffs = new(StringComparer.Ordinal);
     private readonly SimCallCounter _simCalls = new();
     private readonly object _writerLock = new();
@@ -171,7 +172,7 @@ public sealed class ModelClientFactory : IModelClientFactory, IModelForwarderFac
         {
             MaxConcurrency = maxConcurrency,
             MaxQueueWait = options.MaxQueueWait,
-            Backoff = options.SharedBackoff && !isSim ? _backoffs.GetOrAdd(provider + "|" + baseUrl, _ => new ProviderBackoff(_time, _defaults.MaxRetryAfter)) : null,
+            Backoff = options.SharedBackoff && !isSim ? _backoffs.GetOrAdd(provider + "|" + baseUrl + "|" + model.Name, _ => new ProviderBackoff(_time, _defaults.MaxRetryAfter)) : null,
         };
         return (baseUrl, apiKey, resilience);
     }

@@ -10,10 +10,16 @@ namespace Glidepath.Providers.Resilience;
 /// 429 storm is met by the calls in flight when it began and one call per wait, not by every call retrying on its own
 /// schedule (outside trial gatejudge L7: 999 × 429 from 64 calls in 25 s). Waiting is no attempt: it uses none of the
 /// call's retries. Each wait is capped (<see cref="Cap"/>) and cancellable.
+/// <para>
+/// Only a storm engages it: a rate-limited answer starts the shared wait when at least half of the endpoint's last
+/// <see cref="Window"/> attempts were rate limited (or the back-off is already on). A provider that now and then answers one
+/// call in a hundred with a 429 is left to each call's own retry: with every 429 pausing every call, a judge answering 1% of
+/// calls with 429 made a gate 3× slower and 5% 6× (outside trial gatejudge2), for no call that would otherwise have failed.
+/// </para>
 /// </summary>
 /// <remarks>
-/// The path of a call that meets no back-off reads one field (<see cref="Volatile.Read(ref long)"/>) before its attempt and
-/// nothing after it unless it failed; the lock is taken only while backing off.
+/// The path of a call that meets no back-off reads one field (<see cref="Volatile.Read(ref long)"/>) before its attempt,
+/// and after it takes the lock only to count its outcome in the window.
 /// </remarks>
 internal sealed class ProviderBackoff(TimeProvider time, TimeSpan cap)
 {
@@ -23,6 +29,15 @@ internal sealed class ProviderBackoff(TimeProvider time, TimeSpan cap)
     private long _notBefore;
     private bool _probing;
     private TaskCompletionSource _probeDone = NewSignal();
+
+    // The outcomes of the last Window attempts (true: rate limited), a ring; under _gate.
+    private readonly bool[] _recent = new bool[Window];
+    private int _next;
+    private int _seen;
+    private int _limited;
+
+    /// <summary>How many of the endpoint's latest attempts decide whether 429s are a storm (at least half of them rate limited).</summary>
+    public const int Window = 16;
 
     /// <summary>The longest a single wait is (the provider's <c>retry-after</c> is honoured up to it).</summary>
     public TimeSpan Cap { get; } = cap;
@@ -40,18 +55,38 @@ internal sealed class ProviderBackoff(TimeProvider time, TimeSpan cap)
     /// </summary>
     public void Completed(bool probe, Exception? failure, TimeSpan backoff)
     {
-        if (failure is ProviderException { Failure: ProviderFailure.RateLimited, StatusCode: not null } limited)
+        var limited = failure is ProviderException { Failure: ProviderFailure.RateLimited, StatusCode: not null } rateLimited ? rateLimited : null;
+        lock (_gate)
         {
-            Push(limited.RetryAfter ?? backoff, probe);
-        }
-        else if (probe)
-        {
-            lock (_gate)
+            var storm = Count(limited is not null);
+            if (limited is not null && (storm || probe || _notBefore != 0))
+            {
+                Push(limited.RetryAfter ?? backoff, probe);
+            }
+            else if (probe)
             {
                 Volatile.Write(ref _notBefore, 0);
                 ReleaseProbe();
             }
         }
+    }
+
+    // Under _gate: counts one attempt's outcome; whether at least half of the window's attempts were rate limited.
+    private bool Count(bool limited)
+    {
+        if (_seen == Window)
+        {
+            _limited -= _recent[_next] ? 1 : 0;
+        }
+        else
+        {
+            _seen++;
+        }
+
+        _recent[_next] = limited;
+        _limited += limited ? 1 : 0;
+        _next = (_next + 1) % Window;
+        return 2 * _limited >= _seen;
     }
 
     /// <summary>The probe's caller went away before an answer: another waiting attempt becomes the probe.</summary>
@@ -63,21 +98,19 @@ internal sealed class ProviderBackoff(TimeProvider time, TimeSpan cap)
         }
     }
 
+    // Under _gate.
     private void Push(TimeSpan delay, bool probe)
     {
         var wait = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > Cap ? Cap : delay;
         var until = time.GetUtcNow().UtcTicks + Math.Max(1, wait.Ticks);
-        lock (_gate)
+        if (until > _notBefore)
         {
-            if (until > _notBefore)
-            {
-                Volatile.Write(ref _notBefore, until);
-            }
+            Volatile.Write(ref _notBefore, until);
+        }
 
-            if (probe)
-            {
-                ReleaseProbe();
-            }
+        if (probe)
+        {
+            ReleaseProbe();
         }
     }
 

@@ -27,6 +27,35 @@ public sealed class ProviderBackoffTests
         Assert.False(await after500);
     }
 
+    // Outside trial gatejudge2: with every 429 pausing every call, a judge answering 1% of calls with 429 made a gate 3×
+    // slower and 5% 6×. A 429 among mostly answered attempts is left to its own call's retry.
+    [Fact]
+    public async Task Completed_AnOccasional429AmongAnsweredAttempts_SetsNoWait_AStormDoes()
+    {
+        var time = new FakeTimeProvider();
+        var backoff = new ProviderBackoff(time, TimeSpan.FromSeconds(60));
+        for (var i = 0; i < ProviderBackoff.Window; i++)
+        {
+            backoff.Completed(false, i % 4 == 3 ? RateLimited : null, TimeSpan.FromSeconds(1)); // 1 in 4 rate limited
+        }
+
+        var occasional = backoff.EnterAsync(CancellationToken.None).AsTask();
+        Assert.True(occasional.IsCompletedSuccessfully);
+        Assert.False(await occasional);
+
+        // Then every attempt is rate limited: once they are half of the window the shared wait starts.
+        var limited = 0;
+        while (backoff.EnterAsync(CancellationToken.None).AsTask() is { IsCompletedSuccessfully: true })
+        {
+            backoff.Completed(false, RateLimited, TimeSpan.FromSeconds(1));
+            limited++;
+        }
+
+        // 4 of the 16 were rate limited; each new one pushes out the oldest (answered, answered, answered, limited,
+        // answered): after the fifth, 8 of 16.
+        Assert.Equal(5, limited);
+    }
+
     [Fact]
     public async Task EnterAsync_AfterA429_WaitsForItsRetryAfter_ThenOneProbeWhileTheOthersWaitForItsAnswer()
     {

@@ -77,6 +77,27 @@ public sealed class SharedBackoffTests : IAsyncLifetime
         Assert.InRange(rateLimited, 1, Slots + StormSeconds);
     }
 
+    // Outside trial gatejudge2: a judge's 429s paused the release's calls on the same server. Providers limit each model
+    // apart, so the back-off is per model: a call to another model goes at once.
+    [Fact]
+    public async Task GetResponse_SharedBackoff_A429OnOneModelDoesNotPauseAnotherModelsCalls()
+    {
+        var wire = WireFormat.OpenAI;
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        _server.Enqueue(FakeProviderServer.Json(wire.Error("slow down"), 429, ("retry-after", "30")), FakeProviderServer.Json(wire.Text("ok", 5, 1)));
+        using var factory = ResilienceKit.Factory(time);
+        var settings = ResilienceKit.Settings(wire, _server, maxRetries: 0);
+        var judge = factory.Create(ResilienceKit.Model(wire) with { Name = "judge-1" }, settings, new ModelClientOptions { SharedBackoff = true });
+        var release = factory.Create(ResilienceKit.Model(wire), settings, new ModelClientOptions { SharedBackoff = true });
+        var (messages, options) = ProviderWireTests.Conversation();
+        await Assert.ThrowsAsync<ProviderException>(() => judge.GetResponseAsync(messages, options));
+
+        // The clock does not move: a call that waited for the judge's retry-after would never be sent (the bound fails it).
+        var response = await release.GetResponseAsync(messages, options).WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.Equal("ok", response.Text);
+    }
+
     // The gateway and other callers do not share a back-off: a call after a 429 goes at once (the caller gets the provider's 429).
     [Fact]
     public async Task GetResponse_WithoutSharedBackoff_ACallAfterA429GoesAtOnce()
