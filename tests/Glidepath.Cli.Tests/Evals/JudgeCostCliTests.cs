@@ -84,6 +84,23 @@ public sealed class JudgeCostCliTests
         Assert.Equal(spentFirst, judge.Calls); // before: up to four more calls, the cap spent again
     }
 
+    // Trial gatejudge2: an answer the judge gave that could not be read was billed but counted nowhere (with half of them
+    // unreadable the reported cost was half the bill).
+    [Fact]
+    public async Task EvalRun_UnreadableJudgeAnswers_AreCountedInTheJudgesCallsAndCost()
+    {
+        using var judge = new JudgeEndpoint();
+        judge.AnswerFor = call => call % 2 == 0 ? "no score here" : judge.Answer;
+        using var app = PricedJudgeApp(judge);
+
+        var (code, stdout, stderr) = await app.RunAsync("eval", "run", "--tag", "refunds", "--trials", "2", "--no-cache", "--format", "json");
+
+        Assert.True(code == 3, $"exit {code}: {stderr}"); // the unreadable answers are trial errors
+        var summary = Summary(stdout, "summary");
+        Assert.Equal(judge.Calls, summary.Calls);
+        Assert.Equal(0.006 * judge.Calls, summary.Cost!.Value, 9);
+    }
+
     // Trial gatejudge: once the judge's spend limit was reached, every remaining trial still paid for the release's answer
     // before its score was refused.
     [Fact]

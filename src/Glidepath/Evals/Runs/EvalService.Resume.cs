@@ -59,8 +59,9 @@ public sealed partial class EvalService
 
     /// <summary>
     /// Tells each judge with a <c>max_spend_usd</c> what the run's stored scores of it record as spent (cached answers
-    /// counted as the run counted them), so the cap holds across resumes. Answers the judge gave that could not be read
-    /// were errors and recorded no cost: the count is at most that much low.
+    /// counted as the run counted them), so the cap holds across resumes. An answer that could not be read records its
+    /// cost with the error; but a resume asks errored trials again, and their new results replace the old: what those
+    /// earlier answers cost is then no longer counted (the count is at most that much low).
     /// </summary>
     private async Task CountJudgeSpendAsync(string runId, CancellationToken cancellationToken)
     {

@@ -104,20 +104,22 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
         ];
         var response = await CallAsync(_judges.GetOrAdd(input.Trial, _judgeFor), prompt, cancellationToken).ConfigureAwait(false);
 
-        if (!JudgeScoreParser.TryParse(response.Text, out var score, out var reason, out var error))
-        {
-            throw new ScorerException(Simulated
-                ? $"judge {Identity.Model}: the simulated model cannot act as a judge; point the judge at a real provider (its model: in eval.scorers). It answered with no score: {error}"
-                : $"judge {Identity.Model}: {error}");
-        }
-
-        score = score == 0 ? 0 : score; // "-0" is a score of 0, and prints as one
         var metadata = new Dictionary<string, string>
         {
             ["judge.model"] = Identity.Model,
             ["judge.rubric_sha256"] = Identity.RubricSha256,
         };
         JudgeUsage.Write(metadata, response);
+        if (!JudgeScoreParser.TryParse(response.Text, out var score, out var reason, out var error))
+        {
+            // Not a score, but a call paid for: its usage stays with the error (trial gatejudge2: with half the answers
+            // unreadable, the judge's reported cost was half what the server billed).
+            throw new ScorerException(Simulated
+                ? $"judge {Identity.Model}: the simulated model cannot act as a judge; point the judge at a real provider (its model: in eval.scorers). It answered with no score: {error}"
+                : $"judge {Identity.Model}: {error}") { Metadata = metadata };
+        }
+
+        score = score == 0 ? 0 : score; // "-0" is a score of 0, and prints as one
         return new ScoreValue(score, score >= _pass, Reason(score, reason)) { Metadata = metadata };
     }
 

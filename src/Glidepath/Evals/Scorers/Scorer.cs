@@ -47,6 +47,11 @@ public abstract class Scorer(string name) : IEvaluator
         catch (ScorerException ex)
         {
             metric.AddDiagnostics(EvaluationDiagnostic.Error(ex.Message));
+            foreach (var (key, text) in ex.Metadata ?? new Dictionary<string, string>())
+            {
+                metric.AddOrUpdateMetadata(key, text);
+            }
+
             return new EvaluationResult(metric);
         }
 
