@@ -22,7 +22,7 @@ public sealed partial class Judge
         MetricKind.LogMean => a.LogLatencySquares,
         MetricKind.Mean => a.OnlineScoreSquares,
         MetricKind.RatioOfMeans => a.CostSquares,
-        _ => Unit(rule, a, -1).Y,
+        _ => Unit(rule, a, -1).Y, // a 0/1 observation is its own square
     };
 
     /// <summary>
@@ -60,7 +60,7 @@ public sealed partial class Judge
 
             var needed = rule.HarmIsIncrease ? Math.Max(a.Estimate, 0) + radius : radius - Math.Min(a.Estimate, 0);
             said.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{rule.Name} has stopped narrowing: its subjects' {SubjectSpread.Differ(rule.Name)} differ beyond chance, so the subjects, not the requests, bound the interval (about {SubjectSpread.WidthText(rule, radius)} however many more requests they send) and waiting will not decide it — {SubjectSpread.WidenText(rule, needed)}, or decide by hand (glidepath rollout promote advances it, glidepath rollback ends it)"));
+                $"{rule.Name} has stopped narrowing: its subjects' {SubjectSpread.Differ(rule.Name)} differ beyond chance, so the subjects, not the requests, bound the interval (about {SubjectSpread.WidthText(rule, radius)} however many more requests they send) and waiting will not decide it — {SubjectSpread.WidenText(rule, needed).Replace(" to about ", " beyond about ", StringComparison.Ordinal)} (glidepath rollout plan shows the tolerance a step meets in time), or decide by hand (glidepath rollout promote advances it, glidepath rollback ends it)"));
         }
 
         return said.Count == 0 ? null : string.Join("; ", said);

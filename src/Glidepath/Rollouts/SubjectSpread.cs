@@ -16,10 +16,15 @@ namespace Glidepath.Rollouts;
 /// plus the chance within each group, Σ Nᵍσᵍ²/N² (σᵍ² the group's own variance per observation: pᵍ(1 − pᵍ) for a
 /// rate). The first part, the <em>between</em> variance B, does not fall as requests grow. An arm that gets a share s of
 /// the subjects holds about s of them, each with its own deviation from m, so its B is about B/s (Σᵢ rᵢ²dᵢ² over its
-/// subjects, over (Σᵢ rᵢ)²). With rates alike in every group B is 0 and the plan is the per-request one.
+/// subjects, over (Σᵢ rᵢ)²; <see cref="SubjectReach.Scale"/> computes it for the cap and the day's layout of subjects).
+/// With rates alike in every group, or groups that differ no more than chance would make them (<see cref="Significance"/>),
+/// B is 0 and the plan is the per-request one.
 /// </remarks>
 public static class SubjectSpread
 {
+    /// <summary>Standard deviations beyond chance the groups' residuals must lie before their spread is taken as real.</summary>
+    public const double Significance = 3;
+
     /// <summary>
     /// The between variance B of <paramref name="rule"/>'s estimate over the whole of <paramref name="day"/>'s traffic (its
     /// subject groups capped as the judge caps them), on the judge's scale (a rate or mean; for cost per call relative to
@@ -48,8 +53,7 @@ public static class SubjectSpread
         }
 
         var m = y / n;
-        var pooled = PerObservation(rule, capped, y, n);
-        double residuals = 0, within = 0;
+        double residuals = 0, withinSquares = 0, sizes = 0;
         var k = 0;
         foreach (var g in groups)
         {
@@ -62,7 +66,8 @@ public static class SubjectSpread
             k++;
             var r = yg - (m * ng);
             residuals += r * r;
-            within += ng < 2 ? ng * pooled : ng * PerObservation(rule, g, yg, ng) * ng / (ng - 1);
+            withinSquares += ng > 1 ? Math.Max(Judge.Squares(rule, g) - (yg * yg / ng), 0) : 0;
+            sizes += ng * ng;
         }
 
         if (k < 2)
@@ -70,7 +75,23 @@ public static class SubjectSpread
             return 0;
         }
 
-        var between = Math.Max((k / (k - 1.0) * residuals) - within, 0) / (n * n);
+        // Chance alone: each observation's variance within its group (a rate's m(1 − m); a mean's pooled within-group
+        // variance), over every observation.
+        var perObservation = rule.Kind is MetricKind.Proportion or MetricKind.TailShare
+            ? Math.Clamp(m, 0, 1) * (1 - Math.Clamp(m, 0, 1))
+            : n > k ? withinSquares / (n - k) : 0;
+        var chance = n * perObservation;
+        var cr1 = k / (k - 1.0) * residuals;
+        // A spread is taken only when the groups differ beyond chance by far: their residuals over chance exceed 1 by
+        // more than Significance standard deviations of that ratio (√(2/k) over the groups' Kish count), or noise in a
+        // small day would be read as a floor, and divided by a small step's share.
+        var effective = n * n / sizes;
+        if (!(chance > 0) || cr1 / chance <= 1 + (Significance * Math.Sqrt(2 / effective)))
+        {
+            return 0;
+        }
+
+        var between = (cr1 - chance) / (n * n);
         return rule.Kind == MetricKind.RatioOfMeans ? m > 0 ? between / (m * m) : 0 : between;
     }
 
@@ -120,17 +141,5 @@ public static class SubjectSpread
 
         var scale = Math.Pow(10, 1 - (int)Math.Floor(Math.Log10(x)));
         return Math.Ceiling(Math.Round(x * scale, 9)) / scale;
-    }
-
-    /// <summary>The (biased) variance per observation of a unit with numerator <paramref name="y"/> over <paramref name="n"/> observations.</summary>
-    private static double PerObservation(MetricRule rule, in ArmSample a, double y, double n)
-    {
-        var mean = y / n;
-        if (rule.Kind is MetricKind.Proportion or MetricKind.TailShare)
-        {
-            return Math.Clamp(mean, 0, 1) * (1 - Math.Clamp(mean, 0, 1));
-        }
-
-        return Math.Max((Judge.Squares(rule, a) / n) - (mean * mean), 0);
     }
 }

@@ -37,7 +37,7 @@ public sealed class JudgeStalledTests
 
         Assert.Equal(JudgeOutcome.Hold, hold.Outcome);
         Assert.Contains("error_rate has stopped narrowing: its subjects' error rates differ beyond chance, so the subjects, not the requests, bound the interval (about ±0.0", hold.Reason, StringComparison.Ordinal);
-        Assert.Matches(@"waiting will not decide it — widen max_increase to about 0\.0[234]\d?, or decide by hand", hold.Reason);
+        Assert.Matches(@"waiting will not decide it — widen max_increase beyond about 0\.0[234]\d? \(glidepath rollout plan shows the tolerance a step meets in time\), or decide by hand", hold.Reason);
         Assert.Equal(JudgeOutcome.RollBack, deadline.Outcome);
         Assert.StartsWith("deadline: ", deadline.Reason, StringComparison.Ordinal);
         Assert.Contains("error_rate has stopped narrowing", deadline.Reason, StringComparison.Ordinal);
