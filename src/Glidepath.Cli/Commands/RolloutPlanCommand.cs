@@ -12,17 +12,19 @@ internal static class RolloutPlanCommand
     public static Command Create(CliEnvironment env)
     {
         var environment = EnvironmentCommandSupport.EnvOption();
-        var rps = new Option<double?>("--rps") { Description = "Requests per second the environment serves, for how long each step takes (default: the stable release's rate over its last hour, measured from its traces; none without them)" };
+        var rps = new Option<double?>("--rps") { Description = "Requests per second the environment serves, for how long each step takes (default: the environment's rate over the last hour, both arms, measured from its traces while the stable release served; none without them)" };
         var steps = new Option<string?>("--steps") { Description = "Canary percentages to plan instead of the manifest's rollout.steps, e.g. 5,25,50" };
         var minRequests = new Option<int?>("--min-requests") { Description = "min_requests to plan with instead of rollout.step.min_requests" };
         var command = new Command("plan", """
             How long will this rollout take? For each step below 100%, the canary requests the judge needs before
             every metric's interval lies inside its tolerance when the canary is as good as stable (computed as the
             judge computes it: same confidence sequence, α per metric and safe-side variance), the total requests at
-            that weight, the time at --rps (without it: at the stable release's measured rate, said so), which
+            that weight, the time at --rps (without it: at the environment's measured rate, said so), which
             metric sets the pace, and the smallest regression the step then catches. Rates come from the stable
             release's last 24 hours of traffic in the environment, or typical figures when it has none (said so).
-            Per-request figures: with sticky subjects that differ a step needs more (docs/rollouts.md). The subjects
+            With that day's traffic per subject group the variances are the judge's cluster-robust ones, so subjects
+            whose rates differ lengthen a step, and a metric they keep undecided however long it runs is said (with
+            the tolerance that would decide it); without it, per-request figures (docs/rollouts.md). The subjects
             column is the effective subjects each step's canary would count over that day's users; a step below
             rollout.step.min_subjects is warned about, as it never advances.
 
@@ -49,8 +51,6 @@ internal static class RolloutPlanCommand
                 observed = StableProfile.From(stableDay, sampleRate);
             }
 
-            var profile = observed ?? StableProfile.Assumed(sampleRate);
-            var planned = RolloutPlanner.Plan(plan, profile);
             var perSecond = parse.GetValue(rps);
             if (perSecond is { } r && !(r > 0 && double.IsFinite(r)))
             {
@@ -58,6 +58,16 @@ internal static class RolloutPlanCommand
                 throw new BadInputException(string.Create(CultureInfo.InvariantCulture, $"--rps {r}: expected the requests per second the environment serves, above zero, e.g. 20"));
             }
 
+            // At --rps, or else at the environment's measured rate: a step that cannot finish in max_duration, and the
+            // time column (until 2026-12-07 that column stayed empty without --rps while the warning above it measured
+            // the rate: newcomer trial L8).
+            var rate = perSecond is { } given
+                ? StableRate.Given(given)
+                : state.StableReleaseId is { } stable
+                    ? await StableRate.MeasureAsync(store.Traces, ctx.Manifest.App, spec.Name, stable, state.StableSince, ctx.Time.GetUtcNow(), ct)
+                    : null;
+            var profile = observed ?? StableProfile.Assumed(sampleRate);
+            var planned = RolloutPlanner.Plan(plan, profile, observed is null ? null : stableDay, rate?.RequestsPerSecond);
             var source = profile.Observed
                 ? string.Create(CultureInfo.InvariantCulture, $"the stable release's last 24 h on {spec.Name}: {profile.Requests} requests, {profile.ErrorRate:P2} errors, {profile.RetryRate:P2} of provider calls retried, log-latency σ {Math.Sqrt(profile.LogLatencyVariance):0.##}, {profile.FirstTokenShare:0%} answered streams")
                 : $"typical figures (no stable traffic on {spec.Name} in the last 24 h): 1% errors, 1% of provider calls retried, log-latency σ 0.5, cost CV 0.41, online pass rate 90%"
@@ -67,18 +77,15 @@ internal static class RolloutPlanCommand
                 ctx.Output.Note(unjudged);
             }
 
-            // At --rps, or else at the stable release's measured rate: a step that cannot finish in max_duration, and the
-            // time column (until 2026-12-07 that column stayed empty without --rps while the warning above it measured
-            // the rate: newcomer trial L8).
-            var rate = perSecond is { } given
-                ? StableRate.Given(given)
-                : state.StableReleaseId is { } stable
-                    ? await StableRate.MeasureAsync(store.Traces, ctx.Manifest.App, spec.Name, stable, state.StableSince, ctx.Time.GetUtcNow(), ct)
-                    : null;
             var slow = rate is null ? null : StepPaceWarning.For(plan, planned, rate.RequestsPerSecond, rate.Source, spec.Name);
             if (slow is not null)
             {
                 ctx.Output.Note(slow);
+            }
+
+            if (SubjectSpreadWarning.For(plan, planned, spec.Name) is { } spread)
+            {
+                ctx.Output.Note(spread);
             }
 
             if (observed is { } measured && FirstTokenLatencyWarning.For(plan, measured, spec.Name) is { } unseen)
@@ -145,7 +152,9 @@ internal static class RolloutPlanCommand
                 : rate.Measured
                     ? $"  time: at {StepPaceWarning.RateText(rate.RequestsPerSecond)} requests/s, {rate.Source}; --rps N plans at another rate"
                     : $"  time: at {StepPaceWarning.RateText(rate.RequestsPerSecond)} requests/s (--rps)");
-            ctx.Output.Line("  per-request figures: with sticky subjects that differ, a step needs more (the judge counts evidence per subject; docs/rollouts.md)");
+            ctx.Output.Line(stableDay.Groups is { Length: > 1 }
+                ? "  variances: the judge's, per subject group, from the stable release's last 24 h: subjects whose rates differ need more requests, and a metric they keep undecided reads never (docs/rollouts.md)"
+                : "  per-request figures: with sticky subjects that differ, a step needs more (the judge counts evidence per subject; docs/rollouts.md)");
             ctx.Output.Line(reach.Count > 0
                 ? "  subjects: the effective subjects the canary (the stable arm above 50%) would count over the stable release's last 24 h of subjects, a ceiling however long the step runs; below min_subjects no metric is judged"
                 : "  subjects: – without the stable release's traffic in the last 24 h to estimate them from");

@@ -12,7 +12,8 @@ public static class HoldWarning
 {
     /// <summary>
     /// The warning for a decision at the step limit under <c>on_inconclusive: hold</c>, or null; its rollback command is
-    /// guarded by <paramref name="revision"/>, the environment's revision the hold was decided at.
+    /// guarded by <paramref name="revision"/>: the controller passes the revision of the hold's own event, the one a
+    /// reader of the environment sees afterwards.
     /// </summary>
     public static string? For(JudgeDecision decision, Rollout rollout, long? revision = null)
     {

@@ -30,7 +30,7 @@ public sealed partial class Judge
     /// over the requests whose provider call was counted (<see cref="ArmSample.ProviderCalls"/>); cancels over every request. Time to first token is
     /// over streams that produced one and did not fail (<see cref="ArmSample.FirstTokenCount"/>): a whole answer has none.
     /// </summary>
-    private static (double Y, double N) Unit(MetricRule rule, in ArmSample a, int tail) => rule.Kind switch
+    internal static (double Y, double N) Unit(MetricRule rule, in ArmSample a, int tail) => rule.Kind switch
     {
         MetricKind.LogMean when rule.Name == FirstTokenLatency => (a.LogFirstTokenSum, a.FirstTokenCount),
         MetricKind.LogMean => (a.LogLatencySum, a.LatencyCount),
@@ -262,7 +262,7 @@ public sealed partial class Judge
         double.IsNaN(estimate) ? null : rule.IsRatio ? Math.Exp(estimate) : estimate;
 
     /// <summary>The histogram bucket holding the stable arm's <paramref name="quantile"/>; −1 without a histogram.</summary>
-    private static int TailBucket(long[]? histogram, double quantile)
+    internal static int TailBucket(long[]? histogram, double quantile)
     {
         if (histogram is null || histogram.Length == 0)
         {

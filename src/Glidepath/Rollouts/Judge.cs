@@ -153,7 +153,8 @@ public sealed partial class Judge(JudgePolicy policy)
         var harmed = assessments.Where(a => a.Verdict == MetricVerdict.Harm).ToList();
         var allSafe = assessments.All(a => a.Verdict is MetricVerdict.Safe or MetricVerdict.NoData);
         var outcome = harmed.Count > 0 ? JudgeOutcome.RollBack : Outcome(allSafe, canary, stable, stepElapsed);
-        var reason = Reason(outcome, harmed, assessments, canary, stable, EnoughArmSubjects(c, s) ? null : (c.EffectiveSubjects, s.EffectiveSubjects), stepElapsed);
+        var stalled = outcome is JudgeOutcome.Hold || (outcome == JudgeOutcome.RollBack && harmed.Count == 0) ? Stalled(assessments, c, s) : null;
+        var reason = Reason(outcome, harmed, assessments, canary, stable, EnoughArmSubjects(c, s) ? null : (c.EffectiveSubjects, s.EffectiveSubjects), stepElapsed, stalled);
         var evidence = new List<MetricEvidence>(assessments.Count);
         foreach (var a in assessments)
         {
@@ -223,7 +224,7 @@ public sealed partial class Judge(JudgePolicy policy)
             ? ""
             : string.Create(CultureInfo.InvariantCulture, $" from ≥ {canary.SubjectsAtLeast} and ≥ {stable.SubjectsAtLeast} subjects");
 
-    private string Reason(JudgeOutcome outcome, List<MetricAssessment> harmed, List<MetricAssessment> all, in ArmSample canary, in ArmSample stable, (double Canary, double Stable)? fewSubjects, TimeSpan elapsed)
+    private string Reason(JudgeOutcome outcome, List<MetricAssessment> harmed, List<MetricAssessment> all, in ArmSample canary, in ArmSample stable, (double Canary, double Stable)? fewSubjects, TimeSpan elapsed, string? stalled)
     {
         var inv = CultureInfo.InvariantCulture;
         string Describe(MetricAssessment a) => string.Create(inv, $"{a.Rule.Name} {a.ToEvidence(Policy.AlphaPerMetric).IntervalText()} vs {a.Rule.ToleranceText}");
@@ -278,7 +279,8 @@ public sealed partial class Judge(JudgePolicy policy)
             open.Add(string.Create(inv, $"min_requests {Policy.MinRequests} not reached on both arms"));
         }
 
-        var detail = string.Join("; ", open);
+        // Past the step's limit: a metric its subjects, not its requests, keep undecided is named with what to change (Judge.Stalled.cs).
+        var detail = string.Join("; ", stalled is null ? open : open.Append(stalled));
         var limit = RolloutView.Duration(Policy.MaxDuration);
         var maxHold = Policy.MaxHold is { } h ? $", max_hold {RolloutView.Duration(h)}" : "";
         return outcome switch

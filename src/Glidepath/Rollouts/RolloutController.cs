@@ -276,7 +276,9 @@ public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironme
     /// </summary>
     private async Task<RolloutAction?> HoldAsync(Rollout rollout, EnvironmentState state, JudgeDecision decision, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var warning = HoldWarning.For(decision, rollout, state.Revision);
+        // The revision the hold's own event takes (RolloutWriter records it at state.Revision + 1): the one rollout status
+        // and status read afterwards, so every place names one number for one hold (trial netfalse L4: 30 here, 31 there).
+        var warning = HoldWarning.For(decision, rollout, state.Revision + 1);
         var log = await rollouts.DecisionsAsync(rollout.Id, cancellationToken).ConfigureAwait(false);
         var held = log.Where(d => d.Kind == RolloutDecisionKinds.Hold && d.StepIndex == rollout.StepIndex && d.Time >= rollout.StepStartedAt).ToList();
         if (held.Count > 0 && (warning is null || held.Any(d => HoldWarning.Warns(RolloutJson.ReadEvidence(d.EvidenceJson)))))

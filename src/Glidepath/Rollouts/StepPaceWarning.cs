@@ -1,7 +1,5 @@
 using System.Globalization;
 using Glidepath.Manifests;
-using Glidepath.Monitoring;
-using Glidepath.Storage;
 
 namespace Glidepath.Rollouts;
 
@@ -31,8 +29,9 @@ public static class StepPaceWarning
         }
 
         var inv = CultureInfo.InvariantCulture;
+        // A step one of whose metrics its subjects, not its requests, keep undecided is said by SubjectSpreadWarning, with why.
         var slow = planned
-            .Where(p => p.TotalRequests is { } t && TimeSpan.FromSeconds(Math.Ceiling(t / rps)) > plan.MaxDuration)
+            .Where(p => p.TotalRequests is { } t && TimeSpan.FromSeconds(Math.Ceiling(t / rps)) > plan.MaxDuration && !p.Metrics.Any(m => m.SubjectBound))
             .Select(p => string.Create(inv, $"{p.Weight:0.##}% needs about {RolloutView.Duration(TimeSpan.FromSeconds(Math.Ceiling(p.TotalRequests!.Value / rps)))}"))
             .ToList();
         if (slow.Count == 0)
@@ -54,15 +53,4 @@ public static class StepPaceWarning
     public static string RateText(double rps) =>
         // Below 0.001/s "0.###" reads 0, which --rps refuses: such a rate keeps three significant digits.
         rps >= 0.001 ? rps.ToString("0.###", CultureInfo.InvariantCulture) : rps.ToString("0.###E0", CultureInfo.InvariantCulture);
-
-    /// <summary>
-    /// The warning for <paramref name="planned"/> (the plan made from the stable release's profile) at the stable
-    /// release's measured rate (<see cref="StableRate"/>) in <paramref name="environment"/>; null without stable traffic
-    /// in that time (nothing to say the step is slow from) or when every step fits.
-    /// </summary>
-    public static async Task<string?> ObservedAsync(ITraceStore traces, string app, RolloutPlan plan, IReadOnlyList<PlannedStep> planned, string environment, string stableId, DateTimeOffset? stableSince, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var rate = await StableRate.MeasureAsync(traces, app, environment, stableId, stableSince, now, cancellationToken).ConfigureAwait(false);
-        return rate is null ? null : For(plan, planned, rate.RequestsPerSecond, rate.Source, environment);
-    }
 }

@@ -55,16 +55,7 @@ public static class SubjectReach
         }
 
         var groupCount = groupRequests.Count;
-        var r = Math.Clamp(((groupCount * q) - (n * n)) / (groupCount - 1), n, q);
-        var subjects = n * n / r;
-        var population = new (long Subjects, double Each)[groupCount];
-        for (var g = 0; g < groupCount; g++)
-        {
-            var ng = Math.Max(groupRequests[g], 0);
-            var k = ng == 0 ? 0 : Math.Max(1L, (long)Math.Round(ng * subjects / n, MidpointRounding.AwayFromZero));
-            population[g] = (k, k == 0 ? 0 : (double)ng / k);
-        }
-
+        var (population, subjects) = Population(groupRequests, n, q);
         var random = new Random(Seed);
         var arm = new ArmSample[groupCount];
         double sum = 0;
@@ -85,6 +76,107 @@ public static class SubjectReach
         }
 
         return new SubjectReachEstimate(sum / Draws, (double)below / Draws, subjects);
+    }
+
+    /// <summary>
+    /// For an arm that gets <paramref name="share"/> of the subjects of the traffic whose requests per subject group were
+    /// <paramref name="groupRequests"/>, over the same seeded draws as <see cref="Estimate"/>: the share of its requests the
+    /// judge's cap keeps (<see cref="ArmSample.CapSubjects"/>), and its between-subject variance over the whole traffic's
+    /// (both capped), for subjects whose deviations from the mean rate are alike and independent (<see cref="SubjectSpread"/>):
+    /// about 1/share when groups hold many equally active subjects, less when a few heavy subjects, capped, dominate.
+    /// Null with fewer than <see cref="MinRequests"/> requests or two groups.
+    /// </summary>
+    internal static (double Kept, double Between)? Scale(IReadOnlyList<long> groupRequests, double share)
+    {
+        ArgumentNullException.ThrowIfNull(groupRequests);
+        double n = 0, q = 0;
+        foreach (var g in groupRequests)
+        {
+            n += Math.Max(g, 0);
+            q += (double)Math.Max(g, 0) * Math.Max(g, 0);
+        }
+
+        if (n < MinRequests || groupRequests.Count < 2)
+        {
+            return null;
+        }
+
+        var (population, _) = Population(groupRequests, n, q);
+        var whole = new long[population.Length];
+        for (var g = 0; g < whole.Length; g++)
+        {
+            whole[g] = population[g].Subjects;
+        }
+
+        var (_, day) = Capped(population, whole);
+        if (!(day > 0))
+        {
+            return null;
+        }
+
+        var random = new Random(Seed);
+        var drawn = new long[population.Length];
+        double kept = 0, between = 0;
+        for (var d = 0; d < Draws; d++)
+        {
+            for (var g = 0; g < drawn.Length; g++)
+            {
+                drawn[g] = Binomial(random, population[g].Subjects, share);
+            }
+
+            var (k, b) = Capped(population, drawn);
+            kept += k;
+            between += b;
+        }
+
+        return (kept / Draws, between / Draws / day);
+    }
+
+    /// <summary>
+    /// For <paramref name="subjects"/>[g] subjects of each group on an arm: the share of its requests the cap keeps, and
+    /// Σ fᵍ²eᵍ²jᵍ / (Σ fᵍjᵍeᵍ)² (eᵍ a subject's requests, jᵍ the subjects, fᵍ the cap's factor): the arm's between
+    /// variance per unit of a subject's variance.
+    /// </summary>
+    private static (double Kept, double Between) Capped((long Subjects, double Each)[] population, long[] subjects)
+    {
+        var arm = new ArmSample[population.Length];
+        long total = 0;
+        for (var g = 0; g < arm.Length; g++)
+        {
+            arm[g] = new ArmSample { Requests = (long)Math.Round(subjects[g] * population[g].Each, MidpointRounding.AwayFromZero) };
+            total += arm[g].Requests;
+        }
+
+        var capped = new ArmSample { Requests = total, Groups = arm }.CapSubjects();
+        double squares = 0, sum = 0;
+        for (var g = 0; g < arm.Length; g++)
+        {
+            if (arm[g].Requests > 0)
+            {
+                var weight = (double)capped.Groups![g].Requests;
+                squares += weight * weight / subjects[g];
+                sum += weight;
+            }
+        }
+
+        return total > 0 && sum > 0 ? (sum / total, squares / (sum * sum)) : (1, double.NaN);
+    }
+
+    /// <summary>The subjects the groups imply (see the remarks): each group's count of equally active subjects and their requests each.</summary>
+    private static ((long Subjects, double Each)[] Groups, double Subjects) Population(IReadOnlyList<long> groupRequests, double n, double q)
+    {
+        var groupCount = groupRequests.Count;
+        var r = Math.Clamp(((groupCount * q) - (n * n)) / (groupCount - 1), n, q);
+        var subjects = n * n / r;
+        var population = new (long Subjects, double Each)[groupCount];
+        for (var g = 0; g < groupCount; g++)
+        {
+            var ng = Math.Max(groupRequests[g], 0);
+            var k = ng == 0 ? 0 : Math.Max(1L, (long)Math.Round(ng * subjects / n, MidpointRounding.AwayFromZero));
+            population[g] = (k, k == 0 ? 0 : (double)ng / k);
+        }
+
+        return (population, subjects);
     }
 
     private static long Binomial(Random random, long trials, double p)

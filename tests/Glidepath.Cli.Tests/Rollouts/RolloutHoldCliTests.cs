@@ -63,7 +63,9 @@ public sealed class RolloutHoldCliTests
         var suggested = System.Text.RegularExpressions.Regex.Match(text, @"consider: glidepath (rollback --env production --expect-revision (\d+))");
         Assert.True(suggested.Success, text);
         Assert.Contains("--expect-revision " + suggested.Groups[2].Value, status, StringComparison.Ordinal);
-        Assert.Single(history.Split('\n'), l => l.Contains("rollout_held", StringComparison.Ordinal) && l.Contains("--expect-revision", StringComparison.Ordinal));
+        // Trial netfalse L4: the hold's stored reason named the revision before its own event (30), rollout status the one
+        // after (31). Both name the revision of the hold's event now.
+        Assert.Single(history.Split('\n'), l => l.Contains("rollout_held", StringComparison.Ordinal) && l.Contains("--expect-revision " + suggested.Groups[2].Value, StringComparison.Ordinal));
         var command = suggested.Groups[1].Value.Split(' ');
         var first = await app.RunAsync(command);
         var second = await app.RunAsync(command);

@@ -39,9 +39,9 @@ public sealed class RolloutPaceWarningCliTests
 
         Assert.True(code == 0, stderr);
         Assert.Contains("time at 0.167 rps (measured)", stdout, StringComparison.Ordinal);
-        Assert.Contains("time: at 0.167 requests/s, measured over the stable release's last hour; --rps N plans at another rate", stdout, StringComparison.Ordinal);
+        Assert.Contains("time: at 0.167 requests/s, measured over the last hour of production's requests, both arms; --rps N plans at another rate", stdout, StringComparison.Ordinal);
         Assert.Equal(600 / 3600.0, json.GetProperty("rps").GetDouble(), 6);
-        Assert.Equal("measured over the stable release's last hour", json.GetProperty("rps_source").GetString());
+        Assert.Equal("measured over the last hour of production's requests, both arms", json.GetProperty("rps_source").GetString());
         var first = json.GetProperty("steps")[0];
         Assert.Equal(Math.Ceiling(first.GetProperty("total_requests").GetDouble() / (600 / 3600.0)), first.GetProperty("seconds").GetDouble(), 6);
     }
@@ -71,7 +71,7 @@ public sealed class RolloutPaceWarningCliTests
         var (code, stdout, stderr) = await app.RunAsync("rollout", "start", "v2", "--env", "production", "--format", "json");
 
         Assert.True(code == 0, stderr);
-        Assert.Contains("warning: at 0.167 requests/s (measured over the stable release's last hour) step", stderr, StringComparison.Ordinal);
+        Assert.Contains("warning: at 0.167 requests/s (measured over the last hour of production's requests, both arms) step", stderr, StringComparison.Ordinal);
         Assert.Contains("see the plan: glidepath rollout plan --env production --rps 0.167", stderr, StringComparison.Ordinal);
         Assert.Contains("1% needs about ", stderr, StringComparison.Ordinal);
         using var answer = JsonDocument.Parse(stdout);
@@ -89,7 +89,24 @@ public sealed class RolloutPaceWarningCliTests
         var (code, _, stderr) = await app.RunAsync("rollout", "start", "v2", "--env", "production");
 
         Assert.True(code == 0, stderr);
-        Assert.Matches(@"warning: at 0\.9\d* requests/s \(measured over the 10m\d+s since the stable release became stable\)|warning: at 1(\.0\d*)? requests/s \(measured over the 10m0s since the stable release became stable\)", stderr);
+        Assert.Matches(@"warning: at 0\.9\d* requests/s \(measured over production's requests, both arms, in the 10m\d+s since the stable release became stable\)|warning: at 1(\.0\d*)? requests/s \(measured over production's requests, both arms, in the 10m0s since the stable release became stable\)", stderr);
+    }
+
+    // Trial netfalse L3: after three 50% canaries the rate read 22.5 requests/s (the stable release's own requests) while
+    // the gateway served about 39. The rate is the environment's, both arms.
+    [Fact]
+    public async Task Plan_ACanaryTookHalfTheTrafficInTheHour_RateCountsBothArms()
+    {
+        await using var app = await RolloutCliTests.ReadyAsync();
+        await StableSinceAsync(app, TimeSpan.FromHours(2));
+        await RolloutCliTests.TrafficAsync(app, "v1", Arm.Stable, 300, errorRate: 0);
+        await RolloutCliTests.TrafficAsync(app, "v2", Arm.Canary, 300, errorRate: 0);
+        await RolloutCliTests.TrafficAsync(app, "v2", Arm.Shadow, 300, errorRate: 0);
+
+        var json = await app.JsonAsync("rollout", "plan", "--env", "production", "--steps", "10,50");
+
+        Assert.Equal(600 / 3600.0, json.GetProperty("rps").GetDouble(), 6);
+        Assert.Equal("measured over the last hour of production's requests, both arms", json.GetProperty("rps_source").GetString());
     }
 
     [Fact]

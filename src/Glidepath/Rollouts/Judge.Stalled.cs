@@ -1,0 +1,106 @@
+using System.Globalization;
+
+namespace Glidepath.Rollouts;
+
+/// <summary>
+/// Why a step ended undecided when its subjects, not its requests, bound an interval: the part of a metric's safe-side
+/// variance that is the spread between subject groups (the cluster-robust variance beyond the per-request one) does not
+/// shrink as the same subjects send more requests, and when it alone keeps the interval across the tolerance, holding
+/// longer will not decide the metric. The reason of a hold, a deadline or an inconclusive rollback then says so and what
+/// to change (trial netfalse M1: an honest A/A canary whose users' error rates differed, held four times at
+/// ±0.021–0.029 against max_increase 0.02 and rolled back by its deadline, with no word on why). Words only: no verdict changes.
+/// </summary>
+public sealed partial class Judge
+{
+    /// <summary>The share of a metric's safe-side variance the spread between subjects must hold to be named as the bound.</summary>
+    public const double StalledShare = 0.5;
+
+    /// <summary>The sum of squares of a mean metric's observations (latency and first-token on the log scale, online scores, cost).</summary>
+    internal static double Squares(MetricRule rule, in ArmSample a) => rule.Kind switch
+    {
+        MetricKind.LogMean when rule.Name == FirstTokenLatency => a.LogFirstTokenSquares,
+        MetricKind.LogMean => a.LogLatencySquares,
+        MetricKind.Mean => a.OnlineScoreSquares,
+        MetricKind.RatioOfMeans => a.CostSquares,
+        _ => Unit(rule, a, -1).Y, // a 0/1 observation is its own square
+    };
+
+    /// <summary>
+    /// One sentence per unclear metric whose estimate lies inside its tolerance but whose interval the spread between
+    /// subjects alone keeps across it, joined; null when there is none. <paramref name="canary"/> and
+    /// <paramref name="stable"/> are the capped samples the assessments were made on.
+    /// </summary>
+    private string? Stalled(IReadOnlyList<MetricAssessment> all, in ArmSample canary, in ArmSample stable)
+    {
+        var said = new List<string>();
+        foreach (var a in all)
+        {
+            var rule = a.Rule;
+            var inside = rule.HarmIsIncrease ? a.Estimate < rule.Threshold : a.Estimate > rule.Threshold;
+            if (a.Verdict != MetricVerdict.Unclear || !inside)
+            {
+                continue;
+            }
+
+            var tail = rule.Kind == MetricKind.TailShare ? TailBucket(stable.LatencyHistogram, rule.Quantile) : -1;
+            var floor = SpreadVariance(rule, canary, stable, tail);
+            var (_, _, safe) = Estimates(rule, canary, stable, tail);
+            if (!(floor >= StalledShare * safe))
+            {
+                continue;
+            }
+
+            var share = rule.Kind == MetricKind.Proportion ? 1 - RangeShare : 1;
+            var radius = ConfidenceSequence.Radius(floor, a.CanaryN, Policy.AlphaPerMetric * share, Policy.Rho);
+            var reach = rule.HarmIsIncrease ? a.Estimate + radius : a.Estimate - radius;
+            if (rule.HarmIsIncrease ? reach < rule.Threshold : reach > rule.Threshold)
+            {
+                continue;
+            }
+
+            var needed = rule.HarmIsIncrease ? Math.Max(a.Estimate, 0) + radius : radius - Math.Min(a.Estimate, 0);
+            said.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{rule.Name} has stopped narrowing: its subjects' {SubjectSpread.Differ(rule.Name)} differ beyond chance, so the subjects, not the requests, bound the interval (about {SubjectSpread.WidthText(rule, radius)} however many more requests they send) and waiting will not decide it — {SubjectSpread.WidenText(rule, needed).Replace(" to about ", " beyond about ", StringComparison.Ordinal)} (glidepath rollout plan shows the tolerance a step meets in time), or decide by hand (glidepath rollout promote advances it, glidepath rollback ends it)"));
+        }
+
+        return said.Count == 0 ? null : string.Join("; ", said);
+    }
+
+    /// <summary>
+    /// The part of the safe-side variance that is spread between subject groups: each arm's cluster-robust variance beyond
+    /// its per-request one, the canary's at the tolerance's boundary as the safe side takes it (times its design effect).
+    /// </summary>
+    private static double SpreadVariance(MetricRule rule, in ArmSample c, in ArmSample s, int tail)
+    {
+        if (rule.Kind is MetricKind.Proportion or MetricKind.TailShare)
+        {
+            var (_, nc, _, vc, dc) = ArmProportion(rule, c, tail);
+            var (_, _, ps, vs, ds) = ArmProportion(rule, s, tail);
+            var (iidC, iidS) = (vc / dc, vs / ds);
+            return (VarianceAt(ps + rule.Threshold, nc, 1) / iidC * Between(rule, c, tail, iidC)) + Between(rule, s, tail, iidS);
+        }
+
+        var relative = rule.Kind == MetricKind.RatioOfMeans;
+        return MeanBetween(rule, c, relative) + MeanBetween(rule, s, relative);
+    }
+
+    private static double MeanBetween(MetricRule rule, in ArmSample a, bool relative)
+    {
+        var (y, n) = Unit(rule, a, -1);
+        if (n < 2)
+        {
+            return 0;
+        }
+
+        var mean = y / n;
+        var iid = Math.Max(Squares(rule, a) - (y * mean), 0) / (n - 1) / n;
+        var between = Between(rule, a, -1, iid);
+        return relative ? mean > 0 ? between / (mean * mean) : 0 : between;
+    }
+
+    private static double Between(MetricRule rule, in ArmSample a, int tail, double iid)
+    {
+        var cluster = ClusterVariance(rule, a, tail);
+        return double.IsNaN(cluster) ? 0 : Math.Max(cluster - iid, 0);
+    }
+}

@@ -1,0 +1,57 @@
+using System.Globalization;
+using Glidepath.Manifests;
+
+namespace Glidepath.Rollouts;
+
+/// <summary>
+/// A plan whose step a metric cannot decide because its subjects differ: with the spread between the stable release's
+/// subjects (<see cref="SubjectSpread"/>) the metric's interval does not get inside its tolerance within max_duration, or
+/// at all, where per-request figures say it would (<see cref="PlannedMetric.SubjectBound"/>). Such a step ends undecided
+/// with a canary as good as stable, and <c>on_inconclusive</c> applies (trial netfalse M1: 300 sticky users, a client bug
+/// in some users' requests on both arms alike; every honest A/A canary held at ±0.021–0.029 against max_increase 0.02
+/// and was rolled back by max_hold, while the plan promised 3.5 minutes). Printed by <c>rollout plan</c> and
+/// <c>rollout start</c>; not a refusal.
+/// </summary>
+public static class SubjectSpreadWarning
+{
+    /// <summary>The warning for <paramref name="planned"/> (planned with the stable release's subject groups), or null when no metric is bound by its subjects.</summary>
+    public static string? For(RolloutPlan plan, IReadOnlyList<PlannedStep> planned, string environment)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(planned);
+        ArgumentNullException.ThrowIfNull(environment);
+        var rules = JudgePolicy.From(plan).Rules.ToDictionary(r => r.Name);
+        var inv = CultureInfo.InvariantCulture;
+        var steps = new List<string>();
+        foreach (var step in planned)
+        {
+            var each = step.Metrics.Where(m => m.SubjectBound && rules.ContainsKey(m.Metric)).Select(m =>
+            {
+                var rule = rules[m.Metric];
+                var never = m.CanaryRequests is null;
+                var limit = $"within max_duration {RolloutView.Duration(plan.MaxDuration)}";
+                var within = !never ? limit : step.CanaryRequestsInTime is null ? "however long the step runs" : $"{limit} (nor however long the step runs)";
+                var width = (never ? m.Narrowest : m.NarrowestInTime ?? m.Narrowest) is { } r ? $" (the interval stops near {SubjectSpread.WidthText(rule, r)} with these subjects)" : "";
+                var needs = never || step.CanaryRequestsInTime is null
+                    ? ""
+                    : string.Create(inv, $"; it needs about {m.CanaryRequests:N0} canary requests where per-request figures say {m.CanaryRequestsPerRequest:N0}, and max_duration gives {step.CanaryRequestsInTime:N0}");
+                var widen = m.ToleranceNeeded is { } t ? SubjectSpread.WidenText(rule, t) + ", " : "";
+                return $"{m.Metric} not decidable {within}: its subjects' {SubjectSpread.Differ(m.Metric)} differ beyond chance{width}{needs}; {widen}{(never ? "" : "lengthen max_duration, ")}or expect {Then(plan)}";
+            }).ToList();
+            if (each.Count > 0)
+            {
+                steps.Add(string.Create(inv, $"step {step.Weight:0.##}%: {string.Join("; ", each)}"));
+            }
+        }
+
+        return steps.Count == 0
+            ? null
+            : $"warning: the subjects, not the requests, bound some intervals (the stable release's last 24 h on {environment}, per subject group): {string.Join(". ", steps)}. More requests from the same subjects do not narrow them; the figures are about the median step (docs/rollouts.md, \"Subjects, not requests\")";
+    }
+
+    private static string Then(RolloutPlan plan) => plan.OnInconclusive == "rollback"
+        ? "a rollback (on_inconclusive: rollback)"
+        : plan.MaxHold is { } h
+            ? $"a hold (on_inconclusive: {plan.OnInconclusive}; max_hold {RolloutView.Duration(h)} then rolls it back)"
+            : $"a hold (on_inconclusive: {plan.OnInconclusive}, until someone acts)";
+}

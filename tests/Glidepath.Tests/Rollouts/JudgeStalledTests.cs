@@ -1,0 +1,60 @@
+using Glidepath.Manifests;
+using Glidepath.Rollouts;
+
+namespace Glidepath.Tests.Rollouts;
+
+/// <summary>
+/// Trial netfalse M1: an honest A/A canary whose users' error rates differed was held and rolled back by its deadline four
+/// times with "straddles it" and nothing on why. When the subjects' spread alone keeps the interval across the tolerance,
+/// the reason of the hold (and of the deadline) now says so and what to change.
+/// </summary>
+public sealed class JudgeStalledTests
+{
+    private static readonly RolloutPlan Plan = new()
+    {
+        Steps = [50, 100],
+        MinRequests = 200,
+        MinSubjects = 12,
+        MaxDuration = TimeSpan.FromMinutes(4),
+        OnInconclusive = "hold",
+        MaxHold = TimeSpan.FromMinutes(1),
+        Metrics = new Dictionary<string, MetricTolerance> { ["error_rate"] = new() { MaxIncrease = 0.02 } },
+    };
+
+    // Splits that hold (in some, e.g. seed 102, the heaviest failing users land on stable and the canary is shown safe).
+    [Theory]
+    [InlineData(101)]
+    [InlineData(104)]
+    [InlineData(103)]
+    public void Decide_AaStepOfUsersWhoseErrorRatesDiffer_HoldAndDeadlineSayTheSubjectsBoundIt(int seed)
+    {
+        // The trial's config A: one user in ten fails 10 points more of its requests, on both arms alike.
+        var ((canary, stable), _) = new SubjectPopulation(300, 0.015, 0.1, 0.1, seed: 7).Step(12_000, 0.5, seed);
+        var judge = new Judge(JudgePolicy.From(Plan));
+
+        var hold = judge.Decide(canary, stable, TimeSpan.FromMinutes(4));
+        var deadline = judge.Decide(canary, stable, TimeSpan.FromMinutes(5));
+
+        Assert.Equal(JudgeOutcome.Hold, hold.Outcome);
+        Assert.Contains("error_rate has stopped narrowing: its subjects' error rates differ beyond chance, so the subjects, not the requests, bound the interval (about ±0.0", hold.Reason, StringComparison.Ordinal);
+        Assert.Matches(@"waiting will not decide it — widen max_increase beyond about 0\.0[234]\d? \(glidepath rollout plan shows the tolerance a step meets in time\), or decide by hand", hold.Reason);
+        Assert.Equal(JudgeOutcome.RollBack, deadline.Outcome);
+        Assert.StartsWith("deadline: ", deadline.Reason, StringComparison.Ordinal);
+        Assert.Contains("error_rate has stopped narrowing", deadline.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("stopped narrowing", judge.Decide(canary, stable, TimeSpan.FromMinutes(1)).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decide_AaStepOfAlikeUsersTooShortToDecide_HoldSaysNothingOfSubjects()
+    {
+        // The same users with one error rate, 400 canary requests: undecided for want of requests, which more of would decide it.
+        var ((canary, stable), _) = new SubjectPopulation(300, 0.015, 0, 0, seed: 7).Step(800, 0.5, 101);
+        var judge = new Judge(JudgePolicy.From(Plan));
+
+        var hold = judge.Decide(canary, stable, TimeSpan.FromMinutes(4));
+
+        Assert.Equal(JudgeOutcome.Hold, hold.Outcome);
+        Assert.Contains("error_rate", hold.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("stopped narrowing", hold.Reason, StringComparison.Ordinal);
+    }
+}
