@@ -3,7 +3,8 @@ using Glidepath.Errors;
 namespace Glidepath.Providers.Resilience;
 
 /// <summary>
-/// One back-off shared by every call to a provider endpoint (an eval's release and judge calls): when an attempt is told to
+/// One back-off shared by every call of an eval to one model of a provider endpoint (ModelClientFactory keys it by
+/// provider, base URL and model): when an attempt is told to
 /// wait (429, 503 or 529, with <c>retry-after</c> or without, then the retry's own backoff), no attempt starts until then,
 /// and then one attempt goes first (a probe, as a circuit breaker's half-open state lets one call through): while it is
 /// out the others wait; when it is rate limited again the wait starts over, and any other outcome lets them all go. So a
@@ -11,7 +12,7 @@ namespace Glidepath.Providers.Resilience;
 /// schedule (outside trial gatejudge L7: 999 × 429 from 64 calls in 25 s). Waiting is no attempt: it uses none of the
 /// call's retries. Each wait is capped (<see cref="Cap"/>) and cancellable.
 /// <para>
-/// Only a storm engages it: a rate-limited answer starts the shared wait when at least half of the endpoint's last
+/// Only a storm engages it: a rate-limited answer starts the shared wait when at least half of the model's last
 /// <see cref="Window"/> attempts were rate limited (or the back-off is already on). A provider that now and then answers one
 /// call in a hundred with a 429 is left to each call's own retry: with every 429 pausing every call, a judge answering 1% of
 /// calls with 429 made a gate 3× slower and 5% 6× (outside trial gatejudge2), for no call that would otherwise have failed.
@@ -36,7 +37,7 @@ internal sealed class ProviderBackoff(TimeProvider time, TimeSpan cap)
     private int _seen;
     private int _limited;
 
-    /// <summary>How many of the endpoint's latest attempts decide whether 429s are a storm (at least half of them rate limited).</summary>
+    /// <summary>How many of the model's latest attempts decide whether 429s are a storm (at least half of them rate limited).</summary>
     public const int Window = 16;
 
     /// <summary>The longest a single wait is (the provider's <c>retry-after</c> is honoured up to it).</summary>

@@ -53,8 +53,9 @@ public sealed record ModelClientOptions
     public string? Lane { get; init; }
 
     /// <summary>
-    /// Share one back-off with every other call to the same provider endpoint made with this option: after a 429 or 503
-    /// (its <c>retry-after</c>, else the retry's backoff, capped at 60 s) no call starts until then, and then one goes
+    /// Share one back-off with every other call to the same model of the same provider endpoint made with this option: in
+    /// a storm (half of the model's latest attempts rate limited), after a 429 or 503 (its <c>retry-after</c>, else the
+    /// retry's backoff, capped at 60 s) no call starts until then, and then one goes
     /// first while the rest wait for its answer. Evals set it, so a 429 storm is not met by every concurrent call retrying
     /// on its own (trial gatejudge L7); the gateway does not (a caller gets the provider's 429 and its retry-after).
     /// </summary>
