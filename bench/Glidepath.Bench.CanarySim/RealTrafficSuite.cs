@@ -8,7 +8,8 @@ namespace Glidepath.Bench.CanarySim;
 /// One scenario of traffic the per-request suite does not make: sticky subjects that differ, rare errors, a slower
 /// tail. For harmful ones, the per-request variances, effect and tolerance of the changed metric give the look-once n.
 /// <see cref="OneArm"/> scenarios have errors a caller can cause on one arm; their "before" row is the judge that did
-/// not tell those apart, not the one without subject groups.
+/// not tell those apart, not the one without subject groups. <c>StableCallerShare</c>: one more caller, sticky to stable,
+/// whose every request fails, sending this share of stable's requests (the mirror case, outside trial drift4).
 /// </summary>
 internal sealed record RealScenario(
     string Key,
@@ -27,7 +28,8 @@ internal sealed record RealScenario(
     double ErrorProneRate = 0.2,
     int HeaviestErrorProne = 0,
     string? OnlyMetric = null,
-    bool OneArm = false)
+    bool OneArm = false,
+    double StableCallerShare = 0)
 {
     /// <summary>The judge for this scenario: the plan's, or only <see cref="OnlyMetric"/>'s rule when the scenario is about one metric.</summary>
     public Judge JudgeFor(Judge judge) => OnlyMetric is null ? judge : new Judge(judge.Policy with { Rules = [.. judge.Policy.Rules.Where(r => r.Name == OnlyMetric)] });
@@ -138,6 +140,23 @@ internal static class RealTrafficSuite
             new("o-attack", "error_rate only: errors 1% → 12% on a canary, and 11% of stable's requests timed out that the canary answers (trial \"today\"), 2,000 subjects, 5% canary", 2_000, 0.05,
                 stable with { ErrorRate = 0.12 }, true, 8000, Stable: stable with { OneArmRate = 0.11 }, OnlyMetric: "error_rate", OneArm: true,
                 VarianceCanary: 0.12 * 0.88, VarianceStable: 0.12 * 0.88, Effect: 0.11, Tolerance: 0.01),
+            // The mirror case (outside trial drift4): a subject whose every request fails, on stable. Leaving stable's most
+            // harmful group out of the harm side must not roll back an equal canary, nor one exactly at the tolerance.
+            new("m-aa", "error_rate only: A/A at 1% errors, 0.3% of 2,000 subjects failing every request on either arm, 5% canary", 2_000, 0.05, stable, false, 8000,
+                Stable: stable, ErrorProneShare: 0.003, ErrorProneRate: 1.0, OnlyMetric: "error_rate"),
+            new("m-aa-25", "error_rate only: A/A at 1% errors, the most active of 300 subjects failing every request on either arm, 25% canary", 300, 0.25, stable, false, 4000,
+                Stable: stable, ErrorProneShare: 0, ErrorProneRate: 1.0, HeaviestErrorProne: 1, OnlyMetric: "error_rate"),
+            new("m-edge", "error_rate only: errors 1% → 2% (exactly the tolerance), 0.3% of 2,000 subjects failing every request on either arm, 5% canary", 2_000, 0.05, stable with { ErrorRate = 0.02 }, false, 8000,
+                Stable: stable, ErrorProneShare: 0.003, ErrorProneRate: 1.0, OnlyMetric: "error_rate"),
+            new("m-stable", "error_rate only: A/A at 1% errors, 2,000 subjects, and one caller on stable failing every request (3% of stable's), 5% canary", 2_000, 0.05, stable, false, 8000,
+                Stable: stable, OnlyMetric: "error_rate", StableCallerShare: 0.03),
+            new("m-stable-edge", "error_rate only: errors 1% → 2% (exactly the tolerance), 2,000 subjects, and one caller on stable failing every request (3% of stable's), 5% canary", 2_000, 0.05, stable with { ErrorRate = 0.02 }, false, 8000,
+                Stable: stable, OnlyMetric: "error_rate", StableCallerShare: 0.03),
+            new("m-stable-edge-25", "error_rate only: errors 1% → 2% (exactly the tolerance), 300 subjects, the 3 most active failing 30% on either arm, and one caller on stable failing every request (5% of stable's), 25% canary", 300, 0.25, stable with { ErrorRate = 0.02 }, false, 4000,
+                Stable: stable, ErrorProneShare: 0, ErrorProneRate: 0.3, HeaviestErrorProne: 3, OnlyMetric: "error_rate", StableCallerShare: 0.05),
+            new("m-hide", "error_rate only: errors 1% → 5% on a canary, and one caller on stable failing every request (3% of stable's) (trial drift4), 2,000 subjects, 5% canary", 2_000, 0.05, stable with { ErrorRate = 0.05 }, true, 8000,
+                Stable: stable, OnlyMetric: "error_rate", StableCallerShare: 0.03,
+                VarianceCanary: 0.05 * 0.95, VarianceStable: 0.04 * 0.96, Effect: 0.04, Tolerance: 0.01),
         ];
     }
 
@@ -155,6 +174,8 @@ internal static class RealTrafficSuite
             var canary = new ArmAccumulator(tellOneArm);
             var stableArm = new ArmAccumulator(tellOneArm);
             stops[run] = -1;
+            // Drawn only when used, so the other scenarios keep their random streams.
+            var callerGroup = s.StableCallerShare > 0 ? (int)(rng.NextDouble() * Glidepath.Traces.SubjectGroups.Count) : -1;
             long nextLook = lookEvery;
             var budget = (long)(s.Horizon / s.Weight * 20);
             for (long i = 0; i < budget && canary.Requests < s.Horizon; i++)
@@ -163,6 +184,11 @@ internal static class RealTrafficSuite
                 var isCanary = subject.Bucket < s.Weight * 100;
                 var request = (isCanary ? s.Canary : stable).Draw(rng, subject, population.ErrorProneRate);
                 (isCanary ? canary : stableArm).Add(withGroups ? subject.Group : -1, request);
+                if (!isCanary && callerGroup >= 0 && rng.Bernoulli(s.StableCallerShare))
+                {
+                    stableArm.Add(withGroups ? callerGroup : -1, new Request(true, request.LatencyMs, 0, false));
+                }
+
                 if (!isCanary || canary.Requests < nextLook)
                 {
                     continue;

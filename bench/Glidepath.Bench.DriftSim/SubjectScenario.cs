@@ -10,6 +10,10 @@ namespace Glidepath.Bench.DriftSim;
 /// <param name="HeaviestErrorProne">The most active users, this many, are error-prone too.</param>
 /// <param name="CallerPerMinute">Requests a minute of one more subject whose requests all fail (a client the provider 500s).</param>
 /// <param name="CallerInReference">The failing caller sent as much on each reference day (a standing client, not a new one).</param>
+/// <param name="ReferenceOnlyPerMinute">Requests a minute, on each reference day only, of one more subject whose requests all fail (a client
+/// that failed on the earlier days and has stopped, or was fixed: the mirror of <paramref name="CallerPerMinute"/>; trial drift4).</param>
+/// <param name="CallerMoves">The failing caller of <paramref name="CallerInReference"/> sent under another subject id on the earlier days, so
+/// its reference group is not its recent one (trial drift4).</param>
 /// <param name="Harmful">Whether an alert is the right answer (the honest rise is beyond the tolerance).</param>
 internal sealed record SubjectScenario(
     string Key,
@@ -22,4 +26,6 @@ internal sealed record SubjectScenario(
     double ErrorProneRate = 0.2,
     int HeaviestErrorProne = 0,
     double CallerPerMinute = 0,
-    bool CallerInReference = false);
+    bool CallerInReference = false,
+    double ReferenceOnlyPerMinute = 0,
+    bool CallerMoves = false);

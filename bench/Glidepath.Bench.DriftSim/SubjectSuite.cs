@@ -36,6 +36,15 @@ internal static class SubjectSuite
         new("hide-flat", "errors 0% → 3.6%, flat, and one new subject failing all of its 9 requests a minute (trial E1_hide_one)", 0.5, true, Rise: 0.036, CallerPerMinute: 9),
         new("hide-heavy", "errors 0% → 3.6%, heavy-tailed, and one new subject failing all of its 9 requests a minute", 1.1, true, Rise: 0.036, CallerPerMinute: 9),
         new("hide-standing", "errors 0% → 3.6%, flat, and one subject failing all of its 9 requests a minute on every day", 0.5, true, Rise: 0.036, CallerPerMinute: 9, CallerInReference: true),
+        // The mirror case (outside trial drift4): the failing caller is in the reference days, not (or not as itself) in the recent window.
+        new("gone-flat", "healthy, flat, and one subject that failed all of its 9 requests a minute on the earlier days only", 0.5, false, ReferenceOnlyPerMinute: 9),
+        new("gone-heavy", "healthy, heavy-tailed, 1% errors, the 3 most active failing 30%, and one subject failing all of its 9 a minute on the earlier days only", 1.1, false, BaseRate: 0.01, ErrorProneRate: 0.3, HeaviestErrorProne: 3, ReferenceOnlyPerMinute: 9),
+        new("gone-edge", "errors +1.0 point (the tolerance), flat, 2% of users failing 20%, and one subject failing all of its 9 a minute on the earlier days only", 0.5, false, BaseRate: 0.01, Rise: 0.01, ErrorProneShare: 0.02, ReferenceOnlyPerMinute: 9),
+        new("gone-edge-heavy", "errors +1.0 point (the tolerance), heavy-tailed, the 3 most active failing 30%, and one subject failing all of its 9 a minute on the earlier days only", 1.1, false, BaseRate: 0.01, Rise: 0.01, ErrorProneRate: 0.3, HeaviestErrorProne: 3, ReferenceOnlyPerMinute: 9),
+        new("moved-flat", "healthy, flat, and one subject failing all of its 9 requests a minute on every day, under another subject id on the earlier days", 0.5, false, CallerPerMinute: 9, CallerInReference: true, CallerMoves: true),
+        new("gone-rise", "errors 0% → 3.6%, flat, and one subject that failed all of its 9 requests a minute on the earlier days only (trial drift4)", 0.5, true, Rise: 0.036, ReferenceOnlyPerMinute: 9),
+        new("gone-rise-heavy", "errors 0% → 3.6%, heavy-tailed, and one subject that failed all of its 9 requests a minute on the earlier days only", 1.1, true, Rise: 0.036, ReferenceOnlyPerMinute: 9),
+        new("moved-rise", "errors 0% → 3.6%, flat, and one subject failing all of its 9 a minute on every day, under another subject id on the earlier days (trial drift4)", 0.5, true, Rise: 0.036, CallerPerMinute: 9, CallerInReference: true, CallerMoves: true),
     ];
 
     public static int Report(int runs, ulong seed, string only)
@@ -98,12 +107,22 @@ internal static class SubjectSuite
         }
 
         var callerGroup = (int)(rng.NextDouble() * SubjectGroups.Count);
+        // Another subject id hashes to another group (drawn until it differs, as two ids in one group would be one group).
+        var earlierGroup = callerGroup;
+        while (s.CallerMoves && earlierGroup == callerGroup)
+        {
+            earlierGroup = (int)(rng.NextDouble() * SubjectGroups.Count);
+        }
+
+        // Drawn only where used, so the earlier scenarios keep their random streams (and their published figures).
+        var goneGroup = s.ReferenceOnlyPerMinute > 0 ? (int)(rng.NextDouble() * SubjectGroups.Count) : -1;
         var reference = new (long N, long E)[SubjectGroups.Count];
         for (var day = 0; day < ReferenceDays; day++)
         {
             for (var m = 0; m < Minutes; m++)
             {
-                Minute(reference, 0, s.CallerInReference ? s.CallerPerMinute : 0);
+                Minute(reference, 0, s.CallerInReference ? s.CallerPerMinute : 0, earlierGroup);
+                Caller(reference, s.ReferenceOnlyPerMinute, goneGroup);
             }
         }
 
@@ -111,7 +130,7 @@ internal static class SubjectSuite
         var referenceSample = Sample(reference);
         for (var m = 1; m <= Minutes; m++)
         {
-            Minute(recent, s.Rise, s.CallerPerMinute);
+            Minute(recent, s.Rise, s.CallerPerMinute, callerGroup);
             if (monitor.HasDrifted(Sample(recent), referenceSample))
             {
                 return m;
@@ -120,7 +139,7 @@ internal static class SubjectSuite
 
         return 0;
 
-        void Minute((long N, long E)[] groups, double rise, double caller)
+        void Minute((long N, long E)[] groups, double rise, double caller, int callerAt)
         {
             for (var r = 0; r < PerMinute; r++)
             {
@@ -132,8 +151,21 @@ internal static class SubjectSuite
             }
 
             var calls = (long)caller + (rng.Bernoulli(caller - Math.Floor(caller)) ? 1 : 0);
-            groups[callerGroup].N += calls;
-            groups[callerGroup].E += calls;
+            groups[callerAt].N += calls;
+            groups[callerAt].E += calls;
+        }
+
+        // A minute of one caller whose every request fails.
+        void Caller((long N, long E)[] groups, double perMinute, int at)
+        {
+            if (perMinute <= 0)
+            {
+                return;
+            }
+
+            var calls = (long)perMinute + (rng.Bernoulli(perMinute - Math.Floor(perMinute)) ? 1 : 0);
+            groups[at].N += calls;
+            groups[at].E += calls;
         }
     }
 

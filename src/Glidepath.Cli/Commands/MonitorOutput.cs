@@ -21,7 +21,7 @@ internal static class MonitorOutput
             ["raised (UTC)", "release", "metric", "recent vs reference", "tolerance", "webhook"],
             answer.Alerts.Select(a => (IReadOnlyList<string>)
                 [TableText.Time(a.RaisedAt) + (a.RaisedAheadOfClock ? " (clock ahead)" : ""), a.Release.Label, a.Metric,
-                    a.Evidence.IntervalText(), a.Evidence.ToleranceText, a.Delivery.Text()]),
+                    a.Evidence.WindowIntervalText(), a.Evidence.ToleranceText, a.Delivery.Text()]),
             title: $"{answer.App} / {answer.Environment}: drift alerts (newest first)");
         foreach (var a in answer.Alerts.Where(a => a.Delivery.State == "gave_up"))
         {
@@ -59,7 +59,7 @@ internal static class MonitorOutput
         ctx.Output.Table(
             ["metric", "n recent / reference", "recent vs reference", "tolerance", "verdict"],
             result.Evidence.Select(e => (IReadOnlyList<string>)
-                [e.Metric, string.Create(inv, $"{e.CanaryN} / {e.StableN}"), e.IntervalText(), e.ToleranceText, e.Verdict == "harm" ? "DRIFT" : e.Verdict]));
+                [e.Metric, string.Create(inv, $"{e.CanaryN} / {e.StableN}"), e.WindowIntervalText(), e.ToleranceText, e.Verdict == "harm" ? "DRIFT" : e.Verdict]));
         foreach (var e in result.Evidence.Where(e => e.Reason is not null))
         {
             ctx.Output.Line($"{e.Metric} not judged: {e.Reason}.");

@@ -39,7 +39,7 @@ internal sealed class DriftAlertsCheck(Manifest manifest, IGlidepathStore store,
         // The guarded rollback, as the alerts themselves name it: ends this state of the environment, or is refused if it moved.
         var revision = (await store.Environments.GetAsync(manifest.App, spec.Name, ct).ConfigureAwait(false)).Revision;
         var named = open.Select(a => string.Create(CultureInfo.InvariantCulture,
-            $"{a.Metric} ({a.Id}, raised {a.RaisedAt.ToUniversalTime():yyyy-MM-dd HH:mm} UTC{Ahead(a, now)}: {a.Evidence.IntervalText()} beyond {a.Evidence.ToleranceText})"));
+            $"{a.Metric} ({a.Id}, raised {a.RaisedAt.ToUniversalTime():yyyy-MM-dd HH:mm} UTC{Ahead(a, now)}: {a.Evidence.WindowIntervalText()} beyond {a.Evidence.ToleranceText})"));
         return new("after", Check, ChecklistStatus.Fail,
             $"{open.Count} open drift alert(s) of {release.Name} on {spec.Name}: {string.Join("; ", named)}",
             $"Stop: the monitor sees {release.Name} drifting on {spec.Name} — read glidepath monitor --env {spec.Name}, then fix the cause or roll back ({Rollouts.HoldWarning.RollbackCommand(spec.Name, revision)}); an alert stops counting two of its windows after it was raised, once the monitor no longer raises it.");
@@ -93,7 +93,7 @@ internal sealed class DriftAlertsCheck(Manifest manifest, IGlidepathStore store,
         {
             return new("after", Check, ChecklistStatus.Fail,
                 $"the last {window} window shows drift of {release.Name} on {spec.Name} that no alert records: " +
-                string.Join("; ", harm.Select(e => $"{e.Metric} {e.IntervalText()} beyond {e.ToleranceText}")),
+                string.Join("; ", harm.Select(e => $"{e.Metric} {e.WindowIntervalText()} beyond {e.ToleranceText}")),
                 $"Stop: is a monitor running for {spec.Name} (glidepath serve or glidepath controller, or a scheduled monitor --check)? Run glidepath monitor --env {spec.Name} --check to raise and post the alert, then fix the cause or roll back.");
         }
 

@@ -176,6 +176,6 @@ public sealed class MonitorService(
             ? TrafficStop.Message(environment, windows, evidence)
                 + $". Check that the gateway serving {environment} is up and reachable, and that the clients, load balancer or proxy in front of it still send it traffic (glidepath monitor --env {environment})"
             : string.Create(CultureInfo.InvariantCulture,
-                $"{evidence.Metric} drifted on {environment}: recent vs {windows.ReferenceText()} {evidence.IntervalText()} is beyond {evidence.ToleranceText} (recent n={evidence.CanaryN}, reference n={evidence.StableN}){(oneArm is null ? "" : "; " + oneArm)}. Read glidepath monitor --env {environment}, then {act}");
+                $"{evidence.Metric} drifted on {environment}: recent vs {windows.ReferenceText()} {evidence.WindowIntervalText()} is beyond {evidence.ToleranceText} (recent n={evidence.CanaryN}, reference n={evidence.StableN}){(oneArm is null ? "" : "; " + oneArm)}. Read glidepath monitor --env {environment}, then {act}");
     }
 }

@@ -65,10 +65,16 @@ public sealed partial class Judge(JudgePolicy policy)
         double lower = estimate - (rule.HarmIsIncrease ? harmRadius : safeRadius);
         double upper = estimate + (rule.HarmIsIncrease ? safeRadius : harmRadius);
 
-        // The harm side is judged without the canary seat's most harmful subject group, in both seats (Judge.LeaveOneOut.cs).
-        if (HarmBoundWithoutWorstGroup(rule, canary, stable, tail) is var bound && !double.IsNaN(bound))
+        // The harm side is judged without each seat's dominant harmful subject group, in both seats (Judge.LeaveOneOut.cs).
+        var harmSide = HarmSideWithoutDominantGroups(rule, canary, stable, tail, estimate);
+        if (!double.IsNaN(harmSide.Bound))
         {
-            (lower, upper) = rule.HarmIsIncrease ? (Math.Min(bound, estimate), upper) : (lower, Math.Max(bound, estimate));
+            // Without stable's group the harm side can pass the full estimate; the safe side is never taken past it.
+            (lower, upper) = rule.HarmIsIncrease ? (harmSide.Bound, Math.Max(upper, harmSide.Bound)) : (Math.Min(lower, harmSide.Bound), harmSide.Bound);
+        }
+        else
+        {
+            harmSide = (double.NaN, double.NaN, 0, 0);
         }
         if (proportion)
         {
@@ -86,7 +92,12 @@ public sealed partial class Judge(JudgePolicy policy)
         var verdict = rule.HarmIsIncrease
             ? lower > t ? MetricVerdict.Harm : upper < t ? MetricVerdict.Safe : MetricVerdict.Unclear
             : upper < t ? MetricVerdict.Harm : lower > t ? MetricVerdict.Safe : MetricVerdict.Unclear;
-        return new MetricAssessment(rule, nc, ns, estimate, lower, upper, verdict);
+        return new MetricAssessment(rule, nc, ns, estimate, lower, upper, verdict)
+        {
+            HarmSideEstimate = harmSide.Estimate,
+            LeftOutCanaryShare = harmSide.CanaryShare,
+            LeftOutStableShare = harmSide.StableShare,
+        };
     }
 
     /// <summary>True when both arms have served min_subjects effective subjects over their requests (for the reason's words), or when a sample keeps no groups.</summary>

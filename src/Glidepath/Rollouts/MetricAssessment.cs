@@ -13,6 +13,18 @@ public readonly record struct MetricAssessment(
     double Upper,
     MetricVerdict Verdict)
 {
+    /// <summary>
+    /// The estimate the harm side's bound is around when a seat's dominant harmful subject group was left out of it
+    /// (Judge.LeaveOneOut.cs), on the computed scale; NaN when none was (then the harm side is around <see cref="Estimate"/>).
+    /// </summary>
+    public double HarmSideEstimate { get; init; } = double.NaN;
+
+    /// <summary>The share of the canary's (the recent window's) variance held by its group left out of the harm side; 0 when none.</summary>
+    public double LeftOutCanaryShare { get; init; }
+
+    /// <summary>The share of stable's (the reference's) variance held by its group left out of the harm side; 0 when none.</summary>
+    public double LeftOutStableShare { get; init; }
+
     /// <summary>The evidence as stored and shown: ratios for latency and cost, differences otherwise.</summary>
     public MetricEvidence ToEvidence(double alpha)
     {
@@ -41,6 +53,9 @@ public readonly record struct MetricAssessment(
                 _ => "not_enough_data",
             },
             Alpha = Math.Round(alpha, 12),
+            HarmSideEstimate = known && !double.IsNaN(HarmSideEstimate) ? Show(HarmSideEstimate) : null,
+            LeftOutCanaryShare = known && LeftOutCanaryShare > 0 ? Math.Round(LeftOutCanaryShare, 3) : null,
+            LeftOutStableShare = known && LeftOutStableShare > 0 ? Math.Round(LeftOutStableShare, 3) : null,
             EstimateBeyondTolerance = Verdict == MetricVerdict.Unclear && (Rule.HarmIsIncrease ? Estimate > Rule.Threshold : Estimate < Rule.Threshold) ? true : null,
         };
     }

@@ -52,6 +52,23 @@ public sealed record MetricEvidence
     public double? Lower { get; init; }
     public double? Upper { get; init; }
 
+    /// <summary>
+    /// The estimate the harm side's bound is around when a subject group that alone held most of an arm's spread was left
+    /// out of it (Judge.LeaveOneOut.cs): then that bound (<see cref="Lower"/> when harm is an increase) is of the arms without
+    /// it, and may lie past <see cref="Estimate"/>. Null when none was, and in evidence stored before 2026-12-07; left out
+    /// of JSON when null.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public double? HarmSideEstimate { get; init; }
+
+    /// <summary>The share of the canary's (the recent window's) spread its group left out of the harm side held; null when none.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public double? LeftOutCanaryShare { get; init; }
+
+    /// <summary>The share of stable's (the reference's) spread its group left out of the harm side held; null when none.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public double? LeftOutStableShare { get; init; }
+
     /// <summary>The tolerance on the same scale: e.g. 1.25 for max_ratio 1.25, -0.03 for max_drop 0.03.</summary>
     public required double Tolerance { get; init; }
     public required string ToleranceText { get; init; }
@@ -96,14 +113,42 @@ public sealed record MetricEvidence
 
     /// <summary>
     /// "+0.041 [+0.021, +0.061]", "×1.38 [×1.27, ×1.50]" or "0 now vs 37–52 per earlier window (active subject groups)", or
-    /// "n/a" without data.
+    /// "n/a" without data; followed, when a dominant subject group was left out of the harm side, by what that side is
+    /// around and why: "(harm side +0.0362 without one subject group holding 91% of stable's spread)".
+    /// <paramref name="newSide"/> and <paramref name="baseSide"/> name the arms, possessive: the drift monitor's are
+    /// "the recent window's" and "the reference's".
     /// </summary>
-    public string IntervalText()
+    public string IntervalText(string newSide = "the canary's", string baseSide = "stable's")
     {
         if (Estimate is not { } e || Lower is not { } l || Upper is not { } u)
         {
             return "n/a";
         }
+
+        if (HarmSideEstimate is { } h && (LeftOutCanaryShare is not null || LeftOutStableShare is not null))
+        {
+            var parts = new List<string>(2);
+            if (LeftOutCanaryShare is { } c)
+            {
+                parts.Add(string.Create(CultureInfo.InvariantCulture, $"one subject group holding {c:0%} of {newSide} spread"));
+            }
+
+            if (LeftOutStableShare is { } b)
+            {
+                parts.Add(string.Create(CultureInfo.InvariantCulture, $"one subject group holding {b:0%} of {baseSide} spread"));
+            }
+
+            return $"{Interval(e, l, u)} (harm side {(Scale == "ratio" ? "×" + Ratio(h) : Difference(h))} without {string.Join(" and ", parts)})";
+        }
+
+        return Interval(e, l, u);
+    }
+
+    /// <summary><see cref="IntervalText"/> with the drift monitor's sides: the recent window against the reference.</summary>
+    public string WindowIntervalText() => IntervalText("the recent window's", "the reference's");
+
+    private string Interval(double e, double l, double u)
+    {
 
         // Each figure is set against the tolerance: printed with as many digits as it takes to show which side of it it
         // lies on (an upper bound of 0.020004 against max_increase 0.02 read "+0.0200 … straddles it").

@@ -62,4 +62,47 @@ public sealed class DriftOneFailingCallerTests
         Assert.True(evidence.Estimate > 0.01, $"the caller's errors are in the estimate: {evidence.Estimate}");
         Assert.False(Monitor.HasDrifted(recent, reference));
     }
+
+    // The mirror case (outside trial drift4): the caller failed in the reference days only, or fails every day under
+    // another subject id there. Its reference group raised the reference's rate and held its variance, so a real rise read
+    // unclear (−0.0021 [−0.149, +0.057] in the trial); the harm side is judged without it too.
+    [Fact]
+    public void Evidence_RealRiseAgainstAReferenceWithOneCallerThatFailedThenOnly_Drifted()
+    {
+        var reference = Window(g => (84, 0, g == 9 ? 3 * 94 : 0));
+        var recent = Window(g => Rise(g) is var (n, e) ? (n, e, 0) : default);
+
+        var evidence = Monitor.Evidence(recent, reference).Single(e => e.Metric == "error_rate");
+
+        Assert.Equal("harm", evidence.Verdict);
+        Assert.True(evidence.Estimate < 0.01, $"the caller is in the estimate shown: {evidence.Estimate}");
+        Assert.True(evidence.LeftOutStableShare > 0.5);
+        Assert.Contains("% of the reference's spread)", evidence.WindowIntervalText(), StringComparison.Ordinal);
+        Assert.True(Monitor.HasDrifted(recent, reference));
+    }
+
+    [Fact]
+    public void Evidence_RealRiseBesideACallerThatMovedSubjectIds_Drifted()
+    {
+        var reference = Window(g => (84, 0, g == 9 ? 3 * 94 : 0));
+        var recent = Window(g => Rise(g) is var (n, e) ? (n, e, g == 5 ? 94 : 0) : default);
+
+        var evidence = Monitor.Evidence(recent, reference).Single(e => e.Metric == "error_rate");
+
+        Assert.Equal("harm", evidence.Verdict);
+        Assert.NotNull(evidence.LeftOutCanaryShare);
+        Assert.NotNull(evidence.LeftOutStableShare);
+    }
+
+    [Theory]
+    [InlineData(false)] // the caller has stopped
+    [InlineData(true)]  // it fails on as before, under another subject id
+    public void Evidence_HealthyReleaseAgainstAReferenceWithOneFailingCaller_NoDrift(bool stillFailing)
+    {
+        var reference = Window(g => (84, g % 16 == 0 ? 3 : 0, g == 9 ? 3 * 94 : 0));
+        var recent = Window(g => (28, g % 16 == 0 ? 1 : 0, stillFailing && g == 5 ? 94 : 0));
+
+        Assert.NotEqual("harm", Monitor.Evidence(recent, reference).Single(e => e.Metric == "error_rate").Verdict);
+        Assert.False(Monitor.HasDrifted(recent, reference));
+    }
 }

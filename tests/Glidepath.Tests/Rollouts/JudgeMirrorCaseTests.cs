@@ -1,0 +1,86 @@
+using Glidepath.Manifests;
+using Glidepath.Rollouts;
+using static Glidepath.Tests.Rollouts.JudgeSubjectCapTests;
+
+namespace Glidepath.Tests.Rollouts;
+
+/// <summary>
+/// Outside trial drift4, the mirror case: one caller whose every request fails, sticky to <b>stable</b>, raised stable's
+/// rate and held nearly all of its variance, so a canary failing far beyond the tolerance was held undecided. The harm
+/// side is now judged without each arm's dominant harmful subject group (Judge.LeaveOneOut.cs); the safe side keeps it.
+/// Deterministic samples, built request by request into subject groups.
+/// </summary>
+public sealed class JudgeMirrorCaseTests
+{
+    private static readonly Judge Judge = new(JudgePolicy.From(new RolloutPlan
+    {
+        MinRequests = 200,
+        Metrics = new Dictionary<string, MetricTolerance> { ["error_rate"] = new() { MaxIncrease = 0.02 } },
+    }));
+
+    private static MetricRule ErrorRate => Judge.Policy.Rules.Single(r => r.Name == "error_rate");
+
+    /// <summary>Stable: 80 requests a group, 1% failing, and one caller in group 7 whose 300 requests all fail.</summary>
+    private static ArmSample StableWithFailingCaller => Flood(Honest(requestsPerGroup: 80, errorEvery: 100), group: 7, requests: 300, errors: 300);
+
+    [Fact]
+    public void Decide_CanaryFailingBeyondTheToleranceBesideOneFailingCallerOnStable_RollsBack()
+    {
+        var canary = Honest(requestsPerGroup: 20, errorEvery: 12.5); // 8% of every canary subject's requests fail
+
+        var decision = Judge.Decide(canary, StableWithFailingCaller, TimeSpan.FromMinutes(5));
+
+        Assert.Equal(JudgeOutcome.RollBack, decision.Outcome);
+        var errors = Assert.Single(decision.Evidence);
+        Assert.Equal("harm", errors.Verdict);
+        // The estimate shown keeps the caller (stable's rate is raised by it); the harm side is around the estimate without it.
+        Assert.True(errors.Estimate < errors.Lower, $"estimate {errors.Estimate}, lower {errors.Lower}");
+        Assert.Equal(0.07, errors.HarmSideEstimate!.Value, 3);
+        Assert.Null(errors.LeftOutCanaryShare);
+        Assert.True(errors.LeftOutStableShare > 0.9, $"share {errors.LeftOutStableShare}");
+        Assert.Equal("+0.0342 [+0.0454, +0.1089] (harm side +0.0702 without one subject group holding 98% of stable's spread)", errors.IntervalText());
+        Assert.Contains("% of stable's spread)", decision.Reason, StringComparison.Ordinal);
+        Assert.Contains("\"left_out_stable_share\":0.9", RolloutJson.Evidence([errors]), StringComparison.Ordinal);
+        Assert.Contains("\"harm_side_estimate\":0.07", RolloutJson.Evidence([errors]), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(100)]  // an equal canary: 1% as on stable's other subjects
+    [InlineData(33.4)] // a canary at the tolerance: about 3% (stable's 1% + max_increase 0.02)
+    public void Decide_CanaryNoWorseThanToleranceBesideOneFailingCallerOnStable_NoRollback(double errorEvery)
+    {
+        var canary = Honest(requestsPerGroup: 20, errorEvery: errorEvery);
+
+        var decision = Judge.Decide(canary, StableWithFailingCaller, TimeSpan.FromMinutes(5));
+
+        Assert.NotEqual(JudgeOutcome.RollBack, decision.Outcome);
+        Assert.NotEqual("harm", Assert.Single(decision.Evidence).Verdict);
+    }
+
+    [Fact]
+    public void Assess_FailingCallerOnStable_SafeSideKeepsIt()
+    {
+        // An equal canary is not declared safe on the strength of the group left out: the safe side's interval keeps the
+        // caller's variance, as before (the harm side alone is judged without it).
+        var canary = Honest(requestsPerGroup: 20, errorEvery: 100);
+        var capped = (canary.CapSubjects(), StableWithFailingCaller.CapSubjects());
+
+        var assessment = Judge.Assess(ErrorRate, capped.Item1, capped.Item2);
+
+        Assert.True(assessment.Upper - assessment.Estimate > 0.05, $"safe side {assessment.Estimate} → {assessment.Upper}");
+        Assert.True(assessment.LeftOutStableShare > 0.9);
+        Assert.Equal(0, assessment.LeftOutCanaryShare);
+    }
+
+    [Fact]
+    public void Assess_NoDominantGroup_NothingLeftOut()
+    {
+        var assessment = Judge.Assess(ErrorRate, Honest(20, 12.5).CapSubjects(), Honest(80, 100).CapSubjects());
+
+        var evidence = assessment.ToEvidence(Judge.Policy.AlphaPerMetric);
+        Assert.True(double.IsNaN(assessment.HarmSideEstimate));
+        Assert.Null(evidence.HarmSideEstimate);
+        Assert.DoesNotContain("harm side", evidence.IntervalText(), StringComparison.Ordinal);
+        Assert.DoesNotContain("left_out", RolloutJson.Evidence([evidence]), StringComparison.Ordinal);
+    }
+}
