@@ -125,7 +125,7 @@ internal static class EvalCommand
                 if (shown++ < 15)
                 {
                     var mark = f.Status == TrialStatus.Error ? "error" : "fail ";
-                    ctx.Output.Line($"  {mark} {f.CaseId}{(run.Trials > 1 ? $" (trial {f.Trial + 1})" : "")}: {EvalRunOutput.Reason(f)}");
+                    ctx.Output.Line($"  {mark} {f.CaseId}{(run.Trials > 1 ? $" ({TrialNumber.Text(f.Trial, run.Trials)})" : "")}: {EvalRunOutput.Reason(f)}");
                 }
 
                 firstError ??= f.Status == TrialStatus.Error ? f.Error : null;
@@ -241,7 +241,7 @@ internal static class EvalCommand
 
             foreach (var r in results.Where(r => r.Status != TrialStatus.Pass))
             {
-                ctx.Output.Line($"{r.Status.ToString().ToLowerInvariant()} {r.CaseId} trial {r.Trial + 1} [{views.Name(r.ReleaseId)}]: {EvalRunOutput.Reason(r)}");
+                ctx.Output.Line($"{r.Status.ToString().ToLowerInvariant()} {r.CaseId} {TrialNumber.Text(r.Trial, run.Trials)} [{views.Name(r.ReleaseId)}]: {EvalRunOutput.Reason(r)}");
                 ctx.Output.Line("    " + r.Display.Replace("\n", "\n    ", StringComparison.Ordinal));
             }
 

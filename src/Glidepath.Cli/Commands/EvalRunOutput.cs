@@ -1,4 +1,5 @@
 using System.Globalization;
+using Glidepath.Evals.Reports;
 using Glidepath.Evals.Runs;
 
 namespace Glidepath.Cli.Commands;
@@ -23,8 +24,8 @@ internal static class EvalRunOutput
             [
                 r.Label, N(r.Summary.Cases), N(r.Summary.Trials), N(r.Summary.Passed), N(r.Summary.Failed), N(r.Summary.Errors),
                 Figure(r.Summary.PassRate, "0.0%"), Figure(r.Summary.MeanScore, "0.000"),
-                Figure(r.Summary.LatencyP50Ms, "0"), Figure(r.Summary.LatencyP95Ms, "0"), Figure(r.Summary.CostUsd, "0.0000"),
-                .. judged ? [N(r.Summary.JudgeCalls), Figure(r.Summary.JudgeCostUsd, "0.0000")] : Array.Empty<string>(),
+                Figure(r.Summary.LatencyP50Ms, "0"), Figure(r.Summary.LatencyP95Ms, "0"), GateFigures.Usd(r.Summary.CostUsd),
+                .. judged ? [N(r.Summary.JudgeCalls), GateFigures.Usd(r.Summary.JudgeCostUsd)] : Array.Empty<string>(),
             ]));
         foreach (var (label, summary) in rows.Where(r => r.Summary.Errors > 0))
         {

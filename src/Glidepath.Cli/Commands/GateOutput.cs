@@ -3,6 +3,7 @@ using Glidepath.Errors;
 using Glidepath.Evals;
 using Glidepath.Evals.Gate;
 using Glidepath.Evals.Reports;
+using Glidepath.Evals.Runs;
 
 namespace Glidepath.Cli.Commands;
 
@@ -28,6 +29,7 @@ internal static class GateOutput
             CachedBaselineNote(ctx, outcome);
             if (errored)
             {
+                AlwaysErroredNotes(ctx, d);
                 notes.Errored(run);
             }
 
@@ -99,9 +101,10 @@ internal static class GateOutput
             }
         }
 
+        AlwaysErroredNotes(ctx, d);
         foreach (var e in d.Errors.Take(10))
         {
-            ctx.Output.Note($"error: {e.CaseId} ({e.Side}, trial {e.Trial + 1}): {e.Message}");
+            ctx.Output.Note($"error: {e.CaseId} ({e.Side}, {TrialNumber.Text(e.Trial, d.Trials)}): {e.Message}");
         }
 
         if (d.Errors.Count > 10)
@@ -115,6 +118,26 @@ internal static class GateOutput
         if (errored)
         {
             notes.Errored(run);
+        }
+    }
+
+    /// <summary>The cases whose every trial errored, before the errors and the resume line: a resume does not fix them.</summary>
+    private static void AlwaysErroredNotes(CliContext ctx, GateDecision d)
+    {
+        if (d.AlwaysErrored is not { } always)
+        {
+            return;
+        }
+
+        ctx.Output.Note("errored on every trial: " + always.Message);
+        foreach (var c in always.Cases.Take(AlwaysErrored.MaxShown))
+        {
+            ctx.Output.Note("  " + c.Line);
+        }
+
+        if (always.Cases.Count > AlwaysErrored.MaxShown)
+        {
+            ctx.Output.Note($"  … and {always.Cases.Count - AlwaysErrored.MaxShown} more (gate --format json lists every one as cases_always_errored)");
         }
     }
 
@@ -201,7 +224,8 @@ internal static class GateOutput
     /// <summary>Why the verdict is an error, with the first errored trial: what the error object's <c>error</c> says.</summary>
     private static string ErrorText(GateDecision d) =>
         $"gate verdict error: {string.Join("; ", d.Reasons)}" +
-        (d.Errors.Count > 0 ? $"; first: {d.Errors[0].CaseId} ({d.Errors[0].Side}, trial {d.Errors[0].Trial + 1}): {d.Errors[0].Message}" : "");
+        (d.AlwaysErrored is { } always ? $"; {always.Message}" : "") +
+        (d.Errors.Count > 0 ? $"; first: {d.Errors[0].CaseId} ({d.Errors[0].Side}, {TrialNumber.Text(d.Errors[0].Trial, d.Trials)}): {d.Errors[0].Message}" : "");
 
     /// <summary>Whether the verdict was stored as evidence for promotion (on stderr, in text and JSON alike).</summary>
     private static void StoredNote(CliContext ctx, GateOutcome outcome)

@@ -138,6 +138,39 @@ public sealed class ErroredRunCliTests
         Assert.True(resumed.Code == 0, $"exit {resumed.Code}: {resumed.Stderr}");
     }
 
+    // Trial gatejudge2 LOW 1, 3 and 6: a judge answer giving "score" twice read "the scorer threw ArgumentException"; the
+    // error string said "trial 1" beside "trial": 0; and cases the judge can never grade were ten error lines and a resume
+    // line "once the cause is gone", which never comes for them.
+    [Fact]
+    public async Task Gate_JudgeCannotGradeAnyTrial_ListsTheCasesFirstSaysAResumeWillNotFixThem_AndNamesTrialsOutOfTheirCount()
+    {
+        using var judge = new JudgeEndpoint { Answer = "{\"score\": 0.9, \"score\": 0.1}" };
+        using var app = EvalApp.WithJudge(judge);
+        var v1 = await app.CreateReleaseAsync();
+        app.EditPrompt(p => p + "\nBe brief.\n");
+
+        var (code, stdout, stderr) = await app.RunAsync("gate", "--baseline", v1, "--tag", "refunds", "--format", "json");
+
+        Assert.True(code == 3, $"exit {code}: {stderr}");
+        using var doc = JsonDocument.Parse(stdout);
+        var root = doc.RootElement;
+        var always = root.GetProperty("cases_always_errored");
+        Assert.Equal(root.GetProperty("counts").GetProperty("cases").GetInt32(), always.GetArrayLength());
+        var first = root.GetProperty("errors")[0];
+        Assert.Contains("the judge's answer states two different scores (0.9 and 0.1)", first.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("ArgumentException", stdout + stderr, StringComparison.Ordinal);
+        var trials = root.GetProperty("counts").GetProperty("trials").GetInt32();
+        Assert.Contains($"{first.GetProperty("case_id").GetString()} ({first.GetProperty("side").GetString()}, trial {first.GetProperty("trial").GetInt32() + 1} of {trials}): ",
+            root.GetProperty("error").GetString(), StringComparison.Ordinal);
+        var cases = always.GetArrayLength();
+        Assert.Contains($"{cases} case(s) errored on every trial ({2 * trials * cases} of the {2 * trials * cases} errored trial(s)): a resume asks them again and will not fix them",
+            root.GetProperty("error").GetString(), StringComparison.Ordinal);
+        var summary = stderr.IndexOf("errored on every trial: ", StringComparison.Ordinal);
+        Assert.True(summary >= 0, stderr);
+        Assert.Contains($"  {always[0].GetProperty("case_id").GetString()}: {2 * trials}/{2 * trials} trials errored (baseline {trials}/{trials}, candidate {trials}/{trials})", stderr, StringComparison.Ordinal);
+        Assert.True(summary < stderr.IndexOf("to ask only the errored trials again", StringComparison.Ordinal), stderr);
+    }
+
     [Fact]
     public async Task EvalRun_TrialsErroredAsText_StderrNamesTheResumeCommand_AScoredRunDoesNot()
     {

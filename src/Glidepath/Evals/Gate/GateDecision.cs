@@ -47,6 +47,12 @@ public sealed record GateDecision
     /// </summary>
     public DropsNotSignificant? DropsNotSignificant { get; init; }
 
+    /// <summary>
+    /// On a verdict <c>error</c>, the cases whose every trial errored on both sides (<see cref="Glidepath.Evals.Gate.AlwaysErrored"/>),
+    /// which a resume will not fix: every report lists them before the errors. Null otherwise.
+    /// </summary>
+    public AlwaysErrored? AlwaysErrored { get; init; }
+
     public IReadOnlyList<CaseComparison> Regressions => Cases.Where(c => c.Change == CaseChange.Regressed).ToList();
 
     public IReadOnlyList<CaseComparison> Improvements => Cases.Where(c => c.Change == CaseChange.Improved).ToList();

@@ -95,6 +95,7 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
         {
             Cases = await tally.WithAnswersAsync(decided.Cases, evals.ReadResultsAsync(run.Id, cancellationToken), cancellationToken).ConfigureAwait(false),
             AlwaysFailing = decided.AlwaysFailing?.ForRun(run.Id),
+            AlwaysErrored = decided.AlwaysErrored?.ForRun(run.Id),
         };
         var report = new GateReport
         {
@@ -109,6 +110,7 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
             ScorerVersion = evals.Scorers.Version,
             Judges = evals.Scorers.Judges,
             Decision = decision,
+            Summaries = summaries,
             CreatedAt = time.GetUtcNow(),
             Partial = GateScope.Partial(run, evals.Config, evals.DatasetFile),
             Rule = rule,

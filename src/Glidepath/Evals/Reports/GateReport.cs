@@ -18,6 +18,12 @@ public sealed record GateReport
     public required string ScorerVersion { get; init; }
     public IReadOnlyList<JudgeIdentity> Judges { get; init; } = [];
     public required GateDecision Decision { get; init; }
+
+    /// <summary>
+    /// Each side's totals over the run (cost, the judge's calls and cost), in work order: what the text table shows, which
+    /// the md and HTML reports show too; empty in reports built without them.
+    /// </summary>
+    public IReadOnlyList<Runs.RunSummary> Summaries { get; init; } = [];
     public required DateTimeOffset CreatedAt { get; init; }
 
     /// <summary>

@@ -56,7 +56,13 @@ public static class HtmlReport
 
         sb.Append("</ul><table><tr><th></th><th>baseline</th><th>candidate</th></tr>");
         sb.Append(CultureInfo.InvariantCulture, $"<tr><td>pass rate</td><td>{GateFigures.PassRate(d.BaselinePassRate)}</td><td>{GateFigures.PassRate(d.CandidatePassRate)}</td></tr>");
-        sb.Append(CultureInfo.InvariantCulture, $"<tr><td>mean score difference</td><td></td><td>{GateFigures.MeanDifference(d)}</td></tr></table>");
+        sb.Append(CultureInfo.InvariantCulture, $"<tr><td>mean score difference</td><td></td><td>{GateFigures.MeanDifference(d)}</td></tr>");
+        foreach (var (label, baseline, candidate) in GateFigures.CostRows(r))
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(label)}</td><td>{baseline}</td><td>{candidate}</td></tr>");
+        }
+
+        sb.Append("</table>");
         if (d.DropsNotSignificant is { } drops)
         {
             sb.Append(CultureInfo.InvariantCulture, $"<h2>{E(DropsNotSignificant.Title)} ({drops.Cases})</h2><p>{E(drops.Message)}.</p><ul>");
@@ -92,9 +98,20 @@ public static class HtmlReport
         }
 
         sb.Append("</table>");
+        if (d.AlwaysErrored is { } always)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"<h2>Cases that errored on every trial ({always.Cases.Count})</h2><p class=\"error\">{E(always.Message)}.</p><ul>");
+            foreach (var c in always.Cases)
+            {
+                sb.Append("<li><code>").Append(E(c.CaseId)).Append("</code>: ").Append(E(c.Counts)).Append("</li>");
+            }
+
+            sb.Append("</ul>");
+        }
+
         foreach (var e in d.Errors)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"<p class=\"error\">{E(e.CaseId)} ({E(e.Side)}, trial {e.Trial + 1}): {E(e.Message)}</p>");
+            sb.Append(CultureInfo.InvariantCulture, $"<p class=\"error\">{E(e.CaseId)} ({E(e.Side)}, {Runs.TrialNumber.Text(e.Trial, d.Trials)}): {E(e.Message)}</p>");
         }
 
         sb.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Scorers {E(r.ScorerVersion[..12])}. Rule: at most {d.Rule.MaxCaseRegressions} regressed case(s); mean drop at most {d.Rule.MaxMeanDrop:0.###} at {d.Rule.Confidence:0%} confidence. Correction: {E(d.Correction.Describe())}.</p>");

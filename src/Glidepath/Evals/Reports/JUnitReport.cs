@@ -56,7 +56,7 @@ public static class JUnitReport
             }
             else if (c.Change == CaseChange.Error)
             {
-                var messages = errorsByCase.TryGetValue(c.CaseId, out var list) ? string.Join("\n", list.Select(e => $"{e.Side} trial {e.Trial + 1}: {e.Message}")) : "no result on one side";
+                var messages = errorsByCase.TryGetValue(c.CaseId, out var list) ? string.Join("\n", list.Select(e => $"{e.Side} {Runs.TrialNumber.Text(e.Trial, d.Trials)}: {e.Message}")) : "no result on one side";
                 testcase.Add(new XElement("error", new XAttribute("message", "could not be scored"), Xml(messages)));
             }
             else

@@ -82,6 +82,7 @@ public static class JsonReport
         }
 
         w.WriteEndArray();
+        AlwaysErrored(w, d.AlwaysErrored);
         w.WriteStartArray("errors");
         foreach (var e in d.Errors)
         {
@@ -176,6 +177,26 @@ public static class JsonReport
 
         ViewJsonWriter.NumberOrNull(w, "p_value", c.PValue);
         ViewJsonWriter.NumberOrNull(w, "adjusted_p_value", c.AdjustedPValue);
+    }
+
+    // Every case whose trials all errored, before the errors: a resume does not fix them (empty when none).
+    private static void AlwaysErrored(Utf8JsonWriter w, AlwaysErrored? always)
+    {
+        w.WriteStartArray("cases_always_errored");
+        foreach (var c in always?.Cases ?? [])
+        {
+            w.WriteStartObject();
+            w.WriteString("case_id", c.CaseId);
+            w.WriteNumber("errored", c.Errors);
+            w.WriteNumber("trials", c.Trials);
+            w.WriteNumber("baseline_errored", c.BaselineErrors);
+            w.WriteNumber("baseline_trials", c.BaselineTrials);
+            w.WriteNumber("candidate_errored", c.CandidateErrors);
+            w.WriteNumber("candidate_trials", c.CandidateTrials);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
     }
 
     private static void MeanDifference(Utf8JsonWriter w, GateDecision d)

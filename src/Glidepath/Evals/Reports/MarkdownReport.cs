@@ -77,7 +77,14 @@ public static class MarkdownReport
         sb.Append("\n| | baseline | candidate |\n|---|---|---|\n");
         sb.Append(CultureInfo.InvariantCulture, $"| pass rate | {GateFigures.PassRate(d.BaselinePassRate)} | {GateFigures.PassRate(d.CandidatePassRate)} |\n");
         sb.Append(CultureInfo.InvariantCulture, $"| regressed / improved cases | | {d.Regressions.Count} / {d.Improvements.Count} |\n");
-        sb.Append(CultureInfo.InvariantCulture, $"| mean score difference | | {GateFigures.MeanDifference(d)} |\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"| mean score difference | | {GateFigures.MeanDifference(d)} |\n");
+        foreach (var (label, baseline, candidate) in GateFigures.CostRows(r))
+        {
+            // What the gate cost, as the text table has it: a reviewer sees a $30 judge bill (trial gatejudge2 LOW 5).
+            sb.Append(CultureInfo.InvariantCulture, $"| {label} | {baseline} | {candidate} |\n");
+        }
+
+        sb.Append('\n');
         if (d.DropsNotSignificant is { } drops)
         {
             // Before the case lists, which a large gate cuts: at most MaxShown short lines.
@@ -88,7 +95,8 @@ public static class MarkdownReport
         var budget = maxChars - footer.Length - 3 * MoreLineRoom;
         Section(sb, "Regressed cases", "regressions", d.Regressions, budget);
         Section(sb, "Improved cases", "improved cases", d.Improvements, budget);
-        Errors(sb, d.Errors, budget);
+        AlwaysErrored(sb, d.AlwaysErrored);
+        Errors(sb, d.Errors, d.Trials, budget);
         sb.Append(footer);
         return sb.ToString();
     }
@@ -148,7 +156,28 @@ public static class MarkdownReport
         }
     }
 
-    private static void Errors(StringBuilder sb, IReadOnlyList<GateError> errors, int budget)
+    // Before the errors, which a large gate cuts: at most MaxShown short lines.
+    private static void AlwaysErrored(StringBuilder sb, AlwaysErrored? always)
+    {
+        if (always is null)
+        {
+            return;
+        }
+
+        sb.Append(CultureInfo.InvariantCulture, $"### Cases that errored on every trial ({always.Cases.Count})\n\n").Append(Sentence(always.Message)).Append(".\n\n");
+        foreach (var c in always.Cases.Take(Gate.AlwaysErrored.MaxShown))
+        {
+            sb.Append("- ").Append(Code(c.CaseId)).Append(": ").Append(c.Counts).Append('\n');
+        }
+
+        sb.Append('\n');
+        if (always.Cases.Count > Gate.AlwaysErrored.MaxShown)
+        {
+            More(sb, always.Cases.Count - Gate.AlwaysErrored.MaxShown, "such cases");
+        }
+    }
+
+    private static void Errors(StringBuilder sb, IReadOnlyList<GateError> errors, int trials, int budget)
     {
         if (errors.Count == 0)
         {
@@ -159,7 +188,7 @@ public static class MarkdownReport
         for (var i = 0; i < errors.Count; i++)
         {
             var e = errors[i];
-            var line = string.Create(CultureInfo.InvariantCulture, $"- {Code(e.CaseId)} ({e.Side}, trial {e.Trial + 1}): {Text(e.Message)}\n");
+            var line = string.Create(CultureInfo.InvariantCulture, $"- {Code(e.CaseId)} ({e.Side}, {Runs.TrialNumber.Text(e.Trial, trials)}): {Text(e.Message)}\n");
             if (i == 50 || sb.Length + line.Length > budget)
             {
                 More(sb, errors.Count - i, "errors");

@@ -50,14 +50,19 @@ public sealed class JsonSchemaScorer(string name, JsonSchema? schema) : Scorer(n
             s = Parse(inline.ToJsonString(), "expect.json_schema");
         }
 
-        var doc = JsonText.ParseWhole(input.ResponseText);
-        if (doc is null)
+        if (JsonText.ParseWhole(input.ResponseText) is not { } doc)
         {
             return ValueTask.FromResult<ScoreValue?>(ScoreValue.Fail("is not valid JSON"));
         }
 
-        using var parsed = JsonDocument.Parse(doc.ToJsonString());
-        var result = s.Evaluate(parsed.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        if (JsonText.RepeatedKey(doc) is { } repeated)
+        {
+            // The schema checked one copy (it passed {"a": 1, "a": "x"} against "a": number) while a reader of the answer may take
+            // the other: no schema holds for such a document.
+            return ValueTask.FromResult<ScoreValue?>(ScoreValue.Fail($"gives the key \"{Clip(repeated)}\" twice in one object, so which value holds is not known"));
+        }
+
+        var result = s.Evaluate(doc, new EvaluationOptions { OutputFormat = OutputFormat.List });
         if (result.IsValid)
         {
             return ValueTask.FromResult<ScoreValue?>(ScoreValue.Pass("matches the schema"));
@@ -67,4 +72,6 @@ public sealed class JsonSchemaScorer(string name, JsonSchema? schema) : Scorer(n
             .Select(d => $"{d.InstanceLocation}: {d.Errors!.Values.First()}").FirstOrDefault() ?? "does not match the schema";
         return ValueTask.FromResult<ScoreValue?>(ScoreValue.Fail(first));
     }
+
+    private static string Clip(string key) => key.Length <= 60 ? key : key[..59] + "…";
 }

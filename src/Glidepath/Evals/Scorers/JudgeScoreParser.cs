@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
 namespace Glidepath.Evals.Scorers;
@@ -26,16 +25,36 @@ public static partial class JudgeScoreParser
         }
 
         double? value = null;
-        if ((JsonText.ParseWhole(text) ?? JsonText.FindEmbedded(text)) is JsonObject obj && obj["score"] is { } s)
+        if ((JsonText.ParseWhole(text) ?? JsonText.FindEmbedded(text)) is { ValueKind: JsonValueKind.Object } obj && HasScore(obj))
         {
-            value = s is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>()
-                : s is JsonValue sv && sv.GetValueKind() == JsonValueKind.String && double.TryParse(sv.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d
-                : null;
-            reason = obj["reason"] is JsonValue rv && rv.GetValueKind() == JsonValueKind.String ? rv.GetValue<string>() : "";
-            if (value is null)
+            // Each "score" the object gives, not only the first or the last: {"score": 0.9, "score": 0.1} is two scores (and
+            // the same score twice is one), where a JsonObject threw ArgumentException (trial gatejudge2 LOW 1).
+            foreach (var property in obj.EnumerateObject())
             {
-                error = $"the judge's \"score\" is not a number: {Clip(s.ToJsonString())}";
-                return false;
+                if (property.NameEquals("score"))
+                {
+                    var s = property.Value;
+                    double? read = s.ValueKind == JsonValueKind.Number && s.TryGetDouble(out var n) ? n
+                        : s.ValueKind == JsonValueKind.String && double.TryParse(s.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d
+                        : null;
+                    if (read is not { } r)
+                    {
+                        error = $"the judge's \"score\" is not a number: {Clip(s.GetRawText())}";
+                        return false;
+                    }
+
+                    if (value is { } first && first != r)
+                    {
+                        error = TwoScores(first, r, text);
+                        return false;
+                    }
+
+                    value = r;
+                }
+                else if (property.NameEquals("reason") && property.Value.ValueKind == JsonValueKind.String && reason.Length == 0)
+                {
+                    reason = property.Value.GetString() ?? "";
+                }
             }
         }
         else if (BareScore().Match(text) is { Success: true } m)
@@ -63,7 +82,7 @@ public static partial class JudgeScoreParser
         if (OtherScore(text, x) is { } other)
         {
             // "Score: 0.2 … actually {"score": 0.9}" was read as 0.9, a pass: which one the judge meant is not ours to pick.
-            error = string.Create(CultureInfo.InvariantCulture, $"the judge's answer states two different scores ({x} and {other}); expected one {{\"score\": <0..1>, \"reason\": \"...\"}}: \"{Clip(text)}\"");
+            error = TwoScores(x, other, text);
             return false;
         }
 
@@ -86,6 +105,22 @@ public static partial class JudgeScoreParser
 
         return null;
     }
+
+    private static bool HasScore(JsonElement obj)
+    {
+        foreach (var property in obj.EnumerateObject())
+        {
+            if (property.NameEquals("score"))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string TwoScores(double read, double other, string text) =>
+        string.Create(CultureInfo.InvariantCulture, $"the judge's answer states two different scores ({read} and {other}); expected one {{\"score\": <0..1>, \"reason\": \"...\"}}: \"{Clip(text)}\"");
 
     private static string Clip(string s) => s.Length <= 120 ? s : s[..117] + "...";
 

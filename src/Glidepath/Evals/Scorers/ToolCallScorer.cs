@@ -38,8 +38,8 @@ public sealed class ToolCallScorer(string name) : Scorer(name)
             _ => throw new ScorerException("expect.tool_call must be {\"name\": …, \"arguments\": {…}}, a list of those, or false"),
         };
         var names = wanted.Select(w => w["name"] is JsonValue nv && nv.TryGetValue<string>(out var n) ? n : throw new ScorerException("expect.tool_call needs a \"name\"")).ToList();
-        var actual = calls.Select(c => JsonNode.Parse(ToolArguments.ToJson(c.Arguments)) as JsonObject ?? []).ToList();
-        bool Matches(int w, int c) => calls[c].Name == names[w] && ArgumentsMatch(wanted[w]["arguments"] as JsonObject, actual[c]);
+        var actual = calls.Select(c => Arguments(c.Arguments)).ToList();
+        bool Matches(int w, int c) => calls[c].Name == names[w] && Fits(wanted[w]["arguments"] as JsonObject, actual[c].Arguments);
 
         var matchOf = Match(wanted.Count, calls.Count, Matches);
         var missing = Enumerable.Range(0, wanted.Count).Where(w => matchOf[w] < 0).ToList();
@@ -98,7 +98,7 @@ public sealed class ToolCallScorer(string name) : Scorer(name)
 
     // Why an expected call found no call of its own: the tool not called, called too few times, or called with an argument
     // that differs (the first that does, against the first call of that tool).
-    private static string Why(string tool, JsonObject? arguments, int expectedTimes, IReadOnlyList<FunctionCallContent> calls, List<JsonObject> actual)
+    private static string Why(string tool, JsonObject? arguments, int expectedTimes, IReadOnlyList<FunctionCallContent> calls, List<(JsonObject? Arguments, string? Repeated)> actual)
     {
         var same = Enumerable.Range(0, calls.Count).Where(c => calls[c].Name == tool).ToList();
         if (same.Count == 0)
@@ -108,17 +108,40 @@ public sealed class ToolCallScorer(string name) : Scorer(name)
 
         foreach (var c in same)
         {
-            if (arguments is null || ArgumentsMatch(arguments, actual[c]))
+            if (Fits(arguments, actual[c].Arguments))
             {
                 return $"{tool} called {same.Count} time(s), expected {expectedTimes}";
             }
         }
 
-        var first = actual[same[0]];
+        if (actual[same[0]] is { Arguments: null, Repeated: var repeated })
+        {
+            return $"{tool} called with arguments that give \"{(repeated!.Length <= MaxValueChars ? repeated : repeated[..MaxValueChars] + "…")}\" twice in one object";
+        }
+
+        var first = actual[same[0]].Arguments!;
         var (key, value) = arguments!.First(kv => !first.TryGetPropertyValue(kv.Key, out var a) || !JsonNode.DeepEquals(Normalize(a), Normalize(kv.Value)));
         return first.TryGetPropertyValue(key, out var got)
             ? $"{tool} called with {key} {Text(got)}, expected {Text(value)}"
             : $"{tool} called without {key}, expected {Text(value)}";
+    }
+
+    /// <summary>
+    /// A call's arguments as an object, or null with the key given twice in one of its objects: which copy the tool reads is
+    /// not known, so the call matches no expected call (its <c>JsonObject</c> threw ArgumentException on comparison).
+    /// </summary>
+    private static (JsonObject? Arguments, string? Repeated) Arguments(IDictionary<string, object?>? arguments)
+    {
+        var json = ToolArguments.ToJson(arguments);
+        using (var doc = JsonDocument.Parse(json))
+        {
+            if (JsonText.RepeatedKey(doc.RootElement) is { } repeated)
+            {
+                return (null, repeated);
+            }
+        }
+
+        return (JsonNode.Parse(json) as JsonObject ?? [], null);
     }
 
     private static string Text(JsonNode? value)
@@ -127,8 +150,11 @@ public sealed class ToolCallScorer(string name) : Scorer(name)
         return text.Length > MaxValueChars ? text[..MaxValueChars] + "…" : text;
     }
 
-    private static bool ArgumentsMatch(JsonObject? expected, JsonObject actual) =>
-        expected is null || expected.All(kv => actual.TryGetPropertyValue(kv.Key, out var a) && JsonNode.DeepEquals(Normalize(a), Normalize(kv.Value)));
+    // A call whose arguments give a key twice (null) fits only an expected call that names no arguments.
+    private static bool Fits(JsonObject? expected, JsonObject? actual) => expected is null || (actual is not null && ArgumentsMatch(expected, actual));
+
+    private static bool ArgumentsMatch(JsonObject expected, JsonObject actual) =>
+        expected.All(kv => actual.TryGetPropertyValue(kv.Key, out var a) && JsonNode.DeepEquals(Normalize(a), Normalize(kv.Value)));
 
     // Tools often receive numbers as strings ("42" vs 42); compare their text.
     private static JsonNode? Normalize(JsonNode? n) =>

@@ -147,7 +147,7 @@ public sealed class JsonReportTests
 
     // The object graphs the gate serialised before, as they were (plus the later `partial`, the rule's `trials` and
     // `sha256` with `rule_change` since the rule became part of the verdict, `cannot_block`, `dataset_change` and `always_failing`,
-    // `scorer_change` and the warnings' `changed_by`, `drops_not_significant`).
+    // `scorer_change` and the warnings' `changed_by`, `drops_not_significant`, `cases_always_errored`).
     private static object ReferenceRule(GateReport r) => r.Rule is not { } rule ? r.Decision.Rule : new
     {
         max_case_regressions = r.Decision.Rule.MaxCaseRegressions,
@@ -263,6 +263,16 @@ public sealed class JsonReportTests
             description = r.Decision.Correction.Describe(),
         },
         cases = r.Decision.Cases,
+        cases_always_errored = (r.Decision.AlwaysErrored?.Cases ?? []).Select(c => new
+        {
+            case_id = c.CaseId,
+            errored = c.Errors,
+            trials = c.Trials,
+            baseline_errored = c.BaselineErrors,
+            baseline_trials = c.BaselineTrials,
+            candidate_errored = c.CandidateErrors,
+            candidate_trials = c.CandidateTrials,
+        }),
         errors = r.Decision.Errors,
         created_at = r.CreatedAt,
     };

@@ -40,7 +40,7 @@ public sealed class ReportFormatTests
         Assert.Contains("### Regressed cases (1)", md, StringComparison.Ordinal);
         Assert.Contains("<code>case-0</code>", md, StringComparison.Ordinal);
         Assert.Contains("### Improved cases (1)", md, StringComparison.Ordinal);
-        Assert.Contains("`errored` (candidate, trial 1): provider answered 500", md, StringComparison.Ordinal);
+        Assert.Contains("`errored` (candidate, trial 1 of 1): provider answered 500", md, StringComparison.Ordinal);
         Assert.Contains("&lt;script&gt;", md, StringComparison.Ordinal);
         Assert.Contains("&#124; pipe", md, StringComparison.Ordinal);
         Assert.Contains("judge anthropic/claude-haiku-4-5", md, StringComparison.Ordinal);
@@ -78,7 +78,7 @@ public sealed class ReportFormatTests
 
         var md = ReportFormat.Render(report, "md");
 
-        Assert.Contains("`case-49` (candidate, trial 1)", md, StringComparison.Ordinal);
+        Assert.Contains("`case-49` (candidate, trial 1 of 1)", md, StringComparison.Ordinal);
         Assert.DoesNotContain("`case-50` (candidate", md, StringComparison.Ordinal);
         Assert.Contains("… and 26 more errors: see the JUnit report or `gate --format json`", md, StringComparison.Ordinal);
     }
@@ -256,7 +256,7 @@ public sealed class ReportFormatTests
         Assert.DoesNotContain("\nssh-ed25519", md, StringComparison.Ordinal);
         Assert.DoesNotContain("\n\n\n", md, StringComparison.Ordinal);
         Assert.Contains("<code>pwn  ssh-ed25519 AAAA attacker `x` &lt;img src=x&gt; [PWNED](https:/\u200B/evil.example) @\u200Beveryone</code>", md, StringComparison.Ordinal);
-        Assert.Contains("- `err'or` (candidate, trial 1): bad &lt;/details&gt; \\!\\[x\\]\\(http:/\u200B/x/p.png\\) \\[click me\\]\\(https:/\u200B/evil\\) @\u200Beveryone see \\#\u200B12 www\u200B.evil.example", md, StringComparison.Ordinal);
+        Assert.Contains("- `err'or` (candidate, trial 1 of 1): bad &lt;/details&gt; \\!\\[x\\]\\(http:/\u200B/x/p.png\\) \\[click me\\]\\(https:/\u200B/evil\\) @\u200Beveryone see \\#\u200B12 www\u200B.evil.example", md, StringComparison.Ordinal);
         Assert.Contains("on `evals/'x' [a](b).jsonl`", md, StringComparison.Ordinal);
         Assert.Contains("Candidate: contains: missing: &quot;&lt;/details&gt; &lt;img src=x&gt; \\[login\\]\\(https:/\u200B/evil.example\\)&quot;", md, StringComparison.Ordinal);
         Assert.Contains("|\\!\\[\\]\\(http:/\u200B/127.0.0.1:9/i.png\\) \\[click\\]\\(https:/\u200B/evil.example\\)", md, StringComparison.Ordinal);

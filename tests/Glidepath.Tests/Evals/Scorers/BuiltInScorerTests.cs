@@ -77,6 +77,35 @@ public sealed class BuiltInScorerTests
         Assert.False((await ScoreAsync(spec, "not json", null)).Passed);
     }
 
+    // A key given twice: the schema was checked against one copy ({"answer": "yes", "answer": 5} passed "answer": string)
+    // while a reader of the answer may take the other. Nested, the same (and no exception either way).
+    [Theory]
+    [InlineData("""{"answer":"yes","answer":5}""", "answer")]
+    [InlineData("""{"answer":"yes","more":[{"k":1,"k":2}]}""", "k")]
+    public async Task JsonSchema_KeyGivenTwice_FailsNamingTheKey(string answer, string key)
+    {
+        var outcome = await ScoreAsync(Spec("json_schema", """{"schema":"schema.json"}"""), answer, null);
+        Assert.Null(outcome.Error);
+        Assert.False(outcome.Passed);
+        Assert.Equal($"gives the key \"{key}\" twice in one object, so which value holds is not known", outcome.Reason);
+    }
+
+    // A nested object of the model's arguments with a key twice threw ArgumentException when compared ("the scorer threw").
+    [Fact]
+    public async Task ToolCall_ArgumentsWithAKeyTwice_FailNamingTheKey()
+    {
+        var c = Case("""{"tool_call":{"name":"find_order","arguments":{"order":{"id":1}}}}""");
+        using var doc = System.Text.Json.JsonDocument.Parse("""{"id":1,"id":2}""");
+        var call = new FunctionCallContent("1", "find_order", new Dictionary<string, object?> { ["order"] = doc.RootElement.Clone() });
+
+        var outcome = await ScoreAsync(Spec("tool_call"), "", c, calls: [call]);
+
+        Assert.Null(outcome.Error);
+        Assert.False(outcome.Passed);
+        Assert.Equal("did not call as expected: find_order called with arguments that give \"id\" twice in one object (called find_order)", outcome.Reason);
+        Assert.True((await ScoreAsync(Spec("tool_call"), "", Case("""{"tool_call":{"name":"find_order"}}"""), calls: [call])).Passed);
+    }
+
     [Fact]
     public async Task ToolCall_ExpectedNameAndArgumentSubset_PassesOnlyWhenCalled()
     {

@@ -40,6 +40,37 @@ public sealed class JudgeAndCustomEvaluatorTests
         Assert.StartsWith($"the judge's answer states two different scores ({both})", error, StringComparison.Ordinal);
     }
 
+    // Trial gatejudge2 LOW 1: a key given twice threw ArgumentException ("An item with the same key has already been added"),
+    // which the gate showed as "the scorer threw ArgumentException" for both answers below.
+    [Fact]
+    public void TryParse_ScoreKeyTwiceWithTwoValues_FailsNamingBoth()
+    {
+        Assert.False(JudgeScoreParser.TryParse("{\"score\": 0.9, \"score\": 0.1}", out _, out _, out var error));
+        Assert.StartsWith("the judge's answer states two different scores (0.9 and 0.1)", error, StringComparison.Ordinal);
+        Assert.False(JudgeScoreParser.TryParse("{\"score\": 0.9, \"score\": \"high\"}", out _, out _, out error));
+        Assert.Equal("the judge's \"score\" is not a number: \"high\"", error);
+    }
+
+    [Theory]
+    [InlineData("{\"score\": 0.9, \"score\": 0.9, \"reason\": \"dup same\"}")]
+    [InlineData("```json\n{\"score\": 0.9, \"reason\": \"dup same\", \"score\": \"0.9\", \"reason\": \"again\"}\n```")]
+    public void TryParse_SameScoreKeyTwice_ReadsOneScore(string answer)
+    {
+        Assert.True(JudgeScoreParser.TryParse(answer, out var score, out var reason, out var error), error);
+        Assert.Equal(0.9, score, 9);
+        Assert.Equal("dup same", reason);
+    }
+
+    [Fact]
+    public async Task LlmJudge_AnswerWithTheScoreKeyTwice_IsAJudgeErrorNotAnException()
+    {
+        using var set = Set(_ => new JudgeClient(_ => "{\"score\": 0.9, \"score\": 0.1}"),
+            Spec("llm_judge", """{"rubric":"rubric.md","model":{"provider":"openai","name":"judge-1"},"pass":0.7}"""));
+        var outcome = Assert.Single(await set.ScoreAsync(Case().Messages, new ChatResponse(new ChatMessage(ChatRole.Assistant, "x")), Case(), 10, null, CancellationToken.None));
+        Assert.False(outcome.Passed);
+        Assert.StartsWith("judge openai/judge-1: the judge's answer states two different scores (0.9 and 0.1)", outcome.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task LlmJudge_ParsedScore_RecordsJudgeModelAndRubricHash()
     {
