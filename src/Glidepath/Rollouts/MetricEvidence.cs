@@ -187,7 +187,9 @@ public sealed record MetricEvidence
 
     /// <summary>
     /// The estimate cell: the judged estimate, and the estimate before the cap of heavy subjects when it shows differently
-    /// ("+0.0043 (+0.0306 before cap)", "×1.010 (×1.120 before cap)").
+    /// ("+0.0043 (+0.0306 before cap)", "×1.010 (×1.120 before cap)"), and the harm side's when a dominant subject group
+    /// was left out of it ("+0.0342 (harm side +0.0702 without one group)"): the bounds cell beside it is then not around
+    /// the estimate alone.
     /// </summary>
     public string EstimateText()
     {
@@ -197,7 +199,20 @@ public sealed record MetricEvidence
             return "n/a";
         }
 
-        return EstimateBeforeCap is { } before && F(before) != F(e) ? $"{F(e)} ({F(before)} before cap)" : F(e);
+        var notes = new List<string>(2);
+        if (EstimateBeforeCap is { } before && F(before) != F(e))
+        {
+            notes.Add($"{F(before)} before cap");
+        }
+
+        // A bound of the harm side can lie past the estimate when a dominant group was left out of it: say what it is around.
+        if (HarmSideEstimate is { } h && (LeftOutCanaryShare is not null || LeftOutStableShare is not null))
+        {
+            var groups = LeftOutCanaryShare is not null && LeftOutStableShare is not null ? "a group of each side" : "one group";
+            notes.Add($"harm side {F(h)} without {groups}");
+        }
+
+        return notes.Count == 0 ? F(e) : $"{F(e)} ({string.Join("; ", notes)})";
     }
 
     /// <summary>

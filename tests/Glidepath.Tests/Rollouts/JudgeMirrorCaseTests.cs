@@ -40,6 +40,7 @@ public sealed class JudgeMirrorCaseTests
         Assert.True(errors.LeftOutStableShare > 0.9, $"share {errors.LeftOutStableShare}");
         Assert.Equal("+0.0342 [+0.0454, +0.1089] (harm side +0.0702 without one subject group holding 98% of stable's spread)", errors.IntervalText());
         Assert.Contains("% of stable's spread)", decision.Reason, StringComparison.Ordinal);
+        Assert.Equal("+0.0342 (+0.0149 before cap; harm side +0.0702 without one group)", errors.EstimateText());
         Assert.Contains("\"left_out_stable_share\":0.9", RolloutJson.Evidence([errors]), StringComparison.Ordinal);
         Assert.Contains("\"harm_side_estimate\":0.07", RolloutJson.Evidence([errors]), StringComparison.Ordinal);
     }
