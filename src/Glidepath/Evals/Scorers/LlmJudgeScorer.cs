@@ -159,10 +159,16 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
 
     /// <summary>
     /// Why the judge would refuse its next call for <c>max_spend_usd</c> whatever it were asked (what is spent reaches the
-    /// limit, or one more call at the dearest cost so far would pass it), or null. The runner asks before calling the
-    /// release: a trial the judge cannot score would only spend on the release's model too.
+    /// limit, or one more call at the dearest cost so far would pass it), as a trial's error, or null. The runner asks before
+    /// calling the release: a trial the judge cannot score would only spend on the release's model too.
     /// </summary>
-    public string? SpendRefusal()
+    public string? SpendRefusal() => SpendLimitReached() is { } reached ? reached + RefusalAdvice : null;
+
+    /// <summary>
+    /// The judge's <c>max_spend_usd</c> as reached, without advice (<c>the judge's spend limit of $2 is reached: $1.9995 is
+    /// spent and one call has cost up to $0.0015</c>), or null while it is not: a resume is refused on it.
+    /// </summary>
+    public string? SpendLimitReached()
     {
         if (_maxSpendUsd is not { } limit)
         {
@@ -171,15 +177,18 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
 
         lock (_spend)
         {
-            return Refusal(limit);
+            return Reached(limit);
         }
     }
 
+    // The cap is not part of the scorer version: raised, the run it stopped resumes with its results and its spend.
+    private const string RefusalAdvice = "; raise max_spend_usd and resume the run, or use fewer cases";
+
     // Under _spend.
-    private string? Refusal(double limit) =>
-        _spent >= limit ? $"the judge's spend limit of {Views.Figures.Usd(limit)} is reached; raise max_spend_usd or use fewer cases"
+    private string? Reached(double limit) =>
+        _spent >= limit ? $"the judge's spend limit of {Views.Figures.Usd(limit)} is reached"
         : _spent + _largest > limit ? $"the judge's spend limit of {Views.Figures.Usd(limit)} is reached: {Views.Figures.Usd(_spent)} is spent and " +
-            $"one call has cost up to {Views.Figures.Usd(_largest)}; raise max_spend_usd or use fewer cases"
+            $"one call has cost up to {Views.Figures.Usd(_largest)}"
         : null;
 
     // The spend limit holds across concurrent calls: until one call has answered (and its cost is known) calls go one at a
@@ -193,9 +202,9 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
             Task settled;
             lock (_spend)
             {
-                if (Refusal(limit) is { } refusal)
+                if (Reached(limit) is { } reached)
                 {
-                    throw new ScorerException(refusal);
+                    throw new ScorerException(reached + RefusalAdvice);
                 }
 
                 if (_inFlight == 0 || (_answered && _spent + ((_inFlight + 1) * _largest) <= limit))
