@@ -8,7 +8,7 @@ namespace Glidepath.Storage.Postgres;
 
 internal sealed class PostgresEvalRunStore(PostgresDatabase database) : IEvalRunStore
 {
-    private const string RunColumns = "id, app, kind, release_id, baseline_release_id, dataset_path, dataset_sha256, trials, case_count, tags_json, scorer_version, use_cache, concurrency, status, created_at, finished_at";
+    private const string RunColumns = "id, app, kind, release_id, baseline_release_id, dataset_path, dataset_sha256, trials, case_count, tags_json, scorer_version, use_cache, concurrency, status, created_at, finished_at, judge_spend_json";
     private const string ResultColumns = "run_id, release_id, case_id, trial, status, score, output, tool_calls, latency_ms, cost_usd, input_tokens, output_tokens, scores_json, error, finished_at";
 
     // A result already stored is kept, unless it is an error: a resumed run asks an errored trial again, and its new result
@@ -19,11 +19,12 @@ internal sealed class PostgresEvalRunStore(PostgresDatabase database) : IEvalRun
     {
         ArgumentNullException.ThrowIfNull(run);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = connection.Command($"INSERT INTO eval_runs ({RunColumns}) VALUES (@id, @app, @kind, @rel, @base, @path, @sha, @trials, @cases, @tags, @scorers, @cache, @conc, @status, @at, NULL)");
+        await using var cmd = connection.Command($"INSERT INTO eval_runs ({RunColumns}) VALUES (@id, @app, @kind, @rel, @base, @path, @sha, @trials, @cases, @tags, @scorers, @cache, @conc, @status, @at, NULL, @spend)");
         cmd.With("id", run.Id).With("app", run.App).With("kind", StoredName.Of(run.Kind)).With("rel", run.ReleaseId).With("base", run.BaselineReleaseId)
             .With("path", run.DatasetPath).With("sha", run.DatasetSha256).With("trials", run.Trials).With("cases", run.CaseCount)
             .With("tags", StoredResultJson.Strings(run.Tags)).With("scorers", run.ScorerVersion).With("cache", run.UseCache)
-            .With("conc", run.Concurrency).With("status", StoredName.Of(run.Status)).With("at", AsGiven(run.CreatedAt));
+            .With("conc", run.Concurrency).With("status", StoredName.Of(run.Status)).With("at", AsGiven(run.CreatedAt))
+            .With("spend", JudgeSpendJson.Write(run.JudgeSpend));
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -110,6 +111,35 @@ internal sealed class PostgresEvalRunStore(PostgresDatabase database) : IEvalRun
         return set;
     }
 
+    public async Task AddJudgeSpendAsync(string runId, IReadOnlyList<JudgeSpend> spend, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spend);
+
+        // The row locked while it is read and written: two processes adding at once both count.
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await database.BeginAsync(connection, cancellationToken).ConfigureAwait(false);
+        string? json;
+        await using (var read = connection.Command("SELECT judge_spend_json FROM eval_runs WHERE id = @id FOR UPDATE", tx).With("id", runId))
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                throw new Errors.OperationalException($"cannot add judge spend in the store: there is no eval run {runId}; nothing was written");
+            }
+
+            json = reader.StringOrNull(0);
+        }
+
+        if (spend.Count > 0)
+        {
+            await using var write = connection.Command("UPDATE eval_runs SET judge_spend_json = @spend WHERE id = @id", tx)
+                .With("spend", JudgeSpendJson.Write(JudgeSpend.Merge(JudgeSpendJson.Read(json, runId), spend))).With("id", runId);
+            await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task SetStatusAsync(string runId, EvalRunStatus status, DateTimeOffset? finishedAt, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -155,5 +185,6 @@ internal sealed class PostgresEvalRunStore(PostgresDatabase database) : IEvalRun
         Status = StoredName.Parse<EvalRunStatus>(reader.GetString(13)),
         CreatedAt = ParseAsGiven(reader.GetString(14)),
         FinishedAt = reader.IsDBNull(15) ? null : ParseAsGiven(reader.GetString(15)),
+        JudgeSpend = JudgeSpendJson.Read(reader.StringOrNull(16), reader.GetString(0)),
     };
 }

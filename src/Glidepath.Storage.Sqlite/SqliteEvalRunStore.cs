@@ -8,7 +8,7 @@ namespace Glidepath.Storage.Sqlite;
 
 internal sealed class SqliteEvalRunStore(SqliteDatabase database) : IEvalRunStore
 {
-    private const string RunColumns = "id, app, kind, release_id, baseline_release_id, dataset_path, dataset_sha256, trials, case_count, tags_json, scorer_version, use_cache, concurrency, status, created_at, finished_at";
+    private const string RunColumns = "id, app, kind, release_id, baseline_release_id, dataset_path, dataset_sha256, trials, case_count, tags_json, scorer_version, use_cache, concurrency, status, created_at, finished_at, judge_spend_json";
     private const string ResultColumns = "run_id, release_id, case_id, trial, status, score, output, tool_calls, latency_ms, cost_usd, input_tokens, output_tokens, scores_json, error, finished_at";
 
     // A result already stored is kept, unless it is an error: a resumed run asks an errored trial again, and its new result
@@ -19,7 +19,7 @@ internal sealed class SqliteEvalRunStore(SqliteDatabase database) : IEvalRunStor
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = $"INSERT INTO eval_runs ({RunColumns}) VALUES ($id, $app, $kind, $rel, $base, $path, $sha, $trials, $cases, $tags, $scorers, $cache, $conc, $status, $at, NULL)";
+        cmd.CommandText = $"INSERT INTO eval_runs ({RunColumns}) VALUES ($id, $app, $kind, $rel, $base, $path, $sha, $trials, $cases, $tags, $scorers, $cache, $conc, $status, $at, NULL, $spend)";
         cmd.Parameters.AddWithValue("$id", run.Id);
         cmd.Parameters.AddWithValue("$app", run.App);
         cmd.Parameters.AddWithValue("$kind", StoredName.Of(run.Kind));
@@ -35,6 +35,7 @@ internal sealed class SqliteEvalRunStore(SqliteDatabase database) : IEvalRunStor
         cmd.Parameters.AddWithValue("$conc", run.Concurrency);
         cmd.Parameters.AddWithValue("$status", StoredName.Of(run.Status));
         cmd.Parameters.AddWithValue("$at", run.CreatedAt.ToString("O", CultureInfo.InvariantCulture));
+        cmd.Parameters.AddWithValue("$spend", (object?)JudgeSpendJson.Write(run.JudgeSpend) ?? DBNull.Value);
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -133,6 +134,38 @@ internal sealed class SqliteEvalRunStore(SqliteDatabase database) : IEvalRunStor
         return set;
     }
 
+    public async Task AddJudgeSpendAsync(string runId, IReadOnlyList<JudgeSpend> spend, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spend);
+
+        // Read and written under the write lock (BEGIN IMMEDIATE): two processes adding at once both count.
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "SELECT judge_spend_json FROM eval_runs WHERE id = $id";
+        cmd.Parameters.AddWithValue("$id", runId);
+        string? json;
+        await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                throw new Errors.OperationalException($"cannot add judge spend in the store at {database.Path}: there is no eval run {runId}; nothing was written");
+            }
+
+            json = reader.IsDBNull(0) ? null : reader.GetString(0);
+        }
+
+        if (spend.Count > 0)
+        {
+            cmd.CommandText = "UPDATE eval_runs SET judge_spend_json = $spend WHERE id = $id";
+            cmd.Parameters.AddWithValue("$spend", JudgeSpendJson.Write(JudgeSpend.Merge(JudgeSpendJson.Read(json, runId), spend)));
+            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task SetStatusAsync(string runId, EvalRunStatus status, DateTimeOffset? finishedAt, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -176,6 +209,7 @@ internal sealed class SqliteEvalRunStore(SqliteDatabase database) : IEvalRunStor
                 Status = StoredName.Parse<EvalRunStatus>(reader.GetString(13)),
                 CreatedAt = DateTimeOffset.Parse(reader.GetString(14), CultureInfo.InvariantCulture),
                 FinishedAt = reader.IsDBNull(15) ? null : DateTimeOffset.Parse(reader.GetString(15), CultureInfo.InvariantCulture),
+                JudgeSpend = JudgeSpendJson.Read(reader.IsDBNull(16) ? null : reader.GetString(16), reader.GetString(0)),
             });
         }
 

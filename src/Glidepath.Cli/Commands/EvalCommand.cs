@@ -54,7 +54,7 @@ internal static class EvalCommand
                 ctx.Output.Note($"run {start.Run.Id}: {start.Release.Label} over {start.Run.DatasetPath} ({start.Dataset.CaseCount} cases × {start.Run.Trials} trial(s))");
             }
 
-            var notes = new RunNotes(ctx, ResumeLine.From("glidepath eval run", parse, options));
+            var notes = new RunNotes(ctx, ResumeLine.From("glidepath eval run", parse, options), () => session.Evals.Scorers.SpendLimitReached());
             var outcome = await session.Evals.RunAsync(start, notes, ct);
             await ReportAsync(ctx, outcome, notes, ct);
             return OutcomeExitCodes.For(outcome);
@@ -111,6 +111,11 @@ internal static class EvalCommand
                 // The failure contract every exit-3 path keeps (error and exit_code), beside the run's result.
                 w.WriteString("error", ErrorText(summary, firstError));
                 w.WriteString("resume", notes.ResumeCommand(run));
+                if (notes.ResumeAfter() is { } after)
+                {
+                    w.WriteString("resume_after", after);
+                }
+
                 w.WriteNumber("exit_code", code);
             }
 
@@ -201,7 +206,7 @@ internal static class EvalCommand
             var store = await ctx.ReadStoreAsync(ct);
             var run = await EvalRunLookup.FindAsync(store.EvalRuns, ctx.Manifest.App, parse.GetValue(id)!, ct);
             var results = await store.EvalRuns.ResultsAsync(run.Id, ct);
-            var summaries = RunSummary.Of(results, run.ReleaseIds);
+            var summaries = RunSummary.Of(results, run.ReleaseIds, run.JudgeSpend);
             var views = new EnvironmentViews(await store.Releases.ListAsync(ctx.Manifest.App, ct));
             var verdict = await StoredGateVerdict.ReadAsync(store.GateVerdicts, ctx.Manifest, run, ct);
             if (ctx.Output.IsJson)

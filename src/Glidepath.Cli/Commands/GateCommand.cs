@@ -103,7 +103,7 @@ internal static class GateCommand
                 ctx.Output.Note("warning: " + judgeNoise);
             }
 
-            var notes = new RunNotes(ctx, ResumeLine.From("glidepath gate", parse, options));
+            var notes = new RunNotes(ctx, ResumeLine.From("glidepath gate", parse, options), () => evals.Scorers.SpendLimitReached());
             var outcome = await gates.RunAsync(start, notes, ct);
             if (report is not null)
             {

@@ -22,7 +22,7 @@ internal static class GateOutput
             // the command that asks the errored trials again as resume (as a stopped run's error object has it).
             var code = OutcomeExitCodes.For(d.Result);
             var failed = code == ExitCodes.Operational;
-            ctx.Output.Json(w => JsonReport.Write(w, report, failed ? (ErrorText(d), code) : null, outcome.Summaries, failed ? notes.ResumeCommand(run) : null));
+            ctx.Output.Json(w => JsonReport.Write(w, report, failed ? (ErrorText(d), code) : null, outcome.Summaries, failed ? notes.ResumeCommand(run) : null, failed ? notes.ResumeAfter() : null));
             WarningNotes(ctx, report);
             RolloutNotes(ctx, outcome);
             StoredNote(ctx, outcome);

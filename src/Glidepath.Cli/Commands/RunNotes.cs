@@ -4,7 +4,8 @@ namespace Glidepath.Cli.Commands;
 
 /// <summary>What a run says on stderr while it executes: the dataset's warnings, the concurrency that applies, a progress bar, and on Ctrl-C how to resume.</summary>
 /// <param name="resume">The command that resumes the run, with the options the run needs.</param>
-internal sealed class RunNotes(CliContext ctx, ResumeLine resume) : IEvalRunObserver
+/// <param name="spendLimitReached">Which judge's <c>max_spend_usd</c> is reached, or null (<see cref="Glidepath.Evals.Scorers.ScorerSet.SpendLimitReached"/>).</param>
+internal sealed class RunNotes(CliContext ctx, ResumeLine resume, Func<string?>? spendLimitReached = null) : IEvalRunObserver
 {
     private RunProgressPrinter? _printer;
 
@@ -41,12 +42,23 @@ internal sealed class RunNotes(CliContext ctx, ResumeLine resume) : IEvalRunObse
     public string ResumeCommand(EvalRun run) => resume.For(run);
 
     /// <summary>
+    /// What to do before <see cref="ResumeCommand"/> when a judge's <c>max_spend_usd</c> stopped the run (its <c>resume_after</c>
+    /// in JSON): the cap is spent, so the resume would be refused until it is raised; null otherwise.
+    /// </summary>
+    public string? ResumeAfter() => spendLimitReached?.Invoke() is { } reached
+        ? $"raise max_spend_usd in eval.scorers ({reached}); the cap is not part of the scorer version, so the run resumes with its results and its spend"
+        : null;
+
+    /// <summary>
     /// After a run that ended with errored trials (exit 3): the exact command that asks them again. Most runs against a real
     /// judge error on a few of thousands of trials, and this is the line they need (trial gatejudge L6: it was printed
-    /// only after Ctrl-C).
+    /// only after Ctrl-C). A run the judge's spend cap stopped says to raise it first: no cause goes away by itself there
+    /// (trial gatejudge2 M3).
     /// </summary>
     public void Errored(EvalRun run) =>
-        ctx.Output.Note($"the other results are saved; to ask only the errored trials again once the cause is gone: {resume.For(run)}{StoreNote()}");
+        ctx.Output.Note(ResumeAfter() is { } after
+            ? $"the other results are saved; to ask the errored trials again, {after}; then: {resume.For(run)}{StoreNote()}"
+            : $"the other results are saved; to ask only the errored trials again once the cause is gone: {resume.For(run)}{StoreNote()}");
 
     /// <summary>The dataset check's warnings (input.vars no template uses), each a <c>warning:</c> line on stderr, never on stdout (where --format json writes).</summary>
     public static void Warnings(CliContext ctx, Glidepath.Evals.Datasets.DatasetScan dataset)

@@ -5,6 +5,7 @@ namespace Glidepath.Storage;
 /// <summary>Eval runs and their case × trial results, written incrementally so that a run can be resumed.</summary>
 public interface IEvalRunStore
 {
+    /// <summary>Stores a new run, with its <see cref="EvalRun.JudgeSpend"/> as given (null: none recorded).</summary>
     Task CreateAsync(EvalRun run, CancellationToken cancellationToken);
 
     /// <summary>The run with this id, or the only one whose id starts with it; null when none.</summary>
@@ -29,6 +30,14 @@ public interface IEvalRunStore
 
     /// <summary>The keys already finished with a result, pass or fail: what a resumed run skips (it asks an errored trial again).</summary>
     Task<IReadOnlySet<TrialKey>> CompletedAsync(string runId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Adds <paramref name="spend"/> to the run's <see cref="EvalRun.JudgeSpend"/> in one step (to none when it has none
+    /// recorded): per release and judge, the calls and the cost summed, the dearest answer kept (<see cref="JudgeSpend.Merge"/>).
+    /// Called before the results whose judge answers it counts are saved, so what was billed is counted even if they are not.
+    /// A run that is not there is an error, and nothing is written.
+    /// </summary>
+    Task AddJudgeSpendAsync(string runId, IReadOnlyList<JudgeSpend> spend, CancellationToken cancellationToken);
 
     /// <summary>Moves a run to <paramref name="status"/>; <paramref name="finishedAt"/> is set when it finished.</summary>
     Task SetStatusAsync(string runId, EvalRunStatus status, DateTimeOffset? finishedAt, CancellationToken cancellationToken);

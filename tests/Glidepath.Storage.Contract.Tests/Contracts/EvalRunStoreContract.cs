@@ -157,4 +157,62 @@ public abstract class EvalRunStoreContract(IStoreFactory factory) : StoreContrac
         Assert.Empty(await Store.EvalRuns.ResultsAsync("r1", None));
         Assert.Empty(await Store.EvalRuns.CompletedAsync("r1", None));
     }
+
+    // The judge's spend is the run's (trial gatejudge2 M2/M3): added to per release and judge as results are saved, whatever
+    // becomes of them, so a resume starts max_spend_usd from all of it and the run's judge figures show all of it.
+    [Fact]
+    public async Task AddJudgeSpendAsync_AddsPerReleaseAndJudge_ExactDecimals_DearestKept_ReadBackWithTheRun()
+    {
+        var (a, b) = (new string('a', 64), new string('b', 64));
+        await Store.EvalRuns.CreateAsync(Run("r1", 1) with { JudgeSpend = [] }, None);
+        await Store.EvalRuns.CreateAsync(Run("r2", 1) with { JudgeSpend = [] }, None);
+
+        await Store.EvalRuns.AddJudgeSpendAsync("r1", [new JudgeSpend(a, "llm_judge") { Calls = 2, CostUsd = 0.1m, DearestUsd = 0.06m }, new JudgeSpend(b, "llm_judge") { Calls = 1, CostUsd = null }], None);
+        await Store.EvalRuns.AddJudgeSpendAsync("r1", [new JudgeSpend(a, "llm_judge") { Calls = 1, CostUsd = 0.2m, DearestUsd = 0.05m }, new JudgeSpend(a, "llm_judge#2") { Calls = 0, CostUsd = 0.000001m, DearestUsd = 0.000001m }], None);
+        await Store.EvalRuns.AddJudgeSpendAsync("r1", [], None);
+
+        var run = await Store.EvalRuns.GetAsync("app", "r1", None);
+        Assert.Equal(
+            [new JudgeSpend(a, "llm_judge") { Calls = 3, CostUsd = 0.3m, DearestUsd = 0.06m }, new JudgeSpend(b, "llm_judge") { Calls = 1, CostUsd = null }, new JudgeSpend(a, "llm_judge#2") { Calls = 0, CostUsd = 0.000001m, DearestUsd = 0.000001m }],
+            run!.JudgeSpend!); // in the order first added; 0.1 + 0.2 is 0.3 exactly, not 0.30000000000000004
+        Assert.Empty((await Store.EvalRuns.GetAsync("app", "r2", None))!.JudgeSpend!);
+        Assert.Equal(run.JudgeSpend, (await Store.EvalRuns.ListAsync("app", 10, None)).Single(r => r.Id == "r1").JudgeSpend);
+    }
+
+    // A run stored before the spend was kept reads back with none (null, not nothing spent): its spend is then its results'.
+    [Fact]
+    public async Task AddJudgeSpendAsync_RunWithNoneRecorded_NullUntilAdded_ThenWhatWasAdded()
+    {
+        await Store.EvalRuns.CreateAsync(Run("r1", 1), None);
+        Assert.Null((await Store.EvalRuns.GetAsync("app", "r1", None))!.JudgeSpend);
+
+        await Store.EvalRuns.AddJudgeSpendAsync("r1", [new JudgeSpend(new string('a', 64), "llm_judge") { Calls = 1, CostUsd = 0.006m, DearestUsd = 0.006m }], None);
+
+        var spend = Assert.Single((await Store.EvalRuns.GetAsync("app", "r1", None))!.JudgeSpend!);
+        Assert.Equal((1, 0.006m, 0.006m), (spend.Calls, spend.CostUsd, spend.DearestUsd));
+    }
+
+    [Fact]
+    public async Task AddJudgeSpendAsync_UnknownRun_RefusedAndNothingWritten()
+    {
+        await Store.EvalRuns.CreateAsync(Run("r1", 1) with { JudgeSpend = [] }, None);
+
+        await StoreAssert.RefusedAsync(() => Store.EvalRuns.AddJudgeSpendAsync("nope", [new JudgeSpend(new string('a', 64), "llm_judge") { Calls = 1 }], None));
+
+        Assert.Empty((await Store.EvalRuns.GetAsync("app", "r1", None))!.JudgeSpend!);
+        Assert.Null(await Store.EvalRuns.GetAsync("app", "nope", None));
+    }
+
+    // Two processes of one run adding at once (a resume started while another still saves): both counts are kept.
+    [Fact]
+    public async Task AddJudgeSpendAsync_ConcurrentAdds_EveryOneCounted()
+    {
+        await Store.EvalRuns.CreateAsync(Run("r1", 1) with { JudgeSpend = [] }, None);
+        var one = new JudgeSpend(new string('a', 64), "llm_judge") { Calls = 1, CostUsd = 0.001m, DearestUsd = 0.001m };
+
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => Store.EvalRuns.AddJudgeSpendAsync("r1", [one], None))));
+
+        var spend = Assert.Single((await Store.EvalRuns.GetAsync("app", "r1", None))!.JudgeSpend!);
+        Assert.Equal((20, 0.02m), (spend.Calls, spend.CostUsd));
+    }
 }

@@ -113,7 +113,7 @@ public sealed record ScorerChange(string Message, ChangedBy? ChangedBy, string? 
 
     /// <summary>
     /// Every value that shapes the scorers, by (scorer, kind, name) in declaration order: each scorer's presence, each option
-    /// as JSON text, and the sha256 of each file it reads ("(unreadable)" when it cannot be read).
+    /// as JSON text (not the judge's spend cap: <see cref="ScorerSet.Unversioned"/>), and the sha256 of each file it reads ("(unreadable)" when it cannot be read).
     /// </summary>
     private static Dictionary<(string Scorer, string Kind, string Name), string?> Values(IReadOnlyList<ScorerSpec> specs, Func<string, byte[]?> read)
     {
@@ -122,7 +122,7 @@ public sealed record ScorerChange(string Message, ChangedBy? ChangedBy, string? 
         for (var i = 0; i < specs.Count; i++)
         {
             values[(names[i], Presence, "")] = specs[i].Type;
-            foreach (var (option, value) in specs[i].Options.OrderBy(o => o.Key, StringComparer.Ordinal))
+            foreach (var (option, value) in specs[i].Options.Where(o => !ScorerSet.Unversioned(o.Key)).OrderBy(o => o.Key, StringComparer.Ordinal))
             {
                 values[(names[i], "option", option)] = value?.ToJsonString() ?? "null";
             }

@@ -34,7 +34,8 @@ public static class JsonReport
     /// <c>summaries</c>; the command's document has them, the report file and the stored verdict do not. Null: left out.
     /// </param>
     /// <param name="resume">With <paramref name="failure"/>: the command that asks the errored trials again, as <c>resume</c>.</param>
-    public static void Write(Utf8JsonWriter w, GateReport r, (string Error, int ExitCode)? failure = null, IReadOnlyList<Runs.RunSummary>? summaries = null, string? resume = null)
+    /// <param name="resumeAfter">With <paramref name="resume"/>: what to do before it (raise a judge's spent <c>max_spend_usd</c>), as <c>resume_after</c>.</param>
+    public static void Write(Utf8JsonWriter w, GateReport r, (string Error, int ExitCode)? failure = null, IReadOnlyList<Runs.RunSummary>? summaries = null, string? resume = null, string? resumeAfter = null)
     {
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(r);
@@ -113,6 +114,10 @@ public static class JsonReport
             if (resume is not null)
             {
                 w.WriteString("resume", resume);
+                if (resumeAfter is not null)
+                {
+                    w.WriteString("resume_after", resumeAfter);
+                }
             }
 
             w.WriteNumber("exit_code", exitCode);

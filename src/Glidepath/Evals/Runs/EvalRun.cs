@@ -24,6 +24,14 @@ public sealed record EvalRun
     public required DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? FinishedAt { get; init; }
 
+    /// <summary>
+    /// What the run's judge calls cost so far, per release and judge, every process of it together (<see cref="Runs.JudgeSpend"/>):
+    /// where a resume's <c>max_spend_usd</c> starts from and what the run's judge figures show. Null for a run stored before
+    /// it was kept (2026-12-07): then it is added up from the stored results. Not in <c>eval list</c>'s JSON.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<JudgeSpend>? JudgeSpend { get; init; }
+
     /// <summary>Releases in work order: the baseline first in a gate run, so each case is interleaved. A release gated against itself runs once.</summary>
     public IReadOnlyList<string> ReleaseIds => BaselineReleaseId is null || BaselineReleaseId == ReleaseId ? [ReleaseId] : [BaselineReleaseId, ReleaseId];
 

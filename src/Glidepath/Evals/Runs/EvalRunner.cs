@@ -48,7 +48,8 @@ public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvi
         counters[0] = done.Count;
         var started = time.GetTimestamp();
         var channel = Channel.CreateUnbounded<TrialResult>(new UnboundedChannelOptions { SingleReader = true });
-        var writer = Task.Run(() => WriteAsync(channel.Reader, summaries), CancellationToken.None);
+        var spent = new List<JudgeSpend>();
+        var writer = Task.Run(() => WriteAsync(run.Id, channel.Reader, summaries, spent), CancellationToken.None);
 
         // One reader fetches the cases ahead (a bounded queue), so the workers never wait in line on the dataset file.
         var concurrency = Math.Max(1, run.Concurrency);
@@ -82,7 +83,10 @@ public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvi
             await writer.ConfigureAwait(false);
         }
 
-        return [.. summaries.Select(s => s.Build())];
+        // The judge's figures are the whole run's (what earlier processes spent, as the run was read, and this one's): an
+        // errored trial's answer that a resume replaced was paid for all the same.
+        var runSpend = run.JudgeSpend is null ? null : JudgeSpend.Merge(run.JudgeSpend, spent);
+        return [.. summaries.Select(s => s.Build().WithJudgeSpend(runSpend))];
     }
 
     /// <summary>Fills the queue from <paramref name="work"/> until the run stops it; a failure to read (the dataset changed) ends the queue with it, and so the run.</summary>
@@ -209,8 +213,12 @@ public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvi
         };
     }
 
-    /// <summary>The one reader of finished results: saves them in batches and adds them to the summaries.</summary>
-    private async Task WriteAsync(ChannelReader<TrialResult> reader, RunSummaryBuilder[] summaries)
+    /// <summary>
+    /// The one reader of finished results: saves them in batches and adds them to the summaries. What their judge answers
+    /// cost is added to the run's spend first (and to <paramref name="spent"/>), so a crash between the two never loses a
+    /// billed answer from the count.
+    /// </summary>
+    private async Task WriteAsync(string runId, ChannelReader<TrialResult> reader, RunSummaryBuilder[] summaries, List<JudgeSpend> spent)
     {
         var batch = new List<TrialResult>(256);
         while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
@@ -223,6 +231,14 @@ public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvi
 
             try
             {
+                if (JudgeSpend.Of(batch) is { Count: > 0 } spend)
+                {
+                    await store.AddJudgeSpendAsync(runId, spend, CancellationToken.None).ConfigureAwait(false);
+                    var total = JudgeSpend.Merge(spent, spend);
+                    spent.Clear();
+                    spent.AddRange(total);
+                }
+
                 await store.SaveResultsAsync(batch, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not Errors.GlidepathException)

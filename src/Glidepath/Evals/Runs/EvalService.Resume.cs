@@ -52,41 +52,65 @@ public sealed partial class EvalService
             throw new BadInputException($"the scorers (eval.scorers, rubrics, judge) changed since run {run.Id} started; start a new run");
         }
 
-        await CountJudgeSpendAsync(run.Id, cancellationToken).ConfigureAwait(false);
-
-        return (run with { Concurrency = options.Concurrency ?? run.Concurrency }, dataset, scored, baselineRelease);
+        run = run with { JudgeSpend = await JudgeSpendOfAsync(run, cancellationToken).ConfigureAwait(false), Concurrency = options.Concurrency ?? run.Concurrency };
+        CountJudgeSpend(run.JudgeSpend!);
+        await RefuseWhenSpentAsync(run, cancellationToken).ConfigureAwait(false);
+        return (run, dataset, scored, baselineRelease);
     }
 
     /// <summary>
-    /// Tells each judge with a <c>max_spend_usd</c> what the run's stored scores of it record as spent (cached answers
-    /// counted as the run counted them), so the cap holds across resumes. An answer that could not be read records its
-    /// cost with the error; but a resume asks errored trials again, and their new results replace the old: what those
-    /// earlier answers cost is then no longer counted (the count is at most that much low).
+    /// What the run's judges have spent, every process of it (<see cref="EvalRun.JudgeSpend"/>): answers that errored and
+    /// those whose results a resume replaced included. A run stored before the store kept it has it added up from its stored
+    /// results now (what is left of the replaced answers is not known) and stored, so it is kept from here on.
     /// </summary>
-    private async Task CountJudgeSpendAsync(string runId, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<JudgeSpend>> JudgeSpendOfAsync(EvalRun run, CancellationToken cancellationToken)
     {
-        var limited = Scorers.Entries.Where(e => e.Evaluator is LlmJudgeScorer { HasSpendLimit: true }).ToDictionary(e => e.Name, e => (LlmJudgeScorer)e.Evaluator, StringComparer.Ordinal);
-        if (limited.Count == 0)
+        if (run.JudgeSpend is { } kept)
+        {
+            return kept;
+        }
+
+        var results = await _store.EvalRuns.ResultsAsync(run.Id, cancellationToken).ConfigureAwait(false);
+        var spend = JudgeSpend.Of(results);
+        await _store.EvalRuns.AddJudgeSpendAsync(run.Id, spend, cancellationToken).ConfigureAwait(false);
+        return spend;
+    }
+
+    /// <summary>
+    /// Tells each judge with a <c>max_spend_usd</c> what the run spent on it before (cached answers counted as the run
+    /// counted them, over both sides of a gate), so the cap holds for the run, not for each process.
+    /// </summary>
+    private void CountJudgeSpend(IReadOnlyList<JudgeSpend> spend)
+    {
+        foreach (var entry in Scorers.Entries)
+        {
+            if (entry.Evaluator is LlmJudgeScorer { HasSpendLimit: true } judge)
+            {
+                var mine = spend.Where(s => s.Scorer == entry.Name).ToList();
+                judge.CountSpent((double)mine.Sum(s => s.CostUsd ?? 0), (double)mine.Select(s => s.DearestUsd).DefaultIfEmpty(0).Max());
+            }
+        }
+    }
+
+    /// <summary>
+    /// Refuses (exit 2, nothing called) to resume a run that has trials left when a judge's <c>max_spend_usd</c> is already
+    /// spent: each would be refused its score, so asking the release's model for them would only be paid and thrown away
+    /// (trial gatejudge2 M3: 4,667 release calls per such resume). Raising the cap resumes it: the cap is not part of the
+    /// scorer version.
+    /// </summary>
+    private async Task RefuseWhenSpentAsync(EvalRun run, CancellationToken cancellationToken)
+    {
+        if (Scorers.SpendLimitReached() is not { } reached)
         {
             return;
         }
 
-        var spent = new Dictionary<string, (decimal Total, decimal Dearest)>(StringComparer.Ordinal);
-        await foreach (var result in _store.EvalRuns.ReadResultsAsync(runId, notPassedOnly: false, cancellationToken).ConfigureAwait(false))
+        var done = (await _store.EvalRuns.CompletedAsync(run.Id, cancellationToken).ConfigureAwait(false)).Count;
+        if (done < run.TotalTrials)
         {
-            foreach (var score in result.Scores)
-            {
-                if (limited.ContainsKey(score.Scorer) && JudgeUsage.TryRead(score.Metadata, out _, out var usd) && usd is { } cost)
-                {
-                    var (total, dearest) = spent.GetValueOrDefault(score.Scorer);
-                    spent[score.Scorer] = (total + cost, Math.Max(dearest, cost));
-                }
-            }
-        }
-
-        foreach (var (name, (total, dearest)) in spent)
-        {
-            limited[name].CountSpent((double)total, (double)dearest);
+            throw new BadInputException(string.Create(CultureInfo.InvariantCulture,
+                $"run {run.Id} cannot go on: {reached}, so each of its {run.TotalTrials - done} trial(s) left would be refused; nothing was called. " +
+                $"Raise max_spend_usd in eval.scorers (it is not part of the scorer version, so the run keeps its results and its spend), then run this --resume again"));
         }
     }
 

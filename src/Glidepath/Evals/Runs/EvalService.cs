@@ -186,6 +186,7 @@ public sealed partial class EvalService : IDisposable
             Concurrency = options.Concurrency ?? Config.Concurrency ?? 8,
             Status = EvalRunStatus.Running,
             CreatedAt = _time.GetUtcNow(),
+            JudgeSpend = [],
         };
         await _store.EvalRuns.CreateAsync(run, cancellationToken).ConfigureAwait(false);
         return run;

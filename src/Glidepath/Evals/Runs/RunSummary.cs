@@ -30,14 +30,15 @@ public sealed record RunSummary
     public double? CostUsd { get; init; }
 
     /// <summary>
-    /// Calls this run made to its <c>llm_judge</c> models: answers that gave a score, not served from the response cache
-    /// (an unreadable answer is an error, and its usage is not kept).
+    /// Calls this run made to its <c>llm_judge</c> models, not served from the response cache: every answer, one that could
+    /// not be read (an error) and one whose trial a resume asked again included (<see cref="EvalRun.JudgeSpend"/>).
     /// </summary>
     public int JudgeCalls { get; init; }
 
     /// <summary>
-    /// What the judge answers behind this release's scores cost, priced as <see cref="CostUsd"/> is (an answer served from the
-    /// cache counts at what it cost when given, as the model's do); null when no judge answer was priced.
+    /// What the run's judge answers for this release cost, priced as <see cref="CostUsd"/> is (an answer served from the
+    /// cache counts at what it cost when given, as the model's do), the same answers as <see cref="JudgeCalls"/>; null when
+    /// no judge answer was priced.
     /// </summary>
     public double? JudgeCostUsd { get; init; }
 
@@ -50,7 +51,8 @@ public sealed record RunSummary
     public int CacheUnknown { get; init; }
 
     /// <summary>One summary per release id, in that order, of <paramref name="results"/> (a release without results has an empty one).</summary>
-    public static IReadOnlyList<RunSummary> Of(IEnumerable<TrialResult> results, IEnumerable<string> releaseIds)
+    /// <param name="judgeSpend">The run's <see cref="EvalRun.JudgeSpend"/>: the judge figures are the run's, not those of the results left; null: of the results.</param>
+    public static IReadOnlyList<RunSummary> Of(IEnumerable<TrialResult> results, IEnumerable<string> releaseIds, IReadOnlyList<JudgeSpend>? judgeSpend = null)
     {
         ArgumentNullException.ThrowIfNull(results);
         var builders = releaseIds.Distinct(StringComparer.Ordinal).ToDictionary(id => id, id => new RunSummaryBuilder(id), StringComparer.Ordinal);
@@ -62,6 +64,22 @@ public sealed record RunSummary
             }
         }
 
-        return releaseIds.Select(id => builders[id].Build()).ToList();
+        return releaseIds.Select(id => builders[id].Build().WithJudgeSpend(judgeSpend)).ToList();
+    }
+
+    /// <summary>
+    /// This summary with the judge's calls and cost of the run's whole <paramref name="spend"/> for its release (every
+    /// process of the run, answers whose results a resume replaced included); unchanged when <paramref name="spend"/> is
+    /// null (a run stored before the spend was kept, whose results are all there is to go by).
+    /// </summary>
+    public RunSummary WithJudgeSpend(IReadOnlyList<JudgeSpend>? spend)
+    {
+        if (spend is null)
+        {
+            return this;
+        }
+
+        var (calls, cost) = JudgeSpend.For(spend, ReleaseId);
+        return this with { JudgeCalls = calls, JudgeCostUsd = cost };
     }
 }

@@ -17,14 +17,8 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
     private readonly double _pass;
     private readonly SemaphoreSlim _gate;
     private readonly Func<ChatResponse, double?>? _cost;
-    private readonly double? _maxSpendUsd;
+    private readonly JudgeSpendLimit? _spendLimit;
     private readonly float? _temperature;
-    private readonly Lock _spend = new();
-    private TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private double _spent;
-    private double _largest;
-    private int _inFlight;
-    private bool _answered;
 
     /// <param name="temperature">The temperature the judge asks its model for (<see cref="JudgeSampling.Temperature"/>), or null for none.</param>
     public LlmJudgeScorer(string name, IChatClient judge, JudgeIdentity identity, string rubric, double pass, int maxConcurrency, Func<ChatResponse, double?>? cost = null, double? maxSpendUsd = null, float? temperature = 0)
@@ -50,31 +44,21 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
         _pass = pass;
         _gate = new SemaphoreSlim(Math.Max(1, maxConcurrency));
         _cost = cost;
-        _maxSpendUsd = maxSpendUsd;
+        _spendLimit = maxSpendUsd is { } limit ? new JudgeSpendLimit(limit) : null;
     }
 
     public JudgeIdentity Identity { get; }
 
     /// <summary>Whether the judge has a <c>max_spend_usd</c>: then a resumed run tells it what the run spent before (<see cref="CountSpent"/>).</summary>
-    public bool HasSpendLimit => _maxSpendUsd is not null;
+    public bool HasSpendLimit => _spendLimit is not null;
 
     /// <summary>
-    /// Adds what the run's earlier processes spent on this judge (a resumed run: the cost its stored scores record), so
+    /// Adds what the run's earlier processes spent on this judge (a resumed run: its stored judge spend, <see cref="Runs.EvalRun.JudgeSpend"/>), so
     /// <c>max_spend_usd</c> holds for the run, not for each process (trial gatejudge M3: every --resume spent the cap again).
     /// </summary>
     /// <param name="usd">What the earlier calls cost in all.</param>
     /// <param name="dearest">The dearest of them: what the next call is counted at, as after calls of this process.</param>
-    public void CountSpent(double usd, double dearest)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(usd);
-        ArgumentOutOfRangeException.ThrowIfNegative(dearest);
-        lock (_spend)
-        {
-            _spent += usd;
-            _largest = Math.Max(_largest, dearest);
-            _answered |= dearest > 0;
-        }
-    }
+    public void CountSpent(double usd, double dearest) => _spendLimit?.CountSpent(usd, dearest);
 
     /// <summary>
     /// The judge model is the simulated one (<c>provider: sim</c>), which answers from a release's prompt and cannot grade:
@@ -128,9 +112,9 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_maxSpendUsd is { } limit)
+            if (_spendLimit is { } limit)
             {
-                await ReserveAsync(limit, cancellationToken).ConfigureAwait(false);
+                await limit.ReserveAsync(cancellationToken).ConfigureAwait(false);
             }
 
             ChatResponse? response = null;
@@ -145,9 +129,9 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
             }
             finally
             {
-                if (_maxSpendUsd is not null)
+                if (_spendLimit is { } spendLimit)
                 {
-                    Settle(response);
+                    Settle(spendLimit, response);
                 }
             }
         }
@@ -159,59 +143,18 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
 
     /// <summary>
     /// Why the judge would refuse its next call for <c>max_spend_usd</c> whatever it were asked (what is spent reaches the
-    /// limit, or one more call at the dearest cost so far would pass it), or null. The runner asks before calling the
-    /// release: a trial the judge cannot score would only spend on the release's model too.
+    /// limit, or one more call at the dearest cost so far would pass it), as a trial's error, or null. The runner asks before
+    /// calling the release: a trial the judge cannot score would only spend on the release's model too.
     /// </summary>
-    public string? SpendRefusal()
-    {
-        if (_maxSpendUsd is not { } limit)
-        {
-            return null;
-        }
+    public string? SpendRefusal() => _spendLimit?.Refusal();
 
-        lock (_spend)
-        {
-            return Refusal(limit);
-        }
-    }
+    /// <summary>
+    /// The judge's <c>max_spend_usd</c> as reached, without advice (<c>the judge's spend limit of $2 is reached: $1.9995 is
+    /// spent and one call has cost up to $0.0015</c>), or null while it is not: a resume is refused on it.
+    /// </summary>
+    public string? SpendLimitReached() => _spendLimit?.Reached();
 
-    // Under _spend.
-    private string? Refusal(double limit) =>
-        _spent >= limit ? $"the judge's spend limit of {Views.Figures.Usd(limit)} is reached; raise max_spend_usd or use fewer cases"
-        : _spent + _largest > limit ? $"the judge's spend limit of {Views.Figures.Usd(limit)} is reached: {Views.Figures.Usd(_spent)} is spent and " +
-            $"one call has cost up to {Views.Figures.Usd(_largest)}; raise max_spend_usd or use fewer cases"
-        : null;
-
-    // The spend limit holds across concurrent calls: until one call has answered (and its cost is known) calls go one at a
-    // time; after that a call starts only when what is spent plus every call in flight, each counted at the largest cost one
-    // call has had, stays within the limit, and otherwise waits for calls in flight to end. So the spend passes the limit
-    // only by a call dearer than every call before it. Refused once even one more call would pass it.
-    private async Task ReserveAsync(double limit, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            Task settled;
-            lock (_spend)
-            {
-                if (Refusal(limit) is { } refusal)
-                {
-                    throw new ScorerException(refusal);
-                }
-
-                if (_inFlight == 0 || (_answered && _spent + ((_inFlight + 1) * _largest) <= limit))
-                {
-                    _inFlight++;
-                    return;
-                }
-
-                settled = _settled.Task;
-            }
-
-            await settled.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private void Settle(ChatResponse? response)
+    private void Settle(JudgeSpendLimit limit, ChatResponse? response)
     {
         double? usd = null;
         try
@@ -225,32 +168,9 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
         }
         finally
         {
-            Settled(usd);
+            // Always, also when reading the cost throws: otherwise the calls waiting to start would wait forever.
+            limit.Settled(usd);
         }
-    }
-
-    // Always reached, also when reading the cost throws: otherwise the calls waiting in ReserveAsync would wait forever.
-    private void Settled(double? usd)
-    {
-        TaskCompletionSource settled;
-        lock (_spend)
-        {
-            _inFlight--;
-            if (usd is { } cost)
-            {
-                _spent += cost;
-                _largest = Math.Max(_largest, cost);
-
-                // Calls go one at a time until an answer's cost is known: an answer that carries none (a server that reports
-                // no usage) teaches nothing about what the next call costs.
-                _answered = true;
-            }
-
-            settled = _settled;
-            _settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
-
-        settled.SetResult();
     }
 
     // Without a reason of the judge's own: "judge score 0.2 (pass at 0.7)". With one, the score and the pass mark come first,

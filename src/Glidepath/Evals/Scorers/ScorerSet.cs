@@ -50,6 +50,14 @@ public sealed class ScorerSet : IDisposable
     /// <summary>The options that name a file whose content is part of the scorer (and of <see cref="VersionOf"/>).</summary>
     public static IReadOnlyList<string> FileOptions { get; } = ["rubric", "schema"];
 
+    /// <summary>
+    /// The options that decide only whether a judge is asked, never how an answer is scored: <c>max_spend_usd</c>. They are
+    /// in neither <see cref="VersionOf"/> nor the gate's scorer comparison (<see cref="Gate.ScorerChange"/>), so raising the
+    /// cap resumes the run it stopped, a stored verdict still counts, and the gate does not warn that the bar changed
+    /// (trial gatejudge2 M3: the cap in the version made a run it stopped unfinishable). Whatever changes a score stays in.
+    /// </summary>
+    public static bool Unversioned(string option) => option == "max_spend_usd";
+
     /// <summary>Each scorer's name, as its outcomes are reported: its type, and <c>type#2</c>, <c>type#3</c>… for the second and later of one type.</summary>
     public static IReadOnlyList<string> NamesOf(IReadOnlyList<ScorerSpec> specs)
     {
@@ -67,7 +75,7 @@ public sealed class ScorerSet : IDisposable
 
     /// <summary>
     /// The scorer version of <paramref name="specs"/> without building them: a sha256 over every scorer's type and options
-    /// and the content of the files they read. <see cref="Build"/> computes its <see cref="Version"/> with it, and whoever asks
+    /// (but those <see cref="Unversioned"/>) and the content of the files they read. <see cref="Build"/> computes its <see cref="Version"/> with it, and whoever asks
     /// whether a stored verdict was computed with today's scorers (<see cref="Gate.GateBasis"/>) does too.
     /// </summary>
     public static string VersionOf(IReadOnlyList<ScorerSpec> specs, Func<string, byte[]> readFile)
@@ -77,7 +85,8 @@ public sealed class ScorerSet : IDisposable
         var fingerprint = new JsonArray();
         foreach (var spec in specs)
         {
-            var item = new JsonObject { ["type"] = spec.Type, ["options"] = new JsonObject(spec.Options.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => KeyValuePair.Create(o.Key, o.Value?.DeepClone()))) };
+            var options = spec.Options.Where(o => !Unversioned(o.Key)).OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => KeyValuePair.Create(o.Key, o.Value?.DeepClone()));
+            var item = new JsonObject { ["type"] = spec.Type, ["options"] = new JsonObject(options) };
             foreach (var fileKey in FileOptions)
             {
                 if (spec.GetString(fileKey) is { } path)
@@ -152,6 +161,23 @@ public sealed class ScorerSet : IDisposable
             if (entry.Evaluator is LlmJudgeScorer judge && judge.SpendRefusal() is { } refusal)
             {
                 return [ScoreOutcome.Failed(entry.Name, refusal, entry.Weight)];
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Which judge's <c>max_spend_usd</c> is reached, as <c>llm_judge: the judge's spend limit of $2 is reached…</c>, or null
+    /// when none is (<see cref="LlmJudgeScorer.SpendLimitReached"/>): a run stopped by it resumes only once the cap is raised.
+    /// </summary>
+    public string? SpendLimitReached()
+    {
+        foreach (var entry in Entries)
+        {
+            if (entry.Evaluator is LlmJudgeScorer judge && judge.SpendLimitReached() is { } reached)
+            {
+                return $"{entry.Name}: {reached}";
             }
         }
 

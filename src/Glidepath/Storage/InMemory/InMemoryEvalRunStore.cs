@@ -24,7 +24,7 @@ internal sealed class InMemoryEvalRunStore(string location) : IEvalRunStore
                     throw new OperationalException($"cannot create eval run {run.Id} in the store at {location}: a run with this id exists; nothing was written");
                 }
 
-                _runs.Add(run with { Tags = [.. run.Tags] });
+                _runs.Add(run with { Tags = [.. run.Tags], JudgeSpend = run.JudgeSpend is null ? null : [.. run.JudgeSpend] });
                 _results[run.Id] = [];
                 _completed[run.Id] = [];
             }
@@ -109,6 +109,25 @@ internal sealed class InMemoryEvalRunStore(string location) : IEvalRunStore
                 return _results.TryGetValue(runId, out var results)
                     ? results.Where(r => r.Status != Evals.Scorers.TrialStatus.Error).Select(r => r.Key).ToHashSet()
                     : [];
+            }
+        }, cancellationToken);
+
+    public Task AddJudgeSpendAsync(string runId, IReadOnlyList<JudgeSpend> spend, CancellationToken cancellationToken) =>
+        Synchronously.Run(() =>
+        {
+            ArgumentNullException.ThrowIfNull(spend);
+            lock (_sync)
+            {
+                var i = _runs.FindIndex(r => r.Id == runId);
+                if (i < 0)
+                {
+                    throw new OperationalException($"cannot add judge spend in the store at {location}: there is no eval run {runId}; nothing was written");
+                }
+
+                if (spend.Count > 0)
+                {
+                    _runs[i] = _runs[i] with { JudgeSpend = JudgeSpend.Merge(_runs[i].JudgeSpend, spend) };
+                }
             }
         }, cancellationToken);
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Glidepath.Evals.Gate;
+using Glidepath.Evals.Scorers;
 using Glidepath.Files;
 using Glidepath.Manifests;
 using Glidepath.Releases;
@@ -50,6 +51,25 @@ public sealed class ScorerChangeTests : IDisposable
             [("llm_judge", "option", "pass", "0.7", "0.1"), ("llm_judge", "file", "rubric", before, after), ("tool_call", "removed", null, "tool_call", null)],
             change.Changes.Select(c => (c.Scorer, c.Change, c.Name, c.Baseline, c.Candidate)));
         Assert.Equal("eval.scorers were changed by this change: llm_judge, tool_call", change.Title);
+    }
+
+    // Trial gatejudge2 M3: adding a spend cap read "eval.scorers were changed by this change: llm_judge max_spend_usd (none)
+    // → 2", as if the bar had changed. The cap decides whether the judge is asked, never how an answer is scored.
+    [Fact]
+    public void Of_OnlyTheJudgesSpendCapAddedOrChanged_NoChange_AndTheVersionIsTheSame()
+    {
+        Rubric(_baseline, "Be fair.");
+        Rubric(_current, "Be fair.");
+        ScorerSpec[] capped = [Committed[0], Spec("llm_judge", ("rubric", "\"evals/rubric.md\""), ("pass", "0.7"), ("max_spend_usd", "2")), Committed[2]];
+        ScorerSpec[] raised = [Committed[0], Spec("llm_judge", ("rubric", "\"evals/rubric.md\""), ("pass", "0.7"), ("max_spend_usd", "20")), Committed[2]];
+        ScorerSpec[] stricter = [Committed[0], Spec("llm_judge", ("rubric", "\"evals/rubric.md\""), ("pass", "0.8"), ("max_spend_usd", "2")), Committed[2]];
+
+        Assert.Null(ScorerChange.Of(capped, Read, Fork(Committed, atForkSameAsBaseline: true)));
+        Assert.Null(ScorerChange.Of(raised, Read, Fork(capped, atForkSameAsBaseline: true)));
+        Assert.Equal(ScorerSet.VersionOf(Committed, Read), ScorerSet.VersionOf(capped, Read));
+        Assert.Equal(ScorerSet.VersionOf(capped, Read), ScorerSet.VersionOf(raised, Read));
+        Assert.NotEqual(ScorerSet.VersionOf(capped, Read), ScorerSet.VersionOf(stricter, Read)); // the pass mark scores: it stays in
+        Assert.Equal("pass", Assert.Single(ScorerChange.Of(stricter, Read, Fork(capped, atForkSameAsBaseline: true))!.Changes).Name);
     }
 
     // The branch forked where contains had no ignore_case; the base branch removed it since: this change did not loosen it.

@@ -206,6 +206,12 @@ public sealed class CustomScorerTypeTests
             }
         }
 
+        public Task AddJudgeSpendAsync(string runId, IReadOnlyList<JudgeSpend> spend, CancellationToken cancellationToken)
+        {
+            _runs[runId] = _runs[runId] with { JudgeSpend = JudgeSpend.Merge(_runs[runId].JudgeSpend, spend) };
+            return Task.CompletedTask;
+        }
+
         public Task SetStatusAsync(string runId, EvalRunStatus status, DateTimeOffset? finishedAt, CancellationToken cancellationToken)
         {
             _runs[runId] = _runs[runId] with { Status = status, FinishedAt = finishedAt };

@@ -116,7 +116,7 @@ public sealed class JudgeAndCustomEvaluatorTests
 
         var second = Assert.Single(ScoreReader.Read("llm_judge", 1, await judge.EvaluateAsync(Case().Messages, response)));
 
-        Assert.Equal("the judge's spend limit of $0.0000001 is reached; raise max_spend_usd or use fewer cases", second.Error);
+        Assert.Equal("the judge's spend limit of $0.0000001 is reached; raise max_spend_usd and resume the run, or use fewer cases", second.Error);
     }
 
     // Eight trials at once against a cap of $1 and calls of $0.40: the cap was checked before each call, so all eight
@@ -139,7 +139,7 @@ public sealed class JudgeAndCustomEvaluatorTests
         Assert.Equal(2, calls);
         Assert.Equal(2, scores.Count(s => s.Passed));
         Assert.All(scores.Where(s => !s.Passed), s => Assert.Equal(
-            "the judge's spend limit of $1 is reached: $0.8 is spent and one call has cost up to $0.4; raise max_spend_usd or use fewer cases", s.Error));
+            "the judge's spend limit of $1 is reached: $0.8 is spent and one call has cost up to $0.4; raise max_spend_usd and resume the run, or use fewer cases", s.Error));
     }
 
     // Review: a cost reader that threw left its call counted in flight, and the calls waiting for it waited forever.

@@ -1,0 +1,98 @@
+using Glidepath.Evals.Scorers;
+
+namespace Glidepath.Evals.Runs;
+
+/// <summary>
+/// What a run's calls to one <c>llm_judge</c> cost while scoring one release's trials: every answer the judge gave, whatever
+/// became of its trial (an unreadable answer that errored it, a result a resume then replaced). Stored with the run and
+/// added to as results are saved (<see cref="Storage.IEvalRunStore.AddJudgeSpendAsync"/>), so <c>max_spend_usd</c> and the
+/// run's judge figures hold across resumes (trial gatejudge2 M2: each resume got back what its replaced errors had cost).
+/// </summary>
+/// <param name="ReleaseId">The release whose trials the judge scored.</param>
+/// <param name="Scorer">The judge's scorer name (<c>llm_judge</c>, <c>llm_judge#2</c>).</param>
+public sealed record JudgeSpend(string ReleaseId, string Scorer)
+{
+    /// <summary>Answers the judge was asked for, not served from the response cache.</summary>
+    public int Calls { get; init; }
+
+    /// <summary>What the answers cost, a cached one at what it cost when given; null when none was priced.</summary>
+    public decimal? CostUsd { get; init; }
+
+    /// <summary>The dearest answer: what the cap counts the next call at.</summary>
+    public decimal DearestUsd { get; init; }
+
+    /// <summary>This spend and <paramref name="other"/> (of the same release and judge) together.</summary>
+    public JudgeSpend Plus(JudgeSpend other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return this with
+        {
+            Calls = Calls + other.Calls,
+            CostUsd = CostUsd is null && other.CostUsd is null ? null : (CostUsd ?? 0) + (other.CostUsd ?? 0),
+            DearestUsd = Math.Max(DearestUsd, other.DearestUsd),
+        };
+    }
+
+    /// <summary><paramref name="spent"/> (none recorded: null) with <paramref name="added"/> added entry by entry, in first-seen order.</summary>
+    public static IReadOnlyList<JudgeSpend> Merge(IReadOnlyList<JudgeSpend>? spent, IReadOnlyList<JudgeSpend> added)
+    {
+        ArgumentNullException.ThrowIfNull(added);
+        var merged = new List<JudgeSpend>(spent ?? []);
+        foreach (var entry in added)
+        {
+            Add(merged, entry);
+        }
+
+        return merged;
+    }
+
+    /// <summary>What the judge answers behind <paramref name="results"/> cost, as their scores record it (<see cref="JudgeUsage"/>); empty without a judge.</summary>
+    public static IReadOnlyList<JudgeSpend> Of(IEnumerable<TrialResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var spend = new List<JudgeSpend>();
+        foreach (var result in results)
+        {
+            foreach (var score in result.Scores)
+            {
+                if (JudgeUsage.TryRead(score.Metadata, out var cached, out var usd))
+                {
+                    Add(spend, new JudgeSpend(result.ReleaseId, score.Scorer) { Calls = cached ? 0 : 1, CostUsd = usd, DearestUsd = usd ?? 0 });
+                }
+            }
+        }
+
+        return spend;
+    }
+
+    /// <summary>The judge calls and cost of <paramref name="releaseId"/>'s trials in <paramref name="spend"/>, every judge together.</summary>
+    public static (int Calls, double? CostUsd) For(IReadOnlyList<JudgeSpend> spend, string releaseId)
+    {
+        ArgumentNullException.ThrowIfNull(spend);
+        var (calls, cost) = (0, (decimal?)null);
+        foreach (var entry in spend)
+        {
+            if (entry.ReleaseId == releaseId)
+            {
+                calls += entry.Calls;
+                cost = entry.CostUsd is { } usd ? (cost ?? 0) + usd : cost;
+            }
+        }
+
+        return (calls, cost is { } c ? (double)c : null);
+    }
+
+    // A run has a few entries (releases × judges): a linear search.
+    private static void Add(List<JudgeSpend> spend, JudgeSpend entry)
+    {
+        var at = spend.FindIndex(m => m.ReleaseId == entry.ReleaseId && m.Scorer == entry.Scorer);
+        if (at < 0)
+        {
+            spend.Add(entry);
+        }
+        else
+        {
+            spend[at] = spend[at].Plus(entry);
+        }
+    }
+}

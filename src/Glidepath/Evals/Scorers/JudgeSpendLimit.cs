@@ -1,0 +1,106 @@
+namespace Glidepath.Evals.Scorers;
+
+/// <summary>
+/// An <c>llm_judge</c>'s <c>max_spend_usd</c>: what its calls of one run have cost, and whether the next may start. It holds
+/// across concurrent calls: until one call has answered (and its cost is known) calls go one at a time; after that a call
+/// starts only when what is spent plus every call in flight, each counted at the largest cost one call has had, stays
+/// within the limit, and otherwise waits for calls in flight to end. So the spend passes the limit only by a call dearer
+/// than every call before it. Refused once even one more call would pass it.
+/// </summary>
+internal sealed class JudgeSpendLimit(double limit)
+{
+    // The cap is not part of the scorer version: raised, the run it stopped resumes with its results and its spend.
+    private const string RefusalAdvice = "; raise max_spend_usd and resume the run, or use fewer cases";
+
+    private readonly Lock _sync = new();
+    private TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private double _spent;
+    private double _largest;
+    private int _inFlight;
+    private bool _answered;
+
+    /// <summary>Adds what earlier processes of the run spent: <paramref name="usd"/> in all, the dearest call <paramref name="dearest"/>.</summary>
+    public void CountSpent(double usd, double dearest)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(usd);
+        ArgumentOutOfRangeException.ThrowIfNegative(dearest);
+        lock (_sync)
+        {
+            _spent += usd;
+            _largest = Math.Max(_largest, dearest);
+            _answered |= dearest > 0;
+        }
+    }
+
+    /// <summary>The limit as reached, without advice, or null while the next call may still start.</summary>
+    public string? Reached()
+    {
+        lock (_sync)
+        {
+            return ReachedLocked();
+        }
+    }
+
+    /// <summary><see cref="Reached"/> as a trial's error, with what to do.</summary>
+    public string? Refusal() => Reached() is { } reached ? reached + RefusalAdvice : null;
+
+    /// <summary>Waits until one more call may start and counts it in flight; a <see cref="ScorerException"/> when none may.</summary>
+    public async Task ReserveAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task settled;
+            lock (_sync)
+            {
+                if (ReachedLocked() is { } reached)
+                {
+                    throw new ScorerException(reached + RefusalAdvice);
+                }
+
+                if (_inFlight == 0 || (_answered && _spent + ((_inFlight + 1) * _largest) <= limit))
+                {
+                    _inFlight++;
+                    return;
+                }
+
+                settled = _settled.Task;
+            }
+
+            await settled.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Ends a call reserved by <see cref="ReserveAsync"/>, with its cost, or null when it is not known (it failed, or its answer
+    /// carries none). Always to be called, also when reading the cost throws: the calls waiting to start would wait forever.
+    /// </summary>
+    public void Settled(double? usd)
+    {
+        TaskCompletionSource settled;
+        lock (_sync)
+        {
+            _inFlight--;
+            if (usd is { } cost)
+            {
+                _spent += cost;
+                _largest = Math.Max(_largest, cost);
+
+                // Calls go one at a time until an answer's cost is known: an answer that carries none (a server that reports
+                // no usage) teaches nothing about what the next call costs.
+                _answered = true;
+            }
+
+            settled = _settled;
+            _settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        settled.SetResult();
+    }
+
+    // Under _sync.
+    private string? ReachedLocked() =>
+        _spent >= limit ? $"the judge's spend limit of {Views.Figures.Usd(limit)} is reached"
+        : _spent + _largest > limit ? $"the judge's spend limit of {Views.Figures.Usd(limit)} is reached: {Views.Figures.Usd(_spent)} is spent and " +
+            $"one call has cost up to {Views.Figures.Usd(_largest)}"
+        : null;
+}
