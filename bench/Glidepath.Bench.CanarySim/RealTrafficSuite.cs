@@ -10,6 +10,7 @@ namespace Glidepath.Bench.CanarySim;
 /// <see cref="OneArm"/> scenarios have errors a caller can cause on one arm; their "before" row is the judge that did
 /// not tell those apart, not the one without subject groups. <c>StableCallerShare</c>: one more caller, sticky to stable,
 /// whose every request fails, sending this share of stable's requests (the mirror case, outside trial drift4).
+/// <c>AtTolerance</c>: the canary is exactly at the tolerance, so a rollback is a false harm and is held to α/2.
 /// </summary>
 internal sealed record RealScenario(
     string Key,
@@ -29,10 +30,13 @@ internal sealed record RealScenario(
     int HeaviestErrorProne = 0,
     string? OnlyMetric = null,
     bool OneArm = false,
-    double StableCallerShare = 0)
+    double StableCallerShare = 0,
+    int MinSubjects = 0,
+    double SubjectSigma = 0.4,
+    bool AtTolerance = false)
 {
     /// <summary>The judge for this scenario: the plan's, or only <see cref="OnlyMetric"/>'s rule when the scenario is about one metric.</summary>
-    public Judge JudgeFor(Judge judge) => OnlyMetric is null ? judge : new Judge(judge.Policy with { Rules = [.. judge.Policy.Rules.Where(r => r.Name == OnlyMetric)] });
+    public Judge JudgeFor(Judge judge) => OnlyMetric is null ? judge : new Judge(judge.Policy with { Rules = [.. judge.Policy.Rules.Where(r => r.Name == OnlyMetric)], MinSubjects = MinSubjects > 0 ? MinSubjects : judge.Policy.MinSubjects });
 
     /// <summary>Canary requests a one-look test at the same α needs for 80% power (per-request variance; sticky subjects need more).</summary>
     public double LookOnceN(double alphaPerMetric)
@@ -147,16 +151,27 @@ internal static class RealTrafficSuite
             new("m-aa-25", "error_rate only: A/A at 1% errors, the most active of 300 subjects failing every request on either arm, 25% canary", 300, 0.25, stable, false, 4000,
                 Stable: stable, ErrorProneShare: 0, ErrorProneRate: 1.0, HeaviestErrorProne: 1, OnlyMetric: "error_rate"),
             new("m-edge", "error_rate only: errors 1% → 2% (exactly the tolerance), 0.3% of 2,000 subjects failing every request on either arm, 5% canary", 2_000, 0.05, stable with { ErrorRate = 0.02 }, false, 8000,
-                Stable: stable, ErrorProneShare: 0.003, ErrorProneRate: 1.0, OnlyMetric: "error_rate"),
+                Stable: stable, ErrorProneShare: 0.003, ErrorProneRate: 1.0, OnlyMetric: "error_rate", AtTolerance: true),
             new("m-stable", "error_rate only: A/A at 1% errors, 2,000 subjects, and one caller on stable failing every request (3% of stable's), 5% canary", 2_000, 0.05, stable, false, 8000,
                 Stable: stable, OnlyMetric: "error_rate", StableCallerShare: 0.03),
             new("m-stable-edge", "error_rate only: errors 1% → 2% (exactly the tolerance), 2,000 subjects, and one caller on stable failing every request (3% of stable's), 5% canary", 2_000, 0.05, stable with { ErrorRate = 0.02 }, false, 8000,
-                Stable: stable, OnlyMetric: "error_rate", StableCallerShare: 0.03),
+                Stable: stable, OnlyMetric: "error_rate", StableCallerShare: 0.03, AtTolerance: true),
             new("m-stable-edge-25", "error_rate only: errors 1% → 2% (exactly the tolerance), 300 subjects, the 3 most active failing 30% on either arm, and one caller on stable failing every request (5% of stable's), 25% canary", 300, 0.25, stable with { ErrorRate = 0.02 }, false, 4000,
-                Stable: stable, ErrorProneShare: 0, ErrorProneRate: 0.3, HeaviestErrorProne: 3, OnlyMetric: "error_rate", StableCallerShare: 0.05),
+                Stable: stable, ErrorProneShare: 0, ErrorProneRate: 0.3, HeaviestErrorProne: 3, OnlyMetric: "error_rate", StableCallerShare: 0.05, AtTolerance: true),
             new("m-hide", "error_rate only: errors 1% → 5% on a canary, and one caller on stable failing every request (3% of stable's) (trial drift4), 2,000 subjects, 5% canary", 2_000, 0.05, stable with { ErrorRate = 0.05 }, true, 8000,
                 Stable: stable, OnlyMetric: "error_rate", StableCallerShare: 0.03,
                 VarianceCanary: 0.05 * 0.95, VarianceStable: 0.04 * 0.96, Effect: 0.04, Tolerance: 0.01),
+            // A review of the mirror change (2026-12-07): few sticky subjects whose own latency, cost or error levels differ,
+            // exactly at the tolerance, where leaving stable's dominant group out of a canary's harm side raised false harm
+            // (cost 0.5% → 1.4% of 2,000 at 40 subjects); canaries keep stable's group since.
+            new("x-lat-aa-50", "latency only: A/A, 40 subjects, subject latency sigma 0.8, 50% canary, min_subjects 5", 40, 0.5, stable, false, 4000, Stable: stable, OnlyMetric: "latency", MinSubjects: 5, SubjectSigma: 0.8),
+            new("x-lat-edge-50", "latency only: ×1.25 exactly the tolerance, 40 subjects, sigma 0.8, 50% canary, min_subjects 5", 40, 0.5, stable with { LatencyFactor = 1.25 }, false, 4000, Stable: stable, OnlyMetric: "latency", MinSubjects: 5, SubjectSigma: 0.8),
+            new("x-lat-edge-25", "latency only: ×1.25 exactly, 300 subjects, sigma 0.8, 25% canary", 300, 0.25, stable with { LatencyFactor = 1.25 }, false, 4000, Stable: stable, OnlyMetric: "latency", SubjectSigma: 0.8),
+            new("x-cost-edge-50", "cost only: ×1.15 exactly, 40 subjects, subject cost factor sigma 0.8, 50% canary, min_subjects 5", 40, 0.5, stable with { CostFactor = 1.15, SubjectCost = true }, false, 4000, Stable: stable with { SubjectCost = true }, OnlyMetric: "cost_per_call", MinSubjects: 5, SubjectSigma: 0.8),
+            new("x-cost-edge-25", "cost only: ×1.15 exactly, 300 subjects, sigma 1.0, 25% canary", 300, 0.25, stable with { CostFactor = 1.15, SubjectCost = true }, false, 4000, Stable: stable with { SubjectCost = true }, OnlyMetric: "cost_per_call", SubjectSigma: 1.0),
+            new("x-err-edge-50", "error_rate only: 1% → 2% exactly, 40 subjects, 10% error-prone failing 30%, 50% canary, min_subjects 5", 40, 0.5, stable with { ErrorRate = 0.02 }, false, 4000, Stable: stable, ErrorProneShare: 0.1, ErrorProneRate: 0.3, OnlyMetric: "error_rate", MinSubjects: 5),
+            new("x-err-edge-25", "error_rate only: 1% → 2% exactly, 300 subjects, 5% error-prone failing 50%, 25% canary", 300, 0.25, stable with { ErrorRate = 0.02 }, false, 4000, Stable: stable, ErrorProneShare: 0.05, ErrorProneRate: 0.5, OnlyMetric: "error_rate"),
+            new("x-p99-edge-25", "latency_p99 only: A/A, 300 subjects, sigma 0.8, 25% canary", 300, 0.25, stable, false, 4000, Stable: stable, OnlyMetric: "latency_p99", SubjectSigma: 0.8),
         ];
     }
 
@@ -170,7 +185,7 @@ internal static class RealTrafficSuite
         void One(int run)
         {
             var rng = new Rng((seed * 1_000_003UL) + ((ulong)scenarioIndex * 100_000UL) + (ulong)run);
-            var population = new Population(rng, s.Subjects, errorProneShare: s.ErrorProneShare, errorProneRate: s.ErrorProneRate, heaviestErrorProne: s.HeaviestErrorProne);
+            var population = new Population(rng, s.Subjects, latencySigma: s.SubjectSigma, errorProneShare: s.ErrorProneShare, errorProneRate: s.ErrorProneRate, heaviestErrorProne: s.HeaviestErrorProne);
             var canary = new ArmAccumulator(tellOneArm);
             var stableArm = new ArmAccumulator(tellOneArm);
             stops[run] = -1;
@@ -251,6 +266,11 @@ internal static class RealTrafficSuite
                 if (!shipped)
                 {
                     continue;
+                }
+
+                if (s.AtTolerance && back > halfAlpha)
+                {
+                    failures.Add($"{s.Key}: rolled back at exactly the tolerance {back:P2} > α/2 {halfAlpha:P2}");
                 }
 
                 if (!s.Harmful && back > 0.01)

@@ -32,6 +32,9 @@ internal sealed record Traffic
     public double CostFactor { get; init; } = 1;
     public double PassRate { get; init; } = 0.90;
 
+    /// <summary>Cost scaled by the subject's own factor (its latency factor): subjects whose calls cost differently.</summary>
+    public bool SubjectCost { get; init; }
+
     /// <summary>
     /// Share of requests failing with an error a caller's request alone can cause on this arm (a refusal of the request, a
     /// timeout: <c>TraceRecord.OneArmErrors</c>), besides <see cref="ErrorRate"/>'s other errors.
@@ -58,7 +61,7 @@ internal sealed record Traffic
             latency *= TailFactor;
         }
 
-        var cost = CostMedian * CostFactor * Math.Exp(CostSigma * rng.Normal());
+        var cost = CostMedian * CostFactor * Math.Exp(CostSigma * rng.Normal()) * (SubjectCost && subject.LatencyFactor > 0 ? subject.LatencyFactor : 1);
         var errorRate = subject.ErrorProne ? Math.Max(ErrorRate, errorProneRate) : ErrorRate;
         var error = rng.Bernoulli(errorRate);
         var passed = rng.Bernoulli(PassRate);

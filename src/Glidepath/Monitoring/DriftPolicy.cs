@@ -127,6 +127,7 @@ public sealed record DriftPolicy
                 MinSubjects = plan.MinSubjects,
                 MaxDuration = TimeSpan.MaxValue,
                 RollBackWhenInconclusive = false,
+                SeatsShareSubjects = true,
             },
             RecentWindow = window,
             Reference = reference,

@@ -1,30 +1,29 @@
 namespace Glidepath.Rollouts;
 
 /// <summary>
-/// The harm side of every interval is computed without each seat's dominant harmful subject group: in a seat (the canary,
-/// or stable), the group furthest from the seat's own mean in the harmful direction (the most errors, the slowest or
-/// dearest answers, the lowest scores) when it holds more of that seat's variance than all its other groups together. A
-/// group so found is left out of both seats. The safe side keeps every group.
+/// The harm side of every interval is computed without a seat's dominant harmful subject group: the group furthest from
+/// the seat's own mean in the harmful direction (the most errors, the slowest or dearest answers, the lowest scores) when
+/// it holds more of that seat's variance than all its other groups together. The canary's (the recent window's) always;
+/// stable's (the reference's) only when both seats hold the same subjects (<see cref="JudgePolicy.SeatsShareSubjects"/>:
+/// the drift monitor). A group so found is left out of both seats. The safe side keeps every group.
 /// </summary>
 /// <remarks>
 /// Why (outside trials drift3, H3, and drift4, the mirror case): the variance is over subject groups, so one subject whose
-/// requests all fail (a client the provider answers with 500s: a huge context, a malformed tool schema) is one group with
-/// a huge residual. After the cap of heavy subjects it still held about 97% of its seat's variance. On the canary's (the
-/// recent window's) side it kept a real 0 → 3.6% rise among 300 honest users unclear for the whole window; on stable's (the
-/// reference days') side it did the same and, worse, raised stable's rate, so the same rise read −0.0021.
+/// requests all fail (a client the provider answers with 500s) is one group with a huge residual. After the cap of heavy
+/// subjects it still held about 97% of its seat's variance and kept a real 0 → 3.6% rise among 300 honest users unclear
+/// for the whole window; in the reference days it did the same and raised the reference's rate, so the rise read −0.0021.
 /// <para>
-/// What it guarantees. The harm side compares the two seats' subjects without the one subject group in each that alone
-/// carries most of its spread: a harm verdict says the canary's other subjects fare worse than stable's other subjects
-/// beyond the tolerance. One subject group can neither raise a harm verdict by itself nor hide one: a group that holds
-/// most of a seat's variance is not there (in either seat: a caller that fails on every day alike is out of both
-/// windows); any other holds at most half of it, so it widens the seat's standard error by at most √2. Leaving out the
-/// canary's group lowers the canary's estimate, the cautious direction; leaving out stable's lowers stable's, the
-/// direction that raises harm, so the two are taken alike on both seats and the false-harm rate is measured, not argued:
-/// equal canaries, canaries exactly at the tolerance, failing callers on either arm, on stable only or in the reference
-/// days only, seeded (docs/rollouts.md, "The mirror case"; bench CanarySim --suite real m-*, DriftSim --suite subjects
-/// gone-*/moved-*). Safety never rests on a group left out: the safe side keeps every group, so a harm carried by one
-/// group still keeps the canary from being declared safe. The cost: a harm carried by one dominant subject group alone is
-/// not declared harm (nor was it before: its residual widened the interval as much as it moved the estimate).
+/// What it guarantees. The canary's group: a group that holds most of the seat's variance is not there; any other holds at
+/// most half of it, so it widens the seat's standard error by at most √2. Leaving it out lowers the canary's estimate, the
+/// cautious direction, and the bound is never put past the full estimate by it. The reference's group lowers the
+/// reference's estimate, the direction that raises harm; in the drift monitor a group holds the same subjects in both
+/// windows, so those subjects' traffic leaves both, and the false-alert rate is measured on the shapes where it could go
+/// wrong, not bounded (docs/rollouts.md, "The mirror case"; DriftSim --suite subjects gone-*/moved-*). A canary's arms hold
+/// different subjects under one index, where leaving stable's most extreme group out is a selection with nothing to cancel
+/// it: a review measured false harm at 1.4% against α/2 = 0.5% (CanarySim x-cost-edge-50), so there stable's group stays.
+/// Safety never rests on a group left out: the safe side keeps every group. The cost: a harm carried by one dominant
+/// subject group alone is not declared harm (nor was it before: its residual widened the interval as much as it moved the
+/// estimate).
 /// </para>
 /// </remarks>
 public sealed partial class Judge
@@ -41,15 +40,16 @@ public sealed partial class Judge
     /// <summary>
     /// The harm-side bound (the lower end when harm is an increase, else the upper) and the estimate it is around, on the
     /// samples without each seat's dominant harmful group (<see cref="DominantHarmfulGroup"/>) in both seats, with the
-    /// share of its seat's variance each group left out held (0 for none). A NaN bound when neither seat has such a group,
-    /// or what is left has too few observations or groups for an interval (the full bound is used then). Leaving out the
-    /// canary's group alone never puts the bound beyond <paramref name="fullEstimate"/> (it is there only to stop one group
-    /// hiding harm); with stable's group left out the bound is taken as it is.
+    /// share of its seat's variance each group left out held (0 for none; stable's only under
+    /// <see cref="JudgePolicy.SeatsShareSubjects"/>, and said once, as the canary's, when it is the same group). A NaN bound
+    /// when no group is left out, or what is left has too few observations or groups for an interval (the full bound is used
+    /// then). Leaving out the canary's group alone never puts the bound beyond <paramref name="fullEstimate"/>; with the
+    /// reference's group left out the bound is taken as it is.
     /// </summary>
     private (double Bound, double Estimate, double CanaryShare, double StableShare) HarmSideWithoutDominantGroups(MetricRule rule, in ArmSample canary, in ArmSample stable, int tail, double fullEstimate)
     {
         var (gc, canaryShare) = DominantHarmfulGroup(rule, canary, tail);
-        var (gs, stableShare) = DominantHarmfulGroup(rule, stable, tail);
+        var (gs, stableShare) = Policy.SeatsShareSubjects ? DominantHarmfulGroup(rule, stable, tail) : (-1, 0);
         if (gc < 0 && gs < 0)
         {
             return (double.NaN, double.NaN, 0, 0);
@@ -75,7 +75,8 @@ public sealed partial class Judge
             bound = rule.HarmIsIncrease ? Math.Min(bound, fullEstimate) : Math.Max(bound, fullEstimate);
         }
 
-        return (bound, estimate, canaryShare, stableShare);
+        // One group of the same subjects in both windows is one caller: said once, as the recent window's.
+        return (bound, estimate, canaryShare, gs == gc ? 0 : stableShare);
     }
 
     /// <summary>

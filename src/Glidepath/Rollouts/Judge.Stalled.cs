@@ -12,6 +12,13 @@ namespace Glidepath.Rollouts;
 /// </summary>
 public sealed partial class Judge
 {
+    /// <summary>
+    /// The share of an arm's spread one subject group must hold for a stalled metric to be put down to one caller rather
+    /// than to subjects who differ (trial mirror: 96% for one pinned stable subject; honest users who differ leave a
+    /// dominant group far below it).
+    /// </summary>
+    public const double OneCallerShare = 0.9;
+
     /// <summary>The share of a metric's safe-side variance the spread between subjects must hold to be named as the bound.</summary>
     public const double StalledShare = 0.5;
 
@@ -58,12 +65,32 @@ public sealed partial class Judge
                 continue;
             }
 
+            // One subject group holding most of an arm's spread is one caller, most likely (a failing, slow or dear client
+            // pinned to an arm): a wider tolerance is not the remedy, finding it is (trial mirror M3).
+            if (Dominant(rule, canary, stable, tail) is { } dominant)
+            {
+                said.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{rule.Name} has stopped narrowing: one subject group holds {dominant.Share:0%} of {dominant.Arm} spread (one caller, most likely: a client whose requests fail, or are slow or dear, on that arm alone), and the safe side keeps it, so waiting will not decide it and a wider tolerance is not the fix — find that caller (glidepath traces list --release <its release> --failed, or --key <its key>) and decide by hand (glidepath rollout promote advances it, glidepath rollback ends it)"));
+                continue;
+            }
+
             var needed = rule.HarmIsIncrease ? Math.Max(a.Estimate, 0) + radius : radius - Math.Min(a.Estimate, 0);
             said.Add(string.Create(CultureInfo.InvariantCulture,
                 $"{rule.Name} has stopped narrowing: its subjects' {SubjectSpread.Differ(rule.Name)} differ beyond chance, so the subjects, not the requests, bound the interval (about {SubjectSpread.WidthText(rule, radius)} however many more requests they send) and waiting will not decide it — {SubjectSpread.WidenText(rule, needed).Replace(" to about ", " beyond about ", StringComparison.Ordinal)} (glidepath rollout plan shows the tolerance a step meets in time), or decide by hand (glidepath rollout promote advances it, glidepath rollback ends it)"));
         }
 
         return said.Count == 0 ? null : string.Join("; ", said);
+    }
+
+    /// <summary>
+    /// The larger share of an arm's spread its dominant harmful subject group holds (<see cref="DominantHarmfulGroup"/>),
+    /// and whose ("stable's"), or null when neither arm has one: looked at on both arms for the words, whether or not the
+    /// harm side left it out.
+    /// </summary>
+    private static (double Share, string Arm)? Dominant(MetricRule rule, in ArmSample canary, in ArmSample stable, int tail)
+    {
+        var (c, s) = (DominantHarmfulGroup(rule, canary, tail).Share, DominantHarmfulGroup(rule, stable, tail).Share);
+        return s >= c && s >= OneCallerShare ? (s, "stable's") : c >= OneCallerShare ? (c, "the canary's") : null;
     }
 
     /// <summary>

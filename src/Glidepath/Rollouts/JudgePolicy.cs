@@ -46,6 +46,14 @@ public sealed record JudgePolicy
     public required TimeSpan MaxDuration { get; init; }
     public required bool RollBackWhenInconclusive { get; init; }
 
+    /// <summary>
+    /// True when a subject group holds the same subjects in both seats (the drift monitor: the recent window and the
+    /// reference days are one release's traffic from the same users). Only then is stable's (the reference's) dominant
+    /// harmful group left out of the harm side too (Judge.LeaveOneOut.cs); a canary's arms hold different subjects under
+    /// one group index, so leaving stable's out there is a selection with nothing to cancel it.
+    /// </summary>
+    public bool SeatsShareSubjects { get; init; }
+
     /// <summary>Under hold: how long past <see cref="MaxDuration"/> a step may hold before it is rolled back (the deadline); null: no deadline.</summary>
     public TimeSpan? MaxHold { get; init; }
 

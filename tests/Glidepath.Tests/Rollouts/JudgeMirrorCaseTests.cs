@@ -5,9 +5,11 @@ using static Glidepath.Tests.Rollouts.JudgeSubjectCapTests;
 namespace Glidepath.Tests.Rollouts;
 
 /// <summary>
-/// Outside trial drift4, the mirror case: one caller whose every request fails, sticky to <b>stable</b>, raised stable's
-/// rate and held nearly all of its variance, so a canary failing far beyond the tolerance was held undecided. The harm
-/// side is now judged without each arm's dominant harmful subject group (Judge.LeaveOneOut.cs); the safe side keeps it.
+/// Outside trial drift4, the mirror case: one caller whose every request fails in <b>stable's</b> seat raised its rate and
+/// held nearly all of its variance. Where both seats hold the same subjects (the drift monitor's windows,
+/// <see cref="JudgePolicy.SeatsShareSubjects"/>) the harm side is now judged without each seat's dominant harmful subject
+/// group (Judge.LeaveOneOut.cs); a canary's arms hold different subjects, so there stable's group is kept (a review's
+/// simulation: leaving it out raised false harm beyond α/2 with few sticky subjects) and a held step names the caller.
 /// Deterministic samples, built request by request into subject groups.
 /// </summary>
 public sealed class JudgeMirrorCaseTests
@@ -18,17 +20,20 @@ public sealed class JudgeMirrorCaseTests
         Metrics = new Dictionary<string, MetricTolerance> { ["error_rate"] = new() { MaxIncrease = 0.02 } },
     }));
 
+    /// <summary>The same plan with both seats holding the same subjects, as the drift monitor's windows do.</summary>
+    private static readonly Judge Paired = new(Judge.Policy with { SeatsShareSubjects = true });
+
     private static MetricRule ErrorRate => Judge.Policy.Rules.Single(r => r.Name == "error_rate");
 
     /// <summary>Stable: 80 requests a group, 1% failing, and one caller in group 7 whose 300 requests all fail.</summary>
     private static ArmSample StableWithFailingCaller => Flood(Honest(requestsPerGroup: 80, errorEvery: 100), group: 7, requests: 300, errors: 300);
 
     [Fact]
-    public void Decide_CanaryFailingBeyondTheToleranceBesideOneFailingCallerOnStable_RollsBack()
+    public void Decide_SeatsOfTheSameSubjects_FailingBeyondTheToleranceBesideOneFailingCallerInTheBaseline_Harm()
     {
-        var canary = Honest(requestsPerGroup: 20, errorEvery: 12.5); // 8% of every canary subject's requests fail
+        var canary = Honest(requestsPerGroup: 20, errorEvery: 12.5); // 8% of every subject's requests fail
 
-        var decision = Judge.Decide(canary, StableWithFailingCaller, TimeSpan.FromMinutes(5));
+        var decision = Paired.Decide(canary, StableWithFailingCaller, TimeSpan.FromMinutes(5));
 
         Assert.Equal(JudgeOutcome.RollBack, decision.Outcome);
         var errors = Assert.Single(decision.Evidence);
@@ -45,6 +50,22 @@ public sealed class JudgeMirrorCaseTests
         Assert.Contains("\"harm_side_estimate\":0.07", RolloutJson.Evidence([errors]), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Decide_CanaryFailingBeyondTheToleranceBesideOneFailingCallerOnStable_NotSafe_StableGroupKept()
+    {
+        // A canary's arms hold different subjects under one group index: stable's caller is not left out (review of the
+        // mirror change, H1), so this canary is not decided either way until the step's limit (then the reason names it).
+        var canary = Honest(requestsPerGroup: 20, errorEvery: 12.5);
+
+        var decision = Judge.Decide(canary, StableWithFailingCaller, TimeSpan.FromMinutes(5));
+
+        Assert.Equal(JudgeOutcome.Continue, decision.Outcome);
+        var errors = Assert.Single(decision.Evidence);
+        Assert.Equal("unclear", errors.Verdict);
+        Assert.Null(errors.LeftOutStableShare);
+        Assert.Null(errors.HarmSideEstimate);
+    }
+
     [Theory]
     [InlineData(100)]  // an equal canary: 1% as on stable's other subjects
     [InlineData(33.4)] // a canary at the tolerance: about 3% (stable's 1% + max_increase 0.02)
@@ -52,10 +73,13 @@ public sealed class JudgeMirrorCaseTests
     {
         var canary = Honest(requestsPerGroup: 20, errorEvery: errorEvery);
 
-        var decision = Judge.Decide(canary, StableWithFailingCaller, TimeSpan.FromMinutes(5));
+        foreach (var judge in new[] { Judge, Paired })
+        {
+            var decision = judge.Decide(canary, StableWithFailingCaller, TimeSpan.FromMinutes(5));
 
-        Assert.NotEqual(JudgeOutcome.RollBack, decision.Outcome);
-        Assert.NotEqual("harm", Assert.Single(decision.Evidence).Verdict);
+            Assert.NotEqual(JudgeOutcome.RollBack, decision.Outcome);
+            Assert.NotEqual("harm", Assert.Single(decision.Evidence).Verdict);
+        }
     }
 
     [Fact]
@@ -66,7 +90,7 @@ public sealed class JudgeMirrorCaseTests
         var canary = Honest(requestsPerGroup: 20, errorEvery: 100);
         var capped = (canary.CapSubjects(), StableWithFailingCaller.CapSubjects());
 
-        var assessment = Judge.Assess(ErrorRate, capped.Item1, capped.Item2);
+        var assessment = Paired.Assess(ErrorRate, capped.Item1, capped.Item2);
 
         Assert.True(assessment.Upper - assessment.Estimate > 0.05, $"safe side {assessment.Estimate} → {assessment.Upper}");
         Assert.True(assessment.LeftOutStableShare > 0.9);
@@ -83,5 +107,20 @@ public sealed class JudgeMirrorCaseTests
         Assert.Null(evidence.HarmSideEstimate);
         Assert.DoesNotContain("harm side", evidence.IntervalText(), StringComparison.Ordinal);
         Assert.DoesNotContain("left_out", RolloutJson.Evidence([evidence]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decide_EqualCanaryHeldBesideOneFailingCallerOnStable_ReasonNamesTheCallerNotAWiderTolerance()
+    {
+        // Trial mirror M3: the safe side keeps stable's caller, so the step cannot be declared safe; the hold said "widen
+        // max_increase", when the cause is one caller on stable.
+        var judge = new Judge(Judge.Policy with { MaxDuration = TimeSpan.FromMinutes(4), RollBackWhenInconclusive = false });
+
+        var hold = judge.Decide(Honest(requestsPerGroup: 20, errorEvery: 100), StableWithFailingCaller, TimeSpan.FromMinutes(4));
+
+        Assert.Equal(JudgeOutcome.Hold, hold.Outcome);
+        Assert.Contains("error_rate has stopped narrowing: one subject group holds 98% of stable's spread (one caller, most likely", hold.Reason, StringComparison.Ordinal);
+        Assert.Contains("a wider tolerance is not the fix — find that caller", hold.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("widen max_increase", hold.Reason, StringComparison.Ordinal);
     }
 }
