@@ -16,16 +16,21 @@ public sealed record AlwaysErrored(string Message, IReadOnlyList<ErroredCase> Ca
     /// <summary>The most cases the text, markdown and HTML reports list (the JSON lists every one).</summary>
     public const int MaxShown = 10;
 
-    /// <summary>Null unless the verdict is an error and some case has trials on both sides, all errored.</summary>
-    internal static AlwaysErrored? Find(GateResult result, IReadOnlyList<CaseTally> cases, bool oneRun, int erroredTrials)
+    /// <summary>
+    /// Null unless the verdict is an error and some case has trials on both sides, all errored, none of them refused by a
+    /// judge's <c>max_spend_usd</c>: raising the cap and resuming does grade those (trial gatejudge3 M3).
+    /// </summary>
+    internal static AlwaysErrored? Find(GateResult result, IReadOnlyList<CaseTally> cases, bool oneRun, IReadOnlyList<GateError> errors)
     {
         if (result != GateResult.Error)
         {
             return null;
         }
 
+        var capped = errors.Where(e => e.Message.Contains(Scorers.JudgeSpendLimit.ReachedText, StringComparison.Ordinal)).Select(e => e.CaseId).ToHashSet(StringComparer.Ordinal);
+        var erroredTrials = errors.Count;
         var found = cases
-            .Where(c => c.Baseline.Trials > 0 && c.Baseline.Scored == 0 && c.Candidate.Trials > 0 && c.Candidate.Scored == 0)
+            .Where(c => c.Baseline.Trials > 0 && c.Baseline.Scored == 0 && c.Candidate.Trials > 0 && c.Candidate.Scored == 0 && !capped.Contains(c.CaseId))
             .Select(c => new ErroredCase(c.CaseId, c.Baseline.Trials, c.Baseline.Trials, c.Candidate.Trials, c.Candidate.Trials, oneRun))
             .ToList();
         return found.Count == 0 ? null : new AlwaysErrored(Describe(found, erroredTrials, runId: null), found, erroredTrials);

@@ -136,7 +136,7 @@ public static class GateEvaluator
             Correction = family.Correction,
             CannotBlock = CannotBlock.Find(result, cases, counts, rule, familyAlpha),
             AlwaysFailing = AlwaysFailing.Find(result, cases, counts),
-            AlwaysErrored = AlwaysErrored.Find(result, cases, oneRun, errors.Count),
+            AlwaysErrored = AlwaysErrored.Find(result, cases, oneRun, errors),
             DropsNotSignificant = DropsNotSignificant.Find(result, comparisons, family, familyAlpha),
         };
     }

@@ -12,6 +12,9 @@ internal sealed class JudgeSpendLimit(double limit)
     // The cap is not part of the scorer version: raised, the run it stopped resumes with its results and its spend.
     private const string RefusalAdvice = "; raise max_spend_usd and resume the run, or use fewer cases";
 
+    /// <summary>How every refusal of the cap begins: a trial refused by it is not a case that can never be graded.</summary>
+    internal const string ReachedText = "the judge's spend limit of ";
+
     private readonly Lock _sync = new();
     private TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private double _spent;
@@ -74,13 +77,26 @@ internal sealed class JudgeSpendLimit(double limit)
     /// Ends a call reserved by <see cref="ReserveAsync"/>, with its cost, or null when it is not known (it failed, or its answer
     /// carries none). Always to be called, also when reading the cost throws: the calls waiting to start would wait forever.
     /// </summary>
-    public void Settled(double? usd)
+    public void Settled(double? usd) => End(usd, unanswered: false);
+
+    /// <summary>
+    /// Ends a call reserved by <see cref="ReserveAsync"/> that got no answer (a timeout, a dropped connection, Ctrl-C): the
+    /// provider may have answered and billed it all the same, so it counts at the dearest call known (nothing before any
+    /// answer has shown a cost). Trial gatejudge3 M2: a judge slower than the timeout let 128 calls through a 10-call cap.
+    /// </summary>
+    public void Unanswered() => End(null, unanswered: true);
+
+    private void End(double? usd, bool unanswered)
     {
         TaskCompletionSource settled;
         lock (_sync)
         {
             _inFlight--;
-            if (usd is { } cost)
+            if (unanswered)
+            {
+                _spent += _largest;
+            }
+            else if (usd is { } cost)
             {
                 _spent += cost;
                 _largest = Math.Max(_largest, cost);
@@ -99,8 +115,8 @@ internal sealed class JudgeSpendLimit(double limit)
 
     // Under _sync.
     private string? ReachedLocked() =>
-        _spent >= limit ? $"the judge's spend limit of {Views.Figures.Usd(limit)} is reached"
-        : _spent + _largest > limit ? $"the judge's spend limit of {Views.Figures.Usd(limit)} is reached: {Views.Figures.Usd(_spent)} is spent and " +
+        _spent >= limit ? $"{ReachedText}{Views.Figures.Usd(limit)} is reached"
+        : _spent + _largest > limit ? $"{ReachedText}{Views.Figures.Usd(limit)} is reached: {Views.Figures.Usd(_spent)} is spent and " +
             $"one call has cost up to {Views.Figures.Usd(_largest)}"
         : null;
 }

@@ -156,10 +156,16 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
 
     private void Settle(JudgeSpendLimit limit, ChatResponse? response)
     {
+        if (response is null)
+        {
+            limit.Unanswered();
+            return;
+        }
+
         double? usd = null;
         try
         {
-            usd = response is null ? null : _cost?.Invoke(response);
+            usd = _cost?.Invoke(response);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -136,4 +136,27 @@ public sealed class GateErrorSummaryReportTests
         Assert.DoesNotContain("judge calls", unjudged, StringComparison.Ordinal);
         Assert.DoesNotContain("cost $", ReportFormat.Render(Report(), "md"), StringComparison.Ordinal);
     }
+
+    // Trial gatejudge3 M3: cases cut off by the judge's spend cap read "errored on every trial … will not fix them until the
+    // case … or the scorers change", beside the advice to raise the cap and resume, which does grade them.
+    [Fact]
+    public void Decide_CaseWhoseTrialsTheSpendCapRefused_IsNotACaseThatCannotBeGraded()
+    {
+        const string refused = "llm_judge: the judge's spend limit of $0.30 is reached: $0.2985 is spent and one call has cost up to $0.0015; raise max_spend_usd and resume the run, or use fewer cases";
+        List<TrialResult> Side(string release, string caseId, string error) =>
+            Enumerable.Range(0, 3).Select(t => GateSimulation.Trial(release, caseId, t, true, TrialStatus.Error) with { Error = error }).ToList();
+        List<GateCaseInput> cases =
+        [
+            new("c0001", [GateSimulation.Trial("b", "c0001", 0, true)], [GateSimulation.Trial("c", "c0001", 0, true)]),
+            new("c0028", Side("b", "c0028", refused), Side("c", "c0028", refused)),
+            new("c0029", Side("b", "c0029", "llm_judge: the judge's answer gives no score"), Side("c", "c0029", "llm_judge: the judge's answer gives no score")),
+        ];
+
+        var decision = GateEvaluator.Decide(cases, new GateRule());
+
+        Assert.Equal(GateResult.Error, decision.Result);
+        var always = Assert.IsType<AlwaysErrored>(decision.AlwaysErrored);
+        Assert.Equal("c0029", Assert.Single(always.Cases).CaseId);
+        Assert.Equal(12, always.ErroredTrials);
+    }
 }
