@@ -65,16 +65,13 @@ public sealed partial class Judge(JudgePolicy policy)
         double lower = estimate - (rule.HarmIsIncrease ? harmRadius : safeRadius);
         double upper = estimate + (rule.HarmIsIncrease ? safeRadius : harmRadius);
 
-        // The harm side is judged without each seat's dominant harmful subject group, in both seats (Judge.LeaveOneOut.cs).
+        // The harm side is judged without the canary's dominant harmful subject group, and the reference's where both seats
+        // hold the same subjects, left out of both seats (Judge.LeaveOneOut.cs).
         var harmSide = HarmSideWithoutDominantGroups(rule, canary, stable, tail, estimate);
         if (!double.IsNaN(harmSide.Bound))
         {
-            // Without stable's group the harm side can pass the full estimate; the safe side is never taken past it.
+            // Without the reference's group the harm side can pass the full estimate; the safe side is never taken past it.
             (lower, upper) = rule.HarmIsIncrease ? (harmSide.Bound, Math.Max(upper, harmSide.Bound)) : (Math.Min(lower, harmSide.Bound), harmSide.Bound);
-        }
-        else
-        {
-            harmSide = (double.NaN, double.NaN, 0, 0);
         }
         if (proportion)
         {
