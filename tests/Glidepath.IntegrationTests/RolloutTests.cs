@@ -274,13 +274,16 @@ public sealed class RolloutTests : IAsyncLifetime
 
         await TrafficAsync(CanaryPerStep, StablePerStep);
         var rollout = await WaitForAsync(r => true, "the rollout");
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        IReadOnlyList<RolloutDecisionRecord> decisions;
-        while ((decisions = await _app.Store.Rollouts.DecisionsAsync(rollout.Id, default)).All(d => d.Kind != RolloutDecisionKinds.Outdated))
+        // Until the judge finds the step safe there is nothing to hold: more traffic while it has not, as AdvancedAsync
+        // sends (CI on a loaded machine: one step's traffic left the judge short of observations for 20 s).
+        IReadOnlyList<RolloutDecisionRecord> decisions = [];
+        for (var round = 0; round < 10 && (decisions = await HeldAsync(rollout.Id)).Count == 0; round++)
         {
-            Assert.True(DateTime.UtcNow < deadline, "the controller never held the safe step: " + string.Join("; ", decisions.Select(d => $"{d.Kind}: {d.Reason}")));
-            await Task.Delay(100);
+            await TrafficAsync(CanaryPerStep / 4, StablePerStep / 4);
         }
+
+        decisions = await _app.Store.Rollouts.DecisionsAsync(rollout.Id, default);
+        Assert.True(decisions.Any(d => d.Kind == RolloutDecisionKinds.Outdated), "the controller never held the safe step: " + string.Join("; ", decisions.Select(d => $"{d.Kind}: {d.Reason}")));
 
         var outdated = decisions.Single(d => d.Kind == RolloutDecisionKinds.Outdated);
         Assert.Contains($"the store is at schema version {known + 1}, newer than this controller (gw-a) knows ({known})", outdated.Reason);
@@ -290,7 +293,24 @@ public sealed class RolloutTests : IAsyncLifetime
 
         // The newer version's migration gone (as if this build were the newer one): the judged step advances.
         await SqlAsync(db, $"DELETE FROM schema_migrations WHERE version = {known + 1}");
-        await WaitForAsync(r => r.StepIndex > 0, "the step to advance once the schema is known");
+        await AdvancedAsync(0);
+        Assert.True((await WaitForAsync(r => true, "the rollout")).StepIndex > 0, "the step advances once the schema is known");
+    }
+
+    /// <summary>The rollout's outdated decisions, waiting up to 5 s for one (an empty list when none came).</summary>
+    private async Task<List<RolloutDecisionRecord>> HeldAsync(string rolloutId)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (true)
+        {
+            var held = (await _app.Store.Rollouts.DecisionsAsync(rolloutId, default)).Where(d => d.Kind == RolloutDecisionKinds.Outdated).ToList();
+            if (held.Count > 0 || DateTime.UtcNow >= deadline)
+            {
+                return held;
+            }
+
+            await Task.Delay(100);
+        }
     }
 
     private static async Task<object?> SqlAsync(string path, string sql)
