@@ -42,17 +42,12 @@ public static class SubjectReach
         ArgumentNullException.ThrowIfNull(groupRequests);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(share);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(share, 1);
-        double n = 0, q = 0;
-        foreach (var g in groupRequests)
-        {
-            n += Math.Max(g, 0);
-            q += (double)Math.Max(g, 0) * Math.Max(g, 0);
-        }
-
-        if (n < MinRequests || groupRequests.Count < 2)
+        if (Sums(groupRequests) is not { } sums)
         {
             return null;
         }
+
+        var (n, q) = sums;
 
         var groupCount = groupRequests.Count;
         var (population, subjects) = Population(groupRequests, n, q);
@@ -89,17 +84,12 @@ public static class SubjectReach
     internal static (double Kept, double Between)? Scale(IReadOnlyList<long> groupRequests, double share)
     {
         ArgumentNullException.ThrowIfNull(groupRequests);
-        double n = 0, q = 0;
-        foreach (var g in groupRequests)
-        {
-            n += Math.Max(g, 0);
-            q += (double)Math.Max(g, 0) * Math.Max(g, 0);
-        }
-
-        if (n < MinRequests || groupRequests.Count < 2)
+        if (Sums(groupRequests) is not { } sums)
         {
             return null;
         }
+
+        var (n, q) = sums;
 
         var (population, _) = Population(groupRequests, n, q);
         var whole = new long[population.Length];
@@ -195,5 +185,18 @@ public static class SubjectReach
         // Box–Muller: with more than 256 trials the normal approximation is within a subject of the exact draw.
         var z = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
         return Math.Clamp((long)Math.Round((trials * p) + (z * Math.Sqrt(trials * p * (1 - p))), MidpointRounding.AwayFromZero), 0, trials);
+    }
+
+    /// <summary>The requests and the sum of each group's requests squared (negative counts read as 0); null under <see cref="MinRequests"/> requests or two groups.</summary>
+    private static (double N, double Q)? Sums(IReadOnlyList<long> groupRequests)
+    {
+        double n = 0, q = 0;
+        foreach (var g in groupRequests)
+        {
+            n += Math.Max(g, 0);
+            q += (double)Math.Max(g, 0) * Math.Max(g, 0);
+        }
+
+        return n < MinRequests || groupRequests.Count < 2 ? null : (n, q);
     }
 }
