@@ -72,4 +72,27 @@ public sealed class ForestPlotGeometryTests
 
         Assert.Equal(g.PlotRight, Assert.Single(g.Marks).High);
     }
+
+    [Fact]
+    public void Build_HarmSideJudgedWithoutAGroup_DrawsWhatItsBoundIsAroundInsideThePlot()
+    {
+        // Review of the mirror case, M3: the estimate (+0.0342) lies left of its interval [+0.0454, +0.1089]; the harm side's
+        // own estimate (+0.1200, past the upper end here) is drawn too, and the plot's range takes it in.
+        var e = Evidence("difference", 0.02, 0.0342, 0.0454, 0.1089, "harm") with { HarmSideEstimate = 0.12, LeftOutStableShare = 0.98 };
+
+        var g = ForestPlotGeometry.Build([new ForestRow("now", e)], text: x => x.WindowIntervalText());
+
+        var m = Assert.Single(g.Marks);
+        Assert.True(m.Estimate < m.Low && m.Low < m.HarmSide, $"estimate {m.Estimate}, low {m.Low}, harm side {m.HarmSide}");
+        Assert.True(m.HarmSide < g.PlotRight);
+        Assert.Contains("of the reference's spread", m.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_NothingLeftOut_NoHarmSideMark()
+    {
+        var g = ForestPlotGeometry.Build([new ForestRow("now", Evidence("difference", 0.01, 0.002, -0.004, 0.008))]);
+
+        Assert.Null(Assert.Single(g.Marks).HarmSide);
+    }
 }

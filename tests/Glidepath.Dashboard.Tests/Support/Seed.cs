@@ -243,7 +243,7 @@ internal sealed class Seed(GatewayFixture f)
     public Task<GateVerdictRecord> GateVerdictAsync() => GateRunSeed.SeedAsync(f.Store, f.Manifest.App, f.V2.Id, f.V1.Id);
 
     /// <summary>A drift alert on v1's latency in staging.</summary>
-    public Task AlertAsync()
+    public Task AlertAsync(MetricEvidence? evidence = null)
     {
         var to = new DateTimeOffset(DateTimeOffset.UtcNow.Year, DateTimeOffset.UtcNow.Month, DateTimeOffset.UtcNow.Day, 12, 0, 0, TimeSpan.Zero);
         return f.Store.Monitor.SaveAlertAsync(new DriftAlert
@@ -252,10 +252,10 @@ internal sealed class Seed(GatewayFixture f)
             App = f.Manifest.App,
             Environment = Environment,
             ReleaseId = f.V1.Id,
-            Metric = "latency",
+            Metric = evidence?.Metric ?? "latency",
             RaisedAt = to,
             Windows = new DriftWindows(to.AddDays(-7).AddHours(-1), to.AddDays(-1), to.AddHours(-1), to),
-            Evidence = new MetricEvidence
+            Evidence = evidence ?? new MetricEvidence
             {
                 Metric = "latency", Scale = "ratio", CanaryN = 400, StableN = 2800, Estimate = 1.42, Lower = 1.31, Upper = 1.55,
                 Tolerance = 1.25, ToleranceText = "max_ratio 1.25", Verdict = "harm", Alpha = 0.05,

@@ -23,8 +23,14 @@ internal sealed record ForestPlotGeometry(
     /// </summary>
     public static bool Draws(MetricEvidence evidence) => evidence?.Scale is "ratio" or "difference";
 
-    public static ForestPlotGeometry Build(IReadOnlyList<ForestRow> rows, double width = 480, double labelWidth = 118)
+    /// <param name="rows">The looks, in order.</param>
+    /// <param name="width">The drawing's width.</param>
+    /// <param name="labelWidth">The room the looks' labels take on the left.</param>
+    /// <param name="text">Each look's interval in words (the marks' titles); <see cref="MetricEvidence.IntervalText"/>'s
+    /// canary and stable by default, the monitor's recent window and reference for a drift alert.</param>
+    public static ForestPlotGeometry Build(IReadOnlyList<ForestRow> rows, double width = 480, double labelWidth = 118, Func<MetricEvidence, string>? text = null)
     {
+        text ??= e => e.IntervalText();
         ArgumentNullException.ThrowIfNull(rows);
         var first = rows.Count > 0 ? rows[0].Evidence : null;
         var ratio = first?.Scale == "ratio";
@@ -33,7 +39,7 @@ internal sealed record ForestPlotGeometry(
         var values = new List<double> { 0, tolerance };
         foreach (var e in rows.Select(r => r.Evidence))
         {
-            foreach (var v in new[] { e.Lower, e.Estimate, e.Upper })
+            foreach (var v in new[] { e.Lower, e.Estimate, e.Upper, e.HarmSideEstimate })
             {
                 if (v is { } x && double.IsFinite(x) && (!ratio || x > 0))
                 {
@@ -59,9 +65,13 @@ internal sealed record ForestPlotGeometry(
             var e = rows[i].Evidence;
             var y = Top + (RowHeight * i) + (RowHeight / 2);
             var known = e.Estimate is { } est && e.Lower is { } l && e.Upper is { } u && (!ratio || (est > 0 && l > 0));
+
+            // Where a dominant subject group was left out of the harm side, its bound is around another estimate, which is
+            // drawn too, so a dot outside its whisker is explained on the plot itself (review of the mirror case, M3).
+            double? harmSide = known && e.HarmSideEstimate is { } h && double.IsFinite(h) && (!ratio || h > 0) ? X(T(h)) : null;
             marks.Add(known
-                ? new ForestMark(rows[i].Label, y, X(T(e.Lower!.Value)), double.IsFinite(e.Upper!.Value) ? X(T(e.Upper.Value)) : right, X(T(e.Estimate!.Value)), e.Verdict, e.IntervalText(), e.CanaryN, e.StableN)
-                : new ForestMark(rows[i].Label, y, null, null, null, e.Verdict, e.IntervalText(), e.CanaryN, e.StableN));
+                ? new ForestMark(rows[i].Label, y, X(T(e.Lower!.Value)), double.IsFinite(e.Upper!.Value) ? X(T(e.Upper.Value)) : right, X(T(e.Estimate!.Value)), e.Verdict, text(e), e.CanaryN, e.StableN) { HarmSide = harmSide }
+                : new ForestMark(rows[i].Label, y, null, null, null, e.Verdict, text(e), e.CanaryN, e.StableN));
         }
 
         var harmAbove = tolerance >= 0;
@@ -85,6 +95,3 @@ internal sealed record ForestPlotGeometry(
         ? "×" + Math.Exp(v).ToString("0.00", CultureInfo.InvariantCulture)
         : v.ToString("+0.###;-0.###;0", CultureInfo.InvariantCulture);
 }
-
-/// <summary>One look drawn: its label, row centre, interval ends and estimate (null without enough data), and what the judge said.</summary>
-internal sealed record ForestMark(string Label, double Y, double? Low, double? High, double? Estimate, string Verdict, string Text, long CanaryN, long StableN);
