@@ -62,10 +62,15 @@ public static class ViewJsonWriter
         NumberOrNull(w, "cost_usd", s.CostUsd);
         w.WriteNumber("judge_calls", s.JudgeCalls);
         NumberOrNull(w, "judge_cost_usd", s.JudgeCostUsd);
-        if (s.JudgeUnansweredCalls > 0)
+        // Apart from the billed figures: calls that got no answer, and what max_spend_usd counted them at (an estimate);
+        // each left out when 0, as the summary's serializer attributes say.
+        if (s.JudgeUnansweredCalls != 0)
         {
-            // Apart from the billed figures: calls that got no answer, and what max_spend_usd counted them at (an estimate).
             w.WriteNumber("judge_unanswered_calls", s.JudgeUnansweredCalls);
+        }
+
+        if (s.JudgeUnansweredUsd != 0)
+        {
             w.WriteNumber("judge_unanswered_usd", s.JudgeUnansweredUsd);
         }
 

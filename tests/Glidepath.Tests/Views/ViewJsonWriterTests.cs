@@ -47,6 +47,10 @@ public sealed class ViewJsonWriterTests
             LatencyP50Ms = random.Next(4) == 0 ? null : random.NextDouble() * 5000,
             LatencyP95Ms = random.Next(4) switch { 0 => null, 1 => 0, _ => random.NextDouble() * 1e7 },
             CostUsd = random.Next(3) == 0 ? null : random.NextDouble() / 1000,
+            JudgeCalls = random.Next(3) == 0 ? 0 : random.Next(1000),
+            JudgeCostUsd = random.Next(3) == 0 ? null : random.NextDouble(),
+            JudgeUnansweredCalls = random.Next(2) == 0 ? 0 : random.Next(1, 50),
+            JudgeUnansweredUsd = random.Next(2) == 0 ? 0 : random.NextDouble() / 10,
         };
 
         Assert.Equal(JsonSerializer.Serialize(summary, ViewJson.Options), Written(w => ViewJsonWriter.Summary(w, summary)));

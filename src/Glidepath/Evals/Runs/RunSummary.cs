@@ -46,9 +46,11 @@ public sealed record RunSummary
     /// Judge calls under <c>max_spend_usd</c> that got no answer (timeouts, dropped connections; <see cref="JudgeSpend.UnansweredCalls"/>):
     /// in neither <see cref="JudgeCalls"/> nor <see cref="JudgeCostUsd"/>, though a provider may have billed them.
     /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     public int JudgeUnansweredCalls { get; init; }
 
     /// <summary>What the cap counted <see cref="JudgeUnansweredCalls"/> at, each at the dearest call known then: an estimate, not a bill.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     public double JudgeUnansweredUsd { get; init; }
 
     /// <summary>Trials whose answer came from the response cache, of those this process ran (not in the JSON view).</summary>
