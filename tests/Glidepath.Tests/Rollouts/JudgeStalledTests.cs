@@ -57,4 +57,38 @@ public sealed class JudgeStalledTests
         Assert.Contains("error_rate", hold.Reason, StringComparison.Ordinal);
         Assert.DoesNotContain("stopped narrowing", hold.Reason, StringComparison.Ordinal);
     }
+    /// <summary>An arm of <paramref name="light"/> groups of 100 requests failing 2 each, and heavy groups of 1,500 failing <paramref name="heavyErrors"/> each.</summary>
+    private static ArmSample Arm(int light, int heavy, long heavyErrors)
+    {
+        var groups = Enumerable.Range(0, light).Select(_ => new ArmSample { Requests = 100, Errors = 2, LatencyCount = 98 })
+            .Concat(Enumerable.Range(0, heavy).Select(_ => new ArmSample { Requests = 1500, Errors = heavyErrors, LatencyCount = 1500 - heavyErrors }))
+            .ToArray();
+        var (requests, errors) = (groups.Sum(g => g.Requests), groups.Sum(g => g.Errors));
+        return new ArmSample { Requests = requests, Errors = errors, LatencyCount = requests - errors, Groups = groups };
+    }
+
+    [Fact]
+    public void Decide_CanaryWorseOnlyForTheHeaviestSubjects_HoldSaysSoAndAdvisesNoWiderToleranceNorPromotion()
+    {
+        // Trial netfalse2 M1: the two heaviest canary groups fail 10%, everyone else 2% on both arms: +0.0133 judged after
+        // the cap (each heavy group weighs three median groups), +0.04 per request against max_increase 0.02.
+        var (canary, stable) = (Arm(30, 2, 150), Arm(30, 2, 30));
+        var judge = new Judge(JudgePolicy.From(Plan));
+
+        var hold = judge.Decide(canary, stable, TimeSpan.FromMinutes(4));
+        var deadline = judge.Decide(canary, stable, TimeSpan.FromMinutes(5));
+
+        Assert.Equal(JudgeOutcome.Hold, hold.Outcome);
+        Assert.Equal("unclear", hold.Evidence[0].Verdict);
+        Assert.Contains(
+            "error_rate per request is beyond max_increase 0.02 on the canary (+0.0400 before the cap of heavy subjects): its heaviest subjects fare worse on it, and the cap "
+            + "(each subject group weighs at most three median groups) counts them as few, so the judged estimate lies inside — neither a wider tolerance nor a promotion is the remedy: "
+            + "look at the heaviest callers' traces (glidepath traces list --release <the canary's release>) and decide by hand (glidepath rollback ends it)",
+            hold.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("widen", hold.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("promote advances", hold.Reason, StringComparison.Ordinal);
+        Assert.Equal(JudgeOutcome.RollBack, deadline.Outcome);
+        Assert.Contains("error_rate per request is beyond", deadline.Reason, StringComparison.Ordinal);
+        Assert.True(HoldWarning.Warns(hold.Evidence));
+    }
 }
