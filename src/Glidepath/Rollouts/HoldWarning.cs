@@ -107,8 +107,8 @@ public static class HoldWarning
         var each = beyond.Select(e =>
             $"{e.Metric} {e.IntervalText()}: the estimate is beyond {e.ToleranceText}, but the interval cannot decide with {subjects}it detects changes beyond {e.HalfWidthText()} now)")
             .Concat(heavier.Select(e =>
-                $"{e.Metric} {e.EstimateText()} {e.BoundsText()}: per request the canary is beyond {e.ToleranceText}, and only the cap of heavy subjects (each subject group weighs at most three median groups) keeps the judged estimate inside: its heaviest subjects fare worse on it, "
-                + $"which the judge counts as few subjects — a wider tolerance or a promotion is not the remedy; look at the heaviest callers' traces (glidepath traces list --env {environment}{(release is null ? "" : $" --release {release}")}) and decide by hand"));
+                $"{e.Metric} {e.EstimateText()} {e.BoundsText()}: per request the canary is beyond {e.ToleranceText}, and only the cap of heavy subjects (each subject group weighs at most three median groups) keeps the judged estimate inside: its heaviest subjects fare worse on it "
+                + $"(a harm to them, or callers who fare as badly on any release), which the judge counts as few subjects — a wider tolerance or a promotion is not the remedy; look at the heaviest callers' traces (glidepath traces list --env {environment}{(release is null ? "" : $" --release {release}")}) and decide by hand"));
         var until = maxHold is { } h ? $"until someone acts or the hold reaches max_hold {RolloutView.Duration(h)} (then it is rolled back)" : "until someone acts";
         return string.Create(inv,
             $"warning: {string.Join("; ", each)}; the canary stays at {weight:0.##}% {until} — consider: {RollbackCommand(environment, revision)}");

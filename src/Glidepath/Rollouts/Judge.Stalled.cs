@@ -84,7 +84,7 @@ public sealed partial class Judge
 
             var needed = rule.HarmIsIncrease ? Math.Max(a.Estimate, 0) + radius : radius - Math.Min(a.Estimate, 0);
             said.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{rule.Name} has stopped narrowing: its subjects' {SubjectSpread.Differ(rule.Name)} differ beyond chance, so the subjects, not the requests, bound the interval (about {SubjectSpread.WidthText(rule, radius)} however many more requests they send) and waiting will not decide it — {SubjectSpread.WidenText(rule, needed).Replace(" to about ", " beyond about ", StringComparison.Ordinal)} (glidepath rollout plan shows the tolerance a step meets in time), or decide by hand (glidepath rollout promote advances it, glidepath rollback ends it)"));
+                $"{rule.Name} has stopped narrowing: its subjects' {SubjectSpread.Differ(rule.Name)} differ beyond chance, so the subjects, not the requests, bound the interval (about {SubjectSpread.WidthText(rule, radius)} however many more requests they send) and waiting will not decide it — {SubjectSpread.WidenText(rule, needed).Replace(" to about ", " beyond about ", StringComparison.Ordinal)} at the least (where this interval stops: a tolerance that close is met only slowly, so expect another hold; glidepath rollout plan names the larger one a step meets within max_duration), or decide by hand (glidepath rollout promote advances it, glidepath rollback ends it)"));
         }
 
         return said.Count == 0 ? null : string.Join("; ", said);
@@ -111,7 +111,8 @@ public sealed partial class Judge
             : string.Create(CultureInfo.InvariantCulture, $"{shown:+0.0000;-0.0000}");
         return $"{rule.Name} per request is beyond {rule.ToleranceText} on the canary ({text} before the cap of heavy subjects): "
             + "its heaviest subjects fare worse on it, and the cap (each subject group weighs at most three median groups) counts them as few, "
-            + "so the judged estimate lies inside — neither a wider tolerance nor a promotion is the remedy: look at the heaviest callers' traces "
+            + "so the judged estimate lies inside — a harm to those callers, or callers who fare as badly on any release (sticky subjects put different ones on each arm); "
+            + "either way neither a wider tolerance nor a promotion is the remedy: look at the heaviest callers' traces "
             + "(glidepath traces list --release <the canary's release>) and decide by hand (glidepath rollback ends it)";
     }
 

@@ -131,7 +131,7 @@ public sealed class HoldWarningTests
         Assert.True(HoldWarning.Warns([HeavierOnly(0.0426)]));
         Assert.StartsWith(
             "warning: retry_rate +0.0068 (+0.0426 before cap) [-0.0227, +0.0426]: per request the canary is beyond max_increase 0.03, and only the cap of heavy subjects "
-            + "(each subject group weighs at most three median groups) keeps the judged estimate inside: its heaviest subjects fare worse on it",
+            + "(each subject group weighs at most three median groups) keeps the judged estimate inside: its heaviest subjects fare worse on it (a harm to them, or callers who fare as badly on any release)",
             text, StringComparison.Ordinal);
         Assert.Contains("a wider tolerance or a promotion is not the remedy; look at the heaviest callers' traces (glidepath traces list --env production --release v9) and decide by hand", text, StringComparison.Ordinal);
         Assert.EndsWith("— consider: glidepath rollback --env production --expect-revision 17", text, StringComparison.Ordinal);
