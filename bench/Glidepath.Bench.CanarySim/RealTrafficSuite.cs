@@ -5,67 +5,6 @@ using Glidepath.Rollouts;
 namespace Glidepath.Bench.CanarySim;
 
 /// <summary>
-/// One scenario of traffic the per-request suite does not make: sticky subjects that differ, rare errors, a slower
-/// tail. For harmful ones, the per-request variances, effect and tolerance of the changed metric give the look-once n.
-/// <see cref="OneArm"/> scenarios have errors a caller can cause on one arm; their "before" row is the judge that did
-/// not tell those apart, not the one without subject groups. <c>StableCallerShare</c>: one more caller, sticky to stable,
-/// whose every request fails, sending this share of stable's requests (the mirror case, outside trial drift4).
-/// <c>AtTolerance</c>: the canary is exactly at the tolerance, so a rollback is a false harm and is held to α/2.
-/// </summary>
-internal sealed record RealScenario(
-    string Key,
-    string Title,
-    int Subjects,
-    double Weight,
-    Traffic Canary,
-    bool Harmful,
-    int Horizon,
-    Traffic? Stable = null,
-    double ErrorProneShare = 0.02,
-    double VarianceCanary = 0,
-    double VarianceStable = 0,
-    double Effect = 0,
-    double Tolerance = 0,
-    double ErrorProneRate = 0.2,
-    int HeaviestErrorProne = 0,
-    string? OnlyMetric = null,
-    bool OneArm = false,
-    double StableCallerShare = 0,
-    int MinSubjects = 0,
-    double SubjectSigma = 0.4,
-    bool AtTolerance = false)
-{
-    /// <summary>The judge for this scenario: the plan's, or only <see cref="OnlyMetric"/>'s rule when the scenario is about one metric.</summary>
-    public Judge JudgeFor(Judge judge) => OnlyMetric is null ? judge : new Judge(judge.Policy with { Rules = [.. judge.Policy.Rules.Where(r => r.Name == OnlyMetric)], MinSubjects = MinSubjects > 0 ? MinSubjects : judge.Policy.MinSubjects });
-
-    /// <summary>Canary requests a one-look test at the same α needs for 80% power (per-request variance; sticky subjects need more).</summary>
-    public double LookOnceN(double alphaPerMetric)
-    {
-        var z = Gaussian.Quantile(1 - (alphaPerMetric / 2)) + Gaussian.Quantile(0.8);
-        var variance = VarianceCanary + (VarianceStable * Weight / (1 - Weight));
-        var margin = Math.Abs(Effect - Tolerance);
-        return Math.Ceiling(z * z * variance / (margin * margin));
-    }
-}
-
-/// <summary>What the judge did in each seeded run of a scenario.</summary>
-internal sealed record RealResult(int Runs, int RolledBack, int Advanced, long[] Stops)
-{
-    public int Undecided => Runs - RolledBack - Advanced;
-
-    /// <summary>Canary requests by which 80% of all runs had rolled back; ∞ when fewer than 80% ever did.</summary>
-    public double P80Stop
-    {
-        get
-        {
-            var sorted = Stops.Where(s => s >= 0).Order().ToArray();
-            var need = (int)Math.Ceiling(0.8 * Runs);
-            return sorted.Length >= need ? sorted[need - 1] : double.PositiveInfinity;
-        }
-    }
-}
-
-/// <summary>
 /// The real-traffic suite (issue 12): the product's own <see cref="Judge"/> on sticky, heterogeneous subjects, rare
 /// errors and tail-only slowdowns, each run twice: with subject groups (the judge as shipped) and with every request
 /// as its own unit (the judge as it was), so the table shows what the groups change.
@@ -144,34 +83,7 @@ internal static class RealTrafficSuite
             new("o-attack", "error_rate only: errors 1% → 12% on a canary, and 11% of stable's requests timed out that the canary answers (trial \"today\"), 2,000 subjects, 5% canary", 2_000, 0.05,
                 stable with { ErrorRate = 0.12 }, true, 8000, Stable: stable with { OneArmRate = 0.11 }, OnlyMetric: "error_rate", OneArm: true,
                 VarianceCanary: 0.12 * 0.88, VarianceStable: 0.12 * 0.88, Effect: 0.11, Tolerance: 0.01),
-            // The mirror case (outside trial drift4): a subject whose every request fails, on stable. Leaving stable's most
-            // harmful group out of the harm side must not roll back an equal canary, nor one exactly at the tolerance.
-            new("m-aa", "error_rate only: A/A at 1% errors, 0.3% of 2,000 subjects failing every request on either arm, 5% canary", 2_000, 0.05, stable, false, 8000,
-                Stable: stable, ErrorProneShare: 0.003, ErrorProneRate: 1.0, OnlyMetric: "error_rate"),
-            new("m-aa-25", "error_rate only: A/A at 1% errors, the most active of 300 subjects failing every request on either arm, 25% canary", 300, 0.25, stable, false, 4000,
-                Stable: stable, ErrorProneShare: 0, ErrorProneRate: 1.0, HeaviestErrorProne: 1, OnlyMetric: "error_rate"),
-            new("m-edge", "error_rate only: errors 1% → 2% (exactly the tolerance), 0.3% of 2,000 subjects failing every request on either arm, 5% canary", 2_000, 0.05, stable with { ErrorRate = 0.02 }, false, 8000,
-                Stable: stable, ErrorProneShare: 0.003, ErrorProneRate: 1.0, OnlyMetric: "error_rate", AtTolerance: true),
-            new("m-stable", "error_rate only: A/A at 1% errors, 2,000 subjects, and one caller on stable failing every request (3% of stable's), 5% canary", 2_000, 0.05, stable, false, 8000,
-                Stable: stable, OnlyMetric: "error_rate", StableCallerShare: 0.03),
-            new("m-stable-edge", "error_rate only: errors 1% → 2% (exactly the tolerance), 2,000 subjects, and one caller on stable failing every request (3% of stable's), 5% canary", 2_000, 0.05, stable with { ErrorRate = 0.02 }, false, 8000,
-                Stable: stable, OnlyMetric: "error_rate", StableCallerShare: 0.03, AtTolerance: true),
-            new("m-stable-edge-25", "error_rate only: errors 1% → 2% (exactly the tolerance), 300 subjects, the 3 most active failing 30% on either arm, and one caller on stable failing every request (5% of stable's), 25% canary", 300, 0.25, stable with { ErrorRate = 0.02 }, false, 4000,
-                Stable: stable, ErrorProneShare: 0, ErrorProneRate: 0.3, HeaviestErrorProne: 3, OnlyMetric: "error_rate", StableCallerShare: 0.05, AtTolerance: true),
-            new("m-hide", "error_rate only: errors 1% → 5% on a canary, and one caller on stable failing every request (3% of stable's) (trial drift4), 2,000 subjects, 5% canary", 2_000, 0.05, stable with { ErrorRate = 0.05 }, true, 8000,
-                Stable: stable, OnlyMetric: "error_rate", StableCallerShare: 0.03,
-                VarianceCanary: 0.05 * 0.95, VarianceStable: 0.04 * 0.96, Effect: 0.04, Tolerance: 0.01),
-            // A review of the mirror change (2026-12-07): few sticky subjects whose own latency, cost or error levels differ,
-            // exactly at the tolerance, where leaving stable's dominant group out of a canary's harm side raised false harm
-            // (cost 0.5% → 1.4% of 2,000 at 40 subjects); canaries keep stable's group since.
-            new("x-lat-aa-50", "latency only: A/A, 40 subjects, subject latency sigma 0.8, 50% canary, min_subjects 5", 40, 0.5, stable, false, 4000, Stable: stable, OnlyMetric: "latency", MinSubjects: 5, SubjectSigma: 0.8),
-            new("x-lat-edge-50", "latency only: ×1.25 exactly the tolerance, 40 subjects, sigma 0.8, 50% canary, min_subjects 5", 40, 0.5, stable with { LatencyFactor = 1.25 }, false, 4000, Stable: stable, OnlyMetric: "latency", MinSubjects: 5, SubjectSigma: 0.8),
-            new("x-lat-edge-25", "latency only: ×1.25 exactly, 300 subjects, sigma 0.8, 25% canary", 300, 0.25, stable with { LatencyFactor = 1.25 }, false, 4000, Stable: stable, OnlyMetric: "latency", SubjectSigma: 0.8),
-            new("x-cost-edge-50", "cost only: ×1.15 exactly, 40 subjects, subject cost factor sigma 0.8, 50% canary, min_subjects 5", 40, 0.5, stable with { CostFactor = 1.15, SubjectCost = true }, false, 4000, Stable: stable with { SubjectCost = true }, OnlyMetric: "cost_per_call", MinSubjects: 5, SubjectSigma: 0.8),
-            new("x-cost-edge-25", "cost only: ×1.15 exactly, 300 subjects, sigma 1.0, 25% canary", 300, 0.25, stable with { CostFactor = 1.15, SubjectCost = true }, false, 4000, Stable: stable with { SubjectCost = true }, OnlyMetric: "cost_per_call", SubjectSigma: 1.0),
-            new("x-err-edge-50", "error_rate only: 1% → 2% exactly, 40 subjects, 10% error-prone failing 30%, 50% canary, min_subjects 5", 40, 0.5, stable with { ErrorRate = 0.02 }, false, 4000, Stable: stable, ErrorProneShare: 0.1, ErrorProneRate: 0.3, OnlyMetric: "error_rate", MinSubjects: 5),
-            new("x-err-edge-25", "error_rate only: 1% → 2% exactly, 300 subjects, 5% error-prone failing 50%, 25% canary", 300, 0.25, stable with { ErrorRate = 0.02 }, false, 4000, Stable: stable, ErrorProneShare: 0.05, ErrorProneRate: 0.5, OnlyMetric: "error_rate"),
-            new("x-p99-edge-25", "latency_p99 only: A/A, 300 subjects, sigma 0.8, 25% canary", 300, 0.25, stable, false, 4000, Stable: stable, OnlyMetric: "latency_p99", SubjectSigma: 0.8),
+            .. MirrorScenarios.All(stable),
         ];
     }
 
@@ -201,7 +113,10 @@ internal static class RealTrafficSuite
                 (isCanary ? canary : stableArm).Add(withGroups ? subject.Group : -1, request);
                 if (!isCanary && callerGroup >= 0 && rng.Bernoulli(s.StableCallerShare))
                 {
-                    stableArm.Add(withGroups ? callerGroup : -1, new Request(true, request.LatencyMs, 0, false));
+                    var answered = s.CallerLatencyFactor > 1 || s.CallerCostFactor > 1;
+                    stableArm.Add(withGroups ? callerGroup : -1, answered
+                        ? new Request(false, request.LatencyMs * s.CallerLatencyFactor, request.Cost * s.CallerCostFactor, request.Passed)
+                        : new Request(true, request.LatencyMs, 0, false));
                 }
 
                 if (!isCanary || canary.Requests < nextLook)
@@ -262,7 +177,7 @@ internal static class RealTrafficSuite
                 double back = (double)r.RolledBack / runs, safe = (double)r.Advanced / runs, open = (double)r.Undecided / runs;
                 var p80 = double.IsPositiveInfinity(r.P80Stop) ? "–" : r.P80Stop.ToString("0");
                 var lookOnce = s.Harmful && s.Effect != s.Tolerance ? s.LookOnceN(policy.AlphaPerMetric).ToString("0") : "–"; // at the tolerance: no power to have
-                Console.WriteLine($"| {s.Key}: {s.Title} (horizon {s.Horizon}) | {(shipped ? "subject groups (shipped)" : s.OneArm ? "one-arm errors not told apart (before)" : "requests (before)")} | {back:P1} | {safe:P1} | {open:P1} | {(s.Harmful ? p80 : "–")} | {lookOnce} |");
+                Console.WriteLine($"| {s.Key}: {s.Title} (horizon {s.Horizon}) | {(shipped ? "subject groups (shipped)" : s.OneArm ? "one-arm errors not told apart (before)" : "requests (before)")} | {back:P1} ({r.RolledBack}) | {safe:P1} ({r.Advanced}) | {open:P1} | {(s.Harmful ? p80 : "–")} | {lookOnce} |");
                 if (!shipped)
                 {
                     continue;

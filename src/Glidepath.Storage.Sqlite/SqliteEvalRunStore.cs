@@ -6,7 +6,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Glidepath.Storage.Sqlite;
 
-internal sealed class SqliteEvalRunStore(SqliteDatabase database) : IEvalRunStore
+internal sealed partial class SqliteEvalRunStore(SqliteDatabase database) : IEvalRunStore
 {
     private const string RunColumns = "id, app, kind, release_id, baseline_release_id, dataset_path, dataset_sha256, trials, case_count, tags_json, scorer_version, use_cache, concurrency, status, created_at, finished_at, judge_spend_json";
     private const string ResultColumns = "run_id, release_id, case_id, trial, status, score, output, tool_calls, latency_ms, cost_usd, input_tokens, output_tokens, scores_json, error, finished_at";

@@ -27,6 +27,13 @@ internal static class EvalRunOutput
                 Figure(r.Summary.LatencyP50Ms, "0"), Figure(r.Summary.LatencyP95Ms, "0"), GateFigures.Usd(r.Summary.CostUsd),
                 .. judged ? [N(r.Summary.JudgeCalls), GateFigures.Usd(r.Summary.JudgeCostUsd)] : Array.Empty<string>(),
             ]));
+        foreach (var (label, summary) in rows.Where(r => r.Summary.JudgeUnansweredCalls > 0))
+        {
+            // Apart from the billed figures above, which count answers (trial gatejudge3 M2).
+            ctx.Output.Line($"{label}: {N(summary.JudgeUnansweredCalls)} judge call(s) got no answer (a timeout, a dropped connection) and are not in judge calls or judge $; " +
+                $"a provider may have billed them, so max_spend_usd counted them at the dearest call known, {Glidepath.Views.Figures.Usd(summary.JudgeUnansweredUsd)} in all");
+        }
+
         foreach (var (label, summary) in rows.Where(r => r.Summary.Errors > 0))
         {
             // Both figures leave the errored trials out alike (until 2026-12-06 the pass rate counted them and the mean score

@@ -17,8 +17,8 @@ namespace Glidepath.Cli.StoreCopy;
 /// </summary>
 internal sealed class StoreCopier(StoreProviders providers)
 {
-    // Transient (who judges a rollout right now), bookkeeping that the migrator writes itself, or the copy's own mark.
-    private static readonly HashSet<string> NotCopied = new(StringComparer.Ordinal) { "schema_migrations", "rollout_leases", UnfinishedCopy.Table };
+    // Transient (who judges a rollout or runs an eval run right now), bookkeeping that the migrator writes itself, or the copy's own mark.
+    private static readonly HashSet<string> NotCopied = new(StringComparer.Ordinal) { "schema_migrations", "rollout_leases", "eval_run_leases", UnfinishedCopy.Table };
 
     /// <summary>For tests: runs once the mark is committed, before the data transaction begins.</summary>
     internal Func<CancellationToken, Task>? AfterMark { get; init; }

@@ -37,6 +37,9 @@ public sealed partial class Judge
     /// </summary>
     public const double DominantShare = 0.5;
 
+    /// <summary>A group's residual no larger than this fraction of the groups' summed totals is rounding, not spread.</summary>
+    private const double NoSpread = 1e-9;
+
     /// <summary>
     /// The harm-side bound (the lower end when harm is an increase, else the upper) and the estimate it is around, on the
     /// samples without each seat's dominant harmful group (<see cref="DominantHarmfulGroup"/>) in both seats, with the
@@ -100,7 +103,7 @@ public sealed partial class Judge
         }
 
         var (mean, sign) = (y / n, rule.HarmIsIncrease ? 1.0 : -1.0);
-        var (best, worst, seen, squares) = (-1, 0.0, 0, 0.0);
+        var (best, worst, seen, squares, scale) = (-1, 0.0, 0, 0.0, 0.0);
         for (var g = 0; g < groups.Length; g++)
         {
             var (yg, ng) = Unit(rule, groups[g], tail);
@@ -110,6 +113,7 @@ public sealed partial class Judge
             }
 
             seen++;
+            scale += Math.Abs(yg);
             var residual = sign * (yg - (mean * ng));
             squares += residual * residual;
             if (residual > worst)
@@ -118,7 +122,10 @@ public sealed partial class Judge
             }
         }
 
-        return seen >= LeaveOneOutGroups && worst * worst > DominantShare * squares ? (best, worst * worst / squares) : (-1, 0);
+        // A residual within rounding of the groups' own totals is no spread (every call cost the same: outside trial mirror,
+        // L2), so nothing is dominant in it.
+        var spread = worst > NoSpread * scale;
+        return spread && seen >= LeaveOneOutGroups && worst * worst > DominantShare * squares ? (best, worst * worst / squares) : (-1, 0);
     }
 
     /// <summary>Groups that saw at least one observation of the metric.</summary>

@@ -78,7 +78,7 @@ public sealed partial class Judge
             if (Dominant(rule, canary, stable, tail) is { } dominant)
             {
                 said.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"{rule.Name} has stopped narrowing: one subject group holds {dominant.Share:0%} of {dominant.Arm} spread (one caller, most likely: a client whose requests fail, or are slow or dear, on that arm alone), and the safe side keeps it, so waiting will not decide it and a wider tolerance is not the fix — find that caller (glidepath traces list --release <its release> --failed, or --key <its key>) and decide by hand (glidepath rollout promote advances it, glidepath rollback ends it)"));
+                    $"{rule.Name} has stopped narrowing: one subject group holds {MetricEvidence.ShareText(dominant.Share)} of {dominant.Arm} spread (one caller, most likely: a client whose requests fail, or are slow or dear, on that arm alone), and the safe side keeps it, so waiting will not decide it and a wider tolerance is not the fix — find that caller (glidepath traces list --release <its release> --failed, or --key <its key>) and decide by hand (glidepath rollout promote advances it, glidepath rollback ends it)"));
                 continue;
             }
 

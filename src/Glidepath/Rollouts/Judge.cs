@@ -77,6 +77,10 @@ public sealed partial class Judge(JudgePolicy policy)
         {
             var range = RangeBound(rule, canary);
             (lower, upper) = rule.HarmIsIncrease ? (lower, Math.Max(Math.Min(upper, range), estimate)) : (Math.Min(Math.Max(lower, range), estimate), upper);
+
+            // A harm side judged without a dominant group can lie past the estimate, and so past the range bound: the
+            // interval is never turned inside out; its harm side stands (review of the mirror case, L3).
+            (lower, upper) = rule.HarmIsIncrease ? (lower, Math.Max(upper, lower)) : (Math.Min(lower, upper), upper);
         }
 
         if (!rule.IsRatio)

@@ -114,7 +114,7 @@ public sealed record MetricEvidence
     /// <summary>
     /// "+0.041 [+0.021, +0.061]", "×1.38 [×1.27, ×1.50]" or "0 now vs 37–52 per earlier window (active subject groups)", or
     /// "n/a" without data; followed, when a dominant subject group was left out of the harm side, by what that side is
-    /// around and why: "(harm side +0.0362 without one subject group holding 91% of stable's spread)".
+    /// around and why: "(lower bound around +0.0362, without one subject group holding 91% of stable's spread)".
     /// <paramref name="newSide"/> and <paramref name="baseSide"/> name the arms, possessive: the drift monitor's are
     /// "the recent window's" and "the reference's".
     /// </summary>
@@ -130,26 +130,37 @@ public sealed record MetricEvidence
             var parts = new List<string>(2);
             if (LeftOutCanaryShare is { } c)
             {
-                parts.Add(string.Create(CultureInfo.InvariantCulture, $"one subject group holding {c:0%} of {newSide} spread"));
+                parts.Add($"one subject group holding {ShareText(c)} of {newSide} spread");
             }
 
             if (LeftOutStableShare is { } b)
             {
-                parts.Add(string.Create(CultureInfo.InvariantCulture, $"one subject group holding {b:0%} of {baseSide} spread"));
+                parts.Add($"one subject group holding {ShareText(b)} of {baseSide} spread");
             }
 
-            return $"{Interval(e, l, u)} (harm side {(Scale == "ratio" ? "×" + Ratio(h) : Difference(h))} without {string.Join(" and ", parts)})";
+            // Named by the bound it moved, so an estimate outside the printed interval reads as explained (outside trial
+            // mirror, M2: "+0.0055 [+0.0102, +0.0735] … is beyond max_increase 0.01" read as a contradiction).
+            return $"{Interval(e, l, u)} ({HarmBound} around {(Scale == "ratio" ? "×" + Ratio(h) : Difference(h))}, without {string.Join(" and ", parts)})";
         }
 
         return Interval(e, l, u);
     }
+
+    /// <summary>
+    /// The bound on the harm side, in words: "lower bound" when harm is an increase (every ratio, max_increase), "upper
+    /// bound" for a max_drop.
+    /// </summary>
+    private string HarmBound => ToleranceText.StartsWith("max_drop", StringComparison.Ordinal) ? "upper bound" : "lower bound";
+
+    /// <summary>A share of an arm's spread: "98%"; "over 99%" where a whole percent would round it up to all of it.</summary>
+    internal static string ShareText(double share) =>
+        share >= 0.995 ? "over 99%" : string.Create(CultureInfo.InvariantCulture, $"{share:0%}");
 
     /// <summary><see cref="IntervalText"/> with the drift monitor's sides: the recent window against the reference.</summary>
     public string WindowIntervalText() => IntervalText("the recent window's", "the reference's");
 
     private string Interval(double e, double l, double u)
     {
-
         // Each figure is set against the tolerance: printed with as many digits as it takes to show which side of it it
         // lies on (an upper bound of 0.020004 against max_increase 0.02 read "+0.0200 … straddles it").
         return Scale switch
@@ -188,7 +199,7 @@ public sealed record MetricEvidence
     /// <summary>
     /// The estimate cell: the judged estimate, and the estimate before the cap of heavy subjects when it shows differently
     /// ("+0.0043 (+0.0306 before cap)", "×1.010 (×1.120 before cap)"), and the harm side's when a dominant subject group
-    /// was left out of it ("+0.0342 (harm side +0.0702 without one group)"): the bounds cell beside it is then not around
+    /// was left out of it ("+0.0342 (lower bound around +0.0702 without one subject group)"): the bounds cell beside it is then not around
     /// the estimate alone.
     /// </summary>
     public string EstimateText()
@@ -208,8 +219,8 @@ public sealed record MetricEvidence
         // A bound of the harm side can lie past the estimate when a dominant group was left out of it: say what it is around.
         if (HarmSideEstimate is { } h && (LeftOutCanaryShare is not null || LeftOutStableShare is not null))
         {
-            var groups = LeftOutCanaryShare is not null && LeftOutStableShare is not null ? "a group of each side" : "one group";
-            notes.Add($"harm side {F(h)} without {groups}");
+            var groups = LeftOutCanaryShare is not null && LeftOutStableShare is not null ? "a group of each side" : "one subject group";
+            notes.Add($"{HarmBound} around {F(h)} without {groups}");
         }
 
         return notes.Count == 0 ? F(e) : $"{F(e)} ({string.Join("; ", notes)})";

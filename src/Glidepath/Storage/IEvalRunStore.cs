@@ -39,6 +39,21 @@ public interface IEvalRunStore
     /// </summary>
     Task AddJudgeSpendAsync(string runId, IReadOnlyList<JudgeSpend> spend, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Takes or renews the run's lease (<see cref="EvalRunLease"/>) for <paramref name="lease"/>'s holder, in one step: when
+    /// the run has none, when that holder has it (a renewal: the expiry moves, <see cref="EvalRunLease.Since"/> stays), when
+    /// the lease there has lapsed at <paramref name="now"/>, or when its holder is <paramref name="takeOverFrom"/> (a holder
+    /// found gone). Returns null when the holder has it now, otherwise the lease that stands. A run that is not there is an
+    /// error, and nothing is written.
+    /// </summary>
+    Task<EvalRunLease?> TryLeaseAsync(string runId, EvalRunLease lease, DateTimeOffset now, string? takeOverFrom, CancellationToken cancellationToken);
+
+    /// <summary>The run's lease as last written (possibly lapsed); null when none is held.</summary>
+    Task<EvalRunLease?> LeaseAsync(string runId, CancellationToken cancellationToken);
+
+    /// <summary>Gives the run's lease up, only if <paramref name="holder"/> holds it.</summary>
+    Task ReleaseLeaseAsync(string runId, string holder, CancellationToken cancellationToken);
+
     /// <summary>Moves a run to <paramref name="status"/>; <paramref name="finishedAt"/> is set when it finished.</summary>
     Task SetStatusAsync(string runId, EvalRunStatus status, DateTimeOffset? finishedAt, CancellationToken cancellationToken);
 }

@@ -62,6 +62,13 @@ public static class ViewJsonWriter
         NumberOrNull(w, "cost_usd", s.CostUsd);
         w.WriteNumber("judge_calls", s.JudgeCalls);
         NumberOrNull(w, "judge_cost_usd", s.JudgeCostUsd);
+        if (s.JudgeUnansweredCalls > 0)
+        {
+            // Apart from the billed figures: calls that got no answer, and what max_spend_usd counted them at (an estimate).
+            w.WriteNumber("judge_unanswered_calls", s.JudgeUnansweredCalls);
+            w.WriteNumber("judge_unanswered_usd", s.JudgeUnansweredUsd);
+        }
+
         w.WriteEndObject();
     }
 

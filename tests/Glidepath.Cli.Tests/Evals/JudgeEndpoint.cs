@@ -36,6 +36,9 @@ internal sealed class JudgeEndpoint : LoopbackHttpServer
     /// <summary>The answer text for the n-th call (1-based) when set, in place of <see cref="Answer"/>: a judge whose verdict differs by call.</summary>
     public Func<int, string>? AnswerFor { get; set; }
 
+    /// <summary>When set and true for the n-th call (1-based), that call is answered with a 500 and no completion: a call that got no answer.</summary>
+    public Func<int, bool>? FailFor { get; set; }
+
     /// <summary>Calls received so far (answered, or held while <see cref="Hang"/>).</summary>
     public int Calls => Volatile.Read(ref _calls);
 
@@ -75,6 +78,12 @@ internal sealed class JudgeEndpoint : LoopbackHttpServer
 
         _reached.TrySetResult();
         await Volatile.Read(ref _released).Task;
+        if (FailFor?.Invoke(call) == true)
+        {
+            context.Response.StatusCode = 500;
+            context.Response.Close();
+            return;
+        }
 
         var body = $$$"""
             {"id":"chatcmpl-1","object":"chat.completion","created":0,"model":"judge-1","choices":[{"index":0,"message":{"role":"assistant","content":{{{JsonSerializer.Serialize(AnswerFor?.Invoke(call) ?? Answer)}}}},"finish_reason":"stop"}],"usage":{"prompt_tokens":10,"completion_tokens":5,"total_tokens":15}}

@@ -120,6 +120,128 @@ public sealed class JudgeSpendCapCliTests
         Assert.False(after.RootElement.TryGetProperty("resume_after", out _));
     }
 
+    // Trial gatejudge3 L2: the refusal of a resume at a spent cap said "is reached" without the spend, in text and JSON, so
+    // the user could not tell how far to raise the cap.
+    [Fact]
+    public async Task EvalRun_ResumeWithTheCapLoweredBelowTheSpend_RefusalSaysWhatIsSpent_TextAndJson()
+    {
+        using var judge = new JudgeEndpoint();
+        using var app = JudgeCostCliTests.PricedJudgeApp(judge);
+        Cap(app, "0.02");
+        var (code, stdout, stderr) = await app.RunAsync("eval", "run", "--tag", "refunds", "--trials", "2", "--no-cache", "--concurrency", "1", "--format", "json");
+        var id = RunId(stdout);
+        Cap(app, "0.01");
+
+        var (text, _, textErr) = await app.RunAsync("eval", "run", "--resume", id);
+        var (json, jsonOut, jsonErr) = await app.RunAsync("eval", "run", "--resume", id, "--format", "json");
+
+        Assert.True(code == 3, $"exit {code}: {stderr}"); // $0.018 spent
+        Assert.True(text == 2, $"exit {text}: {textErr}");
+        Assert.Contains($"run {id} cannot go on: llm_judge: the judge's spend limit of $0.01 is reached: $0.018 is spent, so each of its", textErr, StringComparison.Ordinal);
+        Assert.True(json == 2, $"exit {json}: {jsonErr}");
+        Assert.Contains("the judge's spend limit of $0.01 is reached: $0.018 is spent", jsonOut + jsonErr, StringComparison.Ordinal);
+        Assert.Equal(3, judge.Calls);
+    }
+
+    // Trial gatejudge3 L1: at one call of headroom a resume asked the release for as many trials as its concurrency, and
+    // threw all answers but one away when the judge refused them. Now every trial whose release was asked is judged.
+    [Fact]
+    public async Task EvalRun_ResumeWithHeadroomForOneCall_AsksTheReleaseOnce_NotForEachTrialInFlight()
+    {
+        using var judge = new JudgeEndpoint();
+        using var app = JudgeCostCliTests.PricedJudgeApp(judge);
+        Cap(app, "0.02");
+        var (code, stdout, stderr) = await app.RunAsync("eval", "run", "--tag", "refunds", "--trials", "2", "--no-cache", "--concurrency", "1", "--format", "json");
+        var id = RunId(stdout);
+        Cap(app, "0.026"); // $0.018 spent: room for one more call at $0.006, not two
+
+        var (resumed, _, resumedErr) = await app.RunAsync("eval", "run", "--resume", id, "--concurrency", "8", "--format", "json");
+
+        Assert.True(code == 3, $"exit {code}: {stderr}");
+        Assert.True(resumed == 3, $"resume exit {resumed}: {resumedErr}");
+        Assert.Equal(4, judge.Calls);
+        Assert.Equal(4L, await AnsweredAsync(app)); // before: 11, eight trials in flight each paid for the release's answer
+    }
+
+    // Trial gatejudge3 M2: a judge call that got no answer counted under the cap in the process that made it only; a resume
+    // started from the answers' spend and got the estimate back. It is stored with the run's spend, and shown apart.
+    [Fact]
+    public async Task EvalRun_JudgeCallsWithNoAnswer_CountedInTheStoredSpendApartFromTheBilled_AResumeStartsFromThem()
+    {
+        using var judge = new JudgeEndpoint();
+        judge.FailFor = call => call == 2;
+        using var app = JudgeCostCliTests.PricedJudgeApp(judge);
+        Cap(app, "0.03"); // five calls at $0.006
+        var (code, stdout, stderr) = await app.RunAsync("eval", "run", "--tag", "refunds", "--trials", "2", "--no-cache", "--concurrency", "1", "--format", "json");
+        var id = RunId(stdout);
+        var first = judge.Calls;
+        Cap(app, "0.039"); // room for one more call, counting the one with no answer; two without it
+
+        var (resumed, resumedOut, resumedErr) = await app.RunAsync("eval", "run", "--resume", id, "--concurrency", "1", "--format", "json");
+        var (shown, shownOut, _) = await app.RunAsync("eval", "show", id);
+
+        Assert.True(code == 3, $"exit {code}: {stderr}");
+        Assert.Equal(5, first); // four answers and one 500, which counts at $0.006
+        using (var doc = JsonDocument.Parse(stdout))
+        {
+            var s = doc.RootElement.GetProperty("summary");
+            Assert.Equal((4, 1, 0.006), (s.GetProperty("judge_calls").GetInt32(), s.GetProperty("judge_unanswered_calls").GetInt32(), s.GetProperty("judge_unanswered_usd").GetDouble()));
+            Assert.Equal(0.024, s.GetProperty("judge_cost_usd").GetDouble(), 9);
+        }
+
+        Assert.True(resumed == 3, $"resume exit {resumed}: {resumedErr}");
+        Assert.Equal(6, judge.Calls); // before: 7, the resume's cap started from $0.024
+        Assert.Equal(5, Summary(resumedOut).Calls);
+        Assert.True(shown == 0);
+        Assert.Contains("1 judge call(s) got no answer (a timeout, a dropped connection) and are not in judge calls or judge $", shownOut, StringComparison.Ordinal);
+    }
+
+    // Trial gatejudge3 L4: a run started before 2026-12-07 with a cap has the cap in its scorer version. With the cap as it
+    // was, nothing that scores changed and it resumes (here to the spent cap's refusal); with the cap changed, the refusal
+    // says that the cap is the likely cause.
+    [Fact]
+    public async Task EvalRun_RunWithTheCapInItsOldScorerVersion_ResumesWithTheSameCap_RefusalOtherwiseNamesTheCap()
+    {
+        using var judge = new JudgeEndpoint();
+        using var app = JudgeCostCliTests.PricedJudgeApp(judge);
+        Cap(app, "0.02");
+        var (code, stdout, stderr) = await app.RunAsync("eval", "run", "--tag", "refunds", "--trials", "2", "--no-cache", "--concurrency", "1", "--format", "json");
+        var id = RunId(stdout);
+        var specs = Glidepath.Manifests.ManifestParser.Load(app.Manifest).Eval!.Scorers;
+        var old = Glidepath.Evals.Scorers.ScorerSet.VersionOf(specs, path => File.ReadAllBytes(Path.Combine(app.Dir, path)), withUnversioned: true);
+        await using (var connection = new SqliteConnection($"Data Source={app.StorePath};Pooling=False"))
+        {
+            // As such a run is stored: the cap in its scorer version, and no judge spend kept.
+            await connection.OpenAsync();
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = "UPDATE eval_runs SET scorer_version = $v, judge_spend_json = NULL WHERE id = $id";
+            cmd.Parameters.AddWithValue("$v", old);
+            cmd.Parameters.AddWithValue("$id", id);
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        var (same, _, sameErr) = await app.RunAsync("eval", "run", "--resume", id);
+        Cap(app, "1");
+        var (raised, _, raisedErr) = await app.RunAsync("eval", "run", "--resume", id);
+
+        Assert.True(code == 3, $"exit {code}: {stderr}");
+        Assert.True(same == 2, $"exit {same}: {sameErr}");
+        Assert.Contains($"run {id} cannot go on: llm_judge: the judge's spend limit of $0.02 is reached", sameErr, StringComparison.Ordinal); // not "the scorers … changed"
+        Assert.True(raised == 2, $"exit {raised}: {raisedErr}");
+        Assert.Contains($"the scorers (eval.scorers, rubrics, judge) changed since run {id} started; start a new run. If only max_spend_usd changed: a run started before 2026-12-07 has max_spend_usd in its scorer version", Regex.Replace(raisedErr, @"\s+", " "), StringComparison.Ordinal);
+        Assert.Equal(3, judge.Calls);
+    }
+
+    // Trials whose release was asked: those with its answer stored (a trial refused before it has none).
+    private static async Task<long> AnsweredAsync(EvalApp app)
+    {
+        await using var connection = new SqliteConnection($"Data Source={app.StorePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT count(*) FROM eval_results WHERE output <> ''";
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
     // The printed command, as a user pastes it: "glidepath" and its arguments (the store is the app's own).
     private static string[] Args(string command, params string[] more)
     {

@@ -20,6 +20,8 @@ public sealed class InMemoryEvalRunStoreTests() : EvalRunStoreContract(new InMem
 
 public sealed class InMemoryEvalRunnerTests() : EvalRunnerContract(new InMemoryStoreFactory());
 
+public sealed class InMemoryEvalRunLeaseTests() : EvalRunLeaseContract(new InMemoryStoreFactory());
+
 public sealed class InMemoryRolloutStoreTests() : RolloutStoreContract(new InMemoryStoreFactory());
 
 public sealed class InMemoryRolloutControllerTests() : RolloutControllerContract(new InMemoryStoreFactory());

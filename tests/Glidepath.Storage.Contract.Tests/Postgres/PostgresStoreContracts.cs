@@ -24,6 +24,8 @@ public sealed class PostgresEvalRunStoreTests(PostgresTestDatabase db) : EvalRun
 
 public sealed class PostgresEvalRunnerTests(PostgresTestDatabase db) : EvalRunnerContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;
 
+public sealed class PostgresEvalRunLeaseTests(PostgresTestDatabase db) : EvalRunLeaseContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;
+
 public sealed class PostgresRolloutStoreTests(PostgresTestDatabase db) : RolloutStoreContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;
 
 public sealed class PostgresRolloutControllerTests(PostgresTestDatabase db) : RolloutControllerContract(new PostgresStoreFactory(db)), IClassFixture<PostgresTestDatabase>;

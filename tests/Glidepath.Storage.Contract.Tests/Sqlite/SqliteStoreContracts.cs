@@ -20,6 +20,8 @@ public sealed class SqliteEvalRunStoreTests() : EvalRunStoreContract(new SqliteS
 
 public sealed class SqliteEvalRunnerTests() : EvalRunnerContract(new SqliteStoreFactory());
 
+public sealed class SqliteEvalRunLeaseTests() : EvalRunLeaseContract(new SqliteStoreFactory());
+
 public sealed class SqliteRolloutStoreTests() : RolloutStoreContract(new SqliteStoreFactory());
 
 public sealed class SqliteRolloutControllerTests() : RolloutControllerContract(new SqliteStoreFactory());

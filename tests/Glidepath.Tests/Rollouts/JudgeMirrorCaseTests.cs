@@ -43,9 +43,9 @@ public sealed class JudgeMirrorCaseTests
         Assert.Equal(0.07, errors.HarmSideEstimate!.Value, 3);
         Assert.Null(errors.LeftOutCanaryShare);
         Assert.True(errors.LeftOutStableShare > 0.9, $"share {errors.LeftOutStableShare}");
-        Assert.Equal("+0.0342 [+0.0454, +0.1089] (harm side +0.0702 without one subject group holding 98% of stable's spread)", errors.IntervalText());
+        Assert.Equal("+0.0342 [+0.0454, +0.1089] (lower bound around +0.0702, without one subject group holding 98% of stable's spread)", errors.IntervalText());
         Assert.Contains("% of stable's spread)", decision.Reason, StringComparison.Ordinal);
-        Assert.Equal("+0.0342 (+0.0149 before cap; harm side +0.0702 without one group)", errors.EstimateText());
+        Assert.Equal("+0.0342 (+0.0149 before cap; lower bound around +0.0702 without one subject group)", errors.EstimateText());
         Assert.Contains("\"left_out_stable_share\":0.9", RolloutJson.Evidence([errors]), StringComparison.Ordinal);
         Assert.Contains("\"harm_side_estimate\":0.07", RolloutJson.Evidence([errors]), StringComparison.Ordinal);
     }
@@ -105,7 +105,7 @@ public sealed class JudgeMirrorCaseTests
         var evidence = assessment.ToEvidence(Judge.Policy.AlphaPerMetric);
         Assert.True(double.IsNaN(assessment.HarmSideEstimate));
         Assert.Null(evidence.HarmSideEstimate);
-        Assert.DoesNotContain("harm side", evidence.IntervalText(), StringComparison.Ordinal);
+        Assert.DoesNotContain("bound around", evidence.IntervalText(), StringComparison.Ordinal);
         Assert.DoesNotContain("left_out", RolloutJson.Evidence([evidence]), StringComparison.Ordinal);
     }
 

@@ -153,13 +153,25 @@ public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvi
 
     private async Task<TrialResult> RunOneAsync(EvalRun run, EvalCase c, int trial, IEvalTarget target, CancellationToken cancellationToken)
     {
-        var runId = run.Id;
-        if (scorers.RefusedBeforeAnswer() is { } refused)
+        // A judge whose spend limit has no room for this trial's score would refuse it: the release is not asked either
+        // (before, every remaining trial still paid for the release's answer; found by trial gatejudge), and no more trials
+        // ask it at once than the judge can score (trial gatejudge3 L1).
+        var (admission, refused) = await scorers.AdmitAsync(cancellationToken).ConfigureAwait(false);
+        if (refused is not null)
         {
-            // A judge past its spend limit would refuse this trial's score: the release is not asked either (before, every
-            // remaining trial still paid for the release's answer; found by trial gatejudge).
-            return Unanswered(runId, c, trial, target, CaseScore.Combine(refused).Error) with { Scores = refused };
+            return Unanswered(run.Id, c, trial, target, CaseScore.Combine(refused).Error) with { Scores = refused };
         }
+
+        using (admission)
+        {
+            admission!.Enter();
+            return await AnsweredAsync(run, c, trial, target, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<TrialResult> AnsweredAsync(EvalRun run, EvalCase c, int trial, IEvalTarget target, CancellationToken cancellationToken)
+    {
+        var runId = run.Id;
 
         TargetResponse answer;
         try

@@ -28,6 +28,23 @@ public sealed partial class EvalService
             throw new BadInputException($"run {run.Id} is a {StoredName.Of(run.Kind)} run; resume it with 'glidepath {(run.Kind == EvalRunKind.Gate ? "gate" : "eval run")} --resume {run.Id}'");
         }
 
+        // One process at a time: taken before the spend is read, so what an earlier process spent is all in what this one reads.
+        await TakeLeaseAsync(run.Id, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            run = await EvalRunLookup.FindAsync(_store.EvalRuns, Manifest.App, run.Id, cancellationToken).ConfigureAwait(false);
+            return await CheckedResumeAsync(run, options, release, baseline, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await ReleaseLeaseAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<(EvalRun Run, DatasetScan Dataset, Release Release, Release? Baseline)> CheckedResumeAsync(
+        EvalRun run, EvalRunOptions options, string? release, string? baseline, CancellationToken cancellationToken)
+    {
         await SameAsStartedAsync(run, options, release, baseline, cancellationToken).ConfigureAwait(false);
         if (!run.UseCache && _setup.UseCache)
         {
@@ -47,9 +64,9 @@ public sealed partial class EvalService
             throw new BadInputException($"{run.DatasetPath} changed since run {run.Id} started (sha256 {run.DatasetSha256[..12]} → {dataset.Sha256[..12]}); results would not be comparable: start a new run");
         }
 
-        if (Scorers.Version != run.ScorerVersion)
+        if (Scorers.Version != run.ScorerVersion && !StartedWithTheCapVersioned(run))
         {
-            throw new BadInputException($"the scorers (eval.scorers, rubrics, judge) changed since run {run.Id} started; start a new run");
+            throw new BadInputException($"the scorers (eval.scorers, rubrics, judge) changed since run {run.Id} started; start a new run{CapInOldVersion()}");
         }
 
         run = run with { JudgeSpend = await JudgeSpendOfAsync(run, cancellationToken).ConfigureAwait(false), Concurrency = options.Concurrency ?? run.Concurrency };
@@ -57,6 +74,26 @@ public sealed partial class EvalService
         await RefuseWhenSpentAsync(run, cancellationToken).ConfigureAwait(false);
         return (run, dataset, scored, baselineRelease);
     }
+
+    /// <summary>
+    /// Whether the run was started, before 2026-12-07, with the scorers as they are now, by a Glidepath whose scorer version
+    /// still counted a judge's <c>max_spend_usd</c>: then nothing that scores changed, and the run resumes (trial gatejudge3 L4).
+    /// </summary>
+    private bool StartedWithTheCapVersioned(EvalRun run) =>
+        Config.Scorers.Any(s => s.Options.Keys.Any(ScorerSet.Unversioned))
+        && ScorerSet.VersionOf(Config.Scorers, path => Files.AppFile.Read(Manifest.BaseDirectory, path, "eval.scorers"), withUnversioned: true) == run.ScorerVersion;
+
+    /// <summary>
+    /// For the refusal of a run whose scorers changed, with a cap in <c>eval.scorers</c>: a run started before 2026-12-07 has
+    /// the cap in its scorer version, so a cap changed since is a change to it. Which cap it had is not stored, so the
+    /// refusal says so as the likely cause when only the cap changed (trial gatejudge3 L4).
+    /// </summary>
+    private string CapInOldVersion() =>
+        Config.Scorers.Any(s => s.Options.Keys.Any(ScorerSet.Unversioned))
+            ? ". If only max_spend_usd changed: a run started before 2026-12-07 has max_spend_usd in its scorer version (Glidepath " +
+              "counted it then), so it resumes only with each judge's max_spend_usd as it was when the run started: put it back to " +
+              "resume, or start a new run (a new run's cap is not in its version, so raising it later resumes that run)"
+            : "";
 
     /// <summary>
     /// What the run's judges have spent, every process of it (<see cref="EvalRun.JudgeSpend"/>): answers that errored and
@@ -87,7 +124,8 @@ public sealed partial class EvalService
             if (entry.Evaluator is LlmJudgeScorer { HasSpendLimit: true } judge)
             {
                 var mine = spend.Where(s => s.Scorer == entry.Name).ToList();
-                judge.CountSpent((double)mine.Sum(s => s.CostUsd ?? 0), (double)mine.Select(s => s.DearestUsd).DefaultIfEmpty(0).Max());
+                // Calls that got no answer count as the process that made them counted them (trial gatejudge3 M2).
+                judge.CountSpent((double)mine.Sum(s => (s.CostUsd ?? 0) + s.UnansweredUsd), (double)mine.Select(s => s.DearestUsd).DefaultIfEmpty(0).Max());
             }
         }
     }

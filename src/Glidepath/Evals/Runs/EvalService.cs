@@ -21,6 +21,7 @@ public sealed partial class EvalService : IDisposable
     private readonly IGlidepathStore _store;
     private readonly IModelClientFactory _models;
     private readonly TimeProvider _time;
+    private RunLease? _lease;
 
     /// <param name="releases">Resolves refs such as <c>working</c> or <c>env:production</c>, registering what it builds.</param>
     public EvalService(EvalSetup setup, IGlidepathStore store, IModelClientFactory models, ReleaseResolver releases, TimeProvider time)
@@ -189,6 +190,9 @@ public sealed partial class EvalService : IDisposable
             JudgeSpend = [],
         };
         await _store.EvalRuns.CreateAsync(run, cancellationToken).ConfigureAwait(false);
+
+        // Held while the run goes: a --resume of it from another process meanwhile is refused, not run twice.
+        await TakeLeaseAsync(run.Id, cancellationToken).ConfigureAwait(false);
         return run;
     }
 
@@ -222,6 +226,7 @@ public sealed partial class EvalService : IDisposable
         observer?.Executing(run, done, concurrency);
         var runner = new EvalRunner(_store.EvalRuns, Scorers, _time) { Progress = observer is null ? null : observer.Progress };
         IReadOnlyList<RunSummary> summaries;
+        using var leased = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lease?.Lost ?? CancellationToken.None);
         try
         {
             // A missing API key fails every call alike: say so before the first one, not after every trial errored.
@@ -230,7 +235,13 @@ public sealed partial class EvalService : IDisposable
                 target.Prepare();
             }
 
-            summaries = await runner.RunAsync(run, cases, targets, cancellationToken).ConfigureAwait(false);
+            summaries = await runner.RunAsync(run, cases, targets, leased.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && _lease?.TakenOver() is { } takenOver)
+        {
+            // Another process runs the run now and spends on it: this one stops, leaving the run's status to it.
+            await _models.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            throw takenOver;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -256,6 +267,10 @@ public sealed partial class EvalService : IDisposable
 
             throw;
         }
+        finally
+        {
+            await ReleaseLeaseAsync().ConfigureAwait(false);
+        }
 
         // The answers' cache entries are written off the call path: stored before the run counts as finished.
         await _models.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -268,7 +283,13 @@ public sealed partial class EvalService : IDisposable
     internal IAsyncEnumerable<TrialResult> ReadResultsAsync(string runId, CancellationToken cancellationToken) =>
         _store.EvalRuns.ReadResultsAsync(runId, notPassedOnly: false, cancellationToken);
 
-    public void Dispose() => Scorers.Dispose();
+    public void Dispose()
+    {
+        // A lease taken for a run that was never run stops being renewed and lapses (on this host, a resume takes it over
+        // at once: this process is gone by then).
+        _lease?.Dispose();
+        Scorers.Dispose();
+    }
 
     private ScorerSet BuildScorers(bool useCache)
     {

@@ -21,6 +21,15 @@ public sealed record JudgeSpend(string ReleaseId, string Scorer)
     /// <summary>The dearest answer: what the cap counts the next call at.</summary>
     public decimal DearestUsd { get; init; }
 
+    /// <summary>
+    /// Calls under <c>max_spend_usd</c> that got no answer (a timeout, a dropped connection): not in <see cref="Calls"/> or
+    /// <see cref="CostUsd"/>, which are what answered, but a provider may have billed them (trial gatejudge3 M2).
+    /// </summary>
+    public int UnansweredCalls { get; init; }
+
+    /// <summary>What the cap counted <see cref="UnansweredCalls"/> at (each at the dearest call known then): a resume's cap starts from it too.</summary>
+    public decimal UnansweredUsd { get; init; }
+
     /// <summary>This spend and <paramref name="other"/> (of the same release and judge) together.</summary>
     public JudgeSpend Plus(JudgeSpend other)
     {
@@ -30,6 +39,8 @@ public sealed record JudgeSpend(string ReleaseId, string Scorer)
             Calls = Calls + other.Calls,
             CostUsd = CostUsd is null && other.CostUsd is null ? null : (CostUsd ?? 0) + (other.CostUsd ?? 0),
             DearestUsd = Math.Max(DearestUsd, other.DearestUsd),
+            UnansweredCalls = UnansweredCalls + other.UnansweredCalls,
+            UnansweredUsd = UnansweredUsd + other.UnansweredUsd,
         };
     }
 
@@ -59,27 +70,36 @@ public sealed record JudgeSpend(string ReleaseId, string Scorer)
                 {
                     Add(spend, new JudgeSpend(result.ReleaseId, score.Scorer) { Calls = cached ? 0 : 1, CostUsd = usd, DearestUsd = usd ?? 0 });
                 }
+                else if (JudgeUsage.TryReadUnanswered(score.Metadata, out var estimate))
+                {
+                    Add(spend, new JudgeSpend(result.ReleaseId, score.Scorer) { UnansweredCalls = 1, UnansweredUsd = estimate });
+                }
             }
         }
 
         return spend;
     }
 
-    /// <summary>The judge calls and cost of <paramref name="releaseId"/>'s trials in <paramref name="spend"/>, every judge together.</summary>
-    public static (int Calls, double? CostUsd) For(IReadOnlyList<JudgeSpend> spend, string releaseId)
+    /// <summary>
+    /// The judge calls and cost of <paramref name="releaseId"/>'s trials in <paramref name="spend"/>, every judge together, and
+    /// apart from them the calls that got no answer and what the cap counted them at.
+    /// </summary>
+    public static (int Calls, double? CostUsd, int Unanswered, double UnansweredUsd) For(IReadOnlyList<JudgeSpend> spend, string releaseId)
     {
         ArgumentNullException.ThrowIfNull(spend);
-        var (calls, cost) = (0, (decimal?)null);
+        var (calls, cost, unanswered, estimate) = (0, (decimal?)null, 0, 0m);
         foreach (var entry in spend)
         {
             if (entry.ReleaseId == releaseId)
             {
                 calls += entry.Calls;
                 cost = entry.CostUsd is { } usd ? (cost ?? 0) + usd : cost;
+                unanswered += entry.UnansweredCalls;
+                estimate += entry.UnansweredUsd;
             }
         }
 
-        return (calls, cost is { } c ? (double)c : null);
+        return (calls, cost is { } c ? (double)c : null, unanswered, (double)estimate);
     }
 
     // A run has a few entries (releases × judges): a linear search.

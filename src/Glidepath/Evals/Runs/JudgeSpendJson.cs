@@ -7,7 +7,8 @@ namespace Glidepath.Evals.Runs;
 
 /// <summary>
 /// A run's <see cref="JudgeSpend"/> as every store keeps it (a JSON array in the run's row, exact decimals):
-/// <c>[{"release_id", "scorer", "calls", "cost_usd", "dearest_usd"}]</c>; null for a run stored before the spend was kept.
+/// <c>[{"release_id", "scorer", "calls", "cost_usd", "dearest_usd"}]</c>, with <c>"unanswered_calls"</c> and <c>"unanswered_usd"</c>
+/// when a call got no answer (absent: none); null for a run stored before the spend was kept.
 /// </summary>
 public static class JudgeSpendJson
 {
@@ -38,6 +39,12 @@ public static class JudgeSpendJson
                 }
 
                 w.WriteNumber("dearest_usd", entry.DearestUsd);
+                if (entry.UnansweredCalls > 0)
+                {
+                    w.WriteNumber("unanswered_calls", entry.UnansweredCalls);
+                    w.WriteNumber("unanswered_usd", entry.UnansweredUsd);
+                }
+
                 w.WriteEndObject();
             }
 
@@ -70,8 +77,10 @@ public static class JudgeSpendJson
                     Calls = e.GetProperty("calls").GetInt32(),
                     CostUsd = cost.ValueKind == JsonValueKind.Null ? null : cost.GetDecimal(),
                     DearestUsd = e.GetProperty("dearest_usd").GetDecimal(),
+                    UnansweredCalls = e.TryGetProperty("unanswered_calls", out var unanswered) ? unanswered.GetInt32() : 0,
+                    UnansweredUsd = e.TryGetProperty("unanswered_usd", out var estimate) ? estimate.GetDecimal() : 0,
                 };
-                if (entry.Calls < 0 || entry.CostUsd < 0 || entry.DearestUsd < 0 || entry.ReleaseId is null || entry.Scorer is null)
+                if (entry.Calls < 0 || entry.CostUsd < 0 || entry.DearestUsd < 0 || entry.UnansweredCalls < 0 || entry.UnansweredUsd < 0 || entry.ReleaseId is null || entry.Scorer is null)
                 {
                     throw new FormatException("a figure is negative or a name missing");
                 }

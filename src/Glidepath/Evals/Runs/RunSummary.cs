@@ -42,6 +42,15 @@ public sealed record RunSummary
     /// </summary>
     public double? JudgeCostUsd { get; init; }
 
+    /// <summary>
+    /// Judge calls under <c>max_spend_usd</c> that got no answer (timeouts, dropped connections; <see cref="JudgeSpend.UnansweredCalls"/>):
+    /// in neither <see cref="JudgeCalls"/> nor <see cref="JudgeCostUsd"/>, though a provider may have billed them.
+    /// </summary>
+    public int JudgeUnansweredCalls { get; init; }
+
+    /// <summary>What the cap counted <see cref="JudgeUnansweredCalls"/> at, each at the dearest call known then: an estimate, not a bill.</summary>
+    public double JudgeUnansweredUsd { get; init; }
+
     /// <summary>Trials whose answer came from the response cache, of those this process ran (not in the JSON view).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public int CachedAnswers { get; init; }
@@ -79,7 +88,7 @@ public sealed record RunSummary
             return this;
         }
 
-        var (calls, cost) = JudgeSpend.For(spend, ReleaseId);
-        return this with { JudgeCalls = calls, JudgeCostUsd = cost };
+        var (calls, cost, unanswered, estimate) = JudgeSpend.For(spend, ReleaseId);
+        return this with { JudgeCalls = calls, JudgeCostUsd = cost, JudgeUnansweredCalls = unanswered, JudgeUnansweredUsd = estimate };
     }
 }

@@ -21,6 +21,8 @@ public sealed class RunSummaryBuilder(string releaseId)
     private decimal _judgeCost;
     private bool _judgePriced;
     private int _judgeCalls;
+    private int _judgeUnanswered;
+    private decimal _judgeUnansweredUsd;
 
     public string ReleaseId => releaseId;
 
@@ -79,6 +81,11 @@ public sealed class RunSummaryBuilder(string releaseId)
                     _judgeCost += usd;
                 }
             }
+            else if (JudgeUsage.TryReadUnanswered(outcome.Metadata, out var estimate))
+            {
+                _judgeUnanswered++;
+                _judgeUnansweredUsd += estimate;
+            }
         }
     }
 
@@ -101,6 +108,8 @@ public sealed class RunSummaryBuilder(string releaseId)
             CostUsd = _priced ? (double)_cost : null,
             JudgeCalls = _judgeCalls,
             JudgeCostUsd = _judgePriced ? (double)_judgeCost : null,
+            JudgeUnansweredCalls = _judgeUnanswered,
+            JudgeUnansweredUsd = (double)_judgeUnansweredUsd,
             CachedAnswers = _cached,
             CacheUnknown = _cacheUnknown,
         };

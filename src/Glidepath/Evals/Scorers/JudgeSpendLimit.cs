@@ -20,6 +20,7 @@ internal sealed class JudgeSpendLimit(double limit)
     private double _spent;
     private double _largest;
     private int _inFlight;
+    private int _admitted;
     private bool _answered;
 
     /// <summary>Adds what earlier processes of the run spent: <paramref name="usd"/> in all, the dearest call <paramref name="dearest"/>.</summary>
@@ -44,11 +45,14 @@ internal sealed class JudgeSpendLimit(double limit)
         }
     }
 
-    /// <summary><see cref="Reached"/> as a trial's error, with what to do.</summary>
-    public string? Refusal() => Reached() is { } reached ? reached + RefusalAdvice : null;
-
-    /// <summary>Waits until one more call may start and counts it in flight; a <see cref="ScorerException"/> when none may.</summary>
-    public async Task ReserveAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until one more trial may start, before its release is asked, and counts it admitted (<see cref="TrialAdmission"/>);
+    /// a <see cref="ScorerException"/> when none may. Once an answer's cost is known, a trial is admitted only while what is
+    /// spent plus every call in flight and every trial admitted, each at the dearest call, leaves room for one more: no more
+    /// trials ask the release than the judge can score (trial gatejudge3 L1: a resume at one call of headroom asked the
+    /// release 32 times for one judge answer). Before that, trials are admitted as they come, and their calls go one at a time.
+    /// </summary>
+    public async Task AdmitAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -60,9 +64,9 @@ internal sealed class JudgeSpendLimit(double limit)
                     throw new ScorerException(reached + RefusalAdvice);
                 }
 
-                if (_inFlight == 0 || (_answered && _spent + ((_inFlight + 1) * _largest) <= limit))
+                if (!_answered || _spent + ((_inFlight + _admitted + 1) * _largest) <= limit)
                 {
-                    _inFlight++;
+                    _admitted++;
                     return;
                 }
 
@@ -73,27 +77,83 @@ internal sealed class JudgeSpendLimit(double limit)
         }
     }
 
+    /// <summary>Gives back an admission whose trial ended without its judge call (its release call failed, or it was stopped).</summary>
+    public void Unadmit() => Signal(() => _admitted--);
+
     /// <summary>
-    /// Ends a call reserved by <see cref="ReserveAsync"/>, with its cost, or null when it is not known (it failed, or its answer
+    /// Waits until one more call may start and counts it in flight; a <see cref="ScorerException"/> when none may. With
+    /// <paramref name="admitted"/>, the call is that of a trial <see cref="AdmitAsync"/> admitted, whose admission it uses up.
+    /// </summary>
+    public Task ReserveAsync(CancellationToken cancellationToken) => ReserveAsync(admitted: false, cancellationToken);
+
+    /// <inheritdoc cref="ReserveAsync(CancellationToken)"/>
+    public async Task ReserveAsync(bool admitted, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task settled;
+            string? refusal;
+            lock (_sync)
+            {
+                // Other admitted trials are not counted here: each may wait for a call in flight to end, never for another
+                // admitted trial, which could wait for it in turn.
+                refusal = ReachedLocked();
+                if (refusal is null && (_inFlight == 0 || (_answered && _spent + ((_inFlight + 1) * _largest) <= limit)))
+                {
+                    _inFlight++;
+                    _admitted -= admitted ? 1 : 0;
+                    return;
+                }
+
+                settled = _settled.Task;
+            }
+
+            if (refusal is not null)
+            {
+                if (admitted)
+                {
+                    Unadmit(); // and the trials waiting for an admission find the limit reached
+                }
+
+                throw new ScorerException(refusal + RefusalAdvice);
+            }
+
+            try
+            {
+                await settled.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (admitted)
+            {
+                Unadmit();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Ends a call reserved by <see cref="ReserveAsync(bool, CancellationToken)"/>, with its cost, or null when it is not known (it failed, or its answer
     /// carries none). Always to be called, also when reading the cost throws: the calls waiting to start would wait forever.
     /// </summary>
     public void Settled(double? usd) => End(usd, unanswered: false);
 
     /// <summary>
-    /// Ends a call reserved by <see cref="ReserveAsync"/> that got no answer (a timeout, a dropped connection, Ctrl-C): the
+    /// Ends a call reserved by <see cref="ReserveAsync(bool, CancellationToken)"/> that got no answer (a timeout, a dropped connection, Ctrl-C): the
     /// provider may have answered and billed it all the same, so it counts at the dearest call known (nothing before any
     /// answer has shown a cost). Trial gatejudge3 M2: a judge slower than the timeout let 128 calls through a 10-call cap.
     /// </summary>
-    public void Unanswered() => End(null, unanswered: true);
+    /// <returns>What it was counted at, for the run's stored spend (<see cref="Runs.JudgeSpend.UnansweredUsd"/>).</returns>
+    public double Unanswered() => End(null, unanswered: true);
 
-    private void End(double? usd, bool unanswered)
+    private double End(double? usd, bool unanswered)
     {
         TaskCompletionSource settled;
+        var counted = 0.0;
         lock (_sync)
         {
             _inFlight--;
             if (unanswered)
             {
+                counted = _largest;
                 _spent += _largest;
             }
             else if (usd is { } cost)
@@ -111,11 +171,25 @@ internal sealed class JudgeSpendLimit(double limit)
         }
 
         settled.SetResult();
+        return counted;
+    }
+
+    private void Signal(Action change)
+    {
+        TaskCompletionSource settled;
+        lock (_sync)
+        {
+            change();
+            settled = _settled;
+            _settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        settled.SetResult();
     }
 
     // Under _sync.
     private string? ReachedLocked() =>
-        _spent >= limit ? $"{ReachedText}{Views.Figures.Usd(limit)} is reached"
+        _spent >= limit ? $"{ReachedText}{Views.Figures.Usd(limit)} is reached: {Views.Figures.Usd(_spent)} is spent"
         : _spent + _largest > limit ? $"{ReachedText}{Views.Figures.Usd(limit)} is reached: {Views.Figures.Usd(_spent)} is spent and " +
             $"one call has cost up to {Views.Figures.Usd(_largest)}"
         : null;

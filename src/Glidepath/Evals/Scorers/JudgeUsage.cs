@@ -16,6 +16,12 @@ public static class JudgeUsage
     public const string OutputTokensKey = "judge.output_tokens";
     public const string CachedKey = "judge.cached";
 
+    /// <summary>
+    /// On the error of a judge call under <c>max_spend_usd</c> that got no answer (a timeout, a dropped connection): what the
+    /// cap counted it at, the dearest call known, since the provider may have answered and billed it all the same.
+    /// </summary>
+    public const string UnansweredUsdKey = "judge.unanswered_usd";
+
     /// <summary>Adds the usage of <paramref name="response"/> to a judge score's metadata; a figure the answer does not carry is left out.</summary>
     public static void Write(IDictionary<string, string> metadata, ChatResponse response)
     {
@@ -58,5 +64,13 @@ public static class JudgeUsage
         }
 
         return true;
+    }
+
+    /// <summary>Whether <paramref name="metadata"/> is that of a judge call that got no answer, and what the cap counted it at (<see cref="UnansweredUsdKey"/>).</summary>
+    public static bool TryReadUnanswered(IReadOnlyDictionary<string, string>? metadata, out decimal usd)
+    {
+        usd = 0;
+        return metadata is not null && metadata.TryGetValue(UnansweredUsdKey, out var text)
+            && decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out usd) && usd >= 0;
     }
 }

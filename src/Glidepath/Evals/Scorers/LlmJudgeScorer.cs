@@ -114,10 +114,11 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
         {
             if (_spendLimit is { } limit)
             {
-                await limit.ReserveAsync(cancellationToken).ConfigureAwait(false);
+                await limit.ReserveAsync(admitted: TrialAdmission.Take(limit), cancellationToken).ConfigureAwait(false);
             }
 
             ChatResponse? response = null;
+            var settled = false;
             try
             {
                 response = await judge.GetResponseAsync(prompt, new ChatOptions { Temperature = _temperature }, cancellationToken).ConfigureAwait(false);
@@ -125,11 +126,25 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                throw new ScorerException($"the judge {Identity.Model} failed: {ex.Message}", ex);
+                // Under a cap, a call that got no answer counts at the dearest call known, and the error keeps that estimate:
+                // the run's stored spend adds it, so a resume starts from it (trial gatejudge3 M2).
+                IReadOnlyDictionary<string, string>? metadata = null;
+                if (_spendLimit is { } capped)
+                {
+                    settled = true;
+                    metadata = new Dictionary<string, string>
+                    {
+                        ["judge.model"] = Identity.Model,
+                        ["judge.rubric_sha256"] = Identity.RubricSha256,
+                        [JudgeUsage.UnansweredUsdKey] = capped.Unanswered().ToString("R", CultureInfo.InvariantCulture),
+                    };
+                }
+
+                throw new ScorerException($"the judge {Identity.Model} failed: {ex.Message}", ex) { Metadata = metadata };
             }
             finally
             {
-                if (_spendLimit is { } spendLimit)
+                if (_spendLimit is { } spendLimit && !settled)
                 {
                     Settle(spendLimit, response);
                 }
@@ -142,11 +157,17 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
     }
 
     /// <summary>
-    /// Why the judge would refuse its next call for <c>max_spend_usd</c> whatever it were asked (what is spent reaches the
-    /// limit, or one more call at the dearest cost so far would pass it), as a trial's error, or null. The runner asks before
-    /// calling the release: a trial the judge cannot score would only spend on the release's model too.
+    /// Admits one more trial under <c>max_spend_usd</c> before its release is asked, into <paramref name="admission"/>
+    /// (<see cref="JudgeSpendLimit.AdmitAsync"/>); at once without a cap. A <see cref="ScorerException"/> when the cap refuses it.
     /// </summary>
-    public string? SpendRefusal() => _spendLimit?.Refusal();
+    internal async Task AdmitAsync(TrialAdmission admission, CancellationToken cancellationToken)
+    {
+        if (_spendLimit is { } limit)
+        {
+            await limit.AdmitAsync(cancellationToken).ConfigureAwait(false);
+            admission.Add(limit);
+        }
+    }
 
     /// <summary>
     /// The judge's <c>max_spend_usd</c> as reached, without advice (<c>the judge's spend limit of $2 is reached: $1.9995 is

@@ -78,14 +78,21 @@ public sealed class ScorerSet : IDisposable
     /// (but those <see cref="Unversioned"/>) and the content of the files they read. <see cref="Build"/> computes its <see cref="Version"/> with it, and whoever asks
     /// whether a stored verdict was computed with today's scorers (<see cref="Gate.GateBasis"/>) does too.
     /// </summary>
-    public static string VersionOf(IReadOnlyList<ScorerSpec> specs, Func<string, byte[]> readFile)
+    public static string VersionOf(IReadOnlyList<ScorerSpec> specs, Func<string, byte[]> readFile) => VersionOf(specs, readFile, withUnversioned: false);
+
+    /// <summary>
+    /// <see cref="VersionOf(IReadOnlyList{ScorerSpec}, Func{string, byte[]})"/>, or with <paramref name="withUnversioned"/> the
+    /// version as Glidepath computed it until 2026-12-07, <c>max_spend_usd</c> included: a run started then with the same
+    /// scorers has that one (trial gatejudge3 L4).
+    /// </summary>
+    public static string VersionOf(IReadOnlyList<ScorerSpec> specs, Func<string, byte[]> readFile, bool withUnversioned)
     {
         ArgumentNullException.ThrowIfNull(specs);
         ArgumentNullException.ThrowIfNull(readFile);
         var fingerprint = new JsonArray();
         foreach (var spec in specs)
         {
-            var options = spec.Options.Where(o => !Unversioned(o.Key)).OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => KeyValuePair.Create(o.Key, o.Value?.DeepClone()));
+            var options = spec.Options.Where(o => withUnversioned || !Unversioned(o.Key)).OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => KeyValuePair.Create(o.Key, o.Value?.DeepClone()));
             var item = new JsonObject { ["type"] = spec.Type, ["options"] = new JsonObject(options) };
             foreach (var fileKey in FileOptions)
             {
@@ -150,21 +157,38 @@ public sealed class ScorerSet : IDisposable
     }
 
     /// <summary>
-    /// The outcomes of a trial no scorer could score whatever the answer (an <c>llm_judge</c> whose <c>max_spend_usd</c> is
-    /// reached: <see cref="LlmJudgeScorer.SpendRefusal"/>), as <see cref="ScoreAsync(IReadOnlyList{ChatMessage}, ChatResponse, EvalCase?, int, double?, double?, CancellationToken)"/>
-    /// would record that judge's refusal; null when every scorer can still score.
+    /// Admits a trial before its release is asked (<see cref="TrialAdmission"/>): each judge with a <c>max_spend_usd</c> waits
+    /// until it has room for the trial's call. Returns the admission, to be disposed when the trial ends, or the outcomes of a
+    /// trial a judge refuses (its cap is reached), recorded as that judge's refusal of its score, with nothing held.
     /// </summary>
-    public IReadOnlyList<ScoreOutcome>? RefusedBeforeAnswer()
+    internal async Task<(TrialAdmission? Admission, IReadOnlyList<ScoreOutcome>? Refused)> AdmitAsync(CancellationToken cancellationToken)
     {
-        foreach (var entry in Entries)
+        var admission = new TrialAdmission();
+        try
         {
-            if (entry.Evaluator is LlmJudgeScorer judge && judge.SpendRefusal() is { } refusal)
+            foreach (var entry in Entries)
             {
-                return [ScoreOutcome.Failed(entry.Name, refusal, entry.Weight)];
+                if (entry.Evaluator is LlmJudgeScorer judge)
+                {
+                    try
+                    {
+                        await judge.AdmitAsync(admission, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (ScorerException refused)
+                    {
+                        admission.Dispose();
+                        return (null, [ScoreOutcome.Failed(entry.Name, refused.Message, entry.Weight)]);
+                    }
+                }
             }
         }
+        catch
+        {
+            admission.Dispose();
+            throw;
+        }
 
-        return null;
+        return (admission, null);
     }
 
     /// <summary>

@@ -12,6 +12,7 @@ internal sealed class InMemoryEvalRunStore(string location) : IEvalRunStore
     private readonly List<EvalRun> _runs = [];
     private readonly Dictionary<string, List<TrialResult>> _results = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<TrialKey>> _completed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, EvalRunLease> _leases = new(StringComparer.Ordinal);
 
     public Task CreateAsync(EvalRun run, CancellationToken cancellationToken) =>
         Synchronously.Run(() =>
@@ -127,6 +128,60 @@ internal sealed class InMemoryEvalRunStore(string location) : IEvalRunStore
                 if (spend.Count > 0)
                 {
                     _runs[i] = _runs[i] with { JudgeSpend = JudgeSpend.Merge(_runs[i].JudgeSpend, spend) };
+                }
+            }
+        }, cancellationToken);
+
+    public Task<EvalRunLease?> TryLeaseAsync(string runId, EvalRunLease lease, DateTimeOffset now, string? takeOverFrom, CancellationToken cancellationToken) =>
+        Synchronously.Run<EvalRunLease?>(() =>
+        {
+            ArgumentNullException.ThrowIfNull(lease);
+            lock (_sync)
+            {
+                if (!_runs.Exists(r => r.Id == runId))
+                {
+                    throw new OperationalException($"cannot lease eval run {runId} in the store at {location}: there is no such run; nothing was written");
+                }
+
+                if (!_leases.TryGetValue(runId, out var standing))
+                {
+                    _leases[runId] = lease;
+                    return null;
+                }
+
+                if (standing.Holder == lease.Holder)
+                {
+                    _leases[runId] = lease with { Since = standing.Since };
+                    return null;
+                }
+
+                if (standing.ExpiresAt <= now || standing.Holder == takeOverFrom)
+                {
+                    _leases[runId] = lease;
+                    return null;
+                }
+
+                return standing;
+            }
+        }, cancellationToken);
+
+    public Task<EvalRunLease?> LeaseAsync(string runId, CancellationToken cancellationToken) =>
+        Synchronously.Run<EvalRunLease?>(() =>
+        {
+            lock (_sync)
+            {
+                return _leases.GetValueOrDefault(runId);
+            }
+        }, cancellationToken);
+
+    public Task ReleaseLeaseAsync(string runId, string holder, CancellationToken cancellationToken) =>
+        Synchronously.Run(() =>
+        {
+            lock (_sync)
+            {
+                if (_leases.TryGetValue(runId, out var standing) && standing.Holder == holder)
+                {
+                    _leases.Remove(runId);
                 }
             }
         }, cancellationToken);

@@ -79,7 +79,20 @@ internal sealed class EvalTestApp : IAsyncDisposable
     {
         var manifest = Manifest;
         var releases = new ReleaseResolver(manifest, Store, Time) { EnvironmentStable = Glidepath.Environments.EnvironmentRefs.StableLookup(Store, manifest.App) };
-        return new EvalService(EvalSetup.For(manifest, null, [], useCache), Store, new Clients(this), releases, Time);
+        return new EvalService(EvalSetup.For(manifest, null, [], useCache), Store, new Clients(this), releases, Time)
+        {
+            // Each service here stands for one CLI process, ended before the next one starts: a lease this test process
+            // left is its holder's, gone. RunLeaseTests gives services holders of other processes.
+            Holder = RunHolder.ForThisProcess() with { IsGone = lease => lease.Host == Environment.MachineName && lease.Pid == Environment.ProcessId },
+        };
+    }
+
+    /// <summary>An eval service whose lease holder is <paramref name="holder"/> (another process, for the lease's tests).</summary>
+    public EvalService Evals(RunHolder holder)
+    {
+        var manifest = Manifest;
+        var releases = new ReleaseResolver(manifest, Store, Time) { EnvironmentStable = Glidepath.Environments.EnvironmentRefs.StableLookup(Store, manifest.App) };
+        return new EvalService(EvalSetup.For(manifest, null, [], false), Store, new Clients(this), releases, Time) { Holder = holder };
     }
 
     /// <summary>Registers the working tree as a release.</summary>

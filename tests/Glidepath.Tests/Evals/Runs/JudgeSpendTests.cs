@@ -42,8 +42,8 @@ public sealed class JudgeSpendTests
                 new JudgeSpend("a", "llm_judge#2") { Calls = 1, CostUsd = 0.002m, DearestUsd = 0.002m },
             ],
             spend);
-        Assert.Equal((3, 0.023), JudgeSpend.For(spend, "a"));
-        Assert.Equal((0, (double?)null), JudgeSpend.For(spend, "c"));
+        Assert.Equal((3, (double?)0.023, 0, 0.0), JudgeSpend.For(spend, "a"));
+        Assert.Equal((0, (double?)null, 0, 0.0), JudgeSpend.For(spend, "c"));
     }
 
     [Fact]
@@ -66,6 +66,30 @@ public sealed class JudgeSpendTests
         Assert.Equal(spend, JudgeSpendJson.Read(JudgeSpendJson.Write(spend), "run"));
         Assert.Null(JudgeSpendJson.Read(JudgeSpendJson.Write(null), "run"));
         Assert.Empty(JudgeSpendJson.Read("[]", "run")!);
+    }
+
+    // Trial gatejudge3 M2: a judge call that got no answer was counted by the process that made it only; a resume started
+    // without it. Its estimate is in the stored spend, apart from the answers' calls and cost.
+    [Fact]
+    public void Of_ACallThatGotNoAnswer_CountedApartAtItsEstimate_InTheJsonAndInFor()
+    {
+        var timedOut = new TrialResult
+        {
+            RunId = "run",
+            ReleaseId = "a",
+            CaseId = "c",
+            Trial = 1,
+            Status = TrialStatus.Error,
+            Scores = [new ScoreOutcome { Scorer = "llm_judge", Error = "the judge openai/judge-1 failed: timeout", Metadata = new Dictionary<string, string> { [JudgeUsage.UnansweredUsdKey] = "0.0015" } }],
+        };
+
+        var spend = JudgeSpend.Of([Judged("a", TrialStatus.Pass, "0.0015"), timedOut, timedOut]);
+
+        var entry = Assert.Single(spend);
+        Assert.Equal(new JudgeSpend("a", "llm_judge") { Calls = 1, CostUsd = 0.0015m, DearestUsd = 0.0015m, UnansweredCalls = 2, UnansweredUsd = 0.003m }, entry);
+        Assert.Equal((1, (double?)0.0015, 2, 0.003), JudgeSpend.For(spend, "a"));
+        Assert.Equal(spend, JudgeSpendJson.Read(JudgeSpendJson.Write(spend), "run"));
+        Assert.Contains("\"unanswered_calls\":2,\"unanswered_usd\":0.003", JudgeSpendJson.Write(spend), StringComparison.Ordinal);
     }
 
     // The cap counts from this value: one that does not read is refused, never taken as nothing spent.

@@ -206,6 +206,13 @@ public sealed class CustomScorerTypeTests
             }
         }
 
+        public Task<EvalRunLease?> TryLeaseAsync(string runId, EvalRunLease lease, DateTimeOffset now, string? takeOverFrom, CancellationToken cancellationToken) =>
+            Task.FromResult<EvalRunLease?>(null);
+
+        public Task<EvalRunLease?> LeaseAsync(string runId, CancellationToken cancellationToken) => Task.FromResult<EvalRunLease?>(null);
+
+        public Task ReleaseLeaseAsync(string runId, string holder, CancellationToken cancellationToken) => Task.CompletedTask;
+
         public Task AddJudgeSpendAsync(string runId, IReadOnlyList<JudgeSpend> spend, CancellationToken cancellationToken)
         {
             _runs[runId] = _runs[runId] with { JudgeSpend = JudgeSpend.Merge(_runs[runId].JudgeSpend, spend) };

@@ -116,7 +116,26 @@ public sealed class JudgeAndCustomEvaluatorTests
 
         var second = Assert.Single(ScoreReader.Read("llm_judge", 1, await judge.EvaluateAsync(Case().Messages, response)));
 
-        Assert.Equal("the judge's spend limit of $0.0000001 is reached; raise max_spend_usd and resume the run, or use fewer cases", second.Error);
+        Assert.Equal("the judge's spend limit of $0.0000001 is reached: $0.001 is spent; raise max_spend_usd and resume the run, or use fewer cases", second.Error);
+    }
+
+    // Trial gatejudge3 M2: the cap counts a call that got no answer at the dearest call known; the error keeps that estimate,
+    // so the run's stored spend adds it and a resume starts from it.
+    [Fact]
+    public async Task LlmJudge_CallWithNoAnswerUnderACap_TheErrorKeepsWhatTheCapCountedItAt()
+    {
+        var calls = 0;
+        using var judge = new LlmJudgeScorer("llm_judge", new JudgeClient(_ => Interlocked.Increment(ref calls) == 1 ? "{\"score\": 1}" : throw new TimeoutException("no response within 3 s")),
+            new JudgeIdentity("openai/j", "00"), "Score 1 when correct.", 0.7, 1, cost: _ => 0.0015, maxSpendUsd: 1.0);
+        var response = new ChatResponse(new ChatMessage(ChatRole.Assistant, "x"));
+        Assert.True(Assert.Single(ScoreReader.Read("llm_judge", 1, await judge.EvaluateAsync(Case().Messages, response))).Passed);
+
+        var timedOut = Assert.Single(ScoreReader.Read("llm_judge", 1, await judge.EvaluateAsync(Case().Messages, response)));
+
+        Assert.StartsWith("the judge openai/j failed: no response within 3 s", timedOut.Error, StringComparison.Ordinal);
+        Assert.True(JudgeUsage.TryReadUnanswered(timedOut.Metadata, out var estimate));
+        Assert.Equal(0.0015m, estimate);
+        Assert.False(JudgeUsage.TryRead(timedOut.Metadata, out _, out _)); // not an answer: in neither judge_calls nor judge_cost_usd
     }
 
     // Eight trials at once against a cap of $1 and calls of $0.40: the cap was checked before each call, so all eight
