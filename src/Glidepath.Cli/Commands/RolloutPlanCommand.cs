@@ -12,7 +12,7 @@ internal static class RolloutPlanCommand
     public static Command Create(CliEnvironment env)
     {
         var environment = EnvironmentCommandSupport.EnvOption();
-        var rps = new Option<double?>("--rps") { Description = "Requests per second the environment serves, for how long each step takes (default: the environment's rate over the last hour, both arms, measured from its traces while the stable release served; none without them)" };
+        var rps = new Option<double?>("--rps") { Description = "Requests per second the environment serves, for how long each step takes (default: the environment's rate over the last hour, both arms, whatever release served them, measured from its traces; none without them)" };
         var steps = new Option<string?>("--steps") { Description = "Canary percentages to plan instead of the manifest's rollout.steps, e.g. 5,25,50" };
         var minRequests = new Option<int?>("--min-requests") { Description = "min_requests to plan with instead of rollout.step.min_requests" };
         var command = new Command("plan", """
@@ -63,8 +63,8 @@ internal static class RolloutPlanCommand
             // the rate: newcomer trial L8).
             var rate = perSecond is { } given
                 ? StableRate.Given(given)
-                : state.StableReleaseId is { } stable
-                    ? await StableRate.MeasureAsync(store.Traces, ctx.Manifest.App, spec.Name, stable, state.StableSince, ctx.Time.GetUtcNow(), ct)
+                : state.StableReleaseId is not null
+                    ? await StableRate.MeasureAsync(store.Traces, ctx.Manifest.App, spec.Name, state.StableSince, ctx.Time.GetUtcNow(), ct)
                     : null;
             var profile = observed ?? StableProfile.Assumed(sampleRate);
             var planned = RolloutPlanner.Plan(plan, profile, observed is null ? null : stableDay, rate?.RequestsPerSecond);
@@ -148,7 +148,7 @@ internal static class RolloutPlanCommand
                 title: "requests each step needs to advance when the canary is as good as stable (the median step: computed with its estimate exactly at stable's)");
             ctx.Output.Line("  typical, not a bound: about the median step; in seeded A/A simulations 1 step in 5 needs 1.3× as many requests and 1 in 10 1.8× or more (the estimate wanders to the unfavourable side, several metrics must be safe at once); plan for up to 2×");
             ctx.Output.Line(rate is null
-                ? "  time: – without --rps or the stable release's traffic in the last hour to measure the rate from"
+                ? "  time: – without --rps or the environment's traffic in the last hour to measure the rate from"
                 : rate.Measured
                     ? $"  time: at {StepPaceWarning.RateText(rate.RequestsPerSecond)} requests/s, {rate.Source}; --rps N plans at another rate"
                     : $"  time: at {StepPaceWarning.RateText(rate.RequestsPerSecond)} requests/s (--rps)");
@@ -158,6 +158,15 @@ internal static class RolloutPlanCommand
             ctx.Output.Line(reach.Count > 0
                 ? "  subjects: the effective subjects the canary (the stable arm above 50%) would count over the stable release's last 24 h of subjects, a ceiling however long the step runs; below min_subjects no metric is judged"
                 : "  subjects: – without the stable release's traffic in the last 24 h to estimate them from");
+            if (planned.Any(p => p.CanaryRequests is null && p.Metrics.Any(m => m.CatchesBeyond is not null)))
+            {
+                ctx.Output.Line(rate is null
+                    ? "  catches: a step that is never decided catches by the time its other metrics would be decided (with a rate: by max_duration's end)"
+                    : $"  catches: a step that is never decided catches by max_duration's end at {StepPaceWarning.RateText(rate.RequestsPerSecond)} requests/s");
+            }
+
+            // Metrics without observations (no scorer, no feedback, no provider calls Glidepath counts): a metric its subjects
+            // keep undecided is judged, and has a catches figure (until 2026-12-07 it was listed here: trial netfalse2 M3).
             var never = planned.SelectMany(p => p.Metrics).Where(m => m.CanaryRequests is null && m.CatchesBeyond is null).Select(m => m.Metric).Distinct().ToList();
             if (never.Count > 0)
             {

@@ -20,7 +20,7 @@ public static class HoldWarning
         ArgumentNullException.ThrowIfNull(decision);
         ArgumentNullException.ThrowIfNull(rollout);
         return decision.Outcome == JudgeOutcome.Hold
-            ? Text(decision.Evidence, rollout.Environment, rollout.Weight, decision.CanarySubjects, decision.CanaryEffectiveSubjects, rollout.Plan.MaxHold, revision)
+            ? Text(decision.Evidence, rollout.Environment, rollout.Weight, decision.CanarySubjects, decision.CanaryEffectiveSubjects, rollout.Plan.MaxHold, revision, rollout.ReleaseId)
             : null;
     }
 
@@ -47,7 +47,7 @@ public static class HoldWarning
                 return null;
             }
 
-            if (d.Kind == RolloutDecisionKinds.Hold && Text(RolloutJson.ReadEvidence(d.EvidenceJson), rollout.Environment, rollout.Weight, null, null, rollout.Plan.MaxHold, revision) is { } warning)
+            if (d.Kind == RolloutDecisionKinds.Hold && Text(RolloutJson.ReadEvidence(d.EvidenceJson), rollout.Environment, rollout.Weight, null, null, rollout.Plan.MaxHold, revision, rollout.ReleaseId) is { } warning)
             {
                 return warning;
             }
@@ -56,8 +56,29 @@ public static class HoldWarning
         return null;
     }
 
-    /// <summary>True when some metric's estimate lies beyond its tolerance on the harmful side while undecided.</summary>
-    public static bool Warns(IReadOnlyList<MetricEvidence> evidence) => evidence.Any(e => e.EstimateBeyondTolerance == true);
+    /// <summary>
+    /// True when some metric's estimate lies beyond its tolerance on the harmful side while undecided, judged or before the
+    /// cap of heavy subjects (<see cref="BeyondBeforeCap"/>).
+    /// </summary>
+    public static bool Warns(IReadOnlyList<MetricEvidence> evidence) => evidence.Any(e => e.EstimateBeyondTolerance == true || BeyondBeforeCap(e));
+
+    /// <summary>
+    /// True when an undecided metric's judged estimate lies inside its tolerance but its estimate before the cap of heavy
+    /// subjects (per request) lies beyond it on the harmful side: the heaviest subjects fare worse on the canary, and the
+    /// cap counts them as few (trial netfalse2 M1). A hold is then a warning too (docs/rollouts.md, "What is judged, exactly").
+    /// </summary>
+    public static bool BeyondBeforeCap(MetricEvidence e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (e.Verdict != "unclear" || e.EstimateBeyondTolerance == true || e.EstimateBeforeCap is not { } before)
+        {
+            return false;
+        }
+
+        // The tolerance says the harmful side: above it for max_increase (> 0) and max_ratio (> 1), below it for max_drop.
+        var increase = e.Scale == "ratio" ? e.Tolerance > 1 : e.Tolerance > 0;
+        return increase ? before > e.Tolerance : before < e.Tolerance;
+    }
 
     /// <summary>
     /// "warning: error_rate +0.0560 [-0.0080, +0.1030]: the estimate is beyond max_increase 0.01, but the interval cannot
@@ -67,11 +88,14 @@ public static class HoldWarning
     /// rollback that ends this canary, refused if the canary ended or changed meanwhile (two people acting on the same
     /// warning must not take the stable back a release; docs/environments.md).
     /// </summary>
-    public static string? Text(IReadOnlyList<MetricEvidence> evidence, string environment, double weight, int? canarySubjects, double? canaryEffectiveSubjects, TimeSpan? maxHold = null, long? revision = null)
+    /// <param name="release">The canary's release: a metric beyond its tolerance only before the cap of heavy subjects
+    /// (<see cref="BeyondBeforeCap"/>) names the traces of it to look at.</param>
+    public static string? Text(IReadOnlyList<MetricEvidence> evidence, string environment, double weight, int? canarySubjects, double? canaryEffectiveSubjects, TimeSpan? maxHold = null, long? revision = null, string? release = null)
     {
         ArgumentNullException.ThrowIfNull(evidence);
         var beyond = evidence.Where(e => e.EstimateBeyondTolerance == true).ToList();
-        if (beyond.Count == 0)
+        var heavier = evidence.Where(BeyondBeforeCap).ToList();
+        if (beyond.Count == 0 && heavier.Count == 0)
         {
             return null;
         }
@@ -81,7 +105,10 @@ public static class HoldWarning
             ? string.Create(inv, $"≥ {n} canary subjects (effective {canaryEffectiveSubjects:0.#}; ")
             : "the canary's subjects so far (";
         var each = beyond.Select(e =>
-            $"{e.Metric} {e.IntervalText()}: the estimate is beyond {e.ToleranceText}, but the interval cannot decide with {subjects}it detects changes beyond {e.HalfWidthText()} now)");
+            $"{e.Metric} {e.IntervalText()}: the estimate is beyond {e.ToleranceText}, but the interval cannot decide with {subjects}it detects changes beyond {e.HalfWidthText()} now)")
+            .Concat(heavier.Select(e =>
+                $"{e.Metric} {e.EstimateText()} {e.BoundsText()}: per request the canary is beyond {e.ToleranceText}, and only the cap of heavy subjects (each subject group weighs at most three median groups) keeps the judged estimate inside: its heaviest subjects fare worse on it "
+                + $"(a harm to them, or callers who fare as badly on any release), which the judge counts as few subjects — a wider tolerance or a promotion is not the remedy; look at the heaviest callers' traces (glidepath traces list --env {environment}{(release is null ? "" : $" --release {release}")}) and decide by hand"));
         var until = maxHold is { } h ? $"until someone acts or the hold reaches max_hold {RolloutView.Duration(h)} (then it is rolled back)" : "until someone acts";
         return string.Create(inv,
             $"warning: {string.Join("; ", each)}; the canary stays at {weight:0.##}% {until} — consider: {RollbackCommand(environment, revision)}");

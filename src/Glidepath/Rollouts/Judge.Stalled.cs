@@ -35,9 +35,11 @@ public sealed partial class Judge
     /// <summary>
     /// One sentence per unclear metric whose estimate lies inside its tolerance but whose interval the spread between
     /// subjects alone keeps across it, joined; null when there is none. <paramref name="canary"/> and
-    /// <paramref name="stable"/> are the capped samples the assessments were made on.
+    /// <paramref name="stable"/> are the capped samples the assessments were made on, <paramref name="canaryUncapped"/> and
+    /// <paramref name="stableUncapped"/> the same arms before the cap of heavy subjects. A metric whose estimate before that
+    /// cap (per request) lies beyond its tolerance gets <see cref="HeavierHarmed"/> instead, stalled or not.
     /// </summary>
-    private string? Stalled(IReadOnlyList<MetricAssessment> all, in ArmSample canary, in ArmSample stable)
+    private string? Stalled(IReadOnlyList<MetricAssessment> all, in ArmSample canary, in ArmSample stable, in ArmSample canaryUncapped, in ArmSample stableUncapped)
     {
         var said = new List<string>();
         foreach (var a in all)
@@ -46,6 +48,12 @@ public sealed partial class Judge
             var inside = rule.HarmIsIncrease ? a.Estimate < rule.Threshold : a.Estimate > rule.Threshold;
             if (a.Verdict != MetricVerdict.Unclear || !inside)
             {
+                continue;
+            }
+
+            if (HeavierHarmed(rule, canaryUncapped, stableUncapped) is { } heavy)
+            {
+                said.Add(heavy);
                 continue;
             }
 
@@ -76,10 +84,36 @@ public sealed partial class Judge
 
             var needed = rule.HarmIsIncrease ? Math.Max(a.Estimate, 0) + radius : radius - Math.Min(a.Estimate, 0);
             said.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{rule.Name} has stopped narrowing: its subjects' {SubjectSpread.Differ(rule.Name)} differ beyond chance, so the subjects, not the requests, bound the interval (about {SubjectSpread.WidthText(rule, radius)} however many more requests they send) and waiting will not decide it — {SubjectSpread.WidenText(rule, needed).Replace(" to about ", " beyond about ", StringComparison.Ordinal)} (glidepath rollout plan shows the tolerance a step meets in time), or decide by hand (glidepath rollout promote advances it, glidepath rollback ends it)"));
+                $"{rule.Name} has stopped narrowing: its subjects' {SubjectSpread.Differ(rule.Name)} differ beyond chance, so the subjects, not the requests, bound the interval (about {SubjectSpread.WidthText(rule, radius)} however many more requests they send) and waiting will not decide it — {SubjectSpread.WidenText(rule, needed).Replace(" to about ", " beyond about ", StringComparison.Ordinal)} at the least (where this interval stops: a tolerance that close is met only slowly, so expect another hold; glidepath rollout plan names the larger one a step meets within max_duration), or decide by hand (glidepath rollout promote advances it, glidepath rollback ends it)"));
         }
 
         return said.Count == 0 ? null : string.Join("; ", said);
+    }
+
+    /// <summary>
+    /// The words for a metric whose judged estimate lies inside its tolerance while its estimate before the cap of heavy
+    /// subjects (per request) lies beyond it on the harmful side, or null: the heaviest subjects fare worse on the canary,
+    /// and the cap counts them as few. A wider tolerance or a promotion is then not the advice (trial netfalse2 M1: a canary
+    /// failing 10% of the ten heaviest users' attempts read retry_rate +0.0068 judged, +0.0426 per request against
+    /// max_increase 0.03, and the hold advised widening the tolerance beyond 0.035 or promoting).
+    /// </summary>
+    private static string? HeavierHarmed(MetricRule rule, in ArmSample canary, in ArmSample stable)
+    {
+        var before = PointEstimate(rule, canary, stable);
+        if (!(rule.HarmIsIncrease ? before > rule.Threshold : before < rule.Threshold))
+        {
+            return null;
+        }
+
+        var shown = Shown(rule, before)!.Value;
+        var text = rule.IsRatio
+            ? string.Create(CultureInfo.InvariantCulture, $"×{shown:0.000}")
+            : string.Create(CultureInfo.InvariantCulture, $"{shown:+0.0000;-0.0000}");
+        return $"{rule.Name} per request is beyond {rule.ToleranceText} on the canary ({text} before the cap of heavy subjects): "
+            + "its heaviest subjects fare worse on it, and the cap (each subject group weighs at most three median groups) counts them as few, "
+            + "so the judged estimate lies inside — a harm to those callers, or callers who fare as badly on any release (sticky subjects put different ones on each arm); "
+            + "either way neither a wider tolerance nor a promotion is the remedy: look at the heaviest callers' traces "
+            + "(glidepath traces list --release <the canary's release>) and decide by hand (glidepath rollback ends it)";
     }
 
     /// <summary>

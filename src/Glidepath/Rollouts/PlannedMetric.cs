@@ -2,7 +2,7 @@ namespace Glidepath.Rollouts;
 
 /// <summary>One metric's need at one step: observations for a safe decision, and the smallest harm it then catches.</summary>
 /// <param name="CanaryRequests">Canary requests that give those observations (online and feedback metrics see a share of requests); null when never.</param>
-/// <param name="CatchesBeyond">With the step's canary requests, a change at least this large (on the metric's scale: a difference, or a ratio) is rolled back about half the time by the step's end.</param>
+/// <param name="CatchesBeyond">With the step's canary requests, a change at least this large (on the metric's scale: a difference, or a ratio) is rolled back about half the time by the step's end; for a step that is never decided, by max_duration's end at the rate (without one, when its other metrics would be decided). Null for a metric without observations (not judged).</param>
 public sealed record PlannedMetric(string Metric, long? CanaryRequests, double? CatchesBeyond, string ToleranceText)
 {
     /// <summary>

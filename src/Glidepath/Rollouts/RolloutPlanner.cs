@@ -69,9 +69,12 @@ public static class RolloutPlanner
             var judged = needs.Where(x => x.PerRequest > 0 || x.Rule.Name == Judge.FirstTokenLatency).ToList();
             var limiting = judged.Count == 0 ? default : judged.MaxBy(x => x.Requests ?? long.MaxValue);
             long? canary = judged.Any(x => x.Requests is null) ? null : Math.Max(plan.MinRequests, limiting.Requests ?? 0);
+            // A step that never decides still catches harm by its end: at max_duration's end at the rate, or without one when
+            // its other metrics would be decided (until 2026-12-07 such a row left the column empty: trial netfalse2 M3).
+            var end = canary ?? inTime ?? Math.Max(plan.MinRequests, judged.Select(x => x.Requests ?? 0).DefaultIfEmpty(0).Max());
             var metrics = needs.Select(x => x.Metric with
             {
-                CatchesBeyond = canary is { } c && x.PerRequest > 0 ? Catches(x.Rule, x.Pace, c * x.PerRequest, policy) : null,
+                CatchesBeyond = x.PerRequest > 0 ? Catches(x.Rule, x.Pace, end * x.PerRequest, policy) : null,
             }).ToList();
             steps.Add(new PlannedStep(percent, canary, canary is { } k ? (long)Math.Ceiling(k / w) : null, judged.Count == 0 || canary == plan.MinRequests ? "min_requests" : limiting.Rule.Name, metrics)
             {

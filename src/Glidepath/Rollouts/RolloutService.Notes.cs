@@ -29,7 +29,7 @@ public sealed partial class RolloutService
         var observed = StableProfile.From(stableDay, sampleRate);
         var state = await environmentStore.GetAsync(manifest.App, rollout.Environment, cancellationToken).ConfigureAwait(false);
         // Planned at the environment's measured rate with the stable release's subject groups, as rollout plan plans.
-        var rate = await StableRate.MeasureAsync(traces, manifest.App, rollout.Environment, rollout.BaselineReleaseId, state.StableSince, now, cancellationToken).ConfigureAwait(false);
+        var rate = await StableRate.MeasureAsync(traces, manifest.App, rollout.Environment, state.StableSince, now, cancellationToken).ConfigureAwait(false);
         var planned = RolloutPlanner.Plan(rollout.Plan, observed ?? StableProfile.Assumed(sampleRate), observed is null ? null : stableDay, rate?.RequestsPerSecond);
         var pace = rate is null ? null : StepPaceWarning.For(rollout.Plan, planned, rate.RequestsPerSecond, rate.Source, rollout.Environment);
         var spread = SubjectSpreadWarning.For(rollout.Plan, planned, rollout.Environment);

@@ -56,7 +56,7 @@ public sealed class RolloutPaceWarningCliTests
 
         Assert.True(code == 0, stderr);
         Assert.Contains("time (--rps)", stdout, StringComparison.Ordinal);
-        Assert.Contains("time: – without --rps or the stable release's traffic in the last hour", stdout, StringComparison.Ordinal);
+        Assert.Contains("time: – without --rps or the environment's traffic in the last hour", stdout, StringComparison.Ordinal);
         Assert.Equal(JsonValueKind.Null, json.GetProperty("rps").ValueKind);
         Assert.Equal(JsonValueKind.Null, json.GetProperty("steps")[0].GetProperty("seconds").ValueKind);
     }

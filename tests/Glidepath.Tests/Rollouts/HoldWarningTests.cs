@@ -117,4 +117,46 @@ public sealed class HoldWarningTests
         Assert.Null(HoldWarning.Current(Held(T0.AddMinutes(45)), [.. warned, Decision(RolloutDecisionKinds.Resume, T0.AddMinutes(45))]));
         Assert.Null(HoldWarning.Current(Held(T0, RolloutState.Aborted), warned));
     }
+    // Trial netfalse2 M1: a canary worse only for the heaviest users; judged +0.0068 inside max_increase 0.03, +0.0426 per request.
+    private static MetricEvidence HeavierOnly(double beforeCap) => ErrorRate(0.0068, -0.0227, 0.0426) with
+    {
+        Metric = "retry_rate", Tolerance = 0.03, ToleranceText = "max_increase 0.03", EstimateBeyondTolerance = null, EstimateBeforeCap = beforeCap,
+    };
+
+    [Fact]
+    public void Text_BeyondTheToleranceOnlyBeforeTheCap_WarnsWithoutAdvisingAWiderToleranceAndNamesTheTraces()
+    {
+        var text = HoldWarning.Text([HeavierOnly(0.0426)], "production", 50, null, null, TimeSpan.FromMinutes(1), 17, "v9");
+
+        Assert.True(HoldWarning.Warns([HeavierOnly(0.0426)]));
+        Assert.StartsWith(
+            "warning: retry_rate +0.0068 (+0.0426 before cap) [-0.0227, +0.0426]: per request the canary is beyond max_increase 0.03, and only the cap of heavy subjects "
+            + "(each subject group weighs at most three median groups) keeps the judged estimate inside: its heaviest subjects fare worse on it (a harm to them, or callers who fare as badly on any release)",
+            text, StringComparison.Ordinal);
+        Assert.Contains("a wider tolerance or a promotion is not the remedy; look at the heaviest callers' traces (glidepath traces list --env production --release v9) and decide by hand", text, StringComparison.Ordinal);
+        Assert.EndsWith("— consider: glidepath rollback --env production --expect-revision 17", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("widen", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0.029)] // per request inside the tolerance
+    [InlineData(-0.05)] // per request better
+    public void Text_BeforeTheCapInsideOrOnTheSafeSide_NoWarning(double beforeCap)
+    {
+        Assert.False(HoldWarning.Warns([HeavierOnly(beforeCap)]));
+        Assert.Null(HoldWarning.Text([HeavierOnly(beforeCap)], "production", 50, null, null));
+    }
+
+    [Fact]
+    public void BeyondBeforeCap_MaxDropAndMaxRatio_ReadTheHarmfulSideFromTheTolerance()
+    {
+        var score = ErrorRate(-0.01, -0.08, 0.06) with { Metric = "online_score", Tolerance = -0.03, ToleranceText = "max_drop 0.03" };
+        var latency = ErrorRate(1.1, 0.9, 1.3) with { Metric = "latency", Scale = "ratio", Tolerance = 1.25, ToleranceText = "max_ratio 1.25", EstimateBeyondTolerance = null };
+
+        Assert.True(HoldWarning.BeyondBeforeCap(score with { EstimateBeforeCap = -0.05 }));
+        Assert.False(HoldWarning.BeyondBeforeCap(score with { EstimateBeforeCap = 0.05 }));
+        Assert.True(HoldWarning.BeyondBeforeCap(latency with { EstimateBeforeCap = 1.3 }));
+        Assert.False(HoldWarning.BeyondBeforeCap(latency with { EstimateBeforeCap = 1.2 }));
+        Assert.False(HoldWarning.BeyondBeforeCap(latency with { EstimateBeforeCap = 1.3, Verdict = "safe" }));
+    }
 }
