@@ -80,8 +80,11 @@ public sealed partial class EvalService
     /// still counted a judge's <c>max_spend_usd</c>: then nothing that scores changed, and the run resumes (trial gatejudge3 L4).
     /// </summary>
     private bool StartedWithTheCapVersioned(EvalRun run) =>
-        Config.Scorers.Any(s => s.Options.Keys.Any(ScorerSet.Unversioned))
+        ScorersHaveACap
         && ScorerSet.VersionOf(Config.Scorers, path => Files.AppFile.Read(Manifest.BaseDirectory, path, "eval.scorers"), withUnversioned: true) == run.ScorerVersion;
+
+    /// <summary>Whether a scorer in <c>eval.scorers</c> has an option kept out of the scorer version (a judge's <c>max_spend_usd</c>).</summary>
+    private bool ScorersHaveACap => Config.Scorers.Any(s => s.Options.Keys.Any(ScorerSet.Unversioned));
 
     /// <summary>
     /// For the refusal of a run whose scorers changed, with a cap in <c>eval.scorers</c>: a run started before 2026-12-07 has
@@ -89,7 +92,7 @@ public sealed partial class EvalService
     /// refusal says so as the likely cause when only the cap changed (trial gatejudge3 L4).
     /// </summary>
     private string CapInOldVersion() =>
-        Config.Scorers.Any(s => s.Options.Keys.Any(ScorerSet.Unversioned))
+        ScorersHaveACap
             ? ". If only max_spend_usd changed: a run started before 2026-12-07 has max_spend_usd in its scorer version (Glidepath " +
               "counted it then), so it resumes only with each judge's max_spend_usd as it was when the run started: put it back to " +
               "resume, or start a new run (a new run's cap is not in its version, so raising it later resumes that run)"
