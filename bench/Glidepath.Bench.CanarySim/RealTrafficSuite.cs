@@ -147,12 +147,18 @@ internal static class RealTrafficSuite
     }
 
     /// <param name="shippedOnly">Only the judge as shipped (subject groups): the "before" rows are left out.</param>
-    public static int Report(int runs, ulong seed, int lookEvery, string only, bool shippedOnly = false)
+    /// <param name="knownVariance">Judge as before the small-sample correction: every variance taken as known (<see cref="JudgePolicy.KnownVariance"/>).</param>
+    public static int Report(int runs, ulong seed, int lookEvery, string only, bool shippedOnly = false, bool knownVariance = false)
     {
-        var policy = JudgePolicy.From(Plan);
+        var policy = JudgePolicy.From(Plan) with { KnownVariance = knownVariance };
         var judge = new Judge(policy);
         var halfAlpha = policy.AlphaPerMetric / 2;
         Console.WriteLine($"canary-sim --suite real: {runs} seeded rollouts per scenario and judge, seed {seed}; the judge looks every {lookEvery} canary requests, or every 1% of the canary's requests when that is more");
+        if (knownVariance)
+        {
+            Console.WriteLine("judge: every variance taken as known (--known-variance: as before the small-sample correction)");
+        }
+
         Console.WriteLine($"plan: error_rate +0.01, latency ×1.25, latency_p99 +0.005, cost_per_call ×1.15, online_pass_rate −0.02; confidence 0.95 → α per metric {policy.AlphaPerMetric:0.####} (α/2 = {halfAlpha:P2} per side); min_requests 200, min_subjects 20");
         Console.WriteLine("subjects: Pareto(1.2) activity, per-subject latency factor lognormal(0, 0.4), 2% error-prone subjects failing 20% of requests (unless stated)");
         Console.WriteLine();

@@ -23,6 +23,30 @@ public static class ConfidenceSequence
         return Math.Sqrt(variance * (1 + (rho / n)) * ((2 * Math.Log(1 / alpha)) + Math.Log(1 + (n / rho))));
     }
 
+    /// <summary>
+    /// The radius of <see cref="Radius(double, double, double, double)"/> when <paramref name="variance"/> is estimated
+    /// with <paramref name="df"/> degrees of freedom (the judge's variance over few subject groups): the bound's height
+    /// in standard errors, z = radius/√v, is replaced by the Student t quantile with the same upper tail, t_df(Φ̄(z)), so
+    /// that each look's chance of passing the bound is what it is with a known variance (Cameron and Miller 2015, §VI:
+    /// cluster-robust inference with few clusters takes its critical values from t with G − 1 degrees of freedom). Without
+    /// a finite df, or with more than <see cref="KnownVarianceDf"/>, the radius is unchanged.
+    /// </summary>
+    public static double Radius(double variance, double n, double alpha, double rho, double df)
+    {
+        var radius = Radius(variance, n, alpha, rho);
+        if (!(df > 0 && df <= KnownVarianceDf) || !(variance > 0) || !double.IsFinite(radius))
+        {
+            return radius;
+        }
+
+        var z = radius / Math.Sqrt(variance);
+        var tail = StudentT.NormalUpperTail(z);
+        return tail > 0 ? radius * StudentT.UpperQuantile(tail, df) / z : radius;
+    }
+
+    /// <summary>Degrees of freedom beyond which an estimated variance is taken as known (the t quantile is within 0.01% of the normal one at the judge's heights).</summary>
+    public const double KnownVarianceDf = 1e5;
+
     /// <summary>The mixing parameter that makes the sequence tightest at <paramref name="targetN"/> observations.</summary>
     public static double RhoFor(double targetN, double alpha) => Math.Max(targetN, 1) / OptimalRatio(alpha);
 

@@ -48,90 +48,19 @@ public sealed partial class Judge
     };
 
     /// <summary>
-    /// Kish's effective number of subject groups over the metric's observations, (Σ N_g)² / Σ N_g² with N_g the
-    /// denominator of <see cref="Unit"/> in group g: the arm's <see cref="ArmSample.EffectiveSubjects"/> for a metric
-    /// every request has (errors), fewer for one only some requests have (answered: latency and cost; feedback, online scores).
-    /// </summary>
-    private static double EffectiveSubjects(MetricRule rule, in ArmSample arm, int tail)
-    {
-        if (arm.Groups is not { } groups)
-        {
-            return 0;
-        }
-
-        double sum = 0, squares = 0;
-        foreach (var g in groups)
-        {
-            var n = Unit(rule, g, tail).N;
-            sum += n;
-            squares += n * n;
-        }
-
-        return squares > 0 ? sum * sum / squares : 0;
-    }
-
-    /// <summary>
-    /// The cluster-robust (CR1) variance of the arm's ratio estimate ΣY/ΣN, over its subject groups: k/(k−1) ·
-    /// Σ (Y_g − m·N_g)² / N², with k the groups that saw the metric. NaN without groups or with fewer than two.
-    /// </summary>
-    /// <param name="oneArmShare">The share of each group's one-arm errors left out of its numerator (error_rate: the part of stable's lead not credited, Judge.OneArm.cs).</param>
-    private static double ClusterVariance(MetricRule rule, in ArmSample arm, int tail, double oneArmShare = 0)
-    {
-        if (arm.Groups is not { } groups || groups.Length > 1024)
-        {
-            return double.NaN;
-        }
-
-        Span<double> ys = stackalloc double[groups.Length];
-        Span<double> ns = stackalloc double[groups.Length];
-        double sumY = 0, sumN = 0;
-        var k = 0;
-        for (var g = 0; g < groups.Length; g++)
-        {
-            (ys[g], ns[g]) = Unit(rule, groups[g], tail);
-            ys[g] -= oneArmShare * groups[g].OneArmErrors;
-            if (ns[g] > 0)
-            {
-                sumY += ys[g];
-                sumN += ns[g];
-                k++;
-            }
-        }
-
-        if (k < 2 || sumN <= 0)
-        {
-            return double.NaN;
-        }
-
-        var m = sumY / sumN;
-        double ss = 0;
-        for (var g = 0; g < groups.Length; g++)
-        {
-            if (ns[g] > 0)
-            {
-                var r = ys[g] - (m * ns[g]);
-                ss += r * r;
-            }
-        }
-
-        return k / (k - 1.0) * ss / (sumN * sumN);
-    }
-
-    private static double AtLeast(double iid, double cluster) => double.IsNaN(cluster) ? iid : Math.Max(iid, cluster);
-
-    /// <summary>
     /// One arm's proportion: its count and observations, its rate with half a success and half a failure (so an arm
     /// that has seen no errors yet has a variance above zero), the rate's variance — at least the cluster-robust one over
     /// subject groups, since subjects that differ (a few error-prone users) make requests of one subject alike — and
     /// the design effect, that variance over the per-request one.
     /// </summary>
-    private static (double X, double N, double Rate, double Variance, double DesignEffect) ArmProportion(MetricRule rule, in ArmSample a, int tail)
+    private static (double X, double N, double Rate, double Variance, double DesignEffect, double Df) ArmProportion(MetricRule rule, in ArmSample a, int tail)
     {
         var (x, n) = Unit(rule, a, tail);
         var p = (x + 0.5) / (n + 1.0);
         var iid = p * (1 - p) / n;
-        var v = AtLeast(iid, ClusterVariance(rule, a, tail));
-        return (x, n, p, v, v / iid);
+        var cluster = ClusterVariance(rule, a, tail);
+        var v = AtLeast(iid, cluster);
+        return (x, n, p, v, v / iid, VarianceDf(rule, a, tail, iid, cluster));
     }
 
     /// <summary>The variance of an arm's rate over <paramref name="n"/> observations were it <paramref name="rate"/> (kept half an observation off 0 and 1), times its design effect.</summary>
@@ -141,10 +70,10 @@ public sealed partial class Judge
         return r * (1 - r) / n * designEffect;
     }
 
-    private static (double Estimate, double HarmVariance, double SafeVariance) Proportions(MetricRule rule, in ArmSample c, in ArmSample s, int tail)
+    private static (double Estimate, double HarmVariance, double SafeVariance, double Df) Proportions(MetricRule rule, in ArmSample c, in ArmSample s, int tail)
     {
-        var (xc, nc, _, vc, designEffect) = ArmProportion(rule, c, tail);
-        var (xs, ns, ps, vs, _) = ArmProportion(rule, s, tail);
+        var (xc, nc, _, vc, designEffect, dfc) = ArmProportion(rule, c, tail);
+        var (xs, ns, ps, vs, _, dfs) = ArmProportion(rule, s, tail);
 
         // Stable's lead in errors a caller can cause on one arm, beyond chance, is not credited (Judge.OneArm.cs): stable
         // is judged at its rate without it, here and at the boundaries below, and so is its variance (the share of its
@@ -156,28 +85,32 @@ public sealed partial class Judge
         {
             xs -= uncredited * ns;
             ps -= uncredited;
-            vs = AtLeast(VarianceAt(ps, ns, 1), ClusterVariance(rule, s, tail, uncredited * ns / s.OneArmErrors));
+            var (iid, cluster) = (VarianceAt(ps, ns, 1), ClusterVariance(rule, s, tail, uncredited * ns / s.OneArmErrors));
+            vs = AtLeast(iid, cluster);
+            dfs = VarianceDf(rule, s, tail, iid, cluster);
         }
 
         // An arm whose rate happens to sit near 0 or 1 (no errors yet, every answer passed) shrinks its own variance
         // estimate and with it the interval; the pooled rate, as if both arms were equal, does not.
         var pooled = (xc + xs + 1.0) / (nc + ns + 2.0);
-        var harm = Math.Max(vc + vs, pooled * (1 - pooled) * ((1.0 / nc) + (1.0 / ns)));
+        var pooledVariance = pooled * (1 - pooled) * ((1.0 / nc) + (1.0 / ns));
+        var harm = Math.Max(vc + vs, pooledVariance);
+        var df = vc + vs >= pooledVariance ? Satterthwaite(vc, dfc, vs, dfs) : double.PositiveInfinity;
 
         // The side that declares the canary safe is a test of "canary = stable + tolerance": its variance is taken
         // there. With rare errors the observed rate (near 0) would make it 2–3× too small; this does not.
         var safe = Math.Max(harm, VarianceAt(ps + rule.Threshold, nc, designEffect) + vs);
-        return ((xc / nc) - (xs / ns), harm, safe);
+        return ((xc / nc) - (xs / ns), harm, safe, df);
     }
 
-    private static (double Estimate, double HarmVariance, double SafeVariance) Means(MetricRule rule, in ArmSample c, in ArmSample s, bool ratio, bool bounded)
+    private static (double Estimate, double HarmVariance, double SafeVariance, double Df) Means(MetricRule rule, in ArmSample c, in ArmSample s, bool ratio, bool bounded)
     {
         var (sumC, ncD) = Unit(rule, c, -1);
         var (sumS, nsD) = Unit(rule, s, -1);
         long nc = (long)ncD, ns = (long)nsD;
         if (nc < 2 || ns < 2)
         {
-            return (double.NaN, double.NaN, double.NaN);
+            return (double.NaN, double.NaN, double.NaN, double.NaN);
         }
 
         var (sqC, sqS) = rule.Kind switch
@@ -203,22 +136,25 @@ public sealed partial class Judge
             vs = Math.Max(vs, fs * (1 - fs) / (ns + 1.0) / ns);
         }
 
-        var iidC = vc;
-        vc = AtLeast(vc, ClusterVariance(rule, c, -1));
-        vs = AtLeast(vs, ClusterVariance(rule, s, -1));
+        var (iidC, iidS) = (vc, vs);
+        var (clusterC, clusterS) = (ClusterVariance(rule, c, -1), ClusterVariance(rule, s, -1));
+        vc = AtLeast(vc, clusterC);
+        vs = AtLeast(vs, clusterS);
+        var (dfc, dfs) = (VarianceDf(rule, c, -1, iidC, clusterC), VarianceDf(rule, s, -1, iidS, clusterS));
         if (!ratio)
         {
-            return (mc - ms, vc + vs, vc + vs);
+            return (mc - ms, vc + vs, vc + vs, Satterthwaite(vc, dfc, vs, dfs));
         }
 
         if (mc <= 0 || ms <= 0)
         {
-            return (double.NaN, double.NaN, double.NaN);
+            return (double.NaN, double.NaN, double.NaN, double.NaN);
         }
 
         // Delta method: Var(ln m̂) ≈ Var(m̂) / m².
-        var harm = (vc / (mc * mc)) + (vs / (ms * ms));
-        return (Math.Log(mc / ms), harm, Math.Max(harm, SafeRelativeVariance(vc, iidC, mc, nc, sss, ms, ns) + (vs / (ms * ms))));
+        var (relC, relS) = (vc / (mc * mc), vs / (ms * ms));
+        var harm = relC + relS;
+        return (Math.Log(mc / ms), harm, Math.Max(harm, SafeRelativeVariance(vc, iidC, mc, nc, sss, ms, ns) + relS), Satterthwaite(relC, dfc, relS, dfs));
     }
 
     /// <summary>

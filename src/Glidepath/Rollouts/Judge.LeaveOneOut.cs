@@ -65,13 +65,13 @@ public sealed partial class Judge
             return (double.NaN, double.NaN, 0, 0);
         }
 
-        var (estimate, harmVariance, _) = Estimates(rule, c, s, tail);
+        var (estimate, harmVariance, _, df) = Estimates(rule, c, s, tail);
         if (double.IsNaN(estimate) || double.IsNaN(harmVariance))
         {
             return (double.NaN, double.NaN, 0, 0);
         }
 
-        var radius = ConfidenceSequence.Radius(harmVariance, nc, Policy.AlphaPerMetric, Policy.Rho);
+        var radius = ConfidenceSequence.Radius(harmVariance, nc, Policy.AlphaPerMetric, Policy.Rho, Df(df));
         var bound = rule.HarmIsIncrease ? estimate - radius : estimate + radius;
         if (gs < 0)
         {
@@ -140,8 +140,8 @@ public sealed partial class Judge
         return seen;
     }
 
-    /// <summary>canary − stable and its variances on the harm side and the safe side, by the metric's kind.</summary>
-    private static (double Estimate, double HarmVariance, double SafeVariance) Estimates(MetricRule rule, in ArmSample canary, in ArmSample stable, int tail) => rule.Kind switch
+    /// <summary>canary − stable, its variances on the harm side and the safe side, and their degrees of freedom (<see cref="VarianceDf"/>), by the metric's kind.</summary>
+    private static (double Estimate, double HarmVariance, double SafeVariance, double Df) Estimates(MetricRule rule, in ArmSample canary, in ArmSample stable, int tail) => rule.Kind switch
     {
         MetricKind.Proportion or MetricKind.TailShare => Proportions(rule, canary, stable, tail),
         MetricKind.Mean => Means(rule, canary, stable, ratio: false, bounded: true),

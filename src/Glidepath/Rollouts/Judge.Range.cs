@@ -26,9 +26,9 @@ public sealed partial class Judge
     /// </summary>
     private double RangeBound(MetricRule rule, in ArmSample c)
     {
-        var (xc, nc, _, vc, designEffect) = ArmProportion(rule, c, -1);
+        var (xc, nc, _, vc, designEffect, df) = ArmProportion(rule, c, -1);
         var variance = Math.Max(vc, VarianceAt(rule.HarmIsIncrease ? rule.Threshold : 1 + rule.Threshold, nc, designEffect));
-        var radius = ConfidenceSequence.Radius(variance, nc, Policy.AlphaPerMetric * RangeShare, Policy.Rho);
+        var radius = ConfidenceSequence.Radius(variance, nc, Policy.AlphaPerMetric * RangeShare, Policy.Rho, Df(df));
         var rate = xc / nc;
         return rule.HarmIsIncrease ? rate + radius : rate - radius - 1;
     }

@@ -59,14 +59,14 @@ public sealed partial class Judge
 
             var tail = rule.Kind == MetricKind.TailShare ? TailBucket(stable.LatencyHistogram, rule.Quantile) : -1;
             var floor = SpreadVariance(rule, canary, stable, tail);
-            var (_, _, safe) = Estimates(rule, canary, stable, tail);
+            var (_, _, safe, df) = Estimates(rule, canary, stable, tail);
             if (!(floor >= StalledShare * safe))
             {
                 continue;
             }
 
             var share = rule.Kind == MetricKind.Proportion ? 1 - RangeShare : 1;
-            var radius = ConfidenceSequence.Radius(floor, a.CanaryN, Policy.AlphaPerMetric * share, Policy.Rho);
+            var radius = ConfidenceSequence.Radius(floor, a.CanaryN, Policy.AlphaPerMetric * share, Policy.Rho, Df(df));
             var reach = rule.HarmIsIncrease ? a.Estimate + radius : a.Estimate - radius;
             if (rule.HarmIsIncrease ? reach < rule.Threshold : reach > rule.Threshold)
             {
@@ -135,8 +135,8 @@ public sealed partial class Judge
     {
         if (rule.Kind is MetricKind.Proportion or MetricKind.TailShare)
         {
-            var (_, nc, _, vc, dc) = ArmProportion(rule, c, tail);
-            var (_, _, ps, vs, ds) = ArmProportion(rule, s, tail);
+            var (_, nc, _, vc, dc, _) = ArmProportion(rule, c, tail);
+            var (_, _, ps, vs, ds, _) = ArmProportion(rule, s, tail);
             var (iidC, iidS) = (vc / dc, vs / ds);
             return (VarianceAt(ps + rule.Threshold, nc, 1) / iidC * Between(rule, c, tail, iidC)) + Between(rule, s, tail, iidS);
         }

@@ -108,9 +108,24 @@ public static class RolloutPlanner
     /// The variance of canary − stable on the safe side at n canary observations: per-request parts that fall as 1/n (over
     /// the observations the judge's cap keeps on each arm), and the floor the subjects' spread sets, which does not.
     /// </summary>
-    private readonly record struct Pace(double Canary, double Stable, double StablePerCanary, double Floor, ArmScale Arms)
+    private readonly record struct Pace(double Canary, double Stable, double StablePerCanary, double CanaryFloor, double StableFloor, ArmScale Arms)
     {
-        public double Variance(double n) => (Canary / (n * Arms.CanaryKept)) + (Stable / (n * StablePerCanary * Arms.StableKept)) + Floor;
+        public double Floor => CanaryFloor + StableFloor;
+
+        public double Variance(double n) => CanaryPart(n) + StablePart(n);
+
+        /// <summary>
+        /// The degrees of freedom the judge's variance will have at n: with a floor (subjects that differ beyond chance) each
+        /// arm's is its cluster-robust variance over its effective subjects less one, combined by Welch–Satterthwaite as the
+        /// judge combines them (Judge.Estimates.cs); without one, the per-request variance, taken as known.
+        /// </summary>
+        public double Df(double n) => Floor > 0
+            ? Judge.Satterthwaite(CanaryPart(n), Math.Max(Arms.CanarySubjects - 1, 1), StablePart(n), Math.Max(Arms.StableSubjects - 1, 1))
+            : double.PositiveInfinity;
+
+        private double CanaryPart(double n) => (Canary / (n * Arms.CanaryKept)) + CanaryFloor;
+
+        private double StablePart(double n) => (Stable / (n * StablePerCanary * Arms.StableKept)) + StableFloor;
 
         /// <summary>
         /// The pace of a metric with per-observation variances <paramref name="vc"/> (the canary's, at the tolerance's
@@ -121,21 +136,24 @@ public static class RolloutPlanner
         /// </summary>
         public static Pace For(double vc, double vs, double stablePerCanary, double between, ArmScale arms)
         {
-            var scale = arms.CanaryKept > 0 ? arms : new ArmScale(1, 0, 1, 0);
-            var floor = between <= 0 ? 0 : ((vs > 0 ? vc / vs : 1) * between * scale.CanaryBetween) + (between * scale.StableBetween);
-            return new Pace(vc, vs, stablePerCanary, floor, scale);
+            var scale = arms.CanaryKept > 0 ? arms : new ArmScale(1, 0, 1, 0, double.PositiveInfinity, double.PositiveInfinity);
+            var (canaryFloor, stableFloor) = between <= 0 ? (0, 0) : ((vs > 0 ? vc / vs : 1) * between * scale.CanaryBetween, between * scale.StableBetween);
+            return new Pace(vc, vs, stablePerCanary, canaryFloor, stableFloor, scale);
         }
     }
 
-    /// <summary>Each arm's share of requests the cap keeps, and its between variance over the day's (<see cref="SubjectReach.Scale"/>).</summary>
-    private readonly record struct ArmScale(double CanaryKept, double CanaryBetween, double StableKept, double StableBetween);
+    /// <summary>
+    /// Each arm's share of requests the cap keeps, its between variance over the day's (<see cref="SubjectReach.Scale"/>), and
+    /// its effective subjects (<see cref="SubjectReach.Estimate"/>; infinite without the day's groups).
+    /// </summary>
+    private readonly record struct ArmScale(double CanaryKept, double CanaryBetween, double StableKept, double StableBetween, double CanarySubjects, double StableSubjects);
 
     /// <summary>The arms of a step with canary share <paramref name="w"/> over the day's subject groups; without them, as if every request were its own subject.</summary>
     private static ArmScale Arms(long[]? sizes, double w) =>
         sizes is not null && SubjectReach.Scale(sizes, w) is { } c && SubjectReach.Scale(sizes, 1 - w) is { } s
             && double.IsFinite(c.Between) && double.IsFinite(s.Between)
-            ? new ArmScale(c.Kept, c.Between, s.Kept, s.Between)
-            : new ArmScale(1, 1 / w, 1, 1 / (1 - w));
+            ? new ArmScale(c.Kept, c.Between, s.Kept, s.Between, SubjectReach.Estimate(sizes, w, 0)?.Expected ?? double.PositiveInfinity, SubjectReach.Estimate(sizes, 1 - w, 0)?.Expected ?? double.PositiveInfinity)
+            : new ArmScale(1, 1 / w, 1, 1 / (1 - w), double.PositiveInfinity, double.PositiveInfinity);
 
     /// <summary>Observations per request, and the per-observation variance on each arm at the safe side under no change.</summary>
     private static (double PerRequest, double Canary, double Stable) Spread(MetricRule rule, StableProfile s)
@@ -162,9 +180,9 @@ public static class RolloutPlanner
     /// <summary>The share of requests answered: latency and cost are over these (not errors, not cancelled by the caller).</summary>
     private static double Answered(StableProfile s) => Math.Max(1 - s.ErrorRate - s.CancelRate, 0);
 
-    /// <summary>The radius at n canary observations: the sequence runs over the observations the judge counts, after the cap.</summary>
+    /// <summary>The radius at n canary observations: the sequence runs over the observations the judge counts, after the cap, with the degrees of freedom the judge's variance will have (<see cref="Pace.Df"/>).</summary>
     private static double Radius(Pace pace, double n, JudgePolicy policy) =>
-        ConfidenceSequence.Radius(pace.Variance(n), n * pace.Arms.CanaryKept, policy.AlphaPerMetric, policy.Rho);
+        ConfidenceSequence.Radius(pace.Variance(n), n * pace.Arms.CanaryKept, policy.AlphaPerMetric, policy.Rho, pace.Df(n));
 
     /// <summary>The next look of the search: about 5% more observations.</summary>
     private static long Next(long n) => Math.Max(n + 1, (long)Math.Ceiling(n * 1.05));
