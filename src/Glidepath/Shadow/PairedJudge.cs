@@ -49,12 +49,15 @@ public sealed class PairedJudge(PairedJudgePolicy policy)
         }
 
         var harmVariance = iid / n;
-        var cluster = ClusterVariance(sample, rule.Name, mean);
+        var (cluster, groups) = ClusterVariance(sample, rule.Name, mean);
         var designEffect = 1.0;
+        // A variance over few subject groups is uncertain itself: its bounds are Student t ones (Judge.Cluster.cs).
+        var df = double.PositiveInfinity;
         if (!double.IsNaN(cluster) && cluster > harmVariance)
         {
             designEffect = harmVariance > 0 ? cluster / harmVariance : 1;
             harmVariance = cluster;
+            df = Math.Max(groups - 1, 1);
         }
 
         var safeVariance = harmVariance;
@@ -64,8 +67,8 @@ public sealed class PairedJudge(PairedJudgePolicy policy)
             safeVariance = Math.Max(harmVariance, t * (1 - t) / n * designEffect);
         }
 
-        var harmRadius = ConfidenceSequence.Radius(harmVariance, n, Policy.AlphaPerMetric, Policy.Rho);
-        var safeRadius = ConfidenceSequence.Radius(safeVariance, n, Policy.AlphaPerMetric, Policy.Rho);
+        var harmRadius = ConfidenceSequence.Radius(harmVariance, n, Policy.AlphaPerMetric, Policy.Rho, df);
+        var safeRadius = ConfidenceSequence.Radius(safeVariance, n, Policy.AlphaPerMetric, Policy.Rho, df);
         var lower = mean - (rule.HarmIsIncrease ? harmRadius : safeRadius);
         var upper = mean + (rule.HarmIsIncrease ? safeRadius : harmRadius);
         if (bounded)
@@ -147,10 +150,13 @@ public sealed class PairedJudge(PairedJudgePolicy policy)
             : $"{sample.Pairs} of the {Policy.MinPairs} pairs needed";
     }
 
-    /// <summary>CR1 variance of the mean difference over subject groups; NaN with fewer than two groups.</summary>
-    private static double ClusterVariance(PairedSample sample, string metric, double mean)
+    /// <summary>
+    /// CR1 variance of the mean difference over subject groups (NaN with fewer than two groups), and Kish's effective number
+    /// of those groups over the metric's pairs, (Σ Nᵍ)² / Σ Nᵍ², which its degrees of freedom rest on.
+    /// </summary>
+    private static (double Variance, double Groups) ClusterVariance(PairedSample sample, string metric, double mean)
     {
-        double ss = 0, total = 0;
+        double ss = 0, total = 0, squares = 0;
         var k = 0;
         for (var g = 0; g < SubjectGroups.Count; g++)
         {
@@ -160,10 +166,11 @@ public sealed class PairedJudge(PairedJudgePolicy policy)
                 var r = sums.Sum - (mean * sums.N);
                 ss += r * r;
                 total += sums.N;
+                squares += (double)sums.N * sums.N;
                 k++;
             }
         }
 
-        return k < 2 ? double.NaN : k / (k - 1.0) * ss / (total * total);
+        return k < 2 ? (double.NaN, 0) : (k / (k - 1.0) * ss / (total * total), total * total / squares);
     }
 }
