@@ -84,6 +84,7 @@ internal static class MirrorScenarios
         new("x-lat-harm-50", "latency only: ×1.8, 40 subjects, sigma 0.8, 50% canary, min_subjects 5", 40, 0.5, stable with { LatencyFactor = 1.8 }, true, 4000, Stable: stable, OnlyMetric: "latency", MinSubjects: 5, SubjectSigma: 0.8),
         new("x-err-harm-50", "error_rate only: 1% → 5%, 40 subjects, 10% error-prone failing 30%, 50% canary, min_subjects 5", 40, 0.5, stable with { ErrorRate = 0.05 }, true, 4000, Stable: stable, ErrorProneShare: 0.1, ErrorProneRate: 0.3, OnlyMetric: "error_rate", MinSubjects: 5),
         new("x-cost-edge-100", "cost only: ×1.15 exactly, 100 subjects, subject cost factor sigma 0.8, 25% canary, min_subjects 5", 100, 0.25, stable with { CostFactor = 1.15, SubjectCost = true }, false, 4000, Stable: stable with { SubjectCost = true }, OnlyMetric: "cost_per_call", MinSubjects: 5, SubjectSigma: 0.8, AtTolerance: true),
+        new("x-cost-edge-50-skew", "cost only: ×1.15 exactly, 40 subjects, subject cost factor sigma 1.2, 50% canary, min_subjects 5", 40, 0.5, stable with { CostFactor = 1.15, SubjectCost = true }, false, 4000, Stable: stable with { SubjectCost = true }, OnlyMetric: "cost_per_call", MinSubjects: 5, SubjectSigma: 1.2, AtTolerance: true),
         new("x-cost-harm-100", "cost only: ×1.5, 100 subjects, subject cost factor sigma 0.8, 25% canary, min_subjects 5", 100, 0.25, stable with { CostFactor = 1.5, SubjectCost = true }, true, 4000, Stable: stable with { SubjectCost = true }, OnlyMetric: "cost_per_call", MinSubjects: 5, SubjectSigma: 0.8),
     ];
 }

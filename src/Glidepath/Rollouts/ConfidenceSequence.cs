@@ -34,14 +34,20 @@ public static class ConfidenceSequence
     public static double Radius(double variance, double n, double alpha, double rho, double df)
     {
         var radius = Radius(variance, n, alpha, rho);
+        if (double.IsNaN(df))
+        {
+            return double.PositiveInfinity;
+        }
+
         if (!(df > 0 && df <= KnownVarianceDf) || !(variance > 0) || !double.IsFinite(radius))
         {
             return radius;
         }
 
+        // A height whose normal tail underflows has no t height to match: no bound (never the narrower normal one).
         var z = radius / Math.Sqrt(variance);
         var tail = StudentT.NormalUpperTail(z);
-        return tail > 0 ? radius * StudentT.UpperQuantile(tail, df) / z : radius;
+        return tail > 0 ? radius * StudentT.UpperQuantile(tail, df) / z : double.PositiveInfinity;
     }
 
     /// <summary>Degrees of freedom beyond which an estimated variance is taken as known (the t quantile is within 0.01% of the normal one at the judge's heights).</summary>

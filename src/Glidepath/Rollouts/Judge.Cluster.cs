@@ -9,8 +9,10 @@ namespace Glidepath.Rollouts;
 /// canary and <c>min_subjects: 5</c>, a canary exactly at the tolerance was rolled back in 11–15 of 2,000 seeded runs
 /// (α/2 = 10) with the bound taken as if the variance were known (CanarySim x-cost-edge-50, x-lat-edge-50). A variance
 /// over k groups has about k − 1 degrees of freedom (Cameron and Miller 2015, §VI), so each bound is now a Student t
-/// one (<see cref="ConfidenceSequence.Radius(double, double, double, double, double)"/>), with the two arms' degrees of
-/// freedom combined by Welch–Satterthwaite. With hundreds of subjects it changes nothing measurable.
+/// one (<see cref="ConfidenceSequence.Radius(double, double, double, double, double)"/>), each side with the degrees of
+/// freedom of its own variance: the arms' parts combined by Welch–Satterthwaite (<see cref="VarianceDf"/>). There are
+/// at most 64 subject groups (Traces.SubjectGroups), so a spread between subjects costs width with many subjects too:
+/// df ≤ 63 an arm, about ×1.05–1.1 on the radius where that spread is most of the variance (docs/rollouts.md).
 /// </remarks>
 public sealed partial class Judge
 {
@@ -87,22 +89,47 @@ public sealed partial class Judge
     private static double AtLeast(double iid, double cluster) => double.IsNaN(cluster) ? iid : Math.Max(iid, cluster);
 
     /// <summary>
-    /// The degrees of freedom of an arm's variance: its effective subject groups (Kish, over the metric's observations)
-    /// less one when the cluster-robust variance over them is the one taken, for a variance estimated from so few groups
-    /// is itself uncertain; infinite (known) when the per-request one is taken, estimated over many requests.
+    /// The degrees of freedom of an arm's variance. Taken per request (the cluster-robust one no larger), it rests on many
+    /// requests: infinite (known). Taken over subject groups, its part beyond the per-request one (the subjects' spread,
+    /// B = cluster − per request) rests on the groups: (Σ Nᵍ²)² / Σ Nᵍ⁴ − 1 degrees of freedom (Kish's count weighted as
+    /// the spread's residuals are, by Nᵍ², not Nᵍ), and the per-request part is taken as known, so by Satterthwaite the
+    /// whole has df_B · (cluster / B)²: the groups' count when their spread is all of it, growing without bound as the
+    /// spread shrinks to what chance alone makes (an arm whose subjects do not differ loses nothing to the correction).
     /// </summary>
-    private static double VarianceDf(MetricRule rule, in ArmSample arm, int tail, double iid, double cluster) =>
-        !double.IsNaN(cluster) && cluster > iid ? Math.Max(EffectiveSubjects(rule, arm, tail) - 1, 1) : double.PositiveInfinity;
+    private static double VarianceDf(MetricRule rule, in ArmSample arm, int tail, double iid, double cluster)
+    {
+        if (double.IsNaN(cluster) || !(cluster > iid) || arm.Groups is not { } groups)
+        {
+            return double.PositiveInfinity;
+        }
+
+        double squares = 0, fourths = 0;
+        foreach (var g in groups)
+        {
+            var n = Unit(rule, g, tail).N;
+            squares += n * n;
+            fourths += n * n * n * n;
+        }
+
+        var between = cluster - iid;
+        var groupsDf = fourths > 0 ? Math.Max((squares * squares / fourths) - 1, 1) : 1;
+        var ratio = cluster / between;
+        return groupsDf * ratio * ratio;
+    }
 
     /// <summary>
-    /// The Welch–Satterthwaite degrees of freedom of v₁ + v₂ from two independent variance estimates with df₁ and df₂:
-    /// (v₁ + v₂)² / (v₁²/df₁ + v₂²/df₂); infinite when both are known.
+    /// The Welch–Satterthwaite degrees of freedom of <paramref name="total"/>, which is v₁ + v₂ (two independent variance
+    /// estimates with df₁ and df₂) or more by a part taken as known (a floor that won a max): total² / (v₁²/df₁ + v₂²/df₂);
+    /// infinite when both are known.
     /// </summary>
-    internal static double Satterthwaite(double v1, double df1, double v2, double df2)
+    internal static double Satterthwaite(double total, double v1, double df1, double v2, double df2)
     {
         var spread = (double.IsPositiveInfinity(df1) ? 0 : v1 * v1 / df1) + (double.IsPositiveInfinity(df2) ? 0 : v2 * v2 / df2);
-        return spread > 0 ? (v1 + v2) * (v1 + v2) / spread : double.PositiveInfinity;
+        return spread > 0 ? total * total / spread : double.PositiveInfinity;
     }
+
+    /// <summary><see cref="Satterthwaite(double, double, double, double, double)"/> of v₁ + v₂.</summary>
+    internal static double Satterthwaite(double v1, double df1, double v2, double df2) => Satterthwaite(v1 + v2, v1, df1, v2, df2);
 
     /// <summary>The degrees of freedom a bound is taken at: <paramref name="df"/>, or infinite (known) under <see cref="JudgePolicy.KnownVariance"/>.</summary>
     private double Df(double df) => Policy.KnownVariance ? double.PositiveInfinity : df;

@@ -70,7 +70,7 @@ public sealed partial class Judge
         return r * (1 - r) / n * designEffect;
     }
 
-    private static (double Estimate, double HarmVariance, double SafeVariance, double Df) Proportions(MetricRule rule, in ArmSample c, in ArmSample s, int tail)
+    private static (double Estimate, double HarmVariance, double SafeVariance, double HarmDf, double SafeDf) Proportions(MetricRule rule, in ArmSample c, in ArmSample s, int tail)
     {
         var (xc, nc, _, vc, designEffect, dfc) = ArmProportion(rule, c, tail);
         var (xs, ns, ps, vs, _, dfs) = ArmProportion(rule, s, tail);
@@ -95,22 +95,27 @@ public sealed partial class Judge
         var pooled = (xc + xs + 1.0) / (nc + ns + 2.0);
         var pooledVariance = pooled * (1 - pooled) * ((1.0 / nc) + (1.0 / ns));
         var harm = Math.Max(vc + vs, pooledVariance);
-        var df = vc + vs >= pooledVariance ? Satterthwaite(vc, dfc, vs, dfs) : double.PositiveInfinity;
+        var harmDf = Satterthwaite(harm, vc, dfc, vs, dfs);
 
         // The side that declares the canary safe is a test of "canary = stable + tolerance": its variance is taken
         // there. With rare errors the observed rate (near 0) would make it 2–3× too small; this does not.
-        var safe = Math.Max(harm, VarianceAt(ps + rule.Threshold, nc, designEffect) + vs);
-        return ((xc / nc) - (xs / ns), harm, safe, df);
+        // Each side's degrees of freedom are its own variance's: the safe side's is mostly the canary's at the boundary,
+        // which rests on the canary's groups alone (a review: a canary whose few errors sat in one subject was declared
+        // safe on the harm side's 88 degrees of freedom, where its own were about 8).
+        var boundary = VarianceAt(ps + rule.Threshold, nc, designEffect);
+        var safe = Math.Max(harm, boundary + vs);
+        var safeDf = boundary + vs > harm ? Satterthwaite(safe, boundary, dfc, vs, dfs) : harmDf;
+        return ((xc / nc) - (xs / ns), harm, safe, harmDf, safeDf);
     }
 
-    private static (double Estimate, double HarmVariance, double SafeVariance, double Df) Means(MetricRule rule, in ArmSample c, in ArmSample s, bool ratio, bool bounded)
+    private static (double Estimate, double HarmVariance, double SafeVariance, double HarmDf, double SafeDf) Means(MetricRule rule, in ArmSample c, in ArmSample s, bool ratio, bool bounded)
     {
         var (sumC, ncD) = Unit(rule, c, -1);
         var (sumS, nsD) = Unit(rule, s, -1);
         long nc = (long)ncD, ns = (long)nsD;
         if (nc < 2 || ns < 2)
         {
-            return (double.NaN, double.NaN, double.NaN, double.NaN);
+            return (double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
         }
 
         var (sqC, sqS) = rule.Kind switch
@@ -143,18 +148,23 @@ public sealed partial class Judge
         var (dfc, dfs) = (VarianceDf(rule, c, -1, iidC, clusterC), VarianceDf(rule, s, -1, iidS, clusterS));
         if (!ratio)
         {
-            return (mc - ms, vc + vs, vc + vs, Satterthwaite(vc, dfc, vs, dfs));
+            var df = Satterthwaite(vc, dfc, vs, dfs);
+            return (mc - ms, vc + vs, vc + vs, df, df);
         }
 
         if (mc <= 0 || ms <= 0)
         {
-            return (double.NaN, double.NaN, double.NaN, double.NaN);
+            return (double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
         }
 
         // Delta method: Var(ln m̂) ≈ Var(m̂) / m².
         var (relC, relS) = (vc / (mc * mc), vs / (ms * ms));
         var harm = relC + relS;
-        return (Math.Log(mc / ms), harm, Math.Max(harm, SafeRelativeVariance(vc, iidC, mc, nc, sss, ms, ns) + relS), Satterthwaite(relC, dfc, relS, dfs));
+        var harmDf = Satterthwaite(relC, dfc, relS, dfs);
+        var safeC = SafeRelativeVariance(vc, iidC, mc, nc, sss, ms, ns);
+        return safeC + relS > harm
+            ? (Math.Log(mc / ms), harm, safeC + relS, harmDf, Satterthwaite(safeC, dfc, relS, dfs))
+            : (Math.Log(mc / ms), harm, harm, harmDf, harmDf);
     }
 
     /// <summary>

@@ -65,7 +65,7 @@ public sealed partial class Judge
             return (double.NaN, double.NaN, 0, 0);
         }
 
-        var (estimate, harmVariance, _, df) = Estimates(rule, c, s, tail);
+        var (estimate, harmVariance, _, df, _) = Estimates(rule, c, s, tail);
         if (double.IsNaN(estimate) || double.IsNaN(harmVariance))
         {
             return (double.NaN, double.NaN, 0, 0);
@@ -141,7 +141,7 @@ public sealed partial class Judge
     }
 
     /// <summary>canary − stable, its variances on the harm side and the safe side, and their degrees of freedom (<see cref="VarianceDf"/>), by the metric's kind.</summary>
-    private static (double Estimate, double HarmVariance, double SafeVariance, double Df) Estimates(MetricRule rule, in ArmSample canary, in ArmSample stable, int tail) => rule.Kind switch
+    private static (double Estimate, double HarmVariance, double SafeVariance, double HarmDf, double SafeDf) Estimates(MetricRule rule, in ArmSample canary, in ArmSample stable, int tail) => rule.Kind switch
     {
         MetricKind.Proportion or MetricKind.TailShare => Proportions(rule, canary, stable, tail),
         MetricKind.Mean => Means(rule, canary, stable, ratio: false, bounded: true),

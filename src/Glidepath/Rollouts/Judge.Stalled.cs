@@ -59,7 +59,7 @@ public sealed partial class Judge
 
             var tail = rule.Kind == MetricKind.TailShare ? TailBucket(stable.LatencyHistogram, rule.Quantile) : -1;
             var floor = SpreadVariance(rule, canary, stable, tail);
-            var (_, _, safe, df) = Estimates(rule, canary, stable, tail);
+            var (_, _, safe, _, df) = Estimates(rule, canary, stable, tail);
             if (!(floor >= StalledShare * safe))
             {
                 continue;

@@ -51,7 +51,7 @@ public sealed partial class Judge(JudgePolicy policy)
             return new MetricAssessment(rule, nc, ns, double.NaN, double.NaN, double.NaN, MetricVerdict.NotEnoughData);
         }
 
-        var (estimate, harmVariance, safeVariance, df) = Estimates(rule, canary, stable, tail);
+        var (estimate, harmVariance, safeVariance, harmDf, safeDf) = Estimates(rule, canary, stable, tail);
 
         if (double.IsNaN(estimate) || double.IsNaN(harmVariance) || double.IsNaN(safeVariance))
         {
@@ -61,8 +61,8 @@ public sealed partial class Judge(JudgePolicy policy)
         // A proportion's safe side also has the canary-alone bound (Judge.Range.cs), so its α is shared with it.
         var proportion = rule.Kind == MetricKind.Proportion;
         // With few subject groups behind a variance, each side's bound is a Student t one (ConfidenceSequence.Radius).
-        var harmRadius = ConfidenceSequence.Radius(harmVariance, nc, Policy.AlphaPerMetric, Policy.Rho, Df(df));
-        var safeRadius = ConfidenceSequence.Radius(safeVariance, nc, Policy.AlphaPerMetric * (proportion ? 1 - RangeShare : 1), Policy.Rho, Df(df));
+        var harmRadius = ConfidenceSequence.Radius(harmVariance, nc, Policy.AlphaPerMetric, Policy.Rho, Df(harmDf));
+        var safeRadius = ConfidenceSequence.Radius(safeVariance, nc, Policy.AlphaPerMetric * (proportion ? 1 - RangeShare : 1), Policy.Rho, Df(safeDf));
         double lower = estimate - (rule.HarmIsIncrease ? harmRadius : safeRadius);
         double upper = estimate + (rule.HarmIsIncrease ? safeRadius : harmRadius);
 

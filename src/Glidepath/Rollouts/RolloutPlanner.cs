@@ -116,12 +116,17 @@ public static class RolloutPlanner
 
         /// <summary>
         /// The degrees of freedom the judge's variance will have at n: with a floor (subjects that differ beyond chance) each
-        /// arm's is its cluster-robust variance over its effective subjects less one, combined by Welch–Satterthwaite as the
-        /// judge combines them (Judge.Estimates.cs); without one, the per-request variance, taken as known.
+        /// arm's spread rests on its effective subjects less one and its per-request part is known, combined by
+        /// Welch–Satterthwaite as the judge combines them (Judge.Cluster.cs; Kish's count here, a little above the judge's
+        /// Nᵍ²-weighted one, so the plan is a little optimistic); without one, the per-request variance, taken as known.
         /// </summary>
         public double Df(double n) => Floor > 0
-            ? Judge.Satterthwaite(CanaryPart(n), Math.Max(Arms.CanarySubjects - 1, 1), StablePart(n), Math.Max(Arms.StableSubjects - 1, 1))
+            ? Judge.Satterthwaite(CanaryPart(n), ArmDf(CanaryPart(n), CanaryFloor, Arms.CanarySubjects), StablePart(n), ArmDf(StablePart(n), StableFloor, Arms.StableSubjects))
             : double.PositiveInfinity;
+
+        /// <summary>An arm's df as the judge's (Judge.Cluster.cs): its subjects less one for its spread, the rest known.</summary>
+        private static double ArmDf(double part, double floor, double subjects) =>
+            floor > 0 ? Math.Max(subjects - 1, 1) * (part / floor) * (part / floor) : double.PositiveInfinity;
 
         private double CanaryPart(double n) => (Canary / (n * Arms.CanaryKept)) + CanaryFloor;
 
