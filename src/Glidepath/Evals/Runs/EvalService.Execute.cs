@@ -10,9 +10,26 @@ public sealed partial class EvalService
 {
     /// <summary>
     /// Runs what is left of <paramref name="run"/> against <paramref name="releases"/>, interleaved case by case in this
-    /// order; returns each release's summary over the whole run (results saved earlier included).
+    /// order; returns each release's summary over the whole run (results saved earlier included). A run that ends otherwise
+    /// (Ctrl-C, bad input, a failure) gives its lease up here; one that finished keeps it until its caller is done with the
+    /// run (<see cref="ReleaseLeaseAsync"/>): the gate until its verdict is stored, so no other process resumes the run and
+    /// stores a verdict of its own meanwhile.
     /// </summary>
     internal async Task<(IReadOnlyList<RunSummary> Summaries, EvalConcurrency Concurrency)> ExecuteAsync(
+        EvalRun run, IAsyncEnumerable<EvalCase> cases, IReadOnlyList<Release> releases, IEvalRunObserver? observer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ExecuteLeasedAsync(run, cases, releases, observer, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await ReleaseLeaseAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<(IReadOnlyList<RunSummary> Summaries, EvalConcurrency Concurrency)> ExecuteLeasedAsync(
         EvalRun run, IAsyncEnumerable<EvalCase> cases, IReadOnlyList<Release> releases, IEvalRunObserver? observer, CancellationToken cancellationToken)
     {
         var providers = new List<(string Provider, ProviderSettings Settings)>();
@@ -70,10 +87,6 @@ public sealed partial class EvalService
             }
 
             throw;
-        }
-        finally
-        {
-            await ReleaseLeaseAsync().ConfigureAwait(false);
         }
 
         // The answers' cache entries are written off the call path: stored before the run counts as finished.

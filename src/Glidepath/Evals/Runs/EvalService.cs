@@ -84,8 +84,15 @@ public sealed partial class EvalService : IDisposable
     public async Task<EvalOutcome> RunAsync(EvalStart start, IEvalRunObserver? observer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(start);
-        var (summaries, concurrency) = await ExecuteAsync(start.Run, start.Dataset.ReadAsync(cancellationToken), [start.Release], observer, cancellationToken).ConfigureAwait(false);
-        return new EvalOutcome(start, summaries[0], concurrency, _store.EvalRuns);
+        try
+        {
+            var (summaries, concurrency) = await ExecuteAsync(start.Run, start.Dataset.ReadAsync(cancellationToken), [start.Release], observer, cancellationToken).ConfigureAwait(false);
+            return new EvalOutcome(start, summaries[0], concurrency, _store.EvalRuns);
+        }
+        finally
+        {
+            await ReleaseLeaseAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>The one place a new run record is made and stored: status running, trials and concurrency from the options or the eval config.</summary>
@@ -125,10 +132,12 @@ public sealed partial class EvalService : IDisposable
         await _store.Releases.GetByIdAsync(Manifest.App, id, cancellationToken).ConfigureAwait(false)
         ?? throw new OperationalException($"release {id[..12]} of run is missing from the store");
 
+    /// <summary>
+    /// Stops renewing the lease of a run this service still holds, without giving it up (it lapses; on this host a resume takes
+    /// it over at once, this process gone by then): a host that can await disposes with <see cref="DisposeAsync"/>, which gives it up.
+    /// </summary>
     public void Dispose()
     {
-        // A lease taken for a run that was never run stops being renewed and lapses (on this host, a resume takes it over
-        // at once: this process is gone by then).
         _lease?.Dispose();
         Scorers.Dispose();
     }
