@@ -46,7 +46,7 @@ internal static class EvalCommand
         options.AddTo(command);
         command.SetAction(env, async (ctx, parse, ct) =>
         {
-            using var session = await EvalSession.OpenAsync(ctx, options, parse, ct);
+            await using var session = await EvalSession.OpenAsync(ctx, options, parse, ct);
             var start = await session.Evals.StartAsync(parse.GetValue(reference), options.Read(parse), ct);
             RunNotes.Warnings(ctx, start.Dataset);
             if (!start.Resumed)

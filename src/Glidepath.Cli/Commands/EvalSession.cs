@@ -6,8 +6,12 @@ using Glidepath.Storage;
 
 namespace Glidepath.Cli.Commands;
 
-/// <summary>How <c>eval run</c> and <c>gate</c> compose the eval service: the manifest's eval setup, the store, the model clients and the release resolver.</summary>
-internal sealed class EvalSession : IDisposable
+/// <summary>
+/// How <c>eval run</c> and <c>gate</c> compose the eval service: the manifest's eval setup, the store, the model clients and
+/// the release resolver. Disposed with <c>await using</c>, so the lease of a run the command made or resumed is given up
+/// however the command ends.
+/// </summary>
+internal sealed class EvalSession : IAsyncDisposable
 {
     private readonly IDisposable? _ownedClients;
 
@@ -49,9 +53,15 @@ internal sealed class EvalSession : IDisposable
         return new EvalSession(store, evals, owned);
     }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
-        Evals.Dispose();
-        _ownedClients?.Dispose();
+        try
+        {
+            await Evals.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _ownedClients?.Dispose();
+        }
     }
 }

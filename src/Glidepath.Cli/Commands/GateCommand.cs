@@ -62,7 +62,7 @@ internal static class GateCommand
         options.AddTo(command);
         command.SetAction(env, async (ctx, parse, ct) =>
         {
-            using var session = await EvalSession.OpenAsync(ctx, options, parse, ct);
+            await using var session = await EvalSession.OpenAsync(ctx, options, parse, ct);
             var evals = session.Evals;
             if (parse.GetValue(planOpt))
             {

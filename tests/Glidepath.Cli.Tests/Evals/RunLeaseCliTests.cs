@@ -58,6 +58,21 @@ public sealed class RunLeaseCliTests
         Assert.Null(await HolderAsync(app, id));
     }
 
+    // The gate holds its run's lease until its verdict is stored, and gives it up then.
+    [Fact]
+    public async Task Gate_VerdictStored_HoldsNoLeaseOnceItEnded()
+    {
+        using var app = EvalApp.Create();
+        var v1 = await app.CreateReleaseAsync();
+
+        var (code, stdout, stderr) = await app.RunAsync("gate", "--baseline", v1, "--tag", "refunds", "--format", "json");
+
+        Assert.True(code is 0 or 1, $"exit {code}: {stderr}");
+        using var doc = JsonDocument.Parse(stdout);
+        var id = doc.RootElement.GetProperty("run").GetString()!;
+        Assert.Null(await HolderAsync(app, id));
+    }
+
     private static async Task<string> FinishedRunAsync(EvalApp app)
     {
         var (code, stdout, stderr) = await app.RunAsync("eval", "run", "--tag", "refunds", "--format", "json");

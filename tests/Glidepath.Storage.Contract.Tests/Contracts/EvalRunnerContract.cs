@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
 using Glidepath.Evals.Datasets;
 using Glidepath.Evals.Runs;
 using Glidepath.Evals.Scorers;
@@ -136,6 +137,55 @@ public abstract class EvalRunnerContract(IStoreFactory factory) : StoreContract(
         Assert.Equal(4, results.Count);
         Assert.All(results, r => Assert.Equal(TrialStatus.Pass, r.Status));
         Assert.All(target.Completed.Values, n => Assert.Equal(1, n));
+    }
+
+    // A judge call under max_spend_usd cut off by Ctrl-C was counted by the cap of the process that made it only: its trial is
+    // not saved (a resume asks it again), so the run's stored spend never had it, and a resume's cap started without it. The
+    // call is stored as unanswered spend, at the dearest call known, as a call that timed out is.
+    [Fact]
+    public async Task RunAsync_StoppedDuringAJudgeCallUnderACap_TheCallIsInTheRunsStoredSpendAsUnanswered_ItsTrialNotSaved()
+    {
+        var run = EvalRunStoreContract.Run("20260101-000000-0006", 3, concurrency: 1) with { JudgeSpend = [] };
+        await Store.EvalRuns.CreateAsync(run, None);
+        using var stop = new CancellationTokenSource();
+        var judge = new StoppingJudge(stop, answered: 1);
+        using var scorers = ScorerSet.Build(
+            [new ScorerSpec { Type = "llm_judge", Options = new Dictionary<string, JsonNode?> { ["rubric"] = "rubric.md", ["model"] = new JsonObject { ["provider"] = "openai", ["name"] = "judge-1" }, ["max_spend_usd"] = 1.0 } }],
+            ScorerRegistry.CreateDefault(),
+            new ScorerBuildContext { ReadFile = _ => "Score 1 when correct."u8.ToArray(), JudgeClient = (_, _) => judge, Cost = (_, _) => 0.002 });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            new EvalRunner(Store.EvalRuns, scorers, TimeProvider.System).RunAsync(run, Cases(3).ToAsyncEnumerable(), [new CountingTarget(run.ReleaseId)], stop.Token));
+
+        var spend = Assert.Single((await Store.EvalRuns.GetAsync("app", run.Id, None))!.JudgeSpend!);
+        Assert.Equal((run.ReleaseId, "llm_judge", 1, 1, 0.002m), (spend.ReleaseId, spend.Scorer, spend.Calls, spend.UnansweredCalls, spend.UnansweredUsd));
+        Assert.Equal(["case-000"], (await Store.EvalRuns.ResultsAsync(run.Id, None)).Select(r => r.CaseId)); // the cut-off trial is asked again on resume
+    }
+
+    /// <summary>A judge that answers <paramref name="answered"/> calls, then stops the run in the next one (Ctrl-C during the call).</summary>
+    private sealed class StoppingJudge(CancellationTokenSource stop, int answered) : IChatClient
+    {
+        private int _calls;
+
+        public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Increment(ref _calls) > answered)
+            {
+                await stop.CancelAsync();
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+
+            return new ChatResponse(new ChatMessage(ChatRole.Assistant, "{\"score\": 1}"));
+        }
+
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
     }
 
     private sealed class CountingTarget(string releaseId) : IEvalTarget

@@ -60,10 +60,12 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
         // The candidate checked above: the working tree is read (and git run) once.
         candidateRelease = await evals.Releases.RegisterAsync(resolvedCandidate, cancellationToken).ConfigureAwait(false);
 
+        // Read before the run is made: nothing between its creation (and its lease) and the return can fail or be stopped.
+        var baselineCommit = await BaselineRules.CommitOfAsync(evals.Manifest, baselineReference, cancellationToken).ConfigureAwait(false);
         var run = await evals.CreateRunAsync(EvalRunKind.Gate, candidateRelease, baselineRelease, dataset.Sha256, dataset.CaseCount, options, cancellationToken).ConfigureAwait(false);
         return new GateStart(run, candidateRelease, baselineRelease, dataset, Resumed: false)
         {
-            BaselineCommit = await BaselineRules.CommitOfAsync(evals.Manifest, baselineReference, cancellationToken).ConfigureAwait(false),
+            BaselineCommit = baselineCommit,
             BaselineRevision = baselineReference.StartsWith("git:", StringComparison.Ordinal) ? baselineReference[4..].Trim() : null,
         };
     }
@@ -74,11 +76,25 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
     /// Zero cases, or any errored trial, is an error verdict: never a pass. Cases and results are read as streams, as
     /// <c>eval run</c> does: the decision is made from a few counts per case, and only the cases that changed get their
     /// answers (a second read of the results). A dataset that changed since the start fails the run as bad input; the
-    /// results finished until then stay saved.
+    /// results finished until then stay saved. The run's lease is held until the verdict is stored (and given up however the
+    /// gate ends): a <c>--resume</c> of the run meanwhile is refused, so it cannot change the results this verdict is decided
+    /// from or store another verdict beside it; a process that lost the run to another stores none (exit 3).
     /// </summary>
     public async Task<GateOutcome> RunAsync(GateStart start, IEvalRunObserver? observer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(start);
+        try
+        {
+            return await DecideAsync(start, observer, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await evals.ReleaseLeaseAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<GateOutcome> DecideAsync(GateStart start, IEvalRunObserver? observer, CancellationToken cancellationToken)
+    {
         var (run, candidate, baseline, dataset) = (start.Run, start.Candidate, start.Baseline, start.Dataset);
         IReadOnlyList<Release> releases = start.SameContent ? [candidate] : [baseline, candidate];
         IReadOnlyList<RunSummary> summaries = [];
@@ -133,6 +149,7 @@ public sealed class GateService(EvalService evals, IGateVerdictStore verdicts, T
             GateRule = rule.Json,
             GateRuleSha256 = rule.Sha256,
         };
+        evals.ThrowIfTakenOver();
         await verdicts.SaveAsync(verdict, cancellationToken).ConfigureAwait(false);
         return new GateOutcome(start, summaries, report, verdict);
     }

@@ -49,6 +49,7 @@ public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvi
         var started = time.GetTimestamp();
         var channel = Channel.CreateUnbounded<TrialResult>(new UnboundedChannelOptions { SingleReader = true });
         var spent = new List<JudgeSpend>();
+        var stopped = new StoppedJudgeCalls();
         var writer = Task.Run(() => WriteAsync(run.Id, channel.Reader, summaries, spent), CancellationToken.None);
 
         // One reader fetches the cases ahead (a bounded queue), so the workers never wait in line on the dataset file.
@@ -66,7 +67,7 @@ public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvi
                         await writer.ConfigureAwait(false);
                     }
 
-                    var result = await RunOneAsync(run, item.Case, item.Trial, item.Target, ct).ConfigureAwait(false);
+                    var result = await RunOneAsync(run, item.Case, item.Trial, item.Target, stopped, ct).ConfigureAwait(false);
                     channel.Writer.TryWrite(result);
                     var completed = Interlocked.Increment(ref counters[0]);
                     Interlocked.Increment(ref counters[1 + (int)result.Status]);
@@ -81,6 +82,7 @@ public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvi
             // Whatever finished is saved, also when cancelled.
             channel.Writer.TryComplete();
             await writer.ConfigureAwait(false);
+            await stopped.SaveAsync(store, run.Id).ConfigureAwait(false);
         }
 
         // The judge's figures are the whole run's (what earlier processes spent, as the run was read, and this one's): an
@@ -151,7 +153,7 @@ public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvi
         Cached = false,
     };
 
-    private async Task<TrialResult> RunOneAsync(EvalRun run, EvalCase c, int trial, IEvalTarget target, CancellationToken cancellationToken)
+    private async Task<TrialResult> RunOneAsync(EvalRun run, EvalCase c, int trial, IEvalTarget target, StoppedJudgeCalls stopped, CancellationToken cancellationToken)
     {
         // A judge whose spend limit has no room for this trial's score would refuse it: the release is not asked either
         // (before, every remaining trial still paid for the release's answer; found by trial gatejudge), and no more trials
@@ -165,11 +167,11 @@ public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvi
         using (admission)
         {
             admission!.Enter();
-            return await AnsweredAsync(run, c, trial, target, cancellationToken).ConfigureAwait(false);
+            return await AnsweredAsync(run, c, trial, target, stopped, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task<TrialResult> AnsweredAsync(EvalRun run, EvalCase c, int trial, IEvalTarget target, CancellationToken cancellationToken)
+    private async Task<TrialResult> AnsweredAsync(EvalRun run, EvalCase c, int trial, IEvalTarget target, StoppedJudgeCalls stopped, CancellationToken cancellationToken)
     {
         var runId = run.Id;
 
@@ -193,12 +195,23 @@ public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvi
         // until 2026-12-06, a Ctrl-C waited for the judge's provider timeout, up to 4 minutes with its retries, and saved the
         // trial as a timeout error that --resume then skipped.) The interrupted trial is not saved, so --resume asks it again;
         // a run with the response cache keeps the model's answer there, so only the judge is asked again.
-        var outcomes = await scorers.ScoreAsync(answer.Request, answer.Response, c, trial, answer.LatencyMs, answer.CostUsd, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<ScoreOutcome> outcomes;
+        try
+        {
+            outcomes = await scorers.ScoreAsync(answer.Request, answer.Response, c, trial, answer.LatencyMs, answer.CostUsd, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JudgeCallStoppedException cut)
+        {
+            stopped.Add(target.ReleaseId, cut);
+            throw;
+        }
+
         var combined = CaseScore.Combine(outcomes);
         if (combined.Status == TrialStatus.Error && cancellationToken.IsCancellationRequested)
         {
             // An error that ends as the run stops may be the stop itself (a scorer of one's own that turns cancellation into
-            // an error): not a result. Resumed, the trial runs again.
+            // an error): not a result. Resumed, the trial runs again; a judge call of it that got no answer is still counted.
+            stopped.AddUnanswered(target.ReleaseId, outcomes);
             throw new OperationCanceledException(cancellationToken);
         }
 

@@ -44,85 +44,6 @@ public sealed partial class EvalService : IDisposable
 
     public ReleaseResolver Releases { get; }
 
-    /// <summary>
-    /// Checks a dataset named relative to the manifest (default: <c>eval.dataset</c>) without keeping its cases; with
-    /// <paramref name="releases"/> (those the run scores), also the tools its cases expect, the vars they set, and that
-    /// every case the run asks has each template variable set (by the case, <c>--env</c> or <c>--var</c>).
-    /// </summary>
-    public Task<DatasetScan> ScanDatasetAsync(string? path, IReadOnlyList<string> tags, CancellationToken cancellationToken, ReleaseNames? releases = null)
-    {
-        path ??= Config.Dataset;
-        return DatasetScan.ScanAsync(DatasetFile(path), path, tags, cancellationToken, Scorers.Reads, releases, releases is null ? null : _setup);
-    }
-
-    /// <summary>
-    /// Resolves the releases a new run scores (<paramref name="resolve"/>: every check that refuses the run before its
-    /// dataset, ending with <see cref="CheckedNames"/>) while the dataset is read and parsed on another thread; the checks
-    /// that need the names wait for them (<see cref="DatasetScan"/>). A refusal by <paramref name="resolve"/> comes first,
-    /// as it would with the dataset checked after it, without waiting for the scan: it is cancelled and its outcome dropped. The two overlap
-    /// because both are mostly a cold start's compiling and reading (docs/benchmarks.md, the eval runner's start-up).
-    /// </summary>
-    internal async Task<(T Resolved, DatasetScan Dataset)> ResolveWhileScanningAsync<T>(string? dataset, IReadOnlyList<string> tags,
-        Func<CancellationToken, Task<(T Resolved, ReleaseNames Names)>> resolve, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(resolve);
-        dataset ??= Config.Dataset;
-        var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var names = new TaskCompletionSource<ReleaseNames>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var scan = Task.Run(() => DatasetScan.ScanAsync(DatasetFile(dataset), dataset, tags, stop.Token, Scorers.Reads, names.Task, _setup), stop.Token);
-        (T Resolved, ReleaseNames Names) resolved;
-        try
-        {
-            resolved = await resolve(cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            // The refusal does not wait for the scan: a read of a pipe whose writer has not written yet does not see the
-            // cancellation, and the refusal must come as soon as it would with the dataset checked after it. The scan
-            // only reads the file; its outcome is dropped (and its token's source disposed) when it ends.
-            names.TrySetCanceled(stop.Token);
-            await stop.CancelAsync().ConfigureAwait(false);
-            _ = scan.ContinueWith(static (t, s) => { _ = t.Exception; ((CancellationTokenSource)s!).Dispose(); }, stop,
-                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            throw;
-        }
-
-        using (stop)
-        {
-            names.SetResult(resolved.Names);
-            return (resolved.Resolved, await scan.ConfigureAwait(false));
-        }
-    }
-
-    /// <summary>
-    /// What a run of <paramref name="releases"/> checks before its dataset: every <c>--var</c> names a variable their
-    /// templates use (exit 2 otherwise, naming the ones they use). Returns the names, for the dataset check.
-    /// </summary>
-    internal ReleaseNames CheckedNames(ReleaseNames releases)
-    {
-        releases.CheckVarOptions(_setup.VarOptions);
-        return releases;
-    }
-
-    /// <summary>
-    /// Refuses a run of <paramref name="release"/> that could not make one call (exit 2, before a release is registered or a
-    /// run stored): its provider's key variable, as the provider settings in force name it (the manifest's
-    /// <c>providers:</c>, overlaid by <c>--env</c>'s), is not set. The sim, and an OpenAI-compatible <c>base_url</c>
-    /// without <c>api_key_env</c>, need none. A key that goes missing after this still stops the run, resumable.
-    /// </summary>
-    internal void CheckProvider(Release release)
-    {
-        var model = release.Snapshot().Model;
-        try
-        {
-            _models.CheckSettings(model, ProviderSettingsResolver.Resolve(Manifest, model.Provider, _setup.Environment));
-        }
-        catch (ProviderException ex) when (ex.Failure == ProviderFailure.Configuration)
-        {
-            throw new BadInputException($"{release.Name} calls provider '{ex.Provider}', and {ex.ProviderMessage}; nothing was run or stored", ex);
-        }
-    }
-
     /// <summary>Creates the run record for scoring <paramref name="reference"/> (registering it), or picks up <see cref="EvalRunOptions.Resume"/>.</summary>
     /// <param name="reference">The release to score (null: the working tree); on resume, when given, it must be the run's.</param>
     public async Task<EvalStart> StartAsync(string? reference, EvalRunOptions options, CancellationToken cancellationToken)
@@ -163,8 +84,15 @@ public sealed partial class EvalService : IDisposable
     public async Task<EvalOutcome> RunAsync(EvalStart start, IEvalRunObserver? observer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(start);
-        var (summaries, concurrency) = await ExecuteAsync(start.Run, start.Dataset.ReadAsync(cancellationToken), [start.Release], observer, cancellationToken).ConfigureAwait(false);
-        return new EvalOutcome(start, summaries[0], concurrency, _store.EvalRuns);
+        try
+        {
+            var (summaries, concurrency) = await ExecuteAsync(start.Run, start.Dataset.ReadAsync(cancellationToken), [start.Release], observer, cancellationToken).ConfigureAwait(false);
+            return new EvalOutcome(start, summaries[0], concurrency, _store.EvalRuns);
+        }
+        finally
+        {
+            await ReleaseLeaseAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>The one place a new run record is made and stored: status running, trials and concurrency from the options or the eval config.</summary>
@@ -205,88 +133,11 @@ public sealed partial class EvalService : IDisposable
         ?? throw new OperationalException($"release {id[..12]} of run is missing from the store");
 
     /// <summary>
-    /// Runs what is left of <paramref name="run"/> against <paramref name="releases"/>, interleaved case by case in this
-    /// order; returns each release's summary over the whole run (results saved earlier included).
+    /// Stops renewing the lease of a run this service still holds, without giving it up (it lapses; on this host a resume takes
+    /// it over at once, this process gone by then): a host that can await disposes with <see cref="DisposeAsync"/>, which gives it up.
     /// </summary>
-    internal async Task<(IReadOnlyList<RunSummary> Summaries, EvalConcurrency Concurrency)> ExecuteAsync(
-        EvalRun run, IAsyncEnumerable<EvalCase> cases, IReadOnlyList<Release> releases, IEvalRunObserver? observer, CancellationToken cancellationToken)
-    {
-        var providers = new List<(string Provider, ProviderSettings Settings)>();
-        var targets = new List<IEvalTarget>();
-        foreach (var release in releases)
-        {
-            var provider = release.Snapshot().Model.Provider;
-            var settings = ProviderSettingsResolver.Resolve(Manifest, provider, _setup.Environment);
-            providers.Add((provider, settings));
-            targets.Add(new ReleaseTarget(release, _models, settings, run.UseCache, _time) { Vars = _setup.Vars, UnsetVarsHint = _setup.UnsetVarsHint });
-        }
-
-        var done = (await _store.EvalRuns.CompletedAsync(run.Id, cancellationToken).ConfigureAwait(false)).Count;
-        var concurrency = EvalConcurrency.For(run.Concurrency, providers);
-        observer?.Executing(run, done, concurrency);
-        var runner = new EvalRunner(_store.EvalRuns, Scorers, _time) { Progress = observer is null ? null : observer.Progress };
-        IReadOnlyList<RunSummary> summaries;
-        using var leased = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lease?.Lost ?? CancellationToken.None);
-        try
-        {
-            // A missing API key fails every call alike: say so before the first one, not after every trial errored.
-            foreach (var target in targets.OfType<ReleaseTarget>())
-            {
-                target.Prepare();
-            }
-
-            summaries = await runner.RunAsync(run, cases, targets, leased.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && _lease?.TakenOver() is { } takenOver)
-        {
-            // Another process runs the run now and spends on it: this one stops, leaving the run's status to it.
-            await _models.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-            throw takenOver;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            await _models.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-            await _store.EvalRuns.SetStatusAsync(run.Id, EvalRunStatus.Cancelled, null, CancellationToken.None).ConfigureAwait(false);
-            observer?.Cancelled(run);
-            throw;
-        }
-        catch (Exception stop) when (stop is Errors.BadInputException or Errors.ProviderException { Failure: Errors.ProviderFailure.Configuration })
-        {
-            // Marked, so it does not stay "running" for ever in eval list; resumable once the cause is fixed (a --var, the
-            // dataset put back, the provider's key exported). A store that cannot mark it leaves it "running" (resumable
-            // all the same) and never hides the bad input itself.
-            try
-            {
-                await _models.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-                await _store.EvalRuns.SetStatusAsync(run.Id, EvalRunStatus.Stopped, null, CancellationToken.None).ConfigureAwait(false);
-                observer?.Stopped(run);
-            }
-            catch (Exception ex) when (ex is not Errors.BadInputException and not OperationCanceledException)
-            {
-            }
-
-            throw;
-        }
-        finally
-        {
-            await ReleaseLeaseAsync().ConfigureAwait(false);
-        }
-
-        // The answers' cache entries are written off the call path: stored before the run counts as finished.
-        await _models.FlushAsync(cancellationToken).ConfigureAwait(false);
-        observer?.Executed(run);
-        await _store.EvalRuns.SetStatusAsync(run.Id, EvalRunStatus.Finished, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        return (summaries, concurrency);
-    }
-
-    /// <summary>Every result of <paramref name="runId"/>, one at a time in the order saved (the gate adds them up case by case).</summary>
-    internal IAsyncEnumerable<TrialResult> ReadResultsAsync(string runId, CancellationToken cancellationToken) =>
-        _store.EvalRuns.ReadResultsAsync(runId, notPassedOnly: false, cancellationToken);
-
     public void Dispose()
     {
-        // A lease taken for a run that was never run stops being renewed and lapses (on this host, a resume takes it over
-        // at once: this process is gone by then).
         _lease?.Dispose();
         Scorers.Dispose();
     }
@@ -312,10 +163,6 @@ public sealed partial class EvalService : IDisposable
         });
     }
 
-    /// <summary>The file a dataset path names: a relative path is against the manifest's folder.</summary>
-    public string DatasetFile(string path) => Path.IsPathRooted(path) ? path : Path.Combine(Manifest.BaseDirectory, path);
-
     private string NewRunId() =>
         _time.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2));
-
 }

@@ -142,6 +142,13 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
 
                 throw new ScorerException($"the judge {Identity.Model} failed: {ex.Message}", ex) { Metadata = metadata };
             }
+            catch (OperationCanceledException ex) when (_spendLimit is { } capped)
+            {
+                // The run stopped mid-call (Ctrl-C): the trial is not saved, but the call is counted as one that got no
+                // answer, and the run stores it so (its unanswered spend), for a resume's cap to start from.
+                settled = true;
+                throw new JudgeCallStoppedException(Name, UnansweredUsd(capped.Unanswered()), ex, cancellationToken);
+            }
             finally
             {
                 if (_spendLimit is { } spendLimit && !settled)
@@ -155,6 +162,10 @@ public sealed class LlmJudgeScorer : Scorer, IDisposable
             _gate.Release();
         }
     }
+
+    // As the stored metadata writes and reads it (JudgeUsage.TryReadUnanswered): a cut-off call counts as a timed-out one does.
+    private static decimal UnansweredUsd(double usd) =>
+        decimal.Parse(usd.ToString("R", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Admits one more trial under <c>max_spend_usd</c> before its release is asked, into <paramref name="admission"/>

@@ -1,5 +1,8 @@
 using Glidepath.Errors;
+using Glidepath.Evals;
+using Glidepath.Evals.Gate;
 using Glidepath.Evals.Runs;
+using Glidepath.Storage;
 
 namespace Glidepath.Tests.Evals.Runs;
 
@@ -84,6 +87,87 @@ public sealed class RunLeaseTests
         Assert.Null(await app.Store.EvalRuns.LeaseAsync(start.Run.Id, None)); // neither the run's end nor the refused resume left one
     }
 
+    // The gate gave its lease up as its run finished, before it stored its verdict: a resume of the run in that gap ran and
+    // stored a verdict of its own (or changed the results the first was being decided from). Held until the verdict is stored.
+    [Fact]
+    public async Task GateRunAsync_ResumeWhileTheVerdictIsBeingStored_IsRefused_OneVerdict_LeaseGivenUpAfter()
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        var v1 = await app.RegisterAsync();
+        app.EditPrompt(p => p + "Be kind.\n");
+        await using var first = app.Evals(Holder("a", 4242));
+        await using var second = app.Evals(Holder("b", 5151));
+        string? runId = null;
+        Exception? resume = null;
+        var verdicts = new VerdictsSavedAfter(app.Store.GateVerdicts, async () => resume = await Record.ExceptionAsync(async () =>
+        {
+            // Another process's gate --resume of the run, at the moment the first stores its verdict.
+            var other = new GateService(second, app.Store.GateVerdicts, app.Time);
+            await other.RunAsync(await other.StartAsync(null, null, new EvalRunOptions { Resume = runId }, None), null, None);
+        }));
+        var gates = new GateService(first, verdicts, app.Time);
+        var start = await gates.StartAsync("working", v1.Name, new EvalRunOptions(), None);
+        runId = start.Run.Id;
+
+        var outcome = await gates.RunAsync(start, null, None);
+
+        var refused = Assert.IsType<BadInputException>(resume);
+        Assert.StartsWith($"run {runId} is being run by pid 4242 on host ci-a", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(outcome.Verdict, Assert.Single(await app.Store.GateVerdicts.ListAsync("shop", start.Candidate.Id, None)));
+        Assert.Null(await app.Store.EvalRuns.LeaseAsync(runId, None)); // given up once the verdict was stored
+    }
+
+    [Fact]
+    public async Task GateRunAsync_VerdictCannotBeStored_LeaseGivenUpAllTheSame()
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        var v1 = await app.RegisterAsync();
+        await using var evals = app.Evals(Holder("a", 4242));
+        var gates = new GateService(evals, new VerdictsSavedAfter(app.Store.GateVerdicts, () => throw new OperationalException("store out of reach")), app.Time);
+        var start = await gates.StartAsync("working", v1.Name, new EvalRunOptions(), None);
+
+        await Assert.ThrowsAsync<OperationalException>(() => gates.RunAsync(start, null, None));
+
+        Assert.Null(await app.Store.EvalRuns.LeaseAsync(start.Run.Id, None));
+    }
+
+    // A run created and never run (the process failed or was stopped between the two) left its lease to lapse: a resume
+    // from another host waited up to 2 minutes, or was refused. The service's disposal gives it up.
+    [Fact]
+    public async Task DisposeAsync_RunCreatedButNeverRun_GivesTheLeaseUp_SoAResumeElsewhereRunsAtOnce()
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        string id;
+        await using (var failed = app.Evals(Holder("a", 4242)))
+        {
+            id = (await failed.StartAsync("working", new EvalRunOptions(), None)).Run.Id;
+        }
+
+        await using var second = app.Evals(Holder("b", 5151)); // its holder judges no other process gone
+        var outcome = await second.RunAsync(await second.StartAsync(null, new EvalRunOptions { Resume = id }, None), null, None);
+
+        Assert.Equal(3, outcome.Summary.Trials);
+        Assert.Null(await app.Store.EvalRuns.LeaseAsync(id, None));
+    }
+
+    // What a gate would store once its process lost the run to another (it was stopped longer than its lease lasts) is not
+    // its to store: the check before the verdict is saved throws the take-over error (exit 3).
+    [Fact]
+    public async Task ThrowIfTakenOver_AnotherProcessTookTheRunOver_ThrowsTheTakeOverError()
+    {
+        await using var app = await EvalTestApp.CreateAsync();
+        await using var evals = app.Evals(Holder("a", 4242));
+        var start = await evals.StartAsync("working", new EvalRunOptions(), None);
+        evals.ThrowIfTakenOver(); // held: nothing thrown
+        await app.Store.EvalRuns.TryLeaseAsync(start.Run.Id, new EvalRunLease("b", "ci-b", 5151, app.Time.GetUtcNow(), app.Time.GetUtcNow().AddMinutes(2)), app.Time.GetUtcNow(), "a", None);
+
+        app.Time.Advance(RunHolder.DefaultDuration / 4);
+        await Until(() => Record.Exception(evals.ThrowIfTakenOver) is not null);
+
+        var ex = Assert.IsType<OperationalException>(Record.Exception(evals.ThrowIfTakenOver));
+        Assert.StartsWith($"run {start.Run.Id} was taken over by pid 5151 on host ci-b", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AcquireAsync_LeaseIsRenewedEveryQuarterOfItsDuration_SoItDoesNotLapseWhileTheRunGoes()
     {
@@ -127,6 +211,22 @@ public sealed class RunLeaseTests
         evals.Dispose();
         await app.Store.EvalRuns.ReleaseLeaseAsync(start.Run.Id, "setup", None);
         return start.Run.Id;
+    }
+
+    /// <summary>The store's verdicts, with <paramref name="beforeSave"/> run as a verdict is about to be stored.</summary>
+    private sealed class VerdictsSavedAfter(IGateVerdictStore inner, Func<Task> beforeSave) : IGateVerdictStore
+    {
+        public async Task SaveAsync(GateVerdictRecord verdict, CancellationToken cancellationToken)
+        {
+            await beforeSave();
+            await inner.SaveAsync(verdict, cancellationToken);
+        }
+
+        public Task<GateVerdictRecord?> LatestAsync(string app, string candidateReleaseId, string baselineReleaseId, CancellationToken cancellationToken) =>
+            inner.LatestAsync(app, candidateReleaseId, baselineReleaseId, cancellationToken);
+
+        public Task<IReadOnlyList<GateVerdictRecord>> ListAsync(string app, string candidateReleaseId, CancellationToken cancellationToken) =>
+            inner.ListAsync(app, candidateReleaseId, cancellationToken);
     }
 
     // Waits for a condition the code under test reaches on another thread; the bound only keeps a broken test from hanging.

@@ -138,6 +138,35 @@ public sealed class JudgeAndCustomEvaluatorTests
         Assert.False(JudgeUsage.TryRead(timedOut.Metadata, out _, out _)); // not an answer: in neither judge_calls nor judge_cost_usd
     }
 
+    // A call cut off by the run's stop (Ctrl-C) under a cap: a cancellation (its trial is not saved), which says what the cap
+    // counted the call at and for which judge, so the run stores it as unanswered spend. Without a cap it is a plain one.
+    [Fact]
+    public async Task LlmJudge_CallCutOffByTheStopUnderACap_IsACancellationSayingWhatTheCapCountedIt()
+    {
+        using var stop = new CancellationTokenSource();
+        var calls = 0;
+        var client = new JudgeClient(_ =>
+        {
+            if (Interlocked.Increment(ref calls) > 1)
+            {
+                stop.Cancel();
+                stop.Token.ThrowIfCancellationRequested();
+            }
+
+            return "{\"score\": 1}";
+        });
+        using var judge = new LlmJudgeScorer("llm_judge#2", client, new JudgeIdentity("openai/j", "00"), "Score 1 when correct.", 0.7, 1, cost: _ => 0.0015, maxSpendUsd: 1.0);
+        using var uncapped = new LlmJudgeScorer("llm_judge", client, new JudgeIdentity("openai/j", "00"), "Score 1 when correct.", 0.7, 1);
+        var response = new ChatResponse(new ChatMessage(ChatRole.Assistant, "x"));
+        Assert.True(Assert.Single(ScoreReader.Read("llm_judge#2", 1, await judge.EvaluateAsync(Case().Messages, response, cancellationToken: stop.Token))).Passed);
+
+        var cut = await Assert.ThrowsAsync<JudgeCallStoppedException>(() => judge.EvaluateAsync(Case().Messages, response, cancellationToken: stop.Token).AsTask());
+        var plain = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => uncapped.EvaluateAsync(Case().Messages, response, cancellationToken: stop.Token).AsTask());
+
+        Assert.Equal(("llm_judge#2", 0.0015m, stop.Token), (cut.Scorer, cut.UnansweredUsd, cut.CancellationToken));
+        Assert.IsNotType<JudgeCallStoppedException>(plain);
+    }
+
     // Eight trials at once against a cap of $1 and calls of $0.40: the cap was checked before each call, so all eight
     // started ($3.20 spent). Now the first call goes alone, then a call starts only if the spend plus the calls in flight
     // (each at the dearest call so far) stays within the cap: two calls, $0.80, and six errors naming the limit.
