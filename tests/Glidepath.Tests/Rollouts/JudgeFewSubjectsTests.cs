@@ -88,4 +88,47 @@ public sealed class JudgeFewSubjectsTests
         var between = Latency.Assess(Latency.Policy.Rules.Single(), Arm(10, few.Known), Arm(10, 0));
         Assert.Equal(MetricVerdict.Unclear, between.Verdict);
     }
+
+    /// <summary>An arm of one subject a group: <paramref name="requests"/>[g] requests, <paramref name="errors"/>[g] of them failed.</summary>
+    private static ArmSample Errors(int[] requests, int[] errors)
+    {
+        var groups = new ArmSample[SubjectGroups.Count];
+        for (var g = 0; g < requests.Length; g++)
+        {
+            groups[g] = new ArmSample { Requests = requests[g], Errors = errors[g], ProviderCalls = requests[g], LatencyCount = requests[g] - errors[g] };
+        }
+
+        var total = default(ArmSample);
+        foreach (var g in groups)
+        {
+            total = ArmSample.Add(total, g);
+        }
+
+        return total with { Groups = groups };
+    }
+
+    // A review of the first version (reviewss M1): the safe side borrowed the harm side's degrees of freedom. A canary of
+    // 6 subjects whose 3 errors all sit in one subject, against 60 stable subjects with errors spread evenly: the harm
+    // side's variance is mostly stable's per-request one (about 88 df), the safe side's mostly the canary's at the
+    // tolerance, which rests on its 6 subjects (about 8). It was declared safe on the first; on its own it is unclear.
+    [Fact]
+    public void Assess_CanaryErrorsInOneOfSixSubjects_SafeSideAtItsOwnDegreesOfFreedom_NotSafe()
+    {
+        var judge = new Judge(JudgePolicy.From(new RolloutPlan
+        {
+            MinRequests = 200,
+            MinSubjects = 5,
+            Metrics = new Dictionary<string, MetricTolerance> { ["error_rate"] = new() { MaxIncrease = 0.02 } },
+        }));
+        var rule = judge.Policy.Rules.Single();
+        var canary = Errors([100, 100, 100, 100, 100, 100], [3, 0, 0, 0, 0, 0]);
+        var stable = Errors([.. Enumerable.Repeat(10, 60)], [.. Enumerable.Range(0, 60).Select(g => g % 2)]);
+
+        var shipped = judge.Assess(rule, canary, stable);
+        var known = new Judge(judge.Policy with { KnownVariance = true }).Assess(rule, canary, stable);
+
+        Assert.Equal(MetricVerdict.Safe, known.Verdict);
+        Assert.NotEqual(MetricVerdict.Safe, shipped.Verdict);
+        Assert.True(shipped.Upper > rule.Threshold, $"upper {shipped.Upper} (known variance: {known.Upper})");
+    }
 }
