@@ -58,7 +58,7 @@ public sealed record JudgePolicy
     /// True: every variance is taken as known, as before the judge's small-sample correction (Judge.Cluster.cs), so a bound
     /// over few subject groups is a normal one, not a Student t one. No plan sets it; the simulations' "before" rows do.
     /// </summary>
-    public bool KnownVariance { get; init; }
+    internal bool KnownVariance { get; init; }
 
     /// <summary>Under hold: how long past <see cref="MaxDuration"/> a step may hold before it is rolled back (the deadline); null: no deadline.</summary>
     public TimeSpan? MaxHold { get; init; }
