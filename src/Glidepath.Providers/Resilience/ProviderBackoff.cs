@@ -79,7 +79,9 @@ internal sealed class ProviderBackoff(TimeProvider time, TimeSpan cap, string pr
 
     /// <summary>
     /// After an attempt: a rate-limited answer from the provider sets the shared wait (its <c>retry-after</c>, else
-    /// <paramref name="backoff"/>, capped); the probe's other outcomes end the back-off.
+    /// <paramref name="backoff"/>, capped); so does the <see cref="UnreachableInARow"/>th attempt in a row that could not
+    /// connect (and a probe that could not, the wait doubled, until <see cref="GiveUpAfter"/>); the probe's other outcomes
+    /// end the back-off.
     /// </summary>
     public void Completed(bool probe, Exception? failure, TimeSpan backoff)
     {
