@@ -32,6 +32,12 @@ public sealed record ModelClientDefaults
     /// </summary>
     public string? SimSalt { get; init; }
 
+    /// <summary>
+    /// Told, in one line, when an eval's shared back-off on an endpoint starts (rate limited, or unreachable), when it ends,
+    /// and when it gives up on the endpoint: the CLI writes it to stderr, so a CI log shows a wait, not a hang. Null: not told.
+    /// </summary>
+    public Action<string>? BackoffNotice { get; init; }
+
     /// <summary>Innermost HTTP handler (tests may inject one); null = a pooled SocketsHttpHandler.</summary>
     public HttpMessageHandler? HttpHandler { get; init; }
 }

@@ -172,7 +172,8 @@ public sealed class ModelClientFactory : IModelClientFactory, IModelForwarderFac
         {
             MaxConcurrency = maxConcurrency,
             MaxQueueWait = options.MaxQueueWait,
-            Backoff = options.SharedBackoff && !isSim ? _backoffs.GetOrAdd(provider + "|" + baseUrl + "|" + model.Name, _ => new ProviderBackoff(_time, _defaults.MaxRetryAfter)) : null,
+            Backoff = options.SharedBackoff && !isSim ? _backoffs.GetOrAdd(provider + "|" + baseUrl + "|" + model.Name,
+                _ => new ProviderBackoff(_time, _defaults.MaxRetryAfter, provider, $"{provider} {model.Name} at {(baseUrl is null ? "its default URL" : ShownUrl.Of(baseUrl))}", _defaults.BackoffNotice)) : null,
         };
         return (baseUrl, apiKey, resilience);
     }

@@ -9,11 +9,11 @@ namespace Glidepath.Storage.Postgres;
 internal sealed partial class PostgresEvalRunStore(PostgresDatabase database) : IEvalRunStore
 {
     private const string RunColumns = "id, app, kind, release_id, baseline_release_id, dataset_path, dataset_sha256, trials, case_count, tags_json, scorer_version, use_cache, concurrency, status, created_at, finished_at, judge_spend_json";
-    private const string ResultColumns = "run_id, release_id, case_id, trial, status, score, output, tool_calls, latency_ms, cost_usd, input_tokens, output_tokens, scores_json, error, finished_at";
+    private const string ResultColumns = "run_id, release_id, case_id, trial, status, score, output, tool_calls, latency_ms, cost_usd, input_tokens, output_tokens, scores_json, error, finished_at, error_transient";
 
     // A result already stored is kept, unless it is an error: a resumed run asks an errored trial again, and its new result
     // takes the error's place (and its place in the saved order).
-    private const string ReplaceError = "status = excluded.status, score = excluded.score, output = excluded.output, tool_calls = excluded.tool_calls, latency_ms = excluded.latency_ms, cost_usd = excluded.cost_usd, input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, scores_json = excluded.scores_json, error = excluded.error, finished_at = excluded.finished_at WHERE eval_results.status = 'error'";
+    private const string ReplaceError = "status = excluded.status, score = excluded.score, output = excluded.output, tool_calls = excluded.tool_calls, latency_ms = excluded.latency_ms, cost_usd = excluded.cost_usd, input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, scores_json = excluded.scores_json, error = excluded.error, finished_at = excluded.finished_at, error_transient = excluded.error_transient WHERE eval_results.status = 'error'";
 
     public async Task CreateAsync(EvalRun run, CancellationToken cancellationToken)
     {
@@ -51,13 +51,13 @@ internal sealed partial class PostgresEvalRunStore(PostgresDatabase database) : 
         foreach (var r in results)
         {
             await using var cmd = connection.Command($"""
-                INSERT INTO eval_results ({ResultColumns}) VALUES (@run, @rel, @case, @trial, @status, @score, @out, @tools, @lat, @cost, @in, @outt, @scores, @err, @at)
+                INSERT INTO eval_results ({ResultColumns}) VALUES (@run, @rel, @case, @trial, @status, @score, @out, @tools, @lat, @cost, @in, @outt, @scores, @err, @at, @transient)
                 ON CONFLICT (run_id, release_id, case_id, trial) DO UPDATE SET {ReplaceError}
                 """, tx);
             cmd.With("run", r.RunId).With("rel", r.ReleaseId).With("case", r.CaseId).With("trial", r.Trial).With("status", r.Status.ToString().ToLowerInvariant())
                 .With("score", r.Score).With("out", r.Output).With("tools", StoredResultJson.Strings(r.ToolCalls)).With("lat", r.LatencyMs)
                 .With("cost", r.CostUsd).With("in", r.InputTokens).With("outt", r.OutputTokens).With("scores", StoredResultJson.Scores(r.Scores))
-                .With("err", r.Error).With("at", AsGiven(r.FinishedAt));
+                .With("err", r.Error).With("at", AsGiven(r.FinishedAt)).With("transient", r.TransientError);
             await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -93,6 +93,7 @@ internal sealed partial class PostgresEvalRunStore(PostgresDatabase database) : 
                 Scores = StoredResultJson.ReadScores(reader.GetString(12)),
                 Error = reader.StringOrNull(13),
                 FinishedAt = ParseAsGiven(reader.GetString(14)),
+                TransientError = reader.GetBoolean(15),
             };
         }
     }

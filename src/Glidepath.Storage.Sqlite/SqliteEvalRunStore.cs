@@ -9,11 +9,11 @@ namespace Glidepath.Storage.Sqlite;
 internal sealed partial class SqliteEvalRunStore(SqliteDatabase database) : IEvalRunStore
 {
     private const string RunColumns = "id, app, kind, release_id, baseline_release_id, dataset_path, dataset_sha256, trials, case_count, tags_json, scorer_version, use_cache, concurrency, status, created_at, finished_at, judge_spend_json";
-    private const string ResultColumns = "run_id, release_id, case_id, trial, status, score, output, tool_calls, latency_ms, cost_usd, input_tokens, output_tokens, scores_json, error, finished_at";
+    private const string ResultColumns = "run_id, release_id, case_id, trial, status, score, output, tool_calls, latency_ms, cost_usd, input_tokens, output_tokens, scores_json, error, finished_at, error_transient";
 
     // A result already stored is kept, unless it is an error: a resumed run asks an errored trial again, and its new result
     // takes the error's place (and its place in the saved order).
-    private const string ReplaceError = "status = excluded.status, score = excluded.score, output = excluded.output, tool_calls = excluded.tool_calls, latency_ms = excluded.latency_ms, cost_usd = excluded.cost_usd, input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, scores_json = excluded.scores_json, error = excluded.error, finished_at = excluded.finished_at WHERE eval_results.status = 'error'";
+    private const string ReplaceError = "status = excluded.status, score = excluded.score, output = excluded.output, tool_calls = excluded.tool_calls, latency_ms = excluded.latency_ms, cost_usd = excluded.cost_usd, input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, scores_json = excluded.scores_json, error = excluded.error, finished_at = excluded.finished_at, error_transient = excluded.error_transient WHERE eval_results.status = 'error'";
 
     public async Task CreateAsync(EvalRun run, CancellationToken cancellationToken)
     {
@@ -60,9 +60,9 @@ internal sealed partial class SqliteEvalRunStore(SqliteDatabase database) : IEva
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = connection.CreateCommand();
         cmd.Transaction = tx;
-        cmd.CommandText = $"INSERT INTO eval_results ({ResultColumns}) VALUES ($run, $rel, $case, $trial, $status, $score, $out, $tools, $lat, $cost, $in, $outt, $scores, $err, $at) " +
+        cmd.CommandText = $"INSERT INTO eval_results ({ResultColumns}) VALUES ($run, $rel, $case, $trial, $status, $score, $out, $tools, $lat, $cost, $in, $outt, $scores, $err, $at, $transient) " +
             $"ON CONFLICT (run_id, release_id, case_id, trial) DO UPDATE SET {ReplaceError}";
-        var names = new[] { "$run", "$rel", "$case", "$trial", "$status", "$score", "$out", "$tools", "$lat", "$cost", "$in", "$outt", "$scores", "$err", "$at" };
+        var names = new[] { "$run", "$rel", "$case", "$trial", "$status", "$score", "$out", "$tools", "$lat", "$cost", "$in", "$outt", "$scores", "$err", "$at", "$transient" };
         var ps = names.Select(n => cmd.Parameters.Add(n, SqliteType.Text)).ToArray();
         foreach (var r in results)
         {
@@ -70,7 +70,7 @@ internal sealed partial class SqliteEvalRunStore(SqliteDatabase database) : IEva
             [
                 r.RunId, r.ReleaseId, r.CaseId, r.Trial, r.Status.ToString().ToLowerInvariant(), r.Score, r.Output,
                 StoredResultJson.Strings(r.ToolCalls), r.LatencyMs, r.CostUsd, r.InputTokens, r.OutputTokens,
-                StoredResultJson.Scores(r.Scores), r.Error, r.FinishedAt.ToString("O", CultureInfo.InvariantCulture),
+                StoredResultJson.Scores(r.Scores), r.Error, r.FinishedAt.ToString("O", CultureInfo.InvariantCulture), r.TransientError ? 1 : 0,
             ];
             for (var i = 0; i < ps.Length; i++)
             {
@@ -114,6 +114,7 @@ internal sealed partial class SqliteEvalRunStore(SqliteDatabase database) : IEva
                 Scores = StoredResultJson.ReadScores(reader.GetString(12)),
                 Error = reader.IsDBNull(13) ? null : reader.GetString(13),
                 FinishedAt = DateTimeOffset.Parse(reader.GetString(14), CultureInfo.InvariantCulture),
+                TransientError = reader.GetInt64(15) != 0,
             };
         }
     }

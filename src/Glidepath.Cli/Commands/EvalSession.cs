@@ -36,7 +36,7 @@ internal sealed class EvalSession : IAsyncDisposable
         // The run's concurrency bounds its calls, so the provider default (16, for the gateway) must not cap it silently;
         // a max_concurrency the manifest sets still applies, and the run's log says which limit does.
         var owned = ctx.Env.ModelClients is null
-            ? new ModelClientFactory(ctx.Time, PriceTable.For(manifest), store.ResponseCache, defaults: new ModelClientDefaults { MaxConcurrency = EvalConcurrency.UnsetProviderLimit })
+            ? new ModelClientFactory(ctx.Time, PriceTable.For(manifest), store.ResponseCache, defaults: new ModelClientDefaults { MaxConcurrency = EvalConcurrency.UnsetProviderLimit, BackoffNotice = ctx.Output.Note })
             : null;
         IModelClientFactory clients = owned ?? ctx.Env.ModelClients!.Invoke(manifest, store);
         EvalService evals;

@@ -37,7 +37,7 @@ internal sealed class RetryPipeline
 
         return new RetryPipeline(new ResiliencePipelineBuilder { TimeProvider = time }.AddRetry(new RetryStrategyOptions
         {
-            ShouldHandle = new PredicateBuilder().Handle<ProviderException>(e => e.IsTransient && (e.RetryAfter is null || e.RetryAfter <= settings.MaxRetryAfter)),
+            ShouldHandle = new PredicateBuilder().Handle<ProviderException>(e => e.IsTransient && !e.EndpointDown && (e.RetryAfter is null || e.RetryAfter <= settings.MaxRetryAfter)),
             MaxRetryAttempts = settings.MaxRetries,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,

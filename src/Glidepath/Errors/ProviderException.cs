@@ -53,6 +53,12 @@ public sealed class ProviderException : OperationalException
     /// </summary>
     public int Attempts { get; set; } = 1;
 
+    /// <summary>
+    /// The call was not sent: an eval's shared back-off gave up on an endpoint that could not be reached for a while. Still
+    /// transient (a resume asks again), but not retried within the call: every attempt would be refused the same way.
+    /// </summary>
+    public bool EndpointDown { get; init; }
+
     /// <summary>Worth retrying: rate limits, server errors, timeouts and connection failures.</summary>
     public bool IsTransient => Failure is ProviderFailure.RateLimited or ProviderFailure.ServerError or ProviderFailure.Timeout or ProviderFailure.Connection;
 

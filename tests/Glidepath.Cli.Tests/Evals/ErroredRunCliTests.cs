@@ -171,6 +171,30 @@ public sealed class ErroredRunCliTests
         Assert.True(summary < stderr.IndexOf("to ask only the errored trials again", StringComparison.Ordinal), stderr);
     }
 
+    // Outside trial gate1000 HIGH-1: a provider outage errored every trial of 90 cases, listed as cases a resume "will not
+    // fix"; ci.md's recipe then skipped the resume, which fixed every one. A judge answering 500 to every call is such an outage.
+    [Fact]
+    public async Task Gate_JudgeDownForEveryTrial_NoCaseListedAsOneAResumeWillNotFix_AndTheResumeFixesThem()
+    {
+        using var judge = new JudgeEndpoint { FailFor = _ => true };
+        using var app = EvalApp.WithJudge(judge);
+        var v1 = await app.CreateReleaseAsync();
+        app.EditPrompt(p => p + "\nBe brief.\n");
+
+        var (code, stdout, stderr) = await app.RunAsync("gate", "--baseline", v1, "--tag", "refunds", "--format", "json");
+
+        Assert.True(code == 3, $"exit {code}: {stderr}");
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.Equal(0, doc.RootElement.GetProperty("cases_always_errored").GetArrayLength());
+        Assert.Contains("met a provider that could not be reached, timed out, was rate limited or answered with a server error: a resume asks them again and is expected to fix a provider outage",
+            doc.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("will not fix", stdout + stderr, StringComparison.Ordinal);
+
+        judge.FailFor = null;
+        var resumed = await app.RunAsGivenAsync(doc.RootElement.GetProperty("resume").GetString()!.Split(' ').Skip(1).ToList());
+        Assert.True(resumed.Code == 0, $"exit {resumed.Code}: {resumed.Stderr}");
+    }
+
     [Fact]
     public async Task EvalRun_TrialsErroredAsText_StderrNamesTheResumeCommand_AScoredRunDoesNot()
     {

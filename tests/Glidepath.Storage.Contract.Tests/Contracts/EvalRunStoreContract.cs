@@ -76,6 +76,27 @@ public abstract class EvalRunStoreContract(IStoreFactory factory) : StoreContrac
         Assert.Equal(3, (await Store.EvalRuns.CompletedAsync(run.Id, None)).Count);
     }
 
+    // Trial gate1000 HIGH-1: whether an error is one a resume is expected to fix (a provider outage) is kept with it, so a
+    // gate read back from the store does not list an outage's cases as cases a resume will not fix.
+    [Fact]
+    public async Task SaveResultsAsync_TransientError_ReadBackAsTransient_AndAnErrorInItsPlaceKeepsItsOwn()
+    {
+        var run = Run("20260101-000000-7a45", 3);
+        await Store.EvalRuns.CreateAsync(run, None);
+        await Store.EvalRuns.SaveResultsAsync(
+        [
+            Result(run.Id, "a", "", TrialStatus.Error) with { Error = "connection refused", TransientError = true },
+            Result(run.Id, "b", "", TrialStatus.Error) with { Error = "provider answered 400", TransientError = false },
+            Result(run.Id, "c", "", TrialStatus.Error) with { Error = "connection refused", TransientError = true },
+        ], None);
+        Assert.Equal([("a", true), ("b", false), ("c", true)], await Store.EvalRuns.ReadResultsAsync(run.Id, notPassedOnly: false, None).Select(r => (r.CaseId, r.TransientError)).ToListAsync());
+
+        await Store.EvalRuns.SaveResultsAsync([Result(run.Id, "a", "", TrialStatus.Error) with { Error = "provider answered 400", TransientError = false }, Result(run.Id, "c", "again", TrialStatus.Pass)], None);
+
+        Assert.Equal([("a", TrialStatus.Error, false), ("b", TrialStatus.Error, false), ("c", TrialStatus.Pass, false)],
+            await Store.EvalRuns.ReadResultsAsync(run.Id, notPassedOnly: false, None).Select(r => (r.CaseId, r.Status, r.TransientError)).ToListAsync());
+    }
+
     [Fact]
     public async Task ReadResultsAsync_NotPassedOnly_FailuresThenErrorsEachByCaseIdOrdinal_AllInSavedOrder()
     {

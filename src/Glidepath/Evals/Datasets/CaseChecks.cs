@@ -10,7 +10,7 @@ namespace Glidepath.Evals.Datasets;
 /// </summary>
 internal sealed class CaseChecks(Scorers.ExpectReads? reads, Runs.EvalSetup? given, string file, List<string> errors)
 {
-    /// <summary>The most problems a scan lists; parsing goes on counting lines, checks stop adding.</summary>
+    /// <summary>The most problems the checks list; parsing goes on reading lines, the checks go on counting.</summary>
     private const int MaxProblems = 1000;
 
     private ReleaseNames? _names;
@@ -47,14 +47,16 @@ internal sealed class CaseChecks(Scorers.ExpectReads? reads, Runs.EvalSetup? giv
             _unsetVars?.Add(c);
         }
 
-        if (reads is not null && at < MaxProblems)
+        // Past the cap a problem is counted, not listed, so the message says the true count (trial gate1000 L1: "1000
+        // problem(s)" of 5,000).
+        if (reads is not null)
         {
-            found.AddRange(reads.Problems(c.Expect).Select(problem => $"{file}:{c.Line}: case '{c.Id}': {problem}"));
+            Take(found, reads.Problems(c.Expect), c, at);
         }
 
-        if (_names is not null && at + found.Count < MaxProblems)
+        if (_names is not null)
         {
-            found.AddRange(ExpectedTools.Problems(c, _names).Select(problem => $"{file}:{c.Line}: case '{c.Id}': {problem}"));
+            Take(found, ExpectedTools.Problems(c, _names), c, at);
         }
 
         _unusedVars?.Add(c);
@@ -65,6 +67,24 @@ internal sealed class CaseChecks(Scorers.ExpectReads? reads, Runs.EvalSetup? giv
 
         errors.InsertRange(at, found);
         _inserted += found.Count;
+    }
+
+    /// <summary>Problems found past <see cref="MaxProblems"/>: counted, not listed.</summary>
+    public int Unlisted { get; private set; }
+
+    private void Take(List<string> found, IEnumerable<string> problems, EvalCase c, int at)
+    {
+        foreach (var problem in problems)
+        {
+            if (at + found.Count < MaxProblems)
+            {
+                found.Add($"{file}:{c.Line}: case '{c.Id}': {problem}");
+            }
+            else
+            {
+                Unlisted++;
+            }
+        }
     }
 
     /// <summary>Throws when a case the run asks leaves a template variable unset (only once the file has no other problem).</summary>

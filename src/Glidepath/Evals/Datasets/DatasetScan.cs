@@ -80,7 +80,7 @@ public sealed record DatasetScan(string Path, string DisplayName, string Sha256,
         }
 
         return errors.Count > 0
-            ? throw new DatasetException(errors)
+            ? throw new DatasetException(errors, checks.Unlisted)
             : new DatasetScan(path, displayName, Convert.ToHexStringLower(sha.GetHashAndReset()), tags, count) { Warnings = checks.Warnings() };
     }
 

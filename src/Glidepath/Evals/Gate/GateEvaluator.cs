@@ -57,10 +57,10 @@ public static class GateEvaluator
         {
             if (!oneRun)
             {
-                errors.AddRange(c.Baseline.Errors.Select(e => new GateError("baseline", c.CaseId, e.Trial, e.Message)));
+                errors.AddRange(c.Baseline.Errors.Select(e => new GateError("baseline", c.CaseId, e.Trial, e.Message) { Transient = e.Transient }));
             }
 
-            errors.AddRange(c.Candidate.Errors.Select(e => new GateError("candidate", c.CaseId, e.Trial, e.Message)));
+            errors.AddRange(c.Candidate.Errors.Select(e => new GateError("candidate", c.CaseId, e.Trial, e.Message) { Transient = e.Transient }));
             counts.Add(c.Counts);
             // Of the scored trials only: a side whose every trial errored has no score, not a score of 0 (trial newcomer2 M2).
             if (c.Baseline.Scored > 0 && c.Candidate.Scored > 0)
@@ -87,6 +87,12 @@ public static class GateEvaluator
             if (errors.Count > 0)
             {
                 reasons.Add($"{errors.Count} trial(s) could not be scored (provider, scorer or judge error); an error is never a pass");
+                if (errors.Count(e => e.Transient) is > 0 and var transient)
+                {
+                    // A provider outage errors every trial of the cases asked while it lasted: those are not "cases to fix" (trial gate1000 HIGH-1).
+                    reasons.Add($"{transient} of them met a provider that could not be reached, timed out, was rate limited or answered with a server error: " +
+                        "a resume asks them again and is expected to fix a provider outage");
+                }
             }
 
             if (missing > 0)

@@ -10,7 +10,7 @@ namespace Glidepath.Evals.Gate;
 internal sealed class SideTally
 {
     private ScoreSum _scores;
-    private List<(int Trial, string Message)>? _errors;
+    private List<(int Trial, string Message, bool Transient)>? _errors;
     private int? _first, _firstPassed, _firstNotPassed;
 
     public int Passes { get; private set; }
@@ -29,7 +29,10 @@ internal sealed class SideTally
     public int Scored => Trials - (_errors?.Count ?? 0);
 
     /// <summary>The errored trials with their messages, by trial number.</summary>
-    public IEnumerable<(int Trial, string Message)> Errors => _errors is null ? [] : _errors.OrderBy(e => e.Trial);
+    public IEnumerable<(int Trial, string Message, bool Transient)> Errors => _errors is null ? [] : _errors.OrderBy(e => e.Trial);
+
+    /// <summary>The errored trials whose error a resume is expected to fix (<see cref="TrialResult.TransientError"/>).</summary>
+    public int TransientErrors { get; private set; }
 
     /// <summary>The trial a report shows for the candidate: the first that did not pass, else the first.</summary>
     public int? ShownIfCandidate => _firstNotPassed ?? _first;
@@ -59,7 +62,8 @@ internal sealed class SideTally
 
         if (trial.Status == TrialStatus.Error)
         {
-            (_errors ??= []).Add((trial.Trial, trial.Error ?? "error"));
+            (_errors ??= []).Add((trial.Trial, trial.Error ?? "error", trial.TransientError));
+            TransientErrors += trial.TransientError ? 1 : 0;
         }
     }
 

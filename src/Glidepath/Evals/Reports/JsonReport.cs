@@ -92,6 +92,7 @@ public static class JsonReport
             w.WriteString("case_id", e.CaseId);
             w.WriteNumber("trial", e.Trial);
             w.WriteString("message", e.Message);
+            w.WriteBoolean("transient", e.Transient);
             w.WriteEndObject();
         }
 

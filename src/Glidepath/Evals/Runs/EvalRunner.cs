@@ -188,7 +188,7 @@ public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvi
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            return Unanswered(runId, c, trial, target, $"the model call failed: {Describe(ex)}");
+            return Unanswered(runId, c, trial, target, $"the model call failed: {Describe(ex)}") with { TransientError = Errors.TransientFailure.Of(ex) };
         }
 
         // Scored under the run's token: a stop interrupts an llm_judge call as it does a model call. (Scored under none, as
@@ -233,6 +233,7 @@ public sealed class EvalRunner(IEvalRunStore store, ScorerSet scorers, TimeProvi
             OutputTokens = usage?.OutputTokenCount,
             Scores = outcomes,
             Error = combined.Error,
+            TransientError = combined.Transient,
             FinishedAt = time.GetUtcNow(),
             Cached = answer.Response.AdditionalProperties?.ContainsKey(ModelResponseProperties.Cached) == true,
         };

@@ -24,6 +24,14 @@ public sealed record TrialResult
     public long? OutputTokens { get; init; }
     public IReadOnlyList<ScoreOutcome> Scores { get; init; } = [];
     public string? Error { get; init; }
+
+    /// <summary>
+    /// The error is one a resume is expected to fix (<see cref="Errors.TransientFailure"/>): the model's or the judge's
+    /// provider could not be reached, timed out, was rate limited or answered with a server error. False for an error that
+    /// recurs with the same case, expectations and scorers (a refusal of the case, a judge answer that cannot be read), and
+    /// for every result stored before 2026-12-07.
+    /// </summary>
+    public bool TransientError { get; init; }
     public DateTimeOffset FinishedAt { get; init; }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using Glidepath.Errors;
+
 namespace Glidepath.Evals.Scorers;
 
 /// <summary>
@@ -6,12 +8,18 @@ namespace Glidepath.Evals.Scorers;
 /// </summary>
 public readonly record struct CaseScore(TrialStatus Status, double? Score, string? Error)
 {
+    /// <summary>An error that every errored scorer marked transient (<see cref="TransientFailure.MetadataKey"/>): a resume is expected to fix it.</summary>
+    public bool Transient { get; init; }
+
     public static CaseScore Combine(IReadOnlyList<ScoreOutcome> outcomes)
     {
         var errors = outcomes.Where(o => o.Error is not null).ToList();
         if (errors.Count > 0)
         {
-            return new CaseScore(TrialStatus.Error, null, string.Join("; ", errors.Select(e => $"{e.Scorer}: {e.Error}")));
+            return new CaseScore(TrialStatus.Error, null, string.Join("; ", errors.Select(e => $"{e.Scorer}: {e.Error}")))
+            {
+                Transient = errors.All(e => e.Metadata?.GetValueOrDefault(TransientFailure.MetadataKey) == "true"),
+            };
         }
 
         var applicable = outcomes.Where(o => o.Applicable).ToList();

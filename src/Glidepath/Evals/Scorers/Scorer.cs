@@ -1,3 +1,4 @@
+using Glidepath.Errors;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.AI.Evaluation;
 
@@ -50,6 +51,12 @@ public abstract class Scorer(string name) : IEvaluator
             foreach (var (key, text) in ex.Metadata ?? new Dictionary<string, string>())
             {
                 metric.AddOrUpdateMetadata(key, text);
+            }
+
+            // A judge whose provider was down errs again only while it is down: a resume is expected to fix the trial.
+            if (TransientFailure.Of(ex))
+            {
+                metric.AddOrUpdateMetadata(TransientFailure.MetadataKey, "true");
             }
 
             return new EvaluationResult(metric);

@@ -150,4 +150,19 @@ public sealed class DatasetScanTests : IDisposable
         Assert.StartsWith("cases.jsonl:1: input.vars 'v01' (set by 2 case(s)", scan.Warnings[0], StringComparison.Ordinal);
         Assert.Equal("cases.jsonl: 3 more input.vars name(s) no template uses are ignored ('v11', 'v12', 'v13')", scan.Warnings[^1]);
     }
+
+    // Trial gate1000 L1: 5,000 cases each with an expect key no scorer reads said "1000 problem(s)" and listed 1,000 lines,
+    // with nothing about the others.
+    [Fact]
+    public async Task ScanAsync_MoreProblemsThanAreListed_SaysTheTrueCountAndHowManyMoreThereAre()
+    {
+        var path = Write([.. Enumerable.Range(0, 1200).Select(i => $$"""{"id":"c{{i:0000}}","input":{"messages":[{"role":"user","content":"q"}]},"expect":{"reference":"r"} }""")]);
+
+        var ex = await Assert.ThrowsAsync<DatasetException>(() => DatasetScan.ScanAsync(path, "cases.jsonl", [], CancellationToken.None, reads: new Glidepath.Evals.Scorers.ExpectReads(["contains"], EveryCase: true)));
+
+        Assert.Equal(1000, ex.Problems.Count);
+        Assert.Equal(200, ex.Unlisted);
+        Assert.StartsWith("1200 problem(s) in the dataset, the first 1000 shown:\ncases.jsonl:1: case 'c0000': ", ex.Message, StringComparison.Ordinal);
+        Assert.EndsWith("\n… and 200 more (fix those shown and check again)", ex.Message, StringComparison.Ordinal);
+    }
 }

@@ -159,4 +159,33 @@ public sealed class GateErrorSummaryReportTests
         Assert.Equal("c0029", Assert.Single(always.Cases).CaseId);
         Assert.Equal(12, always.ErroredTrials);
     }
+
+    // Trial gate1000 HIGH-1: a 2-minute outage errored every trial of 90 cases, listed as cases a resume "will not fix" (and
+    // ci.md's retry recipe then skipped the resume), though the resume fixed every one. Only errors that recur are listed.
+    [Fact]
+    public void Decide_CaseWhoseEveryTrialMetAProviderOutage_IsNotListed_AndTheReasonSaysAResumeFixesIt()
+    {
+        const string refused = "the model call failed: model provider 'openai' failed: cannot reach http://127.0.0.1:18911/v1/chat/completions: Connection refused";
+        List<TrialResult> Side(string release, string caseId, bool transient) =>
+            Enumerable.Range(0, 3).Select(t => GateSimulation.Trial(release, caseId, t, true, TrialStatus.Error) with { Error = refused, TransientError = transient }).ToList();
+        List<GateCaseInput> cases =
+        [
+            new("c0001", [GateSimulation.Trial("b", "c0001", 0, true)], [GateSimulation.Trial("c", "c0001", 0, true)]),
+            new("c0091", Side("b", "c0091", transient: true), Side("c", "c0091", transient: true)),
+            new("c0092", Side("b", "c0092", transient: false), Side("c", "c0092", transient: false)),
+        ];
+
+        var decision = GateEvaluator.Decide(cases, new GateRule());
+
+        Assert.Equal(GateResult.Error, decision.Result);
+        var always = Assert.IsType<AlwaysErrored>(decision.AlwaysErrored);
+        Assert.Equal("c0092", Assert.Single(always.Cases).CaseId);
+        Assert.Contains("6 of them met a provider that could not be reached, timed out, was rate limited or answered with a server error: " +
+                        "a resume asks them again and is expected to fix a provider outage", decision.Reasons);
+
+        var outageOnly = GateEvaluator.Decide(cases.Take(2).ToList(), new GateRule());
+        Assert.Null(outageOnly.AlwaysErrored);
+        using var doc = JsonDocument.Parse(ReportFormat.Render(Report() with { Decision = outageOnly }, "json"));
+        Assert.Equal(0, doc.RootElement.GetProperty("cases_always_errored").GetArrayLength());
+    }
 }
