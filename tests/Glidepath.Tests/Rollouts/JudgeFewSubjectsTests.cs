@@ -48,13 +48,7 @@ public sealed class JudgeFewSubjectsTests
             };
         }
 
-        var total = default(ArmSample);
-        foreach (var g in groups)
-        {
-            total = ArmSample.Add(total, g);
-        }
-
-        return total with { Groups = groups };
+        return JudgeSubjectCapTests.Total(groups);
     }
 
     /// <summary>The smallest shift (on the log scale, by 0.005) at which <paramref name="judge"/> declares harm.</summary>
@@ -98,13 +92,7 @@ public sealed class JudgeFewSubjectsTests
             groups[g] = new ArmSample { Requests = requests[g], Errors = errors[g], ProviderCalls = requests[g], LatencyCount = requests[g] - errors[g] };
         }
 
-        var total = default(ArmSample);
-        foreach (var g in groups)
-        {
-            total = ArmSample.Add(total, g);
-        }
-
-        return total with { Groups = groups };
+        return JudgeSubjectCapTests.Total(groups);
     }
 
     // A review of the first version (reviewss M1): the safe side borrowed the harm side's degrees of freedom. A canary of

@@ -341,7 +341,7 @@ public sealed class JudgeSubjectCapTests
         return h;
     }
 
-    private static ArmSample Total(ArmSample[] groups)
+    internal static ArmSample Total(ArmSample[] groups)
     {
         var total = default(ArmSample);
         foreach (var g in groups)
