@@ -111,11 +111,16 @@ public sealed partial class Judge
             fourths += n * n * n * n;
         }
 
-        var between = cluster - iid;
-        var groupsDf = fourths > 0 ? Math.Max((squares * squares / fourths) - 1, 1) : 1;
-        var ratio = cluster / between;
-        return groupsDf * ratio * ratio;
+        return SpreadDf(fourths > 0 ? Math.Max((squares * squares / fourths) - 1, 1) : 1, cluster, cluster - iid);
     }
+
+    /// <summary>
+    /// The df of a variance <paramref name="total"/> whose part <paramref name="spread"/> rests on <paramref name="groupsDf"/>
+    /// degrees of freedom and the rest is known: groupsDf · (total / spread)² (Satterthwaite); infinite without a spread.
+    /// The judge's arms (<see cref="VarianceDf"/>) and the plan's (RolloutPlanner) alike.
+    /// </summary>
+    internal static double SpreadDf(double groupsDf, double total, double spread) =>
+        spread > 0 ? groupsDf * (total / spread) * (total / spread) : double.PositiveInfinity;
 
     /// <summary>
     /// The Welch–Satterthwaite degrees of freedom of <paramref name="total"/>, which is v₁ + v₂ (two independent variance

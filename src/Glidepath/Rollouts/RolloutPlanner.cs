@@ -125,8 +125,7 @@ public static class RolloutPlanner
             : double.PositiveInfinity;
 
         /// <summary>An arm's df as the judge's (Judge.Cluster.cs): its subjects less one for its spread, the rest known.</summary>
-        private static double ArmDf(double part, double floor, double subjects) =>
-            floor > 0 ? Math.Max(subjects - 1, 1) * (part / floor) * (part / floor) : double.PositiveInfinity;
+        private static double ArmDf(double part, double floor, double subjects) => Judge.SpreadDf(Math.Max(subjects - 1, 1), part, floor);
 
         private double CanaryPart(double n) => (Canary / (n * Arms.CanaryKept)) + CanaryFloor;
 

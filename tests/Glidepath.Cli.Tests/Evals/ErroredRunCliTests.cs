@@ -122,10 +122,7 @@ public sealed class ErroredRunCliTests
     {
         using var judge = new JudgeEndpoint { Answer = "I think it is fine." };
         using var app = EvalApp.WithJudge(judge);
-        var v1 = await app.CreateReleaseAsync();
-        app.EditPrompt(p => p + "\nBe brief.\n");
-
-        var (code, stdout, stderr) = await app.RunAsync("gate", "--baseline", v1, "--tag", "refunds", "--format", "json");
+        var (code, stdout, stderr) = await GateOnAPromptChangeAsync(app);
         Assert.True(code == 3, $"exit {code}: {stderr}");
         using var doc = JsonDocument.Parse(stdout);
         var run = doc.RootElement.GetProperty("run").GetString();
@@ -146,10 +143,7 @@ public sealed class ErroredRunCliTests
     {
         using var judge = new JudgeEndpoint { Answer = "{\"score\": 0.9, \"score\": 0.1}" };
         using var app = EvalApp.WithJudge(judge);
-        var v1 = await app.CreateReleaseAsync();
-        app.EditPrompt(p => p + "\nBe brief.\n");
-
-        var (code, stdout, stderr) = await app.RunAsync("gate", "--baseline", v1, "--tag", "refunds", "--format", "json");
+        var (code, stdout, stderr) = await GateOnAPromptChangeAsync(app);
 
         Assert.True(code == 3, $"exit {code}: {stderr}");
         using var doc = JsonDocument.Parse(stdout);
@@ -178,10 +172,7 @@ public sealed class ErroredRunCliTests
     {
         using var judge = new JudgeEndpoint { FailFor = _ => true };
         using var app = EvalApp.WithJudge(judge);
-        var v1 = await app.CreateReleaseAsync();
-        app.EditPrompt(p => p + "\nBe brief.\n");
-
-        var (code, stdout, stderr) = await app.RunAsync("gate", "--baseline", v1, "--tag", "refunds", "--format", "json");
+        var (code, stdout, stderr) = await GateOnAPromptChangeAsync(app);
 
         Assert.True(code == 3, $"exit {code}: {stderr}");
         using var doc = JsonDocument.Parse(stdout);
@@ -224,5 +215,13 @@ public sealed class ErroredRunCliTests
         var reason = doc.RootElement.GetProperty("not_passed")[0].GetProperty("reason").GetString();
         Assert.StartsWith("the model call failed: model provider 'sim' failed", reason, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", stdout + stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>A release, then its prompt changed and gated against it as JSON (the refunds tag): what the gate tests above judge.</summary>
+    private static async Task<(int Code, string Stdout, string Stderr)> GateOnAPromptChangeAsync(EvalApp app)
+    {
+        var v1 = await app.CreateReleaseAsync();
+        app.EditPrompt(p => p + "\nBe brief.\n");
+        return await app.RunAsync("gate", "--baseline", v1, "--tag", "refunds", "--format", "json");
     }
 }
