@@ -80,11 +80,13 @@ internal static class BenchHost
     public static string CliDll() =>
         Path.Combine(RepoRoot(), "src", "Glidepath.Cli", "bin", Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar))!), "net10.0", "Glidepath.Cli.dll");
 
-    /// The sample app's manifest with its release on the openai provider (model "mock") at `upstream`.
-    public static void OnOpenAi(string manifest, string upstream) => File.WriteAllText(manifest, File.ReadAllText(manifest)
+    /// The sample app's manifest with its release on the openai provider (model "mock") at `upstream`; with
+    /// `maxConcurrency`, the provider's `max_concurrency` (else its default, 16 calls in flight).
+    public static void OnOpenAi(string manifest, string upstream, int? maxConcurrency = null) => File.WriteAllText(manifest, File.ReadAllText(manifest)
         .Replace("provider: sim ", "provider: openai ", StringComparison.Ordinal)
         .Replace("name: sim-support-1", "name: mock", StringComparison.Ordinal)
-        .Replace("openai: { base_url: https://api.openai.com/v1, api_key_env: OPENAI_API_KEY }", $"openai: {{ base_url: {upstream}/v1 }}", StringComparison.Ordinal));
+        .Replace("openai: { base_url: https://api.openai.com/v1, api_key_env: OPENAI_API_KEY }",
+            maxConcurrency is { } slots ? $"openai: {{ base_url: {upstream}/v1, max_concurrency: {slots} }}" : $"openai: {{ base_url: {upstream}/v1 }}", StringComparison.Ordinal));
 
     /// A `glidepath serve` of its own copy of the sample app, its release on the openai provider at `upstream`.
     public static Task<GatewayProcess> StartGatewayAsync(string upstream, string name, string flag) => StartGatewayAsync(upstream, name, flag, CliDll());
@@ -93,12 +95,12 @@ internal static class BenchHost
     /// The same with another build of the CLI: a <c>Glidepath.Cli.dll</c> runs on the shared runtime, anything else is
     /// a build's own executable (self-contained or Native AOT).
     /// </summary>
-    public static async Task<GatewayProcess> StartGatewayAsync(string upstream, string name, string flag, string cli)
+    public static async Task<GatewayProcess> StartGatewayAsync(string upstream, string name, string flag, string cli, int? maxConcurrency = null)
     {
         var at = Path.Combine(Path.GetTempPath(), $"gp-bench-{name}-" + Guid.NewGuid().ToString("N")[..8]);
         CopySample(at);
         var path = Path.Combine(at, "glidepath.yaml");
-        OnOpenAi(path, upstream);
+        OnOpenAi(path, upstream, maxConcurrency);
         var onRuntime = cli.EndsWith(".dll", StringComparison.Ordinal);
         var own = Path.GetFullPath(cli) == Path.GetFullPath(CliDll());
         foreach (var command in new[] { new[] { "release", "create", "-m", "bench" }, ["deploy", "v1", "--env", "staging"] })
