@@ -64,6 +64,40 @@ internal sealed class PostgresShadowStore(PostgresDatabase database) : IShadowSt
         return new ShadowSpend(r.GetInt64(0), r.GetDouble(1));
     }
 
+    public async Task<ShadowSpend> ClaimAsync(string shadowId, ShadowSpend want, ShadowSpend caps, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        // One statement per step: the UPDATE locks the row, and every right-hand side reads it as it was (a concurrent
+        // claim waits and re-reads the row it then updates), so the grant and the new totals agree.
+        await using (var insert = connection.Command("INSERT INTO shadow_claims (shadow_id) VALUES (@shadow) ON CONFLICT (shadow_id) DO NOTHING").With("shadow", shadowId))
+        {
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var cmd = connection.Command("""
+            UPDATE shadow_claims SET
+                granted_pairs = LEAST(GREATEST(@wantPairs, 0), GREATEST(@capPairs - pairs, 0)),
+                pairs = pairs + LEAST(GREATEST(@wantPairs, 0), GREATEST(@capPairs - pairs, 0)),
+                granted_cost_usd = LEAST(GREATEST(@wantCost, 0), GREATEST(@capCost - cost_usd, 0)),
+                cost_usd = cost_usd + LEAST(GREATEST(@wantCost, 0), GREATEST(@capCost - cost_usd, 0))
+            WHERE shadow_id = @shadow
+            RETURNING granted_pairs, granted_cost_usd
+            """).With("shadow", shadowId).With("wantPairs", want.Pairs).With("capPairs", caps.Pairs).With("wantCost", want.CostUsd).With("capCost", caps.CostUsd);
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await r.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return new ShadowSpend(r.GetInt64(0), r.GetDouble(1));
+    }
+
+    public async Task ReturnAsync(string shadowId, ShadowSpend unused, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.Command("""
+            UPDATE shadow_claims SET pairs = GREATEST(pairs - GREATEST(@pairs, 0), 0), cost_usd = GREATEST(cost_usd - GREATEST(@cost, 0), 0)
+            WHERE shadow_id = @shadow
+            """).With("shadow", shadowId).With("pairs", unused.Pairs).With("cost", unused.CostUsd);
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private static ShadowPairRecord Read(NpgsqlDataReader r) => new()
     {
         ShadowId = r.GetString(0),

@@ -107,4 +107,43 @@ internal sealed class SqliteShadowStore(SqliteDatabase database) : IShadowStore
         await r.ReadAsync(cancellationToken).ConfigureAwait(false);
         return new ShadowSpend(r.GetInt64(0), r.GetDouble(1));
     }
+
+    public async Task<ShadowSpend> ClaimAsync(string shadowId, ShadowSpend want, ShadowSpend caps, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        // One statement: every right-hand side reads the row as it was, so the grant and the new totals agree.
+        cmd.CommandText = """
+            INSERT INTO shadow_claims (shadow_id) VALUES ($shadow) ON CONFLICT (shadow_id) DO NOTHING;
+            UPDATE shadow_claims SET
+                granted_pairs = MIN(MAX($wantPairs, 0), MAX($capPairs - pairs, 0)),
+                pairs = pairs + MIN(MAX($wantPairs, 0), MAX($capPairs - pairs, 0)),
+                granted_cost_usd = MIN(MAX($wantCost, 0), MAX($capCost - cost_usd, 0)),
+                cost_usd = cost_usd + MIN(MAX($wantCost, 0), MAX($capCost - cost_usd, 0))
+            WHERE shadow_id = $shadow
+            RETURNING granted_pairs, granted_cost_usd;
+            """;
+        cmd.Parameters.AddWithValue("$shadow", shadowId);
+        cmd.Parameters.AddWithValue("$wantPairs", want.Pairs);
+        cmd.Parameters.AddWithValue("$capPairs", caps.Pairs);
+        cmd.Parameters.AddWithValue("$wantCost", want.CostUsd);
+        cmd.Parameters.AddWithValue("$capCost", caps.CostUsd);
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await r.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return new ShadowSpend(r.GetInt64(0), r.GetDouble(1));
+    }
+
+    public async Task ReturnAsync(string shadowId, ShadowSpend unused, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = """
+            UPDATE shadow_claims SET pairs = MAX(pairs - MAX($pairs, 0), 0), cost_usd = MAX(cost_usd - MAX($cost, 0), 0)
+            WHERE shadow_id = $shadow
+            """;
+        cmd.Parameters.AddWithValue("$shadow", shadowId);
+        cmd.Parameters.AddWithValue("$pairs", unused.Pairs);
+        cmd.Parameters.AddWithValue("$cost", unused.CostUsd);
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
 }

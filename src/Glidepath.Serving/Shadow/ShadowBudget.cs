@@ -9,8 +9,12 @@ namespace Glidepath.Serving.Shadow;
 /// cost counts at once). A request is mirrored only while every cap has room; max_requests counts calls in flight, so
 /// it is never exceeded by this gateway; the cost cap can be passed by the calls not yet answered when it is reached
 /// (at most the mirror's concurrency). The mirror writes pairs and re-reads the store under one lock, so a
-/// pair is counted once: in the store's figures or in this gateway's own. Other gateways' pairs are seen at the next
-/// re-read, so with several gateways a cap can be passed by what the others mirrored since.
+/// pair is counted once: in the store's figures or in this gateway's own. Other gateways' pairs are seen only at the
+/// next re-read, so the caps are shared by claims as well: this gateway mirrors only within what it claimed from the
+/// store (<see cref="Storage.IShadowStore.ClaimAsync"/>, a twentieth of a cap at a time), and the claims of all gateways
+/// together never pass a cap. So max_requests is never passed by all gateways together, and the cost cap by at most
+/// the calls each gateway had in flight when its claim ran out (until 2026-12-07 three gateways passed a cap of 150
+/// pairs by 58% and one of $0.30 by 125%, each counting only what it had read and done itself).
 /// </summary>
 internal sealed class ShadowBudget(ShadowRoute shadow)
 {
@@ -21,6 +25,20 @@ internal sealed class ShadowBudget(ShadowRoute shadow)
     private long _inFlight;
     private double _pendingCost;
     private volatile bool _exhausted;
+
+    // Claimed from the store by this gateway (the part of each cap it may use), what it has used of them (calls reserved
+    // and not released; cost of answered calls, kept even when the pair is not stored: it was spent), and when the
+    // store last had nothing left to grant (another claim waits for the next re-read: a stopping gateway may give some back).
+    private ShadowSpend _claimed;
+    private long _claimedUsedPairs;
+    private double _claimedUsedCost;
+    private long _poolEmptyTicks; // UtcTicks; 0: the store granted what was wanted at the last claim
+
+    /// <summary>True after the store failed the last claim (the call is counted as failed, not capped).</summary>
+    public bool ClaimFailed { get; set; }
+
+    /// <summary>A claim's share of a cap: a twentieth, at least one request.</summary>
+    public const int ClaimParts = 20;
 
     public ShadowRoute Shadow { get; } = shadow;
 
@@ -35,13 +53,14 @@ internal sealed class ShadowBudget(ShadowRoute shadow)
     {
         lock (_sync)
         {
-            if (ReadAt is null || Reached(_inFlight))
+            if (ReadAt is null || Reached(_inFlight) || !ClaimHasRoom())
             {
-                _exhausted = ReadAt is not null;
+                _exhausted = ReadAt is not null && Reached(_inFlight);
                 return false;
             }
 
             _inFlight++;
+            _claimedUsedPairs++;
             _exhausted = Reached(0);
             return true;
         }
@@ -53,6 +72,7 @@ internal sealed class ShadowBudget(ShadowRoute shadow)
         lock (_sync)
         {
             _pendingCost += costUsd;
+            _claimedUsedCost += costUsd;
             _exhausted = Reached(_inFlight);
         }
     }
@@ -76,6 +96,7 @@ internal sealed class ShadowBudget(ShadowRoute shadow)
         lock (_sync)
         {
             _inFlight--;
+            _claimedUsedPairs--; // no pair: its place under max_requests is free again (its cost, if answered, stays spent)
             _pendingCost -= answeredCostUsd ?? 0;
             _exhausted = Reached(_inFlight);
         }
@@ -102,6 +123,60 @@ internal sealed class ShadowBudget(ShadowRoute shadow)
             return (_localPairs, _localCost);
         }
     }
+
+    /// <summary>
+    /// What to claim from the store before the next call, or null when this gateway's claims have room (or no cap is
+    /// set). A part is wanted only when used up: a chunk of its cap, and for the cost what the calls in flight at the
+    /// last claim spent beyond it, so that the claims keep covering what was spent. Null too while the store had
+    /// nothing left at the last try, until <paramref name="retryAfter"/> has passed.
+    /// </summary>
+    public ShadowSpend? Want(DateTimeOffset now, TimeSpan retryAfter)
+    {
+        lock (_sync)
+        {
+            if (ClaimHasRoom() || ClaimsRanOut(now, retryAfter))
+            {
+                return null;
+            }
+
+            var pairs = Shadow.MaxRequests is { } max && _claimedUsedPairs >= _claimed.Pairs ? Math.Max(1, max / ClaimParts) : 0;
+            var cost = Shadow.MaxCostUsd is { } cap && _claimedUsedCost >= _claimed.CostUsd ? (_claimedUsedCost - _claimed.CostUsd) + (cap / ClaimParts) : 0;
+            return new ShadowSpend(pairs, cost);
+        }
+    }
+
+    /// <summary>The shadow's caps as a claim's limits (a part without a cap is never claimed).</summary>
+    public ShadowSpend Caps => new(Shadow.MaxRequests ?? 0, Shadow.MaxCostUsd ?? 0);
+
+    /// <summary>Adds what the store granted for <paramref name="wanted"/>; a wanted part granted short means the caps are all claimed.</summary>
+    public void Granted(ShadowSpend wanted, ShadowSpend granted, DateTimeOffset now)
+    {
+        lock (_sync)
+        {
+            _claimed = new ShadowSpend(_claimed.Pairs + granted.Pairs, _claimed.CostUsd + granted.CostUsd);
+            Volatile.Write(ref _poolEmptyTicks, ClaimHasRoom() ? 0 : now.UtcTicks);
+        }
+    }
+
+    /// <summary>What this gateway claimed and has not used (given back when it stops).</summary>
+    public ShadowSpend Unused()
+    {
+        lock (_sync)
+        {
+            return new ShadowSpend(Math.Max(_claimed.Pairs - _claimedUsedPairs, 0), Math.Max(_claimed.CostUsd - _claimedUsedCost, 0));
+        }
+    }
+
+    /// <summary>
+    /// True when the store had nothing left to grant at the last claim, less than <paramref name="retryAfter"/> before
+    /// <paramref name="now"/>: cheap on the request path, which then does not queue the call (counted as capped).
+    /// </summary>
+    public bool ClaimsRanOut(DateTimeOffset now, TimeSpan retryAfter) =>
+        Volatile.Read(ref _poolEmptyTicks) is var ticks and not 0 && now.UtcTicks - ticks < retryAfter.Ticks;
+
+    /// <summary>True when every capped part has room left in this gateway's claims (under the lock).</summary>
+    private bool ClaimHasRoom() =>
+        (Shadow.MaxRequests is null || _claimedUsedPairs < _claimed.Pairs) && (Shadow.MaxCostUsd is null || _claimedUsedCost < _claimed.CostUsd);
 
     private bool Reached(long inFlight) =>
         new ShadowSpend(_stored.Pairs + _localPairs + inFlight, _stored.CostUsd + _localCost + _pendingCost).Reached(Shadow.MaxCostUsd, Shadow.MaxRequests);

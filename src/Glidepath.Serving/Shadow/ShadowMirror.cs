@@ -85,7 +85,7 @@ internal sealed partial class ShadowMirror : BackgroundService
             return null;
         }
 
-        if (_budgets.TryGetValue(shadow.ShadowId, out var budget) && budget.Exhausted)
+        if (_budgets.TryGetValue(shadow.ShadowId, out var budget) && (budget.Exhausted || budget.ClaimsRanOut(_time.GetUtcNow(), RefreshInterval)))
         {
             _counters.Cap();
             return null;
@@ -132,6 +132,7 @@ internal sealed partial class ShadowMirror : BackgroundService
             DropQueued(Volatile.Read(ref _cancelledAtStop));
             _pairs.Complete();
             await writer.ConfigureAwait(false);
+            await ReturnClaimsAsync().ConfigureAwait(false);
         }
     }
 
@@ -230,9 +231,9 @@ internal sealed partial class ShadowMirror : BackgroundService
         }
 
         var budget = _budgets.GetOrAdd(job.Shadow.ShadowId, _ => new ShadowBudget(job.Shadow));
-        if (!await RefreshAsync(budget, cancellationToken).ConfigureAwait(false) || !budget.TryReserve())
+        if (!await RefreshAsync(budget, cancellationToken).ConfigureAwait(false) || !await ClaimAsync(budget, cancellationToken).ConfigureAwait(false) || !budget.TryReserve())
         {
-            if (budget.ReadAt is null)
+            if (budget.ReadAt is null || budget.ClaimFailed)
             {
                 _counters.Fail();
             }

@@ -16,4 +16,15 @@ public interface IShadowStore
 
     /// <summary>The shadow's pair count and the candidate's summed cost: what its caps are checked against.</summary>
     Task<ShadowSpend> SpendAsync(string shadowId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Claims up to <paramref name="want"/> more of the shadow's caps for one gateway, atomically across gateways: each
+    /// part is granted as far as the claims so far leave room under <paramref name="caps"/> (a part wanted as 0 is not
+    /// claimed, whatever its cap). Returns what was granted; (0, 0) once the claims have reached the caps. The claims
+    /// of all gateways together never pass a cap, so a gateway that mirrors only within its own never lets them pass one.
+    /// </summary>
+    Task<ShadowSpend> ClaimAsync(string shadowId, ShadowSpend want, ShadowSpend caps, CancellationToken cancellationToken);
+
+    /// <summary>Gives back <paramref name="unused"/> of what a gateway claimed (it stops): others may claim it again.</summary>
+    Task ReturnAsync(string shadowId, ShadowSpend unused, CancellationToken cancellationToken);
 }

@@ -128,6 +128,58 @@ public sealed partial class ShadowMirrorTests : IAsyncLifetime
         Assert.Equal(7, _f.Models.For("canary-model").Calls);
     }
 
+    // An outside trial: three gateways stored 237 pairs under --max-requests 150 (and spent $0.676 under --max-cost-usd 0.3),
+    // each counting only the pairs it had read from the store (every 5 s) and its own. The caps are claimed from the store
+    // now: here another gateway holds 5 of the 7 requests, so this one mirrors only the other 2.
+    [Fact]
+    public async Task Mirror_AnotherGatewayClaimedMostOfMaxRequests_OnlyTheRestIsMirrored()
+    {
+        Assert.Equal(5, (await _f.Store.Shadows.ClaimAsync("sh-test", new(5, 0), new(7, 0), default)).Pairs);
+        await StartShadowAsync(rate: 1, maxCostUsd: null, maxRequests: 7);
+
+        for (var i = 0; i < 20; i++)
+        {
+            await CallAsync("/v1/chat/completions", GatewayFixture.Chat(extra: $",\"user\":\"user-{i}\""));
+        }
+
+        await WaitForMetricsAsync(m => m.Mirrored + m.Capped == 20);
+        Assert.Equal(2, (await _f.Store.Shadows.SpendAsync("sh-test", default)).Pairs);
+        Assert.Equal(2, _f.Models.For("canary-model").Calls);
+    }
+
+    [Fact]
+    public async Task Mirror_AnotherGatewayClaimedMostOfTheCostCap_SpendsOnlyWhatIsLeftPlusItsCallsInFlight()
+    {
+        // $0.04 of the $0.05 cap held elsewhere; calls cost $0.01: one call's worth is left, and at most the mirror's
+        // concurrency (4) calls can be in flight when this gateway's claim runs out.
+        Assert.Equal(0.04, (await _f.Store.Shadows.ClaimAsync("sh-test", new(0, 0.04), new(0, 0.05), default)).CostUsd, 9);
+        await StartShadowAsync(rate: 1, maxCostUsd: 0.05, maxRequests: null);
+
+        for (var i = 0; i < 20; i++)
+        {
+            await CallAsync("/v1/chat/completions", GatewayFixture.Chat(extra: $",\"user\":\"user-{i}\""));
+        }
+
+        await WaitForMetricsAsync(m => m.Mirrored + m.Capped == 20);
+        Assert.InRange((await _f.Store.Shadows.SpendAsync("sh-test", default)).Pairs, 1, 4);
+    }
+
+    [Fact]
+    public async Task Stop_UnusedClaimIsGivenBack_ForOtherGatewaysToClaim()
+    {
+        await StartShadowAsync(rate: 1, maxCostUsd: null, maxRequests: 100);
+        for (var i = 0; i < 2; i++)
+        {
+            await CallAsync("/v1/chat/completions", GatewayFixture.Chat(extra: $",\"user\":\"user-{i}\""));
+        }
+
+        await WaitForMetricsAsync(m => m.Mirrored == 2);
+        await _f.StopGatewayAsync();
+
+        // It claimed a twentieth (5) and used 2: the 3 it did not use are back, so another gateway gets the other 98.
+        Assert.Equal(98, (await _f.Store.Shadows.ClaimAsync("sh-test", new(100, 0), new(100, 0), default)).Pairs);
+    }
+
     // Trial shadowcaps #1: only stable's successes were mirrored and every pair said "stable answered", so an identical
     // candidate's errors were compared with none: harm whenever stable itself failed on 1% of calls or more. A failed
     // stable call is mirrored too, its pair holding stable's error.

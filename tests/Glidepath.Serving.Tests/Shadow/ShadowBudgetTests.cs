@@ -10,10 +10,17 @@ public sealed class ShadowBudgetTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 12, 2, 10, 0, 0, TimeSpan.Zero);
 
-    private static ShadowBudget Budget(double? maxCost, long? maxRequests)
+    private static ShadowBudget Budget(double? maxCost, long? maxRequests, bool claim = true)
     {
         var snapshot = new ReleaseSnapshot { Model = new ModelSpec { Provider = "sim", Name = "m" }, SystemPrompt = "", SystemPromptPath = "s.md", ToolFiles = [], Tools = [], Files = new Dictionary<string, byte[]>() };
-        return new ShadowBudget(new ShadowRoute("sh-1", new RoutedRelease("0123456789abcdef", 2, snapshot), 1, maxCost, maxRequests));
+        var budget = new ShadowBudget(new ShadowRoute("sh-1", new RoutedRelease("0123456789abcdef", 2, snapshot), 1, maxCost, maxRequests));
+        if (claim)
+        {
+            // Most tests here are of the store's figures: this gateway holds a claim on the whole of each cap.
+            budget.Granted(budget.Caps, budget.Caps, T0);
+        }
+
+        return budget;
     }
 
     [Fact]
@@ -103,5 +110,53 @@ public sealed class ShadowBudgetTests
 
         Assert.True(budget.TryReserve());
         Assert.False(budget.TryReserve());
+    }
+
+    [Fact]
+    public void Want_NothingClaimedYet_ATwentiethOfEachCap_ThenNothingUntilItIsUsed()
+    {
+        var budget = Budget(0.05, 100, claim: false);
+        budget.Refresh(new ShadowSpend(0, 0), (0, 0), T0);
+        Assert.False(budget.TryReserve()); // the store's figures have room, this gateway's claims none
+
+        var want = budget.Want(T0, TimeSpan.FromSeconds(5));
+        Assert.Equal(new ShadowSpend(5, 0.0025), want);
+        budget.Granted(want!.Value, want.Value, T0);
+
+        Assert.Null(budget.Want(T0, TimeSpan.FromSeconds(5)));
+        Assert.True(budget.TryReserve());
+        budget.Answered(0.01); // beyond the cost claimed: the next claim covers it and a twentieth more
+
+        Assert.Equal(new ShadowSpend(0, 0.01), budget.Want(T0, TimeSpan.FromSeconds(5)));
+        Assert.False(budget.TryReserve());
+    }
+
+    [Fact]
+    public void Granted_Nothing_ClaimsRanOutUntilTheRetry_AndTheCallIsNotMirrored()
+    {
+        var budget = Budget(null, 100, claim: false);
+        budget.Refresh(new ShadowSpend(0, 0), (0, 0), T0);
+
+        budget.Granted(new ShadowSpend(5, 0), new ShadowSpend(0, 0), T0);
+
+        Assert.True(budget.ClaimsRanOut(T0.AddSeconds(4), TimeSpan.FromSeconds(5)));
+        Assert.Null(budget.Want(T0.AddSeconds(4), TimeSpan.FromSeconds(5)));
+        Assert.False(budget.TryReserve());
+        Assert.False(budget.ClaimsRanOut(T0.AddSeconds(5), TimeSpan.FromSeconds(5)));
+        Assert.Equal(new ShadowSpend(5, 0), budget.Want(T0.AddSeconds(5), TimeSpan.FromSeconds(5))); // another gateway may have given some back
+    }
+
+    [Fact]
+    public void Unused_ClaimedLessReservedCalls_AReleasedCallsPlaceIsUnusedAgain()
+    {
+        var budget = Budget(null, 100, claim: false);
+        budget.Refresh(new ShadowSpend(0, 0), (0, 0), T0);
+        budget.Granted(new ShadowSpend(5, 0), new ShadowSpend(5, 0), T0);
+
+        Assert.True(budget.TryReserve());
+        Assert.True(budget.TryReserve());
+        budget.Release(null);
+
+        Assert.Equal(new ShadowSpend(4, 0), budget.Unused());
     }
 }

@@ -129,5 +129,9 @@ public sealed class ShadowPairRetryTests
         public Task<IReadOnlyList<ShadowPairRecord>> PairsAsync(string shadowId, CancellationToken cancellationToken) => inner.PairsAsync(shadowId, cancellationToken);
 
         public Task<ShadowSpend> SpendAsync(string shadowId, CancellationToken cancellationToken) => inner.SpendAsync(shadowId, cancellationToken);
+
+        public Task<ShadowSpend> ClaimAsync(string shadowId, ShadowSpend want, ShadowSpend caps, CancellationToken cancellationToken) => inner.ClaimAsync(shadowId, want, caps, cancellationToken);
+
+        public Task ReturnAsync(string shadowId, ShadowSpend unused, CancellationToken cancellationToken) => inner.ReturnAsync(shadowId, unused, cancellationToken);
     }
 }

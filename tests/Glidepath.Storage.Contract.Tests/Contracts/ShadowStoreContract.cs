@@ -75,6 +75,33 @@ public abstract class ShadowStoreContract(IStoreFactory factory) : StoreContract
     }
 
     [Fact]
+    public async Task ClaimAsync_GrantsEachPartUpToItsCap_ThenNothing_AndAReturnCanBeClaimedAgain()
+    {
+        var caps = new ShadowSpend(10, 0.5);
+
+        Assert.Equal(new ShadowSpend(4, 0.2), await Store.Shadows.ClaimAsync("sh-1", new ShadowSpend(4, 0.2), caps, None));
+        Assert.Equal(new ShadowSpend(6, 0.3), await Store.Shadows.ClaimAsync("sh-1", new ShadowSpend(8, 0.4), caps, None)); // the rest of each
+        Assert.Equal(new ShadowSpend(0, 0), await Store.Shadows.ClaimAsync("sh-1", new ShadowSpend(1, 0.1), caps, None));
+        Assert.Equal(new ShadowSpend(3, 0), await Store.Shadows.ClaimAsync("sh-2", new ShadowSpend(3, 0), caps, None)); // a part wanted as 0 is not claimed
+
+        await Store.Shadows.ReturnAsync("sh-1", new ShadowSpend(3, 0.125), None);
+        var again = await Factory.OpenAgainAsync(Store);
+        Assert.Equal(new ShadowSpend(3, 0.125), await again.Shadows.ClaimAsync("sh-1", new ShadowSpend(5, 1), caps, None));
+        await again.Shadows.ReturnAsync("sh-none", new ShadowSpend(1, 1), None); // nothing claimed: nothing to give back
+        Assert.Equal(new ShadowSpend(2, 0.25), await again.Shadows.ClaimAsync("sh-none", new ShadowSpend(2, 0.25), caps, None));
+    }
+
+    [Fact]
+    public async Task ClaimAsync_ManyGatewaysAtOnce_TogetherGrantedExactlyTheCap()
+    {
+        var caps = new ShadowSpend(50, 1.0);
+        var grants = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ => Task.Run(() => Store.Shadows.ClaimAsync("sh-1", new ShadowSpend(3, 0.0625), caps, None))));
+
+        Assert.Equal(50, grants.Sum(g => g.Pairs));
+        Assert.Equal(1.0, grants.Sum(g => g.CostUsd), 9);
+    }
+
+    [Fact]
     public async Task StartAsync_WritesTheShadowIntoStateWithAHistoryEvent_StopClearsIt()
     {
         var (service, environments) = Services(Store);

@@ -155,5 +155,9 @@ public sealed class ActiveShadowHarmTests
             Fail ? throw new InvalidOperationException("disk I/O error") : inner.PairsAsync(shadowId, cancellationToken);
 
         public Task<ShadowSpend> SpendAsync(string shadowId, CancellationToken cancellationToken) => inner.SpendAsync(shadowId, cancellationToken);
+
+        public Task<ShadowSpend> ClaimAsync(string shadowId, ShadowSpend want, ShadowSpend caps, CancellationToken cancellationToken) => inner.ClaimAsync(shadowId, want, caps, cancellationToken);
+
+        public Task ReturnAsync(string shadowId, ShadowSpend unused, CancellationToken cancellationToken) => inner.ReturnAsync(shadowId, unused, cancellationToken);
     }
 }

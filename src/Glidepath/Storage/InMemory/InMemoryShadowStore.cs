@@ -8,6 +8,7 @@ internal sealed class InMemoryShadowStore : IShadowStore
     private readonly Lock _sync = new();
     private readonly List<ShadowPairRecord> _pairs = [];
     private readonly HashSet<string> _candidates = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ShadowSpend> _claims = new(StringComparer.Ordinal);
 
     public Task WriteAsync(IReadOnlyList<ShadowPairRecord> pairs, CancellationToken cancellationToken) =>
         Synchronously.Run(() =>
@@ -51,6 +52,30 @@ internal sealed class InMemoryShadowStore : IShadowStore
                 }
 
                 return new ShadowSpend(n, cost);
+            }
+        }, cancellationToken);
+
+    public Task<ShadowSpend> ClaimAsync(string shadowId, ShadowSpend want, ShadowSpend caps, CancellationToken cancellationToken) =>
+        Synchronously.Run(() =>
+        {
+            lock (_sync)
+            {
+                var claimed = _claims.GetValueOrDefault(shadowId);
+                var granted = ShadowClaims.Grant(claimed, want, caps);
+                _claims[shadowId] = new ShadowSpend(claimed.Pairs + granted.Pairs, claimed.CostUsd + granted.CostUsd);
+                return granted;
+            }
+        }, cancellationToken);
+
+    public Task ReturnAsync(string shadowId, ShadowSpend unused, CancellationToken cancellationToken) =>
+        Synchronously.Run(() =>
+        {
+            lock (_sync)
+            {
+                if (_claims.TryGetValue(shadowId, out var claimed))
+                {
+                    _claims[shadowId] = ShadowClaims.Returned(claimed, unused);
+                }
             }
         }, cancellationToken);
 }
