@@ -36,6 +36,9 @@ public sealed record ErrorMix
     /// <summary>Distinct caller keys among the errors read (requests without a key count as one).</summary>
     public int Keys { get; init; }
 
+    /// <summary>Errors read that came without a caller key (a gateway without keys, or on loopback).</summary>
+    public int Keyless { get; init; }
+
     /// <summary>The refusals and timeouts read (<see cref="Refusals"/>) per caller key, requests without a key under "".</summary>
     public IReadOnlyDictionary<string, int> RefusalsByKey { get; init; } = new Dictionary<string, int>();
 
@@ -82,13 +85,14 @@ public sealed record ErrorMix
         var refusalKeys = new Dictionary<string, int>(StringComparer.Ordinal);
         var byKey = new Dictionary<string, int>(StringComparer.Ordinal);
         var sources = new List<KeyValuePair<string, string?>>();
-        int read = 0, refusals = 0;
+        int read = 0, refusals = 0, keyless = 0;
         foreach (var t in errors)
         {
             read++;
             var kind = t.Error ?? string.Create(CultureInfo.InvariantCulture, $"status {t.Status}");
             kinds[kind] = kinds.GetValueOrDefault(kind) + 1;
             keys.Add(t.KeyName ?? string.Empty);
+            keyless += t.KeyName is null ? 1 : 0;
             if (t.IsOneArmError)
             {
                 refusals++;
@@ -111,6 +115,7 @@ public sealed record ErrorMix
             RefusalsByKey = byKey,
             RefusalSources = sources,
             Keys = keys.Count,
+            Keyless = keyless,
             TopRefusalKey = top.Key,
             TopRefusalKeyCount = top.Value,
         };
@@ -131,12 +136,28 @@ public sealed record ErrorMix
         var text = new StringBuilder();
         text.Append(inv, $"{whose} errors this step: ");
         text.AppendJoin(", ", Kinds.Select(k => string.Create(inv, $"{k.Value} {k.Key}")));
-        text.Append(inv, $" (from {Keys} {(Keys == 1 ? "key" : "keys")}{(Truncated ? string.Create(inv, $"; the newest {Read} read") : string.Empty)})");
+        text.Append(inv, $" (from {Sources()}{(Truncated ? string.Create(inv, $"; the newest {Read} read") : string.Empty)})");
         if (ConcentratedRefusals)
         {
             text.Append(inv, $"; {Refusals} of them refusals of the request or timeouts, {TopRefusalKeyCount} from key '{TopRefusalKey}': a caller's requests that only this arm's provider rejects or times out on look like this (docs/security.md, \"Aiming at one arm\")");
         }
 
         return text.ToString();
+    }
+
+    /// <summary>
+    /// Who the errors came from: "1 key", "3 keys", "callers without a key" (no key at all: a gateway that uses none, where
+    /// "1 key" had a reader look for a key that does not exist; trial newcomer4 L7), or "2 keys and callers without one".
+    /// </summary>
+    private string Sources()
+    {
+        var named = Keys - (Keyless > 0 ? 1 : 0);
+        var keys = string.Create(CultureInfo.InvariantCulture, $"{named} {(named == 1 ? "key" : "keys")}");
+        return (named, Keyless) switch
+        {
+            (0, _) => "callers without a key",
+            (_, 0) => keys,
+            _ => keys + " and callers without one",
+        };
     }
 }
