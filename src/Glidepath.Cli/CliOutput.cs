@@ -15,6 +15,7 @@ internal sealed class CliOutput
 
     private readonly CliEnvironment _env;
     private readonly IAnsiConsole? _ansi;
+    private Commands.RunProgressPrinter? _progress;
 
     public CliOutput(CliEnvironment env, bool json)
     {
@@ -173,8 +174,29 @@ internal sealed class CliOutput
         }
     }
 
-    /// <summary>Diagnostics and progress go to stderr so that stdout stays clean for machines.</summary>
-    public void Note(string text) => _env.Stderr.WriteLine(RecordedText.Escaped(text, keepLineBreaks: true));
+    /// <summary>
+    /// Diagnostics and progress go to stderr so that stdout stays clean for machines. While a run's progress is shown
+    /// (<see cref="Progress"/>), a note goes through it, so it gets a line of its own above the bar.
+    /// </summary>
+    public void Note(string text)
+    {
+        var line = RecordedText.Escaped(text, keepLineBreaks: true);
+        if (Volatile.Read(ref _progress) is { } progress)
+        {
+            progress.Note(line);
+        }
+        else
+        {
+            _env.Stderr.WriteLine(line);
+        }
+    }
+
+    /// <summary>The progress a run is showing on stderr, set while it goes; notes are written through it.</summary>
+    public Commands.RunProgressPrinter? Progress
+    {
+        get => Volatile.Read(ref _progress);
+        set => Volatile.Write(ref _progress, value);
+    }
 
     public void Table(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows, string? title = null)
     {

@@ -12,6 +12,7 @@ internal sealed class RunNotes(CliContext ctx, ResumeLine resume, Func<string?>?
     public void Executing(EvalRun run, int alreadyDone, EvalConcurrency concurrency)
     {
         _printer = new RunProgressPrinter(ctx.Env.Stderr, RunProgressPrinter.IsInteractive(ctx.Env), ctx.Time, $"run {run.Id}", alreadyDone);
+        ctx.Output.Progress = _printer; // a back-off's notice goes on its own line above the bar
         if (alreadyDone > 0)
         {
             ctx.Output.Note($"resuming run {run.Id}: {alreadyDone} of {run.TotalTrials} result(s) already saved are not repeated");
@@ -22,18 +23,18 @@ internal sealed class RunNotes(CliContext ctx, ResumeLine resume, Func<string?>?
 
     public void Progress(RunProgress progress) => _printer?.Report(progress);
 
-    public void Executed(EvalRun run) => _printer?.Finish();
+    public void Executed(EvalRun run) => FinishProgress();
 
     public void Cancelled(EvalRun run)
     {
-        _printer?.Finish();
+        FinishProgress();
         ctx.Resume = resume.For(run);
         ctx.Output.Note($"stopped; finished results are saved. Continue with: {ctx.Resume}{StoreNote()}");
     }
 
     public void Stopped(EvalRun run)
     {
-        _printer?.Finish();
+        FinishProgress();
         ctx.Resume = resume.For(run);
         ctx.Output.Note($"stopped on the error below; finished results are saved. Once it is fixed (a --var, the dataset put back as it was, the provider's API key exported; the run keeps its release and dataset), continue with: {ctx.Resume}{StoreNote()}");
     }
@@ -67,6 +68,12 @@ internal sealed class RunNotes(CliContext ctx, ResumeLine resume, Func<string?>?
         {
             ctx.Output.Note("warning: " + warning);
         }
+    }
+
+    private void FinishProgress()
+    {
+        _printer?.Finish();
+        ctx.Output.Progress = null;
     }
 
     private string StoreNote() => resume.StoreLeftOut ? " (and the --store you gave, left out here as it holds a password)" : "";

@@ -15,6 +15,7 @@ internal sealed class RunProgressPrinter(TextWriter stderr, bool interactive, Ti
     private int _lastDecile = -1;
     private int _shown = -1;
     private bool _drawn;
+    private string _bar = "";
 
     public static bool IsInteractive(CliEnvironment env) => env.IsTerminal && !Console.IsErrorRedirected;
 
@@ -41,8 +42,10 @@ internal sealed class RunProgressPrinter(TextWriter stderr, bool interactive, Ti
                 _lastDraw = time.GetTimestamp();
                 const int width = 28;
                 var filled = p.Total == 0 ? width : p.Completed * width / p.Total;
-                stderr.Write(string.Create(CultureInfo.InvariantCulture,
-                    $"\r{label} [{new string('█', filled)}{new string('░', width - filled)}] {p.Completed}/{p.Total} {pct,3}%{errors} · ETA {Format(eta)}   "));
+                _bar = string.Create(CultureInfo.InvariantCulture,
+                    $"{label} [{new string('█', filled)}{new string('░', width - filled)}] {p.Completed}/{p.Total} {pct,3}%{errors} · ETA {Format(eta)}   ");
+                stderr.Write('\r');
+                stderr.Write(_bar);
                 _drawn = true;
                 return;
             }
@@ -52,6 +55,30 @@ internal sealed class RunProgressPrinter(TextWriter stderr, bool interactive, Ti
             {
                 _lastDecile = decile;
                 stderr.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label}: {p.Completed}/{p.Total} ({pct}%){errors}, ETA {Format(eta)}"));
+            }
+        }
+    }
+
+    /// <summary>
+    /// One line of its own on stderr while the run goes (a provider back-off's notice, from any thread): on a terminal the
+    /// bar's line is blanked first and the bar drawn again below the line, so the two never share a line (outside trial
+    /// gate1000: the notice was written inside the redrawn bar).
+    /// </summary>
+    public void Note(string line)
+    {
+        lock (_lock)
+        {
+            if (_drawn)
+            {
+                stderr.Write('\r');
+                stderr.Write(new string(' ', _bar.Length));
+                stderr.Write('\r');
+            }
+
+            stderr.WriteLine(line);
+            if (_drawn)
+            {
+                stderr.Write(_bar);
             }
         }
     }

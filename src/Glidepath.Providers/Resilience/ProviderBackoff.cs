@@ -18,12 +18,21 @@ namespace Glidepath.Providers.Resilience;
 /// calls with 429 made a gate 3× slower and 5% 6× (outside trial gatejudge2), for no call that would otherwise have failed.
 /// </para>
 /// <para>
-/// A provider that cannot be reached is met the same way (outside trial gate1000 M1: with the endpoint down, every trial
-/// retried on its own and was stored as an error, 22 minutes for a 1,000 × 10 gate): after <see cref="UnreachableInARow"/>
-/// attempts in a row failed to connect, no attempt starts for a wait (the retry's backoff, doubled per failed probe up to
-/// <see cref="Cap"/>), then one probe goes. A probe that connects ends it. Once the endpoint has been unreachable for
-/// <see cref="GiveUpAfter"/>, every call fails at once without being sent (<see cref="ProviderException.EndpointDown"/>, not
-/// retried): the run's trials left end as errors in seconds, and a resume asks them again.
+/// While the storm back-off is on, a rate-limited attempt is not charged to its call's <c>max_retries</c>
+/// (<see cref="Completed"/> returns true: the call waits and tries again), for <see cref="FreeRetriesFor"/> from the
+/// storm's start; after that they count again, so a provider that never stops answering 429 still fails its calls (outside
+/// trial gate1000 L2: the probes of a 34 s storm used up their calls' retries, and 21 trials errored).
+/// </para>
+/// <para>
+/// An endpoint that does not answer is met the same way (outside trial gate1000 M1: with the endpoint down, every trial
+/// retried on its own and was stored as an error, 22 minutes for a 1,000 × 10 gate): after <see cref="FailedInARow"/>
+/// attempts in a row got no answer (<see cref="UnansweredAttempt"/>: no connection, a timeout, a 5xx without
+/// <c>retry-after</c>), no attempt starts for a wait (the retry's backoff, doubled per failed probe up to <see cref="Cap"/>),
+/// then one probe goes. A probe that is answered ends it. Once the endpoint has not answered for <see cref="GiveUpAfter"/>,
+/// every call fails at once without being sent (<see cref="ProviderException.EndpointDown"/>, not retried): the run's trials
+/// left end as errors in seconds, and a resume asks them again. A timeout counts only once no attempt has been answered for
+/// twice the timeout: a model merely slow on some (long) prompts answers the others meanwhile, and its slow calls' trials
+/// (often a case's trials side by side) must not stop the run.
 /// </para>
 /// <para>Each wait's start and end, and the giving up, are told to <paramref name="notice"/> (the CLI's stderr), so a log shows a wait, not a hang.</para>
 /// </summary>
@@ -44,28 +53,32 @@ internal sealed class ProviderBackoff(TimeProvider time, TimeSpan cap, string pr
     private bool _probing;
     private TaskCompletionSource _probeDone = NewSignal();
 
-    // The outcomes of the last Window attempts (true: rate limited), a ring; under _gate.
-    private readonly bool[] _recent = new bool[Window];
-    private int _next;
-    private int _seen;
-    private int _limited;
-
-    // Under _gate: attempts in a row that could not connect; when the back-off for them began (UTC ticks, 0: none); its
-    // current wait; and whether it gave up on the endpoint. When the current back-off (either kind) began, for its notice.
-    private int _unreachable;
-    private long _unreachableSince;
-    private TimeSpan _unreachableWait;
-    private bool _down;
+    // Under _gate: the rate-limit window; when the current back-off (either kind) began, for its notice and the free
+    // retries; whether its free retries were told to have ended.
+    private readonly RateLimitWindow _window = new();
     private long _waitingSince;
+    private bool _freeEndTold;
+
+    // Under _gate: attempts in a row that got no answer; what they met (for the notices); when the back-off for them began
+    // (UTC ticks, 0: none); its current wait; whether it gave up on the endpoint; when an attempt was last answered.
+    private int _failed;
+    private string _failedKind = "";
+    private long _failingSince;
+    private TimeSpan _failingWait;
+    private bool _down;
+    private long _lastAnswer = time.GetUtcNow().UtcTicks;
 
     /// <summary>How many of the model's latest attempts decide whether 429s are a storm (at least half of them rate limited).</summary>
     public const int Window = 16;
 
-    /// <summary>Attempts in a row that could not connect to the endpoint before every call waits for one probe.</summary>
-    public const int UnreachableInARow = 8;
+    /// <summary>Attempts in a row that got no answer from the endpoint (<see cref="UnansweredAttempt"/>) before every call waits for one probe.</summary>
+    public const int FailedInARow = 8;
 
-    /// <summary>How long the endpoint may stay unreachable before every call fails at once without being sent.</summary>
+    /// <summary>How long the endpoint may go without answering before every call fails at once without being sent.</summary>
     public static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long from a rate-limit storm's start its rate-limited attempts use none of their calls' retries.</summary>
+    public static readonly TimeSpan FreeRetriesFor = TimeSpan.FromMinutes(2);
 
     /// <summary>The longest a single wait is (the provider's <c>retry-after</c> is honoured up to it).</summary>
     public TimeSpan Cap { get; } = cap;
@@ -78,35 +91,49 @@ internal sealed class ProviderBackoff(TimeProvider time, TimeSpan cap, string pr
         Volatile.Read(ref _notBefore) == 0 ? new ValueTask<bool>(false) : WaitAsync(cancellationToken);
 
     /// <summary>
-    /// After an attempt: a rate-limited answer from the provider sets the shared wait (its <c>retry-after</c>, else
-    /// <paramref name="backoff"/>, capped); so does the <see cref="UnreachableInARow"/>th attempt in a row that could not
-    /// connect (and a probe that could not, the wait doubled, until <see cref="GiveUpAfter"/>); the probe's other outcomes
-    /// end the back-off.
+    /// After an attempt: a rate-limited answer from the provider in a storm sets the shared wait (its <c>retry-after</c>, else
+    /// <paramref name="backoff"/>, capped); so does the <see cref="FailedInARow"/>th attempt in a row that got no answer (and a
+    /// probe that got none, the wait doubled, until <see cref="GiveUpAfter"/>); the probe's other outcomes end the back-off.
     /// </summary>
-    public void Completed(bool probe, Exception? failure, TimeSpan backoff)
+    /// <param name="timeout">The attempt's timeout: a timeout counts as no answer only once nothing was answered for twice it.</param>
+    /// <returns>
+    /// True when the attempt was rate limited while the storm back-off is on (within <see cref="FreeRetriesFor"/> of its
+    /// start): the back-off holds its wait, and the attempt is not charged to its call's retries; the caller tries again.
+    /// </returns>
+    public bool Completed(bool probe, Exception? failure, TimeSpan backoff, TimeSpan timeout = default)
     {
         var limited = failure is ProviderException { Failure: ProviderFailure.RateLimited, StatusCode: not null } rateLimited ? rateLimited : null;
-
-        // No connection at all (no status): refused, reset before an answer, a name that does not resolve.
-        var unreachable = failure is ProviderException { Failure: ProviderFailure.Connection, StatusCode: null, EndpointDown: false };
+        var unanswered = UnansweredAttempt.Kind(failure);
         string? said = null;
+        var free = false;
         lock (_gate)
         {
-            var storm = Count(limited is not null);
-            _unreachable = unreachable ? _unreachable + 1 : 0;
-            if (limited is not null && (storm || probe || _notBefore != 0))
+            var now = time.GetUtcNow().UtcTicks;
+            var storm = _window.Count(limited is not null);
+
+            // A timeout while other calls are still answered is a slow call, not a silent endpoint: it neither counts nor
+            // breaks the row.
+            var counts = unanswered is not null && (!UnansweredAttempt.IsTimeout(failure) || now - _lastAnswer >= 2 * timeout.Ticks);
+            _failed = counts ? _failed + 1 : unanswered is not null ? _failed : 0;
+            if (unanswered is null)
             {
-                _unreachableSince = 0;
+                _lastAnswer = now;
+            }
+
+            if (counts && (_failingSince != 0 || _failed >= FailedInARow))
+            {
+                said = Failing(probe, backoff, unanswered!, now);
+            }
+            else if (limited is not null && (storm || probe || _notBefore != 0))
+            {
+                _failingSince = 0;
                 var wait = limited.RetryAfter ?? backoff;
                 said = Push(wait, probe) ? $"{_endpoint} is rate limiting (429/503): every call waits {Seconds(wait)} ({(limited.RetryAfter is null ? "backoff" : "retry-after")}), then one goes first" : null;
-            }
-            else if (unreachable && (_unreachableSince != 0 || _unreachable >= UnreachableInARow))
-            {
-                said = Unreachable(probe, backoff);
+                (free, said) = Free(limited, now, said);
             }
             else if (probe)
             {
-                said = Ended();
+                said = Ended(now);
                 Volatile.Write(ref _notBefore, 0);
                 ReleaseProbe();
             }
@@ -116,19 +143,43 @@ internal sealed class ProviderBackoff(TimeProvider time, TimeSpan cap, string pr
         {
             notice?.Invoke(said);
         }
+
+        return free;
     }
 
-    // Under _gate, for an attempt that could not connect with the endpoint's back-off on or due: the notice to give, if any.
-    private string? Unreachable(bool probe, TimeSpan backoff)
+    // Under _gate, for a rate-limited attempt with the storm back-off on: whether it is free of its call's retries (its
+    // retry-after within the cap, the storm younger than FreeRetriesFor), and the notice to give.
+    private (bool Free, string? Said) Free(ProviderException limited, long now, string? said)
     {
-        var now = time.GetUtcNow().UtcTicks;
-        if (_unreachableSince == 0)
+        if (limited.RetryAfter > Cap)
         {
-            _unreachableSince = now;
-            _unreachableWait = backoff < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : backoff;
-            return Push(_unreachableWait, probe)
-                ? $"{_endpoint}: {_unreachable} calls in a row could not connect; every call waits {Seconds(_unreachableWait)}, then one tries first"
-                : null;
+            return (false, said); // the provider asks for longer than is waited: the call fails, as without the back-off
+        }
+
+        if (TimeSpan.FromTicks(now - _waitingSince) < FreeRetriesFor)
+        {
+            return (true, said);
+        }
+
+        if (_freeEndTold)
+        {
+            return (false, said);
+        }
+
+        _freeEndTold = true;
+        return (false, $"{_endpoint} has been rate limiting for {Seconds(TimeSpan.FromTicks(now - _waitingSince))}: each call's own retries (max_retries) count again");
+    }
+
+    // Under _gate, for an attempt that got no answer with the endpoint's back-off on or due: the notice to give, if any.
+    private string? Failing(bool probe, TimeSpan backoff, string unanswered, long now)
+    {
+        if (_failingSince == 0)
+        {
+            _failingSince = now;
+            _failedKind = unanswered;
+            _failingWait = backoff < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : backoff;
+            Push(_failingWait, probe);
+            return $"{_endpoint}: {_failed} calls in a row {unanswered}; every call waits {Seconds(_failingWait)}, then one tries first";
         }
 
         if (!probe)
@@ -136,53 +187,38 @@ internal sealed class ProviderBackoff(TimeProvider time, TimeSpan cap, string pr
             return null; // a call in flight when the back-off began: the others already wait
         }
 
-        if (TimeSpan.FromTicks(now - _unreachableSince) >= GiveUpAfter)
+        if (TimeSpan.FromTicks(now - _failingSince) >= GiveUpAfter)
         {
             _down = true;
             Volatile.Write(ref _notBefore, Math.Max(1, _notBefore));
             ReleaseProbe();
-            return $"{_endpoint}: still unreachable after {Seconds(TimeSpan.FromTicks(now - _unreachableSince))}; no more calls are sent to it: " +
+            return $"{_endpoint}: still {Unreachable()} after {Seconds(TimeSpan.FromTicks(now - _failingSince))}; no more calls are sent to it: " +
                    "every trial left ends as an error, and a resume asks them again";
         }
 
-        _unreachableWait = _unreachableWait * 2 > Cap ? Cap : _unreachableWait * 2;
-        Push(_unreachableWait, probe: true);
+        _failingWait = _failingWait * 2 > Cap ? Cap : _failingWait * 2;
+        Push(_failingWait, probe: true);
         return null;
     }
 
+    // Under _gate: how the notices call an endpoint that got no answer: unreachable when it could not be connected to.
+    private string Unreachable() => _failedKind == "could not connect" ? "unreachable" : "not answering";
+
     // Under _gate: the probe of a back-off was answered, so the back-off ends; what to tell.
-    private string? Ended()
+    private string? Ended(long now)
     {
         if (_notBefore == 0)
         {
             return null;
         }
 
-        var waited = TimeSpan.FromTicks(time.GetUtcNow().UtcTicks - _waitingSince);
-        var was = _unreachableSince != 0 ? "reachable again" : "answering again";
-        _unreachableSince = 0;
+        var waited = TimeSpan.FromTicks(now - _waitingSince);
+        var was = _failingSince != 0 && Unreachable() == "unreachable" ? "reachable again" : "answering again";
+        (_failingSince, _freeEndTold) = (0, false);
         return $"{_endpoint} is {was} after {Seconds(waited)}; calls go on";
     }
 
     private static string Seconds(TimeSpan t) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{t.TotalSeconds:0.#} s");
-
-    // Under _gate: counts one attempt's outcome; whether at least half of the window's attempts were rate limited.
-    private bool Count(bool limited)
-    {
-        if (_seen == Window)
-        {
-            _limited -= _recent[_next] ? 1 : 0;
-        }
-        else
-        {
-            _seen++;
-        }
-
-        _recent[_next] = limited;
-        _limited += limited ? 1 : 0;
-        _next = (_next + 1) % Window;
-        return 2 * _limited >= _seen;
-    }
 
     /// <summary>The probe's caller went away before an answer: another waiting attempt becomes the probe.</summary>
     public void Abandoned()
@@ -255,8 +291,9 @@ internal sealed class ProviderBackoff(TimeProvider time, TimeSpan cap, string pr
         }
     }
 
+    // Under _gate.
     private ProviderException Down() =>
-        new(provider, null, $"not sent: {_endpoint} could not be reached for {Seconds(GiveUpAfter)} or more ({UnreachableInARow} calls in a row, then every probe, failed to connect); a resume asks again",
+        new(provider, null, $"not sent: {_endpoint} {(Unreachable() == "unreachable" ? "could not be reached" : "did not answer")} for {Seconds(GiveUpAfter)} or more ({FailedInARow} calls in a row, then every probe: {_failedKind}); a resume asks again",
             ProviderFailure.Connection) { EndpointDown = true };
 
     // Under _gate: the probe is back; whoever waited for it looks again.

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using Glidepath.Errors;
 using Microsoft.Extensions.Logging;
@@ -13,19 +14,23 @@ namespace Glidepath.Providers.Resilience;
 /// need no second one: five fewer asynchronous frames per call on the gateway's hot path); when it fails, its failure
 /// is handed to the policy as its first attempt's, so what is retried, how often and after which delay is the
 /// policy's alone. With a shared back-off (<see cref="ProviderBackoff"/>, evals) each attempt first waits for it and
-/// then reports what it met.
+/// then reports what it met; an attempt rate limited while its storm back-off is on is sent again after the wait without
+/// being one of the policy's attempts (it uses none of <c>max_retries</c>), for as long as the back-off says; a call
+/// without retries (<c>max_retries: 0</c>) is never sent twice.
 /// </summary>
 internal sealed class RetryPipeline
 {
     private readonly ResiliencePipeline? _retry;
     private readonly ProviderBackoff? _backoff;
     private readonly TimeSpan _baseDelay;
+    private readonly TimeSpan _timeout;
 
     private RetryPipeline(ResiliencePipeline? retry, ResilienceSettings settings)
     {
         _retry = retry;
         _backoff = settings.Backoff;
         _baseDelay = settings.RetryBaseDelay;
+        _timeout = settings.Timeout;
     }
 
     public static RetryPipeline Build(ResilienceSettings settings, TimeProvider time, ILogger logger)
@@ -69,10 +74,12 @@ internal sealed class RetryPipeline
     /// </summary>
     public async ValueTask<T> ExecuteAsync<TState, T>(Func<TState, int, CancellationToken, ValueTask<T>> attempt, TState state, CancellationToken cancellationToken)
     {
+        // With a shared back-off, the requests it sent again uncharged (none without: no allocation).
+        var sent = _backoff is null ? null : new StrongBox<int>();
         ExceptionDispatchInfo first;
         try
         {
-            return await AttemptAsync(attempt, state, 1, cancellationToken).ConfigureAwait(false);
+            return await AttemptAsync(attempt, state, 1, sent, cancellationToken).ConfigureAwait(false);
         }
         catch (ProviderException ex) when (_retry is not null && !cancellationToken.IsCancellationRequested)
         {
@@ -93,44 +100,60 @@ internal sealed class RetryPipeline
                         first.Throw();
                     }
 
-                    return await AttemptAsync(attempt, state, ++attempts, ct).ConfigureAwait(false);
+                    return await AttemptAsync(attempt, state, ++attempts, sent, ct).ConfigureAwait(false);
                 },
                 cancellationToken).ConfigureAwait(false);
         }
         catch (ProviderException ex)
         {
-            ex.Attempts = attempts;
+            ex.Attempts = attempts + (sent?.Value ?? 0);
             throw;
         }
     }
 
     /// <summary>One attempt; with a shared back-off, after its wait, and what it met reported to it.</summary>
-    private ValueTask<T> AttemptAsync<TState, T>(Func<TState, int, CancellationToken, ValueTask<T>> attempt, TState state, int number, CancellationToken cancellationToken) =>
-        _backoff is null ? attempt(state, number, cancellationToken) : BackedOffAsync(_backoff, attempt, state, number, cancellationToken);
+    private ValueTask<T> AttemptAsync<TState, T>(Func<TState, int, CancellationToken, ValueTask<T>> attempt, TState state, int number, StrongBox<int>? sent, CancellationToken cancellationToken) =>
+        _backoff is null ? attempt(state, number, cancellationToken) : BackedOffAsync(_backoff, attempt, state, number, sent!, cancellationToken);
 
-    private async ValueTask<T> BackedOffAsync<TState, T>(ProviderBackoff backoff, Func<TState, int, CancellationToken, ValueTask<T>> attempt, TState state, int number, CancellationToken cancellationToken)
+    /// <param name="number">The policy's attempt (1 for the first), for the backoff a failure asks.</param>
+    /// <param name="sent">The requests of the call sent again uncharged so far: each request is given <paramref name="number"/> plus them as its number.</param>
+    private async ValueTask<T> BackedOffAsync<TState, T>(ProviderBackoff backoff, Func<TState, int, CancellationToken, ValueTask<T>> attempt, TState state, int number, StrongBox<int> sent, CancellationToken cancellationToken)
     {
-        var probe = await backoff.EnterAsync(cancellationToken).ConfigureAwait(false);
-        var reported = false;
-        try
+        while (true)
         {
-            var result = await attempt(state, number, cancellationToken).ConfigureAwait(false);
-            reported = true;
-            backoff.Completed(probe, null, default);
-            return result;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Without retry-after, the wait this attempt's own retry would take at the least: the policy's base delay doubled per attempt.
-            reported = true;
-            backoff.Completed(probe, ex, _baseDelay * Math.Pow(2, Math.Min(number - 1, 16)));
-            throw;
-        }
-        finally
-        {
-            if (probe && !reported)
+            var probe = await backoff.EnterAsync(cancellationToken).ConfigureAwait(false);
+            var reported = false;
+            try
             {
-                backoff.Abandoned();
+                var result = await attempt(state, number + sent.Value, cancellationToken).ConfigureAwait(false);
+                reported = true;
+                backoff.Completed(probe, null, default, _timeout);
+                return result;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Without retry-after, the wait this attempt's own retry would take at the least: the policy's base delay doubled per attempt.
+                reported = true;
+                // A call without retries (max_retries: 0) is sent once, whatever the back-off says.
+                if (!backoff.Completed(probe, ex, _baseDelay * Math.Pow(2, Math.Min(number - 1, 16)), _timeout) || _retry is null)
+                {
+                    if (ex is ProviderException failure)
+                    {
+                        failure.Attempts = number + sent.Value;
+                    }
+
+                    throw;
+                }
+
+                // Rate limited in a storm the back-off holds: sent again after its wait, not one of the policy's attempts.
+                sent.Value++;
+            }
+            finally
+            {
+                if (probe && !reported)
+                {
+                    backoff.Abandoned();
+                }
             }
         }
     }

@@ -155,4 +155,41 @@ public sealed class ProviderBackoffTests
 
         Assert.True(await waiting);
     }
+
+    // Outside trial gate1000 L2: in a 34 s storm the probes used up their own calls' max_retries and 21 trials errored.
+    [Fact]
+    public async Task Completed_RateLimitedWhileTheStormBackoffIsOn_ChargesNoRetry_UntilTheStormIsTwoMinutesOld()
+    {
+        var time = new FakeTimeProvider();
+        var notices = new List<string>();
+        var backoff = new ProviderBackoff(time, TimeSpan.FromSeconds(60), "openai", "openai m", notices.Add);
+        Assert.True(backoff.Completed(false, RateLimited, TimeSpan.FromSeconds(1)));
+
+        var waited = TimeSpan.Zero;
+        while (waited < ProviderBackoff.FreeRetriesFor)
+        {
+            time.Advance(TimeSpan.FromSeconds(5));
+            waited += TimeSpan.FromSeconds(5);
+            Assert.True(await backoff.EnterAsync(CancellationToken.None));
+            var free = backoff.Completed(true, RateLimited, TimeSpan.FromSeconds(1));
+            Assert.Equal(waited < ProviderBackoff.FreeRetriesFor, free);
+        }
+
+        Assert.Equal("openai m has been rate limiting for 120 s: each call's own retries (max_retries) count again", notices.Last());
+    }
+
+    // A 429 now and then is no storm: its own call retries it, charged as ever; so is a retry-after longer than is waited.
+    [Fact]
+    public void Completed_RateLimitedWithoutAStormOrBeyondTheCap_IsCharged()
+    {
+        var backoff = new ProviderBackoff(new FakeTimeProvider(), TimeSpan.FromSeconds(60));
+        for (var i = 0; i < ProviderBackoff.Window; i++)
+        {
+            backoff.Completed(false, null, default);
+        }
+
+        Assert.False(backoff.Completed(false, RateLimited, TimeSpan.FromSeconds(1)));
+        var beyond = new ProviderBackoff(new FakeTimeProvider(), TimeSpan.FromSeconds(60));
+        Assert.False(beyond.Completed(false, new ProviderException("openai", 429, "come back in an hour", ProviderFailure.RateLimited, TimeSpan.FromHours(1)), TimeSpan.FromSeconds(1)));
+    }
 }

@@ -77,6 +77,42 @@ public sealed class SharedBackoffTests : IAsyncLifetime
         Assert.InRange(rateLimited, 1, Slots + StormSeconds);
     }
 
+    // Outside trial gate1000 L2: the calls whose attempts probed a 34 s storm used up their max_retries and errored (exit 3).
+    // Attempts rate limited while the back-off is on are not charged: with one retry each, a 25 s storm fails no call.
+    [Fact]
+    public async Task GetResponse_429StormWithSharedBackoff_NoCallUsesUpItsRetries()
+    {
+        var wire = WireFormat.OpenAI;
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var stormEnd = DateTimeOffset.UnixEpoch.AddSeconds(StormSeconds);
+        var ok = FakeProviderServer.Json(wire.Text("ok", 5, 1));
+        var slowDown = FakeProviderServer.Json(wire.Error("rate limit reached"), 429, ("retry-after", "1"));
+        for (var i = 0; i < Calls * 8; i++)
+        {
+            _server.Enqueue(ctx => time.GetUtcNow() < stormEnd ? slowDown(ctx) : ok(ctx));
+        }
+
+        using var factory = ResilienceKit.Factory(time);
+        var settings = ResilienceKit.Settings(wire, _server, maxRetries: 1) with { MaxConcurrency = Slots, Timeout = TimeSpan.FromHours(1) };
+        var client = factory.Create(ResilienceKit.Model(wire), settings, new ModelClientOptions { SharedBackoff = true, LeanClient = true });
+        var (messages, options) = ProviderWireTests.Conversation();
+
+        var calls = Enumerable.Range(0, Calls).Select(_ => client.GetResponseAsync(messages, options)).ToList();
+        for (var step = 0; step < 400 && calls.Any(c => !c.IsCompleted); step++)
+        {
+            var seen = _server.Arrivals;
+            for (var i = 0; i < 50 && _server.Arrivals == seen && calls.Any(c => !c.IsCompleted); i++)
+            {
+                await Task.Delay(5);
+            }
+
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.All(calls, c => Assert.True(c.IsCompletedSuccessfully, c.Exception?.InnerException?.Message));
+        Assert.Contains(calls, c => ModelResponseProperties.AttemptsOf(c.Result.AdditionalProperties) > 2); // every request sent is counted
+    }
+
     // Outside trial gatejudge2: a judge's 429s paused the release's calls on the same server. Providers limit each model
     // apart, so the back-off is per model: a call to another model goes at once.
     [Fact]

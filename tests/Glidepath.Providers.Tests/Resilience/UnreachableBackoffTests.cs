@@ -31,7 +31,7 @@ public sealed class UnreachableBackoffTests
     public async Task Completed_AttemptsInARowCannotConnect_EveryCallWaitsForOneProbe_AProbeThatConnectsEndsIt()
     {
         var (backoff, time, notices) = Build();
-        for (var i = 0; i < ProviderBackoff.UnreachableInARow - 1; i++)
+        for (var i = 0; i < ProviderBackoff.FailedInARow - 1; i++)
         {
             backoff.Completed(false, Refused, TimeSpan.FromSeconds(1));
         }
@@ -63,7 +63,7 @@ public sealed class UnreachableBackoffTests
     public void Completed_ConnectionFailuresBrokenByAnAnswer_SetNoWait()
     {
         var (backoff, _, notices) = Build();
-        for (var i = 0; i < 3 * ProviderBackoff.UnreachableInARow; i++)
+        for (var i = 0; i < 3 * ProviderBackoff.FailedInARow; i++)
         {
             backoff.Completed(false, i % 4 == 3 ? null : Refused, TimeSpan.FromSeconds(1));
         }
@@ -76,7 +76,7 @@ public sealed class UnreachableBackoffTests
     public async Task Completed_UnreachableForAMinute_EveryCallFailsAtOnceNotSent_TransientAndNotRetried()
     {
         var (backoff, time, notices) = Build();
-        for (var i = 0; i < ProviderBackoff.UnreachableInARow; i++)
+        for (var i = 0; i < ProviderBackoff.FailedInARow; i++)
         {
             backoff.Completed(false, Refused, TimeSpan.FromSeconds(1));
         }

@@ -120,6 +120,19 @@ public sealed class DatasetHardeningTests
         Assert.StartsWith("cases.jsonl:2: the line is longer than 1024 KiB", problem, StringComparison.Ordinal);
     }
 
+    // Outside trial gate1000 L4: the read ended at an over-long line, so the bad lines after it went unreported.
+    [Fact]
+    public async Task Read_LineOverLimit_SkippedToItsLineBreak_LaterLinesStillChecked()
+    {
+        var huge = "{\"id\":\"" + new string('x', 3 * DatasetReader.MaxLineBytes) + "\"}";
+        var ex = await Assert.ThrowsAsync<DatasetException>(() => ReadAsync(Encoding.UTF8.GetBytes(Good + "\n" + huge + "\n" + "{\"id\":\"b\"}\n" + Good.Replace("\"ok\"", "\"c\"", StringComparison.Ordinal) + "\n" + huge)));
+
+        Assert.Equal(3, ex.Problems.Count);
+        Assert.Equal("cases.jsonl:2: the line is longer than 1024 KiB; expected one case of at most that size a line", ex.Problems[0]);
+        Assert.StartsWith("cases.jsonl:3: missing \"input\"", ex.Problems[1], StringComparison.Ordinal);
+        Assert.Equal("cases.jsonl:5: the line is longer than 1024 KiB; expected one case of at most that size a line", ex.Problems[2]); // the last, without a line break
+    }
+
     [Fact]
     public async Task Read_StreamWithoutALineBreak_StopsAtTheLimit()
     {
@@ -128,7 +141,9 @@ public sealed class DatasetHardeningTests
 
         var ex = await Assert.ThrowsAsync<DatasetException>(() => DatasetReader.ReadAsync(zeros, "zero.jsonl", "zero.jsonl", CancellationToken.None));
 
-        Assert.StartsWith("zero.jsonl:1: the line is longer than 1024 KiB", Assert.Single(ex.Problems), StringComparison.Ordinal);
+        var problem = Assert.Single(ex.Problems);
+        Assert.StartsWith("zero.jsonl:1: the line is longer than 1024 KiB, and no line break follows within 64 MiB", problem, StringComparison.Ordinal);
+        Assert.EndsWith("(the rest of the file was not read)", problem, StringComparison.Ordinal);
     }
 
     [Fact]
