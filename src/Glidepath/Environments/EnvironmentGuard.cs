@@ -94,7 +94,7 @@ public static class EnvironmentGuard
     /// The release's system prompt file and text, read from its canonical JSON as <see cref="ReleaseSnapshot"/> reads it
     /// (text, or base64 for a file with a byte-order mark or bytes that are not UTF-8); null when it names none.
     /// </summary>
-    private static (string Path, string Text)? SystemPrompt(Release release)
+    internal static (string Path, string Text)? SystemPrompt(Release release)
     {
         var root = JsonNode.Parse(release.CanonicalJson) as JsonObject;
         if (root?["prompt"]?["system"] is not JsonValue p || !p.TryGetValue<string>(out var path) || root["content"]?[path] is not JsonObject entry)

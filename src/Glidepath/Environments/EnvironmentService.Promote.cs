@@ -31,10 +31,10 @@ public sealed partial class EnvironmentService
         }
 
         assessment.WriteTo(details);
+        var varsNote = UnusedEnvironmentVars.Note(spec, release); // read before the move: nothing may fail after it
         var outcome = await MoveStableAsync(state, EnvironmentEventKinds.Promote, release.Id, actor, reason, forced: !assessment.Allowed, details, cancellationToken).ConfigureAwait(false);
-        return assessment.Notes is { } note
-            ? outcome with { Note = outcome.Note is null ? note : note + "\n" + outcome.Note }
-            : outcome;
+        var notes = string.Join('\n', new[] { assessment.Notes, varsNote }.OfType<string>());
+        return WithNote(outcome, notes.Length == 0 ? null : notes);
     }
 
     /// <summary>

@@ -31,8 +31,14 @@ public sealed partial class EnvironmentService(
             return new EnvironmentOutcome(state, null, $"{spec.Name}: {release.Name} is already the stable release; nothing changed");
         }
 
-        return await MoveStableAsync(state, EnvironmentEventKinds.Deploy, release.Id, actor, reason, forced: false, new JsonObject(), cancellationToken).ConfigureAwait(false);
+        var note = UnusedEnvironmentVars.Note(spec, release); // read before the move: nothing may fail after it
+        var outcome = await MoveStableAsync(state, EnvironmentEventKinds.Deploy, release.Id, actor, reason, forced: false, new JsonObject(), cancellationToken).ConfigureAwait(false);
+        return WithNote(outcome, note);
     }
+
+    // A note of the command's own goes before the ones moving the stable release gives (the shadow's).
+    private static EnvironmentOutcome WithNote(EnvironmentOutcome outcome, string? note) =>
+        note is null ? outcome : outcome with { Note = outcome.Note is null ? note : note + "\n" + outcome.Note };
 
     /// <summary>
     /// Throws every refusal <see cref="DeployAsync"/> would give, and changes nothing: a caller checks a release it has not

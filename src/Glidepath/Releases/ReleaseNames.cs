@@ -26,6 +26,9 @@ public sealed class ReleaseNames
         return new([Side.Of(release)]);
     }
 
+    /// <summary>The variables of one release's system prompt <paramref name="prompt"/> (no tools): for what an environment sets.</summary>
+    internal static ReleaseNames OfPrompt(string prompt) => new([new Side([], PromptTemplate.Variables(prompt))]);
+
     /// <summary>The names of a gate's two releases; one release when both have the same content (it runs once).</summary>
     public static ReleaseNames Of(Release candidate, Release baseline)
     {

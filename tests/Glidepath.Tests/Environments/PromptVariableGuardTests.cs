@@ -46,6 +46,29 @@ public sealed class PromptVariableGuardTests
         Assert.Equal(("id1", null, null), (state.StableReleaseId, state.Canary, state.Shadow));
     }
 
+    // newcomer4 M2: production set 'plna' where the prompt uses 'plan', open to callers; every request without the
+    // header was a 400 blaming the caller, and no command said a word.
+    [Fact]
+    public async Task DeployAndPromote_EnvironmentVarNoTemplateUses_NoteNamesItTheMeantVariableAndThe400()
+    {
+        var store = new InMemoryStore();
+        var staging = new EnvironmentSpec { Name = "staging", Vars = new Dictionary<string, string> { ["plna"] = "classic" }, RequestVars = ["plan"] };
+        var production = new EnvironmentSpec { Name = "production", Requires = ["staging"], Vars = new Dictionary<string, string> { ["plan"] = "classic", ["tone"] = "warm" } };
+        var manifest = Manifest(staging, production);
+        var environments = new EnvironmentService(manifest, store.Environments, store.GateVerdicts, store.Releases, store.Shadows, TimeProvider.System);
+        var v1 = await RegisterAsync(store, "id1", "{\"content\":{\"p.md\":{\"text\":\"Plan: {{plan}}.\"}},\"prompt\":{\"system\":\"p.md\"}}");
+
+        var deployed = await environments.DeployAsync("staging", v1, "ana", null, default);
+        var promoted = await environments.PromoteAsync("production", v1, "ana", null, force: false, default);
+
+        Assert.Equal(
+            "note: environments.staging.vars.plna is ignored by v1: no template of the release uses it (it uses: plan); did you mean 'plan'? " +
+            "'plan' has no value in staging, so every request without a Glidepath-Var-plan header gets a 400",
+            deployed.Note);
+        Assert.Contains("note: environments.production.vars.tone is ignored by v1: no template of the release uses it (it uses: plan)", promoted.Note, StringComparison.Ordinal);
+        Assert.DoesNotContain("vars.plan ", promoted.Note, StringComparison.Ordinal);
+    }
+
     private static async Task<Release> RegisterAsync(InMemoryStore store, string id, string json) =>
         (await store.Releases.RegisterAsync(new ReleaseDraft { Id = id, App = "app", CanonicalJson = json, Author = "ana", CreatedAt = T0 }, default)).Release;
 }

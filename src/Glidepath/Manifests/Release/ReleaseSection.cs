@@ -56,7 +56,13 @@ internal static class ReleaseSection
             }
 
             var errors = new List<ManifestError>();
-            var def = ToolDefinition.TryParse(files.ReadAllBytes(tools[i]), tools[i], errors);
+            var bytes = files.ReadAllBytes(tools[i]);
+            var def = ToolDefinition.TryParse(bytes, tools[i], errors);
+            if (def is not null)
+            {
+                ToolSchemaCheck.Check(bytes, tools[i], errors);
+            }
+
             foreach (var e in errors)
             {
                 r.Add(e);

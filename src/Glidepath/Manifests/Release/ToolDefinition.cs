@@ -9,7 +9,8 @@ public sealed record ToolDefinition(string Name, string Description, JsonObject 
     /// <summary>
     /// Parses a tool file: <c>{"name", "description", "input_schema"}</c> (Anthropic style) or
     /// <c>{"name", "description", "parameters"}</c> / <c>{"type":"function","function":{…}}</c> (OpenAI style).
-    /// Returns the problems found instead of throwing, each with a line and column where known.
+    /// Returns the problems found instead of throwing, each with a line and column where known. The keywords of the schema
+    /// are the manifest check's (<see cref="ToolSchemaCheck"/>), not this: a stored release loads as it was accepted.
     /// </summary>
     public static ToolDefinition? TryParse(byte[] bytes, string file, List<ManifestError> errors)
     {
@@ -25,10 +26,11 @@ public sealed record ToolDefinition(string Name, string Description, JsonObject 
             return null;
         }
 
+        var toolPath = "";
         if (root is JsonObject { } fn && fn["type"]?.GetValueKind() == JsonValueKind.String &&
             fn["type"]!.GetValue<string>() == "function" && fn["function"] is JsonObject inner)
         {
-            root = inner;
+            (root, toolPath) = (inner, "/function");
         }
 
         if (root is not JsonObject obj)
@@ -37,35 +39,39 @@ public sealed record ToolDefinition(string Name, string Description, JsonObject 
             return null;
         }
 
+        // Positions are read only when there is a problem to place: a stored release's tools are parsed on every load.
+        JsonPositions? positions = null;
+        void Error(string path, bool atValue, string message)
+        {
+            positions ??= JsonPositions.Of(bytes);
+            var (line, column) = atValue ? positions.Value(toolPath + path) : positions.Key(toolPath + path);
+            errors.Add(new ManifestError(file, line, column, message));
+        }
+
         var ok = true;
         var name = obj["name"] is JsonValue nv && nv.TryGetValue<string>(out var n) ? n : null;
         if (string.IsNullOrWhiteSpace(name) || !System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-zA-Z0-9_-]{1,64}\\z"))
         {
-            errors.Add(new ManifestError(file, 1, 1, "missing or invalid \"name\"; expected 1-64 letters, digits, '_' or '-'"));
+            Error("/name", true, "missing or invalid \"name\"; expected 1-64 letters, digits, '_' or '-'");
             ok = false;
         }
 
         var description = obj["description"] is JsonValue dv && dv.TryGetValue<string>(out var d) ? d : "";
-        var schema = (obj["input_schema"] ?? obj["parameters"]) as JsonObject;
+        var schemaKey = obj.ContainsKey("input_schema") ? "/input_schema" : "/parameters";
+        var schema = obj[schemaKey[1..]] as JsonObject;
         if (schema is null)
         {
-            errors.Add(new ManifestError(file, 1, 1, "missing \"input_schema\" (or \"parameters\"); expected a JSON-schema object"));
+            Error(schemaKey, true, "missing \"input_schema\" (or \"parameters\"); expected a JSON-schema object");
             ok = false;
         }
         else if (schema["type"] is not JsonValue tv || !tv.TryGetValue<string>(out var t) || t != "object")
         {
-            errors.Add(new ManifestError(file, 1, 1, "\"input_schema\".\"type\" must be \"object\"; tool inputs are JSON objects"));
+            Error(schemaKey + (schema.ContainsKey("type") ? "/type" : ""), true, "\"input_schema\".\"type\" must be \"object\"; tool inputs are JSON objects");
             ok = false;
         }
         else if (schema["properties"] is not null and not JsonObject)
         {
-            errors.Add(new ManifestError(file, 1, 1, "\"input_schema\".\"properties\" must be an object"));
-            ok = false;
-        }
-        else if (schema["required"] is JsonArray required && schema["properties"] is JsonObject props &&
-                 required.Any(r => r is null || !props.ContainsKey(r.GetValue<string>())))
-        {
-            errors.Add(new ManifestError(file, 1, 1, "\"input_schema\".\"required\" names a property that \"properties\" does not declare"));
+            Error(schemaKey + "/properties", true, "\"input_schema\".\"properties\" must be an object");
             ok = false;
         }
 
