@@ -89,10 +89,17 @@ internal static class RealTrafficSuite
 
     /// <summary>Runs <paramref name="runs"/> seeded rollouts of one scenario; the judge looks every <paramref name="lookEvery"/> canary requests.</summary>
     /// <param name="tellOneArm">False: the judge sees one-arm errors as errors like any other (as before it told them apart).</param>
-    public static RealResult Run(RealScenario s, Judge judge, int runs, ulong seed, int lookEvery, bool withGroups, int scenarioIndex, bool parallel = true, bool tellOneArm = true)
+    public static RealResult Run(RealScenario s, Judge judge, int runs, ulong seed, int lookEvery, bool withGroups, int scenarioIndex, bool parallel = true, bool tellOneArm = true) =>
+        Run(s, [judge], runs, seed, lookEvery, withGroups, scenarioIndex, parallel, tellOneArm)[0];
+
+    /// <summary>
+    /// The same, with several judges looking at the same traffic of each run (paired: a run's traffic does not depend on
+    /// the judge); a run goes on until every judge has decided or the horizon is reached.
+    /// </summary>
+    public static RealResult[] Run(RealScenario s, Judge[] judges, int runs, ulong seed, int lookEvery, bool withGroups, int scenarioIndex, bool parallel = true, bool tellOneArm = true)
     {
-        var stops = new long[runs];
-        var advanced = new bool[runs];
+        var stops = judges.Select(_ => new long[runs]).ToArray();
+        var advanced = judges.Select(_ => new bool[runs]).ToArray();
         var stable = s.Stable ?? new Traffic();
         void One(int run)
         {
@@ -100,7 +107,13 @@ internal static class RealTrafficSuite
             var population = new Population(rng, s.Subjects, latencySigma: s.SubjectSigma, errorProneShare: s.ErrorProneShare, errorProneRate: s.ErrorProneRate, heaviestErrorProne: s.HeaviestErrorProne);
             var canary = new ArmAccumulator(tellOneArm);
             var stableArm = new ArmAccumulator(tellOneArm);
-            stops[run] = -1;
+            var open = judges.Length;
+            var decided = new bool[judges.Length];
+            foreach (var st in stops)
+            {
+                st[run] = -1;
+            }
+
             // Drawn only when used, so the other scenarios keep their random streams.
             var callerGroup = s.StableCallerShare > 0 ? (int)(rng.NextDouble() * Glidepath.Traces.SubjectGroups.Count) : -1;
             long nextLook = lookEvery;
@@ -126,16 +139,34 @@ internal static class RealTrafficSuite
 
                 nextLook = canary.Requests + Math.Max(lookEvery, canary.Requests / 100);
 
-                var outcome = judge.Classify(canary.Sample(withGroups), stableArm.Sample(withGroups), TimeSpan.Zero);
-                if (outcome == JudgeOutcome.RollBack)
+                var (c, st) = (canary.Sample(withGroups), stableArm.Sample(withGroups));
+                for (var j = 0; j < judges.Length; j++)
                 {
-                    stops[run] = canary.Requests;
-                    return;
+                    if (decided[j])
+                    {
+                        continue;
+                    }
+
+                    var outcome = judges[j].Classify(c, st, TimeSpan.Zero);
+                    if (outcome == JudgeOutcome.RollBack)
+                    {
+                        stops[j][run] = canary.Requests;
+                    }
+                    else if (outcome == JudgeOutcome.Advance)
+                    {
+                        advanced[j][run] = true;
+                    }
+                    else
+                    {
+                        continue;
+                    }
+
+                    decided[j] = true;
+                    open--;
                 }
 
-                if (outcome == JudgeOutcome.Advance)
+                if (open == 0)
                 {
-                    advanced[run] = true;
                     return;
                 }
             }
@@ -143,7 +174,7 @@ internal static class RealTrafficSuite
 
         SeededRuns.Each(runs, parallel, One);
 
-        return new RealResult(runs, stops.Count(x => x >= 0), advanced.Count(a => a), stops);
+        return [.. judges.Select((_, j) => new RealResult(runs, stops[j].Count(x => x >= 0), advanced[j].Count(a => a), stops[j]))];
     }
 
     /// <param name="shippedOnly">Only the judge as shipped (subject groups): the "before" rows are left out.</param>

@@ -4,8 +4,10 @@ namespace Glidepath.Rollouts;
 /// The harm side of every interval is computed without a seat's dominant harmful subject group: the group furthest from
 /// the seat's own mean in the harmful direction (the most errors, the slowest or dearest answers, the lowest scores) when
 /// it holds more of that seat's variance than all its other groups together. The canary's (the recent window's) always;
-/// stable's (the reference's) only when both seats hold the same subjects (<see cref="JudgePolicy.SeatsShareSubjects"/>:
-/// the drift monitor). A group so found is left out of both seats. The safe side keeps every group.
+/// the reference's by the same rule when both seats hold the same subjects (<see cref="JudgePolicy.SeatsShareSubjects"/>:
+/// the drift monitor). On a canary stable's group is kept (an experiment, <see cref="JudgePolicy.LeavesOutStableCaller"/>,
+/// leaves it out when it holds more than <see cref="CanaryStableShare"/> of stable's spread). A group so found is left
+/// out of both seats. The safe side keeps every group.
 /// </summary>
 /// <remarks>
 /// Why (outside trials drift3, H3, and drift4, the mirror case): the variance is over subject groups, so one subject whose
@@ -21,6 +23,9 @@ namespace Glidepath.Rollouts;
 /// wrong, not bounded (docs/rollouts.md, "The mirror case"; DriftSim --suite subjects gone-*/moved-*). A canary's arms hold
 /// different subjects under one index, where leaving stable's most extreme group out is a selection with nothing to cancel
 /// it: a review measured false harm at 1.4% against α/2 = 0.5% (CanarySim x-cost-edge-50), so there stable's group stays.
+/// Leaving it out only when it is nearly all of stable's spread (one caller failing every request, or answered at many
+/// times the cost) is measured against a pre-registered bound and not shipped until it passes (docs/benchmarks.md, "The
+/// canary mirror case at 95%: pre-registered, fresh seeds").
 /// Safety never rests on a group left out: the safe side keeps every group. The cost: a harm carried by one dominant
 /// subject group alone is not declared harm (nor was it before: its residual widened the interval as much as it moved the
 /// estimate).
@@ -37,14 +42,22 @@ public sealed partial class Judge
     /// </summary>
     public const double DominantShare = 0.5;
 
+    /// <summary>
+    /// The share of stable's squared residuals its most harmful group must hold to be left out of a canary's harm side
+    /// under <see cref="JudgePolicy.LeavesOutStableCaller"/>: one caller that is nearly all of stable's spread.
+    /// </summary>
+    public const double CanaryStableShare = 0.95;
+
     /// <summary>A group's residual no larger than this fraction of the groups' summed totals is rounding, not spread.</summary>
     private const double NoSpread = 1e-9;
 
     /// <summary>
     /// The harm-side bound (the lower end when harm is an increase, else the upper) and the estimate it is around, on the
     /// samples without each seat's dominant harmful group (<see cref="DominantHarmfulGroup"/>) in both seats, with the
-    /// share of its seat's variance each group left out held (0 for none; stable's only under
-    /// <see cref="JudgePolicy.SeatsShareSubjects"/>, and said once, as the canary's, when it is the same group). A NaN bound
+    /// share of its seat's variance each group left out held (0 for none; stable's at more than <see cref="DominantShare"/>
+    /// under <see cref="JudgePolicy.SeatsShareSubjects"/>, at more than <see cref="CanaryStableShare"/> under
+    /// <see cref="JudgePolicy.LeavesOutStableCaller"/>, and said once,
+    /// as the canary's, when it is the same group). A NaN bound
     /// when no group is left out, or what is left has too few observations or groups for an interval (the full bound is used
     /// then). Leaving out the canary's group alone never puts the bound beyond <paramref name="fullEstimate"/>; with the
     /// reference's group left out the bound is taken as it is.
@@ -52,7 +65,8 @@ public sealed partial class Judge
     private (double Bound, double Estimate, double CanaryShare, double StableShare) HarmSideWithoutDominantGroups(MetricRule rule, in ArmSample canary, in ArmSample stable, int tail, double fullEstimate)
     {
         var (gc, canaryShare) = DominantHarmfulGroup(rule, canary, tail);
-        var (gs, stableShare) = Policy.SeatsShareSubjects ? DominantHarmfulGroup(rule, stable, tail) : (-1, 0);
+        var (gs, stableShare) = Policy.SeatsShareSubjects ? DominantHarmfulGroup(rule, stable, tail, DominantShare)
+            : Policy.LeavesOutStableCaller ? DominantHarmfulGroup(rule, stable, tail, CanaryStableShare) : (-1, 0);
         if (gc < 0 && gs < 0)
         {
             return (double.NaN, double.NaN, 0, 0);
@@ -85,11 +99,11 @@ public sealed partial class Judge
     /// <summary>
     /// The index of the seat's group with the largest residual Y_g − m·N_g in the harmful direction (m the seat's ΣY/ΣN of
     /// the metric's <see cref="Unit"/>): the most errors, the slowest or dearest answers, the lowest scores beyond what the
-    /// group's share of observations explains, when its squared residual is more than <see cref="DominantShare"/> of the
+    /// group's share of observations explains, when its squared residual is more than <paramref name="needed"/> of the
     /// seat's sum of them; and that share. (−1, 0) without groups, with fewer than <see cref="LeaveOneOutGroups"/> groups
     /// that saw the metric, when no group lies on the harmful side, or when the largest is not dominant.
     /// </summary>
-    private static (int Group, double Share) DominantHarmfulGroup(MetricRule rule, in ArmSample arm, int tail)
+    private static (int Group, double Share) DominantHarmfulGroup(MetricRule rule, in ArmSample arm, int tail, double needed = DominantShare)
     {
         if (arm.Groups is not { } groups)
         {
@@ -125,7 +139,7 @@ public sealed partial class Judge
         // A residual within rounding of the groups' own totals is no spread (every call cost the same: outside trial mirror,
         // L2), so nothing is dominant in it.
         var spread = worst > NoSpread * scale;
-        return spread && seen >= LeaveOneOutGroups && worst * worst > DominantShare * squares ? (best, worst * worst / squares) : (-1, 0);
+        return spread && seen >= LeaveOneOutGroups && worst * worst > needed * squares ? (best, worst * worst / squares) : (-1, 0);
     }
 
     /// <summary>Groups that saw at least one observation of the metric.</summary>

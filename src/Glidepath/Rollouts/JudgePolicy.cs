@@ -48,9 +48,9 @@ public sealed record JudgePolicy
 
     /// <summary>
     /// True when a subject group holds the same subjects in both seats (the drift monitor: the recent window and the
-    /// reference days are one release's traffic from the same users). Only then is stable's (the reference's) dominant
-    /// harmful group left out of the harm side too (Judge.LeaveOneOut.cs); a canary's arms hold different subjects under
-    /// one group index, so leaving stable's out there is a selection with nothing to cancel it.
+    /// reference days are one release's traffic from the same users). Then the reference's dominant harmful group is left
+    /// out of the harm side by the rule the recent window's is (Judge.LeaveOneOut.cs); a canary's arms hold different
+    /// subjects under one group index, so leaving stable's out there is a selection with nothing to cancel it.
     /// </summary>
     public bool SeatsShareSubjects { get; init; }
 
@@ -59,6 +59,14 @@ public sealed record JudgePolicy
     /// over few subject groups is a normal one, not a Student t one. No plan sets it; the simulations' "before" rows do.
     /// </summary>
     internal bool KnownVariance { get; init; }
+
+    /// <summary>
+    /// EXPERIMENT (task mirror2), not shipped: on a canary (not <see cref="SeatsShareSubjects"/>), stable's most harmful
+    /// subject group is left out of the harm side when it holds more than <see cref="Judge.CanaryStableShare"/> of stable's
+    /// spread (one caller failing every request beside a harmful canary). No plan sets it; CanarySim --mirror-paired does,
+    /// against a pre-registered bound on false harm (docs/benchmarks.md).
+    /// </summary>
+    internal bool LeavesOutStableCaller { get; init; }
 
     /// <summary>Under hold: how long past <see cref="MaxDuration"/> a step may hold before it is rolled back (the deadline); null: no deadline.</summary>
     public TimeSpan? MaxHold { get; init; }

@@ -10,6 +10,8 @@ namespace Glidepath.Tests.Rollouts;
 /// <see cref="JudgePolicy.SeatsShareSubjects"/>) the harm side is now judged without each seat's dominant harmful subject
 /// group (Judge.LeaveOneOut.cs); a canary's arms hold different subjects, so there stable's group is kept (a review's
 /// simulation: leaving it out raised false harm beyond α/2 with few sticky subjects) and a held step names the caller.
+/// The experiment that leaves it out when it holds more than <see cref="Judge.CanaryStableShare"/> of stable's spread
+/// (<see cref="JudgePolicy.LeavesOutStableCaller"/>, task mirror2) is tested here too, on the same arms.
 /// Deterministic samples, built request by request into subject groups.
 /// </summary>
 public sealed class JudgeMirrorCaseTests
@@ -64,6 +66,82 @@ public sealed class JudgeMirrorCaseTests
         Assert.Equal("unclear", errors.Verdict);
         Assert.Null(errors.LeftOutStableShare);
         Assert.Null(errors.HarmSideEstimate);
+    }
+
+    /// <summary>A canary plan at the default error tolerance (+0.01), where a canary failing 4% of requests is harm.</summary>
+    private static readonly Judge Canary = new(JudgePolicy.From(new RolloutPlan
+    {
+        MinRequests = 200,
+        Metrics = new Dictionary<string, MetricTolerance> { ["error_rate"] = new() { MaxIncrease = 0.01 } },
+    }));
+
+    /// <summary>The same judge with the canary mirror experiment on (<see cref="JudgePolicy.LeavesOutStableCaller"/>).</summary>
+    private static readonly Judge Rule = new(Canary.Policy with { LeavesOutStableCaller = true });
+
+    /// <summary>
+    /// <see cref="StableWithFailingCaller"/> plus a second subject in group 20 whose <paramref name="failing"/> extra
+    /// requests all fail: at 50 the caller's group holds 92% of stable's spread (below <see cref="Judge.CanaryStableShare"/>).
+    /// </summary>
+    private static ArmSample StableWithSecondCaller(int failing) => Flood(StableWithFailingCaller, group: 20, requests: failing, errors: failing);
+
+    [Fact]
+    public void Decide_Experiment_CanaryAt4PercentBesideOneFailingCallerHoldingNearlyAllOfStablesSpread_Harm()
+    {
+        // Outside trial drift4 on a canary (task mirror2): stable's caller holds 98% of its spread, more than
+        // Judge.CanaryStableShare, so the rule judges the harm side without its group; the canary's 4% against stable's
+        // other subjects' 1% is harm. As shipped, the caller's variance holds the harm side open: held, not rolled back.
+        var canary = Honest(requestsPerGroup: 60, errorEvery: 25);
+
+        var decision = Rule.Decide(canary, StableWithFailingCaller, TimeSpan.FromMinutes(5));
+
+        Assert.Equal(JudgeOutcome.RollBack, decision.Outcome);
+        var errors = Assert.Single(decision.Evidence);
+        Assert.Equal("harm", errors.Verdict);
+        Assert.Null(errors.LeftOutCanaryShare);
+        Assert.Equal(0.984, errors.LeftOutStableShare!.Value, 3);
+        Assert.Equal(0.03, errors.HarmSideEstimate!.Value, 3);
+        Assert.EndsWith("(lower bound around +0.0298, without one subject group holding 98% of stable's spread)", errors.IntervalText(), StringComparison.Ordinal);
+        Assert.Contains("\"left_out_stable_share\":0.984", RolloutJson.Evidence([errors]), StringComparison.Ordinal);
+        Assert.Equal(JudgeOutcome.Continue, Canary.Decide(canary, StableWithFailingCaller, TimeSpan.FromMinutes(5)).Outcome);
+    }
+
+    [Fact]
+    public void Decide_Experiment_CanaryAt4PercentBesideOneFailingCallerHolding92PercentOfStablesSpread_StableGroupKept_HeldWithTheCallerNamed()
+    {
+        // Below Judge.CanaryStableShare stable's group stays on both sides, as shipped: a canary's arms hold different
+        // subjects under one group index, and leaving out an ordinary extreme of stable raised false harm (docs/benchmarks.md).
+        var canary = Honest(requestsPerGroup: 60, errorEvery: 25);
+        var stable = StableWithSecondCaller(failing: 50);
+
+        var decision = Rule.Decide(canary, stable, TimeSpan.FromMinutes(5));
+
+        Assert.Equal(JudgeOutcome.Continue, decision.Outcome);
+        var errors = Assert.Single(decision.Evidence);
+        Assert.Equal("unclear", errors.Verdict);
+        Assert.Null(errors.LeftOutStableShare);
+        Assert.Null(errors.HarmSideEstimate);
+        var limit = new Judge(Rule.Policy with { MaxDuration = TimeSpan.FromMinutes(4), RollBackWhenInconclusive = false });
+        var hold = limit.Decide(canary, stable, TimeSpan.FromMinutes(4));
+        Assert.Equal(JudgeOutcome.Hold, hold.Outcome);
+        Assert.Contains("error_rate has stopped narrowing: one subject group holds 92% of stable's spread (one caller, most likely", hold.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(100)] // an equal canary
+    [InlineData(25)]  // a canary at 4%, past the tolerance
+    public void Assess_Experiment_CanaryBesideOneFailingCallerOnStable_SafeSideAsShipped(double errorEvery)
+    {
+        // The canary mirror rule moves the harm side only: the safe side keeps stable's caller, to the digit.
+        var (canary, stable) = (Honest(requestsPerGroup: 60, errorEvery: errorEvery).CapSubjects(), StableWithFailingCaller.CapSubjects());
+        var rule = Canary.Policy.Rules.Single();
+
+        var (after, before) = (Rule.Assess(rule, canary, stable), Canary.Assess(rule, canary, stable));
+
+        Assert.True(after.LeftOutStableShare > Judge.CanaryStableShare, $"share {after.LeftOutStableShare}");
+        Assert.Equal(before.Upper, after.Upper);
+        Assert.Equal(before.Estimate, after.Estimate);
+        Assert.True(after.Lower > before.Lower, $"harm side {before.Lower} → {after.Lower}");
+        Assert.NotEqual(MetricVerdict.Safe, after.Verdict);
     }
 
     [Theory]
