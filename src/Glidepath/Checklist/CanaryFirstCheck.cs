@@ -48,6 +48,16 @@ internal sealed class CanaryFirstCheck(Manifest manifest, IGlidepathStore store,
         }
 
         var decisions = await store.Rollouts.DecisionsAsync(rollout.Id, ct).ConfigureAwait(false);
+        if (rollout.State == RolloutState.Promoted && await RolledBackSinceAsync(release, spec, rollout, ct).ConfigureAwait(false) is { } back)
+        {
+            // Trial newcomer4 M3: a release rolled back by hand after its rollout read "pass (now 100%)", and promote put it
+            // back at 100% at once. Its canary vouched for it until the rollback; what the rollback found, it does not.
+            var why = back.Reason is { Length: > 0 } reason ? $", \"{reason}\"" : "";
+            return new("rollout", check, ChecklistStatus.Fail,
+                measured + string.Create(Inv, $"; then rolled back from {spec.Name} at revision {back.Revision} by {back.Actor} ({back.Time.ToUniversalTime():yyyy-MM-dd HH:mm} UTC{why}), so it no longer serves there"),
+                $"Stop: {release.Name} was rolled back after its rollout, and that canary does not vouch for what the rollback was about — find the cause (glidepath history --env {spec.Name}), then roll it out again (glidepath rollout start {release.Name} --env {spec.Name}) or ship a fixed release.");
+        }
+
         if (decisions.LastOrDefault(IsJudgedWithTraffic) is { } judged)
         {
             return new("rollout", check, ChecklistStatus.Pass,
@@ -69,6 +79,22 @@ internal sealed class CanaryFirstCheck(Manifest manifest, IGlidepathStore store,
                 $"Wait: the first step's decision is not in yet — run the checklist again after it (glidepath rollout status --env {spec.Name} shows the judge now).")
             : new("rollout", check, ChecklistStatus.Fail, measured + ": no judged step has seen canary traffic yet",
                 $"Stop: a canary nobody judged protects nothing. Run a controller so it judges canary traffic before it widens: {Judges(spec)}.");
+    }
+
+    /// <summary>
+    /// The rollback that took <paramref name="release"/> off the environment after <paramref name="rollout"/> promoted it,
+    /// when it has not been the stable since (promoted again by hand); null otherwise.
+    /// </summary>
+    private async Task<EnvironmentEvent?> RolledBackSinceAsync(Release release, EnvironmentSpec spec, Rollout rollout, CancellationToken ct)
+    {
+        var state = await store.Environments.GetAsync(manifest.App, spec.Name, ct).ConfigureAwait(false);
+        if (state.StableReleaseId == release.Id)
+        {
+            return null;
+        }
+
+        var history = await store.Environments.HistoryAsync(manifest.App, spec.Name, ct).ConfigureAwait(false);
+        return history.LastOrDefault(e => e.Kind == EnvironmentEventKinds.Rollback && e.FromReleaseId == release.Id && e.Time >= rollout.StartedAt);
     }
 
     /// <summary>What judges a rollout: a gateway's controller, or the standalone one for apps that serve through the SDK.</summary>

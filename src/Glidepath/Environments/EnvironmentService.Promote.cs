@@ -32,9 +32,27 @@ public sealed partial class EnvironmentService
 
         assessment.WriteTo(details);
         var varsNote = UnusedEnvironmentVars.Note(spec, release); // read before the move: nothing may fail after it
+        var rolledBack = RolledBackNote(spec.Name, release, await environments.HistoryAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false));
         var outcome = await MoveStableAsync(state, EnvironmentEventKinds.Promote, release.Id, actor, reason, forced: !assessment.Allowed, details, cancellationToken).ConfigureAwait(false);
-        var notes = string.Join('\n', new[] { assessment.Notes, varsNote }.OfType<string>());
+        var notes = string.Join('\n', new[] { assessment.Notes, rolledBack, varsNote }.OfType<string>());
         return WithNote(outcome, notes.Length == 0 ? null : notes);
+    }
+
+    /// <summary>
+    /// A note when <paramref name="release"/> was rolled back from this environment and has not been its stable since
+    /// (trial newcomer4 M3: promote put a release rolled back minutes before back at 100% without a word); null otherwise.
+    /// </summary>
+    private static string? RolledBackNote(string environment, Release release, IReadOnlyList<EnvironmentEvent> history)
+    {
+        var back = history.LastOrDefault(e => e.Kind == EnvironmentEventKinds.Rollback && e.FromReleaseId == release.Id);
+        if (back is null || history.Any(e => e.Revision > back.Revision && e.ToReleaseId == release.Id))
+        {
+            return null;
+        }
+
+        var why = back.Reason is { Length: > 0 } text ? $", \"{text}\"" : "";
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"note: {release.Name} was rolled back from {environment} at {back.Time.ToUniversalTime():yyyy-MM-dd HH:mm} UTC (revision {back.Revision}, by {back.Actor}{why}); this promote puts it back at 100% at once — glidepath rollout start {release.Name} --env {environment} would put it behind a canary");
     }
 
     /// <summary>

@@ -239,6 +239,31 @@ public sealed class ChecklistCliTests
         Assert.Contains("the judge saw 10 canary request(s)", Row(json, "canary first").GetProperty("measured").GetString(), StringComparison.Ordinal);
     }
 
+    // Trial newcomer4 M3: right after an operator rolled the promoted release back, the row read "pass … (now 100%)".
+    [Fact]
+    public async Task Checklist_PromotedThenRolledBackByHand_CanaryFirstFailsNamingTheRollback()
+    {
+        await using var app = await ScenarioAsync(null);
+        await app.OkAsync("rollout", "promote", "--env", "production", "--full");
+        await app.OkAsync("rollback", "--env", "production", "--reason", "refund answers wrong");
+
+        var (code, json) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "rollout");
+
+        Assert.Equal(1, code);
+        var row = Row(json, "canary first");
+        Assert.Equal("fail", row.GetProperty("status").GetString());
+        Assert.Matches(@"; then rolled back from production at revision \d+ by .+ \(\d{4}-\d\d-\d\d \d\d:\d\d UTC, ""refund answers wrong""\), so it no longer serves there", row.GetProperty("measured").GetString());
+        Assert.Contains("glidepath rollout start v2 --env production", row.GetProperty("action").GetString(), StringComparison.Ordinal);
+
+        // Promoted again by hand, it is the stable once more: the rollout's judgment counts again, as before the rollback.
+        var promote = await app.RunAsync("promote", "v2", "--env", "production", "--force", "--reason", "fixed upstream");
+        Assert.True(promote.Code == 0, promote.Stderr);
+        Assert.Matches(@"note: v2 was rolled back from production at .+ UTC \(revision \d+, by .+, ""refund answers wrong""\); this promote puts it back at 100% at once", promote.Stdout + promote.Stderr);
+        var (again, json2) = await app.JsonWithCodeAsync("checklist", "v2", "--env", "production", "--stage", "rollout");
+        Assert.Equal("pass", Row(json2, "canary first").GetProperty("status").GetString());
+        Assert.True(again is 0 or 1, json2.ToString());
+    }
+
     [Fact]
     public async Task Checklist_ReleaseAlreadyStableWithoutGateVerdict_GateAdviceNamesTheReleaseItReplaced()
     {
