@@ -67,9 +67,14 @@ internal sealed class PostgresShadowStore(PostgresDatabase database) : IShadowSt
     public async Task<ShadowSpend> ClaimAsync(string shadowId, ShadowSpend want, ShadowSpend caps, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        // One statement per step: the UPDATE locks the row, and every right-hand side reads it as it was (a concurrent
+        // A shadow's first claim starts from its pairs already stored (active before migration 0035, or written by older
+        // gateways). One statement per step: the UPDATE locks the row, and every right-hand side reads it as it was (a concurrent
         // claim waits and re-reads the row it then updates), so the grant and the new totals agree.
-        await using (var insert = connection.Command("INSERT INTO shadow_claims (shadow_id) VALUES (@shadow) ON CONFLICT (shadow_id) DO NOTHING").With("shadow", shadowId))
+        await using (var insert = connection.Command("""
+            INSERT INTO shadow_claims (shadow_id, pairs, cost_usd)
+            SELECT @shadow, COUNT(*), COALESCE(SUM(candidate_cost_usd), 0) FROM shadow_pairs WHERE shadow_id = @shadow
+            ON CONFLICT (shadow_id) DO NOTHING
+            """).With("shadow", shadowId))
         {
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }

@@ -112,9 +112,13 @@ internal sealed class SqliteShadowStore(SqliteDatabase database) : IShadowStore
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = connection.CreateCommand();
-        // One statement: every right-hand side reads the row as it was, so the grant and the new totals agree.
+        // A shadow's first claim starts from its pairs already stored (a shadow active before migration 0035, or pairs written
+        // by gateways of an older version). The UPDATE is one statement: every right-hand side reads the row as it was, so
+        // the grant and the new totals agree.
         cmd.CommandText = """
-            INSERT INTO shadow_claims (shadow_id) VALUES ($shadow) ON CONFLICT (shadow_id) DO NOTHING;
+            INSERT INTO shadow_claims (shadow_id, pairs, cost_usd)
+                SELECT $shadow, COUNT(*), COALESCE(SUM(candidate_cost_usd), 0) FROM shadow_pairs WHERE shadow_id = $shadow
+                ON CONFLICT (shadow_id) DO NOTHING;
             UPDATE shadow_claims SET
                 granted_pairs = MIN(MAX($wantPairs, 0), MAX($capPairs - pairs, 0)),
                 pairs = pairs + MIN(MAX($wantPairs, 0), MAX($capPairs - pairs, 0)),

@@ -154,7 +154,10 @@ internal sealed class ShadowBudget(ShadowRoute shadow)
         lock (_sync)
         {
             _claimed = new ShadowSpend(_claimed.Pairs + granted.Pairs, _claimed.CostUsd + granted.CostUsd);
-            Volatile.Write(ref _poolEmptyTicks, ClaimHasRoom() ? 0 : now.UtcTicks);
+            // Granted less than wanted: the caps are all claimed. Granted in full but used up already (calls answered
+            // meanwhile) is not that: the next call claims again.
+            var grantedShort = granted.Pairs < wanted.Pairs || granted.CostUsd < wanted.CostUsd * (1 - 1e-12);
+            Volatile.Write(ref _poolEmptyTicks, grantedShort ? now.UtcTicks : 0);
         }
     }
 

@@ -12,6 +12,36 @@ internal sealed partial class ShadowMirror
 {
     private readonly Hosting.OutageLog _claims = new();
 
+    /// <summary>
+    /// Takes a place for one call: claims from the store when this gateway's claims are used up, then reserves; when
+    /// another worker took the place a claim made room for (the claim and the reservation are two steps), claims again
+    /// rather than count a call as capped while the store still has room. False: not mirrored.
+    /// </summary>
+    private async Task<bool> ReserveAsync(ShadowBudget budget, CancellationToken cancellationToken)
+    {
+        // Each pass either reserves, or another worker reserved the place this one claimed (progress), or the store had
+        // nothing left; the bound only guards against a bug.
+        for (var attempt = 0; attempt < 1000; attempt++)
+        {
+            if (!await ClaimAsync(budget, cancellationToken).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            if (budget.TryReserve())
+            {
+                return true;
+            }
+
+            if (budget.Want(_time.GetUtcNow(), RefreshInterval) is null)
+            {
+                return false; // a cap is reached, or the store had nothing left to grant
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>False when this gateway may not mirror another call: the store granted nothing, or could not be asked (nothing is mirrored blind).</summary>
     private async Task<bool> ClaimAsync(ShadowBudget budget, CancellationToken cancellationToken)
     {

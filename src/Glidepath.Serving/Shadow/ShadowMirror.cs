@@ -231,7 +231,7 @@ internal sealed partial class ShadowMirror : BackgroundService
         }
 
         var budget = _budgets.GetOrAdd(job.Shadow.ShadowId, _ => new ShadowBudget(job.Shadow));
-        if (!await RefreshAsync(budget, cancellationToken).ConfigureAwait(false) || !await ClaimAsync(budget, cancellationToken).ConfigureAwait(false) || !budget.TryReserve())
+        if (!await RefreshAsync(budget, cancellationToken).ConfigureAwait(false) || !await ReserveAsync(budget, cancellationToken).ConfigureAwait(false))
         {
             if (budget.ReadAt is null || budget.ClaimFailed)
             {

@@ -87,14 +87,8 @@ internal sealed class CanaryFirstCheck(Manifest manifest, IGlidepathStore store,
     /// </summary>
     private async Task<EnvironmentEvent?> RolledBackSinceAsync(Release release, EnvironmentSpec spec, Rollout rollout, CancellationToken ct)
     {
-        var state = await store.Environments.GetAsync(manifest.App, spec.Name, ct).ConfigureAwait(false);
-        if (state.StableReleaseId == release.Id)
-        {
-            return null;
-        }
-
         var history = await store.Environments.HistoryAsync(manifest.App, spec.Name, ct).ConfigureAwait(false);
-        return history.LastOrDefault(e => e.Kind == EnvironmentEventKinds.Rollback && e.FromReleaseId == release.Id && e.Time >= rollout.StartedAt);
+        return StableHistory.RolledBackAndNotStableSince(history, release.Id) is { } back && back.Time >= rollout.StartedAt ? back : null;
     }
 
     /// <summary>What judges a rollout: a gateway's controller, or the standalone one for apps that serve through the SDK.</summary>

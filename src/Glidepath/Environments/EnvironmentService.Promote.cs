@@ -44,8 +44,7 @@ public sealed partial class EnvironmentService
     /// </summary>
     private static string? RolledBackNote(string environment, Release release, IReadOnlyList<EnvironmentEvent> history)
     {
-        var back = history.LastOrDefault(e => e.Kind == EnvironmentEventKinds.Rollback && e.FromReleaseId == release.Id);
-        if (back is null || history.Any(e => e.Revision > back.Revision && e.ToReleaseId == release.Id))
+        if (StableHistory.RolledBackAndNotStableSince(history, release.Id) is not { } back)
         {
             return null;
         }

@@ -10,6 +10,37 @@ public static class StableHistory
     public static bool HasBeenStable(IEnumerable<EnvironmentEvent> history, string releaseId) =>
         history.Any(e => EnvironmentEventKinds.ChangesStable(e.Kind) && e.ToReleaseId == releaseId);
 
+    /// <summary>
+    /// The last rollback that took <paramref name="releaseId"/> off the stable (not one that only cleared its canary: the
+    /// stable before it was the release), when no event has made it the stable again since; null otherwise. The
+    /// checklist's canary-first row and promote's note read it (trial newcomer4 M3).
+    /// </summary>
+    public static EnvironmentEvent? RolledBackAndNotStableSince(IReadOnlyList<EnvironmentEvent> history, string releaseId)
+    {
+        string? stable = null;
+        EnvironmentEvent? back = null;
+        foreach (var e in history.OrderBy(e => e.Revision))
+        {
+            if (!EnvironmentEventKinds.ChangesStable(e.Kind))
+            {
+                continue;
+            }
+
+            if (e.Kind == EnvironmentEventKinds.Rollback && e.FromReleaseId == releaseId && stable == releaseId)
+            {
+                back = e;
+            }
+            else if (e.ToReleaseId == releaseId)
+            {
+                back = null;
+            }
+
+            stable = e.ToReleaseId ?? stable;
+        }
+
+        return back;
+    }
+
     /// <summary>The release <paramref name="releaseId"/> replaced when it last became stable, or null (it never did, or replaced nothing).</summary>
     public static string? Replaced(IEnumerable<EnvironmentEvent> history, string releaseId) =>
         history.LastOrDefault(e => EnvironmentEventKinds.ChangesStable(e.Kind) && e.ToReleaseId == releaseId && e.FromReleaseId != releaseId)?.FromReleaseId;

@@ -147,6 +147,19 @@ public sealed partial class ShadowMirrorTests : IAsyncLifetime
         Assert.Equal(2, _f.Models.For("canary-model").Calls);
     }
 
+    // Review of the claims: with a claim of one request (max_requests 20), a worker whose claim another worker's
+    // reservation took counted its call as capped while the store still had room; now it claims again.
+    [Fact]
+    public async Task Mirror_ManyCallsAtOnceSmallCap_ExactlyTheCapMirrored()
+    {
+        await StartShadowAsync(rate: 1, maxCostUsd: null, maxRequests: 20);
+
+        await Task.WhenAll(Enumerable.Range(0, 60).Select(i => CallAsync("/v1/chat/completions", GatewayFixture.Chat(extra: $",\"user\":\"user-{i}\""))));
+
+        await WaitForMetricsAsync(m => m.Mirrored + m.Capped == 60);
+        Assert.Equal(20, (await _f.Store.Shadows.SpendAsync("sh-test", default)).Pairs);
+    }
+
     [Fact]
     public async Task Mirror_AnotherGatewayClaimedMostOfTheCostCap_SpendsOnlyWhatIsLeftPlusItsCallsInFlight()
     {

@@ -159,4 +159,25 @@ public sealed class ShadowBudgetTests
 
         Assert.Equal(new ShadowSpend(4, 0), budget.Unused());
     }
+
+    // Review of the claims: a claim granted in full while calls answered meanwhile used it up said "the caps are all
+    // claimed" and kept mirroring off for 5 s; only a grant short of what was wanted says that.
+    [Fact]
+    public void Granted_InFullButUsedUpMeanwhile_NotRanOut_AndWantsAgain()
+    {
+        var budget = Budget(0.30, null, claim: false);
+        budget.Refresh(new ShadowSpend(0, 0), (0, 0), T0);
+        budget.Granted(new ShadowSpend(0, 0.015), new ShadowSpend(0, 0.015), T0);
+        Assert.True(budget.TryReserve());
+        Assert.True(budget.TryReserve());
+        Assert.Null(budget.Want(T0, TimeSpan.FromSeconds(5))); // nothing answered yet: room left, nothing wanted
+        budget.Answered(0.02);
+        var want = budget.Want(T0, TimeSpan.FromSeconds(5))!.Value;
+        budget.Answered(0.02); // answered while the claim was with the store
+
+        budget.Granted(want, want, T0);
+
+        Assert.False(budget.ClaimsRanOut(T0, TimeSpan.FromSeconds(5)));
+        Assert.NotNull(budget.Want(T0, TimeSpan.FromSeconds(5)));
+    }
 }

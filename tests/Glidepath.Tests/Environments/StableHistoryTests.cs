@@ -83,4 +83,19 @@ public sealed class StableHistoryTests
         Assert.True(StableHistory.HasBeenStable(history, "v1"));
         Assert.False(StableHistory.HasBeenStable(history, "v2"));
     }
+
+    // Trial newcomer4 M3 and its review: the rollback that took a release off the stable, not one that cleared its canary
+    // (From = the canary, the stable unchanged), and none once it was the stable again (a shadow start naming it is not).
+    [Fact]
+    public void RolledBackAndNotStableSince_StableRollbackCounts_CanaryRollbackAndRepromoteDoNot()
+    {
+        EnvironmentEvent[] rolledBack = [Event(1, "promote", null, "v1"), Event(2, "rollout_promoted", "v1", "v2"), Event(3, "rollback", "v2", "v1"), Event(4, "shadow_start", null, "v2")];
+        EnvironmentEvent[] canaryOnly = [Event(1, "promote", null, "v1"), Event(2, "rollback", "v2", "v1")];
+        EnvironmentEvent[] again = [.. rolledBack, Event(5, "promote", "v1", "v2")];
+
+        Assert.Equal(3, StableHistory.RolledBackAndNotStableSince(rolledBack, "v2")?.Revision);
+        Assert.Null(StableHistory.RolledBackAndNotStableSince(canaryOnly, "v2"));
+        Assert.Null(StableHistory.RolledBackAndNotStableSince(again, "v2"));
+        Assert.Null(StableHistory.RolledBackAndNotStableSince(rolledBack, "v1"));
+    }
 }

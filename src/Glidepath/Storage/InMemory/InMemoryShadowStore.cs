@@ -40,27 +40,34 @@ internal sealed class InMemoryShadowStore : IShadowStore
         {
             lock (_sync)
             {
-                long n = 0;
-                double cost = 0;
-                foreach (var pair in _pairs)
-                {
-                    if (pair.ShadowId == shadowId)
-                    {
-                        n++;
-                        cost += pair.CandidateCostUsd;
-                    }
-                }
-
-                return new ShadowSpend(n, cost);
+                return Stored(shadowId);
             }
         }, cancellationToken);
+
+    /// <summary>The shadow's stored pairs and their candidate cost (under the lock).</summary>
+    private ShadowSpend Stored(string shadowId)
+    {
+        long n = 0;
+        double cost = 0;
+        foreach (var pair in _pairs)
+        {
+            if (pair.ShadowId == shadowId)
+            {
+                n++;
+                cost += pair.CandidateCostUsd;
+            }
+        }
+
+        return new ShadowSpend(n, cost);
+    }
 
     public Task<ShadowSpend> ClaimAsync(string shadowId, ShadowSpend want, ShadowSpend caps, CancellationToken cancellationToken) =>
         Synchronously.Run(() =>
         {
             lock (_sync)
             {
-                var claimed = _claims.GetValueOrDefault(shadowId);
+                // A shadow's first claim starts from its pairs already stored, as the SQL stores' do.
+                var claimed = _claims.TryGetValue(shadowId, out var held) ? held : Stored(shadowId);
                 var granted = ShadowClaims.Grant(claimed, want, caps);
                 _claims[shadowId] = new ShadowSpend(claimed.Pairs + granted.Pairs, claimed.CostUsd + granted.CostUsd);
                 return granted;
