@@ -148,16 +148,17 @@ internal sealed class ShadowBudget(ShadowRoute shadow)
     /// <summary>The shadow's caps as a claim's limits (a part without a cap is never claimed).</summary>
     public ShadowSpend Caps => new(Shadow.MaxRequests ?? 0, Shadow.MaxCostUsd ?? 0);
 
-    /// <summary>Adds what the store granted for <paramref name="wanted"/>; a wanted part granted short means the caps are all claimed.</summary>
+    /// <summary>Adds what the store granted for <paramref name="wanted"/>; a wanted part granted short, with no room left, means the caps are all claimed.</summary>
     public void Granted(ShadowSpend wanted, ShadowSpend granted, DateTimeOffset now)
     {
         lock (_sync)
         {
             _claimed = new ShadowSpend(_claimed.Pairs + granted.Pairs, _claimed.CostUsd + granted.CostUsd);
-            // Granted less than wanted: the caps are all claimed. Granted in full but used up already (calls answered
-            // meanwhile) is not that: the next call claims again.
+            // Granted less than wanted, and no room left here: the caps are all claimed. Granted in full but used up already
+            // (calls answered meanwhile) is not that: the next call claims again. Granted short with room left: the room is
+            // used first, and the claim after it finds the store empty.
             var grantedShort = granted.Pairs < wanted.Pairs || granted.CostUsd < wanted.CostUsd * (1 - 1e-12);
-            Volatile.Write(ref _poolEmptyTicks, grantedShort ? now.UtcTicks : 0);
+            Volatile.Write(ref _poolEmptyTicks, grantedShort && !ClaimHasRoom() ? now.UtcTicks : 0);
         }
     }
 

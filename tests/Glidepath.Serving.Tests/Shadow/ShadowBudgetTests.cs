@@ -180,4 +180,16 @@ public sealed class ShadowBudgetTests
         Assert.False(budget.ClaimsRanOut(T0, TimeSpan.FromSeconds(5)));
         Assert.NotNull(budget.Want(T0, TimeSpan.FromSeconds(5)));
     }
+
+    [Fact]
+    public void Granted_ShortButWithRoom_UsesTheRoomFirst()
+    {
+        var budget = Budget(null, 100, claim: false);
+        budget.Refresh(new ShadowSpend(0, 0), (0, 0), T0);
+
+        budget.Granted(new ShadowSpend(5, 0), new ShadowSpend(3, 0), T0);
+
+        Assert.False(budget.ClaimsRanOut(T0, TimeSpan.FromSeconds(5)));
+        Assert.Equal(3, Enumerable.Range(0, 5).Count(_ => budget.TryReserve()));
+    }
 }
