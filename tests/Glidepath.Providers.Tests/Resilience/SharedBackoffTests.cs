@@ -54,18 +54,7 @@ public sealed class SharedBackoffTests : IAsyncLifetime
         var (messages, options) = ProviderWireTests.Conversation();
 
         var calls = Enumerable.Range(0, Calls).Select(_ => client.GetResponseAsync(messages, options)).ToList();
-        // The clock moves a second once the requests so far have been answered (or after a while, if none comes): each
-        // step lets at most one probe through while the storm lasts, however fast this machine is.
-        for (var step = 0; step < 400 && calls.Any(c => !c.IsCompleted); step++)
-        {
-            var seen = _server.Arrivals;
-            for (var i = 0; i < 50 && _server.Arrivals == seen && calls.Any(c => !c.IsCompleted); i++)
-            {
-                await Task.Delay(5);
-            }
-
-            time.Advance(TimeSpan.FromSeconds(1));
-        }
+        await DriveClockAsync(time, calls);
 
         Assert.All(calls, c => Assert.True(c.IsCompleted));
         var failed = calls.Where(c => c.IsFaulted).Select(c => Assert.IsType<ProviderException>(c.Exception!.InnerException)).ToList();
@@ -98,16 +87,7 @@ public sealed class SharedBackoffTests : IAsyncLifetime
         var (messages, options) = ProviderWireTests.Conversation();
 
         var calls = Enumerable.Range(0, Calls).Select(_ => client.GetResponseAsync(messages, options)).ToList();
-        for (var step = 0; step < 400 && calls.Any(c => !c.IsCompleted); step++)
-        {
-            var seen = _server.Arrivals;
-            for (var i = 0; i < 50 && _server.Arrivals == seen && calls.Any(c => !c.IsCompleted); i++)
-            {
-                await Task.Delay(5);
-            }
-
-            time.Advance(TimeSpan.FromSeconds(1));
-        }
+        await DriveClockAsync(time, calls);
 
         Assert.All(calls, c => Assert.True(c.IsCompletedSuccessfully, c.Exception?.InnerException?.Message));
         Assert.Contains(calls, c => ModelResponseProperties.AttemptsOf(c.Result.AdditionalProperties) > 2); // every request sent is counted
@@ -180,5 +160,23 @@ public sealed class SharedBackoffTests : IAsyncLifetime
         Assert.Equal("ok", response.Text);
         Assert.Equal(2, _server.Requests.Count);
         Assert.Equal(DateTimeOffset.UnixEpoch.AddSeconds(30), secondSent);
+    }
+
+    /// <summary>
+    /// Moves the clock a second once the requests so far have been answered (or after a while, if none comes): each step
+    /// lets at most one probe through while a storm lasts, however fast this machine is.
+    /// </summary>
+    private async Task DriveClockAsync(FakeTimeProvider time, List<Task<ChatResponse>> calls)
+    {
+        for (var step = 0; step < 400 && calls.Any(c => !c.IsCompleted); step++)
+        {
+            var seen = _server.Arrivals;
+            for (var i = 0; i < 50 && _server.Arrivals == seen && calls.Any(c => !c.IsCompleted); i++)
+            {
+                await Task.Delay(5);
+            }
+
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
     }
 }
