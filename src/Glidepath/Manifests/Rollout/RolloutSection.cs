@@ -96,17 +96,13 @@ internal static class RolloutSection
         r.CheckKeys(mm, "rollout.metrics", RolloutPlan.KnownMetrics.ToArray());
         foreach (var (metric, v) in r.Entries(mm, "rollout.metrics", reportOthers: false))
         {
-            if (r.Mapping(v, $"rollout.metrics.{metric}") is not { } tm)
+            // A metric CheckKeys just declared unknown (a typo: 'eror_rate') has no kind of tolerance to check its
+            // mapping against: reading it would add a second, misleading error about its own correct key (newcomer L2).
+            if (ToleranceKeys(metric) is not { } allowed || r.Mapping(v, $"rollout.metrics.{metric}") is not { } tm)
             {
                 continue;
             }
 
-            string[] allowed = metric switch
-            {
-                "error_rate" or "retry_rate" or "cancel_rate" or "latency_p95" or "latency_p99" => ["max_increase"],
-                "latency" or "first_token_latency" or "cost_per_call" => ["max_ratio"],
-                _ => ["max_drop"],
-            };
             r.CheckKeys(tm, $"rollout.metrics.{metric}", allowed);
 
             // Only the metric's own key is read: one CheckKeys just declared unknown is not validated a second time.
@@ -122,4 +118,13 @@ internal static class RolloutSection
 
         return metrics;
     }
+
+    /// <summary>The one tolerance key each known metric takes; null for a name that is not a metric.</summary>
+    internal static string[]? ToleranceKeys(string metric) => metric switch
+    {
+        "error_rate" or "retry_rate" or "cancel_rate" or "latency_p95" or "latency_p99" => ["max_increase"],
+        "latency" or "first_token_latency" or "cost_per_call" => ["max_ratio"],
+        "online_score" or "online_pass_rate" or "feedback" => ["max_drop"],
+        _ => null,
+    };
 }

@@ -56,6 +56,26 @@ public sealed class RolloutSectionTests
         Assert.Equal("glidepath.yaml:2:17: unknown key 'max_ratio' in rollout.metrics.error_rate; expected one of: max_increase", Assert.Single(errors).ToString());
     }
 
+    // Newcomer trial L2: a misspelt metric was reported, then its correct 'max_increase' was reported unknown as well
+    // (checked against the tolerance of 'online_score', the fallback of the switch).
+    [Theory]
+    [InlineData("eror_rate: { max_increase: 0.01 }", "glidepath.yaml:2:3: unknown key 'eror_rate' in rollout.metrics; expected one of: error_rate, retry_rate, cancel_rate, latency, first_token_latency, latency_p95, latency_p99, cost_per_call, online_score, online_pass_rate, feedback; did you mean 'error_rate'?")]
+    [InlineData("latncy: { max_ratio: 9999 }", "glidepath.yaml:2:3: unknown key 'latncy' in rollout.metrics; expected one of: error_rate, retry_rate, cancel_rate, latency, first_token_latency, latency_p95, latency_p99, cost_per_call, online_score, online_pass_rate, feedback; did you mean 'latency'?")]
+    [InlineData("latncy: 1.25", "glidepath.yaml:2:3: unknown key 'latncy' in rollout.metrics; expected one of: error_rate, retry_rate, cancel_rate, latency, first_token_latency, latency_p95, latency_p99, cost_per_call, online_score, online_pass_rate, feedback; did you mean 'latency'?")]
+    public void Parse_UnknownMetric_OneErrorWithTheSuggestionAndNoCascade(string entry, string error)
+    {
+        var (plan, errors) = Read($"metrics:\n  {entry}\n", RolloutSection.Parse);
+
+        Assert.Equal(error, Assert.Single(errors).ToString());
+        Assert.Empty(plan!.Metrics);
+    }
+
+    [Fact]
+    public void ToleranceKeys_EveryKnownMetric_HasItsKey()
+    {
+        Assert.All(RolloutPlan.KnownMetrics, m => Assert.Single(RolloutSection.ToleranceKeys(m)!));
+    }
+
     // Newcomer trial L6: 'latency: { max_drop: 1.5 }' was reported unknown and then range-checked as well.
     [Fact]
     public void Parse_KeyOfAnotherMetricOutOfRange_OnlyTheUnknownKeyIsReported()
