@@ -40,6 +40,42 @@ public sealed class ReleaseNames
     /// <summary>Whether any of the releases declares the tool <paramref name="name"/>.</summary>
     public bool DefinesTool(string name) => _sides.Any(s => s.Tools.Contains(name, StringComparer.Ordinal));
 
+    /// <summary>
+    /// Why an expected call of the tool <paramref name="tool"/> cannot name the argument <paramref name="key"/>
+    /// (<c>which the release's lookup_order does not declare (its arguments: order_id); did you mean 'order_id'?</c>), or null when a
+    /// release's tool of that name declares it, leaves its arguments open (no <c>properties</c>, or
+    /// <c>additionalProperties</c> other than false), or no release defines the tool (<see cref="UndefinedTool"/> says so).
+    /// </summary>
+    public string? UndeclaredArgument(string tool, string key)
+    {
+        ArgumentNullException.ThrowIfNull(tool);
+        ArgumentNullException.ThrowIfNull(key);
+        var declared = new List<string>();
+        var defined = false;
+        foreach (var side in _sides)
+        {
+            if (side.Arguments.TryGetValue(tool, out var arguments))
+            {
+                if (arguments is null || arguments.Contains(key, StringComparer.Ordinal))
+                {
+                    return null;
+                }
+
+                defined = true;
+                declared.AddRange(arguments.Where(a => !declared.Contains(a, StringComparer.Ordinal)));
+            }
+        }
+
+        if (!defined)
+        {
+            return null;
+        }
+
+        var which = _sides.Count == 1 ? $"which the release's {tool} does not declare" : $"which neither the candidate's nor the baseline's {tool} declares";
+        var listed = declared.Count == 0 ? "it declares no argument" : "its arguments: " + string.Join(", ", declared);
+        return $"{which} ({listed}){(ClosestName.Of(key, declared) is { } close ? $"; did you mean '{close}'?" : "")}";
+    }
+
     /// <summary>Whether any of the releases' prompts uses the template variable <paramref name="name"/>.</summary>
     public bool UsesVariable(string name) => _sides.Any(s => s.Variables.Contains(name, StringComparer.Ordinal));
 
@@ -131,12 +167,24 @@ public sealed class ReleaseNames
     private string Suggestion(string name, Func<Side, IReadOnlyList<string>> names) =>
         ClosestName.Of(name, _sides.SelectMany(names).Distinct(StringComparer.Ordinal)) is { } close ? $"; did you mean '{close}'?" : "";
 
-    private sealed record Side(IReadOnlyList<string> Tools, IReadOnlyList<string> Variables)
+    /// <param name="Arguments">Each tool's declared argument names; null for a tool whose arguments are open (<see cref="ToolArgumentNames"/>).</param>
+    private sealed record Side(IReadOnlyList<string> Tools, IReadOnlyList<string> Variables, IReadOnlyDictionary<string, IReadOnlyList<string>?> Arguments)
     {
+        public Side(IReadOnlyList<string> tools, IReadOnlyList<string> variables)
+            : this(tools, variables, new Dictionary<string, IReadOnlyList<string>?>())
+        {
+        }
+
         public static Side Of(Release release)
         {
             var snapshot = release.Snapshot();
-            return new([.. snapshot.Tools.Select(t => t.Name)], PromptTemplate.Variables(snapshot.SystemPrompt));
+            var arguments = new Dictionary<string, IReadOnlyList<string>?>(StringComparer.Ordinal);
+            foreach (var t in snapshot.Tools)
+            {
+                arguments.TryAdd(t.Name, ToolArgumentNames.Of(t.InputSchema));
+            }
+
+            return new([.. snapshot.Tools.Select(t => t.Name)], PromptTemplate.Variables(snapshot.SystemPrompt), arguments);
         }
     }
 }

@@ -29,6 +29,50 @@ public sealed class ReleaseNamesTests
             + "the baseline's: lookup_order, issue_refund, escalate); did you mean 'find_order'?", names.UndefinedTool("find_ordr"));
     }
 
+    // Newcomer trial L4: an expected argument the tool does not declare never appears in a call.
+    [Fact]
+    public void UndeclaredArgument_OneRelease_NamesTheToolsArgumentsAndTheClosest()
+    {
+        var names = ReleaseNames.Of(TestReleases.Sample());
+
+        Assert.Null(names.UndeclaredArgument("issue_refund", "reason"));
+        Assert.Null(names.UndeclaredArgument("lookup_ordr", "order_no")); // the tool itself is UndefinedTool's problem
+        Assert.Equal("which the release's issue_refund does not declare (its arguments: order_id, amount, reason); did you mean 'order_id'?",
+            names.UndeclaredArgument("issue_refund", "order_no"));
+        Assert.Equal("which the release's lookup_order does not declare (its arguments: order_id)", names.UndeclaredArgument("lookup_order", "reason"));
+    }
+
+    [Fact]
+    public void UndeclaredArgument_GateReleasesDiffer_EitherSidesArgumentCounts()
+    {
+        var names = ReleaseNames.Of(WithLookupArgument("order_number"), TestReleases.Sample());
+
+        Assert.Null(names.UndeclaredArgument("lookup_order", "order_number"));
+        Assert.Null(names.UndeclaredArgument("lookup_order", "order_id"));
+        Assert.Equal("which neither the candidate's nor the baseline's lookup_order declares (its arguments: order_number, order_id); did you mean 'order_id'?",
+            names.UndeclaredArgument("lookup_order", "order_ib"));
+    }
+
+    // JSON schema allows other keys unless additionalProperties is false; a tool that says so explicitly (true or a
+    // schema), or lists no properties at all (and does not close them), may be called with any key: no expected key is refused.
+    [Theory]
+    [InlineData("\"properties\": {\"order_id\": {\"type\": \"string\"}}, \"additionalProperties\": true", true)]
+    [InlineData("\"properties\": {\"order_id\": {\"type\": \"string\"}}, \"additionalProperties\": {\"type\": \"string\"}", true)]
+    [InlineData("\"properties\": {\"order_id\": {\"type\": \"string\"}}", false)]
+    [InlineData("\"additionalProperties\": false", false)]
+    [InlineData("\"required\": []", true)]
+    [InlineData("\"properties\": {\"order_id\": {\"type\": \"string\"}}, \"additionalProperties\": false", false)]
+    public void UndeclaredArgument_SchemaLeavesArgumentsOpen_AnyKeyAccepted(string schema, bool open)
+    {
+        var release = TestReleases.Sample(dir => dir.Write("tools/lookup_order.json",
+            "{\"name\": \"lookup_order\", \"description\": \"d\", \"input_schema\": {\"type\": \"object\", " + schema + "}}"));
+
+        Assert.Equal(open, ReleaseNames.Of(release).UndeclaredArgument("lookup_order", "tracking") is null);
+    }
+
+    private static Glidepath.Releases.Release WithLookupArgument(string argument) => TestReleases.Sample(dir =>
+        dir.Write("tools/lookup_order.json", dir.Read("tools/lookup_order.json").Replace("\"order_id\"", $"\"{argument}\"", StringComparison.Ordinal)));
+
     [Fact]
     public void UnusedVariable_NamesTheVariablesTheTemplateUses()
     {

@@ -78,6 +78,27 @@ public sealed class DatasetScanTests : IDisposable
             + "(its tools: lookup_order, issue_refund, escalate); did you mean 'lookup_order'?", Assert.Single(ex.Problems));
     }
 
+    // Newcomer trial L4: "order_no" for "order_id" never matched a call, and the case failed at run time without a hint.
+    [Fact]
+    public async Task ScanAsync_ToolCallArgumentTheToolDoesNotDeclare_ProblemAtItsLineWithTheClosest()
+    {
+        var path = Write(
+            """{"id":"ok","input":{"messages":[{"role":"user","content":"q"}]},"expect":{"tool_call":{"name":"lookup_order","arguments":{"order_id":"NW-1"}}}}""",
+            """{"id":"typo","input":{"messages":[{"role":"user","content":"q"}]},"expect":{"tool_call":[{"name":"issue_refund","arguments":{"order_no":"NW-1","reason":"late"}},{"name":"issue_refund","arguments":{"order_no":"NW-2"}}]}}""",
+            """{"id":"tool","input":{"messages":[{"role":"user","content":"q"}]},"expect":{"tool_call":{"name":"lookup_ordr","arguments":{"order_no":"NW-1"}}}}""");
+
+        var ex = await Assert.ThrowsAsync<DatasetException>(() => DatasetScan.ScanAsync(path, "cases.jsonl", [], CancellationToken.None, releases: ReleaseNames.Of(TestReleases.Sample())));
+
+        Assert.Equal(
+            [
+                "cases.jsonl:2: case 'typo': expect.tool_call.arguments names 'order_no' for issue_refund, which the release's issue_refund does not declare "
+                    + "(its arguments: order_id, amount, reason); did you mean 'order_id'?",
+                "cases.jsonl:3: case 'tool': expect.tool_call names tool 'lookup_ordr', which the release does not define "
+                    + "(its tools: lookup_order, issue_refund, escalate); did you mean 'lookup_order'?",
+            ],
+            ex.Problems);
+    }
+
     // Issue 19: the scan reads and parses while the releases are still being resolved; the outcome is the same.
     [Fact]
     public async Task ScanAsync_NamesArriveLate_SameProblemsInTheSameOrderAsNamesUpFront()

@@ -1,0 +1,27 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Glidepath.Releases;
+
+/// <summary>The argument names a tool's input schema declares, for checking the arguments an eval case expects.</summary>
+internal static class ToolArgumentNames
+{
+    /// <summary>
+    /// The names under <c>properties</c>, in schema order (none for a schema with only <c>additionalProperties: false</c>);
+    /// null when the schema leaves its arguments open: it declares no <c>properties</c>, or sets <c>additionalProperties</c>
+    /// to <c>true</c> or a schema. A schema that lists its properties and says nothing more counts as closed, although JSON
+    /// schema's default allows other keys: models call such a tool with the keys it lists, so an expected key outside them
+    /// is a typo far more often than an intent, while a schema that opens itself explicitly keeps every key.
+    /// </summary>
+    public static IReadOnlyList<string>? Of(JsonObject inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        var closed = inputSchema.TryGetPropertyValue("additionalProperties", out var extra) && extra is JsonValue v && v.GetValueKind() == JsonValueKind.False;
+        return inputSchema["properties"] switch
+        {
+            JsonObject properties when closed || extra is null => [.. properties.Select(p => p.Key)],
+            null when closed => [], // a tool that takes no argument
+            _ => null,
+        };
+    }
+}
