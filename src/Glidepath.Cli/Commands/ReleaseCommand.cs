@@ -30,7 +30,8 @@ internal static class ReleaseCommand
         var message = new Option<string?>("--message", "-m") { Description = "Why this release exists (shown in list and history)" };
         var command = new Command("create", """
             Register the working tree's release. Registering identical content again returns the existing
-            release (same id, same v<N>); formatting-only manifest edits do not change the id.
+            release (same id, same v<N>); formatting-only manifest edits do not change the id. Warns (stderr,
+            exit 0) at glidepath.yaml:LINE for an environment's vars: key no template of the release uses.
 
             Example:
               glidepath release create -m "tighten the refund wording"
@@ -45,6 +46,10 @@ internal static class ReleaseCommand
             ctx.Env.ModelSpecs.EnsureServable(draft.CanonicalJson);
             var store = await ctx.StoreAsync(ct);
             var (release, created, added) = await store.Releases.RegisterAsync(draft, ct);
+
+            // Where the manifest is checked with the release its environments will serve (newcomer4 M2): a vars key no
+            // template uses is said here, before any deploy.
+            EnvironmentVarWarnings.Print(ctx, manifest, manifest.Environments, release);
             if (ctx.Output.IsJson)
             {
                 ctx.Output.Json(new { created, release = ReleaseView.From(release), provenance = added is null ? null : ProvenanceView.From(added) });

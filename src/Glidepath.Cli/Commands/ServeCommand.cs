@@ -214,10 +214,15 @@ internal static class ServeCommand
                 }
 
                 // Said once at start, not only by /readyz and each request's 503: serving begins as soon as a release is.
-                if ((await store.Environments.GetAsync(manifest.App, spec.Name, ct)).StableReleaseId is null)
+                if ((await store.Environments.GetAsync(manifest.App, spec.Name, ct)).StableReleaseId is not { } stableId)
                 {
                     var fix = Glidepath.Environments.FirstRelease.Describe(Glidepath.Environments.FirstRelease.Commands(manifest, spec, "REF"));
                     ctx.Output.Note($"warning: {spec.Name} has no stable release yet, so every request is answered 503 until one is there: {fix}");
+                }
+                else if (await store.Releases.GetByIdAsync(manifest.App, stableId, ct) is { } stable)
+                {
+                    // The manifest on disk may set vars the stable release's prompt does not use (newcomer4 M2).
+                    EnvironmentVarWarnings.Print(ctx, manifest, [spec], stable);
                 }
 
                 ctx.Output.Note($"Serving {manifest.App}@{spec.Name} on {string.Join(", ", server.Urls)} (store {store.Location}, {(host.Gateway.RequireKeys ? "callers' keys required" : "no keys needed")}, drift check at start and every 5 minutes, window {DriftCheckOptions.Describe(monitorWindow, monitorReference)}); Ctrl-C stops.");

@@ -8,18 +8,30 @@ namespace Glidepath.Environments;
 /// <summary>
 /// The note for an environment's <c>vars:</c> key that no template of the release uses (<c>plna</c> where the prompt
 /// uses <c>plan</c>): the value does nothing, and a variable open to callers is then left without its default, so every
-/// request without the header is a 400 that blames the caller (newcomer4 M2).
+/// request without the header is a 400 that blames the caller (newcomer4 M2). One rule for every command that says it:
+/// deploy and promote (a note), <c>release create</c> and <c>serve</c>'s start (a warning at the manifest's line).
 /// </summary>
-internal static class UnusedEnvironmentVars
+public static class UnusedEnvironmentVars
 {
-    /// <summary>"note: environments.production.vars.plna is ignored: no template of the release uses it …", one line a key; null when every key is used.</summary>
-    public static string? Note(EnvironmentSpec spec, Release release)
+    /// <summary>"note: environments.production.vars.plna is ignored by v3: no template of the release uses it …", one line a key; null when every key is used.</summary>
+    internal static string? Note(EnvironmentSpec spec, Release release)
+    {
+        var lines = Problems(spec, release, manifestFile: null);
+        return lines.Count == 0 ? null : string.Join('\n', lines.Select(l => "note: " + l));
+    }
+
+    /// <summary>
+    /// Each key of <paramref name="spec"/>'s <c>vars:</c> that no template of <paramref name="release"/> uses, one line a key
+    /// (<c>glidepath.yaml:38: environments.production.vars.plna is ignored by v3: …; did you mean 'plan'?</c>), in key order;
+    /// empty when every key is used. With <paramref name="manifestFile"/>, a line starts with it and the key's line.
+    /// </summary>
+    public static IReadOnlyList<string> Problems(EnvironmentSpec spec, Release release, string? manifestFile)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(release);
         if (spec.Vars.Count == 0 || EnvironmentGuard.SystemPrompt(release) is not var (_, prompt))
         {
-            return null;
+            return [];
         }
 
         var used = PromptTemplate.Variables(prompt);
@@ -33,7 +45,8 @@ internal static class UnusedEnvironmentVars
                 continue;
             }
 
-            var line = $"note: environments.{spec.Name}.vars.{key} is ignored by {release.Name}: {names.UnusedVariable(key)}";
+            var where = manifestFile is null ? "" : spec.VarLines.TryGetValue(key, out var at) ? $"{manifestFile}:{at}: " : $"{manifestFile}: ";
+            var line = $"{where}environments.{spec.Name}.vars.{key} is ignored by {release.Name}: {names.UnusedVariable(key)}";
             if (ClosestName.Of(key, used) is { } meant && !spec.Vars.Keys.Contains(meant, StringComparer.OrdinalIgnoreCase) &&
                 spec.RequestVars.Contains(meant, StringComparer.OrdinalIgnoreCase))
             {
@@ -43,6 +56,6 @@ internal static class UnusedEnvironmentVars
             lines.Add(line);
         }
 
-        return lines.Count == 0 ? null : string.Join('\n', lines);
+        return lines;
     }
 }

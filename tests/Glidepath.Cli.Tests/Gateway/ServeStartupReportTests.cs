@@ -133,6 +133,22 @@ public sealed class ServeStartupReportTests
         var (_, stderr) = await StartedAsync(app, Args("serve"));
 
         Assert.DoesNotContain("has no stable release yet", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("is ignored", stderr, StringComparison.Ordinal);
+    }
+
+    // newcomer4 M2 (remainder): the manifest on disk set a var the stable release's prompt does not use; deploy said so,
+    // serve's start did not.
+    [Fact]
+    public async Task Serve_EnvironmentVarTheStableReleaseDoesNotUse_OneWarningAtTheManifestLine()
+    {
+        await using var app = await EnvApp.CreateAsync(1);
+        await app.DeployAllToStagingAsync();
+        var line = EnvironmentVarWarningsCliTests.AddVar(app, "staging", "plna: x");
+
+        var (_, stderr) = await StartedAsync(app, Args("serve"));
+
+        var warnings = stderr.ReplaceLineEndings("\n").Split('\n').Where(l => l.Contains("is ignored", StringComparison.Ordinal)).ToList();
+        Assert.Equal($"warning: glidepath.yaml:{line}: environments.staging.vars.plna is ignored by v1: no template of the release uses it (it uses: customer_tier)", Assert.Single(warnings));
     }
 
     private static string[] Args(string command) => command == "serve"

@@ -7,6 +7,9 @@ public sealed record EnvironmentSpec
     public IReadOnlyDictionary<string, ProviderSettings> Providers { get; init; } = new Dictionary<string, ProviderSettings>();
     public IReadOnlyDictionary<string, string> Vars { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The manifest line of each of <see cref="Vars"/>' values, for a note about one; empty for a spec not read from a file.</summary>
+    public IReadOnlyDictionary<string, int> VarLines { get; init; } = new Dictionary<string, int>();
+
     /// <summary>
     /// The template variables a caller may set per request (<c>Glidepath-Var-NAME</c> headers) in this environment;
     /// any other is refused. Empty: callers set none.

@@ -46,6 +46,7 @@ internal static class EnvironmentsSection
     {
         r.CheckKeys(em, $"environments.{name}", ["providers", "vars", "request_vars", "routing_headers", "requires", "owner"]);
         var vars = new Dictionary<string, string>(StringComparer.Ordinal);
+        var varLines = new Dictionary<string, int>(StringComparer.Ordinal);
         if (r.Mapping(YamlNodeReader.Get(em, "vars"), $"environments.{name}.vars") is { } vm)
         {
             foreach (var (varName, vv) in r.Entries(vm, $"environments.{name}.vars"))
@@ -54,6 +55,7 @@ internal static class EnvironmentsSection
                 if (value is not null)
                 {
                     vars[varName] = value;
+                    varLines[varName] = (int)vv.Start.Line;
                 }
             }
         }
@@ -89,6 +91,7 @@ internal static class EnvironmentsSection
             Name = name,
             Providers = ProvidersSection.Parse(r, YamlNodeReader.Get(em, "providers"), $"environments.{name}.providers"),
             Vars = vars,
+            VarLines = varLines,
             RequestVars = requestVars,
             RoutingHeaders = r.Bool(YamlNodeReader.Get(em, "routing_headers"), $"environments.{name}.routing_headers") ?? false,
             Requires = requires,
