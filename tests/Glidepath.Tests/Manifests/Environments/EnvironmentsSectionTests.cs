@@ -25,6 +25,24 @@ public sealed class EnvironmentsSectionTests
         Assert.Equal("oncall", envs[1].Owner);
     }
 
+    // For the warning about a vars key no template uses, at its manifest line (newcomer M2).
+    [Fact]
+    public void Parse_Vars_LineOfEachKeptBlockAndFlowStyle()
+    {
+        var (envs, errors) = Read("""
+            staging:
+              vars:
+                plan: gold
+                tone: warm
+            production:
+              vars: { plna: gold }
+            """, EnvironmentsSection.Parse);
+
+        Assert.Empty(errors);
+        Assert.Equal((3, 4), (envs[0].VarLines["plan"], envs[0].VarLines["tone"]));
+        Assert.Equal(6, envs[1].VarLines["plna"]);
+    }
+
     [Fact]
     public void Parse_RequestVars_ReadPerEnvironment_DefaultNone()
     {
