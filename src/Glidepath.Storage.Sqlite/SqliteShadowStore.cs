@@ -137,6 +137,16 @@ internal sealed class SqliteShadowStore(SqliteDatabase database) : IShadowStore
         return new ShadowSpend(r.GetInt64(0), r.GetDouble(1));
     }
 
+    public async Task<ShadowSpend?> ClaimedAsync(string shadowId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT pairs, cost_usd FROM shadow_claims WHERE shadow_id = $shadow";
+        cmd.Parameters.AddWithValue("$shadow", shadowId);
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? new ShadowSpend(r.GetInt64(0), r.GetDouble(1)) : null;
+    }
+
     public async Task ReturnAsync(string shadowId, ShadowSpend unused, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -40,6 +40,34 @@ public sealed class BadRequestTests : IAsyncLifetime
         Assert.Equal(0, _f.Models.For("stable-model").Calls);
     }
 
+    // Trial newcomer4 L6: a near-miss of a required top-level key ("message" for "messages") was refused with no hint; the
+    // 400 names the key the body has and the one it likely meant, in the caller's wire format. A key that is not near
+    // (or a present key of the wrong shape) gets no guess.
+    [Theory]
+    [InlineData("/v1/chat/completions", """{"model":"support-agent","message":[{"role":"user","content":"hi"}]}""", "'messages' is required: a non-empty array of {\"role\", \"content\"}; the body has 'message': did you mean 'messages'?")]
+    [InlineData("/v1/messages", """{"model":"support-agent","max_tokens":5,"mesages":[{"role":"user","content":"hi"}]}""", "'messages' is required: a non-empty array of {\"role\", \"content\"}; the body has 'mesages': did you mean 'messages'?")]
+    [InlineData("/v1/chat/completions", """{"modle":"support-agent","messages":[{"role":"user","content":"hi"}]}""", "; the body has 'modle': did you mean 'model'?")]
+    [InlineData("/v1/messages", """{"Model":"support-agent","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}""", "; the body has 'Model': did you mean 'model'?")]
+    public async Task Post_NearMissOfARequiredKey_400WithDidYouMeanInTheCallersWireFormat(string path, string body, string expected)
+    {
+        using var response = await _f.PostAsync(path, body);
+
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.EndsWith(expected, WireAssert.ErrorMessage(path, await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Equal(0, _f.Models.For("stable-model").Calls);
+    }
+
+    [Theory]
+    [InlineData("""{"model":"support-agent","prompt":"hi"}""")]
+    [InlineData("""{"model":"support-agent","messages":[]}""")]
+    public async Task Post_RequiredKeyMissingWithNoNearMiss_NoGuess(string body)
+    {
+        using var response = await _f.PostAsync("/v1/chat/completions", body);
+
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.DoesNotContain("did you mean", WireAssert.ErrorMessage("/v1/chat/completions", await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+    }
+
     // From an outside trial: with curl, error bodies read "unknown app \u0027billing-bot\u0027".
     [Fact]
     public async Task Post_Error_BodyKeepsApostrophesReadableAndIsValidJson()

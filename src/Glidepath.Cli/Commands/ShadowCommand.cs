@@ -121,14 +121,16 @@ internal static class ShadowCommand
     private static Command Status(CliEnvironment env)
     {
         var environment = EnvironmentCommandSupport.EnvOption();
-        var watch = new Option<bool>("--watch", "-w") { Description = "Refresh until the judge decides (pass or harm) or the shadow ends; exit 0 on pass, 1 on harm (this shadow's, or an earlier one's of the same release) or when the shadow ends (stopped, cap reached) before a decision; a refresh the store (or --server) fails is reported on one line and retried at the interval (with --format json: one compact document per refresh, one per line)" };
+        var watch = new Option<bool>("--watch", "-w") { Description = "Refresh until the judge decides (pass or harm) or the shadow ends; exit 0 on pass, 1 on harm (this shadow's, or an earlier one's of the same release) or when the shadow ends (stopped, cap reached) before a decision; a refresh the store (or --server) fails is reported on one line and retried at the interval (with --format json: one compact document per refresh, one per line); Ctrl-C stops watching with exit 130" };
         var interval = new Option<string>("--interval") { Description = "Refresh interval with --watch", DefaultValueFactory = _ => "2s" };
         var command = new Command("status", """
             Show the environment's active (or last) shadow: the candidate, the rate and caps, the pairs stored and
-            the candidate's spend, and the paired judge's table (per metric, the mean difference candidate − stable
-            with its always-valid interval against the rollout plan's tolerance) and decision: pass, harm or
-            collecting. Exit 1 when the decision is harm, or when it is pass but an earlier shadow of the same
-            release against the same stable was judged harm (a release does not change).
+            the candidate's spend, what the gateways claimed of the caps, where each gateway counts the requests it
+            did not mirror (its /metrics and /readyz: not in the store, so not shown here), and the paired judge's
+            table (per metric, the mean difference candidate − stable with its always-valid interval against the
+            rollout plan's tolerance) and decision: pass, harm or collecting. Exit 1 when the decision is harm,
+            or when it is pass but an earlier shadow of the same release against the same stable was judged harm
+            (a release does not change).
 
             Examples:
               glidepath shadow status --env production
@@ -139,31 +141,46 @@ internal static class ShadowCommand
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
-            var watching = parse.GetValue(watch);
-            ctx.Output.Lines = watching; // a document per refresh: JSON Lines
-            var name = parse.GetValue(environment)!;
-            var every = DurationParser.Positive(parse.GetValue(interval), "--interval", "2s, 1m") ?? TimeSpan.FromSeconds(2);
-            Func<CancellationToken, Task<(ShadowStatus Status, string? Json)>> read;
-            if (ctx.Remote is { } remote)
+            try
             {
-                // Through the admin API: the same document the store gives, printed as it came (JSON) or read back (text).
-                read = async c =>
-                {
-                    var json = await remote.GetAsync($"environments/{Remote.RemoteJson.Env(name)}/shadow", c);
-                    return (Remote.RemoteJson.Read<ShadowStatus>(json), json);
-                };
+                return await ShowStatusAsync(ctx, parse, environment, watch, interval, ct);
             }
-            else
+            catch (OperationCanceledException) when (ct.IsCancellationRequested && parse.GetValue(watch))
             {
-                var store = await ctx.ReadStoreAsync(ct);
-                var service = Service(ctx, store);
-                read = async c => (await ShadowStatus.ReadAsync(service, store.Releases, ctx.Manifest.App, name, c)
-                    ?? throw ShadowStatus.NoShadow(name), null);
+                // Ctrl-C is how a watch ends, as rollout status --watch's: exit 130 (interrupted, never 0: no pass was
+                // seen), nothing was being done so nothing is "saved", and a JSON Lines reader gets only status documents.
+                ctx.Output.Note("stopped watching; the shadow goes on (watching changed nothing)");
+                return ExitCodes.Interrupted;
             }
-
-            return await WatchLoop.RunAsync(ctx, watching, every, async c => Show(ctx, watching, await read(c)), ct);
         });
         return command;
+    }
+
+    private static async Task<int> ShowStatusAsync(CliContext ctx, ParseResult parse, Option<string> environment, Option<bool> watch, Option<string> interval, CancellationToken ct)
+    {
+        var watching = parse.GetValue(watch);
+        ctx.Output.Lines = watching; // a document per refresh: JSON Lines
+        var name = parse.GetValue(environment)!;
+        var every = DurationParser.Positive(parse.GetValue(interval), "--interval", "2s, 1m") ?? TimeSpan.FromSeconds(2);
+        Func<CancellationToken, Task<(ShadowStatus Status, string? Json)>> read;
+        if (ctx.Remote is { } remote)
+        {
+            // Through the admin API: the same document the store gives, printed as it came (JSON) or read back (text).
+            read = async c =>
+            {
+                var json = await remote.GetAsync($"environments/{Remote.RemoteJson.Env(name)}/shadow", c);
+                return (Remote.RemoteJson.Read<ShadowStatus>(json), json);
+            };
+        }
+        else
+        {
+            var store = await ctx.ReadStoreAsync(ct);
+            var service = Service(ctx, store);
+            read = async c => (await ShadowStatus.ReadAsync(service, store.Releases, ctx.Manifest.App, name, c)
+                ?? throw ShadowStatus.NoShadow(name), null);
+        }
+
+        return await WatchLoop.RunAsync(ctx, watching, every, async c => Show(ctx, watching, await read(c)), ct);
     }
 
     /// <summary>Prints one refresh of <c>shadow status</c>; the exit code when the watch (or the command) is over, null to go on.</summary>
@@ -218,9 +235,10 @@ internal static class ShadowCommand
         var environment = EnvironmentCommandSupport.EnvOption();
         var reason = EnvironmentCommandSupport.ReasonOption();
         var command = new Command("stop", """
-            Stop the environment's shadow: gateways mirror no more requests. The pairs stay, so the judge's decision
-            still counts as evidence (the checklist, rollout start --require-shadow). Recorded in the history
-            (shadow_stop) with the pairs, the spend and the judge's outcome. Allowed while frozen.
+            Stop the environment's shadow: gateways mirror no more requests. Says how many pairs were stored; they
+            stay, so the judge's decision still counts as evidence (the checklist, rollout start --require-shadow).
+            Calls in flight at the stop may store a few more after it (shadow status shows them). Recorded in the
+            history (shadow_stop) with the pairs, the spend and the judge's outcome. Allowed while frozen.
 
             Example:
               glidepath shadow stop --env production --reason "enough evidence"

@@ -21,7 +21,8 @@ internal static class ShadowOutput
         };
 
     /// <summary>
-    /// <c>shadow stop</c>'s line: the pairs, spend and candidate errors over every pair, and, when the stable release
+    /// <c>shadow stop</c>'s line: the pairs stored (named so: a trial read "stopped after N pairs" as no count of what
+    /// was saved), spend and candidate errors over every pair, and, when the stable release
     /// changed during the shadow, how many of them the judge read.
     /// </summary>
     public static string Stopped(ShadowView view)
@@ -31,7 +32,33 @@ internal static class ShadowOutput
             ? string.Create(Inv, $"; the judge read the {view.JudgedPairs} against stable {view.Stable?.Label ?? "-"} ({view.JudgedCandidateErrors} candidate errors)")
             : "";
         return string.Create(Inv,
-            $"{view.Environment}: shadow {view.ShadowId} of {view.Candidate?.Label ?? "-"} stopped after {view.Pairs} pairs ({FigureText.Usd(view.CostUsd)}), {view.CandidateErrors} candidate errors{judged} — judge: {view.Outcome}, {view.Decision}");
+            $"{view.Environment}: shadow {view.ShadowId} of {view.Candidate?.Label ?? "-"} stopped: {view.Pairs} pairs stored (they stay as evidence), candidate spend {FigureText.Usd(view.CostUsd)}, {view.CandidateErrors} candidate errors{judged} — judge: {view.Outcome}, {view.Decision}");
+    }
+
+    /// <summary>
+    /// What the gateways hold claimed of the caps, beside what is stored: a place claimed and not stored is held by a
+    /// running gateway, in flight, or lost. Null while no gateway has claimed (or the shadow has no cap).
+    /// </summary>
+    public static string? Claims(ShadowView view)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        if (view.Claimed is not { } claimed)
+        {
+            return null;
+        }
+
+        var parts = new List<string>(2);
+        if (claimed.Requests is { } requests && view.MaxRequests is { } max)
+        {
+            parts.Add(string.Create(Inv, $"{requests} of {max} requests ({claimed.RequestsNotStored} with no pair stored: held by a running gateway, in flight, or lost with a gateway killed or a pair not written)"));
+        }
+
+        if (claimed.CostUsd is { } cost && view.MaxCostUsd is { } cap)
+        {
+            parts.Add(string.Create(Inv, $"{FigureText.Usd(cost)} of {FigureText.Usd(cap)}"));
+        }
+
+        return parts.Count == 0 ? null : $"  claimed by gateways: {string.Join(", ", parts)}";
     }
 
     /// <summary>The text of <c>shadow status</c>.</summary>
@@ -64,7 +91,14 @@ internal static class ShadowOutput
 
         var judged = split ? string.Create(Inv, $"; judged: {view.JudgedPairs} pairs against {stable}, {view.JudgedCandidateErrors} candidate errors") : "";
         ctx.Output.Line(string.Create(Inv,
-            $"  pairs {view.Pairs}{(view.MaxRequests is { } max ? $" of {max}" : "")}{(split ? " (every stable release)" : "")}, candidate spend {FigureText.Usd(view.CostUsd)}{(view.MaxCostUsd is { } cap ? $" of {FigureText.Usd(cap)}" : "")}, candidate errors {view.CandidateErrors}{judged}; requests a gateway dropped (queue full, or shadow stopped while they were queued) are counted on its /metrics as glidepath_shadow_dropped_total"));
+            $"  pairs {view.Pairs}{(view.MaxRequests is { } max ? $" of {max}" : "")}{(split ? " (every stable release)" : "")}, candidate spend {FigureText.Usd(view.CostUsd)}{(view.MaxCostUsd is { } cap ? $" of {FigureText.Usd(cap)}" : "")}, candidate errors {view.CandidateErrors}{judged}"));
+        if (Claims(view) is { } claims)
+        {
+            ctx.Output.Line(claims);
+        }
+
+        // What a gateway sampled and did not mirror is counted only there (trial newcomer4 L1): named, never made up here.
+        ctx.Output.Line("  not mirrored: counted by each gateway, not in the store, so not here: on its /metrics glidepath_shadow_dropped_total{reason} (queue_full, capture_budget, shadow_ended, frozen, stopped), glidepath_shadow_capped_total (a cap reached or all claimed), glidepath_shadow_failed_total (pairs not stored); on its /readyz store_writes (busy or unreachable while pairs wait to be written)");
         if (view.PairsAtStop is { } atStop && view.Pairs > atStop)
         {
             ctx.Output.Line(string.Create(Inv,

@@ -115,13 +115,13 @@ internal static class Json
 
     /// <summary>The model name: required, a non-empty string.</summary>
     public static string Model(JsonElement root) =>
-        String(root, "model", "") is { Length: > 0 } model ? model : throw WireException.BadRequest("'model' is required: the app name, e.g. \"support-agent\" or \"support-agent@staging\"");
+        String(root, "model", "") is { Length: > 0 } model ? model : throw WireException.BadRequest("'model' is required: the app name, e.g. \"support-agent\" or \"support-agent@staging\"" + NearMissKeys.Hint(root, "model"));
 
     /// <summary>The request's <c>messages</c>: required, a non-empty array (both wires).</summary>
     public static JsonElement Messages(JsonElement root) =>
         root.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Array && messages.GetArrayLength() > 0
             ? messages
-            : throw WireException.BadRequest("'messages' is required: a non-empty array of {\"role\", \"content\"}");
+            : throw WireException.BadRequest("'messages' is required: a non-empty array of {\"role\", \"content\"}" + NearMissKeys.Hint(root, "messages"));
 
     /// <summary>A JSON object as tool-call arguments (values stay <see cref="JsonElement"/>s).</summary>
     public static Dictionary<string, object?> Arguments(JsonElement obj)

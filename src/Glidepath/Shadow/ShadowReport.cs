@@ -34,6 +34,9 @@ public sealed record ShadowReport
 
     public required ShadowSpend Spend { get; init; }
 
+    /// <summary>What the gateways hold claimed of the caps (<see cref="Storage.IShadowStore.ClaimedAsync"/>); null while none has claimed, and in the reports the checklist reads.</summary>
+    public ShadowSpend? Claimed { get; init; }
+
     /// <summary>
     /// The pairs stored when the shadow was stopped, as its <c>shadow_stop</c> event records them; null while active.
     /// Calls in flight at the stop can still store their pairs after it, so <see cref="Spend"/> may count more.

@@ -130,7 +130,8 @@ public sealed partial class ShadowService(Manifest manifest, EnvironmentService 
         var state = await environmentStore.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
         var candidate = started.Shadow.ReleaseId;
         var report = await ReportAsync(spec.Name, started, history, cancellationToken, JudgedAgainst(state.StableReleaseId, candidate, history)).ConfigureAwait(false);
-        return report with { CandidateIsStable = state.StableReleaseId == candidate };
+        var claimed = await shadows.ClaimedAsync(started.Shadow.ShadowId, cancellationToken).ConfigureAwait(false);
+        return report with { CandidateIsStable = state.StableReleaseId == candidate, Claimed = claimed };
     }
 
     /// <summary>

@@ -30,7 +30,9 @@ public sealed record ShadowView(
     string Outcome,
     string Decision,
     double EffectiveSubjects,
-    IReadOnlyList<MetricEvidence> Metrics)
+    IReadOnlyList<MetricEvidence> Metrics,
+    ShadowClaimsView? Claimed,
+    ShadowGatewayCounts NotMirroredCountedOnGateways)
 {
     public static ShadowView From(ShadowReport report, EnvironmentViews names)
     {
@@ -42,7 +44,8 @@ public sealed record ShadowView(
             report.Shadow.Rate, report.Shadow.MaxCostUsd, report.Shadow.MaxRequests, report.Active, report.CapReached,
             report.StartedAt, report.StartedBy, report.StartReason, report.StoppedAt, report.StopReason,
             report.Spend.Pairs, report.PairsAtStop, Math.Round(report.Spend.CostUsd, 6), report.CandidateErrors,
-            report.JudgedPairs, report.JudgedCandidateErrors, report.Decision.OutcomeName, report.Decision.Reason, report.Decision.EffectiveSubjects, report.Decision.Evidence);
+            report.JudgedPairs, report.JudgedCandidateErrors, report.Decision.OutcomeName, report.Decision.Reason, report.Decision.EffectiveSubjects, report.Decision.Evidence,
+            ShadowClaimsView.From(report.Claimed, report.Spend, report.Shadow), ShadowGatewayCounts.Default);
     }
 
     /// <summary>Pairs answered by a stable release other than <see cref="Stable"/>, and the candidate's errors among them: counted against the caps and in <see cref="CandidateErrors"/>, not judged.</summary>

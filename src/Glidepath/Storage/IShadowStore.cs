@@ -27,4 +27,11 @@ public interface IShadowStore
 
     /// <summary>Gives back <paramref name="unused"/> of what a gateway claimed (it stops): others may claim it again.</summary>
     Task ReturnAsync(string shadowId, ShadowSpend unused, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// What the gateways hold claimed of the shadow's caps now (<see cref="ClaimAsync"/> less what <see cref="ReturnAsync"/>
+    /// gave back), pairs included; null while none has claimed. <c>shadow status</c> shows it beside the pairs stored: the
+    /// difference is held by running gateways, in flight, or kept by a gateway that was killed.
+    /// </summary>
+    Task<ShadowSpend?> ClaimedAsync(string shadowId, CancellationToken cancellationToken);
 }

@@ -173,7 +173,7 @@ public sealed class RemoteCliTests : IAsyncLifetime
             started.GetProperty("shadow").GetProperty("started_by").GetString(), started.GetProperty("shadow").GetProperty("reason").GetString()));
         Assert.Equal(ExitCodes.Refused, again.Code);
         Assert.True(stop.Code == 0, stop.Stderr);
-        Assert.Matches(@"^production: shadow sh-[0-9a-f]{12} of v2\+[0-9a-f]{8} stopped after 0 pairs \(\$0\), 0 candidate errors — judge: collecting, ", stop.Stdout);
+        Assert.Matches(@"^production: shadow sh-[0-9a-f]{12} of v2\+[0-9a-f]{8} stopped: 0 pairs stored \(they stay as evidence\), candidate spend \$0, 0 candidate errors — judge: collecting, ", stop.Stdout);
         var kinds = history.GetProperty("events").EnumerateArray().Select(e => (e.GetProperty("kind").GetString(), e.GetProperty("actor").GetString())).TakeLast(2);
         Assert.Equal([("shadow_start", "token:ops"), ("shadow_stop", "token:ops")], kinds);
     }

@@ -64,12 +64,12 @@ public sealed class ShadowStableChangeCliTests
 
         Assert.Equal((0, 0), (code, stopCode));
         Assert.Matches(@"not judged: pairs with another stable release \(400 against v1\+\w+ with 400 candidate errors\)", text);
-        Assert.Matches(@"  pairs 430 \(every stable release\), candidate spend \$0\.86, candidate errors 400; judged: 30 pairs against v3\+\w+, 0 candidate errors; ", text);
+        Assert.Matches(@"  pairs 430 \(every stable release\), candidate spend \$0\.86, candidate errors 400; judged: 30 pairs against v3\+\w+, 0 candidate errors\n", text.ReplaceLineEndings("\n"));
         Assert.Equal((430L, 400L, 30L, 0L), (shadow.GetProperty("pairs").GetInt64(), shadow.GetProperty("candidate_errors").GetInt64(),
             shadow.GetProperty("judged_pairs").GetInt64(), shadow.GetProperty("judged_candidate_errors").GetInt64()));
         Assert.Equal(0.86, shadow.GetProperty("cost_usd").GetDouble(), 6);
         Assert.Equal(400L, shadow.GetProperty("pairs_against_other_stables").EnumerateArray().Single().GetProperty("candidate_errors").GetInt64());
-        Assert.Matches(@"stopped after 430 pairs \(\$0\.86\), 400 candidate errors; the judge read the 30 against stable v3\+\w+ \(0 candidate errors\) — judge: collecting, ", stop);
+        Assert.Matches(@"stopped: 430 pairs stored \(they stay as evidence\), candidate spend \$0\.86, 400 candidate errors; the judge read the 30 against stable v3\+\w+ \(0 candidate errors\) — judge: collecting, ", stop);
     }
 
     [Fact]

@@ -91,6 +91,22 @@ public abstract class ShadowStoreContract(IStoreFactory factory) : StoreContract
         Assert.Equal(new ShadowSpend(2, 0.25), await again.Shadows.ClaimAsync("sh-none", new ShadowSpend(2, 0.25), caps, None));
     }
 
+    // shadow status shows what the gateways hold claimed beside the pairs stored (trial newcomer4 L1).
+    [Fact]
+    public async Task ClaimedAsync_NullBeforeAClaim_ThenWhatIsClaimedLessWhatWasGivenBack()
+    {
+        var caps = new ShadowSpend(10, 0.5);
+        Assert.Null(await Store.Shadows.ClaimedAsync("sh-1", None));
+
+        await Store.Shadows.ClaimAsync("sh-1", new ShadowSpend(4, 0.25), caps, None);
+        await Store.Shadows.ClaimAsync("sh-1", new ShadowSpend(8, 0.125), caps, None);
+        await Store.Shadows.ReturnAsync("sh-1", new ShadowSpend(3, 0.125), None);
+
+        var again = await Factory.OpenAgainAsync(Store);
+        Assert.Equal(new ShadowSpend(7, 0.25), await again.Shadows.ClaimedAsync("sh-1", None));
+        Assert.Null(await again.Shadows.ClaimedAsync("sh-2", None));
+    }
+
     // A shadow active before the claims existed (or pairs written by gateways of an older version): its first claim starts
     // from the pairs already stored, so they are not claimed a second time.
     [Fact]

@@ -159,5 +159,7 @@ public sealed class ActiveShadowHarmTests
         public Task<ShadowSpend> ClaimAsync(string shadowId, ShadowSpend want, ShadowSpend caps, CancellationToken cancellationToken) => inner.ClaimAsync(shadowId, want, caps, cancellationToken);
 
         public Task ReturnAsync(string shadowId, ShadowSpend unused, CancellationToken cancellationToken) => inner.ReturnAsync(shadowId, unused, cancellationToken);
+
+        public Task<ShadowSpend?> ClaimedAsync(string shadowId, CancellationToken cancellationToken) => inner.ClaimedAsync(shadowId, cancellationToken);
     }
 }

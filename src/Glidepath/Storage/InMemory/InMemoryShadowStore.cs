@@ -74,6 +74,15 @@ internal sealed class InMemoryShadowStore : IShadowStore
             }
         }, cancellationToken);
 
+    public Task<ShadowSpend?> ClaimedAsync(string shadowId, CancellationToken cancellationToken) =>
+        Synchronously.Run(() =>
+        {
+            lock (_sync)
+            {
+                return _claims.TryGetValue(shadowId, out var claimed) ? claimed : (ShadowSpend?)null;
+            }
+        }, cancellationToken);
+
     public Task ReturnAsync(string shadowId, ShadowSpend unused, CancellationToken cancellationToken) =>
         Synchronously.Run(() =>
         {
