@@ -60,6 +60,7 @@ public sealed class BadRequestTests : IAsyncLifetime
     [Theory]
     [InlineData("""{"model":"support-agent","prompt":"hi"}""")]
     [InlineData("""{"model":"support-agent","messages":[]}""")]
+    [InlineData("""{"model":"support-agent","messages":[],"message":[{"role":"user","content":"hi"}]}""")] // present but empty: the error says what it must be
     public async Task Post_RequiredKeyMissingWithNoNearMiss_NoGuess(string body)
     {
         using var response = await _f.PostAsync("/v1/chat/completions", body);

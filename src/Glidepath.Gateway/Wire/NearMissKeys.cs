@@ -11,16 +11,27 @@ namespace Glidepath.Gateway.Wire;
 internal static class NearMissKeys
 {
     /// <summary>"; the body has 'message': did you mean 'messages'?" when <paramref name="obj"/> has a key a typo away from <paramref name="name"/> (<see cref="ClosestName"/>'s distance), else "".</summary>
+    /// <remarks>
+    /// None when the body has <paramref name="name"/> itself (present but empty or of the wrong kind: the error says what
+    /// it must be). Only the first <see cref="MaxKeysRead"/> keys are looked at, and a key far longer than the name is
+    /// skipped before any distance is computed (<see cref="ClosestName.Of"/>): the body is untrusted.
+    /// </remarks>
     public static string Hint(JsonElement obj, string name)
     {
-        if (obj.ValueKind != JsonValueKind.Object)
+        if (obj.ValueKind != JsonValueKind.Object || obj.TryGetProperty(name, out _))
         {
             return "";
         }
 
+        var read = 0;
         foreach (var property in obj.EnumerateObject())
         {
-            if (!property.NameEquals(name) && ClosestName.Of(property.Name, [name]) is not null)
+            if (++read > MaxKeysRead)
+            {
+                break;
+            }
+
+            if (ClosestName.Of(property.Name, [name]) is not null)
             {
                 return $"; the body has '{property.Name}': did you mean '{name}'?";
             }
@@ -28,4 +39,7 @@ internal static class NearMissKeys
 
         return "";
     }
+
+    /// <summary>The body's keys looked at for a near miss: a request's top level has a dozen or so.</summary>
+    public const int MaxKeysRead = 64;
 }

@@ -25,6 +25,13 @@ public static class ClosestName
                 return null;
             }
 
+            // The distance is at least the difference in length: a name that far apart is never computed, so a long typed
+            // name (an untrusted body's key) costs no more than its length (outside review of newcomer4 L6, H1).
+            if (Math.Abs(name.Length - typed.Length) > limit)
+            {
+                continue;
+            }
+
             var distance = Distance(typed, name);
             if (distance <= limit && (distance < bestDistance || (distance == bestDistance && string.CompareOrdinal(name, best) < 0)))
             {

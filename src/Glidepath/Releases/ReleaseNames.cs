@@ -51,7 +51,7 @@ public sealed class ReleaseNames
         ArgumentNullException.ThrowIfNull(tool);
         ArgumentNullException.ThrowIfNull(key);
         var declared = new List<string>();
-        var defined = false;
+        var defining = 0;
         foreach (var side in _sides)
         {
             if (side.Arguments.TryGetValue(tool, out var arguments))
@@ -61,17 +61,20 @@ public sealed class ReleaseNames
                     return null;
                 }
 
-                defined = true;
+                defining++;
                 declared.AddRange(arguments.Where(a => !declared.Contains(a, StringComparer.Ordinal)));
             }
         }
 
-        if (!defined)
+        if (defining == 0)
         {
             return null;
         }
 
-        var which = _sides.Count == 1 ? $"which the release's {tool} does not declare" : $"which neither the candidate's nor the baseline's {tool} declares";
+        // A gate's two releases: "neither" only when both have the tool (one without it is a difference the gate measures).
+        var which = _sides.Count == 1 ? $"which the release's {tool} does not declare"
+            : defining == 1 ? (_sides[0].Arguments.ContainsKey(tool) ? $"which the candidate's {tool} does not declare, and the baseline has no {tool}" : $"which the baseline's {tool} does not declare, and the candidate has no {tool}")
+            : $"which neither the candidate's nor the baseline's {tool} declares";
         var listed = declared.Count == 0 ? "it declares no argument" : "its arguments: " + string.Join(", ", declared);
         return $"{which} ({listed}){(ClosestName.Of(key, declared) is { } close ? $"; did you mean '{close}'?" : "")}";
     }

@@ -53,6 +53,18 @@ public sealed class ReleaseNamesTests
             names.UndeclaredArgument("lookup_order", "order_ib"));
     }
 
+    [Fact]
+    public void UndeclaredArgument_GateOnlyOneReleaseHasTheTool_NamesThatRelease()
+    {
+        var renamed = TestReleases.Sample(dir => dir.Write("tools/lookup_order.json",
+            dir.Read("tools/lookup_order.json").Replace("\"lookup_order\"", "\"find_order\"", StringComparison.Ordinal)));
+
+        Assert.Equal("which the candidate's lookup_order does not declare, and the baseline has no lookup_order (its arguments: order_id); did you mean 'order_id'?",
+            ReleaseNames.Of(TestReleases.Sample(), renamed).UndeclaredArgument("lookup_order", "order_ib"));
+        Assert.Equal("which the baseline's lookup_order does not declare, and the candidate has no lookup_order (its arguments: order_id); did you mean 'order_id'?",
+            ReleaseNames.Of(renamed, TestReleases.Sample()).UndeclaredArgument("lookup_order", "order_ib"));
+    }
+
     // JSON schema allows other keys unless additionalProperties is false; a tool that says so explicitly (true or a
     // schema), or lists no properties at all (and does not close them), may be called with any key: no expected key is refused.
     [Theory]
@@ -62,6 +74,14 @@ public sealed class ReleaseNamesTests
     [InlineData("\"additionalProperties\": false", false)]
     [InlineData("\"required\": []", true)]
     [InlineData("\"properties\": {\"order_id\": {\"type\": \"string\"}}, \"additionalProperties\": false", false)]
+    [InlineData("\"properties\": {\"order_id\": {\"type\": \"string\"}}, \"unevaluatedProperties\": false", false)]
+    // Review of L4 (M1): keys admitted by other keywords than properties are not read, so such a schema is open.
+    [InlineData("\"properties\": {\"order_id\": {\"type\": \"string\"}}, \"oneOf\": [{\"properties\": {\"tracking\": {}}}]", true)]
+    [InlineData("\"properties\": {\"order_id\": {\"type\": \"string\"}}, \"allOf\": [{\"properties\": {\"tracking\": {}}}]", true)]
+    [InlineData("\"properties\": {\"order_id\": {\"type\": \"string\"}}, \"patternProperties\": {\"^track\": {}}", true)]
+    [InlineData("\"properties\": {\"order_id\": {\"type\": \"string\"}}, \"if\": {\"required\": [\"order_id\"]}, \"then\": {\"properties\": {\"tracking\": {}}}", true)]
+    [InlineData("\"properties\": {\"order_id\": {\"type\": \"string\"}}, \"dependentSchemas\": {\"order_id\": {\"properties\": {\"tracking\": {}}}}", true)]
+    [InlineData("\"properties\": {\"order_id\": {\"type\": \"string\"}}, \"unevaluatedProperties\": true", true)]
     public void UndeclaredArgument_SchemaLeavesArgumentsOpen_AnyKeyAccepted(string schema, bool open)
     {
         var release = TestReleases.Sample(dir => dir.Write("tools/lookup_order.json",
