@@ -53,6 +53,7 @@ internal static class AdminReadEndpoints
                 App = s.App,
                 Environment = spec.Name,
                 ReleaseId = releaseId,
+                Arm = Glidepath.Routing.Arm.Checked(q["arm"].ToString() is { Length: > 0 } a ? a : null, "query parameter 'arm'"),
                 KeyName = q["key"].ToString() is { Length: > 0 } k ? k : null,
                 Since = q["since"].ToString() is { Length: > 0 } since ? s.Options.Time.GetUtcNow() - Since(since) : null,
                 ErrorsOnly = Flag(q, "failed"),
