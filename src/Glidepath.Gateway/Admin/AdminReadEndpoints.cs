@@ -71,7 +71,8 @@ internal static class AdminReadEndpoints
             var trace = await TraceLookup.FindAsync(s.Store.Traces, s.App, id, $"'GET /admin/v1/environments/{spec.Name}/traces' lists recent ones", http.RequestAborted, spec.Name);
 
             var feedback = await s.Store.Traces.FeedbackAsync(trace.TraceId, http.RequestAborted);
-            return AdminResults.View(TraceReports.Show(trace, feedback, await s.ViewsAsync(http.RequestAborted), s.Prices));
+            var pair = await Glidepath.Shadow.ShadowPairLookup.OfTraceAsync(s.Store.Environments, s.Store.Shadows, trace, http.RequestAborted);
+            return AdminResults.View(TraceReports.Show(trace, feedback, await s.ViewsAsync(http.RequestAborted), s.Prices, pair));
         }).WithTags("traces");
     }
 
