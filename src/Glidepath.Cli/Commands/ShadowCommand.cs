@@ -28,7 +28,7 @@ internal static class ShadowCommand
             """);
         command.Subcommands.Add(Start(env));
         command.Subcommands.Add(Status(env));
-        command.Subcommands.Add(List(env));
+        command.Subcommands.Add(ShadowListCommand.Build(env));
         command.Subcommands.Add(Stop(env));
         return command;
     }
@@ -235,57 +235,6 @@ internal static class ShadowCommand
         return null;
     }
 
-    private static Command List(CliEnvironment env)
-    {
-        var environment = EnvironmentCommandSupport.EnvOption();
-        var command = new Command("list", """
-            List every shadow the environment had, newest first: its id, candidate, the stable release it is judged
-            against, when it started and stopped, the pairs stored (those stored after the stop included, by calls in
-            flight at it) and the paired judge's outcome on them now. One in full: shadow status --shadow ID.
-
-            Example:
-              glidepath shadow list --env production
-            """)
-        {
-            environment,
-        };
-        command.SetAction(env, async (ctx, parse, ct) =>
-        {
-            var name = parse.GetValue(environment)!;
-            ShadowList list;
-            string? json = null;
-            if (ctx.Remote is { } remote)
-            {
-                json = await remote.GetAsync($"environments/{Remote.RemoteJson.Env(name)}/shadows", ct);
-                list = Remote.RemoteJson.Read<ShadowList>(json);
-            }
-            else
-            {
-                var store = await ctx.ReadStoreAsync(ct);
-                list = await ShadowList.ReadAsync(Service(ctx, store), store.Releases, ctx.Manifest.App, name, ct);
-            }
-
-            if (ctx.Output.IsJson)
-            {
-                if (json is not null)
-                {
-                    ctx.Output.RawJson(json);
-                }
-                else
-                {
-                    ctx.Output.Json(list);
-                }
-            }
-            else
-            {
-                ShadowOutput.WriteList(ctx, list);
-            }
-
-            return ExitCodes.Ok;
-        });
-        return command;
-    }
-
     private static Command Stop(CliEnvironment env)
     {
         var environment = EnvironmentCommandSupport.EnvOption();
@@ -333,6 +282,6 @@ internal static class ShadowCommand
         return ExitCodes.Ok;
     }
 
-    private static ShadowService Service(CliContext ctx, IGlidepathStore store) =>
+    internal static ShadowService Service(CliContext ctx, IGlidepathStore store) =>
         new(ctx.Manifest, EnvironmentCommandSupport.Service(ctx, store), store.Environments, store.Shadows, ctx.Time);
 }

@@ -214,7 +214,7 @@ internal static class TracesCommand
                 ["cost", PriceTable.For(ctx.Manifest).Known(trace.Model, trace.CostUsd) is { } usd ? string.Create(inv, $"${usd:0.000000}") : $"unknown (no price for {trace.Model ?? "the model"} in prices:)"],
                 ["subject", trace.SubjectHash ?? "(per request)"],
                 ["online score", trace.OnlineScore is { } os ? string.Create(inv, $"{os:0.###} ({(trace.OnlinePassed == true ? "passed" : "not passed")})") : "(not sampled)"],
-                .. ShadowPairRows(trace, pair, views),
+                .. TraceShadowRows.Of(trace, pair, views),
             ], title: $"trace {trace.TraceId}");
             if (OnlineOutcomes(trace.OnlineScoresJson) is { Count: > 0 } outcomes)
             {
@@ -257,24 +257,6 @@ internal static class TracesCommand
             return ExitCodes.Ok;
         });
         return command;
-    }
-
-    /// <summary>
-    /// The rows naming the other side of the trace's shadow pair: a candidate's mirrored call names its stable trace and
-    /// shadow, a mirrored stable trace its candidate's call. A stable trace that was not mirrored shows none.
-    /// </summary>
-    private static List<string[]> ShadowPairRows(TraceRecord trace, ShadowPairRecord? pair, EnvironmentViews views)
-    {
-        if (pair is null)
-        {
-            // The candidate's call is stored before its pair; a pair not (yet) stored is said, not left out silently.
-            return trace.Arm == Glidepath.Routing.Arm.Shadow ? [["shadow pair", "- (no pair stored for this call)"]] : [];
-        }
-
-        var shadow = $"{pair.ShadowId} (candidate {views.Label(pair.CandidateReleaseId)} against stable {views.Label(pair.StableReleaseId)}; glidepath shadow status --env {pair.Environment} --shadow {pair.ShadowId})";
-        return trace.Arm == Glidepath.Routing.Arm.Shadow
-            ? [["shadow", shadow], ["stable trace", $"{pair.StableTraceId} (the answer the caller got)"]]
-            : [["shadow", shadow], ["shadow trace", $"{pair.CandidateTraceId} (the candidate's answer on the same input)"]];
     }
 
     /// <summary>Text whose every line after the first starts with two spaces: the lines of one message under its role.</summary>
