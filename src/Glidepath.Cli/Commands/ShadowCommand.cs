@@ -8,7 +8,7 @@ using Glidepath.Storage;
 
 namespace Glidepath.Cli.Commands;
 
-/// <summary><c>glidepath shadow start|status|stop</c>: a candidate answers real requests in the background, judged pair by pair.</summary>
+/// <summary><c>glidepath shadow start|status|list|stop</c>: a candidate answers real requests in the background, judged pair by pair.</summary>
 internal static class ShadowCommand
 {
     public static Command Build(CliEnvironment env)
@@ -24,9 +24,11 @@ internal static class ShadowCommand
               glidepath shadow start v3 --env production --rate 0.1 --max-cost-usd 5
               glidepath shadow status --env production --watch
               glidepath shadow stop --env production --reason "enough evidence"
+              glidepath shadow list --env production
             """);
         command.Subcommands.Add(Start(env));
         command.Subcommands.Add(Status(env));
+        command.Subcommands.Add(ShadowListCommand.Build(env));
         command.Subcommands.Add(Stop(env));
         return command;
     }
@@ -123,6 +125,7 @@ internal static class ShadowCommand
         var environment = EnvironmentCommandSupport.EnvOption();
         var watch = new Option<bool>("--watch", "-w") { Description = "Refresh until the judge decides (pass or harm) or the shadow ends; exit 0 on pass, 1 on harm (this shadow's, or an earlier one's of the same release) or when the shadow ends (stopped, cap reached) before a decision; a refresh the store (or --server) fails is reported on one line and retried at the interval (with --format json: one compact document per refresh, one per line); Ctrl-C stops watching with exit 130" };
         var interval = new Option<string>("--interval") { Description = "Refresh interval with --watch", DefaultValueFactory = _ => "2s" };
+        var shadow = new Option<string?>("--shadow") { Description = "Show this shadow of the environment (an id such as sh-1a2b3c4d5e6f, from 'glidepath shadow list'), active or stopped, with the pairs stored after its stop; default: the active or last one" };
         var command = new Command("status", """
             Show the environment's active (or last) shadow: the candidate, the rate and caps, the pairs stored and
             the candidate's spend, what the gateways claimed of the caps, where each gateway counts the requests it
@@ -130,20 +133,21 @@ internal static class ShadowCommand
             table (per metric, the mean difference candidate − stable with its always-valid interval against the
             rollout plan's tolerance) and decision: pass, harm or collecting. Exit 1 when the decision is harm,
             or when it is pass but an earlier shadow of the same release against the same stable was judged harm
-            (a release does not change).
+            (a release does not change). An earlier shadow: --shadow ID (the ids: glidepath shadow list).
 
             Examples:
               glidepath shadow status --env production
               glidepath shadow status --env production --watch --format json
+              glidepath shadow status --env production --shadow sh-1a2b3c4d5e6f
             """)
         {
-            environment, watch, interval,
+            environment, watch, interval, shadow,
         };
         command.SetAction(env, async (ctx, parse, ct) =>
         {
             try
             {
-                return await ShowStatusAsync(ctx, parse, environment, watch, interval, ct);
+                return await ShowStatusAsync(ctx, parse, environment, watch, interval, shadow, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested && parse.GetValue(watch))
             {
@@ -156,8 +160,9 @@ internal static class ShadowCommand
         return command;
     }
 
-    private static async Task<int> ShowStatusAsync(CliContext ctx, ParseResult parse, Option<string> environment, Option<bool> watch, Option<string> interval, CancellationToken ct)
+    private static async Task<int> ShowStatusAsync(CliContext ctx, ParseResult parse, Option<string> environment, Option<bool> watch, Option<string> interval, Option<string?> shadow, CancellationToken ct)
     {
+        var shadowId = parse.GetValue(shadow);
         var watching = parse.GetValue(watch);
         ctx.Output.Lines = watching; // a document per refresh: JSON Lines
         var name = parse.GetValue(environment)!;
@@ -168,7 +173,7 @@ internal static class ShadowCommand
             // Through the admin API: the same document the store gives, printed as it came (JSON) or read back (text).
             read = async c =>
             {
-                var json = await remote.GetAsync($"environments/{Remote.RemoteJson.Env(name)}/shadow", c);
+                var json = await remote.GetAsync($"environments/{Remote.RemoteJson.Env(name)}/shadow{(shadowId is null ? "" : $"?shadow={Uri.EscapeDataString(shadowId)}")}", c);
                 return (Remote.RemoteJson.Read<ShadowStatus>(json), json);
             };
         }
@@ -176,7 +181,7 @@ internal static class ShadowCommand
         {
             var store = await ctx.ReadStoreAsync(ct);
             var service = Service(ctx, store);
-            read = async c => (await ShadowStatus.ReadAsync(service, store.Releases, ctx.Manifest.App, name, c)
+            read = async c => (await ShadowStatus.ReadAsync(service, store.Releases, ctx.Manifest.App, name, c, shadowId)
                 ?? throw ShadowStatus.NoShadow(name), null);
         }
 
@@ -277,6 +282,6 @@ internal static class ShadowCommand
         return ExitCodes.Ok;
     }
 
-    private static ShadowService Service(CliContext ctx, IGlidepathStore store) =>
+    internal static ShadowService Service(CliContext ctx, IGlidepathStore store) =>
         new(ctx.Manifest, EnvironmentCommandSupport.Service(ctx, store), store.Environments, store.Shadows, ctx.Time);
 }

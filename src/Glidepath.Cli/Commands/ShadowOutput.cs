@@ -123,4 +123,32 @@ internal static class ShadowOutput
             _ => null,
         });
     }
+
+    /// <summary>The text of <c>shadow list</c>: one row per shadow, newest first.</summary>
+    public static void WriteList(CliContext ctx, ShadowList list)
+    {
+        ArgumentNullException.ThrowIfNull(list);
+        if (list.Shadows.Count == 0)
+        {
+            ctx.Output.Line($"{list.Environment} has had no shadow; start one with: glidepath shadow start REF --env {list.Environment} --rate 0.1");
+            return;
+        }
+
+        ctx.Output.Table(
+            ["shadow", "candidate", "stable", "started (UTC)", "stopped (UTC)", "pairs", "judge"],
+            list.Shadows.Select(v => (IReadOnlyList<string>)
+            [
+                v.ShadowId,
+                v.Candidate?.Label ?? "-",
+                v.Stable?.Label ?? "-",
+                TableText.Time(v.StartedAt),
+                v.Active ? "active" : TableText.Time(v.StoppedAt),
+
+                // Pairs stored after the stop (calls in flight at it) are counted, and the stop's own count is named beside them.
+                v.PairsAtStop is { } atStop && v.Pairs > atStop ? string.Create(Inv, $"{v.Pairs} ({atStop} at the stop)") : v.Pairs.ToString(Inv),
+                v.Outcome,
+            ]),
+            title: $"{list.Environment}: {list.Shadows.Count} shadow(s), newest first");
+        ctx.Output.Line($"  one in full: glidepath shadow status --env {list.Environment} --shadow {list.Shadows[0].ShadowId}");
+    }
 }

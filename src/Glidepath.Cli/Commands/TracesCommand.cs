@@ -4,6 +4,7 @@ using System.Text.Json;
 using Glidepath.Environments;
 using Glidepath.Errors;
 using Glidepath.Models;
+using Glidepath.Shadow;
 using Glidepath.Traces;
 
 namespace Glidepath.Cli.Commands;
@@ -28,8 +29,9 @@ internal static class TracesCommand
         var negativeFeedback = new Option<bool>("--negative-feedback") { Description = "Only requests with negative user feedback (a score below 0.5; with the other two: any of them)" };
         var since = new Option<string?>("--since") { Description = "Only requests that started within this long (e.g. 15m, 1h, 7d)" };
         var key = new Option<string?>("--key") { Description = "Only requests that came with the caller's key of this name ('glidepath keys list')" };
+        var arm = new Option<string?>("--arm") { Description = "Only requests served on this arm: stable, canary (a rollout's candidate) or shadow (a shadow's mirrored calls, never returned to a caller)" };
         var limit = new Option<int>("--limit") { Description = "At most this many, newest first (default 50)", DefaultValueFactory = _ => 50 };
-        bool Filtered(ParseResult p) => p.GetValue(release) is not null || p.GetValue(key) is not null || p.GetValue(since) is not null
+        bool Filtered(ParseResult p) => p.GetValue(release) is not null || p.GetValue(key) is not null || p.GetValue(arm) is not null || p.GetValue(since) is not null
             || p.GetValue(failed) || p.GetValue(onlineFailed) || p.GetValue(negativeFeedback);
         var command = new Command("list", """
             List an environment's traces, newest first: time, release, arm, status, latency, tokens, cost, the
@@ -41,10 +43,12 @@ internal static class TracesCommand
               glidepath traces list --env production --release v7 --failed --format json
               glidepath traces list --env production --online-failed --negative-feedback   # worth an eval case
               glidepath traces list --env production --key checkout-service --since 1d
+              glidepath traces list --env production --arm shadow   # a shadow's candidate calls
             """)
         {
             environment,
             release,
+            arm,
             key,
             failed,
             onlineFailed,
@@ -61,6 +65,8 @@ internal static class TracesCommand
                 throw new BadInputException(string.Create(CultureInfo.InvariantCulture, $"--limit {most}: expected how many traces to list, at least 1"));
             }
 
+            var onArm = Glidepath.Routing.Arm.Checked(parse.GetValue(arm), "--arm");
+
             if (ctx.Remote is { } remote)
             {
                 var query = new List<string> { string.Create(CultureInfo.InvariantCulture, $"limit={most}") };
@@ -73,6 +79,7 @@ internal static class TracesCommand
                 }
 
                 Add("release", parse.GetValue(release));
+                Add("arm", onArm);
                 Add("key", parse.GetValue(key));
                 Add("since", parse.GetValue(since));
                 Add("failed", parse.GetValue(failed) ? "true" : null);
@@ -103,6 +110,7 @@ internal static class TracesCommand
                 App = app,
                 Environment = spec.Name,
                 ReleaseId = releaseId,
+                Arm = onArm,
                 Since = from,
                 KeyName = parse.GetValue(key),
                 ErrorsOnly = parse.GetValue(failed),
@@ -177,9 +185,10 @@ internal static class TracesCommand
 
             var feedback = await store.Traces.FeedbackAsync(trace.TraceId, ct);
             var views = new EnvironmentViews(await store.Releases.ListAsync(trace.App, ct));
+            var pair = await ShadowPairLookup.OfTraceAsync(store.Environments, store.Shadows, trace, ct);
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(TraceReports.Show(trace, feedback, views, PriceTable.For(ctx.Manifest)));
+                ctx.Output.Json(TraceReports.Show(trace, feedback, views, PriceTable.For(ctx.Manifest), pair));
                 return ExitCodes.Ok;
             }
 
@@ -205,6 +214,7 @@ internal static class TracesCommand
                 ["cost", PriceTable.For(ctx.Manifest).Known(trace.Model, trace.CostUsd) is { } usd ? string.Create(inv, $"${usd:0.000000}") : $"unknown (no price for {trace.Model ?? "the model"} in prices:)"],
                 ["subject", trace.SubjectHash ?? "(per request)"],
                 ["online score", trace.OnlineScore is { } os ? string.Create(inv, $"{os:0.###} ({(trace.OnlinePassed == true ? "passed" : "not passed")})") : "(not sampled)"],
+                .. TraceShadowRows.Of(trace, pair, views),
             ], title: $"trace {trace.TraceId}");
             if (OnlineOutcomes(trace.OnlineScoresJson) is { Count: > 0 } outcomes)
             {

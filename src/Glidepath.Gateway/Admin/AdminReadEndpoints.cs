@@ -53,6 +53,7 @@ internal static class AdminReadEndpoints
                 App = s.App,
                 Environment = spec.Name,
                 ReleaseId = releaseId,
+                Arm = Glidepath.Routing.Arm.Checked(q["arm"].ToString() is { Length: > 0 } a ? a : null, "query parameter 'arm'"),
                 KeyName = q["key"].ToString() is { Length: > 0 } k ? k : null,
                 Since = q["since"].ToString() is { Length: > 0 } since ? s.Options.Time.GetUtcNow() - Since(since) : null,
                 ErrorsOnly = Flag(q, "failed"),
@@ -70,7 +71,8 @@ internal static class AdminReadEndpoints
             var trace = await TraceLookup.FindAsync(s.Store.Traces, s.App, id, $"'GET /admin/v1/environments/{spec.Name}/traces' lists recent ones", http.RequestAborted, spec.Name);
 
             var feedback = await s.Store.Traces.FeedbackAsync(trace.TraceId, http.RequestAborted);
-            return AdminResults.View(TraceReports.Show(trace, feedback, await s.ViewsAsync(http.RequestAborted), s.Prices));
+            var pair = await Glidepath.Shadow.ShadowPairLookup.OfTraceAsync(s.Store.Environments, s.Store.Shadows, trace, http.RequestAborted);
+            return AdminResults.View(TraceReports.Show(trace, feedback, await s.ViewsAsync(http.RequestAborted), s.Prices, pair));
         }).WithTags("traces");
     }
 

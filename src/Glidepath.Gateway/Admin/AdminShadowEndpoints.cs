@@ -17,9 +17,16 @@ internal static class AdminShadowEndpoints
         group.Get("/environments/{env}/shadow", "read shadow status", Role.Viewer, async (string env, HttpContext http, AdminServices s) =>
         {
             var spec = s.Environments.Spec(env);
-            var status = await ShadowStatus.ReadAsync(s.Shadows, s.Store.Releases, s.App, spec.Name, http.RequestAborted)
+            var status = await ShadowStatus.ReadAsync(s.Shadows, s.Store.Releases, s.App, spec.Name, http.RequestAborted,
+                    http.Request.Query["shadow"].ToString() is { Length: > 0 } id ? id : null)
                 ?? throw ShadowStatus.NoShadow(spec.Name);
             return AdminResults.View(status);
+        }).WithTags("shadow");
+
+        group.Get("/environments/{env}/shadows", "list shadows", Role.Viewer, async (string env, HttpContext http, AdminServices s) =>
+        {
+            var spec = s.Environments.Spec(env);
+            return AdminResults.View(await ShadowList.ReadAsync(s.Shadows, s.Store.Releases, s.App, spec.Name, http.RequestAborted));
         }).WithTags("shadow");
 
         group.Post<ShadowStartRequest>("/environments/{env}/shadow/start", "start a shadow", Role.Deployer, async (string env, HttpContext http, AdminServices s) =>

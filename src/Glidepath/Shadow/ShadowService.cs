@@ -122,11 +122,16 @@ public sealed partial class ShadowService(Manifest manifest, EnvironmentService 
         var spec = environments.Spec(environment);
         var history = await environmentStore.HistoryAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
         var started = ShadowHistory.Starts(history).LastOrDefault();
-        if (started is null)
-        {
-            return null;
-        }
+        return started is null ? null : await CurrentReportAsync(spec.Name, started, history, cancellationToken).ConfigureAwait(false);
+    }
 
+    /// <summary>
+    /// A report as <c>shadow status</c> shows it, of any shadow of the environment (<see cref="ReportAsync(string, CancellationToken)"/>
+    /// reads the last): judged against the same stable release, with what the gateways claimed.
+    /// </summary>
+    private async Task<ShadowReport> CurrentReportAsync(string environment, ShadowHistory.Start started, IReadOnlyList<EnvironmentEvent> history, CancellationToken cancellationToken)
+    {
+        var spec = environments.Spec(environment);
         var state = await environmentStore.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
         var candidate = started.Shadow.ReleaseId;
         var report = await ReportAsync(spec.Name, started, history, cancellationToken, JudgedAgainst(state.StableReleaseId, candidate, history)).ConfigureAwait(false);

@@ -17,12 +17,18 @@ public sealed record ShadowStatus(ShadowView Shadow, EarlierHarmView? EarlierHar
     public static Errors.BadInputException NoShadow(string environment) =>
         new($"environment '{environment}' has had no shadow; start one with: glidepath shadow start REF --env {environment} --rate 0.1");
 
-    /// <summary>The environment's active (or last) shadow, or null when it never had one.</summary>
-    public static async Task<ShadowStatus?> ReadAsync(ShadowService service, IReleaseStore releases, string app, string environment, CancellationToken cancellationToken)
+    /// <summary>
+    /// The environment's active (or last) shadow, or null when it never had one; with <paramref name="shadowId"/>, that
+    /// shadow of the environment, active or not (bad input when it had no such shadow).
+    /// </summary>
+    public static async Task<ShadowStatus?> ReadAsync(ShadowService service, IReleaseStore releases, string app, string environment, CancellationToken cancellationToken, string? shadowId = null)
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(releases);
-        if (await service.ReportAsync(environment, cancellationToken).ConfigureAwait(false) is not { } report)
+        var found = shadowId is null
+            ? await service.ReportAsync(environment, cancellationToken).ConfigureAwait(false)
+            : await service.ReportAsync(environment, shadowId, cancellationToken).ConfigureAwait(false);
+        if (found is not { } report)
         {
             return null;
         }

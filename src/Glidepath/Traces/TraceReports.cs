@@ -15,13 +15,26 @@ public static class TraceReports
     public static object List(string app, string environment, IReadOnlyList<TraceRecord> traces, EnvironmentViews views, PriceTable prices) =>
         new { app, environment, traces = traces.Select(t => Summary(t, views, prices)) };
 
-    /// <summary><c>traces show</c>: the summary with timings, online scores, feedback and the content the capture policy kept.</summary>
-    public static object Show(TraceRecord trace, IReadOnlyList<FeedbackRecord> feedback, EnvironmentViews views, PriceTable prices)
+    /// <summary>
+    /// <c>traces show</c>: the summary with timings, online scores, feedback, the content the capture policy kept, and the
+    /// shadow pair the trace belongs to (<see cref="Shadow.ShadowPairLookup"/>; <c>shadow_pair</c> is null when none).
+    /// </summary>
+    public static object Show(TraceRecord trace, IReadOnlyList<FeedbackRecord> feedback, EnvironmentViews views, PriceTable prices, Shadow.ShadowPairRecord? pair = null)
     {
         ArgumentNullException.ThrowIfNull(trace);
+        ArgumentNullException.ThrowIfNull(views);
         return new
         {
             trace = Summary(trace, views, prices),
+            shadow_pair = pair is null ? null : new
+            {
+                shadow_id = pair.ShadowId,
+                stable_trace_id = pair.StableTraceId,
+                shadow_trace_id = pair.CandidateTraceId,
+                stable = views.Ref(pair.StableReleaseId),
+                candidate = views.Ref(pair.CandidateReleaseId),
+                stored_at = pair.CreatedAt,
+            },
             subject_hash = trace.SubjectHash,
             api = trace.Api,
             stream = trace.Stream,

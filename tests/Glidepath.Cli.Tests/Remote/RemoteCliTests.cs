@@ -67,6 +67,9 @@ public sealed class RemoteCliTests : IAsyncLifetime
     [InlineData("json", "tokens", "list", "--env", "production")]
     [InlineData("text", "traces", "list", "--env", "staging")]
     [InlineData("json", "traces", "list", "--env", "staging")]
+    [InlineData("json", "traces", "list", "--env", "staging", "--arm", "shadow")]
+    [InlineData("text", "shadow", "list", "--env", "production")]
+    [InlineData("json", "shadow", "list", "--env", "production")]
     public async Task ReadCommand_ThroughTheAdminApi_PrintsWhatItPrintsOnTheStore(string format, params string[] command)
     {
         var local = await _app.RunAsync([.. command, "--format", format]);
@@ -146,6 +149,33 @@ public sealed class RemoteCliTests : IAsyncLifetime
         Assert.Contains("needs the viewer role", otherEnvironment.Stderr, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.BadInput, none.Code);
         Assert.Contains("environment 'staging' has had no shadow", none.Stderr, StringComparison.Ordinal);
+    }
+
+    // An outside trial (pairsview #3): an earlier shadow could be read only with sqlite3.
+    [Fact]
+    public async Task ShadowListAndStatusOfAnEarlierShadow_ThroughTheAdminApi_PrintWhatTheyPrintOnTheStore()
+    {
+        await _app.OkAsync("shadow", "start", "v2", "--env", "production", "--rate", "0.1");
+        await Shadow.ShadowPairs.WriteAsync(_app, 12, 0);
+        var first = (await _app.JsonAsync("shadow", "stop", "--env", "production")).GetProperty("shadow").GetProperty("shadow_id").GetString()!;
+        await _app.OkAsync("shadow", "start", "v2", "--env", "production", "--rate", "0.1");
+
+        foreach (var command in new[] { new[] { "shadow", "list", "--env", "production" }, ["shadow", "status", "--env", "production", "--shadow", first] })
+        {
+            foreach (var format in new[] { "text", "json" })
+            {
+                var local = await _app.RunAsync([.. command, "--format", format]);
+                var remote = await RemoteAsync(_viewer, [.. command, "--format", format]);
+                Assert.True(remote.Code == 0, remote.Stderr);
+                Assert.Equal((local.Code, local.Stdout), (remote.Code, remote.Stdout));
+            }
+        }
+
+        var earlier = await RemoteAsync(_viewer, "shadow", "status", "--env", "production", "--shadow", first, "--format", "json");
+        Assert.Contains("\"pairs\": 12", earlier.Stdout, StringComparison.Ordinal);
+        var unknown = await RemoteAsync(_viewer, "shadow", "status", "--env", "production", "--shadow", "sh-000000000000");
+        Assert.Equal(ExitCodes.BadInput, unknown.Code);
+        Assert.Contains("is not one of production's", unknown.Stderr, StringComparison.Ordinal);
     }
 
     // An outside trial: 'shadow start' and 'shadow stop' refused --server, so an operator with only a token could not run

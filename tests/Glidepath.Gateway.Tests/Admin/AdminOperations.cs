@@ -35,6 +35,7 @@ internal static class AdminOperations
         new("POST", "/admin/v1/environments/{env}/rollout/start", "/admin/v1/environments/staging/rollout/start", Role.Deployer, """{"release":"v2","reason":"matrix"}"""),
         new("GET", "/admin/v1/environments/{env}/rollout", "/admin/v1/environments/staging/rollout", Role.Viewer),
         new("GET", "/admin/v1/environments/{env}/shadow", "/admin/v1/environments/production/shadow", Role.Viewer),
+        new("GET", "/admin/v1/environments/{env}/shadows", "/admin/v1/environments/production/shadows", Role.Viewer),
         new("POST", "/admin/v1/environments/{env}/shadow/start", "/admin/v1/environments/production/shadow/start", Role.Deployer, """{"release":"v2","rate":0.1,"reason":"matrix"}"""),
         new("POST", "/admin/v1/environments/{env}/shadow/stop", "/admin/v1/environments/production/shadow/stop", Role.Deployer, """{"reason":"matrix"}"""),
         new("POST", "/admin/v1/environments/{env}/rollout/pause", "/admin/v1/environments/staging/rollout/pause", Role.Deployer, """{"reason":"look"}"""),
