@@ -11,7 +11,7 @@ namespace Glidepath.Bench.Gateway;
 /// aggregates written to SQLite, metrics). Reports c=1 p50 added over direct, c=32 throughput (wrk) relative to
 /// nginx, streaming time to first byte added, and the gateways' CPU µs per request. With another build of the CLI
 /// (<c>--cli NAME=PATH</c>) a third gateway runs the pass-through path on that build, measured in the same run. The c=32
-/// phase runs <see cref="Rounds"/> rounds over the targets in turn and reports the median round.
+/// phase runs <see cref="Rounds"/> rounds over the targets in turn and reports, per target, the median of its rounds.
 /// The gateways' provider has <c>max_concurrency: 64</c> (<see cref="Slots"/>): nginx's proxy has no such limit, and at
 /// the default 16 the c=32 phase would queue half its callers for a slot; one more gateway on the default 16 is
 /// measured beside it, so the figure with the default stays in every run.
@@ -74,7 +74,7 @@ internal static partial class PassThroughBench
             }
 
             // Concurrency 32: rounds in turn over the targets, as the c=1 blocks, so a stretch of other load on the machine
-            // falls on every target alike; requests/s is the median round's, "vs nginx" the median of each round's ratio.
+            // falls on every target alike; requests/s is each target's median over the rounds, "vs nginx" the median of each round's ratio.
             Console.Error.WriteLine($"concurrency 32: {Rounds} rounds of wrk for {seconds} s per target…");
             var rounds = targets.Select(_ => new List<double>()).ToArray();
             var cpu = new TimeSpan[targets.Length];
@@ -181,7 +181,7 @@ internal static partial class PassThroughBench
             }
         }
 
-        Console.WriteLine($"(streams) Issue 19 pass-through bench ({DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores; {sequential} requests per target at c=1, wrk -c32 {seconds} s per target in each of {Rounds} rounds (median round); the gateways' max_concurrency {Slots} unless the row says otherwise)");
+        Console.WriteLine($"(streams) Issue 19 pass-through bench ({DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores; {sequential} requests per target at c=1, wrk -c32 {seconds} s per target in each of {Rounds} rounds (each target's median); the gateways' max_concurrency {Slots} unless the row says otherwise)");
         Console.WriteLine();
         rows.ForEach(Console.WriteLine);
     }
