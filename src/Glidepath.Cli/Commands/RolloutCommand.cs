@@ -157,20 +157,8 @@ internal static class RolloutCommand
         {
             environment, watch, interval,
         };
-        command.SetAction(env, async (ctx, parse, ct) =>
-        {
-            try
-            {
-                return await ShowStatusAsync(ctx, parse, environment, watch, interval, ct);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested && parse.GetValue(watch))
-            {
-                // Ctrl-C is how a watch ends: nothing was being done, so nothing is "saved", and a JSON Lines reader gets
-                // only status documents (no error object after them).
-                ctx.Output.Note("stopped watching; the rollout goes on (watching changed nothing)");
-                return ExitCodes.Interrupted;
-            }
-        });
+        command.SetAction(env, (ctx, parse, ct) =>
+            WatchLoop.EndedByCtrlCAsync(ctx, parse.GetValue(watch), "the rollout", () => ShowStatusAsync(ctx, parse, environment, watch, interval, ct), ct));
         return command;
     }
 

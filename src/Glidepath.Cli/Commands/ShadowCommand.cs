@@ -143,20 +143,8 @@ internal static class ShadowCommand
         {
             environment, watch, interval, shadow,
         };
-        command.SetAction(env, async (ctx, parse, ct) =>
-        {
-            try
-            {
-                return await ShowStatusAsync(ctx, parse, environment, watch, interval, shadow, ct);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested && parse.GetValue(watch))
-            {
-                // Ctrl-C is how a watch ends, as rollout status --watch's: exit 130 (interrupted, never 0: no pass was
-                // seen), nothing was being done so nothing is "saved", and a JSON Lines reader gets only status documents.
-                ctx.Output.Note("stopped watching; the shadow goes on (watching changed nothing)");
-                return ExitCodes.Interrupted;
-            }
-        });
+        command.SetAction(env, (ctx, parse, ct) =>
+            WatchLoop.EndedByCtrlCAsync(ctx, parse.GetValue(watch), "the shadow", () => ShowStatusAsync(ctx, parse, environment, watch, interval, shadow, ct), ct));
         return command;
     }
 

@@ -16,6 +16,24 @@ namespace Glidepath.Cli.Commands;
 /// </summary>
 internal static class WatchLoop
 {
+    /// <summary>
+    /// Runs a status command whose <c>--watch</c> a Ctrl-C ends: exit 130 (interrupted, never 0: no pass was seen) saying
+    /// that <paramref name="what"/> goes on; nothing was being done, so nothing is "saved", and a JSON Lines reader gets
+    /// only status documents (no error object after them). Without <c>--watch</c> a cancellation is the usual one.
+    /// </summary>
+    public static async Task<int> EndedByCtrlCAsync(CliContext ctx, bool watching, string what, Func<Task<int>> status, CancellationToken ct)
+    {
+        try
+        {
+            return await status();
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested && watching)
+        {
+            ctx.Output.Note($"stopped watching; {what} goes on (watching changed nothing)");
+            return ExitCodes.Interrupted;
+        }
+    }
+
     /// <param name="refresh">Reads and prints once; returns the exit code when the watch is over (always when <paramref name="watch"/> is false), null to go on.</param>
     public static async Task<int> RunAsync(CliContext ctx, bool watch, TimeSpan every, Func<CancellationToken, Task<int?>> refresh, CancellationToken ct)
     {
