@@ -134,7 +134,7 @@ public sealed partial class ShadowMirrorTests : IAsyncLifetime
     [Fact]
     public async Task Mirror_AnotherGatewayClaimedMostOfMaxRequests_OnlyTheRestIsMirrored()
     {
-        Assert.Equal(5, (await _f.Store.Shadows.ClaimAsync("sh-test", new(5, 0), new(7, 0), default)).Pairs);
+        Assert.Equal(5, (await _f.Store.Shadows.ClaimAsync("sh-test", "other-gateway", new(5, 0), new(7, 0), DateTimeOffset.UtcNow, default)).Pairs);
         await StartShadowAsync(rate: 1, maxCostUsd: null, maxRequests: 7);
 
         for (var i = 0; i < 20; i++)
@@ -165,7 +165,7 @@ public sealed partial class ShadowMirrorTests : IAsyncLifetime
     {
         // $0.04 of the $0.05 cap held elsewhere; calls cost $0.01: one call's worth is left, and at most the mirror's
         // concurrency (4) calls can be in flight when this gateway's claim runs out.
-        Assert.Equal(0.04, (await _f.Store.Shadows.ClaimAsync("sh-test", new(0, 0.04), new(0, 0.05), default)).CostUsd, 9);
+        Assert.Equal(0.04, (await _f.Store.Shadows.ClaimAsync("sh-test", "other-gateway", new(0, 0.04), new(0, 0.05), DateTimeOffset.UtcNow, default)).CostUsd, 9);
         await StartShadowAsync(rate: 1, maxCostUsd: 0.05, maxRequests: null);
 
         for (var i = 0; i < 20; i++)
@@ -190,7 +190,7 @@ public sealed partial class ShadowMirrorTests : IAsyncLifetime
         await _f.StopGatewayAsync();
 
         // It claimed a twentieth (5) and used 2: the 3 it did not use are back, so another gateway gets the other 98.
-        Assert.Equal(98, (await _f.Store.Shadows.ClaimAsync("sh-test", new(100, 0), new(100, 0), default)).Pairs);
+        Assert.Equal(98, (await _f.Store.Shadows.ClaimAsync("sh-test", "other-gateway", new(100, 0), new(100, 0), DateTimeOffset.UtcNow, default)).Pairs);
     }
 
     // Trial shadowcaps #1: only stable's successes were mirrored and every pair said "stable answered", so an identical
