@@ -147,6 +147,26 @@ public sealed partial class ShadowMirrorTests : IAsyncLifetime
         Assert.Equal(2, _f.Models.For("canary-model").Calls);
     }
 
+    // Outside trial: kill -9 of gateways left a shadow at 110 of 150 pairs with all 150 claimed by the dead ones, and the
+    // live gateways mirrored nothing more. A holding not renewed for the lease is dropped when the caps are all claimed.
+    [Fact]
+    public async Task Mirror_ADeadGatewayHeldTheWholeCap_ItsUnusedClaimComesBackAfterTheLease()
+    {
+        var longAgo = DateTimeOffset.UtcNow - Glidepath.Shadow.ShadowClaims.Lease - TimeSpan.FromSeconds(1);
+        Assert.Equal(7, (await _f.Store.Shadows.ClaimAsync("sh-test", "killed-gateway", new(7, 0), new(7, 0), longAgo, default)).Pairs);
+        await _f.Store.Shadows.WriteAsync([DeadGatewaysPair(0), DeadGatewaysPair(1)], default); // it stored 2, then died
+        await StartShadowAsync(rate: 1, maxCostUsd: null, maxRequests: 7);
+
+        for (var i = 0; i < 20; i++)
+        {
+            await CallAsync("/v1/chat/completions", GatewayFixture.Chat(extra: $",\"user\":\"user-{i}\""));
+        }
+
+        await WaitForMetricsAsync(m => m.Mirrored + m.Capped == 20);
+        Assert.Equal(7, (await _f.Store.Shadows.SpendAsync("sh-test", default)).Pairs);
+        Assert.Equal(5, _f.Models.For("canary-model").Calls);
+    }
+
     // Review of the claims: with a claim of one request (max_requests 20), a worker whose claim another worker's
     // reservation took counted its call as capped while the store still had room; now it claims again.
     [Fact]
@@ -241,6 +261,21 @@ public sealed partial class ShadowMirrorTests : IAsyncLifetime
         var state = await _f.SetAsync(s => s with { Shadow = new ShadowState("sh-test", _f.V2.Id, rate, maxCostUsd, maxRequests) }, EnvironmentEventKinds.ShadowStart);
         await _f.WaitForRevisionAsync(state.Revision);
     }
+
+    private Glidepath.Shadow.ShadowPairRecord DeadGatewaysPair(int i) => new()
+    {
+        ShadowId = "sh-test",
+        App = _f.Manifest.App,
+        Environment = "production",
+        StableTraceId = $"s{i:x31}",
+        CandidateTraceId = $"c{i:x31}",
+        StableReleaseId = _f.V1.Id,
+        CandidateReleaseId = _f.V2.Id,
+        CreatedAt = DateTimeOffset.UtcNow,
+        Group = i,
+        StableCostUsd = 0.01,
+        CandidateCostUsd = 0.01,
+    };
 
     private Task<Glidepath.Shadow.ShadowPairRecord> PairAsync(string stableTraceId) => StoreWait.ShadowPairAsync(_f.Store, "sh-test", stableTraceId);
 
