@@ -185,7 +185,8 @@ public sealed partial class ShadowService(Manifest manifest, EnvironmentService 
             ? active.ReleaseId == release.Id && evidence.Latest is { } current && current.Shadow.ShadowId == active.ShadowId
                 ? current.CapReached
                     ? CappedAdvice(current, release, spec.Name)
-                    : $"Wait for shadow {active.ShadowId} to say pass: glidepath shadow status --env {spec.Name} --watch"
+                    : await StalledAdviceAsync(active, release, spec.Name, cancellationToken).ConfigureAwait(false)
+                        ?? $"Wait for shadow {active.ShadowId} to say pass: glidepath shadow status --env {spec.Name} --watch"
                 : $"Run one with: glidepath shadow stop --env {spec.Name} (shadow {active.ShadowId} is still active), then glidepath shadow start {release.Name} --env {spec.Name} --rate 0.1, and wait for 'glidepath shadow status --env {spec.Name}' to say pass"
             : $"Run one with: glidepath shadow start {release.Name} --env {spec.Name} --rate 0.1, and wait for 'glidepath shadow status --env {spec.Name}' to say pass";
         var (why, next) = evidence switch
