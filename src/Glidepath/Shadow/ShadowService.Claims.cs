@@ -41,8 +41,10 @@ public sealed partial class ShadowService
         var which = claims.LapsedHolders > 0
             ? string.Create(inv, $"{claims.LapsedHolders} gateway(s) that stopped renewing their claims (killed, or cut off from the store) hold the rest: it comes back at the next claim a gateway makes for this shadow, {lease} s after they last renewed, so it goes on once a gateway mirrors it again")
             : string.Create(inv, $"the gateways that hold the rest store no pairs (no sampled traffic?); a gateway's claim comes back {lease} s after it stops renewing it, at the next claim");
+        var caps = (shadow.MaxCostUsd is { } c ? string.Create(inv, $" --max-cost-usd {c:0.######}") : "")
+            + (shadow.MaxRequests is { } n ? string.Create(inv, $" --max-requests {n}") : "");
         return string.Create(inv,
             $"Shadow {shadow.ShadowId} has stored {claims.Stored.Pairs} pair(s) ({Figures.Usd(claims.Stored.CostUsd)}), below its caps, but its caps are all claimed and no pair was stored for {lease} s or more: {which}. "
-            + $"Or stop it and start a new one, whose caps start again: glidepath shadow stop --env {environment}, then glidepath shadow start {release.Name} --env {environment} --rate {shadow.Rate:0.######}");
+            + $"Or stop it and start a new one, whose caps start again: glidepath shadow stop --env {environment}, then glidepath shadow start {release.Name} --env {environment} --rate {shadow.Rate:0.######}{caps}");
     }
 }

@@ -207,7 +207,7 @@ public sealed class ShadowCliTests
 
         Assert.Equal(ExitCodes.Refused, code);
         Assert.Matches(@"Shadow sh-[0-9a-f]+ has stored 0 pair\(s\) \(\$0[.0-9]*\), below its caps, but its caps are all claimed and no pair was stored for 60 s or more: 1 gateway\(s\) that stopped renewing", stderr);
-        Assert.Contains("glidepath shadow stop --env production, then glidepath shadow start v2 --env production --rate 0.5", stderr, StringComparison.Ordinal);
+        Assert.Contains("glidepath shadow stop --env production, then glidepath shadow start v2 --env production --rate 0.5 --max-requests 60", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("Wait for shadow", stderr, StringComparison.Ordinal);
     }
 
