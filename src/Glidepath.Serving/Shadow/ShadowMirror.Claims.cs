@@ -114,7 +114,7 @@ internal sealed partial class ShadowMirror
             }
             catch (Exception ex)
             {
-                // Kept claimed: the shadow may end below its cap by this much, never above it.
+                // Kept claimed until the holding lapses (ShadowClaims.Lease): then a claim that finds the caps all claimed counts it again.
                 LogReturnFailed(_logger, budget.Shadow.ShadowId, unused.Pairs, unused.CostUsd, ex.Message);
             }
         }
@@ -123,6 +123,6 @@ internal sealed partial class ShadowMirror
     [LoggerMessage(Level = LogLevel.Warning, Message = "shadow {ShadowId}: cannot claim a part of its caps from the store (logged once per outage); nothing is mirrored until it can: {Error}")]
     private static partial void LogClaimFailed(ILogger logger, string shadowId, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "shadow {ShadowId}: could not give back its unused claim ({Pairs} request(s), ${CostUsd}) at the stop, so the shadow may end that far below its caps: {Error}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "shadow {ShadowId}: could not give back its unused claim ({Pairs} request(s), ${CostUsd}) at the stop; other gateways get it back once its holding lapses (60 s): {Error}")]
     private static partial void LogReturnFailed(ILogger logger, string shadowId, long pairs, double costUsd, string error);
 }
