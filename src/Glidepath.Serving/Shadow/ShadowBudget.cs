@@ -14,7 +14,9 @@ namespace Glidepath.Serving.Shadow;
 /// store (<see cref="Storage.IShadowStore.ClaimAsync"/>, a twentieth of a cap at a time), and the claims of all gateways
 /// together never pass a cap. So max_requests is never passed by all gateways together, and the cost cap by at most
 /// the calls each gateway had in flight when its claim ran out (until 2026-12-07 three gateways passed a cap of 150
-/// pairs by 58% and one of $0.30 by 125%, each counting only what it had read and done itself).
+/// pairs by 58% and one of $0.30 by 125%, each counting only what it had read and done itself). The claims are held
+/// with a lease (<see cref="ShadowClaims.Lease"/>): the mirror renews them at each re-read, mirrors within them only while
+/// renewed within <see cref="ShadowClaims.UsableFor"/>, and starts again from nothing when the store dropped them.
 /// </summary>
 internal sealed class ShadowBudget(ShadowRoute shadow)
 {
