@@ -58,7 +58,16 @@ internal static class ShadowOutput
             parts.Add(string.Create(Inv, $"{FigureText.Usd(cost)} of {FigureText.Usd(cap)}"));
         }
 
-        return parts.Count == 0 ? null : $"  claimed by gateways: {string.Join(", ", parts)}";
+        if (parts.Count == 0)
+        {
+            return null;
+        }
+
+        var line = $"  claimed by gateways: {string.Join(", ", parts)}";
+        var lease = (int)ShadowClaims.Lease.TotalSeconds;
+        return claimed.Stalled
+            ? line + string.Create(Inv, $"\n  stalled: the caps are all claimed, below them, and no pair was stored for {lease} s or more; {(claimed.LapsedHolders > 0 ? $"{claimed.LapsedHolders} gateway(s) stopped renewing their claims (killed, or cut off from the store): theirs comes back at the next claim a gateway makes for this shadow" : "the gateways holding the rest store no pairs")}, or stop it and start a new one (its caps start again)")
+            : claimed.LapsedHolders > 0 ? line + string.Create(Inv, $" ({claimed.LapsedHolders} gateway(s) not renewing: theirs comes back {lease} s after they last renewed, at the next claim that finds the caps all claimed)") : line;
     }
 
     /// <summary>The text of <c>shadow status</c>.</summary>

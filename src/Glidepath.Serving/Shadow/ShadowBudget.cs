@@ -14,7 +14,9 @@ namespace Glidepath.Serving.Shadow;
 /// store (<see cref="Storage.IShadowStore.ClaimAsync"/>, a twentieth of a cap at a time), and the claims of all gateways
 /// together never pass a cap. So max_requests is never passed by all gateways together, and the cost cap by at most
 /// the calls each gateway had in flight when its claim ran out (until 2026-12-07 three gateways passed a cap of 150
-/// pairs by 58% and one of $0.30 by 125%, each counting only what it had read and done itself).
+/// pairs by 58% and one of $0.30 by 125%, each counting only what it had read and done itself). The claims are held
+/// with a lease (<see cref="ShadowClaims.Lease"/>): the mirror renews them at each re-read, mirrors within them only while
+/// renewed within <see cref="ShadowClaims.UsableFor"/>, and starts again from nothing when the store dropped them.
 /// </summary>
 internal sealed class ShadowBudget(ShadowRoute shadow)
 {
@@ -34,6 +36,11 @@ internal sealed class ShadowBudget(ShadowRoute shadow)
     private double _claimedUsedCost;
     private long _poolEmptyTicks; // UtcTicks; 0: the store granted what was wanted at the last claim
 
+    // The holding in the store (ShadowClaims.Lease): when it was last renewed or claimed on (UtcTicks taken before the call;
+    // 0: nothing held yet), and what this gateway stored of its claims since it began holding (what a renewal reports).
+    private long _heldTicks;
+    private ShadowSpend _heldStored;
+
     /// <summary>True after the store failed the last claim (the call is counted as failed, not capped).</summary>
     public bool ClaimFailed { get; set; }
 
@@ -48,12 +55,12 @@ internal sealed class ShadowBudget(ShadowRoute shadow)
     /// <summary>True once a cap is reached: cheap to check on the request path.</summary>
     public bool Exhausted => _exhausted;
 
-    /// <summary>Takes a slot for one mirrored call; false when a cap is reached.</summary>
-    public bool TryReserve()
+    /// <summary>Takes a slot for one mirrored call; false when a cap is reached, or the claims are not renewed (<see cref="Stale"/>).</summary>
+    public bool TryReserve(DateTimeOffset now)
     {
         lock (_sync)
         {
-            if (ReadAt is null || Reached(_inFlight) || !ClaimHasRoom())
+            if (ReadAt is null || Reached(_inFlight) || !ClaimHasRoom() || Stale(now))
             {
                 _exhausted = ReadAt is not null && Reached(_inFlight);
                 return false;
@@ -86,6 +93,7 @@ internal sealed class ShadowBudget(ShadowRoute shadow)
             _pendingCost -= costUsd;
             _localPairs++;
             _localCost += costUsd;
+            _heldStored = new ShadowSpend(_heldStored.Pairs + 1, _heldStored.CostUsd + costUsd);
             _exhausted = Reached(_inFlight);
         }
     }
@@ -134,12 +142,13 @@ internal sealed class ShadowBudget(ShadowRoute shadow)
     {
         lock (_sync)
         {
-            if (ClaimHasRoom() || ClaimsRanOut(now, retryAfter))
+            if (ClaimHasRoom() || ClaimsRanOut(now, retryAfter) || Stale(now))
             {
                 return null;
             }
 
-            var pairs = Shadow.MaxRequests is { } max && _claimedUsedPairs >= _claimed.Pairs ? Math.Max(1, max / ClaimParts) : 0;
+            // As for the cost, the pairs used beyond the claims (calls in flight when a lapsed holding was dropped) are claimed too.
+            var pairs = Shadow.MaxRequests is { } max && _claimedUsedPairs >= _claimed.Pairs ? (_claimedUsedPairs - _claimed.Pairs) + Math.Max(1, max / ClaimParts) : 0;
             var cost = Shadow.MaxCostUsd is { } cap && _claimedUsedCost >= _claimed.CostUsd ? (_claimedUsedCost - _claimed.CostUsd) + (cap / ClaimParts) : 0;
             return new ShadowSpend(pairs, cost);
         }
@@ -148,11 +157,15 @@ internal sealed class ShadowBudget(ShadowRoute shadow)
     /// <summary>The shadow's caps as a claim's limits (a part without a cap is never claimed).</summary>
     public ShadowSpend Caps => new(Shadow.MaxRequests ?? 0, Shadow.MaxCostUsd ?? 0);
 
-    /// <summary>Adds what the store granted for <paramref name="wanted"/>; a wanted part granted short, with no room left, means the caps are all claimed.</summary>
+    /// <summary>
+    /// Adds what the store granted for <paramref name="wanted"/> in a claim made at <paramref name="now"/> (which renewed the
+    /// holding); a wanted part granted short, with no room left, means the caps are all claimed.
+    /// </summary>
     public void Granted(ShadowSpend wanted, ShadowSpend granted, DateTimeOffset now)
     {
         lock (_sync)
         {
+            _heldTicks = Math.Max(_heldTicks, now.UtcTicks);
             _claimed = new ShadowSpend(_claimed.Pairs + granted.Pairs, _claimed.CostUsd + granted.CostUsd);
             // Granted less than wanted, and no room left here: the caps are all claimed. Granted in full but used up already
             // (calls answered meanwhile) is not that: the next call claims again. Granted short with room left: the room is
@@ -160,6 +173,55 @@ internal sealed class ShadowBudget(ShadowRoute shadow)
             var grantedShort = granted.Pairs < wanted.Pairs || granted.CostUsd < wanted.CostUsd * (1 - 1e-12);
             Volatile.Write(ref _poolEmptyTicks, grantedShort && !ClaimHasRoom() ? now.UtcTicks : 0);
         }
+    }
+
+    /// <summary>What this gateway stored of its claims since it began holding them: what a renewal reports.</summary>
+    public ShadowSpend HeldStored()
+    {
+        lock (_sync)
+        {
+            return _heldStored;
+        }
+    }
+
+    /// <summary>
+    /// The store renewed the holding in a call made at <paramref name="at"/> (true), or it holds nothing (false: it lapsed
+    /// and was dropped, and the claims were counted again without it). Then nothing claimed is this gateway's any more:
+    /// the calls in flight count as used of the next claim, which claims them too, and the holding starts again.
+    /// </summary>
+    public void Renewed(bool held, DateTimeOffset at)
+    {
+        lock (_sync)
+        {
+            if (held)
+            {
+                _heldTicks = Math.Max(_heldTicks, at.UtcTicks);
+                return;
+            }
+
+            if (_heldTicks == 0)
+            {
+                return; // nothing claimed yet: nothing to hold
+            }
+
+            _claimed = default;
+            _claimedUsedPairs = _inFlight;
+            _claimedUsedCost = _pendingCost;
+            _heldStored = default;
+            _heldTicks = 0;
+            Volatile.Write(ref _poolEmptyTicks, 0);
+        }
+    }
+
+    /// <summary>
+    /// True when this gateway holds claims not renewed for <see cref="ShadowClaims.UsableFor"/> before <paramref name="now"/>
+    /// (the store could not be reached): it mirrors nothing within them until a renewal, since another gateway may count
+    /// them again once the lease has passed.
+    /// </summary>
+    public bool Stale(DateTimeOffset now)
+    {
+        var held = Volatile.Read(ref _heldTicks);
+        return held != 0 && now.UtcTicks - held >= ShadowClaims.UsableFor.Ticks;
     }
 
     /// <summary>What this gateway claimed and has not used (given back when it stops).</summary>

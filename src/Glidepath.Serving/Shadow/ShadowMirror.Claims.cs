@@ -12,6 +12,21 @@ internal sealed partial class ShadowMirror
 {
     private readonly Hosting.OutageLog _claims = new();
 
+    /// <summary>This gateway as a holder of shadow claims in the store (<see cref="ShadowClaims.Lease"/>): made at its start.</summary>
+    private readonly string _holder = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}"[..^16];
+
+    /// <summary>
+    /// Renews this gateway's holding of the shadow's claims with what it stored of them (at each re-read of the shadow,
+    /// under the re-read lock): a gateway that stops renewing (killed) loses its unused claim after the lease. A holding
+    /// the store dropped (this gateway could not renew it for the lease) is no longer this gateway's: it claims anew.
+    /// </summary>
+    private async Task RenewAsync(ShadowBudget budget, CancellationToken cancellationToken)
+    {
+        var at = _time.GetUtcNow();
+        var held = await _store!.RenewAsync(budget.Shadow.ShadowId, _holder, budget.HeldStored(), at, cancellationToken).ConfigureAwait(false);
+        budget.Renewed(held, at);
+    }
+
     /// <summary>
     /// Takes a place for one call: claims from the store when this gateway's claims are used up, then reserves; when
     /// another worker took the place a claim made room for (the claim and the reservation are two steps), claims again
@@ -28,7 +43,7 @@ internal sealed partial class ShadowMirror
                 return false;
             }
 
-            if (budget.TryReserve())
+            if (budget.TryReserve(_time.GetUtcNow()))
             {
                 return true;
             }
@@ -58,8 +73,9 @@ internal sealed partial class ShadowMirror
                 return true; // another worker claimed meanwhile
             }
 
-            var granted = await _store!.ClaimAsync(budget.Shadow.ShadowId, want, budget.Caps, cancellationToken).ConfigureAwait(false);
-            budget.Granted(want, granted, _time.GetUtcNow());
+            var at = _time.GetUtcNow();
+            var granted = await _store!.ClaimAsync(budget.Shadow.ShadowId, _holder, want, budget.Caps, at, cancellationToken).ConfigureAwait(false);
+            budget.Granted(want, granted, at);
             budget.ClaimFailed = false;
             _claims.Succeeded();
             return true;
@@ -94,11 +110,11 @@ internal sealed partial class ShadowMirror
             try
             {
                 using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await _store!.ReturnAsync(budget.Shadow.ShadowId, unused, bounded.Token).ConfigureAwait(false);
+                await _store!.ReturnAsync(budget.Shadow.ShadowId, _holder, unused, bounded.Token).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
-                // Kept claimed: the shadow may end below its cap by this much, never above it.
+                // Kept claimed until the holding lapses (ShadowClaims.Lease): then a claim that finds the caps all claimed counts it again.
                 LogReturnFailed(_logger, budget.Shadow.ShadowId, unused.Pairs, unused.CostUsd, ex.Message);
             }
         }
@@ -107,6 +123,6 @@ internal sealed partial class ShadowMirror
     [LoggerMessage(Level = LogLevel.Warning, Message = "shadow {ShadowId}: cannot claim a part of its caps from the store (logged once per outage); nothing is mirrored until it can: {Error}")]
     private static partial void LogClaimFailed(ILogger logger, string shadowId, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "shadow {ShadowId}: could not give back its unused claim ({Pairs} request(s), ${CostUsd}) at the stop, so the shadow may end that far below its caps: {Error}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "shadow {ShadowId}: could not give back its unused claim ({Pairs} request(s), ${CostUsd}) at the stop; other gateways get it back once its holding lapses (60 s): {Error}")]
     private static partial void LogReturnFailed(ILogger logger, string shadowId, long pairs, double costUsd, string error);
 }

@@ -233,7 +233,7 @@ internal sealed partial class ShadowMirror : BackgroundService
         var budget = _budgets.GetOrAdd(job.Shadow.ShadowId, _ => new ShadowBudget(job.Shadow));
         if (!await RefreshAsync(budget, cancellationToken).ConfigureAwait(false) || !await ReserveAsync(budget, cancellationToken).ConfigureAwait(false))
         {
-            if (budget.ReadAt is null || budget.ClaimFailed)
+            if (budget.ReadAt is null || budget.ClaimFailed || budget.Stale(_time.GetUtcNow()))
             {
                 _counters.Fail();
             }
@@ -290,6 +290,7 @@ internal sealed partial class ShadowMirror : BackgroundService
 
             var before = budget.Local();
             budget.Refresh(await _store!.SpendAsync(budget.Shadow.ShadowId, cancellationToken).ConfigureAwait(false), before, _time.GetUtcNow());
+            await RenewAsync(budget, cancellationToken).ConfigureAwait(false);
             _spendReads.Succeeded();
             return true;
         }

@@ -103,8 +103,12 @@ public sealed record PairsForPass(long? Pairs, string BoundBy)
         }
 
         var enough = RoundUp(needed * costPerCall * (1 + CostCapMargin), significantFigures: 3);
+        // Below one call's cost (outside trial: "about 0 pairs"): the shadow mirrors only its first call or few, whose cost
+        // passes the cap at once (each gateway's calls in flight when it is reached).
+        var pays = affordable == 0 ? "pays for no pair" : string.Create(CultureInfo.InvariantCulture, $"pays for about {affordable:0} pairs");
+        var below = affordable == 0 ? "; below one call's cost, the shadow stops after its first call or few, whose cost passes the cap" : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"--max-cost-usd {Figures.Usd(maxCostUsd)[1..]} pays for about {affordable:0} pairs at {Figures.Usd(costPerCall)} a call ({costSource}; the candidate's own cost may differ), below the {needed} pairs a pass needs under this plan, even for a candidate as good as stable with no error on either side ({BoundBy} bounds it): this shadow can show harm but likely cannot pass; raise --max-cost-usd to about {Figures.Usd(enough)[1..]} ({needed} pairs at {Figures.Usd(costPerCall)} a call, plus {CostCapMargin:0%} for the candidate's own cost, rounded up to 3 significant figures)");
+            $"--max-cost-usd {Figures.Usd(maxCostUsd)[1..]} {pays} at {Figures.Usd(costPerCall)} a call ({costSource}; the candidate's own cost may differ), below the {needed} pairs a pass needs under this plan, even for a candidate as good as stable with no error on either side ({BoundBy} bounds it): this shadow can show harm but likely cannot pass; raise --max-cost-usd to about {Figures.Usd(enough)[1..]} ({needed} pairs at {Figures.Usd(costPerCall)} a call, plus {CostCapMargin:0%} for the candidate's own cost, rounded up to 3 significant figures){below}");
     }
 
     /// <summary><paramref name="value"/> (&gt; 0) rounded up to <paramref name="significantFigures"/> significant figures.</summary>

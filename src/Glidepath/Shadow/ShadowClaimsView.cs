@@ -8,8 +8,16 @@ namespace Glidepath.Shadow;
 /// <param name="Requests">Requests claimed of <c>max_requests</c> (stored pairs included); null without that cap.</param>
 /// <param name="RequestsNotStored">Of <paramref name="Requests"/>, those with no pair stored (yet).</param>
 /// <param name="CostUsd">Candidate spend claimed of <c>max_cost_usd</c>; null without that cap.</param>
-public sealed record ShadowClaimsView(long? Requests, long? RequestsNotStored, double? CostUsd)
+/// <param name="Stalled">Active, below its caps, all claimed, nothing stored for a lease (<see cref="ShadowReport.Stalled"/>).</param>
+/// <param name="LapsedHolders">Gateways holding claims not renewed within the lease (<see cref="ShadowClaims.Lease"/>).</param>
+public sealed record ShadowClaimsView(long? Requests, long? RequestsNotStored, double? CostUsd, bool Stalled = false, int LapsedHolders = 0)
 {
+    public static ShadowClaimsView? From(ShadowReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return From(report.Claimed, report.Spend, report.Shadow) is { } view ? view with { Stalled = report.Stalled, LapsedHolders = report.LapsedHolders } : null;
+    }
+
     public static ShadowClaimsView? From(ShadowSpend? claimed, ShadowSpend stored, Environments.ShadowState shadow)
     {
         ArgumentNullException.ThrowIfNull(shadow);

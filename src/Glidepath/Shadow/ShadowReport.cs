@@ -38,6 +38,15 @@ public sealed record ShadowReport
     public ShadowSpend? Claimed { get; init; }
 
     /// <summary>
+    /// An active shadow below its caps whose caps are all claimed and that stored nothing for a lease
+    /// (<see cref="ShadowClaimState.Stalled"/>): gateways that stopped renewing hold the rest until it lapses.
+    /// </summary>
+    public bool Stalled { get; init; }
+
+    /// <summary>Gateways holding a part of the claims that have not renewed it within the lease (killed, or cut off from the store).</summary>
+    public int LapsedHolders { get; init; }
+
+    /// <summary>
     /// The pairs stored when the shadow was stopped, as its <c>shadow_stop</c> event records them; null while active.
     /// Calls in flight at the stop can still store their pairs after it, so <see cref="Spend"/> may count more.
     /// </summary>

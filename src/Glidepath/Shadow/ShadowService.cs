@@ -136,7 +136,16 @@ public sealed partial class ShadowService(Manifest manifest, EnvironmentService 
         var candidate = started.Shadow.ReleaseId;
         var report = await ReportAsync(spec.Name, started, history, cancellationToken, JudgedAgainst(state.StableReleaseId, candidate, history)).ConfigureAwait(false);
         var claimed = await shadows.ClaimedAsync(started.Shadow.ShadowId, cancellationToken).ConfigureAwait(false);
-        return report with { CandidateIsStable = state.StableReleaseId == candidate, Claimed = claimed };
+        var shadow = started.Shadow;
+        var claims = claimed is null || !report.Active || (shadow.MaxRequests is null && shadow.MaxCostUsd is null) ? null
+            : await ClaimStateAsync(shadow.ShadowId, cancellationToken).ConfigureAwait(false);
+        return report with
+        {
+            CandidateIsStable = state.StableReleaseId == candidate,
+            Claimed = claimed,
+            Stalled = claims?.Stalled(shadow.MaxCostUsd, shadow.MaxRequests, time.GetUtcNow()) ?? false,
+            LapsedHolders = claims?.LapsedHolders ?? 0,
+        };
     }
 
     /// <summary>
@@ -191,7 +200,8 @@ public sealed partial class ShadowService(Manifest manifest, EnvironmentService 
             ? active.ReleaseId == release.Id && evidence.Latest is { } current && current.Shadow.ShadowId == active.ShadowId
                 ? current.CapReached
                     ? CappedAdvice(current, release, spec.Name)
-                    : $"Wait for shadow {active.ShadowId} to say pass: glidepath shadow status --env {spec.Name} --watch"
+                    : await StalledAdviceAsync(active, release, spec.Name, cancellationToken).ConfigureAwait(false)
+                        ?? $"Wait for shadow {active.ShadowId} to say pass: glidepath shadow status --env {spec.Name} --watch"
                 : $"Run one with: glidepath shadow stop --env {spec.Name} (shadow {active.ShadowId} is still active), then glidepath shadow start {release.Name} --env {spec.Name} --rate 0.1, and wait for 'glidepath shadow status --env {spec.Name}' to say pass"
             : $"Run one with: glidepath shadow start {release.Name} --env {spec.Name} --rate 0.1, and wait for 'glidepath shadow status --env {spec.Name}' to say pass";
         var (why, next) = evidence switch

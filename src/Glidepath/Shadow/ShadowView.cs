@@ -45,7 +45,7 @@ public sealed record ShadowView(
             report.StartedAt, report.StartedBy, report.StartReason, report.StoppedAt, report.StopReason,
             report.Spend.Pairs, report.PairsAtStop, Math.Round(report.Spend.CostUsd, 6), report.CandidateErrors,
             report.JudgedPairs, report.JudgedCandidateErrors, report.Decision.OutcomeName, report.Decision.Reason, report.Decision.EffectiveSubjects, report.Decision.Evidence,
-            ShadowClaimsView.From(report.Claimed, report.Spend, report.Shadow), ShadowGatewayCounts.Default);
+            ShadowClaimsView.From(report), ShadowGatewayCounts.Default);
     }
 
     /// <summary>Pairs answered by a stable release other than <see cref="Stable"/>, and the candidate's errors among them: counted against the caps and in <see cref="CandidateErrors"/>, not judged.</summary>

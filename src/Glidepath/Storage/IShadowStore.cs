@@ -18,15 +18,29 @@ public interface IShadowStore
     Task<ShadowSpend> SpendAsync(string shadowId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Claims up to <paramref name="want"/> more of the shadow's caps for one gateway, atomically across gateways: each
-    /// part is granted as far as the claims so far leave room under <paramref name="caps"/> (a part wanted as 0 is not
-    /// claimed, whatever its cap). Returns what was granted; (0, 0) once the claims have reached the caps. The claims
-    /// of all gateways together never pass a cap, so a gateway that mirrors only within its own never lets them pass one.
+    /// Claims up to <paramref name="want"/> more of the shadow's caps for <paramref name="holder"/> (one gateway, an id it
+    /// made at its start), atomically across gateways: each part is granted as far as the claims so far leave room under
+    /// <paramref name="caps"/> (a part wanted as 0 is not claimed, whatever its cap). Returns what was granted; (0, 0) once
+    /// the claims have reached the caps. The claims of all gateways together never pass a cap, so a gateway that mirrors
+    /// only within its own never lets them pass one. The claim renews the holder's holding at <paramref name="now"/>; when
+    /// a wanted part finds its cap all claimed, the holdings not renewed for <see cref="ShadowClaims.Lease"/> are dropped
+    /// and the claims are counted again: the pairs stored (each once, whoever stored it) plus what each live holder
+    /// claimed and had not stored at its last renewal; what a dead holder claimed and did not store comes back.
     /// </summary>
-    Task<ShadowSpend> ClaimAsync(string shadowId, ShadowSpend want, ShadowSpend caps, CancellationToken cancellationToken);
+    Task<ShadowSpend> ClaimAsync(string shadowId, string holder, ShadowSpend want, ShadowSpend caps, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Gives back <paramref name="unused"/> of what a gateway claimed (it stops): others may claim it again.</summary>
-    Task ReturnAsync(string shadowId, ShadowSpend unused, CancellationToken cancellationToken);
+    /// <summary>
+    /// Renews <paramref name="holder"/>'s holding at <paramref name="now"/>, with what it has stored of its claims so far
+    /// (<paramref name="stored"/>, pairs and their cost, counted since it first claimed). False when it holds nothing:
+    /// it never claimed, or its holding lapsed and was dropped, so what it claimed is no longer its own (it claims anew).
+    /// </summary>
+    Task<bool> RenewAsync(string shadowId, string holder, ShadowSpend stored, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Gives back <paramref name="unused"/> of what <paramref name="holder"/> claimed (it stops): others may claim it again.</summary>
+    Task ReturnAsync(string shadowId, string holder, ShadowSpend unused, CancellationToken cancellationToken);
+
+    /// <summary>The shadow's claims, what is stored and who holds them at <paramref name="now"/> (<c>shadow status</c>, <c>--require-shadow</c>).</summary>
+    Task<ShadowClaimState> ClaimStateAsync(string shadowId, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
     /// What the gateways hold claimed of the shadow's caps now (<see cref="ClaimAsync"/> less what <see cref="ReturnAsync"/>

@@ -194,6 +194,23 @@ public sealed class ShadowCliTests
         Assert.DoesNotContain("Wait for shadow", stderr, StringComparison.Ordinal);
     }
 
+    // Outside trial: gateways killed with kill -9 held the rest of a shadow's caps, so it stored nothing more, and the
+    // refusal said to wait for a pass that could not come. It says that the claims come back after the lease, or to start anew.
+    [Fact]
+    public async Task RolloutStartRequireShadow_ActiveShadowStalledOnDeadGatewaysClaims_SaysTheyComeBackAfterTheLease()
+    {
+        await using var app = await ReadyAsync();
+        await app.OkAsync("shadow", "start", "v2", "--env", "production", "--rate", "0.5", "--max-requests", "60");
+        await ShadowPairs.ClaimAsync(app, 60, "killed-gateway", DateTimeOffset.UtcNow - TimeSpan.FromMinutes(2));
+
+        var (code, _, stderr) = await app.RunAsync("rollout", "start", "v2", "--env", "production", "--require-shadow");
+
+        Assert.Equal(ExitCodes.Refused, code);
+        Assert.Matches(@"Shadow sh-[0-9a-f]+ has stored 0 pair\(s\) \(\$0[.0-9]*\), below its caps, but its caps are all claimed and no pair was stored for 60 s or more: 1 gateway\(s\) that stopped renewing", stderr);
+        Assert.Contains("glidepath shadow stop --env production, then glidepath shadow start v2 --env production --rate 0.5 --max-requests 60", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Wait for shadow", stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task RolloutStartRequireShadow_WithoutThenWithAPassedShadow_RefusedThenStarted()
     {

@@ -7,6 +7,14 @@ namespace Glidepath.Cli.Tests.Shadow;
 /// <summary>Writes shadow pairs straight to the store, as a gateway's mirror would.</summary>
 internal static class ShadowPairs
 {
+    /// <summary>Claims <paramref name="pairs"/> of production's active shadow's caps for a gateway <paramref name="holder"/> at <paramref name="at"/>, as a gateway's mirror would (then killed: it renews no more).</summary>
+    public static async Task ClaimAsync(EnvApp app, long pairs, string holder, DateTimeOffset at)
+    {
+        await using var store = await SqliteStore.OpenAsync(app.StorePath, TimeProvider.System, CancellationToken.None);
+        var state = await store.Environments.GetAsync("support-agent", "production", CancellationToken.None);
+        await store.Shadows.ClaimAsync(state.Shadow!.ShadowId, holder, new ShadowSpend(pairs, 0), new ShadowSpend(pairs, 0), at, CancellationToken.None);
+    }
+
     /// <summary>Writes <paramref name="n"/> pairs of production's active shadow (or of <paramref name="shadowId"/>) of v2, answered by <paramref name="stable"/>; the candidate fails <paramref name="candidateErrorRate"/> of them. Seeded.</summary>
     public static async Task WriteAsync(EnvApp app, int n, double candidateErrorRate, char prefix = 'x', string stable = "v1", string? shadowId = null)
     {

@@ -91,10 +91,29 @@ public sealed class ShadowStatusGatewayCountsCliTests
         Assert.DoesNotContain("\"error\"", stdout.ToString(), StringComparison.Ordinal);
     }
 
+    // Outside trial shadowcaps3 (MEDIUM): killed gateways held every claim of a shadow stuck below its cap, and status said
+    // "active" with nothing amiss. It now says the shadow is stalled and why, in text and JSON.
+    [Fact]
+    public async Task Status_CapsAllClaimedByAGatewayThatStoppedRenewing_SaysStalledAndHowItComesBack()
+    {
+        await using var app = await ShadowCliTests.ReadyAsync();
+        await app.OkAsync("shadow", "start", "v2", "--env", "production", "--rate", "0.5", "--max-requests", "60");
+        await ShadowPairs.ClaimAsync(app, 60, "killed-gateway", DateTimeOffset.UtcNow - TimeSpan.FromMinutes(2));
+
+        var (code, text, _) = await app.RunAsync("shadow", "status", "--env", "production");
+        var claimed = (await app.JsonAsync("shadow", "status", "--env", "production")).GetProperty("shadow").GetProperty("claimed");
+
+        Assert.True(code == 0, text);
+        Assert.Contains("claimed by gateways: 60 of 60 requests (60 with no pair stored", text, StringComparison.Ordinal);
+        Assert.Contains("  stalled: the caps are all claimed, below them, and no pair was stored for 60 s or more; 1 gateway(s) stopped renewing their claims", text, StringComparison.Ordinal);
+        Assert.True(claimed.GetProperty("stalled").GetBoolean());
+        Assert.Equal(1, claimed.GetProperty("lapsed_holders").GetInt32());
+    }
+
     private static async Task ClaimAsync(Environments.EnvApp app, ShadowSpend want, ShadowSpend caps)
     {
         await using var store = await SqliteStore.OpenAsync(app.StorePath, TimeProvider.System, CancellationToken.None);
         var id = (await store.Environments.GetAsync("support-agent", "production", CancellationToken.None)).Shadow!.ShadowId;
-        await store.Shadows.ClaimAsync(id, want, caps, CancellationToken.None);
+        await store.Shadows.ClaimAsync(id, "gateway-test", want, caps, DateTimeOffset.UtcNow, CancellationToken.None);
     }
 }

@@ -50,6 +50,7 @@ public sealed class StoreMigrateCliTests
         Assert.Contains("0033_eval_run_leases", migrate.Stdout, StringComparison.Ordinal);
         Assert.Contains("0034_transient_errors", migrate.Stdout, StringComparison.Ordinal);
         Assert.Contains("0035_shadow_claims", migrate.Stdout, StringComparison.Ordinal);
+        Assert.Contains("0036_shadow_claim_holders", migrate.Stdout, StringComparison.Ordinal);
         Assert.Contains("nothing to apply", again.Stdout, StringComparison.Ordinal);
         Assert.True(after.Code == 0, after.Stderr);
         Assert.Contains("deploy", after.Stdout, StringComparison.Ordinal);
@@ -83,6 +84,8 @@ public sealed class StoreMigrateCliTests
 
     // What a store written by the release before callers' keys looks like: migrations 0013 and later undone.
     private static Task DowngradeToVersion12Async(string path) => ExecAsync(path, """
+        DROP TABLE shadow_claim_holders;
+        DELETE FROM schema_migrations WHERE version = 36;
         DROP TABLE shadow_claims;
         DELETE FROM schema_migrations WHERE version = 35;
         ALTER TABLE eval_results DROP COLUMN error_transient;

@@ -134,7 +134,7 @@ public sealed partial class ShadowMirrorTests : IAsyncLifetime
     [Fact]
     public async Task Mirror_AnotherGatewayClaimedMostOfMaxRequests_OnlyTheRestIsMirrored()
     {
-        Assert.Equal(5, (await _f.Store.Shadows.ClaimAsync("sh-test", new(5, 0), new(7, 0), default)).Pairs);
+        Assert.Equal(5, (await _f.Store.Shadows.ClaimAsync("sh-test", "other-gateway", new(5, 0), new(7, 0), DateTimeOffset.UtcNow, default)).Pairs);
         await StartShadowAsync(rate: 1, maxCostUsd: null, maxRequests: 7);
 
         for (var i = 0; i < 20; i++)
@@ -145,6 +145,26 @@ public sealed partial class ShadowMirrorTests : IAsyncLifetime
         await WaitForMetricsAsync(m => m.Mirrored + m.Capped == 20);
         Assert.Equal(2, (await _f.Store.Shadows.SpendAsync("sh-test", default)).Pairs);
         Assert.Equal(2, _f.Models.For("canary-model").Calls);
+    }
+
+    // Outside trial: kill -9 of gateways left a shadow at 110 of 150 pairs with all 150 claimed by the dead ones, and the
+    // live gateways mirrored nothing more. A holding not renewed for the lease is dropped when the caps are all claimed.
+    [Fact]
+    public async Task Mirror_ADeadGatewayHeldTheWholeCap_ItsUnusedClaimComesBackAfterTheLease()
+    {
+        var longAgo = DateTimeOffset.UtcNow - Glidepath.Shadow.ShadowClaims.Lease - TimeSpan.FromSeconds(1);
+        Assert.Equal(7, (await _f.Store.Shadows.ClaimAsync("sh-test", "killed-gateway", new(7, 0), new(7, 0), longAgo, default)).Pairs);
+        await _f.Store.Shadows.WriteAsync([DeadGatewaysPair(0), DeadGatewaysPair(1)], default); // it stored 2, then died
+        await StartShadowAsync(rate: 1, maxCostUsd: null, maxRequests: 7);
+
+        for (var i = 0; i < 20; i++)
+        {
+            await CallAsync("/v1/chat/completions", GatewayFixture.Chat(extra: $",\"user\":\"user-{i}\""));
+        }
+
+        await WaitForMetricsAsync(m => m.Mirrored + m.Capped == 20);
+        Assert.Equal(7, (await _f.Store.Shadows.SpendAsync("sh-test", default)).Pairs);
+        Assert.Equal(5, _f.Models.For("canary-model").Calls);
     }
 
     // Review of the claims: with a claim of one request (max_requests 20), a worker whose claim another worker's
@@ -165,7 +185,7 @@ public sealed partial class ShadowMirrorTests : IAsyncLifetime
     {
         // $0.04 of the $0.05 cap held elsewhere; calls cost $0.01: one call's worth is left, and at most the mirror's
         // concurrency (4) calls can be in flight when this gateway's claim runs out.
-        Assert.Equal(0.04, (await _f.Store.Shadows.ClaimAsync("sh-test", new(0, 0.04), new(0, 0.05), default)).CostUsd, 9);
+        Assert.Equal(0.04, (await _f.Store.Shadows.ClaimAsync("sh-test", "other-gateway", new(0, 0.04), new(0, 0.05), DateTimeOffset.UtcNow, default)).CostUsd, 9);
         await StartShadowAsync(rate: 1, maxCostUsd: 0.05, maxRequests: null);
 
         for (var i = 0; i < 20; i++)
@@ -190,7 +210,7 @@ public sealed partial class ShadowMirrorTests : IAsyncLifetime
         await _f.StopGatewayAsync();
 
         // It claimed a twentieth (5) and used 2: the 3 it did not use are back, so another gateway gets the other 98.
-        Assert.Equal(98, (await _f.Store.Shadows.ClaimAsync("sh-test", new(100, 0), new(100, 0), default)).Pairs);
+        Assert.Equal(98, (await _f.Store.Shadows.ClaimAsync("sh-test", "other-gateway", new(100, 0), new(100, 0), DateTimeOffset.UtcNow, default)).Pairs);
     }
 
     // Trial shadowcaps #1: only stable's successes were mirrored and every pair said "stable answered", so an identical
@@ -241,6 +261,21 @@ public sealed partial class ShadowMirrorTests : IAsyncLifetime
         var state = await _f.SetAsync(s => s with { Shadow = new ShadowState("sh-test", _f.V2.Id, rate, maxCostUsd, maxRequests) }, EnvironmentEventKinds.ShadowStart);
         await _f.WaitForRevisionAsync(state.Revision);
     }
+
+    private Glidepath.Shadow.ShadowPairRecord DeadGatewaysPair(int i) => new()
+    {
+        ShadowId = "sh-test",
+        App = _f.Manifest.App,
+        Environment = "production",
+        StableTraceId = $"s{i:x31}",
+        CandidateTraceId = $"c{i:x31}",
+        StableReleaseId = _f.V1.Id,
+        CandidateReleaseId = _f.V2.Id,
+        CreatedAt = DateTimeOffset.UtcNow,
+        Group = i,
+        StableCostUsd = 0.01,
+        CandidateCostUsd = 0.01,
+    };
 
     private Task<Glidepath.Shadow.ShadowPairRecord> PairAsync(string stableTraceId) => StoreWait.ShadowPairAsync(_f.Store, "sh-test", stableTraceId);
 

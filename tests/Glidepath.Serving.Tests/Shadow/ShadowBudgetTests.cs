@@ -28,7 +28,7 @@ public sealed class ShadowBudgetTests
     {
         var budget = Budget(null, null);
 
-        Assert.False(budget.TryReserve());
+        Assert.False(budget.TryReserve(T0));
         Assert.False(budget.Exhausted);
     }
 
@@ -38,7 +38,7 @@ public sealed class ShadowBudgetTests
         var budget = Budget(null, 5);
         budget.Refresh(new ShadowSpend(2, 0), (0, 0), T0);
 
-        var reserved = Enumerable.Range(0, 10).Count(_ => budget.TryReserve());
+        var reserved = Enumerable.Range(0, 10).Count(_ => budget.TryReserve(T0));
 
         Assert.Equal(3, reserved);
         Assert.True(budget.Exhausted);
@@ -50,15 +50,15 @@ public sealed class ShadowBudgetTests
         var budget = Budget(0.05, null);
         budget.Refresh(new ShadowSpend(0, 0.03), (0, 0), T0);
 
-        Assert.True(budget.TryReserve());
+        Assert.True(budget.TryReserve(T0));
         budget.Answered(0.01);
         budget.Stored(0.01);
-        Assert.True(budget.TryReserve());
+        Assert.True(budget.TryReserve(T0));
         budget.Answered(0.01);
         budget.Stored(0.01);
 
         Assert.True(budget.Exhausted);
-        Assert.False(budget.TryReserve());
+        Assert.False(budget.TryReserve(T0));
     }
 
     [Fact]
@@ -67,17 +67,17 @@ public sealed class ShadowBudgetTests
         // Pairs are written in batches: an answered call's cost is spent as soon as it is known.
         var budget = Budget(0.05, null);
         budget.Refresh(new ShadowSpend(0, 0.03), (0, 0), T0);
-        Assert.True(budget.TryReserve());
+        Assert.True(budget.TryReserve(T0));
 
         budget.Answered(0.02);
 
         Assert.True(budget.Exhausted);
-        Assert.False(budget.TryReserve());
+        Assert.False(budget.TryReserve(T0));
 
         budget.Release(0.02); // the pair could not be stored: nothing was spent as far as the caps go
 
         Assert.False(budget.Exhausted);
-        Assert.True(budget.TryReserve());
+        Assert.True(budget.TryReserve(T0));
     }
 
     [Fact]
@@ -85,11 +85,11 @@ public sealed class ShadowBudgetTests
     {
         var budget = Budget(null, 1);
         budget.Refresh(new ShadowSpend(0, 0), (0, 0), T0);
-        Assert.True(budget.TryReserve());
+        Assert.True(budget.TryReserve(T0));
 
         budget.Release(null);
 
-        Assert.True(budget.TryReserve());
+        Assert.True(budget.TryReserve(T0));
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class ShadowBudgetTests
         budget.Refresh(new ShadowSpend(0, 0), (0, 0), T0);
         for (var i = 0; i < 4; i++)
         {
-            Assert.True(budget.TryReserve());
+            Assert.True(budget.TryReserve(T0));
             budget.Answered(0);
             budget.Stored(0);
         }
@@ -108,8 +108,8 @@ public sealed class ShadowBudgetTests
         var before = budget.Local();
         budget.Refresh(new ShadowSpend(9, 0), before, T0.AddSeconds(5));
 
-        Assert.True(budget.TryReserve());
-        Assert.False(budget.TryReserve());
+        Assert.True(budget.TryReserve(T0));
+        Assert.False(budget.TryReserve(T0));
     }
 
     [Fact]
@@ -117,18 +117,18 @@ public sealed class ShadowBudgetTests
     {
         var budget = Budget(0.05, 100, claim: false);
         budget.Refresh(new ShadowSpend(0, 0), (0, 0), T0);
-        Assert.False(budget.TryReserve()); // the store's figures have room, this gateway's claims none
+        Assert.False(budget.TryReserve(T0)); // the store's figures have room, this gateway's claims none
 
         var want = budget.Want(T0, TimeSpan.FromSeconds(5));
         Assert.Equal(new ShadowSpend(5, 0.0025), want);
         budget.Granted(want!.Value, want.Value, T0);
 
         Assert.Null(budget.Want(T0, TimeSpan.FromSeconds(5)));
-        Assert.True(budget.TryReserve());
+        Assert.True(budget.TryReserve(T0));
         budget.Answered(0.01); // beyond the cost claimed: the next claim covers it and a twentieth more
 
         Assert.Equal(new ShadowSpend(0, 0.01), budget.Want(T0, TimeSpan.FromSeconds(5)));
-        Assert.False(budget.TryReserve());
+        Assert.False(budget.TryReserve(T0));
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public sealed class ShadowBudgetTests
 
         Assert.True(budget.ClaimsRanOut(T0.AddSeconds(4), TimeSpan.FromSeconds(5)));
         Assert.Null(budget.Want(T0.AddSeconds(4), TimeSpan.FromSeconds(5)));
-        Assert.False(budget.TryReserve());
+        Assert.False(budget.TryReserve(T0));
         Assert.False(budget.ClaimsRanOut(T0.AddSeconds(5), TimeSpan.FromSeconds(5)));
         Assert.Equal(new ShadowSpend(5, 0), budget.Want(T0.AddSeconds(5), TimeSpan.FromSeconds(5))); // another gateway may have given some back
     }
@@ -153,8 +153,8 @@ public sealed class ShadowBudgetTests
         budget.Refresh(new ShadowSpend(0, 0), (0, 0), T0);
         budget.Granted(new ShadowSpend(5, 0), new ShadowSpend(5, 0), T0);
 
-        Assert.True(budget.TryReserve());
-        Assert.True(budget.TryReserve());
+        Assert.True(budget.TryReserve(T0));
+        Assert.True(budget.TryReserve(T0));
         budget.Release(null);
 
         Assert.Equal(new ShadowSpend(4, 0), budget.Unused());
@@ -168,8 +168,8 @@ public sealed class ShadowBudgetTests
         var budget = Budget(0.30, null, claim: false);
         budget.Refresh(new ShadowSpend(0, 0), (0, 0), T0);
         budget.Granted(new ShadowSpend(0, 0.015), new ShadowSpend(0, 0.015), T0);
-        Assert.True(budget.TryReserve());
-        Assert.True(budget.TryReserve());
+        Assert.True(budget.TryReserve(T0));
+        Assert.True(budget.TryReserve(T0));
         Assert.Null(budget.Want(T0, TimeSpan.FromSeconds(5))); // nothing answered yet: room left, nothing wanted
         budget.Answered(0.02);
         var want = budget.Want(T0, TimeSpan.FromSeconds(5))!.Value;
@@ -190,6 +190,62 @@ public sealed class ShadowBudgetTests
         budget.Granted(new ShadowSpend(5, 0), new ShadowSpend(3, 0), T0);
 
         Assert.False(budget.ClaimsRanOut(T0, TimeSpan.FromSeconds(5)));
-        Assert.Equal(3, Enumerable.Range(0, 5).Count(_ => budget.TryReserve()));
+        Assert.Equal(3, Enumerable.Range(0, 5).Count(_ => budget.TryReserve(T0)));
+    }
+
+    // Outside trial: killed gateways never gave their claims back. The store now drops a holding not renewed for the lease
+    // (60 s), so a gateway that could not renew for half of it (the store unreachable) mirrors nothing within its claims:
+    // another gateway may count them again once the lease has passed.
+    [Fact]
+    public void TryReserve_ClaimsNotRenewedForHalfTheLease_Refused_UntilRenewed()
+    {
+        var budget = Budget(null, 100, claim: false);
+        budget.Refresh(new ShadowSpend(0, 0), (0, 0), T0);
+        budget.Granted(new ShadowSpend(5, 0), new ShadowSpend(5, 0), T0);
+        Assert.True(budget.TryReserve(T0 + ShadowClaims.UsableFor - TimeSpan.FromSeconds(1)));
+
+        var late = T0 + ShadowClaims.UsableFor;
+        Assert.True(budget.Stale(late));
+        Assert.False(budget.TryReserve(late));
+        Assert.Null(budget.Want(late, TimeSpan.FromSeconds(5)));
+
+        budget.Renewed(held: true, late);
+        Assert.False(budget.Stale(late));
+        Assert.True(budget.TryReserve(late));
+    }
+
+    // A holding the store dropped (not renewed for the lease) was counted again without it: nothing claimed is this
+    // gateway's any more, and the next claim covers its calls in flight as well as a twentieth.
+    [Fact]
+    public void Renewed_HoldingDropped_NothingClaimedIsLeft_AndTheNextClaimCoversTheCallsInFlight()
+    {
+        var budget = Budget(null, 100, claim: false);
+        budget.Refresh(new ShadowSpend(0, 0), (0, 0), T0);
+        budget.Granted(new ShadowSpend(5, 0), new ShadowSpend(5, 0), T0);
+        Assert.True(budget.TryReserve(T0));
+        Assert.True(budget.TryReserve(T0));
+        budget.Answered(0);
+        budget.Stored(0);
+        Assert.Equal(new ShadowSpend(1, 0), budget.HeldStored());
+
+        var later = T0 + ShadowClaims.Lease;
+        budget.Renewed(held: false, later);
+
+        Assert.Equal(new ShadowSpend(0, 0), budget.Unused());
+        Assert.Equal(new ShadowSpend(0, 0), budget.HeldStored());
+        Assert.False(budget.TryReserve(later));
+        Assert.Equal(new ShadowSpend(1 + 5, 0), budget.Want(later, TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public void Renewed_NothingClaimedYet_NothingChanges()
+    {
+        var budget = Budget(null, 100, claim: false);
+        budget.Refresh(new ShadowSpend(0, 0), (0, 0), T0);
+
+        budget.Renewed(held: false, T0);
+
+        Assert.False(budget.Stale(T0 + ShadowClaims.Lease));
+        Assert.Equal(new ShadowSpend(5, 0), budget.Want(T0, TimeSpan.FromSeconds(5)));
     }
 }

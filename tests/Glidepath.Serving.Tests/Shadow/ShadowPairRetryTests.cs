@@ -130,10 +130,16 @@ public sealed class ShadowPairRetryTests
 
         public Task<ShadowSpend> SpendAsync(string shadowId, CancellationToken cancellationToken) => inner.SpendAsync(shadowId, cancellationToken);
 
-        public Task<ShadowSpend> ClaimAsync(string shadowId, ShadowSpend want, ShadowSpend caps, CancellationToken cancellationToken) => inner.ClaimAsync(shadowId, want, caps, cancellationToken);
-
-        public Task ReturnAsync(string shadowId, ShadowSpend unused, CancellationToken cancellationToken) => inner.ReturnAsync(shadowId, unused, cancellationToken);
+        public Task<ShadowSpend> ClaimAsync(string shadowId, string holder, ShadowSpend want, ShadowSpend caps, DateTimeOffset now, CancellationToken cancellationToken) =>
+            inner.ClaimAsync(shadowId, holder, want, caps, now, cancellationToken);
 
         public Task<ShadowSpend?> ClaimedAsync(string shadowId, CancellationToken cancellationToken) => inner.ClaimedAsync(shadowId, cancellationToken);
+
+        public Task<bool> RenewAsync(string shadowId, string holder, ShadowSpend stored, DateTimeOffset now, CancellationToken cancellationToken) =>
+            inner.RenewAsync(shadowId, holder, stored, now, cancellationToken);
+
+        public Task ReturnAsync(string shadowId, string holder, ShadowSpend unused, CancellationToken cancellationToken) => inner.ReturnAsync(shadowId, holder, unused, cancellationToken);
+
+        public Task<ShadowClaimState> ClaimStateAsync(string shadowId, DateTimeOffset now, CancellationToken cancellationToken) => inner.ClaimStateAsync(shadowId, now, cancellationToken);
     }
 }

@@ -146,6 +146,20 @@ public sealed class PairsForPassTests
         Assert.Null(figure.CostCapNote(1, double.NaN, "x"));
     }
 
+    // Outside trial: a cost cap below one call's cost was said to pay for "about 0 pairs"; it pays for none, and the
+    // shadow stops after its first call or few, which pass the cap.
+    [Fact]
+    public void CostCapNote_CapBelowOneCallsCost_SaysItPaysForNoPair()
+    {
+        var figure = new PairsForPass(205, "error_rate max_increase 0.01");
+
+        var note = figure.CostCapNote(0.001, 0.002, "s");
+
+        Assert.NotNull(note);
+        Assert.StartsWith("--max-cost-usd 0.001 pays for no pair at $0.002 a call (s;", note, StringComparison.Ordinal);
+        Assert.EndsWith("rounded up to 3 significant figures); below one call's cost, the shadow stops after its first call or few, whose cost passes the cap", note, StringComparison.Ordinal);
+    }
+
     // Trial "lows" #2: a cap of 0.0215 paying for 204.8 of 205 pairs was rounded to 205 and said nothing, and the cap
     // suggested was rounded up to the cent (0.03, 40% more than the pairs cost).
     [Fact]
