@@ -96,7 +96,7 @@ public sealed class ShadowPairRetryTests
     /// Refuses the next writes (an outage, a busy store, or a store that refuses while reachable); reads pass, and the
     /// identity fails while the outage is one of reach. A busy refusal is the one failure it calls transient.
     /// </summary>
-    private sealed class RefusingShadowStore(IShadowStore inner, IStoreIdentitySource identity) : IShadowStore, IStoreIdentitySource, IStoreFailures
+    private sealed class RefusingShadowStore(IShadowStore inner, IStoreIdentitySource identity) : Glidepath.Testing.ForwardingShadowStore(inner), IStoreIdentitySource, IStoreFailures
     {
         private int _left;
         private int _refused;
@@ -111,7 +111,7 @@ public sealed class ShadowPairRetryTests
 
         public bool IsTransient(Exception error) => error is TimeoutException;
 
-        public Task WriteAsync(IReadOnlyList<ShadowPairRecord> pairs, CancellationToken cancellationToken)
+        public override Task WriteAsync(IReadOnlyList<ShadowPairRecord> pairs, CancellationToken cancellationToken)
         {
             if (Interlocked.Decrement(ref _left) >= 0)
             {
@@ -120,26 +120,10 @@ public sealed class ShadowPairRetryTests
             }
 
             _unreachable = false;
-            return inner.WriteAsync(pairs, cancellationToken);
+            return base.WriteAsync(pairs, cancellationToken);
         }
 
         public Task<StoreIdentity> ReadIdentityAsync(CancellationToken cancellationToken) =>
             _unreachable && Volatile.Read(ref _left) >= 0 ? throw new Glidepath.Errors.OperationalException("the store cannot be reached (test)") : identity.ReadIdentityAsync(cancellationToken);
-
-        public Task<IReadOnlyList<ShadowPairRecord>> PairsAsync(string shadowId, CancellationToken cancellationToken) => inner.PairsAsync(shadowId, cancellationToken);
-
-        public Task<ShadowSpend> SpendAsync(string shadowId, CancellationToken cancellationToken) => inner.SpendAsync(shadowId, cancellationToken);
-
-        public Task<ShadowSpend> ClaimAsync(string shadowId, string holder, ShadowSpend want, ShadowSpend caps, DateTimeOffset now, CancellationToken cancellationToken) =>
-            inner.ClaimAsync(shadowId, holder, want, caps, now, cancellationToken);
-
-        public Task<ShadowSpend?> ClaimedAsync(string shadowId, CancellationToken cancellationToken) => inner.ClaimedAsync(shadowId, cancellationToken);
-
-        public Task<bool> RenewAsync(string shadowId, string holder, ShadowSpend stored, DateTimeOffset now, CancellationToken cancellationToken) =>
-            inner.RenewAsync(shadowId, holder, stored, now, cancellationToken);
-
-        public Task ReturnAsync(string shadowId, string holder, ShadowSpend unused, CancellationToken cancellationToken) => inner.ReturnAsync(shadowId, holder, unused, cancellationToken);
-
-        public Task<ShadowClaimState> ClaimStateAsync(string shadowId, DateTimeOffset now, CancellationToken cancellationToken) => inner.ClaimStateAsync(shadowId, now, cancellationToken);
     }
 }

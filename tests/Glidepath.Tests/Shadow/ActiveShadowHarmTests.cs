@@ -145,27 +145,11 @@ public sealed class ActiveShadowHarmTests
     }
 
     /// <summary>The store's shadow pairs, whose reads fail once <see cref="Fail"/> is set (a store that cannot be read).</summary>
-    private sealed class FailingShadows(IShadowStore inner) : IShadowStore
+    private sealed class FailingShadows(IShadowStore inner) : Glidepath.Testing.ForwardingShadowStore(inner)
     {
         public bool Fail { get; set; }
 
-        public Task WriteAsync(IReadOnlyList<ShadowPairRecord> pairs, CancellationToken cancellationToken) => inner.WriteAsync(pairs, cancellationToken);
-
-        public Task<IReadOnlyList<ShadowPairRecord>> PairsAsync(string shadowId, CancellationToken cancellationToken) =>
-            Fail ? throw new InvalidOperationException("disk I/O error") : inner.PairsAsync(shadowId, cancellationToken);
-
-        public Task<ShadowSpend> SpendAsync(string shadowId, CancellationToken cancellationToken) => inner.SpendAsync(shadowId, cancellationToken);
-
-        public Task<ShadowSpend> ClaimAsync(string shadowId, string holder, ShadowSpend want, ShadowSpend caps, DateTimeOffset now, CancellationToken cancellationToken) =>
-            inner.ClaimAsync(shadowId, holder, want, caps, now, cancellationToken);
-
-        public Task<ShadowSpend?> ClaimedAsync(string shadowId, CancellationToken cancellationToken) => inner.ClaimedAsync(shadowId, cancellationToken);
-
-        public Task<bool> RenewAsync(string shadowId, string holder, ShadowSpend stored, DateTimeOffset now, CancellationToken cancellationToken) =>
-            inner.RenewAsync(shadowId, holder, stored, now, cancellationToken);
-
-        public Task ReturnAsync(string shadowId, string holder, ShadowSpend unused, CancellationToken cancellationToken) => inner.ReturnAsync(shadowId, holder, unused, cancellationToken);
-
-        public Task<ShadowClaimState> ClaimStateAsync(string shadowId, DateTimeOffset now, CancellationToken cancellationToken) => inner.ClaimStateAsync(shadowId, now, cancellationToken);
+        public override Task<IReadOnlyList<ShadowPairRecord>> PairsAsync(string shadowId, CancellationToken cancellationToken) =>
+            Fail ? throw new InvalidOperationException("disk I/O error") : base.PairsAsync(shadowId, cancellationToken);
     }
 }
