@@ -78,7 +78,7 @@ public sealed partial class Judge
             if (Dominant(rule, canary, stable, tail) is { } dominant)
             {
                 said.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"{rule.Name} has stopped narrowing: one subject group holds {MetricEvidence.ShareText(dominant.Share)} of {dominant.Arm} spread (one caller, most likely: a client whose requests fail, or are slow or dear, on that arm alone), and the safe side keeps it, so waiting will not decide it and a wider tolerance is not the fix — find that caller (glidepath traces list --release <its release> --failed, or --key <its key>) and decide by hand (glidepath rollout promote advances it, glidepath rollback ends it)"));
+                    $"{rule.Name} has stopped narrowing: one subject group holds {MetricEvidence.ShareText(dominant.Share)} of {dominant.Arm} spread (one caller, most likely: {CallerKind(rule.Name)} on that arm alone), and the safe side keeps it, so waiting will not decide it and a wider tolerance is not the fix — find that caller ({FindCaller(rule.Name)}) and decide by hand (glidepath rollout promote advances it, glidepath rollback ends it)"));
                 continue;
             }
 
@@ -164,4 +164,17 @@ public sealed partial class Judge
         var cluster = ClusterVariance(rule, a, tail);
         return double.IsNaN(cluster) ? 0 : Math.Max(cluster - iid, 0);
     }
+
+    /// <summary>The kind of caller that holds most of an arm's spread of the metric: one that cancels is not one that fails (trial cancels M2).</summary>
+    internal static string CallerKind(string metric) => metric switch
+    {
+        "cancel_rate" => "a client that closes its requests before the answer",
+        "error_rate" or "retry_rate" => "a client whose requests fail",
+        _ => "a client whose requests are slow or dear, or fail",
+    };
+
+    /// <summary>Where to look for that caller: a cancelled request is a 499 (client_closed), which --failed does not list.</summary>
+    internal static string FindCaller(string metric) => metric == "cancel_rate"
+        ? "glidepath traces list --release <its release>: its cancelled requests show status 499, or --key <its key>"
+        : "glidepath traces list --release <its release> --failed, or --key <its key>";
 }

@@ -200,5 +200,18 @@ public sealed class JudgeMirrorCaseTests
         Assert.Contains("error_rate has stopped narrowing: one subject group holds 98% of stable's spread (one caller, most likely", hold.Reason, StringComparison.Ordinal);
         Assert.Contains("a wider tolerance is not the fix — find that caller", hold.Reason, StringComparison.Ordinal);
         Assert.DoesNotContain("widen max_increase", hold.Reason, StringComparison.Ordinal);
+        Assert.Contains("a client whose requests fail on that arm alone", hold.Reason, StringComparison.Ordinal);
+        Assert.Contains("glidepath traces list --release <its release> --failed", hold.Reason, StringComparison.Ordinal);
+    }
+
+    // Outside trial cancels (M2): one caller cancelling every request on stable held the step, and the hold sent the
+    // operator to --failed, which lists no cancelled (499) request.
+    [Fact]
+    public void StalledReason_CancelRate_NamesACallerThatCancelsAndWhereItsRequestsShow()
+    {
+        Assert.Equal("a client that closes its requests before the answer", Judge.CallerKind("cancel_rate"));
+        Assert.DoesNotContain("--failed", Judge.FindCaller("cancel_rate"), StringComparison.Ordinal);
+        Assert.Contains("status 499", Judge.FindCaller("cancel_rate"), StringComparison.Ordinal);
+        Assert.Contains("--failed", Judge.FindCaller("error_rate"), StringComparison.Ordinal);
     }
 }
