@@ -78,13 +78,13 @@ public sealed partial class Judge
             if (Dominant(rule, canary, stable, tail) is { } dominant)
             {
                 said.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"{rule.Name} has stopped narrowing: one subject group holds {MetricEvidence.ShareText(dominant.Share)} of {dominant.Arm} spread (one caller, most likely: {CallerKind(rule.Name)} on that arm alone), and the safe side keeps it, so waiting will not decide it and a wider tolerance is not the fix — find that caller ({FindCaller(rule.Name)}) and decide by hand (glidepath rollout promote advances it, glidepath rollback ends it)"));
+                    $"{rule.Name} has stopped narrowing: one subject group holds {MetricEvidence.ShareText(dominant.Share)} of {dominant.Arm} spread (one caller, most likely: {CallerKind(rule.Name)} on that arm alone), and the safe side keeps it, so waiting will not decide it and a wider tolerance is not the fix — find that caller ({FindCaller(rule.Name)}){DecideByHand}"));
                 continue;
             }
 
             var needed = rule.HarmIsIncrease ? Math.Max(a.Estimate, 0) + radius : radius - Math.Min(a.Estimate, 0);
             said.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{rule.Name} has stopped narrowing: its subjects' {SubjectSpread.Differ(rule.Name)} differ beyond chance, so the subjects, not the requests, bound the interval (about {SubjectSpread.WidthText(rule, radius)} however many more requests they send) and waiting will not decide it — {SubjectSpread.WidenText(rule, needed).Replace(" to about ", " beyond about ", StringComparison.Ordinal)} at the least (where this interval stops: a tolerance that close is met only slowly, so expect another hold; glidepath rollout plan names the larger one a step meets within max_duration), or decide by hand (glidepath rollout promote advances it, glidepath rollback ends it)"));
+                $"{rule.Name} has stopped narrowing: its subjects' {SubjectSpread.Differ(rule.Name)} differ beyond chance, so the subjects, not the requests, bound the interval (about {SubjectSpread.WidthText(rule, radius)} however many more requests they send) and waiting will not decide it — {SubjectSpread.WidenText(rule, needed).Replace(" to about ", " beyond about ", StringComparison.Ordinal)} at the least (where this interval stops: a tolerance that close is met only slowly, so expect another hold; glidepath rollout plan names the larger one a step meets within max_duration){OrDecideByHand}"));
         }
 
         return said.Count == 0 ? null : string.Join("; ", said);
@@ -113,7 +113,7 @@ public sealed partial class Judge
             + "its heaviest subjects fare worse on it, and the cap (each subject group weighs at most three median groups) counts them as few, "
             + "so the judged estimate lies inside — a harm to those callers, or callers who fare as badly on any release (sticky subjects put different ones on each arm); "
             + "either way neither a wider tolerance nor a promotion is the remedy: look at the heaviest callers' traces "
-            + "(glidepath traces list --release <the canary's release>) and decide by hand (glidepath rollback ends it)";
+            + "(glidepath traces list --release <the canary's release>)" + RollBackByHand;
     }
 
     /// <summary>
@@ -177,4 +177,18 @@ public sealed partial class Judge
     internal static string FindCaller(string metric) => metric == "cancel_rate"
         ? "glidepath traces list --release <its release>: its cancelled requests show status 499, or --key <its key>"
         : "glidepath traces list --release <its release> --failed, or --key <its key>";
+
+    private const string DecideByHand = " and decide by hand (glidepath rollout promote advances it, glidepath rollback ends it)";
+    private const string OrDecideByHand = ", or decide by hand (glidepath rollout promote advances it, glidepath rollback ends it)";
+    private const string RollBackByHand = " and decide by hand (glidepath rollback ends it)";
+
+    /// <summary>
+    /// A stalled metric's text in the reason of a step that is rolled back (on_inconclusive: rollback, or a hold run
+    /// out): its advice to decide by hand is moot once the rollout has ended (outside trial cancels, M3: the stored
+    /// reason of a rollback still said "decide by hand (glidepath rollout promote advances it…)").
+    /// </summary>
+    internal static string? WithoutHandAdvice(string? stalled) => stalled?
+        .Replace(DecideByHand, "", StringComparison.Ordinal)
+        .Replace(OrDecideByHand, "", StringComparison.Ordinal)
+        .Replace(RollBackByHand, "", StringComparison.Ordinal);
 }

@@ -204,6 +204,21 @@ public sealed class JudgeMirrorCaseTests
         Assert.Contains("glidepath traces list --release <its release> --failed", hold.Reason, StringComparison.Ordinal);
     }
 
+    // Outside trial cancels (M3): under on_inconclusive: rollback the stored reason of the rollback still told the
+    // operator to "decide by hand (glidepath rollout promote advances it…)" of a rollout that had ended.
+    [Fact]
+    public void Decide_InconclusiveRollBackBesideOneFailingCallerOnStable_ReasonKeepsTheCauseWithoutHandAdvice()
+    {
+        var judge = new Judge(Judge.Policy with { MaxDuration = TimeSpan.FromMinutes(4), RollBackWhenInconclusive = true });
+
+        var ended = judge.Decide(Honest(requestsPerGroup: 20, errorEvery: 100), StableWithFailingCaller, TimeSpan.FromMinutes(4));
+
+        Assert.Equal(JudgeOutcome.RollBack, ended.Outcome);
+        Assert.Contains("find that caller (glidepath traces list --release <its release> --failed, or --key <its key>)", ended.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("decide by hand", ended.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("rollout promote", ended.Reason, StringComparison.Ordinal);
+    }
+
     // Outside trial cancels (M2): one caller cancelling every request on stable held the step, and the hold sent the
     // operator to --failed, which lists no cancelled (499) request.
     [Fact]
