@@ -37,9 +37,12 @@ public sealed partial class Judge
     /// subjects alone keeps across it, joined; null when there is none. <paramref name="canary"/> and
     /// <paramref name="stable"/> are the capped samples the assessments were made on, <paramref name="canaryUncapped"/> and
     /// <paramref name="stableUncapped"/> the same arms before the cap of heavy subjects. A metric whose estimate before that
-    /// cap (per request) lies beyond its tolerance gets <see cref="HeavierHarmed"/> instead, stalled or not.
+    /// cap (per request) lies beyond its tolerance gets <see cref="HeavierHarmed"/> instead, stalled or not. With
+    /// <paramref name="rolledBack"/> (on_inconclusive: rollback, or a hold run out) the sentences keep their cause and drop
+    /// the advice to decide by hand, moot once the rollout has ended (outside trial cancels, M3: the stored reason of a
+    /// rollback still said "decide by hand (glidepath rollout promote advances it…)").
     /// </summary>
-    private string? Stalled(IReadOnlyList<MetricAssessment> all, in ArmSample canary, in ArmSample stable, in ArmSample canaryUncapped, in ArmSample stableUncapped)
+    private string? Stalled(IReadOnlyList<MetricAssessment> all, in ArmSample canary, in ArmSample stable, in ArmSample canaryUncapped, in ArmSample stableUncapped, bool rolledBack = false)
     {
         var said = new List<string>();
         foreach (var a in all)
@@ -51,7 +54,7 @@ public sealed partial class Judge
                 continue;
             }
 
-            if (HeavierHarmed(rule, canaryUncapped, stableUncapped) is { } heavy)
+            if (HeavierHarmed(rule, canaryUncapped, stableUncapped, rolledBack) is { } heavy)
             {
                 said.Add(heavy);
                 continue;
@@ -78,13 +81,13 @@ public sealed partial class Judge
             if (Dominant(rule, canary, stable, tail) is { } dominant)
             {
                 said.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"{rule.Name} has stopped narrowing: one subject group holds {MetricEvidence.ShareText(dominant.Share)} of {dominant.Arm} spread (one caller, most likely: {CallerKind(rule.Name)} on that arm alone), and the safe side keeps it, so waiting will not decide it and a wider tolerance is not the fix — find that caller ({FindCaller(rule.Name)}){DecideByHand}"));
+                    $"{rule.Name} has stopped narrowing: one subject group holds {MetricEvidence.ShareText(dominant.Share)} of {dominant.Arm} spread (one caller, most likely: {CallerKind(rule.Name)} on that arm alone), and the safe side keeps it, so waiting will not decide it and a wider tolerance is not the fix — find that caller ({FindCaller(rule.Name)}){(rolledBack ? "" : DecideByHand)}"));
                 continue;
             }
 
             var needed = rule.HarmIsIncrease ? Math.Max(a.Estimate, 0) + radius : radius - Math.Min(a.Estimate, 0);
             said.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{rule.Name} has stopped narrowing: its subjects' {SubjectSpread.Differ(rule.Name)} differ beyond chance, so the subjects, not the requests, bound the interval (about {SubjectSpread.WidthText(rule, radius)} however many more requests they send) and waiting will not decide it — {SubjectSpread.WidenText(rule, needed).Replace(" to about ", " beyond about ", StringComparison.Ordinal)} at the least (where this interval stops: a tolerance that close is met only slowly, so expect another hold; glidepath rollout plan names the larger one a step meets within max_duration){OrDecideByHand}"));
+                $"{rule.Name} has stopped narrowing: its subjects' {SubjectSpread.Differ(rule.Name)} differ beyond chance, so the subjects, not the requests, bound the interval (about {SubjectSpread.WidthText(rule, radius)} however many more requests they send) and waiting will not decide it — {SubjectSpread.WidenText(rule, needed).Replace(" to about ", " beyond about ", StringComparison.Ordinal)} at the least (where this interval stops: a tolerance that close is met only slowly, so expect another hold; glidepath rollout plan names the larger one a step meets within max_duration){(rolledBack ? "" : OrDecideByHand)}"));
         }
 
         return said.Count == 0 ? null : string.Join("; ", said);
@@ -97,7 +100,7 @@ public sealed partial class Judge
     /// failing 10% of the ten heaviest users' attempts read retry_rate +0.0068 judged, +0.0426 per request against
     /// max_increase 0.03, and the hold advised widening the tolerance beyond 0.035 or promoting).
     /// </summary>
-    private static string? HeavierHarmed(MetricRule rule, in ArmSample canary, in ArmSample stable)
+    private static string? HeavierHarmed(MetricRule rule, in ArmSample canary, in ArmSample stable, bool rolledBack)
     {
         var before = PointEstimate(rule, canary, stable);
         if (!(rule.HarmIsIncrease ? before > rule.Threshold : before < rule.Threshold))
@@ -113,7 +116,7 @@ public sealed partial class Judge
             + "its heaviest subjects fare worse on it, and the cap (each subject group weighs at most three median groups) counts them as few, "
             + "so the judged estimate lies inside — a harm to those callers, or callers who fare as badly on any release (sticky subjects put different ones on each arm); "
             + "either way neither a wider tolerance nor a promotion is the remedy: look at the heaviest callers' traces "
-            + "(glidepath traces list --release <the canary's release>)" + RollBackByHand;
+            + "(glidepath traces list --release <the canary's release>)" + (rolledBack ? "" : RollBackByHand);
     }
 
     /// <summary>
@@ -181,14 +184,4 @@ public sealed partial class Judge
     private const string DecideByHand = " and decide by hand (glidepath rollout promote advances it, glidepath rollback ends it)";
     private const string OrDecideByHand = ", or decide by hand (glidepath rollout promote advances it, glidepath rollback ends it)";
     private const string RollBackByHand = " and decide by hand (glidepath rollback ends it)";
-
-    /// <summary>
-    /// A stalled metric's text in the reason of a step that is rolled back (on_inconclusive: rollback, or a hold run
-    /// out): its advice to decide by hand is moot once the rollout has ended (outside trial cancels, M3: the stored
-    /// reason of a rollback still said "decide by hand (glidepath rollout promote advances it…)").
-    /// </summary>
-    internal static string? WithoutHandAdvice(string? stalled) => stalled?
-        .Replace(DecideByHand, "", StringComparison.Ordinal)
-        .Replace(OrDecideByHand, "", StringComparison.Ordinal)
-        .Replace(RollBackByHand, "", StringComparison.Ordinal);
 }

@@ -166,8 +166,8 @@ public sealed partial class Judge(JudgePolicy policy)
         var harmed = assessments.Where(a => a.Verdict == MetricVerdict.Harm).ToList();
         var allSafe = assessments.All(a => a.Verdict is MetricVerdict.Safe or MetricVerdict.NoData);
         var outcome = harmed.Count > 0 ? JudgeOutcome.RollBack : Outcome(allSafe, canary, stable, stepElapsed);
-        var stalled = outcome is JudgeOutcome.Hold ? Stalled(assessments, c, s, canary, stable)
-            : outcome == JudgeOutcome.RollBack && harmed.Count == 0 ? WithoutHandAdvice(Stalled(assessments, c, s, canary, stable)) : null;
+        var stalled = outcome is JudgeOutcome.Hold || (outcome == JudgeOutcome.RollBack && harmed.Count == 0)
+            ? Stalled(assessments, c, s, canary, stable, rolledBack: outcome == JudgeOutcome.RollBack) : null;
         var reason = Reason(outcome, harmed, assessments, canary, stable, EnoughArmSubjects(c, s) ? null : (c.EffectiveSubjects, s.EffectiveSubjects), stepElapsed, stalled);
         var evidence = new List<MetricEvidence>(assessments.Count);
         foreach (var a in assessments)
