@@ -83,7 +83,7 @@ internal static class RolloutPlanCommand
                 ctx.Output.Note(slow);
             }
 
-            if (SubjectSpreadWarning.For(plan, planned, spec.Name) is { } spread)
+            if (SubjectSpreadWarning.For(plan, planned, spec.Name, state.StableReleaseId) is { } spread)
             {
                 ctx.Output.Note(spread);
             }

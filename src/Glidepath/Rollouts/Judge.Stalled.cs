@@ -168,6 +168,22 @@ public sealed partial class Judge
         return double.IsNaN(cluster) ? 0 : Math.Max(cluster - iid, 0);
     }
 
+    /// <summary>
+    /// The share of <paramref name="day"/>'s spread of <paramref name="rule"/>'s metric (its squared residuals, after the cap
+    /// of heavy subjects) that its most harmful subject group holds when that is at least <see cref="OneCallerShare"/>: one
+    /// caller, most likely, as a hold would name it; 0 otherwise. For the plan's warning about a metric the subjects keep
+    /// undecided: widening the tolerance past such a caller's spread would let a real harm of that size through (trial
+    /// cancels M4: "widen max_increase to about 0.32" after one caller cancelled every request on stable, where a 0.34 rise
+    /// of real harm had been caught).
+    /// </summary>
+    internal static double OneCallerShareOf(MetricRule rule, in ArmSample day)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        var capped = day.CapSubjects();
+        var tail = rule.Kind == MetricKind.TailShare ? TailBucket(capped.LatencyHistogram, rule.Quantile) : -1;
+        return rule.Kind == MetricKind.TailShare && tail < 0 ? 0 : DominantHarmfulGroup(rule, capped, tail, OneCallerShare).Share;
+    }
+
     /// <summary>The kind of caller that holds most of an arm's spread of the metric: one that cancels is not one that fails (trial cancels M2).</summary>
     internal static string CallerKind(string metric) => metric switch
     {
@@ -177,9 +193,9 @@ public sealed partial class Judge
     };
 
     /// <summary>Where to look for that caller: a cancelled request is a 499 (client_closed), which --failed does not list.</summary>
-    internal static string FindCaller(string metric) => metric == "cancel_rate"
-        ? "glidepath traces list --release <its release>: its cancelled requests show status 499, or --key <its key>"
-        : "glidepath traces list --release <its release> --failed, or --key <its key>";
+    internal static string FindCaller(string metric, string release = "<its release>") => metric == "cancel_rate"
+        ? $"glidepath traces list --release {release}: its cancelled requests show status 499, or --key <its key>"
+        : $"glidepath traces list --release {release} --failed, or --key <its key>";
 
     private const string DecideByHand = " and decide by hand (glidepath rollout promote advances it, glidepath rollback ends it)";
     private const string OrDecideByHand = ", or decide by hand (glidepath rollout promote advances it, glidepath rollback ends it)";

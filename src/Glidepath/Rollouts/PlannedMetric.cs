@@ -32,4 +32,11 @@ public sealed record PlannedMetric(string Metric, long? CanaryRequests, double? 
     /// or without a rate near the narrowest interval.
     /// </summary>
     public double? ToleranceNeeded { get; init; }
+
+    /// <summary>
+    /// When <see cref="SubjectBound"/> and one subject group holds at least <see cref="Judge.OneCallerShare"/> of the stable
+    /// release's spread of the metric (one caller, most likely: a client whose requests fail, or that cancels them): that
+    /// share. A wider tolerance is then not the advice: it would also let a real harm of the caller's size through.
+    /// </summary>
+    public double? OneCallerShare { get; init; }
 }

@@ -29,6 +29,7 @@ public static class RolloutPlanner
         ArgumentNullException.ThrowIfNull(stable);
         var policy = JudgePolicy.From(plan);
         var between = policy.Rules.Select(r => stableDay is { } day ? SubjectSpread.Between(r, day) : 0).ToList();
+        var oneCaller = policy.Rules.Select((r, i) => stableDay is { } day && between[i] > 0 ? Judge.OneCallerShareOf(r, day) : 0).ToList();
         var rate = rps is { } r && r > 0 && double.IsFinite(r) ? r : (double?)null;
         var sizes = stableDay?.Groups is { Length: > 1 } groups ? groups.Select(g => g.Requests).ToArray() : null;
         var steps = new List<PlannedStep>();
@@ -59,6 +60,7 @@ public static class RolloutPlanner
                     NarrowestInTime = pace.Floor > 0 && perRequest > 0 && inTime is { } seen ? NarrowestUpTo(pace, seen * perRequest, policy) : null,
                     SubjectBound = bound,
                     ToleranceNeeded = bound ? ToleranceNeeded(rule, stable, between[i], stablePerCanary, arms, inTime is { } half ? half * perRequest / 2 : null, policy) : null,
+                    OneCallerShare = bound && oneCaller[i] > 0 ? oneCaller[i] : null,
                 };
                 needs.Add((rule, requests, perRequest, pace, metric));
             }

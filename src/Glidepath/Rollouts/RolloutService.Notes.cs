@@ -32,7 +32,7 @@ public sealed partial class RolloutService
         var rate = await StableRate.MeasureAsync(traces, manifest.App, rollout.Environment, state.StableSince, now, cancellationToken).ConfigureAwait(false);
         var planned = RolloutPlanner.Plan(rollout.Plan, observed ?? StableProfile.Assumed(sampleRate), observed is null ? null : stableDay, rate?.RequestsPerSecond);
         var pace = rate is null ? null : StepPaceWarning.For(rollout.Plan, planned, rate.RequestsPerSecond, rate.Source, rollout.Environment);
-        var spread = SubjectSpreadWarning.For(rollout.Plan, planned, rollout.Environment);
+        var spread = SubjectSpreadWarning.For(rollout.Plan, planned, rollout.Environment, rollout.BaselineReleaseId);
         var firstToken = observed is null ? null : FirstTokenLatencyWarning.For(rollout.Plan, observed, rollout.Environment);
         var cancels = observed is null ? null : CancelRateWarning.For(rollout.Plan, observed, rollout.Environment);
         var subjects = SubjectShortfallWarning.For(rollout.Plan, stableDay, rollout.Environment);

@@ -14,8 +14,11 @@ namespace Glidepath.Rollouts;
 /// </summary>
 public static class SubjectSpreadWarning
 {
-    /// <summary>The warning for <paramref name="planned"/> (planned with the stable release's subject groups), or null when no metric is bound by its subjects.</summary>
-    public static string? For(RolloutPlan plan, IReadOnlyList<PlannedStep> planned, string environment)
+    /// <summary>
+    /// The warning for <paramref name="planned"/> (planned with the stable release's subject groups, that of
+    /// <paramref name="stableRelease"/> when known), or null when no metric is bound by its subjects.
+    /// </summary>
+    public static string? For(RolloutPlan plan, IReadOnlyList<PlannedStep> planned, string environment, string? stableRelease = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(planned);
@@ -43,6 +46,14 @@ public static class SubjectSpreadWarning
                     : step.CanaryRequestsInTime is null
                         ? $"{SubjectSpread.WidenText(rule, t).Replace(" to about ", " beyond about ", StringComparison.Ordinal)} (the least that decides it at all, slowly: with --rps the plan names the tolerance a step meets in time), "
                         : $"{SubjectSpread.WidenText(rule, t)} (a step meets it within max_duration, even one needing twice the median; the figure a hold names is the least that decides it at all, smaller and too slow), ";
+                // One caller holding nearly all of stable's spread (a client failing or cancelling every request): widening the
+                // tolerance past it would let a real harm that large through (trial cancels M4: "widen max_increase to about
+                // 0.32" where a real +0.34 rise had been caught), and the hold says the same.
+                if (m.OneCallerShare is { } share)
+                {
+                    return $"{m.Metric} is expected to stay undecided {within}: one subject group holds {MetricEvidence.ShareText(share)} of the stable release's spread of it (one caller, most likely: {Judge.CallerKind(m.Metric)}){width}; a wider tolerance is not the fix, it would let a real harm that large through — find that caller ({Judge.FindCaller(m.Metric, stableRelease ?? "<the stable release>")}) and have it fixed or sent elsewhere before the rollout, or expect {Then(plan)}";
+                }
+
                 return $"{m.Metric} is expected to stay undecided {within}: its subjects' {SubjectSpread.Differ(m.Metric)} differ beyond chance{width}{needs}; {widen}{(never ? "" : "lengthen max_duration, ")}or expect {Then(plan)}";
             }).ToList();
             if (each.Count > 0)

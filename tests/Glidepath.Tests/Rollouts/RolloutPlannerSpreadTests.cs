@@ -93,6 +93,39 @@ public sealed class RolloutPlannerSpreadTests
         Assert.InRange(errors.CatchesBeyond!.Value, 0.04, 0.1);
     }
 
+    // Trial cancels M4: after one caller pinned to stable cancelled (here: failed) every request, the plan's warning advised
+    // widening the tolerance to about the caller's spread (0.32 there), which would have let the real +0.34 harm the trial
+    // caught through. One group holding nearly all of stable's spread is named as one caller, and no wider tolerance is advised.
+    [Fact]
+    public void Plan_OneCallerFailingEveryRequestOnStable_NamesTheCaller_AndAdvisesNoWiderTolerance()
+    {
+        var day = Groups(1000, g => g == 17 ? 1000 : 10);
+        var profile = StableProfile.From(day, 0)!;
+
+        var planned = RolloutPlanner.Plan(Plan(), profile, day, rps: 40);
+
+        var errors = Assert.Single(Assert.Single(planned).Metrics);
+        Assert.True(errors.SubjectBound);
+        Assert.InRange(errors.OneCallerShare!.Value, 0.95, 1);
+        var warning = SubjectSpreadWarning.For(Plan(), planned, "production", "v1");
+        Assert.NotNull(warning);
+        Assert.Contains("error_rate is expected to stay undecided within max_duration 4m0s", warning, StringComparison.Ordinal);
+        Assert.Contains("of the stable release's spread of it (one caller, most likely: a client whose requests fail)", warning, StringComparison.Ordinal);
+        Assert.Contains("a wider tolerance is not the fix, it would let a real harm that large through — find that caller (glidepath traces list --release v1 --failed, or --key <its key>)", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain("widen max_increase", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_UsersWhoseErrorRatesDiffer_NoOneCaller_StillAdvisesTheTolerance()
+    {
+        var day = Concentrated.Day(200_000, seed: 1);
+
+        var errors = Assert.Single(RolloutPlanner.Plan(Plan(), StableProfile.From(day, 0)!, day, rps: 40)[0].Metrics);
+
+        Assert.True(errors.SubjectBound);
+        Assert.Null(errors.OneCallerShare);
+    }
+
     // Trial netfalse2 M3 (d): without a rate the plan can only name the least tolerance that decides the metric at all, which
     // is smaller than the one a step meets in time (0.028 against 0.039 for the same traffic); it says which it is.
     [Fact]
