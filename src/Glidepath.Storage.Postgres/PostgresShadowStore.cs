@@ -130,14 +130,6 @@ internal sealed class PostgresShadowStore(PostgresDatabase database) : IShadowSt
         return granted;
     }
 
-    public async Task<ShadowSpend?> ClaimedAsync(string shadowId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = connection.Command("SELECT pairs, cost_usd FROM shadow_claims WHERE shadow_id = @shadow").With("shadow", shadowId);
-        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? new ShadowSpend(r.GetInt64(0), r.GetDouble(1)) : null;
-    }
-
     /// <summary>A wanted part more than its cap leaves room for, on the claims row aliased c (as <see cref="ShadowClaims.Short"/>).</summary>
     private const string Short = "((@wantPairs > 0 AND c.pairs + @wantPairs > @capPairs) OR (@wantCost > 0 AND c.cost_usd + @wantCost > @capCost))";
 
@@ -189,7 +181,7 @@ internal sealed class PostgresShadowStore(PostgresDatabase database) : IShadowSt
         await r.ReadAsync(cancellationToken).ConfigureAwait(false);
         var stored = new ShadowSpend(r.GetInt64(0), r.GetDouble(1));
         var claimed = r.IsDBNull(3) ? stored : new ShadowSpend(r.GetInt64(3), r.GetDouble(4));
-        return new ShadowClaimState(claimed, stored, r.IsDBNull(2) ? null : ParseUtc(r.GetString(2)), (int)r.GetInt64(5), (int)r.GetInt64(6));
+        return new ShadowClaimState(claimed, stored, r.IsDBNull(2) ? null : ParseUtc(r.GetString(2)), (int)r.GetInt64(5), (int)r.GetInt64(6), !r.IsDBNull(3));
     }
 
     private static ShadowPairRecord Read(NpgsqlDataReader r) => new()

@@ -164,16 +164,6 @@ internal sealed class SqliteShadowStore(SqliteDatabase database) : IShadowStore
         return granted;
     }
 
-    public async Task<ShadowSpend?> ClaimedAsync(string shadowId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT pairs, cost_usd FROM shadow_claims WHERE shadow_id = $shadow";
-        cmd.Parameters.AddWithValue("$shadow", shadowId);
-        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? new ShadowSpend(r.GetInt64(0), r.GetDouble(1)) : null;
-    }
-
     /// <summary>A wanted part more than its cap leaves room for, on the claims row aliased c (as <see cref="ShadowClaims.Short"/>).</summary>
     private const string Short = "(($wantPairs > 0 AND c.pairs + $wantPairs > $capPairs) OR ($wantCost > 0 AND c.cost_usd + $wantCost > $capCost))";
 
@@ -228,6 +218,6 @@ internal sealed class SqliteShadowStore(SqliteDatabase database) : IShadowStore
         await r.ReadAsync(cancellationToken).ConfigureAwait(false);
         var stored = new ShadowSpend(r.GetInt64(0), r.GetDouble(1));
         var claimed = r.IsDBNull(3) ? stored : new ShadowSpend(r.GetInt64(3), r.GetDouble(4));
-        return new ShadowClaimState(claimed, stored, r.IsDBNull(2) ? null : SqliteEnvironmentStore.Parse(r.GetString(2)), r.GetInt32(5), r.GetInt32(6));
+        return new ShadowClaimState(claimed, stored, r.IsDBNull(2) ? null : SqliteEnvironmentStore.Parse(r.GetString(2)), r.GetInt32(5), r.GetInt32(6), !r.IsDBNull(3));
     }
 }

@@ -19,7 +19,6 @@ internal abstract class ForwardingShadowStore(IShadowStore inner) : IShadowStore
     public Task<ShadowSpend> ClaimAsync(string shadowId, string holder, ShadowSpend want, ShadowSpend caps, DateTimeOffset now, CancellationToken cancellationToken) =>
         inner.ClaimAsync(shadowId, holder, want, caps, now, cancellationToken);
 
-    public Task<ShadowSpend?> ClaimedAsync(string shadowId, CancellationToken cancellationToken) => inner.ClaimedAsync(shadowId, cancellationToken);
 
     public Task<bool> RenewAsync(string shadowId, string holder, ShadowSpend stored, DateTimeOffset now, CancellationToken cancellationToken) =>
         inner.RenewAsync(shadowId, holder, stored, now, cancellationToken);

@@ -4,9 +4,11 @@ namespace Glidepath.Shadow;
 /// A shadow's claims on its caps as the store holds them (<see cref="Storage.IShadowStore.ClaimStateAsync"/>): what the
 /// gateways have claimed together, what is stored, when the last pair was stored, and how many gateways hold a part of
 /// the claims, renewed within the lease (<see cref="ShadowClaims.Lease"/>) or not (dead, or cut off from the store: their
-/// unused claim comes back at the next claim that finds the caps all claimed).
+/// unused claim comes back at the next claim that finds the caps all claimed). <paramref name="AnyClaim"/> is false while
+/// no gateway has claimed (a shadow without caps, or not yet mirrored, or one from before the claims): the claims are then
+/// taken as what is stored.
 /// </summary>
-public sealed record ShadowClaimState(ShadowSpend Claimed, ShadowSpend Stored, DateTimeOffset? LastPairAt, int LiveHolders, int LapsedHolders)
+public sealed record ShadowClaimState(ShadowSpend Claimed, ShadowSpend Stored, DateTimeOffset? LastPairAt, int LiveHolders, int LapsedHolders, bool AnyClaim)
 {
     /// <summary>Claimed and not stored (never below zero): in flight at the gateways, unused, or lost with a gateway that died.</summary>
     public ShadowSpend Unstored => new(Math.Max(Claimed.Pairs - Stored.Pairs, 0), Math.Max(Claimed.CostUsd - Stored.CostUsd, 0));

@@ -1,7 +1,7 @@
 namespace Glidepath.Shadow;
 
 /// <summary>
-/// What the gateways hold claimed of a shadow's caps (<see cref="Storage.IShadowStore.ClaimedAsync"/>), beside what is
+/// What the gateways hold claimed of a shadow's caps (<see cref="Storage.IShadowStore.ClaimStateAsync"/>), beside what is
 /// stored: a place claimed and not stored is held by a running gateway, in flight, or lost (a gateway killed, a pair that
 /// could not be written). Each part only for a cap the shadow has (nothing is claimed of a cap it has not).
 /// </summary>

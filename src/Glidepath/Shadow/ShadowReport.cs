@@ -34,7 +34,7 @@ public sealed record ShadowReport
 
     public required ShadowSpend Spend { get; init; }
 
-    /// <summary>What the gateways hold claimed of the caps (<see cref="Storage.IShadowStore.ClaimedAsync"/>); null while none has claimed, and in the reports the checklist reads.</summary>
+    /// <summary>What the gateways hold claimed of the caps (<see cref="Storage.IShadowStore.ClaimStateAsync"/>); null while none has claimed, and in the reports the checklist reads.</summary>
     public ShadowSpend? Claimed { get; init; }
 
     /// <summary>

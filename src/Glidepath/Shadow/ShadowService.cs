@@ -135,16 +135,16 @@ public sealed partial class ShadowService(Manifest manifest, EnvironmentService 
         var state = await environmentStore.GetAsync(manifest.App, spec.Name, cancellationToken).ConfigureAwait(false);
         var candidate = started.Shadow.ReleaseId;
         var report = await ReportAsync(spec.Name, started, history, cancellationToken, JudgedAgainst(state.StableReleaseId, candidate, history)).ConfigureAwait(false);
-        var claimed = await shadows.ClaimedAsync(started.Shadow.ShadowId, cancellationToken).ConfigureAwait(false);
+        // One read of the claims: what the gateways claimed (null while none has), and, for an active capped shadow, whether it stalled.
         var shadow = started.Shadow;
-        var claims = claimed is null || !report.Active || (shadow.MaxRequests is null && shadow.MaxCostUsd is null) ? null
-            : await ClaimStateAsync(shadow.ShadowId, cancellationToken).ConfigureAwait(false);
+        var claims = await ClaimStateAsync(shadow.ShadowId, cancellationToken).ConfigureAwait(false);
+        var capped = claims.AnyClaim && report.Active && (shadow.MaxRequests is not null || shadow.MaxCostUsd is not null);
         return report with
         {
             CandidateIsStable = state.StableReleaseId == candidate,
-            Claimed = claimed,
-            Stalled = claims?.Stalled(shadow.MaxCostUsd, shadow.MaxRequests, time.GetUtcNow()) ?? false,
-            LapsedHolders = claims?.LapsedHolders ?? 0,
+            Claimed = claims.AnyClaim ? claims.Claimed : null,
+            Stalled = capped && claims.Stalled(shadow.MaxCostUsd, shadow.MaxRequests, time.GetUtcNow()),
+            LapsedHolders = capped ? claims.LapsedHolders : 0,
         };
     }
 

@@ -41,11 +41,4 @@ public interface IShadowStore
 
     /// <summary>The shadow's claims, what is stored and who holds them at <paramref name="now"/> (<c>shadow status</c>, <c>--require-shadow</c>).</summary>
     Task<ShadowClaimState> ClaimStateAsync(string shadowId, DateTimeOffset now, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// What the gateways hold claimed of the shadow's caps now (<see cref="ClaimAsync"/> less what <see cref="ReturnAsync"/>
-    /// gave back), pairs included; null while none has claimed. <c>shadow status</c> shows it beside the pairs stored: the
-    /// difference is held by running gateways, in flight, or kept by a gateway that was killed.
-    /// </summary>
-    Task<ShadowSpend?> ClaimedAsync(string shadowId, CancellationToken cancellationToken);
 }

@@ -93,18 +93,20 @@ public abstract class ShadowStoreContract(IStoreFactory factory) : StoreContract
 
     // shadow status shows what the gateways hold claimed beside the pairs stored (trial newcomer4 L1).
     [Fact]
-    public async Task ClaimedAsync_NullBeforeAClaim_ThenWhatIsClaimedLessWhatWasGivenBack()
+    public async Task ClaimStateAsync_NoClaimBeforeAClaim_ThenWhatIsClaimedLessWhatWasGivenBack()
     {
         var caps = new ShadowSpend(10, 0.5);
-        Assert.Null(await Store.Shadows.ClaimedAsync("sh-1", None));
+        Assert.False((await Store.Shadows.ClaimStateAsync("sh-1", T0, None)).AnyClaim);
 
         await Store.Shadows.ClaimAsync("sh-1", "a", new ShadowSpend(4, 0.25), caps, T0, None);
         await Store.Shadows.ClaimAsync("sh-1", "b", new ShadowSpend(8, 0.125), caps, T0, None);
         await Store.Shadows.ReturnAsync("sh-1", "b", new ShadowSpend(3, 0.125), None);
 
         var again = await Factory.OpenAgainAsync(Store);
-        Assert.Equal(new ShadowSpend(7, 0.25), await again.Shadows.ClaimedAsync("sh-1", None));
-        Assert.Null(await again.Shadows.ClaimedAsync("sh-2", None));
+        var claimed = await again.Shadows.ClaimStateAsync("sh-1", T0, None);
+        Assert.True(claimed.AnyClaim);
+        Assert.Equal(new ShadowSpend(7, 0.25), claimed.Claimed);
+        Assert.False((await again.Shadows.ClaimStateAsync("sh-2", T0, None)).AnyClaim);
     }
 
     // A shadow active before the claims existed (or pairs written by gateways of an older version): its first claim starts
@@ -211,13 +213,13 @@ public abstract class ShadowStoreContract(IStoreFactory factory) : StoreContract
     [Fact]
     public async Task ClaimStateAsync_ClaimedStoredLastPairAndHolders()
     {
-        Assert.Equal(new ShadowClaimState(default, default, null, 0, 0), await Store.Shadows.ClaimStateAsync("sh-1", T0, None));
+        Assert.Equal(new ShadowClaimState(default, default, null, 0, 0, false), await Store.Shadows.ClaimStateAsync("sh-1", T0, None));
         await Store.Shadows.WriteAsync([Pair("sh-1", 0, 0.25), Pair("sh-1", 1, 0.25)], None);
         await Store.Shadows.ClaimAsync("sh-1", "a", new ShadowSpend(3, 0), new ShadowSpend(5, 0), T0, None);
 
         var state = await Store.Shadows.ClaimStateAsync("sh-1", T0 + ShadowClaims.Lease, None);
 
-        Assert.Equal(new ShadowClaimState(new ShadowSpend(5, 0.5), new ShadowSpend(2, 0.5), T0.AddSeconds(1), 0, 1), state);
+        Assert.Equal(new ShadowClaimState(new ShadowSpend(5, 0.5), new ShadowSpend(2, 0.5), T0.AddSeconds(1), 0, 1, true), state);
         Assert.Equal(new ShadowSpend(3, 0), state.Unstored);
         Assert.True(state.Stalled(null, 5, T0.AddSeconds(1) + ShadowClaims.Lease));
         Assert.False(state.Stalled(null, 5, T0.AddSeconds(30)));

@@ -84,15 +84,6 @@ internal sealed class InMemoryShadowStore : IShadowStore
             }
         }, cancellationToken);
 
-    public Task<ShadowSpend?> ClaimedAsync(string shadowId, CancellationToken cancellationToken) =>
-        Synchronously.Run(() =>
-        {
-            lock (_sync)
-            {
-                return _claims.TryGetValue(shadowId, out var claimed) ? claimed : (ShadowSpend?)null;
-            }
-        }, cancellationToken);
-
     public Task<bool> RenewAsync(string shadowId, string holder, ShadowSpend stored, DateTimeOffset now, CancellationToken cancellationToken) =>
         Synchronously.Run(() =>
         {
@@ -132,7 +123,8 @@ internal sealed class InMemoryShadowStore : IShadowStore
                 var last = _pairs.Where(p => p.ShadowId == shadowId).Select(p => (DateTimeOffset?)p.CreatedAt).Max();
                 var holders = HoldersOf(shadowId).Values;
                 var live = holders.Count(h => ShadowClaims.Live(h.RenewedAt, now));
-                return new ShadowClaimState(_claims.TryGetValue(shadowId, out var claimed) ? claimed : stored, stored, last, live, holders.Count - live);
+                var any = _claims.TryGetValue(shadowId, out var claimed);
+                return new ShadowClaimState(any ? claimed : stored, stored, last, live, holders.Count - live, any);
             }
         }, cancellationToken);
 
