@@ -18,7 +18,7 @@ public sealed class TracesFilterTests(Chromium chromium)
 
         var cases = new (string Query, string Says)[]
         {
-            ("status=bogus", "filter 'status' is 'bogus'; expected failed, ok"),
+            ("status=bogus", "filter 'status' is 'bogus'; expected failed, ok, cancelled"),
             ("arm=x", "filter 'arm' is 'x'; expected stable, canary, shadow"),
             ("limit=0", "filter 'limit' is '0'; expected a whole number from 1 to 500"),
             ("online_failed=maybe", "filter 'online_failed' is 'maybe'; expected true or false"),
@@ -55,6 +55,33 @@ public sealed class TracesFilterTests(Chromium chromium)
         }
 
         await Assertions.Expect(page.Locator("#arm")).ToHaveValueAsync("canary");
+        Assert.Empty(browser.Errors);
+    }
+
+    // Outside trial cancels (M2): the requests a caller closed (499) are what cancel_rate counts, and "failed" lists none.
+    [Fact]
+    public async Task TracesPage_StatusCancelled_ListsOnlyTheRequestsTheirCallersClosed()
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        await h.Seed.TrafficAsync(canary: 0, stable: 3);
+        await h.Seed.FailedTraceAsync();
+        var id = Guid.NewGuid().ToString("N");
+        await h.F.Store.Traces.WriteBatchAsync([new Glidepath.Traces.TraceRecord
+        {
+            TraceId = id, App = h.App, Environment = Seed.Environment, ReleaseId = h.F.V1.Id, Arm = "stable", StartedAt = DateTimeOffset.UtcNow,
+            Api = "openai", Status = 499, Error = "client_closed", LatencyMs = 900, OverheadMs = 0.1,
+        }], CancellationToken.None);
+        var browser = await h.SignedInAsync(await h.TokenAsync(Role.Viewer, "vic"));
+        var page = browser.Page;
+
+        var response = await page.GotoAsync($"{h.Url}/dashboard/env/staging/traces?status=cancelled");
+
+        Assert.Equal(200, response!.Status);
+        var rows = page.GetByTestId("traces").Locator("tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await Assertions.Expect(rows.First).ToContainTextAsync(id);
+        await Assertions.Expect(rows.First).ToContainTextAsync("499 client_closed");
+        await Assertions.Expect(page.Locator("#status")).ToHaveValueAsync("cancelled");
         Assert.Empty(browser.Errors);
     }
 }

@@ -25,14 +25,15 @@ internal static class TracesCommand
         var environment = EnvironmentCommandSupport.EnvOption();
         var release = new Option<string?>("--release") { Description = "Only traces served by this release (v7, a hash prefix, env:staging)" };
         var failed = new Option<bool>("--failed") { Description = "Only failed requests (5xx, timeouts, rate limits, provider rejections)" };
-        var onlineFailed = new Option<bool>("--online-failed") { Description = "Only requests an online scorer did not pass (with --failed or --negative-feedback: any of them)" };
-        var negativeFeedback = new Option<bool>("--negative-feedback") { Description = "Only requests with negative user feedback (a score below 0.5; with the other two: any of them)" };
+        var cancelled = new Option<bool>("--cancelled") { Description = "Only requests their caller closed before the answer ended (status 499, what cancel_rate counts; --failed lists none of them)" };
+        var onlineFailed = new Option<bool>("--online-failed") { Description = "Only requests an online scorer did not pass (with --failed, --cancelled or --negative-feedback: any of them)" };
+        var negativeFeedback = new Option<bool>("--negative-feedback") { Description = "Only requests with negative user feedback (a score below 0.5; with the other three: any of them)" };
         var since = new Option<string?>("--since") { Description = "Only requests that started within this long (e.g. 15m, 1h, 7d)" };
         var key = new Option<string?>("--key") { Description = "Only requests that came with the caller's key of this name ('glidepath keys list')" };
         var arm = new Option<string?>("--arm") { Description = "Only requests served on this arm: stable, canary (a rollout's candidate) or shadow (a shadow's mirrored calls, never returned to a caller)" };
         var limit = new Option<int>("--limit") { Description = "At most this many, newest first (default 50)", DefaultValueFactory = _ => 50 };
         bool Filtered(ParseResult p) => p.GetValue(release) is not null || p.GetValue(key) is not null || p.GetValue(arm) is not null || p.GetValue(since) is not null
-            || p.GetValue(failed) || p.GetValue(onlineFailed) || p.GetValue(negativeFeedback);
+            || p.GetValue(failed) || p.GetValue(cancelled) || p.GetValue(onlineFailed) || p.GetValue(negativeFeedback);
         var command = new Command("list", """
             List an environment's traces, newest first: time, release, arm, status, latency, tokens, cost, the
             online scorers' verdict, and whether the request's content was kept (content: kept), which
@@ -41,6 +42,7 @@ internal static class TracesCommand
             Examples:
               glidepath traces list --env production --since 1h
               glidepath traces list --env production --release v7 --failed --format json
+              glidepath traces list --env production --release v7 --cancelled   # what cancel_rate counts
               glidepath traces list --env production --online-failed --negative-feedback   # worth an eval case
               glidepath traces list --env production --key checkout-service --since 1d
               glidepath traces list --env production --arm shadow   # a shadow's candidate calls
@@ -51,6 +53,7 @@ internal static class TracesCommand
             arm,
             key,
             failed,
+            cancelled,
             onlineFailed,
             negativeFeedback,
             since,
@@ -83,6 +86,7 @@ internal static class TracesCommand
                 Add("key", parse.GetValue(key));
                 Add("since", parse.GetValue(since));
                 Add("failed", parse.GetValue(failed) ? "true" : null);
+                Add("cancelled", parse.GetValue(cancelled) ? "true" : null);
                 Add("online_failed", parse.GetValue(onlineFailed) ? "true" : null);
                 Add("negative_feedback", parse.GetValue(negativeFeedback) ? "true" : null);
                 var json = await remote.GetAsync($"environments/{Remote.RemoteJson.Env(parse.GetValue(environment)!)}/traces?{string.Join('&', query)}", ct);
@@ -114,6 +118,7 @@ internal static class TracesCommand
                 Since = from,
                 KeyName = parse.GetValue(key),
                 ErrorsOnly = parse.GetValue(failed),
+                CancelledOnly = parse.GetValue(cancelled),
                 OnlineFailedOnly = parse.GetValue(onlineFailed),
                 NegativeFeedbackOnly = parse.GetValue(negativeFeedback),
                 Limit = most,

@@ -57,6 +57,7 @@ internal static class AdminReadEndpoints
                 KeyName = q["key"].ToString() is { Length: > 0 } k ? k : null,
                 Since = q["since"].ToString() is { Length: > 0 } since ? s.Options.Time.GetUtcNow() - Since(since) : null,
                 ErrorsOnly = Flag(q, "failed"),
+                CancelledOnly = Flag(q, "cancelled"),
                 OnlineFailedOnly = Flag(q, "online_failed"),
                 NegativeFeedbackOnly = Flag(q, "negative_feedback"),
                 Limit = Limit(q["limit"], 20),

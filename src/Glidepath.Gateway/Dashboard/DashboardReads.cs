@@ -142,6 +142,7 @@ internal sealed class DashboardReads(AdminServices s, IServiceProvider services)
             KeyName = filter.Key is { Length: > 0 } k ? k : null,
             ErrorsOnly = filter.Status == "failed",
             AnsweredOnly = filter.Status == "ok", // in the store, so the limit counts answered traces only
+            CancelledOnly = filter.Status == "cancelled",
             OnlineFailedOnly = filter.OnlineFailed,
             OlderThan = olderThan,
             Limit = filter.Limit + 1, // one more than shown: whether an older page exists, without a query of its own

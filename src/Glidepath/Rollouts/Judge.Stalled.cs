@@ -192,9 +192,9 @@ public sealed partial class Judge
         _ => "a client whose requests are slow or dear, or fail",
     };
 
-    /// <summary>Where to look for that caller: a cancelled request is a 499 (client_closed), which --failed does not list.</summary>
+    /// <summary>Where to look for that caller: a cancelled request is a 499 (client_closed), which --cancelled lists and --failed does not.</summary>
     internal static string FindCaller(string metric, string release = "<its release>") => metric == "cancel_rate"
-        ? $"glidepath traces list --release {release}: its cancelled requests show status 499, or --key <its key>"
+        ? $"glidepath traces list --release {release} --cancelled, or --key <its key>"
         : $"glidepath traces list --release {release} --failed, or --key <its key>";
 
     private const string DecideByHand = " and decide by hand (glidepath rollout promote advances it, glidepath rollback ends it)";

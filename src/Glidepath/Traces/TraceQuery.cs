@@ -1,9 +1,9 @@
 namespace Glidepath.Traces;
 
 /// <summary>
-/// A filter for listing traces, newest first. <see cref="ErrorsOnly"/>, <see cref="OnlineFailedOnly"/> and
-/// <see cref="NegativeFeedbackOnly"/> each name a way a request went wrong; set together, a trace that went wrong in
-/// any of those ways matches (the traces worth turning into eval cases).
+/// A filter for listing traces, newest first. <see cref="ErrorsOnly"/>, <see cref="CancelledOnly"/>,
+/// <see cref="OnlineFailedOnly"/> and <see cref="NegativeFeedbackOnly"/> each name a way a request went wrong; set
+/// together, a trace that went wrong in any of those ways matches (the traces worth turning into eval cases).
 /// </summary>
 public sealed record TraceQuery
 {
@@ -25,6 +25,13 @@ public sealed record TraceQuery
 
     /// <summary>Requests that count against the release (<see cref="TraceRecord.IsError"/>).</summary>
     public bool ErrorsOnly { get; init; }
+
+    /// <summary>
+    /// Requests their caller closed before the answer ended (<see cref="TraceRecord.IsCancelled"/>, 499
+    /// <c>client_closed</c>): what cancel_rate counts, and what <see cref="ErrorsOnly"/> does not list (outside trial
+    /// cancels M2: a hold on cancel_rate pointed at <c>--failed</c>, which listed none of the caller's requests).
+    /// </summary>
+    public bool CancelledOnly { get; init; }
 
     /// <summary>
     /// Only requests that do not count against the release (not <see cref="TraceRecord.IsError"/>); filtered in the

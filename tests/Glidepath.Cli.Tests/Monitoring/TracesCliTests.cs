@@ -166,6 +166,27 @@ public sealed class TracesCliTests
         Assert.Equal([traces[2].TraceId, traces[4].TraceId, traces[6].TraceId, traces[9].TraceId], await Ids("--failed", "--online-failed", "--negative-feedback"));
     }
 
+    // Outside trial cancels (M2): a hold on cancel_rate named one caller that closes its requests, and no filter listed
+    // them: --failed lists no 499 (it is no error), and the traces had to be opened one by one.
+    [Fact]
+    public async Task TracesList_Cancelled_ListsTheRequestsTheirCallersClosed_WhichFailedDoesNot()
+    {
+        await using var app = await MonitorApp.CreateAsync(1);
+        var traces = await app.WriteTracesAsync("production", "v1", MonitorApp.Start, TimeSpan.FromMinutes(10), 10, errorRate: 0.2, shape: (i, t) => i is 3 or 7
+            ? t with { Status = 499, Error = "client_closed" }
+            : t);
+
+        async Task<string[]> Ids(params string[] filters) => (await app.JsonAsync(["traces", "list", "--env", "production", .. filters]))
+            .GetProperty("traces").EnumerateArray().Select(t => t.GetProperty("trace_id").GetString()!).Order(StringComparer.Ordinal).ToArray();
+
+        Assert.Equal(new[] { traces[3].TraceId, traces[7].TraceId }.Order(StringComparer.Ordinal), await Ids("--cancelled"));
+        Assert.DoesNotContain(traces[3].TraceId, await Ids("--failed"));
+        Assert.Equal(new[] { traces[3].TraceId, traces[4].TraceId, traces[7].TraceId, traces[9].TraceId }.Order(StringComparer.Ordinal), await Ids("--failed", "--cancelled"));
+        var (code, text, _) = await app.RunAsync("traces", "list", "--env", "production", "--cancelled");
+        Assert.Equal(0, code);
+        Assert.Contains(" 499 ", text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task TracesShow_UniquePrefix_ShowsThatTrace()
     {

@@ -423,6 +423,7 @@ public abstract class TraceStoreContract(IStoreFactory factory) : StoreContract(
             Trace("failed-online") with { OnlineScore = 0.1, OnlinePassed = false },
             Trace("at-threshold"),
             Trace("below-threshold"),
+            Trace("cancelled", status: 499) with { Error = "client_closed" },
         ], None);
         await Store.Traces.AddFeedbackAsync(new FeedbackRecord("at-threshold", FeedbackScore.PositiveThreshold, null, T0), None);
         await Store.Traces.AddFeedbackAsync(new FeedbackRecord("below-threshold", Math.BitDecrement(FeedbackScore.PositiveThreshold), null, T0), None);
@@ -433,6 +434,9 @@ public abstract class TraceStoreContract(IStoreFactory factory) : StoreContract(
         Assert.Equal(["failed-online"], await ListAsync(new TraceQuery { App = "app", OnlineFailedOnly = true }));
         Assert.Equal(["below-threshold"], await ListAsync(new TraceQuery { App = "app", NegativeFeedbackOnly = true }));
         Assert.Equal(["below-threshold", "error", "failed-online", "missing-var", "rejected"], await ListAsync(new TraceQuery { App = "app", ErrorsOnly = true, OnlineFailedOnly = true, NegativeFeedbackOnly = true }));
+        // A request its caller closed is no error (--failed lists none: outside trial cancels M2), and --cancelled lists it alone.
+        Assert.Equal(["cancelled"], await ListAsync(new TraceQuery { App = "app", CancelledOnly = true }));
+        Assert.Equal(["cancelled", "error", "missing-var", "rejected"], await ListAsync(new TraceQuery { App = "app", ErrorsOnly = true, CancelledOnly = true }));
     }
 
     [Fact]

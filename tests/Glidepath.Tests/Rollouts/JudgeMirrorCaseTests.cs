@@ -226,7 +226,7 @@ public sealed class JudgeMirrorCaseTests
     {
         Assert.Equal("a client that closes its requests before the answer", Judge.CallerKind("cancel_rate"));
         Assert.DoesNotContain("--failed", Judge.FindCaller("cancel_rate"), StringComparison.Ordinal);
-        Assert.Contains("status 499", Judge.FindCaller("cancel_rate"), StringComparison.Ordinal);
+        Assert.Contains("--cancelled", Judge.FindCaller("cancel_rate"), StringComparison.Ordinal);
         Assert.Contains("--failed", Judge.FindCaller("error_rate"), StringComparison.Ordinal);
     }
 }

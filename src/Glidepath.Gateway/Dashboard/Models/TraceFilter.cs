@@ -30,7 +30,7 @@ public sealed record TraceFilter(string? Release, string? Arm, string? Status, b
             "true" or "on" or "1" => true,
             var other => throw Refused("online_failed", other, "true or false"),
         };
-        return new TraceFilter(Text(query, "release"), OneOf(query, "arm", "stable", "canary", "shadow"), OneOf(query, "status", "failed", "ok"),
+        return new TraceFilter(Text(query, "release"), OneOf(query, "arm", "stable", "canary", "shadow"), OneOf(query, "status", "failed", "ok", "cancelled"),
             onlineFailed, Text(query, "key"), limit, Cursor(query["before"].ToString()));
     }
 

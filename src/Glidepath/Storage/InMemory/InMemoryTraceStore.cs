@@ -199,13 +199,14 @@ internal sealed class InMemoryTraceStore : ITraceStore
             return false;
         }
 
-        if (!q.ErrorsOnly && !q.OnlineFailedOnly && !q.NegativeFeedbackOnly)
+        if (!q.ErrorsOnly && !q.CancelledOnly && !q.OnlineFailedOnly && !q.NegativeFeedbackOnly)
         {
             return true;
         }
 
         // Set together, the "went wrong" filters match a trace that went wrong in any of their ways.
         return (q.ErrorsOnly && t.IsError)
+            || (q.CancelledOnly && t.IsCancelled)
             || (q.OnlineFailedOnly && t.OnlinePassed == false)
             || (q.NegativeFeedbackOnly && _feedback.TryGetValue(t.TraceId, out var list) && list.Exists(f => !FeedbackScore.IsPositive(f.Score)));
     }

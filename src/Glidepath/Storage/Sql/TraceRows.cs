@@ -116,6 +116,11 @@ public static class TraceRows
             wrong.Add(isError);
         }
 
+        if (query.CancelledOnly)
+        {
+            wrong.Add($"(status = 499 AND NOT ({isError}))"); // TraceRecord.IsCancelled
+        }
+
         if (query.OnlineFailedOnly)
         {
             wrong.Add($"online_passed = {falseLiteral}");
