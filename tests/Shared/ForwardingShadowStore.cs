@@ -14,11 +14,10 @@ internal abstract class ForwardingShadowStore(IShadowStore inner) : IShadowStore
 
     public virtual Task<IReadOnlyList<ShadowPairRecord>> PairsAsync(string shadowId, CancellationToken cancellationToken) => inner.PairsAsync(shadowId, cancellationToken);
 
-    public Task<ShadowSpend> SpendAsync(string shadowId, CancellationToken cancellationToken) => inner.SpendAsync(shadowId, cancellationToken);
+    public virtual Task<ShadowSpend> SpendAsync(string shadowId, CancellationToken cancellationToken) => inner.SpendAsync(shadowId, cancellationToken);
 
     public Task<ShadowSpend> ClaimAsync(string shadowId, string holder, ShadowSpend want, ShadowSpend caps, DateTimeOffset now, CancellationToken cancellationToken) =>
         inner.ClaimAsync(shadowId, holder, want, caps, now, cancellationToken);
-
 
     public Task<bool> RenewAsync(string shadowId, string holder, ShadowSpend stored, DateTimeOffset now, CancellationToken cancellationToken) =>
         inner.RenewAsync(shadowId, holder, stored, now, cancellationToken);

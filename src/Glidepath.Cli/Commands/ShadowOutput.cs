@@ -107,7 +107,9 @@ internal static class ShadowOutput
         }
 
         // What a gateway sampled and did not mirror is counted only there (trial newcomer4 L1): named, never made up here.
-        ctx.Output.Line("  not mirrored: counted by each gateway, not in the store, so not here: on its /metrics glidepath_shadow_dropped_total{reason} (queue_full, capture_budget, shadow_ended, frozen, stopped), glidepath_shadow_capped_total (a cap reached or all claimed), glidepath_shadow_failed_total (pairs not stored); on its /readyz store_writes (busy or unreachable while pairs wait to be written)");
+        // Worded once, in the view (JSON not_mirrored_counted_on_gateways), and printed from it.
+        var counted = view.NotMirroredCountedOnGateways;
+        ctx.Output.Line($"  not mirrored: counted by each gateway, not in the store, so not here: on its /metrics {counted.Dropped}; {counted.Capped}; {counted.Failed}; on its {counted.PairWrites}");
         if (view.PairsAtStop is { } atStop && view.Pairs > atStop)
         {
             ctx.Output.Line(string.Create(Inv,

@@ -235,7 +235,7 @@ internal sealed partial class ShadowMirror : BackgroundService
         {
             if (budget.ReadAt is null || budget.ClaimFailed || budget.Stale(_time.GetUtcNow()))
             {
-                _counters.Fail();
+                _counters.Drop(ShadowCounters.StoreUnreachable);
             }
             else
             {

@@ -8,9 +8,9 @@ namespace Glidepath.Shadow;
 public sealed record ShadowGatewayCounts(string Dropped, string Capped, string Failed, string Mirrored, string PairWrites)
 {
     public static ShadowGatewayCounts Default { get; } = new(
-        "glidepath_shadow_dropped_total{reason}: queue_full, capture_budget, shadow_ended, frozen, stopped",
+        "glidepath_shadow_dropped_total{reason}: queue_full, capture_budget, shadow_ended, frozen, stopped, store_unreachable (the shadow's spend or a claim on its caps could not be read from the store)",
         "glidepath_shadow_capped_total: a cap reached, or every place under it claimed",
-        "glidepath_shadow_failed_total: pairs not stored (a write refused or given up, a claim the store failed)",
+        "glidepath_shadow_failed_total: pairs not stored (a write refused or given up)",
         "glidepath_shadow_mirrored_total",
         "/readyz store_writes: busy or unreachable while pairs (and traces) wait to be written");
 }

@@ -24,7 +24,7 @@ public sealed class ShadowStatusGatewayCountsCliTests
 
         Assert.Equal(0, code);
         Assert.Contains("  claimed by gateways: 14 of 100 requests (10 with no pair stored: held by a running gateway, in flight, or lost", text, StringComparison.Ordinal);
-        Assert.Contains("  not mirrored: counted by each gateway, not in the store, so not here: on its /metrics glidepath_shadow_dropped_total{reason} (queue_full, capture_budget, shadow_ended, frozen, stopped), glidepath_shadow_capped_total", text, StringComparison.Ordinal);
+        Assert.Contains("  not mirrored: counted by each gateway, not in the store, so not here: on its /metrics glidepath_shadow_dropped_total{reason}: queue_full, capture_budget, shadow_ended, frozen, stopped, store_unreachable (the shadow's spend or a claim on its caps could not be read from the store); glidepath_shadow_capped_total", text, StringComparison.Ordinal);
         Assert.Contains("on its /readyz store_writes", text, StringComparison.Ordinal);
         var claimed = shadow.GetProperty("claimed");
         Assert.Equal((14L, 10L), (claimed.GetProperty("requests").GetInt64(), claimed.GetProperty("requests_not_stored").GetInt64()));

@@ -92,6 +92,28 @@ public sealed class ShadowPairRetryTests
         Assert.Equal(1L, mirror.Failed);
     }
 
+    // A gateway that cannot read the shadow's spend from the store mirrors nothing blind; its sampled requests were counted
+    // as failed (pairs lost), where no candidate was called and no pair made. They are dropped, reason store_unreachable.
+    [Fact]
+    public async Task SpendUnreadable_NothingMirrored_CountedDroppedStoreUnreachable_NotFailed()
+    {
+        var blind = (UnreadableSpendStore?)null;
+        await using var f = await ServingFixture.StartAsync(configure: o => o with { Shadows = blind = new UnreadableSpendStore(o.Shadows!) });
+        var mirror = await ShadowSetup.StartShadowAsync(f, "sh-blind", maxCostUsd: 1);
+
+        await ShadowSetup.CallAsync(f, 2);
+
+        await ShadowSetup.WaitAsync(() => Task.FromResult(mirror.Counters.DroppedFor(ShadowCounters.StoreUnreachable) == 2), "both sampled requests to be counted as dropped, store_unreachable");
+        Assert.Equal((0L, 0L, 0L, 2L), (mirror.Mirrored, mirror.Failed, mirror.Capped, mirror.Dropped));
+        Assert.Equal(0, (await f.Store.Shadows.SpendAsync("sh-blind", default)).Pairs);
+    }
+
+    private sealed class UnreadableSpendStore(IShadowStore inner) : Glidepath.Testing.ForwardingShadowStore(inner)
+    {
+        public override Task<ShadowSpend> SpendAsync(string shadowId, CancellationToken cancellationToken) =>
+            Task.FromException<ShadowSpend>(new IOException("the store is unreachable"));
+    }
+
     /// <summary>
     /// Refuses the next writes (an outage, a busy store, or a store that refuses while reachable); reads pass, and the
     /// identity fails while the outage is one of reach. A busy refusal is the one failure it calls transient.
