@@ -49,13 +49,15 @@ internal static class EnvironmentsSection
         var varLines = new Dictionary<string, int>(StringComparer.Ordinal);
         if (r.Mapping(YamlNodeReader.Get(em, "vars"), $"environments.{name}.vars") is { } vm)
         {
+            // The key's line, which a warning about the key names (the value may sit on the next line).
+            var keyLines = vm.Children.Keys.OfType<YamlScalarNode>().GroupBy(k => k.Value ?? "", StringComparer.Ordinal).ToDictionary(g => g.Key, g => (int)g.Last().Start.Line, StringComparer.Ordinal);
             foreach (var (varName, vv) in r.Entries(vm, $"environments.{name}.vars"))
             {
                 var value = r.String(vv, $"var '{varName}'");
                 if (value is not null)
                 {
                     vars[varName] = value;
-                    varLines[varName] = (int)vv.Start.Line;
+                    varLines[varName] = keyLines.TryGetValue(varName, out var line) ? line : (int)vv.Start.Line;
                 }
             }
         }

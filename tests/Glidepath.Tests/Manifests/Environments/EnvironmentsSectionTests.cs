@@ -36,11 +36,16 @@ public sealed class EnvironmentsSectionTests
                 tone: warm
             production:
               vars: { plna: gold }
+            canary:
+              vars:
+                region:
+                  eu-west
             """, EnvironmentsSection.Parse);
 
         Assert.Empty(errors);
         Assert.Equal((3, 4), (envs[0].VarLines["plan"], envs[0].VarLines["tone"]));
         Assert.Equal(6, envs[1].VarLines["plna"]);
+        Assert.Equal(9, envs[2].VarLines["region"]); // the key's line, not its value's (a review: one off)
     }
 
     [Fact]
