@@ -105,4 +105,35 @@ public sealed class ShadowPageTests(Chromium chromium)
         Assert.Equal(200, response!.Status);
         await Assertions.Expect(browser.Page.GetByTestId("no-shadow")).ToContainTextAsync("glidepath shadow start REF --env staging --rate 0.1");
     }
+
+    // The dashboard showed neither what the gateways claimed of a shadow's caps (shadow status has shown it since
+    // 2026-12-07) nor, on a trace, the other side of its shadow pair (traces show names it): both are on the pages now,
+    // and the pair's shadow link opens that shadow, not just the environment's last.
+    [Fact]
+    public async Task ShadowPairTrace_LinksTheOtherSideAndItsShadow_AndTheShadowPageShowsTheClaims()
+    {
+        await using var h = await DashboardHarness.StartAsync(chromium.Browser);
+        var shadow = await h.Seed.ShadowAsync(pairs: 3);
+        await h.F.Store.Shadows.ClaimAsync(shadow.ShadowId, "gw-1", new ShadowSpend(0, 0.01), new ShadowSpend(0, 5), DateTimeOffset.UtcNow, CancellationToken.None);
+        var candidateTrace = $"c{1:x31}";
+        await h.F.Store.Traces.WriteBatchAsync([new Glidepath.Traces.TraceRecord
+        {
+            TraceId = candidateTrace, App = h.App, Environment = Seed.Environment, ReleaseId = h.F.V2.Id, Arm = "shadow", StartedAt = DateTimeOffset.UtcNow,
+            Api = "openai", Status = 200, LatencyMs = 310, OverheadMs = 0.1,
+        }], CancellationToken.None);
+        await h.Seed.Shadows.StopAsync(Seed.Environment, "ana", "next", CancellationToken.None);
+        await h.Seed.ShadowAsync(pairs: 0); // a later shadow: the environment's last is no longer the pair's
+        var browser = await h.SignedInAsync(await h.TokenAsync(Role.Viewer, "vic"));
+        var page = browser.Page;
+
+        await page.GotoAsync($"{h.Url}/dashboard/env/staging/traces/{candidateTrace}");
+
+        var pair = page.GetByTestId("trace-shadow-pair");
+        await Assertions.Expect(pair).ToContainTextAsync($"the answer the caller got: s{1:x31}");
+        await Assertions.Expect(pair).ToContainTextAsync(shadow.ShadowId);
+        await pair.GetByText(shadow.ShadowId).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("shadow-rate")).ToContainTextAsync($"Shadow {shadow.ShadowId} mirrored");
+        await Assertions.Expect(page.GetByTestId("shadow-claims")).ToHaveTextAsync("$0.016 of $5"); // the claim starts from the $0.006 its three pairs stored
+        Assert.Empty(browser.Errors);
+    }
 }

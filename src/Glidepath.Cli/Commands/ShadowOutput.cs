@@ -42,32 +42,8 @@ internal static class ShadowOutput
     public static string? Claims(ShadowView view)
     {
         ArgumentNullException.ThrowIfNull(view);
-        if (view.Claimed is not { } claimed)
-        {
-            return null;
-        }
-
-        var parts = new List<string>(2);
-        if (claimed.Requests is { } requests && view.MaxRequests is { } max)
-        {
-            parts.Add(string.Create(Inv, $"{requests} of {max} requests ({claimed.RequestsNotStored} with no pair stored: held by a running gateway, in flight, or lost with a gateway killed or a pair not written)"));
-        }
-
-        if (claimed.CostUsd is { } cost && view.MaxCostUsd is { } cap)
-        {
-            parts.Add(string.Create(Inv, $"{FigureText.Usd(cost)} of {FigureText.Usd(cap)}"));
-        }
-
-        if (parts.Count == 0)
-        {
-            return null;
-        }
-
-        var line = $"  claimed by gateways: {string.Join(", ", parts)}";
-        var lease = (int)ShadowClaims.Lease.TotalSeconds;
-        return claimed.Stalled
-            ? line + string.Create(Inv, $"\n  stalled: the caps are all claimed, below them, and no pair was stored for {lease} s or more; {(claimed.LapsedHolders > 0 ? $"{claimed.LapsedHolders} gateway(s) stopped renewing their claims (killed, or cut off from the store): theirs comes back at the next claim a gateway makes for this shadow" : "the gateways holding the rest store no pairs")}, or stop it and start a new one (its caps start again)")
-            : claimed.LapsedHolders > 0 ? line + string.Create(Inv, $" ({claimed.LapsedHolders} gateway(s) not renewing: theirs comes back {lease} s after they last renewed, at the next claim that finds the caps all claimed)") : line;
+        return ShadowClaimsText.Claimed(view) is not { } claimed ? null
+            : $"  claimed by gateways: {claimed}" + (ShadowClaimsText.Stalled(view) is { } stalled ? $"\n  stalled: {stalled}" : "");
     }
 
     /// <summary>The text of <c>shadow status</c>.</summary>

@@ -29,7 +29,7 @@ internal static class DashboardPageEndpoints
         group.MapGet("/env/{env}/shadow", (string env, HttpContext http, DashboardReads reads) =>
             DashboardRequest.PageAsync<ShadowPage>(http, "shadow", "Shadow", env, Api + "/environments/{env}/shadow", async (page, ct) => new()
             {
-                ["Model"] = await reads.ShadowAsync(env, ct),
+                ["Model"] = await reads.ShadowAsync(env, ct, http.Request.Query["shadow"].ToString() is { Length: > 0 } id ? id : null),
             }));
 
         group.MapGet("/env/{env}/history", (string env, HttpContext http, DashboardReads reads) =>

@@ -60,9 +60,9 @@ internal sealed class DashboardReads(AdminServices s, IServiceProvider services)
         return RolloutModel.From(status, await s.ViewsAsync(ct));
     }
 
-    /// <summary>The environment's active or last shadow as <c>shadow status --format json</c> prints it, or null when it never had one.</summary>
-    public Task<Glidepath.Shadow.ShadowStatus?> ShadowAsync(string environment, CancellationToken ct) =>
-        Glidepath.Shadow.ShadowStatus.ReadAsync(s.Shadows, s.Store.Releases, App, environment, ct);
+    /// <summary>The environment's active or last shadow (with <paramref name="shadowId"/>, that one) as <c>shadow status --format json</c> prints it, or null when it never had one.</summary>
+    public Task<Glidepath.Shadow.ShadowStatus?> ShadowAsync(string environment, CancellationToken ct, string? shadowId = null) =>
+        Glidepath.Shadow.ShadowStatus.ReadAsync(s.Shadows, s.Store.Releases, App, environment, ct, shadowId);
 
     /// <summary>
     /// One page of the environment's history, newest first, below the revision <paramref name="before"/> (the API lists
@@ -160,7 +160,8 @@ internal sealed class DashboardReads(AdminServices s, IServiceProvider services)
         var trace = await TraceLookup.FindAsync(s.Store.Traces, App, id, "the traces page lists recent ones", ct, environment);
 
         var feedback = await s.Store.Traces.FeedbackAsync(trace.TraceId, ct);
-        return new TraceModel(trace, feedback, await s.ViewsAsync(ct), s.Options.Manifest.Eval?.Dataset, s.Prices);
+        var pair = await Glidepath.Shadow.ShadowPairLookup.OfTraceAsync(s.Store.Environments, s.Store.Shadows, trace, ct);
+        return new TraceModel(trace, feedback, await s.ViewsAsync(ct), s.Options.Manifest.Eval?.Dataset, s.Prices, pair);
     }
 
     public async Task<(IReadOnlyList<Monitoring.DriftAlert> Alerts, EnvironmentViews Names)> AlertsAsync(string environment, CancellationToken ct) =>
