@@ -135,5 +135,7 @@ public sealed class ShadowPageTests(Chromium chromium)
         await Assertions.Expect(page.GetByTestId("shadow-rate")).ToContainTextAsync($"Shadow {shadow.ShadowId} mirrored");
         await Assertions.Expect(page.GetByTestId("shadow-claims")).ToHaveTextAsync("$0.016 of $5"); // the claim starts from the $0.006 its three pairs stored
         Assert.Empty(browser.Errors);
+        var unknown = await page.GotoAsync($"{h.Url}/dashboard/env/staging/shadow?shadow=sh-nope");
+        Assert.Equal(400, unknown!.Status); // not one of staging's shadows: refused, not the last one shown in its place
     }
 }
