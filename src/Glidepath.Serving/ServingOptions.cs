@@ -144,7 +144,8 @@ public sealed record ServingOptions
     /// <summary>
     /// Most requests one caller's key may have calling the model at once; more is a 429 with <c>Retry-After</c>, refused
     /// before routing like a key's rate limit. Null: half of the smallest <c>max_concurrency</c> among the providers the
-    /// manifest configures for the environment (16 by default, so 8), at least 1. Requests without a key are not limited.
+    /// routed releases (stable and canary) use (16 by default, so 8), at least 1; before a routing table is loaded, among
+    /// every provider the manifest configures for the environment. Requests without a key are not limited.
     /// </summary>
     public int? KeyMaxInFlight { get; init; }
 

@@ -50,7 +50,7 @@ public static class ServingServiceCollectionExtensions
             sp.GetRequiredService<StoreWriteStatus>()));
         services.AddSingleton(new ContentCapture(options.Manifest.Capture, options.Manifest.Online?.SampleRate ?? 0.1));
         services.AddSingleton<OnlineScorer>();
-        services.AddSingleton(sp => new Keys.CallerKeys(options, sp.GetRequiredService<StoreFollower>(), sp.GetRequiredService<ILogger<Keys.CallerKeys>>()));
+        services.AddSingleton(sp => new Keys.CallerKeys(options, sp.GetRequiredService<StoreFollower>(), sp.GetRequiredService<ILogger<Keys.CallerKeys>>(), sp.GetRequiredService<RoutingTableSource>()));
         services.AddSingleton<ChatTraceRecorder>();
         services.AddSingleton(sp => new ShadowMirror(options, sp.GetRequiredService<RoutingTableSource>(), sp.GetRequiredService<TraceQueue>(),
             sp.GetRequiredService<ChatService>, sp.GetService<IMeterFactory>(), sp.GetRequiredService<ILogger<ShadowMirror>>(), sp.GetRequiredService<StoreWriteStatus>()));

@@ -168,7 +168,7 @@ internal sealed class CallerAuthentication(CallerKeys keys, GatewayOptions optio
         CallerCheckResult.RateLimited => string.Create(CultureInfo.InvariantCulture, $"key '{check.Key!.Name}' is over its limit of {check.Key.RequestsPerMinute} requests per minute; retry after {Math.Ceiling(check.RetryAfter.TotalSeconds)} s"),
         CallerCheckResult.OverBudget => string.Create(CultureInfo.InvariantCulture, $"key '{check.Key!.Name}' has spent its budget of ${check.Key.BudgetUsdPerDay:0.######} for today (UTC, ${keys.SpentToday(check.Key.Id):0.######} so far); it resets at midnight UTC"),
         CallerCheckResult.BudgetInFlight => string.Create(CultureInfo.InvariantCulture, $"key '{check.Key!.Name}' has ${check.Key.BudgetUsdPerDay - keys.SpentToday(check.Key.Id):0.######} of its ${check.Key.BudgetUsdPerDay:0.######} budget left for today, and its requests still in flight may spend it; retry after 1 s"),
-        CallerCheckResult.TooManyInFlight => string.Create(CultureInfo.InvariantCulture, $"key '{check.Key!.Name}' has {keys.MaxInFlight} requests calling the model at once, its share of this gateway's provider slots; retry after 1 s, or when one of them ends"),
+        CallerCheckResult.TooManyInFlight => string.Create(CultureInfo.InvariantCulture, $"key '{check.Key!.Name}' has {keys.MaxInFlight} requests calling the model at once, its share of this gateway's provider slots ({keys.MaxInFlightSource}); retry after 1 s, or when one of them ends"),
         _ => "the key was not accepted",
     };
 }

@@ -22,21 +22,52 @@ public sealed partial class CallerKeys
     private bool _shared;
     private bool _stale;
 
-    internal CallerKeys(ServingOptions settings, Hosting.StoreFollower follower, ILogger<CallerKeys> logger)
+    private readonly Glidepath.Routing.RoutingTableSource? _routes;
+    private ShareOfTable _share;
+
+    internal CallerKeys(ServingOptions settings, Hosting.StoreFollower follower, ILogger<CallerKeys> logger, Glidepath.Routing.RoutingTableSource? routes = null)
     {
         _settings = settings;
         _follower = follower;
         _logger = logger;
+        _routes = routes;
         _rate = new KeyRateLimiter(settings.Time);
         _spending = new KeySpending(settings.Time);
-        MaxInFlight = KeyConcurrencyShare.Of(settings);
+        _share = new ShareOfTable(null, KeyConcurrencyShare.Of(settings));
+    }
+
+    /// <summary>
+    /// The key's share of the provider slots for the routing table now (computed again only when the table changes: a
+    /// reference compare per request) and what set it.
+    /// </summary>
+    internal KeyConcurrencyShare Share
+    {
+        get
+        {
+            var table = _routes?.Current;
+            var cached = Volatile.Read(ref _share);
+            if (ReferenceEquals(cached.Table, table))
+            {
+                return cached.Share;
+            }
+
+            var share = KeyConcurrencyShare.Of(_settings, table);
+            Volatile.Write(ref _share, new ShareOfTable(table, share));
+            return share;
+        }
     }
 
     /// <summary>
     /// Most requests one key may have calling the model at once (<see cref="ServingOptions.KeyMaxInFlight"/>) when the
     /// environment has two or more working keys; a key alone (one backend service) may use every slot.
     /// </summary>
-    public int MaxInFlight { get; }
+    public int MaxInFlight => Share.Slots;
+
+    /// <summary>What set <see cref="MaxInFlight"/>, in words for a 429 ("half of providers.openai.max_concurrency 128, …").</summary>
+    public string MaxInFlightSource => Share.Source;
+
+    /// <summary>What <see cref="MaxInFlight"/> was computed for: the routing table it read (null before one is loaded).</summary>
+    private sealed record ShareOfTable(Glidepath.Routing.RoutingTable? Table, KeyConcurrencyShare Share);
 
     /// <summary>Keys of the served environment that work now (a host refuses to require keys when there are none).</summary>
     public int WorkingKeys => Volatile.Read(ref _table).WorkingKeys(_settings.Environment);

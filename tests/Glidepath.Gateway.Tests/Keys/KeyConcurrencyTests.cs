@@ -17,9 +17,12 @@ public sealed class KeyConcurrencyTests
     [InlineData(CallerKeyTests.Anthropic)]
     public async Task Chat_KeyHoldingItsShareOfTheSlots_429ForItAloneUntilOneEnds(string path)
     {
-        // The default share: half of the smallest max_concurrency among the providers (4 here), so 2 places per key.
+        // The default share: half of the smallest max_concurrency among the providers the routed releases use (the sim's 4
+        // here), so 2 places per key; the providers no release uses do not count (outside trial segments M2: an unused
+        // provider's default 16 held every key to 8).
         await using var f = await GatewayFixture.CreateAsync(editManifest: y => y
-            .Replace("api_key_env: ANTHROPIC_API_KEY }", "api_key_env: ANTHROPIC_API_KEY, max_concurrency: 4 }", StringComparison.Ordinal)
+            .Replace("  anthropic: { base_url", "  sim: { max_concurrency: 4 }\n  anthropic: { base_url", StringComparison.Ordinal)
+            .Replace("api_key_env: ANTHROPIC_API_KEY }", "api_key_env: ANTHROPIC_API_KEY, max_concurrency: 2 }", StringComparison.Ordinal)
             .Replace("api_key_env: OPENAI_API_KEY }", "api_key_env: OPENAI_API_KEY, max_concurrency: 6 }", StringComparison.Ordinal));
         var greedy = await Service(f).CreateAsync(f.Manifest.App, "staging", "greedy", null, null, "test", default);
         var other = await Service(f).CreateAsync(f.Manifest.App, "staging", "other", null, null, "test", default);
@@ -35,7 +38,7 @@ public sealed class KeyConcurrencyTests
         var body = await refused.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.Equal("1", refused.Headers.GetValues("Retry-After").Single());
-        Assert.Contains("'greedy' has 2 requests calling the model at once", WireAssert.ErrorMessage(path, body), StringComparison.Ordinal);
+        Assert.Contains("'greedy' has 2 requests calling the model at once, its share of this gateway's provider slots (half of providers.sim.max_concurrency 4, the smallest among the providers its requests may reach)", WireAssert.ErrorMessage(path, body), StringComparison.Ordinal);
         Assert.Contains("rate_limit_error", body, StringComparison.Ordinal);
         Assert.False(refused.Headers.Contains("Glidepath-Trace")); // refused before routing: not a request of either arm
 
