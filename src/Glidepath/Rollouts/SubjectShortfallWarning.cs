@@ -80,7 +80,7 @@ public static class SubjectShortfallWarning
                 ? string.Create(inv, $"even a 50% step gives about {SubjectReach.Estimate(sizes, 0.5, plan.MinSubjects)!.Expected:0.#}: lower {LowerMinSubjects}")
                 : $"lower {LowerMinSubjects}";
         return string.Create(inv,
-            $"warning: effective subjects per step, from the stable release's last 24 h on {environment} (about {shortSteps[0].Estimate.DaySubjects:0} equally active subjects over its {stable.Groups!.Length} subject groups): "
+            $"warning: effective subjects per step, from the stable release's last 24 h on {environment} (its {stable.Groups!.Length} subject groups count {shortSteps[0].Estimate.DayEffective:0.#} effective subjects over the whole day, after the judge's cap of heavy groups; an arm counts fewer, from its share of the subjects): "
             + $"{(shortSteps.Count == 1 ? "step " : "steps ")}{string.Join(", ", each)}. Short of rollout.step.min_subjects {plan.MinSubjects} a step judges no metric: if these are all the users there are (a release that has served for less than a day may not have seen them all yet), "
             + $"{then}. {char.ToUpperInvariant(first[0])}{first[1..]} (docs/rollouts.md, \"Subjects, not requests\")");
     }
