@@ -121,17 +121,19 @@ internal static class TracesCommand
                 CancelledOnly = parse.GetValue(cancelled),
                 OnlineFailedOnly = parse.GetValue(onlineFailed),
                 NegativeFeedbackOnly = parse.GetValue(negativeFeedback),
-                Limit = most,
+                Limit = most + 1, // one more than listed: whether more match (segments trial L1: "50 trace(s)" read as a total)
             }, ct);
+            var more = traces.Count > most;
+            traces = more ? [.. traces.Take(most)] : traces;
             var views = new EnvironmentViews(await store.Releases.ListAsync(app, ct));
             if (ctx.Output.IsJson)
             {
-                ctx.Output.Json(TraceReports.List(app, spec.Name, traces, views, PriceTable.For(ctx.Manifest)));
+                ctx.Output.Json(TraceReports.List(app, spec.Name, traces, views, PriceTable.For(ctx.Manifest), more));
                 return ExitCodes.Ok;
             }
 
             // The table is printed from the JSON view, so a client of the admin API prints exactly this too.
-            return WriteList(ctx, Remote.RemoteJson.Read<Remote.Answers.TracesAnswer>(JsonSerializer.Serialize(TraceReports.List(app, spec.Name, traces, views, PriceTable.For(ctx.Manifest)), CliOutput.JsonOptions)), Filtered(parse));
+            return WriteList(ctx, Remote.RemoteJson.Read<Remote.Answers.TracesAnswer>(JsonSerializer.Serialize(TraceReports.List(app, spec.Name, traces, views, PriceTable.For(ctx.Manifest), more), CliOutput.JsonOptions)), Filtered(parse));
         });
         return command;
     }
@@ -165,7 +167,7 @@ internal static class TracesCommand
                 // 'evalset add --from-trace' needs the request's content: which traces the capture policy kept it for.
                 t.ContentCaptured ? "kept" : "-",
             ]),
-            title: $"{list.App} / {list.Environment}: {list.Traces.Count} trace(s), newest first");
+            title: $"{list.App} / {list.Environment}: {list.Traces.Count} trace(s), newest first{(list.More ? "; more match (the newest are listed: --limit N lists more, --since narrows them)" : "")}");
         return ExitCodes.Ok;
     }
 

@@ -48,6 +48,7 @@ internal static class AdminReadEndpoints
             var spec = s.Environments.Spec(env);
             var q = http.Request.Query;
             var releaseId = q["release"].ToString() is { Length: > 0 } r ? (await s.RegisteredAsync(r, "release", AdminPrincipal.Of(http), http.RequestAborted)).Id : null;
+            var limit = Limit(q["limit"], 20);
             var traces = await s.Store.Traces.ListAsync(new TraceQuery
             {
                 App = s.App,
@@ -60,9 +61,10 @@ internal static class AdminReadEndpoints
                 CancelledOnly = Flag(q, "cancelled"),
                 OnlineFailedOnly = Flag(q, "online_failed"),
                 NegativeFeedbackOnly = Flag(q, "negative_feedback"),
-                Limit = Limit(q["limit"], 20),
+                Limit = limit + 1, // one more than listed: whether more match
             }, http.RequestAborted);
-            return AdminResults.View(TraceReports.List(s.App, spec.Name, traces, await s.ViewsAsync(http.RequestAborted), s.Prices));
+            var more = traces.Count > limit;
+            return AdminResults.View(TraceReports.List(s.App, spec.Name, more ? [.. traces.Take(limit)] : traces, await s.ViewsAsync(http.RequestAborted), s.Prices, more));
         }).WithTags("traces");
 
         group.Get("/environments/{env}/traces/{id}", "show a trace", Role.Viewer, async (string env, string id, HttpContext http, AdminServices s) =>

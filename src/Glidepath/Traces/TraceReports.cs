@@ -12,8 +12,9 @@ public static class TraceReports
 {
     /// <summary><c>traces list</c>: <c>{app, environment, traces}</c>, newest first.</summary>
     /// <param name="prices">The manifest's prices: a cost recorded as 0 for a model they do not price is null (unknown).</param>
-    public static object List(string app, string environment, IReadOnlyList<TraceRecord> traces, EnvironmentViews views, PriceTable prices) =>
-        new { app, environment, traces = traces.Select(t => Summary(t, views, prices)) };
+    /// <param name="more">Whether more traces matched than the list's limit (the list holds the newest of them).</param>
+    public static object List(string app, string environment, IReadOnlyList<TraceRecord> traces, EnvironmentViews views, PriceTable prices, bool more = false) =>
+        new { app, environment, traces = traces.Select(t => Summary(t, views, prices)), more };
 
     /// <summary>
     /// <c>traces show</c>: the summary with timings, online scores, feedback, the content the capture policy kept, and the

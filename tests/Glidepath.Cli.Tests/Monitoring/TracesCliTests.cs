@@ -187,6 +187,24 @@ public sealed class TracesCliTests
         Assert.Contains(" 499 ", text, StringComparison.Ordinal);
     }
 
+    // Outside trial segments L1: "50 trace(s)" when 55 matched read as a total; the default limit had cut the list.
+    [Fact]
+    public async Task TracesList_MoreMatchThanTheLimit_SaysSo_AndNotWhenAllAreListed()
+    {
+        await using var app = await MonitorApp.CreateAsync(1);
+        await app.WriteTracesAsync("production", "v1", MonitorApp.Start, TimeSpan.FromMinutes(10), 3);
+
+        var (_, cut, _) = await app.RunAsync("traces", "list", "--env", "production", "--limit", "2");
+        var (_, all, _) = await app.RunAsync("traces", "list", "--env", "production", "--limit", "3");
+        var json = await app.JsonAsync("traces", "list", "--env", "production", "--limit", "2");
+
+        Assert.Contains("2 trace(s), newest first; more match (the newest are listed: --limit N lists more, --since narrows them)", cut, StringComparison.Ordinal);
+        Assert.Contains("3 trace(s), newest first", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("more match", all, StringComparison.Ordinal);
+        Assert.Equal(2, json.GetProperty("traces").GetArrayLength());
+        Assert.True(json.GetProperty("more").GetBoolean());
+    }
+
     [Fact]
     public async Task TracesShow_UniquePrefix_ShowsThatTrace()
     {

@@ -69,6 +69,7 @@ public sealed class RemoteCliTests : IAsyncLifetime
     [InlineData("json", "traces", "list", "--env", "staging")]
     [InlineData("json", "traces", "list", "--env", "staging", "--arm", "shadow")]
     [InlineData("text", "traces", "list", "--env", "staging", "--cancelled")]
+    [InlineData("json", "traces", "list", "--env", "staging", "--limit", "1")]
     [InlineData("text", "shadow", "list", "--env", "production")]
     [InlineData("json", "shadow", "list", "--env", "production")]
     public async Task ReadCommand_ThroughTheAdminApi_PrintsWhatItPrintsOnTheStore(string format, params string[] command)
