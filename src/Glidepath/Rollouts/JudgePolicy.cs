@@ -68,6 +68,14 @@ public sealed record JudgePolicy
     /// </summary>
     internal bool LeavesOutStableCaller { get; init; }
 
+    /// <summary>
+    /// EXPERIMENT (task mirror2, second attempt), not shipped: with <see cref="LeavesOutStableCaller"/>, when stable's group
+    /// is left out the harm side's α is split, Bonferroni: harm when the shipped harm-side bound (stable's group kept) or
+    /// the bound without stable's group says harm, each at α/2 (paying for the selection out of α). No plan sets it;
+    /// CanarySim --mirror-paired --mirror-split-alpha does (docs/benchmarks.md).
+    /// </summary>
+    internal bool SplitsStableCallerAlpha { get; init; }
+
     /// <summary>Under hold: how long past <see cref="MaxDuration"/> a step may hold before it is rolled back (the deadline); null: no deadline.</summary>
     public TimeSpan? MaxHold { get; init; }
 
