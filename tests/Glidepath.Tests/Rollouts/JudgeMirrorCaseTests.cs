@@ -11,7 +11,9 @@ namespace Glidepath.Tests.Rollouts;
 /// group (Judge.LeaveOneOut.cs); a canary's arms hold different subjects, so there stable's group is kept (a review's
 /// simulation: leaving it out raised false harm beyond α/2 with few sticky subjects) and a held step names the caller.
 /// The experiment that leaves it out when it holds more than <see cref="Judge.CanaryStableShare"/> of stable's spread
-/// (<see cref="JudgePolicy.LeavesOutStableCaller"/>, task mirror2) is tested here too, on the same arms.
+/// (<see cref="JudgePolicy.LeavesOutStableCaller"/>, task mirror2), and the second that splits its harm side's α between
+/// the bounds with and without stable's group (<see cref="JudgePolicy.SplitsStableCallerAlpha"/>), are tested here too,
+/// on the same arms.
 /// Deterministic samples, built request by request into subject groups.
 /// </summary>
 public sealed class JudgeMirrorCaseTests
@@ -124,6 +126,46 @@ public sealed class JudgeMirrorCaseTests
         var hold = limit.Decide(canary, stable, TimeSpan.FromMinutes(4));
         Assert.Equal(JudgeOutcome.Hold, hold.Outcome);
         Assert.Contains("error_rate has stopped narrowing: one subject group holds 92% of stable's spread (one caller, most likely", hold.Reason, StringComparison.Ordinal);
+    }
+
+    /// <summary>The second experiment (<see cref="JudgePolicy.SplitsStableCallerAlpha"/>): the rule's harm side α split.</summary>
+    private static readonly Judge Split = new(Rule.Policy with { SplitsStableCallerAlpha = true });
+
+    [Theory]
+    [InlineData(30, false)] // a canary at 3.3%: harm by the rule at α, not once each bound has α/2
+    [InlineData(25, true)]  // a canary at 4%: harm either way
+    public void Assess_SplitExperiment_BesideOneFailingCallerOnStable_BoundWithoutTheCallerAtHalfAlpha(double errorEvery, bool harm)
+    {
+        // Task mirror2, second attempt: when stable's caller holds more than Judge.CanaryStableShare of its spread, the
+        // harm side is the more harmful of the shipped bound and the bound without the caller, each at α/2 (Bonferroni).
+        // Beside the caller the shipped bound is far below (its variance), so the bound without it decides, a little wider
+        // than the rule's at α; the safe side is the shipped one, to the digit.
+        var (canary, stable) = (Honest(requestsPerGroup: 40, errorEvery: errorEvery).CapSubjects(), StableWithFailingCaller.CapSubjects());
+        var rule = Canary.Policy.Rules.Single();
+
+        var (shipped, atAlpha, split) = (Canary.Assess(rule, canary, stable), Rule.Assess(rule, canary, stable), Split.Assess(rule, canary, stable));
+
+        Assert.Equal(MetricVerdict.Harm, atAlpha.Verdict);
+        Assert.Equal(harm ? MetricVerdict.Harm : MetricVerdict.Unclear, split.Verdict);
+        Assert.True(shipped.Lower < split.Lower && split.Lower < atAlpha.Lower, $"harm side: shipped {shipped.Lower}, split {split.Lower}, rule at α {atAlpha.Lower}");
+        Assert.Equal(atAlpha.HarmSideEstimate, split.HarmSideEstimate);
+        Assert.Equal(0.984, split.LeftOutStableShare, 3);
+        Assert.Equal(shipped.Upper, split.Upper);
+        Assert.Equal(shipped.Estimate, split.Estimate);
+    }
+
+    [Fact]
+    public void Assess_SplitExperimentAlone_WithoutTheMirrorRule_Shipped()
+    {
+        // The split is of the rule's α: without LeavesOutStableCaller nothing is left out and nothing is split.
+        var (canary, stable) = (Honest(requestsPerGroup: 40, errorEvery: 25).CapSubjects(), StableWithFailingCaller.CapSubjects());
+        var rule = Canary.Policy.Rules.Single();
+        var alone = new Judge(Canary.Policy with { SplitsStableCallerAlpha = true });
+
+        var (shipped, split) = (Canary.Assess(rule, canary, stable), alone.Assess(rule, canary, stable));
+
+        Assert.Equal((shipped.Lower, shipped.Upper, shipped.Verdict), (split.Lower, split.Upper, split.Verdict));
+        Assert.Equal(0, split.LeftOutStableShare);
     }
 
     [Theory]
