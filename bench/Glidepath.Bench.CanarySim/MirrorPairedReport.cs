@@ -15,7 +15,8 @@ internal static class MirrorPairedReport
     public static int Report(int runs, ulong seed, int lookEvery, string only, bool splitAlpha = false)
     {
         var policy = JudgePolicy.From(RealTrafficSuite.Plan);
-        var (before, after) = (new Judge(policy), new Judge(policy with { LeavesOutStableCaller = true, SplitsStableCallerAlpha = splitAlpha }));
+        var kept = policy with { LeavesOutStableCaller = false, SplitsStableCallerAlpha = false };
+        var (before, after) = (new Judge(kept), new Judge(kept with { LeavesOutStableCaller = true, SplitsStableCallerAlpha = splitAlpha }));
         var rule = splitAlpha ? "the mirror rule with the harm side's α split between the bounds with and without stable's group (--mirror-split-alpha)" : "the mirror rule";
         Console.WriteLine($"canary-sim --suite real --mirror-paired: {runs} seeded rollouts per scenario, seed {seed}, each judged by stable's group kept (before) and by {rule} (after) on the same traffic; looks every {lookEvery} canary requests or 1%");
         Console.WriteLine($"α per metric {policy.AlphaPerMetric:0.####} (α/2 = {runs * policy.AlphaPerMetric / 2:0} of {runs})");
