@@ -9,7 +9,9 @@ namespace Glidepath.Tests.Rollouts;
 /// held nearly all of its variance. Where both seats hold the same subjects (the drift monitor's windows,
 /// <see cref="JudgePolicy.SeatsShareSubjects"/>) the harm side is now judged without each seat's dominant harmful subject
 /// group (Judge.LeaveOneOut.cs); a canary's arms hold different subjects, so there stable's group is kept (a review's
-/// simulation: leaving it out raised false harm beyond α/2 with few sticky subjects) and a held step names the caller.
+/// simulation: leaving it out raised false harm beyond α/2 with few sticky subjects) unless it holds more than
+/// <see cref="Judge.CanaryStableShare"/> of stable's spread, and then with the harm side's α split (shipped 2026-12-08);
+/// a step held beside a caller below that names the caller.
 /// The experiment that leaves it out when it holds more than <see cref="Judge.CanaryStableShare"/> of stable's spread
 /// (<see cref="JudgePolicy.LeavesOutStableCaller"/>, task mirror2), and the second that splits its harm side's α between
 /// the bounds with and without stable's group (<see cref="JudgePolicy.SplitsStableCallerAlpha"/>), are tested here too,
