@@ -8,7 +8,7 @@ using Glidepath.Rollouts;
 // judge, a Flagger-style fixed-threshold check and a Kayenta-style Mann-Whitney judge.
 // Usage: dotnet run -c Release --project bench/Glidepath.Bench.CanarySim [-- --runs 1000 --horizon 6000 --weight 0.05 --seed 1]
 //        dotnet run -c Release --project bench/Glidepath.Bench.CanarySim -- --suite real [--runs 1000 --seed 1 --look-every 10 --only s-lat,t-2 --shipped-only --known-variance]
-//        dotnet run -c Release --project bench/Glidepath.Bench.CanarySim -- --suite real --mirror-paired [--runs 2000 --seed 3 --only m-hide,x-cost-edge-50]
+//        dotnet run -c Release --project bench/Glidepath.Bench.CanarySim -- --suite real --mirror-paired [--mirror-split-alpha --runs 2000 --seed 3 --only m-hide,x-cost-edge-50]
 //        dotnet run -c Release --project bench/Glidepath.Bench.CanarySim -- --suite shadow [--runs 300 --seed 1 --horizon 6000]
 //        dotnet run -c Release --project bench/Glidepath.Bench.CanarySim -- --suite netting [--runs 1000 --seed 1 --only aa-user,atk]
 //        dotnet run -c Release --project bench/Glidepath.Bench.CanarySim -- --suite cancel [--runs 400 --seed 1 --horizon 20000 --habit-sigma 1 --tolerances none,0.02,0.03,0.05]
@@ -16,7 +16,7 @@ CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (Arg("--suite", "per-request") == "real" && args.Contains("--mirror-paired"))
 {
-    return MirrorPairedReport.Report(Arg("--runs", 1000), (ulong)Arg("--seed", 1), Arg("--look-every", 10), Arg("--only", ""));
+    return MirrorPairedReport.Report(Arg("--runs", 1000), (ulong)Arg("--seed", 1), Arg("--look-every", 10), Arg("--only", ""), args.Contains("--mirror-split-alpha"));
 }
 
 if (Arg("--suite", "per-request") == "real")

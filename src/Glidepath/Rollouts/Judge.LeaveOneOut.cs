@@ -5,8 +5,9 @@ namespace Glidepath.Rollouts;
 /// the seat's own mean in the harmful direction (the most errors, the slowest or dearest answers, the lowest scores) when
 /// it holds more of that seat's variance than all its other groups together. The canary's (the recent window's) always;
 /// the reference's by the same rule when both seats hold the same subjects (<see cref="JudgePolicy.SeatsShareSubjects"/>:
-/// the drift monitor). On a canary stable's group is kept (an experiment, <see cref="JudgePolicy.LeavesOutStableCaller"/>,
-/// leaves it out when it holds more than <see cref="CanaryStableShare"/> of stable's spread). A group so found is left
+/// the drift monitor). On a canary stable's group is left out only when it holds more than <see cref="CanaryStableShare"/>
+/// of stable's spread (<see cref="JudgePolicy.LeavesOutStableCaller"/>), and then the harm side's α is split between the
+/// bounds with and without it (<see cref="JudgePolicy.SplitsStableCallerAlpha"/>; both set for every plan). A group so found is left
 /// out of both seats. The safe side keeps every group.
 /// </summary>
 /// <remarks>
@@ -22,10 +23,12 @@ namespace Glidepath.Rollouts;
 /// windows, so those subjects' traffic leaves both, and the false-alert rate is measured on the shapes where it could go
 /// wrong, not bounded (docs/rollouts.md, "The mirror case"; DriftSim --suite subjects gone-*/moved-*). A canary's arms hold
 /// different subjects under one index, where leaving stable's most extreme group out is a selection with nothing to cancel
-/// it: a review measured false harm at 1.4% against α/2 = 0.5% (CanarySim x-cost-edge-50), so there stable's group stays.
+/// it: a review measured false harm at 1.4% against α/2 = 0.5% (CanarySim x-cost-edge-50), so there stable's group stays
+/// unless it is nearly all of stable's spread:
 /// Leaving it out only when it is nearly all of stable's spread (one caller failing every request, or answered at many
-/// times the cost) is measured against a pre-registered bound and not shipped until it passes (docs/benchmarks.md, "The
-/// canary mirror case at 95%: pre-registered, fresh seeds").
+/// times the cost), with the harm side's α split between the bound with it and the bound without it, passed a
+/// pre-registered bound on false harm and ships (docs/benchmarks.md, "The canary mirror case at 95%, paying for the
+/// selection").
 /// Safety never rests on a group left out: the safe side keeps every group. The cost: a harm carried by one dominant
 /// subject group alone is not declared harm (nor was it before: its residual widened the interval as much as it moved the
 /// estimate).
@@ -60,40 +63,97 @@ public sealed partial class Judge
     /// as the canary's, when it is the same group). A NaN bound
     /// when no group is left out, or what is left has too few observations or groups for an interval (the full bound is used
     /// then). Leaving out the canary's group alone never puts the bound beyond <paramref name="fullEstimate"/>; with the
-    /// reference's group left out the bound is taken as it is.
+    /// reference's group left out the bound is taken as it is. Under <see cref="JudgePolicy.SplitsStableCallerAlpha"/> a
+    /// canary's harm side with stable's group dominant is <see cref="HarmSideSplit"/>'s.
     /// </summary>
     private (double Bound, double Estimate, double CanaryShare, double StableShare) HarmSideWithoutDominantGroups(MetricRule rule, in ArmSample canary, in ArmSample stable, int tail, double fullEstimate)
     {
         var (gc, canaryShare) = DominantHarmfulGroup(rule, canary, tail);
         var (gs, stableShare) = Policy.SeatsShareSubjects ? DominantHarmfulGroup(rule, stable, tail, DominantShare)
             : Policy.LeavesOutStableCaller ? DominantHarmfulGroup(rule, stable, tail, CanaryStableShare) : (-1, 0);
+        if (gs >= 0 && !Policy.SeatsShareSubjects && Policy.SplitsStableCallerAlpha)
+        {
+            var split = HarmSideSplit(rule, canary, stable, tail, fullEstimate, (gc, canaryShare), (gs, stableShare));
+            if (!double.IsNaN(split.Bound))
+            {
+                return split;
+            }
+
+            // Without stable's group no bound can be had: the harm side is the shipped one, at the full α.
+            (gs, stableShare) = (-1, 0);
+        }
+
         if (gc < 0 && gs < 0)
         {
             return (double.NaN, double.NaN, 0, 0);
         }
 
+        var (bound, estimate) = HarmBound(rule, canary, stable, tail, gc, gs, Policy.AlphaPerMetric, fullEstimate);
+
+        // One group of the same subjects in both windows is one caller: said once, as the recent window's.
+        return double.IsNaN(bound) ? (double.NaN, double.NaN, 0, 0) : (bound, estimate, canaryShare, gs == gc ? 0 : stableShare);
+    }
+
+    /// <summary>
+    /// Under <see cref="JudgePolicy.SplitsStableCallerAlpha"/>: stable's group <paramref name="stableGroup"/> is
+    /// dominant past <see cref="CanaryStableShare"/>, and the harm side's α is split between two bounds, Bonferroni: the
+    /// shipped one (stable's group kept, the canary's dominant group left out as always) and the one without stable's
+    /// group too, each at α/2; the more harmful of the two is the harm side (harm when either says harm). A NaN bound when
+    /// the arms without stable's group allow no bound.
+    /// </summary>
+    private (double Bound, double Estimate, double CanaryShare, double StableShare) HarmSideSplit(MetricRule rule, in ArmSample canary, in ArmSample stable, int tail, double fullEstimate, (int Group, double Share) canaryGroup, (int Group, double Share) stableGroup)
+    {
+        var half = Policy.AlphaPerMetric / 2;
+        var gc = canaryGroup.Group;
+        var without = HarmBound(rule, canary, stable, tail, gc, stableGroup.Group, half, fullEstimate);
+        if (double.IsNaN(without.Bound))
+        {
+            return (double.NaN, double.NaN, 0, 0);
+        }
+
+        // The shipped harm side: without the canary's group when one is dominant and a bound can be had so, else every group.
+        var kept = gc >= 0 ? HarmBound(rule, canary, stable, tail, gc, -1, half, fullEstimate) : (Bound: double.NaN, Estimate: double.NaN);
+        var canaryLeftOut = !double.IsNaN(kept.Bound);
+        if (!canaryLeftOut)
+        {
+            kept = HarmBound(rule, canary, stable, tail, -1, -1, half, fullEstimate);
+        }
+
+        var keptWins = rule.HarmIsIncrease ? kept.Bound >= without.Bound : kept.Bound <= without.Bound;
+        return keptWins
+            ? (kept.Bound, canaryLeftOut ? kept.Estimate : double.NaN, canaryLeftOut ? canaryGroup.Share : 0, 0)
+            : (without.Bound, without.Estimate, canaryGroup.Share, stableGroup.Group == gc ? 0 : stableGroup.Share);
+    }
+
+    /// <summary>
+    /// The harm-side bound at <paramref name="alpha"/> and its estimate on the arms without groups <paramref name="gc"/>
+    /// (the canary's) and <paramref name="gs"/> (stable's), −1 for none, in both seats; NaN when what is left has too few
+    /// observations or groups for an interval. Without stable's group left out the bound is never put past
+    /// <paramref name="fullEstimate"/>.
+    /// </summary>
+    private (double Bound, double Estimate) HarmBound(MetricRule rule, in ArmSample canary, in ArmSample stable, int tail, int gc, int gs, double alpha, double fullEstimate)
+    {
         var (c, s) = (canary.WithoutGroups(gc, gs), stable.WithoutGroups(gc, gs));
         var (nc, ns) = Counts(rule, c, s);
         if (FewObservations(nc, ns) || (c.Groups is not null && GroupsSeen(rule, c, tail) < 2) || (s.Groups is not null && GroupsSeen(rule, s, tail) < 2))
         {
-            return (double.NaN, double.NaN, 0, 0);
+            return (double.NaN, double.NaN);
         }
 
         var (estimate, harmVariance, _, df, _) = Estimates(rule, c, s, tail);
         if (double.IsNaN(estimate) || double.IsNaN(harmVariance))
         {
-            return (double.NaN, double.NaN, 0, 0);
+            return (double.NaN, double.NaN);
         }
 
-        var radius = ConfidenceSequence.Radius(harmVariance, nc, Policy.AlphaPerMetric, Policy.Rho, Df(df));
+        var radius = ConfidenceSequence.Radius(harmVariance, nc, alpha, Policy.Rho, Df(df));
         var bound = rule.HarmIsIncrease ? estimate - radius : estimate + radius;
         if (gs < 0)
         {
             bound = rule.HarmIsIncrease ? Math.Min(bound, fullEstimate) : Math.Max(bound, fullEstimate);
         }
 
-        // One group of the same subjects in both windows is one caller: said once, as the recent window's.
-        return (bound, estimate, canaryShare, gs == gc ? 0 : stableShare);
+        return (bound, estimate);
     }
 
     /// <summary>

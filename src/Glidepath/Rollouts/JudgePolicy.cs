@@ -61,12 +61,20 @@ public sealed record JudgePolicy
     internal bool KnownVariance { get; init; }
 
     /// <summary>
-    /// EXPERIMENT (task mirror2), not shipped: on a canary (not <see cref="SeatsShareSubjects"/>), stable's most harmful
-    /// subject group is left out of the harm side when it holds more than <see cref="Judge.CanaryStableShare"/> of stable's
-    /// spread (one caller failing every request beside a harmful canary). No plan sets it; CanarySim --mirror-paired does,
-    /// against a pre-registered bound on false harm (docs/benchmarks.md).
+    /// On a canary (not <see cref="SeatsShareSubjects"/>), stable's most harmful subject group is left out of the harm
+    /// side when it holds more than <see cref="Judge.CanaryStableShare"/> of stable's spread (one caller failing every
+    /// request beside a harmful canary). Every plan's policy sets it, with <see cref="SplitsStableCallerAlpha"/>
+    /// (<see cref="From"/>); false: the judge before (CanarySim --mirror-paired's "kept" side).
     /// </summary>
     internal bool LeavesOutStableCaller { get; init; }
+
+    /// <summary>
+    /// With <see cref="LeavesOutStableCaller"/>: when stable's group is left out the harm side's α is split, Bonferroni:
+    /// harm when the harm-side bound with stable's group kept or the bound without it says harm, each at α/2 (paying for
+    /// the selection out of α). Every plan's policy sets it (<see cref="From"/>); measured against a pre-registered bound
+    /// on false harm (docs/benchmarks.md, "The canary mirror case at 95%, paying for the selection").
+    /// </summary>
+    internal bool SplitsStableCallerAlpha { get; init; }
 
     /// <summary>Under hold: how long past <see cref="MaxDuration"/> a step may hold before it is rolled back (the deadline); null: no deadline.</summary>
     public TimeSpan? MaxHold { get; init; }
@@ -95,6 +103,12 @@ public sealed record JudgePolicy
             MaxDuration = plan.MaxDuration,
             RollBackWhenInconclusive = RollsBackWhenInconclusive(plan),
             MaxHold = plan.MaxHold,
+
+            // The canary mirror case (docs/rollouts.md): stable's caller that is nearly all of its spread is left out of
+            // the harm side, the harm side's α split between the bounds with and without it (docs/benchmarks.md, "The
+            // canary mirror case at 95%, paying for the selection").
+            LeavesOutStableCaller = true,
+            SplitsStableCallerAlpha = true,
         };
     }
 }

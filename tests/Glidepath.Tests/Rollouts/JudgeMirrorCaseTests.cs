@@ -9,9 +9,13 @@ namespace Glidepath.Tests.Rollouts;
 /// held nearly all of its variance. Where both seats hold the same subjects (the drift monitor's windows,
 /// <see cref="JudgePolicy.SeatsShareSubjects"/>) the harm side is now judged without each seat's dominant harmful subject
 /// group (Judge.LeaveOneOut.cs); a canary's arms hold different subjects, so there stable's group is kept (a review's
-/// simulation: leaving it out raised false harm beyond α/2 with few sticky subjects) and a held step names the caller.
+/// simulation: leaving it out raised false harm beyond α/2 with few sticky subjects) unless it holds more than
+/// <see cref="Judge.CanaryStableShare"/> of stable's spread, and then with the harm side's α split (shipped 2026-12-08);
+/// a step held beside a caller below that names the caller.
 /// The experiment that leaves it out when it holds more than <see cref="Judge.CanaryStableShare"/> of stable's spread
-/// (<see cref="JudgePolicy.LeavesOutStableCaller"/>, task mirror2) is tested here too, on the same arms.
+/// (<see cref="JudgePolicy.LeavesOutStableCaller"/>, task mirror2), and the second that splits its harm side's α between
+/// the bounds with and without stable's group (<see cref="JudgePolicy.SplitsStableCallerAlpha"/>), are tested here too,
+/// on the same arms.
 /// Deterministic samples, built request by request into subject groups.
 /// </summary>
 public sealed class JudgeMirrorCaseTests
@@ -53,19 +57,22 @@ public sealed class JudgeMirrorCaseTests
     }
 
     [Fact]
-    public void Decide_CanaryFailingBeyondTheToleranceBesideOneFailingCallerOnStable_NotSafe_StableGroupKept()
+    public void Decide_CanaryFailingBeyondTheToleranceBesideOneFailingCallerOnStable_Harm_StableCallerLeftOut()
     {
-        // A canary's arms hold different subjects under one group index: stable's caller is not left out (review of the
-        // mirror change, H1), so this canary is not decided either way until the step's limit (then the reason names it).
+        // A canary's arms hold different subjects under one group index, so stable's caller was kept (review of the mirror
+        // change, H1) and this canary was not decided either way until the step's limit. Since the canary mirror rule
+        // (stable's group at more than Judge.CanaryStableShare of its spread, the harm side's α split) it is harm.
         var canary = Honest(requestsPerGroup: 20, errorEvery: 12.5);
 
         var decision = Judge.Decide(canary, StableWithFailingCaller, TimeSpan.FromMinutes(5));
+        var before = new Judge(Judge.Policy with { LeavesOutStableCaller = false, SplitsStableCallerAlpha = false }).Decide(canary, StableWithFailingCaller, TimeSpan.FromMinutes(5));
 
-        Assert.Equal(JudgeOutcome.Continue, decision.Outcome);
+        Assert.Equal(JudgeOutcome.RollBack, decision.Outcome);
         var errors = Assert.Single(decision.Evidence);
-        Assert.Equal("unclear", errors.Verdict);
-        Assert.Null(errors.LeftOutStableShare);
-        Assert.Null(errors.HarmSideEstimate);
+        Assert.Equal("harm", errors.Verdict);
+        Assert.True(errors.LeftOutStableShare > Judge.CanaryStableShare, $"share {errors.LeftOutStableShare}");
+        Assert.Equal(JudgeOutcome.Continue, before.Outcome);
+        Assert.Equal("unclear", Assert.Single(before.Evidence).Verdict);
     }
 
     /// <summary>A canary plan at the default error tolerance (+0.01), where a canary failing 4% of requests is harm.</summary>
@@ -75,8 +82,11 @@ public sealed class JudgeMirrorCaseTests
         Metrics = new Dictionary<string, MetricTolerance> { ["error_rate"] = new() { MaxIncrease = 0.01 } },
     }));
 
-    /// <summary>The same judge with the canary mirror experiment on (<see cref="JudgePolicy.LeavesOutStableCaller"/>).</summary>
-    private static readonly Judge Rule = new(Canary.Policy with { LeavesOutStableCaller = true });
+    /// <summary>The same plan judged as before the canary mirror rule shipped: stable's group kept on both sides.</summary>
+    private static readonly Judge Kept = new(Canary.Policy with { LeavesOutStableCaller = false, SplitsStableCallerAlpha = false });
+
+    /// <summary>The first canary mirror experiment (<see cref="JudgePolicy.LeavesOutStableCaller"/> at the full α).</summary>
+    private static readonly Judge Rule = new(Kept.Policy with { LeavesOutStableCaller = true });
 
     /// <summary>
     /// <see cref="StableWithFailingCaller"/> plus a second subject in group 20 whose <paramref name="failing"/> extra
@@ -102,7 +112,7 @@ public sealed class JudgeMirrorCaseTests
         Assert.Equal(0.03, errors.HarmSideEstimate!.Value, 3);
         Assert.EndsWith("(lower bound around +0.0298, without one subject group holding 98% of stable's spread)", errors.IntervalText(), StringComparison.Ordinal);
         Assert.Contains("\"left_out_stable_share\":0.984", RolloutJson.Evidence([errors]), StringComparison.Ordinal);
-        Assert.Equal(JudgeOutcome.Continue, Canary.Decide(canary, StableWithFailingCaller, TimeSpan.FromMinutes(5)).Outcome);
+        Assert.Equal(JudgeOutcome.Continue, Kept.Decide(canary, StableWithFailingCaller, TimeSpan.FromMinutes(5)).Outcome);
     }
 
     [Fact]
@@ -126,6 +136,46 @@ public sealed class JudgeMirrorCaseTests
         Assert.Contains("error_rate has stopped narrowing: one subject group holds 92% of stable's spread (one caller, most likely", hold.Reason, StringComparison.Ordinal);
     }
 
+    /// <summary>The rule as shipped (<see cref="JudgePolicy.SplitsStableCallerAlpha"/>): the harm side's α split; every plan's policy.</summary>
+    private static readonly Judge Split = Canary;
+
+    [Theory]
+    [InlineData(30, false)] // a canary at 3.3%: harm by the rule at α, not once each bound has α/2
+    [InlineData(25, true)]  // a canary at 4%: harm either way
+    public void Assess_SplitExperiment_BesideOneFailingCallerOnStable_BoundWithoutTheCallerAtHalfAlpha(double errorEvery, bool harm)
+    {
+        // Task mirror2, second attempt: when stable's caller holds more than Judge.CanaryStableShare of its spread, the
+        // harm side is the more harmful of the shipped bound and the bound without the caller, each at α/2 (Bonferroni).
+        // Beside the caller the shipped bound is far below (its variance), so the bound without it decides, a little wider
+        // than the rule's at α; the safe side is the shipped one, to the digit.
+        var (canary, stable) = (Honest(requestsPerGroup: 40, errorEvery: errorEvery).CapSubjects(), StableWithFailingCaller.CapSubjects());
+        var rule = Canary.Policy.Rules.Single();
+
+        var (shipped, atAlpha, split) = (Kept.Assess(rule, canary, stable), Rule.Assess(rule, canary, stable), Split.Assess(rule, canary, stable));
+
+        Assert.Equal(MetricVerdict.Harm, atAlpha.Verdict);
+        Assert.Equal(harm ? MetricVerdict.Harm : MetricVerdict.Unclear, split.Verdict);
+        Assert.True(shipped.Lower < split.Lower && split.Lower < atAlpha.Lower, $"harm side: shipped {shipped.Lower}, split {split.Lower}, rule at α {atAlpha.Lower}");
+        Assert.Equal(atAlpha.HarmSideEstimate, split.HarmSideEstimate);
+        Assert.Equal(0.984, split.LeftOutStableShare, 3);
+        Assert.Equal(shipped.Upper, split.Upper);
+        Assert.Equal(shipped.Estimate, split.Estimate);
+    }
+
+    [Fact]
+    public void Assess_SplitExperimentAlone_WithoutTheMirrorRule_Shipped()
+    {
+        // The split is of the rule's α: without LeavesOutStableCaller nothing is left out and nothing is split.
+        var (canary, stable) = (Honest(requestsPerGroup: 40, errorEvery: 25).CapSubjects(), StableWithFailingCaller.CapSubjects());
+        var rule = Canary.Policy.Rules.Single();
+        var alone = new Judge(Kept.Policy with { SplitsStableCallerAlpha = true });
+
+        var (shipped, split) = (Kept.Assess(rule, canary, stable), alone.Assess(rule, canary, stable));
+
+        Assert.Equal((shipped.Lower, shipped.Upper, shipped.Verdict), (split.Lower, split.Upper, split.Verdict));
+        Assert.Equal(0, split.LeftOutStableShare);
+    }
+
     [Theory]
     [InlineData(100)] // an equal canary
     [InlineData(25)]  // a canary at 4%, past the tolerance
@@ -135,7 +185,7 @@ public sealed class JudgeMirrorCaseTests
         var (canary, stable) = (Honest(requestsPerGroup: 60, errorEvery: errorEvery).CapSubjects(), StableWithFailingCaller.CapSubjects());
         var rule = Canary.Policy.Rules.Single();
 
-        var (after, before) = (Rule.Assess(rule, canary, stable), Canary.Assess(rule, canary, stable));
+        var (after, before) = (Rule.Assess(rule, canary, stable), Kept.Assess(rule, canary, stable));
 
         Assert.True(after.LeftOutStableShare > Judge.CanaryStableShare, $"share {after.LeftOutStableShare}");
         Assert.Equal(before.Upper, after.Upper);

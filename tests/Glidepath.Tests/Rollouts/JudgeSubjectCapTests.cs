@@ -109,8 +109,13 @@ public sealed class JudgeSubjectCapTests
         var before = Judge.Decide(canary, stable, TimeSpan.FromMinutes(5));
         var after = Judge.Decide(canary, attacked, TimeSpan.FromMinutes(5));
 
-        // Without the cap the flood hides the harm: the uncapped interval straddles the tolerance and the step waits.
-        Assert.Equal(MetricVerdict.Unclear, Judge.Assess(ErrorRate, canary, attacked).Verdict);
+        // Without the cap the flood hid the harm: the uncapped interval straddled the tolerance and the step waited. Since
+        // the canary mirror rule the flood's group (nearly all of stable's spread) is left out of the harm side: harm.
+        var kept = new Judge(Judge.Policy with { LeavesOutStableCaller = false, SplitsStableCallerAlpha = false });
+        Assert.Equal(MetricVerdict.Unclear, kept.Assess(ErrorRate, canary, attacked).Verdict);
+        var uncapped = Judge.Assess(ErrorRate, canary, attacked);
+        Assert.Equal(MetricVerdict.Harm, uncapped.Verdict);
+        Assert.True(uncapped.LeftOutStableShare > Judge.CanaryStableShare, $"share {uncapped.LeftOutStableShare}");
         Assert.Equal(JudgeOutcome.RollBack, before.Outcome);
         Assert.Equal(JudgeOutcome.RollBack, after.Outcome);
         Assert.Equal(JudgeOutcome.RollBack, DefaultSubjects.Decide(canary, attacked, TimeSpan.FromMinutes(5)).Outcome);
