@@ -213,6 +213,11 @@ public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironme
                         : null;
                 }
 
+                if (await KeyHarmAsync(rollout, decision, cancellationToken).ConfigureAwait(false) is { } harmed)
+                {
+                    return await KeyHarmHoldAsync(rollout, state, harmed, decision, now, cancellationToken).ConfigureAwait(false);
+                }
+
                 var index = rollout.StepIndex + 1;
                 if (index >= rollout.Plan.Steps.Count || rollout.Plan.Steps[index] >= 100)
                 {

@@ -1,3 +1,4 @@
+using Glidepath.Manifests;
 using Glidepath.Rollouts;
 using Glidepath.Routing;
 using Glidepath.Storage.Contract.Tests.Support;
@@ -12,10 +13,10 @@ namespace Glidepath.Storage.Contract.Tests.Contracts.Rollouts;
 /// </summary>
 public abstract class RolloutErrorMixContract(IStoreFactory factory) : StoreContract(factory)
 {
-    private static async Task<(RolloutFixture F, Rollout Rollout)> StartedAsync(IGlidepathStore store)
+    private static async Task<(RolloutFixture F, Rollout Rollout)> StartedAsync(IGlidepathStore store, RolloutPlan? plan = null)
     {
         var f = await RolloutFixture.CreateAsync(store);
-        var rollout = await f.Service.StartAsync("production", RolloutFixture.V2, RolloutFixture.Plan, "ana", "test rollout", force: true, None);
+        var rollout = await f.Service.StartAsync("production", RolloutFixture.V2, plan ?? RolloutFixture.Plan, "ana", "test rollout", force: true, None);
         f.Time.Advance(TimeSpan.FromSeconds(10));
         return (f, rollout);
     }
@@ -286,5 +287,69 @@ public abstract class RolloutErrorMixContract(IStoreFactory factory) : StoreCont
         Assert.Contains("advancing 1% → 5%", action.Text);
         Assert.False(action.Warning);
         Assert.Equal(5, (await f.StateAsync()).Canary!.Weight);
+    }
+
+    // Outside trial segments H1, run 6: key acme2 failed 6% of its requests on the canary (25 of 416) against 0.33% on
+    // stable (1 of 299) while every other caller's errors fell to 0; the pooled error_rate read +0.0011 and the canary was
+    // promoted. The per-key guard holds the advance, names the key and its rates, and never rolls back by itself.
+    [Fact]
+    public async Task TickAsync_CanaryFailsOneKeyWhileTheRestImproves_AdvanceHeldAsKeyHarmNamingTheKey()
+    {
+        var (f, rollout) = await StartedAsync(Store, TrialPlan);
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 4167, key: "web");
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 391, key: "acme2");
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 25, errorRate: 1, key: "acme2");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 4456, key: "web");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 20, errorRate: 1, key: "web");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 298, key: "acme2");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 1, errorRate: 1, key: "acme2");
+
+        var action = Assert.Single(await f.Controller().TickAsync(None));
+        var again = await f.Controller().TickAsync(None);
+
+        Assert.True(action.Warning, action.Text);
+        Assert.False(action.RolledBack);
+        Assert.StartsWith("production: key_harm — safe to advance on the judge's figures, but held: the canary fails one caller key", action.Text);
+        Assert.Contains("key 'acme2': 25 errors in 416 requests on the canary (6.01%) against 1 in 299 on stable (0.33%)", action.Text);
+        Assert.Contains("glidepath traces list --env production --key acme2 --release v2id0000 --arm canary --failed", action.Text);
+        Assert.Contains("glidepath rollback --env production", action.Text);
+        Assert.Contains("glidepath rollout promote --env production", action.Text);
+        Assert.DoesNotContain("'web'", action.Text);
+        Assert.Empty(again);
+        Assert.Equal(1, (await f.StateAsync()).Canary!.Weight);
+        Assert.Equal(RolloutState.Progressing, (await f.Store.Rollouts.GetAsync(rollout.Id, None))!.State);
+        var held = Assert.Single(await f.Store.Environments.HistoryAsync("app", "production", None), e => e.Kind == RolloutEventKinds.Held);
+        Assert.Contains("\"hold\":\"key_harm\"", held.DetailsJson);
+        Assert.Contains("\"key\":\"acme2\",\"canary_requests\":416,\"canary_errors\":25,\"stable_requests\":299,\"stable_errors\":1", held.DetailsJson);
+        Assert.Equal(RolloutDecisionKinds.KeyHarm, (await f.Store.Rollouts.DecisionsAsync(rollout.Id, None))[^1].Kind);
+
+        // Past the step's limit and any max_hold it stays held: only a person rolls it back or advances it.
+        f.Time.Advance(TimeSpan.FromHours(2));
+        Assert.Empty(await f.Controller().TickAsync(None));
+        Assert.Equal(RolloutState.Progressing, (await f.Store.Rollouts.GetAsync(rollout.Id, None))!.State);
+    }
+
+    // The trial's error_rate tolerance (the sample's plan: max_increase 0.01), with max_hold set: a key_harm hold ignores it.
+    private static RolloutPlan TrialPlan => RolloutFixture.Plan with
+    {
+        MaxHold = TimeSpan.FromMinutes(10),
+        Metrics = new Dictionary<string, MetricTolerance> { ["error_rate"] = new() { MaxIncrease = 0.01 }, ["latency"] = new() { MaxRatio = 2 } },
+    };
+
+    // The same counts with the canary no worse for acme2 than stable (A/A for the key): it advances.
+    [Fact]
+    public async Task TickAsync_EveryKeyAsOnStable_Advances()
+    {
+        var (f, _) = await StartedAsync(Store, TrialPlan);
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 4167, key: "web");
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 414, key: "acme2");
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 2, errorRate: 1, key: "acme2");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 4476, key: "web");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 298, key: "acme2");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 1, errorRate: 1, key: "acme2");
+
+        var action = Assert.Single(await f.Controller().TickAsync(None));
+
+        Assert.Contains("advancing 1% → 5%", action.Text);
     }
 }
