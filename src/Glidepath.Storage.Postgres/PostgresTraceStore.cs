@@ -156,6 +156,21 @@ internal sealed class PostgresTraceStore(PostgresDatabase database) : ITraceStor
         return sums;
     }
 
+    public async Task<IReadOnlyList<KeySubjectErrors>> ErrorsByKeyAsync(string app, string environment, string releaseId, string arm, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.Command(TraceRows.ErrorsByKeySql('@'))
+            .With("app", app).With("env", environment).With("release", releaseId).With("arm", arm).With("since", Iso(since));
+        var rows = new List<KeySubjectErrors>();
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(new KeySubjectErrors(r.GetString(0), r.StringOrNull(1), r.GetInt64(2), r.GetInt64(3)));
+        }
+
+        return rows;
+    }
+
     public async Task<IReadOnlyList<FeedbackRecord>> FeedbackAsync(string traceId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -124,6 +124,26 @@ internal sealed class SqliteTraceStore(SqliteDatabase database) : ITraceStore
         return sums;
     }
 
+    public async Task<IReadOnlyList<KeySubjectErrors>> ErrorsByKeyAsync(string app, string environment, string releaseId, string arm, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = TraceRows.ErrorsByKeySql('$');
+        cmd.Parameters.AddWithValue("$app", app);
+        cmd.Parameters.AddWithValue("$env", environment);
+        cmd.Parameters.AddWithValue("$release", releaseId);
+        cmd.Parameters.AddWithValue("$arm", arm);
+        cmd.Parameters.AddWithValue("$since", Iso(since));
+        var rows = new List<KeySubjectErrors>();
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(new KeySubjectErrors(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetInt64(2), r.GetInt64(3)));
+        }
+
+        return rows;
+    }
+
     public async Task<IReadOnlyList<FeedbackRecord>> FeedbackAsync(string traceId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);

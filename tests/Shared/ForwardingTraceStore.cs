@@ -28,6 +28,9 @@ internal abstract class ForwardingTraceStore(ITraceStore inner) : ITraceStore
     public Task<IReadOnlyDictionary<string, double>> CostByKeyAsync(string app, string environment, DateTimeOffset since, CancellationToken cancellationToken) =>
         inner.CostByKeyAsync(app, environment, since, cancellationToken);
 
+    public virtual Task<IReadOnlyList<KeySubjectErrors>> ErrorsByKeyAsync(string app, string environment, string releaseId, string arm, DateTimeOffset since, CancellationToken cancellationToken) =>
+        inner.ErrorsByKeyAsync(app, environment, releaseId, arm, since, cancellationToken);
+
     public virtual Task<IReadOnlyList<ArmStats>> ArmStatsAsync(string app, string environment, DateTimeOffset since, DateTimeOffset? until, CancellationToken cancellationToken) =>
         inner.ArmStatsAsync(app, environment, since, until, cancellationToken);
 }

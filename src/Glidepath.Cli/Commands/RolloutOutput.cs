@@ -137,6 +137,12 @@ internal static class RolloutOutput
             return $" (held at this step: netted, one-arm errors from different callers; see the last decision, then glidepath rollout promote or rollout abort --env {rollout.Environment})";
         }
 
+        // A key_harm hold: the canary fails one caller key beyond stable (trial segments H1).
+        if (rollout.State == RolloutState.Progressing && last is { Kind: RolloutDecisionKinds.KeyHarm } harmed && harmed.Step == rollout.Step && harmed.Time >= rollout.StepStartedAt)
+        {
+            return $" (held at this step: key_harm, the canary fails one caller key beyond stable; see the last decision, then glidepath rollback or rollout promote --env {rollout.Environment})";
+        }
+
         if (live?.Outcome != JudgeView.OutcomeName(JudgeOutcome.Hold) || rollout.State != RolloutState.Progressing)
         {
             return "";

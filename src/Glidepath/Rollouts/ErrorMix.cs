@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Nodes;
 using Glidepath.Storage;
 using Glidepath.Traces;
 
@@ -45,6 +46,17 @@ public sealed record ErrorMix
     /// <summary>Each refusal or timeout read, as (caller key, "" without one; subject hash, null without one): what <see cref="NettedCallers"/> tests.</summary>
     public IReadOnlyList<KeyValuePair<string, string?>> RefusalSources { get; init; } = [];
 
+    /// <summary>
+    /// The caller key the most errors read came from, of every kind (null: none came with a key), and how many: named in
+    /// <see cref="Describe"/> when it holds more than half of them (outside trial segments M1: "230 provider_error (from 3
+    /// keys)" when 205 came from one customer's key).
+    /// </summary>
+    public string? TopKey { get; init; }
+    public int TopKeyCount { get; init; }
+
+    /// <summary>Whether one caller key holds more than half of the errors read: the key <see cref="Describe"/> names.</summary>
+    public bool OneKeyHoldsMost => TopKey is not null && TopKeyCount * 2 > Read;
+
     /// <summary>The key most of the refusals came from (null: none came with a key), and how many.</summary>
     public string? TopRefusalKey { get; init; }
     public int TopRefusalKeyCount { get; init; }
@@ -83,6 +95,7 @@ public sealed record ErrorMix
         var kinds = new Dictionary<string, int>(StringComparer.Ordinal);
         var keys = new HashSet<string>(StringComparer.Ordinal);
         var refusalKeys = new Dictionary<string, int>(StringComparer.Ordinal);
+        var errorKeys = new Dictionary<string, int>(StringComparer.Ordinal);
         var byKey = new Dictionary<string, int>(StringComparer.Ordinal);
         var sources = new List<KeyValuePair<string, string?>>();
         int read = 0, refusals = 0, keyless = 0;
@@ -93,6 +106,11 @@ public sealed record ErrorMix
             kinds[kind] = kinds.GetValueOrDefault(kind) + 1;
             keys.Add(t.KeyName ?? string.Empty);
             keyless += t.KeyName is null ? 1 : 0;
+            if (t.KeyName is { } errorKey)
+            {
+                errorKeys[errorKey] = errorKeys.GetValueOrDefault(errorKey) + 1;
+            }
+
             if (t.IsOneArmError)
             {
                 refusals++;
@@ -105,6 +123,7 @@ public sealed record ErrorMix
             }
         }
 
+        var topError = errorKeys.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).FirstOrDefault();
         var top = refusalKeys.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).FirstOrDefault();
         return new ErrorMix
         {
@@ -116,13 +135,16 @@ public sealed record ErrorMix
             RefusalSources = sources,
             Keys = keys.Count,
             Keyless = keyless,
+            TopKey = topError.Key,
+            TopKeyCount = topError.Value,
             TopRefusalKey = top.Key,
             TopRefusalKeyCount = top.Value,
         };
     }
 
     /// <summary>
-    /// One clause for a decision's reason, e.g. <c>the canary's errors this step: 20 provider_rejected (from 1 key)</c>,
+    /// One clause for a decision's reason, e.g. <c>the canary's errors this step: 230 provider_error (from 3 keys; 205 of
+    /// them from key 'acme2')</c> (a key is named when it holds more than half of the errors read, whatever their kind),
     /// and, when the refusals are concentrated, what that may mean; null when none were read.
     /// </summary>
     public string? Describe(string whose)
@@ -136,7 +158,7 @@ public sealed record ErrorMix
         var text = new StringBuilder();
         text.Append(inv, $"{whose} errors this step: ");
         text.AppendJoin(", ", Kinds.Select(k => string.Create(inv, $"{k.Value} {k.Key}")));
-        text.Append(inv, $" (from {Sources()}{(Truncated ? string.Create(inv, $"; the newest {Read} read") : string.Empty)})");
+        text.Append(inv, $" (from {Sources()}{TopKeyText()}{(Truncated ? string.Create(inv, $"; the newest {Read} read") : string.Empty)})");
         if (ConcentratedRefusals)
         {
             text.Append(inv, $"; {Refusals} of them refusals of the request or timeouts, {TopRefusalKeyCount} from key '{TopRefusalKey}': a caller's requests that only this arm's provider rejects or times out on look like this (docs/security.md, \"Aiming at one arm\")");
@@ -144,6 +166,37 @@ public sealed record ErrorMix
 
         return text.ToString();
     }
+
+    /// <summary>
+    /// Adds <c>canary_errors</c> (or <paramref name="name"/>) to a history event's details: <c>read</c>, <c>truncated</c>,
+    /// <c>keys</c> (distinct caller keys, requests without a key not counted), <c>keyless</c>, and <c>top_key</c> with
+    /// <c>top_key_errors</c> when one key holds more than half of the errors read.
+    /// </summary>
+    public void AddTo(JsonObject details, string name = "canary_errors")
+    {
+        ArgumentNullException.ThrowIfNull(details);
+        var mix = new JsonObject
+        {
+            ["read"] = Read,
+            ["truncated"] = Truncated,
+            ["keys"] = Keys - (Keyless > 0 ? 1 : 0),
+            ["keyless"] = Keyless,
+        };
+        if (OneKeyHoldsMost)
+        {
+            mix["top_key"] = TopKey;
+            mix["top_key_errors"] = TopKeyCount;
+        }
+
+        details[name] = mix;
+    }
+
+    /// <summary>"; 205 of them from key 'acme2'" (or "; all from key 'k2'") when one key holds more than half of the errors read, else "".</summary>
+    private string TopKeyText() => !OneKeyHoldsMost
+        ? string.Empty
+        : TopKeyCount == Read
+            ? $"; all from key '{TopKey}'"
+            : string.Create(CultureInfo.InvariantCulture, $"; {TopKeyCount} of them from key '{TopKey}'");
 
     /// <summary>
     /// Who the errors came from: "1 key", "3 keys", "callers without a key" (no key at all: a gateway that uses none, where

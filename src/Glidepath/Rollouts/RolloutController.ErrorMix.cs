@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Glidepath.Routing;
 
 namespace Glidepath.Rollouts;
@@ -6,25 +7,43 @@ namespace Glidepath.Rollouts;
 public sealed partial class RolloutController
 {
     /// <summary>
-    /// The reason of a rollback, with a clause on the canary's errors this step (their kinds and caller keys) when
-    /// <c>error_rate</c> is among the metrics judged harm.
+    /// The reason of a rollback, with a clause on the canary's errors this step (their kinds and caller keys, the key named
+    /// when it holds most of them) when <c>error_rate</c> is among the metrics judged harm; the same figures go to
+    /// <paramref name="details"/> as <c>canary_errors</c>.
     /// </summary>
-    private async Task<string> RollbackReasonAsync(Rollout rollout, JudgeDecision decision, CancellationToken cancellationToken)
-    {
-        if (!decision.Evidence.Any(e => e.Metric == "error_rate" && e.Verdict == "harm"))
-        {
-            return decision.Reason;
-        }
+    private Task<string> RollbackReasonAsync(Rollout rollout, JudgeDecision decision, JsonObject details, CancellationToken cancellationToken) =>
+        decision.Evidence.Any(e => e.Metric == "error_rate" && e.Verdict == "harm")
+            ? WithErrorMixAsync(rollout, decision.Reason, details, cancellationToken)
+            : Task.FromResult(decision.Reason);
 
+    /// <summary>
+    /// Whether a hold's reason involves <c>error_rate</c>: its estimate lies beyond its tolerance on the harmful side (a
+    /// warning hold), judged or before the cap of heavy subjects.
+    /// </summary>
+    private static bool HoldOnErrorRate(JudgeDecision decision) =>
+        decision.Evidence.Any(e => e.Metric == "error_rate" && (e.EstimateBeyondTolerance == true || HoldWarning.BeyondBeforeCap(e)));
+
+    /// <summary>
+    /// <paramref name="reason"/> with the clause on the canary's errors this step, and their figures in <paramref name="details"/>;
+    /// a failed read says so and changes nothing else.
+    /// </summary>
+    private async Task<string> WithErrorMixAsync(Rollout rollout, string reason, JsonObject details, CancellationToken cancellationToken)
+    {
         try
         {
             var mix = await ErrorMix.ReadAsync(traces, rollout, rollout.ReleaseId, Arm.Canary, cancellationToken).ConfigureAwait(false);
-            return mix.Describe("the canary's") is { } clause ? $"{decision.Reason}; {clause}" : decision.Reason;
+            if (mix.Describe("the canary's") is not { } clause)
+            {
+                return reason;
+            }
+
+            mix.AddTo(details);
+            return $"{reason}; {clause}";
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            // Harm rolls back whatever the reason can say: a failed read of where the errors came from never holds it.
-            return $"{decision.Reason}; the canary's errors this step could not be read ({ex.GetType().Name})";
+            // Harm rolls back, and a hold holds, whatever the reason can say: a failed read of where the errors came from changes neither.
+            return $"{reason}; the canary's errors this step could not be read ({ex.GetType().Name})";
         }
     }
 }

@@ -179,7 +179,10 @@ public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironme
                 return await SettleAsync(rollout, trouble, decision, now, cancellationToken).ConfigureAwait(false);
 
             case JudgeOutcome.RollBack:
-                return await RollBackAsync(rollout, state, await RollbackReasonAsync(rollout, decision, cancellationToken).ConfigureAwait(false), decision, now, cancellationToken).ConfigureAwait(false);
+            {
+                var details = Details();
+                return await RollBackAsync(rollout, state, await RollbackReasonAsync(rollout, decision, details, cancellationToken).ConfigureAwait(false), decision, now, cancellationToken, details).ConfigureAwait(false);
+            }
 
             case JudgeOutcome.Advance when rollout.State == RolloutState.Paused:
                 return null;
@@ -208,6 +211,11 @@ public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironme
                     return await NettedHoldAsync(rollout, state, netted, decision, now, cancellationToken).ConfigureAwait(false) is { } held
                         ? held with { Warning = true }
                         : null;
+                }
+
+                if (await KeyHarmAsync(rollout, decision, cancellationToken).ConfigureAwait(false) is { } harmed)
+                {
+                    return await KeyHarmHoldAsync(rollout, state, harmed, decision, now, cancellationToken).ConfigureAwait(false);
                 }
 
                 var index = rollout.StepIndex + 1;
@@ -269,41 +277,12 @@ public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironme
         return to > start ? to - start : TimeSpan.Zero;
     }
 
-    /// <summary>
-    /// Records a hold as a decision and a <c>rollout_held</c> history event, once per step (the step's clock restarts on
-    /// resume, so once per hold) — and once more if a metric's estimate later moves beyond its tolerance, since that hold
-    /// is a warning (<see cref="HoldWarning"/>). Nothing else changes: the canary keeps its weight and is judged on.
-    /// </summary>
-    private async Task<RolloutAction?> HoldAsync(Rollout rollout, EnvironmentState state, JudgeDecision decision, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        // The revision the hold's own event takes (RolloutWriter records it at state.Revision + 1): the one rollout status
-        // and status read afterwards, so every place names one number for one hold (trial netfalse L4: 30 here, 31 there).
-        var warning = HoldWarning.For(decision, rollout, state.Revision + 1);
-        var log = await rollouts.DecisionsAsync(rollout.Id, cancellationToken).ConfigureAwait(false);
-        var held = log.Where(d => d.Kind == RolloutDecisionKinds.Hold && d.StepIndex == rollout.StepIndex && d.Time >= rollout.StepStartedAt).ToList();
-        if (held.Count > 0 && (warning is null || held.Any(d => HoldWarning.Warns(RolloutJson.ReadEvidence(d.EvidenceJson)))))
-        {
-            return null;
-        }
-
-        var reason = warning is null ? decision.Reason : $"{warning} — {decision.Reason}";
-        var record = RolloutWriter.Decision(rollout, RolloutDecisionKinds.Hold, Actor, reason, now, decision);
-        var details = Details();
-        if (warning is not null)
-        {
-            details["warning"] = warning;
-        }
-
-        await RolloutWriter.ApplyAsync(rollouts, rollout, rollout.Version, state, state, RolloutEventKinds.Held, record, false, details, cancellationToken).ConfigureAwait(false);
-        return new RolloutAction(string.Create(CultureInfo.InvariantCulture, $"{rollout.Environment}: held at {rollout.Weight:0.##}% — {reason}"), Warning: warning is not null);
-    }
-
     /// <summary>Ends the rollout rolled back because of <paramref name="because"/>: the canary stops being served.</summary>
-    private async Task<RolloutAction> RollBackAsync(Rollout rollout, EnvironmentState state, string because, JudgeDecision decision, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<RolloutAction> RollBackAsync(Rollout rollout, EnvironmentState state, string because, JudgeDecision decision, DateTimeOffset now, CancellationToken cancellationToken, System.Text.Json.Nodes.JsonObject? details = null)
     {
         var next = rollout with { State = RolloutState.RolledBack, EndedAt = now, EndReason = because };
         var record = RolloutWriter.Decision(rollout, RolloutDecisionKinds.Rollback, Actor, because, now, decision);
-        await RolloutWriter.ApplyAsync(rollouts, next, rollout.Version, state, state with { Canary = null }, RolloutEventKinds.RolledBack, record, false, Details(), cancellationToken).ConfigureAwait(false);
+        await RolloutWriter.ApplyAsync(rollouts, next, rollout.Version, state, state with { Canary = null }, RolloutEventKinds.RolledBack, record, false, details ?? Details(), cancellationToken).ConfigureAwait(false);
         return new RolloutAction(string.Create(CultureInfo.InvariantCulture, $"{rollout.Environment}: rolled back at {rollout.Weight:0.##}% — {because}"), RolledBack: true);
     }
 

@@ -30,6 +30,15 @@ public static class RolloutDecisionKinds
     /// advances it with <c>rollout promote</c>. Harm still rolls back.
     /// </summary>
     public const string Netted = "netted";
+
+    /// <summary>
+    /// Safe to advance, but held because the canary fails one caller key beyond stable by more than error_rate's tolerance,
+    /// beyond chance (<see cref="KeyHarm"/>; outside trial segments H1); recorded once per step, with a <c>rollout_held</c>
+    /// history event (<see cref="KeyHarmHold"/>); never rolled back automatically: a person rolls back or advances it with
+    /// <c>rollout promote</c>. Harm still rolls back.
+    /// </summary>
+    public const string KeyHarm = "key_harm";
+
     public const string Pause = "pause";
     public const string Resume = "resume";
     public const string Abort = "abort";

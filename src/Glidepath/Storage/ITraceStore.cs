@@ -40,6 +40,15 @@ public interface ITraceStore
     /// <summary>The model cost of each key's requests that started at or after <paramref name="since"/> in one environment, by key id.</summary>
     Task<IReadOnlyDictionary<string, double>> CostByKeyAsync(string app, string environment, DateTimeOffset since, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The requests and errors (<see cref="TraceRecord.IsError"/>) of <paramref name="releaseId"/> on <paramref name="arm"/>
+    /// that started at or after <paramref name="since"/> in one environment, per caller key and subject (a key's requests
+    /// without a subject in one row, subject null); requests without a key, and those the gateway refused as the caller's
+    /// mistake (<see cref="TraceAggregator.IsRefusal"/>, not counted by the judge either), are left out. Read by the per-key error guard of
+    /// a rollout step (<see cref="Rollouts.KeyHarm"/>).
+    /// </summary>
+    Task<IReadOnlyList<KeySubjectErrors>> ErrorsByKeyAsync(string app, string environment, string releaseId, string arm, DateTimeOffset since, CancellationToken cancellationToken);
+
     /// <summary>Per (release, arm) sums over requests that started in [since, until) in one environment.</summary>
     Task<IReadOnlyList<ArmStats>> ArmStatsAsync(string app, string environment, DateTimeOffset since, DateTimeOffset? until, CancellationToken cancellationToken);
 }

@@ -80,4 +80,39 @@ public abstract class TraceKeyContract(IStoreFactory factory) : StoreContract(fa
         Assert.True(await Store.Traces.AddFeedbackAsync(new FeedbackRecord("t1", -1, null, T0) { KeyId = "key_a", Environment = "production" }, None));
         Assert.Single(await Store.Traces.FeedbackAsync("t1", None));
     }
+
+    // The per-key error guard of a rollout step (outside trial segments H1) reads each key's requests and errors per subject
+    // on one release and arm: errors as TraceRecord.IsError counts them, the caller's mistakes and keyless requests left out.
+    [Fact]
+    public async Task ErrorsByKeyAsync_CountsEachKeysRequestsAndErrorsPerSubjectOnOneReleaseAndArmSince()
+    {
+        TraceRecord T(string id, string? key, string? subject, int status = 200, string? error = null, string release = "r2", string arm = "canary", DateTimeOffset? at = null, string env = "staging") =>
+            TraceStoreContract.Trace(id, release: release, arm: arm, status: status, at: at ?? T0, subject: subject) with { KeyId = key is null ? null : "id_" + key, KeyName = key, Error = error, Environment = env };
+
+        await Store.Traces.WriteBatchAsync(
+        [
+            T("t01", "acme2", "u1", 500),
+            T("t02", "acme2", "u1", 400, "provider_rejected"),
+            T("t03", "acme2", "u1"),
+            T("t04", "acme2", "u2", 429),
+            T("t05", "acme2", "u2", 400, "bad_request"), // the caller's mistake: not counted, as the judge does not count it
+            T("t06", "acme2", null, 504, "timeout"),
+            T("t07", "acme2", null),
+            T("t08", "web", "u3"),
+            T("t09", null, "u4", 500), // no key: no key's
+            T("t10", "web", "u3", 500, release: "r1", arm: "stable"),
+            T("t11", "web", "u3", 500, arm: "stable"),
+            T("t12", "web", "u3", 500, at: T0.AddHours(-2)),
+            T("t13", "web", "u3", 500, env: "production"),
+            T("t14", "web", "u3", 499, "client_closed"),
+        ], None);
+
+        var rows = await Store.Traces.ErrorsByKeyAsync("app", "staging", "r2", "canary", T0.AddHours(-1), None);
+
+        Assert.Equal(
+            [("acme2", null, 2L, 1L), ("acme2", "u1", 3L, 2L), ("acme2", "u2", 1L, 1L), ("web", "u3", 2L, 0L)],
+            rows.Select(r => (r.KeyName, r.SubjectHash, r.Requests, r.Errors)).OrderBy(r => r.KeyName, StringComparer.Ordinal).ThenBy(r => r.SubjectHash, StringComparer.Ordinal).ToList());
+        var stable = Assert.Single(await Store.Traces.ErrorsByKeyAsync("app", "staging", "r1", "stable", T0.AddHours(-1), None));
+        Assert.Equal(("web", "u3", 1L, 1L), (stable.KeyName, stable.SubjectHash, stable.Requests, stable.Errors));
+    }
 }

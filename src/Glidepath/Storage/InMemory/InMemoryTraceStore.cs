@@ -142,6 +142,18 @@ internal sealed class InMemoryTraceStore : ITraceStore
             }
         }, cancellationToken);
 
+    public Task<IReadOnlyList<KeySubjectErrors>> ErrorsByKeyAsync(string app, string environment, string releaseId, string arm, DateTimeOffset since, CancellationToken cancellationToken) =>
+        Synchronously.Run<IReadOnlyList<KeySubjectErrors>>(() =>
+        {
+            lock (_sync)
+            {
+                return [.. _traces.Values.Select(s => s.Record)
+                    .Where(t => t.KeyName is not null && t.App == app && t.Environment == environment && t.ReleaseId == releaseId && t.Arm == arm && t.StartedAt >= since && !TraceAggregator.IsRefusal(t))
+                    .GroupBy(t => (Key: t.KeyName!, t.SubjectHash))
+                    .Select(g => new KeySubjectErrors(g.Key.Key, g.Key.SubjectHash, g.LongCount(), g.LongCount(t => t.IsError)))];
+            }
+        }, cancellationToken);
+
     public Task<IReadOnlyList<FeedbackRecord>> FeedbackAsync(string traceId, CancellationToken cancellationToken) =>
         Synchronously.Run<IReadOnlyList<FeedbackRecord>>(() =>
         {

@@ -67,6 +67,25 @@ public static class TraceRows
     /// The WHERE clause of <paramref name="query"/> with its arguments (names without the marker), for a dialect whose
     /// parameters start with <paramref name="marker"/> and whose false is <paramref name="falseLiteral"/>.
     /// </summary>
+    /// <summary>
+    /// <see cref="TraceRecord.IsError"/> as an SQL condition on a <c>traces</c> row; error is NULL on most rows (NULL IN (…)
+    /// is NULL: COALESCE keeps a NOT around it true there).
+    /// </summary>
+    public static readonly string IsError =
+        $"status >= 500 OR status = 429 OR (status = 408 AND COALESCE(error, '') <> '{TraceRecord.Refused}') OR COALESCE(error, '') IN ({string.Join(", ", TraceRecord.CountedRefusals.Select(e => $"'{e}'"))})";
+
+    /// <summary>
+    /// The query of <see cref="ITraceStore.ErrorsByKeyAsync"/> with parameters <c>app</c>, <c>env</c>, <c>release</c>,
+    /// <c>arm</c> and <c>since</c> behind <paramref name="marker"/>; it uses the index on (app, release_id, started_at).
+    /// Requests the gateway refused as the caller's mistake are left out, as the judge's aggregates leave them out.
+    /// </summary>
+    public static string ErrorsByKeySql(char marker) =>
+        $"SELECT key_name, subject_hash, COUNT(*), SUM(CASE WHEN {IsError} THEN 1 ELSE 0 END) FROM traces " +
+        $"WHERE app = {marker}app AND release_id = {marker}release AND started_at >= {marker}since AND environment = {marker}env AND arm = {marker}arm AND key_name IS NOT NULL " +
+        $"AND NOT (status >= 400 AND status < 499 AND NOT ({IsError})) " + // TraceAggregator.IsRefusal: the caller's mistakes are not counted
+
+        "GROUP BY key_name, subject_hash";
+
     public static (string Where, IReadOnlyList<(string Name, object Value)> Args) Where(TraceQuery query, char marker, string falseLiteral)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -103,8 +122,7 @@ public static class TraceRows
             where.Add("online_passed IS NOT NULL");
         }
 
-        // TraceRecord.IsError; error is NULL on most rows (NULL IN (…) is NULL: COALESCE keeps the NOT below true there).
-        var isError = $"status >= 500 OR status = 429 OR (status = 408 AND COALESCE(error, '') <> '{TraceRecord.Refused}') OR COALESCE(error, '') IN ({string.Join(", ", TraceRecord.CountedRefusals.Select(e => $"'{e}'"))})";
+        var isError = IsError;
         if (query.AnsweredOnly)
         {
             where.Add($"NOT ({isError})");

@@ -1,3 +1,4 @@
+using Glidepath.Manifests;
 using Glidepath.Rollouts;
 using Glidepath.Routing;
 using Glidepath.Storage.Contract.Tests.Support;
@@ -12,10 +13,10 @@ namespace Glidepath.Storage.Contract.Tests.Contracts.Rollouts;
 /// </summary>
 public abstract class RolloutErrorMixContract(IStoreFactory factory) : StoreContract(factory)
 {
-    private static async Task<(RolloutFixture F, Rollout Rollout)> StartedAsync(IGlidepathStore store)
+    private static async Task<(RolloutFixture F, Rollout Rollout)> StartedAsync(IGlidepathStore store, RolloutPlan? plan = null)
     {
         var f = await RolloutFixture.CreateAsync(store);
-        var rollout = await f.Service.StartAsync("production", RolloutFixture.V2, RolloutFixture.Plan, "ana", "test rollout", force: true, None);
+        var rollout = await f.Service.StartAsync("production", RolloutFixture.V2, plan ?? RolloutFixture.Plan, "ana", "test rollout", force: true, None);
         f.Time.Advance(TimeSpan.FromSeconds(10));
         return (f, rollout);
     }
@@ -31,11 +32,58 @@ public abstract class RolloutErrorMixContract(IStoreFactory factory) : StoreCont
         var action = Assert.Single(await f.Controller().TickAsync(None));
 
         Assert.True(action.RolledBack);
-        Assert.Contains("the canary's errors this step: 60 provider_rejected (from 1 key); 60 of them refusals of the request or timeouts, 60 from key 'k2'", action.Text);
+        Assert.Contains("the canary's errors this step: 60 provider_rejected (from 1 key; all from key 'k2'); 60 of them refusals of the request or timeouts, 60 from key 'k2'", action.Text);
         Assert.Contains("\"Aiming at one arm\"", action.Text);
         var ended = await f.Store.Rollouts.GetAsync(rollout.Id, None);
         Assert.Contains("60 from key 'k2'", ended!.EndReason);
         Assert.Contains("60 from key 'k2'", (await f.Store.Environments.HistoryAsync("app", "production", None))[^1].Reason);
+    }
+
+    // Outside trial segments M1: "230 provider_error (from 3 keys)" when 205 came from one customer's key, which no line
+    // named; a key holding most of the canary's errors is named for every kind of error, in the reason and the details.
+    [Fact]
+    public async Task TickAsync_OneKeyHoldsMostOfTheCanarysServerErrors_RollbackNamesItInTheReasonAndTheDetails()
+    {
+        var (f, rollout) = await StartedAsync(Store);
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 500, key: "web");
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 6, errorRate: 1, key: "web");
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 4, errorRate: 1, key: "mobile");
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 60, errorRate: 1, key: "acme2");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 6000, key: "web");
+
+        var action = Assert.Single(await f.Controller().TickAsync(None));
+
+        Assert.True(action.RolledBack);
+        Assert.Contains("the canary's errors this step: 70 status 500 (from 3 keys; 60 of them from key 'acme2')", action.Text);
+        Assert.Contains("60 of them from key 'acme2'", (await f.Store.Rollouts.GetAsync(rollout.Id, None))!.EndReason);
+        var ended = (await f.Store.Environments.HistoryAsync("app", "production", None))[^1];
+        Assert.Contains("60 of them from key 'acme2'", ended.Reason);
+        Assert.Contains("\"canary_errors\":{\"read\":70,\"truncated\":false,\"keys\":3,\"keyless\":0,\"top_key\":\"acme2\",\"top_key_errors\":60}", ended.DetailsJson);
+    }
+
+    // Trial segments M1, run 10: a warning hold on error_rate (one key at 11.5% against 1.1%) named no key.
+    [Fact]
+    public async Task TickAsync_WarningHoldOnErrorRate_NamesTheKeyMostOfTheCanarysErrorsCameFrom()
+    {
+        var (f, rollout) = await StartedAsync(Store);
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 5, key: "web");
+        f.Time.Advance(TimeSpan.FromMinutes(31));
+        await f.Controller().TickAsync(None);
+
+        // Errors past max_increase 0.05 in the estimate, on too few requests for the interval to decide.
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 40, key: "web");
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 6, errorRate: 1, key: "acme2");
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 4, key: "acme2");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 200, key: "web");
+        var warned = Assert.Single(await f.Controller().TickAsync(None));
+
+        Assert.True(warned.Warning, warned.Text);
+        Assert.Equal(RolloutState.Progressing, (await f.Store.Rollouts.GetAsync(rollout.Id, None))!.State);
+        var held = (await f.Store.Environments.HistoryAsync("app", "production", None)).Last(e => e.Kind == RolloutEventKinds.Held);
+        Assert.StartsWith("warning: error_rate +0.", held.Reason);
+        Assert.Contains("the canary's errors this step: 6 status 500 (from 1 key; all from key 'acme2')", held.Reason);
+        Assert.Contains("\"top_key\":\"acme2\"", held.DetailsJson);
+        Assert.Contains("all from key 'acme2'", (await f.Store.Rollouts.DecisionsAsync(rollout.Id, None))[^1].Reason);
     }
 
     [Fact]
@@ -65,7 +113,7 @@ public abstract class RolloutErrorMixContract(IStoreFactory factory) : StoreCont
         var action = Assert.Single(await f.Controller().TickAsync(None));
 
         Assert.True(action.RolledBack);
-        Assert.Contains("the canary's errors this step: 60 status 500 (from 1 key)", action.Text);
+        Assert.Contains("the canary's errors this step: 60 status 500 (from 1 key; all from key 'app')", action.Text);
         Assert.DoesNotContain("refusals of the request", action.Text);
     }
 
@@ -106,7 +154,7 @@ public abstract class RolloutErrorMixContract(IStoreFactory factory) : StoreCont
 
         Assert.True(action.RolledBack);
         Assert.Contains("not credited to the canary", action.Text);
-        Assert.Contains("the canary's errors this step: 120 status 500 (from 1 key)", action.Text);
+        Assert.Contains("the canary's errors this step: 120 status 500 (from 1 key; all from key 'app')", action.Text);
         Assert.Equal(RolloutState.RolledBack, (await f.Store.Rollouts.GetAsync(rollout.Id, None))!.State);
     }
 
@@ -239,5 +287,69 @@ public abstract class RolloutErrorMixContract(IStoreFactory factory) : StoreCont
         Assert.Contains("advancing 1% → 5%", action.Text);
         Assert.False(action.Warning);
         Assert.Equal(5, (await f.StateAsync()).Canary!.Weight);
+    }
+
+    // Outside trial segments H1, run 6: key acme2 failed 6% of its requests on the canary (25 of 416) against 0.33% on
+    // stable (1 of 299) while every other caller's errors fell to 0; the pooled error_rate read +0.0011 and the canary was
+    // promoted. The per-key guard holds the advance, names the key and its rates, and never rolls back by itself.
+    [Fact]
+    public async Task TickAsync_CanaryFailsOneKeyWhileTheRestImproves_AdvanceHeldAsKeyHarmNamingTheKey()
+    {
+        var (f, rollout) = await StartedAsync(Store, TrialPlan);
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 4167, key: "web");
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 391, key: "acme2");
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 25, errorRate: 1, key: "acme2");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 4456, key: "web");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 20, errorRate: 1, key: "web");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 298, key: "acme2");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 1, errorRate: 1, key: "acme2");
+
+        var action = Assert.Single(await f.Controller().TickAsync(None));
+        var again = await f.Controller().TickAsync(None);
+
+        Assert.True(action.Warning, action.Text);
+        Assert.False(action.RolledBack);
+        Assert.StartsWith("production: key_harm — safe to advance on the judge's figures, but held: the canary fails one caller key", action.Text);
+        Assert.Contains("key 'acme2': 25 errors in 416 requests on the canary (6.01%) against 1 in 299 on stable (0.33%)", action.Text);
+        Assert.Contains("glidepath traces list --env production --key acme2 --release v2id0000 --arm canary --failed", action.Text);
+        Assert.Contains("glidepath rollback --env production", action.Text);
+        Assert.Contains("glidepath rollout promote --env production", action.Text);
+        Assert.DoesNotContain("'web'", action.Text);
+        Assert.Empty(again);
+        Assert.Equal(1, (await f.StateAsync()).Canary!.Weight);
+        Assert.Equal(RolloutState.Progressing, (await f.Store.Rollouts.GetAsync(rollout.Id, None))!.State);
+        var held = Assert.Single(await f.Store.Environments.HistoryAsync("app", "production", None), e => e.Kind == RolloutEventKinds.Held);
+        Assert.Contains("\"hold\":\"key_harm\"", held.DetailsJson);
+        Assert.Contains("\"key\":\"acme2\",\"canary_requests\":416,\"canary_errors\":25,\"stable_requests\":299,\"stable_errors\":1", held.DetailsJson);
+        Assert.Equal(RolloutDecisionKinds.KeyHarm, (await f.Store.Rollouts.DecisionsAsync(rollout.Id, None))[^1].Kind);
+
+        // Past the step's limit and any max_hold it stays held: only a person rolls it back or advances it.
+        f.Time.Advance(TimeSpan.FromHours(2));
+        Assert.Empty(await f.Controller().TickAsync(None));
+        Assert.Equal(RolloutState.Progressing, (await f.Store.Rollouts.GetAsync(rollout.Id, None))!.State);
+    }
+
+    // The trial's error_rate tolerance (the sample's plan: max_increase 0.01), with max_hold set: a key_harm hold ignores it.
+    private static RolloutPlan TrialPlan => RolloutFixture.Plan with
+    {
+        MaxHold = TimeSpan.FromMinutes(10),
+        Metrics = new Dictionary<string, MetricTolerance> { ["error_rate"] = new() { MaxIncrease = 0.01 }, ["latency"] = new() { MaxRatio = 2 } },
+    };
+
+    // The same counts with the canary no worse for acme2 than stable (A/A for the key): it advances.
+    [Fact]
+    public async Task TickAsync_EveryKeyAsOnStable_Advances()
+    {
+        var (f, _) = await StartedAsync(Store, TrialPlan);
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 4167, key: "web");
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 414, key: "acme2");
+        await f.TrafficAsync(RolloutFixture.V2.Id, Arm.Canary, 2, errorRate: 1, key: "acme2");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 4476, key: "web");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 298, key: "acme2");
+        await f.TrafficAsync(RolloutFixture.V1.Id, Arm.Stable, 1, errorRate: 1, key: "acme2");
+
+        var action = Assert.Single(await f.Controller().TickAsync(None));
+
+        Assert.Contains("advancing 1% → 5%", action.Text);
     }
 }

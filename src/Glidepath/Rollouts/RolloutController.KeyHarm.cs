@@ -1,0 +1,66 @@
+using System.Globalization;
+using Glidepath.Environments;
+using Glidepath.Routing;
+
+namespace Glidepath.Rollouts;
+
+/// <summary>
+/// An advance held because the canary fails one caller key beyond stable by more than <c>error_rate</c>'s tolerance,
+/// beyond chance (<see cref="KeyHarm"/>; outside trial segments H1: a canary failing 6% of one customer's requests
+/// against 0.33% on stable, while everyone else's errors fell to 0, was promoted on a pooled error_rate of +0.0011).
+/// </summary>
+/// <remarks>
+/// Checked when an advance is about to be applied and the plan judges <c>error_rate</c>, from the step's traces grouped
+/// by key and subject on both arms. A key found holds the step: a <c>key_harm</c> decision and a <c>rollout_held</c>
+/// history event with <c>hold: key_harm</c>, once per step; the canary keeps its weight and harm still rolls back. It is
+/// never rolled back automatically, not even past max_hold: a person looks at the key's failures and rolls back, or
+/// advances with <c>rollout promote</c>.
+/// </remarks>
+public sealed partial class RolloutController
+{
+    private async Task<KeyHarmHold?> KeyHarmAsync(Rollout rollout, JudgeDecision decision, CancellationToken cancellationToken)
+    {
+        if (decision.Evidence.FirstOrDefault(e => e.Metric == "error_rate") is not { } evidence)
+        {
+            return null;
+        }
+
+        var canary = await traces.ErrorsByKeyAsync(rollout.App, rollout.Environment, rollout.ReleaseId, Arm.Canary, rollout.StepStartedAt, cancellationToken).ConfigureAwait(false);
+        var stable = await traces.ErrorsByKeyAsync(rollout.App, rollout.Environment, rollout.BaselineReleaseId, Arm.Stable, rollout.StepStartedAt, cancellationToken).ConfigureAwait(false);
+        var found = KeyHarm.Find(canary, stable, evidence.Tolerance, evidence.Alpha);
+        if (found.Count == 0)
+        {
+            return null;
+        }
+
+        var inv = CultureInfo.InvariantCulture;
+        var worst = found[0];
+        var keys = string.Join("; ", found.Select(f => string.Create(inv,
+            $"key '{f.Key}': {f.CanaryErrors} errors in {f.CanaryRequests} requests on the canary ({f.CanaryRate:0.##%}) against {f.StableErrors} in {f.StableRequests} on stable ({f.StableRate:0.##%})")));
+        var env = rollout.Environment;
+        var release = rollout.ReleaseId.Length > 8 ? rollout.ReleaseId[..8] : rollout.ReleaseId;
+        var reason = string.Create(inv,
+            $"safe to advance on the judge's figures, but held: the canary fails {(found.Count == 1 ? "one caller key" : $"{found.Count} caller keys")} beyond stable by more than error_rate's {evidence.ToleranceText}, beyond chance ({keys}; statistic {worst.Statistic:0.##} > {worst.Threshold:0.##}, {worst.KeysCompared} {(worst.KeysCompared == 1 ? "key" : "keys")} compared at {worst.Level:0.######}): the pooled error_rate nets one customer's failures against the others' gains (docs/rollouts.md, \"Segments: one caller key\"); check with glidepath traces list --env {env} --key {worst.Key} --release {release} --arm canary --failed, then end it with glidepath rollback --env {env}, or advance by hand with glidepath rollout promote --env {env} --reason \"…\"");
+        return new KeyHarmHold(reason, found);
+    }
+
+    /// <summary>
+    /// Records a key_harm hold once per step: a <c>key_harm</c> decision and, in the same transition, a <c>rollout_held</c>
+    /// history event whose details carry <see cref="KeyHarmHold.AddTo"/>'s figures. A later check of the same step that
+    /// still finds the key records nothing.
+    /// </summary>
+    private async Task<RolloutAction?> KeyHarmHoldAsync(Rollout rollout, EnvironmentState state, KeyHarmHold hold, JudgeDecision decision, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var log = await rollouts.DecisionsAsync(rollout.Id, cancellationToken).ConfigureAwait(false);
+        if (log.Any(d => d.Kind == RolloutDecisionKinds.KeyHarm && d.StepIndex == rollout.StepIndex && d.Time >= rollout.StepStartedAt))
+        {
+            return null;
+        }
+
+        var record = RolloutWriter.Decision(rollout, RolloutDecisionKinds.KeyHarm, Actor, hold.Reason, now, decision);
+        var details = Details();
+        hold.AddTo(details);
+        await RolloutWriter.ApplyAsync(rollouts, rollout, rollout.Version, state, state, RolloutEventKinds.Held, record, false, details, cancellationToken).ConfigureAwait(false);
+        return new RolloutAction($"{rollout.Environment}: {RolloutDecisionKinds.KeyHarm} — {hold.Reason}", Warning: true);
+    }
+}
