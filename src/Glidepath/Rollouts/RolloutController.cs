@@ -213,8 +213,15 @@ public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironme
                         : null;
                 }
 
-                if (await KeyHarmAsync(rollout, decision, cancellationToken).ConfigureAwait(false) is { } harmed)
+                if (await KeyHarmAsync(rollout, decision, now, cancellationToken).ConfigureAwait(false) is { } harmed)
                 {
+                    // Past max_hold beyond the step's limit it ends as an undecided hold does, rolled back (a review: a
+                    // caller who makes only the canary fail its own requests otherwise bought a hold without end).
+                    if (KeyHarmPastMaxHold(rollout, elapsed) is { } expired)
+                    {
+                        return await RollBackAsync(rollout, state, $"{expired}: {harmed.Reason}", decision, now, cancellationToken).ConfigureAwait(false);
+                    }
+
                     return await KeyHarmHoldAsync(rollout, state, harmed, decision, now, cancellationToken).ConfigureAwait(false);
                 }
 

@@ -291,7 +291,8 @@ public abstract class RolloutErrorMixContract(IStoreFactory factory) : StoreCont
 
     // Outside trial segments H1, run 6: key acme2 failed 6% of its requests on the canary (25 of 416) against 0.33% on
     // stable (1 of 299) while every other caller's errors fell to 0; the pooled error_rate read +0.0011 and the canary was
-    // promoted. The per-key guard holds the advance, names the key and its rates, and never rolls back by itself.
+    // promoted. The per-key guard holds the advance and names the key and its rates; past max_hold it is rolled back as an
+    // undecided hold is (a review: without an end, a caller making only the canary fail held every rollout).
     [Fact]
     public async Task TickAsync_CanaryFailsOneKeyWhileTheRestImproves_AdvanceHeldAsKeyHarmNamingTheKey()
     {
@@ -323,13 +324,18 @@ public abstract class RolloutErrorMixContract(IStoreFactory factory) : StoreCont
         Assert.Contains("\"key\":\"acme2\",\"canary_requests\":416,\"canary_errors\":25,\"stable_requests\":299,\"stable_errors\":1", held.DetailsJson);
         Assert.Equal(RolloutDecisionKinds.KeyHarm, (await f.Store.Rollouts.DecisionsAsync(rollout.Id, None))[^1].Kind);
 
-        // Past the step's limit and any max_hold it stays held: only a person rolls it back or advances it.
-        f.Time.Advance(TimeSpan.FromHours(2));
+        // Within the step's limit and its max_hold it stays held; past them it is rolled back, as an undecided hold is.
+        f.Time.Advance(TimeSpan.FromMinutes(39));
         Assert.Empty(await f.Controller().TickAsync(None));
         Assert.Equal(RolloutState.Progressing, (await f.Store.Rollouts.GetAsync(rollout.Id, None))!.State);
+        f.Time.Advance(TimeSpan.FromMinutes(2));
+        var ended = Assert.Single(await f.Controller().TickAsync(None));
+        Assert.True(ended.RolledBack, ended.Text);
+        Assert.Contains("held as key_harm past max_hold 10m0s beyond the step's limit 30m0s, rolled back as an undecided hold is: safe to advance on the judge's figures, but held", ended.Text);
+        Assert.Equal(RolloutState.RolledBack, (await f.Store.Rollouts.GetAsync(rollout.Id, None))!.State);
     }
 
-    // The trial's error_rate tolerance (the sample's plan: max_increase 0.01), with max_hold set: a key_harm hold ignores it.
+    // The trial's error_rate tolerance (the sample's plan: max_increase 0.01), with max_hold 10m (the step's limit 30m).
     private static RolloutPlan TrialPlan => RolloutFixture.Plan with
     {
         MaxHold = TimeSpan.FromMinutes(10),
