@@ -121,7 +121,7 @@ internal static class TracesCommand
                 CancelledOnly = parse.GetValue(cancelled),
                 OnlineFailedOnly = parse.GetValue(onlineFailed),
                 NegativeFeedbackOnly = parse.GetValue(negativeFeedback),
-                Limit = most + 1, // one more than listed: whether more match (segments trial L1: "50 trace(s)" read as a total)
+                Limit = most < int.MaxValue ? most + 1 : most, // one more than listed: whether more match (segments trial L1: "50 trace(s)" read as a total)
             }, ct);
             var more = traces.Count > most;
             traces = more ? [.. traces.Take(most)] : traces;

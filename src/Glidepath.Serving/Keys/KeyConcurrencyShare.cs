@@ -11,7 +11,8 @@ namespace Glidepath.Serving.Keys;
 /// <param name="Slots">The key's share: requests calling the model at once.</param>
 /// <param name="Provider">The provider whose <c>max_concurrency</c> set it (half of it); null when set by <see cref="ServingOptions.KeyMaxInFlight"/>.</param>
 /// <param name="ProviderSlots">That provider's <c>max_concurrency</c> (its default when the manifest leaves it unset).</param>
-internal sealed record KeyConcurrencyShare(int Slots, string? Provider, int ProviderSlots)
+/// <param name="Configured">Whether the manifest sets that provider's <c>max_concurrency</c> (else its default counted).</param>
+internal sealed record KeyConcurrencyShare(int Slots, string? Provider, int ProviderSlots, bool Configured = true)
 {
     /// <summary>A provider's <c>max_concurrency</c> when the manifest sets none (<c>ModelClientDefaults.MaxConcurrency</c>).</summary>
     private const int ProviderDefault = 16;
@@ -35,21 +36,24 @@ internal sealed record KeyConcurrencyShare(int Slots, string? Provider, int Prov
         var manifest = options.Manifest;
         var routed = new[] { table?.Stable?.Snapshot.Model.Provider, table?.Canary?.Release.Snapshot.Model.Provider }.OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var names = routed.Count > 0 ? routed : manifest.Providers.Keys.Concat(manifest.FindEnvironment(options.Environment)?.Providers.Keys ?? []).Distinct(StringComparer.Ordinal).ToList();
-        (string? Name, int Slots) smallest = (null, ProviderDefault);
+        (string? Name, int Slots, bool Configured) smallest = (null, ProviderDefault, false);
         foreach (var name in names)
         {
-            var slots = ProviderSettingsResolver.Resolve(manifest, name, options.Environment).MaxConcurrency ?? ProviderDefault;
+            var configured = ProviderSettingsResolver.Resolve(manifest, name, options.Environment).MaxConcurrency;
+            var slots = configured ?? ProviderDefault;
             if (smallest.Name is null || slots < smallest.Slots)
             {
-                smallest = (name, slots);
+                smallest = (name, slots, configured is not null);
             }
         }
 
-        return new KeyConcurrencyShare(Math.Max(1, smallest.Slots / 2), smallest.Name, smallest.Slots);
+        return new KeyConcurrencyShare(Math.Max(1, smallest.Slots / 2), smallest.Name, smallest.Slots, smallest.Configured);
     }
 
     /// <summary>What set the share, for the 429: "half of providers.openai.max_concurrency 128, the smallest among the providers its requests may reach".</summary>
     public string Source => Provider is null
         ? (ProviderSlots == 0 ? "ServingOptions.KeyMaxInFlight" : string.Create(CultureInfo.InvariantCulture, $"half of the default max_concurrency {ProviderSlots}"))
-        : string.Create(CultureInfo.InvariantCulture, $"half of providers.{Provider}.max_concurrency {ProviderSlots}, the smallest among the providers its requests may reach");
+        : Configured
+            ? string.Create(CultureInfo.InvariantCulture, $"half of providers.{Provider}.max_concurrency {ProviderSlots}, the smallest among the providers its requests may reach")
+            : string.Create(CultureInfo.InvariantCulture, $"half of provider {Provider}'s max_concurrency, unset so {ProviderSlots}, the smallest among the providers its requests may reach");
 }

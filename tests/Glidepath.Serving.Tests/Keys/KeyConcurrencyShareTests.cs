@@ -64,6 +64,7 @@ public sealed class KeyConcurrencyShareTests
         var share = KeyConcurrencyShare.Of(Options(), Table("openai", canary: "anthropic"));
 
         Assert.Equal((8, "anthropic", 16), (share.Slots, share.Provider, share.ProviderSlots));
+        Assert.Equal("half of provider anthropic's max_concurrency, unset so 16, the smallest among the providers its requests may reach", share.Source); // a review: not named as if the manifest set it
     }
 
     [Fact]
