@@ -43,15 +43,6 @@ public sealed partial class RolloutController
         return hold;
     }
 
-    /// <summary>
-    /// "held as key_harm past max_hold 10m0s beyond the step's limit 30m0s" when the step has run <c>max_duration +
-    /// max_hold</c> (the deadline of an undecided hold), else null: without max_hold it waits for a person.
-    /// </summary>
-    private static string? KeyHarmPastMaxHold(Rollout rollout, TimeSpan elapsed) =>
-        rollout.Plan.MaxHold is { } maxHold && elapsed >= rollout.Plan.MaxDuration + maxHold
-            ? $"held as key_harm past max_hold {RolloutView.Duration(maxHold)} beyond the step's limit {RolloutView.Duration(rollout.Plan.MaxDuration)}, rolled back as an undecided hold is"
-            : null;
-
     private async Task<KeyHarmHold?> ReadKeyHarmAsync(Rollout rollout, MetricEvidence evidence, CancellationToken cancellationToken)
     {
         var canary = await traces.ErrorsByKeyAsync(rollout.App, rollout.Environment, rollout.ReleaseId, Arm.Canary, rollout.StepStartedAt, cancellationToken).ConfigureAwait(false);
@@ -77,24 +68,4 @@ public sealed partial class RolloutController
     private sealed record KeyHarmFound(string RolloutId, int Step, DateTimeOffset StepStartedAt, DateTimeOffset At, KeyHarmHold Hold);
 
     private KeyHarmFound? _keyHarm;
-
-    /// <summary>
-    /// Records a key_harm hold once per step: a <c>key_harm</c> decision and, in the same transition, a <c>rollout_held</c>
-    /// history event whose details carry <see cref="KeyHarmHold.AddTo"/>'s figures. A later check of the same step that
-    /// still finds the key records nothing.
-    /// </summary>
-    private async Task<RolloutAction?> KeyHarmHoldAsync(Rollout rollout, EnvironmentState state, KeyHarmHold hold, JudgeDecision decision, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var log = await rollouts.DecisionsAsync(rollout.Id, cancellationToken).ConfigureAwait(false);
-        if (log.Any(d => d.Kind == RolloutDecisionKinds.KeyHarm && d.StepIndex == rollout.StepIndex && d.Time >= rollout.StepStartedAt))
-        {
-            return null;
-        }
-
-        var record = RolloutWriter.Decision(rollout, RolloutDecisionKinds.KeyHarm, Actor, hold.Reason, now, decision);
-        var details = Details();
-        hold.AddTo(details);
-        await RolloutWriter.ApplyAsync(rollouts, rollout, rollout.Version, state, state, RolloutEventKinds.Held, record, false, details, cancellationToken).ConfigureAwait(false);
-        return new RolloutAction($"{rollout.Environment}: {RolloutDecisionKinds.KeyHarm} — {hold.Reason}", Warning: true);
-    }
 }

@@ -67,33 +67,35 @@ public sealed partial class RolloutController
     }
 
     /// <summary>
-    /// Records a netted hold once per step: a <c>netted</c> decision and, in the same transition, a <c>rollout_held</c>
-    /// history event whose details carry <see cref="NettedHold.AddTo"/>'s figures, so <c>glidepath history</c> shows the
-    /// hold as it shows an undecided one. A step begun again (<c>rollout promote</c>, or a resume after a pause) that is
-    /// held again records it again; a later check of the same step that still finds it netted records nothing.
+    /// Records a hold of <paramref name="kind"/> (netted, key_harm) once per step: the decision and, in the same
+    /// transition, a <c>rollout_held</c> history event whose details <paramref name="addTo"/> fills with the hold's
+    /// figures, so <c>glidepath history</c> shows it as it shows an undecided one. A step begun again (<c>rollout
+    /// promote</c>, or a resume after a pause) that is held again records it again; a later check of the same step that
+    /// still finds it records nothing.
     /// </summary>
-    private async Task<RolloutAction?> NettedHoldAsync(Rollout rollout, EnvironmentState state, NettedHold netted, JudgeDecision decision, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<RolloutAction?> HeldOnceAsync(Rollout rollout, EnvironmentState state, string kind, string reason, Action<System.Text.Json.Nodes.JsonObject> addTo, JudgeDecision decision, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var log = await rollouts.DecisionsAsync(rollout.Id, cancellationToken).ConfigureAwait(false);
-        if (log.Any(d => d.Kind == RolloutDecisionKinds.Netted && d.StepIndex == rollout.StepIndex && d.Time >= rollout.StepStartedAt))
+        if (log.Any(d => d.Kind == kind && d.StepIndex == rollout.StepIndex && d.Time >= rollout.StepStartedAt))
         {
             return null;
         }
 
-        var record = RolloutWriter.Decision(rollout, RolloutDecisionKinds.Netted, Actor, netted.Reason, now, decision);
+        var record = RolloutWriter.Decision(rollout, kind, Actor, reason, now, decision);
         var details = Details();
-        netted.AddTo(details);
+        addTo(details);
         await RolloutWriter.ApplyAsync(rollouts, rollout, rollout.Version, state, state, RolloutEventKinds.Held, record, false, details, cancellationToken).ConfigureAwait(false);
-        return new RolloutAction($"{rollout.Environment}: {RolloutDecisionKinds.Netted} — {netted.Reason}");
+        return new RolloutAction($"{rollout.Environment}: {kind} — {reason}", Warning: true);
     }
 
     /// <summary>
-    /// "held as netted past max_hold 10m0s beyond the step's limit 30m0s" when the step has run <c>max_duration + max_hold</c>
-    /// (the deadline of an undecided hold), else null: without max_hold a netted hold waits for a person, as any hold does.
+    /// "held as netted past max_hold 10m0s beyond the step's limit 30m0s, …" when the step has run <c>max_duration +
+    /// max_hold</c> (the deadline of an undecided hold), else null: without max_hold a hold of <paramref name="kind"/>
+    /// waits for a person, as any hold does.
     /// </summary>
-    private static string? NettedPastMaxHold(Rollout rollout, TimeSpan elapsed) =>
+    private static string? PastMaxHold(Rollout rollout, TimeSpan elapsed, string kind) =>
         rollout.Plan.MaxHold is { } maxHold && elapsed >= rollout.Plan.MaxDuration + maxHold
-            ? $"held as netted past max_hold {RolloutView.Duration(maxHold)} beyond the step's limit {RolloutView.Duration(rollout.Plan.MaxDuration)}, rolled back as an undecided hold is"
+            ? $"held as {kind} past max_hold {RolloutView.Duration(maxHold)} beyond the step's limit {RolloutView.Duration(rollout.Plan.MaxDuration)}, rolled back as an undecided hold is"
             : null;
 
     /// <summary>"from 5 keys, most from 'alice' (176), 'bob' (40), 'carol' (12)", or "without a key" when none came with one.</summary>

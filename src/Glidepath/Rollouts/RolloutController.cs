@@ -202,27 +202,25 @@ public sealed partial class RolloutController(IRolloutStore rollouts, IEnvironme
                 {
                     // Held past max_hold beyond the step's limit, as an undecided hold: not evidence of safety (trial
                     // attacker4 MEDIUM 2: an attacker otherwise bought a hold without end at the canary's weight).
-                    if (NettedPastMaxHold(rollout, elapsed) is { } expired)
+                    if (PastMaxHold(rollout, elapsed, RolloutDecisionKinds.Netted) is { } expired)
                     {
                         return await RollBackAsync(rollout, state, $"{expired}: {netted.Reason}", decision, now, cancellationToken).ConfigureAwait(false);
                     }
 
                     // It needs a person: logged at warning level, as a hold beyond a tolerance is.
-                    return await NettedHoldAsync(rollout, state, netted, decision, now, cancellationToken).ConfigureAwait(false) is { } held
-                        ? held with { Warning = true }
-                        : null;
+                    return await HeldOnceAsync(rollout, state, RolloutDecisionKinds.Netted, netted.Reason, netted.AddTo, decision, now, cancellationToken).ConfigureAwait(false);
                 }
 
                 if (await KeyHarmAsync(rollout, decision, now, cancellationToken).ConfigureAwait(false) is { } harmed)
                 {
                     // Past max_hold beyond the step's limit it ends as an undecided hold does, rolled back (a review: a
                     // caller who makes only the canary fail its own requests otherwise bought a hold without end).
-                    if (KeyHarmPastMaxHold(rollout, elapsed) is { } expired)
+                    if (PastMaxHold(rollout, elapsed, RolloutDecisionKinds.KeyHarm) is { } expired)
                     {
                         return await RollBackAsync(rollout, state, $"{expired}: {harmed.Reason}", decision, now, cancellationToken).ConfigureAwait(false);
                     }
 
-                    return await KeyHarmHoldAsync(rollout, state, harmed, decision, now, cancellationToken).ConfigureAwait(false);
+                    return await HeldOnceAsync(rollout, state, RolloutDecisionKinds.KeyHarm, harmed.Reason, harmed.AddTo, decision, now, cancellationToken).ConfigureAwait(false);
                 }
 
                 var index = rollout.StepIndex + 1;

@@ -94,31 +94,6 @@ public sealed class RolloutSubjectsWarningCliTests
     }
 
     [Fact]
-    public async Task Status_HeldAsNetted_HeaderSaysHeldAndWhatToDo()
-    {
-        // Outside trial attacker4 MEDIUM 3: a netted hold showed "progressing" and "judge now: advance — safe" while
-        // nothing advanced.
-        await using var app = await RolloutCliTests.ReadyAsync();
-        await app.OkAsync("rollout", "start", "v2", "--env", "production", "--steps", "10,50");
-        await using (var store = await SqliteStore.OpenAsync(app.StorePath, TimeProvider.System, CancellationToken.None))
-        {
-            var rollout = (await store.Rollouts.ActiveAsync("support-agent", "production", CancellationToken.None))!;
-            await store.Rollouts.AppendDecisionAsync(
-                new RolloutDecisionRecord
-                {
-                    RolloutId = rollout.Id, Kind = RolloutDecisionKinds.Netted, StepIndex = rollout.StepIndex, Weight = rollout.Weight, Actor = "controller",
-                    Reason = "safe to advance on the judge's figures, but held: …", Time = DateTimeOffset.UtcNow,
-                },
-                CancellationToken.None);
-        }
-
-        var status = await app.RunAsync("rollout", "status", "--env", "production");
-
-        Assert.True(status.Code == 0, status.Stderr);
-        Assert.Contains("— progressing (held at this step: netted, one-arm errors from different callers; see the last decision, then glidepath rollout promote or rollout abort --env production), step 1/3 at 10%", status.Stdout.Split('\n')[0], StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task Status_NettedHoldLiftedByPromote_HeaderNoLongerSaysHeldAndTheLastDecisionIsThePromote()
     {
         await using var app = await RolloutCliTests.ReadyAsync();

@@ -61,7 +61,8 @@ internal sealed class ConversationTraffic
 
     private static double Phase(int minute) => Math.Cos(2 * Math.PI * (((minute % 1440) / 60.0) - 14) / 24);
 
-    private static int Poisson(Random random, double mean)
+    /// <summary>A Poisson draw by multiplying uniforms (Knuth): for the small means these simulations use.</summary>
+    internal static int Poisson(Random random, double mean)
     {
         var limit = Math.Exp(-mean);
         var k = 0;

@@ -114,7 +114,7 @@ public sealed class KeyHarmTests(ITestOutputHelper output)
         for (var u = 0; u < users.Count; u++)
         {
             var (key, weight, rate, onCanaryArm) = users[u];
-            var n = Poisson(random, perWeight * weight);
+            var n = Monitoring.ConversationTraffic.Poisson(random, perWeight * weight);
             if (n == 0)
             {
                 continue;
@@ -135,18 +135,6 @@ public sealed class KeyHarmTests(ITestOutputHelper output)
 
     private static double Normal(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-
-    private static int Poisson(Random random, double mean)
-    {
-        var limit = Math.Exp(-mean);
-        var k = 0;
-        for (var p = random.NextDouble(); p > limit; p *= random.NextDouble())
-        {
-            k++;
-        }
-
-        return k;
-    }
 
     // A review: a key's requests without a subject took the variance n·p(1 − p) at the whole key's rate, too small when
     // they fail more than its users: 480 errors in 4,000 such requests against 400 on stable (100 users at 0.5% beside
