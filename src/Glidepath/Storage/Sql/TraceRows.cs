@@ -64,10 +64,6 @@ public static class TraceRows
     }
 
     /// <summary>
-    /// The WHERE clause of <paramref name="query"/> with its arguments (names without the marker), for a dialect whose
-    /// parameters start with <paramref name="marker"/> and whose false is <paramref name="falseLiteral"/>.
-    /// </summary>
-    /// <summary>
     /// <see cref="TraceRecord.IsError"/> as an SQL condition on a <c>traces</c> row; error is NULL on most rows (NULL IN (…)
     /// is NULL: COALESCE keeps a NOT around it true there).
     /// </summary>
@@ -83,9 +79,12 @@ public static class TraceRows
         $"SELECT key_name, subject_hash, COUNT(*), SUM(CASE WHEN {IsError} THEN 1 ELSE 0 END) FROM traces " +
         $"WHERE app = {marker}app AND release_id = {marker}release AND started_at >= {marker}since AND environment = {marker}env AND arm = {marker}arm AND key_name IS NOT NULL " +
         $"AND NOT (status >= 400 AND status < 499 AND NOT ({IsError})) " + // TraceAggregator.IsRefusal: the caller's mistakes are not counted
-
         "GROUP BY key_name, subject_hash";
 
+    /// <summary>
+    /// The WHERE clause of <paramref name="query"/> with its arguments (names without the marker), for a dialect whose
+    /// parameters start with <paramref name="marker"/> and whose false is <paramref name="falseLiteral"/>.
+    /// </summary>
     public static (string Where, IReadOnlyList<(string Name, object Value)> Args) Where(TraceQuery query, char marker, string falseLiteral)
     {
         ArgumentNullException.ThrowIfNull(query);
