@@ -96,20 +96,7 @@ public sealed class RolloutSubjectsWarningCliTests
     [Fact]
     public async Task Status_NettedHoldLiftedByPromote_HeaderNoLongerSaysHeldAndTheLastDecisionIsThePromote()
     {
-        await using var app = await RolloutCliTests.ReadyAsync();
-        await app.OkAsync("rollout", "start", "v2", "--env", "production", "--steps", "10,50");
-        await using (var store = await SqliteStore.OpenAsync(app.StorePath, TimeProvider.System, CancellationToken.None))
-        {
-            var rollout = (await store.Rollouts.ActiveAsync("support-agent", "production", CancellationToken.None))!;
-            await store.Rollouts.AppendDecisionAsync(
-                new RolloutDecisionRecord
-                {
-                    RolloutId = rollout.Id, Kind = RolloutDecisionKinds.Netted, StepIndex = rollout.StepIndex, Weight = rollout.Weight, Actor = "controller",
-                    Reason = "safe to advance on the judge's figures, but held: …", Time = DateTimeOffset.UtcNow,
-                },
-                CancellationToken.None);
-        }
-
+        await using var app = await RolloutHeldHeaderCliTests.HeldAtAdvanceAsync(RolloutDecisionKinds.Netted);
         await app.OkAsync("rollout", "promote", "--env", "production", "--reason", "looked at the keys: one caller's own timeouts");
         var status = await app.RunAsync("rollout", "status", "--env", "production");
 
